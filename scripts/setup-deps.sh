@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what nines needs from Debian's packages, idempotently. Run as root.
+# Only packages that are missing are installed, and `apt-get update` runs at most once.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake pkg-config git
+  libyaml-cpp-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+  nlohmann-json3-dev libvalijson-dev libsqlitecpp-dev libsqlite3-dev
+  libcurl4-openssl-dev doctest-dev libkainjow-mustache-dev libcli11-dev
+)
+# Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages.
+TEST_PKGS=(prometheus chromium python3 sqlite3)
+
+want=("${BUILD_PKGS[@]}")
+if [ "${1:-}" = "--with-tests" ]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all dependencies present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 3
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,18 @@
+// Command-line interface: one file per command, each registering itself on the CLI11 app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace nines {
+
+// What a command does once CLI11 has parsed its options: returns the process exit code.
+using CommandAction = std::function<int()>;
+
+// Each command adds its subcommand and sets `action` when it is the one chosen.
+void add_check_command(CLI::App& app, CommandAction& action);
+
+int cli_main(int argc, char** argv);
+
+} // namespace nines

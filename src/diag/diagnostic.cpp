@@ -1,0 +1,92 @@
+#include "diag/diagnostic.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace nines {
+
+const char* severity_name(Severity s) { return s == Severity::Error ? "error" : "warning"; }
+
+void DiagBag::add(Diagnostic d) {
+  if (auto it = m_overrides.find(d.rule); it != m_overrides.end()) {
+    if (it->second == "off") return;
+    d.severity = it->second == "error" ? Severity::Error : Severity::Warning;
+  }
+  if (m_items.size() >= m_cap) {
+    // Still count errors so the run fails even when their text was dropped.
+    ++m_dropped;
+    if (d.severity == Severity::Error) ++m_errors;
+    return;
+  }
+  (d.severity == Severity::Error ? m_errors : m_warnings)++;
+  m_items.push_back(std::move(d));
+}
+
+void DiagBag::error(std::string file, Loc loc, std::string rule, std::string message,
+                    std::string hint) {
+  add({std::move(file), loc, Severity::Error, std::move(rule), std::move(message), std::move(hint)});
+}
+
+void DiagBag::warning(std::string file, Loc loc, std::string rule, std::string message,
+                      std::string hint) {
+  add({std::move(file), loc, Severity::Warning, std::move(rule), std::move(message),
+       std::move(hint)});
+}
+
+void DiagBag::merge(DiagBag&& other) {
+  for (auto& d : other.m_items) add(std::move(d));
+  m_dropped += other.m_dropped;
+  other.m_items.clear();
+}
+
+std::vector<Diagnostic> DiagBag::sorted() const {
+  std::vector<Diagnostic> out = m_items;
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.loc.line, a.loc.col, a.rule, a.message) <
+           std::tie(b.file, b.loc.line, b.loc.col, b.rule, b.message);
+  });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Diagnostic& a, const Diagnostic& b) {
+                          return a.file == b.file && a.loc.line == b.loc.line &&
+                                 a.loc.col == b.loc.col && a.rule == b.rule &&
+                                 a.message == b.message;
+                        }),
+            out.end());
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest(std::string_view wanted, const std::vector<std::string>& candidates) {
+  // A third of the name, at least 2: catches "pay-ap" for "pay-api" and not "db" for "ui".
+  std::size_t limit = std::max<std::size_t>(2, wanted.size() / 3);
+  std::string best;
+  std::size_t best_d = limit + 1;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(wanted, c);
+    if (d < best_d || (d == best_d && !best.empty() && c < best)) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best_d <= limit ? best : std::string();
+}
+
+std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates) {
+  std::string c = closest(wanted, candidates);
+  return c.empty() ? std::string() : ", did you mean '" + c + "'?";
+}
+
+} // namespace nines

@@ -1,0 +1,80 @@
+// Diagnostics: findings with a source location, collected per stage.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nines {
+
+// 1-based line and column; 0 means "the whole file".
+struct Loc {
+  int line = 0;
+  int col = 0;
+};
+
+enum class Severity { Error, Warning };
+
+struct Diagnostic {
+  std::string file; // relative to the content repository
+  Loc loc;
+  Severity severity = Severity::Error;
+  std::string rule;    // stable rule id, e.g. "unknown-reference"
+  std::string message; // what is wrong, with the offending value
+  std::string hint;    // how to fix it; may be empty
+};
+
+// Per-rule severity overrides from nines.yaml `rules:` ("error", "warning", "off").
+using RuleOverrides = std::map<std::string, std::string>;
+
+// Collects the diagnostics of a run. Stages add to it; the driver checks `has_errors()` at each stage
+// boundary, so every problem of a stage is reported at once instead of one per run.
+class DiagBag {
+public:
+  // Beyond this many errors a run stops collecting: a broken repo is best fixed from the top.
+  static constexpr std::size_t k_default_cap = 1000;
+
+  void set_overrides(RuleOverrides overrides) { m_overrides = std::move(overrides); }
+  void set_cap(std::size_t cap) { m_cap = cap; }
+
+  void add(Diagnostic d);
+  void error(std::string file, Loc loc, std::string rule, std::string message, std::string hint = {});
+  void warning(std::string file, Loc loc, std::string rule, std::string message,
+               std::string hint = {});
+
+  // Appends `other`'s diagnostics: the unit of work of a parallel stage collects into its own bag.
+  void merge(DiagBag&& other);
+
+  bool has_errors() const { return m_errors > 0; }
+  std::size_t error_count() const { return m_errors; }
+  std::size_t warning_count() const { return m_warnings; }
+  std::size_t dropped() const { return m_dropped; }
+  bool capped() const { return m_dropped > 0; }
+
+  // Sorted by file, line, column, then rule and message, so output is stable across runs.
+  std::vector<Diagnostic> sorted() const;
+  const std::vector<Diagnostic>& all() const { return m_items; }
+
+private:
+  std::vector<Diagnostic> m_items;
+  RuleOverrides m_overrides;
+  std::size_t m_cap = k_default_cap;
+  std::size_t m_errors = 0;
+  std::size_t m_warnings = 0;
+  std::size_t m_dropped = 0;
+};
+
+const char* severity_name(Severity s);
+
+// Levenshtein distance, used for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The closest candidate to `wanted`, or "" when none is close enough to be a plausible typo.
+std::string closest(std::string_view wanted, const std::vector<std::string>& candidates);
+
+// ", did you mean 'x'?" or "" — appended to messages about unknown names.
+std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates);
+
+} // namespace nines

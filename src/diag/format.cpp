@@ -1,0 +1,173 @@
+#include "diag/format.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace nines {
+using nlohmann::json;
+using ordered = nlohmann::ordered_json;
+
+const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
+  static const std::vector<std::pair<std::string, std::string>> rules = {
+      {"yaml-syntax", "The file is not valid YAML."},
+      {"yaml-duplicate-key", "A mapping has the same key twice."},
+      {"yaml-tab", "A tab character is used for indentation."},
+      {"yaml-bool-string", "A bare yes/no/on/off is used where a string is expected."},
+      {"yaml-too-large", "Too many YAML nodes after alias expansion."},
+      {"file-too-large", "The file is over the size limit."},
+      {"file-unreadable", "The file cannot be read."},
+      {"symlink-outside", "A symbolic link leads outside the content repository."},
+      {"unknown-kind", "The document's top-level key is not a known kind."},
+      {"schema", "The document does not match its JSON Schema."},
+      {"invalid-id", "The document's id cannot name a page."},
+      {"duplicate-id", "Two documents of one kind share an id."},
+      {"unknown-reference", "A reference names no document."},
+      {"policy-condition", "An error budget policy condition cannot be parsed."},
+      {"slo-window", "An SLO window is not a whole number of days."},
+      {"rules-file", "A Prometheus rule file is malformed."},
+      {"csv-header", "A metrics CSV file has the wrong header."},
+      {"csv-row", "A metrics CSV row is malformed or impossible."},
+      {"slo-error-budget", "error_budget is not 100 - target."},
+      {"slo-budget-minutes", "error_budget_minutes is off by more than a minute."},
+      {"slo-sla", "The SLA is not below the SLO target."},
+      {"slo-review-overdue", "The SLO was not reviewed within its cadence."},
+      {"slo-multi-region", "multi_region is below the decision guide for the SLO target."},
+      {"burn-alert-never-fires", "A burn-rate alert's threshold exceeds the highest possible burn rate."},
+      {"postmortem-severity", "Declared severity is below the severity matrix or escalation rules."},
+      {"postmortem-timeline-order", "Postmortem timeline entries are out of order."},
+      {"action-item-owner", "A postmortem action item has no owner."},
+      {"action-item-deadline", "A postmortem action item has no deadline."},
+      {"oncall-rotation-size", "An on-call rotation has fewer than 5 members."},
+      {"alert-runbook", "An alert has no runbook."},
+      {"toil-hours", "total_hours_per_month disagrees with time x occurrences."},
+      {"runbook-stale", "A runbook was not updated within stale_after_days."},
+  };
+  return rules;
+}
+
+bool parse_diag_format(const std::string& s, DiagFormat& out) {
+  static const std::map<std::string, DiagFormat> m = {{"text", DiagFormat::Text},
+                                                      {"json", DiagFormat::Json},
+                                                      {"github", DiagFormat::Github},
+                                                      {"sarif", DiagFormat::Sarif}};
+  auto it = m.find(s);
+  if (it == m.end()) return false;
+  out = it->second;
+  return true;
+}
+
+namespace {
+
+ordered diag_object(const Diagnostic& d) {
+  ordered o;
+  o["file"] = d.file;
+  o["line"] = d.loc.line;
+  o["column"] = d.loc.col;
+  o["severity"] = severity_name(d.severity);
+  o["rule"] = d.rule;
+  o["message"] = d.message;
+  if (!d.hint.empty()) o["hint"] = d.hint;
+  return o;
+}
+
+// GitHub's workflow command syntax needs %, CR, LF (and in properties : and ,) escaped.
+std::string gh_escape(const std::string& s, bool property) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else if (property && c == ':') out += "%3A";
+    else if (property && c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+std::string summary(std::size_t errors, std::size_t warnings) {
+  auto plural = [](std::size_t n, const char* w) {
+    return std::to_string(n) + " " + w + (n == 1 ? "" : "s");
+  };
+  return plural(errors, "error") + ", " + plural(warnings, "warning");
+}
+
+} // namespace
+
+std::string diagnostics_json(const std::vector<Diagnostic>& diags) {
+  ordered a = ordered::array();
+  for (const auto& d : diags) a.push_back(diag_object(d));
+  return a.dump(2) + "\n";
+}
+
+void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<Diagnostic>& diags,
+                       std::size_t errors, std::size_t warnings, std::size_t dropped,
+                       const std::string& tool_version) {
+  switch (format) {
+  case DiagFormat::Text:
+    for (const auto& d : diags) {
+      out << d.file << ':' << d.loc.line << ':' << d.loc.col << ": " << severity_name(d.severity)
+          << ": " << d.message << " [" << d.rule << "]\n";
+      if (!d.hint.empty()) out << "  hint: " << d.hint << "\n";
+    }
+    if (dropped > 0) out << "(" << dropped << " more not shown: the first " << diags.size()
+                         << " are listed)\n";
+    out << summary(errors, warnings) << "\n";
+    return;
+  case DiagFormat::Json: out << diagnostics_json(diags); return;
+  case DiagFormat::Github:
+    for (const auto& d : diags) {
+      out << "::" << (d.severity == Severity::Error ? "error" : "warning")
+          << " file=" << gh_escape(d.file, true) << ",line=" << d.loc.line
+          << ",col=" << d.loc.col << ",title=" << gh_escape(d.rule, true) << "::"
+          << gh_escape(d.message + (d.hint.empty() ? "" : " (hint: " + d.hint + ")"), false)
+          << "\n";
+    }
+    out << summary(errors, warnings) << "\n";
+    return;
+  case DiagFormat::Sarif: {
+    ordered rules = ordered::array();
+    std::map<std::string, std::size_t> index;
+    for (const auto& [id, text] : rule_catalog()) {
+      index[id] = rules.size();
+      ordered r;
+      r["id"] = id;
+      r["shortDescription"] = {{"text", text}};
+      rules.push_back(r);
+    }
+    ordered results = ordered::array();
+    for (const auto& d : diags) {
+      ordered r;
+      r["ruleId"] = d.rule;
+      if (auto it = index.find(d.rule); it != index.end()) r["ruleIndex"] = it->second;
+      r["level"] = d.severity == Severity::Error ? "error" : "warning";
+      r["message"] = {{"text", d.message + (d.hint.empty() ? "" : " Hint: " + d.hint)}};
+      ordered region;
+      // SARIF regions are 1-based; a whole-file finding points at line 1.
+      region["startLine"] = d.loc.line > 0 ? d.loc.line : 1;
+      if (d.loc.col > 0) region["startColumn"] = d.loc.col;
+      ordered phys;
+      phys["artifactLocation"] = {{"uri", d.file}, {"uriBaseId", "%SRCROOT%"}};
+      phys["region"] = region;
+      r["locations"] = ordered::array({ordered{{"physicalLocation", phys}}});
+      results.push_back(r);
+    }
+    ordered driver;
+    driver["name"] = "nines";
+    driver["version"] = tool_version;
+    driver["informationUri"] = "https://github.com/nines-dev/nines";
+    driver["rules"] = rules;
+    ordered run;
+    run["tool"] = {{"driver", driver}};
+    run["results"] = results;
+    ordered sarif;
+    sarif["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+    sarif["version"] = "2.1.0";
+    sarif["runs"] = ordered::array({run});
+    out << sarif.dump(2) << "\n";
+    return;
+  }
+  }
+}
+
+} // namespace nines

@@ -1,0 +1,112 @@
+#include "link/link.hpp"
+
+#include <map>
+#include <set>
+
+namespace nines {
+namespace {
+
+// The ids of one kind, for lookups and suggestions.
+struct IdSet {
+  std::string what; // "service", "team", ...
+  std::set<std::string> ids;
+  std::vector<std::string> list;
+
+  void add(const std::string& id) {
+    if (ids.insert(id).second) list.push_back(id);
+  }
+  bool has(const std::string& id) const { return ids.count(id) > 0; }
+};
+
+template <typename T>
+void collect(const std::vector<T>& docs, const std::string& what, IdSet& set, DiagBag& diags) {
+  set.what = what;
+  std::map<std::string, const DocMeta*> first;
+  for (const auto& d : docs) {
+    auto [it, inserted] = first.emplace(d.meta.id, &d.meta);
+    if (!inserted) {
+      const DocMeta& a = *it->second;
+      diags.error(d.meta.file, d.meta.id_loc, "duplicate-id",
+                  "duplicate " + what + " id '" + d.meta.id + "': also defined at " + a.file + ":" +
+                      std::to_string(a.id_loc.line) + ":" + std::to_string(a.id_loc.col),
+                  "give one of them a different `id`");
+      continue;
+    }
+    set.add(d.meta.id);
+  }
+}
+
+void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& diags,
+           const std::string& hint = {}) {
+  if (r.empty() || set.has(r.id)) return;
+  diags.error(file, r.loc, "unknown-reference",
+              "unknown " + set.what + " '" + r.id + "'" + did_you_mean(r.id, set.list), hint);
+}
+
+void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string& file,
+               DiagBag& diags) {
+  for (const auto& r : refs) check(set, r, file, diags);
+}
+
+} // namespace
+
+void link_references(const Repo& repo, DiagBag& diags) {
+  IdSet services, slis, slos, policies, postmortems, rotations, teams;
+  collect(repo.services, "service", services, diags);
+  collect(repo.slis, "sli", slis, diags);
+  collect(repo.slos, "slo", slos, diags);
+  collect(repo.policies, "error budget policy", policies, diags);
+  collect(repo.postmortems, "postmortem", postmortems, diags);
+  collect(repo.rotations, "on-call rotation", rotations, diags);
+  // Other kinds have ids too (they name pages), so duplicates are reported for them as well.
+  IdSet ignored;
+  collect(repo.runbooks, "runbook", ignored, diags);
+  collect(repo.toil, "toil item", ignored = {}, diags);
+  collect(repo.capacity, "capacity model", ignored = {}, diags);
+  collect(repo.experiments, "experiment", ignored = {}, diags);
+  collect(repo.remediations, "auto remediation", ignored = {}, diags);
+  collect(repo.readiness, "readiness review", ignored = {}, diags);
+  collect(repo.assessments, "assessment", ignored = {}, diags);
+  collect(repo.reports, "monthly report", ignored = {}, diags);
+  teams.what = "team";
+  for (const auto& [id, t] : repo.config.teams) teams.add(id);
+  const std::string team_hint = "teams are declared in nines.yaml under `teams:`";
+
+  if (!repo.config.default_policy.empty())
+    check(policies, Ref{repo.config.default_policy, repo.config.default_policy_loc}, "nines.yaml",
+          diags);
+  for (const auto& s : repo.services) {
+    check(teams, s.owner_team, s.meta.file, diags, team_hint);
+    check(rotations, s.oncall_rotation, s.meta.file, diags);
+    check_all(services, s.upstream, s.meta.file, diags);
+    check_all(services, s.downstream, s.meta.file, diags);
+  }
+  for (const auto& s : repo.slos) {
+    check(services, s.service, s.meta.file, diags);
+    check(slis, s.sli, s.meta.file, diags);
+    check(policies, s.policy, s.meta.file, diags);
+  }
+  for (const auto& p : repo.policies) check(services, p.service, p.meta.file, diags);
+  for (const auto& p : repo.postmortems) {
+    check_all(services, p.services, p.meta.file, diags);
+    check(postmortems, p.repeat_of, p.meta.file, diags);
+  }
+  for (const auto& r : repo.runbooks) check(services, r.service, r.meta.file, diags);
+  for (const auto& t : repo.toil) {
+    check(services, t.service, t.meta.file, diags);
+    for (const auto& team : t.teams_affected) check(teams, team, t.meta.file, diags, team_hint);
+  }
+  for (const auto& c : repo.capacity) check(services, c.service, c.meta.file, diags);
+  for (const auto& e : repo.experiments) check(services, e.service, e.meta.file, diags);
+  for (const auto& a : repo.remediations) check(services, a.service, a.meta.file, diags);
+  for (const auto& r : repo.rotations) check(teams, r.team, r.meta.file, diags, team_hint);
+  for (const auto& r : repo.readiness) check(services, r.service, r.meta.file, diags);
+  for (const auto& a : repo.assessments) {
+    check(services, a.service, a.meta.file, diags);
+    check(teams, a.team, a.meta.file, diags, team_hint);
+  }
+  for (const auto& row : repo.csv_rows)
+    check(slos, Ref{row.slo, Loc{row.line, 1}}, row.file, diags);
+}
+
+} // namespace nines

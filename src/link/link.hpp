@@ -1,0 +1,18 @@
+// The link stage: ids, cross-document references, and the lints of SPEC 3.1, 3.4 and 3.6.
+#pragma once
+
+#include <cstdint>
+
+#include "diag/diagnostic.hpp"
+#include "model/model.hpp"
+
+namespace nines {
+
+// Reports duplicate ids (naming both places) and every reference that names nothing, with a
+// did-you-mean by edit distance.
+void link_references(const Repo& repo, DiagBag& diags);
+
+// Runs every lint. `today` (days since epoch) dates the "overdue" and "stale" checks.
+void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags);
+
+} // namespace nines

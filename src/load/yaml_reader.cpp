@@ -1,0 +1,232 @@
+#include "load/yaml_reader.hpp"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace nines {
+namespace {
+
+struct TooManyNodes : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::size_t count_nodes(const Node& n) {
+  std::size_t c = 1;
+  for (const auto& i : n.items) c += count_nodes(i);
+  for (const auto& e : n.entries) c += count_nodes(e.value);
+  return c;
+}
+
+// Builds positioned trees from yaml-cpp's parser events.
+class TreeBuilder : public YAML::EventHandler {
+public:
+  TreeBuilder(const std::string& file, int line_offset, const YamlLimits& limits, DiagBag& diags)
+      : m_file(file), m_line_offset(line_offset), m_limits(limits), m_diags(diags) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {
+    m_stack.clear();
+    m_anchors.clear();
+    m_has_root = false;
+    m_root = Node{};
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Node n;
+    n.kind = Node::Kind::Null;
+    n.loc = loc(mark);
+    finish(std::move(n), anchor);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = m_anchors.find(anchor);
+    Node n;
+    if (it != m_anchors.end()) {
+      n = it->second.first;
+      bump(it->second.second);
+    }
+    n.loc = loc(mark);
+    finish(std::move(n), 0);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Node n;
+    n.kind = Node::Kind::Scalar;
+    n.loc = loc(mark);
+    // yaml-cpp reports "?" for plain scalars and "!" for quoted or block ones.
+    n.quoted = tag != "?";
+    n.value = value;
+    finish(std::move(n), anchor);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(Node::Kind::Seq, mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(Node::Kind::Map, mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+  bool has_root() const { return m_has_root; }
+  Node take_root() { return std::move(m_root); }
+
+private:
+  struct Frame {
+    Node node;
+    YAML::anchor_t anchor = 0;
+    bool have_key = false;
+    bool key_bad = false;
+    std::string key;
+    Loc key_loc;
+    std::unordered_map<std::string, Loc> seen;
+  };
+
+  Loc loc(const YAML::Mark& m) const { return {m.line + 1 + m_line_offset, m.column + 1}; }
+
+  void bump(std::size_t n) {
+    m_count += n;
+    if (m_count > m_limits.max_nodes) throw TooManyNodes("too many nodes");
+  }
+
+  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    bump(1);
+    Frame f;
+    f.node.kind = kind;
+    f.node.loc = loc(mark);
+    f.anchor = anchor;
+    m_stack.push_back(std::move(f));
+  }
+
+  void close() {
+    Frame f = std::move(m_stack.back());
+    m_stack.pop_back();
+    finish(std::move(f.node), f.anchor);
+  }
+
+  void finish(Node n, YAML::anchor_t anchor) {
+    if (n.kind != Node::Kind::Seq && n.kind != Node::Kind::Map) bump(1);
+    if (anchor != 0) m_anchors[anchor] = {n, count_nodes(n)};
+    if (m_stack.empty()) {
+      m_root = std::move(n);
+      m_has_root = true;
+      return;
+    }
+    Frame& top = m_stack.back();
+    if (top.node.kind == Node::Kind::Seq) {
+      top.node.items.push_back(std::move(n));
+      return;
+    }
+    if (!top.have_key) {
+      top.have_key = true;
+      top.key_loc = n.loc;
+      top.key_bad = !(n.kind == Node::Kind::Scalar || n.kind == Node::Kind::Null);
+      top.key = n.value;
+      if (top.key_bad)
+        m_diags.error(m_file, n.loc, "yaml-syntax", "complex mapping keys are not supported",
+                      "use a plain string as the key");
+      return;
+    }
+    top.have_key = false;
+    if (top.key_bad) return;
+    if (auto [it, inserted] = top.seen.emplace(top.key, top.key_loc); !inserted) {
+      m_diags.error(m_file, top.key_loc, "yaml-duplicate-key",
+                    "duplicate key '" + top.key + "' (first defined at line " +
+                        std::to_string(it->second.line) + ")",
+                    "YAML keeps only one of them; remove or rename one");
+      return;
+    }
+    top.node.entries.push_back(Entry{top.key, top.key_loc, std::move(n)});
+  }
+
+  const std::string& m_file;
+  int m_line_offset;
+  const YamlLimits& m_limits;
+  DiagBag& m_diags;
+  std::vector<Frame> m_stack;
+  std::unordered_map<YAML::anchor_t, std::pair<Node, std::size_t>> m_anchors;
+  std::size_t m_count = 0;
+  Node m_root;
+  bool m_has_root = false;
+};
+
+// Tabs are forbidden in YAML indentation; yaml-cpp's own message for them is cryptic.
+bool check_tabs(std::string_view text, const std::string& file, int line_offset, DiagBag& diags) {
+  bool found = false;
+  int line = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t col = 0;
+    while (i + col < text.size() && (text[i + col] == ' ' || text[i + col] == '\t')) {
+      if (text[i + col] == '\t') {
+        diags.error(file, {line + line_offset, static_cast<int>(col) + 1}, "yaml-tab",
+                    "tab character in indentation", "YAML indents with spaces only");
+        found = true;
+        break;
+      }
+      ++col;
+    }
+    std::size_t nl = text.find('\n', i);
+    if (nl == std::string_view::npos) break;
+    i = nl + 1;
+    ++line;
+  }
+  return found;
+}
+
+} // namespace
+
+bool looks_like_yaml11_bool(std::string_view plain) {
+  std::string s(plain);
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s == "on" || s == "off" || s == "yes" || s == "no" || s == "y" || s == "n";
+}
+
+void read_yaml(std::string_view text, const std::string& file, int line_offset,
+               const YamlLimits& limits, DiagBag& diags,
+               const std::function<void(Node&&, int)>& on_doc) {
+  if (check_tabs(text, file, line_offset, diags)) return;
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  TreeBuilder builder(file, line_offset, limits, diags);
+  int index = 0;
+  try {
+    while (parser.HandleNextDocument(builder)) {
+      if (builder.has_root()) on_doc(builder.take_root(), index);
+      ++index;
+    }
+  } catch (const TooManyNodes&) {
+    diags.error(file, {0, 0}, "yaml-too-large",
+                "more than " + std::to_string(limits.max_nodes) +
+                    " YAML nodes after expanding aliases (an alias bomb?)",
+                "limits.max_yaml_nodes in nines.yaml raises the cap");
+  } catch (const YAML::Exception& e) {
+    Loc l{e.mark.is_null() ? 0 : e.mark.line + 1 + line_offset,
+          e.mark.is_null() ? 0 : e.mark.column + 1};
+    diags.error(file, l, "yaml-syntax", "invalid YAML: " + e.msg);
+  }
+}
+
+Node parse_yaml_string(std::string_view text, DiagBag& diags, const std::string& file) {
+  Node out;
+  bool got = false;
+  read_yaml(text, file, 0, YamlLimits{}, diags, [&](Node&& n, int) {
+    if (!got) out = std::move(n);
+    got = true;
+  });
+  return out;
+}
+
+} // namespace nines

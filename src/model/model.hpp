@@ -1,0 +1,341 @@
+// The governance model: plain structs decoded from validated documents. No I/O here.
+//
+// Optional numbers are std::optional; optional strings are empty when not given (the seed's ""
+// placeholder means "not given", SPEC 1.3). Fields that diagnostics point at carry their Loc.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.hpp"
+
+namespace nines {
+
+// A reference to another document by id, with where it was written.
+struct Ref {
+  std::string id;
+  Loc loc;
+  bool empty() const { return id.empty(); }
+};
+
+struct Text {
+  std::string value;
+  Loc loc;
+  bool empty() const { return value.empty(); }
+};
+
+// What every document has.
+struct DocMeta {
+  std::string kind; // "service", "slo", ...
+  std::string id;
+  std::string file; // relative to the content repository
+  Loc loc;          // the kind key
+  Loc id_loc;       // where the id came from (id/name field, or the kind key for path-stem ids)
+  std::string digest; // hash of the document's canonical JSON (readiness sign-offs)
+  std::string body;   // Markdown prose of `.md` documents
+  std::string dialect; // "", "openslo" or "backstage"
+};
+
+struct HealthCheck {
+  std::string name, type, endpoint, interval, timeout;
+  std::optional<double> failure_threshold;
+};
+
+struct Service {
+  DocMeta meta;
+  std::string name, tier, data_classification, deployment_frequency, architecture, language, infra,
+      traffic_pattern, description, type, multi_region;
+  Loc tier_loc, multi_region_loc;
+  Ref owner_team, oncall_rotation;
+  std::vector<Ref> upstream, downstream;
+  std::optional<double> peak_rps, storage_gb, monthly_cost_usd;
+  std::vector<HealthCheck> health_checks;
+  std::vector<std::pair<std::string, std::string>> links; // title → url
+};
+
+struct SliQuery {
+  std::string good, total, source;
+  Loc loc;
+};
+
+struct Sli {
+  DocMeta meta;
+  std::string name, description, type;
+  std::string good_events, total_events, measurement_source, aggregation;
+  std::vector<std::string> exclusions;
+  std::optional<SliQuery> query;
+};
+
+struct BurnRateAlert {
+  std::string name;
+  Loc loc; // the list item
+  double burn_rate = 0;
+  Loc burn_rate_loc;
+  std::string short_window, long_window, severity;
+  double short_window_min = 0, long_window_min = 0; // parsed durations, minutes
+};
+
+struct Slo {
+  DocMeta meta;
+  Ref service, sli, policy;
+  std::string name, description, owner, review_cadence;
+  double target = 0;
+  Loc target_loc;
+  std::string window; // as written, e.g. "28d"; empty → nines.yaml default
+  Loc window_loc;
+  double window_days = 28;
+  std::optional<double> error_budget;
+  Loc error_budget_loc;
+  std::optional<double> error_budget_minutes;
+  Loc error_budget_minutes_loc;
+  std::vector<BurnRateAlert> alerts;
+  std::optional<double> sla;
+  Loc sla_loc;
+  Text last_reviewed; // YYYY-MM-DD
+  Loc review_cadence_loc;
+  std::vector<std::string> stakeholders, escalation_when_budget_exhausted;
+};
+
+// A parsed `remaining_budget ...` condition: lo < R ≤ hi style bounds, in percent.
+struct BudgetCondition {
+  std::optional<double> lo; // R > lo (or >= when lo_inclusive)
+  bool lo_inclusive = false;
+  std::optional<double> hi; // R <= hi (or < when !hi_inclusive)
+  bool hi_inclusive = true;
+  std::string text;
+};
+
+struct BudgetState {
+  std::string name; // healthy | warning | critical | exhausted
+  BudgetCondition condition;
+  Loc loc;
+  std::vector<std::string> actions;
+};
+
+struct Policy {
+  DocMeta meta;
+  Ref service;
+  std::vector<BudgetState> states;
+  std::vector<std::string> exceptions;
+  std::string reset;
+};
+
+struct TimelineEntry {
+  std::string time, event;
+  Loc loc;
+};
+
+struct ActionItem {
+  std::string id, type, description, owner, priority, deadline, status, ticket, completed;
+  Loc loc;
+};
+
+struct Postmortem {
+  DocMeta meta;
+  std::string title, date, severity, duration, status, summary, root_cause, incident_id,
+      root_cause_category;
+  Loc date_loc, severity_loc;
+  std::vector<std::string> authors, reviewers, contributing_factors, what_went_well,
+      what_went_wrong, where_we_got_lucky, five_whys;
+  std::map<std::string, std::vector<std::string>> fishbone;
+  std::optional<double> users_affected, impact_duration_minutes, revenue_impact_usd,
+      slo_budget_consumed_pct, customer_tickets;
+  bool data_loss = false, security_breach_pii = false, revenue_impacting = false;
+  std::vector<TimelineEntry> timeline;
+  std::string how_detected, could_have_detected_sooner, how_resolved;
+  std::optional<double> time_to_detect_minutes, time_to_mitigate_minutes, time_to_resolve_minutes;
+  std::vector<ActionItem> action_items;
+  std::vector<Ref> services;
+  Ref repeat_of;
+  std::string classification_function, classification_scope;
+  Loc classification_loc;
+  std::map<std::string, std::string> ics; // role → person (drafts from `nines new incident`)
+  std::string channel;
+};
+
+struct RunbookStep {
+  std::string name, action, command;
+  bool automated = false, rollback_on_failure = false;
+};
+
+struct DiagnosisStep {
+  std::string step, command, expected, if_unexpected;
+};
+
+struct MitigationOption {
+  std::string option, when;
+  std::vector<std::string> steps;
+};
+
+struct Runbook {
+  DocMeta meta;
+  std::string title, alert_name, last_updated, owner, overview, impact;
+  Loc alert_name_loc, last_updated_loc;
+  Ref service;
+  std::vector<DiagnosisStep> diagnosis;
+  std::vector<MitigationOption> mitigation;
+  std::vector<RunbookStep> steps;
+  std::optional<double> escalation_after_minutes;
+  std::string escalation_contact, escalation_context;
+};
+
+struct ToilItem {
+  DocMeta meta;
+  std::string name, category, frequency, automation_difficulty, status, automated_on;
+  Ref service;
+  double time_per_occurrence_min = 0, occurrences_per_month = 0;
+  std::optional<double> total_hours_per_month, automation_value, priority_score;
+  Loc total_hours_loc;
+  std::vector<Ref> teams_affected;
+};
+
+struct CapacityModel {
+  DocMeta meta;
+  Ref service;
+  std::string bottleneck_resource, growth_metric, scaling_type, last_reviewed;
+  std::optional<double> peak_utilization_pct, headroom_pct, cost_per_month_usd;
+  std::optional<double> growth_current, monthly_growth_pct, projected_6mo, projected_12mo;
+  std::optional<bool> auto_scaling;
+  std::optional<double> min_instances, max_instances, scale_up_threshold, scale_down_threshold,
+      cooldown_seconds;
+  std::optional<double> cost_current_monthly, cost_projected_6mo, cost_projected_12mo;
+};
+
+struct Experiment {
+  DocMeta meta;
+  std::string name, hypothesis, date, environment, fault_type, target, blast_radius, duration,
+      rollback_plan, outcome;
+  Ref service;
+  std::optional<int> level;
+  std::vector<std::string> abort_conditions, observations, action_items;
+};
+
+struct RemediationRule {
+  std::string trigger, condition, action, escalate_if;
+};
+
+struct AutoRemediation {
+  DocMeta meta;
+  Ref service;
+  std::vector<RemediationRule> rules;
+};
+
+struct RotationHealth {
+  std::string period; // YYYY-MM
+  Loc loc;
+  std::optional<double> pages, shifts, off_hours_pages, avg_ack_min, avg_mitigate_min,
+      false_positive_pct, escalation_pct, satisfaction;
+};
+
+struct Rotation {
+  DocMeta meta;
+  std::string name, schedule, primary, secondary;
+  Ref team;
+  std::vector<std::string> members, escalation;
+  Loc members_loc;
+  std::vector<RotationHealth> health;
+};
+
+struct ReadinessItem {
+  std::string check, status, evidence, notes;
+  Loc loc;
+};
+
+struct Signoff {
+  std::string name, role, date, decision, digest;
+  Loc loc;
+};
+
+struct ReadinessReview {
+  DocMeta meta;
+  Ref service;
+  std::string date;
+  std::vector<ReadinessItem> items;
+  std::vector<Signoff> signoffs;
+};
+
+struct Assessment {
+  DocMeta meta;
+  Ref service, team;
+  std::string date, notes;
+  std::map<std::string, int> scores; // dimension → 1..5
+};
+
+struct MonthlyReportDoc {
+  DocMeta meta;
+  std::string period;
+  std::vector<std::string> highlights, concerns, next_month_priorities;
+  std::string frozen_json; // the frozen figures, serialised; empty when not frozen
+};
+
+// An `alert:` rule from a Prometheus rule file.
+struct PromAlert {
+  std::string file;
+  Loc loc;
+  std::string name, expr, service, severity, runbook_url;
+};
+
+// One row of metrics/*.csv after validation.
+struct CsvRow {
+  std::string file;
+  int line = 0;
+  std::string slo, date;
+  double good = 0, total = 0;
+};
+
+struct Team {
+  std::string id, name;
+  std::vector<std::string> members;
+  std::optional<double> headcount;
+  std::optional<double> sre_hours_per_month;
+};
+
+struct MetricsSource {
+  std::string name, type, url, bearer_token_env, ca_bundle;
+  double timeout_s = 10;
+  int concurrency = 8;
+  int retries = 3;
+};
+
+struct Config {
+  std::string title = "Reliability", description, base_url, repo_url, branch = "main",
+              theme = "default", timezone = "UTC";
+  std::string default_slo_window = "28d";
+  std::string default_policy;
+  Loc default_policy_loc;
+  int stale_after_days = 90;
+  std::map<std::string, Team> teams;
+  std::string cache_path = ".nines/cache.db";
+  std::vector<MetricsSource> sources;
+  std::map<std::string, std::string> golden_signals;
+  RuleOverrides rules;
+  std::size_t max_file_bytes = 8u << 20;
+  std::size_t max_yaml_nodes = 1'000'000;
+};
+
+// Everything the repo says, after load and validate.
+struct Repo {
+  std::string root; // absolute path of the content repository
+  Config config;
+  std::vector<Service> services;
+  std::vector<Sli> slis;
+  std::vector<Slo> slos;
+  std::vector<Policy> policies;
+  std::vector<Postmortem> postmortems;
+  std::vector<Runbook> runbooks;
+  std::vector<ToilItem> toil;
+  std::vector<CapacityModel> capacity;
+  std::vector<Experiment> experiments;
+  std::vector<AutoRemediation> remediations;
+  std::vector<Rotation> rotations;
+  std::vector<ReadinessReview> readiness;
+  std::vector<Assessment> assessments;
+  std::vector<MonthlyReportDoc> reports;
+  std::vector<PromAlert> prom_alerts;
+  std::vector<CsvRow> csv_rows;
+};
+
+} // namespace nines

@@ -1,0 +1,56 @@
+// A YAML tree that remembers where every node came from. yaml-cpp's own Node keeps no marks for
+// keys and allows duplicate keys, so the loader builds this from parser events instead.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "diag/diagnostic.hpp"
+
+namespace nines {
+
+struct Entry;
+
+struct Node {
+  enum class Kind : unsigned char { Null, Scalar, Seq, Map };
+
+  Kind kind = Kind::Null;
+  // Quoted or block scalars are always strings; plain ones resolve to null/bool/number/string.
+  bool quoted = false;
+  Loc loc;
+  std::string value;         // Scalar
+  std::vector<Node> items;   // Seq
+  std::vector<Entry> entries; // Map, in document order
+
+  bool is_null() const { return kind == Kind::Null; }
+  bool is_scalar() const { return kind == Kind::Scalar; }
+  bool is_seq() const { return kind == Kind::Seq; }
+  bool is_map() const { return kind == Kind::Map; }
+
+  // The value under `key` in a map, or nullptr.
+  const Node* get(std::string_view key) const;
+  const Entry* entry(std::string_view key) const;
+
+  // "Not given": null, or an empty string (the seed templates' "" placeholder).
+  bool is_absent() const { return kind == Kind::Null || (kind == Kind::Scalar && value.empty()); }
+};
+
+struct Entry {
+  std::string key;
+  Loc key_loc;
+  Node value;
+};
+
+inline const Entry* Node::entry(std::string_view key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+
+inline const Node* Node::get(std::string_view key) const {
+  const Entry* e = entry(key);
+  return e ? &e->value : nullptr;
+}
+
+} // namespace nines

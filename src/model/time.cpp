@@ -1,0 +1,160 @@
+#include "model/time.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace nines {
+
+std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2));
+}
+
+int days_in_month(int year, int month) {
+  static const int k[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2) {
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return leap ? 29 : 28;
+  }
+  return k[month - 1];
+}
+
+namespace {
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+} // namespace
+
+std::optional<std::int64_t> parse_date(std::string_view s) {
+  int y, m, d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  if (!digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d)) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+std::string format_date(std::int64_t days) {
+  int y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  return buf;
+}
+
+std::optional<std::pair<int, int>> parse_period(std::string_view s) {
+  int y, m;
+  if (s.size() != 7 || s[4] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) || m < 1 ||
+      m > 12)
+    return std::nullopt;
+  return std::make_pair(y, m);
+}
+
+std::string format_period(int year, int month) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
+  return buf;
+}
+
+std::optional<std::int64_t> parse_timestamp(std::string_view s) {
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos && s.size() < 19) {
+    std::int64_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+  }
+  auto day = parse_date(s.substr(0, 10));
+  if (!day) return std::nullopt;
+  std::int64_t t = *day * 86400;
+  if (s.size() == 10) return t;
+  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
+  int hh, mm, ss = 0;
+  if (!digits(s, 11, 2, hh) || s.size() < 16 || s[13] != ':' || !digits(s, 14, 2, mm))
+    return std::nullopt;
+  std::size_t pos = 16;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
+    pos += 3;
+  }
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+  }
+  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  t += hh * 3600 + mm * 60 + ss;
+  if (pos == s.size()) return t;
+  if (s[pos] == 'Z' || s[pos] == 'z') return pos + 1 == s.size() ? std::optional(t) : std::nullopt;
+  if (s[pos] == '+' || s[pos] == '-') {
+    int oh, om;
+    if (s.size() != pos + 6 || !digits(s, pos + 1, 2, oh) || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, om))
+      return std::nullopt;
+    std::int64_t off = oh * 3600 + om * 60;
+    return s[pos] == '+' ? t - off : t + off;
+  }
+  return std::nullopt;
+}
+
+std::string format_timestamp(std::int64_t epoch_seconds) {
+  std::int64_t days = epoch_seconds >= 0 ? epoch_seconds / 86400 : (epoch_seconds - 86399) / 86400;
+  std::int64_t rem = epoch_seconds - days * 86400;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(days).c_str(),
+                static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
+                static_cast<int>(rem % 60));
+  return buf;
+}
+
+std::optional<double> parse_duration_minutes(std::string_view s) {
+  if (s.size() < 2) return std::nullopt;
+  double n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size() - 1, n);
+  if (ec != std::errc() || p != s.data() + s.size() - 1 || n <= 0) return std::nullopt;
+  switch (s.back()) {
+  case 's': return n / 60.0;
+  case 'm': return n;
+  case 'h': return n * 60.0;
+  case 'd': return n * 1440.0;
+  case 'w': return n * 10080.0;
+  default: return std::nullopt;
+  }
+}
+
+std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated) {
+  if (s.size() >= 10 && s[4] == '-') {
+    dated = true;
+    return parse_timestamp(s);
+  }
+  dated = false;
+  int hh, mm, ss = 0;
+  if (s.size() < 5 || s[2] != ':' || !digits(s, 0, 2, hh) || !digits(s, 3, 2, mm))
+    return std::nullopt;
+  if (s.size() == 8 && s[5] == ':' && !digits(s, 6, 2, ss)) return std::nullopt;
+  if (s.size() != 5 && s.size() != 8) return std::nullopt;
+  return hh * 3600 + mm * 60 + ss;
+}
+
+} // namespace nines

@@ -1,0 +1,36 @@
+// Calendar and duration arithmetic shared by every stage. Pure functions, no clock, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nines {
+
+// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+std::int64_t days_from_civil(int y, unsigned m, unsigned d);
+void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d);
+
+// "2026-11-01" → days since epoch; nullopt when malformed or not a real date.
+std::optional<std::int64_t> parse_date(std::string_view s);
+std::string format_date(std::int64_t days);
+
+// "2026-11" → (year, month); nullopt when malformed.
+std::optional<std::pair<int, int>> parse_period(std::string_view s);
+std::string format_period(int year, int month);
+int days_in_month(int year, int month);
+
+// ISO 8601 timestamp or date → seconds since epoch (UTC). Accepts "2026-11-01",
+// "2026-11-01T00:00:00Z", "2026-11-01T02:00:00+02:00", "2026-11-01 00:00", or plain epoch seconds.
+std::optional<std::int64_t> parse_timestamp(std::string_view s);
+std::string format_timestamp(std::int64_t epoch_seconds); // "2026-11-01T00:00:00Z"
+
+// "28d" → minutes. Units s, m, h, d, w. nullopt when malformed or zero.
+std::optional<double> parse_duration_minutes(std::string_view s);
+
+// A timeline time ("03:15", "03:15:20", "2026-10-14 03:15", ISO) → seconds, for ordering. Times
+// of day count from midnight; dated ones from the epoch. `dated` tells which.
+std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated);
+
+} // namespace nines

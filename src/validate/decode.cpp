@@ -1,0 +1,630 @@
+#include "validate/decode.hpp"
+
+#include <cmath>
+#include <regex>
+
+#include "model/time.hpp"
+#include "validate/node_access.hpp"
+#include "validate/yaml_json.hpp"
+
+namespace nines {
+namespace {
+
+bool uses_name_as_id(const std::string& kind) {
+  return kind == "service" || kind == "sli" || kind == "toil_item" || kind == "experiment" ||
+         kind == "oncall_rotation";
+}
+
+DocMeta make_meta(const RawDoc& doc, const Node& body, const std::string& digest, DiagBag& diags) {
+  DocMeta m;
+  m.kind = doc.kind;
+  m.file = doc.file;
+  m.loc = doc.kind_loc;
+  m.digest = digest;
+  m.body = doc.body;
+  const Node& id = at(body, "id");
+  const Node& name = at(body, "name");
+  if (!id.is_absent()) {
+    m.id = str(id);
+    m.id_loc = id.loc;
+  } else if (uses_name_as_id(doc.kind) && !name.is_absent()) {
+    m.id = str(name);
+    m.id_loc = name.loc;
+  } else {
+    m.id = path_stem_slug(doc.file);
+    m.id_loc = doc.kind_loc;
+  }
+  if (!valid_id(m.id)) {
+    diags.error(doc.file, m.id_loc, "invalid-id",
+                "id '" + m.id + "' is not valid: ids match ^[a-z0-9][a-z0-9._-]{0,127}$",
+                "use lowercase letters, digits, '.', '_' and '-'");
+  }
+  return m;
+}
+
+double duration_or(const Node& n, double fallback) {
+  auto v = parse_duration_minutes(str(n));
+  return v ? *v : fallback;
+}
+
+void decode_service(const Node& b, DocMeta meta, Repo& repo) {
+  Service s;
+  s.meta = std::move(meta);
+  s.name = str(b, "name");
+  s.tier = str(b, "tier");
+  s.tier_loc = at(b, "tier").loc;
+  s.owner_team = ref(b, "owner_team");
+  s.oncall_rotation = ref(b, "oncall_rotation");
+  s.upstream = refs(at(at(b, "dependencies"), "upstream"));
+  s.downstream = refs(at(at(b, "dependencies"), "downstream"));
+  for (auto [field, key] : std::initializer_list<std::pair<std::string*, const char*>>{
+           {&s.data_classification, "data_classification"},
+           {&s.deployment_frequency, "deployment_frequency"},
+           {&s.architecture, "architecture"},
+           {&s.language, "language"},
+           {&s.infra, "infra"},
+           {&s.traffic_pattern, "traffic_pattern"},
+           {&s.description, "description"},
+           {&s.type, "type"},
+           {&s.multi_region, "multi_region"}})
+    *field = str(b, key);
+  s.multi_region_loc = at(b, "multi_region").loc;
+  s.peak_rps = num(b, "peak_rps");
+  s.storage_gb = num(b, "storage_gb");
+  s.monthly_cost_usd = num(b, "monthly_cost_usd");
+  for (const auto& h : at(b, "health_checks").items) {
+    s.health_checks.push_back(HealthCheck{str(h, "name"), str(h, "type"), str(h, "endpoint"),
+                                          str(h, "interval"), str(h, "timeout"),
+                                          num(h, "failure_threshold")});
+  }
+  const Node& links = at(b, "links");
+  for (const auto& e : links.entries) s.links.emplace_back(e.key, str(e.value));
+  for (const auto& i : links.items) s.links.emplace_back(str(i, "title"), str(i, "url"));
+  repo.services.push_back(std::move(s));
+}
+
+void decode_sli(const Node& b, DocMeta meta, Repo& repo) {
+  Sli s;
+  s.meta = std::move(meta);
+  s.name = str(b, "name");
+  s.description = str(b, "description");
+  s.type = str(b, "type");
+  const Node& m = at(b, "measurement");
+  s.good_events = str(m, "good_events");
+  s.total_events = str(m, "total_events");
+  s.measurement_source = str(m, "source");
+  s.aggregation = str(m, "aggregation");
+  s.exclusions = strs(b, "exclusions");
+  const Node& q = at(b, "query");
+  if (q.is_map()) s.query = SliQuery{str(q, "good"), str(q, "total"), str(q, "source"), q.loc};
+  repo.slis.push_back(std::move(s));
+}
+
+void decode_slo(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
+  Slo s;
+  s.meta = std::move(meta);
+  s.service = ref(b, "service");
+  s.sli = ref(b, "sli");
+  s.policy = ref(b, "policy");
+  s.name = str(b, "name");
+  s.description = str(b, "description");
+  s.owner = str(b, "owner");
+  s.review_cadence = str(b, "review_cadence");
+  s.review_cadence_loc = at(b, "review_cadence").loc;
+  s.target = num(b, "target").value_or(0);
+  s.target_loc = at(b, "target").loc;
+  s.window = str(b, "window");
+  s.window_loc = at(b, "window").loc;
+  std::string window = s.window.empty() ? repo.config.default_slo_window : s.window;
+  if (auto w = parse_duration_minutes(window)) {
+    s.window_days = *w / 1440.0;
+    if (*w < 1440.0 || std::fmod(*w, 1440.0) != 0.0)
+      diags.error(s.meta.file, s.window_loc.line ? s.window_loc : s.meta.loc, "slo-window",
+                  "SLO window '" + window + "' is not a whole number of days",
+                  "budgets are computed over whole days, e.g. 28d or 30d");
+  }
+  s.error_budget = num(b, "error_budget");
+  s.error_budget_loc = at(b, "error_budget").loc;
+  s.error_budget_minutes = num(b, "error_budget_minutes");
+  s.error_budget_minutes_loc = at(b, "error_budget_minutes").loc;
+  s.sla = num(b, "sla");
+  s.sla_loc = at(b, "sla").loc;
+  s.last_reviewed = text(b, "last_reviewed");
+  s.stakeholders = strs(b, "stakeholders");
+  s.escalation_when_budget_exhausted = strs(b, "escalation_when_budget_exhausted");
+  for (const auto& a : at(b, "burn_rate_alerts").items) {
+    BurnRateAlert al;
+    al.name = str(a, "name");
+    al.loc = a.loc;
+    al.burn_rate = num(a, "burn_rate").value_or(0);
+    al.burn_rate_loc = at(a, "burn_rate").loc;
+    al.short_window = str(a, "short_window");
+    al.long_window = str(a, "long_window");
+    al.severity = str(a, "severity");
+    al.short_window_min = duration_or(at(a, "short_window"), 0);
+    al.long_window_min = duration_or(at(a, "long_window"), 0);
+    s.alerts.push_back(std::move(al));
+  }
+  repo.slos.push_back(std::move(s));
+}
+
+void decode_policy(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
+  Policy p;
+  p.meta = std::move(meta);
+  p.service = ref(b, "service");
+  for (const auto& e : at(b, "budget_states").entries) {
+    BudgetState st;
+    st.name = e.key;
+    const Node& cond = at(e.value, "condition");
+    st.loc = cond.is_absent() ? e.key_loc : cond.loc;
+    st.actions = strs(e.value, "actions");
+    std::string c = str(cond);
+    if (auto parsed = parse_budget_condition(c)) {
+      st.condition = *parsed;
+    } else {
+      diags.error(p.meta.file, st.loc, "policy-condition",
+                  "cannot parse budget state condition '" + c + "'",
+                  "use one of: 'remaining_budget > 50%', 'remaining_budget 25-50%', "
+                  "'remaining_budget 0-25%', 'remaining_budget <= 0'");
+      continue;
+    }
+    p.states.push_back(std::move(st));
+  }
+  p.exceptions = strs(b, "exceptions");
+  p.reset = str(b, "reset");
+  repo.policies.push_back(std::move(p));
+}
+
+void decode_postmortem(const Node& b, DocMeta meta, Repo& repo) {
+  Postmortem p;
+  p.meta = std::move(meta);
+  for (auto [field, key] : std::initializer_list<std::pair<std::string*, const char*>>{
+           {&p.title, "title"},
+           {&p.date, "date"},
+           {&p.severity, "severity"},
+           {&p.duration, "duration"},
+           {&p.status, "status"},
+           {&p.summary, "summary"},
+           {&p.root_cause, "root_cause"},
+           {&p.incident_id, "incident_id"},
+           {&p.root_cause_category, "root_cause_category"},
+           {&p.channel, "channel"}})
+    *field = str(b, key);
+  p.date_loc = at(b, "date").loc;
+  p.severity_loc = at(b, "severity").loc;
+  p.authors = strs(b, "authors");
+  p.reviewers = strs(b, "reviewers");
+  p.contributing_factors = strs(b, "contributing_factors");
+  p.what_went_well = strs(b, "what_went_well");
+  p.what_went_wrong = strs(b, "what_went_wrong");
+  p.where_we_got_lucky = strs(b, "where_we_got_lucky");
+  p.five_whys = strs(b, "five_whys");
+  for (const auto& e : at(b, "fishbone").entries) p.fishbone[e.key] = strs(e.value);
+  const Node& impact = at(b, "impact");
+  p.users_affected = num(impact, "users_affected");
+  p.impact_duration_minutes = num(impact, "duration_minutes");
+  p.revenue_impact_usd = num(impact, "revenue_impact_usd");
+  p.slo_budget_consumed_pct = num(impact, "slo_budget_consumed_pct");
+  p.customer_tickets = num(impact, "customer_tickets");
+  p.data_loss = flag(impact, "data_loss");
+  p.security_breach_pii = flag(b, "security_breach_pii");
+  p.revenue_impacting = flag(b, "revenue_impacting");
+  for (const auto& t : at(b, "timeline").items)
+    p.timeline.push_back(TimelineEntry{str(t, "time"), str(t, "event"), t.loc});
+  const Node& det = at(b, "detection");
+  p.how_detected = str(det, "how_detected");
+  p.time_to_detect_minutes = num(det, "time_to_detect_minutes");
+  p.could_have_detected_sooner = str(det, "could_have_detected_sooner");
+  const Node& res = at(b, "resolution");
+  p.how_resolved = str(res, "how_resolved");
+  p.time_to_mitigate_minutes = num(res, "time_to_mitigate_minutes");
+  p.time_to_resolve_minutes = num(res, "time_to_resolve_minutes");
+  for (const auto& a : at(b, "action_items").items) {
+    ActionItem ai;
+    ai.id = str(a, "id");
+    ai.type = str(a, "type");
+    ai.description = str(a, "description");
+    ai.owner = str(a, "owner");
+    ai.priority = str(a, "priority");
+    ai.deadline = str(a, "deadline");
+    ai.status = str(a, "status");
+    ai.ticket = str(a, "ticket");
+    ai.completed = str(a, "completed");
+    ai.loc = a.loc;
+    p.action_items.push_back(std::move(ai));
+  }
+  p.services = refs(at(b, "services"));
+  p.repeat_of = ref(b, "repeat_of");
+  const Node& cls = at(b, "classification");
+  p.classification_function = str(cls, "function");
+  p.classification_scope = str(cls, "scope");
+  p.classification_loc = cls.loc;
+  for (const auto& e : at(b, "ics").entries) p.ics[e.key] = str(e.value);
+  repo.postmortems.push_back(std::move(p));
+}
+
+void decode_runbook(const Node& b, DocMeta meta, Repo& repo) {
+  Runbook r;
+  r.meta = std::move(meta);
+  r.title = str(b, "title");
+  r.alert_name = str(b, "alert_name");
+  r.alert_name_loc = at(b, "alert_name").loc;
+  r.last_updated = str(b, "last_updated");
+  r.last_updated_loc = at(b, "last_updated").loc;
+  r.owner = str(b, "owner");
+  r.overview = str(b, "overview");
+  r.impact = str(b, "impact");
+  r.service = ref(b, "service");
+  for (const auto& d : at(b, "diagnosis").items)
+    r.diagnosis.push_back(DiagnosisStep{str(d, "step"), str(d, "command"), str(d, "expected"),
+                                        str(d, "if_unexpected")});
+  for (const auto& m : at(b, "mitigation").items)
+    r.mitigation.push_back(MitigationOption{str(m, "option"), str(m, "when"), strs(m, "steps")});
+  for (const auto& s : at(b, "steps").items)
+    r.steps.push_back(RunbookStep{str(s, "name"), str(s, "action"), str(s, "command"),
+                                  flag(s, "automated"), flag(s, "rollback_on_failure")});
+  const Node& esc = at(b, "escalation");
+  r.escalation_after_minutes = num(esc, "after_minutes");
+  r.escalation_contact = str(esc, "contact");
+  r.escalation_context = str(esc, "context_to_provide");
+  repo.runbooks.push_back(std::move(r));
+}
+
+void decode_toil(const Node& b, DocMeta meta, Repo& repo) {
+  ToilItem t;
+  t.meta = std::move(meta);
+  t.name = str(b, "name");
+  t.category = str(b, "category");
+  t.frequency = str(b, "frequency");
+  t.automation_difficulty = str(b, "automation_difficulty");
+  t.status = str(b, "status");
+  t.automated_on = str(b, "automated_on");
+  t.service = ref(b, "service");
+  t.time_per_occurrence_min = num(b, "time_per_occurrence_min").value_or(0);
+  t.occurrences_per_month = num(b, "occurrences_per_month").value_or(0);
+  t.total_hours_per_month = num(b, "total_hours_per_month");
+  t.total_hours_loc = at(b, "total_hours_per_month").loc;
+  t.automation_value = num(b, "automation_value");
+  t.priority_score = num(b, "priority_score");
+  t.teams_affected = refs(at(b, "teams_affected"));
+  repo.toil.push_back(std::move(t));
+}
+
+void decode_capacity(const Node& b, DocMeta meta, Repo& repo) {
+  CapacityModel c;
+  c.meta = std::move(meta);
+  c.service = ref(b, "service");
+  c.bottleneck_resource = str(b, "bottleneck_resource");
+  c.last_reviewed = str(b, "last_reviewed");
+  const Node& cs = at(b, "current_state");
+  c.peak_utilization_pct = num(cs, "peak_utilization_pct");
+  c.headroom_pct = num(cs, "headroom_pct");
+  c.cost_per_month_usd = num(cs, "cost_per_month_usd");
+  const Node& g = at(b, "growth_forecast");
+  c.growth_metric = str(g, "metric");
+  c.growth_current = num(g, "current");
+  c.monthly_growth_pct = num(g, "monthly_growth_pct");
+  c.projected_6mo = num(g, "projected_6mo");
+  c.projected_12mo = num(g, "projected_12mo");
+  const Node& sc = at(b, "scaling_strategy");
+  c.scaling_type = str(sc, "type");
+  c.auto_scaling = boolean(at(sc, "auto_scaling"));
+  c.min_instances = num(sc, "min_instances");
+  c.max_instances = num(sc, "max_instances");
+  c.scale_up_threshold = num(sc, "scale_up_threshold");
+  c.scale_down_threshold = num(sc, "scale_down_threshold");
+  c.cooldown_seconds = num(sc, "cooldown_seconds");
+  const Node& cp = at(b, "cost_projection");
+  c.cost_current_monthly = num(cp, "current_monthly");
+  c.cost_projected_6mo = num(cp, "projected_6mo_monthly");
+  c.cost_projected_12mo = num(cp, "projected_12mo_monthly");
+  repo.capacity.push_back(std::move(c));
+}
+
+void decode_experiment(const Node& b, DocMeta meta, Repo& repo) {
+  Experiment e;
+  e.meta = std::move(meta);
+  e.name = str(b, "name");
+  e.hypothesis = str(b, "hypothesis");
+  e.date = str(b, "date");
+  e.environment = str(b, "environment");
+  e.service = ref(b, "service");
+  if (auto l = num(b, "level")) e.level = static_cast<int>(*l);
+  const Node& m = at(b, "method");
+  e.fault_type = str(m, "fault_type");
+  e.target = str(m, "target");
+  e.blast_radius = str(m, "blast_radius");
+  e.duration = str(m, "duration");
+  const Node& s = at(b, "safety");
+  e.abort_conditions = strs(s, "abort_conditions");
+  e.rollback_plan = str(s, "rollback_plan");
+  const Node& r = at(b, "results");
+  e.outcome = str(r, "outcome");
+  e.observations = strs(r, "observations");
+  e.action_items = strs(r, "action_items");
+  repo.experiments.push_back(std::move(e));
+}
+
+void decode_remediation(const Node& b, DocMeta meta, Repo& repo) {
+  AutoRemediation a;
+  a.meta = std::move(meta);
+  const Node* rules = &b;
+  if (b.is_map()) {
+    a.service = ref(b, "service");
+    rules = &at(b, "rules");
+  }
+  for (const auto& r : rules->items)
+    a.rules.push_back(RemediationRule{str(r, "trigger"), str(r, "condition"), str(r, "action"),
+                                      str(r, "escalate_if")});
+  repo.remediations.push_back(std::move(a));
+}
+
+void decode_rotation(const Node& b, DocMeta meta, Repo& repo) {
+  Rotation r;
+  r.meta = std::move(meta);
+  r.name = str(b, "name");
+  r.team = ref(b, "team");
+  r.members = strs(b, "members");
+  r.members_loc = at(b, "members").loc;
+  r.schedule = str(b, "schedule");
+  r.primary = str(b, "primary");
+  r.secondary = str(b, "secondary");
+  r.escalation = strs(b, "escalation");
+  for (const auto& h : at(b, "health").items) {
+    RotationHealth rh;
+    rh.period = str(h, "period");
+    rh.loc = h.loc;
+    rh.pages = num(h, "pages");
+    rh.shifts = num(h, "shifts");
+    rh.off_hours_pages = num(h, "off_hours_pages");
+    rh.avg_ack_min = num(h, "avg_ack_min");
+    rh.avg_mitigate_min = num(h, "avg_mitigate_min");
+    rh.false_positive_pct = num(h, "false_positive_pct");
+    rh.escalation_pct = num(h, "escalation_pct");
+    rh.satisfaction = num(h, "satisfaction");
+    r.health.push_back(std::move(rh));
+  }
+  repo.rotations.push_back(std::move(r));
+}
+
+void decode_readiness(const Node& b, DocMeta meta, Repo& repo) {
+  ReadinessReview r;
+  r.meta = std::move(meta);
+  r.service = ref(b, "service");
+  r.date = str(b, "date");
+  for (const auto& i : at(b, "items").items)
+    r.items.push_back(ReadinessItem{str(i, "check"), str(i, "status"), str(i, "evidence"),
+                                    str(i, "notes"), i.loc});
+  for (const auto& s : at(b, "signoffs").items)
+    r.signoffs.push_back(Signoff{str(s, "name"), str(s, "role"), str(s, "date"),
+                                 str(s, "decision"), str(s, "digest"), s.loc});
+  repo.readiness.push_back(std::move(r));
+}
+
+void decode_assessment(const Node& b, DocMeta meta, Repo& repo) {
+  Assessment a;
+  a.meta = std::move(meta);
+  a.service = ref(b, "service");
+  a.team = ref(b, "team");
+  a.date = str(b, "date");
+  a.notes = str(b, "notes");
+  for (const auto& e : at(b, "scores").entries)
+    if (auto v = num(e.value)) a.scores[e.key] = static_cast<int>(*v);
+  repo.assessments.push_back(std::move(a));
+}
+
+void decode_report(const Node& b, DocMeta meta, Repo& repo) {
+  MonthlyReportDoc r;
+  r.meta = std::move(meta);
+  r.period = str(b, "period");
+  r.highlights = strs(b, "highlights");
+  r.concerns = strs(b, "concerns");
+  r.next_month_priorities = strs(b, "next_month_priorities");
+  const Node& frozen = at(b, "frozen");
+  if (frozen.is_map()) r.frozen_json = to_json(frozen).value.dump();
+  repo.reports.push_back(std::move(r));
+}
+
+void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
+  for (const auto& g : at(doc.root, "groups").items) {
+    const Node& rules = at(g, "rules");
+    if (!g.is_map() || (!rules.is_seq() && !rules.is_absent())) {
+      diags.error(doc.file, g.loc, "rules-file",
+                  "a rule group is a mapping with `name` and a list of `rules`");
+      continue;
+    }
+    for (const auto& r : rules.items) {
+      const Node& alert = at(r, "alert");
+      if (alert.is_absent()) continue; // recording rules need no runbook
+      PromAlert a;
+      a.file = doc.file;
+      a.loc = alert.loc;
+      a.name = str(alert);
+      a.expr = str(r, "expr");
+      a.service = str(at(r, "labels"), "service");
+      a.severity = str(at(r, "labels"), "severity");
+      a.runbook_url = str(at(r, "annotations"), "runbook_url");
+      repo.prom_alerts.push_back(std::move(a));
+    }
+  }
+}
+
+} // namespace
+
+bool valid_id(const std::string& id) {
+  static const std::regex re("^[a-z0-9][a-z0-9._-]{0,127}$");
+  return std::regex_match(id, re);
+}
+
+std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {
+  static const std::regex cmp(R"(^\s*remaining_budget\s*(>=|<=|>|<)\s*(-?[0-9]+(\.[0-9]+)?)\s*%?\s*$)");
+  static const std::regex range(
+      R"(^\s*remaining_budget\s+(-?[0-9]+(\.[0-9]+)?)\s*%?\s*-\s*(-?[0-9]+(\.[0-9]+)?)\s*%\s*$)");
+  std::smatch m;
+  BudgetCondition c;
+  c.text = text;
+  if (std::regex_match(text, m, cmp)) {
+    double v = std::stod(m[2]);
+    std::string op = m[1];
+    if (op == ">" || op == ">=") {
+      c.lo = v;
+      c.lo_inclusive = op == ">=";
+    } else {
+      c.hi = v;
+      c.hi_inclusive = op == "<=";
+    }
+    return c;
+  }
+  if (std::regex_match(text, m, range)) {
+    double a = std::stod(m[1]), b = std::stod(m[3]);
+    if (a >= b) return std::nullopt;
+    // "25-50%": above 25 up to and including 50, so the seed's bands meet without overlapping.
+    c.lo = a;
+    c.lo_inclusive = false;
+    c.hi = b;
+    c.hi_inclusive = true;
+    return c;
+  }
+  return std::nullopt;
+}
+
+void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
+  (void)diags;
+  if (!root.is_map()) return;
+  auto set = [&](std::string& dst, const char* key) {
+    if (std::string v = str(root, key); !v.empty()) dst = v;
+  };
+  set(cfg.title, "title");
+  set(cfg.description, "description");
+  set(cfg.base_url, "base_url");
+  set(cfg.repo_url, "repo_url");
+  set(cfg.branch, "branch");
+  set(cfg.theme, "theme");
+  set(cfg.timezone, "timezone");
+  const Node& d = at(root, "defaults");
+  if (std::string w = str(d, "slo_window"); !w.empty()) cfg.default_slo_window = w;
+  cfg.default_policy = str(d, "error_budget_policy");
+  cfg.default_policy_loc = at(d, "error_budget_policy").loc;
+  if (auto s = num(d, "stale_after_days")) cfg.stale_after_days = static_cast<int>(*s);
+  for (const auto& e : at(root, "teams").entries) {
+    Team t;
+    t.id = e.key;
+    t.name = str(e.value, "name");
+    if (t.name.empty()) t.name = e.key;
+    const Node& members = at(e.value, "members");
+    if (members.is_seq()) t.members = strs(members);
+    else t.headcount = num(members);
+    t.sre_hours_per_month = num(e.value, "sre_hours_per_month");
+    cfg.teams[e.key] = std::move(t);
+  }
+  const Node& m = at(root, "metrics");
+  if (std::string c = str(m, "cache"); !c.empty()) cfg.cache_path = c;
+  for (const auto& s : at(m, "sources").items) {
+    MetricsSource src;
+    src.name = str(s, "name");
+    src.type = str(s, "type");
+    src.url = str(s, "url");
+    src.bearer_token_env = str(s, "bearer_token_env");
+    src.ca_bundle = str(s, "ca_bundle");
+    if (auto t = parse_duration_minutes(str(s, "timeout"))) src.timeout_s = *t * 60.0;
+    if (auto c = num(s, "concurrency")) src.concurrency = static_cast<int>(*c);
+    if (auto r = num(s, "retries")) src.retries = static_cast<int>(*r);
+    cfg.sources.push_back(std::move(src));
+  }
+  for (const auto& e : at(m, "golden_signals").entries) cfg.golden_signals[e.key] = str(e.value);
+  for (const auto& e : at(root, "rules").entries) cfg.rules[e.key] = str(e.value);
+  const Node& lim = at(root, "limits");
+  if (auto v = num(lim, "max_file_bytes")) cfg.max_file_bytes = static_cast<std::size_t>(*v);
+  if (auto v = num(lim, "max_yaml_nodes")) cfg.max_yaml_nodes = static_cast<std::size_t>(*v);
+}
+
+void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
+  if (doc.kind == "prometheus_rules") {
+    decode_rules(doc, repo, diags);
+    return;
+  }
+  if (doc.kind == "openslo" || doc.kind == "backstage") {
+    decode_dialect(doc, digest, repo, diags);
+    return;
+  }
+  const Node& body = at(doc.root, doc.kind);
+  DocMeta meta = make_meta(doc, body, digest, diags);
+  const std::string& k = doc.kind;
+  if (k == "service") decode_service(body, std::move(meta), repo);
+  else if (k == "sli") decode_sli(body, std::move(meta), repo);
+  else if (k == "slo") decode_slo(body, std::move(meta), repo, diags);
+  else if (k == "error_budget_policy") decode_policy(body, std::move(meta), repo, diags);
+  else if (k == "postmortem") decode_postmortem(body, std::move(meta), repo);
+  else if (k == "runbook") decode_runbook(body, std::move(meta), repo);
+  else if (k == "toil_item") decode_toil(body, std::move(meta), repo);
+  else if (k == "capacity_model") decode_capacity(body, std::move(meta), repo);
+  else if (k == "experiment") decode_experiment(body, std::move(meta), repo);
+  else if (k == "auto_remediation") decode_remediation(body, std::move(meta), repo);
+  else if (k == "oncall_rotation") decode_rotation(body, std::move(meta), repo);
+  else if (k == "readiness_review") decode_readiness(body, std::move(meta), repo);
+  else if (k == "assessment") decode_assessment(body, std::move(meta), repo);
+  else if (k == "monthly_report") decode_report(body, std::move(meta), repo);
+}
+
+void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
+  static const std::vector<std::string> header = {"slo", "date", "good", "total"};
+  if (row.cells.size() == 4 && row.cells[0] == "slo") {
+    if (row.cells != header)
+      diags.error(row.file, {row.line, 1}, "csv-header", "CSV header must be slo,date,good,total");
+    return;
+  }
+  if (row.line == 1) {
+    diags.error(row.file, {row.line, 1}, "csv-header",
+                "first line must be the header slo,date,good,total");
+    return;
+  }
+  if (row.cells.size() != 4) {
+    diags.error(row.file, {row.line, 1}, "csv-row",
+                "expected 4 columns (slo,date,good,total), got " + std::to_string(row.cells.size()));
+    return;
+  }
+  // Column numbers point at the offending cell.
+  int col = 1;
+  std::vector<int> cols;
+  for (const auto& c : row.cells) {
+    cols.push_back(col);
+    col += static_cast<int>(c.size()) + 1;
+  }
+  CsvRow r;
+  r.file = row.file;
+  r.line = row.line;
+  r.slo = row.cells[0];
+  r.date = row.cells[1];
+  if (!parse_date(r.date)) {
+    diags.error(row.file, {row.line, cols[1]}, "csv-row",
+                "bad date '" + r.date + "'", "use YYYY-MM-DD");
+    return;
+  }
+  for (int i : {2, 3}) {
+    auto v = resolve_plain(row.cells[static_cast<std::size_t>(i)]);
+    const char* what = i == 2 ? "good" : "total";
+    if (!v || !v->is_number() || !std::isfinite(v->get<double>())) {
+      diags.error(row.file, {row.line, cols[static_cast<std::size_t>(i)]}, "csv-row",
+                  std::string(what) + " count '" + row.cells[static_cast<std::size_t>(i)] +
+                      "' is not a number");
+      return;
+    }
+    double d = v->get<double>();
+    if (d < 0) {
+      diags.error(row.file, {row.line, cols[static_cast<std::size_t>(i)]}, "csv-row",
+                  std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
+                      " is negative");
+      return;
+    }
+    (i == 2 ? r.good : r.total) = d;
+  }
+  if (r.good > r.total) {
+    diags.error(row.file, {row.line, cols[2]}, "csv-row",
+                "good count " + row.cells[2] + " is greater than total " + row.cells[3],
+                "good events are a subset of all events");
+    return;
+  }
+  repo.csv_rows.push_back(std::move(r));
+}
+
+} // namespace nines

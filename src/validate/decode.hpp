@@ -1,0 +1,31 @@
+// The validate stage, part 2: schema-valid documents → typed model structs.
+#pragma once
+
+#include <string>
+
+#include "diag/diagnostic.hpp"
+#include "load/loader.hpp"
+#include "model/model.hpp"
+
+namespace nines {
+
+// Decodes nines.yaml (already schema-checked) into `cfg`.
+void decode_config(const Node& root, Config& cfg, DiagBag& diags);
+
+// Decodes one document into the matching vector of `repo`. Checks what a schema cannot express:
+// the id's form, duration and policy-condition syntax. `digest` identifies the document's content.
+void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags);
+
+// Maps an OpenSLO v1 or Backstage catalog document onto the same model (validate/dialects.cpp).
+void decode_dialect(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags);
+
+// Checks and adds one metrics/*.csv row (header rows are recognised and checked).
+void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags);
+
+// Parses an error budget policy condition in the seed's forms; nullopt when it is none of them.
+std::optional<BudgetCondition> parse_budget_condition(const std::string& text);
+
+// True when `id` can name an output page (SPEC 1.2).
+bool valid_id(const std::string& id);
+
+} // namespace nines

@@ -1,0 +1,257 @@
+#include "validate/schemas.hpp"
+
+#include <nlohmann/json.hpp>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "load/yaml_reader.hpp"
+#include "validate/yaml_json.hpp"
+
+namespace nines {
+using nlohmann::json;
+
+struct SchemaSet::Impl {
+  struct Entry {
+    json doc;
+    valijson::Schema schema;
+  };
+  std::map<std::string, std::unique_ptr<Entry>> schemas;
+};
+
+SchemaSet::SchemaSet() : m_impl(std::make_unique<Impl>()) {
+  for (const auto& [kind, text] : embedded_schemas()) {
+    auto e = std::make_unique<Impl::Entry>();
+    e->doc = json::parse(text);
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter adapter(e->doc);
+    parser.populateSchema(adapter, e->schema);
+    m_impl->schemas.emplace(kind, std::move(e));
+  }
+}
+
+SchemaSet::~SchemaSet() = default;
+
+bool SchemaSet::has(const std::string& kind) const { return m_impl->schemas.count(kind) > 0; }
+
+namespace {
+
+// Follows an instance path through a schema: properties, items, patternProperties, $ref.
+// Good enough for the schemas nines ships (no remote refs); returns nullptr when lost.
+const json* resolve_ref(const json& root, const json* s) {
+  for (int guard = 0; s && s->is_object() && s->contains("$ref") && guard < 16; ++guard) {
+    std::string ref = (*s)["$ref"].get<std::string>();
+    if (ref.rfind("#/", 0) != 0) return s;
+    const json* cur = &root;
+    std::size_t pos = 2;
+    while (cur && pos <= ref.size()) {
+      std::size_t slash = ref.find('/', pos);
+      std::string part = ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+      cur = cur->is_object() && cur->contains(part) ? &(*cur)[part] : nullptr;
+      if (slash == std::string::npos) break;
+      pos = slash + 1;
+    }
+    s = cur;
+  }
+  return s;
+}
+
+const json* schema_child(const json& root, const json* s, const std::string& step) {
+  s = resolve_ref(root, s);
+  if (!s || !s->is_object()) return nullptr;
+  bool index = !step.empty() && std::all_of(step.begin(), step.end(), ::isdigit);
+  if (index && s->contains("items")) return resolve_ref(root, &(*s)["items"]);
+  if (s->contains("properties") && (*s)["properties"].contains(step))
+    return resolve_ref(root, &(*s)["properties"][step]);
+  if (s->contains("additionalProperties") && (*s)["additionalProperties"].is_object())
+    return resolve_ref(root, &(*s)["additionalProperties"]);
+  // oneOf/anyOf alternatives: the first one that knows the step.
+  for (const char* key : {"oneOf", "anyOf"}) {
+    if (!s->contains(key)) continue;
+    for (const auto& alt : (*s)[key])
+      if (const json* c = schema_child(root, &alt, step)) return c;
+  }
+  return nullptr;
+}
+
+std::string describe(const Node& n) {
+  switch (n.kind) {
+  case Node::Kind::Null: return "null";
+  case Node::Kind::Seq: return "a list";
+  case Node::Kind::Map: return "a mapping";
+  case Node::Kind::Scalar: break;
+  }
+  std::string v = n.value.size() > 60 ? n.value.substr(0, 57) + "..." : n.value;
+  return "'" + v + "'";
+}
+
+std::string type_name(const json& s) {
+  if (!s.contains("type")) return "";
+  const json& t = s["type"];
+  if (t.is_string()) return t.get<std::string>();
+  std::string out;
+  for (const auto& x : t) out += (out.empty() ? "" : " or ") + x.get<std::string>();
+  return out;
+}
+
+std::string join_enum(const json& e) {
+  std::string out;
+  for (const auto& v : e) {
+    if (!out.empty()) out += ", ";
+    out += v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  return out;
+}
+
+std::string quoted_after(const std::string& desc, const std::string& prefix) {
+  auto p = desc.find(prefix);
+  if (p == std::string::npos) return "";
+  p += prefix.size();
+  auto q = desc.find('\'', p);
+  return q == std::string::npos ? "" : desc.substr(p, q - p);
+}
+
+} // namespace
+
+bool SchemaSet::validate(const std::string& kind, const Node& root, const std::string& file,
+                         DiagBag& diags) const {
+  auto it = m_impl->schemas.find(kind);
+  if (it == m_impl->schemas.end()) return true;
+  const json& sroot = it->second->doc;
+
+  YamlJson converted = to_json(root);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(converted.value);
+  validator.validate(it->second->schema, target, &results);
+
+  // valijson reports each failure once per enclosing schema; keep the innermost ones.
+  std::vector<valijson::ValidationResults::Error> errors(results.begin(), results.end());
+  std::vector<bool> keep(errors.size(), true);
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    const auto& d = errors[i].description;
+    if (d.rfind("Failed to validate against schema associated with", 0) == 0 ||
+        d.rfind("Failed to validate item #", 0) == 0 ||
+        d.rfind("Failed to validate against additional properties", 0) == 0 ||
+        d.rfind("Failed to validate against child schema", 0) == 0)
+      keep[i] = false;
+  }
+
+  std::set<std::pair<int, int>> error_locs;
+  bool ok = true;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (!keep[i]) continue;
+    const auto& err = errors[i];
+    // Walk the positioned tree and the schema along the error's path.
+    const Node* node = &root;
+    const json* schema = resolve_ref(sroot, &sroot);
+    std::string path;
+    for (std::size_t k = 1; k < err.context.size(); ++k) {
+      std::string step = err.context[k];
+      if (step.size() >= 2 && step.front() == '[' && step.back() == ']')
+        step = step.substr(1, step.size() - 2);
+      schema = schema ? schema_child(sroot, schema, step) : nullptr;
+      if (node && node->is_map()) {
+        path += (path.empty() ? "" : ".") + step;
+        node = node->get(step);
+      } else if (node && node->is_seq()) {
+        path += "[" + step + "]";
+        std::size_t idx = 0;
+        std::from_chars(step.data(), step.data() + step.size(), idx);
+        // Absent items were dropped before validation, so count only present ones.
+        const Node* found = nullptr;
+        std::size_t seen = 0;
+        for (const auto& item : node->items) {
+          if (item.is_absent()) continue;
+          if (seen++ == idx) {
+            found = &item;
+            break;
+          }
+        }
+        node = found;
+      } else {
+        node = nullptr;
+      }
+    }
+    if (!node) node = &root;
+    Loc loc = node->loc;
+    std::string field = path.empty() ? kind : path;
+    const std::string& d = err.description;
+    std::string msg, hint;
+
+    if (d.rfind("Object contains a property that could not be validated", 0) == 0) {
+      std::string key = quoted_after(d, "constraints: '");
+      if (key.empty()) key = quoted_after(d, "'");
+      std::vector<std::string> allowed;
+      if (schema && schema->contains("properties"))
+        for (const auto& [k, v] : (*schema)["properties"].items()) allowed.push_back(k);
+      if (const Entry* e = node->entry(key)) loc = e->key_loc;
+      msg = "unknown field '" + key + "' in " + field + did_you_mean(key, allowed);
+      hint = "custom fields must start with 'x-'";
+    } else if (d.rfind("Missing required property '", 0) == 0) {
+      std::string key = quoted_after(d, "Missing required property '");
+      if (const Entry* e = node->entry(key)) {
+        loc = e->key_loc;
+        msg = "required field '" + field + "." + key + "' is empty";
+      } else {
+        msg = "missing required field '" + field + "." + key + "'";
+      }
+    } else if (d.rfind("Failed to match against any enum values", 0) == 0) {
+      std::string allowed = schema && schema->contains("enum") ? join_enum((*schema)["enum"]) : "";
+      msg = "field '" + field + "' has value " + describe(*node);
+      if (!allowed.empty()) {
+        std::vector<std::string> options;
+        for (const auto& v : (*schema)["enum"])
+          if (v.is_string()) options.push_back(v.get<std::string>());
+        msg += ", expected one of: " + allowed + did_you_mean(node->value, options);
+      }
+    } else if (d.rfind("Value type not permitted", 0) == 0) {
+      std::string t = schema ? type_name(*schema) : "";
+      msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : "a " + t) +
+            ", got " + describe(*node);
+      if (t == "number" || t == "integer") hint = "write the number without quotes or units";
+      else if (t == "string" && node->is_scalar()) hint = "quote the value";
+    } else if (d.rfind("Failed to match regex", 0) == 0) {
+      msg = "field '" + field + "' has value " + describe(*node) + " in the wrong format";
+      if (schema && schema->contains("description"))
+        hint = (*schema)["description"].get<std::string>();
+      else if (schema && schema->contains("pattern"))
+        hint = "expected to match " + (*schema)["pattern"].get<std::string>();
+    } else if (d.find("date") != std::string::npos || d.find("time") != std::string::npos) {
+      std::string fmt = schema && schema->contains("format") ? (*schema)["format"].get<std::string>()
+                                                            : "date";
+      msg = "field '" + field + "' has value " + describe(*node) + ", which is not a valid " + fmt;
+      hint = fmt == "date" ? "use YYYY-MM-DD" : "use an ISO 8601 timestamp, e.g. 2026-01-31T14:00:00Z";
+    } else if (d.rfind("Expected number", 0) == 0) {
+      msg = "field '" + field + "' has value " + describe(*node) + ": " +
+            std::string(1, static_cast<char>(std::tolower(d[0]))) + d.substr(1);
+    } else if (d.find("exactly one") != std::string::npos || d.find("anyOf") != std::string::npos) {
+      msg = "field '" + field + "' does not match any of its allowed shapes";
+      if (schema && schema->contains("description"))
+        hint = (*schema)["description"].get<std::string>();
+    } else {
+      msg = "field '" + field + "': " + d;
+    }
+    while (!msg.empty() && msg.back() == '.') msg.pop_back();
+    diags.error(file, loc, "schema", msg, hint);
+    error_locs.insert({loc.line, loc.col});
+    ok = false;
+  }
+
+  // A plain `on`/`no` that the schema accepted sits in a string field: YAML 1.1 tools read it as a
+  // boolean, which is rarely what was meant.
+  for (const Loc& l : converted.yaml11_bools) {
+    if (error_locs.count({l.line, l.col})) continue;
+    diags.warning(file, l, "yaml-bool-string",
+                  "bare YAML 1.1 boolean-looking value is read as a string here",
+                  "quote it to make the intent explicit");
+  }
+  return ok;
+}
+
+} // namespace nines

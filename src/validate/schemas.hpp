@@ -1,0 +1,39 @@
+// The validate stage, part 1: JSON Schema (draft 7) validation of positioned documents.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "diag/diagnostic.hpp"
+#include "model/node.hpp"
+
+namespace nines {
+
+// The schemas shipped with nines, compiled into the binary: kind → JSON text.
+const std::map<std::string, std::string_view>& embedded_schemas();
+
+// Parsed schemas for every kind. Parsing is done once per run; validation is thread-safe.
+class SchemaSet {
+public:
+  SchemaSet();
+  ~SchemaSet();
+  SchemaSet(const SchemaSet&) = delete;
+  SchemaSet& operator=(const SchemaSet&) = delete;
+
+  // Validates the whole document `root` against the schema named `kind` ("service", "nines", ...).
+  // Each failure is reported at the offending node with its field path and value. Returns true when
+  // the document is valid. Warns about YAML 1.1 booleans (`on`, `no`...) left in string fields.
+  bool validate(const std::string& kind, const Node& root, const std::string& file,
+                DiagBag& diags) const;
+
+  bool has(const std::string& kind) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace nines

@@ -1,0 +1,27 @@
+// Positioned YAML → nlohmann::json, the form valijson validates (its yaml-cpp adapter is unusable).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/node.hpp"
+
+namespace nines {
+
+struct YamlJson {
+  nlohmann::json value;
+  std::vector<Loc> yaml11_bools; // plain `on`/`no`/... scalars kept as strings
+};
+
+// Converts with YAML 1.2 core-schema typing of plain scalars. Absent values (null, "") are dropped
+// from mappings and lists, so "not given" and "left as the template's placeholder" mean the same.
+// `.nan` and `.inf` stay strings: no figure may ever be NaN.
+YamlJson to_json(const Node& root);
+
+// YAML 1.2 core schema resolution of a plain scalar: null, bool, int or float; nullopt → string.
+std::optional<nlohmann::json> resolve_plain(const std::string& s);
+
+} // namespace nines
