@@ -8,6 +8,9 @@ namespace nines {
 const char* severity_name(Severity s) { return s == Severity::Error ? "error" : "warning"; }
 
 void DiagBag::add(Diagnostic d) {
+  // Positions are 1-based everywhere; a finding about a whole file points at its start.
+  if (d.loc.line <= 0) d.loc.line = 1;
+  if (d.loc.col <= 0) d.loc.col = 1;
   if (auto it = m_overrides.find(d.rule); it != m_overrides.end()) {
     if (it->second == "off") return;
     d.severity = it->second == "error" ? Severity::Error : Severity::Warning;

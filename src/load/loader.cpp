@@ -196,7 +196,8 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    std::string rel = fs::relative(p, root, ec).generic_string();
+    // Lexical, so a symbolic link is named by where it is, not where it points.
+    std::string rel = p.lexically_relative(root).generic_string();
     std::string name = p.filename().string();
     bool is_link = it->is_symlink(ec);
     if (it->is_directory(ec)) {

@@ -1,5 +1,6 @@
 #include "load/yaml_reader.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -212,6 +213,10 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
                 "more than " + std::to_string(limits.max_nodes) +
                     " YAML nodes after expanding aliases (an alias bomb?)",
                 "limits.max_yaml_nodes in nines.yaml raises the cap");
+  } catch (const YAML::DeepRecursion& e) {
+    diags.error(file, {e.mark.line + 1 + line_offset, e.mark.column + 1}, "yaml-syntax",
+                "YAML nested deeper than " + std::to_string(e.depth()) + " levels",
+                "flatten the document");
   } catch (const YAML::Exception& e) {
     Loc l{e.mark.is_null() ? 0 : e.mark.line + 1 + line_offset,
           e.mark.is_null() ? 0 : e.mark.column + 1};

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <regex>
 #include <set>
 
 #include "load/yaml_reader.hpp"
@@ -228,8 +229,12 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       msg = "field '" + field + "' has value " + describe(*node) + ", which is not a valid " + fmt;
       hint = fmt == "date" ? "use YYYY-MM-DD" : "use an ISO 8601 timestamp, e.g. 2026-01-31T14:00:00Z";
     } else if (d.rfind("Expected number", 0) == 0) {
+      // valijson prints limits with std::to_string: "4.000000" reads better as "4".
+      static const std::regex trailing_zeros("([0-9]+)\\.([0-9]*[1-9])?0+$");
+      std::string limit = std::regex_replace(d, trailing_zeros, "$1.$2");
+      if (!limit.empty() && limit.back() == '.') limit.pop_back();
       msg = "field '" + field + "' has value " + describe(*node) + ": " +
-            std::string(1, static_cast<char>(std::tolower(d[0]))) + d.substr(1);
+            std::string(1, static_cast<char>(std::tolower(limit[0]))) + limit.substr(1);
     } else if (d.find("exactly one") != std::string::npos || d.find("anyOf") != std::string::npos) {
       msg = "field '" + field + "' does not match any of its allowed shapes";
       if (schema && schema->contains("description"))

@@ -1,0 +1,35 @@
+#include <doctest/doctest.h>
+
+#include "diag/diagnostic.hpp"
+
+using namespace nines;
+
+TEST_CASE("diag: edit distance and suggestions") {
+  CHECK(edit_distance("pay-ap", "pay-api") == 1);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(did_you_mean("pay-ap", {"pay-api", "auth"}) == ", did you mean 'pay-api'?");
+  CHECK(did_you_mean("zzzzzz", {"pay-api", "auth"}).empty());
+}
+
+TEST_CASE("diag: overrides change severity or silence a rule") {
+  DiagBag bag;
+  bag.set_overrides({{"a", "off"}, {"b", "error"}, {"c", "warning"}});
+  bag.error("f", {1, 1}, "a", "x");
+  bag.warning("f", {1, 1}, "b", "x");
+  bag.error("f", {1, 1}, "c", "x");
+  CHECK(bag.error_count() == 1);
+  CHECK(bag.warning_count() == 1);
+}
+
+TEST_CASE("diag: sorted by file then line, and capped") {
+  DiagBag bag;
+  bag.set_cap(2);
+  bag.error("b.yaml", {1, 1}, "r", "m");
+  bag.error("a.yaml", {9, 1}, "r", "m");
+  bag.error("a.yaml", {2, 1}, "r", "m");
+  auto d = bag.sorted();
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].file == "a.yaml");
+  CHECK(bag.error_count() == 3);
+  CHECK(bag.dropped() == 1);
+}

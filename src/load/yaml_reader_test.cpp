@@ -1,0 +1,115 @@
+#include <doctest/doctest.h>
+
+#include "load/yaml_reader.hpp"
+
+using namespace nines;
+
+TEST_CASE("yaml_reader: every node keeps its line and column") {
+  DiagBag diags;
+  Node root = parse_yaml_string("slo:\n  target: 99.9\n  alerts:\n    - name: fast\n", diags);
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(root.is_map());
+  const Entry* slo = root.entry("slo");
+  REQUIRE(slo);
+  CHECK(slo->key_loc.line == 1);
+  CHECK(slo->key_loc.col == 1);
+  const Node* target = slo->value.get("target");
+  REQUIRE(target);
+  CHECK(target->loc.line == 2);
+  CHECK(target->loc.col == 11);
+  CHECK(target->value == "99.9");
+  CHECK_FALSE(target->quoted);
+  const Node* name = slo->value.get("alerts")->items.at(0).get("name");
+  CHECK(name->loc.line == 4);
+  CHECK(name->loc.col == 13);
+}
+
+TEST_CASE("yaml_reader: quoted scalars are marked") {
+  DiagBag diags;
+  Node root = parse_yaml_string("a: \"on\"\nb: on\nc: |\n  text\n", diags);
+  CHECK(root.get("a")->quoted);
+  CHECK_FALSE(root.get("b")->quoted);
+  CHECK(root.get("c")->quoted);
+}
+
+TEST_CASE("yaml_reader: duplicate keys are errors at the second key") {
+  DiagBag diags;
+  parse_yaml_string("service:\n  name: a\n  name: b\n", diags);
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "yaml-duplicate-key");
+  CHECK(d[0].loc.line == 3);
+  CHECK(d[0].loc.col == 3);
+  CHECK(d[0].message == "duplicate key 'name' (first defined at line 2)");
+}
+
+TEST_CASE("yaml_reader: tabs in indentation are errors at their column") {
+  DiagBag diags;
+  parse_yaml_string("service:\n\tname: a\n", diags);
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "yaml-tab");
+  CHECK(d[0].loc.line == 2);
+  CHECK(d[0].loc.col == 1);
+}
+
+TEST_CASE("yaml_reader: syntax errors are located") {
+  DiagBag diags;
+  parse_yaml_string("a: [1, 2\nb: 3\n", diags);
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "yaml-syntax");
+  CHECK(d[0].loc.line >= 1);
+}
+
+TEST_CASE("yaml_reader: alias bombs hit the node cap instead of memory") {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  const char* prev = "a";
+  std::string names[] = {"b", "c", "d", "e", "f", "g", "h", "i"};
+  for (const auto& n : names) {
+    bomb += n + ": &" + n + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", " : "") + "*" + prev;
+    bomb += "]\n";
+    prev = n.c_str();
+  }
+  DiagBag diags;
+  YamlLimits limits;
+  limits.max_nodes = 100000;
+  int docs = 0;
+  read_yaml(bomb, "bomb.yaml", 0, limits, diags, [&](Node&&, int) { ++docs; });
+  CHECK(docs == 0);
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "yaml-too-large");
+}
+
+TEST_CASE("yaml_reader: aliases expand to copies") {
+  DiagBag diags;
+  Node root = parse_yaml_string("base: &b {x: 1}\nother: *b\n", diags);
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(root.get("other")->is_map());
+  CHECK(root.get("other")->get("x")->value == "1");
+}
+
+TEST_CASE("yaml_reader: multi-document files stream each document with offsets") {
+  DiagBag diags;
+  std::vector<int> lines;
+  read_yaml("a: 1\n---\nb: 2\n---\nc: 3\n", "f.yaml", 10, YamlLimits{}, diags,
+            [&](Node&& n, int) { lines.push_back(n.loc.line); });
+  CHECK(lines == std::vector<int>{11, 13, 15});
+}
+
+TEST_CASE("yaml_reader: deep nesting is refused, not a crash") {
+  std::string deep(100000, '[');
+  DiagBag diags;
+  parse_yaml_string(deep, diags);
+  CHECK(diags.has_errors());
+}
+
+TEST_CASE("yaml_reader: YAML 1.1 booleans are recognised") {
+  CHECK(looks_like_yaml11_bool("on"));
+  CHECK(looks_like_yaml11_bool("No"));
+  CHECK(looks_like_yaml11_bool("YES"));
+  CHECK_FALSE(looks_like_yaml11_bool("true"));
+  CHECK_FALSE(looks_like_yaml11_bool("none"));
+}

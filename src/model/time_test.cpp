@@ -1,0 +1,42 @@
+#include <doctest/doctest.h>
+
+#include "model/time.hpp"
+
+using namespace nines;
+
+TEST_CASE("time: dates round-trip and reject impossible days") {
+  CHECK(parse_date("1970-01-01") == 0);
+  CHECK(format_date(*parse_date("2026-11-23")) == "2026-11-23");
+  CHECK_FALSE(parse_date("2026-02-29"));
+  CHECK(parse_date("2028-02-29"));
+  CHECK_FALSE(parse_date("2026-13-01"));
+  CHECK_FALSE(parse_date("26-1-1"));
+}
+
+TEST_CASE("time: timestamps with offsets") {
+  CHECK(parse_timestamp("2026-11-01T00:00:00Z") == 1793491200);
+  CHECK(parse_timestamp("2026-11-01T02:00:00+02:00") == 1793491200);
+  CHECK(parse_timestamp("2026-11-01") == 1793491200);
+  CHECK(parse_timestamp("1793491200") == 1793491200);
+  CHECK(format_timestamp(1793491200) == "2026-11-01T00:00:00Z");
+  CHECK_FALSE(parse_timestamp("yesterday"));
+}
+
+TEST_CASE("time: durations in minutes") {
+  CHECK(parse_duration_minutes("28d") == doctest::Approx(40320));
+  CHECK(parse_duration_minutes("5m") == doctest::Approx(5));
+  CHECK(parse_duration_minutes("1h") == doctest::Approx(60));
+  CHECK(parse_duration_minutes("30s") == doctest::Approx(0.5));
+  CHECK(parse_duration_minutes("2w") == doctest::Approx(20160));
+  CHECK_FALSE(parse_duration_minutes("0d"));
+  CHECK_FALSE(parse_duration_minutes("28 days"));
+}
+
+TEST_CASE("time: timeline times") {
+  bool dated = true;
+  CHECK(parse_timeline_time("03:15", dated) == 3 * 3600 + 15 * 60);
+  CHECK_FALSE(dated);
+  CHECK(parse_timeline_time("2026-10-14T03:15:00Z", dated));
+  CHECK(dated);
+  CHECK_FALSE(parse_timeline_time("quarter past three", dated));
+}
