@@ -7,7 +7,37 @@ namespace nines {
 
 const char* severity_name(Severity s) { return s == Severity::Error ? "error" : "warning"; }
 
+namespace {
+
+// Messages quote user input, which may be any bytes. Invalid UTF-8 becomes U+FFFD and control
+// characters become spaces, so every output format (JSON and SARIF especially) stays valid.
+std::string sanitize(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (len == 1 && (c < 0x20 || c == 0x7F)) out += ' ';
+    else out.append(s, i, len);
+    i += len;
+  }
+  return out;
+}
+
+} // namespace
+
 void DiagBag::add(Diagnostic d) {
+  d.message = sanitize(d.message);
+  d.hint = sanitize(d.hint);
+  d.file = sanitize(d.file);
   // Positions are 1-based everywhere; a finding about a whole file points at its start.
   if (d.loc.line <= 0) d.loc.line = 1;
   if (d.loc.col <= 0) d.loc.col = 1;

@@ -33,3 +33,9 @@ TEST_CASE("diag: sorted by file then line, and capped") {
   CHECK(bag.error_count() == 3);
   CHECK(bag.dropped() == 1);
 }
+
+TEST_CASE("diag: messages are made valid UTF-8 without control characters") {
+  DiagBag bag;
+  bag.error("f", {1, 1}, "r", std::string("bad \xff byte\n and caf\xc3\xa9"));
+  CHECK(bag.all()[0].message == "bad \xEF\xBF\xBD byte  and caf\xc3\xa9");
+}

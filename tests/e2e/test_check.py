@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `nines check`: output formats, exit codes, and hostile input.
+
+Runs the real binary. Usage: test_check.py NINES SOURCE_DIR
+"""
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NINES, SRC = sys.argv[1], sys.argv[2]
+FIXTURES = os.path.join(SRC, "tests", "fixtures", "invalid")
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1795392000")
+failures = []
+
+
+def run(*args, cwd=None):
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", env=ENV, cwd=cwd,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def test_exit_codes():
+    code, out, _ = run("check", os.path.join(FIXTURES, "ref-slo-service"))
+    check(code == 1, f"errors exit 1, got {code}")
+    code, _, _ = run("check", os.path.join(FIXTURES, "ref-slo-service"), "--format", "xml")
+    check(code == 2, f"bad --format exits 2, got {code}")
+    code, _, _ = run("frobnicate")
+    check(code == 2, f"unknown command exits 2, got {code}")
+    code, _, err = run("check", "/nonexistent/nines-repo")
+    check(code == 3, f"missing folder exits 3, got {code}")
+    check("not a readable folder" in err, "missing folder is explained")
+    # Warnings alone pass, unless --strict.
+    case = os.path.join(FIXTURES, "lint-rotation-size")
+    code, _, _ = run("check", case)
+    check(code == 0, f"warnings alone exit 0, got {code}")
+    code, _, _ = run("check", case, "--strict")
+    check(code == 1, f"warnings under --strict exit 1, got {code}")
+
+
+def test_json():
+    code, out, _ = run("check", os.path.join(FIXTURES, "ref-dependency"), "--format", "json")
+    data = json.loads(out)
+    check(isinstance(data, list) and len(data) == 2, "json is an array of 2 diagnostics")
+    for d in data:
+        check(set(["file", "line", "column", "severity", "rule", "message"]) <= set(d),
+              f"json fields present: {d}")
+    check(data[0]["file"] == "services/pay-api.yaml" and data[0]["line"] == 8
+          and data[0]["column"] == 16, f"json location: {data[0]}")
+    check(data[0]["rule"] == "unknown-reference" and data[0]["severity"] == "error", "json rule")
+    check("did you mean 'ledger'" in data[0]["message"], "json message has the suggestion")
+
+
+def test_sarif():
+    code, out, _ = run("check", os.path.join(FIXTURES, "ref-dependency"), "--format", "sarif")
+    s = json.loads(out)
+    check(s.get("version") == "2.1.0", "sarif version 2.1.0")
+    check("$schema" in s, "sarif $schema")
+    runs = s.get("runs", [])
+    check(len(runs) == 1, "one sarif run")
+    driver = runs[0]["tool"]["driver"]
+    check(driver["name"] == "nines", "driver name")
+    rule_ids = [r["id"] for r in driver["rules"]]
+    check("unknown-reference" in rule_ids, "rules table lists unknown-reference")
+    for r in driver["rules"]:
+        check("text" in r.get("shortDescription", {}), f"rule {r['id']} has a description")
+    results = runs[0]["results"]
+    check(len(results) == 2, "two sarif results")
+    for r in results:
+        check(r["ruleId"] in rule_ids, f"result rule {r['ruleId']} is in the table")
+        check(driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"], "ruleIndex points at the rule")
+        check(r["level"] in ("error", "warning", "note"), "result level")
+        check(r["message"]["text"], "result message text")
+        loc = r["locations"][0]["physicalLocation"]
+        check(loc["artifactLocation"]["uri"] == "services/pay-api.yaml", "artifact uri")
+        check(loc["region"]["startLine"] == 8 and loc["region"]["startColumn"] >= 1, "region")
+
+
+def test_github():
+    code, out, _ = run("check", os.path.join(FIXTURES, "ref-dependency"), "--format", "github")
+    lines = [l for l in out.splitlines() if l.startswith("::")]
+    check(len(lines) == 2, "two annotations")
+    check(lines[0].startswith("::error file=services/pay-api.yaml,line=8,col=16,title=unknown-reference::"),
+          f"annotation form: {lines[0]}")
+
+
+def test_hostile_input():
+    tmp = tempfile.mkdtemp(prefix="nines-hostile-")
+    try:
+        shutil.copytree(os.path.join(SRC, "tests", "fixtures", "invalid", "ref-slo-service"),
+                        os.path.join(tmp, "repo"))
+        repo = os.path.join(tmp, "repo")
+        with open(os.path.join(repo, "binary.yaml"), "wb") as f:
+            f.write(bytes(range(256)) * 4)
+        with open(os.path.join(repo, "empty.yaml"), "w") as f:
+            f.write("")
+        with open(os.path.join(repo, "long.yaml"), "w") as f:
+            f.write("service:\n  name: " + "a" * 200000 + "\n")
+        with open(os.path.join(repo, "utf8.md"), "wb") as f:
+            f.write(b"---\nrunbook:\n  title: \xff\xfe bad\n  alert_name: x\n---\n\xc3\x28\n")
+        with open(os.path.join(repo, "anchors.yaml"), "w") as f:
+            f.write("service: &s\n  name: loop\n  tier: *s\n")
+        code, out, err = run("check", repo)
+        check(code in (0, 1), f"hostile files give diagnostics, not a crash (exit {code}, {err})")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def test_mutation_fuzz():
+    """Random byte-level mutations of the example content never crash the checker."""
+    rng = random.Random(20261123)
+    base = os.path.join(SRC, "content")
+    files = []
+    for d, _, names in os.walk(base):
+        for n in names:
+            if n.endswith((".yaml", ".yml", ".md", ".csv")):
+                files.append(os.path.join(d, n))
+    files.sort()
+    tmp = tempfile.mkdtemp(prefix="nines-fuzz-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(base, repo)
+        for i in range(60):
+            src = rng.choice(files)
+            rel = os.path.relpath(src, base)
+            data = bytearray(open(src, "rb").read())
+            for _ in range(rng.randint(1, 8)):
+                if not data:
+                    break
+                pos = rng.randrange(len(data))
+                op = rng.randrange(4)
+                if op == 0:
+                    data[pos] = rng.randrange(256)
+                elif op == 1:
+                    del data[pos:pos + rng.randint(1, 40)]
+                elif op == 2:
+                    data[pos:pos] = rng.choice([b":", b"- ", b"\t", b"&a ", b"*a", b"[", b"{", b"\n  ", b"'", b"---\n"])
+                else:
+                    data[pos:pos] = data[rng.randrange(len(data)):][:30]
+            target = os.path.join(repo, rel)
+            with open(target, "wb") as f:
+                f.write(data)
+            code, out, err = run("check", repo)
+            check(code in (0, 1), f"mutation {i} of {rel}: exit {code} {err[:200]}")
+            with open(target, "wb") as f:
+                f.write(open(src, "rb").read())
+    finally:
+        shutil.rmtree(tmp)
+
+
+for t in [test_exit_codes, test_json, test_sarif, test_github, test_hostile_input, test_mutation_fuzz]:
+    t()
+print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
+sys.exit(1 if failures else 0)
