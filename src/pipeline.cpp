@@ -61,7 +61,7 @@ int run_pipeline(Run& run) {
   }
   auto now = resolve_now(o.now);
   if (!now) {
-    run.fatal = "cannot parse the time given by --now or SOURCE_DATE_EPOCH";
+    run.usage_error = "cannot parse the time given by --now or SOURCE_DATE_EPOCH";
     return 2;
   }
   run.now = *now;

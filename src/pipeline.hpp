@@ -31,7 +31,8 @@ struct Run {
   DiagBag diags;
   std::int64_t now = 0; // seconds since the epoch, UTC
   Stage reached = Stage::Load;
-  std::string fatal; // set when a required file or backend could not be reached (exit 3)
+  std::string fatal;       // a required file or backend could not be reached (exit 3)
+  std::string usage_error; // the options cannot be used (exit 2)
 };
 
 // "Now" is --now, else SOURCE_DATE_EPOCH, else the clock (SPEC 2). Returns nullopt for a --now or
