@@ -1,11 +1,339 @@
+// The lints of SPEC 3.1, 3.4 and 3.6: consistency checks over documents that are each valid on
+// their own. Every lint skips what it cannot judge (missing fields, out-of-range targets) instead
+// of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/time.hpp"
+
 namespace nines {
+namespace {
+
+// Up to 4 decimals without trailing zeros: 40.32, 14.4, 10. Enough for percentages like 99.995
+// without printing floating-point noise such as 40.319999999997.
+std::string fmt_num(double v) {
+  char buf[512]; // %f of the largest double is 309 digits before the point
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+// The budget arithmetic divides by 100 − target; outside (0, 100) it means nothing.
+bool valid_target(double target) { return target > 0 && target < 100; }
+
+// ---- SLOs (SPEC 3.1) ----
+
+void lint_error_budget(const Slo& slo, DiagBag& diags) {
+  if (!slo.error_budget || !valid_target(slo.target)) return;
+  double expected = 100 - slo.target;
+  if (std::abs(*slo.error_budget - expected) <= 1e-6) return;
+  diags.error(slo.meta.file, slo.error_budget_loc, "slo-error-budget",
+              "error_budget " + fmt_num(*slo.error_budget) + " does not match 100 - target (" +
+                  fmt_num(expected) + ")",
+              "error_budget is the percentage of events allowed to fail");
+}
+
+void lint_budget_minutes(const Slo& slo, DiagBag& diags) {
+  if (!slo.error_budget_minutes || !valid_target(slo.target) || slo.window_days <= 0) return;
+  double expected = slo.window_days * 1440 * (100 - slo.target) / 100;
+  // The slack absorbs rounding in the product, so "exactly one minute off" stays accepted.
+  if (std::abs(*slo.error_budget_minutes - expected) <= 1 + 1e-6) return;
+  std::string window = slo.window.empty() ? fmt_num(slo.window_days) + "d" : slo.window;
+  diags.error(slo.meta.file, slo.error_budget_minutes_loc, "slo-budget-minutes",
+              "error_budget_minutes " + fmt_num(*slo.error_budget_minutes) +
+                  " is off by more than a minute: " + fmt_num(slo.target) + "% over " + window +
+                  " allows " + fmt_num(expected) + " minutes",
+              "error_budget_minutes is window minutes x (100 - target) / 100");
+}
+
+void lint_sla(const Slo& slo, DiagBag& diags) {
+  if (!slo.sla || !valid_target(slo.target) || *slo.sla < slo.target) return;
+  diags.error(slo.meta.file, slo.sla_loc, "slo-sla",
+              "SLA " + fmt_num(*slo.sla) + "% is not below the SLO target " + fmt_num(slo.target) +
+                  "%",
+              "the internal SLO must be stricter than the external SLA (typically by 0.1-0.5%)");
+}
+
+std::optional<std::int64_t> cadence_days(std::string_view cadence) {
+  // The longest month and year, so a review on the same date next period is never late.
+  if (cadence == "weekly") return 7;
+  if (cadence == "monthly") return 31;
+  if (cadence == "quarterly") return 92;
+  if (cadence == "yearly") return 366;
+  return std::nullopt;
+}
+
+void lint_review_overdue(const Slo& slo, std::int64_t today, DiagBag& diags) {
+  auto cadence = cadence_days(slo.review_cadence);
+  if (!cadence) return;
+  if (slo.last_reviewed.empty()) {
+    diags.warning(slo.meta.file, slo.review_cadence_loc, "slo-review-overdue",
+                  "SLO has a " + slo.review_cadence + " review cadence but no last_reviewed date",
+                  "add last_reviewed: YYYY-MM-DD after the next review");
+    return;
+  }
+  auto reviewed = parse_date(slo.last_reviewed.value);
+  if (!reviewed) return;
+  std::int64_t age = today - *reviewed;
+  if (age <= *cadence) return;
+  diags.warning(slo.meta.file, slo.last_reviewed.loc, "slo-review-overdue",
+                "SLO last reviewed " + slo.last_reviewed.value + ", " + std::to_string(age) +
+                    " days ago, past its " + slo.review_cadence + " cadence (" +
+                    std::to_string(*cadence) + " days)",
+                "review the SLO and update last_reviewed");
+}
+
+// The seed's multi-region strategies, weakest first; the index is the rank.
+constexpr std::array<std::string_view, 5> k_region_strategies = {
+    "single", "active-passive", "active-active-read", "active-active-full", "cell-based"};
+
+std::optional<std::size_t> region_rank(std::string_view strategy) {
+  auto it = std::find(k_region_strategies.begin(), k_region_strategies.end(), strategy);
+  if (it == k_region_strategies.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - k_region_strategies.begin());
+}
+
+// The seed's decision guide: the strategy a target needs. Four nines and beyond skip straight to
+// cells, as the guide does.
+std::size_t required_region_rank(double target) {
+  if (target < 99.9) return 0;
+  if (target <= 99.95) return 1;
+  if (target <= 99.99) return 2;
+  return 4;
+}
+
+void lint_multi_region(const Repo& repo, DiagBag& diags) {
+  for (const auto& service : repo.services) {
+    if (service.multi_region.empty()) continue;
+    auto rank = region_rank(service.multi_region);
+    if (!rank) continue;
+    std::optional<double> strictest;
+    for (const auto& slo : repo.slos) {
+      if (slo.service.id != service.meta.id || !valid_target(slo.target)) continue;
+      if (!strictest || slo.target > *strictest) strictest = slo.target;
+    }
+    if (!strictest) continue;
+    std::size_t required = required_region_rank(*strictest);
+    if (*rank >= required) continue;
+    diags.warning(service.meta.file, service.multi_region_loc, "slo-multi-region",
+                  "multi_region '" + service.multi_region +
+                      "' is below the decision guide for a " + fmt_num(*strictest) +
+                      "% SLO: at least " + std::string(k_region_strategies[required]),
+                  "a stricter SLO needs more regions to absorb a regional outage");
+  }
+}
+
+void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
+  if (!valid_target(slo.target)) return;
+  // Everything failing burns at 100 / (100 − target); no threshold above that can be reached.
+  double max_burn = 100 / (100 - slo.target);
+  for (const auto& alert : slo.alerts) {
+    // Relative slack: near 100% the maximum is large and its rounding error grows with it.
+    if (alert.burn_rate <= max_burn * (1 + 1e-9)) continue;
+    diags.error(slo.meta.file, alert.burn_rate_loc, "burn-alert-never-fires",
+                "burn-rate alert '" + alert.name + "' at " + fmt_num(alert.burn_rate) +
+                    "x can never fire: with a " + fmt_num(slo.target) +
+                    "% target the highest possible burn rate is " + fmt_num(max_burn) + "x",
+                "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)");
+  }
+}
+
+// ---- Incidents, toil, on-call (SPEC 3.4) ----
+
+// "SEV1".."SEV4" → 1..4.
+std::optional<int> severity_number(std::string_view s) {
+  if (s.size() != 4 || s.substr(0, 3) != "SEV" || s[3] < '1' || s[3] > '4') return std::nullopt;
+  return s[3] - '0';
+}
+
+// The seed's severity matrix: rows by function impact, columns by scope.
+std::optional<int> matrix_severity(std::string_view function, std::string_view scope) {
+  constexpr std::array<std::string_view, 4> functions = {"core-down", "degraded", "non-core-down",
+                                                         "cosmetic"};
+  constexpr std::array<std::string_view, 4> scopes = {"one-user", "lt-25pct", "gt-25pct",
+                                                      "all-users"};
+  constexpr int matrix[4][4] = {{3, 2, 1, 1}, {4, 3, 2, 1}, {4, 3, 3, 2}, {4, 4, 3, 3}};
+  auto row = std::find(functions.begin(), functions.end(), function);
+  auto col = std::find(scopes.begin(), scopes.end(), scope);
+  if (row == functions.end() || col == scopes.end()) return std::nullopt;
+  return matrix[row - functions.begin()][col - scopes.begin()];
+}
+
+void lint_postmortem_severity(const Postmortem& pm, DiagBag& diags) {
+  auto declared = severity_number(pm.severity);
+  if (!declared) return;
+  // Candidates in reporting order; the first with the most severe requirement names the reason.
+  std::optional<int> required;
+  std::string reason;
+  auto consider = [&](int sev, std::string why) {
+    if (!required || sev < *required) {
+      required = sev;
+      reason = std::move(why);
+    }
+  };
+  if (!pm.classification_function.empty() && !pm.classification_scope.empty()) {
+    if (auto m = matrix_severity(pm.classification_function, pm.classification_scope))
+      consider(*m, pm.classification_function + " affecting " + pm.classification_scope +
+                       " is SEV" + std::to_string(*m));
+  }
+  if (pm.data_loss) consider(1, "data loss requires SEV1");
+  if (pm.security_breach_pii) consider(1, "a security breach with PII requires SEV1");
+  if (pm.revenue_impacting) consider(2, "revenue impact requires SEV2 or higher");
+  if (!required || *declared <= *required) return;
+  diags.warning(pm.meta.file, pm.severity_loc, "postmortem-severity",
+                "declared SEV" + std::to_string(*declared) +
+                    " is below the severity matrix: " + reason,
+                "raise the severity, or correct the classification");
+}
+
+void lint_timeline_order(const Postmortem& pm, DiagBag& diags) {
+  const TimelineEntry* prev = nullptr;
+  std::int64_t prev_time = 0;
+  bool prev_dated = false;
+  for (const auto& entry : pm.timeline) {
+    bool dated = false;
+    auto t = parse_timeline_time(entry.time, dated);
+    if (!t) continue;
+    // A time of day and a full timestamp are on different scales; only like compares to like.
+    if (prev && dated == prev_dated && *t < prev_time)
+      diags.warning(pm.meta.file, entry.loc, "postmortem-timeline-order",
+                    "timeline entry at " + entry.time + " is earlier than the one before it (" +
+                        prev->time + ")",
+                    "timeline entries are chronological");
+    prev = &entry;
+    prev_time = *t;
+    prev_dated = dated;
+  }
+}
+
+void lint_action_items(const Postmortem& pm, DiagBag& diags) {
+  std::size_t position = 0;
+  for (const auto& item : pm.action_items) {
+    ++position;
+    std::string name = item.id.empty() ? "#" + std::to_string(position) : item.id;
+    if (item.owner.empty())
+      diags.warning(pm.meta.file, item.loc, "action-item-owner",
+                    "action item " + name + " has no owner",
+                    "an action item without an owner is rarely done");
+    if (item.deadline.empty())
+      diags.warning(pm.meta.file, item.loc, "action-item-deadline",
+                    "action item " + name + " has no deadline",
+                    "give it a deadline so it can show as overdue");
+  }
+}
+
+void lint_rotation_size(const Rotation& rotation, DiagBag& diags) {
+  constexpr std::size_t k_min_members = 5;
+  if (rotation.members.size() >= k_min_members) return;
+  const std::string& name = rotation.meta.id.empty() ? rotation.name : rotation.meta.id;
+  diags.warning(rotation.meta.file, rotation.members_loc, "oncall-rotation-size",
+                "rotation '" + name + "' has " + std::to_string(rotation.members.size()) +
+                    " members, fewer than the " + std::to_string(k_min_members) +
+                    " a sustainable rotation needs",
+                "one week on, four weeks off needs at least 5 people");
+}
+
+void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
+  if (!toil.total_hours_per_month) return;
+  double expected = toil.time_per_occurrence_min * toil.occurrences_per_month / 60;
+  // Tolerates a figure rounded to one decimal; the slack keeps exactly 0.1 off accepted.
+  if (std::abs(*toil.total_hours_per_month - expected) <= 0.1 + 1e-9) return;
+  diags.warning(toil.meta.file, toil.total_hours_loc, "toil-hours",
+                "total_hours_per_month " + fmt_num(*toil.total_hours_per_month) +
+                    " does not match " + fmt_num(toil.time_per_occurrence_min) + " min x " +
+                    fmt_num(toil.occurrences_per_month) + " per month = " + fmt_num(expected) +
+                    " h",
+                "total_hours_per_month is time_per_occurrence_min x occurrences_per_month / 60");
+}
+
+// ---- Alerts and runbooks (SPEC 3.6) ----
+
+bool runbook_covers(const Runbook& rb, const std::string& alert_name,
+                    const std::string& service) {
+  return rb.alert_name == alert_name &&
+         (rb.service.empty() || service.empty() || rb.service.id == service);
+}
+
+void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
+  for (const auto& alert : slo.alerts) {
+    // A nameless alert is a schema error; "alert '' has no runbook" would only add noise.
+    if (alert.name.empty()) continue;
+    // An SLO alert always belongs to the SLO's service, so a service-less SLO is matched only by
+    // runbooks that name no service either.
+    bool covered = std::any_of(repo.runbooks.begin(), repo.runbooks.end(), [&](const Runbook& rb) {
+      return rb.alert_name == alert.name &&
+             (rb.service.empty() || rb.service.id == slo.service.id);
+    });
+    if (covered) continue;
+    std::string service = slo.service.empty() ? "" : " (service " + slo.service.id + ")";
+    std::string hint = "add a runbook with alert_name: " + alert.name;
+    if (!slo.service.empty()) hint += " and service: " + slo.service.id;
+    diags.error(slo.meta.file, alert.loc, "alert-runbook",
+                "burn-rate alert '" + alert.name + "' of SLO '" + slo.meta.id + "'" + service +
+                    " has no runbook",
+                hint);
+  }
+}
+
+void lint_prom_alert_runbooks(const Repo& repo, DiagBag& diags) {
+  for (const auto& alert : repo.prom_alerts) {
+    if (alert.name.empty() || !alert.runbook_url.empty()) continue;
+    bool covered = std::any_of(repo.runbooks.begin(), repo.runbooks.end(), [&](const Runbook& rb) {
+      return runbook_covers(rb, alert.name, alert.service);
+    });
+    if (covered) continue;
+    diags.error(alert.file, alert.loc, "alert-runbook",
+                "alert '" + alert.name + "' has no runbook",
+                "add a runbook with alert_name: " + alert.name + ", or a runbook_url annotation");
+  }
+}
+
+void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t today,
+                        DiagBag& diags) {
+  auto updated = parse_date(rb.last_updated);
+  if (!updated) return;
+  std::int64_t age = today - *updated;
+  if (age <= stale_after_days) return;
+  diags.warning(rb.meta.file, rb.last_updated_loc, "runbook-stale",
+                "runbook last updated " + rb.last_updated + ", " + std::to_string(age) +
+                    " days ago (stale after " + std::to_string(stale_after_days) + " days)",
+                "walk through the runbook and update last_updated");
+}
+
+} // namespace
 
 void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags) {
-  (void)repo;
-  (void)today;
-  (void)diags;
+  for (const auto& slo : repo.slos) {
+    lint_error_budget(slo, diags);
+    lint_budget_minutes(slo, diags);
+    lint_sla(slo, diags);
+    lint_review_overdue(slo, today, diags);
+    lint_burn_alerts(slo, diags);
+    lint_slo_alert_runbooks(repo, slo, diags);
+  }
+  lint_multi_region(repo, diags);
+  for (const auto& pm : repo.postmortems) {
+    lint_postmortem_severity(pm, diags);
+    lint_timeline_order(pm, diags);
+    lint_action_items(pm, diags);
+  }
+  for (const auto& rotation : repo.rotations) lint_rotation_size(rotation, diags);
+  for (const auto& toil : repo.toil) lint_toil_hours(toil, diags);
+  lint_prom_alert_runbooks(repo, diags);
+  for (const auto& rb : repo.runbooks)
+    lint_runbook_stale(rb, repo.config.stale_after_days, today, diags);
 }
 
 } // namespace nines

@@ -1,0 +1,737 @@
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "link/link.hpp"
+#include "model/time.hpp"
+
+namespace nines {
+namespace {
+
+// Every "days ago" below counts from this date.
+const std::int64_t k_today = *parse_date("2026-11-23");
+
+std::vector<Diagnostic> lint(const Repo& repo) {
+  DiagBag bag;
+  run_lints(repo, k_today, bag);
+  return bag.sorted();
+}
+
+// Only the diagnostics of one rule: several fixtures trip more than the lint under test (an SLO
+// alert without a runbook, say), and those belong to other tests.
+std::vector<Diagnostic> lint(const Repo& repo, const std::string& rule) {
+  std::vector<Diagnostic> out;
+  for (auto& d : lint(repo))
+    if (d.rule == rule) out.push_back(std::move(d));
+  return out;
+}
+
+struct Expected {
+  std::string file;
+  Loc loc;
+  Severity severity;
+  std::string rule, message;
+  std::string hint = {}; // unchecked when empty
+};
+
+// Exactly one diagnostic, matching in every field (the hint only when one is expected).
+void expect_one(const std::vector<Diagnostic>& got, const Expected& want) {
+  INFO("rule " << want.rule << ", message " << want.message);
+  REQUIRE(got.size() == 1);
+  const Diagnostic& d = got[0];
+  CHECK(d.file == want.file);
+  CHECK(d.loc.line == want.loc.line);
+  CHECK(d.loc.col == want.loc.col);
+  CHECK(d.severity == want.severity);
+  CHECK(d.rule == want.rule);
+  CHECK(d.message == want.message);
+  if (!want.hint.empty()) CHECK(d.hint == want.hint);
+}
+
+DocMeta meta(const std::string& kind, const std::string& id, const std::string& file) {
+  DocMeta m;
+  m.kind = kind;
+  m.id = id;
+  m.file = file;
+  m.loc = {1, 1};
+  m.id_loc = {2, 3};
+  return m;
+}
+
+Slo make_slo(const std::string& id, const std::string& service, double target) {
+  Slo s;
+  s.meta = meta("slo", id, "slos/" + id + ".yaml");
+  s.service = {service, {3, 12}};
+  s.target = target;
+  s.target_loc = {4, 11};
+  s.window = "28d";
+  s.window_days = 28;
+  return s;
+}
+
+BurnRateAlert make_alert(const std::string& name, double burn_rate, int line) {
+  BurnRateAlert a;
+  a.name = name;
+  a.loc = {line, 5};
+  a.burn_rate = burn_rate;
+  a.burn_rate_loc = {line + 1, 18};
+  a.short_window = "5m";
+  a.long_window = "1h";
+  a.short_window_min = 5;
+  a.long_window_min = 60;
+  return a;
+}
+
+Runbook make_runbook(const std::string& alert_name, const std::string& service) {
+  Runbook r;
+  r.meta = meta("runbook", alert_name + "-" + service, "runbooks/" + alert_name + ".yaml");
+  r.alert_name = alert_name;
+  r.service = {service, {3, 12}};
+  r.last_updated = format_date(k_today);
+  r.last_updated_loc = {5, 15};
+  return r;
+}
+
+Service make_service(const std::string& id, const std::string& multi_region) {
+  Service s;
+  s.meta = meta("service", id, "services/" + id + ".yaml");
+  s.multi_region = multi_region;
+  s.multi_region_loc = {9, 17};
+  return s;
+}
+
+Postmortem make_postmortem(const std::string& severity) {
+  Postmortem p;
+  p.meta = meta("postmortem", "2026-10-14-outage", "postmortems/2026-10-14-outage.yaml");
+  p.severity = severity;
+  p.severity_loc = {4, 13};
+  return p;
+}
+
+Rotation make_rotation(std::size_t members) {
+  Rotation r;
+  r.meta = meta("oncall_rotation", "payments-oncall", "oncall/payments-oncall.yaml");
+  r.name = "payments-oncall";
+  for (std::size_t i = 0; i < members; ++i) r.members.push_back("person" + std::to_string(i));
+  r.members_loc = {6, 3};
+  return r;
+}
+
+ToilItem make_toil(double minutes, double per_month, std::optional<double> total) {
+  ToilItem t;
+  t.meta = meta("toil_item", "cert-rotation", "toil/cert-rotation.yaml");
+  t.time_per_occurrence_min = minutes;
+  t.occurrences_per_month = per_month;
+  t.total_hours_per_month = total;
+  t.total_hours_loc = {8, 26};
+  return t;
+}
+
+// ---- slo-error-budget ----
+
+TEST_CASE("slo-error-budget: an error_budget that is not 100 - target is an error") {
+  Repo repo;
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
+  repo.slos[0].error_budget = 0.2;
+  repo.slos[0].error_budget_loc = {7, 17};
+  expect_one(lint(repo), {"slos/checkout-availability.yaml", {7, 17}, Severity::Error,
+                          "slo-error-budget", "error_budget 0.2 does not match 100 - target (0.1)",
+                          "error_budget is the percentage of events allowed to fail"});
+}
+
+TEST_CASE("slo-error-budget: a matching error_budget, or none, is fine") {
+  Repo repo;
+  repo.slos.push_back(make_slo("a", "svc", 99.9));
+  repo.slos[0].error_budget = 0.1; // 100 - 99.9 is 0.0999999999999943 in binary
+  repo.slos.push_back(make_slo("b", "svc", 99.9));
+  CHECK(lint(repo).empty());
+}
+
+TEST_CASE("slo-error-budget: skipped when the target is missing or out of range") {
+  Repo repo;
+  for (double target : {0.0, 100.0, -5.0, 120.0}) {
+    repo.slos.push_back(make_slo("s" + std::to_string(repo.slos.size()), "svc", target));
+    repo.slos.back().error_budget = 0.5;
+    repo.slos.back().error_budget_minutes = 1;
+    repo.slos.back().sla = 99;
+  }
+  CHECK(lint(repo).empty());
+}
+
+// ---- slo-budget-minutes ----
+
+TEST_CASE("slo-budget-minutes: off by more than a minute is an error") {
+  Repo repo;
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
+  repo.slos[0].error_budget_minutes = 50;
+  repo.slos[0].error_budget_minutes_loc = {8, 25};
+  expect_one(lint(repo), {"slos/checkout-availability.yaml", {8, 25}, Severity::Error,
+                          "slo-budget-minutes",
+                          "error_budget_minutes 50 is off by more than a minute: 99.9% over 28d "
+                          "allows 40.32 minutes"});
+}
+
+TEST_CASE("slo-budget-minutes: exactly one minute off is accepted, 1.01 is not") {
+  // 99.9% over 28d allows 40.32 minutes.
+  for (double given : {41.32, 39.32, 40.32}) {
+    Repo repo;
+    repo.slos.push_back(make_slo("s", "svc", 99.9));
+    repo.slos[0].error_budget_minutes = given;
+    CAPTURE(given);
+    CHECK(lint(repo).empty());
+  }
+  for (double given : {41.33, 39.31}) {
+    Repo repo;
+    repo.slos.push_back(make_slo("s", "svc", 99.9));
+    repo.slos[0].error_budget_minutes = given;
+    CAPTURE(given);
+    CHECK(lint(repo, "slo-budget-minutes").size() == 1);
+  }
+}
+
+TEST_CASE("slo-budget-minutes: an unwritten window is named by its days") {
+  Repo repo;
+  repo.slos.push_back(make_slo("s", "svc", 99.9));
+  repo.slos[0].window = "";
+  repo.slos[0].window_days = 30;
+  repo.slos[0].error_budget_minutes = 50;
+  repo.slos[0].error_budget_minutes_loc = {8, 25};
+  expect_one(lint(repo), {"slos/s.yaml", {8, 25}, Severity::Error, "slo-budget-minutes",
+                          "error_budget_minutes 50 is off by more than a minute: 99.9% over 30d "
+                          "allows 43.2 minutes"});
+}
+
+// ---- slo-sla ----
+
+TEST_CASE("slo-sla: an SLA equal to the target is an error") {
+  Repo repo;
+  repo.slos.push_back(make_slo("s", "svc", 99.9));
+  repo.slos[0].sla = 99.9;
+  repo.slos[0].sla_loc = {10, 8};
+  expect_one(lint(repo), {"slos/s.yaml", {10, 8}, Severity::Error, "slo-sla",
+                          "SLA 99.9% is not below the SLO target 99.9%",
+                          "the internal SLO must be stricter than the external SLA (typically by "
+                          "0.1-0.5%)"});
+}
+
+TEST_CASE("slo-sla: an SLA above the target is an error, one below is fine") {
+  Repo repo;
+  repo.slos.push_back(make_slo("s", "svc", 99.9));
+  repo.slos[0].sla = 99.95;
+  repo.slos[0].sla_loc = {10, 8};
+  expect_one(lint(repo), {"slos/s.yaml", {10, 8}, Severity::Error, "slo-sla",
+                          "SLA 99.95% is not below the SLO target 99.9%"});
+  repo.slos[0].sla = 99.5;
+  CHECK(lint(repo).empty());
+}
+
+// ---- slo-review-overdue ----
+
+TEST_CASE("slo-review-overdue: the spec's example") {
+  Repo repo;
+  repo.slos.push_back(make_slo("s", "svc", 99.9));
+  repo.slos[0].review_cadence = "monthly";
+  repo.slos[0].review_cadence_loc = {12, 19};
+  repo.slos[0].last_reviewed = {"2026-08-01", {13, 18}};
+  expect_one(lint(repo), {"slos/s.yaml", {13, 18}, Severity::Warning, "slo-review-overdue",
+                          "SLO last reviewed 2026-08-01, 114 days ago, past its monthly cadence "
+                          "(31 days)"});
+}
+
+TEST_CASE("slo-review-overdue: exactly at the cadence is fine, a day past is not") {
+  struct Case {
+    const char* cadence;
+    int days;
+  };
+  for (Case c : {Case{"weekly", 7}, Case{"monthly", 31}, Case{"quarterly", 92},
+                 Case{"yearly", 366}}) {
+    CAPTURE(c.cadence);
+    Repo repo;
+    repo.slos.push_back(make_slo("s", "svc", 99.9));
+    repo.slos[0].review_cadence = c.cadence;
+    repo.slos[0].last_reviewed = {format_date(k_today - c.days), {13, 18}};
+    CHECK(lint(repo).empty());
+
+    std::string date = format_date(k_today - c.days - 1);
+    repo.slos[0].last_reviewed.value = date;
+    expect_one(lint(repo), {"slos/s.yaml", {13, 18}, Severity::Warning, "slo-review-overdue",
+                            "SLO last reviewed " + date + ", " + std::to_string(c.days + 1) +
+                                " days ago, past its " + c.cadence + " cadence (" +
+                                std::to_string(c.days) + " days)"});
+  }
+}
+
+TEST_CASE("slo-review-overdue: a cadence without last_reviewed is a warning at the cadence") {
+  Repo repo;
+  repo.slos.push_back(make_slo("s", "svc", 99.9));
+  repo.slos[0].review_cadence = "monthly";
+  repo.slos[0].review_cadence_loc = {12, 19};
+  expect_one(lint(repo), {"slos/s.yaml", {12, 19}, Severity::Warning, "slo-review-overdue",
+                          "SLO has a monthly review cadence but no last_reviewed date"});
+}
+
+TEST_CASE("slo-review-overdue: no cadence, an unknown one or an unparseable date is skipped") {
+  Repo repo;
+  repo.slos.push_back(make_slo("a", "svc", 99.9));
+  repo.slos[0].last_reviewed = {"2020-01-01", {13, 18}};
+  repo.slos.push_back(make_slo("b", "svc", 99.9));
+  repo.slos[1].review_cadence = "fortnightly";
+  repo.slos.push_back(make_slo("c", "svc", 99.9));
+  repo.slos[2].review_cadence = "weekly";
+  repo.slos[2].last_reviewed = {"last tuesday", {13, 18}};
+  CHECK(lint(repo).empty());
+}
+
+// ---- slo-multi-region ----
+
+TEST_CASE("slo-multi-region: the strictest target of the service sets the requirement") {
+  Repo repo;
+  repo.services.push_back(make_service("checkout-api", "single"));
+  repo.slos.push_back(make_slo("latency", "checkout-api", 99.5));
+  repo.slos.push_back(make_slo("availability", "checkout-api", 99.95));
+  repo.slos.push_back(make_slo("other", "search-api", 99.999)); // another service's
+  expect_one(lint(repo), {"services/checkout-api.yaml", {9, 17}, Severity::Warning,
+                          "slo-multi-region",
+                          "multi_region 'single' is below the decision guide for a 99.95% SLO: "
+                          "at least active-passive"});
+}
+
+TEST_CASE("slo-multi-region: the decision guide's boundaries") {
+  struct Case {
+    double target;
+    const char* written; // the target as the message prints it
+    const char* strategy;
+    const char* required; // "" when the strategy suffices
+  };
+  for (Case c : {Case{99.89, "99.89", "single", ""},
+                 Case{99.9, "99.9", "single", "active-passive"},
+                 Case{99.9, "99.9", "active-passive", ""},
+                 Case{99.95, "99.95", "active-passive", ""},
+                 Case{99.96, "99.96", "active-passive", "active-active-read"},
+                 Case{99.99, "99.99", "active-passive", "active-active-read"},
+                 Case{99.99, "99.99", "active-active-read", ""},
+                 Case{99.995, "99.995", "active-active-full", "cell-based"},
+                 Case{99.995, "99.995", "cell-based", ""},
+                 Case{99.999, "99.999", "single", "cell-based"}}) {
+    CAPTURE(c.target);
+    CAPTURE(c.strategy);
+    Repo repo;
+    repo.services.push_back(make_service("svc", c.strategy));
+    repo.slos.push_back(make_slo("s", "svc", c.target));
+    auto got = lint(repo);
+    if (std::string(c.required).empty()) {
+      CHECK(got.empty());
+    } else {
+      expect_one(got, {"services/svc.yaml", {9, 17}, Severity::Warning, "slo-multi-region",
+                       "multi_region '" + std::string(c.strategy) +
+                           "' is below the decision guide for a " + c.written +
+                           "% SLO: at least " + c.required});
+    }
+  }
+}
+
+TEST_CASE("slo-multi-region: skipped without a strategy or without SLOs") {
+  Repo repo;
+  repo.services.push_back(make_service("a", ""));
+  repo.slos.push_back(make_slo("s", "a", 99.999));
+  repo.services.push_back(make_service("b", "single"));
+  repo.slos.push_back(make_slo("t", "b", 0)); // target missing
+  CHECK(lint(repo).empty());
+}
+
+// ---- burn-alert-never-fires ----
+
+TEST_CASE("burn-alert-never-fires: a threshold above the highest possible burn rate") {
+  Repo repo;
+  repo.slos.push_back(make_slo("s", "svc", 90));
+  repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
+  expect_one(lint(repo, "burn-alert-never-fires"),
+             {"slos/s.yaml", {21, 18}, Severity::Error, "burn-alert-never-fires",
+              "burn-rate alert 'fast_burn' at 14.4x can never fire: with a 90% target the "
+              "highest possible burn rate is 10x",
+              "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)"});
+}
+
+TEST_CASE("burn-alert-never-fires: a threshold exactly at the maximum can fire") {
+  struct Case {
+    double target, max;
+  };
+  for (Case c : {Case{90, 10}, Case{99, 100}, Case{99.9, 1000}, Case{99.95, 2000},
+                 Case{99.99, 10000}, Case{99.999, 100000}}) {
+    CAPTURE(c.target);
+    Repo repo;
+    repo.slos.push_back(make_slo("s", "svc", c.target));
+    repo.slos[0].alerts.push_back(make_alert("at_max", c.max, 20));
+    CHECK(lint(repo, "burn-alert-never-fires").empty());
+    repo.slos[0].alerts[0].burn_rate = c.max * 1.001;
+    CHECK(lint(repo, "burn-alert-never-fires").size() == 1);
+  }
+}
+
+// ---- postmortem-severity ----
+
+TEST_CASE("postmortem-severity: declared below the matrix") {
+  Postmortem pm = make_postmortem("SEV3");
+  pm.classification_function = "core-down";
+  pm.classification_scope = "gt-25pct";
+  Repo repo;
+  repo.postmortems.push_back(pm);
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {4, 13}, Severity::Warning,
+                          "postmortem-severity",
+                          "declared SEV3 is below the severity matrix: core-down affecting "
+                          "gt-25pct is SEV1"});
+}
+
+TEST_CASE("postmortem-severity: every matrix cell, at its severity and one below") {
+  const char* functions[] = {"core-down", "degraded", "non-core-down", "cosmetic"};
+  const char* scopes[] = {"one-user", "lt-25pct", "gt-25pct", "all-users"};
+  const int matrix[4][4] = {{3, 2, 1, 1}, {4, 3, 2, 1}, {4, 3, 3, 2}, {4, 4, 3, 3}};
+  for (int f = 0; f < 4; ++f) {
+    for (int s = 0; s < 4; ++s) {
+      int cell = matrix[f][s];
+      CAPTURE(functions[f]);
+      CAPTURE(scopes[s]);
+      Repo repo;
+      repo.postmortems.push_back(make_postmortem("SEV" + std::to_string(cell)));
+      repo.postmortems[0].classification_function = functions[f];
+      repo.postmortems[0].classification_scope = scopes[s];
+      CHECK(lint(repo).empty());
+      if (cell == 4) continue;
+      repo.postmortems[0].severity = "SEV" + std::to_string(cell + 1);
+      expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {4, 13}, Severity::Warning,
+                              "postmortem-severity",
+                              "declared SEV" + std::to_string(cell + 1) +
+                                  " is below the severity matrix: " + functions[f] +
+                                  " affecting " + scopes[s] + " is SEV" + std::to_string(cell)});
+    }
+  }
+}
+
+TEST_CASE("postmortem-severity: auto-escalation names its reason") {
+  struct Case {
+    const char* severity;
+    bool data_loss, pii, revenue;
+    const char* reason; // "" when no warning
+  };
+  for (Case c : {Case{"SEV2", true, false, false, "data loss requires SEV1"},
+                 Case{"SEV1", true, false, false, ""},
+                 Case{"SEV4", false, true, false, "a security breach with PII requires SEV1"},
+                 Case{"SEV3", false, false, true, "revenue impact requires SEV2 or higher"},
+                 Case{"SEV2", false, false, true, ""}, Case{"SEV1", false, false, true, ""},
+                 // Ties go to the first in the order data loss, PII, revenue.
+                 Case{"SEV2", true, true, true, "data loss requires SEV1"},
+                 Case{"SEV2", false, true, true, "a security breach with PII requires SEV1"}}) {
+    CAPTURE(c.severity);
+    CAPTURE(c.reason);
+    Repo repo;
+    repo.postmortems.push_back(make_postmortem(c.severity));
+    repo.postmortems[0].data_loss = c.data_loss;
+    repo.postmortems[0].security_breach_pii = c.pii;
+    repo.postmortems[0].revenue_impacting = c.revenue;
+    auto got = lint(repo);
+    if (std::string(c.reason).empty()) {
+      CHECK(got.empty());
+    } else {
+      expect_one(got, {"postmortems/2026-10-14-outage.yaml", {4, 13}, Severity::Warning,
+                       "postmortem-severity",
+                       "declared " + std::string(c.severity) +
+                           " is below the severity matrix: " + c.reason});
+    }
+  }
+}
+
+TEST_CASE("postmortem-severity: the most severe requirement wins, ties go to the matrix") {
+  Repo repo;
+  repo.postmortems.push_back(make_postmortem("SEV4"));
+  auto& pm = repo.postmortems[0];
+  pm.classification_function = "degraded"; // SEV3
+  pm.classification_scope = "lt-25pct";
+  pm.revenue_impacting = true; // SEV2: more severe than the matrix
+  CHECK(lint(repo).at(0).message ==
+        "declared SEV4 is below the severity matrix: revenue impact requires SEV2 or higher");
+  pm.classification_scope = "all-users"; // SEV1: beats revenue
+  pm.data_loss = true;                   // SEV1 too: the tie goes to the matrix
+  CHECK(lint(repo).at(0).message ==
+        "declared SEV4 is below the severity matrix: degraded affecting all-users is SEV1");
+}
+
+TEST_CASE("postmortem-severity: skipped when undecidable") {
+  Repo repo;
+  for (const char* severity : {"", "P1", "SEV5", "sev1"}) {
+    repo.postmortems.push_back(make_postmortem(severity));
+    repo.postmortems.back().data_loss = true;
+  }
+  // Half a classification is no classification.
+  repo.postmortems.push_back(make_postmortem("SEV4"));
+  repo.postmortems.back().classification_function = "core-down";
+  repo.postmortems.push_back(make_postmortem("SEV4"));
+  repo.postmortems.back().classification_function = "core-down";
+  repo.postmortems.back().classification_scope = "everyone";
+  CHECK(lint(repo).empty());
+}
+
+// ---- postmortem-timeline-order ----
+
+TEST_CASE("postmortem-timeline-order: an entry earlier than the one before it") {
+  Repo repo;
+  repo.postmortems.push_back(make_postmortem("SEV2"));
+  repo.postmortems[0].timeline = {{"03:00", "paged", {20, 5}},
+                                  {"03:15", "acked", {21, 5}},
+                                  {"03:15", "same time is fine", {22, 5}},
+                                  {"03:10", "rolled back", {23, 5}},
+                                  {"03:20", "resolved", {24, 5}}};
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {23, 5}, Severity::Warning,
+                          "postmortem-timeline-order",
+                          "timeline entry at 03:10 is earlier than the one before it (03:15)",
+                          "timeline entries are chronological"});
+}
+
+TEST_CASE("postmortem-timeline-order: dated and undated times are not compared") {
+  Repo repo;
+  repo.postmortems.push_back(make_postmortem("SEV2"));
+  repo.postmortems[0].timeline = {{"2026-10-14 03:15", "paged", {20, 5}},
+                                  {"03:10", "acked", {21, 5}},
+                                  {"2026-10-14 04:00", "resolved", {22, 5}}};
+  CHECK(lint(repo).empty());
+}
+
+TEST_CASE("postmortem-timeline-order: dated entries compare across days") {
+  Repo repo;
+  repo.postmortems.push_back(make_postmortem("SEV2"));
+  repo.postmortems[0].timeline = {{"2026-10-14 03:15", "paged", {20, 5}},
+                                  {"2026-10-13 23:00", "deploy", {21, 5}}};
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {21, 5}, Severity::Warning,
+                          "postmortem-timeline-order",
+                          "timeline entry at 2026-10-13 23:00 is earlier than the one before it "
+                          "(2026-10-14 03:15)"});
+}
+
+TEST_CASE("postmortem-timeline-order: unparseable times are skipped") {
+  Repo repo;
+  repo.postmortems.push_back(make_postmortem("SEV2"));
+  repo.postmortems[0].timeline = {{"03:15", "paged", {20, 5}},
+                                  {"shortly after", "acked", {21, 5}},
+                                  {"", "nothing", {22, 5}},
+                                  {"03:10", "rolled back", {23, 5}}};
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {23, 5}, Severity::Warning,
+                          "postmortem-timeline-order",
+                          "timeline entry at 03:10 is earlier than the one before it (03:15)"});
+}
+
+// ---- action-item-owner, action-item-deadline ----
+
+TEST_CASE("action items without owner or deadline") {
+  Repo repo;
+  repo.postmortems.push_back(make_postmortem("SEV2"));
+  auto& items = repo.postmortems[0].action_items;
+  items.resize(3);
+  items[0].id = "AI-001";
+  items[0].owner = "alice";
+  items[0].deadline = "2026-12-01";
+  items[0].loc = {30, 5};
+  items[1].id = "AI-002";
+  items[1].loc = {35, 5};
+  items[2].owner = "bob";
+  items[2].loc = {40, 5};
+  auto got = lint(repo);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].rule == "action-item-deadline");
+  CHECK(got[0].message == "action item AI-002 has no deadline");
+  CHECK(got[0].severity == Severity::Warning);
+  CHECK(got[0].loc.line == 35);
+  CHECK(got[1].rule == "action-item-owner");
+  CHECK(got[1].message == "action item AI-002 has no owner");
+  CHECK(got[1].severity == Severity::Warning);
+  CHECK(got[1].loc.line == 35);
+  CHECK(got[1].file == "postmortems/2026-10-14-outage.yaml");
+  CHECK(got[2].rule == "action-item-deadline");
+  CHECK(got[2].message == "action item #3 has no deadline");
+  CHECK(got[2].loc.line == 40);
+  CHECK(got[2].loc.col == 5);
+}
+
+// ---- oncall-rotation-size ----
+
+TEST_CASE("oncall-rotation-size: 4 members is a warning, 5 is fine") {
+  Repo repo;
+  repo.rotations.push_back(make_rotation(4));
+  expect_one(lint(repo), {"oncall/payments-oncall.yaml", {6, 3}, Severity::Warning,
+                          "oncall-rotation-size",
+                          "rotation 'payments-oncall' has 4 members, fewer than the 5 a "
+                          "sustainable rotation needs",
+                          "one week on, four weeks off needs at least 5 people"});
+  repo.rotations[0] = make_rotation(5);
+  CHECK(lint(repo).empty());
+}
+
+// ---- alert-runbook ----
+
+TEST_CASE("alert-runbook: an SLO burn-rate alert without a runbook") {
+  Repo repo;
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
+  repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
+  repo.runbooks.push_back(make_runbook("slow_burn", "checkout-api"));
+  repo.runbooks.push_back(make_runbook("fast_burn", "search-api")); // another service's
+  expect_one(lint(repo), {"slos/checkout-availability.yaml", {20, 5}, Severity::Error,
+                          "alert-runbook",
+                          "burn-rate alert 'fast_burn' of SLO 'checkout-availability' (service "
+                          "checkout-api) has no runbook",
+                          "add a runbook with alert_name: fast_burn and service: checkout-api"});
+}
+
+TEST_CASE("alert-runbook: an SLO alert is covered by its service's runbook or a shared one") {
+  for (const char* service : {"checkout-api", ""}) {
+    CAPTURE(service);
+    Repo repo;
+    repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
+    repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
+    repo.runbooks.push_back(make_runbook("fast_burn", service));
+    CHECK(lint(repo).empty());
+  }
+}
+
+TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
+  Repo repo;
+  repo.prom_alerts.push_back({"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate", "rate(x)",
+                              "checkout-api", "page", ""});
+  repo.runbooks.push_back(make_runbook("HighErrorRate", "search-api"));
+  expect_one(lint(repo), {"alerts/platform.rules.yaml", {12, 9}, Severity::Error,
+                          "alert-runbook", "alert 'HighErrorRate' has no runbook",
+                          "add a runbook with alert_name: HighErrorRate, or a runbook_url "
+                          "annotation"});
+}
+
+TEST_CASE("alert-runbook: a Prometheus alert is covered by a runbook_url or a matching runbook") {
+  struct Case {
+    const char* alert_service;
+    const char* runbook_service;
+    const char* runbook_url;
+  };
+  for (Case c : {Case{"checkout-api", "checkout-api", ""}, Case{"checkout-api", "", ""},
+                 Case{"", "search-api", ""}, Case{"checkout-api", "search-api", "https://rb"}}) {
+    CAPTURE(c.alert_service);
+    CAPTURE(c.runbook_service);
+    Repo repo;
+    repo.prom_alerts.push_back({"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate",
+                                "rate(x)", c.alert_service, "page", c.runbook_url});
+    repo.runbooks.push_back(make_runbook("HighErrorRate", c.runbook_service));
+    CHECK(lint(repo).empty());
+  }
+}
+
+// ---- toil-hours ----
+
+TEST_CASE("toil-hours: a total that does not match the product") {
+  Repo repo;
+  repo.toil.push_back(make_toil(30, 12, 10));
+  expect_one(lint(repo), {"toil/cert-rotation.yaml", {8, 26}, Severity::Warning, "toil-hours",
+                          "total_hours_per_month 10 does not match 30 min x 12 per month = 6 h"});
+}
+
+TEST_CASE("toil-hours: within 0.1 h is fine, beyond it is not, and no total is skipped") {
+  Repo repo;
+  repo.toil.push_back(make_toil(30, 12, 6.1));
+  repo.toil.push_back(make_toil(30, 12, 5.9));
+  repo.toil.push_back(make_toil(45, 10, 7.5));
+  repo.toil.push_back(make_toil(6, 10, 1.1)); // 1.1 - 1 is 0.10000000000000009 in binary
+  repo.toil.push_back(make_toil(30, 12, std::nullopt));
+  CHECK(lint(repo).empty());
+  repo.toil.push_back(make_toil(30, 12, 6.11));
+  expect_one(lint(repo), {"toil/cert-rotation.yaml", {8, 26}, Severity::Warning, "toil-hours",
+                          "total_hours_per_month 6.11 does not match 30 min x 12 per month = 6 h"});
+}
+
+// ---- runbook-stale ----
+
+TEST_CASE("runbook-stale: older than stale_after_days") {
+  Repo repo;
+  repo.runbooks.push_back(make_runbook("fast_burn", "checkout-api"));
+  repo.runbooks[0].last_updated = "2026-01-02";
+  expect_one(lint(repo), {"runbooks/fast_burn.yaml", {5, 15}, Severity::Warning, "runbook-stale",
+                          "runbook last updated 2026-01-02, 325 days ago (stale after 90 days)"});
+}
+
+TEST_CASE("runbook-stale: exactly stale_after_days old is fresh, a day more is stale") {
+  Repo repo;
+  repo.config.stale_after_days = 30;
+  repo.runbooks.push_back(make_runbook("fast_burn", "checkout-api"));
+  repo.runbooks[0].last_updated = format_date(k_today - 30);
+  CHECK(lint(repo).empty());
+  repo.runbooks[0].last_updated = format_date(k_today - 31);
+  expect_one(lint(repo), {"runbooks/fast_burn.yaml", {5, 15}, Severity::Warning, "runbook-stale",
+                          "runbook last updated " + format_date(k_today - 31) +
+                              ", 31 days ago (stale after 30 days)"});
+}
+
+TEST_CASE("runbook-stale: a missing or unparseable date is skipped") {
+  Repo repo;
+  repo.runbooks.push_back(make_runbook("a", ""));
+  repo.runbooks[0].last_updated = "";
+  repo.runbooks.push_back(make_runbook("b", ""));
+  repo.runbooks[1].last_updated = "2026-02-30";
+  CHECK(lint(repo).empty());
+}
+
+// ---- everything together ----
+
+TEST_CASE("a consistent repo has no lint findings") {
+  Repo repo;
+  repo.services.push_back(make_service("checkout-api", "active-passive"));
+  Slo slo = make_slo("checkout-availability", "checkout-api", 99.95);
+  slo.error_budget = 0.05;
+  slo.error_budget_minutes = 20.16;
+  slo.sla = 99.9;
+  slo.review_cadence = "quarterly";
+  slo.last_reviewed = {"2026-10-01", {13, 18}};
+  slo.alerts.push_back(make_alert("fast_burn", 14.4, 20));
+  slo.alerts.push_back(make_alert("slow_burn", 1, 24));
+  repo.slos.push_back(slo);
+  repo.runbooks.push_back(make_runbook("fast_burn", "checkout-api"));
+  repo.runbooks.push_back(make_runbook("slow_burn", ""));
+  repo.runbooks.push_back(make_runbook("HighErrorRate", "checkout-api"));
+  repo.prom_alerts.push_back({"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate", "rate(x)",
+                              "checkout-api", "page", ""});
+  Postmortem pm = make_postmortem("SEV1");
+  pm.classification_function = "core-down";
+  pm.classification_scope = "all-users";
+  pm.data_loss = true;
+  pm.timeline = {{"03:00", "paged", {20, 5}}, {"03:05", "acked", {21, 5}}};
+  ActionItem item;
+  item.id = "AI-001";
+  item.owner = "alice";
+  item.deadline = "2026-12-01";
+  pm.action_items.push_back(item);
+  repo.postmortems.push_back(pm);
+  repo.rotations.push_back(make_rotation(6));
+  repo.toil.push_back(make_toil(30, 12, 6));
+  CHECK(lint(repo).empty());
+}
+
+TEST_CASE("default-constructed documents do not crash the lints") {
+  Repo repo;
+  repo.services.emplace_back();
+  repo.slos.emplace_back();
+  repo.slos[0].window_days = 0;
+  repo.slos[0].alerts.emplace_back();
+  repo.slos[0].error_budget = 1;
+  repo.slos[0].error_budget_minutes = 1;
+  repo.slos[0].sla = 1;
+  repo.postmortems.emplace_back();
+  repo.postmortems[0].timeline.emplace_back();
+  repo.runbooks.emplace_back();
+  repo.runbooks.emplace_back(make_runbook("fast_burn", "checkout-api"));
+  repo.toil.emplace_back();
+  repo.prom_alerts.emplace_back();
+  repo.rotations.emplace_back();
+  // Only the empty rotation is a finding: nothing else can be judged, and a nameless runbook
+  // must not pass for the runbook of nameless alerts.
+  auto got = lint(repo);
+  std::vector<std::string> rules;
+  for (const auto& d : got) rules.push_back(d.rule);
+  CHECK(rules == std::vector<std::string>{"oncall-rotation-size"});
+}
+
+} // namespace
+} // namespace nines
