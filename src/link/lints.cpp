@@ -267,6 +267,10 @@ bool runbook_covers(const Runbook& rb, const std::string& alert_name,
 }
 
 void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
+  // An SLO of an unknown service is already an error; which runbook it needs is then unknowable.
+  bool known = slo.service.empty();
+  for (const auto& s : repo.services) known = known || s.meta.id == slo.service.id;
+  if (!known) return;
   for (const auto& alert : slo.alerts) {
     // A nameless alert is a schema error; "alert '' has no runbook" would only add noise.
     if (alert.name.empty()) continue;

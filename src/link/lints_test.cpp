@@ -570,6 +570,7 @@ TEST_CASE("oncall-rotation-size: 4 members is a warning, 5 is fine") {
 
 TEST_CASE("alert-runbook: an SLO burn-rate alert without a runbook") {
   Repo repo;
+  repo.services.push_back(make_service("checkout-api", ""));
   repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
   repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
   repo.runbooks.push_back(make_runbook("slow_burn", "checkout-api"));
@@ -585,11 +586,19 @@ TEST_CASE("alert-runbook: an SLO alert is covered by its service's runbook or a 
   for (const char* service : {"checkout-api", ""}) {
     CAPTURE(service);
     Repo repo;
+    repo.services.push_back(make_service("checkout-api", ""));
     repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
     repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
     repo.runbooks.push_back(make_runbook("fast_burn", service));
     CHECK(lint(repo).empty());
   }
+}
+
+TEST_CASE("alert-runbook: an SLO of an unknown service is left to the reference error") {
+  Repo repo;
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-ap", 99.9));
+  repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
+  CHECK(lint(repo).empty());
 }
 
 TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
