@@ -61,7 +61,7 @@ std::string format_date(std::int64_t days) {
   int y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[16];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }
@@ -75,7 +75,7 @@ std::optional<std::pair<int, int>> parse_period(std::string_view s) {
 }
 
 std::string format_period(int year, int month) {
-  char buf[16];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
   return buf;
 }
@@ -121,7 +121,7 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
 std::string format_timestamp(std::int64_t epoch_seconds) {
   std::int64_t days = epoch_seconds >= 0 ? epoch_seconds / 86400 : (epoch_seconds - 86399) / 86400;
   std::int64_t rem = epoch_seconds - days * 86400;
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(days).c_str(),
                 static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
                 static_cast<int>(rem % 60));
