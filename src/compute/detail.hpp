@@ -1,0 +1,52 @@
+// Helpers shared by the compute stage's files; not part of its interface (figures.hpp is).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compute/figures.hpp"
+#include "model/model.hpp"
+
+namespace nines::compute_detail {
+
+// The UTC day containing `now` (floor division, so instants before 1970 work too).
+inline std::int64_t day_of(std::int64_t now) {
+  return now >= 0 ? now / 86400 : (now - 86399) / 86400;
+}
+
+// The day of a date or timestamp string ("2026-10-14", "2026-10-14T03:00:00Z"); nullopt when none.
+std::optional<std::int64_t> day_of_text(std::string_view text);
+
+// FNV-1a 64 as 16 hex digits: a change detector, not a security boundary.
+std::string fnv1a_hex(std::string_view data);
+
+const Service* find_service(const Repo& repo, const std::string& id);
+std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service);
+std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& service);
+const Rotation* find_rotation(const Repo& repo, const std::string& id);
+
+// SPEC 3.6: a runbook covers an alert when its alert_name equals the alert's name and its service,
+// when it names one, is the alert's service.
+bool runbook_covers(const Runbook& rb, const std::string& alert, const std::string& service);
+bool alert_has_runbook(const Repo& repo, const std::string& alert, const std::string& service);
+
+// True when the series has a day with total > 0 (and good ≤ total) before `before_day`.
+bool has_data_before(const DailySeries* series, std::int64_t before_day);
+
+// nines.yaml golden_signals has templates for latency, traffic, errors and saturation (matched by
+// key: a key containing "latency", "traffic", "error" or "saturation").
+bool golden_signals_complete(const Config& config);
+
+// The readiness item for `slug` in the service's latest-dated review that lists it (an equal date
+// lets the later document win); nullptr when no review lists it.
+const ReadinessItem* latest_review_item(const Repo& repo, const std::string& service,
+                                        const std::string& slug,
+                                        const ReadinessReview** review = nullptr);
+
+// A usable day of data: total > 0, 0 ≤ good ≤ total, both finite.
+bool usable(const DailyCount& c);
+
+} // namespace nines::compute_detail

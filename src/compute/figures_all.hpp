@@ -1,0 +1,32 @@
+// Every figure of a run, computed once by the compute stage and read by the API, the site and
+// the terminal commands: none of them computes a figure again.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compute/figures.hpp"
+#include "model/model.hpp"
+
+namespace nines {
+
+struct Figures {
+  std::int64_t now = 0;
+  std::vector<SloFigures> slos;
+  MaturityFigures maturity;
+  std::vector<ReadinessFigures> readiness; // one per service, repo order
+  std::vector<IncidentFigures> incidents;
+  std::vector<ToilFigures> toil;
+  std::vector<TeamToil> team_toil;
+  std::vector<CapacityFigures> capacity;
+  std::vector<RotationFigures> oncall;
+  std::map<std::string, MonthlyReport> reports; // by period, every month with data
+};
+
+// Runs every formula of SPEC section 3 over the repo and its daily data.
+Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
+                    const std::map<std::string, LiveWindows>& live, std::int64_t now);
+
+} // namespace nines

@@ -1,0 +1,597 @@
+// Maturity scores and the quality rubric (SPEC 3.2).
+//
+// SCORING RULES (copied into docs/scoring.md)
+//
+// Every score is computed per service from documents in the repo. Each of the eight dimensions has
+// four criteria; a criterion is an "exists" fact (some document shows the practice), never a ratio
+// or an "every X has Y" rule, so adding a document can satisfy more criteria but never fewer:
+// adding evidence never lowers a score. A service's computed score is 1 + the number of satisfied
+// criteria (1–5). `to_raise` names the first unsatisfied criterion.
+//
+// slos
+//   1. the service has an SLO
+//   2. an error budget policy applies to one of its SLOs (the SLO's `policy`, a policy for the
+//      service, or nines.yaml defaults.error_budget_policy)
+//   3. one of its SLOs was reviewed within its review_cadence (weekly 7 d, monthly 31 d,
+//      quarterly 92 d, yearly/annually 366 d, anything else 92 d) before now
+//   4. one of its SLOs is measured (daily data in its window) and has burn-rate alerts
+// monitoring
+//   1. the service declares health checks
+//   2. nines.yaml has golden-signal query templates for latency, traffic, errors and saturation
+//   3. an alert of the service (SLO burn-rate alert, or Prometheus rule labelled with the service)
+//      has a runbook
+//   4. an SLI of its SLOs is queried from a live metrics source (`query`), or its readiness review
+//      passes monitoring.distributed-tracing
+// incident_response
+//   1. the service has a runbook
+//   2. a runbook of the service names an escalation (contact or after_minutes)
+//   3. a postmortem of the service has an action item with an owner and a deadline
+//   4. a postmortem of the service was detected by an alert and records ICS roles or a root-cause
+//      analysis (five_whys or fishbone)
+// automation
+//   1. the service deploys daily or weekly, or its readiness review passes deploy.canary
+//   2. a runbook step of the service is automated, or a toil item of it is automating/automated
+//   3. auto_remediation rules name the service (self-healing)
+//   4. a capacity model of the service has auto_scaling: true
+// chaos_engineering: 1 + the seed's chaos maturity level (0–4) reached by the service's
+//   experiments (`service`, else `method.target` naming the service). An experiment's level is
+//   its `level` when given, else 3 in production and 1 elsewhere; outside production a level is
+//   capped at 2. Two or more experiments outside production reach level 2 (systematic). Level 4
+//   (continuous) needs a production experiment declared level 4.
+// capacity_planning
+//   1. the service has a capacity model
+//   2. a capacity model gives a growth forecast (monthly_growth_pct)
+//   3. a capacity model was reviewed (last_reviewed) within 92 days before now (quarterly)
+//   4. a capacity model has auto_scaling: true and a growth forecast (predictive auto-scaling)
+// toil_management
+//   1. toil is tracked: a toil item names the service or affects its owner team
+//   2. a reduction plan: one of those items is automating or automated
+//   3. one of those items is automated
+//   4. systematic elimination: automated items save ≥ 10 h/month (automation_value, else hours)
+//   (Team toil % is shown beside the score but is not a criterion: a new toil item raises it,
+//   and documenting toil must never lower a score.)
+// oncall_health
+//   1. the service names an on-call rotation that exists and has a member
+//   2. the rotation has an escalation path (escalation list or a secondary)
+//   3. the rotation has at least 5 members (the seed's minimum rotation size)
+//   4. a recorded month of the rotation has fewer than 2 pages per shift (balanced load)
+//
+// "Its readiness review passes X" reads the check's status in the latest-dated readiness_review of
+// the service that lists X (the same row the readiness page shows). nines.yaml facts (golden-signal
+// queries, the default policy) count for every service.
+//
+// Manual assessments: for each service and dimension, the latest-dated `assessment` of the
+// service that scores the dimension, else the latest of its owner team, overrides it. Both values
+// are kept; `effective` is the manual one with source "assessment".
+//
+// Totals and bands: total = Σ effective scores (8–40); 8–16 Firefighting, 17–24 Foundation,
+// 25–32 Maturing, 33–40 Advanced. A team's and the organisation's dimension scores are the means
+// of their services' scores (a new service is new scope: it joins the mean with what it has); a
+// fractional total takes the band whose integer range it falls in (< 17, < 25, < 33, else
+// Advanced).
+//
+// Quality rubric (0–100): Σ weight·score/5 over SLO Coverage 20, Monitoring 15, Incident
+// Response 15, Automation 15, Chaos Engineering 10, Capacity Planning 10, On-Call Health 10,
+// Documentation 5. A line's 0–5 score is (maturity − 1)·5/4 of the matching effective dimension
+// (1 → 0, 3 → 2.5, 5 → 5); Automation uses the mean of automation and toil_management (the seed's
+// Automation line includes "<25% toil"). Documentation is counted directly, 0–5, one point each:
+//   1. the service has a runbook
+//   2. a runbook has diagnosis steps and mitigation options (or steps): complete
+//   3. a runbook was updated within nines.yaml stale_after_days before now: current
+//   4. a runbook has a verify step or an automated step: tested
+//   5. its readiness review passes docs.operational-runbook or docs.architecture-diagram
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <set>
+
+#include "compute/detail.hpp"
+#include "compute/figures.hpp"
+#include "model/time.hpp"
+
+namespace nines {
+
+using namespace compute_detail;
+
+namespace {
+
+struct Criterion {
+  bool met = false;
+  std::string description; // what it takes, for to_raise
+  std::vector<std::string> evidence;
+};
+
+DimensionScore ladder(const std::string& dimension, std::vector<Criterion> criteria) {
+  DimensionScore d;
+  d.dimension = dimension;
+  int met = 0;
+  for (auto& c : criteria) {
+    if (c.met) {
+      ++met;
+      for (auto& e : c.evidence) d.evidence.push_back(std::move(e));
+    } else if (d.to_raise.empty()) {
+      d.to_raise = c.description;
+    }
+  }
+  d.computed = std::min(5, 1 + met);
+  d.effective = d.computed;
+  return d;
+}
+
+// The status of a readiness check in the service's latest review that lists it.
+std::string review_status(const Repo& repo, const std::string& service, const std::string& slug) {
+  const ReadinessItem* item = latest_review_item(repo, service, slug);
+  return item ? item->status : std::string();
+}
+
+double cadence_days(const std::string& cadence) {
+  if (cadence == "weekly") return 7;
+  if (cadence == "monthly") return 31;
+  if (cadence == "quarterly") return 92;
+  if (cadence == "yearly" || cadence == "annually" || cadence == "annual") return 366;
+  return 92;
+}
+
+bool experiment_of(const Experiment& e, const std::string& service) {
+  return e.service.empty() ? e.target == service : e.service.id == service;
+}
+
+bool postmortem_of(const Postmortem& p, const std::string& service) {
+  for (const auto& s : p.services)
+    if (s.id == service) return true;
+  return false;
+}
+
+bool toil_of(const ToilItem& t, const Service& svc) {
+  if (t.service.id == svc.meta.id) return true;
+  if (!t.service.empty() || svc.owner_team.empty()) return false;
+  for (const auto& team : t.teams_affected)
+    if (team.id == svc.owner_team.id) return true;
+  return false;
+}
+
+bool contains_ci(const std::string& haystack, const std::string& needle) {
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                    std::tolower(static_cast<unsigned char>(b)); });
+  return it != haystack.end();
+}
+
+DimensionScore score_slos(const Repo& repo, const Service& svc,
+                          const std::map<std::string, DailySeries>& series, std::int64_t today) {
+  auto slos = slos_of(repo, svc.meta.id);
+  Criterion has{false, "define an SLO for the service", {}};
+  Criterion policy{false, "apply an error budget policy to its SLOs", {}};
+  Criterion reviewed{false, "review an SLO within its review_cadence (set last_reviewed)", {}};
+  Criterion measured{false, "measure an SLO (daily data in its window) and give it burn-rate alerts",
+                     {}};
+  for (const Slo* s : slos) {
+    has.met = true;
+    has.evidence.push_back("slo " + s->meta.id);
+    std::string source;
+    if (const Policy* p = policy_for(repo, *s, &source); p && !policy.met) {
+      policy.met = true;
+      policy.evidence.push_back("error_budget_policy " + p->meta.id + " applies to slo " +
+                                s->meta.id);
+    }
+    if (auto d = day_of_text(s->last_reviewed.value);
+        d && !reviewed.met && static_cast<double>(today - *d) <= cadence_days(s->review_cadence)) {
+      reviewed.met = true;
+      reviewed.evidence.push_back("slo " + s->meta.id + " reviewed " + s->last_reviewed.value);
+    }
+    auto it = series.find(s->meta.id);
+    const DailySeries* ds = it == series.end() ? nullptr : &it->second;
+    std::int64_t w = std::max<std::int64_t>(1, std::llround(s->window_days));
+    if (!measured.met && !s->alerts.empty() && sum_range(ds, today - w, today - 1).days_with_data > 0) {
+      measured.met = true;
+      measured.evidence.push_back("slo " + s->meta.id + " measured, with " +
+                                  std::to_string(s->alerts.size()) + " burn-rate alerts");
+    }
+  }
+  return ladder("slos", {has, policy, reviewed, measured});
+}
+
+DimensionScore score_monitoring(const Repo& repo, const Service& svc) {
+  const std::string& id = svc.meta.id;
+  Criterion health{!svc.health_checks.empty(), "declare health checks on the service", {}};
+  if (health.met)
+    health.evidence.push_back("service " + id + " declares " +
+                              std::to_string(svc.health_checks.size()) + " health checks");
+  Criterion golden{golden_signals_complete(repo.config),
+                   "configure golden-signal queries (latency, traffic, errors, saturation) in "
+                   "nines.yaml",
+                   {}};
+  if (golden.met) golden.evidence.push_back("nines.yaml golden_signals (all four)");
+  Criterion alerting{false, "give an alert of the service a runbook", {}};
+  for (const Slo* s : slos_of(repo, id))
+    for (const auto& a : s->alerts)
+      if (!alerting.met && alert_has_runbook(repo, a.name, id)) {
+        alerting.met = true;
+        alerting.evidence.push_back("alert " + a.name + " of slo " + s->meta.id + " has a runbook");
+      }
+  for (const auto& a : repo.prom_alerts)
+    if (!alerting.met && a.service == id &&
+        (!a.runbook_url.empty() || alert_has_runbook(repo, a.name, id))) {
+      alerting.met = true;
+      alerting.evidence.push_back("alert " + a.name + " (" + a.file + ") has a runbook");
+    }
+  Criterion live{false,
+                 "query an SLI from a live metrics source, or pass "
+                 "monitoring.distributed-tracing in the readiness review",
+                 {}};
+  for (const Slo* s : slos_of(repo, id))
+    for (const auto& sli : repo.slis)
+      if (!live.met && sli.meta.id == s->sli.id && sli.query) {
+        live.met = true;
+        live.evidence.push_back("sli " + sli.meta.id + " is queried live");
+      }
+  if (!live.met && review_status(repo, id, "monitoring.distributed-tracing") == "pass") {
+    live.met = true;
+    live.evidence.push_back("readiness review: monitoring.distributed-tracing pass");
+  }
+  return ladder("monitoring", {health, golden, alerting, live});
+}
+
+DimensionScore score_incident_response(const Repo& repo, const Service& svc) {
+  const std::string& id = svc.meta.id;
+  auto runbooks = runbooks_of(repo, id);
+  Criterion runbook{!runbooks.empty(), "write a runbook for the service", {}};
+  if (runbook.met) runbook.evidence.push_back("runbook " + runbooks.front()->meta.id);
+  Criterion escalation{false, "name an escalation (contact, after_minutes) in a runbook", {}};
+  for (const Runbook* r : runbooks)
+    if (!escalation.met && (!r->escalation_contact.empty() || r->escalation_after_minutes)) {
+      escalation.met = true;
+      escalation.evidence.push_back("runbook " + r->meta.id + " names an escalation");
+    }
+  Criterion tracked{false, "track postmortem action items with an owner and a deadline", {}};
+  Criterion structured{false,
+                       "detect incidents by alert and record ICS roles or a root-cause analysis "
+                       "(five_whys, fishbone) in the postmortem",
+                       {}};
+  for (const auto& p : repo.postmortems) {
+    if (!postmortem_of(p, id)) continue;
+    for (const auto& ai : p.action_items)
+      if (!tracked.met && !ai.owner.empty() && !ai.deadline.empty()) {
+        tracked.met = true;
+        tracked.evidence.push_back("postmortem " + p.meta.id + " tracks action item " + ai.id);
+      }
+    if (!structured.met && contains_ci(p.how_detected, "alert") &&
+        (!p.ics.empty() || !p.five_whys.empty() || !p.fishbone.empty())) {
+      structured.met = true;
+      structured.evidence.push_back("postmortem " + p.meta.id +
+                                    " detected by alert, with ICS roles or root-cause analysis");
+    }
+  }
+  return ladder("incident_response", {runbook, escalation, tracked, structured});
+}
+
+DimensionScore score_automation(const Repo& repo, const Service& svc) {
+  const std::string& id = svc.meta.id;
+  Criterion cicd{false, "deploy at least weekly, or pass deploy.canary in the readiness review", {}};
+  if (svc.deployment_frequency == "daily" || svc.deployment_frequency == "weekly") {
+    cicd.met = true;
+    cicd.evidence.push_back("service " + id + " deploys " + svc.deployment_frequency);
+  } else if (review_status(repo, id, "deploy.canary") == "pass") {
+    cicd.met = true;
+    cicd.evidence.push_back("readiness review: deploy.canary pass");
+  }
+  Criterion some{false, "automate a runbook step or a toil item of the service", {}};
+  for (const Runbook* r : runbooks_of(repo, id))
+    for (const auto& st : r->steps)
+      if (!some.met && st.automated) {
+        some.met = true;
+        some.evidence.push_back("runbook " + r->meta.id + " has an automated step");
+      }
+  for (const auto& t : repo.toil)
+    if (!some.met && t.service.id == id &&
+        (t.status == "automated" || t.status == "automating")) {
+      some.met = true;
+      some.evidence.push_back("toil_item " + t.meta.id + " " + t.status);
+    }
+  Criterion healing{false, "add auto_remediation rules for the service", {}};
+  for (const auto& a : repo.remediations)
+    if (!healing.met && a.service.id == id && !a.rules.empty()) {
+      healing.met = true;
+      healing.evidence.push_back("auto_remediation " + a.meta.id);
+    }
+  Criterion scaling{false, "enable auto_scaling in a capacity model", {}};
+  for (const auto& c : repo.capacity)
+    if (!scaling.met && c.service.id == id && c.auto_scaling.value_or(false)) {
+      scaling.met = true;
+      scaling.evidence.push_back("capacity_model " + c.meta.id + " auto_scaling");
+    }
+  return ladder("automation", {cicd, some, healing, scaling});
+}
+
+DimensionScore score_chaos(const Repo& repo, const Service& svc) {
+  DimensionScore d;
+  d.dimension = "chaos_engineering";
+  int level = 0, outside_production = 0;
+  for (const auto& e : repo.experiments) {
+    if (!experiment_of(e, svc.meta.id)) continue;
+    const bool prod = e.environment == "production";
+    int l = e.level ? *e.level : (prod ? 3 : 1);
+    if (!prod) {
+      l = std::min(l, 2);
+      ++outside_production;
+    }
+    l = std::clamp(l, 0, 4);
+    level = std::max(level, l);
+    d.evidence.push_back("experiment " + e.meta.id + " (" +
+                         (e.environment.empty() ? std::string("environment not given")
+                                                : e.environment) +
+                         ", level " + std::to_string(l) + ")");
+  }
+  if (outside_production >= 2 && level < 2) {
+    level = 2;
+    d.evidence.push_back(std::to_string(outside_production) +
+                         " experiments outside production: systematic");
+  }
+  static const char* const raise[] = {
+      "run a chaos experiment (exploratory, staging)",
+      "schedule chaos experiments (two or more in staging: systematic)",
+      "run a controlled chaos experiment in production (game day)",
+      "automate chaos in production with safety controls (an experiment declared level 4)"};
+  d.computed = 1 + level;
+  d.effective = d.computed;
+  if (level < 4) d.to_raise = raise[level];
+  return d;
+}
+
+DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t today) {
+  const std::string& id = svc.meta.id;
+  Criterion model{false, "write a capacity model for the service", {}};
+  Criterion forecast{false, "give a growth forecast (monthly_growth_pct)", {}};
+  Criterion reviewed{false, "review the capacity model quarterly (last_reviewed within 92 days)", {}};
+  Criterion predictive{false, "enable auto_scaling together with a growth forecast", {}};
+  for (const auto& c : repo.capacity) {
+    if (c.service.id != id) continue;
+    if (!model.met) {
+      model.met = true;
+      model.evidence.push_back("capacity_model " + c.meta.id);
+    }
+    if (!forecast.met && c.monthly_growth_pct) {
+      forecast.met = true;
+      forecast.evidence.push_back("capacity_model " + c.meta.id + " forecasts growth");
+    }
+    if (auto d = day_of_text(c.last_reviewed); d && !reviewed.met && today - *d <= 92) {
+      reviewed.met = true;
+      reviewed.evidence.push_back("capacity_model " + c.meta.id + " reviewed " + c.last_reviewed);
+    }
+    if (!predictive.met && c.auto_scaling.value_or(false) && c.monthly_growth_pct) {
+      predictive.met = true;
+      predictive.evidence.push_back("capacity_model " + c.meta.id +
+                                    " auto-scales with a forecast");
+    }
+  }
+  return ladder("capacity_planning", {model, forecast, reviewed, predictive});
+}
+
+DimensionScore score_toil(const Repo& repo, const Service& svc) {
+  Criterion tracked{false, "track the service's toil (a toil_item)", {}};
+  Criterion plan{false, "plan toil reduction (an item automating or automated)", {}};
+  Criterion automated{false, "automate a toil item", {}};
+  Criterion systematic{false, "automate toil worth at least 10 hours/month", {}};
+  double saved = 0;
+  for (const auto& t : repo.toil) {
+    if (!toil_of(t, svc)) continue;
+    if (!tracked.met) {
+      tracked.met = true;
+      tracked.evidence.push_back("toil_item " + t.meta.id + " tracked");
+    }
+    if (!plan.met && (t.status == "automating" || t.status == "automated")) {
+      plan.met = true;
+      plan.evidence.push_back("toil_item " + t.meta.id + " " + t.status);
+    }
+    if (t.status == "automated") {
+      if (!automated.met) {
+        automated.met = true;
+        automated.evidence.push_back("toil_item " + t.meta.id + " automated");
+      }
+      saved += t.automation_value.value_or(toil_hours(t));
+    }
+  }
+  if (saved >= 10) {
+    systematic.met = true;
+    systematic.evidence.push_back("automated toil saves " + std::to_string(saved) + " h/month");
+  }
+  auto d = ladder("toil_management", {tracked, plan, automated, systematic});
+  if (!svc.owner_team.empty())
+    for (const auto& tt : compute_team_toil(repo))
+      if (tt.team == svc.owner_team.id && tt.pct)
+        d.evidence.push_back("team " + tt.team + " toil " + std::to_string(*tt.pct) +
+                             "% of SRE time (shown, not scored)");
+  return d;
+}
+
+DimensionScore score_oncall(const Repo& repo, const Service& svc) {
+  const Rotation* rot = find_rotation(repo, svc.oncall_rotation.id);
+  Criterion exists{false, "name an on-call rotation with members on the service", {}};
+  Criterion escalation{false, "document the rotation's escalation path (escalation or secondary)",
+                       {}};
+  Criterion size{false, "grow the rotation to at least 5 members", {}};
+  Criterion balanced{false, "record a month with fewer than 2 pages per shift (rotation health)",
+                     {}};
+  if (rot && !rot->members.empty()) {
+    exists.met = true;
+    exists.evidence.push_back("oncall_rotation " + rot->meta.id + " (" +
+                              std::to_string(rot->members.size()) + " members)");
+  }
+  if (rot && (!rot->escalation.empty() || !rot->secondary.empty())) {
+    escalation.met = true;
+    escalation.evidence.push_back("oncall_rotation " + rot->meta.id + " escalation path");
+  }
+  if (rot && rot->members.size() >= 5) {
+    size.met = true;
+    size.evidence.push_back("oncall_rotation " + rot->meta.id + " has ≥ 5 members");
+  }
+  if (rot)
+    for (const auto& h : rot->health)
+      if (!balanced.met && h.pages && h.shifts && *h.shifts > 0 && *h.pages / *h.shifts < 2) {
+        balanced.met = true;
+        balanced.evidence.push_back("oncall_rotation " + rot->meta.id + " " + h.period +
+                                    ": < 2 pages per shift");
+      }
+  return ladder("oncall_health", {exists, escalation, size, balanced});
+}
+
+int score_documentation(const Repo& repo, const Service& svc, std::int64_t today) {
+  auto runbooks = runbooks_of(repo, svc.meta.id);
+  bool complete = false, current = false, tested = false;
+  for (const Runbook* r : runbooks) {
+    complete = complete || (!r->diagnosis.empty() && (!r->mitigation.empty() || !r->steps.empty()));
+    if (auto d = day_of_text(r->last_updated); d && today - *d <= repo.config.stale_after_days)
+      current = true;
+    for (const auto& s : r->steps) tested = tested || s.action == "verify" || s.automated;
+  }
+  bool reviewed = review_status(repo, svc.meta.id, "docs.operational-runbook") == "pass" ||
+                  review_status(repo, svc.meta.id, "docs.architecture-diagram") == "pass";
+  return static_cast<int>(!runbooks.empty()) + complete + current + tested + reviewed;
+}
+
+// The manual override of one dimension for a service: its own latest assessment that scores
+// the dimension, else its owner team's.
+void apply_assessment(const Repo& repo, const Service& svc, DimensionScore& d) {
+  for (int pass = 0; pass < 2; ++pass) {
+    const Assessment* best = nullptr;
+    std::optional<std::int64_t> best_day;
+    for (const auto& a : repo.assessments) {
+      bool mine = pass == 0 ? a.service.id == svc.meta.id && !a.service.empty()
+                            : !svc.owner_team.empty() && a.team.id == svc.owner_team.id;
+      if (!mine) continue;
+      auto it = a.scores.find(d.dimension);
+      if (it == a.scores.end()) continue;
+      auto day = day_of_text(a.date);
+      // Latest by date; an equal date lets the later document win.
+      if (!best || (day && (!best_day || *day >= *best_day))) {
+        best = &a;
+        best_day = day;
+      }
+    }
+    if (best) {
+      d.manual = std::clamp(best->scores.at(d.dimension), 1, 5);
+      d.manual_assessment = best->meta.id;
+      d.manual_date = best->date;
+      d.effective = *d.manual;
+      d.source = "assessment";
+      return;
+    }
+  }
+}
+
+double rubric_scale(double maturity) { return (maturity - 1.0) * 5.0 / 4.0; }
+
+GroupMaturity group_of(const std::string& id, const std::vector<const ServiceMaturity*>& members) {
+  GroupMaturity g;
+  g.id = id;
+  auto dims = maturity_dimensions();
+  std::vector<double> eff(dims.size(), 1.0);
+  double doc = 0;
+  g.computed_total = 0;
+  g.total = 0;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    MeanDimension m;
+    m.dimension = dims[i];
+    if (!members.empty()) {
+      double c = 0, e = 0;
+      for (const ServiceMaturity* s : members) {
+        c += s->dimensions[i].computed;
+        e += s->dimensions[i].effective;
+      }
+      m.computed = c / static_cast<double>(members.size());
+      m.effective = e / static_cast<double>(members.size());
+    }
+    eff[i] = m.effective;
+    g.computed_total += m.computed;
+    g.total += m.effective;
+    g.dimensions.push_back(m);
+  }
+  for (const ServiceMaturity* s : members) {
+    g.services.push_back(s->service);
+    doc += s->documentation;
+  }
+  if (!members.empty()) doc /= static_cast<double>(members.size());
+  g.band = maturity_band(g.total);
+  g.rubric = quality_rubric(eff, doc);
+  return g;
+}
+
+} // namespace
+
+std::vector<std::string> maturity_dimensions() {
+  return {"slos",           "monitoring",        "incident_response", "automation",
+          "chaos_engineering", "capacity_planning", "toil_management",   "oncall_health"};
+}
+
+std::string maturity_band(double total) {
+  if (total < 17) return "Firefighting";
+  if (total < 25) return "Foundation";
+  if (total < 33) return "Maturing";
+  return "Advanced";
+}
+
+Rubric quality_rubric(const std::vector<double>& s, double documentation) {
+  auto at = [&](std::size_t i) { return i < s.size() ? rubric_scale(s[i]) : 0.0; };
+  Rubric r;
+  auto line = [&](const char* name, double weight, double score) {
+    score = std::clamp(score, 0.0, 5.0);
+    r.lines.push_back(RubricLine{name, weight, score, weight * score / 5.0});
+    r.total += weight * score / 5.0;
+  };
+  line("SLO Coverage", 20, at(0));
+  line("Monitoring", 15, at(1));
+  line("Incident Response", 15, at(2));
+  line("Automation", 15, (at(3) + at(6)) / 2.0);
+  line("Chaos Engineering", 10, at(4));
+  line("Capacity Planning", 10, at(5));
+  line("On-Call Health", 10, at(7));
+  line("Documentation", 5, documentation);
+  return r;
+}
+
+MaturityFigures compute_maturity(const Repo& repo,
+                                 const std::map<std::string, DailySeries>& series,
+                                 std::int64_t now) {
+  const std::int64_t today = day_of(now);
+  MaturityFigures f;
+  for (const auto& svc : repo.services) {
+    ServiceMaturity m;
+    m.service = svc.meta.id;
+    m.team = svc.owner_team.id;
+    m.tier = svc.tier;
+    m.dimensions = {score_slos(repo, svc, series, today),   score_monitoring(repo, svc),
+                    score_incident_response(repo, svc),      score_automation(repo, svc),
+                    score_chaos(repo, svc),                  score_capacity(repo, svc, today),
+                    score_toil(repo, svc),                   score_oncall(repo, svc)};
+    m.computed_total = 0;
+    m.total = 0;
+    std::vector<double> eff;
+    for (auto& d : m.dimensions) {
+      apply_assessment(repo, svc, d);
+      m.computed_total += d.computed;
+      m.total += d.effective;
+      eff.push_back(d.effective);
+    }
+    m.band = maturity_band(m.total);
+    m.documentation = score_documentation(repo, svc, today);
+    m.rubric = quality_rubric(eff, m.documentation);
+    f.services.push_back(std::move(m));
+
+    TierCoverage& tc = f.slo_coverage_by_tier[svc.tier.empty() ? "unspecified" : svc.tier];
+    ++tc.services;
+    if (!slos_of(repo, svc.meta.id).empty()) ++tc.with_slo;
+  }
+
+  std::vector<const ServiceMaturity*> all;
+  std::map<std::string, std::vector<const ServiceMaturity*>> by_team;
+  for (const auto& m : f.services) {
+    all.push_back(&m);
+    if (!m.team.empty()) by_team[m.team].push_back(&m);
+  }
+  for (const auto& [team, members] : by_team) f.teams.push_back(group_of(team, members));
+  f.org = group_of("org", all);
+  return f;
+}
+
+} // namespace nines

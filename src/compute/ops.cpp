@@ -1,0 +1,291 @@
+// Incidents, toil, capacity and on-call figures (SPEC 3.4).
+#include <algorithm>
+#include <cmath>
+
+#include "compute/detail.hpp"
+#include "compute/figures.hpp"
+#include "model/time.hpp"
+
+namespace nines {
+
+using namespace compute_detail;
+
+namespace {
+
+// SPEC 3.5: "another incident in the 90 days before".
+constexpr std::int64_t k_repeat_window_days = 90;
+
+bool shares_service(const Postmortem& a, const Postmortem& b) {
+  for (const auto& x : a.services)
+    for (const auto& y : b.services)
+      if (!x.empty() && x.id == y.id) return true;
+  return false;
+}
+
+MetricHealth metric(std::optional<double> v, double healthy_below, double critical_above) {
+  MetricHealth m;
+  m.value = v;
+  if (v) m.status = classify_lower_better(*v, healthy_below, critical_above);
+  return m;
+}
+
+int rank(const std::string& status) {
+  if (status == "critical") return 3;
+  if (status == "warning") return 2;
+  if (status == "healthy") return 1;
+  return 0;
+}
+
+} // namespace
+
+// ---- incidents
+
+bool action_item_overdue(const ActionItem& item, std::int64_t today) {
+  if (item.status == "done") return false;
+  auto deadline = day_of_text(item.deadline);
+  return deadline && *deadline < today;
+}
+
+bool is_repeat_incident(const Repo& repo, const Postmortem& pm) {
+  if (!pm.repeat_of.empty()) return true;
+  if (pm.root_cause_category.empty()) return false;
+  auto day = day_of_text(pm.date);
+  if (!day) return false;
+  for (const auto& other : repo.postmortems) {
+    if (&other == &pm || other.root_cause_category != pm.root_cause_category) continue;
+    auto od = day_of_text(other.date);
+    if (!od || *od >= *day || *od < *day - k_repeat_window_days) continue;
+    if (shares_service(pm, other)) return true;
+  }
+  return false;
+}
+
+std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t now) {
+  const std::int64_t today = day_of(now);
+  std::vector<IncidentFigures> out;
+  for (const auto& p : repo.postmortems) {
+    IncidentFigures f;
+    f.id = p.meta.id;
+    f.title = p.title;
+    f.date = p.date;
+    f.severity = p.severity;
+    f.root_cause_category = p.root_cause_category;
+    f.repeat_of = p.repeat_of.id;
+    for (const auto& s : p.services) f.services.push_back(s.id);
+    f.time_to_detect_minutes = p.time_to_detect_minutes;
+    f.time_to_mitigate_minutes = p.time_to_mitigate_minutes;
+    f.time_to_resolve_minutes = p.time_to_resolve_minutes;
+    f.repeat = is_repeat_incident(repo, p);
+    for (const auto& a : p.action_items) {
+      ActionItemFigure af{p.meta.id, a.id,       a.description, a.owner,    a.priority,
+                          a.deadline, a.status, a.completed,   false};
+      af.overdue = action_item_overdue(a, today);
+      if (a.status != "done") ++f.open_action_items;
+      if (af.overdue) ++f.overdue_action_items;
+      f.action_items.push_back(std::move(af));
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// ---- toil
+
+double toil_hours(const ToilItem& item) {
+  return item.time_per_occurrence_min * item.occurrences_per_month / 60.0;
+}
+
+std::string toil_value_band(double hours) {
+  if (hours > 10) return "high";
+  if (hours >= 2) return "medium"; // the seed's "2-10 hrs/mo" includes both ends
+  return "low";
+}
+
+std::string toil_priority(double hours, const std::string& difficulty) {
+  int col = difficulty == "low" ? 0 : difficulty == "medium" ? 1 : difficulty == "high" ? 2 : -1;
+  if (col < 0) return "";
+  static const char* const matrix[3][3] = {
+      {"DO FIRST", "DO SECOND", "PLAN"},      // high value
+      {"DO SECOND", "PLAN", "EVALUATE"},      // medium value
+      {"QUICK WIN", "SKIP", "SKIP"},          // low value
+  };
+  std::string band = toil_value_band(hours);
+  int row = band == "high" ? 0 : band == "medium" ? 1 : 2;
+  return matrix[row][col];
+}
+
+std::vector<ToilFigures> compute_toil(const Repo& repo) {
+  std::vector<ToilFigures> out;
+  for (const auto& t : repo.toil) {
+    ToilFigures f;
+    f.id = t.meta.id;
+    f.name = t.name;
+    f.service = t.service.id;
+    f.category = t.category;
+    f.difficulty = t.automation_difficulty;
+    f.status = t.status.empty() ? "active" : t.status;
+    for (const auto& team : t.teams_affected) f.teams.push_back(team.id);
+    f.hours_per_month = toil_hours(t);
+    f.stated_hours_per_month = t.total_hours_per_month;
+    f.automation_value = t.automation_value;
+    f.value_band = toil_value_band(f.hours_per_month);
+    f.priority = toil_priority(f.hours_per_month, f.difficulty);
+    f.active = f.status != "automated";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<TeamToil> compute_team_toil(const Repo& repo) {
+  std::map<std::string, TeamToil> teams;
+  for (const auto& [id, team] : repo.config.teams) {
+    TeamToil& tt = teams[id];
+    tt.team = id;
+    tt.name = team.name;
+    tt.sre_hours_per_month = team.sre_hours_per_month;
+  }
+  for (const auto& t : repo.toil) {
+    const bool active = t.status != "automated";
+    for (const auto& team : t.teams_affected) {
+      if (team.empty()) continue;
+      TeamToil& tt = teams[team.id];
+      if (tt.team.empty()) {
+        tt.team = team.id;
+        tt.name = team.id;
+      }
+      if (!active) continue;
+      tt.hours += toil_hours(t);
+      tt.items.push_back(t.meta.id);
+    }
+  }
+  std::vector<TeamToil> out;
+  for (auto& [id, tt] : teams) {
+    if (tt.sre_hours_per_month && *tt.sre_hours_per_month > 0) {
+      tt.pct = 100.0 * tt.hours / *tt.sre_hours_per_month;
+      tt.over_target = *tt.pct >= 25.0;
+    }
+    out.push_back(std::move(tt));
+  }
+  return out;
+}
+
+// ---- capacity
+
+double capacity_projection(double current, double growth_pct, double months) {
+  return current * std::pow(1.0 + growth_pct / 100.0, months);
+}
+
+std::optional<double> capacity_runway_fractional(double peak_pct, double threshold_pct,
+                                                 double growth_pct) {
+  if (peak_pct >= threshold_pct) return 0.0;
+  if (!(growth_pct > 0) || !(peak_pct > 0)) return std::nullopt;
+  return std::log(threshold_pct / peak_pct) / std::log(1.0 + growth_pct / 100.0);
+}
+
+std::optional<int> capacity_runway_months(double peak_pct, double threshold_pct,
+                                          double growth_pct) {
+  auto frac = capacity_runway_fractional(peak_pct, threshold_pct, growth_pct);
+  // Beyond a million months is no runway a plan can use; it also keeps the count in an int.
+  if (!frac || *frac > 1e6) return std::nullopt;
+  // Start from the closed form and settle on the exact smallest whole month by the definition,
+  // so a logarithm that lands a hair off an integer cannot shift the answer.
+  auto m = static_cast<int>(std::max(0.0, std::ceil(*frac)));
+  auto crosses = [&](int k) {
+    return capacity_projection(peak_pct, growth_pct, static_cast<double>(k)) >= threshold_pct;
+  };
+  while (m > 0 && crosses(m - 1)) --m;
+  while (!crosses(m)) ++m;
+  return m;
+}
+
+std::vector<CapacityFigures> compute_capacity(const Repo& repo) {
+  std::vector<CapacityFigures> out;
+  for (const auto& c : repo.capacity) {
+    CapacityFigures f;
+    f.id = c.meta.id;
+    f.service = c.service.id;
+    f.bottleneck_resource = c.bottleneck_resource;
+    f.growth_metric = c.growth_metric;
+    f.peak_utilization_pct = c.peak_utilization_pct;
+    f.monthly_growth_pct = c.monthly_growth_pct;
+    f.threshold_defaulted = !c.scale_up_threshold;
+    f.threshold_pct = c.scale_up_threshold.value_or(100.0);
+    f.current = c.growth_current;
+    f.stated_projected_6mo = c.projected_6mo;
+    f.stated_projected_12mo = c.projected_12mo;
+    f.auto_scaling = c.auto_scaling;
+    const double g = c.monthly_growth_pct.value_or(0.0);
+    if (c.growth_current && c.monthly_growth_pct) {
+      f.projected_6mo = capacity_projection(*c.growth_current, g, 6);
+      f.projected_12mo = capacity_projection(*c.growth_current, g, 12);
+    }
+    if (c.peak_utilization_pct) {
+      const double peak = *c.peak_utilization_pct;
+      f.over_threshold = peak >= f.threshold_pct;
+      if (c.monthly_growth_pct) {
+        f.utilization_6mo = capacity_projection(peak, g, 6);
+        f.utilization_12mo = capacity_projection(peak, g, 12);
+      }
+      f.runway_months = capacity_runway_months(peak, f.threshold_pct, g);
+      f.runway_months_fractional = capacity_runway_fractional(peak, f.threshold_pct, g);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// ---- on-call
+
+std::string classify_lower_better(double value, double healthy_below, double critical_above) {
+  if (value < healthy_below) return "healthy";
+  if (value > critical_above) return "critical";
+  return "warning";
+}
+
+std::string classify_satisfaction(double value) {
+  if (value > 4) return "healthy";
+  if (value < 3) return "critical";
+  return "warning";
+}
+
+OncallPeriod oncall_period(const RotationHealth& h) {
+  OncallPeriod p;
+  p.period = h.period;
+  p.pages = h.pages;
+  p.shifts = h.shifts;
+  p.off_hours_pages = h.off_hours_pages;
+  std::optional<double> per_shift, per_week;
+  if (h.pages && h.shifts && *h.shifts > 0) per_shift = *h.pages / *h.shifts;
+  if (auto ym = parse_period(h.period); ym && h.off_hours_pages)
+    per_week = *h.off_hours_pages / (days_in_month(ym->first, ym->second) / 7.0);
+  p.pages_per_shift = metric(per_shift, 2, 5);
+  p.off_hours_per_week = metric(per_week, 1, 3);
+  p.ack_min = metric(h.avg_ack_min, 5, 15);
+  p.mitigate_min = metric(h.avg_mitigate_min, 30, 60);
+  p.false_positive_pct = metric(h.false_positive_pct, 10, 30);
+  p.escalation_pct = metric(h.escalation_pct, 20, 40);
+  p.satisfaction.value = h.satisfaction;
+  if (h.satisfaction) p.satisfaction.status = classify_satisfaction(*h.satisfaction);
+  for (const MetricHealth* m : {&p.pages_per_shift, &p.off_hours_per_week, &p.ack_min,
+                                &p.mitigate_min, &p.false_positive_pct, &p.escalation_pct,
+                                &p.satisfaction})
+    if (rank(m->status) > rank(p.worst)) p.worst = m->status;
+  return p;
+}
+
+std::vector<RotationFigures> compute_oncall(const Repo& repo) {
+  std::vector<RotationFigures> out;
+  for (const auto& r : repo.rotations) {
+    RotationFigures f;
+    f.id = r.meta.id;
+    f.name = r.name;
+    f.team = r.team.id;
+    f.members = static_cast<int>(r.members.size());
+    f.size_warning = f.members < 5; // the seed: minimum rotation size 5
+    for (const auto& h : r.health) f.periods.push_back(oncall_period(h));
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+} // namespace nines

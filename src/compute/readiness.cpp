@@ -1,0 +1,252 @@
+// The production readiness checklist (SPEC 3.3): the seed's 28 rows per service, the rows the repo
+// can prove evaluated from it, the rest from the service's readiness_review, and sign-offs that go
+// stale when what they reviewed changes.
+#include <algorithm>
+#include <set>
+
+#include "compute/detail.hpp"
+#include "compute/figures.hpp"
+
+namespace nines {
+
+using namespace compute_detail;
+
+namespace {
+
+struct CheckDef {
+  const char* slug;
+  const char* category;
+  const char* title;
+  bool provable;
+};
+
+constexpr CheckDef k_checks[] = {
+    {"slos.slis-defined", "SLOs", "SLIs defined and measured", true},
+    {"slos.targets-agreed", "SLOs", "SLO targets set with stakeholder agreement", false},
+    {"slos.error-budget-policy", "SLOs", "Error budget policy documented", true},
+    {"monitoring.golden-signals", "Monitoring", "Golden signals dashboarded", true},
+    {"monitoring.alerting-runbooks", "Monitoring", "Alerting configured with runbooks", true},
+    {"monitoring.structured-logging", "Monitoring", "Structured logging implemented", false},
+    {"monitoring.distributed-tracing", "Monitoring", "Distributed tracing enabled", false},
+    {"incidents.oncall-rotation", "Incidents", "On-call rotation established", true},
+    {"incidents.escalation-paths", "Incidents", "Escalation paths documented", true},
+    {"incidents.runbooks-top5", "Incidents", "Runbooks for top 5 failure modes", true},
+    {"capacity.load-tested", "Capacity", "Load tested to 2x expected peak", false},
+    {"capacity.autoscaling", "Capacity", "Auto-scaling configured and tested", true},
+    {"capacity.resource-limits", "Capacity", "Resource limits set (CPU, memory)", false},
+    {"resilience.graceful-degradation", "Resilience", "Graceful degradation implemented", false},
+    {"resilience.circuit-breakers", "Resilience", "Circuit breakers for dependencies", false},
+    {"resilience.retry-backoff", "Resilience", "Retry with exponential backoff", false},
+    {"resilience.timeouts", "Resilience", "Timeout configured for all external calls", false},
+    {"deploy.rollback-tested", "Deploy", "Rollback tested and documented", false},
+    {"deploy.canary", "Deploy", "Canary/blue-green deployment ready", false},
+    {"deploy.feature-flags", "Deploy", "Feature flags for risky features", false},
+    {"security.authn-authz", "Security", "Authentication and authorization", false},
+    {"security.secrets-vault", "Security", "Secrets in vault (not env vars)", false},
+    {"security.dependencies-scanned", "Security", "Dependencies scanned", false},
+    {"data.backup-restore", "Data", "Backup and restore tested", false},
+    {"data.retention-policy", "Data", "Data retention policy defined", false},
+    {"docs.architecture-diagram", "Docs", "Architecture diagram current", false},
+    {"docs.api-docs", "Docs", "API documentation published", false},
+    {"docs.operational-runbook", "Docs", "Operational runbook complete", false},
+};
+
+// What the repo proves about a row: proven, and the evidence or what is missing.
+struct Proof {
+  bool proven = false;
+  std::string text;
+};
+
+Proof prove(const Repo& repo, const std::string& service, const std::string& slug,
+            const std::map<std::string, DailySeries>& series) {
+  const Service* svc = find_service(repo, service);
+  auto slos = slos_of(repo, service);
+  if (slug == "slos.slis-defined") {
+    for (const Slo* s : slos) {
+      bool sli_exists = std::any_of(repo.slis.begin(), repo.slis.end(),
+                                    [&](const Sli& x) { return x.meta.id == s->sli.id; });
+      auto it = series.find(s->meta.id);
+      bool measured = it != series.end() &&
+                      std::any_of(it->second.begin(), it->second.end(),
+                                  [](const auto& kv) { return usable(kv.second); });
+      if (sli_exists && measured)
+        return {true, "slo " + s->meta.id + ": sli " + s->sli.id + " defined and measured"};
+    }
+    return {false, "no SLO of the service has an SLI document and recorded data"};
+  }
+  if (slug == "slos.error-budget-policy") {
+    if (service_has_policy(repo, service)) {
+      for (const Slo* s : slos) {
+        std::string source;
+        if (const Policy* p = policy_for(repo, *s, &source))
+          return {true, "error_budget_policy " + p->meta.id + " applies (" + source + ")"};
+      }
+      for (const auto& p : repo.policies)
+        if (p.service.id == service) return {true, "error_budget_policy " + p.meta.id};
+      return {true, "error_budget_policy " + repo.config.default_policy + " (nines.yaml default)"};
+    }
+    return {false, "no error budget policy applies to the service"};
+  }
+  if (slug == "monitoring.golden-signals") {
+    if (golden_signals_complete(repo.config))
+      return {true, "nines.yaml golden_signals: latency, traffic, errors, saturation"};
+    return {false, "nines.yaml has no golden-signal queries for all four signals"};
+  }
+  if (slug == "monitoring.alerting-runbooks") {
+    int alerts = 0;
+    std::vector<std::string> missing;
+    for (const Slo* s : slos)
+      for (const auto& a : s->alerts) {
+        ++alerts;
+        if (!alert_has_runbook(repo, a.name, service))
+          missing.push_back(a.name + " (slo " + s->meta.id + ")");
+      }
+    for (const auto& a : repo.prom_alerts) {
+      if (a.service != service) continue;
+      ++alerts;
+      if (a.runbook_url.empty() && !alert_has_runbook(repo, a.name, service))
+        missing.push_back(a.name + " (" + a.file + ")");
+    }
+    if (alerts == 0) return {false, "the service has no alerts"};
+    if (!missing.empty()) {
+      std::string t = "alerts without a runbook:";
+      for (const auto& m : missing) t += " " + m;
+      return {false, t};
+    }
+    return {true, std::to_string(alerts) + " alerts, each with a runbook"};
+  }
+  const Rotation* rot = svc ? find_rotation(repo, svc->oncall_rotation.id) : nullptr;
+  if (slug == "incidents.oncall-rotation") {
+    if (rot && !rot->members.empty())
+      return {true, "oncall_rotation " + rot->meta.id + " with " +
+                        std::to_string(rot->members.size()) + " members"};
+    if (!svc || svc->oncall_rotation.empty())
+      return {false, "the service names no oncall_rotation"};
+    return {false, "oncall_rotation " + svc->oncall_rotation.id + " is missing or has no members"};
+  }
+  if (slug == "incidents.escalation-paths") {
+    if (rot && !rot->escalation.empty())
+      return {true, "oncall_rotation " + rot->meta.id + " escalation"};
+    for (const Runbook* r : runbooks_of(repo, service))
+      if (!r->escalation_contact.empty())
+        return {true, "runbook " + r->meta.id + " escalates to " + r->escalation_contact};
+    return {false, "no rotation escalation and no runbook escalation contact"};
+  }
+  if (slug == "incidents.runbooks-top5") {
+    auto n = runbooks_of(repo, service).size();
+    if (n >= 5) return {true, std::to_string(n) + " runbooks"};
+    return {false, std::to_string(n) + " runbooks; 5 needed"};
+  }
+  if (slug == "capacity.autoscaling") {
+    for (const auto& c : repo.capacity)
+      if (c.service.id == service && c.auto_scaling.value_or(false))
+        return {true, "capacity_model " + c.meta.id + " auto_scaling"};
+    return {false, "no capacity model with auto_scaling: true"};
+  }
+  return {};
+}
+
+std::vector<ReadinessRow> rows_for(const Repo& repo, const std::string& service,
+                                   const std::map<std::string, DailySeries>& series) {
+  std::vector<ReadinessRow> rows;
+  for (const auto& c : k_checks) {
+    ReadinessRow row;
+    row.slug = c.slug;
+    row.category = c.category;
+    row.title = c.title;
+    Proof proof;
+    if (c.provable) proof = prove(repo, service, c.slug, series);
+    const ReadinessReview* review = nullptr;
+    const ReadinessItem* item = latest_review_item(repo, service, c.slug, &review);
+    if (proof.proven) {
+      row.status = "pass";
+      row.source = "repo";
+      row.evidence = proof.text;
+    } else if (item) {
+      row.status = item->status;
+      row.source = "review";
+      row.evidence = item->evidence;
+      row.notes = item->notes;
+      row.review = review ? review->meta.id : "";
+    } else if (c.provable) {
+      row.status = "fail";
+      row.source = "repo";
+      row.evidence = proof.text;
+    } else {
+      row.status = "todo";
+      row.source = "missing";
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string digest_of(const Repo& repo, const std::string& service,
+                      const std::vector<ReadinessRow>& rows) {
+  // One line per input, in a fixed order (sorted ids), so the digest depends on content only.
+  std::vector<std::string> lines;
+  if (const Service* s = find_service(repo, service))
+    lines.push_back("service:" + s->meta.id + ":" + s->meta.digest);
+  std::vector<std::string> docs;
+  for (const Slo* s : slos_of(repo, service))
+    docs.push_back("slo:" + s->meta.id + ":" + s->meta.digest);
+  for (const Runbook* r : runbooks_of(repo, service))
+    docs.push_back("runbook:" + r->meta.id + ":" + r->meta.digest);
+  for (const auto& c : repo.capacity)
+    if (c.service.id == service) docs.push_back("capacity_model:" + c.meta.id + ":" + c.meta.digest);
+  // Review items without sign-offs: recording a sign-off must not invalidate the others.
+  for (const auto& r : repo.readiness) {
+    if (r.service.id != service) continue;
+    for (const auto& i : r.items)
+      docs.push_back("readiness:" + r.meta.id + ":" + i.check + "|" + i.status + "|" +
+                     i.evidence + "|" + i.notes);
+  }
+  std::sort(docs.begin(), docs.end());
+  lines.insert(lines.end(), docs.begin(), docs.end());
+  for (const auto& row : rows) lines.push_back("row:" + row.slug + "=" + row.status);
+  std::string all;
+  for (const auto& l : lines) {
+    all += l;
+    all += '\n';
+  }
+  return fnv1a_hex(all);
+}
+
+} // namespace
+
+std::vector<ReadinessCheck> readiness_checklist() {
+  std::vector<ReadinessCheck> out;
+  for (const auto& c : k_checks) out.push_back(ReadinessCheck{c.slug, c.category, c.title, c.provable});
+  return out;
+}
+
+std::string current_digest(const Repo& repo, const std::string& service,
+                           const std::map<std::string, DailySeries>& series) {
+  return digest_of(repo, service, rows_for(repo, service, series));
+}
+
+ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
+                                   const std::map<std::string, DailySeries>& series) {
+  ReadinessFigures f;
+  f.service = service;
+  f.rows = rows_for(repo, service, series);
+  for (const auto& r : f.rows) {
+    if (r.status == "pass") ++f.pass;
+    else if (r.status == "fail") ++f.fail;
+    else if (r.status == "na") ++f.na;
+    else ++f.todo;
+  }
+  f.digest = digest_of(repo, service, f.rows);
+  for (const auto& r : repo.readiness) {
+    if (r.service.id != service) continue;
+    for (const auto& s : r.signoffs) {
+      SignoffFigure sf{s.name, s.role, s.date, s.decision, s.digest, r.meta.id, true};
+      sf.stale = s.digest.empty() || s.digest != f.digest;
+      if (!sf.stale && s.decision == "approved") f.current_approval = true;
+      f.signoffs.push_back(std::move(sf));
+    }
+  }
+  return f;
+}
+
+} // namespace nines

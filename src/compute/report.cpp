@@ -1,0 +1,343 @@
+// The monthly reliability report (SPEC 3.5): the seed's monthly_report fields for a calendar
+// month, the people's lists, computed concerns and the change against the previous month.
+//
+// The configured timezone is treated as UTC for now: P runs from its first day 00:00Z to the end of
+// its last day. A report is "as at the close of P" — figures that depend on a moment use the first
+// instant after P (or now, while P is not over).
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+
+#include "compute/detail.hpp"
+#include "compute/figures.hpp"
+#include "model/time.hpp"
+
+namespace nines {
+
+using namespace compute_detail;
+
+namespace {
+
+constexpr double k_pct_tolerance = 1e-9; // see condition_matches
+
+struct Month {
+  std::int64_t first = 0, last = 0; // days, inclusive
+};
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+int state_rank(const std::string& s) {
+  if (s == "exhausted") return 4;
+  if (s == "critical") return 3;
+  if (s == "warning") return 2;
+  if (s == "healthy") return 1;
+  return 0;
+}
+
+// A state name outside the seed's four (a policy's own) is bucketed by the seed's bands.
+std::string bucket(const SloFigures& f) {
+  if (state_rank(f.state.name) > 0 || !f.remaining) return f.state.name;
+  for (const auto& s : seed_default_policy().states)
+    if (condition_matches(s.condition, *f.remaining * 100.0)) return s.name;
+  return f.state.name;
+}
+
+void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& series,
+                 const Month& mo, std::int64_t today, MonthlyReport& r) {
+  const std::int64_t last = std::min(mo.last, today - 1); // closed days only
+  std::vector<std::string> order;
+  std::map<std::string, std::pair<bool, bool>> svc; // service → (has data, all meet)
+  double worst = -1;
+  for (const auto& slo : repo.slos) {
+    SloMonth m;
+    m.slo = slo.meta.id;
+    m.service = slo.service.id;
+    m.target = slo.target;
+    auto it = series.find(slo.meta.id);
+    RangeTotals t = sum_range(it == series.end() ? nullptr : &it->second, mo.first, last);
+    m.days_with_data = t.days_with_data;
+    if (t.days_with_data > 0) {
+      m.attainment = t.good / t.total;
+      const double b = budget_fraction(slo.target);
+      if (b > 0) m.consumed = (t.total - t.good) / t.total / b;
+      m.meets = *m.attainment * 100.0 >= slo.target - k_pct_tolerance;
+      if (!svc.count(m.service)) order.push_back(m.service);
+      auto& [has, all] = svc.try_emplace(m.service, false, true).first->second;
+      has = true;
+      all = all && *m.meets;
+      if (m.consumed && *m.consumed > worst) {
+        worst = *m.consumed;
+        r.slo_summary.worst_performing = m.service;
+        r.slo_summary.worst_slo = m.slo;
+      }
+    }
+    r.slo_summary.slos.push_back(std::move(m));
+  }
+  for (const auto& s : order) {
+    if (svc[s].second) r.slo_summary.meeting.push_back(s);
+    else r.slo_summary.breaching.push_back(s);
+  }
+  r.slo_summary.services_meeting_slo = static_cast<int>(r.slo_summary.meeting.size());
+  r.slo_summary.services_breaching_slo = static_cast<int>(r.slo_summary.breaching.size());
+}
+
+void incidents(const Repo& repo, const Month& mo, MonthlyReport& r) {
+  auto& inc = r.incidents;
+  for (const char* s : {"SEV1", "SEV2", "SEV3", "SEV4"}) inc.by_severity[s] = 0;
+  double ttr = 0, ttd = 0;
+  int n_ttr = 0, n_ttd = 0;
+  for (const auto& p : repo.postmortems) {
+    auto day = day_of_text(p.date);
+    if (!day || *day < mo.first || *day > mo.last) continue;
+    ++inc.total;
+    inc.postmortems.push_back(p.meta.id);
+    std::string sev = p.severity;
+    std::transform(sev.begin(), sev.end(), sev.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (auto it = inc.by_severity.find(sev); it != inc.by_severity.end()) ++it->second;
+    if (p.time_to_resolve_minutes) {
+      ttr += *p.time_to_resolve_minutes;
+      ++n_ttr;
+    }
+    if (p.time_to_detect_minutes) {
+      ttd += *p.time_to_detect_minutes;
+      ++n_ttd;
+    }
+    if (is_repeat_incident(repo, p)) ++inc.repeat_incidents;
+  }
+  if (n_ttr) inc.mttr_minutes = ttr / n_ttr;
+  if (n_ttd) inc.mttd_minutes = ttd / n_ttd;
+}
+
+void error_budget(const Repo& repo, const std::map<std::string, DailySeries>& series,
+                  std::int64_t close, MonthlyReport& r) {
+  // The rolling window ending at the end of P: the W whole days before the close of P.
+  std::map<std::string, std::string> worst;
+  std::vector<std::string> order;
+  for (const auto& slo : repo.slos) {
+    auto it = series.find(slo.meta.id);
+    SloFigures f = compute_slo(repo, slo, it == series.end() ? nullptr : &it->second, nullptr,
+                               close);
+    if (f.status == "missing") continue;
+    std::string state = bucket(f);
+    if (state == "exhausted") r.error_budget.exhausted_slos.push_back(f.id);
+    auto [w, fresh] = worst.try_emplace(f.service, state);
+    if (fresh) order.push_back(f.service);
+    else if (state_rank(state) > state_rank(w->second)) w->second = state;
+  }
+  for (const auto& s : order) {
+    const std::string& st = worst[s];
+    r.error_budget.service_state[s] = st;
+    if (st == "healthy") ++r.error_budget.services_in_healthy;
+    else if (st == "warning") ++r.error_budget.services_in_warning;
+    else if (st == "critical") ++r.error_budget.services_in_critical;
+    else if (st == "exhausted") ++r.error_budget.services_exhausted;
+  }
+}
+
+void toil(const Repo& repo, const Month& mo, MonthlyReport& r) {
+  for (const auto& t : repo.toil) {
+    auto automated_on = day_of_text(t.automated_on);
+    // Automated by the end of P: status automated, dated in or before P (undated counts as done).
+    bool automated = t.status == "automated" && (!automated_on || *automated_on <= mo.last);
+    if (!automated) r.toil.hours_spent += toil_hours(t);
+    if (automated_on && *automated_on >= mo.first && *automated_on <= mo.last)
+      r.toil.hours_automated_away += t.automation_value.value_or(0.0);
+  }
+  double sre = 0;
+  bool any = false;
+  for (const auto& [id, team] : repo.config.teams)
+    if (team.sre_hours_per_month) {
+      sre += *team.sre_hours_per_month;
+      any = true;
+    }
+  if (any && sre > 0) r.toil.pct_of_sre_time = 100.0 * r.toil.hours_spent / sre;
+}
+
+void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
+  double fp = 0, fp_w = 0, ack = 0, ack_w = 0;
+  for (const auto& rot : repo.rotations)
+    for (const auto& h : rot.health) {
+      if (h.period != period) continue;
+      ++r.on_call.rotations_reporting;
+      r.on_call.total_pages += h.pages.value_or(0.0);
+      r.on_call.off_hours_pages += h.off_hours_pages.value_or(0.0);
+      if (h.pages && h.false_positive_pct) {
+        fp += *h.false_positive_pct * *h.pages;
+        fp_w += *h.pages;
+      }
+      if (h.pages && h.avg_ack_min) {
+        ack += *h.avg_ack_min * *h.pages;
+        ack_w += *h.pages;
+      }
+      OncallPeriod p = oncall_period(h);
+      for (auto [name, m] : {std::pair<const char*, const MetricHealth*>{"pages per shift",
+                                                                          &p.pages_per_shift},
+                             {"off-hours pages per week", &p.off_hours_per_week},
+                             {"time to acknowledge", &p.ack_min},
+                             {"time to mitigate", &p.mitigate_min},
+                             {"false positive rate", &p.false_positive_pct},
+                             {"escalation rate", &p.escalation_pct},
+                             {"satisfaction", &p.satisfaction}})
+        if (m->status == "critical") r.on_call.critical.push_back(rot.meta.id + ": " + name);
+    }
+  if (fp_w > 0) r.on_call.false_positive_pct = fp / fp_w;
+  if (ack_w > 0) r.on_call.avg_ack_time_min = ack / ack_w;
+}
+
+void action_items(const Repo& repo, const Month& mo, std::int64_t close_day, MonthlyReport& r) {
+  for (const auto& p : repo.postmortems) {
+    auto day = day_of_text(p.date);
+    if (!day || *day > mo.last) continue;
+    for (const auto& a : p.action_items) {
+      auto completed = day_of_text(a.completed);
+      if (completed && *completed >= mo.first && *completed <= mo.last)
+        ++r.action_items.completed_this_month;
+      // Not done at the end of P: not done now, or done after P.
+      bool open = a.status != "done" || (completed && *completed > mo.last);
+      if (!open) continue;
+      ++r.action_items.open;
+      auto deadline = day_of_text(a.deadline);
+      if (deadline && *deadline < close_day) ++r.action_items.overdue;
+    }
+  }
+}
+
+void people(const Repo& repo, const std::string& period, MonthlyReport& r) {
+  for (const auto& d : repo.reports) {
+    if (d.period != period) continue;
+    if (r.report_doc.empty()) r.report_doc = d.meta.id;
+    r.highlights.insert(r.highlights.end(), d.highlights.begin(), d.highlights.end());
+    r.concerns.insert(r.concerns.end(), d.concerns.begin(), d.concerns.end());
+    r.next_month_priorities.insert(r.next_month_priorities.end(), d.next_month_priorities.begin(),
+                                   d.next_month_priorities.end());
+  }
+}
+
+void computed_concerns(const Repo& repo, const Month& mo, MonthlyReport& r) {
+  auto& c = r.computed_concerns;
+  if (!r.error_budget.exhausted_slos.empty())
+    c.push_back("Error budget exhausted: " + join(r.error_budget.exhausted_slos));
+  if (!r.slo_summary.breaching.empty())
+    c.push_back("SLO breached this month: " + join(r.slo_summary.breaching));
+  if (int n = r.incidents.by_severity["SEV1"]; n > 0) {
+    std::vector<std::string> ids;
+    for (const auto& p : repo.postmortems) {
+      auto day = day_of_text(p.date);
+      std::string sev = p.severity;
+      for (auto& ch : sev) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (day && *day >= mo.first && *day <= mo.last && sev == "SEV1") ids.push_back(p.meta.id);
+    }
+    c.push_back(std::to_string(n) + " SEV1 incident" + (n == 1 ? "" : "s") + ": " + join(ids));
+  }
+  if (int n = r.incidents.repeat_incidents; n > 0)
+    c.push_back(std::to_string(n) + " repeat incident" + (n == 1 ? "" : "s"));
+  if (int n = r.action_items.overdue; n > 0)
+    c.push_back(std::to_string(n) + " overdue postmortem action item" + (n == 1 ? "" : "s"));
+  if (r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25.0)
+    c.push_back("Toil is " + fmt("%.1f", *r.toil.pct_of_sre_time) +
+                "% of SRE time (target < 25%)");
+  if (!r.on_call.critical.empty()) c.push_back("On-call health critical: " + join(r.on_call.critical));
+}
+
+std::optional<MonthlyReport> base_report(const Repo& repo,
+                                         const std::map<std::string, DailySeries>& series,
+                                         int year, int month, std::int64_t now) {
+  if (month < 1 || month > 12) return std::nullopt;
+  MonthlyReport r;
+  r.period = format_period(year, month);
+  r.previous_period = month == 1 ? format_period(year - 1, 12) : format_period(year, month - 1);
+  Month mo;
+  mo.first = days_from_civil(year, static_cast<unsigned>(month), 1);
+  mo.last = mo.first + days_in_month(year, month) - 1;
+  const std::int64_t today = day_of(now);
+  const std::int64_t close_day = std::min(mo.last + 1, today);
+  const std::int64_t close = std::min((mo.last + 1) * 86400, now);
+
+  slo_summary(repo, series, mo, today, r);
+  incidents(repo, mo, r);
+  error_budget(repo, series, close, r);
+  toil(repo, mo, r);
+  on_call(repo, r.period, r);
+  action_items(repo, mo, close_day, r);
+  people(repo, r.period, r);
+  computed_concerns(repo, mo, r);
+  return r;
+}
+
+} // namespace
+
+std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport& r) {
+  std::map<std::string, std::optional<double>> n;
+  auto d = [](auto v) { return std::optional<double>(static_cast<double>(v)); };
+  n["slo_summary.services_meeting_slo"] = d(r.slo_summary.services_meeting_slo);
+  n["slo_summary.services_breaching_slo"] = d(r.slo_summary.services_breaching_slo);
+  n["incidents.total"] = d(r.incidents.total);
+  for (const auto& [sev, count] : r.incidents.by_severity)
+    n["incidents.by_severity." + sev] = d(count);
+  n["incidents.mttr_minutes"] = r.incidents.mttr_minutes;
+  n["incidents.mttd_minutes"] = r.incidents.mttd_minutes;
+  n["incidents.repeat_incidents"] = d(r.incidents.repeat_incidents);
+  n["error_budget.services_in_healthy"] = d(r.error_budget.services_in_healthy);
+  n["error_budget.services_in_warning"] = d(r.error_budget.services_in_warning);
+  n["error_budget.services_in_critical"] = d(r.error_budget.services_in_critical);
+  n["error_budget.services_exhausted"] = d(r.error_budget.services_exhausted);
+  n["toil.hours_spent"] = r.toil.hours_spent;
+  n["toil.hours_automated_away"] = r.toil.hours_automated_away;
+  n["toil.pct_of_sre_time"] = r.toil.pct_of_sre_time;
+  n["on_call.total_pages"] = r.on_call.total_pages;
+  n["on_call.off_hours_pages"] = r.on_call.off_hours_pages;
+  n["on_call.false_positive_pct"] = r.on_call.false_positive_pct;
+  n["on_call.avg_ack_time_min"] = r.on_call.avg_ack_time_min;
+  n["action_items.open"] = d(r.action_items.open);
+  n["action_items.completed_this_month"] = d(r.action_items.completed_this_month);
+  n["action_items.overdue"] = d(r.action_items.overdue);
+  return n;
+}
+
+std::optional<MonthlyReport> compute_report(const Repo& repo,
+                                            const std::map<std::string, DailySeries>& series,
+                                            const std::string& period, std::int64_t now) {
+  auto ym = parse_period(period);
+  if (!ym) return std::nullopt;
+  auto r = base_report(repo, series, ym->first, ym->second, now);
+  if (!r) return r;
+  int py = ym->second == 1 ? ym->first - 1 : ym->first;
+  int pm = ym->second == 1 ? 12 : ym->second - 1;
+  auto prev = base_report(repo, series, py, pm, now);
+  auto cur_n = report_numbers(*r);
+  auto prev_n = report_numbers(*prev);
+  for (const auto& [key, v] : cur_n) {
+    auto p = prev_n.find(key);
+    if (v && p != prev_n.end() && p->second) r->delta[key] = *v - *p->second;
+    else r->delta[key] = std::nullopt;
+  }
+  return r;
+}
+
+std::vector<std::string> months_with_data(const Repo& repo) {
+  std::set<std::string> months;
+  auto add = [&](std::optional<std::int64_t> day) {
+    if (!day) return;
+    int y;
+    unsigned m, d;
+    civil_from_days(*day, y, m, d);
+    months.insert(format_period(y, static_cast<int>(m)));
+  };
+  for (const auto& row : repo.csv_rows) add(parse_date(row.date));
+  for (const auto& p : repo.postmortems) add(day_of_text(p.date));
+  return {months.begin(), months.end()};
+}
+
+} // namespace nines

@@ -1,0 +1,224 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "compute/figures.hpp"
+#include "compute/test_support.hpp"
+
+using namespace nines;
+using namespace nines::compute_test;
+
+namespace {
+
+const std::int64_t k_now = at("2026-11-05T12:00:00Z");
+
+ActionItem item(const std::string& id, const std::string& status, const std::string& deadline,
+                const std::string& completed = "") {
+  ActionItem a;
+  a.id = id;
+  a.status = status;
+  a.deadline = deadline;
+  a.completed = completed;
+  return a;
+}
+
+Repo report_repo(std::map<std::string, DailySeries>& series) {
+  Repo repo;
+  repo.config.teams["t1"] = Team{"t1", "T1", {}, 5.0, 100.0};
+  repo.config.teams["t2"] = Team{"t2", "T2", {}, 5.0, 50.0};
+  repo.config.teams["t3"] = Team{"t3", "T3", {}, 5.0, std::nullopt};
+  repo.services = {service("a"), service("b"), service("c")};
+  repo.slos = {slo("a-avail", "a", 99.9), slo("b-avail", "b", 99.0), slo("b-latency", "b", 99.9),
+               slo("c-avail", "c", 99.9)};
+  fill(series["a-avail"], "2026-09-01", "2026-10-31", 1000, 0);
+  fill(series["b-avail"], "2026-09-01", "2026-09-30", 1000, 0);
+  fill(series["b-avail"], "2026-10-01", "2026-10-31", 1000, 20); // 98%: breaching, exhausted
+  fill(series["b-latency"], "2026-10-01", "2026-10-31", 1000, 0);
+
+  Postmortem pm0 = postmortem("pm0", "b", "2026-09-20", "SEV2");
+  pm0.root_cause_category = "deploy";
+  pm0.action_items = {item("X", "open", "2026-10-15"), item("Y", "done", "2026-10-20", "2026-10-10"),
+                      item("Z", "done", "2026-11-10", "2026-11-02")};
+  Postmortem pm1 = postmortem("pm1", "a", "2026-10-03", "SEV1");
+  pm1.time_to_resolve_minutes = 60;
+  pm1.time_to_detect_minutes = 5;
+  pm1.action_items = {item("W", "in-progress", "2026-10-31"), item("V", "open", "2026-11-01")};
+  Postmortem pm2 = postmortem("pm2", "b", "2026-10-25T22:00:00Z", "sev3");
+  pm2.time_to_resolve_minutes = 30;
+  pm2.repeat_of = ref("pm0");
+  Postmortem pm3 = postmortem("pm3", "a", "2026-11-02", "SEV4");
+  pm3.action_items = {item("U", "open", "2026-10-01")}; // dated after P: not counted
+  repo.postmortems = {pm0, pm1, pm2, pm3};
+
+  ToilItem t1, t2, t3;
+  t1.meta = meta("toil_item", "t1");
+  t1.time_per_occurrence_min = 60;
+  t1.occurrences_per_month = 10;
+  t1.status = "active";
+  t2 = t1;
+  t2.meta = meta("toil_item", "t2");
+  t2.occurrences_per_month = 8;
+  t2.status = "automated";
+  t2.automated_on = "2026-10-15";
+  t2.automation_value = 8;
+  t3 = t1;
+  t3.meta = meta("toil_item", "t3");
+  t3.occurrences_per_month = 5;
+  t3.status = "automated";
+  t3.automated_on = "2026-11-03";
+  t3.automation_value = 5;
+  repo.toil = {t1, t2, t3};
+
+  Rotation r1, r2;
+  r1.meta = meta("oncall_rotation", "r1");
+  RotationHealth h;
+  h.period = "2026-10";
+  h.pages = 10;
+  h.shifts = 10;
+  h.off_hours_pages = 2;
+  h.false_positive_pct = 20;
+  h.avg_ack_min = 4;
+  r1.health = {h};
+  r2.meta = meta("oncall_rotation", "r2");
+  h.pages = 30;
+  h.shifts = 5; // 6 pages per shift: critical
+  h.off_hours_pages = 6;
+  h.false_positive_pct = 40;
+  h.avg_ack_min = 8;
+  r2.health = {h};
+  h.period = "2026-09";
+  h.pages = 12;
+  r2.health.push_back(h);
+  repo.rotations = {r1, r2};
+
+  MonthlyReportDoc doc;
+  doc.meta = meta("monthly_report", "2026-10");
+  doc.period = "2026-10";
+  doc.highlights = {"Shipped cell-based auth"};
+  doc.concerns = {"Hiring"};
+  doc.next_month_priorities = {"Load test checkout"};
+  repo.reports = {doc};
+  return repo;
+}
+
+bool has_prefix(const std::vector<std::string>& v, const std::string& prefix) {
+  return std::any_of(v.begin(), v.end(), [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
+}
+
+} // namespace
+
+TEST_SUITE("compute.report") {
+
+TEST_CASE("the monthly report's figures") {
+  std::map<std::string, DailySeries> series;
+  Repo repo = report_repo(series);
+  auto r = compute_report(repo, series, "2026-10", k_now);
+  REQUIRE(r);
+  CHECK(r->period == "2026-10");
+  CHECK(r->previous_period == "2026-09");
+
+  CHECK(r->slo_summary.services_meeting_slo == 1);
+  CHECK(r->slo_summary.services_breaching_slo == 1);
+  CHECK(r->slo_summary.meeting == std::vector<std::string>{"a"});
+  CHECK(r->slo_summary.breaching == std::vector<std::string>{"b"});
+  CHECK(*r->slo_summary.worst_performing == "b");
+  CHECK(*r->slo_summary.worst_slo == "b-avail");
+  CHECK(*r->slo_summary.slos[1].consumed == doctest::Approx(2.0));
+  CHECK_FALSE(r->slo_summary.slos[3].meets);
+
+  CHECK(r->incidents.total == 2);
+  CHECK(r->incidents.by_severity.at("SEV1") == 1);
+  CHECK(r->incidents.by_severity.at("SEV2") == 0);
+  CHECK(r->incidents.by_severity.at("SEV3") == 1);
+  CHECK(r->incidents.by_severity.at("SEV4") == 0);
+  CHECK(*r->incidents.mttr_minutes == doctest::Approx(45));
+  CHECK(*r->incidents.mttd_minutes == doctest::Approx(5));
+  CHECK(r->incidents.repeat_incidents == 1);
+
+  CHECK(r->error_budget.services_in_healthy == 1);
+  CHECK(r->error_budget.services_in_warning == 0);
+  CHECK(r->error_budget.services_in_critical == 0);
+  CHECK(r->error_budget.services_exhausted == 1);
+  CHECK(r->error_budget.service_state.at("b") == "exhausted");
+  CHECK_FALSE(r->error_budget.service_state.count("c"));
+
+  CHECK(r->toil.hours_spent == doctest::Approx(15));
+  CHECK(r->toil.hours_automated_away == doctest::Approx(8));
+  CHECK(*r->toil.pct_of_sre_time == doctest::Approx(10));
+
+  CHECK(r->on_call.total_pages == 40);
+  CHECK(r->on_call.off_hours_pages == 8);
+  CHECK(*r->on_call.false_positive_pct == doctest::Approx(35));
+  CHECK(*r->on_call.avg_ack_time_min == doctest::Approx(7));
+  CHECK(r->on_call.rotations_reporting == 2);
+
+  CHECK(r->action_items.open == 4);               // X, Z (done after P), W, V
+  CHECK(r->action_items.completed_this_month == 1); // Y
+  CHECK(r->action_items.overdue == 2);            // X, W (due on the last day of P)
+
+  CHECK(r->highlights == std::vector<std::string>{"Shipped cell-based auth"});
+  CHECK(r->concerns == std::vector<std::string>{"Hiring"});
+  CHECK(r->next_month_priorities == std::vector<std::string>{"Load test checkout"});
+  CHECK(r->report_doc == "2026-10");
+  CHECK(has_prefix(r->computed_concerns, "Error budget exhausted: b-avail"));
+  CHECK(has_prefix(r->computed_concerns, "SLO breached this month: b"));
+  CHECK(has_prefix(r->computed_concerns, "1 SEV1 incident: pm1"));
+  CHECK(has_prefix(r->computed_concerns, "2 overdue"));
+  CHECK(has_prefix(r->computed_concerns, "On-call health critical: r2: pages per shift"));
+  CHECK_FALSE(has_prefix(r->computed_concerns, "Toil"));
+
+  // Against September: one incident (pm0, SEV2), no toil automated, 12 pages.
+  CHECK(*r->delta.at("incidents.total") == 1);
+  CHECK(*r->delta.at("incidents.by_severity.SEV2") == -1);
+  CHECK_FALSE(r->delta.at("incidents.mttr_minutes")); // September has none
+  CHECK(*r->delta.at("on_call.total_pages") == 28);
+  CHECK(*r->delta.at("slo_summary.services_breaching_slo") == 1);
+  CHECK(r->delta.size() == report_numbers(*r).size());
+}
+
+TEST_CASE("a month with no incidents") {
+  std::map<std::string, DailySeries> series;
+  Repo repo = report_repo(series);
+  auto r = compute_report(repo, series, "2026-07", k_now);
+  REQUIRE(r);
+  CHECK(r->incidents.total == 0);
+  CHECK_FALSE(r->incidents.mttr_minutes);
+  CHECK_FALSE(r->incidents.mttd_minutes);
+  CHECK(r->incidents.by_severity.size() == 4);
+  CHECK(r->slo_summary.services_meeting_slo == 0);
+  CHECK_FALSE(r->slo_summary.worst_performing);
+  CHECK(r->error_budget.service_state.empty());
+  CHECK(r->on_call.total_pages == 0);
+  CHECK_FALSE(r->on_call.false_positive_pct);
+  CHECK(r->action_items.open == 0);
+  CHECK(r->computed_concerns.empty());
+}
+
+TEST_CASE("a month not yet over stops at now") {
+  std::map<std::string, DailySeries> series;
+  Repo repo = report_repo(series);
+  fill(series["a-avail"], "2026-11-01", "2026-11-10", 1000, 1000); // data after now is ignored
+  auto r = compute_report(repo, series, "2026-11", k_now);
+  REQUIRE(r);
+  CHECK(r->incidents.total == 1);
+  CHECK(r->slo_summary.slos[0].days_with_data == 4);
+  CHECK(r->action_items.overdue == 4);              // X, W, V (due on the 1st) and pm3's U
+  CHECK(r->action_items.completed_this_month == 1); // Z
+}
+
+TEST_CASE("a malformed period") {
+  Repo repo;
+  CHECK_FALSE(compute_report(repo, {}, "2026-13", k_now));
+  CHECK_FALSE(compute_report(repo, {}, "October", k_now));
+}
+
+TEST_CASE("months with data") {
+  Repo repo;
+  repo.csv_rows = {{"m.csv", 2, "a", "2026-10-03", 1, 1}, {"m.csv", 3, "a", "2026-09-30", 1, 1},
+                   {"m.csv", 4, "a", "bad", 1, 1}};
+  repo.postmortems = {postmortem("p", "a", "2026-06-14", "SEV2"),
+                      postmortem("q", "a", "", "SEV2")};
+  CHECK(months_with_data(repo) == std::vector<std::string>{"2026-06", "2026-09", "2026-10"});
+}
+
+} // TEST_SUITE

@@ -1,0 +1,327 @@
+// SLO figures (SPEC 3.1): attainment, error budget, burn rates, alert arithmetic, budget state,
+// projected exhaustion and data freshness.
+#include <cmath>
+
+#include "compute/detail.hpp"
+#include "compute/figures.hpp"
+#include "model/time.hpp"
+#include "validate/decode.hpp"
+
+namespace nines {
+
+using compute_detail::day_of;
+using compute_detail::usable;
+
+namespace {
+
+// Whole-day windows are read from daily data; the rest need a live source.
+constexpr double k_minutes_per_day = 1440.0;
+// Percentage-point tolerance for boundary comparisons, so that decimal targets written as 99.9 do
+// not flip a state at an exact decimal boundary through binary rounding. Figures stay unrounded.
+constexpr double k_pct_tolerance = 1e-9;
+
+std::optional<double> live_burn(const LiveWindows* live, double minutes, double b) {
+  if (!live) return std::nullopt;
+  for (const auto& [label, w] : *live) {
+    auto m = parse_duration_minutes(label);
+    if (!m || std::fabs(*m - minutes) > 1e-9) continue;
+    return burn_rate(w.good, w.total, b);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> daily_burn(const DailySeries* series, std::int64_t today, std::int64_t days,
+                                 double b) {
+  RangeTotals t = sum_range(series, today - days, today - 1);
+  if (t.days_with_data == 0) return std::nullopt;
+  return burn_rate(t.good, t.total, b);
+}
+
+// Burn over a trailing window of `minutes`: whole days from the daily data (the last closed days,
+// so every page shows the same number for a given now), else from the live source.
+std::optional<double> window_burn(const DailySeries* series, const LiveWindows* live,
+                                  std::int64_t today, double minutes, double b) {
+  if (minutes >= k_minutes_per_day && std::fmod(minutes, k_minutes_per_day) == 0.0) {
+    auto days = static_cast<std::int64_t>(minutes / k_minutes_per_day);
+    if (auto r = daily_burn(series, today, days, b)) return r;
+  }
+  return live_burn(live, minutes, b);
+}
+
+const Policy* find_policy(const Repo& repo, const std::string& id) {
+  if (id.empty()) return nullptr;
+  for (const auto& p : repo.policies)
+    if (p.meta.id == id) return &p;
+  return nullptr;
+}
+
+BudgetState seed_state(const char* name, const char* condition,
+                       std::initializer_list<const char*> actions) {
+  BudgetState s;
+  s.name = name;
+  if (auto c = parse_budget_condition(condition)) s.condition = *c;
+  for (const char* a : actions) s.actions.emplace_back(a);
+  return s;
+}
+
+} // namespace
+
+std::map<std::string, DailySeries> series_from_csv(const std::vector<CsvRow>& rows) {
+  std::map<std::string, DailySeries> out;
+  for (const auto& r : rows) {
+    auto day = parse_date(r.date);
+    if (!day || r.slo.empty()) continue;
+    if (!std::isfinite(r.good) || !std::isfinite(r.total) || r.good < 0 || r.total < 0 ||
+        r.good > r.total)
+      continue;
+    out[r.slo][*day] = DailyCount{*day, r.good, r.total};
+  }
+  return out;
+}
+
+std::optional<double> pct(std::optional<double> fraction) {
+  if (!fraction) return std::nullopt;
+  return *fraction * 100.0;
+}
+
+double budget_fraction(double target_pct) { return (100.0 - target_pct) / 100.0; }
+
+double allowed_bad_minutes(double target_pct, double window_days) {
+  return window_days * k_minutes_per_day * budget_fraction(target_pct);
+}
+
+std::optional<double> burn_rate(double good, double total, double budget_frac) {
+  if (!(total > 0) || good < 0 || good > total || !(budget_frac > 0)) return std::nullopt;
+  // (1 − good/total)/b computed from the bad count keeps whole-number inputs exact.
+  return (total - good) / total / budget_frac;
+}
+
+double budget_consumed_when_fires(double burn, double long_window_min, double window_days) {
+  return burn * long_window_min / (window_days * k_minutes_per_day);
+}
+
+std::optional<double> time_to_exhaust_days(double window_days, double burn) {
+  if (!(burn > 0)) return std::nullopt;
+  return window_days / burn;
+}
+
+bool condition_matches(const BudgetCondition& c, double remaining_pct) {
+  const double v = remaining_pct, e = k_pct_tolerance;
+  if (c.lo && !(c.lo_inclusive ? v >= *c.lo - e : v > *c.lo + e)) return false;
+  if (c.hi && !(c.hi_inclusive ? v <= *c.hi + e : v < *c.hi - e)) return false;
+  return c.lo || c.hi;
+}
+
+Policy seed_default_policy() {
+  Policy p;
+  p.meta.kind = "error_budget_policy";
+  p.states.push_back(seed_state("healthy", "remaining_budget > 50%",
+                                {"Normal development velocity", "Feature work prioritized",
+                                 "Chaos experiments allowed"}));
+  p.states.push_back(seed_state("warning", "remaining_budget 25-50%",
+                                {"Increase monitoring scrutiny", "Review recent changes for risk",
+                                 "Limit risky deployments to business hours",
+                                 "No chaos experiments"}));
+  p.states.push_back(seed_state("critical", "remaining_budget 0-25%",
+                                {"Feature freeze — reliability work only",
+                                 "All deployments require SRE approval",
+                                 "Mandatory rollback plan for every change",
+                                 "Daily error budget review"}));
+  p.states.push_back(seed_state("exhausted", "remaining_budget <= 0",
+                                {"Complete deployment freeze",
+                                 "All engineering redirected to reliability",
+                                 "VP Engineering notified",
+                                 "Postmortem required for budget exhaustion",
+                                 "Freeze maintained until budget recovers to 10%"}));
+  p.exceptions = {"Security patches always allowed", "Regulatory compliance changes always allowed",
+                  "Data loss prevention always allowed"};
+  p.reset = "Rolling 28-day window (no manual resets)";
+  return p;
+}
+
+const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source) {
+  auto set = [&](const char* s) {
+    if (source) *source = s;
+  };
+  if (const Policy* p = find_policy(repo, slo.policy.id)) {
+    set("slo");
+    return p;
+  }
+  if (!slo.service.empty())
+    for (const auto& p : repo.policies)
+      if (p.service.id == slo.service.id) {
+        set("service");
+        return &p;
+      }
+  if (const Policy* p = find_policy(repo, repo.config.default_policy)) {
+    set("default");
+    return p;
+  }
+  set("seed");
+  return nullptr;
+}
+
+bool service_has_policy(const Repo& repo, const std::string& service) {
+  for (const auto& p : repo.policies)
+    if (p.service.id == service) return true;
+  for (const Slo* s : compute_detail::slos_of(repo, service))
+    if (find_policy(repo, s->policy.id)) return true;
+  return find_policy(repo, repo.config.default_policy) != nullptr;
+}
+
+RangeTotals sum_range(const DailySeries* series, std::int64_t first_day, std::int64_t last_day) {
+  RangeTotals t;
+  if (!series || first_day > last_day) return t;
+  for (auto it = series->lower_bound(first_day); it != series->end() && it->first <= last_day;
+       ++it) {
+    if (!usable(it->second)) continue; // zero-traffic days are no data for that day
+    t.good += it->second.good;
+    t.total += it->second.total;
+    ++t.days_with_data;
+  }
+  return t;
+}
+
+SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,
+                       const LiveWindows* live, std::int64_t now) {
+  SloFigures f;
+  f.id = slo.meta.id;
+  f.service = slo.service.id;
+  f.sli = slo.sli.id;
+  f.name = slo.name;
+  f.target = slo.target;
+  f.window_days = slo.window_days;
+  f.sla = slo.sla;
+  f.budget_fraction = budget_fraction(slo.target);
+  f.allowed_bad_minutes = allowed_bad_minutes(slo.target, slo.window_days);
+  const double b = f.budget_fraction;
+
+  // The W whole days before now: now 2026-11-01T00:00Z, W 28 → 2026-10-04 … 2026-10-31.
+  const std::int64_t today = day_of(now);
+  std::int64_t w = std::llround(slo.window_days);
+  if (w < 1) w = 1;
+  const std::int64_t first = today - w, last = today - 1;
+  f.window_start = format_date(first);
+  f.window_end = format_date(last);
+
+  RangeTotals t = sum_range(series, first, last);
+  f.coverage.window_days = static_cast<int>(w);
+  f.coverage.days_with_data = t.days_with_data;
+  if (series) {
+    for (const auto& [day, c] : *series) {
+      if (day >= today) break;
+      if (!usable(c)) continue;
+      if (!f.coverage.first_data) {
+        f.coverage.first_data = format_date(day);
+        f.coverage.window_start_before_first_data = first < day;
+      }
+      f.data.as_of = format_date(day);
+      f.data.age_days = last - day;
+    }
+  }
+  if (f.data.age_days) f.data.status = *f.data.age_days <= 0 ? "fresh" : "stale";
+
+  if (t.days_with_data > 0) {
+    f.good = t.good;
+    f.total = t.total;
+    f.attainment = t.good / t.total;
+    if (b > 0) {
+      f.status = "ok";
+      f.consumed = (t.total - t.good) / t.total / b;
+      f.remaining = 1.0 - *f.consumed;
+      f.bad_minutes = *f.consumed * f.allowed_bad_minutes;
+    }
+  }
+
+  for (auto [label, minutes] : {std::pair<const char*, double>{"1h", 60.0},
+                                {"6h", 360.0},
+                                {"24h", 1440.0},
+                                {"3d", 4320.0}})
+    f.burn_rates[label] = window_burn(series, live, today, minutes, b);
+
+  for (const auto& a : slo.alerts) {
+    AlertFigures af;
+    af.name = a.name;
+    af.severity = a.severity;
+    af.short_window = a.short_window;
+    af.long_window = a.long_window;
+    af.burn_rate = a.burn_rate;
+    af.short_window_min = a.short_window_min;
+    af.long_window_min = a.long_window_min;
+    af.budget_consumed_when_fires =
+        budget_consumed_when_fires(a.burn_rate, a.long_window_min, slo.window_days);
+    af.time_to_exhaust_days = time_to_exhaust_days(slo.window_days, a.burn_rate);
+    if (af.time_to_exhaust_days) af.time_to_exhaust_hours = *af.time_to_exhaust_days * 24.0;
+    if (a.short_window_min > 0)
+      af.short_burn = window_burn(series, live, today, a.short_window_min, b);
+    if (a.long_window_min > 0)
+      af.long_burn = window_burn(series, live, today, a.long_window_min, b);
+    if (af.short_burn && af.long_burn)
+      af.firing = *af.short_burn >= a.burn_rate && *af.long_burn >= a.burn_rate;
+    f.alerts.push_back(std::move(af));
+  }
+
+  // projected exhaustion = now + R·W/B24h, when B24h > 0 and R > 0.
+  const auto& b24 = f.burn_rates["24h"];
+  if (f.remaining && *f.remaining > 0 && b24 && *b24 > 0) {
+    // The instant, to the second (finer than any figure shown), then its UTC day.
+    const double seconds = *f.remaining * slo.window_days * 86400.0 / *b24;
+    if (seconds < 1e15) // beyond any calendar we can print
+      f.projected_exhaustion = format_date(day_of(now + std::llround(seconds)));
+  }
+
+  // The budget state, from the policy that applies (or the seed's).
+  std::string source;
+  const Policy* policy = policy_for(repo, slo, &source);
+  Policy seed;
+  if (!policy) {
+    seed = seed_default_policy();
+    policy = &seed;
+  }
+  f.state.policy = source == "seed" ? "" : policy->meta.id;
+  f.state.policy_source = source;
+  f.state.exceptions = policy->exceptions;
+  if (!f.remaining) {
+    f.state.name = "missing";
+  } else {
+    const double r = *f.remaining * 100.0;
+    const BudgetState* match = nullptr;
+    for (const auto& s : policy->states)
+      if (condition_matches(s.condition, r)) {
+        match = &s;
+        break;
+      }
+    if (match) {
+      f.state.name = match->name;
+      f.state.condition = match->condition.text;
+      f.state.actions = match->actions;
+    } else {
+      // A policy with a gap in its bands: name the seed's state, show no actions of its own.
+      if (policy != &seed) seed = seed_default_policy();
+      for (const auto& s : seed.states)
+        if (condition_matches(s.condition, r)) {
+          f.state.name = s.name;
+          f.state.condition = s.condition.text;
+          break;
+        }
+    }
+  }
+  return f;
+}
+
+std::vector<SloFigures> compute_slos(const Repo& repo,
+                                     const std::map<std::string, DailySeries>& series,
+                                     const std::map<std::string, LiveWindows>& live,
+                                     std::int64_t now) {
+  std::vector<SloFigures> out;
+  out.reserve(repo.slos.size());
+  for (const auto& slo : repo.slos) {
+    auto s = series.find(slo.meta.id);
+    auto l = live.find(slo.meta.id);
+    out.push_back(compute_slo(repo, slo, s == series.end() ? nullptr : &s->second,
+                              l == live.end() ? nullptr : &l->second, now));
+  }
+  return out;
+}
+
+} // namespace nines
