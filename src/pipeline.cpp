@@ -3,11 +3,13 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <iomanip>
-#include <sstream>
 
 #include "link/link.hpp"
+#include "metrics/store.hpp"
+#include "render/api_json.hpp"
+#include "write/site_writer.hpp"
 #include "load/loader.hpp"
+#include "model/digest.hpp"
 #include "model/time.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
@@ -27,19 +29,6 @@ std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag) 
 }
 
 namespace {
-
-// FNV-1a over the canonical JSON of a document: a change detector for sign-off digests, not a
-// security boundary.
-std::string digest_of(const std::string& canonical) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : canonical) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  std::ostringstream ss;
-  ss << std::hex << std::setw(16) << std::setfill('0') << h;
-  return ss.str();
-}
 
 bool checkpoint(const Run& run) { return !run.diags.has_errors(); }
 
@@ -94,7 +83,7 @@ int run_pipeline(Run& run) {
         bool ok = doc.kind == "prometheus_rules" || doc.kind == "openslo" ||
                   doc.kind == "backstage" || schemas.validate(schema, doc.root, doc.file, run.diags);
         if (!ok) return;
-        decode_document(doc, digest_of(to_json(doc.root).value.dump()), run.repo, run.diags);
+        decode_document(doc, fnv1a_hex(to_json(doc.root).value.dump()), run.repo, run.diags);
       },
       [&](RawCsvRow&& row) { decode_csv_row(row, run.repo, run.diags); });
   run.reached = Stage::Validate;
@@ -108,7 +97,48 @@ int run_pipeline(Run& run) {
   run_lints(run.repo, today, run.diags);
   if (!checkpoint(run) || o.last <= Stage::Link) return exit_code(run);
 
+  // Metrics: recorded CSV rows go into the store (replacing only their own earlier values), and
+  // the daily series for compute are read back from it, merged across every source. The store
+  // is the only memory between runs; a corrupt or newer one stops the run instead of being wiped.
+  run.reached = Stage::Metrics;
+  try {
+    auto store = Store::open(store_path(run));
+    store->import_csv(run.repo.csv_rows, run.now);
+    run.series = store->daily_series();
+  } catch (const StoreError& e) {
+    run.fatal = e.what();
+    return 3;
+  }
+  if (o.last <= Stage::Metrics) return exit_code(run);
+
+  // Compute: every figure of SPEC section 3, once. Pages, the API and the terminal only read them.
+  run.reached = Stage::Compute;
+  run.figures = compute_all(run.repo, run.series, run.live, run.now);
+  if (o.last <= Stage::Compute) return exit_code(run);
+
+  // Render: the JSON API (and, with the theme, the pages) as an in-memory tree of files, so the
+  // write stage can swap the whole site in at once.
+  run.reached = Stage::Render;
+  run.files = api_files(run.repo, run.figures, run.diags.sorted());
+  if (o.last <= Stage::Render) return exit_code(run);
+
+  // Write: the whole tree goes to a temp folder beside OUT and is swapped in only when complete,
+  // so an error or a kill leaves the previous site as it was.
+  run.reached = Stage::Write;
+  try {
+    SiteWriter writer(o.out.empty() ? fs::path(o.dir) / "site" : o.out);
+    for (auto& [path, bytes] : run.files) writer.add(path, bytes);
+    writer.commit();
+  } catch (const std::exception& e) {
+    run.fatal = std::string("cannot write the site: ") + e.what();
+    return 3;
+  }
   return exit_code(run);
+}
+
+std::filesystem::path store_path(const Run& run) {
+  fs::path p = run.repo.config.cache_path;
+  return p.is_absolute() ? p : fs::path(run.opts.dir) / p;
 }
 
 } // namespace nines

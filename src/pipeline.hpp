@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
 
@@ -31,6 +32,10 @@ struct Run {
   DiagBag diags;
   std::int64_t now = 0; // seconds since the epoch, UTC
   Stage reached = Stage::Load;
+  std::map<std::string, DailySeries> series;      // metrics: daily good/total per SLO
+  std::map<std::string, LiveWindows> live;        // metrics: short windows from a live source
+  Figures figures;                                 // compute
+  std::map<std::string, std::string> files;       // render: output path → content
   std::string fatal;       // a required file or backend could not be reached (exit 3)
   std::string usage_error; // the options cannot be used (exit 2)
 };
@@ -40,6 +45,9 @@ struct Run {
 std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag);
 
 // Runs the stages up to `run.opts.last`, stopping at the first stage boundary with errors.
+// The store's path for a repository: `metrics.cache` from nines.yaml, relative to the repository.
+std::filesystem::path store_path(const Run& run);
+
 // Returns the exit code of SPEC 2: 0, 1 (content errors; warnings too under --strict), or 3.
 int run_pipeline(Run& run);
 

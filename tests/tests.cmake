@@ -19,3 +19,9 @@ add_test(NAME fixture.valid-content
 add_test(NAME e2e.check
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_check.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.build
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_build.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.commands
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_commands.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})

@@ -12,6 +12,15 @@ using CommandAction = std::function<int()>;
 
 // Each command adds its subcommand and sets `action` when it is the one chosen.
 void add_check_command(CLI::App& app, CommandAction& action);
+void add_build_command(CLI::App& app, CommandAction& action);
+void add_signoff_command(CLI::App& app, CommandAction& action);
+void add_budget_command(CLI::App& app, CommandAction& action);
+void add_score_command(CLI::App& app, CommandAction& action); // score and assess
+void add_readiness_command(CLI::App& app, CommandAction& action);
+void add_toil_command(CLI::App& app, CommandAction& action);
+void add_capacity_command(CLI::App& app, CommandAction& action);
+void add_oncall_command(CLI::App& app, CommandAction& action);
+void add_report_command(CLI::App& app, CommandAction& action);
 
 int cli_main(int argc, char** argv);
 

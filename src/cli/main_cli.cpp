@@ -11,6 +11,15 @@ int cli_main(int argc, char** argv) {
   app.require_subcommand(1);
   CommandAction action;
   add_check_command(app, action);
+  add_build_command(app, action);
+  add_signoff_command(app, action);
+  add_budget_command(app, action);
+  add_score_command(app, action);
+  add_readiness_command(app, action);
+  add_toil_command(app, action);
+  add_capacity_command(app, action);
+  add_oncall_command(app, action);
+  add_report_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

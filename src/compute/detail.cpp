@@ -15,17 +15,6 @@ std::optional<std::int64_t> day_of_text(std::string_view text) {
   return parse_date(text.substr(0, 10));
 }
 
-std::string fnv1a_hex(std::string_view data) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 const Service* find_service(const Repo& repo, const std::string& id) {
   for (const auto& s : repo.services)
     if (s.meta.id == id) return &s;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compute/figures.hpp"
+#include "model/digest.hpp"
 #include "model/model.hpp"
 
 namespace nines::compute_detail {
@@ -20,8 +21,7 @@ inline std::int64_t day_of(std::int64_t now) {
 // The day of a date or timestamp string ("2026-10-14", "2026-10-14T03:00:00Z"); nullopt when none.
 std::optional<std::int64_t> day_of_text(std::string_view text);
 
-// FNV-1a 64 as 16 hex digits: a change detector, not a security boundary.
-std::string fnv1a_hex(std::string_view data);
+using nines::fnv1a_hex; // model/digest.hpp
 
 const Service* find_service(const Repo& repo, const std::string& id);
 std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service);

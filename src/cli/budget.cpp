@@ -1,0 +1,173 @@
+// `nines budget [SERVICE|SLO] [-C DIR] [--now T] [--json]`: error budget status in the terminal.
+// No argument: every SLO. A service: its SLOs. An SLO: that SLO in detail. Every number is read
+// from the computed figures (SPEC 3.1); `--json` prints the API's serialization of them.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
+namespace nines {
+namespace {
+
+// A target as written: 99.9 → "99.9%", 99.95 → "99.95%".
+std::string fmt_target(double target) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g%%", target);
+  return buf;
+}
+
+// Attainment with one more decimal than the target's nines need: 2 below 99.9%, 3 from 99.9%,
+// 4 from 99.99%, so that a breach of a strict target is visible.
+int attainment_decimals(double target) { return 2 + (target >= 99.9) + (target >= 99.99); }
+
+std::string fmt_days(double days) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10gd", days);
+  return buf;
+}
+
+std::optional<double> burn(const SloFigures& f, const char* window) {
+  auto it = f.burn_rates.find(window);
+  return it == f.burn_rates.end() ? std::nullopt : it->second;
+}
+
+// "2.0 h" under two days, else "1.2 d"; "—" when the burn rate is zero.
+std::string fmt_exhaust(const AlertFigures& a) {
+  if (a.time_to_exhaust_hours && *a.time_to_exhaust_hours < 48)
+    return fmt_num(a.time_to_exhaust_hours, 1) + " h";
+  if (a.time_to_exhaust_days) return fmt_num(a.time_to_exhaust_days, 1) + " d";
+  return "—";
+}
+
+std::string fmt_data(const DataFreshness& d) {
+  if (!d.as_of) return d.status;
+  return d.status + " " + *d.as_of;
+}
+
+void print_list(std::ostream& out, const std::vector<const SloFigures*>& slos) {
+  Table t({"SLO", "SERVICE", "TARGET", "ATTAINMENT", "REMAINING", "STATE", "BURN 24h", "EXHAUSTS",
+           "DATA"});
+  for (const auto* f : slos)
+    t.add({f->id, f->service, fmt_target(f->target),
+           fmt_pct(pct(f->attainment), attainment_decimals(f->target)), fmt_pct(pct(f->remaining)),
+           f->state.name, fmt_num(burn(*f, "24h")), f->projected_exhaustion.value_or("—"),
+           fmt_data(f->data)});
+  t.print(out);
+}
+
+void print_detail(std::ostream& out, const SloFigures& f) {
+  auto kv = [&out](const std::string& label, const std::string& value) {
+    std::string pad(label.size() < 22 ? 22 - label.size() : 1, ' ');
+    out << label << pad << value << "\n";
+  };
+  out << f.id << (f.name.empty() ? "" : " — " + f.name) << "\n\n";
+  kv("service", f.service);
+  kv("SLI", f.sli.empty() ? "—" : f.sli);
+  kv("target", fmt_target(f.target) + " over " + fmt_days(f.window_days) +
+                   (f.sla ? " (SLA " + fmt_target(*f.sla) + ")" : ""));
+  kv("window", f.window_start + " … " + f.window_end + " (" +
+                   std::to_string(f.coverage.days_with_data) + "/" +
+                   std::to_string(f.coverage.window_days) + " days with data)");
+  kv("allowed bad minutes", fmt_num(f.allowed_bad_minutes, 1) + " min (budget " +
+                                fmt_pct(pct(f.budget_fraction), 3) + ")");
+  kv("attainment", fmt_pct(pct(f.attainment), attainment_decimals(f.target)));
+  kv("budget consumed", fmt_pct(pct(f.consumed)));
+  kv("budget remaining", fmt_pct(pct(f.remaining)));
+  kv("bad minutes spent", fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) +
+                              " min");
+  std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
+  std::string state = f.state.name + " (policy " + policy + ", " + f.state.policy_source;
+  if (!f.state.condition.empty()) state += ": " + f.state.condition;
+  kv("state", state + ")");
+  for (const auto& a : f.state.actions) out << "  - " << a << "\n";
+  if (!f.state.exceptions.empty()) {
+    out << "  exceptions:\n";
+    for (const auto& e : f.state.exceptions) out << "  - " << e << "\n";
+  }
+  std::string rates;
+  for (const char* w : {"1h", "6h", "24h", "3d"}) {
+    if (!rates.empty()) rates += "   ";
+    rates += std::string(w) + " " + fmt_num(burn(f, w));
+  }
+  kv("burn rates", rates);
+  kv("projected exhaustion", f.projected_exhaustion.value_or("—"));
+  std::string data = f.data.status;
+  if (f.data.as_of) data += ", as of " + *f.data.as_of;
+  if (f.data.age_days) data += " (" + std::to_string(*f.data.age_days) + " days old)";
+  if (f.coverage.first_data) data += "; first data " + *f.coverage.first_data;
+  kv("data", data);
+  if (!f.alerts.empty()) {
+    out << "\nalerts\n";
+    Table t({"ALERT", "SEVERITY", "BURN", "WINDOWS", "BUDGET WHEN FIRES", "EXHAUSTS IN", "FIRING"});
+    for (const auto& a : f.alerts)
+      t.add({a.name, a.severity, fmt_num(a.burn_rate, 1), a.short_window + "/" + a.long_window,
+             fmt_pct(a.budget_consumed_when_fires * 100.0), fmt_exhaust(a),
+             a.firing ? (*a.firing ? "yes" : "no") : "—"});
+    t.print(out);
+  }
+}
+
+} // namespace
+
+void add_budget_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("budget", "Error budget status of every SLO, a service or an SLO");
+  struct Opts {
+    CommonOpts common;
+    std::string target; // a service id or an SLO id; empty for every SLO
+  };
+  auto opts = std::make_shared<Opts>();
+  cmd->add_option("target", opts->target, "A service id or an SLO id (default: every SLO)");
+  add_common_options(cmd, opts->common);
+  cmd->callback([opts, &action] {
+    action = [opts] {
+      Run run;
+      if (auto code = run_figures(opts->common, run)) return *code;
+      const auto& slos = run.figures.slos;
+
+      if (!opts->target.empty()) {
+        for (const auto& f : slos) {
+          if (f.id != opts->target) continue;
+          if (opts->common.json) std::cout << slo_json(f).dump(2) << "\n";
+          else print_detail(std::cout, f);
+          return 0;
+        }
+      }
+      bool is_service = opts->target.empty();
+      for (const auto& s : run.repo.services)
+        if (s.meta.id == opts->target) is_service = true;
+      if (!is_service) {
+        std::vector<std::string> names;
+        for (const auto& s : run.repo.services) names.push_back(s.meta.id);
+        for (const auto& f : slos) names.push_back(f.id);
+        std::cerr << "nines: unknown service or SLO '" << opts->target << "'"
+                  << did_you_mean(opts->target, names) << "\n";
+        return 1;
+      }
+
+      std::vector<const SloFigures*> chosen;
+      for (const auto& f : slos)
+        if (opts->target.empty() || f.service == opts->target) chosen.push_back(&f);
+      if (opts->common.json) {
+        OrderedJson a = OrderedJson::array();
+        for (const auto* f : chosen) a.push_back(slo_json(*f));
+        std::cout << a.dump(2) << "\n";
+        return 0;
+      }
+      if (chosen.empty()) {
+        std::cout << (opts->target.empty() ? std::string("no SLOs defined")
+                                           : "service '" + opts->target + "' has no SLOs")
+                  << "\n";
+        return 0;
+      }
+      print_list(std::cout, chosen);
+      return 0;
+    };
+  });
+}
+
+} // namespace nines

@@ -1,0 +1,165 @@
+// `nines capacity SERVICE [--growth PCT] [-C DIR] [--now T] [--json]`: a service's capacity
+// models (SPEC 3.4): peak utilization against the scale-up threshold, monthly growth, runway and
+// the 6- and 12-month projections, all read from the computed figures. `--growth PCT` is a what-if
+// shown beside them.
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
+namespace nines {
+namespace {
+
+// The what-if scenario of `--growth PCT`. This is the one figure the CLI computes itself: it is
+// the command's own scenario, not a figure of the repo (nothing on the site or in the API shows
+// it), and it uses the compute stage's pure formulas so it cannot drift from them.
+struct WhatIf {
+  double growth_pct = 0;
+  std::optional<double> projected_6mo, projected_12mo, utilization_6mo, utilization_12mo;
+  std::optional<int> runway_months;
+  std::optional<double> runway_months_fractional;
+};
+
+WhatIf what_if(const CapacityFigures& c, double growth) {
+  WhatIf w;
+  w.growth_pct = growth;
+  if (c.current) {
+    w.projected_6mo = capacity_projection(*c.current, growth, 6);
+    w.projected_12mo = capacity_projection(*c.current, growth, 12);
+  }
+  if (c.peak_utilization_pct) {
+    w.utilization_6mo = capacity_projection(*c.peak_utilization_pct, growth, 6);
+    w.utilization_12mo = capacity_projection(*c.peak_utilization_pct, growth, 12);
+    w.runway_months = capacity_runway_months(*c.peak_utilization_pct, c.threshold_pct, growth);
+    w.runway_months_fractional =
+        capacity_runway_fractional(*c.peak_utilization_pct, c.threshold_pct, growth);
+  }
+  return w;
+}
+
+OrderedJson what_if_json(const WhatIf& w) {
+  auto opt = [](const auto& v) { return v ? OrderedJson(*v) : OrderedJson(nullptr); };
+  return {{"monthly_growth_pct", w.growth_pct},
+          {"projected_6mo", opt(w.projected_6mo)},
+          {"projected_12mo", opt(w.projected_12mo)},
+          {"utilization_6mo", opt(w.utilization_6mo)},
+          {"utilization_12mo", opt(w.utilization_12mo)},
+          {"runway_months", opt(w.runway_months)},
+          {"runway_months_fractional", opt(w.runway_months_fractional)}};
+}
+
+std::string fmt_runway(std::optional<int> months, std::optional<double> fractional) {
+  if (!months) return "no limit at this growth";
+  if (*months == 0) return "0 months (at or over the threshold now)";
+  return std::to_string(*months) + " month" + (*months == 1 ? "" : "s") + " (" +
+         fmt_num(fractional, 1) + ")";
+}
+
+void print_model(std::ostream& out, const CapacityFigures& c, const std::optional<WhatIf>& w) {
+  auto kv = [&out](const std::string& label, const std::string& value) {
+    std::string pad(label.size() < 20 ? 20 - label.size() : 1, ' ');
+    out << "  " << label << pad << value << "\n";
+  };
+  out << c.id << (c.bottleneck_resource.empty() ? "" : " — bottleneck: " + c.bottleneck_resource)
+      << "\n";
+  kv("peak utilization", fmt_pct(c.peak_utilization_pct));
+  kv("scale-up threshold", fmt_pct(c.threshold_pct) + (c.threshold_defaulted ? " (default)" : ""));
+  if (c.over_threshold) kv("", "OVER THRESHOLD");
+  kv("monthly growth", fmt_pct(c.monthly_growth_pct) +
+                           (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
+  kv("runway", fmt_runway(c.runway_months, c.runway_months_fractional));
+  if (c.auto_scaling) kv("auto-scaling", *c.auto_scaling ? "yes" : "no");
+
+  std::vector<std::string> header = {"  ", "NOW", "6 MONTHS", "12 MONTHS"};
+  if (w) header = {"  ", "NOW", "6 MONTHS", "12 MONTHS", "6 MO @" + fmt_pct(w->growth_pct),
+                   "12 MO @" + fmt_pct(w->growth_pct)};
+  Table t(header);
+  std::vector<std::string> growth = {"  " + (c.growth_metric.empty() ? "growth" : c.growth_metric),
+                                     fmt_num(c.current), fmt_num(c.projected_6mo),
+                                     fmt_num(c.projected_12mo)};
+  std::vector<std::string> util = {"  peak utilization", fmt_pct(c.peak_utilization_pct),
+                                   fmt_pct(c.utilization_6mo), fmt_pct(c.utilization_12mo)};
+  if (w) {
+    growth.push_back(fmt_num(w->projected_6mo));
+    growth.push_back(fmt_num(w->projected_12mo));
+    util.push_back(fmt_pct(w->utilization_6mo));
+    util.push_back(fmt_pct(w->utilization_12mo));
+  }
+  t.add(growth);
+  t.add(util);
+  if (c.stated_projected_6mo || c.stated_projected_12mo)
+    t.add({"  stated in the model", "", fmt_num(c.stated_projected_6mo),
+           fmt_num(c.stated_projected_12mo)});
+  out << "\n";
+  t.print(out);
+  if (w)
+    out << "\n  what-if at " << fmt_pct(w->growth_pct) << "/month: runway "
+        << fmt_runway(w->runway_months, w->runway_months_fractional) << "\n";
+}
+
+} // namespace
+
+void add_capacity_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("capacity", "A service's capacity runway and projections");
+  struct Opts {
+    CommonOpts common;
+    std::string service;
+    std::optional<double> growth;
+  };
+  auto opts = std::make_shared<Opts>();
+  cmd->add_option("service", opts->service, "A service id")->required();
+  cmd->add_option("--growth", opts->growth,
+                  "What-if: monthly growth in percent, instead of each model's own");
+  add_common_options(cmd, opts->common);
+  cmd->callback([opts, &action] {
+    action = [opts] {
+      Run run;
+      if (auto code = run_figures(opts->common, run)) return *code;
+      bool known = false;
+      std::vector<std::string> names;
+      for (const auto& s : run.repo.services) {
+        names.push_back(s.meta.id);
+        known = known || s.meta.id == opts->service;
+      }
+      if (!known) {
+        std::cerr << "nines: unknown service '" << opts->service << "'"
+                  << did_you_mean(opts->service, names) << "\n";
+        return 1;
+      }
+      std::vector<const CapacityFigures*> models;
+      for (const auto& c : run.figures.capacity)
+        if (c.service == opts->service) models.push_back(&c);
+
+      if (opts->common.json) {
+        OrderedJson a = OrderedJson::array();
+        for (const auto* c : models) {
+          OrderedJson j = capacity_json(*c);
+          if (opts->growth) j["what_if"] = what_if_json(what_if(*c, *opts->growth));
+          a.push_back(std::move(j));
+        }
+        std::cout << a.dump(2) << "\n";
+        return 0;
+      }
+      if (models.empty()) {
+        std::cout << "service '" << opts->service << "' has no capacity model\n";
+        return 0;
+      }
+      bool first = true;
+      for (const auto* c : models) {
+        if (!first) std::cout << "\n";
+        first = false;
+        std::optional<WhatIf> w;
+        if (opts->growth) w = what_if(*c, *opts->growth);
+        print_model(std::cout, *c, w);
+      }
+      return 0;
+    };
+  });
+}
+
+} // namespace nines

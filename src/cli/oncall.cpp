@@ -1,0 +1,108 @@
+// `nines oncall [-C DIR] [--now T] [--json]`: the seed's on-call health audit (SPEC 3.4). Per
+// rotation: its members (fewer than 5 is a warning) and the latest period's metrics, each
+// classified healthy, warning or critical by the seed's thresholds. Every value and status is
+// read from the computed figures.
+#include <cctype>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
+namespace nines {
+namespace {
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The latest period as written (YYYY-MM sorts as text); nullptr when the rotation has none.
+const OncallPeriod* latest(const RotationFigures& r) {
+  const OncallPeriod* best = nullptr;
+  for (const auto& p : r.periods)
+    if (!best || p.period > best->period) best = &p;
+  return best;
+}
+
+void print_rotation(std::ostream& out, const RotationFigures& r) {
+  out << r.id << (r.name.empty() || r.name == r.id ? "" : " — " + r.name)
+      << (r.team.empty() ? "" : " (" + r.team + ")") << "\n";
+  out << "  members: " << r.members;
+  if (r.size_warning) out << "  WARNING: fewer than 5 members (the seed's minimum rotation size)";
+  out << "\n";
+  const OncallPeriod* p = latest(r);
+  if (!p) {
+    out << "  no health data\n";
+    return;
+  }
+  out << "  latest period: " << p->period << " (" << fmt_num(p->pages, 0) << " pages, "
+      << fmt_num(p->shifts, 0) << " shifts, " << fmt_num(p->off_hours_pages, 0)
+      << " off-hours pages)";
+  if (!p->worst.empty()) out << ", overall " << upper(p->worst);
+  out << "\n";
+  // The seed's thresholds, for the reader; the statuses themselves come from the figures.
+  struct Line {
+    const char* name;
+    const MetricHealth* m;
+    int decimals;
+    const char* thresholds;
+  };
+  const Line lines[] = {
+      {"pages per shift", &p->pages_per_shift, 2, "healthy < 2, critical > 5"},
+      {"off-hours pages per week", &p->off_hours_per_week, 2, "healthy < 1, critical > 3"},
+      {"time to acknowledge (min)", &p->ack_min, 1, "healthy < 5, critical > 15"},
+      {"time to mitigate (min)", &p->mitigate_min, 1, "healthy < 30, critical > 60"},
+      {"false positive rate", &p->false_positive_pct, 2, "healthy < 10%, critical > 30%"},
+      {"escalation rate", &p->escalation_pct, 2, "healthy < 20%, critical > 40%"},
+      {"satisfaction (1-5)", &p->satisfaction, 1, "healthy > 4, critical < 3"},
+  };
+  Table t({"  METRIC", "VALUE", "STATUS", "SEED THRESHOLDS"});
+  for (const auto& l : lines) {
+    bool is_pct = l.m == &p->false_positive_pct || l.m == &p->escalation_pct;
+    t.add({std::string("  ") + l.name, is_pct ? fmt_pct(l.m->value) : fmt_num(l.m->value, l.decimals),
+           l.m->status.empty() ? "—" : l.m->status, l.thresholds});
+  }
+  t.print(out);
+}
+
+} // namespace
+
+void add_oncall_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("oncall", "On-call health of every rotation");
+  struct Opts {
+    CommonOpts common;
+  };
+  auto opts = std::make_shared<Opts>();
+  // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
+  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_common_options(cmd, opts->common);
+  cmd->callback([opts, &action] {
+    action = [opts] {
+      Run run;
+      if (auto code = run_figures(opts->common, run)) return *code;
+      if (opts->common.json) {
+        OrderedJson a = OrderedJson::array();
+        for (const auto& r : run.figures.oncall) a.push_back(oncall_json(r));
+        std::cout << a.dump(2) << "\n";
+        return 0;
+      }
+      if (run.figures.oncall.empty()) {
+        std::cout << "no on-call rotations defined\n";
+        return 0;
+      }
+      bool first = true;
+      for (const auto& r : run.figures.oncall) {
+        if (!first) std::cout << "\n";
+        first = false;
+        print_rotation(std::cout, r);
+      }
+      return 0;
+    };
+  });
+}
+
+} // namespace nines

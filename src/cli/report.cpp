@@ -1,0 +1,244 @@
+// `nines report [--month YYYY-MM] [--format md|json] [-C DIR] [--now T]`: the monthly leadership
+// report (SPEC 3.5) for a month (default: the last full month before now), with every figure's
+// change against the previous month. `md` prints Markdown, `json` the API's report_json.
+//
+// Laid out to be extended: the options live in ReportOpts (add_report_options), the month is chosen
+// by report_period, each format has its own writer (write_report_md), and run_report ties them
+// together. Every number is read from the computed figures (Run::figures.reports).
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "model/time.hpp"
+#include "render/api_json.hpp"
+
+namespace nines {
+namespace {
+
+struct ReportOpts {
+  CommonOpts common;
+  std::string month;         // YYYY-MM; empty → the last full month before now
+  std::string format = "md"; // md | json
+};
+
+void add_report_options(CLI::App* cmd, ReportOpts& o) {
+  cmd->add_option("--month", o.month, "The month, YYYY-MM (default: the last full month before now)");
+  cmd->add_option("--format", o.format, "Output: md or json")->check(CLI::IsMember({"md", "json"}));
+  // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
+  cmd->add_option("dir", o.common.dir, "Content repository (default: current folder)");
+  add_common_options(cmd, o.common, false);
+}
+
+// --month as given, else the calendar month before the one `now` falls in (UTC, SPEC 3.5).
+std::string report_period(const ReportOpts& o, std::int64_t now) {
+  if (!o.month.empty()) return o.month;
+  std::int64_t day = now / 86400 - (now % 86400 < 0 ? 1 : 0);
+  int y;
+  unsigned m, d;
+  civil_from_days(day, y, m, d);
+  return m == 1 ? format_period(y - 1, 12) : format_period(y, static_cast<int>(m) - 1);
+}
+
+// ---- Markdown
+
+// A change for people: "+2", "−12.0" (a real minus sign), "±0"; "—" when either month is null.
+std::string fmt_change(std::optional<double> v, int decimals, const char* unit = "") {
+  if (!v || !std::isfinite(*v)) return "—";
+  std::string mag = fmt_num(std::fabs(*v), decimals);
+  if (mag.find_first_not_of("0.") == std::string::npos) return "±0";
+  return (*v < 0 ? "−" : "+") + mag + unit;
+}
+
+class MdWriter {
+public:
+  MdWriter(std::ostream& out, const MonthlyReport& r) : m_out(out), m_r(r) {}
+
+  std::optional<double> delta(const std::string& key) const {
+    auto it = m_r.delta.find(key);
+    return it == m_r.delta.end() ? std::nullopt : it->second;
+  }
+  // "(−12.0 vs 2026-09)"
+  std::string vs(const std::string& key, int decimals, const char* unit = "") const {
+    return "(" + fmt_change(delta(key), decimals, unit) + " vs " + m_r.previous_period + ")";
+  }
+  // "- label: value (change vs previous)"
+  void item(const std::string& label, const std::string& value, const std::string& key,
+            int decimals, const char* unit = "") {
+    m_out << "- " << label << ": " << value << " " << vs(key, decimals, unit) << "\n";
+  }
+  void list(const std::vector<std::string>& v, const char* none = "None.") {
+    if (v.empty()) m_out << none << "\n";
+    for (const auto& s : v) m_out << "- " << s << "\n";
+  }
+  void heading(const char* h) { m_out << "\n## " << h << "\n\n"; }
+  std::ostream& out() { return m_out; }
+
+private:
+  std::ostream& m_out;
+  const MonthlyReport& m_r;
+};
+
+std::string count(int n) { return std::to_string(n); }
+
+// A target as written: 99.9 → "99.9%", 99.995 → "99.995%".
+std::string fmt_target(double target) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g%%", target);
+  return buf;
+}
+
+// As `nines budget`: 2 decimals below 99.9%, 3 from 99.9%, 4 from 99.99%.
+int attainment_decimals(double target) { return 2 + (target >= 99.9) + (target >= 99.99); }
+
+// Cells of a Markdown table must not break it.
+std::string cell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+void write_report_md(std::ostream& out, const MonthlyReport& r) {
+  MdWriter w(out, r);
+  out << "# Monthly reliability report — " << r.period << "\n\n";
+  out << "Changes are against " << r.previous_period << ".\n";
+
+  const auto& s = r.slo_summary;
+  w.heading("SLO summary");
+  w.item("Services meeting their SLOs", count(s.services_meeting_slo),
+         "slo_summary.services_meeting_slo", 0);
+  w.item("Services breaching their SLOs", count(s.services_breaching_slo),
+         "slo_summary.services_breaching_slo", 0);
+  if (!s.breaching.empty()) out << "  - breaching: " << join(s.breaching) << "\n";
+  out << "- Worst performing: "
+      << (s.worst_performing ? *s.worst_performing + (s.worst_slo ? " (" + *s.worst_slo + ")" : "")
+                             : std::string("—"))
+      << "\n";
+  if (!s.slos.empty()) {
+    out << "\n| SLO | Service | Target | Attainment | Budget consumed | Days with data | Meets |\n"
+        << "|---|---|---:|---:|---:|---:|---|\n";
+    for (const auto& m : s.slos)
+      out << "| " << cell(m.slo) << " | " << cell(m.service) << " | " << fmt_target(m.target)
+          << " | " << fmt_pct(pct(m.attainment), attainment_decimals(m.target)) << " | "
+          << fmt_pct(pct(m.consumed)) << " | " << m.days_with_data << " | "
+          << (m.meets ? (*m.meets ? "yes" : "**no**") : "—") << " |\n";
+  }
+
+  const auto& inc = r.incidents;
+  w.heading("Incidents");
+  w.item("Total", count(inc.total), "incidents.total", 0);
+  out << "\n| Severity | Incidents | Change vs " << r.previous_period << " |\n|---|---:|---:|\n";
+  for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"}) {
+    auto it = inc.by_severity.find(sev);
+    int n = it == inc.by_severity.end() ? 0 : it->second;
+    out << "| " << sev << " | " << n << " | "
+        << fmt_change(w.delta(std::string("incidents.by_severity.") + sev), 0) << " |\n";
+  }
+  out << "\n";
+  w.item("MTTR", fmt_num(inc.mttr_minutes, 1) + (inc.mttr_minutes ? " min" : ""),
+         "incidents.mttr_minutes", 1, " min");
+  w.item("MTTD", fmt_num(inc.mttd_minutes, 1) + (inc.mttd_minutes ? " min" : ""),
+         "incidents.mttd_minutes", 1, " min");
+  w.item("Repeat incidents", count(inc.repeat_incidents), "incidents.repeat_incidents", 0);
+  if (!inc.postmortems.empty()) out << "- Postmortems: " << join(inc.postmortems) << "\n";
+
+  const auto& eb = r.error_budget;
+  w.heading("Error budget");
+  out << "Services by the worst budget state of their SLOs at the end of the month.\n\n";
+  w.item("Healthy", count(eb.services_in_healthy), "error_budget.services_in_healthy", 0);
+  w.item("Warning", count(eb.services_in_warning), "error_budget.services_in_warning", 0);
+  w.item("Critical", count(eb.services_in_critical), "error_budget.services_in_critical", 0);
+  w.item("Exhausted", count(eb.services_exhausted), "error_budget.services_exhausted", 0);
+  if (!eb.exhausted_slos.empty()) out << "- Exhausted SLOs: " << join(eb.exhausted_slos) << "\n";
+
+  const auto& t = r.toil;
+  w.heading("Toil");
+  w.item("Hours spent", fmt_num(t.hours_spent, 1) + " h", "toil.hours_spent", 1, " h");
+  w.item("Hours automated away", fmt_num(t.hours_automated_away, 1) + " h",
+         "toil.hours_automated_away", 1, " h");
+  w.item("Share of SRE time", fmt_pct(t.pct_of_sre_time) + " (target < 25%)", "toil.pct_of_sre_time",
+         2, " pts");
+
+  const auto& oc = r.on_call;
+  w.heading("On-call");
+  out << "From " << oc.rotations_reporting << " rotation"
+      << (oc.rotations_reporting == 1 ? "" : "s") << " reporting for the month.\n\n";
+  w.item("Total pages", fmt_num(oc.total_pages, 0), "on_call.total_pages", 0);
+  w.item("Off-hours pages", fmt_num(oc.off_hours_pages, 0), "on_call.off_hours_pages", 0);
+  w.item("False positive rate", fmt_pct(oc.false_positive_pct), "on_call.false_positive_pct", 2,
+         " pts");
+  w.item("Average time to acknowledge",
+         fmt_num(oc.avg_ack_time_min, 1) + (oc.avg_ack_time_min ? " min" : ""),
+         "on_call.avg_ack_time_min", 1, " min");
+  if (!oc.critical.empty()) out << "- Critical: " << join(oc.critical) << "\n";
+
+  const auto& ai = r.action_items;
+  w.heading("Action items");
+  w.item("Open", count(ai.open), "action_items.open", 0);
+  w.item("Completed this month", count(ai.completed_this_month), "action_items.completed_this_month",
+         0);
+  w.item("Overdue", count(ai.overdue), "action_items.overdue", 0);
+
+  w.heading("Highlights");
+  w.list(r.highlights);
+
+  w.heading("Concerns");
+  if (r.concerns.empty() && r.computed_concerns.empty()) out << "None.\n";
+  for (const auto& c : r.concerns) out << "- " << c << "\n";
+  for (const auto& c : r.computed_concerns) out << "- " << c << " *(computed)*\n";
+
+  w.heading("Next month priorities");
+  w.list(r.next_month_priorities);
+}
+
+// ---- the command
+
+int run_report(const ReportOpts& o) {
+  if (!o.month.empty() && !parse_period(o.month)) {
+    std::cerr << "nines: --month must be YYYY-MM, got '" << o.month << "'\n";
+    return 2;
+  }
+  Run run;
+  if (auto code = run_figures(o.common, run)) return *code;
+  const std::string period = report_period(o, run.figures.now);
+  auto it = run.figures.reports.find(period);
+  if (it == run.figures.reports.end()) {
+    std::string months;
+    for (const auto& [p, r] : run.figures.reports) months += (months.empty() ? "" : ", ") + p;
+    std::cerr << "nines: no data for " << period << " (no metrics and no postmortems dated in it); "
+              << (months.empty() ? "no month has data" : "months with data: " + months) << "\n";
+    return 1;
+  }
+  if (o.format == "json") std::cout << report_json(it->second).dump(2) << "\n";
+  else write_report_md(std::cout, it->second);
+  return 0;
+}
+
+} // namespace
+
+void add_report_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("report", "The monthly leadership report");
+  auto opts = std::make_shared<ReportOpts>();
+  add_report_options(cmd, *opts);
+  cmd->callback([opts, &action] {
+    action = [opts] { return run_report(*opts); };
+  });
+}
+
+} // namespace nines

@@ -1,0 +1,97 @@
+// `nines signoff SERVICE --name N --role R --decision D`: record a production-readiness sign-off
+// in the service's readiness_review, with the digest of what was reviewed (SPEC 3.3). When the
+// service's documents or checklist change later, the digest no longer matches and the sign-off
+// shows as stale.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "model/time.hpp"
+#include "write/repo_edit.hpp"
+#include "write/site_writer.hpp"
+
+namespace nines {
+namespace {
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+} // namespace
+
+void add_signoff_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("signoff", "Record a readiness sign-off with the reviewed digest");
+  struct Opts {
+    CommonOpts common;
+    std::string service, name, role, decision;
+  };
+  auto opts = std::make_shared<Opts>();
+  add_common_options(cmd, opts->common, false);
+  cmd->add_option("service", opts->service, "Service id")->required();
+  cmd->add_option("--name", opts->name, "Who signs off")->required();
+  cmd->add_option("--role", opts->role, "Their role, e.g. SRE lead")->required();
+  cmd->add_option("--decision", opts->decision, "approved, rejected or conditional")
+      ->required()
+      ->check(CLI::IsMember({"approved", "rejected", "conditional"}));
+  cmd->callback([opts, &action] {
+    action = [opts]() -> int {
+      Run run;
+      if (auto code = run_figures(opts->common, run)) return *code;
+      const Repo& repo = run.repo;
+      std::vector<std::string> ids;
+      for (const auto& s : repo.services) ids.push_back(s.meta.id);
+      if (std::find(ids.begin(), ids.end(), opts->service) == ids.end()) {
+        std::cerr << "nines: unknown service '" << opts->service << "'"
+                  << did_you_mean(opts->service, ids) << "\n";
+        return 1;
+      }
+      // The latest review of the service is the one being signed.
+      const ReadinessReview* review = nullptr;
+      for (const auto& r : repo.readiness)
+        if (r.service.id == opts->service && (!review || r.date > review->date)) review = &r;
+      if (!review) {
+        std::cerr << "nines: service '" << opts->service
+                  << "' has no readiness_review to sign\n  hint: add one with the checklist "
+                     "rows the repository cannot prove (see docs/scoring.md)\n";
+        return 1;
+      }
+      std::string digest;
+      for (const auto& r : run.figures.readiness)
+        if (r.service == opts->service) digest = r.digest;
+      std::string today = format_date(run.now >= 0 ? run.now / 86400 : (run.now - 86399) / 86400);
+      std::string item = "name: " + yaml_quote(opts->name) + "\nrole: " + yaml_quote(opts->role) +
+                         "\ndate: " + today + "\ndecision: " + opts->decision +
+                         "\ndigest: " + yaml_quote(digest) + "\n";
+      std::filesystem::path file = std::filesystem::path(opts->common.dir) / review->meta.file;
+      std::string before = read_text(file);
+      try {
+        std::string after = append_list_item(before, "readiness_review", "service", opts->service,
+                                             "signoffs", item);
+        write_file_atomic(file, after);
+      } catch (const std::exception& e) {
+        std::cerr << "nines: cannot record the sign-off in " << review->meta.file << ": "
+                  << e.what() << "\n";
+        return 1;
+      }
+      // The edit must leave a valid repository; if it does not, put the file back as it was.
+      Run verify;
+      if (auto code = run_figures(opts->common, verify)) {
+        write_file_atomic(file, before);
+        std::cerr << "nines: the sign-off would have made the repository invalid; nothing was "
+                     "changed\n";
+        return *code;
+      }
+      std::cout << "recorded: " << opts->name << " (" << opts->role << ") " << opts->decision
+                << " " << opts->service << " on " << today << ", digest " << digest << ", in "
+                << review->meta.file << "\n";
+      return 0;
+    };
+  });
+}
+
+} // namespace nines

@@ -1,0 +1,547 @@
+#include "metrics/store.hpp"
+
+#include "model/time.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <chrono>
+#include <cmath>
+#include <sqlite3.h>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+namespace nines {
+
+namespace {
+
+// Marks the file as a nines cache ("NINE"), so that a foreign database is refused, not adopted.
+constexpr int k_application_id = 0x4E494E45;
+constexpr int k_busy_timeout_ms = 10000;
+
+// Schema migrations, oldest first: entry i takes user_version i to i + 1. Append, never edit: a
+// cache written by an older nines is brought up to date by replaying the entries it lacks.
+const std::vector<std::string>& schema_migrations() {
+  static const std::vector<std::string> migrations = {
+      // v1
+      "CREATE TABLE daily ("
+      "  slo TEXT NOT NULL,"
+      "  day INTEGER NOT NULL," // days since the epoch
+      "  source TEXT NOT NULL," // 'csv:metrics/x.csv', 'prometheus:prom'
+      "  good REAL NOT NULL,"
+      "  total REAL NOT NULL,"
+      "  fetched_at INTEGER NOT NULL," // seconds since the epoch
+      "  PRIMARY KEY (slo, day, source)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE golden ("
+      "  service TEXT NOT NULL,"
+      "  signal TEXT NOT NULL,"
+      "  day INTEGER NOT NULL,"
+      "  source TEXT NOT NULL,"
+      "  value REAL NOT NULL,"
+      "  fetched_at INTEGER NOT NULL,"
+      "  PRIMARY KEY (service, signal, day, source)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE fetch_log ("
+      "  source TEXT NOT NULL,"
+      "  query_key TEXT NOT NULL,"
+      "  fetched_at INTEGER NOT NULL,"
+      "  ok INTEGER NOT NULL,"
+      "  error TEXT"
+      ");"
+      "CREATE INDEX fetch_log_by_key ON fetch_log (source, query_key, fetched_at);",
+  };
+  return migrations;
+}
+
+std::string quoted(const std::string& name) {
+  return "cache database '" + name + "'";
+}
+
+bool is_corruption(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT;
+}
+
+[[noreturn]] void throw_corrupt(const std::string& name, const std::string& detail) {
+  throw StoreError(quoted(name) + " is corrupt (" + detail +
+                   "); move it aside to rebuild it from the sources — nines never deletes it");
+}
+
+// Rethrows a SQLite failure as a message that names the file (and, for corruption, says what to
+// do about it).
+[[noreturn]] void throw_sqlite(const std::string& name, const std::string& doing,
+                               const SQLite::Exception& e) {
+  if (is_corruption(e.getErrorCode())) {
+    throw_corrupt(name, e.what());
+  }
+  throw StoreError(quoted(name) + ": " + doing + " failed: " + e.what());
+}
+
+int pragma_int(const SQLite::Database& db, const char* pragma) {
+  SQLite::Statement q(db, std::string("PRAGMA ") + pragma);
+  return q.executeStep() ? q.getColumn(0).getInt() : 0;
+}
+
+// quick_check answers "ok" or up to N lines of problems; a few of them are enough to tell the user.
+std::optional<std::string> quick_check_problem(const SQLite::Database& db) {
+  SQLite::Statement q(db, "PRAGMA quick_check(3)");
+  std::string detail;
+  while (q.executeStep()) {
+    const std::string line = q.getColumn(0).getString();
+    if (line == "ok") {
+      continue;
+    }
+    detail += (detail.empty() ? "" : "; ") + line;
+  }
+  if (detail.empty()) {
+    return std::nullopt;
+  }
+  return detail;
+}
+
+// Refuses files this nines must not touch; returns the schema version otherwise.
+int check_foreign_or_newer(const SQLite::Database& db, const std::string& name, int latest) {
+  // One statement, so one snapshot: another connection may be migrating the file meanwhile.
+  SQLite::Statement q(db, "SELECT (SELECT application_id FROM pragma_application_id), "
+                          "(SELECT user_version FROM pragma_user_version), "
+                          "(SELECT count(*) FROM sqlite_master)");
+  q.executeStep();
+  const int app_id = q.getColumn(0).getInt();
+  const int version = q.getColumn(1).getInt();
+  const bool has_objects = q.getColumn(2).getInt() > 0;
+  if ((app_id != 0 && app_id != k_application_id) || (version == 0 && has_objects)) {
+    throw StoreError(quoted(name) +
+                     " is a SQLite database but not a nines cache; use another cache path");
+  }
+  if (version > latest) {
+    throw StoreError(quoted(name) + " has schema version " + std::to_string(version) +
+                     ", newer than this nines (" + std::to_string(latest) +
+                     "); upgrade nines or use another cache path");
+  }
+  return version;
+}
+
+// Applies the migrations the file lacks, each in its own transaction together with the version
+// bump, so that a crash leaves a consistent version. The version is re-read under the write lock
+// because another process may have migrated the same file meanwhile.
+void migrate(SQLite::Database& db, const std::string& name,
+             const std::vector<std::string>& migrations) {
+  const int latest = static_cast<int>(migrations.size());
+  for (;;) {
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const int version = check_foreign_or_newer(db, name, latest);
+    if (version >= latest) {
+      return;
+    }
+    try {
+      db.exec(migrations[static_cast<std::size_t>(version)]);
+    } catch (const SQLite::Exception& e) {
+      throw_sqlite(name, "migrating to schema version " + std::to_string(version + 1), e);
+    }
+    db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+    transaction.commit();
+  }
+}
+
+// Switching a file into WAL needs an exclusive lock, and when another connection is opening the
+// same new file at that moment SQLite answers SQLITE_BUSY at once, without waiting the busy
+// timeout. So wait here, up to the same timeout.
+void enable_wal(SQLite::Database& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      const int primary = e.getErrorCode() & 0xff;
+      if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
+          std::chrono::steady_clock::now() >= deadline) {
+        throw;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// Why a count pair cannot be stored, or nullptr.
+const char* count_problem(double good, double total) {
+  if (!std::isfinite(good) || !std::isfinite(total)) {
+    return "counts must be finite numbers";
+  }
+  if (good < 0 || total < 0) {
+    return "counts must not be negative";
+  }
+  if (good > total) {
+    return "good exceeds total";
+  }
+  return nullptr;
+}
+
+void check_daily(const std::string& source, const std::vector<DailyRow>& rows) {
+  if (source.empty()) {
+    throw std::invalid_argument("daily rows need a source name");
+  }
+  for (const auto& row : rows) {
+    const std::string where =
+        "daily row " + row.slo + " " + format_date(row.day) + " from '" + source + "'";
+    if (row.slo.empty()) {
+      throw std::invalid_argument(where + ": the SLO id is empty");
+    }
+    if (const char* problem = count_problem(row.good, row.total)) {
+      throw std::invalid_argument(where + ": " + problem + " (good " + std::to_string(row.good) +
+                                  ", total " + std::to_string(row.total) + ")");
+    }
+  }
+}
+
+// Winners of a per-source table: for each key the latest fetched_at, then the first source.
+std::string winners_sql(const std::string& columns, const std::string& key,
+                        const std::string& table, const std::string& where,
+                        const std::string& order) {
+  return "SELECT " + columns + " FROM (SELECT " + columns + ", ROW_NUMBER() OVER (PARTITION BY " +
+         key + " ORDER BY fetched_at DESC, source ASC) AS pick FROM " + table + " WHERE " + where +
+         ") WHERE pick = 1 ORDER BY " + order;
+}
+
+} // namespace
+
+Store::Store(std::unique_ptr<SQLite::Database> db, std::string name)
+    : m_db(std::move(db)), m_name(std::move(name)) {}
+
+Store::~Store() = default;
+
+int Store::latest_schema_version() {
+  return static_cast<int>(schema_migrations().size());
+}
+
+std::unique_ptr<Store> Store::open(const std::filesystem::path& path) {
+  return open_impl(path, schema_migrations());
+}
+
+std::unique_ptr<Store> Store::open_with_migrations(const std::filesystem::path& path,
+                                                   const std::vector<std::string>& migrations) {
+  return open_impl(path, migrations);
+}
+
+std::unique_ptr<Store> Store::open_memory() {
+  const std::string name = ":memory:";
+  try {
+    auto db =
+        std::make_unique<SQLite::Database>(name, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->exec("PRAGMA foreign_keys = ON");
+    migrate(*db, name, schema_migrations());
+    return std::unique_ptr<Store>(new Store(std::move(db), name));
+  } catch (const SQLite::Exception& e) {
+    throw_sqlite(name, "opening", e);
+  }
+}
+
+std::unique_ptr<Store> Store::open_impl(const std::filesystem::path& path,
+                                        const std::vector<std::string>& migrations) {
+  const std::string name = path.string();
+  std::error_code ec;
+  // An empty file is what SQLite itself leaves before the first write: a new cache, not a
+  // corrupt one.
+  const bool existed = std::filesystem::file_size(path, ec) > 0 && !ec;
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+      throw StoreError(quoted(name) + ": cannot create folder '" + path.parent_path().string() +
+                       "': " + ec.message());
+    }
+  }
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                            k_busy_timeout_ms);
+  } catch (const SQLite::Exception& e) {
+    throw_sqlite(name, "opening", e);
+  }
+  std::string step = "checking";
+  try {
+    // Read-only checks come first: until they pass, nothing may be written to the file.
+    if (existed) {
+      if (auto problem = quick_check_problem(*db)) {
+        throw_corrupt(name, *problem);
+      }
+    }
+    check_foreign_or_newer(*db, name, static_cast<int>(migrations.size()));
+    // WAL lets readers run beside one writer; the busy timeout makes writers of several
+    // processes (or threads) queue instead of failing.
+    step = "switching to WAL mode";
+    enable_wal(*db);
+    step = "setting connection options";
+    db->exec("PRAGMA busy_timeout = " + std::to_string(k_busy_timeout_ms));
+    db->exec("PRAGMA foreign_keys = ON");
+    step = "migrating";
+    migrate(*db, name, migrations);
+  } catch (const SQLite::Exception& e) {
+    throw_sqlite(name, step, e);
+  }
+  return std::unique_ptr<Store>(new Store(std::move(db), name));
+}
+
+void Store::fail(const char* doing, const std::exception& e) const {
+  if (const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e)) {
+    throw_sqlite(m_name, doing, *sqlite);
+  }
+  throw StoreError(quoted(m_name) + ": " + doing + " failed: " + e.what());
+}
+
+int Store::schema_version() const {
+  try {
+    return pragma_int(*m_db, "user_version");
+  } catch (const SQLite::Exception& e) {
+    fail("reading the schema version", e);
+  }
+}
+
+void Store::write_daily(const std::string& source, const std::vector<DailyRow>& rows,
+                        std::int64_t fetched_at, ImportSummary* summary) {
+  SQLite::Statement upsert(*m_db, "INSERT INTO daily (slo, day, source, good, total, fetched_at) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                  "ON CONFLICT (slo, day, source) DO UPDATE SET "
+                                  "good = excluded.good, total = excluded.total, "
+                                  "fetched_at = excluded.fetched_at");
+  SQLite::Statement existing(*m_db, "SELECT good, total FROM daily WHERE slo = ?1 AND day = ?2 "
+                                    "AND source = ?3");
+  for (const auto& row : rows) {
+    if (summary != nullptr) {
+      existing.reset();
+      existing.bind(1, row.slo);
+      existing.bind(2, row.day);
+      existing.bind(3, source);
+      if (!existing.executeStep()) {
+        ++summary->inserted;
+      } else if (existing.getColumn(0).getDouble() == row.good &&
+                 existing.getColumn(1).getDouble() == row.total) {
+        ++summary->unchanged;
+        continue;
+      } else {
+        ++summary->replaced;
+      }
+    }
+    upsert.reset();
+    upsert.bind(1, row.slo);
+    upsert.bind(2, row.day);
+    upsert.bind(3, source);
+    upsert.bind(4, row.good);
+    upsert.bind(5, row.total);
+    upsert.bind(6, fetched_at);
+    upsert.exec();
+  }
+}
+
+void Store::put_daily(const std::string& source, const std::vector<DailyRow>& rows,
+                      std::int64_t fetched_at) {
+  check_daily(source, rows);
+  try {
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    write_daily(source, rows, fetched_at, nullptr);
+    transaction.commit();
+  } catch (const SQLite::Exception& e) {
+    fail("storing daily counts", e);
+  }
+}
+
+ImportSummary Store::import_csv(const std::vector<CsvRow>& rows, std::int64_t now) {
+  // Source → (slo, day) → row; a later line for the same pair replaces an earlier one, as in
+  // series_from_csv(). The maps also fix the write order.
+  std::map<std::string, std::map<std::pair<std::string, std::int64_t>, DailyRow>> by_source;
+  for (const auto& row : rows) {
+    const std::string where = row.file + ":" + std::to_string(row.line);
+    const auto day = parse_date(row.date);
+    if (!day) {
+      throw std::invalid_argument(where + ": date '" + row.date + "' is not a YYYY-MM-DD day");
+    }
+    if (row.slo.empty()) {
+      throw std::invalid_argument(where + ": the SLO id is empty");
+    }
+    if (const char* problem = count_problem(row.good, row.total)) {
+      throw std::invalid_argument(where + ": " + problem);
+    }
+    by_source["csv:" + row.file][{row.slo, *day}] = DailyRow{row.slo, *day, row.good, row.total};
+  }
+  ImportSummary summary;
+  summary.rows = rows.size();
+  summary.sources = by_source.size();
+  try {
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const auto& [source, pairs] : by_source) {
+      std::vector<DailyRow> batch;
+      batch.reserve(pairs.size());
+      for (const auto& entry : pairs) {
+        batch.push_back(entry.second);
+      }
+      write_daily(source, batch, now, &summary);
+    }
+    transaction.commit();
+  } catch (const SQLite::Exception& e) {
+    fail("importing metrics CSV rows", e);
+  }
+  return summary;
+}
+
+std::map<std::string, DailySeries> Store::daily_series() const {
+  std::map<std::string, DailySeries> result;
+  try {
+    SQLite::Statement q(
+        *m_db, winners_sql("slo, day, good, total, source", "slo, day", "daily", "1", "slo, day"));
+    while (q.executeStep()) {
+      const std::int64_t day = q.getColumn(1).getInt64();
+      result[q.getColumn(0).getString()][day] =
+          DailyCount{day, q.getColumn(2).getDouble(), q.getColumn(3).getDouble()};
+    }
+  } catch (const SQLite::Exception& e) {
+    fail("reading daily counts", e);
+  }
+  return result;
+}
+
+DailySeries Store::daily_series(const std::string& slo) const {
+  DailySeries result;
+  try {
+    SQLite::Statement q(*m_db,
+                        winners_sql("day, good, total, source", "day", "daily", "slo = ?1", "day"));
+    q.bind(1, slo);
+    while (q.executeStep()) {
+      const std::int64_t day = q.getColumn(0).getInt64();
+      result[day] = DailyCount{day, q.getColumn(1).getDouble(), q.getColumn(2).getDouble()};
+    }
+  } catch (const SQLite::Exception& e) {
+    fail("reading daily counts", e);
+  }
+  return result;
+}
+
+std::vector<DailyProvenance> Store::provenance(const std::string& slo, std::int64_t first_day,
+                                               std::int64_t last_day) const {
+  std::vector<DailyProvenance> result;
+  try {
+    SQLite::Statement q(*m_db, winners_sql("day, source, fetched_at", "day", "daily",
+                                           "slo = ?1 AND day BETWEEN ?2 AND ?3", "day"));
+    q.bind(1, slo);
+    q.bind(2, first_day);
+    q.bind(3, last_day);
+    while (q.executeStep()) {
+      result.push_back(DailyProvenance{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                                       q.getColumn(2).getInt64()});
+    }
+  } catch (const SQLite::Exception& e) {
+    fail("reading where daily counts came from", e);
+  }
+  return result;
+}
+
+std::set<std::int64_t> Store::days_present(const std::string& slo,
+                                           const std::string& source_prefix) const {
+  std::set<std::int64_t> result;
+  try {
+    // substr rather than LIKE: LIKE is case-insensitive and gives '%' and '_' a meaning.
+    SQLite::Statement q(*m_db, "SELECT DISTINCT day FROM daily WHERE slo = ?1 "
+                               "AND substr(source, 1, length(?2)) = ?2 ORDER BY day");
+    q.bind(1, slo);
+    q.bind(2, source_prefix);
+    while (q.executeStep()) {
+      result.insert(q.getColumn(0).getInt64());
+    }
+  } catch (const SQLite::Exception& e) {
+    fail("reading stored days", e);
+  }
+  return result;
+}
+
+void Store::put_golden(const std::string& source, const std::vector<GoldenRow>& rows,
+                       std::int64_t fetched_at) {
+  if (source.empty()) {
+    throw std::invalid_argument("golden-signal rows need a source name");
+  }
+  for (const auto& row : rows) {
+    const std::string where = "golden-signal row " + row.service + " " + row.signal + " " +
+                              format_date(row.day) + " from '" + source + "'";
+    if (row.service.empty() || row.signal.empty()) {
+      throw std::invalid_argument(where + ": the service or signal is empty");
+    }
+    if (!std::isfinite(row.value)) {
+      throw std::invalid_argument(where + ": the value must be a finite number");
+    }
+  }
+  try {
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement upsert(*m_db,
+                             "INSERT INTO golden (service, signal, day, source, value, fetched_at) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                             "ON CONFLICT (service, signal, day, source) DO UPDATE SET "
+                             "value = excluded.value, fetched_at = excluded.fetched_at");
+    for (const auto& row : rows) {
+      upsert.reset();
+      upsert.bind(1, row.service);
+      upsert.bind(2, row.signal);
+      upsert.bind(3, row.day);
+      upsert.bind(4, source);
+      upsert.bind(5, row.value);
+      upsert.bind(6, fetched_at);
+      upsert.exec();
+    }
+    transaction.commit();
+  } catch (const SQLite::Exception& e) {
+    fail("storing golden signals", e);
+  }
+}
+
+std::map<std::int64_t, double> Store::golden_series(const std::string& service,
+                                                    const std::string& signal) const {
+  std::map<std::int64_t, double> result;
+  try {
+    SQLite::Statement q(*m_db, winners_sql("day, value, source", "day", "golden",
+                                           "service = ?1 AND signal = ?2", "day"));
+    q.bind(1, service);
+    q.bind(2, signal);
+    while (q.executeStep()) {
+      result[q.getColumn(0).getInt64()] = q.getColumn(1).getDouble();
+    }
+  } catch (const SQLite::Exception& e) {
+    fail("reading golden signals", e);
+  }
+  return result;
+}
+
+void Store::log_fetch(const std::string& source, const std::string& query_key,
+                      std::int64_t fetched_at, bool ok, const std::string& error) {
+  try {
+    SQLite::Statement q(*m_db, "INSERT INTO fetch_log (source, query_key, fetched_at, ok, error) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5)");
+    q.bind(1, source);
+    q.bind(2, query_key);
+    q.bind(3, fetched_at);
+    q.bind(4, static_cast<std::int32_t>(ok ? 1 : 0));
+    if (error.empty()) {
+      q.bind(5);
+    } else {
+      q.bind(5, error);
+    }
+    q.exec();
+  } catch (const SQLite::Exception& e) {
+    fail("logging a fetch", e);
+  }
+}
+
+std::optional<std::int64_t> Store::last_success(const std::string& source,
+                                                const std::string& query_key) const {
+  try {
+    SQLite::Statement q(*m_db, "SELECT max(fetched_at) FROM fetch_log "
+                               "WHERE source = ?1 AND query_key = ?2 AND ok = 1");
+    q.bind(1, source);
+    q.bind(2, query_key);
+    if (q.executeStep() && !q.getColumn(0).isNull()) {
+      return q.getColumn(0).getInt64();
+    }
+  } catch (const SQLite::Exception& e) {
+    fail("reading the fetch log", e);
+  }
+  return std::nullopt;
+}
+
+} // namespace nines

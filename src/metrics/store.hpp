@@ -1,0 +1,138 @@
+// The metrics store (SPEC 4.2): a SQLite cache of daily good/total counts per SLO, golden-signal
+// series and a log of fetches, so that a build fetches only what the cache lacks and still
+// succeeds from it when a backend is down.
+//
+// Every value is kept per source ("csv:metrics/x.csv", "prometheus:prom"); readers see one value
+// per (slo, day), merged by a fixed rule, so results never depend on insertion order.
+//
+// A Store is one SQLite connection: use one Store per thread. Several Stores (in threads or
+// processes) may share a file; WAL and a busy timeout serialize their writes.
+#pragma once
+
+#include "compute/figures.hpp"
+#include "model/model.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace SQLite {
+class Database;
+} // namespace SQLite
+
+namespace nines {
+
+// A cache that cannot be opened, is corrupt, foreign or too new, or a failed read/write. The
+// message names the file and says what the user can do.
+class StoreError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// One day of one SLO from one source.
+struct DailyRow {
+  std::string slo;
+  std::int64_t day = 0; // days since the epoch
+  double good = 0;
+  double total = 0;
+};
+
+// One day of one golden signal of one service from one source.
+struct GoldenRow {
+  std::string service;
+  std::string signal; // latency_p99 | error_rate | traffic | saturation | …
+  std::int64_t day = 0;
+  double value = 0;
+};
+
+// Where and when the value the readers see for one day came from.
+struct DailyProvenance {
+  std::int64_t day = 0;
+  std::string source;
+  std::int64_t fetched_at = 0; // seconds since the epoch
+};
+
+struct ImportSummary {
+  std::size_t rows = 0;      // CSV rows given
+  std::size_t sources = 0;   // distinct CSV files
+  std::size_t inserted = 0;  // (slo, day) pairs the source did not have
+  std::size_t replaced = 0;  // pairs whose counts changed
+  std::size_t unchanged = 0; // pairs already stored with the same counts (fetched_at kept)
+};
+
+class Store {
+public:
+  // Opens (creating folders and file when needed) and migrates the cache at `path`. Throws
+  // StoreError when the file is corrupt, not a nines cache, or has a newer schema; such a file is
+  // never modified.
+  static std::unique_ptr<Store> open(const std::filesystem::path& path);
+  // A private in-memory cache, for tests.
+  static std::unique_ptr<Store> open_memory();
+  // As open(), with another migration list: for tests of the migration runner only.
+  static std::unique_ptr<Store> open_with_migrations(const std::filesystem::path& path,
+                                                     const std::vector<std::string>& migrations);
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  int schema_version() const;
+  static int latest_schema_version();
+
+  // Upserts `rows` as coming from `source`, all in one transaction. Throws std::invalid_argument,
+  // writing nothing, when any row has a non-finite or negative count or good > total: a bad
+  // batch means a bad fetch, and nothing from a failed fetch may be stored (SPEC 4.4).
+  void put_daily(const std::string& source, const std::vector<DailyRow>& rows,
+                 std::int64_t fetched_at);
+
+  // Loads metrics/*.csv rows: each file is the source "csv:<file>", and each (slo, day) it has
+  // replaces the same pair of that source only. Rows of other sources, and days the file no
+  // longer lists, stay. A pair whose counts did not change keeps its fetched_at, so a reimport
+  // at every build does not make the CSV look newer than a later fetch. One transaction; throws
+  // std::invalid_argument, writing nothing, on a bad date or count.
+  ImportSummary import_csv(const std::vector<CsvRow>& rows, std::int64_t now);
+
+  // Merged across sources: for each (slo, day) the row with the latest fetched_at wins; on a tie
+  // the source name that sorts first (bytewise) wins.
+  std::map<std::string, DailySeries> daily_series() const;
+  DailySeries daily_series(const std::string& slo) const;
+  // The winners of daily_series(slo) over [first_day, last_day], by day.
+  std::vector<DailyProvenance> provenance(const std::string& slo, std::int64_t first_day,
+                                          std::int64_t last_day) const;
+  // Days of `slo` stored by sources whose name starts with `source_prefix`, so a pull fetches
+  // only the closed days the store lacks.
+  std::set<std::int64_t> days_present(const std::string& slo,
+                                      const std::string& source_prefix) const;
+
+  // As put_daily(); values must be finite.
+  void put_golden(const std::string& source, const std::vector<GoldenRow>& rows,
+                  std::int64_t fetched_at);
+  // Day → value, with daily_series()' winner rule.
+  std::map<std::int64_t, double> golden_series(const std::string& service,
+                                               const std::string& signal) const;
+
+  // Every fetch attempt, for the freshness and age of stale figures.
+  void log_fetch(const std::string& source, const std::string& query_key, std::int64_t fetched_at,
+                 bool ok, const std::string& error);
+  std::optional<std::int64_t> last_success(const std::string& source,
+                                           const std::string& query_key) const;
+
+private:
+  Store(std::unique_ptr<SQLite::Database> db, std::string name);
+  static std::unique_ptr<Store> open_impl(const std::filesystem::path& path,
+                                          const std::vector<std::string>& migrations);
+  void write_daily(const std::string& source, const std::vector<DailyRow>& rows,
+                   std::int64_t fetched_at, ImportSummary* summary);
+  [[noreturn]] void fail(const char* doing, const std::exception& e) const;
+
+  std::unique_ptr<SQLite::Database> m_db;
+  std::string m_name; // the path as the user wrote it, for messages
+};
+
+} // namespace nines

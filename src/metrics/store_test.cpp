@@ -1,0 +1,391 @@
+#include "metrics/store.hpp"
+#include "model/time.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <doctest/doctest.h>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <random>
+#include <thread>
+
+using namespace nines;
+
+namespace {
+
+// A fresh folder under the system temp dir, removed with everything in it at scope exit.
+class TempDir {
+public:
+  TempDir() {
+    static std::atomic<unsigned> counter{0};
+    std::random_device random;
+    m_path = std::filesystem::temp_directory_path() /
+             ("nines-store-test-" + std::to_string(random()) + "-" +
+              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
+              std::to_string(counter++));
+    std::filesystem::create_directories(m_path);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+std::string read_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const std::filesystem::path& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary);
+  out << bytes;
+}
+
+// Looks at the file with plain SQLite, independently of Store.
+std::int64_t raw_int(const std::filesystem::path& p, const std::string& sql) {
+  SQLite::Database db(p, SQLite::OPEN_READONLY);
+  SQLite::Statement q(db, sql);
+  REQUIRE(q.executeStep());
+  return q.getColumn(0).getInt64();
+}
+
+std::int64_t d(const char* date) {
+  return *parse_date(date);
+}
+
+CsvRow csv(const std::string& file, int line, const std::string& slo, const std::string& date,
+           double good, double total) {
+  return CsvRow{file, line, slo, date, good, total};
+}
+
+std::string exception_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const StoreError& e) {
+    return e.what();
+  }
+  return "(no StoreError)";
+}
+
+} // namespace
+
+TEST_CASE("store: create and reopen keep data and schema version") {
+  TempDir dir;
+  const auto path = dir.path() / "nested" / ".nines" / "cache.db";
+  {
+    auto store = Store::open(path);
+    CHECK(store->schema_version() == Store::latest_schema_version());
+    CHECK(Store::latest_schema_version() >= 1);
+    store->put_daily("prometheus:prom", {{"api-avail", d("2026-10-01"), 990, 1000}}, 1000);
+    store->put_golden("prometheus:prom", {{"api", "traffic", d("2026-10-01"), 12.5}}, 1000);
+    store->log_fetch("prometheus:prom", "api-avail/2026-10-01", 1000, true, "");
+  }
+  REQUIRE(std::filesystem::exists(path));
+  CHECK(raw_int(path, "PRAGMA user_version") == Store::latest_schema_version());
+
+  auto store = Store::open(path);
+  CHECK(store->schema_version() == Store::latest_schema_version());
+  const auto series = store->daily_series("api-avail");
+  REQUIRE(series.size() == 1);
+  CHECK(series.at(d("2026-10-01")).good == 990);
+  CHECK(series.at(d("2026-10-01")).total == 1000);
+  CHECK(store->golden_series("api", "traffic") ==
+        std::map<std::int64_t, double>{{d("2026-10-01"), 12.5}});
+  CHECK(store->last_success("prometheus:prom", "api-avail/2026-10-01") == 1000);
+}
+
+TEST_CASE(
+    "store: migrations run in order, each bumping user_version, and a failed one rolls back") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  const std::string v1 = "CREATE TABLE first (x INTEGER);";
+  const std::string v2 = "CREATE TABLE second (y INTEGER); INSERT INTO second VALUES (42);";
+
+  CHECK(Store::open_with_migrations(path, {v1})->schema_version() == 1);
+  CHECK(raw_int(path, "PRAGMA user_version") == 1);
+  CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'second'") == 0);
+
+  CHECK(Store::open_with_migrations(path, {v1, v2})->schema_version() == 2);
+  CHECK(raw_int(path, "PRAGMA user_version") == 2);
+  CHECK(raw_int(path, "SELECT y FROM second") == 42);
+
+  // v3 fails halfway (its second statement clashes): neither its table nor the bump remain.
+  const std::string v3 = "CREATE TABLE third (z INTEGER); CREATE TABLE second (y INTEGER);";
+  CHECK_THROWS_AS(Store::open_with_migrations(path, {v1, v2, v3}), StoreError);
+  CHECK(raw_int(path, "PRAGMA user_version") == 2);
+  CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'third'") == 0);
+
+  // The real list takes a brand-new file from 0 to the latest version, with its tables.
+  const auto real = dir.path() / "real.db";
+  Store::open(real);
+  CHECK(raw_int(real, "PRAGMA user_version") == Store::latest_schema_version());
+  CHECK(raw_int(real, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                      "('daily', 'golden', 'fetch_log')") == 3);
+}
+
+TEST_CASE("store: a newer schema version is refused with a message, the file untouched") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  Store::open(path)->put_daily("csv:metrics/a.csv", {{"s", 1, 1, 1}}, 5);
+  const int newer = Store::latest_schema_version() + 7;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = " + std::to_string(newer));
+    // Out of WAL, so that even a journal-mode switch on the refused file would show below.
+    db.exec("PRAGMA journal_mode = DELETE");
+  }
+  const std::string before = read_bytes(path);
+
+  CHECK(exception_message([&] { Store::open(path); }) ==
+        "cache database '" + path.string() + "' has schema version " + std::to_string(newer) +
+            ", newer than this nines (" + std::to_string(Store::latest_schema_version()) +
+            "); upgrade nines or use another cache path");
+  CHECK(read_bytes(path) == before);
+  CHECK(raw_int(path, "PRAGMA user_version") == newer);
+}
+
+TEST_CASE("store: a file of garbage is refused as corrupt and left byte-identical") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  const std::string garbage(4096, static_cast<char>(0xAB));
+  write_bytes(path, garbage);
+
+  CHECK_THROWS_AS(Store::open(path), StoreError);
+  const std::string message = exception_message([&] { Store::open(path); });
+  CHECK(message.find("cache database '" + path.string() + "' is corrupt (") == 0);
+  CHECK(message.find("move it aside to rebuild it from the sources — nines never deletes it") !=
+        std::string::npos);
+  CHECK(read_bytes(path) == garbage);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "cache.db-wal"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "cache.db-journal"));
+}
+
+TEST_CASE("store: another program's SQLite database is refused, not adopted") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')");
+  }
+  const std::string before = read_bytes(path);
+  CHECK(exception_message([&] { Store::open(path); }).find("not a nines cache") !=
+        std::string::npos);
+  CHECK(read_bytes(path) == before);
+  CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'daily'") == 0);
+}
+
+TEST_CASE("store: a CSV import replaces only the same source's same (slo, day)") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  auto store = Store::open(path);
+  const std::vector<CsvRow> first = {
+      csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100),
+      csv("metrics/a.csv", 3, "api", "2026-10-02", 95, 100),
+      csv("metrics/b.csv", 2, "api", "2026-10-01", 50, 100),
+      csv("metrics/b.csv", 3, "web", "2026-10-01", 7, 8),
+  };
+  const auto s1 = store->import_csv(first, 1000);
+  CHECK(s1.rows == 4);
+  CHECK(s1.sources == 2);
+  CHECK(s1.inserted == 4);
+  CHECK(s1.replaced == 0);
+  store->put_daily("prometheus:prom", {{"api", d("2026-10-01"), 1, 2}}, 500);
+
+  // a.csv again, with one day changed and the other day gone from the file.
+  const auto s2 = store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 91, 100)}, 2000);
+  CHECK(s2.rows == 1);
+  CHECK(s2.sources == 1);
+  CHECK(s2.replaced == 1);
+  CHECK(s2.inserted == 0);
+
+  auto good_of = [&](const std::string& source, const std::string& slo, const char* date) {
+    return raw_int(path, "SELECT good FROM daily WHERE source = '" + source + "' AND slo = '" +
+                             slo + "' AND day = " + std::to_string(d(date)));
+  };
+  auto fetched_of = [&](const std::string& source, const std::string& slo, const char* date) {
+    return raw_int(path, "SELECT fetched_at FROM daily WHERE source = '" + source +
+                             "' AND slo = '" + slo + "' AND day = " + std::to_string(d(date)));
+  };
+  CHECK(raw_int(path, "SELECT count(*) FROM daily") == 5);
+  CHECK(good_of("csv:metrics/a.csv", "api", "2026-10-01") == 91);
+  CHECK(fetched_of("csv:metrics/a.csv", "api", "2026-10-01") == 2000);
+  CHECK(good_of("csv:metrics/a.csv", "api", "2026-10-02") == 95); // untouched day remains
+  CHECK(fetched_of("csv:metrics/a.csv", "api", "2026-10-02") == 1000);
+  CHECK(good_of("csv:metrics/b.csv", "api", "2026-10-01") == 50); // other file remains
+  CHECK(fetched_of("csv:metrics/b.csv", "api", "2026-10-01") == 1000);
+  CHECK(good_of("csv:metrics/b.csv", "web", "2026-10-01") == 7);
+  CHECK(good_of("prometheus:prom", "api", "2026-10-01") == 1); // other source remains
+
+  // Reimporting unchanged counts keeps when they came, so the CSV does not look newer.
+  const auto s3 = store->import_csv({csv("metrics/b.csv", 2, "api", "2026-10-01", 50, 100)}, 3000);
+  CHECK(s3.unchanged == 1);
+  CHECK(s3.replaced + s3.inserted == 0);
+  CHECK(fetched_of("csv:metrics/b.csv", "api", "2026-10-01") == 1000);
+
+  // A later line for the same pair in one file wins, as in series_from_csv().
+  store->import_csv({csv("metrics/c.csv", 2, "db", "2026-10-01", 1, 10),
+                     csv("metrics/c.csv", 3, "db", "2026-10-01", 9, 10)},
+                    4000);
+  CHECK(good_of("csv:metrics/c.csv", "db", "2026-10-01") == 9);
+}
+
+TEST_CASE("store: merged series take the latest fetch, then the first source name") {
+  const auto day1 = d("2026-10-01");
+  const auto day2 = d("2026-10-02");
+  auto check_store = [&](Store& store) {
+    const auto api = store.daily_series("api");
+    REQUIRE(api.size() == 2);
+    CHECK(api.at(day1).good == 80); // prometheus fetched later than the CSV import
+    CHECK(api.at(day1).day == day1);
+    CHECK(api.at(day2).good == 70); // same fetched_at: "csv:…" sorts before "prometheus:…"
+    const auto all = store.daily_series();
+    REQUIRE(all.size() == 2);
+    CHECK(all.at("api").at(day1).good == 80);
+    CHECK(all.at("api").at(day2).good == 70);
+    CHECK(all.at("web").at(day1).total == 3);
+    const auto prov = store.provenance("api", day1, day2);
+    REQUIRE(prov.size() == 2);
+    CHECK(prov[0].day == day1);
+    CHECK(prov[0].source == "prometheus:prom");
+    CHECK(prov[0].fetched_at == 2000);
+    CHECK(prov[1].day == day2);
+    CHECK(prov[1].source == "csv:metrics/a.csv");
+    CHECK(prov[1].fetched_at == 3000);
+    CHECK(store.provenance("api", day2, day2).size() == 1);
+    CHECK(store.golden_series("api", "latency_p99") ==
+          std::map<std::int64_t, double>{{day1, 0.25}, {day2, 0.5}});
+  };
+
+  // The same writes in two orders give the same answers.
+  auto forward = Store::open_memory();
+  forward->put_daily("csv:metrics/a.csv", {{"api", day1, 90, 100}, {"api", day2, 70, 100}}, 1000);
+  forward->put_daily("csv:metrics/a.csv", {{"api", day2, 70, 100}}, 3000);
+  forward->put_daily("prometheus:prom", {{"api", day1, 80, 100}, {"api", day2, 60, 100}}, 2000);
+  forward->put_daily("prometheus:prom", {{"api", day2, 60, 100}, {"web", day1, 2, 3}}, 3000);
+  forward->put_golden("prometheus:prom", {{"api", "latency_p99", day1, 0.25}}, 2000);
+  forward->put_golden("prometheus:b", {{"api", "latency_p99", day2, 0.5}}, 2000);
+  forward->put_golden("prometheus:c", {{"api", "latency_p99", day2, 0.75}}, 2000);
+  forward->put_golden("prometheus:old", {{"api", "latency_p99", day1, 9}}, 1000);
+  check_store(*forward);
+
+  auto backward = Store::open_memory();
+  backward->put_golden("prometheus:old", {{"api", "latency_p99", day1, 9}}, 1000);
+  backward->put_golden("prometheus:c", {{"api", "latency_p99", day2, 0.75}}, 2000);
+  backward->put_golden("prometheus:b", {{"api", "latency_p99", day2, 0.5}}, 2000);
+  backward->put_golden("prometheus:prom", {{"api", "latency_p99", day1, 0.25}}, 2000);
+  backward->put_daily("prometheus:prom", {{"web", day1, 2, 3}, {"api", day2, 60, 100}}, 3000);
+  backward->put_daily("prometheus:prom", {{"api", day1, 80, 100}}, 2000);
+  backward->put_daily("csv:metrics/a.csv", {{"api", day2, 70, 100}}, 3000);
+  backward->put_daily("csv:metrics/a.csv", {{"api", day1, 90, 100}}, 1000);
+  check_store(*backward);
+}
+
+TEST_CASE("store: a batch with a bad row stores nothing at all") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  auto store = Store::open(path);
+  store->put_daily("prometheus:prom", {{"api", 1, 5, 10}}, 100);
+  REQUIRE(raw_int(path, "SELECT count(*) FROM daily") == 1);
+
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<std::vector<DailyRow>> bad_batches = {
+      {{"api", 2, 1, 2}, {"api", 3, 11, 10}}, // good > total
+      {{"api", 2, 1, 2}, {"api", 3, nan, 10}},
+      {{"api", 2, 1, 2}, {"api", 3, 1, inf}},
+      {{"api", 2, 1, 2}, {"api", 3, -1, 10}},
+      {{"api", 1, 1, 2}, {"", 3, 1, 2}}, // would also have overwritten day 1
+  };
+  for (const auto& batch : bad_batches) {
+    CHECK_THROWS_AS(store->put_daily("prometheus:prom", batch, 200), std::invalid_argument);
+    CHECK(raw_int(path, "SELECT count(*) FROM daily") == 1);
+  }
+  CHECK(raw_int(path, "SELECT good FROM daily") == 5);
+  CHECK(raw_int(path, "SELECT fetched_at FROM daily") == 100);
+
+  CHECK_THROWS_AS(store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2),
+                                     csv("metrics/b.csv", 2, "api", "2026-10-01", nan, 2)},
+                                    300),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2),
+                                     csv("metrics/a.csv", 3, "api", "2026-02-30", 1, 2)},
+                                    300),
+                  std::invalid_argument);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily") == 1);
+
+  CHECK_THROWS_AS(store->put_golden("prometheus:prom",
+                                    {{"api", "traffic", 1, 3}, {"api", "traffic", 2, nan}}, 100),
+                  std::invalid_argument);
+  CHECK(raw_int(path, "SELECT count(*) FROM golden") == 0);
+}
+
+TEST_CASE("store: two stores on one file write concurrently from two threads") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  constexpr int k_rows = 200;
+  std::string errors[2];
+  auto writer = [&](int which) {
+    try {
+      // Each thread opens its own connection, as two nines processes would.
+      auto store = Store::open(path);
+      const std::string source = "prometheus:thread" + std::to_string(which);
+      for (int i = 0; i < k_rows; ++i) {
+        store->put_daily(source, {{"api", i, 1, 2}}, 1000 + i);
+      }
+    } catch (const std::exception& e) {
+      errors[which] = e.what();
+    }
+  };
+  std::thread a(writer, 0);
+  std::thread b(writer, 1);
+  a.join();
+  b.join();
+  CHECK(errors[0] == "");
+  CHECK(errors[1] == "");
+  CHECK(raw_int(path, "SELECT count(*) FROM daily") == 2 * k_rows);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily WHERE source = 'prometheus:thread0'") == k_rows);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily WHERE source = 'prometheus:thread1'") == k_rows);
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+TEST_CASE("store: days_present tells which days a source already has") {
+  auto store = Store::open_memory();
+  store->put_daily("prometheus:prom", {{"api", 10, 1, 1}, {"api", 11, 1, 1}}, 100);
+  store->put_daily("prometheus:other", {{"api", 14, 1, 1}}, 100);
+  store->import_csv({csv("metrics/a.csv", 2, "api", format_date(12), 1, 1),
+                     csv("metrics/a.csv", 3, "web", format_date(13), 1, 1)},
+                    100);
+
+  CHECK(store->days_present("api", "prometheus:prom") == std::set<std::int64_t>{10, 11});
+  CHECK(store->days_present("api", "prometheus:") == std::set<std::int64_t>{10, 11, 14});
+  CHECK(store->days_present("api", "csv:") == std::set<std::int64_t>{12});
+  CHECK(store->days_present("api", "") == std::set<std::int64_t>{10, 11, 12, 14});
+  CHECK(store->days_present("web", "csv:") == std::set<std::int64_t>{13});
+  CHECK(store->days_present("db", "").empty());
+  CHECK(store->days_present("api", "PROMETHEUS:").empty()); // case matters
+  CHECK(store->days_present("api", "%").empty());           // no wildcards
+}
+
+TEST_CASE("store: the fetch log answers the last successful fetch") {
+  auto store = Store::open_memory();
+  CHECK(store->schema_version() == Store::latest_schema_version());
+  CHECK_FALSE(store->last_success("prometheus:prom", "api"));
+  store->log_fetch("prometheus:prom", "api", 100, true, "");
+  store->log_fetch("prometheus:prom", "api", 300, false, "HTTP 503");
+  store->log_fetch("prometheus:prom", "api", 200, true, "");
+  store->log_fetch("prometheus:prom", "web", 400, false, "timeout");
+  CHECK(store->last_success("prometheus:prom", "api") == 200);
+  CHECK_FALSE(store->last_success("prometheus:prom", "web"));
+  CHECK_FALSE(store->last_success("prometheus:other", "api"));
+}

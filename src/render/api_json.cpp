@@ -1,0 +1,431 @@
+#include "render/api_json.hpp"
+
+#include "diag/format.hpp"
+
+namespace nines {
+namespace {
+
+// JSON null for a missing figure: never 0, never 100%.
+template <typename T> OrderedJson opt(const std::optional<T>& v) {
+  return v ? OrderedJson(*v) : OrderedJson(nullptr);
+}
+
+OrderedJson opt_pct(const std::optional<double>& fraction) {
+  return fraction ? OrderedJson(*fraction * 100.0) : OrderedJson(nullptr);
+}
+
+OrderedJson strings(const std::vector<std::string>& v) {
+  OrderedJson a = OrderedJson::array();
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+OrderedJson refs(const std::vector<Ref>& v) {
+  OrderedJson a = OrderedJson::array();
+  for (const auto& r : v) a.push_back(r.id);
+  return a;
+}
+
+OrderedJson rubric_json(const Rubric& r) {
+  OrderedJson lines = OrderedJson::array();
+  for (const auto& l : r.lines)
+    lines.push_back({{"name", l.name}, {"weight", l.weight}, {"score", l.score}, {"points", l.points}});
+  return {{"total", r.total}, {"lines", lines}};
+}
+
+OrderedJson group_json(const GroupMaturity& g) {
+  OrderedJson dims = OrderedJson::object();
+  for (const auto& d : g.dimensions)
+    dims[d.dimension] = {{"computed", d.computed}, {"effective", d.effective}};
+  return {{"id", g.id},
+          {"services", strings(g.services)},
+          {"dimensions", dims},
+          {"computed_total", g.computed_total},
+          {"total", g.total},
+          {"band", g.band},
+          {"rubric", rubric_json(g.rubric)}};
+}
+
+std::string dump(const OrderedJson& j) { return j.dump(2) + "\n"; }
+
+} // namespace
+
+OrderedJson slo_json(const SloFigures& f) {
+  OrderedJson burn = OrderedJson::object();
+  for (const char* w : {"1h", "6h", "24h", "3d"}) {
+    auto it = f.burn_rates.find(w);
+    burn[w] = it == f.burn_rates.end() ? OrderedJson(nullptr) : opt(it->second);
+  }
+  OrderedJson alerts = OrderedJson::array();
+  for (const auto& a : f.alerts) {
+    alerts.push_back({{"name", a.name},
+                      {"severity", a.severity},
+                      {"burn_rate", a.burn_rate},
+                      {"short_window", a.short_window},
+                      {"long_window", a.long_window},
+                      {"budget_consumed_when_fires_pct", a.budget_consumed_when_fires * 100.0},
+                      {"time_to_exhaust_hours", opt(a.time_to_exhaust_hours)},
+                      {"time_to_exhaust_days", opt(a.time_to_exhaust_days)},
+                      {"short_burn", opt(a.short_burn)},
+                      {"long_burn", opt(a.long_burn)},
+                      {"firing", opt(a.firing)}});
+  }
+  OrderedJson j;
+  // The fields SPEC 5 fixes for scripts come first, in its order.
+  j["id"] = f.id;
+  j["service"] = f.service;
+  j["sli"] = f.sli;
+  j["target"] = f.target;
+  j["window_days"] = f.window_days;
+  j["attainment_pct"] = opt_pct(f.attainment);
+  j["budget_consumed_pct"] = opt_pct(f.consumed);
+  j["budget_remaining_pct"] = opt_pct(f.remaining);
+  j["state"] = f.state.name;
+  j["burn_rates"] = burn;
+  j["projected_exhaustion"] = opt(f.projected_exhaustion);
+  j["data"] = {{"status", f.data.status}, {"as_of", opt(f.data.as_of)}, {"age_days", opt(f.data.age_days)}};
+  // Then everything else a page or a script may want.
+  j["name"] = f.name;
+  j["sla"] = opt(f.sla);
+  j["allowed_bad_minutes"] = f.allowed_bad_minutes;
+  j["bad_minutes"] = opt(f.bad_minutes);
+  j["window_start"] = f.window_start;
+  j["window_end"] = f.window_end;
+  j["good"] = opt(f.good);
+  j["total"] = opt(f.total);
+  j["policy"] = {{"id", f.state.policy},
+                 {"source", f.state.policy_source},
+                 {"condition", f.state.condition},
+                 {"actions", strings(f.state.actions)},
+                 {"exceptions", strings(f.state.exceptions)}};
+  j["alerts"] = alerts;
+  j["coverage"] = {{"days_with_data", f.coverage.days_with_data},
+                   {"window_days", f.coverage.window_days},
+                   {"first_data", opt(f.coverage.first_data)},
+                   {"window_start_before_first_data", f.coverage.window_start_before_first_data}};
+  return j;
+}
+
+OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s) {
+  OrderedJson slos = OrderedJson::array();
+  std::string worst = "";
+  static const std::vector<std::string> order = {"missing", "healthy", "warning", "critical",
+                                                 "exhausted"};
+  auto rank = [&](const std::string& st) {
+    for (std::size_t i = 0; i < order.size(); ++i)
+      if (order[i] == st) return static_cast<int>(i);
+    return 0;
+  };
+  for (const auto& f : figs.slos) {
+    if (f.service != s.meta.id) continue;
+    slos.push_back(f.id);
+    if (worst.empty() || rank(f.state.name) > rank(worst)) worst = f.state.name;
+  }
+  OrderedJson j;
+  j["id"] = s.meta.id;
+  j["name"] = s.name;
+  j["tier"] = s.tier;
+  j["type"] = s.type;
+  j["owner_team"] = s.owner_team.id;
+  j["oncall_rotation"] = s.oncall_rotation.id;
+  j["description"] = s.description;
+  j["dependencies"] = {{"upstream", refs(s.upstream)}, {"downstream", refs(s.downstream)}};
+  j["data_classification"] = s.data_classification;
+  j["deployment_frequency"] = s.deployment_frequency;
+  j["architecture"] = s.architecture;
+  j["language"] = s.language;
+  j["infra"] = s.infra;
+  j["traffic_pattern"] = s.traffic_pattern;
+  j["multi_region"] = s.multi_region;
+  j["peak_rps"] = opt(s.peak_rps);
+  j["storage_gb"] = opt(s.storage_gb);
+  j["monthly_cost_usd"] = opt(s.monthly_cost_usd);
+  j["slos"] = slos;
+  j["budget_state"] = worst.empty() ? OrderedJson(nullptr) : OrderedJson(worst);
+  for (const auto& m : figs.maturity.services)
+    if (m.service == s.meta.id) j["maturity"] = {{"total", m.total}, {"band", m.band},
+                                                 {"rubric", m.rubric.total}};
+  for (const auto& r : figs.readiness)
+    if (r.service == s.meta.id)
+      j["readiness"] = {{"pass", r.pass}, {"fail", r.fail}, {"na", r.na}, {"todo", r.todo},
+                        {"approved", r.current_approval}};
+  auto ids_for = [&](const auto& docs) {
+    OrderedJson a = OrderedJson::array();
+    for (const auto& d : docs)
+      if (d.service.id == s.meta.id) a.push_back(d.meta.id);
+    return a;
+  };
+  j["runbooks"] = ids_for(repo.runbooks);
+  j["capacity_models"] = ids_for(repo.capacity);
+  j["experiments"] = ids_for(repo.experiments);
+  j["toil_items"] = ids_for(repo.toil);
+  OrderedJson pms = OrderedJson::array();
+  for (const auto& p : repo.postmortems)
+    for (const auto& r : p.services)
+      if (r.id == s.meta.id) {
+        pms.push_back(p.meta.id);
+        break;
+      }
+  j["postmortems"] = pms;
+  j["source"] = {{"file", s.meta.file}, {"dialect", s.meta.dialect}};
+  return j;
+}
+
+OrderedJson service_maturity_json(const ServiceMaturity& m) {
+  OrderedJson dims = OrderedJson::array();
+  for (const auto& d : m.dimensions) {
+    dims.push_back({{"dimension", d.dimension},
+                    {"computed", d.computed},
+                    {"manual", opt(d.manual)},
+                    {"manual_assessment", d.manual_assessment},
+                    {"manual_date", d.manual_date},
+                    {"effective", d.effective},
+                    {"source", d.source},
+                    {"evidence", strings(d.evidence)},
+                    {"to_raise", d.to_raise}});
+  }
+  return {{"service", m.service},
+          {"team", m.team},
+          {"tier", m.tier},
+          {"dimensions", dims},
+          {"computed_total", m.computed_total},
+          {"total", m.total},
+          {"band", m.band},
+          {"documentation", m.documentation},
+          {"rubric", rubric_json(m.rubric)}};
+}
+
+OrderedJson maturity_json(const MaturityFigures& m) {
+  OrderedJson services = OrderedJson::array();
+  for (const auto& s : m.services) services.push_back(service_maturity_json(s));
+  OrderedJson teams = OrderedJson::array();
+  for (const auto& t : m.teams) teams.push_back(group_json(t));
+  OrderedJson tiers = OrderedJson::object();
+  for (const auto& [tier, c] : m.slo_coverage_by_tier)
+    tiers[tier] = {{"services", c.services}, {"with_slo", c.with_slo}};
+  return {{"org", group_json(m.org)},
+          {"teams", teams},
+          {"services", services},
+          {"slo_coverage_by_tier", tiers}};
+}
+
+OrderedJson readiness_json(const ReadinessFigures& r) {
+  OrderedJson rows = OrderedJson::array();
+  for (const auto& row : r.rows)
+    rows.push_back({{"check", row.slug},
+                    {"category", row.category},
+                    {"title", row.title},
+                    {"status", row.status},
+                    {"source", row.source},
+                    {"evidence", row.evidence},
+                    {"notes", row.notes},
+                    {"review", row.review}});
+  OrderedJson signoffs = OrderedJson::array();
+  for (const auto& s : r.signoffs)
+    signoffs.push_back({{"name", s.name},
+                        {"role", s.role},
+                        {"date", s.date},
+                        {"decision", s.decision},
+                        {"digest", s.digest},
+                        {"review", s.review},
+                        {"stale", s.stale}});
+  return {{"service", r.service},
+          {"digest", r.digest},
+          {"summary", {{"pass", r.pass}, {"fail", r.fail}, {"na", r.na}, {"todo", r.todo}}},
+          {"approved", r.current_approval},
+          {"rows", rows},
+          {"signoffs", signoffs}};
+}
+
+OrderedJson incident_json(const IncidentFigures& i) {
+  OrderedJson items = OrderedJson::array();
+  for (const auto& a : i.action_items)
+    items.push_back({{"id", a.id},
+                     {"description", a.description},
+                     {"owner", a.owner},
+                     {"priority", a.priority},
+                     {"deadline", a.deadline},
+                     {"status", a.status},
+                     {"completed", a.completed},
+                     {"overdue", a.overdue}});
+  return {{"id", i.id},
+          {"title", i.title},
+          {"date", i.date},
+          {"severity", i.severity},
+          {"services", strings(i.services)},
+          {"root_cause_category", i.root_cause_category},
+          {"repeat_of", i.repeat_of},
+          {"repeat", i.repeat},
+          {"time_to_detect_minutes", opt(i.time_to_detect_minutes)},
+          {"time_to_mitigate_minutes", opt(i.time_to_mitigate_minutes)},
+          {"time_to_resolve_minutes", opt(i.time_to_resolve_minutes)},
+          {"open_action_items", i.open_action_items},
+          {"overdue_action_items", i.overdue_action_items},
+          {"action_items", items}};
+}
+
+OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<TeamToil>& teams) {
+  OrderedJson a = OrderedJson::array();
+  for (const auto& t : items)
+    a.push_back({{"id", t.id},
+                 {"name", t.name},
+                 {"service", t.service},
+                 {"category", t.category},
+                 {"teams", strings(t.teams)},
+                 {"hours_per_month", t.hours_per_month},
+                 {"stated_hours_per_month", opt(t.stated_hours_per_month)},
+                 {"automation_value", opt(t.automation_value)},
+                 {"difficulty", t.difficulty},
+                 {"value_band", t.value_band},
+                 {"priority", t.priority},
+                 {"status", t.status},
+                 {"active", t.active}});
+  OrderedJson b = OrderedJson::array();
+  for (const auto& t : teams)
+    b.push_back({{"team", t.team},
+                 {"name", t.name},
+                 {"hours", t.hours},
+                 {"sre_hours_per_month", opt(t.sre_hours_per_month)},
+                 {"pct", opt(t.pct)},
+                 {"over_target", t.over_target},
+                 {"items", strings(t.items)}});
+  return {{"items", a}, {"teams", b}};
+}
+
+OrderedJson capacity_json(const CapacityFigures& c) {
+  return {{"id", c.id},
+          {"service", c.service},
+          {"bottleneck_resource", c.bottleneck_resource},
+          {"growth_metric", c.growth_metric},
+          {"peak_utilization_pct", opt(c.peak_utilization_pct)},
+          {"monthly_growth_pct", opt(c.monthly_growth_pct)},
+          {"threshold_pct", c.threshold_pct},
+          {"threshold_defaulted", c.threshold_defaulted},
+          {"current", opt(c.current)},
+          {"projected_6mo", opt(c.projected_6mo)},
+          {"projected_12mo", opt(c.projected_12mo)},
+          {"stated_projected_6mo", opt(c.stated_projected_6mo)},
+          {"stated_projected_12mo", opt(c.stated_projected_12mo)},
+          {"utilization_6mo", opt(c.utilization_6mo)},
+          {"utilization_12mo", opt(c.utilization_12mo)},
+          {"over_threshold", c.over_threshold},
+          {"runway_months", opt(c.runway_months)},
+          {"runway_months_fractional", opt(c.runway_months_fractional)},
+          {"auto_scaling", opt(c.auto_scaling)}};
+}
+
+OrderedJson oncall_json(const RotationFigures& r) {
+  auto metric = [](const MetricHealth& m) {
+    return OrderedJson{{"value", opt(m.value)}, {"status", m.status}};
+  };
+  OrderedJson periods = OrderedJson::array();
+  for (const auto& p : r.periods)
+    periods.push_back({{"period", p.period},
+                       {"pages", opt(p.pages)},
+                       {"shifts", opt(p.shifts)},
+                       {"off_hours_pages", opt(p.off_hours_pages)},
+                       {"pages_per_shift", metric(p.pages_per_shift)},
+                       {"off_hours_per_week", metric(p.off_hours_per_week)},
+                       {"ack_min", metric(p.ack_min)},
+                       {"mitigate_min", metric(p.mitigate_min)},
+                       {"false_positive_pct", metric(p.false_positive_pct)},
+                       {"escalation_pct", metric(p.escalation_pct)},
+                       {"satisfaction", metric(p.satisfaction)},
+                       {"worst", p.worst}});
+  return {{"id", r.id},
+          {"name", r.name},
+          {"team", r.team},
+          {"members", r.members},
+          {"size_warning", r.size_warning},
+          {"periods", periods}};
+}
+
+OrderedJson report_json(const MonthlyReport& r) {
+  OrderedJson by_sev = OrderedJson::object();
+  for (const char* s : {"SEV1", "SEV2", "SEV3", "SEV4"}) {
+    auto it = r.incidents.by_severity.find(s);
+    by_sev[s] = it == r.incidents.by_severity.end() ? 0 : it->second;
+  }
+  std::vector<std::string> concerns = r.concerns;
+  concerns.insert(concerns.end(), r.computed_concerns.begin(), r.computed_concerns.end());
+  OrderedJson m;
+  m["period"] = r.period;
+  m["slo_summary"] = {{"services_meeting_slo", r.slo_summary.services_meeting_slo},
+                      {"services_breaching_slo", r.slo_summary.services_breaching_slo},
+                      {"worst_performing", opt(r.slo_summary.worst_performing)}};
+  m["incidents"] = {{"total", r.incidents.total},
+                    {"by_severity", by_sev},
+                    {"mttr_minutes", opt(r.incidents.mttr_minutes)},
+                    {"mttd_minutes", opt(r.incidents.mttd_minutes)},
+                    {"repeat_incidents", r.incidents.repeat_incidents}};
+  m["error_budget"] = {{"services_in_healthy", r.error_budget.services_in_healthy},
+                       {"services_in_warning", r.error_budget.services_in_warning},
+                       {"services_in_critical", r.error_budget.services_in_critical},
+                       {"services_exhausted", r.error_budget.services_exhausted}};
+  m["toil"] = {{"hours_spent", r.toil.hours_spent},
+               {"hours_automated_away", r.toil.hours_automated_away},
+               {"pct_of_sre_time", opt(r.toil.pct_of_sre_time)}};
+  m["on_call"] = {{"total_pages", r.on_call.total_pages},
+                  {"off_hours_pages", r.on_call.off_hours_pages},
+                  {"false_positive_pct", opt(r.on_call.false_positive_pct)},
+                  {"avg_ack_time_min", opt(r.on_call.avg_ack_time_min)}};
+  m["action_items"] = {{"open", r.action_items.open},
+                       {"completed_this_month", r.action_items.completed_this_month},
+                       {"overdue", r.action_items.overdue}};
+  m["highlights"] = strings(r.highlights);
+  m["concerns"] = strings(concerns);
+  m["next_month_priorities"] = strings(r.next_month_priorities);
+  // Beyond the seed's fields: where the concerns came from, and the change against last month.
+  m["computed_concerns"] = strings(r.computed_concerns);
+  m["previous_period"] = r.previous_period;
+  OrderedJson delta = OrderedJson::object();
+  for (const auto& [k, v] : r.delta) delta[k] = opt(v);
+  m["delta"] = delta;
+  OrderedJson slos = OrderedJson::array();
+  for (const auto& s : r.slo_summary.slos)
+    slos.push_back({{"slo", s.slo},
+                    {"service", s.service},
+                    {"target", s.target},
+                    {"attainment_pct", opt_pct(s.attainment)},
+                    {"budget_consumed_pct", opt_pct(s.consumed)},
+                    {"days_with_data", s.days_with_data},
+                    {"meets", opt(s.meets)}});
+  m["slos"] = slos;
+  m["service_budget_states"] = r.error_budget.service_state;
+  return {{"monthly_report", m}};
+}
+
+std::map<std::string, std::string> api_files(const Repo& repo, const Figures& figs,
+                                             const std::vector<Diagnostic>& diagnostics) {
+  std::map<std::string, std::string> files;
+  OrderedJson slos = OrderedJson::array();
+  for (const auto& f : figs.slos) slos.push_back(slo_json(f));
+  files["api/slos.json"] = dump(slos);
+  OrderedJson services = OrderedJson::array();
+  for (const auto& s : repo.services) services.push_back(service_json(repo, figs, s));
+  files["api/services.json"] = dump(services);
+  files["api/maturity.json"] = dump(maturity_json(figs.maturity));
+  OrderedJson readiness = OrderedJson::array();
+  for (const auto& r : figs.readiness) readiness.push_back(readiness_json(r));
+  files["api/readiness.json"] = dump(readiness);
+  OrderedJson incidents = OrderedJson::array();
+  for (const auto& i : figs.incidents) incidents.push_back(incident_json(i));
+  files["api/incidents.json"] = dump(incidents);
+  files["api/toil.json"] = dump(toil_json(figs.toil, figs.team_toil));
+  OrderedJson capacity = OrderedJson::array();
+  for (const auto& c : figs.capacity) capacity.push_back(capacity_json(c));
+  files["api/capacity.json"] = dump(capacity);
+  OrderedJson oncall = OrderedJson::array();
+  for (const auto& r : figs.oncall) oncall.push_back(oncall_json(r));
+  files["api/oncall.json"] = dump(oncall);
+  OrderedJson periods = OrderedJson::array();
+  for (const auto& [period, r] : figs.reports) {
+    files["api/reports/" + period + ".json"] = dump(report_json(r));
+    periods.push_back(period);
+  }
+  files["api/reports/index.json"] = dump(periods);
+  files["api/diagnostics.json"] = diagnostics_json(diagnostics);
+  return files;
+}
+
+} // namespace nines

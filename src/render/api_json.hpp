@@ -1,0 +1,36 @@
+// The JSON API (SPEC 5): every figure as JSON, for `OUT/api/` and for the commands' `--json`.
+// One serializer per figure, so the site, the API and the terminal never disagree.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compute/figures.hpp"
+#include "compute/figures_all.hpp"
+#include "diag/diagnostic.hpp"
+#include "model/model.hpp"
+
+namespace nines {
+
+using OrderedJson = nlohmann::ordered_json;
+
+OrderedJson slo_json(const SloFigures& f);
+OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s);
+OrderedJson maturity_json(const MaturityFigures& m);
+OrderedJson service_maturity_json(const ServiceMaturity& m);
+OrderedJson readiness_json(const ReadinessFigures& r);
+OrderedJson incident_json(const IncidentFigures& i);
+OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<TeamToil>& teams);
+OrderedJson capacity_json(const CapacityFigures& c);
+OrderedJson oncall_json(const RotationFigures& r);
+// `{"monthly_report": {...}}` with the seed's field names, plus `delta` and computed concerns.
+OrderedJson report_json(const MonthlyReport& r);
+
+// Every file of `OUT/api/`, path → content. Byte-identical for the same input and now.
+std::map<std::string, std::string> api_files(const Repo& repo, const Figures& figs,
+                                             const std::vector<Diagnostic>& diagnostics);
+
+} // namespace nines

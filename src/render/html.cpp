@@ -1,0 +1,141 @@
+#include "render/html.hpp"
+
+#include <array>
+
+namespace nines {
+
+namespace {
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool is_control(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7F;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (ascii_lower(s[i]) != prefix[i]) return false;
+  return true;
+}
+
+void escape_into(std::string& out, std::string_view text, bool backtick) {
+  out.reserve(out.size() + text.size() + text.size() / 8);
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    case '\0':
+      out += "&#xFFFD;";
+      break;
+    case '`':
+      if (backtick)
+        out += "&#96;";
+      else
+        out += c;
+      break;
+    default:
+      out += c;
+    }
+  }
+}
+
+} // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  escape_into(out, text, false);
+  return out;
+}
+
+std::string attr_escape(std::string_view value) {
+  std::string out;
+  escape_into(out, value, true);
+  return out;
+}
+
+bool is_safe_url(std::string_view url) {
+  // Browsers silently remove tabs and newlines anywhere in a URL and strip leading controls, so
+  // "java\tscript:" and "\x01javascript:" both run script. Refusing every control character is
+  // simpler and stricter than reproducing that normalisation.
+  for (char c : url)
+    if (is_control(c)) return false;
+  while (!url.empty() && url.front() == ' ')
+    url.remove_prefix(1);
+  while (!url.empty() && url.back() == ' ')
+    url.remove_suffix(1);
+
+  std::size_t stop = url.find_first_of(":/?#");
+  if (stop == std::string_view::npos || url[stop] != ':') return true; // relative reference
+  std::string_view scheme = url.substr(0, stop);
+  // A colon before any '/', '?' or '#' means a scheme to a browser when the prefix is a valid
+  // scheme name; anything else there ("a b:", non-ASCII look-alikes) is refused rather than
+  // second-guessed, since no legitimate relative link needs it.
+  if (scheme.empty() || !is_alpha(scheme.front())) return false;
+  std::string lower;
+  for (char c : scheme) {
+    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+    lower += ascii_lower(c);
+  }
+  if (lower == "http" || lower == "https" || lower == "mailto") return true;
+  if (lower != "data") return false;
+  // Raster images only: SVG and HTML data URLs can carry script.
+  static constexpr std::array<std::string_view, 4> k_images = {
+      "data:image/png;base64,", "data:image/gif;base64,", "data:image/jpeg;base64,",
+      "data:image/webp;base64,"};
+  for (std::string_view prefix : k_images)
+    if (starts_with_ci(url, prefix)) return true;
+  return false;
+}
+
+std::string slugify(std::string_view text) {
+  std::string out;
+  bool pending_dash = false;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    bool keep = is_alpha(c) || is_digit(c) || c == '-' || c == '_' || u >= 0x80;
+    if (!keep) {
+      pending_dash = true;
+      continue;
+    }
+    if (pending_dash && !out.empty()) out += '-';
+    pending_dash = false;
+    out += ascii_lower(c);
+  }
+  // Collapse the dashes the text itself brought next to separators ("a - b" -> "a-b").
+  std::string collapsed;
+  for (char c : out) {
+    if (c == '-' && !collapsed.empty() && collapsed.back() == '-') continue;
+    collapsed += c;
+  }
+  while (!collapsed.empty() && collapsed.back() == '-')
+    collapsed.pop_back();
+  std::size_t start = collapsed.find_first_not_of('-');
+  collapsed = start == std::string::npos ? std::string() : collapsed.substr(start);
+  return collapsed.empty() ? "section" : collapsed;
+}
+
+} // namespace nines

@@ -1,0 +1,33 @@
+// HTML escaping and URL vetting: the one place the site decides what is safe to emit.
+//
+// Every other part of rendering (Markdown, SVG charts, mustache templates) calls these functions
+// instead of escaping on its own, so a fix here fixes every page.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace nines {
+
+// Escapes text for an HTML text node: & < > " ' become entities. Safe in attribute values too,
+// but use attr_escape there so the intent is visible at the call site. NUL becomes U+FFFD, which
+// is what a browser would show anyway, so the output never carries a raw NUL byte.
+std::string html_escape(std::string_view text);
+
+// Escapes a value for a double- or single-quoted attribute: the same entities as html_escape, plus
+// the backtick, which very old parsers accepted as a quote. Attributes must always be quoted.
+std::string attr_escape(std::string_view value);
+
+// Whether `url` may become an href or src. Safe: relative URLs (paths, ?query, #anchors, and
+// protocol-relative //host), http:, https:, mailto:, and data:image/{png,gif,jpeg,webp};base64.
+// Unsafe: javascript:, vbscript:, file:, any other data: or unknown scheme, and anything holding
+// a control character (browsers drop tabs and newlines inside schemes, so "java\tscript:" would
+// run). Scheme matching is case-insensitive after the leading spaces browsers strip.
+bool is_safe_url(std::string_view url);
+
+// A heading anchor: ASCII letters lower-cased, digits, '-' and '_' kept, bytes of multi-byte
+// UTF-8 characters kept (so non-English headings keep readable anchors), every other run of
+// characters becomes a single '-', trimmed at both ends. Never empty: "section" if nothing is left.
+std::string slugify(std::string_view text);
+
+} // namespace nines

@@ -1,0 +1,55 @@
+#include "render/html.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace nines;
+
+TEST_CASE("render/html: html_escape replaces the five special characters") {
+  CHECK(html_escape("a & b < c > d \" e ' f") == "a &amp; b &lt; c &gt; d &quot; e &#39; f");
+  CHECK(html_escape("") == "");
+  CHECK(html_escape("plain text, ünïcode") == "plain text, ünïcode");
+  CHECK(html_escape("&amp;") == "&amp;amp;"); // no double-unescape: entities are text too
+  CHECK(html_escape(std::string_view("a\0b", 3)) == "a&#xFFFD;b");
+}
+
+TEST_CASE("render/html: attr_escape also covers the backtick") {
+  CHECK(attr_escape("x\" onmouseover=\"alert(1)") == "x&quot; onmouseover=&quot;alert(1)");
+  CHECK(attr_escape("'`") == "&#39;&#96;");
+}
+
+TEST_CASE("render/html: is_safe_url accepts relative, http(s), mailto and raster data URLs") {
+  for (const char* url : {"", "page.html", "../slos/x.html#burn", "#anchor", "?q=1", "./a/b",
+                          "//example.com/x", "http://example.com", "HTTPS://example.com/a?b#c",
+                          "mailto:sre@example.com", "data:image/png;base64,iVBORw0KGgo=",
+                          "DATA:image/webp;base64,AAAA", " https://example.com ", "a/b:c"})
+    CHECK_MESSAGE(is_safe_url(url), url);
+}
+
+TEST_CASE("render/html: is_safe_url refuses script, unknown schemes and control-character tricks") {
+  for (const char* url :
+       {"javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
+        "   JAVASCRIPT:alert(1)", "vbscript:msgbox", "file:///etc/passwd",
+        "data:text/html;base64,PHNjcmlwdD4=", "data:image/svg+xml;base64,PHN2Zz4=",
+        "data:image/png,raw", "ftp://example.com", "chrome://settings", "tel:123", ":nothing",
+        "java script:x", "\xC2\xA0javascript:alert(1)"})
+    CHECK_MESSAGE(!is_safe_url(url), url);
+  CHECK(!is_safe_url("java\tscript:alert(1)"));
+  CHECK(!is_safe_url("java\nscript:alert(1)"));
+  CHECK(!is_safe_url("\x01javascript:alert(1)"));
+  CHECK(!is_safe_url("https://example.com/\r\n"));
+  CHECK(!is_safe_url(std::string_view("javascript\0:alert(1)", 20)));
+  CHECK(!is_safe_url("page.html\x7f"));
+}
+
+TEST_CASE("render/html: slugify makes stable anchors") {
+  CHECK(slugify("Overview") == "overview");
+  CHECK(slugify("  Error budget: policy & escalation!  ") == "error-budget-policy-escalation");
+  CHECK(slugify("a - b") == "a-b");
+  CHECK(slugify("SLO 99.9%") == "slo-99-9");
+  CHECK(slugify("snake_case-and-dash") == "snake_case-and-dash");
+  CHECK(slugify("Überblick") == "\xC3\x9C"
+                                "berblick"); // non-ASCII kept as is, ASCII lower-cased
+  CHECK(slugify("") == "section");
+  CHECK(slugify("!!!") == "section");
+  CHECK(slugify("<script>") == "script");
+}

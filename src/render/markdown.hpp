@@ -1,0 +1,41 @@
+// Markdown to safe HTML (cmark-gfm), with heading anchors for tables of contents.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nines {
+
+struct Heading {
+  int level = 1;      // 1..6
+  std::string text;   // plain text of the heading, unescaped
+  std::string anchor; // the id given to the heading element, unique within the document
+};
+
+struct MarkdownResult {
+  std::string html; // safe to insert unescaped ({{{...}}}) into a page
+  std::vector<Heading> headings;
+};
+
+struct MarkdownOptions {
+  // Ids the surrounding page already uses; a heading that would take one gets a suffix instead
+  // ("main" -> "main-1"), so the skip link and scripts keep pointing where they should.
+  std::set<std::string> reserved_ids = {"main",          "top",          "site-nav",
+                                        "site-search",   "search-input", "search-results",
+                                        "search-status", "content"};
+  // Called for every link and image URL that passed is_safe_url, e.g. to turn "../runbooks/x.md"
+  // into the page of that runbook. The result is vetted again; an unsafe result is dropped.
+  std::function<std::string(std::string_view url)> rewrite_url;
+};
+
+// Renders GitHub-flavoured Markdown (tables, strikethrough, autolinks, task lists, tag filter).
+// Raw HTML is never emitted; links and images whose URL fails is_safe_url are dropped (a link
+// keeps its text, an image becomes its alt text); every heading gets a unique id; fenced and
+// indented code blocks become <pre class="code-block"><code class="language-x">, which copy.js
+// recognises. Thread-safe and deterministic.
+MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options = {});
+
+} // namespace nines

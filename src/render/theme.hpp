@@ -1,0 +1,79 @@
+// The site theme: mustache layouts and partials, and the static assets that go beside the pages.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nines {
+
+// A theme that cannot be loaded or a template that cannot be rendered; the message starts with
+// the template's file.
+class ThemeError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Loads `theme_dir/layouts/*.mustache`, `theme_dir/partials/*.mustache` and every file under
+// `theme_dir/static/`. The optional `override_dir` is the content repository's `layouts/`, Hugo
+// style: `override_dir/NAME.mustache` replaces (or adds) layout NAME and
+// `override_dir/partials/NAME.mustache` partial NAME. A missing override directory is not an error.
+//
+// Every template is checked when the theme is loaded, so a broken one fails the build before any
+// page is rendered: mustache syntax, references to partials that do not exist, partial cycles,
+// set-delimiter tags (unsupported, they would defeat these checks), and raw tags. Raw output
+// ({{{x}}} or {{&x}}) is reserved for pre-rendered safe HTML, so it is only allowed for names
+// ending in `_html` or `_svg` and for the base layout's `content`; everything else goes through
+// {{x}}, which escapes with html_escape.
+//
+// Views are JSON objects. Conversion for mustache: objects and arrays as themselves; strings as
+// themselves, except "" which becomes false so {{#summary}}...{{/summary}} hides an empty field;
+// integers in decimal; other numbers in their shortest round-trip form (std::to_chars: "99.9",
+// no locale; views should still pre-format figures for display); NaN and null become false;
+// booleans as booleans. For every array field X of an object the theme adds a boolean has_X
+// (unless the view sets one), true when X is not empty. Strings under the keys
+// `href`, `src`, `url` or any key ending in `_href`, `_url` or `_src` that fail is_safe_url become
+// false too, so a `javascript:` URL never reaches an attribute whatever the view contains.
+//
+// A Theme is immutable after construction; render() may be called from several threads at once.
+class Theme {
+public:
+  explicit Theme(const std::filesystem::path& theme_dir,
+                 const std::filesystem::path& override_dir = {});
+
+  // A full page: renders layout `layout` with `view`, then the `base` layout with the same view
+  // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be
+  // an object with a string `root` (the relative path to the site root: "", "../", "../../"),
+  // which every link in the layouts is prefixed with.
+  std::string render(const std::string& layout, const nlohmann::json& view) const;
+
+  // One template on its own, not wrapped in `base` (e.g. "sitemap", whose output is XML).
+  std::string render_fragment(const std::string& name, const nlohmann::json& view) const;
+
+  bool has_layout(const std::string& name) const { return m_layouts.count(name) != 0; }
+  std::vector<std::string> layout_names() const;
+  std::vector<std::string> partial_names() const;
+
+  // Static assets by path relative to `static/` ("style.css", "search.js"), sorted. The site puts
+  // them under `static/` in the output, which is where `base` links them from.
+  const std::map<std::string, std::string>& static_files() const { return m_static; }
+
+private:
+  struct Template {
+    std::string source;
+    std::string origin; // the file it was read from, for messages
+  };
+
+  std::string render_template(const Template& tmpl, const nlohmann::json& view,
+                              const std::string* content, const std::string& layout) const;
+  void check_templates() const;
+
+  std::map<std::string, Template> m_layouts;
+  std::map<std::string, Template> m_partials;
+  std::map<std::string, std::string> m_static;
+};
+
+} // namespace nines

@@ -1,0 +1,434 @@
+#include "render/markdown.hpp"
+#include "render/svg.hpp"
+#include "render/theme.hpp"
+#include "write/link_check.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <doctest/doctest.h>
+#include <fstream>
+#include <thread>
+#include <unistd.h>
+
+using namespace nines;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const fs::path k_theme = fs::path(NINES_SOURCE_DIR) / "themes" / "default";
+
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+// A scratch directory removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static std::atomic<int> n{0};
+    path = fs::temp_directory_path() /
+           ("nines-theme-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  void write(const std::string& rel, const std::string& text) const {
+    fs::create_directories((path / rel).parent_path());
+    std::ofstream(path / rel, std::ios::binary) << text;
+  }
+};
+
+// A minimal theme in a temp dir: base plus whatever the test adds.
+TempDir mini_theme(const std::map<std::string, std::string>& extra = {}) {
+  TempDir t;
+  t.write("layouts/base.mustache", "<main>{{{content}}}</main>");
+  for (const auto& [rel, text] : extra)
+    t.write(rel, text);
+  return t;
+}
+
+json common(const std::string& root, const std::string& title) {
+  return {
+      {"lang", "en"},
+      {"root", root},
+      {"title", title},
+      {"site", {{"title", "Larkspur <Reliability>"}}},
+      {"nav",
+       json::array({{{"href", "index.html"}, {"label", "Dashboard"}, {"current", false}},
+                    {{"href", "services/index.html"}, {"label", "Services"}, {"current", true}},
+                    {{"href", "reports/index.html"}, {"label", "Reports"}, {"current", false}},
+                    {{"href", "javascript:alert(1)"}, {"label", "Evil"}, {"current", false}}})},
+      {"breadcrumbs", json::array({{{"href", "index.html"}, {"label", "Home"}},
+                                   {{"href", nullptr}, {"label", title}}})},
+      {"freshness", {{"status", "stale"}, {"as_of", "2026-10-31"}, {"label", "Metrics"}}},
+      {"build", {{"version", "0.1.0"}, {"date", "2026-11-01"}}},
+  };
+}
+
+} // namespace
+
+TEST_CASE("render/theme: the default theme loads with every documented layout and partial") {
+  Theme theme(k_theme);
+  for (const char* name : {"base", "dashboard", "catalog", "service", "slo", "runbook",
+                           "postmortem", "team", "maturity", "readiness", "toil", "capacity",
+                           "oncall", "report", "reports", "search", "404", "sitemap"})
+    CHECK_MESSAGE(theme.has_layout(name), name);
+  CHECK(theme.partial_names() ==
+        std::vector<std::string>{"breadcrumbs", "freshness", "head", "nav"});
+  for (const char* file : {"style.css", "search.js", "copy.js"})
+    CHECK_MESSAGE(theme.static_files().count(file) == 1, file);
+  // Self-contained: nothing in the theme reaches another origin.
+  for (const auto& [name, text] : theme.static_files()) {
+    CHECK_MESSAGE(!contains(text, "@import"), name);
+    CHECK_MESSAGE(!contains(text, "fetch("), name);
+    CHECK_MESSAGE(!contains(text, "url(http"), name);
+  }
+}
+
+TEST_CASE("render/theme: base frame, escaping through html_escape, and URL vetting") {
+  Theme theme(k_theme);
+  json view = common("../", "Checkout <API> & 'friends'");
+  view["services"] = json::array();
+  std::string html = theme.render("catalog", view);
+  CHECK(contains(html, "<!DOCTYPE html>"));
+  CHECK(contains(html, "<html lang=\"en\">"));
+  CHECK(contains(html, "<a class=\"skip-link\" href=\"#main\">"));
+  CHECK(contains(html, "<header"));
+  CHECK(contains(html, "<nav class=\"site-nav\""));
+  CHECK(contains(html, "<main id=\"main\""));
+  CHECK(contains(html, "<footer"));
+  CHECK(contains(html, "<body class=\"layout-catalog\">"));
+  // html_escape's entities (&#39;, not kainjow's &apos;) prove the escaper is ours.
+  CHECK(contains(html, "<h1>Checkout &lt;API&gt; &amp; &#39;friends&#39;</h1>"));
+  CHECK(!contains(html, "&apos;"));
+  CHECK(contains(html, "Larkspur &lt;Reliability&gt;"));
+  CHECK(contains(html, "href=\"../static/style.css\""));
+  CHECK(contains(html, "<a href=\"../services/index.html\" aria-current=\"page\">Services</a>"));
+  // The unsafe nav entry lost its href; nothing script-like reached an attribute.
+  CHECK(!contains(html, "javascript:"));
+  CHECK(contains(html, "No services are defined yet."));
+  CHECK(contains(html, "Metrics: stale"));
+}
+
+TEST_CASE("render/theme: view conversion (numbers, empty strings, null, has_X)") {
+  TempDir t = mini_theme(
+      {{"layouts/x.mustache",
+        "{{i}}|{{u}}|{{f}}|{{g}}|{{z}}|{{#e}}E{{/e}}{{^e}}noE{{/e}}|{{#n}}N{{/n}}{{^n}}noN{{/n}}|"
+        "{{#has_list}}L{{/has_list}}{{^has_empty}}noEmpty{{/has_empty}}|{{#list}}{{.}},{{/list}}|"
+        "{{#t}}T{{/t}}{{#fl}}F{{/fl}}|{{obj.k}}|{{#has_own}}own{{/has_own}}"}});
+  Theme theme(t.path);
+  json view = {{"root", ""},
+               {"i", -42},
+               {"u", 18446744073709551615ULL},
+               {"f", 99.9},
+               {"g", 0.1 + 0.2},
+               {"z", -0.0},
+               {"e", ""},
+               {"n", nullptr},
+               {"list", {"a", 1, 2.5}},
+               {"empty", json::array()},
+               {"own", json::array()},
+               {"has_own", true},
+               {"t", true},
+               {"fl", false},
+               {"obj", {{"k", "v<"}}}};
+  CHECK(theme.render("x", view) ==
+        "<main>-42|18446744073709551615|99.9|0.30000000000000004|0|noE|noN|LnoEmpty|a,1,2.5,|"
+        "T|v&lt;|own</main>");
+}
+
+TEST_CASE("render/theme: partials come from the theme, never from the view") {
+  TempDir t = mini_theme(
+      {{"layouts/x.mustache", "[{{> nav}}]"}, {"partials/nav.mustache", "NAV {{label}}"}});
+  Theme theme(t.path);
+  CHECK(theme.render("x", {{"root", ""}, {"nav", "{{evil}}"}, {"label", "<b>"}}) ==
+        "<main>[NAV &lt;b&gt;]</main>");
+}
+
+TEST_CASE("render/theme: an override directory replaces layouts and partials by name") {
+  TempDir t = mini_theme({{"layouts/page.mustache", "theme page {{> p}}"},
+                          {"layouts/other.mustache", "theme other"},
+                          {"partials/p.mustache", "theme partial"}});
+  TempDir o;
+  o.write("page.mustache", "override page {{> p}}");
+  o.write("partials/p.mustache", "override partial");
+  o.write("extra.mustache", "added");
+  Theme theme(t.path, o.path);
+  CHECK(theme.render("page", {{"root", ""}}) == "<main>override page override partial</main>");
+  CHECK(theme.render("other", {{"root", ""}}) == "<main>theme other</main>");
+  CHECK(theme.render("extra", {{"root", ""}}) == "<main>added</main>");
+  // A missing override directory is not an error.
+  CHECK_NOTHROW(Theme(t.path, t.path / "no-such-dir"));
+}
+
+TEST_CASE("render/theme: template errors name the template") {
+  auto error_of = [](const std::map<std::string, std::string>& files) -> std::string {
+    TempDir t = mini_theme(files);
+    try {
+      Theme theme(t.path);
+    } catch (const ThemeError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  std::string e = error_of({{"layouts/broken.mustache", "{{#open}} never closed"}});
+  CHECK(contains(e, "broken.mustache"));
+  e = error_of({{"layouts/uses.mustache", "{{> missing}}"}});
+  CHECK(contains(e, "uses.mustache"));
+  CHECK(contains(e, "unknown partial 'missing'"));
+  e = error_of({{"layouts/raw.mustache", "{{{title}}}"}});
+  CHECK(contains(e, "raw.mustache"));
+  CHECK(contains(e, "_html or _svg"));
+  CHECK(error_of({{"layouts/raw.mustache", "{{{body_html}}}{{& x.chart_svg}}"}}).empty());
+  e = error_of({{"partials/a.mustache", "{{> b}}"}, {"partials/b.mustache", "{{> a}}"}});
+  CHECK(contains(e, "includes itself"));
+  e = error_of({{"layouts/delims.mustache", "{{=<% %>=}}"}});
+  CHECK(contains(e, "delims.mustache"));
+
+  TempDir no_base;
+  no_base.write("layouts/x.mustache", "x");
+  CHECK_THROWS_AS(Theme(no_base.path), ThemeError);
+  CHECK_THROWS_AS(Theme(no_base.path / "nope"), ThemeError);
+
+  TempDir t = mini_theme({{"layouts/x.mustache", "x"}});
+  Theme theme(t.path);
+  CHECK_THROWS_WITH_AS(theme.render("x", json::object()), doctest::Contains("root"), ThemeError);
+  CHECK_THROWS_WITH_AS(theme.render("nope", {{"root", ""}}), doctest::Contains("nope"), ThemeError);
+}
+
+TEST_CASE("render/theme: the sitemap fragment is XML from its first byte") {
+  Theme theme(k_theme);
+  std::string xml = theme.render_fragment(
+      "sitemap", {{"base_url", "https://sre.example.com/"},
+                  {"urls", json::array({{{"loc", "index.html"}}, {{"loc", "a&b.html"}}})}});
+  CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0) == 0);
+  CHECK(contains(xml, "<loc>https://sre.example.com/a&amp;b.html</loc>"));
+}
+
+TEST_CASE("render/theme: rendering is deterministic across threads") {
+  Theme theme(k_theme);
+  json view = common("", "Dashboard");
+  view["slos"] = json::array({{{"href", "slos/a.html"},
+                               {"name", "a"},
+                               {"state", "healthy"},
+                               {"state_label", "Healthy"},
+                               {"gauge_svg", gauge(0.5, "a")}}});
+  const std::string expected = theme.render("dashboard", view);
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < 10; ++k)
+        got[i] = theme.render("dashboard", view);
+    });
+  for (auto& th : threads)
+    th.join();
+  for (const auto& g : got)
+    CHECK(g == expected);
+}
+
+// Every layout rendered with the fields it documents, then the link checker over the result:
+// the layouts' relative links and in-page anchors all resolve.
+TEST_CASE("render/theme: a site rendered with every layout has no broken links") {
+  Theme theme(k_theme);
+  std::map<std::string, std::string> site;
+  for (const auto& [name, bytes] : theme.static_files())
+    site["static/" + name] = bytes;
+  site["search-index.js"] = "window.NINES_SEARCH = [];\n";
+  site["api/reports/2026-10.json"] = "{}";
+
+  auto md = render_markdown("## Symptoms\n\nText.\n\n## Steps\n\n```sh\nkubectl get pods\n```\n");
+  json toc = json::array();
+  for (const auto& h : md.headings)
+    toc.push_back({{"level", h.level}, {"text", h.text}, {"anchor", h.anchor}});
+  const json slo_ref = {{"href", "slos/checkout-availability.html"},
+                        {"name", "Checkout availability"},
+                        {"service", "checkout"},
+                        {"service_href", "services/checkout.html"},
+                        {"target", "99.9%"},
+                        {"attainment", "99.95%"},
+                        {"budget_remaining", "50.0%"},
+                        {"state", "healthy"},
+                        {"state_label", "Healthy"},
+                        {"gauge_svg", gauge(0.5, "Checkout availability")},
+                        {"burn_svg", line_chart({})}};
+  auto page = [&](const std::string& path, const std::string& layout, json fields) {
+    std::size_t depth = static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
+    std::string root;
+    for (std::size_t i = 0; i < depth; ++i)
+      root += "../";
+    json view = common(root, layout);
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+      view[it.key()] = it.value();
+    site[path] = theme.render(layout, view);
+  };
+
+  page("index.html", "dashboard",
+       {{"intro_html", "<p>Hi</p>"},
+        {"counts", json::array({{{"label", "SLOs"}, {"value", "3"}, {"state", "healthy"}}})},
+        {"attention", json::array({{{"href", "slos/checkout-availability.html"},
+                                    {"title", "Checkout"},
+                                    {"reason", "burning"},
+                                    {"state", "warning"},
+                                    {"state_label", "Warning"}}})},
+        {"slos", json::array({slo_ref})},
+        {"latest_report", {{"href", "reports/2026-10.html"}, {"label", "October report"}}}});
+  page("services/index.html", "catalog",
+       {{"services", json::array({{{"href", "services/checkout.html"},
+                                   {"name", "Checkout"},
+                                   {"id", "checkout"},
+                                   {"tier", "critical"},
+                                   {"team", "Payments"},
+                                   {"team_href", "teams/index.html#team-payments"},
+                                   {"slo_count", 1},
+                                   {"state", "healthy"},
+                                   {"state_label", "Healthy"},
+                                   {"maturity", 3},
+                                   {"readiness", "80%"}}})}});
+  page("services/checkout.html", "service",
+       {{"service",
+         {{"id", "checkout"},
+          {"tier", "critical"},
+          {"team", "Payments"},
+          {"team_href", "teams/index.html#team-payments"},
+          {"oncall", "payments-primary"},
+          {"oncall_href", "oncall.html#rotation-payments-primary"},
+          {"description_html", md.html},
+          {"links", json::array({{{"label", "Dashboard"}, {"url", "https://grafana.example.com"}},
+                                 {{"label", "Bad"}, {"url", "javascript:alert(1)"}}})}}},
+        {"dependencies", json::array({{{"href", "services/index.html"}, {"name", "ledger"}}})},
+        {"dependents", json::array({{{"href", "services/index.html"}, {"name", "web"}}})},
+        {"slos", json::array({slo_ref})},
+        {"golden_signals", json::array({{{"name", "Latency p99"}, {"value", "120 ms"}}})},
+        {"readiness",
+         {{"href", "readiness.html"},
+          {"score", "80%"},
+          {"passed", 8},
+          {"total", 10},
+          {"state", "warning"},
+          {"state_label", "Warning"}}},
+        {"maturity",
+         {{"href", "maturity.html"},
+          {"level", 3},
+          {"dimensions", json::array({{{"name", "Observability"}, {"level", 4}}})}}},
+        {"runbooks", json::array({{{"href", "runbooks/db.html"}, {"title", "DB failover"}}})},
+        {"postmortems", json::array({{{"href", "postmortems/pm-1.html"},
+                                      {"title", "Outage"},
+                                      {"date", "2026-10-02"},
+                                      {"severity", "SEV2"}}})},
+        {"toil", json::array({{{"title", "Cert rotation"}, {"hours_per_month", 4}}})},
+        {"capacity", json::array({{{"resource", "CPU"},
+                                   {"utilization", "60%"},
+                                   {"runway", "120 days"},
+                                   {"state", "healthy"},
+                                   {"state_label", "Healthy"}}})},
+        {"chaos",
+         json::array({{{"title", "Pod kill"}, {"date", "2026-09-01"}, {"result", "passed"}}})}});
+  page("slos/checkout-availability.html", "slo",
+       {{"slo", slo_ref},
+        {"burn_rates", json::array({{{"window", "1h"}, {"value", "0.5"}},
+                                    {{"window", "6h"}, {"value", nullptr}}})},
+        {"alerts", json::array({{{"name", "fast"},
+                                 {"burn_rate", 14.4},
+                                 {"long_window", "1h"},
+                                 {"short_window", "5m"},
+                                 {"severity", "page"}}})},
+        {"runbooks", json::array({{{"href", "runbooks/db.html"}, {"title", "DB failover"}}})}});
+  page("runbooks/db.html", "runbook",
+       {{"runbook",
+         {{"service", "checkout"},
+          {"service_href", "services/checkout.html"},
+          {"owner", "Payments"},
+          {"last_reviewed", "2026-09-30"},
+          {"body_html", md.html}}},
+        {"toc", toc},
+        {"slos", json::array({slo_ref})}});
+  page("postmortems/pm-1.html", "postmortem",
+       {{"postmortem",
+         {{"date", "2026-10-02"},
+          {"severity", "SEV2"},
+          {"summary", "It broke."},
+          {"body_html", md.html},
+          {"services", json::array({{{"href", "services/checkout.html"}, {"name", "checkout"}}})}}},
+        {"toc", toc},
+        {"action_items", json::array({{{"title", "Fix"},
+                                       {"owner", "a"},
+                                       {"status", "open"},
+                                       {"due", "2026-11-01"},
+                                       {"overdue", true}}})}});
+  page("teams/index.html", "team",
+       {{"teams",
+         json::array(
+             {{{"id", "payments"},
+               {"name", "Payments"},
+               {"services",
+                json::array({{{"href", "services/checkout.html"}, {"name", "checkout"}}})},
+               {"rotations", json::array({{{"href", "oncall.html"}, {"name", "primary"}}})}}})}});
+  page("maturity.html", "maturity",
+       {{"heatmap_svg", heatmap({})},
+        {"dimensions", json::array({{{"name", "Observability"}}})},
+        {"rows", json::array({{{"href", "services/checkout.html"},
+                               {"name", "checkout"},
+                               {"level", 3},
+                               {"cells", json::array({{{"level", 3}}})}}})}});
+  page("readiness.html", "readiness",
+       {{"services", json::array({{{"id", "checkout"},
+                                   {"href", "services/checkout.html"},
+                                   {"name", "checkout"},
+                                   {"rows", json::array({{{"item", "Runbook"},
+                                                          {"status", "pass"},
+                                                          {"source", "runbooks/db.md"}}})},
+                                   {"signoffs", json::array({{{"role", "SRE"},
+                                                              {"name", "Kim"},
+                                                              {"date", "2026-01-01"},
+                                                              {"stale", true}}})}}})}});
+  page("toil.html", "toil",
+       {{"quadrants", json::array({{{"key", "automate"},
+                                    {"label", "Automate now"},
+                                    {"items", json::array({{{"title", "Certs"},
+                                                            {"href", "services/checkout.html"},
+                                                            {"team", "Payments"},
+                                                            {"hours", 4}}})}}})},
+        {"items", json::array({{{"title", "Certs"},
+                                {"service", "checkout"},
+                                {"service_href", "services/checkout.html"}}})}});
+  page("capacity.html", "capacity",
+       {{"resources", json::array({{{"service", "checkout"},
+                                    {"service_href", "services/checkout.html"},
+                                    {"resource", "CPU"},
+                                    {"state", "healthy"},
+                                    {"state_label", "Healthy"}}})}});
+  page("oncall.html", "oncall",
+       {{"rotations", json::array({{{"id", "payments-primary"},
+                                    {"name", "Payments primary"},
+                                    {"team", "Payments"},
+                                    {"team_href", "teams/index.html#team-payments"}}})}});
+  page("reports/2026-10.html", "report",
+       {{"report",
+         {{"month", "2026-10"},
+          {"period", "October 2026"},
+          {"summary_html", md.html},
+          {"json_href", "api/reports/2026-10.json"}}},
+        {"headline", json::array({{{"label", "SLOs met"}, {"value", "9/10"}}})},
+        {"slos", json::array({slo_ref})},
+        {"incidents",
+         json::array(
+             {{{"href", "postmortems/pm-1.html"}, {"title", "Outage"}, {"date", "2026-10-02"}}})},
+        {"charts", json::array({{{"title", "Budget"}, {"chart_svg", line_chart({})}}})},
+        {"actions", json::array({{{"title", "Fix"}, {"owner", "a"}, {"status", "open"}}})}});
+  page("reports/index.html", "reports",
+       {{"reports", json::array({{{"href", "reports/2026-10.html"}, {"month", "2026-10"}}})}});
+  page("search.html", "search", json::object());
+  page("404.html", "404", json::object());
+
+  for (const auto& b : check_links(site))
+    FAIL_CHECK(b.page << ": " << b.target << ": " << b.reason);
+  CHECK(!contains(site["services/checkout.html"], "javascript:"));
+  CHECK(contains(site["services/checkout.html"], "href=\"https://grafana.example.com\""));
+  CHECK(contains(site["runbooks/db.html"], "<a href=\"#symptoms\">Symptoms</a>"));
+  CHECK(contains(site["search.html"], "<script src=\"search-index.js\"></script>"));
+}

@@ -1,0 +1,326 @@
+#include "write/link_check.hpp"
+
+#include "render/html.hpp"
+
+#include <set>
+#include <string_view>
+
+namespace nines {
+
+namespace {
+
+struct PageLinks {
+  std::set<std::string> ids;
+  std::vector<std::string> urls;
+};
+
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+void append_utf8(std::string& out, unsigned long cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// The entities html_escape produces, plus numeric references: enough to read our own output.
+std::string decode_entities(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] != '&') {
+      out += s[i++];
+      continue;
+    }
+    std::size_t semi = s.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out += s[i++];
+      continue;
+    }
+    std::string_view ent = s.substr(i + 1, semi - i - 1);
+    if (ent == "amp")
+      out += '&';
+    else if (ent == "lt")
+      out += '<';
+    else if (ent == "gt")
+      out += '>';
+    else if (ent == "quot")
+      out += '"';
+    else if (ent == "apos")
+      out += '\'';
+    else if (ent.size() > 1 && ent[0] == '#') {
+      bool hex = ent[1] == 'x' || ent[1] == 'X';
+      std::string_view digits = ent.substr(hex ? 2 : 1);
+      unsigned long cp = 0;
+      bool ok = !digits.empty();
+      for (char c : digits) {
+        int d = c >= '0' && c <= '9'                        ? c - '0'
+                : hex && lower(c) >= 'a' && lower(c) <= 'f' ? lower(c) - 'a' + 10
+                                                            : -1;
+        if (d < 0 || cp > 0x10FFFF) {
+          ok = false;
+          break;
+        }
+        cp = cp * (hex ? 16 : 10) + static_cast<unsigned long>(d);
+      }
+      if (!ok) {
+        out += s[i++];
+        continue;
+      }
+      append_utf8(out, cp);
+    } else {
+      out += s[i++];
+      continue;
+    }
+    i = semi + 1;
+  }
+  return out;
+}
+
+std::string percent_decode(std::string_view s) {
+  auto hex = [](char c) {
+    c = lower(c);
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// A small HTML tokenizer: start tags and their attributes, skipping comments, doctype and the
+// raw text of <script> and <style>. Our pages come from our own templates, so this does not need
+// the full HTML5 error recovery; it only must not mistake text for tags, which escaping ensures.
+PageLinks scan_page(std::string_view html) {
+  PageLinks page;
+  std::size_t i = 0;
+  const std::size_t n = html.size();
+  auto skip_past = [&](std::string_view end) {
+    std::size_t at = html.find(end, i);
+    i = at == std::string_view::npos ? n : at + end.size();
+  };
+  while (i < n) {
+    std::size_t lt = html.find('<', i);
+    if (lt == std::string_view::npos) break;
+    i = lt;
+    if (html.compare(i, 4, "<!--") == 0) {
+      skip_past("-->");
+      continue;
+    }
+    if (html.compare(i, 9, "<![CDATA[") == 0) {
+      skip_past("]]>");
+      continue;
+    }
+    if (i + 1 < n && (html[i + 1] == '!' || html[i + 1] == '?' || html[i + 1] == '/')) {
+      skip_past(">");
+      continue;
+    }
+    if (i + 1 >= n || !((html[i + 1] >= 'a' && html[i + 1] <= 'z') ||
+                        (html[i + 1] >= 'A' && html[i + 1] <= 'Z'))) {
+      ++i;
+      continue;
+    }
+    ++i;
+    std::string tag;
+    while (i < n && !is_space(html[i]) && html[i] != '>' && html[i] != '/')
+      tag += lower(html[i++]);
+    // Attributes.
+    while (i < n && html[i] != '>') {
+      if (is_space(html[i]) || html[i] == '/') {
+        ++i;
+        continue;
+      }
+      std::string name;
+      while (i < n && !is_space(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/')
+        name += lower(html[i++]);
+      while (i < n && is_space(html[i]))
+        ++i;
+      std::string value;
+      bool has_value = false;
+      if (i < n && html[i] == '=') {
+        has_value = true;
+        ++i;
+        while (i < n && is_space(html[i]))
+          ++i;
+        if (i < n && (html[i] == '"' || html[i] == '\'')) {
+          char q = html[i++];
+          std::size_t end = html.find(q, i);
+          if (end == std::string_view::npos) end = n;
+          value = decode_entities(html.substr(i, end - i));
+          i = end < n ? end + 1 : n;
+        } else {
+          std::size_t start = i;
+          while (i < n && !is_space(html[i]) && html[i] != '>')
+            ++i;
+          value = decode_entities(html.substr(start, i - start));
+        }
+      }
+      if (!has_value) continue;
+      if (name == "id" || (name == "name" && tag == "a"))
+        page.ids.insert(value);
+      else if (name == "href" || name == "src" || name == "action" || name == "xlink:href")
+        page.urls.push_back(value);
+    }
+    if (i < n) ++i; // '>'
+    if (tag == "script" || tag == "style") {
+      // Raw text up to the matching end tag, case-insensitively.
+      std::string close = "</" + tag;
+      std::size_t j = i;
+      while (j < n) {
+        std::size_t at = html.find("</", j);
+        if (at == std::string_view::npos) {
+          j = n;
+          break;
+        }
+        bool match = true;
+        for (std::size_t k = 0; k < close.size() && match; ++k)
+          match = at + k < n && lower(html[at + k]) == close[k];
+        if (match) {
+          j = at;
+          break;
+        }
+        j = at + 2;
+      }
+      i = j;
+    }
+  }
+  return page;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool is_html(std::string_view path) {
+  return ends_with(path, ".html") || ends_with(path, ".htm");
+}
+
+bool has_scheme(std::string_view url) {
+  std::size_t stop = url.find_first_of(":/?#");
+  return stop != std::string_view::npos && url[stop] == ':';
+}
+
+} // namespace
+
+std::vector<BrokenLink> check_links(const std::map<std::string, std::string>& files) {
+  std::map<std::string, PageLinks> pages;
+  for (const auto& [path, content] : files)
+    if (is_html(path)) pages.emplace(path, scan_page(content));
+
+  std::vector<BrokenLink> broken;
+  for (const auto& [page, links] : pages) {
+    std::set<std::string> reported;
+    auto report = [&](const std::string& target, std::string reason) {
+      if (reported.insert(target).second) broken.push_back({page, target, std::move(reason)});
+    };
+    for (const std::string& raw : links.urls) {
+      std::string url = raw;
+      while (!url.empty() && is_space(url.front()))
+        url.erase(url.begin());
+      while (!url.empty() && is_space(url.back()))
+        url.pop_back();
+      if (url.empty() || url == "#") continue;
+      if (!is_safe_url(url)) {
+        report(raw, "unsafe URL");
+        continue;
+      }
+      if (has_scheme(url)) continue; // http, https, mailto, data:image: not ours to check
+      if (url.rfind("//", 0) == 0) {
+        report(raw, "protocol-relative URL: breaks from file://");
+        continue;
+      }
+      if (url.front() == '/') {
+        report(raw, "root-absolute URL: breaks at a sub-path and from file://");
+        continue;
+      }
+
+      std::string fragment;
+      if (std::size_t hash = url.find('#'); hash != std::string::npos) {
+        fragment = url.substr(hash + 1);
+        url.erase(hash);
+      }
+      if (std::size_t q = url.find('?'); q != std::string::npos) url.erase(q);
+
+      std::string target;
+      if (url.empty()) {
+        target = page;
+      } else {
+        // Resolve against the page's directory.
+        std::vector<std::string> segs;
+        std::size_t slash = page.rfind('/');
+        std::string base = slash == std::string::npos ? "" : page.substr(0, slash + 1);
+        std::string joined = base + percent_decode(url);
+        bool dir = joined.back() == '/';
+        bool escapes = false;
+        std::size_t start = 0;
+        while (start <= joined.size()) {
+          std::size_t end = joined.find('/', start);
+          if (end == std::string::npos) end = joined.size();
+          std::string seg = joined.substr(start, end - start);
+          if (seg == "..") {
+            if (segs.empty())
+              escapes = true;
+            else
+              segs.pop_back();
+            dir = end == joined.size() || dir;
+          } else if (seg == ".") {
+            dir = end == joined.size() || dir;
+          } else if (!seg.empty()) {
+            segs.push_back(seg);
+          }
+          start = end + 1;
+        }
+        if (escapes) {
+          report(raw, "climbs above the site root");
+          continue;
+        }
+        std::string path;
+        for (const auto& s : segs)
+          path += (path.empty() ? "" : "/") + s;
+        if (dir || path.empty()) {
+          target = path.empty() ? "index.html" : path + "/index.html";
+        } else if (files.count(path) != 0) {
+          target = path;
+        } else {
+          target = path + "/index.html";
+        }
+        if (files.count(target) == 0) {
+          report(raw, "no such file: " + (dir || path.empty() ? target : path));
+          continue;
+        }
+      }
+
+      if (fragment.empty() || !is_html(target)) continue;
+      const auto it = pages.find(target);
+      const std::set<std::string>& ids = it->second.ids;
+      if (ids.count(fragment) == 0 && ids.count(percent_decode(fragment)) == 0)
+        report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
+    }
+  }
+  return broken;
+}
+
+} // namespace nines

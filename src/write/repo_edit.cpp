@@ -1,0 +1,218 @@
+#include "write/repo_edit.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <vector>
+
+#include "load/loader.hpp"
+#include "load/yaml_reader.hpp"
+
+namespace nines {
+namespace {
+
+struct Lines {
+  std::vector<std::string> lines; // without their "\n"
+  bool trailing_newline = true;
+
+  explicit Lines(const std::string& text) {
+    std::string cur;
+    for (char c : text) {
+      if (c == '\n') {
+        lines.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    trailing_newline = cur.empty();
+    if (!cur.empty()) lines.push_back(cur);
+  }
+
+  std::string join() const {
+    std::string out;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      out += lines[i];
+      if (i + 1 < lines.size() || trailing_newline) out += '\n';
+    }
+    return out;
+  }
+};
+
+std::size_t indent_of(const std::string& line) {
+  std::size_t i = 0;
+  while (i < line.size() && line[i] == ' ') ++i;
+  return i;
+}
+
+bool blank_or_comment(const std::string& line) {
+  std::size_t i = indent_of(line);
+  return i == line.size() || line[i] == '#';
+}
+
+bool doc_marker(const std::string& line) {
+  return line.rfind("---", 0) == 0 || line.rfind("...", 0) == 0;
+}
+
+// The index one past the last line that belongs to a node whose key sits at `key_line` (0-based)
+// with indentation `key_indent`: the value runs until a line indented no deeper, a document
+// marker or the end. Trailing blank and comment lines are left outside.
+std::size_t block_end(const Lines& l, std::size_t key_line, std::size_t key_indent) {
+  std::size_t last = key_line;
+  for (std::size_t i = key_line + 1; i < l.lines.size(); ++i) {
+    const std::string& line = l.lines[i];
+    if (doc_marker(line)) break;
+    if (blank_or_comment(line)) continue;
+    if (indent_of(line) <= key_indent) break;
+    last = i;
+  }
+  return last + 1;
+}
+
+std::vector<std::string> indented(const std::string& yaml, std::size_t indent) {
+  std::vector<std::string> out;
+  std::istringstream in(yaml);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line.empty() ? line : std::string(indent, ' ') + line);
+  return out;
+}
+
+struct Target {
+  const Node* body = nullptr;
+  std::size_t body_indent = 0;
+  std::size_t body_first_line = 0; // 0-based line of the kind key
+};
+
+// Parses `text` and finds the document to edit. Node lines are 1-based over the whole file.
+Node parse_and_find(const std::string& text, const std::string& kind, const std::string& match_key,
+                    const std::string& match_value, std::vector<Node>& docs, Target& t) {
+  std::string yaml = text, body;
+  int offset = 0, body_line = 0;
+  if (split_front_matter(text, yaml, body, body_line)) offset = 1;
+  else yaml = text;
+  DiagBag diags;
+  read_yaml(yaml, "edit", offset, YamlLimits{}, diags,
+            [&](Node&& n, int) { docs.push_back(std::move(n)); });
+  if (diags.has_errors()) throw EditError("the file is not valid YAML; fix it first");
+  for (const auto& d : docs) {
+    const Entry* e = d.is_map() ? d.entry(kind) : nullptr;
+    if (!e || !e->value.is_map()) continue;
+    if (!match_key.empty()) {
+      const Node* v = e->value.get(match_key);
+      if (!v || v->value != match_value) continue;
+    }
+    t.body = &e->value;
+    t.body_first_line = static_cast<std::size_t>(e->key_loc.line - 1);
+    t.body_indent = e->value.entries.empty()
+                        ? static_cast<std::size_t>(e->key_loc.col - 1) + 2
+                        : static_cast<std::size_t>(e->value.entries.front().key_loc.col - 1);
+    return Node{};
+  }
+  throw EditError("no " + kind + " document" +
+                  (match_key.empty() ? std::string() : " with " + match_key + " " + match_value) +
+                  " in the file");
+}
+
+// Where new keys go: after the last line of the document's body.
+std::size_t body_end(const Lines& l, const Target& t) {
+  return block_end(l, t.body_first_line, t.body_indent >= 2 ? t.body_indent - 2 : 0);
+}
+
+} // namespace
+
+std::string yaml_quote(const std::string& s) {
+  // JSON strings are YAML double-quoted scalars; plain is used when it reads back the same.
+  bool plain = !s.empty() && s.find_first_of(":#{}[],&*!|>'\"%@`\n\t") == std::string::npos &&
+               s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?';
+  if (plain) {
+    DiagBag diags;
+    Node n = parse_yaml_string("v: " + s, diags);
+    const Node* v = n.get("v");
+    plain = !diags.has_errors() && v && v->is_scalar() && v->value == s;
+    // Numbers, booleans and dates must stay strings.
+    static const char* k_risky = "0123456789.+-";
+    if (plain && std::string(k_risky).find(s.front()) != std::string::npos) plain = false;
+    if (plain && (s == "true" || s == "false" || s == "null" || s == "~" ||
+                  looks_like_yaml11_bool(s)))
+      plain = false;
+  }
+  return plain ? s : nlohmann::json(s).dump();
+}
+
+std::string append_list_item(const std::string& text, const std::string& kind,
+                             const std::string& match_key, const std::string& match_value,
+                             const std::string& list_key, const std::string& item_yaml) {
+  std::vector<Node> docs;
+  Target t;
+  parse_and_find(text, kind, match_key, match_value, docs, t);
+  Lines l(text);
+  const Entry* list = t.body->entry(list_key);
+  std::vector<std::string> item = indented(item_yaml, 0);
+  auto dashed = [&](std::size_t indent) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < item.size(); ++i)
+      out.push_back(std::string(indent, ' ') + (i == 0 ? "- " : "  ") + item[i]);
+    return out;
+  };
+  if (list && list->value.is_seq() && !list->value.items.empty()) {
+    std::size_t key_line = static_cast<std::size_t>(list->key_loc.line - 1);
+    std::size_t key_indent = static_cast<std::size_t>(list->key_loc.col - 1);
+    int first_col = list->value.items.front().loc.col;
+    std::size_t dash = first_col >= 3 ? static_cast<std::size_t>(first_col - 3) : key_indent;
+    if (list->value.items.front().loc.line == list->key_loc.line)
+      throw EditError("'" + list_key + "' is a flow list; write it as a block list to append");
+    std::size_t end = block_end(l, key_line, key_indent);
+    auto lines = dashed(dash);
+    l.lines.insert(l.lines.begin() + static_cast<long>(end), lines.begin(), lines.end());
+    return l.join();
+  }
+  if (list) {
+    // An empty list (`signoffs: []` or `signoffs:`) becomes a block list with one item.
+    std::size_t key_line = static_cast<std::size_t>(list->key_loc.line - 1);
+    std::size_t key_indent = static_cast<std::size_t>(list->key_loc.col - 1);
+    std::size_t end = block_end(l, key_line, key_indent);
+    std::vector<std::string> lines = {std::string(key_indent, ' ') + list_key + ":"};
+    auto items = dashed(key_indent + 2);
+    lines.insert(lines.end(), items.begin(), items.end());
+    l.lines.erase(l.lines.begin() + static_cast<long>(key_line), l.lines.begin() + static_cast<long>(end));
+    l.lines.insert(l.lines.begin() + static_cast<long>(key_line), lines.begin(), lines.end());
+    return l.join();
+  }
+  std::size_t end = body_end(l, t);
+  std::vector<std::string> lines = {std::string(t.body_indent, ' ') + list_key + ":"};
+  auto items = dashed(t.body_indent + 2);
+  lines.insert(lines.end(), items.begin(), items.end());
+  l.lines.insert(l.lines.begin() + static_cast<long>(end), lines.begin(), lines.end());
+  return l.join();
+}
+
+std::string set_field(const std::string& text, const std::string& kind, const std::string& match_key,
+                      const std::string& match_value, const std::string& key,
+                      const std::string& value_yaml) {
+  std::vector<Node> docs;
+  Target t;
+  parse_and_find(text, kind, match_key, match_value, docs, t);
+  Lines l(text);
+  std::vector<std::string> value = indented(value_yaml, 0);
+  std::vector<std::string> lines;
+  std::size_t indent = t.body_indent;
+  if (value.size() == 1 && value[0].find(": ") == std::string::npos && value[0].rfind("- ", 0) != 0) {
+    lines.push_back(std::string(indent, ' ') + key + ": " + value[0]);
+  } else {
+    lines.push_back(std::string(indent, ' ') + key + ":");
+    for (const auto& v : value) lines.push_back(v.empty() ? v : std::string(indent + 2, ' ') + v);
+  }
+  const Entry* existing = t.body->entry(key);
+  std::size_t at;
+  if (existing) {
+    at = static_cast<std::size_t>(existing->key_loc.line - 1);
+    std::size_t end = block_end(l, at, static_cast<std::size_t>(existing->key_loc.col - 1));
+    l.lines.erase(l.lines.begin() + static_cast<long>(at), l.lines.begin() + static_cast<long>(end));
+  } else {
+    at = body_end(l, t);
+  }
+  l.lines.insert(l.lines.begin() + static_cast<long>(at), lines.begin(), lines.end());
+  return l.join();
+}
+
+} // namespace nines

@@ -1,0 +1,62 @@
+#include <doctest/doctest.h>
+
+#include "write/repo_edit.hpp"
+
+using namespace nines;
+
+TEST_CASE("repo_edit: append to an existing block list keeps everything else") {
+  std::string text = "# keep me\nreadiness_review:\n  service: a\n  items:\n    - check: x\n"
+                     "      status: pass\n  signoffs:\n    - name: Ann\n      role: SRE\n"
+                     "  # trailing comment\n";
+  std::string out =
+      append_list_item(text, "readiness_review", "service", "a", "signoffs", "name: Bo\nrole: Lead\n");
+  CHECK(out == "# keep me\nreadiness_review:\n  service: a\n  items:\n    - check: x\n"
+               "      status: pass\n  signoffs:\n    - name: Ann\n      role: SRE\n"
+               "    - name: Bo\n      role: Lead\n  # trailing comment\n");
+}
+
+TEST_CASE("repo_edit: a missing list is created at the end of the right document") {
+  std::string text = "readiness_review:\n  service: a\n  items: []\n---\nreadiness_review:\n"
+                     "  service: b\n  notes: |\n    long\n    text\n";
+  std::string out = append_list_item(text, "readiness_review", "service", "b", "signoffs",
+                                     "name: Bo\n");
+  CHECK(out == "readiness_review:\n  service: a\n  items: []\n---\nreadiness_review:\n"
+               "  service: b\n  notes: |\n    long\n    text\n  signoffs:\n    - name: Bo\n");
+}
+
+TEST_CASE("repo_edit: an empty flow list becomes a block list") {
+  std::string text = "readiness_review:\n  service: a\n  signoffs: []\n  date: 2026-01-01\n";
+  std::string out =
+      append_list_item(text, "readiness_review", "", "", "signoffs", "name: Bo\n");
+  CHECK(out == "readiness_review:\n  service: a\n  signoffs:\n    - name: Bo\n  date: 2026-01-01\n");
+}
+
+TEST_CASE("repo_edit: front matter of a Markdown file, body untouched") {
+  std::string text = "---\nmonthly_report:\n  period: 2026-10\n---\n# Body\n\ntext\n";
+  std::string out = set_field(text, "monthly_report", "period", "2026-10", "frozen", "a: 1\nb: 2\n");
+  CHECK(out == "---\nmonthly_report:\n  period: 2026-10\n  frozen:\n    a: 1\n    b: 2\n---\n"
+               "# Body\n\ntext\n");
+}
+
+TEST_CASE("repo_edit: set_field replaces an existing value") {
+  std::string text = "monthly_report:\n  period: 2026-10\n  frozen:\n    a: 1\n  highlights: [x]\n";
+  std::string out = set_field(text, "monthly_report", "", "", "frozen", "a: 2\n");
+  CHECK(out == "monthly_report:\n  period: 2026-10\n  frozen:\n    a: 2\n  highlights: [x]\n");
+  std::string scalar = set_field(text, "monthly_report", "", "", "frozen_at", "\"2026-11-01\"\n");
+  CHECK(scalar.find("  frozen_at: \"2026-11-01\"\n") != std::string::npos);
+}
+
+TEST_CASE("repo_edit: no such document is an error") {
+  CHECK_THROWS_AS(append_list_item("service:\n  name: a\n", "readiness_review", "", "", "signoffs",
+                                   "name: x\n"),
+                  EditError);
+}
+
+TEST_CASE("repo_edit: quoting keeps strings strings") {
+  CHECK(yaml_quote("Ann Lee") == "Ann Lee");
+  CHECK(yaml_quote("on") == "\"on\"");
+  CHECK(yaml_quote("2026-11-01") == "\"2026-11-01\"");
+  CHECK(yaml_quote("a: b") == "\"a: b\"");
+  CHECK(yaml_quote("") == "\"\"");
+  CHECK(yaml_quote("say \"hi\"") == "\"say \\\"hi\\\"\"");
+}

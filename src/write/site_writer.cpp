@@ -1,0 +1,237 @@
+#include "write/site_writer.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <system_error>
+#include <unistd.h>
+
+namespace nines {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr fs::perms k_file_perms =
+    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+constexpr fs::perms k_dir_perms = fs::perms::owner_all | fs::perms::group_read |
+                                  fs::perms::group_exec | fs::perms::others_read |
+                                  fs::perms::others_exec;
+
+std::string pid_text() {
+  return std::to_string(static_cast<long>(::getpid()));
+}
+
+bool process_alive(long pid) {
+  if (pid <= 0) return false;
+  // EPERM: the process exists but belongs to someone else, so its directory is not ours to take.
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+void write_bytes(const fs::path& path, std::string_view bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) throw WriteError(path.string() + ": cannot be created");
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) throw WriteError(path.string() + ": write failed");
+  std::error_code ec;
+  fs::permissions(path, k_file_perms, fs::perm_options::replace, ec);
+  if (ec) throw WriteError(path.string() + ": cannot set permissions: " + ec.message());
+}
+
+// Directories from `base` down to `dir`, each created with the fixed mode.
+void make_dirs(const fs::path& base, const fs::path& rel_dir) {
+  fs::path cur = base;
+  for (const auto& part : rel_dir) {
+    cur /= part;
+    std::error_code ec;
+    if (fs::create_directory(cur, ec))
+      fs::permissions(cur, k_dir_perms, fs::perm_options::replace, ec);
+    if (ec || !fs::is_directory(cur))
+      throw WriteError(cur.string() + ": cannot create directory" +
+                       (ec ? ": " + ec.message() : ""));
+  }
+}
+
+} // namespace
+
+bool SiteWriter::is_valid_path(std::string_view path) {
+  if (path.empty() || path.front() == '/') return false;
+  for (char c : path) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F || c == '\\') return false;
+  }
+  std::size_t start = 0;
+  while (true) {
+    std::size_t slash = path.find('/', start);
+    std::string_view seg =
+        path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (seg.empty() || seg == "." || seg == "..") return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
+SiteWriter::SiteWriter(fs::path out, Mode mode) : m_mode(mode) {
+  out = fs::absolute(out).lexically_normal();
+  if (!out.has_filename() && out.has_parent_path()) out = out.parent_path(); // "site/" -> "site"
+  std::string name = out.filename().string();
+  if (name.empty() || name == "." || name == ".." || out == out.root_path())
+    throw WriteError(out.string() + ": not usable as an output directory");
+  m_out = out;
+  m_temp = out.parent_path() / (name + ".tmp-" + pid_text());
+  m_old = out.parent_path() / (name + ".old-" + pid_text());
+  clean_stale();
+  if (m_mode == Mode::Streaming) create_temp();
+}
+
+SiteWriter::~SiteWriter() {
+  if (!m_committed) discard();
+}
+
+void SiteWriter::discard() noexcept {
+  if (!m_temp_created) return;
+  std::error_code ec;
+  fs::remove_all(m_temp, ec);
+  m_temp_created = false;
+}
+
+void SiteWriter::clean_stale() const {
+  const fs::path parent = m_out.parent_path();
+  const std::string name = m_out.filename().string();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) return; // created at commit; nothing stale can be there
+  std::vector<fs::path> tmp, old;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string entry = it->path().filename().string();
+    bool is_tmp = entry.rfind(name + ".tmp-", 0) == 0;
+    bool is_old = entry.rfind(name + ".old-", 0) == 0;
+    if (!is_tmp && !is_old) continue;
+    std::string pid = entry.substr(name.size() + 5);
+    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    // Our own pid here is a leftover of an earlier process that had the same pid (containers
+    // often start every run as the same pid); another live process's directory is left alone.
+    long n = std::stol(pid);
+    if (n != static_cast<long>(::getpid()) && process_alive(n)) continue;
+    (is_tmp ? tmp : old).push_back(it->path());
+  }
+  std::sort(tmp.begin(), tmp.end());
+  std::sort(old.begin(), old.end());
+  for (const auto& p : tmp)
+    fs::remove_all(p, ec);
+  for (const auto& p : old) {
+    // Killed between the two renames: the old site is the only one there is, so put it back.
+    if (!fs::exists(fs::symlink_status(m_out, ec))) {
+      fs::rename(p, m_out, ec);
+      if (!ec) continue;
+    }
+    fs::remove_all(p, ec);
+  }
+}
+
+void SiteWriter::create_temp() {
+  std::error_code ec;
+  fs::remove_all(m_temp, ec);
+  fs::create_directories(m_out.parent_path(), ec);
+  if (ec) throw WriteError(m_out.parent_path().string() + ": cannot create: " + ec.message());
+  if (!fs::create_directory(m_temp, ec) || ec)
+    throw WriteError(m_temp.string() + ": cannot create: " + (ec ? ec.message() : "exists"));
+  m_temp_created = true;
+  fs::permissions(m_temp, k_dir_perms, fs::perm_options::replace, ec);
+}
+
+void SiteWriter::write_one(const std::string& rel, const std::string& bytes) const {
+  fs::path rel_path(rel);
+  make_dirs(m_temp, rel_path.parent_path());
+  write_bytes(m_temp / rel_path, bytes);
+}
+
+void SiteWriter::add(std::string_view path, std::string bytes) {
+  if (!is_valid_path(path))
+    throw WriteError("refusing output path '" + std::string(path) +
+                     "': it must be relative, without empty, '.' or '..' segments");
+  std::string p(path);
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_committed) throw WriteError("'" + p + "' added after commit");
+  if (m_paths.count(p) != 0) throw WriteError("output path '" + p + "' written twice");
+  if (m_dirs.count(p) != 0)
+    throw WriteError("output path '" + p + "' is also a directory of other files");
+  std::vector<std::string> prefixes;
+  for (std::size_t slash = p.find('/'); slash != std::string::npos;
+       slash = p.find('/', slash + 1)) {
+    std::string dir = p.substr(0, slash);
+    if (m_paths.count(dir) != 0)
+      throw WriteError("output path '" + p + "' is inside file '" + dir + "'");
+    prefixes.push_back(std::move(dir));
+  }
+  if (m_mode == Mode::Streaming) {
+    write_one(p, bytes);
+  } else {
+    m_files.emplace(p, std::move(bytes));
+  }
+  m_paths.insert(p);
+  m_dirs.insert(prefixes.begin(), prefixes.end());
+}
+
+std::vector<std::string> SiteWriter::paths() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return {m_paths.begin(), m_paths.end()};
+}
+
+void SiteWriter::commit() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_committed) throw WriteError(m_out.string() + ": already committed");
+  try {
+    if (!m_temp_created) create_temp();
+    for (const auto& [rel, bytes] : m_files)
+      write_one(rel, bytes);
+  } catch (...) {
+    discard();
+    throw;
+  }
+
+  std::error_code ec;
+  const bool had_out = fs::exists(fs::symlink_status(m_out, ec));
+  if (had_out) {
+    fs::remove_all(m_old, ec);
+    fs::rename(m_out, m_old, ec);
+    if (ec) {
+      discard();
+      throw WriteError(m_out.string() + ": cannot move the previous site aside: " + ec.message());
+    }
+  }
+  fs::rename(m_temp, m_out, ec);
+  if (ec) {
+    std::string why = ec.message();
+    if (had_out) fs::rename(m_old, m_out, ec); // put the previous site back
+    discard();
+    throw WriteError(m_out.string() + ": cannot move the new site in place: " + why);
+  }
+  m_temp_created = false;
+  m_committed = true;
+  m_files.clear();
+  // The new site is in place; an old tree that cannot be removed now goes at the next run.
+  if (had_out) fs::remove_all(m_old, ec);
+}
+
+void write_file_atomic(const fs::path& path, std::string_view bytes) {
+  static std::atomic<unsigned> counter{0};
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  fs::path temp = dir / ("." + path.filename().string() + ".tmp-" + pid_text() + "-" +
+                         std::to_string(counter.fetch_add(1)));
+  try {
+    write_bytes(temp, bytes);
+    std::error_code ec;
+    fs::rename(temp, path, ec);
+    if (ec) throw WriteError(path.string() + ": cannot replace: " + ec.message());
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(temp, ec);
+    throw;
+  }
+}
+
+} // namespace nines

@@ -1,0 +1,234 @@
+#include "write/site_writer.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <doctest/doctest.h>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace nines;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static std::atomic<int> n{0};
+    path = fs::temp_directory_path() /
+           ("nines-writer-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The tree under `dir` as "path\tmode\tbytes" lines, sorted: equal strings mean identical trees.
+std::string snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> lines;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    std::string rel = e.path().lexically_relative(dir).generic_string();
+    struct stat st {};
+    ::stat(e.path().c_str(), &st);
+    std::string mode = std::to_string(st.st_mode & 07777);
+    lines[rel] = mode + "\t" + (e.is_regular_file() ? read(e.path()) : std::string("<dir>"));
+  }
+  std::string out;
+  for (const auto& [k, v] : lines)
+    out += k + "\t" + v + "\n";
+  return out;
+}
+
+// Entries of `dir` whose name starts with `prefix`.
+std::vector<std::string> siblings(const fs::path& dir, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("write/site_writer: path validation") {
+  for (const char* ok : {"index.html", "a/b/c.html", "static/style.css", ".nojekyll", "a..b/c"})
+    CHECK_MESSAGE(SiteWriter::is_valid_path(ok), ok);
+  for (const char* bad : {"", "/etc/passwd", "../x", "a/../b", "a/./b", "./a", "a//b", "a/", "a/..",
+                          "a\\b", "a\nb", "..", "."})
+    CHECK_MESSAGE(!SiteWriter::is_valid_path(bad), bad);
+
+  TempDir t;
+  SiteWriter w(t.path / "site");
+  CHECK_THROWS_AS(w.add("../escape.html", "x"), WriteError);
+  CHECK_THROWS_AS(w.add("/abs.html", "x"), WriteError);
+  CHECK_THROWS_AS(w.add("a//b.html", "x"), WriteError);
+  w.add("a.html", "1");
+  CHECK_THROWS_AS(w.add("a.html", "2"), WriteError);        // twice
+  CHECK_THROWS_AS(w.add("a.html/b.html", "2"), WriteError); // inside a file
+  w.add("dir/x.html", "1");
+  CHECK_THROWS_AS(w.add("dir", "2"), WriteError); // a directory already
+  CHECK(w.paths() == std::vector<std::string>{"a.html", "dir/x.html"});
+}
+
+TEST_CASE("write/site_writer: commit replaces the previous site as a whole") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  fs::create_directories(out / "old");
+  std::ofstream(out / "old" / "stale.html") << "old";
+  std::ofstream(out / "index.html") << "old index";
+
+  {
+    SiteWriter w(out);
+    w.add("index.html", "new index");
+    w.add("slos/a.html", "slo");
+    // Nothing is visible before commit.
+    CHECK(read(out / "index.html") == "old index");
+    CHECK(siblings(t.path, "site.tmp-").empty()); // in memory until commit
+    w.commit();
+    CHECK_THROWS_AS(w.commit(), WriteError);
+    CHECK_THROWS_AS(w.add("late.html", "x"), WriteError);
+  }
+  CHECK(read(out / "index.html") == "new index");
+  CHECK(read(out / "slos" / "a.html") == "slo");
+  CHECK(!fs::exists(out / "old"));
+  CHECK(siblings(t.path, "site.").empty());
+  CHECK(siblings(t.path, "site") == std::vector<std::string>{"site"});
+}
+
+TEST_CASE("write/site_writer: the same files give byte-identical trees in both modes") {
+  TempDir t;
+  auto build = [&](const fs::path& out, SiteWriter::Mode mode, bool reverse) {
+    std::vector<std::pair<std::string, std::string>> files = {
+        {"index.html", "i"}, {"b/z.html", "z"}, {"a/b/c.css", "c"}, {"a/x.js", "x"}};
+    if (reverse) std::reverse(files.begin(), files.end());
+    SiteWriter w(out, mode);
+    for (auto& [p, b] : files)
+      w.add(p, b);
+    w.commit();
+  };
+  const mode_t old_mask = ::umask(077); // the umask must not leak into the output
+  build(t.path / "one", SiteWriter::Mode::InMemory, false);
+  ::umask(022);
+  build(t.path / "two", SiteWriter::Mode::Streaming, true);
+  ::umask(old_mask);
+  CHECK(snapshot(t.path / "one") == snapshot(t.path / "two"));
+  CHECK(snapshot(t.path / "one").find("a/b/c.css\t420\tc\n") != std::string::npos); // 0644
+  CHECK(snapshot(t.path / "one").find("a/b\t493\t<dir>\n") != std::string::npos);   // 0755
+}
+
+TEST_CASE("write/site_writer: a writer dropped before commit leaves the old site untouched") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  fs::create_directories(out);
+  std::ofstream(out / "index.html") << "old";
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    w.add("index.html", "half");
+    CHECK(fs::exists(w.temp_dir()));
+    CHECK(w.temp_dir().parent_path() == fs::absolute(out).lexically_normal().parent_path());
+    // The build fails here (an exception in rendering, say) and the writer goes out of scope.
+  }
+  CHECK(read(out / "index.html") == "old");
+  CHECK(siblings(t.path, "site.").empty());
+}
+
+TEST_CASE("write/site_writer: a failure during the swap restores the previous site") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  fs::create_directories(out);
+  std::ofstream(out / "index.html") << "old";
+  SiteWriter w(out, SiteWriter::Mode::Streaming);
+  w.add("index.html", "new");
+  fs::remove_all(w.temp_dir()); // the new tree vanishes: the second rename must fail
+  CHECK_THROWS_AS(w.commit(), WriteError);
+  CHECK(read(out / "index.html") == "old");
+  CHECK(siblings(t.path, "site.").empty());
+}
+
+TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones kept") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  fs::create_directories(out);
+  std::ofstream(out / "index.html") << "current";
+  // A dead process: pid numbers this high are not in use (pid_max is at most 4194304).
+  fs::create_directories(t.path / "site.tmp-99999999" / "x");
+  fs::create_directories(t.path / "site.old-99999998");
+  // A live process (ours is excluded by design, so use the parent): must be left alone.
+  const std::string live = "site.tmp-" + std::to_string(::getppid());
+  fs::create_directories(t.path / live);
+  // Unrelated names are never touched.
+  fs::create_directories(t.path / "site.tmp-notapid");
+  fs::create_directories(t.path / "sitemap.tmp-99999999");
+  {
+    SiteWriter w(out);
+    w.add("index.html", "new");
+    w.commit();
+  }
+  CHECK(read(out / "index.html") == "new");
+  CHECK(siblings(t.path, "site.") == std::vector<std::string>{live, "site.tmp-notapid"});
+  CHECK(fs::exists(t.path / "sitemap.tmp-99999999"));
+}
+
+TEST_CASE("write/site_writer: a run killed between the renames loses nothing") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  // The state after "rename OUT -> OUT.old" and before "rename tmp -> OUT": no OUT at all.
+  fs::create_directories(t.path / "site.old-99999999");
+  std::ofstream(t.path / "site.old-99999999" / "index.html") << "previous";
+  fs::create_directories(t.path / "site.tmp-99999999");
+  {
+    SiteWriter w(out);
+    // The previous site is back in place before anything else happens.
+    CHECK(read(out / "index.html") == "previous");
+    w.add("index.html", "next");
+    w.commit();
+  }
+  CHECK(read(out / "index.html") == "next");
+  CHECK(siblings(t.path, "site.").empty());
+}
+
+TEST_CASE("write/site_writer: first build creates OUT and its parents; parallel adds") {
+  TempDir t;
+  const fs::path out = t.path / "deep" / "er" / "site" / ""; // trailing slash is fine
+  SiteWriter w(out, SiteWriter::Mode::Streaming);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k)
+    threads.emplace_back([&w, k] {
+      for (int i = 0; i < 25; ++i)
+        w.add("p" + std::to_string(k) + "/page-" + std::to_string(i) + ".html", "x");
+    });
+  for (auto& th : threads)
+    th.join();
+  w.commit();
+  CHECK(w.paths().size() == 100);
+  CHECK(fs::exists(t.path / "deep" / "er" / "site" / "p3" / "page-24.html"));
+  CHECK_THROWS_AS(SiteWriter("/"), WriteError);
+}
+
+TEST_CASE("write/site_writer: write_file_atomic replaces a file whole") {
+  TempDir t;
+  const fs::path file = t.path / "api.json";
+  write_file_atomic(file, "{\"v\":1}");
+  CHECK(read(file) == "{\"v\":1}");
+  write_file_atomic(file, "{\"v\":2}");
+  CHECK(read(file) == "{\"v\":2}");
+  CHECK(siblings(t.path, ".api.json.tmp").empty());
+  CHECK_THROWS_AS(write_file_atomic(t.path / "no-such-dir" / "x.json", "x"), WriteError);
+  CHECK(std::distance(fs::directory_iterator(t.path), fs::directory_iterator()) == 1);
+}

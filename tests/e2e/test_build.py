@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `nines build`: the JSON API's figures, determinism, atomic output, and the
+store's failure modes. Runs the real binary on copies of content/ and small generated repos.
+
+Usage: test_build.py NINES SOURCE_DIR
+"""
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NINES, SRC = sys.argv[1], sys.argv[2]
+NOW = "2026-11-23T00:00:00Z"
+passed, failed = 0, 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def close(a, b, tol=1e-9):
+    return a is not None and b is not None and abs(a - b) <= tol * max(1.0, abs(b))
+
+
+def run(*args):
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def copy_content(tmp):
+    repo = os.path.join(tmp, "content")
+    shutil.copytree(os.path.join(SRC, "content"), repo,
+                    ignore=shutil.ignore_patterns(".nines", "site"))
+    return repo
+
+
+def load(out, rel):
+    with open(os.path.join(out, rel)) as f:
+        return json.load(f)
+
+
+def test_content_figures(tmp):
+    repo = copy_content(tmp)
+    out = os.path.join(tmp, "out")
+    code, stdout, stderr = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"build exits 0 ({code}): {stderr[-500:]}")
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+
+    # SPEC 5 fixes these fields for scripts.
+    spec_fields = {"id", "service", "sli", "target", "window_days", "attainment_pct",
+                   "budget_consumed_pct", "budget_remaining_pct", "state", "burn_rates",
+                   "projected_exhaustion", "data"}
+    for s in slos.values():
+        check(spec_fields <= set(s), f"{s['id']} has every SPEC field")
+        check(set(s["burn_rates"]) == {"1h", "6h", "24h", "3d"}, "burn rate windows")
+        check(set(s["data"]) >= {"status", "as_of"}, "data status and as_of")
+
+    # driver-app-bff-availability, target 99.9, window 28d. With now 2026-11-23T00:00Z the window
+    # is the 28 whole days 2026-10-26 … 2026-11-22. Summing content/metrics/delivery.csv by hand:
+    #   Σgood = 56,916,446   Σtotal = 56,993,041
+    #   A = 56916446/56993041 = 0.9986560639920934  → attainment 99.86560639920934 %
+    #   b = 1 − 99.9/100 = 0.001;  C = (1 − A)/b = 1.343936  → consumed 134.39 %
+    #   R = 1 − C = −0.343936 → remaining −34.39 %, state exhausted, no projected exhaustion.
+    #   Last whole day 2026-11-22: 1,430,947 good of 1,431,370 → B24h = (1 − 0.999704…)/0.001 = 0.29552
+    d = slos["driver-app-bff-availability"]
+    check(close(d["attainment_pct"], 100 * 56916446 / 56993041), f"driver attainment {d['attainment_pct']}")
+    check(close(d["budget_consumed_pct"], 100 * (1 - 56916446 / 56993041) / 0.001, 1e-6), "driver consumed")
+    check(close(d["budget_remaining_pct"], 100 - 100 * (1 - 56916446 / 56993041) / 0.001, 1e-6), "driver remaining")
+    check(d["state"] == "exhausted", "driver exhausted")
+    check(d["projected_exhaustion"] is None, "no projection when already exhausted")
+    check(close(d["burn_rates"]["24h"], (1 - 1430947 / 1431370) / 0.001, 1e-6), "driver 24h burn")
+    check(d["burn_rates"]["1h"] is None and d["burn_rates"]["6h"] is None,
+          "sub-day windows are null without a live source")
+    check(d["data"] == {"status": "fresh", "as_of": "2026-11-22", "age_days": 0}, f"driver data {d['data']}")
+
+    # checkout-api-availability, target 99.95: Σgood 108,239,663 of 108,274,633.
+    #   C = (1 − A)/0.0005 = 0.64595 → remaining 35.40 %: warning (25 < R ≤ 50).
+    #   B24h on 2026-11-22 = (1 − 2681506/2682015)/0.0005 = 0.379565
+    #   projected exhaustion = now + R·W/B24h = 2026-11-23 + 0.35405·28/0.379565 days
+    #                        = 2026-11-23 + 26.12 days → 2026-12-19
+    c = slos["checkout-api-availability"]
+    check(c["state"] == "warning", "checkout warning")
+    check(close(c["budget_remaining_pct"], 100 * (1 - (1 - 108239663 / 108274633) / 0.0005), 1e-6), "checkout remaining")
+    check(c["projected_exhaustion"] == "2026-12-19", f"checkout projection {c['projected_exhaustion']}")
+
+    # dispatch-service-availability: remaining 9.34 % → critical (0 < R ≤ 25).
+    check(slos["dispatch-service-availability"]["state"] == "critical", "dispatch critical")
+
+    # eta-predictor-accuracy has no recorded data at all: missing, never 100 %.
+    e = slos["eta-predictor-accuracy"]
+    check(e["state"] == "missing" and e["attainment_pct"] is None and e["budget_remaining_pct"] is None,
+          "no data is missing, not 100%")
+    check(e["data"]["status"] == "missing", "missing data status")
+
+    # Every other file of SPEC 5 exists and parses.
+    for rel in ["api/services.json", "api/maturity.json", "api/readiness.json", "api/diagnostics.json"]:
+        check(os.path.exists(os.path.join(out, rel)), f"{rel} written")
+        load(out, rel)
+    readiness = load(out, "api/readiness.json")
+    check(all(len(r["rows"]) == 28 for r in readiness), "28 readiness rows per service")
+    check(all("stale" in s for r in readiness for s in r["signoffs"]), "sign-offs carry stale")
+
+    # Reports: one per month with data, the seed's field names.
+    index = load(out, "api/reports/index.json")
+    check(index == ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"], f"report months {index}")
+    oct_report = load(out, "api/reports/2026-10.json")["monthly_report"]
+    seed_keys = {"period", "slo_summary", "incidents", "error_budget", "toil", "on_call",
+                 "action_items", "highlights", "concerns", "next_month_priorities"}
+    check(seed_keys <= set(oct_report), "report has the seed's fields")
+    check(set(oct_report["incidents"]["by_severity"]) == {"SEV1", "SEV2", "SEV3", "SEV4"}, "by_severity")
+    # Postmortems dated in October 2026: 2026-10-08 (SEV1), 2026-10-14 (SEV2) and 2026-10-29 (SEV3).
+    check(oct_report["incidents"]["total"] == 3, f"October incidents {oct_report['incidents']['total']}")
+    check(oct_report["incidents"]["by_severity"]["SEV1"] == 1, "one SEV1 in October")
+    # July has recorded data but no postmortem: zero incidents and a null MTTR, never 0 minutes.
+    jul = load(out, "api/reports/2026-07.json")["monthly_report"]
+    check(jul["incidents"]["total"] == 0 and jul["incidents"]["mttr_minutes"] is None,
+          "a month without incidents has null MTTR")
+    check("delta" in oct_report, "report has deltas")
+    return repo, out
+
+
+def test_deterministic(tmp, repo):
+    a, b = os.path.join(tmp, "det-a"), os.path.join(tmp, "det-b")
+    run("build", repo, "-o", a, "--offline", "--now", NOW)
+    run("build", repo, "-o", b, "--offline", "--now", NOW)
+    cmp = filecmp.dircmp(a, b)
+
+    def same(c):
+        if c.left_only or c.right_only or c.diff_files or c.funny_files:
+            return False
+        _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+        return not mismatch and not errors and all(same(s) for s in c.subdirs.values())
+
+    check(same(cmp), "two builds with the same input and now are byte-identical")
+
+
+def test_atomic(tmp, repo, out):
+    before = {f: open(os.path.join(out, "api", f), "rb").read() for f in os.listdir(os.path.join(out, "api"))
+              if f.endswith(".json")}
+    with open(os.path.join(repo, "services", "broken.yaml"), "w") as f:
+        f.write("service:\n  name: broken\n  tier: [\n")
+    code, _, stderr = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    os.remove(os.path.join(repo, "services", "broken.yaml"))
+    check(code == 1, f"a content error fails the build ({code})")
+    after = {f: open(os.path.join(out, "api", f), "rb").read() for f in before}
+    check(before == after, "a failed build leaves the previous site as it was")
+    leftovers = [n for n in os.listdir(tmp) if n.startswith("out.tmp") or n.startswith("out.old")]
+    check(not leftovers, f"no temp folders left beside OUT: {leftovers}")
+
+
+def test_corrupt_store(tmp):
+    repo = copy_content(tmp + "/corrupt")
+    os.makedirs(os.path.join(repo, ".nines"), exist_ok=True)
+    db = os.path.join(repo, ".nines", "cache.db")
+    garbage = b"\xab" * 4096
+    with open(db, "wb") as f:
+        f.write(garbage)
+    code, _, stderr = run("build", repo, "-o", os.path.join(tmp, "corrupt-out"), "--offline", "--now", NOW)
+    check(code == 3, f"a corrupt store exits 3 ({code})")
+    check("corrupt" in stderr and "cache.db" in stderr, f"the error names the store: {stderr[-300:]}")
+    check(open(db, "rb").read() == garbage, "a corrupt store is never wiped")
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def test_edge_cases(tmp):
+    repo = os.path.join(tmp, "edge")
+    write(os.path.join(repo, "nines.yaml"), "teams:\n  t:\n    name: T\n    members: [a, b, c, d, e]\n")
+    write(os.path.join(repo, "sli.yaml"), "sli:\n  name: ok\n")
+    write(os.path.join(repo, "svc.yaml"), "service:\n  name: svc\n  tier: standard\n  owner_team: t\n")
+    slos = ""
+    for sid in ["young", "quiet"]:
+        slos += f"---\nslo:\n  id: {sid}\n  service: svc\n  sli: ok\n  target: 99\n  window: 28d\n"
+    write(os.path.join(repo, "slos.yaml"), slos)
+    # young: data only for the last 2 days of the window, 1 bad in 1000 each day.
+    #   A = 1998/2000 = 0.999 → C = 0.001/0.01 = 0.1 → remaining 90 %, coverage 2 of 28 days.
+    # quiet: traffic only on 2026-11-20; zero-traffic days after it are no data, so the 24h burn
+    #   (the last whole day, 2026-11-22) is null and the data is stale, as of 2026-11-20.
+    write(os.path.join(repo, "metrics", "data.csv"),
+          "slo,date,good,total\nyoung,2026-11-21,999,1000\nyoung,2026-11-22,999,1000\n"
+          "quiet,2026-11-20,50,50\nquiet,2026-11-21,0,0\nquiet,2026-11-22,0,0\n")
+    out = os.path.join(tmp, "edge-out")
+    code, _, stderr = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"edge build ok ({code}) {stderr[-300:]}")
+    s = {x["id"]: x for x in load(out, "api/slos.json")}
+    y = s["young"]
+    check(close(y["budget_remaining_pct"], 90.0, 1e-6), f"young remaining {y['budget_remaining_pct']}")
+    check(y["coverage"]["days_with_data"] == 2 and y["coverage"]["window_start_before_first_data"],
+          "window reaching before the first data is flagged")
+    q = s["quiet"]
+    check(q["burn_rates"]["24h"] is None, "zero traffic on the last day: no 24h burn rate")
+    check(close(q["attainment_pct"], 100.0), "quiet attainment over the days with traffic")
+    check(q["data"]["as_of"] == "2026-11-20", f"quiet as_of {q['data']}")
+
+
+def test_signoff(tmp):
+    repo = copy_content(tmp + "/signoff")
+    code, out, err = run("signoff", "checkout-api", "-C", repo, "--now", NOW, "--name", "Ana Lima",
+                         "--role", "SRE lead", "--decision", "approved")
+    check(code == 0, f"signoff exits 0 ({code}) {err}")
+    text = open(os.path.join(repo, "readiness", "checkout-api.yaml")).read()
+    check("- name: Ana Lima" in text and "date: 2026-11-23" in text, "sign-off written to the review")
+
+    def signoffs():
+        o = os.path.join(tmp, "signoff-out")
+        run("build", repo, "-o", o, "--offline", "--now", NOW)
+        for r in load(o, "api/readiness.json"):
+            if r["service"] == "checkout-api":
+                return {s["name"]: s["stale"] for s in r["signoffs"]}, r["approved"]
+    names, approved = signoffs()
+    check(names.get("Ana Lima") is False and approved, f"a fresh sign-off is current: {names}")
+    # Changing what was reviewed makes the sign-off stale.
+    svc = os.path.join(repo, "services", "checkout-api.yaml")
+    text = open(svc).read()
+    with open(svc, "w") as f:
+        f.write(text.replace("  tier: critical", "  tier: critical\n  language: rust", 1)
+                if "  language:" not in text else text.replace("  language:", "  language: rust\n  x-was:", 1))
+    names, approved = signoffs()
+    check(names.get("Ana Lima") is True and not approved, f"a changed service makes it stale: {names}")
+    code, _, err = run("signoff", "checkout-ap", "-C", repo, "--now", NOW, "--name", "X", "--role",
+                       "Y", "--decision", "approved")
+    check(code == 1 and "did you mean 'checkout-api'" in err, "unknown service suggests the right one")
+    code, _, err = run("signoff", "checkout-api", "-C", repo, "--name", "X", "--role", "Y",
+                       "--decision", "maybe")
+    check(code == 2, "a bad decision is a usage error")
+
+
+tmp = tempfile.mkdtemp(prefix="nines-build-")
+try:
+    repo, out = test_content_figures(tmp)
+    test_deterministic(tmp, repo)
+    test_atomic(tmp, repo, out)
+    test_corrupt_store(tmp)
+    test_edge_cases(tmp)
+    test_signoff(tmp)
+finally:
+    shutil.rmtree(tmp)
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

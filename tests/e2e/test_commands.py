@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the terminal commands: budget, score, assess, readiness, toil, capacity,
+oncall and report.
+
+Runs the real binary against a copy of SOURCE_DIR/content (the metrics store is created in the
+copy) with a fixed now. Checks exit codes, that every `--json` output equals the matching entry of
+the site's api/*.json from `nines build --offline` (the terminal and the API never disagree), the
+did-you-mean on unknown ids, and spot-checks the text output.
+
+Usage: test_commands.py NINES SOURCE_DIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NINES, SRC = sys.argv[1], sys.argv[2]
+NOW = "2026-11-23T00:00:00Z"
+ENV = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+passed = 0
+failures = []
+
+TMP = tempfile.mkdtemp(prefix="nines-commands-")
+CONTENT = os.path.join(TMP, "content")
+SITE = os.path.join(TMP, "site")
+
+
+def run(*args):
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", env=ENV,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def cmd(*args):
+    """A command run on the copied content at the fixed now."""
+    return run(*args, "-C", CONTENT, "--now", NOW)
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def api(name):
+    with open(os.path.join(SITE, "api", name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def as_json(out, what):
+    try:
+        return json.loads(out)
+    except ValueError as e:
+        check(False, f"{what}: --json output parses ({e})")
+        return None
+
+
+def json_cmd(*args):
+    code, out, err = cmd(*args, "--json")
+    check(code == 0, f"{' '.join(args)} --json exits 0, got {code}: {err.strip()}")
+    return as_json(out, " ".join(args))
+
+
+def unknown(*args, suggestion):
+    code, out, err = cmd(*args)
+    check(code == 1, f"{' '.join(args)}: unknown id exits 1, got {code}")
+    check(f"did you mean '{suggestion}'" in err, f"{' '.join(args)}: suggests '{suggestion}': {err.strip()}")
+
+
+def setup():
+    shutil.copytree(os.path.join(SRC, "content"), CONTENT)
+    code, out, err = run("build", CONTENT, "--offline", "--now", NOW, "-o", SITE)
+    if code != 0:
+        print("FAIL: nines build --offline exits 0:", code, err)
+        sys.exit(1)
+
+
+# ---- budget
+
+def test_budget():
+    slos = api("slos.json")
+    check(json_cmd("budget") == slos, "budget --json equals api/slos.json")
+    services = sorted({s["service"] for s in slos})
+    for svc in services:
+        want = [s for s in slos if s["service"] == svc]
+        check(json_cmd("budget", svc) == want, f"budget {svc} --json equals its SLOs in api/slos.json")
+    for s in slos:
+        check(json_cmd("budget", s["id"]) == s, f"budget {s['id']} --json equals its api/slos.json entry")
+
+    code, out, _ = cmd("budget")
+    check(code == 0, f"budget exits 0, got {code}")
+    header = out.splitlines()[0].split() if out else []
+    check(header[:3] == ["SLO", "SERVICE", "TARGET"] and "EXHAUSTS" in header, f"budget header: {header}")
+    for s in slos:
+        check(s["id"] in out, f"budget lists {s['id']}")
+    # Missing data shows as missing, never as 100%.
+    for s in slos:
+        if s["state"] == "missing":
+            line = next((l for l in out.splitlines() if l.startswith(s["id"] + " ")), "")
+            check("missing" in line and "100" not in line, f"budget shows {s['id']} as missing: {line}")
+
+    code, out, _ = cmd("budget", "driver-app-bff-availability")
+    check(code == 0, f"budget SLO exits 0, got {code}")
+    check("exhausted" in out, "budget driver-app-bff-availability shows state exhausted")
+    for word in ("attainment", "burn rates", "projected exhaustion", "fast_burn", "as of 2026-11-22"):
+        check(word in out, f"budget SLO detail shows {word!r}")
+    # The policy's actions are listed.
+    entry = next(s for s in slos if s["id"] == "driver-app-bff-availability")
+    for action in entry["policy"]["actions"]:
+        check(action in out, f"budget SLO detail lists the action {action!r}")
+
+    unknown("budget", "checkout-ap", suggestion="checkout-api")
+    unknown("budget", "driver-app-bff-availabilty", suggestion="driver-app-bff-availability")
+    code, _, _ = cmd("budget", "--bogus")
+    check(code == 2, f"budget --bogus exits 2, got {code}")
+
+
+# ---- score and assess
+
+def test_score():
+    maturity = api("maturity.json")
+    check(json_cmd("score") == maturity, "score --json equals api/maturity.json")
+    for s in maturity["services"]:
+        check(json_cmd("score", s["service"]) == s, f"score {s['service']} --json equals its entry")
+    svc = maturity["services"][0]["service"]
+    check(json_cmd("assess", svc) == maturity["services"][0], "assess --json equals score SERVICE --json")
+
+    code, out, _ = cmd("score")
+    check(code == 0, f"score exits 0, got {code}")
+    check(maturity["org"]["band"] in out, "score shows the org band")
+    for s in maturity["services"]:
+        check(s["service"] in out, f"score lists {s['service']}")
+
+    code, a, _ = cmd("score", "checkout-api")
+    code2, b, _ = cmd("assess", "checkout-api")
+    check(code == 0 and code2 == 0 and a == b, "assess SERVICE prints the same view as score SERVICE")
+    check("to raise:" in a and "evidence:" in a, "score SERVICE shows evidence and what would raise it")
+    entry = next(s for s in maturity["services"] if s["service"] == "checkout-api")
+    manual = [d for d in entry["dimensions"] if d["manual"] is not None]
+    if manual:
+        check("manual" in a and manual[0]["manual_assessment"] in a,
+              "score SERVICE marks manual scores with their assessment")
+
+    unknown("score", "chekout-api", suggestion="checkout-api")
+    unknown("assess", "chekout-api", suggestion="checkout-api")
+    code, _, _ = cmd("assess")
+    check(code == 2, f"assess without a service exits 2, got {code}")
+
+
+# ---- readiness
+
+def test_readiness():
+    readiness = api("readiness.json")
+    for r in readiness:
+        check(json_cmd("readiness", r["service"]) == r, f"readiness {r['service']} --json equals its entry")
+    code, out, _ = cmd("readiness", "driver-app-bff")
+    check(code == 0, f"readiness exits 0, got {code}")
+    entry = next(r for r in readiness if r["service"] == "driver-app-bff")
+    summary = entry["summary"]
+    check(f"{summary['pass']} pass, {summary['fail']} fail" in out, "readiness shows the summary counts")
+    for row in entry["rows"]:
+        check(row["title"] in out, f"readiness shows the row {row['title']!r}")
+    for cat in {row["category"] for row in entry["rows"]}:
+        check(any(line == cat for line in out.splitlines()), f"readiness groups by category {cat}")
+    if any(s["stale"] for s in entry["signoffs"]):
+        check("STALE" in out, "readiness marks stale sign-offs")
+    unknown("readiness", "driver-app-bf", suggestion="driver-app-bff")
+    code, _, _ = cmd("readiness")
+    check(code == 2, f"readiness without a service exits 2, got {code}")
+
+
+# ---- toil
+
+PRIORITY = ["DO FIRST", "DO SECOND", "QUICK WIN", "PLAN", "EVALUATE", "SKIP"]
+
+
+def test_toil():
+    toil = api("toil.json")
+    check(json_cmd("toil") == toil, "toil --json equals api/toil.json")
+    for team in toil["teams"]:
+        t = team["team"]
+        want = {"items": [i for i in toil["items"] if t in i["teams"]],
+                "teams": [x for x in toil["teams"] if x["team"] == t]}
+        check(json_cmd("toil", "--team", t) == want, f"toil --team {t} --json is api/toil.json filtered")
+
+    code, out, _ = cmd("toil")
+    check(code == 0, f"toil exits 0, got {code}")
+    # Active items come in the matrix's order, then by hours.
+    active = [i for i in toil["items"] if i["active"]]
+    want = sorted(active, key=lambda i: (PRIORITY.index(i["priority"]) if i["priority"] in PRIORITY
+                                         else len(PRIORITY), -i["hours_per_month"]))
+    positions = [out.find(" " + i["id"] + " ") for i in want]
+    check(all(p >= 0 for p in positions) and positions == sorted(positions),
+          f"toil lists items by priority cell then hours: {[i['id'] for i in want]}")
+    check("25%" in out, "toil shows the 25% target")
+    for team in toil["teams"]:
+        if team["over_target"]:
+            line = next((l for l in out.splitlines() if l.startswith(team["team"] + " ")), "")
+            check("OVER" in line, f"toil flags {team['team']} over the target")
+    unknown("toil", "--team", "payments-tam", suggestion="payments-team")
+
+
+# ---- capacity
+
+def test_capacity():
+    capacity = api("capacity.json")
+    services = [s["id"] for s in api("services.json")]
+    for svc in services:
+        want = [c for c in capacity if c["service"] == svc]
+        check(json_cmd("capacity", svc) == want, f"capacity {svc} --json equals its api/capacity.json entries")
+    model = next(c for c in capacity if c["runway_months"] is not None and c["monthly_growth_pct"])
+    svc = model["service"]
+    code, out, _ = cmd("capacity", svc)
+    check(code == 0, f"capacity exits 0, got {code}")
+    check(f"{model['runway_months']} month" in out, "capacity shows the runway")
+    check("6 MONTHS" in out and "12 MONTHS" in out, "capacity shows the 6 and 12 month projections")
+
+    # --growth: the figures stay, the what-if is added beside them.
+    got = json_cmd("capacity", svc, "--growth", "10")
+    want = [c for c in capacity if c["service"] == svc]
+    if got is not None:
+        check([{k: v for k, v in c.items() if k != "what_if"} for c in got] == want,
+              "capacity --growth keeps the API's figures")
+        check(all(c.get("what_if", {}).get("monthly_growth_pct") == 10 for c in got),
+              "capacity --growth adds what_if")
+    # A what-if at the model's own growth gives the model's own figures.
+    got = json_cmd("capacity", svc, "--growth", repr(model["monthly_growth_pct"]))
+    if got is not None:
+        w = next(c for c in got if c["id"] == model["id"])["what_if"]
+        check(w["runway_months"] == model["runway_months"], "what-if at the own growth: same runway")
+        for k in ("projected_6mo", "projected_12mo", "utilization_6mo", "utilization_12mo"):
+            if model[k] is not None:
+                check(abs(w[k] - model[k]) <= 1e-9 * max(1.0, abs(model[k])), f"what-if at the own growth: same {k}")
+    got = json_cmd("capacity", svc, "--growth", "50")
+    if got is not None:
+        w = next(c for c in got if c["id"] == model["id"])["what_if"]
+        check(w["runway_months"] is not None and w["runway_months"] <= model["runway_months"],
+              "faster growth never lengthens the runway")
+    code, out, _ = cmd("capacity", svc, "--growth", "10")
+    check(code == 0 and "what-if" in out, "capacity --growth shows the what-if")
+    code, _, _ = cmd("capacity", svc, "--growth", "ten")
+    check(code == 2, f"capacity --growth ten exits 2, got {code}")
+    unknown("capacity", "event-buss", suggestion="event-bus")
+
+
+# ---- oncall
+
+def test_oncall():
+    oncall = api("oncall.json")
+    check(json_cmd("oncall") == oncall, "oncall --json equals api/oncall.json")
+    code, out, _ = cmd("oncall")
+    check(code == 0, f"oncall exits 0, got {code}")
+    for r in oncall:
+        check(r["id"] in out, f"oncall shows {r['id']}")
+        if r["periods"]:
+            latest = max(p["period"] for p in r["periods"])
+            check(f"latest period: {latest}" in out, f"oncall shows {r['id']}'s latest period")
+    if any(r["size_warning"] for r in oncall):
+        check("fewer than 5 members" in out, "oncall warns about small rotations")
+    for status in ("healthy", "warning", "critical"):
+        if any(m.get("status") == status for r in oncall for p in r["periods"] for m in p.values()
+               if isinstance(m, dict)):
+            check(status in out, f"oncall shows {status} metrics")
+
+
+# ---- report
+
+def test_report():
+    periods = api("reports/index.json")
+    check("2026-10" in periods, "api has the 2026-10 report")
+    for p in periods:
+        code, out, err = cmd("report", "--month", p, "--format", "json")
+        check(code == 0, f"report --month {p} --format json exits 0, got {code}: {err.strip()}")
+        check(as_json(out, f"report {p}") == api(f"reports/{p}.json"), f"report {p} json equals api/reports/{p}.json")
+
+    code, md, _ = cmd("report", "--month", "2026-10", "--format", "md")
+    check(code == 0, f"report --format md exits 0, got {code}")
+    check("SEV1" in md, "report md contains SEV1")
+    for section in ("SLO summary", "Incidents", "MTTR", "MTTD", "Error budget", "Toil", "On-call",
+                    "Action items", "Highlights", "Concerns", "Next month priorities"):
+        check(section in md, f"report md has {section}")
+    check("vs 2026-09" in md, "report md shows changes against the previous month")
+    rep = api("reports/2026-10.json")["monthly_report"]
+    mttr = rep["incidents"]["mttr_minutes"]
+    if mttr is not None:
+        check(f"MTTR: {mttr:.1f} min" in md, f"report md shows MTTR {mttr:.1f}")
+    for c in rep["concerns"]:
+        check(c in md, f"report md lists the concern {c[:40]!r}")
+    for h in rep["highlights"]:
+        check(h in md, f"report md lists the highlight {h[:40]!r}")
+
+    # Default: the last full month before now (2026-11-23 → 2026-10).
+    code, out, _ = cmd("report")
+    check(code == 0 and out == md, "report defaults to the last full month, in Markdown")
+
+    code, _, err = cmd("report", "--month", "2025-01")
+    check(code == 1, f"report for a month with no data exits 1, got {code}")
+    check("no data" in err and all(p in err for p in periods), f"report lists the months with data: {err.strip()}")
+    code, _, _ = cmd("report", "--month", "2026-13")
+    check(code == 2, f"report --month 2026-13 exits 2, got {code}")
+    code, _, _ = cmd("report", "--format", "xml")
+    check(code == 2, f"report --format xml exits 2, got {code}")
+
+
+# ---- everything
+
+def test_deterministic():
+    for args in (["budget"], ["budget", "checkout-api-availability"], ["score"], ["score", "event-bus"],
+                 ["readiness", "checkout-api"], ["toil"], ["capacity", "event-bus", "--growth", "7.5"],
+                 ["oncall"], ["report", "--month", "2026-10"]):
+        a, b = cmd(*args), cmd(*args)
+        check(a == b and a[0] == 0 and a[1], f"{' '.join(args)} is deterministic and prints something")
+    # SPEC 2: `nines <command> [DIR]` for the commands that take no other argument.
+    for args in (["toil"], ["oncall"], ["report", "--month", "2026-10"]):
+        check(run(*args, CONTENT, "--now", NOW) == cmd(*args), f"{args[0]} DIR equals {args[0]} -C DIR")
+
+
+def main():
+    try:
+        setup()
+        for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
+                  test_report, test_deterministic):
+            try:
+                t()
+            except Exception as e:  # a crash of the test is a failure, not an abort
+                check(False, f"{t.__name__} raised {type(e).__name__}: {e}")
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+    print(f"{passed} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
