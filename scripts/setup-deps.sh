@@ -4,7 +4,7 @@
 set -euo pipefail
 
 BUILD_PKGS=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git tzdata
   libyaml-cpp-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libvalijson-dev libsqlitecpp-dev libsqlite3-dev
   libcurl4-openssl-dev doctest-dev libkainjow-mustache-dev libcli11-dev

@@ -1,6 +1,7 @@
 #include "pipeline.hpp"
 
 #include <chrono>
+#include <ctime>
 #include <cstdint>
 #include <cstdlib>
 
@@ -29,6 +30,27 @@ std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag) 
 }
 
 namespace {
+
+// The configured timezone's offset from UTC at `now`, from the system's tz database. Periods and
+// "today" are the wall-clock date there (SPEC 3.5: "a calendar month in the configured timezone").
+std::optional<long> utc_offset(const std::string& tz, std::int64_t now) {
+  if (tz.empty() || tz == "UTC" || tz == "Etc/UTC") return 0;
+  std::error_code ec;
+  if (tz.find("..") != std::string::npos || !fs::is_regular_file("/usr/share/zoneinfo/" + tz, ec))
+    return std::nullopt;
+  const char* old = std::getenv("TZ");
+  std::string saved = old ? old : "";
+  setenv("TZ", tz.c_str(), 1);
+  tzset();
+  std::time_t t = static_cast<std::time_t>(now);
+  std::tm local{};
+  localtime_r(&t, &local);
+  long offset = local.tm_gmtoff;
+  if (old) setenv("TZ", saved.c_str(), 1);
+  else unsetenv("TZ");
+  tzset();
+  return offset;
+}
 
 bool checkpoint(const Run& run) { return !run.diags.has_errors(); }
 
@@ -64,6 +86,14 @@ int run_pipeline(Run& run) {
   if (!config.is_null() && schemas.validate("nines", config, "nines.yaml", run.diags))
     decode_config(config, run.repo.config, run.diags);
   run.diags.set_overrides(run.repo.config.rules);
+  if (auto offset = utc_offset(run.repo.config.timezone, run.now)) {
+    run.local_now = run.now + *offset;
+  } else {
+    run.local_now = run.now;
+    run.diags.error("nines.yaml", run.repo.config.timezone_loc, "schema",
+                    "unknown timezone '" + run.repo.config.timezone + "'",
+                    "use an IANA name such as Europe/Berlin, or UTC");
+  }
   lopts.max_file_bytes = run.repo.config.max_file_bytes;
   lopts.yaml.max_nodes = run.repo.config.max_yaml_nodes;
   if (!o.out.empty()) {
@@ -93,7 +123,8 @@ int run_pipeline(Run& run) {
   // run even when references dangle so a pull request sees every problem at once.
   run.reached = Stage::Link;
   link_references(run.repo, run.diags);
-  std::int64_t today = run.now >= 0 ? run.now / 86400 : (run.now - 86399) / 86400;
+  std::int64_t today =
+      run.local_now >= 0 ? run.local_now / 86400 : (run.local_now - 86399) / 86400;
   run_lints(run.repo, today, run.diags);
   if (!checkpoint(run) || o.last <= Stage::Link) return exit_code(run);
 
@@ -113,7 +144,8 @@ int run_pipeline(Run& run) {
 
   // Compute: every figure of SPEC section 3, once. Pages, the API and the terminal only read them.
   run.reached = Stage::Compute;
-  run.figures = compute_all(run.repo, run.series, run.live, run.now);
+  // Figures are dated in the configured timezone: compute sees wall-clock time there.
+  run.figures = compute_all(run.repo, run.series, run.live, run.local_now);
   if (o.last <= Stage::Compute) return exit_code(run);
 
   // Render: the JSON API (and, with the theme, the pages) as an in-memory tree of files, so the

@@ -30,7 +30,8 @@ struct Run {
   RunOptions opts;
   Repo repo;
   DiagBag diags;
-  std::int64_t now = 0; // seconds since the epoch, UTC
+  std::int64_t now = 0;       // seconds since the epoch, UTC
+  std::int64_t local_now = 0; // `now` as wall-clock seconds in the configured timezone
   Stage reached = Stage::Load;
   std::map<std::string, DailySeries> series;      // metrics: daily good/total per SLO
   std::map<std::string, LiveWindows> live;        // metrics: short windows from a live source

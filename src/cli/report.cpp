@@ -8,6 +8,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,6 +21,8 @@
 #include "cli/common.hpp"
 #include "model/time.hpp"
 #include "render/api_json.hpp"
+#include "write/repo_edit.hpp"
+#include "write/site_writer.hpp"
 
 namespace nines {
 namespace {
@@ -26,11 +31,14 @@ struct ReportOpts {
   CommonOpts common;
   std::string month;         // YYYY-MM; empty → the last full month before now
   std::string format = "md"; // md | json
+  bool freeze = false;       // write the figures into the repo's monthly_report document
 };
 
 void add_report_options(CLI::App* cmd, ReportOpts& o) {
   cmd->add_option("--month", o.month, "The month, YYYY-MM (default: the last full month before now)");
   cmd->add_option("--format", o.format, "Output: md or json")->check(CLI::IsMember({"md", "json"}));
+  cmd->add_flag("--freeze", o.freeze,
+                "Write every figure into the month's monthly_report document, so it never changes");
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
   cmd->add_option("dir", o.common.dir, "Content repository (default: current folder)");
   add_common_options(cmd, o.common, false);
@@ -207,6 +215,74 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   w.list(r.next_month_priorities);
 }
 
+// ---- --freeze
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Writes the month's figures into its monthly_report document (creating one when there is none),
+// so the report reads the same after the backend has dropped the data (SPEC 4.2). Only closed
+// months can be frozen, and a frozen month is never rewritten.
+int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
+  auto p = parse_period(r.period);
+  std::int64_t today = run.figures.now >= 0 ? run.figures.now / 86400 : (run.figures.now - 86399) / 86400;
+  std::int64_t first_of_next = p->second == 12 ? days_from_civil(p->first + 1, 1, 1)
+                                               : days_from_civil(p->first, static_cast<unsigned>(p->second + 1), 1);
+  if (today < first_of_next) {
+    std::cerr << "nines: " << r.period << " is not over yet; only closed months can be frozen\n";
+    return 1;
+  }
+  if (r.frozen) {
+    std::cerr << "nines: " << r.period << " is already frozen; its figures never change\n";
+    return 1;
+  }
+  nlohmann::ordered_json figures = report_json(r)["monthly_report"];
+  for (const char* people : {"period", "highlights", "concerns", "next_month_priorities", "frozen"})
+    figures.erase(people);
+  std::string frozen_yaml = json_to_yaml(nlohmann::json(figures));
+  std::string stamp = "\"" + format_timestamp(run.now) + "\"\n";
+  const MonthlyReportDoc* doc = nullptr;
+  for (const auto& d : run.repo.reports)
+    if (d.period == r.period && !doc) doc = &d;
+  std::filesystem::path dir = o.common.dir;
+  std::string rel;
+  std::string text;
+  if (doc) {
+    rel = doc->meta.file;
+    std::string before = read_text(dir / rel);
+    text = set_field(before, "monthly_report", "period", r.period, "frozen", frozen_yaml);
+    text = set_field(text, "monthly_report", "period", r.period, "frozen_at", stamp);
+  } else {
+    std::string folder = "reports";
+    if (!run.repo.reports.empty())
+      folder = std::filesystem::path(run.repo.reports.front().meta.file).parent_path().generic_string();
+    rel = (folder.empty() ? "" : folder + "/") + r.period + ".yaml";
+    if (std::filesystem::exists(dir / rel)) {
+      std::cerr << "nines: " << rel << " exists but holds no monthly_report for " << r.period << "\n";
+      return 1;
+    }
+    text = "monthly_report:\n  period: \"" + r.period + "\"\n  frozen_at: " + stamp + "  frozen:\n";
+    std::istringstream in(frozen_yaml);
+    for (std::string line; std::getline(in, line);) text += "    " + line + "\n";
+  }
+  std::string before = std::filesystem::exists(dir / rel) ? read_text(dir / rel) : std::string();
+  write_file_atomic(dir / rel, text);
+  // The frozen document must check clean; otherwise restore the file as it was.
+  Run verify;
+  if (auto code = run_figures(o.common, verify)) {
+    if (before.empty()) std::filesystem::remove(dir / rel);
+    else write_file_atomic(dir / rel, before);
+    std::cerr << "nines: freezing would have made the repository invalid; nothing was changed\n";
+    return *code;
+  }
+  std::cout << "froze " << r.period << " into " << rel << "\n";
+  return 0;
+}
+
 // ---- the command
 
 int run_report(const ReportOpts& o) {
@@ -225,6 +301,7 @@ int run_report(const ReportOpts& o) {
               << (months.empty() ? "no month has data" : "months with data: " + months) << "\n";
     return 1;
   }
+  if (o.freeze) return freeze_report(o, run, it->second);
   if (o.format == "json") std::cout << report_json(it->second).dump(2) << "\n";
   else write_report_md(std::cout, it->second);
   return 0;

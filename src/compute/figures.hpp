@@ -432,6 +432,7 @@ struct MonthlyReport {
   std::string report_doc; // id of the monthly_report document, if any
   // Every numeric figure (report_numbers keys) minus the previous month's; null when either is.
   std::map<std::string, std::optional<double>> delta;
+  bool frozen = false; // figures come from `report --freeze`, not from a recomputation
 };
 
 // The report's numeric figures flattened to dotted keys ("incidents.by_severity.SEV1", …).

@@ -1,6 +1,80 @@
 #include "compute/figures_all.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace nines {
+namespace {
+
+using nlohmann::json;
+
+std::optional<double> opt_num(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
+}
+
+int num_or(const json& j, const char* key, int fallback) {
+  auto v = opt_num(j, key);
+  return v ? static_cast<int>(*v) : fallback;
+}
+
+std::vector<std::string> str_list(const json& j, const char* key) {
+  std::vector<std::string> out;
+  if (j.is_object() && j.contains(key) && j[key].is_array())
+    for (const auto& x : j[key])
+      if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+
+} // namespace
+
+// A frozen report (`nines report --freeze`) holds the figures as they were when the month closed.
+// They win over a recomputation, so a past report never changes — even after the backend has
+// forgotten the data. People's highlights, concerns and priorities stay live.
+void apply_frozen(MonthlyReport& r, const std::string& frozen_json) {
+  json f = json::parse(frozen_json, nullptr, false);
+  if (!f.is_object()) return;
+  const json& s = f.value("slo_summary", json::object());
+  r.slo_summary.services_meeting_slo = num_or(s, "services_meeting_slo", 0);
+  r.slo_summary.services_breaching_slo = num_or(s, "services_breaching_slo", 0);
+  r.slo_summary.worst_performing = std::nullopt;
+  if (s.contains("worst_performing") && s["worst_performing"].is_string())
+    r.slo_summary.worst_performing = s["worst_performing"].get<std::string>();
+  const json& i = f.value("incidents", json::object());
+  r.incidents.total = num_or(i, "total", 0);
+  r.incidents.by_severity.clear();
+  if (i.contains("by_severity") && i["by_severity"].is_object())
+    for (const auto& [k, v] : i["by_severity"].items())
+      if (v.is_number()) r.incidents.by_severity[k] = v.get<int>();
+  r.incidents.mttr_minutes = opt_num(i, "mttr_minutes");
+  r.incidents.mttd_minutes = opt_num(i, "mttd_minutes");
+  r.incidents.repeat_incidents = num_or(i, "repeat_incidents", 0);
+  const json& e = f.value("error_budget", json::object());
+  r.error_budget.services_in_healthy = num_or(e, "services_in_healthy", 0);
+  r.error_budget.services_in_warning = num_or(e, "services_in_warning", 0);
+  r.error_budget.services_in_critical = num_or(e, "services_in_critical", 0);
+  r.error_budget.services_exhausted = num_or(e, "services_exhausted", 0);
+  const json& t = f.value("toil", json::object());
+  r.toil.hours_spent = opt_num(t, "hours_spent").value_or(0);
+  r.toil.hours_automated_away = opt_num(t, "hours_automated_away").value_or(0);
+  r.toil.pct_of_sre_time = opt_num(t, "pct_of_sre_time");
+  const json& o = f.value("on_call", json::object());
+  r.on_call.total_pages = opt_num(o, "total_pages").value_or(0);
+  r.on_call.off_hours_pages = opt_num(o, "off_hours_pages").value_or(0);
+  r.on_call.false_positive_pct = opt_num(o, "false_positive_pct");
+  r.on_call.avg_ack_time_min = opt_num(o, "avg_ack_time_min");
+  const json& a = f.value("action_items", json::object());
+  r.action_items.open = num_or(a, "open", 0);
+  r.action_items.completed_this_month = num_or(a, "completed_this_month", 0);
+  r.action_items.overdue = num_or(a, "overdue", 0);
+  r.computed_concerns = str_list(f, "computed_concerns");
+  r.delta.clear();
+  if (f.contains("delta") && f["delta"].is_object())
+    for (const auto& [k, v] : f["delta"].items())
+      r.delta[k] = v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
+  if (f.contains("previous_period") && f["previous_period"].is_string())
+    r.previous_period = f["previous_period"].get<std::string>();
+  r.frozen = true;
+}
 
 Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
                     const std::map<std::string, LiveWindows>& live, std::int64_t now) {
@@ -16,6 +90,21 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   f.oncall = compute_oncall(repo);
   for (const auto& period : months_with_data(repo))
     if (auto r = compute_report(repo, series, period, now)) f.reports.emplace(period, *r);
+  // Frozen months: their figures come from the repo, even when no data is left to recompute them.
+  for (const auto& doc : repo.reports) {
+    if (doc.frozen_json.empty()) continue;
+    auto it = f.reports.find(doc.period);
+    if (it == f.reports.end()) {
+      MonthlyReport r;
+      r.period = doc.period;
+      r.report_doc = doc.meta.id;
+      r.highlights = doc.highlights;
+      r.concerns = doc.concerns;
+      r.next_month_priorities = doc.next_month_priorities;
+      it = f.reports.emplace(doc.period, std::move(r)).first;
+    }
+    apply_frozen(it->second, doc.frozen_json);
+  }
   return f;
 }
 

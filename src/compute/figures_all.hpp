@@ -25,6 +25,9 @@ struct Figures {
   std::map<std::string, MonthlyReport> reports; // by period, every month with data
 };
 
+// Overwrites a report's figures with those frozen in its monthly_report document.
+void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
+
 // Runs every formula of SPEC section 3 over the repo and its daily data.
 Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
                     const std::map<std::string, LiveWindows>& live, std::int64_t now);

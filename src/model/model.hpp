@@ -303,6 +303,7 @@ struct MetricsSource {
 struct Config {
   std::string title = "Reliability", description, base_url, repo_url, branch = "main",
               theme = "default", timezone = "UTC";
+  Loc timezone_loc;
   std::string default_slo_window = "28d";
   std::string default_policy;
   Loc default_policy_loc;

@@ -378,6 +378,7 @@ OrderedJson report_json(const MonthlyReport& r) {
   // Beyond the seed's fields: where the concerns came from, and the change against last month.
   m["computed_concerns"] = strings(r.computed_concerns);
   m["previous_period"] = r.previous_period;
+  m["frozen"] = r.frozen;
   OrderedJson delta = OrderedJson::object();
   for (const auto& [k, v] : r.delta) delta[k] = opt(v);
   m["delta"] = delta;

@@ -501,6 +501,7 @@ void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
   set(cfg.branch, "branch");
   set(cfg.theme, "theme");
   set(cfg.timezone, "timezone");
+  cfg.timezone_loc = at(root, "timezone").loc;
   const Node& d = at(root, "defaults");
   if (std::string w = str(d, "slo_window"); !w.empty()) cfg.default_slo_window = w;
   cfg.default_policy = str(d, "error_budget_policy");

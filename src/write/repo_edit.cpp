@@ -1,6 +1,7 @@
 #include "write/repo_edit.hpp"
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <sstream>
 #include <vector>
@@ -119,6 +120,42 @@ std::size_t body_end(const Lines& l, const Target& t) {
 }
 
 } // namespace
+
+namespace {
+
+void emit(YAML::Emitter& out, const nlohmann::json& v) {
+  if (v.is_object()) {
+    out << YAML::BeginMap;
+    for (const auto& [k, x] : v.items()) {
+      out << YAML::Key << k << YAML::Value;
+      emit(out, x);
+    }
+    out << YAML::EndMap;
+  } else if (v.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& x : v) emit(out, x);
+    out << YAML::EndSeq;
+  } else if (v.is_string()) {
+    out << YAML::DoubleQuoted << v.get<std::string>();
+  } else if (v.is_null()) {
+    out << YAML::Null;
+  } else if (v.is_boolean()) {
+    out << v.get<bool>();
+  } else {
+    out << v.dump(); // nlohmann's shortest round-trip number
+  }
+}
+
+} // namespace
+
+std::string json_to_yaml(const nlohmann::json& value) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out.SetNullFormat(YAML::LowerNull);
+  out.SetBoolFormat(YAML::TrueFalseBool);
+  emit(out, value);
+  return std::string(out.c_str()) + "\n";
+}
 
 std::string yaml_quote(const std::string& s) {
   // JSON strings are YAML double-quoted scalars; plain is used when it reads back the same.

@@ -3,6 +3,8 @@
 // Markdown body — is kept byte for byte; only the lines of the change are added.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -26,6 +28,10 @@ std::string append_list_item(const std::string& text, const std::string& kind,
 std::string set_field(const std::string& text, const std::string& kind, const std::string& match_key,
                       const std::string& match_value, const std::string& key,
                       const std::string& value_yaml);
+
+// Block YAML for a JSON value that nines reads back as the same JSON: strings are always quoted
+// (so "2026-10" or "123" stay strings) and numbers keep their shortest round-trip form.
+std::string json_to_yaml(const nlohmann::json& value);
 
 // A YAML scalar that reads back as exactly `s` (double-quoted when needed).
 std::string yaml_quote(const std::string& s);

@@ -60,3 +60,12 @@ TEST_CASE("repo_edit: quoting keeps strings strings") {
   CHECK(yaml_quote("") == "\"\"");
   CHECK(yaml_quote("say \"hi\"") == "\"say \\\"hi\\\"\"");
 }
+
+TEST_CASE("repo_edit: JSON becomes YAML that reads back the same") {
+  nlohmann::json j = {{"period", "2026-10"}, {"n", 67.33333333333333}, {"none", nullptr},
+                      {"list", {"a", "123"}}, {"ok", true}, {"nested", {{"SEV1", 1}}}};
+  std::string yaml = json_to_yaml(j);
+  CHECK(yaml.find("\"2026-10\"") != std::string::npos);
+  CHECK(yaml.find("67.33333333333333") != std::string::npos);
+  CHECK(yaml.find("\"123\"") != std::string::npos);
+}

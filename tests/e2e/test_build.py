@@ -237,6 +237,27 @@ def test_signoff(tmp):
     check(code == 2, "a bad decision is a usage error")
 
 
+def test_freeze(tmp):
+    repo = copy_content(tmp + "/freeze")
+    code, before, err = run("report", "-C", repo, "--month", "2026-10", "--now", NOW, "--format", "json")
+    check(code == 0, f"report json ({code}) {err}")
+    code, out, err = run("report", "-C", repo, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 0 and "froze 2026-10" in out, f"freeze ({code}) {err}")
+    code, _, err = run("report", "-C", repo, "--month", "2026-11", "--now", NOW, "--freeze")
+    check(code == 1 and "not over yet" in err, "an open month cannot be frozen")
+    code, _, err = run("report", "-C", repo, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 1 and "already frozen" in err, "a frozen month is never rewritten")
+    # The backend forgets: no recorded data and a new store. The frozen report stays the same.
+    shutil.rmtree(os.path.join(repo, "metrics"))
+    shutil.rmtree(os.path.join(repo, ".nines"), ignore_errors=True)
+    code, after, err = run("report", "-C", repo, "--month", "2026-10", "--now", NOW, "--format", "json")
+    check(code == 0, f"frozen report without data ({code}) {err}")
+    b, a = json.loads(before)["monthly_report"], json.loads(after)["monthly_report"]
+    for key in ["slo_summary", "incidents", "error_budget", "toil", "on_call", "action_items", "delta"]:
+        check(a[key] == b[key], f"frozen {key} unchanged: {a[key]} vs {b[key]}")
+    check(a["frozen"] is True, "the report says it is frozen")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-build-")
 try:
     repo, out = test_content_figures(tmp)
@@ -245,6 +266,7 @@ try:
     test_corrupt_store(tmp)
     test_edge_cases(tmp)
     test_signoff(tmp)
+    test_freeze(tmp)
 finally:
     shutil.rmtree(tmp)
 print(f"{passed} passed, {failed} failed")
