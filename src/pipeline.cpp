@@ -7,7 +7,11 @@
 
 #include "link/link.hpp"
 #include "metrics/store.hpp"
+#include "metrics/http.hpp"
+#include "metrics/pull.hpp"
 #include "render/api_json.hpp"
+#include "render/site.hpp"
+#include "write/link_check.hpp"
 #include "write/site_writer.hpp"
 #include "load/loader.hpp"
 #include "model/digest.hpp"
@@ -135,6 +139,16 @@ int run_pipeline(Run& run) {
   try {
     auto store = Store::open(store_path(run));
     store->import_csv(run.repo.csv_rows, run.now);
+    // Live sources fill in the closed days the store lacks and the short windows at now. A
+    // failing backend is a warning: the build goes on from the store, and the affected figures
+    // show as stale or missing (SPEC 4.4). --offline makes no request at all.
+    if (!o.offline && !run.repo.config.sources.empty()) {
+      auto http = make_curl_client();
+      PullReport pulled = pull_metrics(run.repo, *store, PullOptions{}, run.now, *http);
+      run.live = pulled.live;
+      for (const auto& e : pulled.errors)
+        run.diags.warning(e.file.empty() ? "nines.yaml" : e.file, e.loc, "metrics-fetch", e.message);
+    }
     run.series = store->daily_series();
   } catch (const StoreError& e) {
     run.fatal = e.what();
@@ -148,11 +162,34 @@ int run_pipeline(Run& run) {
   run.figures = compute_all(run.repo, run.series, run.live, run.local_now);
   if (o.last <= Stage::Compute) return exit_code(run);
 
-  // Render: the JSON API (and, with the theme, the pages) as an in-memory tree of files, so the
-  // write stage can swap the whole site in at once.
+  // --strict: a figure built on stale or missing data fails the build, as an unreachable backend.
+  if (o.strict) {
+    for (const auto& s : run.figures.slos)
+      if (s.data.status != "fresh") {
+        run.fatal = "SLO '" + s.id + "' has " + s.data.status + " data (--strict)";
+        break;
+      }
+  }
+
+  // Render: the pages and the JSON API as an in-memory tree of files, so the write stage can swap
+  // the whole site in at once. Every internal link and anchor is checked before anything is written.
   run.reached = Stage::Render;
-  run.files = api_files(run.repo, run.figures, run.diags.sorted());
-  if (o.last <= Stage::Render) return exit_code(run);
+  SiteOptions site;
+  site.base_url = run.repo.config.base_url;
+  site.version = k_version;
+  site.jobs = o.jobs;
+  site.override_dir = fs::path(o.dir) / "layouts";
+  std::vector<BrokenLink> broken;
+  try {
+    run.files = render_site(run.repo, run.figures, run.diags.sorted(), run.series, site, broken);
+  } catch (const std::exception& e) {
+    // A broken theme override is the repository's error, reported like any other.
+    run.diags.error("layouts", {}, "theme", e.what());
+    return exit_code(run);
+  }
+  for (const auto& b : broken)
+    run.diags.error(b.page, {}, "broken-link", "broken internal link to '" + b.target + "': " + b.reason);
+  if (!checkpoint(run) || o.last <= Stage::Render) return exit_code(run);
 
   // Write: the whole tree goes to a temp folder beside OUT and is swapped in only when complete,
   // so an error or a kill leaves the previous site as it was.
@@ -165,6 +202,7 @@ int run_pipeline(Run& run) {
     run.fatal = std::string("cannot write the site: ") + e.what();
     return 3;
   }
+  if (!run.fatal.empty()) return 3; // --strict with stale data: the site is written, the run fails
   return exit_code(run);
 }
 

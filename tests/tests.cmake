@@ -25,3 +25,9 @@ add_test(NAME e2e.build
 add_test(NAME e2e.commands
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_commands.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.site
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_site.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.browser
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_browser.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/browser-artifacts)

@@ -21,6 +21,7 @@ void add_toil_command(CLI::App& app, CommandAction& action);
 void add_capacity_command(CLI::App& app, CommandAction& action);
 void add_oncall_command(CLI::App& app, CommandAction& action);
 void add_report_command(CLI::App& app, CommandAction& action);
+void add_metrics_command(CLI::App& app, CommandAction& action);
 
 int cli_main(int argc, char** argv);
 

@@ -20,6 +20,7 @@ int cli_main(int argc, char** argv) {
   add_capacity_command(app, action);
   add_oncall_command(app, action);
   add_report_command(app, action);
+  add_metrics_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

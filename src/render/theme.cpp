@@ -170,10 +170,7 @@ Theme::Theme(const fs::path& theme_dir, const fs::path& override_dir) {
     throw ThemeError((theme_dir / "layouts").string() + ": no such theme directory");
   load(theme_dir / "layouts", m_layouts);
   load(theme_dir / "partials", m_partials);
-  if (!override_dir.empty()) {
-    load(override_dir, m_layouts);
-    load(override_dir / "partials", m_partials);
-  }
+  load_overrides(override_dir);
   if (m_layouts.count("base") == 0)
     throw ThemeError((theme_dir / "layouts").string() + ": the theme has no base layout");
 
@@ -188,6 +185,36 @@ Theme::Theme(const fs::path& theme_dir, const fs::path& override_dir) {
     if (ec) throw ThemeError(static_dir.string() + ": cannot be listed: " + ec.message());
   }
   check_templates();
+}
+
+Theme::Theme(const std::map<std::string, std::string>& files, const fs::path& override_dir) {
+  // Only NAME.mustache directly in layouts/ or partials/, as the directory loader reads them.
+  auto template_name = [](std::string_view rel, std::string_view dir) -> std::string {
+    if (rel.substr(0, dir.size()) != dir) return {};
+    std::string_view name = rel.substr(dir.size());
+    if (name.find('/') != std::string_view::npos || !ends_with(name, k_extension)) return {};
+    name.remove_suffix(std::string_view(k_extension).size());
+    return std::string(name);
+  };
+  for (const auto& [rel, text] : files) {
+    if (std::string name = template_name(rel, "layouts/"); !name.empty())
+      m_layouts[name] = Template{text, "theme:" + rel};
+    else if (std::string pname = template_name(rel, "partials/"); !pname.empty())
+      m_partials[pname] = Template{text, "theme:" + rel};
+    else if (rel.rfind("static/", 0) == 0 && rel.size() > 7 && rel.back() != '/')
+      m_static[rel.substr(7)] = text;
+  }
+  load_overrides(override_dir);
+  if (m_layouts.count("base") == 0) throw ThemeError("theme: the theme has no base layout");
+  check_templates();
+}
+
+void Theme::load_overrides(const fs::path& override_dir) {
+  if (override_dir.empty()) return;
+  for (const auto& p : templates_in(override_dir))
+    m_layouts[p.stem().string()] = Template{read_file(p), p.string()};
+  for (const auto& p : templates_in(override_dir / "partials"))
+    m_partials[p.stem().string()] = Template{read_file(p), p.string()};
 }
 
 void Theme::check_templates() const {

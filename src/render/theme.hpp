@@ -44,6 +44,13 @@ public:
   explicit Theme(const std::filesystem::path& theme_dir,
                  const std::filesystem::path& override_dir = {});
 
+  // The same theme from files held in memory (the theme compiled into the binary), keyed by path
+  // relative to the theme folder: "layouts/base.mustache", "partials/nav.mustache",
+  // "static/style.css". Other keys are ignored. Messages name a file as "theme:KEY". The override
+  // directory works as above.
+  Theme(const std::map<std::string, std::string>& files,
+        const std::filesystem::path& override_dir);
+
   // A full page: renders layout `layout` with `view`, then the `base` layout with the same view
   // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be
   // an object with a string `root` (the relative path to the site root: "", "../", "../../"),
@@ -70,6 +77,7 @@ private:
   std::string render_template(const Template& tmpl, const nlohmann::json& view,
                               const std::string* content, const std::string& layout) const;
   void check_templates() const;
+  void load_overrides(const std::filesystem::path& override_dir);
 
   std::map<std::string, Template> m_layouts;
   std::map<std::string, Template> m_partials;

@@ -1,0 +1,99 @@
+// HTTP for the metrics sources (SPEC 4.1): many small form POSTs to one server, run concurrently
+// with a bound, a per-request timeout, and bounded retries with backoff.
+//
+// The bearer token is read from its environment variable by the client itself, only to build the
+// Authorization header: it is never copied into a request, a result, an error message or a log,
+// so nothing downstream can leak it.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nines {
+
+struct HttpRequest {
+  std::string url;  // full URL, e.g. http://127.0.0.1:9090/api/v1/query
+  std::string form; // application/x-www-form-urlencoded body
+};
+
+// The last attempt of one request. `error` is empty when a response arrived (any status); else it
+// says what failed in words that never include headers.
+struct HttpResult {
+  long status = 0;
+  std::string body;
+  std::string error;
+  int attempts = 0;
+  bool unreachable = false; // the server could not be connected to (after retries), or was given up
+  bool timed_out = false;
+};
+
+struct RetryPolicy {
+  int retries = 3;             // retries after the first attempt
+  double base_s = 0.25;        // first backoff
+  double max_s = 8.0;          // cap of one backoff
+  double retry_after_max_s = 30.0; // a longer Retry-After is not waited for: the request fails
+};
+
+struct HttpOptions {
+  int concurrency = 8;
+  double timeout_s = 10;
+  std::string ca_bundle;        // CURLOPT_CAINFO when not empty
+  std::string bearer_token_env; // name of the variable; empty: no Authorization header
+  RetryPolicy retry;
+  std::size_t max_body_bytes = 64u << 20;
+};
+
+// How one attempt ended, as the retry policy sees it.
+struct AttemptOutcome {
+  enum class Kind { Response, ConnectError, Timeout, OtherError } kind = Kind::Response;
+  long status = 0;                         // for Response
+  std::optional<double> retry_after_s;     // for a 429 or 503 that sent Retry-After
+};
+
+struct RetryDecision {
+  bool retry = false;
+  double delay_s = 0;
+  std::string why_not; // when a retryable failure is not retried: why (for the error message)
+};
+
+// Retries connection errors, 5xx and 429 — never other 4xx (the request itself is wrong) nor
+// timeouts (the server had its whole budget; retrying multiplies a slow build). The delay is
+// base·2^(n−1), capped, with "equal jitter" (half fixed, half random from `jitter01` in [0, 1)) so
+// that concurrent requests failing together do not retry together; a Retry-After is honoured as a
+// lower bound. `attempts_made` counts the attempt that just ended (1 for the first).
+RetryDecision decide_retry(const AttemptOutcome& outcome, int attempts_made,
+                           const RetryPolicy& policy, double jitter01);
+
+// Retry-After as delay-seconds ("120"); nullopt for an HTTP-date or anything else.
+std::optional<double> parse_retry_after(std::string_view value);
+
+// "a=1&b=x%20y" from pairs, with RFC 3986 unreserved characters kept as they are.
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
+std::string url_decode(std::string_view s); // '+' is a space (form bodies)
+
+// The URL without any user:password@, for messages.
+std::string redact_url(const std::string& url);
+
+class HttpClient {
+public:
+  virtual ~HttpClient() = default;
+  // Called once per request, in completion order, on the thread that called post_all.
+  using OnDone = std::function<void(std::size_t index, HttpResult&& result)>;
+  // POSTs every request (form bodies) with `opts`, at most opts.concurrency at a time, retrying
+  // each as decide_retry() says. Returns when every request has completed. Once a request could
+  // not connect even after its retries (or several timed out in a row), the requests not yet
+  // started fail at once as unreachable: a server that is down costs one retry cycle, not one per
+  // query.
+  virtual void post_all(const std::vector<HttpRequest>& requests, const HttpOptions& opts,
+                        const OnDone& on_done) = 0;
+};
+
+// libcurl multi: one thread, non-blocking, connections reused across requests.
+std::unique_ptr<HttpClient> make_curl_client();
+
+} // namespace nines

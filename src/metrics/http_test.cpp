@@ -1,0 +1,189 @@
+#include "metrics/http.hpp"
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+using namespace nines;
+
+namespace {
+
+AttemptOutcome response(long status, std::optional<double> retry_after = std::nullopt) {
+  AttemptOutcome o;
+  o.kind = AttemptOutcome::Kind::Response;
+  o.status = status;
+  o.retry_after_s = retry_after;
+  return o;
+}
+
+AttemptOutcome transport(AttemptOutcome::Kind kind) {
+  AttemptOutcome o;
+  o.kind = kind;
+  return o;
+}
+
+// A port on 127.0.0.1 that nothing listens on: bound, then closed.
+int closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+} // namespace
+
+TEST_CASE("retry policy: what is retried") {
+  RetryPolicy p;
+  p.retries = 3;
+  CHECK(decide_retry(response(200), 1, p, 0.5).retry == false);
+  CHECK(decide_retry(response(500), 1, p, 0.5).retry);
+  CHECK(decide_retry(response(502), 1, p, 0.5).retry);
+  CHECK(decide_retry(response(503), 1, p, 0.5).retry);
+  CHECK(decide_retry(response(429), 1, p, 0.5).retry);
+  // Other 4xx mean the request is wrong: another attempt cannot help.
+  for (long s : {400L, 401L, 403L, 404L, 405L, 422L})
+    CHECK_MESSAGE(decide_retry(response(s), 1, p, 0.5).retry == false, s);
+  CHECK(decide_retry(transport(AttemptOutcome::Kind::ConnectError), 1, p, 0.5).retry);
+  // A timeout used the request's whole budget; other errors (TLS, …) are configuration.
+  CHECK(decide_retry(transport(AttemptOutcome::Kind::Timeout), 1, p, 0.5).retry == false);
+  CHECK(decide_retry(transport(AttemptOutcome::Kind::OtherError), 1, p, 0.5).retry == false);
+}
+
+TEST_CASE("retry policy: bounded count") {
+  RetryPolicy p;
+  p.retries = 2;
+  CHECK(decide_retry(response(503), 1, p, 0).retry);
+  CHECK(decide_retry(response(503), 2, p, 0).retry);
+  RetryDecision last = decide_retry(response(503), 3, p, 0);
+  CHECK_FALSE(last.retry);
+  CHECK(last.why_not == "gave up after 3 attempts");
+  p.retries = 0;
+  CHECK_FALSE(decide_retry(transport(AttemptOutcome::Kind::ConnectError), 1, p, 0).retry);
+}
+
+TEST_CASE("retry policy: exponential backoff with equal jitter, capped") {
+  RetryPolicy p;
+  p.retries = 10;
+  p.base_s = 0.25;
+  p.max_s = 2.0;
+  // Jitter 0 → half the backoff; jitter → 1 → the whole backoff.
+  CHECK(decide_retry(response(500), 1, p, 0.0).delay_s == doctest::Approx(0.125));
+  CHECK(decide_retry(response(500), 1, p, 1.0).delay_s == doctest::Approx(0.25));
+  CHECK(decide_retry(response(500), 2, p, 1.0).delay_s == doctest::Approx(0.5));
+  CHECK(decide_retry(response(500), 3, p, 1.0).delay_s == doctest::Approx(1.0));
+  CHECK(decide_retry(response(500), 4, p, 1.0).delay_s == doctest::Approx(2.0));
+  CHECK(decide_retry(response(500), 9, p, 1.0).delay_s == doctest::Approx(2.0)); // capped
+  for (double j : {0.0, 0.1, 0.5, 0.99}) {
+    double d = decide_retry(response(500), 3, p, j).delay_s;
+    CHECK(d >= 0.5);
+    CHECK(d <= 1.0);
+  }
+  // Out-of-range jitter is clamped, never a negative or runaway delay.
+  CHECK(decide_retry(response(500), 1, p, -5).delay_s == doctest::Approx(0.125));
+  CHECK(decide_retry(response(500), 1, p, 7).delay_s == doctest::Approx(0.25));
+}
+
+TEST_CASE("retry policy: Retry-After is honoured, within a limit") {
+  RetryPolicy p;
+  p.retries = 3;
+  p.retry_after_max_s = 30;
+  RetryDecision d = decide_retry(response(429, 5.0), 1, p, 0.5);
+  CHECK(d.retry);
+  CHECK(d.delay_s == doctest::Approx(5.0));
+  // A backoff longer than Retry-After wins: Retry-After is a lower bound.
+  p.base_s = 20;
+  p.max_s = 20;
+  CHECK(decide_retry(response(429, 1.0), 1, p, 1.0).delay_s == doctest::Approx(20.0));
+  RetryDecision too_long = decide_retry(response(429, 3600.0), 1, p, 0.5);
+  CHECK_FALSE(too_long.retry);
+  CHECK(too_long.why_not.find("3600s") != std::string::npos);
+  CHECK(decide_retry(response(503, 2.0), 1, RetryPolicy{}, 0).delay_s == doctest::Approx(2.0));
+}
+
+TEST_CASE("Retry-After parsing: delay-seconds only") {
+  CHECK(parse_retry_after("120") == 120.0);
+  CHECK(parse_retry_after(" 7\r\n") == 7.0);
+  CHECK(parse_retry_after("0") == 0.0);
+  CHECK_FALSE(parse_retry_after(""));
+  CHECK_FALSE(parse_retry_after("-1"));
+  CHECK_FALSE(parse_retry_after("1.5"));
+  CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"));
+  CHECK_FALSE(parse_retry_after("99999999999"));
+}
+
+TEST_CASE("form encoding and decoding") {
+  CHECK(form_encode({{"query", "sum(rate(x{a=\"b c\"}[5m]))"}, {"time", "17"}}) ==
+        "query=sum%28rate%28x%7Ba%3D%22b%20c%22%7D%5B5m%5D%29%29&time=17");
+  CHECK(form_encode({{"a", "-._~"}}) == "a=-._~");
+  CHECK(form_encode({{"k", "&=+%"}}) == "k=%26%3D%2B%25");
+  CHECK(url_decode("a%20b+c%2") == "a b c%2");
+  CHECK(url_decode(form_encode({{"q", "x{y=\"ü\"}"}}).substr(2)) == "x{y=\"ü\"}");
+}
+
+TEST_CASE("URLs in messages lose their credentials") {
+  CHECK(redact_url("http://127.0.0.1:9090") == "http://127.0.0.1:9090");
+  CHECK(redact_url("https://user:secret@prom.example/api") == "https://prom.example/api");
+  CHECK(redact_url("https://prom.example/path@x") == "https://prom.example/path@x");
+  CHECK(redact_url("http://a@b@host:1/") == "http://host:1/");
+}
+
+TEST_CASE("curl client: a closed port fails every request quickly, as unreachable") {
+  auto client = make_curl_client();
+  const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/api/v1/query";
+  std::vector<HttpRequest> reqs(20, HttpRequest{url, "query=up"});
+  HttpOptions o;
+  o.concurrency = 2;
+  o.timeout_s = 5;
+  o.retry.retries = 2;
+  o.retry.base_s = 0.01;
+  o.retry.max_s = 0.02;
+  std::vector<HttpResult> results(reqs.size());
+  std::size_t calls = 0;
+  const auto start = std::chrono::steady_clock::now();
+  client->post_all(reqs, o, [&](std::size_t i, HttpResult&& r) {
+    ++calls;
+    results[i] = std::move(r);
+  });
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(calls == reqs.size());
+  CHECK(elapsed < 5.0);
+  int tried = 0;
+  for (const auto& r : results) {
+    CHECK(r.unreachable);
+    CHECK(r.status == 0);
+    CHECK_FALSE(r.error.empty());
+    if (r.attempts == 3) ++tried;
+  }
+  // The first requests used their retries; once one gave up, the rest were not sent.
+  CHECK(tried >= 1);
+  CHECK(tried <= 2);
+}
+
+TEST_CASE("curl client: a named token variable that is unset sends nothing") {
+  auto client = make_curl_client();
+  ::unsetenv("NINES_TEST_UNSET_TOKEN");
+  HttpOptions o;
+  o.bearer_token_env = "NINES_TEST_UNSET_TOKEN";
+  std::vector<HttpRequest> reqs(3, HttpRequest{"http://127.0.0.1:1/api/v1/query", "query=up"});
+  std::size_t calls = 0;
+  client->post_all(reqs, o, [&](std::size_t, HttpResult&& r) {
+    ++calls;
+    CHECK(r.attempts == 0);
+    CHECK(r.error.find("NINES_TEST_UNSET_TOKEN") != std::string::npos);
+  });
+  CHECK(calls == 3);
+}

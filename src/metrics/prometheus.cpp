@@ -1,0 +1,324 @@
+#include "metrics/prometheus.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace nines {
+
+namespace {
+
+using nlohmann::json;
+
+// Server text in our messages: one line, bounded, so a diagnostic stays a diagnostic.
+std::string clip(std::string_view s, std::size_t max = 300) {
+  std::string out;
+  for (char c : s.substr(0, max)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  if (s.size() > max) out += "…";
+  return out;
+}
+
+std::string http_prefix(long status) {
+  return status >= 200 && status < 300 ? std::string() : "HTTP " + std::to_string(status) + ": ";
+}
+
+// [<unix seconds>, "<value>"], as in vector, matrix and scalar results.
+bool read_sample(const json& j, std::pair<double, double>& out, std::string& error) {
+  if (!j.is_array() || j.size() != 2) {
+    error = "a sample is not a [time, \"value\"] pair";
+    return false;
+  }
+  if (!j[0].is_number()) {
+    error = "a sample time is not a number";
+    return false;
+  }
+  if (!j[1].is_string()) {
+    error = "a sample value is not a string";
+    return false;
+  }
+  const auto& text = j[1].get_ref<const std::string&>();
+  auto v = parse_prom_value(text);
+  if (!v) {
+    error = "sample value '" + clip(text, 40) + "' is not a number";
+    return false;
+  }
+  out = {j[0].get<double>(), *v};
+  return true;
+}
+
+bool read_metric(const json& series, PromSeries& out, std::string& error) {
+  if (!series.is_object()) {
+    error = "a result entry is not an object";
+    return false;
+  }
+  auto m = series.find("metric");
+  if (m == series.end()) return true; // some servers omit empty label sets
+  if (!m->is_object()) {
+    error = "a result's metric is not an object";
+    return false;
+  }
+  for (const auto& [k, v] : m->items()) {
+    if (!v.is_string()) {
+      error = "label '" + clip(k, 60) + "' is not a string";
+      return false;
+    }
+    out.metric[k] = v.get<std::string>();
+  }
+  return true;
+}
+
+bool has_histogram(const json& series) {
+  return series.is_object() && (series.contains("histogram") || series.contains("histograms"));
+}
+
+PromResponse fail(PromResponse r, long status, std::string what) {
+  r.ok = false;
+  r.error = http_prefix(status) + what;
+  r.series.clear();
+  r.scalar.reset();
+  return r;
+}
+
+} // namespace
+
+std::optional<double> parse_prom_value(std::string_view text) {
+  if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "+Inf" || text == "Inf") return std::numeric_limits<double>::infinity();
+  if (text == "-Inf") return -std::numeric_limits<double>::infinity();
+  if (text.empty() || text.front() == '+') return std::nullopt;
+  double v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  // from_chars also reads "nan" and "inf" spellings Prometheus never writes; refuse them.
+  if (!std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+PromResponse parse_prom_response(long http_status, std::string_view body) {
+  PromResponse r;
+  json root;
+  try {
+    root = json::parse(body.begin(), body.end());
+  } catch (const json::parse_error& e) {
+    // A proxy's or load balancer's error page, not the API's: the status says it all.
+    if (http_status < 200 || http_status >= 300)
+      return fail(r, http_status, "not a Prometheus API response");
+    if (body.empty()) return fail(r, http_status, "the response body is empty");
+    if (e.byte >= body.size())
+      return fail(r, http_status, "the response is truncated (its JSON ends early, after " +
+                                      std::to_string(body.size()) + " bytes)");
+    return fail(r, http_status,
+                "the response is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  }
+  if (!root.is_object()) return fail(r, http_status, "the response is not a JSON object");
+
+  if (auto w = root.find("warnings"); w != root.end()) {
+    if (!w->is_array()) return fail(r, http_status, "'warnings' is not an array");
+    for (const auto& s : *w) r.warnings.push_back(s.is_string() ? clip(s.get<std::string>())
+                                                                : clip(s.dump()));
+  }
+  auto status = root.find("status");
+  if (status == root.end() || !status->is_string())
+    return fail(r, http_status, "the response has no 'status'");
+  if (auto t = root.find("errorType"); t != root.end() && t->is_string())
+    r.error_type = clip(t->get<std::string>(), 60);
+  if (*status == "error") {
+    std::string message;
+    if (auto e = root.find("error"); e != root.end() && e->is_string())
+      message = clip(e->get<std::string>());
+    std::string what = r.error_type.empty() ? "error" : r.error_type;
+    return fail(r, http_status, "Prometheus answered " + what + (message.empty() ? "" : ": ") +
+                                    message);
+  }
+  if (*status != "success")
+    return fail(r, http_status, "unknown status '" + clip(status->get<std::string>(), 40) + "'");
+  if (http_status < 200 || http_status >= 300)
+    return fail(r, http_status, "a success envelope with an error status");
+
+  auto data = root.find("data");
+  if (data == root.end() || !data->is_object())
+    return fail(r, http_status, "the response has no 'data' object");
+  auto type = data->find("resultType");
+  if (type == data->end() || !type->is_string())
+    return fail(r, http_status, "the response has no 'data.resultType'");
+  r.result_type = type->get<std::string>();
+  auto result = data->find("result");
+  if (result == data->end()) return fail(r, http_status, "the response has no 'data.result'");
+
+  std::string error;
+  if (r.result_type == "vector") {
+    if (!result->is_array()) return fail(r, http_status, "a vector result is not an array");
+    for (const auto& s : *result) {
+      PromSeries series;
+      if (!read_metric(s, series, error)) return fail(r, http_status, error);
+      auto v = s.find("value");
+      if (v == s.end()) {
+        if (has_histogram(s))
+          return fail(r, http_status, "native histogram samples are not supported; aggregate "
+                                      "them to a number (e.g. histogram_count)");
+        return fail(r, http_status, "a vector sample has no 'value'");
+      }
+      std::pair<double, double> sample;
+      if (!read_sample(*v, sample, error)) return fail(r, http_status, error);
+      series.samples.push_back(sample);
+      r.series.push_back(std::move(series));
+    }
+  } else if (r.result_type == "matrix") {
+    if (!result->is_array()) return fail(r, http_status, "a matrix result is not an array");
+    for (const auto& s : *result) {
+      PromSeries series;
+      if (!read_metric(s, series, error)) return fail(r, http_status, error);
+      auto vs = s.find("values");
+      if (vs == s.end()) {
+        if (has_histogram(s))
+          return fail(r, http_status, "native histogram samples are not supported; aggregate "
+                                      "them to a number (e.g. histogram_count)");
+        return fail(r, http_status, "a matrix series has no 'values'");
+      }
+      if (!vs->is_array()) return fail(r, http_status, "a matrix series' values is not an array");
+      for (const auto& v : *vs) {
+        std::pair<double, double> sample;
+        if (!read_sample(v, sample, error)) return fail(r, http_status, error);
+        series.samples.push_back(sample);
+      }
+      r.series.push_back(std::move(series));
+    }
+  } else if (r.result_type == "scalar") {
+    std::pair<double, double> sample;
+    if (!read_sample(*result, sample, error)) return fail(r, http_status, error);
+    r.scalar = sample;
+  } else if (r.result_type == "string") {
+    return fail(r, http_status, "the query returned a string, not a number");
+  } else {
+    return fail(r, http_status, "unknown resultType '" + clip(r.result_type, 40) + "'");
+  }
+  r.ok = true;
+  return r;
+}
+
+PromValue single_value(const PromResponse& r) {
+  PromValue v;
+  if (!r.ok) {
+    v.error = r.error;
+    return v;
+  }
+  if (r.result_type == "scalar") {
+    v.ok = true;
+    v.value = r.scalar->second;
+    return v;
+  }
+  if (r.result_type != "vector") {
+    v.error = "expected an instant vector, got a " + r.result_type;
+    return v;
+  }
+  if (r.series.size() > 1) {
+    v.error = "the query returned " + std::to_string(r.series.size()) +
+              " series; it must return one (wrap it in sum(...))";
+    return v;
+  }
+  v.ok = true;
+  if (!r.series.empty()) v.value = r.series.front().samples.front().second;
+  return v;
+}
+
+PromRange single_range(const PromResponse& r) {
+  PromRange out;
+  if (!r.ok) {
+    out.error = r.error;
+    return out;
+  }
+  if (r.result_type != "matrix") {
+    out.error = "expected a range vector (matrix), got a " + r.result_type;
+    return out;
+  }
+  if (r.series.size() > 1) {
+    out.error = "the query returned " + std::to_string(r.series.size()) +
+                " series; it must return one (wrap it in sum(...))";
+    return out;
+  }
+  out.ok = true;
+  if (r.series.empty()) return out;
+  for (const auto& [t, v] : r.series.front().samples) {
+    // Evaluation times are whole seconds here (we ask for whole-second start and step).
+    out.points[std::llround(t)] = v;
+  }
+  return out;
+}
+
+std::string promql_duration(double minutes) {
+  const auto seconds = std::llround(minutes * 60.0);
+  if (seconds <= 0) return "1s";
+  if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
+namespace {
+
+std::string replace_all(std::string s, std::string_view from, const std::string& to) {
+  std::size_t pos = 0;
+  while ((pos = s.find(from, pos)) != std::string::npos) {
+    s.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return {};
+  const auto b = s.find_last_not_of(" \t\r\n");
+  return s.substr(a, b - a + 1);
+}
+
+std::string join_url(const std::string& base, const char* path) {
+  std::string b = base;
+  while (!b.empty() && b.back() == '/') b.pop_back();
+  return b + path;
+}
+
+} // namespace
+
+std::string render_service_template(const std::string& expr, const std::string& service) {
+  return replace_all(expr, "{{service}}", service);
+}
+
+std::string render_sli_query(const std::string& expr, const std::string& window,
+                             const std::string& service) {
+  std::string q = render_service_template(expr, service);
+  if (q.find("{{window}}") != std::string::npos) return replace_all(q, "{{window}}", window);
+  return "sum(increase(" + trim(q) + "[" + window + "]))";
+}
+
+HttpRequest instant_query(const std::string& base_url, const std::string& query,
+                          std::int64_t time) {
+  return {join_url(base_url, "/api/v1/query"),
+          form_encode({{"query", query}, {"time", std::to_string(time)}})};
+}
+
+HttpRequest range_query(const std::string& base_url, const std::string& query, std::int64_t start,
+                        std::int64_t end, std::int64_t step) {
+  return {join_url(base_url, "/api/v1/query_range"),
+          form_encode({{"query", query},
+                       {"start", std::to_string(start)},
+                       {"end", std::to_string(end)},
+                       {"step", std::to_string(step)}})};
+}
+
+std::string describe_failure(const HttpResult& http, const PromResponse& parsed) {
+  if (!http.error.empty()) {
+    std::string s = http.error;
+    if (http.attempts > 1) s += " (after " + std::to_string(http.attempts) + " attempts)";
+    return s;
+  }
+  if (parsed.ok) return {};
+  std::string s = parsed.error;
+  if (http.attempts > 1) s += " (after " + std::to_string(http.attempts) + " attempts)";
+  return s;
+}
+
+} // namespace nines

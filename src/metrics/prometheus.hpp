@@ -1,0 +1,81 @@
+// The Prometheus HTTP API (Prometheus, Thanos, Mimir, Cortex, VictoriaMetrics): building query
+// requests, rendering SLI query templates (SPEC 1.3) and reading the JSON envelope.
+//
+// Parsing is strict: a response that is not exactly the documented shape is a failure of that
+// query, with a message saying what was wrong, never a guess at a number.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "metrics/http.hpp"
+
+namespace nines {
+
+struct PromSeries {
+  std::map<std::string, std::string> metric;       // labels
+  std::vector<std::pair<double, double>> samples;  // (unix seconds, value); one for a vector
+};
+
+struct PromResponse {
+  bool ok = false;
+  std::string error;      // when !ok: what failed, in words
+  std::string error_type; // Prometheus' errorType (bad_data, execution, timeout, …), when sent
+  std::vector<std::string> warnings;
+  std::string result_type; // vector | matrix | scalar
+  std::vector<PromSeries> series; // vector and matrix results
+  std::optional<std::pair<double, double>> scalar;
+};
+
+// Reads one API response (any HTTP status: error envelopes come with 4xx/5xx).
+PromResponse parse_prom_response(long http_status, std::string_view body);
+
+// A sample value as Prometheus writes it: a decimal, "NaN", "+Inf", "-Inf" (or "Inf"). nullopt for
+// anything else.
+std::optional<double> parse_prom_value(std::string_view text);
+
+// The number an instant query answered. `value` is nullopt for an empty vector: no data, which is
+// not zero. More than one series is an error: the query must aggregate.
+struct PromValue {
+  bool ok = false;
+  std::string error;
+  std::optional<double> value;
+};
+PromValue single_value(const PromResponse& r);
+
+// The one series of a range query as unix seconds → value; empty for an empty matrix.
+struct PromRange {
+  bool ok = false;
+  std::string error;
+  std::map<std::int64_t, double> points;
+};
+PromRange single_range(const PromResponse& r);
+
+// A window in PromQL's duration syntax: 60 → "1h", 1440 → "1d", 5 → "5m", 0.5 → "30s".
+std::string promql_duration(double minutes);
+
+// SPEC 1.3: `{{service}}` → service id; then an expression with `{{window}}` is used as written
+// with the window substituted, and any other is a counter selector evaluated as
+// sum(increase(<expr>[<window>])).
+std::string render_sli_query(const std::string& expr, const std::string& window,
+                             const std::string& service);
+// Golden-signal templates: `{{service}}` only.
+std::string render_service_template(const std::string& expr, const std::string& service);
+
+// POST /api/v1/query with query and time (unix seconds).
+HttpRequest instant_query(const std::string& base_url, const std::string& query, std::int64_t time);
+// POST /api/v1/query_range; evaluated at start, start + step, … ≤ end, exactly as instant queries
+// at those times.
+HttpRequest range_query(const std::string& base_url, const std::string& query, std::int64_t start,
+                        std::int64_t end, std::int64_t step);
+
+// What went wrong with one completed request, for a message: "" when it brought a usable
+// envelope; else transport error, HTTP status or envelope problem (with errorType).
+std::string describe_failure(const HttpResult& http, const PromResponse& parsed);
+
+} // namespace nines

@@ -1,0 +1,204 @@
+#include "metrics/prometheus.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace nines;
+
+TEST_CASE("envelope: vector") {
+  auto r = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[
+      {"metric":{"service":"pay-api"},"value":[1761955200,"12345.5"]}]}})");
+  REQUIRE(r.ok);
+  CHECK(r.result_type == "vector");
+  REQUIRE(r.series.size() == 1);
+  CHECK(r.series[0].metric.at("service") == "pay-api");
+  CHECK(r.series[0].samples[0].first == 1761955200.0);
+  CHECK(r.series[0].samples[0].second == 12345.5);
+  auto v = single_value(r);
+  CHECK(v.ok);
+  CHECK(v.value == 12345.5);
+}
+
+TEST_CASE("envelope: empty vector is no data, not zero") {
+  auto r = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  REQUIRE(r.ok);
+  auto v = single_value(r);
+  CHECK(v.ok);
+  CHECK_FALSE(v.value.has_value());
+}
+
+TEST_CASE("envelope: several series must be aggregated") {
+  auto r = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[
+      {"metric":{"code":"200"},"value":[1,"1"]},{"metric":{"code":"500"},"value":[1,"2"]}]}})");
+  REQUIRE(r.ok);
+  auto v = single_value(r);
+  CHECK_FALSE(v.ok);
+  CHECK(v.error.find("2 series") != std::string::npos);
+}
+
+TEST_CASE("envelope: matrix") {
+  auto r = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix","result":[
+      {"metric":{},"values":[[86400,"10"],[172800,"NaN"],[259200,"+Inf"],[345600,"-Inf"]]}]}})");
+  REQUIRE(r.ok);
+  auto m = single_range(r);
+  REQUIRE(m.ok);
+  REQUIRE(m.points.size() == 4);
+  CHECK(m.points.at(86400) == 10.0);
+  CHECK(std::isnan(m.points.at(172800)));
+  CHECK(m.points.at(259200) == INFINITY);
+  CHECK(m.points.at(345600) == -INFINITY);
+  // An instant reader refuses a matrix; a range reader refuses a vector.
+  CHECK_FALSE(single_value(r).ok);
+  auto vec = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  CHECK_FALSE(single_range(vec).ok);
+  auto empty = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
+  CHECK(single_range(empty).ok);
+  CHECK(single_range(empty).points.empty());
+}
+
+TEST_CASE("envelope: scalar and string") {
+  auto s = parse_prom_response(200, R"({"status":"success","data":{"resultType":"scalar","result":[1.5,"42"]}})");
+  REQUIRE(s.ok);
+  CHECK(s.scalar->second == 42.0);
+  CHECK(single_value(s).value == 42.0);
+  auto str = parse_prom_response(200, R"({"status":"success","data":{"resultType":"string","result":[1,"x"]}})");
+  CHECK_FALSE(str.ok);
+  CHECK(str.error.find("string") != std::string::npos);
+  auto other = parse_prom_response(200, R"({"status":"success","data":{"resultType":"streams","result":[]}})");
+  CHECK_FALSE(other.ok);
+}
+
+TEST_CASE("envelope: sample value strings") {
+  CHECK(parse_prom_value("0") == 0.0);
+  CHECK(parse_prom_value("1e3") == 1000.0);
+  CHECK(parse_prom_value("-2.5") == -2.5);
+  CHECK(std::isnan(*parse_prom_value("NaN")));
+  CHECK(*parse_prom_value("+Inf") == INFINITY);
+  CHECK(*parse_prom_value("Inf") == INFINITY);
+  CHECK(*parse_prom_value("-Inf") == -INFINITY);
+  CHECK_FALSE(parse_prom_value(""));
+  CHECK_FALSE(parse_prom_value("nan"));
+  CHECK_FALSE(parse_prom_value("inf"));
+  CHECK_FALSE(parse_prom_value("+1"));
+  CHECK_FALSE(parse_prom_value("12abc"));
+  CHECK_FALSE(parse_prom_value(" 1"));
+}
+
+TEST_CASE("envelope: error with errorType") {
+  auto r = parse_prom_response(400, R"({"status":"error","errorType":"bad_data",
+      "error":"invalid parameter \"query\": 1:5: parse error: unexpected <EOF>"})");
+  CHECK_FALSE(r.ok);
+  CHECK(r.error_type == "bad_data");
+  CHECK(r.error.find("HTTP 400") == 0);
+  CHECK(r.error.find("bad_data") != std::string::npos);
+  CHECK(r.error.find("unexpected <EOF>") != std::string::npos);
+  auto t = parse_prom_response(503, R"({"status":"error","errorType":"timeout","error":"query timed out"})");
+  CHECK(t.error == "HTTP 503: Prometheus answered timeout: query timed out");
+}
+
+TEST_CASE("envelope: warnings are kept") {
+  auto r = parse_prom_response(200, R"({"status":"success","warnings":["partial response","x"],
+      "data":{"resultType":"vector","result":[]}})");
+  REQUIRE(r.ok);
+  CHECK(r.warnings == std::vector<std::string>{"partial response", "x"});
+  auto bad = parse_prom_response(200, R"({"status":"success","warnings":"no",
+      "data":{"resultType":"vector","result":[]}})");
+  CHECK_FALSE(bad.ok);
+}
+
+TEST_CASE("envelope: truncated and malformed bodies fail that query") {
+  const std::string full =
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"5"]}]}})";
+  for (std::size_t cut : {std::size_t{1}, std::size_t{20}, full.size() / 2, full.size() - 1}) {
+    auto r = parse_prom_response(200, full.substr(0, cut));
+    CHECK_FALSE(r.ok);
+    CHECK_MESSAGE(r.error.find("truncated") != std::string::npos, r.error);
+  }
+  CHECK(parse_prom_response(200, "").error == "the response body is empty");
+  CHECK(parse_prom_response(200, "<html>oops</html>").error.find("not valid JSON") !=
+        std::string::npos);
+  CHECK(parse_prom_response(502, "<html>Bad Gateway</html>").error ==
+        "HTTP 502: not a Prometheus API response");
+  CHECK_FALSE(parse_prom_response(200, "[1,2]").ok);
+  CHECK_FALSE(parse_prom_response(200, R"({"data":{}})").ok);
+  CHECK_FALSE(parse_prom_response(200, R"({"status":"success"})").ok);
+  CHECK_FALSE(parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector"}})").ok);
+  CHECK_FALSE(parse_prom_response(200, R"({"status":"maybe","data":{}})").ok);
+  // A success envelope with an error status is not trusted.
+  CHECK_FALSE(parse_prom_response(500, R"({"status":"success","data":{"resultType":"vector","result":[]}})").ok);
+}
+
+TEST_CASE("envelope: wrong types inside the result") {
+  auto bad = [](const char* result) {
+    return parse_prom_response(200, std::string(R"({"status":"success","data":{"resultType":"vector","result":)") +
+                                        result + "}}");
+  };
+  CHECK_FALSE(bad(R"({})").ok);                                        // not an array
+  CHECK_FALSE(bad(R"([{"metric":{},"value":[1,5]}])").ok);             // value not a string
+  CHECK_FALSE(bad(R"([{"metric":{},"value":["1","5"]}])").ok);         // time not a number
+  CHECK_FALSE(bad(R"([{"metric":{},"value":[1]}])").ok);               // not a pair
+  CHECK_FALSE(bad(R"([{"metric":{},"value":[1,"five"]}])").ok);        // not a number
+  CHECK_FALSE(bad(R"([{"metric":{"a":1},"value":[1,"5"]}])").ok);      // label not a string
+  CHECK_FALSE(bad(R"([{"metric":[],"value":[1,"5"]}])").ok);           // metric not an object
+  CHECK_FALSE(bad(R"([{"metric":{}}])").ok);                           // no value
+  CHECK_FALSE(bad(R"([5])").ok);                                       // entry not an object
+  auto h = bad(R"([{"metric":{},"histogram":[1,{"count":"2"}]}])");
+  CHECK_FALSE(h.ok);
+  CHECK(h.error.find("native histogram") != std::string::npos);
+  auto m = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2]]}]}})");
+  CHECK_FALSE(m.ok);
+  auto ok = bad(R"([{"value":[1,"5"]}])"); // metric omitted: an empty label set
+  CHECK(ok.ok);
+}
+
+TEST_CASE("query templating (SPEC 1.3)") {
+  // A counter selector is wrapped.
+  CHECK(render_sli_query(R"(http_requests_total{service="{{service}}",code!~"5.."})", "1d",
+                         "pay-api") ==
+        R"(sum(increase(http_requests_total{service="pay-api",code!~"5.."}[1d])))");
+  CHECK(render_sli_query("  x_total \n", "5m", "s") == "sum(increase(x_total[5m]))");
+  // A {{window}} query is used as written, every occurrence substituted.
+  CHECK(render_sli_query(
+            R"(sum(rate(a{svc="{{service}}"}[{{window}}])) * {{window}}_seconds / {{service}})", "6h",
+            "cart") == R"(sum(rate(a{svc="cart"}[6h])) * 6h_seconds / cart)");
+  CHECK(render_service_template(R"(up{service="{{service}}",x="{{service}}"})", "a") ==
+        R"(up{service="a",x="a"})");
+  CHECK(render_service_template("up{{window}}", "a") == "up{{window}}");
+}
+
+TEST_CASE("PromQL durations") {
+  CHECK(promql_duration(60) == "1h");
+  CHECK(promql_duration(360) == "6h");
+  CHECK(promql_duration(1440) == "1d");
+  CHECK(promql_duration(4320) == "3d");
+  CHECK(promql_duration(5) == "5m");
+  CHECK(promql_duration(90) == "90m");
+  CHECK(promql_duration(0.5) == "30s");
+  CHECK(promql_duration(10080) == "7d");
+}
+
+TEST_CASE("query requests") {
+  auto i = instant_query("http://127.0.0.1:9090/", "up", 1761955200);
+  CHECK(i.url == "http://127.0.0.1:9090/api/v1/query");
+  CHECK(i.form == "query=up&time=1761955200");
+  auto r = range_query("https://mimir.example/prometheus", "sum(x)", 86400, 259200, 86400);
+  CHECK(r.url == "https://mimir.example/prometheus/api/v1/query_range");
+  CHECK(r.form == "query=sum%28x%29&start=86400&end=259200&step=86400");
+}
+
+TEST_CASE("failure descriptions") {
+  HttpResult transport;
+  transport.error = "Couldn't connect to server";
+  transport.attempts = 4;
+  CHECK(describe_failure(transport, {}) == "Couldn't connect to server (after 4 attempts)");
+  HttpResult got;
+  got.status = 200;
+  got.attempts = 1;
+  auto ok = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  CHECK(describe_failure(got, ok).empty());
+  got.status = 503;
+  got.attempts = 3;
+  auto err = parse_prom_response(503, "busy");
+  CHECK(describe_failure(got, err) == "HTTP 503: not a Prometheus API response (after 3 attempts)");
+}

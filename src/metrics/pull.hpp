@@ -1,0 +1,79 @@
+// Pulling SLI data from the metrics sources into the store (SPEC 4): the closed days the store
+// lacks, the golden signals, and the short live windows the build needs at `now`.
+//
+// Nothing from a failed or invalid fetch is stored (SPEC 4.4): a day is written only when both its
+// good and total queries succeeded and the pair is valid; everything else is reported, per SLO,
+// and the build goes on from what the store already has.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compute/figures.hpp"
+#include "diag/diagnostic.hpp"
+#include "metrics/http.hpp"
+#include "metrics/store.hpp"
+#include "model/model.hpp"
+
+namespace nines {
+
+struct PullProgress {
+  std::size_t done = 0;   // requests completed (ok or not)
+  std::size_t failed = 0; // of which failed
+  std::size_t total = 0;  // requests of this pull
+  double elapsed_s = 0;
+};
+
+struct PullOptions {
+  bool live = true;       // query the short windows at now (for the build; never stored)
+  bool golden = true;     // refresh golden-signal series
+  int golden_days = 28;   // closed days of golden signals kept fetched
+  std::function<void(const PullProgress&)> progress; // after each completed request
+};
+
+// One problem, in words that name the SLO (or service), the source and its URL — never the token —
+// and where a diagnostic should point.
+struct PullError {
+  std::string slo;     // empty for a golden signal
+  std::string service; // for a golden signal
+  std::string source;
+  std::string file;
+  Loc loc;
+  std::string message;
+};
+
+struct SourcePullReport {
+  std::string name, url; // url without credentials
+  std::size_t queries = 0, failed = 0;
+  bool unreachable = false;
+};
+
+struct PullReport {
+  std::size_t queries_done = 0;   // requests completed
+  std::size_t queries_failed = 0; // of which failed (transport, HTTP, envelope)
+  std::size_t days_stored = 0;
+  std::size_t golden_stored = 0;
+  std::size_t values_rejected = 0; // NaN, ±Inf, negative, good > total
+  std::set<std::string> slos_measured; // SLOs whose SLI has a query, with a usable source
+  std::map<std::string, LiveWindows> live; // per SLO: label as written → counts
+  std::vector<PullError> errors;
+  std::vector<SourcePullReport> sources;
+  double elapsed_s = 0;
+
+  // A source could not be reached and not one query (of any source) succeeded: `metrics pull`
+  // exits 3 then.
+  bool unreachable_and_nothing_fetched() const;
+};
+
+PullReport pull_metrics(const Repo& repo, Store& store, const PullOptions& opts, std::int64_t now,
+                        HttpClient& http);
+
+// The windows an SLO needs live at now: 1h, 6h, 24h, 3d and each alert's short and long window,
+// as label → minutes (labels as written; the compute stage matches them by duration).
+std::map<std::string, double> live_windows_of(const Slo& slo);
+
+} // namespace nines

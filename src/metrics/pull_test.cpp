@@ -1,0 +1,421 @@
+#include "metrics/pull.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <functional>
+#include <optional>
+
+#include "compute/test_support.hpp"
+#include "metrics/prometheus.hpp"
+
+using namespace nines;
+using namespace nines::compute_test;
+
+namespace {
+
+const std::int64_t k_now = at("2026-11-01T00:00:00Z");
+
+std::map<std::string, std::string> form_fields(const std::string& form) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos <= form.size()) {
+    auto amp = form.find('&', pos);
+    if (amp == std::string::npos) amp = form.size();
+    auto part = form.substr(pos, amp - pos);
+    auto eq = part.find('=');
+    if (eq != std::string::npos) out[url_decode(part.substr(0, eq))] = url_decode(part.substr(eq + 1));
+    pos = amp + 1;
+  }
+  return out;
+}
+
+// A Prometheus in memory: answers instant and range queries from `value`, or a fault.
+class FakeProm : public HttpClient {
+public:
+  // (query, evaluation time) → the sample as Prometheus writes it, or nullopt for no sample.
+  std::function<std::optional<std::string>(const std::string&, std::int64_t)> value;
+  // A result to send instead of the answer, for faults: (query, is a range query).
+  std::function<std::optional<HttpResult>(const std::string& query, bool range)> fault;
+  std::vector<std::map<std::string, std::string>> seen;
+  std::vector<std::string> urls;
+  HttpOptions last_opts;
+
+  void post_all(const std::vector<HttpRequest>& requests, const HttpOptions& opts,
+                const OnDone& on_done) override {
+    last_opts = opts;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      auto f = form_fields(requests[i].form);
+      seen.push_back(f);
+      urls.push_back(requests[i].url);
+      const bool range = requests[i].url.find("/query_range") != std::string::npos;
+      if (fault) {
+        if (auto r = fault(f["query"], range)) {
+          on_done(i, std::move(*r));
+          continue;
+        }
+      }
+      HttpResult r;
+      r.status = 200;
+      r.attempts = 1;
+      std::string points;
+      if (range) {
+        for (std::int64_t t = std::stoll(f["start"]); t <= std::stoll(f["end"]);
+             t += std::stoll(f["step"]))
+          if (auto v = value(f["query"], t))
+            points += (points.empty() ? "" : ",") + ("[" + std::to_string(t) + ",\"" + *v + "\"]");
+        r.body = R"({"status":"success","data":{"resultType":"matrix","result":[)" +
+                 (points.empty() ? "" : R"({"metric":{},"values":[)" + points + "]}") + "]}}";
+      } else {
+        auto v = value(f["query"], std::stoll(f["time"]));
+        r.body = R"({"status":"success","data":{"resultType":"vector","result":[)" +
+                 (v ? R"({"metric":{},"value":[)" + f["time"] + ",\"" + *v + "\"]}" : "") + "]}}";
+      }
+      on_done(i, std::move(r));
+    }
+  }
+};
+
+Repo make_repo() {
+  Repo r;
+  MetricsSource s;
+  s.name = "prom";
+  s.type = "prometheus";
+  s.url = "http://127.0.0.1:9/";
+  s.concurrency = 4;
+  s.retries = 2;
+  s.timeout_s = 3;
+  r.config.sources.push_back(s);
+  r.services.push_back(service("pay-api"));
+  Sli sli;
+  sli.meta = meta("sli", "success-rate");
+  sli.query = SliQuery{R"(good_total{service="{{service}}"})", R"(all_total{service="{{service}}"})",
+                       "", {}};
+  r.slis.push_back(sli);
+  r.slos.push_back(slo("pay", "pay-api", 99.9));
+  return r;
+}
+
+// good 990 / total 1000 a day; 99 / 100 over any live window.
+std::optional<std::string> steady(const std::string& q, std::int64_t) {
+  const bool good = q.find("good_total") != std::string::npos;
+  if (q.find("[1d]") != std::string::npos) return good ? "990" : "1000";
+  return good ? "99" : "100";
+}
+
+bool has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  std::vector<DailyRow> old;
+  for (std::int64_t d = day("2026-10-04"); d <= day("2026-10-10"); ++d)
+    old.push_back(DailyRow{"pay", d, 5, 10});
+  store->put_daily("prometheus:prom", old, k_now - 86400 * 3);
+  FakeProm prom;
+  prom.value = steady;
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+
+  CHECK(r.errors.empty());
+  CHECK(r.slos_measured == std::set<std::string>{"pay"});
+  // Daily: one range query per expression over the missing days, ending at each day's end.
+  REQUIRE(prom.seen.size() >= 2);
+  CHECK(prom.urls[0] == "http://127.0.0.1:9/api/v1/query_range");
+  CHECK(prom.seen[0]["query"] == R"(sum(increase(good_total{service="pay-api"}[1d])))");
+  CHECK(prom.seen[1]["query"] == R"(sum(increase(all_total{service="pay-api"}[1d])))");
+  for (int i : {0, 1}) {
+    CHECK(prom.seen[i]["start"] == std::to_string(at("2026-10-12T00:00:00Z"))); // end of 10-11
+    CHECK(prom.seen[i]["end"] == std::to_string(k_now));                         // end of 10-31
+    CHECK(prom.seen[i]["step"] == "86400");
+  }
+  CHECK(r.days_stored == 21);
+  auto series = store->daily_series("pay");
+  CHECK(series.size() == 28);
+  CHECK(series.at(day("2026-10-10")).good == 5);
+  CHECK(series.at(day("2026-10-11")).good == 990);
+  CHECK(series.at(day("2026-10-31")).total == 1000);
+  CHECK_FALSE(series.count(day("2026-11-01"))); // today is not closed
+  CHECK(store->last_success("prometheus:prom", "slo:pay:daily") == k_now);
+
+  // Live: 1h, 6h, 24h, 3d at now, as instant queries.
+  CHECK(prom.seen.size() == 2 + 8);
+  CHECK(prom.urls[2] == "http://127.0.0.1:9/api/v1/query");
+  CHECK(prom.seen[2]["time"] == std::to_string(k_now));
+  REQUIRE(r.live.count("pay"));
+  CHECK(r.live["pay"].size() == 4);
+  CHECK(r.live["pay"]["1h"].good == 99);
+  CHECK(r.live["pay"]["3d"].total == 100);
+  CHECK(r.queries_done == 10);
+  CHECK(r.queries_failed == 0);
+  CHECK(prom.last_opts.concurrency == 4);
+  CHECK(prom.last_opts.retry.retries == 2);
+  CHECK(prom.last_opts.timeout_s == 3);
+
+  // A second pull has no day left to fetch.
+  FakeProm again;
+  again.value = steady;
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r2 = pull_metrics(repo, *store, no_live, k_now, again);
+  CHECK(again.seen.empty());
+  CHECK(r2.queries_done == 0);
+  CHECK_FALSE(r2.unreachable_and_nothing_fetched());
+}
+
+TEST_CASE("pull: {{window}} queries are used as written") {
+  Repo repo = make_repo();
+  repo.slis[0].query = SliQuery{R"(sum(increase(ok{s="{{service}}"}[{{window}}])))",
+                                R"(sum(increase(all{s="{{service}}"}[{{window}}])))", "", {}};
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string&, std::int64_t) { return std::optional<std::string>("1"); };
+  pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(prom.seen[0]["query"] == R"(sum(increase(ok{s="pay-api"}[1d])))");
+  bool saw_6h = false;
+  for (auto& f : prom.seen) saw_6h = saw_6h || f["query"] == R"(sum(increase(all{s="pay-api"}[6h])))";
+  CHECK(saw_6h);
+}
+
+TEST_CASE("pull: alert windows are fetched once per duration, under every label") {
+  Repo repo = make_repo();
+  repo.slos[0].alerts.push_back(alert("fast", 14.4, "5m", 5, "60m", 60));
+  repo.slos[0].alerts.push_back(alert("slow", 6, "30m", 30, "6h", 360));
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  // 5m, 30m, 1h (= 60m), 6h, 24h, 3d: six pairs after the two daily queries.
+  CHECK(prom.seen.size() == 2 + 12);
+  const auto& live = r.live["pay"];
+  for (const char* label : {"1h", "60m", "5m", "30m", "6h", "24h", "3d"})
+    CHECK_MESSAGE(live.count(label), label);
+  bool saw_5m = false;
+  for (auto& f : prom.seen)
+    saw_5m = saw_5m || f["query"] == R"(sum(increase(good_total{service="pay-api"}[5m])))";
+  CHECK(saw_5m);
+}
+
+TEST_CASE("pull: NaN, ±Inf, negative and good > total are rejected, never stored") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    const bool good = has(q, "good_total");
+    if (t == at("2026-10-06T00:00:00Z") && good) return "NaN";
+    if (t == at("2026-10-07T00:00:00Z") && !good) return "+Inf";
+    if (t == at("2026-10-08T00:00:00Z") && good) return "-1";
+    if (t == at("2026-10-09T00:00:00Z") && good) return "2000";
+    if (has(q, "[1h]") && good) return "-Inf";
+    return steady(q, t);
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  auto series = store->daily_series("pay");
+  CHECK(series.size() == 24);
+  for (const char* d : {"2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08"})
+    CHECK_MESSAGE(!series.count(day(d)), d);
+  CHECK(r.values_rejected == 5);
+  REQUIRE(r.errors.size() == 2);
+  CHECK(has(r.errors[0].message, "SLO 'pay', source 'prom' (http://127.0.0.1:9/): 4 days not "
+                                 "stored: 2026-10-05 good is NaN, 2026-10-06 total is +Inf, "
+                                 "2026-10-07 good is negative and 1 more"));
+  CHECK(r.errors[0].file == "slo/pay.yaml");
+  CHECK(has(r.errors[1].message, "live window 1h not fetched: good is -Inf"));
+  CHECK_FALSE(r.live["pay"].count("1h"));
+  CHECK(r.live["pay"].count("6h"));
+  // A day with problems is not a successful fetch.
+  CHECK_FALSE(store->last_success("prometheus:prom", "slo:pay:daily"));
+}
+
+TEST_CASE("pull: an empty result is no data, not zero") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string&, std::int64_t) { return std::optional<std::string>(); };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(r.errors.empty());
+  CHECK(r.days_stored == 0);
+  CHECK(store->daily_series("pay").empty());
+  CHECK(r.live.empty());
+  CHECK(r.queries_failed == 0);
+}
+
+TEST_CASE("pull: one side without data is reported, not stored") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    if (has(q, "good_total") && t == at("2026-10-20T00:00:00Z")) return std::nullopt;
+    return steady(q, t);
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(store->daily_series("pay").size() == 27);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "1 day not stored: 2026-10-19 good has no data but total has"));
+}
+
+TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the token") {
+  ::setenv("NINES_PULL_TEST_TOKEN", "s3cr3t-t0ken-value", 1);
+  Repo repo = make_repo();
+  repo.config.sources[0].bearer_token_env = "NINES_PULL_TEST_TOKEN";
+  repo.config.sources[0].url = "http://user:pw@127.0.0.1:9";
+  repo.slos.push_back(slo("pay-2", "pay-api", 99));
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.fault = [](const std::string& q, bool range) -> std::optional<HttpResult> {
+    if (!has(q, "all_total") || !range) return std::nullopt;
+    HttpResult r;
+    r.status = 503;
+    r.attempts = 3;
+    // A server that echoes the Authorization header into its error.
+    r.body = R"({"status":"error","errorType":"unavailable","error":"rejected Bearer s3cr3t-t0ken-value"})";
+    return r;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(prom.last_opts.bearer_token_env == "NINES_PULL_TEST_TOKEN");
+  CHECK(store->daily_series("pay").empty());
+  CHECK(store->daily_series("pay-2").empty());
+  CHECK(r.days_stored == 0);
+  CHECK(r.queries_failed == 2);
+  REQUIRE(r.errors.size() == 2);
+  CHECK(r.errors[0].message ==
+        "SLO 'pay', source 'prom' (http://127.0.0.1:9): daily counts for 2026-10-04 … 2026-10-31 "
+        "(28 days) not fetched: total query: HTTP 503: Prometheus answered unavailable: rejected "
+        "Bearer [redacted] (after 3 attempts)");
+  for (const auto& e : r.errors) {
+    CHECK_FALSE(has(e.message, "s3cr3t"));
+    CHECK_FALSE(has(e.message, "user:pw"));
+  }
+  // The live windows did not fail: they are there.
+  CHECK(r.live["pay"].size() == 4);
+  CHECK_FALSE(store->last_success("prometheus:prom", "slo:pay:daily"));
+  ::unsetenv("NINES_PULL_TEST_TOKEN");
+}
+
+TEST_CASE("pull: malformed and multi-series answers fail that query only") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.fault = [](const std::string& q, bool range) -> std::optional<HttpResult> {
+    HttpResult r;
+    r.status = 200;
+    r.attempts = 1;
+    if (has(q, "good_total") && range) {
+      r.body = R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"val)";
+      return r;
+    }
+    if (has(q, "[6h]")) {
+      r.body = R"({"status":"success","data":{"resultType":"vector","result":[
+          {"metric":{"a":"1"},"value":[1,"1"]},{"metric":{"a":"2"},"value":[1,"2"]}]}})";
+      return r;
+    }
+    return std::nullopt;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(store->daily_series("pay").empty());
+  REQUIRE(r.errors.size() == 2);
+  CHECK(has(r.errors[0].message, "not fetched: good query: the response is truncated"));
+  CHECK(has(r.errors[1].message, "live window 6h not fetched: good and total queries: the query "
+                                 "returned 2 series"));
+  CHECK(r.live["pay"].count("1h"));
+  CHECK_FALSE(r.live["pay"].count("6h"));
+}
+
+TEST_CASE("pull: unreachable source") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.fault = [](const std::string&, bool) -> std::optional<HttpResult> {
+    HttpResult r;
+    r.error = "Couldn't connect to server";
+    r.attempts = 3;
+    r.unreachable = true;
+    return r;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(r.unreachable_and_nothing_fetched());
+  REQUIRE(r.sources.size() == 1);
+  CHECK(r.sources[0].unreachable);
+  CHECK(r.sources[0].failed == 10);
+  // One line for the days and one for all the live windows, per SLO.
+  REQUIRE(r.errors.size() == 2);
+  CHECK(has(r.errors[1].message,
+            "live windows 1h, 6h, 24h, 3d not fetched: good and total queries: Couldn't connect "
+            "to server (after 3 attempts)"));
+  CHECK(store->daily_series().empty());
+}
+
+TEST_CASE("pull: golden signals, daily at each day's end, NaN rejected") {
+  Repo repo = make_repo();
+  repo.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[1d])))";
+  repo.config.golden_signals["latency_p99"] = "";
+  repo.services.push_back(service("cart"));
+  auto store = Store::open_memory();
+  store->put_golden("prometheus:prom", {GoldenRow{"cart", "traffic", day("2026-10-31"), 7}},
+                    k_now);
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    if (has(q, "req{")) {
+      if (has(q, "pay-api") && t == at("2026-10-10T00:00:00Z")) return "NaN";
+      return "2.5";
+    }
+    return steady(q, t);
+  };
+  PullOptions o;
+  o.live = false;
+  PullReport r = pull_metrics(repo, *store, o, k_now, prom);
+  CHECK(store->golden_series("pay-api", "traffic").size() == 27);
+  CHECK(store->golden_series("pay-api", "traffic").at(day("2026-10-31")) == 2.5);
+  CHECK(store->golden_series("cart", "traffic").size() == 28);
+  CHECK(store->golden_series("cart", "traffic").at(day("2026-10-31")) == 7);
+  CHECK(r.golden_stored == 27 + 27);
+  bool cart_range = false;
+  for (auto& f : prom.seen)
+    if (f["query"] == R"(sum(rate(req{service="cart"}[1d])))")
+      cart_range = f["end"] == std::to_string(at("2026-10-31T00:00:00Z"));
+  CHECK(cart_range); // the stored last day is not asked for again
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].service == "pay-api");
+  CHECK(has(r.errors[0].message, "golden signal 'traffic' of service 'pay-api', source 'prom'"));
+  CHECK(has(r.errors[0].message, "1 day not stored: 2026-10-09 is NaN"));
+}
+
+TEST_CASE("pull: a query naming an unknown source is reported, nothing is sent") {
+  Repo repo = make_repo();
+  repo.slis[0].query->source = "thanos";
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(prom.seen.empty());
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "no metrics source named 'thanos'"));
+  CHECK(r.errors[0].file == "sli/success-rate.yaml");
+  CHECK(r.slos_measured.empty());
+}
+
+TEST_CASE("pull: SLIs without a query are left alone") {
+  Repo repo = make_repo();
+  repo.slis[0].query.reset();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(prom.seen.empty());
+  CHECK(r.errors.empty());
+}
+
+TEST_CASE("live windows of an SLO") {
+  Slo s = slo("x", "svc", 99);
+  s.alerts.push_back(alert("a", 14.4, "5m", 5, "1h", 60));
+  auto w = live_windows_of(s);
+  CHECK(w.size() == 5);
+  CHECK(w.at("5m") == 5);
+  CHECK(w.at("3d") == 4320);
+}

@@ -1,0 +1,167 @@
+#include "render/site.hpp"
+
+#include "render/api_json.hpp"
+#include "render/site_detail.hpp"
+#include "render/theme.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <string_view>
+#include <thread>
+
+namespace nines {
+
+// The default theme (themes/default), compiled into the binary by cmake/embed.cmake, keyed by path
+// relative to the theme folder ("layouts/base.mustache", "static/style.css").
+const std::map<std::string, std::string_view>& embedded_theme_files();
+
+namespace {
+
+using site::json;
+
+struct PageJob {
+  std::string path;
+  std::string layout;
+  std::function<json()> view; // built on a worker thread: views render Markdown and charts
+};
+
+Theme load_theme(const SiteOptions& opts) {
+  std::map<std::string, std::string> files;
+  for (const auto& [path, bytes] : embedded_theme_files()) files.emplace(path, std::string(bytes));
+  return Theme(files, opts.override_dir);
+}
+
+std::vector<PageJob> page_jobs(const site::Site& s) {
+  using namespace site;
+  std::vector<PageJob> jobs;
+  auto add = [&](std::string path, std::string layout, std::function<json()> view) {
+    jobs.push_back({std::move(path), std::move(layout), std::move(view)});
+  };
+  add("index.html", "dashboard", [&s] { return dashboard_view(s); });
+  add("catalog/index.html", "catalog", [&s] { return catalog_view(s); });
+  for (const auto& x : s.repo.services)
+    add(service_page(x.meta.id), "service", [&s, &x] { return service_view(s, x); });
+  add("slos/index.html", "slos", [&s] { return slos_view(s); });
+  for (const auto& f : s.figs.slos) add(slo_page(f.id), "slo", [&s, &f] { return slo_view(s, f); });
+  add("runbooks/index.html", "runbooks", [&s] { return runbooks_view(s); });
+  for (const auto& x : s.repo.runbooks)
+    add(runbook_page(x.meta.id), "runbook", [&s, &x] { return runbook_view(s, x); });
+  add("postmortems/index.html", "postmortems", [&s] { return postmortems_view(s); });
+  for (const auto& x : s.repo.postmortems)
+    add(postmortem_page(x.meta.id), "postmortem", [&s, &x] { return postmortem_view(s, x); });
+  add("teams/index.html", "team", [&s] { return teams_view(s); });
+  add("maturity/index.html", "maturity", [&s] { return maturity_view(s); });
+  add("readiness/index.html", "readiness", [&s] { return readiness_view(s); });
+  add("toil/index.html", "toil", [&s] { return toil_view(s); });
+  add("capacity/index.html", "capacity", [&s] { return capacity_view(s); });
+  add("oncall/index.html", "oncall", [&s] { return oncall_view(s); });
+  add("reports/index.html", "reports", [&s] { return reports_view(s); });
+  for (const auto& [period, r] : s.figs.reports)
+    add(report_page(period), "report", [&s, &r = r] { return report_view(s, r); });
+  add("search.html", "search", [&s] { return search_view(s); });
+  add("404.html", "404", [&s] { return not_found_view(s); });
+  return jobs;
+}
+
+// Each page renders into its own slot, so the result does not depend on which thread got which
+// page; the first failure (in page order) is rethrown once every thread has stopped.
+std::vector<std::string> render_pages(const Theme& theme, const std::vector<PageJob>& jobs,
+                                      int requested) {
+  std::vector<std::string> out(jobs.size());
+  std::vector<std::exception_ptr> errors(jobs.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      try {
+        out[i] = theme.render(jobs[i].layout, jobs[i].view());
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::size_t n = requested > 0 ? static_cast<std::size_t>(requested)
+                                : std::max(1u, std::thread::hardware_concurrency());
+  n = std::clamp<std::size_t>(n, 1, std::max<std::size_t>(jobs.size(), 1));
+  if (n == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < n; ++i) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+// window.NINES_SEARCH as a script, not fetched JSON, so search works from file:// too. One entry
+// per line; ASCII only, so the file's encoding never matters.
+std::string search_index(const std::vector<site::SearchEntry>& entries) {
+  std::string js = "window.NINES_SEARCH = [\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    nlohmann::ordered_json j = {
+        {"title", e.title}, {"kind", e.kind}, {"summary", e.summary}, {"href", e.href}};
+    // "<", ">" and "&" as \u escapes too: the index stays inert even if someone inlines it into
+    // a page's <script>. They only occur inside strings, where the escapes mean the same.
+    js += "  ";
+    for (char c : j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)) {
+      if (c == '<') js += "\\u003c";
+      else if (c == '>') js += "\\u003e";
+      else if (c == '&') js += "\\u0026";
+      else js += c;
+    }
+    js += i + 1 < entries.size() ? ",\n" : "\n";
+  }
+  js += "];\n";
+  return js;
+}
+
+// Absolute URLs of every page but 404 and search; a folder's index.html is listed as the folder.
+std::string sitemap(const Theme& theme, const std::string& base_url,
+                    const std::map<std::string, std::string>& files) {
+  std::string base = base_url;
+  if (base.empty() || base.back() != '/') base += '/';
+  json urls = json::array();
+  for (const auto& [path, bytes] : files) {
+    if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) continue;
+    if (path == "404.html" || path == "search.html") continue;
+    std::string loc = path;
+    if (loc == "index.html")
+      loc.clear();
+    else if (loc.size() > 11 && loc.compare(loc.size() - 11, 11, "/index.html") == 0)
+      loc.erase(loc.size() - 10);
+    urls.push_back({{"loc", loc}});
+  }
+  return theme.render_fragment("sitemap", {{"base_url", base}, {"urls", urls}});
+}
+
+} // namespace
+
+std::map<std::string, std::string> render_site(const Repo& repo, const Figures& figs,
+                                               const std::vector<Diagnostic>& diagnostics,
+                                               const std::map<std::string, DailySeries>& series,
+                                               const SiteOptions& opts,
+                                               std::vector<BrokenLink>& broken) {
+  Theme theme = load_theme(opts);
+  site::Site s(repo, figs, diagnostics, series, opts);
+
+  std::vector<PageJob> jobs = page_jobs(s);
+  std::vector<std::string> pages = render_pages(theme, jobs, opts.jobs);
+  std::map<std::string, std::string> files = api_files(repo, figs, diagnostics);
+  for (std::size_t i = 0; i < jobs.size(); ++i) files.emplace(jobs[i].path, std::move(pages[i]));
+
+  files["search-index.js"] = search_index(site::search_entries(s));
+  for (const auto& [path, bytes] : theme.static_files()) files["static/" + path] = bytes;
+  // GitHub Pages would otherwise run Jekyll, which drops files and folders starting with "_".
+  files[".nojekyll"] = "";
+  // Sitemaps need absolute URLs; without base_url there is nothing correct to write.
+  if (!opts.base_url.empty()) files["sitemap.xml"] = sitemap(theme, opts.base_url, files);
+
+  broken = check_links(files);
+  return files;
+}
+
+} // namespace nines

@@ -1,0 +1,43 @@
+// The static site (SPEC 5): every page, the search index, the sitemap, the theme's static files and
+// the JSON API, as one in-memory tree of files that the write stage swaps in as a whole.
+//
+// The site formats figures; it never computes one. Every number on a page comes from Figures (or,
+// for the per-day charts of an SLO, from the recorded daily series the figures were computed
+// from), so the pages, the API and the terminal always agree.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compute/figures_all.hpp"
+#include "diag/diagnostic.hpp"
+#include "model/model.hpp"
+#include "write/link_check.hpp"
+
+namespace nines {
+
+struct SiteOptions {
+  std::string base_url; // where the site is published (absolute); empty: no sitemap.xml
+  std::string version;  // the nines version, for the footer
+  int jobs = 0;         // threads rendering pages; 0: std::thread::hardware_concurrency()
+  std::filesystem::path override_dir; // the content repository's layouts/ (Hugo-style overrides)
+};
+
+// Every file of the site, path (relative to the site root, '/'-separated) → bytes, including the
+// JSON API (api_files). Byte-identical for the same input whatever `opts.jobs` is.
+//
+// The theme is the one compiled into the binary, with `opts.override_dir` over it. Links are all
+// relative, so the site works at a GitHub Pages sub-path and from file://. After rendering, every
+// HTML page's links are checked; the broken ones are returned in `broken` (the caller reports them
+// as errors) and the files are returned anyway.
+//
+// Throws ThemeError when the theme or an override cannot be loaded or rendered.
+std::map<std::string, std::string> render_site(const Repo& repo, const Figures& figs,
+                                               const std::vector<Diagnostic>& diagnostics,
+                                               const std::map<std::string, DailySeries>& series,
+                                               const SiteOptions& opts,
+                                               std::vector<BrokenLink>& broken);
+
+} // namespace nines

@@ -1,0 +1,194 @@
+// Internals of the site renderer (site.cpp, site_format.cpp, site_pages.cpp); not part of its
+// interface (site.hpp is).
+//
+// Views are JSON objects for the theme's layouts; each layout documents the fields it reads at its
+// top. Figures are pre-formatted here ("99.866%", "4.7 days") and a missing figure is null, which
+// the layouts show as "no data": never 0, never 100%.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compute/figures.hpp"
+#include "compute/figures_all.hpp"
+#include "diag/diagnostic.hpp"
+#include "model/model.hpp"
+#include "render/markdown.hpp"
+#include "render/site.hpp"
+
+namespace nines::site {
+
+using nlohmann::json;
+
+// Everything pages are built from, with the lookups they share built once. Immutable after
+// construction, so page views can be built on several threads at once.
+struct Site {
+  Site(const Repo& repo, const Figures& figs, const std::vector<Diagnostic>& diagnostics,
+       const std::map<std::string, DailySeries>& series, const SiteOptions& opts);
+
+  const Repo& repo;
+  const Figures& figs;
+  const std::vector<Diagnostic>& diagnostics;
+  const std::map<std::string, DailySeries>& series;
+  const SiteOptions& opts;
+
+  std::int64_t today = 0;   // the UTC day of figs.now
+  std::string today_text;   // YYYY-MM-DD
+  std::string this_month;   // YYYY-MM
+
+  std::map<std::string, const Service*> services;
+  std::map<std::string, const Slo*> slos;
+  std::map<std::string, const SloFigures*> slo_figs;
+  std::map<std::string, const Sli*> slis;
+  std::map<std::string, const Runbook*> runbooks;
+  std::map<std::string, const Postmortem*> postmortems;
+  std::map<std::string, const IncidentFigures*> incidents;
+  std::map<std::string, const ReadinessFigures*> readiness; // by service
+  std::map<std::string, const ServiceMaturity*> maturity;   // by service
+  std::map<std::string, const Rotation*> rotations;
+  std::map<std::string, const RotationFigures*> rotation_figs;
+  std::map<std::string, const CapacityFigures*> capacity_figs;
+  std::map<std::string, const ToilFigures*> toil_figs;
+  std::map<std::string, const Policy*> policies;
+  // The runbook-stale lint's message, by runbook id: the lint owns the rule, the site shows it.
+  std::map<std::string, std::string> stale_runbooks;
+  // Every team id: nines.yaml's teams plus those only named by documents.
+  std::set<std::string> team_ids;
+  // Content file (relative to the repository) → its page, for links between Markdown documents.
+  std::map<std::string, std::string> file_pages;
+
+  bool has_team(const std::string& id) const { return team_ids.count(id) != 0; }
+  std::string team_name(const std::string& id) const;
+  std::string service_name(const std::string& id) const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Paths. Every href in a view is relative to the site root; layouts prefix it with `root`.
+
+// An id as a path segment or fragment: ids are validated upstream (^[a-z0-9][a-z0-9._-]*$), and
+// anything else is replaced by a digest so it can never climb out of its folder.
+std::string segment(const std::string& id);
+std::string service_page(const std::string& id);
+std::string slo_page(const std::string& id);
+std::string runbook_page(const std::string& id);
+std::string postmortem_page(const std::string& id);
+std::string report_page(const std::string& period);
+std::string team_anchor(const std::string& id);     // teams/index.html#team-ID
+std::string rotation_anchor(const std::string& id); // oncall/index.html#rotation-ID
+// "../" once per folder of `page`.
+std::string root_of(const std::string& page);
+
+// Links that exist: the page of a known document, else null (the layouts then show plain text).
+json service_href(const Site& site, const std::string& id);
+json slo_href(const Site& site, const std::string& id);
+json team_href(const Site& site, const std::string& id);
+json rotation_href(const Site& site, const std::string& id);
+json postmortem_href(const Site& site, const std::string& id);
+
+// ---------------------------------------------------------------------------------------------
+// Formatting: display only, no figure is derived here.
+
+json text_or_null(const std::string& s);
+json opt_text(const std::optional<std::string>& s);
+// `value` with at most `decimals` decimals, trailing zeros dropped ("14.4", "2", "0.35").
+std::string num(double value, int decimals);
+json num_or_null(const std::optional<double>& value, int decimals, const std::string& unit = "");
+// As num(), with thousands separated by commas ("18,400").
+std::string grouped(double value, int decimals);
+// A fraction as a percentage with fixed decimals ("99.866%"); null when missing.
+json pct_or_null(const std::optional<double>& fraction, int decimals);
+std::string target_text(double target_pct);
+// Decimals that show an attainment next to its target: one more than the target has, at least 2.
+int attainment_decimals(double target_pct);
+std::string minutes_text(double minutes);
+std::string duration_days_text(double days);
+// A class-safe word ([a-z0-9-]) for CSS, e.g. a budget state.
+std::string css_word(const std::string& s);
+std::string state_label(const std::string& state);
+std::string month_label(const std::string& period); // "2026-11" → "November 2026"
+std::string truncate_text(const std::string& s, std::size_t max_chars);
+std::string join(const std::vector<std::string>& parts, const std::string& sep);
+// The non-empty strings as a JSON array.
+json strings(const std::vector<std::string>& v);
+std::string dimension_label(const std::string& dimension); // "incident_response" → "Incident response"
+
+// A figure's data freshness: {status, text, as_of}; text is "fresh", "stale · 3 days old" or
+// "missing · no data".
+json freshness_of(const DataFreshness& d);
+// The page's freshness badge over the SLOs it shows.
+json metrics_freshness(const std::vector<const SloFigures*>& slos);
+// For pages whose figures come from the repository's documents, as of the build.
+json documents_freshness(const Site& site);
+
+// ---------------------------------------------------------------------------------------------
+// Pieces shared by several pages.
+
+// The frame every page shares: root, title, nav, breadcrumbs, site, build. `section` marks the
+// current nav entry; `crumbs` are (href, label) pairs between the dashboard and the page itself.
+json page_view(const Site& site, const std::string& page, const std::string& title,
+               const std::string& section,
+               const std::vector<std::pair<std::string, std::string>>& crumbs = {});
+
+std::vector<const SloFigures*> all_slos(const Site& site);
+
+// An SLO as a card or table row: figures, state, freshness; charts when `charts` is set.
+json slo_summary(const Site& site, const SloFigures& f, bool charts);
+std::string budget_gauge(const SloFigures& f);
+// Remaining budget per day over the window, and daily attainment, from the recorded series.
+std::string burn_down_chart(const Site& site, const SloFigures& f, int width, int height);
+std::string attainment_chart(const Site& site, const SloFigures& f);
+// Callers on the left, the service in the middle, what it calls on the right.
+std::string dependency_graph(const std::string& name, const std::vector<std::string>& callers,
+                             const std::vector<std::string>& callees);
+
+// A capacity model's figures and state; with its projection chart when `chart` is set.
+json capacity_item(const Site& site, const CapacityFigures& c, bool chart);
+// A service's maturity: totals, band and every dimension with its evidence.
+json maturity_brief(const ServiceMaturity& m);
+
+// Markdown → safe HTML for a document's prose on `page`: links to other content files become links
+// to their pages; other relative links go to the repository when repo_url is set.
+// Heading anchors avoid the ids the layouts use and, when `taken` is given, the anchors of the
+// page's other Markdown (which this call adds to).
+MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::string& md,
+                            const std::string& page, std::set<std::string>* taken = nullptr);
+json toc_of(const MarkdownResult& md);
+// The document's source in the repository (repo_url, branch, file), or null.
+json source_url(const Site& site, const DocMeta& doc);
+
+// ---------------------------------------------------------------------------------------------
+// Pages. Each returns the full view for its layout.
+
+json dashboard_view(const Site& site);
+json catalog_view(const Site& site);
+json service_view(const Site& site, const Service& s);
+json slos_view(const Site& site);
+json slo_view(const Site& site, const SloFigures& f);
+json runbooks_view(const Site& site);
+json runbook_view(const Site& site, const Runbook& rb);
+json postmortems_view(const Site& site);
+json postmortem_view(const Site& site, const Postmortem& pm);
+json teams_view(const Site& site);
+json maturity_view(const Site& site);
+json readiness_view(const Site& site);
+json toil_view(const Site& site);
+json capacity_view(const Site& site);
+json oncall_view(const Site& site);
+json reports_view(const Site& site);
+json report_view(const Site& site, const MonthlyReport& r);
+json search_view(const Site& site);
+json not_found_view(const Site& site);
+
+struct SearchEntry {
+  std::string title, kind, summary, href;
+};
+std::vector<SearchEntry> search_entries(const Site& site);
+
+} // namespace nines::site

@@ -1,0 +1,702 @@
+// Page views across the organisation: teams, maturity, readiness, toil, capacity, on-call, the
+// monthly reports, search and 404.
+#include "render/site_detail.hpp"
+
+#include "render/svg.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nines::site {
+
+namespace {
+
+
+
+
+// "+2", "−1.5", "no change"; null when either month has no figure.
+json delta_text(const MonthlyReport& r, const std::string& key, int decimals,
+                const std::string& unit = "") {
+  auto it = r.delta.find(key);
+  if (it == r.delta.end() || !it->second || !std::isfinite(*it->second)) return nullptr;
+  double d = *it->second;
+  std::string text = num(std::abs(d), decimals);
+  if (text == "0") return "no change from " + month_label(r.previous_period);
+  return std::string(d > 0 ? "+" : "\xE2\x88\x92") + text + unit + " from " +
+         month_label(r.previous_period);
+}
+
+json metric_cell(const MetricHealth& m, int decimals, const std::string& unit = "") {
+  return {{"value", num_or_null(m.value, decimals, unit)},
+          {"status", m.status.empty() ? "missing" : css_word(m.status)},
+          {"status_label", m.status.empty() ? "no data" : m.status}};
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Teams
+
+json teams_view(const Site& site) {
+  json v = page_view(site, "teams/index.html", "Teams", "teams");
+  v["freshness"] = documents_freshness(site);
+  json teams = json::array();
+  for (const auto& id : site.team_ids) {
+    json t = {{"id", segment(id)}, {"name", site.team_name(id)}, {"team_id", id}};
+    auto cfg = site.repo.config.teams.find(id);
+    t["members"] = json::array();
+    t["headcount"] = nullptr;
+    t["sre_hours"] = nullptr;
+    if (cfg != site.repo.config.teams.end()) {
+      t["members"] = strings(cfg->second.members);
+      t["headcount"] = num_or_null(cfg->second.headcount, 0);
+      t["sre_hours"] = num_or_null(cfg->second.sre_hours_per_month, 0, " h/month");
+    }
+    json services = json::array();
+    std::map<std::string, int> states;
+    for (const auto& s : site.repo.services) {
+      if (s.owner_team.id != id) continue;
+      services.push_back({{"href", service_page(s.meta.id)},
+                          {"name", s.name.empty() ? s.meta.id : s.name},
+                          {"tier", text_or_null(s.tier)}});
+      for (const auto& f : site.figs.slos)
+        if (f.service == s.meta.id) ++states[f.state.name];
+    }
+    t["services"] = services;
+    std::vector<std::string> parts;
+    for (const char* st : {"healthy", "warning", "critical", "exhausted", "missing"})
+      if (states.count(st))
+        parts.push_back(std::to_string(states[st]) + " " +
+                        (std::string(st) == "missing" ? std::string("without data") : std::string(st)));
+    t["slo_summary"] = text_or_null(join(parts, ", "));
+    json rotations = json::array();
+    for (const auto& r : site.figs.oncall)
+      if (r.team == id)
+        rotations.push_back({{"href", rotation_anchor(r.id)},
+                             {"name", r.name.empty() ? r.id : r.name},
+                             {"members", r.members}});
+    t["rotations"] = rotations;
+    t["toil_hours"] = nullptr;
+    t["toil_pct"] = nullptr;
+    t["toil_state"] = "missing";
+    for (const auto& tt : site.figs.team_toil) {
+      if (tt.team != id) continue;
+      t["toil_hours"] = num(tt.hours, 1) + " h/month";
+      t["toil_pct"] = num_or_null(tt.pct, 1, "% of SRE time");
+      t["toil_state"] = !tt.pct ? "missing" : tt.over_target ? "critical" : "healthy";
+    }
+    t["maturity"] = nullptr;
+    for (const auto& g : site.figs.maturity.teams)
+      if (g.id == id)
+        t["maturity"] = {{"total", num(g.total, 1) + "/40"},
+                         {"band", g.band},
+                         {"rubric", num(g.rubric.total, 1) + "/100"}};
+    teams.push_back(t);
+  }
+  v["teams"] = teams;
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Maturity
+
+json maturity_view(const Site& site) {
+  json v = page_view(site, "maturity/index.html", "Reliability maturity", "maturity");
+  json fresh = json::array({documents_freshness(site)});
+  if (json m = metrics_freshness(all_slos(site)); !m.is_null()) fresh.push_back(m);
+  v["freshness"] = fresh;
+  const MaturityFigures& mf = site.figs.maturity;
+  auto dims = maturity_dimensions();
+
+  HeatmapSpec heat;
+  heat.title = "Maturity by service and dimension (1–5)";
+  heat.summary = "Effective scores: a manual assessment where one exists, else the computed score.";
+  json dimensions = json::array();
+  for (const auto& d : dims) {
+    heat.col_labels.push_back(dimension_label(d));
+    dimensions.push_back({{"name", dimension_label(d)}});
+  }
+  json rows = json::array(), services = json::array();
+  for (const auto& m : mf.services) {
+    std::string name = site.service_name(m.service);
+    heat.row_labels.push_back(name);
+    std::vector<std::optional<int>> cells;
+    json row_cells = json::array();
+    for (const auto& d : m.dimensions) {
+      cells.push_back(d.effective);
+      row_cells.push_back({{"level", d.effective}, {"manual", d.source == "assessment"}});
+    }
+    heat.cells.push_back(cells);
+    rows.push_back({{"href", "maturity/index.html#maturity-" + segment(m.service)},
+                    {"name", name},
+                    {"level", std::to_string(m.total)},
+                    {"band", m.band},
+                    {"rubric", num(m.rubric.total, 1)},
+                    {"cells", row_cells}});
+    json brief = maturity_brief(m);
+    brief["id"] = segment(m.service);
+    brief["name"] = name;
+    brief["service_href"] = service_href(site, m.service);
+    brief["team"] = text_or_null(site.team_name(m.team));
+    brief["computed_level"] = std::to_string(m.computed_total) + "/40";
+    brief["overridden"] = m.computed_total != m.total;
+    brief["documentation"] = std::to_string(m.documentation) + "/5";
+    json rubric = json::array();
+    for (const auto& l : m.rubric.lines)
+      rubric.push_back({{"name", l.name},
+                        {"weight", num(l.weight, 0)},
+                        {"score", num(l.score, 1)},
+                        {"points", num(l.points, 1)}});
+    brief["rubric_lines"] = rubric;
+    services.push_back(brief);
+  }
+  v["heatmap_svg"] = mf.services.empty() ? json(nullptr) : json(heatmap(heat));
+  v["dimensions"] = dimensions;
+  v["rows"] = rows;
+  v["services"] = services;
+
+  auto group = [&](const GroupMaturity& g, const std::string& name, const json& href) {
+    json d = json::array();
+    for (const auto& md : g.dimensions)
+      d.push_back({{"name", dimension_label(md.dimension)}, {"level", num(md.effective, 1)}});
+    return json{{"name", name},
+                {"href", href},
+                {"total", num(g.total, 1) + "/40"},
+                {"computed_total", num(g.computed_total, 1) + "/40"},
+                {"band", g.band},
+                {"rubric", num(g.rubric.total, 1) + "/100"},
+                {"services", static_cast<int>(g.services.size())},
+                {"dimensions", d}};
+  };
+  v["org"] = group(mf.org, "Organisation", nullptr);
+  json teams = json::array();
+  for (const auto& g : mf.teams) teams.push_back(group(g, site.team_name(g.id), team_href(site, g.id)));
+  v["teams"] = teams;
+  json tiers = json::array();
+  for (const auto& [tier, c] : mf.slo_coverage_by_tier)
+    tiers.push_back({{"tier", tier}, {"services", c.services}, {"with_slo", c.with_slo}});
+  v["tiers"] = tiers;
+  v["bands"] = json::array({{{"range", "8–16"}, {"name", "Firefighting"}},
+                            {{"range", "17–24"}, {"name", "Foundation"}},
+                            {{"range", "25–32"}, {"name", "Maturing"}},
+                            {{"range", "33–40"}, {"name", "Advanced"}}});
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readiness
+
+json readiness_view(const Site& site) {
+  json v = page_view(site, "readiness/index.html", "Production readiness", "readiness");
+  json fresh = json::array({documents_freshness(site)});
+  if (json m = metrics_freshness(all_slos(site)); !m.is_null()) fresh.push_back(m);
+  v["freshness"] = fresh;
+  static const std::map<std::string, std::string> source_labels = {
+      {"repo", "proved by the repository"}, {"review", "readiness review"}, {"missing", "not assessed"}};
+  json services = json::array();
+  int approved = 0;
+  for (const auto& r : site.figs.readiness) {
+    int stale = 0;
+    json signoffs = json::array();
+    for (const auto& s : r.signoffs) {
+      stale += s.stale ? 1 : 0;
+      signoffs.push_back({{"name", text_or_null(s.name)},
+                          {"role", text_or_null(s.role)},
+                          {"date", text_or_null(s.date)},
+                          {"decision", text_or_null(s.decision)},
+                          {"review", text_or_null(s.review)},
+                          {"stale", s.stale}});
+    }
+    json rows = json::array();
+    std::string category;
+    for (const auto& row : r.rows) {
+      auto src = source_labels.find(row.source);
+      rows.push_back({{"category", row.category != category ? text_or_null(row.category) : json(nullptr)},
+                      {"item", row.title.empty() ? row.slug : row.title},
+                      {"slug", row.slug},
+                      {"status", css_word(row.status)},
+                      {"status_label", row.status},
+                      {"source", src == source_labels.end() ? row.source : src->second},
+                      {"review", text_or_null(row.review)},
+                      {"evidence", text_or_null(row.evidence)},
+                      {"notes", text_or_null(row.notes)}});
+      category = row.category;
+    }
+    int applicable = static_cast<int>(r.rows.size()) - r.na;
+    approved += r.current_approval ? 1 : 0;
+    services.push_back(
+        {{"id", segment(r.service)},
+         {"href", service_href(site, r.service)},
+         {"name", site.service_name(r.service)},
+         {"score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass"},
+         {"passed", r.pass},
+         {"fail", r.fail},
+         {"todo", r.todo},
+         {"na", r.na},
+         {"total", applicable},
+         {"approved", r.current_approval},
+         {"state", r.current_approval ? "healthy" : r.fail > 0 ? "critical" : "warning"},
+         {"state_label", r.current_approval ? "Approved" : "Not approved"},
+         {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
+         {"digest", r.digest},
+         {"rows", rows},
+         {"signoffs", signoffs}});
+  }
+  v["services"] = services;
+  v["approved"] = std::to_string(approved) + " of " + std::to_string(site.figs.readiness.size());
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Toil
+
+json toil_view(const Site& site) {
+  json v = page_view(site, "toil/index.html", "Toil", "toil");
+  v["freshness"] = documents_freshness(site);
+  BarChartSpec chart;
+  chart.title = "Toil as a share of SRE time, by team";
+  chart.summary = "Hours of active toil a month over the team's SRE hours; the target is below 25%.";
+  chart.unit = "%";
+  chart.decimals = 1;
+  chart.width = 640;
+  chart.reference = ReferenceLine{25, "target 25%"};
+  json teams = json::array();
+  for (const auto& t : site.figs.team_toil) {
+    teams.push_back({{"name", t.name.empty() ? site.team_name(t.team) : t.name},
+                     {"href", team_href(site, t.team)},
+                     {"hours", num(t.hours, 1)},
+                     {"sre_hours", num_or_null(t.sre_hours_per_month, 0)},
+                     {"pct", num_or_null(t.pct, 1, "%")},
+                     {"state", !t.pct ? "missing" : t.over_target ? "critical" : "healthy"},
+                     {"state_label", !t.pct ? "no SRE hours configured"
+                                     : t.over_target ? "over target" : "within target"},
+                     {"items", static_cast<int>(t.items.size())}});
+    chart.bars.push_back({t.name.empty() ? site.team_name(t.team) : t.name, t.pct,
+                          !t.pct ? "state-missing" : t.over_target ? "state-critical" : "state-healthy"});
+  }
+  v["teams"] = teams;
+  v["chart_svg"] = site.figs.team_toil.empty() ? json(nullptr) : json(bar_chart(chart));
+
+  // The seed's priority matrix: value (hours a month) down, automation difficulty across. Cell
+  // names come from compute's toil_priority, so the grid and each item's priority cannot disagree.
+  const std::vector<std::pair<std::string, double>> bands = {
+      {"high", 20.0}, {"medium", 5.0}, {"low", 1.0}};
+  const std::vector<std::string> difficulties = {"low", "medium", "high"};
+  static const std::map<std::string, std::string> band_labels = {
+      {"high", "High value (> 10 h/month)"},
+      {"medium", "Medium value (2–10 h/month)"},
+      {"low", "Low value (< 2 h/month)"}};
+  json matrix = json::array();
+  for (const auto& [band, sample_hours] : bands) {
+    json cells = json::array();
+    for (const auto& diff : difficulties) {
+      std::string priority = toil_priority(sample_hours, diff);
+      json items = json::array();
+      for (const auto& t : site.figs.toil)
+        if (t.value_band == band && t.difficulty == diff)
+          items.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
+                           {"title", t.name.empty() ? t.id : t.name},
+                           {"hours", num(t.hours_per_month, 1)},
+                           {"automated", !t.active}});
+      cells.push_back({{"priority", priority},
+                       {"key", css_word(priority)},
+                       {"difficulty", diff},
+                       {"items", items}});
+    }
+    matrix.push_back({{"label", band_labels.at(band)}, {"cells", cells}});
+  }
+  v["matrix"] = matrix;
+  v["difficulties"] = json::array({"Low difficulty", "Medium difficulty", "High difficulty"});
+
+  json items = json::array(), unplaced = json::array();
+  for (const auto& t : site.figs.toil) {
+    std::vector<std::string> team_names;
+    for (const auto& id : t.teams) team_names.push_back(site.team_name(id));
+    items.push_back({{"id", segment(t.id)},
+                     {"title", t.name.empty() ? t.id : t.name},
+                     {"team", text_or_null(join(team_names, ", "))},
+                     {"service", text_or_null(site.service_name(t.service))},
+                     {"service_href", service_href(site, t.service)},
+                     {"category", text_or_null(t.category)},
+                     {"hours_per_month", num(t.hours_per_month, 1)},
+                     // The document's own figure, shown only when it disagrees with the computed one.
+                     {"stated_hours", t.stated_hours_per_month &&
+                                              num(*t.stated_hours_per_month, 1) != num(t.hours_per_month, 1)
+                                          ? num_or_null(t.stated_hours_per_month, 1)
+                                          : json(nullptr)},
+                     {"automation_value", num_or_null(t.automation_value, 1)},
+                     {"effort", text_or_null(t.difficulty)},
+                     {"priority", text_or_null(t.priority)},
+                     {"status", text_or_null(t.status)},
+                     {"active", t.active}});
+    if (t.priority.empty())
+      unplaced.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
+                          {"title", t.name.empty() ? t.id : t.name}});
+  }
+  v["items"] = items;
+  v["unplaced"] = unplaced;
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capacity
+
+json capacity_view(const Site& site) {
+  json v = page_view(site, "capacity/index.html", "Capacity runways", "capacity");
+  v["freshness"] = documents_freshness(site);
+  BarChartSpec chart;
+  chart.title = "Months until peak utilisation crosses the scale-up threshold";
+  chart.summary = "Runway at the current monthly growth; a resource already over its threshold "
+                  "shows 0.";
+  chart.unit = " mo";
+  chart.decimals = 1;
+  chart.width = 720;
+  json resources = json::array();
+  for (const auto& c : site.figs.capacity) {
+    json item = capacity_item(site, c, true);
+    chart.bars.push_back({site.service_name(c.service) + " " +
+                              (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
+                          c.runway_months_fractional, "state-" + item["state"].get<std::string>()});
+    resources.push_back(item);
+  }
+  v["resources"] = resources;
+  v["chart_svg"] = site.figs.capacity.empty() ? json(nullptr) : json(bar_chart(chart));
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// On-call
+
+json oncall_view(const Site& site) {
+  json v = page_view(site, "oncall/index.html", "On-call health", "oncall");
+  v["freshness"] = documents_freshness(site);
+  // The seed's thresholds, as compute/ops.cpp applies them; shown so a status can be read without
+  // colour and checked by hand.
+  v["thresholds"] = json::array({
+      {{"metric", "Pages per shift"}, {"healthy", "< 2"}, {"critical", "> 5"}},
+      {{"metric", "Off-hours pages per week"}, {"healthy", "< 1"}, {"critical", "> 3"}},
+      {{"metric", "Time to acknowledge"}, {"healthy", "< 5 min"}, {"critical", "> 15 min"}},
+      {{"metric", "Time to mitigate"}, {"healthy", "< 30 min"}, {"critical", "> 60 min"}},
+      {{"metric", "False positives"}, {"healthy", "< 10%"}, {"critical", "> 30%"}},
+      {{"metric", "Escalations"}, {"healthy", "< 20%"}, {"critical", "> 40%"}},
+      {{"metric", "Satisfaction (1–5)"}, {"healthy", "> 4"}, {"critical", "< 3"}},
+  });
+  json rotations = json::array();
+  for (const auto& r : site.figs.oncall) {
+    auto doc_it = site.rotations.find(r.id);
+    const Rotation* doc = doc_it == site.rotations.end() ? nullptr : doc_it->second;
+    json periods = json::array();
+    LineChartSpec chart;
+    chart.title = "Pages per shift and off-hours pages per week: " + (r.name.empty() ? r.id : r.name);
+    chart.summary = "Monthly on-call load from the rotation's health entries.";
+    LineSeries per_shift{"Pages per shift", {}}, off_hours{"Off-hours pages per week", {}};
+    for (const auto& p : r.periods) {
+      periods.push_back({{"period", p.period},
+                         {"pages", num_or_null(p.pages, 0)},
+                         {"shifts", num_or_null(p.shifts, 0)},
+                         {"pages_per_shift", metric_cell(p.pages_per_shift, 2)},
+                         {"off_hours_per_week", metric_cell(p.off_hours_per_week, 2)},
+                         {"ack", metric_cell(p.ack_min, 1, " min")},
+                         {"mitigate", metric_cell(p.mitigate_min, 1, " min")},
+                         {"false_positive", metric_cell(p.false_positive_pct, 1, "%")},
+                         {"escalation", metric_cell(p.escalation_pct, 1, "%")},
+                         {"satisfaction", metric_cell(p.satisfaction, 1)},
+                         {"worst", p.worst.empty() ? "missing" : css_word(p.worst)},
+                         {"worst_label", p.worst.empty() ? "no data" : p.worst}});
+      chart.x_labels.push_back(p.period);
+      per_shift.values.push_back(p.pages_per_shift.value);
+      off_hours.values.push_back(p.off_hours_per_week.value);
+    }
+    chart.series = {per_shift, off_hours};
+    chart.y_min = 0;
+    chart.decimals = 2;
+    chart.width = 640;
+    chart.height = 220;
+    std::string latest = r.periods.empty() ? "" : r.periods.back().worst;
+    json fresh = r.periods.empty()
+                     ? json{{"status", "missing"}, {"text", "missing · no health entries"}, {"as_of", nullptr}}
+                     : json{{"status", "fresh"},
+                            {"text", "latest period " + r.periods.back().period},
+                            {"as_of", r.periods.back().period}};
+    rotations.push_back(
+        {{"id", segment(r.id)},
+         {"name", r.name.empty() ? r.id : r.name},
+         {"team", text_or_null(site.team_name(r.team))},
+         {"team_href", team_href(site, r.team)},
+         {"members", r.members},
+         {"size_warning", r.size_warning},
+         {"schedule", doc ? text_or_null(doc->schedule) : json(nullptr)},
+         {"primary", doc ? text_or_null(doc->primary) : json(nullptr)},
+         {"secondary", doc ? text_or_null(doc->secondary) : json(nullptr)},
+         {"member_names", doc ? strings(doc->members) : json::array()},
+         {"escalation_chain", doc ? strings(doc->escalation) : json::array()},
+         {"state", latest.empty() ? "missing" : css_word(latest)},
+         {"state_label", latest.empty() ? "no data" : "latest month: " + latest},
+         {"data", fresh},
+         {"periods", periods},
+         {"chart_svg", r.periods.size() > 1 ? json(line_chart(chart)) : json(nullptr)}});
+  }
+  v["rotations"] = rotations;
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monthly reports
+
+json reports_view(const Site& site) {
+  json v = page_view(site, "reports/index.html", "Monthly reports", "reports");
+  v["freshness"] = documents_freshness(site);
+  json reports = json::array();
+  for (auto it = site.figs.reports.rbegin(); it != site.figs.reports.rend(); ++it) {
+    const MonthlyReport& r = it->second;
+    reports.push_back(
+        {{"href", report_page(r.period)},
+         {"month", r.period},
+         {"title", "Reliability report: " + month_label(r.period)},
+         {"summary", std::to_string(r.incidents.total) + (r.incidents.total == 1 ? " incident" : " incidents") +
+                         "; " + std::to_string(r.slo_summary.services_meeting_slo) +
+                         " services met their SLOs, " +
+                         std::to_string(r.slo_summary.services_breaching_slo) + " breached"},
+         {"frozen", r.frozen},
+         {"in_progress", r.period == site.this_month},
+         {"json_href", "api/reports/" + segment(r.period) + ".json"}});
+  }
+  v["reports"] = reports;
+  return v;
+}
+
+json report_view(const Site& site, const MonthlyReport& r) {
+  const std::string page = report_page(r.period);
+  json v = page_view(site, page, "Reliability report: " + month_label(r.period), "reports",
+                     {{"reports/index.html", "Reports"}});
+  const bool in_progress = r.period == site.this_month;
+  int with_data = 0;
+  for (const auto& s : r.slo_summary.slos) with_data += s.days_with_data > 0 ? 1 : 0;
+  json fresh;
+  if (r.frozen) {
+    fresh = {{"label", "Report"}, {"status", "fresh"}, {"as_of", nullptr},
+             {"detail", "Frozen with nines report --freeze: these figures no longer change."}};
+  } else {
+    fresh = {{"label", "Metrics"},
+             {"status", with_data > 0 ? "fresh" : "missing"},
+             {"as_of", in_progress ? json(site.today_text) : json(nullptr)},
+             {"detail", std::to_string(with_data) + " of " + std::to_string(r.slo_summary.slos.size()) +
+                            " SLOs have data in " + month_label(r.period) +
+                            (in_progress ? "; the month is not over, figures run to today." : ".")}};
+  }
+  v["freshness"] = fresh;
+
+  auto prev = site.figs.reports.find(r.previous_period);
+  auto next = site.figs.reports.upper_bound(r.period);
+  v["report"] = {{"month", r.period},
+                 {"period", month_label(r.period)},
+                 {"json_href", "api/reports/" + segment(r.period) + ".json"},
+                 {"frozen", r.frozen},
+                 {"in_progress", in_progress},
+                 {"previous_href", prev == site.figs.reports.end() ? json(nullptr)
+                                                                    : json(report_page(prev->first))},
+                 {"previous_label", month_label(r.previous_period)},
+                 {"next_href", next == site.figs.reports.end() ? json(nullptr)
+                                                                : json(report_page(next->first))},
+                 {"next_label", next == site.figs.reports.end() ? json(nullptr)
+                                                                 : json(month_label(next->first))}};
+
+  const auto& eb = r.error_budget;
+  auto minutes = [](const std::optional<double>& m) {
+    return m ? json(num(*m, 1) + " min") : json(nullptr);
+  };
+  json headline = json::array();
+  auto tile = [&](const std::string& label, const json& value, const json& delta,
+                  const std::string& state) {
+    headline.push_back({{"label", label},
+                        {"value", value.is_null() ? json("no data") : value},
+                        {"delta", delta},
+                        {"state", state}});
+  };
+  tile("Services meeting their SLOs", std::to_string(r.slo_summary.services_meeting_slo),
+       delta_text(r, "slo_summary.services_meeting_slo", 0), "healthy");
+  tile("Services breaching", std::to_string(r.slo_summary.services_breaching_slo),
+       delta_text(r, "slo_summary.services_breaching_slo", 0),
+       r.slo_summary.services_breaching_slo > 0 ? "critical" : "healthy");
+  tile("Services with budget exhausted", std::to_string(eb.services_exhausted),
+       delta_text(r, "error_budget.services_exhausted", 0),
+       eb.services_exhausted > 0 ? "exhausted" : "healthy");
+  tile("Incidents", std::to_string(r.incidents.total), delta_text(r, "incidents.total", 0), "info");
+  tile("Mean time to resolve", minutes(r.incidents.mttr_minutes),
+       delta_text(r, "incidents.mttr_minutes", 1, " min"), "info");
+  tile("Mean time to detect", minutes(r.incidents.mttd_minutes),
+       delta_text(r, "incidents.mttd_minutes", 1, " min"), "info");
+  tile("Toil, share of SRE time", num_or_null(r.toil.pct_of_sre_time, 1, "%"),
+       delta_text(r, "toil.pct_of_sre_time", 1, " pts"),
+       r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25 ? "warning" : "info");
+  tile("Pages", num(r.on_call.total_pages, 0), delta_text(r, "on_call.total_pages", 0), "info");
+  tile("Overdue action items", std::to_string(r.action_items.overdue),
+       delta_text(r, "action_items.overdue", 0), r.action_items.overdue > 0 ? "critical" : "healthy");
+  v["headline"] = headline;
+
+  v["highlights"] = strings(r.highlights);
+  v["concerns"] = strings(r.concerns);
+  v["computed_concerns"] = strings(r.computed_concerns);
+  v["priorities"] = strings(r.next_month_priorities);
+
+  BarChartSpec consumed;
+  consumed.title = "Error budget consumed in " + month_label(r.period) + ", by SLO";
+  consumed.summary = "Calendar-month budget consumed; above 100% the SLO missed its target.";
+  consumed.unit = "%";
+  consumed.decimals = 1;
+  consumed.width = 680;
+  consumed.reference = ReferenceLine{100, "whole budget"};
+  json slos = json::array();
+  for (const auto& s : r.slo_summary.slos) {
+    auto f = site.slo_figs.find(s.slo);
+    std::string name = f == site.slo_figs.end() || f->second->name.empty() ? s.slo : f->second->name;
+    std::string state = !s.meets ? "missing" : *s.meets ? "healthy" : "critical";
+    slos.push_back({{"href", slo_href(site, s.slo)},
+                    {"name", name},
+                    {"service", site.service_name(s.service)},
+                    {"service_href", service_href(site, s.service)},
+                    {"target", target_text(s.target)},
+                    {"attainment", pct_or_null(s.attainment, attainment_decimals(s.target))},
+                    {"consumed", pct_or_null(s.consumed, 1)},
+                    {"days", std::to_string(s.days_with_data) + " days of data"},
+                    {"state", state},
+                    {"state_label", !s.meets ? "no data" : *s.meets ? "met" : "missed"}});
+    consumed.bars.push_back({name, s.consumed ? std::optional<double>(*s.consumed * 100.0) : std::nullopt,
+                             "state-" + state});
+  }
+  v["slos"] = slos;
+  std::vector<std::string> meeting, breaching;
+  for (const auto& id : r.slo_summary.meeting) meeting.push_back(site.service_name(id));
+  for (const auto& id : r.slo_summary.breaching) breaching.push_back(site.service_name(id));
+  v["meeting"] = text_or_null(join(meeting, ", "));
+  v["breaching"] = text_or_null(join(breaching, ", "));
+  v["worst"] = r.slo_summary.worst_performing ? json(site.service_name(*r.slo_summary.worst_performing))
+                                              : json(nullptr);
+  v["worst_href"] = r.slo_summary.worst_performing
+                        ? service_href(site, *r.slo_summary.worst_performing)
+                        : json(nullptr);
+
+  // Trends up to this month, from each month's report.
+  LineChartSpec trend;
+  trend.title = "Incidents and services breaching, by month";
+  trend.summary = "From each month's report up to " + month_label(r.period) + ".";
+  LineSeries incidents{"Incidents", {}}, breaching_s{"Services breaching", {}};
+  for (const auto& [period, other] : site.figs.reports) {
+    if (period > r.period) break;
+    trend.x_labels.push_back(period);
+    incidents.values.push_back(other.incidents.total);
+    breaching_s.values.push_back(other.slo_summary.services_breaching_slo);
+  }
+  trend.series = {incidents, breaching_s};
+  trend.y_min = 0;
+  trend.decimals = 0;
+  trend.width = 680;
+  trend.height = 220;
+  json charts = json::array();
+  if (!r.slo_summary.slos.empty())
+    charts.push_back({{"title", consumed.title}, {"chart_svg", bar_chart(consumed)}});
+  if (trend.x_labels.size() > 1) charts.push_back({{"title", trend.title}, {"chart_svg", line_chart(trend)}});
+  v["charts"] = charts;
+
+  json incidents_list = json::array();
+  for (const auto& id : r.incidents.postmortems) {
+    auto it = site.incidents.find(id);
+    if (it == site.incidents.end()) continue;
+    const IncidentFigures& i = *it->second;
+    incidents_list.push_back({{"href", postmortem_href(site, id)},
+                              {"title", i.title.empty() ? i.id : i.title},
+                              {"date", text_or_null(i.date)},
+                              {"severity", text_or_null(i.severity)},
+                              {"repeat", i.repeat},
+                              {"ttr", i.time_to_resolve_minutes ? json(minutes_text(*i.time_to_resolve_minutes))
+                                                                : json(nullptr)}});
+  }
+  v["incidents"] = incidents_list;
+  json sev = json::array();
+  for (const auto& [name, count] : r.incidents.by_severity)
+    sev.push_back({{"severity", name}, {"count", count}});
+  v["by_severity"] = sev;
+  v["repeat_incidents"] = r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
+
+  json budget = json::array();
+  for (const auto& [service, state] : r.error_budget.service_state)
+    budget.push_back({{"name", site.service_name(service)},
+                      {"href", service_href(site, service)},
+                      {"state", css_word(state)},
+                      {"state_label", state_label(state)}});
+  v["budget_states"] = budget;
+  v["budget_counts"] = {{"healthy", eb.services_in_healthy},
+                        {"warning", eb.services_in_warning},
+                        {"critical", eb.services_in_critical},
+                        {"exhausted", eb.services_exhausted}};
+  v["toil"] = {{"hours_spent", num(r.toil.hours_spent, 1)},
+               {"hours_automated_away", num(r.toil.hours_automated_away, 1)},
+               {"pct", num_or_null(r.toil.pct_of_sre_time, 1, "%")}};
+  v["on_call"] = {{"pages", num(r.on_call.total_pages, 0)},
+                  {"off_hours", num(r.on_call.off_hours_pages, 0)},
+                  {"false_positive", num_or_null(r.on_call.false_positive_pct, 1, "%")},
+                  {"ack", num_or_null(r.on_call.avg_ack_time_min, 1, " min")},
+                  {"rotations", r.on_call.rotations_reporting},
+                  {"critical", strings(r.on_call.critical)}};
+  v["action_items"] = {{"open", r.action_items.open},
+                       {"completed", r.action_items.completed_this_month},
+                       {"overdue", r.action_items.overdue}};
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search and 404
+
+json search_view(const Site& site) {
+  json v = page_view(site, "search.html", "Search", "");
+  return v;
+}
+
+json not_found_view(const Site& site) {
+  json v = page_view(site, "404.html", "Page not found", "");
+  v["breadcrumbs"] = json::array();
+  return v;
+}
+
+std::vector<SearchEntry> search_entries(const Site& site) {
+  std::vector<SearchEntry> out;
+  for (const auto& s : site.repo.services)
+    out.push_back({s.name.empty() ? s.meta.id : s.name, "service",
+                   truncate_text(join({s.tier.empty() ? "" : "Tier " + s.tier,
+                                       site.team_name(s.owner_team.id), s.description},
+                                      " · "),
+                                 180),
+                   service_page(s.meta.id)});
+  for (const auto& f : site.figs.slos) {
+    std::string figure = f.remaining ? format_fixed(*f.remaining * 100.0, 1) + "% budget left"
+                                     : std::string("no data");
+    out.push_back({f.name.empty() ? f.id : f.name, "SLO",
+                   truncate_text(join({site.service_name(f.service), "target " + target_text(f.target),
+                                       state_label(f.state.name), figure},
+                                      " · "),
+                                 180),
+                   slo_page(f.id)});
+  }
+  for (const auto& rb : site.repo.runbooks)
+    out.push_back({rb.title.empty() ? rb.meta.id : rb.title, "runbook",
+                   truncate_text(join({site.service_name(rb.service.id),
+                                       rb.alert_name.empty() ? "" : "alert " + rb.alert_name,
+                                       rb.overview},
+                                      " · "),
+                                 180),
+                   runbook_page(rb.meta.id)});
+  for (const auto& pm : site.repo.postmortems)
+    out.push_back({pm.title.empty() ? pm.meta.id : pm.title, "postmortem",
+                   truncate_text(join({pm.date, pm.severity, pm.summary}, " · "), 180),
+                   postmortem_page(pm.meta.id)});
+  for (const auto& id : site.team_ids)
+    out.push_back({site.team_name(id), "team", "Team " + id, team_anchor(id)});
+  for (const auto& [period, r] : site.figs.reports)
+    out.push_back({"Reliability report: " + month_label(period), "report",
+                   std::to_string(r.incidents.total) + " incidents; " +
+                       std::to_string(r.slo_summary.services_breaching_slo) + " services breaching",
+                   report_page(period)});
+  return out;
+}
+
+} // namespace nines::site

@@ -1,0 +1,929 @@
+// Page views for the documents: dashboard, catalog, services, SLOs, runbooks and postmortems.
+#include "render/site_detail.hpp"
+
+#include "render/html.hpp"
+#include "render/svg.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nines::site {
+
+namespace {
+
+// Worst first, as the API's services.json ranks them.
+int state_rank(const std::string& state) {
+  static const std::vector<std::string> order = {"missing", "healthy", "warning", "critical",
+                                                 "exhausted"};
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (order[i] == state) return static_cast<int>(i);
+  return 0;
+}
+
+std::vector<const SloFigures*> slos_of_service(const Site& site, const std::string& service) {
+  std::vector<const SloFigures*> out;
+  for (const auto& f : site.figs.slos)
+    if (f.service == service) out.push_back(&f);
+  return out;
+}
+
+
+
+json fact(const std::string& label, const json& value) {
+  return {{"label", label}, {"value", value}};
+}
+
+void add_fact(json& facts, const std::string& label, const std::string& value) {
+  if (!value.empty()) facts.push_back(fact(label, value));
+}
+
+void add_fact(json& facts, const std::string& label, const std::optional<double>& value,
+              int decimals, const std::string& unit = "") {
+  if (value && std::isfinite(*value)) facts.push_back(fact(label, grouped(*value, decimals) + unit));
+}
+
+std::string html_of(const Site& site, const DocMeta& doc, const std::string& md,
+                    const std::string& page) {
+  if (md.empty()) return {};
+  return markdown_for(site, doc, md, page).html;
+}
+
+json readiness_brief(const Site& site, const std::string& service) {
+  auto it = site.readiness.find(service);
+  if (it == site.readiness.end()) return nullptr;
+  const ReadinessFigures& r = *it->second;
+  int stale = 0;
+  for (const auto& s : r.signoffs) stale += s.stale ? 1 : 0;
+  int applicable = static_cast<int>(r.rows.size()) - r.na;
+  std::string state = r.current_approval ? "healthy" : r.fail > 0 ? "critical" : "warning";
+  return {{"href", "readiness/index.html#readiness-" + segment(service)},
+          {"passed", r.pass},
+          {"fail", r.fail},
+          {"todo", r.todo},
+          {"na", r.na},
+          {"total", static_cast<int>(r.rows.size())},
+          {"applicable", applicable},
+          {"score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass"},
+          {"approved", r.current_approval},
+          {"approval_label", r.current_approval ? "Approved" : "Not approved"},
+          {"state_label", r.current_approval ? "Approved" : "Not approved"},
+          {"state", state},
+          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)}};
+}
+
+
+// Services this one calls and is called by: its own lists, plus the other services' lists that
+// name it, so the graph is complete whichever side wrote the edge down.
+void neighbours(const Site& site, const Service& s, std::vector<std::string>& callers,
+                std::vector<std::string>& callees) {
+  auto add = [](std::vector<std::string>& v, const std::string& id) {
+    if (!id.empty() && std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
+  };
+  for (const auto& r : s.downstream) add(callers, r.id);
+  for (const auto& r : s.upstream) add(callees, r.id);
+  for (const auto& other : site.repo.services) {
+    if (other.meta.id == s.meta.id) continue;
+    for (const auto& r : other.upstream)
+      if (r.id == s.meta.id) add(callers, other.meta.id);
+    for (const auto& r : other.downstream)
+      if (r.id == s.meta.id) add(callees, other.meta.id);
+  }
+}
+
+} // namespace
+
+json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
+  std::string state = "missing", label = "No data";
+  if (c.over_threshold) {
+    state = "critical";
+    label = "Over threshold";
+  } else if (c.utilization_12mo && *c.utilization_12mo >= c.threshold_pct) {
+    state = "warning";
+    label = "Crosses within 12 months";
+  } else if (c.peak_utilization_pct) {
+    state = "healthy";
+    label = "Within threshold";
+  }
+  json runway = nullptr;
+  if (c.runway_months) {
+    runway = std::to_string(*c.runway_months) + (*c.runway_months == 1 ? " month" : " months");
+    if (c.runway_months_fractional)
+      runway = runway.get<std::string>() + " (" + num(*c.runway_months_fractional, 1) + ")";
+  }
+  const CapacityModel* model = nullptr;
+  for (const auto& m : site.repo.capacity)
+    if (m.meta.id == c.id) model = &m;
+  json j = {{"id", segment(c.id)},
+            {"service", site.service_name(c.service)},
+            {"service_href", service_href(site, c.service)},
+            {"resource", c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource},
+            {"growth_metric", text_or_null(c.growth_metric)},
+            {"current", c.current ? json(grouped(*c.current, 1)) : json(nullptr)},
+            {"projected_6mo", c.projected_6mo ? json(grouped(*c.projected_6mo, 1)) : json(nullptr)},
+            {"projected_12mo", c.projected_12mo ? json(grouped(*c.projected_12mo, 1)) : json(nullptr)},
+            {"utilization", num_or_null(c.peak_utilization_pct, 1, "%")},
+            {"utilization_6mo", num_or_null(c.utilization_6mo, 1, "%")},
+            {"utilization_12mo", num_or_null(c.utilization_12mo, 1, "%")},
+            {"growth", num_or_null(c.monthly_growth_pct, 2, "% a month")},
+            {"threshold", num(c.threshold_pct, 1) + "%" +
+                              (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : "")},
+            {"runway", runway},
+            {"auto_scaling", c.auto_scaling ? json(*c.auto_scaling ? "yes" : "no") : json(nullptr)},
+            {"reviewed", model ? text_or_null(model->last_reviewed) : json(nullptr)},
+            {"state", state},
+            {"state_label", label},
+            {"chart_svg", nullptr}};
+  if (chart && c.peak_utilization_pct) {
+    LineChartSpec spec;
+    spec.title = "Projected peak utilisation: " + site.service_name(c.service) + " " +
+                 (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource);
+    spec.summary = "Peak utilisation now and projected at the current monthly growth.";
+    spec.x_labels = {"now", "+6 months", "+12 months"};
+    spec.series.push_back({"Peak utilisation", {c.peak_utilization_pct, c.utilization_6mo,
+                                                c.utilization_12mo}});
+    spec.reference = ReferenceLine{c.threshold_pct, "threshold " + num(c.threshold_pct, 1) + "%"};
+    spec.y_min = 0;
+    spec.unit = "%";
+    spec.width = 480;
+    spec.height = 200;
+    j["chart_svg"] = line_chart(spec);
+  }
+  return j;
+}
+
+json maturity_brief(const ServiceMaturity& m) {
+  json dims = json::array();
+  for (const auto& d : m.dimensions)
+    dims.push_back({{"name", dimension_label(d.dimension)},
+                    {"level", d.effective},
+                    {"computed", d.computed},
+                    {"manual", d.manual ? json(*d.manual) : json(nullptr)},
+                    {"is_manual", d.source == "assessment"},
+                    {"manual_note", d.source == "assessment"
+                                        ? json("set by assessment " + d.manual_assessment +
+                                               (d.manual_date.empty() ? "" : " (" + d.manual_date + ")") +
+                                               "; computed " + std::to_string(d.computed))
+                                        : json(nullptr)},
+                    {"evidence", strings(d.evidence)},
+                    {"to_raise", text_or_null(d.to_raise)}});
+  return {{"href", "maturity/index.html#maturity-" + segment(m.service)},
+          {"level", std::to_string(m.total) + "/40"},
+          {"computed_total", m.computed_total},
+          {"band", m.band},
+          {"rubric", num(m.rubric.total, 1) + "/100"},
+          {"dimensions", dims}};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard
+
+json dashboard_view(const Site& site) {
+  const std::string page = "index.html";
+  json v = page_view(site, page, "Reliability dashboard", "dashboard");
+  v["lead"] = text_or_null(site.repo.config.description);
+  v["freshness"] = metrics_freshness(all_slos(site));
+
+  std::map<std::string, int> by_state;
+  json slos = json::array(), attention = json::array();
+  std::vector<const SloFigures*> ordered = all_slos(site);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const SloFigures* a, const SloFigures* b) {
+    return state_rank(a->state.name) > state_rank(b->state.name);
+  });
+  for (const auto* f : ordered) {
+    ++by_state[f->state.name];
+    slos.push_back(slo_summary(site, *f, true));
+    const std::string& st = f->state.name;
+    if (st == "exhausted" || st == "critical" || st == "warning") {
+      std::string reason =
+          st == "exhausted" && f->remaining
+              ? "error budget overspent by " + format_fixed(-*f->remaining * 100.0, 1) + "%"
+          : f->remaining ? format_fixed(*f->remaining * 100.0, 1) + "% of the error budget left"
+                         : "error budget " + st;
+      if (f->projected_exhaustion) reason += ", projected to run out on " + *f->projected_exhaustion;
+      attention.push_back({{"href", slo_page(f->id)},
+                           {"title", (f->name.empty() ? f->id : f->name) + " (" +
+                                         site.service_name(f->service) + ")"},
+                           {"reason", reason},
+                           {"state", css_word(st)},
+                           {"state_label", state_label(st)}});
+    }
+  }
+  v["slos"] = slos;
+  v["attention"] = attention;
+
+  // Incidents of this month, newest first.
+  json incidents = json::array(), overdue = json::array();
+  std::vector<const IncidentFigures*> incs;
+  for (const auto& i : site.figs.incidents) incs.push_back(&i);
+  std::stable_sort(incs.begin(), incs.end(),
+                   [](const IncidentFigures* a, const IncidentFigures* b) { return a->date > b->date; });
+  for (const auto* i : incs) {
+    if (i->date.rfind(site.this_month, 0) == 0) {
+      std::vector<std::string> names;
+      for (const auto& s : i->services) names.push_back(site.service_name(s));
+      incidents.push_back({{"href", postmortem_page(i->id)},
+                           {"title", i->title.empty() ? i->id : i->title},
+                           {"date", i->date},
+                           {"severity", text_or_null(i->severity)},
+                           {"services", join(names, ", ")},
+                           {"ttr", i->time_to_resolve_minutes
+                                       ? json(minutes_text(*i->time_to_resolve_minutes))
+                                       : json(nullptr)},
+                           {"open_actions", i->open_action_items}});
+    }
+    for (const auto& a : i->action_items) {
+      if (!a.overdue) continue;
+      overdue.push_back({{"href", postmortem_page(i->id)},
+                         {"postmortem", i->title.empty() ? i->id : i->title},
+                         {"description", a.description.empty() ? a.id : a.description},
+                         {"owner", text_or_null(a.owner)},
+                         {"priority", text_or_null(a.priority)},
+                         {"deadline", text_or_null(a.deadline)},
+                         {"status", text_or_null(a.status)}});
+    }
+  }
+  v["incidents"] = incidents;
+  v["incidents_month"] = month_label(site.this_month);
+  v["overdue_actions"] = overdue;
+
+  json stale = json::array();
+  for (const auto& rb : site.repo.runbooks) {
+    auto it = site.stale_runbooks.find(rb.meta.id);
+    if (it == site.stale_runbooks.end()) continue;
+    stale.push_back({{"href", runbook_page(rb.meta.id)},
+                     {"title", rb.title.empty() ? rb.meta.id : rb.title},
+                     {"service", site.service_name(rb.service.id)},
+                     {"service_href", service_href(site, rb.service.id)},
+                     {"last_updated", text_or_null(rb.last_updated)},
+                     {"note", it->second}});
+  }
+  v["stale_runbooks"] = stale;
+
+  json readiness = json::array();
+  int approved = 0;
+  for (const auto& s : site.repo.services) {
+    json r = readiness_brief(site, s.meta.id);
+    if (r.is_null()) continue;
+    approved += r["approved"].get<bool>() ? 1 : 0;
+    r["name"] = s.name.empty() ? s.meta.id : s.name;
+    r["service_href"] = service_page(s.meta.id);
+    readiness.push_back(r);
+  }
+  v["readiness"] = readiness;
+
+  const GroupMaturity& org = site.figs.maturity.org;
+  json counts = json::array();
+  counts.push_back({{"label", "Org maturity (of 40) · " + org.band},
+                    {"value", num(org.total, 1)},
+                    {"state", "info"},
+                    {"href", "maturity/index.html"}});
+  for (const char* st : {"healthy", "warning", "critical", "exhausted", "missing"}) {
+    int n = by_state.count(st) ? by_state[st] : 0;
+    if (n == 0 && std::string(st) == "missing") continue;
+    counts.push_back({{"label", std::string("SLOs ") + (std::string(st) == "missing" ? "without data"
+                                                                                    : st)},
+                      {"value", std::to_string(n)},
+                      {"state", st},
+                      {"href", "slos/index.html"}});
+  }
+  counts.push_back({{"label", "Incidents in " + month_label(site.this_month)},
+                    {"value", std::to_string(incidents.size())},
+                    {"state", incidents.empty() ? "healthy" : "info"},
+                    {"href", "postmortems/index.html"}});
+  counts.push_back({{"label", "Overdue action items"},
+                    {"value", std::to_string(overdue.size())},
+                    {"state", overdue.empty() ? "healthy" : "critical"},
+                    {"href", nullptr}});
+  counts.push_back({{"label", "Stale runbooks"},
+                    {"value", std::to_string(stale.size())},
+                    {"state", stale.empty() ? "healthy" : "warning"},
+                    {"href", "runbooks/index.html"}});
+  counts.push_back({{"label", "Services approved for production"},
+                    {"value", std::to_string(approved) + "/" + std::to_string(readiness.size())},
+                    {"state", "info"},
+                    {"href", "readiness/index.html"}});
+  v["counts"] = counts;
+  v["maturity"] = {{"href", "maturity/index.html"},
+                   {"total", num(org.total, 1) + "/40"},
+                   {"band", org.band},
+                   {"rubric", num(org.rubric.total, 1) + "/100"}};
+  if (!site.figs.reports.empty()) {
+    const auto& last = site.figs.reports.rbegin()->second;
+    v["latest_report"] = {{"href", report_page(last.period)},
+                          {"label", "Monthly report: " + month_label(last.period)}};
+  } else {
+    v["latest_report"] = nullptr;
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog and services
+
+json catalog_view(const Site& site) {
+  json v = page_view(site, "catalog/index.html", "Service catalog", "services");
+  v["freshness"] = metrics_freshness(all_slos(site));
+  json rows = json::array();
+  std::map<std::string, int> tiers;
+  for (const auto& s : site.repo.services) {
+    ++tiers[s.tier.empty() ? "untiered" : s.tier];
+    std::string worst;
+    int n = 0;
+    for (const auto* f : slos_of_service(site, s.meta.id)) {
+      ++n;
+      if (worst.empty() || state_rank(f->state.name) > state_rank(worst)) worst = f->state.name;
+    }
+    json readiness = readiness_brief(site, s.meta.id);
+    auto m = site.maturity.find(s.meta.id);
+    rows.push_back(
+        {{"href", service_page(s.meta.id)},
+         {"name", s.name.empty() ? s.meta.id : s.name},
+         {"id", s.meta.id},
+         {"description", text_or_null(truncate_text(s.description, 140))},
+         {"tier", text_or_null(s.tier)},
+         {"type", text_or_null(s.type)},
+         {"team", text_or_null(site.team_name(s.owner_team.id))},
+         {"team_href", team_href(site, s.owner_team.id)},
+         {"oncall", text_or_null(s.oncall_rotation.id)},
+         {"oncall_href", rotation_href(site, s.oncall_rotation.id)},
+         {"slo_count", n},
+         {"state", worst.empty() ? json(nullptr) : json(css_word(worst))},
+         {"state_label", worst.empty() ? json(nullptr) : json(state_label(worst))},
+         {"maturity", m == site.maturity.end()
+                          ? json(nullptr)
+                          : json(std::to_string(m->second->total) + "/40 · " + m->second->band)},
+         {"readiness", readiness.is_null() ? json(nullptr)
+                                           : json(std::to_string(readiness["passed"].get<int>()) +
+                                                  "/" + std::to_string(readiness["applicable"].get<int>()))},
+         {"approved", readiness.is_null() ? false : readiness["approved"].get<bool>()}});
+  }
+  v["services"] = rows;
+  json tier_list = json::array();
+  for (const auto& [tier, n] : tiers) tier_list.push_back({{"tier", tier}, {"count", n}});
+  v["tiers"] = tier_list;
+  return v;
+}
+
+json service_view(const Site& site, const Service& s) {
+  const std::string page = service_page(s.meta.id);
+  const std::string name = s.name.empty() ? s.meta.id : s.name;
+  json v = page_view(site, page, name, "services", {{"catalog/index.html", "Services"}});
+  auto slo_figs = slos_of_service(site, s.meta.id);
+  v["freshness"] = slo_figs.empty() ? documents_freshness(site) : metrics_freshness(slo_figs);
+  v["description"] = text_or_null(truncate_text(s.description, 200));
+
+  json facts = json::array();
+  add_fact(facts, "Tier", s.tier);
+  add_fact(facts, "Type", s.type);
+  add_fact(facts, "Language", s.language);
+  add_fact(facts, "Infrastructure", s.infra);
+  add_fact(facts, "Architecture", s.architecture);
+  add_fact(facts, "Deploys", s.deployment_frequency);
+  add_fact(facts, "Data classification", s.data_classification);
+  add_fact(facts, "Traffic pattern", s.traffic_pattern);
+  add_fact(facts, "Multi-region", s.multi_region);
+  add_fact(facts, "Peak load", s.peak_rps, 1, " req/s");
+  add_fact(facts, "Storage", s.storage_gb, 1, " GB");
+  add_fact(facts, "Monthly cost", s.monthly_cost_usd, 0, " USD");
+  json links = json::array();
+  for (const auto& [label, url] : s.links)
+    links.push_back({{"label", label.empty() ? url : label}, {"url", url}});
+  json checks = json::array();
+  for (const auto& h : s.health_checks)
+    checks.push_back({{"name", text_or_null(h.name)},
+                      {"type", text_or_null(h.type)},
+                      {"endpoint", text_or_null(h.endpoint)},
+                      {"interval", text_or_null(h.interval)},
+                      {"timeout", text_or_null(h.timeout)},
+                      {"failure_threshold", num_or_null(h.failure_threshold, 0)}});
+  v["service"] = {{"id", s.meta.id},
+                  {"description", text_or_null(s.description)},
+                  {"team", text_or_null(site.team_name(s.owner_team.id))},
+                  {"team_href", team_href(site, s.owner_team.id)},
+                  {"oncall", text_or_null(s.oncall_rotation.id)},
+                  {"oncall_href", rotation_href(site, s.oncall_rotation.id)},
+                  {"facts", facts},
+                  {"links", links},
+                  {"health_checks", checks},
+                  {"source_url", source_url(site, s.meta)},
+                  {"dialect", text_or_null(s.meta.dialect)}};
+  MarkdownResult body = markdown_for(site, s.meta, s.meta.body, page);
+  v["body_html"] = text_or_null(body.html);
+
+  // Dependencies.
+  std::vector<std::string> callers, callees;
+  neighbours(site, s, callers, callees);
+  auto dep_list = [&](const std::vector<std::string>& ids) {
+    json a = json::array();
+    for (const auto& id : ids)
+      a.push_back({{"href", service_href(site, id)}, {"name", site.service_name(id)}});
+    return a;
+  };
+  std::vector<std::string> caller_names, callee_names;
+  for (const auto& id : callers) caller_names.push_back(site.service_name(id));
+  for (const auto& id : callees) callee_names.push_back(site.service_name(id));
+  v["dependency_svg"] = dependency_graph(name, caller_names, callee_names);
+  v["callers"] = dep_list(callers);
+  v["callees"] = dep_list(callees);
+
+  json slos = json::array();
+  for (const auto* f : slo_figs) slos.push_back(slo_summary(site, *f, true));
+  v["slos"] = slos;
+
+  // Golden signals: no figure carries live values yet, so each configured signal says so rather
+  // than showing a number.
+  json signals = json::array();
+  static const std::map<std::string, std::string> signal_names = {
+      {"latency_p99", "Latency (p99)"}, {"error_rate", "Errors"}, {"traffic", "Traffic"},
+      {"saturation", "Saturation"}};
+  for (const auto& [key, query] : site.repo.config.golden_signals) {
+    auto it = signal_names.find(key);
+    signals.push_back({{"name", it == signal_names.end() ? key : it->second},
+                       {"value", nullptr},
+                       {"query", query}});
+  }
+  v["golden_signals"] = signals;
+  v["golden_configured"] = !signals.empty();
+
+  v["readiness"] = readiness_brief(site, s.meta.id);
+  auto m = site.maturity.find(s.meta.id);
+  v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(*m->second);
+
+  json runbooks = json::array();
+  for (const auto& rb : site.repo.runbooks) {
+    if (rb.service.id != s.meta.id) continue;
+    auto st = site.stale_runbooks.find(rb.meta.id);
+    runbooks.push_back({{"href", runbook_page(rb.meta.id)},
+                        {"title", rb.title.empty() ? rb.meta.id : rb.title},
+                        {"alert_name", text_or_null(rb.alert_name)},
+                        {"last_updated", text_or_null(rb.last_updated)},
+                        {"stale", st != site.stale_runbooks.end()}});
+  }
+  v["runbooks"] = runbooks;
+
+  json pms = json::array();
+  for (const auto& i : site.figs.incidents) {
+    if (std::find(i.services.begin(), i.services.end(), s.meta.id) == i.services.end()) continue;
+    pms.push_back({{"href", postmortem_page(i.id)},
+                   {"title", i.title.empty() ? i.id : i.title},
+                   {"date", text_or_null(i.date)},
+                   {"severity", text_or_null(i.severity)},
+                   {"open_actions", i.open_action_items},
+                   {"overdue_actions", i.overdue_action_items > 0 ? json(i.overdue_action_items) : json(nullptr)}});
+  }
+  std::stable_sort(pms.begin(), pms.end(), [](const json& a, const json& b) {
+    return a["date"].dump() > b["date"].dump();
+  });
+  v["postmortems"] = pms;
+
+  json toil = json::array();
+  for (const auto& t : site.figs.toil) {
+    if (t.service != s.meta.id) continue;
+    toil.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
+                    {"title", t.name.empty() ? t.id : t.name},
+                    {"hours_per_month", num(t.hours_per_month, 1)},
+                    {"priority", text_or_null(t.priority)},
+                    {"status", text_or_null(t.status)}});
+  }
+  v["toil"] = toil;
+
+  json capacity = json::array();
+  for (const auto& c : site.figs.capacity)
+    if (c.service == s.meta.id) capacity.push_back(capacity_item(site, c, true));
+  v["capacity"] = capacity;
+
+  json chaos = json::array();
+  for (const auto& e : site.repo.experiments) {
+    if (e.service.id != s.meta.id) continue;
+    chaos.push_back({{"title", e.name.empty() ? e.meta.id : e.name},
+                     {"date", text_or_null(e.date)},
+                     {"environment", text_or_null(e.environment)},
+                     {"level", e.level ? json(*e.level) : json(nullptr)},
+                     {"fault_type", text_or_null(e.fault_type)},
+                     {"hypothesis", text_or_null(e.hypothesis)},
+                     {"outcome", text_or_null(e.outcome)}});
+  }
+  v["chaos"] = chaos;
+
+  json remediation = json::array();
+  for (const auto& ar : site.repo.remediations) {
+    if (ar.service.id != s.meta.id) continue;
+    for (const auto& r : ar.rules)
+      remediation.push_back({{"trigger", text_or_null(r.trigger)},
+                             {"condition", text_or_null(r.condition)},
+                             {"action", text_or_null(r.action)},
+                             {"escalate_if", text_or_null(r.escalate_if)}});
+  }
+  v["remediation"] = remediation;
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SLOs
+
+json slos_view(const Site& site) {
+  json v = page_view(site, "slos/index.html", "Service level objectives", "slos");
+  auto all = all_slos(site);
+  v["freshness"] = metrics_freshness(all);
+  json rows = json::array();
+  BarChartSpec chart;
+  chart.title = "Error budget remaining by SLO";
+  chart.summary = "Share of each SLO's error budget left over its window; negative is overspent.";
+  chart.unit = "%";
+  chart.decimals = 1;
+  chart.width = 720;
+  chart.reference = ReferenceLine{0, "exhausted"};
+  for (const auto* f : all) {
+    rows.push_back(slo_summary(site, *f, false));
+    chart.bars.push_back({(f->name.empty() ? f->id : f->name),
+                          f->remaining ? std::optional<double>(*f->remaining * 100.0) : std::nullopt,
+                          "state-" + css_word(f->state.name)});
+  }
+  v["slos"] = rows;
+  v["chart_svg"] = all.empty() ? json(nullptr) : json(bar_chart(chart));
+  return v;
+}
+
+json slo_view(const Site& site, const SloFigures& f) {
+  const std::string page = slo_page(f.id);
+  json v = page_view(site, page, f.name.empty() ? f.id : f.name, "slos",
+                     {{"slos/index.html", "SLOs"}});
+  v["freshness"] = metrics_freshness({&f});
+  auto doc_it = site.slos.find(f.id);
+  const Slo* doc = doc_it == site.slos.end() ? nullptr : doc_it->second;
+
+  json slo = slo_summary(site, f, false);
+  slo["gauge_svg"] = budget_gauge(f);
+  std::string burn = burn_down_chart(site, f, 720, 260);
+  slo["burn_svg"] = text_or_null(burn);
+  slo["attainment_svg"] = text_or_null(attainment_chart(site, f));
+  slo["window_range"] = f.window_start.empty() ? json(nullptr)
+                                               : json(f.window_start + " to " + f.window_end);
+  slo["coverage"] = std::to_string(f.coverage.days_with_data) + " of " +
+                    std::to_string(f.coverage.window_days) + " days have data";
+  slo["coverage_note"] = f.coverage.window_start_before_first_data && f.coverage.first_data
+                             ? json("data starts on " + *f.coverage.first_data)
+                             : json(nullptr);
+  slo["sla"] = f.sla ? json(target_text(*f.sla)) : json(nullptr);
+  slo["budget_fraction"] = format_fixed(f.budget_fraction * 100.0, 4) + "%";
+  slo["good"] = num_or_null(f.good, 0);
+  slo["total"] = num_or_null(f.total, 0);
+  slo["description_html"] = nullptr;
+  slo["owner"] = nullptr;
+  slo["review_cadence"] = nullptr;
+  slo["last_reviewed"] = nullptr;
+  slo["stakeholders"] = json::array();
+  slo["escalation"] = json::array();
+  slo["source_url"] = nullptr;
+  if (doc) {
+    slo["description_html"] = text_or_null(html_of(site, doc->meta, doc->description, page));
+    slo["owner"] = text_or_null(site.has_team(doc->owner) ? site.team_name(doc->owner) : doc->owner);
+    slo["review_cadence"] = text_or_null(doc->review_cadence);
+    slo["last_reviewed"] = text_or_null(doc->last_reviewed.value);
+    slo["stakeholders"] = strings(doc->stakeholders);
+    slo["escalation"] = strings(doc->escalation_when_budget_exhausted);
+    slo["source_url"] = source_url(site, doc->meta);
+  }
+  v["slo"] = slo;
+
+  json sli = nullptr;
+  if (auto it = site.slis.find(f.sli); it != site.slis.end()) {
+    const Sli& s = *it->second;
+    sli = {{"name", s.name.empty() ? s.meta.id : s.name},
+           {"description", text_or_null(s.description)},
+           {"type", text_or_null(s.type)},
+           {"good_events", text_or_null(s.good_events)},
+           {"total_events", text_or_null(s.total_events)},
+           {"query_good", s.query ? text_or_null(s.query->good) : json(nullptr)},
+           {"query_total", s.query ? text_or_null(s.query->total) : json(nullptr)},
+           {"source", s.query ? text_or_null(s.query->source) : json(nullptr)}};
+  }
+  v["sli"] = sli;
+
+  json burn_rates = json::array();
+  for (const char* w : {"1h", "6h", "24h", "3d"}) {
+    auto it = f.burn_rates.find(w);
+    json value = it == f.burn_rates.end() ? json(nullptr) : num_or_null(it->second, 2, "×");
+    burn_rates.push_back({{"window", w},
+                          {"value", value},
+                          {"note", value.is_null() ? json(std::string(w) == "24h" || std::string(w) == "3d"
+                                                              ? "no data for the window"
+                                                              : "needs a live metrics source")
+                                                   : json(nullptr)}});
+  }
+  v["burn_rates"] = burn_rates;
+
+  // Runbooks answering the SLO's alerts, matched as SPEC 3.6 does (alert name, and the service
+  // when the runbook names one).
+  json alerts = json::array();
+  json runbooks = json::array();
+  std::set<std::string> listed;
+  for (const auto& a : f.alerts) {
+    json rbs = json::array();
+    for (const auto& rb : site.repo.runbooks) {
+      if (rb.alert_name != a.name || (!rb.service.empty() && rb.service.id != f.service)) continue;
+      json link = {{"href", runbook_page(rb.meta.id)},
+                   {"title", rb.title.empty() ? rb.meta.id : rb.title}};
+      rbs.push_back(link);
+      if (listed.insert(rb.meta.id).second) runbooks.push_back(link);
+    }
+    std::string tte = a.time_to_exhaust_days ? duration_days_text(*a.time_to_exhaust_days) : "";
+    std::string firing = !a.firing ? "unknown" : *a.firing ? "firing" : "not firing";
+    alerts.push_back({{"name", a.name},
+                      {"severity", text_or_null(a.severity)},
+                      {"burn_rate", num(a.burn_rate, 2) + "×"},
+                      {"short_window", text_or_null(a.short_window)},
+                      {"long_window", text_or_null(a.long_window)},
+                      {"budget_consumed", format_fixed(a.budget_consumed_when_fires * 100.0, 1) + "%"},
+                      {"time_to_exhaust", text_or_null(tte)},
+                      {"short_burn", num_or_null(a.short_burn, 2, "×")},
+                      {"long_burn", num_or_null(a.long_burn, 2, "×")},
+                      {"firing", firing},
+                      {"firing_state", !a.firing ? "missing" : *a.firing ? "critical" : "healthy"},
+                      {"runbooks", rbs}});
+  }
+  v["alerts"] = alerts;
+  v["runbooks"] = runbooks;
+
+  // The policy: the state it puts the SLO in now, and its whole table so readers see what comes
+  // next.
+  const Policy* policy = nullptr;
+  Policy seed;
+  if (auto it = site.policies.find(f.state.policy); it != site.policies.end()) {
+    policy = it->second;
+  } else {
+    seed = seed_default_policy();
+    policy = &seed;
+  }
+  static const std::map<std::string, std::string> source_labels = {
+      {"slo", "named by this SLO"},
+      {"service", "the service's policy"},
+      {"default", "the repository default (nines.yaml)"},
+      {"seed", "the built-in default"}};
+  auto src = source_labels.find(f.state.policy_source);
+  json states = json::array();
+  for (const auto& st : policy->states)
+    states.push_back({{"name", state_label(st.name)},
+                      {"state", css_word(st.name)},
+                      {"condition", text_or_null(st.condition.text)},
+                      {"actions", strings(st.actions)},
+                      {"current", st.name == f.state.name}});
+  v["policy"] = {{"id", text_or_null(f.state.policy)},
+                 {"source", src == source_labels.end() ? json(nullptr) : json(src->second)},
+                 {"state", css_word(f.state.name)},
+                 {"state_label", state_label(f.state.name)},
+                 {"condition", text_or_null(f.state.condition)},
+                 {"actions", strings(f.state.actions)},
+                 {"exceptions", strings(f.state.exceptions)},
+                 {"states", states},
+                 {"source_url", policy->meta.file.empty() ? json(nullptr)
+                                                          : source_url(site, policy->meta)}};
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runbooks
+
+json runbooks_view(const Site& site) {
+  json v = page_view(site, "runbooks/index.html", "Runbooks", "runbooks");
+  v["freshness"] = documents_freshness(site);
+  json rows = json::array();
+  for (const auto& rb : site.repo.runbooks) {
+    auto st = site.stale_runbooks.find(rb.meta.id);
+    rows.push_back({{"href", runbook_page(rb.meta.id)},
+                    {"title", rb.title.empty() ? rb.meta.id : rb.title},
+                    {"service", text_or_null(site.service_name(rb.service.id))},
+                    {"service_href", service_href(site, rb.service.id)},
+                    {"alert_name", text_or_null(rb.alert_name)},
+                    {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
+                    {"last_updated", text_or_null(rb.last_updated)},
+                    {"stale", st != site.stale_runbooks.end()},
+                    {"stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second)}});
+  }
+  v["runbooks"] = rows;
+  v["stale_after_days"] = site.repo.config.stale_after_days;
+  return v;
+}
+
+json runbook_view(const Site& site, const Runbook& rb) {
+  const std::string page = runbook_page(rb.meta.id);
+  json v = page_view(site, page, rb.title.empty() ? rb.meta.id : rb.title, "runbooks",
+                     {{"runbooks/index.html", "Runbooks"}});
+  auto st = site.stale_runbooks.find(rb.meta.id);
+  json fresh = documents_freshness(site);
+  fresh["label"] = "Runbook";
+  if (st != site.stale_runbooks.end()) {
+    fresh["status"] = "stale";
+    fresh["as_of"] = text_or_null(rb.last_updated);
+    fresh["detail"] = st->second;
+  } else {
+    fresh["as_of"] = text_or_null(rb.last_updated);
+    fresh["detail"] = rb.last_updated.empty() ? json("No last_updated date.")
+                                              : json("Last updated " + rb.last_updated + ".");
+    if (rb.last_updated.empty()) fresh["status"] = "missing";
+  }
+  v["freshness"] = fresh;
+
+  json escalation = nullptr;
+  if (rb.escalation_after_minutes || !rb.escalation_contact.empty() ||
+      !rb.escalation_context.empty())
+    escalation = {{"after", rb.escalation_after_minutes
+                                ? json(minutes_text(*rb.escalation_after_minutes))
+                                : json(nullptr)},
+                  {"contact", text_or_null(rb.escalation_contact)},
+                  {"context", text_or_null(rb.escalation_context)}};
+  std::set<std::string> taken;
+  std::string overview = rb.overview.empty() ? "" : markdown_for(site, rb.meta, rb.overview, page, &taken).html;
+  std::string impact = rb.impact.empty() ? "" : markdown_for(site, rb.meta, rb.impact, page, &taken).html;
+  v["runbook"] = {
+      {"service", text_or_null(site.service_name(rb.service.id))},
+      {"service_href", service_href(site, rb.service.id)},
+      {"alert_name", text_or_null(rb.alert_name)},
+      {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
+      {"owner_href", team_href(site, rb.owner)},
+      {"last_updated", text_or_null(rb.last_updated)},
+      {"last_reviewed", text_or_null(rb.last_updated)},
+      {"stale", st != site.stale_runbooks.end()},
+      {"overview_html", text_or_null(overview)},
+      {"impact_html", text_or_null(impact)},
+      {"escalation", escalation},
+      {"source_url", source_url(site, rb.meta)},
+      {"body_html", nullptr}};
+  MarkdownResult body = markdown_for(site, rb.meta, rb.meta.body, page, &taken);
+  v["runbook"]["body_html"] = text_or_null(body.html);
+  v["toc"] = toc_of(body);
+
+  json diagnosis = json::array();
+  int n = 0;
+  for (const auto& d : rb.diagnosis)
+    diagnosis.push_back({{"n", ++n},
+                         {"step", text_or_null(d.step)},
+                         {"command", text_or_null(d.command)},
+                         {"expected", text_or_null(d.expected)},
+                         {"if_unexpected", text_or_null(d.if_unexpected)}});
+  v["diagnosis"] = diagnosis;
+  json mitigation = json::array();
+  for (const auto& m : rb.mitigation)
+    mitigation.push_back({{"option", text_or_null(m.option)},
+                          {"when", text_or_null(m.when)},
+                          {"steps", strings(m.steps)}});
+  v["mitigation"] = mitigation;
+  json steps = json::array();
+  n = 0;
+  for (const auto& s : rb.steps)
+    steps.push_back({{"n", ++n},
+                     {"name", text_or_null(s.name)},
+                     {"action", text_or_null(s.action)},
+                     {"automated", s.automated},
+                     {"command", text_or_null(s.command)},
+                     {"rollback", s.rollback_on_failure}});
+  v["steps"] = steps;
+
+  json slos = json::array();
+  for (const auto& f : site.figs.slos) {
+    if (rb.service.empty() || f.service != rb.service.id) continue;
+    bool answers = rb.alert_name.empty();
+    for (const auto& a : f.alerts) answers = answers || a.name == rb.alert_name;
+    if (answers)
+      slos.push_back({{"href", slo_page(f.id)},
+                      {"name", f.name.empty() ? f.id : f.name},
+                      {"state", css_word(f.state.name)},
+                      {"state_label", state_label(f.state.name)}});
+  }
+  v["slos"] = slos;
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Postmortems
+
+json postmortems_view(const Site& site) {
+  json v = page_view(site, "postmortems/index.html", "Incidents and postmortems", "incidents");
+  v["freshness"] = documents_freshness(site);
+  std::vector<const IncidentFigures*> incs;
+  for (const auto& i : site.figs.incidents) incs.push_back(&i);
+  std::stable_sort(incs.begin(), incs.end(),
+                   [](const IncidentFigures* a, const IncidentFigures* b) { return a->date > b->date; });
+  json rows = json::array();
+  for (const auto* i : incs) {
+    json services = json::array();
+    for (const auto& s : i->services)
+      services.push_back({{"href", service_href(site, s)}, {"name", site.service_name(s)}});
+    rows.push_back({{"href", postmortem_page(i->id)},
+                    {"title", i->title.empty() ? i->id : i->title},
+                    {"date", text_or_null(i->date)},
+                    {"severity", text_or_null(i->severity)},
+                    {"services", services},
+                    {"ttd", i->time_to_detect_minutes ? json(minutes_text(*i->time_to_detect_minutes))
+                                                      : json(nullptr)},
+                    {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
+                                                       : json(nullptr)},
+                    {"repeat", i->repeat},
+                    {"open_actions", i->open_action_items},
+                    {"overdue_actions", i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr)}});
+  }
+  v["postmortems"] = rows;
+  return v;
+}
+
+json postmortem_view(const Site& site, const Postmortem& pm) {
+  const std::string page = postmortem_page(pm.meta.id);
+  json v = page_view(site, page, pm.title.empty() ? pm.meta.id : pm.title, "incidents",
+                     {{"postmortems/index.html", "Incidents"}});
+  v["freshness"] = documents_freshness(site);
+  auto fig_it = site.incidents.find(pm.meta.id);
+  const IncidentFigures* fig = fig_it == site.incidents.end() ? nullptr : fig_it->second;
+
+  json services = json::array();
+  for (const auto& r : pm.services)
+    services.push_back({{"href", service_href(site, r.id)}, {"name", site.service_name(r.id)}});
+  json impact = json::array();
+  add_fact(impact, "Users affected", pm.users_affected, 0);
+  add_fact(impact, "Impact duration", pm.impact_duration_minutes, 0, " min");
+  add_fact(impact, "Revenue impact", pm.revenue_impact_usd, 0, " USD");
+  add_fact(impact, "Error budget consumed", pm.slo_budget_consumed_pct, 1, "%");
+  add_fact(impact, "Customer tickets", pm.customer_tickets, 0);
+  impact.push_back(fact("Data loss", pm.data_loss ? "yes" : "no"));
+  impact.push_back(fact("PII breach", pm.security_breach_pii ? "yes" : "no"));
+  impact.push_back(fact("Revenue impacting", pm.revenue_impacting ? "yes" : "no"));
+
+  auto minutes = [](const std::optional<double>& m) {
+    return m ? json(minutes_text(*m)) : json(nullptr);
+  };
+  json repeat_of = nullptr;
+  if (!pm.repeat_of.empty()) {
+    auto it = site.postmortems.find(pm.repeat_of.id);
+    repeat_of = {{"href", postmortem_href(site, pm.repeat_of.id)},
+                 {"title", it == site.postmortems.end() || it->second->title.empty()
+                               ? pm.repeat_of.id
+                               : it->second->title}};
+  }
+  std::string classification = join({pm.classification_function, pm.classification_scope}, ", ");
+  v["postmortem"] = {
+      {"date", text_or_null(pm.date)},
+      {"severity", text_or_null(pm.severity)},
+      {"status", text_or_null(pm.status)},
+      {"duration", text_or_null(pm.duration)},
+      {"incident_id", text_or_null(pm.incident_id)},
+      {"channel", text_or_null(pm.channel)},
+      {"classification", text_or_null(classification)},
+      {"root_cause_category", text_or_null(pm.root_cause_category)},
+      {"services", services},
+      {"authors", strings(pm.authors)},
+      {"reviewers", strings(pm.reviewers)},
+      {"summary", text_or_null(pm.summary)},
+      {"root_cause_html", nullptr},
+      {"impact", impact},
+      {"repeat", fig && fig->repeat},
+      {"repeat_of", repeat_of},
+      {"how_detected", text_or_null(pm.how_detected)},
+      {"could_have_detected_sooner", text_or_null(pm.could_have_detected_sooner)},
+      {"how_resolved", text_or_null(pm.how_resolved)},
+      {"ttd", minutes(fig ? fig->time_to_detect_minutes : pm.time_to_detect_minutes)},
+      {"ttm", minutes(fig ? fig->time_to_mitigate_minutes : pm.time_to_mitigate_minutes)},
+      {"ttr", minutes(fig ? fig->time_to_resolve_minutes : pm.time_to_resolve_minutes)},
+      {"source_url", source_url(site, pm.meta)},
+      {"body_html", nullptr}};
+  // Root cause is prose like the body: Markdown, so its paragraphs and code spans survive.
+  std::set<std::string> taken;
+  if (!pm.root_cause.empty())
+    v["postmortem"]["root_cause_html"] = markdown_for(site, pm.meta, pm.root_cause, page, &taken).html;
+  MarkdownResult body = markdown_for(site, pm.meta, pm.meta.body, page, &taken);
+  v["postmortem"]["body_html"] = text_or_null(body.html);
+  v["toc"] = toc_of(body);
+
+  json timeline = json::array();
+  for (const auto& t : pm.timeline)
+    timeline.push_back({{"time", text_or_null(t.time)}, {"event", text_or_null(t.event)}});
+  v["timeline"] = timeline;
+  v["five_whys"] = strings(pm.five_whys);
+  json fishbone = json::array();
+  for (const auto& [category, causes] : pm.fishbone)
+    fishbone.push_back({{"category", category}, {"causes", strings(causes)}});
+  v["fishbone"] = fishbone;
+  v["contributing_factors"] = strings(pm.contributing_factors);
+  v["what_went_well"] = strings(pm.what_went_well);
+  v["what_went_wrong"] = strings(pm.what_went_wrong);
+  v["where_we_got_lucky"] = strings(pm.where_we_got_lucky);
+  json ics = json::array();
+  for (const auto& [role, person] : pm.ics)
+    ics.push_back({{"role", role}, {"person", text_or_null(person)}});
+  v["ics"] = ics;
+
+  json items = json::array();
+  if (fig) {
+    for (const auto& a : fig->action_items)
+      items.push_back({{"id", text_or_null(a.id)},
+                       {"title", a.description.empty() ? a.id : a.description},
+                       {"owner", text_or_null(a.owner)},
+                       {"priority", text_or_null(a.priority)},
+                       {"status", text_or_null(a.status)},
+                       {"due", text_or_null(a.deadline)},
+                       {"completed", text_or_null(a.completed)},
+                       {"overdue", a.overdue}});
+  }
+  v["action_items"] = items;
+  return v;
+}
+
+} // namespace nines::site

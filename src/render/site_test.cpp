@@ -1,0 +1,266 @@
+#include "render/site.hpp"
+
+#include "pipeline.hpp"
+#include "render/html.hpp"
+#include "model/time.hpp"
+#include "render/theme.hpp"
+#include "write/site_writer.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <doctest/doctest.h>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace nines {
+
+const std::map<std::string, std::string_view>& embedded_theme_files(); // generated
+
+} // namespace nines
+
+using namespace nines;
+
+namespace {
+
+constexpr const char* k_now = "2026-11-23T00:00:00Z";
+
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+// A copy of content/ in a scratch folder: the pipeline writes its store beside the content, and
+// the source tree must stay clean.
+struct ContentCopy {
+  fs::path path;
+  ContentCopy() {
+    static std::atomic<int> n{0};
+    path = fs::temp_directory_path() /
+           ("nines-site-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(path);
+    const fs::path src = fs::path(NINES_SOURCE_DIR) / "content";
+    for (auto it = fs::recursive_directory_iterator(src); it != fs::recursive_directory_iterator();
+         ++it) {
+      std::string name = it->path().filename().string();
+      if (it->is_directory() && (name == ".nines" || name == "site")) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      fs::path to = path / it->path().lexically_relative(src);
+      if (it->is_directory())
+        fs::create_directories(to);
+      else if (it->is_regular_file()) {
+        fs::create_directories(to.parent_path());
+        fs::copy_file(it->path(), to);
+      }
+    }
+  }
+  ~ContentCopy() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// The example organisation through load … compute, once for every test case.
+const Run& content_run() {
+  static ContentCopy copy;
+  static Run run = [] {
+    Run r;
+    r.opts.dir = copy.path;
+    r.opts.last = Stage::Compute;
+    r.opts.now = k_now;
+    int code = run_pipeline(r);
+    REQUIRE_MESSAGE(code == 0, "the example content must compute cleanly");
+    return r;
+  }();
+  return run;
+}
+
+SiteOptions options(int jobs, std::string base_url = "https://larkspur.github.io/reliability/") {
+  SiteOptions o;
+  o.base_url = std::move(base_url);
+  o.version = "0.1.0";
+  o.jobs = jobs;
+  return o;
+}
+
+std::map<std::string, std::string> render(const Repo& repo, const Figures& figs,
+                                          const std::map<std::string, DailySeries>& series,
+                                          const SiteOptions& opts,
+                                          std::vector<BrokenLink>* broken_out = nullptr) {
+  std::vector<BrokenLink> broken;
+  auto files = render_site(repo, figs, {}, series, opts, broken);
+  if (broken_out)
+    *broken_out = broken;
+  else
+    for (const auto& b : broken) FAIL_CHECK(b.page << ": " << b.target << ": " << b.reason);
+  return files;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// Every output a browser would interpret: pages, the sitemap and the search index. (api/*.json is
+// data for scripts; its strings are JSON-escaped, not HTML.)
+void check_inert(const std::map<std::string, std::string>& files) {
+  const std::regex unsafe_attr(R"((href|src|action|formaction|xlink:href)\s*=\s*["']?\s*javascript:)",
+                               std::regex::icase);
+  for (const auto& [path, bytes] : files) {
+    if (path.rfind("api/", 0) == 0) continue;
+    std::string low = lower(bytes);
+    CHECK_MESSAGE(!contains(low, "<script>alert"), path);
+    CHECK_MESSAGE(!contains(low, "onerror="), path);
+    CHECK_MESSAGE(!contains(low, "javascript:"), path);
+    CHECK_MESSAGE(!std::regex_search(bytes, unsafe_attr), path);
+  }
+}
+
+} // namespace
+
+TEST_CASE("render/site: the embedded theme loads from its file map") {
+  std::map<std::string, std::string> files;
+  for (const auto& [path, bytes] : embedded_theme_files()) files.emplace(path, std::string(bytes));
+  Theme theme(files, {});
+  for (const char* name : {"base", "dashboard", "catalog", "service", "slos", "slo", "runbooks",
+                           "runbook", "postmortems", "postmortem", "team", "maturity", "readiness",
+                           "toil", "capacity", "oncall", "reports", "report", "search", "404",
+                           "sitemap"})
+    CHECK_MESSAGE(theme.has_layout(name), name);
+  CHECK(theme.static_files().count("style.css") == 1);
+  // Messages name the embedded file.
+  files["layouts/broken.mustache"] = "{{#open}}";
+  CHECK_THROWS_WITH_AS(Theme(files, {}), doctest::Contains("theme:layouts/broken.mustache"),
+                       ThemeError);
+}
+
+TEST_CASE("render/site: every page of the example organisation, with no broken link") {
+  const Run& run = content_run();
+  auto files = render(run.repo, run.figures, run.series, options(2));
+
+  std::vector<std::string> expected = {
+      "index.html",           "catalog/index.html",    "slos/index.html",
+      "runbooks/index.html",  "postmortems/index.html", "teams/index.html",
+      "maturity/index.html",  "readiness/index.html",  "toil/index.html",
+      "capacity/index.html",  "oncall/index.html",     "reports/index.html",
+      "search.html",          "search-index.js",       "404.html",
+      "sitemap.xml",          ".nojekyll",             "static/style.css",
+      "static/search.js",     "static/copy.js",        "api/slos.json",
+      "api/services.json",    "api/maturity.json",     "api/readiness.json",
+      "api/diagnostics.json"};
+  for (const auto& s : run.repo.services) expected.push_back("services/" + s.meta.id + "/index.html");
+  for (const auto& s : run.repo.slos) expected.push_back("slos/" + s.meta.id + "/index.html");
+  for (const auto& r : run.repo.runbooks) expected.push_back("runbooks/" + r.meta.id + "/index.html");
+  for (const auto& p : run.repo.postmortems)
+    expected.push_back("postmortems/" + p.meta.id + "/index.html");
+  for (const auto& [period, r] : run.figures.reports) {
+    expected.push_back("reports/" + period + "/index.html");
+    expected.push_back("api/reports/" + period + ".json");
+  }
+  for (const auto& path : expected) CHECK_MESSAGE(files.count(path) == 1, path);
+
+  // Every page: a language, a title, a main landmark, and the shared frame with relative links.
+  for (const auto& [path, html] : files) {
+    if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) continue;
+    CHECK_MESSAGE(contains(html, "<html lang=\"en\">"), path);
+    CHECK_MESSAGE(contains(html, "<title>"), path);
+    CHECK_MESSAGE(contains(html, "<main id=\"main\""), path);
+    CHECK_MESSAGE(!contains(html, "href=\"/"), path);
+    CHECK_MESSAGE(!contains(html, "src=\"/"), path);
+    CHECK_MESSAGE(!contains(html, "src=\"http"), path);
+    // A "}}" inside a layout's leading comment would end it early and print the rest.
+    CHECK_MESSAGE(!contains(html, "View fields"), path);
+  }
+  const std::string& svc = files["services/checkout-api/index.html"];
+  CHECK(contains(svc, "href=\"../../static/style.css\""));
+  CHECK(contains(svc, "class=\"chart chart-deps\""));            // dependency graph
+  CHECK(contains(svc, "no live data"));                         // golden signals placeholder
+  CHECK(contains(svc, "chart-gauge"));                          // budget gauge per SLO
+  CHECK(contains(svc, "Error budget remaining over the window")); // burn-down per SLO
+
+  // SLO pages show the figures as computed, with their freshness.
+  const std::string& slo = files["slos/checkout-api-availability/index.html"];
+  CHECK(contains(slo, "Budget burn-down"));
+  CHECK(contains(slo, "Daily attainment"));
+  CHECK(contains(slo, "<time>2026-12-19</time>")); // projected exhaustion (test_build.py)
+  CHECK(contains(slo, "fresh"));
+  CHECK(contains(slo, "46.7 hours")); // 14.4× over 28 days: W/B
+  CHECK(contains(files["slos/eta-predictor-accuracy/index.html"], "missing · no data"));
+
+  // Runbook commands are copyable code blocks.
+  CHECK(contains(files["runbooks/checkout-api-fast-burn/index.html"],
+                 "<pre><code>argocd app history checkout-api-prod | head -5</code></pre>"));
+  CHECK(contains(files["index.html"], "Overdue action items"));
+  CHECK(contains(files["maturity/index.html"], "chart-heatmap"));
+  CHECK(contains(files["sitemap.xml"],
+                 "<loc>https://larkspur.github.io/reliability/services/checkout-api/</loc>"));
+  CHECK(files["search-index.js"].rfind("window.NINES_SEARCH = [", 0) == 0);
+  CHECK(contains(files["search-index.js"], "\"href\":\"services/checkout-api/index.html\""));
+}
+
+TEST_CASE("render/site: output is identical whatever the number of threads") {
+  const Run& run = content_run();
+  auto one = render(run.repo, run.figures, run.series, options(1));
+  auto two = render(run.repo, run.figures, run.series, options(2));
+  auto many = render(run.repo, run.figures, run.series, options(7));
+  CHECK(one.size() == two.size());
+  CHECK(one == two);
+  CHECK(one == many);
+}
+
+TEST_CASE("render/site: no base_url, no sitemap") {
+  const Run& run = content_run();
+  auto files = render(run.repo, run.figures, run.series, options(2, ""));
+  CHECK(files.count("sitemap.xml") == 0);
+  CHECK(files.count("index.html") == 1);
+}
+
+TEST_CASE("render/site: stale data shows its age") {
+  const Run& run = content_run();
+  // Three days later with no new data: every SLO with data is stale by three days.
+  auto later = *parse_timestamp("2026-11-26T00:00:00Z");
+  Figures figs = compute_all(run.repo, run.series, run.live, later);
+  auto files = render(run.repo, figs, run.series, options(2));
+  CHECK(contains(files["slos/checkout-api-availability/index.html"], "stale · 3 days old"));
+  CHECK(contains(files["index.html"], "Metrics: stale"));
+}
+
+TEST_CASE("render/site: hostile input renders inert") {
+  const Run& run = content_run();
+  Repo repo = run.repo;
+  repo.services[0].description = "<script>alert(1)</script> and \"quotes\" & 'apostrophes'";
+  repo.services[0].links.push_back({"evil", "javascript:alert(1)"});
+  repo.services[0].links.push_back({"\"><script>alert(1)</script>", "JaVaScRiPt:alert(1)"});
+  repo.services[0].meta.body = "[x](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n\n"
+                               "<script>alert(1)</script>\n";
+  repo.runbooks[0].meta.body = "# Steps\n\n[x](javascript:alert(1)) and [y](JAVASCRIPT:alert(1))\n\n"
+                               "<img src=x onerror=alert(1)>\n\n<a href=\"javascript:alert(1)\">z</a>\n";
+  repo.runbooks[0].title = "\"><script>alert(1)</script>";
+  repo.runbooks[0].overview = "<b>raw</b> HTML and `code` in the overview";
+  repo.postmortems[0].title = "\"><script>alert(1)</script>";
+  repo.postmortems[0].summary = "<script>alert(1)</script>";
+  repo.slos[0].name = "\"><script>alert(1)</script>";
+  repo.config.title = "</title><script>alert(1)</script>";
+  repo.config.repo_url = "javascript:alert(1)";
+  // Ids are validated upstream; a page path is still never built from one that climbs out.
+  repo.runbooks[1].meta.id = "../../etc/passwd";
+  Figures figs = compute_all(repo, run.series, run.live, run.figures.now);
+
+  std::vector<BrokenLink> broken;
+  auto files = render(repo, figs, run.series, options(2), &broken);
+  check_inert(files);
+  for (const auto& [path, bytes] : files) {
+    CHECK_MESSAGE(SiteWriter::is_valid_path(path), path);
+    CHECK_MESSAGE(!contains(path, ".."), path);
+  }
+  for (const auto& b : broken) FAIL_CHECK(b.page << ": " << b.target << ": " << b.reason);
+  // The text is still there, escaped.
+  const std::string& svc = files["services/" + repo.services[0].meta.id + "/index.html"];
+  CHECK(contains(svc, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK(contains(files["search-index.js"], "\\u003cscript\\u003e"));
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""A fault-injecting stand-in for the Prometheus HTTP API, for the failure tests of
+test_prometheus.py only (the happy path runs against a real Prometheus).
+
+It answers POST /api/v1/query and /api/v1/query_range with fixed counts — a query naming
+`good_events` or code "200" gets GOOD per day, any other gets TOTAL per day (pro rata for shorter
+windows) — and injects one fault:
+
+  ok         answer every request
+  slow       sleep --delay seconds before answering
+  flaky      answer 503 to the first --fail-first attempts of each distinct request
+  ratelimit  answer 429 with Retry-After: --retry-after to the first --fail-first attempts
+  malformed  answer truncated JSON
+  nan        answer "NaN" sample values
+  die        answer --die-after requests, then SIGKILL itself on the next one (mid-pull)
+
+With FAULT_EXPECT_TOKEN set, a request without `Authorization: Bearer <that token>` gets 401.
+Listens on 127.0.0.1 only; writes its port to --port-file and one JSON line per request to --log
+(time, path, a digest of the body, status; never headers). Exits by itself after --max-seconds.
+
+Usage: fault_server.py --mode M --port-file F --log L [--delay S] [--fail-first N]
+                       [--retry-after S] [--die-after N] [--max-seconds S]
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+GOOD, TOTAL = 990, 1000  # events per day
+
+
+def window_days(query):
+    m = re.search(r"\[(\d+)([smhdw])\]", query)
+    if not m:
+        return 1.0
+    n, unit = int(m.group(1)), m.group(2)
+    return n * {"s": 1 / 86400, "m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7}[unit]
+
+
+def value_for(query):
+    good = "good_events" in query or 'code="200"' in query
+    return (GOOD if good else TOTAL) * window_days(query)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", required=True,
+                    choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die"])
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--delay", type=float, default=3.0)
+    ap.add_argument("--fail-first", type=int, default=1)
+    ap.add_argument("--retry-after", type=int, default=1)
+    ap.add_argument("--die-after", type=int, default=1)
+    ap.add_argument("--max-seconds", type=float, default=120.0)
+    args = ap.parse_args()
+    expect_token = os.environ.get("FAULT_EXPECT_TOKEN", "")
+    lock = threading.Lock()
+    attempts = {}  # body digest → attempts seen
+    served = [0]
+    log = open(args.log, "a", buffering=1)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a):  # quiet: our own log has what the tests need
+            pass
+
+        def reply(self, status, body, headers=()):
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in headers:
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            self.reply(405, '{"status":"error","errorType":"bad_data","error":"POST only"}')
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(min(length, 1 << 20)).decode()
+            form = {k: v[0] for k, v in parse_qs(raw).items()}
+            digest = hashlib.sha256((self.path + raw).encode()).hexdigest()[:16]
+            with lock:
+                n = attempts[digest] = attempts.get(digest, 0) + 1
+                served[0] += 1
+                count = served[0]
+            status = self.handle_one(form, n, count)
+            log.write(json.dumps({"t": time.time(), "path": self.path, "req": digest,
+                                  "attempt": n, "status": status}) + "\n")
+
+        def handle_one(self, form, n, count):
+            auth = self.headers.get("Authorization", "")
+            if expect_token and auth != "Bearer " + expect_token:
+                self.reply(401, '{"status":"error","errorType":"unauthorized",'
+                                '"error":"bad or missing bearer token"}')
+                return 401
+            mode = args.mode
+            if mode == "die" and count > args.die_after:
+                log.write(json.dumps({"t": time.time(), "path": self.path, "killed": True}) + "\n")
+                log.flush()
+                os.kill(os.getpid(), signal.SIGKILL)
+            if mode == "slow":
+                time.sleep(args.delay)
+            if mode == "flaky" and n <= args.fail_first:
+                self.reply(503, '{"status":"error","errorType":"unavailable","error":"try later"}')
+                return 503
+            if mode == "ratelimit" and n <= args.fail_first:
+                self.reply(429, '{"status":"error","errorType":"too_many_requests","error":"slow down"}',
+                           [("Retry-After", str(args.retry_after))])
+                return 429
+            query = form.get("query", "")
+            sample = lambda t: [t, "NaN" if mode == "nan" else repr(float(value_for(query)))]
+            if self.path == "/api/v1/query_range":
+                start, end, step = (int(float(form[k])) for k in ("start", "end", "step"))
+                points = [sample(t) for t in range(start, end + 1, step)][:20000]
+                body = json.dumps({"status": "success", "data": {"resultType": "matrix",
+                                   "result": [{"metric": {}, "values": points}]}})
+            elif self.path == "/api/v1/query":
+                body = json.dumps({"status": "success", "data": {"resultType": "vector",
+                                   "result": [{"metric": {}, "value": sample(int(float(form["time"])))}]}})
+            else:
+                self.reply(404, '{"status":"error","errorType":"not_found","error":"no such path"}')
+                return 404
+            if mode == "malformed":
+                body = body[: len(body) // 2]
+            self.reply(200, body)
+            return 200
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    # Bounded in time whatever happens to the test that started it.
+    threading.Timer(args.max_seconds, lambda: os._exit(0)).start()
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.replace(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Browser end-to-end tests of the site `nines build` writes: the pages run in a real Chromium.
+
+Method (the project's chosen one): Debian's /usr/bin/chromium, headless, driven through the Chrome
+DevTools Protocol over --remote-debugging-pipe (JSON messages separated by NUL bytes on the
+child's fd 3 and fd 4; see cdp.py). Python 3 stdlib only, no websocket library, no WebDriver, no
+downloads; the only network traffic is to the site served by `python3 -m http.server` on
+127.0.0.1 (and file://), and any request elsewhere is reported as a failure.
+
+  0. self-check: a generated page that logs console.error, one that throws and one with a missing
+     image must each be DETECTED, and a clean page must not be, so the checks below can fail;
+  1. every HTML page of the site loads over http://127.0.0.1:PORT/ and from file:// with no
+     console error, uncaught exception, error log entry or failed load (favicon.ico excepted), and
+     has exactly one <main> and a non-empty <title>;
+  2. search.html (over HTTP and file://) finds a runbook from a word of its title (taken from the
+     site's search-index.js): typing it into the search box shows a link to the runbook's page;
+  3. screenshots of the dashboard and of one SLO page at 1280x900 are saved as PNG (> 5 KB) in
+     ARTIFACT_DIR;
+  4. with prefers-color-scheme: dark emulated, the dashboard's background differs from the light
+     one (body's computed background-color, or the root element's when body's is transparent —
+     the theme paints the page background on <html>).
+
+Usage: test_browser.py NINES SOURCE_DIR [ARTIFACT_DIR]   (ARTIFACT_DIR: ./browser-artifacts)
+Prints "N passed, M failed" last; exits 1 if anything failed.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from urllib.parse import quote
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cdp  # noqa: E402
+
+NINES, SRC = sys.argv[1], sys.argv[2]
+ARTIFACTS = os.path.abspath(sys.argv[3] if len(sys.argv) > 3 else
+                            os.path.join(os.getcwd(), "browser-artifacts"))
+NOW = "2026-11-23T00:00:00Z"
+passed, failed = 0, 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+    return cond
+
+
+# --- the local HTTP server --------------------------------------------------------------------------
+
+class Server:
+    """`python3 -m http.server` on 127.0.0.1 serving root, on a free port, until stop()."""
+
+    def __init__(self, root, log_path):
+        self.proc = None
+        for _ in range(5):  # the free port can be taken between probing and binding: retry
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                self.port = s.getsockname()[1]
+            with open(log_path, "ab") as log:  # the child keeps its own copy of the descriptor
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(self.port)],
+                    cwd=root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            if self._wait_ready(10.0):
+                return
+            self.stop()
+        raise RuntimeError(f"http.server on 127.0.0.1 did not answer (log: {log_path})")
+
+    def _wait_ready(self, timeout):
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                with opener.open(f"http://127.0.0.1:{self.port}/", timeout=2) as r:
+                    r.read()
+                return True
+            except OSError:
+                time.sleep(0.1)
+        return False
+
+    def url(self, rel):
+        return f"http://127.0.0.1:{self.port}/{quote(rel)}"
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def file_url(root, rel):
+    return "file://" + quote(os.path.join(os.path.abspath(root), rel))
+
+
+def html_pages(root):
+    pages = []
+    for dirpath, _, names in os.walk(root):
+        for n in names:
+            if n.endswith(".html"):
+                pages.append(os.path.relpath(os.path.join(dirpath, n), root).replace(os.sep, "/"))
+    return sorted(pages)
+
+
+FRAME_JS = "[document.querySelectorAll('main').length, document.title.trim()]"
+
+
+def load_clean(page, url, label):
+    """Loads url; checks no problems, one <main>, a title. Returns True if the load happened."""
+    try:
+        page.navigate(url)
+        mains, title = page.evaluate(FRAME_JS)
+    except cdp.CDPError as e:
+        check(False, f"{label}: {e}")
+        return False
+    check(not page.problems, f"{label}: " + "; ".join(page.problems))
+    check(mains == 1, f"{label}: {mains} <main> elements, expected exactly 1")
+    check(title != "", f"{label}: empty <title>")
+    return True
+
+
+# --- 0. the harness detects what it must ------------------------------------------------------------
+
+SELF_PAGES = {
+    "clean.html": "<p>fine</p><script>console.log('not an error'); console.warn('nor this')</script>",
+    "console-error.html": "<script>console.error('deliberate console error')</script>",
+    "exception.html": "<script>setTimeout(function () { throw new Error('deliberate') }, 5)</script>",
+    "missing-image.html": "<img src='no-such-image.png' alt=''>",
+    "missing-script.html": "<script src='no-such-script.js'></script>",
+}
+SELF_EXPECT = {"console-error.html": "console.error: deliberate console error",
+               "exception.html": "exception: Error: deliberate",
+               "missing-image.html": "no-such-image.png",
+               "missing-script.html": "no-such-script.js"}
+
+
+def test_self_check(browser, tmp):
+    root = os.path.join(tmp, "selfcheck")
+    os.makedirs(root)
+    for name, body in SELF_PAGES.items():
+        with open(os.path.join(root, name), "w") as f:
+            f.write(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{name}"
+                    f"</title></head><body><main>{body}</main></body></html>\n")
+    with open(os.path.join(root, "two-mains.html"), "w") as f:
+        f.write("<!DOCTYPE html><html><head><title></title></head>"
+                "<body><main></main><main></main></body></html>\n")
+    server = Server(root, os.path.join(tmp, "selfcheck-server.log"))
+    page = browser.new_page()
+    try:
+        for scheme in ("http", "file"):
+            for name in SELF_PAGES:
+                url = server.url(name) if scheme == "http" else file_url(root, name)
+                try:
+                    page.navigate(url)
+                except cdp.CDPError as e:
+                    check(False, f"self-check {scheme} {name}: {e}")
+                    continue
+                got = list(page.problems)
+                if name == "clean.html":
+                    check(not got, f"self-check {scheme}: a clean page reported problems: {got}")
+                else:
+                    check(any(SELF_EXPECT[name] in p for p in got),
+                          f"self-check {scheme} {name}: not DETECTED (got {got})")
+            page.navigate(server.url("two-mains.html") if scheme == "http"
+                          else file_url(root, "two-mains.html"))
+            mains, title = page.evaluate(FRAME_JS)
+            check(mains == 2 and title == "",
+                  f"self-check {scheme}: <main>/<title> probe saw {mains}, {title!r}")
+    finally:
+        page.close()
+        server.stop()
+
+
+# --- the site ---------------------------------------------------------------------------------------
+
+def build_site(tmp):
+    repo = os.path.join(tmp, "content")
+    shutil.copytree(os.path.join(SRC, "content"), repo,
+                    ignore=shutil.ignore_patterns(".nines", "site"))
+    site = os.path.join(tmp, "site")
+    p = subprocess.run([NINES, "build", repo, "-o", site, "--offline", "--now", NOW],
+                       capture_output=True, text=True, errors="replace", timeout=600)
+    if not check(p.returncode == 0, f"nines build exited {p.returncode}:\n{p.stdout}{p.stderr}"):
+        return None
+    return site
+
+
+def search_entries(site):
+    with open(os.path.join(site, "search-index.js"), encoding="utf-8") as f:
+        js = f.read().strip()
+    m = re.fullmatch(r"window\.NINES_SEARCH\s*=\s*(\[.*\])\s*;?", js, re.S)
+    if not m:
+        raise ValueError("search-index.js does not define window.NINES_SEARCH = [...]")
+    return json.loads(m.group(1))
+
+
+def pick_runbook(entries):
+    """The first runbook entry and the word of its title (> 4 letters) fewest entries contain."""
+    runbooks = [e for e in entries if str(e.get("kind", "")).lower() == "runbook"
+                or (str(e.get("href", "")).startswith("runbooks/")
+                    and e.get("href") != "runbooks/index.html")]
+    if not runbooks:
+        return None, None
+    rb = runbooks[0]
+    hay = [" ".join(str(e.get(k, "")) for k in ("title", "kind", "summary")).lower() for e in entries]
+    words = [w for w in re.findall(r"[A-Za-z]+", rb["title"]) if len(w) > 4]
+    if not words:
+        return rb, None
+    return rb, min(words, key=lambda w: sum(w.lower() in h for h in hay))
+
+
+INPUT_JS = ("(document.querySelector('#search-input') || document.querySelector('main input[type=search]')"
+            " || document.querySelector('main input') || document.querySelector('input[type=search]')"
+            " || document.querySelector('input'))")
+RESULTS_JS = "(document.querySelector('#search-results') || document.querySelector('main'))"
+
+
+def test_search(page, url, label, rb, word):
+    try:
+        page.navigate(url)
+        target = "/" + rb["href"]
+        has_link = (f"Array.prototype.some.call({RESULTS_JS}.querySelectorAll('a'),"
+                    f" function (a) {{ return a.href.endsWith({json.dumps(target)}); }})")
+        check(not page.evaluate(has_link), f"{label}: the runbook link is shown before typing")
+        typed = page.evaluate(f"(function () {{ var i = {INPUT_JS}; if (!i) return false;"
+                              f" i.focus(); i.value = {json.dumps(word)};"
+                              f" i.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})()")
+        if not check(typed, f"{label}: no search input"):
+            return
+        found = page.wait_for(has_link, timeout=5.0)
+        shown = page.evaluate(f"Array.prototype.map.call({RESULTS_JS}.querySelectorAll('a'),"
+                              " function (a) { return a.getAttribute('href'); }).slice(0, 10)")
+        check(found, f"{label}: typing {word!r} shows no link to {rb['href']} (shown: {shown})")
+        check(not page.problems, f"{label}: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"{label}: {e}")
+
+
+def first_slo(site):
+    try:
+        with open(os.path.join(site, "api", "slos.json"), encoding="utf-8") as f:
+            slos = json.load(f)
+        ids = [s["id"] for s in (slos if isinstance(slos, list) else slos.get("slos", []))]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        ids = []
+    if not ids:
+        d = os.path.join(site, "slos")
+        ids = sorted(n for n in os.listdir(d) if os.path.isdir(os.path.join(d, n))) if os.path.isdir(d) else []
+    return ids[0] if ids else None
+
+
+def screenshot(page, url, name):
+    page.navigate(url, settle=0.3)
+    png = page.screenshot()
+    path = os.path.join(ARTIFACTS, name)
+    with open(path, "wb") as f:
+        f.write(png)
+    check(png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5 * 1024,
+          f"screenshot {path}: {len(png)} bytes, expected a PNG over 5 KB")
+    check(not page.problems, f"screenshot {name}: " + "; ".join(page.problems))
+
+
+BG_JS = ("(function () { var t = function (e) { return getComputedStyle(e).backgroundColor; };"
+         " var b = t(document.body), h = t(document.documentElement);"
+         " return {body: b, html: h, dark: matchMedia('(prefers-color-scheme: dark)').matches,"
+         " effective: (b === 'rgba(0, 0, 0, 0)' || b === 'transparent') ? h : b}; })()")
+
+
+def test_site(browser, site, server):
+    pages = html_pages(site)
+    if not check(pages, "nines build wrote no HTML pages (only: "
+                 + ", ".join(sorted(os.listdir(site))) + ")"):
+        return
+    print(f"{len(pages)} HTML pages")
+
+    # 1. every page, over HTTP and from file://
+    page = browser.new_page()
+    try:
+        for rel in pages:
+            load_clean(page, server.url(rel), f"http {rel}")
+        for rel in pages:
+            load_clean(page, file_url(site, rel), f"file {rel}")
+    finally:
+        page.close()
+
+    # 2. search
+    page = browser.new_page()
+    try:
+        if check(os.path.exists(os.path.join(site, "search.html")), "no search.html"):
+            try:
+                rb, word = pick_runbook(search_entries(site))
+            except (OSError, ValueError) as e:
+                rb, word = None, None
+                check(False, f"search-index.js: {e}")
+            if check(rb is not None and word is not None,
+                     "no runbook entry with a title word over 4 letters in search-index.js"):
+                print(f"search: {word!r} for {rb['href']}")
+                test_search(page, server.url("search.html"), "search over http", rb, word)
+                test_search(page, file_url(site, "search.html"), "search from file://", rb, word)
+    finally:
+        page.close()
+
+    # 3. screenshots at 1280x900, and 4. the dark scheme
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page = browser.new_page(1280, 900)
+    try:
+        page.set_color_scheme("light")
+        screenshot(page, server.url("index.html"), "dashboard.png")
+        slo = first_slo(site)
+        rel = f"slos/{slo}/index.html" if slo else None
+        if check(rel and os.path.exists(os.path.join(site, rel)), f"no SLO page ({rel})"):
+            screenshot(page, server.url(rel), "slo.png")
+
+        page.navigate(server.url("index.html"))
+        light = page.evaluate(BG_JS)
+        page.set_color_scheme("dark")
+        dark = page.wait_for(BG_JS + ".dark && " + BG_JS, timeout=2.0) or page.evaluate(BG_JS)
+        check(dark["dark"], "prefers-color-scheme: dark emulation did not take")
+        check(dark["effective"] != light["effective"],
+              f"dark scheme: background {dark} is the same as the light one {light}")
+        print(f"background: light {light['effective']}, dark {dark['effective']}")
+        png = page.screenshot()
+        with open(os.path.join(ARTIFACTS, "dashboard-dark.png"), "wb") as f:
+            f.write(png)
+        check(not page.problems, "dark dashboard: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"screenshots / dark scheme: {e}")
+    finally:
+        page.close()
+
+
+def main():
+    if not os.path.exists(cdp.CHROMIUM):
+        check(False, f"{cdp.CHROMIUM} is missing: install Debian's chromium "
+                     "(scripts/test.sh does) to run the browser tests")
+        return
+    tmp = tempfile.mkdtemp(prefix="nines-browser-")
+    browser = server = None
+    try:
+        browser = cdp.Browser()
+        test_self_check(browser, tmp)
+        site = build_site(tmp)
+        if site:
+            server = Server(site, os.path.join(tmp, "site-server.log"))
+            test_site(browser, site, server)
+    except (cdp.CDPError, RuntimeError, OSError, subprocess.SubprocessError) as e:
+        check(False, f"{type(e).__name__}: {e}")
+        if browser:
+            print(browser.log_tail())
+    finally:
+        if server:
+            server.stop()
+        if browser:
+            browser.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

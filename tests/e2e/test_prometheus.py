@@ -1,0 +1,651 @@
+#!/usr/bin/env python3
+"""End-to-end tests of live metrics (SPEC 4): `nines build` and `nines metrics pull` against a real
+Prometheus holding known counter values, and against a local fault-injecting server
+(fault_server.py) for every failure of SPEC 4.4.
+
+The real part: an OpenMetrics file with counters for two services over 35 days (a 5-minute step
+model, sampled at day boundaries and every 5 minutes in the last 6 hours) is backfilled with `promtool tsdb create-blocks-from openmetrics` and served by
+`prometheus` on 127.0.0.1. The daily counts stored and the SLO figures in api/slos.json must equal
+what the generator's numbers imply. Prometheus and promtool are required (Debian's `prometheus`
+package): without them this test FAILS, it does not skip.
+
+All traffic goes to 127.0.0.1; every wait is bounded in count and time.
+
+Usage: test_prometheus.py NINES SOURCE_DIR
+"""
+import calendar
+import json
+import math
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FAULT_SERVER = os.path.join(HERE, "fault_server.py")
+
+DAY = 86400
+STEP = 300                                   # seconds between samples
+DAYS = 35                                    # of generated data, ending at END
+END = calendar.timegm((2026, 11, 1, 0, 0, 0))  # 2026-11-01T00:00:00Z, also the builds' now
+START = END - DAYS * DAY                     # 2026-09-27T00:00:00Z
+NOW = "2026-11-01T00:00:00Z"
+TOKEN = "nines-e2e-SECRET-7f3a9c2e51d4"      # set as PROM_TOKEN; must never appear anywhere
+SERVICES = ["pay-api", "cart-api"]
+
+passed, failed = 0, 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, flush=True)
+
+
+def close(a, b, rel=1e-9):
+    """Equal up to float rounding of Prometheus' arithmetic (exact on integers in practice)."""
+    return a is not None and b is not None and abs(a - b) <= rel * max(1.0, abs(b))
+
+
+def date_of(day):
+    return time.strftime("%Y-%m-%d", time.gmtime(day * DAY))
+
+
+# ------------------------------------------------------------------------------------------------
+# The generator. Every 5-minute step starting at t adds ok(s, d) "200"s and err(s, d, t) "500"s to
+# service s's counters, d = the step's day index (0 = 2026-09-27). The last 6 hours add one more
+# error per step and the last hour two more, so the 1h, 6h and 24h burn rates all differ.
+
+def ok_inc(s, d):
+    return 50 + 3 * ((d + s) % 7)
+
+
+def err_inc(s, d, t):
+    base = 2 * (d % 5 == s) + (d % 3 == 0)
+    return base + (t >= END - 6 * 3600) + 2 * (t >= END - 3600)
+
+
+def step_increments(s):
+    """[(t_end, ok, err)] for every step of service s."""
+    out = []
+    for k in range(1, DAYS * DAY // STEP + 1):
+        t0 = START + (k - 1) * STEP
+        d = (t0 - START) // DAY
+        out.append((t0 + STEP, ok_inc(s, d), err_inc(s, d, t0)))
+    return out
+
+
+def increase(s, t_end, seconds):
+    """(good, total) that increase(...[seconds]) at t_end sees: the steps ending in
+    (t_end - seconds, t_end]. The samples sit exactly on both range ends, so Prometheus does not
+    extrapolate: increase = v(t_end) - v(t_end - seconds)."""
+    good = bad = 0
+    for t, ok, err in step_increments(s):
+        if t_end - seconds < t <= t_end:
+            good += ok
+            bad += err
+    return good, good + bad
+
+
+def sample_times():
+    """When the file has samples: every day boundary, and every 5 minutes over the last 6 hours.
+    Each window the tests query starts and ends on one of these, so increase() sees exactly the
+    counts of the step model. (promtool writes one 2-hour block per range holding samples: 35 days
+    of 5-minute samples are 420 blocks and minutes of backfill; this is ~40 blocks.)"""
+    days = [START + k * DAY for k in range(DAYS + 1)]
+    tail = [END - 6 * 3600 + j * STEP for j in range(6 * 3600 // STEP + 1)]
+    return sorted(set(days + tail))
+
+
+def write_openmetrics(path, services=SERVICES, incs=None):
+    """Counters http_requests_total{code, service} at sample_times(), cumulative over the steps."""
+    times = sample_times()
+    with open(path, "w") as f:
+        f.write("# HELP http_requests Requests served.\n# TYPE http_requests counter\n")
+        for s, svc in enumerate(services):
+            steps = incs(s) if incs else step_increments(s)
+            for code, idx in (("200", 1), ("500", 2)):
+                v, k = 0, 0
+                for t in times:
+                    while k < len(steps) and steps[k][0] <= t:
+                        v += steps[k][idx]
+                        k += 1
+                    f.write(f'http_requests_total{{code="{code}",service="{svc}"}} {v} {t}\n')
+        f.write("# EOF\n")
+
+
+# ------------------------------------------------------------------------------------------------
+# Processes
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_ready(url, proc, seconds, log=None):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    if log and os.path.exists(log):
+        print(open(log, errors="replace").read()[-2000:])
+    return False
+
+
+def start_prometheus(tmp, data):
+    """Backfills the generated counters into `data` and serves them; returns (proc, url)."""
+    om = os.path.join(tmp, "counters.om")
+    write_openmetrics(om)
+    p = subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", om, data],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError("promtool failed: " + p.stderr[-1000:])
+    cfg = os.path.join(tmp, "prometheus.yml")
+    with open(cfg, "w") as f:
+        f.write("global:\n  scrape_interval: 1h\n")
+    port = free_port()
+    log = os.path.join(tmp, "prometheus.log")
+    proc = subprocess.Popen(["prometheus", f"--config.file={cfg}", f"--storage.tsdb.path={data}",
+                             "--storage.tsdb.retention.time=100y",
+                             f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    if not wait_ready(url + "/-/ready", proc, 90, log):
+        stop(proc)
+        raise RuntimeError("prometheus did not become ready within 90 s")
+    return proc, url
+
+
+def start_fault(tmp, mode, *extra, expect_token=TOKEN):
+    n = len([x for x in os.listdir(tmp) if x.startswith("fault-")])
+    port_file = os.path.join(tmp, f"fault-{n}.port")
+    log = os.path.join(tmp, f"fault-{n}.log")
+    env = dict(os.environ, FAULT_EXPECT_TOKEN=expect_token)
+    proc = subprocess.Popen([sys.executable, FAULT_SERVER, "--mode", mode, "--port-file", port_file,
+                             "--log", log, "--max-seconds", "180", *extra], env=env)
+    deadline = time.time() + 15
+    while time.time() < deadline and not os.path.exists(port_file) and proc.poll() is None:
+        time.sleep(0.05)
+    if not os.path.exists(port_file):
+        stop(proc)
+        raise RuntimeError("fault server did not start")
+    with open(port_file) as f:
+        return proc, f"http://127.0.0.1:{int(f.read())}", log
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=30)
+
+
+def read_log(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def nines(*args, token=TOKEN, timeout=180):
+    env = dict(os.environ, PROM_TOKEN=token)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    t0 = time.time()
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", env=env,
+                       timeout=timeout)
+    return p.returncode, p.stdout, p.stderr, time.time() - t0
+
+
+# ------------------------------------------------------------------------------------------------
+# Content repositories
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def make_repo(root, url, slis, timeout="10s", retries=2, concurrency=4, golden=True):
+    """A repo with services pay-api and cart-api, SLIs `slis` (name → (good, total)), SLOs
+    pay-availability (99.9, alerts 5m/1h and 30m/6h) and cart-availability (99.5)."""
+    golden_yaml = ("  golden_signals:\n"
+                   "    traffic: 'sum(increase(http_requests_total{service=\"{{service}}\"}[1d]))'\n"
+                   if golden else "")
+    write(os.path.join(root, "nines.yaml"), f"""title: Live metrics test
+teams:
+  payments:
+    name: Payments
+    members: [a, b, c, d, e]
+metrics:
+  sources:
+    - name: prom
+      type: prometheus
+      url: {url}
+      bearer_token_env: PROM_TOKEN
+      timeout: {timeout}
+      retries: {retries}
+      concurrency: {concurrency}
+{golden_yaml}""")
+    for svc in SERVICES:
+        write(os.path.join(root, "services", svc + ".yaml"),
+              f"service:\n  name: {svc}\n  tier: critical\n  type: api\n  owner_team: payments\n")
+    for name, (good, total) in slis.items():
+        write(os.path.join(root, "slis", name + ".yaml"),
+              f"sli:\n  name: {name}\n  query:\n    good: '{good}'\n    total: '{total}'\n")
+    names = list(slis)
+    write(os.path.join(root, "slos", "pay.yaml"), f"""slo:
+  id: pay-availability
+  service: pay-api
+  sli: {names[0]}
+  target: 99.9
+  window: 28d
+  burn_rate_alerts:
+    - name: PayFastBurn
+      burn_rate: 14.4
+      short_window: 5m
+      long_window: 1h
+      severity: page
+    - name: PaySlowBurn
+      burn_rate: 6
+      short_window: 30m
+      long_window: 6h
+      severity: page
+""")
+    write(os.path.join(root, "slos", "cart.yaml"), f"""slo:
+  id: cart-availability
+  service: cart-api
+  sli: {names[-1]}
+  target: 99.5
+  window: 28d
+""")
+    for alert in ("PayFastBurn", "PaySlowBurn"):
+        write(os.path.join(root, "runbooks", alert + ".yaml"),
+              f"runbook:\n  title: {alert}\n  alert_name: {alert}\n  service: pay-api\n"
+              f"  last_updated: 2026-10-20\n  owner: payments\n")
+
+
+def set_url(root, url):
+    path = os.path.join(root, "nines.yaml")
+    lines = open(path).read().splitlines(True)
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(f"      url: {url}\n" if line.startswith("      url: ") else line)
+
+
+def store_rows(root, table="daily"):
+    db = os.path.join(root, ".nines", "cache.db")
+    if not os.path.exists(db):
+        return []
+    con = sqlite3.connect(db)
+    try:
+        if table == "daily":
+            return con.execute("SELECT slo, day, source, good, total FROM daily "
+                               "ORDER BY slo, day, source").fetchall()
+        return con.execute("SELECT service, signal, day, source, value FROM golden "
+                           "ORDER BY service, signal, day").fetchall()
+    finally:
+        con.close()
+
+
+def slos_json(out):
+    with open(os.path.join(out, "api", "slos.json")) as f:
+        return {s["id"]: s for s in json.load(f)}
+
+
+def no_token_anywhere(what, texts, dirs, token=TOKEN):
+    """The token must not be in any output, store file (with its WAL) or site file."""
+    needle = token.encode()
+    for t in texts:
+        check(token not in t, f"{what}: the token is not in the output")
+    for d in dirs:
+        for base, _, files in os.walk(d):
+            for name in files:
+                with open(os.path.join(base, name), "rb") as f:
+                    check(needle not in f.read(), f"{what}: the token is not in {name}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Against a real Prometheus
+
+COUNTER_SLI = ('http_requests_total{service="{{service}}",code="200"}',
+               'http_requests_total{service="{{service}}"}')
+WINDOW_SLI = ('sum(increase(http_requests_total{service="{{service}}",code!~"5.."}[{{window}}]))',
+              'sum(increase(http_requests_total{service="{{service}}"}[{{window}}]))')
+
+
+def test_real_prometheus(tmp, url):
+    repo = os.path.join(tmp, "real")
+    make_repo(repo, url, {"pay-success": COUNTER_SLI, "cart-success": WINDOW_SLI})
+    out = os.path.join(tmp, "real-site")
+    code, stdout, stderr, _ = nines("build", repo, "-o", out, "--now", NOW)
+    check(code == 0, f"real: build exits 0 ({code}): {stderr[-1500:]}")
+    check("metrics-fetch" not in stderr, f"real: no fetch warnings: {stderr[-1500:]}")
+
+    # Every closed day of the 28-day window, 2026-10-04 … 2026-10-31, stored from the source.
+    end_day = END // DAY
+    window = range(end_day - 28, end_day)
+    rows = store_rows(repo)
+    for slo, s in (("pay-availability", 0), ("cart-availability", 1)):
+        mine = {r[1]: r for r in rows if r[0] == slo}
+        check(sorted(mine) == list(window), f"real: {slo} has the 28 closed days")
+        for day in window:
+            good, total = increase(s, (day + 1) * DAY, DAY)  # pinned at the day's end, window 1d
+            r = mine.get(day)
+            check(r is not None and r[2] == "prometheus:prom" and close(r[3], good) and
+                  close(r[4], total), f"real: {slo} {date_of(day)} stored {r} = ({good}, {total})")
+
+    # Golden signal `traffic` = the day's total requests of each service, 28 closed days.
+    golden = store_rows(repo, "golden")
+    for s, svc in enumerate(SERVICES):
+        mine = {r[2]: r[4] for r in golden if r[0] == svc and r[1] == "traffic"}
+        check(sorted(mine) == list(window), f"real: golden traffic of {svc} has 28 days")
+        check(all(close(mine.get(d), increase(s, (d + 1) * DAY, DAY)[1]) for d in window),
+              f"real: golden traffic of {svc} equals the daily totals")
+
+    figures = slos_json(out)
+    for slo, s, target in (("pay-availability", 0, 99.9), ("cart-availability", 1, 99.5)):
+        f = figures[slo]
+        b = (100 - target) / 100
+        # A = Σgood/Σtotal over the 28 days; C = (1 − A)/b; R = 1 − C (SPEC 3.1). For pay-api,
+        # each day contributes good_D = 288·ok(0, d) and total_D = good_D + Σ err over its steps.
+        goods = [increase(s, (d + 1) * DAY, DAY)[0] for d in window]
+        totals = [increase(s, (d + 1) * DAY, DAY)[1] for d in window]
+        a = sum(goods) / sum(totals)
+        check(close(f["attainment_pct"], 100 * a), f"real: {slo} attainment {f['attainment_pct']} "
+                                                   f"= 100·{sum(goods)}/{sum(totals)}")
+        check(close(f["budget_consumed_pct"], 100 * (1 - a) / b, 1e-7), f"real: {slo} consumed")
+        check(close(f["budget_remaining_pct"], 100 - 100 * (1 - a) / b, 1e-7),
+              f"real: {slo} remaining")
+        check(f["data"]["status"] == "fresh" and f["data"]["as_of"] == "2026-10-31",
+              f"real: {slo} data fresh as of 2026-10-31: {f['data']}")
+        # Burn over w = (1 − good_w/total_w)/b. 24h and 3d come from the stored days; 1h and 6h
+        # from the live instant queries at now. For pay-api the last hour has 12 steps of
+        # ok(0, 34) = 50 + 3·(34 mod 7) = 68 goods and err = base + 1 + 2 errors each.
+        for label, seconds in (("1h", 3600), ("6h", 6 * 3600), ("24h", DAY), ("3d", 3 * DAY)):
+            g, t = increase(s, END, seconds)
+            want = (1 - g / t) / b
+            check(close(f["burn_rates"][label], want, 1e-7),
+                  f"real: {slo} burn {label} {f['burn_rates'][label]} = (1 − {g}/{t})/{b}")
+    check(figures["pay-availability"]["burn_rates"]["1h"] !=
+          figures["pay-availability"]["burn_rates"]["6h"], "real: 1h and 6h differ (generator)")
+    no_token_anywhere("real", [stdout, stderr], [out, os.path.join(repo, ".nines")])
+
+    # A second build at the same now fetches no day again and writes the same figures.
+    out2 = os.path.join(tmp, "real-site-2")
+    code, stdout, stderr, _ = nines("build", repo, "-o", out2, "--now", NOW)
+    check(code == 0, f"real: second build exits 0 ({code})")
+    con = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
+    fetches = con.execute("SELECT count(*) FROM fetch_log WHERE query_key LIKE 'slo:%:daily'"
+                          ).fetchone()[0]
+    con.close()
+    check(fetches == 2, f"real: daily counts fetched once per SLO ({fetches} fetches)")
+    check(open(os.path.join(out, "api", "slos.json")).read() ==
+          open(os.path.join(out2, "api", "slos.json")).read(), "real: same figures again")
+
+    # `metrics pull` refetches exactly the days the store lacks.
+    con = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
+    con.execute("DELETE FROM daily WHERE slo = 'pay-availability' AND day BETWEEN ? AND ?",
+                (end_day - 20, end_day - 18))
+    con.commit()
+    con.close()
+    code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", NOW)
+    check(code == 0, f"real: metrics pull exits 0 ({code}): {stderr[-800:]}")
+    check("pulled 2 queries (0 failed)" in stdout and "3 days" in stdout,
+          f"real: pull summary: {stdout!r}")
+    check(len(stdout.strip().splitlines()) == 1, "real: one summary line")
+    check("pulling:" not in stderr, "real: no progress line when stdout is not a terminal")
+    again = {r[1]: r for r in store_rows(repo) if r[0] == "pay-availability"}
+    check(sorted(again) == list(window) and
+          all(close(again[d][3], increase(0, (d + 1) * DAY, DAY)[0]) for d in window),
+          "real: the refetched days are right")
+    no_token_anywhere("real pull", [stdout, stderr], [os.path.join(repo, ".nines")])
+
+
+# ------------------------------------------------------------------------------------------------
+# Failures (SPEC 4.4), against fault_server.py
+
+FAULT_SLIS = {"pay-events": ('good_events{service="{{service}}"}', 'all_events{service="{{service}}"}'),
+              "cart-events": ('sum(increase(good_events{service="{{service}}"}[{{window}}]))',
+                              'sum(increase(all_events{service="{{service}}"}[{{window}}]))')}
+SEED_NOW = "2026-10-29T00:00:00Z"  # a good pull then stores the days up to 2026-10-28
+SEEDED_LAST = "2026-10-28"
+
+
+def fault_repo(tmp, name, seed, **kw):
+    """A repo for one fault; with `seed`, a good pull has stored the days up to 2026-10-28."""
+    repo = os.path.join(tmp, name)
+    make_repo(repo, "http://127.0.0.1:1", FAULT_SLIS, golden=False, **kw)
+    if seed:
+        proc, url, _ = start_fault(tmp, "ok")
+        set_url(repo, url)
+        code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, name + "-seed"),
+                                   "--now", SEED_NOW)
+        stop(proc)
+        check(code == 0, f"{name}: the seeding build exits 0 ({code}): {stderr[-800:]}")
+    return repo
+
+
+def store_is_clean(name, repo, last_day):
+    """Only good values (990 of 1000 a day, from the seeding pull or a successful one); none after
+    `last_day`."""
+    rows = store_rows(repo)
+    for slo, day, source, good, total in rows:
+        ok = (isinstance(good, float) and isinstance(total, float) and math.isfinite(good) and
+              math.isfinite(total) and 0 <= good <= total and (good, total) == (990.0, 1000.0))
+        check(ok, f"{name}: stored {slo} {date_of(day)} ({good}, {total}) is a good value")
+    if last_day is not None:
+        check(all(date_of(r[1]) <= last_day for r in rows), f"{name}: nothing stored after {last_day}")
+    return rows
+
+
+def expect_figures(name, out, status, as_of):
+    for slo, f in slos_json(out).items():
+        check(f["data"]["status"] == status and f["data"]["as_of"] == as_of,
+              f"{name}: {slo} data {f['data']} is {status} as of {as_of}")
+        if status == "missing":
+            check(f["attainment_pct"] is None and f["state"] == "missing",
+                  f"{name}: {slo} has no attainment without data")
+
+
+def run_fault(tmp, name, repo, url, status, as_of, last_day, expect_warning=None, strict=3):
+    """One faulty build, then the same with --strict; checks exit codes, figures, store, token."""
+    set_url(repo, url)
+    out = os.path.join(tmp, name + "-site")
+    code, stdout, stderr, elapsed = nines("build", repo, "-o", out, "--now", NOW)
+    check(code == 0, f"{name}: build exits 0 ({code}): {stderr[-1500:]}")
+    check(elapsed < 60, f"{name}: build is bounded in time ({elapsed:.1f}s)")
+    expect_figures(name, out, status, as_of)
+    if expect_warning:
+        check("[metrics-fetch]" in stderr and "pay-availability" in stderr and url in stderr,
+              f"{name}: a metrics-fetch warning names the SLO and the URL: {stderr[-1500:]}")
+        check(expect_warning in stderr, f"{name}: the warning says {expect_warning!r}: "
+                                        f"{stderr[-1500:]}")
+    store_is_clean(name, repo, last_day)
+    out_strict = os.path.join(tmp, name + "-strict")
+    scode, sout, serr, _ = nines("build", repo, "-o", out_strict, "--now", NOW, "--strict")
+    check(scode == strict, f"{name}: --strict exits {strict} ({scode}): {serr[-800:]}")
+    store_is_clean(name + " strict", repo, last_day)
+    no_token_anywhere(name, [stdout, stderr, sout, serr],
+                      [out, out_strict, os.path.join(repo, ".nines")])
+    return stdout, stderr
+
+
+def test_server_down(tmp):
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    repo = fault_repo(tmp, "down-fresh", seed=False)
+    run_fault(tmp, "down-fresh", repo, down, "missing", None, None,
+              "Couldn't connect to server")
+    check(store_rows(repo) == [], "down-fresh: nothing stored")
+    code, stdout, stderr, elapsed = nines("metrics", "pull", repo, "--now", NOW)
+    check(code == 3, f"down: metrics pull exits 3 when nothing could be fetched ({code})")
+    check("could be reached" in stderr or "could not be reached" in stderr,
+          f"down: pull says the source is unreachable: {stderr[-500:]}")
+    check(elapsed < 30, f"down: pull gives up quickly ({elapsed:.1f}s)")
+
+    repo = fault_repo(tmp, "down-seeded", seed=True)
+    run_fault(tmp, "down-seeded", repo, down, "stale", SEEDED_LAST, SEEDED_LAST,
+              "Couldn't connect to server")
+
+
+def test_killed_mid_pull(tmp):
+    repo = fault_repo(tmp, "killed", seed=True)
+    # The server answers one request, then kills itself on the next while others are in flight:
+    # no day can have both its good and total answered.
+    proc, url, log = start_fault(tmp, "die", "--die-after", "1")
+    try:
+        run_fault(tmp, "killed", repo, url, "stale", SEEDED_LAST, SEEDED_LAST, "not fetched")
+    finally:
+        stop(proc)
+    check(any(e.get("killed") for e in read_log(log)), "killed: the server died mid-pull")
+
+
+def test_slow_server(tmp):
+    repo = fault_repo(tmp, "slow", seed=True, timeout="1s")
+    proc, url, log = start_fault(tmp, "slow", "--delay", "4")
+    try:
+        run_fault(tmp, "slow", repo, url, "stale", SEEDED_LAST, SEEDED_LAST, "Timeout was reached")
+    finally:
+        stop(proc)
+
+
+def test_5xx_then_success(tmp):
+    repo = fault_repo(tmp, "flaky", seed=True, retries=2)
+    proc, url, log = start_fault(tmp, "flaky", "--fail-first", "2")
+    try:
+        run_fault(tmp, "flaky", repo, url, "fresh", "2026-10-31", "2026-10-31", strict=0)
+    finally:
+        stop(proc)
+    days = {r[1] for r in store_rows(repo) if r[0] == "pay-availability"}
+    window = set(range(END // DAY - 28, END // DAY))
+    check(window <= days, f"flaky: the 28 days of the window are stored after retries")
+    entries = read_log(log)
+    ranges = [e for e in entries if e["path"] == "/api/v1/query_range"]
+    check(ranges and max(e["attempt"] for e in ranges) == 3 and
+          all(e["status"] == 503 for e in ranges if e["attempt"] <= 2),
+          "flaky: each daily query was answered 503 twice, then retried to success")
+
+
+def test_429_retry_after(tmp):
+    repo = fault_repo(tmp, "ratelimit", seed=True)
+    proc, url, log = start_fault(tmp, "ratelimit", "--fail-first", "1", "--retry-after", "2")
+    try:
+        run_fault(tmp, "ratelimit", repo, url, "fresh", "2026-10-31", "2026-10-31", strict=0)
+    finally:
+        stop(proc)
+    entries = read_log(log)
+    first = {e["req"]: e["t"] for e in entries if e.get("attempt") == 1 and e["status"] == 429}
+    gaps = [e["t"] - first[e["req"]] for e in entries
+            if e.get("attempt") == 2 and e["req"] in first]
+    check(gaps and min(gaps) >= 1.9, f"ratelimit: retries waited Retry-After (2 s): {gaps[:5]}")
+
+
+def test_malformed_json(tmp):
+    repo = fault_repo(tmp, "malformed", seed=True)
+    proc, url, _ = start_fault(tmp, "malformed")
+    try:
+        run_fault(tmp, "malformed", repo, url, "stale", SEEDED_LAST, SEEDED_LAST, "truncated")
+    finally:
+        stop(proc)
+
+
+def test_nan_results(tmp):
+    repo = fault_repo(tmp, "nan", seed=True)
+    proc, url, _ = start_fault(tmp, "nan")
+    try:
+        run_fault(tmp, "nan", repo, url, "stale", SEEDED_LAST, SEEDED_LAST, "is NaN")
+    finally:
+        stop(proc)
+
+
+def test_4xx_not_retried(tmp):
+    repo = fault_repo(tmp, "unauthorized", seed=True)
+    wrong = "wrong-token-0123456789"
+    proc, url, log = start_fault(tmp, "ok")  # expects TOKEN; nines sends `wrong`
+    try:
+        set_url(repo, url)
+        out = os.path.join(tmp, "unauthorized-site")
+        code, stdout, stderr, _ = nines("build", repo, "-o", out, "--now", NOW, token=wrong)
+    finally:
+        stop(proc)
+    check(code == 0, f"401: build exits 0 ({code})")
+    check("HTTP 401" in stderr, f"401: the warning says HTTP 401: {stderr[-800:]}")
+    expect_figures("401", out, "stale", SEEDED_LAST)
+    entries = read_log(log)
+    check(entries and all(e["attempt"] == 1 and e["status"] == 401 for e in entries),
+          "401: no request was retried")
+    no_token_anywhere("401", [stdout, stderr], [out, os.path.join(repo, ".nines")], token=wrong)
+
+
+def test_metrics_import(tmp):
+    repo = fault_repo(tmp, "import", seed=False)
+    good = os.path.join(tmp, "recorded.csv")
+    write(good, "slo,date,good,total\npay-availability,2026-10-30,90,100\n"
+                "pay-availability,2026-10-31,95,100\n")
+    code, stdout, _, _ = nines("metrics", "import", good, "-C", repo, "--now", NOW)
+    check(code == 0 and "csv:import/recorded.csv" in stdout, f"import: ok ({code}) {stdout!r}")
+    rows = store_rows(repo)
+    check([(r[0], date_of(r[1]), r[2], r[3], r[4]) for r in rows] ==
+          [("pay-availability", "2026-10-30", "csv:import/recorded.csv", 90.0, 100.0),
+           ("pay-availability", "2026-10-31", "csv:import/recorded.csv", 95.0, 100.0)],
+          f"import: rows stored under their source: {rows}")
+    bad = os.path.join(tmp, "bad.csv")
+    write(bad, "slo,date,good,total\npay-availability,2026-10-29,101,100\n")
+    code, _, stderr, _ = nines("metrics", "import", bad, "-C", repo)
+    check(code == 1, f"import: a bad row exits 1 ({code})")
+    check("good count 101 is greater than total 100 [csv-row]" in stderr and
+          f"{bad}:2:" in stderr, f"import: check's message at the row: {stderr!r}")
+    check(len(store_rows(repo)) == 2, "import: nothing of a bad file is stored")
+
+
+def main():
+    global NINES
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    NINES = os.path.abspath(sys.argv[1])
+    missing = [t for t in ("prometheus", "promtool") if shutil.which(t) is None]
+    with tempfile.TemporaryDirectory(prefix="nines-prom-") as tmp:
+        # The fault tests need no Prometheus; they run whatever happens to it.
+        for test in (test_server_down, test_killed_mid_pull, test_slow_server,
+                     test_5xx_then_success, test_429_retry_after, test_malformed_json,
+                     test_nan_results, test_4xx_not_retried, test_metrics_import):
+            try:
+                test(tmp)
+            except Exception as e:  # one broken scenario must not hide the others
+                check(False, f"{test.__name__} raised {type(e).__name__}: {e}")
+        if missing:
+            check(False, f"{' and '.join(missing)} not installed: the real-Prometheus tests need "
+                         "Debian's `prometheus` package (apt-get install prometheus)")
+        else:
+            proc = None
+            try:
+                proc, url = start_prometheus(tmp, os.path.join(tmp, "tsdb"))
+                test_real_prometheus(tmp, url)
+            except Exception as e:
+                check(False, f"real Prometheus: {type(e).__name__}: {e}")
+            finally:
+                if proc is not None:
+                    stop(proc)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the site `nines build` writes: determinism, the page frame, links that stay
+inside the site, and hostile input rendered inert. Runs the real binary on copies of content/ and
+on a small generated repository.
+
+Usage: test_site.py NINES SOURCE_DIR
+"""
+import html.parser
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from urllib.parse import urlsplit, unquote
+
+NINES, SRC = sys.argv[1], sys.argv[2]
+NOW = "2026-11-23T00:00:00Z"
+passed, failed = 0, 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(*args):
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def copy_content(tmp, name="content"):
+    repo = os.path.join(tmp, name)
+    shutil.copytree(os.path.join(SRC, "content"), repo,
+                    ignore=shutil.ignore_patterns(".nines", "site"))
+    return repo
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def tree(root):
+    """Every file under root, relative path -> bytes."""
+    files = {}
+    for dirpath, _, names in os.walk(root):
+        for n in names:
+            full = os.path.join(dirpath, n)
+            with open(full, "rb") as f:
+                files[os.path.relpath(full, root).replace(os.sep, "/")] = f.read()
+    return files
+
+
+class Page(html.parser.HTMLParser):
+    """The parts of a page the checks need: its language, title, landmarks, ids and URLs."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lang = None
+        self.title = ""
+        self.in_title = False
+        self.has_main = False
+        self.ids = set()
+        self.urls = []  # (tag, attribute, value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "title":
+            self.in_title = True
+        if tag == "main" or a.get("role") == "main":
+            self.has_main = True
+        for key in ("id", "name"):
+            if a.get(key) and (key == "id" or tag == "a"):
+                self.ids.add(a[key])
+        for key in ("href", "src", "action", "xlink:href", "srcset", "poster", "data"):
+            if a.get(key) is not None:
+                self.urls.append((tag, key, a[key]))
+        for key, value in attrs:
+            if key.startswith("on"):
+                self.urls.append((tag, key, "event-handler:" + (value or "")))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+
+def parse(text):
+    p = Page()
+    p.feed(text)
+    p.close()
+    return p
+
+
+def check_site(out, allowed_prefixes, label):
+    """The frame, self-containment and internal links of every page of a built site."""
+    files = tree(out)
+    pages = {rel: parse(b.decode("utf-8", "replace")) for rel, b in files.items() if rel.endswith(".html")}
+    check(len(pages) > 0, f"{label}: pages written")
+    bad_frame, external, broken, handlers = [], [], [], []
+    for rel, p in sorted(pages.items()):
+        if not (p.lang and p.title.strip() and p.has_main):
+            bad_frame.append(rel)
+        for tag, attr, url in p.urls:
+            if attr.startswith("on"):
+                handlers.append(f"{rel}: <{tag} {attr}>")
+                continue
+            u = url.strip()
+            low = u.lower()
+            parts = urlsplit(u)
+            if parts.scheme or low.startswith("//"):
+                if parts.scheme in ("http", "https") or low.startswith("//"):
+                    # Only a link a reader follows may leave the site, and only to the site itself
+                    # or its repository: nothing is ever loaded from elsewhere.
+                    if tag != "a" or not any(u.startswith(p_) for p_ in allowed_prefixes if p_):
+                        external.append(f"{rel}: <{tag} {attr}={u}>")
+                elif parts.scheme != "mailto":
+                    external.append(f"{rel}: <{tag} {attr}={u}> (scheme {parts.scheme})")
+                continue
+            if u.startswith("/"):
+                broken.append(f"{rel}: {u} (root-absolute)")
+                continue
+            if u == "" or u == "#":
+                continue
+            target = rel
+            if parts.path:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
+                if target.startswith(".."):
+                    broken.append(f"{rel}: {u} (climbs above the site)")
+                    continue
+                if target == ".":
+                    target = "index.html"
+                elif target not in files and target + "/index.html" in files:
+                    target += "/index.html"
+                if target not in files:
+                    broken.append(f"{rel}: {u}")
+                    continue
+            if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
+                broken.append(f"{rel}: {u} (no #{parts.fragment})")
+    check(not bad_frame, f"{label}: every page has lang, title and main: {bad_frame[:5]}")
+    check(not external, f"{label}: nothing loaded from or linked to other hosts: {external[:5]}")
+    check(not broken, f"{label}: every internal link resolves: {broken[:5]}")
+    check(not handlers, f"{label}: no event-handler attributes: {handlers[:5]}")
+    for rel, b in files.items():
+        if rel.endswith(".css"):
+            text = b.decode("utf-8", "replace")
+            check("@import" not in text and not re.search(r"url\(\s*['\"]?(https?:)?//", text),
+                  f"{label}: {rel} loads nothing from elsewhere")
+    return files, pages
+
+
+def test_content(tmp):
+    repo = copy_content(tmp)
+    out1, out2 = os.path.join(tmp, "site1"), os.path.join(tmp, "site2")
+    code, _, err = run("build", repo, "-o", out1, "--offline", "--now", NOW)
+    check(code == 0, f"first build exits 0 ({code}): {err[-800:]}")
+    check("broken internal link" not in err, f"no broken internal link: {err[-800:]}")
+    code, _, err = run("build", repo, "-o", out2, "--offline", "--now", NOW, "--jobs", "1")
+    check(code == 0, f"second build exits 0 ({code}): {err[-800:]}")
+    a, b = tree(out1), tree(out2)
+    check(sorted(a) == sorted(b), "both builds write the same files")
+    diff = [k for k in a if a.get(k) != b.get(k)]
+    check(not diff, f"both builds are byte-identical: {diff[:5]}")
+
+    files, pages = check_site(out1, ["https://larkspur.github.io/reliability/",
+                                     "https://github.com/larkspur/reliability"], "content")
+    for rel in ["index.html", "catalog/index.html", "slos/index.html", "teams/index.html",
+                "maturity/index.html", "readiness/index.html", "toil/index.html",
+                "capacity/index.html", "oncall/index.html", "reports/index.html",
+                "reports/2026-10/index.html", "services/checkout-api/index.html",
+                "slos/checkout-api-availability/index.html", "runbooks/checkout-api-fast-burn/index.html",
+                "search.html", "search-index.js", "404.html", "sitemap.xml", ".nojekyll",
+                "static/style.css", "static/search.js", "static/copy.js", "api/slos.json"]:
+        check(rel in files, f"{rel} written")
+    sitemap = files.get("sitemap.xml", b"").decode()
+    check("<loc>https://larkspur.github.io/reliability/</loc>" in sitemap, "sitemap has absolute URLs")
+    check(files.get("search-index.js", b"").startswith(b"window.NINES_SEARCH = ["), "search index is a script")
+    # Figures and their freshness reach the pages.
+    slo = files.get("slos/checkout-api-availability/index.html", b"").decode()
+    check("2026-12-19" in slo, "projected exhaustion shown")
+    check("fresh" in slo, "data freshness shown")
+    check("missing · no data" in files.get("slos/eta-predictor-accuracy/index.html", b"").decode(),
+          "an SLO without data says so")
+
+
+def test_no_base_url(tmp):
+    repo = copy_content(tmp, "nobase")
+    path = os.path.join(repo, "nines.yaml")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(re.sub(r"(?m)^base_url:.*\n", "", text))
+    out = os.path.join(tmp, "nobase-site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"build without base_url exits 0 ({code}): {err[-500:]}")
+    check(not os.path.exists(os.path.join(out, "sitemap.xml")), "no sitemap without base_url")
+    check(os.path.exists(os.path.join(out, "index.html")), "the rest of the site is written")
+
+
+HOSTILE_CONFIG = """\
+title: "</title><script>alert(1)</script>"
+description: "\\"><script>alert(1)</script>"
+base_url: https://example.github.io/sre/
+repo_url: https://github.com/example/sre
+teams:
+  t:
+    name: "<script>alert(1)</script>"
+    members: [a, b, c, d, e]
+    sre_hours_per_month: 100
+"""
+
+HOSTILE_SERVICE = """\
+service:
+  name: evil
+  description: "<script>alert(1)</script> \\" ' &"
+  tier: critical
+  owner_team: t
+  links:
+    - title: "x\\"><script>alert(1)</script>"
+      url: "javascript:alert(1)"
+    - title: vb
+      url: " JaVaScRiPt:alert(1)"
+---
+service:
+  name: other
+  tier: standard
+  owner_team: t
+"""
+
+HOSTILE_RUNBOOK = """\
+---
+runbook:
+  title: "\\"><script>alert(1)</script>"
+  alert_name: fast_burn
+  service: evil
+  owner: t
+  overview: "Raw <b>HTML</b> and a [link](x.md) in the overview"
+---
+# Steps
+
+[click](javascript:alert(1)) and [again](JAVASCRIPT:alert(1)) and <javascript:alert(1)>
+
+<img src=x onerror=alert(1)>
+
+<script>alert(1)</script>
+
+<a href="javascript:alert(1)">raw</a>
+
+```sh
+echo "<script>alert(1)</script>"
+```
+"""
+
+HOSTILE_POSTMORTEM = """\
+postmortem:
+  title: "\\"><script>alert(1)</script>"
+  date: 2026-11-02
+  severity: SEV3
+  summary: "<script>alert(1)</script>"
+  services: [evil]
+"""
+
+
+def test_hostile(tmp):
+    repo = os.path.join(tmp, "hostile")
+    write(os.path.join(repo, "nines.yaml"), HOSTILE_CONFIG)
+    write(os.path.join(repo, "services", "evil.yaml"), HOSTILE_SERVICE)
+    write(os.path.join(repo, "runbooks", "evil.md"), HOSTILE_RUNBOOK)
+    write(os.path.join(repo, "postmortems", "evil.yaml"), HOSTILE_POSTMORTEM)
+    out = os.path.join(tmp, "hostile-site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code in (0, 1) and os.path.exists(os.path.join(out, "index.html")),
+          f"hostile repo builds ({code}): {err[-800:]}")
+    if not os.path.exists(os.path.join(out, "index.html")):
+        return
+    files, _ = check_site(out, ["https://example.github.io/sre/", "https://github.com/example/sre"],
+                          "hostile")
+    for rel, b in files.items():
+        if rel.startswith("api/"):
+            continue  # JSON for scripts: strings are JSON-escaped, never parsed as HTML
+        low = b.decode("utf-8", "replace").lower()
+        check("<script>alert" not in low, f"{rel}: no live <script>alert")
+        check("onerror=" not in low, f"{rel}: no onerror=")
+        check(not re.search(r"""(href|src|action|xlink:href)\s*=\s*["']?\s*javascript:""", low),
+              f"{rel}: no javascript: URL in an attribute")
+    page = files.get("services/evil/index.html", b"").decode()
+    check("&lt;script&gt;alert(1)&lt;/script&gt;" in page, "the text is kept, escaped")
+
+
+tmp = tempfile.mkdtemp(prefix="nines-site-")
+try:
+    test_content(tmp)
+    test_no_base_url(tmp)
+    test_hostile(tmp)
+finally:
+    shutil.rmtree(tmp)
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
