@@ -156,6 +156,46 @@ def test_atomic(tmp, repo, out):
     check(not leftovers, f"no temp folders left beside OUT: {leftovers}")
 
 
+def test_killed_build(tmp):
+    """A build killed at any moment leaves the previous site as it was."""
+    import signal
+    import time
+    repo = os.path.join(tmp, "big")
+    write(os.path.join(repo, "nines.yaml"), "teams:\n  t:\n    name: T\n    members: [a, b, c, d, e]\n")
+    write(os.path.join(repo, "sli.yaml"), "sli:\n  name: ok\n")
+    for i in range(1500):
+        write(os.path.join(repo, "services", f"s{i}.yaml"),
+              f"service:\n  name: s{i}\n  tier: standard\n  owner_team: t\n  description: Service {i}\n")
+    out = os.path.join(tmp, "big-out")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"big build ok ({code}) {err[-300:]}")
+    snapshot = {}
+    for d, _, names in os.walk(out):
+        for n in names:
+            p = os.path.join(d, n)
+            snapshot[os.path.relpath(p, out)] = open(p, "rb").read()
+    write(os.path.join(repo, "services", "s0.yaml"),
+          "service:\n  name: s0\n  tier: standard\n  owner_team: t\n  description: Changed\n")
+    for delay in (0.05, 0.2, 0.5, 1.0):
+        p = subprocess.Popen([NINES, "build", repo, "-o", out, "--offline", "--now", NOW],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=60)
+        now_files = {}
+        for d, _, names in os.walk(out):
+            for n in names:
+                q = os.path.join(d, n)
+                now_files[os.path.relpath(q, out)] = open(q, "rb").read()
+        # Either the old site, untouched, or (if the build finished first) a complete new one.
+        finished = now_files.keys() == snapshot.keys() and now_files != snapshot
+        check(now_files == snapshot or finished, f"killed after {delay}s: site intact")
+    # The next run cleans whatever temp folder a killed run left beside OUT.
+    run("build", repo, "-o", out, "--offline", "--now", NOW)
+    leftovers = [n for n in os.listdir(tmp) if n.startswith("big-out.")]
+    check(not leftovers, f"no temp folders left after the next build: {leftovers}")
+
+
 def test_corrupt_store(tmp):
     repo = copy_content(tmp + "/corrupt")
     os.makedirs(os.path.join(repo, ".nines"), exist_ok=True)
@@ -263,6 +303,7 @@ try:
     repo, out = test_content_figures(tmp)
     test_deterministic(tmp, repo)
     test_atomic(tmp, repo, out)
+    test_killed_build(tmp)
     test_corrupt_store(tmp)
     test_edge_cases(tmp)
     test_signoff(tmp)
