@@ -130,36 +130,6 @@ int pull_command(const std::string& dir, const std::string& now_flag) {
   return 0;
 }
 
-// The CSV's lines as the loader splits them (quotes, CRLF), so that rows and messages are those of
-// `check` on a metrics/*.csv file.
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cur;
-  bool in_quotes = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (in_quotes) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (c == '"') {
-        in_quotes = false;
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      in_quotes = true;
-    } else if (c == ',') {
-      cells.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  cells.push_back(cur);
-  return cells;
-}
-
 int import_command(const std::string& file, const std::string& dir, const std::string& now_flag) {
   auto now = resolve_now(now_flag.empty() ? std::nullopt : std::optional<std::string>(now_flag));
   if (!now) {
@@ -196,7 +166,9 @@ int import_command(const std::string& file, const std::string& dir, const std::s
     ++n;
     if (line.empty() || line == "\r") continue;
     any = true;
-    decode_csv_row(RawCsvRow{file, n, split_csv_line(line)}, rows, run.diags);
+    std::vector<std::string> cells;
+    split_csv_line(line, cells);
+    decode_csv_row(RawCsvRow{file, n, cells}, rows, run.diags);
   }
   if (!any) run.diags.error(file, {1, 1}, "csv-header", "the file is empty; expected the header "
                                                          "slo,date,good,total");

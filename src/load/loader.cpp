@@ -91,6 +91,8 @@ void classify(Node&& root, int index, const std::string& rel, const std::string&
   on_doc(std::move(doc));
 }
 
+} // namespace
+
 void split_csv_line(const std::string& line, std::vector<std::string>& cells) {
   cells.clear();
   std::string cur;
@@ -117,8 +119,6 @@ void split_csv_line(const std::string& line, std::vector<std::string>& cells) {
   }
   cells.push_back(cur);
 }
-
-} // namespace
 
 std::string path_stem_slug(const std::string& rel_path) {
   std::string name = fs::path(rel_path).stem().string();
