@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <set>
 #include <cstdint>
 #include <cstdlib>
 
@@ -136,18 +137,21 @@ int run_pipeline(Run& run) {
   // the daily series for compute are read back from it, merged across every source. The store
   // is the only memory between runs; a corrupt or newer one stops the run instead of being wiped.
   run.reached = Stage::Metrics;
+  std::set<std::string> measured; // SLOs with a live query: --strict wants them fresh
   try {
     auto store = Store::open(store_path(run));
     store->import_csv(run.repo.csv_rows, run.now);
-    // Live sources fill in the closed days the store lacks and the short windows at now. A
-    // failing backend is a warning: the build goes on from the store, and the affected figures
-    // show as stale or missing (SPEC 4.4). --offline makes no request at all.
+    // Then the sources: the closed days the store lacks, the golden signals and the short live
+    // windows. A failed fetch is a warning; the build goes on from the store (SPEC 4.4), and
+    // --offline makes no request at all.
     if (!o.offline && !run.repo.config.sources.empty()) {
       auto http = make_curl_client();
       PullReport pulled = pull_metrics(run.repo, *store, PullOptions{}, run.now, *http);
-      run.live = pulled.live;
+      run.live = std::move(pulled.live);
+      measured = std::move(pulled.slos_measured);
       for (const auto& e : pulled.errors)
-        run.diags.warning(e.file.empty() ? "nines.yaml" : e.file, e.loc, "metrics-fetch", e.message);
+        run.diags.warning(e.file.empty() ? "nines.yaml" : e.file, e.loc, "metrics-fetch", e.message,
+                          "the figures use the data already stored and are marked stale or missing");
     }
     run.series = store->daily_series();
   } catch (const StoreError& e) {
@@ -162,13 +166,18 @@ int run_pipeline(Run& run) {
   run.figures = compute_all(run.repo, run.series, run.live, run.local_now);
   if (o.last <= Stage::Compute) return exit_code(run);
 
-  // --strict: a figure built on stale or missing data fails the build, as an unreachable backend.
-  if (o.strict) {
-    for (const auto& s : run.figures.slos)
-      if (s.data.status != "fresh") {
-        run.fatal = "SLO '" + s.id + "' has " + s.data.status + " data (--strict)";
-        break;
-      }
+  // --strict: a figure of a live-measured SLO built on stale or missing data fails the build
+  // (exit 3, SPEC 4.4). The site is still written, so the last good numbers stay visible.
+  if (o.strict && !measured.empty()) {
+    std::vector<std::string> bad;
+    for (const auto& f : run.figures.slos)
+      if (measured.count(f.id) && f.data.status != "fresh") bad.push_back(f.id + " (" + f.data.status + ")");
+    if (!bad.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < bad.size() && i < 5; ++i) list += (i ? ", " : "") + bad[i];
+      if (bad.size() > 5) list += " and " + std::to_string(bad.size() - 5) + " more";
+      run.fatal = "--strict: the metrics of " + list + " are not fresh";
+    }
   }
 
   // Render: the pages and the JSON API as an in-memory tree of files, so the write stage can swap

@@ -31,3 +31,7 @@ add_test(NAME e2e.site
 add_test(NAME e2e.browser
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_browser.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/browser-artifacts)
+add_test(NAME e2e.prometheus
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_prometheus.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.prometheus PROPERTIES TIMEOUT 600)

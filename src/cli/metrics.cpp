@@ -1,14 +1,5 @@
 // `nines metrics pull [DIR] [--now T]`: refresh the metrics store from the sources of nines.yaml.
 // `nines metrics import FILE [-C DIR] [--now T]`: check a recorded CSV and load it into the store.
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
 #include "cli/cli.hpp"
 #include "diag/format.hpp"
 #include "load/loader.hpp"
@@ -18,6 +9,14 @@
 #include "pipeline.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
 
 namespace nines {
 
@@ -108,7 +107,8 @@ int pull_command(const std::string& dir, const std::string& now_flag) {
 
   DiagBag diags;
   diags.set_overrides(run.repo.config.rules);
-  for (const auto& e : report.errors) diags.warning(e.file, e.loc, "metrics-fetch", e.message);
+  for (const auto& e : report.errors)
+    diags.warning(e.file, e.loc, "metrics-fetch", e.message);
   if (!diags.all().empty())
     write_diagnostics(std::cerr, DiagFormat::Text, diags.sorted(), diags.error_count(),
                       diags.warning_count(), diags.dropped(), k_version);
@@ -170,8 +170,9 @@ int import_command(const std::string& file, const std::string& dir, const std::s
     split_csv_line(line, cells);
     decode_csv_row(RawCsvRow{file, n, cells}, rows, run.diags);
   }
-  if (!any) run.diags.error(file, {1, 1}, "csv-header", "the file is empty; expected the header "
-                                                         "slo,date,good,total");
+  if (!any)
+    run.diags.error(file, {1, 1}, "csv-header",
+                    "the file is empty; expected the header slo,date,good,total");
   if (run.diags.has_errors() || !run.diags.all().empty())
     write_diagnostics(std::cerr, DiagFormat::Text, run.diags.sorted(), run.diags.error_count(),
                       run.diags.warning_count(), run.diags.dropped(), k_version);
@@ -183,14 +184,14 @@ int import_command(const std::string& file, const std::string& dir, const std::s
   // Every imported file is its own source, named by its file name: a later import of the same
   // file replaces its rows, other files' rows stay.
   const std::string name = std::filesystem::path(file).filename().string();
-  for (auto& r : rows.csv_rows) r.file = "import/" + name;
+  for (auto& r : rows.csv_rows)
+    r.file = "import/" + name;
   try {
     auto store = Store::open(store_path(run));
     ImportSummary s = store->import_csv(rows.csv_rows, *now);
     std::cout << "imported " << plural(s.rows, "row", "rows") << " from " << file << " into "
-              << store_path(run).string() << " as source csv:import/" << name << " ("
-              << s.inserted << " new, " << s.replaced << " replaced, " << s.unchanged
-              << " unchanged)\n";
+              << store_path(run).string() << " as source csv:import/" << name << " (" << s.inserted
+              << " new, " << s.replaced << " replaced, " << s.unchanged << " unchanged)\n";
   } catch (const StoreError& e) {
     std::cerr << "nines: " << e.what() << "\n";
     return 3;
@@ -231,9 +232,8 @@ void add_metrics_command(CLI::App& app, CommandAction& action) {
   imp->add_option("-C,--dir", io->dir, "Content repository (default: current folder)");
   imp->add_option("--now", io->now,
                   "Date the import (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
-  imp->callback([io, &action] {
-    action = [io] { return import_command(io->file, io->dir, io->now); };
-  });
+  imp->callback(
+      [io, &action] { action = [io] { return import_command(io->file, io->dir, io->now); }; });
 }
 
 } // namespace nines

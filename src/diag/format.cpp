@@ -42,6 +42,9 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"alert-runbook", "An alert has no runbook."},
       {"toil-hours", "total_hours_per_month disagrees with time x occurrences."},
       {"runbook-stale", "A runbook was not updated within stale_after_days."},
+      {"metrics-fetch", "A metrics source could not be queried; figures use stored data."},
+      {"broken-link", "A page of the site links to a page or anchor that does not exist."},
+      {"theme", "A theme layout or partial cannot be rendered."},
   };
   return rules;
 }

@@ -1,14 +1,13 @@
 #include "metrics/http.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <curl/curl.h>
 #include <deque>
 #include <mutex>
 #include <random>
@@ -32,7 +31,7 @@ RetryDecision decide_retry(const AttemptOutcome& outcome, int attempts_made,
   }
   if (!retryable) return d;
   if (attempts_made > policy.retries) {
-    d.why_not = "gave up after " + std::to_string(attempts_made) + " attempts";
+    d.exhausted = true;
     return d;
   }
   const int exponent = std::clamp(attempts_made - 1, 0, 30);
@@ -55,7 +54,8 @@ RetryDecision decide_retry(const AttemptOutcome& outcome, int attempts_made,
 }
 
 std::optional<double> parse_retry_after(std::string_view value) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r' ||
                             value.back() == '\n'))
     value.remove_suffix(1);
@@ -224,6 +224,7 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     if (!token || !*token) {
       for (std::size_t i = 0; i < requests.size(); ++i) {
         HttpResult r;
+        r.unreachable = true; // as good as down: no request can be made
         r.error = "the environment variable " + opts.bearer_token_env +
                   " (bearer_token_env) is not set; no request was sent";
         on_done(i, std::move(r));
@@ -251,7 +252,8 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
   std::uniform_real_distribution<double> unit(0.0, 1.0);
 
   std::deque<Waiting> queue;
-  for (std::size_t i = 0; i < requests.size(); ++i) queue.push_back({i, 0, Clock::now()});
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    queue.push_back({i, 0, Clock::now()});
   std::vector<Waiting> delayed; // retries in backoff
   std::vector<std::unique_ptr<Transfer>> active;
 
@@ -294,7 +296,7 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     HttpResult r;
     r.attempts = w.attempts;
     r.unreachable = true;
-    r.error = "not sent: " + give_up_reason;
+    r.error = (w.attempts > 0 ? "not retried: " : "not sent: ") + give_up_reason;
     on_done(w.index, std::move(r));
   };
 
@@ -316,9 +318,9 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     }
     RetryDecision d = decide_retry(outcome, t.attempts, opts.retry, unit(rng));
     if (d.retry && !given_up) {
-      delayed.push_back({t.index, t.attempts,
-                         Clock::now() + std::chrono::microseconds(
-                                            static_cast<std::int64_t>(d.delay_s * 1e6))});
+      delayed.push_back(
+          {t.index, t.attempts,
+           Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(d.delay_s * 1e6))});
       return;
     }
     HttpResult r;
@@ -326,6 +328,7 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     if (code == CURLE_OK) {
       r.status = status;
       r.body = std::move(t.body);
+      r.note = d.why_not;
     } else {
       // curl_easy_strerror, not the error buffer: its text has no timings, so the same failure
       // gives the same message and builds stay byte-identical.
@@ -341,8 +344,8 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
       }
       if (r.unreachable && !given_up) {
         given_up = true;
-        give_up_reason = "the server could not be reached (" + std::string(curl_easy_strerror(code)) +
-                         ")";
+        give_up_reason =
+            "the server could not be reached (" + std::string(curl_easy_strerror(code)) + ")";
       }
       if (given_up) r.unreachable = true;
     }
@@ -351,9 +354,11 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
 
   while (!queue.empty() || !delayed.empty() || !active.empty()) {
     if (given_up) {
-      for (const auto& w : delayed) fail_waiting(w);
+      for (const auto& w : delayed)
+        fail_waiting(w);
       delayed.clear();
-      for (const auto& w : queue) fail_waiting(w);
+      for (const auto& w : queue)
+        fail_waiting(w);
       queue.clear();
     }
     // Retries whose backoff has passed go first: they are the oldest work.
@@ -376,8 +381,8 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
       if (msg->msg != CURLMSG_DONE) continue;
       CURL* e = msg->easy_handle;
       const CURLcode code = msg->data.result;
-      auto it = std::find_if(active.begin(), active.end(),
-                             [e](const auto& t) { return t->easy == e; });
+      auto it =
+          std::find_if(active.begin(), active.end(), [e](const auto& t) { return t->easy == e; });
       curl_multi_remove_handle(multi, e);
       if (it == active.end()) {
         curl_easy_cleanup(e);
@@ -393,10 +398,10 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     // Sleep until a socket is ready, or the next retry is due, whichever is first.
     int wait_ms = 1000;
     if (!delayed.empty()) {
-      auto next = std::min_element(delayed.begin(), delayed.end(),
-                                   [](const Waiting& a, const Waiting& b) {
-                                     return a.not_before < b.not_before;
-                                   })->not_before;
+      auto next =
+          std::min_element(delayed.begin(), delayed.end(), [](const Waiting& a, const Waiting& b) {
+            return a.not_before < b.not_before;
+          })->not_before;
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
       wait_ms = static_cast<int>(std::clamp<std::int64_t>(ms, 0, wait_ms));
     }
@@ -412,6 +417,8 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
 
 } // namespace
 
-std::unique_ptr<HttpClient> make_curl_client() { return std::make_unique<CurlClient>(); }
+std::unique_ptr<HttpClient> make_curl_client() {
+  return std::make_unique<CurlClient>();
+}
 
 } // namespace nines

@@ -28,14 +28,15 @@ struct HttpResult {
   std::string body;
   std::string error;
   int attempts = 0;
+  std::string note;         // why a retryable answer was not retried (a Retry-After over the limit)
   bool unreachable = false; // the server could not be connected to (after retries), or was given up
   bool timed_out = false;
 };
 
 struct RetryPolicy {
-  int retries = 3;             // retries after the first attempt
-  double base_s = 0.25;        // first backoff
-  double max_s = 8.0;          // cap of one backoff
+  int retries = 3;                 // retries after the first attempt
+  double base_s = 0.25;            // first backoff
+  double max_s = 8.0;              // cap of one backoff
   double retry_after_max_s = 30.0; // a longer Retry-After is not waited for: the request fails
 };
 
@@ -51,14 +52,15 @@ struct HttpOptions {
 // How one attempt ended, as the retry policy sees it.
 struct AttemptOutcome {
   enum class Kind { Response, ConnectError, Timeout, OtherError } kind = Kind::Response;
-  long status = 0;                         // for Response
-  std::optional<double> retry_after_s;     // for a 429 or 503 that sent Retry-After
+  long status = 0;                     // for Response
+  std::optional<double> retry_after_s; // for a 429 or 503 that sent Retry-After
 };
 
 struct RetryDecision {
   bool retry = false;
   double delay_s = 0;
-  std::string why_not; // when a retryable failure is not retried: why (for the error message)
+  bool exhausted = false; // retryable, but the retries are used up
+  std::string why_not;    // retryable and retries left, yet not retried: why (for the message)
 };
 
 // Retries connection errors, 5xx and 429 — never other 4xx (the request itself is wrong) nor

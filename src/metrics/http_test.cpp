@@ -1,14 +1,12 @@
 #include "metrics/http.hpp"
 
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <chrono>
+#include <cstdlib>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
 
 using namespace nines;
 
@@ -69,7 +67,8 @@ TEST_CASE("retry policy: bounded count") {
   CHECK(decide_retry(response(503), 2, p, 0).retry);
   RetryDecision last = decide_retry(response(503), 3, p, 0);
   CHECK_FALSE(last.retry);
-  CHECK(last.why_not == "gave up after 3 attempts");
+  CHECK(last.exhausted);
+  CHECK_FALSE(decide_retry(response(404), 1, p, 0).exhausted);
   p.retries = 0;
   CHECK_FALSE(decide_retry(transport(AttemptOutcome::Kind::ConnectError), 1, p, 0).retry);
 }
@@ -183,6 +182,7 @@ TEST_CASE("curl client: a named token variable that is unset sends nothing") {
   client->post_all(reqs, o, [&](std::size_t, HttpResult&& r) {
     ++calls;
     CHECK(r.attempts == 0);
+    CHECK(r.unreachable);
     CHECK(r.error.find("NINES_TEST_UNSET_TOKEN") != std::string::npos);
   });
   CHECK(calls == 3);

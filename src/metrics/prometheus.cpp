@@ -1,10 +1,9 @@
 #include "metrics/prometheus.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 namespace nines {
 
@@ -15,7 +14,8 @@ using nlohmann::json;
 // Server text in our messages: one line, bounded, so a diagnostic stays a diagnostic.
 std::string clip(std::string_view s, std::size_t max = 300) {
   std::string out;
-  for (char c : s.substr(0, max)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  for (char c : s.substr(0, max))
+    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   if (s.size() > max) out += "…";
   return out;
 }
@@ -108,8 +108,7 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
       return fail(r, http_status, "not a Prometheus API response");
     if (body.empty()) return fail(r, http_status, "the response body is empty");
     if (e.byte >= body.size())
-      return fail(r, http_status, "the response is truncated (its JSON ends early, after " +
-                                      std::to_string(body.size()) + " bytes)");
+      return fail(r, http_status, "the response is truncated (its JSON ends early)");
     return fail(r, http_status,
                 "the response is not valid JSON (at byte " + std::to_string(e.byte) + ")");
   }
@@ -117,8 +116,8 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
 
   if (auto w = root.find("warnings"); w != root.end()) {
     if (!w->is_array()) return fail(r, http_status, "'warnings' is not an array");
-    for (const auto& s : *w) r.warnings.push_back(s.is_string() ? clip(s.get<std::string>())
-                                                                : clip(s.dump()));
+    for (const auto& s : *w)
+      r.warnings.push_back(s.is_string() ? clip(s.get<std::string>()) : clip(s.dump()));
   }
   auto status = root.find("status");
   if (status == root.end() || !status->is_string())
@@ -130,8 +129,8 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
     if (auto e = root.find("error"); e != root.end() && e->is_string())
       message = clip(e->get<std::string>());
     std::string what = r.error_type.empty() ? "error" : r.error_type;
-    return fail(r, http_status, "Prometheus answered " + what + (message.empty() ? "" : ": ") +
-                                    message);
+    return fail(r, http_status,
+                "Prometheus answered " + what + (message.empty() ? "" : ": ") + message);
   }
   if (*status != "success")
     return fail(r, http_status, "unknown status '" + clip(status->get<std::string>(), 40) + "'");
@@ -157,8 +156,9 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
       auto v = s.find("value");
       if (v == s.end()) {
         if (has_histogram(s))
-          return fail(r, http_status, "native histogram samples are not supported; aggregate "
-                                      "them to a number (e.g. histogram_count)");
+          return fail(r, http_status,
+                      "native histogram samples are not supported; aggregate "
+                      "them to a number (e.g. histogram_count)");
         return fail(r, http_status, "a vector sample has no 'value'");
       }
       std::pair<double, double> sample;
@@ -174,8 +174,9 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
       auto vs = s.find("values");
       if (vs == s.end()) {
         if (has_histogram(s))
-          return fail(r, http_status, "native histogram samples are not supported; aggregate "
-                                      "them to a number (e.g. histogram_count)");
+          return fail(r, http_status,
+                      "native histogram samples are not supported; aggregate "
+                      "them to a number (e.g. histogram_count)");
         return fail(r, http_status, "a matrix series has no 'values'");
       }
       if (!vs->is_array()) return fail(r, http_status, "a matrix series' values is not an array");
@@ -277,7 +278,8 @@ std::string trim(const std::string& s) {
 
 std::string join_url(const std::string& base, const char* path) {
   std::string b = base;
-  while (!b.empty() && b.back() == '/') b.pop_back();
+  while (!b.empty() && b.back() == '/')
+    b.pop_back();
   return b + path;
 }
 
@@ -302,11 +304,10 @@ HttpRequest instant_query(const std::string& base_url, const std::string& query,
 
 HttpRequest range_query(const std::string& base_url, const std::string& query, std::int64_t start,
                         std::int64_t end, std::int64_t step) {
-  return {join_url(base_url, "/api/v1/query_range"),
-          form_encode({{"query", query},
-                       {"start", std::to_string(start)},
-                       {"end", std::to_string(end)},
-                       {"step", std::to_string(step)}})};
+  return {join_url(base_url, "/api/v1/query_range"), form_encode({{"query", query},
+                                                                  {"start", std::to_string(start)},
+                                                                  {"end", std::to_string(end)},
+                                                                  {"step", std::to_string(step)}})};
 }
 
 std::string describe_failure(const HttpResult& http, const PromResponse& parsed) {
@@ -317,6 +318,7 @@ std::string describe_failure(const HttpResult& http, const PromResponse& parsed)
   }
   if (parsed.ok) return {};
   std::string s = parsed.error;
+  if (!http.note.empty()) s += " (" + http.note + ")";
   if (http.attempts > 1) s += " (after " + std::to_string(http.attempts) + " attempts)";
   return s;
 }

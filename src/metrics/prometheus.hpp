@@ -5,6 +5,8 @@
 // query, with a message saying what was wrong, never a guess at a number.
 #pragma once
 
+#include "metrics/http.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,13 +15,11 @@
 #include <utility>
 #include <vector>
 
-#include "metrics/http.hpp"
-
 namespace nines {
 
 struct PromSeries {
-  std::map<std::string, std::string> metric;       // labels
-  std::vector<std::pair<double, double>> samples;  // (unix seconds, value); one for a vector
+  std::map<std::string, std::string> metric;      // labels
+  std::vector<std::pair<double, double>> samples; // (unix seconds, value); one for a vector
 };
 
 struct PromResponse {
@@ -27,7 +27,7 @@ struct PromResponse {
   std::string error;      // when !ok: what failed, in words
   std::string error_type; // Prometheus' errorType (bad_data, execution, timeout, …), when sent
   std::vector<std::string> warnings;
-  std::string result_type; // vector | matrix | scalar
+  std::string result_type;        // vector | matrix | scalar
   std::vector<PromSeries> series; // vector and matrix results
   std::optional<std::pair<double, double>> scalar;
 };

@@ -1,8 +1,7 @@
 #include "metrics/prometheus.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cmath>
+#include <doctest/doctest.h>
 
 using namespace nines;
 
@@ -21,7 +20,8 @@ TEST_CASE("envelope: vector") {
 }
 
 TEST_CASE("envelope: empty vector is no data, not zero") {
-  auto r = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  auto r = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
   REQUIRE(r.ok);
   auto v = single_value(r);
   CHECK(v.ok);
@@ -50,22 +50,27 @@ TEST_CASE("envelope: matrix") {
   CHECK(m.points.at(345600) == -INFINITY);
   // An instant reader refuses a matrix; a range reader refuses a vector.
   CHECK_FALSE(single_value(r).ok);
-  auto vec = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  auto vec = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
   CHECK_FALSE(single_range(vec).ok);
-  auto empty = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
+  auto empty = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
   CHECK(single_range(empty).ok);
   CHECK(single_range(empty).points.empty());
 }
 
 TEST_CASE("envelope: scalar and string") {
-  auto s = parse_prom_response(200, R"({"status":"success","data":{"resultType":"scalar","result":[1.5,"42"]}})");
+  auto s = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"scalar","result":[1.5,"42"]}})");
   REQUIRE(s.ok);
   CHECK(s.scalar->second == 42.0);
   CHECK(single_value(s).value == 42.0);
-  auto str = parse_prom_response(200, R"({"status":"success","data":{"resultType":"string","result":[1,"x"]}})");
+  auto str = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"string","result":[1,"x"]}})");
   CHECK_FALSE(str.ok);
   CHECK(str.error.find("string") != std::string::npos);
-  auto other = parse_prom_response(200, R"({"status":"success","data":{"resultType":"streams","result":[]}})");
+  auto other = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"streams","result":[]}})");
   CHECK_FALSE(other.ok);
 }
 
@@ -93,7 +98,8 @@ TEST_CASE("envelope: error with errorType") {
   CHECK(r.error.find("HTTP 400") == 0);
   CHECK(r.error.find("bad_data") != std::string::npos);
   CHECK(r.error.find("unexpected <EOF>") != std::string::npos);
-  auto t = parse_prom_response(503, R"({"status":"error","errorType":"timeout","error":"query timed out"})");
+  auto t = parse_prom_response(
+      503, R"({"status":"error","errorType":"timeout","error":"query timed out"})");
   CHECK(t.error == "HTTP 503: Prometheus answered timeout: query timed out");
 }
 
@@ -108,8 +114,8 @@ TEST_CASE("envelope: warnings are kept") {
 }
 
 TEST_CASE("envelope: truncated and malformed bodies fail that query") {
-  const std::string full =
-      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"5"]}]}})";
+  const std::string full = R"({"status":"success","data":{"resultType":"vector",)"
+                           R"("result":[{"metric":{},"value":[1,"5"]}]}})";
   for (std::size_t cut : {std::size_t{1}, std::size_t{20}, full.size() / 2, full.size() - 1}) {
     auto r = parse_prom_response(200, full.substr(0, cut));
     CHECK_FALSE(r.ok);
@@ -123,30 +129,35 @@ TEST_CASE("envelope: truncated and malformed bodies fail that query") {
   CHECK_FALSE(parse_prom_response(200, "[1,2]").ok);
   CHECK_FALSE(parse_prom_response(200, R"({"data":{}})").ok);
   CHECK_FALSE(parse_prom_response(200, R"({"status":"success"})").ok);
-  CHECK_FALSE(parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector"}})").ok);
+  CHECK_FALSE(
+      parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector"}})").ok);
   CHECK_FALSE(parse_prom_response(200, R"({"status":"maybe","data":{}})").ok);
   // A success envelope with an error status is not trusted.
-  CHECK_FALSE(parse_prom_response(500, R"({"status":"success","data":{"resultType":"vector","result":[]}})").ok);
+  CHECK_FALSE(
+      parse_prom_response(500, R"({"status":"success","data":{"resultType":"vector","result":[]}})")
+          .ok);
 }
 
 TEST_CASE("envelope: wrong types inside the result") {
   auto bad = [](const char* result) {
-    return parse_prom_response(200, std::string(R"({"status":"success","data":{"resultType":"vector","result":)") +
-                                        result + "}}");
+    return parse_prom_response(
+        200, std::string(R"({"status":"success","data":{"resultType":"vector","result":)") +
+                 result + "}}");
   };
-  CHECK_FALSE(bad(R"({})").ok);                                        // not an array
-  CHECK_FALSE(bad(R"([{"metric":{},"value":[1,5]}])").ok);             // value not a string
-  CHECK_FALSE(bad(R"([{"metric":{},"value":["1","5"]}])").ok);         // time not a number
-  CHECK_FALSE(bad(R"([{"metric":{},"value":[1]}])").ok);               // not a pair
-  CHECK_FALSE(bad(R"([{"metric":{},"value":[1,"five"]}])").ok);        // not a number
-  CHECK_FALSE(bad(R"([{"metric":{"a":1},"value":[1,"5"]}])").ok);      // label not a string
-  CHECK_FALSE(bad(R"([{"metric":[],"value":[1,"5"]}])").ok);           // metric not an object
-  CHECK_FALSE(bad(R"([{"metric":{}}])").ok);                           // no value
-  CHECK_FALSE(bad(R"([5])").ok);                                       // entry not an object
+  CHECK_FALSE(bad(R"({})").ok);                                   // not an array
+  CHECK_FALSE(bad(R"([{"metric":{},"value":[1,5]}])").ok);        // value not a string
+  CHECK_FALSE(bad(R"([{"metric":{},"value":["1","5"]}])").ok);    // time not a number
+  CHECK_FALSE(bad(R"([{"metric":{},"value":[1]}])").ok);          // not a pair
+  CHECK_FALSE(bad(R"([{"metric":{},"value":[1,"five"]}])").ok);   // not a number
+  CHECK_FALSE(bad(R"([{"metric":{"a":1},"value":[1,"5"]}])").ok); // label not a string
+  CHECK_FALSE(bad(R"([{"metric":[],"value":[1,"5"]}])").ok);      // metric not an object
+  CHECK_FALSE(bad(R"([{"metric":{}}])").ok);                      // no value
+  CHECK_FALSE(bad(R"([5])").ok);                                  // entry not an object
   auto h = bad(R"([{"metric":{},"histogram":[1,{"count":"2"}]}])");
   CHECK_FALSE(h.ok);
   CHECK(h.error.find("native histogram") != std::string::npos);
-  auto m = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2]]}]}})");
+  auto m = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix",)"
+                                    R"("result":[{"metric":{},"values":[[1,"1"],[2]]}]}})");
   CHECK_FALSE(m.ok);
   auto ok = bad(R"([{"value":[1,"5"]}])"); // metric omitted: an empty label set
   CHECK(ok.ok);
@@ -160,8 +171,8 @@ TEST_CASE("query templating (SPEC 1.3)") {
   CHECK(render_sli_query("  x_total \n", "5m", "s") == "sum(increase(x_total[5m]))");
   // A {{window}} query is used as written, every occurrence substituted.
   CHECK(render_sli_query(
-            R"(sum(rate(a{svc="{{service}}"}[{{window}}])) * {{window}}_seconds / {{service}})", "6h",
-            "cart") == R"(sum(rate(a{svc="cart"}[6h])) * 6h_seconds / cart)");
+            R"(sum(rate(a{svc="{{service}}"}[{{window}}])) * {{window}}_seconds / {{service}})",
+            "6h", "cart") == R"(sum(rate(a{svc="cart"}[6h])) * 6h_seconds / cart)");
   CHECK(render_service_template(R"(up{service="{{service}}",x="{{service}}"})", "a") ==
         R"(up{service="a",x="a"})");
   CHECK(render_service_template("up{{window}}", "a") == "up{{window}}");
@@ -195,10 +206,17 @@ TEST_CASE("failure descriptions") {
   HttpResult got;
   got.status = 200;
   got.attempts = 1;
-  auto ok = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  auto ok = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
   CHECK(describe_failure(got, ok).empty());
   got.status = 503;
   got.attempts = 3;
   auto err = parse_prom_response(503, "busy");
   CHECK(describe_failure(got, err) == "HTTP 503: not a Prometheus API response (after 3 attempts)");
+  got.status = 429;
+  got.attempts = 1;
+  got.note = "the server asked to retry after 600s, over the 30s limit";
+  CHECK(describe_failure(got, parse_prom_response(429, "")) ==
+        "HTTP 429: not a Prometheus API response (the server asked to retry after 600s, over the "
+        "30s limit)");
 }

@@ -1,5 +1,8 @@
 #include "metrics/pull.hpp"
 
+#include "metrics/prometheus.hpp"
+#include "model/time.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,20 +10,18 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "metrics/prometheus.hpp"
-#include "model/time.hpp"
-
 namespace nines {
 
 bool PullReport::unreachable_and_nothing_fetched() const {
   bool unreachable = false;
-  for (const auto& s : sources) unreachable = unreachable || s.unreachable;
+  for (const auto& s : sources)
+    unreachable = unreachable || s.unreachable;
   return unreachable && queries_done > 0 && queries_done == queries_failed;
 }
 
 std::map<std::string, double> live_windows_of(const Slo& slo) {
-  std::map<std::string, double> out = {{"1h", 60.0}, {"6h", 360.0}, {"24h", 1440.0},
-                                       {"3d", 4320.0}};
+  std::map<std::string, double> out = {
+      {"1h", 60.0}, {"6h", 360.0}, {"24h", 1440.0}, {"3d", 4320.0}};
   for (const auto& a : slo.alerts) {
     if (!a.short_window.empty() && a.short_window_min > 0)
       out.emplace(a.short_window, a.short_window_min);
@@ -34,7 +35,9 @@ namespace {
 
 constexpr std::int64_t k_day = 86400;
 
-std::int64_t floor_day(std::int64_t t) { return t >= 0 ? t / k_day : (t - (k_day - 1)) / k_day; }
+std::int64_t floor_day(std::int64_t t) {
+  return t >= 0 ? t / k_day : (t - (k_day - 1)) / k_day;
+}
 
 std::string show(double v) {
   if (std::isnan(v)) return "NaN";
@@ -63,7 +66,8 @@ std::string day_span(const std::vector<std::int64_t>& days) {
 // "a, b, c and 4 more": messages stay one readable line for 500 SLOs.
 std::string first_few(const std::vector<std::string>& items, std::size_t max = 3) {
   std::string s;
-  for (std::size_t i = 0; i < items.size() && i < max; ++i) s += (i ? ", " : "") + items[i];
+  for (std::size_t i = 0; i < items.size() && i < max; ++i)
+    s += (i ? ", " : "") + items[i];
   if (items.size() > max) s += " and " + std::to_string(items.size() - max) + " more";
   return s;
 }
@@ -78,6 +82,15 @@ std::string scrub(std::string s, const std::string& token) {
     pos += 10;
   }
   return s;
+}
+
+// What failed of a good/total pair, in words; "" when neither did.
+std::string pair_failure(const std::string& good, const std::string& total) {
+  if (!good.empty() && good == total) return "good and total queries: " + good;
+  if (!good.empty() && !total.empty()) return "good query: " + good + "; total query: " + total;
+  if (!good.empty()) return "good query: " + good;
+  if (!total.empty()) return "total query: " + total;
+  return {};
 }
 
 struct Completed {
@@ -121,9 +134,16 @@ struct SourcePlan {
   std::vector<LiveJob> live;
   std::vector<GoldenJob> golden;
   std::vector<Completed> results;
+  // What passed every check, written at the end in one transaction per table: a commit is an
+  // fsync, and one per SLO made a 500-SLO pull wait on the disk rather than the network.
+  std::vector<DailyRow> daily_rows;
+  std::vector<GoldenRow> golden_rows;
+  std::string first_failure; // of a query, for the fetch log
+  // Golden-signal query failure → (signals, services) it hit.
+  std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> golden_failures;
 };
 
-// The first closed day whose end is `start` of a range query over `days` (sorted).
+// A range query over `days` (sorted) evaluates at each day's end: from the first's to the last's.
 void day_range(const std::vector<std::int64_t>& days, std::int64_t& start, std::int64_t& end) {
   start = (days.front() + 1) * k_day;
   end = (days.back() + 1) * k_day;
@@ -145,6 +165,8 @@ private:
   void finish_daily(SourcePlan& plan, const DailyJob& job);
   void finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jobs);
   void finish_golden(SourcePlan& plan, const GoldenJob& job);
+  void golden_failures(SourcePlan& plan);
+  void store(SourcePlan& plan, const SourcePullReport& sr, std::size_t first_error);
   void slo_error(const SourcePlan& plan, const SloContext& c, const std::string& what);
   std::string where(const SourcePlan& plan) const {
     return "source '" + plan.source->name + "' (" + plan.url + ")";
@@ -181,8 +203,8 @@ void Puller::slo_error(const SourcePlan& plan, const SloContext& c, const std::s
 void Puller::plan_slo(std::size_t index) {
   const SloContext& c = m_slos[index];
   const SliQuery& q = *c.sli->query;
-  SourcePlan* plan = q.source.empty() ? (m_plans.empty() ? nullptr : &m_plans.front())
-                                      : plan_for(q.source);
+  SourcePlan* plan =
+      q.source.empty() ? (m_plans.empty() ? nullptr : &m_plans.front()) : plan_for(q.source);
   if (!plan) {
     PullError e;
     e.slo = c.slo->meta.id;
@@ -259,9 +281,8 @@ void Puller::plan_golden() {
       std::int64_t start = 0, end = 0;
       day_range(job.missing, start, end);
       job.request = plan.requests.size();
-      plan.requests.push_back(range_query(plan.source->url,
-                                          render_service_template(expr, svc.meta.id), start, end,
-                                          k_day));
+      plan.requests.push_back(range_query(
+          plan.source->url, render_service_template(expr, svc.meta.id), start, end, k_day));
       plan.golden.push_back(std::move(job));
     }
   }
@@ -275,7 +296,8 @@ void Puller::send(SourcePlan& plan) {
   o.bearer_token_env = plan.source->bearer_token_env;
   if (!plan.source->ca_bundle.empty()) {
     std::filesystem::path ca = plan.source->ca_bundle;
-    o.ca_bundle = ca.is_absolute() ? ca.string() : (std::filesystem::path(m_repo.root) / ca).string();
+    o.ca_bundle =
+        ca.is_absolute() ? ca.string() : (std::filesystem::path(m_repo.root) / ca).string();
   }
   plan.results.resize(plan.requests.size());
   SourcePullReport sr;
@@ -293,6 +315,7 @@ void Puller::send(SourcePlan& plan) {
     ++m_progress.done;
     ++m_report.queries_done;
     if (!c.failure.empty()) {
+      if (plan.first_failure.empty()) plan.first_failure = c.failure;
       ++sr.failed;
       ++m_progress.failed;
       ++m_report.queries_failed;
@@ -308,26 +331,18 @@ void Puller::finish_daily(SourcePlan& plan, const DailyJob& job) {
   const SloContext& c = m_slos[job.slo];
   const Completed& g = plan.results[job.good];
   const Completed& t = plan.results[job.total];
-  const std::string key = "slo:" + c.slo->meta.id + ":daily";
   const std::string days = day_span(job.missing);
 
-  std::string failed;
   PromRange good, total;
   if (g.failure.empty()) good = single_range(g.prom);
   if (t.failure.empty()) total = single_range(t.prom);
-  const std::string gf = g.failure.empty() ? good.error : g.failure;
-  const std::string tf = t.failure.empty() ? total.error : t.failure;
-  if (!gf.empty() && gf == tf) failed = "good and total queries: " + gf;
-  else if (!gf.empty() && !tf.empty()) failed = "good query: " + gf + "; total query: " + tf;
-  else if (!gf.empty()) failed = "good query: " + gf;
-  else if (!tf.empty()) failed = "total query: " + tf;
+  const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
+                                          t.failure.empty() ? total.error : t.failure);
   if (!failed.empty()) {
     slo_error(plan, c, "daily counts for " + days + " not fetched: " + failed);
-    m_store.log_fetch(plan.store_source, key, m_now, false, scrub(failed, plan.token));
     return;
   }
 
-  std::vector<DailyRow> rows;
   std::vector<std::string> problems;
   for (std::int64_t d : job.missing) {
     const std::int64_t at = (d + 1) * k_day;
@@ -357,23 +372,12 @@ void Puller::finish_daily(SourcePlan& plan, const DailyJob& job) {
       ++m_report.values_rejected;
       continue;
     }
-    rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv});
+    plan.daily_rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv});
   }
   if (!problems.empty())
-    slo_error(plan, c, std::to_string(problems.size()) + " day" +
-                           (problems.size() == 1 ? "" : "s") + " not stored: " +
-                           first_few(problems));
-  if (!rows.empty()) {
-    try {
-      m_store.put_daily(plan.store_source, rows, m_now);
-      m_report.days_stored += rows.size();
-    } catch (const std::invalid_argument& e) {
-      // Unreachable after the checks above; still, a refused batch is a report, not a crash.
-      slo_error(plan, c, std::string("daily counts refused by the store: ") + e.what());
-    }
-  }
-  m_store.log_fetch(plan.store_source, key, m_now, problems.empty(),
-                    problems.empty() ? "" : scrub(first_few(problems), plan.token));
+    slo_error(plan, c,
+              std::to_string(problems.size()) + " day" + (problems.size() == 1 ? "" : "s") +
+                  " not stored: " + first_few(problems));
 }
 
 void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jobs) {
@@ -391,14 +395,10 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
     PromValue good, total;
     if (g.failure.empty()) good = single_value(g.prom);
     if (t.failure.empty()) total = single_value(t.prom);
-    const std::string gf = g.failure.empty() ? good.error : g.failure;
-    const std::string tf = t.failure.empty() ? total.error : t.failure;
-    if (!gf.empty() && gf == tf) {
-      fail("good and total queries: " + gf);
-      continue;
-    }
-    if (!gf.empty() || !tf.empty()) {
-      fail(!gf.empty() ? "good query: " + gf : "total query: " + tf);
+    const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
+                                            t.failure.empty() ? total.error : t.failure);
+    if (!failed.empty()) {
+      fail(failed);
       continue;
     }
     if (!good.value && !total.value) continue; // no data: the burn rate stays null
@@ -420,13 +420,13 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
       m_report.live[c.slo->meta.id][label] = LiveWindow{*good.value, *total.value};
   }
   for (const auto& [what, labels] : failures)
-    slo_error(plan, c, std::string(labels.size() == 1 ? "live window " : "live windows ") +
-                           first_few(labels, 12) + " not fetched: " + what);
+    slo_error(plan, c,
+              std::string(labels.size() == 1 ? "live window " : "live windows ") +
+                  first_few(labels, 12) + " not fetched: " + what);
 }
 
 void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
   const Completed& r = plan.results[job.request];
-  const std::string key = "golden:" + job.service + ":" + job.signal;
   auto error = [&](const std::string& what) {
     PullError e;
     e.service = job.service;
@@ -441,11 +441,12 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
   if (r.failure.empty()) range = single_range(r.prom);
   const std::string failure = r.failure.empty() ? range.error : r.failure;
   if (!failure.empty()) {
-    error("values for " + day_span(job.missing) + " not fetched: " + failure);
-    m_store.log_fetch(plan.store_source, key, m_now, false, scrub(failure, plan.token));
+    // Gathered: a source that is down would otherwise say so once per service and signal.
+    auto& [signals, services] = plan.golden_failures[failure];
+    signals.insert(job.signal);
+    services.insert(job.service);
     return;
   }
-  std::vector<GoldenRow> rows;
   std::vector<std::string> problems;
   for (std::int64_t d : job.missing) {
     auto it = range.points.find((d + 1) * k_day);
@@ -455,21 +456,67 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
       ++m_report.values_rejected;
       continue;
     }
-    rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
+    plan.golden_rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
   }
   if (!problems.empty())
     error(std::to_string(problems.size()) + " day" + (problems.size() == 1 ? "" : "s") +
           " not stored: " + first_few(problems));
-  if (!rows.empty()) {
+}
+
+void Puller::golden_failures(SourcePlan& plan) {
+  for (const auto& [failure, hit] : plan.golden_failures) {
+    const auto& [signals, services] = hit;
+    PullError e;
+    if (services.size() == 1) e.service = *services.begin();
+    e.source = plan.source->name;
+    e.file = "nines.yaml";
+    const std::vector<std::string> sig(signals.begin(), signals.end());
+    const std::vector<std::string> svc(services.begin(), services.end());
+    e.message =
+        scrub(std::string(sig.size() == 1 ? "golden signal " : "golden signals ") +
+                  first_few(sig, 8) + " of " + (svc.size() == 1 ? "service " : "services ") +
+                  first_few(svc) + ", " + where(plan) + ": not fetched: " + failure,
+              plan.token);
+    m_report.errors.push_back(std::move(e));
+  }
+}
+
+void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t first_error) {
+  auto refused = [&](const char* what, const std::invalid_argument& e) {
+    // Unreachable after the checks above; still, a refused batch is a report, not a crash.
+    PullError err;
+    err.source = plan.source->name;
+    err.file = "nines.yaml";
+    err.message = scrub("source '" + plan.source->name + "' (" + plan.url + "): " + what +
+                            " refused by the store: " + e.what(),
+                        plan.token);
+    m_report.errors.push_back(std::move(err));
+  };
+  if (!plan.daily_rows.empty()) {
     try {
-      m_store.put_golden(plan.store_source, rows, m_now);
-      m_report.golden_stored += rows.size();
+      m_store.put_daily(plan.store_source, plan.daily_rows, m_now);
+      m_report.days_stored += plan.daily_rows.size();
     } catch (const std::invalid_argument& e) {
-      error(std::string("values refused by the store: ") + e.what());
+      refused("daily counts", e);
     }
   }
-  m_store.log_fetch(plan.store_source, key, m_now, problems.empty(),
-                    problems.empty() ? "" : scrub(first_few(problems), plan.token));
+  if (!plan.golden_rows.empty()) {
+    try {
+      m_store.put_golden(plan.store_source, plan.golden_rows, m_now);
+      m_report.golden_stored += plan.golden_rows.size();
+    } catch (const std::invalid_argument& e) {
+      refused("golden-signal values", e);
+    }
+  }
+  // One line per source and pull: last_success(source, "pull") is when a pull last got every
+  // value it asked for.
+  std::string error;
+  if (sr.failed > 0)
+    error = std::to_string(sr.failed) + " of " + std::to_string(sr.queries) +
+            " queries failed; first: " + plan.first_failure;
+  else if (m_report.errors.size() > first_error)
+    error = m_report.errors[first_error].message;
+  m_store.log_fetch(plan.store_source, "pull", m_now, error.empty(), error);
 }
 
 PullReport Puller::run() {
@@ -490,22 +537,30 @@ PullReport Puller::run() {
     if (!sli || !sli->query) continue;
     m_slos.push_back(SloContext{&slo, sli, slo.service.id});
   }
-  for (std::size_t i = 0; i < m_slos.size(); ++i) plan_slo(i);
+  for (std::size_t i = 0; i < m_slos.size(); ++i)
+    plan_slo(i);
   plan_golden();
 
-  for (const auto& p : m_plans) m_progress.total += p.requests.size();
+  for (const auto& p : m_plans)
+    m_progress.total += p.requests.size();
   for (auto& p : m_plans) {
     if (p.requests.empty()) continue;
+    const std::size_t first_error = m_report.errors.size();
     send(p);
-    for (const auto& job : p.daily) finish_daily(p, job);
+    for (const auto& job : p.daily)
+      finish_daily(p, job);
     // Live jobs were planned SLO by SLO: finish each SLO's windows together.
     for (std::size_t i = 0; i < p.live.size();) {
       std::vector<const LiveJob*> jobs;
       const std::size_t slo = p.live[i].slo;
-      for (; i < p.live.size() && p.live[i].slo == slo; ++i) jobs.push_back(&p.live[i]);
+      for (; i < p.live.size() && p.live[i].slo == slo; ++i)
+        jobs.push_back(&p.live[i]);
       finish_live(p, jobs);
     }
-    for (const auto& job : p.golden) finish_golden(p, job);
+    for (const auto& job : p.golden)
+      finish_golden(p, job);
+    golden_failures(p);
+    store(p, m_report.sources.back(), first_error);
     // Results are parsed and consumed: free them before the next source.
     p.results.clear();
     p.requests.clear();

@@ -6,18 +6,18 @@
 // and the build goes on from what the store already has.
 #pragma once
 
+#include "compute/figures.hpp"
+#include "diag/diagnostic.hpp"
+#include "metrics/http.hpp"
+#include "metrics/store.hpp"
+#include "model/model.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "compute/figures.hpp"
-#include "diag/diagnostic.hpp"
-#include "metrics/http.hpp"
-#include "metrics/store.hpp"
-#include "model/model.hpp"
 
 namespace nines {
 
@@ -29,9 +29,9 @@ struct PullProgress {
 };
 
 struct PullOptions {
-  bool live = true;       // query the short windows at now (for the build; never stored)
-  bool golden = true;     // refresh golden-signal series
-  int golden_days = 28;   // closed days of golden signals kept fetched
+  bool live = true;     // query the short windows at now (for the build; never stored)
+  bool golden = true;   // refresh golden-signal series
+  int golden_days = 28; // closed days of golden signals kept fetched
   std::function<void(const PullProgress&)> progress; // after each completed request
 };
 
@@ -57,8 +57,8 @@ struct PullReport {
   std::size_t queries_failed = 0; // of which failed (transport, HTTP, envelope)
   std::size_t days_stored = 0;
   std::size_t golden_stored = 0;
-  std::size_t values_rejected = 0; // NaN, ±Inf, negative, good > total
-  std::set<std::string> slos_measured; // SLOs whose SLI has a query, with a usable source
+  std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total
+  std::set<std::string> slos_measured;     // SLOs whose SLI has a query, with a usable source
   std::map<std::string, LiveWindows> live; // per SLO: label as written → counts
   std::vector<PullError> errors;
   std::vector<SourcePullReport> sources;

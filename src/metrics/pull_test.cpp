@@ -1,13 +1,11 @@
-#include "metrics/pull.hpp"
-
-#include <doctest/doctest.h>
-
-#include <cstdlib>
-#include <functional>
-#include <optional>
-
 #include "compute/test_support.hpp"
 #include "metrics/prometheus.hpp"
+#include "metrics/pull.hpp"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <functional>
+#include <optional>
 
 using namespace nines;
 using namespace nines::compute_test;
@@ -24,7 +22,8 @@ std::map<std::string, std::string> form_fields(const std::string& form) {
     if (amp == std::string::npos) amp = form.size();
     auto part = form.substr(pos, amp - pos);
     auto eq = part.find('=');
-    if (eq != std::string::npos) out[url_decode(part.substr(0, eq))] = url_decode(part.substr(eq + 1));
+    if (eq != std::string::npos)
+      out[url_decode(part.substr(0, eq))] = url_decode(part.substr(eq + 1));
     pos = amp + 1;
   }
   return out;
@@ -89,8 +88,8 @@ Repo make_repo() {
   r.services.push_back(service("pay-api"));
   Sli sli;
   sli.meta = meta("sli", "success-rate");
-  sli.query = SliQuery{R"(good_total{service="{{service}}"})", R"(all_total{service="{{service}}"})",
-                       "", {}};
+  sli.query = SliQuery{
+      R"(good_total{service="{{service}}"})", R"(all_total{service="{{service}}"})", "", {}};
   r.slis.push_back(sli);
   r.slos.push_back(slo("pay", "pay-api", 99.9));
   return r;
@@ -129,7 +128,7 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   CHECK(prom.seen[1]["query"] == R"(sum(increase(all_total{service="pay-api"}[1d])))");
   for (int i : {0, 1}) {
     CHECK(prom.seen[i]["start"] == std::to_string(at("2026-10-12T00:00:00Z"))); // end of 10-11
-    CHECK(prom.seen[i]["end"] == std::to_string(k_now));                         // end of 10-31
+    CHECK(prom.seen[i]["end"] == std::to_string(k_now));                        // end of 10-31
     CHECK(prom.seen[i]["step"] == "86400");
   }
   CHECK(r.days_stored == 21);
@@ -139,7 +138,7 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   CHECK(series.at(day("2026-10-11")).good == 990);
   CHECK(series.at(day("2026-10-31")).total == 1000);
   CHECK_FALSE(series.count(day("2026-11-01"))); // today is not closed
-  CHECK(store->last_success("prometheus:prom", "slo:pay:daily") == k_now);
+  CHECK(store->last_success("prometheus:prom", "pull") == k_now);
 
   // Live: 1h, 6h, 24h, 3d at now, as instant queries.
   CHECK(prom.seen.size() == 2 + 8);
@@ -169,14 +168,17 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
 TEST_CASE("pull: {{window}} queries are used as written") {
   Repo repo = make_repo();
   repo.slis[0].query = SliQuery{R"(sum(increase(ok{s="{{service}}"}[{{window}}])))",
-                                R"(sum(increase(all{s="{{service}}"}[{{window}}])))", "", {}};
+                                R"(sum(increase(all{s="{{service}}"}[{{window}}])))",
+                                "",
+                                {}};
   auto store = Store::open_memory();
   FakeProm prom;
   prom.value = [](const std::string&, std::int64_t) { return std::optional<std::string>("1"); };
   pull_metrics(repo, *store, {}, k_now, prom);
   CHECK(prom.seen[0]["query"] == R"(sum(increase(ok{s="pay-api"}[1d])))");
   bool saw_6h = false;
-  for (auto& f : prom.seen) saw_6h = saw_6h || f["query"] == R"(sum(increase(all{s="pay-api"}[6h])))";
+  for (auto& f : prom.seen)
+    saw_6h = saw_6h || f["query"] == R"(sum(increase(all{s="pay-api"}[6h])))";
   CHECK(saw_6h);
 }
 
@@ -227,7 +229,7 @@ TEST_CASE("pull: NaN, ±Inf, negative and good > total are rejected, never store
   CHECK_FALSE(r.live["pay"].count("1h"));
   CHECK(r.live["pay"].count("6h"));
   // A day with problems is not a successful fetch.
-  CHECK_FALSE(store->last_success("prometheus:prom", "slo:pay:daily"));
+  CHECK_FALSE(store->last_success("prometheus:prom", "pull"));
 }
 
 TEST_CASE("pull: an empty result is no data, not zero") {
@@ -272,7 +274,8 @@ TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the t
     r.status = 503;
     r.attempts = 3;
     // A server that echoes the Authorization header into its error.
-    r.body = R"({"status":"error","errorType":"unavailable","error":"rejected Bearer s3cr3t-t0ken-value"})";
+    r.body = R"({"status":"error","errorType":"unavailable",)"
+             R"("error":"rejected Bearer s3cr3t-t0ken-value"})";
     return r;
   };
   PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
@@ -292,7 +295,7 @@ TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the t
   }
   // The live windows did not fail: they are there.
   CHECK(r.live["pay"].size() == 4);
-  CHECK_FALSE(store->last_success("prometheus:prom", "slo:pay:daily"));
+  CHECK_FALSE(store->last_success("prometheus:prom", "pull"));
   ::unsetenv("NINES_PULL_TEST_TOKEN");
 }
 
@@ -326,6 +329,24 @@ TEST_CASE("pull: malformed and multi-series answers fail that query only") {
   CHECK_FALSE(r.live["pay"].count("6h"));
 }
 
+TEST_CASE("pull: both failures of a pair are told") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.fault = [](const std::string& q, bool range) -> std::optional<HttpResult> {
+    if (range || !has(q, "[1h]")) return std::nullopt;
+    HttpResult r;
+    r.error = has(q, "good_total") ? "Couldn't connect to server" : "not sent: down";
+    r.attempts = has(q, "good_total") ? 3 : 0;
+    return r;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "live window 1h not fetched: good query: Couldn't connect to "
+                                 "server (after 3 attempts); total query: not sent: down"));
+}
+
 TEST_CASE("pull: unreachable source") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
@@ -357,8 +378,7 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN rejected") {
   repo.config.golden_signals["latency_p99"] = "";
   repo.services.push_back(service("cart"));
   auto store = Store::open_memory();
-  store->put_golden("prometheus:prom", {GoldenRow{"cart", "traffic", day("2026-10-31"), 7}},
-                    k_now);
+  store->put_golden("prometheus:prom", {GoldenRow{"cart", "traffic", day("2026-10-31"), 7}}, k_now);
   FakeProm prom;
   prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
     if (has(q, "req{")) {
@@ -384,6 +404,32 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN rejected") {
   CHECK(r.errors[0].service == "pay-api");
   CHECK(has(r.errors[0].message, "golden signal 'traffic' of service 'pay-api', source 'prom'"));
   CHECK(has(r.errors[0].message, "1 day not stored: 2026-10-09 is NaN"));
+}
+
+TEST_CASE("pull: golden-signal fetch failures are one line per failure, not per service") {
+  Repo repo = make_repo();
+  repo.slis[0].query.reset();
+  repo.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[1d])))";
+  repo.config.golden_signals["error_rate"] = R"(sum(rate(err{service="{{service}}"}[1d])))";
+  for (const char* s : {"a", "b", "c", "d"})
+    repo.services.push_back(service(s));
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.fault = [](const std::string&, bool) -> std::optional<HttpResult> {
+    HttpResult r;
+    r.error = "Couldn't connect to server";
+    r.attempts = 1;
+    r.unreachable = true;
+    return r;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(prom.seen.size() == 10);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message ==
+        "golden signals error_rate, traffic of services a, b, c and 2 more, source 'prom' "
+        "(http://127.0.0.1:9/): not fetched: Couldn't connect to server");
+  CHECK(r.errors[0].file == "nines.yaml");
 }
 
 TEST_CASE("pull: a query naming an unknown source is reported, nothing is sent") {

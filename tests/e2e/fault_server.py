@@ -116,8 +116,8 @@ def main():
                 self.reply(503, '{"status":"error","errorType":"unavailable","error":"try later"}')
                 return 503
             if mode == "ratelimit" and n <= args.fail_first:
-                self.reply(429, '{"status":"error","errorType":"too_many_requests","error":"slow down"}',
-                           [("Retry-After", str(args.retry_after))])
+                self.reply(429, '{"status":"error","errorType":"too_many_requests",'
+                                '"error":"slow down"}', [("Retry-After", str(args.retry_after))])
                 return 429
             query = form.get("query", "")
             sample = lambda t: [t, "NaN" if mode == "nan" else repr(float(value_for(query)))]
@@ -127,8 +127,9 @@ def main():
                 body = json.dumps({"status": "success", "data": {"resultType": "matrix",
                                    "result": [{"metric": {}, "values": points}]}})
             elif self.path == "/api/v1/query":
+                value = sample(int(float(form["time"])))
                 body = json.dumps({"status": "success", "data": {"resultType": "vector",
-                                   "result": [{"metric": {}, "value": sample(int(float(form["time"])))}]}})
+                                   "result": [{"metric": {}, "value": value}]}})
             else:
                 self.reply(404, '{"status":"error","errorType":"not_found","error":"no such path"}')
                 return 404

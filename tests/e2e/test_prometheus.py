@@ -4,8 +4,8 @@ Prometheus holding known counter values, and against a local fault-injecting ser
 (fault_server.py) for every failure of SPEC 4.4.
 
 The real part: an OpenMetrics file with counters for two services over 35 days (a 5-minute step
-model, sampled at day boundaries and every 5 minutes in the last 6 hours) is backfilled with `promtool tsdb create-blocks-from openmetrics` and served by
-`prometheus` on 127.0.0.1. The daily counts stored and the SLO figures in api/slos.json must equal
+model, sampled at day boundaries and every 5 minutes in the last 6 hours) is backfilled with
+`promtool tsdb create-blocks-from openmetrics` and served by `prometheus` on 127.0.0.1. The daily counts stored and the SLO figures in api/slos.json must equal
 what the generator's numbers imply. Prometheus and promtool are required (Debian's `prometheus`
 package): without them this test FAILS, it does not skip.
 
@@ -105,13 +105,13 @@ def sample_times():
     return sorted(set(days + tail))
 
 
-def write_openmetrics(path, services=SERVICES, incs=None):
+def write_openmetrics(path, services=None):
     """Counters http_requests_total{code, service} at sample_times(), cumulative over the steps."""
     times = sample_times()
     with open(path, "w") as f:
         f.write("# HELP http_requests Requests served.\n# TYPE http_requests counter\n")
-        for s, svc in enumerate(services):
-            steps = incs(s) if incs else step_increments(s)
+        for s, svc in enumerate(services or SERVICES):
+            steps = step_increments(s)
             for code, idx in (("200", 1), ("500", 2)):
                 v, k = 0, 0
                 for t in times:
@@ -150,10 +150,11 @@ def wait_ready(url, proc, seconds, log=None):
     return False
 
 
-def start_prometheus(tmp, data):
-    """Backfills the generated counters into `data` and serves them; returns (proc, url)."""
+def start_prometheus(tmp, data, services=None):
+    """Backfills the generated counters (of `services`, default SERVICES) into `data` and serves
+    them; returns (proc, url)."""
     om = os.path.join(tmp, "counters.om")
-    write_openmetrics(om)
+    write_openmetrics(om, services)
     p = subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", om, data],
                        capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
@@ -225,9 +226,8 @@ def write(path, text):
 def make_repo(root, url, slis, timeout="10s", retries=2, concurrency=4, golden=True):
     """A repo with services pay-api and cart-api, SLIs `slis` (name → (good, total)), SLOs
     pay-availability (99.9, alerts 5m/1h and 30m/6h) and cart-availability (99.5)."""
-    golden_yaml = ("  golden_signals:\n"
-                   "    traffic: 'sum(increase(http_requests_total{service=\"{{service}}\"}[1d]))'\n"
-                   if golden else "")
+    traffic = 'sum(increase(http_requests_total{service="{{service}}"}[1d]))'
+    golden_yaml = f"  golden_signals:\n    traffic: '{traffic}'\n" if golden else ""
     write(os.path.join(root, "nines.yaml"), f"""title: Live metrics test
 teams:
   payments:
@@ -391,13 +391,16 @@ def test_real_prometheus(tmp, url):
     out2 = os.path.join(tmp, "real-site-2")
     code, stdout, stderr, _ = nines("build", repo, "-o", out2, "--now", NOW)
     check(code == 0, f"real: second build exits 0 ({code})")
-    con = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
-    fetches = con.execute("SELECT count(*) FROM fetch_log WHERE query_key LIKE 'slo:%:daily'"
-                          ).fetchone()[0]
-    con.close()
-    check(fetches == 2, f"real: daily counts fetched once per SLO ({fetches} fetches)")
     check(open(os.path.join(out, "api", "slos.json")).read() ==
           open(os.path.join(out2, "api", "slos.json")).read(), "real: same figures again")
+    con = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
+    log = con.execute("SELECT source, ok, error FROM fetch_log WHERE query_key = 'pull'").fetchall()
+    con.close()
+    check(log == [("prometheus:prom", 1, None)] * 2,
+          f"real: one clean pull logged per build: {log}")
+    code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", "2026-11-01T06:00:00Z")
+    check(code == 0 and "pulled 0 queries (0 failed)" in stdout,
+          f"real: nothing left to fetch later that day: {stdout!r}")
 
     # `metrics pull` refetches exactly the days the store lacks.
     con = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
@@ -421,7 +424,8 @@ def test_real_prometheus(tmp, url):
 # ------------------------------------------------------------------------------------------------
 # Failures (SPEC 4.4), against fault_server.py
 
-FAULT_SLIS = {"pay-events": ('good_events{service="{{service}}"}', 'all_events{service="{{service}}"}'),
+FAULT_SLIS = {"pay-events": ('good_events{service="{{service}}"}',
+                            'all_events{service="{{service}}"}'),
               "cart-events": ('sum(increase(good_events{service="{{service}}"}[{{window}}]))',
                               'sum(increase(all_events{service="{{service}}"}[{{window}}]))')}
 SEED_NOW = "2026-10-29T00:00:00Z"  # a good pull then stores the days up to 2026-10-28
@@ -451,7 +455,8 @@ def store_is_clean(name, repo, last_day):
               math.isfinite(total) and 0 <= good <= total and (good, total) == (990.0, 1000.0))
         check(ok, f"{name}: stored {slo} {date_of(day)} ({good}, {total}) is a good value")
     if last_day is not None:
-        check(all(date_of(r[1]) <= last_day for r in rows), f"{name}: nothing stored after {last_day}")
+        check(all(date_of(r[1]) <= last_day for r in rows),
+              f"{name}: nothing stored after {last_day}")
     return rows
 
 
