@@ -10,7 +10,7 @@ BUILD_PKGS=(
   libcurl4-openssl-dev doctest-dev libkainjow-mustache-dev libcli11-dev
 )
 # Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages.
-TEST_PKGS=(prometheus chromium python3 sqlite3)
+TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--with-tests" ]; then want+=("${TEST_PKGS[@]}"); fi

@@ -1,25 +1,25 @@
 #include "pipeline.hpp"
 
-#include <chrono>
-#include <ctime>
-#include <set>
-#include <cstdint>
-#include <cstdlib>
-
 #include "link/link.hpp"
-#include "metrics/store.hpp"
+#include "load/loader.hpp"
 #include "metrics/http.hpp"
 #include "metrics/pull.hpp"
-#include "render/api_json.hpp"
-#include "render/site.hpp"
-#include "write/link_check.hpp"
-#include "write/site_writer.hpp"
-#include "load/loader.hpp"
+#include "metrics/store.hpp"
 #include "model/digest.hpp"
 #include "model/time.hpp"
+#include "render/api_json.hpp"
+#include "render/site.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
 #include "validate/yaml_json.hpp"
+#include "write/link_check.hpp"
+#include "write/site_writer.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <ctime>
+#include <set>
 
 namespace nines {
 namespace fs = std::filesystem;
@@ -51,13 +51,17 @@ std::optional<long> utc_offset(const std::string& tz, std::int64_t now) {
   std::tm local{};
   localtime_r(&t, &local);
   long offset = local.tm_gmtoff;
-  if (old) setenv("TZ", saved.c_str(), 1);
-  else unsetenv("TZ");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
   tzset();
   return offset;
 }
 
-bool checkpoint(const Run& run) { return !run.diags.has_errors(); }
+bool checkpoint(const Run& run) {
+  return !run.diags.has_errors();
+}
 
 int exit_code(const Run& run) {
   if (!run.fatal.empty()) return 3;
@@ -103,7 +107,8 @@ int run_pipeline(Run& run) {
   lopts.yaml.max_nodes = run.repo.config.max_yaml_nodes;
   if (!o.out.empty()) {
     fs::path rel = fs::relative(o.out, o.dir, ec);
-    if (!ec && !rel.empty() && *rel.begin() != "..") lopts.skip_dirs.push_back(rel.generic_string());
+    if (!ec && !rel.empty() && *rel.begin() != "..")
+      lopts.skip_dirs.push_back(rel.generic_string());
   }
 
   // Load and validate, streamed: each document is parsed, schema-checked and decoded into the
@@ -116,7 +121,8 @@ int run_pipeline(Run& run) {
       [&](RawDoc&& doc) {
         std::string schema = doc.kind;
         bool ok = doc.kind == "prometheus_rules" || doc.kind == "openslo" ||
-                  doc.kind == "backstage" || schemas.validate(schema, doc.root, doc.file, run.diags);
+                  doc.kind == "backstage" ||
+                  schemas.validate(schema, doc.root, doc.file, run.diags);
         if (!ok) return;
         decode_document(doc, fnv1a_hex(to_json(doc.root).value.dump()), run.repo, run.diags);
       },
@@ -128,8 +134,7 @@ int run_pipeline(Run& run) {
   // run even when references dangle so a pull request sees every problem at once.
   run.reached = Stage::Link;
   link_references(run.repo, run.diags);
-  std::int64_t today =
-      run.local_now >= 0 ? run.local_now / 86400 : (run.local_now - 86399) / 86400;
+  std::int64_t today = run.local_now >= 0 ? run.local_now / 86400 : (run.local_now - 86399) / 86400;
   run_lints(run.repo, today, run.diags);
   if (!checkpoint(run) || o.last <= Stage::Link) return exit_code(run);
 
@@ -150,8 +155,9 @@ int run_pipeline(Run& run) {
       run.live = std::move(pulled.live);
       measured = std::move(pulled.slos_measured);
       for (const auto& e : pulled.errors)
-        run.diags.warning(e.file.empty() ? "nines.yaml" : e.file, e.loc, "metrics-fetch", e.message,
-                          "the figures use the data already stored and are marked stale or missing");
+        run.diags.warning(
+            e.file.empty() ? "nines.yaml" : e.file, e.loc, "metrics-fetch", e.message,
+            "the figures use the data already stored and are marked stale or missing");
     }
     run.series = store->daily_series();
   } catch (const StoreError& e) {
@@ -171,17 +177,20 @@ int run_pipeline(Run& run) {
   if (o.strict && !measured.empty()) {
     std::vector<std::string> bad;
     for (const auto& f : run.figures.slos)
-      if (measured.count(f.id) && f.data.status != "fresh") bad.push_back(f.id + " (" + f.data.status + ")");
+      if (measured.count(f.id) && f.data.status != "fresh")
+        bad.push_back(f.id + " (" + f.data.status + ")");
     if (!bad.empty()) {
       std::string list;
-      for (std::size_t i = 0; i < bad.size() && i < 5; ++i) list += (i ? ", " : "") + bad[i];
+      for (std::size_t i = 0; i < bad.size() && i < 5; ++i)
+        list += (i ? ", " : "") + bad[i];
       if (bad.size() > 5) list += " and " + std::to_string(bad.size() - 5) + " more";
       run.fatal = "--strict: the metrics of " + list + " are not fresh";
     }
   }
 
   // Render: the pages and the JSON API as an in-memory tree of files, so the write stage can swap
-  // the whole site in at once. Every internal link and anchor is checked before anything is written.
+  // the whole site in at once. Every internal link and anchor is checked before anything is
+  // written.
   run.reached = Stage::Render;
   SiteOptions site;
   site.base_url = run.repo.config.base_url;
@@ -197,7 +206,8 @@ int run_pipeline(Run& run) {
     return exit_code(run);
   }
   for (const auto& b : broken)
-    run.diags.error(b.page, {}, "broken-link", "broken internal link to '" + b.target + "': " + b.reason);
+    run.diags.error(b.page, {}, "broken-link",
+                    "broken internal link to '" + b.target + "': " + b.reason);
   if (!checkpoint(run) || o.last <= Stage::Render) return exit_code(run);
 
   // Write: the whole tree goes to a temp folder beside OUT and is swapped in only when complete,
@@ -205,7 +215,8 @@ int run_pipeline(Run& run) {
   run.reached = Stage::Write;
   try {
     SiteWriter writer(o.out.empty() ? fs::path(o.dir) / "site" : o.out);
-    for (auto& [path, bytes] : run.files) writer.add(path, bytes);
+    for (auto& [path, bytes] : run.files)
+      writer.add(path, bytes);
     writer.commit();
   } catch (const std::exception& e) {
     run.fatal = std::string("cannot write the site: ") + e.what();

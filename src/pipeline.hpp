@@ -1,14 +1,14 @@
 // The driver: load → validate → link → metrics → compute → render → write.
 #pragma once
 
+#include "compute/figures_all.hpp"
+#include "diag/diagnostic.hpp"
+#include "model/model.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-
-#include "compute/figures_all.hpp"
-#include "diag/diagnostic.hpp"
-#include "model/model.hpp"
 
 namespace nines {
 
@@ -33,10 +33,10 @@ struct Run {
   std::int64_t now = 0;       // seconds since the epoch, UTC
   std::int64_t local_now = 0; // `now` as wall-clock seconds in the configured timezone
   Stage reached = Stage::Load;
-  std::map<std::string, DailySeries> series;      // metrics: daily good/total per SLO
-  std::map<std::string, LiveWindows> live;        // metrics: short windows from a live source
-  Figures figures;                                 // compute
-  std::map<std::string, std::string> files;       // render: output path → content
+  std::map<std::string, DailySeries> series; // metrics: daily good/total per SLO
+  std::map<std::string, LiveWindows> live;   // metrics: short windows from a live source
+  Figures figures;                           // compute
+  std::map<std::string, std::string> files;  // render: output path → content
   std::string fatal;       // a required file or backend could not be reached (exit 3)
   std::string usage_error; // the options cannot be used (exit 2)
 };

@@ -1,15 +1,15 @@
 // `nines budget [SERVICE|SLO] [-C DIR] [--now T] [--json]`: error budget status in the terminal.
 // No argument: every SLO. A service: its SLOs. An SLO: that SLO in detail. Every number is read
 // from the computed figures (SPEC 3.1); `--json` prints the API's serialization of them.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "cli/cli.hpp"
-#include "cli/common.hpp"
-#include "render/api_json.hpp"
 
 namespace nines {
 namespace {
@@ -23,7 +23,9 @@ std::string fmt_target(double target) {
 
 // Attainment with one more decimal than the target's nines need: 2 below 99.9%, 3 from 99.9%,
 // 4 from 99.99%, so that a breach of a strict target is visible.
-int attainment_decimals(double target) { return 2 + (target >= 99.9) + (target >= 99.99); }
+int attainment_decimals(double target) {
+  return 2 + (target >= 99.9) + (target >= 99.99);
+}
 
 std::string fmt_days(double days) {
   char buf[64];
@@ -78,16 +80,18 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   kv("attainment", fmt_pct(pct(f.attainment), attainment_decimals(f.target)));
   kv("budget consumed", fmt_pct(pct(f.consumed)));
   kv("budget remaining", fmt_pct(pct(f.remaining)));
-  kv("bad minutes spent", fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) +
-                              " min");
+  kv("bad minutes spent",
+     fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) + " min");
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   std::string state = f.state.name + " (policy " + policy + ", " + f.state.policy_source;
   if (!f.state.condition.empty()) state += ": " + f.state.condition;
   kv("state", state + ")");
-  for (const auto& a : f.state.actions) out << "  - " << a << "\n";
+  for (const auto& a : f.state.actions)
+    out << "  - " << a << "\n";
   if (!f.state.exceptions.empty()) {
     out << "  exceptions:\n";
-    for (const auto& e : f.state.exceptions) out << "  - " << e << "\n";
+    for (const auto& e : f.state.exceptions)
+      out << "  - " << e << "\n";
   }
   std::string rates;
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
@@ -132,8 +136,10 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
       if (!opts->target.empty()) {
         for (const auto& f : slos) {
           if (f.id != opts->target) continue;
-          if (opts->common.json) std::cout << slo_json(f).dump(2) << "\n";
-          else print_detail(std::cout, f);
+          if (opts->common.json)
+            std::cout << slo_json(f).dump(2) << "\n";
+          else
+            print_detail(std::cout, f);
           return 0;
         }
       }
@@ -142,8 +148,10 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
         if (s.meta.id == opts->target) is_service = true;
       if (!is_service) {
         std::vector<std::string> names;
-        for (const auto& s : run.repo.services) names.push_back(s.meta.id);
-        for (const auto& f : slos) names.push_back(f.id);
+        for (const auto& s : run.repo.services)
+          names.push_back(s.meta.id);
+        for (const auto& f : slos)
+          names.push_back(f.id);
         std::cerr << "nines: unknown service or SLO '" << opts->target << "'"
                   << did_you_mean(opts->target, names) << "\n";
         return 1;
@@ -154,7 +162,8 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
         if (opts->target.empty() || f.service == opts->target) chosen.push_back(&f);
       if (opts->common.json) {
         OrderedJson a = OrderedJson::array();
-        for (const auto* f : chosen) a.push_back(slo_json(*f));
+        for (const auto* f : chosen)
+          a.push_back(slo_json(*f));
         std::cout << a.dump(2) << "\n";
         return 0;
       }

@@ -1,10 +1,10 @@
 // `nines build [DIR] [-o OUT] [--offline] [--strict] [--jobs N] [--now T]`: check, refresh the
 // metrics store, compute every figure and write the site into OUT (default DIR/site).
-#include <iostream>
-
 #include "cli/cli.hpp"
 #include "diag/format.hpp"
 #include "pipeline.hpp"
+
+#include <iostream>
 
 namespace nines {
 
@@ -21,10 +21,12 @@ void add_build_command(CLI::App& app, CommandAction& action) {
   auto opts = std::make_shared<Opts>();
   cmd->add_option("dir", opts->dir, "Content repository (default: current folder)");
   cmd->add_option("-o,--out", opts->out, "Output folder (default: DIR/site)");
-  cmd->add_option("--now", opts->now, "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+  cmd->add_option("--now", opts->now,
+                  "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
   cmd->add_flag("--offline", opts->offline, "Make no network request; use the store and CSV data");
   cmd->add_flag("--strict", opts->strict, "Warnings, and stale or missing data, fail the build");
-  cmd->add_option("--jobs", opts->jobs, "Parallel jobs (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--jobs", opts->jobs, "Parallel jobs (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;

@@ -2,15 +2,15 @@
 // models (SPEC 3.4): peak utilization against the scale-up threshold, monthly growth, runway and
 // the 6- and 12-month projections, all read from the computed figures. `--growth PCT` is a what-if
 // shown beside them.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "cli/cli.hpp"
-#include "cli/common.hpp"
-#include "render/api_json.hpp"
 
 namespace nines {
 namespace {
@@ -70,14 +70,19 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   kv("peak utilization", fmt_pct(c.peak_utilization_pct));
   kv("scale-up threshold", fmt_pct(c.threshold_pct) + (c.threshold_defaulted ? " (default)" : ""));
   if (c.over_threshold) kv("", "OVER THRESHOLD");
-  kv("monthly growth", fmt_pct(c.monthly_growth_pct) +
-                           (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
+  kv("monthly growth",
+     fmt_pct(c.monthly_growth_pct) + (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
   kv("runway", fmt_runway(c.runway_months, c.runway_months_fractional));
   if (c.auto_scaling) kv("auto-scaling", *c.auto_scaling ? "yes" : "no");
 
   std::vector<std::string> header = {"  ", "NOW", "6 MONTHS", "12 MONTHS"};
-  if (w) header = {"  ", "NOW", "6 MONTHS", "12 MONTHS", "6 MO @" + fmt_pct(w->growth_pct),
-                   "12 MO @" + fmt_pct(w->growth_pct)};
+  if (w)
+    header = {"  ",
+              "NOW",
+              "6 MONTHS",
+              "12 MONTHS",
+              "6 MO @" + fmt_pct(w->growth_pct),
+              "12 MO @" + fmt_pct(w->growth_pct)};
   Table t(header);
   std::vector<std::string> growth = {"  " + (c.growth_metric.empty() ? "growth" : c.growth_metric),
                                      fmt_num(c.current), fmt_num(c.projected_6mo),

@@ -1,15 +1,16 @@
 // `nines check [DIR] [--format text|json|github|sarif] [--strict]`: load, validate, link and lint,
 // with no network. Built for pull requests.
-#include <iostream>
-
 #include "cli/cli.hpp"
 #include "diag/format.hpp"
 #include "pipeline.hpp"
 
+#include <iostream>
+
 namespace nines {
 
 void add_check_command(CLI::App& app, CommandAction& action) {
-  auto* cmd = app.add_subcommand("check", "Validate, cross-reference and lint a content repository");
+  auto* cmd =
+      app.add_subcommand("check", "Validate, cross-reference and lint a content repository");
   struct Opts {
     std::string dir = ".";
     std::string format = "text";
@@ -21,7 +22,8 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--format", opts->format, "Output: text, json, github or sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
-  cmd->add_option("--now", opts->now, "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+  cmd->add_option("--now", opts->now,
+                  "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
   cmd->callback([opts, &action] {
     action = [opts] {
       DiagFormat format = DiagFormat::Text;

@@ -1,17 +1,18 @@
 #include "cli/common.hpp"
 
+#include "diag/format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 
-#include "diag/format.hpp"
-
 namespace nines {
 
 void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json) {
   cmd->add_option("-C,--dir", opts.dir, "Content repository (default: current folder)");
-  cmd->add_option("--now", opts.now, "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+  cmd->add_option("--now", opts.now,
+                  "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
   if (with_json) cmd->add_flag("--json", opts.json, "Print JSON (the same as the site's api/)");
 }
 
@@ -71,7 +72,8 @@ void Table::print(std::ostream& out) const {
       widths[i] = std::max(widths[i], width(row[i]));
   };
   measure(m_header);
-  for (const auto& r : m_rows) measure(r);
+  for (const auto& r : m_rows)
+    measure(r);
   auto line = [&](const std::vector<std::string>& row, bool header) {
     std::string text;
     for (std::size_t i = 0; i < widths.size(); ++i) {
@@ -81,11 +83,13 @@ void Table::print(std::ostream& out) const {
       if (i > 0) text += "  ";
       text += right ? pad + cell : cell + (i + 1 < widths.size() ? pad : "");
     }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
+    while (!text.empty() && text.back() == ' ')
+      text.pop_back();
     out << text << "\n";
   };
   line(m_header, true);
-  for (const auto& r : m_rows) line(r, false);
+  for (const auto& r : m_rows)
+    line(r, false);
 }
 
 } // namespace nines

@@ -2,14 +2,13 @@
 // to the figures, and aligned tables for people.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include "pipeline.hpp"
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "pipeline.hpp"
 
 namespace nines {
 

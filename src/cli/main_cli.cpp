@@ -1,7 +1,7 @@
-#include <iostream>
-
 #include "cli/cli.hpp"
 #include "pipeline.hpp"
+
+#include <iostream>
 
 namespace nines {
 

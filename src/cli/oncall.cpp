@@ -2,21 +2,22 @@
 // rotation: its members (fewer than 5 is a warning) and the latest period's metrics, each
 // classified healthy, warning or critical by the seed's thresholds. Every value and status is
 // read from the computed figures.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
 #include <cctype>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "cli/cli.hpp"
-#include "cli/common.hpp"
-#include "render/api_json.hpp"
-
 namespace nines {
 namespace {
 
 std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -63,7 +64,8 @@ void print_rotation(std::ostream& out, const RotationFigures& r) {
   Table t({"  METRIC", "VALUE", "STATUS", "SEED THRESHOLDS"});
   for (const auto& l : lines) {
     bool is_pct = l.m == &p->false_positive_pct || l.m == &p->escalation_pct;
-    t.add({std::string("  ") + l.name, is_pct ? fmt_pct(l.m->value) : fmt_num(l.m->value, l.decimals),
+    t.add({std::string("  ") + l.name,
+           is_pct ? fmt_pct(l.m->value) : fmt_num(l.m->value, l.decimals),
            l.m->status.empty() ? "—" : l.m->status, l.thresholds});
   }
   t.print(out);
@@ -86,7 +88,8 @@ void add_oncall_command(CLI::App& app, CommandAction& action) {
       if (auto code = run_figures(opts->common, run)) return *code;
       if (opts->common.json) {
         OrderedJson a = OrderedJson::array();
-        for (const auto& r : run.figures.oncall) a.push_back(oncall_json(r));
+        for (const auto& r : run.figures.oncall)
+          a.push_back(oncall_json(r));
         std::cout << a.dump(2) << "\n";
         return 0;
       }

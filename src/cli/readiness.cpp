@@ -2,6 +2,10 @@
 // checklist of a service (SPEC 3.3), grouped by category, with where each row's status came from
 // (the repo, a readiness review, or nowhere yet), the summary and the sign-offs (stale ones
 // marked). Every status is read from the computed figures.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
@@ -9,15 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli.hpp"
-#include "cli/common.hpp"
-#include "render/api_json.hpp"
-
 namespace nines {
 namespace {
 
 std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -35,7 +36,8 @@ void print_text_columns(std::ostream& out, const std::vector<std::vector<std::st
   std::vector<std::size_t> widths;
   for (const auto& r : rows) {
     if (widths.size() < r.size()) widths.resize(r.size(), 0);
-    for (std::size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], width(r[i]));
+    for (std::size_t i = 0; i < r.size(); ++i)
+      widths[i] = std::max(widths[i], width(r[i]));
   }
   for (const auto& r : rows) {
     std::string line;
@@ -44,7 +46,8 @@ void print_text_columns(std::ostream& out, const std::vector<std::vector<std::st
       line += r[i];
       if (i + 1 < r.size()) line += std::string(widths[i] - width(r[i]), ' ');
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
     out << line << "\n";
   }
 }
@@ -55,7 +58,8 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
   std::vector<std::string> categories;
   for (const auto& row : r.rows) {
     bool seen = false;
-    for (const auto& c : categories) seen = seen || c == row.category;
+    for (const auto& c : categories)
+      seen = seen || c == row.category;
     if (!seen) categories.push_back(row.category);
   }
   for (const auto& cat : categories) {
@@ -75,14 +79,16 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
       << " to do\n";
   out << "current digest: " << r.digest << "\n";
   out << "approval: "
-      << (r.current_approval ? "approved (a current sign-off)" : "not approved (no current sign-off)")
+      << (r.current_approval ? "approved (a current sign-off)"
+                             : "not approved (no current sign-off)")
       << "\n";
   out << "\nsign-offs\n";
   if (r.signoffs.empty()) {
     out << "  none\n";
     return;
   }
-  std::vector<std::vector<std::string>> t = {{"  NAME", "ROLE", "DATE", "DECISION", "DIGEST", "REVIEW", ""}};
+  std::vector<std::vector<std::string>> t = {
+      {"  NAME", "ROLE", "DATE", "DECISION", "DIGEST", "REVIEW", ""}};
   for (const auto& s : r.signoffs)
     t.push_back({"  " + s.name, s.role, s.date, s.decision, s.digest.empty() ? "—" : s.digest,
                  s.review.empty() ? "—" : s.review, s.stale ? "STALE" : "current"});
@@ -90,8 +96,10 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
   bool undigested = false, changed = false;
   for (const auto& s : r.signoffs) {
     if (!s.stale) continue;
-    if (s.digest.empty()) undigested = true;
-    else changed = true;
+    if (s.digest.empty())
+      undigested = true;
+    else
+      changed = true;
   }
   if (changed)
     out << "\nSTALE: the service's documents or checklist changed after the sign-off (its digest "
@@ -120,8 +128,10 @@ void add_readiness_command(CLI::App& app, CommandAction& action) {
       std::vector<std::string> names;
       for (const auto& r : run.figures.readiness) {
         if (r.service == opts->service) {
-          if (opts->common.json) std::cout << readiness_json(r).dump(2) << "\n";
-          else print_readiness(std::cout, r);
+          if (opts->common.json)
+            std::cout << readiness_json(r).dump(2) << "\n";
+          else
+            print_readiness(std::cout, r);
           return 0;
         }
         names.push_back(r.service);

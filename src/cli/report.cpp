@@ -5,24 +5,24 @@
 // Laid out to be extended: the options live in ReportOpts (add_report_options), the month is chosen
 // by report_period, each format has its own writer (write_report_md), and run_report ties them
 // together. Every number is read from the computed figures (Run::figures.reports).
-#include <cmath>
-#include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <iostream>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "model/time.hpp"
 #include "render/api_json.hpp"
 #include "write/repo_edit.hpp"
 #include "write/site_writer.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace nines {
 namespace {
@@ -35,7 +35,8 @@ struct ReportOpts {
 };
 
 void add_report_options(CLI::App* cmd, ReportOpts& o) {
-  cmd->add_option("--month", o.month, "The month, YYYY-MM (default: the last full month before now)");
+  cmd->add_option("--month", o.month,
+                  "The month, YYYY-MM (default: the last full month before now)");
   cmd->add_option("--format", o.format, "Output: md or json")->check(CLI::IsMember({"md", "json"}));
   cmd->add_flag("--freeze", o.freeze,
                 "Write every figure into the month's monthly_report document, so it never changes");
@@ -83,7 +84,8 @@ public:
   }
   void list(const std::vector<std::string>& v, const char* none = "None.") {
     if (v.empty()) m_out << none << "\n";
-    for (const auto& s : v) m_out << "- " << s << "\n";
+    for (const auto& s : v)
+      m_out << "- " << s << "\n";
   }
   void heading(const char* h) { m_out << "\n## " << h << "\n\n"; }
   std::ostream& out() { return m_out; }
@@ -93,7 +95,9 @@ private:
   const MonthlyReport& m_r;
 };
 
-std::string count(int n) { return std::to_string(n); }
+std::string count(int n) {
+  return std::to_string(n);
+}
 
 // A target as written: 99.9 → "99.9%", 99.995 → "99.995%".
 std::string fmt_target(double target) {
@@ -103,22 +107,28 @@ std::string fmt_target(double target) {
 }
 
 // As `nines budget`: 2 decimals below 99.9%, 3 from 99.9%, 4 from 99.99%.
-int attainment_decimals(double target) { return 2 + (target >= 99.9) + (target >= 99.99); }
+int attainment_decimals(double target) {
+  return 2 + (target >= 99.9) + (target >= 99.99);
+}
 
 // Cells of a Markdown table must not break it.
 std::string cell(std::string s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  for (const auto& x : v)
+    s += (s.empty() ? "" : ", ") + x;
   return s;
 }
 
@@ -180,8 +190,8 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   w.item("Hours spent", fmt_num(t.hours_spent, 1) + " h", "toil.hours_spent", 1, " h");
   w.item("Hours automated away", fmt_num(t.hours_automated_away, 1) + " h",
          "toil.hours_automated_away", 1, " h");
-  w.item("Share of SRE time", fmt_pct(t.pct_of_sre_time) + " (target < 25%)", "toil.pct_of_sre_time",
-         2, " pts");
+  w.item("Share of SRE time", fmt_pct(t.pct_of_sre_time) + " (target < 25%)",
+         "toil.pct_of_sre_time", 2, " pts");
 
   const auto& oc = r.on_call;
   w.heading("On-call");
@@ -199,8 +209,8 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   const auto& ai = r.action_items;
   w.heading("Action items");
   w.item("Open", count(ai.open), "action_items.open", 0);
-  w.item("Completed this month", count(ai.completed_this_month), "action_items.completed_this_month",
-         0);
+  w.item("Completed this month", count(ai.completed_this_month),
+         "action_items.completed_this_month", 0);
   w.item("Overdue", count(ai.overdue), "action_items.overdue", 0);
 
   w.heading("Highlights");
@@ -208,8 +218,10 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
 
   w.heading("Concerns");
   if (r.concerns.empty() && r.computed_concerns.empty()) out << "None.\n";
-  for (const auto& c : r.concerns) out << "- " << c << "\n";
-  for (const auto& c : r.computed_concerns) out << "- " << c << " *(computed)*\n";
+  for (const auto& c : r.concerns)
+    out << "- " << c << "\n";
+  for (const auto& c : r.computed_concerns)
+    out << "- " << c << " *(computed)*\n";
 
   w.heading("Next month priorities");
   w.list(r.next_month_priorities);
@@ -229,9 +241,11 @@ std::string read_text(const std::filesystem::path& p) {
 // months can be frozen, and a frozen month is never rewritten.
 int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   auto p = parse_period(r.period);
-  std::int64_t today = run.figures.now >= 0 ? run.figures.now / 86400 : (run.figures.now - 86399) / 86400;
-  std::int64_t first_of_next = p->second == 12 ? days_from_civil(p->first + 1, 1, 1)
-                                               : days_from_civil(p->first, static_cast<unsigned>(p->second + 1), 1);
+  std::int64_t today =
+      run.figures.now >= 0 ? run.figures.now / 86400 : (run.figures.now - 86399) / 86400;
+  std::int64_t first_of_next =
+      p->second == 12 ? days_from_civil(p->first + 1, 1, 1)
+                      : days_from_civil(p->first, static_cast<unsigned>(p->second + 1), 1);
   if (today < first_of_next) {
     std::cerr << "nines: " << r.period << " is not over yet; only closed months can be frozen\n";
     return 1;
@@ -259,23 +273,28 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   } else {
     std::string folder = "reports";
     if (!run.repo.reports.empty())
-      folder = std::filesystem::path(run.repo.reports.front().meta.file).parent_path().generic_string();
+      folder =
+          std::filesystem::path(run.repo.reports.front().meta.file).parent_path().generic_string();
     rel = (folder.empty() ? "" : folder + "/") + r.period + ".yaml";
     if (std::filesystem::exists(dir / rel)) {
-      std::cerr << "nines: " << rel << " exists but holds no monthly_report for " << r.period << "\n";
+      std::cerr << "nines: " << rel << " exists but holds no monthly_report for " << r.period
+                << "\n";
       return 1;
     }
     text = "monthly_report:\n  period: \"" + r.period + "\"\n  frozen_at: " + stamp + "  frozen:\n";
     std::istringstream in(frozen_yaml);
-    for (std::string line; std::getline(in, line);) text += "    " + line + "\n";
+    for (std::string line; std::getline(in, line);)
+      text += "    " + line + "\n";
   }
   std::string before = std::filesystem::exists(dir / rel) ? read_text(dir / rel) : std::string();
   write_file_atomic(dir / rel, text);
   // The frozen document must check clean; otherwise restore the file as it was.
   Run verify;
   if (auto code = run_figures(o.common, verify)) {
-    if (before.empty()) std::filesystem::remove(dir / rel);
-    else write_file_atomic(dir / rel, before);
+    if (before.empty())
+      std::filesystem::remove(dir / rel);
+    else
+      write_file_atomic(dir / rel, before);
     std::cerr << "nines: freezing would have made the repository invalid; nothing was changed\n";
     return *code;
   }
@@ -296,14 +315,17 @@ int run_report(const ReportOpts& o) {
   auto it = run.figures.reports.find(period);
   if (it == run.figures.reports.end()) {
     std::string months;
-    for (const auto& [p, r] : run.figures.reports) months += (months.empty() ? "" : ", ") + p;
+    for (const auto& [p, r] : run.figures.reports)
+      months += (months.empty() ? "" : ", ") + p;
     std::cerr << "nines: no data for " << period << " (no metrics and no postmortems dated in it); "
               << (months.empty() ? "no month has data" : "months with data: " + months) << "\n";
     return 1;
   }
   if (o.freeze) return freeze_report(o, run, it->second);
-  if (o.format == "json") std::cout << report_json(it->second).dump(2) << "\n";
-  else write_report_md(std::cout, it->second);
+  if (o.format == "json")
+    std::cout << report_json(it->second).dump(2) << "\n";
+  else
+    write_report_md(std::cout, it->second);
   return 0;
 }
 
@@ -313,9 +335,7 @@ void add_report_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("report", "The monthly leadership report");
   auto opts = std::make_shared<ReportOpts>();
   add_report_options(cmd, *opts);
-  cmd->callback([opts, &action] {
-    action = [opts] { return run_report(*opts); };
-  });
+  cmd->callback([opts, &action] { action = [opts] { return run_report(*opts); }; });
 }
 
 } // namespace nines

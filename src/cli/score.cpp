@@ -2,15 +2,15 @@
 // with the evidence that set them (SPEC 3.2). Without a service: the organisation, its teams and a
 // table of services. With one: every dimension's computed, manual and effective score, its
 // evidence and what would raise it. Every number is read from the computed figures.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
 #include <cctype>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "cli/cli.hpp"
-#include "cli/common.hpp"
-#include "render/api_json.hpp"
 
 namespace nines {
 namespace {
@@ -18,13 +18,19 @@ namespace {
 // Column headers for the eight dimensions of the services table.
 std::string short_name(const std::string& dimension) {
   static const std::vector<std::pair<std::string, std::string>> names = {
-      {"slos", "SLO"},          {"monitoring", "MON"},  {"incident_response", "INC"},
-      {"automation", "AUTO"},   {"chaos_engineering", "CHAOS"},
-      {"capacity_planning", "CAP"}, {"toil_management", "TOIL"}, {"oncall_health", "ONCALL"}};
+      {"slos", "SLO"},
+      {"monitoring", "MON"},
+      {"incident_response", "INC"},
+      {"automation", "AUTO"},
+      {"chaos_engineering", "CHAOS"},
+      {"capacity_planning", "CAP"},
+      {"toil_management", "TOIL"},
+      {"oncall_health", "ONCALL"}};
   for (const auto& [d, n] : names)
     if (d == dimension) return n;
   std::string up = dimension;
-  for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : up)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return up;
 }
 
@@ -58,7 +64,8 @@ void print_org(std::ostream& out, const MaturityFigures& m) {
 
   out << "\n";
   std::vector<std::string> header = {"SERVICE", "TIER", "TOTAL", "BAND", "RUBRIC"};
-  for (const auto& d : maturity_dimensions()) header.push_back(short_name(d));
+  for (const auto& d : maturity_dimensions())
+    header.push_back(short_name(d));
   Table t(header);
   bool any_manual = false;
   for (const auto& s : m.services) {
@@ -98,7 +105,8 @@ void print_service(std::ostream& out, const ServiceMaturity& s) {
     out << "  effective " << d.effective << "\n";
     if (!d.evidence.empty()) {
       out << "  evidence:\n";
-      for (const auto& e : d.evidence) out << "    - " << e << "\n";
+      for (const auto& e : d.evidence)
+        out << "    - " << e << "\n";
     }
     out << "  to raise: " << (d.to_raise.empty() ? "at the top of the scale" : d.to_raise) << "\n";
   }
@@ -117,8 +125,10 @@ int show_service(const CommonOpts& common, const std::string& service) {
   std::vector<std::string> names;
   for (const auto& s : run.figures.maturity.services) {
     if (s.service == service) {
-      if (common.json) std::cout << service_maturity_json(s).dump(2) << "\n";
-      else print_service(std::cout, s);
+      if (common.json)
+        std::cout << service_maturity_json(s).dump(2) << "\n";
+      else
+        print_service(std::cout, s);
       return 0;
     }
     names.push_back(s.service);
@@ -144,8 +154,10 @@ void add_score_command(CLI::App& app, CommandAction& action) {
         if (!opts->service.empty()) return show_service(opts->common, opts->service);
         Run run;
         if (auto code = run_figures(opts->common, run)) return *code;
-        if (opts->common.json) std::cout << maturity_json(run.figures.maturity).dump(2) << "\n";
-        else print_org(std::cout, run.figures.maturity);
+        if (opts->common.json)
+          std::cout << maturity_json(run.figures.maturity).dump(2) << "\n";
+        else
+          print_org(std::cout, run.figures.maturity);
         return 0;
       };
     });
@@ -156,9 +168,8 @@ void add_score_command(CLI::App& app, CommandAction& action) {
     auto opts = std::make_shared<Opts>();
     cmd->add_option("service", opts->service, "A service id")->required();
     add_common_options(cmd, opts->common);
-    cmd->callback([opts, &action] {
-      action = [opts] { return show_service(opts->common, opts->service); };
-    });
+    cmd->callback(
+        [opts, &action] { action = [opts] { return show_service(opts->common, opts->service); }; });
   }
 }
 

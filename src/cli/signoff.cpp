@@ -2,15 +2,15 @@
 // in the service's readiness_review, with the digest of what was reviewed (SPEC 3.3). When the
 // service's documents or checklist change later, the digest no longer matches and the sign-off
 // shows as stale.
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "model/time.hpp"
 #include "write/repo_edit.hpp"
 #include "write/site_writer.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
 namespace nines {
 namespace {
@@ -44,7 +44,8 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
       if (auto code = run_figures(opts->common, run)) return *code;
       const Repo& repo = run.repo;
       std::vector<std::string> ids;
-      for (const auto& s : repo.services) ids.push_back(s.meta.id);
+      for (const auto& s : repo.services)
+        ids.push_back(s.meta.id);
       if (std::find(ids.begin(), ids.end(), opts->service) == ids.end()) {
         std::cerr << "nines: unknown service '" << opts->service << "'"
                   << did_you_mean(opts->service, ids) << "\n";
@@ -87,8 +88,8 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
                      "changed\n";
         return *code;
       }
-      std::cout << "recorded: " << opts->name << " (" << opts->role << ") " << opts->decision
-                << " " << opts->service << " on " << today << ", digest " << digest << ", in "
+      std::cout << "recorded: " << opts->name << " (" << opts->role << ") " << opts->decision << " "
+                << opts->service << " on " << today << ", digest " << digest << ", in "
                 << review->meta.file << "\n";
       return 0;
     };

@@ -2,22 +2,22 @@
 // the priority matrix's order (DO FIRST, DO SECOND, QUICK WIN, PLAN, EVALUATE, SKIP), then by
 // hours per month, and each team's toil as a share of its SRE hours against the < 25% target.
 // Every number is read from the computed figures.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
 #include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "cli/cli.hpp"
-#include "cli/common.hpp"
-#include "render/api_json.hpp"
-
 namespace nines {
 namespace {
 
 int priority_rank(const std::string& cell) {
-  static const char* const order[] = {"DO FIRST", "DO SECOND", "QUICK WIN", "PLAN", "EVALUATE",
-                                      "SKIP"};
+  static const char* const order[] = {"DO FIRST", "DO SECOND", "QUICK WIN",
+                                      "PLAN",     "EVALUATE",  "SKIP"};
   int i = 0;
   for (const char* o : order) {
     if (cell == o) return i;
@@ -28,7 +28,8 @@ int priority_rank(const std::string& cell) {
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  for (const auto& x : v)
+    s += (s.empty() ? "" : ",") + x;
   return s.empty() ? "—" : s;
 }
 
@@ -36,15 +37,17 @@ void print_items(std::ostream& out, const std::vector<const ToilFigures*>& items
   Table t({"PRIORITY", "ITEM", "SERVICE", "TEAMS", "HOURS/MO", "VALUE", "DIFFICULTY", "STATUS"});
   for (const auto* i : items)
     t.add({i->priority.empty() ? "—" : i->priority, i->id, i->service.empty() ? "—" : i->service,
-           join(i->teams), fmt_num(i->hours_per_month, 1), i->value_band.empty() ? "—" : i->value_band,
-           i->difficulty.empty() ? "—" : i->difficulty, i->status.empty() ? "active" : i->status});
+           join(i->teams), fmt_num(i->hours_per_month, 1),
+           i->value_band.empty() ? "—" : i->value_band, i->difficulty.empty() ? "—" : i->difficulty,
+           i->status.empty() ? "active" : i->status});
   t.print(out);
 }
 
 void print_toil(std::ostream& out, const std::vector<ToilFigures>& all,
                 const std::vector<TeamToil>& teams) {
   std::vector<const ToilFigures*> active, automated;
-  for (const auto& i : all) (i.active ? active : automated).push_back(&i);
+  for (const auto& i : all)
+    (i.active ? active : automated).push_back(&i);
   std::stable_sort(active.begin(), active.end(), [](const ToilFigures* a, const ToilFigures* b) {
     int ra = priority_rank(a->priority), rb = priority_rank(b->priority);
     if (ra != rb) return ra < rb;
@@ -55,8 +58,10 @@ void print_toil(std::ostream& out, const std::vector<ToilFigures>& all,
                      return a->hours_per_month > b->hours_per_month;
                    });
   out << "toil items by priority (" << active.size() << ")\n";
-  if (active.empty()) out << "  none\n";
-  else print_items(out, active);
+  if (active.empty())
+    out << "  none\n";
+  else
+    print_items(out, active);
   if (!automated.empty()) {
     out << "\nautomated (" << automated.size() << ")\n";
     print_items(out, automated);
@@ -67,7 +72,9 @@ void print_toil(std::ostream& out, const std::vector<ToilFigures>& all,
   for (const auto& tt : teams)
     t.add({tt.team, tt.name.empty() ? "—" : tt.name, fmt_num(tt.hours, 1),
            fmt_num(tt.sre_hours_per_month, 0), fmt_pct(tt.pct),
-           !tt.pct ? "—" : tt.over_target ? "OVER 25%" : "ok"});
+           !tt.pct          ? "—"
+           : tt.over_target ? "OVER 25%"
+                            : "ok"});
   t.print(out);
 }
 
@@ -108,8 +115,10 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
           if (std::find(i.teams.begin(), i.teams.end(), opts->team) != i.teams.end())
             items.push_back(i);
       }
-      if (opts->common.json) std::cout << toil_json(items, teams).dump(2) << "\n";
-      else print_toil(std::cout, items, teams);
+      if (opts->common.json)
+        std::cout << toil_json(items, teams).dump(2) << "\n";
+      else
+        print_toil(std::cout, items, teams);
       return 0;
     };
   });

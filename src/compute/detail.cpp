@@ -1,9 +1,9 @@
 #include "compute/detail.hpp"
 
+#include "model/time.hpp"
+
 #include <cmath>
 #include <cstdio>
-
-#include "model/time.hpp"
 
 namespace nines::compute_detail {
 

@@ -1,15 +1,15 @@
 // Helpers shared by the compute stage's files; not part of its interface (figures.hpp is).
 #pragma once
 
+#include "compute/figures.hpp"
+#include "model/digest.hpp"
+#include "model/model.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "compute/figures.hpp"
-#include "model/digest.hpp"
-#include "model/model.hpp"
 
 namespace nines::compute_detail {
 

@@ -8,13 +8,13 @@
 // (0.86 is 86%); the API multiplies by 100 with pct().
 #pragma once
 
+#include "model/model.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/model.hpp"
 
 namespace nines {
 
@@ -77,8 +77,8 @@ const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source =
 bool service_has_policy(const Repo& repo, const std::string& service);
 
 struct BudgetStateFigure {
-  std::string name;          // healthy | warning | critical | exhausted | missing (or a policy's own)
-  std::string policy;        // policy id; empty for the seed default
+  std::string name;   // healthy | warning | critical | exhausted | missing (or a policy's own)
+  std::string policy; // policy id; empty for the seed default
   std::string policy_source; // slo | service | default | seed
   std::string condition;     // the matched condition as written
   std::vector<std::string> actions;
@@ -96,8 +96,8 @@ struct AlertFigures {
 };
 
 struct DataFreshness {
-  std::string status = "missing";     // fresh | stale | missing
-  std::optional<std::string> as_of;   // last day with data before now, YYYY-MM-DD
+  std::string status = "missing";       // fresh | stale | missing
+  std::optional<std::string> as_of;     // last day with data before now, YYYY-MM-DD
   std::optional<std::int64_t> age_days; // whole days between as_of and the last closed day
 };
 
@@ -113,8 +113,8 @@ struct SloFigures {
   double target = 0;
   double window_days = 0;
   std::optional<double> sla;
-  double budget_fraction = 0;     // b
-  double allowed_bad_minutes = 0; // W·1440·b
+  double budget_fraction = 0;           // b
+  double allowed_bad_minutes = 0;       // W·1440·b
   std::string window_start, window_end; // the whole days averaged, YYYY-MM-DD
   std::string status = "missing";       // ok | missing
   std::optional<double> good, total;    // sums over the window
@@ -157,21 +157,21 @@ std::string maturity_band(double total);
 
 struct DimensionScore {
   std::string dimension;
-  int computed = 1;                   // 1–5 from the repo
-  std::optional<int> manual;          // from an assessment
-  std::string manual_assessment;      // its id
+  int computed = 1;              // 1–5 from the repo
+  std::optional<int> manual;     // from an assessment
+  std::string manual_assessment; // its id
   std::string manual_date;
-  int effective = 1;                  // manual when present, else computed
-  std::string source = "computed";    // computed | assessment
-  std::vector<std::string> evidence;  // the documents and facts that set `computed`
-  std::string to_raise;               // what would raise `computed` by one; empty at 5
+  int effective = 1;                 // manual when present, else computed
+  std::string source = "computed";   // computed | assessment
+  std::vector<std::string> evidence; // the documents and facts that set `computed`
+  std::string to_raise;              // what would raise `computed` by one; empty at 5
 };
 
 struct RubricLine {
-  std::string name;   // "SLO Coverage", …
-  double weight = 0;  // 20, 15, …
-  double score = 0;   // 0–5
-  double points = 0;  // weight·score/5
+  std::string name;  // "SLO Coverage", …
+  double weight = 0; // 20, 15, …
+  double score = 0;  // 0–5
+  double points = 0; // weight·score/5
 };
 
 struct Rubric {
@@ -217,8 +217,7 @@ struct MaturityFigures {
 // Rubric from 1–5 dimension scores (maturity_dimensions() order) and a 0–5 documentation score.
 Rubric quality_rubric(const std::vector<double>& dimension_scores, double documentation);
 
-MaturityFigures compute_maturity(const Repo& repo,
-                                 const std::map<std::string, DailySeries>& series,
+MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, DailySeries>& series,
                                  std::int64_t now);
 
 // ---------------------------------------------------------------------------------------------
@@ -317,8 +316,7 @@ std::vector<TeamToil> compute_team_toil(const Repo& repo);
 double capacity_projection(double current, double growth_pct, double months);
 // Smallest whole m ≥ 0 with peak·(1+g/100)^m ≥ threshold; 0 when already there; nullopt when
 // growth ≤ 0 and not there.
-std::optional<int> capacity_runway_months(double peak_pct, double threshold_pct,
-                                          double growth_pct);
+std::optional<int> capacity_runway_months(double peak_pct, double threshold_pct, double growth_pct);
 // log(threshold/peak)/log(1 + g/100); 0 when already there; nullopt as above.
 std::optional<double> capacity_runway_fractional(double peak_pct, double threshold_pct,
                                                  double growth_pct);
@@ -361,7 +359,7 @@ struct OncallPeriod {
 struct RotationFigures {
   std::string id, name, team;
   int members = 0;
-  bool size_warning = false; // fewer than 5 members
+  bool size_warning = false;         // fewer than 5 members
   std::vector<OncallPeriod> periods; // as written
 };
 

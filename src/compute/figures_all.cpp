@@ -82,7 +82,8 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   f.now = now;
   f.slos = compute_slos(repo, series, live, now);
   f.maturity = compute_maturity(repo, series, now);
-  for (const auto& s : repo.services) f.readiness.push_back(compute_readiness(repo, s.meta.id, series));
+  for (const auto& s : repo.services)
+    f.readiness.push_back(compute_readiness(repo, s.meta.id, series));
   f.incidents = compute_incidents(repo, now);
   f.toil = compute_toil(repo);
   f.team_toil = compute_team_toil(repo);

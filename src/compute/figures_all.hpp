@@ -2,13 +2,13 @@
 // the terminal commands: none of them computes a figure again.
 #pragma once
 
+#include "compute/figures.hpp"
+#include "model/model.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-#include "compute/figures.hpp"
-#include "model/model.hpp"
 
 namespace nines {
 

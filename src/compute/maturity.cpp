@@ -80,15 +80,15 @@
 //   3. a runbook was updated within nines.yaml stale_after_days before now: current
 //   4. a runbook has a verify step or an automated step: tested
 //   5. its readiness review passes docs.operational-runbook or docs.architecture-diagram
+#include "compute/detail.hpp"
+#include "compute/figures.hpp"
+#include "model/time.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <functional>
 #include <set>
-
-#include "compute/detail.hpp"
-#include "compute/figures.hpp"
-#include "model/time.hpp"
 
 namespace nines {
 
@@ -109,7 +109,8 @@ DimensionScore ladder(const std::string& dimension, std::vector<Criterion> crite
   for (auto& c : criteria) {
     if (c.met) {
       ++met;
-      for (auto& e : c.evidence) d.evidence.push_back(std::move(e));
+      for (auto& e : c.evidence)
+        d.evidence.push_back(std::move(e));
     } else if (d.to_raise.empty()) {
       d.to_raise = c.description;
     }
@@ -153,8 +154,10 @@ bool toil_of(const ToilItem& t, const Service& svc) {
 
 bool contains_ci(const std::string& haystack, const std::string& needle) {
   auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                                    std::tolower(static_cast<unsigned char>(b)); });
+                        [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) ==
+                                 std::tolower(static_cast<unsigned char>(b));
+                        });
   return it != haystack.end();
 }
 
@@ -164,8 +167,8 @@ DimensionScore score_slos(const Repo& repo, const Service& svc,
   Criterion has{false, "define an SLO for the service", {}};
   Criterion policy{false, "apply an error budget policy to its SLOs", {}};
   Criterion reviewed{false, "review an SLO within its review_cadence (set last_reviewed)", {}};
-  Criterion measured{false, "measure an SLO (daily data in its window) and give it burn-rate alerts",
-                     {}};
+  Criterion measured{
+      false, "measure an SLO (daily data in its window) and give it burn-rate alerts", {}};
   for (const Slo* s : slos) {
     has.met = true;
     has.evidence.push_back("slo " + s->meta.id);
@@ -183,7 +186,8 @@ DimensionScore score_slos(const Repo& repo, const Service& svc,
     auto it = series.find(s->meta.id);
     const DailySeries* ds = it == series.end() ? nullptr : &it->second;
     std::int64_t w = std::max<std::int64_t>(1, std::llround(s->window_days));
-    if (!measured.met && !s->alerts.empty() && sum_range(ds, today - w, today - 1).days_with_data > 0) {
+    if (!measured.met && !s->alerts.empty() &&
+        sum_range(ds, today - w, today - 1).days_with_data > 0) {
       measured.met = true;
       measured.evidence.push_back("slo " + s->meta.id + " measured, with " +
                                   std::to_string(s->alerts.size()) + " burn-rate alerts");
@@ -268,7 +272,8 @@ DimensionScore score_incident_response(const Repo& repo, const Service& svc) {
 
 DimensionScore score_automation(const Repo& repo, const Service& svc) {
   const std::string& id = svc.meta.id;
-  Criterion cicd{false, "deploy at least weekly, or pass deploy.canary in the readiness review", {}};
+  Criterion cicd{
+      false, "deploy at least weekly, or pass deploy.canary in the readiness review", {}};
   if (svc.deployment_frequency == "daily" || svc.deployment_frequency == "weekly") {
     cicd.met = true;
     cicd.evidence.push_back("service " + id + " deploys " + svc.deployment_frequency);
@@ -284,8 +289,7 @@ DimensionScore score_automation(const Repo& repo, const Service& svc) {
         some.evidence.push_back("runbook " + r->meta.id + " has an automated step");
       }
   for (const auto& t : repo.toil)
-    if (!some.met && t.service.id == id &&
-        (t.status == "automated" || t.status == "automating")) {
+    if (!some.met && t.service.id == id && (t.status == "automated" || t.status == "automating")) {
       some.met = true;
       some.evidence.push_back("toil_item " + t.meta.id + " " + t.status);
     }
@@ -318,10 +322,10 @@ DimensionScore score_chaos(const Repo& repo, const Service& svc) {
     }
     l = std::clamp(l, 0, 4);
     level = std::max(level, l);
-    d.evidence.push_back("experiment " + e.meta.id + " (" +
-                         (e.environment.empty() ? std::string("environment not given")
-                                                : e.environment) +
-                         ", level " + std::to_string(l) + ")");
+    d.evidence.push_back(
+        "experiment " + e.meta.id + " (" +
+        (e.environment.empty() ? std::string("environment not given") : e.environment) +
+        ", level " + std::to_string(l) + ")");
   }
   if (outside_production >= 2 && level < 2) {
     level = 2;
@@ -343,7 +347,8 @@ DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t
   const std::string& id = svc.meta.id;
   Criterion model{false, "write a capacity model for the service", {}};
   Criterion forecast{false, "give a growth forecast (monthly_growth_pct)", {}};
-  Criterion reviewed{false, "review the capacity model quarterly (last_reviewed within 92 days)", {}};
+  Criterion reviewed{
+      false, "review the capacity model quarterly (last_reviewed within 92 days)", {}};
   Criterion predictive{false, "enable auto_scaling together with a growth forecast", {}};
   for (const auto& c : repo.capacity) {
     if (c.service.id != id) continue;
@@ -361,8 +366,7 @@ DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t
     }
     if (!predictive.met && c.auto_scaling.value_or(false) && c.monthly_growth_pct) {
       predictive.met = true;
-      predictive.evidence.push_back("capacity_model " + c.meta.id +
-                                    " auto-scales with a forecast");
+      predictive.evidence.push_back("capacity_model " + c.meta.id + " auto-scales with a forecast");
     }
   }
   return ladder("capacity_planning", {model, forecast, reviewed, predictive});
@@ -408,11 +412,11 @@ DimensionScore score_toil(const Repo& repo, const Service& svc) {
 DimensionScore score_oncall(const Repo& repo, const Service& svc) {
   const Rotation* rot = find_rotation(repo, svc.oncall_rotation.id);
   Criterion exists{false, "name an on-call rotation with members on the service", {}};
-  Criterion escalation{false, "document the rotation's escalation path (escalation or secondary)",
-                       {}};
+  Criterion escalation{
+      false, "document the rotation's escalation path (escalation or secondary)", {}};
   Criterion size{false, "grow the rotation to at least 5 members", {}};
-  Criterion balanced{false, "record a month with fewer than 2 pages per shift (rotation health)",
-                     {}};
+  Criterion balanced{
+      false, "record a month with fewer than 2 pages per shift (rotation health)", {}};
   if (rot && !rot->members.empty()) {
     exists.met = true;
     exists.evidence.push_back("oncall_rotation " + rot->meta.id + " (" +
@@ -443,7 +447,8 @@ int score_documentation(const Repo& repo, const Service& svc, std::int64_t today
     complete = complete || (!r->diagnosis.empty() && (!r->mitigation.empty() || !r->steps.empty()));
     if (auto d = day_of_text(r->last_updated); d && today - *d <= repo.config.stale_after_days)
       current = true;
-    for (const auto& s : r->steps) tested = tested || s.action == "verify" || s.automated;
+    for (const auto& s : r->steps)
+      tested = tested || s.action == "verify" || s.automated;
   }
   bool reviewed = review_status(repo, svc.meta.id, "docs.operational-runbook") == "pass" ||
                   review_status(repo, svc.meta.id, "docs.architecture-diagram") == "pass";
@@ -480,7 +485,9 @@ void apply_assessment(const Repo& repo, const Service& svc, DimensionScore& d) {
   }
 }
 
-double rubric_scale(double maturity) { return (maturity - 1.0) * 5.0 / 4.0; }
+double rubric_scale(double maturity) {
+  return (maturity - 1.0) * 5.0 / 4.0;
+}
 
 GroupMaturity group_of(const std::string& id, const std::vector<const ServiceMaturity*>& members) {
   GroupMaturity g;
@@ -520,8 +527,14 @@ GroupMaturity group_of(const std::string& id, const std::vector<const ServiceMat
 } // namespace
 
 std::vector<std::string> maturity_dimensions() {
-  return {"slos",           "monitoring",        "incident_response", "automation",
-          "chaos_engineering", "capacity_planning", "toil_management",   "oncall_health"};
+  return {"slos",
+          "monitoring",
+          "incident_response",
+          "automation",
+          "chaos_engineering",
+          "capacity_planning",
+          "toil_management",
+          "oncall_health"};
 }
 
 std::string maturity_band(double total) {
@@ -550,8 +563,7 @@ Rubric quality_rubric(const std::vector<double>& s, double documentation) {
   return r;
 }
 
-MaturityFigures compute_maturity(const Repo& repo,
-                                 const std::map<std::string, DailySeries>& series,
+MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, DailySeries>& series,
                                  std::int64_t now) {
   const std::int64_t today = day_of(now);
   MaturityFigures f;
@@ -560,10 +572,14 @@ MaturityFigures compute_maturity(const Repo& repo,
     m.service = svc.meta.id;
     m.team = svc.owner_team.id;
     m.tier = svc.tier;
-    m.dimensions = {score_slos(repo, svc, series, today),   score_monitoring(repo, svc),
-                    score_incident_response(repo, svc),      score_automation(repo, svc),
-                    score_chaos(repo, svc),                  score_capacity(repo, svc, today),
-                    score_toil(repo, svc),                   score_oncall(repo, svc)};
+    m.dimensions = {score_slos(repo, svc, series, today),
+                    score_monitoring(repo, svc),
+                    score_incident_response(repo, svc),
+                    score_automation(repo, svc),
+                    score_chaos(repo, svc),
+                    score_capacity(repo, svc, today),
+                    score_toil(repo, svc),
+                    score_oncall(repo, svc)};
     m.computed_total = 0;
     m.total = 0;
     std::vector<double> eff;
@@ -589,7 +605,8 @@ MaturityFigures compute_maturity(const Repo& repo,
     all.push_back(&m);
     if (!m.team.empty()) by_team[m.team].push_back(&m);
   }
-  for (const auto& [team, members] : by_team) f.teams.push_back(group_of(team, members));
+  for (const auto& [team, members] : by_team)
+    f.teams.push_back(group_of(team, members));
   f.org = group_of("org", all);
   return f;
 }

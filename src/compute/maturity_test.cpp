@@ -1,9 +1,8 @@
-#include <doctest/doctest.h>
-
-#include <functional>
-
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
+
+#include <doctest/doctest.h>
+#include <functional>
 
 using namespace nines;
 using namespace nines::compute_test;
@@ -15,8 +14,8 @@ const std::int64_t k_now = at("2026-11-01T00:00:00Z");
 // A service with evidence for every criterion of every dimension.
 Repo full_repo(std::map<std::string, DailySeries>& series) {
   Repo repo;
-  repo.config.golden_signals = {{"latency_p99", "q1"}, {"error_rate", "q2"}, {"traffic", "q3"},
-                                {"saturation", "q4"}};
+  repo.config.golden_signals = {
+      {"latency_p99", "q1"}, {"error_rate", "q2"}, {"traffic", "q3"}, {"saturation", "q4"}};
   repo.config.teams["team-a"] = Team{"team-a", "Team A", {}, 6.0, 160.0};
   Service svc = service("svc");
   svc.health_checks.push_back(HealthCheck{"live", "liveness", "/healthz", "10s", "2s", 3.0});
@@ -117,216 +116,220 @@ const ServiceMaturity& only(const MaturityFigures& f) {
 
 TEST_SUITE("compute.maturity") {
 
-TEST_CASE("bands at their boundaries") {
-  CHECK(maturity_band(8) == "Firefighting");
-  CHECK(maturity_band(16) == "Firefighting");
-  CHECK(maturity_band(17) == "Foundation");
-  CHECK(maturity_band(24) == "Foundation");
-  CHECK(maturity_band(25) == "Maturing");
-  CHECK(maturity_band(32) == "Maturing");
-  CHECK(maturity_band(33) == "Advanced");
-  CHECK(maturity_band(40) == "Advanced");
-  CHECK(maturity_band(16.5) == "Firefighting");
-  CHECK(maturity_band(32.9) == "Maturing");
-}
-
-TEST_CASE("a service with nothing scores 1 everywhere and 0 on the rubric") {
-  Repo repo;
-  repo.services.push_back(service("bare"));
-  auto f = compute_maturity(repo, {}, k_now);
-  const auto& m = only(f);
-  CHECK(m.dimensions.size() == 8);
-  for (const auto& d : m.dimensions) {
-    CHECK_MESSAGE(d.computed == 1, d.dimension);
-    CHECK(d.source == "computed");
-    CHECK_FALSE(d.to_raise.empty());
+  TEST_CASE("bands at their boundaries") {
+    CHECK(maturity_band(8) == "Firefighting");
+    CHECK(maturity_band(16) == "Firefighting");
+    CHECK(maturity_band(17) == "Foundation");
+    CHECK(maturity_band(24) == "Foundation");
+    CHECK(maturity_band(25) == "Maturing");
+    CHECK(maturity_band(32) == "Maturing");
+    CHECK(maturity_band(33) == "Advanced");
+    CHECK(maturity_band(40) == "Advanced");
+    CHECK(maturity_band(16.5) == "Firefighting");
+    CHECK(maturity_band(32.9) == "Maturing");
   }
-  CHECK(m.total == 8);
-  CHECK(m.band == "Firefighting");
-  CHECK(m.documentation == 0);
-  CHECK(m.rubric.total == doctest::Approx(0));
-}
 
-TEST_CASE("a service with every kind of evidence scores 5 everywhere and 100 on the rubric") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = full_repo(series);
-  auto f = compute_maturity(repo, series, k_now);
-  const auto& m = only(f);
-  for (const auto& d : m.dimensions) {
-    CHECK_MESSAGE(d.computed == 5, d.dimension << " to raise: " << d.to_raise);
-    CHECK(d.to_raise.empty());
-    CHECK_FALSE(d.evidence.empty());
-  }
-  CHECK(m.total == 40);
-  CHECK(m.band == "Advanced");
-  CHECK(m.documentation == 5);
-  CHECK(m.rubric.total == doctest::Approx(100));
-  CHECK(f.org.total == doctest::Approx(40));
-  REQUIRE(f.teams.size() == 1);
-  CHECK(f.teams[0].id == "team-a");
-  CHECK(f.slo_coverage_by_tier["critical"].with_slo == 1);
-}
-
-TEST_CASE("the quality rubric weights") {
-  auto r = quality_rubric({5, 1, 1, 1, 1, 1, 1, 1}, 0);
-  CHECK(r.total == doctest::Approx(20));
-  r = quality_rubric({3, 3, 3, 3, 3, 3, 3, 3}, 2.5);
-  CHECK(r.total == doctest::Approx(50));
-  r = quality_rubric({1, 1, 1, 5, 1, 1, 1, 1}, 5); // automation alone is half its line
-  CHECK(r.total == doctest::Approx(7.5 + 5));
-  double weights = 0;
-  for (const auto& l : r.lines) weights += l.weight;
-  CHECK(weights == 100);
-  CHECK(r.lines.size() == 8);
-}
-
-TEST_CASE("manual assessments override, beside the computed value") {
-  Repo repo;
-  repo.services.push_back(service("svc"));
-  Assessment team;
-  team.meta = meta("assessment", "team-2026-09");
-  team.team = ref("team-a");
-  team.date = "2026-09-01";
-  team.scores = {{"chaos_engineering", 2}, {"slos", 4}};
-  Assessment older, newer;
-  older.meta = meta("assessment", "svc-2026-08");
-  older.service = ref("svc");
-  older.date = "2026-08-01";
-  older.scores = {{"slos", 2}};
-  newer.meta = meta("assessment", "svc-2026-10");
-  newer.service = ref("svc");
-  newer.date = "2026-10-01";
-  newer.scores = {{"slos", 3}};
-  repo.assessments = {newer, team, older};
-  auto f = compute_maturity(repo, {}, k_now);
-  const auto& m = only(f);
-  const auto& slos = m.dimensions[0];
-  CHECK(slos.computed == 1);
-  CHECK(*slos.manual == 3); // the service's latest, over the team's
-  CHECK(slos.effective == 3);
-  CHECK(slos.source == "assessment");
-  CHECK(slos.manual_assessment == "svc-2026-10");
-  const auto& chaos = m.dimensions[4];
-  CHECK(chaos.dimension == "chaos_engineering");
-  CHECK(*chaos.manual == 2); // the team's, for lack of the service's own
-  CHECK(m.computed_total == 8);
-  CHECK(m.total == 8 + 2 + 1);
-}
-
-TEST_CASE("chaos levels from experiments") {
-  Repo repo;
-  repo.services.push_back(service("svc"));
-  auto chaos = [&] { return only(compute_maturity(repo, {}, k_now)).dimensions[4].computed; };
-  Experiment e;
-  e.meta = meta("experiment", "e1");
-  e.service = ref("svc");
-  e.environment = "staging";
-  e.level = 4; // capped at 2 outside production
-  repo.experiments.push_back(e);
-  CHECK(chaos() == 3);
-  repo.experiments[0].level.reset();
-  CHECK(chaos() == 2);
-  e.meta.id = "e2";
-  e.level.reset();
-  repo.experiments.push_back(e);
-  CHECK(chaos() == 3); // two staging experiments: systematic
-  e.meta.id = "e3";
-  e.environment = "production";
-  repo.experiments.push_back(e);
-  CHECK(chaos() == 4);
-}
-
-TEST_CASE("org and team scores are means of services") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = full_repo(series);
-  repo.services.push_back(service("bare", "team-b"));
-  auto f = compute_maturity(repo, series, k_now);
-  // The bare service has only the org-wide golden-signal queries: monitoring 2, the rest 1.
-  CHECK(f.services[1].total == 9);
-  CHECK(f.org.total == doctest::Approx((40 + 9) / 2.0));
-  CHECK(f.org.band == "Foundation");
-  CHECK(f.org.dimensions[0].effective == doctest::Approx(3));
-  CHECK(f.org.rubric.total == doctest::Approx((100 + 3.75) / 2.0));
-  REQUIRE(f.teams.size() == 2);
-  CHECK(f.teams[1].id == "team-b");
-  CHECK(f.teams[1].total == doctest::Approx(9));
-}
-
-TEST_CASE("adding evidence never lowers a score") {
-  std::map<std::string, DailySeries> full_series;
-  std::vector<std::function<void(Repo&)>> additions = {
-      [](Repo& r) { r.runbooks.push_back(runbook("rb-bare", "svc", "")); },
-      [](Repo& r) {
-        Runbook rb = runbook("rb-old", "svc", "other_alert");
-        rb.last_updated = "2019-01-01";
-        r.runbooks.push_back(rb);
-      },
-      [](Repo& r) {
-        Experiment e;
-        e.meta = meta("experiment", "exp-staging");
-        e.service = ref("svc");
-        e.environment = "staging";
-        e.level = 0;
-        r.experiments.push_back(e);
-      },
-      [](Repo& r) {
-        Experiment e;
-        e.meta = meta("experiment", "exp-bare");
-        e.target = "svc";
-        r.experiments.push_back(e);
-      },
-      [](Repo& r) { r.postmortems.push_back(postmortem("pm-bare", "svc", "2026-10-20", "SEV1")); },
-      [](Repo& r) {
-        Postmortem p = postmortem("pm-repeat", "svc", "2026-10-21", "SEV3");
-        p.how_detected = "customer report";
-        ActionItem ai;
-        ai.id = "AI-9";
-        ai.status = "open";
-        ai.deadline = "2020-01-01";
-        p.action_items.push_back(ai);
-        r.postmortems.push_back(p);
-      },
-  };
-  auto scores = [](const MaturityFigures& f) {
-    std::vector<int> v;
-    for (const auto& s : f.services) {
-      for (const auto& d : s.dimensions) v.push_back(d.computed);
-      v.push_back(s.documentation);
+  TEST_CASE("a service with nothing scores 1 everywhere and 0 on the rubric") {
+    Repo repo;
+    repo.services.push_back(service("bare"));
+    auto f = compute_maturity(repo, {}, k_now);
+    const auto& m = only(f);
+    CHECK(m.dimensions.size() == 8);
+    for (const auto& d : m.dimensions) {
+      CHECK_MESSAGE(d.computed == 1, d.dimension);
+      CHECK(d.source == "computed");
+      CHECK_FALSE(d.to_raise.empty());
     }
-    return v;
-  };
-  // From a bare service, a partly documented one and a complete one, each addition alone and all
-  // of them cumulatively.
-  std::vector<std::pair<Repo, std::map<std::string, DailySeries>>> bases;
-  {
-    Repo bare;
-    bare.services.push_back(service("svc"));
-    bases.push_back({bare, {}});
-    Repo partial;
-    partial.services.push_back(service("svc"));
-    partial.runbooks.push_back(runbook("rb", "svc", "fast_burn"));
-    partial.slos.push_back(slo("svc-a", "svc", 99.9));
-    bases.push_back({partial, {}});
-    std::map<std::string, DailySeries> s;
-    Repo full = full_repo(s);
-    bases.push_back({full, s});
+    CHECK(m.total == 8);
+    CHECK(m.band == "Firefighting");
+    CHECK(m.documentation == 0);
+    CHECK(m.rubric.total == doctest::Approx(0));
   }
-  for (auto& [base, series] : bases) {
-    auto before = scores(compute_maturity(base, series, k_now));
-    Repo cumulative = base;
-    for (std::size_t i = 0; i < additions.size(); ++i) {
-      Repo one = base;
-      additions[i](one);
-      auto after = scores(compute_maturity(one, series, k_now));
-      for (std::size_t k = 0; k < before.size(); ++k)
-        CHECK_MESSAGE(after[k] >= before[k], "addition " << i << " lowered score " << k);
-      auto prev = scores(compute_maturity(cumulative, series, k_now));
-      additions[i](cumulative);
-      auto now_scores = scores(compute_maturity(cumulative, series, k_now));
-      for (std::size_t k = 0; k < prev.size(); ++k)
-        CHECK_MESSAGE(now_scores[k] >= prev[k], "cumulative addition " << i << " lowered " << k);
+
+  TEST_CASE("a service with every kind of evidence scores 5 everywhere and 100 on the rubric") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = full_repo(series);
+    auto f = compute_maturity(repo, series, k_now);
+    const auto& m = only(f);
+    for (const auto& d : m.dimensions) {
+      CHECK_MESSAGE(d.computed == 5, d.dimension << " to raise: " << d.to_raise);
+      CHECK(d.to_raise.empty());
+      CHECK_FALSE(d.evidence.empty());
+    }
+    CHECK(m.total == 40);
+    CHECK(m.band == "Advanced");
+    CHECK(m.documentation == 5);
+    CHECK(m.rubric.total == doctest::Approx(100));
+    CHECK(f.org.total == doctest::Approx(40));
+    REQUIRE(f.teams.size() == 1);
+    CHECK(f.teams[0].id == "team-a");
+    CHECK(f.slo_coverage_by_tier["critical"].with_slo == 1);
+  }
+
+  TEST_CASE("the quality rubric weights") {
+    auto r = quality_rubric({5, 1, 1, 1, 1, 1, 1, 1}, 0);
+    CHECK(r.total == doctest::Approx(20));
+    r = quality_rubric({3, 3, 3, 3, 3, 3, 3, 3}, 2.5);
+    CHECK(r.total == doctest::Approx(50));
+    r = quality_rubric({1, 1, 1, 5, 1, 1, 1, 1}, 5); // automation alone is half its line
+    CHECK(r.total == doctest::Approx(7.5 + 5));
+    double weights = 0;
+    for (const auto& l : r.lines)
+      weights += l.weight;
+    CHECK(weights == 100);
+    CHECK(r.lines.size() == 8);
+  }
+
+  TEST_CASE("manual assessments override, beside the computed value") {
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    Assessment team;
+    team.meta = meta("assessment", "team-2026-09");
+    team.team = ref("team-a");
+    team.date = "2026-09-01";
+    team.scores = {{"chaos_engineering", 2}, {"slos", 4}};
+    Assessment older, newer;
+    older.meta = meta("assessment", "svc-2026-08");
+    older.service = ref("svc");
+    older.date = "2026-08-01";
+    older.scores = {{"slos", 2}};
+    newer.meta = meta("assessment", "svc-2026-10");
+    newer.service = ref("svc");
+    newer.date = "2026-10-01";
+    newer.scores = {{"slos", 3}};
+    repo.assessments = {newer, team, older};
+    auto f = compute_maturity(repo, {}, k_now);
+    const auto& m = only(f);
+    const auto& slos = m.dimensions[0];
+    CHECK(slos.computed == 1);
+    CHECK(*slos.manual == 3); // the service's latest, over the team's
+    CHECK(slos.effective == 3);
+    CHECK(slos.source == "assessment");
+    CHECK(slos.manual_assessment == "svc-2026-10");
+    const auto& chaos = m.dimensions[4];
+    CHECK(chaos.dimension == "chaos_engineering");
+    CHECK(*chaos.manual == 2); // the team's, for lack of the service's own
+    CHECK(m.computed_total == 8);
+    CHECK(m.total == 8 + 2 + 1);
+  }
+
+  TEST_CASE("chaos levels from experiments") {
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    auto chaos = [&] { return only(compute_maturity(repo, {}, k_now)).dimensions[4].computed; };
+    Experiment e;
+    e.meta = meta("experiment", "e1");
+    e.service = ref("svc");
+    e.environment = "staging";
+    e.level = 4; // capped at 2 outside production
+    repo.experiments.push_back(e);
+    CHECK(chaos() == 3);
+    repo.experiments[0].level.reset();
+    CHECK(chaos() == 2);
+    e.meta.id = "e2";
+    e.level.reset();
+    repo.experiments.push_back(e);
+    CHECK(chaos() == 3); // two staging experiments: systematic
+    e.meta.id = "e3";
+    e.environment = "production";
+    repo.experiments.push_back(e);
+    CHECK(chaos() == 4);
+  }
+
+  TEST_CASE("org and team scores are means of services") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = full_repo(series);
+    repo.services.push_back(service("bare", "team-b"));
+    auto f = compute_maturity(repo, series, k_now);
+    // The bare service has only the org-wide golden-signal queries: monitoring 2, the rest 1.
+    CHECK(f.services[1].total == 9);
+    CHECK(f.org.total == doctest::Approx((40 + 9) / 2.0));
+    CHECK(f.org.band == "Foundation");
+    CHECK(f.org.dimensions[0].effective == doctest::Approx(3));
+    CHECK(f.org.rubric.total == doctest::Approx((100 + 3.75) / 2.0));
+    REQUIRE(f.teams.size() == 2);
+    CHECK(f.teams[1].id == "team-b");
+    CHECK(f.teams[1].total == doctest::Approx(9));
+  }
+
+  TEST_CASE("adding evidence never lowers a score") {
+    std::map<std::string, DailySeries> full_series;
+    std::vector<std::function<void(Repo&)>> additions = {
+        [](Repo& r) { r.runbooks.push_back(runbook("rb-bare", "svc", "")); },
+        [](Repo& r) {
+          Runbook rb = runbook("rb-old", "svc", "other_alert");
+          rb.last_updated = "2019-01-01";
+          r.runbooks.push_back(rb);
+        },
+        [](Repo& r) {
+          Experiment e;
+          e.meta = meta("experiment", "exp-staging");
+          e.service = ref("svc");
+          e.environment = "staging";
+          e.level = 0;
+          r.experiments.push_back(e);
+        },
+        [](Repo& r) {
+          Experiment e;
+          e.meta = meta("experiment", "exp-bare");
+          e.target = "svc";
+          r.experiments.push_back(e);
+        },
+        [](Repo& r) {
+          r.postmortems.push_back(postmortem("pm-bare", "svc", "2026-10-20", "SEV1"));
+        },
+        [](Repo& r) {
+          Postmortem p = postmortem("pm-repeat", "svc", "2026-10-21", "SEV3");
+          p.how_detected = "customer report";
+          ActionItem ai;
+          ai.id = "AI-9";
+          ai.status = "open";
+          ai.deadline = "2020-01-01";
+          p.action_items.push_back(ai);
+          r.postmortems.push_back(p);
+        },
+    };
+    auto scores = [](const MaturityFigures& f) {
+      std::vector<int> v;
+      for (const auto& s : f.services) {
+        for (const auto& d : s.dimensions)
+          v.push_back(d.computed);
+        v.push_back(s.documentation);
+      }
+      return v;
+    };
+    // From a bare service, a partly documented one and a complete one, each addition alone and all
+    // of them cumulatively.
+    std::vector<std::pair<Repo, std::map<std::string, DailySeries>>> bases;
+    {
+      Repo bare;
+      bare.services.push_back(service("svc"));
+      bases.push_back({bare, {}});
+      Repo partial;
+      partial.services.push_back(service("svc"));
+      partial.runbooks.push_back(runbook("rb", "svc", "fast_burn"));
+      partial.slos.push_back(slo("svc-a", "svc", 99.9));
+      bases.push_back({partial, {}});
+      std::map<std::string, DailySeries> s;
+      Repo full = full_repo(s);
+      bases.push_back({full, s});
+    }
+    for (auto& [base, series] : bases) {
+      auto before = scores(compute_maturity(base, series, k_now));
+      Repo cumulative = base;
+      for (std::size_t i = 0; i < additions.size(); ++i) {
+        Repo one = base;
+        additions[i](one);
+        auto after = scores(compute_maturity(one, series, k_now));
+        for (std::size_t k = 0; k < before.size(); ++k)
+          CHECK_MESSAGE(after[k] >= before[k], "addition " << i << " lowered score " << k);
+        auto prev = scores(compute_maturity(cumulative, series, k_now));
+        additions[i](cumulative);
+        auto now_scores = scores(compute_maturity(cumulative, series, k_now));
+        for (std::size_t k = 0; k < prev.size(); ++k)
+          CHECK_MESSAGE(now_scores[k] >= prev[k], "cumulative addition " << i << " lowered " << k);
+      }
     }
   }
-}
 
 } // TEST_SUITE

@@ -1,10 +1,10 @@
 // Incidents, toil, capacity and on-call figures (SPEC 3.4).
-#include <algorithm>
-#include <cmath>
-
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "model/time.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace nines {
 
@@ -71,13 +71,14 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     f.severity = p.severity;
     f.root_cause_category = p.root_cause_category;
     f.repeat_of = p.repeat_of.id;
-    for (const auto& s : p.services) f.services.push_back(s.id);
+    for (const auto& s : p.services)
+      f.services.push_back(s.id);
     f.time_to_detect_minutes = p.time_to_detect_minutes;
     f.time_to_mitigate_minutes = p.time_to_mitigate_minutes;
     f.time_to_resolve_minutes = p.time_to_resolve_minutes;
     f.repeat = is_repeat_incident(repo, p);
     for (const auto& a : p.action_items) {
-      ActionItemFigure af{p.meta.id, a.id,       a.description, a.owner,    a.priority,
+      ActionItemFigure af{p.meta.id,  a.id,     a.description, a.owner, a.priority,
                           a.deadline, a.status, a.completed,   false};
       af.overdue = action_item_overdue(a, today);
       if (a.status != "done") ++f.open_action_items;
@@ -105,9 +106,9 @@ std::string toil_priority(double hours, const std::string& difficulty) {
   int col = difficulty == "low" ? 0 : difficulty == "medium" ? 1 : difficulty == "high" ? 2 : -1;
   if (col < 0) return "";
   static const char* const matrix[3][3] = {
-      {"DO FIRST", "DO SECOND", "PLAN"},      // high value
-      {"DO SECOND", "PLAN", "EVALUATE"},      // medium value
-      {"QUICK WIN", "SKIP", "SKIP"},          // low value
+      {"DO FIRST", "DO SECOND", "PLAN"}, // high value
+      {"DO SECOND", "PLAN", "EVALUATE"}, // medium value
+      {"QUICK WIN", "SKIP", "SKIP"},     // low value
   };
   std::string band = toil_value_band(hours);
   int row = band == "high" ? 0 : band == "medium" ? 1 : 2;
@@ -124,7 +125,8 @@ std::vector<ToilFigures> compute_toil(const Repo& repo) {
     f.category = t.category;
     f.difficulty = t.automation_difficulty;
     f.status = t.status.empty() ? "active" : t.status;
-    for (const auto& team : t.teams_affected) f.teams.push_back(team.id);
+    for (const auto& team : t.teams_affected)
+      f.teams.push_back(team.id);
     f.hours_per_month = toil_hours(t);
     f.stated_hours_per_month = t.total_hours_per_month;
     f.automation_value = t.automation_value;
@@ -193,8 +195,10 @@ std::optional<int> capacity_runway_months(double peak_pct, double threshold_pct,
   auto crosses = [&](int k) {
     return capacity_projection(peak_pct, growth_pct, static_cast<double>(k)) >= threshold_pct;
   };
-  while (m > 0 && crosses(m - 1)) --m;
-  while (!crosses(m)) ++m;
+  while (m > 0 && crosses(m - 1))
+    --m;
+  while (!crosses(m))
+    ++m;
   return m;
 }
 
@@ -266,9 +270,9 @@ OncallPeriod oncall_period(const RotationHealth& h) {
   p.escalation_pct = metric(h.escalation_pct, 20, 40);
   p.satisfaction.value = h.satisfaction;
   if (h.satisfaction) p.satisfaction.status = classify_satisfaction(*h.satisfaction);
-  for (const MetricHealth* m : {&p.pages_per_shift, &p.off_hours_per_week, &p.ack_min,
-                                &p.mitigate_min, &p.false_positive_pct, &p.escalation_pct,
-                                &p.satisfaction})
+  for (const MetricHealth* m :
+       {&p.pages_per_shift, &p.off_hours_per_week, &p.ack_min, &p.mitigate_min,
+        &p.false_positive_pct, &p.escalation_pct, &p.satisfaction})
     if (rank(m->status) > rank(p.worst)) p.worst = m->status;
   return p;
 }
@@ -282,7 +286,8 @@ std::vector<RotationFigures> compute_oncall(const Repo& repo) {
     f.team = r.team.id;
     f.members = static_cast<int>(r.members.size());
     f.size_warning = f.members < 5; // the seed: minimum rotation size 5
-    for (const auto& h : r.health) f.periods.push_back(oncall_period(h));
+    for (const auto& h : r.health)
+      f.periods.push_back(oncall_period(h));
     out.push_back(std::move(f));
   }
   return out;

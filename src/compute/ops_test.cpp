@@ -1,17 +1,16 @@
-#include <doctest/doctest.h>
-
-#include <cmath>
-
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
+
+#include <cmath>
+#include <doctest/doctest.h>
 
 using namespace nines;
 using namespace nines::compute_test;
 
 namespace {
 
-ToilItem toil(const std::string& id, double minutes, double per_month, const std::string& difficulty,
-              const std::string& status = "active") {
+ToilItem toil(const std::string& id, double minutes, double per_month,
+              const std::string& difficulty, const std::string& status = "active") {
   ToilItem t;
   t.meta = meta("toil_item", id);
   t.name = id;
@@ -26,179 +25,180 @@ ToilItem toil(const std::string& id, double minutes, double per_month, const std
 
 TEST_SUITE("compute.ops") {
 
-TEST_CASE("toil hours and the priority matrix") {
-  CHECK(toil_hours(toil("t", 30, 20, "low")) == doctest::Approx(10));
-  CHECK(toil_value_band(10) == "medium"); // exactly 10 h is medium
-  CHECK(toil_value_band(10.0001) == "high");
-  CHECK(toil_value_band(2) == "medium"); // exactly 2 h is medium
-  CHECK(toil_value_band(1.9999) == "low");
-  CHECK(toil_priority(20, "low") == "DO FIRST");
-  CHECK(toil_priority(20, "medium") == "DO SECOND");
-  CHECK(toil_priority(20, "high") == "PLAN");
-  CHECK(toil_priority(10, "low") == "DO SECOND");
-  CHECK(toil_priority(10, "medium") == "PLAN");
-  CHECK(toil_priority(2, "high") == "EVALUATE");
-  CHECK(toil_priority(1, "low") == "QUICK WIN");
-  CHECK(toil_priority(1, "medium") == "SKIP");
-  CHECK(toil_priority(1, "high") == "SKIP");
-  CHECK(toil_priority(1, "") == "");
-}
+  TEST_CASE("toil hours and the priority matrix") {
+    CHECK(toil_hours(toil("t", 30, 20, "low")) == doctest::Approx(10));
+    CHECK(toil_value_band(10) == "medium"); // exactly 10 h is medium
+    CHECK(toil_value_band(10.0001) == "high");
+    CHECK(toil_value_band(2) == "medium"); // exactly 2 h is medium
+    CHECK(toil_value_band(1.9999) == "low");
+    CHECK(toil_priority(20, "low") == "DO FIRST");
+    CHECK(toil_priority(20, "medium") == "DO SECOND");
+    CHECK(toil_priority(20, "high") == "PLAN");
+    CHECK(toil_priority(10, "low") == "DO SECOND");
+    CHECK(toil_priority(10, "medium") == "PLAN");
+    CHECK(toil_priority(2, "high") == "EVALUATE");
+    CHECK(toil_priority(1, "low") == "QUICK WIN");
+    CHECK(toil_priority(1, "medium") == "SKIP");
+    CHECK(toil_priority(1, "high") == "SKIP");
+    CHECK(toil_priority(1, "") == "");
+  }
 
-TEST_CASE("team toil percentage counts active and automating items") {
-  Repo repo;
-  repo.config.teams["ops"] = Team{"ops", "Ops", {}, 4.0, 160.0};
-  repo.config.teams["quiet"] = Team{"quiet", "Quiet", {}, 2.0, std::nullopt};
-  auto a = toil("a", 60, 30, "low");                   // 30 h
-  auto b = toil("b", 60, 10, "medium", "automating");  // 10 h
-  auto c = toil("c", 60, 100, "high", "automated");    // not counted
-  auto d = toil("d", 60, 5, "low");                    // a team not in nines.yaml
-  for (auto* t : {&a, &b, &c}) t->teams_affected = {ref("ops")};
-  d.teams_affected = {ref("ghost")};
-  repo.toil = {a, b, c, d};
-  auto teams = compute_team_toil(repo);
-  REQUIRE(teams.size() == 3);
-  CHECK(teams[0].team == "ghost");
-  CHECK_FALSE(teams[0].pct);
-  CHECK(teams[1].team == "ops");
-  CHECK(teams[1].hours == doctest::Approx(40));
-  CHECK(*teams[1].pct == doctest::Approx(25));
-  CHECK(teams[1].over_target); // the target is < 25%
-  CHECK(teams[1].items == std::vector<std::string>{"a", "b"});
-  CHECK(teams[2].team == "quiet");
-  CHECK_FALSE(teams[2].pct);
+  TEST_CASE("team toil percentage counts active and automating items") {
+    Repo repo;
+    repo.config.teams["ops"] = Team{"ops", "Ops", {}, 4.0, 160.0};
+    repo.config.teams["quiet"] = Team{"quiet", "Quiet", {}, 2.0, std::nullopt};
+    auto a = toil("a", 60, 30, "low");                  // 30 h
+    auto b = toil("b", 60, 10, "medium", "automating"); // 10 h
+    auto c = toil("c", 60, 100, "high", "automated");   // not counted
+    auto d = toil("d", 60, 5, "low");                   // a team not in nines.yaml
+    for (auto* t : {&a, &b, &c})
+      t->teams_affected = {ref("ops")};
+    d.teams_affected = {ref("ghost")};
+    repo.toil = {a, b, c, d};
+    auto teams = compute_team_toil(repo);
+    REQUIRE(teams.size() == 3);
+    CHECK(teams[0].team == "ghost");
+    CHECK_FALSE(teams[0].pct);
+    CHECK(teams[1].team == "ops");
+    CHECK(teams[1].hours == doctest::Approx(40));
+    CHECK(*teams[1].pct == doctest::Approx(25));
+    CHECK(teams[1].over_target); // the target is < 25%
+    CHECK(teams[1].items == std::vector<std::string>{"a", "b"});
+    CHECK(teams[2].team == "quiet");
+    CHECK_FALSE(teams[2].pct);
 
-  auto items = compute_toil(repo);
-  CHECK(items[0].priority == "DO FIRST");
-  CHECK(items[2].active == false);
-  CHECK(items[2].priority == "PLAN");
-}
+    auto items = compute_toil(repo);
+    CHECK(items[0].priority == "DO FIRST");
+    CHECK(items[2].active == false);
+    CHECK(items[2].priority == "PLAN");
+  }
 
-TEST_CASE("capacity projection and runway") {
-  CHECK(capacity_projection(100, 10, 2) == doctest::Approx(121));
-  CHECK(capacity_projection(100, 10, 0) == 100);
-  // 50% growing 10%/month against 80%: 1.1^4 = 1.4641 < 1.6 ≤ 1.1^5 = 1.61051.
-  CHECK(*capacity_runway_months(50, 80, 10) == 5);
-  CHECK(*capacity_runway_fractional(50, 80, 10) == doctest::Approx(4.9313).epsilon(1e-4));
-  CHECK(*capacity_runway_months(80, 80, 10) == 0); // already there
-  CHECK(*capacity_runway_months(95, 80, -5) == 0);
-  CHECK_FALSE(capacity_runway_months(50, 80, 0));
-  CHECK_FALSE(capacity_runway_months(50, 80, -3));
-  // Exactly on a whole month: 50·2^1 = 100.
-  CHECK(*capacity_runway_months(50, 100, 100) == 1);
+  TEST_CASE("capacity projection and runway") {
+    CHECK(capacity_projection(100, 10, 2) == doctest::Approx(121));
+    CHECK(capacity_projection(100, 10, 0) == 100);
+    // 50% growing 10%/month against 80%: 1.1^4 = 1.4641 < 1.6 ≤ 1.1^5 = 1.61051.
+    CHECK(*capacity_runway_months(50, 80, 10) == 5);
+    CHECK(*capacity_runway_fractional(50, 80, 10) == doctest::Approx(4.9313).epsilon(1e-4));
+    CHECK(*capacity_runway_months(80, 80, 10) == 0); // already there
+    CHECK(*capacity_runway_months(95, 80, -5) == 0);
+    CHECK_FALSE(capacity_runway_months(50, 80, 0));
+    CHECK_FALSE(capacity_runway_months(50, 80, -3));
+    // Exactly on a whole month: 50·2^1 = 100.
+    CHECK(*capacity_runway_months(50, 100, 100) == 1);
 
-  Repo repo;
-  CapacityModel c;
-  c.meta = meta("capacity_model", "cap");
-  c.service = ref("svc");
-  c.peak_utilization_pct = 60;
-  c.monthly_growth_pct = 5;
-  c.growth_current = 1000;
-  repo.capacity.push_back(c);
-  auto f = compute_capacity(repo);
-  REQUIRE(f.size() == 1);
-  CHECK(f[0].threshold_pct == 100);
-  CHECK(f[0].threshold_defaulted);
-  CHECK(*f[0].projected_6mo == doctest::Approx(1000 * std::pow(1.05, 6)));
-  CHECK(*f[0].projected_12mo == doctest::Approx(1000 * std::pow(1.05, 12)));
-  CHECK(*f[0].runway_months == 11); // 60·1.05^10 = 97.7, ·1.05^11 = 102.6
-  repo.capacity[0].scale_up_threshold = 70;
-  CHECK(*compute_capacity(repo)[0].runway_months == 4);
-}
+    Repo repo;
+    CapacityModel c;
+    c.meta = meta("capacity_model", "cap");
+    c.service = ref("svc");
+    c.peak_utilization_pct = 60;
+    c.monthly_growth_pct = 5;
+    c.growth_current = 1000;
+    repo.capacity.push_back(c);
+    auto f = compute_capacity(repo);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].threshold_pct == 100);
+    CHECK(f[0].threshold_defaulted);
+    CHECK(*f[0].projected_6mo == doctest::Approx(1000 * std::pow(1.05, 6)));
+    CHECK(*f[0].projected_12mo == doctest::Approx(1000 * std::pow(1.05, 12)));
+    CHECK(*f[0].runway_months == 11); // 60·1.05^10 = 97.7, ·1.05^11 = 102.6
+    repo.capacity[0].scale_up_threshold = 70;
+    CHECK(*compute_capacity(repo)[0].runway_months == 4);
+  }
 
-TEST_CASE("on-call health thresholds at their boundaries") {
-  CHECK(classify_lower_better(1.99, 2, 5) == "healthy");
-  CHECK(classify_lower_better(2, 2, 5) == "warning"); // exactly 2 pages/shift
-  CHECK(classify_lower_better(5, 2, 5) == "warning"); // exactly 5 pages/shift
-  CHECK(classify_lower_better(5.01, 2, 5) == "critical");
-  CHECK(classify_satisfaction(4.5) == "healthy");
-  CHECK(classify_satisfaction(4) == "warning");
-  CHECK(classify_satisfaction(3) == "warning");
-  CHECK(classify_satisfaction(2.9) == "critical");
+  TEST_CASE("on-call health thresholds at their boundaries") {
+    CHECK(classify_lower_better(1.99, 2, 5) == "healthy");
+    CHECK(classify_lower_better(2, 2, 5) == "warning"); // exactly 2 pages/shift
+    CHECK(classify_lower_better(5, 2, 5) == "warning"); // exactly 5 pages/shift
+    CHECK(classify_lower_better(5.01, 2, 5) == "critical");
+    CHECK(classify_satisfaction(4.5) == "healthy");
+    CHECK(classify_satisfaction(4) == "warning");
+    CHECK(classify_satisfaction(3) == "warning");
+    CHECK(classify_satisfaction(2.9) == "critical");
 
-  RotationHealth h;
-  h.period = "2026-02"; // 28 days: 4 weeks
-  h.pages = 10;
-  h.shifts = 5;
-  h.off_hours_pages = 4;
-  h.avg_ack_min = 15;
-  h.avg_mitigate_min = 61;
-  h.false_positive_pct = 10;
-  h.escalation_pct = 19;
-  auto p = oncall_period(h);
-  CHECK(*p.pages_per_shift.value == 2);
-  CHECK(p.pages_per_shift.status == "warning");
-  CHECK(*p.off_hours_per_week.value == doctest::Approx(1));
-  CHECK(p.off_hours_per_week.status == "warning");
-  CHECK(p.ack_min.status == "warning");
-  CHECK(p.mitigate_min.status == "critical");
-  CHECK(p.false_positive_pct.status == "warning");
-  CHECK(p.escalation_pct.status == "healthy");
-  CHECK_FALSE(p.satisfaction.value);
-  CHECK(p.satisfaction.status.empty());
-  CHECK(p.worst == "critical");
+    RotationHealth h;
+    h.period = "2026-02"; // 28 days: 4 weeks
+    h.pages = 10;
+    h.shifts = 5;
+    h.off_hours_pages = 4;
+    h.avg_ack_min = 15;
+    h.avg_mitigate_min = 61;
+    h.false_positive_pct = 10;
+    h.escalation_pct = 19;
+    auto p = oncall_period(h);
+    CHECK(*p.pages_per_shift.value == 2);
+    CHECK(p.pages_per_shift.status == "warning");
+    CHECK(*p.off_hours_per_week.value == doctest::Approx(1));
+    CHECK(p.off_hours_per_week.status == "warning");
+    CHECK(p.ack_min.status == "warning");
+    CHECK(p.mitigate_min.status == "critical");
+    CHECK(p.false_positive_pct.status == "warning");
+    CHECK(p.escalation_pct.status == "healthy");
+    CHECK_FALSE(p.satisfaction.value);
+    CHECK(p.satisfaction.status.empty());
+    CHECK(p.worst == "critical");
 
-  RotationHealth thirty;
-  thirty.period = "2026-11";
-  thirty.off_hours_pages = 3;
-  CHECK(*oncall_period(thirty).off_hours_per_week.value == doctest::Approx(0.7));
-  thirty.shifts = 0;
-  thirty.pages = 3;
-  CHECK_FALSE(oncall_period(thirty).pages_per_shift.value);
+    RotationHealth thirty;
+    thirty.period = "2026-11";
+    thirty.off_hours_pages = 3;
+    CHECK(*oncall_period(thirty).off_hours_per_week.value == doctest::Approx(0.7));
+    thirty.shifts = 0;
+    thirty.pages = 3;
+    CHECK_FALSE(oncall_period(thirty).pages_per_shift.value);
 
-  Repo repo;
-  Rotation r;
-  r.meta = meta("oncall_rotation", "rot");
-  r.members = {"a", "b", "c", "d"};
-  r.health.push_back(h);
-  repo.rotations.push_back(r);
-  auto rot = compute_oncall(repo);
-  CHECK(rot[0].size_warning);
-  CHECK(rot[0].periods.size() == 1);
-  repo.rotations[0].members.push_back("e");
-  CHECK_FALSE(compute_oncall(repo)[0].size_warning);
-}
+    Repo repo;
+    Rotation r;
+    r.meta = meta("oncall_rotation", "rot");
+    r.members = {"a", "b", "c", "d"};
+    r.health.push_back(h);
+    repo.rotations.push_back(r);
+    auto rot = compute_oncall(repo);
+    CHECK(rot[0].size_warning);
+    CHECK(rot[0].periods.size() == 1);
+    repo.rotations[0].members.push_back("e");
+    CHECK_FALSE(compute_oncall(repo)[0].size_warning);
+  }
 
-TEST_CASE("incidents: overdue action items and repeats") {
-  Repo repo;
-  Postmortem a = postmortem("a", "svc", "2026-08-01", "SEV2");
-  a.root_cause_category = "config";
-  a.time_to_resolve_minutes = 90;
-  ActionItem late, today, done;
-  late.id = "AI-1";
-  late.deadline = "2026-10-31";
-  late.status = "in-progress";
-  today = late;
-  today.id = "AI-2";
-  today.deadline = "2026-11-01";
-  done = late;
-  done.id = "AI-3";
-  done.status = "done";
-  a.action_items = {late, today, done};
-  Postmortem b = postmortem("b", "svc", "2026-10-20", "SEV3");
-  b.root_cause_category = "config"; // 80 days after a, same service and cause
-  Postmortem c = postmortem("c", "other", "2026-10-21", "SEV3");
-  c.root_cause_category = "config"; // another service
-  Postmortem d = postmortem("d", "svc", "2026-12-01", "SEV3");
-  d.root_cause_category = "config"; // 42 days after b
-  Postmortem e = postmortem("e", "svc", "2027-06-01", "SEV3");
-  e.root_cause_category = "config"; // too long after d
-  Postmortem f = postmortem("f", "svc", "2027-06-02", "SEV3");
-  f.repeat_of = ref("a");
-  repo.postmortems = {a, b, c, d, e, f};
-  auto inc = compute_incidents(repo, at("2026-11-01T09:00:00Z"));
-  REQUIRE(inc.size() == 6);
-  CHECK(inc[0].action_items[0].overdue);
-  CHECK_FALSE(inc[0].action_items[1].overdue); // due today
-  CHECK_FALSE(inc[0].action_items[2].overdue); // done
-  CHECK(inc[0].open_action_items == 2);
-  CHECK(inc[0].overdue_action_items == 1);
-  CHECK(*inc[0].time_to_resolve_minutes == 90);
-  CHECK_FALSE(inc[0].repeat);
-  CHECK(inc[1].repeat);
-  CHECK_FALSE(inc[2].repeat);
-  CHECK(inc[3].repeat);
-  CHECK_FALSE(inc[4].repeat);
-  CHECK(inc[5].repeat);
-}
+  TEST_CASE("incidents: overdue action items and repeats") {
+    Repo repo;
+    Postmortem a = postmortem("a", "svc", "2026-08-01", "SEV2");
+    a.root_cause_category = "config";
+    a.time_to_resolve_minutes = 90;
+    ActionItem late, today, done;
+    late.id = "AI-1";
+    late.deadline = "2026-10-31";
+    late.status = "in-progress";
+    today = late;
+    today.id = "AI-2";
+    today.deadline = "2026-11-01";
+    done = late;
+    done.id = "AI-3";
+    done.status = "done";
+    a.action_items = {late, today, done};
+    Postmortem b = postmortem("b", "svc", "2026-10-20", "SEV3");
+    b.root_cause_category = "config"; // 80 days after a, same service and cause
+    Postmortem c = postmortem("c", "other", "2026-10-21", "SEV3");
+    c.root_cause_category = "config"; // another service
+    Postmortem d = postmortem("d", "svc", "2026-12-01", "SEV3");
+    d.root_cause_category = "config"; // 42 days after b
+    Postmortem e = postmortem("e", "svc", "2027-06-01", "SEV3");
+    e.root_cause_category = "config"; // too long after d
+    Postmortem f = postmortem("f", "svc", "2027-06-02", "SEV3");
+    f.repeat_of = ref("a");
+    repo.postmortems = {a, b, c, d, e, f};
+    auto inc = compute_incidents(repo, at("2026-11-01T09:00:00Z"));
+    REQUIRE(inc.size() == 6);
+    CHECK(inc[0].action_items[0].overdue);
+    CHECK_FALSE(inc[0].action_items[1].overdue); // due today
+    CHECK_FALSE(inc[0].action_items[2].overdue); // done
+    CHECK(inc[0].open_action_items == 2);
+    CHECK(inc[0].overdue_action_items == 1);
+    CHECK(*inc[0].time_to_resolve_minutes == 90);
+    CHECK_FALSE(inc[0].repeat);
+    CHECK(inc[1].repeat);
+    CHECK_FALSE(inc[2].repeat);
+    CHECK(inc[3].repeat);
+    CHECK_FALSE(inc[4].repeat);
+    CHECK(inc[5].repeat);
+  }
 
 } // TEST_SUITE

@@ -1,11 +1,11 @@
 // The production readiness checklist (SPEC 3.3): the seed's 28 rows per service, the rows the repo
 // can prove evaluated from it, the rest from the service's readiness_review, and sign-offs that go
 // stale when what they reviewed changes.
-#include <algorithm>
-#include <set>
-
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+
+#include <algorithm>
+#include <set>
 
 namespace nines {
 
@@ -66,9 +66,9 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
       bool sli_exists = std::any_of(repo.slis.begin(), repo.slis.end(),
                                     [&](const Sli& x) { return x.meta.id == s->sli.id; });
       auto it = series.find(s->meta.id);
-      bool measured = it != series.end() &&
-                      std::any_of(it->second.begin(), it->second.end(),
-                                  [](const auto& kv) { return usable(kv.second); });
+      bool measured =
+          it != series.end() && std::any_of(it->second.begin(), it->second.end(),
+                                            [](const auto& kv) { return usable(kv.second); });
       if (sli_exists && measured)
         return {true, "slo " + s->meta.id + ": sli " + s->sli.id + " defined and measured"};
     }
@@ -110,7 +110,8 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
     if (alerts == 0) return {false, "the service has no alerts"};
     if (!missing.empty()) {
       std::string t = "alerts without a runbook:";
-      for (const auto& m : missing) t += " " + m;
+      for (const auto& m : missing)
+        t += " " + m;
       return {false, t};
     }
     return {true, std::to_string(alerts) + " alerts, each with a runbook"};
@@ -193,17 +194,19 @@ std::string digest_of(const Repo& repo, const std::string& service,
   for (const Runbook* r : runbooks_of(repo, service))
     docs.push_back("runbook:" + r->meta.id + ":" + r->meta.digest);
   for (const auto& c : repo.capacity)
-    if (c.service.id == service) docs.push_back("capacity_model:" + c.meta.id + ":" + c.meta.digest);
+    if (c.service.id == service)
+      docs.push_back("capacity_model:" + c.meta.id + ":" + c.meta.digest);
   // Review items without sign-offs: recording a sign-off must not invalidate the others.
   for (const auto& r : repo.readiness) {
     if (r.service.id != service) continue;
     for (const auto& i : r.items)
-      docs.push_back("readiness:" + r.meta.id + ":" + i.check + "|" + i.status + "|" +
-                     i.evidence + "|" + i.notes);
+      docs.push_back("readiness:" + r.meta.id + ":" + i.check + "|" + i.status + "|" + i.evidence +
+                     "|" + i.notes);
   }
   std::sort(docs.begin(), docs.end());
   lines.insert(lines.end(), docs.begin(), docs.end());
-  for (const auto& row : rows) lines.push_back("row:" + row.slug + "=" + row.status);
+  for (const auto& row : rows)
+    lines.push_back("row:" + row.slug + "=" + row.status);
   std::string all;
   for (const auto& l : lines) {
     all += l;
@@ -216,7 +219,8 @@ std::string digest_of(const Repo& repo, const std::string& service,
 
 std::vector<ReadinessCheck> readiness_checklist() {
   std::vector<ReadinessCheck> out;
-  for (const auto& c : k_checks) out.push_back(ReadinessCheck{c.slug, c.category, c.title, c.provable});
+  for (const auto& c : k_checks)
+    out.push_back(ReadinessCheck{c.slug, c.category, c.title, c.provable});
   return out;
 }
 
@@ -231,10 +235,14 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
   f.service = service;
   f.rows = rows_for(repo, service, series);
   for (const auto& r : f.rows) {
-    if (r.status == "pass") ++f.pass;
-    else if (r.status == "fail") ++f.fail;
-    else if (r.status == "na") ++f.na;
-    else ++f.todo;
+    if (r.status == "pass")
+      ++f.pass;
+    else if (r.status == "fail")
+      ++f.fail;
+    else if (r.status == "na")
+      ++f.na;
+    else
+      ++f.todo;
   }
   f.digest = digest_of(repo, service, f.rows);
   for (const auto& r : repo.readiness) {

@@ -1,9 +1,8 @@
-#include <doctest/doctest.h>
-
-#include <set>
-
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
+
+#include <doctest/doctest.h>
+#include <set>
 
 using namespace nines;
 using namespace nines::compute_test;
@@ -19,8 +18,8 @@ const ReadinessRow& row(const ReadinessFigures& f, const std::string& slug) {
 
 Repo ready_repo(std::map<std::string, DailySeries>& series) {
   Repo repo;
-  repo.config.golden_signals = {{"latency_p99", "q1"}, {"error_rate", "q2"}, {"traffic", "q3"},
-                                {"saturation", "q4"}};
+  repo.config.golden_signals = {
+      {"latency_p99", "q1"}, {"error_rate", "q2"}, {"traffic", "q3"}, {"saturation", "q4"}};
   Service svc = service("svc");
   svc.oncall_rotation = ref("rot");
   repo.services.push_back(svc);
@@ -28,7 +27,8 @@ Repo ready_repo(std::map<std::string, DailySeries>& series) {
   sli.meta = meta("sli", "success-rate");
   repo.slis.push_back(sli);
   Slo s = slo("svc-a", "svc", 99.9);
-  s.alerts = {alert("fast_burn", 14.4, "5m", 5, "1h", 60), alert("slow_burn", 1, "6h", 360, "3d", 4320)};
+  s.alerts = {alert("fast_burn", 14.4, "5m", 5, "1h", 60),
+              alert("slow_burn", 1, "6h", 360, "3d", 4320)};
   repo.slos.push_back(s);
   fill(series["svc-a"], "2026-10-01", "2026-10-31", 1000, 0);
   Policy p = seed_default_policy();
@@ -36,8 +36,8 @@ Repo ready_repo(std::map<std::string, DailySeries>& series) {
   p.service = ref("svc");
   repo.policies.push_back(p);
   repo.runbooks = {runbook("r1", "svc", "fast_burn"), runbook("r2", "", "slow_burn"),
-                   runbook("r3", "svc", "a"), runbook("r4", "svc", "b"), runbook("r5", "svc", "c"),
-                   runbook("r6", "svc", "d")};
+                   runbook("r3", "svc", "a"),         runbook("r4", "svc", "b"),
+                   runbook("r5", "svc", "c"),         runbook("r6", "svc", "d")};
   Rotation rot;
   rot.meta = meta("oncall_rotation", "rot");
   rot.members = {"a"};
@@ -55,138 +55,138 @@ Repo ready_repo(std::map<std::string, DailySeries>& series) {
 
 TEST_SUITE("compute.readiness") {
 
-TEST_CASE("the checklist has the seed's 28 rows with stable slugs") {
-  auto rows = readiness_checklist();
-  CHECK(rows.size() == 28);
-  std::set<std::string> slugs;
-  int provable = 0;
-  for (const auto& r : rows) {
-    slugs.insert(r.slug);
-    provable += r.provable;
+  TEST_CASE("the checklist has the seed's 28 rows with stable slugs") {
+    auto rows = readiness_checklist();
+    CHECK(rows.size() == 28);
+    std::set<std::string> slugs;
+    int provable = 0;
+    for (const auto& r : rows) {
+      slugs.insert(r.slug);
+      provable += r.provable;
+    }
+    CHECK(slugs.size() == 28);
+    CHECK(provable == 8);
+    CHECK(rows.front().slug == "slos.slis-defined");
+    CHECK(rows.front().title == "SLIs defined and measured");
+    CHECK(rows.back().slug == "docs.operational-runbook");
+    CHECK(rows[10].category == "Capacity");
+    CHECK(rows[10].title == "Load tested to 2x expected peak");
   }
-  CHECK(slugs.size() == 28);
-  CHECK(provable == 8);
-  CHECK(rows.front().slug == "slos.slis-defined");
-  CHECK(rows.front().title == "SLIs defined and measured");
-  CHECK(rows.back().slug == "docs.operational-runbook");
-  CHECK(rows[10].category == "Capacity");
-  CHECK(rows[10].title == "Load tested to 2x expected peak");
-}
 
-TEST_CASE("rows the repo proves pass; the rest come from the review or are to do") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = ready_repo(series);
-  ReadinessReview rr;
-  rr.meta = meta("readiness_review", "svc-review");
-  rr.service = ref("svc");
-  rr.date = "2026-10-01";
-  rr.items = {ReadinessItem{"security.authn-authz", "pass", "OIDC", "", {}},
-              ReadinessItem{"data.backup-restore", "fail", "", "restore never tested", {}}};
-  repo.readiness.push_back(rr);
-  auto f = compute_readiness(repo, "svc", series);
-  CHECK(f.rows.size() == 28);
-  for (const char* slug : {"slos.slis-defined", "slos.error-budget-policy",
-                           "monitoring.golden-signals", "monitoring.alerting-runbooks",
-                           "incidents.oncall-rotation", "incidents.escalation-paths",
-                           "incidents.runbooks-top5", "capacity.autoscaling"}) {
-    CHECK_MESSAGE(row(f, slug).status == "pass", slug << ": " << row(f, slug).evidence);
-    CHECK(row(f, slug).source == "repo");
+  TEST_CASE("rows the repo proves pass; the rest come from the review or are to do") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    rr.date = "2026-10-01";
+    rr.items = {ReadinessItem{"security.authn-authz", "pass", "OIDC", "", {}},
+                ReadinessItem{"data.backup-restore", "fail", "", "restore never tested", {}}};
+    repo.readiness.push_back(rr);
+    auto f = compute_readiness(repo, "svc", series);
+    CHECK(f.rows.size() == 28);
+    for (const char* slug :
+         {"slos.slis-defined", "slos.error-budget-policy", "monitoring.golden-signals",
+          "monitoring.alerting-runbooks", "incidents.oncall-rotation", "incidents.escalation-paths",
+          "incidents.runbooks-top5", "capacity.autoscaling"}) {
+      CHECK_MESSAGE(row(f, slug).status == "pass", slug << ": " << row(f, slug).evidence);
+      CHECK(row(f, slug).source == "repo");
+    }
+    CHECK(row(f, "security.authn-authz").status == "pass");
+    CHECK(row(f, "security.authn-authz").source == "review");
+    CHECK(row(f, "security.authn-authz").evidence == "OIDC");
+    CHECK(row(f, "data.backup-restore").status == "fail");
+    CHECK(row(f, "data.backup-restore").notes == "restore never tested");
+    CHECK(row(f, "deploy.canary").status == "todo");
+    CHECK(row(f, "deploy.canary").source == "missing");
+    CHECK(f.pass == 9);
+    CHECK(f.fail == 1);
+    CHECK(f.todo == 18);
   }
-  CHECK(row(f, "security.authn-authz").status == "pass");
-  CHECK(row(f, "security.authn-authz").source == "review");
-  CHECK(row(f, "security.authn-authz").evidence == "OIDC");
-  CHECK(row(f, "data.backup-restore").status == "fail");
-  CHECK(row(f, "data.backup-restore").notes == "restore never tested");
-  CHECK(row(f, "deploy.canary").status == "todo");
-  CHECK(row(f, "deploy.canary").source == "missing");
-  CHECK(f.pass == 9);
-  CHECK(f.fail == 1);
-  CHECK(f.todo == 18);
-}
 
-TEST_CASE("unproven provable rows fall back to the review, else fail with the reason") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = ready_repo(series);
-  repo.runbooks.pop_back();              // 4 runbooks
-  repo.runbooks[0].alert_name = "other"; // fast_burn loses its runbook
-  repo.config.golden_signals.erase("saturation");
-  series.clear();                        // nothing measured
-  ReadinessReview rr;
-  rr.meta = meta("readiness_review", "svc-review");
-  rr.service = ref("svc");
-  rr.date = "2026-10-01";
-  rr.items = {ReadinessItem{"monitoring.golden-signals", "pass", "Grafana board", "", {}}};
-  repo.readiness.push_back(rr);
-  auto f = compute_readiness(repo, "svc", series);
-  CHECK(row(f, "slos.slis-defined").status == "fail");
-  CHECK(row(f, "slos.slis-defined").source == "repo");
-  CHECK(row(f, "monitoring.alerting-runbooks").status == "fail");
-  CHECK(row(f, "monitoring.alerting-runbooks").evidence.find("fast_burn") != std::string::npos);
-  CHECK(row(f, "incidents.runbooks-top5").status == "fail");
-  CHECK(row(f, "monitoring.golden-signals").status == "pass");
-  CHECK(row(f, "monitoring.golden-signals").source == "review");
-}
+  TEST_CASE("unproven provable rows fall back to the review, else fail with the reason") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    repo.runbooks.pop_back();              // 4 runbooks
+    repo.runbooks[0].alert_name = "other"; // fast_burn loses its runbook
+    repo.config.golden_signals.erase("saturation");
+    series.clear(); // nothing measured
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    rr.date = "2026-10-01";
+    rr.items = {ReadinessItem{"monitoring.golden-signals", "pass", "Grafana board", "", {}}};
+    repo.readiness.push_back(rr);
+    auto f = compute_readiness(repo, "svc", series);
+    CHECK(row(f, "slos.slis-defined").status == "fail");
+    CHECK(row(f, "slos.slis-defined").source == "repo");
+    CHECK(row(f, "monitoring.alerting-runbooks").status == "fail");
+    CHECK(row(f, "monitoring.alerting-runbooks").evidence.find("fast_burn") != std::string::npos);
+    CHECK(row(f, "incidents.runbooks-top5").status == "fail");
+    CHECK(row(f, "monitoring.golden-signals").status == "pass");
+    CHECK(row(f, "monitoring.golden-signals").source == "review");
+  }
 
-TEST_CASE("the latest review wins for a check") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = ready_repo(series);
-  ReadinessReview a, b;
-  a.meta = meta("readiness_review", "a");
-  a.service = ref("svc");
-  a.date = "2026-09-01";
-  a.items = {ReadinessItem{"deploy.canary", "fail", "", "", {}}};
-  b = a;
-  b.meta = meta("readiness_review", "b");
-  b.date = "2026-10-01";
-  b.items[0].status = "pass";
-  repo.readiness = {b, a};
-  auto f = compute_readiness(repo, "svc", series);
-  CHECK(row(f, "deploy.canary").status == "pass");
-  CHECK(row(f, "deploy.canary").review == "b");
-}
+  TEST_CASE("the latest review wins for a check") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview a, b;
+    a.meta = meta("readiness_review", "a");
+    a.service = ref("svc");
+    a.date = "2026-09-01";
+    a.items = {ReadinessItem{"deploy.canary", "fail", "", "", {}}};
+    b = a;
+    b.meta = meta("readiness_review", "b");
+    b.date = "2026-10-01";
+    b.items[0].status = "pass";
+    repo.readiness = {b, a};
+    auto f = compute_readiness(repo, "svc", series);
+    CHECK(row(f, "deploy.canary").status == "pass");
+    CHECK(row(f, "deploy.canary").review == "b");
+  }
 
-TEST_CASE("sign-offs go stale when what they reviewed changes") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = ready_repo(series);
-  ReadinessReview rr;
-  rr.meta = meta("readiness_review", "svc-review");
-  rr.service = ref("svc");
-  rr.date = "2026-10-01";
-  rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
-  repo.readiness.push_back(rr);
+  TEST_CASE("sign-offs go stale when what they reviewed changes") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    rr.date = "2026-10-01";
+    rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
+    repo.readiness.push_back(rr);
 
-  const std::string digest = current_digest(repo, "svc", series);
-  CHECK(digest.size() == 16);
-  CHECK(digest == current_digest(repo, "svc", series)); // stable
+    const std::string digest = current_digest(repo, "svc", series);
+    CHECK(digest.size() == 16);
+    CHECK(digest == current_digest(repo, "svc", series)); // stable
 
-  // Recording sign-offs (one current, one without a digest) does not change the digest.
-  repo.readiness[0].signoffs = {Signoff{"Ana", "SRE", "2026-10-02", "approved", digest, {}},
-                                Signoff{"Bo", "Eng", "2026-10-02", "approved", "", {}}};
-  CHECK(current_digest(repo, "svc", series) == digest);
-  auto f = compute_readiness(repo, "svc", series);
-  REQUIRE(f.signoffs.size() == 2);
-  CHECK_FALSE(f.signoffs[0].stale);
-  CHECK(f.signoffs[1].stale);
-  CHECK(f.current_approval);
+    // Recording sign-offs (one current, one without a digest) does not change the digest.
+    repo.readiness[0].signoffs = {Signoff{"Ana", "SRE", "2026-10-02", "approved", digest, {}},
+                                  Signoff{"Bo", "Eng", "2026-10-02", "approved", "", {}}};
+    CHECK(current_digest(repo, "svc", series) == digest);
+    auto f = compute_readiness(repo, "svc", series);
+    REQUIRE(f.signoffs.size() == 2);
+    CHECK_FALSE(f.signoffs[0].stale);
+    CHECK(f.signoffs[1].stale);
+    CHECK(f.current_approval);
 
-  // A runbook of the service changes: the sign-off is stale.
-  repo.runbooks[0].meta.digest = "changed";
-  auto g = compute_readiness(repo, "svc", series);
-  CHECK(g.digest != digest);
-  CHECK(g.signoffs[0].stale);
-  CHECK_FALSE(g.current_approval);
-  repo.runbooks[0].meta.digest = "d-r1";
+    // A runbook of the service changes: the sign-off is stale.
+    repo.runbooks[0].meta.digest = "changed";
+    auto g = compute_readiness(repo, "svc", series);
+    CHECK(g.digest != digest);
+    CHECK(g.signoffs[0].stale);
+    CHECK_FALSE(g.current_approval);
+    repo.runbooks[0].meta.digest = "d-r1";
 
-  // A review item changes: stale too.
-  repo.readiness[0].items[0].status = "fail";
-  CHECK(current_digest(repo, "svc", series) != digest);
-  repo.readiness[0].items[0].status = "pass";
-  CHECK(current_digest(repo, "svc", series) == digest);
+    // A review item changes: stale too.
+    repo.readiness[0].items[0].status = "fail";
+    CHECK(current_digest(repo, "svc", series) != digest);
+    repo.readiness[0].items[0].status = "pass";
+    CHECK(current_digest(repo, "svc", series) == digest);
 
-  // Another service's documents do not matter.
-  repo.services.push_back(service("other"));
-  repo.runbooks.push_back(runbook("other-rb", "other", "x"));
-  CHECK(current_digest(repo, "svc", series) == digest);
-}
+    // Another service's documents do not matter.
+    repo.services.push_back(service("other"));
+    repo.runbooks.push_back(runbook("other-rb", "other", "x"));
+    CHECK(current_digest(repo, "svc", series) == digest);
+  }
 
 } // TEST_SUITE

@@ -4,14 +4,14 @@
 // The configured timezone is treated as UTC for now: P runs from its first day 00:00Z to the end of
 // its last day. A report is "as at the close of P" — figures that depend on a moment use the first
 // instant after P (or now, while P is not over).
+#include "compute/detail.hpp"
+#include "compute/figures.hpp"
+#include "model/time.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <set>
-
-#include "compute/detail.hpp"
-#include "compute/figures.hpp"
-#include "model/time.hpp"
 
 namespace nines {
 
@@ -33,7 +33,8 @@ std::string fmt(const char* f, double v) {
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  for (const auto& x : v)
+    s += (s.empty() ? "" : ", ") + x;
   return s;
 }
 
@@ -85,8 +86,10 @@ void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& ser
     r.slo_summary.slos.push_back(std::move(m));
   }
   for (const auto& s : order) {
-    if (svc[s].second) r.slo_summary.meeting.push_back(s);
-    else r.slo_summary.breaching.push_back(s);
+    if (svc[s].second)
+      r.slo_summary.meeting.push_back(s);
+    else
+      r.slo_summary.breaching.push_back(s);
   }
   r.slo_summary.services_meeting_slo = static_cast<int>(r.slo_summary.meeting.size());
   r.slo_summary.services_breaching_slo = static_cast<int>(r.slo_summary.breaching.size());
@@ -94,7 +97,8 @@ void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& ser
 
 void incidents(const Repo& repo, const Month& mo, MonthlyReport& r) {
   auto& inc = r.incidents;
-  for (const char* s : {"SEV1", "SEV2", "SEV3", "SEV4"}) inc.by_severity[s] = 0;
+  for (const char* s : {"SEV1", "SEV2", "SEV3", "SEV4"})
+    inc.by_severity[s] = 0;
   double ttr = 0, ttd = 0;
   int n_ttr = 0, n_ttd = 0;
   for (const auto& p : repo.postmortems) {
@@ -127,22 +131,28 @@ void error_budget(const Repo& repo, const std::map<std::string, DailySeries>& se
   std::vector<std::string> order;
   for (const auto& slo : repo.slos) {
     auto it = series.find(slo.meta.id);
-    SloFigures f = compute_slo(repo, slo, it == series.end() ? nullptr : &it->second, nullptr,
-                               close);
+    SloFigures f =
+        compute_slo(repo, slo, it == series.end() ? nullptr : &it->second, nullptr, close);
     if (f.status == "missing") continue;
     std::string state = bucket(f);
     if (state == "exhausted") r.error_budget.exhausted_slos.push_back(f.id);
     auto [w, fresh] = worst.try_emplace(f.service, state);
-    if (fresh) order.push_back(f.service);
-    else if (state_rank(state) > state_rank(w->second)) w->second = state;
+    if (fresh)
+      order.push_back(f.service);
+    else if (state_rank(state) > state_rank(w->second))
+      w->second = state;
   }
   for (const auto& s : order) {
     const std::string& st = worst[s];
     r.error_budget.service_state[s] = st;
-    if (st == "healthy") ++r.error_budget.services_in_healthy;
-    else if (st == "warning") ++r.error_budget.services_in_warning;
-    else if (st == "critical") ++r.error_budget.services_in_critical;
-    else if (st == "exhausted") ++r.error_budget.services_exhausted;
+    if (st == "healthy")
+      ++r.error_budget.services_in_healthy;
+    else if (st == "warning")
+      ++r.error_budget.services_in_warning;
+    else if (st == "critical")
+      ++r.error_budget.services_in_critical;
+    else if (st == "exhausted")
+      ++r.error_budget.services_exhausted;
   }
 }
 
@@ -182,14 +192,14 @@ void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
         ack_w += *h.pages;
       }
       OncallPeriod p = oncall_period(h);
-      for (auto [name, m] : {std::pair<const char*, const MetricHealth*>{"pages per shift",
-                                                                          &p.pages_per_shift},
-                             {"off-hours pages per week", &p.off_hours_per_week},
-                             {"time to acknowledge", &p.ack_min},
-                             {"time to mitigate", &p.mitigate_min},
-                             {"false positive rate", &p.false_positive_pct},
-                             {"escalation rate", &p.escalation_pct},
-                             {"satisfaction", &p.satisfaction}})
+      for (auto [name, m] :
+           {std::pair<const char*, const MetricHealth*>{"pages per shift", &p.pages_per_shift},
+            {"off-hours pages per week", &p.off_hours_per_week},
+            {"time to acknowledge", &p.ack_min},
+            {"time to mitigate", &p.mitigate_min},
+            {"false positive rate", &p.false_positive_pct},
+            {"escalation rate", &p.escalation_pct},
+            {"satisfaction", &p.satisfaction}})
         if (m->status == "critical") r.on_call.critical.push_back(rot.meta.id + ": " + name);
     }
   if (fp_w > 0) r.on_call.false_positive_pct = fp / fp_w;
@@ -236,7 +246,8 @@ void computed_concerns(const Repo& repo, const Month& mo, MonthlyReport& r) {
     for (const auto& p : repo.postmortems) {
       auto day = day_of_text(p.date);
       std::string sev = p.severity;
-      for (auto& ch : sev) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      for (auto& ch : sev)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       if (day && *day >= mo.first && *day <= mo.last && sev == "SEV1") ids.push_back(p.meta.id);
     }
     c.push_back(std::to_string(n) + " SEV1 incident" + (n == 1 ? "" : "s") + ": " + join(ids));
@@ -246,14 +257,14 @@ void computed_concerns(const Repo& repo, const Month& mo, MonthlyReport& r) {
   if (int n = r.action_items.overdue; n > 0)
     c.push_back(std::to_string(n) + " overdue postmortem action item" + (n == 1 ? "" : "s"));
   if (r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25.0)
-    c.push_back("Toil is " + fmt("%.1f", *r.toil.pct_of_sre_time) +
-                "% of SRE time (target < 25%)");
-  if (!r.on_call.critical.empty()) c.push_back("On-call health critical: " + join(r.on_call.critical));
+    c.push_back("Toil is " + fmt("%.1f", *r.toil.pct_of_sre_time) + "% of SRE time (target < 25%)");
+  if (!r.on_call.critical.empty())
+    c.push_back("On-call health critical: " + join(r.on_call.critical));
 }
 
 std::optional<MonthlyReport> base_report(const Repo& repo,
-                                         const std::map<std::string, DailySeries>& series,
-                                         int year, int month, std::int64_t now) {
+                                         const std::map<std::string, DailySeries>& series, int year,
+                                         int month, std::int64_t now) {
   if (month < 1 || month > 12) return std::nullopt;
   MonthlyReport r;
   r.period = format_period(year, month);
@@ -320,8 +331,10 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
   auto prev_n = report_numbers(*prev);
   for (const auto& [key, v] : cur_n) {
     auto p = prev_n.find(key);
-    if (v && p != prev_n.end() && p->second) r->delta[key] = *v - *p->second;
-    else r->delta[key] = std::nullopt;
+    if (v && p != prev_n.end() && p->second)
+      r->delta[key] = *v - *p->second;
+    else
+      r->delta[key] = std::nullopt;
   }
   return r;
 }
@@ -335,8 +348,10 @@ std::vector<std::string> months_with_data(const Repo& repo) {
     civil_from_days(*day, y, m, d);
     months.insert(format_period(y, static_cast<int>(m)));
   };
-  for (const auto& row : repo.csv_rows) add(parse_date(row.date));
-  for (const auto& p : repo.postmortems) add(day_of_text(p.date));
+  for (const auto& row : repo.csv_rows)
+    add(parse_date(row.date));
+  for (const auto& p : repo.postmortems)
+    add(day_of_text(p.date));
   return {months.begin(), months.end()};
 }
 

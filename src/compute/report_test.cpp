@@ -1,9 +1,8 @@
-#include <doctest/doctest.h>
-
-#include <algorithm>
-
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
 
 using namespace nines;
 using namespace nines::compute_test;
@@ -37,7 +36,8 @@ Repo report_repo(std::map<std::string, DailySeries>& series) {
 
   Postmortem pm0 = postmortem("pm0", "b", "2026-09-20", "SEV2");
   pm0.root_cause_category = "deploy";
-  pm0.action_items = {item("X", "open", "2026-10-15"), item("Y", "done", "2026-10-20", "2026-10-10"),
+  pm0.action_items = {item("X", "open", "2026-10-15"),
+                      item("Y", "done", "2026-10-20", "2026-10-10"),
                       item("Z", "done", "2026-11-10", "2026-11-02")};
   Postmortem pm1 = postmortem("pm1", "a", "2026-10-03", "SEV1");
   pm1.time_to_resolve_minutes = 60;
@@ -102,123 +102,125 @@ Repo report_repo(std::map<std::string, DailySeries>& series) {
 }
 
 bool has_prefix(const std::vector<std::string>& v, const std::string& prefix) {
-  return std::any_of(v.begin(), v.end(), [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
+  return std::any_of(v.begin(), v.end(),
+                     [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
 }
 
 } // namespace
 
 TEST_SUITE("compute.report") {
 
-TEST_CASE("the monthly report's figures") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = report_repo(series);
-  auto r = compute_report(repo, series, "2026-10", k_now);
-  REQUIRE(r);
-  CHECK(r->period == "2026-10");
-  CHECK(r->previous_period == "2026-09");
+  TEST_CASE("the monthly report's figures") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = report_repo(series);
+    auto r = compute_report(repo, series, "2026-10", k_now);
+    REQUIRE(r);
+    CHECK(r->period == "2026-10");
+    CHECK(r->previous_period == "2026-09");
 
-  CHECK(r->slo_summary.services_meeting_slo == 1);
-  CHECK(r->slo_summary.services_breaching_slo == 1);
-  CHECK(r->slo_summary.meeting == std::vector<std::string>{"a"});
-  CHECK(r->slo_summary.breaching == std::vector<std::string>{"b"});
-  CHECK(*r->slo_summary.worst_performing == "b");
-  CHECK(*r->slo_summary.worst_slo == "b-avail");
-  CHECK(*r->slo_summary.slos[1].consumed == doctest::Approx(2.0));
-  CHECK_FALSE(r->slo_summary.slos[3].meets);
+    CHECK(r->slo_summary.services_meeting_slo == 1);
+    CHECK(r->slo_summary.services_breaching_slo == 1);
+    CHECK(r->slo_summary.meeting == std::vector<std::string>{"a"});
+    CHECK(r->slo_summary.breaching == std::vector<std::string>{"b"});
+    CHECK(*r->slo_summary.worst_performing == "b");
+    CHECK(*r->slo_summary.worst_slo == "b-avail");
+    CHECK(*r->slo_summary.slos[1].consumed == doctest::Approx(2.0));
+    CHECK_FALSE(r->slo_summary.slos[3].meets);
 
-  CHECK(r->incidents.total == 2);
-  CHECK(r->incidents.by_severity.at("SEV1") == 1);
-  CHECK(r->incidents.by_severity.at("SEV2") == 0);
-  CHECK(r->incidents.by_severity.at("SEV3") == 1);
-  CHECK(r->incidents.by_severity.at("SEV4") == 0);
-  CHECK(*r->incidents.mttr_minutes == doctest::Approx(45));
-  CHECK(*r->incidents.mttd_minutes == doctest::Approx(5));
-  CHECK(r->incidents.repeat_incidents == 1);
+    CHECK(r->incidents.total == 2);
+    CHECK(r->incidents.by_severity.at("SEV1") == 1);
+    CHECK(r->incidents.by_severity.at("SEV2") == 0);
+    CHECK(r->incidents.by_severity.at("SEV3") == 1);
+    CHECK(r->incidents.by_severity.at("SEV4") == 0);
+    CHECK(*r->incidents.mttr_minutes == doctest::Approx(45));
+    CHECK(*r->incidents.mttd_minutes == doctest::Approx(5));
+    CHECK(r->incidents.repeat_incidents == 1);
 
-  CHECK(r->error_budget.services_in_healthy == 1);
-  CHECK(r->error_budget.services_in_warning == 0);
-  CHECK(r->error_budget.services_in_critical == 0);
-  CHECK(r->error_budget.services_exhausted == 1);
-  CHECK(r->error_budget.service_state.at("b") == "exhausted");
-  CHECK_FALSE(r->error_budget.service_state.count("c"));
+    CHECK(r->error_budget.services_in_healthy == 1);
+    CHECK(r->error_budget.services_in_warning == 0);
+    CHECK(r->error_budget.services_in_critical == 0);
+    CHECK(r->error_budget.services_exhausted == 1);
+    CHECK(r->error_budget.service_state.at("b") == "exhausted");
+    CHECK_FALSE(r->error_budget.service_state.count("c"));
 
-  CHECK(r->toil.hours_spent == doctest::Approx(15));
-  CHECK(r->toil.hours_automated_away == doctest::Approx(8));
-  CHECK(*r->toil.pct_of_sre_time == doctest::Approx(10));
+    CHECK(r->toil.hours_spent == doctest::Approx(15));
+    CHECK(r->toil.hours_automated_away == doctest::Approx(8));
+    CHECK(*r->toil.pct_of_sre_time == doctest::Approx(10));
 
-  CHECK(r->on_call.total_pages == 40);
-  CHECK(r->on_call.off_hours_pages == 8);
-  CHECK(*r->on_call.false_positive_pct == doctest::Approx(35));
-  CHECK(*r->on_call.avg_ack_time_min == doctest::Approx(7));
-  CHECK(r->on_call.rotations_reporting == 2);
+    CHECK(r->on_call.total_pages == 40);
+    CHECK(r->on_call.off_hours_pages == 8);
+    CHECK(*r->on_call.false_positive_pct == doctest::Approx(35));
+    CHECK(*r->on_call.avg_ack_time_min == doctest::Approx(7));
+    CHECK(r->on_call.rotations_reporting == 2);
 
-  CHECK(r->action_items.open == 4);               // X, Z (done after P), W, V
-  CHECK(r->action_items.completed_this_month == 1); // Y
-  CHECK(r->action_items.overdue == 2);            // X, W (due on the last day of P)
+    CHECK(r->action_items.open == 4);                 // X, Z (done after P), W, V
+    CHECK(r->action_items.completed_this_month == 1); // Y
+    CHECK(r->action_items.overdue == 2);              // X, W (due on the last day of P)
 
-  CHECK(r->highlights == std::vector<std::string>{"Shipped cell-based auth"});
-  CHECK(r->concerns == std::vector<std::string>{"Hiring"});
-  CHECK(r->next_month_priorities == std::vector<std::string>{"Load test checkout"});
-  CHECK(r->report_doc == "2026-10");
-  CHECK(has_prefix(r->computed_concerns, "Error budget exhausted: b-avail"));
-  CHECK(has_prefix(r->computed_concerns, "SLO breached this month: b"));
-  CHECK(has_prefix(r->computed_concerns, "1 SEV1 incident: pm1"));
-  CHECK(has_prefix(r->computed_concerns, "2 overdue"));
-  CHECK(has_prefix(r->computed_concerns, "On-call health critical: r2: pages per shift"));
-  CHECK_FALSE(has_prefix(r->computed_concerns, "Toil"));
+    CHECK(r->highlights == std::vector<std::string>{"Shipped cell-based auth"});
+    CHECK(r->concerns == std::vector<std::string>{"Hiring"});
+    CHECK(r->next_month_priorities == std::vector<std::string>{"Load test checkout"});
+    CHECK(r->report_doc == "2026-10");
+    CHECK(has_prefix(r->computed_concerns, "Error budget exhausted: b-avail"));
+    CHECK(has_prefix(r->computed_concerns, "SLO breached this month: b"));
+    CHECK(has_prefix(r->computed_concerns, "1 SEV1 incident: pm1"));
+    CHECK(has_prefix(r->computed_concerns, "2 overdue"));
+    CHECK(has_prefix(r->computed_concerns, "On-call health critical: r2: pages per shift"));
+    CHECK_FALSE(has_prefix(r->computed_concerns, "Toil"));
 
-  // Against September: one incident (pm0, SEV2), no toil automated, 12 pages.
-  CHECK(*r->delta.at("incidents.total") == 1);
-  CHECK(*r->delta.at("incidents.by_severity.SEV2") == -1);
-  CHECK_FALSE(r->delta.at("incidents.mttr_minutes")); // September has none
-  CHECK(*r->delta.at("on_call.total_pages") == 28);
-  CHECK(*r->delta.at("slo_summary.services_breaching_slo") == 1);
-  CHECK(r->delta.size() == report_numbers(*r).size());
-}
+    // Against September: one incident (pm0, SEV2), no toil automated, 12 pages.
+    CHECK(*r->delta.at("incidents.total") == 1);
+    CHECK(*r->delta.at("incidents.by_severity.SEV2") == -1);
+    CHECK_FALSE(r->delta.at("incidents.mttr_minutes")); // September has none
+    CHECK(*r->delta.at("on_call.total_pages") == 28);
+    CHECK(*r->delta.at("slo_summary.services_breaching_slo") == 1);
+    CHECK(r->delta.size() == report_numbers(*r).size());
+  }
 
-TEST_CASE("a month with no incidents") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = report_repo(series);
-  auto r = compute_report(repo, series, "2026-07", k_now);
-  REQUIRE(r);
-  CHECK(r->incidents.total == 0);
-  CHECK_FALSE(r->incidents.mttr_minutes);
-  CHECK_FALSE(r->incidents.mttd_minutes);
-  CHECK(r->incidents.by_severity.size() == 4);
-  CHECK(r->slo_summary.services_meeting_slo == 0);
-  CHECK_FALSE(r->slo_summary.worst_performing);
-  CHECK(r->error_budget.service_state.empty());
-  CHECK(r->on_call.total_pages == 0);
-  CHECK_FALSE(r->on_call.false_positive_pct);
-  CHECK(r->action_items.open == 0);
-  CHECK(r->computed_concerns.empty());
-}
+  TEST_CASE("a month with no incidents") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = report_repo(series);
+    auto r = compute_report(repo, series, "2026-07", k_now);
+    REQUIRE(r);
+    CHECK(r->incidents.total == 0);
+    CHECK_FALSE(r->incidents.mttr_minutes);
+    CHECK_FALSE(r->incidents.mttd_minutes);
+    CHECK(r->incidents.by_severity.size() == 4);
+    CHECK(r->slo_summary.services_meeting_slo == 0);
+    CHECK_FALSE(r->slo_summary.worst_performing);
+    CHECK(r->error_budget.service_state.empty());
+    CHECK(r->on_call.total_pages == 0);
+    CHECK_FALSE(r->on_call.false_positive_pct);
+    CHECK(r->action_items.open == 0);
+    CHECK(r->computed_concerns.empty());
+  }
 
-TEST_CASE("a month not yet over stops at now") {
-  std::map<std::string, DailySeries> series;
-  Repo repo = report_repo(series);
-  fill(series["a-avail"], "2026-11-01", "2026-11-10", 1000, 1000); // data after now is ignored
-  auto r = compute_report(repo, series, "2026-11", k_now);
-  REQUIRE(r);
-  CHECK(r->incidents.total == 1);
-  CHECK(r->slo_summary.slos[0].days_with_data == 4);
-  CHECK(r->action_items.overdue == 4);              // X, W, V (due on the 1st) and pm3's U
-  CHECK(r->action_items.completed_this_month == 1); // Z
-}
+  TEST_CASE("a month not yet over stops at now") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = report_repo(series);
+    fill(series["a-avail"], "2026-11-01", "2026-11-10", 1000, 1000); // data after now is ignored
+    auto r = compute_report(repo, series, "2026-11", k_now);
+    REQUIRE(r);
+    CHECK(r->incidents.total == 1);
+    CHECK(r->slo_summary.slos[0].days_with_data == 4);
+    CHECK(r->action_items.overdue == 4);              // X, W, V (due on the 1st) and pm3's U
+    CHECK(r->action_items.completed_this_month == 1); // Z
+  }
 
-TEST_CASE("a malformed period") {
-  Repo repo;
-  CHECK_FALSE(compute_report(repo, {}, "2026-13", k_now));
-  CHECK_FALSE(compute_report(repo, {}, "October", k_now));
-}
+  TEST_CASE("a malformed period") {
+    Repo repo;
+    CHECK_FALSE(compute_report(repo, {}, "2026-13", k_now));
+    CHECK_FALSE(compute_report(repo, {}, "October", k_now));
+  }
 
-TEST_CASE("months with data") {
-  Repo repo;
-  repo.csv_rows = {{"m.csv", 2, "a", "2026-10-03", 1, 1}, {"m.csv", 3, "a", "2026-09-30", 1, 1},
-                   {"m.csv", 4, "a", "bad", 1, 1}};
-  repo.postmortems = {postmortem("p", "a", "2026-06-14", "SEV2"),
-                      postmortem("q", "a", "", "SEV2")};
-  CHECK(months_with_data(repo) == std::vector<std::string>{"2026-06", "2026-09", "2026-10"});
-}
+  TEST_CASE("months with data") {
+    Repo repo;
+    repo.csv_rows = {{"m.csv", 2, "a", "2026-10-03", 1, 1},
+                     {"m.csv", 3, "a", "2026-09-30", 1, 1},
+                     {"m.csv", 4, "a", "bad", 1, 1}};
+    repo.postmortems = {postmortem("p", "a", "2026-06-14", "SEV2"),
+                        postmortem("q", "a", "", "SEV2")};
+    CHECK(months_with_data(repo) == std::vector<std::string>{"2026-06", "2026-09", "2026-10"});
+  }
 
 } // TEST_SUITE

@@ -1,11 +1,11 @@
 // SLO figures (SPEC 3.1): attainment, error budget, burn rates, alert arithmetic, budget state,
 // projected exhaustion and data freshness.
-#include <cmath>
-
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "model/time.hpp"
 #include "validate/decode.hpp"
+
+#include <cmath>
 
 namespace nines {
 
@@ -60,7 +60,8 @@ BudgetState seed_state(const char* name, const char* condition,
   BudgetState s;
   s.name = name;
   if (auto c = parse_budget_condition(condition)) s.condition = *c;
-  for (const char* a : actions) s.actions.emplace_back(a);
+  for (const char* a : actions)
+    s.actions.emplace_back(a);
   return s;
 }
 
@@ -84,7 +85,9 @@ std::optional<double> pct(std::optional<double> fraction) {
   return *fraction * 100.0;
 }
 
-double budget_fraction(double target_pct) { return (100.0 - target_pct) / 100.0; }
+double budget_fraction(double target_pct) {
+  return (100.0 - target_pct) / 100.0;
+}
 
 double allowed_bad_minutes(double target_pct, double window_days) {
   return window_days * k_minutes_per_day * budget_fraction(target_pct);
@@ -115,24 +118,22 @@ bool condition_matches(const BudgetCondition& c, double remaining_pct) {
 Policy seed_default_policy() {
   Policy p;
   p.meta.kind = "error_budget_policy";
-  p.states.push_back(seed_state("healthy", "remaining_budget > 50%",
-                                {"Normal development velocity", "Feature work prioritized",
-                                 "Chaos experiments allowed"}));
-  p.states.push_back(seed_state("warning", "remaining_budget 25-50%",
-                                {"Increase monitoring scrutiny", "Review recent changes for risk",
-                                 "Limit risky deployments to business hours",
-                                 "No chaos experiments"}));
-  p.states.push_back(seed_state("critical", "remaining_budget 0-25%",
-                                {"Feature freeze — reliability work only",
-                                 "All deployments require SRE approval",
-                                 "Mandatory rollback plan for every change",
-                                 "Daily error budget review"}));
-  p.states.push_back(seed_state("exhausted", "remaining_budget <= 0",
-                                {"Complete deployment freeze",
-                                 "All engineering redirected to reliability",
-                                 "VP Engineering notified",
-                                 "Postmortem required for budget exhaustion",
-                                 "Freeze maintained until budget recovers to 10%"}));
+  p.states.push_back(seed_state(
+      "healthy", "remaining_budget > 50%",
+      {"Normal development velocity", "Feature work prioritized", "Chaos experiments allowed"}));
+  p.states.push_back(
+      seed_state("warning", "remaining_budget 25-50%",
+                 {"Increase monitoring scrutiny", "Review recent changes for risk",
+                  "Limit risky deployments to business hours", "No chaos experiments"}));
+  p.states.push_back(
+      seed_state("critical", "remaining_budget 0-25%",
+                 {"Feature freeze — reliability work only", "All deployments require SRE approval",
+                  "Mandatory rollback plan for every change", "Daily error budget review"}));
+  p.states.push_back(
+      seed_state("exhausted", "remaining_budget <= 0",
+                 {"Complete deployment freeze", "All engineering redirected to reliability",
+                  "VP Engineering notified", "Postmortem required for budget exhaustion",
+                  "Freeze maintained until budget recovers to 10%"}));
   p.exceptions = {"Security patches always allowed", "Regulatory compliance changes always allowed",
                   "Data loss prevention always allowed"};
   p.reset = "Rolling 28-day window (no manual resets)";
@@ -233,10 +234,8 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     }
   }
 
-  for (auto [label, minutes] : {std::pair<const char*, double>{"1h", 60.0},
-                                {"6h", 360.0},
-                                {"24h", 1440.0},
-                                {"3d", 4320.0}})
+  for (auto [label, minutes] :
+       {std::pair<const char*, double>{"1h", 60.0}, {"6h", 360.0}, {"24h", 1440.0}, {"3d", 4320.0}})
     f.burn_rates[label] = window_burn(series, live, today, minutes, b);
 
   for (const auto& a : slo.alerts) {

@@ -1,8 +1,8 @@
-#include <doctest/doctest.h>
-
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
 #include "validate/decode.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace nines;
 using namespace nines::compute_test;
@@ -20,286 +20,288 @@ SloFigures figures(const Repo& repo, const Slo& s, const DailySeries* series,
 
 TEST_SUITE("compute.slo") {
 
-TEST_CASE("allowed bad minutes: the seed's and the Workbook's worked examples") {
-  CHECK(allowed_bad_minutes(99.9, 28) == doctest::Approx(40.32).epsilon(1e-9));
-  CHECK(allowed_bad_minutes(99.9, 30) == doctest::Approx(43.2).epsilon(1e-9)); // 43m 12s
-  // 365.25/12 days: 43m 50s (43.83 min).
-  CHECK(allowed_bad_minutes(99.9, 365.25 / 12) == doctest::Approx(43.83).epsilon(1e-9));
-  CHECK(allowed_bad_minutes(99.9, 365.25 / 12) * 60 == doctest::Approx(2629.8).epsilon(1e-9));
-  CHECK(budget_fraction(99.9) == doctest::Approx(0.001).epsilon(1e-9));
-}
-
-TEST_CASE("burn rate and time to exhaust") {
-  // Error rate 0.5% against a 0.1% budget: 5x; the 28-day budget lasts 5.6 days.
-  CHECK(*burn_rate(995, 1000, budget_fraction(99.9)) == doctest::Approx(5.0));
-  CHECK(*time_to_exhaust_days(28, 5) == doctest::Approx(5.6));
-  CHECK_FALSE(time_to_exhaust_days(28, 0));
-  CHECK_FALSE(burn_rate(0, 0, 0.001));
-  CHECK_FALSE(burn_rate(11, 10, 0.001)); // good > total never reaches a figure
-}
-
-TEST_CASE("budget consumed by an alert that fires: B·L/W") {
-  CHECK(budget_consumed_when_fires(14.4, 60, 30) == doctest::Approx(0.02));
-  CHECK(budget_consumed_when_fires(6, 360, 30) == doctest::Approx(0.05));
-  CHECK(budget_consumed_when_fires(1, 3 * 1440, 30) == doctest::Approx(0.1));
-
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9, 30);
-  s.alerts = {alert("fast_burn", 14.4, "5m", 5, "1h", 60), alert("slow_burn", 1, "6h", 360, "3d", 4320)};
-  auto f = figures(repo, s, nullptr);
-  REQUIRE(f.alerts.size() == 2);
-  CHECK(f.alerts[0].budget_consumed_when_fires == doctest::Approx(0.02));
-  CHECK(*f.alerts[0].time_to_exhaust_hours == doctest::Approx(50.0)); // not "2 hours"
-  CHECK(f.alerts[1].budget_consumed_when_fires == doctest::Approx(0.1));
-  CHECK(*f.alerts[1].time_to_exhaust_days == doctest::Approx(30.0));
-  CHECK_FALSE(f.alerts[0].firing);
-}
-
-TEST_CASE("37 of 43 budget minutes consumed is 86%") {
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  DailySeries d;
-  d[day("2026-10-15")] = DailyCount{day("2026-10-15"), 43000 - 37, 43000};
-  auto f = figures(repo, s, &d);
-  CHECK(f.status == "ok");
-  CHECK(*f.consumed == doctest::Approx(37.0 / 43.0).epsilon(1e-9));
-  CHECK(*pct(f.consumed) == doctest::Approx(86.05).epsilon(1e-4));
-  CHECK(*f.remaining == doctest::Approx(6.0 / 43.0).epsilon(1e-9));
-  CHECK(f.state.name == "critical");
-}
-
-TEST_CASE("the window is the W whole days before now") {
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  DailySeries d;
-  fill(d, "2026-10-04", "2026-10-31", 1000, 0);
-  // Outside the window on both sides: all bad, and they must not count.
-  d[day("2026-10-03")] = DailyCount{day("2026-10-03"), 0, 1000};
-  d[day("2026-11-01")] = DailyCount{day("2026-11-01"), 0, 1000};
-  auto f = figures(repo, s, &d);
-  CHECK(f.window_start == "2026-10-04");
-  CHECK(f.window_end == "2026-10-31");
-  CHECK(*f.attainment == 1.0);
-  CHECK(*f.total == 28000);
-  CHECK(f.coverage.days_with_data == 28);
-  CHECK_FALSE(f.coverage.window_start_before_first_data);
-  CHECK(f.data.status == "fresh");
-  CHECK(*f.data.as_of == "2026-10-31");
-  CHECK(f.state.name == "healthy");
-  // A now later in the day still ends the window at the last whole day.
-  auto g = figures(repo, s, &d, nullptr, at("2026-11-01T18:30:00Z"));
-  CHECK(g.window_end == "2026-10-31");
-  CHECK(*g.attainment == 1.0);
-}
-
-TEST_CASE("budget state boundaries follow the seed's bands") {
-  Policy p = seed_default_policy();
-  auto state = [&](double r) {
-    for (const auto& s : p.states)
-      if (condition_matches(s.condition, r)) return s.name;
-    return std::string("none");
-  };
-  CHECK(state(50.0) == "warning"); // healthy is > 50%
-  CHECK(state(50.0000001) == "healthy");
-  CHECK(state(25.0) == "critical"); // 25–50 excludes 25
-  CHECK(state(25.0000001) == "warning");
-  CHECK(state(0.0) == "exhausted");
-  CHECK(state(0.0000001) == "critical");
-  CHECK(state(-40.0) == "exhausted");
-  CHECK(state(100.0) == "healthy");
-
-  // The same boundaries reached through real counts with a decimal target.
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  for (auto [bad, expected] : {std::pair<double, const char*>{500, "warning"},
-                               {750, "critical"},
-                               {1000, "exhausted"},
-                               {1500, "exhausted"}}) {
-    DailySeries d;
-    fill(d, "2026-10-04", "2026-10-31", 1'000'000, bad);
-    auto f = figures(repo, s, &d);
-    CHECK_MESSAGE(f.state.name == expected, "bad per day " << bad);
+  TEST_CASE("allowed bad minutes: the seed's and the Workbook's worked examples") {
+    CHECK(allowed_bad_minutes(99.9, 28) == doctest::Approx(40.32).epsilon(1e-9));
+    CHECK(allowed_bad_minutes(99.9, 30) == doctest::Approx(43.2).epsilon(1e-9)); // 43m 12s
+    // 365.25/12 days: 43m 50s (43.83 min).
+    CHECK(allowed_bad_minutes(99.9, 365.25 / 12) == doctest::Approx(43.83).epsilon(1e-9));
+    CHECK(allowed_bad_minutes(99.9, 365.25 / 12) * 60 == doctest::Approx(2629.8).epsilon(1e-9));
+    CHECK(budget_fraction(99.9) == doctest::Approx(0.001).epsilon(1e-9));
   }
-  DailySeries over;
-  fill(over, "2026-10-04", "2026-10-31", 1'000'000, 1500);
-  auto f = figures(repo, s, &over);
-  CHECK(*f.remaining == doctest::Approx(-0.5)); // negative when overspent
-  CHECK(f.state.name == "exhausted");
-  CHECK_FALSE(f.projected_exhaustion);
-}
 
-TEST_CASE("no data and zero traffic are missing, never 100%") {
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  auto none = figures(repo, s, nullptr);
-  CHECK(none.status == "missing");
-  CHECK_FALSE(none.attainment);
-  CHECK_FALSE(none.consumed);
-  CHECK_FALSE(none.remaining);
-  CHECK(none.state.name == "missing");
-  CHECK(none.data.status == "missing");
-  CHECK_FALSE(none.data.as_of);
-  for (const auto& [label, v] : none.burn_rates) CHECK_MESSAGE(!v, label);
+  TEST_CASE("burn rate and time to exhaust") {
+    // Error rate 0.5% against a 0.1% budget: 5x; the 28-day budget lasts 5.6 days.
+    CHECK(*burn_rate(995, 1000, budget_fraction(99.9)) == doctest::Approx(5.0));
+    CHECK(*time_to_exhaust_days(28, 5) == doctest::Approx(5.6));
+    CHECK_FALSE(time_to_exhaust_days(28, 0));
+    CHECK_FALSE(burn_rate(0, 0, 0.001));
+    CHECK_FALSE(burn_rate(11, 10, 0.001)); // good > total never reaches a figure
+  }
 
-  DailySeries zero;
-  fill(zero, "2026-10-04", "2026-10-31", 0, 0);
-  auto z = figures(repo, s, &zero);
-  CHECK(z.status == "missing");
-  CHECK_FALSE(z.attainment);
-  CHECK(z.coverage.days_with_data == 0);
+  TEST_CASE("budget consumed by an alert that fires: B·L/W") {
+    CHECK(budget_consumed_when_fires(14.4, 60, 30) == doctest::Approx(0.02));
+    CHECK(budget_consumed_when_fires(6, 360, 30) == doctest::Approx(0.05));
+    CHECK(budget_consumed_when_fires(1, 3 * 1440, 30) == doctest::Approx(0.1));
 
-  // A zero-traffic day inside otherwise good data is no data for that day.
-  DailySeries mixed;
-  fill(mixed, "2026-10-04", "2026-10-31", 1000, 1);
-  mixed[day("2026-10-31")] = DailyCount{day("2026-10-31"), 0, 0};
-  auto m = figures(repo, s, &mixed);
-  CHECK(m.coverage.days_with_data == 27);
-  CHECK(*m.data.as_of == "2026-10-30");
-  CHECK(m.data.status == "stale");
-  CHECK(*m.data.age_days == 1);
-  CHECK_FALSE(m.burn_rates["24h"]); // the last whole day had no traffic
-  CHECK(*m.burn_rates["3d"] == doctest::Approx(1.0));
-}
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9, 30);
+    s.alerts = {alert("fast_burn", 14.4, "5m", 5, "1h", 60),
+                alert("slow_burn", 1, "6h", 360, "3d", 4320)};
+    auto f = figures(repo, s, nullptr);
+    REQUIRE(f.alerts.size() == 2);
+    CHECK(f.alerts[0].budget_consumed_when_fires == doctest::Approx(0.02));
+    CHECK(*f.alerts[0].time_to_exhaust_hours == doctest::Approx(50.0)); // not "2 hours"
+    CHECK(f.alerts[1].budget_consumed_when_fires == doctest::Approx(0.1));
+    CHECK(*f.alerts[1].time_to_exhaust_days == doctest::Approx(30.0));
+    CHECK_FALSE(f.alerts[0].firing);
+  }
 
-TEST_CASE("good > total never reaches compute") {
-  std::vector<CsvRow> rows = {
-      {"m.csv", 2, "api", "2026-10-10", 900, 1000},
-      {"m.csv", 3, "api", "2026-10-11", 1200, 1000}, // good > total: skipped
-      {"m.csv", 4, "api", "2026-10-12", -1, 1000},   // negative: skipped
-      {"m.csv", 5, "api", "2026-13-01", 1, 1},       // not a date: skipped
-      {"m.csv", 6, "api", "2026-10-10", 990, 1000},  // replaces line 2
-  };
-  auto series = series_from_csv(rows);
-  REQUIRE(series.count("api"));
-  const auto& s = series["api"];
-  CHECK(s.size() == 1);
-  CHECK(s.at(day("2026-10-10")).good == 990);
+  TEST_CASE("37 of 43 budget minutes consumed is 86%") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    DailySeries d;
+    d[day("2026-10-15")] = DailyCount{day("2026-10-15"), 43000 - 37, 43000};
+    auto f = figures(repo, s, &d);
+    CHECK(f.status == "ok");
+    CHECK(*f.consumed == doctest::Approx(37.0 / 43.0).epsilon(1e-9));
+    CHECK(*pct(f.consumed) == doctest::Approx(86.05).epsilon(1e-4));
+    CHECK(*f.remaining == doctest::Approx(6.0 / 43.0).epsilon(1e-9));
+    CHECK(f.state.name == "critical");
+  }
 
-  Repo repo;
-  Slo o = slo("api", "svc", 99.9);
-  DailySeries bad;
-  bad[day("2026-10-20")] = DailyCount{day("2026-10-20"), 1200, 1000};
-  CHECK(figures(repo, o, &bad).status == "missing");
-}
+  TEST_CASE("the window is the W whole days before now") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1000, 0);
+    // Outside the window on both sides: all bad, and they must not count.
+    d[day("2026-10-03")] = DailyCount{day("2026-10-03"), 0, 1000};
+    d[day("2026-11-01")] = DailyCount{day("2026-11-01"), 0, 1000};
+    auto f = figures(repo, s, &d);
+    CHECK(f.window_start == "2026-10-04");
+    CHECK(f.window_end == "2026-10-31");
+    CHECK(*f.attainment == 1.0);
+    CHECK(*f.total == 28000);
+    CHECK(f.coverage.days_with_data == 28);
+    CHECK_FALSE(f.coverage.window_start_before_first_data);
+    CHECK(f.data.status == "fresh");
+    CHECK(*f.data.as_of == "2026-10-31");
+    CHECK(f.state.name == "healthy");
+    // A now later in the day still ends the window at the last whole day.
+    auto g = figures(repo, s, &d, nullptr, at("2026-11-01T18:30:00Z"));
+    CHECK(g.window_end == "2026-10-31");
+    CHECK(*g.attainment == 1.0);
+  }
 
-TEST_CASE("a window that reaches before the first data point") {
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  DailySeries d;
-  fill(d, "2026-10-20", "2026-10-31", 1000, 1);
-  auto f = figures(repo, s, &d);
-  CHECK(f.coverage.days_with_data == 12);
-  CHECK(f.coverage.window_days == 28);
-  CHECK(f.coverage.window_start_before_first_data);
-  CHECK(*f.coverage.first_data == "2026-10-20");
-  CHECK(*f.attainment == doctest::Approx(0.999)); // over the available days
-  CHECK(*f.consumed == doctest::Approx(1.0));
-}
+  TEST_CASE("budget state boundaries follow the seed's bands") {
+    Policy p = seed_default_policy();
+    auto state = [&](double r) {
+      for (const auto& s : p.states)
+        if (condition_matches(s.condition, r)) return s.name;
+      return std::string("none");
+    };
+    CHECK(state(50.0) == "warning"); // healthy is > 50%
+    CHECK(state(50.0000001) == "healthy");
+    CHECK(state(25.0) == "critical"); // 25–50 excludes 25
+    CHECK(state(25.0000001) == "warning");
+    CHECK(state(0.0) == "exhausted");
+    CHECK(state(0.0000001) == "critical");
+    CHECK(state(-40.0) == "exhausted");
+    CHECK(state(100.0) == "healthy");
 
-TEST_CASE("burn rates: daily for 24h and 3d, live for shorter windows") {
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  s.alerts = {alert("fast_burn", 14.4, "5m", 5, "1h", 60)};
-  DailySeries d;
-  fill(d, "2026-10-04", "2026-10-28", 1000, 0);
-  fill(d, "2026-10-29", "2026-10-30", 1000, 1);
-  fill(d, "2026-10-31", "2026-10-31", 1000, 4);
-  auto f = figures(repo, s, &d);
-  CHECK(*f.burn_rates["24h"] == doctest::Approx(4.0));
-  CHECK(*f.burn_rates["3d"] == doctest::Approx(2.0));
-  CHECK_FALSE(f.burn_rates["1h"]);
-  CHECK_FALSE(f.burn_rates["6h"]);
-  CHECK_FALSE(f.alerts[0].short_burn);
+    // The same boundaries reached through real counts with a decimal target.
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    for (auto [bad, expected] : {std::pair<double, const char*>{500, "warning"},
+                                 {750, "critical"},
+                                 {1000, "exhausted"},
+                                 {1500, "exhausted"}}) {
+      DailySeries d;
+      fill(d, "2026-10-04", "2026-10-31", 1'000'000, bad);
+      auto f = figures(repo, s, &d);
+      CHECK_MESSAGE(f.state.name == expected, "bad per day " << bad);
+    }
+    DailySeries over;
+    fill(over, "2026-10-04", "2026-10-31", 1'000'000, 1500);
+    auto f = figures(repo, s, &over);
+    CHECK(*f.remaining == doctest::Approx(-0.5)); // negative when overspent
+    CHECK(f.state.name == "exhausted");
+    CHECK_FALSE(f.projected_exhaustion);
+  }
 
-  LiveWindows live = {{"60m", {985, 1000}}, {"6h", {999, 1000}}, {"5m", {980, 1000}}};
-  auto g = figures(repo, s, &d, &live);
-  CHECK(*g.burn_rates["1h"] == doctest::Approx(15.0)); // "60m" answers for "1h"
-  CHECK(*g.burn_rates["6h"] == doctest::Approx(1.0));
-  CHECK(*g.alerts[0].short_burn == doctest::Approx(20.0));
-  CHECK(*g.alerts[0].long_burn == doctest::Approx(15.0));
-  CHECK(*g.alerts[0].firing);
-}
+  TEST_CASE("no data and zero traffic are missing, never 100%") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    auto none = figures(repo, s, nullptr);
+    CHECK(none.status == "missing");
+    CHECK_FALSE(none.attainment);
+    CHECK_FALSE(none.consumed);
+    CHECK_FALSE(none.remaining);
+    CHECK(none.state.name == "missing");
+    CHECK(none.data.status == "missing");
+    CHECK_FALSE(none.data.as_of);
+    for (const auto& [label, v] : none.burn_rates)
+      CHECK_MESSAGE(!v, label);
 
-TEST_CASE("projected exhaustion = now + R·W/B24h") {
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  DailySeries d;
-  // 27 days at 0.0463% error and the last day at 0.2%: R = 0.5, B24h = 2 → 7 days.
-  const double total = 1'000'000;
-  fill(d, "2026-10-04", "2026-10-30", total, (14000.0 - 2000.0) / 27.0);
-  fill(d, "2026-10-31", "2026-10-31", total, 2000);
-  auto f = figures(repo, s, &d);
-  CHECK(*f.remaining == doctest::Approx(0.5));
-  CHECK(*f.burn_rates["24h"] == doctest::Approx(2.0));
-  CHECK(*f.projected_exhaustion == "2026-11-08");
-}
+    DailySeries zero;
+    fill(zero, "2026-10-04", "2026-10-31", 0, 0);
+    auto z = figures(repo, s, &zero);
+    CHECK(z.status == "missing");
+    CHECK_FALSE(z.attainment);
+    CHECK(z.coverage.days_with_data == 0);
 
-TEST_CASE("the policy: the SLO's, else the service's, else the default, else the seed's") {
-  Repo repo;
-  Slo s = slo("api", "svc", 99.9);
-  std::string source;
-  CHECK(policy_for(repo, s, &source) == nullptr);
-  CHECK(source == "seed");
+    // A zero-traffic day inside otherwise good data is no data for that day.
+    DailySeries mixed;
+    fill(mixed, "2026-10-04", "2026-10-31", 1000, 1);
+    mixed[day("2026-10-31")] = DailyCount{day("2026-10-31"), 0, 0};
+    auto m = figures(repo, s, &mixed);
+    CHECK(m.coverage.days_with_data == 27);
+    CHECK(*m.data.as_of == "2026-10-30");
+    CHECK(m.data.status == "stale");
+    CHECK(*m.data.age_days == 1);
+    CHECK_FALSE(m.burn_rates["24h"]); // the last whole day had no traffic
+    CHECK(*m.burn_rates["3d"] == doctest::Approx(1.0));
+  }
 
-  Policy def = seed_default_policy();
-  def.meta = meta("error_budget_policy", "company");
-  def.states[0].actions = {"Ship it"};
-  repo.policies.push_back(def);
-  repo.config.default_policy = "company";
-  CHECK(policy_for(repo, s, &source)->meta.id == "company");
-  CHECK(source == "default");
+  TEST_CASE("good > total never reaches compute") {
+    std::vector<CsvRow> rows = {
+        {"m.csv", 2, "api", "2026-10-10", 900, 1000},
+        {"m.csv", 3, "api", "2026-10-11", 1200, 1000}, // good > total: skipped
+        {"m.csv", 4, "api", "2026-10-12", -1, 1000},   // negative: skipped
+        {"m.csv", 5, "api", "2026-13-01", 1, 1},       // not a date: skipped
+        {"m.csv", 6, "api", "2026-10-10", 990, 1000},  // replaces line 2
+    };
+    auto series = series_from_csv(rows);
+    REQUIRE(series.count("api"));
+    const auto& s = series["api"];
+    CHECK(s.size() == 1);
+    CHECK(s.at(day("2026-10-10")).good == 990);
 
-  Policy mine = seed_default_policy();
-  mine.meta = meta("error_budget_policy", "svc-policy");
-  mine.service = ref("svc");
-  repo.policies.push_back(mine);
-  CHECK(policy_for(repo, s, &source)->meta.id == "svc-policy");
-  CHECK(source == "service");
+    Repo repo;
+    Slo o = slo("api", "svc", 99.9);
+    DailySeries bad;
+    bad[day("2026-10-20")] = DailyCount{day("2026-10-20"), 1200, 1000};
+    CHECK(figures(repo, o, &bad).status == "missing");
+  }
 
-  s.policy = ref("company");
-  CHECK(policy_for(repo, s, &source)->meta.id == "company");
-  CHECK(source == "slo");
+  TEST_CASE("a window that reaches before the first data point") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    DailySeries d;
+    fill(d, "2026-10-20", "2026-10-31", 1000, 1);
+    auto f = figures(repo, s, &d);
+    CHECK(f.coverage.days_with_data == 12);
+    CHECK(f.coverage.window_days == 28);
+    CHECK(f.coverage.window_start_before_first_data);
+    CHECK(*f.coverage.first_data == "2026-10-20");
+    CHECK(*f.attainment == doctest::Approx(0.999)); // over the available days
+    CHECK(*f.consumed == doctest::Approx(1.0));
+  }
 
-  DailySeries d;
-  fill(d, "2026-10-04", "2026-10-31", 1000, 0);
-  auto f = figures(repo, s, &d);
-  CHECK(f.state.name == "healthy");
-  CHECK(f.state.policy == "company");
-  CHECK(f.state.actions == std::vector<std::string>{"Ship it"});
-  CHECK(f.state.condition == "remaining_budget > 50%");
-}
+  TEST_CASE("burn rates: daily for 24h and 3d, live for shorter windows") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    s.alerts = {alert("fast_burn", 14.4, "5m", 5, "1h", 60)};
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-28", 1000, 0);
+    fill(d, "2026-10-29", "2026-10-30", 1000, 1);
+    fill(d, "2026-10-31", "2026-10-31", 1000, 4);
+    auto f = figures(repo, s, &d);
+    CHECK(*f.burn_rates["24h"] == doctest::Approx(4.0));
+    CHECK(*f.burn_rates["3d"] == doctest::Approx(2.0));
+    CHECK_FALSE(f.burn_rates["1h"]);
+    CHECK_FALSE(f.burn_rates["6h"]);
+    CHECK_FALSE(f.alerts[0].short_burn);
 
-TEST_CASE("a policy with its own bands") {
-  Repo repo;
-  Policy p;
-  p.meta = meta("error_budget_policy", "strict");
-  p.service = ref("svc");
-  BudgetState green;
-  green.name = "green";
-  green.condition = *parse_budget_condition("remaining_budget > 80%");
-  p.states.push_back(green);
-  repo.policies.push_back(p);
-  Slo s = slo("api", "svc", 99.9);
-  DailySeries d;
-  fill(d, "2026-10-04", "2026-10-31", 1000, 0);
-  CHECK(figures(repo, s, &d).state.name == "green");
-  fill(d, "2026-10-04", "2026-10-31", 1000, 0.5); // R = 0.5: outside every band of the policy
-  auto f = figures(repo, s, &d);
-  CHECK(f.state.name == "warning");
-  CHECK(f.state.actions.empty());
-}
+    LiveWindows live = {{"60m", {985, 1000}}, {"6h", {999, 1000}}, {"5m", {980, 1000}}};
+    auto g = figures(repo, s, &d, &live);
+    CHECK(*g.burn_rates["1h"] == doctest::Approx(15.0)); // "60m" answers for "1h"
+    CHECK(*g.burn_rates["6h"] == doctest::Approx(1.0));
+    CHECK(*g.alerts[0].short_burn == doctest::Approx(20.0));
+    CHECK(*g.alerts[0].long_burn == doctest::Approx(15.0));
+    CHECK(*g.alerts[0].firing);
+  }
 
-TEST_CASE("compute_slos pairs each SLO with its series") {
-  Repo repo;
-  repo.slos = {slo("a", "svc", 99.9), slo("b", "svc", 99.0)};
-  std::map<std::string, DailySeries> series;
-  fill(series["b"], "2026-10-04", "2026-10-31", 100, 1);
-  auto all = compute_slos(repo, series, {}, k_now);
-  REQUIRE(all.size() == 2);
-  CHECK(all[0].status == "missing");
-  CHECK(all[1].status == "ok");
-  CHECK(*all[1].consumed == doctest::Approx(1.0));
-  CHECK(all[1].allowed_bad_minutes == doctest::Approx(403.2));
-}
+  TEST_CASE("projected exhaustion = now + R·W/B24h") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    DailySeries d;
+    // 27 days at 0.0463% error and the last day at 0.2%: R = 0.5, B24h = 2 → 7 days.
+    const double total = 1'000'000;
+    fill(d, "2026-10-04", "2026-10-30", total, (14000.0 - 2000.0) / 27.0);
+    fill(d, "2026-10-31", "2026-10-31", total, 2000);
+    auto f = figures(repo, s, &d);
+    CHECK(*f.remaining == doctest::Approx(0.5));
+    CHECK(*f.burn_rates["24h"] == doctest::Approx(2.0));
+    CHECK(*f.projected_exhaustion == "2026-11-08");
+  }
+
+  TEST_CASE("the policy: the SLO's, else the service's, else the default, else the seed's") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9);
+    std::string source;
+    CHECK(policy_for(repo, s, &source) == nullptr);
+    CHECK(source == "seed");
+
+    Policy def = seed_default_policy();
+    def.meta = meta("error_budget_policy", "company");
+    def.states[0].actions = {"Ship it"};
+    repo.policies.push_back(def);
+    repo.config.default_policy = "company";
+    CHECK(policy_for(repo, s, &source)->meta.id == "company");
+    CHECK(source == "default");
+
+    Policy mine = seed_default_policy();
+    mine.meta = meta("error_budget_policy", "svc-policy");
+    mine.service = ref("svc");
+    repo.policies.push_back(mine);
+    CHECK(policy_for(repo, s, &source)->meta.id == "svc-policy");
+    CHECK(source == "service");
+
+    s.policy = ref("company");
+    CHECK(policy_for(repo, s, &source)->meta.id == "company");
+    CHECK(source == "slo");
+
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1000, 0);
+    auto f = figures(repo, s, &d);
+    CHECK(f.state.name == "healthy");
+    CHECK(f.state.policy == "company");
+    CHECK(f.state.actions == std::vector<std::string>{"Ship it"});
+    CHECK(f.state.condition == "remaining_budget > 50%");
+  }
+
+  TEST_CASE("a policy with its own bands") {
+    Repo repo;
+    Policy p;
+    p.meta = meta("error_budget_policy", "strict");
+    p.service = ref("svc");
+    BudgetState green;
+    green.name = "green";
+    green.condition = *parse_budget_condition("remaining_budget > 80%");
+    p.states.push_back(green);
+    repo.policies.push_back(p);
+    Slo s = slo("api", "svc", 99.9);
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1000, 0);
+    CHECK(figures(repo, s, &d).state.name == "green");
+    fill(d, "2026-10-04", "2026-10-31", 1000, 0.5); // R = 0.5: outside every band of the policy
+    auto f = figures(repo, s, &d);
+    CHECK(f.state.name == "warning");
+    CHECK(f.state.actions.empty());
+  }
+
+  TEST_CASE("compute_slos pairs each SLO with its series") {
+    Repo repo;
+    repo.slos = {slo("a", "svc", 99.9), slo("b", "svc", 99.0)};
+    std::map<std::string, DailySeries> series;
+    fill(series["b"], "2026-10-04", "2026-10-31", 100, 1);
+    auto all = compute_slos(repo, series, {}, k_now);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].status == "missing");
+    CHECK(all[1].status == "ok");
+    CHECK(*all[1].consumed == doctest::Approx(1.0));
+    CHECK(all[1].allowed_bad_minutes == doctest::Approx(403.2));
+  }
 
 } // TEST_SUITE

@@ -1,20 +1,26 @@
 // Small builders for the compute stage's unit tests (only *_test.cpp include this).
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <string>
-
 #include "compute/figures.hpp"
 #include "model/model.hpp"
 #include "model/time.hpp"
 
+#include <cstdint>
+#include <map>
+#include <string>
+
 namespace nines::compute_test {
 
-inline std::int64_t day(const char* date) { return *parse_date(date); }
-inline std::int64_t at(const char* timestamp) { return *parse_timestamp(timestamp); }
+inline std::int64_t day(const char* date) {
+  return *parse_date(date);
+}
+inline std::int64_t at(const char* timestamp) {
+  return *parse_timestamp(timestamp);
+}
 
-inline Ref ref(const std::string& id) { return Ref{id, {}}; }
+inline Ref ref(const std::string& id) {
+  return Ref{id, {}};
+}
 
 inline DocMeta meta(const std::string& kind, const std::string& id) {
   DocMeta m;
@@ -34,8 +40,8 @@ inline Service service(const std::string& id, const std::string& team = "team-a"
   return s;
 }
 
-inline BurnRateAlert alert(const std::string& name, double burn, const std::string& sw, double sw_min,
-                           const std::string& lw, double lw_min) {
+inline BurnRateAlert alert(const std::string& name, double burn, const std::string& sw,
+                           double sw_min, const std::string& lw, double lw_min) {
   BurnRateAlert a;
   a.name = name;
   a.burn_rate = burn;
@@ -60,10 +66,12 @@ inline Slo slo(const std::string& id, const std::string& svc, double target,
 
 // Fills [first, last] with `total` events a day of which `bad` failed.
 inline void fill(DailySeries& s, const char* first, const char* last, double total, double bad) {
-  for (std::int64_t d = day(first); d <= day(last); ++d) s[d] = DailyCount{d, total - bad, total};
+  for (std::int64_t d = day(first); d <= day(last); ++d)
+    s[d] = DailyCount{d, total - bad, total};
 }
 
-inline Runbook runbook(const std::string& id, const std::string& svc, const std::string& alert_name) {
+inline Runbook runbook(const std::string& id, const std::string& svc,
+                       const std::string& alert_name) {
   Runbook r;
   r.meta = meta("runbook", id);
   r.service = ref(svc);

@@ -5,7 +5,9 @@
 
 namespace nines {
 
-const char* severity_name(Severity s) { return s == Severity::Error ? "error" : "warning"; }
+const char* severity_name(Severity s) {
+  return s == Severity::Error ? "error" : "warning";
+}
 
 namespace {
 
@@ -16,7 +18,11 @@ std::string sanitize(const std::string& s) {
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
     bool ok = len > 0 && i + len <= s.size();
     for (std::size_t k = 1; ok && k < len; ++k)
       ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
@@ -25,8 +31,10 @@ std::string sanitize(const std::string& s) {
       ++i;
       continue;
     }
-    if (len == 1 && (c < 0x20 || c == 0x7F)) out += ' ';
-    else out.append(s, i, len);
+    if (len == 1 && (c < 0x20 || c == 0x7F))
+      out += ' ';
+    else
+      out.append(s, i, len);
     i += len;
   }
   return out;
@@ -57,7 +65,8 @@ void DiagBag::add(Diagnostic d) {
 
 void DiagBag::error(std::string file, Loc loc, std::string rule, std::string message,
                     std::string hint) {
-  add({std::move(file), loc, Severity::Error, std::move(rule), std::move(message), std::move(hint)});
+  add({std::move(file), loc, Severity::Error, std::move(rule), std::move(message),
+       std::move(hint)});
 }
 
 void DiagBag::warning(std::string file, Loc loc, std::string rule, std::string message,
@@ -67,7 +76,8 @@ void DiagBag::warning(std::string file, Loc loc, std::string rule, std::string m
 }
 
 void DiagBag::merge(DiagBag&& other) {
-  for (auto& d : other.m_items) add(std::move(d));
+  for (auto& d : other.m_items)
+    add(std::move(d));
   m_dropped += other.m_dropped;
   other.m_items.clear();
 }
@@ -90,7 +100,8 @@ std::vector<Diagnostic> DiagBag::sorted() const {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {

@@ -29,8 +29,8 @@ struct Diagnostic {
 // Per-rule severity overrides from nines.yaml `rules:` ("error", "warning", "off").
 using RuleOverrides = std::map<std::string, std::string>;
 
-// Collects the diagnostics of a run. Stages add to it; the driver checks `has_errors()` at each stage
-// boundary, so every problem of a stage is reported at once instead of one per run.
+// Collects the diagnostics of a run. Stages add to it; the driver checks `has_errors()` at each
+// stage boundary, so every problem of a stage is reported at once instead of one per run.
 class DiagBag {
 public:
   // Beyond this many errors a run stops collecting: a broken repo is best fixed from the top.
@@ -40,7 +40,8 @@ public:
   void set_cap(std::size_t cap) { m_cap = cap; }
 
   void add(Diagnostic d);
-  void error(std::string file, Loc loc, std::string rule, std::string message, std::string hint = {});
+  void error(std::string file, Loc loc, std::string rule, std::string message,
+             std::string hint = {});
   void warning(std::string file, Loc loc, std::string rule, std::string message,
                std::string hint = {});
 

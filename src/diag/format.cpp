@@ -1,8 +1,7 @@
 #include "diag/format.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace nines {
 using nlohmann::json;
@@ -33,8 +32,10 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"slo-sla", "The SLA is not below the SLO target."},
       {"slo-review-overdue", "The SLO was not reviewed within its cadence."},
       {"slo-multi-region", "multi_region is below the decision guide for the SLO target."},
-      {"burn-alert-never-fires", "A burn-rate alert's threshold exceeds the highest possible burn rate."},
-      {"postmortem-severity", "Declared severity is below the severity matrix or escalation rules."},
+      {"burn-alert-never-fires",
+       "A burn-rate alert's threshold exceeds the highest possible burn rate."},
+      {"postmortem-severity",
+       "Declared severity is below the severity matrix or escalation rules."},
       {"postmortem-timeline-order", "Postmortem timeline entries are out of order."},
       {"action-item-owner", "A postmortem action item has no owner."},
       {"action-item-deadline", "A postmortem action item has no deadline."},
@@ -78,12 +79,18 @@ ordered diag_object(const Diagnostic& d) {
 std::string gh_escape(const std::string& s, bool property) {
   std::string out;
   for (char c : s) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else if (property && c == ':') out += "%3A";
-    else if (property && c == ',') out += "%2C";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else if (property && c == ':')
+      out += "%3A";
+    else if (property && c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }
@@ -99,7 +106,8 @@ std::string summary(std::size_t errors, std::size_t warnings) {
 
 std::string diagnostics_json(const std::vector<Diagnostic>& diags) {
   ordered a = ordered::array();
-  for (const auto& d : diags) a.push_back(diag_object(d));
+  for (const auto& d : diags)
+    a.push_back(diag_object(d));
   return a.dump(2) + "\n";
 }
 
@@ -113,17 +121,19 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
           << ": " << d.message << " [" << d.rule << "]\n";
       if (!d.hint.empty()) out << "  hint: " << d.hint << "\n";
     }
-    if (dropped > 0) out << "(" << dropped << " more not shown: the first " << diags.size()
-                         << " are listed)\n";
+    if (dropped > 0)
+      out << "(" << dropped << " more not shown: the first " << diags.size() << " are listed)\n";
     out << summary(errors, warnings) << "\n";
     return;
-  case DiagFormat::Json: out << diagnostics_json(diags); return;
+  case DiagFormat::Json:
+    out << diagnostics_json(diags);
+    return;
   case DiagFormat::Github:
     for (const auto& d : diags) {
       out << "::" << (d.severity == Severity::Error ? "error" : "warning")
-          << " file=" << gh_escape(d.file, true) << ",line=" << d.loc.line
-          << ",col=" << d.loc.col << ",title=" << gh_escape(d.rule, true) << "::"
-          << gh_escape(d.message + (d.hint.empty() ? "" : " (hint: " + d.hint + ")"), false)
+          << " file=" << gh_escape(d.file, true) << ",line=" << d.loc.line << ",col=" << d.loc.col
+          << ",title=" << gh_escape(d.rule, true)
+          << "::" << gh_escape(d.message + (d.hint.empty() ? "" : " (hint: " + d.hint + ")"), false)
           << "\n";
     }
     out << summary(errors, warnings) << "\n";

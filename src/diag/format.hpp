@@ -1,11 +1,11 @@
 // Diagnostics as text, JSON, GitHub workflow annotations and SARIF 2.1.0.
 #pragma once
 
+#include "diag/diagnostic.hpp"
+
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "diag/diagnostic.hpp"
 
 namespace nines {
 
@@ -19,7 +19,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
                        std::size_t errors, std::size_t warnings, std::size_t dropped,
                        const std::string& tool_version);
 
-// The JSON array form ({file, line, column, severity, rule, message, hint}), also api/diagnostics.json.
+// The JSON array form ({file, line, column, severity, rule, message, hint}), also
+// api/diagnostics.json.
 std::string diagnostics_json(const std::vector<Diagnostic>& diags);
 
 // Every rule id with a one-line description, for SARIF's rule table and the docs.

@@ -45,7 +45,8 @@ void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& dia
 
 void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string& file,
                DiagBag& diags) {
-  for (const auto& r : refs) check(set, r, file, diags);
+  for (const auto& r : refs)
+    check(set, r, file, diags);
 }
 
 } // namespace
@@ -69,7 +70,8 @@ void link_references(const Repo& repo, DiagBag& diags) {
   collect(repo.assessments, "assessment", ignored = {}, diags);
   collect(repo.reports, "monthly report", ignored = {}, diags);
   teams.what = "team";
-  for (const auto& [id, t] : repo.config.teams) teams.add(id);
+  for (const auto& [id, t] : repo.config.teams)
+    teams.add(id);
   const std::string team_hint = "teams are declared in nines.yaml under `teams:`";
 
   if (!repo.config.default_policy.empty())
@@ -86,21 +88,29 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(slis, s.sli, s.meta.file, diags);
     check(policies, s.policy, s.meta.file, diags);
   }
-  for (const auto& p : repo.policies) check(services, p.service, p.meta.file, diags);
+  for (const auto& p : repo.policies)
+    check(services, p.service, p.meta.file, diags);
   for (const auto& p : repo.postmortems) {
     check_all(services, p.services, p.meta.file, diags);
     check(postmortems, p.repeat_of, p.meta.file, diags);
   }
-  for (const auto& r : repo.runbooks) check(services, r.service, r.meta.file, diags);
+  for (const auto& r : repo.runbooks)
+    check(services, r.service, r.meta.file, diags);
   for (const auto& t : repo.toil) {
     check(services, t.service, t.meta.file, diags);
-    for (const auto& team : t.teams_affected) check(teams, team, t.meta.file, diags, team_hint);
+    for (const auto& team : t.teams_affected)
+      check(teams, team, t.meta.file, diags, team_hint);
   }
-  for (const auto& c : repo.capacity) check(services, c.service, c.meta.file, diags);
-  for (const auto& e : repo.experiments) check(services, e.service, e.meta.file, diags);
-  for (const auto& a : repo.remediations) check(services, a.service, a.meta.file, diags);
-  for (const auto& r : repo.rotations) check(teams, r.team, r.meta.file, diags, team_hint);
-  for (const auto& r : repo.readiness) check(services, r.service, r.meta.file, diags);
+  for (const auto& c : repo.capacity)
+    check(services, c.service, c.meta.file, diags);
+  for (const auto& e : repo.experiments)
+    check(services, e.service, e.meta.file, diags);
+  for (const auto& a : repo.remediations)
+    check(services, a.service, a.meta.file, diags);
+  for (const auto& r : repo.rotations)
+    check(teams, r.team, r.meta.file, diags, team_hint);
+  for (const auto& r : repo.readiness)
+    check(services, r.service, r.meta.file, diags);
   for (const auto& a : repo.assessments) {
     check(services, a.service, a.meta.file, diags);
     check(teams, a.team, a.meta.file, diags, team_hint);

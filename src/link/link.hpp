@@ -1,10 +1,10 @@
 // The link stage: ids, cross-document references, and the lints of SPEC 3.1, 3.4 and 3.6.
 #pragma once
 
-#include <cstdint>
-
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
+
+#include <cstdint>
 
 namespace nines {
 

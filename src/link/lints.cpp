@@ -2,6 +2,7 @@
 // their own. Every lint skips what it cannot judge (missing fields, out-of-range targets) instead
 // of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
+#include "model/time.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,8 +11,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "model/time.hpp"
 
 namespace nines {
 namespace {
@@ -23,7 +22,8 @@ std::string fmt_num(double v) {
   std::snprintf(buf, sizeof buf, "%.4f", v);
   std::string s = buf;
   if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
+    while (s.back() == '0')
+      s.pop_back();
     if (s.back() == '.') s.pop_back();
   }
   if (s == "-0") s = "0";
@@ -31,7 +31,9 @@ std::string fmt_num(double v) {
 }
 
 // The budget arithmetic divides by 100 − target; outside (0, 100) it means nothing.
-bool valid_target(double target) { return target > 0 && target < 100; }
+bool valid_target(double target) {
+  return target > 0 && target < 100;
+}
 
 // ---- SLOs (SPEC 3.1) ----
 
@@ -128,9 +130,9 @@ void lint_multi_region(const Repo& repo, DiagBag& diags) {
     std::size_t required = required_region_rank(*strictest);
     if (*rank >= required) continue;
     diags.warning(service.meta.file, service.multi_region_loc, "slo-multi-region",
-                  "multi_region '" + service.multi_region +
-                      "' is below the decision guide for a " + fmt_num(*strictest) +
-                      "% SLO: at least " + std::string(k_region_strategies[required]),
+                  "multi_region '" + service.multi_region + "' is below the decision guide for a " +
+                      fmt_num(*strictest) + "% SLO: at least " +
+                      std::string(k_region_strategies[required]),
                   "a stricter SLO needs more regions to absorb a regional outage");
   }
 }
@@ -260,8 +262,7 @@ void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
 
 // ---- Alerts and runbooks (SPEC 3.6) ----
 
-bool runbook_covers(const Runbook& rb, const std::string& alert_name,
-                    const std::string& service) {
+bool runbook_covers(const Runbook& rb, const std::string& alert_name, const std::string& service) {
   return rb.alert_name == alert_name &&
          (rb.service.empty() || service.empty() || rb.service.id == service);
 }
@@ -269,7 +270,8 @@ bool runbook_covers(const Runbook& rb, const std::string& alert_name,
 void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
   // An SLO of an unknown service is already an error; which runbook it needs is then unknowable.
   bool known = slo.service.empty();
-  for (const auto& s : repo.services) known = known || s.meta.id == slo.service.id;
+  for (const auto& s : repo.services)
+    known = known || s.meta.id == slo.service.id;
   if (!known) return;
   for (const auto& alert : slo.alerts) {
     // A nameless alert is a schema error; "alert '' has no runbook" would only add noise.
@@ -277,8 +279,7 @@ void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
     // An SLO alert always belongs to the SLO's service, so a service-less SLO is matched only by
     // runbooks that name no service either.
     bool covered = std::any_of(repo.runbooks.begin(), repo.runbooks.end(), [&](const Runbook& rb) {
-      return rb.alert_name == alert.name &&
-             (rb.service.empty() || rb.service.id == slo.service.id);
+      return rb.alert_name == alert.name && (rb.service.empty() || rb.service.id == slo.service.id);
     });
     if (covered) continue;
     std::string service = slo.service.empty() ? "" : " (service " + slo.service.id + ")";
@@ -298,8 +299,7 @@ void lint_prom_alert_runbooks(const Repo& repo, DiagBag& diags) {
       return runbook_covers(rb, alert.name, alert.service);
     });
     if (covered) continue;
-    diags.error(alert.file, alert.loc, "alert-runbook",
-                "alert '" + alert.name + "' has no runbook",
+    diags.error(alert.file, alert.loc, "alert-runbook", "alert '" + alert.name + "' has no runbook",
                 "add a runbook with alert_name: " + alert.name + ", or a runbook_url annotation");
   }
 }
@@ -333,8 +333,10 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags) {
     lint_timeline_order(pm, diags);
     lint_action_items(pm, diags);
   }
-  for (const auto& rotation : repo.rotations) lint_rotation_size(rotation, diags);
-  for (const auto& toil : repo.toil) lint_toil_hours(toil, diags);
+  for (const auto& rotation : repo.rotations)
+    lint_rotation_size(rotation, diags);
+  for (const auto& toil : repo.toil)
+    lint_toil_hours(toil, diags);
   lint_prom_alert_runbooks(repo, diags);
   for (const auto& rb : repo.runbooks)
     lint_runbook_stale(rb, repo.config.stale_after_days, today, diags);

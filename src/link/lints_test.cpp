@@ -1,11 +1,10 @@
-#include <doctest/doctest.h>
-
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include "link/link.hpp"
 #include "model/time.hpp"
+
+#include <cstdint>
+#include <doctest/doctest.h>
+#include <string>
+#include <vector>
 
 namespace nines {
 namespace {
@@ -114,7 +113,8 @@ Rotation make_rotation(std::size_t members) {
   Rotation r;
   r.meta = meta("oncall_rotation", "payments-oncall", "oncall/payments-oncall.yaml");
   r.name = "payments-oncall";
-  for (std::size_t i = 0; i < members; ++i) r.members.push_back("person" + std::to_string(i));
+  for (std::size_t i = 0; i < members; ++i)
+    r.members.push_back("person" + std::to_string(i));
   r.members_loc = {6, 3};
   return r;
 }
@@ -136,8 +136,11 @@ TEST_CASE("slo-error-budget: an error_budget that is not 100 - target is an erro
   repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
   repo.slos[0].error_budget = 0.2;
   repo.slos[0].error_budget_loc = {7, 17};
-  expect_one(lint(repo), {"slos/checkout-availability.yaml", {7, 17}, Severity::Error,
-                          "slo-error-budget", "error_budget 0.2 does not match 100 - target (0.1)",
+  expect_one(lint(repo), {"slos/checkout-availability.yaml",
+                          {7, 17},
+                          Severity::Error,
+                          "slo-error-budget",
+                          "error_budget 0.2 does not match 100 - target (0.1)",
                           "error_budget is the percentage of events allowed to fail"});
 }
 
@@ -167,7 +170,9 @@ TEST_CASE("slo-budget-minutes: off by more than a minute is an error") {
   repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
   repo.slos[0].error_budget_minutes = 50;
   repo.slos[0].error_budget_minutes_loc = {8, 25};
-  expect_one(lint(repo), {"slos/checkout-availability.yaml", {8, 25}, Severity::Error,
+  expect_one(lint(repo), {"slos/checkout-availability.yaml",
+                          {8, 25},
+                          Severity::Error,
                           "slo-budget-minutes",
                           "error_budget_minutes 50 is off by more than a minute: 99.9% over 28d "
                           "allows 40.32 minutes"});
@@ -198,7 +203,10 @@ TEST_CASE("slo-budget-minutes: an unwritten window is named by its days") {
   repo.slos[0].window_days = 30;
   repo.slos[0].error_budget_minutes = 50;
   repo.slos[0].error_budget_minutes_loc = {8, 25};
-  expect_one(lint(repo), {"slos/s.yaml", {8, 25}, Severity::Error, "slo-budget-minutes",
+  expect_one(lint(repo), {"slos/s.yaml",
+                          {8, 25},
+                          Severity::Error,
+                          "slo-budget-minutes",
                           "error_budget_minutes 50 is off by more than a minute: 99.9% over 30d "
                           "allows 43.2 minutes"});
 }
@@ -210,7 +218,10 @@ TEST_CASE("slo-sla: an SLA equal to the target is an error") {
   repo.slos.push_back(make_slo("s", "svc", 99.9));
   repo.slos[0].sla = 99.9;
   repo.slos[0].sla_loc = {10, 8};
-  expect_one(lint(repo), {"slos/s.yaml", {10, 8}, Severity::Error, "slo-sla",
+  expect_one(lint(repo), {"slos/s.yaml",
+                          {10, 8},
+                          Severity::Error,
+                          "slo-sla",
                           "SLA 99.9% is not below the SLO target 99.9%",
                           "the internal SLO must be stricter than the external SLA (typically by "
                           "0.1-0.5%)"});
@@ -221,7 +232,10 @@ TEST_CASE("slo-sla: an SLA above the target is an error, one below is fine") {
   repo.slos.push_back(make_slo("s", "svc", 99.9));
   repo.slos[0].sla = 99.95;
   repo.slos[0].sla_loc = {10, 8};
-  expect_one(lint(repo), {"slos/s.yaml", {10, 8}, Severity::Error, "slo-sla",
+  expect_one(lint(repo), {"slos/s.yaml",
+                          {10, 8},
+                          Severity::Error,
+                          "slo-sla",
                           "SLA 99.95% is not below the SLO target 99.9%"});
   repo.slos[0].sla = 99.5;
   CHECK(lint(repo).empty());
@@ -235,7 +249,10 @@ TEST_CASE("slo-review-overdue: the spec's example") {
   repo.slos[0].review_cadence = "monthly";
   repo.slos[0].review_cadence_loc = {12, 19};
   repo.slos[0].last_reviewed = {"2026-08-01", {13, 18}};
-  expect_one(lint(repo), {"slos/s.yaml", {13, 18}, Severity::Warning, "slo-review-overdue",
+  expect_one(lint(repo), {"slos/s.yaml",
+                          {13, 18},
+                          Severity::Warning,
+                          "slo-review-overdue",
                           "SLO last reviewed 2026-08-01, 114 days ago, past its monthly cadence "
                           "(31 days)"});
 }
@@ -245,8 +262,8 @@ TEST_CASE("slo-review-overdue: exactly at the cadence is fine, a day past is not
     const char* cadence;
     int days;
   };
-  for (Case c : {Case{"weekly", 7}, Case{"monthly", 31}, Case{"quarterly", 92},
-                 Case{"yearly", 366}}) {
+  for (Case c :
+       {Case{"weekly", 7}, Case{"monthly", 31}, Case{"quarterly", 92}, Case{"yearly", 366}}) {
     CAPTURE(c.cadence);
     Repo repo;
     repo.slos.push_back(make_slo("s", "svc", 99.9));
@@ -256,7 +273,10 @@ TEST_CASE("slo-review-overdue: exactly at the cadence is fine, a day past is not
 
     std::string date = format_date(k_today - c.days - 1);
     repo.slos[0].last_reviewed.value = date;
-    expect_one(lint(repo), {"slos/s.yaml", {13, 18}, Severity::Warning, "slo-review-overdue",
+    expect_one(lint(repo), {"slos/s.yaml",
+                            {13, 18},
+                            Severity::Warning,
+                            "slo-review-overdue",
                             "SLO last reviewed " + date + ", " + std::to_string(c.days + 1) +
                                 " days ago, past its " + c.cadence + " cadence (" +
                                 std::to_string(c.days) + " days)"});
@@ -268,7 +288,10 @@ TEST_CASE("slo-review-overdue: a cadence without last_reviewed is a warning at t
   repo.slos.push_back(make_slo("s", "svc", 99.9));
   repo.slos[0].review_cadence = "monthly";
   repo.slos[0].review_cadence_loc = {12, 19};
-  expect_one(lint(repo), {"slos/s.yaml", {12, 19}, Severity::Warning, "slo-review-overdue",
+  expect_one(lint(repo), {"slos/s.yaml",
+                          {12, 19},
+                          Severity::Warning,
+                          "slo-review-overdue",
                           "SLO has a monthly review cadence but no last_reviewed date"});
 }
 
@@ -292,7 +315,9 @@ TEST_CASE("slo-multi-region: the strictest target of the service sets the requir
   repo.slos.push_back(make_slo("latency", "checkout-api", 99.5));
   repo.slos.push_back(make_slo("availability", "checkout-api", 99.95));
   repo.slos.push_back(make_slo("other", "search-api", 99.999)); // another service's
-  expect_one(lint(repo), {"services/checkout-api.yaml", {9, 17}, Severity::Warning,
+  expect_one(lint(repo), {"services/checkout-api.yaml",
+                          {9, 17},
+                          Severity::Warning,
                           "slo-multi-region",
                           "multi_region 'single' is below the decision guide for a 99.95% SLO: "
                           "at least active-passive"});
@@ -305,16 +330,14 @@ TEST_CASE("slo-multi-region: the decision guide's boundaries") {
     const char* strategy;
     const char* required; // "" when the strategy suffices
   };
-  for (Case c : {Case{99.89, "99.89", "single", ""},
-                 Case{99.9, "99.9", "single", "active-passive"},
-                 Case{99.9, "99.9", "active-passive", ""},
-                 Case{99.95, "99.95", "active-passive", ""},
-                 Case{99.96, "99.96", "active-passive", "active-active-read"},
-                 Case{99.99, "99.99", "active-passive", "active-active-read"},
-                 Case{99.99, "99.99", "active-active-read", ""},
-                 Case{99.995, "99.995", "active-active-full", "cell-based"},
-                 Case{99.995, "99.995", "cell-based", ""},
-                 Case{99.999, "99.999", "single", "cell-based"}}) {
+  for (Case c :
+       {Case{99.89, "99.89", "single", ""}, Case{99.9, "99.9", "single", "active-passive"},
+        Case{99.9, "99.9", "active-passive", ""}, Case{99.95, "99.95", "active-passive", ""},
+        Case{99.96, "99.96", "active-passive", "active-active-read"},
+        Case{99.99, "99.99", "active-passive", "active-active-read"},
+        Case{99.99, "99.99", "active-active-read", ""},
+        Case{99.995, "99.995", "active-active-full", "cell-based"},
+        Case{99.995, "99.995", "cell-based", ""}, Case{99.999, "99.999", "single", "cell-based"}}) {
     CAPTURE(c.target);
     CAPTURE(c.strategy);
     Repo repo;
@@ -324,10 +347,13 @@ TEST_CASE("slo-multi-region: the decision guide's boundaries") {
     if (std::string(c.required).empty()) {
       CHECK(got.empty());
     } else {
-      expect_one(got, {"services/svc.yaml", {9, 17}, Severity::Warning, "slo-multi-region",
+      expect_one(got, {"services/svc.yaml",
+                       {9, 17},
+                       Severity::Warning,
+                       "slo-multi-region",
                        "multi_region '" + std::string(c.strategy) +
-                           "' is below the decision guide for a " + c.written +
-                           "% SLO: at least " + c.required});
+                           "' is below the decision guide for a " + c.written + "% SLO: at least " +
+                           c.required});
     }
   }
 }
@@ -348,7 +374,10 @@ TEST_CASE("burn-alert-never-fires: a threshold above the highest possible burn r
   repo.slos.push_back(make_slo("s", "svc", 90));
   repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
   expect_one(lint(repo, "burn-alert-never-fires"),
-             {"slos/s.yaml", {21, 18}, Severity::Error, "burn-alert-never-fires",
+             {"slos/s.yaml",
+              {21, 18},
+              Severity::Error,
+              "burn-alert-never-fires",
               "burn-rate alert 'fast_burn' at 14.4x can never fire: with a 90% target the "
               "highest possible burn rate is 10x",
               "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)"});
@@ -378,7 +407,9 @@ TEST_CASE("postmortem-severity: declared below the matrix") {
   pm.classification_scope = "gt-25pct";
   Repo repo;
   repo.postmortems.push_back(pm);
-  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {4, 13}, Severity::Warning,
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml",
+                          {4, 13},
+                          Severity::Warning,
                           "postmortem-severity",
                           "declared SEV3 is below the severity matrix: core-down affecting "
                           "gt-25pct is SEV1"});
@@ -400,11 +431,13 @@ TEST_CASE("postmortem-severity: every matrix cell, at its severity and one below
       CHECK(lint(repo).empty());
       if (cell == 4) continue;
       repo.postmortems[0].severity = "SEV" + std::to_string(cell + 1);
-      expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {4, 13}, Severity::Warning,
+      expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml",
+                              {4, 13},
+                              Severity::Warning,
                               "postmortem-severity",
                               "declared SEV" + std::to_string(cell + 1) +
-                                  " is below the severity matrix: " + functions[f] +
-                                  " affecting " + scopes[s] + " is SEV" + std::to_string(cell)});
+                                  " is below the severity matrix: " + functions[f] + " affecting " +
+                                  scopes[s] + " is SEV" + std::to_string(cell)});
     }
   }
 }
@@ -434,7 +467,9 @@ TEST_CASE("postmortem-severity: auto-escalation names its reason") {
     if (std::string(c.reason).empty()) {
       CHECK(got.empty());
     } else {
-      expect_one(got, {"postmortems/2026-10-14-outage.yaml", {4, 13}, Severity::Warning,
+      expect_one(got, {"postmortems/2026-10-14-outage.yaml",
+                       {4, 13},
+                       Severity::Warning,
                        "postmortem-severity",
                        "declared " + std::string(c.severity) +
                            " is below the severity matrix: " + c.reason});
@@ -482,7 +517,9 @@ TEST_CASE("postmortem-timeline-order: an entry earlier than the one before it") 
                                   {"03:15", "same time is fine", {22, 5}},
                                   {"03:10", "rolled back", {23, 5}},
                                   {"03:20", "resolved", {24, 5}}};
-  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {23, 5}, Severity::Warning,
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml",
+                          {23, 5},
+                          Severity::Warning,
                           "postmortem-timeline-order",
                           "timeline entry at 03:10 is earlier than the one before it (03:15)",
                           "timeline entries are chronological"});
@@ -502,7 +539,9 @@ TEST_CASE("postmortem-timeline-order: dated entries compare across days") {
   repo.postmortems.push_back(make_postmortem("SEV2"));
   repo.postmortems[0].timeline = {{"2026-10-14 03:15", "paged", {20, 5}},
                                   {"2026-10-13 23:00", "deploy", {21, 5}}};
-  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {21, 5}, Severity::Warning,
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml",
+                          {21, 5},
+                          Severity::Warning,
                           "postmortem-timeline-order",
                           "timeline entry at 2026-10-13 23:00 is earlier than the one before it "
                           "(2026-10-14 03:15)"});
@@ -515,7 +554,9 @@ TEST_CASE("postmortem-timeline-order: unparseable times are skipped") {
                                   {"shortly after", "acked", {21, 5}},
                                   {"", "nothing", {22, 5}},
                                   {"03:10", "rolled back", {23, 5}}};
-  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml", {23, 5}, Severity::Warning,
+  expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml",
+                          {23, 5},
+                          Severity::Warning,
                           "postmortem-timeline-order",
                           "timeline entry at 03:10 is earlier than the one before it (03:15)"});
 }
@@ -557,7 +598,9 @@ TEST_CASE("action items without owner or deadline") {
 TEST_CASE("oncall-rotation-size: 4 members is a warning, 5 is fine") {
   Repo repo;
   repo.rotations.push_back(make_rotation(4));
-  expect_one(lint(repo), {"oncall/payments-oncall.yaml", {6, 3}, Severity::Warning,
+  expect_one(lint(repo), {"oncall/payments-oncall.yaml",
+                          {6, 3},
+                          Severity::Warning,
                           "oncall-rotation-size",
                           "rotation 'payments-oncall' has 4 members, fewer than the 5 a "
                           "sustainable rotation needs",
@@ -575,7 +618,9 @@ TEST_CASE("alert-runbook: an SLO burn-rate alert without a runbook") {
   repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
   repo.runbooks.push_back(make_runbook("slow_burn", "checkout-api"));
   repo.runbooks.push_back(make_runbook("fast_burn", "search-api")); // another service's
-  expect_one(lint(repo), {"slos/checkout-availability.yaml", {20, 5}, Severity::Error,
+  expect_one(lint(repo), {"slos/checkout-availability.yaml",
+                          {20, 5},
+                          Severity::Error,
                           "alert-runbook",
                           "burn-rate alert 'fast_burn' of SLO 'checkout-availability' (service "
                           "checkout-api) has no runbook",
@@ -603,11 +648,19 @@ TEST_CASE("alert-runbook: an SLO of an unknown service is left to the reference 
 
 TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
   Repo repo;
-  repo.prom_alerts.push_back({"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate", "rate(x)",
-                              "checkout-api", "page", ""});
+  repo.prom_alerts.push_back({"alerts/platform.rules.yaml",
+                              {12, 9},
+                              "HighErrorRate",
+                              "rate(x)",
+                              "checkout-api",
+                              "page",
+                              ""});
   repo.runbooks.push_back(make_runbook("HighErrorRate", "search-api"));
-  expect_one(lint(repo), {"alerts/platform.rules.yaml", {12, 9}, Severity::Error,
-                          "alert-runbook", "alert 'HighErrorRate' has no runbook",
+  expect_one(lint(repo), {"alerts/platform.rules.yaml",
+                          {12, 9},
+                          Severity::Error,
+                          "alert-runbook",
+                          "alert 'HighErrorRate' has no runbook",
                           "add a runbook with alert_name: HighErrorRate, or a runbook_url "
                           "annotation"});
 }
@@ -623,8 +676,13 @@ TEST_CASE("alert-runbook: a Prometheus alert is covered by a runbook_url or a ma
     CAPTURE(c.alert_service);
     CAPTURE(c.runbook_service);
     Repo repo;
-    repo.prom_alerts.push_back({"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate",
-                                "rate(x)", c.alert_service, "page", c.runbook_url});
+    repo.prom_alerts.push_back({"alerts/platform.rules.yaml",
+                                {12, 9},
+                                "HighErrorRate",
+                                "rate(x)",
+                                c.alert_service,
+                                "page",
+                                c.runbook_url});
     repo.runbooks.push_back(make_runbook("HighErrorRate", c.runbook_service));
     CHECK(lint(repo).empty());
   }
@@ -635,7 +693,10 @@ TEST_CASE("alert-runbook: a Prometheus alert is covered by a runbook_url or a ma
 TEST_CASE("toil-hours: a total that does not match the product") {
   Repo repo;
   repo.toil.push_back(make_toil(30, 12, 10));
-  expect_one(lint(repo), {"toil/cert-rotation.yaml", {8, 26}, Severity::Warning, "toil-hours",
+  expect_one(lint(repo), {"toil/cert-rotation.yaml",
+                          {8, 26},
+                          Severity::Warning,
+                          "toil-hours",
                           "total_hours_per_month 10 does not match 30 min x 12 per month = 6 h"});
 }
 
@@ -648,7 +709,10 @@ TEST_CASE("toil-hours: within 0.1 h is fine, beyond it is not, and no total is s
   repo.toil.push_back(make_toil(30, 12, std::nullopt));
   CHECK(lint(repo).empty());
   repo.toil.push_back(make_toil(30, 12, 6.11));
-  expect_one(lint(repo), {"toil/cert-rotation.yaml", {8, 26}, Severity::Warning, "toil-hours",
+  expect_one(lint(repo), {"toil/cert-rotation.yaml",
+                          {8, 26},
+                          Severity::Warning,
+                          "toil-hours",
                           "total_hours_per_month 6.11 does not match 30 min x 12 per month = 6 h"});
 }
 
@@ -658,7 +722,10 @@ TEST_CASE("runbook-stale: older than stale_after_days") {
   Repo repo;
   repo.runbooks.push_back(make_runbook("fast_burn", "checkout-api"));
   repo.runbooks[0].last_updated = "2026-01-02";
-  expect_one(lint(repo), {"runbooks/fast_burn.yaml", {5, 15}, Severity::Warning, "runbook-stale",
+  expect_one(lint(repo), {"runbooks/fast_burn.yaml",
+                          {5, 15},
+                          Severity::Warning,
+                          "runbook-stale",
                           "runbook last updated 2026-01-02, 325 days ago (stale after 90 days)"});
 }
 
@@ -669,7 +736,10 @@ TEST_CASE("runbook-stale: exactly stale_after_days old is fresh, a day more is s
   repo.runbooks[0].last_updated = format_date(k_today - 30);
   CHECK(lint(repo).empty());
   repo.runbooks[0].last_updated = format_date(k_today - 31);
-  expect_one(lint(repo), {"runbooks/fast_burn.yaml", {5, 15}, Severity::Warning, "runbook-stale",
+  expect_one(lint(repo), {"runbooks/fast_burn.yaml",
+                          {5, 15},
+                          Severity::Warning,
+                          "runbook-stale",
                           "runbook last updated " + format_date(k_today - 31) +
                               ", 31 days ago (stale after 30 days)"});
 }
@@ -700,8 +770,13 @@ TEST_CASE("a consistent repo has no lint findings") {
   repo.runbooks.push_back(make_runbook("fast_burn", "checkout-api"));
   repo.runbooks.push_back(make_runbook("slow_burn", ""));
   repo.runbooks.push_back(make_runbook("HighErrorRate", "checkout-api"));
-  repo.prom_alerts.push_back({"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate", "rate(x)",
-                              "checkout-api", "page", ""});
+  repo.prom_alerts.push_back({"alerts/platform.rules.yaml",
+                              {12, 9},
+                              "HighErrorRate",
+                              "rate(x)",
+                              "checkout-api",
+                              "page",
+                              ""});
   Postmortem pm = make_postmortem("SEV1");
   pm.classification_function = "core-down";
   pm.classification_scope = "all-users";
@@ -738,7 +813,8 @@ TEST_CASE("default-constructed documents do not crash the lints") {
   // must not pass for the runbook of nameless alerts.
   auto got = lint(repo);
   std::vector<std::string> rules;
-  for (const auto& d : got) rules.push_back(d.rule);
+  for (const auto& d : got)
+    rules.push_back(d.rule);
   CHECK(rules == std::vector<std::string>{"oncall-rotation-size"});
 }
 

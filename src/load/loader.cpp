@@ -10,11 +10,20 @@ namespace nines {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& document_kinds() {
-  static const std::vector<std::string> kinds = {
-      "service",         "sli",          "slo",          "error_budget_policy",
-      "postmortem",      "runbook",      "toil_item",    "capacity_model",
-      "experiment",      "auto_remediation", "oncall_rotation", "readiness_review",
-      "assessment",      "monthly_report"};
+  static const std::vector<std::string> kinds = {"service",
+                                                 "sli",
+                                                 "slo",
+                                                 "error_budget_policy",
+                                                 "postmortem",
+                                                 "runbook",
+                                                 "toil_item",
+                                                 "capacity_model",
+                                                 "experiment",
+                                                 "auto_remediation",
+                                                 "oncall_rotation",
+                                                 "readiness_review",
+                                                 "assessment",
+                                                 "monthly_report"};
   return kinds;
 }
 
@@ -30,7 +39,8 @@ bool read_file(const fs::path& p, std::string& out) {
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Decides what a top-level document is. Reports documents that are none of the known kinds.
@@ -49,8 +59,10 @@ void classify(Node&& root, int index, const std::string& rel, const std::string&
   doc.index = index;
   doc.body = body;
   if (const Node* api = root.get("apiVersion"); api && api->is_scalar()) {
-    if (api->value.rfind("openslo/", 0) == 0) doc.kind = "openslo";
-    else if (api->value.rfind("backstage.io/", 0) == 0) doc.kind = "backstage";
+    if (api->value.rfind("openslo/", 0) == 0)
+      doc.kind = "openslo";
+    else if (api->value.rfind("backstage.io/", 0) == 0)
+      doc.kind = "backstage";
     if (!doc.kind.empty()) {
       doc.kind_loc = root.loc;
       doc.root = std::move(root);
@@ -125,12 +137,15 @@ std::string path_stem_slug(const std::string& rel_path) {
   std::string out;
   for (char ch : name) {
     unsigned char c = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (std::isalnum(c) || c == '.' || c == '_' || c == '-') out += static_cast<char>(c);
-    else if (!out.empty() && out.back() != '-') out += '-';
+    if (std::isalnum(c) || c == '.' || c == '_' || c == '-')
+      out += static_cast<char>(c);
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
   }
   while (!out.empty() && (out.front() == '-' || out.front() == '.' || out.front() == '_'))
     out.erase(out.begin());
-  while (!out.empty() && out.back() == '-') out.pop_back();
+  while (!out.empty() && out.back() == '-')
+    out.pop_back();
   if (out.size() > 128) out.resize(128);
   return out;
 }
@@ -143,7 +158,8 @@ bool split_front_matter(const std::string& text, std::string& yaml, std::string&
     std::size_t n = std::char_traits<char>::length(marker);
     if (text.compare(pos, n, marker) != 0) return false;
     std::size_t after = pos + n;
-    while (after < text.size() && (text[after] == ' ' || text[after] == '\r')) ++after;
+    while (after < text.size() && (text[after] == ' ' || text[after] == '\r'))
+      ++after;
     return after == text.size() || text[after] == '\n';
   };
   if (!line_is(start, "---")) return false;
@@ -172,7 +188,8 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
   std::error_code ec;
   if (!fs::exists(p, ec)) return Node{};
   if (fs::file_size(p, ec) > opts.max_file_bytes) {
-    diags.error("nines.yaml", {}, "file-too-large", "nines.yaml is larger than the file size limit");
+    diags.error("nines.yaml", {}, "file-too-large",
+                "nines.yaml is larger than the file size limit");
     return Node{};
   }
   std::string text;

@@ -1,25 +1,25 @@
 // The load stage: walk a content repository and turn its files into positioned documents.
 #pragma once
 
+#include "diag/diagnostic.hpp"
+#include "load/yaml_reader.hpp"
+#include "model/node.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "diag/diagnostic.hpp"
-#include "load/yaml_reader.hpp"
-#include "model/node.hpp"
-
 namespace nines {
 
 // One document as read from disk, before schema validation.
 struct RawDoc {
-  std::string file;    // relative path
-  int index = 0;       // position in a multi-document file
-  std::string kind;    // "service", ..., "prometheus_rules", "openslo", "backstage"
-  Node root;           // the whole document
-  Loc kind_loc;        // the top-level key
-  std::string body;    // Markdown prose after front matter
+  std::string file; // relative path
+  int index = 0;    // position in a multi-document file
+  std::string kind; // "service", ..., "prometheus_rules", "openslo", "backstage"
+  Node root;        // the whole document
+  Loc kind_loc;     // the top-level key
+  std::string body; // Markdown prose after front matter
 };
 
 // One line of metrics/*.csv, split but not yet checked.

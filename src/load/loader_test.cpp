@@ -1,10 +1,9 @@
-#include <doctest/doctest.h>
+#include "load/loader.hpp"
 
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
-
-#include "load/loader.hpp"
 
 using namespace nines;
 namespace fs = std::filesystem;
@@ -56,13 +55,14 @@ TEST_CASE("loader: walks kinds, skips hidden and site folders, reads CSV rows") 
   DiagBag diags;
   std::vector<std::string> seen;
   std::vector<int> csv_lines;
-  load_repo(repo.root, LoadOptions{}, diags,
-            [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind + ":" + d.body); },
-            [&](RawCsvRow&& r) { csv_lines.push_back(r.line); });
+  load_repo(
+      repo.root, LoadOptions{}, diags,
+      [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind + ":" + d.body); },
+      [&](RawCsvRow&& r) { csv_lines.push_back(r.line); });
   CHECK_FALSE(diags.has_errors());
-  CHECK(seen == std::vector<std::string>{"alerts/r.yaml:prometheus_rules:",
-                                         "runbooks/r.md:runbook:Prose\n",
-                                         "services/a.yaml:service:", "services/a.yaml:service:"});
+  CHECK(seen ==
+        std::vector<std::string>{"alerts/r.yaml:prometheus_rules:", "runbooks/r.md:runbook:Prose\n",
+                                 "services/a.yaml:service:", "services/a.yaml:service:"});
   CHECK(csv_lines == std::vector<int>{1, 2});
 }
 
@@ -70,7 +70,8 @@ TEST_CASE("loader: unknown kinds suggest the closest one") {
   TempRepo repo;
   repo.write("x.yaml", "servce:\n  name: a\n");
   DiagBag diags;
-  load_repo(repo.root, LoadOptions{}, diags, [](RawDoc&&) {}, [](RawCsvRow&&) {});
+  load_repo(
+      repo.root, LoadOptions{}, diags, [](RawDoc&&) {}, [](RawCsvRow&&) {});
   auto d = diags.sorted();
   REQUIRE(d.size() == 1);
   CHECK(d[0].rule == "unknown-kind");
@@ -83,7 +84,8 @@ TEST_CASE("loader: files over the size limit are refused") {
   DiagBag diags;
   LoadOptions opts;
   opts.max_file_bytes = 1000;
-  load_repo(repo.root, opts, diags, [](RawDoc&&) {}, [](RawCsvRow&&) {});
+  load_repo(
+      repo.root, opts, diags, [](RawDoc&&) {}, [](RawCsvRow&&) {});
   auto d = diags.sorted();
   REQUIRE(d.size() == 1);
   CHECK(d[0].rule == "file-too-large");
@@ -91,12 +93,14 @@ TEST_CASE("loader: files over the size limit are refused") {
 
 TEST_CASE("loader: symlinks out of the repository are refused") {
   TempRepo repo;
-  fs::path outside = repo.root.parent_path() / ("nines-outside-" + std::to_string(::getpid()) + ".yaml");
+  fs::path outside =
+      repo.root.parent_path() / ("nines-outside-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(outside) << "service:\n  name: x\n";
   fs::create_symlink(outside, repo.root / "link.yaml");
   DiagBag diags;
   int docs = 0;
-  load_repo(repo.root, LoadOptions{}, diags, [&](RawDoc&&) { ++docs; }, [](RawCsvRow&&) {});
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&&) { ++docs; }, [](RawCsvRow&&) {});
   fs::remove(outside);
   CHECK(docs == 0);
   auto d = diags.sorted();

@@ -1,9 +1,5 @@
 #include "load/yaml_reader.hpp"
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -11,6 +7,9 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
 
 namespace nines {
 namespace {
@@ -21,8 +20,10 @@ struct TooManyNodes : std::runtime_error {
 
 std::size_t count_nodes(const Node& n) {
   std::size_t c = 1;
-  for (const auto& i : n.items) c += count_nodes(i);
-  for (const auto& e : n.entries) c += count_nodes(e.value);
+  for (const auto& i : n.items)
+    c += count_nodes(i);
+  for (const auto& e : n.entries)
+    c += count_nodes(e.value);
   return c;
 }
 

@@ -1,18 +1,19 @@
 // YAML text → positioned trees, one per document, with the hygiene checks of the load stage.
 #pragma once
 
+#include "diag/diagnostic.hpp"
+#include "model/node.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
 
-#include "diag/diagnostic.hpp"
-#include "model/node.hpp"
-
 namespace nines {
 
 struct YamlLimits {
-  // Nodes per file after alias expansion: stops "billion laughs" alias bombs long before memory does.
+  // Nodes per file after alias expansion: stops "billion laughs" alias bombs long before memory
+  // does.
   std::size_t max_nodes = 1'000'000;
 };
 

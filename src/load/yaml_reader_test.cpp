@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "load/yaml_reader.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace nines;
 
@@ -68,7 +68,8 @@ TEST_CASE("yaml_reader: alias bombs hit the node cap instead of memory") {
   std::string names[] = {"b", "c", "d", "e", "f", "g", "h", "i"};
   for (const auto& n : names) {
     bomb += n + ": &" + n + " [";
-    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", " : "") + "*" + prev;
+    for (int i = 0; i < 10; ++i)
+      bomb += std::string(i ? ", " : "") + "*" + prev;
     bomb += "]\n";
     prev = n.c_str();
   }

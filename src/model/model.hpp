@@ -4,13 +4,13 @@
 // placeholder means "not given", SPEC 1.3). Fields that diagnostics point at carry their Loc.
 #pragma once
 
+#include "diag/diagnostic.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "diag/diagnostic.hpp"
 
 namespace nines {
 
@@ -31,11 +31,11 @@ struct Text {
 struct DocMeta {
   std::string kind; // "service", "slo", ...
   std::string id;
-  std::string file; // relative to the content repository
-  Loc loc;          // the kind key
-  Loc id_loc;       // where the id came from (id/name field, or the kind key for path-stem ids)
-  std::string digest; // hash of the document's canonical JSON (readiness sign-offs)
-  std::string body;   // Markdown prose of `.md` documents
+  std::string file;    // relative to the content repository
+  Loc loc;             // the kind key
+  Loc id_loc;          // where the id came from (id/name field, or the kind key for path-stem ids)
+  std::string digest;  // hash of the document's canonical JSON (readiness sign-offs)
+  std::string body;    // Markdown prose of `.md` documents
   std::string dialect; // "", "openslo" or "backstage"
 };
 

@@ -2,11 +2,11 @@
 // keys and allows duplicate keys, so the loader builds this from parser events instead.
 #pragma once
 
+#include "diag/diagnostic.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "diag/diagnostic.hpp"
 
 namespace nines {
 
@@ -19,8 +19,8 @@ struct Node {
   // Quoted or block scalars are always strings; plain ones resolve to null/bool/number/string.
   bool quoted = false;
   Loc loc;
-  std::string value;         // Scalar
-  std::vector<Node> items;   // Seq
+  std::string value;          // Scalar
+  std::vector<Node> items;    // Seq
   std::vector<Entry> entries; // Map, in document order
 
   bool is_null() const { return kind == Kind::Null; }

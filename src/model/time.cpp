@@ -68,8 +68,7 @@ std::string format_date(std::int64_t days) {
 
 std::optional<std::pair<int, int>> parse_period(std::string_view s) {
   int y, m;
-  if (s.size() != 7 || s[4] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) || m < 1 ||
-      m > 12)
+  if (s.size() != 7 || s[4] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) || m < 1 || m > 12)
     return std::nullopt;
   return std::make_pair(y, m);
 }
@@ -101,7 +100,8 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
   }
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
+      ++pos;
   }
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
   t += hh * 3600 + mm * 60 + ss;
@@ -134,12 +134,18 @@ std::optional<double> parse_duration_minutes(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size() - 1, n);
   if (ec != std::errc() || p != s.data() + s.size() - 1 || n <= 0) return std::nullopt;
   switch (s.back()) {
-  case 's': return n / 60.0;
-  case 'm': return n;
-  case 'h': return n * 60.0;
-  case 'd': return n * 1440.0;
-  case 'w': return n * 10080.0;
-  default: return std::nullopt;
+  case 's':
+    return n / 60.0;
+  case 'm':
+    return n;
+  case 'h':
+    return n * 60.0;
+  case 'd':
+    return n * 1440.0;
+  case 'w':
+    return n * 10080.0;
+  default:
+    return std::nullopt;
   }
 }
 

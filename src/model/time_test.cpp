@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "model/time.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace nines;
 

@@ -16,20 +16,23 @@ OrderedJson opt_pct(const std::optional<double>& fraction) {
 
 OrderedJson strings(const std::vector<std::string>& v) {
   OrderedJson a = OrderedJson::array();
-  for (const auto& s : v) a.push_back(s);
+  for (const auto& s : v)
+    a.push_back(s);
   return a;
 }
 
 OrderedJson refs(const std::vector<Ref>& v) {
   OrderedJson a = OrderedJson::array();
-  for (const auto& r : v) a.push_back(r.id);
+  for (const auto& r : v)
+    a.push_back(r.id);
   return a;
 }
 
 OrderedJson rubric_json(const Rubric& r) {
   OrderedJson lines = OrderedJson::array();
   for (const auto& l : r.lines)
-    lines.push_back({{"name", l.name}, {"weight", l.weight}, {"score", l.score}, {"points", l.points}});
+    lines.push_back(
+        {{"name", l.name}, {"weight", l.weight}, {"score", l.score}, {"points", l.points}});
   return {{"total", r.total}, {"lines", lines}};
 }
 
@@ -46,7 +49,9 @@ OrderedJson group_json(const GroupMaturity& g) {
           {"rubric", rubric_json(g.rubric)}};
 }
 
-std::string dump(const OrderedJson& j) { return j.dump(2) + "\n"; }
+std::string dump(const OrderedJson& j) {
+  return j.dump(2) + "\n";
+}
 
 } // namespace
 
@@ -83,7 +88,8 @@ OrderedJson slo_json(const SloFigures& f) {
   j["state"] = f.state.name;
   j["burn_rates"] = burn;
   j["projected_exhaustion"] = opt(f.projected_exhaustion);
-  j["data"] = {{"status", f.data.status}, {"as_of", opt(f.data.as_of)}, {"age_days", opt(f.data.age_days)}};
+  j["data"] = {
+      {"status", f.data.status}, {"as_of", opt(f.data.as_of)}, {"age_days", opt(f.data.age_days)}};
   // Then everything else a page or a script may want.
   j["name"] = f.name;
   j["sla"] = opt(f.sla);
@@ -143,11 +149,14 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
   j["slos"] = slos;
   j["budget_state"] = worst.empty() ? OrderedJson(nullptr) : OrderedJson(worst);
   for (const auto& m : figs.maturity.services)
-    if (m.service == s.meta.id) j["maturity"] = {{"total", m.total}, {"band", m.band},
-                                                 {"rubric", m.rubric.total}};
+    if (m.service == s.meta.id)
+      j["maturity"] = {{"total", m.total}, {"band", m.band}, {"rubric", m.rubric.total}};
   for (const auto& r : figs.readiness)
     if (r.service == s.meta.id)
-      j["readiness"] = {{"pass", r.pass}, {"fail", r.fail}, {"na", r.na}, {"todo", r.todo},
+      j["readiness"] = {{"pass", r.pass},
+                        {"fail", r.fail},
+                        {"na", r.na},
+                        {"todo", r.todo},
                         {"approved", r.current_approval}};
   auto ids_for = [&](const auto& docs) {
     OrderedJson a = OrderedJson::array();
@@ -197,9 +206,11 @@ OrderedJson service_maturity_json(const ServiceMaturity& m) {
 
 OrderedJson maturity_json(const MaturityFigures& m) {
   OrderedJson services = OrderedJson::array();
-  for (const auto& s : m.services) services.push_back(service_maturity_json(s));
+  for (const auto& s : m.services)
+    services.push_back(service_maturity_json(s));
   OrderedJson teams = OrderedJson::array();
-  for (const auto& t : m.teams) teams.push_back(group_json(t));
+  for (const auto& t : m.teams)
+    teams.push_back(group_json(t));
   OrderedJson tiers = OrderedJson::object();
   for (const auto& [tier, c] : m.slo_coverage_by_tier)
     tiers[tier] = {{"services", c.services}, {"with_slo", c.with_slo}};
@@ -380,7 +391,8 @@ OrderedJson report_json(const MonthlyReport& r) {
   m["previous_period"] = r.previous_period;
   m["frozen"] = r.frozen;
   OrderedJson delta = OrderedJson::object();
-  for (const auto& [k, v] : r.delta) delta[k] = opt(v);
+  for (const auto& [k, v] : r.delta)
+    delta[k] = opt(v);
   m["delta"] = delta;
   OrderedJson slos = OrderedJson::array();
   for (const auto& s : r.slo_summary.slos)
@@ -400,24 +412,30 @@ std::map<std::string, std::string> api_files(const Repo& repo, const Figures& fi
                                              const std::vector<Diagnostic>& diagnostics) {
   std::map<std::string, std::string> files;
   OrderedJson slos = OrderedJson::array();
-  for (const auto& f : figs.slos) slos.push_back(slo_json(f));
+  for (const auto& f : figs.slos)
+    slos.push_back(slo_json(f));
   files["api/slos.json"] = dump(slos);
   OrderedJson services = OrderedJson::array();
-  for (const auto& s : repo.services) services.push_back(service_json(repo, figs, s));
+  for (const auto& s : repo.services)
+    services.push_back(service_json(repo, figs, s));
   files["api/services.json"] = dump(services);
   files["api/maturity.json"] = dump(maturity_json(figs.maturity));
   OrderedJson readiness = OrderedJson::array();
-  for (const auto& r : figs.readiness) readiness.push_back(readiness_json(r));
+  for (const auto& r : figs.readiness)
+    readiness.push_back(readiness_json(r));
   files["api/readiness.json"] = dump(readiness);
   OrderedJson incidents = OrderedJson::array();
-  for (const auto& i : figs.incidents) incidents.push_back(incident_json(i));
+  for (const auto& i : figs.incidents)
+    incidents.push_back(incident_json(i));
   files["api/incidents.json"] = dump(incidents);
   files["api/toil.json"] = dump(toil_json(figs.toil, figs.team_toil));
   OrderedJson capacity = OrderedJson::array();
-  for (const auto& c : figs.capacity) capacity.push_back(capacity_json(c));
+  for (const auto& c : figs.capacity)
+    capacity.push_back(capacity_json(c));
   files["api/capacity.json"] = dump(capacity);
   OrderedJson oncall = OrderedJson::array();
-  for (const auto& r : figs.oncall) oncall.push_back(oncall_json(r));
+  for (const auto& r : figs.oncall)
+    oncall.push_back(oncall_json(r));
   files["api/oncall.json"] = dump(oncall);
   OrderedJson periods = OrderedJson::array();
   for (const auto& [period, r] : figs.reports) {

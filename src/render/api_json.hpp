@@ -2,16 +2,15 @@
 // One serializer per figure, so the site, the API and the terminal never disagree.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
-#include <map>
-#include <string>
-#include <vector>
-
 #include "compute/figures.hpp"
 #include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace nines {
 

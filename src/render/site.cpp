@@ -29,7 +29,8 @@ struct PageJob {
 
 Theme load_theme(const SiteOptions& opts) {
   std::map<std::string, std::string> files;
-  for (const auto& [path, bytes] : embedded_theme_files()) files.emplace(path, std::string(bytes));
+  for (const auto& [path, bytes] : embedded_theme_files())
+    files.emplace(path, std::string(bytes));
   return Theme(files, opts.override_dir);
 }
 
@@ -44,7 +45,8 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   for (const auto& x : s.repo.services)
     add(service_page(x.meta.id), "service", [&s, &x] { return service_view(s, x); });
   add("slos/index.html", "slos", [&s] { return slos_view(s); });
-  for (const auto& f : s.figs.slos) add(slo_page(f.id), "slo", [&s, &f] { return slo_view(s, f); });
+  for (const auto& f : s.figs.slos)
+    add(slo_page(f.id), "slo", [&s, &f] { return slo_view(s, f); });
   add("runbooks/index.html", "runbooks", [&s] { return runbooks_view(s); });
   for (const auto& x : s.repo.runbooks)
     add(runbook_page(x.meta.id), "runbook", [&s, &x] { return runbook_view(s, x); });
@@ -88,8 +90,10 @@ std::vector<std::string> render_pages(const Theme& theme, const std::vector<Page
     worker();
   } else {
     std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < n; ++i) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
+    for (std::size_t i = 0; i < n; ++i)
+      threads.emplace_back(worker);
+    for (auto& t : threads)
+      t.join();
   }
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
@@ -108,10 +112,14 @@ std::string search_index(const std::vector<site::SearchEntry>& entries) {
     // a page's <script>. They only occur inside strings, where the escapes mean the same.
     js += "  ";
     for (char c : j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)) {
-      if (c == '<') js += "\\u003c";
-      else if (c == '>') js += "\\u003e";
-      else if (c == '&') js += "\\u0026";
-      else js += c;
+      if (c == '<')
+        js += "\\u003c";
+      else if (c == '>')
+        js += "\\u003e";
+      else if (c == '&')
+        js += "\\u0026";
+      else
+        js += c;
     }
     js += i + 1 < entries.size() ? ",\n" : "\n";
   }
@@ -151,10 +159,12 @@ std::map<std::string, std::string> render_site(const Repo& repo, const Figures& 
   std::vector<PageJob> jobs = page_jobs(s);
   std::vector<std::string> pages = render_pages(theme, jobs, opts.jobs);
   std::map<std::string, std::string> files = api_files(repo, figs, diagnostics);
-  for (std::size_t i = 0; i < jobs.size(); ++i) files.emplace(jobs[i].path, std::move(pages[i]));
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    files.emplace(jobs[i].path, std::move(pages[i]));
 
   files["search-index.js"] = search_index(site::search_entries(s));
-  for (const auto& [path, bytes] : theme.static_files()) files["static/" + path] = bytes;
+  for (const auto& [path, bytes] : theme.static_files())
+    files["static/" + path] = bytes;
   // GitHub Pages would otherwise run Jekyll, which drops files and folders starting with "_".
   files[".nojekyll"] = "";
   // Sitemaps need absolute URLs; without base_url there is nothing correct to write.

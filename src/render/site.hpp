@@ -6,15 +6,15 @@
 // from), so the pages, the API and the terminal always agree.
 #pragma once
 
-#include <filesystem>
-#include <map>
-#include <string>
-#include <vector>
-
 #include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
 #include "write/link_check.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace nines {
 

@@ -6,22 +6,21 @@
 // the layouts show as "no data": never 0, never 100%.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
 #include "compute/figures.hpp"
 #include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
 #include "render/markdown.hpp"
 #include "render/site.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace nines::site {
 
@@ -39,9 +38,9 @@ struct Site {
   const std::map<std::string, DailySeries>& series;
   const SiteOptions& opts;
 
-  std::int64_t today = 0;   // the UTC day of figs.now
-  std::string today_text;   // YYYY-MM-DD
-  std::string this_month;   // YYYY-MM
+  std::int64_t today = 0; // the UTC day of figs.now
+  std::string today_text; // YYYY-MM-DD
+  std::string this_month; // YYYY-MM
 
   std::map<std::string, const Service*> services;
   std::map<std::string, const Slo*> slos;
@@ -117,7 +116,8 @@ std::string truncate_text(const std::string& s, std::size_t max_chars);
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
 // The non-empty strings as a JSON array.
 json strings(const std::vector<std::string>& v);
-std::string dimension_label(const std::string& dimension); // "incident_response" → "Incident response"
+std::string
+dimension_label(const std::string& dimension); // "incident_response" → "Incident response"
 
 // A figure's data freshness: {status, text, as_of}; text is "fresh", "stale · 3 days old" or
 // "missing · no data".

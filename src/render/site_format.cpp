@@ -1,15 +1,14 @@
 // The site's shared pieces: lookups, paths, display formatting, freshness, charts and the
 // dependency graph. Nothing here derives a figure; it only shows the ones compute produced.
-#include "render/site_detail.hpp"
-
 #include "model/digest.hpp"
 #include "model/time.hpp"
 #include "render/html.hpp"
+#include "render/site_detail.hpp"
 #include "render/svg.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <filesystem>
 
 namespace nines::site {
@@ -43,45 +42,69 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
   today_text = format_date(today);
   this_month = today_text.substr(0, 7);
 
-  for (const auto& x : repo.services) services.emplace(x.meta.id, &x);
-  for (const auto& x : repo.slos) slos.emplace(x.meta.id, &x);
-  for (const auto& x : figs.slos) slo_figs.emplace(x.id, &x);
-  for (const auto& x : repo.slis) slis.emplace(x.meta.id, &x);
-  for (const auto& x : repo.runbooks) runbooks.emplace(x.meta.id, &x);
-  for (const auto& x : repo.postmortems) postmortems.emplace(x.meta.id, &x);
-  for (const auto& x : figs.incidents) incidents.emplace(x.id, &x);
-  for (const auto& x : figs.readiness) readiness.emplace(x.service, &x);
-  for (const auto& x : figs.maturity.services) maturity.emplace(x.service, &x);
-  for (const auto& x : repo.rotations) rotations.emplace(x.meta.id, &x);
-  for (const auto& x : figs.oncall) rotation_figs.emplace(x.id, &x);
-  for (const auto& x : figs.capacity) capacity_figs.emplace(x.id, &x);
-  for (const auto& x : figs.toil) toil_figs.emplace(x.id, &x);
-  for (const auto& x : repo.policies) policies.emplace(x.meta.id, &x);
+  for (const auto& x : repo.services)
+    services.emplace(x.meta.id, &x);
+  for (const auto& x : repo.slos)
+    slos.emplace(x.meta.id, &x);
+  for (const auto& x : figs.slos)
+    slo_figs.emplace(x.id, &x);
+  for (const auto& x : repo.slis)
+    slis.emplace(x.meta.id, &x);
+  for (const auto& x : repo.runbooks)
+    runbooks.emplace(x.meta.id, &x);
+  for (const auto& x : repo.postmortems)
+    postmortems.emplace(x.meta.id, &x);
+  for (const auto& x : figs.incidents)
+    incidents.emplace(x.id, &x);
+  for (const auto& x : figs.readiness)
+    readiness.emplace(x.service, &x);
+  for (const auto& x : figs.maturity.services)
+    maturity.emplace(x.service, &x);
+  for (const auto& x : repo.rotations)
+    rotations.emplace(x.meta.id, &x);
+  for (const auto& x : figs.oncall)
+    rotation_figs.emplace(x.id, &x);
+  for (const auto& x : figs.capacity)
+    capacity_figs.emplace(x.id, &x);
+  for (const auto& x : figs.toil)
+    toil_figs.emplace(x.id, &x);
+  for (const auto& x : repo.policies)
+    policies.emplace(x.meta.id, &x);
 
   // A lint diagnostic points at the runbook's last_updated; several runbooks can share a file.
   for (const auto& diag : diagnostics) {
     if (diag.rule != "runbook-stale") continue;
     for (const auto& rb : repo.runbooks)
-      if (rb.meta.file == diag.file && (rb.last_updated_loc.line == diag.loc.line || diag.loc.line == 0))
+      if (rb.meta.file == diag.file &&
+          (rb.last_updated_loc.line == diag.loc.line || diag.loc.line == 0))
         stale_runbooks.emplace(rb.meta.id, diag.message);
   }
 
   auto add_team = [&](const std::string& id) {
     if (!id.empty()) team_ids.insert(id);
   };
-  for (const auto& [id, t] : repo.config.teams) add_team(id);
-  for (const auto& x : repo.services) add_team(x.owner_team.id);
-  for (const auto& x : repo.rotations) add_team(x.team.id);
-  for (const auto& x : figs.team_toil) add_team(x.team);
-  for (const auto& x : figs.maturity.teams) add_team(x.id);
+  for (const auto& [id, t] : repo.config.teams)
+    add_team(id);
+  for (const auto& x : repo.services)
+    add_team(x.owner_team.id);
+  for (const auto& x : repo.rotations)
+    add_team(x.team.id);
+  for (const auto& x : figs.team_toil)
+    add_team(x.team);
+  for (const auto& x : figs.maturity.teams)
+    add_team(x.id);
 
   auto add_file = [&](const DocMeta& m, const std::string& page) {
     file_pages.emplace(m.file, page); // the first document of a file names its page
   };
-  for (const auto& x : repo.services) add_file(x.meta, service_page(x.meta.id));
-  for (const auto& x : repo.slos) add_file(x.meta, slo_page(x.meta.id));
-  for (const auto& x : repo.runbooks) add_file(x.meta, runbook_page(x.meta.id));
-  for (const auto& x : repo.postmortems) add_file(x.meta, postmortem_page(x.meta.id));
+  for (const auto& x : repo.services)
+    add_file(x.meta, service_page(x.meta.id));
+  for (const auto& x : repo.slos)
+    add_file(x.meta, slo_page(x.meta.id));
+  for (const auto& x : repo.runbooks)
+    add_file(x.meta, runbook_page(x.meta.id));
+  for (const auto& x : repo.postmortems)
+    add_file(x.meta, postmortem_page(x.meta.id));
 }
 
 std::string Site::team_name(const std::string& id) const {
@@ -103,16 +126,24 @@ std::string segment(const std::string& id) {
   return valid_id(id) ? id : "id-" + fnv1a_hex(id);
 }
 
-std::string service_page(const std::string& id) { return "services/" + segment(id) + "/index.html"; }
-std::string slo_page(const std::string& id) { return "slos/" + segment(id) + "/index.html"; }
-std::string runbook_page(const std::string& id) { return "runbooks/" + segment(id) + "/index.html"; }
+std::string service_page(const std::string& id) {
+  return "services/" + segment(id) + "/index.html";
+}
+std::string slo_page(const std::string& id) {
+  return "slos/" + segment(id) + "/index.html";
+}
+std::string runbook_page(const std::string& id) {
+  return "runbooks/" + segment(id) + "/index.html";
+}
 std::string postmortem_page(const std::string& id) {
   return "postmortems/" + segment(id) + "/index.html";
 }
 std::string report_page(const std::string& period) {
   return "reports/" + segment(period) + "/index.html";
 }
-std::string team_anchor(const std::string& id) { return "teams/index.html#team-" + segment(id); }
+std::string team_anchor(const std::string& id) {
+  return "teams/index.html#team-" + segment(id);
+}
 std::string rotation_anchor(const std::string& id) {
   return "oncall/index.html#rotation-" + segment(id);
 }
@@ -143,7 +174,9 @@ json postmortem_href(const Site& site, const std::string& id) {
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
-json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json text_or_null(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
 
 json opt_text(const std::optional<std::string>& s) {
   return s && !s->empty() ? json(*s) : json(nullptr);
@@ -152,7 +185,8 @@ json opt_text(const std::optional<std::string>& s) {
 std::string num(double value, int decimals) {
   std::string s = format_fixed(value, decimals);
   if (s.find('.') != std::string::npos && s != "n/a") {
-    while (s.back() == '0') s.pop_back();
+    while (s.back() == '0')
+      s.pop_back();
     if (s.back() == '.') s.pop_back();
   }
   return s == "-0" ? "0" : s;
@@ -163,7 +197,8 @@ std::string grouped(double value, int decimals) {
   std::size_t start = s[0] == '-' ? 1 : 0;
   std::size_t end = s.find('.');
   if (end == std::string::npos) end = s.size();
-  for (std::size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, ",");
+  for (std::size_t i = end; i > start + 3; i -= 3)
+    s.insert(i - 3, ",");
   return s;
 }
 
@@ -177,7 +212,9 @@ json pct_or_null(const std::optional<double>& fraction, int decimals) {
   return format_fixed(*fraction * 100.0, decimals) + "%";
 }
 
-std::string target_text(double target_pct) { return num(target_pct, 5) + "%"; }
+std::string target_text(double target_pct) {
+  return num(target_pct, 5) + "%";
+}
 
 int attainment_decimals(double target_pct) {
   std::string t = num(target_pct, 5);
@@ -208,7 +245,8 @@ std::string css_word(const std::string& s) {
     else if (!out.empty() && out.back() != '-')
       out += '-';
   }
-  while (!out.empty() && out.back() == '-') out.pop_back();
+  while (!out.empty() && out.back() == '-')
+    out.pop_back();
   return out.empty() ? "none" : out;
 }
 
@@ -222,9 +260,9 @@ std::string state_label(const std::string& state) {
 }
 
 std::string month_label(const std::string& period) {
-  static const char* const names[] = {"January", "February", "March",     "April",
-                                      "May",     "June",     "July",      "August",
-                                      "September", "October", "November", "December"};
+  static const char* const names[] = {"January",   "February", "March",    "April",
+                                      "May",       "June",     "July",     "August",
+                                      "September", "October",  "November", "December"};
   auto ym = parse_period(period);
   if (!ym || ym->second < 1 || ym->second > 12) return period;
   return std::string(names[ym->second - 1]) + " " + std::to_string(ym->first);
@@ -237,7 +275,8 @@ std::string truncate_text(const std::string& s, std::size_t max_chars) {
     if (space && (flat.empty() || flat.back() == ' ')) continue;
     flat += space ? ' ' : c;
   }
-  while (!flat.empty() && flat.back() == ' ') flat.pop_back();
+  while (!flat.empty() && flat.back() == ' ')
+    flat.pop_back();
   std::size_t count = 0;
   for (std::size_t i = 0; i < flat.size(); ++i) {
     if ((static_cast<unsigned char>(flat[i]) & 0xC0) == 0x80) continue;
@@ -297,9 +336,12 @@ json metrics_freshness(const std::vector<const SloFigures*>& slos) {
   std::optional<std::string> latest, oldest;
   for (const auto* f : slos) {
     const auto& d = f->data;
-    if (d.status == "fresh") ++fresh;
-    else if (d.status == "stale") ++stale;
-    else ++missing;
+    if (d.status == "fresh")
+      ++fresh;
+    else if (d.status == "stale")
+      ++stale;
+    else
+      ++missing;
     if (d.age_days && d.status == "stale" && (!oldest_age || *d.age_days > *oldest_age))
       oldest_age = d.age_days;
     if (d.as_of) {
@@ -380,7 +422,8 @@ json page_view(const Site& site, const std::string& page, const std::string& tit
 
 std::vector<const SloFigures*> all_slos(const Site& site) {
   std::vector<const SloFigures*> out;
-  for (const auto& f : site.figs.slos) out.push_back(&f);
+  for (const auto& f : site.figs.slos)
+    out.push_back(&f);
   return out;
 }
 
@@ -434,7 +477,8 @@ std::string burn_down_chart(const Site& site, const SloFigures& f, int width, in
   const double budget_events = f.budget_fraction * *f.total;
   LineChartSpec spec;
   spec.title = "Error budget remaining over the window: " + (f.name.empty() ? f.id : f.name);
-  spec.summary = "Share of the " + num(f.window_days, 2) + "-day error budget left at the end of "
+  spec.summary = "Share of the " + num(f.window_days, 2) +
+                 "-day error budget left at the end of "
                  "each day, from the recorded daily counts.";
   LineSeries remaining{"Budget remaining", {}};
   for (std::int64_t d = *first; d <= *last; ++d) {
@@ -520,13 +564,14 @@ std::string dependency_graph(const std::string& name, const std::vector<std::str
     return s;
   };
 
-  std::string desc = name + " is called by " +
-                     (callers.empty() ? std::string("no other service") : join(callers, ", ")) +
-                     " and calls " +
-                     (callees.empty() ? std::string("no other service") : join(callees, ", ")) + ".";
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-deps\" viewBox=\"0 0 " +
-                    c(width) + " " + c(height) + "\" width=\"" + c(width) + "\" height=\"" +
-                    c(height) + "\" role=\"img\" font-size=\"12\">";
+  std::string desc =
+      name + " is called by " +
+      (callers.empty() ? std::string("no other service") : join(callers, ", ")) + " and calls " +
+      (callees.empty() ? std::string("no other service") : join(callees, ", ")) + ".";
+  std::string svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-deps\" viewBox=\"0 0 " +
+      c(width) + " " + c(height) + "\" width=\"" + c(width) + "\" height=\"" + c(height) +
+      "\" role=\"img\" font-size=\"12\">";
   svg += "<title>" + html_escape("Dependencies of " + name) + "</title>";
   svg += "<desc>" + html_escape(desc) + "</desc>";
   svg += "<text class=\"dep-heading\" x=\"" + c(x_left + node_w / 2) +
@@ -558,22 +603,90 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
                             const std::string& page, std::set<std::string>* taken) {
   // Every id the default theme's layouts and partials write (grep 'id="' themes/default), so a
   // heading can never steal an in-page link's target.
-  static const std::set<std::string> k_layout_ids = {
-      "actions-h", "alerts-h", "all-toil-h", "attainment-h", "attention-h", "burn-h",
-      "burn-rates-h", "capacity", "capacity-h", "catalog-caption", "chaos", "chaos-h",
-      "concerns-h", "dependencies", "deps-h", "detection-h", "diagnosis-h", "escalation-h",
-      "evidence-h", "factors-h", "fishbone-h", "health-caption", "heat-caption", "highlights-h",
-      "ics-h", "impact-h", "incidents-h", "lucky-h", "main", "matrix-h", "maturity",
-      "maturity-h", "mitigation-h", "overdue-h", "overview", "overview-h", "ownership-h",
-      "policy-h", "postmortems", "postmortems-caption", "postmortems-h", "priorities-h",
-      "quadrants-h", "readiness", "readiness-h", "related-h", "remediation", "remediation-h",
-      "report-actions-h", "report-budget-h", "report-charts-h", "report-incidents-h",
-      "report-oncall-h", "report-open-actions-h", "report-slos-h", "report-toil-h",
-      "root-cause-h", "runbooks", "runbooks-caption", "runbooks-h", "runways-caption", "search",
-      "search-input", "search-results", "search-status", "signals", "signals-h", "site-nav",
-      "site-search-q", "sli-h", "slos", "slos-caption", "slos-h", "stale-h", "steps-h",
-      "summary-caption", "teams-h", "tiers-h", "timeline-h", "toil", "toil-h", "well-h",
-      "whys-h", "wrong-h"};
+  static const std::set<std::string> k_layout_ids = {"actions-h",
+                                                     "alerts-h",
+                                                     "all-toil-h",
+                                                     "attainment-h",
+                                                     "attention-h",
+                                                     "burn-h",
+                                                     "burn-rates-h",
+                                                     "capacity",
+                                                     "capacity-h",
+                                                     "catalog-caption",
+                                                     "chaos",
+                                                     "chaos-h",
+                                                     "concerns-h",
+                                                     "dependencies",
+                                                     "deps-h",
+                                                     "detection-h",
+                                                     "diagnosis-h",
+                                                     "escalation-h",
+                                                     "evidence-h",
+                                                     "factors-h",
+                                                     "fishbone-h",
+                                                     "health-caption",
+                                                     "heat-caption",
+                                                     "highlights-h",
+                                                     "ics-h",
+                                                     "impact-h",
+                                                     "incidents-h",
+                                                     "lucky-h",
+                                                     "main",
+                                                     "matrix-h",
+                                                     "maturity",
+                                                     "maturity-h",
+                                                     "mitigation-h",
+                                                     "overdue-h",
+                                                     "overview",
+                                                     "overview-h",
+                                                     "ownership-h",
+                                                     "policy-h",
+                                                     "postmortems",
+                                                     "postmortems-caption",
+                                                     "postmortems-h",
+                                                     "priorities-h",
+                                                     "quadrants-h",
+                                                     "readiness",
+                                                     "readiness-h",
+                                                     "related-h",
+                                                     "remediation",
+                                                     "remediation-h",
+                                                     "report-actions-h",
+                                                     "report-budget-h",
+                                                     "report-charts-h",
+                                                     "report-incidents-h",
+                                                     "report-oncall-h",
+                                                     "report-open-actions-h",
+                                                     "report-slos-h",
+                                                     "report-toil-h",
+                                                     "root-cause-h",
+                                                     "runbooks",
+                                                     "runbooks-caption",
+                                                     "runbooks-h",
+                                                     "runways-caption",
+                                                     "search",
+                                                     "search-input",
+                                                     "search-results",
+                                                     "search-status",
+                                                     "signals",
+                                                     "signals-h",
+                                                     "site-nav",
+                                                     "site-search-q",
+                                                     "sli-h",
+                                                     "slos",
+                                                     "slos-caption",
+                                                     "slos-h",
+                                                     "stale-h",
+                                                     "steps-h",
+                                                     "summary-caption",
+                                                     "teams-h",
+                                                     "tiers-h",
+                                                     "timeline-h",
+                                                     "toil",
+                                                     "toil-h",
+                                                     "well-h",
+                                                     "whys-h",
+                                                     "wrong-h"};
   MarkdownOptions options;
   options.reserved_ids.insert(k_layout_ids.begin(), k_layout_ids.end());
   if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
@@ -596,14 +709,16 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
       return root + it->second + fragment;
     if (!site.repo.config.repo_url.empty()) {
       std::string repo = site.repo.config.repo_url;
-      while (!repo.empty() && repo.back() == '/') repo.pop_back();
+      while (!repo.empty() && repo.back() == '/')
+        repo.pop_back();
       return repo + "/blob/" + site.repo.config.branch + "/" + target + fragment;
     }
     return std::string(url);
   };
   MarkdownResult result = render_markdown(md, options);
   if (taken)
-    for (const auto& h : result.headings) taken->insert(h.anchor);
+    for (const auto& h : result.headings)
+      taken->insert(h.anchor);
   return result;
 }
 
@@ -619,7 +734,8 @@ json toc_of(const MarkdownResult& md) {
 json source_url(const Site& site, const DocMeta& doc) {
   std::string repo = site.repo.config.repo_url;
   if (repo.empty() || doc.file.empty()) return nullptr;
-  while (!repo.empty() && repo.back() == '/') repo.pop_back();
+  while (!repo.empty() && repo.back() == '/')
+    repo.pop_back();
   return repo + "/blob/" + site.repo.config.branch + "/" + doc.file;
 }
 

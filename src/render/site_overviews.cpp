@@ -1,7 +1,6 @@
 // Page views across the organisation: teams, maturity, readiness, toil, capacity, on-call, the
 // monthly reports, search and 404.
 #include "render/site_detail.hpp"
-
 #include "render/svg.hpp"
 
 #include <algorithm>
@@ -10,9 +9,6 @@
 namespace nines::site {
 
 namespace {
-
-
-
 
 // "+2", "−1.5", "no change"; null when either month has no figure.
 json delta_text(const MonthlyReport& r, const std::string& key, int decimals,
@@ -66,8 +62,9 @@ json teams_view(const Site& site) {
     std::vector<std::string> parts;
     for (const char* st : {"healthy", "warning", "critical", "exhausted", "missing"})
       if (states.count(st))
-        parts.push_back(std::to_string(states[st]) + " " +
-                        (std::string(st) == "missing" ? std::string("without data") : std::string(st)));
+        parts.push_back(
+            std::to_string(states[st]) + " " +
+            (std::string(st) == "missing" ? std::string("without data") : std::string(st)));
     t["slo_summary"] = text_or_null(join(parts, ", "));
     json rotations = json::array();
     for (const auto& r : site.figs.oncall)
@@ -170,7 +167,8 @@ json maturity_view(const Site& site) {
   };
   v["org"] = group(mf.org, "Organisation", nullptr);
   json teams = json::array();
-  for (const auto& g : mf.teams) teams.push_back(group(g, site.team_name(g.id), team_href(site, g.id)));
+  for (const auto& g : mf.teams)
+    teams.push_back(group(g, site.team_name(g.id), team_href(site, g.id)));
   v["teams"] = teams;
   json tiers = json::array();
   for (const auto& [tier, c] : mf.slo_coverage_by_tier)
@@ -192,7 +190,9 @@ json readiness_view(const Site& site) {
   if (json m = metrics_freshness(all_slos(site)); !m.is_null()) fresh.push_back(m);
   v["freshness"] = fresh;
   static const std::map<std::string, std::string> source_labels = {
-      {"repo", "proved by the repository"}, {"review", "readiness review"}, {"missing", "not assessed"}};
+      {"repo", "proved by the repository"},
+      {"review", "readiness review"},
+      {"missing", "not assessed"}};
   json services = json::array();
   int approved = 0;
   for (const auto& r : site.figs.readiness) {
@@ -211,15 +211,16 @@ json readiness_view(const Site& site) {
     std::string category;
     for (const auto& row : r.rows) {
       auto src = source_labels.find(row.source);
-      rows.push_back({{"category", row.category != category ? text_or_null(row.category) : json(nullptr)},
-                      {"item", row.title.empty() ? row.slug : row.title},
-                      {"slug", row.slug},
-                      {"status", css_word(row.status)},
-                      {"status_label", row.status},
-                      {"source", src == source_labels.end() ? row.source : src->second},
-                      {"review", text_or_null(row.review)},
-                      {"evidence", text_or_null(row.evidence)},
-                      {"notes", text_or_null(row.notes)}});
+      rows.push_back(
+          {{"category", row.category != category ? text_or_null(row.category) : json(nullptr)},
+           {"item", row.title.empty() ? row.slug : row.title},
+           {"slug", row.slug},
+           {"status", css_word(row.status)},
+           {"status_label", row.status},
+           {"source", src == source_labels.end() ? row.source : src->second},
+           {"review", text_or_null(row.review)},
+           {"evidence", text_or_null(row.evidence)},
+           {"notes", text_or_null(row.notes)}});
       category = row.category;
     }
     int applicable = static_cast<int>(r.rows.size()) - r.na;
@@ -235,7 +236,9 @@ json readiness_view(const Site& site) {
          {"na", r.na},
          {"total", applicable},
          {"approved", r.current_approval},
-         {"state", r.current_approval ? "healthy" : r.fail > 0 ? "critical" : "warning"},
+         {"state", r.current_approval ? "healthy"
+                   : r.fail > 0       ? "critical"
+                                      : "warning"},
          {"state_label", r.current_approval ? "Approved" : "Not approved"},
          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
          {"digest", r.digest},
@@ -255,7 +258,8 @@ json toil_view(const Site& site) {
   v["freshness"] = documents_freshness(site);
   BarChartSpec chart;
   chart.title = "Toil as a share of SRE time, by team";
-  chart.summary = "Hours of active toil a month over the team's SRE hours; the target is below 25%.";
+  chart.summary =
+      "Hours of active toil a month over the team's SRE hours; the target is below 25%.";
   chart.unit = "%";
   chart.decimals = 1;
   chart.width = 640;
@@ -267,12 +271,17 @@ json toil_view(const Site& site) {
                      {"hours", num(t.hours, 1)},
                      {"sre_hours", num_or_null(t.sre_hours_per_month, 0)},
                      {"pct", num_or_null(t.pct, 1, "%")},
-                     {"state", !t.pct ? "missing" : t.over_target ? "critical" : "healthy"},
-                     {"state_label", !t.pct ? "no SRE hours configured"
-                                     : t.over_target ? "over target" : "within target"},
+                     {"state", !t.pct          ? "missing"
+                               : t.over_target ? "critical"
+                                               : "healthy"},
+                     {"state_label", !t.pct          ? "no SRE hours configured"
+                                     : t.over_target ? "over target"
+                                                     : "within target"},
                      {"items", static_cast<int>(t.items.size())}});
     chart.bars.push_back({t.name.empty() ? site.team_name(t.team) : t.name, t.pct,
-                          !t.pct ? "state-missing" : t.over_target ? "state-critical" : "state-healthy"});
+                          !t.pct          ? "state-missing"
+                          : t.over_target ? "state-critical"
+                                          : "state-healthy"});
   }
   v["teams"] = teams;
   v["chart_svg"] = site.figs.team_toil.empty() ? json(nullptr) : json(bar_chart(chart));
@@ -311,24 +320,26 @@ json toil_view(const Site& site) {
   json items = json::array(), unplaced = json::array();
   for (const auto& t : site.figs.toil) {
     std::vector<std::string> team_names;
-    for (const auto& id : t.teams) team_names.push_back(site.team_name(id));
-    items.push_back({{"id", segment(t.id)},
-                     {"title", t.name.empty() ? t.id : t.name},
-                     {"team", text_or_null(join(team_names, ", "))},
-                     {"service", text_or_null(site.service_name(t.service))},
-                     {"service_href", service_href(site, t.service)},
-                     {"category", text_or_null(t.category)},
-                     {"hours_per_month", num(t.hours_per_month, 1)},
-                     // The document's own figure, shown only when it disagrees with the computed one.
-                     {"stated_hours", t.stated_hours_per_month &&
-                                              num(*t.stated_hours_per_month, 1) != num(t.hours_per_month, 1)
-                                          ? num_or_null(t.stated_hours_per_month, 1)
-                                          : json(nullptr)},
-                     {"automation_value", num_or_null(t.automation_value, 1)},
-                     {"effort", text_or_null(t.difficulty)},
-                     {"priority", text_or_null(t.priority)},
-                     {"status", text_or_null(t.status)},
-                     {"active", t.active}});
+    for (const auto& id : t.teams)
+      team_names.push_back(site.team_name(id));
+    items.push_back(
+        {{"id", segment(t.id)},
+         {"title", t.name.empty() ? t.id : t.name},
+         {"team", text_or_null(join(team_names, ", "))},
+         {"service", text_or_null(site.service_name(t.service))},
+         {"service_href", service_href(site, t.service)},
+         {"category", text_or_null(t.category)},
+         {"hours_per_month", num(t.hours_per_month, 1)},
+         // The document's own figure, shown only when it disagrees with the computed one.
+         {"stated_hours",
+          t.stated_hours_per_month && num(*t.stated_hours_per_month, 1) != num(t.hours_per_month, 1)
+              ? num_or_null(t.stated_hours_per_month, 1)
+              : json(nullptr)},
+         {"automation_value", num_or_null(t.automation_value, 1)},
+         {"effort", text_or_null(t.difficulty)},
+         {"priority", text_or_null(t.priority)},
+         {"status", text_or_null(t.status)},
+         {"active", t.active}});
     if (t.priority.empty())
       unplaced.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
                           {"title", t.name.empty() ? t.id : t.name}});
@@ -387,7 +398,8 @@ json oncall_view(const Site& site) {
     const Rotation* doc = doc_it == site.rotations.end() ? nullptr : doc_it->second;
     json periods = json::array();
     LineChartSpec chart;
-    chart.title = "Pages per shift and off-hours pages per week: " + (r.name.empty() ? r.id : r.name);
+    chart.title =
+        "Pages per shift and off-hours pages per week: " + (r.name.empty() ? r.id : r.name);
     chart.summary = "Monthly on-call load from the rotation's health entries.";
     LineSeries per_shift{"Pages per shift", {}}, off_hours{"Off-hours pages per week", {}};
     for (const auto& p : r.periods) {
@@ -413,11 +425,12 @@ json oncall_view(const Site& site) {
     chart.width = 640;
     chart.height = 220;
     std::string latest = r.periods.empty() ? "" : r.periods.back().worst;
-    json fresh = r.periods.empty()
-                     ? json{{"status", "missing"}, {"text", "missing · no health entries"}, {"as_of", nullptr}}
-                     : json{{"status", "fresh"},
-                            {"text", "latest period " + r.periods.back().period},
-                            {"as_of", r.periods.back().period}};
+    json fresh = r.periods.empty() ? json{{"status", "missing"},
+                                          {"text", "missing · no health entries"},
+                                          {"as_of", nullptr}}
+                                   : json{{"status", "fresh"},
+                                          {"text", "latest period " + r.periods.back().period},
+                                          {"as_of", r.periods.back().period}};
     rotations.push_back(
         {{"id", segment(r.id)},
          {"name", r.name.empty() ? r.id : r.name},
@@ -453,8 +466,9 @@ json reports_view(const Site& site) {
         {{"href", report_page(r.period)},
          {"month", r.period},
          {"title", "Reliability report: " + month_label(r.period)},
-         {"summary", std::to_string(r.incidents.total) + (r.incidents.total == 1 ? " incident" : " incidents") +
-                         "; " + std::to_string(r.slo_summary.services_meeting_slo) +
+         {"summary", std::to_string(r.incidents.total) +
+                         (r.incidents.total == 1 ? " incident" : " incidents") + "; " +
+                         std::to_string(r.slo_summary.services_meeting_slo) +
                          " services met their SLOs, " +
                          std::to_string(r.slo_summary.services_breaching_slo) + " breached"},
          {"frozen", r.frozen},
@@ -471,18 +485,22 @@ json report_view(const Site& site, const MonthlyReport& r) {
                      {{"reports/index.html", "Reports"}});
   const bool in_progress = r.period == site.this_month;
   int with_data = 0;
-  for (const auto& s : r.slo_summary.slos) with_data += s.days_with_data > 0 ? 1 : 0;
+  for (const auto& s : r.slo_summary.slos)
+    with_data += s.days_with_data > 0 ? 1 : 0;
   json fresh;
   if (r.frozen) {
-    fresh = {{"label", "Report"}, {"status", "fresh"}, {"as_of", nullptr},
+    fresh = {{"label", "Report"},
+             {"status", "fresh"},
+             {"as_of", nullptr},
              {"detail", "Frozen with nines report --freeze: these figures no longer change."}};
   } else {
-    fresh = {{"label", "Metrics"},
-             {"status", with_data > 0 ? "fresh" : "missing"},
-             {"as_of", in_progress ? json(site.today_text) : json(nullptr)},
-             {"detail", std::to_string(with_data) + " of " + std::to_string(r.slo_summary.slos.size()) +
-                            " SLOs have data in " + month_label(r.period) +
-                            (in_progress ? "; the month is not over, figures run to today." : ".")}};
+    fresh = {
+        {"label", "Metrics"},
+        {"status", with_data > 0 ? "fresh" : "missing"},
+        {"as_of", in_progress ? json(site.today_text) : json(nullptr)},
+        {"detail", std::to_string(with_data) + " of " + std::to_string(r.slo_summary.slos.size()) +
+                       " SLOs have data in " + month_label(r.period) +
+                       (in_progress ? "; the month is not over, figures run to today." : ".")}};
   }
   v["freshness"] = fresh;
 
@@ -493,13 +511,13 @@ json report_view(const Site& site, const MonthlyReport& r) {
                  {"json_href", "api/reports/" + segment(r.period) + ".json"},
                  {"frozen", r.frozen},
                  {"in_progress", in_progress},
-                 {"previous_href", prev == site.figs.reports.end() ? json(nullptr)
-                                                                    : json(report_page(prev->first))},
+                 {"previous_href",
+                  prev == site.figs.reports.end() ? json(nullptr) : json(report_page(prev->first))},
                  {"previous_label", month_label(r.previous_period)},
-                 {"next_href", next == site.figs.reports.end() ? json(nullptr)
-                                                                : json(report_page(next->first))},
+                 {"next_href",
+                  next == site.figs.reports.end() ? json(nullptr) : json(report_page(next->first))},
                  {"next_label", next == site.figs.reports.end() ? json(nullptr)
-                                                                 : json(month_label(next->first))}};
+                                                                : json(month_label(next->first))}};
 
   const auto& eb = r.error_budget;
   auto minutes = [](const std::optional<double>& m) {
@@ -531,7 +549,8 @@ json report_view(const Site& site, const MonthlyReport& r) {
        r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25 ? "warning" : "info");
   tile("Pages", num(r.on_call.total_pages, 0), delta_text(r, "on_call.total_pages", 0), "info");
   tile("Overdue action items", std::to_string(r.action_items.overdue),
-       delta_text(r, "action_items.overdue", 0), r.action_items.overdue > 0 ? "critical" : "healthy");
+       delta_text(r, "action_items.overdue", 0),
+       r.action_items.overdue > 0 ? "critical" : "healthy");
   v["headline"] = headline;
 
   v["highlights"] = strings(r.highlights);
@@ -549,7 +568,8 @@ json report_view(const Site& site, const MonthlyReport& r) {
   json slos = json::array();
   for (const auto& s : r.slo_summary.slos) {
     auto f = site.slo_figs.find(s.slo);
-    std::string name = f == site.slo_figs.end() || f->second->name.empty() ? s.slo : f->second->name;
+    std::string name =
+        f == site.slo_figs.end() || f->second->name.empty() ? s.slo : f->second->name;
     std::string state = !s.meets ? "missing" : *s.meets ? "healthy" : "critical";
     slos.push_back({{"href", slo_href(site, s.slo)},
                     {"name", name},
@@ -560,18 +580,24 @@ json report_view(const Site& site, const MonthlyReport& r) {
                     {"consumed", pct_or_null(s.consumed, 1)},
                     {"days", std::to_string(s.days_with_data) + " days of data"},
                     {"state", state},
-                    {"state_label", !s.meets ? "no data" : *s.meets ? "met" : "missed"}});
-    consumed.bars.push_back({name, s.consumed ? std::optional<double>(*s.consumed * 100.0) : std::nullopt,
+                    {"state_label", !s.meets   ? "no data"
+                                    : *s.meets ? "met"
+                                               : "missed"}});
+    consumed.bars.push_back({name,
+                             s.consumed ? std::optional<double>(*s.consumed * 100.0) : std::nullopt,
                              "state-" + state});
   }
   v["slos"] = slos;
   std::vector<std::string> meeting, breaching;
-  for (const auto& id : r.slo_summary.meeting) meeting.push_back(site.service_name(id));
-  for (const auto& id : r.slo_summary.breaching) breaching.push_back(site.service_name(id));
+  for (const auto& id : r.slo_summary.meeting)
+    meeting.push_back(site.service_name(id));
+  for (const auto& id : r.slo_summary.breaching)
+    breaching.push_back(site.service_name(id));
   v["meeting"] = text_or_null(join(meeting, ", "));
   v["breaching"] = text_or_null(join(breaching, ", "));
-  v["worst"] = r.slo_summary.worst_performing ? json(site.service_name(*r.slo_summary.worst_performing))
-                                              : json(nullptr);
+  v["worst"] = r.slo_summary.worst_performing
+                   ? json(site.service_name(*r.slo_summary.worst_performing))
+                   : json(nullptr);
   v["worst_href"] = r.slo_summary.worst_performing
                         ? service_href(site, *r.slo_summary.worst_performing)
                         : json(nullptr);
@@ -595,7 +621,8 @@ json report_view(const Site& site, const MonthlyReport& r) {
   json charts = json::array();
   if (!r.slo_summary.slos.empty())
     charts.push_back({{"title", consumed.title}, {"chart_svg", bar_chart(consumed)}});
-  if (trend.x_labels.size() > 1) charts.push_back({{"title", trend.title}, {"chart_svg", line_chart(trend)}});
+  if (trend.x_labels.size() > 1)
+    charts.push_back({{"title", trend.title}, {"chart_svg", line_chart(trend)}});
   v["charts"] = charts;
 
   json incidents_list = json::array();
@@ -603,20 +630,22 @@ json report_view(const Site& site, const MonthlyReport& r) {
     auto it = site.incidents.find(id);
     if (it == site.incidents.end()) continue;
     const IncidentFigures& i = *it->second;
-    incidents_list.push_back({{"href", postmortem_href(site, id)},
-                              {"title", i.title.empty() ? i.id : i.title},
-                              {"date", text_or_null(i.date)},
-                              {"severity", text_or_null(i.severity)},
-                              {"repeat", i.repeat},
-                              {"ttr", i.time_to_resolve_minutes ? json(minutes_text(*i.time_to_resolve_minutes))
-                                                                : json(nullptr)}});
+    incidents_list.push_back(
+        {{"href", postmortem_href(site, id)},
+         {"title", i.title.empty() ? i.id : i.title},
+         {"date", text_or_null(i.date)},
+         {"severity", text_or_null(i.severity)},
+         {"repeat", i.repeat},
+         {"ttr", i.time_to_resolve_minutes ? json(minutes_text(*i.time_to_resolve_minutes))
+                                           : json(nullptr)}});
   }
   v["incidents"] = incidents_list;
   json sev = json::array();
   for (const auto& [name, count] : r.incidents.by_severity)
     sev.push_back({{"severity", name}, {"count", count}});
   v["by_severity"] = sev;
-  v["repeat_incidents"] = r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
+  v["repeat_incidents"] =
+      r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
 
   json budget = json::array();
   for (const auto& [service, state] : r.error_budget.service_state)
@@ -670,21 +699,22 @@ std::vector<SearchEntry> search_entries(const Site& site) {
   for (const auto& f : site.figs.slos) {
     std::string figure = f.remaining ? format_fixed(*f.remaining * 100.0, 1) + "% budget left"
                                      : std::string("no data");
-    out.push_back({f.name.empty() ? f.id : f.name, "SLO",
-                   truncate_text(join({site.service_name(f.service), "target " + target_text(f.target),
-                                       state_label(f.state.name), figure},
-                                      " · "),
-                                 180),
-                   slo_page(f.id)});
+    out.push_back(
+        {f.name.empty() ? f.id : f.name, "SLO",
+         truncate_text(join({site.service_name(f.service), "target " + target_text(f.target),
+                             state_label(f.state.name), figure},
+                            " · "),
+                       180),
+         slo_page(f.id)});
   }
   for (const auto& rb : site.repo.runbooks)
-    out.push_back({rb.title.empty() ? rb.meta.id : rb.title, "runbook",
-                   truncate_text(join({site.service_name(rb.service.id),
-                                       rb.alert_name.empty() ? "" : "alert " + rb.alert_name,
-                                       rb.overview},
-                                      " · "),
-                                 180),
-                   runbook_page(rb.meta.id)});
+    out.push_back(
+        {rb.title.empty() ? rb.meta.id : rb.title, "runbook",
+         truncate_text(join({site.service_name(rb.service.id),
+                             rb.alert_name.empty() ? "" : "alert " + rb.alert_name, rb.overview},
+                            " · "),
+                       180),
+         runbook_page(rb.meta.id)});
   for (const auto& pm : site.repo.postmortems)
     out.push_back({pm.title.empty() ? pm.meta.id : pm.title, "postmortem",
                    truncate_text(join({pm.date, pm.severity, pm.summary}, " · "), 180),

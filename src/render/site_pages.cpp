@@ -1,7 +1,6 @@
 // Page views for the documents: dashboard, catalog, services, SLOs, runbooks and postmortems.
-#include "render/site_detail.hpp"
-
 #include "render/html.hpp"
+#include "render/site_detail.hpp"
 #include "render/svg.hpp"
 
 #include <algorithm>
@@ -27,8 +26,6 @@ std::vector<const SloFigures*> slos_of_service(const Site& site, const std::stri
   return out;
 }
 
-
-
 json fact(const std::string& label, const json& value) {
   return {{"label", label}, {"value", value}};
 }
@@ -39,7 +36,8 @@ void add_fact(json& facts, const std::string& label, const std::string& value) {
 
 void add_fact(json& facts, const std::string& label, const std::optional<double>& value,
               int decimals, const std::string& unit = "") {
-  if (value && std::isfinite(*value)) facts.push_back(fact(label, grouped(*value, decimals) + unit));
+  if (value && std::isfinite(*value))
+    facts.push_back(fact(label, grouped(*value, decimals) + unit));
 }
 
 std::string html_of(const Site& site, const DocMeta& doc, const std::string& md,
@@ -53,7 +51,8 @@ json readiness_brief(const Site& site, const std::string& service) {
   if (it == site.readiness.end()) return nullptr;
   const ReadinessFigures& r = *it->second;
   int stale = 0;
-  for (const auto& s : r.signoffs) stale += s.stale ? 1 : 0;
+  for (const auto& s : r.signoffs)
+    stale += s.stale ? 1 : 0;
   int applicable = static_cast<int>(r.rows.size()) - r.na;
   std::string state = r.current_approval ? "healthy" : r.fail > 0 ? "critical" : "warning";
   return {{"href", "readiness/index.html#readiness-" + segment(service)},
@@ -71,7 +70,6 @@ json readiness_brief(const Site& site, const std::string& service) {
           {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)}};
 }
 
-
 // Services this one calls and is called by: its own lists, plus the other services' lists that
 // name it, so the graph is complete whichever side wrote the edge down.
 void neighbours(const Site& site, const Service& s, std::vector<std::string>& callers,
@@ -79,8 +77,10 @@ void neighbours(const Site& site, const Service& s, std::vector<std::string>& ca
   auto add = [](std::vector<std::string>& v, const std::string& id) {
     if (!id.empty() && std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
   };
-  for (const auto& r : s.downstream) add(callers, r.id);
-  for (const auto& r : s.upstream) add(callees, r.id);
+  for (const auto& r : s.downstream)
+    add(callers, r.id);
+  for (const auto& r : s.upstream)
+    add(callees, r.id);
   for (const auto& other : site.repo.services) {
     if (other.meta.id == s.meta.id) continue;
     for (const auto& r : other.upstream)
@@ -113,34 +113,35 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
   const CapacityModel* model = nullptr;
   for (const auto& m : site.repo.capacity)
     if (m.meta.id == c.id) model = &m;
-  json j = {{"id", segment(c.id)},
-            {"service", site.service_name(c.service)},
-            {"service_href", service_href(site, c.service)},
-            {"resource", c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource},
-            {"growth_metric", text_or_null(c.growth_metric)},
-            {"current", c.current ? json(grouped(*c.current, 1)) : json(nullptr)},
-            {"projected_6mo", c.projected_6mo ? json(grouped(*c.projected_6mo, 1)) : json(nullptr)},
-            {"projected_12mo", c.projected_12mo ? json(grouped(*c.projected_12mo, 1)) : json(nullptr)},
-            {"utilization", num_or_null(c.peak_utilization_pct, 1, "%")},
-            {"utilization_6mo", num_or_null(c.utilization_6mo, 1, "%")},
-            {"utilization_12mo", num_or_null(c.utilization_12mo, 1, "%")},
-            {"growth", num_or_null(c.monthly_growth_pct, 2, "% a month")},
-            {"threshold", num(c.threshold_pct, 1) + "%" +
-                              (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : "")},
-            {"runway", runway},
-            {"auto_scaling", c.auto_scaling ? json(*c.auto_scaling ? "yes" : "no") : json(nullptr)},
-            {"reviewed", model ? text_or_null(model->last_reviewed) : json(nullptr)},
-            {"state", state},
-            {"state_label", label},
-            {"chart_svg", nullptr}};
+  json j = {
+      {"id", segment(c.id)},
+      {"service", site.service_name(c.service)},
+      {"service_href", service_href(site, c.service)},
+      {"resource", c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource},
+      {"growth_metric", text_or_null(c.growth_metric)},
+      {"current", c.current ? json(grouped(*c.current, 1)) : json(nullptr)},
+      {"projected_6mo", c.projected_6mo ? json(grouped(*c.projected_6mo, 1)) : json(nullptr)},
+      {"projected_12mo", c.projected_12mo ? json(grouped(*c.projected_12mo, 1)) : json(nullptr)},
+      {"utilization", num_or_null(c.peak_utilization_pct, 1, "%")},
+      {"utilization_6mo", num_or_null(c.utilization_6mo, 1, "%")},
+      {"utilization_12mo", num_or_null(c.utilization_12mo, 1, "%")},
+      {"growth", num_or_null(c.monthly_growth_pct, 2, "% a month")},
+      {"threshold", num(c.threshold_pct, 1) + "%" +
+                        (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : "")},
+      {"runway", runway},
+      {"auto_scaling", c.auto_scaling ? json(*c.auto_scaling ? "yes" : "no") : json(nullptr)},
+      {"reviewed", model ? text_or_null(model->last_reviewed) : json(nullptr)},
+      {"state", state},
+      {"state_label", label},
+      {"chart_svg", nullptr}};
   if (chart && c.peak_utilization_pct) {
     LineChartSpec spec;
     spec.title = "Projected peak utilisation: " + site.service_name(c.service) + " " +
                  (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource);
     spec.summary = "Peak utilisation now and projected at the current monthly growth.";
     spec.x_labels = {"now", "+6 months", "+12 months"};
-    spec.series.push_back({"Peak utilisation", {c.peak_utilization_pct, c.utilization_6mo,
-                                                c.utilization_12mo}});
+    spec.series.push_back(
+        {"Peak utilisation", {c.peak_utilization_pct, c.utilization_6mo, c.utilization_12mo}});
     spec.reference = ReferenceLine{c.threshold_pct, "threshold " + num(c.threshold_pct, 1) + "%"};
     spec.y_min = 0;
     spec.unit = "%";
@@ -154,18 +155,19 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
 json maturity_brief(const ServiceMaturity& m) {
   json dims = json::array();
   for (const auto& d : m.dimensions)
-    dims.push_back({{"name", dimension_label(d.dimension)},
-                    {"level", d.effective},
-                    {"computed", d.computed},
-                    {"manual", d.manual ? json(*d.manual) : json(nullptr)},
-                    {"is_manual", d.source == "assessment"},
-                    {"manual_note", d.source == "assessment"
-                                        ? json("set by assessment " + d.manual_assessment +
-                                               (d.manual_date.empty() ? "" : " (" + d.manual_date + ")") +
-                                               "; computed " + std::to_string(d.computed))
-                                        : json(nullptr)},
-                    {"evidence", strings(d.evidence)},
-                    {"to_raise", text_or_null(d.to_raise)}});
+    dims.push_back(
+        {{"name", dimension_label(d.dimension)},
+         {"level", d.effective},
+         {"computed", d.computed},
+         {"manual", d.manual ? json(*d.manual) : json(nullptr)},
+         {"is_manual", d.source == "assessment"},
+         {"manual_note", d.source == "assessment"
+                             ? json("set by assessment " + d.manual_assessment +
+                                    (d.manual_date.empty() ? "" : " (" + d.manual_date + ")") +
+                                    "; computed " + std::to_string(d.computed))
+                             : json(nullptr)},
+         {"evidence", strings(d.evidence)},
+         {"to_raise", text_or_null(d.to_raise)}});
   return {{"href", "maturity/index.html#maturity-" + segment(m.service)},
           {"level", std::to_string(m.total) + "/40"},
           {"computed_total", m.computed_total},
@@ -199,7 +201,8 @@ json dashboard_view(const Site& site) {
               ? "error budget overspent by " + format_fixed(-*f->remaining * 100.0, 1) + "%"
           : f->remaining ? format_fixed(*f->remaining * 100.0, 1) + "% of the error budget left"
                          : "error budget " + st;
-      if (f->projected_exhaustion) reason += ", projected to run out on " + *f->projected_exhaustion;
+      if (f->projected_exhaustion)
+        reason += ", projected to run out on " + *f->projected_exhaustion;
       attention.push_back({{"href", slo_page(f->id)},
                            {"title", (f->name.empty() ? f->id : f->name) + " (" +
                                          site.service_name(f->service) + ")"},
@@ -214,22 +217,25 @@ json dashboard_view(const Site& site) {
   // Incidents of this month, newest first.
   json incidents = json::array(), overdue = json::array();
   std::vector<const IncidentFigures*> incs;
-  for (const auto& i : site.figs.incidents) incs.push_back(&i);
-  std::stable_sort(incs.begin(), incs.end(),
-                   [](const IncidentFigures* a, const IncidentFigures* b) { return a->date > b->date; });
+  for (const auto& i : site.figs.incidents)
+    incs.push_back(&i);
+  std::stable_sort(
+      incs.begin(), incs.end(),
+      [](const IncidentFigures* a, const IncidentFigures* b) { return a->date > b->date; });
   for (const auto* i : incs) {
     if (i->date.rfind(site.this_month, 0) == 0) {
       std::vector<std::string> names;
-      for (const auto& s : i->services) names.push_back(site.service_name(s));
-      incidents.push_back({{"href", postmortem_page(i->id)},
-                           {"title", i->title.empty() ? i->id : i->title},
-                           {"date", i->date},
-                           {"severity", text_or_null(i->severity)},
-                           {"services", join(names, ", ")},
-                           {"ttr", i->time_to_resolve_minutes
-                                       ? json(minutes_text(*i->time_to_resolve_minutes))
-                                       : json(nullptr)},
-                           {"open_actions", i->open_action_items}});
+      for (const auto& s : i->services)
+        names.push_back(site.service_name(s));
+      incidents.push_back(
+          {{"href", postmortem_page(i->id)},
+           {"title", i->title.empty() ? i->id : i->title},
+           {"date", i->date},
+           {"severity", text_or_null(i->severity)},
+           {"services", join(names, ", ")},
+           {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
+                                              : json(nullptr)},
+           {"open_actions", i->open_action_items}});
     }
     for (const auto& a : i->action_items) {
       if (!a.overdue) continue;
@@ -280,11 +286,11 @@ json dashboard_view(const Site& site) {
   for (const char* st : {"healthy", "warning", "critical", "exhausted", "missing"}) {
     int n = by_state.count(st) ? by_state[st] : 0;
     if (n == 0 && std::string(st) == "missing") continue;
-    counts.push_back({{"label", std::string("SLOs ") + (std::string(st) == "missing" ? "without data"
-                                                                                    : st)},
-                      {"value", std::to_string(n)},
-                      {"state", st},
-                      {"href", "slos/index.html"}});
+    counts.push_back(
+        {{"label", std::string("SLOs ") + (std::string(st) == "missing" ? "without data" : st)},
+         {"value", std::to_string(n)},
+         {"state", st},
+         {"href", "slos/index.html"}});
   }
   counts.push_back({{"label", "Incidents in " + month_label(site.this_month)},
                     {"value", std::to_string(incidents.size())},
@@ -335,31 +341,32 @@ json catalog_view(const Site& site) {
     }
     json readiness = readiness_brief(site, s.meta.id);
     auto m = site.maturity.find(s.meta.id);
-    rows.push_back(
-        {{"href", service_page(s.meta.id)},
-         {"name", s.name.empty() ? s.meta.id : s.name},
-         {"id", s.meta.id},
-         {"description", text_or_null(truncate_text(s.description, 140))},
-         {"tier", text_or_null(s.tier)},
-         {"type", text_or_null(s.type)},
-         {"team", text_or_null(site.team_name(s.owner_team.id))},
-         {"team_href", team_href(site, s.owner_team.id)},
-         {"oncall", text_or_null(s.oncall_rotation.id)},
-         {"oncall_href", rotation_href(site, s.oncall_rotation.id)},
-         {"slo_count", n},
-         {"state", worst.empty() ? json(nullptr) : json(css_word(worst))},
-         {"state_label", worst.empty() ? json(nullptr) : json(state_label(worst))},
-         {"maturity", m == site.maturity.end()
-                          ? json(nullptr)
-                          : json(std::to_string(m->second->total) + "/40 · " + m->second->band)},
-         {"readiness", readiness.is_null() ? json(nullptr)
-                                           : json(std::to_string(readiness["passed"].get<int>()) +
-                                                  "/" + std::to_string(readiness["applicable"].get<int>()))},
-         {"approved", readiness.is_null() ? false : readiness["approved"].get<bool>()}});
+    rows.push_back({{"href", service_page(s.meta.id)},
+                    {"name", s.name.empty() ? s.meta.id : s.name},
+                    {"id", s.meta.id},
+                    {"description", text_or_null(truncate_text(s.description, 140))},
+                    {"tier", text_or_null(s.tier)},
+                    {"type", text_or_null(s.type)},
+                    {"team", text_or_null(site.team_name(s.owner_team.id))},
+                    {"team_href", team_href(site, s.owner_team.id)},
+                    {"oncall", text_or_null(s.oncall_rotation.id)},
+                    {"oncall_href", rotation_href(site, s.oncall_rotation.id)},
+                    {"slo_count", n},
+                    {"state", worst.empty() ? json(nullptr) : json(css_word(worst))},
+                    {"state_label", worst.empty() ? json(nullptr) : json(state_label(worst))},
+                    {"maturity", m == site.maturity.end() ? json(nullptr)
+                                                          : json(std::to_string(m->second->total) +
+                                                                 "/40 · " + m->second->band)},
+                    {"readiness", readiness.is_null()
+                                      ? json(nullptr)
+                                      : json(std::to_string(readiness["passed"].get<int>()) + "/" +
+                                             std::to_string(readiness["applicable"].get<int>()))},
+                    {"approved", readiness.is_null() ? false : readiness["approved"].get<bool>()}});
   }
   v["services"] = rows;
   json tier_list = json::array();
-  for (const auto& [tier, n] : tiers) tier_list.push_back({{"tier", tier}, {"count", n}});
+  for (const auto& [tier, n] : tiers)
+    tier_list.push_back({{"tier", tier}, {"count", n}});
   v["tiers"] = tier_list;
   return v;
 }
@@ -420,22 +427,26 @@ json service_view(const Site& site, const Service& s) {
     return a;
   };
   std::vector<std::string> caller_names, callee_names;
-  for (const auto& id : callers) caller_names.push_back(site.service_name(id));
-  for (const auto& id : callees) callee_names.push_back(site.service_name(id));
+  for (const auto& id : callers)
+    caller_names.push_back(site.service_name(id));
+  for (const auto& id : callees)
+    callee_names.push_back(site.service_name(id));
   v["dependency_svg"] = dependency_graph(name, caller_names, callee_names);
   v["callers"] = dep_list(callers);
   v["callees"] = dep_list(callees);
 
   json slos = json::array();
-  for (const auto* f : slo_figs) slos.push_back(slo_summary(site, *f, true));
+  for (const auto* f : slo_figs)
+    slos.push_back(slo_summary(site, *f, true));
   v["slos"] = slos;
 
   // Golden signals: no figure carries live values yet, so each configured signal says so rather
   // than showing a number.
   json signals = json::array();
-  static const std::map<std::string, std::string> signal_names = {
-      {"latency_p99", "Latency (p99)"}, {"error_rate", "Errors"}, {"traffic", "Traffic"},
-      {"saturation", "Saturation"}};
+  static const std::map<std::string, std::string> signal_names = {{"latency_p99", "Latency (p99)"},
+                                                                  {"error_rate", "Errors"},
+                                                                  {"traffic", "Traffic"},
+                                                                  {"saturation", "Saturation"}};
   for (const auto& [key, query] : site.repo.config.golden_signals) {
     auto it = signal_names.find(key);
     signals.push_back({{"name", it == signal_names.end() ? key : it->second},
@@ -469,7 +480,8 @@ json service_view(const Site& site, const Service& s) {
                    {"date", text_or_null(i.date)},
                    {"severity", text_or_null(i.severity)},
                    {"open_actions", i.open_action_items},
-                   {"overdue_actions", i.overdue_action_items > 0 ? json(i.overdue_action_items) : json(nullptr)}});
+                   {"overdue_actions",
+                    i.overdue_action_items > 0 ? json(i.overdue_action_items) : json(nullptr)}});
   }
   std::stable_sort(pms.begin(), pms.end(), [](const json& a, const json& b) {
     return a["date"].dump() > b["date"].dump();
@@ -535,9 +547,10 @@ json slos_view(const Site& site) {
   chart.reference = ReferenceLine{0, "exhausted"};
   for (const auto* f : all) {
     rows.push_back(slo_summary(site, *f, false));
-    chart.bars.push_back({(f->name.empty() ? f->id : f->name),
-                          f->remaining ? std::optional<double>(*f->remaining * 100.0) : std::nullopt,
-                          "state-" + css_word(f->state.name)});
+    chart.bars.push_back(
+        {(f->name.empty() ? f->id : f->name),
+         f->remaining ? std::optional<double>(*f->remaining * 100.0) : std::nullopt,
+         "state-" + css_word(f->state.name)});
   }
   v["slos"] = rows;
   v["chart_svg"] = all.empty() ? json(nullptr) : json(bar_chart(chart));
@@ -546,8 +559,8 @@ json slos_view(const Site& site) {
 
 json slo_view(const Site& site, const SloFigures& f) {
   const std::string page = slo_page(f.id);
-  json v = page_view(site, page, f.name.empty() ? f.id : f.name, "slos",
-                     {{"slos/index.html", "SLOs"}});
+  json v =
+      page_view(site, page, f.name.empty() ? f.id : f.name, "slos", {{"slos/index.html", "SLOs"}});
   v["freshness"] = metrics_freshness({&f});
   auto doc_it = site.slos.find(f.id);
   const Slo* doc = doc_it == site.slos.end() ? nullptr : doc_it->second;
@@ -557,8 +570,8 @@ json slo_view(const Site& site, const SloFigures& f) {
   std::string burn = burn_down_chart(site, f, 720, 260);
   slo["burn_svg"] = text_or_null(burn);
   slo["attainment_svg"] = text_or_null(attainment_chart(site, f));
-  slo["window_range"] = f.window_start.empty() ? json(nullptr)
-                                               : json(f.window_start + " to " + f.window_end);
+  slo["window_range"] =
+      f.window_start.empty() ? json(nullptr) : json(f.window_start + " to " + f.window_end);
   slo["coverage"] = std::to_string(f.coverage.days_with_data) + " of " +
                     std::to_string(f.coverage.window_days) + " days have data";
   slo["coverage_note"] = f.coverage.window_start_before_first_data && f.coverage.first_data
@@ -577,7 +590,8 @@ json slo_view(const Site& site, const SloFigures& f) {
   slo["source_url"] = nullptr;
   if (doc) {
     slo["description_html"] = text_or_null(html_of(site, doc->meta, doc->description, page));
-    slo["owner"] = text_or_null(site.has_team(doc->owner) ? site.team_name(doc->owner) : doc->owner);
+    slo["owner"] =
+        text_or_null(site.has_team(doc->owner) ? site.team_name(doc->owner) : doc->owner);
     slo["review_cadence"] = text_or_null(doc->review_cadence);
     slo["last_reviewed"] = text_or_null(doc->last_reviewed.value);
     slo["stakeholders"] = strings(doc->stakeholders);
@@ -604,12 +618,13 @@ json slo_view(const Site& site, const SloFigures& f) {
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
     auto it = f.burn_rates.find(w);
     json value = it == f.burn_rates.end() ? json(nullptr) : num_or_null(it->second, 2, "×");
-    burn_rates.push_back({{"window", w},
-                          {"value", value},
-                          {"note", value.is_null() ? json(std::string(w) == "24h" || std::string(w) == "3d"
-                                                              ? "no data for the window"
-                                                              : "needs a live metrics source")
-                                                   : json(nullptr)}});
+    burn_rates.push_back(
+        {{"window", w},
+         {"value", value},
+         {"note", value.is_null() ? json(std::string(w) == "24h" || std::string(w) == "3d"
+                                             ? "no data for the window"
+                                             : "needs a live metrics source")
+                                  : json(nullptr)}});
   }
   v["burn_rates"] = burn_rates;
 
@@ -629,18 +644,21 @@ json slo_view(const Site& site, const SloFigures& f) {
     }
     std::string tte = a.time_to_exhaust_days ? duration_days_text(*a.time_to_exhaust_days) : "";
     std::string firing = !a.firing ? "unknown" : *a.firing ? "firing" : "not firing";
-    alerts.push_back({{"name", a.name},
-                      {"severity", text_or_null(a.severity)},
-                      {"burn_rate", num(a.burn_rate, 2) + "×"},
-                      {"short_window", text_or_null(a.short_window)},
-                      {"long_window", text_or_null(a.long_window)},
-                      {"budget_consumed", format_fixed(a.budget_consumed_when_fires * 100.0, 1) + "%"},
-                      {"time_to_exhaust", text_or_null(tte)},
-                      {"short_burn", num_or_null(a.short_burn, 2, "×")},
-                      {"long_burn", num_or_null(a.long_burn, 2, "×")},
-                      {"firing", firing},
-                      {"firing_state", !a.firing ? "missing" : *a.firing ? "critical" : "healthy"},
-                      {"runbooks", rbs}});
+    alerts.push_back(
+        {{"name", a.name},
+         {"severity", text_or_null(a.severity)},
+         {"burn_rate", num(a.burn_rate, 2) + "×"},
+         {"short_window", text_or_null(a.short_window)},
+         {"long_window", text_or_null(a.long_window)},
+         {"budget_consumed", format_fixed(a.budget_consumed_when_fires * 100.0, 1) + "%"},
+         {"time_to_exhaust", text_or_null(tte)},
+         {"short_burn", num_or_null(a.short_burn, 2, "×")},
+         {"long_burn", num_or_null(a.long_burn, 2, "×")},
+         {"firing", firing},
+         {"firing_state", !a.firing   ? "missing"
+                          : *a.firing ? "critical"
+                                      : "healthy"},
+         {"runbooks", rbs}});
   }
   v["alerts"] = alerts;
   v["runbooks"] = runbooks;
@@ -668,16 +686,16 @@ json slo_view(const Site& site, const SloFigures& f) {
                       {"condition", text_or_null(st.condition.text)},
                       {"actions", strings(st.actions)},
                       {"current", st.name == f.state.name}});
-  v["policy"] = {{"id", text_or_null(f.state.policy)},
-                 {"source", src == source_labels.end() ? json(nullptr) : json(src->second)},
-                 {"state", css_word(f.state.name)},
-                 {"state_label", state_label(f.state.name)},
-                 {"condition", text_or_null(f.state.condition)},
-                 {"actions", strings(f.state.actions)},
-                 {"exceptions", strings(f.state.exceptions)},
-                 {"states", states},
-                 {"source_url", policy->meta.file.empty() ? json(nullptr)
-                                                          : source_url(site, policy->meta)}};
+  v["policy"] = {
+      {"id", text_or_null(f.state.policy)},
+      {"source", src == source_labels.end() ? json(nullptr) : json(src->second)},
+      {"state", css_word(f.state.name)},
+      {"state_label", state_label(f.state.name)},
+      {"condition", text_or_null(f.state.condition)},
+      {"actions", strings(f.state.actions)},
+      {"exceptions", strings(f.state.exceptions)},
+      {"states", states},
+      {"source_url", policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta)}};
   return v;
 }
 
@@ -690,15 +708,16 @@ json runbooks_view(const Site& site) {
   json rows = json::array();
   for (const auto& rb : site.repo.runbooks) {
     auto st = site.stale_runbooks.find(rb.meta.id);
-    rows.push_back({{"href", runbook_page(rb.meta.id)},
-                    {"title", rb.title.empty() ? rb.meta.id : rb.title},
-                    {"service", text_or_null(site.service_name(rb.service.id))},
-                    {"service_href", service_href(site, rb.service.id)},
-                    {"alert_name", text_or_null(rb.alert_name)},
-                    {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
-                    {"last_updated", text_or_null(rb.last_updated)},
-                    {"stale", st != site.stale_runbooks.end()},
-                    {"stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second)}});
+    rows.push_back(
+        {{"href", runbook_page(rb.meta.id)},
+         {"title", rb.title.empty() ? rb.meta.id : rb.title},
+         {"service", text_or_null(site.service_name(rb.service.id))},
+         {"service_href", service_href(site, rb.service.id)},
+         {"alert_name", text_or_null(rb.alert_name)},
+         {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
+         {"last_updated", text_or_null(rb.last_updated)},
+         {"stale", st != site.stale_runbooks.end()},
+         {"stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second)}});
   }
   v["runbooks"] = rows;
   v["stale_after_days"] = site.repo.config.stale_after_days;
@@ -733,8 +752,10 @@ json runbook_view(const Site& site, const Runbook& rb) {
                   {"contact", text_or_null(rb.escalation_contact)},
                   {"context", text_or_null(rb.escalation_context)}};
   std::set<std::string> taken;
-  std::string overview = rb.overview.empty() ? "" : markdown_for(site, rb.meta, rb.overview, page, &taken).html;
-  std::string impact = rb.impact.empty() ? "" : markdown_for(site, rb.meta, rb.impact, page, &taken).html;
+  std::string overview =
+      rb.overview.empty() ? "" : markdown_for(site, rb.meta, rb.overview, page, &taken).html;
+  std::string impact =
+      rb.impact.empty() ? "" : markdown_for(site, rb.meta, rb.impact, page, &taken).html;
   v["runbook"] = {
       {"service", text_or_null(site.service_name(rb.service.id))},
       {"service_href", service_href(site, rb.service.id)},
@@ -783,7 +804,8 @@ json runbook_view(const Site& site, const Runbook& rb) {
   for (const auto& f : site.figs.slos) {
     if (rb.service.empty() || f.service != rb.service.id) continue;
     bool answers = rb.alert_name.empty();
-    for (const auto& a : f.alerts) answers = answers || a.name == rb.alert_name;
+    for (const auto& a : f.alerts)
+      answers = answers || a.name == rb.alert_name;
     if (answers)
       slos.push_back({{"href", slo_page(f.id)},
                       {"name", f.name.empty() ? f.id : f.name},
@@ -801,26 +823,30 @@ json postmortems_view(const Site& site) {
   json v = page_view(site, "postmortems/index.html", "Incidents and postmortems", "incidents");
   v["freshness"] = documents_freshness(site);
   std::vector<const IncidentFigures*> incs;
-  for (const auto& i : site.figs.incidents) incs.push_back(&i);
-  std::stable_sort(incs.begin(), incs.end(),
-                   [](const IncidentFigures* a, const IncidentFigures* b) { return a->date > b->date; });
+  for (const auto& i : site.figs.incidents)
+    incs.push_back(&i);
+  std::stable_sort(
+      incs.begin(), incs.end(),
+      [](const IncidentFigures* a, const IncidentFigures* b) { return a->date > b->date; });
   json rows = json::array();
   for (const auto* i : incs) {
     json services = json::array();
     for (const auto& s : i->services)
       services.push_back({{"href", service_href(site, s)}, {"name", site.service_name(s)}});
-    rows.push_back({{"href", postmortem_page(i->id)},
-                    {"title", i->title.empty() ? i->id : i->title},
-                    {"date", text_or_null(i->date)},
-                    {"severity", text_or_null(i->severity)},
-                    {"services", services},
-                    {"ttd", i->time_to_detect_minutes ? json(minutes_text(*i->time_to_detect_minutes))
-                                                      : json(nullptr)},
-                    {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
-                                                       : json(nullptr)},
-                    {"repeat", i->repeat},
-                    {"open_actions", i->open_action_items},
-                    {"overdue_actions", i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr)}});
+    rows.push_back(
+        {{"href", postmortem_page(i->id)},
+         {"title", i->title.empty() ? i->id : i->title},
+         {"date", text_or_null(i->date)},
+         {"severity", text_or_null(i->severity)},
+         {"services", services},
+         {"ttd", i->time_to_detect_minutes ? json(minutes_text(*i->time_to_detect_minutes))
+                                           : json(nullptr)},
+         {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
+                                            : json(nullptr)},
+         {"repeat", i->repeat},
+         {"open_actions", i->open_action_items},
+         {"overdue_actions",
+          i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr)}});
   }
   v["postmortems"] = rows;
   return v;
@@ -887,7 +913,8 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
   // Root cause is prose like the body: Markdown, so its paragraphs and code spans survive.
   std::set<std::string> taken;
   if (!pm.root_cause.empty())
-    v["postmortem"]["root_cause_html"] = markdown_for(site, pm.meta, pm.root_cause, page, &taken).html;
+    v["postmortem"]["root_cause_html"] =
+        markdown_for(site, pm.meta, pm.root_cause, page, &taken).html;
   MarkdownResult body = markdown_for(site, pm.meta, pm.meta.body, page, &taken);
   v["postmortem"]["body_html"] = text_or_null(body.html);
   v["toc"] = toc_of(body);

@@ -1,8 +1,7 @@
-#include "render/site.hpp"
-
+#include "model/time.hpp"
 #include "pipeline.hpp"
 #include "render/html.hpp"
-#include "model/time.hpp"
+#include "render/site.hpp"
 #include "render/theme.hpp"
 #include "write/site_writer.hpp"
 
@@ -96,7 +95,8 @@ std::map<std::string, std::string> render(const Repo& repo, const Figures& figs,
   if (broken_out)
     *broken_out = broken;
   else
-    for (const auto& b : broken) FAIL_CHECK(b.page << ": " << b.target << ": " << b.reason);
+    for (const auto& b : broken)
+      FAIL_CHECK(b.page << ": " << b.target << ": " << b.reason);
   return files;
 }
 
@@ -109,8 +109,8 @@ std::string lower(std::string s) {
 // Every output a browser would interpret: pages, the sitemap and the search index. (api/*.json is
 // data for scripts; its strings are JSON-escaped, not HTML.)
 void check_inert(const std::map<std::string, std::string>& files) {
-  const std::regex unsafe_attr(R"((href|src|action|formaction|xlink:href)\s*=\s*["']?\s*javascript:)",
-                               std::regex::icase);
+  const std::regex unsafe_attr(
+      R"((href|src|action|formaction|xlink:href)\s*=\s*["']?\s*javascript:)", std::regex::icase);
   for (const auto& [path, bytes] : files) {
     if (path.rfind("api/", 0) == 0) continue;
     std::string low = lower(bytes);
@@ -125,12 +125,13 @@ void check_inert(const std::map<std::string, std::string>& files) {
 
 TEST_CASE("render/site: the embedded theme loads from its file map") {
   std::map<std::string, std::string> files;
-  for (const auto& [path, bytes] : embedded_theme_files()) files.emplace(path, std::string(bytes));
+  for (const auto& [path, bytes] : embedded_theme_files())
+    files.emplace(path, std::string(bytes));
   Theme theme(files, {});
-  for (const char* name : {"base", "dashboard", "catalog", "service", "slos", "slo", "runbooks",
-                           "runbook", "postmortems", "postmortem", "team", "maturity", "readiness",
-                           "toil", "capacity", "oncall", "reports", "report", "search", "404",
-                           "sitemap"})
+  for (const char* name :
+       {"base",     "dashboard",   "catalog",    "service", "slos",     "slo",       "runbooks",
+        "runbook",  "postmortems", "postmortem", "team",    "maturity", "readiness", "toil",
+        "capacity", "oncall",      "reports",    "report",  "search",   "404",       "sitemap"})
     CHECK_MESSAGE(theme.has_layout(name), name);
   CHECK(theme.static_files().count("style.css") == 1);
   // Messages name the embedded file.
@@ -143,26 +144,45 @@ TEST_CASE("render/site: every page of the example organisation, with no broken l
   const Run& run = content_run();
   auto files = render(run.repo, run.figures, run.series, options(2));
 
-  std::vector<std::string> expected = {
-      "index.html",           "catalog/index.html",    "slos/index.html",
-      "runbooks/index.html",  "postmortems/index.html", "teams/index.html",
-      "maturity/index.html",  "readiness/index.html",  "toil/index.html",
-      "capacity/index.html",  "oncall/index.html",     "reports/index.html",
-      "search.html",          "search-index.js",       "404.html",
-      "sitemap.xml",          ".nojekyll",             "static/style.css",
-      "static/search.js",     "static/copy.js",        "api/slos.json",
-      "api/services.json",    "api/maturity.json",     "api/readiness.json",
-      "api/diagnostics.json"};
-  for (const auto& s : run.repo.services) expected.push_back("services/" + s.meta.id + "/index.html");
-  for (const auto& s : run.repo.slos) expected.push_back("slos/" + s.meta.id + "/index.html");
-  for (const auto& r : run.repo.runbooks) expected.push_back("runbooks/" + r.meta.id + "/index.html");
+  std::vector<std::string> expected = {"index.html",
+                                       "catalog/index.html",
+                                       "slos/index.html",
+                                       "runbooks/index.html",
+                                       "postmortems/index.html",
+                                       "teams/index.html",
+                                       "maturity/index.html",
+                                       "readiness/index.html",
+                                       "toil/index.html",
+                                       "capacity/index.html",
+                                       "oncall/index.html",
+                                       "reports/index.html",
+                                       "search.html",
+                                       "search-index.js",
+                                       "404.html",
+                                       "sitemap.xml",
+                                       ".nojekyll",
+                                       "static/style.css",
+                                       "static/search.js",
+                                       "static/copy.js",
+                                       "api/slos.json",
+                                       "api/services.json",
+                                       "api/maturity.json",
+                                       "api/readiness.json",
+                                       "api/diagnostics.json"};
+  for (const auto& s : run.repo.services)
+    expected.push_back("services/" + s.meta.id + "/index.html");
+  for (const auto& s : run.repo.slos)
+    expected.push_back("slos/" + s.meta.id + "/index.html");
+  for (const auto& r : run.repo.runbooks)
+    expected.push_back("runbooks/" + r.meta.id + "/index.html");
   for (const auto& p : run.repo.postmortems)
     expected.push_back("postmortems/" + p.meta.id + "/index.html");
   for (const auto& [period, r] : run.figures.reports) {
     expected.push_back("reports/" + period + "/index.html");
     expected.push_back("api/reports/" + period + ".json");
   }
-  for (const auto& path : expected) CHECK_MESSAGE(files.count(path) == 1, path);
+  for (const auto& path : expected)
+    CHECK_MESSAGE(files.count(path) == 1, path);
 
   // Every page: a language, a title, a main landmark, and the shared frame with relative links.
   for (const auto& [path, html] : files) {
@@ -178,9 +198,9 @@ TEST_CASE("render/site: every page of the example organisation, with no broken l
   }
   const std::string& svc = files["services/checkout-api/index.html"];
   CHECK(contains(svc, "href=\"../../static/style.css\""));
-  CHECK(contains(svc, "class=\"chart chart-deps\""));            // dependency graph
-  CHECK(contains(svc, "no live data"));                         // golden signals placeholder
-  CHECK(contains(svc, "chart-gauge"));                          // budget gauge per SLO
+  CHECK(contains(svc, "class=\"chart chart-deps\""));             // dependency graph
+  CHECK(contains(svc, "no live data"));                           // golden signals placeholder
+  CHECK(contains(svc, "chart-gauge"));                            // budget gauge per SLO
   CHECK(contains(svc, "Error budget remaining over the window")); // burn-down per SLO
 
   // SLO pages show the figures as computed, with their freshness.
@@ -238,8 +258,9 @@ TEST_CASE("render/site: hostile input renders inert") {
   repo.services[0].links.push_back({"\"><script>alert(1)</script>", "JaVaScRiPt:alert(1)"});
   repo.services[0].meta.body = "[x](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n\n"
                                "<script>alert(1)</script>\n";
-  repo.runbooks[0].meta.body = "# Steps\n\n[x](javascript:alert(1)) and [y](JAVASCRIPT:alert(1))\n\n"
-                               "<img src=x onerror=alert(1)>\n\n<a href=\"javascript:alert(1)\">z</a>\n";
+  repo.runbooks[0].meta.body =
+      "# Steps\n\n[x](javascript:alert(1)) and [y](JAVASCRIPT:alert(1))\n\n"
+      "<img src=x onerror=alert(1)>\n\n<a href=\"javascript:alert(1)\">z</a>\n";
   repo.runbooks[0].title = "\"><script>alert(1)</script>";
   repo.runbooks[0].overview = "<b>raw</b> HTML and `code` in the overview";
   repo.postmortems[0].title = "\"><script>alert(1)</script>";
@@ -258,7 +279,8 @@ TEST_CASE("render/site: hostile input renders inert") {
     CHECK_MESSAGE(SiteWriter::is_valid_path(path), path);
     CHECK_MESSAGE(!contains(path, ".."), path);
   }
-  for (const auto& b : broken) FAIL_CHECK(b.page << ": " << b.target << ": " << b.reason);
+  for (const auto& b : broken)
+    FAIL_CHECK(b.page << ": " << b.target << ": " << b.reason);
   // The text is still there, escaped.
   const std::string& svc = files["services/" + repo.services[0].meta.id + "/index.html"];
   CHECK(contains(svc, "&lt;script&gt;alert(1)&lt;/script&gt;"));

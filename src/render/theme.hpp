@@ -48,8 +48,7 @@ public:
   // relative to the theme folder: "layouts/base.mustache", "partials/nav.mustache",
   // "static/style.css". Other keys are ignored. Messages name a file as "theme:KEY". The override
   // directory works as above.
-  Theme(const std::map<std::string, std::string>& files,
-        const std::filesystem::path& override_dir);
+  Theme(const std::map<std::string, std::string>& files, const std::filesystem::path& override_dir);
 
   // A full page: renders layout `layout` with `view`, then the `base` layout with the same view
   // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be

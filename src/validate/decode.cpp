@@ -1,11 +1,11 @@
 #include "validate/decode.hpp"
 
-#include <cmath>
-#include <regex>
-
 #include "model/time.hpp"
 #include "validate/node_access.hpp"
 #include "validate/yaml_json.hpp"
+
+#include <cmath>
+#include <regex>
 
 namespace nines {
 namespace {
@@ -78,8 +78,10 @@ void decode_service(const Node& b, DocMeta meta, Repo& repo) {
                                           num(h, "failure_threshold")});
   }
   const Node& links = at(b, "links");
-  for (const auto& e : links.entries) s.links.emplace_back(e.key, str(e.value));
-  for (const auto& i : links.items) s.links.emplace_back(str(i, "title"), str(i, "url"));
+  for (const auto& e : links.entries)
+    s.links.emplace_back(e.key, str(e.value));
+  for (const auto& i : links.items)
+    s.links.emplace_back(str(i, "title"), str(i, "url"));
   repo.services.push_back(std::move(s));
 }
 
@@ -199,7 +201,8 @@ void decode_postmortem(const Node& b, DocMeta meta, Repo& repo) {
   p.what_went_wrong = strs(b, "what_went_wrong");
   p.where_we_got_lucky = strs(b, "where_we_got_lucky");
   p.five_whys = strs(b, "five_whys");
-  for (const auto& e : at(b, "fishbone").entries) p.fishbone[e.key] = strs(e.value);
+  for (const auto& e : at(b, "fishbone").entries)
+    p.fishbone[e.key] = strs(e.value);
   const Node& impact = at(b, "impact");
   p.users_affected = num(impact, "users_affected");
   p.impact_duration_minutes = num(impact, "duration_minutes");
@@ -239,7 +242,8 @@ void decode_postmortem(const Node& b, DocMeta meta, Repo& repo) {
   p.classification_function = str(cls, "function");
   p.classification_scope = str(cls, "scope");
   p.classification_loc = cls.loc;
-  for (const auto& e : at(b, "ics").entries) p.ics[e.key] = str(e.value);
+  for (const auto& e : at(b, "ics").entries)
+    p.ics[e.key] = str(e.value);
   repo.postmortems.push_back(std::move(p));
 }
 
@@ -396,8 +400,8 @@ void decode_readiness(const Node& b, DocMeta meta, Repo& repo) {
     r.items.push_back(ReadinessItem{str(i, "check"), str(i, "status"), str(i, "evidence"),
                                     str(i, "notes"), i.loc});
   for (const auto& s : at(b, "signoffs").items)
-    r.signoffs.push_back(Signoff{str(s, "name"), str(s, "role"), str(s, "date"),
-                                 str(s, "decision"), str(s, "digest"), s.loc});
+    r.signoffs.push_back(Signoff{str(s, "name"), str(s, "role"), str(s, "date"), str(s, "decision"),
+                                 str(s, "digest"), s.loc});
   repo.readiness.push_back(std::move(r));
 }
 
@@ -457,7 +461,8 @@ bool valid_id(const std::string& id) {
 }
 
 std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {
-  static const std::regex cmp(R"(^\s*remaining_budget\s*(>=|<=|>|<)\s*(-?[0-9]+(\.[0-9]+)?)\s*%?\s*$)");
+  static const std::regex cmp(
+      R"(^\s*remaining_budget\s*(>=|<=|>|<)\s*(-?[0-9]+(\.[0-9]+)?)\s*%?\s*$)");
   static const std::regex range(
       R"(^\s*remaining_budget\s+(-?[0-9]+(\.[0-9]+)?)\s*%?\s*-\s*(-?[0-9]+(\.[0-9]+)?)\s*%\s*$)");
   std::smatch m;
@@ -513,8 +518,10 @@ void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
     t.name = str(e.value, "name");
     if (t.name.empty()) t.name = e.key;
     const Node& members = at(e.value, "members");
-    if (members.is_seq()) t.members = strs(members);
-    else t.headcount = num(members);
+    if (members.is_seq())
+      t.members = strs(members);
+    else
+      t.headcount = num(members);
     t.sre_hours_per_month = num(e.value, "sre_hours_per_month");
     cfg.teams[e.key] = std::move(t);
   }
@@ -532,8 +539,10 @@ void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
     if (auto r = num(s, "retries")) src.retries = static_cast<int>(*r);
     cfg.sources.push_back(std::move(src));
   }
-  for (const auto& e : at(m, "golden_signals").entries) cfg.golden_signals[e.key] = str(e.value);
-  for (const auto& e : at(root, "rules").entries) cfg.rules[e.key] = str(e.value);
+  for (const auto& e : at(m, "golden_signals").entries)
+    cfg.golden_signals[e.key] = str(e.value);
+  for (const auto& e : at(root, "rules").entries)
+    cfg.rules[e.key] = str(e.value);
   const Node& lim = at(root, "limits");
   if (auto v = num(lim, "max_file_bytes")) cfg.max_file_bytes = static_cast<std::size_t>(*v);
   if (auto v = num(lim, "max_yaml_nodes")) cfg.max_yaml_nodes = static_cast<std::size_t>(*v);
@@ -551,20 +560,34 @@ void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, D
   const Node& body = at(doc.root, doc.kind);
   DocMeta meta = make_meta(doc, body, digest, diags);
   const std::string& k = doc.kind;
-  if (k == "service") decode_service(body, std::move(meta), repo);
-  else if (k == "sli") decode_sli(body, std::move(meta), repo);
-  else if (k == "slo") decode_slo(body, std::move(meta), repo, diags);
-  else if (k == "error_budget_policy") decode_policy(body, std::move(meta), repo, diags);
-  else if (k == "postmortem") decode_postmortem(body, std::move(meta), repo);
-  else if (k == "runbook") decode_runbook(body, std::move(meta), repo);
-  else if (k == "toil_item") decode_toil(body, std::move(meta), repo);
-  else if (k == "capacity_model") decode_capacity(body, std::move(meta), repo);
-  else if (k == "experiment") decode_experiment(body, std::move(meta), repo);
-  else if (k == "auto_remediation") decode_remediation(body, std::move(meta), repo);
-  else if (k == "oncall_rotation") decode_rotation(body, std::move(meta), repo);
-  else if (k == "readiness_review") decode_readiness(body, std::move(meta), repo);
-  else if (k == "assessment") decode_assessment(body, std::move(meta), repo);
-  else if (k == "monthly_report") decode_report(body, std::move(meta), repo);
+  if (k == "service")
+    decode_service(body, std::move(meta), repo);
+  else if (k == "sli")
+    decode_sli(body, std::move(meta), repo);
+  else if (k == "slo")
+    decode_slo(body, std::move(meta), repo, diags);
+  else if (k == "error_budget_policy")
+    decode_policy(body, std::move(meta), repo, diags);
+  else if (k == "postmortem")
+    decode_postmortem(body, std::move(meta), repo);
+  else if (k == "runbook")
+    decode_runbook(body, std::move(meta), repo);
+  else if (k == "toil_item")
+    decode_toil(body, std::move(meta), repo);
+  else if (k == "capacity_model")
+    decode_capacity(body, std::move(meta), repo);
+  else if (k == "experiment")
+    decode_experiment(body, std::move(meta), repo);
+  else if (k == "auto_remediation")
+    decode_remediation(body, std::move(meta), repo);
+  else if (k == "oncall_rotation")
+    decode_rotation(body, std::move(meta), repo);
+  else if (k == "readiness_review")
+    decode_readiness(body, std::move(meta), repo);
+  else if (k == "assessment")
+    decode_assessment(body, std::move(meta), repo);
+  else if (k == "monthly_report")
+    decode_report(body, std::move(meta), repo);
 }
 
 void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
@@ -581,7 +604,8 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   }
   if (row.cells.size() != 4) {
     diags.error(row.file, {row.line, 1}, "csv-row",
-                "expected 4 columns (slo,date,good,total), got " + std::to_string(row.cells.size()));
+                "expected 4 columns (slo,date,good,total), got " +
+                    std::to_string(row.cells.size()));
     return;
   }
   // Column numbers point at the offending cell.
@@ -597,8 +621,8 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   r.slo = row.cells[0];
   r.date = row.cells[1];
   if (!parse_date(r.date)) {
-    diags.error(row.file, {row.line, cols[1]}, "csv-row",
-                "bad date '" + r.date + "'", "use YYYY-MM-DD");
+    diags.error(row.file, {row.line, cols[1]}, "csv-row", "bad date '" + r.date + "'",
+                "use YYYY-MM-DD");
     return;
   }
   for (int i : {2, 3}) {

@@ -1,11 +1,11 @@
 // The validate stage, part 2: schema-valid documents → typed model structs.
 #pragma once
 
-#include <string>
-
 #include "diag/diagnostic.hpp"
 #include "load/loader.hpp"
 #include "model/model.hpp"
+
+#include <string>
 
 namespace nines {
 

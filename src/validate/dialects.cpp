@@ -2,11 +2,11 @@
 // OpenSLO v1 (SLO, SLI, Service, AlertPolicy, DataSource) and the Backstage catalog
 // (Component, System, Group). Each maps onto the native model; what has no native meaning
 // (AlertPolicy, DataSource, System) is accepted and not used.
-#include <cmath>
-
 #include "model/time.hpp"
 #include "validate/decode.hpp"
 #include "validate/node_access.hpp"
+
+#include <cmath>
 
 namespace nines {
 namespace {
@@ -132,7 +132,8 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     t.id = m.id;
     t.name = str(at(at(spec, "profile"), "displayName"));
     if (t.name.empty()) t.name = t.id;
-    for (const auto& mem : at(spec, "members").items) t.members.push_back(entity_name(str(mem)));
+    for (const auto& mem : at(spec, "members").items)
+      t.members.push_back(entity_name(str(mem)));
     if (!t.id.empty()) repo.config.teams.emplace(t.id, std::move(t));
   } else if (kind == "System" || kind == "API" || kind == "Resource" || kind == "Domain" ||
              kind == "User" || kind == "Location") {
@@ -147,8 +148,10 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
 } // namespace
 
 void decode_dialect(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
-  if (doc.kind == "openslo") decode_openslo(doc, digest, repo, diags);
-  else decode_backstage(doc, digest, repo, diags);
+  if (doc.kind == "openslo")
+    decode_openslo(doc, digest, repo, diags);
+  else
+    decode_backstage(doc, digest, repo, diags);
 }
 
 } // namespace nines

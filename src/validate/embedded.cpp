@@ -1,8 +1,8 @@
+#include "validate/schemas.hpp"
+
 #include <map>
 #include <string>
 #include <string_view>
-
-#include "validate/schemas.hpp"
 
 namespace nines {
 

@@ -1,14 +1,14 @@
 // Typed reads from positioned trees that the schema has already checked. Missing → empty.
 #pragma once
 
+#include "model/model.hpp"
+#include "model/node.hpp"
+#include "validate/yaml_json.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/model.hpp"
-#include "model/node.hpp"
-#include "validate/yaml_json.hpp"
 
 namespace nines {
 
@@ -17,14 +17,17 @@ inline const Node& null_node() {
   return n;
 }
 
-
 inline const Node& at(const Node& n, std::string_view key) {
   const Node* v = n.is_map() ? n.get(key) : nullptr;
   return v ? *v : null_node();
 }
 
-inline std::string str(const Node& n) { return n.is_scalar() ? n.value : std::string(); }
-inline std::string str(const Node& n, std::string_view key) { return str(at(n, key)); }
+inline std::string str(const Node& n) {
+  return n.is_scalar() ? n.value : std::string();
+}
+inline std::string str(const Node& n, std::string_view key) {
+  return str(at(n, key));
+}
 
 inline Text text(const Node& n, std::string_view key) {
   const Node& v = at(n, key);
@@ -37,7 +40,9 @@ inline std::optional<double> num(const Node& n) {
   if (v && v->is_number()) return v->get<double>();
   return std::nullopt;
 }
-inline std::optional<double> num(const Node& n, std::string_view key) { return num(at(n, key)); }
+inline std::optional<double> num(const Node& n, std::string_view key) {
+  return num(at(n, key));
+}
 
 inline std::optional<bool> boolean(const Node& n) {
   if (!n.is_scalar() || n.quoted) return std::nullopt;
@@ -45,7 +50,9 @@ inline std::optional<bool> boolean(const Node& n) {
   if (v && v->is_boolean()) return v->get<bool>();
   return std::nullopt;
 }
-inline bool flag(const Node& n, std::string_view key) { return boolean(at(n, key)).value_or(false); }
+inline bool flag(const Node& n, std::string_view key) {
+  return boolean(at(n, key)).value_or(false);
+}
 
 inline std::vector<std::string> strs(const Node& n) {
   std::vector<std::string> out;
@@ -53,7 +60,9 @@ inline std::vector<std::string> strs(const Node& n) {
     if (i.is_scalar() && !i.value.empty()) out.push_back(i.value);
   return out;
 }
-inline std::vector<std::string> strs(const Node& n, std::string_view key) { return strs(at(n, key)); }
+inline std::vector<std::string> strs(const Node& n, std::string_view key) {
+  return strs(at(n, key));
+}
 
 inline Ref ref(const Node& n, std::string_view key) {
   const Node& v = at(n, key);
@@ -66,6 +75,5 @@ inline std::vector<Ref> refs(const Node& n) {
     if (i.is_scalar() && !i.value.empty()) out.push_back(Ref{i.value, i.loc});
   return out;
 }
-
 
 } // namespace nines

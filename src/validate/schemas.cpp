@@ -1,18 +1,17 @@
 #include "validate/schemas.hpp"
 
+#include "load/yaml_reader.hpp"
+#include "validate/yaml_json.hpp"
+
+#include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
-
-#include <algorithm>
-#include <charconv>
-#include <regex>
-#include <set>
-
-#include "load/yaml_reader.hpp"
-#include "validate/yaml_json.hpp"
 
 namespace nines {
 using nlohmann::json;
@@ -38,7 +37,9 @@ SchemaSet::SchemaSet() : m_impl(std::make_unique<Impl>()) {
 
 SchemaSet::~SchemaSet() = default;
 
-bool SchemaSet::has(const std::string& kind) const { return m_impl->schemas.count(kind) > 0; }
+bool SchemaSet::has(const std::string& kind) const {
+  return m_impl->schemas.count(kind) > 0;
+}
 
 namespace {
 
@@ -52,7 +53,8 @@ const json* resolve_ref(const json& root, const json* s) {
     std::size_t pos = 2;
     while (cur && pos <= ref.size()) {
       std::size_t slash = ref.find('/', pos);
-      std::string part = ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+      std::string part =
+          ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
       cur = cur->is_object() && cur->contains(part) ? &(*cur)[part] : nullptr;
       if (slash == std::string::npos) break;
       pos = slash + 1;
@@ -82,10 +84,14 @@ const json* schema_child(const json& root, const json* s, const std::string& ste
 
 std::string describe(const Node& n) {
   switch (n.kind) {
-  case Node::Kind::Null: return "null";
-  case Node::Kind::Seq: return "a list";
-  case Node::Kind::Map: return "a mapping";
-  case Node::Kind::Scalar: break;
+  case Node::Kind::Null:
+    return "null";
+  case Node::Kind::Seq:
+    return "a list";
+  case Node::Kind::Map:
+    return "a mapping";
+  case Node::Kind::Scalar:
+    break;
   }
   std::string v = n.value.size() > 60 ? n.value.substr(0, 57) + "..." : n.value;
   return "'" + v + "'";
@@ -96,7 +102,8 @@ std::string type_name(const json& s) {
   const json& t = s["type"];
   if (t.is_string()) return t.get<std::string>();
   std::string out;
-  for (const auto& x : t) out += (out.empty() ? "" : " or ") + x.get<std::string>();
+  for (const auto& x : t)
+    out += (out.empty() ? "" : " or ") + x.get<std::string>();
   return out;
 }
 
@@ -190,7 +197,8 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       if (key.empty()) key = quoted_after(d, "'");
       std::vector<std::string> allowed;
       if (schema && schema->contains("properties"))
-        for (const auto& [k, v] : (*schema)["properties"].items()) allowed.push_back(k);
+        for (const auto& [k, v] : (*schema)["properties"].items())
+          allowed.push_back(k);
       if (const Entry* e = node->entry(key)) loc = e->key_loc;
       msg = "unknown field '" + key + "' in " + field + did_you_mean(key, allowed);
       hint = "custom fields must start with 'x-'";
@@ -215,8 +223,10 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       std::string t = schema ? type_name(*schema) : "";
       msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : "a " + t) +
             ", got " + describe(*node);
-      if (t == "number" || t == "integer") hint = "write the number without quotes or units";
-      else if (t == "string" && node->is_scalar()) hint = "quote the value";
+      if (t == "number" || t == "integer")
+        hint = "write the number without quotes or units";
+      else if (t == "string" && node->is_scalar())
+        hint = "quote the value";
     } else if (d.rfind("Failed to match regex", 0) == 0) {
       msg = "field '" + field + "' has value " + describe(*node) + " in the wrong format";
       if (schema && schema->contains("description"))
@@ -224,10 +234,11 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       else if (schema && schema->contains("pattern"))
         hint = "expected to match " + (*schema)["pattern"].get<std::string>();
     } else if (d.find("date") != std::string::npos || d.find("time") != std::string::npos) {
-      std::string fmt = schema && schema->contains("format") ? (*schema)["format"].get<std::string>()
-                                                            : "date";
+      std::string fmt =
+          schema && schema->contains("format") ? (*schema)["format"].get<std::string>() : "date";
       msg = "field '" + field + "' has value " + describe(*node) + ", which is not a valid " + fmt;
-      hint = fmt == "date" ? "use YYYY-MM-DD" : "use an ISO 8601 timestamp, e.g. 2026-01-31T14:00:00Z";
+      hint =
+          fmt == "date" ? "use YYYY-MM-DD" : "use an ISO 8601 timestamp, e.g. 2026-01-31T14:00:00Z";
     } else if (d.rfind("Expected number", 0) == 0) {
       // valijson prints limits with std::to_string: "4.000000" reads better as "4".
       static const std::regex trailing_zeros("([0-9]+)\\.([0-9]*[1-9])?0+$");
@@ -242,7 +253,8 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
     } else {
       msg = "field '" + field + "': " + d;
     }
-    while (!msg.empty() && msg.back() == '.') msg.pop_back();
+    while (!msg.empty() && msg.back() == '.')
+      msg.pop_back();
     diags.error(file, loc, "schema", msg, hint);
     error_locs.insert({loc.line, loc.col});
     ok = false;

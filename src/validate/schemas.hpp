@@ -1,14 +1,14 @@
 // The validate stage, part 1: JSON Schema (draft 7) validation of positioned documents.
 #pragma once
 
+#include "diag/diagnostic.hpp"
+#include "model/node.hpp"
+
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "diag/diagnostic.hpp"
-#include "model/node.hpp"
 
 namespace nines {
 

@@ -1,15 +1,16 @@
-#include <doctest/doctest.h>
-
 #include "load/yaml_reader.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
 #include "validate/yaml_json.hpp"
 
+#include <doctest/doctest.h>
+
 using namespace nines;
 
 namespace {
 
-std::vector<Diagnostic> validate(const SchemaSet& s, const std::string& kind, const std::string& y) {
+std::vector<Diagnostic> validate(const SchemaSet& s, const std::string& kind,
+                                 const std::string& y) {
   DiagBag diags;
   Node root = parse_yaml_string(y, diags, "t.yaml");
   REQUIRE_FALSE(diags.has_errors());
@@ -21,10 +22,10 @@ std::vector<Diagnostic> validate(const SchemaSet& s, const std::string& kind, co
 
 TEST_CASE("schemas: every kind has a schema, and they parse") {
   SchemaSet s;
-  for (const char* k : {"service", "sli", "slo", "error_budget_policy", "postmortem", "runbook",
-                        "toil_item", "capacity_model", "experiment", "auto_remediation",
-                        "oncall_rotation", "readiness_review", "assessment", "monthly_report",
-                        "nines"})
+  for (const char* k :
+       {"service", "sli", "slo", "error_budget_policy", "postmortem", "runbook", "toil_item",
+        "capacity_model", "experiment", "auto_remediation", "oncall_rotation", "readiness_review",
+        "assessment", "monthly_report", "nines"})
     CHECK_MESSAGE(s.has(k), k);
 }
 

@@ -1,11 +1,11 @@
 #include "validate/yaml_json.hpp"
 
+#include "load/yaml_reader.hpp"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <regex>
-
-#include "load/yaml_reader.hpp"
 
 namespace nines {
 using nlohmann::json;
@@ -34,7 +34,8 @@ namespace {
 
 json convert(const Node& n, std::vector<Loc>& bools) {
   switch (n.kind) {
-  case Node::Kind::Null: return json(nullptr);
+  case Node::Kind::Null:
+    return json(nullptr);
   case Node::Kind::Scalar:
     if (!n.quoted) {
       if (auto v = resolve_plain(n.value)) return *v;

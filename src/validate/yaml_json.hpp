@@ -1,13 +1,12 @@
 // Positioned YAML → nlohmann::json, the form valijson validates (its yaml-cpp adapter is unusable).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "model/node.hpp"
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/node.hpp"
 
 namespace nines {
 

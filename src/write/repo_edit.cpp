@@ -1,13 +1,12 @@
 #include "write/repo_edit.hpp"
 
-#include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
-
-#include <sstream>
-#include <vector>
-
 #include "load/loader.hpp"
 #include "load/yaml_reader.hpp"
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+#include <yaml-cpp/yaml.h>
 
 namespace nines {
 namespace {
@@ -42,7 +41,8 @@ struct Lines {
 
 std::size_t indent_of(const std::string& line) {
   std::size_t i = 0;
-  while (i < line.size() && line[i] == ' ') ++i;
+  while (i < line.size() && line[i] == ' ')
+    ++i;
   return i;
 }
 
@@ -74,7 +74,8 @@ std::vector<std::string> indented(const std::string& yaml, std::size_t indent) {
   std::vector<std::string> out;
   std::istringstream in(yaml);
   std::string line;
-  while (std::getline(in, line)) out.push_back(line.empty() ? line : std::string(indent, ' ') + line);
+  while (std::getline(in, line))
+    out.push_back(line.empty() ? line : std::string(indent, ' ') + line);
   return out;
 }
 
@@ -89,8 +90,10 @@ Node parse_and_find(const std::string& text, const std::string& kind, const std:
                     const std::string& match_value, std::vector<Node>& docs, Target& t) {
   std::string yaml = text, body;
   int offset = 0, body_line = 0;
-  if (split_front_matter(text, yaml, body, body_line)) offset = 1;
-  else yaml = text;
+  if (split_front_matter(text, yaml, body, body_line))
+    offset = 1;
+  else
+    yaml = text;
   DiagBag diags;
   read_yaml(yaml, "edit", offset, YamlLimits{}, diags,
             [&](Node&& n, int) { docs.push_back(std::move(n)); });
@@ -133,7 +136,8 @@ void emit(YAML::Emitter& out, const nlohmann::json& v) {
     out << YAML::EndMap;
   } else if (v.is_array()) {
     out << YAML::BeginSeq;
-    for (const auto& x : v) emit(out, x);
+    for (const auto& x : v)
+      emit(out, x);
     out << YAML::EndSeq;
   } else if (v.is_string()) {
     out << YAML::DoubleQuoted << v.get<std::string>();
@@ -169,8 +173,8 @@ std::string yaml_quote(const std::string& s) {
     // Numbers, booleans and dates must stay strings.
     static const char* k_risky = "0123456789.+-";
     if (plain && std::string(k_risky).find(s.front()) != std::string::npos) plain = false;
-    if (plain && (s == "true" || s == "false" || s == "null" || s == "~" ||
-                  looks_like_yaml11_bool(s)))
+    if (plain &&
+        (s == "true" || s == "false" || s == "null" || s == "~" || looks_like_yaml11_bool(s)))
       plain = false;
   }
   return plain ? s : nlohmann::json(s).dump();
@@ -211,7 +215,8 @@ std::string append_list_item(const std::string& text, const std::string& kind,
     std::vector<std::string> lines = {std::string(key_indent, ' ') + list_key + ":"};
     auto items = dashed(key_indent + 2);
     lines.insert(lines.end(), items.begin(), items.end());
-    l.lines.erase(l.lines.begin() + static_cast<long>(key_line), l.lines.begin() + static_cast<long>(end));
+    l.lines.erase(l.lines.begin() + static_cast<long>(key_line),
+                  l.lines.begin() + static_cast<long>(end));
     l.lines.insert(l.lines.begin() + static_cast<long>(key_line), lines.begin(), lines.end());
     return l.join();
   }
@@ -223,9 +228,9 @@ std::string append_list_item(const std::string& text, const std::string& kind,
   return l.join();
 }
 
-std::string set_field(const std::string& text, const std::string& kind, const std::string& match_key,
-                      const std::string& match_value, const std::string& key,
-                      const std::string& value_yaml) {
+std::string set_field(const std::string& text, const std::string& kind,
+                      const std::string& match_key, const std::string& match_value,
+                      const std::string& key, const std::string& value_yaml) {
   std::vector<Node> docs;
   Target t;
   parse_and_find(text, kind, match_key, match_value, docs, t);
@@ -233,18 +238,21 @@ std::string set_field(const std::string& text, const std::string& kind, const st
   std::vector<std::string> value = indented(value_yaml, 0);
   std::vector<std::string> lines;
   std::size_t indent = t.body_indent;
-  if (value.size() == 1 && value[0].find(": ") == std::string::npos && value[0].rfind("- ", 0) != 0) {
+  if (value.size() == 1 && value[0].find(": ") == std::string::npos &&
+      value[0].rfind("- ", 0) != 0) {
     lines.push_back(std::string(indent, ' ') + key + ": " + value[0]);
   } else {
     lines.push_back(std::string(indent, ' ') + key + ":");
-    for (const auto& v : value) lines.push_back(v.empty() ? v : std::string(indent + 2, ' ') + v);
+    for (const auto& v : value)
+      lines.push_back(v.empty() ? v : std::string(indent + 2, ' ') + v);
   }
   const Entry* existing = t.body->entry(key);
   std::size_t at;
   if (existing) {
     at = static_cast<std::size_t>(existing->key_loc.line - 1);
     std::size_t end = block_end(l, at, static_cast<std::size_t>(existing->key_loc.col - 1));
-    l.lines.erase(l.lines.begin() + static_cast<long>(at), l.lines.begin() + static_cast<long>(end));
+    l.lines.erase(l.lines.begin() + static_cast<long>(at),
+                  l.lines.begin() + static_cast<long>(end));
   } else {
     at = body_end(l, t);
   }

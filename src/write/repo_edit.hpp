@@ -3,9 +3,8 @@
 // Markdown body — is kept byte for byte; only the lines of the change are added.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -25,9 +24,9 @@ std::string append_list_item(const std::string& text, const std::string& kind,
 
 // Sets `key` of that document to `value_yaml` (block YAML, unindented), replacing the old value
 // when the key exists.
-std::string set_field(const std::string& text, const std::string& kind, const std::string& match_key,
-                      const std::string& match_value, const std::string& key,
-                      const std::string& value_yaml);
+std::string set_field(const std::string& text, const std::string& kind,
+                      const std::string& match_key, const std::string& match_value,
+                      const std::string& key, const std::string& value_yaml);
 
 // Block YAML for a JSON value that nines reads back as the same JSON: strings are always quoted
 // (so "2026-10" or "123" stay strings) and numbers keep their shortest round-trip form.

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "write/repo_edit.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace nines;
 
@@ -8,8 +8,8 @@ TEST_CASE("repo_edit: append to an existing block list keeps everything else") {
   std::string text = "# keep me\nreadiness_review:\n  service: a\n  items:\n    - check: x\n"
                      "      status: pass\n  signoffs:\n    - name: Ann\n      role: SRE\n"
                      "  # trailing comment\n";
-  std::string out =
-      append_list_item(text, "readiness_review", "service", "a", "signoffs", "name: Bo\nrole: Lead\n");
+  std::string out = append_list_item(text, "readiness_review", "service", "a", "signoffs",
+                                     "name: Bo\nrole: Lead\n");
   CHECK(out == "# keep me\nreadiness_review:\n  service: a\n  items:\n    - check: x\n"
                "      status: pass\n  signoffs:\n    - name: Ann\n      role: SRE\n"
                "    - name: Bo\n      role: Lead\n  # trailing comment\n");
@@ -18,22 +18,23 @@ TEST_CASE("repo_edit: append to an existing block list keeps everything else") {
 TEST_CASE("repo_edit: a missing list is created at the end of the right document") {
   std::string text = "readiness_review:\n  service: a\n  items: []\n---\nreadiness_review:\n"
                      "  service: b\n  notes: |\n    long\n    text\n";
-  std::string out = append_list_item(text, "readiness_review", "service", "b", "signoffs",
-                                     "name: Bo\n");
+  std::string out =
+      append_list_item(text, "readiness_review", "service", "b", "signoffs", "name: Bo\n");
   CHECK(out == "readiness_review:\n  service: a\n  items: []\n---\nreadiness_review:\n"
                "  service: b\n  notes: |\n    long\n    text\n  signoffs:\n    - name: Bo\n");
 }
 
 TEST_CASE("repo_edit: an empty flow list becomes a block list") {
   std::string text = "readiness_review:\n  service: a\n  signoffs: []\n  date: 2026-01-01\n";
-  std::string out =
-      append_list_item(text, "readiness_review", "", "", "signoffs", "name: Bo\n");
-  CHECK(out == "readiness_review:\n  service: a\n  signoffs:\n    - name: Bo\n  date: 2026-01-01\n");
+  std::string out = append_list_item(text, "readiness_review", "", "", "signoffs", "name: Bo\n");
+  CHECK(out ==
+        "readiness_review:\n  service: a\n  signoffs:\n    - name: Bo\n  date: 2026-01-01\n");
 }
 
 TEST_CASE("repo_edit: front matter of a Markdown file, body untouched") {
   std::string text = "---\nmonthly_report:\n  period: 2026-10\n---\n# Body\n\ntext\n";
-  std::string out = set_field(text, "monthly_report", "period", "2026-10", "frozen", "a: 1\nb: 2\n");
+  std::string out =
+      set_field(text, "monthly_report", "period", "2026-10", "frozen", "a: 1\nb: 2\n");
   CHECK(out == "---\nmonthly_report:\n  period: 2026-10\n  frozen:\n    a: 1\n    b: 2\n---\n"
                "# Body\n\ntext\n");
 }
@@ -62,8 +63,9 @@ TEST_CASE("repo_edit: quoting keeps strings strings") {
 }
 
 TEST_CASE("repo_edit: JSON becomes YAML that reads back the same") {
-  nlohmann::json j = {{"period", "2026-10"}, {"n", 67.33333333333333}, {"none", nullptr},
-                      {"list", {"a", "123"}}, {"ok", true}, {"nested", {{"SEV1", 1}}}};
+  nlohmann::json j = {{"period", "2026-10"}, {"n", 67.33333333333333},
+                      {"none", nullptr},     {"list", {"a", "123"}},
+                      {"ok", true},          {"nested", {{"SEV1", 1}}}};
   std::string yaml = json_to_yaml(j);
   CHECK(yaml.find("\"2026-10\"") != std::string::npos);
   CHECK(yaml.find("67.33333333333333") != std::string::npos);
