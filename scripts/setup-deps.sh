@@ -7,7 +7,7 @@ BUILD_PKGS=(
   build-essential cmake pkg-config git tzdata
   libyaml-cpp-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libvalijson-dev libsqlitecpp-dev libsqlite3-dev
-  libcurl4-openssl-dev doctest-dev libkainjow-mustache-dev libcli11-dev
+  libcurl4-openssl-dev doctest-dev libkainjow-mustache-dev libcli11-dev libgit2-dev
 )
 # Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages.
 TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format)

@@ -1,19 +1,37 @@
 // The driver: load → validate → link → metrics → compute → render → write.
+//
+// A run is a table of stages (pipeline.cpp). Each command names the last stage it needs (the CLI's
+// command table), the driver runs the stages in order, times each one, and stops at the first
+// stage boundary with errors, so every problem of a stage is reported at once.
 #pragma once
 
 #include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
+#include "metrics/pull.hpp"
 #include "model/model.hpp"
+#include "model/series.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace nines {
 
-// Each command names the last stage it needs, as ninja's tools do: `check` stops after Link.
 enum class Stage { Load, Validate, Link, Metrics, Compute, Render, Write };
+
+// "load", "validate", ...: the names --timings prints.
+const char* stage_name(Stage s);
+
+// What the metrics stage does with the sources of nines.yaml.
+enum class MetricsMode {
+  Build, // import recorded CSV data, fetch what the store lacks and the live windows (unless
+         // offline)
+  Pull,  // `metrics pull`: fetch the closed days and golden signals only; nothing is computed
+};
 
 struct RunOptions {
   std::filesystem::path dir = ".";
@@ -23,6 +41,15 @@ struct RunOptions {
   bool strict = false;
   int jobs = 0;
   std::filesystem::path out;
+  MetricsMode metrics = MetricsMode::Build;
+  std::function<void(const PullProgress&)> pull_progress; // MetricsMode::Pull only
+};
+
+// One line of --timings: a stage, its wall time and what it handled.
+struct StageTiming {
+  Stage stage = Stage::Load;
+  double wall_ms = 0;
+  std::string counts; // e.g. "112 files, 140 documents"
 };
 
 // Everything a run produces; commands read what they need from it.
@@ -35,10 +62,16 @@ struct Run {
   Stage reached = Stage::Load;
   std::map<std::string, DailySeries> series; // metrics: daily good/total per SLO
   std::map<std::string, LiveWindows> live;   // metrics: short windows from a live source
+  std::set<std::string> measured;            // metrics: SLOs with a live query (--strict)
+  std::optional<PullReport> pull;            // metrics: what the sources answered, when asked
   Figures figures;                           // compute
   std::map<std::string, std::string> files;  // render: output path → content
-  std::string fatal;       // a required file or backend could not be reached (exit 3)
-  std::string usage_error; // the options cannot be used (exit 2)
+  std::vector<StageTiming> timings;          // one per stage run
+  std::string fatal;          // a required file or backend could not be reached (exit 3)
+  std::string usage_error;    // the options cannot be used (exit 2)
+  std::string internal_error; // a bug in nines (exit 4), with the file being processed if known
+  std::string strict_failure; // --strict: live data not fresh (exit 3; the site is still written)
+  std::string current_file;   // the document being processed, for internal-error messages
 };
 
 // "Now" is --now, else SOURCE_DATE_EPOCH, else the clock (SPEC 2). Returns nullopt for a --now or
@@ -46,12 +79,23 @@ struct Run {
 std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag);
 
 // Runs the stages up to `run.opts.last`, stopping at the first stage boundary with errors.
+// Returns the exit code of SPEC 2: 0; 1 (content errors; warnings too under --strict); 2 (usage);
+// 3 (a file or backend could not be reached); 4 (internal error).
+int run_pipeline(Run& run);
+
+// `metrics import FILE`: reads nines.yaml only (a repository with errors elsewhere can still take
+// recorded data), checks FILE's rows with the validate stage's own decoder, so messages match
+// `check`, and loads them into the store as the source `csv:import/<file name>`. Diagnostics go to
+// run.diags; returns the exit code.
+int import_csv_file(Run& run, const std::filesystem::path& file, ImportSummary& summary);
+
+// The exit code of a finished run (the value run_pipeline returned).
+int exit_code(const Run& run);
+
 // The store's path for a repository: `metrics.cache` from nines.yaml, relative to the repository.
 std::filesystem::path store_path(const Run& run);
 
-// Returns the exit code of SPEC 2: 0, 1 (content errors; warnings too under --strict), or 3.
-int run_pipeline(Run& run);
-
+// The version, from CMake's project(VERSION).
 extern const char* const k_version;
 
 } // namespace nines

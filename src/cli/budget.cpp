@@ -57,7 +57,7 @@ void print_list(std::ostream& out, const std::vector<const SloFigures*>& slos) {
   for (const auto* f : slos)
     t.add({f->id, f->service, fmt_target(f->target),
            fmt_pct(pct(f->attainment), attainment_decimals(f->target)), fmt_pct(pct(f->remaining)),
-           f->state.name, fmt_num(burn(*f, "24h")), f->projected_exhaustion.value_or("—"),
+           f->state.name(), fmt_num(burn(*f, "24h")), f->projected_exhaustion.value_or("—"),
            fmt_data(f->data)});
   t.print(out);
 }
@@ -83,7 +83,7 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   kv("bad minutes spent",
      fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) + " min");
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
-  std::string state = f.state.name + " (policy " + policy + ", " + f.state.policy_source;
+  std::string state = f.state.name() + " (policy " + policy + ", " + f.state.policy_source;
   if (!f.state.condition.empty()) state += ": " + f.state.condition;
   kv("state", state + ")");
   for (const auto& a : f.state.actions)

@@ -1,6 +1,7 @@
 // `nines build [DIR] [-o OUT] [--offline] [--strict] [--jobs N] [--now T]`: check, refresh the
 // metrics store, compute every figure and write the site into OUT (default DIR/site).
 #include "cli/cli.hpp"
+#include "cli/common.hpp"
 #include "diag/format.hpp"
 #include "pipeline.hpp"
 
@@ -11,18 +12,16 @@ namespace nines {
 void add_build_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("build", "Check, compute every figure and write the site");
   struct Opts {
-    std::string dir = ".";
+    CommonOpts common;
     std::string out;
-    std::string now;
     bool offline = false;
     bool strict = false;
     int jobs = 0;
   };
   auto opts = std::make_shared<Opts>();
-  cmd->add_option("dir", opts->dir, "Content repository (default: current folder)");
+  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_common_options(cmd, opts->common, false);
   cmd->add_option("-o,--out", opts->out, "Output folder (default: DIR/site)");
-  cmd->add_option("--now", opts->now,
-                  "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
   cmd->add_flag("--offline", opts->offline, "Make no network request; use the store and CSV data");
   cmd->add_flag("--strict", opts->strict, "Warnings, and stale or missing data, fail the build");
   cmd->add_option("--jobs", opts->jobs, "Parallel jobs (default: all cores)")
@@ -30,24 +29,20 @@ void add_build_command(CLI::App& app, CommandAction& action) {
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;
-      run.opts.dir = opts->dir;
-      run.opts.out = opts->out.empty() ? std::filesystem::path(opts->dir) / "site"
+      apply_common_options(opts->common, run);
+      run.opts.out = opts->out.empty() ? std::filesystem::path(opts->common.dir) / "site"
                                        : std::filesystem::path(opts->out);
       run.opts.strict = opts->strict;
       run.opts.offline = opts->offline;
       run.opts.jobs = opts->jobs;
-      run.opts.last = Stage::Write;
-      if (!opts->now.empty()) run.opts.now = opts->now;
       int code = run_pipeline(run);
       // Diagnostics go to stderr: stdout is kept for what the build says it made.
       auto diags = run.diags.sorted();
       if (!diags.empty() || run.diags.has_errors())
         write_diagnostics(std::cerr, DiagFormat::Text, diags, run.diags.error_count(),
                           run.diags.warning_count(), run.diags.dropped(), k_version);
-      if (!run.fatal.empty() || !run.usage_error.empty()) {
-        std::cerr << "nines: " << run.fatal << run.usage_error << "\n";
-        return code;
-      }
+      if (opts->common.timings) print_timings(run, std::cerr);
+      if (print_run_problems(run)) return code;
       if (run.reached == Stage::Write && code != 3)
         std::cout << "wrote " << run.files.size() << " files to " << run.opts.out.string() << "\n";
       return code;

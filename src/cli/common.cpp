@@ -10,22 +10,53 @@
 namespace nines {
 
 void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json) {
+  opts.command = cmd->get_name();
   cmd->add_option("-C,--dir", opts.dir, "Content repository (default: current folder)");
   cmd->add_option("--now", opts.now,
                   "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+  cmd->add_flag("--timings", opts.timings, "Print each stage's time to stderr");
   if (with_json) cmd->add_flag("--json", opts.json, "Print JSON (the same as the site's api/)");
 }
 
-std::optional<int> run_figures(const CommonOpts& opts, Run& run) {
+void apply_common_options(const CommonOpts& opts, Run& run) {
   run.opts.dir = opts.dir;
-  run.opts.last = Stage::Compute;
-  run.opts.offline = true;
+  run.opts.last = last_stage_of(opts.command);
   if (!opts.now.empty()) run.opts.now = opts.now;
-  int code = run_pipeline(run);
-  if (!run.fatal.empty() || !run.usage_error.empty()) {
-    std::cerr << "nines: " << run.fatal << run.usage_error << "\n";
-    return code;
+}
+
+void print_timings(const Run& run, std::ostream& out) {
+  double total = 0;
+  for (const auto& t : run.timings) {
+    char line[64];
+    std::snprintf(line, sizeof line, "%-9s %9.1f ms  ", stage_name(t.stage), t.wall_ms);
+    out << line << t.counts << "\n";
+    total += t.wall_ms;
   }
+  char line[64];
+  std::snprintf(line, sizeof line, "%-9s %9.1f ms", "total", total);
+  out << line << "\n";
+}
+
+bool print_run_problems(const Run& run) {
+  bool stopped = false;
+  for (const std::string* m : {&run.usage_error, &run.fatal, &run.strict_failure})
+    if (!m->empty()) {
+      std::cerr << "nines: " << *m << "\n";
+      stopped = true;
+    }
+  if (!run.internal_error.empty()) {
+    std::cerr << "nines: internal error: " << run.internal_error << "\n";
+    stopped = true;
+  }
+  return stopped;
+}
+
+std::optional<int> run_figures(const CommonOpts& opts, Run& run) {
+  apply_common_options(opts, run);
+  run.opts.offline = true;
+  int code = run_pipeline(run);
+  if (opts.timings) print_timings(run, std::cerr);
+  if (print_run_problems(run)) return code;
   if (run.diags.has_errors()) {
     write_diagnostics(std::cerr, DiagFormat::Text, run.diags.sorted(), run.diags.error_count(),
                       run.diags.warning_count(), run.diags.dropped(), k_version);

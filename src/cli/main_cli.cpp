@@ -1,26 +1,79 @@
 #include "cli/cli.hpp"
+#include "cli/common.hpp"
 #include "pipeline.hpp"
 
 #include <iostream>
+#include <string_view>
 
 namespace nines {
+
+namespace {
+
+// Every command, the last stage of the pipeline it needs, and what registers it on the app (null
+// when another row's function registers it too). The one place that says how far a command runs.
+struct CommandRow {
+  const char* name;
+  Stage last;
+  void (*add)(CLI::App&, CommandAction&);
+};
+
+constexpr CommandRow k_commands[] = {
+    {"check", Stage::Link, add_check_command},
+    {"build", Stage::Write, add_build_command},
+    {"budget", Stage::Compute, add_budget_command},
+    {"score", Stage::Compute, add_score_command},
+    {"assess", Stage::Compute, nullptr}, // registered with score
+    {"readiness", Stage::Compute, add_readiness_command},
+    {"signoff", Stage::Compute, add_signoff_command},
+    {"toil", Stage::Compute, add_toil_command},
+    {"capacity", Stage::Compute, add_capacity_command},
+    {"oncall", Stage::Compute, add_oncall_command},
+    {"report", Stage::Compute, add_report_command},
+    {"metrics", Stage::Metrics, add_metrics_command}, // pull; import reads nines.yaml only
+};
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& c : k_commands)
+    names.emplace_back(c.name);
+  return names;
+}
+
+} // namespace
+
+Stage last_stage_of(std::string_view command) {
+  for (const auto& c : k_commands)
+    if (command == c.name) return c.last;
+  // A command missing from the table is a bug: fail loudly rather than run a partial pipeline.
+  throw std::logic_error("command '" + std::string(command) + "' has no row in the command table");
+}
 
 int cli_main(int argc, char** argv) {
   CLI::App app{"nines: reliability governance from a git repository"};
   app.set_version_flag("--version", std::string("nines ") + k_version);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
   CommandAction action;
-  add_check_command(app, action);
-  add_build_command(app, action);
-  add_signoff_command(app, action);
-  add_budget_command(app, action);
-  add_score_command(app, action);
-  add_readiness_command(app, action);
-  add_toil_command(app, action);
-  add_capacity_command(app, action);
-  add_oncall_command(app, action);
-  add_report_command(app, action);
-  add_metrics_command(app, action);
+  for (const auto& c : k_commands)
+    if (c.add) c.add(app, action);
+
+  // An unknown first word is a mistyped command, not a stray argument: say so, with a suggestion.
+  if (argc > 1) {
+    std::string_view first = argv[1];
+    if (!first.empty() && first[0] != '-') {
+      bool known = false;
+      for (const auto* sub : app.get_subcommands({}))
+        known = known || sub->get_name() == first;
+      if (!known) {
+        std::cerr << "nines: unknown command '" << first << "'"
+                  << did_you_mean(first, command_names()) << "\n";
+        std::string list;
+        for (const auto& n : command_names())
+          list += (list.empty() ? "" : ", ") + n;
+        std::cerr << "commands: " << list << "\nrun 'nines --help' for details\n";
+        return 2;
+      }
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -31,13 +84,18 @@ int cli_main(int argc, char** argv) {
     app.exit(e);
     return 2; // SPEC 2: usage errors exit 2
   }
-  if (!action) return 2;
+  if (!action) {
+    // Bare `nines`: the short help, as git does.
+    std::cout << app.help();
+    return argc > 1 ? 2 : 0;
+  }
   try {
     return action();
   } catch (const std::exception& e) {
-    // A bug, not bad input: bad input is reported as diagnostics. Still never a crash.
+    // A bug, not bad input: bad input is reported as diagnostics. Still never a crash, and never
+    // exit 1, which means "the content has errors".
     std::cerr << "nines: internal error: " << e.what() << "\n";
-    return 1;
+    return 4;
   }
 }
 

@@ -45,10 +45,11 @@ void add_report_options(CLI::App* cmd, ReportOpts& o) {
   add_common_options(cmd, o.common, false);
 }
 
-// --month as given, else the calendar month before the one `now` falls in (UTC, SPEC 3.5).
+// --month as given, else the calendar month before the one `now` falls in. `now` is wall-clock
+// seconds in the configured timezone, so the month is that zone's (SPEC 3.5).
 std::string report_period(const ReportOpts& o, std::int64_t now) {
   if (!o.month.empty()) return o.month;
-  std::int64_t day = now / 86400 - (now % 86400 < 0 ? 1 : 0);
+  std::int64_t day = day_of(now);
   int y;
   unsigned m, d;
   civil_from_days(day, y, m, d);
@@ -241,8 +242,7 @@ std::string read_text(const std::filesystem::path& p) {
 // months can be frozen, and a frozen month is never rewritten.
 int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   auto p = parse_period(r.period);
-  std::int64_t today =
-      run.figures.now >= 0 ? run.figures.now / 86400 : (run.figures.now - 86399) / 86400;
+  std::int64_t today = day_of(run.figures.now);
   std::int64_t first_of_next =
       p->second == 12 ? days_from_civil(p->first + 1, 1, 1)
                       : days_from_civil(p->first, static_cast<unsigned>(p->second + 1), 1);

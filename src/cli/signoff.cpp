@@ -64,8 +64,7 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
       std::string digest;
       for (const auto& r : run.figures.readiness)
         if (r.service == opts->service) digest = r.digest;
-      std::string today =
-          format_date(run.local_now >= 0 ? run.local_now / 86400 : (run.local_now - 86399) / 86400);
+      std::string today = format_date(day_of(run.local_now));
       std::string item = "name: " + yaml_quote(opts->name) + "\nrole: " + yaml_quote(opts->role) +
                          "\ndate: " + today + "\ndecision: " + opts->decision +
                          "\ndigest: " + yaml_quote(digest) + "\n";

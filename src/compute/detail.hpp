@@ -4,6 +4,7 @@
 #include "compute/figures.hpp"
 #include "model/digest.hpp"
 #include "model/model.hpp"
+#include "model/time.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -13,10 +14,7 @@
 
 namespace nines::compute_detail {
 
-// The UTC day containing `now` (floor division, so instants before 1970 work too).
-inline std::int64_t day_of(std::int64_t now) {
-  return now >= 0 ? now / 86400 : (now - 86399) / 86400;
-}
+using nines::day_of; // model/time.hpp
 
 // The day of a date or timestamp string ("2026-10-14", "2026-10-14T03:00:00Z"); nullopt when none.
 std::optional<std::int64_t> day_of_text(std::string_view text);

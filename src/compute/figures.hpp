@@ -1,14 +1,16 @@
 // The compute stage: every figure of SPEC section 3, as plain structs, from the typed model.
 //
-// Pure functions only: no I/O, no clock, no globals. "Now" is passed in as seconds since the
-// epoch (UTC). The configured timezone is treated as UTC for now: days, months and "the end of P"
-// are UTC calendar boundaries.
+// Pure functions only: no I/O, no clock, no globals. "Now" is passed in as wall-clock seconds in
+// the configured timezone (the driver adds its UTC offset), so days, months and "the end of P" are
+// that zone's calendar boundaries.
 //
 // Nulls are std::optional; nothing is rounded (rounding is for display). Fractions are fractions
 // (0.86 is 86%); the API multiplies by 100 with pct().
 #pragma once
 
+#include "model/budget.hpp"
 #include "model/model.hpp"
+#include "model/series.hpp"
 
 #include <cstdint>
 #include <map>
@@ -21,27 +23,10 @@ namespace nines {
 // ---------------------------------------------------------------------------------------------
 // Daily data
 
-// One whole UTC day of an SLO's good/total event counts.
-struct DailyCount {
-  std::int64_t day = 0; // days since the epoch
-  double good = 0;
-  double total = 0;
-};
-using DailySeries = std::map<std::int64_t /*day*/, DailyCount>;
-
 // Recorded CSV rows → a series per SLO id. Later rows for the same slo and day replace earlier
 // ones; rows with a bad date, negative or non-finite counts, or good > total are skipped (the
 // validate stage already reported them).
 std::map<std::string, DailySeries> series_from_csv(const std::vector<CsvRow>& rows);
-
-// Live counts over a short trailing window (from a metrics source at build time).
-struct LiveWindow {
-  double good = 0;
-  double total = 0;
-};
-// Window label as written ("1h", "6h", "5m", "3d", …) → counts. Labels are matched by duration, so
-// "60m" answers for "1h".
-using LiveWindows = std::map<std::string, LiveWindow>;
 
 // ---------------------------------------------------------------------------------------------
 // SLOs (SPEC 3.1)
@@ -77,8 +62,9 @@ const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source =
 bool service_has_policy(const Repo& repo, const std::string& service);
 
 struct BudgetStateFigure {
-  std::string name;   // healthy | warning | critical | exhausted | missing (or a policy's own)
-  std::string policy; // policy id; empty for the seed default
+  BudgetState level = BudgetState::Missing;
+  std::string name() const { return std::string(budget_state_name(level)); }
+  std::string policy;        // policy id; empty for the seed default
   std::string policy_source; // slo | service | default | seed
   std::string condition;     // the matched condition as written
   std::vector<std::string> actions;

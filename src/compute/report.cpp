@@ -38,22 +38,6 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-int state_rank(const std::string& s) {
-  if (s == "exhausted") return 4;
-  if (s == "critical") return 3;
-  if (s == "warning") return 2;
-  if (s == "healthy") return 1;
-  return 0;
-}
-
-// A state name outside the seed's four (a policy's own) is bucketed by the seed's bands.
-std::string bucket(const SloFigures& f) {
-  if (state_rank(f.state.name) > 0 || !f.remaining) return f.state.name;
-  for (const auto& s : seed_default_policy().states)
-    if (condition_matches(s.condition, *f.remaining * 100.0)) return s.name;
-  return f.state.name;
-}
-
 void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& series,
                  const Month& mo, std::int64_t today, MonthlyReport& r) {
   const std::int64_t last = std::min(mo.last, today - 1); // closed days only
@@ -127,32 +111,40 @@ void incidents(const Repo& repo, const Month& mo, MonthlyReport& r) {
 void error_budget(const Repo& repo, const std::map<std::string, DailySeries>& series,
                   std::int64_t close, MonthlyReport& r) {
   // The rolling window ending at the end of P: the W whole days before the close of P.
-  std::map<std::string, std::string> worst;
+  std::map<std::string, BudgetState> worst;
   std::vector<std::string> order;
   for (const auto& slo : repo.slos) {
     auto it = series.find(slo.meta.id);
     SloFigures f =
         compute_slo(repo, slo, it == series.end() ? nullptr : &it->second, nullptr, close);
     if (f.status == "missing") continue;
-    std::string state = bucket(f);
-    if (state == "exhausted") r.error_budget.exhausted_slos.push_back(f.id);
+    const BudgetState state = f.state.level;
+    if (state == BudgetState::Exhausted) r.error_budget.exhausted_slos.push_back(f.id);
     auto [w, fresh] = worst.try_emplace(f.service, state);
     if (fresh)
       order.push_back(f.service);
-    else if (state_rank(state) > state_rank(w->second))
-      w->second = state;
+    else
+      w->second = std::max(w->second, state);
   }
   for (const auto& s : order) {
-    const std::string& st = worst[s];
-    r.error_budget.service_state[s] = st;
-    if (st == "healthy")
+    const BudgetState st = worst[s];
+    r.error_budget.service_state[s] = std::string(budget_state_name(st));
+    switch (st) {
+    case BudgetState::Healthy:
       ++r.error_budget.services_in_healthy;
-    else if (st == "warning")
+      break;
+    case BudgetState::Warning:
       ++r.error_budget.services_in_warning;
-    else if (st == "critical")
+      break;
+    case BudgetState::Critical:
       ++r.error_budget.services_in_critical;
-    else if (st == "exhausted")
+      break;
+    case BudgetState::Exhausted:
       ++r.error_budget.services_exhausted;
+      break;
+    case BudgetState::Missing:
+      break; // no data: counted in no state (SPEC 3.5)
+    }
   }
 }
 

@@ -3,7 +3,6 @@
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "model/time.hpp"
-#include "validate/decode.hpp"
 
 #include <cmath>
 
@@ -55,10 +54,10 @@ const Policy* find_policy(const Repo& repo, const std::string& id) {
   return nullptr;
 }
 
-BudgetState seed_state(const char* name, const char* condition,
+PolicyState seed_state(BudgetState state, const char* condition,
                        std::initializer_list<const char*> actions) {
-  BudgetState s;
-  s.name = name;
+  PolicyState s;
+  s.state = state;
   if (auto c = parse_budget_condition(condition)) s.condition = *c;
   for (const char* a : actions)
     s.actions.emplace_back(a);
@@ -119,18 +118,18 @@ Policy seed_default_policy() {
   Policy p;
   p.meta.kind = "error_budget_policy";
   p.states.push_back(seed_state(
-      "healthy", "remaining_budget > 50%",
+      BudgetState::Healthy, "remaining_budget > 50%",
       {"Normal development velocity", "Feature work prioritized", "Chaos experiments allowed"}));
   p.states.push_back(
-      seed_state("warning", "remaining_budget 25-50%",
+      seed_state(BudgetState::Warning, "remaining_budget 25-50%",
                  {"Increase monitoring scrutiny", "Review recent changes for risk",
                   "Limit risky deployments to business hours", "No chaos experiments"}));
   p.states.push_back(
-      seed_state("critical", "remaining_budget 0-25%",
+      seed_state(BudgetState::Critical, "remaining_budget 0-25%",
                  {"Feature freeze — reliability work only", "All deployments require SRE approval",
                   "Mandatory rollback plan for every change", "Daily error budget review"}));
   p.states.push_back(
-      seed_state("exhausted", "remaining_budget <= 0",
+      seed_state(BudgetState::Exhausted, "remaining_budget <= 0",
                  {"Complete deployment freeze", "All engineering redirected to reliability",
                   "VP Engineering notified", "Postmortem required for budget exhaustion",
                   "Freeze maintained until budget recovers to 10%"}));
@@ -281,17 +280,17 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   f.state.policy_source = source;
   f.state.exceptions = policy->exceptions;
   if (!f.remaining) {
-    f.state.name = "missing";
+    f.state.level = BudgetState::Missing;
   } else {
     const double r = *f.remaining * 100.0;
-    const BudgetState* match = nullptr;
+    const PolicyState* match = nullptr;
     for (const auto& s : policy->states)
       if (condition_matches(s.condition, r)) {
         match = &s;
         break;
       }
     if (match) {
-      f.state.name = match->name;
+      f.state.level = match->state;
       f.state.condition = match->condition.text;
       f.state.actions = match->actions;
     } else {
@@ -299,7 +298,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
       if (policy != &seed) seed = seed_default_policy();
       for (const auto& s : seed.states)
         if (condition_matches(s.condition, r)) {
-          f.state.name = s.name;
+          f.state.level = s.state;
           f.state.condition = s.condition.text;
           break;
         }

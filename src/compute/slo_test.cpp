@@ -1,6 +1,6 @@
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
-#include "validate/decode.hpp"
+#include "model/budget.hpp"
 
 #include <doctest/doctest.h>
 
@@ -66,7 +66,7 @@ TEST_SUITE("compute.slo") {
     CHECK(*f.consumed == doctest::Approx(37.0 / 43.0).epsilon(1e-9));
     CHECK(*pct(f.consumed) == doctest::Approx(86.05).epsilon(1e-4));
     CHECK(*f.remaining == doctest::Approx(6.0 / 43.0).epsilon(1e-9));
-    CHECK(f.state.name == "critical");
+    CHECK(f.state.name() == "critical");
   }
 
   TEST_CASE("the window is the W whole days before now") {
@@ -86,7 +86,7 @@ TEST_SUITE("compute.slo") {
     CHECK_FALSE(f.coverage.window_start_before_first_data);
     CHECK(f.data.status == "fresh");
     CHECK(*f.data.as_of == "2026-10-31");
-    CHECK(f.state.name == "healthy");
+    CHECK(f.state.name() == "healthy");
     // A now later in the day still ends the window at the last whole day.
     auto g = figures(repo, s, &d, nullptr, at("2026-11-01T18:30:00Z"));
     CHECK(g.window_end == "2026-10-31");
@@ -97,7 +97,7 @@ TEST_SUITE("compute.slo") {
     Policy p = seed_default_policy();
     auto state = [&](double r) {
       for (const auto& s : p.states)
-        if (condition_matches(s.condition, r)) return s.name;
+        if (condition_matches(s.condition, r)) return std::string(budget_state_name(s.state));
       return std::string("none");
     };
     CHECK(state(50.0) == "warning"); // healthy is > 50%
@@ -119,13 +119,13 @@ TEST_SUITE("compute.slo") {
       DailySeries d;
       fill(d, "2026-10-04", "2026-10-31", 1'000'000, bad);
       auto f = figures(repo, s, &d);
-      CHECK_MESSAGE(f.state.name == expected, "bad per day " << bad);
+      CHECK_MESSAGE(f.state.name() == expected, "bad per day " << bad);
     }
     DailySeries over;
     fill(over, "2026-10-04", "2026-10-31", 1'000'000, 1500);
     auto f = figures(repo, s, &over);
     CHECK(*f.remaining == doctest::Approx(-0.5)); // negative when overspent
-    CHECK(f.state.name == "exhausted");
+    CHECK(f.state.name() == "exhausted");
     CHECK_FALSE(f.projected_exhaustion);
   }
 
@@ -137,7 +137,7 @@ TEST_SUITE("compute.slo") {
     CHECK_FALSE(none.attainment);
     CHECK_FALSE(none.consumed);
     CHECK_FALSE(none.remaining);
-    CHECK(none.state.name == "missing");
+    CHECK(none.state.name() == "missing");
     CHECK(none.data.status == "missing");
     CHECK_FALSE(none.data.as_of);
     for (const auto& [label, v] : none.burn_rates)
@@ -265,7 +265,7 @@ TEST_SUITE("compute.slo") {
     DailySeries d;
     fill(d, "2026-10-04", "2026-10-31", 1000, 0);
     auto f = figures(repo, s, &d);
-    CHECK(f.state.name == "healthy");
+    CHECK(f.state.name() == "healthy");
     CHECK(f.state.policy == "company");
     CHECK(f.state.actions == std::vector<std::string>{"Ship it"});
     CHECK(f.state.condition == "remaining_budget > 50%");
@@ -276,18 +276,20 @@ TEST_SUITE("compute.slo") {
     Policy p;
     p.meta = meta("error_budget_policy", "strict");
     p.service = ref("svc");
-    BudgetState green;
-    green.name = "green";
-    green.condition = *parse_budget_condition("remaining_budget > 80%");
-    p.states.push_back(green);
+    PolicyState healthy;
+    healthy.state = BudgetState::Healthy;
+    healthy.condition = *parse_budget_condition("remaining_budget > 80%");
+    healthy.actions = {"Ship"};
+    p.states.push_back(healthy);
     repo.policies.push_back(p);
     Slo s = slo("api", "svc", 99.9);
     DailySeries d;
     fill(d, "2026-10-04", "2026-10-31", 1000, 0);
-    CHECK(figures(repo, s, &d).state.name == "green");
+    CHECK(figures(repo, s, &d).state.name() == "healthy");
+    CHECK(figures(repo, s, &d).state.actions == std::vector<std::string>{"Ship"});
     fill(d, "2026-10-04", "2026-10-31", 1000, 0.5); // R = 0.5: outside every band of the policy
     auto f = figures(repo, s, &d);
-    CHECK(f.state.name == "warning");
+    CHECK(f.state.name() == "warning");
     CHECK(f.state.actions.empty());
   }
 

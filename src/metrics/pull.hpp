@@ -6,11 +6,11 @@
 // and the build goes on from what the store already has.
 #pragma once
 
-#include "compute/figures.hpp"
 #include "diag/diagnostic.hpp"
 #include "metrics/http.hpp"
 #include "metrics/store.hpp"
 #include "model/model.hpp"
+#include "model/series.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -9,8 +9,9 @@
 // processes) may share a file; WAL and a busy timeout serialize their writes.
 #pragma once
 
-#include "compute/figures.hpp"
+#include "diag/errors.hpp"
 #include "model/model.hpp"
+#include "model/series.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -30,9 +31,9 @@ namespace nines {
 
 // A cache that cannot be opened, is corrupt, foreign or too new, or a failed read/write. The
 // message names the file and says what the user can do.
-class StoreError : public std::runtime_error {
+class StoreError : public FatalError {
 public:
-  using std::runtime_error::runtime_error;
+  using FatalError::FatalError;
 };
 
 // One day of one SLO from one source.

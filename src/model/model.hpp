@@ -5,6 +5,7 @@
 #pragma once
 
 #include "diag/diagnostic.hpp"
+#include "model/budget.hpp"
 
 #include <cstdint>
 #include <map>
@@ -99,17 +100,9 @@ struct Slo {
   std::vector<std::string> stakeholders, escalation_when_budget_exhausted;
 };
 
-// A parsed `remaining_budget ...` condition: lo < R ≤ hi style bounds, in percent.
-struct BudgetCondition {
-  std::optional<double> lo; // R > lo (or >= when lo_inclusive)
-  bool lo_inclusive = false;
-  std::optional<double> hi; // R <= hi (or < when !hi_inclusive)
-  bool hi_inclusive = true;
-  std::string text;
-};
-
-struct BudgetState {
-  std::string name; // healthy | warning | critical | exhausted
+// One state of an error budget policy: the condition that selects it and what people then do.
+struct PolicyState {
+  BudgetState state = BudgetState::Healthy;
   BudgetCondition condition;
   Loc loc;
   std::vector<std::string> actions;
@@ -118,7 +111,7 @@ struct BudgetState {
 struct Policy {
   DocMeta meta;
   Ref service;
-  std::vector<BudgetState> states;
+  std::vector<PolicyState> states;
   std::vector<std::string> exceptions;
   std::string reset;
 };

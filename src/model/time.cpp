@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
 
 namespace nines {
 
@@ -119,7 +122,7 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
 }
 
 std::string format_timestamp(std::int64_t epoch_seconds) {
-  std::int64_t days = epoch_seconds >= 0 ? epoch_seconds / 86400 : (epoch_seconds - 86399) / 86400;
+  std::int64_t days = day_of(epoch_seconds);
   std::int64_t rem = epoch_seconds - days * 86400;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(days).c_str(),
@@ -161,6 +164,29 @@ std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated)
   if (s.size() == 8 && s[5] == ':' && !digits(s, 6, 2, ss)) return std::nullopt;
   if (s.size() != 5 && s.size() != 8) return std::nullopt;
   return hh * 3600 + mm * 60 + ss;
+}
+
+std::optional<long> utc_offset(const std::string& tz, std::int64_t now) {
+  if (tz.empty() || tz == "UTC" || tz == "Etc/UTC") return 0;
+  // The C library silently falls back to UTC for a zone it does not know, so check the database.
+  std::error_code ec;
+  if (tz.find("..") != std::string::npos ||
+      !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + tz, ec))
+    return std::nullopt;
+  const char* old = std::getenv("TZ");
+  std::string saved = old ? old : "";
+  setenv("TZ", tz.c_str(), 1);
+  tzset();
+  std::time_t t = static_cast<std::time_t>(now);
+  std::tm local{};
+  localtime_r(&t, &local);
+  long offset = local.tm_gmtoff;
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
+  tzset();
+  return offset;
 }
 
 } // namespace nines

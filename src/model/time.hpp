@@ -12,6 +12,17 @@ namespace nines {
 std::int64_t days_from_civil(int y, unsigned m, unsigned d);
 void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d);
 
+// The day containing an instant, as days since the epoch (floor division, so instants before 1970
+// work too). Pass wall-clock seconds to get the configured timezone's day.
+constexpr std::int64_t day_of(std::int64_t seconds) {
+  return seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+}
+
+// The offset from UTC, in seconds, of an IANA timezone at `now`, from the system's tz database
+// (read-only, as the C library reads it). "", "UTC" and "Etc/UTC" are 0; nullopt for an unknown
+// zone.
+std::optional<long> utc_offset(const std::string& tz, std::int64_t now);
+
 // "2026-11-01" → days since epoch; nullopt when malformed or not a real date.
 std::optional<std::int64_t> parse_date(std::string_view s);
 std::string format_date(std::int64_t days);

@@ -85,7 +85,7 @@ OrderedJson slo_json(const SloFigures& f) {
   j["attainment_pct"] = opt_pct(f.attainment);
   j["budget_consumed_pct"] = opt_pct(f.consumed);
   j["budget_remaining_pct"] = opt_pct(f.remaining);
-  j["state"] = f.state.name;
+  j["state"] = f.state.name();
   j["burn_rates"] = burn;
   j["projected_exhaustion"] = opt(f.projected_exhaustion);
   j["data"] = {
@@ -114,18 +114,11 @@ OrderedJson slo_json(const SloFigures& f) {
 
 OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s) {
   OrderedJson slos = OrderedJson::array();
-  std::string worst = "";
-  static const std::vector<std::string> order = {"missing", "healthy", "warning", "critical",
-                                                 "exhausted"};
-  auto rank = [&](const std::string& st) {
-    for (std::size_t i = 0; i < order.size(); ++i)
-      if (order[i] == st) return static_cast<int>(i);
-    return 0;
-  };
+  std::optional<BudgetState> worst;
   for (const auto& f : figs.slos) {
     if (f.service != s.meta.id) continue;
     slos.push_back(f.id);
-    if (worst.empty() || rank(f.state.name) > rank(worst)) worst = f.state.name;
+    worst = std::max(worst.value_or(f.state.level), f.state.level);
   }
   OrderedJson j;
   j["id"] = s.meta.id;
@@ -147,7 +140,7 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
   j["storage_gb"] = opt(s.storage_gb);
   j["monthly_cost_usd"] = opt(s.monthly_cost_usd);
   j["slos"] = slos;
-  j["budget_state"] = worst.empty() ? OrderedJson(nullptr) : OrderedJson(worst);
+  j["budget_state"] = worst ? OrderedJson(budget_state_name(*worst)) : OrderedJson(nullptr);
   for (const auto& m : figs.maturity.services)
     if (m.service == s.meta.id)
       j["maturity"] = {{"total", m.total}, {"band", m.band}, {"rubric", m.rubric.total}};

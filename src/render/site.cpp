@@ -151,8 +151,7 @@ std::string sitemap(const Theme& theme, const std::string& base_url,
 std::map<std::string, std::string> render_site(const Repo& repo, const Figures& figs,
                                                const std::vector<Diagnostic>& diagnostics,
                                                const std::map<std::string, DailySeries>& series,
-                                               const SiteOptions& opts,
-                                               std::vector<BrokenLink>& broken) {
+                                               const SiteOptions& opts) {
   Theme theme = load_theme(opts);
   site::Site s(repo, figs, diagnostics, series, opts);
 
@@ -169,8 +168,6 @@ std::map<std::string, std::string> render_site(const Repo& repo, const Figures& 
   files[".nojekyll"] = "";
   // Sitemaps need absolute URLs; without base_url there is nothing correct to write.
   if (!opts.base_url.empty()) files["sitemap.xml"] = sitemap(theme, opts.base_url, files);
-
-  broken = check_links(files);
   return files;
 }
 

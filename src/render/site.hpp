@@ -9,7 +9,6 @@
 #include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
-#include "write/link_check.hpp"
 
 #include <filesystem>
 #include <map>
@@ -29,15 +28,13 @@ struct SiteOptions {
 // JSON API (api_files). Byte-identical for the same input whatever `opts.jobs` is.
 //
 // The theme is the one compiled into the binary, with `opts.override_dir` over it. Links are all
-// relative, so the site works at a GitHub Pages sub-path and from file://. After rendering, every
-// HTML page's links are checked; the broken ones are returned in `broken` (the caller reports them
-// as errors) and the files are returned anyway.
+// relative, so the site works at a GitHub Pages sub-path and from file://. The driver checks every
+// page's links (write/link_check) before anything is written.
 //
 // Throws ThemeError when the theme or an override cannot be loaded or rendered.
 std::map<std::string, std::string> render_site(const Repo& repo, const Figures& figs,
                                                const std::vector<Diagnostic>& diagnostics,
                                                const std::map<std::string, DailySeries>& series,
-                                               const SiteOptions& opts,
-                                               std::vector<BrokenLink>& broken);
+                                               const SiteOptions& opts);
 
 } // namespace nines

@@ -26,10 +26,6 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
-std::int64_t day_of(std::int64_t now) {
-  return now >= 0 ? now / 86400 : (now - 86399) / 86400;
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -431,7 +427,7 @@ std::string budget_gauge(const SloFigures& f) {
   double remaining = f.remaining ? *f.remaining : std::nan("");
   // The card or page around the gauge names the SLO; a long name would only be cut here.
   return gauge(remaining, "Error budget left",
-               f.status == "missing" ? "missing" : css_word(f.state.name));
+               f.status == "missing" ? "missing" : css_word(f.state.name()));
 }
 
 json slo_summary(const Site& site, const SloFigures& f, bool charts) {
@@ -452,8 +448,8 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
                                           : json(nullptr)},
             {"allowed_bad_minutes", minutes_text(f.allowed_bad_minutes)},
             {"projected_exhaustion", opt_text(f.projected_exhaustion)},
-            {"state", css_word(f.state.name)},
-            {"state_label", state_label(f.state.name)},
+            {"state", css_word(f.state.name())},
+            {"state_label", state_label(f.state.name())},
             {"data", freshness_of(f.data)},
             {"gauge_svg", nullptr},
             {"burn_svg", nullptr}};

@@ -56,7 +56,7 @@ json teams_view(const Site& site) {
                           {"name", s.name.empty() ? s.meta.id : s.name},
                           {"tier", text_or_null(s.tier)}});
       for (const auto& f : site.figs.slos)
-        if (f.service == s.meta.id) ++states[f.state.name];
+        if (f.service == s.meta.id) ++states[f.state.name()];
     }
     t["services"] = services;
     std::vector<std::string> parts;
@@ -702,7 +702,7 @@ std::vector<SearchEntry> search_entries(const Site& site) {
     out.push_back(
         {f.name.empty() ? f.id : f.name, "SLO",
          truncate_text(join({site.service_name(f.service), "target " + target_text(f.target),
-                             state_label(f.state.name), figure},
+                             state_label(f.state.name()), figure},
                             " · "),
                        180),
          slo_page(f.id)});

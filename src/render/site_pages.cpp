@@ -10,15 +10,6 @@ namespace nines::site {
 
 namespace {
 
-// Worst first, as the API's services.json ranks them.
-int state_rank(const std::string& state) {
-  static const std::vector<std::string> order = {"missing", "healthy", "warning", "critical",
-                                                 "exhausted"};
-  for (std::size_t i = 0; i < order.size(); ++i)
-    if (order[i] == state) return static_cast<int>(i);
-  return 0;
-}
-
 std::vector<const SloFigures*> slos_of_service(const Site& site, const std::string& service) {
   std::vector<const SloFigures*> out;
   for (const auto& f : site.figs.slos)
@@ -189,12 +180,12 @@ json dashboard_view(const Site& site) {
   json slos = json::array(), attention = json::array();
   std::vector<const SloFigures*> ordered = all_slos(site);
   std::stable_sort(ordered.begin(), ordered.end(), [](const SloFigures* a, const SloFigures* b) {
-    return state_rank(a->state.name) > state_rank(b->state.name);
+    return a->state.level > b->state.level; // worst first
   });
   for (const auto* f : ordered) {
-    ++by_state[f->state.name];
+    ++by_state[f->state.name()];
     slos.push_back(slo_summary(site, *f, true));
-    const std::string& st = f->state.name;
+    const std::string st = f->state.name();
     if (st == "exhausted" || st == "critical" || st == "warning") {
       std::string reason =
           st == "exhausted" && f->remaining
@@ -334,11 +325,13 @@ json catalog_view(const Site& site) {
   for (const auto& s : site.repo.services) {
     ++tiers[s.tier.empty() ? "untiered" : s.tier];
     std::string worst;
+    std::optional<BudgetState> worst_level;
     int n = 0;
     for (const auto* f : slos_of_service(site, s.meta.id)) {
       ++n;
-      if (worst.empty() || state_rank(f->state.name) > state_rank(worst)) worst = f->state.name;
+      worst_level = std::max(worst_level.value_or(f->state.level), f->state.level);
     }
+    if (worst_level) worst = std::string(budget_state_name(*worst_level));
     json readiness = readiness_brief(site, s.meta.id);
     auto m = site.maturity.find(s.meta.id);
     rows.push_back({{"href", service_page(s.meta.id)},
@@ -550,7 +543,7 @@ json slos_view(const Site& site) {
     chart.bars.push_back(
         {(f->name.empty() ? f->id : f->name),
          f->remaining ? std::optional<double>(*f->remaining * 100.0) : std::nullopt,
-         "state-" + css_word(f->state.name)});
+         "state-" + css_word(f->state.name())});
   }
   v["slos"] = rows;
   v["chart_svg"] = all.empty() ? json(nullptr) : json(bar_chart(chart));
@@ -681,16 +674,16 @@ json slo_view(const Site& site, const SloFigures& f) {
   auto src = source_labels.find(f.state.policy_source);
   json states = json::array();
   for (const auto& st : policy->states)
-    states.push_back({{"name", state_label(st.name)},
-                      {"state", css_word(st.name)},
+    states.push_back({{"name", state_label(std::string(budget_state_name(st.state)))},
+                      {"state", css_word(std::string(budget_state_name(st.state)))},
                       {"condition", text_or_null(st.condition.text)},
                       {"actions", strings(st.actions)},
-                      {"current", st.name == f.state.name}});
+                      {"current", st.state == f.state.level}});
   v["policy"] = {
       {"id", text_or_null(f.state.policy)},
       {"source", src == source_labels.end() ? json(nullptr) : json(src->second)},
-      {"state", css_word(f.state.name)},
-      {"state_label", state_label(f.state.name)},
+      {"state", css_word(f.state.name())},
+      {"state_label", state_label(f.state.name())},
       {"condition", text_or_null(f.state.condition)},
       {"actions", strings(f.state.actions)},
       {"exceptions", strings(f.state.exceptions)},
@@ -809,8 +802,8 @@ json runbook_view(const Site& site, const Runbook& rb) {
     if (answers)
       slos.push_back({{"href", slo_page(f.id)},
                       {"name", f.name.empty() ? f.id : f.name},
-                      {"state", css_word(f.state.name)},
-                      {"state_label", state_label(f.state.name)}});
+                      {"state", css_word(f.state.name())},
+                      {"state_label", state_label(f.state.name())}});
   }
   v["slos"] = slos;
   return v;

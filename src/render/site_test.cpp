@@ -3,6 +3,7 @@
 #include "render/html.hpp"
 #include "render/site.hpp"
 #include "render/theme.hpp"
+#include "write/link_check.hpp"
 #include "write/site_writer.hpp"
 
 #include <algorithm>
@@ -90,8 +91,8 @@ std::map<std::string, std::string> render(const Repo& repo, const Figures& figs,
                                           const std::map<std::string, DailySeries>& series,
                                           const SiteOptions& opts,
                                           std::vector<BrokenLink>* broken_out = nullptr) {
-  std::vector<BrokenLink> broken;
-  auto files = render_site(repo, figs, {}, series, opts, broken);
+  auto files = render_site(repo, figs, {}, series, opts);
+  std::vector<BrokenLink> broken = check_links(files);
   if (broken_out)
     *broken_out = broken;
   else

@@ -1,6 +1,8 @@
 // The site theme: mustache layouts and partials, and the static assets that go beside the pages.
 #pragma once
 
+#include "diag/errors.hpp"
+
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,9 +14,11 @@ namespace nines {
 
 // A theme that cannot be loaded or a template that cannot be rendered; the message starts with
 // the template's file.
-class ThemeError : public std::runtime_error {
+// A theme or override that cannot be loaded or rendered: the repository's error, reported at its
+// layouts/ folder.
+class ThemeError : public RepoError {
 public:
-  using std::runtime_error::runtime_error;
+  explicit ThemeError(const std::string& message) : RepoError("layouts", {}, "theme", message) {}
 };
 
 // Loads `theme_dir/layouts/*.mustache`, `theme_dir/partials/*.mustache` and every file under

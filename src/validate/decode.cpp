@@ -155,8 +155,9 @@ void decode_policy(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
   p.meta = std::move(meta);
   p.service = ref(b, "service");
   for (const auto& e : at(b, "budget_states").entries) {
-    BudgetState st;
-    st.name = e.key;
+    PolicyState st;
+    // The schema admits only the four state names.
+    st.state = parse_budget_state(e.key).value_or(BudgetState::Healthy);
     const Node& cond = at(e.value, "condition");
     st.loc = cond.is_absent() ? e.key_loc : cond.loc;
     st.actions = strs(e.value, "actions");
@@ -458,39 +459,6 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
 bool valid_id(const std::string& id) {
   static const std::regex re("^[a-z0-9][a-z0-9._-]{0,127}$");
   return std::regex_match(id, re);
-}
-
-std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {
-  static const std::regex cmp(
-      R"(^\s*remaining_budget\s*(>=|<=|>|<)\s*(-?[0-9]+(\.[0-9]+)?)\s*%?\s*$)");
-  static const std::regex range(
-      R"(^\s*remaining_budget\s+(-?[0-9]+(\.[0-9]+)?)\s*%?\s*-\s*(-?[0-9]+(\.[0-9]+)?)\s*%\s*$)");
-  std::smatch m;
-  BudgetCondition c;
-  c.text = text;
-  if (std::regex_match(text, m, cmp)) {
-    double v = std::stod(m[2]);
-    std::string op = m[1];
-    if (op == ">" || op == ">=") {
-      c.lo = v;
-      c.lo_inclusive = op == ">=";
-    } else {
-      c.hi = v;
-      c.hi_inclusive = op == "<=";
-    }
-    return c;
-  }
-  if (std::regex_match(text, m, range)) {
-    double a = std::stod(m[1]), b = std::stod(m[3]);
-    if (a >= b) return std::nullopt;
-    // "25-50%": above 25 up to and including 50, so the seed's bands meet without overlapping.
-    c.lo = a;
-    c.lo_inclusive = false;
-    c.hi = b;
-    c.hi_inclusive = true;
-    return c;
-  }
-  return std::nullopt;
 }
 
 void decode_config(const Node& root, Config& cfg, DiagBag& diags) {

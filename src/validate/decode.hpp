@@ -22,9 +22,6 @@ void decode_dialect(const RawDoc& doc, const std::string& digest, Repo& repo, Di
 // Checks and adds one metrics/*.csv row (header rows are recognised and checked).
 void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags);
 
-// Parses an error budget policy condition in the seed's forms; nullopt when it is none of them.
-std::optional<BudgetCondition> parse_budget_condition(const std::string& text);
-
 // True when `id` can name an output page (SPEC 1.2).
 bool valid_id(const std::string& id);
 

@@ -1,6 +1,8 @@
 // Atomic output of the site: the new tree replaces the old one only when it is complete.
 #pragma once
 
+#include "diag/errors.hpp"
+
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -12,9 +14,9 @@
 
 namespace nines {
 
-class WriteError : public std::runtime_error {
+class WriteError : public FatalError {
 public:
-  using std::runtime_error::runtime_error;
+  using FatalError::FatalError;
 };
 
 // Collects the files of a site and swaps them in as a whole.

@@ -1,0 +1,38 @@
+// The error budget vocabulary: the budget states of SPEC 3.1 and the policy conditions that select
+// them. Shared by validate (which checks conditions), compute (which applies them) and render.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nines {
+
+// Ordered from best to worst, so that the worst state of several is their maximum. `Missing` (no
+// data) ranks below every measured state: it never makes a service look worse than its data.
+enum class BudgetState { Missing, Healthy, Warning, Critical, Exhausted };
+
+// The one ranking of states: higher is worse.
+constexpr int budget_state_rank(BudgetState s) {
+  return static_cast<int>(s);
+}
+
+// "healthy", "warning", "critical", "exhausted", "missing": the API's and the policies' names.
+std::string_view budget_state_name(BudgetState s);
+// The inverse of budget_state_name; nullopt for any other text.
+std::optional<BudgetState> parse_budget_state(std::string_view name);
+
+// A parsed `remaining_budget ...` condition: lo < R ≤ hi style bounds, in percent.
+struct BudgetCondition {
+  std::optional<double> lo; // R > lo (or >= when lo_inclusive)
+  bool lo_inclusive = false;
+  std::optional<double> hi; // R <= hi (or < when !hi_inclusive)
+  bool hi_inclusive = true;
+  std::string text;
+};
+
+// Parses a policy condition in the seed's forms (`remaining_budget > 50%`, `remaining_budget
+// 25-50%`, `remaining_budget <= 0`); nullopt when it is none of them.
+std::optional<BudgetCondition> parse_budget_condition(const std::string& text);
+
+} // namespace nines

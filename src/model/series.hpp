@@ -1,0 +1,27 @@
+// The shapes of measured data that the metrics stage produces and the compute stage reads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace nines {
+
+// One whole day (in the configured timezone) of an SLO's good/total event counts.
+struct DailyCount {
+  std::int64_t day = 0; // days since the epoch
+  double good = 0;
+  double total = 0;
+};
+using DailySeries = std::map<std::int64_t /*day*/, DailyCount>;
+
+// Live counts over a short trailing window (from a metrics source at build time).
+struct LiveWindow {
+  double good = 0;
+  double total = 0;
+};
+// Window label as written ("1h", "6h", "5m", "3d", …) → counts. Labels are matched by duration, so
+// "60m" answers for "1h".
+using LiveWindows = std::map<std::string, LiveWindow>;
+
+} // namespace nines
