@@ -1,6 +1,7 @@
 #include "pipeline.hpp"
 
 #include "diag/errors.hpp"
+#include "history/history.hpp"
 #include "link/link.hpp"
 #include "load/loader.hpp"
 #include "metrics/http.hpp"
@@ -82,6 +83,11 @@ std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// The site folder: -o, else DIR/site.
+fs::path output_dir(const Run& run) {
+  return run.opts.out.empty() ? fs::path(run.opts.dir) / "site" : run.opts.out;
+}
+
 // nines.yaml first: it sets the limits, the rule severities, the timezone and the defaults that
 // every later document is read with.
 void read_config(Context& c) {
@@ -90,6 +96,16 @@ void read_config(Context& c) {
   Node config = load_config_file(o.dir, c.load, run.diags);
   if (!config.is_null() && c.schemas.validate("nines", config, "nines.yaml", run.diags))
     decode_config(config, run.repo.config, run.diags);
+  // A frozen or demo repository pins its own "now" (`as_of`), below --now and SOURCE_DATE_EPOCH.
+  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
+  if (!o.now && !(sde && *sde) && !run.repo.config.as_of.empty()) {
+    if (auto t = parse_timestamp(run.repo.config.as_of))
+      run.now = *t;
+    else
+      run.diags.error("nines.yaml", run.repo.config.as_of_loc, "schema",
+                      "cannot parse as_of '" + run.repo.config.as_of + "'",
+                      "use an ISO 8601 time such as 2026-11-01T00:00:00Z");
+  }
   run.diags.set_overrides(run.repo.config.rules);
   if (auto offset = utc_offset(run.repo.config.timezone, run.now)) {
     run.local_now = run.now + *offset;
@@ -136,6 +152,10 @@ void validate_document(Context& c, RawDoc&& doc) {
 // alive at a time (keeping them all costs memory and time on large repos).
 std::string stage_load(Context& c) {
   read_config(c);
+  // Git history, read once for the whole run (one walk of the commits, not one per file): the
+  // last change of each file decides staleness and the pages' "last changed" line. No git (a
+  // tarball) gives an empty history, and the documents' own dates are used instead.
+  if (!c.run.history.was_read()) c.run.history = read_history(c.run.repo.root, c.run.now);
   load_repo(
       c.run.opts.dir, c.load, c.run.diags,
       [&](RawDoc&& doc) { validate_document(c, std::move(doc)); },
@@ -160,7 +180,7 @@ std::string stage_link(Context& c) {
   Run& run = c.run;
   const std::size_t before = run.diags.all().size();
   link_references(run.repo, run.diags);
-  run_lints(run.repo, day_of(run.local_now), run.diags);
+  run_lints(run.repo, day_of(run.local_now), run.diags, &run.history);
   return plural(run.diags.all().size() - before, "finding", "findings");
 }
 
@@ -246,7 +266,7 @@ std::string stage_render(Context& c) {
 std::string stage_write(Context& c) {
   Run& run = c.run;
   try {
-    SiteWriter writer(run.opts.out.empty() ? fs::path(run.opts.dir) / "site" : run.opts.out);
+    SiteWriter writer(output_dir(run), SiteWriter::Mode::InMemory, run.repo.root);
     for (auto& [path, bytes] : run.files)
       writer.add(path, bytes);
     writer.commit();
@@ -288,13 +308,34 @@ int exit_code(const Run& run) {
   return 0;
 }
 
+namespace {
+
+// Finds the repository from the folder given (or the current one), as git does, and makes it the
+// run's folder. Without one the run stops before anything is read or written.
+bool resolve_repo(Run& run) {
+  std::error_code ec;
+  if (!fs::is_directory(run.opts.dir, ec)) {
+    run.fatal = "content repository '" + run.opts.dir.string() + "' is not a readable folder";
+    return false;
+  }
+  auto root = find_repo_root(run.opts.dir);
+  if (!root) {
+    run.usage_error = "not a nines repository (no nines.yaml in " +
+                      fs::absolute(run.opts.dir, ec).lexically_normal().string() +
+                      " or any parent); run 'nines init' to make one";
+    return false;
+  }
+  // Keep the folder as given when it is the root, so paths in messages stay as the user wrote.
+  if (!fs::equivalent(*root, run.opts.dir, ec)) run.opts.dir = *root;
+  return true;
+}
+
+} // namespace
+
 int run_pipeline(Run& run) {
   const RunOptions& o = run.opts;
   std::error_code ec;
-  if (!fs::is_directory(o.dir, ec)) {
-    run.fatal = "content repository '" + o.dir.string() + "' is not a readable folder";
-    return exit_code(run);
-  }
+  if (!resolve_repo(run)) return exit_code(run);
   auto now = resolve_now(o.now);
   if (!now) {
     run.usage_error = "cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date "
@@ -304,6 +345,17 @@ int run_pipeline(Run& run) {
   }
   run.now = *now;
   run.repo.root = fs::absolute(o.dir, ec).lexically_normal().string();
+  // A build may only replace a previous nines site: refuse the repository, a folder holding it,
+  // one inside it other than its output folder, a file, or a foreign non-empty folder, before
+  // anything is read or written (exit 2).
+  if (o.last >= Stage::Write) {
+    try {
+      check_output_dir(output_dir(run), run.repo.root);
+    } catch (const OutputRefused& e) {
+      run.usage_error = e.what();
+      return exit_code(run);
+    }
+  }
 
   Context c(run);
   for (const StageRow& row : k_stages) {
@@ -334,11 +386,7 @@ int run_pipeline(Run& run) {
 }
 
 int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
-  std::error_code ec;
-  if (!fs::is_directory(run.opts.dir, ec)) {
-    run.fatal = "content repository '" + run.opts.dir.string() + "' is not a readable folder";
-    return exit_code(run);
-  }
+  if (!resolve_repo(run)) return exit_code(run);
   auto now = resolve_now(run.opts.now);
   if (!now) {
     run.usage_error = "cannot parse the time given by --now or SOURCE_DATE_EPOCH";
@@ -374,7 +422,8 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   for (auto& r : rows.csv_rows)
     r.file = "import/" + name;
   try {
-    summary = Store::open(store_path(run))->import_csv(rows.csv_rows, run.now);
+    // Only this file's rows: the repository's own CSV files stay as the last build left them.
+    summary = Store::open(store_path(run))->import_csv(rows.csv_rows, run.now, CsvScope::Files);
   } catch (const StoreError& e) {
     run.fatal = e.what();
   } catch (const std::invalid_argument& e) {

@@ -8,6 +8,7 @@
 #include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
 #include "metrics/pull.hpp"
+#include "model/history.hpp"
 #include "model/model.hpp"
 #include "model/series.hpp"
 
@@ -64,9 +65,11 @@ struct Run {
   std::map<std::string, LiveWindows> live;   // metrics: short windows from a live source
   std::set<std::string> measured;            // metrics: SLOs with a live query (--strict)
   std::optional<PullReport> pull;            // metrics: what the sources answered, when asked
-  Figures figures;                           // compute
-  std::map<std::string, std::string> files;  // render: output path → content
-  std::vector<StageTiming> timings;          // one per stage run
+  History history; // load: what git knows of the files (staleness, "last changed"); a caller
+                   // may set it beforehand (check --since reads it at a revision)
+  Figures figures; // compute
+  std::map<std::string, std::string> files; // render: output path → content
+  std::vector<StageTiming> timings;         // one per stage run
   std::string fatal;          // a required file or backend could not be reached (exit 3)
   std::string usage_error;    // the options cannot be used (exit 2)
   std::string internal_error; // a bug in nines (exit 4), with the file being processed if known

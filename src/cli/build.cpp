@@ -30,8 +30,8 @@ void add_build_command(CLI::App& app, CommandAction& action) {
     action = [opts] {
       Run run;
       apply_common_options(opts->common, run);
-      run.opts.out = opts->out.empty() ? std::filesystem::path(opts->common.dir) / "site"
-                                       : std::filesystem::path(opts->out);
+      // Empty: DIR/site, once the driver has found the repository.
+      run.opts.out = opts->out;
       run.opts.strict = opts->strict;
       run.opts.offline = opts->offline;
       run.opts.jobs = opts->jobs;
@@ -44,7 +44,8 @@ void add_build_command(CLI::App& app, CommandAction& action) {
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
       if (run.reached == Stage::Write && code != 3)
-        std::cout << "wrote " << run.files.size() << " files to " << run.opts.out.string() << "\n";
+        std::cout << "wrote " << run.files.size() << " files to "
+                  << (run.opts.out.empty() ? run.opts.dir / "site" : run.opts.out).string() << "\n";
       return code;
     };
   });

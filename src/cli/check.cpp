@@ -2,6 +2,7 @@
 // with no network. Built for pull requests.
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
+#include "cli/since.hpp"
 #include "diag/format.hpp"
 #include "pipeline.hpp"
 
@@ -16,6 +17,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
     CommonOpts common;
     std::string format = "text";
     bool strict = false;
+    std::string since; // --since REV: the pull-request summary (cli/since.cpp)
   };
   auto opts = std::make_shared<Opts>();
   cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
@@ -23,8 +25,12 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--format", opts->format, "Output: text, json, github or sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
+  cmd->add_option("--since", opts->since,
+                  "Summarise what changed since git revision REV (Markdown, or --format json)");
   cmd->callback([opts, &action] {
     action = [opts] {
+      if (!opts->since.empty())
+        return run_check_since(opts->common, opts->since, opts->format, opts->strict);
       DiagFormat format = DiagFormat::Text;
       parse_diag_format(opts->format, format);
       Run run;

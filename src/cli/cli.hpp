@@ -21,6 +21,11 @@ void add_capacity_command(CLI::App& app, CommandAction& action);
 void add_oncall_command(CLI::App& app, CommandAction& action);
 void add_report_command(CLI::App& app, CommandAction& action);
 void add_metrics_command(CLI::App& app, CommandAction& action);
+void add_init_command(CLI::App& app, CommandAction& action);
+void add_new_command(CLI::App& app, CommandAction& action);
+void add_serve_command(CLI::App& app, CommandAction& action);
+void add_gate_command(CLI::App& app, CommandAction& action); // gate deploy, gate readiness
+void add_rules_command(CLI::App& app, CommandAction& action);
 
 int cli_main(int argc, char** argv);
 

@@ -30,6 +30,11 @@ constexpr CommandRow k_commands[] = {
     {"oncall", Stage::Compute, add_oncall_command},
     {"report", Stage::Compute, add_report_command},
     {"metrics", Stage::Metrics, add_metrics_command}, // pull; import reads nines.yaml only
+    {"init", Stage::Load, add_init_command},          // writes a repository; runs no stage
+    {"new", Stage::Link, add_new_command},            // reads the ids it refers to
+    {"serve", Stage::Write, add_serve_command},
+    {"gate", Stage::Compute, add_gate_command},
+    {"rules", Stage::Link, add_rules_command},
 };
 
 std::vector<std::string> command_names() {

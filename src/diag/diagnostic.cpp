@@ -75,13 +75,6 @@ void DiagBag::warning(std::string file, Loc loc, std::string rule, std::string m
        std::move(hint)});
 }
 
-void DiagBag::merge(DiagBag&& other) {
-  for (auto& d : other.m_items)
-    add(std::move(d));
-  m_dropped += other.m_dropped;
-  other.m_items.clear();
-}
-
 std::vector<Diagnostic> DiagBag::sorted() const {
   std::vector<Diagnostic> out = m_items;
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {

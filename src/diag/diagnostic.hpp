@@ -45,9 +45,6 @@ public:
   void warning(std::string file, Loc loc, std::string rule, std::string message,
                std::string hint = {});
 
-  // Appends `other`'s diagnostics: the unit of work of a parallel stage collects into its own bag.
-  void merge(DiagBag&& other);
-
   bool has_errors() const { return m_errors > 0; }
   std::size_t error_count() const { return m_errors; }
   std::size_t warning_count() const { return m_warnings; }

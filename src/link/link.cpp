@@ -1,7 +1,10 @@
 #include "link/link.hpp"
 
+#include "model/kinds.hpp"
+
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace nines {
 namespace {
@@ -52,23 +55,18 @@ void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string
 } // namespace
 
 void link_references(const Repo& repo, DiagBag& diags) {
-  IdSet services, slis, slos, policies, postmortems, rotations, teams;
-  collect(repo.services, "service", services, diags);
-  collect(repo.slis, "sli", slis, diags);
-  collect(repo.slos, "slo", slos, diags);
-  collect(repo.policies, "error budget policy", policies, diags);
-  collect(repo.postmortems, "postmortem", postmortems, diags);
-  collect(repo.rotations, "on-call rotation", rotations, diags);
-  // Other kinds have ids too (they name pages), so duplicates are reported for them as well.
-  IdSet ignored;
-  collect(repo.runbooks, "runbook", ignored, diags);
-  collect(repo.toil, "toil item", ignored = {}, diags);
-  collect(repo.capacity, "capacity model", ignored = {}, diags);
-  collect(repo.experiments, "experiment", ignored = {}, diags);
-  collect(repo.remediations, "auto remediation", ignored = {}, diags);
-  collect(repo.readiness, "readiness review", ignored = {}, diags);
-  collect(repo.assessments, "assessment", ignored = {}, diags);
-  collect(repo.reports, "monthly report", ignored = {}, diags);
+  // Every kind's ids, from the registry: ids name pages, so duplicates are reported for each kind.
+  std::map<std::string_view, IdSet> ids;
+  for_each_kind([&](const auto& row) {
+    collect(repo.*row.docs, std::string(row.label), ids[row.name], diags);
+  });
+  const IdSet& services = ids["service"];
+  const IdSet& slis = ids["sli"];
+  const IdSet& slos = ids["slo"];
+  const IdSet& policies = ids["error_budget_policy"];
+  const IdSet& postmortems = ids["postmortem"];
+  const IdSet& rotations = ids["oncall_rotation"];
+  IdSet teams;
   teams.what = "team";
   for (const auto& [id, t] : repo.config.teams)
     teams.add(id);

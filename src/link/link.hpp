@@ -12,7 +12,13 @@ namespace nines {
 // did-you-mean by edit distance.
 void link_references(const Repo& repo, DiagBag& diags);
 
-// Runs every lint. `today` (days since epoch) dates the "overdue" and "stale" checks.
-void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags);
+class History;
+
+// Runs every lint. `today` (days since epoch) dates the "overdue" and "stale" checks. With a
+// `history`, a file's last commit is its documents' last change: it decides runbook staleness and
+// the review age of SLOs and capacity models without last_reviewed, and a last_updated or
+// last_reviewed older than it is reported as out of date.
+void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags,
+               const History* history = nullptr);
 
 } // namespace nines

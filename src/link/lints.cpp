@@ -2,6 +2,8 @@
 // their own. Every lint skips what it cannot judge (missing fields, out-of-range targets) instead
 // of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
+#include "model/history.hpp"
+#include "model/severity.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -77,9 +79,43 @@ std::optional<std::int64_t> cadence_days(std::string_view cadence) {
   return std::nullopt;
 }
 
-void lint_review_overdue(const Slo& slo, std::int64_t today, DiagBag& diags) {
+// "commit abc1234 on 2026-03-01" or "an uncommitted change": where a file's last change came from.
+std::string change_text(const FileChange& ch) {
+  if (ch.uncommitted) return "an uncommitted change";
+  return "commit " + ch.short_hash + " on " + format_date(day_of(ch.time));
+}
+
+// A date field older than its file's last change is out of date: the file changed after it.
+void lint_field_out_of_date(const DocMeta& meta, const char* field, const std::string& value,
+                            Loc loc, const FileChange* ch, DiagBag& diags) {
+  if (!ch) return;
+  auto date = parse_date(value);
+  if (!date || *date >= day_of(ch->time)) return;
+  diags.warning(meta.file, loc, "field-out-of-date",
+                std::string(field) + " " + value + " is older than the file's last change (" +
+                    change_text(*ch) + ")",
+                std::string("update ") + field + " when you change the document, or drop it: " +
+                    "the last commit is used instead");
+}
+
+const FileChange* change_of(const History* history, const DocMeta& meta) {
+  return history ? history->last_change(meta.file) : nullptr;
+}
+
+void lint_review_overdue(const Slo& slo, std::int64_t today, DiagBag& diags, const FileChange* ch) {
   auto cadence = cadence_days(slo.review_cadence);
   if (!cadence) return;
+  if (slo.last_reviewed.empty() && ch) {
+    // Without last_reviewed, the file's last change is the last review.
+    std::int64_t age = today - day_of(ch->time);
+    if (age <= *cadence) return;
+    diags.warning(slo.meta.file, slo.review_cadence_loc, "slo-review-overdue",
+                  "SLO has no last_reviewed and its file last changed " + std::to_string(age) +
+                      " days ago (" + change_text(*ch) + "), past its " + slo.review_cadence +
+                      " cadence (" + std::to_string(*cadence) + " days)",
+                  "review the SLO and add last_reviewed: YYYY-MM-DD");
+    return;
+  }
   if (slo.last_reviewed.empty()) {
     diags.warning(slo.meta.file, slo.review_cadence_loc, "slo-review-overdue",
                   "SLO has a " + slo.review_cadence + " review cadence but no last_reviewed date",
@@ -153,25 +189,6 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
 }
 
 // ---- Incidents, toil, on-call (SPEC 3.4) ----
-
-// "SEV1".."SEV4" → 1..4.
-std::optional<int> severity_number(std::string_view s) {
-  if (s.size() != 4 || s.substr(0, 3) != "SEV" || s[3] < '1' || s[3] > '4') return std::nullopt;
-  return s[3] - '0';
-}
-
-// The seed's severity matrix: rows by function impact, columns by scope.
-std::optional<int> matrix_severity(std::string_view function, std::string_view scope) {
-  constexpr std::array<std::string_view, 4> functions = {"core-down", "degraded", "non-core-down",
-                                                         "cosmetic"};
-  constexpr std::array<std::string_view, 4> scopes = {"one-user", "lt-25pct", "gt-25pct",
-                                                      "all-users"};
-  constexpr int matrix[4][4] = {{3, 2, 1, 1}, {4, 3, 2, 1}, {4, 3, 3, 2}, {4, 4, 3, 3}};
-  auto row = std::find(functions.begin(), functions.end(), function);
-  auto col = std::find(scopes.begin(), scopes.end(), scope);
-  if (row == functions.end() || col == scopes.end()) return std::nullopt;
-  return matrix[row - functions.begin()][col - scopes.begin()];
-}
 
 void lint_postmortem_severity(const Postmortem& pm, DiagBag& diags) {
   auto declared = severity_number(pm.severity);
@@ -304,8 +321,19 @@ void lint_prom_alert_runbooks(const Repo& repo, DiagBag& diags) {
   }
 }
 
-void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t today,
-                        DiagBag& diags) {
+void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t today, DiagBag& diags,
+                        const FileChange* ch) {
+  if (ch) {
+    // Git knows when the runbook last changed; that, not the field, decides staleness.
+    std::int64_t age = today - day_of(ch->time);
+    if (age <= stale_after_days) return;
+    diags.warning(rb.meta.file, rb.last_updated.empty() ? rb.meta.loc : rb.last_updated_loc,
+                  "runbook-stale",
+                  "runbook last changed " + std::to_string(age) + " days ago (" + change_text(*ch) +
+                      "; stale after " + std::to_string(stale_after_days) + " days)",
+                  "walk through the runbook, then commit the update");
+    return;
+  }
   auto updated = parse_date(rb.last_updated);
   if (!updated) return;
   std::int64_t age = today - *updated;
@@ -318,12 +346,29 @@ void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t to
 
 } // namespace
 
-void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags) {
+// A capacity model's review age, from git when last_reviewed is absent: quarterly, as the
+// capacity-planning maturity criterion counts it.
+void lint_capacity_review(const CapacityModel& c, std::int64_t today, DiagBag& diags,
+                          const FileChange* ch) {
+  if (!c.last_reviewed.empty() || !ch) return;
+  std::int64_t age = today - day_of(ch->time);
+  if (age <= 92) return;
+  diags.warning(c.meta.file, c.meta.loc, "capacity-review-overdue",
+                "capacity model has no last_reviewed and its file last changed " +
+                    std::to_string(age) + " days ago (" + change_text(*ch) +
+                    "), more than a quarter (92 days)",
+                "review the model and add last_reviewed: YYYY-MM-DD");
+}
+
+void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const History* history) {
   for (const auto& slo : repo.slos) {
+    const FileChange* ch = change_of(history, slo.meta);
     lint_error_budget(slo, diags);
     lint_budget_minutes(slo, diags);
     lint_sla(slo, diags);
-    lint_review_overdue(slo, today, diags);
+    lint_review_overdue(slo, today, diags, ch);
+    lint_field_out_of_date(slo.meta, "last_reviewed", slo.last_reviewed.value,
+                           slo.last_reviewed.loc, ch, diags);
     lint_burn_alerts(slo, diags);
     lint_slo_alert_runbooks(repo, slo, diags);
   }
@@ -338,8 +383,17 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags) {
   for (const auto& toil : repo.toil)
     lint_toil_hours(toil, diags);
   lint_prom_alert_runbooks(repo, diags);
-  for (const auto& rb : repo.runbooks)
-    lint_runbook_stale(rb, repo.config.stale_after_days, today, diags);
+  for (const auto& rb : repo.runbooks) {
+    const FileChange* ch = change_of(history, rb.meta);
+    lint_runbook_stale(rb, repo.config.stale_after_days, today, diags, ch);
+    lint_field_out_of_date(rb.meta, "last_updated", rb.last_updated, rb.last_updated_loc, ch,
+                           diags);
+  }
+  for (const auto& c : repo.capacity) {
+    const FileChange* ch = change_of(history, c.meta);
+    lint_capacity_review(c, today, diags, ch);
+    lint_field_out_of_date(c.meta, "last_reviewed", c.last_reviewed, c.meta.loc, ch, diags);
+  }
 }
 
 } // namespace nines

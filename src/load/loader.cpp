@@ -1,31 +1,17 @@
 #include "load/loader.hpp"
 
+#include "model/kinds.hpp"
+
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <system_error>
 
 namespace nines {
 namespace fs = std::filesystem;
-
-const std::vector<std::string>& document_kinds() {
-  static const std::vector<std::string> kinds = {"service",
-                                                 "sli",
-                                                 "slo",
-                                                 "error_budget_policy",
-                                                 "postmortem",
-                                                 "runbook",
-                                                 "toil_item",
-                                                 "capacity_model",
-                                                 "experiment",
-                                                 "auto_remediation",
-                                                 "oncall_rotation",
-                                                 "readiness_review",
-                                                 "assessment",
-                                                 "monthly_report"};
-  return kinds;
-}
 
 namespace {
 
@@ -34,8 +20,35 @@ bool read_file(const fs::path& p, std::string& out) {
   if (!in) return false;
   std::ostringstream ss;
   ss << in.rdbuf();
+  if (in.bad()) return false;
   out = ss.str();
   return true;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+    ++i;
+  return s.substr(i);
+}
+
+// What kind of thing is at `p` when it is not a regular file, for messages.
+std::string what_is(const fs::file_status& st) {
+  switch (st.type()) {
+  case fs::file_type::directory:
+    return "a folder";
+  case fs::file_type::fifo:
+    return "a named pipe (FIFO)";
+  case fs::file_type::socket:
+    return "a socket";
+  case fs::file_type::block:
+  case fs::file_type::character:
+    return "a device";
+  default:
+    return "not a regular file";
+  }
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -88,13 +101,14 @@ void classify(Node&& root, int index, const std::string& rel, const std::string&
                 "separate documents with `---`, or indent the fields under the kind key");
     return;
   }
-  const auto& kinds = document_kinds();
+  const auto& kinds = kind_names();
   if (std::find(kinds.begin(), kinds.end(), keys[0]->key) == kinds.end()) {
+    std::string known;
+    for (const auto& k : kinds)
+      known += (known.empty() ? "" : ", ") + k;
     diags.error(rel, keys[0]->key_loc, "unknown-kind",
                 "unknown document kind '" + keys[0]->key + "'" + did_you_mean(keys[0]->key, kinds),
-                "known kinds: service, sli, slo, error_budget_policy, postmortem, runbook, "
-                "toil_item, capacity_model, experiment, auto_remediation, oncall_rotation, "
-                "readiness_review, assessment, monthly_report");
+                "known kinds: " + known);
     return;
   }
   doc.kind = keys[0]->key;
@@ -104,6 +118,141 @@ void classify(Node&& root, int index, const std::string& rel, const std::string&
 }
 
 } // namespace
+
+std::optional<TextProblem> check_text(std::string_view text) {
+  int line = 1, col = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return TextProblem{{line, col}, "NUL byte (\\0)"};
+    if (c == '\n') {
+      ++line;
+      col = 1;
+      ++i;
+      continue;
+    }
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
+    bool ok = n > 0 && i + n <= text.size();
+    for (std::size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok && n > 1) {
+      // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      if (n == 2) ok = c >= 0xC2;
+      if (n == 3) ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+      if (n == 4) ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90) && c <= 0xF4;
+    }
+    if (!ok) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "0x%02X", c);
+      return TextProblem{{line, col}, std::string("invalid UTF-8 (byte ") + buf + ")"};
+    }
+    i += n;
+    ++col;
+  }
+  return std::nullopt;
+}
+
+bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_bytes,
+                    std::string& out, std::string& rule, std::string& message, std::string& hint) {
+  std::error_code ec;
+  const auto link = fs::symlink_status(path, ec);
+  if (ec || !fs::exists(link)) {
+    rule = "file-unreadable";
+    message = "cannot read file: " + (ec ? ec.message() : std::string("it does not exist"));
+    return false;
+  }
+  if (fs::is_symlink(link)) {
+    // Compared after resolving both, so a link within the repository may point anywhere in it.
+    const fs::path target = fs::weakly_canonical(path, ec);
+    std::error_code rec;
+    const fs::path canon_root = fs::weakly_canonical(root, rec);
+    const fs::path rel = target.lexically_relative(canon_root);
+    if (ec || rec || rel.empty() || *rel.begin() == ".." || rel == ".") {
+      rule = "symlink-outside";
+      message = "symbolic link leads outside the content repository; not read";
+      hint = "copy the file into the repository instead";
+      return false;
+    }
+  }
+  const auto st = fs::status(path, ec);
+  if (ec) {
+    rule = "file-unreadable";
+    message = "cannot read file: " + ec.message();
+    return false;
+  }
+  if (!fs::is_regular_file(st)) {
+    rule = "file-unreadable";
+    message = "is " + what_is(st) + ", not a file; not read";
+    hint = "nines reads regular files only";
+    return false;
+  }
+  const auto size = fs::file_size(path, ec);
+  if (ec) {
+    rule = "file-unreadable";
+    message = "cannot read file: " + ec.message();
+    return false;
+  }
+  if (size > max_bytes) {
+    rule = "file-too-large";
+    message = "file is " + std::to_string(size) + " bytes, over the limit of " +
+              std::to_string(max_bytes);
+    hint = "split it, or raise limits.max_file_bytes in nines.yaml";
+    return false;
+  }
+  if (!read_file(path, out)) {
+    rule = "file-unreadable";
+    message = "cannot read file";
+    return false;
+  }
+  // A file that grew past the limit between the size check and the read.
+  if (out.size() > max_bytes) {
+    rule = "file-too-large";
+    message = "file is over the limit of " + std::to_string(max_bytes) + " bytes";
+    hint = "split it, or raise limits.max_file_bytes in nines.yaml";
+    out.clear();
+    return false;
+  }
+  return true;
+}
+
+std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
+                                                        const LoadOptions& opts, DiagBag& diags) {
+  std::map<std::string, std::string> out;
+  for (const char* sub : {"layouts", "layouts/partials"}) {
+    const fs::path dir = root / sub;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;
+    std::vector<fs::path> files;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) {
+      diags.error(sub, {}, "file-unreadable", "cannot read folder: " + ec.message());
+      continue;
+    }
+    for (; !ec && it != end; it.increment(ec))
+      if (it->path().extension() == ".mustache") files.push_back(it->path());
+    std::sort(files.begin(), files.end());
+    for (const auto& p : files) {
+      const std::string rel = p.lexically_relative(root).generic_string();
+      std::string text, rule, message, hint;
+      if (!read_repo_file(root, p, opts.max_file_bytes, text, rule, message, hint)) {
+        if (rule == "file-unreadable" && fs::is_directory(p, ec)) continue; // a folder x.mustache
+        diags.error(rel, {}, rule, message, hint);
+        continue;
+      }
+      if (auto problem = check_text(text)) {
+        diags.error(rel, problem->loc, "file-encoding", problem->what + "; not read",
+                    "save the file as UTF-8 text");
+        continue;
+      }
+      out[rel] = std::move(text);
+    }
+  }
+  return out;
+}
 
 void split_csv_line(const std::string& line, std::vector<std::string>& cells) {
   cells.clear();
@@ -186,21 +335,30 @@ bool split_front_matter(const std::string& text, std::string& yaml, std::string&
 Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
   fs::path p = root / "nines.yaml";
   std::error_code ec;
-  if (!fs::exists(p, ec)) return Node{};
-  if (fs::file_size(p, ec) > opts.max_file_bytes) {
-    diags.error("nines.yaml", {}, "file-too-large",
-                "nines.yaml is larger than the file size limit");
+  if (!fs::exists(fs::symlink_status(p, ec))) return Node{};
+  // The loader's rules, as for every other file: no link out of the repository (a link to a
+  // token file would echo it in diagnostics), regular files only, the size limit.
+  std::string text, rule, message, hint;
+  if (!read_repo_file(root, p, opts.max_file_bytes, text, rule, message, hint)) {
+    diags.error("nines.yaml", {}, rule, message, hint);
     return Node{};
   }
-  std::string text;
-  if (!read_file(p, text)) {
-    diags.error("nines.yaml", {}, "file-unreadable", "cannot read nines.yaml");
+  if (auto problem = check_text(text)) {
+    diags.error("nines.yaml", problem->loc, "file-encoding", problem->what + "; not read",
+                "save the file as UTF-8 text");
     return Node{};
   }
   Node out;
   read_yaml(text, "nines.yaml", 0, opts.yaml, diags, [&](Node&& n, int idx) {
     if (idx == 0) out = std::move(n);
   });
+  if (!out.is_null() && !out.is_map()) {
+    // A bare word, a list: nothing a configuration can be read from.
+    diags.error("nines.yaml", out.loc, "schema",
+                "nines.yaml must be a mapping of settings (title:, defaults:, metrics:, ...)",
+                "remove the stray line, or write it as `key: value`");
+    return Node{};
+  }
   return out;
 }
 
@@ -210,70 +368,106 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
   std::vector<std::pair<std::string, fs::path>> files; // (relative, absolute)
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    const fs::path& p = it->path();
-    // Lexical, so a symbolic link is named by where it is, not where it points.
-    std::string rel = p.lexically_relative(root).generic_string();
-    std::string name = p.filename().string();
-    bool is_link = it->is_symlink(ec);
-    if (it->is_directory(ec)) {
-      bool skip = (!name.empty() && name[0] == '.') || rel == "site" || rel == "layouts" ||
-                  rel == "node_modules" || is_link;
-      for (const auto& d : opts.skip_dirs)
-        if (rel == d) skip = true;
-      if (skip) it.disable_recursion_pending();
+  // A walk of our own rather than recursive_directory_iterator: a folder that cannot be read is
+  // reported and the walk goes on, instead of being skipped silently or ending the walk.
+  std::vector<fs::path> pending{root};
+  while (!pending.empty()) {
+    const fs::path dir = pending.back();
+    pending.pop_back();
+    const std::string dir_rel = dir == root ? "." : dir.lexically_relative(root).generic_string();
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) {
+      diags.error(dir_rel, {}, "file-unreadable", "cannot read folder: " + ec.message(),
+                  "give nines read and search permission on it, or move it out of the "
+                  "repository");
+      ec.clear();
       continue;
     }
-    if (!name.empty() && name[0] == '.') continue;
-    bool is_yaml = ends_with(name, ".yaml") || ends_with(name, ".yml");
-    bool is_md = ends_with(name, ".md");
-    bool is_csv = ends_with(name, ".csv") && rel.rfind("metrics/", 0) == 0 &&
-                  rel.find('/', 8) == std::string::npos;
-    if (!is_yaml && !is_md && !is_csv) continue;
-    if (rel == "nines.yaml") continue; // read first, by load_config_file
-    if (is_link) {
-      fs::path target = fs::weakly_canonical(p, ec);
-      std::string t = target.generic_string(), r = canon_root.generic_string() + "/";
-      if (ec || t.rfind(r, 0) != 0) {
-        diags.error(rel, {}, "symlink-outside",
-                    "symbolic link leads outside the content repository; not read",
-                    "copy the file into the repository instead");
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path& p = it->path();
+      // Lexical, so a symbolic link is named by where it is, not where it points.
+      std::string rel = p.lexically_relative(root).generic_string();
+      std::string name = p.filename().string();
+      std::error_code tec;
+      bool is_link = it->is_symlink(tec);
+      if (it->is_directory(tec)) {
+        bool skip = (!name.empty() && name[0] == '.') || rel == "site" || rel == "layouts" ||
+                    rel == "node_modules" || is_link;
+        for (const auto& d : opts.skip_dirs)
+          if (rel == d) skip = true;
+        if (!skip) pending.push_back(p);
         continue;
       }
+      if (!name.empty() && name[0] == '.') continue;
+      bool is_yaml = ends_with(name, ".yaml") || ends_with(name, ".yml");
+      bool is_md = ends_with(name, ".md");
+      bool is_csv = ends_with(name, ".csv") && rel.rfind("metrics/", 0) == 0 &&
+                    rel.find('/', 8) == std::string::npos;
+      if (!is_yaml && !is_md && !is_csv) continue;
+      if (rel == "nines.yaml") continue; // read first, by load_config_file
+      if (is_link) {
+        fs::path target = fs::weakly_canonical(p, tec);
+        std::string t = target.generic_string(), r = canon_root.generic_string() + "/";
+        if (tec || t.rfind(r, 0) != 0) {
+          diags.error(rel, {}, "symlink-outside",
+                      "symbolic link leads outside the content repository; not read",
+                      "copy the file into the repository instead");
+          continue;
+        }
+      }
+      files.emplace_back(rel, p);
     }
-    files.emplace_back(rel, p);
+    if (ec) {
+      diags.error(dir_rel, {}, "file-unreadable", "cannot walk the folder: " + ec.message());
+      ec.clear();
+    }
   }
-  if (ec) diags.error(".", {}, "file-unreadable", "cannot walk the repository: " + ec.message());
   std::sort(files.begin(), files.end());
 
   std::string text;
   std::vector<std::string> cells;
-  for (const auto& [rel, abs] : files) {
-    auto size = fs::file_size(abs, ec);
-    if (ec) {
-      diags.error(rel, {}, "file-unreadable", "cannot read file: " + ec.message());
-      continue;
+  // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, int>> csv_days;
+  auto encoding_ok = [&](const std::string& rel, std::string_view t) {
+    if (auto problem = check_text(t)) {
+      diags.error(rel, problem->loc, "file-encoding", problem->what + "; the file is not read",
+                  "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
+      return false;
     }
-    if (size > opts.max_file_bytes) {
-      diags.error(rel, {}, "file-too-large",
-                  "file is " + std::to_string(size) + " bytes, over the limit of " +
-                      std::to_string(opts.max_file_bytes),
-                  "split it, or raise limits.max_file_bytes in nines.yaml");
-      continue;
-    }
-    if (!read_file(abs, text)) {
-      diags.error(rel, {}, "file-unreadable", "cannot read file");
+    return true;
+  };
+  for (const auto& file : files) {
+    // Named, not structured bindings: lambdas below capture them (clang 14, the fuzz build).
+    const std::string& rel = file.first;
+    const fs::path& abs = file.second;
+    std::string rule, message, hint;
+    if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint)) {
+      diags.error(rel, {}, rule, message, hint);
       continue;
     }
     if (ends_with(rel, ".csv")) {
+      if (!encoding_ok(rel, text)) continue;
+      if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3); // a byte order mark, from Excel
       std::istringstream in(text);
       std::string line;
       int n = 0;
+      bool header = true;
       while (std::getline(in, line)) {
         ++n;
         if (line.empty() || line == "\r") continue;
         split_csv_line(line, cells);
+        if (!header && cells.size() >= 2) {
+          auto key = std::make_pair(trim(cells[0]), trim(cells[1]));
+          auto [first, inserted] = csv_days.emplace(key, std::make_pair(rel, n));
+          if (!inserted && first->second.first != rel) {
+            diags.error(rel, {n, 1}, "csv-duplicate-day",
+                        "SLO '" + key.first + "' day " + key.second + " is also recorded in " +
+                            first->second.first + ":" + std::to_string(first->second.second),
+                        "one SLO-day belongs in one file; remove one of the two rows");
+            continue;
+          }
+        }
+        header = false;
         on_csv(RawCsvRow{rel, n, cells});
       }
       continue;
@@ -282,6 +476,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       std::string yaml, body;
       int body_line = 0;
       if (!split_front_matter(text, yaml, body, body_line)) continue; // plain Markdown: not ours
+      if (!encoding_ok(rel, text)) continue;
       read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
         if (idx > 0) {
           diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
@@ -291,9 +486,21 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       });
       continue;
     }
+    if (!encoding_ok(rel, text)) continue;
     read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
       classify(std::move(n), idx, rel, std::string(), 0, diags, on_doc);
     });
+  }
+}
+
+std::optional<fs::path> find_repo_root(const fs::path& start) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec).lexically_normal();
+  if (ec) return std::nullopt;
+  while (true) {
+    if (fs::exists(dir / "nines.yaml", ec)) return dir;
+    if (!dir.has_relative_path()) return std::nullopt; // the filesystem root
+    dir = dir.parent_path();
   }
 }
 

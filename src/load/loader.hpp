@@ -7,7 +7,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nines {
@@ -35,14 +38,41 @@ struct LoadOptions {
   std::vector<std::string> skip_dirs; // relative folders never walked (output, cache)
 };
 
-// The document kinds of SPEC 1.2, in the order the site lists them.
-const std::vector<std::string>& document_kinds();
+// The first byte of `text` that cannot be in a document: a NUL, or a byte that is not valid UTF-8
+// (overlong forms and surrogates included). nines rejects such files rather than replacing the
+// bytes, so what is published is always what the author wrote.
+struct TextProblem {
+  Loc loc; // line, and column in characters
+  std::string what;
+};
+std::optional<TextProblem> check_text(std::string_view text);
 
-// Reads `nines.yaml` at the repository root. Returns a Null node when there is none.
+// Reads one file of the repository at `root` under the loader's rules: a symbolic link must stay
+// inside the repository, only regular files are read (not folders, FIFOs or devices), and the
+// file must fit in `max_bytes`. On failure returns false with the diagnostic's rule, message and
+// hint.
+bool read_repo_file(const std::filesystem::path& root, const std::filesystem::path& path,
+                    std::size_t max_bytes, std::string& out, std::string& rule,
+                    std::string& message, std::string& hint);
+
+// The theme overrides of the repository (layouts/NAME.mustache and layouts/partials/
+// NAME.mustache), read in the load stage under the loader's rules; keyed by their path relative
+// to the repository. Problems are diagnostics; the files with problems are left out.
+std::map<std::string, std::string> load_theme_overrides(const std::filesystem::path& root,
+                                                        const LoadOptions& opts, DiagBag& diags);
+
+// Reads `nines.yaml` at the repository root (under read_repo_file's rules). Returns a Null node
+// when there is none; a document that is not a mapping is an error.
 Node load_config_file(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags);
 
+// The content repository that `start` is in, found the way git finds its repository: `start`
+// itself or its nearest parent holding `nines.yaml`. nullopt when there is none.
+std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start);
+
 // Walks the repository in sorted path order and hands every document to `on_doc` as it is parsed,
-// so at most one file's trees are alive at a time. CSV rows go to `on_csv`.
+// so at most one file's trees are alive at a time. CSV rows go to `on_csv` (a UTF-8 byte order
+// mark is dropped; an SLO-day already given by another CSV file is an error naming both, and is
+// not passed on). Folders and files that cannot be read are errors.
 void load_repo(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags,
                const std::function<void(RawDoc&&)>& on_doc,
                const std::function<void(RawCsvRow&&)>& on_csv);

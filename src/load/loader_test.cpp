@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace nines;
@@ -106,4 +107,126 @@ TEST_CASE("loader: symlinks out of the repository are refused") {
   auto d = diags.sorted();
   REQUIRE(d.size() == 1);
   CHECK(d[0].rule == "symlink-outside");
+}
+
+TEST_CASE("loader: invalid UTF-8 and NUL bytes are located errors, the file is not read") {
+  CHECK_FALSE(check_text("ascii\nand é ü 日本 🙂\n"));
+  auto p = check_text("ok: 1\nname: \"ab\xC3\x28\"\n");
+  REQUIRE(p);
+  CHECK(p->loc.line == 2);
+  CHECK(p->loc.col == 10);
+  CHECK(p->what == "invalid UTF-8 (byte 0xC3)");
+  CHECK(check_text("\xC0\xAF"));         // overlong '/'
+  CHECK(check_text("\xED\xA0\x80"));     // a surrogate
+  CHECK(check_text("\xF4\x90\x80\x80")); // past U+10FFFF
+  CHECK(check_text(std::string("a\0b", 3))->what == "NUL byte (\\0)");
+
+  TempRepo repo;
+  repo.write("services/a.yaml", "service:\n  name: a\n  description: \"caf\xE9\"\n");
+  DiagBag diags;
+  int docs = 0;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&&) { ++docs; }, [](RawCsvRow&&) {});
+  CHECK(docs == 0);
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "file-encoding");
+  CHECK(diags.all()[0].loc.line == 3);
+  CHECK(diags.all()[0].loc.col == 20);
+}
+
+TEST_CASE("loader: CSV byte order marks are dropped; an SLO-day in two files names both") {
+  TempRepo repo;
+  repo.write("metrics/a.csv",
+             "\xEF\xBB\xBFslo,date,good,total\napi,2026-10-01,1,2\napi,2026-10-02,1,2\n");
+  repo.write("metrics/b.csv", "slo,date,good,total\napi,2026-10-03,1,2\n api ,2026-10-02,5,5\n");
+  DiagBag diags;
+  std::vector<RawCsvRow> rows;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [](RawDoc&&) {},
+      [&](RawCsvRow&& r) { rows.push_back(std::move(r)); });
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0].cells[0] == "slo");
+  REQUIRE(diags.all().size() == 1);
+  const Diagnostic& d = diags.all()[0];
+  CHECK(d.rule == "csv-duplicate-day");
+  CHECK(d.file == "metrics/b.csv");
+  CHECK(d.loc.line == 3);
+  CHECK(d.message == "SLO 'api' day 2026-10-02 is also recorded in metrics/a.csv:3");
+}
+
+TEST_CASE("loader: an unreadable folder is reported, the walk goes on") {
+  if (::geteuid() == 0) return; // root reads every folder: nothing to test
+  TempRepo repo;
+  repo.write("postmortems/p.yaml", "postmortem:\n  title: x\n");
+  repo.write("services/a.yaml", "service:\n  name: a\n");
+  fs::permissions(repo.root / "postmortems", fs::perms::none);
+  DiagBag diags;
+  int docs = 0;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&&) { ++docs; }, [](RawCsvRow&&) {});
+  fs::permissions(repo.root / "postmortems", fs::perms::owner_all);
+  CHECK(docs == 1);
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].file == "postmortems");
+  CHECK(diags.all()[0].rule == "file-unreadable");
+  CHECK(diags.all()[0].message.find("cannot read folder") == 0);
+}
+
+TEST_CASE("loader: nines.yaml follows the loader's rules") {
+  TempRepo repo;
+  DiagBag diags;
+  auto first = [&]() -> const Diagnostic& {
+    REQUIRE(!diags.all().empty());
+    return diags.all().back();
+  };
+  // A folder, a FIFO: not "larger than the limit".
+  fs::create_directories(repo.root / "nines.yaml");
+  CHECK(load_config_file(repo.root, LoadOptions{}, diags).is_null());
+  CHECK(first().message == "is a folder, not a file; not read");
+  fs::remove(repo.root / "nines.yaml");
+  REQUIRE(::mkfifo((repo.root / "nines.yaml").c_str(), 0600) == 0);
+  CHECK(load_config_file(repo.root, LoadOptions{}, diags).is_null());
+  CHECK(first().message == "is a named pipe (FIFO), not a file; not read");
+  fs::remove(repo.root / "nines.yaml");
+  // A link to a file outside (a token file, say): not read, so never echoed.
+  fs::path outside =
+      repo.root.parent_path() / ("nines-outside-token-" + std::to_string(::getpid()));
+  std::ofstream(outside) << "ghp_secret_token_value\n";
+  fs::create_symlink(outside, repo.root / "nines.yaml");
+  CHECK(load_config_file(repo.root, LoadOptions{}, diags).is_null());
+  fs::remove(outside);
+  CHECK(first().rule == "symlink-outside");
+  for (const auto& d : diags.all())
+    CHECK(d.message.find("ghp_") == std::string::npos);
+  fs::remove(repo.root / "nines.yaml");
+  // A link inside the repository is fine.
+  repo.write("config/real.yaml", "title: T\n");
+  fs::create_symlink("config/real.yaml", repo.root / "nines.yaml");
+  const std::size_t before = diags.all().size();
+  CHECK(load_config_file(repo.root, LoadOptions{}, diags).is_map());
+  CHECK(diags.all().size() == before);
+  fs::remove(repo.root / "nines.yaml");
+  // A bare word is not a configuration.
+  repo.write("nines.yaml", "GARBAGE\n");
+  CHECK(load_config_file(repo.root, LoadOptions{}, diags).is_null());
+  CHECK(first().rule == "schema");
+  CHECK(first().loc.line == 1);
+}
+
+TEST_CASE("loader: theme overrides are read under the loader's rules") {
+  TempRepo repo;
+  repo.write("layouts/base.mustache", "<html>{{{content}}}</html>");
+  repo.write("layouts/partials/nav.mustache", "<nav></nav>");
+  fs::path outside = repo.root.parent_path() / ("nines-outside-" + std::to_string(::getpid()));
+  std::ofstream(outside) << "root:x:0:0:root:/root:/bin/bash\n";
+  fs::create_symlink(outside, repo.root / "layouts" / "slo.mustache");
+  DiagBag diags;
+  auto files = load_theme_overrides(repo.root, LoadOptions{}, diags);
+  fs::remove(outside);
+  CHECK(files.size() == 2);
+  CHECK(files.at("layouts/base.mustache") == "<html>{{{content}}}</html>");
+  CHECK(files.count("layouts/partials/nav.mustache") == 1);
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "symlink-outside");
+  CHECK(diags.all()[0].file == "layouts/slo.mustache");
 }

@@ -53,6 +53,7 @@ public:
     Node n;
     if (it != m_anchors.end()) {
       n = it->second.first;
+      m_aliased = true;
       bump(it->second.second);
     }
     n.loc = loc(mark);
@@ -83,6 +84,7 @@ public:
   void OnMapEnd() override { close(); }
 
   bool has_root() const { return m_has_root; }
+  bool aliased() const { return m_aliased; }
   Node take_root() { return std::move(m_root); }
 
 private:
@@ -162,14 +164,49 @@ private:
   std::size_t m_count = 0;
   Node m_root;
   bool m_has_root = false;
+  bool m_aliased = false; // an alias was expanded: a node limit hit is then likely a bomb
 };
 
-// Tabs are forbidden in YAML indentation; yaml-cpp's own message for them is cryptic.
+// Whether a line (without its newline) opens a block scalar: it ends, before any comment, with
+// `|` or `>` and optional chomping and indentation indicators ("run: |", "- >-", "key: |2+").
+bool opens_block_scalar(std::string_view line) {
+  if (auto hash = line.find(" #"); hash != std::string_view::npos) line = line.substr(0, hash);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+    line.remove_suffix(1);
+  std::size_t n = 0;
+  while (n < 2 && !line.empty() &&
+         (line.back() == '+' || line.back() == '-' || (line.back() >= '1' && line.back() <= '9'))) {
+    line.remove_suffix(1);
+    ++n;
+  }
+  if (line.empty() || (line.back() != '|' && line.back() != '>')) return false;
+  line.remove_suffix(1);
+  return line.empty() || line.back() == ' ' || line.back() == '\t' || line.back() == '-' ||
+         line.back() == ':';
+}
+
+// Tabs are forbidden in YAML indentation; yaml-cpp's own message for them is cryptic. Inside a
+// block scalar, a tab after the block's indentation is content (a Makefile recipe in a runbook).
 bool check_tabs(std::string_view text, const std::string& file, int line_offset, DiagBag& diags) {
   bool found = false;
   int line = 1;
   std::size_t i = 0;
+  int block_parent = -1; // indentation of the line that opened the current block scalar, or -1
   while (i < text.size()) {
+    const std::size_t nl_at = text.find('\n', i);
+    const std::string_view this_line =
+        text.substr(i, nl_at == std::string_view::npos ? std::string_view::npos : nl_at - i);
+    int spaces = 0;
+    while (static_cast<std::size_t>(spaces) < this_line.size() && this_line[spaces] == ' ')
+      ++spaces;
+    const bool blank = this_line.find_first_not_of(" \t\r") == std::string_view::npos;
+    if (block_parent >= 0 && (blank || spaces > block_parent)) {
+      if (nl_at == std::string_view::npos) break;
+      i = nl_at + 1;
+      ++line;
+      continue;
+    }
+    block_parent = opens_block_scalar(this_line) ? spaces : -1;
     std::size_t col = 0;
     while (i + col < text.size() && (text[i + col] == ' ' || text[i + col] == '\t')) {
       if (text[i + col] == '\t') {
@@ -199,6 +236,17 @@ bool looks_like_yaml11_bool(std::string_view plain) {
 void read_yaml(std::string_view text, const std::string& file, int line_offset,
                const YamlLimits& limits, DiagBag& diags,
                const std::function<void(Node&&, int)>& on_doc) {
+  // yaml-cpp reads a NUL as a bad escape; say what it is, where it is.
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    const std::string_view before = text.substr(0, nul);
+    const int line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+    const auto last_nl = before.rfind('\n');
+    const int col =
+        static_cast<int>(nul - (last_nl == std::string_view::npos ? 0 : last_nl + 1)) + 1;
+    diags.error(file, {line + line_offset, col}, "file-encoding",
+                "NUL byte (\\0) in the text; YAML cannot contain it", "remove the byte");
+    return;
+  }
   if (check_tabs(text, file, line_offset, diags)) return;
   std::istringstream in{std::string(text)};
   YAML::Parser parser(in);
@@ -210,10 +258,16 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
       ++index;
     }
   } catch (const TooManyNodes&) {
-    diags.error(file, {0, 0}, "yaml-too-large",
-                "more than " + std::to_string(limits.max_nodes) +
-                    " YAML nodes after expanding aliases (an alias bomb?)",
-                "limits.max_yaml_nodes in nines.yaml raises the cap");
+    // Only a file that expanded aliases can be a bomb; a merely huge file is just huge.
+    if (builder.aliased())
+      diags.error(file, {0, 0}, "yaml-too-large",
+                  "more than " + std::to_string(limits.max_nodes) +
+                      " YAML nodes after expanding aliases (an alias bomb?)",
+                  "limits.max_yaml_nodes in nines.yaml raises the cap");
+    else
+      diags.error(file, {0, 0}, "yaml-too-large",
+                  "more than " + std::to_string(limits.max_nodes) + " YAML nodes in one file",
+                  "split the file, or raise limits.max_yaml_nodes in nines.yaml");
   } catch (const YAML::DeepRecursion& e) {
     diags.error(file, {e.mark.line + 1 + line_offset, e.mark.column + 1}, "yaml-syntax",
                 "YAML nested deeper than " + std::to_string(e.depth()) + " levels",

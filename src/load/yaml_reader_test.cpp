@@ -114,3 +114,45 @@ TEST_CASE("yaml_reader: YAML 1.1 booleans are recognised") {
   CHECK_FALSE(looks_like_yaml11_bool("true"));
   CHECK_FALSE(looks_like_yaml11_bool("none"));
 }
+
+TEST_CASE("yaml_reader: a tab inside a literal block scalar is content, not indentation") {
+  DiagBag diags;
+  Node n =
+      parse_yaml_string("runbook:\n  steps:\n    - run: |\n        build:\n        \tcc -o x x.c\n"
+                        "        \n    - >-\n      a\tb\n  title: t\n",
+                        diags);
+  CHECK(diags.all().empty());
+  REQUIRE(n.is_map());
+  const Node* steps = n.get("runbook")->get("steps");
+  REQUIRE(steps);
+  CHECK(steps->items[0].get("run")->value == "build:\n\tcc -o x x.c\n");
+  // After the block ends, a tab in indentation is an error again.
+  DiagBag bad;
+  parse_yaml_string("a: |\n  text\n\tb: 1\n", bad);
+  REQUIRE(bad.all().size() == 1);
+  CHECK(bad.all()[0].rule == "yaml-tab");
+  CHECK(bad.all()[0].loc.line == 3);
+}
+
+TEST_CASE("yaml_reader: a NUL byte is named and located") {
+  DiagBag diags;
+  parse_yaml_string(std::string("a: 1\nb: \"x\0y\"\n", 14), diags);
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "file-encoding");
+  CHECK(diags.all()[0].message.find("NUL byte") != std::string::npos);
+  CHECK(diags.all()[0].loc.line == 2);
+  CHECK(diags.all()[0].loc.col == 6);
+}
+
+TEST_CASE("yaml_reader: a huge file without aliases is not called an alias bomb") {
+  std::string text;
+  for (int i = 0; i < 3000; ++i)
+    text += "k" + std::to_string(i) + ": v\n";
+  YamlLimits limits;
+  limits.max_nodes = 1000;
+  DiagBag diags;
+  read_yaml(text, "big.yaml", 0, limits, diags, [](Node&&, int) {});
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "yaml-too-large");
+  CHECK(diags.all()[0].message.find("alias") == std::string::npos);
+}

@@ -297,6 +297,8 @@ struct Config {
   std::string title = "Reliability", description, base_url, repo_url, branch = "main",
               theme = "default", timezone = "UTC";
   Loc timezone_loc;
+  std::string as_of; // nines.yaml `as_of`: "now" when neither --now nor SOURCE_DATE_EPOCH is set
+  Loc as_of_loc;
   std::string default_slo_window = "28d";
   std::string default_policy;
   Loc default_policy_loc;
@@ -305,6 +307,7 @@ struct Config {
   std::string cache_path = ".nines/cache.db";
   std::vector<MetricsSource> sources;
   std::map<std::string, std::string> golden_signals;
+  double pull_deadline_s = 60; // metrics.deadline: a pull skips what is left past it
   RuleOverrides rules;
   std::size_t max_file_bytes = 8u << 20;
   std::size_t max_yaml_nodes = 1'000'000;

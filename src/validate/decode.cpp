@@ -1,21 +1,19 @@
 #include "validate/decode.hpp"
 
+#include "model/kinds.hpp"
 #include "model/time.hpp"
 #include "validate/node_access.hpp"
 #include "validate/yaml_json.hpp"
 
 #include <cmath>
 #include <regex>
+#include <type_traits>
 
 namespace nines {
 namespace {
 
-bool uses_name_as_id(const std::string& kind) {
-  return kind == "service" || kind == "sli" || kind == "toil_item" || kind == "experiment" ||
-         kind == "oncall_rotation";
-}
-
-DocMeta make_meta(const RawDoc& doc, const Node& body, const std::string& digest, DiagBag& diags) {
+DocMeta make_meta(const RawDoc& doc, const Node& body, const std::string& digest, IdRule id_rule,
+                  DiagBag& diags) {
   DocMeta m;
   m.kind = doc.kind;
   m.file = doc.file;
@@ -27,7 +25,7 @@ DocMeta make_meta(const RawDoc& doc, const Node& body, const std::string& digest
   if (!id.is_absent()) {
     m.id = str(id);
     m.id_loc = id.loc;
-  } else if (uses_name_as_id(doc.kind) && !name.is_absent()) {
+  } else if (id_rule == IdRule::NameOrPathStem && !name.is_absent()) {
     m.id = str(name);
     m.id_loc = name.loc;
   } else {
@@ -47,9 +45,7 @@ double duration_or(const Node& n, double fallback) {
   return v ? *v : fallback;
 }
 
-void decode_service(const Node& b, DocMeta meta, Repo& repo) {
-  Service s;
-  s.meta = std::move(meta);
+void decode_fields(const Node& b, Service& s, const Config& /*config*/, DiagBag& /*diags*/) {
   s.name = str(b, "name");
   s.tier = str(b, "tier");
   s.tier_loc = at(b, "tier").loc;
@@ -82,12 +78,9 @@ void decode_service(const Node& b, DocMeta meta, Repo& repo) {
     s.links.emplace_back(e.key, str(e.value));
   for (const auto& i : links.items)
     s.links.emplace_back(str(i, "title"), str(i, "url"));
-  repo.services.push_back(std::move(s));
 }
 
-void decode_sli(const Node& b, DocMeta meta, Repo& repo) {
-  Sli s;
-  s.meta = std::move(meta);
+void decode_fields(const Node& b, Sli& s, const Config& /*config*/, DiagBag& /*diags*/) {
   s.name = str(b, "name");
   s.description = str(b, "description");
   s.type = str(b, "type");
@@ -99,12 +92,9 @@ void decode_sli(const Node& b, DocMeta meta, Repo& repo) {
   s.exclusions = strs(b, "exclusions");
   const Node& q = at(b, "query");
   if (q.is_map()) s.query = SliQuery{str(q, "good"), str(q, "total"), str(q, "source"), q.loc};
-  repo.slis.push_back(std::move(s));
 }
 
-void decode_slo(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
-  Slo s;
-  s.meta = std::move(meta);
+void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) {
   s.service = ref(b, "service");
   s.sli = ref(b, "sli");
   s.policy = ref(b, "policy");
@@ -117,7 +107,7 @@ void decode_slo(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
   s.target_loc = at(b, "target").loc;
   s.window = str(b, "window");
   s.window_loc = at(b, "window").loc;
-  std::string window = s.window.empty() ? repo.config.default_slo_window : s.window;
+  std::string window = s.window.empty() ? config.default_slo_window : s.window;
   if (auto w = parse_duration_minutes(window)) {
     s.window_days = *w / 1440.0;
     if (*w < 1440.0 || std::fmod(*w, 1440.0) != 0.0)
@@ -147,12 +137,9 @@ void decode_slo(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
     al.long_window_min = duration_or(at(a, "long_window"), 0);
     s.alerts.push_back(std::move(al));
   }
-  repo.slos.push_back(std::move(s));
 }
 
-void decode_policy(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
-  Policy p;
-  p.meta = std::move(meta);
+void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& diags) {
   p.service = ref(b, "service");
   for (const auto& e : at(b, "budget_states").entries) {
     PolicyState st;
@@ -173,14 +160,20 @@ void decode_policy(const Node& b, DocMeta meta, Repo& repo, DiagBag& diags) {
     }
     p.states.push_back(std::move(st));
   }
-  p.exceptions = strs(b, "exceptions");
+  // Exceptions are prose ("Security patches...") or structured {change_type, note}; the structured
+  // form is kept as "change_type: note", which is how the deploy gate recognises it.
+  for (const auto& e : at(b, "exceptions").items) {
+    if (e.is_map()) {
+      std::string note = str(e, "note");
+      p.exceptions.push_back(str(e, "change_type") + ":" + (note.empty() ? "" : " " + note));
+    } else if (e.is_scalar() && !e.value.empty()) {
+      p.exceptions.push_back(e.value);
+    }
+  }
   p.reset = str(b, "reset");
-  repo.policies.push_back(std::move(p));
 }
 
-void decode_postmortem(const Node& b, DocMeta meta, Repo& repo) {
-  Postmortem p;
-  p.meta = std::move(meta);
+void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagBag& /*diags*/) {
   for (auto [field, key] : std::initializer_list<std::pair<std::string*, const char*>>{
            {&p.title, "title"},
            {&p.date, "date"},
@@ -245,12 +238,9 @@ void decode_postmortem(const Node& b, DocMeta meta, Repo& repo) {
   p.classification_loc = cls.loc;
   for (const auto& e : at(b, "ics").entries)
     p.ics[e.key] = str(e.value);
-  repo.postmortems.push_back(std::move(p));
 }
 
-void decode_runbook(const Node& b, DocMeta meta, Repo& repo) {
-  Runbook r;
-  r.meta = std::move(meta);
+void decode_fields(const Node& b, Runbook& r, const Config& /*config*/, DiagBag& /*diags*/) {
   r.title = str(b, "title");
   r.alert_name = str(b, "alert_name");
   r.alert_name_loc = at(b, "alert_name").loc;
@@ -272,12 +262,9 @@ void decode_runbook(const Node& b, DocMeta meta, Repo& repo) {
   r.escalation_after_minutes = num(esc, "after_minutes");
   r.escalation_contact = str(esc, "contact");
   r.escalation_context = str(esc, "context_to_provide");
-  repo.runbooks.push_back(std::move(r));
 }
 
-void decode_toil(const Node& b, DocMeta meta, Repo& repo) {
-  ToilItem t;
-  t.meta = std::move(meta);
+void decode_fields(const Node& b, ToilItem& t, const Config& /*config*/, DiagBag& /*diags*/) {
   t.name = str(b, "name");
   t.category = str(b, "category");
   t.frequency = str(b, "frequency");
@@ -292,12 +279,9 @@ void decode_toil(const Node& b, DocMeta meta, Repo& repo) {
   t.automation_value = num(b, "automation_value");
   t.priority_score = num(b, "priority_score");
   t.teams_affected = refs(at(b, "teams_affected"));
-  repo.toil.push_back(std::move(t));
 }
 
-void decode_capacity(const Node& b, DocMeta meta, Repo& repo) {
-  CapacityModel c;
-  c.meta = std::move(meta);
+void decode_fields(const Node& b, CapacityModel& c, const Config& /*config*/, DiagBag& /*diags*/) {
   c.service = ref(b, "service");
   c.bottleneck_resource = str(b, "bottleneck_resource");
   c.last_reviewed = str(b, "last_reviewed");
@@ -323,12 +307,9 @@ void decode_capacity(const Node& b, DocMeta meta, Repo& repo) {
   c.cost_current_monthly = num(cp, "current_monthly");
   c.cost_projected_6mo = num(cp, "projected_6mo_monthly");
   c.cost_projected_12mo = num(cp, "projected_12mo_monthly");
-  repo.capacity.push_back(std::move(c));
 }
 
-void decode_experiment(const Node& b, DocMeta meta, Repo& repo) {
-  Experiment e;
-  e.meta = std::move(meta);
+void decode_fields(const Node& b, Experiment& e, const Config& /*config*/, DiagBag& /*diags*/) {
   e.name = str(b, "name");
   e.hypothesis = str(b, "hypothesis");
   e.date = str(b, "date");
@@ -347,12 +328,10 @@ void decode_experiment(const Node& b, DocMeta meta, Repo& repo) {
   e.outcome = str(r, "outcome");
   e.observations = strs(r, "observations");
   e.action_items = strs(r, "action_items");
-  repo.experiments.push_back(std::move(e));
 }
 
-void decode_remediation(const Node& b, DocMeta meta, Repo& repo) {
-  AutoRemediation a;
-  a.meta = std::move(meta);
+void decode_fields(const Node& b, AutoRemediation& a, const Config& /*config*/,
+                   DiagBag& /*diags*/) {
   const Node* rules = &b;
   if (b.is_map()) {
     a.service = ref(b, "service");
@@ -361,12 +340,9 @@ void decode_remediation(const Node& b, DocMeta meta, Repo& repo) {
   for (const auto& r : rules->items)
     a.rules.push_back(RemediationRule{str(r, "trigger"), str(r, "condition"), str(r, "action"),
                                       str(r, "escalate_if")});
-  repo.remediations.push_back(std::move(a));
 }
 
-void decode_rotation(const Node& b, DocMeta meta, Repo& repo) {
-  Rotation r;
-  r.meta = std::move(meta);
+void decode_fields(const Node& b, Rotation& r, const Config& /*config*/, DiagBag& /*diags*/) {
   r.name = str(b, "name");
   r.team = ref(b, "team");
   r.members = strs(b, "members");
@@ -389,12 +365,10 @@ void decode_rotation(const Node& b, DocMeta meta, Repo& repo) {
     rh.satisfaction = num(h, "satisfaction");
     r.health.push_back(std::move(rh));
   }
-  repo.rotations.push_back(std::move(r));
 }
 
-void decode_readiness(const Node& b, DocMeta meta, Repo& repo) {
-  ReadinessReview r;
-  r.meta = std::move(meta);
+void decode_fields(const Node& b, ReadinessReview& r, const Config& /*config*/,
+                   DiagBag& /*diags*/) {
   r.service = ref(b, "service");
   r.date = str(b, "date");
   for (const auto& i : at(b, "items").items)
@@ -403,31 +377,25 @@ void decode_readiness(const Node& b, DocMeta meta, Repo& repo) {
   for (const auto& s : at(b, "signoffs").items)
     r.signoffs.push_back(Signoff{str(s, "name"), str(s, "role"), str(s, "date"), str(s, "decision"),
                                  str(s, "digest"), s.loc});
-  repo.readiness.push_back(std::move(r));
 }
 
-void decode_assessment(const Node& b, DocMeta meta, Repo& repo) {
-  Assessment a;
-  a.meta = std::move(meta);
+void decode_fields(const Node& b, Assessment& a, const Config& /*config*/, DiagBag& /*diags*/) {
   a.service = ref(b, "service");
   a.team = ref(b, "team");
   a.date = str(b, "date");
   a.notes = str(b, "notes");
   for (const auto& e : at(b, "scores").entries)
     if (auto v = num(e.value)) a.scores[e.key] = static_cast<int>(*v);
-  repo.assessments.push_back(std::move(a));
 }
 
-void decode_report(const Node& b, DocMeta meta, Repo& repo) {
-  MonthlyReportDoc r;
-  r.meta = std::move(meta);
+void decode_fields(const Node& b, MonthlyReportDoc& r, const Config& /*config*/,
+                   DiagBag& /*diags*/) {
   r.period = str(b, "period");
   r.highlights = strs(b, "highlights");
   r.concerns = strs(b, "concerns");
   r.next_month_priorities = strs(b, "next_month_priorities");
   const Node& frozen = at(b, "frozen");
   if (frozen.is_map()) r.frozen_json = to_json(frozen).value.dump();
-  repo.reports.push_back(std::move(r));
 }
 
 void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
@@ -456,14 +424,15 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
 
 } // namespace
 
-bool valid_id(const std::string& id) {
-  static const std::regex re("^[a-z0-9][a-z0-9._-]{0,127}$");
-  return std::regex_match(id, re);
-}
-
 void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
   (void)diags;
   if (!root.is_map()) return;
+  // Checked conversions: the schema bounds every number, and a value outside [lo, hi] (a schema
+  // that was bypassed) keeps the default instead of wrapping around.
+  auto checked = [](const std::optional<double>& v, double lo, double hi, auto& dst) {
+    using T = std::remove_reference_t<decltype(dst)>;
+    if (v && std::isfinite(*v) && *v >= lo && *v <= hi) dst = static_cast<T>(*v);
+  };
   auto set = [&](std::string& dst, const char* key) {
     if (std::string v = str(root, key); !v.empty()) dst = v;
   };
@@ -475,11 +444,14 @@ void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
   set(cfg.theme, "theme");
   set(cfg.timezone, "timezone");
   cfg.timezone_loc = at(root, "timezone").loc;
+  // A fixed "now" for frozen or demo repositories; the schema admits only dates and ISO times.
+  set(cfg.as_of, "as_of");
+  cfg.as_of_loc = at(root, "as_of").loc;
   const Node& d = at(root, "defaults");
   if (std::string w = str(d, "slo_window"); !w.empty()) cfg.default_slo_window = w;
   cfg.default_policy = str(d, "error_budget_policy");
   cfg.default_policy_loc = at(d, "error_budget_policy").loc;
-  if (auto s = num(d, "stale_after_days")) cfg.stale_after_days = static_cast<int>(*s);
+  checked(num(d, "stale_after_days"), 1, 3650, cfg.stale_after_days);
   for (const auto& e : at(root, "teams").entries) {
     Team t;
     t.id = e.key;
@@ -502,18 +474,21 @@ void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
     src.url = str(s, "url");
     src.bearer_token_env = str(s, "bearer_token_env");
     src.ca_bundle = str(s, "ca_bundle");
-    if (auto t = parse_duration_minutes(str(s, "timeout"))) src.timeout_s = *t * 60.0;
-    if (auto c = num(s, "concurrency")) src.concurrency = static_cast<int>(*c);
-    if (auto r = num(s, "retries")) src.retries = static_cast<int>(*r);
+    if (auto t = parse_duration_minutes(str(s, "timeout")); t && *t > 0 && *t <= 600)
+      src.timeout_s = *t * 60.0;
+    checked(num(s, "concurrency"), 1, 256, src.concurrency);
+    checked(num(s, "retries"), 0, 10, src.retries);
     cfg.sources.push_back(std::move(src));
   }
+  if (auto t = parse_duration_minutes(str(m, "deadline")); t && *t > 0 && *t <= 24 * 60)
+    cfg.pull_deadline_s = *t * 60.0;
   for (const auto& e : at(m, "golden_signals").entries)
     cfg.golden_signals[e.key] = str(e.value);
   for (const auto& e : at(root, "rules").entries)
     cfg.rules[e.key] = str(e.value);
   const Node& lim = at(root, "limits");
-  if (auto v = num(lim, "max_file_bytes")) cfg.max_file_bytes = static_cast<std::size_t>(*v);
-  if (auto v = num(lim, "max_yaml_nodes")) cfg.max_yaml_nodes = static_cast<std::size_t>(*v);
+  checked(num(lim, "max_file_bytes"), 1, 1073741824, cfg.max_file_bytes);
+  checked(num(lim, "max_yaml_nodes"), 1, 100000000, cfg.max_yaml_nodes);
 }
 
 void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
@@ -525,41 +500,31 @@ void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, D
     decode_dialect(doc, digest, repo, diags);
     return;
   }
+  // The registry's row for the kind: its id rule, its decoder (the decode_fields overload for its
+  // struct) and the Repo member its documents go to.
   const Node& body = at(doc.root, doc.kind);
-  DocMeta meta = make_meta(doc, body, digest, diags);
-  const std::string& k = doc.kind;
-  if (k == "service")
-    decode_service(body, std::move(meta), repo);
-  else if (k == "sli")
-    decode_sli(body, std::move(meta), repo);
-  else if (k == "slo")
-    decode_slo(body, std::move(meta), repo, diags);
-  else if (k == "error_budget_policy")
-    decode_policy(body, std::move(meta), repo, diags);
-  else if (k == "postmortem")
-    decode_postmortem(body, std::move(meta), repo);
-  else if (k == "runbook")
-    decode_runbook(body, std::move(meta), repo);
-  else if (k == "toil_item")
-    decode_toil(body, std::move(meta), repo);
-  else if (k == "capacity_model")
-    decode_capacity(body, std::move(meta), repo);
-  else if (k == "experiment")
-    decode_experiment(body, std::move(meta), repo);
-  else if (k == "auto_remediation")
-    decode_remediation(body, std::move(meta), repo);
-  else if (k == "oncall_rotation")
-    decode_rotation(body, std::move(meta), repo);
-  else if (k == "readiness_review")
-    decode_readiness(body, std::move(meta), repo);
-  else if (k == "assessment")
-    decode_assessment(body, std::move(meta), repo);
-  else if (k == "monthly_report")
-    decode_report(body, std::move(meta), repo);
+  bool decoded = false;
+  for_each_kind([&](const auto& row) {
+    if (decoded || row.name != doc.kind) return;
+    typename std::decay_t<decltype(row)>::Doc d;
+    d.meta = make_meta(doc, body, digest, row.id_rule, diags);
+    decode_fields(body, d, repo.config, diags);
+    (repo.*row.docs).push_back(std::move(d));
+    decoded = true;
+  });
+  // The loader hands over only registry kinds and dialects; anything else is a bug here.
+  if (!decoded) throw std::logic_error("document kind '" + doc.kind + "' has no registry row");
 }
 
 void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   static const std::vector<std::string> header = {"slo", "date", "good", "total"};
+  // A UTF-8 byte order mark (spreadsheets write one) is not part of the first cell.
+  if (row.line == 1 && !row.cells.empty() && row.cells[0].rfind("\xEF\xBB\xBF", 0) == 0) {
+    RawCsvRow copy = row;
+    copy.cells[0].erase(0, 3);
+    decode_csv_row(copy, repo, diags);
+    return;
+  }
   if (row.cells.size() == 4 && row.cells[0] == "slo") {
     if (row.cells != header)
       diags.error(row.file, {row.line, 1}, "csv-header", "CSV header must be slo,date,good,total");
@@ -607,6 +572,14 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
       diags.error(row.file, {row.line, cols[static_cast<std::size_t>(i)]}, "csv-row",
                   std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
                       " is negative");
+      return;
+    }
+    // Above 2^53 a double no longer holds every integer, and 28 such days sum to infinity.
+    if (d > 9007199254740992.0) {
+      diags.error(row.file, {row.line, cols[static_cast<std::size_t>(i)]}, "csv-row",
+                  std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
+                      " is over 2^53 (9007199254740992)",
+                  "record event counts, not a rate or a scaled value");
       return;
     }
     (i == 2 ? r.good : r.total) = d;

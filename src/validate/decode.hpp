@@ -3,6 +3,7 @@
 
 #include "diag/diagnostic.hpp"
 #include "load/loader.hpp"
+#include "model/kinds.hpp"
 #include "model/model.hpp"
 
 #include <string>
@@ -21,8 +22,5 @@ void decode_dialect(const RawDoc& doc, const std::string& digest, Repo& repo, Di
 
 // Checks and adds one metrics/*.csv row (header rows are recognised and checked).
 void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags);
-
-// True when `id` can name an output page (SPEC 1.2).
-bool valid_id(const std::string& id);
 
 } // namespace nines

@@ -1,4 +1,5 @@
 #include "load/yaml_reader.hpp"
+#include "model/kinds.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
 #include "validate/yaml_json.hpp"
@@ -20,13 +21,12 @@ std::vector<Diagnostic> validate(const SchemaSet& s, const std::string& kind,
 
 } // namespace
 
-TEST_CASE("schemas: every kind has a schema, and they parse") {
+TEST_CASE("schemas: every kind of the registry has a schema, and they parse") {
   SchemaSet s;
-  for (const char* k :
-       {"service", "sli", "slo", "error_budget_policy", "postmortem", "runbook", "toil_item",
-        "capacity_model", "experiment", "auto_remediation", "oncall_rotation", "readiness_review",
-        "assessment", "monthly_report", "nines"})
+  CHECK(kind_names().size() >= 14);
+  for (const auto& k : kind_names())
     CHECK_MESSAGE(s.has(k), k);
+  CHECK(s.has("nines"));
 }
 
 TEST_CASE("schemas: a valid service passes") {
@@ -110,4 +110,101 @@ TEST_CASE("decode: budget conditions in the seed's forms") {
   CHECK(e->hi_inclusive);
   CHECK_FALSE(parse_budget_condition("budget low"));
   CHECK_FALSE(parse_budget_condition("remaining_budget 50-25%"));
+}
+
+TEST_CASE("schemas: several unknown fields of one mapping are each reported") {
+  SchemaSet s;
+  auto d = validate(s, "service",
+                    "service:\n  name: a\n  tier: critical\n  owner_team: t\n  colour: red\n"
+                    "  x-ok: 1\n  langauge: go\n  shape: round\n");
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].message == "unknown field 'colour' in service");
+  CHECK(d[0].loc.line == 5);
+  CHECK(d[1].message.rfind("unknown field 'langauge' in service", 0) == 0);
+  CHECK(d[2].message == "unknown field 'shape' in service");
+}
+
+TEST_CASE("schemas: numeric settings and windows have maximums") {
+  SchemaSet s;
+  auto d = validate(s, "nines", "defaults:\n  stale_after_days: 2147483648\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("stale_after_days") != std::string::npos);
+  d = validate(s, "nines", "limits:\n  max_file_bytes: 1e30\n");
+  CHECK_FALSE(d.empty());
+  d = validate(s, "slo",
+               "slo:\n  id: a\n  service: s\n  sli: x\n  target: 99.9\n  window: 1000000000d\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "field 'slo.window' has value '1000000000d', over the maximum of 400 days");
+  CHECK(d[0].loc.line == 6);
+  CHECK(
+      validate(s, "slo", "slo:\n  id: a\n  service: s\n  sli: x\n  target: 99.9\n  window: 400d\n")
+          .empty());
+  d = validate(s, "nines", "metrics:\n  deadline: 2d\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("24 hours") != std::string::npos);
+  CHECK(validate(s, "nines", "metrics:\n  deadline: 90s\n").empty());
+}
+
+TEST_CASE("decode: config numbers are converted with checks, never wrapped") {
+  DiagBag diags;
+  Config cfg;
+  Node root = parse_yaml_string(
+      "defaults:\n  stale_after_days: 2147483648\nmetrics:\n  deadline: 2m\n  sources:\n"
+      "    - name: p\n      url: http://127.0.0.1:1\n      concurrency: 1e12\n",
+      diags);
+  decode_config(root, cfg, diags);
+  CHECK(cfg.stale_after_days == 90);
+  CHECK(cfg.pull_deadline_s == 120);
+  REQUIRE(cfg.sources.size() == 1);
+  CHECK(cfg.sources[0].concurrency == 8);
+}
+
+TEST_CASE("schemas: dates follow the month/day table, checked without a regex per value") {
+  SchemaSet s;
+  auto reviewed = [&](const std::string& date) {
+    return validate(
+        s, "slo", "slo:\n  service: a\n  sli: b\n  target: 99.9\n  last_reviewed: " + date + "\n");
+  };
+  for (const char* ok : {"2026-01-31", "2026-02-29", "2026-04-30", "2026-07-31", "2026-08-31",
+                         "2026-12-31", "12026-03-01"})
+    CHECK_MESSAGE(reviewed(ok).empty(), ok);
+  for (const char* bad :
+       {"2026-02-30", "2026-04-31", "2026-06-31", "2026-09-31", "2026-11-31", "2026-00-10",
+        "2026-13-01", "2026-01-00", "2026-01-32", "'2026-1-1'", "'2026-01-01x'", "'x2026-01-01'"}) {
+    auto d = reviewed(bad);
+    REQUIRE_MESSAGE(d.size() == 1, bad);
+    CHECK(d[0].loc.line == 5);
+    CHECK(d[0].message.find("which is not a valid date") != std::string::npos);
+    CHECK(d[0].hint == "use YYYY-MM-DD");
+  }
+}
+
+TEST_CASE("schemas: a date-time needs seconds and a zone") {
+  SchemaSet s;
+  auto frozen = [&](const std::string& at) {
+    return validate(s, "monthly_report",
+                    "monthly_report:\n  period: 2026-10\n  frozen_at: \"" + at + "\"\n");
+  };
+  CHECK(frozen("2026-11-01T09:30:00Z").empty());
+  CHECK(frozen("2026-11-01t09:30:00.25+02:00").empty());
+  for (const char* bad : {"2026-11-01T09:30Z", "2026-11-01T09:30:00", "2026-11-31T09:30:00Z",
+                          "2026-11-01T24:00:00Z", "2026-11-01 09:30:00Z"}) {
+    auto d = frozen(bad);
+    REQUIRE_MESSAGE(d.size() == 1, bad);
+    CHECK(d[0].loc.line == 3);
+    CHECK(d[0].message.find("which is not a valid date-time") != std::string::npos);
+  }
+}
+
+TEST_CASE("schemas: a list or a mapping where a date belongs is a located type error") {
+  SchemaSet s;
+  for (const char* value : {"[2026-01-01]", "{on: 2026-01-01}", "5"}) {
+    auto d =
+        validate(s, "slo",
+                 std::string("slo:\n  service: a\n  sli: b\n  target: 99.9\n  last_reviewed: ") +
+                     value + "\n");
+    REQUIRE_MESSAGE(d.size() == 1, value);
+    CHECK(d[0].loc.line == 5);
+    CHECK(d[0].message.find("field 'slo.last_reviewed' must be a string") == 0);
+  }
 }

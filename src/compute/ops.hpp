@@ -1,0 +1,122 @@
+// Incident, toil, capacity and on-call figures (SPEC 3.4).
+#pragma once
+
+#include "compute/slo.hpp"
+#include "model/model.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nines {
+
+// ---------------------------------------------------------------------------------------------
+// Incidents, toil, capacity, on-call (SPEC 3.4)
+
+struct ActionItemFigure {
+  std::string postmortem, id, description, owner, priority, deadline, status, completed;
+  bool overdue = false;
+};
+
+struct IncidentFigures {
+  std::string id, title, date, severity, root_cause_category, repeat_of;
+  std::vector<std::string> services;
+  std::optional<double> time_to_detect_minutes, time_to_mitigate_minutes, time_to_resolve_minutes;
+  bool repeat = false; // repeat_of set, or same service and root cause in the 90 days before
+  std::vector<ActionItemFigure> action_items;
+  int open_action_items = 0, overdue_action_items = 0;
+};
+
+// deadline < the day of `today` and status ≠ done; an unparseable deadline is never overdue.
+bool action_item_overdue(const ActionItem& item, std::int64_t today);
+// repeat_of set, or another postmortem shares a service and the root_cause_category and is dated
+// in the 90 days before (same-day incidents are not ordered, so they do not count).
+bool is_repeat_incident(const Repo& repo, const Postmortem& pm);
+std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t now);
+
+// Toil value band from hours/month: > 10 high, 2–10 medium, < 2 low.
+std::string toil_value_band(double hours_per_month);
+// The seed's priority matrix cell; empty for an unknown difficulty.
+std::string toil_priority(double hours_per_month, const std::string& difficulty);
+// time_per_occurrence_min · occurrences_per_month / 60.
+double toil_hours(const ToilItem& item);
+
+struct ToilFigures {
+  std::string id, name, service, category, difficulty, status;
+  std::vector<std::string> teams;
+  double hours_per_month = 0;
+  std::optional<double> stated_hours_per_month, automation_value;
+  std::string value_band, priority;
+  bool active = true; // status active or automating (or not given)
+};
+
+struct TeamToil {
+  std::string team, name;
+  double hours = 0; // Σ hours of active/automating items affecting the team
+  std::optional<double> sre_hours_per_month;
+  std::optional<double> pct; // 100·hours/sre_hours_per_month
+  bool over_target = false;  // pct ≥ 25 (target is < 25%)
+  std::vector<std::string> items;
+};
+
+std::vector<ToilFigures> compute_toil(const Repo& repo);
+// Every team of nines.yaml plus any team named only by toil items, by team id.
+std::vector<TeamToil> compute_team_toil(const Repo& repo);
+
+// current·(1 + g/100)^months.
+double capacity_projection(double current, double growth_pct, double months);
+// Smallest whole m ≥ 0 with peak·(1+g/100)^m ≥ threshold; 0 when already there; nullopt when
+// growth ≤ 0 and not there.
+std::optional<int> capacity_runway_months(double peak_pct, double threshold_pct, double growth_pct);
+// log(threshold/peak)/log(1 + g/100); 0 when already there; nullopt as above.
+std::optional<double> capacity_runway_fractional(double peak_pct, double threshold_pct,
+                                                 double growth_pct);
+
+struct CapacityFigures {
+  std::string id, service, bottleneck_resource, growth_metric;
+  std::optional<double> peak_utilization_pct, monthly_growth_pct;
+  double threshold_pct = 100; // scale_up_threshold, else 100
+  bool threshold_defaulted = true;
+  std::optional<double> current, projected_6mo, projected_12mo; // computed from current
+  std::optional<double> stated_projected_6mo, stated_projected_12mo;
+  std::optional<double> utilization_6mo, utilization_12mo; // peak projected at the same growth
+  bool over_threshold = false;
+  std::optional<int> runway_months;
+  std::optional<double> runway_months_fractional;
+  std::optional<bool> auto_scaling;
+};
+
+std::vector<CapacityFigures> compute_capacity(const Repo& repo);
+
+// "healthy" | "warning" | "critical" for a metric where lower is better: < healthy_below is
+// healthy, > critical_above is critical, the closed range between is warning.
+std::string classify_lower_better(double value, double healthy_below, double critical_above);
+// For on-call satisfaction: > 4 healthy, 3–4 warning, < 3 critical.
+std::string classify_satisfaction(double value);
+
+struct MetricHealth {
+  std::optional<double> value;
+  std::string status; // healthy | warning | critical; empty when value is null
+};
+
+struct OncallPeriod {
+  std::string period;
+  std::optional<double> pages, shifts, off_hours_pages;
+  MetricHealth pages_per_shift, off_hours_per_week, ack_min, mitigate_min, false_positive_pct,
+      escalation_pct, satisfaction;
+  std::string worst; // worst status among the metrics; empty when none known
+};
+
+struct RotationFigures {
+  std::string id, name, team;
+  int members = 0;
+  bool size_warning = false;         // fewer than 5 members
+  std::vector<OncallPeriod> periods; // as written
+};
+
+OncallPeriod oncall_period(const RotationHealth& h);
+std::vector<RotationFigures> compute_oncall(const Repo& repo);
+
+} // namespace nines

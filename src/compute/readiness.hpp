@@ -1,0 +1,54 @@
+// Readiness figures (SPEC 3.3): the checklist rows, their evidence and the sign-offs.
+#pragma once
+
+#include "compute/slo.hpp"
+#include "model/model.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nines {
+
+// ---------------------------------------------------------------------------------------------
+// Readiness (SPEC 3.3)
+
+struct ReadinessCheck {
+  std::string slug, category, title;
+  bool provable = false; // evaluated from the repo
+};
+// The seed's 28 rows, in the seed's order.
+std::vector<ReadinessCheck> readiness_checklist();
+
+struct ReadinessRow {
+  std::string slug, category, title;
+  std::string status; // pass | fail | na | todo
+  std::string source; // repo | review | missing
+  std::string evidence, notes;
+  std::string review; // readiness_review id the row came from, when source == review
+};
+
+struct SignoffFigure {
+  std::string name, role, date, decision, digest, review;
+  bool stale = true;
+};
+
+struct ReadinessFigures {
+  std::string service;
+  std::vector<ReadinessRow> rows;
+  int pass = 0, fail = 0, na = 0, todo = 0;
+  std::string digest; // current_digest
+  std::vector<SignoffFigure> signoffs;
+  bool current_approval = false; // an approved sign-off that is not stale
+};
+
+ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
+                                   const std::map<std::string, DailySeries>& series);
+// The digest a sign-off records: FNV-1a 64 (hex) of the service's documents (service, SLOs,
+// runbooks, capacity models, readiness items without sign-offs) and the checklist statuses.
+std::string current_digest(const Repo& repo, const std::string& service,
+                           const std::map<std::string, DailySeries>& series);
+
+} // namespace nines

@@ -1,0 +1,128 @@
+// SLO figures (SPEC 3.1): budgets, burn rates, states and the daily data they come from.
+#pragma once
+
+#include "model/budget.hpp"
+#include "model/model.hpp"
+#include "model/series.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nines {
+
+// ---------------------------------------------------------------------------------------------
+// Daily data
+
+// Recorded CSV rows → a series per SLO id. Later rows for the same slo and day replace earlier
+// ones; rows with a bad date, negative or non-finite counts, or good > total are skipped (the
+// validate stage already reported them).
+std::map<std::string, DailySeries> series_from_csv(const std::vector<CsvRow>& rows);
+
+// ---------------------------------------------------------------------------------------------
+// SLOs (SPEC 3.1)
+
+// Fraction → percent, keeping null null.
+std::optional<double> pct(std::optional<double> fraction);
+
+// b = 1 − target/100, computed as (100 − target)/100.
+double budget_fraction(double target_pct);
+// W·1440·b.
+double allowed_bad_minutes(double target_pct, double window_days);
+// (1 − A)/b for good/total events; nullopt when total ≤ 0, good > total or b ≤ 0.
+std::optional<double> burn_rate(double good, double total, double budget_frac);
+// Budget spent by an alert that fires at burn B over long window L: B·L/W.
+double budget_consumed_when_fires(double burn, double long_window_min, double window_days);
+// Time to spend the whole budget at burn B: W/B (days); nullopt when B ≤ 0.
+std::optional<double> time_to_exhaust_days(double window_days, double burn);
+
+// Whether `remaining_pct` (R·100) satisfies a parsed policy condition. Bounds are compared with a
+// 1e-9 percentage-point tolerance so that a decimal boundary ("exactly 50%") is not flipped by
+// binary rounding of the target.
+bool condition_matches(const BudgetCondition& c, double remaining_pct);
+
+// The seed's policy: healthy > 50%, warning 25–50%, critical 0–25%, exhausted ≤ 0, with the seed's
+// actions. Used when no policy applies.
+Policy seed_default_policy();
+
+// The policy that applies to an SLO: slo.policy, else a policy of the SLO's service, else
+// nines.yaml's defaults.error_budget_policy; nullptr when none (→ seed_default_policy()).
+// `source` is set to "slo", "service", "default" or "seed".
+const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source = nullptr);
+// True when a policy document applies to the service (any of the three routes above).
+bool service_has_policy(const Repo& repo, const std::string& service);
+
+struct BudgetStateFigure {
+  BudgetState level = BudgetState::Missing;
+  std::string name() const { return std::string(budget_state_name(level)); }
+  std::string policy;        // policy id; empty for the seed default
+  std::string policy_source; // slo | service | default | seed
+  std::string condition;     // the matched condition as written
+  std::vector<std::string> actions;
+  std::vector<std::string> exceptions;
+};
+
+struct AlertFigures {
+  std::string name, severity, short_window, long_window;
+  double burn_rate = 0;
+  double short_window_min = 0, long_window_min = 0;
+  double budget_consumed_when_fires = 0; // fraction of the window's budget: B·L/W
+  std::optional<double> time_to_exhaust_hours, time_to_exhaust_days; // W/B
+  std::optional<double> short_burn, long_burn; // current burn over each window, when known
+  std::optional<bool> firing;                  // both windows known and both ≥ burn_rate
+};
+
+struct DataFreshness {
+  std::string status = "missing";       // fresh | stale | missing
+  std::optional<std::string> as_of;     // last day with data before now, YYYY-MM-DD
+  std::optional<std::int64_t> age_days; // whole days between as_of and the last closed day
+};
+
+struct Coverage {
+  int days_with_data = 0; // days of the window with total > 0
+  int window_days = 0;
+  std::optional<std::string> first_data; // first day with data before now
+  bool window_start_before_first_data = false;
+};
+
+struct SloFigures {
+  std::string id, service, sli, name;
+  double target = 0;
+  double window_days = 0;
+  std::optional<double> sla;
+  double budget_fraction = 0;           // b
+  double allowed_bad_minutes = 0;       // W·1440·b
+  std::string window_start, window_end; // the whole days averaged, YYYY-MM-DD
+  std::string status = "missing";       // ok | missing
+  std::optional<double> good, total;    // sums over the window
+  std::optional<double> attainment;     // A
+  std::optional<double> consumed;       // C = (1 − A)/b
+  std::optional<double> remaining;      // R = 1 − C (negative when overspent)
+  std::optional<double> bad_minutes;    // C·allowed_bad_minutes: budget minutes spent
+  BudgetStateFigure state;
+  std::map<std::string, std::optional<double>> burn_rates; // "1h", "6h", "24h", "3d"
+  std::vector<AlertFigures> alerts;
+  std::optional<std::string> projected_exhaustion; // YYYY-MM-DD
+  DataFreshness data;
+  Coverage coverage;
+};
+
+// Figures of one SLO at `now`. `series` and `live` may be null (no data).
+SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,
+                       const LiveWindows* live, std::int64_t now);
+// Every SLO of the repo, in repo order.
+std::vector<SloFigures> compute_slos(const Repo& repo,
+                                     const std::map<std::string, DailySeries>& series,
+                                     const std::map<std::string, LiveWindows>& live,
+                                     std::int64_t now);
+
+// Sums of usable days (total > 0, good ≤ total) in [first_day, last_day], inclusive.
+struct RangeTotals {
+  double good = 0, total = 0;
+  int days_with_data = 0;
+};
+RangeTotals sum_range(const DailySeries* series, std::int64_t first_day, std::int64_t last_day);
+
+} // namespace nines

@@ -1,0 +1,71 @@
+// What git knows about a content repository's files, as plain data: when each file last changed.
+// The history reader (history/) fills it in; the lints and pages read it. No I/O here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace nines {
+
+// The last commit that touched one file, or its uncommitted change.
+struct FileChange {
+  std::int64_t time = 0; // commit time, seconds since the epoch (the run's now when uncommitted)
+  std::string hash;      // full commit id; empty when uncommitted
+  std::string short_hash;
+  std::string author;
+  bool uncommitted = false; // the working tree or index differs from HEAD: "changed now"
+};
+
+class History {
+public:
+  // An empty history: not a git repository (see reason()).
+  History() = default;
+
+  // True once read() ran (with or without finding a repository).
+  bool was_read() const { return m_read; }
+
+  bool available() const { return m_available; }
+  // Why there is no history ("not a git repository", "the repository has no commits", ...).
+  const std::string& reason() const { return m_reason; }
+
+  // The last change of a file, by its path relative to the content root ('/' separators);
+  // nullptr when git does not know it (never committed, or no history at all).
+  const FileChange* last_change(const std::string& rel_path) const {
+    auto it = m_changes.find(rel_path);
+    return it == m_changes.end() ? nullptr : &it->second;
+  }
+
+  // Number of files with a known last change.
+  std::size_t size() const { return m_changes.size(); }
+  // The commit HEAD points at (short form); empty without history.
+  const std::string& head() const { return m_head; }
+
+  // For the reader (history/): what it found.
+  void mark_read(std::string reason) {
+    m_read = true;
+    m_reason = std::move(reason);
+  }
+  void mark_available(std::string head) {
+    m_read = true;
+    m_available = true;
+    m_reason.clear();
+    m_head = std::move(head);
+  }
+  // Records a file's last change unless it has one already; true when it was recorded.
+  bool add(const std::string& rel_path, const FileChange& change) {
+    return m_changes.emplace(rel_path, change).second;
+  }
+  void replace(const std::string& rel_path, const FileChange& change) {
+    m_changes[rel_path] = change;
+  }
+
+private:
+  bool m_read = false;
+  bool m_available = false;
+  std::string m_reason = "no git history was read";
+  std::string m_head;
+  std::map<std::string, FileChange> m_changes;
+};
+
+} // namespace nines

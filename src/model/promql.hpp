@@ -1,0 +1,21 @@
+// PromQL text built from the SLIs' queries: the one place that turns a query as written (SPEC 1.3)
+// into the expression a Prometheus-compatible server evaluates. Used by the metrics pull and by
+// the generated recording rules, so both always ask the same question. Pure string functions.
+#pragma once
+
+#include <string>
+
+namespace nines {
+
+// A window in PromQL's duration syntax: 60 → "1h", 1440 → "1d", 5 → "5m", 0.5 → "30s".
+std::string promql_duration(double minutes);
+
+// SPEC 1.3: `{{service}}` → service id; then an expression with `{{window}}` is used as written
+// with the window substituted, and any other is a counter selector evaluated as
+// sum(increase(<expr>[<window>])).
+std::string render_sli_query(const std::string& expr, const std::string& window,
+                             const std::string& service);
+// Golden-signal templates: `{{service}}` only.
+std::string render_service_template(const std::string& expr, const std::string& service);
+
+} // namespace nines

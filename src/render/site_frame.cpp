@@ -1,0 +1,204 @@
+// The page frame every page shares, and Markdown bodies in the site's pages.
+#include "model/digest.hpp"
+#include "model/kinds.hpp"
+#include "model/time.hpp"
+#include "render/html.hpp"
+#include "render/site_detail.hpp"
+#include "render/svg.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+
+namespace nines::site {
+
+// ---------------------------------------------------------------------------------------------
+// Frame
+
+json page_view(const Site& site, const std::string& page, const std::string& title,
+               const std::string& section,
+               const std::vector<std::pair<std::string, std::string>>& crumbs) {
+  static const std::vector<std::array<const char*, 3>> k_nav = {
+      {"index.html", "Dashboard", "dashboard"},
+      {"catalog/index.html", "Services", "services"},
+      {"slos/index.html", "SLOs", "slos"},
+      {"postmortems/index.html", "Incidents", "incidents"},
+      {"runbooks/index.html", "Runbooks", "runbooks"},
+      {"maturity/index.html", "Maturity", "maturity"},
+      {"readiness/index.html", "Readiness", "readiness"},
+      {"toil/index.html", "Toil", "toil"},
+      {"capacity/index.html", "Capacity", "capacity"},
+      {"oncall/index.html", "On-call", "oncall"},
+      {"teams/index.html", "Teams", "teams"},
+      {"reports/index.html", "Reports", "reports"},
+  };
+  json nav = json::array();
+  for (const auto& [href, label, key] : k_nav)
+    nav.push_back({{"href", href}, {"label", label}, {"current", section == key}});
+  json trail = json::array();
+  if (page != "index.html") {
+    trail.push_back({{"href", "index.html"}, {"label", "Dashboard"}});
+    for (const auto& [href, label] : crumbs)
+      trail.push_back({{"href", text_or_null(href)}, {"label", label}});
+    trail.push_back({{"href", nullptr}, {"label", title}});
+  }
+  const Config& c = site.repo.config;
+  return {{"lang", "en"},
+          {"root", root_of(page)},
+          {"title", title},
+          {"description", text_or_null(c.description)},
+          {"site",
+           {{"title", c.title.empty() ? "Reliability" : c.title},
+            {"repo_url", text_or_null(c.repo_url)},
+            {"api_href", "api/slos.json"}}},
+          {"nav", nav},
+          {"breadcrumbs", trail},
+          {"freshness", nullptr},
+          {"build", {{"version", text_or_null(site.opts.version)}, {"date", site.today_text}}}};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::string& md,
+                            const std::string& page, std::set<std::string>* taken) {
+  // Every id the default theme's layouts and partials write (grep 'id="' themes/default), so a
+  // heading can never steal an in-page link's target.
+  static const std::set<std::string> k_layout_ids = {"actions-h",
+                                                     "alerts-h",
+                                                     "all-toil-h",
+                                                     "attainment-h",
+                                                     "attention-h",
+                                                     "burn-h",
+                                                     "burn-rates-h",
+                                                     "capacity",
+                                                     "capacity-h",
+                                                     "catalog-caption",
+                                                     "chaos",
+                                                     "chaos-h",
+                                                     "concerns-h",
+                                                     "dependencies",
+                                                     "deps-h",
+                                                     "detection-h",
+                                                     "diagnosis-h",
+                                                     "escalation-h",
+                                                     "evidence-h",
+                                                     "factors-h",
+                                                     "fishbone-h",
+                                                     "health-caption",
+                                                     "heat-caption",
+                                                     "highlights-h",
+                                                     "ics-h",
+                                                     "impact-h",
+                                                     "incidents-h",
+                                                     "lucky-h",
+                                                     "main",
+                                                     "matrix-h",
+                                                     "maturity",
+                                                     "maturity-h",
+                                                     "mitigation-h",
+                                                     "overdue-h",
+                                                     "overview",
+                                                     "overview-h",
+                                                     "ownership-h",
+                                                     "policy-h",
+                                                     "postmortems",
+                                                     "postmortems-caption",
+                                                     "postmortems-h",
+                                                     "priorities-h",
+                                                     "quadrants-h",
+                                                     "readiness",
+                                                     "readiness-h",
+                                                     "related-h",
+                                                     "remediation",
+                                                     "remediation-h",
+                                                     "report-actions-h",
+                                                     "report-budget-h",
+                                                     "report-charts-h",
+                                                     "report-incidents-h",
+                                                     "report-oncall-h",
+                                                     "report-open-actions-h",
+                                                     "report-slos-h",
+                                                     "report-toil-h",
+                                                     "root-cause-h",
+                                                     "runbooks",
+                                                     "runbooks-caption",
+                                                     "runbooks-h",
+                                                     "runways-caption",
+                                                     "search",
+                                                     "search-input",
+                                                     "search-results",
+                                                     "search-status",
+                                                     "signals",
+                                                     "signals-h",
+                                                     "site-nav",
+                                                     "site-search-q",
+                                                     "sli-h",
+                                                     "slos",
+                                                     "slos-caption",
+                                                     "slos-h",
+                                                     "stale-h",
+                                                     "steps-h",
+                                                     "summary-caption",
+                                                     "teams-h",
+                                                     "tiers-h",
+                                                     "timeline-h",
+                                                     "toil",
+                                                     "toil-h",
+                                                     "well-h",
+                                                     "whys-h",
+                                                     "wrong-h"};
+  MarkdownOptions options;
+  options.reserved_ids.insert(k_layout_ids.begin(), k_layout_ids.end());
+  if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
+  const std::string root = root_of(page);
+  options.rewrite_url = [&site, &doc, &root](std::string_view url) -> std::string {
+    std::string u(url);
+    // Only relative paths are the repository's: schemes, fragments and queries stay as written.
+    if (u.empty() || u[0] == '#' || u[0] == '?' || u[0] == '/' ||
+        u.find(':') < u.find_first_of("/?#"))
+      return u;
+    std::string fragment;
+    if (auto hash = u.find('#'); hash != std::string::npos) {
+      fragment = u.substr(hash);
+      u.erase(hash);
+    }
+    std::filesystem::path base = std::filesystem::path(doc.file).parent_path();
+    std::string target = (base / u).lexically_normal().generic_string();
+    if (target.rfind("..", 0) == 0) return std::string(url);
+    if (auto it = site.file_pages.find(target); it != site.file_pages.end())
+      return root + it->second + fragment;
+    if (!site.repo.config.repo_url.empty()) {
+      std::string repo = site.repo.config.repo_url;
+      while (!repo.empty() && repo.back() == '/')
+        repo.pop_back();
+      return repo + "/blob/" + site.repo.config.branch + "/" + target + fragment;
+    }
+    return std::string(url);
+  };
+  MarkdownResult result = render_markdown(md, options);
+  if (taken)
+    for (const auto& h : result.headings)
+      taken->insert(h.anchor);
+  return result;
+}
+
+json toc_of(const MarkdownResult& md) {
+  json toc = json::array();
+  for (const auto& h : md.headings)
+    if (h.level >= 2 && h.level <= 3)
+      toc.push_back({{"level", h.level}, {"text", h.text}, {"anchor", h.anchor}});
+  // One heading needs no table of contents.
+  return toc.size() < 2 ? json::array() : toc;
+}
+
+json source_url(const Site& site, const DocMeta& doc) {
+  std::string repo = site.repo.config.repo_url;
+  if (repo.empty() || doc.file.empty()) return nullptr;
+  while (!repo.empty() && repo.back() == '/')
+    repo.pop_back();
+  return repo + "/blob/" + site.repo.config.branch + "/" + doc.file;
+}
+
+} // namespace nines::site
