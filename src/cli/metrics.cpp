@@ -94,9 +94,18 @@ int pull_command(const CommonOpts& common) {
             << " stored";
   if (report.values_rejected) std::cout << ", " << report.values_rejected << " rejected";
   std::cout << "\n";
-  if (report.unreachable_and_nothing_fetched()) {
-    std::cerr << "nines: no metrics source could be reached; nothing was fetched\n";
+  // 3: nothing could be fetched (every query failed); 1: some queries failed; 0: all answered.
+  if (report.nothing_fetched()) {
+    std::cerr << (report.unreachable_and_nothing_fetched()
+                      ? "nines: no metrics source could be reached; nothing was fetched\n"
+                      : "nines: every query failed; nothing was fetched\n");
     return 3;
+  }
+  if (report.queries_failed > 0) {
+    std::cerr << "nines: " << report.queries_failed << " of "
+              << plural(report.queries_done, "query", "queries")
+              << " failed; what was fetched is stored\n";
+    return 1;
   }
   return 0;
 }
@@ -116,7 +125,8 @@ int import_command(const std::string& file, const CommonOpts& common) {
   const std::string name = std::filesystem::path(file).filename().string();
   std::cout << "imported " << plural(s.rows, "row", "rows") << " from " << file << " into "
             << store_path(run).string() << " as source csv:import/" << name << " (" << s.inserted
-            << " new, " << s.replaced << " replaced, " << s.unchanged << " unchanged)\n";
+            << " new, " << s.replaced << " replaced, " << s.unchanged << " unchanged, " << s.removed
+            << " removed)\n";
   return code;
 }
 

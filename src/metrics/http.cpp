@@ -112,13 +112,149 @@ std::string url_decode(std::string_view s) {
   return out;
 }
 
+namespace {
+
+constexpr std::string_view k_redacted = "[redacted]";
+
+bool ieq(char a, char b) {
+  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+}
+
+bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix) {
+  if (s.size() - pos < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (!ieq(s[pos + i], prefix[i])) return false;
+  return true;
+}
+
+bool contains_ci(std::string_view s, std::string_view needle) {
+  for (std::size_t i = 0; i + needle.size() <= s.size(); ++i)
+    if (starts_with_ci(s, i, needle)) return true;
+  return false;
+}
+
+// A query parameter whose value is a credential.
+bool is_secret_param(std::string_view name) {
+  for (std::string_view word :
+       {"token", "secret", "password", "passwd", "pwd", "api_key", "apikey", "api-key", "auth",
+        "signature", "sig", "credential", "session", "private_key", "client_secret"})
+    if (contains_ci(name, word)) return true;
+  return name == "key" || name == "KEY" || name == "Key";
+}
+
+bool is_url_char(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u > 0x20 && u != 0x7F && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`' &&
+         c != '\\';
+}
+
+// user:password@ after every "://" in `s` (the userinfo ends at the last '@' before the host's
+// end), and the values of credential-like parameters after '?', '&' or ';'.
+std::string redact_urls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t scheme = s.find("://", i);
+    if (scheme == std::string_view::npos) {
+      out.append(s.substr(i));
+      break;
+    }
+    const std::size_t start = scheme + 3;
+    out.append(s.substr(i, start - i));
+    std::size_t end = start;
+    while (end < s.size() && is_url_char(s[end]))
+      ++end;
+    std::string_view url = s.substr(start, end - start);
+    // Userinfo: before the first '/', '?' or '#', up to the last '@'.
+    const std::size_t host_end = std::min(url.find_first_of("/?#"), url.size());
+    const std::size_t at = url.substr(0, host_end).rfind('@');
+    std::string rest;
+    if (at != std::string_view::npos) {
+      rest = std::string(k_redacted) + "@";
+      url.remove_prefix(at + 1);
+    }
+    // Parameters: name=value pairs after '?' (and in a fragment, which some APIs use too).
+    std::size_t p = 0;
+    bool in_query = false;
+    while (p < url.size()) {
+      const char c = url[p];
+      if (c == '?' || c == '#' || (in_query && (c == '&' || c == ';'))) {
+        in_query = true;
+        rest += c;
+        ++p;
+        const std::size_t eq = url.find('=', p);
+        const std::size_t stop = std::min(url.find_first_of("&;#", p), url.size());
+        if (eq != std::string_view::npos && eq < stop && is_secret_param(url.substr(p, eq - p))) {
+          rest.append(url.substr(p, eq + 1 - p));
+          rest.append(k_redacted);
+          p = stop;
+        }
+        continue;
+      }
+      rest += c;
+      ++p;
+    }
+    out += rest;
+    i = end;
+  }
+  return out;
+}
+
+} // namespace
+
 std::string redact_url(const std::string& url) {
-  const auto scheme = url.find("://");
-  const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-  const auto end = url.find_first_of("/?#", start);
-  const auto at = url.rfind('@', end == std::string::npos ? url.size() - 1 : end);
-  if (at == std::string::npos || at < start) return url;
-  return url.substr(0, start) + url.substr(at + 1);
+  // A bare "host:port/path" has no "://": read it as one.
+  if (url.find("://") == std::string::npos) {
+    std::string r = redact_urls("x://" + url);
+    return r.substr(4);
+  }
+  std::string r = redact_urls(url);
+  // In a source URL, userinfo is dropped rather than marked: the URL stays a usable address.
+  const std::string marker = std::string(k_redacted) + "@";
+  if (auto pos = r.find("://" + marker); pos != std::string::npos) r.erase(pos + 3, marker.size());
+  return r;
+}
+
+std::string redact_text(std::string_view text, std::string_view token) {
+  std::string s(text);
+  if (token.size() >= 4) {
+    std::size_t pos = 0;
+    while ((pos = s.find(token, pos)) != std::string::npos) {
+      s.replace(pos, token.size(), k_redacted);
+      pos += k_redacted.size();
+    }
+  }
+  // Whatever credential follows an authorization scheme, known token or not.
+  for (std::string_view scheme : {"bearer ", "basic ", "token "}) {
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+      std::size_t hit = std::string::npos;
+      for (std::size_t i = pos; i + scheme.size() <= s.size(); ++i)
+        if (starts_with_ci(s, i, scheme)) {
+          hit = i;
+          break;
+        }
+      if (hit == std::string::npos) break;
+      std::size_t v = hit + scheme.size();
+      while (v < s.size() && s[v] == ' ')
+        ++v;
+      std::size_t e = v;
+      while (e < s.size() && (std::isalnum(static_cast<unsigned char>(s[e])) ||
+                              std::string_view("-._~+/=").find(s[e]) != std::string_view::npos))
+        ++e;
+      // "Bearer [redacted]" is already safe; a plain word after "token " is often prose, so only
+      // a value of 8 characters or more counts there.
+      const bool credential = e > v && s.compare(v, k_redacted.size(), k_redacted) != 0 &&
+                              (scheme != "token " || e - v >= 8);
+      if (credential) {
+        s.replace(v, e - v, k_redacted);
+        e = v + k_redacted.size();
+      }
+      pos = std::max(e, hit + 1);
+    }
+  }
+  return redact_urls(s);
 }
 
 namespace {
@@ -146,6 +282,16 @@ bool is_connection_error(CURLcode c) {
 constexpr int k_timeouts_to_give_up = 3;
 
 struct Transfer {
+  Transfer() = default;
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+  // Frees the handle on every path, an exception from a callback included.
+  ~Transfer() {
+    if (easy == nullptr) return;
+    if (multi != nullptr) curl_multi_remove_handle(multi, easy);
+    curl_easy_cleanup(easy);
+  }
+  CURLM* multi = nullptr; // set while the handle is added to it
   std::size_t index = 0;
   int attempts = 0; // including this one
   CURL* easy = nullptr;
@@ -235,6 +381,13 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
   }
 
   CURLM* multi = curl_multi_init();
+  // Declared before the transfers, so it is cleaned up after them on every path.
+  struct MultiGuard {
+    CURLM* m;
+    ~MultiGuard() {
+      if (m) curl_multi_cleanup(m);
+    }
+  } multi_guard{multi};
   if (!multi) {
     for (std::size_t i = 0; i < requests.size(); ++i) {
       HttpResult r;
@@ -267,6 +420,13 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     t->attempts = w.attempts + 1;
     t->max_body = opts.max_body_bytes;
     t->easy = curl_easy_init();
+    if (t->easy == nullptr) {
+      HttpResult r;
+      r.attempts = t->attempts;
+      r.error = "cannot initialise libcurl";
+      on_done(w.index, std::move(r));
+      return;
+    }
     const HttpRequest& req = requests[w.index];
     CURL* e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, req.url.c_str());
@@ -278,7 +438,15 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+    // Never past the batch's deadline: the request would only be cut there.
+    long request_ms = timeout_ms;
+    if (opts.deadline != Clock::time_point::max()) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(opts.deadline - Clock::now())
+              .count();
+      request_ms = static_cast<long>(std::clamp<std::int64_t>(left, 1, timeout_ms));
+    }
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, request_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 10000L));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     // Never follow redirects: the Authorization header must not travel to another host.
@@ -288,7 +456,7 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     curl_easy_setopt(e, CURLOPT_USERAGENT, "nines");
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     if (!opts.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, opts.ca_bundle.c_str());
-    curl_multi_add_handle(multi, e);
+    if (curl_multi_add_handle(multi, e) == CURLM_OK) t->multi = multi;
     active.push_back(std::move(t));
   };
 
@@ -298,6 +466,14 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     r.unreachable = true;
     r.error = (w.attempts > 0 ? "not retried: " : "not sent: ") + give_up_reason;
     on_done(w.index, std::move(r));
+  };
+  auto past_deadline = [&](std::size_t index, int attempts, bool running) {
+    HttpResult r;
+    r.attempts = attempts;
+    r.deadline_passed = true;
+    r.error = running ? "stopped: the pull's deadline passed"
+                      : "skipped: the pull's deadline passed before it was sent";
+    on_done(index, std::move(r));
   };
 
   auto finish = [&](Transfer& t, CURLcode code) {
@@ -353,6 +529,19 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
   };
 
   while (!queue.empty() || !delayed.empty() || !active.empty()) {
+    if (Clock::now() >= opts.deadline) {
+      // What is left is skipped: the caller reports it, the batch ends now.
+      for (auto& t : active)
+        past_deadline(t->index, t->attempts, true);
+      active.clear();
+      for (const auto& w : delayed)
+        past_deadline(w.index, w.attempts, false);
+      delayed.clear();
+      for (const auto& w : queue)
+        past_deadline(w.index, w.attempts, false);
+      queue.clear();
+      break;
+    }
     if (given_up) {
       for (const auto& w : delayed)
         fail_waiting(w);
@@ -383,15 +572,17 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
       const CURLcode code = msg->data.result;
       auto it =
           std::find_if(active.begin(), active.end(), [e](const auto& t) { return t->easy == e; });
-      curl_multi_remove_handle(multi, e);
       if (it == active.end()) {
+        curl_multi_remove_handle(multi, e);
         curl_easy_cleanup(e);
         continue;
       }
+      // Owned here: its handle is freed when `t` goes, even if finish() throws.
       std::unique_ptr<Transfer> t = std::move(*it);
       active.erase(it);
+      curl_multi_remove_handle(multi, e);
+      t->multi = nullptr;
       finish(*t, code);
-      curl_easy_cleanup(t->easy);
     }
     if (queue.empty() && delayed.empty() && active.empty()) break;
 
@@ -406,13 +597,15 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
       wait_ms = static_cast<int>(std::clamp<std::int64_t>(ms, 0, wait_ms));
     }
     if (!queue.empty() && static_cast<long>(active.size()) < concurrency) wait_ms = 0;
+    if (opts.deadline != Clock::time_point::max()) {
+      const auto until_deadline =
+          std::chrono::duration_cast<std::chrono::milliseconds>(opts.deadline - Clock::now())
+              .count();
+      wait_ms = static_cast<int>(std::clamp<std::int64_t>(until_deadline, 0, wait_ms));
+    }
     if (wait_ms > 0) curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
   }
-  for (auto& t : active) {
-    curl_multi_remove_handle(multi, t->easy);
-    curl_easy_cleanup(t->easy);
-  }
-  curl_multi_cleanup(multi);
+  active.clear(); // each Transfer removes and frees its handle, then multi_guard the multi handle
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 // so nothing downstream can leak it.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -31,6 +32,7 @@ struct HttpResult {
   std::string note;         // why a retryable answer was not retried (a Retry-After over the limit)
   bool unreachable = false; // the server could not be connected to (after retries), or was given up
   bool timed_out = false;
+  bool deadline_passed = false; // not done before HttpOptions::deadline: skipped or stopped
 };
 
 struct RetryPolicy {
@@ -47,6 +49,9 @@ struct HttpOptions {
   std::string bearer_token_env; // name of the variable; empty: no Authorization header
   RetryPolicy retry;
   std::size_t max_body_bytes = 64u << 20;
+  // The whole batch ends here: requests not yet done fail as skipped (`deadline_passed`), and a
+  // request's timeout never reaches past it.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 // How one attempt ended, as the retry policy sees it.
@@ -78,8 +83,15 @@ std::optional<double> parse_retry_after(std::string_view value);
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 std::string url_decode(std::string_view s); // '+' is a space (form bodies)
 
-// The URL without any user:password@, for messages.
+// The URL without any user:password@ and with the values of credential-like query parameters
+// (access_token, token, api_key, password, secret, signature, …) replaced, for messages.
 std::string redact_url(const std::string& url);
+
+// Text that came from a server or a setting, made safe to print, store or publish: every copy of
+// `token` (when at least 4 bytes), whatever follows "Bearer " or "Basic ", URL userinfo and
+// credential-like query parameter values become "[redacted]". Runs on the raw text, before any
+// cut or line folding, so a secret can never be half kept.
+std::string redact_text(std::string_view text, std::string_view token = {});
 
 class HttpClient {
 public:

@@ -187,3 +187,47 @@ TEST_CASE("curl client: a named token variable that is unset sends nothing") {
   });
   CHECK(calls == 3);
 }
+
+TEST_CASE("redaction: tokens, authorization schemes, userinfo and credential parameters") {
+  CHECK(redact_text("rejected Bearer abc.DEF-123_x/y+z=") == "rejected Bearer [redacted]");
+  CHECK(redact_text("authorization: basic dXNlcjpwYXNz") == "authorization: basic [redacted]");
+  CHECK(redact_text("echo s3cr3t-token and s3cr3t-token", "s3cr3t-token") ==
+        "echo [redacted] and [redacted]");
+  CHECK(redact_text("see http://bob:hunter2@prom:9090/api?access_token=abc&step=60") ==
+        "see http://[redacted]@prom:9090/api?access_token=[redacted]&step=60");
+  CHECK(redact_text("https://h/x?api_key=k1;password=p2#sig=s3") ==
+        "https://h/x?api_key=[redacted];password=[redacted]#sig=[redacted]");
+  CHECK(redact_text("no secrets here: up{job=\"x\"}") == "no secrets here: up{job=\"x\"}");
+  CHECK(redact_text("token abc") == "token abc"); // prose, not a credential
+  CHECK(redact_url("https://prom.example/api?access_token=abc&x=1") ==
+        "https://prom.example/api?access_token=[redacted]&x=1");
+  CHECK(redact_url("http://u:p@prom.example:9090/?token=t") ==
+        "http://prom.example:9090/?token=[redacted]");
+}
+
+TEST_CASE("curl client: past the deadline, what is left is skipped at once") {
+  auto client = make_curl_client();
+  const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/api/v1/query";
+  std::vector<HttpRequest> reqs(5, HttpRequest{url, "query=up"});
+  HttpOptions o;
+  o.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  std::size_t skipped = 0;
+  client->post_all(reqs, o, [&](std::size_t, HttpResult&& r) {
+    if (r.deadline_passed) ++skipped;
+    CHECK(r.status == 0);
+  });
+  CHECK(skipped == reqs.size());
+}
+
+TEST_CASE("curl client: an exception from the callback frees every handle (ASan checks)") {
+  auto client = make_curl_client();
+  const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/api/v1/query";
+  std::vector<HttpRequest> reqs(6, HttpRequest{url, "query=up"});
+  HttpOptions o;
+  o.concurrency = 3;
+  o.retry.retries = 0;
+  CHECK_THROWS_AS(
+      client->post_all(reqs, o,
+                       [](std::size_t, HttpResult&&) { throw std::runtime_error("a bad answer"); }),
+      std::runtime_error);
+}

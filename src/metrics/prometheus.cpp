@@ -1,5 +1,7 @@
 #include "metrics/prometheus.hpp"
 
+#include "metrics/http.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -11,10 +13,13 @@ namespace {
 
 using nlohmann::json;
 
-// Server text in our messages: one line, bounded, so a diagnostic stays a diagnostic.
-std::string clip(std::string_view s, std::size_t max = 300) {
+// Server text in our messages: credentials redacted first, on the whole raw text, then one line,
+// bounded, so a diagnostic stays a diagnostic and a secret straddling the cut or a line break is
+// never half kept.
+std::string clip(std::string_view raw, std::string_view secret, std::size_t max = 300) {
+  const std::string s = redact_text(raw, secret);
   std::string out;
-  for (char c : s.substr(0, max))
+  for (char c : std::string_view(s).substr(0, max))
     out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   if (s.size() > max) out += "…";
   return out;
@@ -25,7 +30,8 @@ std::string http_prefix(long status) {
 }
 
 // [<unix seconds>, "<value>"], as in vector, matrix and scalar results.
-bool read_sample(const json& j, std::pair<double, double>& out, std::string& error) {
+bool read_sample(const json& j, std::pair<double, double>& out, std::string& error,
+                 std::string_view secret) {
   if (!j.is_array() || j.size() != 2) {
     error = "a sample is not a [time, \"value\"] pair";
     return false;
@@ -41,14 +47,14 @@ bool read_sample(const json& j, std::pair<double, double>& out, std::string& err
   const auto& text = j[1].get_ref<const std::string&>();
   auto v = parse_prom_value(text);
   if (!v) {
-    error = "sample value '" + clip(text, 40) + "' is not a number";
+    error = "sample value '" + clip(text, secret, 40) + "' is not a number";
     return false;
   }
   out = {j[0].get<double>(), *v};
   return true;
 }
 
-bool read_metric(const json& series, PromSeries& out, std::string& error) {
+bool read_metric(const json& series, PromSeries& out, std::string& error, std::string_view secret) {
   if (!series.is_object()) {
     error = "a result entry is not an object";
     return false;
@@ -61,7 +67,7 @@ bool read_metric(const json& series, PromSeries& out, std::string& error) {
   }
   for (const auto& [k, v] : m->items()) {
     if (!v.is_string()) {
-      error = "label '" + clip(k, 60) + "' is not a string";
+      error = "label '" + clip(k, secret, 60) + "' is not a string";
       return false;
     }
     out.metric[k] = v.get<std::string>();
@@ -97,11 +103,33 @@ std::optional<double> parse_prom_value(std::string_view text) {
   return v;
 }
 
-PromResponse parse_prom_response(long http_status, std::string_view body) {
+namespace {
+PromResponse parse_envelope(long http_status, std::string_view body, std::string_view secret);
+} // namespace
+
+PromResponse parse_prom_response(long http_status, std::string_view body, std::string_view secret) {
+  // Any exception while reading one answer fails that query only, never the run.
+  try {
+    return parse_envelope(http_status, body, secret);
+  } catch (const json::exception& e) {
+    return fail(PromResponse{}, http_status,
+                "the response cannot be read (" + clip(e.what(), secret, 120) + ")");
+  } catch (const std::exception& e) {
+    return fail(PromResponse{}, http_status,
+                "the response cannot be read (" + clip(e.what(), secret, 120) + ")");
+  }
+}
+
+namespace {
+
+PromResponse parse_envelope(long http_status, std::string_view body, std::string_view secret) {
   PromResponse r;
   json root;
   try {
     root = json::parse(body.begin(), body.end());
+  } catch (const json::out_of_range&) {
+    // 1e999: a number no double holds. nlohmann reports it as out_of_range, not parse_error.
+    return fail(r, http_status, "the response holds a number out of range");
   } catch (const json::parse_error& e) {
     // A proxy's or load balancer's error page, not the API's: the status says it all.
     if (http_status < 200 || http_status >= 300)
@@ -117,23 +145,25 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
   if (auto w = root.find("warnings"); w != root.end()) {
     if (!w->is_array()) return fail(r, http_status, "'warnings' is not an array");
     for (const auto& s : *w)
-      r.warnings.push_back(s.is_string() ? clip(s.get<std::string>()) : clip(s.dump()));
+      r.warnings.push_back(s.is_string() ? clip(s.get<std::string>(), secret)
+                                         : clip(s.dump(), secret));
   }
   auto status = root.find("status");
   if (status == root.end() || !status->is_string())
     return fail(r, http_status, "the response has no 'status'");
   if (auto t = root.find("errorType"); t != root.end() && t->is_string())
-    r.error_type = clip(t->get<std::string>(), 60);
+    r.error_type = clip(t->get<std::string>(), secret, 60);
   if (*status == "error") {
     std::string message;
     if (auto e = root.find("error"); e != root.end() && e->is_string())
-      message = clip(e->get<std::string>());
+      message = clip(e->get<std::string>(), secret);
     std::string what = r.error_type.empty() ? "error" : r.error_type;
     return fail(r, http_status,
                 "Prometheus answered " + what + (message.empty() ? "" : ": ") + message);
   }
   if (*status != "success")
-    return fail(r, http_status, "unknown status '" + clip(status->get<std::string>(), 40) + "'");
+    return fail(r, http_status,
+                "unknown status '" + clip(status->get<std::string>(), secret, 40) + "'");
   if (http_status < 200 || http_status >= 300)
     return fail(r, http_status, "a success envelope with an error status");
 
@@ -152,7 +182,7 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
     if (!result->is_array()) return fail(r, http_status, "a vector result is not an array");
     for (const auto& s : *result) {
       PromSeries series;
-      if (!read_metric(s, series, error)) return fail(r, http_status, error);
+      if (!read_metric(s, series, error, secret)) return fail(r, http_status, error);
       auto v = s.find("value");
       if (v == s.end()) {
         if (has_histogram(s))
@@ -162,7 +192,7 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
         return fail(r, http_status, "a vector sample has no 'value'");
       }
       std::pair<double, double> sample;
-      if (!read_sample(*v, sample, error)) return fail(r, http_status, error);
+      if (!read_sample(*v, sample, error, secret)) return fail(r, http_status, error);
       series.samples.push_back(sample);
       r.series.push_back(std::move(series));
     }
@@ -170,7 +200,7 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
     if (!result->is_array()) return fail(r, http_status, "a matrix result is not an array");
     for (const auto& s : *result) {
       PromSeries series;
-      if (!read_metric(s, series, error)) return fail(r, http_status, error);
+      if (!read_metric(s, series, error, secret)) return fail(r, http_status, error);
       auto vs = s.find("values");
       if (vs == s.end()) {
         if (has_histogram(s))
@@ -182,23 +212,25 @@ PromResponse parse_prom_response(long http_status, std::string_view body) {
       if (!vs->is_array()) return fail(r, http_status, "a matrix series' values is not an array");
       for (const auto& v : *vs) {
         std::pair<double, double> sample;
-        if (!read_sample(v, sample, error)) return fail(r, http_status, error);
+        if (!read_sample(v, sample, error, secret)) return fail(r, http_status, error);
         series.samples.push_back(sample);
       }
       r.series.push_back(std::move(series));
     }
   } else if (r.result_type == "scalar") {
     std::pair<double, double> sample;
-    if (!read_sample(*result, sample, error)) return fail(r, http_status, error);
+    if (!read_sample(*result, sample, error, secret)) return fail(r, http_status, error);
     r.scalar = sample;
   } else if (r.result_type == "string") {
     return fail(r, http_status, "the query returned a string, not a number");
   } else {
-    return fail(r, http_status, "unknown resultType '" + clip(r.result_type, 40) + "'");
+    return fail(r, http_status, "unknown resultType '" + clip(r.result_type, secret, 40) + "'");
   }
   r.ok = true;
   return r;
 }
+
+} // namespace
 
 PromValue single_value(const PromResponse& r) {
   PromValue v;
@@ -249,32 +281,7 @@ PromRange single_range(const PromResponse& r) {
   return out;
 }
 
-std::string promql_duration(double minutes) {
-  const auto seconds = std::llround(minutes * 60.0);
-  if (seconds <= 0) return "1s";
-  if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
-  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
-  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
-  return std::to_string(seconds) + "s";
-}
-
 namespace {
-
-std::string replace_all(std::string s, std::string_view from, const std::string& to) {
-  std::size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return {};
-  const auto b = s.find_last_not_of(" \t\r\n");
-  return s.substr(a, b - a + 1);
-}
 
 std::string join_url(const std::string& base, const char* path) {
   std::string b = base;
@@ -284,17 +291,6 @@ std::string join_url(const std::string& base, const char* path) {
 }
 
 } // namespace
-
-std::string render_service_template(const std::string& expr, const std::string& service) {
-  return replace_all(expr, "{{service}}", service);
-}
-
-std::string render_sli_query(const std::string& expr, const std::string& window,
-                             const std::string& service) {
-  std::string q = render_service_template(expr, service);
-  if (q.find("{{window}}") != std::string::npos) return replace_all(q, "{{window}}", window);
-  return "sum(increase(" + trim(q) + "[" + window + "]))";
-}
 
 HttpRequest instant_query(const std::string& base_url, const std::string& query,
                           std::int64_t time) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "metrics/http.hpp"
+#include "model/promql.hpp"
 
 #include <cstdint>
 #include <map>
@@ -32,8 +33,11 @@ struct PromResponse {
   std::optional<std::pair<double, double>> scalar;
 };
 
-// Reads one API response (any HTTP status: error envelopes come with 4xx/5xx).
-PromResponse parse_prom_response(long http_status, std::string_view body);
+// Reads one API response (any HTTP status: error envelopes come with 4xx/5xx). Never throws: an
+// answer that cannot be read (bad JSON, a number out of range) is a failed response. Server text
+// kept in messages has `secret` and other credentials redacted before it is cut to length.
+PromResponse parse_prom_response(long http_status, std::string_view body,
+                                 std::string_view secret = {});
 
 // A sample value as Prometheus writes it: a decimal, "NaN", "+Inf", "-Inf" (or "Inf"). nullopt for
 // anything else.
@@ -55,17 +59,6 @@ struct PromRange {
   std::map<std::int64_t, double> points;
 };
 PromRange single_range(const PromResponse& r);
-
-// A window in PromQL's duration syntax: 60 → "1h", 1440 → "1d", 5 → "5m", 0.5 → "30s".
-std::string promql_duration(double minutes);
-
-// SPEC 1.3: `{{service}}` → service id; then an expression with `{{window}}` is used as written
-// with the window substituted, and any other is a counter selector evaluated as
-// sum(increase(<expr>[<window>])).
-std::string render_sli_query(const std::string& expr, const std::string& window,
-                             const std::string& service);
-// Golden-signal templates: `{{service}}` only.
-std::string render_service_template(const std::string& expr, const std::string& service);
 
 // POST /api/v1/query with query and time (unix seconds).
 HttpRequest instant_query(const std::string& base_url, const std::string& query, std::int64_t time);

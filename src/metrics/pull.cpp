@@ -3,6 +3,7 @@
 #include "metrics/prometheus.hpp"
 #include "model/time.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -52,6 +53,14 @@ const char* count_problem(double v) {
   if (std::isnan(v)) return "is NaN";
   if (std::isinf(v)) return v > 0 ? "is +Inf" : "is -Inf";
   if (v < 0) return "is negative";
+  if (v > k_max_count) return "is over 2^53, too large to sum exactly";
+  return nullptr;
+}
+
+// Why a golden-signal value cannot be stored; nullptr when it can.
+const char* value_problem(double v) {
+  if (std::isnan(v)) return "is NaN";
+  if (std::isinf(v)) return v > 0 ? "is +Inf" : "is -Inf";
   return nullptr;
 }
 
@@ -72,16 +81,10 @@ std::string first_few(const std::vector<std::string>& items, std::size_t max = 3
   return s;
 }
 
-// Removes every copy of the token: a server could echo the Authorization header into an error
-// body, and nothing we print, store or publish may hold it.
-std::string scrub(std::string s, const std::string& token) {
-  if (token.size() < 4) return s;
-  std::size_t pos = 0;
-  while ((pos = s.find(token, pos)) != std::string::npos) {
-    s.replace(pos, token.size(), "[redacted]");
-    pos += 10;
-  }
-  return s;
+// Removes every copy of the token and other credentials: a server could echo the Authorization
+// header into an error body, and nothing we print, store or publish may hold it.
+std::string scrub(const std::string& s, const std::string& token) {
+  return redact_text(s, token);
 }
 
 // What failed of a good/total pair, in words; "" when neither did.
@@ -105,10 +108,18 @@ struct SloContext {
   std::string service;
 };
 
+// Closed days fetched by one pair of range queries: consecutive day ends one step apart, each day
+// as long as `seconds` (a day of a daylight-saving change is 23 or 25 hours long).
+struct DaySegment {
+  std::vector<std::int64_t> days;
+  std::int64_t seconds = 86400;
+  std::size_t good = 0, total = 0; // request indexes
+};
+
 struct DailyJob {
   std::size_t slo = 0; // index into SloContext list
   std::vector<std::int64_t> missing;
-  std::size_t good = 0, total = 0; // request indexes
+  std::vector<DaySegment> segments;
 };
 
 struct LiveJob {
@@ -121,7 +132,7 @@ struct LiveJob {
 struct GoldenJob {
   std::string service, signal;
   std::vector<std::int64_t> missing;
-  std::size_t request = 0;
+  std::vector<std::pair<std::vector<std::int64_t>, std::size_t>> segments; // days → request
 };
 
 struct SourcePlan {
@@ -143,10 +154,11 @@ struct SourcePlan {
   std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> golden_failures;
 };
 
-// A range query over `days` (sorted) evaluates at each day's end: from the first's to the last's.
-void day_range(const std::vector<std::int64_t>& days, std::int64_t& start, std::int64_t& end) {
-  start = (days.front() + 1) * k_day;
-  end = (days.back() + 1) * k_day;
+// The window of a day `seconds` long, as PromQL writes it.
+std::string day_window(std::int64_t seconds) {
+  if (seconds == k_day) return "1d";
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  return std::to_string(seconds / 60) + "m";
 }
 
 class Puller {
@@ -163,11 +175,17 @@ private:
   void plan_golden();
   void send(SourcePlan& plan);
   void finish_daily(SourcePlan& plan, const DailyJob& job);
+  void finish_segment(SourcePlan& plan, const SloContext& c, const DaySegment& seg,
+                      std::vector<std::string>& problems);
   void finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jobs);
   void finish_golden(SourcePlan& plan, const GoldenJob& job);
   void golden_failures(SourcePlan& plan);
   void store(SourcePlan& plan, const SourcePullReport& sr, std::size_t first_error);
   void slo_error(const SourcePlan& plan, const SloContext& c, const std::string& what);
+  std::int64_t offset_at(std::int64_t t) const;
+  std::int64_t day_end(std::int64_t day) const;
+  std::int64_t today() const { return floor_day(m_now + offset_at(m_now)); }
+  std::vector<DaySegment> segments(const std::vector<std::int64_t>& days) const;
   std::string where(const SourcePlan& plan) const {
     return "source '" + plan.source->name + "' (" + plan.url + ")";
   }
@@ -178,11 +196,41 @@ private:
   std::int64_t m_now;
   HttpClient& m_http;
   std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point m_deadline = std::chrono::steady_clock::time_point::max();
   std::vector<SloContext> m_slos;
   std::vector<SourcePlan> m_plans;
   PullProgress m_progress;
   PullReport m_report;
 };
+
+// The configured zone's offset at `t`; an unknown zone is reported by the load stage and reads as
+// UTC here.
+std::int64_t Puller::offset_at(std::int64_t t) const {
+  if (m_repo.config.timezone.empty() || m_repo.config.timezone == "UTC") return 0;
+  return utc_offset(m_repo.config.timezone, t).value_or(0);
+}
+
+// The instant local day `day` ends (local midnight of the next day): the compute stage reads days
+// of the configured zone, so the pull fetches exactly those.
+std::int64_t Puller::day_end(std::int64_t day) const {
+  const std::int64_t local = (day + 1) * k_day;
+  return local - offset_at(local - offset_at(local));
+}
+
+std::vector<DaySegment> Puller::segments(const std::vector<std::int64_t>& days) const {
+  std::vector<DaySegment> out;
+  std::int64_t first_end = 0;
+  for (std::int64_t d : days) {
+    const std::int64_t end = day_end(d), seconds = end - day_end(d - 1);
+    if (out.empty() || out.back().seconds != seconds ||
+        end - first_end != (d - out.back().days.front()) * k_day) {
+      out.push_back(DaySegment{{}, seconds, 0, 0});
+      first_end = end;
+    }
+    out.back().days.push_back(d);
+  }
+  return out;
+}
 
 SourcePlan* Puller::plan_for(const std::string& name) {
   for (auto& p : m_plans)
@@ -220,26 +268,30 @@ void Puller::plan_slo(std::size_t index) {
   m_report.slos_measured.insert(c.slo->meta.id);
   const std::string& service = c.service;
 
-  // The closed days of the window that this source has not stored yet.
-  const std::int64_t today = floor_day(m_now);
-  std::int64_t w = std::llround(c.slo->window_days);
-  if (w < 1) w = 1;
+  // The closed days of the window that this source has not stored yet, in the configured zone.
+  const std::int64_t today = this->today();
+  // The schema caps windows at 400 days; the clamp keeps a bad value from planning millions.
+  const std::int64_t w = std::clamp<std::int64_t>(std::llround(c.slo->window_days), 1, 400);
   const auto present = m_store.days_present(c.slo->meta.id, plan->store_source);
   DailyJob daily;
   daily.slo = index;
   for (std::int64_t d = today - w; d < today; ++d)
     if (!present.count(d)) daily.missing.push_back(d);
   if (!daily.missing.empty()) {
-    // One range query per expression: evaluated at each day's end (00:00Z of the next day) with a
-    // 1d window, exactly as an instant query per day would be, and good and total share times.
-    std::int64_t start = 0, end = 0;
-    day_range(daily.missing, start, end);
-    daily.good = plan->requests.size();
-    plan->requests.push_back(
-        range_query(plan->source->url, render_sli_query(q.good, "1d", service), start, end, k_day));
-    daily.total = plan->requests.size();
-    plan->requests.push_back(range_query(
-        plan->source->url, render_sli_query(q.total, "1d", service), start, end, k_day));
+    // One range query per expression and run of equal days: evaluated at each day's end (local
+    // midnight of the next day) with a one-day window, exactly as an instant query per day would
+    // be, and good and total share times.
+    daily.segments = segments(daily.missing);
+    for (auto& seg : daily.segments) {
+      const std::int64_t start = day_end(seg.days.front()), end = day_end(seg.days.back());
+      const std::string window = day_window(seg.seconds);
+      seg.good = plan->requests.size();
+      plan->requests.push_back(range_query(
+          plan->source->url, render_sli_query(q.good, window, service), start, end, k_day));
+      seg.total = plan->requests.size();
+      plan->requests.push_back(range_query(
+          plan->source->url, render_sli_query(q.total, window, service), start, end, k_day));
+    }
     plan->daily.push_back(std::move(daily));
   }
 
@@ -267,7 +319,7 @@ void Puller::plan_slo(std::size_t index) {
 void Puller::plan_golden() {
   if (!m_opts.golden || m_plans.empty() || m_repo.config.golden_signals.empty()) return;
   SourcePlan& plan = m_plans.front(); // golden signals have no source field: the first one
-  const std::int64_t today = floor_day(m_now);
+  const std::int64_t today = this->today();
   for (const auto& svc : m_repo.services) {
     for (const auto& [signal, expr] : m_repo.config.golden_signals) {
       if (expr.empty()) continue;
@@ -278,11 +330,12 @@ void Puller::plan_golden() {
       for (std::int64_t d = today - m_opts.golden_days; d < today; ++d)
         if (!stored.count(d)) job.missing.push_back(d);
       if (job.missing.empty()) continue;
-      std::int64_t start = 0, end = 0;
-      day_range(job.missing, start, end);
-      job.request = plan.requests.size();
-      plan.requests.push_back(range_query(
-          plan.source->url, render_service_template(expr, svc.meta.id), start, end, k_day));
+      for (const auto& seg : segments(job.missing)) {
+        job.segments.emplace_back(seg.days, plan.requests.size());
+        plan.requests.push_back(
+            range_query(plan.source->url, render_service_template(expr, svc.meta.id),
+                        day_end(seg.days.front()), day_end(seg.days.back()), k_day));
+      }
       plan.golden.push_back(std::move(job));
     }
   }
@@ -294,6 +347,7 @@ void Puller::send(SourcePlan& plan) {
   o.timeout_s = plan.source->timeout_s;
   o.retry.retries = plan.source->retries;
   o.bearer_token_env = plan.source->bearer_token_env;
+  o.deadline = m_deadline;
   if (!plan.source->ca_bundle.empty()) {
     std::filesystem::path ca = plan.source->ca_bundle;
     o.ca_bundle =
@@ -307,7 +361,10 @@ void Puller::send(SourcePlan& plan) {
   m_http.post_all(plan.requests, o, [&](std::size_t i, HttpResult&& r) {
     Completed& c = plan.results[i];
     c.http = std::move(r);
-    if (c.http.error.empty()) c.prom = parse_prom_response(c.http.status, c.http.body);
+    if (c.http.deadline_passed) ++m_report.queries_skipped;
+    // Redacted on the raw text, before anything is parsed, cut or folded into one line.
+    if (c.http.error.empty())
+      c.prom = parse_prom_response(c.http.status, scrub(c.http.body, plan.token), plan.token);
     c.failure = scrub(describe_failure(c.http, c.prom), plan.token);
     c.http.body.clear(); // parsed; a 28-point matrix is all we keep
     c.http.body.shrink_to_fit();
@@ -329,23 +386,30 @@ void Puller::send(SourcePlan& plan) {
 
 void Puller::finish_daily(SourcePlan& plan, const DailyJob& job) {
   const SloContext& c = m_slos[job.slo];
-  const Completed& g = plan.results[job.good];
-  const Completed& t = plan.results[job.total];
-  const std::string days = day_span(job.missing);
+  std::vector<std::string> problems;
+  for (const auto& seg : job.segments)
+    finish_segment(plan, c, seg, problems);
+  if (!problems.empty())
+    slo_error(plan, c,
+              std::to_string(problems.size()) + " day" + (problems.size() == 1 ? "" : "s") +
+                  " not stored: " + first_few(problems));
+}
 
+void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegment& seg,
+                            std::vector<std::string>& problems) {
+  const Completed& g = plan.results[seg.good];
+  const Completed& t = plan.results[seg.total];
   PromRange good, total;
   if (g.failure.empty()) good = single_range(g.prom);
   if (t.failure.empty()) total = single_range(t.prom);
   const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
                                           t.failure.empty() ? total.error : t.failure);
   if (!failed.empty()) {
-    slo_error(plan, c, "daily counts for " + days + " not fetched: " + failed);
+    slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not fetched: " + failed);
     return;
   }
-
-  std::vector<std::string> problems;
-  for (std::int64_t d : job.missing) {
-    const std::int64_t at = (d + 1) * k_day;
+  for (std::int64_t d : seg.days) {
+    const std::int64_t at = day_end(d);
     auto gi = good.points.find(at);
     auto ti = total.points.find(at);
     const bool has_g = gi != good.points.end(), has_t = ti != total.points.end();
@@ -374,10 +438,6 @@ void Puller::finish_daily(SourcePlan& plan, const DailyJob& job) {
     }
     plan.daily_rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv});
   }
-  if (!problems.empty())
-    slo_error(plan, c,
-              std::to_string(problems.size()) + " day" + (problems.size() == 1 ? "" : "s") +
-                  " not stored: " + first_few(problems));
 }
 
 void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jobs) {
@@ -426,7 +486,6 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
 }
 
 void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
-  const Completed& r = plan.results[job.request];
   auto error = [&](const std::string& what) {
     PullError e;
     e.service = job.service;
@@ -437,26 +496,29 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
                       plan.token);
     m_report.errors.push_back(std::move(e));
   };
-  PromRange range;
-  if (r.failure.empty()) range = single_range(r.prom);
-  const std::string failure = r.failure.empty() ? range.error : r.failure;
-  if (!failure.empty()) {
-    // Gathered: a source that is down would otherwise say so once per service and signal.
-    auto& [signals, services] = plan.golden_failures[failure];
-    signals.insert(job.signal);
-    services.insert(job.service);
-    return;
-  }
   std::vector<std::string> problems;
-  for (std::int64_t d : job.missing) {
-    auto it = range.points.find((d + 1) * k_day);
-    if (it == range.points.end()) continue;
-    if (const char* p = count_problem(it->second)) {
-      problems.push_back(format_date(d) + " " + p);
-      ++m_report.values_rejected;
+  for (const auto& [days, request] : job.segments) {
+    const Completed& r = plan.results[request];
+    PromRange range;
+    if (r.failure.empty()) range = single_range(r.prom);
+    const std::string failure = r.failure.empty() ? range.error : r.failure;
+    if (!failure.empty()) {
+      // Gathered: a source that is down would otherwise say so once per service and signal.
+      auto& [signals, services] = plan.golden_failures[failure];
+      signals.insert(job.signal);
+      services.insert(job.service);
       continue;
     }
-    plan.golden_rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
+    for (std::int64_t d : days) {
+      auto it = range.points.find(day_end(d));
+      if (it == range.points.end()) continue;
+      if (const char* p = value_problem(it->second)) {
+        problems.push_back(format_date(d) + " " + p);
+        ++m_report.values_rejected;
+        continue;
+      }
+      plan.golden_rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
+    }
   }
   if (!problems.empty())
     error(std::to_string(problems.size()) + " day" + (problems.size() == 1 ? "" : "s") +
@@ -520,6 +582,11 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
 }
 
 PullReport Puller::run() {
+  const double deadline_s =
+      m_opts.deadline_s > 0 ? m_opts.deadline_s : m_repo.config.pull_deadline_s;
+  if (deadline_s > 0)
+    m_deadline = m_started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(deadline_s));
   for (const auto& s : m_repo.config.sources) {
     if (s.type != "prometheus" && !s.type.empty()) continue; // the schema allows no other type
     SourcePlan p;
@@ -564,6 +631,16 @@ PullReport Puller::run() {
     // Results are parsed and consumed: free them before the next source.
     p.results.clear();
     p.requests.clear();
+  }
+  if (m_report.queries_skipped > 0) {
+    PullError e;
+    e.file = "nines.yaml";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g s", deadline_s);
+    e.message = std::to_string(m_report.queries_skipped) + " of " +
+                std::to_string(m_progress.total) + " queries skipped: the pull's deadline (" + buf +
+                ", metrics.deadline) passed";
+    m_report.errors.push_back(std::move(e));
   }
   m_report.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();

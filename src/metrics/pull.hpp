@@ -29,9 +29,10 @@ struct PullProgress {
 };
 
 struct PullOptions {
-  bool live = true;     // query the short windows at now (for the build; never stored)
-  bool golden = true;   // refresh golden-signal series
-  int golden_days = 28; // closed days of golden signals kept fetched
+  bool live = true;      // query the short windows at now (for the build; never stored)
+  bool golden = true;    // refresh golden-signal series
+  int golden_days = 28;  // closed days of golden signals kept fetched
+  double deadline_s = 0; // the whole pull; past it what is left is skipped. 0: metrics.deadline
   std::function<void(const PullProgress&)> progress; // after each completed request
 };
 
@@ -53,8 +54,9 @@ struct SourcePullReport {
 };
 
 struct PullReport {
-  std::size_t queries_done = 0;   // requests completed
-  std::size_t queries_failed = 0; // of which failed (transport, HTTP, envelope)
+  std::size_t queries_done = 0;    // requests completed
+  std::size_t queries_failed = 0;  // of which failed (transport, HTTP, envelope, deadline)
+  std::size_t queries_skipped = 0; // of which not done before the deadline
   std::size_t days_stored = 0;
   std::size_t golden_stored = 0;
   std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total
@@ -64,9 +66,11 @@ struct PullReport {
   std::vector<SourcePullReport> sources;
   double elapsed_s = 0;
 
-  // A source could not be reached and not one query (of any source) succeeded: `metrics pull`
-  // exits 3 then.
+  // A source could not be reached and not one query (of any source) succeeded.
   bool unreachable_and_nothing_fetched() const;
+  // Queries were made and not one succeeded: `metrics pull` exits 3 then (1 when only some
+  // failed).
+  bool nothing_fetched() const { return queries_done > 0 && queries_failed == queries_done; }
 };
 
 PullReport pull_metrics(const Repo& repo, Store& store, const PullOptions& opts, std::int64_t now,

@@ -465,3 +465,151 @@ TEST_CASE("live windows of an SLO") {
   CHECK(w.at("5m") == 5);
   CHECK(w.at("3d") == 4320);
 }
+
+TEST_CASE("pull: a number out of range (1e999) fails that query only, nothing aborts") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.fault = [](const std::string& q, bool range) -> std::optional<HttpResult> {
+    if (!has(q, "good_total") || !range) return std::nullopt;
+    HttpResult r;
+    r.status = 200;
+    r.attempts = 1;
+    r.body = R"({"status":"success","data":{"resultType":"matrix","result":[)"
+             R"({"metric":{},"values":[[1e999,"1"]]}]}})";
+    return r;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(store->daily_series("pay").empty());
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "good query: the response holds a number out of range"));
+  CHECK(r.live["pay"].size() == 4); // the other queries went on
+  CHECK(r.queries_failed == 1);
+  CHECK_FALSE(r.nothing_fetched());
+}
+
+TEST_CASE("pull: counts over 2^53 are rejected, never summed") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t) -> std::optional<std::string> {
+    return std::string(has(q, "good_total") ? "1e308" : "1e308");
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(store->daily_series("pay").empty());
+  CHECK(r.values_rejected > 0);
+  REQUIRE_FALSE(r.errors.empty());
+  CHECK(has(r.errors[0].message, "is over 2^53"));
+}
+
+TEST_CASE("pull: the token is redacted on the raw text, before messages are cut or folded") {
+  const std::string token = "tok-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789";
+  ::setenv("NINES_PULL_TEST_TOKEN2", token.c_str(), 1);
+  Repo repo = make_repo();
+  repo.config.sources[0].bearer_token_env = "NINES_PULL_TEST_TOKEN2";
+  repo.config.sources[0].url = "http://127.0.0.1:9/?access_token=qs-secret-1&x=1";
+  auto store = Store::open_memory();
+  for (std::size_t pad : {270u, 280u, 290u, 299u}) {
+    FakeProm prom;
+    prom.value = steady;
+    prom.fault = [&](const std::string& q, bool range) -> std::optional<HttpResult> {
+      if (!has(q, "all_total") || !range) return std::nullopt;
+      HttpResult r;
+      r.status = 400;
+      r.attempts = 1;
+      // The token straddles the 300-character cut, after a line break and a JSON escape.
+      r.body = R"({"status":"error","errorType":"bad_data","error":")" + std::string(pad, 'x') +
+               R"(\nheader was: )" + token + R"("})";
+      return r;
+    };
+    PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+    REQUIRE_FALSE(r.errors.empty());
+    for (const auto& e : r.errors) {
+      CAPTURE(e.message);
+      // No piece of the token of 6 characters or more survives.
+      for (std::size_t i = 0; i + 6 <= token.size(); ++i)
+        CHECK_FALSE(has(e.message, token.substr(i, 6)));
+      CHECK_FALSE(has(e.message, "qs-secret-1"));
+    }
+    CHECK(has(r.errors[0].message, "access_token=[redacted]"));
+  }
+  ::unsetenv("NINES_PULL_TEST_TOKEN2");
+}
+
+TEST_CASE("pull: days are the configured timezone's, a daylight-saving day is 25 hours") {
+  Repo repo = make_repo();
+  repo.config.timezone = "Europe/Berlin";
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t) -> std::optional<std::string> {
+    const bool good = has(q, "good_total");
+    if (has(q, "[25h]")) return good ? "25" : "50";
+    if (has(q, "[1d]")) return good ? "990" : "1000";
+    return good ? "99" : "100";
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  // 2026-11-01T00:00Z is 01:00 in Berlin (CET): local today is 11-01, the window 10-04 … 10-31.
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  CHECK(r.errors.empty());
+  // Three runs of equal days: 10-04 … 10-24 (CEST), 10-25 (25 hours), 10-26 … 10-31 (CET).
+  REQUIRE(prom.seen.size() == 6);
+  CHECK(prom.seen[0]["start"] == std::to_string(at("2026-10-04T22:00:00Z"))); // end of 10-04
+  CHECK(prom.seen[0]["end"] == std::to_string(at("2026-10-24T22:00:00Z")));
+  CHECK(has(prom.seen[2]["query"], "[25h]"));
+  CHECK(prom.seen[2]["start"] == std::to_string(at("2026-10-25T23:00:00Z")));
+  CHECK(prom.seen[4]["start"] == std::to_string(at("2026-10-26T23:00:00Z")));
+  CHECK(prom.seen[4]["end"] == std::to_string(at("2026-10-31T23:00:00Z")));
+  auto series = store->daily_series("pay");
+  CHECK(series.size() == 28);
+  CHECK(series.at(day("2026-10-25")).total == 50);
+  CHECK(series.at(day("2026-10-31")).total == 1000);
+}
+
+TEST_CASE("pull: a source sees only its own stored days, not those of a longer name") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  std::vector<DailyRow> other;
+  for (std::int64_t d = day("2026-10-04"); d <= day("2026-10-31"); ++d)
+    other.push_back(DailyRow{"pay", d, 5, 10});
+  store->put_daily("prometheus:prom2", other, k_now - 60);
+  FakeProm prom;
+  prom.value = steady;
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  REQUIRE(prom.seen.size() == 2); // 'prom' has none of the 28 days: it fetches them all
+  CHECK(prom.seen[0]["start"] == std::to_string(at("2026-10-05T00:00:00Z")));
+  CHECK(r.days_stored == 28);
+}
+
+TEST_CASE("pull: the deadline is handed to the client, and what it skips is one warning") {
+  Repo repo = make_repo();
+  repo.config.pull_deadline_s = 5;
+  auto store = Store::open_memory();
+  // A client that runs out of time after two requests.
+  class Late : public HttpClient {
+  public:
+    HttpOptions opts;
+    void post_all(const std::vector<HttpRequest>& requests, const HttpOptions& o,
+                  const OnDone& on_done) override {
+      opts = o;
+      for (std::size_t i = 0; i < requests.size(); ++i) {
+        HttpResult r;
+        r.deadline_passed = true;
+        r.error = "skipped: the pull's deadline passed before it was sent";
+        on_done(i, std::move(r));
+      }
+    }
+  } late;
+  const auto before = std::chrono::steady_clock::now();
+  PullReport r = pull_metrics(repo, *store, {}, k_now, late);
+  const double s = std::chrono::duration<double>(late.opts.deadline - before).count();
+  CHECK(s > 4.0);
+  CHECK(s < 6.0);
+  CHECK(r.queries_skipped == r.queries_done);
+  CHECK(r.nothing_fetched());
+  CHECK(
+      has(r.errors.back().message, "queries skipped: the pull's deadline (5 s, metrics.deadline)"));
+}

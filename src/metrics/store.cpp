@@ -1,10 +1,12 @@
 #include "metrics/store.hpp"
 
+#include "model/digest.hpp"
 #include "model/time.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <sqlite3.h>
 #include <system_error>
 #include <thread>
@@ -49,6 +51,14 @@ const std::vector<std::string>& schema_migrations() {
       "  error TEXT"
       ");"
       "CREATE INDEX fetch_log_by_key ON fetch_log (source, query_key, fetched_at);",
+      // v2: the CSV files the daily rows of each "csv:" source came from, so the store follows
+      // the files: a file whose content changed or that went away takes its rows with it.
+      "CREATE TABLE csv_file ("
+      "  source TEXT PRIMARY KEY," // 'csv:metrics/x.csv'
+      "  hash TEXT NOT NULL,"      // of the file's (slo, day, good, total) rows as imported
+      "  rows INTEGER NOT NULL,"
+      "  imported_at INTEGER NOT NULL"
+      ") WITHOUT ROWID;",
   };
   return migrations;
 }
@@ -169,6 +179,9 @@ void enable_wal(SQLite::Database& db) {
 const char* count_problem(double good, double total) {
   if (!std::isfinite(good) || !std::isfinite(total)) {
     return "counts must be finite numbers";
+  }
+  if (good > k_max_count || total > k_max_count) {
+    return "counts must not exceed 2^53 (9007199254740992)";
   }
   if (good < 0 || total < 0) {
     return "counts must not be negative";
@@ -346,7 +359,7 @@ void Store::put_daily(const std::string& source, const std::vector<DailyRow>& ro
   }
 }
 
-ImportSummary Store::import_csv(const std::vector<CsvRow>& rows, std::int64_t now) {
+ImportSummary Store::import_csv(const std::vector<CsvRow>& rows, std::int64_t now, CsvScope scope) {
   // Source → (slo, day) → row; a later line for the same pair replaces an earlier one, as in
   // series_from_csv(). The maps also fix the write order.
   std::map<std::string, std::map<std::pair<std::string, std::int64_t>, DailyRow>> by_source;
@@ -369,19 +382,104 @@ ImportSummary Store::import_csv(const std::vector<CsvRow>& rows, std::int64_t no
   summary.sources = by_source.size();
   try {
     SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement stored_hash(*m_db, "SELECT hash FROM csv_file WHERE source = ?1");
+    SQLite::Statement keys(*m_db, "SELECT slo, day FROM daily WHERE source = ?1");
+    SQLite::Statement remove_row(*m_db,
+                                 "DELETE FROM daily WHERE source = ?1 AND slo = ?2 AND day = ?3");
+    SQLite::Statement record(*m_db, "INSERT INTO csv_file (source, hash, rows, imported_at) "
+                                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source) DO UPDATE SET "
+                                    "hash = excluded.hash, rows = excluded.rows, "
+                                    "imported_at = excluded.imported_at");
     for (const auto& [source, pairs] : by_source) {
+      // %.17g keeps every double exact, so equal hashes mean equal rows.
+      std::string canonical;
+      char buf[96];
+      for (const auto& [key, row] : pairs) {
+        std::snprintf(buf, sizeof buf, "\t%lld\t%.17g\t%.17g\n", static_cast<long long>(row.day),
+                      row.good, row.total);
+        canonical += row.slo + buf;
+      }
+      const std::string hash = fnv1a_hex(canonical);
+      stored_hash.reset();
+      stored_hash.bind(1, source);
+      if (stored_hash.executeStep() && stored_hash.getColumn(0).getString() == hash) {
+        summary.unchanged += pairs.size(); // the file is as last imported: nothing to do
+        continue;
+      }
+      // The file changed: the days it no longer lists go, the rest is upserted.
+      std::vector<std::pair<std::string, std::int64_t>> gone;
+      keys.reset();
+      keys.bind(1, source);
+      while (keys.executeStep()) {
+        std::pair<std::string, std::int64_t> key{keys.getColumn(0).getString(),
+                                                 keys.getColumn(1).getInt64()};
+        if (pairs.count(key) == 0) {
+          gone.push_back(std::move(key));
+        }
+      }
+      for (const auto& [slo, day] : gone) {
+        remove_row.reset();
+        remove_row.bind(1, source);
+        remove_row.bind(2, slo);
+        remove_row.bind(3, day);
+        remove_row.exec();
+      }
+      summary.removed += gone.size();
       std::vector<DailyRow> batch;
       batch.reserve(pairs.size());
       for (const auto& entry : pairs) {
         batch.push_back(entry.second);
       }
       write_daily(source, batch, now, &summary);
+      record.reset();
+      record.bind(1, source);
+      record.bind(2, hash);
+      record.bind(3, static_cast<std::int64_t>(pairs.size()));
+      record.bind(4, now);
+      record.exec();
+    }
+    if (scope == CsvScope::Folder) {
+      // Files of metrics/ that are gone (or hold no rows any more) take their rows with them.
+      // Sources of `metrics import` are not the folder's and stay.
+      std::vector<std::string> stale;
+      SQLite::Statement sources(*m_db,
+                                "SELECT source FROM csv_file UNION SELECT DISTINCT source FROM "
+                                "daily WHERE substr(source, 1, 4) = 'csv:'");
+      while (sources.executeStep()) {
+        std::string source = sources.getColumn(0).getString();
+        if (source.rfind("csv:import/", 0) != 0 && by_source.count(source) == 0) {
+          stale.push_back(std::move(source));
+        }
+      }
+      SQLite::Statement drop_rows(*m_db, "DELETE FROM daily WHERE source = ?1");
+      SQLite::Statement drop_file(*m_db, "DELETE FROM csv_file WHERE source = ?1");
+      for (const auto& source : stale) {
+        drop_rows.reset();
+        drop_rows.bind(1, source);
+        summary.removed += static_cast<std::size_t>(drop_rows.exec());
+        drop_file.reset();
+        drop_file.bind(1, source);
+        drop_file.exec();
+      }
     }
     transaction.commit();
   } catch (const SQLite::Exception& e) {
     fail("importing metrics CSV rows", e);
   }
   return summary;
+}
+
+std::map<std::string, std::string> Store::csv_files() const {
+  std::map<std::string, std::string> result;
+  try {
+    SQLite::Statement q(*m_db, "SELECT source, hash FROM csv_file ORDER BY source");
+    while (q.executeStep()) {
+      result[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    }
+  } catch (const SQLite::Exception& e) {
+    fail("reading the imported CSV files", e);
+  }
+  return result;
 }
 
 std::map<std::string, DailySeries> Store::daily_series() const {
@@ -436,14 +534,14 @@ std::vector<DailyProvenance> Store::provenance(const std::string& slo, std::int6
 }
 
 std::set<std::int64_t> Store::days_present(const std::string& slo,
-                                           const std::string& source_prefix) const {
+                                           const std::string& source) const {
   std::set<std::int64_t> result;
   try {
-    // substr rather than LIKE: LIKE is case-insensitive and gives '%' and '_' a meaning.
-    SQLite::Statement q(*m_db, "SELECT DISTINCT day FROM daily WHERE slo = ?1 "
-                               "AND substr(source, 1, length(?2)) = ?2 ORDER BY day");
+    // The exact name: a prefix would let source 'prom' see the days of 'prom2'.
+    SQLite::Statement q(*m_db, "SELECT day FROM daily WHERE slo = ?1 AND source = ?2 "
+                               "ORDER BY day");
     q.bind(1, slo);
-    q.bind(2, source_prefix);
+    q.bind(2, source);
     while (q.executeStep()) {
       result.insert(q.getColumn(0).getInt64());
     }

@@ -65,6 +65,17 @@ struct ImportSummary {
   std::size_t inserted = 0;  // (slo, day) pairs the source did not have
   std::size_t replaced = 0;  // pairs whose counts changed
   std::size_t unchanged = 0; // pairs already stored with the same counts (fetched_at kept)
+  std::size_t removed = 0;   // pairs of changed or vanished files that are gone from the store
+};
+
+// The largest event count nines accepts: every integer up to 2^53 is exact in a double, and a
+// sum of 400 days of such counts stays finite and exact enough.
+inline constexpr double k_max_count = 9007199254740992.0;
+
+// Which CSV sources a batch of import_csv() speaks for.
+enum class CsvScope {
+  Folder, // every file of metrics/: a "csv:" source missing from the batch is a file that is gone
+  Files,  // only the files in the batch (`metrics import`)
 };
 
 class Store {
@@ -92,12 +103,17 @@ public:
   void put_daily(const std::string& source, const std::vector<DailyRow>& rows,
                  std::int64_t fetched_at);
 
-  // Loads metrics/*.csv rows: each file is the source "csv:<file>", and each (slo, day) it has
-  // replaces the same pair of that source only. Rows of other sources, and days the file no
-  // longer lists, stay. A pair whose counts did not change keeps its fetched_at, so a reimport
-  // at every build does not make the CSV look newer than a later fetch. One transaction; throws
-  // std::invalid_argument, writing nothing, on a bad date or count.
-  ImportSummary import_csv(const std::vector<CsvRow>& rows, std::int64_t now);
+  // Loads metrics/*.csv rows: each file is the source "csv:<file>". The store follows the files:
+  // a file whose rows hash as at its last import is skipped; a changed file's (slo, day) pairs
+  // replace that source's, and the days it no longer lists are removed; with CsvScope::Folder,
+  // "csv:" sources not in the batch (other than `metrics import`'s "csv:import/…") are files that
+  // are gone, and lose their rows. Rows of other sources stay. A pair whose counts did not change
+  // keeps its fetched_at, so a reimport does not make the CSV look newer than a later fetch. One
+  // transaction; throws std::invalid_argument, writing nothing, on a bad date or count.
+  ImportSummary import_csv(const std::vector<CsvRow>& rows, std::int64_t now,
+                           CsvScope scope = CsvScope::Folder);
+  // The imported CSV sources with the hash of their rows (provenance of the "csv:" sources).
+  std::map<std::string, std::string> csv_files() const;
 
   // Merged across sources: for each (slo, day) the row with the latest fetched_at wins; on a tie
   // the source name that sorts first (bytewise) wins.
@@ -106,10 +122,9 @@ public:
   // The winners of daily_series(slo) over [first_day, last_day], by day.
   std::vector<DailyProvenance> provenance(const std::string& slo, std::int64_t first_day,
                                           std::int64_t last_day) const;
-  // Days of `slo` stored by sources whose name starts with `source_prefix`, so a pull fetches
-  // only the closed days the store lacks.
-  std::set<std::int64_t> days_present(const std::string& slo,
-                                      const std::string& source_prefix) const;
+  // Days of `slo` stored by exactly `source`, so a pull fetches only the closed days the store
+  // lacks.
+  std::set<std::int64_t> days_present(const std::string& slo, const std::string& source) const;
 
   // As put_daily(); values must be finite.
   void put_golden(const std::string& source, const std::vector<GoldenRow>& rows,

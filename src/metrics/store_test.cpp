@@ -184,7 +184,7 @@ TEST_CASE("store: another program's SQLite database is refused, not adopted") {
   CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'daily'") == 0);
 }
 
-TEST_CASE("store: a CSV import replaces only the same source's same (slo, day)") {
+TEST_CASE("store: a CSV import replaces only the same source's (slo, day) pairs") {
   TempDir dir;
   const auto path = dir.path() / "cache.db";
   auto store = Store::open(path);
@@ -201,12 +201,15 @@ TEST_CASE("store: a CSV import replaces only the same source's same (slo, day)")
   CHECK(s1.replaced == 0);
   store->put_daily("prometheus:prom", {{"api", d("2026-10-01"), 1, 2}}, 500);
 
-  // a.csv again, with one day changed and the other day gone from the file.
-  const auto s2 = store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 91, 100)}, 2000);
+  // a.csv again, with one day changed and the other day gone from the file: it goes from the
+  // store too.
+  const auto s2 = store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 91, 100)}, 2000,
+                                    CsvScope::Files);
   CHECK(s2.rows == 1);
   CHECK(s2.sources == 1);
   CHECK(s2.replaced == 1);
   CHECK(s2.inserted == 0);
+  CHECK(s2.removed == 1);
 
   auto good_of = [&](const std::string& source, const std::string& slo, const char* date) {
     return raw_int(path, "SELECT good FROM daily WHERE source = '" + source + "' AND slo = '" +
@@ -216,27 +219,75 @@ TEST_CASE("store: a CSV import replaces only the same source's same (slo, day)")
     return raw_int(path, "SELECT fetched_at FROM daily WHERE source = '" + source +
                              "' AND slo = '" + slo + "' AND day = " + std::to_string(d(date)));
   };
-  CHECK(raw_int(path, "SELECT count(*) FROM daily") == 5);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily") == 4);
   CHECK(good_of("csv:metrics/a.csv", "api", "2026-10-01") == 91);
   CHECK(fetched_of("csv:metrics/a.csv", "api", "2026-10-01") == 2000);
-  CHECK(good_of("csv:metrics/a.csv", "api", "2026-10-02") == 95); // untouched day remains
-  CHECK(fetched_of("csv:metrics/a.csv", "api", "2026-10-02") == 1000);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily WHERE source = 'csv:metrics/a.csv'") == 1);
   CHECK(good_of("csv:metrics/b.csv", "api", "2026-10-01") == 50); // other file remains
   CHECK(fetched_of("csv:metrics/b.csv", "api", "2026-10-01") == 1000);
   CHECK(good_of("csv:metrics/b.csv", "web", "2026-10-01") == 7);
   CHECK(good_of("prometheus:prom", "api", "2026-10-01") == 1); // other source remains
 
   // Reimporting unchanged counts keeps when they came, so the CSV does not look newer.
-  const auto s3 = store->import_csv({csv("metrics/b.csv", 2, "api", "2026-10-01", 50, 100)}, 3000);
-  CHECK(s3.unchanged == 1);
-  CHECK(s3.replaced + s3.inserted == 0);
+  const auto s3 = store->import_csv({csv("metrics/b.csv", 2, "api", "2026-10-01", 50, 100),
+                                     csv("metrics/b.csv", 3, "web", "2026-10-01", 7, 8)},
+                                    3000, CsvScope::Files);
+  CHECK(s3.unchanged == 2);
+  CHECK(s3.replaced + s3.inserted + s3.removed == 0);
   CHECK(fetched_of("csv:metrics/b.csv", "api", "2026-10-01") == 1000);
 
   // A later line for the same pair in one file wins, as in series_from_csv().
   store->import_csv({csv("metrics/c.csv", 2, "db", "2026-10-01", 1, 10),
                      csv("metrics/c.csv", 3, "db", "2026-10-01", 9, 10)},
-                    4000);
+                    4000, CsvScope::Files);
   CHECK(good_of("csv:metrics/c.csv", "db", "2026-10-01") == 9);
+}
+
+TEST_CASE("store: the store follows the files of metrics/ (deleted rows and files go)") {
+  auto store = Store::open_memory();
+  store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100),
+                     csv("metrics/a.csv", 3, "api", "2026-10-02", 95, 100),
+                     csv("metrics/b.csv", 2, "web", "2026-10-01", 7, 8)},
+                    1000);
+  store->import_csv({csv("import/x.csv", 2, "db", "2026-10-01", 1, 1)}, 1000, CsvScope::Files);
+  store->put_daily("prometheus:prom", {{"api", d("2026-10-03"), 1, 2}}, 500);
+  CHECK(store->csv_files().size() == 3);
+  const std::string hash_a = store->csv_files().at("csv:metrics/a.csv");
+
+  // A row deleted from a.csv and b.csv deleted: the next build's import sees only a.csv's
+  // remaining row, and the store forgets the rest. The import's and the fetched rows stay.
+  const auto s = store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}, 2000);
+  CHECK(s.removed == 2);
+  CHECK(s.unchanged == 1);
+  const auto all = store->daily_series();
+  CHECK(all.count("web") == 0);
+  REQUIRE(all.count("api") == 1);
+  CHECK(all.at("api").count(d("2026-10-02")) == 0);
+  CHECK(all.at("api").count(d("2026-10-01")) == 1);
+  CHECK(all.at("api").count(d("2026-10-03")) == 1); // fetched
+  CHECK(all.count("db") == 1);                      // metrics import
+  const auto files = store->csv_files();
+  CHECK(files.count("csv:metrics/b.csv") == 0);
+  CHECK(files.at("csv:metrics/a.csv") != hash_a);
+
+  // The same file again is recognised by its hash: nothing is written.
+  const auto again =
+      store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}, 3000);
+  CHECK(again.unchanged == 1);
+  CHECK(again.inserted + again.replaced + again.removed == 0);
+
+  // No CSV file left at all.
+  CHECK(store->import_csv({}, 4000).removed == 1);
+  CHECK(store->daily_series().at("api").size() == 1);
+}
+
+TEST_CASE("store: counts above 2^53 are refused") {
+  auto store = Store::open_memory();
+  CHECK_THROWS_AS(store->put_daily("prometheus:p", {{"api", 1, 1, 1e300}}, 1),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 1e17, 1e17)}, 1),
+                  std::invalid_argument);
+  store->put_daily("prometheus:p", {{"api", 1, 9007199254740992.0, 9007199254740992.0}}, 1);
 }
 
 TEST_CASE("store: merged series take the latest fetch, then the first source name") {
@@ -359,22 +410,22 @@ TEST_CASE("store: two stores on one file write concurrently from two threads") {
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
 
-TEST_CASE("store: days_present tells which days a source already has") {
+TEST_CASE("store: days_present tells which days exactly one source already has") {
   auto store = Store::open_memory();
   store->put_daily("prometheus:prom", {{"api", 10, 1, 1}, {"api", 11, 1, 1}}, 100);
-  store->put_daily("prometheus:other", {{"api", 14, 1, 1}}, 100);
+  store->put_daily("prometheus:prom2", {{"api", 14, 1, 1}}, 100);
   store->import_csv({csv("metrics/a.csv", 2, "api", format_date(12), 1, 1),
                      csv("metrics/a.csv", 3, "web", format_date(13), 1, 1)},
                     100);
 
   CHECK(store->days_present("api", "prometheus:prom") == std::set<std::int64_t>{10, 11});
-  CHECK(store->days_present("api", "prometheus:") == std::set<std::int64_t>{10, 11, 14});
-  CHECK(store->days_present("api", "csv:") == std::set<std::int64_t>{12});
-  CHECK(store->days_present("api", "") == std::set<std::int64_t>{10, 11, 12, 14});
-  CHECK(store->days_present("web", "csv:") == std::set<std::int64_t>{13});
+  CHECK(store->days_present("api", "prometheus:prom2") == std::set<std::int64_t>{14});
+  CHECK(store->days_present("api", "prometheus:").empty()); // a prefix is not a name
+  CHECK(store->days_present("api", "csv:metrics/a.csv") == std::set<std::int64_t>{12});
+  CHECK(store->days_present("web", "csv:metrics/a.csv") == std::set<std::int64_t>{13});
   CHECK(store->days_present("db", "").empty());
-  CHECK(store->days_present("api", "PROMETHEUS:").empty()); // case matters
-  CHECK(store->days_present("api", "%").empty());           // no wildcards
+  CHECK(store->days_present("api", "PROMETHEUS:PROM").empty()); // case matters
+  CHECK(store->days_present("api", "%").empty());               // no wildcards
 }
 
 TEST_CASE("store: the fetch log answers the last successful fetch") {

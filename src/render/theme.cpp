@@ -19,6 +19,8 @@ namespace mst = kainjow::mustache;
 namespace {
 
 constexpr const char* k_extension = ".mustache";
+// The loader's default limits.max_file_bytes: an override is a repository file like any other.
+constexpr std::uintmax_t k_max_override_bytes = 8u << 20;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -57,6 +59,8 @@ std::string number_text(const nlohmann::json& j) {
   if (j.is_number_unsigned()) return std::to_string(j.get<std::uint64_t>());
   double v = j.get<double>();
   if (v == 0) return "0"; // also -0
+  // An absurd figure must not print as "inf%"; a missing one prints as the layout's dash.
+  if (!std::isfinite(v)) return std::string();
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc() ? std::string(buf, end) : std::string();
@@ -211,10 +215,35 @@ Theme::Theme(const std::map<std::string, std::string>& files, const fs::path& ov
 
 void Theme::load_overrides(const fs::path& override_dir) {
   if (override_dir.empty()) return;
+  // Overrides live in the repository's layouts/: they are read under the loader's rules, so a
+  // symbolic link out of the repository (to /etc/passwd, say) is refused, not published.
+  const fs::path repo = override_dir.parent_path();
+  auto read_override = [&](const fs::path& p) {
+    const std::string rel = p.lexically_relative(repo).generic_string();
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(p, ec))) {
+      const fs::path target = fs::weakly_canonical(p, ec);
+      std::error_code rec;
+      const fs::path inside = target.lexically_relative(fs::weakly_canonical(repo, rec));
+      if (ec || rec || inside.empty() || *inside.begin() == "..")
+        throw ThemeError(rel + ": symbolic link leads outside the content repository; not read");
+    }
+    // The same walk from layouts/ down: a folder itself linked out of the repository.
+    const fs::path real = fs::weakly_canonical(p, ec);
+    std::error_code rec;
+    const fs::path inside = real.lexically_relative(fs::weakly_canonical(repo, rec));
+    if (ec || rec || inside.empty() || *inside.begin() == "..")
+      throw ThemeError(rel + ": leads outside the content repository; not read");
+    if (!fs::is_regular_file(p, ec)) throw ThemeError(rel + ": not a regular file; not read");
+    if (fs::file_size(p, ec) > k_max_override_bytes || ec)
+      throw ThemeError(rel + ": larger than the file size limit of " +
+                       std::to_string(k_max_override_bytes) + " bytes");
+    return read_file(p);
+  };
   for (const auto& p : templates_in(override_dir))
-    m_layouts[p.stem().string()] = Template{read_file(p), p.string()};
+    m_layouts[p.stem().string()] = Template{read_override(p), p.string()};
   for (const auto& p : templates_in(override_dir / "partials"))
-    m_partials[p.stem().string()] = Template{read_file(p), p.string()};
+    m_partials[p.stem().string()] = Template{read_override(p), p.string()};
 }
 
 void Theme::check_templates() const {

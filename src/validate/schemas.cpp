@@ -1,6 +1,7 @@
 #include "validate/schemas.hpp"
 
 #include "load/yaml_reader.hpp"
+#include "model/time.hpp"
 #include "validate/yaml_json.hpp"
 
 #include <algorithm>
@@ -18,18 +19,57 @@ using nlohmann::json;
 
 struct SchemaSet::Impl {
   struct Entry {
-    json doc;
+    json doc;       // as shipped: error messages read formats and descriptions from it
+    json validated; // what valijson compiled: formats rewritten as patterns
     valijson::Schema schema;
   };
   std::map<std::string, std::unique_ptr<Entry>> schemas;
 };
 
+namespace {
+
+// valijson 1.0 compiles a std::regex for every `format: date` it checks, which cost more than
+// parsing the YAML. The same rules as patterns are compiled once per thread (the validator's
+// regex cache); the month/day table is valijson's (February up to 29, no leap-year check).
+const char* const k_date_pattern =
+    "^[0-9]+-(((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01]))|((0[469]|11)-(0[1-9]|[12][0-9]|30))|"
+    "(02-(0[1-9]|[12][0-9])))";
+const char* const k_time_pattern =
+    "([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\\.[0-9]+)?(([Zz])|([\\+|\\-]([01][0-9]|2[0-"
+    "3]):[0-5][0-9]))$";
+
+void formats_as_patterns(json& s) {
+  if (s.is_array()) {
+    for (auto& v : s)
+      formats_as_patterns(v);
+    return;
+  }
+  if (!s.is_object()) return;
+  auto f = s.find("format");
+  if (f != s.end() && f->is_string() && !s.contains("pattern")) {
+    std::string format = f->get<std::string>();
+    if (format == "date") {
+      s["pattern"] = std::string(k_date_pattern) + "$";
+      s.erase("format");
+    } else if (format == "date-time") {
+      s["pattern"] = std::string(k_date_pattern) + "[Tt]" + k_time_pattern;
+      s.erase("format");
+    }
+  }
+  for (auto& [k, v] : s.items())
+    if (k != "enum" && k != "const" && k != "default" && k != "examples") formats_as_patterns(v);
+}
+
+} // namespace
+
 SchemaSet::SchemaSet() : m_impl(std::make_unique<Impl>()) {
   for (const auto& [kind, text] : embedded_schemas()) {
     auto e = std::make_unique<Impl::Entry>();
     e->doc = json::parse(text);
+    e->validated = e->doc;
+    formats_as_patterns(e->validated);
     valijson::SchemaParser parser;
-    valijson::adapters::NlohmannJsonAdapter adapter(e->doc);
+    valijson::adapters::NlohmannJsonAdapter adapter(e->validated);
     parser.populateSchema(adapter, e->schema);
     m_impl->schemas.emplace(kind, std::move(e));
   }
@@ -133,7 +173,8 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
   const json& sroot = it->second->doc;
 
   YamlJson converted = to_json(root);
-  valijson::Validator validator;
+  // One validator per thread, so each `pattern` is compiled once rather than once per document.
+  thread_local valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(converted.value);
   validator.validate(it->second->schema, target, &results);
@@ -199,6 +240,32 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       if (schema && schema->contains("properties"))
         for (const auto& [k, v] : (*schema)["properties"].items())
           allowed.push_back(k);
+      // valijson names only the first unknown field of a mapping; report every one of them.
+      std::vector<const Entry*> unknown;
+      if (node->is_map() && schema) {
+        std::vector<std::regex> patterns;
+        if (schema->contains("patternProperties"))
+          for (const auto& [pat, v] : (*schema)["patternProperties"].items())
+            patterns.emplace_back(pat, std::regex::ECMAScript);
+        for (const auto& e : node->entries) {
+          if (e.value.is_absent()) continue;
+          if (std::find(allowed.begin(), allowed.end(), e.key) != allowed.end()) continue;
+          bool matched = false;
+          for (const auto& re : patterns)
+            matched = matched || std::regex_search(e.key, re);
+          if (!matched) unknown.push_back(&e);
+        }
+      }
+      if (unknown.size() > 1) {
+        for (const Entry* e : unknown) {
+          diags.error(file, e->key_loc, "schema",
+                      "unknown field '" + e->key + "' in " + field + did_you_mean(e->key, allowed),
+                      "custom fields must start with 'x-'");
+          error_locs.insert({e->key_loc.line, e->key_loc.col});
+        }
+        ok = false;
+        continue;
+      }
       if (const Entry* e = node->entry(key)) loc = e->key_loc;
       msg = "unknown field '" + key + "' in " + field + did_you_mean(key, allowed);
       hint = "custom fields must start with 'x-'";
@@ -227,13 +294,15 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
         hint = "write the number without quotes or units";
       else if (t == "string" && node->is_scalar())
         hint = "quote the value";
-    } else if (d.rfind("Failed to match regex", 0) == 0) {
+    } else if (d.rfind("Failed to match regex", 0) == 0 &&
+               !(schema && schema->contains("format"))) {
       msg = "field '" + field + "' has value " + describe(*node) + " in the wrong format";
       if (schema && schema->contains("description"))
         hint = (*schema)["description"].get<std::string>();
       else if (schema && schema->contains("pattern"))
         hint = "expected to match " + (*schema)["pattern"].get<std::string>();
-    } else if (d.find("date") != std::string::npos || d.find("time") != std::string::npos) {
+    } else if (d.rfind("Failed to match regex", 0) == 0 || d.find("date") != std::string::npos ||
+               d.find("time") != std::string::npos) {
       std::string fmt =
           schema && schema->contains("format") ? (*schema)["format"].get<std::string>() : "date";
       msg = "field '" + field + "' has value " + describe(*node) + ", which is not a valid " + fmt;
@@ -258,6 +327,52 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
     diags.error(file, loc, "schema", msg, hint);
     error_locs.insert({loc.line, loc.col});
     ok = false;
+  }
+
+  // Durations whose size matters: a JSON Schema cannot bound "1000000000d", so these are checked
+  // here. An SLO window over 400 days would make a pull plan millions of days.
+  if (ok) {
+    struct Bound {
+      const char* kind;
+      std::vector<const char*> path; // "*" steps into every item of a sequence
+      double max_minutes;
+      const char* text;
+    };
+    static const std::vector<Bound> bounds = {
+        {"slo", {"slo", "window"}, 400.0 * 1440, "400 days"},
+        {"slo", {"slo", "burn_rate_alerts", "*", "short_window"}, 400.0 * 1440, "400 days"},
+        {"slo", {"slo", "burn_rate_alerts", "*", "long_window"}, 400.0 * 1440, "400 days"},
+        {"nines", {"defaults", "slo_window"}, 400.0 * 1440, "400 days"},
+        {"nines", {"metrics", "deadline"}, 24.0 * 60, "24 hours"},
+        {"nines", {"metrics", "sources", "*", "timeout"}, 10.0, "10 minutes"},
+    };
+    for (const Bound& b : bounds) {
+      if (kind != b.kind) continue;
+      std::vector<std::pair<const Node*, std::string>> at{{&root, ""}};
+      for (const char* step : b.path) {
+        std::vector<std::pair<const Node*, std::string>> next;
+        for (const auto& [n, where] : at) {
+          if (std::string_view(step) == "*" && n->is_seq()) {
+            for (std::size_t i = 0; i < n->items.size(); ++i)
+              next.emplace_back(&n->items[i], where + "[" + std::to_string(i) + "]");
+          } else if (n->is_map()) {
+            if (const Node* c = n->get(step))
+              next.emplace_back(c, where + (where.empty() ? "" : ".") + step);
+          }
+        }
+        at = std::move(next);
+      }
+      for (const auto& [n, where] : at) {
+        if (!n->is_scalar()) continue;
+        auto minutes = parse_duration_minutes(n->value);
+        if (!minutes || *minutes <= b.max_minutes) continue;
+        diags.error(file, n->loc, "schema",
+                    "field '" + where + "' has value '" + n->value + "', over the maximum of " +
+                        b.text,
+                    "use a shorter duration");
+        ok = false;
+      }
+    }
   }
 
   // A plain `on`/`no` that the schema accepted sits in a string field: YAML 1.1 tools read it as a

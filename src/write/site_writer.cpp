@@ -55,7 +55,59 @@ void make_dirs(const fs::path& base, const fs::path& rel_dir) {
   }
 }
 
+// `p` absolute, with symbolic links resolved as far as it exists, so "a/../b" and a link to a
+// folder compare by the folder they name.
+fs::path resolved(const fs::path& p) {
+  std::error_code ec;
+  fs::path a = fs::absolute(p, ec).lexically_normal();
+  if (!a.has_filename() && a.has_parent_path() && a != a.root_path()) a = a.parent_path();
+  fs::path c = fs::weakly_canonical(a, ec);
+  if (ec) return a;
+  if (!c.has_filename() && c.has_parent_path() && c != c.root_path()) c = c.parent_path();
+  return c;
+}
+
+// Whether `inner` is `outer` or lies below it.
+bool is_within(const fs::path& inner, const fs::path& outer) {
+  fs::path rel = inner.lexically_relative(outer);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+const char* const k_marker_text =
+    "This folder is a site written by nines. `nines build` replaces it as a whole.\n";
+
 } // namespace
+
+void check_output_dir(const fs::path& out, const fs::path& repo_root) {
+  const std::string shown = out.string();
+  auto refuse = [&](const std::string& why, const std::string& hint) {
+    throw OutputRefused("refusing output folder '" + shown + "': " + why +
+                        "; nothing was written (" + hint + ")");
+  };
+  const fs::path target = resolved(out);
+  if (!repo_root.empty()) {
+    const fs::path repo = resolved(repo_root);
+    const char* outside = "choose a folder outside the repository, or leave -o out for DIR/site";
+    if (target == repo) refuse("it is the content repository itself", outside);
+    if (is_within(repo, target)) refuse("it contains the content repository", outside);
+    if (is_within(target, repo) && target != repo / "site")
+      refuse("it lies inside the content repository, where only site/ may be the output", outside);
+  }
+  std::error_code ec;
+  const fs::path abs = fs::absolute(out, ec).lexically_normal();
+  const auto st = fs::symlink_status(abs, ec);
+  if (ec || !fs::exists(st)) return; // created at commit
+  const char* other = "choose a new or empty folder, or remove this one yourself";
+  if (fs::is_symlink(st)) refuse("it is a symbolic link", other);
+  if (!fs::is_directory(st)) refuse("it is a file, not a folder", other);
+  if (fs::is_regular_file(fs::symlink_status(abs / k_site_marker, ec))) return; // a nines site
+  fs::directory_iterator it(abs, ec);
+  if (ec) refuse("it cannot be read: " + ec.message(), other);
+  if (it != fs::directory_iterator())
+    refuse(std::string("it is a folder that nines did not write (it has files but no ") +
+               k_site_marker + ")",
+           other);
+}
 
 bool SiteWriter::is_valid_path(std::string_view path) {
   if (path.empty() || path.front() == '/') return false;
@@ -74,7 +126,9 @@ bool SiteWriter::is_valid_path(std::string_view path) {
   }
 }
 
-SiteWriter::SiteWriter(fs::path out, Mode mode) : m_mode(mode) {
+SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root) : m_mode(mode) {
+  check_output_dir(out, repo_root);
+  m_repo_root = repo_root;
   out = fs::absolute(out).lexically_normal();
   if (!out.has_filename() && out.has_parent_path()) out = out.parent_path(); // "site/" -> "site"
   std::string name = out.filename().string();
@@ -141,6 +195,12 @@ void SiteWriter::create_temp() {
     throw WriteError(m_temp.string() + ": cannot create: " + (ec ? ec.message() : "exists"));
   m_temp_created = true;
   fs::permissions(m_temp, k_dir_perms, fs::perm_options::replace, ec);
+  try {
+    write_bytes(m_temp / k_site_marker, k_marker_text);
+  } catch (...) {
+    discard();
+    throw;
+  }
 }
 
 void SiteWriter::write_one(const std::string& rel, const std::string& bytes) const {
@@ -154,6 +214,7 @@ void SiteWriter::add(std::string_view path, std::string bytes) {
     throw WriteError("refusing output path '" + std::string(path) +
                      "': it must be relative, without empty, '.' or '..' segments");
   std::string p(path);
+  if (p == k_site_marker) throw WriteError("output path '" + p + "' is the name of nines' marker");
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_committed) throw WriteError("'" + p + "' added after commit");
   if (m_paths.count(p) != 0) throw WriteError("output path '" + p + "' written twice");
@@ -188,6 +249,8 @@ void SiteWriter::commit() {
     if (!m_temp_created) create_temp();
     for (const auto& [rel, bytes] : m_files)
       write_one(rel, bytes);
+    // Again, just before the swap: the folder may have been filled since the writer was made.
+    check_output_dir(m_out, m_repo_root);
   } catch (...) {
     discard();
     throw;

@@ -19,6 +19,23 @@ public:
   using FatalError::FatalError;
 };
 
+// The output folder cannot be used: it is the repository, holds it, lies inside it (other than
+// its `site/` folder), is a file, or is a non-empty folder that no nines build wrote. A usage
+// error (exit 2), thrown before anything is touched.
+class OutputRefused : public UsageError {
+public:
+  using UsageError::UsageError;
+};
+
+// The file nines writes into every site it builds. Only a folder holding it (or an empty or
+// missing one) is ever replaced, so `-o` can never wipe a folder nines did not write.
+inline constexpr const char* k_site_marker = ".nines-site";
+
+// Throws OutputRefused when `out` must not be replaced by a site built from the repository at
+// `repo_root` (empty: no repository rules, only the folder's own). Reads only; for drivers that
+// check before doing any work.
+void check_output_dir(const std::filesystem::path& out, const std::filesystem::path& repo_root);
+
 // Collects the files of a site and swaps them in as a whole.
 //
 // Files go to a temporary directory `OUT.tmp-<pid>` beside OUT (same parent, so the final rename
@@ -34,19 +51,23 @@ public:
 // writer per OUT at a time.
 //
 // Output is deterministic: files are written in path order, files get mode 0644 and directories
-// 0755 whatever the umask, and nothing but the given bytes is written.
+// 0755 whatever the umask, and nothing but the given bytes and the marker file k_site_marker is
+// written.
 class SiteWriter {
 public:
   enum class Mode { InMemory, Streaming };
 
-  explicit SiteWriter(std::filesystem::path out, Mode mode = Mode::InMemory);
+  // Runs check_output_dir(out, repo_root) first: a refused folder throws OutputRefused and nothing
+  // is touched (not even leftovers of killed runs beside it).
+  explicit SiteWriter(std::filesystem::path out, Mode mode = Mode::InMemory,
+                      const std::filesystem::path& repo_root = {});
   ~SiteWriter();
   SiteWriter(const SiteWriter&) = delete;
   SiteWriter& operator=(const SiteWriter&) = delete;
 
   // Adds a file at `path` relative to OUT, '/'-separated. Refuses (WriteError) absolute paths,
-  // empty, "." and ".." segments, backslashes and control characters, a path added twice, and a
-  // path that is also a directory of another ("a" and "a/b"). Thread-safe.
+  // empty, "." and ".." segments, backslashes and control characters, the marker's name, a path
+  // added twice, and a path that is also a directory of another ("a" and "a/b"). Thread-safe.
   void add(std::string_view path, std::string bytes);
 
   // The files added so far (InMemory; empty in Streaming mode) and the paths in either mode.
@@ -71,6 +92,7 @@ private:
   std::filesystem::path m_out;
   std::filesystem::path m_temp;
   std::filesystem::path m_old;
+  std::filesystem::path m_repo_root;
   Mode m_mode;
   bool m_temp_created = false;
   bool m_committed = false;

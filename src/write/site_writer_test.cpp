@@ -91,6 +91,7 @@ TEST_CASE("write/site_writer: commit replaces the previous site as a whole") {
   const fs::path out = t.path / "site";
   fs::create_directories(out / "old");
   std::ofstream(out / "old" / "stale.html") << "old";
+  std::ofstream(out / k_site_marker) << "";
   std::ofstream(out / "index.html") << "old index";
 
   {
@@ -136,6 +137,7 @@ TEST_CASE("write/site_writer: a writer dropped before commit leaves the old site
   TempDir t;
   const fs::path out = t.path / "site";
   fs::create_directories(out);
+  std::ofstream(out / k_site_marker) << "";
   std::ofstream(out / "index.html") << "old";
   {
     SiteWriter w(out, SiteWriter::Mode::Streaming);
@@ -152,6 +154,7 @@ TEST_CASE("write/site_writer: a failure during the swap restores the previous si
   TempDir t;
   const fs::path out = t.path / "site";
   fs::create_directories(out);
+  std::ofstream(out / k_site_marker) << "";
   std::ofstream(out / "index.html") << "old";
   SiteWriter w(out, SiteWriter::Mode::Streaming);
   w.add("index.html", "new");
@@ -165,6 +168,7 @@ TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones ke
   TempDir t;
   const fs::path out = t.path / "site";
   fs::create_directories(out);
+  std::ofstream(out / k_site_marker) << "";
   std::ofstream(out / "index.html") << "current";
   // A dead process: pid numbers this high are not in use (pid_max is at most 4194304).
   fs::create_directories(t.path / "site.tmp-99999999" / "x");
@@ -191,6 +195,7 @@ TEST_CASE("write/site_writer: a run killed between the renames loses nothing") {
   // The state after "rename OUT -> OUT.old" and before "rename tmp -> OUT": no OUT at all.
   fs::create_directories(t.path / "site.old-99999999");
   std::ofstream(t.path / "site.old-99999999" / "index.html") << "previous";
+  std::ofstream(t.path / "site.old-99999999" / k_site_marker) << "";
   fs::create_directories(t.path / "site.tmp-99999999");
   {
     SiteWriter w(out);
@@ -218,7 +223,84 @@ TEST_CASE("write/site_writer: first build creates OUT and its parents; parallel 
   w.commit();
   CHECK(w.paths().size() == 100);
   CHECK(fs::exists(t.path / "deep" / "er" / "site" / "p3" / "page-24.html"));
-  CHECK_THROWS_AS(SiteWriter("/"), WriteError);
+  CHECK_THROWS_AS(SiteWriter("/"), OutputRefused);
+}
+
+namespace {
+
+// Every file under `dir` with its bytes, for "nothing was touched" checks.
+std::map<std::string, std::string> contents(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    out[e.path().lexically_relative(dir).generic_string()] =
+        e.is_regular_file() ? read(e.path()) : "<dir>";
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("write/site_writer: only a previous nines site, an empty or a new folder is replaced") {
+  TempDir t;
+  const fs::path repo = t.path / "repo";
+  fs::create_directories(repo / ".git");
+  fs::create_directories(repo / "slos");
+  std::ofstream(repo / "nines.yaml") << "timezone: UTC\n";
+  std::ofstream(repo / ".git" / "HEAD") << "ref: refs/heads/main\n";
+  std::ofstream(repo / "slos" / "a.yaml") << "slo: {}\n";
+  fs::create_directories(t.path / "other");
+  std::ofstream(t.path / "other" / "notes.txt") << "mine";
+  std::ofstream(t.path / "file.txt") << "a file";
+  fs::create_symlink(repo, t.path / "link");
+  const auto before = contents(t.path);
+
+  auto refused = [&](const fs::path& out, const std::string& why) {
+    CAPTURE(out);
+    try {
+      SiteWriter w(out, SiteWriter::Mode::Streaming, repo);
+      w.add("index.html", "site");
+      w.commit();
+      FAIL("accepted");
+    } catch (const OutputRefused& e) {
+      CHECK(std::string(e.what()).find(why) != std::string::npos);
+    }
+    CHECK(contents(t.path) == before); // nothing touched, nothing left beside it
+  };
+  refused(repo, "the content repository itself");
+  refused(repo / "", "the content repository itself");
+  refused(repo / "slos" / "..", "the content repository itself");
+  refused(t.path, "contains the content repository");
+  refused(repo / "slos", "inside the content repository");
+  refused(repo / "public", "inside the content repository");
+  refused(t.path / "other", "nines did not write");
+  refused(t.path / "file.txt", "a file");
+  refused(t.path / "link", "the content repository itself");
+  fs::remove(t.path / "link");
+
+  // The repository's own site/ folder, a new folder, an empty one and a previous site are fine,
+  // and a previous site needs no --force.
+  for (const fs::path& out : {repo / "site", t.path / "new", t.path / "empty"}) {
+    if (out.filename() == "empty") fs::create_directories(out);
+    for (int round = 0; round < 2; ++round) {
+      SiteWriter w(out, SiteWriter::Mode::InMemory, repo);
+      w.add("index.html", "site " + std::to_string(round));
+      w.commit();
+      CHECK(read(out / "index.html") == "site " + std::to_string(round));
+      CHECK(fs::is_regular_file(out / k_site_marker));
+    }
+  }
+  CHECK_THROWS_AS(SiteWriter(t.path / "x").add(k_site_marker, "x"), WriteError);
+}
+
+TEST_CASE("write/site_writer: a folder filled after the check is still not replaced") {
+  TempDir t;
+  const fs::path out = t.path / "out";
+  SiteWriter w(out);
+  w.add("index.html", "site");
+  fs::create_directories(out);
+  std::ofstream(out / "precious.txt") << "keep";
+  CHECK_THROWS_AS(w.commit(), OutputRefused);
+  CHECK(read(out / "precious.txt") == "keep");
+  CHECK(siblings(t.path, "out.").empty());
 }
 
 TEST_CASE("write/site_writer: write_file_atomic replaces a file whole") {

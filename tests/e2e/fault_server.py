@@ -13,6 +13,10 @@ windows) — and injects one fault:
   malformed  answer truncated JSON
   nan        answer "NaN" sample values
   die        answer --die-after requests, then SIGKILL itself on the next one (mid-pull)
+  huge       answer a sample time of 1e999 (a number no double holds)
+  echo       answer 400 with an error that echoes the Authorization header, padded so that the
+             token straddles a 300-character cut, after a line break
+  error      answer 503 to every request
 
 With FAULT_EXPECT_TOKEN set, a request without `Authorization: Bearer <that token>` gets 401.
 Listens on 127.0.0.1 only; writes its port to --port-file and one JSON line per request to --log
@@ -52,7 +56,8 @@ def value_for(query):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", required=True,
-                    choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die"])
+                    choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die",
+                             "huge", "echo", "error"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--delay", type=float, default=3.0)
@@ -112,6 +117,14 @@ def main():
                 os.kill(os.getpid(), signal.SIGKILL)
             if mode == "slow":
                 time.sleep(args.delay)
+            if mode == "error":
+                self.reply(503, '{"status":"error","errorType":"unavailable","error":"down"}')
+                return 503
+            if mode == "echo":
+                msg = "x" * 270 + "\nrejected header: " + auth
+                self.reply(400, json.dumps({"status": "error", "errorType": "bad_data",
+                                            "error": msg}))
+                return 400
             if mode == "flaky" and n <= args.fail_first:
                 self.reply(503, '{"status":"error","errorType":"unavailable","error":"try later"}')
                 return 503
@@ -135,6 +148,8 @@ def main():
                 return 404
             if mode == "malformed":
                 body = body[: len(body) // 2]
+            if mode == "huge":
+                body = re.sub(r"\[(\d+), ", "[1e999, ", body, count=1)
             self.reply(200, body)
             return 200
 

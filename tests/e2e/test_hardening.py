@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the hardening cases: `-o` never replaces what is not a nines site, a hostile
+backend answer fails one query only, the token never leaks, `metrics pull` exit codes and
+deadline, the store following the CSV files, unreadable folders and theme overrides that link out
+of the repository. Uses fault_server.py (via test_prometheus.py's helpers) on 127.0.0.1 only.
+
+Usage: test_hardening.py NINES SOURCE_DIR
+"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+import test_prometheus as tp
+
+NINES, SRC = sys.argv[1], sys.argv[2]
+tp.NINES = NINES
+NOW = "2026-11-23T00:00:00Z"
+passed, failed = 0, 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(*args, env=None):
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace",
+                       timeout=300, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def tree(root):
+    """Every file under root with its bytes (links as their target), for "nothing touched"."""
+    out = {}
+    for base, dirs, files in os.walk(root):
+        for name in dirs + files:
+            p = os.path.join(base, name)
+            rel = os.path.relpath(p, root)
+            if os.path.islink(p):
+                out[rel] = "-> " + os.readlink(p)
+            elif os.path.isfile(p):
+                with open(p, "rb") as f:
+                    out[rel] = f.read()
+            else:
+                out[rel] = "<dir>"
+    return out
+
+
+def copy_content(tmp, name="content"):
+    repo = os.path.join(tmp, name)
+    shutil.copytree(os.path.join(SRC, "content"), repo,
+                    ignore=shutil.ignore_patterns(".nines", "site"))
+    return repo
+
+
+def test_output_folder(tmp):
+    repo = copy_content(tmp)
+    os.makedirs(os.path.join(repo, ".git"))
+    with open(os.path.join(repo, ".git", "HEAD"), "w") as f:
+        f.write("ref: refs/heads/main\n")
+    other = os.path.join(tmp, "some-folder")
+    os.makedirs(other)
+    with open(os.path.join(other, "notes.txt"), "w") as f:
+        f.write("mine\n")
+    with open(os.path.join(tmp, "file.txt"), "w") as f:
+        f.write("a file\n")
+    for out in (repo, tmp, other, os.path.join(tmp, "file.txt")):
+        before = tree(tmp)
+        code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+        check(code == 2, f"-o {os.path.relpath(out, tmp)}: exit 2 ({code}): {err[-300:]}")
+        check("refusing output folder" in err, f"-o {out}: says why: {err[-300:]}")
+        after = tree(tmp)
+        # The build may create the store (.nines/) in the repository; every file that was there
+        # is still there, byte for byte.
+        lost = [k for k, v in before.items() if after.get(k) != v]
+        check(not lost, f"-o {os.path.relpath(out, tmp)}: nothing lost or changed ({lost[:5]})")
+    # A previous nines site is replaced without --force, and keeps its marker.
+    site = os.path.join(tmp, "site-out")
+    for _ in range(2):
+        code, _, err = run("build", repo, "-o", site, "--offline", "--now", NOW)
+        check(code == 0, f"a nines site is replaced ({code}): {err[-300:]}")
+    check(os.path.isfile(os.path.join(site, ".nines-site")), "the site has its marker")
+
+
+def test_hostile_answers(tmp):
+    # 1e999 in an answer: the build goes on from the store, the pull reports a failure.
+    repo = tp.fault_repo(tmp, "huge", False)
+    proc, url, _ = tp.start_fault(tmp, "huge")
+    tp.set_url(repo, url)
+    code, out, err, _ = tp.nines("build", repo, "-o", os.path.join(tmp, "huge-out"), "--now",
+                                 tp.NOW)
+    check(code == 0, f"1e999: the build exits 0 ({code}): {err[-500:]}")
+    check("internal error" not in err, "1e999: no internal error")
+    check("out of range" in err, f"1e999: the failed query is told: {err[-500:]}")
+    check(os.path.isfile(os.path.join(tmp, "huge-out", "api", "slos.json")), "1e999: site written")
+    code, out, err, _ = tp.nines("metrics", "pull", repo, "--now", tp.NOW)
+    check(code in (1, 3) and "internal error" not in err, f"1e999: pull exits 1 or 3 ({code})")
+    tp.stop(proc)
+
+    # Every query fails: exit 3. Some fail: exit 1.
+    repo = tp.fault_repo(tmp, "down503", False, retries=0)
+    proc, url, _ = tp.start_fault(tmp, "error")
+    tp.set_url(repo, url)
+    code, out, err, _ = tp.nines("metrics", "pull", repo, "--now", tp.NOW)
+    check(code == 3, f"all 503: metrics pull exits 3 ({code}): {err[-300:]}")
+    tp.stop(proc)
+    repo = tp.fault_repo(tmp, "half", False, retries=0)
+    proc, url, _ = tp.start_fault(tmp, "ok")
+    tp.set_url(repo, url)
+    # cart-events reads a second source whose path answers 404: half of the queries fail.
+    path = os.path.join(repo, "nines.yaml")
+    text = open(path).read()
+    text += ("    - name: broken\n      type: prometheus\n      url: " + url + "/missing\n"
+             "      bearer_token_env: PROM_TOKEN\n      retries: 0\n")
+    open(path, "w").write(text)
+    sli = os.path.join(repo, "slis", "cart-events.yaml")
+    open(sli, "w").write(open(sli).read().replace("  query:\n", "  query:\n    source: broken\n"))
+    code, out, err, _ = tp.nines("metrics", "pull", repo, "--now", tp.NOW)
+    check(code == 1, f"some queries fail: metrics pull exits 1 ({code}): {err[-300:]}")
+    tp.stop(proc)
+
+    # A server echoing the Authorization header: the token appears nowhere.
+    repo = tp.fault_repo(tmp, "echo", False, retries=0)
+    proc, url, _ = tp.start_fault(tmp, "echo", expect_token="")
+    tp.set_url(repo, url)
+    out_dir = os.path.join(tmp, "echo-out")
+    code, out, err, _ = tp.nines("build", repo, "-o", out_dir, "--now", tp.NOW)
+    check(code == 0, f"echo: build exits 0 ({code})")
+    check("Bearer [reda" in err, f"echo: the echoed header is redacted: {err[-400:]}")
+    tp.stop(proc)
+    tp.no_token_anywhere("echo", [out, err], [out_dir, os.path.join(repo, ".nines")])
+    check(tp.failed == 0, "echo: the token is in no output, store or site file")
+
+    # A pull past metrics.deadline skips what is left, with a warning.
+    repo = tp.fault_repo(tmp, "deadline", False, retries=0, concurrency=1, timeout="20s")
+    path = os.path.join(repo, "nines.yaml")
+    text = open(path).read()
+    open(path, "w").write(text.replace("\nmetrics:\n", "\nmetrics:\n  deadline: 2s\n", 1))
+    proc, url, _ = tp.start_fault(tmp, "slow", "--delay", "1.5")
+    tp.set_url(repo, url)
+    t0 = time.time()
+    code, out, err, _ = tp.nines("metrics", "pull", repo, "--now", tp.NOW)
+    elapsed = time.time() - t0
+    tp.stop(proc)
+    check(elapsed < 8, f"deadline: the pull stops near 2 s ({elapsed:.1f} s)")
+    check("metrics.deadline" in err, f"deadline: the skipped queries are told: {err[-300:]}")
+    check(code in (1, 3), f"deadline: exit 1 or 3 ({code})")
+
+
+def test_store_follows_files(tmp):
+    repo = copy_content(tmp, "follow")
+    out = os.path.join(tmp, "follow-out")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"follow: first build ({code}): {err[-300:]}")
+    csvs = sorted(os.listdir(os.path.join(repo, "metrics")))
+    victim = os.path.join(repo, "metrics", csvs[0])
+    slo_ids = {line.split(",")[0] for line in open(victim).read().splitlines()[1:] if line}
+    os.remove(victim)
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    db = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
+    left = db.execute("SELECT count(*) FROM daily WHERE source = ?",
+                      ("csv:metrics/" + csvs[0],)).fetchone()[0]
+    check(left == 0, f"follow: the deleted file's rows are gone from the store ({left})")
+    slos = {s["id"]: s for s in json.load(open(os.path.join(out, "api", "slos.json")))}
+    for sid in slo_ids:
+        if sid in slos:
+            check(slos[sid]["data"]["status"] != "fresh",
+                  f"follow: {sid} no longer reads fresh data ({slos[sid]['data']})")
+
+
+def test_unreadable_folder_and_overrides(tmp):
+    repo = copy_content(tmp, "perm")
+    if os.geteuid() != 0:
+        os.chmod(os.path.join(repo, "postmortems"), 0)
+        code, out, err = run("check", repo, "--now", NOW)
+        os.chmod(os.path.join(repo, "postmortems"), 0o755)
+        check(code == 1 and "postmortems" in out + err and "cannot read folder" in out + err,
+              f"unreadable folder: reported ({code}): {(out + err)[-300:]}")
+    secret = os.path.join(tmp, "passwd-like.txt")
+    with open(secret, "w") as f:
+        f.write("root:x:0:0:TOP-SECRET-LINE\n")
+    os.makedirs(os.path.join(repo, "layouts"), exist_ok=True)
+    os.symlink(secret, os.path.join(repo, "layouts", "base.mustache"))
+    out = os.path.join(tmp, "perm-out")
+    code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code != 0, f"override link out of the repo: the build fails ({code})")
+    check("outside the content repository" in stdout + err,
+          f"override link: says why: {(stdout + err)[-300:]}")
+    leaked = [k for k, v in (tree(out) if os.path.isdir(out) else {}).items()
+              if isinstance(v, bytes) and b"TOP-SECRET-LINE" in v]
+    check(not leaked, f"override link: nothing published ({leaked[:3]})")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="nines-hardening-")
+    try:
+        for t in (test_output_folder, test_hostile_answers, test_store_follows_files,
+                  test_unreadable_folder_and_overrides):
+            t(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    total_failed = failed + tp.failed
+    print(f"{passed + tp.passed} passed, {total_failed} failed")
+    return 1 if total_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
