@@ -1,0 +1,349 @@
+// `nines gate deploy SERVICE [--change-type T] [--format text|github] [--json]` and
+// `nines gate readiness SERVICE`: CI gates (SPEC 2). Deploy applies the service's error budget
+// policy to the budget states of its SLOs; readiness passes exactly when the service is approved
+// for production. Both read only the computed figures; `--json` prints the API's objects.
+//
+// Exit codes: 0 allowed, 1 blocked (or the content has errors), 2 usage (an unknown service or
+// change type), 3 the figures cannot be computed (no SLO of the service has data, or the store
+// cannot be read).
+#include "cli/gate.hpp"
+
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "render/api_json.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nines {
+
+namespace {
+
+const std::vector<std::string>& change_types() {
+  static const std::vector<std::string> k_types = {"feature", "fix", "security", "compliance",
+                                                   "data-loss-prevention"};
+  return k_types;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// GitHub workflow commands end at a newline and treat % specially.
+std::string github_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string fmt_freshness(const DataFreshness& d) {
+  if (!d.as_of) return "no data";
+  std::string s = d.status + ", last day " + *d.as_of;
+  if (d.age_days && *d.age_days > 0) s += " (" + std::to_string(*d.age_days) + " days old)";
+  return s;
+}
+
+// One SLO's verdict under its own policy.
+struct SloVerdict {
+  const SloFigures* slo = nullptr;
+  bool measured = false; // has data; an SLO without data never blocks on its own
+  bool blocks = false;
+  std::string exception; // the policy exception that let the change through, if one did
+};
+
+} // namespace
+
+std::string exception_change_type(const std::string& exception) {
+  // The structured form {change_type, note} is decoded to "change_type: note".
+  for (const auto& t : change_types()) {
+    if (exception.size() > t.size() && exception.compare(0, t.size(), t) == 0 &&
+        exception[t.size()] == ':')
+      return t;
+  }
+  // The seed's prose form, matched case-insensitively on its words.
+  const std::string l = lower(exception);
+  if (l.find("security patch") != std::string::npos) return "security";
+  if (l.find("regulatory compliance") != std::string::npos) return "compliance";
+  if (l.find("data loss prevention") != std::string::npos) return "data-loss-prevention";
+  return "";
+}
+
+DeployDecision decide_deploy(const std::vector<const SloFigures*>& slos,
+                             const std::string& change_type) {
+  DeployDecision d;
+  d.change_type = change_type;
+  std::vector<SloVerdict> verdicts;
+  for (const auto* f : slos) {
+    SloVerdict v;
+    v.slo = f;
+    v.measured = f->state.level != BudgetState::Missing;
+    if (v.measured) {
+      const bool frozen = f->state.level == BudgetState::Exhausted;
+      const bool features_blocked =
+          f->state.level == BudgetState::Critical && change_type == "feature";
+      if (frozen || features_blocked) {
+        for (const auto& e : f->state.exceptions)
+          if (exception_change_type(e) == change_type) {
+            v.exception = e;
+            break;
+          }
+        v.blocks = v.exception.empty();
+      }
+    }
+    verdicts.push_back(v);
+  }
+  // The SLO that decides: the worst blocking one; when nothing blocks, the worst measured one.
+  // Ties go to the smaller remaining budget, then the SLO id, so the choice is stable.
+  auto worse = [](const SloVerdict& a, const SloVerdict& b) {
+    int ra = budget_state_rank(a.slo->state.level), rb = budget_state_rank(b.slo->state.level);
+    if (ra != rb) return ra > rb;
+    double xa = a.slo->remaining.value_or(1e300), xb = b.slo->remaining.value_or(1e300);
+    if (xa != xb) return xa < xb;
+    return a.slo->id < b.slo->id;
+  };
+  const SloVerdict* decider = nullptr;
+  for (const auto& v : verdicts) {
+    if (!v.measured) continue;
+    d.computable = true;
+    if (v.blocks) d.allowed = false;
+  }
+  for (const auto& v : verdicts) {
+    if (!v.measured || (!d.allowed && !v.blocks)) continue;
+    if (!decider || worse(v, *decider)) decider = &v;
+  }
+  if (decider) {
+    d.deciding = decider->slo;
+    d.exception = decider->exception;
+  }
+  for (const auto& v : verdicts)
+    if (!v.measured) d.unmeasured.push_back(v.slo);
+  return d;
+}
+
+namespace {
+
+OrderedJson deploy_json(const std::string& service, const DeployDecision& d,
+                        const std::vector<const SloFigures*>& slos) {
+  OrderedJson a = OrderedJson::array();
+  for (const auto* f : slos)
+    a.push_back(slo_json(*f));
+  OrderedJson j;
+  j["service"] = service;
+  j["change_type"] = d.change_type;
+  j["allowed"] = d.computable && d.allowed;
+  j["decision"] = !d.computable ? "unknown" : d.allowed ? "allowed" : "blocked";
+  j["state"] = d.deciding ? OrderedJson(d.deciding->state.name()) : OrderedJson(nullptr);
+  j["slo"] = d.deciding ? OrderedJson(d.deciding->id) : OrderedJson(nullptr);
+  j["exception"] = d.exception.empty() ? OrderedJson(nullptr) : OrderedJson(d.exception);
+  j["slos"] = a;
+  return j;
+}
+
+// The sentence that says why, for people and for the annotation.
+std::string verdict_line(const std::string& service, const DeployDecision& d) {
+  const SloFigures& f = *d.deciding;
+  const std::string state = f.state.name();
+  if (!d.allowed) {
+    if (f.state.level == BudgetState::Exhausted)
+      return "deploy of " + service + " blocked: error budget exhausted (SLO " + f.id +
+             "); every change is blocked unless a policy exception names '" + d.change_type + "'";
+    return "deploy of " + service + " blocked: error budget critical (SLO " + f.id +
+           "); feature changes are blocked";
+  }
+  if (!d.exception.empty())
+    return "deploy of " + service + " allowed by the policy exception '" + d.exception +
+           "' (budget " + state + ", SLO " + f.id + ")";
+  return "deploy of " + service + " allowed: budget " + state + " (SLO " + f.id + ")";
+}
+
+void print_deploy(std::ostream& out, const std::string& service, const DeployDecision& d,
+                  const std::vector<const SloFigures*>& slos) {
+  const SloFigures& f = *d.deciding;
+  out << "gate deploy " << service << " (change type " << d.change_type
+      << "): " << (d.allowed ? "ALLOWED" : "BLOCKED") << "\n";
+  out << verdict_line(service, d) << "\n\n";
+  out << "state      " << f.state.name() << ", set by SLO " << f.id << " (budget remaining "
+      << fmt_pct(pct(f.remaining)) << ")\n";
+  std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
+  out << "policy     " << policy << " (" << f.state.policy_source << ")";
+  if (!f.state.condition.empty()) out << ", condition " << f.state.condition;
+  out << "\n";
+  if (f.state.level == BudgetState::Critical && d.allowed && d.exception.empty())
+    out << "conditions the change must meet:\n";
+  else
+    out << "actions:\n";
+  if (f.state.actions.empty()) out << "  none\n";
+  for (const auto& a : f.state.actions)
+    out << "  - " << a << "\n";
+  out << "exceptions:\n";
+  if (f.state.exceptions.empty()) out << "  none\n";
+  for (const auto& e : f.state.exceptions) {
+    std::string t = exception_change_type(e);
+    out << "  - " << e << (t.empty() ? "" : "  [" + t + "]")
+        << (e == d.exception ? "  (applies)" : "") << "\n";
+  }
+  out << "\nslos\n";
+  Table t({"  SLO", "STATE", "REMAINING", "DATA"});
+  for (const auto* s : slos) {
+    const bool missing = s->state.level == BudgetState::Missing;
+    t.add({"  " + s->id, missing ? "missing (never blocks on its own)" : s->state.name(),
+           fmt_pct(pct(s->remaining)), fmt_freshness(s->data)});
+  }
+  t.print(out);
+}
+
+int gate_deploy(const CommonOpts& common, const std::string& service,
+                const std::string& change_type, const std::string& format) {
+  Run run;
+  if (auto code = run_figures(common, run)) return *code;
+  std::vector<std::string> names;
+  bool known = false;
+  for (const auto& s : run.repo.services) {
+    names.push_back(s.meta.id);
+    known = known || s.meta.id == service;
+  }
+  if (!known) {
+    std::cerr << "nines: unknown service '" << service << "'" << did_you_mean(service, names)
+              << "\n";
+    return 2;
+  }
+  std::vector<const SloFigures*> slos;
+  for (const auto& f : run.figures.slos)
+    if (f.service == service) slos.push_back(&f);
+  DeployDecision d = decide_deploy(slos, change_type);
+  if (common.json) std::cout << deploy_json(service, d, slos).dump(2) << "\n";
+  if (!d.computable) {
+    std::string why = slos.empty() ? "service '" + service + "' has no SLOs"
+                                   : "no SLO of service '" + service + "' has data";
+    std::cerr << "nines: cannot decide the deploy gate: " << why
+              << "; record SLI data (metrics/*.csv) or run `nines metrics pull`\n";
+    if (format == "github")
+      std::cout << "::error title=Deploy gate::" << github_escape("cannot decide: " + why) << "\n";
+    return 3;
+  }
+  if (!common.json) print_deploy(std::cout, service, d, slos);
+  if (format == "github") {
+    const std::string msg = verdict_line(service, d);
+    if (!d.allowed)
+      std::cout << "::error title=Deploy blocked::" << github_escape(msg) << "\n";
+    else
+      std::cout << "::notice title=Deploy allowed::" << github_escape(msg) << "\n";
+  }
+  return d.allowed ? 0 : 1;
+}
+
+} // namespace
+
+bool readiness_row_blocks(const ReadinessRow& row) {
+  if (row.status == "pass") return false;
+  if (row.status == "na") return row.notes.empty() && row.evidence.empty();
+  return true;
+}
+
+namespace {
+
+int gate_readiness(const CommonOpts& common, const std::string& service) {
+  Run run;
+  if (auto code = run_figures(common, run)) return *code;
+  const ReadinessFigures* r = nullptr;
+  std::vector<std::string> names;
+  for (const auto& x : run.figures.readiness) {
+    names.push_back(x.service);
+    if (x.service == service) r = &x;
+  }
+  if (!r) {
+    std::cerr << "nines: unknown service '" << service << "'" << did_you_mean(service, names)
+              << "\n";
+    return 2;
+  }
+  std::vector<const ReadinessRow*> blocking;
+  for (const auto& row : r->rows)
+    if (readiness_row_blocks(row)) blocking.push_back(&row);
+  const bool approved = blocking.empty() && r->current_approval;
+  if (common.json) {
+    std::cout << readiness_json(*r).dump(2) << "\n";
+    return approved ? 0 : 1;
+  }
+  std::cout << "gate readiness " << service << ": " << (approved ? "APPROVED" : "NOT APPROVED")
+            << "\n";
+  if (!blocking.empty()) {
+    std::cout << "\nchecklist rows that block (" << blocking.size() << ")\n";
+    Table t({"  STATUS", "CHECK", "TITLE"});
+    for (const auto* row : blocking)
+      t.add({"  " + (row->status == "na" ? std::string("na without a reason") : row->status),
+             row->slug, row->title});
+    t.print(std::cout);
+  }
+  std::cout << "\nsign-offs\n";
+  if (r->signoffs.empty()) std::cout << "  missing: no sign-off recorded\n";
+  bool current = false;
+  for (const auto& s : r->signoffs) {
+    std::string what = s.stale ? (s.digest.empty() ? "stale (no digest recorded)"
+                                                   : "stale (the documents changed since)")
+                               : "current";
+    if (!s.stale && s.decision == "approved") current = true;
+    std::cout << "  " << s.name << " (" << s.role << ", " << s.date << "): " << s.decision << ", "
+              << what << "\n";
+  }
+  if (!current && !r->signoffs.empty())
+    std::cout << "  missing: no current approved sign-off; run `nines signoff " << service
+              << " --decision approved ...` after review\n";
+  return approved ? 0 : 1;
+}
+
+} // namespace
+
+void add_gate_command(CLI::App& app, CommandAction& action) {
+  auto* gate = app.add_subcommand("gate", "CI gates: deploy (error budget) and readiness");
+  gate->require_subcommand(1);
+
+  struct DeployOpts {
+    CommonOpts common;
+    std::string service;
+    std::string change_type = "feature";
+    std::string format = "text";
+  };
+  auto d = std::make_shared<DeployOpts>();
+  auto* deploy = gate->add_subcommand("deploy", "Apply the error budget policy to a deploy");
+  deploy->add_option("service", d->service, "A service id")->required();
+  deploy
+      ->add_option("--change-type", d->change_type,
+                   "feature (default), fix, security, compliance or data-loss-prevention")
+      ->check(CLI::IsMember(change_types()));
+  deploy->add_option("--format", d->format, "Output: text or github (workflow annotations)")
+      ->check(CLI::IsMember({"text", "github"}));
+  add_common_options(deploy, d->common);
+  d->common.command = "gate";
+  deploy->callback([d, &action] {
+    action = [d] { return gate_deploy(d->common, d->service, d->change_type, d->format); };
+  });
+
+  struct ReadinessOpts {
+    CommonOpts common;
+    std::string service;
+  };
+  auto r = std::make_shared<ReadinessOpts>();
+  auto* readiness = gate->add_subcommand("readiness", "Pass only when approved for production");
+  readiness->add_option("service", r->service, "A service id")->required();
+  add_common_options(readiness, r->common);
+  r->common.command = "gate";
+  readiness->callback(
+      [r, &action] { action = [r] { return gate_readiness(r->common, r->service); }; });
+}
+
+} // namespace nines

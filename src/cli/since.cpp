@@ -1,0 +1,381 @@
+// The pull-request summary of `nines check --since REV`. Both sides go through the same pipeline
+// up to the figures: the working tree as it is, and REV's tree written from git's objects into a
+// private temporary folder (nothing is checked out, the working tree is never touched). The
+// summary is then a comparison of two runs, so it can never disagree with `check` or the site.
+#include "cli/since.hpp"
+
+#include "diag/format.hpp"
+#include "history/history.hpp"
+#include "pipeline.hpp"
+#include "render/api_json.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace nines {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A diagnostic without its position: lines move when a file is edited, so a finding is "the
+// same" when its file, rule, severity and message are.
+std::string diag_key(const Diagnostic& d) {
+  return d.file + "\x1f" + d.rule + "\x1f" + severity_name(d.severity) + "\x1f" + d.message;
+}
+
+std::string diag_text(const Diagnostic& d) {
+  return d.file + ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + ": " +
+         severity_name(d.severity) + ": " + d.message + " [" + d.rule + "]";
+}
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+// A private temporary folder, removed with everything in it when the summary is done.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "nines-since-XXXXXX").string();
+    if (char* p = mkdtemp(tmpl.data())) path = p;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+struct Side {
+  Run run;
+  int code = 0;
+  bool figures = false; // reached compute without errors
+};
+
+void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool strict) {
+  side.run.opts.dir = dir;
+  side.run.opts.last = Stage::Compute;
+  side.run.opts.offline = true; // like check: no network
+  side.run.opts.strict = strict;
+  if (!common.now.empty()) side.run.opts.now = common.now;
+  side.code = run_pipeline(side.run);
+  side.figures = side.run.reached == Stage::Compute && !side.run.diags.has_errors() &&
+                 side.run.fatal.empty() && side.run.internal_error.empty();
+}
+
+// The exit code `check` gives for these diagnostics: the link stage's verdict.
+int check_code(const Side& s, bool strict) {
+  if (!s.run.internal_error.empty()) return 4;
+  if (!s.run.usage_error.empty()) return 2;
+  if (s.run.diags.has_errors()) return 1;
+  if (strict && s.run.diags.warning_count() > 0) return 1;
+  return 0;
+}
+
+struct AlertCoverage {
+  std::string key, alert, owner, service; // owner: "SLO x" or the rules file
+  bool covered = false;
+};
+
+std::vector<AlertCoverage> alert_coverage(const Repo& repo) {
+  std::vector<AlertCoverage> out;
+  for (const auto& slo : repo.slos)
+    for (const auto& a : slo.alerts) {
+      if (a.name.empty()) continue;
+      AlertCoverage c{"slo\x1f" + slo.meta.id + "\x1f" + a.name, a.name, "SLO " + slo.meta.id,
+                      slo.service.id, false};
+      for (const auto& rb : repo.runbooks)
+        c.covered = c.covered || (rb.alert_name == a.name &&
+                                  (rb.service.empty() || rb.service.id == slo.service.id));
+      out.push_back(c);
+    }
+  for (const auto& a : repo.prom_alerts) {
+    if (a.name.empty()) continue;
+    AlertCoverage c{"rule\x1f" + a.file + "\x1f" + a.name, a.name, a.file, a.service,
+                    !a.runbook_url.empty()};
+    for (const auto& rb : repo.runbooks)
+      c.covered =
+          c.covered || (rb.alert_name == a.name &&
+                        (rb.service.empty() || a.service.empty() || rb.service.id == a.service));
+    out.push_back(c);
+  }
+  return out;
+}
+
+struct Summary {
+  std::vector<Diagnostic> new_diags, fixed_diags;
+  OrderedJson slos_added = OrderedJson::array(), slos_removed = OrderedJson::array(),
+              slos_changed = OrderedJson::array(), states = OrderedJson::array(),
+              maturity = OrderedJson::array(), stale = OrderedJson::array(),
+              lost = OrderedJson::array();
+  std::vector<std::string> md_slos, md_states, md_maturity, md_stale, md_lost;
+  bool figures_compared = true;
+  std::string figures_note;
+};
+
+Summary compare(const Side& old_side, const Side& cur) {
+  Summary s;
+  // Diagnostics: new and fixed, by their position-free key.
+  std::multiset<std::string> old_keys, cur_keys;
+  for (const auto& d : old_side.run.diags.all())
+    old_keys.insert(diag_key(d));
+  for (const auto& d : cur.run.diags.all())
+    cur_keys.insert(diag_key(d));
+  for (const auto& d : cur.run.diags.sorted()) {
+    auto it = old_keys.find(diag_key(d));
+    if (it == old_keys.end())
+      s.new_diags.push_back(d);
+    else
+      old_keys.erase(it);
+  }
+  for (const auto& d : old_side.run.diags.sorted()) {
+    auto it = cur_keys.find(diag_key(d));
+    if (it == cur_keys.end())
+      s.fixed_diags.push_back(d);
+    else
+      cur_keys.erase(it);
+  }
+
+  // SLOs: added, removed, target or window changed (from the documents, so this works even when
+  // one side has errors).
+  std::map<std::string, const Slo*> olds, curs;
+  for (const auto& x : old_side.run.repo.slos)
+    olds[x.meta.id] = &x;
+  for (const auto& x : cur.run.repo.slos)
+    curs[x.meta.id] = &x;
+  for (const auto& [id, slo] : curs) {
+    auto it = olds.find(id);
+    if (it == olds.end()) {
+      s.slos_added.push_back({{"id", id},
+                              {"service", slo->service.id},
+                              {"target", slo->target},
+                              {"window_days", slo->window_days}});
+      s.md_slos.push_back("added `" + id + "` (" + num(slo->target) + "% over " +
+                          num(slo->window_days) + "d)");
+      continue;
+    }
+    const Slo* o = it->second;
+    if (o->target == slo->target && o->window_days == slo->window_days) continue;
+    OrderedJson j = {{"id", id}};
+    std::string md = "changed `" + id + "`:";
+    if (o->target != slo->target) {
+      j["target"] = {{"from", o->target}, {"to", slo->target}};
+      md += " target " + num(o->target) + "% → " + num(slo->target) + "%";
+    }
+    if (o->window_days != slo->window_days) {
+      j["window_days"] = {{"from", o->window_days}, {"to", slo->window_days}};
+      md += std::string(o->target != slo->target ? "," : "") + " window " + num(o->window_days) +
+            "d → " + num(slo->window_days) + "d";
+    }
+    s.slos_changed.push_back(j);
+    s.md_slos.push_back(md);
+  }
+  for (const auto& [id, slo] : olds)
+    if (!curs.count(id)) {
+      s.slos_removed.push_back({{"id", id}, {"service", slo->service.id}});
+      s.md_slos.push_back("removed `" + id + "`");
+    }
+
+  // Alerts that lost their runbook: covered at REV, present and uncovered now.
+  std::map<std::string, AlertCoverage> old_cov;
+  for (auto& c : alert_coverage(old_side.run.repo))
+    old_cov[c.key] = c;
+  for (const auto& c : alert_coverage(cur.run.repo)) {
+    auto it = old_cov.find(c.key);
+    if (it == old_cov.end() || !it->second.covered || c.covered) continue;
+    s.lost.push_back({{"alert", c.alert}, {"of", c.owner}, {"service", c.service}});
+    s.md_lost.push_back("`" + c.alert + "` of " + c.owner);
+  }
+
+  // The figures, when both sides have them.
+  if (!old_side.figures || !cur.figures) {
+    s.figures_compared = false;
+    s.figures_note = std::string("figures not compared: ") +
+                     (!cur.figures ? "the change has errors" : "the revision has errors");
+    return s;
+  }
+  std::map<std::string, const SloFigures*> old_f;
+  for (const auto& f : old_side.run.figures.slos)
+    old_f[f.id] = &f;
+  for (const auto& f : cur.run.figures.slos) {
+    auto it = old_f.find(f.id);
+    if (it == old_f.end() || it->second->state.level == f.state.level) continue;
+    s.states.push_back({{"slo", f.id}, {"from", it->second->state.name()}, {"to", f.state.name()}});
+    s.md_states.push_back("`" + f.id + "`: " + it->second->state.name() + " → " + f.state.name());
+  }
+  std::map<std::string, const ServiceMaturity*> old_m;
+  for (const auto& m : old_side.run.figures.maturity.services)
+    old_m[m.service] = &m;
+  for (const auto& m : cur.run.figures.maturity.services) {
+    auto it = old_m.find(m.service);
+    if (it == old_m.end()) continue;
+    for (std::size_t i = 0; i < m.dimensions.size() && i < it->second->dimensions.size(); ++i) {
+      const auto& a = it->second->dimensions[i];
+      const auto& b = m.dimensions[i];
+      if (a.effective == b.effective) continue;
+      s.maturity.push_back({{"service", m.service},
+                            {"dimension", b.dimension},
+                            {"from", a.effective},
+                            {"to", b.effective}});
+      s.md_maturity.push_back("`" + m.service + "` " + b.dimension + ": " +
+                              std::to_string(a.effective) + " → " + std::to_string(b.effective));
+    }
+  }
+  std::map<std::string, const ReadinessFigures*> old_r;
+  for (const auto& r : old_side.run.figures.readiness)
+    old_r[r.service] = &r;
+  for (const auto& r : cur.run.figures.readiness) {
+    auto it = old_r.find(r.service);
+    if (it == old_r.end()) continue;
+    for (const auto& so : r.signoffs) {
+      if (!so.stale) continue;
+      bool was_current = false;
+      for (const auto& before : it->second->signoffs)
+        was_current =
+            was_current || (!before.stale && before.name == so.name && before.role == so.role &&
+                            before.date == so.date && before.digest == so.digest);
+      if (!was_current) continue;
+      s.stale.push_back({{"service", r.service},
+                         {"name", so.name},
+                         {"role", so.role},
+                         {"date", so.date},
+                         {"decision", so.decision}});
+      s.md_stale.push_back("`" + r.service + "`: " + so.name + " (" + so.role + ", " + so.date +
+                           ", " + so.decision + ")");
+    }
+  }
+  return s;
+}
+
+void md_section(std::ostream& out, const std::string& title, const std::vector<std::string>& items,
+                const std::string& note = "") {
+  out << "\n### " << title << "\n\n";
+  if (!note.empty()) {
+    out << "_" << note << "_\n";
+    return;
+  }
+  if (items.empty()) out << "none\n";
+  for (const auto& i : items)
+    out << "- " << i << "\n";
+}
+
+void print_markdown(std::ostream& out, const std::string& rev, const std::string& commit,
+                    const Summary& s, const Side& cur) {
+  out << "## nines: changes since `" << rev << "` (" << commit.substr(0, 7) << ")\n\n";
+  out << cur.run.diags.error_count() << " errors, " << cur.run.diags.warning_count()
+      << " warnings; " << s.new_diags.size() << " new, " << s.fixed_diags.size() << " fixed\n";
+  std::vector<std::string> n, f;
+  for (const auto& d : s.new_diags)
+    n.push_back("`" + diag_text(d) + "`");
+  for (const auto& d : s.fixed_diags)
+    f.push_back("`" + diag_text(d) + "`");
+  md_section(out, "New diagnostics", n);
+  md_section(out, "Fixed diagnostics", f);
+  md_section(out, "SLOs", s.md_slos);
+  const std::string note = s.figures_compared ? "" : s.figures_note;
+  md_section(out, "Error budget states", s.md_states, note);
+  md_section(out, "Maturity", s.md_maturity, note);
+  md_section(out, "Readiness sign-offs made stale", s.md_stale, note);
+  md_section(out, "Alerts that lost their runbook", s.md_lost);
+}
+
+OrderedJson diags_json(const std::vector<Diagnostic>& ds) {
+  OrderedJson a = OrderedJson::array();
+  for (const auto& d : ds)
+    a.push_back({{"file", d.file},
+                 {"line", d.loc.line},
+                 {"column", d.loc.col},
+                 {"severity", severity_name(d.severity)},
+                 {"rule", d.rule},
+                 {"message", d.message}});
+  return a;
+}
+
+} // namespace
+
+int run_check_since(const CommonOpts& common, const std::string& rev, const std::string& format,
+                    bool strict) {
+  if (format != "text" && format != "json") {
+    std::cerr << "nines: check --since prints Markdown (the default) or --format json, not "
+              << format << "\n";
+    return 2;
+  }
+  Side cur;
+  run_side(cur, common, common.dir, strict);
+  if (print_run_problems(cur.run)) return cur.code;
+
+  TreeFiles tree = read_tree_at(cur.run.repo.root, rev);
+  if (!tree.error.empty()) {
+    std::cerr << "nines: check --since: " << tree.error << "\n";
+    return 2;
+  }
+  TempDir tmp;
+  if (tmp.path.empty()) {
+    std::cerr << "nines: check --since: cannot create a temporary folder\n";
+    return 3;
+  }
+  for (const auto& [rel, bytes] : tree.files) {
+    fs::path p = tmp.path / fs::path(rel);
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    std::ofstream(p, std::ios::binary) << bytes;
+  }
+  // The same recorded and pulled data on both sides: a copy of the store, where REV's run looks
+  // for it, so budget states differ only where the documents or the CSV files do.
+  Side old_side;
+  {
+    std::error_code ec;
+    fs::path store = store_path(cur.run);
+    if (fs::exists(store, ec)) {
+      fs::path rel = fs::relative(store, cur.run.repo.root, ec);
+      if (!ec && !rel.empty() && *rel.begin() != "..") {
+        fs::create_directories((tmp.path / rel).parent_path(), ec);
+        fs::copy_file(store, tmp.path / rel, fs::copy_options::overwrite_existing, ec);
+      }
+    }
+  }
+  // REV's files are as git had them: their history is the history as of REV.
+  old_side.run.history = read_history(cur.run.repo.root, cur.run.now, rev);
+  // Both sides are dated by the same now, so ages differ only where the documents do.
+  CommonOpts dated = common;
+  dated.now = std::to_string(cur.run.now);
+  run_side(old_side, dated, tmp.path, strict);
+  if (!old_side.run.internal_error.empty()) {
+    std::cerr << "nines: internal error at " << rev << ": " << old_side.run.internal_error << "\n";
+    return 4;
+  }
+
+  Summary s = compare(old_side, cur);
+  const int code = check_code(cur, strict);
+  if (format == "json") {
+    OrderedJson j;
+    j["since"] = rev;
+    j["commit"] = tree.commit;
+    j["errors"] = cur.run.diags.error_count();
+    j["warnings"] = cur.run.diags.warning_count();
+    j["diagnostics"] = {{"new", diags_json(s.new_diags)}, {"fixed", diags_json(s.fixed_diags)}};
+    j["slos"] = {{"added", s.slos_added}, {"removed", s.slos_removed}, {"changed", s.slos_changed}};
+    j["figures_compared"] = s.figures_compared;
+    j["budget_states"] = s.states;
+    j["maturity"] = s.maturity;
+    j["stale_signoffs"] = s.stale;
+    j["alerts_without_runbook"] = s.lost;
+    j["exit"] = code;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    print_markdown(std::cout, rev, tree.commit, s, cur);
+  }
+  return code;
+}
+
+} // namespace nines

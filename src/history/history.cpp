@@ -1,0 +1,352 @@
+#include "history/history.hpp"
+
+#include <filesystem>
+#include <git2.h>
+#include <memory>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace nines {
+namespace {
+
+// libgit2 counts its initialisations; each reader holds one for as long as it runs.
+struct Libgit2 {
+  Libgit2() { git_libgit2_init(); }
+  ~Libgit2() { git_libgit2_shutdown(); }
+  Libgit2(const Libgit2&) = delete;
+  Libgit2& operator=(const Libgit2&) = delete;
+};
+
+template <typename T, void (*Free)(T*)> struct Deleter {
+  void operator()(T* p) const {
+    if (p) Free(p);
+  }
+};
+using RepoPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
+using WalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
+using EntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
+using StatusPtr = std::unique_ptr<git_status_list, Deleter<git_status_list, git_status_list_free>>;
+
+std::string last_git_error(const std::string& what) {
+  const git_error* e = git_error_last();
+  return what + (e && e->message ? std::string(": ") + e->message : "");
+}
+
+std::string oid_hex(const git_oid* oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, oid);
+  return buf;
+}
+
+// An open repository and where the content root sits inside its work tree ("" at the top,
+// else "folder/sub/" with a trailing slash, so it prefixes paths directly).
+struct Opened {
+  RepoPtr repo;
+  std::string prefix;
+  std::string error;
+};
+
+Opened open_repository(const std::string& content_root) {
+  Opened o;
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, content_root.c_str(), 0, nullptr) != 0) {
+    o.error = "not a git repository";
+    return o;
+  }
+  o.repo.reset(raw);
+  const char* workdir = git_repository_workdir(raw);
+  if (!workdir) {
+    o.error = "a bare git repository has no work tree";
+    return o;
+  }
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(content_root, ec);
+  fs::path top = fs::weakly_canonical(workdir, ec);
+  fs::path rel = root.lexically_relative(top);
+  std::string r = rel.generic_string();
+  if (r.empty() || r == ".")
+    o.prefix.clear();
+  else if (r.rfind("..", 0) == 0)
+    o.error = "the content repository is outside the git work tree";
+  else
+    o.prefix = r + "/";
+  return o;
+}
+
+// Every blob path under `root` of a tree, for git_tree_walk.
+int collect_entry(const char* root, const git_tree_entry* entry, void* payload) {
+  auto* paths = static_cast<std::set<std::string>*>(payload);
+  if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
+    paths->insert(std::string(root) + git_tree_entry_name(entry));
+  return 0;
+}
+
+// Paths (full, from the top of the work tree) that differ between two trees, limited to the
+// content root.
+std::set<std::string> changed_paths(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
+                                    const std::string& prefix, bool& ok) {
+  std::set<std::string> paths;
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  // Tree-to-tree diffs compare object ids; blobs are never read.
+  opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+  std::string spec = prefix;
+  char* specs[1] = {spec.data()};
+  if (!prefix.empty()) {
+    opts.pathspec.strings = specs;
+    opts.pathspec.count = 1;
+  }
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_tree(&raw, repo, old_tree, new_tree, &opts) != 0) {
+    ok = false;
+    return paths;
+  }
+  DiffPtr diff(raw);
+  const std::size_t n = git_diff_num_deltas(raw);
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    if (d->new_file.path) paths.insert(d->new_file.path);
+  }
+  return paths;
+}
+
+} // namespace
+
+History read_history(const std::string& content_root, std::int64_t now, const std::string& rev) {
+  Libgit2 lib;
+  History h;
+  Opened o = open_repository(content_root);
+  if (!o.error.empty()) {
+    h.mark_read(o.error);
+    return h;
+  }
+  git_repository* repo = o.repo.get();
+  const std::string& prefix = o.prefix;
+
+  git_oid head_oid;
+  if (rev.empty()) {
+    if (git_reference_name_to_id(&head_oid, repo, "HEAD") != 0) {
+      h.mark_read("the git repository has no commits");
+      return h;
+    }
+  } else {
+    git_object* obj = nullptr;
+    if (git_revparse_single(&obj, repo, rev.c_str()) != 0) {
+      h.mark_read("unknown revision '" + rev + "'");
+      return h;
+    }
+    ObjectPtr held(obj);
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) != 0) {
+      h.mark_read("revision '" + rev + "' is not a commit");
+      return h;
+    }
+    git_oid_cpy(&head_oid, git_object_id(peeled));
+    git_object_free(peeled);
+  }
+  git_commit* head_raw = nullptr;
+  if (git_commit_lookup(&head_raw, repo, &head_oid) != 0) {
+    h.mark_read(last_git_error("cannot read HEAD"));
+    return h;
+  }
+  CommitPtr head(head_raw);
+  git_tree* head_tree_raw = nullptr;
+  if (git_commit_tree(&head_tree_raw, head_raw) != 0) {
+    h.mark_read(last_git_error("cannot read HEAD's tree"));
+    return h;
+  }
+  TreePtr head_tree(head_tree_raw);
+
+  // The files whose last commit we need: those of HEAD under the content root.
+  std::set<std::string> wanted;
+  git_tree_walk(head_tree_raw, GIT_TREEWALK_PRE, collect_entry, &wanted);
+  for (auto it = wanted.begin(); it != wanted.end();)
+    it = it->rfind(prefix, 0) == 0 ? std::next(it) : wanted.erase(it);
+
+  git_revwalk* walk_raw = nullptr;
+  if (git_revwalk_new(&walk_raw, repo) != 0) {
+    h.mark_read(last_git_error("cannot walk the history"));
+    return h;
+  }
+  WalkPtr walk(walk_raw);
+  git_revwalk_sorting(walk_raw, GIT_SORT_TIME);
+  git_revwalk_push(walk_raw, &head_oid);
+
+  // One pass, newest commit first: a path is assigned the first commit found to change it, and
+  // the walk ends once every wanted path has one. A merge changes a path only when the path
+  // differs from every parent; otherwise the change belongs to the branch that brought it.
+  std::size_t remaining = wanted.size();
+  git_oid oid;
+  while (remaining > 0 && git_revwalk_next(&oid, walk_raw) == 0) {
+    git_commit* c_raw = nullptr;
+    if (git_commit_lookup(&c_raw, repo, &oid) != 0) continue;
+    CommitPtr commit(c_raw);
+    git_tree* t_raw = nullptr;
+    if (git_commit_tree(&t_raw, c_raw) != 0) continue;
+    TreePtr tree(t_raw);
+    const unsigned parents = git_commit_parentcount(c_raw);
+    std::set<std::string> changed;
+    bool ok = true;
+    if (parents == 0) {
+      changed = changed_paths(repo, nullptr, t_raw, prefix, ok);
+    } else {
+      for (unsigned i = 0; i < parents && ok; ++i) {
+        git_commit* p_raw = nullptr;
+        if (git_commit_parent(&p_raw, c_raw, i) != 0) {
+          ok = false;
+          break;
+        }
+        CommitPtr parent(p_raw);
+        git_tree* pt_raw = nullptr;
+        if (git_commit_tree(&pt_raw, p_raw) != 0) {
+          ok = false;
+          break;
+        }
+        TreePtr parent_tree(pt_raw);
+        std::set<std::string> d = changed_paths(repo, pt_raw, t_raw, prefix, ok);
+        if (i == 0) {
+          changed = std::move(d);
+        } else {
+          std::set<std::string> both;
+          for (const auto& p : changed)
+            if (d.count(p)) both.insert(p);
+          changed = std::move(both);
+        }
+      }
+    }
+    if (!ok) continue;
+    FileChange fc;
+    fc.time = static_cast<std::int64_t>(git_commit_time(c_raw));
+    // A commit after the run's now has not happened yet, as far as the run is concerned.
+    if (fc.time > now) continue;
+    fc.hash = oid_hex(&oid);
+    fc.short_hash = fc.hash.substr(0, 7);
+    const git_signature* author = git_commit_author(c_raw);
+    fc.author = author && author->name ? author->name : "";
+    for (const auto& p : changed) {
+      if (!wanted.count(p)) continue;
+      std::string rel = p.substr(prefix.size());
+      if (h.add(rel, fc)) --remaining;
+    }
+  }
+
+  // Uncommitted changes to committed files count as changed now, unless now is before HEAD's
+  // commit (then the edits are later than now too).
+  const bool edits_visible =
+      rev.empty() && static_cast<std::int64_t>(git_commit_time(head_raw)) <= now;
+  git_status_options so = GIT_STATUS_OPTIONS_INIT;
+  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  std::string spec = prefix;
+  char* specs[1] = {spec.data()};
+  if (!prefix.empty()) {
+    so.pathspec.strings = specs;
+    so.pathspec.count = 1;
+  }
+  git_status_list* status_raw = nullptr;
+  if (edits_visible && git_status_list_new(&status_raw, repo, &so) == 0) {
+    StatusPtr status(status_raw);
+    const std::size_t n = git_status_list_entrycount(status_raw);
+    for (std::size_t i = 0; i < n; ++i) {
+      const git_status_entry* e = git_status_byindex(status_raw, i);
+      if (e->status == GIT_STATUS_CURRENT) continue;
+      const git_diff_delta* d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
+      if (!d || !d->old_file.path) continue;
+      std::string p = d->old_file.path;
+      if (!wanted.count(p)) continue; // not in HEAD: never committed, no history
+      FileChange fc;
+      fc.uncommitted = true;
+      fc.time = now;
+      h.replace(p.substr(prefix.size()), fc);
+    }
+  }
+
+  h.mark_available(oid_hex(&head_oid).substr(0, 7));
+  return h;
+}
+
+namespace {
+
+struct BlobCollector {
+  git_repository* repo;
+  std::map<std::string, std::string>* files;
+  bool failed = false;
+};
+
+int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
+  auto* c = static_cast<BlobCollector*>(payload);
+  // Symbolic links and submodules are not content: the walk on disk does not follow them either.
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
+      git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
+    return 0;
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, c->repo, git_tree_entry_id(entry)) != 0) {
+    c->failed = true;
+    return -1;
+  }
+  BlobPtr blob(raw);
+  const auto* data = static_cast<const char*>(git_blob_rawcontent(raw));
+  (*c->files)[std::string(root) + git_tree_entry_name(entry)] =
+      std::string(data, static_cast<std::size_t>(git_blob_rawsize(raw)));
+  return 0;
+}
+
+} // namespace
+
+TreeFiles read_tree_at(const std::string& content_root, const std::string& rev) {
+  Libgit2 lib;
+  TreeFiles out;
+  Opened o = open_repository(content_root);
+  if (!o.error.empty()) {
+    out.error = o.error;
+    return out;
+  }
+  git_repository* repo = o.repo.get();
+  git_object* obj_raw = nullptr;
+  if (git_revparse_single(&obj_raw, repo, rev.c_str()) != 0) {
+    out.error = "unknown revision '" + rev + "'";
+    return out;
+  }
+  ObjectPtr obj(obj_raw);
+  git_object* commit_raw = nullptr;
+  if (git_object_peel(&commit_raw, obj_raw, GIT_OBJECT_COMMIT) != 0) {
+    out.error = "revision '" + rev + "' is not a commit";
+    return out;
+  }
+  ObjectPtr commit(commit_raw);
+  out.commit = oid_hex(git_object_id(commit_raw));
+  git_tree* tree_raw = nullptr;
+  if (git_commit_tree(&tree_raw, reinterpret_cast<git_commit*>(commit_raw)) != 0) {
+    out.error = last_git_error("cannot read the tree of '" + rev + "'");
+    return out;
+  }
+  TreePtr tree(tree_raw);
+  TreePtr sub;
+  git_tree* walk_tree = tree_raw;
+  if (!o.prefix.empty()) {
+    git_tree_entry* e_raw = nullptr;
+    std::string folder = o.prefix.substr(0, o.prefix.size() - 1);
+    if (git_tree_entry_bypath(&e_raw, tree_raw, folder.c_str()) != 0) {
+      // The content folder did not exist yet at that revision: it held no documents.
+      return out;
+    }
+    EntryPtr entry(e_raw);
+    git_object* sub_raw = nullptr;
+    if (git_tree_entry_type(e_raw) != GIT_OBJECT_TREE ||
+        git_tree_entry_to_object(&sub_raw, repo, e_raw) != 0)
+      return out;
+    sub.reset(reinterpret_cast<git_tree*>(sub_raw));
+    walk_tree = sub.get();
+  }
+  BlobCollector c{repo, &out.files};
+  git_tree_walk(walk_tree, GIT_TREEWALK_PRE, collect_blob, &c);
+  if (c.failed) out.error = last_git_error("cannot read the files of '" + rev + "'");
+  return out;
+}
+
+} // namespace nines

@@ -1,0 +1,40 @@
+// What git knows about a content repository: when each file last changed, and the files of any
+// revision. Read with libgit2; nothing here runs `git` or touches the working tree.
+//
+// Staleness (runbooks, capacity and SLO reviews) and the "last changed" line of document pages
+// come from here rather than from fields people forget to bump. A repository without git (a
+// tarball), or a file never committed, has no history: callers fall back to the fields and say so.
+#pragma once
+
+#include "model/history.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nines {
+
+// Reads the history of the git repository that holds `content_root` (the content repository
+// may be a folder inside it) as it stood at `now` (seconds since the epoch): commits after `now`
+// are not seen, so a run dated by --now or SOURCE_DATE_EPOCH sees the same history whatever was
+// committed since. Walks the commits from `rev` (HEAD when empty) once, newest first, diffing
+// each with its parents, and stops as soon as every file of `rev` under the content root has
+// its last commit. With an empty `rev`, files with uncommitted changes count as changed at
+// `now` (unless `now` is before HEAD's commit: the edits came later still). Never throws: a
+// missing or unreadable repository gives an empty history whose reason() says why.
+History read_history(const std::string& content_root, std::int64_t now,
+                     const std::string& rev = "");
+
+// The files of the content root as they were at revision `rev` (anything `git rev-parse`
+// understands: a branch, tag, commit id, HEAD~2), path relative to the content root → bytes.
+// Read straight from the object database; the working tree is not touched.
+struct TreeFiles {
+  std::map<std::string, std::string> files;
+  std::string commit; // the full id `rev` resolved to
+  std::string error;  // non-empty when `rev` or the repository could not be read
+};
+TreeFiles read_tree_at(const std::string& content_root, const std::string& rev);
+
+} // namespace nines

@@ -1,0 +1,148 @@
+#include "history/history.hpp"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace nines;
+
+namespace {
+
+constexpr std::int64_t k_now = 1798761600; // 2027-01-01
+
+// A scratch git repository built with the real git, with commits at fixed dates.
+struct ScratchRepo {
+  fs::path dir;
+  ScratchRepo() {
+    dir = fs::temp_directory_path() /
+          ("nines-history-" + std::to_string(std::rand()) + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    git("init -q -b main");
+  }
+  ~ScratchRepo() { fs::remove_all(dir); }
+  ScratchRepo(const ScratchRepo&) = delete;
+  ScratchRepo& operator=(const ScratchRepo&) = delete;
+  void git(const std::string& args, const std::string& date = "2026-01-01T00:00:00Z") const {
+    std::string cmd =
+        "cd '" + dir.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" + date +
+        " git -c user.name=Tess -c user.email=t@example.org " + args + " >/dev/null 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  }
+  void write(const std::string& rel, const std::string& text) const {
+    fs::create_directories((dir / rel).parent_path());
+    std::ofstream(dir / rel) << text;
+  }
+  void commit(const std::string& msg, const std::string& date) const {
+    git("add -A", date);
+    git("commit -q -m '" + msg + "'", date);
+  }
+};
+
+} // namespace
+
+TEST_CASE("history: the last commit that touched each file, walking once") {
+  ScratchRepo r;
+  r.write("docs/a.yaml", "a: 1\n");
+  r.write("docs/b.yaml", "b: 1\n");
+  r.write("other.txt", "x\n");
+  r.commit("first", "2026-01-01T00:00:00Z");
+  r.write("docs/a.yaml", "a: 2\n");
+  r.commit("second", "2026-02-01T00:00:00Z");
+  r.write("other.txt", "y\n");
+  r.commit("third", "2026-03-01T00:00:00Z");
+
+  History whole = read_history(r.dir.string(), k_now);
+  REQUIRE(whole.available());
+  REQUIRE(whole.last_change("docs/a.yaml"));
+  CHECK(whole.last_change("docs/a.yaml")->time == 1769904000); // 2026-02-01
+  CHECK(whole.last_change("docs/b.yaml")->time == 1767225600); // 2026-01-01
+  CHECK(whole.last_change("other.txt")->time == 1772323200);   // 2026-03-01
+  CHECK(whole.last_change("docs/a.yaml")->author == "Tess");
+  CHECK(whole.last_change("docs/a.yaml")->short_hash.size() == 7);
+  CHECK(whole.last_change("missing.yaml") == nullptr);
+
+  // A content root inside the work tree: paths are relative to it.
+  History sub = read_history((r.dir / "docs").string(), k_now);
+  REQUIRE(sub.available());
+  CHECK(sub.size() == 2);
+  REQUIRE(sub.last_change("a.yaml"));
+  CHECK(sub.last_change("a.yaml")->time == 1769904000);
+  CHECK(sub.last_change("other.txt") == nullptr);
+
+  // Uncommitted edits count as changed now; a new file has no history yet.
+  r.write("docs/b.yaml", "b: 2\n");
+  r.write("docs/new.yaml", "n: 1\n");
+  History dirty = read_history((r.dir / "docs").string(), k_now);
+  REQUIRE(dirty.last_change("b.yaml"));
+  CHECK(dirty.last_change("b.yaml")->uncommitted);
+  CHECK(dirty.last_change("new.yaml") == nullptr);
+  CHECK_FALSE(dirty.last_change("a.yaml")->uncommitted);
+  CHECK(dirty.last_change("b.yaml")->time == k_now);
+
+  // As of a now before the last commits, they have not happened: the older ones decide, and the
+  // uncommitted edit (later than HEAD) is not seen either.
+  History before = read_history((r.dir / "docs").string(), 1770000000); // 2026-02-02
+  CHECK(before.last_change("a.yaml")->time == 1769904000);
+  CHECK_FALSE(before.last_change("b.yaml")->uncommitted);
+  History earliest = read_history((r.dir / "docs").string(), 1768000000); // 2026-01-09
+  CHECK(earliest.last_change("a.yaml")->time == 1767225600);
+
+  // From a revision: its files and their last commits, no working tree.
+  History at_first = read_history((r.dir / "docs").string(), k_now, "HEAD~2");
+  REQUIRE(at_first.available());
+  CHECK(at_first.last_change("a.yaml")->time == 1767225600);
+  CHECK_FALSE(at_first.last_change("b.yaml")->uncommitted);
+  CHECK(read_history(r.dir.string(), k_now, "nope").reason() == "unknown revision 'nope'");
+}
+
+TEST_CASE("history: a merge takes the date of the branch commit that made the change") {
+  ScratchRepo r;
+  r.write("a.yaml", "a: 1\n");
+  r.write("b.yaml", "b: 1\n");
+  r.commit("base", "2026-01-01T00:00:00Z");
+  r.git("checkout -q -b side");
+  r.write("a.yaml", "a: side\n");
+  r.commit("side change", "2026-01-05T00:00:00Z");
+  r.git("checkout -q main");
+  r.write("b.yaml", "b: main\n");
+  r.commit("main change", "2026-01-10T00:00:00Z");
+  r.git("merge -q --no-edit side", "2026-01-20T00:00:00Z");
+  History h = read_history(r.dir.string(), k_now);
+  REQUIRE(h.available());
+  CHECK(h.last_change("a.yaml")->time == 1767571200); // 2026-01-05, not the merge
+  CHECK(h.last_change("b.yaml")->time == 1768003200); // 2026-01-10
+}
+
+TEST_CASE("history: no git repository gives an empty history that says so") {
+  fs::path dir = fs::temp_directory_path() / ("nines-nogit-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  History h = read_history(dir.string(), k_now);
+  // The temporary folder may itself sit inside some repository; only assert when it does not.
+  if (!h.available()) {
+    CHECK(h.reason() == "not a git repository");
+    CHECK(h.last_change("x") == nullptr);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("history: files of a tree at a revision, and a bad revision") {
+  ScratchRepo r;
+  r.write("c/nines.yaml", "title: T\n");
+  r.write("c/s.yaml", "old\n");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  r.write("c/s.yaml", "new\n");
+  r.write("c/t.yaml", "t\n");
+  r.commit("two", "2026-01-02T00:00:00Z");
+  TreeFiles old = read_tree_at((r.dir / "c").string(), "HEAD~1");
+  CHECK(old.error.empty());
+  CHECK(old.files.size() == 2);
+  CHECK(old.files["s.yaml"] == "old\n");
+  CHECK(old.commit.size() == 40);
+  TreeFiles bad = read_tree_at((r.dir / "c").string(), "no-such-branch");
+  CHECK(bad.error == "unknown revision 'no-such-branch'");
+}

@@ -1,0 +1,245 @@
+#include "render/prom_rules.hpp"
+
+#include "compute/figures.hpp"
+#include "model/promql.hpp"
+#include "render/site_detail.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace nines {
+namespace {
+
+// The recorded error ratio of an SLO over one window.
+std::string record_name(double minutes) {
+  return "slo:sli_error:ratio_rate" + promql_duration(minutes);
+}
+
+// A YAML scalar that reads back as exactly `s`: plain when that is safe, single-quoted when only
+// quotes need care, double-quoted (JSON escapes are valid YAML) when it spans lines or holds
+// control characters.
+std::string yaml_scalar(const std::string& s) {
+  bool control = false;
+  for (unsigned char c : s)
+    control = control || c < 0x20 || c == 0x7f;
+  if (control) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      char buf[8];
+      switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+      }
+    }
+    return out + "\"";
+  }
+  // Plain (block context): no indicator first, no ": " or " #" inside, no ':' last.
+  bool plain = !s.empty() &&
+               std::string("-?:,[]{}#&*!|>'\"%@`").find(s.front()) == std::string::npos &&
+               s.find(": ") == std::string::npos && s.find(" #") == std::string::npos &&
+               s.back() != ':' && s.front() != ' ' && s.back() != ' ';
+  // Words YAML would read as something other than a string.
+  static const std::set<std::string> k_special = {"true", "false", "yes", "no", "on",
+                                                  "off",  "null",  "~",   "y",  "n"};
+  std::string lower = s;
+  for (auto& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (plain && k_special.count(lower)) plain = false;
+  if (plain && std::isdigit(static_cast<unsigned char>(s.front()))) plain = false;
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// A PromQL string literal.
+std::string promql_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string url_join(const std::string& base, const std::string& page) {
+  std::string p = page;
+  const std::string index = "index.html";
+  if (p.size() >= index.size() && p.compare(p.size() - index.size(), index.size(), index) == 0)
+    p.erase(p.size() - index.size());
+  if (base.empty()) return p;
+  return base.back() == '/' ? base + p : base + "/" + p;
+}
+
+std::string fmt_hours(double days) {
+  double hours = days * 24.0;
+  char buf[64];
+  if (hours < 48)
+    std::snprintf(buf, sizeof buf, "%.1f hours", hours);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f days", days);
+  return buf;
+}
+
+} // namespace
+
+std::vector<GeneratedAlert> default_burn_rate_alerts() {
+  return {{"fast_burn", "page", 14.4, 5, 60, {}},
+          {"medium_burn", "page", 6, 30, 360, {}},
+          {"slow_burn", "ticket", 1, 360, 4320, {}}};
+}
+
+std::string clean_number(double v) {
+  if (!std::isfinite(v)) return "0";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12f", v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0')
+      s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string alert_runbook_url(const Repo& repo, const Slo& slo, const std::string& alert_name,
+                              bool& found) {
+  // A runbook naming the service beats a service-less one; ties go to the smaller id, so the
+  // choice does not depend on the walk order.
+  const Runbook* best = nullptr;
+  for (const auto& rb : repo.runbooks) {
+    if (rb.alert_name != alert_name) continue;
+    if (!rb.service.empty() && rb.service.id != slo.service.id) continue;
+    if (!best) {
+      best = &rb;
+      continue;
+    }
+    bool rb_named = !rb.service.empty(), best_named = !best->service.empty();
+    if (rb_named != best_named ? rb_named : rb.meta.id < best->meta.id) best = &rb;
+  }
+  found = best != nullptr;
+  return url_join(repo.config.base_url,
+                  best ? site::runbook_page(best->meta.id) : site::slo_page(slo.meta.id));
+}
+
+std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
+  std::vector<const Slo*> slos;
+  for (const auto& s : repo.slos)
+    slos.push_back(&s);
+  std::sort(slos.begin(), slos.end(),
+            [](const Slo* a, const Slo* b) { return a->meta.id < b->meta.id; });
+
+  std::string out;
+  out += "# Generated by nines from the SLOs of this repository; do not edit.\n";
+  out += "# Regenerate with `nines rules -o FILE`; `nines rules --check FILE` fails on drift.\n";
+  out += "groups:";
+  std::size_t groups = 0;
+  for (const Slo* slo : slos) {
+    const Sli* sli = nullptr;
+    for (const auto& s : repo.slis)
+      if (s.meta.id == slo->sli.id) sli = &s;
+    if (!sli || !sli->query || sli->query->good.empty() || sli->query->total.empty()) continue;
+    ++groups;
+
+    std::vector<GeneratedAlert> alerts;
+    if (slo->alerts.empty()) {
+      alerts = default_burn_rate_alerts();
+      for (auto& a : alerts)
+        a.loc = slo->meta.loc;
+    } else {
+      for (const auto& a : slo->alerts)
+        alerts.push_back(
+            {a.name, a.severity, a.burn_rate, a.short_window_min, a.long_window_min, a.loc});
+    }
+    std::set<double> windows;
+    for (const auto& a : alerts) {
+      if (a.short_window_min > 0) windows.insert(a.short_window_min);
+      if (a.long_window_min > 0) windows.insert(a.long_window_min);
+    }
+
+    const std::string& service = slo->service.id;
+    const std::string selector =
+        "{slo=" + promql_string(slo->meta.id) + ", service=" + promql_string(service) + "}";
+    const double b = budget_fraction(slo->target);
+    const std::string budget = clean_number(b);
+
+    out += "\n  - name: " + yaml_scalar("nines-slo-" + slo->meta.id) + "\n    rules:\n";
+    for (double w : windows) {
+      const std::string d = promql_duration(w);
+      const std::string good = render_sli_query(sli->query->good, d, service);
+      const std::string total = render_sli_query(sli->query->total, d, service);
+      out += "      - record: " + record_name(w) + "\n";
+      out += "        expr: " + yaml_scalar("1 - ((" + good + ") / (" + total + "))") + "\n";
+      out += "        labels:\n";
+      out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";
+      out += "          service: " + yaml_scalar(service) + "\n";
+    }
+    const std::string title = slo->name.empty() ? slo->meta.id : slo->name;
+    for (const auto& a : alerts) {
+      if (a.name.empty() || a.short_window_min <= 0 || a.long_window_min <= 0) continue;
+      const std::string threshold = "(" + clean_number(a.burn_rate) + " * " + budget + ")";
+      const std::string expr = record_name(a.long_window_min) + selector + " > " + threshold +
+                               " and " + record_name(a.short_window_min) + selector + " > " +
+                               threshold;
+      bool found = false;
+      const std::string url = alert_runbook_url(repo, *slo, a.name, found);
+      if (!found)
+        diags.warning(slo->meta.file, a.loc, "rules-runbook",
+                      "alert '" + a.name + "' of SLO '" + slo->meta.id +
+                          "' has no runbook; its runbook_url points at the SLO's page",
+                      "add a runbook with alert_name: " + a.name + " and service: " + service);
+      const std::string long_d = promql_duration(a.long_window_min);
+      const std::string short_d = promql_duration(a.short_window_min);
+      const double consumed =
+          100.0 * budget_consumed_when_fires(a.burn_rate, a.long_window_min, slo->window_days);
+      auto exhaust = time_to_exhaust_days(slo->window_days, a.burn_rate);
+      std::string summary = title + ": error budget burning " + clean_number(a.burn_rate) +
+                            "x too fast (" + long_d + " and " + short_d + ")";
+      std::string description =
+          "SLO " + slo->meta.id + " of " + service + " (target " + clean_number(slo->target) +
+          "% over " + clean_number(slo->window_days) + "d): the error ratio over both " + long_d +
+          " and " + short_d + " is above " + clean_number(a.burn_rate) + " x " + budget + ". " +
+          "Firing for " + long_d + " spends " + clean_number(std::round(consumed * 100) / 100) +
+          "% of the budget" +
+          (exhaust ? "; at this rate the whole budget is gone in " + fmt_hours(*exhaust) : "") +
+          ".";
+      out += "      - alert: " + yaml_scalar(a.name) + "\n";
+      out += "        expr: " + yaml_scalar(expr) + "\n";
+      out += "        labels:\n";
+      out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";
+      out += "          service: " + yaml_scalar(service) + "\n";
+      out += "          severity: " + yaml_scalar(a.severity.empty() ? "page" : a.severity) + "\n";
+      out += "        annotations:\n";
+      out += "          summary: " + yaml_scalar(summary) + "\n";
+      out += "          description: " + yaml_scalar(description) + "\n";
+      out += "          runbook_url: " + yaml_scalar(url) + "\n";
+    }
+  }
+  if (groups == 0) out += " []\n";
+  return out;
+}
+
+} // namespace nines

@@ -1,0 +1,132 @@
+#include "render/prom_rules.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace nines;
+
+namespace {
+
+Repo rules_repo() {
+  Repo repo;
+  repo.config.base_url = "https://sre.example.org/site";
+  Sli sli;
+  sli.meta.kind = "sli";
+  sli.meta.id = "success";
+  sli.query = SliQuery{"req_total{service=\"{{service}}\",code!~\"5..\"}",
+                       "req_total{service=\"{{service}}\"}",
+                       "",
+                       {}};
+  repo.slis.push_back(sli);
+  Sli unmeasured;
+  unmeasured.meta.id = "manual";
+  repo.slis.push_back(unmeasured);
+
+  Slo slo;
+  slo.meta.kind = "slo";
+  slo.meta.id = "pay-availability";
+  slo.meta.file = "slos/pay.yaml";
+  slo.meta.loc = {1, 1};
+  slo.service.id = "pay";
+  slo.sli.id = "success";
+  slo.target = 99.9;
+  slo.window_days = 28;
+  repo.slos.push_back(slo);
+
+  Slo other = slo;
+  other.meta.id = "other-manual";
+  other.sli.id = "manual";
+  repo.slos.push_back(other);
+
+  Runbook rb;
+  rb.meta.id = "pay-fast-burn";
+  rb.alert_name = "fast_burn";
+  rb.service.id = "pay";
+  repo.runbooks.push_back(rb);
+  return repo;
+}
+
+} // namespace
+
+TEST_CASE("clean_number prints numbers as written") {
+  CHECK(clean_number(14.4) == "14.4");
+  CHECK(clean_number(1) == "1");
+  CHECK(clean_number((100 - 99.9) / 100) == "0.001");
+  CHECK(clean_number((100 - 99.995) / 100) == "0.00005");
+  CHECK(clean_number(0.1 + 0.2) == "0.3");
+  CHECK(clean_number(-0.0) == "0");
+}
+
+TEST_CASE("rules: recording rules per window and the Workbook's default alerts") {
+  Repo repo = rules_repo();
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  // Only the SLO whose SLI has a query.
+  CHECK(y.find("other-manual") == std::string::npos);
+  CHECK(y.find("  - name: nines-slo-pay-availability\n") != std::string::npos);
+  for (const char* w : {"5m", "30m", "1h", "6h", "3d"})
+    CHECK(y.find(std::string("      - record: slo:sli_error:ratio_rate") + w + "\n") !=
+          std::string::npos);
+  CHECK(
+      y.find("        expr: '1 - ((sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h]))) / "
+             "(sum(increase(req_total{service=\"pay\"}[1h]))))'\n") != std::string::npos);
+  CHECK(y.find("        expr: slo:sli_error:ratio_rate1h{slo=\"pay-availability\", "
+               "service=\"pay\"} > (14.4 * 0.001) and "
+               "slo:sli_error:ratio_rate5m{slo=\"pay-availability\", service=\"pay\"} > "
+               "(14.4 * 0.001)\n") != std::string::npos);
+  CHECK(y.find("(6 * 0.001)") != std::string::npos);
+  CHECK(y.find("(1 * 0.001)") != std::string::npos);
+  CHECK(y.find("          severity: ticket\n") != std::string::npos);
+  // fast_burn has a runbook; the others point at the SLO's page and warn.
+  CHECK(y.find("          runbook_url: https://sre.example.org/site/runbooks/pay-fast-burn/\n") !=
+        std::string::npos);
+  CHECK(y.find("          runbook_url: https://sre.example.org/site/slos/pay-availability/\n") !=
+        std::string::npos);
+  CHECK(diags.warning_count() == 2);
+  CHECK(y.find("Firing for 1h spends 2.14% of the budget; at this rate the whole budget is gone "
+               "in 46.7 hours.") != std::string::npos);
+  // Deterministic.
+  DiagBag again;
+  CHECK(prometheus_rules(repo, again) == y);
+}
+
+TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository without any") {
+  Repo repo = rules_repo();
+  repo.slis[0].query->good = "sum(rate(ok[{{window}}]))";
+  repo.slis[0].query->total = "sum(rate(all[{{window}}]))";
+  BurnRateAlert a;
+  a.name = "PayBurn";
+  a.burn_rate = 2;
+  a.short_window = "10m";
+  a.long_window = "2h";
+  a.short_window_min = 10;
+  a.long_window_min = 120;
+  a.severity = "page";
+  repo.slos[0].alerts.push_back(a);
+  repo.slos[0].target = 99.995;
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  CHECK(y.find("1 - ((sum(rate(ok[2h]))) / (sum(rate(all[2h]))))") != std::string::npos);
+  CHECK(y.find("(2 * 0.00005)") != std::string::npos);
+  CHECK(y.find("fast_burn") == std::string::npos);
+  CHECK(y.find("ratio_rate1h") == std::string::npos);
+  CHECK(diags.warning_count() == 1);
+
+  Repo empty;
+  DiagBag none;
+  CHECK(prometheus_rules(empty, none).find("groups: []\n") != std::string::npos);
+}
+
+TEST_CASE("rules: the runbook of the alert's service wins over a service-less one") {
+  Repo repo = rules_repo();
+  Runbook generic;
+  generic.meta.id = "aaa-generic";
+  generic.alert_name = "fast_burn";
+  repo.runbooks.insert(repo.runbooks.begin(), generic);
+  bool found = false;
+  CHECK(alert_runbook_url(repo, repo.slos[0], "fast_burn", found) ==
+        "https://sre.example.org/site/runbooks/pay-fast-burn/");
+  CHECK(found);
+  repo.config.base_url.clear();
+  CHECK(alert_runbook_url(repo, repo.slos[0], "slow_burn", found) == "slos/pay-availability/");
+  CHECK_FALSE(found);
+}

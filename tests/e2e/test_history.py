@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""End-to-end tests of git history (staleness from commits) and `nines check --since REV`, on real
+git repositories built in a temporary folder with dated commits.
+
+Usage: test_history.py NINES SOURCE_DIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+import json
+import tempfile
+
+passed, failed = 0, 0
+NOW = "2026-11-01"
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, flush=True)
+
+
+def nines(*args, cwd):
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, env=env, cwd=cwd,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def git(root, *args, date="2026-01-10T00:00:00Z"):
+    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-c", "user.name=Tess", "-c", "user.email=t@example.org", *args],
+                   cwd=root, env=env, check=True, capture_output=True, timeout=60)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def make_repo(root):
+    write(os.path.join(root, "nines.yaml"),
+          "title: History test\nteams:\n  web:\n    name: Web\n    members: [a, b, c, d, e]\n")
+    write(os.path.join(root, "slis", "success.yaml"), "sli:\n  name: success\n")
+    for svc, target in (("alpha", "99.9"), ("beta", "99.9")):
+        write(os.path.join(root, "services", svc + ".yaml"),
+              f"service:\n  name: {svc}\n  tier: important\n  type: api\n  owner_team: web\n")
+        write(os.path.join(root, "slos", svc + ".yaml"),
+              f"slo:\n  id: {svc}-availability\n  service: {svc}\n  sli: success\n"
+              f"  target: {target}\n  window: 28d\n")
+    write(os.path.join(root, "runbooks", "alpha.yaml"),
+          "runbook:\n  title: Alpha errors\n  alert_name: fast_burn\n  service: alpha\n"
+          "  last_updated: 2026-01-05\n  overview: Look at the logs.\n")
+    # beta fails 80 of 100000 requests a day: 80% of its budget spent, critical.
+    rows = ["slo,date,good,total"]
+    for day in range(4, 32):
+        rows.append(f"alpha-availability,2026-10-{day:02d},99990,100000")
+        rows.append(f"beta-availability,2026-10-{day:02d},99920,100000")
+    write(os.path.join(root, "metrics", "sli.csv"), "\n".join(rows) + "\n")
+
+
+def main():
+    global NINES
+    NINES = os.path.abspath(sys.argv[1])
+    tmp = tempfile.mkdtemp(prefix="nines-history-")
+    try:
+        root = os.path.join(tmp, "repo")
+        make_repo(root)
+
+        # No git yet: the fields decide (last_updated 2026-01-05 is 300 days before now).
+        code, out, _ = nines("check", ".", "--now", NOW, cwd=root)
+        check(code == 0 and "runbook last updated 2026-01-05, 300 days ago" in out,
+              f"without git, last_updated decides: {out}")
+
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "first", date="2026-01-10T00:00:00Z")
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                              text=True, check=True).stdout.strip()[:7]
+        code, out, _ = nines("check", ".", "--now", NOW, cwd=root)
+        want = (f"runbooks/alpha.yaml:5:17: warning: last_updated 2026-01-05 is older than the "
+                f"file's last change (commit {head} on 2026-01-10) [field-out-of-date]\n"
+                f"  hint: update last_updated when you change the document, or drop it: the last "
+                f"commit is used instead\n"
+                f"runbooks/alpha.yaml:5:17: warning: runbook last changed 295 days ago (commit "
+                f"{head} on 2026-01-10; stale after 90 days) [runbook-stale]\n"
+                f"  hint: walk through the runbook, then commit the update\n"
+                f"0 errors, 2 warnings\n")
+        check(code == 0 and out == want, f"the commit decides staleness:\n{out}")
+
+        # A now before the commit: the commit has not happened yet, the field decides again.
+        code, out, _ = nines("check", ".", "--now", "2026-01-08", cwd=root)
+        check("field-out-of-date" not in out, f"commits after now are not seen: {out}")
+
+        # The change of a pull request: beta's target, and an uncommitted runbook edit.
+        slo = os.path.join(root, "slos", "beta.yaml")
+        text = open(slo).read()
+        open(slo, "w").write(text.replace("target: 99.9", "target: 99.95"))
+        rb = os.path.join(root, "runbooks", "alpha.yaml")
+        text = open(rb).read()
+        open(rb, "w").write(text.replace("Look at the logs.", "Read the logs."))
+        code, out, err = nines("check", ".", "--since", "HEAD", "--now", NOW, cwd=root)
+        want = f"""## nines: changes since `HEAD` ({head})
+
+0 errors, 1 warnings; 1 new, 2 fixed
+
+### New diagnostics
+
+- `runbooks/alpha.yaml:5:17: warning: last_updated 2026-01-05 is older than the file's last change (an uncommitted change) [field-out-of-date]`
+
+### Fixed diagnostics
+
+- `runbooks/alpha.yaml:5:17: warning: last_updated 2026-01-05 is older than the file's last change (commit {head} on 2026-01-10) [field-out-of-date]`
+- `runbooks/alpha.yaml:5:17: warning: runbook last changed 295 days ago (commit {head} on 2026-01-10; stale after 90 days) [runbook-stale]`
+
+### SLOs
+
+- changed `beta-availability`: target 99.9% → 99.95%
+
+### Error budget states
+
+- `beta-availability`: critical → exhausted
+
+### Maturity
+
+none
+
+### Readiness sign-offs made stale
+
+none
+
+### Alerts that lost their runbook
+
+none
+"""
+        check(code == 0 and out == want, f"the summary, exactly ({code}, {err}):\n{out}")
+
+        code, out, _ = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
+                             cwd=root)
+        j = json.loads(out)
+        check(j["slos"]["changed"] == [{"id": "beta-availability",
+                                        "target": {"from": 99.9, "to": 99.95}}], f"json: {j}")
+        check(j["budget_states"] == [{"slo": "beta-availability", "from": "critical",
+                                      "to": "exhausted"}], "json budget states")
+        check(len(j["diagnostics"]["new"]) == 1 and len(j["diagnostics"]["fixed"]) == 2,
+              "json diagnostics")
+
+        code, out, err = nines("check", ".", "--since", "no-such-rev", "--now", NOW, cwd=root)
+        check(code == 2 and "unknown revision 'no-such-rev'" in err and out == "",
+              f"a bad revision is exit 2: {code} {err}")
+        code, out, err = nines("check", ".", "--since", "HEAD", "--format", "sarif", cwd=root)
+        check(code == 2, f"sarif is not a summary format: {code}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `nines rules` (SPEC 2, 3.1, 3.6).
+
+- The generated file passes `promtool check rules`, and `promtool test rules` with the cases in
+  tests/rules/cases.yaml (written by hand from the Workbook's arithmetic).
+- It is deterministic, prints thresholds as written (`14.4 * 0.001`), links every alert to its
+  runbook's page (the SLO's page, with a warning, when there is none), and `--check` fails on
+  drift.
+- The real thing: the generated rules loaded into a real `prometheus` on 127.0.0.1 holding a
+  backfilled service that fails half its requests over the last two hours and a healthy one;
+  /api/v1/alerts must show the half-failing service's page alert firing and nothing for the
+  healthy one.
+
+Prometheus and promtool are required (Debian's `prometheus` package): without them this test
+FAILS, it does not skip. All traffic goes to 127.0.0.1; every wait is bounded.
+
+Usage: test_rules.py NINES SOURCE_DIR
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+passed, failed = 0, 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, flush=True)
+
+
+def nines(*args, cwd=None):
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = "1795392000"  # 2026-11-23
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, env=env, cwd=cwd,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.loads(r.read().decode())
+
+
+def test_generated(tmp):
+    out = os.path.join(tmp, "generated.rules.yaml")
+    code, _, err = nines("rules", REPO, "-o", out)
+    check(code == 0, f"rules exits 0, got {code}: {err}")
+    text = open(out).read()
+    code2, stdout, _ = nines("rules", REPO)
+    check(code2 == 0 and stdout == text, "stdout and -o agree, byte for byte")
+    code3, again, _ = nines("rules", "-C", REPO)
+    check(again == text, "deterministic")
+
+    check("(14.4 * 0.001)" in text and "(14.4 * 0.005)" in text, "thresholds as written")
+    check(re.search(r"\d\.\d{8,}", text) is None, "no float noise in the rules")
+    check("runbook_url: https://sre.example.org/runbooks/pay-fast-burn/\n" in text,
+          "fast_burn links to its runbook's page")
+    check("runbook_url: https://sre.example.org/runbooks/cart-fast-burn/\n" in text,
+          "CartFastBurn links to its runbook's page")
+    check("runbook_url: https://sre.example.org/slos/pay-availability/\n" in text,
+          "an alert without a runbook links to its SLO's page")
+    check("- alert: CartFastBurn" in text and "- alert: medium_burn" in text,
+          "the SLO's own alerts, and the Workbook defaults for an SLO without any")
+    check(text.count("- alert: ") == 4, f"4 alerts (3 defaults + 1 own), got {text.count('- alert: ')}")
+    warnings = [l for l in err.splitlines() if "[rules-runbook]" in l]
+    check(len(warnings) == 2 and all(l.startswith("slos/pay.yaml:1:1: warning: alert '")
+                                     for l in warnings),
+          f"a warning per alert without a runbook, at its SLO: {err}")
+
+    p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0, f"promtool check rules: {p.stdout}{p.stderr}")
+    check("SUCCESS: 11 rules found" in p.stdout, f"11 rules (7 recordings + 4 alerts): {p.stdout}")
+
+    shutil.copy(os.path.join(SRC, "tests", "rules", "cases.yaml"), tmp)
+    p = subprocess.run(["promtool", "test", "rules", os.path.join(tmp, "cases.yaml")],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"promtool test rules: {p.stdout}{p.stderr}")
+    return out
+
+
+def test_check(tmp, generated):
+    code, _, err = nines("rules", REPO, "--check", generated)
+    check(code == 0, f"--check on the same rules exits 0, got {code}: {err}")
+    drifted = os.path.join(tmp, "drifted.yaml")
+    text = open(generated).read().replace("(14.4 * 0.001)", "(10 * 0.001)", 1)
+    open(drifted, "w").write(text)
+    code, _, err = nines("rules", REPO, "--check", drifted)
+    check(code == 1, f"--check on drifted rules exits 1, got {code}")
+    check("rules drift" in err and "committed:" in err and "(10 * 0.001)" in err,
+          f"drift message names the line: {err}")
+    code, _, err = nines("rules", REPO, "--check", os.path.join(tmp, "missing.yaml"))
+    check(code == 1 and "does not exist" in err, f"a missing committed file is drift: {err}")
+    code, _, err = nines("rules", os.path.join(tmp, "no-such-dir"))
+    check(code in (2, 3), f"a missing repository is not exit 0/1, got {code}")
+
+
+def write_openmetrics(path, now):
+    """Two hours of 15-second samples ending 10 s ago: pay-api fails every other request,
+    cart-api none."""
+    step, start = 15, now - 2 * 3600
+    times = list(range(start, now - 10, step))
+    with open(path, "w") as f:
+        f.write("# HELP http_requests Requests served.\n# TYPE http_requests counter\n")
+        for svc, ok, bad in (("pay-api", 50, 50), ("cart-api", 100, 0)):
+            for code, per in (("200", ok), ("500", bad)):
+                for k, t in enumerate(times):
+                    f.write(f'http_requests_total{{code="{code}",service="{svc}"}} '
+                            f"{k * per} {t}\n")
+        f.write("# EOF\n")
+
+
+def test_prometheus(tmp, generated):
+    data = os.path.join(tmp, "data")
+    om = os.path.join(tmp, "recent.om")
+    write_openmetrics(om, int(time.time()))
+    p = subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", om, data],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, f"backfill: {p.stderr[-500:]}")
+    cfg = os.path.join(tmp, "prometheus.yml")
+    with open(cfg, "w") as f:
+        f.write(f"global:\n  scrape_interval: 1h\n  evaluation_interval: 2s\n"
+                f"rule_files:\n  - {generated}\n")
+    port = free_port()
+    log = os.path.join(tmp, "prometheus.log")
+    proc = subprocess.Popen(["prometheus", f"--config.file={cfg}", f"--storage.tsdb.path={data}",
+                             "--storage.tsdb.retention.time=100y",
+                             f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        firing, alerts = False, []
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                alerts = get_json(url + "/api/v1/alerts")["data"]["alerts"]
+            except OSError:
+                time.sleep(0.5)
+                continue
+            firing = any(a["labels"].get("alertname") == "fast_burn" and
+                         a["labels"].get("service") == "pay-api" and a["state"] == "firing"
+                         for a in alerts)
+            if firing:
+                # One more evaluation round, so every rule of the group has had its say.
+                time.sleep(5)
+                alerts = get_json(url + "/api/v1/alerts")["data"]["alerts"]
+                break
+            time.sleep(1)
+        if not firing:
+            print(open(log, errors="replace").read()[-2000:])
+        check(firing, f"fast_burn fires for the half-failing pay-api: {alerts}")
+        pay = {a["labels"]["alertname"] for a in alerts if a["labels"].get("service") == "pay-api"
+               and a["state"] == "firing"}
+        check({"fast_burn", "medium_burn"} <= pay, f"both page alerts fire for pay-api: {pay}")
+        page = [a for a in alerts if a["labels"].get("alertname") == "fast_burn"]
+        check(page and page[0]["labels"].get("severity") == "page" and
+              page[0]["annotations"].get("runbook_url") ==
+              "https://sre.example.org/runbooks/pay-fast-burn/",
+              f"the firing alert carries its severity and runbook_url: {page}")
+        cart = [a for a in alerts if a["labels"].get("service") == "cart-api"]
+        check(cart == [], f"no alert for the healthy cart-api: {cart}")
+        rules = get_json(url + "/api/v1/rules")["data"]["groups"]
+        health = [r.get("health") for g in rules for r in g["rules"]]
+        check(health and all(h == "ok" for h in health), f"every rule evaluates: {health}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+
+
+def main():
+    global NINES, SRC, REPO
+    NINES, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    if not shutil.which("prometheus") or not shutil.which("promtool"):
+        print("FAIL: prometheus and promtool are required (Debian package prometheus)")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="nines-rules-")
+    try:
+        # A copy, outside any git repository: the rules do not depend on history.
+        REPO = os.path.join(tmp, "repo")
+        shutil.copytree(os.path.join(SRC, "tests", "rules", "repo"), REPO)
+        generated = test_generated(tmp)
+        test_check(tmp, generated)
+        test_prometheus(tmp, generated)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
