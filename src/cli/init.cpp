@@ -1,0 +1,141 @@
+// `nines init [DIR] [--action OWNER/REPO@REF] [--title T]`: writes a working content repository
+// — nines.yaml, one linked example of each kind with recorded data, .gitignore, a README and the
+// two GitHub workflows (check pull requests, publish the default branch to Pages). In a folder
+// that has files already it adds only what is missing and never overwrites.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "cli/templates.hpp"
+#include "model/time.hpp"
+#include "write/repo_edit.hpp"
+#include "write/site_writer.hpp"
+
+#include <iostream>
+#include <regex>
+
+namespace nines {
+namespace {
+
+// Template paths spell a leading dot as "dot-", so that nothing in templates/ is hidden.
+std::string output_path(const std::string& template_path) {
+  std::string rel = template_path.substr(std::string("init/").size());
+  std::string out;
+  std::size_t start = 0;
+  while (start <= rel.size()) {
+    std::size_t slash = rel.find('/', start);
+    std::string part =
+        rel.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part.rfind("dot-", 0) == 0) part = "." + part.substr(4);
+    out += (out.empty() ? "" : "/") + part;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+// 35 days of recorded daily data for the example SLO, ending yesterday: a steady 0.15% error
+// rate (about a third of the 0.5% budget) and the example incident's day at 1.2%. Deterministic:
+// the same day always gives the same rows.
+std::string example_csv(std::int64_t today, std::int64_t incident_day) {
+  std::string out = "slo,date,good,total\n";
+  for (std::int64_t day = today - 35; day < today; ++day) {
+    std::int64_t total = 1'000'000 + (day % 7) * 25'000;
+    std::int64_t bad = day == incident_day ? total * 12 / 1000 : total * (12 + day % 7) / 10000;
+    out += "example-api-availability," + format_date(day) + "," + std::to_string(total - bad) +
+           "," + std::to_string(total) + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+void add_init_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("init", "Write a new content repository with its workflows");
+  struct Opts {
+    std::string dir = ".", action, title, now;
+  };
+  auto opts = std::make_shared<Opts>();
+  cmd->add_option("dir", opts->dir, "Folder to write (default: current folder; created if needed)");
+  cmd->add_option("--action", opts->action,
+                  std::string("The nines action the workflows use (default nines-dev/nines@v") +
+                      k_version + ")");
+  cmd->add_option("--title", opts->title, "The site's title (default: the folder's name)");
+  cmd->add_option("--now", opts->now,
+                  "Date the examples (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+  cmd->callback([opts, &action] {
+    action = [opts]() -> int {
+      std::string ref =
+          opts->action.empty() ? std::string("nines-dev/nines@v") + k_version : opts->action;
+      static const std::regex ref_re(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\s]+)?@[^\s]+$)");
+      if (!std::regex_match(ref, ref_re)) {
+        std::cerr << "nines init: --action '" << ref
+                  << "' is not an action reference; use OWNER/REPO@REF, e.g. nines-dev/nines@v"
+                  << k_version << "\n";
+        return 2;
+      }
+      auto now = resolve_now(opts->now.empty() ? std::nullopt : std::optional(opts->now));
+      if (!now) {
+        std::cerr << "nines init: cannot parse --now '" << opts->now
+                  << "'; use a date (2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z) or "
+                     "epoch seconds\n";
+        return 2;
+      }
+      namespace fs = std::filesystem;
+      fs::path root = opts->dir;
+      std::error_code ec;
+      if (fs::exists(root, ec) && !fs::is_directory(root, ec)) {
+        std::cerr << "nines init: " << root.string() << " exists and is not a folder\n";
+        return 3;
+      }
+      fs::create_directories(root, ec);
+      if (ec) {
+        std::cerr << "nines init: cannot create " << root.string() << ": " << ec.message() << "\n";
+        return 3;
+      }
+      std::string title = opts->title;
+      if (title.empty()) title = fs::absolute(root).lexically_normal().filename().string();
+      if (title.empty() || title == ".") title = "Reliability";
+
+      std::int64_t today = day_of(*now);
+      kainjow::mustache::data d;
+      d.set("title", title);
+      d.set("title_yaml", yaml_quote(title));
+      d.set("action", ref);
+      d.set("branch", "main");
+      d.set("date", format_date(today));
+      d.set("pm_date", format_date(today - 12));
+      d.set("due_date", format_date(today + 30));
+      d.set("exp_date", format_date(today - 20));
+
+      std::vector<PlannedFile> files;
+      for (const auto& path : template_paths("init/"))
+        files.push_back({output_path(path), render_template(path, d)});
+      files.push_back({"metrics/example-api.csv", example_csv(today, today - 12)});
+
+      int created = 0, kept = 0;
+      try {
+        for (const auto& f : files) {
+          fs::path target = root / f.rel;
+          std::string shown = target.lexically_normal().string();
+          if (fs::exists(target, ec) || fs::is_symlink(target, ec)) {
+            std::cout << "kept    " << shown << " (exists)\n";
+            ++kept;
+            continue;
+          }
+          fs::create_directories(target.parent_path());
+          write_file_atomic(target, f.content);
+          std::cout << "created " << shown << "\n";
+          ++created;
+        }
+      } catch (const std::exception& e) {
+        std::cerr << "nines init: " << e.what() << "\n";
+        return 3;
+      }
+      std::cout << created << " files created, " << kept << " kept\n"
+                << "next: nines check -C " << root.string() << " && nines serve " << root.string()
+                << " --open\n";
+      return 0;
+    };
+  });
+}
+
+} // namespace nines

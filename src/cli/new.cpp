@@ -1,0 +1,346 @@
+// `nines new KIND [NAME] [--service S] ...`: writes the next document from its template in
+// templates/, into the kind's conventional folder, so that the repository still checks: the
+// required fields come from the arguments and the repository, placeholders stay "".
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "cli/templates.hpp"
+#include "model/kinds.hpp"
+#include "model/severity.hpp"
+#include "model/time.hpp"
+#include "write/repo_edit.hpp"
+
+#include <array>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace nines {
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::list;
+
+struct NewOpts {
+  CommonOpts common;
+  std::string kind, name, service, sli, alert, team, tier = "standard", type = "availability";
+  std::string function, scope;
+  std::vector<std::string> members;
+  double target = 99.9;
+};
+
+// A usage problem: the message says what to give instead (exit 2).
+struct NewUsage : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const std::vector<std::string> k_new_kinds = {
+    "service",    "sli",  "slo",      "policy",   "runbook",   "postmortem", "incident",
+    "experiment", "toil", "capacity", "rotation", "readiness", "assessment"};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+void require_id(const std::string& what, const std::string& id) {
+  if (id.empty()) throw NewUsage(what + " is required");
+  if (!valid_id(id))
+    throw NewUsage(what + " '" + id +
+                   "' is not a valid id: lower-case letters, digits, '.', '_' and '-', starting "
+                   "with a letter or digit");
+}
+
+// A reference that must resolve, so that what `new` writes checks.
+void require_known(const std::string& what, const std::string& id,
+                   const std::vector<std::string>& known, const std::string& hint) {
+  if (std::find(known.begin(), known.end(), id) != known.end()) return;
+  throw NewUsage("unknown " + what + " '" + id + "'" + did_you_mean(id, known) +
+                 (known.empty() ? "; " + hint : "; known: " + join(known)));
+}
+
+// The one candidate when the repository has exactly one; else asks on a terminal, else stops.
+std::string pick_one(const std::string& what, const std::string& option,
+                     const std::vector<std::string>& known, const std::string& hint) {
+  if (known.size() == 1) return known.front();
+  if (known.empty()) throw NewUsage("the repository has no " + what + "; " + hint);
+  if (isatty(STDIN_FILENO)) {
+    std::cerr << "which " << what << "? (" << join(known) << "): " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (std::find(known.begin(), known.end(), answer) != known.end()) return answer;
+    throw NewUsage("unknown " + what + " '" + answer + "'" + did_you_mean(answer, known));
+  }
+  throw NewUsage("the repository has several " + what + "s; give " + option +
+                 " (one of: " + join(known) + ")");
+}
+
+std::string q(const std::string& s) {
+  return yaml_quote(s);
+}
+
+std::string fmt_plain(double v) {
+  std::ostringstream ss;
+  ss.precision(10);
+  ss << v;
+  return ss.str();
+}
+
+struct RepoNames {
+  std::vector<std::string> services, slis, teams;
+};
+
+RepoNames names_of(const Repo& repo) {
+  RepoNames n;
+  for (const auto& s : repo.services)
+    n.services.push_back(s.meta.id);
+  for (const auto& s : repo.slis)
+    n.slis.push_back(s.meta.id);
+  for (const auto& [id, t] : repo.config.teams)
+    n.teams.push_back(id);
+  return n;
+}
+
+std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t local_now) {
+  RepoNames names = names_of(repo);
+  const std::string today = format_date(day_of(local_now));
+  const std::string service_hint = "add one with 'nines new service NAME'";
+  data d;
+  d.set("date", today);
+  auto need_service = [&](bool required) {
+    if (o.service.empty()) {
+      if (required) throw NewUsage("--service is required for 'new " + o.kind + "'");
+      return;
+    }
+    require_id("--service", o.service);
+    require_known("service", o.service, names.services, service_hint);
+  };
+  auto team_or_only = [&]() -> std::string {
+    if (!o.team.empty()) {
+      require_known("team", o.team, names.teams, "add teams to nines.yaml");
+      return o.team;
+    }
+    return pick_one("team", "--team", names.teams, "add one under 'teams:' in nines.yaml");
+  };
+  d.set("service", o.service.empty() ? std::string("\"\"") : q(o.service));
+  std::vector<PlannedFile> files;
+  auto add = [&](std::string rel, const std::string& tmpl, const data& values) {
+    files.push_back({std::filesystem::path(rel), render_template(tmpl, values)});
+  };
+
+  const std::string& k = o.kind;
+  if (k == "service") {
+    require_id("NAME", o.name);
+    d.set("name", o.name);
+    d.set("tier", o.tier);
+    d.set("team", team_or_only());
+    add("services/" + o.name + ".yaml", "service.yaml", d);
+  } else if (k == "sli") {
+    require_id("NAME", o.name);
+    d.set("name", o.name);
+    d.set("type", o.type);
+    add("slis/" + o.name + ".yaml", "sli.yaml", d);
+  } else if (k == "slo") {
+    require_id("NAME", o.name);
+    need_service(true);
+    std::string sli = o.sli;
+    if (!sli.empty())
+      require_known("SLI", sli, names.slis, "add one with 'nines new sli NAME'");
+    else
+      sli = pick_one("SLI", "--sli", names.slis, "add one with 'nines new sli NAME'");
+    if (!(o.target > 0 && o.target < 100))
+      throw NewUsage("--target must be a percentage between 0 and 100, e.g. 99.9");
+    // The budget and its minutes follow from the target, so the SLO's own lints hold.
+    double budget = std::round((100 - o.target) * 1e6) / 1e6;
+    std::int64_t days = 28;
+    if (auto w = parse_duration_minutes(repo.config.default_slo_window))
+      days = static_cast<std::int64_t>(*w / 1440);
+    if (days <= 0) days = 28;
+    double minutes = std::round(static_cast<double>(days) * 1440 * budget / 100 * 100) / 100;
+    d.set("name", o.name);
+    d.set("sli", sli);
+    d.set("target", fmt_plain(o.target));
+    d.set("window", std::to_string(days) + "d");
+    d.set("error_budget", fmt_plain(budget));
+    d.set("error_budget_minutes", fmt_plain(minutes));
+    add("slos/" + o.name + ".yaml", "slo.yaml", d);
+    // A runbook stub for each burn-rate alert that has none, so the `alert-runbook` rule holds.
+    for (const char* alert : {"fast_burn", "medium_burn", "slow_burn"}) {
+      bool covered = false;
+      for (const auto& rb : repo.runbooks)
+        covered = covered ||
+                  (rb.alert_name == alert && (rb.service.empty() || rb.service.id == o.service));
+      if (covered) continue;
+      std::string stem = o.service + "-" + std::string(alert);
+      std::replace(stem.begin(), stem.end(), '_', '-');
+      data r;
+      r.set("title", q(o.service + ": " + alert));
+      r.set("alert", alert);
+      r.set("service", o.service);
+      r.set("date", today);
+      add("runbooks/" + o.service + "/" + stem + ".yaml", "runbook.yaml", r);
+    }
+  } else if (k == "policy") {
+    require_id("NAME", o.name);
+    need_service(false);
+    d.set("name", o.name);
+    add("policies/" + o.name + ".yaml", "policy.yaml", d);
+  } else if (k == "runbook") {
+    require_id("NAME", o.name);
+    need_service(false);
+    d.set("title", q(o.name));
+    d.set("alert", q(o.alert.empty() ? o.name : o.alert));
+    std::string folder = o.service.empty() ? "runbooks/" : "runbooks/" + o.service + "/";
+    add(folder + o.name + ".yaml", "runbook.yaml", d);
+  } else if (k == "postmortem" || k == "incident") {
+    if (o.name.empty())
+      throw NewUsage("a title is required, e.g. nines new " + k +
+                     " \"Checkout errors after "
+                     "deploy\"");
+    need_service(false);
+    std::string slug = file_slug(o.name);
+    if (slug.empty()) slug = k;
+    bool classified = !o.function.empty() && !o.scope.empty();
+    if (o.function.empty() != o.scope.empty())
+      throw NewUsage("give --function and --scope together: the severity matrix needs both");
+    // Without a classification the draft takes the middle of the matrix, and says so.
+    std::string function = classified ? o.function : "degraded";
+    std::string scope = classified ? o.scope : "lt-25pct";
+    int sev = matrix_severity(function, scope).value_or(3); // both checked by CLI11
+    std::string severity = "SEV" + std::to_string(sev);
+    d.set("title", q(o.name));
+    d.set("severity", severity);
+    d.set("severity_reason",
+          classified ? "from the matrix: " + function + " affecting " + scope
+                     : "a default: give --function and --scope to take it from the matrix");
+    d.set("function", function);
+    d.set("scope", scope);
+    d.set("service", o.service);
+    std::string channel = "#inc-" + today + "-" + slug;
+    d.set("channel", channel);
+    std::int64_t secs = ((local_now % 86400) + 86400) % 86400;
+    char hhmm[8];
+    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(secs / 3600),
+                  static_cast<int>(secs % 3600 / 60));
+    d.set("time", std::string(hhmm));
+    add("postmortems/" + today + "-" + slug + ".yaml", k + ".yaml", d);
+  } else if (k == "experiment") {
+    require_id("NAME", o.name);
+    need_service(false);
+    d.set("name", o.name);
+    add("chaos/" + o.name + ".yaml", "experiment.yaml", d);
+  } else if (k == "toil") {
+    require_id("NAME", o.name);
+    need_service(false);
+    d.set("name", o.name);
+    d.set("team", o.team.empty() && names.teams.size() != 1 ? std::string() : team_or_only());
+    add("toil/" + o.name + ".yaml", "toil.yaml", d);
+  } else if (k == "capacity" || k == "readiness") {
+    NewOpts copy = o;
+    if (copy.service.empty()) copy.service = copy.name;
+    if (copy.service.empty()) throw NewUsage("give the service: nines new " + k + " SERVICE");
+    require_id("the service", copy.service);
+    require_known("service", copy.service, names.services, service_hint);
+    d.set("service", copy.service);
+    add((k == "capacity" ? "capacity/" : "readiness/") + copy.service + ".yaml", k + ".yaml", d);
+  } else if (k == "rotation") {
+    require_id("NAME", o.name);
+    std::string team = team_or_only();
+    std::vector<std::string> members = o.members;
+    if (members.empty()) members = repo.config.teams.at(team).members;
+    if (members.empty())
+      throw NewUsage("team '" + team +
+                     "' lists no members in nines.yaml; give them with --member NAME (repeatable)");
+    list people;
+    for (const auto& m : members)
+      people.push_back(data(q(m)));
+    d.set("name", o.name);
+    d.set("team", team);
+    d.set("members", people);
+    add("oncall/" + o.name + ".yaml", "rotation.yaml", d);
+  } else if (k == "assessment") {
+    std::string subject_key = "service", subject = o.service.empty() ? o.name : o.service;
+    if (!o.team.empty()) {
+      if (!subject.empty()) throw NewUsage("assess a service or a team, not both");
+      require_known("team", o.team, names.teams, "add teams to nines.yaml");
+      subject_key = "team";
+      subject = o.team;
+    } else {
+      if (subject.empty())
+        throw NewUsage("give the service (nines new assessment SERVICE) or --team T");
+      require_id("the service", subject);
+      require_known("service", subject, names.services, service_hint);
+    }
+    d.set("subject_key", subject_key);
+    d.set("subject", subject);
+    add("assessments/" + subject + "-" + today.substr(0, 7) + ".yaml", "assessment.yaml", d);
+  }
+  return files;
+}
+
+} // namespace
+
+void add_new_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("new", "Write a new document from its template");
+  auto opts = std::make_shared<NewOpts>();
+  cmd->add_option("kind", opts->kind, "What to write: " + join(k_new_kinds))
+      ->required()
+      ->check(CLI::IsMember(k_new_kinds));
+  cmd->add_option("name", opts->name,
+                  "Its id (the title for postmortem and incident; the service for capacity, "
+                  "readiness and assessment)");
+  add_common_options(cmd, opts->common, false);
+  cmd->add_option("--service", opts->service, "The service it belongs to");
+  cmd->add_option("--sli", opts->sli, "slo: the SLI (default: the repository's only SLI)");
+  cmd->add_option("--target", opts->target, "slo: the target in percent (default 99.9)");
+  cmd->add_option("--alert", opts->alert, "runbook: the alert it answers (default: NAME)");
+  cmd->add_option("--team", opts->team,
+                  "service, rotation, toil, assessment: the team (default: the only team)");
+  cmd->add_option("--tier", opts->tier, "service: critical, important, standard, experimental")
+      ->check(CLI::IsMember({"critical", "important", "standard", "experimental"}));
+  cmd->add_option("--type", opts->type, "sli: availability, latency, quality, freshness")
+      ->check(CLI::IsMember({"availability", "latency", "quality", "freshness"}));
+  cmd->add_option("--member", opts->members,
+                  "rotation: a person in it, repeatable (default: the team's members)");
+  cmd->add_option("--function", opts->function, "incident, postmortem: what broke")
+      ->check(CLI::IsMember({"core-down", "degraded", "non-core-down", "cosmetic"}));
+  cmd->add_option("--scope", opts->scope, "incident, postmortem: who is affected")
+      ->check(CLI::IsMember({"one-user", "lt-25pct", "gt-25pct", "all-users"}));
+  cmd->callback([opts, &action] {
+    action = [opts]() -> int {
+      Run run;
+      apply_common_options(opts->common, run);
+      run_pipeline(run);
+      // Documents with errors are still decoded where they can be; only an unreadable
+      // repository (or bad options) stops `new`.
+      if (!run.fatal.empty() || !run.usage_error.empty() || !run.internal_error.empty()) {
+        print_run_problems(run);
+        return exit_code(run);
+      }
+      std::vector<PlannedFile> files;
+      try {
+        files = plan(*opts, run.repo, run.local_now);
+      } catch (const NewUsage& e) {
+        std::cerr << "nines new " << opts->kind << ": " << e.what() << "\n";
+        return 2;
+      }
+      std::filesystem::path root = run.repo.root;
+      std::string existing = write_new_files(root, files);
+      if (!existing.empty()) {
+        std::cerr << "nines: " << existing
+                  << " already exists; 'nines new' never overwrites (nothing was written)\n";
+        return 1;
+      }
+      for (const auto& f : files) {
+        std::error_code ec;
+        auto shown = std::filesystem::relative(root / f.rel, ec);
+        std::cout << "wrote " << (ec || shown.empty() ? root / f.rel : shown).string() << "\n";
+      }
+      return 0;
+    };
+  });
+}
+
+} // namespace nines

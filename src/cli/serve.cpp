@@ -1,0 +1,398 @@
+// `nines serve [DIR] [--port P] [--open]`: builds the site into a private folder, serves it on
+// 127.0.0.1 only, watches the repository with inotify and rebuilds on every change. Pages reload
+// themselves through a small long-poll script that only serve injects; a build that fails keeps
+// the last good site and lays its diagnostics over every page until the edit is fixed.
+#include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "diag/format.hpp"
+#include "pipeline.hpp"
+#include "render/html.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <httplib.h>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sstream>
+#include <sys/inotify.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace nines {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_poll_path = "/__nines/poll";
+constexpr int k_poll_wait_s = 20;  // a long-poll answers at least this often
+constexpr int k_debounce_ms = 150; // editors write a file in several steps; build once
+
+// What the server shows: the last good site, and the diagnostics of the latest build if it
+// failed. `generation` moves on with every build, which is what open pages wait for.
+struct State {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::uint64_t generation = 0;
+  bool have_site = false;
+  std::string problems; // the latest build's diagnostics when it failed; empty when it passed
+  bool stopping = false;
+};
+
+struct ServeOpts {
+  CommonOpts common;
+  int port = 8000;
+  bool open = false;
+  bool online = false;
+};
+
+// Runs the pipeline to the write stage into `out` and records the result in `state`.
+void rebuild(const ServeOpts& o, const fs::path& out, State& state) {
+  Run run;
+  apply_common_options(o.common, run);
+  run.opts.last = Stage::Write;
+  run.opts.out = out;
+  run.opts.offline = !o.online;
+  int code = 4;
+  try {
+    code = run_pipeline(run);
+  } catch (const std::exception& e) {
+    run.internal_error = e.what();
+  }
+  std::ostringstream text;
+  bool wrote = run.reached == Stage::Write && run.diags.error_count() == 0 && run.fatal.empty() &&
+               run.usage_error.empty() && run.internal_error.empty();
+  if (!wrote) {
+    auto diags = run.diags.sorted();
+    if (!diags.empty() || run.diags.has_errors())
+      write_diagnostics(text, DiagFormat::Text, diags, run.diags.error_count(),
+                        run.diags.warning_count(), run.diags.dropped(), k_version);
+    for (const std::string* s : {&run.fatal, &run.usage_error, &run.internal_error})
+      if (!s->empty()) text << "nines: " << *s << "\n";
+    if (text.str().empty()) text << "nines: the build stopped (exit " << code << ")\n";
+  }
+  std::lock_guard lock(state.mutex);
+  ++state.generation;
+  state.problems = wrote ? "" : text.str();
+  if (wrote) state.have_site = true;
+  if (wrote)
+    std::cerr << "serve: built " << run.files.size() << " files (generation " << state.generation
+              << ")\n";
+  else
+    std::cerr << "serve: the build failed; showing the last good site with its diagnostics\n"
+              << state.problems;
+  state.changed.notify_all();
+}
+
+// The script every served page gets: waits for the next build, then reloads.
+std::string reload_script(std::uint64_t generation) {
+  return "<script>/* nines serve: live reload (never in the published site) */(function(){var "
+         "g=" +
+         std::to_string(generation) + ";function p(){fetch('" + k_poll_path +
+         "?gen='+g,{cache:'no-store'}).then(function(r){return r.json()}).then(function(j){if("
+         "j.generation!==g){location.reload()}else{p()}}).catch(function(){setTimeout(p,1000)})"
+         "}p()})();</script>";
+}
+
+std::string overlay(const std::string& problems) {
+  return "<div id=\"nines-serve-diagnostics\" role=\"alert\" style=\"position:fixed;inset:0 0 "
+         "auto 0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;"
+         "background:#2b0f12;color:#ffe3e3;font:13px/1.45 ui-monospace,monospace;border-bottom:"
+         "3px solid #ff6b6b\"><strong>nines serve: the last edit does not build; this is the "
+         "last good site.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">" +
+         html_escape(problems) + "</pre></div>";
+}
+
+// Puts `extra` just before </body> (or at the end when there is none).
+std::string inject(std::string html, const std::string& extra) {
+  auto pos = html.rfind("</body>");
+  if (pos == std::string::npos) return html + extra;
+  html.insert(pos, extra);
+  return html;
+}
+
+std::string mime_of(const fs::path& p) {
+  static const std::map<std::string, std::string> types = {
+      {".html", "text/html; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".xml", "application/xml"},
+      {".woff2", "font/woff2"},
+      {".webmanifest", "application/manifest+json"}};
+  auto it = types.find(p.extension().string());
+  return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+// The file of the site a request path names, or nullopt when it would leave the site. The path
+// arrives percent-decoded (so %2e%2e is already ".."); every segment is vetted, and the result
+// must still lie inside the site after symbolic links are resolved.
+std::optional<fs::path> resolve_request(const fs::path& site, const std::string& path) {
+  if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos)
+    return std::nullopt;
+  fs::path rel;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    std::string seg =
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (seg == ".." || seg == ".") return std::nullopt;
+    if (!seg.empty()) rel /= seg;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  std::error_code ec;
+  fs::path file = site / rel;
+  if (fs::is_directory(file, ec)) file /= "index.html";
+  fs::path real = fs::weakly_canonical(file, ec);
+  if (ec) return std::nullopt;
+  fs::path root = fs::weakly_canonical(site, ec);
+  auto [r, f] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+  if (r != root.end()) return std::nullopt;
+  return real;
+}
+
+std::string read_file(const fs::path& p, bool& ok) {
+  std::ifstream in(p, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Folders of the repository worth watching: everything the loader reads. Hidden folders (the
+// store in .nines, .git) and site/ are skipped, so a build never wakes the watcher.
+bool skipped_dir(const fs::path& name) {
+  std::string n = name.string();
+  return n.empty() || n[0] == '.' || n == "site" || n == "node_modules";
+}
+
+class Watcher {
+public:
+  explicit Watcher(const fs::path& root) : m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+    if (m_fd >= 0) add_tree(root);
+  }
+  ~Watcher() {
+    if (m_fd >= 0) close(m_fd);
+  }
+  Watcher(const Watcher&) = delete;
+  Watcher& operator=(const Watcher&) = delete;
+  bool ok() const { return m_fd >= 0; }
+
+  // Waits up to `timeout_ms` for changes; true when something relevant changed.
+  bool wait(int timeout_ms) {
+    pollfd p{m_fd, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return false;
+    bool relevant = false;
+    alignas(inotify_event) char buf[8192];
+    for (;;) {
+      ssize_t n = read(m_fd, buf, sizeof buf);
+      if (n <= 0) break;
+      for (char* ptr = buf; ptr < buf + n;) {
+        auto* ev = reinterpret_cast<inotify_event*>(ptr);
+        ptr += sizeof(inotify_event) + ev->len;
+        std::string name = ev->len ? ev->name : "";
+        auto dir = m_dirs.find(ev->wd);
+        if (dir == m_dirs.end()) continue;
+        if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)) && !skipped_dir(name))
+          add_tree(dir->second / name);
+        if (ev->mask & IN_IGNORED) {
+          m_dirs.erase(ev->wd);
+          continue;
+        }
+        // Editors' swap and backup files are not content.
+        if (!name.empty() && (name[0] == '.' || name.back() == '~')) continue;
+        if ((ev->mask & IN_ISDIR) && skipped_dir(name)) continue;
+        relevant = true;
+      }
+    }
+    return relevant;
+  }
+
+private:
+  void add_tree(const fs::path& dir) {
+    constexpr std::uint32_t mask = IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+                                   IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF;
+    int wd = inotify_add_watch(m_fd, dir.c_str(), mask);
+    if (wd >= 0) m_dirs[wd] = dir;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_directory(ec) && !it->is_symlink(ec) && !skipped_dir(it->path().filename()))
+        add_tree(it->path());
+  }
+
+  int m_fd;
+  std::map<int, fs::path> m_dirs;
+};
+
+void open_browser(const std::string& url) {
+  pid_t pid = 0;
+  const char* argv[] = {"xdg-open", url.c_str(), nullptr};
+  if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, const_cast<char* const*>(argv), environ) !=
+      0)
+    std::cerr << "serve: cannot start xdg-open; open " << url << " yourself\n";
+}
+
+int serve(const ServeOpts& o) {
+  fs::path repo = o.common.dir;
+  std::error_code ec;
+  if (!fs::exists(repo / "nines.yaml", ec)) {
+    std::cerr << "nines serve: not a nines repository (no nines.yaml in " << repo.string()
+              << "); run 'nines init' to make one\n";
+    return 2;
+  }
+  // SIGINT and SIGTERM are taken by one thread with sigwait, so every other thread (and the
+  // server's pool) runs undisturbed and shutdown happens in one place.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  httplib::Server server;
+  // httplib's default adds SO_REUSEPORT, which would let a second server share a port in use;
+  // SO_REUSEADDR alone still allows a restart while the old socket is in TIME_WAIT.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  if (!server.bind_to_port("127.0.0.1", o.port)) {
+    std::cerr << "nines serve: cannot listen on 127.0.0.1:" << o.port
+              << " (the port is in use, or not allowed); choose another with --port\n";
+    return 3;
+  }
+  char tmpl[] = "/tmp/nines-serve-XXXXXX";
+  if (!mkdtemp(tmpl)) {
+    std::cerr << "nines serve: cannot create a temporary folder for the site\n";
+    return 3;
+  }
+  const fs::path temp = tmpl;
+  const fs::path site = temp / "site";
+
+  State state;
+  rebuild(o, site, state);
+
+  server.Get(k_poll_path, [&](const httplib::Request& req, httplib::Response& res) {
+    std::uint64_t seen = 0;
+    if (req.has_param("gen")) seen = std::strtoull(req.get_param_value("gen").c_str(), nullptr, 10);
+    std::unique_lock lock(state.mutex);
+    state.changed.wait_for(lock, std::chrono::seconds(k_poll_wait_s),
+                           [&] { return state.generation != seen || state.stopping; });
+    res.set_header("Cache-Control", "no-store");
+    res.set_content("{\"generation\":" + std::to_string(state.generation) +
+                        ",\"ok\":" + (state.problems.empty() ? "true" : "false") + "}",
+                    "application/json");
+  });
+  server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    std::uint64_t generation;
+    std::string problems;
+    bool have_site;
+    {
+      std::lock_guard lock(state.mutex);
+      generation = state.generation;
+      problems = state.problems;
+      have_site = state.have_site;
+    }
+    res.set_header("Cache-Control", "no-store");
+    std::string extra = (problems.empty() ? "" : overlay(problems)) + reload_script(generation);
+    if (!have_site) {
+      res.status = 503;
+      res.set_content("<!doctype html><html><head><meta charset=\"utf-8\"><title>nines "
+                      "serve</title></head><body></body></html>" +
+                          extra,
+                      "text/html; charset=utf-8");
+      return;
+    }
+    auto file = resolve_request(site, req.path);
+    bool ok = false;
+    std::string body;
+    if (file) body = read_file(*file, ok);
+    if (!file || !ok || fs::is_directory(*file, ec)) {
+      res.status = file ? 404 : 403;
+      std::string msg = file ? "Not found" : "Forbidden: outside the site";
+      res.set_content("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + msg +
+                          "</title></head><body><h1>" + msg + "</h1>" + extra + "</body></html>",
+                      "text/html; charset=utf-8");
+      return;
+    }
+    std::string type = mime_of(*file);
+    if (type.rfind("text/html", 0) == 0) body = inject(std::move(body), extra);
+    res.set_content(body, type);
+  });
+
+  std::thread watcher_thread([&] {
+    Watcher watcher(repo);
+    if (!watcher.ok()) {
+      std::cerr << "serve: inotify is not available; the site will not rebuild on changes\n";
+      return;
+    }
+    for (;;) {
+      {
+        std::lock_guard lock(state.mutex);
+        if (state.stopping) return;
+      }
+      if (!watcher.wait(250)) continue;
+      while (watcher.wait(k_debounce_ms)) {
+      }
+      rebuild(o, site, state);
+    }
+  });
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    {
+      std::lock_guard lock(state.mutex);
+      state.stopping = true;
+      state.changed.notify_all();
+    }
+    server.stop();
+  });
+
+  std::string url = "http://127.0.0.1:" + std::to_string(o.port) + "/";
+  std::cout << "serving " << repo.string() << " at " << url << " (Ctrl-C stops)" << std::endl;
+  if (o.open) open_browser(url);
+  server.listen_after_bind();
+
+  // listen_after_bind returns after stop(): from a signal, or if the socket failed.
+  {
+    std::lock_guard lock(state.mutex);
+    if (!state.stopping) {
+      state.stopping = true;
+      state.changed.notify_all();
+      pthread_kill(signal_thread.native_handle(), SIGTERM);
+    }
+  }
+  signal_thread.join();
+  watcher_thread.join();
+  fs::remove_all(temp, ec);
+  std::cout << "serve: stopped" << std::endl;
+  return 0;
+}
+
+} // namespace
+
+void add_serve_command(CLI::App& app, CommandAction& action) {
+  auto* cmd = app.add_subcommand("serve", "Serve the site on 127.0.0.1, rebuilt as you edit");
+  auto opts = std::make_shared<ServeOpts>();
+  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_common_options(cmd, opts->common, false);
+  cmd->add_option("-p,--port", opts->port, "Port on 127.0.0.1 (default 8000)")
+      ->check(CLI::Range(1, 65535));
+  cmd->add_flag("--open", opts->open, "Open the site in the browser");
+  cmd->add_flag("--online", opts->online,
+                "Pull from the metrics sources on each build (default: the store and CSV only)");
+  cmd->callback([opts, &action] { action = [opts] { return serve(*opts); }; });
+}
+
+} // namespace nines

@@ -1,0 +1,37 @@
+// The templates compiled into the binary (templates/ in the source tree): the documents of
+// `nines new` and the files `nines init` writes, rendered with Mustache and written without ever
+// replacing a file that exists.
+#pragma once
+
+#include <filesystem>
+#include <kainjow/mustache.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nines {
+
+// Renders the template at `path` (relative to templates/, e.g. "slo.yaml"). Templates use the
+// delimiters <% %> so that nines' own {{service}} placeholders in queries and GitHub's ${{ }}
+// expressions pass through untouched; values are inserted as given (<%&name%>), never escaped.
+// Throws std::logic_error for a template that is missing or does not parse: both are bugs.
+std::string render_template(std::string_view path, const kainjow::mustache::data& data);
+
+// The paths of the embedded templates under `folder` ("init/"), sorted.
+std::vector<std::string> template_paths(std::string_view folder);
+
+// A file to write: its path relative to the repository and its content.
+struct PlannedFile {
+  std::filesystem::path rel;
+  std::string content;
+};
+
+// Writes every file under `root`, creating folders. Refuses, before writing anything, when one
+// of them exists: returns that path's display form, or "" when all were written.
+std::string write_new_files(const std::filesystem::path& root,
+                            const std::vector<PlannedFile>& files);
+
+// "Checkout errors after deploy" → "checkout-errors-after-deploy" (at most 48 characters).
+std::string file_slug(std::string_view text);
+
+} // namespace nines

@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""End-to-end tests of adoption: `nines init` and `nines new`.
+
+- A fresh `init` passes `nines check` (no warnings either) and `nines build`, and its workflow
+  files and the repository's action.yml are valid against their published JSON schemas
+  (action-validator, from npm), and use the official Pages actions with the right permissions.
+- `init --action` sets the reference both workflows use; a bad reference is exit 2.
+- `init` into a non-empty folder adds only what is missing and changes no existing file.
+- Every kind of `nines new` writes a document that passes `check` (warnings count as failures,
+  so the templates stay clean), in the kind's folder; `new slo` adds the three burn-rate alerts
+  and a runbook for each; `new` never overwrites (exit 1 with the path, nothing changed).
+- `new incident` has the ICS roles, the #inc-YYYY-MM-DD-slug channel, the timeline skeleton,
+  status draft and the severity of the seed's matrix for all 16 function x scope cells, which
+  the `postmortem-severity` lint agrees with.
+
+Usage: test_adoption.py NINES SOURCE_DIR
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NINES, SRC = os.path.abspath(sys.argv[1]), sys.argv[2]
+NOW = "2026-11-20T09:41:00Z"
+ENV = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+passed = 0
+failures = []
+TMP = tempfile.mkdtemp(prefix="nines-adoption-")
+
+
+def run(*args, cwd=None):
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", env=ENV,
+                       timeout=120, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def snapshot(root):
+    """Every file under root with its bytes."""
+    out = {}
+    for d, _, files in os.walk(root):
+        for name in files:
+            p = os.path.join(d, name)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, root)] = f.read()
+    return out
+
+
+def clean_check(repo, what):
+    code, out, err = run("check", repo, "--now", NOW)
+    check(code == 0, f"{what}: check exits 0 (got {code}): {out}{err}")
+    check("0 errors, 0 warnings" in out + err or (out + err).strip().endswith("0 warnings"),
+          f"{what}: check has no warnings: {out}{err}")
+
+
+# ---- init ----------------------------------------------------------------------------------
+REPO = os.path.join(TMP, "fresh")
+code, out, err = run("init", REPO, "--now", NOW, "--title", "Acme Reliability")
+check(code == 0, f"init exits 0: {out}{err}")
+for rel in ["nines.yaml", ".gitignore", "README.md", ".github/workflows/nines-check.yml",
+            ".github/workflows/nines-publish.yml", "metrics/example-api.csv"]:
+    check(os.path.isfile(os.path.join(REPO, rel)), f"init writes {rel}")
+KINDS_DIRS = ["services", "slis", "slos", "policies", "runbooks", "postmortems", "chaos", "toil",
+              "capacity", "oncall", "readiness", "assessments"]
+for d in KINDS_DIRS:
+    check(os.path.isdir(os.path.join(REPO, d)) and os.listdir(os.path.join(REPO, d)),
+          f"init writes an example in {d}/")
+check("site/" in read(os.path.join(REPO, ".gitignore")) and
+      ".nines/" in read(os.path.join(REPO, ".gitignore")), ".gitignore has site/ and .nines/")
+check("Acme Reliability" in read(os.path.join(REPO, "nines.yaml")), "--title reaches nines.yaml")
+check(read(os.path.join(REPO, "nines.yaml")).count("#") > 10, "nines.yaml is commented")
+clean_check(REPO, "fresh init")
+code, out, err = run("build", REPO, "--now", NOW, "--offline")
+check(code == 0, f"fresh init builds (exit {code}): {err}")
+check(os.path.isfile(os.path.join(REPO, "site", "index.html")), "build writes site/index.html")
+# Every figure has something to show: the example SLO has data and the service a readiness row.
+code, out, err = run("budget", "-C", REPO, "--now", NOW, "--json")
+check(code == 0 and '"example-api-availability"' in out, f"budget of the example SLO: {out}{err}")
+budgets = __import__("json").loads(out) if code == 0 else []
+check(len(budgets) == 1 and budgets[0].get("budget_remaining_pct") is not None and
+      budgets[0]["data"]["status"] == "fresh",
+      f"the example SLO has fresh data and a remaining budget: {out[:300]}")
+code, out, err = run("score", "example-api", "-C", REPO, "--now", NOW)
+check(code == 0, f"score of the example service: {out}{err}")
+
+# Workflows: the default action reference, Pages deployment, permissions, check formats.
+check_wf = read(os.path.join(REPO, ".github/workflows/nines-check.yml"))
+publish_wf = read(os.path.join(REPO, ".github/workflows/nines-publish.yml"))
+check(re.search(r"uses: nines-dev/nines@v\d+\.\d+\.\d+", check_wf) is not None,
+      "check workflow uses the nines action at the version's tag")
+check("pull_request" in check_wf and "--format github" in check_wf and
+      "--format sarif" in check_wf and "upload-sarif" in check_wf and
+      "--since" in check_wf and "GITHUB_STEP_SUMMARY" in check_wf,
+      "check workflow: annotations, SARIF upload, --since job summary")
+check("actions/upload-pages-artifact@" in publish_wf and "actions/deploy-pages@" in publish_wf,
+      "publish workflow uses the official Pages actions")
+check(re.search(r"pages: write", publish_wf) and re.search(r"id-token: write", publish_wf) and
+      "concurrency:" in publish_wf, "publish workflow: pages/id-token permissions, concurrency")
+check("${{ github.base_ref }}" in check_wf, "GitHub expressions pass through the template")
+
+VALIDATOR = shutil.which("action-validator")
+check(VALIDATOR is not None, "action-validator is installed (scripts/setup-deps.sh --with-tests)")
+if VALIDATOR:
+    for wf in ["nines-check.yml", "nines-publish.yml"]:
+        p = subprocess.run([VALIDATOR, os.path.join(REPO, ".github/workflows", wf)],
+                           capture_output=True, text=True)
+        check(p.returncode == 0, f"{wf} is a valid workflow: {p.stdout}{p.stderr}")
+    p = subprocess.run([VALIDATOR, os.path.join(SRC, "action.yml")], capture_output=True,
+                       text=True)
+    check(p.returncode == 0, f"action.yml is a valid action: {p.stdout}{p.stderr}")
+    # The validator itself must reject a broken workflow, or the checks above prove nothing.
+    bad = os.path.join(TMP, "bad.yml")
+    with open(bad, "w") as f:
+        f.write(check_wf.replace("runs-on:", "runs_on:"))
+    p = subprocess.run([VALIDATOR, bad], capture_output=True, text=True)
+    check(p.returncode != 0, "action-validator rejects a broken workflow")
+action = read(os.path.join(SRC, "action.yml"))
+check("using: composite" in action or "using: 'composite'" in action, "action.yml is composite")
+check("setup-deps.sh" in action and "Release" in action and "GITHUB_PATH" in action and
+      "actions/cache@" in action, "action.yml installs packages, builds Release, caches, PATH")
+
+# --action sets the reference; a malformed one is a usage error.
+REPO2 = os.path.join(TMP, "pinned")
+code, out, err = run("init", REPO2, "--now", NOW, "--action", "acme/nines-fork@0123abc")
+check(code == 0, f"init --action exits 0: {err}")
+for wf in ["nines-check.yml", "nines-publish.yml"]:
+    check("uses: acme/nines-fork@0123abc" in read(os.path.join(REPO2, ".github/workflows", wf)),
+          f"--action reaches {wf}")
+code, out, err = run("init", os.path.join(TMP, "badref"), "--action", "not a ref")
+check(code == 2 and "OWNER/REPO@REF" in err, f"bad --action is exit 2: {code} {err}")
+check(not os.path.exists(os.path.join(TMP, "badref")), "bad --action writes nothing")
+
+# Non-empty folder: only what is missing is added, nothing is overwritten.
+REPO3 = os.path.join(TMP, "existing")
+os.makedirs(os.path.join(REPO3, "services"))
+with open(os.path.join(REPO3, "README.md"), "w") as f:
+    f.write("# Our own readme\n")
+with open(os.path.join(REPO3, ".gitignore"), "w") as f:
+    f.write("secret/\n")
+with open(os.path.join(REPO3, "services", "example-api.yaml"), "w") as f:
+    f.write("# ours\nservice: {name: example-api, tier: critical, owner_team: example-team}\n")
+before = snapshot(REPO3)
+code, out, err = run("init", REPO3, "--now", NOW)
+check(code == 0, f"init into a non-empty folder exits 0: {err}")
+after = snapshot(REPO3)
+for rel, data in before.items():
+    check(after.get(rel) == data, f"init keeps {rel} unchanged")
+check("kept" in out and "README.md" in out, f"init says what it kept: {out}")
+check("nines.yaml" in after and len(after) > len(before) + 10, "init adds the missing files")
+code, out, err = run("init", REPO3, "--now", NOW)
+check(code == 0 and snapshot(REPO3) == after and "0 files created" in out,
+      f"init again changes nothing: {out}")
+
+# ---- new -----------------------------------------------------------------------------------
+NEW = os.path.join(TMP, "new")
+run("init", NEW, "--now", NOW)
+
+
+def new(*args):
+    return run("new", *args, "-C", NEW, "--now", NOW)
+
+
+CASES = [
+    (["service", "billing-api"], ["services/billing-api.yaml"]),
+    (["sli", "request-latency", "--type", "latency"], ["slis/request-latency.yaml"]),
+    (["slo", "billing-api-latency", "--service", "billing-api", "--sli", "request-latency",
+      "--target", "99.5"],
+     ["slos/billing-api-latency.yaml", "runbooks/billing-api/billing-api-fast-burn.yaml",
+      "runbooks/billing-api/billing-api-medium-burn.yaml",
+      "runbooks/billing-api/billing-api-slow-burn.yaml"]),
+    (["policy", "billing-policy", "--service", "billing-api"], ["policies/billing-policy.yaml"]),
+    (["runbook", "billing-db-down", "--service", "billing-api", "--alert", "BillingDbDown"],
+     ["runbooks/billing-api/billing-db-down.yaml"]),
+    (["postmortem", "Billing outage", "--service", "billing-api"],
+     ["postmortems/2026-11-20-billing-outage.yaml"]),
+    (["incident", "Checkout errors after deploy"],
+     ["postmortems/2026-11-20-checkout-errors-after-deploy.yaml"]),
+    (["experiment", "billing-db-failover", "--service", "billing-api"],
+     ["chaos/billing-db-failover.yaml"]),
+    (["toil", "billing-manual-refunds", "--service", "billing-api"],
+     ["toil/billing-manual-refunds.yaml"]),
+    (["capacity", "billing-api"], ["capacity/billing-api.yaml"]),
+    (["rotation", "billing-oncall"], ["oncall/billing-oncall.yaml"]),
+    (["readiness", "billing-api"], ["readiness/billing-api.yaml"]),
+    (["assessment", "billing-api"], ["assessments/billing-api-2026-11.yaml"]),
+]
+kinds_seen = set()
+for args, files in CASES:
+    kinds_seen.add(args[0])
+    code, out, err = new(*args)
+    check(code == 0, f"new {' '.join(args)} exits 0: {out}{err}")
+    for rel in files:
+        check(os.path.isfile(os.path.join(NEW, rel)), f"new {args[0]} writes {rel}: {out}")
+        if os.path.isfile(os.path.join(NEW, rel)):
+            text = read(os.path.join(NEW, rel))
+            check(text.count("#") >= 3, f"{rel} carries comments")
+    clean_check(NEW, f"after new {args[0]}")
+check(kinds_seen == {"service", "sli", "slo", "policy", "runbook", "postmortem", "incident",
+                     "experiment", "toil", "capacity", "rotation", "readiness", "assessment"},
+      "every kind is tried")
+slo = read(os.path.join(NEW, "slos/billing-api-latency.yaml"))
+for alert in ["fast_burn", "medium_burn", "slow_burn"]:
+    check(f"name: {alert}" in slo, f"new slo has the {alert} alert")
+check("error_budget: 0.5" in slo and "error_budget_minutes: 201.6" in slo,
+      "new slo's budget follows from --target")
+rb = read(os.path.join(NEW, "runbooks/billing-api/billing-db-down.yaml"))
+check("alert_name: BillingDbDown" in rb, "new runbook fills the alert name")
+rot = read(os.path.join(NEW, "oncall/billing-oncall.yaml"))
+check("Alex Doe" in rot and "team: example-team" in rot, "new rotation takes the only team")
+
+# --sli defaults to the only SLI; with two it must be given.
+FRESH = os.path.join(TMP, "one-sli")
+run("init", FRESH, "--now", NOW)
+code, out, err = run("new", "slo", "example-api-quick", "--service", "example-api", "--target",
+                     "99.5", "-C", FRESH, "--now", NOW)
+check(code == 0 and "sli: request-success-rate" in
+      read(os.path.join(FRESH, "slos/example-api-quick.yaml")),
+      f"new slo takes the only SLI: {out}{err}")
+check("runbooks/example-api/" not in out, f"new slo adds no runbook for covered alerts: {out}")
+clean_check(FRESH, "slo with the only SLI")
+code, out, err = subprocess.run(
+    [NINES, "new", "slo", "x-slo", "--service", "billing-api", "-C", NEW, "--now", NOW],
+    capture_output=True, text=True, stdin=subprocess.DEVNULL, env=ENV).returncode, "", ""
+check(code == 2, "new slo with several SLIs and no --sli is exit 2 off a terminal")
+code, out, err = new("slo", "y-slo", "--service", "billing-apj", "--sli", "request-latency")
+check(code == 2 and "did you mean 'billing-api'" in err, f"unknown service suggests: {err}")
+check(not os.path.exists(os.path.join(NEW, "slos/y-slo.yaml")), "a refused new writes nothing")
+
+# Never overwrites: exit 1 with the path; the file is unchanged.
+target = os.path.join(NEW, "services/billing-api.yaml")
+before = read(target)
+code, out, err = new("service", "billing-api")
+check(code == 1 and "services/billing-api.yaml" in err and "overwrite" in err,
+      f"existing file is exit 1 with its path: {code} {err}")
+check(read(target) == before, "the existing file is unchanged")
+# The slo's runbooks are planned with it: one existing file refuses the whole set.
+os.makedirs(os.path.join(NEW, "runbooks/example-api"), exist_ok=True)
+code, out, err = new("slo", "billing-api-latency", "--service", "billing-api", "--sli",
+                     "request-latency")
+check(code == 1 and "slos/billing-api-latency.yaml" in err, f"slo overwrite refused: {err}")
+
+# ---- incident ------------------------------------------------------------------------------
+inc = read(os.path.join(NEW, "postmortems/2026-11-20-checkout-errors-after-deploy.yaml"))
+for role in ["incident_commander", "communications_lead", "operations_lead", "scribe"]:
+    check(f"{role}:" in inc, f"incident has the ICS role {role}")
+check('channel: "#inc-2026-11-20-checkout-errors-after-deploy"' in inc, "incident channel name")
+check("status: draft" in inc, "incident is a draft")
+check('time: "09:41"' in inc and "Detected" in inc and "Triage" in inc and "Mitigated" in inc and
+      "Resolved" in inc, "incident has the seed's timeline skeleton, dated now")
+check("severity: SEV3" in inc, "an unclassified incident takes the middle of the matrix")
+
+MATRIX = {("core-down", "one-user"): 3, ("core-down", "lt-25pct"): 2,
+          ("core-down", "gt-25pct"): 1, ("core-down", "all-users"): 1,
+          ("degraded", "one-user"): 4, ("degraded", "lt-25pct"): 3,
+          ("degraded", "gt-25pct"): 2, ("degraded", "all-users"): 1,
+          ("non-core-down", "one-user"): 4, ("non-core-down", "lt-25pct"): 3,
+          ("non-core-down", "gt-25pct"): 3, ("non-core-down", "all-users"): 2,
+          ("cosmetic", "one-user"): 4, ("cosmetic", "lt-25pct"): 4,
+          ("cosmetic", "gt-25pct"): 3, ("cosmetic", "all-users"): 3}
+for (fn, sc), sev in MATRIX.items():
+    title = f"Matrix {fn} {sc}"
+    code, out, err = new("incident", title, "--function", fn, "--scope", sc)
+    path = os.path.join(NEW, "postmortems", "2026-11-20-" + re.sub(r"[^a-z0-9]+", "-",
+                                                                      title.lower()) + ".yaml")
+    check(code == 0 and os.path.isfile(path), f"new incident {fn}/{sc}: {out}{err}")
+    if os.path.isfile(path):
+        text = read(path)
+        check(f"severity: SEV{sev}" in text, f"{fn} x {sc} is SEV{sev}")
+        check(f"function: {fn}" in text and f"scope: {sc}" in text, f"{fn}/{sc} recorded")
+# The lint holds each document to the same matrix: a clean check means they agree.
+clean_check(NEW, "all 16 incidents")
+code, out, err = new("incident", "Half classified", "--function", "degraded")
+check(code == 2 and "--scope" in err, f"--function without --scope is exit 2: {err}")
+code, out, err = new("incident", "Bad scope", "--function", "degraded", "--scope", "half")
+check(code == 2, "an unknown --scope is exit 2")
+
+shutil.rmtree(TMP, ignore_errors=True)
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)

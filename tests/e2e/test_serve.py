@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `nines serve` on a repository made by `nines init`.
+
+Starts the real server on a free port of 127.0.0.1 and checks: the site is served with the
+live-reload script (which the published build never contains); an edit to a document changes the
+page and wakes a waiting long-poll; a broken document shows its diagnostic (file:line:col) over
+the last good site, and fixing it takes the diagnostic away; path traversal (`..`, `%2e%2e`,
+`%2f`, absolute paths, a symbolic link out of the site) never reaches outside the site; a port in
+use is exit 3; SIGINT stops the server cleanly (exit 0, temporary site removed).
+
+Usage: test_serve.py NINES SOURCE_DIR
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+NINES = os.path.abspath(sys.argv[1])
+NOW = "2026-11-20T09:41:00Z"
+ENV = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+passed = 0
+failures = []
+TMP = tempfile.mkdtemp(prefix="nines-serve-test-")
+REPO = os.path.join(TMP, "repo")
+SECRET = os.path.join(TMP, "secret.txt")
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def get(path, timeout=10):
+    """(status, body) of a raw request path, sent exactly as written (no client normalisation)."""
+    conn = socket.create_connection(("127.0.0.1", PORT), timeout=timeout)
+    conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    data = b""
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    conn.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1]) if head else 0
+    return status, body.decode("utf-8", "replace")
+
+
+def wait_for(pred, what, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if pred():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    check(False, f"timed out waiting for {what}")
+    return False
+
+
+def write(rel, text):
+    with open(os.path.join(REPO, rel), "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+with open(SECRET, "w") as f:
+    f.write("top secret outside the site\n")
+subprocess.run([NINES, "init", REPO, "--now", NOW], check=True, capture_output=True, env=ENV)
+
+def serve_temps():
+    return {d for d in os.listdir("/tmp") if d.startswith("nines-serve-")} - {os.path.basename(TMP)}
+
+
+temps_before = serve_temps()
+PORT = free_port()
+server = subprocess.Popen([NINES, "serve", REPO, "--port", str(PORT), "--now", NOW],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+try:
+    wait_for(lambda: get("/")[0] == 200, "the server to answer")
+    status, index = get("/")
+    check(status == 200 and "<html" in index.lower(), "serve answers / with the site")
+    check("/__nines/poll" in index, "served pages carry the reload script")
+    check("nines-serve-diagnostics" not in index, "a good build shows no diagnostics")
+
+    # The published build never carries the reload script.
+    out = os.path.join(TMP, "published")
+    subprocess.run([NINES, "build", REPO, "-o", out, "--offline", "--now", NOW], check=True,
+                   capture_output=True, env=ENV)
+    leaked = [n for d, _, fs in os.walk(out) for n in fs
+              if n.endswith(".html") and "__nines" in open(os.path.join(d, n)).read()]
+    check(not leaked, f"nines build writes no reload script: {leaked}")
+
+    # Find the service page and its generation; edit the service and see the page change.
+    page = "/services/example-api/"
+    status, body = get(page)
+    if status != 200:
+        links = re.findall(r'href="([^"]*example-api[^"]*)"', index)
+        page = "/" + links[0].lstrip("./") if links else page
+        status, body = get(page)
+    check(status == 200, f"the service page {page} is served ({status})")
+    gen = int(re.search(r"var g=(\d+)", body).group(1))
+    with open(os.path.join(REPO, "services/example-api.yaml"), encoding="utf-8") as f:
+        service = f.read()
+    marker = "Edited while serving, zebra-quartz"
+    poll_result = {}
+
+    def long_poll():
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/__nines/poll?gen={gen}",
+                                    timeout=30) as r:
+            poll_result.update(json.load(r))
+
+    import threading
+    poller = threading.Thread(target=long_poll)
+    poller.start()
+    time.sleep(0.3)
+    write("services/example-api.yaml",
+          service.replace("The public API of the example product.", marker))
+    wait_for(lambda: marker in get(page)[1], "the edited description to appear")
+    poller.join(35)
+    check(poll_result.get("generation", gen) > gen and poll_result.get("ok") is True,
+          f"a waiting long-poll wakes with the new generation: {poll_result}")
+
+    # Break a document: its diagnostic lies over the last good site.
+    write("services/example-api.yaml", service.replace("tier: important", "tier: importnt"))
+    wait_for(lambda: "nines-serve-diagnostics" in get(page)[1], "the diagnostic overlay")
+    status, body = get(page)
+    check(status == 200 and marker in body, "the last good site is still served")
+    check(re.search(r"services/example-api\.yaml:\d+:\d+: error: .*importnt", body) is not None,
+          f"the page shows the diagnostic with file:line:col: {body[-1500:]}")
+    check(server.poll() is None, "a broken edit does not stop the server")
+    # Fix it: the diagnostic goes away.
+    write("services/example-api.yaml", service)
+    wait_for(lambda: "nines-serve-diagnostics" not in get(page)[1], "the overlay to go")
+    check(marker not in get(page)[1], "the fixed build is served")
+
+    # Path traversal, in every spelling: never the secret, never outside the site.
+    for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/secret.txt",
+                 "/services/%2e%2e/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt",
+                 "/%2e%2e%2fsecret.txt", "//" + SECRET.lstrip("/"), "/" + SECRET,
+                 "/%2f" + SECRET.lstrip("/").replace("/", "%2f"), "/..\\secret.txt",
+                 "/%5c..%5csecret.txt", "/./../secret.txt", "/%00/../secret.txt"]:
+        status, body = get(path)
+        check("top secret" not in body and status in (400, 403, 404),
+              f"traversal {path} is refused ({status})")
+    # A link inside the site pointing out of it is refused too.
+    own_temps = [os.path.join("/tmp", d) for d in serve_temps() - temps_before]
+    check(len(own_temps) == 1, f"serve builds into one temporary folder: {own_temps}")
+    for d in own_temps:
+        os.symlink(SECRET, os.path.join(d, "site", "out.txt"))
+    status, body = get("/out.txt")
+    check("top secret" not in body, f"a symbolic link out of the site is refused ({status})")
+    check(get("/assets/../index.html")[0] in (403, 400), "'..' inside the site is refused too")
+
+    # Port in use: exit 3 with a clear message.
+    p = subprocess.run([NINES, "serve", REPO, "--port", str(PORT), "--now", NOW],
+                       capture_output=True, text=True, timeout=60, env=ENV)
+    check(p.returncode == 3 and f"127.0.0.1:{PORT}" in p.stderr and "in use" in p.stderr,
+          f"port in use is exit 3: {p.returncode} {p.stderr}")
+
+    # Bound to loopback only.
+    other = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+    if other:
+        try:
+            socket.create_connection((other[0], PORT), timeout=2).close()
+            check(False, f"serve must not listen on {other[0]}")
+        except OSError:
+            check(True, "not reachable off loopback")
+finally:
+    # Ctrl-C: clean stop.
+    temp_sites = [os.path.join("/tmp", d) for d in serve_temps() - temps_before]
+    server.send_signal(signal.SIGINT)
+    try:
+        out, err = server.communicate(timeout=30)
+        check(server.returncode == 0, f"SIGINT stops serve with exit 0 ({server.returncode}): {err[-500:]}")
+        check("stopped" in out, "serve says it stopped")
+    except subprocess.TimeoutExpired:
+        server.kill()
+        check(False, "serve stops within 30 s of SIGINT")
+    check(not any(os.path.exists(d) for d in temp_sites), "serve removes its temporary site")
+    shutil.rmtree(TMP, ignore_errors=True)
+
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
