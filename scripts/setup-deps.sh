@@ -8,9 +8,10 @@ BUILD_PKGS=(
   libyaml-cpp-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libvalijson-dev libsqlitecpp-dev libsqlite3-dev
   libcurl4-openssl-dev doctest-dev libkainjow-mustache-dev libcli11-dev libgit2-dev
+  libcpp-httplib-dev
 )
 # Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages.
-TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format)
+TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format hugo clang libfuzzer-14-dev libclang-rt-14-dev)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--with-tests" ]; then want+=("${TEST_PKGS[@]}"); fi
@@ -20,14 +21,28 @@ for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all dependencies present"
-  exit 0
+  echo "setup: all Debian packages present"
+else
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing packages: ${missing[*]}; run as root to install them" >&2
+    exit 3
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup: missing packages: ${missing[*]}; run as root to install them" >&2
-  exit 3
+
+# Test tool from npm: validates workflow files and action.yml against their published schemas.
+if [ "${1:-}" = "--with-tests" ] && ! command -v action-validator >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: action-validator is missing; run as root to install it" >&2
+    exit 3
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "setup: npm is needed to install action-validator (the test tool for workflow files)" >&2
+    exit 3
+  fi
+  echo "setup: installing @action-validator/cli from npm"
+  npm install -g --no-fund --no-audit @action-validator/cli@0.6.0
 fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -35,3 +35,43 @@ add_test(NAME e2e.prometheus
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_prometheus.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
 set_tests_properties(e2e.prometheus PROPERTIES TIMEOUT 600)
+
+# The module layering of docs/ARCHITECTURE.md, checked against every #include of src/.
+add_test(NAME layering
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/layering/check_layers.py ${CMAKE_SOURCE_DIR}
+                 --self-test)
+# Adoption: init (workflows validated by action-validator), new for every kind, and serve.
+add_test(NAME e2e.adoption
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_adoption.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.serve
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_serve.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.serve PROPERTIES TIMEOUT 300)
+
+# The benchmark suite's generator, parse floor and Hugo site on a small repository.
+add_test(NAME e2e.bench
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_bench.py $<TARGET_FILE:nines>
+                 $<TARGET_FILE:nines_parse_floor> ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.hardening
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_hardening.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.hardening PROPERTIES TIMEOUT 600)
+
+# Governance: deploy and readiness gates, generated Prometheus rules (promtool and a real
+# Prometheus), and history from real git repositories.
+add_test(NAME e2e.gate
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_gate.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.rules
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_rules.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.rules PROPERTIES TIMEOUT 600)
+add_test(NAME e2e.history
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_history.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+
+# The libFuzzer target over load, validate and decode (a clang sub-build; skipped without clang).
+add_test(NAME fuzz.load
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh ${CMAKE_BINARY_DIR} 60)
+set_tests_properties(fuzz.load PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)

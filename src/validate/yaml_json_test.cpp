@@ -1,0 +1,199 @@
+#include "validate/yaml_json.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <random>
+#include <regex>
+
+namespace nines {
+namespace {
+
+using nlohmann::json;
+
+// The regex resolver resolve_plain replaced, kept as the reference its answers must equal.
+std::optional<json> regex_resolve_plain(const std::string& s) {
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return json(nullptr);
+  if (s == "true" || s == "True" || s == "TRUE") return json(true);
+  if (s == "false" || s == "False" || s == "FALSE") return json(false);
+  static const std::regex int_re("^[-+]?[0-9]+$");
+  static const std::regex float_re("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
+  if (std::regex_match(s, int_re)) {
+    errno = 0;
+    char* end = nullptr;
+    long long v = std::strtoll(s.c_str(), &end, 10);
+    if (errno == 0) return json(v);
+    return json(std::strtod(s.c_str(), nullptr));
+  }
+  if (std::regex_match(s, float_re)) {
+    double v = std::strtod(s.c_str(), nullptr);
+    if (std::isfinite(v)) return json(v);
+  }
+  return std::nullopt;
+}
+
+// Same answer: both strings, or the same JSON type and value.
+void check_same(const std::string& s) {
+  CAPTURE(s);
+  auto want = regex_resolve_plain(s);
+  auto got = resolve_plain(s);
+  REQUIRE(want.has_value() == got.has_value());
+  if (!want) return;
+  CHECK(want->type() == got->type());
+  CHECK(*want == *got);
+}
+
+} // namespace
+
+TEST_CASE("resolve_plain: hand-written resolver gives the regex resolver's answers") {
+  const char* table[] = {
+      "",
+      "~",
+      "null",
+      "Null",
+      "NULL",
+      "nULL",
+      "true",
+      "True",
+      "TRUE",
+      "tRUE",
+      "false",
+      "False",
+      "FALSE",
+      "yes",
+      "no",
+      "on",
+      "off",
+      "y",
+      "n",
+      "0",
+      "-0",
+      "+0",
+      "7",
+      "42",
+      "-42",
+      "+42",
+      "007",
+      "0x1F",
+      "0o17",
+      "0b101",
+      "1_000",
+      "9223372036854775807",
+      "9223372036854775808",
+      "-9223372036854775808",
+      "-9223372036854775809",
+      "123456789012345678901234567890",
+      "1.",
+      "-1.",
+      "+1.",
+      ".5",
+      "-.5",
+      "+.5",
+      ".",
+      "-.",
+      "+",
+      "-",
+      "++1",
+      "+-1",
+      "1.5",
+      "99.995",
+      "1e3",
+      "1E3",
+      "1e+3",
+      "1e-3",
+      "-1.5e-3",
+      ".5e2",
+      "1.e2",
+      "1e",
+      "1e+",
+      "e3",
+      ".e3",
+      "1.5.2",
+      "1..2",
+      "1e3.5",
+      "1e309",
+      "-1e309",
+      "1e-400",
+      ".inf",
+      "-.inf",
+      ".nan",
+      ".NaN",
+      "inf",
+      "nan",
+      "infinity",
+      "2026-01-01",
+      "2026-01-01T00:00:00Z",
+      "12:30",
+      "1,000",
+      " 1",
+      "1 ",
+      "1\n",
+      "\t2",
+      "1\x00"
+      "2",
+      "٣",
+      "１２",
+      "3%",
+      "$5",
+      "5m",
+      "28d",
+      "v1.2.3",
+      "1.2.3",
+      "0.0.0.0",
+      "-",
+      "--",
+      "---",
+      "...",
+      "#1",
+      "1#",
+      "0.1e-2",
+      "00.00",
+      "0000e0000",
+  };
+  for (const char* s : table)
+    check_same(s);
+  check_same(std::string("1\0"
+                         "2",
+                         3));
+}
+
+TEST_CASE("resolve_plain: random strings over number characters agree with the regex resolver") {
+  // Strings built from the characters that matter to the number grammar hit every branch.
+  const std::string alphabet = "0123456789+-.eE x";
+  std::mt19937 rng(20261101);
+  std::uniform_int_distribution<std::size_t> len(0, 8), pick(0, alphabet.size() - 1);
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    for (std::size_t n = len(rng); n > 0; --n)
+      s += alphabet[pick(rng)];
+    check_same(s);
+  }
+}
+
+TEST_CASE("to_json types plain scalars and keeps quoted ones as strings") {
+  Node root;
+  root.kind = Node::Kind::Map;
+  auto add = [&](const char* key, const char* value, bool quoted) {
+    Entry e;
+    e.key = key;
+    e.value.kind = Node::Kind::Scalar;
+    e.value.value = value;
+    e.value.quoted = quoted;
+    root.entries.push_back(e);
+  };
+  add("i", "42", false);
+  add("f", "99.9", false);
+  add("q", "42", true);
+  add("b", "on", false);
+  add("n", "", false);
+  YamlJson out = to_json(root);
+  CHECK(out.value["i"] == 42);
+  CHECK(out.value["f"] == 99.9);
+  CHECK(out.value["q"] == "42");
+  CHECK(out.value["b"] == "on");
+  CHECK_FALSE(out.value.contains("n"));
+  CHECK(out.yaml11_bools.size() == 1);
+}
+
+} // namespace nines
