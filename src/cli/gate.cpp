@@ -249,12 +249,6 @@ int gate_deploy(const CommonOpts& common, const std::string& service,
 
 } // namespace
 
-bool readiness_row_blocks(const ReadinessRow& row) {
-  if (row.status == "pass") return false;
-  if (row.status == "na") return row.notes.empty() && row.evidence.empty();
-  return true;
-}
-
 namespace {
 
 int gate_readiness(const CommonOpts& common, const std::string& service) {
@@ -274,7 +268,7 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
   std::vector<const ReadinessRow*> blocking;
   for (const auto& row : r->rows)
     if (readiness_row_blocks(row)) blocking.push_back(&row);
-  const bool approved = blocking.empty() && r->current_approval;
+  const bool approved = r->approved; // the API's own figure: the gate and the site never disagree
   if (common.json) {
     std::cout << readiness_json(*r).dump(2) << "\n";
     return approved ? 0 : 1;

@@ -29,8 +29,4 @@ struct DeployDecision {
 DeployDecision decide_deploy(const std::vector<const SloFigures*>& slos,
                              const std::string& change_type);
 
-// A checklist row that keeps a service from production: anything but pass, or na without notes
-// or evidence saying why.
-bool readiness_row_blocks(const ReadinessRow& row);
-
 } // namespace nines

@@ -79,8 +79,9 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
       << " to do\n";
   out << "current digest: " << r.digest << "\n";
   out << "approval: "
-      << (r.current_approval ? "approved (a current sign-off)"
-                             : "not approved (no current sign-off)")
+      << (r.approved           ? "approved (a current sign-off, no blocking row)"
+          : r.current_approval ? "not approved (a current sign-off, but rows block)"
+                               : "not approved (no current sign-off)")
       << "\n";
   out << "\nsign-offs\n";
   if (r.signoffs.empty()) {

@@ -254,7 +254,15 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
       f.signoffs.push_back(std::move(sf));
     }
   }
+  f.approved =
+      f.current_approval && std::none_of(f.rows.begin(), f.rows.end(), readiness_row_blocks);
   return f;
+}
+
+bool readiness_row_blocks(const ReadinessRow& row) {
+  if (row.status == "pass") return false;
+  if (row.status == "na") return row.notes.empty() && row.evidence.empty();
+  return true;
 }
 
 } // namespace nines

@@ -42,7 +42,14 @@ struct ReadinessFigures {
   std::string digest; // current_digest
   std::vector<SignoffFigure> signoffs;
   bool current_approval = false; // an approved sign-off that is not stale
+  // SPEC 2/3.3: every row passes or is `na` with a reason, and a current approved sign-off
+  // exists. `gate readiness` exits 0 exactly when this is true, as api/readiness.json says.
+  bool approved = false;
 };
+
+// A row that keeps a service from approval: anything but `pass`, or `na` without a reason (notes
+// or evidence).
+bool readiness_row_blocks(const ReadinessRow& row);
 
 ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
                                    const std::map<std::string, DailySeries>& series);

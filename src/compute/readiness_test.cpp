@@ -1,6 +1,7 @@
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <set>
 
@@ -143,6 +144,33 @@ TEST_SUITE("compute.readiness") {
     auto f = compute_readiness(repo, "svc", series);
     CHECK(row(f, "deploy.canary").status == "pass");
     CHECK(row(f, "deploy.canary").review == "b");
+  }
+
+  TEST_CASE("approval needs a current sign-off and no blocking row") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    rr.date = "2026-10-01";
+    rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
+    repo.readiness.push_back(rr);
+    repo.readiness[0].signoffs = {
+        Signoff{"Ana", "SRE", "2026-10-02", "approved", current_digest(repo, "svc", series), {}}};
+    auto f = compute_readiness(repo, "svc", series);
+    CHECK(f.current_approval);
+    // Rows the review does not settle (todo, fail) keep the service from approval even with a
+    // current sign-off: api/readiness.json and `gate readiness` say the same.
+    const bool blocked = std::any_of(f.rows.begin(), f.rows.end(), readiness_row_blocks);
+    CHECK(blocked);
+    CHECK_FALSE(f.approved);
+    CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "fail", "review", "", "", ""}));
+    CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", "", "", ""}));
+    CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", "", "why", ""}));
+    CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "pass", "repo", "", "", ""}));
+    // No sign-off: never approved, whatever the rows say.
+    repo.readiness[0].signoffs.clear();
+    CHECK_FALSE(compute_readiness(repo, "svc", series).approved);
   }
 
   TEST_CASE("sign-offs go stale when what they reviewed changes") {

@@ -150,7 +150,7 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
                         {"fail", r.fail},
                         {"na", r.na},
                         {"todo", r.todo},
-                        {"approved", r.current_approval}};
+                        {"approved", r.approved}};
   auto ids_for = [&](const auto& docs) {
     OrderedJson a = OrderedJson::array();
     for (const auto& d : docs)
@@ -236,7 +236,7 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
   return {{"service", r.service},
           {"digest", r.digest},
           {"summary", {{"pass", r.pass}, {"fail", r.fail}, {"na", r.na}, {"todo", r.todo}}},
-          {"approved", r.current_approval},
+          {"approved", r.approved},
           {"rows", rows},
           {"signoffs", signoffs}};
 }

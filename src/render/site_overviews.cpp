@@ -224,7 +224,7 @@ json readiness_view(const Site& site) {
       category = row.category;
     }
     int applicable = static_cast<int>(r.rows.size()) - r.na;
-    approved += r.current_approval ? 1 : 0;
+    approved += r.approved ? 1 : 0;
     services.push_back(
         {{"id", segment(r.service)},
          {"href", service_href(site, r.service)},
@@ -235,11 +235,11 @@ json readiness_view(const Site& site) {
          {"todo", r.todo},
          {"na", r.na},
          {"total", applicable},
-         {"approved", r.current_approval},
-         {"state", r.current_approval ? "healthy"
-                   : r.fail > 0       ? "critical"
-                                      : "warning"},
-         {"state_label", r.current_approval ? "Approved" : "Not approved"},
+         {"approved", r.approved},
+         {"state", r.approved   ? "healthy"
+                   : r.fail > 0 ? "critical"
+                                : "warning"},
+         {"state_label", r.approved ? "Approved" : "Not approved"},
          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
          {"digest", r.digest},
          {"rows", rows},

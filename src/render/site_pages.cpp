@@ -45,7 +45,7 @@ json readiness_brief(const Site& site, const std::string& service) {
   for (const auto& s : r.signoffs)
     stale += s.stale ? 1 : 0;
   int applicable = static_cast<int>(r.rows.size()) - r.na;
-  std::string state = r.current_approval ? "healthy" : r.fail > 0 ? "critical" : "warning";
+  std::string state = r.approved ? "healthy" : r.fail > 0 ? "critical" : "warning";
   return {{"href", "readiness/index.html#readiness-" + segment(service)},
           {"passed", r.pass},
           {"fail", r.fail},
@@ -54,9 +54,9 @@ json readiness_brief(const Site& site, const std::string& service) {
           {"total", static_cast<int>(r.rows.size())},
           {"applicable", applicable},
           {"score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass"},
-          {"approved", r.current_approval},
-          {"approval_label", r.current_approval ? "Approved" : "Not approved"},
-          {"state_label", r.current_approval ? "Approved" : "Not approved"},
+          {"approved", r.approved},
+          {"approval_label", r.approved ? "Approved" : "Not approved"},
+          {"state_label", r.approved ? "Approved" : "Not approved"},
           {"state", state},
           {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)}};
 }
