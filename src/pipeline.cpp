@@ -95,7 +95,7 @@ void read_config(Context& c) {
   const RunOptions& o = run.opts;
   Node config = load_config_file(o.dir, c.load, run.diags);
   if (!config.is_null() && c.schemas.validate("nines", config, "nines.yaml", run.diags))
-    decode_config(config, run.repo.config, run.diags);
+    decode_config(config, run.repo.config);
   // A frozen or demo repository pins its own "now" (`as_of`), below --now and SOURCE_DATE_EPOCH.
   const char* sde = std::getenv("SOURCE_DATE_EPOCH");
   if (!o.now && !(sde && *sde) && !run.repo.config.as_of.empty()) {

@@ -58,8 +58,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 // Decides what a top-level document is. Reports documents that are none of the known kinds.
 void classify(Node&& root, int index, const std::string& rel, const std::string& body,
-              int body_line, DiagBag& diags, const std::function<void(RawDoc&&)>& on_doc) {
-  (void)body_line;
+              DiagBag& diags, const std::function<void(RawDoc&&)>& on_doc) {
   if (root.is_null()) return; // an empty document, e.g. a trailing "---"
   if (!root.is_map()) {
     diags.error(rel, root.loc, "unknown-kind",
@@ -482,13 +481,13 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
           diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
           return;
         }
-        classify(std::move(n), idx, rel, body, body_line, diags, on_doc);
+        classify(std::move(n), idx, rel, body, diags, on_doc);
       });
       continue;
     }
     if (!encoding_ok(rel, text)) continue;
     read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
-      classify(std::move(n), idx, rel, std::string(), 0, diags, on_doc);
+      classify(std::move(n), idx, rel, std::string(), diags, on_doc);
     });
   }
 }

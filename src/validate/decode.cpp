@@ -424,8 +424,7 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
 
 } // namespace
 
-void decode_config(const Node& root, Config& cfg, DiagBag& diags) {
-  (void)diags;
+void decode_config(const Node& root, Config& cfg) {
   if (!root.is_map()) return;
   // Checked conversions: the schema bounds every number, and a value outside [lo, hi] (a schema
   // that was bypassed) keeps the default instead of wrapping around.

@@ -11,7 +11,7 @@
 namespace nines {
 
 // Decodes nines.yaml (already schema-checked) into `cfg`.
-void decode_config(const Node& root, Config& cfg, DiagBag& diags);
+void decode_config(const Node& root, Config& cfg);
 
 // Decodes one document into the matching vector of `repo`. Checks what a schema cannot express:
 // the id's form, duration and policy-condition syntax. `digest` identifies the document's content.

@@ -152,7 +152,7 @@ TEST_CASE("decode: config numbers are converted with checks, never wrapped") {
       "defaults:\n  stale_after_days: 2147483648\nmetrics:\n  deadline: 2m\n  sources:\n"
       "    - name: p\n      url: http://127.0.0.1:1\n      concurrency: 1e12\n",
       diags);
-  decode_config(root, cfg, diags);
+  decode_config(root, cfg);
   CHECK(cfg.stale_after_days == 90);
   CHECK(cfg.pull_deadline_s == 120);
   REQUIRE(cfg.sources.size() == 1);

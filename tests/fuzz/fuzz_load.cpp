@@ -30,7 +30,7 @@ void fuzz_yaml(const std::string& text) {
   Repo repo;
   read_yaml(text, "fuzz.yaml", 0, limits, diags, [&](Node&& root, int index) {
     if (index == 0 && schemas().validate("nines", root, "nines.yaml", diags))
-      decode_config(root, repo.config, diags);
+      decode_config(root, repo.config);
     if (!root.is_map() || root.entries.empty()) return;
     RawDoc doc;
     doc.file = "fuzz.yaml";
