@@ -73,7 +73,10 @@ def test_output_folder(tmp):
         f.write("mine\n")
     with open(os.path.join(tmp, "file.txt"), "w") as f:
         f.write("a file\n")
-    for out in (repo, tmp, other, os.path.join(tmp, "file.txt")):
+    # Folders inside the repository other than its output folder: one with documents, and a new
+    # (missing) one, which the driver refuses before the walk would skip it.
+    inside = [os.path.join(repo, "slos"), os.path.join(repo, "new-out")]
+    for out in (repo, tmp, other, os.path.join(tmp, "file.txt"), *inside):
         before = tree(tmp)
         code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
         check(code == 2, f"-o {os.path.relpath(out, tmp)}: exit 2 ({code}): {err[-300:]}")
