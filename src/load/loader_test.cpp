@@ -229,4 +229,16 @@ TEST_CASE("loader: theme overrides are read under the loader's rules") {
   REQUIRE(diags.all().size() == 1);
   CHECK(diags.all()[0].rule == "symlink-outside");
   CHECK(diags.all()[0].file == "layouts/slo.mustache");
+
+  // The size limit is the repository's own limits.max_file_bytes, not a fixed one.
+  LoadOptions small;
+  small.max_file_bytes = 12;
+  DiagBag small_diags;
+  auto kept = load_theme_overrides(repo.root, small, small_diags);
+  CHECK(kept.count("layouts/partials/nav.mustache") == 1); // 11 bytes: within the limit
+  CHECK(kept.count("layouts/base.mustache") == 0);
+  bool too_large = false;
+  for (const auto& d : small_diags.all())
+    too_large |= d.rule == "file-too-large" && d.file == "layouts/base.mustache";
+  CHECK(too_large);
 }

@@ -31,7 +31,7 @@ Theme load_theme(const SiteOptions& opts) {
   std::map<std::string, std::string> files;
   for (const auto& [path, bytes] : embedded_theme_files())
     files.emplace(path, std::string(bytes));
-  return Theme(files, opts.override_dir);
+  return Theme(files, opts.theme_overrides);
 }
 
 std::vector<PageJob> page_jobs(const site::Site& s) {

@@ -5,44 +5,17 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <kainjow/mustache.hpp>
 #include <set>
-#include <sstream>
 
 namespace nines {
 
-namespace fs = std::filesystem;
 namespace mst = kainjow::mustache;
 
 namespace {
 
 constexpr const char* k_extension = ".mustache";
-// The loader's default limits.max_file_bytes: an override is a repository file like any other.
-constexpr std::uintmax_t k_max_override_bytes = 8u << 20;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ThemeError(path.string() + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ThemeError(path.string() + ": cannot be read");
-  return ss.str();
-}
-
-// NAME.mustache files directly in `dir`, in name order.
-std::vector<fs::path> templates_in(const fs::path& dir) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return out;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().extension() == k_extension) out.push_back(it->path());
-  }
-  if (ec) throw ThemeError(dir.string() + ": cannot be listed: " + ec.message());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -164,35 +137,9 @@ std::string escape_for_mustache(const std::string& s) {
 
 } // namespace
 
-Theme::Theme(const fs::path& theme_dir, const fs::path& override_dir) {
-  auto load = [](const fs::path& dir, std::map<std::string, Template>& into) {
-    for (const auto& p : templates_in(dir))
-      into[p.stem().string()] = Template{read_file(p), p.string()};
-  };
-  std::error_code ec;
-  if (!fs::is_directory(theme_dir / "layouts", ec))
-    throw ThemeError((theme_dir / "layouts").string() + ": no such theme directory");
-  load(theme_dir / "layouts", m_layouts);
-  load(theme_dir / "partials", m_partials);
-  load_overrides(override_dir);
-  if (m_layouts.count("base") == 0)
-    throw ThemeError((theme_dir / "layouts").string() + ": the theme has no base layout");
-
-  const fs::path static_dir = theme_dir / "static";
-  if (fs::is_directory(static_dir, ec)) {
-    for (fs::recursive_directory_iterator it(static_dir, ec), end; !ec && it != end;
-         it.increment(ec)) {
-      if (!it->is_regular_file(ec)) continue;
-      std::string rel = it->path().lexically_relative(static_dir).generic_string();
-      m_static[rel] = read_file(it->path());
-    }
-    if (ec) throw ThemeError(static_dir.string() + ": cannot be listed: " + ec.message());
-  }
-  check_templates();
-}
-
-Theme::Theme(const std::map<std::string, std::string>& files, const fs::path& override_dir) {
-  // Only NAME.mustache directly in layouts/ or partials/, as the directory loader reads them.
+Theme::Theme(const std::map<std::string, std::string>& files,
+             const std::map<std::string, std::string>& overrides) {
+  // Only NAME.mustache directly in a template folder, as a theme's folders hold them.
   auto template_name = [](std::string_view rel, std::string_view dir) -> std::string {
     if (rel.substr(0, dir.size()) != dir) return {};
     std::string_view name = rel.substr(dir.size());
@@ -208,42 +155,14 @@ Theme::Theme(const std::map<std::string, std::string>& files, const fs::path& ov
     else if (rel.rfind("static/", 0) == 0 && rel.size() > 7 && rel.back() != '/')
       m_static[rel.substr(7)] = text;
   }
-  load_overrides(override_dir);
+  for (const auto& [rel, text] : overrides) {
+    if (std::string pname = template_name(rel, "layouts/partials/"); !pname.empty())
+      m_partials[pname] = Template{text, rel};
+    else if (std::string name = template_name(rel, "layouts/"); !name.empty())
+      m_layouts[name] = Template{text, rel};
+  }
   if (m_layouts.count("base") == 0) throw ThemeError("theme: the theme has no base layout");
   check_templates();
-}
-
-void Theme::load_overrides(const fs::path& override_dir) {
-  if (override_dir.empty()) return;
-  // Overrides live in the repository's layouts/: they are read under the loader's rules, so a
-  // symbolic link out of the repository (to /etc/passwd, say) is refused, not published.
-  const fs::path repo = override_dir.parent_path();
-  auto read_override = [&](const fs::path& p) {
-    const std::string rel = p.lexically_relative(repo).generic_string();
-    std::error_code ec;
-    if (fs::is_symlink(fs::symlink_status(p, ec))) {
-      const fs::path target = fs::weakly_canonical(p, ec);
-      std::error_code rec;
-      const fs::path inside = target.lexically_relative(fs::weakly_canonical(repo, rec));
-      if (ec || rec || inside.empty() || *inside.begin() == "..")
-        throw ThemeError(rel + ": symbolic link leads outside the content repository; not read");
-    }
-    // The same walk from layouts/ down: a folder itself linked out of the repository.
-    const fs::path real = fs::weakly_canonical(p, ec);
-    std::error_code rec;
-    const fs::path inside = real.lexically_relative(fs::weakly_canonical(repo, rec));
-    if (ec || rec || inside.empty() || *inside.begin() == "..")
-      throw ThemeError(rel + ": leads outside the content repository; not read");
-    if (!fs::is_regular_file(p, ec)) throw ThemeError(rel + ": not a regular file; not read");
-    if (fs::file_size(p, ec) > k_max_override_bytes || ec)
-      throw ThemeError(rel + ": larger than the file size limit of " +
-                       std::to_string(k_max_override_bytes) + " bytes");
-    return read_file(p);
-  };
-  for (const auto& p : templates_in(override_dir))
-    m_layouts[p.stem().string()] = Template{read_override(p), p.string()};
-  for (const auto& p : templates_in(override_dir / "partials"))
-    m_partials[p.stem().string()] = Template{read_override(p), p.string()};
 }
 
 void Theme::check_templates() const {

@@ -3,7 +3,6 @@
 
 #include "diag/errors.hpp"
 
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -12,8 +11,6 @@
 
 namespace nines {
 
-// A theme that cannot be loaded or a template that cannot be rendered; the message starts with
-// the template's file.
 // A theme or override that cannot be loaded or rendered: the repository's error, reported at its
 // layouts/ folder.
 class ThemeError : public RepoError {
@@ -21,10 +18,12 @@ public:
   explicit ThemeError(const std::string& message) : RepoError("layouts", {}, "theme", message) {}
 };
 
-// Loads `theme_dir/layouts/*.mustache`, `theme_dir/partials/*.mustache` and every file under
-// `theme_dir/static/`. The optional `override_dir` is the content repository's `layouts/`, Hugo
-// style: `override_dir/NAME.mustache` replaces (or adds) layout NAME and
-// `override_dir/partials/NAME.mustache` partial NAME. A missing override directory is not an error.
+// A theme from files held in memory (the theme compiled into the binary), keyed by path relative
+// to the theme folder: "layouts/base.mustache", "partials/nav.mustache", "static/style.css";
+// other keys are ignored and messages name a file as "theme:KEY". `overrides` are the content
+// repository's own templates, Hugo style, keyed by their path in the repository (the load stage
+// reads them): "layouts/NAME.mustache" replaces (or adds) layout NAME and
+// "layouts/partials/NAME.mustache" partial NAME. Render does no I/O: both maps are read before.
 //
 // Every template is checked when the theme is loaded, so a broken one fails the build before any
 // page is rendered: mustache syntax, references to partials that do not exist, partial cycles,
@@ -45,14 +44,8 @@ public:
 // A Theme is immutable after construction; render() may be called from several threads at once.
 class Theme {
 public:
-  explicit Theme(const std::filesystem::path& theme_dir,
-                 const std::filesystem::path& override_dir = {});
-
-  // The same theme from files held in memory (the theme compiled into the binary), keyed by path
-  // relative to the theme folder: "layouts/base.mustache", "partials/nav.mustache",
-  // "static/style.css". Other keys are ignored. Messages name a file as "theme:KEY". The override
-  // directory works as above.
-  Theme(const std::map<std::string, std::string>& files, const std::filesystem::path& override_dir);
+  explicit Theme(const std::map<std::string, std::string>& files,
+                 const std::map<std::string, std::string>& overrides = {});
 
   // A full page: renders layout `layout` with `view`, then the `base` layout with the same view
   // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be
@@ -80,7 +73,6 @@ private:
   std::string render_template(const Template& tmpl, const nlohmann::json& view,
                               const std::string* content, const std::string& layout) const;
   void check_templates() const;
-  void load_overrides(const std::filesystem::path& override_dir);
 
   std::map<std::string, Template> m_layouts;
   std::map<std::string, Template> m_partials;

@@ -4,51 +4,37 @@
 #include "write/link_check.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <doctest/doctest.h>
-#include <fstream>
+#include <limits>
 #include <thread>
-#include <unistd.h>
+
+namespace nines {
+const std::map<std::string, std::string_view>& embedded_theme_files(); // generated
+}
 
 using namespace nines;
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-const fs::path k_theme = fs::path(NINES_SOURCE_DIR) / "themes" / "default";
 
 bool contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> n{0};
-    path = fs::temp_directory_path() /
-           ("nines-theme-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel, std::ios::binary) << text;
-  }
-};
+// The default theme as the binary carries it.
+std::map<std::string, std::string> default_theme() {
+  std::map<std::string, std::string> files;
+  for (const auto& [path, bytes] : embedded_theme_files())
+    files.emplace(path, std::string(bytes));
+  return files;
+}
 
-// A minimal theme in a temp dir: base plus whatever the test adds.
-TempDir mini_theme(const std::map<std::string, std::string>& extra = {}) {
-  TempDir t;
-  t.write("layouts/base.mustache", "<main>{{{content}}}</main>");
-  for (const auto& [rel, text] : extra)
-    t.write(rel, text);
-  return t;
+// A minimal theme: base plus whatever the test adds.
+std::map<std::string, std::string>
+mini_theme(const std::map<std::string, std::string>& extra = {}) {
+  std::map<std::string, std::string> files = extra;
+  files.emplace("layouts/base.mustache", "<main>{{{content}}}</main>");
+  return files;
 }
 
 json common(const std::string& root, const std::string& title) {
@@ -72,7 +58,7 @@ json common(const std::string& root, const std::string& title) {
 } // namespace
 
 TEST_CASE("render/theme: the default theme loads with every documented layout and partial") {
-  Theme theme(k_theme);
+  Theme theme(default_theme());
   for (const char* name : {"base", "dashboard", "catalog", "service", "slo", "runbook",
                            "postmortem", "team", "maturity", "readiness", "toil", "capacity",
                            "oncall", "report", "reports", "search", "404", "sitemap"})
@@ -90,7 +76,7 @@ TEST_CASE("render/theme: the default theme loads with every documented layout an
 }
 
 TEST_CASE("render/theme: base frame, escaping through html_escape, and URL vetting") {
-  Theme theme(k_theme);
+  Theme theme(default_theme());
   json view = common("../", "Checkout <API> & 'friends'");
   view["services"] = json::array();
   std::string html = theme.render("catalog", view);
@@ -115,12 +101,13 @@ TEST_CASE("render/theme: base frame, escaping through html_escape, and URL vetti
 }
 
 TEST_CASE("render/theme: view conversion (numbers, empty strings, null, has_X)") {
-  TempDir t = mini_theme(
+  auto t = mini_theme(
       {{"layouts/x.mustache",
         "{{i}}|{{u}}|{{f}}|{{g}}|{{z}}|{{#e}}E{{/e}}{{^e}}noE{{/e}}|{{#n}}N{{/n}}{{^n}}noN{{/n}}|"
         "{{#has_list}}L{{/has_list}}{{^has_empty}}noEmpty{{/has_empty}}|{{#list}}{{.}},{{/list}}|"
-        "{{#t}}T{{/t}}{{#fl}}F{{/fl}}|{{obj.k}}|{{#has_own}}own{{/has_own}}"}});
-  Theme theme(t.path);
+        "{{#t}}T{{/t}}{{#fl}}F{{/fl}}|{{obj.k}}|{{#has_own}}own{{/has_own}}|"
+        "{{#inf}}I{{/inf}}{{^inf}}noInf{{/inf}}{{ninf}}%"}});
+  Theme theme(t);
   json view = {{"root", ""},
                {"i", -42},
                {"u", 18446744073709551615ULL},
@@ -135,41 +122,49 @@ TEST_CASE("render/theme: view conversion (numbers, empty strings, null, has_X)")
                {"has_own", true},
                {"t", true},
                {"fl", false},
-               {"obj", {{"k", "v<"}}}};
+               {"obj", {{"k", "v<"}}},
+               // An absurd figure never prints as "inf%": it is empty, like a missing one.
+               {"inf", std::numeric_limits<double>::infinity()},
+               {"ninf", -std::numeric_limits<double>::infinity()}};
   CHECK(theme.render("x", view) ==
         "<main>-42|18446744073709551615|99.9|0.30000000000000004|0|noE|noN|LnoEmpty|a,1,2.5,|"
-        "T|v&lt;|own</main>");
+        "T|v&lt;|own|noInf%</main>");
 }
 
 TEST_CASE("render/theme: partials come from the theme, never from the view") {
-  TempDir t = mini_theme(
+  auto t = mini_theme(
       {{"layouts/x.mustache", "[{{> nav}}]"}, {"partials/nav.mustache", "NAV {{label}}"}});
-  Theme theme(t.path);
+  Theme theme(t);
   CHECK(theme.render("x", {{"root", ""}, {"nav", "{{evil}}"}, {"label", "<b>"}}) ==
         "<main>[NAV &lt;b&gt;]</main>");
 }
 
 TEST_CASE("render/theme: an override directory replaces layouts and partials by name") {
-  TempDir t = mini_theme({{"layouts/page.mustache", "theme page {{> p}}"},
-                          {"layouts/other.mustache", "theme other"},
-                          {"partials/p.mustache", "theme partial"}});
-  TempDir o;
-  o.write("page.mustache", "override page {{> p}}");
-  o.write("partials/p.mustache", "override partial");
-  o.write("extra.mustache", "added");
-  Theme theme(t.path, o.path);
+  auto t = mini_theme({{"layouts/page.mustache", "theme page {{> p}}"},
+                       {"layouts/other.mustache", "theme other"},
+                       {"partials/p.mustache", "theme partial"}});
+  const std::map<std::string, std::string> o = {
+      {"layouts/page.mustache", "override page {{> p}}"},
+      {"layouts/partials/p.mustache", "override partial"},
+      {"layouts/extra.mustache", "added"},
+      {"layouts/notes.txt", "not a template: ignored"},
+      {"layouts/deeper/x.mustache", "not directly in layouts/: ignored"}};
+  Theme theme(t, o);
   CHECK(theme.render("page", {{"root", ""}}) == "<main>override page override partial</main>");
   CHECK(theme.render("other", {{"root", ""}}) == "<main>theme other</main>");
   CHECK(theme.render("extra", {{"root", ""}}) == "<main>added</main>");
-  // A missing override directory is not an error.
-  CHECK_NOTHROW(Theme(t.path, t.path / "no-such-dir"));
+  CHECK(!theme.has_layout("notes"));
+  CHECK(!theme.has_layout("x"));
+  // A broken override names its file in the repository.
+  CHECK_THROWS_WITH_AS(Theme(t, {{"layouts/page.mustache", "{{#open}}"}}),
+                       doctest::Contains("layouts/page.mustache"), ThemeError);
 }
 
 TEST_CASE("render/theme: template errors name the template") {
   auto error_of = [](const std::map<std::string, std::string>& files) -> std::string {
-    TempDir t = mini_theme(files);
+    auto t = mini_theme(files);
     try {
-      Theme theme(t.path);
+      Theme theme(t);
     } catch (const ThemeError& e) {
       return e.what();
     }
@@ -189,19 +184,17 @@ TEST_CASE("render/theme: template errors name the template") {
   e = error_of({{"layouts/delims.mustache", "{{=<% %>=}}"}});
   CHECK(contains(e, "delims.mustache"));
 
-  TempDir no_base;
-  no_base.write("layouts/x.mustache", "x");
-  CHECK_THROWS_AS(Theme(no_base.path), ThemeError);
-  CHECK_THROWS_AS(Theme(no_base.path / "nope"), ThemeError);
+  const std::map<std::string, std::string> no_base = {{"layouts/x.mustache", "x"}};
+  CHECK_THROWS_AS(Theme{no_base}, ThemeError);
 
-  TempDir t = mini_theme({{"layouts/x.mustache", "x"}});
-  Theme theme(t.path);
+  auto t = mini_theme({{"layouts/x.mustache", "x"}});
+  Theme theme(t);
   CHECK_THROWS_WITH_AS(theme.render("x", json::object()), doctest::Contains("root"), ThemeError);
   CHECK_THROWS_WITH_AS(theme.render("nope", {{"root", ""}}), doctest::Contains("nope"), ThemeError);
 }
 
 TEST_CASE("render/theme: the sitemap fragment is XML from its first byte") {
-  Theme theme(k_theme);
+  Theme theme(default_theme());
   std::string xml = theme.render_fragment(
       "sitemap", {{"base_url", "https://sre.example.com/"},
                   {"urls", json::array({{{"loc", "index.html"}}, {{"loc", "a&b.html"}}})}});
@@ -210,7 +203,7 @@ TEST_CASE("render/theme: the sitemap fragment is XML from its first byte") {
 }
 
 TEST_CASE("render/theme: rendering is deterministic across threads") {
-  Theme theme(k_theme);
+  Theme theme(default_theme());
   json view = common("", "Dashboard");
   view["slos"] = json::array({{{"href", "slos/a.html"},
                                {"name", "a"},
@@ -234,7 +227,7 @@ TEST_CASE("render/theme: rendering is deterministic across threads") {
 // Every layout rendered with the fields it documents, then the link checker over the result:
 // the layouts' relative links and in-page anchors all resolve.
 TEST_CASE("render/theme: a site rendered with every layout has no broken links") {
-  Theme theme(k_theme);
+  Theme theme(default_theme());
   std::map<std::string, std::string> site;
   for (const auto& [name, bytes] : theme.static_files())
     site["static/" + name] = bytes;
