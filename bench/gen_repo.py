@@ -145,11 +145,14 @@ def generate(out, services, hugo=None):
                 f"  owner: {team}\n")
         write(os.path.join(out, "slos", s + ".yaml"), "---\n".join(slo_docs))
         csv = ["slo,date,good,total"]
+        days_of = {}  # slo id -> {day: (good, total)}, for the postmortems' budget claims below
         for slo_id in slo_ids:
             for d in range(DATA_DAYS):
                 day = DATA_END - datetime.timedelta(days=DATA_DAYS - 1 - d)
                 total = 100000 + rng.randint(0, 50000)
-                csv.append(f"{slo_id},{day.isoformat()},{total - rng.randint(0, 60)},{total}")
+                good = total - rng.randint(0, 60)
+                days_of.setdefault(slo_id, {})[day] = (good, total)
+                csv.append(f"{slo_id},{day.isoformat()},{good},{total}")
         write(os.path.join(out, "metrics", s + ".csv"), "\n".join(csv) + "\n")
 
         for (idx, alert, br, sw, lw, sev) in ALERTS:
@@ -174,13 +177,23 @@ def generate(out, services, hugo=None):
             title = f"{s} incident {p + 1}: {sentence(rng, 3, 6)[:-1]}"
             body = markdown_body(rng, s)
             slug = f"{date.isoformat()}-{s}-{p + 1}"
+            # The claim a careful author writes: the incident day's bad events over what the
+            # window ending that day allows, for the SLO that consumed the most (as nines checks).
+            claim = 0.0
+            for slo_id, target in zip(slo_ids, (99.9, 99.5)):
+                rows = days_of[slo_id]
+                window = [rows[d] for d in (date - datetime.timedelta(days=n) for n in range(28))
+                          if d in rows]
+                allowed = (100 - target) / 100 * sum(t for _, t in window)
+                good, total = rows[date]
+                claim = max(claim, 100 * (total - good) / allowed)
             write(os.path.join(out, "postmortems", slug + ".md"),
                   f"---\npostmortem:\n  title: \"{title}\"\n  incident_id: INC-{i:05d}-{p}\n"
                   f"  date: {date.isoformat()}\n  severity: SEV{2 + (i + p) % 3}\n  duration: \"45m\"\n"
                   f"  authors:\n    - Person {i // SERVICES_PER_TEAM}-2\n  status: final\n"
                   f"  services:\n    - {s}\n  summary: |\n    {paragraph(rng, 3)}\n"
                   "  impact:\n    users_affected: 1200\n    duration_minutes: 45\n"
-                  "    slo_budget_consumed_pct: 12\n    data_loss: false\n"
+                  f"    slo_budget_consumed_pct: {claim:.1f}\n    data_loss: false\n"
                   "  timeline:\n"
                   f"    - time: \"{date.isoformat()}T09:12:00Z\"\n      event: \"Alert fires\"\n"
                   f"    - time: \"{date.isoformat()}T09:57:00Z\"\n      event: \"Mitigated\"\n"

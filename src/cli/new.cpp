@@ -36,7 +36,7 @@ struct NewUsage : std::runtime_error {
 
 const std::vector<std::string> k_new_kinds = {
     "service",    "sli",  "slo",      "policy",   "runbook",   "postmortem", "incident",
-    "experiment", "toil", "capacity", "rotation", "readiness", "assessment"};
+    "experiment", "toil", "capacity", "rotation", "readiness", "assessment", "maintenance"};
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -231,6 +231,14 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     need_service(false);
     d.set("name", o.name);
     add("chaos/" + o.name + ".yaml", "experiment.yaml", d);
+  } else if (k == "maintenance") {
+    require_id("NAME", o.name);
+    need_service(true);
+    // A placeholder window people move: two hours from 02:00 UTC tomorrow, valid as written.
+    const std::string tomorrow = format_date(day_of(local_now) + 1);
+    d.set("start", tomorrow + "T02:00:00Z");
+    d.set("end", tomorrow + "T04:00:00Z");
+    add("maintenance/" + o.name + ".yaml", "maintenance.yaml", d);
   } else if (k == "toil") {
     require_id("NAME", o.name);
     need_service(false);

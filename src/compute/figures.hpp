@@ -11,6 +11,7 @@
 // API, compute_all); a file that needs one area includes that area's header.
 #pragma once
 
+#include "compute/claims.hpp"
 #include "compute/maturity.hpp"
 #include "compute/ops.hpp"
 #include "compute/readiness.hpp"

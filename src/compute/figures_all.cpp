@@ -89,6 +89,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   f.team_toil = compute_team_toil(repo);
   f.capacity = compute_capacity(repo);
   f.oncall = compute_oncall(repo);
+  f.budget_claims = check_budget_claims(repo, series);
   for (const auto& period : months_with_data(repo))
     if (auto r = compute_report(repo, series, period, now)) f.reports.emplace(period, *r);
   // Frozen months: their figures come from the repo, even when no data is left to recompute them.

@@ -23,6 +23,7 @@ struct Figures {
   std::vector<CapacityFigures> capacity;
   std::vector<RotationFigures> oncall;
   std::map<std::string, MonthlyReport> reports; // by period, every month with data
+  std::vector<BudgetClaimFigures> budget_claims; // postmortems' budget claims against the data
 };
 
 // Overwrites a report's figures with those frozen in its monthly_report document.

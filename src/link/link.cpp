@@ -105,6 +105,8 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(services, e.service, e.meta.file, diags);
   for (const auto& a : repo.remediations)
     check(services, a.service, a.meta.file, diags);
+  for (const auto& m : repo.maintenance)
+    check(services, m.service, m.meta.file, diags);
   for (const auto& r : repo.rotations)
     check(teams, r.team, r.meta.file, diags, team_hint);
   for (const auto& r : repo.readiness)

@@ -51,7 +51,8 @@ inline constexpr auto k_kinds = std::make_tuple(
                              &Repo::readiness},
     KindRow<Assessment>{"assessment", "assessment", IdRule::PathStem, &Repo::assessments},
     KindRow<MonthlyReportDoc>{"monthly_report", "monthly report", IdRule::PathStem,
-                              &Repo::reports});
+                              &Repo::reports},
+    KindRow<Maintenance>{"maintenance", "maintenance", IdRule::PathStem, &Repo::maintenance});
 
 // Calls `f(row)` for every row, in order.
 template <typename F> constexpr void for_each_kind(F&& f) {

@@ -131,6 +131,7 @@ struct Postmortem {
   std::string title, date, severity, duration, status, summary, root_cause, incident_id,
       root_cause_category;
   Loc date_loc, severity_loc;
+  Loc budget_consumed_loc; // impact.slo_budget_consumed_pct, where the data check warns
   std::vector<std::string> authors, reviewers, contributing_factors, what_went_well,
       what_went_wrong, where_we_got_lucky, five_whys;
   std::map<std::string, std::vector<std::string>> fishbone;
@@ -204,6 +205,17 @@ struct Experiment {
   Ref service;
   std::optional<int> level;
   std::vector<std::string> abort_conditions, observations, action_items;
+};
+
+// A planned change window of a service (`maintenance`): what the on-call engineer must know at a
+// handoff. `start` and `end` as written; their instants once parsed (nullopt when unreadable: the
+// decoder reported it).
+struct Maintenance {
+  DocMeta meta;
+  Ref service;
+  std::string start, end, description, rollback_plan;
+  Loc start_loc, end_loc;
+  std::optional<std::int64_t> start_time, end_time; // seconds since the epoch, UTC
 };
 
 struct RemediationRule {
@@ -327,6 +339,7 @@ struct Repo {
   std::vector<CapacityModel> capacity;
   std::vector<Experiment> experiments;
   std::vector<AutoRemediation> remediations;
+  std::vector<Maintenance> maintenance;
   std::vector<Rotation> rotations;
   std::vector<ReadinessReview> readiness;
   std::vector<Assessment> assessments;

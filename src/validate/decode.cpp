@@ -202,6 +202,7 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
   p.impact_duration_minutes = num(impact, "duration_minutes");
   p.revenue_impact_usd = num(impact, "revenue_impact_usd");
   p.slo_budget_consumed_pct = num(impact, "slo_budget_consumed_pct");
+  p.budget_consumed_loc = at(impact, "slo_budget_consumed_pct").loc;
   p.customer_tickets = num(impact, "customer_tickets");
   p.data_loss = flag(impact, "data_loss");
   p.security_breach_pii = flag(b, "security_breach_pii");
@@ -328,6 +329,32 @@ void decode_fields(const Node& b, Experiment& e, const Config& /*config*/, DiagB
   e.outcome = str(r, "outcome");
   e.observations = strs(r, "observations");
   e.action_items = strs(r, "action_items");
+}
+
+void decode_fields(const Node& b, Maintenance& m, const Config& /*config*/, DiagBag& diags) {
+  m.service = ref(b, "service");
+  m.description = str(b, "description");
+  m.rollback_plan = str(b, "rollback_plan");
+  const Text start = text(b, "start"), end = text(b, "end");
+  m.start = start.value;
+  m.end = end.value;
+  m.start_loc = start.loc;
+  m.end_loc = end.loc;
+  // The schema checks the shape; the calendar (a 31 November) and the order are checked here.
+  auto instant = [&](const Text& t, const char* field) -> std::optional<std::int64_t> {
+    auto v = parse_timestamp(t.value);
+    if (!v)
+      diags.error(m.meta.file, t.loc, "maintenance-window",
+                  std::string("cannot read the maintenance ") + field + " '" + t.value + "'",
+                  "use an ISO 8601 time such as 2026-11-25T02:00:00Z or 2026-11-25T03:00:00+01:00");
+    return v;
+  };
+  m.start_time = instant(start, "start");
+  m.end_time = instant(end, "end");
+  if (m.start_time && m.end_time && *m.end_time <= *m.start_time)
+    diags.error(m.meta.file, end.loc, "maintenance-window",
+                "the maintenance ends (" + m.end + ") before it starts (" + m.start + ")",
+                "`end` must be later than `start`");
 }
 
 void decode_fields(const Node& b, AutoRemediation& a, const Config& /*config*/,

@@ -1,5 +1,6 @@
 #include "load/yaml_reader.hpp"
 #include "model/kinds.hpp"
+#include "model/time.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
 
@@ -98,6 +99,8 @@ TEST_CASE("decode: every registry kind decodes into its own Repo member") {
                            "slos.slis-defined\n      status: pass\n"},
       {"assessment", "assessment:\n  service: s\n  date: 2026-10-01\n  scores: {slos: 3}\n"},
       {"monthly_report", "monthly_report:\n  period: 2026-10\n"},
+      {"maintenance", "maintenance:\n  service: s\n  start: 2026-11-25T02:00:00Z\n"
+                      "  end: 2026-11-25T04:00:00Z\n"},
   };
   for (const auto& kind : kind_names()) {
     auto it = minimal.find(kind);
@@ -116,6 +119,37 @@ TEST_CASE("decode: every registry kind decodes into its own Repo member") {
     decode_document(doc, "digest", repo, diags);
     CHECK_MESSAGE(count_of(repo, kind) == 1, kind);
   }
+}
+
+TEST_CASE("decode: a maintenance window must end after it starts") {
+  auto decode_window = [](const std::string& yaml, DiagBag& diags) {
+    RawDoc doc;
+    doc.file = "maintenance/w.yaml";
+    doc.kind = "maintenance";
+    doc.root = parse_yaml_string(yaml, diags, doc.file);
+    Repo repo;
+    decode_document(doc, "digest", repo, diags);
+    return repo;
+  };
+  DiagBag ok;
+  Repo repo = decode_window("maintenance:\n  service: s\n  start: 2026-11-25T03:00:00+01:00\n"
+                     "  end: 2026-11-25T04:00:00Z\n",
+                     ok);
+  REQUIRE(repo.maintenance.size() == 1);
+  CHECK(ok.all().empty());
+  // The offset is honoured: 03:00+01:00 is 02:00 UTC.
+  CHECK(*repo.maintenance[0].start_time == *parse_timestamp("2026-11-25T02:00:00Z"));
+  CHECK(*repo.maintenance[0].end_time - *repo.maintenance[0].start_time == 7200);
+
+  DiagBag bad;
+  decode_window("maintenance:\n  service: s\n  start: 2026-11-25T04:00:00Z\n"
+         "  end: 2026-11-25T02:00:00Z\n",
+         bad);
+  REQUIRE(bad.all().size() == 1);
+  CHECK(bad.all()[0].rule == "maintenance-window");
+  CHECK(bad.all()[0].loc.line == 4);
+  CHECK(bad.all()[0].message ==
+        "the maintenance ends (2026-11-25T02:00:00Z) before it starts (2026-11-25T04:00:00Z)");
 }
 
 TEST_CASE("decode: a kind outside the registry is a bug, not a dropped document") {
