@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -75,6 +76,7 @@ struct Context {
   SchemaSet schemas;
   LoadOptions load;
   double validate_ms = 0; // validation runs inside the load stream; its time is kept apart
+  std::map<std::string, std::string> theme_overrides; // load: the repository's layouts/
   std::size_t files = 0, documents = 0, decoded = 0, csv_rows = 0;
   std::string last_file;
 };
@@ -155,7 +157,12 @@ std::string stage_load(Context& c) {
   // Git history, read once for the whole run (one walk of the commits, not one per file): the
   // last change of each file decides staleness and the pages' "last changed" line. No git (a
   // tarball) gives an empty history, and the documents' own dates are used instead.
-  if (!c.run.history.was_read()) c.run.history = read_history(c.run.repo.root, c.run.now);
+  double history_ms = -1;
+  if (!c.run.history.was_read()) {
+    const auto history_start = Clock::now();
+    c.run.history = read_history(c.run.repo.root, c.run.now);
+    history_ms = ms_since(history_start);
+  }
   load_repo(
       c.run.opts.dir, c.load, c.run.diags,
       [&](RawDoc&& doc) { validate_document(c, std::move(doc)); },
@@ -163,9 +170,22 @@ std::string stage_load(Context& c) {
         ++c.csv_rows;
         decode_csv_row(row, c.run.repo, c.run.diags);
       });
+  // Theme overrides are repository files like any other: read here, under the loader's rules
+  // (size limit, no symbolic link out of the repository), so render never touches the disk and
+  // `check` reports a broken override with the rest.
+  c.theme_overrides = load_theme_overrides(c.run.opts.dir, c.load, c.run.diags);
   c.run.current_file.clear();
-  return plural(c.files, "file", "files") + ", " + plural(c.documents, "document", "documents") +
-         ", " + plural(c.csv_rows, "CSV row", "CSV rows");
+  std::string counts = plural(c.files, "file", "files") + ", " +
+                       plural(c.documents, "document", "documents") + ", " +
+                       plural(c.csv_rows, "CSV row", "CSV rows");
+  // The history walk is part of load; its own time shows whether a long history costs much.
+  if (history_ms >= 0 && c.run.history.available()) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", history_ms);
+    counts +=
+        ", git history of " + plural(c.run.history.size(), "file", "files") + " in " + ms + " ms";
+  }
+  return counts;
 }
 
 // validate: ran inside the load stream (above); this row is its boundary, so a document that
@@ -181,6 +201,13 @@ std::string stage_link(Context& c) {
   const std::size_t before = run.diags.all().size();
   link_references(run.repo, run.diags);
   run_lints(run.repo, day_of(run.local_now), run.diags, &run.history);
+  // Postmortems against the data: `check` never opens the store, so it judges the claims by the
+  // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
+  // the store (the same rows plus what was pulled), and reports them once.
+  if (run.opts.last < Stage::Compute)
+    report_budget_claims(run.repo,
+                         check_budget_claims(run.repo, series_from_csv(run.repo.csv_rows)),
+                         run.diags);
   return plural(run.diags.all().size() - before, "finding", "findings");
 }
 
@@ -227,6 +254,8 @@ std::string stage_metrics(Context& c) {
 std::string stage_compute(Context& c) {
   Run& run = c.run;
   run.figures = compute_all(run.repo, run.series, run.live, run.local_now);
+  // Findings from computed figures belong to this stage: its data was not there at link.
+  report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
   // --strict: a live-measured SLO on stale or missing data fails the run (exit 3, SPEC 4.4), but
   // the site is still written so the last good numbers stay visible.
   if (run.opts.strict && !run.measured.empty()) {
@@ -253,7 +282,8 @@ std::string stage_render(Context& c) {
   site.base_url = run.repo.config.base_url;
   site.version = k_version;
   site.jobs = run.opts.jobs;
-  site.override_dir = fs::path(run.opts.dir) / "layouts";
+  site.theme_overrides = std::move(c.theme_overrides);
+  site.history = &run.history;
   run.files = render_site(run.repo, run.figures, run.diags.sorted(), run.series, site);
   for (const auto& b : check_links(run.files))
     run.diags.error(b.page, {}, "broken-link",

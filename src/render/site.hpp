@@ -8,9 +8,9 @@
 
 #include "compute/figures_all.hpp"
 #include "diag/diagnostic.hpp"
+#include "model/history.hpp"
 #include "model/model.hpp"
 
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,13 +21,18 @@ struct SiteOptions {
   std::string base_url; // where the site is published (absolute); empty: no sitemap.xml
   std::string version;  // the nines version, for the footer
   int jobs = 0;         // threads rendering pages; 0: std::thread::hardware_concurrency()
-  std::filesystem::path override_dir; // the content repository's layouts/ (Hugo-style overrides)
+  // The content repository's theme overrides (Hugo style), read by the load stage under the
+  // loader's rules: "layouts/NAME.mustache" and "layouts/partials/NAME.mustache" → their text.
+  std::map<std::string, std::string> theme_overrides;
+  // What git knows of the content files, for each document page's "last changed" line; null (or
+  // without history) makes the pages say the dates come from the documents' own fields.
+  const History* history = nullptr;
 };
 
 // Every file of the site, path (relative to the site root, '/'-separated) → bytes, including the
 // JSON API (api_files). Byte-identical for the same input whatever `opts.jobs` is.
 //
-// The theme is the one compiled into the binary, with `opts.override_dir` over it. Links are all
+// The theme is the one compiled into the binary, with `opts.theme_overrides` over it. Links are all
 // relative, so the site works at a GitHub Pages sub-path and from file://. The driver checks every
 // page's links (write/link_check) before anything is written.
 //

@@ -2,9 +2,11 @@
 #include "render/html.hpp"
 #include "render/site_detail.hpp"
 #include "render/svg.hpp"
+#include "model/time.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 namespace nines::site {
 
@@ -79,6 +81,54 @@ void neighbours(const Site& site, const Service& s, std::vector<std::string>& ca
     for (const auto& r : other.downstream)
       if (r.id == s.meta.id) add(callees, other.meta.id);
   }
+}
+
+// The page's "last changed" line: the file's last commit (date in the configured timezone, short
+// hash, a link to the commit when repo_url is set), "uncommitted changes" when the working tree
+// differs from HEAD, and otherwise the document's own date `field` with why git could not tell,
+// so a reader knows how much to trust the date.
+json last_changed(const Site& site, const DocMeta& doc, const std::string& field = "",
+                  const std::string& field_value = "") {
+  const History* history = site.opts.history;
+  const FileChange* change =
+      history && !doc.file.empty() ? history->last_change(doc.file) : nullptr;
+  // Names no other view uses: a null here must not let Mustache find a page's own `date`.
+  json j = {{"git", false},          {"uncommitted", false},  {"fields", false},
+            {"changed_on", nullptr}, {"short_hash", nullptr}, {"commit_href", nullptr},
+            {"commit_author", nullptr}, {"history_note", nullptr}};
+  if (change && change->uncommitted) {
+    j["uncommitted"] = true;
+    return j;
+  }
+  if (change) {
+    long offset = 0;
+    {
+      // utc_offset sets TZ for the C library; pages are built on several threads, and this is
+      // the only time-zone lookup of the render stage, so one lock keeps it safe.
+      static std::mutex tz_lock;
+      std::lock_guard<std::mutex> lock(tz_lock);
+      offset = utc_offset(site.repo.config.timezone, change->time).value_or(0);
+    }
+    j["git"] = true;
+    j["changed_on"] = format_date(day_of(change->time + offset));
+    j["short_hash"] = change->short_hash;
+    j["commit_author"] = text_or_null(change->author);
+    std::string repo = site.repo.config.repo_url;
+    while (!repo.empty() && repo.back() == '/')
+      repo.pop_back();
+    if (!repo.empty() && !change->hash.empty()) j["commit_href"] = repo + "/commit/" + change->hash;
+    return j;
+  }
+  std::string why = !history || !history->available()
+                        ? "No git history (" +
+                              (history ? history->reason() : std::string("not read")) + ")"
+                        : "No git history for this file (it is not committed yet)";
+  j["fields"] = true;
+  j["changed_on"] = text_or_null(field_value);
+  j["history_note"] = field.empty() || field_value.empty()
+                  ? why + "; the document has no date field to show instead."
+                  : why + "; the date comes from the document's " + field + " field.";
+  return j;
 }
 
 } // namespace
@@ -407,6 +457,7 @@ json service_view(const Site& site, const Service& s) {
                   {"health_checks", checks},
                   {"source_url", source_url(site, s.meta)},
                   {"dialect", text_or_null(s.meta.dialect)}};
+  v["last_changed"] = last_changed(site, s.meta);
   MarkdownResult body = markdown_for(site, s.meta, s.meta.body, page);
   v["body_html"] = text_or_null(body.html);
 
@@ -592,6 +643,8 @@ json slo_view(const Site& site, const SloFigures& f) {
     slo["source_url"] = source_url(site, doc->meta);
   }
   v["slo"] = slo;
+  v["last_changed"] = doc ? last_changed(site, doc->meta, "last_reviewed", doc->last_reviewed.value)
+                          : json(nullptr);
 
   json sli = nullptr;
   if (auto it = site.slis.find(f.sli); it != site.slis.end()) {
@@ -766,6 +819,7 @@ json runbook_view(const Site& site, const Runbook& rb) {
   MarkdownResult body = markdown_for(site, rb.meta, rb.meta.body, page, &taken);
   v["runbook"]["body_html"] = text_or_null(body.html);
   v["toc"] = toc_of(body);
+  v["last_changed"] = last_changed(site, rb.meta, "last_updated", rb.last_updated);
 
   json diagnosis = json::array();
   int n = 0;
@@ -860,7 +914,21 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
   add_fact(impact, "Users affected", pm.users_affected, 0);
   add_fact(impact, "Impact duration", pm.impact_duration_minutes, 0, " min");
   add_fact(impact, "Revenue impact", pm.revenue_impact_usd, 0, " USD");
-  add_fact(impact, "Error budget consumed", pm.slo_budget_consumed_pct, 1, "%");
+  add_fact(impact, "Error budget consumed (stated)", pm.slo_budget_consumed_pct, 1, "%");
+  // The same figure recomputed from the recorded data, beside the claim, so a reader sees both.
+  json budget_check = nullptr;
+  for (const auto& c : site.figs.budget_claims) {
+    if (c.postmortem != pm.meta.id) continue;
+    const std::string days =
+        c.first_day == c.last_day ? c.first_day : c.first_day + " to " + c.last_day;
+    std::string value = c.computed_pct ? grouped(*c.computed_pct, 1) + "% of " + *c.slo + "'s budget"
+                                       : "no data for " + (days.empty() ? "the incident" : days);
+    impact.push_back(fact("Error budget consumed (from the data)", value));
+    if (c.disagrees)
+      budget_check = {{"state", "warning"},
+                      {"text", "The stated figure and the recorded data differ by more than 5 "
+                               "points and more than a factor of 2 (postmortem-budget-claim)."}};
+  }
   add_fact(impact, "Customer tickets", pm.customer_tickets, 0);
   impact.push_back(fact("Data loss", pm.data_loss ? "yes" : "no"));
   impact.push_back(fact("PII breach", pm.security_breach_pii ? "yes" : "no"));
@@ -902,6 +970,7 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
       {"ttm", minutes(fig ? fig->time_to_mitigate_minutes : pm.time_to_mitigate_minutes)},
       {"ttr", minutes(fig ? fig->time_to_resolve_minutes : pm.time_to_resolve_minutes)},
       {"source_url", source_url(site, pm.meta)},
+      {"budget_check", budget_check},
       {"body_html", nullptr}};
   // Root cause is prose like the body: Markdown, so its paragraphs and code spans survive.
   std::set<std::string> taken;
@@ -911,6 +980,7 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
   MarkdownResult body = markdown_for(site, pm.meta, pm.meta.body, page, &taken);
   v["postmortem"]["body_html"] = text_or_null(body.html);
   v["toc"] = toc_of(body);
+  v["last_changed"] = last_changed(site, pm.meta);
 
   json timeline = json::array();
   for (const auto& t : pm.timeline)

@@ -198,6 +198,8 @@ CASES = [
     (["rotation", "billing-oncall"], ["oncall/billing-oncall.yaml"]),
     (["readiness", "billing-api"], ["readiness/billing-api.yaml"]),
     (["assessment", "billing-api"], ["assessments/billing-api-2026-11.yaml"]),
+    (["maintenance", "billing-db-upgrade", "--service", "billing-api"],
+     ["maintenance/billing-db-upgrade.yaml"]),
 ]
 kinds_seen = set()
 for args, files in CASES:
@@ -211,8 +213,12 @@ for args, files in CASES:
             check(text.count("#") >= 3, f"{rel} carries comments")
     clean_check(NEW, f"after new {args[0]}")
 check(kinds_seen == {"service", "sli", "slo", "policy", "runbook", "postmortem", "incident",
-                     "experiment", "toil", "capacity", "rotation", "readiness", "assessment"},
+                     "experiment", "toil", "capacity", "rotation", "readiness", "assessment",
+                     "maintenance"},
       "every kind is tried")
+mw = read(os.path.join(NEW, "maintenance/billing-db-upgrade.yaml"))
+check("start: 2026-11-21T02:00:00Z" in mw and "end: 2026-11-21T04:00:00Z" in mw,
+      f"new maintenance opens a window tomorrow: {mw}")
 slo = read(os.path.join(NEW, "slos/billing-api-latency.yaml"))
 for alert in ["fast_burn", "medium_burn", "slow_burn"]:
     check(f"name: {alert}" in slo, f"new slo has the {alert} alert")

@@ -12,18 +12,11 @@ import subprocess
 import sys
 import tempfile
 
+from support import Checks, copy_content, write
+
 NINES, SRC = sys.argv[1], sys.argv[2]
 NOW = "2026-11-23T00:00:00Z"
-passed, failed = 0, 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+check = Checks()
 
 
 def close(a, b, tol=1e-9):
@@ -33,13 +26,6 @@ def close(a, b, tol=1e-9):
 def run(*args):
     p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", timeout=300)
     return p.returncode, p.stdout, p.stderr
-
-
-def copy_content(tmp):
-    repo = os.path.join(tmp, "content")
-    shutil.copytree(os.path.join(SRC, "content"), repo,
-                    ignore=shutil.ignore_patterns(".nines", "site"))
-    return repo
 
 
 def load(out, rel):
@@ -209,12 +195,6 @@ def test_corrupt_store(tmp):
     check(open(db, "rb").read() == garbage, "a corrupt store is never wiped")
 
 
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-
-
 def test_edge_cases(tmp):
     repo = os.path.join(tmp, "edge")
     write(os.path.join(repo, "nines.yaml"), "teams:\n  t:\n    name: T\n    members: [a, b, c, d, e]\n")
@@ -310,5 +290,4 @@ try:
     test_freeze(tmp)
 finally:
     shutil.rmtree(tmp)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.finish())

@@ -18,17 +18,10 @@ import subprocess
 import sys
 import tempfile
 
-passed, failed = 0, 0
+from support import Checks, write
+
+check = Checks()
 NOW = "2026-11-01"
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
 
 
 def nines(*args):
@@ -36,12 +29,6 @@ def nines(*args):
     env.pop("SOURCE_DATE_EPOCH", None)
     p = subprocess.run([NINES, *args], capture_output=True, text=True, env=env, timeout=120)
     return p.returncode, p.stdout, p.stderr
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 # 99.9% over 28 days: budget b = 0.001. With 100000 requests a day and k failures a day,
@@ -220,8 +207,7 @@ def main():
         test_readiness(src, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

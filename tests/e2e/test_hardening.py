@@ -8,6 +8,7 @@ Usage: test_hardening.py NINES SOURCE_DIR
 """
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -17,19 +18,12 @@ import time
 
 import test_prometheus as tp
 
+from support import Checks, copy_content
+
 NINES, SRC = sys.argv[1], sys.argv[2]
 tp.NINES = NINES
 NOW = "2026-11-23T00:00:00Z"
-passed, failed = 0, 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+check = Checks()
 
 
 def run(*args, env=None):
@@ -53,13 +47,6 @@ def tree(root):
             else:
                 out[rel] = "<dir>"
     return out
-
-
-def copy_content(tmp, name="content"):
-    repo = os.path.join(tmp, name)
-    shutil.copytree(os.path.join(SRC, "content"), repo,
-                    ignore=shutil.ignore_patterns(".nines", "site"))
-    return repo
 
 
 def test_output_folder(tmp):
@@ -141,7 +128,7 @@ def test_hostile_answers(tmp):
     check("Bearer [reda" in err, f"echo: the echoed header is redacted: {err[-400:]}")
     tp.stop(proc)
     tp.no_token_anywhere("echo", [out, err], [out_dir, os.path.join(repo, ".nines")])
-    check(tp.failed == 0, "echo: the token is in no output, store or site file")
+    check(tp.check.failed == 0, "echo: the token is in no output, store or site file")
 
     # A pull past metrics.deadline skips what is left, with a warning.
     repo = tp.fault_repo(tmp, "deadline", False, retries=0, concurrency=1, timeout="20s")
@@ -193,6 +180,11 @@ def test_unreadable_folder_and_overrides(tmp):
         f.write("root:x:0:0:TOP-SECRET-LINE\n")
     os.makedirs(os.path.join(repo, "layouts"), exist_ok=True)
     os.symlink(secret, os.path.join(repo, "layouts", "base.mustache"))
+    # Overrides are read in the load stage: check reports the link with the other findings.
+    code, stdout, err = run("check", repo, "--now", NOW)
+    check(code == 1 and "layouts/base.mustache" in stdout + err and
+          "symlink-outside" in stdout + err, f"override link: check reports it ({code}): "
+          f"{(stdout + err)[-300:]}")
     out = os.path.join(tmp, "perm-out")
     code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
     check(code != 0, f"override link out of the repo: the build fails ({code})")
@@ -203,17 +195,46 @@ def test_unreadable_folder_and_overrides(tmp):
     check(not leaked, f"override link: nothing published ({leaked[:3]})")
 
 
+def test_absurd_toil(tmp):
+    """Toil at the schema's maxima: no page shows an "inf%" or "nan%" figure, and the API holds
+    only finite numbers (Python's json would accept Infinity, so the check looks for the
+    tokens)."""
+    repo = copy_content(tmp, "toil")
+    path = os.path.join(repo, "toil", "huge.yaml")
+    with open(path, "w") as f:
+        f.write("toil_item:\n  name: absurd-toil\n  service: notification-service\n"
+                "  category: monitoring\n  frequency: daily\n  time_per_occurrence_min: 525600\n"
+                "  occurrences_per_month: 1000000\n  total_hours_per_month: 1000000\n"
+                "  teams_affected: [customer-team]\n  automation_difficulty: low\n"
+                "  automation_value: 1000000000\n  status: active\n")
+    out = os.path.join(tmp, "toil-out")
+    code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"absurd toil: the site is built ({code}): {(stdout + err)[-300:]}")
+    bad = []
+    for rel, data in (tree(out) if os.path.isdir(out) else {}).items():
+        if not isinstance(data, bytes) or not rel.endswith((".html", ".json")):
+            continue
+        text = data.decode("utf-8", "replace")
+        if rel.endswith(".json"):
+            if re.search(r"\b(Infinity|NaN)\b", text):
+                bad.append(rel)
+        elif re.search(r">[^<]*\b(inf|nan)%", text, re.IGNORECASE):
+            bad.append(rel)
+    check(os.path.isdir(out) and not bad, f"absurd toil: no inf/nan figure anywhere: {bad[:5]}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-hardening-")
     try:
         for t in (test_output_folder, test_hostile_answers, test_store_follows_files,
-                  test_unreadable_folder_and_overrides):
+                  test_unreadable_folder_and_overrides, test_absurd_toil):
             t(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    total_failed = failed + tp.failed
-    print(f"{passed + tp.passed} passed, {total_failed} failed")
-    return 1 if total_failed else 0
+    # The helpers borrowed from test_prometheus count their checks there: report both.
+    check.passed += tp.check.passed
+    check.failed += tp.check.failed
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -11,17 +11,10 @@ import sys
 import json
 import tempfile
 
-passed, failed = 0, 0
+from support import Checks, git, write
+
+check = Checks()
 NOW = "2026-11-01"
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
 
 
 def nines(*args, cwd):
@@ -32,16 +25,6 @@ def nines(*args, cwd):
     return p.returncode, p.stdout, p.stderr
 
 
-def git(root, *args, date="2026-01-10T00:00:00Z"):
-    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", "-c", "user.name=Tess", "-c", "user.email=t@example.org", *args],
-                   cwd=root, env=env, check=True, capture_output=True, timeout=60)
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def make_repo(root):
@@ -158,8 +141,7 @@ none
         check(code == 2, f"sarif is not a summary format: {code}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

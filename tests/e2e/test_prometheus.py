@@ -18,13 +18,13 @@ import json
 import math
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from support import Checks, backfill, free_port, serve_prometheus, stop, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAULT_SERVER = os.path.join(HERE, "fault_server.py")
@@ -38,16 +38,7 @@ NOW = "2026-11-01T00:00:00Z"
 TOKEN = "nines-e2e-SECRET-7f3a9c2e51d4"      # set as PROM_TOKEN; must never appear anywhere
 SERVICES = ["pay-api", "cart-api"]
 
-passed, failed = 0, 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
+check = Checks()
 
 
 def close(a, b, rel=1e-9):
@@ -125,54 +116,14 @@ def write_openmetrics(path, services=None):
 # ------------------------------------------------------------------------------------------------
 # Processes
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_ready(url, proc, seconds, log=None):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc is not None and proc.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.2)
-    if log and os.path.exists(log):
-        print(open(log, errors="replace").read()[-2000:])
-    return False
-
 
 def start_prometheus(tmp, data, services=None):
     """Backfills the generated counters (of `services`, default SERVICES) into `data` and serves
     them; returns (proc, url)."""
     om = os.path.join(tmp, "counters.om")
     write_openmetrics(om, services)
-    p = subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", om, data],
-                       capture_output=True, text=True, timeout=300)
-    if p.returncode != 0:
-        raise RuntimeError("promtool failed: " + p.stderr[-1000:])
-    cfg = os.path.join(tmp, "prometheus.yml")
-    with open(cfg, "w") as f:
-        f.write("global:\n  scrape_interval: 1h\n")
-    port = free_port()
-    log = os.path.join(tmp, "prometheus.log")
-    proc = subprocess.Popen(["prometheus", f"--config.file={cfg}", f"--storage.tsdb.path={data}",
-                             "--storage.tsdb.retention.time=100y",
-                             f"--web.listen-address=127.0.0.1:{port}"],
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_ready(url + "/-/ready", proc, 90, log):
-        stop(proc)
-        raise RuntimeError("prometheus did not become ready within 90 s")
-    return proc, url
+    backfill(om, data)
+    return serve_prometheus(tmp, data)
 
 
 def start_fault(tmp, mode, *extra, expect_token=TOKEN):
@@ -190,12 +141,6 @@ def start_fault(tmp, mode, *extra, expect_token=TOKEN):
         raise RuntimeError("fault server did not start")
     with open(port_file) as f:
         return proc, f"http://127.0.0.1:{int(f.read())}", log
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait(timeout=30)
 
 
 def read_log(path):
@@ -216,11 +161,6 @@ def nines(*args, token=TOKEN, timeout=180):
 
 # ------------------------------------------------------------------------------------------------
 # Content repositories
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def make_repo(root, url, slis, timeout="10s", retries=2, concurrency=4, golden=True):
@@ -648,8 +588,7 @@ def main():
             finally:
                 if proc is not None:
                     stop(proc)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -16,27 +16,17 @@ FAILS, it does not skip. All traffic goes to 127.0.0.1; every wait is bounded.
 
 Usage: test_rules.py NINES SOURCE_DIR
 """
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-passed, failed = 0, 0
+from support import Checks, backfill, get_json, require_prometheus, serve_prometheus, stop
 
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
+check = Checks()
 
 
 def nines(*args, cwd=None):
@@ -45,19 +35,6 @@ def nines(*args, cwd=None):
     p = subprocess.run([NINES, *args], capture_output=True, text=True, env=env, cwd=cwd,
                        timeout=120)
     return p.returncode, p.stdout, p.stderr
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as r:
-        return json.loads(r.read().decode())
 
 
 def test_generated(tmp):
@@ -133,20 +110,9 @@ def test_prometheus(tmp, generated):
     data = os.path.join(tmp, "data")
     om = os.path.join(tmp, "recent.om")
     write_openmetrics(om, int(time.time()))
-    p = subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", om, data],
-                       capture_output=True, text=True, timeout=300)
-    check(p.returncode == 0, f"backfill: {p.stderr[-500:]}")
-    cfg = os.path.join(tmp, "prometheus.yml")
-    with open(cfg, "w") as f:
-        f.write(f"global:\n  scrape_interval: 1h\n  evaluation_interval: 2s\n"
-                f"rule_files:\n  - {generated}\n")
-    port = free_port()
-    log = os.path.join(tmp, "prometheus.log")
-    proc = subprocess.Popen(["prometheus", f"--config.file={cfg}", f"--storage.tsdb.path={data}",
-                             "--storage.tsdb.retention.time=100y",
-                             f"--web.listen-address=127.0.0.1:{port}"],
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    backfill(om, data)
+    proc, url = serve_prometheus(tmp, data, f"global:\n  scrape_interval: 1h\n"
+                                 f"  evaluation_interval: 2s\nrule_files:\n  - {generated}\n")
     try:
         firing, alerts = False, []
         deadline = time.time() + 120
@@ -166,7 +132,7 @@ def test_prometheus(tmp, generated):
                 break
             time.sleep(1)
         if not firing:
-            print(open(log, errors="replace").read()[-2000:])
+            print(open(os.path.join(tmp, "prometheus.log"), errors="replace").read()[-2000:])
         check(firing, f"fast_burn fires for the half-failing pay-api: {alerts}")
         pay = {a["labels"]["alertname"] for a in alerts if a["labels"].get("service") == "pay-api"
                and a["state"] == "firing"}
@@ -182,16 +148,13 @@ def test_prometheus(tmp, generated):
         health = [r.get("health") for g in rules for r in g["rules"]]
         check(health and all(h == "ok" for h in health), f"every rule evaluates: {health}")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def main():
     global NINES, SRC, REPO
     NINES, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    if not shutil.which("prometheus") or not shutil.which("promtool"):
-        print("FAIL: prometheus and promtool are required (Debian package prometheus)")
+    if not require_prometheus():
         return 1
     tmp = tempfile.mkdtemp(prefix="nines-rules-")
     try:
@@ -203,8 +166,7 @@ def main():
         test_prometheus(tmp, generated)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

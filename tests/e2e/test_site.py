@@ -15,36 +15,16 @@ import sys
 import tempfile
 from urllib.parse import urlsplit, unquote
 
+from support import Checks, copy_content, write
+
 NINES, SRC = sys.argv[1], sys.argv[2]
 NOW = "2026-11-23T00:00:00Z"
-passed, failed = 0, 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+check = Checks()
 
 
 def run(*args):
     p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", timeout=300)
     return p.returncode, p.stdout, p.stderr
-
-
-def copy_content(tmp, name="content"):
-    repo = os.path.join(tmp, name)
-    shutil.copytree(os.path.join(SRC, "content"), repo,
-                    ignore=shutil.ignore_patterns(".nines", "site"))
-    return repo
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def tree(root):
@@ -309,5 +289,4 @@ try:
     test_hostile(tmp)
 finally:
     shutil.rmtree(tmp)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.finish())
