@@ -48,6 +48,64 @@ def make_repo(root):
     write(os.path.join(root, "metrics", "sli.csv"), "\n".join(rows) + "\n")
 
 
+def last_changed(site, page):
+    """The text of a page's "last changed" line (tags kept), or None."""
+    import re
+    with open(os.path.join(site, page)) as f:
+        m = re.search(r'<p class="last-changed">(.*?)</p>', f.read(), re.S)
+    return m.group(1) if m else None
+
+
+def test_pages(tmp):
+    """Each document page says when its file last changed: from the last commit (date, short
+    hash linked to repo_url, author), "uncommitted changes" for an edited file, and the
+    document's own field with the reason when git cannot tell."""
+    root = os.path.join(tmp, "pages")
+    make_repo(root)
+    with open(os.path.join(root, "nines.yaml"), "a") as f:
+        f.write("repo_url: https://git.example.org/sre/reliability/\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-01-10T00:00:00Z")
+    git(root, "commit", "-q", "--allow-empty", "-m", "later", date="2026-02-01T00:00:00Z")
+    full = subprocess.run(["git", "log", "-1", "--format=%H", "--", "runbooks/alpha.yaml"],
+                          cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    # A runbook written after the last commit: no history of its own yet.
+    write(os.path.join(root, "runbooks", "beta.yaml"),
+          "runbook:\n  title: Beta errors\n  alert_name: fast_burn\n  service: beta\n"
+          "  last_updated: 2026-10-20\n  overview: Look at the graphs.\n")
+    site = os.path.join(tmp, "pages-site")
+    code, out, err = nines("build", ".", "-o", site, "--offline", "--now", NOW, cwd=root)
+    check(code == 0, f"pages: build ({code}) {err[-300:]}")
+    line = last_changed(site, "runbooks/alpha/index.html") or ""
+    check(f'Last changed <time>2026-01-10</time> · <a href="https://git.example.org/sre/'
+          f'reliability/commit/{full}" rel="noopener noreferrer"><code>{full[:7]}</code></a>'
+          in line and "by Tess" in line, f"pages: the last commit of the file: {line}")
+    line = last_changed(site, "runbooks/beta/index.html") or ""
+    check("Last changed <time>2026-10-20</time>" in line and "not committed yet" in line and
+          "last_updated field" in line, f"pages: an uncommitted file falls back: {line}")
+
+    # An edit of a committed file counts as changed now.
+    rb = os.path.join(root, "runbooks", "alpha.yaml")
+    open(rb, "a").write("  impact: Users see errors.\n")
+    code, _, err = nines("build", ".", "-o", site, "--offline", "--now", NOW, cwd=root)
+    line = last_changed(site, "runbooks/alpha/index.html") or ""
+    check(code == 0 and "uncommitted changes" in line, f"pages: an edited file: {line} {err}")
+
+    # Without git (a tarball), the fields decide and the page says why.
+    plain = os.path.join(tmp, "tarball")
+    shutil.copytree(root, plain, ignore=shutil.ignore_patterns(".git", ".nines"))
+    site = os.path.join(tmp, "tarball-site")
+    code, _, err = nines("build", ".", "-o", site, "--offline", "--now", NOW, cwd=plain)
+    line = last_changed(site, "runbooks/alpha/index.html") or ""
+    check(code == 0 and "Last changed <time>2026-01-05</time>" in line and
+          "No git history (" in line and "last_updated field" in line,
+          f"pages: no git, the field decides: {line} {err}")
+    # A page of a document without a date field still says where its date would come from.
+    line = last_changed(site, "services/alpha/index.html") or ""
+    check("no date field" in line, f"pages: a service without git or a date field: {line}")
+
+
 def main():
     global NINES
     NINES = os.path.abspath(sys.argv[1])
@@ -139,6 +197,8 @@ none
               f"a bad revision is exit 2: {code} {err}")
         code, out, err = nines("check", ".", "--since", "HEAD", "--format", "sarif", cwd=root)
         check(code == 2, f"sarif is not a summary format: {code}")
+
+        test_pages(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
