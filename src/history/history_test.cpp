@@ -146,3 +146,25 @@ TEST_CASE("history: files of a tree at a revision, and a bad revision") {
   TreeFiles bad = read_tree_at((r.dir / "c").string(), "no-such-branch");
   CHECK(bad.error == "unknown revision 'no-such-branch'");
 }
+
+TEST_CASE("history: nested folders, a file that becomes a folder, and a content root added late") {
+  ScratchRepo r;
+  r.write("top.txt", "t\n");
+  r.commit("before the content", "2026-01-01T00:00:00Z");
+  r.write("content/deep/x/y.yaml", "y: 1\n");
+  r.write("content/deep/x/z.yaml", "z: 1\n");
+  r.write("content/thing", "a file\n");
+  r.commit("content arrives", "2026-01-02T00:00:00Z");
+  r.write("content/deep/x/y.yaml", "y: 2\n");
+  r.commit("deep change", "2026-01-03T00:00:00Z");
+  r.git("rm -q content/thing", "2026-01-04T00:00:00Z");
+  r.write("content/thing/inner.yaml", "i: 1\n");
+  r.commit("file becomes a folder", "2026-01-04T00:00:00Z");
+  History h = read_history((r.dir / "content").string(), k_now);
+  REQUIRE(h.available());
+  CHECK(h.size() == 3);
+  CHECK(h.last_change("deep/x/y.yaml")->time == 1767398400);    // 2026-01-03
+  CHECK(h.last_change("deep/x/z.yaml")->time == 1767312000);    // 2026-01-02
+  CHECK(h.last_change("thing/inner.yaml")->time == 1767484800); // 2026-01-04
+  CHECK(h.last_change("thing") == nullptr);                     // gone at HEAD
+}
