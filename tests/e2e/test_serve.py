@@ -23,6 +23,8 @@ import time
 import urllib.error
 import urllib.request
 
+from support import free_port
+
 NINES = os.path.abspath(sys.argv[1])
 NOW = "2026-11-20T09:41:00Z"
 ENV = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
@@ -40,14 +42,6 @@ def check(cond, what):
     else:
         failures.append(what)
         print("FAIL:", what)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def get(path, timeout=10):
