@@ -108,6 +108,14 @@ def bench_size(nines, floor, hugo, work, docs, runs):
         s = measure(build)
         require_ok("rebuild after touching a runbook", s)
         r["touched"].append(s)
+        if run == 0:
+            pages = []
+            for dirpath, _, names in os.walk(site):
+                pages += [os.path.join(dirpath, n) for n in names if n.endswith(".html")]
+            largest = max(pages, key=os.path.getsize)
+            site_sizes = {"index": os.path.getsize(os.path.join(site, "search-index.js")),
+                          "largest": os.path.getsize(largest),
+                          "largest_page": os.path.relpath(largest, site)}
 
         shutil.rmtree(hugo_out, ignore_errors=True)
         s = measure([hugo, "--quiet", "-s", hugo_src, "-d", hugo_out], env=env)
@@ -117,6 +125,7 @@ def bench_size(nines, floor, hugo, work, docs, runs):
     m = {k: {a: median(v, a) for a in ("wall", "cpu", "rss_mb")} for k, v in r.items()}
     m["docs"] = generated
     m["services"] = services
+    m["site"] = site_sizes
     return m
 
 
@@ -161,6 +170,12 @@ def main():
               f"| {n['wall']:.2f} ({n['wall'] / b['wall']:.0%}) | {t['wall']:.2f} ({t['wall'] / b['wall']:.0%}) "
               f"| {h['wall']:.2f} / {h['cpu']:.2f} | {h['rss_mb']:.0f} "
               f"| {b['wall'] / h['wall']:.2f}x | {b['cpu'] / h['cpu']:.2f}x |")
+    print("\n| documents | search index | largest page |")
+    print("|---|---|---|")
+    for m in rows:
+        z = m["site"]
+        print(f"| {m['docs']} | {z['index'] / 1e6:.2f} MB | {z['largest'] / 1e3:.0f} KB "
+              f"({z['largest_page']}) |")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 #include "render/html.hpp"
 
+#include <algorithm>
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <cstdlib>
@@ -208,16 +209,22 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   std::set<std::string> used = options.reserved_ids;
   for (cmark_node* heading : headings) {
     Heading h;
-    h.level = cmark_node_get_heading_level(heading);
+    const int written = cmark_node_get_heading_level(heading);
+    h.level = std::clamp(written + std::max(options.heading_offset, 0), 1, 6);
     h.text = plain_text(heading);
     h.anchor = unique_anchor(slugify(h.text), used);
     std::string html = rendered(heading, extensions);
-    // cmark renders a heading as "<hN>" + content + "</hN>\n"; only the opening tag changes.
-    std::string open = "<h" + std::to_string(h.level) + ">";
-    if (html.compare(0, open.size(), open) != 0)
+    // cmark renders a heading as "<hN>" + content + "</hN>\n"; the tags get the page's level and
+    // the opening one the anchor.
+    std::string open = "<h" + std::to_string(written) + ">";
+    std::string close = "</h" + std::to_string(written) + ">";
+    std::size_t close_at = html.rfind(close);
+    if (html.compare(0, open.size(), open) != 0 || close_at == std::string::npos)
       throw std::runtime_error("markdown: unexpected heading markup from cmark-gfm");
-    html = "<h" + std::to_string(h.level) + " id=\"" + attr_escape(h.anchor) + "\">" +
-           html.substr(open.size());
+    const std::string tag = "h" + std::to_string(h.level);
+    html = "<" + tag + " id=\"" + attr_escape(h.anchor) + "\">" +
+           html.substr(open.size(), close_at - open.size()) + "</" + tag + ">" +
+           html.substr(close_at + close.size());
     replace_with_html_block(heading, html);
     result.headings.push_back(std::move(h));
   }

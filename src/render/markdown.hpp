@@ -10,7 +10,7 @@
 namespace nines {
 
 struct Heading {
-  int level = 1;      // 1..6
+  int level = 1;      // 1..6, as rendered (heading_offset applied)
   std::string text;   // plain text of the heading, unescaped
   std::string anchor; // the id given to the heading element, unique within the document
 };
@@ -29,6 +29,9 @@ struct MarkdownOptions {
   // Called for every link and image URL that passed is_safe_url, e.g. to turn "../runbooks/x.md"
   // into the page of that runbook. The result is vetted again; an unsafe result is dropped.
   std::function<std::string(std::string_view url)> rewrite_url;
+  // Added to every heading's level (at most h6): prose shown under a page's own <h1> starts at
+  // <h2>, so a page has one <h1> whatever its Markdown says.
+  int heading_offset = 0;
 };
 
 // Renders GitHub-flavoured Markdown (tables, strikethrough, autolinks, task lists, tag filter).

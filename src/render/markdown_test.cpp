@@ -86,6 +86,19 @@ TEST_CASE("render/markdown: headings get unique anchors and are listed") {
   CHECK(contains(r.html, "<h2 id=\"setext\">Setext</h2>"));
 }
 
+TEST_CASE("render/markdown: heading_offset demotes headings below the page title, at most h6") {
+  MarkdownOptions options;
+  options.heading_offset = 1;
+  auto r = render_markdown("# Intro\n\n## Next *x*\n\n###### Deep\n", options);
+  REQUIRE(r.headings.size() == 3);
+  CHECK(r.headings[0].level == 2);
+  CHECK(r.headings[2].level == 6);
+  CHECK(contains(r.html, "<h2 id=\"intro\">Intro</h2>"));
+  CHECK(contains(r.html, "<h3 id=\"next-x\">Next <em>x</em></h3>"));
+  CHECK(contains(r.html, "<h6 id=\"deep\">Deep</h6>"));
+  CHECK(!contains(r.html, "<h1"));
+}
+
 TEST_CASE("render/markdown: heading text with markup stays escaped") {
   auto r = render_markdown("# a <b> & \"c\"\n");
   REQUIRE(r.headings.size() == 1);

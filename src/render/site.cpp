@@ -100,33 +100,6 @@ std::vector<std::string> render_pages(const Theme& theme, const std::vector<Page
   return out;
 }
 
-// window.NINES_SEARCH as a script, not fetched JSON, so search works from file:// too. One entry
-// per line; ASCII only, so the file's encoding never matters.
-std::string search_index(const std::vector<site::SearchEntry>& entries) {
-  std::string js = "window.NINES_SEARCH = [\n";
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const auto& e = entries[i];
-    nlohmann::ordered_json j = {
-        {"title", e.title}, {"kind", e.kind}, {"summary", e.summary}, {"href", e.href}};
-    // "<", ">" and "&" as \u escapes too: the index stays inert even if someone inlines it into
-    // a page's <script>. They only occur inside strings, where the escapes mean the same.
-    js += "  ";
-    for (char c : j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)) {
-      if (c == '<')
-        js += "\\u003c";
-      else if (c == '>')
-        js += "\\u003e";
-      else if (c == '&')
-        js += "\\u0026";
-      else
-        js += c;
-    }
-    js += i + 1 < entries.size() ? ",\n" : "\n";
-  }
-  js += "];\n";
-  return js;
-}
-
 // Absolute URLs of every page but 404 and search; a folder's index.html is listed as the folder.
 std::string sitemap(const Theme& theme, const std::string& base_url,
                     const std::map<std::string, std::string>& files) {
@@ -161,7 +134,7 @@ std::map<std::string, std::string> render_site(const Repo& repo, const Figures& 
   for (std::size_t i = 0; i < jobs.size(); ++i)
     files.emplace(jobs[i].path, std::move(pages[i]));
 
-  files["search-index.js"] = search_index(site::search_entries(s));
+  files["search-index.js"] = site::search_index(site::search_entries(s));
   for (const auto& [path, bytes] : theme.static_files())
     files["static/" + path] = bytes;
   // GitHub Pages would otherwise run Jekyll, which drops files and folders starting with "_".

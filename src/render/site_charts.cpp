@@ -53,6 +53,17 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
             {"data", freshness_of(f.data)},
             {"gauge_svg", nullptr},
             {"burn_svg", nullptr}};
+  // For the lists' filters and sorting (static/tables.js), and the row's budget bar.
+  auto svc = site.services.find(f.service);
+  const Service* service = svc == site.services.end() ? nullptr : svc->second;
+  j["team"] = service ? text_or_null(site.team_name(service->owner_team.id)) : json(nullptr);
+  j["tier"] = service ? text_or_null(service->tier) : json(nullptr);
+  j["state_rank"] = static_cast<int>(f.state.level);
+  j["attainment_sort"] = f.attainment ? json(format_fixed(*f.attainment * 100.0, 4)) : json("");
+  j["remaining_sort"] = f.remaining ? json(format_fixed(*f.remaining * 100.0, 2)) : json("");
+  j["bar_pct"] =
+      f.remaining ? json(static_cast<int>(std::lround(std::clamp(*f.remaining, 0.0, 1.0) * 100.0)))
+                  : json(nullptr);
   auto b24 = f.burn_rates.find("24h");
   j["burn_24h"] = b24 == f.burn_rates.end() ? json(nullptr) : num_or_null(b24->second, 2, "×");
   if (charts) {
@@ -164,12 +175,7 @@ std::string dependency_graph(const std::string& name, const std::vector<std::str
       name + " is called by " +
       (callers.empty() ? std::string("no other service") : join(callers, ", ")) + " and calls " +
       (callees.empty() ? std::string("no other service") : join(callees, ", ")) + ".";
-  std::string svg =
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-deps\" viewBox=\"0 0 " +
-      c(width) + " " + c(height) + "\" width=\"" + c(width) + "\" height=\"" + c(height) +
-      "\" role=\"img\" font-size=\"12\">";
-  svg += "<title>" + html_escape("Dependencies of " + name) + "</title>";
-  svg += "<desc>" + html_escape(desc) + "</desc>";
+  std::string svg = chart_open("chart-deps", width, height, "Dependencies of " + name, desc);
   svg += "<text class=\"dep-heading\" x=\"" + c(x_left + node_w / 2) +
          "\" y=\"14\" text-anchor=\"middle\">Called by</text>";
   svg += "<text class=\"dep-heading\" x=\"" + c(x_right + node_w / 2) +

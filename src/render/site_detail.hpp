@@ -186,9 +186,13 @@ json report_view(const Site& site, const MonthlyReport& r);
 json search_view(const Site& site);
 json not_found_view(const Site& site);
 
+// One line of search-index.js (site_search.cpp): href relative to the root, "x/" for
+// "x/index.html"; text the searchable words, capped so the index stays small.
 struct SearchEntry {
-  std::string title, kind, summary, href;
+  std::string title, kind, summary, href, text;
 };
 std::vector<SearchEntry> search_entries(const Site& site);
+// search-index.js: window.NINES_SEARCH = [[kind, title, href, summary, text], ...].
+std::string search_index(const std::vector<SearchEntry>& entries);
 
 } // namespace nines::site

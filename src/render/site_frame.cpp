@@ -97,6 +97,7 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
                                                      "matrix-h",
                                                      "maturity",
                                                      "maturity-h",
+                                                     "menu-button",
                                                      "mitigation-h",
                                                      "overdue-h",
                                                      "overview",
@@ -128,11 +129,13 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
                                                      "runways-caption",
                                                      "search",
                                                      "search-input",
+                                                     "search-kinds",
                                                      "search-results",
                                                      "search-status",
                                                      "signals",
                                                      "signals-h",
                                                      "site-nav",
+                                                     "site-nav-list",
                                                      "site-search-q",
                                                      "sli-h",
                                                      "slos",
@@ -142,6 +145,8 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
                                                      "steps-h",
                                                      "summary-caption",
                                                      "teams-h",
+                                                     "table-label",
+                                                     "theme-toggle",
                                                      "tiers-h",
                                                      "timeline-h",
                                                      "toil",
@@ -150,6 +155,7 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
                                                      "whys-h",
                                                      "wrong-h"};
   MarkdownOptions options;
+  options.heading_offset = 1; // the page's title is its one <h1>
   options.reserved_ids.insert(k_layout_ids.begin(), k_layout_ids.end());
   if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
   const std::string root = root_of(page);

@@ -105,25 +105,19 @@ json maturity_view(const Site& site) {
   const MaturityFigures& mf = site.figs.maturity;
   auto dims = maturity_dimensions();
 
-  HeatmapSpec heat;
-  heat.title = "Maturity by service and dimension (1–5)";
-  heat.summary = "Effective scores: a manual assessment where one exists, else the computed score.";
+  // One view: the table is the heatmap (cells coloured by level, a legend in the layout), with
+  // links and text a screen reader reads cell by cell.
   json dimensions = json::array();
   for (const auto& d : dims) {
-    heat.col_labels.push_back(dimension_label(d));
     dimensions.push_back({{"name", dimension_label(d)}});
   }
   json rows = json::array(), services = json::array();
   for (const auto& m : mf.services) {
     std::string name = site.service_name(m.service);
-    heat.row_labels.push_back(name);
-    std::vector<std::optional<int>> cells;
     json row_cells = json::array();
     for (const auto& d : m.dimensions) {
-      cells.push_back(d.effective);
       row_cells.push_back({{"level", d.effective}, {"manual", d.source == "assessment"}});
     }
-    heat.cells.push_back(cells);
     rows.push_back({{"href", "maturity/index.html#maturity-" + segment(m.service)},
                     {"name", name},
                     {"level", std::to_string(m.total)},
@@ -147,7 +141,6 @@ json maturity_view(const Site& site) {
     brief["rubric_lines"] = rubric;
     services.push_back(brief);
   }
-  v["heatmap_svg"] = mf.services.empty() ? json(nullptr) : json(heatmap(heat));
   v["dimensions"] = dimensions;
   v["rows"] = rows;
   v["services"] = services;
@@ -684,49 +677,14 @@ json search_view(const Site& site) {
 json not_found_view(const Site& site) {
   json v = page_view(site, "404.html", "Page not found", "");
   v["breadcrumbs"] = json::array();
-  return v;
-}
-
-std::vector<SearchEntry> search_entries(const Site& site) {
-  std::vector<SearchEntry> out;
-  for (const auto& s : site.repo.services)
-    out.push_back({s.name.empty() ? s.meta.id : s.name, "service",
-                   truncate_text(join({s.tier.empty() ? "" : "Tier " + s.tier,
-                                       site.team_name(s.owner_team.id), s.description},
-                                      " · "),
-                                 180),
-                   service_page(s.meta.id)});
-  for (const auto& f : site.figs.slos) {
-    std::string figure = f.remaining ? format_fixed(*f.remaining * 100.0, 1) + "% budget left"
-                                     : std::string("no data");
-    out.push_back(
-        {f.name.empty() ? f.id : f.name, "SLO",
-         truncate_text(join({site.service_name(f.service), "target " + target_text(f.target),
-                             state_label(f.state.name()), figure},
-                            " · "),
-                       180),
-         slo_page(f.id)});
+  // GitHub Pages serves 404.html for a missing path at any depth, where relative links would
+  // point nowhere: with base_url every link and asset is absolute under the site's address.
+  std::string base = site.opts.base_url;
+  if (!base.empty() && base.find("://") != std::string::npos) {
+    if (base.back() != '/') base += '/';
+    v["root"] = base;
   }
-  for (const auto& rb : site.repo.runbooks)
-    out.push_back(
-        {rb.title.empty() ? rb.meta.id : rb.title, "runbook",
-         truncate_text(join({site.service_name(rb.service.id),
-                             rb.alert_name.empty() ? "" : "alert " + rb.alert_name, rb.overview},
-                            " · "),
-                       180),
-         runbook_page(rb.meta.id)});
-  for (const auto& pm : site.repo.postmortems)
-    out.push_back({pm.title.empty() ? pm.meta.id : pm.title, "postmortem",
-                   truncate_text(join({pm.date, pm.severity, pm.summary}, " · "), 180),
-                   postmortem_page(pm.meta.id)});
-  for (const auto& id : site.team_ids)
-    out.push_back({site.team_name(id), "team", "Team " + id, team_anchor(id)});
-  for (const auto& [period, r] : site.figs.reports)
-    out.push_back({"Reliability report: " + month_label(period), "report",
-                   std::to_string(r.incidents.total) + " incidents; " +
-                       std::to_string(r.slo_summary.services_breaching_slo) + " services breaching",
-                   report_page(period)});
-  return out;
+  return v;
 }
 
 } // namespace nines::site

@@ -221,6 +221,7 @@ json maturity_brief(const ServiceMaturity& m) {
 // Dashboard
 
 json dashboard_view(const Site& site) {
+  constexpr std::size_t k_dashboard_slos = 100;
   const std::string page = "index.html";
   json v = page_view(site, page, "Reliability dashboard", "dashboard");
   v["lead"] = text_or_null(site.repo.config.description);
@@ -234,11 +235,15 @@ json dashboard_view(const Site& site) {
   });
   for (const auto* f : ordered) {
     ++by_state[f->state.name()];
-    slos.push_back(slo_summary(site, *f, true));
+    // The worst first, as table rows without charts: at hundreds of services the dashboard stays
+    // small, and the SLO list has every one.
+    if (slos.size() < k_dashboard_slos) slos.push_back(slo_summary(site, *f, false));
     const std::string st = f->state.name();
-    if (st == "exhausted" || st == "critical" || st == "warning") {
+    if ((st == "exhausted" || st == "critical" || st == "warning" || st == "missing") &&
+        attention.size() < k_dashboard_slos) {
       std::string reason =
-          st == "exhausted" && f->remaining
+          st == "missing" ? "no data for its SLI"
+          : st == "exhausted" && f->remaining
               ? "error budget overspent by " + format_fixed(-*f->remaining * 100.0, 1) + "%"
           : f->remaining ? format_fixed(*f->remaining * 100.0, 1) + "% of the error budget left"
                          : "error budget " + st;
@@ -253,6 +258,8 @@ json dashboard_view(const Site& site) {
     }
   }
   v["slos"] = slos;
+  v["slos_total"] = ordered.size();
+  v["slos_more"] = ordered.size() > slos.size();
   v["attention"] = attention;
 
   // Incidents of this month, newest first.
@@ -589,8 +596,20 @@ json slos_view(const Site& site) {
   chart.decimals = 1;
   chart.width = 720;
   chart.reference = ReferenceLine{0, "exhausted"};
-  for (const auto* f : all) {
+  // A chart of hundreds of bars reads as nothing and weighs megabytes: past k_chart_bars it shows
+  // the SLOs with the least budget left, and says so.
+  constexpr std::size_t k_chart_bars = 40;
+  std::vector<const SloFigures*> charted = all;
+  if (charted.size() > k_chart_bars) {
+    std::stable_sort(charted.begin(), charted.end(), [](const SloFigures* a, const SloFigures* b) {
+      return a->remaining.value_or(2.0) < b->remaining.value_or(2.0);
+    });
+    charted.resize(k_chart_bars);
+    chart.title = "Error budget remaining: the " + std::to_string(k_chart_bars) + " lowest SLOs";
+  }
+  for (const auto* f : all)
     rows.push_back(slo_summary(site, *f, false));
+  for (const auto* f : charted) {
     chart.bars.push_back(
         {(f->name.empty() ? f->id : f->name),
          f->remaining ? std::optional<double>(*f->remaining * 100.0) : std::nullopt,

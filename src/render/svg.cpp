@@ -16,6 +16,7 @@ constexpr double k_value_limit = 1e12;
 // Average advance of a 12px sans-serif character; used only to size label columns.
 constexpr double k_char_width = 7.0;
 constexpr int k_font_size = 12;
+constexpr double k_min_scale = 0.85;
 
 std::optional<double> usable(std::optional<double> v) {
   if (!v || !std::isfinite(*v)) return std::nullopt;
@@ -68,18 +69,6 @@ double text_width(std::string_view s) {
 
 std::string value_text(double v, int decimals, const std::string& unit) {
   return format_fixed(v, decimals) + unit;
-}
-
-// The opening tag, <title> and <desc> every chart shares.
-std::string open_svg(const std::string& kind, double width, double height, std::string_view title,
-                     const std::string& desc) {
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart " + kind +
-                  "\" viewBox=\"0 0 " + coord(width) + " " + coord(height) + "\" width=\"" +
-                  coord(width) + "\" height=\"" + coord(height) + "\" role=\"img\" font-size=\"" +
-                  std::to_string(k_font_size) + "\">";
-  s += "<title>" + html_escape(title) + "</title>";
-  s += "<desc>" + html_escape(desc) + "</desc>";
-  return s;
 }
 
 std::string text_el(double x, double y, const std::string& cls, const std::string& anchor,
@@ -174,6 +163,20 @@ std::string format_fixed(double value, int decimals) {
   return s;
 }
 
+std::string chart_open(const std::string& kind, double width, double height, std::string_view title,
+                       const std::string& desc) {
+  // Pages shrink a chart to fit (max-width: 100%), but never below k_min_scale of its size, so
+  // its 12-unit text stays at least 10 CSS px; a narrower screen scrolls the chart's figure.
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart " + kind +
+                  "\" viewBox=\"0 0 " + coord(width) + " " + coord(height) + "\" width=\"" +
+                  coord(width) + "\" height=\"" + coord(height) +
+                  "\" style=\"min-width:" + coord(std::ceil(width * k_min_scale)) +
+                  "px\" role=\"img\" font-size=\"" + std::to_string(k_font_size) + "\">";
+  s += "<title>" + html_escape(title) + "</title>";
+  s += "<desc>" + html_escape(desc) + "</desc>";
+  return s;
+}
+
 std::string line_chart(const LineChartSpec& spec) {
   const double width = std::max(spec.width, 240);
   const double height = std::max(spec.height, 140);
@@ -254,8 +257,8 @@ std::string line_chart(const LineChartSpec& spec) {
   };
   auto py = [&](double v) { return top + plot_h * (1 - axis.fraction(v)); };
 
-  std::string svg = open_svg("chart-line", width, height,
-                             spec.title.empty() ? "Line chart" : spec.title, sentence_join(desc));
+  std::string svg = chart_open("chart-line", width, height,
+                               spec.title.empty() ? "Line chart" : spec.title, sentence_join(desc));
   svg += "<g class=\"chart-grid\">";
   for (double t : axis.ticks)
     svg += line_el(left, py(t), left + plot_w, py(t), "chart-gridline");
@@ -367,8 +370,8 @@ std::string bar_chart(const BarChartSpec& spec) {
   const double height = top + plot_h + 24;
   auto px = [&](double v) { return left + plot_w * axis.fraction(v); };
 
-  std::string svg = open_svg("chart-bar", width, height,
-                             spec.title.empty() ? "Bar chart" : spec.title, sentence_join(desc));
+  std::string svg = chart_open("chart-bar", width, height,
+                               spec.title.empty() ? "Bar chart" : spec.title, sentence_join(desc));
   svg += "<g class=\"chart-grid\">";
   for (double t : axis.ticks)
     svg += line_el(px(t), top, px(t), top + plot_h, "chart-gridline");
@@ -439,7 +442,7 @@ std::string gauge(double fraction_remaining, std::string_view label, std::string
     desc = name + ": " + big + " of the error budget remaining.";
   }
 
-  std::string svg = open_svg("chart-gauge state-" + st, width, height, name, desc);
+  std::string svg = chart_open("chart-gauge state-" + st, width, height, name, desc);
   std::string track = "M " + coord(cx - r) + " " + coord(cy) + " A " + coord(r) + " " + coord(r) +
                       " 0 0 1 " + coord(cx + r) + " " + coord(cy);
   svg += "<path class=\"gauge-track\" fill=\"none\" stroke-width=\"16\" d=\"" + track + "\"/>";
@@ -514,8 +517,8 @@ std::string heatmap(const HeatmapSpec& spec) {
   if (missing > 0) desc.push_back(std::to_string(missing) + " cells without data.");
   if (rows > 0) desc.push_back(per_row + ".");
 
-  std::string svg = open_svg("chart-heatmap", width, height,
-                             spec.title.empty() ? "Heatmap" : spec.title, sentence_join(desc));
+  std::string svg = chart_open("chart-heatmap", width, height,
+                               spec.title.empty() ? "Heatmap" : spec.title, sentence_join(desc));
   svg += "<g class=\"chart-axis\">";
   for (std::size_t c = 0; c < cols; ++c) {
     double x = left + static_cast<double>(c) * (cell_w + gap) + cell_w / 2;

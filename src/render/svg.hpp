@@ -68,6 +68,12 @@ struct HeatmapSpec {
 // NaN and infinities. Shared by the charts so every figure on a page is formatted the same way.
 std::string format_fixed(double value, int decimals);
 
+// The opening <svg> tag with its <title> and <desc>, shared by every chart: `kind` is the extra
+// class ("chart-line"). The chart shrinks with the page down to 85% of `width`, no further, so
+// its text stays legible (at least 10 CSS px); past that its container scrolls.
+std::string chart_open(const std::string& kind, double width, double height, std::string_view title,
+                       const std::string& desc);
+
 std::string line_chart(const LineChartSpec& spec);
 std::string bar_chart(const BarChartSpec& spec);
 

@@ -65,7 +65,7 @@ TEST_CASE("render/theme: the default theme loads with every documented layout an
     CHECK_MESSAGE(theme.has_layout(name), name);
   CHECK(theme.partial_names() ==
         std::vector<std::string>{"breadcrumbs", "freshness", "head", "last_changed", "nav"});
-  for (const char* file : {"style.css", "search.js", "copy.js"})
+  for (const char* file : {"style.css", "search.js", "copy.js", "site.js", "tables.js"})
     CHECK_MESSAGE(theme.static_files().count(file) == 1, file);
   // Self-contained: nothing in the theme reaches another origin.
   for (const auto& [name, text] : theme.static_files()) {
@@ -423,5 +423,7 @@ TEST_CASE("render/theme: a site rendered with every layout has no broken links")
   CHECK(!contains(site["services/checkout.html"], "javascript:"));
   CHECK(contains(site["services/checkout.html"], "href=\"https://grafana.example.com\""));
   CHECK(contains(site["runbooks/db.html"], "<a href=\"#symptoms\">Symptoms</a>"));
-  CHECK(contains(site["search.html"], "<script src=\"search-index.js\"></script>"));
+  // search.js loads search-index.js from data-root on first use.
+  CHECK(contains(site["search.html"], "data-root=\"\""));
+  CHECK(contains(site["search.html"], "<script src=\"static/search.js\"></script>"));
 }

@@ -328,6 +328,18 @@ class Page:
                 return v
             time.sleep(interval)
 
+    def press(self, key):
+        """A real key press (keyDown, then keyUp) on the focused element: "Enter", "Escape", " "."""
+        codes = {"Enter": ("Enter", 13, "\r"), "Escape": ("Escape", 27, ""), " ": ("Space", 32, " ")}
+        code, vk, text = codes.get(key, (key, 0, key if len(key) == 1 else ""))
+        down = {"type": "keyDown" if text else "rawKeyDown", "key": key, "code": code,
+                "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk}
+        if text:
+            down["text"] = text
+        self.send("Input.dispatchKeyEvent", down)
+        self.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": code,
+                                             "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk})
+
     def screenshot(self):
         """The viewport as PNG bytes."""
         import base64

@@ -18,7 +18,18 @@ downloads; the only network traffic is to the site served by `python3 -m http.se
      ARTIFACT_DIR;
   4. with prefers-color-scheme: dark emulated, the dashboard's background differs from the light
      one (body's computed background-color, or the root element's when body's is transparent —
-     the theme paints the page background on <html>).
+     the theme paints the page background on <html>);
+  5. full-text search from file://: a command word of a runbook's body, a person's name and an
+     incident id each find their page, with the match marked in a snippet; the kind filter keeps
+     only that kind;
+  6. phones and desktops (390 and 1400 px wide) for the dashboard, an SLO page and a report page:
+     the body never scrolls sideways, every chart text is at least 10 CSS px (its font size times
+     the chart's scale), at 1400 px chart labels share one size, and the navigation menu button
+     opens the menu from the keyboard (focus, Enter);
+  7. landmarks are unique on every page (nav, aside and regions by role and name: axe's
+     landmark-unique); the theme toggle's choice survives a reload from file://.
+  404.html is left out of 1.: with base_url its links and assets are absolute under the published
+  address (GitHub Pages serves it at any depth), which a local browser cannot load.
 
 Usage: test_browser.py NINES SOURCE_DIR [ARTIFACT_DIR]   (ARTIFACT_DIR: ./browser-artifacts)
 Prints "N passed, M failed" last; exits 1 if anything failed.
@@ -199,12 +210,18 @@ def build_site(tmp):
 
 
 def search_entries(site):
+    """The index's entries as dicts; href is the page's path ("x/" completed to "x/index.html")."""
     with open(os.path.join(site, "search-index.js"), encoding="utf-8") as f:
         js = f.read().strip()
     m = re.fullmatch(r"window\.NINES_SEARCH\s*=\s*(\[.*\])\s*;?", js, re.S)
     if not m:
         raise ValueError("search-index.js does not define window.NINES_SEARCH = [...]")
-    return json.loads(m.group(1))
+    out = []
+    for e in json.loads(m.group(1)):
+        kind, title, href, summary, text = (list(e) + [""] * 5)[:5]
+        href = href + "index.html" if href.endswith("/") else href
+        out.append({"kind": kind, "title": title, "href": href, "summary": summary, "text": text})
+    return out
 
 
 def pick_runbook(entries):
@@ -279,6 +296,175 @@ BG_JS = ("(function () { var t = function (e) { return getComputedStyle(e).backg
          " effective: (b === 'rgba(0, 0, 0, 0)' || b === 'transparent') ? h : b}; })()")
 
 
+# Landmarks whose role and accessible name are both the same as another's (axe landmark-unique).
+LANDMARKS_JS = """(function () {
+  var seen = {}, dup = [];
+  document.querySelectorAll('nav, aside, [role=region], section[aria-label], section[aria-labelledby], form[role=search]').forEach(function (el) {
+    var role = el.getAttribute('role') || (el.tagName === 'SECTION' ? 'region' : el.tagName.toLowerCase());
+    var name = el.getAttribute('aria-label') || '';
+    var by = el.getAttribute('aria-labelledby');
+    if (by) name = by.split(/\\s+/).map(function (id) { var t = document.getElementById(id); return t ? t.textContent.trim() : ''; }).join(' ');
+    var key = role + ': ' + name;
+    if (seen[key]) dup.push(key); else seen[key] = true;
+  });
+  return dup;
+})()"""
+
+
+def search_for(page, query):
+    """Types query into the search box; returns the shown results as [{href, kind, marks}]."""
+    page.evaluate(f"(function () {{ var i = {INPUT_JS}; i.focus(); i.value = {json.dumps(query)};"
+                  " i.dispatchEvent(new Event('input', {bubbles: true})); })()")
+    page.wait_for(f"document.getElementById('search-results').getAttribute('data-query') === {json.dumps(query)}"
+                  " && document.querySelectorAll('#search-results li').length > 0", timeout=5.0)
+    return page.evaluate("Array.prototype.map.call(document.querySelectorAll('#search-results li'),"
+                         " function (li) { var a = li.querySelector('a'), k = li.querySelector('.kind');"
+                         " return {href: a ? a.href : '', kind: k ? k.textContent : '',"
+                         " marks: Array.prototype.map.call(li.querySelectorAll('mark'),"
+                         " function (m) { return m.textContent; })}; })")
+
+
+def test_full_text_search(browser, site):
+    try:
+        entries = search_entries(site)
+    except (OSError, ValueError) as e:
+        check(False, f"search-index.js: {e}")
+        return
+    size = os.path.getsize(os.path.join(site, "search-index.js"))
+    print(f"search index: {len(entries)} entries, {size} bytes")
+    # A command of a runbook's body, a person and an incident id, all taken from the index.
+    word = rb = None
+    for w in ("argocd", "kubectl"):
+        rb = next((e for e in entries if e["kind"] == "runbook" and w in e["text"].lower()
+                   and w not in (e["title"] + e["summary"]).lower()), None)
+        if rb:
+            word = w
+            break
+    person = next((e for e in entries if e["kind"] == "person"), None)
+    incident = None
+    for e in entries:
+        m = re.search(r"\bINC-[0-9]+-[0-9]+\b", e["text"] + " " + e["summary"])
+        if e["kind"] == "postmortem" and m:
+            incident = (m.group(0), e)
+            break
+    if not check(rb and person and incident,
+                 f"search index has a runbook body with a command ({word}), a person and an incident id"):
+        return
+    page = browser.new_page()
+    try:
+        page.navigate(file_url(site, "search.html"))
+        for query, target in ((word, rb), (person["title"], person), (incident[0], incident[1])):
+            shown = search_for(page, query)
+            hit = [r for r in shown if r["href"].endswith("/" + target["href"])]
+            check(hit, f"search from file:// for {query!r} shows {target['href']} (shown: "
+                       f"{[r['href'][-50:] for r in shown[:5]]})")
+            check(hit and any(query.lower() in m.lower() or m.lower() in query.lower()
+                              for m in hit[0]["marks"]),
+                  f"search for {query!r}: the match is marked ({hit[0]['marks'] if hit else None})")
+        # The kind filter: only runbooks are left.
+        search_for(page, word)
+        page.evaluate("document.querySelector('#search-kinds input[value=runbook]').click()")
+        kinds = page.evaluate("Array.prototype.map.call(document.querySelectorAll('#search-results .kind'),"
+                              " function (k) { return k.textContent; })")
+        check(kinds and set(kinds) == {"runbook"}, f"kind filter runbook shows only runbooks: {kinds}")
+        check(not page.problems, "search from file://: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"full-text search: {e}")
+    finally:
+        page.close()
+
+
+# The smallest chart text in CSS px (font size times the chart's scale) and the sizes of the
+# labels (every text but the gauge's big figure), rounded to 0.5 px.
+CHART_TEXT_JS = """(function () {
+  var min = null, sizes = {};
+  document.querySelectorAll('svg.chart').forEach(function (svg) {
+    var vb = svg.viewBox && svg.viewBox.baseVal, r = svg.getBoundingClientRect();
+    if (!vb || !vb.width || !r.width) return;
+    var scale = r.width / vb.width;
+    svg.querySelectorAll('text').forEach(function (t) {
+      var px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (min === null || px < min) min = px;
+      if (!t.classList.contains('gauge-value')) sizes[Math.round(px * 2) / 2] = true;
+    });
+  });
+  return {min: min, sizes: Object.keys(sizes).map(Number).sort()};
+})()"""
+OVERFLOW_JS = "[document.scrollingElement.scrollWidth, window.innerWidth]"
+MENU_OPEN_JS = ("(function () { var u = document.getElementById('site-nav-list');"
+                " return !!u && getComputedStyle(u).display !== 'none' && u.getBoundingClientRect().height > 0; })()")
+
+
+def test_widths(browser, site):
+    slo = first_slo(site)
+    reports = sorted(n for n in os.listdir(os.path.join(site, "reports"))
+                     if os.path.isdir(os.path.join(site, "reports", n))) if os.path.isdir(os.path.join(site, "reports")) else []
+    rels = ["index.html", f"slos/{slo}/index.html" if slo else None,
+            f"reports/{reports[-1]}/index.html" if reports else None]
+    if not check(all(rels), f"a dashboard, an SLO page and a report page: {rels}"):
+        return
+    for width in (390, 1400):
+        page = browser.new_page(width, 900)
+        try:
+            label_sizes = set()
+            for rel in rels:
+                page.navigate(file_url(site, rel), settle=0.2)
+                scroll, inner = page.evaluate(OVERFLOW_JS)
+                check(scroll <= inner, f"{width}px {rel}: the body scrolls sideways ({scroll} > {inner})")
+                text = page.evaluate(CHART_TEXT_JS)
+                if text["min"] is not None:
+                    check(text["min"] >= 9.95, f"{width}px {rel}: chart text {text['min']:.1f} CSS px, under 10")
+                label_sizes.update(text["sizes"])
+                check(not page.problems, f"{width}px {rel}: " + "; ".join(page.problems))
+            if width == 1400:
+                check(len(label_sizes) == 1, f"1400px: chart labels in one size, got {sorted(label_sizes)}")
+                check(page.evaluate(MENU_OPEN_JS), "1400px: the navigation is shown without a menu button")
+            else:
+                check(not page.evaluate(MENU_OPEN_JS), "390px: the navigation starts collapsed")
+                page.evaluate("document.getElementById('menu-button').focus()")
+                page.press("Enter")
+                check(page.wait_for(MENU_OPEN_JS, timeout=2.0), "390px: Enter on the menu button opens the menu")
+                check(page.evaluate("document.getElementById('menu-button').getAttribute('aria-expanded')") == "true",
+                      "390px: the open menu's button says aria-expanded=true")
+                page.press("Escape")
+                check(not page.evaluate(MENU_OPEN_JS), "390px: Escape closes the menu")
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            page.navigate(file_url(site, "index.html"), settle=0.2)
+            with open(os.path.join(ARTIFACTS, f"dashboard-{width}.png"), "wb") as f:
+                f.write(page.screenshot())
+        except cdp.CDPError as e:
+            check(False, f"{width}px: {e}")
+        finally:
+            page.close()
+
+
+def test_theme_toggle(browser, site):
+    page = browser.new_page(1280, 900)
+    try:
+        page.set_color_scheme("light")
+        url = file_url(site, "index.html")
+        page.navigate(url)
+        page.evaluate("localStorage.removeItem('nines-theme')")
+        page.navigate(url)
+        before = page.evaluate(BG_JS)["effective"]
+        # auto -> light -> dark
+        page.evaluate("document.getElementById('theme-toggle').click();"
+                      " document.getElementById('theme-toggle').click()")
+        check(page.evaluate("document.documentElement.getAttribute('data-theme')") == "dark",
+              "theme toggle: two clicks from auto choose dark")
+        page.navigate(url)
+        after = page.evaluate(BG_JS)["effective"]
+        check(page.evaluate("document.documentElement.getAttribute('data-theme')") == "dark",
+              "theme toggle: the choice survives a reload from file://")
+        check(after != before, f"theme toggle: dark paints another background ({after} vs {before})")
+        page.evaluate("localStorage.removeItem('nines-theme')")
+        check(not page.problems, "theme toggle: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"theme toggle: {e}")
+    finally:
+        page.close()
+
+
 def test_site(browser, site, server):
     pages = html_pages(site)
     if not check(pages, "nines build wrote no HTML pages (only: "
@@ -286,15 +472,23 @@ def test_site(browser, site, server):
         return
     print(f"{len(pages)} HTML pages")
 
-    # 1. every page, over HTTP and from file://
+    # 1. every page, over HTTP and from file://; 7. unique landmarks
+    pages = [p for p in pages if p != "404.html"]
     page = browser.new_page()
     try:
         for rel in pages:
-            load_clean(page, server.url(rel), f"http {rel}")
+            if load_clean(page, server.url(rel), f"http {rel}"):
+                dup = page.evaluate(LANDMARKS_JS)
+                check(not dup, f"http {rel}: landmarks share a role and name: {dup}")
         for rel in pages:
             load_clean(page, file_url(site, rel), f"file {rel}")
     finally:
         page.close()
+
+    # 5. full-text search, 6. phones and desktops, 7. the theme toggle
+    test_full_text_search(browser, site)
+    test_widths(browser, site)
+    test_theme_toggle(browser, site)
 
     # 2. search
     page = browser.new_page()

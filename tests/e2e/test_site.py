@@ -47,6 +47,7 @@ class Page(html.parser.HTMLParser):
         self.title = ""
         self.in_title = False
         self.has_main = False
+        self.h1 = 0
         self.ids = set()
         self.urls = []  # (tag, attribute, value)
 
@@ -58,6 +59,8 @@ class Page(html.parser.HTMLParser):
             self.in_title = True
         if tag == "main" or a.get("role") == "main":
             self.has_main = True
+        if tag == "h1":
+            self.h1 += 1
         for key in ("id", "name"):
             if a.get(key) and (key == "id" or tag == "a"):
                 self.ids.add(a[key])
@@ -92,10 +95,12 @@ def check_site(out, allowed_prefixes, label):
     files = tree(out)
     pages = {rel: parse(b.decode("utf-8", "replace")) for rel, b in files.items() if rel.endswith(".html")}
     check(len(pages) > 0, f"{label}: pages written")
-    bad_frame, external, broken, handlers = [], [], [], []
+    bad_frame, external, broken, handlers, h1 = [], [], [], [], []
     for rel, p in sorted(pages.items()):
         if not (p.lang and p.title.strip() and p.has_main):
             bad_frame.append(rel)
+        if p.h1 != 1:
+            h1.append(f"{rel}: {p.h1}")
         for tag, attr, url in p.urls:
             if attr.startswith("on"):
                 handlers.append(f"{rel}: <{tag} {attr}>")
@@ -107,7 +112,10 @@ def check_site(out, allowed_prefixes, label):
                 if parts.scheme in ("http", "https") or low.startswith("//"):
                     # Only a link a reader follows may leave the site, and only to the site itself
                     # or its repository: nothing is ever loaded from elsewhere.
-                    if tag != "a" or not any(u.startswith(p_) for p_ in allowed_prefixes if p_):
+                    # 404.html is the exception that loads from the site itself: GitHub Pages serves
+                    # it at any depth, so its links and assets are absolute under base_url.
+                    own = rel == "404.html" and allowed_prefixes and u.startswith(allowed_prefixes[0])
+                    if not own and (tag != "a" or not any(u.startswith(p_) for p_ in allowed_prefixes if p_)):
                         external.append(f"{rel}: <{tag} {attr}={u}>")
                 elif parts.scheme != "mailto":
                     external.append(f"{rel}: <{tag} {attr}={u}> (scheme {parts.scheme})")
@@ -133,6 +141,7 @@ def check_site(out, allowed_prefixes, label):
             if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
                 broken.append(f"{rel}: {u} (no #{parts.fragment})")
     check(not bad_frame, f"{label}: every page has lang, title and main: {bad_frame[:5]}")
+    check(not h1, f"{label}: every page has one <h1>: {h1[:5]}")
     check(not external, f"{label}: nothing loaded from or linked to other hosts: {external[:5]}")
     check(not broken, f"{label}: every internal link resolves: {broken[:5]}")
     check(not handlers, f"{label}: no event-handler attributes: {handlers[:5]}")
@@ -167,6 +176,12 @@ def test_content(tmp):
                 "search.html", "search-index.js", "404.html", "sitemap.xml", ".nojekyll",
                 "static/style.css", "static/search.js", "static/copy.js", "api/slos.json"]:
         check(rel in files, f"{rel} written")
+    nf = pages.get("404.html")
+    if check(nf is not None, "404.html written"):
+        own = [u for tag, attr, u in nf.urls if not attr.startswith("on") and not u.startswith("#")]
+        check(own and all(u.startswith(("https://larkspur.github.io/reliability/",
+                                        "https://github.com/larkspur/reliability")) for u in own),
+              f"404.html: every link and asset is absolute under base_url: {own[:5]}")
     sitemap = files.get("sitemap.xml", b"").decode()
     check("<loc>https://larkspur.github.io/reliability/</loc>" in sitemap, "sitemap has absolute URLs")
     check(files.get("search-index.js", b"").startswith(b"window.NINES_SEARCH = ["), "search index is a script")

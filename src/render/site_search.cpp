@@ -1,0 +1,353 @@
+// The site's search index (search-index.js): every page worth finding with the full text of its
+// document, small enough to load on a phone at ten thousand documents.
+//
+// The index is a script assigning window.NINES_SEARCH, not JSON to fetch, so search works from
+// file:// too; search.js loads it on first use. Each entry is one line,
+//   ["kind", "title", "href", "summary", "text"]
+// with href relative to the site root ("…/" stands for "…/index.html") and text the searchable
+// words: ids, people, alert names first, then the document's prose. Text is capped per entry by a
+// budget shared over all entries (k_text_budget), so the file stays near 3 MB whatever the size of
+// the repository: a text over its cap keeps each word once, in order, then is cut at a word.
+#include "render/site_detail.hpp"
+#include "render/svg.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_set>
+
+namespace nines::site {
+
+namespace {
+
+// Bytes of searchable text over all entries; each entry gets an equal share within the clamp.
+constexpr std::size_t k_text_budget = 1'500'000;
+constexpr std::size_t k_text_min = 160;
+constexpr std::size_t k_text_max = 12'000;
+constexpr std::size_t k_summary_max = 140;
+
+struct Draft {
+  std::string kind, title, href, summary;
+  std::vector<std::string> keys; // ids, people, names: kept before any prose
+  std::vector<std::string> prose;
+};
+
+void add(std::vector<std::string>& v, const std::string& s) {
+  if (!s.empty()) v.push_back(s);
+}
+void add_all(std::vector<std::string>& v, const std::vector<std::string>& items) {
+  for (const auto& s : items)
+    add(v, s);
+}
+
+// Markdown as plain words: markup characters become spaces (links keep their text and URL).
+std::string plain(const std::string& md) {
+  std::string out;
+  out.reserve(md.size());
+  for (char c : md) {
+    bool markup = c == '#' || c == '*' || c == '`' || c == '|' || c == '>' || c == '[' ||
+                  c == ']' || c == '(' || c == ')' || c == '~';
+    bool space = markup || c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
+std::string lower_word(const std::string& w) {
+  std::string k;
+  for (char c : w)
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80 ||
+        c == '-' || c == '_' || c == '.' || c == '/')
+      k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return k;
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      if (!w.empty()) words.push_back(std::move(w));
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  if (!w.empty()) words.push_back(std::move(w));
+  return words;
+}
+
+// The entry's text within `cap` bytes: as written when it fits, else each word once (the first
+// time it occurs; words of the title and summary count as seen), cut at a word.
+std::string text_of(const Draft& d, std::size_t cap) {
+  std::string full = plain(join(d.keys, " ") + " " + join(d.prose, " "));
+  if (full.size() <= cap) return full;
+  std::unordered_set<std::string> seen;
+  for (const auto& w : split_words(d.title + " " + d.summary))
+    seen.insert(lower_word(w));
+  std::string out;
+  for (const auto& w : split_words(full)) {
+    std::string k = lower_word(w);
+    if (k.empty() || !seen.insert(k).second) continue;
+    if (out.size() + 1 + w.size() > cap) break;
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+// "x/index.html" → "x/": search.js puts index.html back.
+std::string short_href(std::string href) {
+  const std::string tail = "/index.html";
+  if (href.size() > tail.size() && href.compare(href.size() - tail.size(), tail.size(), tail) == 0)
+    href.erase(href.size() - tail.size() + 1);
+  return href;
+}
+
+// A person's memberships and roles, gathered over the documents that name them.
+struct Person {
+  std::string href;
+  std::vector<std::string> roles;
+  int postmortems = 0;
+};
+
+std::vector<Draft> drafts(const Site& site) {
+  std::vector<Draft> out;
+  std::map<std::string, Person> people;
+  auto person = [&](const std::string& name, const std::string& href, const std::string& role) {
+    if (name.empty() || name.size() > 80) return;
+    Person& p = people[name];
+    if (p.href.empty()) p.href = href;
+    if (!role.empty() && std::find(p.roles.begin(), p.roles.end(), role) == p.roles.end())
+      p.roles.push_back(role);
+  };
+
+  for (const auto& s : site.repo.services) {
+    Draft d{"service",
+            s.name.empty() ? s.meta.id : s.name,
+            service_page(s.meta.id),
+            join({s.tier.empty() ? "" : "Tier " + s.tier, site.team_name(s.owner_team.id),
+                  s.description},
+                 " · "),
+            {},
+            {}};
+    add_all(d.keys, {s.meta.id, s.owner_team.id, s.oncall_rotation.id, s.type, s.language, s.infra,
+                     s.architecture});
+    for (const auto& r : s.upstream)
+      add(d.keys, r.id);
+    for (const auto& r : s.downstream)
+      add(d.keys, r.id);
+    add(d.prose, s.description);
+    add(d.prose, s.meta.body);
+    out.push_back(std::move(d));
+  }
+  for (const auto& f : site.figs.slos) {
+    std::string figure = f.remaining ? format_fixed(*f.remaining * 100.0, 1) + "% budget left"
+                                     : std::string("no data");
+    Draft d{"SLO",
+            f.name.empty() ? f.id : f.name,
+            slo_page(f.id),
+            join({site.service_name(f.service), "target " + target_text(f.target),
+                  state_label(f.state.name()), figure},
+                 " · "),
+            {},
+            {}};
+    add_all(d.keys, {f.id, f.service});
+    if (auto it = site.slos.find(f.id); it != site.slos.end()) {
+      const Slo& slo = *it->second;
+      add_all(d.keys, {slo.sli.id, slo.policy.id, slo.owner});
+      for (const auto& a : slo.alerts)
+        add(d.keys, a.name);
+      add_all(d.keys, slo.stakeholders);
+      add(d.prose, slo.description);
+      add(d.prose, slo.meta.body);
+    }
+    out.push_back(std::move(d));
+  }
+  for (const auto& rb : site.repo.runbooks) {
+    const std::string href = runbook_page(rb.meta.id);
+    Draft d{"runbook",
+            rb.title.empty() ? rb.meta.id : rb.title,
+            href,
+            join({site.service_name(rb.service.id),
+                  rb.alert_name.empty() ? "" : "alert " + rb.alert_name, rb.overview},
+                 " · "),
+            {},
+            {}};
+    add_all(d.keys, {rb.meta.id, rb.alert_name, rb.service.id, rb.owner, rb.escalation_contact});
+    add_all(d.prose, {rb.overview, rb.impact});
+    for (const auto& s : rb.diagnosis)
+      add_all(d.prose, {s.step, s.command, s.expected, s.if_unexpected});
+    for (const auto& m : rb.mitigation) {
+      add_all(d.prose, {m.option, m.when});
+      add_all(d.prose, m.steps);
+    }
+    for (const auto& s : rb.steps)
+      add_all(d.prose, {s.name, s.action, s.command});
+    add(d.prose, rb.escalation_context);
+    add(d.prose, rb.meta.body);
+    out.push_back(std::move(d));
+  }
+  for (const auto& pm : site.repo.postmortems) {
+    const std::string href = postmortem_page(pm.meta.id);
+    Draft d{"postmortem", pm.title.empty() ? pm.meta.id : pm.title,
+            href,         join({pm.date, pm.severity, pm.incident_id, pm.summary}, " · "),
+            {},           {}};
+    add_all(d.keys, {pm.meta.id, pm.incident_id, pm.root_cause_category, pm.repeat_of.id});
+    for (const auto& s : pm.services)
+      add(d.keys, s.id);
+    add_all(d.keys, pm.authors);
+    add_all(d.keys, pm.reviewers);
+    for (const auto& [role, who] : pm.ics)
+      add(d.keys, who);
+    for (const auto& a : pm.action_items)
+      add_all(d.keys, {a.id, a.owner, a.ticket});
+    add_all(d.prose, {pm.summary, pm.root_cause});
+    for (const auto& t : pm.timeline)
+      add(d.prose, t.time + " " + t.event);
+    add_all(d.prose, {pm.how_detected, pm.could_have_detected_sooner, pm.how_resolved});
+    add_all(d.prose, pm.contributing_factors);
+    add_all(d.prose, pm.what_went_well);
+    add_all(d.prose, pm.what_went_wrong);
+    add_all(d.prose, pm.where_we_got_lucky);
+    add_all(d.prose, pm.five_whys);
+    for (const auto& a : pm.action_items)
+      add(d.prose, a.description);
+    add(d.prose, pm.meta.body);
+    for (const auto& name : pm.authors)
+      person(name, href, "");
+    for (const auto& name : pm.authors)
+      ++people[name].postmortems;
+    for (const auto& name : pm.reviewers)
+      person(name, href, "");
+    for (const auto& a : pm.action_items)
+      person(a.owner, href, "");
+    out.push_back(std::move(d));
+  }
+  for (const auto& id : site.team_ids) {
+    Draft d{"team", site.team_name(id), team_anchor(id), "Team " + id, {id}, {}};
+    if (auto it = site.repo.config.teams.find(id); it != site.repo.config.teams.end()) {
+      add_all(d.keys, it->second.members);
+      d.summary = join({"Team " + id, join(it->second.members, ", ")}, " · ");
+      for (const auto& m : it->second.members)
+        person(m, team_anchor(id), "team " + site.team_name(id));
+    }
+    out.push_back(std::move(d));
+  }
+  for (const auto& r : site.repo.rotations) {
+    const std::string href = rotation_anchor(r.meta.id);
+    Draft d{"rotation",
+            r.name.empty() ? r.meta.id : r.name,
+            href,
+            join({site.team_name(r.team.id), r.primary.empty() ? "" : "primary " + r.primary,
+                  r.secondary.empty() ? "" : "secondary " + r.secondary, r.schedule},
+                 " · "),
+            {},
+            {}};
+    add_all(d.keys, {r.meta.id, r.team.id, r.primary, r.secondary});
+    add_all(d.keys, r.members);
+    add_all(d.prose, r.escalation);
+    add(d.prose, r.meta.body);
+    for (const auto& m : r.members)
+      person(m, href, "on-call " + (r.name.empty() ? r.meta.id : r.name));
+    out.push_back(std::move(d));
+  }
+  // Alert rules: to the runbook that answers the alert, else the service.
+  std::map<std::string, std::string> runbook_of_alert;
+  for (const auto& rb : site.repo.runbooks)
+    if (!rb.alert_name.empty()) runbook_of_alert.emplace(rb.alert_name, runbook_page(rb.meta.id));
+  for (const auto& a : site.repo.prom_alerts) {
+    std::string href;
+    if (auto it = runbook_of_alert.find(a.name); it != runbook_of_alert.end())
+      href = it->second;
+    else if (site.services.count(a.service))
+      href = service_page(a.service);
+    if (href.empty() || a.name.empty()) continue;
+    Draft d{"alert",
+            a.name,
+            href,
+            join({site.service_name(a.service), a.severity.empty() ? "" : "severity " + a.severity},
+                 " · "),
+            {a.name, a.service},
+            {a.expr}};
+    out.push_back(std::move(d));
+  }
+  for (const auto& [name, p] : people) {
+    std::vector<std::string> roles = p.roles;
+    if (p.postmortems > 0)
+      roles.push_back(std::to_string(p.postmortems) + " postmortem" +
+                      (p.postmortems == 1 ? "" : "s"));
+    out.push_back({"person", name, p.href, join(roles, " · "), {}, {}});
+  }
+  for (const auto& [period, r] : site.figs.reports)
+    out.push_back({"report",
+                   "Reliability report: " + month_label(period),
+                   report_page(period),
+                   std::to_string(r.incidents.total) + " incidents; " +
+                       std::to_string(r.slo_summary.services_breaching_slo) + " services breaching",
+                   {period},
+                   {}});
+  return out;
+}
+
+// Indexed prose may quote a hostile link: "javascript:" (any case) keeps its colon as "\u003a",
+// which means the same inside a JSON string, so the text never reads as a script URL.
+std::string inert_scheme(std::string s) {
+  const std::string scheme = "javascript:";
+  for (std::size_t at = 0; at + scheme.size() <= s.size(); ++at) {
+    bool match = true;
+    for (std::size_t k = 0; k < scheme.size() && match; ++k)
+      match = std::tolower(static_cast<unsigned char>(s[at + k])) == scheme[k];
+    if (match) s.replace(at + scheme.size() - 1, 1, "\\u003a");
+  }
+  return s;
+}
+
+} // namespace
+
+std::vector<SearchEntry> search_entries(const Site& site) {
+  std::vector<Draft> ds = drafts(site);
+  std::size_t cap = ds.empty() ? k_text_max : k_text_budget / ds.size();
+  cap = std::clamp(cap, k_text_min, k_text_max);
+  std::vector<SearchEntry> out;
+  out.reserve(ds.size());
+  for (const auto& d : ds)
+    out.push_back({d.title, d.kind, truncate_text(d.summary, k_summary_max), short_href(d.href),
+                   text_of(d, cap)});
+  return out;
+}
+
+std::string search_index(const std::vector<SearchEntry>& entries) {
+  std::string js = "window.NINES_SEARCH = [\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    json j = json::array({e.kind, e.title, e.href, e.summary, e.text});
+    // ASCII only, so the file's encoding never matters; "<", ">", "&" and "=" as \u escapes too,
+    // so the index stays inert even if someone inlines it into a page's <script> (and indexed
+    // prose such as "onerror=" never reads as markup). They only occur inside strings, where the
+    // escapes mean the same.
+    js += "  ";
+    for (char c : inert_scheme(j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace))) {
+      if (c == '<')
+        js += "\\u003c";
+      else if (c == '>')
+        js += "\\u003e";
+      else if (c == '&')
+        js += "\\u0026";
+      else if (c == '=')
+        js += "\\u003d";
+      else
+        js += c;
+    }
+    js += i + 1 < entries.size() ? ",\n" : "\n";
+  }
+  js += "];\n";
+  return js;
+}
+
+} // namespace nines::site

@@ -1,0 +1,127 @@
+/* nines list tables: sort by a column and filter by team, tier and state, in the browser.
+   Progressive: without JavaScript every row is shown in the build's order.
+   A table opts in with class "sortable" (every header sorts; a cell's data-sort, when present,
+   is its sort key, else its text) and data-filters="team tier state" (one select per word, with
+   the distinct values of the rows' data-team, data-tier, data-state attributes). */
+(function () {
+  "use strict";
+
+  function rowsOf(table) {
+    return Array.prototype.slice.call(table.tBodies[0] ? table.tBodies[0].rows : []);
+  }
+  function keyOf(row, col) {
+    var cell = row.cells[col];
+    if (!cell) return "";
+    var k = cell.getAttribute("data-sort");
+    return k !== null ? k : cell.textContent.trim();
+  }
+  function compare(a, b) {
+    var x = parseFloat(a), y = parseFloat(b);
+    var xn = a !== "" && isFinite(x) && /^-?[\d.]/.test(a);
+    var yn = b !== "" && isFinite(y) && /^-?[\d.]/.test(b);
+    if (xn && yn) return x - y;
+    if (xn !== yn) return xn ? -1 : 1; // numbers before "no data"
+    return a.localeCompare(b);
+  }
+
+  function sortable(table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir);
+        var body = table.tBodies[0];
+        var rows = rowsOf(table).map(function (r, i) { return { r: r, k: keyOf(r, col), i: i }; });
+        rows.sort(function (a, b) {
+          var c = compare(a.k, b.k);
+          return (dir === "ascending" ? c : -c) || a.i - b.i;
+        });
+        rows.forEach(function (x) { body.appendChild(x.r); });
+      });
+    });
+  }
+
+  var LABELS = { team: "Team", tier: "Tier", state: "State", severity: "Severity", service: "Service" };
+
+  function filterable(table) {
+    var names = (table.getAttribute("data-filters") || "").split(/\s+/).filter(Boolean);
+    var rows = rowsOf(table);
+    var bar = document.createElement("div");
+    bar.className = "filters";
+    var count = document.createElement("p");
+    count.className = "filter-count muted";
+    count.setAttribute("role", "status");
+    var selects = [];
+    names.forEach(function (name) {
+      var values = {};
+      rows.forEach(function (r) {
+        var v = r.getAttribute("data-" + name);
+        if (v) values[v] = true;
+      });
+      var list = Object.keys(values).sort();
+      if (list.length < 2) return;
+      var label = document.createElement("label");
+      label.appendChild(document.createTextNode((LABELS[name] || name) + " "));
+      var select = document.createElement("select");
+      select.setAttribute("data-filter", name);
+      var all = document.createElement("option");
+      all.value = "";
+      all.textContent = "All";
+      select.appendChild(all);
+      list.forEach(function (v) {
+        var o = document.createElement("option");
+        o.value = v;
+        o.textContent = v;
+        select.appendChild(o);
+      });
+      label.appendChild(select);
+      bar.appendChild(label);
+      selects.push(select);
+    });
+    if (selects.length === 0) return;
+    function apply() {
+      var shown = 0;
+      rows.forEach(function (r) {
+        var ok = selects.every(function (s) {
+          return s.value === "" || r.getAttribute("data-" + s.getAttribute("data-filter")) === s.value;
+        });
+        r.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = shown === rows.length ? rows.length + " rows" : shown + " of " + rows.length + " rows";
+    }
+    bar.addEventListener("change", apply);
+    bar.appendChild(count);
+    var wrap = table.closest(".table-wrap") || table;
+    wrap.parentNode.insertBefore(bar, wrap);
+    apply();
+  }
+
+  // Phones: a wide table stacks each row as a card, every cell labelled with its column's header,
+  // so no column (Result, Sign-off, Due) is off-screen. Only tables without spanning cells.
+  function stackable(table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head || head.cells.length < 4 || table.querySelector("[colspan],[rowspan]")) return;
+    var labels = Array.prototype.map.call(head.cells, function (th) { return th.textContent.trim(); });
+    rowsOf(table).forEach(function (r) {
+      Array.prototype.forEach.call(r.cells, function (cell, i) {
+        if (labels[i] && i > 0) cell.setAttribute("data-label", labels[i]);
+      });
+    });
+    table.classList.add("stackable");
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.data"), stackable);
+    Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), sortable);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-filters]"), filterable);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
