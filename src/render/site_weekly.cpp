@@ -104,8 +104,10 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
 
 } // namespace
 
+// Weeks come from format_iso_week ("2026-W48"): always safe as a file name, and kept as written
+// (segment() would refuse the capital W of the ISO form).
 std::string review_page(const std::string& week) {
-  return "reviews/" + segment(week) + ".html";
+  return "reviews/" + week + ".html";
 }
 std::string handoff_page(const std::string& rotation) {
   return "handoffs/" + segment(rotation) + ".html";
@@ -129,7 +131,7 @@ json reviews_view(const Site& site) {
                                        (r.incidents.total == 1 ? " incident" : " incidents") +
                                        ", " + std::to_string(r.alerts_fired) +
                                        (r.alerts_fired == 1 ? " alert-day" : " alert-days")},
-                       {"json_href", "api/reviews/" + segment(r.week) + ".json"}});
+                       {"json_href", "api/reviews/" + r.week + ".json"}});
   }
   v["has_reviews"] = !reviews.empty();
   v["reviews"] = reviews;
@@ -223,10 +225,9 @@ json review_view(const Site& site, const WeeklyReview& r) {
   if (std::next(it) != site.figs.reviews.end())
     next = {{"href", review_page(std::next(it)->first)}, {"label", std::next(it)->first}};
 
-  v["review"] = {
-      {"week", r.week},         {"first_day", r.first_day},
-      {"last_day", r.last_day}, {"json_href", "api/reviews/" + segment(r.week) + ".json"},
-      {"previous", prev},       {"next", next}};
+  v["review"] = {{"week", r.week},         {"first_day", r.first_day},
+                 {"last_day", r.last_day}, {"json_href", "api/reviews/" + r.week + ".json"},
+                 {"previous", prev},       {"next", next}};
   v["slos"] = slos;
   v["has_slos"] = !slos.empty();
   v["alerts_fired"] = fig(r.alerts_fired, k + "slo_status.alerts_fired");

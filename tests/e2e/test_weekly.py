@@ -193,7 +193,8 @@ def test_review(root):
     utc = os.path.join(os.path.dirname(root), "utc")
     shutil.copytree(root, utc, ignore=shutil.ignore_patterns(".nines", ".git"))
     cfg = os.path.join(utc, "nines.yaml")
-    open(cfg, "w").write(open(cfg).read().replace("Asia/Tokyo", "UTC"))
+    text = open(cfg).read()
+    open(cfg, "w").write(text.replace("Asia/Tokyo", "UTC"))
     code, out, err = nines("review", ".", "--format", "json", cwd=utc)
     check(code == 0 and json.loads(out)["weekly_review"]["week"] == "2026-W47",
           f"UTC's last complete week: {err}")
