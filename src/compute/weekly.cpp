@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace nines {
@@ -23,6 +24,13 @@ int iso_weekday(std::int64_t day) {
   std::int64_t r = (day + 3) % 7; // 0 = Monday
   if (r < 0) r += 7;
   return static_cast<int>(r) + 1;
+}
+
+// One decimal, as the risks say it ("9.3%", "-34.4%").
+std::string pct_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v);
+  return buf;
 }
 
 // Whole days of a window in minutes; nullopt when it is not a whole number of days.
@@ -388,13 +396,10 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
   for (const auto& f : slos)
     if (ours(f.service) &&
         (f.state.level == BudgetState::Critical || f.state.level == BudgetState::Exhausted))
-      h.risks.push_back(
-          {"slo", f.id, f.service,
-           "error budget " + f.state.name() +
-               (f.remaining
-                    ? ": " + std::to_string(static_cast<int>(std::floor(*f.remaining * 100.0))) +
-                          "% remaining"
-                    : std::string())});
+      h.risks.push_back({"slo", f.id, f.service,
+                         "error budget " + f.state.name() +
+                             (f.remaining ? ": " + pct_text(*f.remaining * 100.0) + " remaining"
+                                          : std::string())});
   for (const auto& rb : repo.runbooks) {
     if (!ours(rb.service.id)) continue;
     // As the runbook-stale lint judges it: git's last change, else last_updated.
