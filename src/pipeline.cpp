@@ -253,7 +253,7 @@ std::string stage_metrics(Context& c) {
 // Figures are dated in the configured timezone, so compute sees wall-clock time there.
 std::string stage_compute(Context& c) {
   Run& run = c.run;
-  run.figures = compute_all(run.repo, run.series, run.live, run.local_now);
+  run.figures = compute_all(run.repo, run.series, run.live, run.local_now, &run.history);
   // Findings from computed figures belong to this stage: its data was not there at link.
   report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
   // --strict: a live-measured SLO on stale or missing data fails the run (exit 3, SPEC 4.4), but

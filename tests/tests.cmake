@@ -75,3 +75,8 @@ add_test(NAME e2e.history
 add_test(NAME fuzz.load
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh ${CMAKE_BINARY_DIR} 60)
 set_tests_properties(fuzz.load PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)
+
+# The weekly rhythm: review, handoff, their pages and API files (docs/weekly.md).
+add_test(NAME e2e.weekly
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_weekly.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})

@@ -26,6 +26,8 @@ void add_new_command(CLI::App& app, CommandAction& action);
 void add_serve_command(CLI::App& app, CommandAction& action);
 void add_gate_command(CLI::App& app, CommandAction& action); // gate deploy, gate readiness
 void add_rules_command(CLI::App& app, CommandAction& action);
+void add_review_command(CLI::App& app, CommandAction& action);  // weekly.cpp
+void add_handoff_command(CLI::App& app, CommandAction& action); // weekly.cpp
 
 int cli_main(int argc, char** argv);
 

@@ -77,6 +77,19 @@ std::string fmt_pct(std::optional<double> pct, int decimals) {
   return fmt_num(pct, decimals) + "%";
 }
 
+std::string md_cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
+
 namespace {
 
 // Display width in terminal columns: counts UTF-8 code points, not bytes ("—" is one column).

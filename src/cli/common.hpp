@@ -44,6 +44,8 @@ void print_timings(const Run& run, std::ostream& out);
 // Display formatting. Missing figures print as "—", never as 0 or 100%.
 std::string fmt_num(std::optional<double> v, int decimals = 2);
 std::string fmt_pct(std::optional<double> pct, int decimals = 2); // pct already ×100
+// Text for a cell of a Markdown table: a '|' or a newline would break the table.
+std::string md_cell(const std::string& s);
 
 // A table of text cells with aligned columns; numeric-looking cells are right-aligned.
 class Table {

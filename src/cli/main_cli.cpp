@@ -29,6 +29,8 @@ constexpr CommandRow k_commands[] = {
     {"capacity", Stage::Compute, add_capacity_command},
     {"oncall", Stage::Compute, add_oncall_command},
     {"report", Stage::Compute, add_report_command},
+    {"review", Stage::Compute, add_review_command},
+    {"handoff", Stage::Compute, add_handoff_command},
     {"metrics", Stage::Metrics, add_metrics_command}, // pull; import reads nines.yaml only
     {"init", Stage::Load, add_init_command},          // writes a repository; runs no stage
     {"new", Stage::Link, add_new_command},            // reads the ids it refers to

@@ -112,20 +112,6 @@ int attainment_decimals(double target) {
   return 2 + (target >= 99.9) + (target >= 99.99);
 }
 
-// Cells of a Markdown table must not break it.
-std::string cell(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v)
@@ -153,7 +139,7 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
     out << "\n| SLO | Service | Target | Attainment | Budget consumed | Days with data | Meets |\n"
         << "|---|---|---:|---:|---:|---:|---|\n";
     for (const auto& m : s.slos)
-      out << "| " << cell(m.slo) << " | " << cell(m.service) << " | " << fmt_target(m.target)
+      out << "| " << md_cell(m.slo) << " | " << md_cell(m.service) << " | " << fmt_target(m.target)
           << " | " << fmt_pct(pct(m.attainment), attainment_decimals(m.target)) << " | "
           << fmt_pct(pct(m.consumed)) << " | " << m.days_with_data << " | "
           << (m.meets ? (*m.meets ? "yes" : "**no**") : "—") << " |\n";

@@ -1,5 +1,7 @@
 #include "compute/figures_all.hpp"
 
+#include "model/time.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace nines {
@@ -77,7 +79,8 @@ void apply_frozen(MonthlyReport& r, const std::string& frozen_json) {
 }
 
 Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
-                    const std::map<std::string, LiveWindows>& live, std::int64_t now) {
+                    const std::map<std::string, LiveWindows>& live, std::int64_t now,
+                    const History* history) {
   Figures f;
   f.now = now;
   f.slos = compute_slos(repo, series, live, now);
@@ -90,6 +93,20 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   f.capacity = compute_capacity(repo);
   f.oncall = compute_oncall(repo);
   f.budget_claims = check_budget_claims(repo, series);
+  const std::int64_t today = day_of(now);
+  for (const auto& slo : repo.slos) {
+    auto s = series.find(slo.meta.id);
+    auto l = live.find(slo.meta.id);
+    f.budget_weeks.push_back(budget_week(repo, slo, s == series.end() ? nullptr : &s->second,
+                                         l == live.end() ? nullptr : &l->second, f.budget_claims,
+                                         today - 7));
+  }
+  for (const auto& w : weeks_with_data(repo, series, now))
+    f.reviews.emplace(format_iso_week(w),
+                      compute_review(repo, series, f.budget_claims, f.capacity, w));
+  for (const auto& r : repo.rotations)
+    f.handoffs.emplace(r.meta.id, compute_handoff(repo, r, history, f.slos, f.capacity, now,
+                                                  today - k_handoff_recent_days));
   for (const auto& period : months_with_data(repo))
     if (auto r = compute_report(repo, series, period, now)) f.reports.emplace(period, *r);
   // Frozen months: their figures come from the repo, even when no data is left to recompute them.

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "compute/figures.hpp"
+#include "compute/weekly.hpp"
+#include "model/history.hpp"
 #include "model/model.hpp"
 
 #include <cstdint>
@@ -22,15 +24,21 @@ struct Figures {
   std::vector<TeamToil> team_toil;
   std::vector<CapacityFigures> capacity;
   std::vector<RotationFigures> oncall;
-  std::map<std::string, MonthlyReport> reports; // by period, every month with data
+  std::map<std::string, MonthlyReport> reports;  // by period, every month with data
   std::vector<BudgetClaimFigures> budget_claims; // postmortems' budget claims against the data
+  // The error budget week of every SLO over the last 7 whole days (its page), repo order.
+  std::vector<BudgetWeek> budget_weeks;
+  std::map<std::string, WeeklyReview> reviews; // by week (YYYY-Www), every complete week with data
+  std::map<std::string, Handoff> handoffs;     // by rotation, runbook updates of the last 7 days
 };
 
 // Overwrites a report's figures with those frozen in its monthly_report document.
 void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
 
 // Runs every formula of SPEC section 3 over the repo and its daily data.
+// `history` (may be null) feeds the handoffs' recent changes.
 Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
-                    const std::map<std::string, LiveWindows>& live, std::int64_t now);
+                    const std::map<std::string, LiveWindows>& live, std::int64_t now,
+                    const History* history = nullptr);
 
 } // namespace nines

@@ -178,9 +178,13 @@ std::set<std::string> changed_paths(git_repository* repo, git_tree* old_tree, gi
 
 } // namespace
 
-History read_history(const std::string& content_root, std::int64_t now, const std::string& rev) {
+History read_history(const std::string& content_root, std::int64_t now, const std::string& rev,
+                     std::optional<std::int64_t> commits_since) {
   Libgit2 lib;
   History h;
+  // A handoff's "last 7 days" is the default range of the commit list.
+  const std::int64_t since = commits_since.value_or(now - 7 * 86400);
+  h.set_commits_since(since);
   Opened o = open_repository(content_root);
   if (!o.error.empty()) {
     h.mark_read(o.error);
@@ -243,7 +247,10 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   // differs from every parent; otherwise the change belongs to the branch that brought it.
   std::size_t remaining = wanted.size();
   git_oid oid;
-  while (remaining > 0 && git_revwalk_next(&oid, walk_raw) == 0) {
+  // Commits come newest first (GIT_SORT_TIME), so once one is older than `since` and every file
+  // has its last change, nothing later in the walk is needed.
+  bool recent = true;
+  while ((remaining > 0 || recent) && git_revwalk_next(&oid, walk_raw) == 0) {
     git_commit* c_raw = nullptr;
     if (git_commit_lookup(&c_raw, repo, &oid) != 0) continue;
     CommitPtr commit(c_raw);
@@ -289,7 +296,10 @@ History read_history(const std::string& content_root, std::int64_t now, const st
     fc.short_hash = fc.hash.substr(0, 7);
     const git_signature* author = git_commit_author(c_raw);
     fc.author = author && author->name ? author->name : "";
+    recent = fc.time >= since;
     for (const auto& p : changed) {
+      // Files deleted since are part of the recent changes too, but have no last change.
+      if (recent && p.rfind(prefix, 0) == 0) h.add_commit({p.substr(prefix.size()), fc});
       if (!wanted.count(p)) continue;
       std::string rel = p.substr(prefix.size());
       if (h.add(rel, fc)) --remaining;

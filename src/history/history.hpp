@@ -24,8 +24,12 @@ namespace nines {
 // its last commit. With an empty `rev`, files with uncommitted changes count as changed at
 // `now` (unless `now` is before HEAD's commit: the edits came later still). Never throws: a
 // missing or unreadable repository gives an empty history whose reason() says why.
-History read_history(const std::string& content_root, std::int64_t now,
-                     const std::string& rev = "");
+//
+// The same walk lists every commit's changed files from `commits_since` (seconds since the
+// epoch; nullopt: 7 days before `now`, what a handoff reads) up to `now` (History::commits()):
+// it goes on past the last "last change" while commits are that recent.
+History read_history(const std::string& content_root, std::int64_t now, const std::string& rev = "",
+                     std::optional<std::int64_t> commits_since = std::nullopt);
 
 // The files of the content root as they were at revision `rev` (anything `git rev-parse`
 // understands: a branch, tag, commit id, HEAD~2), path relative to the content root → bytes.

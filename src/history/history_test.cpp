@@ -168,3 +168,34 @@ TEST_CASE("history: nested folders, a file that becomes a folder, and a content 
   CHECK(h.last_change("thing/inner.yaml")->time == 1767484800); // 2026-01-04
   CHECK(h.last_change("thing") == nullptr);                     // gone at HEAD
 }
+
+TEST_CASE("history: the commits of a recent range, per file, newest first, in the same walk") {
+  ScratchRepo r;
+  r.write("docs/a.yaml", "a: 1\n");
+  r.write("docs/b.yaml", "b: 1\n");
+  r.commit("first", "2026-01-01T00:00:00Z");
+  r.write("docs/a.yaml", "a: 2\n");
+  r.commit("second", "2026-02-01T00:00:00Z");
+  r.write("docs/a.yaml", "a: 3\n");
+  r.write("docs/b.yaml", "b: 2\n");
+  r.commit("third", "2026-03-01T00:00:00Z");
+
+  const std::int64_t now = 1772668800; // 2026-03-05
+  // The default range: the 7 days before now hold the third commit only.
+  History h = read_history((r.dir / "docs").string(), now);
+  REQUIRE(h.available());
+  CHECK(h.commits_since() == now - 7 * 86400);
+  REQUIRE(h.commits().size() == 2);
+  CHECK(h.commits()[0].path == "a.yaml");
+  CHECK(h.commits()[1].path == "b.yaml");
+  CHECK(h.commits()[0].change.time == 1772323200); // 2026-03-01
+  CHECK(h.commits()[0].change.author == "Tess");
+
+  // From 2026-01-15: the walk goes on past the last changes to list the second commit too.
+  History longer = read_history((r.dir / "docs").string(), now, "", 1768435200);
+  REQUIRE(longer.commits().size() == 3);
+  CHECK(longer.commits()[2].path == "a.yaml");
+  CHECK(longer.commits()[2].change.time == 1769904000); // 2026-02-01
+  // Last changes are unaffected.
+  CHECK(longer.last_change("b.yaml")->time == 1772323200);
+}

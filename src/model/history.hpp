@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace nines {
 
@@ -15,6 +17,12 @@ struct FileChange {
   std::string short_hash;
   std::string author;
   bool uncommitted = false; // the working tree or index differs from HEAD: "changed now"
+};
+
+// One commit's change of one file: the commit list of a recent range (handoffs, "what changed").
+struct FileCommit {
+  std::string path; // relative to the content root ('/' separators)
+  FileChange change;
 };
 
 class History {
@@ -35,6 +43,13 @@ public:
     auto it = m_changes.find(rel_path);
     return it == m_changes.end() ? nullptr : &it->second;
   }
+
+  // Every (commit, file) change of the commits from `commits_since()` up to now, newest commit
+  // first; files in a commit in path order.
+  const std::vector<FileCommit>& commits() const { return m_commits; }
+  // The start of the range commits() covers (seconds since the epoch); commits before it are not
+  // listed. Meaningless without history.
+  std::int64_t commits_since() const { return m_commits_since; }
 
   // Number of files with a known last change.
   std::size_t size() const { return m_changes.size(); }
@@ -59,6 +74,8 @@ public:
   void replace(const std::string& rel_path, const FileChange& change) {
     m_changes[rel_path] = change;
   }
+  void set_commits_since(std::int64_t since) { m_commits_since = since; }
+  void add_commit(FileCommit c) { m_commits.push_back(std::move(c)); }
 
 private:
   bool m_read = false;
@@ -66,6 +83,8 @@ private:
   std::string m_reason = "no git history was read";
   std::string m_head;
   std::map<std::string, FileChange> m_changes;
+  std::vector<FileCommit> m_commits;
+  std::int64_t m_commits_since = 0;
 };
 
 } // namespace nines

@@ -437,6 +437,7 @@ std::map<std::string, std::string> api_files(const Repo& repo, const Figures& fi
   }
   files["api/reports/index.json"] = dump(periods);
   files["api/diagnostics.json"] = diagnostics_json(diagnostics);
+  weekly_api_files(figs, files);
   return files;
 }
 

@@ -28,6 +28,15 @@ OrderedJson oncall_json(const RotationFigures& r);
 // `{"monthly_report": {...}}` with the seed's field names, plus `delta` and computed concerns.
 OrderedJson report_json(const MonthlyReport& r);
 
+// The weekly rhythm (api_weekly.cpp, docs/weekly.md): `{"weekly_review": {...}}` and
+// `{"handoff": {...}}`, the error budget week of an SLO, and "↑", "↓", "→" for a budget trend.
+OrderedJson budget_week_json(const BudgetWeek& w);
+OrderedJson review_json(const WeeklyReview& r);
+OrderedJson handoff_json(const Handoff& h);
+const char* trend_arrow(const std::string& trend);
+// Adds api/reviews/WEEK.json, api/reviews/index.json and api/handoffs/ROTATION.json.
+void weekly_api_files(const Figures& figs, std::map<std::string, std::string>& files);
+
 // Every file of `OUT/api/`, path → content. Byte-identical for the same input and now.
 std::map<std::string, std::string> api_files(const Repo& repo, const Figures& figs,
                                              const std::vector<Diagnostic>& diagnostics);

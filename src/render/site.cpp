@@ -62,6 +62,11 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   add("reports/index.html", "reports", [&s] { return reports_view(s); });
   for (const auto& [period, r] : s.figs.reports)
     add(report_page(period), "report", [&s, &r = r] { return report_view(s, r); });
+  add("reviews/index.html", "reviews", [&s] { return reviews_view(s); });
+  for (const auto& [week, r] : s.figs.reviews)
+    add(review_page(week), "review", [&s, &r = r] { return review_view(s, r); });
+  for (const auto& [rotation, h] : s.figs.handoffs)
+    add(handoff_page(rotation), "handoff", [&s, &h = h] { return handoff_view(s, h); });
   add("search.html", "search", [&s] { return search_view(s); });
   add("404.html", "404", [&s] { return not_found_view(s); });
   return jobs;

@@ -184,6 +184,15 @@ json oncall_view(const Site& site);
 json reports_view(const Site& site);
 json report_view(const Site& site, const MonthlyReport& r);
 json search_view(const Site& site);
+
+// The weekly rhythm (site_weekly.cpp, docs/weekly.md).
+std::string review_page(const std::string& week);      // reviews/YYYY-Www.html
+std::string handoff_page(const std::string& rotation); // handoffs/ROTATION.html
+json reviews_view(const Site& site);
+json review_view(const Site& site, const WeeklyReview& r);
+json handoff_view(const Site& site, const Handoff& h);
+// The error budget week of an SLO page (its data-key paths start with "budget_week").
+json budget_week_block(const Site& site, const BudgetWeek& w);
 json not_found_view(const Site& site);
 
 // One line of search-index.js (site_search.cpp): href relative to the root, "x/" for

@@ -761,6 +761,10 @@ json slo_view(const Site& site, const SloFigures& f) {
       {"exceptions", strings(f.state.exceptions)},
       {"states", states},
       {"source_url", policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta)}};
+  // The seed's error budget dashboard, tracked weekly: the last 7 whole days.
+  v["budget_week"] = nullptr;
+  for (const auto& w : site.figs.budget_weeks)
+    if (w.slo == f.id) v["budget_week"] = budget_week_block(site, w);
   return v;
 }
 

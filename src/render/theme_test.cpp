@@ -63,8 +63,8 @@ TEST_CASE("render/theme: the default theme loads with every documented layout an
                            "postmortem", "team", "maturity", "readiness", "toil", "capacity",
                            "oncall", "report", "reports", "search", "404", "sitemap"})
     CHECK_MESSAGE(theme.has_layout(name), name);
-  CHECK(theme.partial_names() ==
-        std::vector<std::string>{"breadcrumbs", "freshness", "head", "last_changed", "nav"});
+  CHECK(theme.partial_names() == std::vector<std::string>{"breadcrumbs", "budget_week", "freshness",
+                                                          "head", "last_changed", "nav"});
   for (const char* file : {"style.css", "search.js", "copy.js", "site.js", "tables.js"})
     CHECK_MESSAGE(theme.static_files().count(file) == 1, file);
   // Self-contained: nothing in the theme reaches another origin.
@@ -415,6 +415,28 @@ TEST_CASE("render/theme: a site rendered with every layout has no broken links")
         {"actions", json::array({{{"title", "Fix"}, {"owner", "a"}, {"status", "open"}}})}});
   page("reports/index.html", "reports",
        {{"reports", json::array({{{"href", "reports/2026-10.html"}, {"month", "2026-10"}}})}});
+  json week = {{"first_day", "2026-10-26"},
+               {"last_day", "2026-11-01"},
+               {"remaining", {{"text", "67.86%"}, {"key", "k"}}},
+               {"state", "healthy"},
+               {"state_label", "Healthy"},
+               {"has_incidents", true},
+               {"incidents", json::array({{{"id", "pm-1"}, {"href", "postmortems/pm-1.html"}}})}};
+  page("reviews/index.html", "reviews",
+       {{"has_reviews", true},
+        {"reviews", json::array({{{"href", "reviews/2026-W44.html"},
+                                  {"week", "2026-W44"},
+                                  {"json_href", "api/reports/2026-10.json"}}})}});
+  page("reviews/2026-W44.html", "review",
+       {{"review", {{"week", "2026-W44"}, {"json_href", "api/reports/2026-10.json"}}},
+        {"has_slos", true},
+        {"slos", json::array({week})},
+        {"has_postmortems", true},
+        {"postmortems", json::array({{{"id", "pm-1"}, {"href", "postmortems/pm-1.html"}}})}});
+  page("handoffs/payments-primary.html", "handoff",
+       {{"handoff", {{"rotation", "payments-primary"}, {"json_href", "api/reports/2026-10.json"}}},
+        {"has_open_issues", true},
+        {"open_postmortems", json::array({{{"id", "pm-1"}, {"href", "postmortems/pm-1.html"}}})}});
   page("search.html", "search", json::object());
   page("404.html", "404", json::object());
 

@@ -1,0 +1,464 @@
+// The weekly rhythm: ISO weeks, the error budget week, the weekly review and the handoff.
+#include "compute/weekly.hpp"
+
+#include "compute/detail.hpp"
+#include "model/time.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace nines {
+
+using compute_detail::day_of_text;
+using compute_detail::usable;
+
+namespace {
+
+constexpr std::int64_t k_day = 86400;
+constexpr double k_minutes_per_day = 1440.0;
+
+// 1970-01-01 was a Thursday: ISO weekday 4 (Monday 1 … Sunday 7).
+int iso_weekday(std::int64_t day) {
+  std::int64_t r = (day + 3) % 7; // 0 = Monday
+  if (r < 0) r += 7;
+  return static_cast<int>(r) + 1;
+}
+
+// One decimal, as the risks say it ("9.3%", "-34.4%").
+std::string pct_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v);
+  return buf;
+}
+
+// Whole days of a window in minutes; nullopt when it is not a whole number of days.
+std::optional<std::int64_t> whole_days(double minutes) {
+  if (minutes < k_minutes_per_day || std::fmod(minutes, k_minutes_per_day) != 0.0)
+    return std::nullopt;
+  return static_cast<std::int64_t>(minutes / k_minutes_per_day);
+}
+
+// Burn over the `days` whole days ending on `last` (inclusive); nullopt without data.
+std::optional<double> burn_ending(const DailySeries* series, std::int64_t last, std::int64_t days,
+                                  double b) {
+  RangeTotals t = sum_range(series, last - days + 1, last);
+  if (t.days_with_data == 0) return std::nullopt;
+  return burn_rate(t.good, t.total, b);
+}
+
+AlertWeek alert_week(const BurnRateAlert& a, const DailySeries* series, double b,
+                     std::int64_t first_day) {
+  AlertWeek w;
+  w.name = a.name;
+  w.severity = a.severity;
+  w.short_window = a.short_window;
+  w.long_window = a.long_window;
+  w.burn_rate = a.burn_rate;
+  auto long_days = whole_days(a.long_window_min);
+  if (!long_days) return w; // needs a live source
+  w.judged = true;
+  // A short window under a day is judged by the day itself; a whole-day one by its days.
+  const std::int64_t short_days = whole_days(a.short_window_min).value_or(1);
+  for (std::int64_t d = first_day; d < first_day + 7; ++d) {
+    auto lb = burn_ending(series, d, *long_days, b);
+    auto sb = burn_ending(series, d, short_days, b);
+    // The day itself must have data: an alert cannot fire on a day nobody measured.
+    auto it = series ? series->find(d) : DailySeries::const_iterator{};
+    if (!series || it == series->end() || !usable(it->second)) continue;
+    if (lb && sb && *lb >= a.burn_rate && *sb >= a.burn_rate) w.fired.push_back(format_date(d));
+  }
+  return w;
+}
+
+} // namespace
+
+// ---- ISO weeks
+
+int iso_weeks_in_year(int year) {
+  // A year has 53 weeks when it starts on a Thursday, or on a Wednesday in a leap year; the same
+  // as: its 28 December (always in its last week) is in week 53.
+  const std::int64_t jan1 = days_from_civil(year, 1, 1);
+  const int wd = iso_weekday(jan1);
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return wd == 4 || (leap && wd == 3) ? 53 : 52;
+}
+
+std::int64_t iso_week_monday(IsoWeek w) {
+  // Week 1 holds 4 January.
+  const std::int64_t jan4 = days_from_civil(w.year, 1, 4);
+  const std::int64_t week1 = jan4 - (iso_weekday(jan4) - 1);
+  return week1 + 7 * static_cast<std::int64_t>(w.week - 1);
+}
+
+IsoWeek iso_week_of(std::int64_t day) {
+  // The week's Thursday decides its year.
+  const std::int64_t thursday = day - (iso_weekday(day) - 1) + 3;
+  int y;
+  unsigned m, d;
+  civil_from_days(thursday, y, m, d);
+  const std::int64_t jan1 = days_from_civil(y, 1, 1);
+  return {y, static_cast<int>((thursday - jan1) / 7) + 1};
+}
+
+std::optional<IsoWeek> parse_iso_week(std::string_view s) {
+  // YYYY-Www
+  if (s.size() != 8 || s[4] != '-' || (s[5] != 'W' && s[5] != 'w')) return std::nullopt;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 6u, 7u})
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  IsoWeek w;
+  w.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  w.week = (s[6] - '0') * 10 + (s[7] - '0');
+  if (w.week < 1 || w.week > iso_weeks_in_year(w.year)) return std::nullopt;
+  return w;
+}
+
+std::string format_iso_week(IsoWeek w) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-W%02d", w.year, w.week);
+  return buf;
+}
+
+IsoWeek last_complete_week(std::int64_t local_now) {
+  const std::int64_t today = day_of(local_now);
+  const std::int64_t monday = today - (iso_weekday(today) - 1);
+  return iso_week_of(monday - 1);
+}
+
+// ---- the error budget week
+
+std::string budget_trend(std::optional<double> change) {
+  if (!change) return "unknown";
+  if (std::fabs(*change) < k_trend_flat) return "flat";
+  return *change > 0 ? "up" : "down";
+}
+
+BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* series,
+                       const LiveWindows* live, const std::vector<BudgetClaimFigures>& claims,
+                       std::int64_t first_day) {
+  BudgetWeek w;
+  w.slo = slo.meta.id;
+  w.service = slo.service.id;
+  w.name = slo.name;
+  w.target = slo.target;
+  const std::int64_t last_day = first_day + 6;
+  w.first_day = format_date(first_day);
+  w.last_day = format_date(last_day);
+
+  // The SLO's own figures at the week's end and 7 days earlier: one formula for every page.
+  const SloFigures end = compute_slo(repo, slo, series, live, (last_day + 1) * k_day);
+  const SloFigures before = compute_slo(repo, slo, series, nullptr, first_day * k_day);
+  w.remaining = end.remaining;
+  w.remaining_before = before.remaining;
+  if (w.remaining && w.remaining_before) w.remaining_change = *w.remaining - *w.remaining_before;
+  w.trend = budget_trend(w.remaining_change);
+  w.state = end.state.level;
+  w.projected_exhaustion = end.projected_exhaustion;
+  for (const char* label : {"1h", "6h", "24h"}) {
+    auto it = end.burn_rates.find(label);
+    w.burn_rates[label] = it == end.burn_rates.end() ? std::nullopt : it->second;
+  }
+
+  const double b = budget_fraction(slo.target);
+  const RangeTotals week = sum_range(series, first_day, last_day);
+  w.days_with_data = week.days_with_data;
+  const std::int64_t win = std::max<std::int64_t>(1, std::llround(slo.window_days));
+  const RangeTotals window = sum_range(series, last_day - win + 1, last_day);
+  if (week.days_with_data > 0 && window.total > 0 && b > 0)
+    w.consumed = (week.total - week.good) / (b * window.total);
+
+  if (series && week.days_with_data > 0) {
+    ErrorContributor top;
+    bool found = false;
+    for (auto it = series->lower_bound(first_day); it != series->end() && it->first <= last_day;
+         ++it) {
+      if (!usable(it->second)) continue;
+      const double bad = it->second.total - it->second.good;
+      if (!found || bad > top.bad) {
+        top.day = format_date(it->first);
+        top.bad = bad;
+        found = true;
+      }
+    }
+    const double week_bad = week.total - week.good;
+    if (week_bad > 0) top.share = top.bad / week_bad;
+    if (found) w.top_contributor = top;
+  }
+
+  for (const auto& pm : repo.postmortems) {
+    auto day = day_of_text(pm.date);
+    if (!day || *day < first_day || *day > last_day) continue;
+    bool of_service = std::any_of(pm.services.begin(), pm.services.end(),
+                                  [&](const Ref& r) { return r.id == slo.service.id; });
+    if (!of_service || slo.service.empty()) continue;
+    WeekIncident inc{pm.meta.id, pm.title,     pm.date,     pm.severity,
+                     pm.status,  std::nullopt, std::nullopt};
+    for (const auto& c : claims) {
+      if (c.postmortem != pm.meta.id) continue;
+      inc.claimed_pct = c.claimed_pct;
+      for (const auto& s : c.slos)
+        if (s.slo == slo.meta.id) inc.computed_pct = s.consumed_pct;
+    }
+    w.incidents.push_back(std::move(inc));
+  }
+
+  for (const auto& a : slo.alerts)
+    w.alerts.push_back(alert_week(a, series, b, first_day));
+  return w;
+}
+
+// ---- the weekly review
+
+WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailySeries>& series,
+                            const std::vector<BudgetClaimFigures>& claims,
+                            const std::vector<CapacityFigures>& capacity, IsoWeek wk) {
+  WeeklyReview r;
+  const std::int64_t first = iso_week_monday(wk), last = first + 6;
+  r.week = format_iso_week(wk);
+  r.first_day = format_date(first);
+  r.last_day = format_date(last);
+
+  for (const auto& slo : repo.slos) {
+    auto it = series.find(slo.meta.id);
+    r.slos.push_back(
+        budget_week(repo, slo, it == series.end() ? nullptr : &it->second, nullptr, claims, first));
+    for (const auto& a : r.slos.back().alerts)
+      r.alerts_fired += static_cast<int>(a.fired.size());
+  }
+
+  // Incidents: postmortems dated in the week; action items as they stand, overdue at its end.
+  auto& inc = r.incidents;
+  for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"})
+    inc.by_severity[sev] = 0;
+  for (auto& f : compute_incidents(repo, (last + 1) * k_day)) {
+    for (const auto& a : f.action_items) {
+      if (a.status == "done") continue;
+      inc.open_action_items.push_back(a);
+      if (a.status == "in-progress")
+        ++inc.in_progress;
+      else
+        ++inc.open;
+      if (a.overdue) ++inc.overdue;
+    }
+    auto day = day_of_text(f.date);
+    if (!day || *day < first || *day > last) continue;
+    ++inc.total;
+    if (!f.severity.empty()) ++inc.by_severity[f.severity];
+    if (f.time_to_resolve_minutes)
+      inc.total_duration_minutes =
+          inc.total_duration_minutes.value_or(0) + *f.time_to_resolve_minutes;
+    inc.postmortems.push_back(std::move(f));
+  }
+
+  // On-call: health entries are monthly, so the week shows the month(s) it falls in.
+  int y;
+  unsigned m, d;
+  for (std::int64_t day : {first, last}) {
+    civil_from_days(day, y, m, d);
+    std::string p = format_period(y, static_cast<int>(m));
+    if (r.on_call.periods.empty() || r.on_call.periods.back() != p) r.on_call.periods.push_back(p);
+  }
+  for (const auto& rot : repo.rotations)
+    for (const auto& h : rot.health) {
+      if (std::find(r.on_call.periods.begin(), r.on_call.periods.end(), h.period) ==
+          r.on_call.periods.end())
+        continue;
+      r.on_call.entries.push_back(
+          {rot.meta.id, h.period, h.pages, h.off_hours_pages, h.false_positive_pct});
+      r.on_call.total_pages += h.pages.value_or(0);
+      r.on_call.off_hours_pages += h.off_hours_pages.value_or(0);
+    }
+
+  // Reliability work.
+  for (const auto& t : repo.toil) {
+    auto day = day_of_text(t.automated_on);
+    if (!day || *day < first || *day > last) continue;
+    const double saved = t.total_hours_per_month.value_or(toil_hours(t));
+    r.toil_automated.push_back({t.meta.id, t.name, t.service.id, t.automated_on, saved});
+    r.hours_saved_per_month += saved;
+  }
+  for (const auto& e : repo.experiments) {
+    auto day = day_of_text(e.date);
+    if (!day || *day < first || *day > last) continue;
+    r.experiments.push_back({e.meta.id, e.name, e.service.id, e.date, e.outcome});
+  }
+  for (const auto& c : capacity)
+    if (c.runway_months && *c.runway_months < k_capacity_concern_months)
+      r.capacity_concerns.push_back({c.id, c.service, c.runway_months});
+  return r;
+}
+
+std::vector<IsoWeek> weeks_with_data(const Repo& repo,
+                                     const std::map<std::string, DailySeries>& series,
+                                     std::int64_t local_now) {
+  const IsoWeek last = last_complete_week(local_now);
+  std::set<IsoWeek> weeks;
+  for (const auto& [slo, s] : series)
+    for (const auto& [day, c] : s)
+      if (usable(c)) weeks.insert(iso_week_of(day));
+  for (const auto& pm : repo.postmortems)
+    if (auto day = day_of_text(pm.date)) weeks.insert(iso_week_of(*day));
+  std::vector<IsoWeek> out;
+  for (const auto& w : weeks)
+    if (!(last < w)) out.push_back(w);
+  return out;
+}
+
+// ---- the handoff
+
+Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
+                        const std::vector<SloFigures>& slos,
+                        const std::vector<CapacityFigures>& capacity, std::int64_t local_now,
+                        std::int64_t since_day) {
+  Handoff h;
+  h.rotation = rotation.meta.id;
+  h.name = rotation.name;
+  const std::int64_t today = day_of(local_now);
+  h.date = format_date(today);
+  h.since = format_date(since_day);
+  std::set<std::string> services;
+  for (const auto& s : repo.services)
+    if (s.oncall_rotation.id == rotation.meta.id) {
+      h.services.push_back(s.meta.id);
+      services.insert(s.meta.id);
+    }
+  auto ours = [&](const std::string& service) { return services.count(service) != 0; };
+  auto any_ours = [&](const std::vector<Ref>& refs) {
+    return std::any_of(refs.begin(), refs.end(), [&](const Ref& r) { return ours(r.id); });
+  };
+
+  // Open issues.
+  for (const auto& f : compute_incidents(repo, local_now)) {
+    const Postmortem* pm = nullptr;
+    for (const auto& p : repo.postmortems)
+      if (p.meta.id == f.id) pm = &p;
+    if (!pm || !any_ours(pm->services)) continue;
+    if (pm->status == "draft" || pm->status == "in-review")
+      h.open_postmortems.push_back({pm->meta.id, pm->title, pm->date, pm->severity, pm->status});
+    for (const auto& a : f.action_items) {
+      if (a.status == "done") continue;
+      h.open_action_items.push_back(a);
+      if (a.overdue) ++h.overdue_action_items;
+    }
+  }
+
+  // Which document a content file holds, for the changes of the rotation's services.
+  std::map<std::string, std::pair<std::string, std::string>> docs; // file → (kind, id)
+  auto note = [&](const DocMeta& m, const std::string& service) {
+    if (ours(service)) docs[m.file] = {m.kind, m.id};
+  };
+  for (const auto& s : repo.services)
+    note(s.meta, s.meta.id);
+  for (const auto& s : repo.slos)
+    note(s.meta, s.service.id);
+  for (const auto& p : repo.policies)
+    note(p.meta, p.service.id);
+  for (const auto& rb : repo.runbooks)
+    note(rb.meta, rb.service.id);
+  for (const auto& c : repo.capacity)
+    note(c.meta, c.service.id);
+  for (const auto& e : repo.experiments)
+    note(e.meta, e.service.id);
+  for (const auto& m : repo.maintenance)
+    note(m.meta, m.service.id);
+  for (const auto& a : repo.remediations)
+    note(a.meta, a.service.id);
+  for (const auto& t : repo.toil)
+    note(t.meta, t.service.id);
+  for (const auto& pm : repo.postmortems)
+    if (any_ours(pm.services)) docs[pm.meta.file] = {pm.meta.kind, pm.meta.id};
+  if (docs.count(rotation.meta.file) == 0)
+    docs[rotation.meta.file] = {rotation.meta.kind, rotation.meta.id};
+
+  h.history_available = history && history->available();
+  h.history_reason = history ? history->reason() : "no git history was read";
+  std::map<std::string, HandoffRunbook> runbook_latest;
+  if (h.history_available) {
+    const std::int64_t recent_from = today - k_handoff_recent_days;
+    for (const auto& c : history->commits()) {
+      auto doc = docs.find(c.path);
+      if (doc == docs.end()) continue;
+      const std::int64_t day = day_of(c.change.time);
+      if (day >= recent_from)
+        h.recent_changes.push_back({c.path, doc->second.first, doc->second.second, format_date(day),
+                                    c.change.hash, c.change.short_hash, c.change.author});
+      // Newest first: the first change of a runbook since `since` is its latest.
+      if (doc->second.first == "runbook" && day >= since_day &&
+          runbook_latest.count(doc->second.second) == 0)
+        runbook_latest[doc->second.second] = {
+            doc->second.second, "",   "", format_date(day), c.change.short_hash,
+            c.change.author,    "git"};
+    }
+  }
+
+  // Known risks.
+  for (const auto& f : slos)
+    if (ours(f.service) &&
+        (f.state.level == BudgetState::Critical || f.state.level == BudgetState::Exhausted))
+      h.risks.push_back({"slo", f.id, f.service,
+                         "error budget " + f.state.name() +
+                             (f.remaining ? ": " + pct_text(*f.remaining * 100.0) + " remaining"
+                                          : std::string())});
+  for (const auto& rb : repo.runbooks) {
+    if (!ours(rb.service.id)) continue;
+    // As the runbook-stale lint judges it: git's last change, else last_updated.
+    std::optional<std::int64_t> changed;
+    const FileChange* ch = history ? history->last_change(rb.meta.file) : nullptr;
+    if (ch)
+      changed = day_of(ch->time);
+    else
+      changed = parse_date(rb.last_updated);
+    if (changed && today - *changed > repo.config.stale_after_days)
+      h.risks.push_back({"runbook", rb.meta.id, rb.service.id,
+                         "runbook stale: last changed " + format_date(*changed) + ", " +
+                             std::to_string(today - *changed) + " days ago"});
+    // Without git, last_updated says when a runbook was updated.
+    if (!h.history_available) {
+      auto upd = parse_date(rb.last_updated);
+      if (upd && *upd >= since_day && *upd <= today)
+        runbook_latest[rb.meta.id] = {rb.meta.id, "", "", rb.last_updated, "", "", "last_updated"};
+    }
+  }
+  for (const auto& c : capacity)
+    if (ours(c.service) && c.runway_months && *c.runway_months < k_capacity_concern_months)
+      h.risks.push_back({"capacity", c.id, c.service,
+                         "capacity runway " + std::to_string(*c.runway_months) +
+                             (*c.runway_months == 1 ? " month" : " months") + " (" +
+                             c.bottleneck_resource + ")"});
+  for (const auto& e : repo.experiments) {
+    if (!ours(e.service.id)) continue;
+    auto day = day_of_text(e.date);
+    const bool planned = e.outcome == "planned" || (day && *day >= today);
+    if (planned)
+      h.risks.push_back({"experiment", e.meta.id, e.service.id,
+                         "chaos experiment planned" + (e.date.empty() ? "" : " for " + e.date) +
+                             (e.name.empty() ? "" : ": " + e.name)});
+  }
+
+  // Scheduled maintenance: under way, or starting within 14 days. Times are instants (UTC); now
+  // is wall-clock, so compare by local day of the start.
+  for (const auto& m : repo.maintenance) {
+    if (!ours(m.service.id) || !m.start_time) continue;
+    const std::int64_t start_day = day_of(*m.start_time);
+    const std::int64_t end_day = m.end_time ? day_of(*m.end_time) : start_day;
+    const bool under_way = start_day <= today && end_day >= today;
+    if (under_way || (start_day > today && start_day <= today + k_handoff_maintenance_days))
+      h.maintenance.push_back(
+          {m.meta.id, m.service.id, m.start, m.end, m.description, m.rollback_plan, under_way});
+  }
+  std::sort(h.maintenance.begin(), h.maintenance.end(),
+            [](const auto& a, const auto& b) { return a.start < b.start; });
+
+  for (auto& [id, u] : runbook_latest) {
+    for (const auto& rb : repo.runbooks)
+      if (rb.meta.id == id) {
+        u.title = rb.title;
+        u.service = rb.service.id;
+      }
+    h.runbook_updates.push_back(u);
+  }
+  return h;
+}
+
+} // namespace nines
