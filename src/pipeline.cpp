@@ -78,6 +78,7 @@ struct Context {
   double validate_ms = 0; // validation runs inside the load stream; its time is kept apart
   std::map<std::string, std::string> theme_overrides; // load: the repository's layouts/
   std::size_t files = 0, documents = 0, decoded = 0, csv_rows = 0;
+  bool config_failed = false; // nines.yaml has errors: nothing can be linked against it
   std::string last_file;
 };
 
@@ -95,6 +96,7 @@ fs::path output_dir(const Run& run) {
 void read_config(Context& c) {
   Run& run = c.run;
   const RunOptions& o = run.opts;
+  const std::size_t errors_before = run.diags.error_count();
   Node config = load_config_file(o.dir, c.load, run.diags);
   if (!config.is_null() && c.schemas.validate("nines", config, "nines.yaml", run.diags))
     decode_config(config, run.repo.config);
@@ -119,11 +121,25 @@ void read_config(Context& c) {
   }
   c.load.max_file_bytes = run.repo.config.max_file_bytes;
   c.load.yaml.max_nodes = run.repo.config.max_yaml_nodes;
+  c.load.include = run.repo.config.include;
+  c.load.exclude = run.repo.config.exclude;
   std::error_code ec;
   if (!o.out.empty()) {
     fs::path rel = fs::relative(o.out, o.dir, ec);
     if (!ec && !rel.empty() && *rel.begin() != "..")
       c.load.skip_dirs.push_back(rel.generic_string());
+  }
+  c.config_failed = run.diags.error_count() > errors_before;
+}
+
+// A document that did not validate: the ids it may have had, so that references to it are not
+// reported as dangling on top of its own error.
+void note_failed(Repo& repo, const RawDoc& doc) {
+  repo.failed_ids.insert(path_stem_slug(doc.file));
+  for (const Node* n : {doc.root.get(doc.kind), doc.root.get("metadata")}) {
+    if (!n) continue;
+    for (const char* key : {"id", "name"})
+      if (const Node* v = n->get(key); v && v->is_scalar()) repo.failed_ids.insert(v->value);
   }
 }
 
@@ -137,14 +153,32 @@ void validate_document(Context& c, RawDoc&& doc) {
     ++c.files;
     c.last_file = doc.file;
   }
-  const bool dialect =
-      doc.kind == "prometheus_rules" || doc.kind == "openslo" || doc.kind == "backstage";
-  if (dialect || c.schemas.validate(doc.kind, doc.root, doc.file, run.diags)) {
+  const bool dialect = doc.kind == "prometheus_rules" || doc.kind == "openslo" ||
+                       doc.kind == "backstage" || doc.kind == "sloth" || doc.kind == "pyrra";
+  const std::size_t errors_before = run.diags.error_count();
+  // What every kind holds before the document, so a document whose decoding failed is dropped
+  // again: the lints judge only documents that validated.
+  std::vector<std::size_t> sizes;
+  for_each_kind([&](const auto& row) { sizes.push_back((run.repo.*row.docs).size()); });
+  // Dialect documents have schemas of their own where nines ships one (OpenSLO's kinds).
+  const std::string schema = dialect ? dialect_schema(doc) : doc.kind;
+  const bool no_schema = dialect && !c.schemas.has(schema);
+  if (no_schema || c.schemas.validate(schema, doc.root, doc.file, run.diags)) {
     decode_document(doc,
                     fnv1a_hex(to_json(doc.root).value.dump(
                         -1, ' ', false, nlohmann::json::error_handler_t::replace)),
                     run.repo, run.diags);
     ++c.decoded;
+  }
+  if (run.diags.error_count() > errors_before) {
+    note_failed(run.repo, doc);
+    std::size_t i = 0;
+    for_each_kind([&](const auto& row) {
+      auto& docs = run.repo.*row.docs;
+      const std::size_t keep = sizes[i++];
+      if (docs.size() > keep)
+        docs.erase(docs.begin() + static_cast<std::ptrdiff_t>(keep), docs.end());
+    });
   }
   c.validate_ms += ms_since(start);
 }
@@ -163,13 +197,19 @@ std::string stage_load(Context& c) {
     c.run.history = read_history(c.run.repo.root, c.run.now);
     history_ms = ms_since(history_start);
   }
+  LoadNotes notes;
   load_repo(
       c.run.opts.dir, c.load, c.run.diags,
       [&](RawDoc&& doc) { validate_document(c, std::move(doc)); },
       [&](RawCsvRow&& row) {
         ++c.csv_rows;
         decode_csv_row(row, c.run.repo, c.run.diags);
-      });
+      },
+      &notes);
+  c.run.repo.skipped_files = std::move(notes.skipped);
+  finish_dialects(c.run.repo, c.run.diags);
+  for (const auto& f : notes.failed)
+    c.run.repo.failed_ids.insert(path_stem_slug(f));
   // Theme overrides are repository files like any other: read here, under the loader's rules
   // (size limit, no symbolic link out of the repository), so render never touches the disk and
   // `check` reports a broken override with the rest.
@@ -177,7 +217,8 @@ std::string stage_load(Context& c) {
   c.run.current_file.clear();
   std::string counts = plural(c.files, "file", "files") + ", " +
                        plural(c.documents, "document", "documents") + ", " +
-                       plural(c.csv_rows, "CSV row", "CSV rows");
+                       plural(c.csv_rows, "CSV row", "CSV rows") + ", " +
+                       plural(c.run.repo.skipped_files.size(), "file", "files") + " skipped";
   // The history walk is part of load; its own time shows whether a long history costs much.
   if (history_ms >= 0 && c.run.history.available()) {
     char ms[32];
@@ -188,8 +229,10 @@ std::string stage_load(Context& c) {
   return counts;
 }
 
-// validate: ran inside the load stream (above); this row is its boundary, so a document that
-// failed its schema stops the run before references are resolved against a partial repository.
+// validate: ran inside the load stream (above); this row is its boundary. A document that failed
+// its schema does not stop link: the lints run over every document that did validate, and
+// references to the failed ones are not reported as dangling (Repo::failed_ids). Errors still stop
+// the run before metrics.
 std::string stage_validate(Context& c) {
   return plural(c.decoded, "document", "documents") + " decoded";
 }
@@ -205,9 +248,8 @@ std::string stage_link(Context& c) {
   // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
   // the store (the same rows plus what was pulled), and reports them once.
   if (run.opts.last < Stage::Compute)
-    report_budget_claims(run.repo,
-                         check_budget_claims(run.repo, series_from_csv(run.repo.csv_rows)),
-                         run.diags);
+    report_budget_claims(
+        run.repo, check_budget_claims(run.repo, series_from_csv(run.repo.csv_rows)), run.diags);
   return plural(run.diags.all().size() - before, "finding", "findings");
 }
 
@@ -410,7 +452,11 @@ int run_pipeline(Run& run) {
     if (row.stage == Stage::Load) t.wall_ms -= c.validate_ms; // streamed: split the two apart
     if (row.stage == Stage::Validate) t.wall_ms += c.validate_ms;
     run.timings.push_back(std::move(t));
-    if (!checkpoint(run)) break;
+    // Document errors of load and validate still let link run, so a pull request sees every
+    // finding at once; errors in nines.yaml do not (every reference is read against it).
+    const bool go_on_to_link = row.stage < Stage::Link && !c.config_failed && run.fatal.empty() &&
+                               run.usage_error.empty() && run.internal_error.empty();
+    if (!checkpoint(run) && !go_on_to_link) break;
   }
   return exit_code(run);
 }

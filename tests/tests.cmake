@@ -70,6 +70,9 @@ set_tests_properties(e2e.rules PROPERTIES TIMEOUT 600)
 add_test(NAME e2e.history
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_history.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+# Dialects: OpenSLO, Backstage and foreign files read as they are, with hand-worked figures.
+add_test(NAME e2e.dialects
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_dialects.py $<TARGET_FILE:nines>)
 
 # The libFuzzer target over load, validate and decode (a clang sub-build; skipped without clang).
 add_test(NAME fuzz.load

@@ -17,6 +17,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
     CommonOpts common;
     std::string format = "text";
     bool strict = false;
+    bool verbose = false;
     std::string since; // --since REV: the pull-request summary (cli/since.cpp)
   };
   auto opts = std::make_shared<Opts>();
@@ -25,6 +26,8 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--format", opts->format, "Output: text, json, github or sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
+  cmd->add_flag("--verbose,-v", opts->verbose,
+                "List the files skipped as neither nines documents nor a known dialect");
   cmd->add_option("--since", opts->since,
                   "Summarise what changed since git revision REV (Markdown, or --format json)");
   cmd->callback([opts, &action] {
@@ -41,6 +44,17 @@ void add_check_command(CLI::App& app, CommandAction& action) {
       if (print_run_problems(run)) return code;
       write_diagnostics(std::cout, format, run.diags.sorted(), run.diags.error_count(),
                         run.diags.warning_count(), run.diags.dropped(), k_version);
+      // Foreign files (mkdocs.yml, docker-compose, CI files) are left alone; text output says
+      // how many, so a misplaced document does not go unnoticed.
+      const auto& skipped = run.repo.skipped_files;
+      if (format == DiagFormat::Text && !skipped.empty()) {
+        std::cout << skipped.size() << (skipped.size() == 1 ? " file" : " files")
+                  << " skipped: neither a nines document nor a known dialect"
+                  << (opts->verbose ? "" : " (--verbose lists them)") << "\n";
+        if (opts->verbose)
+          for (const auto& f : skipped)
+            std::cout << "  skipped " << f << "\n";
+      }
       return code;
     };
   });

@@ -47,6 +47,63 @@ std::optional<double> window_burn(const DailySeries* series, const LiveWindows* 
   return live_burn(live, minutes, b);
 }
 
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// Timeslices and RatioTimeslices over daily data: slices of `slice_days` whole days from the
+// window's first day. A slice with data is good when its ratio is at least the slice target
+// (Timeslices); RatioTimeslices averages the slices' ratios. Sets the attainment and the slice
+// counts; leaves them null when no slice has data.
+void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_t first,
+                          std::int64_t last, SloFigures& f) {
+  const auto k = static_cast<std::int64_t>(std::llround(slo.slice_minutes / k_minutes_per_day));
+  int slices = 0, good = 0;
+  double ratios = 0;
+  for (std::int64_t d = first; d <= last; d += k) {
+    RangeTotals t = sum_range(series, d, std::min(d + k - 1, last));
+    if (t.days_with_data == 0 || t.total <= 0) continue;
+    const double ratio = t.good / t.total;
+    ++slices;
+    ratios += ratio;
+    if (ratio >= slo.slice_target - 1e-12) ++good;
+  }
+  if (slices == 0) return;
+  f.slices = slices;
+  f.good_slices = good;
+  f.attainment =
+      slo.budgeting == "Timeslices" ? static_cast<double>(good) / slices : ratios / slices;
+}
+
+} // namespace
+
+std::pair<std::int64_t, std::int64_t> calendar_period(const std::string& unit, int count,
+                                                      std::int64_t start_day, std::int64_t day) {
+  if (count < 1) count = 1;
+  if (unit == "d" || unit == "w") {
+    const std::int64_t len = static_cast<std::int64_t>(count) * (unit == "w" ? 7 : 1);
+    const std::int64_t first = start_day + floor_div(day - start_day, len) * len;
+    return {first, first + len - 1};
+  }
+  const int months = count * (unit == "Y" ? 12 : unit == "Q" ? 3 : 1);
+  int y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(start_day, y, m, d);
+  const std::int64_t start_month = static_cast<std::int64_t>(y) * 12 + (m - 1);
+  civil_from_days(day, y, m, d);
+  const std::int64_t day_month = static_cast<std::int64_t>(y) * 12 + (m - 1);
+  const std::int64_t first_month =
+      start_month + floor_div(day_month - start_month, months) * months;
+  auto month_start = [](std::int64_t mi) {
+    return days_from_civil(static_cast<int>(floor_div(mi, 12)),
+                           static_cast<unsigned>(mi - floor_div(mi, 12) * 12 + 1), 1);
+  };
+  return {month_start(first_month), month_start(first_month + months) - 1};
+}
+
+namespace {
+
 const Policy* find_policy(const Repo& repo, const std::string& id) {
   if (id.empty()) return nullptr;
   for (const auto& p : repo.policies)
@@ -200,7 +257,22 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   const std::int64_t today = day_of(now);
   std::int64_t w = std::llround(slo.window_days);
   if (w < 1) w = 1;
-  const std::int64_t first = today - w, last = today - 1;
+  std::int64_t first = today - w;
+  const std::int64_t last = today - 1;
+  f.budgeting = slo.budgeting;
+  if (!slo.calendar_unit.empty()) {
+    // A calendar-aligned window: the period that holds the last closed day, from its first day
+    // up to that day; the budget is the whole period's. Weeks start on Mondays (1970-01-05) and
+    // months, quarters and years in January unless calendar.startTime says otherwise.
+    f.window_kind = "calendar";
+    auto start = parse_date(slo.calendar_start);
+    const std::int64_t anchor = start ? *start : (slo.calendar_unit == "w" ? 4 : 0);
+    auto [p0, p1] = calendar_period(slo.calendar_unit, slo.calendar_count, anchor, last);
+    first = p0;
+    w = p1 - p0 + 1;
+    f.window_days = static_cast<double>(w);
+    f.allowed_bad_minutes = allowed_bad_minutes(slo.target, f.window_days);
+  }
   f.window_start = format_date(first);
   f.window_end = format_date(last);
 
@@ -221,7 +293,26 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   }
   if (f.data.age_days) f.data.status = *f.data.age_days <= 0 ? "fresh" : "stale";
 
-  if (t.days_with_data > 0) {
+  const bool occurrences = slo.budgeting.empty() || slo.budgeting == "Occurrences";
+  if (!occurrences && t.days_with_data > 0) {
+    f.good = t.good;
+    f.total = t.total;
+    if (slo.slice_minutes < k_minutes_per_day ||
+        std::fmod(slo.slice_minutes, k_minutes_per_day) != 0.0) {
+      // Never an occurrences figure under another name: slices finer than the data are null.
+      f.missing_reason = slo.budgeting + " with a time slice of " +
+                         std::to_string(std::llround(slo.slice_minutes)) +
+                         " minutes needs data finer than the daily values nines keeps";
+    } else {
+      timeslice_attainment(slo, series, first, last, f);
+      if (f.attainment && b > 0) {
+        f.status = "ok";
+        f.consumed = (1.0 - *f.attainment) / b;
+        f.remaining = 1.0 - *f.consumed;
+        f.bad_minutes = *f.consumed * f.allowed_bad_minutes;
+      }
+    }
+  } else if (t.days_with_data > 0) {
     f.good = t.good;
     f.total = t.total;
     f.attainment = t.good / t.total;
@@ -233,9 +324,11 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     }
   }
 
+  // Burn rates are rates of bad events: an occurrences figure, so null for the slice methods.
   for (auto [label, minutes] :
        {std::pair<const char*, double>{"1h", 60.0}, {"6h", 360.0}, {"24h", 1440.0}, {"3d", 4320.0}})
-    f.burn_rates[label] = window_burn(series, live, today, minutes, b);
+    f.burn_rates[label] =
+        occurrences ? window_burn(series, live, today, minutes, b) : std::optional<double>();
 
   for (const auto& a : slo.alerts) {
     AlertFigures af;

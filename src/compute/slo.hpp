@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nines {
@@ -107,7 +108,17 @@ struct SloFigures {
   std::optional<std::string> projected_exhaustion; // YYYY-MM-DD
   DataFreshness data;
   Coverage coverage;
+  std::string window_kind = "rolling";       // rolling | calendar
+  std::string budgeting = "Occurrences";     // Occurrences | Timeslices | RatioTimeslices
+  std::optional<int> slices, good_slices;    // Timeslices: slices with data, and good ones
+  std::optional<std::string> missing_reason; // why attainment is null although data may exist
 };
+
+// The calendar period of an SLO's calendar-aligned window that holds `day` (days since the
+// epoch): its first and last day. Periods are `count` units long ("d", "w", "M", "Q", "Y") and
+// aligned to `start_day`.
+std::pair<std::int64_t, std::int64_t> calendar_period(const std::string& unit, int count,
+                                                      std::int64_t start_day, std::int64_t day);
 
 // Figures of one SLO at `now`. `series` and `live` may be null (no data).
 SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,

@@ -306,4 +306,68 @@ TEST_SUITE("compute.slo") {
     CHECK(all[1].allowed_bad_minutes == doctest::Approx(403.2));
   }
 
+  TEST_CASE("calendar periods: weeks, months, quarters, years, aligned to their start") {
+    auto period = [](const char* unit, int n, const char* start, const char* d) {
+      auto [a, b] = calendar_period(unit, n, day(start), day(d));
+      return format_date(a) + ".." + format_date(b);
+    };
+    CHECK(period("M", 1, "2026-01-01", "2026-11-22") == "2026-11-01..2026-11-30");
+    CHECK(period("M", 1, "2026-01-01", "2024-02-10") == "2024-02-01..2024-02-29"); // before start
+    CHECK(period("Q", 1, "1970-01-01", "2026-11-22") == "2026-10-01..2026-12-31");
+    CHECK(period("Y", 1, "1970-01-01", "2026-11-22") == "2026-01-01..2026-12-31");
+    CHECK(period("M", 2, "2026-01-01", "2026-11-22") == "2026-11-01..2026-12-31");
+    CHECK(period("w", 1, "1970-01-05", "2026-11-22") == "2026-11-16..2026-11-22"); // Mon..Sun
+    CHECK(period("d", 1, "1970-01-01", "2026-11-22") == "2026-11-22..2026-11-22");
+  }
+
+  TEST_CASE("calendar month window: the month so far, the whole month's budget") {
+    Repo repo;
+    Slo s = slo("m", "svc", 99.0);
+    s.calendar_unit = "M";
+    s.calendar_start = "2026-01-01";
+    DailySeries series;
+    fill(series, "2026-10-31", "2026-10-31", 1000, 1000); // outside: October
+    fill(series, "2026-11-01", "2026-11-01", 1000, 10);
+    fill(series, "2026-11-22", "2026-11-22", 1000, 0);
+    auto f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
+    CHECK(f.window_kind == "calendar");
+    CHECK(f.window_days == 30);
+    CHECK(f.window_start == "2026-11-01");
+    CHECK(f.window_end == "2026-11-22");
+    CHECK(f.allowed_bad_minutes == doctest::Approx(432.0));
+    CHECK(*f.attainment == doctest::Approx(0.995));
+    CHECK(*f.remaining == doctest::Approx(0.5));
+  }
+
+  TEST_CASE("timeslices from daily values: share of good slices, never occurrences") {
+    Repo repo;
+    Slo s = slo("t", "svc", 50.0, 7);
+    s.budgeting = "Timeslices";
+    s.slice_target = 0.99;
+    s.slice_minutes = 1440;
+    DailySeries series;
+    fill(series, "2026-11-16", "2026-11-16", 1000, 5);  // 0.995 good
+    fill(series, "2026-11-17", "2026-11-17", 1000, 20); // 0.98 bad
+    fill(series, "2026-11-18", "2026-11-18", 1000, 0);  // good
+    fill(series, "2026-11-19", "2026-11-19", 1000, 1);  // 0.999 good
+    auto f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
+    CHECK(*f.slices == 4);
+    CHECK(*f.good_slices == 3);
+    CHECK(*f.attainment == doctest::Approx(0.75));
+    CHECK(*f.remaining == doctest::Approx(0.5));
+    CHECK_FALSE(f.burn_rates["24h"]);
+    s.budgeting = "RatioTimeslices";
+    f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
+    CHECK(*f.attainment == doctest::Approx((0.995 + 0.98 + 1.0 + 0.999) / 4));
+    s.slice_minutes = 1; // a 1-minute slice: no figure, a reason
+    f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
+    CHECK_FALSE(f.attainment);
+    CHECK(f.status == "missing");
+    REQUIRE(f.missing_reason);
+    s.slice_minutes = 2880; // two-day slices: 16-17 (0.9875, bad at 0.99), 18-19 (0.9995)
+    s.budgeting = "Timeslices";
+    f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
+    CHECK(*f.slices == 2);
+    CHECK(*f.good_slices == 1);
+  }
 } // TEST_SUITE

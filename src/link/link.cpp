@@ -14,6 +14,7 @@ struct IdSet {
   std::string what; // "service", "team", ...
   std::set<std::string> ids;
   std::vector<std::string> list;
+  const std::set<std::string>* failed = nullptr; // ids of documents that did not validate
 
   void add(const std::string& id) {
     if (ids.insert(id).second) list.push_back(id);
@@ -42,6 +43,7 @@ void collect(const std::vector<T>& docs, const std::string& what, IdSet& set, Di
 void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& diags,
            const std::string& hint = {}) {
   if (r.empty() || set.has(r.id)) return;
+  if (set.failed && set.failed->count(r.id)) return; // its own error says enough
   diags.error(file, r.loc, "unknown-reference",
               "unknown " + set.what + " '" + r.id + "'" + did_you_mean(r.id, set.list), hint);
 }
@@ -59,6 +61,7 @@ void link_references(const Repo& repo, DiagBag& diags) {
   std::map<std::string_view, IdSet> ids;
   for_each_kind([&](const auto& row) {
     collect(repo.*row.docs, std::string(row.label), ids[row.name], diags);
+    ids[row.name].failed = &repo.failed_ids;
   });
   const IdSet& services = ids["service"];
   const IdSet& slis = ids["sli"];
@@ -68,6 +71,7 @@ void link_references(const Repo& repo, DiagBag& diags) {
   const IdSet& rotations = ids["oncall_rotation"];
   IdSet teams;
   teams.what = "team";
+  teams.failed = &repo.failed_ids;
   for (const auto& [id, t] : repo.config.teams)
     teams.add(id);
   const std::string team_hint = "teams are declared in nines.yaml under `teams:`";
@@ -115,8 +119,10 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(services, a.service, a.meta.file, diags);
     check(teams, a.team, a.meta.file, diags, team_hint);
   }
-  for (const auto& row : repo.csv_rows)
-    check(slos, Ref{row.slo, Loc{row.line, 1}}, row.file, diags);
+  // Recorded rows of an SLO whose document failed would all dangle; its own error says enough.
+  if (repo.failed_ids.empty())
+    for (const auto& row : repo.csv_rows)
+      check(slos, Ref{row.slo, Loc{row.line, 1}}, row.file, diags);
 }
 
 } // namespace nines

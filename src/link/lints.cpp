@@ -285,6 +285,8 @@ bool runbook_covers(const Runbook& rb, const std::string& alert_name, const std:
 }
 
 void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
+  // A document failed to load or validate: the runbook may be that one; its own error says so.
+  if (!repo.failed_ids.empty()) return;
   // An SLO of an unknown service is already an error; which runbook it needs is then unknowable.
   bool known = slo.service.empty();
   for (const auto& s : repo.services)
@@ -310,6 +312,7 @@ void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
 }
 
 void lint_prom_alert_runbooks(const Repo& repo, DiagBag& diags) {
+  if (!repo.failed_ids.empty()) return; // as above: the runbook may be a failed document
   for (const auto& alert : repo.prom_alerts) {
     if (alert.name.empty() || !alert.runbook_url.empty()) continue;
     bool covered = std::any_of(repo.runbooks.begin(), repo.runbooks.end(), [&](const Runbook& rb) {

@@ -56,67 +56,213 @@ bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Decides what a top-level document is. Reports documents that are none of the known kinds.
-void classify(Node&& root, int index, const std::string& rel, const std::string& body,
-              DiagBag& diags, const std::function<void(RawDoc&&)>& on_doc) {
-  if (root.is_null()) return; // an empty document, e.g. a trailing "---"
-  if (!root.is_map()) {
-    diags.error(rel, root.loc, "unknown-kind",
-                "a document must be a mapping whose single top-level key names its kind",
-                "e.g. `service:` followed by the service's fields");
-    return;
+// What classify made of one top-level YAML document.
+enum class Verdict {
+  Empty,    // nothing in it (a trailing "---")
+  Accepted, // handed on as a document (or as several, for an OpenSLO list)
+  Foreign,  // neither a nines kind nor a known dialect: left alone
+  Error,    // reported
+};
+
+// The dialect an `apiVersion` names, "" for none; an OpenSLO version other than v1 is reported.
+std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags) {
+  const Node* api = root.get("apiVersion");
+  if (!api || !api->is_scalar()) return "";
+  const std::string& v = api->value;
+  if (v == "openslo/v1") return "openslo";
+  if (v.rfind("openslo/", 0) == 0) {
+    diags.error(rel, api->loc, "dialect-version",
+                "unsupported OpenSLO version '" + v + "'; nines reads openslo/v1",
+                "write the document in OpenSLO v1 (apiVersion: openslo/v1)");
+    return "unsupported";
   }
+  if (v.rfind("backstage.io/", 0) == 0) return "backstage";
+  const Node* kind = root.get("kind");
+  const std::string k = kind && kind->is_scalar() ? kind->value : "";
+  if (v == "sloth.slok.dev/v1" && k == "PrometheusServiceLevel") return "sloth";
+  if (v == "pyrra.dev/v1alpha1" && k == "ServiceLevelObjective") return "pyrra";
+  return "";
+}
+
+// A key that reads as a misspelt kind (`servce:`) with a nines document's shape under it: a
+// mapping, or nothing yet. A docker-compose `services:` holds a mapping of mappings, and a
+// Docusaurus `slug:` a string, so those are not typos of `service` or `slo`.
+bool misspelt_kind(const Entry& e, const std::vector<std::string>& kinds) {
+  if (!e.value.is_map() && !e.value.is_null()) return false;
+  for (const auto& k : kinds) {
+    if (edit_distance(e.key, k) > 2) continue;
+    if (e.key == k + "s" && e.value.is_map() && !e.value.entries.empty()) {
+      bool all_maps = true;
+      for (const auto& c : e.value.entries)
+        all_maps = all_maps && (c.value.is_map() || c.value.is_null());
+      if (all_maps) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+// Decides what a top-level document is: a nines kind, a dialect document, a rule file, or
+// something foreign. Reports documents that look like a nines kind but are not one.
+Verdict classify(Node&& root, int index, const std::string& rel, const std::string& body,
+                 DiagBag& diags, const std::function<void(RawDoc&&)>& on_doc) {
+  if (root.is_null()) return Verdict::Empty;
+  if (root.is_seq()) {
+    // OpenSLO's list form: one YAML sequence of objects instead of `---` documents.
+    bool any = false;
+    for (const auto& item : root.items)
+      if (item.is_map() && item.get("apiVersion") && item.get("kind")) any = true;
+    if (!any) return Verdict::Foreign; // some other tool's list
+    Verdict v = Verdict::Accepted;
+    for (auto& item : root.items) {
+      if (!item.is_map() || !item.get("apiVersion")) {
+        diags.error(rel, item.loc, "unknown-kind",
+                    "an item of a list-form file must be an object with apiVersion and kind",
+                    "e.g. `- apiVersion: openslo/v1` followed by kind, metadata and spec");
+        v = Verdict::Error;
+        continue;
+      }
+      const Loc at = item.loc;
+      Verdict one = classify(std::move(item), index, rel, body, diags, on_doc);
+      if (one == Verdict::Error) v = one;
+      if (one == Verdict::Foreign) {
+        diags.error(rel, at, "unknown-kind",
+                    "an item of a list-form file must be a document of a known dialect",
+                    "nines reads openslo/v1 and backstage.io lists");
+        v = Verdict::Error;
+      }
+    }
+    return v;
+  }
+  if (!root.is_map()) return Verdict::Foreign; // a bare word or number
   RawDoc doc;
   doc.file = rel;
   doc.index = index;
   doc.body = body;
-  if (const Node* api = root.get("apiVersion"); api && api->is_scalar()) {
-    if (api->value.rfind("openslo/", 0) == 0)
-      doc.kind = "openslo";
-    else if (api->value.rfind("backstage.io/", 0) == 0)
-      doc.kind = "backstage";
-    if (!doc.kind.empty()) {
-      doc.kind_loc = root.loc;
-      doc.root = std::move(root);
-      on_doc(std::move(doc));
-      return;
-    }
+  doc.kind = dialect_of(root, rel, diags);
+  if (doc.kind == "unsupported") return Verdict::Error;
+  if (!doc.kind.empty()) {
+    doc.kind_loc = root.loc;
+    doc.root = std::move(root);
+    on_doc(std::move(doc));
+    return Verdict::Accepted;
+  }
+  // A prometheus-operator PrometheusRule object is a rule file under `spec`.
+  if (const Node* api = root.get("apiVersion");
+      api && api->is_scalar() && api->value.rfind("monitoring.coreos.com/", 0) == 0) {
+    const Node* kind = root.get("kind");
+    const Node* spec = root.get("spec");
+    const Node* groups = spec ? spec->get("groups") : nullptr;
+    if (!kind || kind->value != "PrometheusRule" || !groups || !groups->is_seq())
+      return Verdict::Foreign; // a ServiceMonitor, an Alertmanager...
+    doc.kind = "prometheus_rules";
+    doc.kind_loc = root.loc;
+    for (auto& e : root.entries)
+      if (e.key == "spec") doc.root = std::move(e.value);
+    on_doc(std::move(doc));
+    return Verdict::Accepted;
+  }
+  // A Sloth spec: `version: prometheus/v1` with its `service` and `slos`.
+  if (const Node* v = root.get("version"); v && v->is_scalar() && v->value == "prometheus/v1") {
+    doc.kind = "sloth";
+    doc.kind_loc = root.loc;
+    doc.root = std::move(root);
+    on_doc(std::move(doc));
+    return Verdict::Accepted;
   }
   if (const Node* groups = root.get("groups"); groups && groups->is_seq()) {
     doc.kind = "prometheus_rules";
     doc.kind_loc = root.loc;
     doc.root = std::move(root);
     on_doc(std::move(doc));
-    return;
+    return Verdict::Accepted;
   }
   std::vector<const Entry*> keys;
   for (const auto& e : root.entries)
     if (e.key.rfind("x-", 0) != 0) keys.push_back(&e);
-  if (keys.size() != 1) {
-    Loc at = keys.size() > 1 ? keys[1]->key_loc : root.loc;
-    diags.error(rel, at, "unknown-kind",
+  const auto& kinds = kind_names();
+  auto is_kind = [&](const Entry* e) {
+    return std::find(kinds.begin(), kinds.end(), e->key) != kinds.end();
+  };
+  const auto kind_keys = std::count_if(keys.begin(), keys.end(), is_kind);
+  if (kind_keys > 1) {
+    diags.error(rel, keys[1]->key_loc, "unknown-kind",
                 "a document has exactly one top-level key naming its kind, found " +
                     std::to_string(keys.size()),
                 "separate documents with `---`, or indent the fields under the kind key");
-    return;
+    return Verdict::Error;
   }
-  const auto& kinds = kind_names();
-  if (std::find(kinds.begin(), kinds.end(), keys[0]->key) == kinds.end()) {
-    std::string known;
-    for (const auto& k : kinds)
-      known += (known.empty() ? "" : ", ") + k;
-    diags.error(rel, keys[0]->key_loc, "unknown-kind",
-                "unknown document kind '" + keys[0]->key + "'" + did_you_mean(keys[0]->key, kinds),
-                "known kinds: " + known);
-    return;
+  // One kind key among other keys is some other tool's file: a Helm values.yaml has a
+  // `service:` beside `image:` and `replicaCount:`, a Sloth file beside `version:` and `slos:`.
+  if (kind_keys == 1 && keys.size() > 1) return Verdict::Foreign;
+  if (kind_keys == 0) {
+    if (keys.size() == 1 && misspelt_kind(*keys[0], kinds)) {
+      std::string known;
+      for (const auto& k : kinds)
+        known += (known.empty() ? "" : ", ") + k;
+      diags.error(rel, keys[0]->key_loc, "unknown-kind",
+                  "unknown document kind '" + keys[0]->key + "'" +
+                      did_you_mean(keys[0]->key, kinds),
+                  "known kinds: " + known);
+      return Verdict::Error;
+    }
+    return Verdict::Foreign; // mkdocs.yml, a CI file, a Kubernetes manifest...
   }
   doc.kind = keys[0]->key;
   doc.kind_loc = keys[0]->key_loc;
   doc.root = std::move(root);
   on_doc(std::move(doc));
+  return Verdict::Accepted;
+}
+
+bool glob_at(std::string_view p, std::string_view s) {
+  while (!p.empty()) {
+    if (p.substr(0, 2) == "**") {
+      std::string_view rest = p.substr(2);
+      if (!rest.empty() && rest.front() == '/') {
+        // "**/": zero or more whole folders.
+        rest.remove_prefix(1);
+        if (glob_at(rest, s)) return true;
+        for (std::size_t i = 0; i < s.size(); ++i)
+          if (s[i] == '/' && glob_at(rest, s.substr(i + 1))) return true;
+        return false;
+      }
+      for (std::size_t i = 0; i <= s.size(); ++i)
+        if (glob_at(rest, s.substr(i))) return true;
+      return false;
+    }
+    if (p.front() == '*') {
+      for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (glob_at(p.substr(1), s.substr(i))) return true;
+        if (i < s.size() && s[i] == '/') break;
+      }
+      return false;
+    }
+    if (s.empty()) return false;
+    if (p.front() == '?' ? s.front() == '/' : p.front() != s.front()) return false;
+    p.remove_prefix(1);
+    s.remove_prefix(1);
+  }
+  return s.empty();
+}
+
+bool any_glob(const std::vector<std::string>& globs, const std::string& rel) {
+  for (const auto& g : globs)
+    if (glob_match(g, rel)) return true;
+  return false;
 }
 
 } // namespace
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+  if (pattern.find('/') == std::string_view::npos) {
+    // No folder in the pattern: it matches the name at any depth, as in .gitignore.
+    auto slash = path.rfind('/');
+    if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+  }
+  if (!pattern.empty() && pattern.front() == '/') pattern.remove_prefix(1);
+  return glob_at(pattern, path);
+}
 
 std::optional<TextProblem> check_text(std::string_view text) {
   int line = 1, col = 1;
@@ -363,7 +509,7 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
 
 void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
                const std::function<void(RawDoc&&)>& on_doc,
-               const std::function<void(RawCsvRow&&)>& on_csv) {
+               const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes) {
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
   std::vector<std::pair<std::string, fs::path>> files; // (relative, absolute)
@@ -394,6 +540,8 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
                     rel == "node_modules" || is_link;
         for (const auto& d : opts.skip_dirs)
           if (rel == d) skip = true;
+        // An excluded folder, or one whose whole content is excluded (`docs/**`), is not walked.
+        if (any_glob(opts.exclude, rel) || any_glob(opts.exclude, rel + "/\x01")) skip = true;
         if (!skip) pending.push_back(p);
         continue;
       }
@@ -404,6 +552,8 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
                     rel.find('/', 8) == std::string::npos;
       if (!is_yaml && !is_md && !is_csv) continue;
       if (rel == "nines.yaml") continue; // read first, by load_config_file
+      if (any_glob(opts.exclude, rel)) continue;
+      if (!opts.include.empty() && !any_glob(opts.include, rel)) continue;
       if (is_link) {
         fs::path target = fs::weakly_canonical(p, tec);
         std::string t = target.generic_string(), r = canon_root.generic_string() + "/";
@@ -439,9 +589,23 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     // Named, not structured bindings: lambdas below capture them (clang 14, the fuzz build).
     const std::string& rel = file.first;
     const fs::path& abs = file.second;
+    const std::size_t errors_before = diags.error_count();
+    bool accepted = false; // some document of the file was handed on
+    auto note = [&] {
+      if (!notes) return;
+      if (ends_with(rel, ".csv")) return; // data, not documents
+      if (diags.error_count() > errors_before)
+        notes->failed.push_back(rel);
+      else if (!accepted)
+        notes->skipped.push_back(rel);
+    };
+    auto take = [&](Verdict v) {
+      if (v == Verdict::Accepted) accepted = true;
+    };
     std::string rule, message, hint;
     if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint)) {
       diags.error(rel, {}, rule, message, hint);
+      note();
       continue;
     }
     if (ends_with(rel, ".csv")) {
@@ -474,21 +638,26 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     if (ends_with(rel, ".md")) {
       std::string yaml, body;
       int body_line = 0;
-      if (!split_front_matter(text, yaml, body, body_line)) continue; // plain Markdown: not ours
-      if (!encoding_ok(rel, text)) continue;
-      read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
-        if (idx > 0) {
-          diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
-          return;
-        }
-        classify(std::move(n), idx, rel, body, diags, on_doc);
-      });
+      if (!split_front_matter(text, yaml, body, body_line)) { // plain Markdown: not ours
+        note();
+        continue;
+      }
+      if (encoding_ok(rel, text))
+        read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
+          if (idx > 0) {
+            diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
+            return;
+          }
+          take(classify(std::move(n), idx, rel, body, diags, on_doc));
+        });
+      note();
       continue;
     }
-    if (!encoding_ok(rel, text)) continue;
-    read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
-      classify(std::move(n), idx, rel, std::string(), diags, on_doc);
-    });
+    if (encoding_ok(rel, text))
+      read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
+        take(classify(std::move(n), idx, rel, std::string(), diags, on_doc));
+      });
+    note();
   }
 }
 

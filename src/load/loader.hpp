@@ -36,7 +36,20 @@ struct LoadOptions {
   std::size_t max_file_bytes = 8u << 20;
   YamlLimits yaml;
   std::vector<std::string> skip_dirs; // relative folders never walked (output, cache)
+  // nines.yaml `include` / `exclude`: globs of the files read (all when empty) and of the files
+  // and folders never read.
+  std::vector<std::string> include, exclude;
 };
+
+// What the walk left alone or could not read, for the driver's report and the link stage.
+struct LoadNotes {
+  std::vector<std::string> skipped; // YAML/Markdown files with no nines or dialect document
+  std::vector<std::string> failed;  // files with an error while reading or classifying them
+};
+
+// A repository-relative path against a glob: `*` within one folder name, `**` across folders,
+// `?` one character; a pattern without `/` matches the file name at any depth (as .gitignore).
+bool glob_match(std::string_view pattern, std::string_view path);
 
 // The first byte of `text` that cannot be in a document: a NUL, or a byte that is not valid UTF-8
 // (overlong forms and surrogates included). nines rejects such files rather than replacing the
@@ -72,10 +85,11 @@ std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path&
 // Walks the repository in sorted path order and hands every document to `on_doc` as it is parsed,
 // so at most one file's trees are alive at a time. CSV rows go to `on_csv` (a UTF-8 byte order
 // mark is dropped; an SLO-day already given by another CSV file is an error naming both, and is
-// not passed on). Folders and files that cannot be read are errors.
+// not passed on). Folders and files that cannot be read are errors. YAML and Markdown files that
+// are neither a nines kind nor a known dialect are skipped without error and listed in `notes`.
 void load_repo(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags,
                const std::function<void(RawDoc&&)>& on_doc,
-               const std::function<void(RawCsvRow&&)>& on_csv);
+               const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes = nullptr);
 
 // Splits "---\nfront matter\n---\nbody". Returns false when the text has no front matter.
 bool split_front_matter(const std::string& text, std::string& yaml, std::string& body,

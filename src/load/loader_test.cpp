@@ -242,3 +242,81 @@ TEST_CASE("loader: theme overrides are read under the loader's rules") {
     too_large |= d.rule == "file-too-large" && d.file == "layouts/base.mustache";
   CHECK(too_large);
 }
+
+TEST_CASE("loader: files of other tools are skipped and listed, typos of a kind are not") {
+  TempRepo repo;
+  repo.write("mkdocs.yml", "site_name: Docs\nnav:\n  - Home: index.md\n");
+  repo.write("docker-compose.yml", "services:\n  web:\n    image: nginx\n");
+  repo.write("k8s/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n");
+  repo.write("docs/page.md", "---\ntitle: Page\nslug: /page\n---\nText\n");
+  repo.write("tasks.yaml", "- name: build\n- name: test\n");
+  repo.write("promtool-test.yaml", "rule_files: [a.yaml]\ntests: []\n");
+  repo.write("services/typo.yaml", "servces:\n  name: a\n  tier: critical\n");
+  repo.write("services/ok.yaml", "service:\n  name: ok\n");
+  repo.write("chart/values.yaml", "replicaCount: 2\nservice:\n  type: ClusterIP\n  port: 80\n");
+  repo.write("sloth.yaml", "version: prometheus/v1\nservice: pay\nslos: []\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  LoadNotes notes;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file); },
+      [](RawCsvRow&&) {}, &notes);
+  CHECK(seen == std::vector<std::string>{"services/ok.yaml", "sloth.yaml"}); // Sloth: a dialect
+  CHECK(notes.skipped == std::vector<std::string>{"chart/values.yaml", "docker-compose.yml",
+                                                  "docs/page.md", "k8s/deploy.yaml", "mkdocs.yml",
+                                                  "promtool-test.yaml", "tasks.yaml"});
+  CHECK(notes.failed == std::vector<std::string>{"services/typo.yaml"});
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "unknown document kind 'servces', did you mean 'service'?");
+}
+
+TEST_CASE("loader: OpenSLO list files, PrometheusRule objects, unsupported versions") {
+  TempRepo repo;
+  repo.write("list.yaml", "- apiVersion: openslo/v1\n  kind: Service\n  metadata:\n    name: a\n"
+                          "- apiVersion: openslo/v1\n  kind: SLI\n  metadata:\n    name: b\n");
+  repo.write("rule.yaml",
+             "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+             "metadata:\n  name: r\nspec:\n  groups:\n    - name: g\n      rules: []\n");
+  repo.write("v2.yaml", "apiVersion: openslo/v2alpha\nkind: SLO\nmetadata:\n  name: c\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, LoadOptions{}, diags,
+      [&](RawDoc&& d) {
+        seen.push_back(d.file + ":" + d.kind);
+        if (d.kind == "prometheus_rules") CHECK(d.root.get("groups"));
+      },
+      [](RawCsvRow&&) {});
+  CHECK(seen == std::vector<std::string>{"list.yaml:openslo", "list.yaml:openslo",
+                                         "rule.yaml:prometheus_rules"});
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "dialect-version");
+  CHECK(d[0].loc.line == 1);
+  CHECK(d[0].message == "unsupported OpenSLO version 'openslo/v2alpha'; nines reads openslo/v1");
+}
+
+TEST_CASE("loader: include and exclude globs scope the walk") {
+  CHECK(glob_match("docs/**", "docs/a/b.yaml"));
+  CHECK(glob_match("**/*.yaml", "a.yaml"));
+  CHECK(glob_match("**/*.yaml", "x/y/a.yaml"));
+  CHECK_FALSE(glob_match("*.yaml", "x/a.yml"));
+  CHECK(glob_match("docker-compose.yml", "deploy/docker-compose.yml")); // no '/': any depth
+  CHECK_FALSE(glob_match("deploy/*.yaml", "deploy/sub/a.yaml"));
+  CHECK(glob_match("deploy/?.yaml", "deploy/a.yaml"));
+  TempRepo repo;
+  repo.write("docs/x.yaml", "servce:\n  name: a\n");
+  repo.write("services/scratch-1.yaml", "servce:\n  name: a\n");
+  repo.write("services/a.yaml", "service:\n  name: a\n");
+  repo.write("services/b.yml", "service:\n  name: b\n");
+  LoadOptions opts;
+  opts.exclude = {"docs/**", "scratch-*.yaml"};
+  opts.include = {"services/*.yaml"};
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, opts, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
+  CHECK_FALSE(diags.has_errors());
+  CHECK(seen == std::vector<std::string>{"services/a.yaml"});
+}

@@ -96,6 +96,8 @@ private:
     std::string key;
     Loc key_loc;
     std::unordered_map<std::string, Loc> seen;
+    bool key_merge = false;                 // the key is a plain `<<`
+    std::unordered_set<std::string> merged; // keys that came from a merge, not written here
   };
 
   Loc loc(const YAML::Mark& m) const { return {m.line + 1 + m_line_offset, m.column + 1}; }
@@ -138,6 +140,7 @@ private:
       top.key_loc = n.loc;
       top.key_bad = !(n.kind == Node::Kind::Scalar || n.kind == Node::Kind::Null);
       top.key = n.value;
+      top.key_merge = n.value == "<<" && !n.quoted;
       if (top.key_bad)
         m_diags.error(m_file, n.loc, "yaml-syntax", "complex mapping keys are not supported",
                       "use a plain string as the key");
@@ -145,7 +148,17 @@ private:
     }
     top.have_key = false;
     if (top.key_bad) return;
+    if (top.key_merge) {
+      merge(top, n);
+      return;
+    }
     if (auto [it, inserted] = top.seen.emplace(top.key, top.key_loc); !inserted) {
+      if (top.merged.erase(top.key)) { // a key written here wins over a merged one
+        it->second = top.key_loc;
+        for (auto& e : top.node.entries)
+          if (e.key == top.key) e = Entry{top.key, top.key_loc, std::move(n)};
+        return;
+      }
       m_diags.error(m_file, top.key_loc, "yaml-duplicate-key",
                     "duplicate key '" + top.key + "' (first defined at line " +
                         std::to_string(it->second.line) + ")",
@@ -153,6 +166,27 @@ private:
       return;
     }
     top.node.entries.push_back(Entry{top.key, top.key_loc, std::move(n)});
+  }
+
+  // A YAML merge key (`<<: *defaults`, `<<: [*a, *b]`): the mapping's own keys win, and earlier
+  // sources win over later ones. Merged entries keep the positions of the anchored mapping.
+  void merge(Frame& top, const Node& src) {
+    if (src.kind == Node::Kind::Seq) {
+      for (const auto& item : src.items)
+        merge(top, item);
+      return;
+    }
+    if (src.kind != Node::Kind::Map) {
+      m_diags.error(m_file, src.loc, "yaml-syntax",
+                    "a merge key (<<) takes a mapping or a list of mappings",
+                    "e.g. `<<: *defaults` where `defaults` anchors a mapping");
+      return;
+    }
+    for (const auto& e : src.entries) {
+      if (!top.seen.emplace(e.key, e.key_loc).second) continue;
+      top.merged.insert(e.key);
+      top.node.entries.push_back(e);
+    }
   }
 
   const std::string& m_file;

@@ -156,3 +156,23 @@ TEST_CASE("yaml_reader: a huge file without aliases is not called an alias bomb"
   CHECK(diags.all()[0].rule == "yaml-too-large");
   CHECK(diags.all()[0].message.find("alias") == std::string::npos);
 }
+
+TEST_CASE("yaml_reader: merge keys are honoured, own keys win, positions are kept") {
+  DiagBag diags;
+  Node root = parse_yaml_string("base: &b\n  tier: critical\n  owner: ana\nother: &o\n  lang: go\n"
+                                "svc:\n  <<: [*b, *o]\n  owner: ben\n",
+                                diags);
+  CHECK_FALSE(diags.has_errors());
+  const Node* svc = root.get("svc");
+  REQUIRE(svc);
+  REQUIRE(svc->get("tier"));
+  CHECK(svc->get("tier")->value == "critical");
+  CHECK(svc->get("tier")->loc.line == 2); // where the anchored mapping says it
+  CHECK(svc->get("owner")->value == "ben");
+  CHECK(svc->get("owner")->loc.line == 8);
+  CHECK(svc->get("lang")->value == "go");
+  CHECK_FALSE(svc->get("<<"));
+  DiagBag bad;
+  parse_yaml_string("a:\n  <<: 3\n", bad);
+  CHECK(bad.has_errors());
+}

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct DocMeta {
   std::string digest;  // hash of the document's canonical JSON (readiness sign-offs)
   std::string body;    // Markdown prose of `.md` documents
   std::string dialect; // "", "openslo" or "backstage"
+  // A dialect's name as its author wrote it (metadata.displayName, else metadata.name), when the
+  // id is a slug of it; empty for native documents.
+  std::string display_name;
+  std::map<std::string, std::string> labels, annotations; // a dialect's metadata, kept
 };
 
 struct HealthCheck {
@@ -55,6 +60,8 @@ struct Service {
   std::optional<double> peak_rps, storage_gb, monthly_cost_usd;
   std::vector<HealthCheck> health_checks;
   std::vector<std::pair<std::string, std::string>> links; // title → url
+  // Not declared anywhere: named by a dialect SLO's spec.service only (a warning says so).
+  bool implied = false;
 };
 
 struct SliQuery {
@@ -64,6 +71,9 @@ struct SliQuery {
 
 struct Sli {
   DocMeta meta;
+  // OpenSLO metricSource: the DataSource it names and its type ("Prometheus", "Datadog"...).
+  // Only Prometheus-compatible sources are queried (docs/dialects.md).
+  std::string source_ref, source_type;
   std::string name, description, type;
   std::string good_events, total_events, measurement_source, aggregation;
   std::vector<std::string> exclusions;
@@ -98,6 +108,13 @@ struct Slo {
   Text last_reviewed; // YYYY-MM-DD
   Loc review_cadence_loc;
   std::vector<std::string> stakeholders, escalation_when_budget_exhausted;
+  // OpenSLO windows and budgeting methods beyond rolling days of occurrences (docs/dialects.md).
+  std::string calendar_unit;  // "d", "w", "M", "Q" or "Y" for a calendar-aligned window; "" rolling
+  int calendar_count = 1;     // the window is `calendar_count` units: 1 for "1M"
+  std::string calendar_start; // calendar.startTime's date, YYYY-MM-DD: where periods are aligned
+  std::string budgeting = "Occurrences"; // Occurrences | Timeslices | RatioTimeslices
+  double slice_target = 0;  // Timeslices: a slice is good when its ratio is at least this
+  double slice_minutes = 0; // timeSliceWindow
 };
 
 // One state of an error budget policy: the condition that selects it and what people then do.
@@ -323,6 +340,7 @@ struct Config {
   RuleOverrides rules;
   std::size_t max_file_bytes = 8u << 20;
   std::size_t max_yaml_nodes = 1'000'000;
+  std::vector<std::string> include, exclude; // globs scoping the repository walk
 };
 
 // Everything the repo says, after load and validate.
@@ -346,6 +364,14 @@ struct Repo {
   std::vector<MonthlyReportDoc> reports;
   std::vector<PromAlert> prom_alerts;
   std::vector<CsvRow> csv_rows;
+  // Load: YAML and Markdown files that hold no nines document and no known dialect (mkdocs.yml,
+  // docker-compose, Kubernetes manifests), skipped without error.
+  std::vector<std::string> skipped_files;
+  // OpenSLO DataSource objects: id → type ("Prometheus", "Datadog"...).
+  std::map<std::string, std::string> data_sources;
+  // Ids of documents that did not validate (and path stems of files that could not be read):
+  // a reference to one of them is not reported as dangling, its own error says enough.
+  std::set<std::string> failed_ids;
 };
 
 } // namespace nines

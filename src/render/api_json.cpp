@@ -109,6 +109,11 @@ OrderedJson slo_json(const SloFigures& f) {
                    {"window_days", f.coverage.window_days},
                    {"first_data", opt(f.coverage.first_data)},
                    {"window_start_before_first_data", f.coverage.window_start_before_first_data}};
+  // How the figures were made (OpenSLO windows and budgeting methods, docs/dialects.md).
+  j["window_kind"] = f.window_kind;
+  j["budgeting_method"] = f.budgeting;
+  j["slices"] = {{"with_data", opt(f.slices)}, {"good", opt(f.good_slices)}};
+  j["missing_reason"] = opt(f.missing_reason);
   return j;
 }
 

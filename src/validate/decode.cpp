@@ -515,6 +515,9 @@ void decode_config(const Node& root, Config& cfg) {
   const Node& lim = at(root, "limits");
   checked(num(lim, "max_file_bytes"), 1, 1073741824, cfg.max_file_bytes);
   checked(num(lim, "max_yaml_nodes"), 1, 100000000, cfg.max_yaml_nodes);
+  for (const char* key : {"include", "exclude"})
+    for (const auto& g : at(root, key).items)
+      (key[0] == 'i' ? cfg.include : cfg.exclude).push_back(str(g));
 }
 
 void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
@@ -522,7 +525,8 @@ void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, D
     decode_rules(doc, repo, diags);
     return;
   }
-  if (doc.kind == "openslo" || doc.kind == "backstage") {
+  if (doc.kind == "openslo" || doc.kind == "backstage" || doc.kind == "sloth" ||
+      doc.kind == "pyrra") {
     decode_dialect(doc, digest, repo, diags);
     return;
   }

@@ -20,6 +20,15 @@ void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, D
 // Maps an OpenSLO v1 or Backstage catalog document onto the same model (validate/dialects.cpp).
 void decode_dialect(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags);
 
+// The JSON Schema a dialect document is checked against ("openslo-slo", ...), or "" when the
+// dialect has none for it (its decoder then reports what it cannot read).
+std::string dialect_schema(const RawDoc& doc);
+
+// After the last document: what needs the whole repository. An OpenSLO SLI whose DataSource is
+// not Prometheus-compatible loses its query (shown, never sent to Prometheus); an OpenSLO SLO
+// naming an unknown service is a warning and the service is added as implied.
+void finish_dialects(Repo& repo, DiagBag& diags);
+
 // Checks and adds one metrics/*.csv row (header rows are recognised and checked).
 void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags);
 

@@ -1,12 +1,19 @@
 // Foreign dialects, read so that teams need not convert what they already have (SPEC 1.2):
-// OpenSLO v1 (SLO, SLI, Service, AlertPolicy, DataSource) and the Backstage catalog
-// (Component, System, Group). Each maps onto the native model; what has no native meaning
-// (AlertPolicy, DataSource, System) is accepted and not used.
+// OpenSLO v1 (all seven kinds) and the Backstage catalog (Component, Group; the other kinds are
+// accepted). Each maps onto the native model; docs/dialects.md has the field-by-field mapping and
+// what is not supported.
 #include "model/time.hpp"
 #include "validate/decode.hpp"
 #include "validate/node_access.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
 
 namespace nines {
 namespace {
@@ -19,6 +26,38 @@ std::string entity_name(const std::string& ref) {
   return s;
 }
 
+// A dialect's name as an id: lowercase, with every run of other characters one '-'
+// ("Checkout_API" → "checkout-api"), so that names with capitals and underscores are valid.
+std::string slug_id(const std::string& name) {
+  std::string out;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || ch == '.' || ch == '-')
+      out += static_cast<char>(std::tolower(c));
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
+  }
+  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.front())))
+    out.erase(out.begin());
+  while (!out.empty() && (out.back() == '-' || out.back() == '.'))
+    out.pop_back();
+  if (out.size() > 128) out.resize(128);
+  return out;
+}
+
+void copy_map(const Node& m, std::map<std::string, std::string>& out) {
+  for (const auto& e : m.entries) {
+    if (e.value.is_seq()) {
+      std::string joined;
+      for (const auto& i : e.value.items)
+        joined += (joined.empty() ? "" : ", ") + str(i);
+      out[e.key] = joined;
+    } else {
+      out[e.key] = str(e.value);
+    }
+  }
+}
+
 DocMeta dialect_meta(const RawDoc& doc, const std::string& kind, const Node& metadata,
                      const std::string& digest, const std::string& dialect, DiagBag& diags) {
   DocMeta m;
@@ -29,16 +68,241 @@ DocMeta dialect_meta(const RawDoc& doc, const std::string& kind, const Node& met
   m.body = doc.body;
   m.dialect = dialect;
   const Node& name = at(metadata, "name");
-  m.id = str(name);
+  const std::string written = str(name);
+  m.id = slug_id(written);
   m.id_loc = name.is_absent() ? doc.kind_loc : name.loc;
-  if (m.id.empty()) {
+  m.display_name = str(metadata, "displayName");
+  if (m.display_name.empty()) m.display_name = str(metadata, "title"); // Backstage
+  if (m.display_name.empty()) m.display_name = written;
+  copy_map(at(metadata, "labels"), m.labels);
+  copy_map(at(metadata, "annotations"), m.annotations);
+  if (written.empty()) {
     diags.error(doc.file, doc.kind_loc, "schema", "field 'metadata.name' is required");
   } else if (!valid_id(m.id)) {
     diags.error(doc.file, m.id_loc, "invalid-id",
-                "id '" + m.id + "' is not valid: ids match ^[a-z0-9][a-z0-9._-]{0,127}$",
-                "use lowercase letters, digits, '.', '_' and '-'");
+                "name '" + written + "' gives no valid id: ids match ^[a-z0-9][a-z0-9._-]{0,127}$",
+                "use letters, digits, '.', '_' and '-'");
   }
   return m;
+}
+
+// The OpenSLO DataSource types that speak the Prometheus HTTP API.
+bool prometheus_compatible(std::string type) {
+  for (auto& c : type)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* t : {"prometheus", "thanos", "cortex", "mimir", "victoriametrics"})
+    if (type == t) return true;
+  return false;
+}
+
+// One OpenSLO metricSource: its query (spec.query, else spec.promql), DataSource and type.
+struct MetricSource {
+  std::string query, ref, type;
+};
+MetricSource metric_source(const Node& part) {
+  const Node& ms = at(part, "metricSource");
+  MetricSource out;
+  out.query = str(at(ms, "spec"), "query");
+  if (out.query.empty()) out.query = str(at(ms, "spec"), "promql");
+  out.ref = str(ms, "metricSourceRef");
+  out.type = str(ms, "type");
+  return out;
+}
+
+// An OpenSLO SLI spec (a SLI object's, or an SLO's inline indicator) → an Sli.
+void read_sli_spec(const Node& spec, Sli& s) {
+  s.description = str(spec, "description");
+  const Node& ratio = at(spec, "ratioMetric");
+  const Node& threshold = at(spec, "thresholdMetric");
+  MetricSource good, total, bad, raw;
+  if (!ratio.is_absent()) {
+    s.type = "availability";
+    good = metric_source(at(ratio, "good"));
+    bad = metric_source(at(ratio, "bad"));
+    total = metric_source(at(ratio, "total"));
+    raw = metric_source(at(ratio, "raw"));
+    s.good_events = good.query;
+    s.total_events = total.query;
+    const MetricSource& first = !good.query.empty() ? good : !bad.query.empty() ? bad : raw;
+    s.source_ref = first.ref.empty() ? total.ref : first.ref;
+    s.source_type = first.type.empty() ? total.type : first.type;
+    std::string g, t = total.query;
+    if (!good.query.empty()) {
+      g = good.query;
+    } else if (!bad.query.empty() && !t.empty()) {
+      // good = total − bad, as one PromQL expression.
+      g = "(" + t + ") - (" + bad.query + ")";
+      s.good_events = g;
+    } else if (!raw.query.empty()) {
+      // A raw ratio: the query is the success (or failure) ratio itself; total is 1.
+      g = str(ratio, "rawType") == "failure" ? "1 - (" + raw.query + ")" : raw.query;
+      t = "vector(1)";
+      s.good_events = g;
+      s.total_events = t;
+    }
+    if (!g.empty() && !t.empty()) s.query = SliQuery{g, t, "", ratio.loc};
+  } else if (!threshold.is_absent()) {
+    // A threshold metric is compared with each objective's op and value; nines shows it and
+    // computes from recorded data only.
+    MetricSource m = metric_source(threshold);
+    s.type = "latency";
+    s.good_events = m.query;
+    s.source_ref = m.ref;
+    s.source_type = m.type;
+  }
+  s.measurement_source = s.source_type.empty() ? s.source_ref : s.source_type;
+}
+
+// Duration shorthand of OpenSLO (m, h, d, w, M, Q, Y) → days, for rolling windows; a month is 30
+// days, a quarter 90, a year 365 there.
+std::optional<double> openslo_days(const std::string& d) {
+  if (d.size() >= 2 && std::string("MQY").find(d.back()) != std::string::npos) {
+    // Months, quarters and years as that many days ("1M" reads as "30d").
+    const double per = d.back() == 'M' ? 30 : d.back() == 'Q' ? 90 : 365;
+    auto n = parse_duration_minutes(d.substr(0, d.size() - 1) + "d");
+    if (!n) return std::nullopt;
+    return *n / 1440.0 * per;
+  }
+  if (auto m = parse_duration_minutes(d)) return *m / 1440.0;
+  return std::nullopt;
+}
+
+void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec, Repo& repo,
+                        DiagBag& diags) {
+  Slo base;
+  base.meta = meta;
+  base.service = ref(spec, "service");
+  base.service.id = slug_id(base.service.id);
+  base.description = str(spec, "description");
+  base.name = meta.display_name;
+  const Node& indicator = at(spec, "indicator");
+  if (!indicator.is_absent()) {
+    // An inline indicator is an SLI of its own, named by its metadata.
+    Sli sli;
+    sli.meta = dialect_meta(doc, "sli", at(indicator, "metadata"), meta.digest, "openslo", diags);
+    sli.name = sli.meta.id;
+    read_sli_spec(at(indicator, "spec"), sli);
+    base.sli = Ref{sli.meta.id, sli.meta.id_loc};
+    repo.slis.push_back(std::move(sli));
+  } else {
+    base.sli = ref(spec, "indicatorRef");
+    base.sli.id = slug_id(base.sli.id);
+  }
+  if (base.sli.empty()) {
+    diags.error(doc.file, doc.kind_loc, "schema",
+                "OpenSLO SLO needs spec.indicator or spec.indicatorRef (missing: indicatorRef)");
+    return;
+  }
+  const Node& tw = at(spec, "timeWindow");
+  const Node& window = tw.items.empty() ? null_node() : tw.items.front();
+  const std::string method = str(spec, "budgetingMethod");
+  const Node& duration = at(window, "duration");
+  const bool calendar = !at(window, "calendar").is_absent() && !(flag(window, "isRolling"));
+  if (!window.is_absent()) {
+    base.window = str(duration);
+    base.window_loc = duration.loc;
+    if (calendar && base.window.size() >= 2 && base.window.back() == 'm') {
+      diags.error(doc.file, duration.loc, "slo-window",
+                  "calendar window '" + base.window + "' is " +
+                      base.window.substr(0, base.window.size() - 1) + " minute(s), did you mean '" +
+                      base.window.substr(0, base.window.size() - 1) + "M'?",
+                  "m is minutes and M months in OpenSLO durations");
+      return;
+    }
+    if (auto days = openslo_days(base.window)) base.window_days = *days;
+  } else {
+    base.window_loc = doc.kind_loc;
+  }
+  if (calendar) {
+    // A calendar-aligned window: whole calendar periods, aligned to calendar.startTime.
+    static const std::map<std::string, std::string> words = {
+        {"Day", "1d"}, {"Week", "1w"}, {"Month", "1M"}, {"Quarter", "1Q"}, {"Year", "1Y"}};
+    std::string d = base.window;
+    if (auto it = words.find(d); it != words.end()) d = it->second;
+    const char unit = d.empty() ? ' ' : d.back();
+    if (std::string("dwMQY").find(unit) == std::string::npos) {
+      diags.error(doc.file, duration.loc, "slo-window",
+                  "calendar window '" + base.window +
+                      "' is shorter than a day; nines computes SLOs from daily data",
+                  "use 1d, 1w, 1M, 1Q or 1Y (or Day, Week, Month, Quarter, Year)");
+      return;
+    }
+    base.calendar_unit = std::string(1, unit);
+    base.calendar_count = std::max(1, std::atoi(d.c_str()));
+    const Node& cal = at(window, "calendar");
+    base.calendar_start = str(cal, "startTime").substr(0, 10);
+    const Node& tz = at(cal, "timeZone");
+    if (!str(tz).empty() && !utc_offset(str(tz), 0)) {
+      diags.error(doc.file, tz.loc, "schema", "unknown time zone '" + str(tz) + "'",
+                  "use an IANA name such as America/New_York, or UTC");
+      return;
+    }
+    if (!base.calendar_start.empty() && !parse_date(base.calendar_start)) {
+      diags.error(doc.file, at(cal, "startTime").loc, "schema",
+                  "cannot read calendar.startTime '" + str(cal, "startTime") + "'",
+                  "write it as 2026-01-01 00:00:00");
+      return;
+    }
+  }
+  base.budgeting = method.empty() ? "Occurrences" : method;
+  if (!calendar && !base.window.empty() && base.window_days * 1440 < 1440 - 1e-9) {
+    diags.error(doc.file, base.window_loc, "slo-window",
+                "window '" + base.window +
+                    "' is shorter than a day; nines computes SLOs from "
+                    "daily data",
+                "use a window of whole days, e.g. 28d or 4w");
+    return;
+  }
+  const Node& objectives = at(spec, "objectives");
+  const bool several = objectives.items.size() > 1;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < objectives.items.size(); ++i) {
+    const Node& obj = objectives.items[i];
+    Slo s = base;
+    if (several) {
+      std::string suffix = slug_id(str(obj, "displayName"));
+      if (suffix.empty() || !seen.insert(suffix).second) suffix = std::to_string(i);
+      s.meta.id = base.meta.id + "." + suffix;
+      if (!str(obj, "displayName").empty()) s.name = base.name + " — " + str(obj, "displayName");
+    }
+    if (auto t = num(obj, "target")) {
+      s.target = *t * 100.0;
+      s.target_loc = at(obj, "target").loc;
+    } else if (auto p = num(obj, "targetPercent")) {
+      s.target = *p;
+      s.target_loc = at(obj, "targetPercent").loc;
+    } else {
+      diags.error(doc.file, obj.loc, "schema",
+                  "OpenSLO objective needs target (0–1) or targetPercent (0–100); missing: target");
+      continue;
+    }
+    if (s.budgeting != "Occurrences") {
+      // timeSliceWindow: a duration shorthand, or a number of minutes.
+      const Node& sw = at(obj, "timeSliceWindow");
+      std::optional<double> minutes =
+          sw.is_absent() ? std::nullopt : (num(sw) ? num(sw) : parse_duration_minutes(str(sw)));
+      if (!minutes) {
+        diags.error(doc.file, sw.is_absent() ? obj.loc : sw.loc, "schema",
+                    sw.is_absent() ? "budgetingMethod " + s.budgeting +
+                                         " needs the objective's timeSliceWindow; missing: "
+                                         "timeSliceWindow"
+                                   : "cannot read timeSliceWindow '" + str(sw) + "'",
+                    "e.g. timeSliceWindow: 1d");
+        continue;
+      }
+      s.slice_minutes = *minutes;
+      const auto target = num(obj, "timeSliceTarget");
+      if (s.budgeting == "Timeslices" && !target) {
+        diags.error(doc.file, obj.loc, "schema",
+                    "budgetingMethod Timeslices needs the objective's timeSliceTarget; missing: "
+                    "timeSliceTarget",
+                    "e.g. timeSliceTarget: 0.95");
+        continue;
+      }
+      s.slice_target = target.value_or(0);
+    }
+    repo.slos.push_back(std::move(s));
+  }
 }
 
 void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
@@ -57,52 +321,41 @@ void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, Di
     Sli s;
     s.meta = dialect_meta(doc, "sli", md, digest, "openslo", diags);
     s.name = s.meta.id;
-    s.description = str(spec, "description");
-    const Node& ratio = at(spec, "ratioMetric");
-    std::string good = str(at(at(at(ratio, "good"), "metricSource"), "spec"), "query");
-    std::string total = str(at(at(at(ratio, "total"), "metricSource"), "spec"), "query");
-    if (!good.empty() && !total.empty()) s.query = SliQuery{good, total, "", ratio.loc};
+    read_sli_spec(spec, s);
     repo.slis.push_back(std::move(s));
   } else if (kind == "SLO") {
-    Slo s;
-    s.meta = dialect_meta(doc, "slo", md, digest, "openslo", diags);
-    s.service = ref(spec, "service");
-    s.sli = ref(spec, "indicatorRef");
-    s.description = str(spec, "description");
-    const Node& tw = at(spec, "timeWindow");
-    const Node& first_window = tw.items.empty() ? null_node() : tw.items.front();
-    s.window = str(first_window, "duration");
-    s.window_loc = at(first_window, "duration").loc;
-    if (auto w = parse_duration_minutes(s.window)) s.window_days = *w / 1440.0;
-    const Node& objectives = at(spec, "objectives");
-    const Node& obj = objectives.items.empty() ? null_node() : objectives.items.front();
-    if (auto t = num(obj, "target")) {
-      s.target = *t * 100.0;
-      s.target_loc = at(obj, "target").loc;
-    } else if (auto p = num(obj, "targetPercent")) {
-      s.target = *p;
-      s.target_loc = at(obj, "targetPercent").loc;
-    }
-    if (!(s.target > 0 && s.target < 100)) {
-      diags.error(doc.file, obj.is_absent() ? doc.kind_loc : obj.loc, "schema",
-                  "OpenSLO SLO needs spec.objectives[0].target between 0 and 1 "
-                  "(or targetPercent between 0 and 100)");
-      return;
-    }
-    if (s.service.empty() || s.sli.empty()) {
-      diags.error(doc.file, doc.kind_loc, "schema",
-                  "OpenSLO SLO needs spec.service and spec.indicatorRef");
-      return;
-    }
-    repo.slos.push_back(std::move(s));
-  } else if (kind == "AlertPolicy" || kind == "DataSource" || kind == "AlertCondition" ||
+    decode_openslo_slo(doc, dialect_meta(doc, "slo", md, digest, "openslo", diags), spec, repo,
+                       diags);
+  } else if (kind == "DataSource") {
+    DocMeta m = dialect_meta(doc, "data_source", md, digest, "openslo", diags);
+    repo.data_sources[m.id] = str(spec, "type");
+  } else if (kind == "AlertPolicy" || kind == "AlertCondition" ||
              kind == "AlertNotificationTarget") {
-    // Accepted; nines derives alerts from the SLOs' burn rates.
+    // Validated against their schemas; nines derives its alerts from the SLOs' burn rates.
   } else {
     diags.error(doc.file, at(root, "kind").loc, "unknown-kind",
-                "unsupported OpenSLO kind '" + kind + "'",
-                "nines reads SLO, SLI, Service, AlertPolicy and DataSource");
+                "unsupported OpenSLO kind '" + kind + "'" +
+                    did_you_mean(kind, {"Service", "SLI", "SLO", "DataSource", "AlertPolicy",
+                                        "AlertCondition", "AlertNotificationTarget"}),
+                "OpenSLO v1 kinds: Service, SLI, SLO, DataSource, AlertPolicy, AlertCondition, "
+                "AlertNotificationTarget");
   }
+}
+
+// A Backstage entity reference ("team-a", "group:team-a", "group:default/team-a") → the slug
+// of its name.
+std::string entity_id(const std::string& ref) {
+  return slug_id(entity_name(ref));
+}
+
+// The kind an entity reference names, lowercase; `fallback` when it names none.
+std::string entity_kind(const std::string& ref, const std::string& fallback) {
+  auto c = ref.find(':');
+  if (c == std::string::npos) return fallback;
+  std::string k = ref.substr(0, c);
+  for (auto& ch : k)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return k;
 }
 
 void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
@@ -111,6 +364,9 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
   const Node& md = at(root, "metadata");
   const Node& spec = at(root, "spec");
   if (kind == "Component") {
+    // Libraries, documentation and tools are catalog entries, not services with SLOs.
+    const std::string type = str(spec, "type");
+    if (type != "service" && type != "website" && type != "unknown" && !type.empty()) return;
     Service s;
     s.meta = dialect_meta(doc, "service", md, digest, "backstage", diags);
     s.name = s.meta.id;
@@ -119,37 +375,324 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     s.tier = str(at(md, "annotations"), "nines.dev/tier");
     if (s.tier.empty()) s.tier = "standard";
     const Node& owner = at(spec, "owner");
-    s.owner_team = Ref{entity_name(str(owner)), owner.loc};
-    std::string type = str(spec, "type");
+    if (entity_kind(str(owner), "group") == "group")
+      s.owner_team = Ref{entity_id(str(owner)), owner.loc};
     s.type = type == "website" ? "frontend" : type == "service" ? "api" : "";
-    for (const auto& d : at(spec, "dependsOn").items)
-      if (str(d).rfind("component:", 0) == 0 || str(d).find(':') == std::string::npos)
-        s.upstream.push_back(Ref{entity_name(str(d)), d.loc});
+    for (const auto& l : at(md, "links").items)
+      s.links.emplace_back(str(l, "title").empty() ? str(l, "url") : str(l, "title"),
+                           str(l, "url"));
+    for (const char* key : {"dependsOn", "dependencyOf"})
+      for (const auto& d : at(spec, key).items)
+        if (entity_kind(str(d), "component") == "component")
+          (std::string_view(key) == "dependencyOf" ? s.downstream : s.upstream)
+              .push_back(Ref{entity_id(str(d)), d.loc});
     repo.services.push_back(std::move(s));
   } else if (kind == "Group") {
     DocMeta m = dialect_meta(doc, "team", md, digest, "backstage", diags);
     Team t;
     t.id = m.id;
     t.name = str(at(at(spec, "profile"), "displayName"));
-    if (t.name.empty()) t.name = t.id;
+    if (t.name.empty()) t.name = m.display_name;
     for (const auto& mem : at(spec, "members").items)
       t.members.push_back(entity_name(str(mem)));
     if (!t.id.empty()) repo.config.teams.emplace(t.id, std::move(t));
   } else if (kind == "System" || kind == "API" || kind == "Resource" || kind == "Domain" ||
              kind == "User" || kind == "Location") {
-    // Accepted; nines has no use for them.
+    // Validated against their schemas; nines has no use for them yet (docs/dialects.md).
   } else {
     diags.error(doc.file, at(root, "kind").loc, "unknown-kind",
-                "unsupported Backstage kind '" + kind + "'",
-                "nines reads Component, System and Group");
+                "unsupported Backstage kind '" + kind + "'" +
+                    did_you_mean(kind, {"Component", "API", "Resource", "System", "Domain", "Group",
+                                        "User", "Location"}),
+                "nines reads Component, API, Resource, System, Domain, Group, User and Location");
   }
+}
+
+// Sloth's `{{.window}}` is nines' `{{window}}`.
+std::string sloth_query(std::string q) {
+  for (auto p = q.find("{{.window}}"); p != std::string::npos; p = q.find("{{.window}}", p))
+    q.replace(p, 11, "{{window}}");
+  while (!q.empty() && (q.back() == '\n' || q.back() == ' '))
+    q.pop_back();
+  return q;
+}
+
+// A field under its snake_case (prometheus/v1) or camelCase (the Kubernetes CRD) name.
+const Node& either(const Node& n, std::string_view snake, std::string_view camel) {
+  const Node& a = at(n, snake);
+  return a.is_absent() ? at(n, camel) : a;
+}
+
+// A required field of a Sloth or Pyrra document that is missing: an error naming it.
+void missing(const RawDoc& doc, const Node& parent, const std::string& field, DiagBag& diags) {
+  diags.error(doc.file, parent.is_absent() ? doc.kind_loc : parent.loc, "schema",
+              "missing required field '" + field + "'");
+}
+
+// Sloth (`version: prometheus/v1`, or the `sloth.slok.dev/v1` PrometheusServiceLevel whose spec
+// holds the same fields in camelCase): every entry of `slos` is an SLO and its SLI, with id
+// `<service>-<name>` and Sloth's 30-day window.
+void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
+  const bool crd = doc.root.get("apiVersion") != nullptr;
+  const Node& body = crd ? at(doc.root, "spec") : doc.root;
+  const Node& service = at(body, "service");
+  if (str(service).empty()) return missing(doc, body, "service", diags);
+  const Node& slos = at(body, "slos");
+  if (slos.items.empty()) return missing(doc, body, "slos", diags);
+  for (const auto& item : slos.items) {
+    const Node& name = at(item, "name");
+    if (str(name).empty()) {
+      missing(doc, item, "name", diags);
+      continue;
+    }
+    const auto objective = num(item, "objective");
+    if (!objective || !(*objective > 0 && *objective < 100)) {
+      diags.error(doc.file, item.loc, "schema",
+                  objective ? "objective must be between 0 and 100 (a percentage)"
+                            : "missing required field 'objective'");
+      continue;
+    }
+    DocMeta meta;
+    meta.file = doc.file;
+    meta.loc = item.loc;
+    meta.digest = digest;
+    meta.dialect = "sloth";
+    meta.id = slug_id(str(service) + "-" + str(name));
+    meta.id_loc = name.loc;
+    meta.display_name = str(name);
+    copy_map(at(body, "labels"), meta.labels);
+    copy_map(at(item, "labels"), meta.labels);
+    Sli sli;
+    sli.meta = meta;
+    sli.meta.kind = "sli";
+    sli.name = meta.id;
+    sli.description = str(item, "description");
+    const Node& s = at(item, "sli");
+    const Node& events = at(s, "events");
+    const Node& raw = at(s, "raw");
+    if (!events.is_absent()) {
+      const std::string err = sloth_query(str(either(events, "error_query", "errorQuery")));
+      const std::string total = sloth_query(str(either(events, "total_query", "totalQuery")));
+      if (err.empty() || total.empty()) {
+        missing(doc, events, err.empty() ? "error_query" : "total_query", diags);
+        continue;
+      }
+      sli.type = "availability";
+      sli.total_events = total;
+      sli.good_events = "(" + total + ") - (" + err + ")";
+      sli.query = SliQuery{sli.good_events, total, "", events.loc};
+    } else if (!raw.is_absent()) {
+      const std::string ratio =
+          sloth_query(str(either(raw, "error_ratio_query", "errorRatioQuery")));
+      if (ratio.empty()) {
+        missing(doc, raw, "error_ratio_query", diags);
+        continue;
+      }
+      // A ratio, not events: each day counts once (good = 1 − error ratio of the day, total 1).
+      sli.good_events = "1 - (" + ratio + ")";
+      sli.total_events = "vector(1)";
+      sli.query = SliQuery{sli.good_events, sli.total_events, "", raw.loc};
+    } else {
+      // A plugin SLI: shown, not queried (nines does not run Sloth plugins).
+      sli.measurement_source = "sloth plugin";
+    }
+    Slo slo;
+    slo.meta = meta;
+    slo.meta.kind = "slo";
+    slo.name = str(name);
+    slo.description = sli.description;
+    slo.service = Ref{slug_id(str(service)), service.loc};
+    slo.sli = Ref{sli.meta.id, name.loc};
+    slo.target = *objective;
+    slo.target_loc = at(item, "objective").loc;
+    slo.window = "30d";
+    slo.window_days = 30;
+    slo.window_loc = item.loc;
+    repo.slis.push_back(std::move(sli));
+    repo.slos.push_back(std::move(slo));
+  }
+}
+
+// Pyrra ServiceLevelObjective: target, window and one of the ratio, latency and bool_gauge
+// indicators, turned into good/total PromQL the way Pyrra reads them (counters by increase).
+void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
+  const Node& md = at(doc.root, "metadata");
+  const Node& spec = at(doc.root, "spec");
+  DocMeta meta = dialect_meta(doc, "slo", md, digest, "pyrra", diags);
+  if (meta.id.empty()) return;
+  const Node& target = at(spec, "target");
+  std::optional<double> t = num(target);
+  if (!t && target.is_scalar()) {
+    try {
+      t = std::stod(target.value);
+    } catch (...) {
+    }
+  }
+  if (!t || !(*t > 0 && *t < 100)) {
+    if (target.is_absent()) return missing(doc, spec, "target", diags);
+    diags.error(doc.file, target.loc, "schema",
+                "target '" + str(target) + "' must be a percentage between 0 and 100");
+    return;
+  }
+  const Node& window = at(spec, "window");
+  if (str(window).empty()) return missing(doc, spec, "window", diags);
+  const auto minutes = parse_duration_minutes(str(window));
+  if (!minutes || *minutes < 1440 || std::fmod(*minutes, 1440) != 0) {
+    diags.error(doc.file, window.loc, "slo-window",
+                "window '" + str(window) +
+                    "' is not a whole number of days; nines computes SLOs "
+                    "from daily data",
+                "use a window such as 7d, 2w or 28d");
+    return;
+  }
+  const Node& ind = at(spec, "indicator");
+  auto inc = [](const std::string& metric) { return "sum(increase(" + metric + "[{{window}}]))"; };
+  Sli sli;
+  sli.meta = meta;
+  sli.meta.kind = "sli";
+  sli.name = meta.id;
+  sli.description = str(spec, "description");
+  std::string good, total;
+  if (const Node& r = at(ind, "ratio"); !r.is_absent()) {
+    const std::string errors = str(at(r, "errors"), "metric");
+    total = str(at(r, "total"), "metric");
+    if (errors.empty() || total.empty()) {
+      missing(doc, r, errors.empty() ? "errors.metric" : "total.metric", diags);
+      return;
+    }
+    sli.type = "availability";
+    good = inc(total) + " - " + inc(errors);
+    total = inc(total);
+  } else if (const Node& l = at(ind, "latency"); !l.is_absent()) {
+    const std::string success = str(at(l, "success"), "metric");
+    total = str(at(l, "total"), "metric");
+    if (success.empty() || total.empty()) {
+      missing(doc, l, success.empty() ? "success.metric" : "total.metric", diags);
+      return;
+    }
+    sli.type = "latency";
+    good = inc(success);
+    total = inc(total);
+  } else if (const Node& g = either(ind, "bool_gauge", "boolGauge"); !g.is_absent()) {
+    const std::string metric = str(g, "metric");
+    if (metric.empty()) {
+      missing(doc, g, "metric", diags);
+      return;
+    }
+    good = "sum(sum_over_time(" + metric + "[{{window}}]))";
+    total = "sum(count_over_time(" + metric + "[{{window}}]))";
+  } else if (!at(ind, "latencyNative").is_absent()) {
+    sli.type = "latency"; // native histograms: shown, not queried
+    sli.good_events = str(at(at(ind, "latencyNative"), "total"), "metric");
+  } else {
+    diags.error(doc.file, ind.is_absent() ? spec.loc : ind.loc, "schema",
+                "missing indicator: Pyrra SLOs have one of ratio, latency, latencyNative or "
+                "bool_gauge");
+    return;
+  }
+  if (!good.empty()) {
+    sli.good_events = good;
+    sli.total_events = total;
+    sli.query = SliQuery{good, total, "", ind.loc};
+  }
+  Slo slo;
+  slo.meta = meta;
+  slo.name = meta.display_name;
+  slo.description = sli.description;
+  // Pyrra has no service: the `service` label, else the namespace, else the SLO's own name.
+  std::string service = str(at(md, "labels"), "service");
+  if (service.empty()) service = str(md, "namespace");
+  if (service.empty()) service = meta.id;
+  slo.service = Ref{slug_id(service), md.loc};
+  slo.sli = Ref{sli.meta.id, meta.id_loc};
+  slo.target = *t;
+  slo.target_loc = target.loc;
+  slo.window = str(window);
+  slo.window_loc = window.loc;
+  slo.window_days = *minutes / 1440.0;
+  repo.slis.push_back(std::move(sli));
+  repo.slos.push_back(std::move(slo));
 }
 
 } // namespace
 
+std::string dialect_schema(const RawDoc& doc) {
+  if (doc.kind != "openslo" && doc.kind != "backstage") return "";
+  std::string kind = str(doc.root, "kind");
+  for (auto& c : kind)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return doc.kind + "-" + kind;
+}
+
+void finish_dialects(Repo& repo, DiagBag& diags) {
+  std::set<std::string> names;
+  for (const auto& src : repo.config.sources)
+    names.insert(src.name);
+  for (auto& s : repo.slis) {
+    if (s.meta.dialect != "openslo" || !s.query) continue; // Sloth and Pyrra speak PromQL
+    std::string type = s.source_type;
+    if (!s.source_ref.empty()) {
+      if (names.count(s.source_ref)) { // a nines.yaml source by name
+        s.query->source = s.source_ref;
+        continue;
+      }
+      if (auto it = repo.data_sources.find(slug_id(s.source_ref)); it != repo.data_sources.end())
+        type = it->second;
+    }
+    // No type given anywhere: the queries are taken to be PromQL, for nines.yaml's first source.
+    if (!type.empty() && !prometheus_compatible(type)) s.query.reset();
+  }
+  // A Backstage owner that is neither a Group of the repository nor a team of nines.yaml is
+  // someone outside nines' view: a warning, and the service has no owner team.
+  for (auto& s : repo.services) {
+    if (s.meta.dialect != "backstage" || s.owner_team.empty() ||
+        repo.config.teams.count(s.owner_team.id))
+      continue;
+    std::vector<std::string> teams;
+    for (const auto& [id, t] : repo.config.teams)
+      teams.push_back(id);
+    diags.warning(s.meta.file, s.owner_team.loc, "unknown-reference",
+                  "owner '" + s.owner_team.id + "' of component '" + s.meta.id +
+                      "' is no Group in the repository and no team in nines.yaml" +
+                      did_you_mean(s.owner_team.id, teams) + "; it is shown as external",
+                  "add a Backstage Group, or the team under `teams:` in nines.yaml");
+    s.owner_team = Ref{};
+  }
+  std::set<std::string> services;
+  for (const auto& s : repo.services)
+    services.insert(s.meta.id);
+  for (const auto& slo : repo.slos) {
+    const bool dialect =
+        slo.meta.dialect == "openslo" || slo.meta.dialect == "sloth" || slo.meta.dialect == "pyrra";
+    if (!dialect || slo.service.empty() || services.count(slo.service.id)) continue;
+    std::vector<std::string> known(services.begin(), services.end());
+    diags.warning(slo.meta.file, slo.service.loc, "unknown-reference",
+                  "SLO '" + slo.meta.id + "' names service '" + slo.service.id +
+                      "', which no document declares" + did_you_mean(slo.service.id, known) +
+                      "; it is shown as an implied service",
+                  "declare it (an OpenSLO Service, a Backstage Component or a service document)");
+    Service implied;
+    implied.meta.kind = "service";
+    implied.meta.id = slo.service.id;
+    implied.meta.file = slo.meta.file;
+    implied.meta.loc = slo.service.loc;
+    implied.meta.id_loc = slo.service.loc;
+    implied.meta.dialect = slo.meta.dialect;
+    implied.name = slo.service.id;
+    implied.tier = "standard";
+    implied.implied = true;
+    repo.services.push_back(std::move(implied));
+    services.insert(slo.service.id);
+  }
+}
+
 void decode_dialect(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
   if (doc.kind == "openslo")
     decode_openslo(doc, digest, repo, diags);
+  else if (doc.kind == "sloth")
+    decode_sloth(doc, digest, repo, diags);
+  else if (doc.kind == "pyrra")
+    decode_pyrra(doc, digest, repo, diags);
   else
     decode_backstage(doc, digest, repo, diags);
 }

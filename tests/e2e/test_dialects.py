@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the dialects (SPEC 1.1, 1.2; docs/dialects.md): the fixture repositories
+under tests/fixtures/dialects/ are checked and built offline, and their figures compared with
+values worked out by hand below.
+
+Usage: test_dialects.py NINES
+"""
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+from support import SOURCE_DIR, Checks, run
+
+NINES = os.path.abspath(sys.argv[1])
+NOW = "2026-11-23T00:00:00Z"  # the 28 days before: 2026-10-26 .. 2026-11-22
+FIXTURES = os.path.join(SOURCE_DIR, "tests", "fixtures", "dialects")
+check = Checks()
+
+
+def close(a, b, tol=1e-9):
+    return a is not None and b is not None and abs(a - b) <= tol * max(1.0, abs(b))
+
+
+def build(name, tmp):
+    repo = os.path.join(tmp, name)
+    shutil.copytree(os.path.join(FIXTURES, name), repo)
+    out = os.path.join(tmp, name + "-site")
+    code, stdout, stderr = run(NINES, "build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"{name}: build exits 0 ({code}): {stdout[-800:]}{stderr[-800:]}")
+    return repo, out
+
+
+def load(out, rel):
+    with open(os.path.join(out, rel)) as f:
+        return json.load(f)
+
+
+def test_openslo(tmp):
+    repo, out = build("openslo", tmp)
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--verbose")
+    check(code == 0, f"openslo: check exits 0: {stdout}")
+    check("1 file skipped" in stdout and "  skipped mkdocs.yml" in stdout,
+          f"openslo: mkdocs.yml is skipped and listed: {stdout}")
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+    check(set(slos) == {"checkout-api", "web-availability.internal", "web-availability.sla",
+                        "search-latency", "orders-monthly", "batch-timeslices", "batch-ratio",
+                        "batch-minute"}, f"openslo: one SLO per objective, slug ids: {sorted(slos)}")
+    # checkout-api (list form, name Checkout_API, 4w rolling = 28 days, target 0.999):
+    #   A = (9990 + 10000) / (10000 + 10000) = 0.9995; b = 0.001; C = 0.0005 / 0.001 = 0.5
+    #   → remaining 50 %.
+    c = slos.get("checkout-api", {})
+    check(close(c.get("target"), 99.9), f"checkout target {c.get('target')}")
+    check(close(c.get("window_days"), 28), f"checkout window {c.get('window_days')}")
+    check(close(c.get("attainment_pct"), 99.95), f"checkout attainment {c.get('attainment_pct')}")
+    check(close(c.get("budget_remaining_pct"), 50.0, 1e-6),
+          f"checkout remaining {c.get('budget_remaining_pct')}")
+    # web-availability, inline indicator with bad/total, two objectives over one day's data
+    # (990 good of 1000, A = 0.99):
+    #   Internal, target 0.995: b = 0.005, C = 0.01 / 0.005 = 2 → remaining −100 %, exhausted.
+    #   SLA, targetPercent 99: b = 0.01, C = 1 → remaining 0 %, exhausted.
+    i = slos.get("web-availability.internal", {})
+    check(close(i.get("target"), 99.5), f"internal target {i.get('target')}")
+    check(close(i.get("budget_remaining_pct"), -100.0, 1e-6),
+          f"internal remaining {i.get('budget_remaining_pct')}")
+    check(i.get("state") == "exhausted", f"internal state {i.get('state')}")
+    s = slos.get("web-availability.sla", {})
+    check(close(s.get("target"), 99.0), f"sla target {s.get('target')}")
+    check(close(s.get("budget_remaining_pct"), 0.0, 1e-6),
+          f"sla remaining {s.get('budget_remaining_pct')}")
+    # search-latency reads from Datadog and has no recorded data: missing, never 100 %.
+    d = slos.get("search-latency", {})
+    check(d.get("state") == "missing" and d.get("attainment_pct") is None,
+          f"datadog SLO missing: {d.get('state')} {d.get('attainment_pct')}")
+    check(close(d.get("window_days"), 7), f"1w window is 7 days: {d.get('window_days')}")
+    services = {x["id"] for x in load(out, "api/services.json")}
+    check({"checkout-api", "web"} <= services, f"services: {sorted(services)}")
+    # orders-monthly: a calendar month (1M from 2026-01-01). The last closed day is 2026-11-22,
+    # so the period is November: 30 days, budget 30 × 1440 × 0.01 = 432 minutes; the days read
+    # are 2026-11-01 … 2026-11-22 (the 2026-10-31 row, 0 of 1000, is outside):
+    #   A = (990 + 1000) / 2000 = 0.995; C = 0.005 / 0.01 = 0.5 → remaining 50 %.
+    m = slos.get("orders-monthly", {})
+    check(m.get("window_kind") == "calendar", f"calendar window kind {m.get('window_kind')}")
+    check(close(m.get("window_days"), 30), f"November has 30 days: {m.get('window_days')}")
+    check(m.get("window_start") == "2026-11-01" and m.get("window_end") == "2026-11-22",
+          f"calendar window {m.get('window_start')} .. {m.get('window_end')}")
+    check(close(m.get("allowed_bad_minutes"), 432.0), f"month budget {m.get('allowed_bad_minutes')}")
+    check(close(m.get("attainment_pct"), 99.5), f"month attainment {m.get('attainment_pct')}")
+    check(close(m.get("budget_remaining_pct"), 50.0, 1e-6),
+          f"month remaining {m.get('budget_remaining_pct')}")
+    # batch-timeslices: 7 daily slices (2026-11-16 … 22), four with data: 0.995, 0.98, 1.0, 0.999
+    # against timeSliceTarget 0.99 → 3 good of 4, A = 0.75 (occurrences would be 0.9935);
+    # target 0.5: b = 0.5, C = 0.25 / 0.5 = 0.5 → remaining 50 %. Burn rates are null.
+    t = slos.get("batch-timeslices", {})
+    check(t.get("budgeting_method") == "Timeslices", f"method {t.get('budgeting_method')}")
+    check(t.get("slices") == {"with_data": 4, "good": 3}, f"slices {t.get('slices')}")
+    check(close(t.get("attainment_pct"), 75.0), f"timeslices attainment {t.get('attainment_pct')}")
+    check(close(t.get("budget_remaining_pct"), 50.0, 1e-6),
+          f"timeslices remaining {t.get('budget_remaining_pct')}")
+    check(all(v is None for v in t.get("burn_rates", {"x": 1}).values()),
+          f"no occurrences burn rates for timeslices: {t.get('burn_rates')}")
+    # batch-ratio: RatioTimeslices, slices 90/100 = 0.9 and 1000/1000 = 1.0 → A = 0.95
+    # (occurrences would be 1090/1100 = 0.9909); target 0.9: b = 0.1, C = 0.5 → remaining 50 %.
+    r = slos.get("batch-ratio", {})
+    check(close(r.get("attainment_pct"), 95.0), f"ratio timeslices attainment {r.get('attainment_pct')}")
+    check(close(r.get("budget_remaining_pct"), 50.0, 1e-6),
+          f"ratio timeslices remaining {r.get('budget_remaining_pct')}")
+    # batch-minute: 1-minute slices cannot be judged from daily data: null, with the reason.
+    n = slos.get("batch-minute", {})
+    check(n.get("attainment_pct") is None and n.get("state") == "missing",
+          f"1m slices give no figure: {n.get('attainment_pct')} {n.get('state')}")
+    check("finer than the daily values" in (n.get("missing_reason") or ""),
+          f"the reason is given: {n.get('missing_reason')}")
+
+
+def test_backstage(tmp):
+    repo, out = build("backstage", tmp)
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 0, f"backstage: check exits 0: {stdout}")
+    # fraud-check's owner group:partners is neither a Group nor a nines.yaml team: a warning.
+    check("owner 'partners' of component 'fraud-check'" in stdout and "shown as external" in stdout,
+          f"backstage: unknown owner is a warning: {stdout}")
+    services = {x["id"]: x for x in load(out, "api/services.json")}
+    # money-lib is a library: a catalog entry, not a service.
+    check(set(services) == {"checkout-api", "ledger", "fraud-check"},
+          f"backstage: services {sorted(services)}")
+    c = services.get("checkout-api", {})
+    check(c.get("owner_team") == "payments_team" or c.get("owner_team") == "payments-team",
+          f"checkout owner is the Group's slug: {c.get('owner_team')}")
+    check(c.get("tier") == "critical", f"checkout tier from the annotation: {c.get('tier')}")
+    check(c.get("dependencies", {}).get("upstream") == ["ledger"],
+          f"dependsOn components only: {c.get('dependencies')}")
+    ledger = services.get("ledger", {})
+    check(ledger.get("owner_team") == "platform", f"a nines.yaml team owns ledger: {ledger}")
+    check(ledger.get("dependencies", {}).get("downstream") == ["fraud-check"],
+          f"dependencyOf fills downstream: {ledger.get('dependencies')}")
+    check(services.get("fraud-check", {}).get("owner_team") in ("", None),
+          "an external owner is no owner team")
+
+
+def test_sloth_pyrra(tmp):
+    repo, out = build("sloth-pyrra", tmp)
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 0, f"sloth-pyrra: check exits 0: {stdout}")
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+    check(set(slos) == {"myservice-requests-availability", "myservice-requests-latency",
+                        "prometheus-api-query", "myservice-probe"},
+          f"sloth-pyrra: SLO ids {sorted(slos)}")
+    # Sloth: 30-day window, objective 99.9; one day 9995 of 10000: A = 0.9995, b = 0.001,
+    # C = 0.5 → remaining 50 %.
+    a = slos.get("myservice-requests-availability", {})
+    check(close(a.get("window_days"), 30) and close(a.get("target"), 99.9), f"sloth SLO {a}")
+    check(close(a.get("budget_remaining_pct"), 50.0, 1e-6),
+          f"sloth remaining {a.get('budget_remaining_pct')}")
+    check(a.get("service") == "myservice", f"sloth service {a.get('service')}")
+    # Pyrra: target '99.0' (a string), window 7d; 1990 of 2000: A = 0.995, b = 0.01, C = 0.5.
+    p = slos.get("prometheus-api-query", {})
+    check(close(p.get("window_days"), 7) and close(p.get("target"), 99.0), f"pyrra SLO {p}")
+    check(close(p.get("budget_remaining_pct"), 50.0, 1e-6),
+          f"pyrra remaining {p.get('budget_remaining_pct')}")
+    check(close(slos.get("myservice-probe", {}).get("window_days"), 14), "pyrra 2w is 14 days")
+    slis = {s["id"]: s for s in load(out, "api/slis.json")} if os.path.exists(
+        os.path.join(out, "api/slis.json")) else {}
+    if slis:
+        q = slis.get("myservice-requests-availability", {})
+        check("{{.window}}" not in json.dumps(q), f"sloth window placeholder translated: {q}")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="nines-dialects-")
+    try:
+        test_openslo(tmp)
+        test_backstage(tmp)
+        test_sloth_pyrra(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return check.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
