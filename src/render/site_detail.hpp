@@ -90,6 +90,8 @@ json slo_href(const Site& site, const std::string& id);
 json team_href(const Site& site, const std::string& id);
 json rotation_href(const Site& site, const std::string& id);
 json postmortem_href(const Site& site, const std::string& id);
+// The name of the team owning a service, or null.
+json team_of_service(const Site& site, const std::string& service);
 
 // ---------------------------------------------------------------------------------------------
 // Formatting: display only, no figure is derived here.
@@ -185,6 +187,16 @@ json reports_view(const Site& site);
 json report_view(const Site& site, const MonthlyReport& r);
 json search_view(const Site& site);
 json not_found_view(const Site& site);
+
+// Long lists (services, SLOs, runbooks, postmortems) split into one page per owning team past
+// k_list_split rows, so no page grows with the organisation: FOLDER/team-ID/index.html. The
+// list's own page then links to the parts (and keeps the rows without a team).
+constexpr std::size_t k_list_split = 300;
+std::string list_part_page(const std::string& folder, const std::string& team_id);
+// `full` is the list's view with every row (rows under `rows_key`, each with its team's name
+// under "team"); `team_id` empty gives the list's own page, else the part of that team.
+json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
+               const std::string& section, std::size_t total, const std::string& team_id);
 
 // One line of search-index.js (site_search.cpp): href relative to the root, "x/" for
 // "x/index.html"; text the searchable words, capped so the index stays small.

@@ -667,6 +667,55 @@ json report_view(const Site& site, const MonthlyReport& r) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Long lists, split by team
+
+std::string list_part_page(const std::string& folder, const std::string& team_id) {
+  return folder + "/team-" + segment(team_id) + "/index.html";
+}
+
+json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
+               const std::string& section, std::size_t total, const std::string& team_id) {
+  full["parts"] = json::array();
+  if (total <= k_list_split) return full;
+  auto team_of = [](const json& row) {
+    return row.contains("team") && row["team"].is_string() ? row["team"].get<std::string>()
+                                                           : std::string();
+  };
+  json rows = json::array();
+  if (team_id.empty()) {
+    std::map<std::string, int> counts;
+    for (const auto& row : full[rows_key]) {
+      std::string team = team_of(row);
+      if (team.empty())
+        rows.push_back(row);
+      else
+        ++counts[team];
+    }
+    for (const auto& id : site.team_ids) {
+      auto it = counts.find(site.team_name(id));
+      if (it == counts.end()) continue;
+      full["parts"].push_back({{"href", list_part_page(folder, id)},
+                               {"name", site.team_name(id)},
+                               {"count", it->second}});
+    }
+    full[rows_key] = rows;
+    full["chart_svg"] = full.value("chart_svg", json(nullptr));
+    return full;
+  }
+  const std::string name = site.team_name(team_id);
+  for (const auto& row : full[rows_key])
+    if (team_of(row) == name) rows.push_back(row);
+  full[rows_key] = rows;
+  full["chart_svg"] = nullptr;
+  const std::string title = full["title"].get<std::string>();
+  json frame = page_view(site, list_part_page(folder, team_id), title + ": " + name, section,
+                         {{folder + "/index.html", title}});
+  for (const auto& [key, value] : frame.items())
+    if (key != "freshness") full[key] = value;
+  return full;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Search and 404
 
 json search_view(const Site& site) {

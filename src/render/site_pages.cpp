@@ -780,6 +780,7 @@ json runbooks_view(const Site& site) {
          {"service_href", service_href(site, rb.service.id)},
          {"alert_name", text_or_null(rb.alert_name)},
          {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
+         {"team", team_of_service(site, rb.service.id)},
          {"last_updated", text_or_null(rb.last_updated)},
          {"stale", st != site.stale_runbooks.end()},
          {"stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second)}});
@@ -910,6 +911,7 @@ json postmortems_view(const Site& site) {
          {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
                                             : json(nullptr)},
          {"repeat", i->repeat},
+         {"team", i->services.empty() ? json(nullptr) : team_of_service(site, i->services[0])},
          {"open_actions", i->open_action_items},
          {"overdue_actions",
           i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr)}});

@@ -20,10 +20,10 @@ namespace nines::site {
 namespace {
 
 // Bytes of searchable text over all entries; each entry gets an equal share within the clamp.
-constexpr std::size_t k_text_budget = 1'500'000;
+constexpr std::size_t k_text_budget = 1'200'000;
 constexpr std::size_t k_text_min = 160;
 constexpr std::size_t k_text_max = 12'000;
-constexpr std::size_t k_summary_max = 140;
+constexpr std::size_t k_summary_max = 96;
 
 struct Draft {
   std::string kind, title, href, summary;
