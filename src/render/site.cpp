@@ -69,7 +69,8 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
     add(postmortem_page(x.meta.id), "postmortem", [&s, &x] { return postmortem_view(s, x); });
   add("teams/index.html", "team", [&s] { return teams_view(s); });
   add("maturity/index.html", "maturity", [&s] { return maturity_view(s); });
-  add("readiness/index.html", "readiness", [&s] { return readiness_view(s); });
+  add_list("readiness", "readiness", "services", "readiness", s.figs.readiness.size(),
+           readiness_view);
   add("toil/index.html", "toil", [&s] { return toil_view(s); });
   add("capacity/index.html", "capacity", [&s] { return capacity_view(s); });
   add("oncall/index.html", "oncall", [&s] { return oncall_view(s); });

@@ -198,6 +198,9 @@ std::string list_part_page(const std::string& folder, const std::string& team_id
 json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
                const std::string& section, std::size_t total, const std::string& team_id);
 
+// The page holding a service's readiness checklist (readiness is split like the lists).
+std::string readiness_page_of(const Site& site, const std::string& service);
+
 // One line of search-index.js (site_search.cpp): href relative to the root, "x/" for
 // "x/index.html"; text the searchable words, capped so the index stays small.
 struct SearchEntry {

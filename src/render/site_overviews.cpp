@@ -234,6 +234,7 @@ json readiness_view(const Site& site) {
                                 : "warning"},
          {"state_label", r.approved ? "Approved" : "Not approved"},
          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
+         {"team", team_of_service(site, r.service)},
          {"digest", r.digest},
          {"rows", rows},
          {"signoffs", signoffs}});
@@ -671,6 +672,14 @@ json report_view(const Site& site, const MonthlyReport& r) {
 
 std::string list_part_page(const std::string& folder, const std::string& team_id) {
   return folder + "/team-" + segment(team_id) + "/index.html";
+}
+
+std::string readiness_page_of(const Site& site, const std::string& service) {
+  json team = team_of_service(site, service);
+  if (site.figs.readiness.size() > k_list_split && team.is_string())
+    for (const auto& id : site.team_ids)
+      if (site.team_name(id) == team.get<std::string>()) return list_part_page("readiness", id);
+  return "readiness/index.html";
 }
 
 json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,

@@ -48,7 +48,7 @@ json readiness_brief(const Site& site, const std::string& service) {
     stale += s.stale ? 1 : 0;
   int applicable = static_cast<int>(r.rows.size()) - r.na;
   std::string state = r.approved ? "healthy" : r.fail > 0 ? "critical" : "warning";
-  return {{"href", "readiness/index.html#readiness-" + segment(service)},
+  return {{"href", readiness_page_of(site, service) + "#readiness-" + segment(service)},
           {"passed", r.pass},
           {"fail", r.fail},
           {"todo", r.todo},
