@@ -68,7 +68,8 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   for (const auto& x : s.repo.postmortems)
     add(postmortem_page(x.meta.id), "postmortem", [&s, &x] { return postmortem_view(s, x); });
   add("teams/index.html", "team", [&s] { return teams_view(s); });
-  add("maturity/index.html", "maturity", [&s] { return maturity_view(s); });
+  add_list("maturity", "maturity", "services rows", "maturity", s.figs.maturity.services.size(),
+           maturity_view);
   add_list("readiness", "readiness", "services", "readiness", s.figs.readiness.size(),
            readiness_view);
   add("toil/index.html", "toil", [&s] { return toil_view(s); });

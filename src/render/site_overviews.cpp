@@ -118,17 +118,19 @@ json maturity_view(const Site& site) {
     for (const auto& d : m.dimensions) {
       row_cells.push_back({{"level", d.effective}, {"manual", d.source == "assessment"}});
     }
-    rows.push_back({{"href", "maturity/index.html#maturity-" + segment(m.service)},
+    rows.push_back({{"href", part_page_of(site, "maturity", mf.services.size(), m.service) +
+                                 "#maturity-" + segment(m.service)},
+                    {"team", team_of_service(site, m.service)},
                     {"name", name},
                     {"level", std::to_string(m.total)},
                     {"band", m.band},
                     {"rubric", num(m.rubric.total, 1)},
                     {"cells", row_cells}});
-    json brief = maturity_brief(m);
+    json brief = maturity_brief(site, m);
     brief["id"] = segment(m.service);
     brief["name"] = name;
     brief["service_href"] = service_href(site, m.service);
-    brief["team"] = text_or_null(site.team_name(m.team));
+    brief["team"] = team_of_service(site, m.service); // the owner: it picks the team's page
     brief["computed_level"] = std::to_string(m.computed_total) + "/40";
     brief["overridden"] = m.computed_total != m.total;
     brief["documentation"] = std::to_string(m.documentation) + "/5";
@@ -674,12 +676,13 @@ std::string list_part_page(const std::string& folder, const std::string& team_id
   return folder + "/team-" + segment(team_id) + "/index.html";
 }
 
-std::string readiness_page_of(const Site& site, const std::string& service) {
+std::string part_page_of(const Site& site, const std::string& folder, std::size_t total,
+                         const std::string& service) {
   json team = team_of_service(site, service);
-  if (site.figs.readiness.size() > k_list_split && team.is_string())
+  if (total > k_list_split && team.is_string())
     for (const auto& id : site.team_ids)
-      if (site.team_name(id) == team.get<std::string>()) return list_part_page("readiness", id);
-  return "readiness/index.html";
+      if (site.team_name(id) == team.get<std::string>()) return list_part_page(folder, id);
+  return folder + "/index.html";
 }
 
 json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
@@ -690,16 +693,25 @@ json list_part(const Site& site, json full, const std::string& rows_key, const s
     return row.contains("team") && row["team"].is_string() ? row["team"].get<std::string>()
                                                            : std::string();
   };
-  json rows = json::array();
+  // rows_key may name several lists ("services rows"); the first one counts.
+  std::vector<std::string> keys;
+  for (std::size_t at = 0; at <= rows_key.size();) {
+    std::size_t end = std::min(rows_key.find(' ', at), rows_key.size());
+    keys.push_back(rows_key.substr(at, end - at));
+    at = end + 1;
+  }
+  auto keep = [&](const std::string& name) {
+    for (const auto& key : keys) {
+      json kept = json::array();
+      for (const auto& row : full[key])
+        if (team_of(row) == name) kept.push_back(row);
+      full[key] = kept;
+    }
+  };
   if (team_id.empty()) {
     std::map<std::string, int> counts;
-    for (const auto& row : full[rows_key]) {
-      std::string team = team_of(row);
-      if (team.empty())
-        rows.push_back(row);
-      else
-        ++counts[team];
-    }
+    for (const auto& row : full[keys[0]])
+      if (std::string team = team_of(row); !team.empty()) ++counts[team];
     for (const auto& id : site.team_ids) {
       auto it = counts.find(site.team_name(id));
       if (it == counts.end()) continue;
@@ -707,14 +719,12 @@ json list_part(const Site& site, json full, const std::string& rows_key, const s
                                {"name", site.team_name(id)},
                                {"count", it->second}});
     }
-    full[rows_key] = rows;
+    keep(""); // the rows without a team stay here
     full["chart_svg"] = full.value("chart_svg", json(nullptr));
     return full;
   }
   const std::string name = site.team_name(team_id);
-  for (const auto& row : full[rows_key])
-    if (team_of(row) == name) rows.push_back(row);
-  full[rows_key] = rows;
+  keep(name);
   full["chart_svg"] = nullptr;
   const std::string title = full["title"].get<std::string>();
   json frame = page_view(site, list_part_page(folder, team_id), title + ": " + name, section,

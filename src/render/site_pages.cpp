@@ -48,7 +48,8 @@ json readiness_brief(const Site& site, const std::string& service) {
     stale += s.stale ? 1 : 0;
   int applicable = static_cast<int>(r.rows.size()) - r.na;
   std::string state = r.approved ? "healthy" : r.fail > 0 ? "critical" : "warning";
-  return {{"href", readiness_page_of(site, service) + "#readiness-" + segment(service)},
+  return {{"href", part_page_of(site, "readiness", site.figs.readiness.size(), service) +
+                       "#readiness-" + segment(service)},
           {"passed", r.pass},
           {"fail", r.fail},
           {"todo", r.todo},
@@ -193,7 +194,7 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
   return j;
 }
 
-json maturity_brief(const ServiceMaturity& m) {
+json maturity_brief(const Site& site, const ServiceMaturity& m) {
   json dims = json::array();
   for (const auto& d : m.dimensions)
     dims.push_back(
@@ -209,7 +210,8 @@ json maturity_brief(const ServiceMaturity& m) {
                              : json(nullptr)},
          {"evidence", strings(d.evidence)},
          {"to_raise", text_or_null(d.to_raise)}});
-  return {{"href", "maturity/index.html#maturity-" + segment(m.service)},
+  return {{"href", part_page_of(site, "maturity", site.figs.maturity.services.size(), m.service) +
+                       "#maturity-" + segment(m.service)},
           {"level", std::to_string(m.total) + "/40"},
           {"computed_total", m.computed_total},
           {"band", m.band},
@@ -509,7 +511,7 @@ json service_view(const Site& site, const Service& s) {
 
   v["readiness"] = readiness_brief(site, s.meta.id);
   auto m = site.maturity.find(s.meta.id);
-  v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(*m->second);
+  v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(site, *m->second);
 
   json runbooks = json::array();
   for (const auto& rb : site.repo.runbooks) {
