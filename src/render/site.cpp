@@ -73,7 +73,7 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   add_list("readiness", "readiness", "services", "readiness", s.figs.readiness.size(),
            readiness_view);
   add("toil/index.html", "toil", [&s] { return toil_view(s); });
-  add("capacity/index.html", "capacity", [&s] { return capacity_view(s); });
+  add_list("capacity", "capacity", "resources", "capacity", s.figs.capacity.size(), capacity_view);
   add("oncall/index.html", "oncall", [&s] { return oncall_view(s); });
   add("reports/index.html", "reports", [&s] { return reports_view(s); });
   for (const auto& [period, r] : s.figs.reports)

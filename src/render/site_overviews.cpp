@@ -361,10 +361,21 @@ json capacity_view(const Site& site) {
   json resources = json::array();
   for (const auto& c : site.figs.capacity) {
     json item = capacity_item(site, c, true);
+    item["team"] = team_of_service(site, c.service); // splits a long page by team (list_part)
     chart.bars.push_back({site.service_name(c.service) + " " +
                               (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
                           c.runway_months_fractional, "state-" + item["state"].get<std::string>()});
     resources.push_back(item);
+  }
+  // Hundreds of bars read as nothing: past 40 the chart keeps the shortest runways.
+  constexpr std::size_t k_chart_bars = 40;
+  if (chart.bars.size() > k_chart_bars) {
+    std::stable_sort(chart.bars.begin(), chart.bars.end(), [](const Bar& a, const Bar& b) {
+      return a.value.value_or(1e9) < b.value.value_or(1e9);
+    });
+    chart.bars.resize(k_chart_bars);
+    chart.title = "The " + std::to_string(k_chart_bars) +
+                  " shortest runways: months until peak utilisation crosses the threshold";
   }
   v["resources"] = resources;
   v["chart_svg"] = site.figs.capacity.empty() ? json(nullptr) : json(bar_chart(chart));
