@@ -41,23 +41,39 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
     jobs.push_back({std::move(path), std::move(layout), std::move(view)});
   };
   add("index.html", "dashboard", [&s] { return dashboard_view(s); });
-  add("catalog/index.html", "catalog", [&s] { return catalog_view(s); });
+  // A long list gets one more page per team (list_part).
+  auto add_list = [&](const std::string& folder, const std::string& layout,
+                      const std::string& rows_key, const std::string& section, std::size_t total,
+                      json (*view)(const Site&)) {
+    add(folder + "/index.html", layout, [&s, view, folder, rows_key, section, total] {
+      return list_part(s, view(s), rows_key, folder, section, total, "");
+    });
+    if (total > k_list_split)
+      for (const auto& id : s.team_ids)
+        add(list_part_page(folder, id), layout, [&s, view, folder, rows_key, section, total, id] {
+          return list_part(s, view(s), rows_key, folder, section, total, id);
+        });
+  };
+  add_list("catalog", "catalog", "services", "services", s.repo.services.size(), catalog_view);
   for (const auto& x : s.repo.services)
     add(service_page(x.meta.id), "service", [&s, &x] { return service_view(s, x); });
-  add("slos/index.html", "slos", [&s] { return slos_view(s); });
+  add_list("slos", "slos", "slos", "slos", s.figs.slos.size(), slos_view);
   for (const auto& f : s.figs.slos)
     add(slo_page(f.id), "slo", [&s, &f] { return slo_view(s, f); });
-  add("runbooks/index.html", "runbooks", [&s] { return runbooks_view(s); });
+  add_list("runbooks", "runbooks", "runbooks", "runbooks", s.repo.runbooks.size(), runbooks_view);
   for (const auto& x : s.repo.runbooks)
     add(runbook_page(x.meta.id), "runbook", [&s, &x] { return runbook_view(s, x); });
-  add("postmortems/index.html", "postmortems", [&s] { return postmortems_view(s); });
+  add_list("postmortems", "postmortems", "postmortems", "incidents", s.repo.postmortems.size(),
+           postmortems_view);
   for (const auto& x : s.repo.postmortems)
     add(postmortem_page(x.meta.id), "postmortem", [&s, &x] { return postmortem_view(s, x); });
   add("teams/index.html", "team", [&s] { return teams_view(s); });
-  add("maturity/index.html", "maturity", [&s] { return maturity_view(s); });
-  add("readiness/index.html", "readiness", [&s] { return readiness_view(s); });
+  add_list("maturity", "maturity", "services rows", "maturity", s.figs.maturity.services.size(),
+           maturity_view);
+  add_list("readiness", "readiness", "services", "readiness", s.figs.readiness.size(),
+           readiness_view);
   add("toil/index.html", "toil", [&s] { return toil_view(s); });
-  add("capacity/index.html", "capacity", [&s] { return capacity_view(s); });
+  add_list("capacity", "capacity", "resources", "capacity", s.figs.capacity.size(), capacity_view);
   add("oncall/index.html", "oncall", [&s] { return oncall_view(s); });
   add("reports/index.html", "reports", [&s] { return reports_view(s); });
   for (const auto& [period, r] : s.figs.reports)

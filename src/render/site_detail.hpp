@@ -90,6 +90,8 @@ json slo_href(const Site& site, const std::string& id);
 json team_href(const Site& site, const std::string& id);
 json rotation_href(const Site& site, const std::string& id);
 json postmortem_href(const Site& site, const std::string& id);
+// The name of the team owning a service, or null.
+json team_of_service(const Site& site, const std::string& service);
 
 // ---------------------------------------------------------------------------------------------
 // Formatting: display only, no figure is derived here.
@@ -151,7 +153,7 @@ std::string dependency_graph(const std::string& name, const std::vector<std::str
 // A capacity model's figures and state; with its projection chart when `chart` is set.
 json capacity_item(const Site& site, const CapacityFigures& c, bool chart);
 // A service's maturity: totals, band and every dimension with its evidence.
-json maturity_brief(const ServiceMaturity& m);
+json maturity_brief(const Site& site, const ServiceMaturity& m);
 
 // Markdown → safe HTML for a document's prose on `page`: links to other content files become links
 // to their pages; other relative links go to the repository when repo_url is set.
@@ -194,6 +196,22 @@ json handoff_view(const Site& site, const Handoff& h);
 // The error budget week of an SLO page (its data-key paths start with "budget_week").
 json budget_week_block(const Site& site, const BudgetWeek& w);
 json not_found_view(const Site& site);
+
+// Long lists (services, SLOs, runbooks, postmortems) split into one page per owning team past
+// k_list_split rows, so no page grows with the organisation: FOLDER/team-ID/index.html. The
+// list's own page then links to the parts (and keeps the rows without a team).
+constexpr std::size_t k_list_split = 300;
+std::string list_part_page(const std::string& folder, const std::string& team_id);
+// `full` is the list's view with every row (rows under `rows_key`, several keys separated by
+// spaces, each row with its team's name under "team"); `team_id` empty gives the list's own page,
+// else the part of that team.
+json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
+               const std::string& section, std::size_t total, const std::string& team_id);
+
+// The page of FOLDER that holds `service` when its `total` entries are split like the lists
+// (readiness checklists, maturity evidence): its team's part, else FOLDER/index.html.
+std::string part_page_of(const Site& site, const std::string& folder, std::size_t total,
+                         const std::string& service);
 
 // One line of search-index.js (site_search.cpp): href relative to the root, "x/" for
 // "x/index.html"; text the searchable words, capped so the index stays small.

@@ -103,6 +103,7 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
                                                      "overview",
                                                      "overview-h",
                                                      "ownership-h",
+                                                     "parts-h",
                                                      "policy-h",
                                                      "postmortems",
                                                      "postmortems-caption",

@@ -152,4 +152,10 @@ json postmortem_href(const Site& site, const std::string& id) {
   return site.postmortems.count(id) ? json(postmortem_page(id)) : json(nullptr);
 }
 
+json team_of_service(const Site& site, const std::string& service) {
+  auto it = site.services.find(service);
+  if (it == site.services.end() || it->second->owner_team.id.empty()) return nullptr;
+  return site.team_name(it->second->owner_team.id);
+}
+
 } // namespace nines::site

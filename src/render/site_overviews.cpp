@@ -118,17 +118,19 @@ json maturity_view(const Site& site) {
     for (const auto& d : m.dimensions) {
       row_cells.push_back({{"level", d.effective}, {"manual", d.source == "assessment"}});
     }
-    rows.push_back({{"href", "maturity/index.html#maturity-" + segment(m.service)},
+    rows.push_back({{"href", part_page_of(site, "maturity", mf.services.size(), m.service) +
+                                 "#maturity-" + segment(m.service)},
+                    {"team", team_of_service(site, m.service)},
                     {"name", name},
                     {"level", std::to_string(m.total)},
                     {"band", m.band},
                     {"rubric", num(m.rubric.total, 1)},
                     {"cells", row_cells}});
-    json brief = maturity_brief(m);
+    json brief = maturity_brief(site, m);
     brief["id"] = segment(m.service);
     brief["name"] = name;
     brief["service_href"] = service_href(site, m.service);
-    brief["team"] = text_or_null(site.team_name(m.team));
+    brief["team"] = team_of_service(site, m.service); // the owner: it picks the team's page
     brief["computed_level"] = std::to_string(m.computed_total) + "/40";
     brief["overridden"] = m.computed_total != m.total;
     brief["documentation"] = std::to_string(m.documentation) + "/5";
@@ -234,6 +236,7 @@ json readiness_view(const Site& site) {
                                 : "warning"},
          {"state_label", r.approved ? "Approved" : "Not approved"},
          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
+         {"team", team_of_service(site, r.service)},
          {"digest", r.digest},
          {"rows", rows},
          {"signoffs", signoffs}});
@@ -358,10 +361,21 @@ json capacity_view(const Site& site) {
   json resources = json::array();
   for (const auto& c : site.figs.capacity) {
     json item = capacity_item(site, c, true);
+    item["team"] = team_of_service(site, c.service); // splits a long page by team (list_part)
     chart.bars.push_back({site.service_name(c.service) + " " +
                               (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
                           c.runway_months_fractional, "state-" + item["state"].get<std::string>()});
     resources.push_back(item);
+  }
+  // Hundreds of bars read as nothing: past 40 the chart keeps the shortest runways.
+  constexpr std::size_t k_chart_bars = 40;
+  if (chart.bars.size() > k_chart_bars) {
+    std::stable_sort(chart.bars.begin(), chart.bars.end(), [](const Bar& a, const Bar& b) {
+      return a.value.value_or(1e9) < b.value.value_or(1e9);
+    });
+    chart.bars.resize(k_chart_bars);
+    chart.title = "The " + std::to_string(k_chart_bars) +
+                  " shortest runways: months until peak utilisation crosses the threshold";
   }
   v["resources"] = resources;
   v["chart_svg"] = site.figs.capacity.empty() ? json(nullptr) : json(bar_chart(chart));
@@ -664,6 +678,71 @@ json report_view(const Site& site, const MonthlyReport& r) {
                        {"completed", r.action_items.completed_this_month},
                        {"overdue", r.action_items.overdue}};
   return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long lists, split by team
+
+std::string list_part_page(const std::string& folder, const std::string& team_id) {
+  return folder + "/team-" + segment(team_id) + "/index.html";
+}
+
+std::string part_page_of(const Site& site, const std::string& folder, std::size_t total,
+                         const std::string& service) {
+  json team = team_of_service(site, service);
+  if (total > k_list_split && team.is_string())
+    for (const auto& id : site.team_ids)
+      if (site.team_name(id) == team.get<std::string>()) return list_part_page(folder, id);
+  return folder + "/index.html";
+}
+
+json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
+               const std::string& section, std::size_t total, const std::string& team_id) {
+  full["parts"] = json::array();
+  if (total <= k_list_split) return full;
+  auto team_of = [](const json& row) {
+    return row.contains("team") && row["team"].is_string() ? row["team"].get<std::string>()
+                                                           : std::string();
+  };
+  // rows_key may name several lists ("services rows"); the first one counts.
+  std::vector<std::string> keys;
+  for (std::size_t at = 0; at <= rows_key.size();) {
+    std::size_t end = std::min(rows_key.find(' ', at), rows_key.size());
+    keys.push_back(rows_key.substr(at, end - at));
+    at = end + 1;
+  }
+  auto keep = [&](const std::string& name) {
+    for (const auto& key : keys) {
+      json kept = json::array();
+      for (const auto& row : full[key])
+        if (team_of(row) == name) kept.push_back(row);
+      full[key] = kept;
+    }
+  };
+  if (team_id.empty()) {
+    std::map<std::string, int> counts;
+    for (const auto& row : full[keys[0]])
+      if (std::string team = team_of(row); !team.empty()) ++counts[team];
+    for (const auto& id : site.team_ids) {
+      auto it = counts.find(site.team_name(id));
+      if (it == counts.end()) continue;
+      full["parts"].push_back({{"href", list_part_page(folder, id)},
+                               {"name", site.team_name(id)},
+                               {"count", it->second}});
+    }
+    keep(""); // the rows without a team stay here
+    full["chart_svg"] = full.value("chart_svg", json(nullptr));
+    return full;
+  }
+  const std::string name = site.team_name(team_id);
+  keep(name);
+  full["chart_svg"] = nullptr;
+  const std::string title = full["title"].get<std::string>();
+  json frame = page_view(site, list_part_page(folder, team_id), title + ": " + name, section,
+                         {{folder + "/index.html", title}});
+  for (const auto& [key, value] : frame.items())
+    if (key != "freshness") full[key] = value;
+  return full;
 }
 
 // ---------------------------------------------------------------------------------------------

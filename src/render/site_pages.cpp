@@ -48,7 +48,8 @@ json readiness_brief(const Site& site, const std::string& service) {
     stale += s.stale ? 1 : 0;
   int applicable = static_cast<int>(r.rows.size()) - r.na;
   std::string state = r.approved ? "healthy" : r.fail > 0 ? "critical" : "warning";
-  return {{"href", "readiness/index.html#readiness-" + segment(service)},
+  return {{"href", part_page_of(site, "readiness", site.figs.readiness.size(), service) +
+                       "#readiness-" + segment(service)},
           {"passed", r.pass},
           {"fail", r.fail},
           {"todo", r.todo},
@@ -193,7 +194,7 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
   return j;
 }
 
-json maturity_brief(const ServiceMaturity& m) {
+json maturity_brief(const Site& site, const ServiceMaturity& m) {
   json dims = json::array();
   for (const auto& d : m.dimensions)
     dims.push_back(
@@ -209,7 +210,8 @@ json maturity_brief(const ServiceMaturity& m) {
                              : json(nullptr)},
          {"evidence", strings(d.evidence)},
          {"to_raise", text_or_null(d.to_raise)}});
-  return {{"href", "maturity/index.html#maturity-" + segment(m.service)},
+  return {{"href", part_page_of(site, "maturity", site.figs.maturity.services.size(), m.service) +
+                       "#maturity-" + segment(m.service)},
           {"level", std::to_string(m.total) + "/40"},
           {"computed_total", m.computed_total},
           {"band", m.band},
@@ -509,7 +511,7 @@ json service_view(const Site& site, const Service& s) {
 
   v["readiness"] = readiness_brief(site, s.meta.id);
   auto m = site.maturity.find(s.meta.id);
-  v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(*m->second);
+  v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(site, *m->second);
 
   json runbooks = json::array();
   for (const auto& rb : site.repo.runbooks) {
@@ -784,6 +786,7 @@ json runbooks_view(const Site& site) {
          {"service_href", service_href(site, rb.service.id)},
          {"alert_name", text_or_null(rb.alert_name)},
          {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
+         {"team", team_of_service(site, rb.service.id)},
          {"last_updated", text_or_null(rb.last_updated)},
          {"stale", st != site.stale_runbooks.end()},
          {"stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second)}});
@@ -914,6 +917,7 @@ json postmortems_view(const Site& site) {
          {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
                                             : json(nullptr)},
          {"repeat", i->repeat},
+         {"team", i->services.empty() ? json(nullptr) : team_of_service(site, i->services[0])},
          {"open_actions", i->open_action_items},
          {"overdue_actions",
           i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr)}});

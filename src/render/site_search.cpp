@@ -20,10 +20,10 @@ namespace nines::site {
 namespace {
 
 // Bytes of searchable text over all entries; each entry gets an equal share within the clamp.
-constexpr std::size_t k_text_budget = 1'500'000;
+constexpr std::size_t k_text_budget = 1'200'000;
 constexpr std::size_t k_text_min = 160;
 constexpr std::size_t k_text_max = 12'000;
-constexpr std::size_t k_summary_max = 140;
+constexpr std::size_t k_summary_max = 96;
 
 struct Draft {
   std::string kind, title, href, summary;
@@ -39,13 +39,14 @@ void add_all(std::vector<std::string>& v, const std::vector<std::string>& items)
     add(v, s);
 }
 
-// Markdown as plain words: markup characters become spaces (links keep their text and URL).
-std::string plain(const std::string& md) {
+// Text on one line. With `markdown`, markup characters become spaces too (links keep their text
+// and URL); fields such as commands keep theirs ("| head -5").
+std::string plain(const std::string& md, bool markdown = false) {
   std::string out;
   out.reserve(md.size());
   for (char c : md) {
-    bool markup = c == '#' || c == '*' || c == '`' || c == '|' || c == '>' || c == '[' ||
-                  c == ']' || c == '(' || c == ')' || c == '~';
+    bool markup = markdown && (c == '#' || c == '*' || c == '`' || c == '|' || c == '>' ||
+                               c == '[' || c == ']' || c == '(' || c == ')' || c == '~');
     bool space = markup || c == '\n' || c == '\r' || c == '\t' || c == ' ';
     if (space) {
       if (!out.empty() && out.back() != ' ') out += ' ';
@@ -143,7 +144,7 @@ std::vector<Draft> drafts(const Site& site) {
     for (const auto& r : s.downstream)
       add(d.keys, r.id);
     add(d.prose, s.description);
-    add(d.prose, s.meta.body);
+    add(d.prose, plain(s.meta.body, true));
     out.push_back(std::move(d));
   }
   for (const auto& f : site.figs.slos) {
@@ -165,7 +166,7 @@ std::vector<Draft> drafts(const Site& site) {
         add(d.keys, a.name);
       add_all(d.keys, slo.stakeholders);
       add(d.prose, slo.description);
-      add(d.prose, slo.meta.body);
+      add(d.prose, plain(slo.meta.body, true));
     }
     out.push_back(std::move(d));
   }
@@ -190,7 +191,7 @@ std::vector<Draft> drafts(const Site& site) {
     for (const auto& s : rb.steps)
       add_all(d.prose, {s.name, s.action, s.command});
     add(d.prose, rb.escalation_context);
-    add(d.prose, rb.meta.body);
+    add(d.prose, plain(rb.meta.body, true));
     out.push_back(std::move(d));
   }
   for (const auto& pm : site.repo.postmortems) {
@@ -218,7 +219,7 @@ std::vector<Draft> drafts(const Site& site) {
     add_all(d.prose, pm.five_whys);
     for (const auto& a : pm.action_items)
       add(d.prose, a.description);
-    add(d.prose, pm.meta.body);
+    add(d.prose, plain(pm.meta.body, true));
     for (const auto& name : pm.authors)
       person(name, href, "");
     for (const auto& name : pm.authors)
@@ -252,7 +253,7 @@ std::vector<Draft> drafts(const Site& site) {
     add_all(d.keys, {r.meta.id, r.team.id, r.primary, r.secondary});
     add_all(d.keys, r.members);
     add_all(d.prose, r.escalation);
-    add(d.prose, r.meta.body);
+    add(d.prose, plain(r.meta.body, true));
     for (const auto& m : r.members)
       person(m, href, "on-call " + (r.name.empty() ? r.meta.id : r.name));
     out.push_back(std::move(d));

@@ -297,11 +297,35 @@ def test_hostile(tmp):
     check("&lt;script&gt;alert(1)&lt;/script&gt;" in page, "the text is kept, escaped")
 
 
+def test_split_by_team(tmp):
+    """Past 300 rows a list gets one page per team: 70 generated services have 350 runbooks."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+    import gen_repo  # noqa: E402
+    repo = os.path.join(tmp, "split-repo")
+    gen_repo.generate(repo, 70)
+    out = os.path.join(tmp, "split-site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code in (0, 1) and os.path.exists(os.path.join(out, "index.html")),
+          f"generated repo builds ({code}): {err[-800:]}")
+    if not os.path.exists(os.path.join(out, "index.html")):
+        return
+    files, pages = check_site(out, ["https://bench.example/"], "split")
+    index = files.get("runbooks/index.html", b"").decode()
+    parts = sorted(re.findall(r'href="\.\./runbooks/(team-[^"/]+/index\.html)"', index))
+    check(len(parts) == 2, f"runbooks/index.html links one page per team: {parts}")
+    rows = sum(files.get("runbooks/" + p, b"").decode().count('<tr data-team="') for p in parts)
+    check(rows == 350, f"the team pages hold every runbook: {rows} rows")
+    check(index.count('<tr data-team="') == 0, "the list's own page holds no team's rows")
+    check(all(len(b) < 500_000 for rel, b in files.items() if rel.endswith(".html")),
+          "every page under 500 KB")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-site-")
 try:
     test_content(tmp)
     test_no_base_url(tmp)
     test_hostile(tmp)
+    test_split_by_team(tmp)
 finally:
     shutil.rmtree(tmp)
 sys.exit(check.finish())
