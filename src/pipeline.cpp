@@ -8,6 +8,7 @@
 #include "metrics/pull.hpp"
 #include "metrics/store.hpp"
 #include "model/digest.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 #include "render/site.hpp"
 #include "validate/decode.hpp"
@@ -80,10 +81,6 @@ struct Context {
   std::size_t files = 0, documents = 0, decoded = 0, csv_rows = 0;
   std::string last_file;
 };
-
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 // The site folder: -o, else DIR/site.
 fs::path output_dir(const Run& run) {
@@ -205,9 +202,8 @@ std::string stage_link(Context& c) {
   // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
   // the store (the same rows plus what was pulled), and reports them once.
   if (run.opts.last < Stage::Compute)
-    report_budget_claims(run.repo,
-                         check_budget_claims(run.repo, series_from_csv(run.repo.csv_rows)),
-                         run.diags);
+    report_budget_claims(
+        run.repo, check_budget_claims(run.repo, series_from_csv(run.repo.csv_rows)), run.diags);
   return plural(run.diags.all().size() - before, "finding", "findings");
 }
 
