@@ -178,12 +178,18 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   const auto& inc = r.incidents;
   w.heading("Incidents");
   w.item("Total", count(inc.total), "incidents.total", 0);
-  out << "\n| Severity | Incidents | Change vs " << r.previous_period << " |\n|---|---:|---:|\n";
+  // The change column only when the previous month has a report to compare with.
+  if (r.previous_has_report)
+    out << "\n| Severity | Incidents | Change vs " << r.previous_period << " |\n|---|---:|---:|\n";
+  else
+    out << "\n| Severity | Incidents |\n|---|---:|\n";
   for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"}) {
     auto it = inc.by_severity.find(sev);
     int n = it == inc.by_severity.end() ? 0 : it->second;
-    out << "| " << sev << " | " << n << " | "
-        << fmt_change(w.delta(std::string("incidents.by_severity.") + sev), 0) << " |\n";
+    out << "| " << sev << " | " << n << " |";
+    if (r.previous_has_report)
+      out << " " << fmt_change(w.delta(std::string("incidents.by_severity.") + sev), 0) << " |";
+    out << "\n";
   }
   out << "\n";
   w.item("MTTR", inc.mttr_minutes ? fmt_num(inc.mttr_minutes, 1) + " min" : std::string("no data"),
