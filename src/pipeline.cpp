@@ -8,6 +8,7 @@
 #include "metrics/pull.hpp"
 #include "metrics/store.hpp"
 #include "model/digest.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 #include "render/site.hpp"
 #include "validate/decode.hpp"
@@ -81,10 +82,6 @@ struct Context {
   bool config_failed = false; // nines.yaml has errors: nothing can be linked against it
   std::string last_file;
 };
-
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 // The site folder: -o, else DIR/site.
 fs::path output_dir(const Run& run) {

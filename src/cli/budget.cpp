@@ -21,12 +21,6 @@ std::string fmt_target(double target) {
   return buf;
 }
 
-// Attainment with one more decimal than the target's nines need: 2 below 99.9%, 3 from 99.9%,
-// 4 from 99.99%, so that a breach of a strict target is visible.
-int attainment_decimals(double target) {
-  return 2 + (target >= 99.9) + (target >= 99.99);
-}
-
 std::string fmt_days(double days) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.10gd", days);
@@ -55,10 +49,9 @@ void print_list(std::ostream& out, const std::vector<const SloFigures*>& slos) {
   Table t({"SLO", "SERVICE", "TARGET", "ATTAINMENT", "REMAINING", "STATE", "BURN 24h", "EXHAUSTS",
            "DATA"});
   for (const auto* f : slos)
-    t.add({f->id, f->service, fmt_target(f->target),
-           fmt_pct(pct(f->attainment), attainment_decimals(f->target)), fmt_pct(pct(f->remaining)),
-           f->state.name(), fmt_num(burn(*f, "24h")), f->projected_exhaustion.value_or("—"),
-           fmt_data(f->data)});
+    t.add({f->id, f->service, fmt_target(f->target), attainment_text(pct(f->attainment), f->target),
+           percent_against(pct(f->remaining), 0), paint(f->state.name()), fmt_num(burn(*f, "24h")),
+           f->projected_exhaustion.value_or("—"), fmt_data(f->data)});
   t.print(out);
 }
 
@@ -77,13 +70,13 @@ void print_detail(std::ostream& out, const SloFigures& f) {
                    std::to_string(f.coverage.window_days) + " days with data)");
   kv("allowed bad minutes", fmt_num(f.allowed_bad_minutes, 1) + " min (budget " +
                                 fmt_pct(pct(f.budget_fraction), 3) + ")");
-  kv("attainment", fmt_pct(pct(f.attainment), attainment_decimals(f.target)));
-  kv("budget consumed", fmt_pct(pct(f.consumed)));
-  kv("budget remaining", fmt_pct(pct(f.remaining)));
+  kv("attainment", attainment_text(pct(f.attainment), f.target));
+  kv("budget consumed", percent_against(pct(f.consumed), 100));
+  kv("budget remaining", percent_against(pct(f.remaining), 0));
   kv("bad minutes spent",
      fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) + " min");
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
-  std::string state = f.state.name() + " (policy " + policy + ", " + f.state.policy_source;
+  std::string state = paint(f.state.name()) + " (policy " + policy + ", " + f.state.policy_source;
   if (!f.state.condition.empty()) state += ": " + f.state.condition;
   kv("state", state + ")");
   for (const auto& a : f.state.actions)
@@ -102,16 +95,19 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   kv("projected exhaustion", f.projected_exhaustion.value_or("—"));
   std::string data = f.data.status;
   if (f.data.as_of) data += ", as of " + *f.data.as_of;
-  if (f.data.age_days) data += " (" + std::to_string(*f.data.age_days) + " days old)";
+  if (f.data.age_days) data += " (" + plural(*f.data.age_days, "day") + " old)";
   if (f.coverage.first_data) data += "; first data " + *f.coverage.first_data;
   kv("data", data);
   if (!f.alerts.empty()) {
     out << "\nalerts\n";
-    Table t({"ALERT", "SEVERITY", "BURN", "WINDOWS", "BUDGET WHEN FIRES", "EXHAUSTS IN", "FIRING"});
+    // Windows long / short, as the site's SLO page shows them ("1h / 5m").
+    Table t({"ALERT", "SEVERITY", "BURN", "WINDOWS (LONG / SHORT)", "BUDGET WHEN FIRES",
+             "EXHAUSTS IN", "FIRING"});
     for (const auto& a : f.alerts)
-      t.add({a.name, a.severity, fmt_num(a.burn_rate, 1), a.short_window + "/" + a.long_window,
+      t.add({a.name, paint(a.severity), fmt_num(a.burn_rate, 1),
+             alert_windows_text(a.long_window, a.short_window),
              fmt_pct(a.budget_consumed_when_fires * 100.0), fmt_exhaust(a),
-             a.firing ? (*a.firing ? "yes" : "no") : "—"});
+             a.firing ? (*a.firing ? paint("yes", "critical") : std::string("no")) : "—"});
     t.print(out);
   }
 }
@@ -127,6 +123,8 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
   auto opts = std::make_shared<Opts>();
   cmd->add_option("target", opts->target, "A service id or an SLO id (default: every SLO)");
   add_common_options(cmd, opts->common);
+  set_example(cmd, "nines budget checkout-api        # every SLO of the service\n"
+                   "  nines budget checkout-api-availability   # one SLO in detail");
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;

@@ -21,6 +21,7 @@ void add_build_command(CLI::App& app, CommandAction& action) {
   auto opts = std::make_shared<Opts>();
   cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
   add_common_options(cmd, opts->common, false);
+  set_example(cmd, "nines build --offline -o public   # the site from recorded data only");
   cmd->add_option("-o,--out", opts->out, "Output folder (default: DIR/site)");
   cmd->add_flag("--offline", opts->offline, "Make no network request; use the store and CSV data");
   cmd->add_flag("--strict", opts->strict, "Warnings, and stale or missing data, fail the build");

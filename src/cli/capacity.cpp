@@ -53,11 +53,11 @@ OrderedJson what_if_json(const WhatIf& w) {
           {"runway_months_fractional", opt(w.runway_months_fractional)}};
 }
 
-std::string fmt_runway(std::optional<int> months, std::optional<double> fractional) {
-  if (!months) return "no limit at this growth";
-  if (*months == 0) return "0 months (at or over the threshold now)";
-  return std::to_string(*months) + " month" + (*months == 1 ? "" : "s") + " (" +
-         fmt_num(fractional, 1) + ")";
+// The runway as the site shows it, coloured by how soon it runs out, with that said in words.
+std::string fmt_runway(bool has_data, std::optional<int> months, std::optional<double> fractional) {
+  if (!has_data) return paint("no data", "missing");
+  const RunwayStatus st = runway_status(has_data, months, fractional);
+  return paint(runway_text(months, fractional), st.state) + " — " + st.label;
 }
 
 void print_model(std::ostream& out, const CapacityFigures& c, const std::optional<WhatIf>& w) {
@@ -69,10 +69,11 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
       << "\n";
   kv("peak utilization", fmt_pct(c.peak_utilization_pct));
   kv("scale-up threshold", fmt_pct(c.threshold_pct) + (c.threshold_defaulted ? " (default)" : ""));
-  if (c.over_threshold) kv("", "OVER THRESHOLD");
+  if (c.over_threshold) kv("", paint("OVER THRESHOLD", "critical"));
   kv("monthly growth",
      fmt_pct(c.monthly_growth_pct) + (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
-  kv("runway", fmt_runway(c.runway_months, c.runway_months_fractional));
+  kv("runway",
+     fmt_runway(c.peak_utilization_pct.has_value(), c.runway_months, c.runway_months_fractional));
   if (c.auto_scaling) kv("auto-scaling", *c.auto_scaling ? "yes" : "no");
 
   std::vector<std::string> header = {"  ", "NOW", "6 MONTHS", "12 MONTHS"};
@@ -104,7 +105,9 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   t.print(out);
   if (w)
     out << "\n  what-if at " << fmt_pct(w->growth_pct) << "/month: runway "
-        << fmt_runway(w->runway_months, w->runway_months_fractional) << "\n";
+        << fmt_runway(c.peak_utilization_pct.has_value(), w->runway_months,
+                      w->runway_months_fractional)
+        << "\n";
 }
 
 } // namespace
@@ -121,6 +124,7 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--growth", opts->growth,
                   "What-if: monthly growth in percent, instead of each model's own");
   add_common_options(cmd, opts->common);
+  set_example(cmd, "nines capacity checkout-api --growth 15   # what if it grew 15% a month");
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;

@@ -23,6 +23,8 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   auto opts = std::make_shared<Opts>();
   cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
   add_common_options(cmd, opts->common, false);
+  set_example(cmd, "nines check --format github   # annotations on a pull request\n"
+                   "  nines check --since origin/main   # what a pull request changes");
   cmd->add_option("--format", opts->format, "Output: text, json, github or sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");

@@ -3,11 +3,68 @@
 #include "diag/format.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <unistd.h>
 
 namespace nines {
+
+namespace {
+
+bool g_color = false; // decided once per command, before it prints (set_color)
+
+} // namespace
+
+void set_color(const std::string& when) {
+  if (when == "always") {
+    g_color = true;
+  } else if (when == "never") {
+    g_color = false;
+  } else {
+    const char* no_color = std::getenv("NO_COLOR");
+    g_color = isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0');
+  }
+}
+
+bool color_enabled() {
+  return g_color;
+}
+
+std::string paint(const std::string& text, std::string_view status) {
+  if (!g_color || text.empty()) return text;
+  std::string s(status);
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const char* code = nullptr;
+  if (s == "healthy" || s == "ok" || s == "pass" || s == "fresh" || s == "met" || s == "approved" ||
+      s == "yes")
+    code = "32"; // green
+  else if (s == "warning" || s == "stale" || s == "sev2" || s == "sev3" || s == "conditional" ||
+           s == "todo")
+    code = "33"; // yellow
+  else if (s == "critical" || s == "sev1" || s == "page" || s == "blocked" || s == "fail" ||
+           s == "over" || s == "missed" || s == "rejected")
+    code = "31"; // red
+  else if (s == "exhausted")
+    code = "1;31"; // bold red: past critical
+  else if (s == "ticket" || s == "sev4" || s == "info")
+    code = "36"; // cyan
+  else if (s == "missing" || s == "no data" || s == "unknown" || s == "na")
+    code = "2"; // dim
+  if (!code) return text;
+  return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
+}
+
+std::string paint(const std::string& status) {
+  return paint(status, status);
+}
+
+void set_example(CLI::App* cmd, const std::string& example) {
+  cmd->footer("Example:\n  " + example);
+}
 
 void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json) {
   opts.command = cmd->get_name();
@@ -15,12 +72,17 @@ void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json) {
   cmd->add_option("--now", opts.now,
                   "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
   cmd->add_flag("--timings", opts.timings, "Print each stage's time to stderr");
+  cmd->add_option("--color", opts.color,
+                  "Colour the terminal output: auto (on a terminal, unless NO_COLOR is set), "
+                  "always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   if (with_json) cmd->add_flag("--json", opts.json, "Print JSON (the same as the site's api/)");
 }
 
 void apply_common_options(const CommonOpts& opts, Run& run) {
   run.opts.dir = opts.dir;
   run.opts.last = last_stage_of(opts.command);
+  set_color(opts.color);
   if (!opts.now.empty()) run.opts.now = opts.now;
 }
 
@@ -65,6 +127,22 @@ std::optional<int> run_figures(const CommonOpts& opts, Run& run) {
   return std::nullopt;
 }
 
+std::optional<std::string> resolve_team(const Repo& repo, const std::string& given,
+                                        const std::vector<std::string>& other_ids) {
+  auto lower = [](std::string s) {
+    for (char& c : s)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (repo.config.teams.count(given)) return given;
+  for (const auto& id : other_ids)
+    if (id == given) return id;
+  // Then the display name ("Platform & SRE"), which people type as they read it on the site.
+  for (const auto& [id, team] : repo.config.teams)
+    if (!team.name.empty() && lower(team.name) == lower(given)) return id;
+  return std::nullopt;
+}
+
 std::string fmt_num(std::optional<double> v, int decimals) {
   if (!v || !std::isfinite(*v)) return "—";
   char buf[64];
@@ -92,22 +170,40 @@ std::string md_cell(const std::string& s) {
 
 namespace {
 
-// Display width in terminal columns: counts UTF-8 code points, not bytes ("—" is one column).
-std::size_t width(const std::string& s) {
-  std::size_t w = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++w;
-  return w;
+// `s` without colour escapes (ESC [ ... m), which take no columns.
+std::string plain(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
+      i = s.find('m', i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+std::size_t width(const std::string& text) {
+  return display_width(text);
 }
 
 // Right-align figures ("99.95%", "-34.39", "0.38", "—"), not text that starts with a digit.
-bool numeric(const std::string& s) {
+bool numeric(const std::string& text) {
+  const std::string s = plain(text);
   if (s == "—") return true;
   if (s.empty() || s.find_first_not_of("0123456789.,%+-x") != std::string::npos) return false;
   return s.find_first_of("0123456789") != std::string::npos;
 }
 
 } // namespace
+
+std::size_t display_width(const std::string& text) {
+  std::size_t w = 0;
+  for (unsigned char c : plain(text))
+    if ((c & 0xC0) != 0x80) ++w;
+  return w;
+}
 
 void Table::print(std::ostream& out) const {
   std::vector<std::size_t> widths(m_header.size(), 0);

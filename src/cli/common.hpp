@@ -2,6 +2,7 @@
 // to the figures, and aligned tables for people.
 #pragma once
 
+#include "model/numbers.hpp"
 #include "pipeline.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,17 +19,36 @@ struct CommonOpts {
   std::string now;
   bool json = false;
   bool timings = false;
+  std::string color = "auto"; // --color auto | always | never
 };
 
 // The last stage each command needs, from the one command table (cli/main_cli.cpp), as ninja's
 // tools declare the step they run after.
 Stage last_stage_of(std::string_view command);
 
-// Adds `-C,--dir DIR`, `--now T`, `--timings` and (when `with_json`) `--json` to a command.
+// Adds `-C,--dir DIR`, `--now T`, `--timings`, `--color WHEN` and (when `with_json`) `--json` to
+// a command, and `example` (a command line with what it does) as its help's footer.
 void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json = true);
 
-// Sets the options every command shares on a run: the repository, now, and the last stage.
+// `Example:` and the lines of `example` as a command's help footer; every command has one.
+void set_example(CLI::App* cmd, const std::string& example);
+
+// Sets the options every command shares on a run: the repository, now, and the last stage; and
+// whether the terminal output is coloured (color_enabled).
 void apply_common_options(const CommonOpts& opts, Run& run);
+
+// Colour on stdout: `always`, `never`, or (auto) when stdout is a terminal and NO_COLOR is unset or
+// empty (no-color.org). Decided once per command by apply_common_options.
+bool color_enabled();
+void set_color(const std::string& when);
+
+// `text` coloured for `status` when colour is on, else `text` as is. The status word is always in
+// the text itself, so nothing is said by colour alone. Known statuses: budget states (healthy,
+// warning, critical, exhausted, missing), severities (SEV1..SEV4, page, ticket), and verdicts
+// (ok, pass, blocked, fail, over, stale, fresh).
+std::string paint(const std::string& text, std::string_view status);
+// paint(text, text): for cells that are their own status word.
+std::string paint(const std::string& status);
 
 // Runs the command's stages (no network: the store and recorded CSV data only). Prints
 // diagnostics to stderr when the content has errors. Returns nullopt on success, else the exit
@@ -41,11 +61,20 @@ bool print_run_problems(const Run& run);
 // One line per stage that ran: its name, wall time and the counts it handled.
 void print_timings(const Run& run, std::ostream& out);
 
+// The team `given` names: its id, or its display name from nines.yaml (any case), among the
+// configured teams and `other_ids` (teams only named by documents). Nullopt when none matches.
+std::optional<std::string> resolve_team(const Repo& repo, const std::string& given,
+                                        const std::vector<std::string>& other_ids = {});
+
 // Display formatting. Missing figures print as "—", never as 0 or 100%.
 std::string fmt_num(std::optional<double> v, int decimals = 2);
 std::string fmt_pct(std::optional<double> pct, int decimals = 2); // pct already ×100
 // Text for a cell of a Markdown table: a '|' or a newline would break the table.
 std::string md_cell(const std::string& s);
+
+// Display width in terminal columns: UTF-8 code points, not bytes ("—" is one column), and no
+// colour escapes.
+std::size_t display_width(const std::string& text);
 
 // A table of text cells with aligned columns; numeric-looking cells are right-aligned.
 class Table {

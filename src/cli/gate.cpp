@@ -54,7 +54,7 @@ std::string github_escape(const std::string& s) {
 std::string fmt_freshness(const DataFreshness& d) {
   if (!d.as_of) return "no data";
   std::string s = d.status + ", last day " + *d.as_of;
-  if (d.age_days && *d.age_days > 0) s += " (" + std::to_string(*d.age_days) + " days old)";
+  if (d.age_days && *d.age_days > 0) s += " (" + plural(*d.age_days, "day") + " old)";
   return s;
 }
 
@@ -175,9 +175,9 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
                   const std::vector<const SloFigures*>& slos) {
   const SloFigures& f = *d.deciding;
   out << "gate deploy " << service << " (change type " << d.change_type
-      << "): " << (d.allowed ? "ALLOWED" : "BLOCKED") << "\n";
+      << "): " << (d.allowed ? paint("ALLOWED", "pass") : paint("BLOCKED", "blocked")) << "\n";
   out << verdict_line(service, d) << "\n\n";
-  out << "state      " << f.state.name() << ", set by SLO " << f.id << " (budget remaining "
+  out << "state      " << paint(f.state.name()) << ", set by SLO " << f.id << " (budget remaining "
       << fmt_pct(pct(f.remaining)) << ")\n";
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   out << "policy     " << policy << " (" << f.state.policy_source << ")";
@@ -201,7 +201,8 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
   Table t({"  SLO", "STATE", "REMAINING", "DATA"});
   for (const auto* s : slos) {
     const bool missing = s->state.level == BudgetState::Missing;
-    t.add({"  " + s->id, missing ? "missing (never blocks on its own)" : s->state.name(),
+    t.add({"  " + s->id,
+           missing ? paint("missing (never blocks on its own)", "missing") : paint(s->state.name()),
            fmt_pct(pct(s->remaining)), fmt_freshness(s->data)});
   }
   t.print(out);
@@ -273,10 +274,12 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
     std::cout << readiness_json(*r).dump(2) << "\n";
     return approved ? 0 : 1;
   }
-  std::cout << "gate readiness " << service << ": " << (approved ? "APPROVED" : "NOT APPROVED")
-            << "\n";
+  std::cout << "gate readiness " << service << ": "
+            << (approved ? paint("APPROVED", "pass") : paint("NOT APPROVED", "blocked")) << "\n";
   if (!blocking.empty()) {
-    std::cout << "\nchecklist rows that block (" << blocking.size() << ")\n";
+    std::cout << "\n"
+              << plural(static_cast<long long>(blocking.size()), "checklist row")
+              << (blocking.size() == 1 ? " blocks" : " block") << "\n";
     Table t({"  STATUS", "CHECK", "TITLE"});
     for (const auto* row : blocking)
       t.add({"  " + (row->status == "na" ? std::string("na without a reason") : row->status),
@@ -304,6 +307,7 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
 
 void add_gate_command(CLI::App& app, CommandAction& action) {
   auto* gate = app.add_subcommand("gate", "CI gates: deploy (error budget) and readiness");
+  set_example(gate, "nines gate deploy checkout-api --change-type fix   # exit 1 when blocked");
   gate->require_subcommand(1);
 
   struct DeployOpts {
@@ -322,6 +326,7 @@ void add_gate_command(CLI::App& app, CommandAction& action) {
   deploy->add_option("--format", d->format, "Output: text or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "github"}));
   add_common_options(deploy, d->common);
+  set_example(deploy, "nines gate deploy checkout-api --change-type security --format github");
   d->common.command = "gate";
   deploy->callback([d, &action] {
     action = [d] { return gate_deploy(d->common, d->service, d->change_type, d->format); };
@@ -335,6 +340,7 @@ void add_gate_command(CLI::App& app, CommandAction& action) {
   auto* readiness = gate->add_subcommand("readiness", "Pass only when approved for production");
   readiness->add_option("service", r->service, "A service id")->required();
   add_common_options(readiness, r->common);
+  set_example(readiness, "nines gate readiness checkout-api   # exit 0 only when approved");
   r->common.command = "gate";
   readiness->callback(
       [r, &action] { action = [r] { return gate_readiness(r->common, r->service); }; });

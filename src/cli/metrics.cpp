@@ -46,10 +46,6 @@ private:
   std::chrono::steady_clock::time_point m_last;
 };
 
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 // Prints the run's diagnostics (the content's errors, or the fetch warnings) the way `check` does.
 void print_diagnostics(const Run& run) {
   if (!run.diags.all().empty())
@@ -134,6 +130,7 @@ int import_command(const std::string& file, const CommonOpts& common) {
 
 void add_metrics_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("metrics", "Refresh the metrics store");
+  set_example(cmd, "nines metrics pull\n  nines metrics import recorded.csv");
   cmd->require_subcommand(1);
 
   auto po = std::make_shared<CommonOpts>();
@@ -141,6 +138,7 @@ void add_metrics_command(CLI::App& app, CommandAction& action) {
                                            "lacks from the metrics sources");
   pull->add_option("dir", po->dir, "Content repository (default: current folder)");
   add_common_options(pull, *po, false);
+  set_example(pull, "nines metrics pull   # then nines build --offline");
   po->command = "metrics";
   pull->callback([po, &action] { action = [po] { return pull_command(*po); }; });
 
@@ -153,6 +151,7 @@ void add_metrics_command(CLI::App& app, CommandAction& action) {
                                             "it into the store");
   imp->add_option("file", io->file, "CSV file with the header slo,date,good,total")->required();
   add_common_options(imp, io->common, false);
+  set_example(imp, "nines metrics import exported/checkout-2026-11.csv");
   io->common.command = "metrics";
   imp->callback([io, &action] { action = [io] { return import_command(io->file, io->common); }; });
 }

@@ -119,6 +119,8 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
   };
   auto team_or_only = [&]() -> std::string {
     if (!o.team.empty()) {
+      // The id, or the display name as the site shows it ("Platform & SRE").
+      if (auto id = resolve_team(repo, o.team)) return *id;
       require_known("team", o.team, names.teams, "add teams to nines.yaml");
       return o.team;
     }
@@ -300,12 +302,15 @@ void add_new_command(CLI::App& app, CommandAction& action) {
                   "Its id (the title for postmortem and incident; the service for capacity, "
                   "readiness and assessment)");
   add_common_options(cmd, opts->common, false);
+  set_example(cmd, "nines new slo --service checkout-api --target 99.95 checkout-latency\n"
+                   "  nines new incident \"Checkout returns 502s\" --service checkout-api");
   cmd->add_option("--service", opts->service, "The service it belongs to");
   cmd->add_option("--sli", opts->sli, "slo: the SLI (default: the repository's only SLI)");
   cmd->add_option("--target", opts->target, "slo: the target in percent (default 99.9)");
   cmd->add_option("--alert", opts->alert, "runbook: the alert it answers (default: NAME)");
   cmd->add_option("--team", opts->team,
-                  "service, rotation, toil, assessment: the team (default: the only team)");
+                  "service, rotation, toil, assessment: the team, by id or name (default: the "
+                  "only team)");
   cmd->add_option("--tier", opts->tier, "service: critical, important, standard, experimental")
       ->check(CLI::IsMember({"critical", "important", "standard", "experimental"}));
   cmd->add_option("--type", opts->type, "sli: availability, latency, quality, freshness")

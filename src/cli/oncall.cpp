@@ -7,6 +7,7 @@
 #include "render/api_json.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -33,17 +34,21 @@ void print_rotation(std::ostream& out, const RotationFigures& r) {
   out << r.id << (r.name.empty() || r.name == r.id ? "" : " — " + r.name)
       << (r.team.empty() ? "" : " (" + r.team + ")") << "\n";
   out << "  members: " << r.members;
-  if (r.size_warning) out << "  WARNING: fewer than 5 members (the seed's minimum rotation size)";
+  if (r.size_warning)
+    out << "  " << paint("WARNING", "warning")
+        << ": fewer than 5 members (the seed's minimum rotation size)";
   out << "\n";
   const OncallPeriod* p = latest(r);
   if (!p) {
     out << "  no health data\n";
     return;
   }
-  out << "  latest period: " << p->period << " (" << fmt_num(p->pages, 0) << " pages, "
-      << fmt_num(p->shifts, 0) << " shifts, " << fmt_num(p->off_hours_pages, 0)
-      << " off-hours pages)";
-  if (!p->worst.empty()) out << ", overall " << upper(p->worst);
+  auto count = [](const std::optional<double>& n, const char* noun) {
+    return n ? plural(std::llround(*n), noun) : std::string("no ") + noun + " data";
+  };
+  out << "  latest period: " << p->period << " (" << count(p->pages, "page") << ", "
+      << count(p->shifts, "shift") << ", " << count(p->off_hours_pages, "off-hours page") << ")";
+  if (!p->worst.empty()) out << ", overall " << paint(upper(p->worst), p->worst);
   out << "\n";
   // The seed's thresholds, for the reader; the statuses themselves come from the figures.
   struct Line {
@@ -65,8 +70,8 @@ void print_rotation(std::ostream& out, const RotationFigures& r) {
   for (const auto& l : lines) {
     bool is_pct = l.m == &p->false_positive_pct || l.m == &p->escalation_pct;
     t.add({std::string("  ") + l.name,
-           is_pct ? fmt_pct(l.m->value) : fmt_num(l.m->value, l.decimals),
-           l.m->status.empty() ? "—" : l.m->status, l.thresholds});
+           is_pct ? percent_text(l.m->value) : fmt_num(l.m->value, l.decimals),
+           l.m->status.empty() ? "—" : paint(l.m->status), l.thresholds});
   }
   t.print(out);
 }
@@ -82,6 +87,7 @@ void add_oncall_command(CLI::App& app, CommandAction& action) {
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
   cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
   add_common_options(cmd, opts->common);
+  set_example(cmd, "nines oncall --json | jq '.[].periods[-1].worst'");
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;

@@ -22,14 +22,6 @@ std::string upper(std::string s) {
   return s;
 }
 
-// Display width in terminal columns (UTF-8 code points).
-std::size_t width(const std::string& s) {
-  std::size_t w = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++w;
-  return w;
-}
-
 // Left-aligned columns. Table right-aligns cells that look numeric, which would push evidence
 // such as "6 alerts, each with a runbook" to the right; here every column is text.
 void print_text_columns(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
@@ -37,14 +29,14 @@ void print_text_columns(std::ostream& out, const std::vector<std::vector<std::st
   for (const auto& r : rows) {
     if (widths.size() < r.size()) widths.resize(r.size(), 0);
     for (std::size_t i = 0; i < r.size(); ++i)
-      widths[i] = std::max(widths[i], width(r[i]));
+      widths[i] = std::max(widths[i], display_width(r[i]));
   }
   for (const auto& r : rows) {
     std::string line;
     for (std::size_t i = 0; i < r.size(); ++i) {
       if (i > 0) line += "  ";
       line += r[i];
-      if (i + 1 < r.size()) line += std::string(widths[i] - width(r[i]), ' ');
+      if (i + 1 < r.size()) line += std::string(widths[i] - display_width(r[i]), ' ');
     }
     while (!line.empty() && line.back() == ' ')
       line.pop_back();
@@ -53,7 +45,8 @@ void print_text_columns(std::ostream& out, const std::vector<std::vector<std::st
 }
 
 void print_readiness(std::ostream& out, const ReadinessFigures& r) {
-  out << r.service << ": production readiness (" << r.rows.size() << " checks)\n";
+  out << r.service << ": production readiness ("
+      << plural(static_cast<long long>(r.rows.size()), "check") << ")\n";
   // Categories in checklist order.
   std::vector<std::string> categories;
   for (const auto& row : r.rows) {
@@ -71,7 +64,8 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
       if (!row.notes.empty()) evidence += (evidence.empty() ? "" : " — ") + row.notes;
       std::string source = row.source;
       if (row.source == "review" && !row.review.empty()) source += " (" + row.review + ")";
-      t.push_back({"  " + upper(row.status), source, row.title, evidence.empty() ? "—" : evidence});
+      t.push_back({"  " + paint(upper(row.status), row.status), source, row.title,
+                   evidence.empty() ? "—" : evidence});
     }
     print_text_columns(out, t);
   }
@@ -79,9 +73,10 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
       << " to do\n";
   out << "current digest: " << r.digest << "\n";
   out << "approval: "
-      << (r.approved           ? "approved (a current sign-off, no blocking row)"
-          : r.current_approval ? "not approved (a current sign-off, but rows block)"
-                               : "not approved (no current sign-off)")
+      << (r.approved ? paint("approved", "pass") + " (a current sign-off, no blocking row)"
+          : r.current_approval
+              ? paint("not approved", "blocked") + " (a current sign-off, but rows block)"
+              : paint("not approved", "blocked") + " (no current sign-off)")
       << "\n";
   out << "\nsign-offs\n";
   if (r.signoffs.empty()) {
@@ -92,7 +87,8 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
       {"  NAME", "ROLE", "DATE", "DECISION", "DIGEST", "REVIEW", ""}};
   for (const auto& s : r.signoffs)
     t.push_back({"  " + s.name, s.role, s.date, s.decision, s.digest.empty() ? "—" : s.digest,
-                 s.review.empty() ? "—" : s.review, s.stale ? "STALE" : "current"});
+                 s.review.empty() ? "—" : s.review,
+                 s.stale ? paint("STALE", "stale") : paint("current", "ok")});
   print_text_columns(out, t);
   bool undigested = false, changed = false;
   for (const auto& s : r.signoffs) {
@@ -122,6 +118,7 @@ void add_readiness_command(CLI::App& app, CommandAction& action) {
   auto opts = std::make_shared<Opts>();
   cmd->add_option("service", opts->service, "A service id")->required();
   add_common_options(cmd, opts->common);
+  set_example(cmd, "nines readiness checkout-api --color never");
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;

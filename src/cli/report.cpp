@@ -1,14 +1,17 @@
-// `nines report [--month YYYY-MM] [--format md|json] [-C DIR] [--now T]`: the monthly leadership
-// report (SPEC 3.5) for a month (default: the last full month before now), with every figure's
-// change against the previous month. `md` prints Markdown, `json` the API's report_json.
+// `nines report [--month YYYY-MM] [--format md|json|html] [-C DIR] [--now T]`: the monthly
+// leadership report (SPEC 3.5) for a month (default: the last full month before now), with every
+// figure's change against the previous month when that month has a report. `md` prints Markdown,
+// `json` the API's report_json, `html` the site's report page as one self-contained file.
 //
 // Laid out to be extended: the options live in ReportOpts (add_report_options), the month is chosen
 // by report_period, each format has its own writer (write_report_md), and run_report ties them
 // together. Every number is read from the computed figures (Run::figures.reports).
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 #include "render/api_json.hpp"
+#include "render/site.hpp"
 #include "write/repo_edit.hpp"
 #include "write/site_writer.hpp"
 
@@ -30,19 +33,24 @@ namespace {
 struct ReportOpts {
   CommonOpts common;
   std::string month;         // YYYY-MM; empty → the last full month before now
-  std::string format = "md"; // md | json
+  std::string format = "md"; // md | json | html
   bool freeze = false;       // write the figures into the repo's monthly_report document
 };
 
 void add_report_options(CLI::App* cmd, ReportOpts& o) {
   cmd->add_option("--month", o.month,
                   "The month, YYYY-MM (default: the last full month before now)");
-  cmd->add_option("--format", o.format, "Output: md or json")->check(CLI::IsMember({"md", "json"}));
+  cmd->add_option("--format", o.format,
+                  "Output: md (Markdown), json (as api/reports/) or html (one self-contained page "
+                  "that prints well)")
+      ->check(CLI::IsMember({"md", "json", "html"}));
   cmd->add_flag("--freeze", o.freeze,
                 "Write every figure into the month's monthly_report document, so it never changes");
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
   cmd->add_option("dir", o.common.dir, "Content repository (default: current folder)");
   add_common_options(cmd, o.common, false);
+  set_example(cmd, "nines report --month 2026-10 --format html > report-2026-10.html\n"
+                   "  nines report --month 2026-10 --freeze   # keep its figures for good");
 }
 
 // --month as given, else the calendar month before the one `now` falls in. `now` is wall-clock
@@ -74,14 +82,16 @@ public:
     auto it = m_r.delta.find(key);
     return it == m_r.delta.end() ? std::nullopt : it->second;
   }
-  // "(−12.0 vs 2026-09)"
+  // " (−12.0 vs 2026-09)"; nothing when there is no change to show (either month lacks it).
   std::string vs(const std::string& key, int decimals, const char* unit = "") const {
-    return "(" + fmt_change(delta(key), decimals, unit) + " vs " + m_r.previous_period + ")";
+    auto d = delta(key);
+    if (!d || !std::isfinite(*d)) return "";
+    return " (" + fmt_change(d, decimals, unit) + " vs " + m_r.previous_period + ")";
   }
   // "- label: value (change vs previous)"
   void item(const std::string& label, const std::string& value, const std::string& key,
             int decimals, const char* unit = "") {
-    m_out << "- " << label << ": " << value << " " << vs(key, decimals, unit) << "\n";
+    m_out << "- " << label << ": " << value << vs(key, decimals, unit) << "\n";
   }
   void list(const std::vector<std::string>& v, const char* none = "None.") {
     if (v.empty()) m_out << none << "\n";
@@ -96,8 +106,9 @@ private:
   const MonthlyReport& m_r;
 };
 
-std::string count(int n) {
-  return std::to_string(n);
+// A count, or "no data" when the month has nothing to count it from.
+std::string count(const std::optional<int>& n) {
+  return n ? std::to_string(*n) : std::string("no data");
 }
 
 // A target as written: 99.9 → "99.9%", 99.995 → "99.995%".
@@ -107,9 +118,6 @@ std::string fmt_target(double target) {
   return buf;
 }
 
-// As `nines budget`: 2 decimals below 99.9%, 3 from 99.9%, 4 from 99.99%.
-int attainment_decimals(double target) {
-  return 2 + (target >= 99.9) + (target >= 99.99);
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -122,7 +130,17 @@ std::string join(const std::vector<std::string>& v) {
 void write_report_md(std::ostream& out, const MonthlyReport& r) {
   MdWriter w(out, r);
   out << "# Monthly reliability report — " << r.period << "\n\n";
-  out << "Changes are against " << r.previous_period << ".\n";
+  if (r.coverage.days_in_month > 0) {
+    if (r.coverage.days_with_data < r.coverage.days_in_month)
+      out << "Partial month: metrics cover " << r.coverage.days_with_data << " of "
+          << plural(r.coverage.days_in_month, "day") << ".\n";
+    else
+      out << "Metrics cover all " << plural(r.coverage.days_in_month, "day") << ".\n";
+  }
+  if (r.previous_has_report)
+    out << "Changes are against " << r.previous_period << ".\n";
+  else
+    out << "No changes shown: " << r.previous_period << " has no report.\n";
 
   const auto& s = r.slo_summary;
   w.heading("SLO summary");
@@ -140,25 +158,31 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
         << "|---|---|---:|---:|---:|---:|---|\n";
     for (const auto& m : s.slos)
       out << "| " << md_cell(m.slo) << " | " << md_cell(m.service) << " | " << fmt_target(m.target)
-          << " | " << fmt_pct(pct(m.attainment), attainment_decimals(m.target)) << " | "
-          << fmt_pct(pct(m.consumed)) << " | " << m.days_with_data << " | "
+          << " | " << attainment_text(pct(m.attainment), m.target) << " | "
+          << percent_against(pct(m.consumed), 100) << " | " << m.days_with_data << " | "
           << (m.meets ? (*m.meets ? "yes" : "**no**") : "—") << " |\n";
   }
 
   const auto& inc = r.incidents;
   w.heading("Incidents");
   w.item("Total", count(inc.total), "incidents.total", 0);
-  out << "\n| Severity | Incidents | Change vs " << r.previous_period << " |\n|---|---:|---:|\n";
+  // The change column only when the previous month has a report to compare with.
+  if (r.previous_has_report)
+    out << "\n| Severity | Incidents | Change vs " << r.previous_period << " |\n|---|---:|---:|\n";
+  else
+    out << "\n| Severity | Incidents |\n|---|---:|\n";
   for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"}) {
     auto it = inc.by_severity.find(sev);
     int n = it == inc.by_severity.end() ? 0 : it->second;
-    out << "| " << sev << " | " << n << " | "
-        << fmt_change(w.delta(std::string("incidents.by_severity.") + sev), 0) << " |\n";
+    out << "| " << sev << " | " << n << " |";
+    if (r.previous_has_report)
+      out << " " << fmt_change(w.delta(std::string("incidents.by_severity.") + sev), 0) << " |";
+    out << "\n";
   }
   out << "\n";
-  w.item("MTTR", fmt_num(inc.mttr_minutes, 1) + (inc.mttr_minutes ? " min" : ""),
+  w.item("MTTR", inc.mttr_minutes ? fmt_num(inc.mttr_minutes, 1) + " min" : std::string("no data"),
          "incidents.mttr_minutes", 1, " min");
-  w.item("MTTD", fmt_num(inc.mttd_minutes, 1) + (inc.mttd_minutes ? " min" : ""),
+  w.item("MTTD", inc.mttd_minutes ? fmt_num(inc.mttd_minutes, 1) + " min" : std::string("no data"),
          "incidents.mttd_minutes", 1, " min");
   w.item("Repeat incidents", count(inc.repeat_incidents), "incidents.repeat_incidents", 0);
   if (!inc.postmortems.empty()) out << "- Postmortems: " << join(inc.postmortems) << "\n";
@@ -177,19 +201,22 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   w.item("Hours spent", fmt_num(t.hours_spent, 1) + " h", "toil.hours_spent", 1, " h");
   w.item("Hours automated away", fmt_num(t.hours_automated_away, 1) + " h",
          "toil.hours_automated_away", 1, " h");
-  w.item("Share of SRE time", fmt_pct(t.pct_of_sre_time) + " (target < 25%)",
+  w.item("Share of SRE time",
+         t.pct_of_sre_time ? percent_against(t.pct_of_sre_time, 25) + " (target < 25%)"
+                           : std::string("no data (no team has sre_hours_per_month)"),
          "toil.pct_of_sre_time", 2, " pts");
 
   const auto& oc = r.on_call;
   w.heading("On-call");
-  out << "From " << oc.rotations_reporting << " rotation"
-      << (oc.rotations_reporting == 1 ? "" : "s") << " reporting for the month.\n\n";
-  w.item("Total pages", fmt_num(oc.total_pages, 0), "on_call.total_pages", 0);
-  w.item("Off-hours pages", fmt_num(oc.off_hours_pages, 0), "on_call.off_hours_pages", 0);
-  w.item("False positive rate", fmt_pct(oc.false_positive_pct), "on_call.false_positive_pct", 2,
-         " pts");
+  out << "From " << plural(oc.rotations_reporting, "rotation") << " reporting for the month.\n\n";
+  auto or_no_data = [](const std::string& v) { return v == "—" ? std::string("no data") : v; };
+  w.item("Total pages", or_no_data(fmt_num(oc.total_pages, 0)), "on_call.total_pages", 0);
+  w.item("Off-hours pages", or_no_data(fmt_num(oc.off_hours_pages, 0)), "on_call.off_hours_pages",
+         0);
+  w.item("False positive rate", or_no_data(percent_text(oc.false_positive_pct)),
+         "on_call.false_positive_pct", 1, " pts");
   w.item("Average time to acknowledge",
-         fmt_num(oc.avg_ack_time_min, 1) + (oc.avg_ack_time_min ? " min" : ""),
+         oc.avg_ack_time_min ? fmt_num(oc.avg_ack_time_min, 1) + " min" : std::string("no data"),
          "on_call.avg_ack_time_min", 1, " min");
   if (!oc.critical.empty()) out << "- Critical: " << join(oc.critical) << "\n";
 
@@ -215,6 +242,25 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
 }
 
 // ---- --freeze
+
+// The figures to freeze: what the page shows plus two digits (3 decimals for figures shown with
+// one; an attainment two beyond the decimals its target needs), so the frozen file holds what
+// people read and not float noise like -39.16666666666667.
+nlohmann::json frozen_figures(const nlohmann::ordered_json& figures) {
+  constexpr int k_extra_digits = 2;
+  nlohmann::json out = round_numbers(nlohmann::json(figures), 1 + k_extra_digits);
+  if (out.contains("slos") && out["slos"].is_array()) {
+    const auto& raw = figures["slos"];
+    for (std::size_t i = 0; i < out["slos"].size() && i < raw.size(); ++i) {
+      const auto& a = raw[i]["attainment_pct"];
+      if (!a.is_number() || !raw[i]["target"].is_number()) continue;
+      out["slos"][i]["attainment_pct"] =
+          round_numbers(nlohmann::json(a.get<double>()),
+                        decimals_against(raw[i]["target"].get<double>(), 2) + k_extra_digits);
+    }
+  }
+  return out;
+}
 
 std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -243,7 +289,7 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   nlohmann::ordered_json figures = report_json(r)["monthly_report"];
   for (const char* people : {"period", "highlights", "concerns", "next_month_priorities", "frozen"})
     figures.erase(people);
-  std::string frozen_yaml = json_to_yaml(nlohmann::json(figures));
+  std::string frozen_yaml = json_to_yaml(frozen_figures(figures));
   std::string stamp = "\"" + format_timestamp(run.now) + "\"\n";
   const MonthlyReportDoc* doc = nullptr;
   for (const auto& d : run.repo.reports)
@@ -308,10 +354,18 @@ int run_report(const ReportOpts& o) {
     return 1;
   }
   if (o.freeze) return freeze_report(o, run, it->second);
-  if (o.format == "json")
+  if (o.format == "json") {
     std::cout << report_json(it->second).dump(2) << "\n";
-  else
+  } else if (o.format == "html") {
+    SiteOptions site;
+    site.version = k_version;
+    site.jobs = 1; // the built-in theme: a repository's layouts are for its site
+    auto html =
+        render_report_document(run.repo, run.figures, run.diags.sorted(), run.series, site, period);
+    std::cout << html.value_or("");
+  } else {
     write_report_md(std::cout, it->second);
+  }
   return 0;
 }
 

@@ -74,6 +74,7 @@ void add_rules_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--check", opts->check,
                   "Compare with a committed rules file; exit 1 when it differs");
   add_common_options(cmd, opts->common, false);
+  set_example(cmd, "nines rules -o prometheus/nines.rules.yaml");
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;

@@ -149,6 +149,8 @@ void add_score_command(CLI::App& app, CommandAction& action) {
     auto opts = std::make_shared<Opts>();
     cmd->add_option("service", opts->service, "A service id (default: every service)");
     add_common_options(cmd, opts->common);
+    set_example(cmd, "nines score               # the organisation, teams and services\n"
+                     "  nines score checkout-api  # one service with its evidence");
     cmd->callback([opts, &action] {
       action = [opts] {
         if (!opts->service.empty()) return show_service(opts->common, opts->service);
@@ -168,6 +170,7 @@ void add_score_command(CLI::App& app, CommandAction& action) {
     auto opts = std::make_shared<Opts>();
     cmd->add_option("service", opts->service, "A service id")->required();
     add_common_options(cmd, opts->common);
+    set_example(cmd, "nines assess checkout-api --json");
     cmd->callback(
         [opts, &action] { action = [opts] { return show_service(opts->common, opts->service); }; });
   }

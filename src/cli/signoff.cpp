@@ -32,6 +32,8 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
   };
   auto opts = std::make_shared<Opts>();
   add_common_options(cmd, opts->common, false);
+  set_example(cmd, "nines signoff checkout-api --name \"Rosa Delgado\" --role \"SRE lead\" "
+                   "--decision approved");
   cmd->add_option("service", opts->service, "Service id")->required();
   cmd->add_option("--name", opts->name, "Who signs off")->required();
   cmd->add_option("--role", opts->role, "Their role, e.g. SRE lead")->required();

@@ -1,4 +1,5 @@
-// `nines toil [--team T] [-C DIR] [--now T] [--json]`: the seed's toil audit (SPEC 3.4). Items in
+// `nines toil [--team T] [-C DIR] [--now T] [--json]`: the seed's toil audit (SPEC 3.4). T is the
+// team's id or its display name. Items in
 // the priority matrix's order (DO FIRST, DO SECOND, QUICK WIN, PLAN, EVALUATE, SKIP), then by
 // hours per month, and each team's toil as a share of its SRE hours against the < 25% target.
 // Every number is read from the computed figures.
@@ -57,13 +58,14 @@ void print_toil(std::ostream& out, const std::vector<ToilFigures>& all,
                    [](const ToilFigures* a, const ToilFigures* b) {
                      return a->hours_per_month > b->hours_per_month;
                    });
-  out << "toil items by priority (" << active.size() << ")\n";
+  out << "toil items by priority (" << plural(static_cast<long long>(active.size()), "item")
+      << ")\n";
   if (active.empty())
     out << "  none\n";
   else
     print_items(out, active);
   if (!automated.empty()) {
-    out << "\nautomated (" << automated.size() << ")\n";
+    out << "\nautomated (" << plural(static_cast<long long>(automated.size()), "item") << ")\n";
     print_items(out, automated);
   }
 
@@ -71,10 +73,10 @@ void print_toil(std::ostream& out, const std::vector<ToilFigures>& all,
   Table t({"TEAM", "NAME", "TOIL H/MO", "SRE H/MO", "TOIL %", "TARGET"});
   for (const auto& tt : teams)
     t.add({tt.team, tt.name.empty() ? "—" : tt.name, fmt_num(tt.hours, 1),
-           fmt_num(tt.sre_hours_per_month, 0), fmt_pct(tt.pct),
+           fmt_num(tt.sre_hours_per_month, 0), percent_against(tt.pct, 25),
            !tt.pct          ? "—"
-           : tt.over_target ? "OVER 25%"
-                            : "ok"});
+           : tt.over_target ? paint("OVER 25%", "over")
+                            : paint("ok")});
   t.print(out);
 }
 
@@ -87,10 +89,12 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
     std::string team;
   };
   auto opts = std::make_shared<Opts>();
-  cmd->add_option("--team", opts->team, "Only this team's items and figures");
+  cmd->add_option("--team", opts->team,
+                  "Only this team's items and figures: its id or its name (\"Platform & SRE\")");
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
   cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
   add_common_options(cmd, opts->common);
+  set_example(cmd, "nines toil --team platform-team   # or --team \"Platform & SRE\"");
   cmd->callback([opts, &action] {
     action = [opts] {
       Run run;
@@ -102,18 +106,20 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
         teams = run.figures.team_toil;
       } else {
         std::vector<std::string> names;
-        for (const auto& t : run.figures.team_toil) {
+        for (const auto& t : run.figures.team_toil)
           names.push_back(t.team);
-          if (t.team == opts->team) teams.push_back(t);
-        }
+        const std::string team = resolve_team(run.repo, opts->team, names).value_or(opts->team);
+        for (const auto& t : run.figures.team_toil)
+          if (t.team == team) teams.push_back(t);
         if (teams.empty()) {
+          for (const auto& [id, t] : run.repo.config.teams)
+            if (!t.name.empty()) names.push_back(t.name);
           std::cerr << "nines: unknown team '" << opts->team << "'"
                     << did_you_mean(opts->team, names) << "\n";
           return 1;
         }
         for (const auto& i : run.figures.toil)
-          if (std::find(i.teams.begin(), i.teams.end(), opts->team) != i.teams.end())
-            items.push_back(i);
+          if (std::find(i.teams.begin(), i.teams.end(), team) != i.teams.end()) items.push_back(i);
       }
       if (opts->common.json)
         std::cout << toil_json(items, teams).dump(2) << "\n";

@@ -19,6 +19,11 @@ int num_or(const json& j, const char* key, int fallback) {
   return v ? static_cast<int>(*v) : fallback;
 }
 
+std::optional<int> opt_int(const json& j, const char* key) {
+  auto v = opt_num(j, key);
+  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+}
+
 std::vector<std::string> str_list(const json& j, const char* key) {
   std::vector<std::string> out;
   if (j.is_object() && j.contains(key) && j[key].is_array())
@@ -36,8 +41,8 @@ void apply_frozen(MonthlyReport& r, const std::string& frozen_json) {
   json f = json::parse(frozen_json, nullptr, false);
   if (!f.is_object()) return;
   const json& s = f.value("slo_summary", json::object());
-  r.slo_summary.services_meeting_slo = num_or(s, "services_meeting_slo", 0);
-  r.slo_summary.services_breaching_slo = num_or(s, "services_breaching_slo", 0);
+  r.slo_summary.services_meeting_slo = opt_int(s, "services_meeting_slo");
+  r.slo_summary.services_breaching_slo = opt_int(s, "services_breaching_slo");
   r.slo_summary.worst_performing = std::nullopt;
   if (s.contains("worst_performing") && s["worst_performing"].is_string())
     r.slo_summary.worst_performing = s["worst_performing"].get<std::string>();
@@ -51,28 +56,35 @@ void apply_frozen(MonthlyReport& r, const std::string& frozen_json) {
   r.incidents.mttd_minutes = opt_num(i, "mttd_minutes");
   r.incidents.repeat_incidents = num_or(i, "repeat_incidents", 0);
   const json& e = f.value("error_budget", json::object());
-  r.error_budget.services_in_healthy = num_or(e, "services_in_healthy", 0);
-  r.error_budget.services_in_warning = num_or(e, "services_in_warning", 0);
-  r.error_budget.services_in_critical = num_or(e, "services_in_critical", 0);
-  r.error_budget.services_exhausted = num_or(e, "services_exhausted", 0);
+  r.error_budget.services_in_healthy = opt_int(e, "services_in_healthy");
+  r.error_budget.services_in_warning = opt_int(e, "services_in_warning");
+  r.error_budget.services_in_critical = opt_int(e, "services_in_critical");
+  r.error_budget.services_exhausted = opt_int(e, "services_exhausted");
   const json& t = f.value("toil", json::object());
   r.toil.hours_spent = opt_num(t, "hours_spent").value_or(0);
   r.toil.hours_automated_away = opt_num(t, "hours_automated_away").value_or(0);
   r.toil.pct_of_sre_time = opt_num(t, "pct_of_sre_time");
   const json& o = f.value("on_call", json::object());
-  r.on_call.total_pages = opt_num(o, "total_pages").value_or(0);
-  r.on_call.off_hours_pages = opt_num(o, "off_hours_pages").value_or(0);
+  r.on_call.total_pages = opt_num(o, "total_pages");
+  r.on_call.off_hours_pages = opt_num(o, "off_hours_pages");
   r.on_call.false_positive_pct = opt_num(o, "false_positive_pct");
   r.on_call.avg_ack_time_min = opt_num(o, "avg_ack_time_min");
   const json& a = f.value("action_items", json::object());
   r.action_items.open = num_or(a, "open", 0);
   r.action_items.completed_this_month = num_or(a, "completed_this_month", 0);
   r.action_items.overdue = num_or(a, "overdue", 0);
+  if (const json& c = f.value("coverage", json::object()); c.is_object() && !c.empty()) {
+    r.coverage.days_with_data = num_or(c, "days_with_data", r.coverage.days_with_data);
+    r.coverage.days_in_month = num_or(c, "days_in_month", r.coverage.days_in_month);
+  }
   r.computed_concerns = str_list(f, "computed_concerns");
   r.delta.clear();
   if (f.contains("delta") && f["delta"].is_object())
     for (const auto& [k, v] : f["delta"].items())
       r.delta[k] = v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
+  r.previous_has_report = false;
+  for (const auto& [k, v] : r.delta)
+    r.previous_has_report = r.previous_has_report || v.has_value();
   if (f.contains("previous_period") && f["previous_period"].is_string())
     r.previous_period = f["previous_period"].get<std::string>();
   r.frozen = true;

@@ -82,6 +82,7 @@
 //   5. its readiness review passes docs.operational-runbook or docs.architecture-diagram
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -398,14 +399,14 @@ DimensionScore score_toil(const Repo& repo, const Service& svc) {
   }
   if (saved >= 10) {
     systematic.met = true;
-    systematic.evidence.push_back("automated toil saves " + std::to_string(saved) + " h/month");
+    systematic.evidence.push_back("automated toil saves " + fixed_text(saved, 1) + " h/month");
   }
   auto d = ladder("toil_management", {tracked, plan, automated, systematic});
   if (!svc.owner_team.empty())
     for (const auto& tt : compute_team_toil(repo))
       if (tt.team == svc.owner_team.id && tt.pct)
-        d.evidence.push_back("team " + tt.team + " toil " + std::to_string(*tt.pct) +
-                             "% of SRE time (shown, not scored)");
+        d.evidence.push_back("team " + tt.team + " toil " + percent_against(tt.pct, 25) +
+                             " of SRE time (shown, not scored)");
   return d;
 }
 

@@ -3,6 +3,7 @@
 // stale when what they reviewed changes.
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/numbers.hpp"
 
 #include <algorithm>
 #include <set>
@@ -114,13 +115,14 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
         t += " " + m;
       return {false, t};
     }
-    return {true, std::to_string(alerts) + " alerts, each with a runbook"};
+    return {true,
+            plural(alerts, "alert") + (alerts == 1 ? ", with a runbook" : ", each with a runbook")};
   }
   const Rotation* rot = svc ? find_rotation(repo, svc->oncall_rotation.id) : nullptr;
   if (slug == "incidents.oncall-rotation") {
     if (rot && !rot->members.empty())
       return {true, "oncall_rotation " + rot->meta.id + " with " +
-                        std::to_string(rot->members.size()) + " members"};
+                        plural(static_cast<long long>(rot->members.size()), "member")};
     if (!svc || svc->oncall_rotation.empty())
       return {false, "the service names no oncall_rotation"};
     return {false, "oncall_rotation " + svc->oncall_rotation.id + " is missing or has no members"};
@@ -135,8 +137,8 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
   }
   if (slug == "incidents.runbooks-top5") {
     auto n = runbooks_of(repo, service).size();
-    if (n >= 5) return {true, std::to_string(n) + " runbooks"};
-    return {false, std::to_string(n) + " runbooks; 5 needed"};
+    if (n >= 5) return {true, plural(static_cast<long long>(n), "runbook")};
+    return {false, plural(static_cast<long long>(n), "runbook") + "; 5 needed"};
   }
   if (slug == "capacity.autoscaling") {
     for (const auto& c : repo.capacity)

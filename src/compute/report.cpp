@@ -6,11 +6,11 @@
 // instant after P (or now, while P is not over).
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <set>
 
 namespace nines {
@@ -24,12 +24,6 @@ constexpr double k_pct_tolerance = 1e-9; // see condition_matches
 struct Month {
   std::int64_t first = 0, last = 0; // days, inclusive
 };
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -75,8 +69,26 @@ void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& ser
     else
       r.slo_summary.breaching.push_back(s);
   }
+  if (order.empty()) return; // no SLO has data in P: the counts are unknown, not zero
   r.slo_summary.services_meeting_slo = static_cast<int>(r.slo_summary.meeting.size());
   r.slo_summary.services_breaching_slo = static_cast<int>(r.slo_summary.breaching.size());
+}
+
+// Days of P (closed, up to today) on which at least one SLO has data.
+ReportCoverage coverage(const Repo& repo, const std::map<std::string, DailySeries>& series,
+                        const Month& mo, std::int64_t today) {
+  ReportCoverage c;
+  c.days_in_month = static_cast<int>(mo.last - mo.first + 1);
+  const std::int64_t last = std::min(mo.last, today - 1);
+  std::set<std::int64_t> days;
+  for (const auto& slo : repo.slos) {
+    auto it = series.find(slo.meta.id);
+    if (it == series.end()) continue;
+    for (auto d = it->second.lower_bound(mo.first); d != it->second.end() && d->first <= last; ++d)
+      if (usable(d->second)) days.insert(d->first);
+  }
+  c.days_with_data = static_cast<int>(days.size());
+  return c;
 }
 
 void incidents(const Repo& repo, const Month& mo, MonthlyReport& r) {
@@ -126,21 +138,25 @@ void error_budget(const Repo& repo, const std::map<std::string, DailySeries>& se
     else
       w->second = std::max(w->second, state);
   }
+  if (order.empty()) return; // no service has data: the counts are unknown, not zero
+  auto& eb = r.error_budget;
+  eb.services_in_healthy = eb.services_in_warning = eb.services_in_critical =
+      eb.services_exhausted = 0;
   for (const auto& s : order) {
     const BudgetState st = worst[s];
-    r.error_budget.service_state[s] = std::string(budget_state_name(st));
+    eb.service_state[s] = std::string(budget_state_name(st));
     switch (st) {
     case BudgetState::Healthy:
-      ++r.error_budget.services_in_healthy;
+      ++*eb.services_in_healthy;
       break;
     case BudgetState::Warning:
-      ++r.error_budget.services_in_warning;
+      ++*eb.services_in_warning;
       break;
     case BudgetState::Critical:
-      ++r.error_budget.services_in_critical;
+      ++*eb.services_in_critical;
       break;
     case BudgetState::Exhausted:
-      ++r.error_budget.services_exhausted;
+      ++*eb.services_exhausted;
       break;
     case BudgetState::Missing:
       break; // no data: counted in no state (SPEC 3.5)
@@ -173,8 +189,10 @@ void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
     for (const auto& h : rot.health) {
       if (h.period != period) continue;
       ++r.on_call.rotations_reporting;
-      r.on_call.total_pages += h.pages.value_or(0.0);
-      r.on_call.off_hours_pages += h.off_hours_pages.value_or(0.0);
+      // A sum over the entries that report it; null while none does.
+      if (h.pages) r.on_call.total_pages = r.on_call.total_pages.value_or(0.0) + *h.pages;
+      if (h.off_hours_pages)
+        r.on_call.off_hours_pages = r.on_call.off_hours_pages.value_or(0.0) + *h.off_hours_pages;
       if (h.pages && h.false_positive_pct) {
         fp += *h.false_positive_pct * *h.pages;
         fp_w += *h.pages;
@@ -242,14 +260,14 @@ void computed_concerns(const Repo& repo, const Month& mo, MonthlyReport& r) {
         ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       if (day && *day >= mo.first && *day <= mo.last && sev == "SEV1") ids.push_back(p.meta.id);
     }
-    c.push_back(std::to_string(n) + " SEV1 incident" + (n == 1 ? "" : "s") + ": " + join(ids));
+    c.push_back(plural(n, "SEV1 incident") + ": " + join(ids));
   }
-  if (int n = r.incidents.repeat_incidents; n > 0)
-    c.push_back(std::to_string(n) + " repeat incident" + (n == 1 ? "" : "s"));
+  if (int n = r.incidents.repeat_incidents; n > 0) c.push_back(plural(n, "repeat incident"));
   if (int n = r.action_items.overdue; n > 0)
-    c.push_back(std::to_string(n) + " overdue postmortem action item" + (n == 1 ? "" : "s"));
+    c.push_back(plural(n, "overdue postmortem action item"));
   if (r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25.0)
-    c.push_back("Toil is " + fmt("%.1f", *r.toil.pct_of_sre_time) + "% of SRE time (target < 25%)");
+    c.push_back("Toil is " + percent_against(r.toil.pct_of_sre_time, 25) +
+                " of SRE time (target < 25%)");
   if (!r.on_call.critical.empty())
     c.push_back("On-call health critical: " + join(r.on_call.critical));
 }
@@ -268,6 +286,7 @@ std::optional<MonthlyReport> base_report(const Repo& repo,
   const std::int64_t close_day = std::min(mo.last + 1, today);
   const std::int64_t close = std::min((mo.last + 1) * 86400, now);
 
+  r.coverage = coverage(repo, series, mo, today);
   slo_summary(repo, series, mo, today, r);
   incidents(repo, mo, r);
   error_budget(repo, series, close, r);
@@ -284,18 +303,21 @@ std::optional<MonthlyReport> base_report(const Repo& repo,
 std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport& r) {
   std::map<std::string, std::optional<double>> n;
   auto d = [](auto v) { return std::optional<double>(static_cast<double>(v)); };
-  n["slo_summary.services_meeting_slo"] = d(r.slo_summary.services_meeting_slo);
-  n["slo_summary.services_breaching_slo"] = d(r.slo_summary.services_breaching_slo);
+  auto o = [](const std::optional<int>& v) {
+    return v ? std::optional<double>(*v) : std::optional<double>();
+  };
+  n["slo_summary.services_meeting_slo"] = o(r.slo_summary.services_meeting_slo);
+  n["slo_summary.services_breaching_slo"] = o(r.slo_summary.services_breaching_slo);
   n["incidents.total"] = d(r.incidents.total);
   for (const auto& [sev, count] : r.incidents.by_severity)
     n["incidents.by_severity." + sev] = d(count);
   n["incidents.mttr_minutes"] = r.incidents.mttr_minutes;
   n["incidents.mttd_minutes"] = r.incidents.mttd_minutes;
   n["incidents.repeat_incidents"] = d(r.incidents.repeat_incidents);
-  n["error_budget.services_in_healthy"] = d(r.error_budget.services_in_healthy);
-  n["error_budget.services_in_warning"] = d(r.error_budget.services_in_warning);
-  n["error_budget.services_in_critical"] = d(r.error_budget.services_in_critical);
-  n["error_budget.services_exhausted"] = d(r.error_budget.services_exhausted);
+  n["error_budget.services_in_healthy"] = o(r.error_budget.services_in_healthy);
+  n["error_budget.services_in_warning"] = o(r.error_budget.services_in_warning);
+  n["error_budget.services_in_critical"] = o(r.error_budget.services_in_critical);
+  n["error_budget.services_exhausted"] = o(r.error_budget.services_exhausted);
   n["toil.hours_spent"] = r.toil.hours_spent;
   n["toil.hours_automated_away"] = r.toil.hours_automated_away;
   n["toil.pct_of_sre_time"] = r.toil.pct_of_sre_time;
@@ -319,11 +341,17 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
   int py = ym->second == 1 ? ym->first - 1 : ym->first;
   int pm = ym->second == 1 ? 12 : ym->second - 1;
   auto prev = base_report(repo, series, py, pm, now);
+  // A change is only against a month that has a report: one with data, or frozen.
+  const auto with_data = months_with_data(repo);
+  bool prev_has_report = std::binary_search(with_data.begin(), with_data.end(), r->previous_period);
+  for (const auto& d : repo.reports)
+    prev_has_report = prev_has_report || (d.period == r->previous_period && !d.frozen_json.empty());
+  r->previous_has_report = prev_has_report;
   auto cur_n = report_numbers(*r);
   auto prev_n = report_numbers(*prev);
   for (const auto& [key, v] : cur_n) {
     auto p = prev_n.find(key);
-    if (v && p != prev_n.end() && p->second)
+    if (prev_has_report && v && p != prev_n.end() && p->second)
       r->delta[key] = *v - *p->second;
     else
       r->delta[key] = std::nullopt;

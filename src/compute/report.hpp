@@ -25,7 +25,8 @@ struct SloMonth {
 };
 
 struct ReportSloSummary {
-  int services_meeting_slo = 0, services_breaching_slo = 0;
+  // Null when no SLO has data in the month: "no data", not "no service met its SLOs".
+  std::optional<int> services_meeting_slo, services_breaching_slo;
   std::optional<std::string> worst_performing; // service of the SLO with the largest consumed
   std::optional<std::string> worst_slo;
   std::vector<std::string> meeting, breaching;
@@ -41,8 +42,9 @@ struct ReportIncidents {
 };
 
 struct ReportErrorBudget {
-  int services_in_healthy = 0, services_in_warning = 0, services_in_critical = 0,
-      services_exhausted = 0;
+  // Null when no service has data in its window at the end of the month.
+  std::optional<int> services_in_healthy, services_in_warning, services_in_critical,
+      services_exhausted;
   std::map<std::string, std::string> service_state; // service → worst state
   std::vector<std::string> exhausted_slos;
 };
@@ -53,7 +55,8 @@ struct ReportToil {
 };
 
 struct ReportOnCall {
-  double total_pages = 0, off_hours_pages = 0;
+  // Null when no rotation has a health entry for the month.
+  std::optional<double> total_pages, off_hours_pages;
   std::optional<double> false_positive_pct, avg_ack_time_min; // page-weighted means
   int rotations_reporting = 0;
   std::vector<std::string> critical; // "rotation: metric" pairs classified critical
@@ -63,9 +66,16 @@ struct ReportActionItems {
   int open = 0, completed_this_month = 0, overdue = 0;
 };
 
+// How much of the month the metrics cover: days (closed, up to now) on which at least one SLO has
+// data, of the days in the month. A month covered in part says so ("6 of 31 days").
+struct ReportCoverage {
+  int days_with_data = 0, days_in_month = 0;
+};
+
 struct MonthlyReport {
   std::string period;          // YYYY-MM
   std::string previous_period; // YYYY-MM
+  ReportCoverage coverage;
   ReportSloSummary slo_summary;
   ReportIncidents incidents;
   ReportErrorBudget error_budget;
@@ -75,9 +85,11 @@ struct MonthlyReport {
   std::vector<std::string> highlights, concerns, next_month_priorities; // people's
   std::vector<std::string> computed_concerns;
   std::string report_doc; // id of the monthly_report document, if any
-  // Every numeric figure (report_numbers keys) minus the previous month's; null when either is.
+  // Every numeric figure (report_numbers keys) minus the previous month's; null when either is,
+  // and every one null when the previous month has no report (no data at all).
   std::map<std::string, std::optional<double>> delta;
-  bool frozen = false; // figures come from `report --freeze`, not from a recomputation
+  bool previous_has_report = false; // the changes above are shown only when it has one
+  bool frozen = false;              // figures come from `report --freeze`, not from a recomputation
 };
 
 // The report's numeric figures flattened to dotted keys ("incidents.by_severity.SEV1", …).

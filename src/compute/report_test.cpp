@@ -175,6 +175,46 @@ TEST_SUITE("compute.report") {
     CHECK(*r->delta.at("on_call.total_pages") == 28);
     CHECK(*r->delta.at("slo_summary.services_breaching_slo") == 1);
     CHECK(r->delta.size() == report_numbers(*r).size());
+    CHECK(r->previous_has_report);
+    CHECK(r->coverage.days_with_data == 31);
+    CHECK(r->coverage.days_in_month == 31);
+  }
+
+  TEST_CASE("a partial month: coverage, nulls and no change against a month without a report") {
+    // Hand-computed: a-avail has data on Oct 26..31 only (6 of 31 days), 1000 events a day and 3
+    // bad on the 28th: 5997 / 6000 = 99.95% against 99.9%, 0.5 of the budget consumed. No
+    // rotation reports October; September has no data and no postmortem, so it has no report.
+    Repo repo;
+    repo.services = {service("a")};
+    repo.slos = {slo("a-avail", "a", 99.9)};
+    std::map<std::string, DailySeries> series;
+    fill(series["a-avail"], "2026-10-26", "2026-10-31", 1000, 0);
+    series["a-avail"][day("2026-10-28")].good = 997;
+    auto r = compute_report(repo, series, "2026-10", k_now);
+    REQUIRE(r);
+    CHECK(r->coverage.days_with_data == 6);
+    CHECK(r->coverage.days_in_month == 31);
+    CHECK(*r->slo_summary.slos[0].attainment == doctest::Approx(0.9995));
+    CHECK(*r->slo_summary.slos[0].consumed == doctest::Approx(0.5));
+    CHECK(r->slo_summary.slos[0].days_with_data == 6);
+    CHECK(*r->slo_summary.services_meeting_slo == 1);
+    CHECK(*r->slo_summary.services_breaching_slo == 0);
+    CHECK_FALSE(r->on_call.total_pages); // no health entry: null, not 0 pages
+    CHECK_FALSE(r->on_call.off_hours_pages);
+    CHECK_FALSE(r->previous_has_report);
+    for (const auto& [key, d] : r->delta) {
+      INFO(key);
+      CHECK_FALSE(d);
+    }
+
+    // A postmortem dated in September gives it a report: changes appear, for figures both have.
+    repo.postmortems = {postmortem("pm", "a", "2026-09-10", "SEV3")};
+    r = compute_report(repo, series, "2026-10", k_now);
+    REQUIRE(r);
+    CHECK(r->previous_has_report);
+    CHECK(*r->delta.at("incidents.total") == -1);
+    CHECK_FALSE(r->delta.at("slo_summary.services_meeting_slo")); // September has no SLO data
+    CHECK_FALSE(r->delta.at("on_call.total_pages"));
   }
 
   TEST_CASE("a month with no incidents") {
@@ -186,10 +226,19 @@ TEST_SUITE("compute.report") {
     CHECK_FALSE(r->incidents.mttr_minutes);
     CHECK_FALSE(r->incidents.mttd_minutes);
     CHECK(r->incidents.by_severity.size() == 4);
-    CHECK(r->slo_summary.services_meeting_slo == 0);
+    // No SLO data, no health entries: the figures are unknown (null), never 0.
+    CHECK_FALSE(r->slo_summary.services_meeting_slo);
+    CHECK_FALSE(r->slo_summary.services_breaching_slo);
     CHECK_FALSE(r->slo_summary.worst_performing);
     CHECK(r->error_budget.service_state.empty());
-    CHECK(r->on_call.total_pages == 0);
+    CHECK_FALSE(r->error_budget.services_in_healthy);
+    CHECK_FALSE(r->error_budget.services_exhausted);
+    CHECK_FALSE(r->on_call.total_pages);
+    CHECK_FALSE(r->on_call.off_hours_pages);
+    CHECK(r->coverage.days_with_data == 0);
+    CHECK(r->coverage.days_in_month == 31);
+    // June has no data either: no changes are shown.
+    CHECK_FALSE(r->previous_has_report);
     CHECK_FALSE(r->on_call.false_positive_pct);
     CHECK(r->action_items.open == 0);
     CHECK(r->computed_concerns.empty());
@@ -203,6 +252,8 @@ TEST_SUITE("compute.report") {
     REQUIRE(r);
     CHECK(r->incidents.total == 1);
     CHECK(r->slo_summary.slos[0].days_with_data == 4);
+    CHECK(r->coverage.days_with_data == 4); // closed days only: 1..4 November
+    CHECK(r->coverage.days_in_month == 30);
     CHECK(r->action_items.overdue == 4);              // X, W, V (due on the 1st) and pm3's U
     CHECK(r->action_items.completed_this_month == 1); // Z
   }

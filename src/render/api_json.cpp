@@ -359,23 +359,23 @@ OrderedJson report_json(const MonthlyReport& r) {
   concerns.insert(concerns.end(), r.computed_concerns.begin(), r.computed_concerns.end());
   OrderedJson m;
   m["period"] = r.period;
-  m["slo_summary"] = {{"services_meeting_slo", r.slo_summary.services_meeting_slo},
-                      {"services_breaching_slo", r.slo_summary.services_breaching_slo},
+  m["slo_summary"] = {{"services_meeting_slo", opt(r.slo_summary.services_meeting_slo)},
+                      {"services_breaching_slo", opt(r.slo_summary.services_breaching_slo)},
                       {"worst_performing", opt(r.slo_summary.worst_performing)}};
   m["incidents"] = {{"total", r.incidents.total},
                     {"by_severity", by_sev},
                     {"mttr_minutes", opt(r.incidents.mttr_minutes)},
                     {"mttd_minutes", opt(r.incidents.mttd_minutes)},
                     {"repeat_incidents", r.incidents.repeat_incidents}};
-  m["error_budget"] = {{"services_in_healthy", r.error_budget.services_in_healthy},
-                       {"services_in_warning", r.error_budget.services_in_warning},
-                       {"services_in_critical", r.error_budget.services_in_critical},
-                       {"services_exhausted", r.error_budget.services_exhausted}};
+  m["error_budget"] = {{"services_in_healthy", opt(r.error_budget.services_in_healthy)},
+                       {"services_in_warning", opt(r.error_budget.services_in_warning)},
+                       {"services_in_critical", opt(r.error_budget.services_in_critical)},
+                       {"services_exhausted", opt(r.error_budget.services_exhausted)}};
   m["toil"] = {{"hours_spent", r.toil.hours_spent},
                {"hours_automated_away", r.toil.hours_automated_away},
                {"pct_of_sre_time", opt(r.toil.pct_of_sre_time)}};
-  m["on_call"] = {{"total_pages", r.on_call.total_pages},
-                  {"off_hours_pages", r.on_call.off_hours_pages},
+  m["on_call"] = {{"total_pages", opt(r.on_call.total_pages)},
+                  {"off_hours_pages", opt(r.on_call.off_hours_pages)},
                   {"false_positive_pct", opt(r.on_call.false_positive_pct)},
                   {"avg_ack_time_min", opt(r.on_call.avg_ack_time_min)}};
   m["action_items"] = {{"open", r.action_items.open},
@@ -387,6 +387,8 @@ OrderedJson report_json(const MonthlyReport& r) {
   // Beyond the seed's fields: where the concerns came from, and the change against last month.
   m["computed_concerns"] = strings(r.computed_concerns);
   m["previous_period"] = r.previous_period;
+  m["coverage"] = {{"days_with_data", r.coverage.days_with_data},
+                   {"days_in_month", r.coverage.days_in_month}};
   m["frozen"] = r.frozen;
   OrderedJson delta = OrderedJson::object();
   for (const auto& [k, v] : r.delta)

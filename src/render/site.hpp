@@ -12,6 +12,7 @@
 #include "model/model.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,14 @@ std::map<std::string, std::string> render_site(const Repo& repo, const Figures& 
                                                const std::vector<Diagnostic>& diagnostics,
                                                const std::map<std::string, DailySeries>& series,
                                                const SiteOptions& opts);
+
+// The monthly report of `period` as one self-contained HTML document (`nines report --format
+// html`): the site's report layout with its stylesheet inlined, no scripts, no links (nothing it
+// could point to travels with it). Nullopt when the month has no report.
+std::optional<std::string> render_report_document(const Repo& repo, const Figures& figs,
+                                                  const std::vector<Diagnostic>& diagnostics,
+                                                  const std::map<std::string, DailySeries>& series,
+                                                  const SiteOptions& opts,
+                                                  const std::string& period);
 
 } // namespace nines

@@ -31,7 +31,6 @@ std::string budget_gauge(const SloFigures& f) {
 }
 
 json slo_summary(const Site& site, const SloFigures& f, bool charts) {
-  int dec = attainment_decimals(f.target);
   json j = {{"id", f.id},
             {"href", slo_page(f.id)},
             {"name", f.name.empty() ? f.id : f.name},
@@ -40,9 +39,9 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
             {"sli", text_or_null(f.sli)},
             {"target", target_text(f.target)},
             {"window", num(f.window_days, 2) + " days"},
-            {"attainment", pct_or_null(f.attainment, dec)},
-            {"budget_consumed", pct_or_null(f.consumed, 1)},
-            {"budget_remaining", pct_or_null(f.remaining, 1)},
+            {"attainment", attainment_or_null(f.attainment, f.target)},
+            {"budget_consumed", pct_against_or_null(pct(f.consumed), 100)},
+            {"budget_remaining", pct_against_or_null(pct(f.remaining), 0)},
             {"bad_minutes", f.bad_minutes ? json(minutes_text(*f.bad_minutes) + " of " +
                                                  minutes_text(f.allowed_bad_minutes))
                                           : json(nullptr)},

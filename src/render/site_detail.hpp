@@ -108,6 +108,12 @@ json pct_or_null(const std::optional<double>& fraction, int decimals);
 std::string target_text(double target_pct);
 // Decimals that show an attainment next to its target: one more than the target has, at least 2.
 int attainment_decimals(double target_pct);
+// An attainment fraction next to its target, by the one percentage rule (model/numbers.hpp): a
+// miss never reads as a hit. Null when missing.
+json attainment_or_null(const std::optional<double>& fraction, double target_pct);
+// A percentage (already ×100) next to a threshold by the same rule ("24.9%" under 25%); null when
+// missing.
+json pct_against_or_null(const std::optional<double>& pct, double threshold_pct);
 std::string minutes_text(double minutes);
 std::string duration_days_text(double days);
 // A class-safe word ([a-z0-9-]) for CSS, e.g. a budget state.

@@ -2,6 +2,7 @@
 // it only shows the ones compute produced.
 #include "model/digest.hpp"
 #include "model/kinds.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 #include "render/html.hpp"
 #include "render/site_detail.hpp"
@@ -60,10 +61,17 @@ std::string target_text(double target_pct) {
 }
 
 int attainment_decimals(double target_pct) {
-  std::string t = num(target_pct, 5);
-  std::size_t dot = t.find('.');
-  int d = dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
-  return std::clamp(d + 1, 2, 6);
+  return decimals_against(target_pct, 2);
+}
+
+json attainment_or_null(const std::optional<double>& fraction, double target_pct) {
+  if (!fraction || !std::isfinite(*fraction)) return nullptr;
+  return attainment_text(*fraction * 100.0, target_pct);
+}
+
+json pct_against_or_null(const std::optional<double>& pct, double threshold_pct) {
+  if (!pct || !std::isfinite(*pct)) return nullptr;
+  return percent_against(*pct, threshold_pct);
 }
 
 std::string minutes_text(double minutes) {

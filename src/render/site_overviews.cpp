@@ -1,5 +1,6 @@
 // Page views across the organisation: teams, maturity, readiness, toil, capacity, on-call, the
 // monthly reports, search and 404.
+#include "model/numbers.hpp"
 #include "render/site_detail.hpp"
 #include "render/svg.hpp"
 
@@ -11,6 +12,21 @@ namespace nines::site {
 namespace {
 
 // "+2", "−1.5", "no change"; null when either month has no figure.
+// "6 of 31 days with metrics".
+std::string coverage_text(const MonthlyReport& r) {
+  return std::to_string(r.coverage.days_with_data) + " of " +
+         plural(r.coverage.days_in_month, "day") + " with metrics";
+}
+
+// A month whose metrics cover only some of its days (a frozen month without coverage is not).
+bool partial_month(const MonthlyReport& r) {
+  return r.coverage.days_in_month > 0 && r.coverage.days_with_data < r.coverage.days_in_month;
+}
+
+json count_or_null(const std::optional<int>& n) {
+  return n ? json(std::to_string(*n)) : json(nullptr);
+}
+
 json delta_text(const MonthlyReport& r, const std::string& key, int decimals,
                 const std::string& unit = "") {
   auto it = r.delta.find(key);
@@ -237,6 +253,7 @@ json readiness_view(const Site& site) {
          {"state_label", r.approved ? "Approved" : "Not approved"},
          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
          {"team", team_of_service(site, r.service)},
+         {"stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr)},
          {"digest", r.digest},
          {"rows", rows},
          {"signoffs", signoffs}});
@@ -463,24 +480,37 @@ json oncall_view(const Site& site) {
 // ---------------------------------------------------------------------------------------------
 // Monthly reports
 
+namespace {
+
+// One line for the archive: incidents, then the SLO results when the month has SLO data.
+std::string report_summary(const MonthlyReport& r) {
+  std::string text = plural(r.incidents.total, "incident");
+  const auto& s = r.slo_summary;
+  if (s.services_meeting_slo && s.services_breaching_slo)
+    text += "; " + plural(*s.services_meeting_slo, "service") + " met " +
+            (*s.services_meeting_slo == 1 ? "its" : "their") + " SLOs, " +
+            std::to_string(*s.services_breaching_slo) + " breached";
+  else
+    text += "; no SLO data";
+  if (partial_month(r)) text += " (" + coverage_text(r) + ")";
+  return text;
+}
+
+} // namespace
+
 json reports_view(const Site& site) {
   json v = page_view(site, "reports/index.html", "Monthly reports", "reports");
   v["freshness"] = documents_freshness(site);
   json reports = json::array();
   for (auto it = site.figs.reports.rbegin(); it != site.figs.reports.rend(); ++it) {
     const MonthlyReport& r = it->second;
-    reports.push_back(
-        {{"href", report_page(r.period)},
-         {"month", r.period},
-         {"title", "Reliability report: " + month_label(r.period)},
-         {"summary", std::to_string(r.incidents.total) +
-                         (r.incidents.total == 1 ? " incident" : " incidents") + "; " +
-                         std::to_string(r.slo_summary.services_meeting_slo) +
-                         " services met their SLOs, " +
-                         std::to_string(r.slo_summary.services_breaching_slo) + " breached"},
-         {"frozen", r.frozen},
-         {"in_progress", r.period == site.this_month},
-         {"json_href", "api/reports/" + segment(r.period) + ".json"}});
+    reports.push_back({{"href", report_page(r.period)},
+                       {"month", r.period},
+                       {"title", "Reliability report: " + month_label(r.period)},
+                       {"summary", report_summary(r)},
+                       {"frozen", r.frozen},
+                       {"in_progress", r.period == site.this_month},
+                       {"json_href", "api/reports/" + segment(r.period) + ".json"}});
   }
   v["reports"] = reports;
   return v;
@@ -505,26 +535,33 @@ json report_view(const Site& site, const MonthlyReport& r) {
         {"label", "Metrics"},
         {"status", with_data > 0 ? "fresh" : "missing"},
         {"as_of", in_progress ? json(site.today_text) : json(nullptr)},
-        {"detail", std::to_string(with_data) + " of " + std::to_string(r.slo_summary.slos.size()) +
-                       " SLOs have data in " + month_label(r.period) +
+        {"detail", std::to_string(with_data) + " of " +
+                       plural(static_cast<long long>(r.slo_summary.slos.size()), "SLO") +
+                       (with_data == 1 ? " has" : " have") + " data in " + month_label(r.period) +
+                       "; " + coverage_text(r) +
                        (in_progress ? "; the month is not over, figures run to today." : ".")}};
   }
   v["freshness"] = fresh;
 
   auto prev = site.figs.reports.find(r.previous_period);
   auto next = site.figs.reports.upper_bound(r.period);
-  v["report"] = {{"month", r.period},
-                 {"period", month_label(r.period)},
-                 {"json_href", "api/reports/" + segment(r.period) + ".json"},
-                 {"frozen", r.frozen},
-                 {"in_progress", in_progress},
-                 {"previous_href",
-                  prev == site.figs.reports.end() ? json(nullptr) : json(report_page(prev->first))},
-                 {"previous_label", month_label(r.previous_period)},
-                 {"next_href",
-                  next == site.figs.reports.end() ? json(nullptr) : json(report_page(next->first))},
-                 {"next_label", next == site.figs.reports.end() ? json(nullptr)
-                                                                : json(month_label(next->first))}};
+  v["report"] = {
+      {"month", r.period},
+      {"period", month_label(r.period)},
+      {"json_href", "api/reports/" + segment(r.period) + ".json"},
+      {"frozen", r.frozen},
+      {"in_progress", in_progress},
+      {"coverage", r.coverage.days_in_month > 0 ? json(coverage_text(r)) : json(nullptr)},
+      {"partial", partial_month(r)},
+      {"changes_against",
+       r.previous_has_report ? json(month_label(r.previous_period)) : json(nullptr)},
+      {"previous_href",
+       prev == site.figs.reports.end() ? json(nullptr) : json(report_page(prev->first))},
+      {"previous_label", month_label(r.previous_period)},
+      {"next_href",
+       next == site.figs.reports.end() ? json(nullptr) : json(report_page(next->first))},
+      {"next_label",
+       next == site.figs.reports.end() ? json(nullptr) : json(month_label(next->first))}};
 
   const auto& eb = r.error_budget;
   auto minutes = [](const std::optional<double>& m) {
@@ -538,25 +575,36 @@ json report_view(const Site& site, const MonthlyReport& r) {
                         {"delta", delta},
                         {"state", state}});
   };
-  tile("Services meeting their SLOs", std::to_string(r.slo_summary.services_meeting_slo),
-       delta_text(r, "slo_summary.services_meeting_slo", 0), "healthy");
-  tile("Services breaching", std::to_string(r.slo_summary.services_breaching_slo),
+  const auto& ss = r.slo_summary;
+  tile(noun_for(ss.services_meeting_slo.value_or(0), "Service meeting its SLOs",
+                "Services meeting their SLOs"),
+       count_or_null(ss.services_meeting_slo), delta_text(r, "slo_summary.services_meeting_slo", 0),
+       ss.services_meeting_slo ? "healthy" : "missing");
+  tile(noun_for(ss.services_breaching_slo.value_or(0), "Service breaching", "Services breaching"),
+       count_or_null(ss.services_breaching_slo),
        delta_text(r, "slo_summary.services_breaching_slo", 0),
-       r.slo_summary.services_breaching_slo > 0 ? "critical" : "healthy");
-  tile("Services with budget exhausted", std::to_string(eb.services_exhausted),
-       delta_text(r, "error_budget.services_exhausted", 0),
-       eb.services_exhausted > 0 ? "exhausted" : "healthy");
-  tile("Incidents", std::to_string(r.incidents.total), delta_text(r, "incidents.total", 0), "info");
+       !ss.services_breaching_slo       ? "missing"
+       : *ss.services_breaching_slo > 0 ? "critical"
+                                        : "healthy");
+  tile(noun_for(eb.services_exhausted.value_or(0), "Service with budget exhausted",
+                "Services with budget exhausted"),
+       count_or_null(eb.services_exhausted), delta_text(r, "error_budget.services_exhausted", 0),
+       !eb.services_exhausted       ? "missing"
+       : *eb.services_exhausted > 0 ? "exhausted"
+                                    : "healthy");
+  tile(noun_for(r.incidents.total, "Incident"), std::to_string(r.incidents.total),
+       delta_text(r, "incidents.total", 0), "info");
   tile("Mean time to resolve", minutes(r.incidents.mttr_minutes),
        delta_text(r, "incidents.mttr_minutes", 1, " min"), "info");
   tile("Mean time to detect", minutes(r.incidents.mttd_minutes),
        delta_text(r, "incidents.mttd_minutes", 1, " min"), "info");
-  tile("Toil, share of SRE time", num_or_null(r.toil.pct_of_sre_time, 1, "%"),
+  tile("Toil, share of SRE time", pct_against_or_null(r.toil.pct_of_sre_time, 25),
        delta_text(r, "toil.pct_of_sre_time", 1, " pts"),
        r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25 ? "warning" : "info");
-  tile("Pages", num(r.on_call.total_pages, 0), delta_text(r, "on_call.total_pages", 0), "info");
-  tile("Overdue action items", std::to_string(r.action_items.overdue),
-       delta_text(r, "action_items.overdue", 0),
+  tile("Pages", num_or_null(r.on_call.total_pages, 0), delta_text(r, "on_call.total_pages", 0),
+       r.on_call.total_pages ? "info" : "missing");
+  tile(noun_for(r.action_items.overdue, "Overdue action item"),
+       std::to_string(r.action_items.overdue), delta_text(r, "action_items.overdue", 0),
        r.action_items.overdue > 0 ? "critical" : "healthy");
   v["headline"] = headline;
 
@@ -583,9 +631,9 @@ json report_view(const Site& site, const MonthlyReport& r) {
                     {"service", site.service_name(s.service)},
                     {"service_href", service_href(site, s.service)},
                     {"target", target_text(s.target)},
-                    {"attainment", pct_or_null(s.attainment, attainment_decimals(s.target))},
-                    {"consumed", pct_or_null(s.consumed, 1)},
-                    {"days", std::to_string(s.days_with_data) + " days of data"},
+                    {"attainment", attainment_or_null(s.attainment, s.target)},
+                    {"consumed", pct_against_or_null(pct(s.consumed), 100)},
+                    {"days", plural(s.days_with_data, "day") + " of data"},
                     {"state", state},
                     {"state_label", !s.meets   ? "no data"
                                     : *s.meets ? "met"
@@ -618,7 +666,10 @@ json report_view(const Site& site, const MonthlyReport& r) {
     if (period > r.period) break;
     trend.x_labels.push_back(period);
     incidents.values.push_back(other.incidents.total);
-    breaching_s.values.push_back(other.slo_summary.services_breaching_slo);
+    breaching_s.values.push_back(
+        other.slo_summary.services_breaching_slo
+            ? std::optional<double>(*other.slo_summary.services_breaching_slo)
+            : std::nullopt);
   }
   trend.series = {incidents, breaching_s};
   trend.y_min = 0;
@@ -661,15 +712,15 @@ json report_view(const Site& site, const MonthlyReport& r) {
                       {"state", css_word(state)},
                       {"state_label", state_label(state)}});
   v["budget_states"] = budget;
-  v["budget_counts"] = {{"healthy", eb.services_in_healthy},
-                        {"warning", eb.services_in_warning},
-                        {"critical", eb.services_in_critical},
-                        {"exhausted", eb.services_exhausted}};
+  v["budget_counts"] = {{"healthy", count_or_null(eb.services_in_healthy)},
+                        {"warning", count_or_null(eb.services_in_warning)},
+                        {"critical", count_or_null(eb.services_in_critical)},
+                        {"exhausted", count_or_null(eb.services_exhausted)}};
   v["toil"] = {{"hours_spent", num(r.toil.hours_spent, 1)},
                {"hours_automated_away", num(r.toil.hours_automated_away, 1)},
-               {"pct", num_or_null(r.toil.pct_of_sre_time, 1, "%")}};
-  v["on_call"] = {{"pages", num(r.on_call.total_pages, 0)},
-                  {"off_hours", num(r.on_call.off_hours_pages, 0)},
+               {"pct", pct_against_or_null(r.toil.pct_of_sre_time, 25)}};
+  v["on_call"] = {{"pages", num_or_null(r.on_call.total_pages, 0)},
+                  {"off_hours", num_or_null(r.on_call.off_hours_pages, 0)},
                   {"false_positive", num_or_null(r.on_call.false_positive_pct, 1, "%")},
                   {"ack", num_or_null(r.on_call.avg_ack_time_min, 1, " min")},
                   {"rotations", r.on_call.rotations_reporting},

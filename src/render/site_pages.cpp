@@ -1,8 +1,9 @@
 // Page views for the documents: dashboard, catalog, services, SLOs, runbooks and postmortems.
+#include "model/numbers.hpp"
+#include "model/time.hpp"
 #include "render/html.hpp"
 #include "render/site_detail.hpp"
 #include "render/svg.hpp"
-#include "model/time.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -61,7 +62,8 @@ json readiness_brief(const Site& site, const std::string& service) {
           {"approval_label", r.approved ? "Approved" : "Not approved"},
           {"state_label", r.approved ? "Approved" : "Not approved"},
           {"state", state},
-          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)}};
+          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
+          {"stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr)}};
 }
 
 // Services this one calls and is called by: its own lists, plus the other services' lists that
@@ -94,9 +96,14 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
   const FileChange* change =
       history && !doc.file.empty() ? history->last_change(doc.file) : nullptr;
   // Names no other view uses: a null here must not let Mustache find a page's own `date`.
-  json j = {{"git", false},          {"uncommitted", false},  {"fields", false},
-            {"changed_on", nullptr}, {"short_hash", nullptr}, {"commit_href", nullptr},
-            {"commit_author", nullptr}, {"history_note", nullptr}};
+  json j = {{"git", false},
+            {"uncommitted", false},
+            {"fields", false},
+            {"changed_on", nullptr},
+            {"short_hash", nullptr},
+            {"commit_href", nullptr},
+            {"commit_author", nullptr},
+            {"history_note", nullptr}};
   if (change && change->uncommitted) {
     j["uncommitted"] = true;
     return j;
@@ -120,15 +127,15 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
     if (!repo.empty() && !change->hash.empty()) j["commit_href"] = repo + "/commit/" + change->hash;
     return j;
   }
-  std::string why = !history || !history->available()
-                        ? "No git history (" +
-                              (history ? history->reason() : std::string("not read")) + ")"
-                        : "No git history for this file (it is not committed yet)";
+  std::string why =
+      !history || !history->available()
+          ? "No git history (" + (history ? history->reason() : std::string("not read")) + ")"
+          : "No git history for this file (it is not committed yet)";
   j["fields"] = true;
   j["changed_on"] = text_or_null(field_value);
   j["history_note"] = field.empty() || field_value.empty()
-                  ? why + "; the document has no date field to show instead."
-                  : why + "; the date comes from the document's " + field + " field.";
+                          ? why + "; the document has no date field to show instead."
+                          : why + "; the date comes from the document's " + field + " field.";
   return j;
 }
 
@@ -146,12 +153,11 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
     state = "healthy";
     label = "Within threshold";
   }
-  json runway = nullptr;
-  if (c.runway_months) {
-    runway = std::to_string(*c.runway_months) + (*c.runway_months == 1 ? " month" : " months");
-    if (c.runway_months_fractional)
-      runway = runway.get<std::string>() + " (" + num(*c.runway_months_fractional, 1) + ")";
-  }
+  const bool has_data = c.peak_utilization_pct.has_value();
+  json runway =
+      has_data ? json(runway_text(c.runway_months, c.runway_months_fractional)) : json(nullptr);
+  const RunwayStatus runway_st =
+      runway_status(has_data, c.runway_months, c.runway_months_fractional);
   const CapacityModel* model = nullptr;
   for (const auto& m : site.repo.capacity)
     if (m.meta.id == c.id) model = &m;
@@ -171,6 +177,8 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
       {"threshold", num(c.threshold_pct, 1) + "%" +
                         (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : "")},
       {"runway", runway},
+      {"runway_state", runway_st.state},
+      {"runway_label", runway_st.label},
       {"auto_scaling", c.auto_scaling ? json(*c.auto_scaling ? "yes" : "no") : json(nullptr)},
       {"reviewed", model ? text_or_null(model->last_reviewed) : json(nullptr)},
       {"state", state},
@@ -337,20 +345,22 @@ json dashboard_view(const Site& site) {
     int n = by_state.count(st) ? by_state[st] : 0;
     if (n == 0 && std::string(st) == "missing") continue;
     counts.push_back(
-        {{"label", std::string("SLOs ") + (std::string(st) == "missing" ? "without data" : st)},
+        {{"label", noun_for(n, "SLO") + " " + (std::string(st) == "missing" ? "without data" : st)},
          {"value", std::to_string(n)},
          {"state", st},
          {"href", "slos/index.html"}});
   }
-  counts.push_back({{"label", "Incidents in " + month_label(site.this_month)},
+  counts.push_back({{"label", noun_for(static_cast<long long>(incidents.size()), "Incident") +
+                                  " in " + month_label(site.this_month)},
                     {"value", std::to_string(incidents.size())},
                     {"state", incidents.empty() ? "healthy" : "info"},
                     {"href", "postmortems/index.html"}});
-  counts.push_back({{"label", "Overdue action items"},
-                    {"value", std::to_string(overdue.size())},
-                    {"state", overdue.empty() ? "healthy" : "critical"},
-                    {"href", nullptr}});
-  counts.push_back({{"label", "Stale runbooks"},
+  counts.push_back(
+      {{"label", noun_for(static_cast<long long>(overdue.size()), "Overdue action item")},
+       {"value", std::to_string(overdue.size())},
+       {"state", overdue.empty() ? "healthy" : "critical"},
+       {"href", nullptr}});
+  counts.push_back({{"label", noun_for(static_cast<long long>(stale.size()), "Stale runbook")},
                     {"value", std::to_string(stale.size())},
                     {"state", stale.empty() ? "healthy" : "warning"},
                     {"href", "runbooks/index.html"}});
@@ -528,13 +538,17 @@ json service_view(const Site& site, const Service& s) {
   json pms = json::array();
   for (const auto& i : site.figs.incidents) {
     if (std::find(i.services.begin(), i.services.end(), s.meta.id) == i.services.end()) continue;
-    pms.push_back({{"href", postmortem_page(i.id)},
-                   {"title", i.title.empty() ? i.id : i.title},
-                   {"date", text_or_null(i.date)},
-                   {"severity", text_or_null(i.severity)},
-                   {"open_actions", i.open_action_items},
-                   {"overdue_actions",
-                    i.overdue_action_items > 0 ? json(i.overdue_action_items) : json(nullptr)}});
+    pms.push_back(
+        {{"href", postmortem_page(i.id)},
+         {"title", i.title.empty() ? i.id : i.title},
+         {"date", text_or_null(i.date)},
+         {"severity", text_or_null(i.severity)},
+         {"open_actions", i.open_action_items},
+         {"overdue_actions",
+          i.overdue_action_items > 0 ? json(i.overdue_action_items) : json(nullptr)},
+         {"overdue_actions_text", i.overdue_action_items > 0
+                                      ? json(plural(i.overdue_action_items, "overdue action"))
+                                      : json(nullptr)}});
   }
   std::stable_sort(pms.begin(), pms.end(), [](const json& a, const json& b) {
     return a["date"].dump() > b["date"].dump();
@@ -717,6 +731,7 @@ json slo_view(const Site& site, const SloFigures& f) {
          {"burn_rate", num(a.burn_rate, 2) + "×"},
          {"short_window", text_or_null(a.short_window)},
          {"long_window", text_or_null(a.long_window)},
+         {"windows", alert_windows_text(a.long_window, a.short_window)},
          {"budget_consumed", format_fixed(a.budget_consumed_when_fires * 100.0, 1) + "%"},
          {"time_to_exhaust", text_or_null(tte)},
          {"short_burn", num_or_null(a.short_burn, 2, "×")},
@@ -948,8 +963,9 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
     if (c.postmortem != pm.meta.id) continue;
     const std::string days =
         c.first_day == c.last_day ? c.first_day : c.first_day + " to " + c.last_day;
-    std::string value = c.computed_pct ? grouped(*c.computed_pct, 1) + "% of " + *c.slo + "'s budget"
-                                       : "no data for " + (days.empty() ? "the incident" : days);
+    std::string value = c.computed_pct
+                            ? grouped(*c.computed_pct, 1) + "% of " + *c.slo + "'s budget"
+                            : "no data for " + (days.empty() ? "the incident" : days);
     impact.push_back(fact("Error budget consumed (from the data)", value));
     if (c.disagrees)
       budget_check = {{"state", "warning"},

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end tests of the terminal commands: budget, score, assess, readiness, toil, capacity,
-oncall and report.
+oncall and report; colour on a terminal (under a pty) and never when piped, NO_COLOR or
+--color never; the one percentage rule (a miss never reads as a hit); plurals; `report --format
+html`; partial months; an example in every command's help.
 
 Runs the real binary against a copy of SOURCE_DIR/content (the metrics store is created in the
 copy) with a fixed now. Checks exit codes, that every `--json` output equals the matching entry of
@@ -11,6 +13,9 @@ Usage: test_commands.py NINES SOURCE_DIR
 """
 import json
 import os
+import pty
+import re
+import select
 import shutil
 import subprocess
 import sys
@@ -217,7 +222,13 @@ def test_capacity():
     svc = model["service"]
     code, out, _ = cmd("capacity", svc)
     check(code == 0, f"capacity exits 0, got {code}")
-    check(f"{model['runway_months']} month" in out, "capacity shows the runway")
+    # One decimal, never rounded up to the whole month (2.4 months, not 3).
+    frac = model["runway_months_fractional"]
+    if frac is not None and model["runway_months"]:
+        shown = f"{int(frac * 10) / 10:.1f} month"
+        check(shown in out, f"capacity shows the runway as {shown!r}: {out}")
+        check(any(w in out for w in ("under 3 months", "under 6 months", "6 months or more",
+                                     "over threshold")), "capacity says the runway's urgency in words")
     check("6 MONTHS" in out and "12 MONTHS" in out, "capacity shows the 6 and 12 month projections")
 
     # --growth: the figures stay, the what-if is added beside them.
@@ -285,6 +296,7 @@ def test_report():
                     "Action items", "Highlights", "Concerns", "Next month priorities"):
         check(section in md, f"report md has {section}")
     check("vs 2026-09" in md, "report md shows changes against the previous month")
+    check("Changes are against 2026-09" in md, "report md says what the changes are against")
     rep = api("reports/2026-10.json")["monthly_report"]
     mttr = rep["incidents"]["mttr_minutes"]
     if mttr is not None:
@@ -307,6 +319,240 @@ def test_report():
     check(code == 2, f"report --format xml exits 2, got {code}")
 
 
+# ---- colour
+
+ESC = "\x1b["
+
+
+def in_pty(*args, env=None):
+    """Runs a command on the copied content with stdout on a pseudo-terminal; returns (code, out)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdout and stderr are the terminal
+        try:
+            os.execve(NINES, [NINES, *args, "-C", CONTENT, "--now", NOW], env or ENV)
+        finally:
+            os._exit(127)
+    chunks = []
+    while True:
+        try:
+            ready, _, _ = select.select([fd], [], [], 60)
+            if not ready:
+                break
+            data = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
+
+
+def plain(text):
+    return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r\n", "\n")
+
+
+def test_colour():
+    no_color_env = {k: v for k, v in ENV.items() if k != "NO_COLOR"}
+    for args in (["budget"], ["budget", "driver-app-bff-availability"], ["oncall"], ["toil"],
+                 ["readiness", "driver-app-bff"], ["gate", "deploy", "driver-app-bff"]):
+        name = " ".join(args)
+        code, tty = in_pty(*args, env=no_color_env)
+        check(ESC in tty, f"{name}: coloured on a terminal")
+        code_p, piped, _ = cmd(*args)
+        check(ESC not in piped, f"{name}: no escape codes when piped")
+        check(code == code_p, f"{name}: same exit code on a terminal and piped ({code} vs {code_p})")
+        # The status words are text too: without the colour, the terminal reads as the pipe does.
+        check(plain(tty) == piped, f"{name}: the coloured output is the plain output plus colour")
+        _, tty_never = in_pty(*args, "--color", "never", env=no_color_env)
+        check(ESC not in tty_never, f"{name}: --color never on a terminal has no colour")
+        _, tty_no_color = in_pty(*args, env={**no_color_env, "NO_COLOR": "1"})
+        check(ESC not in tty_no_color, f"{name}: NO_COLOR on a terminal has no colour")
+        _, always, _ = cmd(*args, "--color", "always")
+        check(ESC in always and plain(always) == piped, f"{name}: --color always colours a pipe")
+    _, out, _ = cmd("budget", "--color", "always")
+    for state in ("exhausted", "healthy"):
+        check(re.search(r"\x1b\[[0-9;]*m" + state + r"\x1b\[0m", out),
+              f"budget colours the state {state}")
+    code, _, _ = cmd("budget", "--color", "sometimes")
+    check(code == 2, f"--color sometimes exits 2, got {code}")
+
+
+# ---- one rule for percentages, plurals, alert windows, --team by name
+
+def shown_pct(cell):
+    m = re.search(r"(-?[0-9]+(?:\.[0-9]+)?)%", cell)
+    return float(m.group(1)) if m else None
+
+
+def test_numbers():
+    # A miss never reads as a hit: every SLO below its target shows below it, in the terminal, in
+    # Markdown and on the report pages.
+    slos = api("slos.json")
+    _, out, _ = cmd("budget", "--color", "never")
+    for s in slos:
+        if s["attainment_pct"] is None:
+            continue
+        line = next((l for l in out.splitlines() if l.startswith(s["id"] + " ")), "")
+        cells = line.split()
+        value = shown_pct(cells[3]) if len(cells) > 3 else None
+        if s["attainment_pct"] < s["target"] - 1e-9:
+            check(value is not None and value < s["target"],
+                  f"budget shows the miss of {s['id']} below {s['target']}%: {line}")
+    for period in api("reports/index.json"):
+        rep = api(f"reports/{period}.json")["monthly_report"]
+        _, md, _ = cmd("report", "--month", period)
+        html = open(os.path.join(SITE, "reports", period, "index.html"), encoding="utf-8").read()
+        for s in rep["slos"]:
+            if s["attainment_pct"] is None or s["meets"] is not False:
+                continue
+            row = next((l for l in md.splitlines() if l.startswith(f"| {s['slo']} |")), "")
+            cells = [c.strip() for c in row.split("|")]
+            value = shown_pct(cells[4]) if len(cells) > 4 else None
+            check(value is not None and value < s["target"],
+                  f"report {period} md shows the miss of {s['slo']} below {s['target']}%: {row}")
+            missed = re.findall(r'<td class="num">([0-9.]+)%</td><td class="num">([0-9.]+)%</td>'
+                                r'<td class="num">[^<]*</td><td>[^<]*</td><td><span class="badge '
+                                r'state-critical">missed</span>', html)
+            check(all(float(a) < float(t) for t, a in missed),
+                  f"report {period} page shows every missed SLO below its target: {missed}")
+    # No "1 … s": one pluralisation rule on pages and in the terminal.
+    bad = re.compile(r"(?<![0-9.,])1 (overdue actions|stale sign-offs|incidents|days|months|members|"
+                     r"runbooks|checks|rotations|pages|shifts|alerts|items|SLOs|services)\b")
+    for args in (["budget", "driver-app-bff-availability"], ["oncall"], ["toil"],
+                 ["readiness", "driver-app-bff"], ["report", "--month", "2026-10"]):
+        _, out, _ = cmd(*args)
+        found = bad.findall(out)
+        check(not found, f"{' '.join(args)}: no '1 ...s' ({found})")
+    for root, _, files in os.walk(SITE):
+        for f in files:
+            if f.endswith(".html"):
+                text = open(os.path.join(root, f), encoding="utf-8").read()
+                found = bad.findall(re.sub(r"<[^>]+>", "", text))
+                check(not found, f"{os.path.relpath(os.path.join(root, f), SITE)}: no '1 ...s' ({found})")
+    # No float noise in a percentage: "23.437500% of SRE time" never.
+    for root, _, files in os.walk(SITE):
+        for f in files:
+            if f.endswith(".html"):
+                text = open(os.path.join(root, f), encoding="utf-8").read()
+                check(not re.search(r"[0-9]\.[0-9]{5,}%", text), f"{f}: no long float percentages")
+    _, out, _ = cmd("score", "checkout-api")
+    check(not re.search(r"[0-9]\.[0-9]{5,}", out), "score SERVICE: no float noise in the evidence")
+
+    # Alert windows read long / short, as on the site.
+    _, out, _ = cmd("budget", "checkout-api-availability")
+    check("1h / 5m" in out, "budget SLO detail shows the alert windows as '1h / 5m'")
+    page = open(os.path.join(SITE, "slos", "checkout-api-availability", "index.html"), encoding="utf-8").read() \
+        if os.path.exists(os.path.join(SITE, "slos", "checkout-api-availability", "index.html")) else ""
+    if page:
+        check("1h / 5m" in page, "the SLO page shows the alert windows as '1h / 5m'")
+
+    # --team takes the team's id or its display name.
+    by_id = json_cmd("toil", "--team", "platform-team")
+    by_name = json_cmd("toil", "--team", "Platform & SRE")
+    check(by_id is not None and by_id == by_name, "toil --team takes the team's name as well as its id")
+
+
+# ---- report --format html
+
+def test_report_html():
+    code, html, err = cmd("report", "--month", "2026-10", "--format", "html")
+    check(code == 0, f"report --format html exits 0, got {code}: {err.strip()}")
+    check(html.startswith("<!DOCTYPE html>"), "report html is a whole document")
+    check("<style>" in html and "@media print" in html, "report html inlines the stylesheet with its print rules")
+    check(not re.search(r"\b(src|href)\s*=", html), "report html has no src= or href= (nothing to fetch, no broken link)")
+    check("<script" not in html and "<link" not in html and "url(" not in html,
+          "report html loads nothing else")
+    check("October 2026" in html, "report html names the month")
+    rep = api("reports/2026-10.json")["monthly_report"]
+    if rep["incidents"]["mttr_minutes"] is not None:
+        check(f"{rep['incidents']['mttr_minutes']:.1f}".rstrip("0").rstrip(".") + " min" in html,
+              "report html shows MTTR")
+    for c in rep["concerns"]:
+        check(c.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&quot;")[:30] in html
+              or c[:20] in html, f"report html lists the concern {c[:30]!r}")
+    check(html.count("<svg") >= 1, "report html has its charts inline")
+    a, b = cmd("report", "--month", "2026-10", "--format", "html"), (code, html, err)
+    check(a == b, "report html is deterministic")
+
+
+# ---- partial months
+
+def test_partial_month():
+    """A fixture month covered in part: the first month of an SLO's data, 6 of 31 days."""
+    tmp = tempfile.mkdtemp(prefix="nines-partial-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        os.makedirs(os.path.join(repo, "services"))
+        os.makedirs(os.path.join(repo, "slis"))
+        os.makedirs(os.path.join(repo, "slos"))
+        os.makedirs(os.path.join(repo, "metrics"))
+        with open(os.path.join(repo, "nines.yaml"), "w") as f:
+            f.write("title: Partial\nteams:\n  t:\n    name: T\n    sre_hours_per_month: 100\n")
+        with open(os.path.join(repo, "services", "a.yaml"), "w") as f:
+            f.write("service:\n  name: a\n  tier: critical\n  owner_team: t\n")
+        with open(os.path.join(repo, "slis", "ok.yaml"), "w") as f:
+            f.write("sli:\n  name: ok\n  type: availability\n")
+        with open(os.path.join(repo, "slos", "a.yaml"), "w") as f:
+            f.write("slo:\n  id: a-avail\n  service: a\n  sli: ok\n  target: 99.9\n  window: 28d\n")
+        # Oct 26..31: 1000 events a day, 3 bad on the 28th → 5997/6000 = 99.95%, 0.5 of the budget.
+        rows = ["slo,date,good,total"]
+        for d in range(26, 32):
+            rows.append(f"a-avail,2026-10-{d},{997 if d == 28 else 1000},1000")
+        with open(os.path.join(repo, "metrics", "a.csv"), "w") as f:
+            f.write("\n".join(rows) + "\n")
+        now = "2026-11-10T00:00:00Z"
+        code, out, err = run("report", "--month", "2026-10", "--format", "json", "-C", repo, "--now", now)
+        check(code == 0, f"partial fixture: report exits 0, got {code}: {err.strip()}")
+        rep = as_json(out, "partial report") or {}
+        m = rep.get("monthly_report", {})
+        check(m.get("coverage") == {"days_with_data": 6, "days_in_month": 31},
+              f"partial fixture: coverage 6 of 31 days: {m.get('coverage')}")
+        check(m.get("on_call", {}).get("total_pages", 0) is None and
+              m.get("on_call", {}).get("off_hours_pages", 0) is None,
+              f"partial fixture: no on-call entries → pages null, not 0: {m.get('on_call')}")
+        check(m.get("slo_summary", {}).get("services_meeting_slo") == 1, "partial fixture: a meets")
+        slo = (m.get("slos") or [{}])[0]
+        check(abs((slo.get("attainment_pct") or 0) - 99.95) < 1e-9, f"partial fixture: 99.95%: {slo}")
+        check(abs((slo.get("budget_consumed_pct") or 0) - 50) < 1e-9, f"partial fixture: 50% consumed: {slo}")
+        check(all(v is None for v in m.get("delta", {"x": 1}).values()),
+              "partial fixture: September has no report, so no change is shown")
+        code, md, _ = run("report", "--month", "2026-10", "-C", repo, "--now", now)
+        check("Partial month: metrics cover 6 of 31 days." in md, f"partial fixture: md says 6 of 31 days")
+        check("vs 2026-09" not in md and "2026-09 has no report" in md,
+              "partial fixture: md shows no change against a month without a report")
+        check("Total pages: no data" in md, "partial fixture: md shows pages as no data")
+        site = os.path.join(tmp, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"partial fixture: build exits 0, got {code}: {err.strip()}")
+        page = os.path.join(site, "reports", "2026-10", "index.html")
+        html = open(page, encoding="utf-8").read() if os.path.exists(page) else ""
+        check("6 of 31 days with metrics" in html and "partial month" in html,
+              "partial fixture: the page says 6 of 31 days")
+        check("September 2026 has no report" in html, "partial fixture: the page shows no change")
+        pages_tile = re.search(r'<span class="tile-value">([^<]*)</span> <span class="tile-label">Pages', html)
+        check(pages_tile is not None and pages_tile.group(1) == "no data",
+              f"partial fixture: the Pages tile says no data: {pages_tile and pages_tile.group(1)}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---- help
+
+def test_help_examples():
+    commands = [["check"], ["build"], ["budget"], ["score"], ["assess"], ["readiness"], ["signoff"],
+                ["toil"], ["capacity"], ["oncall"], ["report"], ["metrics"], ["metrics", "pull"],
+                ["metrics", "import"], ["init"], ["new"], ["serve"], ["gate"], ["gate", "deploy"],
+                ["gate", "readiness"], ["rules"]]
+    for c in commands:
+        code, out, err = run(*c, "--help")
+        check(code == 0 and "Example:" in out and "nines " in out.split("Example:")[-1],
+              f"{' '.join(c)} --help shows an example")
+    code, out, _ = run("budget", "--help")
+    check("--color" in out, "budget --help lists --color")
+
+
 # ---- everything
 
 def test_deterministic():
@@ -324,7 +570,8 @@ def main():
     try:
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
-                  test_report, test_deterministic):
+                  test_report, test_colour, test_numbers, test_report_html, test_partial_month,
+                  test_help_examples, test_deterministic):
             try:
                 t()
             except Exception as e:  # a crash of the test is a failure, not an abort

@@ -1,0 +1,100 @@
+#include "model/numbers.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace nines {
+
+// Locale-free, never "-0" (as the charts' format_fixed).
+std::string fixed_text(double value, int decimals) {
+  if (!std::isfinite(value)) return "n/a";
+  char buf[400]; // the longest finite double in fixed notation is 309 digits
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed,
+                                 std::clamp(decimals, 0, 10));
+  if (ec != std::errc()) return "n/a";
+  std::string s(buf, end);
+  if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
+namespace {
+
+// The decimals a threshold is written with (99.9 → 1, 25 → 0), up to 5.
+int decimals_of(double value) {
+  std::string t = fixed_text(value, 5);
+  if (t == "n/a") return 0;
+  while (t.back() == '0')
+    t.pop_back();
+  std::size_t dot = t.find('.');
+  return dot == std::string::npos || dot + 1 == t.size() ? 0 : static_cast<int>(t.size() - dot - 1);
+}
+
+} // namespace
+
+int decimals_against(double threshold_pct, int min_decimals) {
+  return std::clamp(decimals_of(threshold_pct) + 1, std::max(min_decimals, 0), 6);
+}
+
+std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals) {
+  if (!pct || !std::isfinite(*pct)) return "—";
+  const int d = decimals_against(threshold_pct, min_decimals);
+  std::string text = fixed_text(*pct, d);
+  if (std::isfinite(threshold_pct) && *pct < threshold_pct - k_target_tolerance) {
+    // Compare in whole units of the last decimal, where the threshold is exact: rounding can
+    // only have reached the threshold from within half a unit, so one unit below it is the value
+    // truncated toward the far side.
+    const double scale = std::pow(10.0, d);
+    const double shown = std::round(*pct * scale);
+    const double limit = std::round(threshold_pct * scale);
+    if (shown >= limit) text = fixed_text((limit - 1) / scale, d);
+  }
+  return text + "%";
+}
+
+std::string attainment_text(std::optional<double> pct, double target_pct) {
+  return percent_against(pct, target_pct, 2);
+}
+
+std::string percent_text(std::optional<double> pct, int decimals) {
+  if (!pct || !std::isfinite(*pct)) return "—";
+  return fixed_text(*pct, decimals) + "%";
+}
+
+std::string noun_for(long long n, std::string_view noun, std::string_view plural_noun) {
+  if (n == 1 || n == -1) return std::string(noun);
+  if (!plural_noun.empty()) return std::string(plural_noun);
+  return std::string(noun) + "s";
+}
+
+std::string plural(long long n, std::string_view noun, std::string_view plural_noun) {
+  return std::to_string(n) + " " + noun_for(n, noun, plural_noun);
+}
+
+std::string alert_windows_text(const std::string& long_window, const std::string& short_window) {
+  return (long_window.empty() ? "—" : long_window) + " / " +
+         (short_window.empty() ? "—" : short_window);
+}
+
+std::string runway_text(std::optional<int> months, std::optional<double> fractional) {
+  if (!months) return "no limit at this growth";
+  if (*months == 0) return "0 months (at or over the threshold now)";
+  if (!fractional || !std::isfinite(*fractional)) return plural(*months, "month");
+  // Truncated, like a miss: 2.96 months of runway is not 3.0.
+  const std::string text = fixed_text(std::floor(*fractional * 10.0) / 10.0, 1);
+  return text + (text == "1.0" ? " month" : " months");
+}
+
+RunwayStatus runway_status(bool has_data, std::optional<int> months,
+                           std::optional<double> fractional) {
+  constexpr double k_critical_months = 3, k_warning_months = 6;
+  if (!has_data) return {"missing", "no data"};
+  if (!months) return {"healthy", "no limit"};
+  const double m = fractional && std::isfinite(*fractional) ? *fractional : *months;
+  if (*months == 0) return {"critical", "over threshold"};
+  if (m < k_critical_months) return {"critical", "under 3 months"};
+  if (m < k_warning_months) return {"warning", "under 6 months"};
+  return {"healthy", "6 months or more"};
+}
+
+} // namespace nines

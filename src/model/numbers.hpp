@@ -1,0 +1,57 @@
+// How figures read to people: one rule for percentages and plurals, shared by the site's pages,
+// the terminal, Markdown and the sentences compute writes (concerns, evidence), so they never
+// disagree. Display only; the JSON API keeps the unrounded figures. Pure, no locale.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nines {
+
+// How close to its target a figure may be and still count as meeting it: the tolerance compute
+// uses for "attainment ≥ target", so a hit never reads as a miss either.
+constexpr double k_target_tolerance = 1e-9;
+
+// `value` with `decimals` fixed decimals ("12.5"); "n/a" when not finite.
+std::string fixed_text(double value, int decimals);
+
+// Decimals that show a percentage next to `threshold_pct`: one more than the threshold has, at
+// least `min_decimals` and at most 6.
+int decimals_against(double threshold_pct, int min_decimals = 1);
+
+// `pct` (already ×100) with decimals_against(threshold) decimals and a '%'. A value below the
+// threshold never reads at or above it: where rounding would reach the threshold, the text is the
+// largest number below it at those decimals (99.896 against 99.9 → "99.89%", not "99.90%"). "—"
+// for a missing or non-finite value.
+std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals = 1);
+
+// An attainment next to its target: percent_against with at least two decimals.
+std::string attainment_text(std::optional<double> pct, double target_pct);
+
+// `pct` (already ×100) with `decimals` decimals and a '%' ("23.4%"); "—" when missing.
+std::string percent_text(std::optional<double> pct, int decimals = 1);
+
+// "1 overdue action", "2 overdue actions"; `plural_noun` for irregular plurals ("1 day of data",
+// "3 days of data" from plural(n, "day of data", "days of data")).
+std::string plural(long long n, std::string_view noun, std::string_view plural_noun = {});
+// The noun alone, for a count shown apart from it (a tile's value and label).
+std::string noun_for(long long n, std::string_view noun, std::string_view plural_noun = {});
+
+// A burn-rate alert's two windows, long first, as every page and the terminal show them: "1h / 5m".
+std::string alert_windows_text(const std::string& long_window, const std::string& short_window);
+
+// A capacity runway for people: "2.4 months" (one decimal, never rounded up to a whole month),
+// "0 months (at or over the threshold now)", or "no limit at this growth" when nothing crosses.
+std::string runway_text(std::optional<int> months, std::optional<double> fractional);
+
+// How urgent a runway is, as a state word (healthy, warning, critical, missing) and a label that
+// says it in words: under 3 months (one quarter, the seed's forecasting cadence) or over the
+// threshold is critical, under 6 months (the nearer projection) warning.
+struct RunwayStatus {
+  std::string state, label;
+};
+RunwayStatus runway_status(bool has_data, std::optional<int> months,
+                           std::optional<double> fractional);
+
+} // namespace nines

@@ -1,0 +1,97 @@
+#include "model/numbers.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <random>
+#include <string>
+
+using namespace nines;
+
+namespace {
+
+// The number a percentage text shows ("99.89%" → 99.89).
+double shown(const std::string& text) {
+  return std::strtod(text.c_str(), nullptr);
+}
+
+} // namespace
+
+TEST_SUITE("model/numbers") {
+  TEST_CASE("a miss never reads as a hit: hand cases") {
+    CHECK(attainment_text(99.896, 99.9) == "99.89%");
+    CHECK(attainment_text(99.8999, 99.9) == "99.89%");
+    CHECK(attainment_text(99.9, 99.9) == "99.90%");
+    CHECK(attainment_text(99.904, 99.9) == "99.90%");
+    CHECK(attainment_text(99.906, 99.9) == "99.91%");
+    CHECK(attainment_text(99.4996, 99.5) == "99.49%");
+    CHECK(attainment_text(99.98996, 99.99) == "99.989%");
+    CHECK(attainment_text(98.0, 99.0) == "98.00%");
+    CHECK(attainment_text(std::nullopt, 99.9) == "—");
+    CHECK(attainment_text(std::nan(""), 99.9) == "—");
+    // Within compute's tolerance the SLO meets its target, and reads so.
+    CHECK(attainment_text(99.9 - 1e-12, 99.9) == "99.90%");
+  }
+
+  TEST_CASE("thresholds other than attainment targets") {
+    CHECK(percent_against(24.97, 25) == "24.9%");   // toil under its 25% target
+    CHECK(percent_against(23.4375, 25) == "23.4%"); // not 23.437500%
+    CHECK(percent_against(25, 25) == "25.0%");
+    CHECK(percent_against(99.96, 100) == "99.9%"); // budget consumed: not yet all of it
+    CHECK(percent_against(-0.03, 0) == "-0.1%");   // overspent never reads as 0.0% left
+    CHECK(decimals_against(99.9) == 2);
+    CHECK(decimals_against(99.95) == 3);
+    CHECK(decimals_against(25) == 1);
+    CHECK(decimals_against(99, 2) == 2);
+  }
+
+  TEST_CASE("a value below its target never displays at or above it (property)") {
+    std::mt19937_64 rng(42);
+    const double targets[] = {90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999, 25, 100};
+    for (double target : targets) {
+      std::uniform_real_distribution<double> below(target - 0.05, target);
+      for (int i = 0; i < 20000; ++i) {
+        double v = below(rng);
+        if (v >= target - k_target_tolerance) continue;
+        std::string text = percent_against(v, target, 2);
+        INFO(v, " vs ", target, " → ", text);
+        REQUIRE(shown(text) < target);
+      }
+      std::uniform_real_distribution<double> above(target, target + 0.05);
+      for (int i = 0; i < 2000; ++i) {
+        double v = above(rng);
+        std::string text = percent_against(v, target, 2);
+        INFO(v, " vs ", target, " → ", text);
+        REQUIRE(shown(text) >= target);
+      }
+    }
+  }
+
+  TEST_CASE("plurals") {
+    CHECK(plural(1, "overdue action") == "1 overdue action");
+    CHECK(plural(2, "overdue action") == "2 overdue actions");
+    CHECK(plural(0, "stale sign-off") == "0 stale sign-offs");
+    CHECK(plural(1, "day of data", "days of data") == "1 day of data");
+    CHECK(plural(3, "day of data", "days of data") == "3 days of data");
+    CHECK(noun_for(1, "SLO") == "SLO");
+    CHECK(noun_for(4, "SLO") == "SLOs");
+  }
+
+  TEST_CASE("plain percentages") {
+    CHECK(percent_text(23.4375) == "23.4%");
+    CHECK(percent_text(std::nullopt) == "—");
+  }
+
+  TEST_CASE("capacity runways: one decimal, never rounded up, coloured by threshold") {
+    CHECK(runway_text(3, 2.4) == "2.4 months");
+    CHECK(runway_text(3, 2.96) == "2.9 months");
+    CHECK(runway_text(1, 1.0) == "1.0 month");
+    CHECK(runway_text(0, 0.0) == "0 months (at or over the threshold now)");
+    CHECK(runway_text(std::nullopt, std::nullopt) == "no limit at this growth");
+    CHECK(runway_status(true, 3, 2.4).state == "critical");
+    CHECK(runway_status(true, 5, 4.2).state == "warning");
+    CHECK(runway_status(true, 9, 8.5).state == "healthy");
+    CHECK(runway_status(true, 0, 0.0).label == "over threshold");
+    CHECK(runway_status(false, std::nullopt, std::nullopt).state == "missing");
+  }
+}
