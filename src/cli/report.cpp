@@ -118,8 +118,6 @@ std::string fmt_target(double target) {
   return buf;
 }
 
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v)

@@ -120,6 +120,9 @@ std::string duration_days_text(double days);
 std::string css_word(const std::string& s);
 std::string state_label(const std::string& state);
 std::string month_label(const std::string& period); // "2026-11" → "November 2026"
+// One line for a month's report (archive, search): incidents, then the SLO results when the
+// month has SLO data, and its coverage when only part of it has data.
+std::string report_summary(const MonthlyReport& r);
 std::string truncate_text(const std::string& s, std::size_t max_chars);
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
 // The non-empty strings as a JSON array.

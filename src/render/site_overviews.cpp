@@ -480,9 +480,6 @@ json oncall_view(const Site& site) {
 // ---------------------------------------------------------------------------------------------
 // Monthly reports
 
-namespace {
-
-// One line for the archive: incidents, then the SLO results when the month has SLO data.
 std::string report_summary(const MonthlyReport& r) {
   std::string text = plural(r.incidents.total, "incident");
   const auto& s = r.slo_summary;
@@ -495,8 +492,6 @@ std::string report_summary(const MonthlyReport& r) {
   if (partial_month(r)) text += " (" + coverage_text(r) + ")";
   return text;
 }
-
-} // namespace
 
 json reports_view(const Site& site) {
   json v = page_view(site, "reports/index.html", "Monthly reports", "reports");

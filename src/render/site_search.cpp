@@ -289,8 +289,7 @@ std::vector<Draft> drafts(const Site& site) {
     out.push_back({"report",
                    "Reliability report: " + month_label(period),
                    report_page(period),
-                   std::to_string(r.incidents.total) + " incidents; " +
-                       std::to_string(r.slo_summary.services_breaching_slo) + " services breaching",
+                   report_summary(r),
                    {period},
                    {}});
   return out;

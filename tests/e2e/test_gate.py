@@ -187,7 +187,7 @@ def test_readiness(src, tmp):
           f"a new approved sign-off passes again: {code} {out}")
 
     code, out, _ = nines("gate", "readiness", "auth-service", "-C", root, "--now", now)
-    check(code == 1 and "checklist rows that block" in out and "slos.targets-agreed" in out,
+    check(code == 1 and "checklist rows block" in out and "slos.targets-agreed" in out,
           f"blocking rows are listed: {code}")
     code, out, _ = nines("gate", "readiness", "auth-service", "-C", root, "--now", now, "--json")
     check(code == 1 and json.loads(out)["service"] == "auth-service", "readiness --json")
