@@ -64,7 +64,7 @@ TEST_CASE("render/theme: the default theme loads with every documented layout an
                            "oncall", "report", "reports", "search", "404", "sitemap"})
     CHECK_MESSAGE(theme.has_layout(name), name);
   CHECK(theme.partial_names() ==
-        std::vector<std::string>{"breadcrumbs", "freshness", "head", "nav"});
+        std::vector<std::string>{"breadcrumbs", "freshness", "head", "last_changed", "nav"});
   for (const char* file : {"style.css", "search.js", "copy.js"})
     CHECK_MESSAGE(theme.static_files().count(file) == 1, file);
   // Self-contained: nothing in the theme reaches another origin.
