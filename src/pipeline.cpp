@@ -260,15 +260,24 @@ std::string input_fingerprint(const Context& c) {
   std::string bytes;
   for (const auto& [rel, p] : files) {
     text += rel;
-    if (fs::is_symlink(fs::symlink_status(p, ec)))
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return {};
+    // A link, or a file larger than the loader reads: its stamp, never its bytes (it may point
+    // anywhere, or be huge).
+    const bool link = S_ISLNK(st.st_mode);
+    if (link) {
       text += " -> " + fs::read_symlink(p, ec).string();
-    if (fs::is_regular_file(fs::status(p, ec))) {
-      std::ifstream in(p, std::ios::binary);
-      if (!in) return {};
-      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      text += " " + std::to_string(bytes.size()) + " " + content_hash(bytes);
+      if (::stat(p.c_str(), &st) != 0) st = {};
     }
-    text += "\n";
+    if (link || static_cast<std::uintmax_t>(st.st_size) > c.load.max_file_bytes) {
+      text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+              std::to_string(st.st_mtim.tv_nsec) + "\n";
+      continue;
+    }
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return {};
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    text += " " + std::to_string(bytes.size()) + " " + content_hash(bytes) + "\n";
   }
   return content_hash(text);
 }
@@ -513,8 +522,10 @@ std::string stage_write(Context& c) {
   if (c.up_to_date) return "skipped";
   try {
     SiteWriter writer(output_dir(run), SiteWriter::Mode::InMemory, run.repo.root);
+    // Moved, not copied: holding the site twice (here and in the writer) doubled the peak
+    // memory of a build. Only the paths stay in run.files.
     for (auto& [path, bytes] : run.files)
-      writer.add(path, bytes);
+      writer.add(path, std::move(bytes));
     // The previous record goes first: a run killed after the swap must not leave one that
     // vouches for a site it did not write (the marker's hash guards that too).
     std::error_code ec;
