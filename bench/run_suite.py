@@ -6,8 +6,8 @@ a Hugo site) for each size, and prints a Markdown table of medians over several 
 
   check       `nines check`: wall, CPU (user + system) and peak RSS
   build       full `nines build --offline` from a clean store and output folder
-  no-change   the same build again with nothing changed
-  touched     the build again after one runbook's body changed
+  no-change   the same build again with nothing changed (wall / CPU, and as shares of the build's)
+  touched     the build again after one runbook's body changed (the same)
   hugo        `hugo` on the same prose, from a clean output folder
   floor       the parse floor: yaml-cpp parsing the same YAML and front matter, nothing else
   ratios      build/Hugo (wall and CPU) and check/floor (CPU), from the same run
@@ -167,7 +167,8 @@ def main():
         print(f"| {m['docs']} | {c['wall']:.2f} / {c['cpu']:.2f} | {c['rss_mb']:.0f} "
               f"| {f['cpu']:.2f} | {c['cpu'] / f['cpu']:.2f}x "
               f"| {b['wall']:.2f} / {b['cpu']:.2f} | {b['rss_mb']:.0f} "
-              f"| {n['wall']:.2f} ({n['wall'] / b['wall']:.0%}) | {t['wall']:.2f} ({t['wall'] / b['wall']:.0%}) "
+              f"| {n['wall']:.2f} / {n['cpu']:.2f} ({n['wall'] / b['wall']:.0%} / {n['cpu'] / b['cpu']:.0%}) "
+              f"| {t['wall']:.2f} / {t['cpu']:.2f} ({t['wall'] / b['wall']:.0%} / {t['cpu'] / b['cpu']:.0%}) "
               f"| {h['wall']:.2f} / {h['cpu']:.2f} | {h['rss_mb']:.0f} "
               f"| {b['wall'] / h['wall']:.2f}x | {b['cpu'] / h['cpu']:.2f}x |")
     print("\n| documents | search index | largest page |")

@@ -17,13 +17,16 @@
 #include "write/link_check.hpp"
 #include "write/site_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <set>
+#include <sys/stat.h>
 
 namespace nines {
 namespace fs = std::filesystem;
@@ -81,6 +84,10 @@ struct Context {
   std::size_t files = 0, documents = 0, decoded = 0, csv_rows = 0;
   bool config_failed = false; // nines.yaml has errors: nothing can be linked against it
   std::string last_file;
+  // Incremental builds: the hash of every input of this build ("" when it cannot be skipped),
+  // and whether the previous build had the same, so its site stands and the stages are skipped.
+  std::string fingerprint;
+  bool up_to_date = false;
 };
 
 // The site folder: -o, else DIR/site.
@@ -140,6 +147,208 @@ void note_failed(Repo& repo, const RawDoc& doc) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Incremental builds. A build records in its site's marker a fingerprint of everything its output
+// depends on; the next build with the same fingerprint (and an intact site) keeps that site and
+// replays its diagnostics instead of running the stages again. Anything not covered here makes
+// the fingerprint differ or be empty, so a doubt always means a full build.
+
+std::string read_small(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+// The commit the history is read from: HEAD of the git repository holding `root`, resolved
+// through its ref (loose or packed, worktrees included). The history of a run is a function of
+// this commit, `now` and the working tree's files (which the fingerprint hashes).
+std::string git_head(const fs::path& root) {
+  std::error_code ec;
+  for (fs::path d = root;; d = d.parent_path()) {
+    const fs::path dot = d / ".git";
+    fs::path gitdir, common;
+    if (fs::is_directory(dot, ec)) {
+      gitdir = common = dot;
+    } else if (fs::is_regular_file(dot, ec)) {
+      std::string text = read_small(dot);
+      if (text.rfind("gitdir: ", 0) != 0) return "?";
+      gitdir = fs::path(text.substr(8));
+      if (gitdir.is_relative()) gitdir = d / gitdir;
+      common = gitdir;
+      if (fs::is_regular_file(gitdir / "commondir", ec)) {
+        fs::path c = read_small(gitdir / "commondir");
+        common = c.is_relative() ? gitdir / c : c;
+      }
+    } else {
+      if (d == d.parent_path() || d.empty()) return "no git";
+      continue;
+    }
+    std::string head = read_small(gitdir / "HEAD");
+    if (head.rfind("ref: ", 0) != 0) return "head " + head;
+    const std::string ref = head.substr(5);
+    for (const fs::path& base : {gitdir, common})
+      if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
+    std::ifstream packed(common / "packed-refs");
+    for (std::string line; std::getline(packed, line);)
+      if (line.size() > ref.size() + 1 &&
+          line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
+          line[line.size() - ref.size() - 1] == ' ')
+        return ref + " " + line;
+    return "unborn " + ref;
+  }
+}
+
+// The store's state: size and modification time of the database and its write-ahead log. Taken
+// after the metrics stage wrote, and compared before the next build touches it, so a `metrics
+// pull` or `metrics import` in between makes the next build a full one.
+std::string store_stamp(const Run& run) {
+  std::string stamp;
+  for (const char* suffix : {"", "-wal"}) {
+    fs::path p = store_path(run);
+    p += suffix;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+      stamp += "-;";
+      continue;
+    }
+    stamp += std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+             std::to_string(st.st_mtim.tv_nsec) + ";";
+  }
+  return stamp;
+}
+
+// Where a build leaves its record for the next build into the same output folder: beside the
+// store (the only memory between runs), one file per output folder. Not in the site, whose bytes
+// must not depend on the store's state.
+fs::path record_path(const Run& run) {
+  std::error_code ec;
+  const fs::path out = fs::absolute(output_dir(run), ec).lexically_normal();
+  return fs::absolute(store_path(run), ec).lexically_normal().parent_path() /
+         ("nines-build-" + content_hash(out.string()) + ".json");
+}
+
+// Every file of the repository (path, size and content hash, in sorted order) except git's own
+// folder, the output folder and the writer's temporary folders beside it, and the store (stamped
+// apart); the git commit; the version; "now" and the options that change the output. Empty when
+// the build must run anyway: a source may have new data to pull, or a file cannot be read.
+std::string input_fingerprint(const Context& c) {
+  const Run& run = c.run;
+  const RunOptions& o = run.opts;
+  if (o.metrics != MetricsMode::Build || o.last < Stage::Write) return {};
+  if (!run.repo.config.sources.empty() && !o.offline) return {};
+  std::error_code ec;
+  const fs::path root = fs::absolute(o.dir, ec).lexically_normal();
+  const fs::path out = fs::absolute(output_dir(run), ec).lexically_normal();
+  const std::string out_name = out.filename().string();
+  const fs::path store = fs::absolute(store_path(run), ec).lexically_normal();
+  std::vector<std::pair<std::string, fs::path>> files;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
+  if (ec) return {};
+  for (; it != end; it.increment(ec)) {
+    if (ec) return {};
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    const bool writer_temp =
+        p.parent_path() == out.parent_path() &&
+        (name.rfind(out_name + ".tmp-", 0) == 0 || name.rfind(out_name + ".old-", 0) == 0);
+    if (name == ".git" || p == out || writer_temp) {
+      if (it->is_directory(ec) && !it->is_symlink(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    const std::string ps = p.string(), ss = store.string();
+    if (ps == ss || ps == ss + "-wal" || ps == ss + "-shm" || ps == ss + "-journal") continue;
+    if (p.parent_path() == store.parent_path() && name.rfind("nines-build-", 0) == 0) continue;
+    if (it->is_symlink(ec) || it->is_regular_file(ec))
+      files.emplace_back(p.lexically_relative(root).generic_string(), p);
+  }
+  std::sort(files.begin(), files.end());
+  const char* tz = std::getenv("TZ");
+  const char* git_dir = std::getenv("GIT_DIR");
+  std::string text = std::string("nines inputs 1\n") + k_version + "\n" + std::to_string(run.now) +
+                     "\n" + (o.offline ? "offline\n" : "online\n") +
+                     (o.strict ? "strict\n" : "\n") + "TZ=" + (tz ? tz : "-") +
+                     "\nGIT_DIR=" + (git_dir ? git_dir : "-") + "\n" + git_head(root) + "\n";
+  std::string bytes;
+  for (const auto& [rel, p] : files) {
+    text += rel;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return {};
+    // A link, or a file larger than the loader reads: its stamp, never its bytes (it may point
+    // anywhere, or be huge).
+    const bool link = S_ISLNK(st.st_mode);
+    if (link) {
+      text += " -> " + fs::read_symlink(p, ec).string();
+      if (::stat(p.c_str(), &st) != 0) st = {};
+    }
+    if (link || static_cast<std::uintmax_t>(st.st_size) > c.load.max_file_bytes) {
+      text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+              std::to_string(st.st_mtim.tv_nsec) + "\n";
+      continue;
+    }
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return {};
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    text += " " + std::to_string(bytes.size()) + " " + content_hash(bytes) + "\n";
+  }
+  return content_hash(text);
+}
+
+// What the next build compares against: this build's fingerprint, the store as this build left
+// it, the site it wrote (its marker's hash) and the diagnostics to print again when nothing
+// changed.
+std::string build_record(const Context& c, const std::string& site_digest) {
+  const Run& run = c.run;
+  if (c.fingerprint.empty() || run.diags.capped()) return {};
+  nlohmann::json diags = nlohmann::json::array();
+  for (const auto& d : run.diags.sorted())
+    diags.push_back({d.file, d.loc.line, d.loc.col,
+                     d.severity == Severity::Error ? "error" : "warning", d.rule, d.message,
+                     d.hint});
+  nlohmann::json record = {{"inputs", c.fingerprint},
+                           {"store", store_stamp(run)},
+                           {"site", site_digest},
+                           {"diagnostics", diags}};
+  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Whether the site in the output folder was built from exactly these inputs and is intact; if
+// so, its diagnostics are reported again as this run's.
+bool previous_site_stands(Context& c) {
+  Run& run = c.run;
+  std::ifstream in(record_path(run), std::ios::binary);
+  if (!in) return false;
+  auto record = nlohmann::json::parse(in, nullptr, false);
+  if (!record.is_object() || record.value("inputs", "") != c.fingerprint ||
+      record.value("store", "") != store_stamp(run))
+    return false;
+  const SiteManifest previous = read_site_manifest(output_dir(run));
+  if (previous.digest.empty() || record.value("site", "") != previous.digest) return false;
+  if (!site_matches_manifest(output_dir(run), previous)) return false;
+  std::vector<Diagnostic> diags;
+  try {
+    for (const auto& d : record.at("diagnostics")) {
+      Diagnostic x;
+      x.file = d.at(0).get<std::string>();
+      x.loc = {d.at(1).get<int>(), d.at(2).get<int>()};
+      x.severity = d.at(3).get<std::string>() == "error" ? Severity::Error : Severity::Warning;
+      x.rule = d.at(4).get<std::string>();
+      x.message = d.at(5).get<std::string>();
+      x.hint = d.at(6).get<std::string>();
+      diags.push_back(std::move(x));
+    }
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+  for (auto& d : diags)
+    run.diags.add(std::move(d));
+  run.site_files = previous.files.size();
+  run.site_reused = previous.files.size();
+  run.up_to_date = true;
+  return true;
+}
+
 // Validate one document as it arrives: schema check, then decoding into the typed model.
 void validate_document(Context& c, RawDoc&& doc) {
   const auto start = Clock::now();
@@ -185,6 +394,17 @@ void validate_document(Context& c, RawDoc&& doc) {
 // alive at a time (keeping them all costs memory and time on large repos).
 std::string stage_load(Context& c) {
   read_config(c);
+  // Nothing changed since the previous build (same files, commit, store, "now" and options): its
+  // site stands, and every later stage is skipped. Only from a clean nines.yaml, so no finding is
+  // reported twice, and when the caller did not give a history of its own.
+  if (c.run.opts.last >= Stage::Write && c.run.diags.all().empty() && !c.run.history.was_read()) {
+    c.fingerprint = input_fingerprint(c);
+    if (!c.fingerprint.empty() && previous_site_stands(c)) {
+      c.up_to_date = true;
+      return "nothing changed since the last build: " + plural(c.run.site_files, "file", "files") +
+             " kept";
+    }
+  }
   // Git history, read once for the whole run (one walk of the commits, not one per file): the
   // last change of each file decides staleness and the pages' "last changed" line. No git (a
   // tarball) gives an empty history, and the documents' own dates are used instead.
@@ -231,12 +451,14 @@ std::string stage_load(Context& c) {
 // references to the failed ones are not reported as dangling (Repo::failed_ids). Errors still stop
 // the run before metrics.
 std::string stage_validate(Context& c) {
+  if (c.up_to_date) return "skipped";
   return plural(c.decoded, "document", "documents") + " decoded";
 }
 
 // link: every reference must name a document, then the lints judge the repository as a whole.
 // Lints run even when references dangle, so a pull request sees every problem at once.
 std::string stage_link(Context& c) {
+  if (c.up_to_date) return "skipped";
   Run& run = c.run;
   const std::size_t before = run.diags.all().size();
   link_references(run.repo, run.diags);
@@ -255,6 +477,7 @@ std::string stage_link(Context& c) {
 // is the only memory between runs; a corrupt or newer one stops the run (StoreError) instead of
 // being wiped. A failed fetch is a warning: the build goes on from the store (SPEC 4.4).
 std::string stage_metrics(Context& c) {
+  if (c.up_to_date) return "skipped";
   Run& run = c.run;
   const RunOptions& o = run.opts;
   auto store = Store::open(store_path(run));
@@ -291,6 +514,7 @@ std::string stage_metrics(Context& c) {
 // compute: every figure of SPEC section 3, once; pages, the API and the terminal only read them.
 // Figures are dated in the configured timezone, so compute sees wall-clock time there.
 std::string stage_compute(Context& c) {
+  if (c.up_to_date) return "skipped";
   Run& run = c.run;
   run.figures = compute_all(run.repo, run.series, run.live, run.local_now, &run.history);
   // Findings from computed figures belong to this stage: its data was not there at link.
@@ -316,6 +540,7 @@ std::string stage_compute(Context& c) {
 // render: the pages and the JSON API as an in-memory tree of files, so write can swap the whole
 // site in at once. Then every internal link and anchor is checked, before anything is written.
 std::string stage_render(Context& c) {
+  if (c.up_to_date) return "skipped";
   Run& run = c.run;
   SiteOptions site;
   site.base_url = run.repo.config.base_url;
@@ -334,17 +559,34 @@ std::string stage_render(Context& c) {
 // an error or a kill leaves the previous site as it was.
 std::string stage_write(Context& c) {
   Run& run = c.run;
+  if (c.up_to_date) return "skipped";
   try {
     SiteWriter writer(output_dir(run), SiteWriter::Mode::InMemory, run.repo.root);
+    // Moved, not copied: holding the site twice (here and in the writer) doubled the peak
+    // memory of a build. Only the paths stay in run.files.
     for (auto& [path, bytes] : run.files)
-      writer.add(path, bytes);
+      writer.add(path, std::move(bytes));
+    // The previous record goes first: a run killed after the swap must not leave one that
+    // vouches for a site it did not write (the marker's hash guards that too).
+    std::error_code ec;
+    fs::remove(record_path(run), ec);
     writer.commit();
+    run.site_files = run.files.size();
+    run.site_reused = writer.reused();
+    if (std::string record = build_record(c, writer.manifest_digest()); !record.empty()) {
+      try {
+        write_file_atomic(record_path(run), record + "\n");
+      } catch (const WriteError&) {
+        // Without a record the next build is a full one; the site itself is written.
+      }
+    }
   } catch (const WriteError& e) {
     throw FatalError(std::string("cannot write the site: ") + e.what());
   } catch (const fs::filesystem_error& e) {
     throw FatalError(std::string("cannot write the site: ") + e.what());
   }
-  return plural(run.files.size(), "file", "files");
+  return plural(run.files.size(), "file", "files") + " (" + std::to_string(run.site_reused) +
+         " unchanged, linked from the previous site)";
 }
 
 struct StageRow {

@@ -68,10 +68,17 @@ struct Run {
   History history; // load: what git knows of the files (staleness, "last changed"); a caller
                    // may set it beforehand (check --since reads it at a revision)
   Figures figures; // compute
-  std::map<std::string, std::string> files; // render: output path → content
-  std::vector<StageTiming> timings;         // one per stage run
-  std::string fatal;          // a required file or backend could not be reached (exit 3)
-  std::string usage_error;    // the options cannot be used (exit 2)
+  std::map<std::string, std::string> files; // render: output path → content (write moves the
+                                            // contents out; the paths stay)
+  // write: the files of the site now in the output folder, and how many of them were not
+  // rewritten (unchanged since the previous build); `up_to_date` when no input changed since the
+  // previous build, which then stands as it is and nothing is rendered or written.
+  std::size_t site_files = 0;
+  std::size_t site_reused = 0;
+  bool up_to_date = false;
+  std::vector<StageTiming> timings; // one per stage run
+  std::string fatal;                // a required file or backend could not be reached (exit 3)
+  std::string usage_error;          // the options cannot be used (exit 2)
   std::string internal_error; // a bug in nines (exit 4), with the file being processed if known
   std::string strict_failure; // --strict: live data not fresh (exit 3; the site is still written)
   std::string current_file;   // the document being processed, for internal-error messages

@@ -45,7 +45,7 @@ void add_build_command(CLI::App& app, CommandAction& action) {
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
       if (run.reached == Stage::Write && code != 3)
-        std::cout << "wrote " << run.files.size() << " files to "
+        std::cout << "wrote " << run.site_files << " files to "
                   << (run.opts.out.empty() ? run.opts.dir / "site" : run.opts.out).string() << "\n";
       return code;
     };

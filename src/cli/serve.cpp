@@ -83,7 +83,7 @@ void rebuild(const ServeOpts& o, const fs::path& out, State& state) {
   state.problems = wrote ? "" : text.str();
   if (wrote) state.have_site = true;
   if (wrote)
-    std::cerr << "serve: built " << run.files.size() << " files (generation " << state.generation
+    std::cerr << "serve: built " << run.site_files << " files (generation " << state.generation
               << ")\n";
   else
     std::cerr << "serve: the build failed; showing the last good site with its diagnostics\n"

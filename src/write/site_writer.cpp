@@ -4,7 +4,10 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <system_error>
 #include <unistd.h>
 
@@ -76,7 +79,68 @@ bool is_within(const fs::path& inner, const fs::path& outer) {
 const char* const k_marker_text =
     "This folder is a site written by nines. `nines build` replaces it as a whole.\n";
 
+std::uint64_t rotl(std::uint64_t x, int r) {
+  return (x << r) | (x >> (64 - r));
+}
+
 } // namespace
+
+std::string content_hash(std::string_view bytes) {
+  // Eight bytes a step (murmur-style mixing), then a final avalanche; the length is mixed in
+  // first so a prefix never hashes like the whole.
+  constexpr std::uint64_t k1 = 0x87c37b91114253d5ull, k2 = 0x4cf5ad432745937full;
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ (bytes.size() * k2);
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h ^= rotl(w * k1, 31) * k2;
+    h = rotl(h, 27) * 5 + 0x52dce729;
+  }
+  std::uint64_t tail = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  h ^= rotl(tail * k1, 31) * k2;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+SiteManifest read_site_manifest(const fs::path& out) {
+  SiteManifest m;
+  std::ifstream in(out / k_site_marker, std::ios::binary);
+  if (!in) return m;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t at = text.find("\n{");
+  if (at == std::string::npos) return m;
+  auto j = nlohmann::json::parse(text.substr(at + 1), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("nines_manifest", 0) != 1) return m;
+  try {
+    for (const auto& [path, f] : j.at("files").items())
+      m.files[path] = {f.at(0).get<std::string>(), f.at(1).get<std::uint64_t>()};
+  } catch (const nlohmann::json::exception&) {
+    return SiteManifest{}; // damaged: as if there were none, so nothing is reused
+  }
+  m.digest = content_hash(text);
+  return m;
+}
+
+bool site_matches_manifest(const fs::path& out, const SiteManifest& manifest) {
+  if (manifest.files.empty()) return false;
+  std::error_code ec;
+  for (const auto& [rel, f] : manifest.files) {
+    const fs::path p = out / rel;
+    if (!fs::is_regular_file(fs::symlink_status(p, ec))) return false;
+    if (fs::file_size(p, ec) != f.size || ec) return false;
+  }
+  return true;
+}
 
 void check_output_dir(const fs::path& out, const fs::path& repo_root) {
   const std::string shown = out.string();
@@ -138,6 +202,7 @@ SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root) : m_m
   m_temp = out.parent_path() / (name + ".tmp-" + pid_text());
   m_old = out.parent_path() / (name + ".old-" + pid_text());
   clean_stale();
+  m_previous = read_site_manifest(m_out);
   if (m_mode == Mode::Streaming) create_temp();
 }
 
@@ -203,10 +268,29 @@ void SiteWriter::create_temp() {
   }
 }
 
-void SiteWriter::write_one(const std::string& rel, const std::string& bytes) const {
+void SiteWriter::write_one(const std::string& rel, const std::string& bytes) {
   fs::path rel_path(rel);
-  make_dirs(m_temp, rel_path.parent_path());
-  write_bytes(m_temp / rel_path, bytes);
+  // Each directory is made once, not once per file below it.
+  const std::string dir = rel_path.parent_path().generic_string();
+  if (!dir.empty() && m_made_dirs.insert(dir).second) make_dirs(m_temp, rel_path.parent_path());
+  const fs::path target = m_temp / rel_path;
+  // The same bytes at the same path in the previous site: link the old file instead of writing.
+  const SiteManifest::File& mine = m_hashes.at(rel);
+  if (auto it = m_previous.files.find(rel); it != m_previous.files.end() &&
+                                            it->second.hash == mine.hash &&
+                                            it->second.size == mine.size) {
+    std::error_code ec;
+    const fs::path old = m_out / rel_path;
+    if (fs::is_regular_file(fs::symlink_status(old, ec)) && fs::file_size(old, ec) == mine.size &&
+        !ec) {
+      fs::create_hard_link(old, target, ec);
+      if (!ec) {
+        ++m_reused;
+        return;
+      }
+    }
+  }
+  write_bytes(target, bytes);
 }
 
 void SiteWriter::add(std::string_view path, std::string bytes) {
@@ -215,6 +299,7 @@ void SiteWriter::add(std::string_view path, std::string bytes) {
                      "': it must be relative, without empty, '.' or '..' segments");
   std::string p(path);
   if (p == k_site_marker) throw WriteError("output path '" + p + "' is the name of nines' marker");
+  SiteManifest::File file{content_hash(bytes), bytes.size()}; // outside the lock: threads hash
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_committed) throw WriteError("'" + p + "' added after commit");
   if (m_paths.count(p) != 0) throw WriteError("output path '" + p + "' written twice");
@@ -228,6 +313,7 @@ void SiteWriter::add(std::string_view path, std::string bytes) {
       throw WriteError("output path '" + p + "' is inside file '" + dir + "'");
     prefixes.push_back(std::move(dir));
   }
+  m_hashes.emplace(p, std::move(file));
   if (m_mode == Mode::Streaming) {
     write_one(p, bytes);
   } else {
@@ -249,6 +335,16 @@ void SiteWriter::commit() {
     if (!m_temp_created) create_temp();
     for (const auto& [rel, bytes] : m_files)
       write_one(rel, bytes);
+    // The marker again, now with the manifest of everything written.
+    nlohmann::json files = nlohmann::json::object();
+    for (const auto& [rel, f] : m_hashes)
+      files[rel] = nlohmann::json::array({f.hash, f.size});
+    nlohmann::json manifest = {{"nines_manifest", 1}, {"files", files}};
+    const std::string marker =
+        std::string(k_marker_text) +
+        manifest.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    write_bytes(m_temp / k_site_marker, marker);
+    m_digest = content_hash(marker);
     // Again, just before the swap: the folder may have been filled since the writer was made.
     check_output_dir(m_out, m_repo_root);
   } catch (...) {

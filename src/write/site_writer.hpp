@@ -3,6 +3,7 @@
 
 #include "diag/errors.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -31,6 +32,28 @@ public:
 // missing one) is ever replaced, so `-o` can never wipe a folder nines did not write.
 inline constexpr const char* k_site_marker = ".nines-site";
 
+// A 64-bit content hash as 16 hex digits, for telling whether a file or an input changed between
+// two builds. Fast (8 bytes a step) and stable across platforms; a change detector, not a
+// security boundary.
+std::string content_hash(std::string_view bytes);
+
+// What a previous build wrote into its site's marker: every file with its content hash and size,
+// and the hash of the marker itself (which stands for the whole tree). Empty when the folder has
+// no marker, or one without a manifest (an older nines, or a marker written by hand).
+struct SiteManifest {
+  struct File {
+    std::string hash;
+    std::uint64_t size = 0;
+  };
+  std::map<std::string, File> files;
+  std::string digest; // content_hash of the marker file
+};
+SiteManifest read_site_manifest(const std::filesystem::path& out);
+
+// Whether every file the manifest lists is still in `out` with its recorded size (a cheap check
+// that the site was not edited or damaged since; the bytes are not read).
+bool site_matches_manifest(const std::filesystem::path& out, const SiteManifest& manifest);
+
 // Throws OutputRefused when `out` must not be replaced by a site built from the repository at
 // `repo_root` (empty: no repository rules, only the folder's own). Reads only; for drivers that
 // check before doing any work.
@@ -52,7 +75,14 @@ void check_output_dir(const std::filesystem::path& out, const std::filesystem::p
 //
 // Output is deterministic: files are written in path order, files get mode 0644 and directories
 // 0755 whatever the umask, and nothing but the given bytes and the marker file k_site_marker is
-// written.
+// written. The marker holds a manifest (every file's content hash and size), so a rebuild can
+// tell what changed; the same files give the same marker.
+//
+// Incremental: a file whose bytes equal those of the same path in the previous OUT (by the
+// previous manifest's hash and size, and the old file's size on disk) is hard-linked from there
+// into the temporary directory instead of written again; the old tree is never modified, so the
+// swap stays atomic and a failed build still leaves the previous site as it was. Where links
+// cannot be made (another file system, a file system without them) the file is written.
 class SiteWriter {
 public:
   enum class Mode { InMemory, Streaming };
@@ -74,6 +104,11 @@ public:
   const std::map<std::string, std::string>& files() const { return m_files; }
   std::vector<std::string> paths() const;
 
+  // Files of the last commit() that were hard-linked from the previous site, not written.
+  std::size_t reused() const { return m_reused; }
+  // After commit(): content_hash of the marker written (SiteManifest::digest of the new site).
+  const std::string& manifest_digest() const { return m_digest; }
+
   // Writes what is still in memory and swaps the tree in. At most once.
   void commit();
 
@@ -86,7 +121,7 @@ public:
 private:
   void clean_stale() const;
   void create_temp();
-  void write_one(const std::string& rel, const std::string& bytes) const;
+  void write_one(const std::string& rel, const std::string& bytes);
   void discard() noexcept;
 
   std::filesystem::path m_out;
@@ -98,6 +133,11 @@ private:
   bool m_committed = false;
   mutable std::mutex m_mutex;
   std::map<std::string, std::string> m_files;
+  std::map<std::string, SiteManifest::File> m_hashes; // every file added, for the manifest
+  SiteManifest m_previous;                            // OUT's manifest when the writer was made
+  std::string m_digest;
+  std::size_t m_reused = 0;
+  std::set<std::string> m_made_dirs; // directories created in the temporary tree
   std::set<std::string> m_paths;
   std::set<std::string> m_dirs;
 };

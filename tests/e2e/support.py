@@ -57,6 +57,17 @@ def write(path, text):
         f.write(text)
 
 
+def tree(root):
+    """Every file under root: '/'-separated relative path -> bytes (for comparing whole sites)."""
+    files = {}
+    for dirpath, _, names in os.walk(root):
+        for n in names:
+            full = os.path.join(dirpath, n)
+            with open(full, "rb") as f:
+                files[os.path.relpath(full, root).replace(os.sep, "/")] = f.read()
+    return files
+
+
 def copy_content(tmp, name="content"):
     """A copy of the example organisation (content/) at tmp/name, without its store and site."""
     repo = os.path.join(tmp, name)

@@ -8,12 +8,13 @@ import filecmp
 import json
 import re
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from support import Checks, copy_content, write
+from support import Checks, copy_content, tree, write
 
 NINES, SRC = sys.argv[1], sys.argv[2]
 NOW = "2026-11-23T00:00:00Z"
@@ -295,6 +296,80 @@ def test_freeze(tmp):
     check(a["frozen"] is True, "the report says it is frozen")
 
 
+def test_incremental(tmp):
+    """A rebuild keeps what did not change and gives the bytes a full build gives."""
+    repo = copy_content(tmp + "/incr")
+    out = os.path.join(tmp, "incr-out")
+    build = ["build", repo, "-o", out, "--offline", "--now", NOW, "--timings"]
+    code, stdout, stderr = run(*build)
+    check(code == 0, f"first build ({code}): {stderr[-500:]}")
+    first = tree(out)
+    style = os.path.join(out, "static", "style.css")
+    inode = os.stat(style).st_ino
+
+    code, stdout2, stderr = run(*build)
+    check(code == 0 and "nothing changed since the last build" in stderr,
+          f"a no-change rebuild keeps the site ({code}): {stderr[-800:]}")
+    check(stdout2 == stdout, f"it reports the same site: {stdout2!r} vs {stdout!r}")
+    check(tree(out) == first, "a no-change rebuild leaves every byte as it was")
+
+    runbooks = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(repo, "runbooks"))
+                      for f in fs if f.endswith(".md"))
+    with open(runbooks[0], "a") as f:
+        f.write("\nA step added after the first build.\n")
+    code, _, stderr = run(*build)
+    check(code == 0 and "nothing changed" not in stderr,
+          f"a rebuild after editing a runbook runs ({code}): {stderr[-800:]}")
+    check("unchanged, linked from the previous site" in stderr, "the write stage says what it kept")
+    check(os.stat(style).st_ino == inode, "an unchanged file is linked from the previous site")
+    after = tree(out)
+    check(after != first, "the edit reaches the site")
+
+    fresh = os.path.join(tmp, "incr-fresh")
+    code, _, stderr = run("build", repo, "-o", fresh, "--offline", "--now", NOW)
+    check(code == 0, f"fresh build ({code}): {stderr[-500:]}")
+    full = tree(fresh)
+    check(after == full, "the rebuilt site is byte-identical to a full build into a new folder: " +
+          str(sorted(k for k in set(after) | set(full) if after.get(k) != full.get(k))[:5]))
+
+    # The store changed since (a metrics import, a pull): no shortcut.
+    store = os.path.join(repo, ".nines")
+    for d, _, fs in os.walk(store):
+        for f in fs:
+            if not f.startswith("nines-build-"):
+                os.utime(os.path.join(d, f), (1, 1))
+    code, _, stderr = run(*build)
+    check(code == 0 and "nothing changed" not in stderr, "a changed store means a full build")
+    code, _, stderr = run(*build)
+    check(code == 0 and "nothing changed" in stderr, "and the next one is skipped again")
+
+    # Another "now", or an edited page in the site: a full build.
+    code, _, stderr = run("build", repo, "-o", out, "--offline", "--now", "2026-11-24T00:00:00Z",
+                          "--timings")
+    check(code == 0 and "nothing changed" not in stderr, "another now means a full build")
+    with open(os.path.join(out, "index.html"), "a") as f:
+        f.write("edited")
+    code, _, stderr = run("build", repo, "-o", out, "--offline", "--now", "2026-11-24T00:00:00Z",
+                          "--timings")
+    check(code == 0 and "nothing changed" not in stderr, "an edited site is rebuilt")
+    code, _, stderr = run("build", repo, "-o", fresh, "--offline", "--now", "2026-11-24T00:00:00Z")
+    check(tree(out) == tree(fresh), "and comes out as a full build")
+
+    # Warnings are reported again when nothing changed.
+    with open(runbooks[0]) as f:
+        text = f.read()
+    write(runbooks[0], re.sub(r"last_updated: \S+", "last_updated: 2025-01-01", text, count=1))
+    code1, _, err1 = run(*build)
+    code2, _, err2 = run(*build)
+    diag1 = [l for l in err1.splitlines() if not l.startswith(("load", "validate", "link", "metrics",
+                                                                "compute", "render", "write", "total"))]
+    diag2 = [l for l in err2.splitlines() if not l.startswith(("load", "validate", "link", "metrics",
+                                                                "compute", "render", "write", "total"))]
+    check(any("runbook-stale" in l for l in diag1), f"the stale runbook warns: {diag1[:3]}")
+    check(code1 == code2 and diag1 == diag2,
+          f"the same diagnostics and exit code either way ({code1}, {code2}): {diag1[:3]} {diag2[:3]}")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-build-")
 try:
     repo, out = test_content_figures(tmp)
@@ -305,6 +380,7 @@ try:
     test_edge_cases(tmp)
     test_signoff(tmp)
     test_freeze(tmp)
+    test_incremental(tmp)
 finally:
     shutil.rmtree(tmp)
 sys.exit(check.finish())
