@@ -97,9 +97,11 @@ void report_budget_claims(const Repo& repo, const std::vector<BudgetClaimFigures
     for (const auto& p : repo.postmortems)
       if (p.meta.id == c.postmortem) pm = &p;
     if (!pm) continue;
-    const std::string days = c.first_day == c.last_day ? "on " + c.first_day
-                                                       : "from " + c.first_day + " to " + c.last_day;
-    diags.warning(pm->meta.file, pm->budget_consumed_loc.line ? pm->budget_consumed_loc : pm->meta.loc,
+    const std::string days = c.first_day == c.last_day
+                                 ? "on " + c.first_day
+                                 : "from " + c.first_day + " to " + c.last_day;
+    diags.warning(pm->meta.file,
+                  pm->budget_consumed_loc.line ? pm->budget_consumed_loc : pm->meta.loc,
                   "postmortem-budget-claim",
                   "slo_budget_consumed_pct says " + pct_text(*c.claimed_pct) +
                       ", but the recorded data of " + *c.slo + " says " +

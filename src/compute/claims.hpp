@@ -24,12 +24,12 @@ struct ClaimSlo {
 
 struct BudgetClaimFigures {
   std::string postmortem;
-  std::optional<double> claimed_pct;    // impact.slo_budget_consumed_pct, as written
-  std::string first_day, last_day;      // the incident's days, YYYY-MM-DD; empty without a date
-  std::vector<ClaimSlo> slos;           // affected SLOs whose data covers every incident day
-  std::optional<std::string> slo;       // the one that consumed the most (what a claim is about)
-  std::optional<double> computed_pct;   // its figure; null when no SLO's data covers the days
-  bool disagrees = false;               // claim and data > 5 points and > 2× apart
+  std::optional<double> claimed_pct;  // impact.slo_budget_consumed_pct, as written
+  std::string first_day, last_day;    // the incident's days, YYYY-MM-DD; empty without a date
+  std::vector<ClaimSlo> slos;         // affected SLOs whose data covers every incident day
+  std::optional<std::string> slo;     // the one that consumed the most (what a claim is about)
+  std::optional<double> computed_pct; // its figure; null when no SLO's data covers the days
+  bool disagrees = false;             // claim and data > 5 points and > 2× apart
 };
 
 // The incident's days: from `date` to the day of its last dated timeline entry (an incident that

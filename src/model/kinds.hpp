@@ -50,8 +50,7 @@ inline constexpr auto k_kinds = std::make_tuple(
     KindRow<ReadinessReview>{"readiness_review", "readiness review", IdRule::PathStem,
                              &Repo::readiness},
     KindRow<Assessment>{"assessment", "assessment", IdRule::PathStem, &Repo::assessments},
-    KindRow<MonthlyReportDoc>{"monthly_report", "monthly report", IdRule::PathStem,
-                              &Repo::reports},
+    KindRow<MonthlyReportDoc>{"monthly_report", "monthly report", IdRule::PathStem, &Repo::reports},
     KindRow<Maintenance>{"maintenance", "maintenance", IdRule::PathStem, &Repo::maintenance});
 
 // Calls `f(row)` for every row, in order.

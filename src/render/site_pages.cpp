@@ -49,21 +49,22 @@ json readiness_brief(const Site& site, const std::string& service) {
     stale += s.stale ? 1 : 0;
   int applicable = static_cast<int>(r.rows.size()) - r.na;
   std::string state = r.approved ? "healthy" : r.fail > 0 ? "critical" : "warning";
-  return {{"href", part_page_of(site, "readiness", site.figs.readiness.size(), service) +
-                       "#readiness-" + segment(service)},
-          {"passed", r.pass},
-          {"fail", r.fail},
-          {"todo", r.todo},
-          {"na", r.na},
-          {"total", static_cast<int>(r.rows.size())},
-          {"applicable", applicable},
-          {"score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass"},
-          {"approved", r.approved},
-          {"approval_label", r.approved ? "Approved" : "Not approved"},
-          {"state_label", r.approved ? "Approved" : "Not approved"},
-          {"state", state},
-          {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
-          {"stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr)}};
+  return {
+      {"href", part_page_of(site, "readiness", site.figs.readiness.size(), service) +
+                   "#readiness-" + segment(service)},
+      {"passed", r.pass},
+      {"fail", r.fail},
+      {"todo", r.todo},
+      {"na", r.na},
+      {"total", static_cast<int>(r.rows.size())},
+      {"applicable", applicable},
+      {"score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass"},
+      {"approved", r.approved},
+      {"approval_label", r.approved ? "Approved" : "Not approved"},
+      {"state_label", r.approved ? "Approved" : "Not approved"},
+      {"state", state},
+      {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
+      {"stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr)}};
 }
 
 // Services this one calls and is called by: its own lists, plus the other services' lists that

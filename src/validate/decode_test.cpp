@@ -133,8 +133,8 @@ TEST_CASE("decode: a maintenance window must end after it starts") {
   };
   DiagBag ok;
   Repo repo = decode_window("maintenance:\n  service: s\n  start: 2026-11-25T03:00:00+01:00\n"
-                     "  end: 2026-11-25T04:00:00Z\n",
-                     ok);
+                            "  end: 2026-11-25T04:00:00Z\n",
+                            ok);
   REQUIRE(repo.maintenance.size() == 1);
   CHECK(ok.all().empty());
   // The offset is honoured: 03:00+01:00 is 02:00 UTC.
@@ -143,8 +143,8 @@ TEST_CASE("decode: a maintenance window must end after it starts") {
 
   DiagBag bad;
   decode_window("maintenance:\n  service: s\n  start: 2026-11-25T04:00:00Z\n"
-         "  end: 2026-11-25T02:00:00Z\n",
-         bad);
+                "  end: 2026-11-25T02:00:00Z\n",
+                bad);
   REQUIRE(bad.all().size() == 1);
   CHECK(bad.all()[0].rule == "maintenance-window");
   CHECK(bad.all()[0].loc.line == 4);
