@@ -507,6 +507,12 @@ std::string stage_metrics(Context& c) {
   if (o.metrics == MetricsMode::Build) {
     run.series = store->daily_series();
     counts += ", " + plural(run.series.size(), "series", "series");
+    // Golden signals were pulled into the store (now or by an earlier build); the service pages
+    // chart what is there, so a build offline still shows the last pulled values.
+    for (const auto& s : run.repo.services)
+      for (const auto& [signal, query] : run.repo.config.golden_signals)
+        if (auto days = store->golden_series(s.meta.id, signal); !days.empty())
+          run.golden[s.meta.id][signal] = std::move(days);
   }
   return counts;
 }
@@ -548,6 +554,7 @@ std::string stage_render(Context& c) {
   site.jobs = run.opts.jobs;
   site.theme_overrides = std::move(c.theme_overrides);
   site.history = &run.history;
+  site.golden = &run.golden;
   run.files = render_site(run.repo, run.figures, run.diags.sorted(), run.series, site);
   for (const auto& b : check_links(run.files))
     run.diags.error(b.page, {}, "broken-link",

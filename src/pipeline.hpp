@@ -63,6 +63,7 @@ struct Run {
   Stage reached = Stage::Load;
   std::map<std::string, DailySeries> series; // metrics: daily good/total per SLO
   std::map<std::string, LiveWindows> live;   // metrics: short windows from a live source
+  GoldenSeries golden;                       // metrics: stored golden signals per service
   std::set<std::string> measured;            // metrics: SLOs with a live query (--strict)
   std::optional<PullReport> pull;            // metrics: what the sources answered, when asked
   History history; // load: what git knows of the files (staleness, "last changed"); a caller

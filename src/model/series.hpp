@@ -24,4 +24,10 @@ struct LiveWindow {
 // "60m" answers for "1h".
 using LiveWindows = std::map<std::string, LiveWindow>;
 
+// One golden signal of one service: day → value (the store's daily samples, SPEC 4.2).
+using GoldenSignal = std::map<std::int64_t /*day*/, double>;
+// Service id → signal name (`latency_p99`, `traffic`, … as configured) → its days; only signals
+// with at least one stored day are present.
+using GoldenSeries = std::map<std::string, std::map<std::string, GoldenSignal>>;
+
 } // namespace nines

@@ -28,6 +28,9 @@ struct SiteOptions {
   // What git knows of the content files, for each document page's "last changed" line; null (or
   // without history) makes the pages say the dates come from the documents' own fields.
   const History* history = nullptr;
+  // Golden-signal days per service from the store, charted on the service pages; null or empty
+  // makes each configured signal say it has no stored data.
+  const GoldenSeries* golden = nullptr;
 };
 
 // Every file of the site, path (relative to the site root, '/'-separated) → bytes, including the

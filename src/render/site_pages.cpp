@@ -87,6 +87,17 @@ void neighbours(const Site& site, const Service& s, std::vector<std::string>& ca
   }
 }
 
+// Decimals for a golden-signal value of unknown unit (seconds, requests, a ratio): enough to show
+// its size without noise.
+int golden_decimals(double v) {
+  const double a = std::fabs(v);
+  return a >= 100 ? 0 : a >= 1 ? 2 : 4;
+}
+
+std::string golden_value_text(double v) {
+  return format_fixed(v, golden_decimals(v));
+}
+
 // The page's "last changed" line: the file's last commit (date in the configured timezone, short
 // hash, a link to the commit when repo_url is set), "uncommitted changes" when the working tree
 // differs from HEAD, and otherwise the document's own date `field` with why git could not tell,
@@ -504,21 +515,47 @@ json service_view(const Site& site, const Service& s) {
     slos.push_back(slo_summary(site, *f, true));
   v["slos"] = slos;
 
-  // Golden signals: no figure carries live values yet, so each configured signal says so rather
-  // than showing a number.
+  // Golden signals: each configured signal with its last stored day and a chart of the 28 days
+  // ending there; a signal the store has nothing for says so rather than showing a number.
   json signals = json::array();
+  const std::map<std::string, GoldenSignal>* stored = nullptr;
+  if (site.opts.golden)
+    if (auto g = site.opts.golden->find(s.meta.id); g != site.opts.golden->end())
+      stored = &g->second;
+  bool any_golden = false;
   static const std::map<std::string, std::string> signal_names = {{"latency_p99", "Latency (p99)"},
                                                                   {"error_rate", "Errors"},
                                                                   {"traffic", "Traffic"},
                                                                   {"saturation", "Saturation"}};
   for (const auto& [key, query] : site.repo.config.golden_signals) {
     auto it = signal_names.find(key);
-    signals.push_back({{"name", it == signal_names.end() ? key : it->second},
-                       {"value", nullptr},
-                       {"query", query}});
+    const std::string label = it == signal_names.end() ? key : it->second;
+    json signal = {{"name", label}, {"value", nullptr}, {"as_of", nullptr}, {"query", query}};
+    const GoldenSignal* days = nullptr;
+    if (stored)
+      if (auto d = stored->find(key); d != stored->end() && !d->second.empty()) days = &d->second;
+    if (days) {
+      any_golden = true;
+      const auto& [last_day, last_value] = *days->rbegin();
+      signal["value"] = golden_value_text(last_value);
+      signal["as_of"] = format_date(last_day);
+      LineChartSpec spec;
+      spec.title = label + " of " + s.meta.id + ", 28 days to " + format_date(last_day);
+      LineSeries series{label, {}};
+      for (std::int64_t day = last_day - 27; day <= last_day; ++day) {
+        spec.x_labels.push_back(format_date(day).substr(5));
+        auto v_day = days->find(day);
+        series.values.push_back(v_day == days->end() ? std::nullopt
+                                                     : std::optional<double>(v_day->second));
+      }
+      spec.series.push_back(std::move(series));
+      spec.decimals = golden_decimals(last_value);
+      signal["chart_svg"] = line_chart(spec);
+    }
+    signals.push_back(std::move(signal));
   }
   v["golden_signals"] = signals;
-  v["golden_configured"] = !signals.empty();
+  v["golden_configured"] = !signals.empty() && !any_golden;
 
   v["readiness"] = readiness_brief(site, s.meta.id);
   auto m = site.maturity.find(s.meta.id);

@@ -298,6 +298,15 @@ def test_real_prometheus(tmp, url):
         check(sorted(mine) == list(window), f"real: golden traffic of {svc} has 28 days")
         check(all(close(mine.get(d), increase(s, (d + 1) * DAY, DAY)[1]) for d in window),
               f"real: golden traffic of {svc} equals the daily totals")
+        # The service page charts it: the last stored day's value, its date and a line chart.
+        with open(os.path.join(out, "services", svc, "index.html")) as f:
+            page = f.read()
+        last = window[-1]
+        want = f"{increase(s, (last + 1) * DAY, DAY)[1]:.0f}"
+        section = page[page.find('id="signals"'):]
+        check(f'<p class="card-figure">{want}</p>' in section and
+              f"on {date_of(last)}" in section and "<svg" in section[:section.find("</section>")],
+              f"real: {svc}'s page charts its traffic, {want} on {date_of(last)}")
 
     figures = slos_json(out)
     for slo, s, target in (("pay-availability", 0, 99.9), ("cart-availability", 1, 99.5)):
