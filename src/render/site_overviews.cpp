@@ -511,6 +511,23 @@ json reports_view(const Site& site) {
   return v;
 }
 
+// A report is read on paper: past this many rows a list keeps its most important ones and says
+// how many more the month's JSON file holds, so a thousand services still make a short page.
+constexpr std::size_t k_report_rows = 100;
+// Bars of the budget chart: the SLOs that consumed the most.
+constexpr std::size_t k_report_bars = 40;
+
+// Keeps the first k_report_rows items of `list` and puts "N more …" into `more` (null when none
+// were cut).
+void cut_report_list(json& list, json& more, const std::string& noun, const std::string& period) {
+  more = nullptr;
+  if (list.size() <= k_report_rows) return;
+  const std::size_t cut = list.size() - k_report_rows;
+  list.erase(list.begin() + static_cast<std::ptrdiff_t>(k_report_rows), list.end());
+  more = plural(static_cast<long long>(cut), "more " + noun, "more " + noun + "s") +
+         " are in api/reports/" + period + ".json";
+}
+
 json report_view(const Site& site, const MonthlyReport& r) {
   const std::string page = report_page(r.period);
   json v = page_view(site, page, "Reliability report: " + month_label(r.period), "reports",
@@ -616,7 +633,17 @@ json report_view(const Site& site, const MonthlyReport& r) {
   consumed.width = 680;
   consumed.reference = ReferenceLine{100, "whole budget"};
   json slos = json::array();
-  for (const auto& s : r.slo_summary.slos) {
+  // A long table keeps the SLOs that consumed the most budget (those without data last); a short
+  // one keeps the report's order.
+  std::vector<const SloMonth*> rows;
+  for (const auto& s : r.slo_summary.slos)
+    rows.push_back(&s);
+  if (rows.size() > k_report_rows)
+    std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+      return a->consumed.value_or(-1.0) > b->consumed.value_or(-1.0);
+    });
+  for (const auto* row : rows) {
+    const auto& s = *row;
     auto f = site.slo_figs.find(s.slo);
     std::string name =
         f == site.slo_figs.end() || f->second->name.empty() ? s.slo : f->second->name;
@@ -633,18 +660,30 @@ json report_view(const Site& site, const MonthlyReport& r) {
                     {"state_label", !s.meets   ? "no data"
                                     : *s.meets ? "met"
                                                : "missed"}});
-    consumed.bars.push_back({name,
-                             s.consumed ? std::optional<double>(*s.consumed * 100.0) : std::nullopt,
-                             "state-" + state});
+    if (consumed.bars.size() < k_report_bars || rows.size() <= k_report_rows)
+      consumed.bars.push_back(
+          {name, s.consumed ? std::optional<double>(*s.consumed * 100.0) : std::nullopt,
+           "state-" + state});
   }
+  if (rows.size() > k_report_rows)
+    consumed.title = "Error budget consumed in " + month_label(r.period) + ", the " +
+                     std::to_string(k_report_bars) + " SLOs that consumed the most";
+  cut_report_list(slos, v["slos_more"], "SLO", r.period);
   v["slos"] = slos;
   std::vector<std::string> meeting, breaching;
   for (const auto& id : r.slo_summary.meeting)
     meeting.push_back(site.service_name(id));
   for (const auto& id : r.slo_summary.breaching)
     breaching.push_back(site.service_name(id));
-  v["meeting"] = text_or_null(join(meeting, ", "));
-  v["breaching"] = text_or_null(join(breaching, ", "));
+  // Past a paragraph of names, the count says enough; the names are in the JSON file.
+  auto names = [&](const std::vector<std::string>& list) -> json {
+    if (list.size() > 50)
+      return plural(static_cast<long long>(list.size()), "service") + " (listed in api/reports/" +
+             r.period + ".json)";
+    return text_or_null(join(list, ", "));
+  };
+  v["meeting"] = names(meeting);
+  v["breaching"] = names(breaching);
   v["worst"] = r.slo_summary.worst_performing
                    ? json(site.service_name(*r.slo_summary.worst_performing))
                    : json(nullptr);
@@ -692,6 +731,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
          {"ttr", i.time_to_resolve_minutes ? json(minutes_text(*i.time_to_resolve_minutes))
                                            : json(nullptr)}});
   }
+  cut_report_list(incidents_list, v["incidents_more"], "incident", r.period);
   v["incidents"] = incidents_list;
   json sev = json::array();
   for (const auto& [name, count] : r.incidents.by_severity)
@@ -701,11 +741,18 @@ json report_view(const Site& site, const MonthlyReport& r) {
       r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
 
   json budget = json::array();
-  for (const auto& [service, state] : r.error_budget.service_state)
-    budget.push_back({{"name", site.service_name(service)},
-                      {"href", service_href(site, service)},
-                      {"state", css_word(state)},
-                      {"state_label", state_label(state)}});
+  // A long list puts healthy services last, so the cut keeps the ones that need attention.
+  const bool long_budget = r.error_budget.service_state.size() > k_report_rows;
+  for (const bool healthy_pass : {false, true})
+    for (const auto& [service, state] : r.error_budget.service_state) {
+      const bool healthy = state == "healthy";
+      if (long_budget ? healthy != healthy_pass : healthy_pass) continue;
+      budget.push_back({{"name", site.service_name(service)},
+                        {"href", service_href(site, service)},
+                        {"state", css_word(state)},
+                        {"state_label", state_label(state)}});
+    }
+  cut_report_list(budget, v["budget_states_more"], "service", r.period);
   v["budget_states"] = budget;
   v["budget_counts"] = {{"healthy", count_or_null(eb.services_in_healthy)},
                         {"warning", count_or_null(eb.services_in_warning)},

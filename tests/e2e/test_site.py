@@ -6,6 +6,7 @@ on a small generated repository.
 Usage: test_site.py NINES SOURCE_DIR
 """
 import html.parser
+import json
 import os
 import posixpath
 import re
@@ -318,6 +319,29 @@ def test_split_by_team(tmp):
     check(index.count('<tr data-team="') == 0, "the list's own page holds no team's rows")
     check(all(len(b) < 500_000 for rel, b in files.items() if rel.endswith(".html")),
           "every page under 500 KB")
+
+    # 140 SLOs: each report keeps the 100 that consumed the most (sorted), says how many more
+    # the month's JSON file holds, and the JSON keeps all of them.
+    months = sorted(rel.split("/")[1] for rel in files
+                    if re.fullmatch(r"reports/\d{4}-\d{2}/index\.html", rel))
+    check(months, f"split: the generated repo has monthly reports: {months}")
+    for month in months:
+        page = files[f"reports/{month}/index.html"].decode()
+        table = page[page.find("report-slos-h"):]
+        table = table[:table.find("</table>")]
+        rows = re.findall(r'<td class="num">[^<]*</td><td class="num">([^<]*)</td><td>', table)
+        with open(os.path.join(out, "api", "reports", month + ".json")) as f:
+            api = json.load(f)["monthly_report"]["slos"]
+        with_data = [s for s in api if s.get("budget_consumed_pct") is not None]
+        check(len(api) == 140, f"split {month}: the JSON keeps every SLO ({len(api)})")
+        check(len(rows) == 100 and f"{len(api) - 100} more SLOs are in api/reports/{month}.json"
+              in page, f"split {month}: the page lists 100 SLOs and says where the rest are "
+              f"({len(rows)} rows)")
+        consumed = [float(c.rstrip("%")) for c in rows if c.endswith("%")]
+        check(consumed == sorted(consumed, reverse=True) and
+              (not with_data or not consumed or
+               max(float(s["budget_consumed_pct"]) for s in with_data) >= consumed[0] - 0.05),
+              f"split {month}: the kept rows are the most consumed, in order")
 
 
 tmp = tempfile.mkdtemp(prefix="nines-site-")
