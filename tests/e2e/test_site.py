@@ -16,7 +16,7 @@ import sys
 import tempfile
 from urllib.parse import urlsplit, unquote
 
-from support import Checks, copy_content, write
+from support import Checks, copy_content, tree, write
 
 NINES, SRC = sys.argv[1], sys.argv[2]
 NOW = "2026-11-23T00:00:00Z"
@@ -26,17 +26,6 @@ check = Checks()
 def run(*args):
     p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", timeout=300)
     return p.returncode, p.stdout, p.stderr
-
-
-def tree(root):
-    """Every file under root, relative path -> bytes."""
-    files = {}
-    for dirpath, _, names in os.walk(root):
-        for n in names:
-            full = os.path.join(dirpath, n)
-            with open(full, "rb") as f:
-                files[os.path.relpath(full, root).replace(os.sep, "/")] = f.read()
-    return files
 
 
 class Page(html.parser.HTMLParser):
