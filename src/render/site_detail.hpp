@@ -123,6 +123,15 @@ std::string month_label(const std::string& period); // "2026-11" → "November 2
 // One line for a month's report (archive, search): incidents, then the SLO results when the
 // month has SLO data, and its coverage when only part of it has data.
 std::string report_summary(const MonthlyReport& r);
+
+// Reports and reviews are read on paper: past this many rows a list keeps its first (most
+// important) ones and says how many more its JSON file holds, so a thousand services still make
+// a short page.
+constexpr std::size_t k_paper_rows = 100;
+// Keeps the first k_paper_rows items of `list`; `more` becomes "N more NOUNs are in API_FILE", or
+// null when nothing was cut.
+void cut_paper_list(nlohmann::json& list, nlohmann::json& more, const std::string& noun,
+                    const std::string& api_file);
 std::string truncate_text(const std::string& s, std::size_t max_chars);
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
 // The non-empty strings as a JSON array.

@@ -511,21 +511,12 @@ json reports_view(const Site& site) {
   return v;
 }
 
-// A report is read on paper: past this many rows a list keeps its most important ones and says
-// how many more the month's JSON file holds, so a thousand services still make a short page.
-constexpr std::size_t k_report_rows = 100;
-// Bars of the budget chart: the SLOs that consumed the most.
+// Bars of a report's budget chart: the SLOs that consumed the most.
 constexpr std::size_t k_report_bars = 40;
+constexpr std::size_t k_report_rows = k_paper_rows;
 
-// Keeps the first k_report_rows items of `list` and puts "N more …" into `more` (null when none
-// were cut).
 void cut_report_list(json& list, json& more, const std::string& noun, const std::string& period) {
-  more = nullptr;
-  if (list.size() <= k_report_rows) return;
-  const std::size_t cut = list.size() - k_report_rows;
-  list.erase(list.begin() + static_cast<std::ptrdiff_t>(k_report_rows), list.end());
-  more = plural(static_cast<long long>(cut), "more " + noun, "more " + noun + "s") +
-         " are in api/reports/" + period + ".json";
+  cut_paper_list(list, more, noun, "api/reports/" + period + ".json");
 }
 
 json report_view(const Site& site, const MonthlyReport& r) {
@@ -771,6 +762,15 @@ json report_view(const Site& site, const MonthlyReport& r) {
                        {"completed", r.action_items.completed_this_month},
                        {"overdue", r.action_items.overdue}};
   return v;
+}
+
+void cut_paper_list(json& list, json& more, const std::string& noun, const std::string& api_file) {
+  more = nullptr;
+  if (list.size() <= k_paper_rows) return;
+  const std::size_t cut = list.size() - k_paper_rows;
+  list.erase(list.begin() + static_cast<std::ptrdiff_t>(k_paper_rows), list.end());
+  more = plural(static_cast<long long>(cut), "more " + noun, "more " + noun + "s") + " are in " +
+         api_file;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 //
 // Every figure cell carries `data-key`, the path of its value in the page's API file, so a test
 // (and a reader) can check the page against `api/reviews/WEEK.json` figure by figure.
+#include "model/numbers.hpp"
 #include "render/api_json.hpp"
 #include "render/site_detail.hpp"
 
@@ -144,9 +145,20 @@ json review_view(const Site& site, const WeeklyReview& r) {
                      {{"reports/index.html", "Reports"}, {"reviews/index.html", "Weekly reviews"}});
   v["freshness"] = documents_freshness(site);
   const std::string k = "weekly_review.";
+  const std::string api_file = "api/reviews/" + r.week + ".json";
   json slos = json::array();
-  for (std::size_t i = 0; i < r.slos.size(); ++i)
+  // A long review keeps the SLOs with the least budget left (those without data first): what
+  // the meeting talks about. A short one keeps the review's order.
+  std::vector<std::size_t> order(r.slos.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  if (order.size() > k_paper_rows)
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return r.slos[a].remaining.value_or(-1e300) < r.slos[b].remaining.value_or(-1e300);
+    });
+  for (std::size_t i : order)
     slos.push_back(week_slo(site, r.slos[i], k + "slo_status.slos." + std::to_string(i)));
+  cut_paper_list(slos, v["slos_more"], "SLO", api_file);
   std::vector<std::string> live_only;
   json fired = json::array();
   for (const auto& w : r.slos)
@@ -233,29 +245,39 @@ json review_view(const Site& site, const WeeklyReview& r) {
   v["alerts_fired"] = fig(r.alerts_fired, k + "slo_status.alerts_fired");
   v["fired"] = fired;
   v["has_fired"] = !fired.empty();
-  v["live_only"] = join(live_only, ", ");
+  cut_paper_list(fired, v["fired_more"], "alert", api_file);
+  v["live_only"] = live_only.size() > 30
+                       ? plural(static_cast<long long>(live_only.size()), "alert") +
+                             " (listed in " + api_file + ")"
+                       : join(live_only, ", ");
   v["incidents_total"] = fig(r.incidents.total, k + "incidents.total");
   v["by_severity"] = sev;
   v["duration"] = fig(num_or_null(r.incidents.total_duration_minutes, 0, " min"),
                       k + "incidents.total_duration_minutes");
+  cut_paper_list(pms, v["postmortems_more"], "postmortem", api_file);
   v["postmortems"] = pms;
   v["has_postmortems"] = !pms.empty();
   v["items_open"] = fig(r.incidents.open, k + "incidents.action_items.open");
   v["items_in_progress"] = fig(r.incidents.in_progress, k + "incidents.action_items.in_progress");
   v["items_overdue"] = fig(r.incidents.overdue, k + "incidents.action_items.overdue");
+  cut_paper_list(items, v["items_more"], "action item", api_file);
   v["items"] = items;
   v["has_items"] = !items.empty();
   v["periods"] = join(r.on_call.periods, " and ");
+  cut_paper_list(oncall, v["oncall_more"], "rotation", api_file);
   v["oncall"] = oncall;
   v["has_oncall"] = !oncall.empty();
   v["total_pages"] = fig(num(r.on_call.total_pages, 0), k + "on_call.total_pages");
   v["total_off_hours"] = fig(num(r.on_call.off_hours_pages, 0), k + "on_call.off_hours_pages");
+  cut_paper_list(toil, v["toil_more"], "toil item", api_file);
   v["toil"] = toil;
   v["has_toil"] = !toil.empty();
   v["hours_saved"] =
       fig(num(r.hours_saved_per_month, 1) + " h", k + "reliability_work.hours_saved_per_month");
+  cut_paper_list(experiments, v["experiments_more"], "experiment", api_file);
   v["experiments"] = experiments;
   v["has_experiments"] = !experiments.empty();
+  cut_paper_list(capacity, v["capacity_more"], "capacity model", api_file);
   v["capacity"] = capacity;
   v["has_capacity"] = !capacity.empty();
   v["capacity_months"] = k_capacity_concern_months;

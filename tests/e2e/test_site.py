@@ -332,6 +332,19 @@ def test_split_by_team(tmp):
                max(float(s["budget_consumed_pct"]) for s in with_data) >= consumed[0] - 0.05),
               f"split {month}: the kept rows are the most consumed, in order")
 
+    # The weekly reviews keep the 100 SLOs with the least budget left, and say where the rest are.
+    weeks = sorted(rel for rel in files if re.fullmatch(r"reviews/\d{4}-W\d{2}\.html", rel))
+    check(weeks, "split: the generated repo has weekly reviews")
+    for rel in weeks[-2:]:
+        page = files[rel].decode()
+        week = rel[len("reviews/"):-len(".html")]
+        sections = page.count('<section class="budget-week-slo"')
+        check(sections == 100 and f"40 more SLOs are in api/reviews/{week}.json" in page,
+              f"split {week}: 100 SLOs on the page, the rest in the JSON ({sections})")
+        with open(os.path.join(out, "api", "reviews", week + ".json")) as f:
+            check(len(json.load(f)["weekly_review"]["slo_status"]["slos"]) == 140,
+                  f"split {week}: the JSON keeps every SLO")
+
 
 tmp = tempfile.mkdtemp(prefix="nines-site-")
 try:
