@@ -171,12 +171,14 @@ def main():
               f"| {t['wall']:.2f} / {t['cpu']:.2f} ({t['wall'] / b['wall']:.0%} / {t['cpu'] / b['cpu']:.0%}) "
               f"| {h['wall']:.2f} / {h['cpu']:.2f} | {h['rss_mb']:.0f} "
               f"| {b['wall'] / h['wall']:.2f}x | {b['cpu'] / h['cpu']:.2f}x |")
-    print("\n| documents | search index | largest page |")
-    print("|---|---|---|")
+    # The site's size limits: search index at most 3 MB, no page over 500 KB (at any size).
+    print("\n| documents | search index | largest page | within limits (3 MB / 500 KB) |")
+    print("|---|---|---|---|")
     for m in rows:
         z = m["site"]
+        ok = z["index"] <= 3_000_000 and z["largest"] <= 500_000
         print(f"| {m['docs']} | {z['index'] / 1e6:.2f} MB | {z['largest'] / 1e3:.0f} KB "
-              f"({z['largest_page']}) |")
+              f"({z['largest_page']}) | {'yes' if ok else 'NO'} |")
 
 
 if __name__ == "__main__":
