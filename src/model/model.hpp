@@ -42,6 +42,7 @@ struct DocMeta {
   // A dialect's name as its author wrote it (metadata.displayName, else metadata.name), when the
   // id is a slug of it; empty for native documents.
   std::string display_name;
+  std::string written_name; // metadata.name exactly as written (the id is its slug)
   std::map<std::string, std::string> labels, annotations; // a dialect's metadata, kept
 };
 

@@ -98,6 +98,22 @@ std::string golden_value_text(double v) {
   return format_fixed(v, golden_decimals(v));
 }
 
+// What a dialect document carries besides the model's fields (OpenSLO and Backstage metadata):
+// the name as written, labels and annotations, shown as they are. Null for a native document
+// without any.
+json dialect_metadata(const DocMeta& m) {
+  json labels = json::array(), annotations = json::array();
+  for (const auto& [k, val] : m.labels)
+    labels.push_back({{"key", k}, {"value", val}});
+  for (const auto& [k, val] : m.annotations)
+    annotations.push_back({{"key", k}, {"value", val}});
+  const bool renamed = !m.written_name.empty() && m.written_name != m.id;
+  if (!renamed && labels.empty() && annotations.empty()) return nullptr;
+  return {{"written_name", renamed ? json(m.written_name) : json(nullptr)},
+          {"labels", labels},
+          {"annotations", annotations}};
+}
+
 // The page's "last changed" line: the file's last commit (date in the configured timezone, short
 // hash, a link to the commit when repo_url is set), "uncommitted changes" when the working tree
 // differs from HEAD, and otherwise the document's own date `field` with why git could not tell,
@@ -487,7 +503,9 @@ json service_view(const Site& site, const Service& s) {
                   {"links", links},
                   {"health_checks", checks},
                   {"source_url", source_url(site, s.meta)},
-                  {"dialect", text_or_null(s.meta.dialect)}};
+                  {"dialect", text_or_null(s.meta.dialect)},
+                  {"metadata", dialect_metadata(s.meta)},
+                  {"implied", s.implied}};
   v["last_changed"] = last_changed(site, s.meta);
   MarkdownResult body = markdown_for(site, s.meta, s.meta.body, page);
   v["body_html"] = text_or_null(body.html);
@@ -714,6 +732,7 @@ json slo_view(const Site& site, const SloFigures& f) {
     slo["stakeholders"] = strings(doc->stakeholders);
     slo["escalation"] = strings(doc->escalation_when_budget_exhausted);
     slo["source_url"] = source_url(site, doc->meta);
+    slo["metadata"] = dialect_metadata(doc->meta);
   }
   v["slo"] = slo;
   v["last_changed"] = doc ? last_changed(site, doc->meta, "last_reviewed", doc->last_reviewed.value)

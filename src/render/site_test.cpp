@@ -201,7 +201,7 @@ TEST_CASE("render/site: every page of the example organisation, with no broken l
   const std::string& svc = files["services/checkout-api/index.html"];
   CHECK(contains(svc, "href=\"../../static/style.css\""));
   CHECK(contains(svc, "class=\"chart chart-deps\""));             // dependency graph
-  CHECK(contains(svc, "no live data"));                           // golden signals placeholder
+  CHECK(contains(svc, "no stored data"));                         // golden signals placeholder
   CHECK(contains(svc, "chart-gauge"));                            // budget gauge per SLO
   CHECK(contains(svc, "Error budget remaining over the window")); // burn-down per SLO
 

@@ -70,6 +70,7 @@ DocMeta dialect_meta(const RawDoc& doc, const std::string& kind, const Node& met
   const Node& name = at(metadata, "name");
   const std::string written = str(name);
   m.id = slug_id(written);
+  m.written_name = written;
   m.id_loc = name.is_absent() ? doc.kind_loc : name.loc;
   m.display_name = str(metadata, "displayName");
   if (m.display_name.empty()) m.display_name = str(metadata, "title"); // Backstage

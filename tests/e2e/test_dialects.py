@@ -51,6 +51,16 @@ def test_openslo(tmp):
     #   A = (9990 + 10000) / (10000 + 10000) = 0.9995; b = 0.001; C = 0.0005 / 0.001 = 0.5
     #   → remaining 50 %.
     c = slos.get("checkout-api", {})
+    # The pages show the metadata as written: the service's name and label, the SLO's name.
+    with open(os.path.join(out, "services", "checkout-api", "index.html")) as f:
+        page = f.read()
+    check("<dt>Name as written</dt><dd><code>Checkout_API</code></dd>" in page and
+          "<dt>Label <code>team</code></dt><dd>web</dd>" in page,
+          "openslo: the service page shows the name as written and its labels")
+    with open(os.path.join(out, "slos", "checkout-api", "index.html")) as f:
+        page = f.read()
+    check("Checkout API availability" in page and "<code>Checkout_API</code>" in page,
+          "openslo: the SLO page shows its display name and the name as written")
     check(close(c.get("target"), 99.9), f"checkout target {c.get('target')}")
     check(close(c.get("window_days"), 28), f"checkout window {c.get('window_days')}")
     check(close(c.get("attainment_pct"), 99.95), f"checkout attainment {c.get('attainment_pct')}")
