@@ -3,10 +3,12 @@
 #include "render/html.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <functional>
 #include <kainjow/mustache.hpp>
+#include <memory>
 #include <set>
 
 namespace nines {
@@ -39,58 +41,74 @@ std::string number_text(const nlohmann::json& j) {
   return ec == std::errc() ? std::string(buf, end) : std::string();
 }
 
-mst::data to_data(const nlohmann::json& j, bool url_value) {
+// kainjow's set() and push_back() copy the value they are given, so building a view bottom-up
+// would copy every subtree once per level above it. Each value is instead converted in place,
+// into the slot its parent already holds. kainjow hands out its containers only as const
+// references; the data here is our own and never const, so writing through them is sound.
+void fill_data(mst::data& out, const nlohmann::json& j, bool url_value) {
   switch (j.type()) {
   case nlohmann::json::value_t::object: {
-    mst::data obj(mst::data::type::object);
+    out = mst::data(mst::data::type::object);
     for (auto it = j.begin(); it != j.end(); ++it) {
-      obj.set(it.key(), to_data(it.value(), is_url_key(it.key())));
+      out.set(it.key(), mst::data(false));
+      fill_data(*const_cast<mst::data*>(out.get(it.key())), it.value(), is_url_key(it.key()));
       // Mustache cannot test a list for emptiness without iterating it; has_X lets a layout
       // print a list's heading or <ul> only when there is something in it.
-      if (it.value().is_array() && !j.contains("has_" + it.key()))
-        obj.set("has_" + it.key(), mst::data(!it.value().empty()));
+      if (it.value().is_array()) {
+        std::string has = "has_" + it.key();
+        if (!j.contains(has)) out.set(has, mst::data(!it.value().empty()));
+      }
     }
-    return obj;
+    return;
   }
   case nlohmann::json::value_t::array: {
-    mst::data list(mst::data::type::list);
-    for (const auto& item : j)
-      list.push_back(to_data(item, url_value));
-    return list;
+    out = mst::data(mst::data::type::list);
+    auto& list = const_cast<mst::list&>(out.list_value());
+    list.reserve(j.size());
+    for (const auto& item : j) {
+      list.emplace_back(false);
+      fill_data(list.back(), item, url_value);
+    }
+    return;
   }
   case nlohmann::json::value_t::string: {
     const auto& s = j.get_ref<const std::string&>();
-    if (s.empty() || (url_value && !is_safe_url(s))) return mst::data(false);
-    return mst::data(s);
+    if (s.empty() || (url_value && !is_safe_url(s)))
+      out = mst::data(false);
+    else
+      out = mst::data(s);
+    return;
   }
   case nlohmann::json::value_t::boolean:
-    return mst::data(j.get<bool>());
+    out = mst::data(j.get<bool>());
+    return;
   case nlohmann::json::value_t::number_integer:
   case nlohmann::json::value_t::number_unsigned:
-    return mst::data(number_text(j));
-  case nlohmann::json::value_t::number_float: {
-    if (!std::isfinite(j.get<double>())) return mst::data(false);
-    return mst::data(number_text(j));
-  }
+    out = mst::data(number_text(j));
+    return;
+  case nlohmann::json::value_t::number_float:
+    out = std::isfinite(j.get<double>()) ? mst::data(number_text(j)) : mst::data(false);
+    return;
   default:
-    return mst::data(false); // null, binary, discarded
+    out = mst::data(false); // null, binary, discarded
+    return;
   }
 }
 
+mst::data to_data(const nlohmann::json& j) {
+  mst::data out(false);
+  fill_data(out, j, false);
+  return out;
+}
+
 // Partials come from the theme, never from the view: kainjow's own context would look a partial
-// name up in the data, so a view field called "nav" could replace the navigation partial.
+// name up in the data, so a view field called "nav" could replace the navigation partial. The
+// theme's partials are inlined into the layouts (inline_partials), so none is left to look up.
 class ThemeContext : public mst::context<std::string> {
 public:
-  ThemeContext(const mst::data* root, const std::map<std::string, mst::data>& partials)
-      : mst::context<std::string>(root), m_partials(partials) {}
+  explicit ThemeContext(const mst::data* root) : mst::context<std::string>(root) {}
 
-  const mst::data* get_partial(const std::string& name) const override {
-    auto it = m_partials.find(name);
-    return it == m_partials.end() ? nullptr : &it->second;
-  }
-
-private:
-  const std::map<std::string, mst::data>& m_partials;
+  const mst::data* get_partial(const std::string&) const override { return nullptr; }
 };
 
 std::string trim(std::string_view s) {
@@ -103,6 +121,7 @@ std::string trim(std::string_view s) {
 struct Tag {
   char kind = 0; // '{' or '&' raw, '>' partial, '=' delimiter, 0 variable, others as in mustache
   std::string name;
+  std::size_t begin = 0, end = 0; // the whole tag, braces included: src[begin, end)
 };
 
 // The tags of a template, for the static checks; syntax errors are left to kainjow.
@@ -125,14 +144,47 @@ std::vector<Tag> scan_tags(const std::string& src) {
     } else {
       t.name = inner;
     }
+    t.begin = pos;
+    t.end = end + (triple ? 3 : 2);
+    pos = t.end;
     tags.push_back(std::move(t));
-    pos = end + (triple ? 3 : 2);
   }
   return tags;
 }
 
 std::string escape_for_mustache(const std::string& s) {
   return html_escape(s);
+}
+
+// kainjow parses a partial again every time it meets its tag, so a partial inside a list of a
+// thousand rows was parsed a thousand times per page. Partials are instead written into the
+// layout's text once, when the theme is loaded. kainjow renders a partial with the caller's
+// context and line buffer, so the inlined text renders to the same bytes. The partials were
+// checked first: each parses on its own and none includes itself.
+std::string inline_partials(const std::string& src,
+                            const std::map<std::string, std::string>& partials) {
+  std::string out;
+  std::size_t copied = 0;
+  for (const Tag& tag : scan_tags(src)) {
+    if (tag.kind != '>') continue;
+    out.append(src, copied, tag.begin - copied);
+    out += inline_partials(partials.at(tag.name), partials);
+    copied = tag.end;
+  }
+  out.append(src, copied, std::string::npos);
+  return out;
+}
+
+// Parsed layouts, one set per thread: kainjow's render() is not const, so a parsed template is
+// never shared between threads, but each thread parses each layout only once per theme.
+struct ParsedLayouts {
+  std::uint64_t theme = 0;
+  std::map<std::string, std::unique_ptr<mst::mustache>> layouts;
+};
+
+std::uint64_t next_theme_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
 }
 
 } // namespace
@@ -163,6 +215,12 @@ Theme::Theme(const std::map<std::string, std::string>& files,
   }
   if (m_layouts.count("base") == 0) throw ThemeError("theme: the theme has no base layout");
   check_templates();
+  std::map<std::string, std::string> partial_sources;
+  for (const auto& [name, t] : m_partials)
+    partial_sources.emplace(name, t.source);
+  for (const auto& [name, t] : m_layouts)
+    m_inlined.emplace(name, inline_partials(t.source, partial_sources));
+  m_id = next_theme_id();
 }
 
 void Theme::check_templates() const {
@@ -220,24 +278,30 @@ std::vector<std::string> Theme::partial_names() const {
   return out;
 }
 
-std::string Theme::render_template(const Template& tmpl, const nlohmann::json& view,
-                                   const std::string* content, const std::string& layout) const {
-  if (!view.is_object()) throw ThemeError(tmpl.origin + ": the view is not an object");
-  mst::data data = to_data(view, false);
-  if (content) {
-    data.set("content", mst::data(*content));
-    data.set("layout", mst::data(layout));
+std::string Theme::render_template(const std::string& name, const mst::data& data) const {
+  thread_local ParsedLayouts cache;
+  if (cache.theme != m_id) {
+    cache.layouts.clear();
+    cache.theme = m_id;
   }
-  std::map<std::string, mst::data> partials;
-  for (const auto& [name, t] : m_partials)
-    partials.emplace(name, mst::data(t.source));
-
-  mst::mustache parsed(tmpl.source);
-  if (!parsed.is_valid()) throw ThemeError(tmpl.origin + ": " + parsed.error_message());
-  parsed.set_custom_escape(escape_for_mustache);
-  ThemeContext ctx(&data, partials);
-  std::string out = parsed.render(ctx);
-  if (!parsed.is_valid()) throw ThemeError(tmpl.origin + ": " + parsed.error_message());
+  const Template& tmpl = m_layouts.at(name);
+  auto& parsed = cache.layouts[name];
+  if (!parsed) {
+    parsed = std::make_unique<mst::mustache>(m_inlined.at(name));
+    if (!parsed->is_valid()) {
+      std::string message = tmpl.origin + ": " + parsed->error_message();
+      parsed.reset();
+      throw ThemeError(message);
+    }
+    parsed->set_custom_escape(escape_for_mustache);
+  }
+  ThemeContext ctx(&data);
+  std::string out = parsed->render(ctx);
+  if (!parsed->is_valid()) {
+    std::string message = tmpl.origin + ": " + parsed->error_message();
+    parsed.reset(); // kainjow keeps the error; the next page gets a fresh parse
+    throw ThemeError(message);
+  }
   return out;
 }
 
@@ -247,15 +311,20 @@ std::string Theme::render(const std::string& layout, const nlohmann::json& view)
   auto root = view.is_object() ? view.find("root") : view.end();
   if (!view.is_object() || root == view.end() || !root->is_string())
     throw ThemeError(it->second.origin + ": the view has no string 'root' for relative links");
-  if (layout == "base") return render_template(it->second, view, nullptr, layout);
-  std::string content = render_template(it->second, view, nullptr, layout);
-  return render_template(m_layouts.at("base"), view, &content, layout);
+  // One conversion serves both templates: the page's layout, then base around its output.
+  mst::data data = to_data(view);
+  if (layout == "base") return render_template(layout, data);
+  std::string content = render_template(layout, data);
+  data.set("content", mst::data(std::move(content)));
+  data.set("layout", mst::data(layout));
+  return render_template("base", data);
 }
 
 std::string Theme::render_fragment(const std::string& name, const nlohmann::json& view) const {
   auto it = m_layouts.find(name);
   if (it == m_layouts.end()) throw ThemeError("theme: unknown layout '" + name + "'");
-  return render_template(it->second, view, nullptr, name);
+  if (!view.is_object()) throw ThemeError(it->second.origin + ": the view is not an object");
+  return render_template(name, to_data(view));
 }
 
 } // namespace nines

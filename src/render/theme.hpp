@@ -3,11 +3,16 @@
 
 #include "diag/errors.hpp"
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+namespace kainjow::mustache {
+template <typename StringType> class basic_data;
+} // namespace kainjow::mustache
 
 namespace nines {
 
@@ -70,13 +75,16 @@ private:
     std::string origin; // the file it was read from, for messages
   };
 
-  std::string render_template(const Template& tmpl, const nlohmann::json& view,
-                              const std::string* content, const std::string& layout) const;
+  // Renders layout `name` (partials inlined) with data already converted from a view.
+  std::string render_template(const std::string& name,
+                              const kainjow::mustache::basic_data<std::string>& data) const;
   void check_templates() const;
 
   std::map<std::string, Template> m_layouts;
   std::map<std::string, Template> m_partials;
   std::map<std::string, std::string> m_static;
+  std::map<std::string, std::string> m_inlined; // layout name → its text with partials inlined
+  std::uint64_t m_id = 0; // tells apart the parsed layouts of different themes, per thread
 };
 
 } // namespace nines

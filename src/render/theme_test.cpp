@@ -140,6 +140,55 @@ TEST_CASE("render/theme: partials come from the theme, never from the view") {
         "<main>[NAV &lt;b&gt;]</main>");
 }
 
+TEST_CASE("render/theme: partials inlined into layouts render as kainjow renders them") {
+  // Standalone section lines inside a partial, a partial inside a list, a partial that uses
+  // another, and a partial tag in the middle of a line: the bytes are those kainjow gives when
+  // it parses each partial at its tag (checked against kainjow rendering the partials itself).
+  // The row that is off leaves one empty line: kainjow does not treat a partial tag on its own
+  // line as standalone, and the inlined text keeps that.
+  auto t = mini_theme({{"layouts/x.mustache", "<ul>\n{{#rows}}\n{{> row}}\n{{/rows}}\n</ul>\n"
+                                              "[{{> inline}}]\n"},
+                       {"partials/row.mustache", "{{#on}}\n<li>{{> cell}}</li>\n{{/on}}"},
+                       {"partials/cell.mustache", "{{name}}{{#has_tags}}*{{/has_tags}}"},
+                       {"partials/inline.mustache", "{{count}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"count", 3},
+               {"rows", json::array({{{"on", true}, {"name", "a<"}, {"tags", {"x"}}},
+                                     {{"on", false}, {"name", "b"}},
+                                     {{"on", true}, {"name", "c"}, {"tags", json::array()}}})}};
+  CHECK(theme.render("x", view) ==
+        "<main><ul>\n<li>a&lt;*</li>\n\n<li>c</li>\n</ul>\n[3]\n</main>");
+}
+
+TEST_CASE("render/theme: two themes on one thread each render their own templates") {
+  // Parsed layouts are kept per thread and per theme; a second theme with a layout of the same
+  // name must not get the first one's parse, nor the first one the second's afterwards.
+  Theme one(mini_theme({{"layouts/x.mustache", "one {{v}}"}}));
+  Theme two(mini_theme({{"layouts/x.mustache", "two {{v}}"}}));
+  for (int i = 0; i < 2; ++i) {
+    CHECK(one.render("x", {{"root", ""}, {"v", i}}) ==
+          "<main>one " + std::to_string(i) + "</main>");
+    CHECK(two.render("x", {{"root", ""}, {"v", i}}) ==
+          "<main>two " + std::to_string(i) + "</main>");
+  }
+  // A copy renders the same templates as its original.
+  Theme copy = two;
+  CHECK(copy.render("x", {{"root", ""}, {"v", 7}}) == "<main>two 7</main>");
+}
+
+TEST_CASE("render/theme: deep views convert without losing or sharing values") {
+  // Each level is converted in place into its parent's slot: a list of objects holding lists
+  // must come out whole, with every has_X, and repeated values must not alias each other.
+  json leaf = {{"k", "v"}, {"xs", {1, 2}}};
+  json view = {{"root", ""}, {"a", json::array({leaf, leaf, {{"k", "w"}, {"xs", json::array()}}})}};
+  auto t = mini_theme(
+      {{"layouts/x.mustache",
+        "{{#a}}{{k}}:{{#has_xs}}{{#xs}}{{.}}{{/xs}}{{/has_xs}}{{^has_xs}}-{{/has_xs}};{{/a}}"}});
+  Theme theme(t);
+  CHECK(theme.render("x", view) == "<main>v:12;v:12;w:-;</main>");
+}
+
 TEST_CASE("render/theme: an override directory replaces layouts and partials by name") {
   auto t = mini_theme({{"layouts/page.mustache", "theme page {{> p}}"},
                        {"layouts/other.mustache", "theme other"},
