@@ -280,6 +280,9 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   f.coverage.window_days = static_cast<int>(w);
   f.coverage.days_with_data = t.days_with_data;
   if (series) {
+    // Only the first and the last usable day are named; formatting every day in between cost a
+    // third of the compute stage, which runs this once per SLO and per week and month reported.
+    std::optional<std::int64_t> last_usable;
     for (const auto& [day, c] : *series) {
       if (day >= today) break;
       if (!usable(c)) continue;
@@ -287,8 +290,11 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
         f.coverage.first_data = format_date(day);
         f.coverage.window_start_before_first_data = first < day;
       }
-      f.data.as_of = format_date(day);
-      f.data.age_days = last - day;
+      last_usable = day;
+    }
+    if (last_usable) {
+      f.data.as_of = format_date(*last_usable);
+      f.data.age_days = last - *last_usable;
     }
   }
   if (f.data.age_days) f.data.status = *f.data.age_days <= 0 ? "fresh" : "stale";

@@ -1,5 +1,6 @@
 #include "model/time.hpp"
 
+#include <cstdio>
 #include <doctest/doctest.h>
 
 using namespace nines;
@@ -39,4 +40,22 @@ TEST_CASE("time: timeline times") {
   CHECK(parse_timeline_time("2026-10-14T03:15:00Z", dated));
   CHECK(dated);
   CHECK_FALSE(parse_timeline_time("quarter past three", dated));
+}
+
+TEST_CASE("time: format_date agrees with printf on every day of years 1 to 9999 and beyond") {
+  auto reference = [](std::int64_t days) {
+    int y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+    return std::string(buf);
+  };
+  const std::int64_t first = *parse_date("0001-01-01"), last = *parse_date("9999-12-31");
+  for (std::int64_t day = first - 800; day <= last + 800; day += 7)
+    REQUIRE(format_date(day) == reference(day));
+  for (std::int64_t day : {first, last, std::int64_t{0}, std::int64_t{-1}, last + 1, first - 1})
+    CHECK(format_date(day) == reference(day));
+  CHECK(format_date(0) == "1970-01-01");
+  CHECK(format_date(last) == "9999-12-31");
 }
