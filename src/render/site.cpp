@@ -9,6 +9,8 @@
 #include <atomic>
 #include <exception>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string_view>
 #include <thread>
 
@@ -42,18 +44,30 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
     jobs.push_back({std::move(path), std::move(layout), std::move(view)});
   };
   add("index.html", "dashboard", [&s] { return dashboard_view(s); });
-  // A long list gets one more page per team (list_part).
+  // A long list gets one more page per team (list_part). Its full view is built once, by the
+  // first of its pages to run, and shared by all of them: building it again for every team made
+  // the split lists cost teams × rows, quadratic in the size of the organisation. The last page
+  // to use it frees it.
+  struct SharedList {
+    std::once_flag once;
+    json view;
+    std::atomic<std::size_t> users{0};
+  };
   auto add_list = [&](const std::string& folder, const std::string& layout,
                       const std::string& rows_key, const std::string& section, std::size_t total,
                       json (*view)(const Site&)) {
-    add(folder + "/index.html", layout, [&s, view, folder, rows_key, section, total] {
-      return list_part(s, view(s), rows_key, folder, section, total, "");
-    });
+    auto shared = std::make_shared<SharedList>();
+    auto part = [&s, view, shared, folder, rows_key, section, total](const std::string& id) {
+      std::call_once(shared->once, [&] { shared->view = view(s); });
+      json out = list_part(s, shared->view, rows_key, folder, section, total, id);
+      if (--shared->users == 0) shared->view = json();
+      return out;
+    };
+    shared->users = 1 + (total > k_list_split ? s.team_ids.size() : 0);
+    add(folder + "/index.html", layout, [part] { return part(""); });
     if (total > k_list_split)
       for (const auto& id : s.team_ids)
-        add(list_part_page(folder, id), layout, [&s, view, folder, rows_key, section, total, id] {
-          return list_part(s, view(s), rows_key, folder, section, total, id);
-        });
+        add(list_part_page(folder, id), layout, [part, id] { return part(id); });
   };
   add_list("catalog", "catalog", "services", "services", s.repo.services.size(), catalog_view);
   for (const auto& x : s.repo.services)

@@ -223,8 +223,9 @@ std::string list_part_page(const std::string& folder, const std::string& team_id
 // `full` is the list's view with every row (rows under `rows_key`, several keys separated by
 // spaces, each row with its team's name under "team"); `team_id` empty gives the list's own page,
 // else the part of that team.
-json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
-               const std::string& section, std::size_t total, const std::string& team_id);
+json list_part(const Site& site, const json& full, const std::string& rows_key,
+               const std::string& folder, const std::string& section, std::size_t total,
+               const std::string& team_id);
 
 // The page of FOLDER that holds `service` when its `total` entries are split like the lists
 // (readiness checklists, maturity evidence): its team's part, else FOLDER/index.html.

@@ -789,13 +789,18 @@ std::string part_page_of(const Site& site, const std::string& folder, std::size_
   return folder + "/index.html";
 }
 
-json list_part(const Site& site, json full, const std::string& rows_key, const std::string& folder,
-               const std::string& section, std::size_t total, const std::string& team_id) {
-  full["parts"] = json::array();
-  if (total <= k_list_split) return full;
-  auto team_of = [](const json& row) {
-    return row.contains("team") && row["team"].is_string() ? row["team"].get<std::string>()
-                                                           : std::string();
+json list_part(const Site& site, const json& full, const std::string& rows_key,
+               const std::string& folder, const std::string& section, std::size_t total,
+               const std::string& team_id) {
+  if (total <= k_list_split) {
+    json out = full;
+    out["parts"] = json::array();
+    return out;
+  }
+  auto team_of = [](const json& row) -> std::string_view {
+    auto it = row.find("team");
+    return it != row.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>())
+                                              : std::string_view();
   };
   // rows_key may name several lists ("services rows"); the first one counts.
   std::vector<std::string> keys;
@@ -804,38 +809,50 @@ json list_part(const Site& site, json full, const std::string& rows_key, const s
     keys.push_back(rows_key.substr(at, end - at));
     at = end + 1;
   }
+  // The full view is shared by every part of the list (one per team), so it is read, never
+  // copied whole: each part copies the other fields and only its own rows.
   auto keep = [&](const std::string& name) {
-    for (const auto& key : keys) {
+    json out = json::object();
+    for (const auto& [key, value] : full.items()) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        out[key] = value;
+        continue;
+      }
       json kept = json::array();
-      for (const auto& row : full[key])
+      for (const auto& row : value)
         if (team_of(row) == name) kept.push_back(row);
-      full[key] = kept;
+      out[key] = std::move(kept);
     }
+    for (const auto& key : keys)
+      if (!out.contains(key)) out[key] = json::array();
+    out["parts"] = json::array();
+    return out;
   };
   if (team_id.empty()) {
-    std::map<std::string, int> counts;
-    for (const auto& row : full[keys[0]])
-      if (std::string team = team_of(row); !team.empty()) ++counts[team];
+    json out = keep(""); // the rows without a team stay here
+    std::map<std::string, int, std::less<>> counts;
+    if (auto rows = full.find(keys[0]); rows != full.end())
+      for (const auto& row : *rows)
+        if (std::string_view team = team_of(row); !team.empty()) ++counts[std::string(team)];
     for (const auto& id : site.team_ids) {
       auto it = counts.find(site.team_name(id));
       if (it == counts.end()) continue;
-      full["parts"].push_back({{"href", list_part_page(folder, id)},
-                               {"name", site.team_name(id)},
-                               {"count", it->second}});
+      out["parts"].push_back({{"href", list_part_page(folder, id)},
+                              {"name", site.team_name(id)},
+                              {"count", it->second}});
     }
-    keep(""); // the rows without a team stay here
-    full["chart_svg"] = full.value("chart_svg", json(nullptr));
-    return full;
+    out["chart_svg"] = full.value("chart_svg", json(nullptr));
+    return out;
   }
   const std::string name = site.team_name(team_id);
-  keep(name);
-  full["chart_svg"] = nullptr;
+  json out = keep(name);
+  out["chart_svg"] = nullptr;
   const std::string title = full["title"].get<std::string>();
   json frame = page_view(site, list_part_page(folder, team_id), title + ": " + name, section,
                          {{folder + "/index.html", title}});
   for (const auto& [key, value] : frame.items())
-    if (key != "freshness") full[key] = value;
-  return full;
+    if (key != "freshness") out[key] = value;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
