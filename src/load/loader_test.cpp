@@ -364,3 +364,24 @@ TEST_CASE("loader: a Backstage Location's targets are read past include and excl
   CHECK(diags.all()[2].loc.line == 11);
   CHECK(diags.all()[2].message.find("outside the repository") != std::string::npos);
 }
+
+TEST_CASE("loader: an optional Location's missing target is a warning") {
+  TempRepo repo;
+  repo.write("catalog-info.yaml", "apiVersion: backstage.io/v1alpha1\n"
+                                  "kind: Location\n"
+                                  "metadata:\n  name: maybe\n"
+                                  "spec:\n"
+                                  "  presence: optional\n"
+                                  "  targets: [./later.yaml, ./later/*.yaml]\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, {}, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
+  CHECK(seen == std::vector<std::string>{"catalog-info.yaml"});
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(diags.all().size() == 2);
+  CHECK(diags.all()[0].rule == "location-target");
+  CHECK(diags.all()[0].loc.line == 7);
+  CHECK(diags.all()[0].message.find("does not exist") != std::string::npos);
+  CHECK(diags.all()[1].message.find("matches no file") != std::string::npos);
+}
