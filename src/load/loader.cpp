@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -244,6 +245,101 @@ bool glob_at(std::string_view p, std::string_view s) {
     s.remove_prefix(1);
   }
   return s.empty();
+}
+
+// The YAML files of the repository (hidden folders and node_modules left out), relative and
+// sorted: where a Location's glob target looks, and the did-you-mean of a missing target.
+std::vector<std::string> repo_yaml_files(const fs::path& root, const fs::path& under) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::is_directory(under, ec)) return out;
+  fs::recursive_directory_iterator it(under, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code tec;
+    if (it->is_directory(tec)) {
+      if (name.empty() || name[0] == '.' || name == "node_modules") it.disable_recursion_pending();
+      continue;
+    }
+    if (!name.empty() && name[0] != '.' && (ends_with(name, ".yaml") || ends_with(name, ".yml")))
+      out.push_back(it->path().lexically_relative(root).generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A Backstage Location's targets (spec.target, spec.targets), followed within the repository:
+// each relative target (`./x.yaml`, `file:./x.yaml`, a glob `./teams/*.yaml`) is resolved
+// against the Location's folder and handed to `read`, even when include/exclude would skip it.
+// A target that is missing is an error (a warning with `presence: optional`); one outside the
+// repository or remote (`https://…`) is a warning that it is not followed (docs/dialects.md).
+void follow_location(const fs::path& root, const RawDoc& doc, DiagBag& diags,
+                     const std::function<void(const std::string&)>& read) {
+  const Node* spec = doc.root.get("spec");
+  if (!spec || !spec->is_map()) return;
+  std::vector<const Node*> targets;
+  if (const Node* t = spec->get("target"); t && t->is_scalar()) targets.push_back(t);
+  if (const Node* ts = spec->get("targets"); ts && ts->is_seq())
+    for (const auto& t : ts->items)
+      if (t.is_scalar()) targets.push_back(&t);
+  const Node* presence = spec->get("presence");
+  const bool optional = presence && presence->is_scalar() && presence->value == "optional";
+  const fs::path base = fs::path(doc.file).parent_path();
+  std::optional<std::vector<std::string>> all; // listed once, when a target is missing
+  for (const Node* t : targets) {
+    std::string target = t->value;
+    for (const char* prefix : {"url:", "file:"})
+      if (target.rfind(prefix, 0) == 0) target = target.substr(std::string_view(prefix).size());
+    if (target.find("://") != std::string::npos) {
+      diags.warning(doc.file, t->loc, "location-target",
+                    "Location target '" + t->value +
+                        "' is remote; nines reads this repository only and does not follow it",
+                    "copy the entities into the repository, or name them by a relative path");
+      continue;
+    }
+    const std::string rel = (base / target).lexically_normal().generic_string();
+    if (target.empty() || target.front() == '/' || rel == ".." || rel.rfind("../", 0) == 0) {
+      diags.warning(doc.file, t->loc, "location-target",
+                    "Location target '" + t->value +
+                        "' lies outside the repository; it is not followed",
+                    "name a file inside the repository, relative to this Location");
+      continue;
+    }
+    if (rel.find_first_of("*?") != std::string::npos) {
+      // A glob: the files under its fixed leading folders that match it whole.
+      const std::string fixed = rel.substr(0, rel.find_first_of("*?"));
+      const auto dir = fixed.rfind('/');
+      int n = 0;
+      for (const auto& f :
+           repo_yaml_files(root, dir == std::string::npos ? root : root / fixed.substr(0, dir)))
+        if (glob_at(rel, f)) {
+          read(f);
+          ++n;
+        }
+      if (n == 0)
+        diags.add({doc.file, t->loc, optional ? Severity::Warning : Severity::Error,
+                   "location-target", "Location target '" + t->value + "' matches no file",
+                   "check the pattern: * matches within one folder, ** across folders"});
+      continue;
+    }
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(root / rel, ec))) {
+      read(rel); // read_repo_file reports a folder, a link out of the repository, ...
+      continue;
+    }
+    if (!all) all = repo_yaml_files(root, root);
+    // Suggestions written as the target is: relative to the Location's folder.
+    std::vector<std::string> near;
+    const bool dotted = target.rfind("./", 0) == 0;
+    for (const auto& f : *all) {
+      std::string r = fs::path(f).lexically_relative(base).generic_string();
+      near.push_back(dotted && r.rfind("../", 0) != 0 ? "./" + r : r);
+    }
+    diags.add({doc.file, t->loc, optional ? Severity::Warning : Severity::Error, "location-target",
+               "Location target '" + t->value + "' does not exist (" + rel + ")" +
+                   did_you_mean(target, near),
+               "targets are relative to the Location's own file"});
+  }
 }
 
 bool any_glob(const std::vector<std::string>& globs, const std::string& rel) {
@@ -572,6 +668,19 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     }
   }
   std::sort(files.begin(), files.end());
+  // Files a Backstage Location names are read after the walk's, even when include/exclude skip
+  // them: naming a file in a Location is asking for it to be read.
+  std::set<std::string> queued;
+  for (const auto& f : files)
+    queued.insert(f.first);
+  const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
+    if (doc.kind == "backstage")
+      if (const Node* k = doc.root.get("kind"); k && k->value == "Location")
+        follow_location(root, doc, diags, [&](const std::string& rel) {
+          if (queued.insert(rel).second) files.emplace_back(rel, root / rel);
+        });
+    on_doc(std::move(doc));
+  };
 
   std::string text;
   std::vector<std::string> cells;
@@ -585,8 +694,10 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     }
     return true;
   };
-  for (const auto& file : files) {
-    // Named, not structured bindings: lambdas below capture them (clang 14, the fuzz build).
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    // A copy: following a Location appends to `files`. Named, not structured bindings: lambdas
+    // below capture them (clang 14, the fuzz build).
+    const auto file = files[i];
     const std::string& rel = file.first;
     const fs::path& abs = file.second;
     const std::size_t errors_before = diags.error_count();
@@ -648,14 +759,14 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
             diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
             return;
           }
-          take(classify(std::move(n), idx, rel, body, diags, on_doc));
+          take(classify(std::move(n), idx, rel, body, diags, take_doc));
         });
       note();
       continue;
     }
     if (encoding_ok(rel, text))
       read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
-        take(classify(std::move(n), idx, rel, std::string(), diags, on_doc));
+        take(classify(std::move(n), idx, rel, std::string(), diags, take_doc));
       });
     note();
   }

@@ -320,3 +320,68 @@ TEST_CASE("loader: include and exclude globs scope the walk") {
   CHECK_FALSE(diags.has_errors());
   CHECK(seen == std::vector<std::string>{"services/a.yaml"});
 }
+
+TEST_CASE("loader: a Backstage Location's targets are read past include and exclude") {
+  TempRepo repo;
+  const std::string head = "apiVersion: backstage.io/v1alpha1\n";
+  repo.write("catalog-info.yaml", head + "kind: Location\n"
+                                         "metadata:\n  name: all\n"
+                                         "spec:\n"
+                                         "  target: file:./catalog/more.yaml\n"
+                                         "  targets:\n"
+                                         "    - ./catalog/teams/*.yaml\n"
+                                         "    - ./catalog/extr.yaml\n"
+                                         "    - url:https://example.org/catalog-info.yaml\n"
+                                         "    - ../elsewhere.yaml\n");
+  repo.write("catalog/teams/a.yaml", head + "kind: Group\nmetadata:\n  name: a\n");
+  repo.write("catalog/teams/b.yaml", head + "kind: Group\nmetadata:\n  name: b\n");
+  repo.write("catalog/teams/c.yml", head + "kind: Group\nmetadata:\n  name: c\n"); // not *.yaml
+  // A Location in a followed file is followed in turn; naming a file twice reads it once.
+  repo.write("catalog/more.yaml", head + "kind: Location\nmetadata:\n  name: more\nspec:\n"
+                                         "  targets: [./teams/a.yaml, ./extra.yaml]\n");
+  repo.write("catalog/extra.yaml", head + "kind: User\nmetadata:\n  name: jdoe\n");
+  LoadOptions opts;
+  opts.exclude = {"catalog/**"};
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, opts, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
+  CHECK(seen == std::vector<std::string>{"catalog-info.yaml", "catalog/more.yaml",
+                                         "catalog/teams/a.yaml", "catalog/teams/b.yaml",
+                                         "catalog/extra.yaml"});
+  // ./catalog/extr.yaml does not exist: an error at line 9, column 7, with a did-you-mean.
+  // The remote and the outside targets are warnings at their own lines.
+  REQUIRE(diags.all().size() == 3);
+  const auto& missing = diags.all()[0];
+  CHECK(missing.severity == Severity::Error);
+  CHECK(missing.rule == "location-target");
+  CHECK(missing.loc.line == 9);
+  CHECK(missing.loc.col == 7);
+  CHECK(missing.message.find("did you mean './catalog/extra.yaml'?") != std::string::npos);
+  CHECK(diags.all()[1].severity == Severity::Warning);
+  CHECK(diags.all()[1].loc.line == 10);
+  CHECK(diags.all()[1].message.find("is remote") != std::string::npos);
+  CHECK(diags.all()[2].loc.line == 11);
+  CHECK(diags.all()[2].message.find("outside the repository") != std::string::npos);
+}
+
+TEST_CASE("loader: an optional Location's missing target is a warning") {
+  TempRepo repo;
+  repo.write("catalog-info.yaml", "apiVersion: backstage.io/v1alpha1\n"
+                                  "kind: Location\n"
+                                  "metadata:\n  name: maybe\n"
+                                  "spec:\n"
+                                  "  presence: optional\n"
+                                  "  targets: [./later.yaml, ./later/*.yaml]\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, {}, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
+  CHECK(seen == std::vector<std::string>{"catalog-info.yaml"});
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(diags.all().size() == 2);
+  CHECK(diags.all()[0].rule == "location-target");
+  CHECK(diags.all()[0].loc.line == 7);
+  CHECK(diags.all()[0].message.find("does not exist") != std::string::npos);
+  CHECK(diags.all()[1].message.find("matches no file") != std::string::npos);
+}

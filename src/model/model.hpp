@@ -51,6 +51,46 @@ struct HealthCheck {
   std::optional<double> failure_threshold;
 };
 
+// A Backstage component's catalog data beyond the model's own fields (docs/dialects.md): kept
+// with the service or catalog entry and shown on its page and in the JSON API.
+struct CatalogInfo {
+  std::string owner_ref; // spec.owner exactly as written ("group:default/foo", "jdoe")
+  Loc owner_loc;
+  std::string owner_user;                      // id of the repository's User that owns it, else ""
+  std::string owner_person, owner_email;       // that User's profile.displayName (else name), email
+  bool owner_external = false;                 // an owner the repository does not define
+  std::string system_ref, system;              // spec.system as written, and its id
+  std::string system_name, system_description; // from the System entity, when the repo has it
+  std::string title, lifecycle;
+  std::vector<std::string> tags;
+  std::string part_of_ref, part_of; // spec.subcomponentOf as written; its id when it exists
+  // Known annotations.
+  std::string pagerduty_service, pagerduty_integration_key, techdocs_ref, source_location,
+      github_project_slug;
+};
+
+// A Backstage Component that is not a service (library, documentation, tool): shown, not scored.
+struct CatalogEntry {
+  DocMeta meta;
+  std::string name, type, description;
+  CatalogInfo catalog;
+};
+
+// The Backstage entities nines keeps beyond services and teams, by id.
+struct CatalogUser {
+  std::string name, display_name, email; // metadata.name as written; spec.profile
+  std::vector<std::string> member_of;    // spec.memberOf, as group ids
+};
+struct CatalogSystem {
+  std::string name, display_name, description;
+};
+struct Catalog {
+  std::map<std::string, CatalogUser> users;
+  std::map<std::string, CatalogSystem> systems;
+  std::vector<CatalogEntry> entries;
+  std::set<std::string> groups; // ids of the teams that are Backstage Groups
+};
+
 struct Service {
   DocMeta meta;
   std::string name, tier, data_classification, deployment_frequency, architecture, language, infra,
@@ -63,6 +103,7 @@ struct Service {
   std::vector<std::pair<std::string, std::string>> links; // title → url
   // Not declared anywhere: named by a dialect SLO's spec.service only (a warning says so).
   bool implied = false;
+  std::optional<CatalogInfo> catalog; // a Backstage component's catalog data
 };
 
 struct SliQuery {
@@ -368,6 +409,8 @@ struct Repo {
   // Load: YAML and Markdown files that hold no nines document and no known dialect (mkdocs.yml,
   // docker-compose, Kubernetes manifests), skipped without error.
   std::vector<std::string> skipped_files;
+  // Backstage Users, Systems and catalog entries (docs/dialects.md).
+  Catalog catalog;
   // OpenSLO DataSource objects: id → type ("Prometheus", "Datadog"...).
   std::map<std::string, std::string> data_sources;
   // Ids of documents that did not validate (and path stems of files that could not be read):

@@ -175,6 +175,39 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
       }
   j["postmortems"] = pms;
   j["source"] = {{"file", s.meta.file}, {"dialect", s.meta.dialect}};
+  // A Backstage component's catalog data (docs/dialects.md); null or empty for other services.
+  OrderedJson links = OrderedJson::array();
+  for (const auto& [title, url] : s.links)
+    links.push_back({{"title", title}, {"url", url}});
+  j["links"] = links;
+  const CatalogInfo none;
+  const CatalogInfo& c = s.catalog ? *s.catalog : none;
+  auto text = [](const std::string& v) {
+    return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
+  };
+  j["owner"] = c.owner_ref.empty() ? OrderedJson(nullptr)
+                                   : OrderedJson{{"ref", c.owner_ref},
+                                                 {"kind", !s.owner_team.empty()   ? "team"
+                                                          : !c.owner_user.empty() ? "user"
+                                                                                  : "external"},
+                                                 {"team", text(s.owner_team.id)},
+                                                 {"user", text(c.owner_user)},
+                                                 {"person", text(c.owner_person)},
+                                                 {"email", text(c.owner_email)}};
+  j["title"] = text(c.title);
+  j["system"] = c.system.empty() ? OrderedJson(nullptr)
+                                 : OrderedJson{{"id", c.system},
+                                               {"ref", c.system_ref},
+                                               {"name", text(c.system_name)},
+                                               {"description", text(c.system_description)}};
+  j["lifecycle"] = text(c.lifecycle);
+  j["tags"] = strings(c.tags);
+  j["part_of"] = text(c.part_of);
+  j["known_annotations"] = {{"pagerduty_service_id", text(c.pagerduty_service)},
+                            {"pagerduty_integration_key", !c.pagerduty_integration_key.empty()},
+                            {"techdocs_ref", text(c.techdocs_ref)},
+                            {"source_location", text(c.source_location)},
+                            {"github_project_slug", text(c.github_project_slug)}};
   return j;
 }
 

@@ -461,6 +461,74 @@ json catalog_view(const Site& site) {
   return v;
 }
 
+// A Backstage component's catalog data for the service page (docs/dialects.md): the owner person
+// or external owner, system, lifecycle, tags, known annotations, what it is part of and what is
+// part of it. Null for other services.
+json backstage_view(const Site& site, const Service& s) {
+  if (!s.catalog) return nullptr;
+  const CatalogInfo& c = *s.catalog;
+  const Repo& repo = site.repo;
+  auto component = [&](const std::string& id) -> json {
+    if (site.services.count(id))
+      return {{"name", site.service_name(id)}, {"href", service_page(id)}};
+    for (const auto& e : repo.catalog.entries)
+      if (e.meta.id == id) return {{"name", e.name}, {"href", nullptr}};
+    return nullptr;
+  };
+  json system = nullptr;
+  if (!c.system_ref.empty())
+    system = {{"name", c.system_name.empty() ? c.system_ref : c.system_name},
+              {"description", text_or_null(c.system_description)},
+              {"known", !c.system_name.empty()}};
+  // The other components of its system, and those that are part of it: services and catalog
+  // entries (libraries, documentation, tools), which are listed here but not scored.
+  json parts = json::array(), siblings = json::array();
+  auto add = [&](const DocMeta& m, const std::string& name, const std::string& type,
+                 const CatalogInfo& other) {
+    if (m.id == s.meta.id) return;
+    json row = {{"name", name},
+                {"href", site.services.count(m.id) ? json(service_page(m.id)) : json(nullptr)},
+                {"type", text_or_null(type)}};
+    if (other.part_of == s.meta.id) parts.push_back(row);
+    if (!c.system.empty() && other.system == c.system) siblings.push_back(row);
+  };
+  for (const auto& x : repo.services)
+    if (x.catalog) add(x.meta, x.name.empty() ? x.meta.id : x.name, "", *x.catalog);
+  for (const auto& e : repo.catalog.entries)
+    add(e.meta, e.name, e.type, e.catalog);
+  // A source location is `url:https://…` (or a bare URL); only http(s) URLs become links.
+  std::string source = c.source_location;
+  if (source.rfind("url:", 0) == 0) source = source.substr(4);
+  const bool source_link = source.rfind("https://", 0) == 0 || source.rfind("http://", 0) == 0;
+  return {
+      {"owner_person", text_or_null(c.owner_person)},
+      {"owner_email", text_or_null(c.owner_email)},
+      {"owner_email_href", c.owner_email.empty() ? json(nullptr) : json("mailto:" + c.owner_email)},
+      {"owner_user", text_or_null(c.owner_user)},
+      {"external_owner", c.owner_external ? json(c.owner_ref) : json(nullptr)},
+      {"title", text_or_null(c.title)},
+      {"lifecycle", text_or_null(c.lifecycle)},
+      {"tags", c.tags},
+      {"has_tags", !c.tags.empty()},
+      {"system", system},
+      {"part_of", c.part_of.empty() ? json(nullptr) : component(c.part_of)},
+      {"pagerduty_service", text_or_null(c.pagerduty_service)},
+      {"pagerduty_integration_key", !c.pagerduty_integration_key.empty()},
+      {"techdocs_ref", text_or_null(c.techdocs_ref)},
+      {"source_location", c.source_location.empty()
+                              ? json(nullptr)
+                              : json{{"text", c.source_location},
+                                     {"url", source_link ? json(source) : json(nullptr)}}},
+      {"github", c.github_project_slug.empty()
+                     ? json(nullptr)
+                     : json{{"slug", c.github_project_slug},
+                            {"url", "https://github.com/" + c.github_project_slug}}},
+      {"parts", parts},
+      {"has_parts", !parts.empty()},
+      {"system_components", siblings},
+      {"has_system_components", !siblings.empty()}};
+}
+
 json service_view(const Site& site, const Service& s) {
   const std::string page = service_page(s.meta.id);
   const std::string name = s.name.empty() ? s.meta.id : s.name;
@@ -493,6 +561,20 @@ json service_view(const Site& site, const Service& s) {
                       {"interval", text_or_null(h.interval)},
                       {"timeout", text_or_null(h.timeout)},
                       {"failure_threshold", num_or_null(h.failure_threshold, 0)}});
+  // The annotations the catalog block already shows are not listed again as written.
+  json metadata = dialect_metadata(s.meta);
+  if (s.catalog) {
+    DocMeta listed;
+    listed.id = s.meta.id;
+    listed.written_name = s.meta.written_name;
+    listed.labels = s.meta.labels;
+    listed.annotations = s.meta.annotations;
+    for (const char* known :
+         {"pagerduty.com/service-id", "pagerduty.com/integration-key", "backstage.io/techdocs-ref",
+          "backstage.io/source-location", "github.com/project-slug"})
+      listed.annotations.erase(known);
+    metadata = dialect_metadata(listed);
+  }
   v["service"] = {{"id", s.meta.id},
                   {"description", text_or_null(s.description)},
                   {"team", text_or_null(site.team_name(s.owner_team.id))},
@@ -504,7 +586,8 @@ json service_view(const Site& site, const Service& s) {
                   {"health_checks", checks},
                   {"source_url", source_url(site, s.meta)},
                   {"dialect", text_or_null(s.meta.dialect)},
-                  {"metadata", dialect_metadata(s.meta)},
+                  {"metadata", metadata},
+                  {"catalog", backstage_view(site, s)},
                   {"implied", s.implied}};
   v["last_changed"] = last_changed(site, s.meta);
   MarkdownResult body = markdown_for(site, s.meta, s.meta.body, page);

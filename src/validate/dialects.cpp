@@ -359,23 +359,65 @@ std::string entity_kind(const std::string& ref, const std::string& fallback) {
   return k;
 }
 
+// A Component's catalog data that the model has no field of its own for (docs/dialects.md).
+CatalogInfo read_catalog_info(const Node& md, const Node& spec) {
+  CatalogInfo c;
+  const Node& owner = at(spec, "owner");
+  c.owner_ref = str(owner);
+  c.owner_loc = owner.loc;
+  c.system_ref = str(spec, "system");
+  c.system = c.system_ref.empty() ? "" : entity_id(c.system_ref);
+  c.title = str(md, "title");
+  c.lifecycle = str(spec, "lifecycle");
+  c.tags = strs(at(md, "tags"));
+  c.part_of_ref = str(spec, "subcomponentOf");
+  const Node& a = at(md, "annotations");
+  c.pagerduty_service = str(a, "pagerduty.com/service-id");
+  c.pagerduty_integration_key = str(a, "pagerduty.com/integration-key");
+  c.techdocs_ref = str(a, "backstage.io/techdocs-ref");
+  c.source_location = str(a, "backstage.io/source-location");
+  c.github_project_slug = str(a, "github.com/project-slug");
+  return c;
+}
+
+// The PagerDuty integration key lets whoever has it raise incidents: the pages say it is given,
+// never what it is, also where they list the annotations as written.
+void hide_integration_key(DocMeta& m) {
+  if (auto it = m.annotations.find("pagerduty.com/integration-key"); it != m.annotations.end())
+    it->second = "(given, not shown)";
+}
+
 void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
   const Node& root = doc.root;
   std::string kind = str(root, "kind");
   const Node& md = at(root, "metadata");
   const Node& spec = at(root, "spec");
+  const std::size_t errors_before = diags.error_count();
   if (kind == "Component") {
-    // Libraries, documentation and tools are catalog entries, not services with SLOs.
     const std::string type = str(spec, "type");
-    if (type != "service" && type != "website" && type != "unknown" && !type.empty()) return;
+    if (type != "service" && type != "website" && type != "unknown" && !type.empty()) {
+      // Libraries, documentation and tools are catalog entries, not services with SLOs.
+      CatalogEntry e;
+      e.meta = dialect_meta(doc, "component", md, digest, "backstage", diags);
+      hide_integration_key(e.meta);
+      e.name = e.meta.display_name;
+      e.type = type;
+      e.description = str(md, "description");
+      e.catalog = read_catalog_info(md, spec);
+      if (diags.error_count() == errors_before) repo.catalog.entries.push_back(std::move(e));
+      return;
+    }
     Service s;
     s.meta = dialect_meta(doc, "service", md, digest, "backstage", diags);
-    s.name = s.meta.id;
+    hide_integration_key(s.meta);
+    s.name = s.meta.display_name;
     s.description = str(md, "description");
     // Backstage has no tier; a `nines.dev/tier` annotation sets it, else "standard".
     s.tier = str(at(md, "annotations"), "nines.dev/tier");
     if (s.tier.empty()) s.tier = "standard";
     const Node& owner = at(spec, "owner");
+    // A group (or a bare name) is taken as a team here; finish_backstage resolves it to a
+    // Group, a nines.yaml team, a User or someone outside the repository.
     if (entity_kind(str(owner), "group") == "group")
       s.owner_team = Ref{entity_id(str(owner)), owner.loc};
     s.type = type == "website" ? "frontend" : type == "service" ? "api" : "";
@@ -387,6 +429,7 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
         if (entity_kind(str(d), "component") == "component")
           (std::string_view(key) == "dependencyOf" ? s.downstream : s.upstream)
               .push_back(Ref{entity_id(str(d)), d.loc});
+    s.catalog = read_catalog_info(md, spec);
     repo.services.push_back(std::move(s));
   } else if (kind == "Group") {
     DocMeta m = dialect_meta(doc, "team", md, digest, "backstage", diags);
@@ -394,12 +437,30 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     t.id = m.id;
     t.name = str(at(at(spec, "profile"), "displayName"));
     if (t.name.empty()) t.name = m.display_name;
+    // Members as written; finish_backstage names those that are Users of the repository.
     for (const auto& mem : at(spec, "members").items)
       t.members.push_back(entity_name(str(mem)));
-    if (!t.id.empty()) repo.config.teams.emplace(t.id, std::move(t));
-  } else if (kind == "System" || kind == "API" || kind == "Resource" || kind == "Domain" ||
-             kind == "User" || kind == "Location") {
-    // Validated against their schemas; nines has no use for them yet (docs/dialects.md).
+    if (!t.id.empty()) {
+      repo.catalog.groups.insert(t.id);
+      repo.config.teams.emplace(t.id, std::move(t));
+    }
+  } else if (kind == "User") {
+    DocMeta m = dialect_meta(doc, "user", md, digest, "backstage", diags);
+    CatalogUser u;
+    u.name = m.written_name;
+    const Node& profile = at(spec, "profile");
+    u.display_name = str(profile, "displayName");
+    if (u.display_name.empty()) u.display_name = m.display_name;
+    u.email = str(profile, "email");
+    for (const auto& g : at(spec, "memberOf").items)
+      u.member_of.push_back(entity_id(str(g)));
+    if (diags.error_count() == errors_before) repo.catalog.users[m.id] = std::move(u);
+  } else if (kind == "System") {
+    DocMeta m = dialect_meta(doc, "system", md, digest, "backstage", diags);
+    CatalogSystem sys{m.written_name, m.display_name, str(md, "description")};
+    if (diags.error_count() == errors_before) repo.catalog.systems[m.id] = std::move(sys);
+  } else if (kind == "API" || kind == "Resource" || kind == "Domain" || kind == "Location") {
+    // Validated against their schemas. A Location's targets are followed by the loader.
   } else {
     diags.error(doc.file, at(root, "kind").loc, "unknown-kind",
                 "unsupported Backstage kind '" + kind + "'" +
@@ -407,6 +468,93 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
                                         "User", "Location"}),
                 "nines reads Component, API, Resource, System, Domain, Group, User and Location");
   }
+}
+
+// Resolves a component's owner: a Group of the repository or a team of nines.yaml is its owner
+// team; a User of the repository (`user:jdoe`, or a bare name no team has) is its owner person
+// and the service has no team; anything else is outside the repository: a warning, shown as
+// external with the reference as written.
+void resolve_backstage_owner(Repo& repo, const DocMeta& meta, Ref& owner_team, CatalogInfo& c,
+                             DiagBag& diags) {
+  if (c.owner_ref.empty()) return;
+  const std::string id = entity_id(c.owner_ref);
+  const std::string kind = entity_kind(c.owner_ref, "");
+  if ((kind.empty() || kind == "group") && repo.config.teams.count(id)) return;
+  owner_team = Ref{};
+  if (kind.empty() || kind == "user") {
+    if (auto u = repo.catalog.users.find(id); u != repo.catalog.users.end()) {
+      c.owner_user = id;
+      c.owner_person = u->second.display_name;
+      c.owner_email = u->second.email;
+      return;
+    }
+  }
+  c.owner_external = true;
+  std::vector<std::string> known;
+  if (kind != "user")
+    for (const auto& [team, t] : repo.config.teams)
+      known.push_back(team);
+  if (kind != "group")
+    for (const auto& [user, u] : repo.catalog.users)
+      known.push_back(user);
+  const std::string what =
+      kind == "user"    ? "no User in the repository"
+      : kind == "group" ? "no Group in the repository and no team in nines.yaml"
+      : kind.empty()    ? "no Group or User in the repository and no team in nines.yaml"
+                        : "no Group or User";
+  diags.warning(meta.file, c.owner_loc, "unknown-reference",
+                "owner '" + id + "' of component '" + meta.id + "' (" + c.owner_ref + ") is " +
+                    what + did_you_mean(id, known) + "; it is shown as external",
+                "add a Backstage Group or User, or the team under `teams:` in nines.yaml");
+}
+
+// After every document is read: owners, systems and subcomponentOf of the Backstage components,
+// and the members of Backstage Groups named by their Users.
+void finish_backstage(Repo& repo, DiagBag& diags) {
+  std::map<std::string, std::string> components; // id → display name, services and entries
+  for (const auto& s : repo.services)
+    components.emplace(s.meta.id, s.name.empty() ? s.meta.id : s.name);
+  for (const auto& e : repo.catalog.entries)
+    components.emplace(e.meta.id, e.name);
+  auto finish = [&](CatalogInfo& c) {
+    if (!c.system.empty())
+      if (auto sys = repo.catalog.systems.find(c.system); sys != repo.catalog.systems.end()) {
+        c.system_name = sys->second.display_name;
+        c.system_description = sys->second.description;
+      }
+    if (!c.part_of_ref.empty() && entity_kind(c.part_of_ref, "component") == "component")
+      if (components.count(entity_id(c.part_of_ref))) c.part_of = entity_id(c.part_of_ref);
+  };
+  for (auto& s : repo.services) {
+    if (s.meta.dialect != "backstage" || !s.catalog) continue;
+    resolve_backstage_owner(repo, s.meta, s.owner_team, *s.catalog, diags);
+    finish(*s.catalog);
+  }
+  for (auto& e : repo.catalog.entries) {
+    // A catalog entry is not scored, so it has no owner team; its owner is checked as a
+    // service's is, and a User owner is named.
+    Ref none;
+    resolve_backstage_owner(repo, e.meta, none, e.catalog, diags);
+    finish(e.catalog);
+  }
+  // A Group's members that are Users of the repository are those people, by their names; a
+  // User's memberOf makes it a member of that team too (Backstage keeps both directions).
+  auto person = [&](const std::string& written) {
+    auto u = repo.catalog.users.find(slug_id(written));
+    return u == repo.catalog.users.end() ? written : u->second.display_name;
+  };
+  for (const auto& g : repo.catalog.groups)
+    if (auto t = repo.config.teams.find(g); t != repo.config.teams.end())
+      for (auto& m : t->second.members)
+        m = person(m);
+  for (const auto& [id, u] : repo.catalog.users)
+    for (const auto& g : u.member_of) {
+      auto t = repo.config.teams.find(g);
+      if (t == repo.config.teams.end()) continue;
+      auto& members = t->second.members;
+      if (std::find(members.begin(), members.end(), u.display_name) == members.end())
+        members.push_back(u.display_name);
+    }
 }
 
 // Sloth's `{{.window}}` is nines' `{{window}}`.
@@ -643,22 +791,7 @@ void finish_dialects(Repo& repo, DiagBag& diags) {
     // No type given anywhere: the queries are taken to be PromQL, for nines.yaml's first source.
     if (!type.empty() && !prometheus_compatible(type)) s.query.reset();
   }
-  // A Backstage owner that is neither a Group of the repository nor a team of nines.yaml is
-  // someone outside nines' view: a warning, and the service has no owner team.
-  for (auto& s : repo.services) {
-    if (s.meta.dialect != "backstage" || s.owner_team.empty() ||
-        repo.config.teams.count(s.owner_team.id))
-      continue;
-    std::vector<std::string> teams;
-    for (const auto& [id, t] : repo.config.teams)
-      teams.push_back(id);
-    diags.warning(s.meta.file, s.owner_team.loc, "unknown-reference",
-                  "owner '" + s.owner_team.id + "' of component '" + s.meta.id +
-                      "' is no Group in the repository and no team in nines.yaml" +
-                      did_you_mean(s.owner_team.id, teams) + "; it is shown as external",
-                  "add a Backstage Group, or the team under `teams:` in nines.yaml");
-    s.owner_team = Ref{};
-  }
+  finish_backstage(repo, diags);
   std::set<std::string> services;
   for (const auto& s : repo.services)
     services.insert(s.meta.id);

@@ -177,12 +177,149 @@ def test_sloth_pyrra(tmp):
         check("{{.window}}" not in json.dumps(q), f"sloth window placeholder translated: {q}")
 
 
+def page(out, rel):
+    with open(os.path.join(out, rel)) as f:
+        return f.read()
+
+
+def test_backstage_catalog(tmp):
+    """Locations followed past `exclude`, User owners, external owners, systems, lifecycle, tags,
+    known annotations and subcomponentOf (tests/fixtures/dialects/backstage-catalog)."""
+    repo, out = build("backstage-catalog", tmp)
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 0, f"backstage-catalog: check exits 0 (warnings only): {stdout}")
+    # The Location's third and fourth targets (catalog-info.yaml lines 11 and 12, after the
+    # four-space indent and "- ", column 7) are remote and outside the repository: warnings.
+    check("catalog-info.yaml:11:7: warning: Location target "
+          "'https://github.com/acme/billing/blob/main/catalog-info.yaml' is remote" in stdout,
+          f"backstage-catalog: a remote target is a warning at its line: {stdout}")
+    check("catalog-info.yaml:12:7: warning: Location target '../shared/catalog-info.yaml' lies "
+          "outside the repository" in stdout,
+          f"backstage-catalog: a target outside the repository is a warning: {stdout}")
+    # fraud-screen's owner group:default/risk-team is defined nowhere: checkout.yaml line 56,
+    # the value after "  owner: " at column 10.
+    check("catalog/systems/checkout.yaml:56:10: warning: owner 'risk-team' of component "
+          "'fraud-screen' (group:default/risk-team)" in stdout and "[unknown-reference]" in stdout,
+          f"backstage-catalog: an undefined owner is a located warning: {stdout}")
+    check(stdout.count("[location-target]") == 2 and stdout.count("[unknown-reference]") == 1,
+          f"backstage-catalog: no other findings of these rules: {stdout}")
+
+    # nines.yaml excludes catalog/**: every entity below is there and is read only because the
+    # Location names it (org.yaml directly, the two files of catalog/systems/ through the glob).
+    services = {x["id"]: x for x in load(out, "api/services.json")}
+    check(set(services) == {"checkout-service", "checkout-worker", "receipts", "fraud-screen"},
+          f"backstage-catalog: the Location's components are services; money-utils, a library, "
+          f"is not: {sorted(services)}")
+
+    c = services.get("checkout-service", {})
+    check(c.get("name") == "Checkout Service", f"metadata.title is the name: {c.get('name')}")
+    # owner user:default/jdoe is the User jdoe: a person, so no team.
+    check(c.get("owner_team") == "", f"a User owner is no team: {c.get('owner_team')!r}")
+    check(c.get("owner") == {"ref": "user:default/jdoe", "kind": "user", "team": None,
+                             "user": "jdoe", "person": "Jane Doe",
+                             "email": "jane.doe@acme.example"},
+          f"checkout owner person: {c.get('owner')}")
+    check(c.get("system") == {"id": "payments", "ref": "payments", "name": "Payments Platform",
+                              "description": "Moves the money from cart to ledger"},
+          f"checkout system from the System entity: {c.get('system')}")
+    check(c.get("lifecycle") == "production" and c.get("tags") == ["java", "payments"],
+          f"checkout lifecycle and tags: {c.get('lifecycle')} {c.get('tags')}")
+    check(c.get("known_annotations") == {
+        "pagerduty_service_id": "PX7Q2AB", "pagerduty_integration_key": False,
+        "techdocs_ref": "dir:.",
+        "source_location": "url:https://github.com/acme/checkout/tree/main/",
+        "github_project_slug": "acme/checkout"},
+        f"checkout known annotations: {c.get('known_annotations')}")
+    check(c.get("links") == [{"title": "Dashboard", "url": "https://grafana.acme.example/d/checkout"}],
+          f"checkout links: {c.get('links')}")
+    check(c.get("part_of") is None, f"checkout is part of nothing: {c.get('part_of')}")
+
+    w = services.get("checkout-worker", {})
+    # group:default/payments_team is the Group Payments_Team (both slug to payments-team).
+    check(w.get("owner_team") == "payments-team" and (w.get("owner") or {}).get("kind") == "team",
+          f"checkout-worker owned by the Group: {w.get('owner_team')} {w.get('owner')}")
+    check(w.get("part_of") == "checkout-service", f"subcomponentOf kept: {w.get('part_of')}")
+    check((w.get("system") or {}).get("id") == "payments", f"system:default/payments: {w.get('system')}")
+    check((w.get("known_annotations") or {}).get("pagerduty_integration_key") is True,
+          f"integration key given: {w.get('known_annotations')}")
+
+    r = services.get("receipts", {})
+    # A bare `owner: asmith` that no team has names the User asmith.
+    check((r.get("owner") or {}).get("person") == "Alex Smith" and r.get("owner_team") == "",
+          f"a bare name resolves to a User: {r.get('owner')}")
+    check(r.get("type") == "frontend", f"website → frontend: {r.get('type')}")
+
+    f = services.get("fraud-screen", {})
+    check(f.get("owner") == {"ref": "group:default/risk-team", "kind": "external", "team": None,
+                             "user": None, "person": None, "email": None},
+          f"an undefined owner is external: {f.get('owner')}")
+    check(f.get("system") == {"id": "risk", "ref": "risk", "name": None, "description": None},
+          f"an undefined system is kept as written: {f.get('system')}")
+
+    # The pages. checkout-service: the owner person, PagerDuty service, system, lifecycle, tags,
+    # the GitHub project, and its parts (a service and a library, which is listed, not scored).
+    html = page(out, "services/checkout-service/index.html")
+    for want in ["<dt>Owner</dt><dd>Jane Doe &lt;<a href=\"mailto:jane.doe@acme.example\">",
+                 "<dt>PagerDuty service</dt><dd><code>PX7Q2AB</code></dd>",
+                 "<dt>System</dt><dd>Payments Platform — Moves the money from cart to ledger</dd>",
+                 "<dt>Lifecycle</dt><dd>production</dd>",
+                 '<span class="badge">java</span> <span class="badge">payments</span>',
+                 '<a href="https://github.com/acme/checkout" rel="noopener noreferrer">acme/checkout</a>',
+                 '<a href="https://github.com/acme/checkout/tree/main/" rel="noopener noreferrer">',
+                 "<dt>TechDocs</dt><dd><code>dir:.</code></dd>",
+                 '<li><a href="../../services/checkout-worker/index.html">checkout-worker</a></li>',
+                 '<li>Money utilities <span class="muted">(library)</span></li>',
+                 '<a href="../../services/receipts/index.html">receipts</a>']:
+        check(want in html, f"checkout-service page shows {want!r}")
+    html = page(out, "services/checkout-worker/index.html")
+    check('part of <a href="../../services/checkout-service/index.html">Checkout Service</a>' in html,
+          "checkout-worker page: part of Checkout Service, linked")
+    check("integration key given" in html and "0123456789abcdef" not in html,
+          "checkout-worker page: the integration key is said to be given, never shown")
+    html = page(out, "services/fraud-screen/index.html")
+    check("<dt>Owner</dt><dd>external owner: group:default/risk-team</dd>" in html,
+          "fraud-screen page: external owner with the reference as written")
+    check('risk <span class="muted">(not in the repository)</span>' in html,
+          "fraud-screen page: an undefined system is shown as written")
+
+    # Payments_Team's members: jdoe and user:default/asmith by their display names, and
+    # bwayne through memberOf (group:default/payments_team): three people, each once.
+    html = page(out, "teams/index.html")
+    start = html.find('id="team-payments-team"')
+    section = html[start:html.find("</section>", start)]
+    people = [p for p in ["Jane Doe", "Alex Smith", "Bruce Wayne"] if f"<li>{p}</li>" in section]
+    check(start >= 0 and people == ["Jane Doe", "Alex Smith", "Bruce Wayne"] and
+          section.count("<li>Jane Doe</li>") == 1,
+          f"team payments-team has the three Users as members: {people}")
+    # A person-owned service is on no team's page: only checkout-worker is the team's.
+    check("checkout-worker" in section and "services/checkout-service/" not in section,
+          "the team lists the service it owns, not the person-owned one")
+
+
+def test_backstage_location_missing(tmp):
+    """A Location target that does not exist is an error at its line and column, with a
+    did-you-mean (tests/fixtures/dialects/backstage-location-missing)."""
+    repo = os.path.join(tmp, "backstage-location-missing")
+    shutil.copytree(os.path.join(FIXTURES, "backstage-location-missing"), repo)
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 1, f"location-missing: check exits 1: {code} {stdout}")
+    # Line 8, column 7: "    - ./teams/payment.yaml"; the file is teams/payments.yaml.
+    check("catalog-info.yaml:8:7: error: Location target './teams/payment.yaml' does not exist "
+          "(teams/payment.yaml), did you mean './teams/payments.yaml'? [location-target]" in stdout,
+          f"location-missing: the missing target is located, with a did-you-mean: {stdout}")
+    # Line 9: the glob ./teams/*.yml matches nothing (the file ends in .yaml).
+    check("catalog-info.yaml:9:7: error: Location target 'file:./teams/*.yml' matches no file"
+          in stdout, f"location-missing: an empty glob is an error: {stdout}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
         test_openslo(tmp)
         test_backstage(tmp)
         test_sloth_pyrra(tmp)
+        test_backstage_catalog(tmp)
+        test_backstage_location_missing(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
