@@ -106,12 +106,13 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   f.oncall = compute_oncall(repo);
   f.budget_claims = check_budget_claims(repo, series);
   const std::int64_t today = day_of(now);
+  const WeekPostmortems week_postmortems = postmortems_by_service(repo, today - 7);
   for (const auto& slo : repo.slos) {
     auto s = series.find(slo.meta.id);
     auto l = live.find(slo.meta.id);
     f.budget_weeks.push_back(budget_week(repo, slo, s == series.end() ? nullptr : &s->second,
                                          l == live.end() ? nullptr : &l->second, f.budget_claims,
-                                         today - 7));
+                                         today - 7, &week_postmortems));
   }
   for (const auto& w : weeks_with_data(repo, series, now))
     f.reviews.emplace(format_iso_week(w),

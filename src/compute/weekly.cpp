@@ -134,9 +134,22 @@ std::string budget_trend(std::optional<double> change) {
   return *change > 0 ? "up" : "down";
 }
 
+WeekPostmortems postmortems_by_service(const Repo& repo, std::int64_t first_day) {
+  WeekPostmortems out;
+  for (const auto& pm : repo.postmortems) {
+    auto day = day_of_text(pm.date);
+    if (!day || *day < first_day || *day > first_day + 6) continue;
+    for (const auto& r : pm.services) {
+      auto& list = out[r.id];
+      if (list.empty() || list.back() != &pm) list.push_back(&pm); // a service named twice
+    }
+  }
+  return out;
+}
+
 BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, const std::vector<BudgetClaimFigures>& claims,
-                       std::int64_t first_day) {
+                       std::int64_t first_day, const WeekPostmortems* week_postmortems) {
   BudgetWeek w;
   w.slo = slo.meta.id;
   w.service = slo.service.id;
@@ -186,12 +199,16 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
     if (found) w.top_contributor = top;
   }
 
-  for (const auto& pm : repo.postmortems) {
-    auto day = day_of_text(pm.date);
-    if (!day || *day < first_day || *day > last_day) continue;
-    bool of_service = std::any_of(pm.services.begin(), pm.services.end(),
-                                  [&](const Ref& r) { return r.id == slo.service.id; });
-    if (!of_service || slo.service.empty()) continue;
+  WeekPostmortems own;
+  if (!week_postmortems) {
+    own = postmortems_by_service(repo, first_day);
+    week_postmortems = &own;
+  }
+  auto of_service = week_postmortems->find(slo.service.id);
+  const std::vector<const Postmortem*> none;
+  for (const Postmortem* p :
+       slo.service.empty() || of_service == week_postmortems->end() ? none : of_service->second) {
+    const Postmortem& pm = *p;
     WeekIncident inc{pm.meta.id, pm.title,     pm.date,     pm.severity,
                      pm.status,  std::nullopt, std::nullopt};
     for (const auto& c : claims) {
@@ -219,10 +236,11 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
   r.first_day = format_date(first);
   r.last_day = format_date(last);
 
+  const WeekPostmortems week_postmortems = postmortems_by_service(repo, first);
   for (const auto& slo : repo.slos) {
     auto it = series.find(slo.meta.id);
-    r.slos.push_back(
-        budget_week(repo, slo, it == series.end() ? nullptr : &it->second, nullptr, claims, first));
+    r.slos.push_back(budget_week(repo, slo, it == series.end() ? nullptr : &it->second, nullptr,
+                                 claims, first, &week_postmortems));
     for (const auto& a : r.slos.back().alerts)
       r.alerts_fired += static_cast<int>(a.fired.size());
   }

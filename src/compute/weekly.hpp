@@ -98,9 +98,14 @@ std::string budget_trend(std::optional<double> change);
 // The error budget week of `slo` over the 7 days from `first_day`. The figures at its end are
 // those of compute_slo at the following midnight (with `live` when that is now: only then can a
 // live source speak for the 1h/6h windows); those 7 days earlier, at `first_day`'s midnight.
+//
+// `week_postmortems` (from postmortems_by_service for the same 7 days) saves every SLO of a week
+// from scanning every postmortem of the repository: without it the weeks cost SLOs × postmortems.
+using WeekPostmortems = std::map<std::string, std::vector<const Postmortem*>, std::less<>>;
+WeekPostmortems postmortems_by_service(const Repo& repo, std::int64_t first_day);
 BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, const std::vector<BudgetClaimFigures>& claims,
-                       std::int64_t first_day);
+                       std::int64_t first_day, const WeekPostmortems* week_postmortems = nullptr);
 
 // ---------------------------------------------------------------------------------------------
 // The weekly SRE review (seed Phase 11)
