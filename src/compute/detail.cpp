@@ -1,9 +1,12 @@
 #include "compute/detail.hpp"
 
+#include "model/runbook_index.hpp"
 #include "model/time.hpp"
 
 #include <cmath>
 #include <cstdio>
+#include <string_view>
+#include <unordered_map>
 
 namespace nines::compute_detail {
 
@@ -15,13 +18,67 @@ std::optional<std::int64_t> day_of_text(std::string_view text) {
   return parse_date(text.substr(0, 10));
 }
 
+namespace {
+
+struct RepoIndex {
+  explicit RepoIndex(const Repo& r) : repo(&r), runbook_cover(r.runbooks) {
+    // emplace keeps the first document of an id, as the scans return the first match.
+    for (const auto& s : r.services)
+      services.emplace(s.meta.id, &s);
+    for (const auto& s : r.slos)
+      slos[s.service.id].push_back(&s);
+    for (const auto& rb : r.runbooks)
+      runbooks[rb.service.id].push_back(&rb);
+    for (const auto& rot : r.rotations)
+      rotations.emplace(rot.meta.id, &rot);
+    for (const auto& rv : r.readiness)
+      readiness[rv.service.id].push_back(&rv);
+  }
+  const Repo* repo;
+  std::unordered_map<std::string_view, const Service*> services;
+  std::unordered_map<std::string_view, std::vector<const Slo*>> slos;
+  std::unordered_map<std::string_view, std::vector<const Runbook*>> runbooks;
+  std::unordered_map<std::string_view, const Rotation*> rotations;
+  std::unordered_map<std::string_view, std::vector<const ReadinessReview*>> readiness;
+  RunbookIndex runbook_cover;
+};
+
+thread_local const RepoIndex* t_index = nullptr;
+
+const RepoIndex* index_for(const Repo& repo) {
+  return t_index && t_index->repo == &repo ? t_index : nullptr;
+}
+
+template <class T>
+std::vector<const T*> listed(const std::unordered_map<std::string_view, std::vector<const T*>>& m,
+                             const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::vector<const T*>{} : it->second;
+}
+
+} // namespace
+
+IndexScope::IndexScope(const Repo& repo) : m_previous(t_index) {
+  t_index = new RepoIndex(repo);
+}
+
+IndexScope::~IndexScope() {
+  delete t_index;
+  t_index = static_cast<const RepoIndex*>(m_previous);
+}
+
 const Service* find_service(const Repo& repo, const std::string& id) {
+  if (const RepoIndex* ix = index_for(repo)) {
+    auto it = ix->services.find(id);
+    return it == ix->services.end() ? nullptr : it->second;
+  }
   for (const auto& s : repo.services)
     if (s.meta.id == id) return &s;
   return nullptr;
 }
 
 std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service) {
+  if (const RepoIndex* ix = index_for(repo)) return listed(ix->slos, service);
   std::vector<const Slo*> out;
   for (const auto& s : repo.slos)
     if (s.service.id == service) out.push_back(&s);
@@ -29,6 +86,7 @@ std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service) {
 }
 
 std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& service) {
+  if (const RepoIndex* ix = index_for(repo)) return listed(ix->runbooks, service);
   std::vector<const Runbook*> out;
   for (const auto& r : repo.runbooks)
     if (r.service.id == service) out.push_back(&r);
@@ -37,20 +95,18 @@ std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& ser
 
 const Rotation* find_rotation(const Repo& repo, const std::string& id) {
   if (id.empty()) return nullptr;
+  if (const RepoIndex* ix = index_for(repo)) {
+    auto it = ix->rotations.find(id);
+    return it == ix->rotations.end() ? nullptr : it->second;
+  }
   for (const auto& r : repo.rotations)
     if (r.meta.id == id) return &r;
   return nullptr;
 }
 
-bool runbook_covers(const Runbook& rb, const std::string& alert, const std::string& service) {
-  return !alert.empty() && rb.alert_name == alert &&
-         (rb.service.empty() || rb.service.id == service);
-}
-
 bool alert_has_runbook(const Repo& repo, const std::string& alert, const std::string& service) {
-  for (const auto& rb : repo.runbooks)
-    if (runbook_covers(rb, alert, service)) return true;
-  return false;
+  if (const RepoIndex* ix = index_for(repo)) return ix->runbook_cover.covers(alert, service);
+  return RunbookIndex(repo.runbooks).covers(alert, service);
 }
 
 bool usable(const DailyCount& c) {
@@ -83,8 +139,15 @@ const ReadinessItem* latest_review_item(const Repo& repo, const std::string& ser
                                         const std::string& slug, const ReadinessReview** review) {
   const ReadinessItem* best = nullptr;
   std::optional<std::int64_t> best_day;
-  for (const auto& r : repo.readiness) {
-    if (r.service.id != service) continue;
+  std::vector<const ReadinessReview*> reviews;
+  if (const RepoIndex* ix = index_for(repo)) {
+    reviews = listed(ix->readiness, service);
+  } else {
+    for (const auto& r : repo.readiness)
+      if (r.service.id == service) reviews.push_back(&r);
+  }
+  for (const ReadinessReview* rv : reviews) {
+    const ReadinessReview& r = *rv;
     auto day = day_of_text(r.date);
     for (const auto& item : r.items) {
       if (item.check != slug) continue;

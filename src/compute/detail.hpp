@@ -21,14 +21,30 @@ std::optional<std::int64_t> day_of_text(std::string_view text);
 
 using nines::fnv1a_hex; // model/digest.hpp
 
+// While an IndexScope for `repo` is alive on this thread, the look-ups below answer from an index
+// of the repository built once, instead of scanning its lists: asked per service and per
+// checklist row, the scans made the compute stage quadratic in the size of the organisation.
+// compute_all holds one. The repository must not change while the scope lives (the index refers
+// to its strings). Without a scope (a unit test calling one formula) they scan, with the same
+// answers.
+class IndexScope {
+public:
+  explicit IndexScope(const Repo& repo);
+  ~IndexScope();
+  IndexScope(const IndexScope&) = delete;
+  IndexScope& operator=(const IndexScope&) = delete;
+
+private:
+  const void* m_previous;
+};
+
 const Service* find_service(const Repo& repo, const std::string& id);
 std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service);
 std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& service);
 const Rotation* find_rotation(const Repo& repo, const std::string& id);
 
 // SPEC 3.6: a runbook covers an alert when its alert_name equals the alert's name and its service,
-// when it names one, is the alert's service.
-bool runbook_covers(const Runbook& rb, const std::string& alert, const std::string& service);
+// when it names one, is the alert's service (RunbookIndex, model/runbook_index.hpp).
 bool alert_has_runbook(const Repo& repo, const std::string& alert, const std::string& service);
 
 // True when the series has a day with total > 0 (and good ≤ total) before `before_day`.

@@ -1,5 +1,6 @@
 #include "compute/figures_all.hpp"
 
+#include "compute/detail.hpp"
 #include "model/time.hpp"
 
 #include <nlohmann/json.hpp>
@@ -93,6 +94,7 @@ void apply_frozen(MonthlyReport& r, const std::string& frozen_json) {
 Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
                     const std::map<std::string, LiveWindows>& live, std::int64_t now,
                     const History* history) {
+  const compute_detail::IndexScope index(repo); // the look-ups of every formula below
   Figures f;
   f.now = now;
   f.slos = compute_slos(repo, series, live, now);

@@ -373,7 +373,10 @@ DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t
   return ladder("capacity_planning", {model, forecast, reviewed, predictive});
 }
 
-DimensionScore score_toil(const Repo& repo, const Service& svc) {
+// `team_toil` is compute_team_toil(repo), computed once for every service: per service it made
+// the toil dimension cost services x toil items.
+DimensionScore score_toil(const Repo& repo, const Service& svc,
+                          const std::vector<TeamToil>& team_toil) {
   Criterion tracked{false, "track the service's toil (a toil_item)", {}};
   Criterion plan{false, "plan toil reduction (an item automating or automated)", {}};
   Criterion automated{false, "automate a toil item", {}};
@@ -403,7 +406,7 @@ DimensionScore score_toil(const Repo& repo, const Service& svc) {
   }
   auto d = ladder("toil_management", {tracked, plan, automated, systematic});
   if (!svc.owner_team.empty())
-    for (const auto& tt : compute_team_toil(repo))
+    for (const auto& tt : team_toil)
       if (tt.team == svc.owner_team.id && tt.pct)
         d.evidence.push_back("team " + tt.team + " toil " + percent_against(tt.pct, 25) +
                              " of SRE time (shown, not scored)");
@@ -567,6 +570,7 @@ Rubric quality_rubric(const std::vector<double>& s, double documentation) {
 MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, DailySeries>& series,
                                  std::int64_t now) {
   const std::int64_t today = day_of(now);
+  const std::vector<TeamToil> team_toil = compute_team_toil(repo);
   MaturityFigures f;
   for (const auto& svc : repo.services) {
     ServiceMaturity m;
@@ -579,7 +583,7 @@ MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, D
                     score_automation(repo, svc),
                     score_chaos(repo, svc),
                     score_capacity(repo, svc, today),
-                    score_toil(repo, svc),
+                    score_toil(repo, svc, team_toil),
                     score_oncall(repo, svc)};
     m.computed_total = 0;
     m.total = 0;

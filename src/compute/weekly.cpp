@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <string_view>
 
 namespace nines {
 
@@ -346,11 +347,15 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
     return std::any_of(refs.begin(), refs.end(), [&](const Ref& r) { return ours(r.id); });
   };
 
-  // Open issues.
+  // Open issues. The postmortems by id, once: looking each incident's one up in the whole list
+  // cost postmortems squared per rotation. An id given twice keeps its last document, as the
+  // list scan did.
+  std::map<std::string_view, const Postmortem*> by_id;
+  for (const auto& p : repo.postmortems)
+    by_id[p.meta.id] = &p;
   for (const auto& f : compute_incidents(repo, local_now)) {
-    const Postmortem* pm = nullptr;
-    for (const auto& p : repo.postmortems)
-      if (p.meta.id == f.id) pm = &p;
+    auto found = by_id.find(f.id);
+    const Postmortem* pm = found == by_id.end() ? nullptr : found->second;
     if (!pm || !any_ours(pm->services)) continue;
     if (pm->status == "draft" || pm->status == "in-review")
       h.open_postmortems.push_back({pm->meta.id, pm->title, pm->date, pm->severity, pm->status});

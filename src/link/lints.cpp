@@ -3,6 +3,7 @@
 // of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
 #include "model/history.hpp"
+#include "model/runbook_index.hpp"
 #include "model/severity.hpp"
 #include "model/time.hpp"
 
@@ -13,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 namespace nines {
 namespace {
@@ -279,28 +281,18 @@ void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
 
 // ---- Alerts and runbooks (SPEC 3.6) ----
 
-bool runbook_covers(const Runbook& rb, const std::string& alert_name, const std::string& service) {
-  return rb.alert_name == alert_name &&
-         (rb.service.empty() || service.empty() || rb.service.id == service);
-}
-
-void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
+void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, const RunbookIndex& runbooks,
+                             const std::unordered_set<std::string_view>& services, DiagBag& diags) {
   // A document failed to load or validate: the runbook may be that one; its own error says so.
   if (!repo.failed_ids.empty()) return;
   // An SLO of an unknown service is already an error; which runbook it needs is then unknowable.
-  bool known = slo.service.empty();
-  for (const auto& s : repo.services)
-    known = known || s.meta.id == slo.service.id;
-  if (!known) return;
+  if (!slo.service.empty() && services.count(slo.service.id) == 0) return;
   for (const auto& alert : slo.alerts) {
     // A nameless alert is a schema error; "alert '' has no runbook" would only add noise.
     if (alert.name.empty()) continue;
     // An SLO alert always belongs to the SLO's service, so a service-less SLO is matched only by
     // runbooks that name no service either.
-    bool covered = std::any_of(repo.runbooks.begin(), repo.runbooks.end(), [&](const Runbook& rb) {
-      return rb.alert_name == alert.name && (rb.service.empty() || rb.service.id == slo.service.id);
-    });
-    if (covered) continue;
+    if (runbooks.covers(alert.name, slo.service.id)) continue;
     std::string service = slo.service.empty() ? "" : " (service " + slo.service.id + ")";
     std::string hint = "add a runbook with alert_name: " + alert.name;
     if (!slo.service.empty()) hint += " and service: " + slo.service.id;
@@ -311,14 +303,11 @@ void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, DiagBag& diags) {
   }
 }
 
-void lint_prom_alert_runbooks(const Repo& repo, DiagBag& diags) {
+void lint_prom_alert_runbooks(const Repo& repo, const RunbookIndex& runbooks, DiagBag& diags) {
   if (!repo.failed_ids.empty()) return; // as above: the runbook may be a failed document
   for (const auto& alert : repo.prom_alerts) {
     if (alert.name.empty() || !alert.runbook_url.empty()) continue;
-    bool covered = std::any_of(repo.runbooks.begin(), repo.runbooks.end(), [&](const Runbook& rb) {
-      return runbook_covers(rb, alert.name, alert.service);
-    });
-    if (covered) continue;
+    if (runbooks.covers(alert.name, alert.service, /*any_service=*/true)) continue;
     diags.error(alert.file, alert.loc, "alert-runbook", "alert '" + alert.name + "' has no runbook",
                 "add a runbook with alert_name: " + alert.name + ", or a runbook_url annotation");
   }
@@ -364,6 +353,10 @@ void lint_capacity_review(const CapacityModel& c, std::int64_t today, DiagBag& d
 }
 
 void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const History* history) {
+  const RunbookIndex runbooks(repo.runbooks);
+  std::unordered_set<std::string_view> services;
+  for (const auto& s : repo.services)
+    services.insert(s.meta.id);
   for (const auto& slo : repo.slos) {
     const FileChange* ch = change_of(history, slo.meta);
     lint_error_budget(slo, diags);
@@ -373,7 +366,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_field_out_of_date(slo.meta, "last_reviewed", slo.last_reviewed.value,
                            slo.last_reviewed.loc, ch, diags);
     lint_burn_alerts(slo, diags);
-    lint_slo_alert_runbooks(repo, slo, diags);
+    lint_slo_alert_runbooks(repo, slo, runbooks, services, diags);
   }
   lint_multi_region(repo, diags);
   for (const auto& pm : repo.postmortems) {
@@ -385,7 +378,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_rotation_size(rotation, diags);
   for (const auto& toil : repo.toil)
     lint_toil_hours(toil, diags);
-  lint_prom_alert_runbooks(repo, diags);
+  lint_prom_alert_runbooks(repo, runbooks, diags);
   for (const auto& rb : repo.runbooks) {
     const FileChange* ch = change_of(history, rb.meta);
     lint_runbook_stale(rb, repo.config.stale_after_days, today, diags, ch);
