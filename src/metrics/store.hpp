@@ -144,7 +144,7 @@ private:
   static std::unique_ptr<Store> open_impl(const std::filesystem::path& path,
                                           const std::vector<std::string>& migrations);
   void write_daily(const std::string& source, const std::vector<DailyRow>& rows,
-                   std::int64_t fetched_at, ImportSummary* summary);
+                   std::int64_t fetched_at);
   [[noreturn]] void fail(const char* doing, const std::exception& e) const;
 
   std::unique_ptr<SQLite::Database> m_db;
