@@ -18,6 +18,7 @@
 #include "write/site_writer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -349,7 +350,30 @@ bool previous_site_stands(Context& c) {
   return true;
 }
 
-// Validate one document as it arrives: schema check, then decoding into the typed model.
+bool is_dialect(const RawDoc& doc) {
+  return doc.kind == "prometheus_rules" || doc.kind == "openslo" || doc.kind == "backstage" ||
+         doc.kind == "sloth" || doc.kind == "pyrra";
+}
+
+// The schema check of one document, on the loader's thread that parsed it (so on several threads
+// at once): its verdict, findings and digest go into doc.check for validate_document.
+void check_document(const SchemaSet& schemas, RawDoc& doc) {
+  // Dialect documents have schemas of their own where nines ships one (OpenSLO's kinds).
+  const bool dialect = is_dialect(doc);
+  const std::string schema = dialect ? dialect_schema(doc) : doc.kind;
+  const bool no_schema = dialect && !schemas.has(schema);
+  DiagBag diags;
+  diags.set_cap(static_cast<std::size_t>(-1)); // the run's bag caps them when they are reported
+  const YamlJson converted = to_json(doc.root);
+  doc.check.ok = no_schema || schemas.validate(schema, doc.root, converted, doc.file, diags);
+  if (doc.check.ok)
+    doc.check.digest =
+        fnv1a_hex(converted.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  doc.check.diags = diags.all();
+}
+
+// Takes one checked document, in file order: reports its schema findings, then decodes it into
+// the typed model.
 void validate_document(Context& c, RawDoc&& doc) {
   const auto start = Clock::now();
   Run& run = c.run;
@@ -359,21 +383,15 @@ void validate_document(Context& c, RawDoc&& doc) {
     ++c.files;
     c.last_file = doc.file;
   }
-  const bool dialect = doc.kind == "prometheus_rules" || doc.kind == "openslo" ||
-                       doc.kind == "backstage" || doc.kind == "sloth" || doc.kind == "pyrra";
   const std::size_t errors_before = run.diags.error_count();
   // What every kind holds before the document, so a document whose decoding failed is dropped
   // again: the lints judge only documents that validated.
   std::vector<std::size_t> sizes;
   for_each_kind([&](const auto& row) { sizes.push_back((run.repo.*row.docs).size()); });
-  // Dialect documents have schemas of their own where nines ships one (OpenSLO's kinds).
-  const std::string schema = dialect ? dialect_schema(doc) : doc.kind;
-  const bool no_schema = dialect && !c.schemas.has(schema);
-  if (no_schema || c.schemas.validate(schema, doc.root, doc.file, run.diags)) {
-    decode_document(doc,
-                    fnv1a_hex(to_json(doc.root).value.dump(
-                        -1, ' ', false, nlohmann::json::error_handler_t::replace)),
-                    run.repo, run.diags);
+  for (auto& d : doc.check.diags)
+    run.diags.add(std::move(d));
+  if (doc.check.ok) {
+    decode_document(doc, doc.check.digest, run.repo, run.diags);
     ++c.decoded;
   }
   if (run.diags.error_count() > errors_before) {
@@ -415,14 +433,24 @@ std::string stage_load(Context& c) {
     history_ms = ms_since(history_start);
   }
   LoadNotes notes;
-  load_repo(
-      c.run.opts.dir, c.load, c.run.diags,
-      [&](RawDoc&& doc) { validate_document(c, std::move(doc)); },
-      [&](RawCsvRow&& row) {
-        ++c.csv_rows;
-        decode_csv_row(row, c.run.repo, c.run.diags);
-      },
-      &notes);
+  LoadHooks hooks;
+  // The schema check runs on the loader's threads beside the parsing; its time is counted
+  // there, per thread, and given to the validate row divided by the threads sharing it.
+  std::atomic<std::int64_t> check_ns{0};
+  hooks.check = [&c, &check_ns](RawDoc& doc) {
+    const auto start = Clock::now();
+    check_document(c.schemas, doc);
+    check_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  };
+  hooks.on_doc = [&c](RawDoc&& doc) { validate_document(c, std::move(doc)); };
+  hooks.on_csv = [&c](RawCsvRow&& row) {
+    ++c.csv_rows;
+    decode_csv_row(row, c.run.repo, c.run.diags);
+  };
+  // Both cores by default: reading and checking files is most of the time of a check.
+  c.load.jobs = c.run.opts.jobs > 0 ? static_cast<unsigned>(c.run.opts.jobs) : 2;
+  load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
+  c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
   finish_dialects(c.run.repo, c.run.diags);
   for (const auto& f : notes.failed)

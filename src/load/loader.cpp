@@ -4,24 +4,43 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <condition_variable>
 #include <cstdio>
-#include <fstream>
+#include <exception>
+#include <fcntl.h>
 #include <map>
-#include <sstream>
+#include <memory>
+#include <mutex>
 #include <system_error>
+#include <thread>
+#include <unistd.h>
 
 namespace nines {
 namespace fs = std::filesystem;
 
 namespace {
 
+// The whole file in one buffer, read straight into it: a stream and a string stream in between
+// copied every file twice.
 bool read_file(const fs::path& p, std::string& out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return false;
-  out = ss.str();
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  out.clear();
+  std::size_t used = 0;
+  for (;;) {
+    if (out.size() - used < 4096) out.resize(std::max<std::size_t>(out.size() * 2, 16384));
+    const ssize_t got = ::read(fd, out.data() + used, out.size() - used);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return false;
+    }
+    if (got == 0) break;
+    used += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  out.resize(used);
   return true;
 }
 
@@ -507,14 +526,16 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
   return out;
 }
 
-void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
-               const std::function<void(RawDoc&&)>& on_doc,
-               const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes) {
+namespace {
+
+// The files the loader reads, (relative, absolute), in sorted order. A walk of our own rather than
+// recursive_directory_iterator: a folder that cannot be read is reported and the walk goes on,
+// instead of being skipped silently or ending the walk.
+std::vector<std::pair<std::string, fs::path>>
+list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
-  std::vector<std::pair<std::string, fs::path>> files; // (relative, absolute)
-  // A walk of our own rather than recursive_directory_iterator: a folder that cannot be read is
-  // reported and the walk goes on, instead of being skipped silently or ending the walk.
+  std::vector<std::pair<std::string, fs::path>> files;
   std::vector<fs::path> pending{root};
   while (!pending.empty()) {
     const fs::path dir = pending.back();
@@ -564,7 +585,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
           continue;
         }
       }
-      files.emplace_back(rel, p);
+      files.emplace_back(std::move(rel), p);
     }
     if (ec) {
       diags.error(dir_rel, {}, "file-unreadable", "cannot walk the folder: " + ec.message());
@@ -572,53 +593,115 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     }
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
 
-  std::string text;
-  std::vector<std::string> cells;
-  // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, int>> csv_days;
-  auto encoding_ok = [&](const std::string& rel, std::string_view t) {
-    if (auto problem = check_text(t)) {
-      diags.error(rel, problem->loc, "file-encoding", problem->what + "; the file is not read",
-                  "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
-      return false;
-    }
-    return true;
-  };
-  for (const auto& file : files) {
-    // Named, not structured bindings: lambdas below capture them (clang 14, the fuzz build).
-    const std::string& rel = file.first;
-    const fs::path& abs = file.second;
-    const std::size_t errors_before = diags.error_count();
-    bool accepted = false; // some document of the file was handed on
-    auto note = [&] {
-      if (!notes) return;
-      if (ends_with(rel, ".csv")) return; // data, not documents
-      if (diags.error_count() > errors_before)
-        notes->failed.push_back(rel);
-      else if (!accepted)
-        notes->skipped.push_back(rel);
-    };
-    auto take = [&](Verdict v) {
-      if (v == Verdict::Accepted) accepted = true;
-    };
-    std::string rule, message, hint;
+// One file read, parsed and checked, waiting to be handed on in order. Its findings are kept
+// apart from the run's until then, so they are reported in file order whichever thread read it.
+struct FileResult {
+  DiagBag diags;
+  std::vector<std::pair<std::size_t, RawDoc>> docs; // each after this many of `diags`
+  std::vector<std::pair<int, std::vector<std::string>>> csv_lines; // line number, cells
+  bool accepted = false;                                           // a document was handed on
+  std::exception_ptr error; // a failure (a bug) while reading it, rethrown in order
+};
+
+// Reads, parses and checks one file, on whichever thread runs it.
+std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& rel,
+                                     const fs::path& abs, const LoadOptions& opts,
+                                     const LoadHooks& hooks) {
+  auto r = std::make_unique<FileResult>();
+  DiagBag& diags = r->diags;
+  // Every finding of the file is kept; the run's own bag applies the cap and the overrides.
+  diags.set_cap(static_cast<std::size_t>(-1));
+  try {
+    std::string text, rule, message, hint;
     if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint)) {
       diags.error(rel, {}, rule, message, hint);
-      note();
-      continue;
+      return r;
     }
+    auto encoding_ok = [&](std::string_view t) {
+      if (auto problem = check_text(t)) {
+        diags.error(rel, problem->loc, "file-encoding", problem->what + "; the file is not read",
+                    "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
+        return false;
+      }
+      return true;
+    };
     if (ends_with(rel, ".csv")) {
-      if (!encoding_ok(rel, text)) continue;
-      if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3); // a byte order mark, from Excel
-      std::istringstream in(text);
+      if (!encoding_ok(text)) return r;
+      std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; // a byte order mark (Excel)
+      std::vector<std::string> cells;
       std::string line;
-      int n = 0;
-      bool header = true;
-      while (std::getline(in, line)) {
-        ++n;
+      for (int n = 1; pos < text.size(); ++n) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos) nl = text.size();
+        line.assign(text, pos, nl - pos);
+        pos = nl + 1;
         if (line.empty() || line == "\r") continue;
         split_csv_line(line, cells);
+        r->csv_lines.emplace_back(n, cells);
+      }
+      return r;
+    }
+    const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
+      if (hooks.check) hooks.check(doc);
+      r->docs.emplace_back(diags.all().size(), std::move(doc));
+    };
+    auto take = [&](Verdict v) {
+      if (v == Verdict::Accepted) r->accepted = true;
+    };
+    if (ends_with(rel, ".md")) {
+      std::string yaml, body;
+      int body_line = 0;
+      if (!split_front_matter(text, yaml, body, body_line)) return r; // plain Markdown: not ours
+      if (encoding_ok(text))
+        read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
+          if (idx > 0) {
+            diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
+            return;
+          }
+          take(classify(std::move(n), idx, rel, body, diags, take_doc));
+        });
+      return r;
+    }
+    if (encoding_ok(text)) {
+      const std::string no_body;
+      read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
+        take(classify(std::move(n), idx, rel, no_body, diags, take_doc));
+      });
+    }
+  } catch (...) {
+    r->error = std::current_exception();
+  }
+  return r;
+}
+
+} // namespace
+
+void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
+               const LoadHooks& hooks, LoadNotes* notes) {
+  const std::vector<std::pair<std::string, fs::path>> files = list_repo_files(root, opts, diags);
+
+  // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, int>> csv_days;
+  // Hands one file's results on, in file order, on the calling thread.
+  auto commit = [&](const std::string& rel, FileResult& r) {
+    const std::size_t errors_before = diags.error_count();
+    std::size_t replayed = 0;
+    auto replay = [&](std::size_t upto) {
+      for (; replayed < upto; ++replayed)
+        diags.add(r.diags.all()[replayed]);
+    };
+    for (auto& [at, doc] : r.docs) {
+      replay(at);
+      hooks.on_doc(std::move(doc));
+    }
+    replay(r.diags.all().size());
+    if (r.error) std::rethrow_exception(r.error);
+    if (ends_with(rel, ".csv")) {
+      bool header = true;
+      for (auto& [n, cells] : r.csv_lines) {
         if (!header && cells.size() >= 2) {
           auto key = std::make_pair(trim(cells[0]), trim(cells[1]));
           auto [first, inserted] = csv_days.emplace(key, std::make_pair(rel, n));
@@ -631,34 +714,98 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
           }
         }
         header = false;
-        on_csv(RawCsvRow{rel, n, cells});
+        hooks.on_csv(RawCsvRow{rel, n, std::move(cells)});
       }
-      continue;
+      return; // data, not documents: never listed in the notes
     }
-    if (ends_with(rel, ".md")) {
-      std::string yaml, body;
-      int body_line = 0;
-      if (!split_front_matter(text, yaml, body, body_line)) { // plain Markdown: not ours
-        note();
-        continue;
-      }
-      if (encoding_ok(rel, text))
-        read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
-          if (idx > 0) {
-            diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
-            return;
-          }
-          take(classify(std::move(n), idx, rel, body, diags, on_doc));
-        });
-      note();
-      continue;
+    if (!notes) return;
+    if (diags.error_count() > errors_before)
+      notes->failed.push_back(rel);
+    else if (!r.accepted)
+      notes->skipped.push_back(rel);
+  };
+
+  const std::size_t n = files.size();
+  const unsigned threads =
+      static_cast<unsigned>(std::clamp<std::size_t>(opts.jobs, 1, std::max<std::size_t>(n, 1)));
+  if (threads == 1) {
+    for (const auto& [rel, abs] : files) {
+      auto r = read_one(root, rel, abs, opts, hooks);
+      commit(rel, *r);
     }
-    if (encoding_ok(rel, text))
-      read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
-        take(classify(std::move(n), idx, rel, std::string(), diags, on_doc));
-      });
-    note();
+    return;
   }
+  // A pool of helpers reads files ahead, at most `window` files past the one being handed on, so
+  // memory stays bounded; the calling thread hands results on in order and, while the next one
+  // is not ready, reads files too.
+  const std::size_t window = 4 * static_cast<std::size_t>(threads);
+  std::vector<std::unique_ptr<FileResult>> ready(n);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t next = 0, committed = 0;
+  bool stop = false;
+  auto claimable = [&] { return next < n && next < committed + window; };
+  auto work = [&](std::unique_lock<std::mutex>& lock) {
+    const std::size_t i = next++;
+    lock.unlock();
+    auto r = read_one(root, files[i].first, files[i].second, opts, hooks);
+    lock.lock();
+    ready[i] = std::move(r);
+    changed.notify_all();
+  };
+  std::vector<std::thread> helpers;
+  struct Joiner {
+    std::mutex& mutex;
+    std::condition_variable& changed;
+    bool& stop;
+    std::vector<std::thread>& helpers;
+    ~Joiner() {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        stop = true;
+      }
+      changed.notify_all();
+      for (auto& t : helpers)
+        t.join();
+    }
+  } joiner{mutex, changed, stop, helpers};
+  for (unsigned t = 1; t < threads; ++t)
+    helpers.emplace_back([&] {
+      std::unique_lock<std::mutex> lock(mutex);
+      for (;;) {
+        changed.wait(lock, [&] { return stop || claimable() || next >= n; });
+        if (stop || next >= n) return;
+        work(lock);
+      }
+    });
+  std::unique_lock<std::mutex> lock(mutex);
+  while (committed < n) {
+    if (!ready[committed]) {
+      if (claimable())
+        work(lock);
+      else
+        changed.wait(lock, [&] { return ready[committed] != nullptr || claimable(); });
+      continue;
+    }
+    std::unique_ptr<FileResult> r = std::move(ready[committed]);
+    const std::size_t i = committed++;
+    changed.notify_all();
+    lock.unlock();
+    commit(files[i].first, *r);
+    r.reset();
+    lock.lock();
+  }
+}
+
+void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
+               const std::function<void(RawDoc&&)>& on_doc,
+               const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes) {
+  LoadHooks hooks;
+  hooks.on_doc = on_doc;
+  hooks.on_csv = on_csv;
+  LoadOptions one = opts;
+  one.jobs = 1;
+  load_repo(root, one, diags, hooks, notes);
 }
 
 std::optional<fs::path> find_repo_root(const fs::path& start) {
