@@ -9,9 +9,12 @@
 #include <cstdio>
 #include <exception>
 #include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sys/stat.h>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -806,6 +809,111 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
   LoadOptions one = opts;
   one.jobs = 1;
   load_repo(root, one, diags, hooks, notes);
+}
+
+namespace {
+
+std::string read_small(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+// The commit the history is read from: HEAD of the git repository holding `root`, resolved
+// through its ref (loose or packed, worktrees included). The history of a run is a function of
+// this commit, `now` and the working tree's files (which the fingerprint hashes).
+std::string git_head(const fs::path& root) {
+  std::error_code ec;
+  for (fs::path d = root;; d = d.parent_path()) {
+    const fs::path dot = d / ".git";
+    fs::path gitdir, common;
+    if (fs::is_directory(dot, ec)) {
+      gitdir = common = dot;
+    } else if (fs::is_regular_file(dot, ec)) {
+      std::string text = read_small(dot);
+      if (text.rfind("gitdir: ", 0) != 0) return "?";
+      gitdir = fs::path(text.substr(8));
+      if (gitdir.is_relative()) gitdir = d / gitdir;
+      common = gitdir;
+      if (fs::is_regular_file(gitdir / "commondir", ec)) {
+        fs::path c = read_small(gitdir / "commondir");
+        common = c.is_relative() ? gitdir / c : c;
+      }
+    } else {
+      if (d == d.parent_path() || d.empty()) return "no git";
+      continue;
+    }
+    std::string head = read_small(gitdir / "HEAD");
+    if (head.rfind("ref: ", 0) != 0) return "head " + head;
+    const std::string ref = head.substr(5);
+    for (const fs::path& base : {gitdir, common})
+      if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
+    std::ifstream packed(common / "packed-refs");
+    for (std::string line; std::getline(packed, line);)
+      if (line.size() > ref.size() + 1 &&
+          line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
+          line[line.size() - ref.size() - 1] == ' ')
+        return ref + " " + line;
+    return "unborn " + ref;
+  }
+}
+
+} // namespace
+
+std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
+                             const FingerprintScope& scope,
+                             const std::function<std::string(std::string_view)>& hash) {
+  std::error_code ec;
+  const fs::path root = fs::absolute(root_in, ec).lexically_normal();
+  const fs::path& out = scope.out;
+  const std::string out_name = out.filename().string();
+  const std::string store = scope.store.string();
+  std::vector<std::pair<std::string, fs::path>> files;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
+  if (ec) return {};
+  for (; it != end; it.increment(ec)) {
+    if (ec) return {};
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    const bool writer_temp =
+        p.parent_path() == out.parent_path() &&
+        (name.rfind(out_name + ".tmp-", 0) == 0 || name.rfind(out_name + ".old-", 0) == 0);
+    if (name == ".git" || p == out || writer_temp) {
+      if (it->is_directory(ec) && !it->is_symlink(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    const std::string ps = p.string();
+    if (ps == store || ps == store + "-wal" || ps == store + "-shm" || ps == store + "-journal")
+      continue;
+    if (!scope.store_records_prefix.empty() && p.parent_path() == scope.store.parent_path() &&
+        name.rfind(scope.store_records_prefix, 0) == 0)
+      continue;
+    if (it->is_symlink(ec) || it->is_regular_file(ec))
+      files.emplace_back(p.lexically_relative(root).generic_string(), p);
+  }
+  std::sort(files.begin(), files.end());
+  std::string text = git_head(root) + "\n";
+  std::string bytes;
+  for (const auto& [rel, p] : files) {
+    text += rel;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return {};
+    const bool link = S_ISLNK(st.st_mode);
+    if (link) {
+      text += " -> " + fs::read_symlink(p, ec).string();
+      if (::stat(p.c_str(), &st) != 0) st = {};
+    }
+    if (link || static_cast<std::uintmax_t>(st.st_size) > opts.max_file_bytes) {
+      text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+              std::to_string(st.st_mtim.tv_nsec) + "\n";
+      continue;
+    }
+    if (!read_file(p, bytes)) return {};
+    text += " " + std::to_string(bytes.size()) + " " + hash(bytes) + "\n";
+  }
+  return hash(text);
 }
 
 std::optional<fs::path> find_repo_root(const fs::path& start) {

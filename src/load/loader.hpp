@@ -120,6 +120,26 @@ void load_repo(const std::filesystem::path& root, const LoadOptions& opts, DiagB
                const std::function<void(RawDoc&&)>& on_doc,
                const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes = nullptr);
 
+// What repo_fingerprint leaves out besides git's own folder: the build's output folder (and the
+// site writer's temporary folders beside it, OUT.tmp-* and OUT.old-*), the store's file (with its
+// -wal, -shm and -journal) and, beside the store, the files whose names start with
+// `store_records_prefix` (the builds' own records). Absolute paths.
+struct FingerprintScope {
+  std::filesystem::path out;
+  std::filesystem::path store;
+  std::string store_records_prefix;
+};
+
+// A fingerprint of the repository at `root` for incremental builds: every file (path, size and
+// `hash` of its content, in sorted order) but those `scope` leaves out, and the commit git's HEAD
+// resolves to (loose or packed ref, worktrees included), since the history is a function of it.
+// A symbolic link, or a file larger than the loader reads, is fingerprinted by its size and
+// modification time, never its bytes (it may point anywhere, or be huge). Returns "" when the
+// walk fails or a file cannot be read: the caller then cannot trust any fingerprint.
+std::string repo_fingerprint(const std::filesystem::path& root, const LoadOptions& opts,
+                             const FingerprintScope& scope,
+                             const std::function<std::string(std::string_view)>& hash);
+
 // Splits "---\nfront matter\n---\nbody". Returns false when the text has no front matter.
 bool split_front_matter(const std::string& text, std::string& yaml, std::string& body,
                         int& body_line);

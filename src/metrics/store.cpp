@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -312,6 +313,22 @@ void Store::fail(const char* doing, const std::exception& e) const {
     throw_sqlite(m_name, doing, *sqlite);
   }
   throw StoreError(quoted(m_name) + ": " + doing + " failed: " + e.what());
+}
+
+std::string Store::file_stamp(const std::filesystem::path& path) {
+  std::string stamp;
+  for (const char* suffix : {"", "-wal"}) {
+    std::filesystem::path p = path;
+    p += suffix;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+      stamp += "-;";
+      continue;
+    }
+    stamp += std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+             std::to_string(st.st_mtim.tv_nsec) + ";";
+  }
+  return stamp;
 }
 
 int Store::schema_version() const {

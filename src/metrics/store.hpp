@@ -94,6 +94,11 @@ public:
   Store& operator=(const Store&) = delete;
   ~Store();
 
+  // The state of the store's files at `path` as the file system sees it (size and modification
+  // time of the database and of its write-ahead log), without opening it: equal stamps before
+  // and after mean nothing wrote to the store in between.
+  static std::string file_stamp(const std::filesystem::path& path);
+
   int schema_version() const;
   static int latest_schema_version();
 
