@@ -18,6 +18,7 @@
 #include "write/site_writer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -26,7 +27,6 @@
 #include <iterator>
 #include <memory>
 #include <set>
-#include <sys/stat.h>
 
 namespace nines {
 namespace fs = std::filesystem;
@@ -153,70 +153,10 @@ void note_failed(Repo& repo, const RawDoc& doc) {
 // replays its diagnostics instead of running the stages again. Anything not covered here makes
 // the fingerprint differ or be empty, so a doubt always means a full build.
 
-std::string read_small(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
-    s.pop_back();
-  return s;
-}
-
-// The commit the history is read from: HEAD of the git repository holding `root`, resolved
-// through its ref (loose or packed, worktrees included). The history of a run is a function of
-// this commit, `now` and the working tree's files (which the fingerprint hashes).
-std::string git_head(const fs::path& root) {
-  std::error_code ec;
-  for (fs::path d = root;; d = d.parent_path()) {
-    const fs::path dot = d / ".git";
-    fs::path gitdir, common;
-    if (fs::is_directory(dot, ec)) {
-      gitdir = common = dot;
-    } else if (fs::is_regular_file(dot, ec)) {
-      std::string text = read_small(dot);
-      if (text.rfind("gitdir: ", 0) != 0) return "?";
-      gitdir = fs::path(text.substr(8));
-      if (gitdir.is_relative()) gitdir = d / gitdir;
-      common = gitdir;
-      if (fs::is_regular_file(gitdir / "commondir", ec)) {
-        fs::path c = read_small(gitdir / "commondir");
-        common = c.is_relative() ? gitdir / c : c;
-      }
-    } else {
-      if (d == d.parent_path() || d.empty()) return "no git";
-      continue;
-    }
-    std::string head = read_small(gitdir / "HEAD");
-    if (head.rfind("ref: ", 0) != 0) return "head " + head;
-    const std::string ref = head.substr(5);
-    for (const fs::path& base : {gitdir, common})
-      if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
-    std::ifstream packed(common / "packed-refs");
-    for (std::string line; std::getline(packed, line);)
-      if (line.size() > ref.size() + 1 &&
-          line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
-          line[line.size() - ref.size() - 1] == ' ')
-        return ref + " " + line;
-    return "unborn " + ref;
-  }
-}
-
-// The store's state: size and modification time of the database and its write-ahead log. Taken
-// after the metrics stage wrote, and compared before the next build touches it, so a `metrics
-// pull` or `metrics import` in between makes the next build a full one.
+// The store's state, taken after the metrics stage wrote and compared before the next build
+// touches it, so a `metrics pull` or `metrics import` in between makes the next build a full one.
 std::string store_stamp(const Run& run) {
-  std::string stamp;
-  for (const char* suffix : {"", "-wal"}) {
-    fs::path p = store_path(run);
-    p += suffix;
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) {
-      stamp += "-;";
-      continue;
-    }
-    stamp += std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
-             std::to_string(st.st_mtim.tv_nsec) + ";";
-  }
-  return stamp;
+  return Store::file_stamp(store_path(run));
 }
 
 // Where a build leaves its record for the next build into the same output folder: beside the
@@ -229,70 +169,27 @@ fs::path record_path(const Run& run) {
          ("nines-build-" + content_hash(out.string()) + ".json");
 }
 
-// Every file of the repository (path, size and content hash, in sorted order) except git's own
-// folder, the output folder and the writer's temporary folders beside it, and the store (stamped
-// apart); the git commit; the version; "now" and the options that change the output. Empty when
-// the build must run anyway: a source may have new data to pull, or a file cannot be read.
+// The repository's files and git commit (load's repo_fingerprint), the version, "now" and the
+// options that change the output. Empty when the build must run anyway: a source may have new
+// data to pull, or a file cannot be read.
 std::string input_fingerprint(const Context& c) {
   const Run& run = c.run;
   const RunOptions& o = run.opts;
   if (o.metrics != MetricsMode::Build || o.last < Stage::Write) return {};
   if (!run.repo.config.sources.empty() && !o.offline) return {};
   std::error_code ec;
-  const fs::path root = fs::absolute(o.dir, ec).lexically_normal();
-  const fs::path out = fs::absolute(output_dir(run), ec).lexically_normal();
-  const std::string out_name = out.filename().string();
-  const fs::path store = fs::absolute(store_path(run), ec).lexically_normal();
-  std::vector<std::pair<std::string, fs::path>> files;
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
-  if (ec) return {};
-  for (; it != end; it.increment(ec)) {
-    if (ec) return {};
-    const fs::path& p = it->path();
-    const std::string name = p.filename().string();
-    const bool writer_temp =
-        p.parent_path() == out.parent_path() &&
-        (name.rfind(out_name + ".tmp-", 0) == 0 || name.rfind(out_name + ".old-", 0) == 0);
-    if (name == ".git" || p == out || writer_temp) {
-      if (it->is_directory(ec) && !it->is_symlink(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    const std::string ps = p.string(), ss = store.string();
-    if (ps == ss || ps == ss + "-wal" || ps == ss + "-shm" || ps == ss + "-journal") continue;
-    if (p.parent_path() == store.parent_path() && name.rfind("nines-build-", 0) == 0) continue;
-    if (it->is_symlink(ec) || it->is_regular_file(ec))
-      files.emplace_back(p.lexically_relative(root).generic_string(), p);
-  }
-  std::sort(files.begin(), files.end());
+  FingerprintScope scope;
+  scope.out = fs::absolute(output_dir(run), ec).lexically_normal();
+  scope.store = fs::absolute(store_path(run), ec).lexically_normal();
+  scope.store_records_prefix = "nines-build-";
+  const std::string files = repo_fingerprint(o.dir, c.load, scope, content_hash);
+  if (files.empty()) return {};
   const char* tz = std::getenv("TZ");
   const char* git_dir = std::getenv("GIT_DIR");
-  std::string text = std::string("nines inputs 1\n") + k_version + "\n" + std::to_string(run.now) +
-                     "\n" + (o.offline ? "offline\n" : "online\n") +
-                     (o.strict ? "strict\n" : "\n") + "TZ=" + (tz ? tz : "-") +
-                     "\nGIT_DIR=" + (git_dir ? git_dir : "-") + "\n" + git_head(root) + "\n";
-  std::string bytes;
-  for (const auto& [rel, p] : files) {
-    text += rel;
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) return {};
-    // A link, or a file larger than the loader reads: its stamp, never its bytes (it may point
-    // anywhere, or be huge).
-    const bool link = S_ISLNK(st.st_mode);
-    if (link) {
-      text += " -> " + fs::read_symlink(p, ec).string();
-      if (::stat(p.c_str(), &st) != 0) st = {};
-    }
-    if (link || static_cast<std::uintmax_t>(st.st_size) > c.load.max_file_bytes) {
-      text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
-              std::to_string(st.st_mtim.tv_nsec) + "\n";
-      continue;
-    }
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return {};
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    text += " " + std::to_string(bytes.size()) + " " + content_hash(bytes) + "\n";
-  }
-  return content_hash(text);
+  return content_hash(std::string("nines inputs 2\n") + k_version + "\n" + std::to_string(run.now) +
+                      "\n" + (o.offline ? "offline\n" : "online\n") +
+                      (o.strict ? "strict\n" : "\n") + "TZ=" + (tz ? tz : "-") +
+                      "\nGIT_DIR=" + (git_dir ? git_dir : "-") + "\n" + files + "\n");
 }
 
 // What the next build compares against: this build's fingerprint, the store as this build left
@@ -349,7 +246,30 @@ bool previous_site_stands(Context& c) {
   return true;
 }
 
-// Validate one document as it arrives: schema check, then decoding into the typed model.
+bool is_dialect(const RawDoc& doc) {
+  return doc.kind == "prometheus_rules" || doc.kind == "openslo" || doc.kind == "backstage" ||
+         doc.kind == "sloth" || doc.kind == "pyrra";
+}
+
+// The schema check of one document, on the loader's thread that parsed it (so on several threads
+// at once): its verdict, findings and digest go into doc.check for validate_document.
+void check_document(const SchemaSet& schemas, RawDoc& doc) {
+  // Dialect documents have schemas of their own where nines ships one (OpenSLO's kinds).
+  const bool dialect = is_dialect(doc);
+  const std::string schema = dialect ? dialect_schema(doc) : doc.kind;
+  const bool no_schema = dialect && !schemas.has(schema);
+  DiagBag diags;
+  diags.set_cap(static_cast<std::size_t>(-1)); // the run's bag caps them when they are reported
+  const YamlJson converted = to_json(doc.root);
+  doc.check.ok = no_schema || schemas.validate(schema, doc.root, converted, doc.file, diags);
+  if (doc.check.ok)
+    doc.check.digest =
+        fnv1a_hex(converted.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  doc.check.diags = diags.all();
+}
+
+// Takes one checked document, in file order: reports its schema findings, then decodes it into
+// the typed model.
 void validate_document(Context& c, RawDoc&& doc) {
   const auto start = Clock::now();
   Run& run = c.run;
@@ -359,21 +279,15 @@ void validate_document(Context& c, RawDoc&& doc) {
     ++c.files;
     c.last_file = doc.file;
   }
-  const bool dialect = doc.kind == "prometheus_rules" || doc.kind == "openslo" ||
-                       doc.kind == "backstage" || doc.kind == "sloth" || doc.kind == "pyrra";
   const std::size_t errors_before = run.diags.error_count();
   // What every kind holds before the document, so a document whose decoding failed is dropped
   // again: the lints judge only documents that validated.
   std::vector<std::size_t> sizes;
   for_each_kind([&](const auto& row) { sizes.push_back((run.repo.*row.docs).size()); });
-  // Dialect documents have schemas of their own where nines ships one (OpenSLO's kinds).
-  const std::string schema = dialect ? dialect_schema(doc) : doc.kind;
-  const bool no_schema = dialect && !c.schemas.has(schema);
-  if (no_schema || c.schemas.validate(schema, doc.root, doc.file, run.diags)) {
-    decode_document(doc,
-                    fnv1a_hex(to_json(doc.root).value.dump(
-                        -1, ' ', false, nlohmann::json::error_handler_t::replace)),
-                    run.repo, run.diags);
+  for (auto& d : doc.check.diags)
+    run.diags.add(std::move(d));
+  if (doc.check.ok) {
+    decode_document(doc, doc.check.digest, run.repo, run.diags);
     ++c.decoded;
   }
   if (run.diags.error_count() > errors_before) {
@@ -415,14 +329,24 @@ std::string stage_load(Context& c) {
     history_ms = ms_since(history_start);
   }
   LoadNotes notes;
-  load_repo(
-      c.run.opts.dir, c.load, c.run.diags,
-      [&](RawDoc&& doc) { validate_document(c, std::move(doc)); },
-      [&](RawCsvRow&& row) {
-        ++c.csv_rows;
-        decode_csv_row(row, c.run.repo, c.run.diags);
-      },
-      &notes);
+  LoadHooks hooks;
+  // The schema check runs on the loader's threads beside the parsing; its time is counted
+  // there, per thread, and given to the validate row divided by the threads sharing it.
+  std::atomic<std::int64_t> check_ns{0};
+  hooks.check = [&c, &check_ns](RawDoc& doc) {
+    const auto start = Clock::now();
+    check_document(c.schemas, doc);
+    check_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  };
+  hooks.on_doc = [&c](RawDoc&& doc) { validate_document(c, std::move(doc)); };
+  hooks.on_csv = [&c](RawCsvRow&& row) {
+    ++c.csv_rows;
+    decode_csv_row(row, c.run.repo, c.run.diags);
+  };
+  // Both cores by default: reading and checking files is most of the time of a check.
+  c.load.jobs = c.run.opts.jobs > 0 ? static_cast<unsigned>(c.run.opts.jobs) : 2;
+  load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
+  c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
   finish_dialects(c.run.repo, c.run.diags);
   for (const auto& f : notes.failed)

@@ -4,25 +4,48 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
+#include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 #include <system_error>
+#include <thread>
+#include <unistd.h>
 
 namespace nines {
 namespace fs = std::filesystem;
 
 namespace {
 
+// The whole file in one buffer, read straight into it: a stream and a string stream in between
+// copied every file twice.
 bool read_file(const fs::path& p, std::string& out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return false;
-  out = ss.str();
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  out.clear();
+  std::size_t used = 0;
+  for (;;) {
+    if (out.size() - used < 4096) out.resize(std::max<std::size_t>(out.size() * 2, 16384));
+    const ssize_t got = ::read(fd, out.data() + used, out.size() - used);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return false;
+    }
+    if (got == 0) break;
+    used += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  out.resize(used);
   return true;
 }
 
@@ -603,14 +626,16 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
   return out;
 }
 
-void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
-               const std::function<void(RawDoc&&)>& on_doc,
-               const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes) {
+namespace {
+
+// The files the loader reads, (relative, absolute), in sorted order. A walk of our own rather than
+// recursive_directory_iterator: a folder that cannot be read is reported and the walk goes on,
+// instead of being skipped silently or ending the walk.
+std::vector<std::pair<std::string, fs::path>>
+list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
-  std::vector<std::pair<std::string, fs::path>> files; // (relative, absolute)
-  // A walk of our own rather than recursive_directory_iterator: a folder that cannot be read is
-  // reported and the walk goes on, instead of being skipped silently or ending the walk.
+  std::vector<std::pair<std::string, fs::path>> files;
   std::vector<fs::path> pending{root};
   while (!pending.empty()) {
     const fs::path dir = pending.back();
@@ -660,7 +685,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
           continue;
         }
       }
-      files.emplace_back(rel, p);
+      files.emplace_back(std::move(rel), p);
     }
     if (ec) {
       diags.error(dir_rel, {}, "file-unreadable", "cannot walk the folder: " + ec.message());
@@ -668,68 +693,126 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     }
   }
   std::sort(files.begin(), files.end());
-  // Files a Backstage Location names are read after the walk's, even when include/exclude skip
-  // them: naming a file in a Location is asking for it to be read.
+  return files;
+}
+
+// One file read, parsed and checked, waiting to be handed on in order. Its findings are kept
+// apart from the run's until then, so they are reported in file order whichever thread read it.
+struct FileResult {
+  DiagBag diags;
+  std::vector<std::pair<std::size_t, RawDoc>> docs; // each after this many of `diags`
+  std::vector<std::pair<int, std::vector<std::string>>> csv_lines; // line number, cells
+  bool accepted = false;                                           // a document was handed on
+  std::exception_ptr error; // a failure (a bug) while reading it, rethrown in order
+};
+
+// Reads, parses and checks one file, on whichever thread runs it.
+std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& rel,
+                                     const fs::path& abs, const LoadOptions& opts,
+                                     const LoadHooks& hooks) {
+  auto r = std::make_unique<FileResult>();
+  DiagBag& diags = r->diags;
+  // Every finding of the file is kept; the run's own bag applies the cap and the overrides.
+  diags.set_cap(static_cast<std::size_t>(-1));
+  try {
+    std::string text, rule, message, hint;
+    if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint)) {
+      diags.error(rel, {}, rule, message, hint);
+      return r;
+    }
+    auto encoding_ok = [&](std::string_view t) {
+      if (auto problem = check_text(t)) {
+        diags.error(rel, problem->loc, "file-encoding", problem->what + "; the file is not read",
+                    "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
+        return false;
+      }
+      return true;
+    };
+    if (ends_with(rel, ".csv")) {
+      if (!encoding_ok(text)) return r;
+      std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; // a byte order mark (Excel)
+      std::vector<std::string> cells;
+      std::string line;
+      for (int n = 1; pos < text.size(); ++n) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos) nl = text.size();
+        line.assign(text, pos, nl - pos);
+        pos = nl + 1;
+        if (line.empty() || line == "\r") continue;
+        split_csv_line(line, cells);
+        r->csv_lines.emplace_back(n, cells);
+      }
+      return r;
+    }
+    const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
+      if (hooks.check) hooks.check(doc);
+      r->docs.emplace_back(diags.all().size(), std::move(doc));
+    };
+    auto take = [&](Verdict v) {
+      if (v == Verdict::Accepted) r->accepted = true;
+    };
+    if (ends_with(rel, ".md")) {
+      std::string yaml, body;
+      int body_line = 0;
+      if (!split_front_matter(text, yaml, body, body_line)) return r; // plain Markdown: not ours
+      if (encoding_ok(text))
+        read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
+          if (idx > 0) {
+            diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
+            return;
+          }
+          take(classify(std::move(n), idx, rel, body, diags, take_doc));
+        });
+      return r;
+    }
+    if (encoding_ok(text)) {
+      const std::string no_body;
+      read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
+        take(classify(std::move(n), idx, rel, no_body, diags, take_doc));
+      });
+    }
+  } catch (...) {
+    r->error = std::current_exception();
+  }
+  return r;
+}
+
+} // namespace
+
+void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
+               const LoadHooks& hooks, LoadNotes* notes) {
+  const std::vector<std::pair<std::string, fs::path>> files = list_repo_files(root, opts, diags);
+  // Files a Backstage Location names are read after the walk's, in the order they are named,
+  // even when include/exclude skip them: naming a file in a Location is asking for it to be read.
   std::set<std::string> queued;
   for (const auto& f : files)
     queued.insert(f.first);
-  const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
-    if (doc.kind == "backstage")
-      if (const Node* k = doc.root.get("kind"); k && k->value == "Location")
-        follow_location(root, doc, diags, [&](const std::string& rel) {
-          if (queued.insert(rel).second) files.emplace_back(rel, root / rel);
-        });
-    on_doc(std::move(doc));
-  };
+  std::vector<std::string> followed;
 
-  std::string text;
-  std::vector<std::string> cells;
   // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
   std::map<std::pair<std::string, std::string>, std::pair<std::string, int>> csv_days;
-  auto encoding_ok = [&](const std::string& rel, std::string_view t) {
-    if (auto problem = check_text(t)) {
-      diags.error(rel, problem->loc, "file-encoding", problem->what + "; the file is not read",
-                  "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
-      return false;
-    }
-    return true;
-  };
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    // A copy: following a Location appends to `files`. Named, not structured bindings: lambdas
-    // below capture them (clang 14, the fuzz build).
-    const auto file = files[i];
-    const std::string& rel = file.first;
-    const fs::path& abs = file.second;
+  // Hands one file's results on, in file order, on the calling thread.
+  auto commit = [&](const std::string& rel, FileResult& r) {
     const std::size_t errors_before = diags.error_count();
-    bool accepted = false; // some document of the file was handed on
-    auto note = [&] {
-      if (!notes) return;
-      if (ends_with(rel, ".csv")) return; // data, not documents
-      if (diags.error_count() > errors_before)
-        notes->failed.push_back(rel);
-      else if (!accepted)
-        notes->skipped.push_back(rel);
+    std::size_t replayed = 0;
+    auto replay = [&](std::size_t upto) {
+      for (; replayed < upto; ++replayed)
+        diags.add(r.diags.all()[replayed]);
     };
-    auto take = [&](Verdict v) {
-      if (v == Verdict::Accepted) accepted = true;
-    };
-    std::string rule, message, hint;
-    if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint)) {
-      diags.error(rel, {}, rule, message, hint);
-      note();
-      continue;
+    for (auto& [at, doc] : r.docs) {
+      replay(at);
+      if (doc.kind == "backstage")
+        if (const Node* k = doc.root.get("kind"); k && k->value == "Location")
+          follow_location(root, doc, diags, [&](const std::string& target) {
+            if (queued.insert(target).second) followed.push_back(target);
+          });
+      hooks.on_doc(std::move(doc));
     }
+    replay(r.diags.all().size());
+    if (r.error) std::rethrow_exception(r.error);
     if (ends_with(rel, ".csv")) {
-      if (!encoding_ok(rel, text)) continue;
-      if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3); // a byte order mark, from Excel
-      std::istringstream in(text);
-      std::string line;
-      int n = 0;
       bool header = true;
-      while (std::getline(in, line)) {
-        ++n;
-        if (line.empty() || line == "\r") continue;
-        split_csv_line(line, cells);
+      for (auto& [n, cells] : r.csv_lines) {
         if (!header && cells.size() >= 2) {
           auto key = std::make_pair(trim(cells[0]), trim(cells[1]));
           auto [first, inserted] = csv_days.emplace(key, std::make_pair(rel, n));
@@ -742,34 +825,213 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
           }
         }
         header = false;
-        on_csv(RawCsvRow{rel, n, cells});
+        hooks.on_csv(RawCsvRow{rel, n, std::move(cells)});
       }
-      continue;
+      return; // data, not documents: never listed in the notes
     }
-    if (ends_with(rel, ".md")) {
-      std::string yaml, body;
-      int body_line = 0;
-      if (!split_front_matter(text, yaml, body, body_line)) { // plain Markdown: not ours
-        note();
+    if (!notes) return;
+    if (diags.error_count() > errors_before)
+      notes->failed.push_back(rel);
+    else if (!r.accepted)
+      notes->skipped.push_back(rel);
+  };
+
+  const std::size_t n = files.size();
+  const unsigned threads =
+      static_cast<unsigned>(std::clamp<std::size_t>(opts.jobs, 1, std::max<std::size_t>(n, 1)));
+  // The walk's files, on `threads` threads, handed on in order.
+  auto read_walked = [&] {
+    if (threads == 1) {
+      for (const auto& [rel, abs] : files) {
+        auto r = read_one(root, rel, abs, opts, hooks);
+        commit(rel, *r);
+      }
+      return;
+    }
+    // A pool of helpers reads files ahead, at most `window` files past the one being handed on, so
+    // memory stays bounded; the calling thread hands results on in order and, while the next one
+    // is not ready, reads files too.
+    const std::size_t window = 4 * static_cast<std::size_t>(threads);
+    std::vector<std::unique_ptr<FileResult>> ready(n);
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t next = 0, committed = 0;
+    bool stop = false;
+    auto claimable = [&] { return next < n && next < committed + window; };
+    auto work = [&](std::unique_lock<std::mutex>& lock) {
+      const std::size_t i = next++;
+      lock.unlock();
+      auto r = read_one(root, files[i].first, files[i].second, opts, hooks);
+      lock.lock();
+      ready[i] = std::move(r);
+      changed.notify_all();
+    };
+    std::vector<std::thread> helpers;
+    struct Joiner {
+      std::mutex& mutex;
+      std::condition_variable& changed;
+      bool& stop;
+      std::vector<std::thread>& helpers;
+      ~Joiner() {
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          stop = true;
+        }
+        changed.notify_all();
+        for (auto& t : helpers)
+          t.join();
+      }
+    } joiner{mutex, changed, stop, helpers};
+    for (unsigned t = 1; t < threads; ++t)
+      helpers.emplace_back([&] {
+        std::unique_lock<std::mutex> lock(mutex);
+        for (;;) {
+          changed.wait(lock, [&] { return stop || claimable() || next >= n; });
+          if (stop || next >= n) return;
+          work(lock);
+        }
+      });
+    std::unique_lock<std::mutex> lock(mutex);
+    while (committed < n) {
+      if (!ready[committed]) {
+        if (claimable())
+          work(lock);
+        else
+          changed.wait(lock, [&] { return ready[committed] != nullptr || claimable(); });
         continue;
       }
-      if (encoding_ok(rel, text))
-        read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
-          if (idx > 0) {
-            diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
-            return;
-          }
-          take(classify(std::move(n), idx, rel, body, diags, take_doc));
-        });
-      note();
+      std::unique_ptr<FileResult> r = std::move(ready[committed]);
+      const std::size_t i = committed++;
+      changed.notify_all();
+      lock.unlock();
+      commit(files[i].first, *r);
+      r.reset();
+      lock.lock();
+    }
+  };
+  read_walked();
+  // Then the files the Locations named (one may name more), one at a time: they are few.
+  for (std::size_t i = 0; i < followed.size(); ++i) {
+    const std::string rel = followed[i]; // a copy: commit may append to `followed`
+    auto r = read_one(root, rel, root / rel, opts, hooks);
+    commit(rel, *r);
+  }
+}
+
+void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
+               const std::function<void(RawDoc&&)>& on_doc,
+               const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes) {
+  LoadHooks hooks;
+  hooks.on_doc = on_doc;
+  hooks.on_csv = on_csv;
+  LoadOptions one = opts;
+  one.jobs = 1;
+  load_repo(root, one, diags, hooks, notes);
+}
+
+namespace {
+
+std::string read_small(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+// The commit the history is read from: HEAD of the git repository holding `root`, resolved
+// through its ref (loose or packed, worktrees included). The history of a run is a function of
+// this commit, `now` and the working tree's files (which the fingerprint hashes).
+std::string git_head(const fs::path& root) {
+  std::error_code ec;
+  for (fs::path d = root;; d = d.parent_path()) {
+    const fs::path dot = d / ".git";
+    fs::path gitdir, common;
+    if (fs::is_directory(dot, ec)) {
+      gitdir = common = dot;
+    } else if (fs::is_regular_file(dot, ec)) {
+      std::string text = read_small(dot);
+      if (text.rfind("gitdir: ", 0) != 0) return "?";
+      gitdir = fs::path(text.substr(8));
+      if (gitdir.is_relative()) gitdir = d / gitdir;
+      common = gitdir;
+      if (fs::is_regular_file(gitdir / "commondir", ec)) {
+        fs::path c = read_small(gitdir / "commondir");
+        common = c.is_relative() ? gitdir / c : c;
+      }
+    } else {
+      if (d == d.parent_path() || d.empty()) return "no git";
       continue;
     }
-    if (encoding_ok(rel, text))
-      read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
-        take(classify(std::move(n), idx, rel, std::string(), diags, take_doc));
-      });
-    note();
+    std::string head = read_small(gitdir / "HEAD");
+    if (head.rfind("ref: ", 0) != 0) return "head " + head;
+    const std::string ref = head.substr(5);
+    for (const fs::path& base : {gitdir, common})
+      if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
+    std::ifstream packed(common / "packed-refs");
+    for (std::string line; std::getline(packed, line);)
+      if (line.size() > ref.size() + 1 &&
+          line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
+          line[line.size() - ref.size() - 1] == ' ')
+        return ref + " " + line;
+    return "unborn " + ref;
   }
+}
+
+} // namespace
+
+std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
+                             const FingerprintScope& scope,
+                             const std::function<std::string(std::string_view)>& hash) {
+  std::error_code ec;
+  const fs::path root = fs::absolute(root_in, ec).lexically_normal();
+  const fs::path& out = scope.out;
+  const std::string out_name = out.filename().string();
+  const std::string store = scope.store.string();
+  std::vector<std::pair<std::string, fs::path>> files;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
+  if (ec) return {};
+  for (; it != end; it.increment(ec)) {
+    if (ec) return {};
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    const bool writer_temp =
+        p.parent_path() == out.parent_path() &&
+        (name.rfind(out_name + ".tmp-", 0) == 0 || name.rfind(out_name + ".old-", 0) == 0);
+    if (name == ".git" || p == out || writer_temp) {
+      if (it->is_directory(ec) && !it->is_symlink(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    const std::string ps = p.string();
+    if (ps == store || ps == store + "-wal" || ps == store + "-shm" || ps == store + "-journal")
+      continue;
+    if (!scope.store_records_prefix.empty() && p.parent_path() == scope.store.parent_path() &&
+        name.rfind(scope.store_records_prefix, 0) == 0)
+      continue;
+    if (it->is_symlink(ec) || it->is_regular_file(ec))
+      files.emplace_back(p.lexically_relative(root).generic_string(), p);
+  }
+  std::sort(files.begin(), files.end());
+  std::string text = git_head(root) + "\n";
+  std::string bytes;
+  for (const auto& [rel, p] : files) {
+    text += rel;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return {};
+    const bool link = S_ISLNK(st.st_mode);
+    if (link) {
+      text += " -> " + fs::read_symlink(p, ec).string();
+      if (::stat(p.c_str(), &st) != 0) st = {};
+    }
+    if (link || static_cast<std::uintmax_t>(st.st_size) > opts.max_file_bytes) {
+      text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+              std::to_string(st.st_mtim.tv_nsec) + "\n";
+      continue;
+    }
+    if (!read_file(p, bytes)) return {};
+    text += " " + std::to_string(bytes.size()) + " " + hash(bytes) + "\n";
+  }
+  return hash(text);
 }
 
 std::optional<fs::path> find_repo_root(const fs::path& start) {

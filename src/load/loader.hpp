@@ -23,6 +23,15 @@ struct RawDoc {
   Node root;        // the whole document
   Loc kind_loc;     // the top-level key
   std::string body; // Markdown prose after front matter
+  // What LoadHooks::check found, on the thread that parsed the document, for on_doc: whether
+  // the document passed, a digest of its content, and its findings, which are not yet in the
+  // run's diagnostics so that on_doc reports them in file order.
+  struct Check {
+    bool ok = true;
+    std::string digest;
+    std::vector<Diagnostic> diags;
+  };
+  Check check;
 };
 
 // One line of metrics/*.csv, split but not yet checked.
@@ -39,6 +48,20 @@ struct LoadOptions {
   // nines.yaml `include` / `exclude`: globs of the files read (all when empty) and of the files
   // and folders never read.
   std::vector<std::string> include, exclude;
+  // Threads that read, parse and check files (the calling thread is one of them). The results
+  // are handed on in sorted file order whatever the number.
+  unsigned jobs = 1;
+};
+
+// What load_repo hands each document and CSV row to.
+struct LoadHooks {
+  // Runs on the thread that parsed the document, as soon as it is parsed: files are parsed
+  // concurrently, so it must be safe to run on several threads at once. May be empty.
+  std::function<void(RawDoc&)> check;
+  // Run on the calling thread, in sorted file order, each document after the file's findings
+  // that came before it.
+  std::function<void(RawDoc&&)> on_doc;
+  std::function<void(RawCsvRow&&)> on_csv;
 };
 
 // What the walk left alone or could not read, for the driver's report and the link stage.
@@ -82,14 +105,40 @@ Node load_config_file(const std::filesystem::path& root, const LoadOptions& opts
 // itself or its nearest parent holding `nines.yaml`. nullopt when there is none.
 std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start);
 
-// Walks the repository in sorted path order and hands every document to `on_doc` as it is parsed,
-// so at most one file's trees are alive at a time. CSV rows go to `on_csv` (a UTF-8 byte order
-// mark is dropped; an SLO-day already given by another CSV file is an error naming both, and is
-// not passed on). Folders and files that cannot be read are errors. YAML and Markdown files that
-// are neither a nines kind nor a known dialect are skipped without error and listed in `notes`.
+// Walks the repository in sorted path order and hands every document to `hooks.on_doc`, file by
+// file. Files are read, parsed and checked on `opts.jobs` threads, a bounded window of files ahead
+// of the one being handed on, so only a few files' trees are alive at a time; what reaches the
+// hooks and `diags` (and its order) does not depend on the number of threads. CSV rows go to
+// `hooks.on_csv` (a UTF-8 byte order mark is dropped; an SLO-day already given by another CSV file
+// is an error naming both, and is not passed on). Folders and files that cannot be read are
+// errors. YAML and Markdown files that are neither a nines kind nor a known dialect are skipped
+// without error and listed in `notes`.
+void load_repo(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags,
+               const LoadHooks& hooks, LoadNotes* notes = nullptr);
+// The same without a check, on the calling thread alone.
 void load_repo(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags,
                const std::function<void(RawDoc&&)>& on_doc,
                const std::function<void(RawCsvRow&&)>& on_csv, LoadNotes* notes = nullptr);
+
+// What repo_fingerprint leaves out besides git's own folder: the build's output folder (and the
+// site writer's temporary folders beside it, OUT.tmp-* and OUT.old-*), the store's file (with its
+// -wal, -shm and -journal) and, beside the store, the files whose names start with
+// `store_records_prefix` (the builds' own records). Absolute paths.
+struct FingerprintScope {
+  std::filesystem::path out;
+  std::filesystem::path store;
+  std::string store_records_prefix;
+};
+
+// A fingerprint of the repository at `root` for incremental builds: every file (path, size and
+// `hash` of its content, in sorted order) but those `scope` leaves out, and the commit git's HEAD
+// resolves to (loose or packed ref, worktrees included), since the history is a function of it.
+// A symbolic link, or a file larger than the loader reads, is fingerprinted by its size and
+// modification time, never its bytes (it may point anywhere, or be huge). Returns "" when the
+// walk fails or a file cannot be read: the caller then cannot trust any fingerprint.
+std::string repo_fingerprint(const std::filesystem::path& root, const LoadOptions& opts,
+                             const FingerprintScope& scope,
+                             const std::function<std::string(std::string_view)>& hash);
 
 // Splits "---\nfront matter\n---\nbody". Returns false when the text has no front matter.
 bool split_front_matter(const std::string& text, std::string& yaml, std::string& body,

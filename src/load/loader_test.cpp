@@ -385,3 +385,52 @@ TEST_CASE("loader: an optional Location's missing target is a warning") {
   CHECK(diags.all()[0].message.find("does not exist") != std::string::npos);
   CHECK(diags.all()[1].message.find("matches no file") != std::string::npos);
 }
+
+TEST_CASE("loader: threads change nothing that is handed on, nor its order") {
+  TempRepo repo;
+  for (int i = 0; i < 40; ++i) {
+    const std::string n = std::to_string(i);
+    if (i % 5 == 0)
+      repo.write("services/s" + n + ".yaml", "service:\n  name: a\n  name: b\n"); // duplicate
+    else if (i % 7 == 0)
+      repo.write("services/s" + n + ".yaml", "servce:\n  name: typo\n");
+    else
+      repo.write("services/s" + n + ".yaml", "service:\n  name: s" + n + "\n---\nslo:\n  id: x\n");
+    repo.write("runbooks/r" + n + ".md",
+               "---\nrunbook:\n  title: r" + n + "\n---\nBody " + n + "\n");
+    repo.write("metrics/m" + n + ".csv",
+               "slo,date,good,total\ns,2026-01-0" + std::to_string(1 + i % 3) + ",1,2\n");
+  }
+  repo.write("notes/plain.md", "# not ours\n");
+  auto run = [&](unsigned jobs) {
+    LoadOptions opts;
+    opts.jobs = jobs;
+    DiagBag diags;
+    LoadNotes notes;
+    std::vector<std::string> seen;
+    LoadHooks hooks;
+    // The check runs on the threads; what it leaves in the document reaches on_doc.
+    hooks.check = [](RawDoc& d) { d.check.digest = d.file + "#" + std::to_string(d.index); };
+    hooks.on_doc = [&](RawDoc&& d) {
+      seen.push_back("doc " + d.kind + " " + d.check.digest + " after " +
+                     std::to_string(diags.all().size()));
+    };
+    hooks.on_csv = [&](RawCsvRow&& r) {
+      seen.push_back("csv " + r.file + ":" + std::to_string(r.line) + " after " +
+                     std::to_string(diags.all().size()));
+    };
+    load_repo(repo.root, opts, diags, hooks, &notes);
+    for (const auto& d : diags.all())
+      seen.push_back("diag " + d.file + ":" + std::to_string(d.loc.line) + " " + d.rule);
+    for (const auto& f : notes.failed)
+      seen.push_back("failed " + f);
+    for (const auto& f : notes.skipped)
+      seen.push_back("skipped " + f);
+    return seen;
+  };
+  const auto one = run(1);
+  CHECK(one.size() > 200);
+  CHECK(run(2) == one);
+  CHECK(run(3) == one);
+  CHECK(run(16) == one);
+}

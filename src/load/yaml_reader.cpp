@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <istream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
+#include <streambuf>
 #include <unordered_map>
 #include <unordered_set>
 #include <yaml-cpp/depthguard.h>
@@ -95,10 +96,28 @@ private:
     bool key_bad = false;
     std::string key;
     Loc key_loc;
-    std::unordered_map<std::string, Loc> seen;
+    // Key → position in node.entries, built only for large mappings: a small one is searched
+    // in place, which spares a copy and a hash node of every key.
+    std::unordered_map<std::string, std::size_t> index;
     bool key_merge = false;                 // the key is a plain `<<`
     std::unordered_set<std::string> merged; // keys that came from a merge, not written here
   };
+
+  static constexpr std::size_t k_scan_limit = 16;
+
+  // The entry of the mapping being built with this key (written or merged), or nullptr.
+  static Entry* find_entry(Frame& f, const std::string& key) {
+    auto& entries = f.node.entries;
+    if (entries.size() <= k_scan_limit) {
+      for (auto& e : entries)
+        if (e.key == key) return &e;
+      return nullptr;
+    }
+    for (std::size_t i = f.index.size(); i < entries.size(); ++i)
+      f.index.emplace(entries[i].key, i);
+    auto it = f.index.find(key);
+    return it == f.index.end() ? nullptr : &entries[it->second];
+  }
 
   Loc loc(const YAML::Mark& m) const { return {m.line + 1 + m_line_offset, m.column + 1}; }
 
@@ -139,8 +158,8 @@ private:
       top.have_key = true;
       top.key_loc = n.loc;
       top.key_bad = !(n.kind == Node::Kind::Scalar || n.kind == Node::Kind::Null);
-      top.key = n.value;
       top.key_merge = n.value == "<<" && !n.quoted;
+      top.key = std::move(n.value);
       if (top.key_bad)
         m_diags.error(m_file, n.loc, "yaml-syntax", "complex mapping keys are not supported",
                       "use a plain string as the key");
@@ -152,20 +171,19 @@ private:
       merge(top, n);
       return;
     }
-    if (auto [it, inserted] = top.seen.emplace(top.key, top.key_loc); !inserted) {
+    if (Entry* first = find_entry(top, top.key)) {
       if (top.merged.erase(top.key)) { // a key written here wins over a merged one
-        it->second = top.key_loc;
-        for (auto& e : top.node.entries)
-          if (e.key == top.key) e = Entry{top.key, top.key_loc, std::move(n)};
+        first->key_loc = top.key_loc;
+        first->value = std::move(n);
         return;
       }
       m_diags.error(m_file, top.key_loc, "yaml-duplicate-key",
                     "duplicate key '" + top.key + "' (first defined at line " +
-                        std::to_string(it->second.line) + ")",
+                        std::to_string(first->key_loc.line) + ")",
                     "YAML keeps only one of them; remove or rename one");
       return;
     }
-    top.node.entries.push_back(Entry{top.key, top.key_loc, std::move(n)});
+    top.node.entries.push_back(Entry{std::move(top.key), top.key_loc, std::move(n)});
   }
 
   // A YAML merge key (`<<: *defaults`, `<<: [*a, *b]`): the mapping's own keys win, and earlier
@@ -183,7 +201,7 @@ private:
       return;
     }
     for (const auto& e : src.entries) {
-      if (!top.seen.emplace(e.key, e.key_loc).second) continue;
+      if (find_entry(top, e.key)) continue;
       top.merged.insert(e.key);
       top.node.entries.push_back(e);
     }
@@ -282,7 +300,14 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
     return;
   }
   if (check_tabs(text, file, line_offset, diags)) return;
-  std::istringstream in{std::string(text)};
+  // The parser reads the text where it is, through a stream buffer over it: no copy.
+  struct ViewBuf : std::streambuf {
+    explicit ViewBuf(std::string_view t) {
+      char* p = const_cast<char*>(t.data()); // read only: the get area is never written
+      setg(p, p, p + t.size());
+    }
+  } buf(text);
+  std::istream in(&buf);
   YAML::Parser parser(in);
   TreeBuilder builder(file, line_offset, limits, diags);
   int index = 0;

@@ -43,6 +43,28 @@ TEST_CASE("yaml_reader: duplicate keys are errors at the second key") {
   CHECK(d[0].message == "duplicate key 'name' (first defined at line 2)");
 }
 
+TEST_CASE("yaml_reader: duplicate and merged keys in a large mapping") {
+  // Past a few keys the reader looks keys up in an index instead of scanning: same findings.
+  std::string text = "base: &b\n  k5: merged\n  m1: merged\nbig:\n  <<: *b\n";
+  for (int i = 0; i < 40; ++i)
+    text += "  k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  text += "  k30: again\n  m1: own\n  m1: twice\n";
+  DiagBag diags;
+  Node root = parse_yaml_string(text, diags);
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].message == "duplicate key 'k30' (first defined at line 36)");
+  CHECK(d[0].loc.line == 46);
+  CHECK(d[1].message == "duplicate key 'm1' (first defined at line 47)");
+  const Node* big = root.get("big");
+  REQUIRE(big);
+  CHECK(big->entries.size() == 41);
+  CHECK(big->get("k5")->value == "5"); // written here: wins over the merged one
+  CHECK(big->get("k30")->value == "30");
+  CHECK(big->get("m1")->value == "own");
+  CHECK(big->entry("m1")->key_loc.line == 47);
+}
+
 TEST_CASE("yaml_reader: tabs in indentation are errors at their column") {
   DiagBag diags;
   parse_yaml_string("service:\n\tname: a\n", diags);

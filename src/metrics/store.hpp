@@ -94,6 +94,11 @@ public:
   Store& operator=(const Store&) = delete;
   ~Store();
 
+  // The state of the store's files at `path` as the file system sees it (size and modification
+  // time of the database and of its write-ahead log), without opening it: equal stamps before
+  // and after mean nothing wrote to the store in between.
+  static std::string file_stamp(const std::filesystem::path& path);
+
   int schema_version() const;
   static int latest_schema_version();
 
@@ -144,7 +149,7 @@ private:
   static std::unique_ptr<Store> open_impl(const std::filesystem::path& path,
                                           const std::vector<std::string>& migrations);
   void write_daily(const std::string& source, const std::vector<DailyRow>& rows,
-                   std::int64_t fetched_at, ImportSummary* summary);
+                   std::int64_t fetched_at);
   [[noreturn]] void fail(const char* doing, const std::exception& e) const;
 
   std::unique_ptr<SQLite::Database> m_db;

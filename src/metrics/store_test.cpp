@@ -1,10 +1,12 @@
 #include "metrics/store.hpp"
+#include "model/digest.hpp"
 #include "model/time.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <functional>
@@ -279,6 +281,24 @@ TEST_CASE("store: the store follows the files of metrics/ (deleted rows and file
   // No CSV file left at all.
   CHECK(store->import_csv({}, 4000).removed == 1);
   CHECK(store->daily_series().at("api").size() == 1);
+}
+
+TEST_CASE("store: a CSV file's recorded hash is of its rows printed with %.17g") {
+  // Stores written by earlier versions keep their hashes valid: the same rows are recognised
+  // as already imported, whatever formats the numbers for the hash.
+  auto store = Store::open_memory();
+  store->import_csv({csv("metrics/a.csv", 3, "db", "2026-10-02", 0.1, 1e15),
+                     csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100.5)},
+                    1000);
+  std::string canonical;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "\t%lld\t%.17g\t%.17g\n", static_cast<long long>(d("2026-10-01")),
+                90.0, 100.5);
+  canonical += std::string("api") + buf;
+  std::snprintf(buf, sizeof buf, "\t%lld\t%.17g\t%.17g\n", static_cast<long long>(d("2026-10-02")),
+                0.1, 1e15);
+  canonical += std::string("db") + buf;
+  CHECK(store->csv_files().at("csv:metrics/a.csv") == fnv1a_hex(canonical));
 }
 
 TEST_CASE("store: counts above 2^53 are refused") {

@@ -168,11 +168,16 @@ std::string quoted_after(const std::string& desc, const std::string& prefix) {
 
 bool SchemaSet::validate(const std::string& kind, const Node& root, const std::string& file,
                          DiagBag& diags) const {
+  if (!has(kind)) return true;
+  return validate(kind, root, to_json(root), file, diags);
+}
+
+bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJson& converted,
+                         const std::string& file, DiagBag& diags) const {
   auto it = m_impl->schemas.find(kind);
   if (it == m_impl->schemas.end()) return true;
   const json& sroot = it->second->doc;
 
-  YamlJson converted = to_json(root);
   // One validator per thread, so each `pattern` is compiled once rather than once per document.
   thread_local valijson::Validator validator;
   valijson::ValidationResults results;

@@ -3,6 +3,7 @@
 
 #include "diag/diagnostic.hpp"
 #include "model/node.hpp"
+#include "validate/yaml_json.hpp"
 
 #include <map>
 #include <memory>
@@ -28,6 +29,9 @@ public:
   // the document is valid. Warns about YAML 1.1 booleans (`on`, `no`...) left in string fields.
   bool validate(const std::string& kind, const Node& root, const std::string& file,
                 DiagBag& diags) const;
+  // The same with `root` already converted by to_json(), for a caller that needs the JSON too.
+  bool validate(const std::string& kind, const Node& root, const YamlJson& converted,
+                const std::string& file, DiagBag& diags) const;
 
   bool has(const std::string& kind) const;
 
