@@ -120,6 +120,13 @@ struct SloFigures {
 std::pair<std::int64_t, std::int64_t> calendar_period(const std::string& unit, int count,
                                                       std::int64_t start_day, std::int64_t day);
 
+// The last closed day, in the SLO's calendar zone (OpenSLO calendar.timeZone), that picks which
+// calendar period "now" is in: `local_now` is wall-clock seconds in `repo_zone` (nines.yaml's
+// timezone, which the daily data are cut in). Without an SLO zone, or with the same one, it is
+// the repository's last closed day.
+std::int64_t calendar_last_day(const std::string& repo_zone, const std::string& slo_zone,
+                               std::int64_t local_now);
+
 // Figures of one SLO at `now`. `series` and `live` may be null (no data).
 SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, std::int64_t now);
