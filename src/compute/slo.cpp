@@ -262,6 +262,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   f.target = slo.target;
   f.window_days = slo.window_days;
   f.sla = slo.sla;
+  f.alert_policies = slo.alert_policies;
   f.budget_fraction = budget_fraction(slo.target);
   f.allowed_bad_minutes = allowed_bad_minutes(slo.target, slo.window_days);
   const double b = f.budget_fraction;

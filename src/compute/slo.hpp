@@ -108,10 +108,11 @@ struct SloFigures {
   std::optional<std::string> projected_exhaustion; // YYYY-MM-DD
   DataFreshness data;
   Coverage coverage;
-  std::string window_kind = "rolling";       // rolling | calendar
-  std::string budgeting = "Occurrences";     // Occurrences | Timeslices | RatioTimeslices
-  std::optional<int> slices, good_slices;    // Timeslices: slices with data, and good ones
-  std::optional<std::string> missing_reason; // why attainment is null although data may exist
+  std::string window_kind = "rolling";         // rolling | calendar
+  std::string budgeting = "Occurrences";       // Occurrences | Timeslices | RatioTimeslices
+  std::optional<int> slices, good_slices;      // Timeslices: slices with data, and good ones
+  std::optional<std::string> missing_reason;   // why attainment is null although data may exist
+  std::vector<AlertPolicySpec> alert_policies; // OpenSLO's, as read (shown, not computed)
 };
 
 // The calendar period of an SLO's calendar-aligned window that holds `day` (days since the
