@@ -227,7 +227,7 @@ DimensionScore score_monitoring(const Repo& repo, const Service& svc) {
                  {}};
   for (const Slo* s : slos_of(repo, id))
     for (const auto& sli : repo.slis)
-      if (!live.met && sli.meta.id == s->sli.id && sli.query) {
+      if (!live.met && sli.meta.id == s->sli.id && (sli.query || s->query)) {
         live.met = true;
         live.evidence.push_back("sli " + sli.meta.id + " is queried live");
       }

@@ -78,6 +78,19 @@ void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_
 
 } // namespace
 
+std::int64_t calendar_last_day(const std::string& repo_zone, const std::string& slo_zone,
+                               std::int64_t local_now) {
+  const std::int64_t repo_last = day_of(local_now) - 1;
+  if (slo_zone.empty() || slo_zone == repo_zone) return repo_last;
+  // The instant: local_now less the repository zone's offset at that instant (taken twice, so
+  // that an hour next to a daylight-saving change reads right).
+  auto repo_offset = [&](std::int64_t t) { return utc_offset(repo_zone, t).value_or(0); };
+  const std::int64_t utc = local_now - repo_offset(local_now - repo_offset(local_now));
+  auto slo_offset = utc_offset(slo_zone, utc);
+  if (!slo_offset) return repo_last; // unknown zone: reported by the decoder
+  return day_of(utc + *slo_offset) - 1;
+}
+
 std::pair<std::int64_t, std::int64_t> calendar_period(const std::string& unit, int count,
                                                       std::int64_t start_day, std::int64_t day) {
   if (count < 1) count = 1;
@@ -249,6 +262,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   f.target = slo.target;
   f.window_days = slo.window_days;
   f.sla = slo.sla;
+  f.alert_policies = slo.alert_policies;
   f.budget_fraction = budget_fraction(slo.target);
   f.allowed_bad_minutes = allowed_bad_minutes(slo.target, slo.window_days);
   const double b = f.budget_fraction;
@@ -259,6 +273,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   if (w < 1) w = 1;
   std::int64_t first = today - w;
   const std::int64_t last = today - 1;
+  std::int64_t window_last = last; // a calendar period may end before the last closed day
   f.budgeting = slo.budgeting;
   if (!slo.calendar_unit.empty()) {
     // A calendar-aligned window: the period that holds the last closed day, from its first day
@@ -267,16 +282,22 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     f.window_kind = "calendar";
     auto start = parse_date(slo.calendar_start);
     const std::int64_t anchor = start ? *start : (slo.calendar_unit == "w" ? 4 : 0);
-    auto [p0, p1] = calendar_period(slo.calendar_unit, slo.calendar_count, anchor, last);
+    const std::int64_t pick = calendar_last_day(repo.config.timezone, slo.calendar_timezone, now);
+    auto [p0, p1] = calendar_period(slo.calendar_unit, slo.calendar_count, anchor, pick);
     first = p0;
+    window_last = std::min(last, p1);
     w = p1 - p0 + 1;
     f.window_days = static_cast<double>(w);
     f.allowed_bad_minutes = allowed_bad_minutes(slo.target, f.window_days);
+    if (first > window_last)
+      f.missing_reason = "the period that began on " + format_date(first) + " in " +
+                         slo.calendar_timezone + " has no closed day yet in " +
+                         repo.config.timezone + ", the zone the daily data are cut in";
   }
   f.window_start = format_date(first);
-  f.window_end = format_date(last);
+  f.window_end = format_date(window_last);
 
-  RangeTotals t = sum_range(series, first, last);
+  RangeTotals t = sum_range(series, first, window_last);
   f.coverage.window_days = static_cast<int>(w);
   f.coverage.days_with_data = t.days_with_data;
   if (series) {
@@ -310,7 +331,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
                          std::to_string(std::llround(slo.slice_minutes)) +
                          " minutes needs data finer than the daily values nines keeps";
     } else {
-      timeslice_attainment(slo, series, first, last, f);
+      timeslice_attainment(slo, series, first, window_last, f);
       if (f.attainment && b > 0) {
         f.status = "ok";
         f.consumed = (1.0 - *f.attainment) / b;

@@ -108,10 +108,11 @@ struct SloFigures {
   std::optional<std::string> projected_exhaustion; // YYYY-MM-DD
   DataFreshness data;
   Coverage coverage;
-  std::string window_kind = "rolling";       // rolling | calendar
-  std::string budgeting = "Occurrences";     // Occurrences | Timeslices | RatioTimeslices
-  std::optional<int> slices, good_slices;    // Timeslices: slices with data, and good ones
-  std::optional<std::string> missing_reason; // why attainment is null although data may exist
+  std::string window_kind = "rolling";         // rolling | calendar
+  std::string budgeting = "Occurrences";       // Occurrences | Timeslices | RatioTimeslices
+  std::optional<int> slices, good_slices;      // Timeslices: slices with data, and good ones
+  std::optional<std::string> missing_reason;   // why attainment is null although data may exist
+  std::vector<AlertPolicySpec> alert_policies; // OpenSLO's, as read (shown, not computed)
 };
 
 // The calendar period of an SLO's calendar-aligned window that holds `day` (days since the
@@ -119,6 +120,13 @@ struct SloFigures {
 // aligned to `start_day`.
 std::pair<std::int64_t, std::int64_t> calendar_period(const std::string& unit, int count,
                                                       std::int64_t start_day, std::int64_t day);
+
+// The last closed day, in the SLO's calendar zone (OpenSLO calendar.timeZone), that picks which
+// calendar period "now" is in: `local_now` is wall-clock seconds in `repo_zone` (nines.yaml's
+// timezone, which the daily data are cut in). Without an SLO zone, or with the same one, it is
+// the repository's last closed day.
+std::int64_t calendar_last_day(const std::string& repo_zone, const std::string& slo_zone,
+                               std::int64_t local_now);
 
 // Figures of one SLO at `now`. `series` and `live` may be null (no data).
 SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,

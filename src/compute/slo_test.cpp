@@ -339,6 +339,52 @@ TEST_SUITE("compute.slo") {
     CHECK(*f.remaining == doctest::Approx(0.5));
   }
 
+  TEST_CASE("calendar.timeZone picks the period: now in the SLO's zone, days in the repo's") {
+    // 2026-12-01T12:00Z is 2026-12-02 01:00 in Auckland (UTC+13 in summer): its last closed day
+    // is 2026-12-01, in December, while in UTC the last closed day is 2026-11-30, in November.
+    const std::int64_t noon = at("2026-12-01T12:00:00Z");
+    CHECK(format_date(calendar_last_day("UTC", "", noon)) == "2026-11-30");
+    CHECK(format_date(calendar_last_day("UTC", "Pacific/Auckland", noon)) == "2026-12-01");
+    Repo repo;
+    Slo s = slo("m", "svc", 99.0);
+    s.calendar_unit = "M";
+    DailySeries series;
+    fill(series, "2026-11-30", "2026-11-30", 1000, 10);
+    auto utc = figures(repo, s, &series, nullptr, noon);
+    CHECK(utc.window_start == "2026-11-01");
+    CHECK(utc.window_end == "2026-11-30");
+    CHECK(*utc.attainment == doctest::Approx(0.99));
+    s.calendar_timezone = "Pacific/Auckland";
+    auto nz = figures(repo, s, &series, nullptr, noon);
+    // December has begun in Auckland, but no day of it is closed in UTC yet: no figure, and the
+    // reason says so; the budget is December's 31 days.
+    CHECK(nz.window_start == "2026-12-01");
+    CHECK(nz.window_days == 31);
+    CHECK_FALSE(nz.attainment);
+    REQUIRE(nz.missing_reason);
+    CHECK(nz.missing_reason->find("Pacific/Auckland") != std::string::npos);
+
+    // The other way round: the repository in Auckland, the SLO in Los Angeles. 2026-12-01T21:00Z
+    // is 2026-12-02 10:00 in Auckland (last closed day 2026-12-01, December) and 2026-12-01
+    // 13:00 in Los Angeles (last closed day 2026-11-30, November): the window is all of November
+    // and the Auckland day 2026-12-01 is not in it.
+    repo.config.timezone = "Pacific/Auckland";
+    const std::int64_t local = at("2026-12-01T21:00:00Z") + 13 * 3600;
+    CHECK(format_date(calendar_last_day("Pacific/Auckland", "America/Los_Angeles", local)) ==
+          "2026-11-30");
+    s.calendar_timezone = "America/Los_Angeles";
+    fill(series, "2026-12-01", "2026-12-01", 1000, 1000);
+    auto la = figures(repo, s, &series, nullptr, local);
+    CHECK(la.window_start == "2026-11-01");
+    CHECK(la.window_end == "2026-11-30");
+    CHECK(la.window_days == 30);
+    CHECK(*la.attainment == doctest::Approx(0.99));
+    s.calendar_timezone = "";
+    auto same = figures(repo, s, &series, nullptr, local);
+    CHECK(same.window_start == "2026-12-01");
+    CHECK(*same.attainment == doctest::Approx(0.0));
+  }
+
   TEST_CASE("timeslices from daily values: share of good slices, never occurrences") {
     Repo repo;
     Slo s = slo("t", "svc", 50.0, 7);

@@ -106,6 +106,7 @@ struct SloContext {
   const Slo* slo = nullptr;
   const Sli* sli = nullptr;
   std::string service;
+  const SliQuery* query = nullptr; // the SLO's own (an OpenSLO threshold objective), else its SLI's
 };
 
 // Closed days fetched by one pair of range queries: consecutive day ends one step apart, each day
@@ -250,7 +251,7 @@ void Puller::slo_error(const SourcePlan& plan, const SloContext& c, const std::s
 
 void Puller::plan_slo(std::size_t index) {
   const SloContext& c = m_slos[index];
-  const SliQuery& q = *c.sli->query;
+  const SliQuery& q = *c.query;
   SourcePlan* plan =
       q.source.empty() ? (m_plans.empty() ? nullptr : &m_plans.front()) : plan_for(q.source);
   if (!plan) {
@@ -601,8 +602,9 @@ PullReport Puller::run() {
     const Sli* sli = nullptr;
     for (const auto& s : m_repo.slis)
       if (s.meta.id == slo.sli.id) sli = &s;
-    if (!sli || !sli->query) continue;
-    m_slos.push_back(SloContext{&slo, sli, slo.service.id});
+    const SliQuery* query = slo.query ? &*slo.query : sli && sli->query ? &*sli->query : nullptr;
+    if (!sli || !query) continue;
+    m_slos.push_back(SloContext{&slo, sli, slo.service.id, query});
   }
   for (std::size_t i = 0; i < m_slos.size(); ++i)
     plan_slo(i);

@@ -120,6 +120,9 @@ struct Sli {
   std::string good_events, total_events, measurement_source, aggregation;
   std::vector<std::string> exclusions;
   std::optional<SliQuery> query;
+  // An OpenSLO thresholdMetric: `good_events` is the metric compared with each objective's op
+  // and value; its SLOs get queries of their own (Slo::query).
+  bool threshold = false;
 };
 
 struct BurnRateAlert {
@@ -129,6 +132,31 @@ struct BurnRateAlert {
   Loc burn_rate_loc;
   std::string short_window, long_window, severity;
   double short_window_min = 0, long_window_min = 0; // parsed durations, minutes
+};
+
+// OpenSLO alerting (docs/dialects.md): an SLO's alert policies with their conditions and
+// notification targets, inline or resolved by name from AlertPolicy, AlertCondition and
+// AlertNotificationTarget objects. `ref` is the name a reference gave, until it is resolved.
+struct AlertConditionSpec {
+  std::string name, ref, display_name, description, severity, kind, op;
+  std::optional<double> threshold;
+  std::string lookback_window, alert_after; // as written, e.g. "1h"
+  double lookback_minutes = 0, alert_after_minutes = 0;
+  Loc loc;
+};
+
+struct AlertTargetSpec {
+  std::string name, ref, display_name, description, target;
+  Loc loc;
+};
+
+struct AlertPolicySpec {
+  std::string name, ref, display_name, description;
+  bool alert_when_no_data = false, alert_when_resolved = false, alert_when_breaching = false;
+  std::vector<AlertConditionSpec> conditions;
+  std::vector<AlertTargetSpec> targets;
+  std::string file; // where the policy is written (an AlertPolicy object's file once resolved)
+  Loc loc;
 };
 
 struct Slo {
@@ -157,6 +185,14 @@ struct Slo {
   std::string budgeting = "Occurrences"; // Occurrences | Timeslices | RatioTimeslices
   double slice_target = 0;  // Timeslices: a slice is good when its ratio is at least this
   double slice_minutes = 0; // timeSliceWindow
+  // An OpenSLO objective's op and value, and the timezone of its calendar.
+  std::string threshold_op; // lt | lte | gt | gte, for a thresholdMetric SLI
+  std::optional<double> threshold_value;
+  std::string calendar_timezone; // calendar.timeZone: picks the period "now" is in
+  // The SLO's own query, used instead of its SLI's: a thresholdMetric SLI compared with this
+  // objective's op and value (docs/dialects.md).
+  std::optional<SliQuery> query;
+  std::vector<AlertPolicySpec> alert_policies;
 };
 
 // One state of an error budget policy: the condition that selects it and what people then do.
@@ -413,6 +449,13 @@ struct Repo {
   Catalog catalog;
   // OpenSLO DataSource objects: id → type ("Prometheus", "Datadog"...).
   std::map<std::string, std::string> data_sources;
+  // OpenSLO AlertPolicy, AlertCondition and AlertNotificationTarget objects by id, for the SLOs'
+  // references to them.
+  struct OpenSloAlerting {
+    std::map<std::string, AlertPolicySpec> policies;
+    std::map<std::string, AlertConditionSpec> conditions;
+    std::map<std::string, AlertTargetSpec> targets;
+  } openslo_alerting;
   // Ids of documents that did not validate (and path stems of files that could not be read):
   // a reference to one of them is not reported as dangling, its own error says enough.
   std::set<std::string> failed_ids;

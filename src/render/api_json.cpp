@@ -55,6 +55,48 @@ std::string dump(const OrderedJson& j) {
 
 } // namespace
 
+namespace {
+
+// An OpenSLO SLO's alert policies, conditions and notification targets as they were read
+// (docs/dialects.md); `ref` is the name a reference gave, null when written inline.
+OrderedJson alert_policies_json(const std::vector<AlertPolicySpec>& policies) {
+  auto ref = [](const std::string& r) { return r.empty() ? OrderedJson(nullptr) : OrderedJson(r); };
+  OrderedJson out = OrderedJson::array();
+  for (const auto& p : policies) {
+    OrderedJson conditions = OrderedJson::array();
+    for (const auto& c : p.conditions)
+      conditions.push_back({{"name", c.name},
+                            {"ref", ref(c.ref)},
+                            {"display_name", c.display_name},
+                            {"description", c.description},
+                            {"severity", c.severity},
+                            {"kind", c.kind},
+                            {"op", c.op},
+                            {"threshold", opt(c.threshold)},
+                            {"lookback_window", c.lookback_window},
+                            {"alert_after", c.alert_after}});
+    OrderedJson targets = OrderedJson::array();
+    for (const auto& t : p.targets)
+      targets.push_back({{"name", t.name},
+                         {"ref", ref(t.ref)},
+                         {"display_name", t.display_name},
+                         {"description", t.description},
+                         {"target", t.target}});
+    out.push_back({{"name", p.name},
+                   {"ref", ref(p.ref)},
+                   {"display_name", p.display_name},
+                   {"description", p.description},
+                   {"alert_when_breaching", p.alert_when_breaching},
+                   {"alert_when_resolved", p.alert_when_resolved},
+                   {"alert_when_no_data", p.alert_when_no_data},
+                   {"conditions", conditions},
+                   {"notification_targets", targets}});
+  }
+  return out;
+}
+
+} // namespace
+
 OrderedJson slo_json(const SloFigures& f) {
   OrderedJson burn = OrderedJson::object();
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
@@ -114,6 +156,7 @@ OrderedJson slo_json(const SloFigures& f) {
   j["budgeting_method"] = f.budgeting;
   j["slices"] = {{"with_data", opt(f.slices)}, {"good", opt(f.good_slices)}};
   j["missing_reason"] = opt(f.missing_reason);
+  j["alert_policies"] = alert_policies_json(f.alert_policies);
   return j;
 }
 

@@ -93,6 +93,34 @@ std::string url_join(const std::string& base, const std::string& page) {
   return base.back() == '/' ? base + p : base + "/" + p;
 }
 
+// The burnrate conditions of an SLO's OpenSLO alert policies that become alerts: op gt or gte,
+// with a threshold and a lookbackWindow, each condition once. A condition with lt or lte would
+// fire while the budget burns slowly, which no budget alert means: a warning, and no rule.
+struct PolicyCondition {
+  const AlertPolicySpec* policy = nullptr;
+  const AlertConditionSpec* condition = nullptr;
+};
+std::vector<PolicyCondition> openslo_conditions(const Slo& slo, DiagBag& diags) {
+  std::vector<PolicyCondition> out;
+  std::set<std::string> seen;
+  for (const auto& p : slo.alert_policies)
+    for (const auto& c : p.conditions) {
+      if (c.kind != "burnrate" || !c.threshold || c.lookback_minutes <= 0 || c.name.empty())
+        continue;
+      if (c.op != "gt" && c.op != "gte") {
+        diags.warning(p.file, c.loc, "rules-openslo-condition",
+                      "AlertCondition '" + c.name + "' of SLO '" + slo.meta.id + "' has op '" +
+                          (c.op.empty() ? std::string("(none)") : c.op) +
+                          "': nines generates burn-rate alerts that fire above a threshold, so "
+                          "it gets no rule",
+                      "use op: gt or gte (fire when the burn rate exceeds the threshold)");
+        continue;
+      }
+      if (seen.insert(c.name).second) out.push_back({&p, &c});
+    }
+  return out;
+}
+
 std::string fmt_hours(double days) {
   double hours = days * 24.0;
   char buf[64];
@@ -161,7 +189,9 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
     const Sli* sli = nullptr;
     for (const auto& s : repo.slis)
       if (s.meta.id == slo->sli.id) sli = &s;
-    if (!sli || !sli->query || sli->query->good.empty() || sli->query->total.empty()) continue;
+    // An OpenSLO threshold objective has a query of its own; every other SLO its SLI's.
+    const SliQuery* query = slo->query ? &*slo->query : sli && sli->query ? &*sli->query : nullptr;
+    if (!sli || !query || query->good.empty() || query->total.empty()) continue;
     ++groups;
 
     std::vector<GeneratedAlert> alerts;
@@ -179,6 +209,9 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       if (a.short_window_min > 0) windows.insert(a.short_window_min);
       if (a.long_window_min > 0) windows.insert(a.long_window_min);
     }
+    const auto conditions = openslo_conditions(*slo, diags);
+    for (const auto& c : conditions)
+      windows.insert(c.condition->lookback_minutes);
 
     const std::string& service = slo->service.id;
     const std::string selector =
@@ -189,8 +222,8 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
     out += "\n  - name: " + yaml_scalar("nines-slo-" + slo->meta.id) + "\n    rules:\n";
     for (double w : windows) {
       const std::string d = promql_duration(w);
-      const std::string good = render_sli_query(sli->query->good, d, service);
-      const std::string total = render_sli_query(sli->query->total, d, service);
+      const std::string good = render_sli_query(query->good, d, service);
+      const std::string total = render_sli_query(query->total, d, service);
       out += "      - record: " + record_name(w) + "\n";
       out += "        expr: " + yaml_scalar("1 - ((" + good + ") / (" + total + "))") + "\n";
       out += "        labels:\n";
@@ -236,6 +269,52 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       out += "          summary: " + yaml_scalar(summary) + "\n";
       out += "          description: " + yaml_scalar(description) + "\n";
       out += "          runbook_url: " + yaml_scalar(url) + "\n";
+    }
+    for (const auto& [policy, c] : conditions) {
+      // An extra alert of the SLO's OpenSLO alert policy: the error ratio over lookbackWindow
+      // against threshold × budget, held for alertAfter.
+      const std::string lookback = promql_duration(c->lookback_minutes);
+      const std::string threshold = "(" + clean_number(*c->threshold) + " * " + budget + ")";
+      const std::string expr = record_name(c->lookback_minutes) + selector +
+                               (c->op == "gte" ? " >= " : " > ") + threshold;
+      bool found = false;
+      const std::string url = alert_runbook_url(repo, *slo, c->name, found);
+      if (!found)
+        diags.warning(policy->file, c->loc, "rules-runbook",
+                      "alert '" + c->name + "' (OpenSLO AlertCondition of SLO '" + slo->meta.id +
+                          "') has no runbook; its runbook_url points at the SLO's page",
+                      "add a runbook with alert_name: " + c->name + " and service: " + service);
+      std::string targets;
+      for (const auto& t : policy->targets)
+        if (!t.name.empty())
+          targets += (targets.empty() ? "" : ", ") + t.display_name +
+                     (t.target.empty() ? "" : " (" + t.target + ")");
+      const double consumed =
+          100.0 * budget_consumed_when_fires(*c->threshold, c->lookback_minutes, slo->window_days);
+      std::string summary = title + ": error budget burning " + clean_number(*c->threshold) +
+                            "x too fast over " + lookback + " (OpenSLO alert policy " +
+                            policy->display_name + ")";
+      std::string description =
+          "SLO " + slo->meta.id + " of " + service + " (target " + clean_number(slo->target) +
+          "% over " + clean_number(slo->window_days) + "d): the error ratio over " + lookback +
+          " is " + (c->op == "gte" ? "at or above " : "above ") + clean_number(*c->threshold) +
+          " x " + budget + ". Firing for " + lookback + " spends " +
+          clean_number(std::round(consumed * 100) / 100) + "% of the budget.";
+      out += "      - alert: " + yaml_scalar(c->name) + "\n";
+      out += "        expr: " + yaml_scalar(expr) + "\n";
+      if (c->alert_after_minutes > 0)
+        out += "        for: " + promql_duration(c->alert_after_minutes) + "\n";
+      out += "        labels:\n";
+      out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";
+      out += "          service: " + yaml_scalar(service) + "\n";
+      out +=
+          "          severity: " + yaml_scalar(c->severity.empty() ? "page" : c->severity) + "\n";
+      out += "          openslo_alert_policy: " + yaml_scalar(policy->name) + "\n";
+      out += "        annotations:\n";
+      out += "          summary: " + yaml_scalar(summary) + "\n";
+      out += "          description: " + yaml_scalar(description) + "\n";
+      out += "          runbook_url: " + yaml_scalar(url) + "\n";
+      if (!targets.empty()) out += "          notification_targets: " + yaml_scalar(targets) + "\n";
     }
   }
   if (groups == 0) out += " []\n";

@@ -130,3 +130,46 @@ TEST_CASE("rules: the runbook of the alert's service wins over a service-less on
   CHECK(alert_runbook_url(repo, repo.slos[0], "slow_burn", found) == "slos/pay-availability/");
   CHECK_FALSE(found);
 }
+
+TEST_CASE("rules: OpenSLO burnrate conditions are extra alerts; lt/lte ones only a warning") {
+  Repo repo = rules_repo();
+  AlertPolicySpec policy;
+  policy.name = "pay-policy";
+  policy.display_name = "Pay policy";
+  policy.file = "openslo/pay.yaml";
+  AlertConditionSpec fires;
+  fires.name = "pay-burn";
+  fires.kind = "burnrate";
+  fires.op = "gt";
+  fires.threshold = 3;
+  fires.lookback_window = "2h";
+  fires.lookback_minutes = 120;
+  fires.alert_after_minutes = 10;
+  fires.severity = "ticket";
+  AlertConditionSpec slow = fires;
+  slow.name = "pay-slow";
+  slow.op = "lte";
+  slow.loc = {9, 7};
+  policy.conditions = {fires, slow, fires}; // a repeated condition is one alert
+  repo.slos[0].alert_policies.push_back(policy);
+  DiagBag diags;
+  const std::string text = prometheus_rules(repo, diags);
+  // The 2h window is recorded beside the defaults' windows, and the alert reads it.
+  CHECK(text.find("- record: slo:sli_error:ratio_rate2h\n") != std::string::npos);
+  CHECK(text.find("      - alert: pay-burn\n        expr: "
+                  "slo:sli_error:ratio_rate2h{slo=\"pay-availability\", service=\"pay\"} > (3 * "
+                  "0.001)\n        for: 10m\n") != std::string::npos);
+  CHECK(text.find("severity: ticket\n          openslo_alert_policy: pay-policy\n") !=
+        std::string::npos);
+  CHECK(text.find("pay-slow") == std::string::npos);
+  std::size_t n = 0;
+  for (auto p = text.find("- alert: pay-burn"); p != std::string::npos;
+       p = text.find("- alert: pay-burn", p + 1))
+    ++n;
+  CHECK(n == 1);
+  bool warned = false;
+  for (const auto& d : diags.all())
+    warned = warned || (d.rule == "rules-openslo-condition" && d.file == "openslo/pay.yaml" &&
+                        d.loc.line == 9 && d.message.find("pay-slow") != std::string::npos);
+  CHECK(warned);
+}

@@ -832,8 +832,57 @@ json slo_view(const Site& site, const SloFigures& f) {
            {"query_good", s.query ? text_or_null(s.query->good) : json(nullptr)},
            {"query_total", s.query ? text_or_null(s.query->total) : json(nullptr)},
            {"source", s.query ? text_or_null(s.query->source) : json(nullptr)}};
+    if (doc && doc->query) { // an OpenSLO threshold objective: the SLO's own queries
+      sli["query_good"] = text_or_null(doc->query->good);
+      sli["query_total"] = text_or_null(doc->query->total);
+      sli["source"] = text_or_null(doc->query->source);
+    }
   }
   v["sli"] = sli;
+
+  // OpenSLO alert policies, with their conditions and notification targets (docs/dialects.md).
+  json policies = json::array();
+  if (doc)
+    for (const auto& p : doc->alert_policies) {
+      std::vector<std::string> when;
+      if (p.alert_when_breaching) when.emplace_back("breaching");
+      if (p.alert_when_resolved) when.emplace_back("resolved");
+      if (p.alert_when_no_data) when.emplace_back("no data");
+      std::string when_text;
+      for (const auto& w : when)
+        when_text += (when_text.empty() ? "" : ", ") + w;
+      json conditions = json::array();
+      for (const auto& c : p.conditions) {
+        static const std::map<std::string, std::string> ops = {
+            {"lt", "<"}, {"lte", "≤"}, {"gt", ">"}, {"gte", "≥"}};
+        auto op = ops.find(c.op);
+        const std::string cname = c.display_name.empty() ? c.ref : c.display_name;
+        conditions.push_back(
+            {{"name", cname.empty() ? std::string("(unnamed)") : cname},
+             {"condition_ref", text_or_null(c.ref)},
+             {"kind", text_or_null(c.kind)},
+             {"op", op == ops.end() ? json(text_or_null(c.op)) : json(op->second)},
+             {"threshold", c.threshold ? json(num(*c.threshold, 2) + "×") : json(nullptr)},
+             {"lookback_window", text_or_null(c.lookback_window)},
+             {"alert_after", text_or_null(c.alert_after)},
+             {"severity", text_or_null(c.severity)},
+             {"condition_description", text_or_null(c.description)}});
+      }
+      json targets = json::array();
+      for (const auto& t : p.targets)
+        targets.push_back({{"name", t.display_name.empty() ? t.ref : t.display_name},
+                           {"target_ref", text_or_null(t.ref)},
+                           {"target", text_or_null(t.target)},
+                           {"target_description", text_or_null(t.description)}});
+      policies.push_back({{"name", p.display_name.empty() ? p.ref : p.display_name},
+                          {"policy_ref", text_or_null(p.ref)},
+                          {"policy_description", text_or_null(p.description)},
+                          {"alert_when", text_or_null(when_text)},
+                          {"conditions", conditions},
+                          {"targets", targets}});
+    }
+  v["has_alert_policies"] = !policies.empty();
+  v["alert_policies"] = policies;
 
   json burn_rates = json::array();
   for (const char* w : {"1h", "6h", "24h", "3d"}) {

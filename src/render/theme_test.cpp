@@ -63,9 +63,9 @@ TEST_CASE("render/theme: the default theme loads with every documented layout an
                            "postmortem", "team", "maturity", "readiness", "toil", "capacity",
                            "oncall", "report", "reports", "search", "404", "sitemap"})
     CHECK_MESSAGE(theme.has_layout(name), name);
-  CHECK(theme.partial_names() == std::vector<std::string>{"breadcrumbs", "budget_week",
-                                                          "dialect_metadata", "freshness", "head",
-                                                          "last_changed", "nav"});
+  CHECK(theme.partial_names() ==
+        std::vector<std::string>{"alert_policies", "breadcrumbs", "budget_week", "dialect_metadata",
+                                 "freshness", "head", "last_changed", "nav"});
   for (const char* file : {"style.css", "search.js", "copy.js", "site.js", "tables.js"})
     CHECK_MESSAGE(theme.static_files().count(file) == 1, file);
   // Self-contained: nothing in the theme reaches another origin.

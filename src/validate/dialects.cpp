@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 
 namespace nines {
 namespace {
@@ -143,10 +145,11 @@ void read_sli_spec(const Node& spec, Sli& s) {
     }
     if (!g.empty() && !t.empty()) s.query = SliQuery{g, t, "", ratio.loc};
   } else if (!threshold.is_absent()) {
-    // A threshold metric is compared with each objective's op and value; nines shows it and
-    // computes from recorded data only.
+    // A threshold metric is compared with each objective's op and value: its SLOs get queries of
+    // their own (threshold_query), built once the sources are known (finish_dialects).
     MetricSource m = metric_source(threshold);
     s.type = "latency";
+    s.threshold = true;
     s.good_events = m.query;
     s.source_ref = m.ref;
     s.source_type = m.type;
@@ -168,6 +171,74 @@ std::optional<double> openslo_days(const std::string& d) {
   return std::nullopt;
 }
 
+// The name of an OpenSLO alert object: its id (a slug) and, when it has one, its displayName.
+template <typename T> void alert_names(const Node& md, T& out) {
+  out.name = slug_id(str(md, "name"));
+  out.display_name = str(md, "displayName");
+  if (out.display_name.empty()) out.display_name = str(md, "name");
+}
+
+// An AlertCondition's spec (an object's, or one inline in a policy).
+AlertConditionSpec read_condition(const Node& md, const Node& spec, const Loc& loc) {
+  AlertConditionSpec c;
+  alert_names(md, c);
+  c.loc = loc;
+  c.description = str(spec, "description");
+  c.severity = str(spec, "severity");
+  const Node& cond = at(spec, "condition");
+  c.kind = str(cond, "kind");
+  c.op = str(cond, "op");
+  c.threshold = num(cond, "threshold");
+  c.lookback_window = str(cond, "lookbackWindow");
+  c.alert_after = str(cond, "alertAfter");
+  if (auto d = openslo_days(c.lookback_window)) c.lookback_minutes = *d * 1440;
+  if (auto d = openslo_days(c.alert_after)) c.alert_after_minutes = *d * 1440;
+  return c;
+}
+
+AlertTargetSpec read_target(const Node& md, const Node& spec, const Loc& loc) {
+  AlertTargetSpec t;
+  alert_names(md, t);
+  t.loc = loc;
+  t.description = str(spec, "description");
+  t.target = str(spec, "target");
+  return t;
+}
+
+// An AlertPolicy's spec: its conditions and targets inline, or as references resolved later
+// (finish_dialects), since the objects they name may be in any file.
+AlertPolicySpec read_policy(const RawDoc& doc, const Node& md, const Node& spec, const Loc& loc) {
+  AlertPolicySpec p;
+  alert_names(md, p);
+  p.loc = loc;
+  p.file = doc.file;
+  p.description = str(spec, "description");
+  p.alert_when_no_data = flag(spec, "alertWhenNoData");
+  p.alert_when_resolved = flag(spec, "alertWhenResolved");
+  p.alert_when_breaching = flag(spec, "alertWhenBreaching");
+  for (const auto& item : at(spec, "conditions").items) {
+    if (const Node& r = at(item, "conditionRef"); !r.is_absent()) {
+      AlertConditionSpec c;
+      c.ref = str(r);
+      c.loc = r.loc;
+      p.conditions.push_back(std::move(c));
+    } else {
+      p.conditions.push_back(read_condition(at(item, "metadata"), at(item, "spec"), item.loc));
+    }
+  }
+  for (const auto& item : at(spec, "notificationTargets").items) {
+    if (const Node& r = at(item, "targetRef"); !r.is_absent()) {
+      AlertTargetSpec t;
+      t.ref = str(r);
+      t.loc = r.loc;
+      p.targets.push_back(std::move(t));
+    } else {
+      p.targets.push_back(read_target(at(item, "metadata"), at(item, "spec"), item.loc));
+    }
+  }
+  return p;
+}
+
 void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec, Repo& repo,
                         DiagBag& diags) {
   Slo base;
@@ -176,6 +247,18 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
   base.service.id = slug_id(base.service.id);
   base.description = str(spec, "description");
   base.name = meta.display_name;
+  for (const auto& item : at(spec, "alertPolicies").items) {
+    if (const Node& r = at(item, "alertPolicyRef"); !r.is_absent()) {
+      AlertPolicySpec p;
+      p.ref = str(r);
+      p.loc = r.loc;
+      p.file = doc.file;
+      base.alert_policies.push_back(std::move(p));
+    } else {
+      base.alert_policies.push_back(
+          read_policy(doc, at(item, "metadata"), at(item, "spec"), item.loc));
+    }
+  }
   const Node& indicator = at(spec, "indicator");
   if (!indicator.is_absent()) {
     // An inline indicator is an SLI of its own, named by its metadata.
@@ -238,6 +321,7 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
                   "use an IANA name such as America/New_York, or UTC");
       return;
     }
+    base.calendar_timezone = str(tz);
     if (!base.calendar_start.empty() && !parse_date(base.calendar_start)) {
       diags.error(doc.file, at(cal, "startTime").loc, "schema",
                   "cannot read calendar.startTime '" + str(cal, "startTime") + "'",
@@ -266,6 +350,8 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
       s.meta.id = base.meta.id + "." + suffix;
       if (!str(obj, "displayName").empty()) s.name = base.name + " — " + str(obj, "displayName");
     }
+    s.threshold_op = str(obj, "op");
+    s.threshold_value = num(obj, "value");
     if (auto t = num(obj, "target")) {
       s.target = *t * 100.0;
       s.target_loc = at(obj, "target").loc;
@@ -332,7 +418,19 @@ void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, Di
     repo.data_sources[m.id] = str(spec, "type");
   } else if (kind == "AlertPolicy" || kind == "AlertCondition" ||
              kind == "AlertNotificationTarget") {
-    // Validated against their schemas; nines derives its alerts from the SLOs' burn rates.
+    // Kept by id for the SLOs' alertPolicyRef, conditionRef and targetRef (finish_dialects).
+    std::string lower = kind;
+    for (auto& c : lower)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    DocMeta m = dialect_meta(doc, lower, md, digest, "openslo", diags);
+    if (m.id.empty()) return;
+    auto& alerting = repo.openslo_alerting;
+    if (kind == "AlertPolicy")
+      alerting.policies[m.id] = read_policy(doc, md, spec, doc.kind_loc);
+    else if (kind == "AlertCondition")
+      alerting.conditions[m.id] = read_condition(md, spec, doc.kind_loc);
+    else
+      alerting.targets[m.id] = read_target(md, spec, doc.kind_loc);
   } else {
     diags.error(doc.file, at(root, "kind").loc, "unknown-kind",
                 "unsupported OpenSLO kind '" + kind + "'" +
@@ -340,6 +438,112 @@ void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, Di
                                         "AlertCondition", "AlertNotificationTarget"}),
                 "OpenSLO v1 kinds: Service, SLI, SLO, DataSource, AlertPolicy, AlertCondition, "
                 "AlertNotificationTarget");
+  }
+}
+
+// Where an OpenSLO SLI's queries go: a nines.yaml metrics source by name, "" for the first one,
+// or nullopt when its DataSource (or inline type) does not speak PromQL.
+std::optional<std::string> openslo_source(const Sli& s, const std::set<std::string>& names,
+                                          const Repo& repo) {
+  std::string type = s.source_type;
+  if (!s.source_ref.empty()) {
+    if (names.count(s.source_ref)) return s.source_ref; // a nines.yaml source by name
+    if (auto it = repo.data_sources.find(slug_id(s.source_ref)); it != repo.data_sources.end())
+      type = it->second;
+  }
+  // No type given anywhere: the queries are taken to be PromQL, for nines.yaml's first source.
+  if (!type.empty() && !prometheus_compatible(type)) return std::nullopt;
+  return std::string();
+}
+
+// A thresholdMetric SLO's good and total: the minutes of the window at which the metric met the
+// objective (`metric op value`), and the minutes at which it had a value at all. A subquery
+// samples the metric once a minute; `offset 1s` makes the samples of a day [00:00, 23:59] in
+// every Prometheus version (a range ending exactly at midnight would hold both midnights in
+// Prometheus 2), so that consecutive days never share a sample. `bool` keeps an all-bad day at
+// good 0 rather than no data. docs/dialects.md.
+std::optional<SliQuery> threshold_query(const std::string& metric, const std::string& op,
+                                        double value) {
+  static const std::map<std::string, std::string> ops = {
+      {"lt", "<"}, {"lte", "<="}, {"gt", ">"}, {"gte", ">="}};
+  auto it = ops.find(op);
+  if (metric.empty() || it == ops.end()) return std::nullopt;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", value);
+  const std::string samples = "[{{window}}:1m] offset 1s";
+  SliQuery q;
+  q.good =
+      "sum(sum_over_time(((" + metric + ") " + it->second + " bool " + buf + ")" + samples + "))";
+  q.total = "sum(count_over_time((" + metric + ")" + samples + "))";
+  return q;
+}
+
+// Resolves the SLOs' alertPolicyRef, and the policies' conditionRef and targetRef, to the objects
+// they name; an unknown name is an error at the reference (each reported once).
+void resolve_alerting(Repo& repo, DiagBag& diags) {
+  auto& a = repo.openslo_alerting;
+  std::set<std::tuple<std::string, int, int>> reported;
+  auto dangling = [&](const std::string& file, const Loc& loc, const std::string& what,
+                      const std::string& ref, const std::vector<std::string>& known) {
+    if (repo.failed_ids.count(ref) || repo.failed_ids.count(slug_id(ref))) return;
+    if (!reported.insert({file, loc.line, loc.col}).second) return;
+    diags.error(file, loc, "unknown-reference",
+                what + "Ref '" + ref + "' names no OpenSLO " + what +
+                    did_you_mean(slug_id(ref), known),
+                "declare an " + what + " with metadata.name: " + ref + ", or write it inline");
+  };
+  auto ids = [](const auto& m) {
+    std::vector<std::string> out;
+    for (const auto& [id, v] : m)
+      out.push_back(id);
+    return out;
+  };
+  auto resolve_parts = [&](AlertPolicySpec& p) {
+    for (auto& c : p.conditions) {
+      if (c.ref.empty() || !c.kind.empty()) continue;
+      auto it = a.conditions.find(slug_id(c.ref));
+      if (it == a.conditions.end()) {
+        dangling(p.file, c.loc, "AlertCondition", c.ref, ids(a.conditions));
+        continue;
+      }
+      const std::string ref = c.ref;
+      const Loc loc = c.loc;
+      c = it->second;
+      c.ref = ref;
+      c.loc = loc;
+    }
+    for (auto& t : p.targets) {
+      if (t.ref.empty() || !t.name.empty()) continue;
+      auto it = a.targets.find(slug_id(t.ref));
+      if (it == a.targets.end()) {
+        dangling(p.file, t.loc, "AlertNotificationTarget", t.ref, ids(a.targets));
+        continue;
+      }
+      const std::string ref = t.ref;
+      const Loc loc = t.loc;
+      t = it->second;
+      t.ref = ref;
+      t.loc = loc;
+    }
+  };
+  for (auto& [id, p] : a.policies)
+    resolve_parts(p);
+  for (auto& slo : repo.slos) {
+    if (slo.meta.dialect != "openslo") continue;
+    for (auto& p : slo.alert_policies) {
+      if (p.ref.empty()) {
+        resolve_parts(p);
+        continue;
+      }
+      auto it = a.policies.find(slug_id(p.ref));
+      if (it == a.policies.end()) {
+        dangling(slo.meta.file, p.loc, "AlertPolicy", p.ref, ids(a.policies));
+        continue;
+      }
+      const std::string ref = p.ref;
+      p = it->second;
+      p.ref = ref;
+    }
   }
 }
 
@@ -572,33 +776,22 @@ const Node& either(const Node& n, std::string_view snake, std::string_view camel
   return a.is_absent() ? at(n, camel) : a;
 }
 
-// A required field of a Sloth or Pyrra document that is missing: an error naming it.
-void missing(const RawDoc& doc, const Node& parent, const std::string& field, DiagBag& diags) {
-  diags.error(doc.file, parent.is_absent() ? doc.kind_loc : parent.loc, "schema",
-              "missing required field '" + field + "'");
-}
-
 // Sloth (`version: prometheus/v1`, or the `sloth.slok.dev/v1` PrometheusServiceLevel whose spec
 // holds the same fields in camelCase): every entry of `slos` is an SLO and its SLI, with id
 // `<service>-<name>` and Sloth's 30-day window.
 void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
   const bool crd = doc.root.get("apiVersion") != nullptr;
   const Node& body = crd ? at(doc.root, "spec") : doc.root;
+  // Required fields, types and unknown fields are the schema's (sloth-*.schema.json).
   const Node& service = at(body, "service");
-  if (str(service).empty()) return missing(doc, body, "service", diags);
-  const Node& slos = at(body, "slos");
-  if (slos.items.empty()) return missing(doc, body, "slos", diags);
-  for (const auto& item : slos.items) {
+  for (const auto& item : at(body, "slos").items) {
     const Node& name = at(item, "name");
-    if (str(name).empty()) {
-      missing(doc, item, "name", diags);
-      continue;
-    }
     const auto objective = num(item, "objective");
-    if (!objective || !(*objective > 0 && *objective < 100)) {
-      diags.error(doc.file, item.loc, "schema",
-                  objective ? "objective must be between 0 and 100 (a percentage)"
-                            : "missing required field 'objective'");
+    if (!objective) continue;
+    if (*objective >= 100) {
+      // Sloth accepts 100; a budget of nothing leaves no figure to compute.
+      diags.error(doc.file, at(item, "objective").loc, "schema",
+                  "objective 100 leaves no error budget; nines needs an objective below 100");
       continue;
     }
     DocMeta meta;
@@ -622,10 +815,6 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
     if (!events.is_absent()) {
       const std::string err = sloth_query(str(either(events, "error_query", "errorQuery")));
       const std::string total = sloth_query(str(either(events, "total_query", "totalQuery")));
-      if (err.empty() || total.empty()) {
-        missing(doc, events, err.empty() ? "error_query" : "total_query", diags);
-        continue;
-      }
       sli.type = "availability";
       sli.total_events = total;
       sli.good_events = "(" + total + ") - (" + err + ")";
@@ -633,10 +822,6 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
     } else if (!raw.is_absent()) {
       const std::string ratio =
           sloth_query(str(either(raw, "error_ratio_query", "errorRatioQuery")));
-      if (ratio.empty()) {
-        missing(doc, raw, "error_ratio_query", diags);
-        continue;
-      }
       // A ratio, not events: each day counts once (good = 1 − error ratio of the day, total 1).
       sli.good_events = "1 - (" + ratio + ")";
       sli.total_events = "vector(1)";
@@ -662,6 +847,29 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
   }
 }
 
+// A Prometheus duration ("100ms", "1s", "1m30s", "2h") in seconds; nullopt when malformed.
+std::optional<double> prometheus_seconds(const std::string& d) {
+  static const std::map<std::string, double> units = {{"ms", 0.001},  {"s", 1},     {"m", 60},
+                                                      {"h", 3600},    {"d", 86400}, {"w", 604800},
+                                                      {"y", 31536000}};
+  double total = 0;
+  std::size_t i = 0;
+  while (i < d.size()) {
+    std::size_t j = i;
+    while (j < d.size() && std::isdigit(static_cast<unsigned char>(d[j])))
+      ++j;
+    std::size_t k = j;
+    while (k < d.size() && std::isalpha(static_cast<unsigned char>(d[k])))
+      ++k;
+    auto u = units.find(d.substr(j, k - j));
+    if (j == i || u == units.end()) return std::nullopt;
+    total += std::stod(d.substr(i, j - i)) * u->second;
+    i = k;
+  }
+  if (d.empty() || total <= 0) return std::nullopt;
+  return total;
+}
+
 // Pyrra ServiceLevelObjective: target, window and one of the ratio, latency and bool_gauge
 // indicators, turned into good/total PromQL the way Pyrra reads them (counters by increase).
 void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
@@ -678,13 +886,12 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
     }
   }
   if (!t || !(*t > 0 && *t < 100)) {
-    if (target.is_absent()) return missing(doc, spec, "target", diags);
+    // Pyrra's target is a string: the schema cannot say it must read as a percentage.
     diags.error(doc.file, target.loc, "schema",
                 "target '" + str(target) + "' must be a percentage between 0 and 100");
     return;
   }
   const Node& window = at(spec, "window");
-  if (str(window).empty()) return missing(doc, spec, "window", diags);
   const auto minutes = parse_duration_minutes(str(window));
   if (!minutes || *minutes < 1440 || std::fmod(*minutes, 1440) != 0) {
     diags.error(doc.file, window.loc, "slo-window",
@@ -705,34 +912,36 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
   if (const Node& r = at(ind, "ratio"); !r.is_absent()) {
     const std::string errors = str(at(r, "errors"), "metric");
     total = str(at(r, "total"), "metric");
-    if (errors.empty() || total.empty()) {
-      missing(doc, r, errors.empty() ? "errors.metric" : "total.metric", diags);
-      return;
-    }
     sli.type = "availability";
     good = inc(total) + " - " + inc(errors);
     total = inc(total);
   } else if (const Node& l = at(ind, "latency"); !l.is_absent()) {
     const std::string success = str(at(l, "success"), "metric");
     total = str(at(l, "total"), "metric");
-    if (success.empty() || total.empty()) {
-      missing(doc, l, success.empty() ? "success.metric" : "total.metric", diags);
-      return;
-    }
     sli.type = "latency";
     good = inc(success);
     total = inc(total);
   } else if (const Node& g = either(ind, "bool_gauge", "boolGauge"); !g.is_absent()) {
     const std::string metric = str(g, "metric");
-    if (metric.empty()) {
-      missing(doc, g, "metric", diags);
-      return;
-    }
     good = "sum(sum_over_time(" + metric + "[{{window}}]))";
     total = "sum(count_over_time(" + metric + "[{{window}}]))";
-  } else if (!at(ind, "latencyNative").is_absent()) {
-    sli.type = "latency"; // native histograms: shown, not queried
-    sli.good_events = str(at(at(ind, "latencyNative"), "total"), "metric");
+  } else if (const Node& n = at(ind, "latencyNative"); !n.is_absent()) {
+    // Pyrra's own increase rules for native histograms: total = the histogram's count, good =
+    // the fraction of it at or below the latency times that count.
+    const Node& latency = at(n, "latency");
+    const auto seconds = prometheus_seconds(str(latency));
+    if (!seconds) {
+      diags.error(doc.file, latency.loc, "schema",
+                  "cannot read latency '" + str(latency) + "' as a duration",
+                  "write it as Pyrra does, e.g. 100ms, 1s or 1m30s");
+      return;
+    }
+    sli.type = "latency";
+    const std::string hist = "sum(increase(" + str(at(n, "total"), "metric") + "[{{window}}]))";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", *seconds);
+    total = "histogram_count(" + hist + ")";
+    good = "histogram_fraction(0, " + std::string(buf) + ", " + hist + ") * " + total;
   } else {
     diags.error(doc.file, ind.is_absent() ? spec.loc : ind.loc, "schema",
                 "missing indicator: Pyrra SLOs have one of ratio, latency, latencyNative or "
@@ -766,6 +975,11 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
 } // namespace
 
 std::string dialect_schema(const RawDoc& doc) {
+  // Sloth's plain spec and its Kubernetes CRD, and Pyrra's CRD: a schema each, from the fields
+  // their own Go types declare.
+  if (doc.kind == "sloth")
+    return doc.root.get("apiVersion") ? "sloth-prometheusservicelevel" : "sloth-prometheus-v1";
+  if (doc.kind == "pyrra") return "pyrra-servicelevelobjective";
   if (doc.kind != "openslo" && doc.kind != "backstage") return "";
   std::string kind = str(doc.root, "kind");
   for (auto& c : kind)
@@ -779,18 +993,28 @@ void finish_dialects(Repo& repo, DiagBag& diags) {
     names.insert(src.name);
   for (auto& s : repo.slis) {
     if (s.meta.dialect != "openslo" || !s.query) continue; // Sloth and Pyrra speak PromQL
-    std::string type = s.source_type;
-    if (!s.source_ref.empty()) {
-      if (names.count(s.source_ref)) { // a nines.yaml source by name
-        s.query->source = s.source_ref;
-        continue;
-      }
-      if (auto it = repo.data_sources.find(slug_id(s.source_ref)); it != repo.data_sources.end())
-        type = it->second;
-    }
-    // No type given anywhere: the queries are taken to be PromQL, for nines.yaml's first source.
-    if (!type.empty() && !prometheus_compatible(type)) s.query.reset();
+    if (auto source = openslo_source(s, names, repo))
+      s.query->source = *source;
+    else
+      s.query.reset();
   }
+  // thresholdMetric SLIs: each SLO compares the metric with its objective's op and value.
+  std::map<std::string, const Sli*> thresholds;
+  for (const auto& s : repo.slis)
+    if (s.meta.dialect == "openslo" && s.threshold) thresholds[s.meta.id] = &s;
+  for (auto& slo : repo.slos) {
+    auto it = thresholds.find(slo.sli.id);
+    if (slo.meta.dialect != "openslo" || it == thresholds.end() || !slo.threshold_value) continue;
+    const Sli& sli = *it->second;
+    auto source = openslo_source(sli, names, repo);
+    if (!source) continue;
+    slo.query = threshold_query(sli.good_events, slo.threshold_op, *slo.threshold_value);
+    if (slo.query) {
+      slo.query->source = *source;
+      slo.query->loc = slo.target_loc;
+    }
+  }
+  resolve_alerting(repo, diags);
   finish_backstage(repo, diags);
   std::set<std::string> services;
   for (const auto& s : repo.services)

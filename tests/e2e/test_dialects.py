@@ -312,6 +312,191 @@ def test_backstage_location_missing(tmp):
           in stdout, f"location-missing: an empty glob is an error: {stdout}")
 
 
+RULES_CASES = """rule_files:
+  - generated.rules.yaml
+
+evaluation_interval: 1m
+
+tests:
+  # checkout fails 5 requests in 1000: an error ratio of 0.005 over every window, 5x the 0.1 %
+  # budget. cpu-usage-breach (burn rate >= 2 over 1h, for 5m) fires; checkout-fast-burn
+  # (> 14.4 over 1h) does not.
+  - interval: 1m
+    input_series:
+      - series: 'http_requests_total{service="checkout",code="200"}'
+        values: '0+995x120'
+      - series: 'http_requests_total{service="checkout",code="500"}'
+        values: '0+5x120'
+    promql_expr_test:
+      - expr: round(slo:sli_error:ratio_rate1h{slo="checkout-availability"} * 10000)
+        eval_time: 70m
+        exp_samples:
+          - labels: '{slo="checkout-availability",service="checkout"}'
+            value: 50
+    alert_rule_test:
+      - eval_time: 3m
+        alertname: cpu-usage-breach
+        exp_alerts: []
+      - eval_time: 70m
+        alertname: cpu-usage-breach
+        exp_alerts:
+          - exp_labels:
+              slo: checkout-availability
+              service: checkout
+              severity: page
+              openslo_alert_policy: alertpolicy
+            exp_annotations:
+              summary: 'Checkout availability: error budget burning 2x too fast over 1h (OpenSLO alert policy Alert Policy)'
+              description: 'SLO checkout-availability of checkout (target 99.9% over 28d): the error ratio over 1h is at or above 2 x 0.001. Firing for 1h spends 0.3% of the budget.'
+              runbook_url: https://sre.example.org/slos/checkout-availability/
+              notification_targets: OnCallDevopsMailNotification (email)
+      - eval_time: 70m
+        alertname: checkout-fast-burn
+        exp_alerts: []
+"""
+
+
+def test_openslo_alerting(tmp):
+    """OpenSLO AlertPolicy, AlertCondition and AlertNotificationTarget, inline and by reference:
+    kept on the SLO page and in api/slos.json, and made alert rules that promtool runs."""
+    import subprocess
+    from support import require_prometheus
+    repo, out = build("openslo-alerting", tmp)
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+    s = slos.get("checkout-availability", {})
+    pols = s.get("alert_policies", [])
+    check(len(pols) == 2, f"alerting: two policies {pols}")
+    if len(pols) == 2:
+        inline, named = pols
+        check(inline["name"] == "checkout-fast-burn-policy" and inline["ref"] is None and
+              inline["display_name"] == "Fast burn" and inline["alert_when_breaching"] and
+              inline["alert_when_resolved"] and not inline["alert_when_no_data"],
+              f"alerting: the inline policy as written {inline}")
+        c = inline["conditions"][0] if inline["conditions"] else {}
+        check(c == {"name": "checkout-fast-burn", "ref": None,
+                    "display_name": "Checkout burning fast",
+                    "description": "Burn rate above 14.4 over an hour", "severity": "page",
+                    "kind": "burnrate", "op": "gt", "threshold": 14.4, "lookback_window": "1h",
+                    "alert_after": "5m"}, f"alerting: the inline condition {c}")
+        t = inline["notification_targets"]
+        check(t == [{"name": "oncalldevopsmailnotification",
+                     "ref": "OnCallDevopsMailNotification",
+                     "display_name": "OnCallDevopsMailNotification",
+                     "description": "Notifies by a mail message to the on-call devops mailing group",
+                     "target": "email"}], f"alerting: the target by targetRef {t}")
+        check(named["ref"] == "AlertPolicy" and named["name"] == "alertpolicy" and
+              named["display_name"] == "Alert Policy" and named["alert_when_breaching"] and
+              not named["alert_when_resolved"], f"alerting: the policy by alertPolicyRef {named}")
+        c = named["conditions"][0] if named["conditions"] else {}
+        check(c.get("ref") == "cpu-usage-breach" and c.get("op") == "gte" and
+              c.get("threshold") == 2 and c.get("lookback_window") == "1h" and
+              c.get("alert_after") == "5m" and c.get("severity") == "page",
+              f"alerting: the condition by conditionRef {c}")
+    # 9995 of 10000 on the one day of data: A = 0.9995, b = 0.001 → remaining 50 %.
+    check(close(s.get("budget_remaining_pct"), 50.0, 1e-6), f"alerting: figures {s}")
+    with open(os.path.join(out, "slos", "checkout-availability", "index.html")) as f:
+        page = f.read()
+    check('id="alert-policies-h"' in page and "Checkout burning fast" in page and
+          "CPU Usage breaching" in page and "≥ 2×" in page and "&gt; 14.4×" in page and
+          "OnCallDevopsMailNotification (email)" in page and
+          "Alerts when: breaching, resolved." in page,
+          "alerting: the SLO page shows the policies, conditions and targets")
+
+    # nines rules: the defaults (3 alerts) plus one alert per condition.
+    rules = os.path.join(tmp, "generated.rules.yaml")
+    code, _, err = run(NINES, "rules", repo, "-o", rules, "--now", NOW)
+    check(code == 0, f"alerting: rules exits 0: {err}")
+    text = open(rules).read() if os.path.exists(rules) else ""
+    check("- alert: cpu-usage-breach\n" in text and "- alert: checkout-fast-burn\n" in text,
+          f"alerting: one alert per condition: {text}")
+    check("expr: slo:sli_error:ratio_rate1h{slo=\"checkout-availability\", "
+          "service=\"checkout\"} >= (2 * 0.001)\n" in text, "alerting: gte threshold x budget")
+    check(" > (14.4 * 0.001)\n        for: 5m\n" in text, "alerting: gt, held for alertAfter")
+    check(text.count("- alert: ") == 5, f"alerting: 5 alerts, got {text.count('- alert: ')}")
+    check("[rules-runbook]" in err and "alert 'cpu-usage-breach'" in err,
+          f"alerting: a runbook warning for the condition's alert: {err}")
+    if require_prometheus():
+        p = subprocess.run(["promtool", "check", "rules", rules], capture_output=True, text=True,
+                           timeout=60)
+        check(p.returncode == 0 and "SUCCESS: 10 rules found" in p.stdout,
+              f"alerting: promtool check rules (5 recordings + 5 alerts): {p.stdout}{p.stderr}")
+        cases = os.path.join(tmp, "cases.yaml")
+        with open(cases, "w") as f:
+            f.write(RULES_CASES)
+        p = subprocess.run(["promtool", "test", "rules", cases], capture_output=True, text=True,
+                           timeout=60)
+        check(p.returncode == 0, f"alerting: promtool test rules: {p.stdout}{p.stderr}")
+
+    # A misspelt conditionRef: an error at its line, with a did-you-mean.
+    bad = os.path.join(tmp, "alerting-bad")
+    shutil.copytree(repo, bad)
+    path = os.path.join(bad, "openslo", "alerting.yaml")
+    with open(path) as f:
+        body = f.read()
+    with open(path, "w") as f:
+        f.write(body.replace("- conditionRef: cpu-usage-breach", "- conditionRef: cpu-usage-breech"))
+    code, stdout, stderr = run(NINES, "check", bad, "--now", NOW)
+    both = stdout + stderr
+    check(code != 0 and "openslo/alerting.yaml:13:" in both and "[unknown-reference]" in both and
+          "did you mean 'cpu-usage-breach'" in both,
+          f"alerting: an unknown conditionRef is a located error with a did-you-mean: {both}")
+
+
+def test_openslo_threshold(tmp):
+    """A thresholdMetric SLO queried from a real Prometheus backfilled with a gauge sampled every
+    minute; the figures are counted by hand below."""
+    from support import backfill, require_prometheus, serve_prometheus, stop
+    if not require_prometheus():
+        check(False, "threshold: prometheus and promtool are required")
+        return
+    day0 = 1795392000 - 2 * 86400  # 2026-11-21T00:00Z; NOW is 2026-11-23T00:00Z
+    # Day 1 (2026-11-21): 0.5 s (bad) at minutes 600..659, exactly 0.3 (good: op lte) at minutes
+    # 700..709, 0.1 otherwise: good 1440 - 60 = 1380. Day 2 (2026-11-22): 0.5 at minutes 0..143
+    # (its first sample is bad, so a sample shared by two days would show), 0.1 otherwise:
+    # good 1440 - 144 = 1296. Total 1440 a day: one subquery sample a minute.
+    om = os.path.join(tmp, "gauge.om")
+    with open(om, "w") as f:
+        f.write("# HELP search_latency_p99_seconds p99.\n# TYPE search_latency_p99_seconds gauge\n")
+        for d in range(2):
+            for m in range(1440):
+                if (d == 0 and 600 <= m < 660) or (d == 1 and m < 144):
+                    v = 0.5
+                elif d == 0 and 700 <= m < 710:
+                    v = 0.3
+                else:
+                    v = 0.1
+                f.write(f'search_latency_p99_seconds{{service="search"}} {v} '
+                        f'{day0 + d * 86400 + m * 60}\n')
+        f.write("# EOF\n")
+    data = os.path.join(tmp, "threshold-tsdb")
+    backfill(om, data)
+    proc, url = serve_prometheus(tmp, data)
+    try:
+        repo = os.path.join(tmp, "openslo-threshold")
+        shutil.copytree(os.path.join(FIXTURES, "openslo-threshold"), repo)
+        cfg = os.path.join(repo, "nines.yaml")
+        with open(cfg) as f:
+            text = f.read()
+        with open(cfg, "w") as f:
+            f.write(text.replace("http://127.0.0.1:9", url))
+        out = os.path.join(tmp, "threshold-site")
+        code, stdout, stderr = run(NINES, "build", repo, "-o", out, "--now", NOW)
+        check(code == 0, f"threshold: build exits 0: {stdout[-800:]}{stderr[-1500:]}")
+        check("metrics-fetch" not in stderr, f"threshold: no fetch warnings: {stderr[-1500:]}")
+        slos = {s["id"]: s for s in load(out, "api/slos.json")} if code == 0 else {}
+        s = slos.get("search-latency", {})
+        # good 1380 + 1296 = 2676 of 2880 minutes: A = 0.9291666…; target 90 → b = 0.1,
+        # C = 0.0708333… / 0.1 = 0.708333… → remaining 29.1666… %.
+        check(close(s.get("good"), 2676) and close(s.get("total"), 2880),
+              f"threshold: good and total minutes {s.get('good')} / {s.get('total')}")
+        check(close(s.get("attainment_pct"), 2676 / 2880 * 100, 1e-9),
+              f"threshold: attainment {s.get('attainment_pct')}")
+        check(close(s.get("budget_remaining_pct"), (1 - (1 - 2676 / 2880) / 0.1) * 100, 1e-9),
+              f"threshold: remaining {s.get('budget_remaining_pct')}")
+    finally:
+        stop(proc)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
@@ -320,6 +505,8 @@ def main():
         test_sloth_pyrra(tmp)
         test_backstage_catalog(tmp)
         test_backstage_location_missing(tmp)
+        test_openslo_alerting(tmp)
+        test_openslo_threshold(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
