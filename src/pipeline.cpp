@@ -600,6 +600,9 @@ std::string stage_render(Context& c) {
   site.theme_overrides = std::move(c.theme_overrides);
   site.history = &run.history;
   site.golden = &run.golden;
+  // The recorded CSV rows are in the store and the figures computed from them; nothing after
+  // compute reads them, and at 10,000 documents they weigh tens of megabytes.
+  std::vector<CsvRow>().swap(run.repo.csv_rows);
   try {
     std::mutex mutex;
     std::set<std::string> paths; // without a writer (a run that stops at render)
@@ -697,10 +700,17 @@ std::string stage_write(Context& c) {
     }
     if (!renderer_key().empty()) {
       c.links.key = renderer_key() + " " + writer.manifest_digest();
-      try {
-        write_file_atomic(links_path(run), encode_saved_links(c.links));
-      } catch (const WriteError&) {
-        fs::remove(links_path(run), ec); // the next build renders every page again
+      // Streamed to a temporary file and renamed, so it is never held whole in memory and a
+      // reader sees the old file or the new one; without it the next build renders every page.
+      fs::path temp = links_path(run);
+      temp += ".tmp";
+      std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+      if (f) write_saved_links(f, c.links);
+      f.close();
+      if (f) fs::rename(temp, links_path(run), ec);
+      if (!f || ec) {
+        fs::remove(temp, ec);
+        fs::remove(links_path(run), ec);
       }
     }
     c.links = {};

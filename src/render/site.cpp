@@ -11,6 +11,7 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <malloc.h>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -221,6 +222,9 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
     std::map<std::string, std::string> api = api_files(repo, figs, diagnostics);
     for (auto it = api.begin(); it != api.end(); it = api.erase(it))
       emit(it->first, std::move(it->second), {});
+    // The API's JSON trees and files were the largest allocations of the build, freed now; hand
+    // their pages back to the system, or the build's peak memory keeps them for good.
+    malloc_trim(0);
   });
   tasks.emplace_back([&] {
     emit("search-index.js", site::search_index(site::search_entries(s)), {});

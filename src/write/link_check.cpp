@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 #include <string_view>
 
 namespace nines {
@@ -236,6 +237,38 @@ std::string trimmed(const std::string& raw) {
 
 } // namespace
 
+ValueList::ValueList(std::initializer_list<std::string> values) {
+  for (const auto& v : values)
+    push_back(v);
+}
+
+void ValueList::push_back(std::string_view value) {
+  for (char c : value) {
+    if (c == '\\')
+      m_text += "\\\\";
+    else if (c == '\n')
+      m_text += "\\n";
+    else
+      m_text += c;
+  }
+  m_text += '\n';
+}
+
+std::vector<std::string> ValueList::values() const {
+  std::vector<std::string> out(1);
+  for (std::size_t i = 0; i < m_text.size(); ++i) {
+    const char c = m_text[i];
+    if (c == '\n')
+      out.emplace_back();
+    else if (c == '\\' && i + 1 < m_text.size())
+      out.back() += m_text[++i] == 'n' ? '\n' : m_text[i];
+    else
+      out.back() += c;
+  }
+  out.pop_back();
+  return out;
+}
+
 bool is_html_path(std::string_view path) {
   return is_html(path);
 }
@@ -252,7 +285,7 @@ PageLinks extract_links(std::string_view html) {
     // verdict each time, and each (page, target) is reported once, so one copy is enough.
     const std::string url = trimmed(raw);
     if (url.empty() || url == "#" || (is_safe_url(url) && has_scheme(url))) continue;
-    if (seen.insert(raw).second) page.urls.push_back(std::move(raw));
+    if (seen.insert(raw).second) page.urls.push_back(raw);
   }
   page.urls.shrink_to_fit();
   return page;
@@ -266,7 +299,7 @@ std::vector<BrokenLink> check_links(const std::map<std::string, PageLinks>& page
     auto report = [&](const std::string& target, std::string reason) {
       if (reported.insert(target).second) broken.push_back({page, target, std::move(reason)});
     };
-    for (const std::string& raw : links.urls) {
+    for (const std::string& raw : links.urls.values()) {
       std::string url = trimmed(raw);
       if (url.empty() || url == "#") continue;
       if (!is_safe_url(url)) {
@@ -405,21 +438,30 @@ constexpr std::string_view k_saved_magic = "nines-links 1";
 
 } // namespace
 
-std::string encode_saved_links(const SavedLinks& saved) {
-  std::string out(k_saved_magic);
-  out += '\n';
-  put_line(out, 'K', saved.key);
+void write_saved_links(std::ostream& out, const SavedLinks& saved) {
+  std::string buf(k_saved_magic);
+  buf += '\n';
+  put_line(buf, 'K', saved.key);
   for (const auto& [path, links] : saved.pages) {
-    put_line(out, 'P', path);
-    put_line(out, 'H', links.hash);
+    put_line(buf, 'P', path);
+    put_line(buf, 'H', links.hash);
     for (const auto& id : links.ids)
-      put_line(out, 'I', id);
-    for (const auto& url : links.urls)
-      put_line(out, 'U', url);
+      put_line(buf, 'I', id);
+    for (const auto& url : links.urls.values())
+      put_line(buf, 'U', url);
+    // A page at a time: the whole encoding is never held in memory.
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    buf.clear();
   }
   // The end mark: a file cut short (a full disk) is never taken for a complete one.
-  out += "E\n";
-  return out;
+  buf += "E\n";
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+std::string encode_saved_links(const SavedLinks& saved) {
+  std::ostringstream out;
+  write_saved_links(out, saved);
+  return out.str();
 }
 
 std::optional<SavedLinks> decode_saved_links(std::istream& in) {
@@ -447,8 +489,10 @@ std::optional<SavedLinks> decode_saved_links(std::istream& in) {
       if (!page) return std::nullopt;
       if (line[0] == 'H')
         page->hash = value;
+      else if (line[0] == 'I')
+        page->ids.push_back(value);
       else
-        (line[0] == 'I' ? page->ids : page->urls).push_back(value);
+        page->urls.push_back(value);
       break;
     default:
       return std::nullopt;

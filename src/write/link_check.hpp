@@ -2,9 +2,11 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <istream>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,9 +24,27 @@ struct BrokenLink {
 // and the href, src, action and xlink:href values that could be broken, as written (entities
 // decoded), in document order, each once. Values that can never be reported (a safe absolute URL
 // such as http:, https:, mailto: or a raster data: URL; "" and "#") are left out.
+//
+// A list of strings kept in one string (each value escaped and ended by a line break): a page's
+// link values would otherwise cost an allocation each, which at ten thousand pages is tens of
+// megabytes held until the end of the build.
+class ValueList {
+public:
+  ValueList() = default;
+  ValueList(std::initializer_list<std::string> values);
+  void push_back(std::string_view value);
+  bool empty() const { return m_text.empty(); }
+  std::vector<std::string> values() const;
+  void shrink_to_fit() { m_text.shrink_to_fit(); }
+  bool operator==(const ValueList& other) const { return m_text == other.m_text; }
+
+private:
+  std::string m_text;
+};
+
 struct PageLinks {
   std::vector<std::string> ids;
-  std::vector<std::string> urls;
+  ValueList urls;
   std::string hash; // content_hash of the bytes they were taken from, when the caller sets it
 };
 PageLinks extract_links(std::string_view html);
@@ -52,6 +72,7 @@ struct SavedLinks {
   std::string key;
   std::map<std::string, PageLinks> pages;
 };
+void write_saved_links(std::ostream& out, const SavedLinks& saved);
 std::string encode_saved_links(const SavedLinks& saved);
 // Nullopt for text that is not a complete encoding (damaged or cut short).
 std::optional<SavedLinks> decode_saved_links(std::istream& in);
