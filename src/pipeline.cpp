@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -603,6 +604,8 @@ std::string stage_render(Context& c) {
   // The recorded CSV rows are in the store and the figures computed from them; nothing after
   // compute reads them, and at 10,000 documents they weigh tens of megabytes.
   std::vector<CsvRow>().swap(run.repo.csv_rows);
+  // What load and compute freed goes back to the system before render's peak, not after it.
+  malloc_trim(0);
   try {
     std::mutex mutex;
     std::set<std::string> paths; // without a writer (a run that stops at render)
