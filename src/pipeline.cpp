@@ -25,7 +25,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <malloc.h>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 
 namespace nines {
@@ -88,6 +91,12 @@ struct Context {
   // and whether the previous build had the same, so its site stands and the stages are skipped.
   std::string fingerprint;
   bool up_to_date = false;
+  // render → write: the writer the pages stream into (its temporary tree is removed with it
+  // unless write commits), the links of every page for the check before the swap, and the
+  // render figures for --timings.
+  std::unique_ptr<SiteWriter> writer;
+  SavedLinks links;
+  SiteStats rendered;
 };
 
 // The site folder: -o, else DIR/site.
@@ -167,6 +176,39 @@ fs::path record_path(const Run& run) {
   const fs::path out = fs::absolute(output_dir(run), ec).lexically_normal();
   return fs::absolute(store_path(run), ec).lexically_normal().parent_path() /
          ("nines-build-" + content_hash(out.string()) + ".json");
+}
+
+// Beside the record: the links of every page of the site in the output folder (SavedLinks), so a
+// page that is not rendered again need not be read again for the link check.
+fs::path links_path(const Run& run) {
+  fs::path p = record_path(run);
+  p.replace_extension(".links");
+  return p;
+}
+
+// Which renderer made a site: the nines binary itself, by content. A page is reused only when the
+// binary that rendered it is this one, so a nines rebuilt with another renderer (same version
+// number or not) renders every page again. Empty (nothing reused) when it cannot be read.
+const std::string& renderer_key() {
+  static const std::string key = [] {
+    std::ifstream in("/proc/self/exe", std::ios::binary);
+    if (!in) return std::string();
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.eof() && in.fail()) return std::string();
+    return std::string(k_version) + " " + content_hash(bytes);
+  }();
+  return key;
+}
+
+// The links a previous build saved for the site the writer replaces, when they describe exactly
+// that site (its marker's hash) and were taken by this renderer.
+std::optional<SavedLinks> previous_links(const Run& run, const SiteWriter& writer) {
+  if (renderer_key().empty() || writer.previous().digest.empty()) return std::nullopt;
+  std::ifstream in(links_path(run), std::ios::binary);
+  if (!in) return std::nullopt;
+  auto saved = decode_saved_links(in);
+  if (!saved || saved->key != renderer_key() + " " + writer.previous().digest) return std::nullopt;
+  return saved;
 }
 
 // The repository's files and git commit (load's repo_fingerprint), the version, "now" and the
@@ -467,8 +509,12 @@ std::string stage_compute(Context& c) {
   return plural(run.figures.slos.size(), "SLO", "SLOs");
 }
 
-// render: the pages and the JSON API as an in-memory tree of files, so write can swap the whole
-// site in at once. Then every internal link and anchor is checked, before anything is written.
+// render: the pages and the JSON API, streamed into the site writer's temporary tree as they are
+// made (render itself writes nothing; the writer does). A page whose inputs are those of the same
+// page in the previous site is not rendered again but linked from there. Each page's links and
+// ids are taken on the thread that rendered it, so only they are kept, and every internal link and
+// anchor is checked at the end, before write swaps the site in: a failure here (a render error, a
+// broken link, a full disk) drops the temporary tree and leaves the previous site as it was.
 std::string stage_render(Context& c) {
   if (c.up_to_date) return "skipped";
   Run& run = c.run;
@@ -479,30 +525,98 @@ std::string stage_render(Context& c) {
   site.theme_overrides = std::move(c.theme_overrides);
   site.history = &run.history;
   site.golden = &run.golden;
-  run.files = render_site(run.repo, run.figures, run.diags.sorted(), run.series, site);
-  for (const auto& b : check_links(run.files))
-    run.diags.error(b.page, {}, "broken-link",
-                    "broken internal link to '" + b.target + "': " + b.reason);
-  return plural(run.files.size(), "file", "files");
+  // The recorded CSV rows are in the store and the figures computed from them; nothing after
+  // compute reads them, and at 10,000 documents they weigh tens of megabytes.
+  std::vector<CsvRow>().swap(run.repo.csv_rows);
+  // What load and compute freed goes back to the system before render's peak, not after it.
+  malloc_trim(0);
+  try {
+    std::mutex mutex;
+    std::set<std::string> paths; // without a writer (a run that stops at render)
+    std::optional<SavedLinks> previous;
+    if (run.opts.last >= Stage::Write) {
+      c.writer =
+          std::make_unique<SiteWriter>(output_dir(run), SiteWriter::Mode::Streaming, run.repo.root);
+      previous = previous_links(run, *c.writer);
+    }
+    SiteSink sink;
+    sink.file = [&](const std::string& path, std::string bytes, const std::string& input) {
+      std::optional<PageLinks> links;
+      if (is_html_path(path)) {
+        links = extract_links(bytes);
+        links->hash = content_hash(bytes);
+      }
+      if (c.writer) c.writer->add(path, std::move(bytes), input);
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!c.writer) paths.insert(path);
+      if (links) c.links.pages[path] = std::move(*links);
+    };
+    if (previous)
+      sink.reuse = [&](const std::string& path, const std::string& input) {
+        SiteManifest::File old;
+        if (!c.writer->reuse(path, input, &old)) return false;
+        // Each path is asked for once, so no two threads touch the same entry of `previous`.
+        PageLinks links;
+        auto it = previous->pages.find(path);
+        if (it != previous->pages.end() && it->second.hash == old.hash) {
+          links = std::move(it->second);
+        } else {
+          // Not saved (or saved from other bytes): read the linked file again.
+          std::ifstream in(c.writer->temp_dir() / path, std::ios::binary);
+          const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                  std::istreambuf_iterator<char>());
+          if (!in.eof() && in.fail()) throw WriteError(path + ": cannot be read again");
+          links = extract_links(bytes);
+          links.hash = content_hash(bytes);
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        c.links.pages[path] = std::move(links);
+        return true;
+      };
+    c.rendered = render_site(run.repo, run.figures, run.diags.sorted(), run.series, site, sink);
+    previous.reset();
+    auto exists = [&](const std::string& p) {
+      return c.writer ? c.writer->contains(p) : paths.count(p) != 0;
+    };
+    for (const auto& b : check_links(c.links.pages, exists))
+      run.diags.error(b.page, {}, "broken-link",
+                      "broken internal link to '" + b.target + "': " + b.reason);
+  } catch (const WriteError& e) {
+    c.writer.reset(); // removes the temporary tree now
+    throw FatalError(std::string("cannot write the site: ") + e.what());
+  } catch (const fs::filesystem_error& e) {
+    c.writer.reset();
+    throw FatalError(std::string("cannot write the site: ") + e.what());
+  } catch (...) {
+    c.writer.reset();
+    throw;
+  }
+  if (run.diags.has_errors()) c.writer.reset(); // a broken link: nothing is swapped in
+  const SiteStats& st = c.rendered;
+  char detail[160];
+  std::snprintf(detail, sizeof detail,
+                "; thread time: views %.1f s, input hashes %.1f s, templates %.1f s, writing "
+                "%.1f s",
+                st.view_ms / 1000, st.hash_ms / 1000, st.template_ms / 1000, st.sink_ms / 1000);
+  return plural(st.files, "file", "files") + ": " + std::to_string(st.pages_rendered) +
+         " pages rendered, " + std::to_string(st.pages_reused) + " reused" + detail;
 }
 
-// write: the whole tree goes to a temp folder beside OUT and is swapped in only when complete, so
-// an error or a kill leaves the previous site as it was.
+// write: the site rendered into the writer's temporary tree beside OUT is swapped in as a whole,
+// so an error or a kill leaves the previous site as it was.
 std::string stage_write(Context& c) {
   Run& run = c.run;
   if (c.up_to_date) return "skipped";
+  if (!c.writer) throw FatalError("cannot write the site: nothing was rendered");
   try {
-    SiteWriter writer(output_dir(run), SiteWriter::Mode::InMemory, run.repo.root);
-    // Moved, not copied: holding the site twice (here and in the writer) doubled the peak
-    // memory of a build. Only the paths stay in run.files.
-    for (auto& [path, bytes] : run.files)
-      writer.add(path, std::move(bytes));
+    SiteWriter& writer = *c.writer;
     // The previous record goes first: a run killed after the swap must not leave one that
-    // vouches for a site it did not write (the marker's hash guards that too).
+    // vouches for a site it did not write (the marker's hash guards that too). The saved links
+    // name the site they describe, so an old file is never taken for the new site's.
     std::error_code ec;
     fs::remove(record_path(run), ec);
     writer.commit();
-    run.site_files = run.files.size();
+    run.site_files = writer.paths().size();
     run.site_reused = writer.reused();
     if (std::string record = build_record(c, writer.manifest_digest()); !record.empty()) {
       try {
@@ -511,13 +625,30 @@ std::string stage_write(Context& c) {
         // Without a record the next build is a full one; the site itself is written.
       }
     }
+    if (!renderer_key().empty()) {
+      c.links.key = renderer_key() + " " + writer.manifest_digest();
+      // Streamed to a temporary file and renamed, so it is never held whole in memory and a
+      // reader sees the old file or the new one; without it the next build renders every page.
+      fs::path temp = links_path(run);
+      temp += ".tmp";
+      std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+      if (f) write_saved_links(f, c.links);
+      f.close();
+      if (f) fs::rename(temp, links_path(run), ec);
+      if (!f || ec) {
+        fs::remove(temp, ec);
+        fs::remove(links_path(run), ec);
+      }
+    }
+    c.links = {};
   } catch (const WriteError& e) {
     throw FatalError(std::string("cannot write the site: ") + e.what());
   } catch (const fs::filesystem_error& e) {
     throw FatalError(std::string("cannot write the site: ") + e.what());
   }
-  return plural(run.files.size(), "file", "files") + " (" + std::to_string(run.site_reused) +
-         " unchanged, linked from the previous site)";
+  return plural(run.site_files, "file", "files") + " (" + std::to_string(run.site_reused) +
+         " unchanged, linked from the previous site; " +
+         std::to_string(c.writer->reused_by_input()) + " of them pages not rendered again)";
 }
 
 struct StageRow {

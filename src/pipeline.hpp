@@ -69,8 +69,6 @@ struct Run {
   History history; // load: what git knows of the files (staleness, "last changed"); a caller
                    // may set it beforehand (check --since reads it at a revision)
   Figures figures; // compute
-  std::map<std::string, std::string> files; // render: output path → content (write moves the
-                                            // contents out; the paths stay)
   // write: the files of the site now in the output folder, and how many of them were not
   // rewritten (unchanged since the previous build); `up_to_date` when no input changed since the
   // previous build, which then stands as it is and nothing is rendered or written.

@@ -1,5 +1,6 @@
 #include "render/site.hpp"
 
+#include "model/digest.hpp"
 #include "render/api_json.hpp"
 #include "render/html.hpp"
 #include "render/site_detail.hpp"
@@ -7,8 +8,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
+#include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -35,6 +38,26 @@ Theme load_theme(const SiteOptions& opts) {
   for (const auto& [path, bytes] : embedded_theme_files())
     files.emplace(path, std::string(bytes));
   return Theme(files, opts.theme_overrides);
+}
+
+// A Theme is made from exactly these two maps, so their hash stands for every layout, partial and
+// static file a page can be rendered with, overrides included.
+std::string theme_hash(const SiteOptions& opts) {
+  std::string text;
+  auto add = [&text](char origin, const std::string& path, std::string_view bytes) {
+    text += origin;
+    text += path;
+    text += '\n';
+    text += std::to_string(bytes.size());
+    text += '\n';
+    text += content_hash(bytes);
+    text += '\n';
+  };
+  for (const auto& [path, bytes] : embedded_theme_files())
+    add('T', path, bytes);
+  for (const auto& [path, bytes] : opts.theme_overrides)
+    add('O', path, bytes);
+  return content_hash(text);
 }
 
 std::vector<PageJob> page_jobs(const site::Site& s) {
@@ -103,25 +126,37 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   return jobs;
 }
 
-// Each page renders into its own slot, so the result does not depend on which thread got which
-// page; the first failure (in page order) is rethrown once every thread has stopped.
-std::vector<std::string> render_pages(const Theme& theme, const std::vector<PageJob>& jobs,
-                                      int requested) {
-  std::vector<std::string> out(jobs.size());
-  std::vector<std::exception_ptr> errors(jobs.size());
+using Clock = std::chrono::steady_clock;
+
+std::int64_t ns_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+}
+
+// One unit of work for the rendering threads: a page, or a group of other files (the API, the
+// search index, the static files).
+using Task = std::function<void()>;
+
+// Runs every task on `requested` threads (0: one per core). Tasks are taken in order; after the
+// first failure no new task is started, and once every thread has stopped the failure of the
+// lowest-numbered task is rethrown. Every task before it was started, so which failure is
+// reported does not depend on the threads.
+void run_tasks(const std::vector<Task>& tasks, int requested) {
+  std::vector<std::exception_ptr> errors(tasks.size());
   std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
   auto worker = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+    for (std::size_t i = next++; i < tasks.size() && !failed; i = next++) {
       try {
-        out[i] = theme.render(jobs[i].layout, jobs[i].view());
+        tasks[i]();
       } catch (...) {
         errors[i] = std::current_exception();
+        failed = true;
       }
     }
   };
   std::size_t n = requested > 0 ? static_cast<std::size_t>(requested)
                                 : std::max(1u, std::thread::hardware_concurrency());
-  n = std::clamp<std::size_t>(n, 1, std::max<std::size_t>(jobs.size(), 1));
+  n = std::clamp<std::size_t>(n, 1, std::max<std::size_t>(tasks.size(), 1));
   if (n == 1) {
     worker();
   } else {
@@ -133,16 +168,15 @@ std::vector<std::string> render_pages(const Theme& theme, const std::vector<Page
   }
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
-  return out;
 }
 
 // Absolute URLs of every page but 404 and search; a folder's index.html is listed as the folder.
 std::string sitemap(const Theme& theme, const std::string& base_url,
-                    const std::map<std::string, std::string>& files) {
+                    const std::vector<std::string>& paths) {
   std::string base = base_url;
   if (base.empty() || base.back() != '/') base += '/';
   json urls = json::array();
-  for (const auto& [path, bytes] : files) {
+  for (const auto& path : paths) {
     if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) continue;
     if (path == "404.html" || path == "search.html") continue;
     std::string loc = path;
@@ -155,28 +189,116 @@ std::string sitemap(const Theme& theme, const std::string& base_url,
   return theme.render_fragment("sitemap", {{"base_url", base}, {"urls", urls}});
 }
 
+// What a page's bytes are made from: its layout, the theme, the version and its view. Empty (never
+// reused) when the view cannot be dumped exactly (a string that is not UTF-8 would be replaced).
+std::string page_input(const std::string& layout, const std::string& theme,
+                       const std::string& version, const json& view) {
+  std::string dumped;
+  try {
+    dumped = view.dump();
+  } catch (const json::type_error&) {
+    return {};
+  }
+  return content_hash("nines page input 1\n" + layout + "\n" + theme + "\n" + version + "\n" +
+                      content_hash(dumped));
+}
+
 } // namespace
+
+SiteStats render_site(const Repo& repo, const Figures& figs,
+                      const std::vector<Diagnostic>& diagnostics,
+                      const std::map<std::string, DailySeries>& series, const SiteOptions& opts,
+                      const SiteSink& sink) {
+  Theme theme = load_theme(opts);
+  const std::string theme_id = theme_hash(opts);
+  site::Site s(repo, figs, diagnostics, series, opts);
+  const std::vector<PageJob> jobs = page_jobs(s);
+
+  std::mutex mutex;
+  std::vector<std::string> paths; // every file handed to the sink, for the sitemap
+  std::atomic<std::size_t> rendered{0}, reused{0};
+  std::atomic<std::int64_t> view_ns{0}, hash_ns{0}, template_ns{0}, sink_ns{0};
+  auto emit = [&](const std::string& path, std::string bytes, const std::string& input) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      paths.push_back(path);
+    }
+    const auto start = Clock::now();
+    sink.file(path, std::move(bytes), input);
+    sink_ns += ns_since(start);
+  };
+
+  // The API first: one task that takes long and holds all of its files until they are handed
+  // on, so it runs while the other threads render pages.
+  std::vector<Task> tasks;
+  tasks.emplace_back([&] {
+    std::map<std::string, std::string> api = api_files(repo, figs, diagnostics);
+    for (auto it = api.begin(); it != api.end(); it = api.erase(it))
+      emit(it->first, std::move(it->second), {});
+    // The API's JSON trees and files were the largest allocations of the build, freed now; hand
+    // their pages back to the system, or the build's peak memory keeps them for good.
+    malloc_trim(0);
+  });
+  tasks.emplace_back([&] {
+    emit("search-index.js", site::search_index(site::search_entries(s)), {});
+    for (const auto& [path, bytes] : theme.static_files())
+      emit("static/" + path, bytes, {});
+    // GitHub Pages would otherwise run Jekyll, which drops files and folders starting with "_".
+    emit(".nojekyll", "", {});
+  });
+  // Each page is built, hashed, rendered and handed on by one thread, and dropped at once: only
+  // the pages in flight are in memory.
+  for (const PageJob& job : jobs)
+    tasks.emplace_back([&] {
+      auto start = Clock::now();
+      json view = job.view();
+      view_ns += ns_since(start);
+      start = Clock::now();
+      const std::string input = page_input(job.layout, theme_id, opts.version, view);
+      hash_ns += ns_since(start);
+      if (sink.reuse && !input.empty() && sink.reuse(job.path, input)) {
+        ++reused;
+        std::lock_guard<std::mutex> lock(mutex);
+        paths.push_back(job.path);
+        return;
+      }
+      start = Clock::now();
+      std::string bytes = theme.render(job.layout, view);
+      template_ns += ns_since(start);
+      view = json();
+      ++rendered;
+      emit(job.path, std::move(bytes), input);
+    });
+  run_tasks(tasks, opts.jobs);
+
+  // Sitemaps need absolute URLs; without base_url there is nothing correct to write.
+  if (!opts.base_url.empty()) {
+    std::sort(paths.begin(), paths.end());
+    emit("sitemap.xml", sitemap(theme, opts.base_url, paths), {});
+  }
+  SiteStats stats;
+  stats.files = paths.size();
+  stats.pages_rendered = rendered;
+  stats.pages_reused = reused;
+  stats.view_ms = static_cast<double>(view_ns.load()) / 1e6;
+  stats.hash_ms = static_cast<double>(hash_ns.load()) / 1e6;
+  stats.template_ms = static_cast<double>(template_ns.load()) / 1e6;
+  stats.sink_ms = static_cast<double>(sink_ns.load()) / 1e6;
+  return stats;
+}
 
 std::map<std::string, std::string> render_site(const Repo& repo, const Figures& figs,
                                                const std::vector<Diagnostic>& diagnostics,
                                                const std::map<std::string, DailySeries>& series,
                                                const SiteOptions& opts) {
-  Theme theme = load_theme(opts);
-  site::Site s(repo, figs, diagnostics, series, opts);
-
-  std::vector<PageJob> jobs = page_jobs(s);
-  std::vector<std::string> pages = render_pages(theme, jobs, opts.jobs);
-  std::map<std::string, std::string> files = api_files(repo, figs, diagnostics);
-  for (std::size_t i = 0; i < jobs.size(); ++i)
-    files.emplace(jobs[i].path, std::move(pages[i]));
-
-  files["search-index.js"] = site::search_index(site::search_entries(s));
-  for (const auto& [path, bytes] : theme.static_files())
-    files["static/" + path] = bytes;
-  // GitHub Pages would otherwise run Jekyll, which drops files and folders starting with "_".
-  files[".nojekyll"] = "";
-  // Sitemaps need absolute URLs; without base_url there is nothing correct to write.
-  if (!opts.base_url.empty()) files["sitemap.xml"] = sitemap(theme, opts.base_url, files);
+  std::map<std::string, std::string> files;
+  std::mutex mutex;
+  SiteSink sink;
+  sink.file = [&](const std::string& path, std::string bytes, const std::string&) {
+    std::lock_guard<std::mutex> lock(mutex);
+    files[path] = std::move(bytes);
+  };
+  render_site(repo, figs, diagnostics, series, opts, sink);
   return files;
 }
 

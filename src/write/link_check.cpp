@@ -2,17 +2,14 @@
 
 #include "render/html.hpp"
 
+#include <algorithm>
 #include <set>
+#include <sstream>
 #include <string_view>
 
 namespace nines {
 
 namespace {
-
-struct PageLinks {
-  std::set<std::string> ids;
-  std::vector<std::string> urls;
-};
 
 char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -114,8 +111,13 @@ std::string percent_decode(std::string_view s) {
 // A small HTML tokenizer: start tags and their attributes, skipping comments, doctype and the
 // raw text of <script> and <style>. Our pages come from our own templates, so this does not need
 // the full HTML5 error recovery; it only must not mistake text for tags, which escaping ensures.
-PageLinks scan_page(std::string_view html) {
-  PageLinks page;
+struct Scan {
+  std::set<std::string> ids;
+  std::vector<std::string> urls;
+};
+
+Scan scan_page(std::string_view html) {
+  Scan page;
   std::size_t i = 0;
   const std::size_t n = html.size();
   auto skip_past = [&](std::string_view end) {
@@ -223,25 +225,82 @@ bool has_scheme(std::string_view url) {
   return stop != std::string_view::npos && url[stop] == ':';
 }
 
+// The value with the spaces HTML ignores around an attribute value removed.
+std::string trimmed(const std::string& raw) {
+  std::size_t b = 0, e = raw.size();
+  while (b < e && is_space(raw[b]))
+    ++b;
+  while (e > b && is_space(raw[e - 1]))
+    --e;
+  return raw.substr(b, e - b);
+}
+
 } // namespace
 
-std::vector<BrokenLink> check_links(const std::map<std::string, std::string>& files) {
-  std::map<std::string, PageLinks> pages;
-  for (const auto& [path, content] : files)
-    if (is_html(path)) pages.emplace(path, scan_page(content));
+ValueList::ValueList(std::initializer_list<std::string> values) {
+  for (const auto& v : values)
+    push_back(v);
+}
 
+void ValueList::push_back(std::string_view value) {
+  for (char c : value) {
+    if (c == '\\')
+      m_text += "\\\\";
+    else if (c == '\n')
+      m_text += "\\n";
+    else
+      m_text += c;
+  }
+  m_text += '\n';
+}
+
+std::vector<std::string> ValueList::values() const {
+  std::vector<std::string> out(1);
+  for (std::size_t i = 0; i < m_text.size(); ++i) {
+    const char c = m_text[i];
+    if (c == '\n')
+      out.emplace_back();
+    else if (c == '\\' && i + 1 < m_text.size())
+      out.back() += m_text[++i] == 'n' ? '\n' : m_text[i];
+    else
+      out.back() += c;
+  }
+  out.pop_back();
+  return out;
+}
+
+bool is_html_path(std::string_view path) {
+  return is_html(path);
+}
+
+PageLinks extract_links(std::string_view html) {
+  Scan scan = scan_page(html);
+  PageLinks page;
+  page.ids.assign(scan.ids.begin(), scan.ids.end());
+  std::set<std::string> seen;
+  for (auto& raw : scan.urls) {
+    // Values that can never be reported are dropped here, so a page keeps only what the check at
+    // the end of the build needs: a safe absolute URL (http, https, mailto, data:image) is not
+    // ours to follow, and "" and "#" point nowhere. A value repeated on a page gives the same
+    // verdict each time, and each (page, target) is reported once, so one copy is enough.
+    const std::string url = trimmed(raw);
+    if (url.empty() || url == "#" || (is_safe_url(url) && has_scheme(url))) continue;
+    if (seen.insert(raw).second) page.urls.push_back(raw);
+  }
+  page.urls.shrink_to_fit();
+  return page;
+}
+
+std::vector<BrokenLink> check_links(const std::map<std::string, PageLinks>& pages,
+                                    const std::function<bool(const std::string&)>& exists) {
   std::vector<BrokenLink> broken;
   for (const auto& [page, links] : pages) {
     std::set<std::string> reported;
     auto report = [&](const std::string& target, std::string reason) {
       if (reported.insert(target).second) broken.push_back({page, target, std::move(reason)});
     };
-    for (const std::string& raw : links.urls) {
-      std::string url = raw;
-      while (!url.empty() && is_space(url.front()))
-        url.erase(url.begin());
-      while (!url.empty() && is_space(url.back()))
-        url.pop_back();
+    for (const std::string& raw : links.urls.values()) {
+      std::string url = trimmed(raw);
       if (url.empty() || url == "#") continue;
       if (!is_safe_url(url)) {
         report(raw, "unsafe URL");
@@ -302,12 +361,12 @@ std::vector<BrokenLink> check_links(const std::map<std::string, std::string>& fi
           path += (path.empty() ? "" : "/") + s;
         if (dir || path.empty()) {
           target = path.empty() ? "index.html" : path + "/index.html";
-        } else if (files.count(path) != 0) {
+        } else if (exists(path)) {
           target = path;
         } else {
           target = path + "/index.html";
         }
-        if (files.count(target) == 0) {
+        if (!exists(target)) {
           report(raw, "no such file: " + (dir || path.empty() ? target : path));
           continue;
         }
@@ -315,12 +374,131 @@ std::vector<BrokenLink> check_links(const std::map<std::string, std::string>& fi
 
       if (fragment.empty() || !is_html(target)) continue;
       const auto it = pages.find(target);
-      const std::set<std::string>& ids = it->second.ids;
-      if (ids.count(fragment) == 0 && ids.count(percent_decode(fragment)) == 0)
+      if (it == pages.end()) {
+        // A page of the site whose links were not collected: nothing to check its ids against.
+        report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
+        continue;
+      }
+      const std::vector<std::string>& ids = it->second.ids;
+      if (!std::binary_search(ids.begin(), ids.end(), fragment) &&
+          !std::binary_search(ids.begin(), ids.end(), percent_decode(fragment)))
         report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
     }
   }
   return broken;
+}
+
+std::vector<BrokenLink> check_links(const std::map<std::string, std::string>& files) {
+  std::map<std::string, PageLinks> pages;
+  for (const auto& [path, content] : files)
+    if (is_html(path)) pages.emplace(path, extract_links(content));
+  return check_links(pages, [&files](const std::string& p) { return files.count(p) != 0; });
+}
+
+namespace {
+
+// One value per line: backslashes and line breaks are escaped, nothing else.
+void put_line(std::string& out, char tag, std::string_view value) {
+  out += tag;
+  out += ' ';
+  for (char c : value) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
+  }
+  out += '\n';
+}
+
+bool unescape(std::string_view in, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '\\') {
+      out += in[i];
+      continue;
+    }
+    if (++i == in.size()) return false;
+    if (in[i] == '\\')
+      out += '\\';
+    else if (in[i] == 'n')
+      out += '\n';
+    else if (in[i] == 'r')
+      out += '\r';
+    else
+      return false;
+  }
+  return true;
+}
+
+constexpr std::string_view k_saved_magic = "nines-links 1";
+
+} // namespace
+
+void write_saved_links(std::ostream& out, const SavedLinks& saved) {
+  std::string buf(k_saved_magic);
+  buf += '\n';
+  put_line(buf, 'K', saved.key);
+  for (const auto& [path, links] : saved.pages) {
+    put_line(buf, 'P', path);
+    put_line(buf, 'H', links.hash);
+    for (const auto& id : links.ids)
+      put_line(buf, 'I', id);
+    for (const auto& url : links.urls.values())
+      put_line(buf, 'U', url);
+    // A page at a time: the whole encoding is never held in memory.
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    buf.clear();
+  }
+  // The end mark: a file cut short (a full disk) is never taken for a complete one.
+  buf += "E\n";
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+std::string encode_saved_links(const SavedLinks& saved) {
+  std::ostringstream out;
+  write_saved_links(out, saved);
+  return out.str();
+}
+
+std::optional<SavedLinks> decode_saved_links(std::istream& in) {
+  std::string line, value;
+  if (!std::getline(in, line) || line != k_saved_magic) return std::nullopt;
+  SavedLinks saved;
+  PageLinks* page = nullptr;
+  bool key = false;
+  while (std::getline(in, line)) {
+    if (line == "E") return key ? std::optional<SavedLinks>(std::move(saved)) : std::nullopt;
+    if (line.size() < 2 || line[1] != ' ' || !unescape(std::string_view(line).substr(2), value))
+      return std::nullopt;
+    switch (line[0]) {
+    case 'K':
+      if (key) return std::nullopt;
+      saved.key = value;
+      key = true;
+      break;
+    case 'P':
+      page = &saved.pages[value];
+      break;
+    case 'H':
+    case 'I':
+    case 'U':
+      if (!page) return std::nullopt;
+      if (line[0] == 'H')
+        page->hash = value;
+      else if (line[0] == 'I')
+        page->ids.push_back(value);
+      else
+        page->urls.push_back(value);
+      break;
+    default:
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace nines

@@ -1,6 +1,7 @@
 #include "write/link_check.hpp"
 
 #include <doctest/doctest.h>
+#include <sstream>
 
 using namespace nines;
 
@@ -81,4 +82,64 @@ TEST_CASE("write/link_check: text inside scripts, styles and comments is not mar
                      "<SCRIPT type=\"text/javascript\">'<img src=\"x.png\">'</SCRIPT>"},
   };
   CHECK(check_links(files).empty());
+}
+
+TEST_CASE("write/link_check: per-page extraction keeps what the check needs, once") {
+  PageLinks p = extract_links(
+      "<a href=\"x.html\">1</a><a href=\"https://example.com\">ext</a><a href=\"#\">h</a>"
+      "<a href=\"\">e</a><a href=\"x.html\">again</a><a href=\" javascript:x \">js</a>"
+      "<h2 id=\"b\"></h2><h2 id=\"a\"></h2><a name=\"c\"></a><p id=\"a\"></p>");
+  CHECK(p.urls.values() == std::vector<std::string>{"x.html", " javascript:x "});
+  CHECK(p.ids == std::vector<std::string>{"a", "b", "c"});
+}
+
+TEST_CASE("write/link_check: checking extracted links gives what checking the bytes gives") {
+  const std::map<std::string, std::string> files = {
+      {"index.html", "<a href=\"slos/a.html#ok\">1</a><a href=\"slos/a.html#nope\">2</a>"
+                     "<a href=\"gone.html\">3</a><a href=\"/abs\">4</a><a href=\"slos\">5</a>"},
+      {"slos/a.html", "<h2 id=\"ok\"></h2><a href=\"../index.html#top\">t</a>"},
+      {"slos/index.html", ""},
+      {"data.json", "{}"},
+  };
+  std::map<std::string, PageLinks> pages;
+  for (const auto& [path, bytes] : files)
+    if (is_html_path(path)) pages[path] = extract_links(bytes);
+  const auto streamed =
+      check_links(pages, [&](const std::string& p) { return files.count(p) != 0; });
+  const auto whole = check_links(files);
+  REQUIRE(streamed.size() == whole.size());
+  REQUIRE(whole.size() == 4);
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    CHECK(streamed[i].page == whole[i].page);
+    CHECK(streamed[i].target == whole[i].target);
+    CHECK(streamed[i].reason == whole[i].reason);
+  }
+}
+
+TEST_CASE("write/link_check: saved links read back whole, and only whole") {
+  SavedLinks saved;
+  saved.key = "nines 1.0 abc def";
+  saved.pages["a b/x.html"] = {{"id\\1", "id\n2"}, {"u\r\n\\n", "../y.html#z"}, "0123456789abcdef"};
+  saved.pages["empty.html"] = {};
+  const std::string text = encode_saved_links(saved);
+  std::istringstream in(text);
+  auto back = decode_saved_links(in);
+  REQUIRE(back);
+  CHECK(back->key == saved.key);
+  REQUIRE(back->pages.size() == 2);
+  CHECK(back->pages.at("a b/x.html").ids == saved.pages.at("a b/x.html").ids);
+  CHECK(back->pages.at("a b/x.html").urls == saved.pages.at("a b/x.html").urls);
+  CHECK(back->pages.at("a b/x.html").urls.values() ==
+        std::vector<std::string>{"u\r\n\\n", "../y.html#z"});
+  CHECK(back->pages.at("a b/x.html").hash == "0123456789abcdef");
+  CHECK(back->pages.at("empty.html").urls.empty());
+  // Cut short anywhere (a full disk, a killed run) or damaged: not taken.
+  for (std::size_t cut = 0; cut + 1 < text.size(); cut += 7) {
+    std::istringstream part(text.substr(0, cut));
+    CHECK_FALSE(decode_saved_links(part));
+  }
+  std::istringstream bad("nines-links 1\nK k\nX what\nE\n");
+  CHECK_FALSE(decode_saved_links(bad));
+  std::istringstream bad_escape("nines-links 1\nK k\nP a\\q\nE\n");
+  CHECK_FALSE(decode_saved_links(bad_escape));
 }

@@ -79,38 +79,7 @@ bool is_within(const fs::path& inner, const fs::path& outer) {
 const char* const k_marker_text =
     "This folder is a site written by nines. `nines build` replaces it as a whole.\n";
 
-std::uint64_t rotl(std::uint64_t x, int r) {
-  return (x << r) | (x >> (64 - r));
-}
-
 } // namespace
-
-std::string content_hash(std::string_view bytes) {
-  // Eight bytes a step (murmur-style mixing), then a final avalanche; the length is mixed in
-  // first so a prefix never hashes like the whole.
-  constexpr std::uint64_t k1 = 0x87c37b91114253d5ull, k2 = 0x4cf5ad432745937full;
-  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ (bytes.size() * k2);
-  const char* p = bytes.data();
-  std::size_t n = bytes.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    h ^= rotl(w * k1, 31) * k2;
-    h = rotl(h, 27) * 5 + 0x52dce729;
-  }
-  std::uint64_t tail = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-  h ^= rotl(tail * k1, 31) * k2;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 SiteManifest read_site_manifest(const fs::path& out) {
   SiteManifest m;
@@ -123,7 +92,8 @@ SiteManifest read_site_manifest(const fs::path& out) {
   if (j.is_discarded() || !j.is_object() || j.value("nines_manifest", 0) != 1) return m;
   try {
     for (const auto& [path, f] : j.at("files").items())
-      m.files[path] = {f.at(0).get<std::string>(), f.at(1).get<std::uint64_t>()};
+      m.files[path] = {f.at(0).get<std::string>(), f.at(1).get<std::uint64_t>(),
+                       f.size() > 2 ? f.at(2).get<std::string>() : std::string()};
   } catch (const nlohmann::json::exception&) {
     return SiteManifest{}; // damaged: as if there were none, so nothing is reused
   }
@@ -268,39 +238,31 @@ void SiteWriter::create_temp() {
   }
 }
 
-void SiteWriter::write_one(const std::string& rel, const std::string& bytes) {
-  fs::path rel_path(rel);
-  // Each directory is made once, not once per file below it.
-  const std::string dir = rel_path.parent_path().generic_string();
-  if (!dir.empty() && m_made_dirs.insert(dir).second) make_dirs(m_temp, rel_path.parent_path());
-  const fs::path target = m_temp / rel_path;
+void SiteWriter::write_one(const std::string& rel, const std::string& bytes,
+                           const SiteManifest::File& mine) {
+  const fs::path target = m_temp / fs::path(rel);
   // The same bytes at the same path in the previous site: link the old file instead of writing.
-  const SiteManifest::File& mine = m_hashes.at(rel);
   if (auto it = m_previous.files.find(rel); it != m_previous.files.end() &&
                                             it->second.hash == mine.hash &&
                                             it->second.size == mine.size) {
-    std::error_code ec;
-    const fs::path old = m_out / rel_path;
-    if (fs::is_regular_file(fs::symlink_status(old, ec)) && fs::file_size(old, ec) == mine.size &&
-        !ec) {
-      fs::create_hard_link(old, target, ec);
-      if (!ec) {
-        ++m_reused;
-        return;
-      }
+    if (link_previous(rel, mine.size)) {
+      ++m_reused;
+      return;
     }
   }
   write_bytes(target, bytes);
 }
 
-void SiteWriter::add(std::string_view path, std::string bytes) {
-  if (!is_valid_path(path))
-    throw WriteError("refusing output path '" + std::string(path) +
-                     "': it must be relative, without empty, '.' or '..' segments");
-  std::string p(path);
-  if (p == k_site_marker) throw WriteError("output path '" + p + "' is the name of nines' marker");
-  SiteManifest::File file{content_hash(bytes), bytes.size()}; // outside the lock: threads hash
-  std::lock_guard<std::mutex> lock(m_mutex);
+bool SiteWriter::link_previous(const std::string& rel, std::uint64_t size) {
+  std::error_code ec;
+  const fs::path old = m_out / fs::path(rel);
+  if (!fs::is_regular_file(fs::symlink_status(old, ec)) || fs::file_size(old, ec) != size || ec)
+    return false;
+  fs::create_hard_link(old, m_temp / fs::path(rel), ec);
+  return !ec;
+}
+
+void SiteWriter::reserve(const std::string& p) {
   if (m_committed) throw WriteError("'" + p + "' added after commit");
   if (m_paths.count(p) != 0) throw WriteError("output path '" + p + "' written twice");
   if (m_dirs.count(p) != 0)
@@ -313,14 +275,72 @@ void SiteWriter::add(std::string_view path, std::string bytes) {
       throw WriteError("output path '" + p + "' is inside file '" + dir + "'");
     prefixes.push_back(std::move(dir));
   }
-  m_hashes.emplace(p, std::move(file));
-  if (m_mode == Mode::Streaming) {
-    write_one(p, bytes);
-  } else {
-    m_files.emplace(p, std::move(bytes));
-  }
+  // Streaming: each directory is made once, not once per file below it, and under the lock, so
+  // a file is never written into a directory another thread has yet to make.
+  if (m_mode == Mode::Streaming && !prefixes.empty() && m_made_dirs.insert(prefixes.back()).second)
+    make_dirs(m_temp, fs::path(prefixes.back()));
   m_paths.insert(p);
   m_dirs.insert(prefixes.begin(), prefixes.end());
+}
+
+namespace {
+
+void check_path(std::string_view path) {
+  if (!SiteWriter::is_valid_path(path))
+    throw WriteError("refusing output path '" + std::string(path) +
+                     "': it must be relative, without empty, '.' or '..' segments");
+  if (path == k_site_marker)
+    throw WriteError("output path '" + std::string(path) + "' is the name of nines' marker");
+}
+
+} // namespace
+
+void SiteWriter::add(std::string_view path, std::string bytes, std::string input) {
+  check_path(path);
+  std::string p(path);
+  // Outside the lock: threads hash (and, streaming, write) at the same time.
+  SiteManifest::File file{content_hash(bytes), bytes.size(), std::move(input)};
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    reserve(p);
+    m_hashes.emplace(p, file);
+    if (m_mode == Mode::InMemory) {
+      m_files.emplace(p, std::move(bytes));
+      return;
+    }
+  }
+  write_one(p, bytes, file);
+}
+
+bool SiteWriter::reuse(std::string_view path, const std::string& input, SiteManifest::File* out) {
+  check_path(path);
+  if (input.empty()) return false;
+  const std::string p(path);
+  auto it = m_previous.files.find(p);
+  if (it == m_previous.files.end() || it->second.input != input) return false;
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (!m_temp_created) create_temp();
+  reserve(p);
+  if (m_mode == Mode::InMemory) {
+    // The directories of an in-memory site are made at commit; this file is needed now.
+    const fs::path dir = fs::path(p).parent_path();
+    if (!dir.empty() && m_made_dirs.insert(dir.generic_string()).second) make_dirs(m_temp, dir);
+  }
+  if (!link_previous(p, it->second.size)) {
+    // Not there any more (or no links on this file system): the caller renders the page.
+    m_paths.erase(p);
+    return false;
+  }
+  m_hashes.emplace(p, it->second);
+  ++m_reused;
+  ++m_reused_inputs;
+  if (out) *out = it->second;
+  return true;
+}
+
+bool SiteWriter::contains(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_paths.count(path) != 0;
 }
 
 std::vector<std::string> SiteWriter::paths() const {
@@ -333,12 +353,16 @@ void SiteWriter::commit() {
   if (m_committed) throw WriteError(m_out.string() + ": already committed");
   try {
     if (!m_temp_created) create_temp();
-    for (const auto& [rel, bytes] : m_files)
-      write_one(rel, bytes);
+    for (const auto& [rel, bytes] : m_files) {
+      const fs::path dir = fs::path(rel).parent_path();
+      if (!dir.empty() && m_made_dirs.insert(dir.generic_string()).second) make_dirs(m_temp, dir);
+      write_one(rel, bytes, m_hashes.at(rel));
+    }
     // The marker again, now with the manifest of everything written.
     nlohmann::json files = nlohmann::json::object();
     for (const auto& [rel, f] : m_hashes)
-      files[rel] = nlohmann::json::array({f.hash, f.size});
+      files[rel] = f.input.empty() ? nlohmann::json::array({f.hash, f.size})
+                                   : nlohmann::json::array({f.hash, f.size, f.input});
     nlohmann::json manifest = {{"nines_manifest", 1}, {"files", files}};
     const std::string marker =
         std::string(k_marker_text) +

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "diag/errors.hpp"
+#include "model/digest.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -32,10 +34,7 @@ public:
 // missing one) is ever replaced, so `-o` can never wipe a folder nines did not write.
 inline constexpr const char* k_site_marker = ".nines-site";
 
-// A 64-bit content hash as 16 hex digits, for telling whether a file or an input changed between
-// two builds. Fast (8 bytes a step) and stable across platforms; a change detector, not a
-// security boundary.
-std::string content_hash(std::string_view bytes);
+// content_hash (model/digest.hpp) tells whether a file or an input changed between two builds.
 
 // What a previous build wrote into its site's marker: every file with its content hash and size,
 // and the hash of the marker itself (which stands for the whole tree). Empty when the folder has
@@ -44,6 +43,7 @@ struct SiteManifest {
   struct File {
     std::string hash;
     std::uint64_t size = 0;
+    std::string input; // a page's input hash (SiteWriter::reuse); empty for other files
   };
   std::map<std::string, File> files;
   std::string digest; // content_hash of the marker file
@@ -73,10 +73,15 @@ void check_output_dir(const std::filesystem::path& out, const std::filesystem::p
 // restores an orphaned `OUT.old-*` if OUT is missing, so the previous site is never lost. One
 // writer per OUT at a time.
 //
-// Output is deterministic: files are written in path order, files get mode 0644 and directories
-// 0755 whatever the umask, and nothing but the given bytes and the marker file k_site_marker is
-// written. The marker holds a manifest (every file's content hash and size), so a rebuild can
-// tell what changed; the same files give the same marker.
+// Output is deterministic: the tree does not depend on the order files are added in, files get
+// mode 0644 and directories 0755 whatever the umask, and nothing but the given bytes and the
+// marker file k_site_marker is written. The marker holds a manifest (every file's content hash
+// and size, and a page's input hash), sorted by path, so a rebuild can tell what changed; the
+// same files give the same marker.
+//
+// Streaming mode writes each file as it is added, from whichever thread adds it (the hashing and
+// writing happen outside the writer's lock), so a site never has to be held in memory whole; only
+// each file's path, hash and size are kept, for the manifest.
 //
 // Incremental: a file whose bytes equal those of the same path in the previous OUT (by the
 // previous manifest's hash and size, and the old file's size on disk) is hard-linked from there
@@ -97,20 +102,41 @@ public:
 
   // Adds a file at `path` relative to OUT, '/'-separated. Refuses (WriteError) absolute paths,
   // empty, "." and ".." segments, backslashes and control characters, the marker's name, a path
-  // added twice, and a path that is also a directory of another ("a" and "a/b"). Thread-safe.
-  void add(std::string_view path, std::string bytes);
+  // added twice, and a path that is also a directory of another ("a" and "a/b"). `input` is the
+  // hash of everything the file was made from (a page's layout, theme and view), recorded in the
+  // manifest for reuse() by the next build; empty for files that are not to be reused that way.
+  // Thread-safe; in Streaming mode the file is written (or linked) before add() returns.
+  void add(std::string_view path, std::string bytes, std::string input = {});
+
+  // The next build's shortcut for a file it has not made yet: when the previous site's manifest
+  // records the same non-empty `input` hash for `path` and the old file is still there at its
+  // recorded size, it is hard-linked into the new tree, recorded as if added (the previous
+  // manifest's entry, copied to `*previous` when given) and true is returned; the caller then
+  // need not make the file at all. Otherwise false, nothing is recorded, and the caller add()s
+  // the file. Same path rules and thread safety as add(). The caller vouches that equal inputs
+  // give equal bytes (the same renderer made both).
+  bool reuse(std::string_view path, const std::string& input,
+             SiteManifest::File* previous = nullptr);
+
+  // Whether `path` was added (or reused). Thread-safe.
+  bool contains(const std::string& path) const;
 
   // The files added so far (InMemory; empty in Streaming mode) and the paths in either mode.
   const std::map<std::string, std::string>& files() const { return m_files; }
   std::vector<std::string> paths() const;
 
-  // Files of the last commit() that were hard-linked from the previous site, not written.
+  // Files hard-linked from the previous site, not written: all of them (by content or by
+  // input), and those of them taken by reuse(). Final after commit().
   std::size_t reused() const { return m_reused; }
+  std::size_t reused_by_input() const { return m_reused_inputs; }
   // After commit(): content_hash of the marker written (SiteManifest::digest of the new site).
   const std::string& manifest_digest() const { return m_digest; }
 
   // Writes what is still in memory and swaps the tree in. At most once.
   void commit();
+
+  // OUT's manifest as it was when the writer was made (empty for a new folder).
+  const SiteManifest& previous() const { return m_previous; }
 
   const std::filesystem::path& out() const { return m_out; }
   const std::filesystem::path& temp_dir() const { return m_temp; }
@@ -121,7 +147,9 @@ public:
 private:
   void clean_stale() const;
   void create_temp();
-  void write_one(const std::string& rel, const std::string& bytes);
+  void write_one(const std::string& rel, const std::string& bytes, const SiteManifest::File& mine);
+  bool link_previous(const std::string& rel, std::uint64_t size);
+  void reserve(const std::string& path); // under m_mutex
   void discard() noexcept;
 
   std::filesystem::path m_out;
@@ -136,7 +164,8 @@ private:
   std::map<std::string, SiteManifest::File> m_hashes; // every file added, for the manifest
   SiteManifest m_previous;                            // OUT's manifest when the writer was made
   std::string m_digest;
-  std::size_t m_reused = 0;
+  std::atomic<std::size_t> m_reused{0};
+  std::atomic<std::size_t> m_reused_inputs{0};
   std::set<std::string> m_made_dirs; // directories created in the temporary tree
   std::set<std::string> m_paths;
   std::set<std::string> m_dirs;

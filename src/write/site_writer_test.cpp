@@ -366,3 +366,135 @@ TEST_CASE("write/site_writer: content_hash tells contents apart") {
   CHECK(content_hash("x") == content_hash("x"));
   CHECK(content_hash("x").size() == 16);
 }
+
+TEST_CASE("write/site_writer: streaming writes each file at once and keeps no bytes") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  SiteWriter w(out, SiteWriter::Mode::Streaming);
+  w.add("a/b/page.html", "page", "input-1");
+  // On disk in the temporary tree before commit, the output folder not yet made.
+  CHECK(read(w.temp_dir() / "a" / "b" / "page.html") == "page");
+  CHECK_FALSE(fs::exists(out));
+  CHECK(w.files().empty());
+  CHECK(w.contains("a/b/page.html"));
+  CHECK_FALSE(w.contains("a/b"));
+  CHECK_THROWS_AS(w.add("a/b/page.html", "again"), WriteError);
+  CHECK_THROWS_AS(w.add("a/b", "dir"), WriteError);
+  w.commit();
+  const SiteManifest m = read_site_manifest(out);
+  CHECK(m.files.at("a/b/page.html").input == "input-1");
+  CHECK(m.files.at("a/b/page.html").hash == content_hash("page"));
+}
+
+TEST_CASE("write/site_writer: parallel streaming gives the tree of a sequential in-memory build") {
+  TempDir t;
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int i = 0; i < 200; ++i)
+    files.emplace_back(
+        "d" + std::to_string(i % 7) + "/e" + std::to_string(i % 3) + "/p" + std::to_string(i) +
+            ".html",
+        std::string(static_cast<std::size_t>(i) * 37, static_cast<char>('a' + i % 26)));
+  {
+    SiteWriter w(t.path / "mem");
+    for (const auto& [p, b] : files)
+      w.add(p, b, "in-" + p);
+    w.commit();
+  }
+  {
+    SiteWriter w(t.path / "stream", SiteWriter::Mode::Streaming);
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 4; ++k)
+      threads.emplace_back([&] {
+        // Taken from the end, so the order differs from the in-memory writer's.
+        for (std::size_t i = next++; i < files.size(); i = next++)
+          w.add(files[files.size() - 1 - i].first, files[files.size() - 1 - i].second,
+                "in-" + files[files.size() - 1 - i].first);
+      });
+    for (auto& th : threads)
+      th.join();
+    w.commit();
+  }
+  CHECK(snapshot(t.path / "mem") == snapshot(t.path / "stream"));
+}
+
+TEST_CASE("write/site_writer: reuse links a page whose input hash is unchanged") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    w.add("p/one.html", "one", "in-1");
+    w.add("p/two.html", "two", "in-2");
+    w.add("data.json", "{}"); // no input hash: never reused by input
+    w.commit();
+  }
+  struct stat before {};
+  ::stat((out / "p" / "one.html").c_str(), &before);
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    SiteManifest::File old;
+    CHECK(w.reuse("p/one.html", "in-1", &old));
+    CHECK(old.hash == content_hash("one"));
+    CHECK(old.size == 3);
+    CHECK(w.contains("p/one.html"));
+    CHECK_FALSE(w.reuse("p/two.html", "in-2-changed")); // another input: the caller renders
+    CHECK_FALSE(w.contains("p/two.html"));
+    CHECK_FALSE(w.reuse("data.json", ""));
+    CHECK_FALSE(w.reuse("p/new.html", "in-1")); // not in the previous site
+    CHECK_THROWS_AS(w.reuse("../x.html", "in-1"), WriteError);
+    w.add("p/two.html", "TWO", "in-2-changed");
+    w.add("data.json", "{}");
+    CHECK_THROWS_AS(w.reuse("p/one.html", "in-1"), WriteError); // twice
+    w.commit();
+    CHECK(w.reused() == 2); // one.html by input, data.json by content
+    CHECK(w.reused_by_input() == 1);
+  }
+  struct stat after {};
+  ::stat((out / "p" / "one.html").c_str(), &after);
+  CHECK(before.st_ino == after.st_ino);
+  const SiteManifest m = read_site_manifest(out);
+  CHECK(m.files.at("p/one.html").input == "in-1");
+  CHECK(m.files.at("p/two.html").input == "in-2-changed");
+  CHECK(m.files.at("data.json").input.empty());
+  // The same as a build from scratch, marker included.
+  {
+    SiteWriter w(t.path / "fresh", SiteWriter::Mode::Streaming);
+    w.add("data.json", "{}");
+    w.add("p/two.html", "TWO", "in-2-changed");
+    w.add("p/one.html", "one", "in-1");
+    w.commit();
+  }
+  CHECK(snapshot(out) == snapshot(t.path / "fresh"));
+
+  // An old file that is gone, or not at its recorded size, is not reused.
+  fs::remove(out / "p" / "one.html");
+  std::ofstream(out / "p" / "two.html") << "longer than before";
+  SiteWriter w(out, SiteWriter::Mode::Streaming);
+  CHECK_FALSE(w.reuse("p/one.html", "in-1"));
+  CHECK_FALSE(w.reuse("p/two.html", "in-2-changed"));
+  CHECK_FALSE(w.contains("p/one.html"));
+}
+
+TEST_CASE(
+    "write/site_writer: a streaming writer dropped mid-way leaves the old site and no trees") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    w.add("index.html", "old", "in");
+    w.commit();
+  }
+  const std::string before = snapshot(out);
+  fs::path temp;
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    temp = w.temp_dir();
+    CHECK(w.reuse("index.html", "in"));
+    w.add("more/page.html", "new");
+    CHECK(fs::exists(temp / "more" / "page.html"));
+    // No commit: a render error or a broken link.
+  }
+  CHECK_FALSE(fs::exists(temp));
+  CHECK(snapshot(out) == before);
+  CHECK(siblings(t.path, "site.").empty());
+}

@@ -14,9 +14,10 @@ import subprocess
 import sys
 import tempfile
 
-from support import Checks, copy_content, tree, write
+from support import SOURCE_DIR, Checks, copy_content, tree, write
 
 NINES, SRC = sys.argv[1], sys.argv[2]
+THEME = os.path.join(SOURCE_DIR, "themes", "default")  # the theme compiled into nines
 NOW = "2026-11-23T00:00:00Z"
 check = Checks()
 
@@ -296,6 +297,12 @@ def test_freeze(tmp):
     check(a["frozen"] is True, "the report says it is frozen")
 
 
+def render_counts(stderr):
+    """(pages rendered, pages reused) from the render line of --timings, or None."""
+    m = re.search(r"^render .*: (\d+) pages rendered, (\d+) reused", stderr, re.M)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def test_incremental(tmp):
     """A rebuild keeps what did not change and gives the bytes a full build gives."""
     repo = copy_content(tmp + "/incr")
@@ -303,6 +310,9 @@ def test_incremental(tmp):
     build = ["build", repo, "-o", out, "--offline", "--now", NOW, "--timings"]
     code, stdout, stderr = run(*build)
     check(code == 0, f"first build ({code}): {stderr[-500:]}")
+    first_pages = render_counts(stderr)
+    check(first_pages is not None and first_pages[0] > 50 and first_pages[1] == 0,
+          f"a first build renders every page: {first_pages}")
     first = tree(out)
     style = os.path.join(out, "static", "style.css")
     inode = os.stat(style).st_ino
@@ -322,6 +332,13 @@ def test_incremental(tmp):
           f"a rebuild after editing a runbook runs ({code}): {stderr[-800:]}")
     check("unchanged, linked from the previous site" in stderr, "the write stage says what it kept")
     check(os.stat(style).st_ino == inode, "an unchanged file is linked from the previous site")
+    touched = render_counts(stderr)
+    check(touched is not None and sum(touched) == sum(first_pages),
+          f"every page is rendered or reused: {touched} vs {first_pages}")
+    # The runbook's own page and the pages that show its body or steps change; the rest of the
+    # site (the dashboard, SLOs, services, reports) is linked from the previous build unrendered.
+    check(touched is not None and 1 <= touched[0] <= 5 and touched[1] >= sum(first_pages) - 5,
+          f"only the pages whose inputs changed are rendered again: {touched}")
     after = tree(out)
     check(after != first, "the edit reaches the site")
 
@@ -331,6 +348,62 @@ def test_incremental(tmp):
     full = tree(fresh)
     check(after == full, "the rebuilt site is byte-identical to a full build into a new folder: " +
           str(sorted(k for k in set(after) | set(full) if after.get(k) != full.get(k))[:5]))
+
+    # A theme override changes every page's input: nothing is reused, and the result is still
+    # what a full build gives.
+    nav = open(os.path.join(THEME, "partials", "nav.mustache")).read()
+    write(os.path.join(repo, "layouts", "partials", "nav.mustache"), nav + "<!-- local nav -->\n")
+    code, _, stderr = run(*build)
+    themed = render_counts(stderr)
+    check(code == 0 and themed == (sum(first_pages), 0),
+          f"a changed theme override renders every page again ({code}): {themed} {stderr[-300:]}")
+    shutil.rmtree(fresh)
+    code, _, stderr = run("build", repo, "-o", fresh, "--offline", "--now", NOW)
+    check(code == 0 and tree(out) == tree(fresh), "and gives the bytes of a full build")
+    code, _, stderr = run(*build)
+    check(code == 0 and "nothing changed" in stderr, "the next build keeps it")
+
+    # A failure after pages were streamed into the temporary tree (a broken link, found at the end
+    # of render; a write that fails half-way) leaves the previous site and no temporary folder.
+    kept = tree(out)
+    with open(runbooks[0], "a") as f:
+        f.write("\nAnother step.\n")
+    runbook_layout = open(os.path.join(THEME, "layouts", "runbook.mustache")).read()
+    write(os.path.join(repo, "layouts", "runbook.mustache"),
+          runbook_layout + '<a href="{{root}}no-such-page.html">gone</a>\n')
+    code, _, stderr = run(*build)
+    check(code == 1 and "broken-link" in stderr and "no-such-page.html" in stderr,
+          f"a broken link fails the build ({code}): {stderr[-400:]}")
+    check(tree(out) == kept, "the previous site is left as it was after a broken link")
+    leftovers = [n for n in os.listdir(tmp) if n.startswith("incr-out.")]
+    check(not leftovers, f"no temporary folder is left after a broken link: {leftovers}")
+    os.remove(os.path.join(repo, "layouts", "runbook.mustache"))
+
+    # A page that cannot be written (a file-size limit stands in for a full disk): a runbook with
+    # a long body makes a page larger than the limit, which the store stays well below, so the
+    # build fails part-way through the pages, after others were written.
+    store = os.path.join(repo, ".nines")
+    store_size = max(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs
+                     if not f.startswith("nines-build-"))
+    limit = 4 * store_size
+    with open(runbooks[0], "a") as f:
+        while f.tell() < 2 * limit:
+            f.write("\nA long paragraph of the runbook, repeated until the page is large. " * 10)
+
+    def small_files():
+        import resource
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    p = subprocess.run([NINES, *build], capture_output=True, text=True, errors="replace",
+                       timeout=300, preexec_fn=small_files)
+    check(p.returncode == 3 and "cannot write the site" in p.stderr,
+          f"a write failure fails the build ({p.returncode}): {p.stderr[-400:]}")
+    check(tree(out) == kept, "the previous site is left as it was after a write failure")
+    leftovers = [n for n in os.listdir(tmp) if n.startswith("incr-out.")]
+    check(not leftovers, f"no temporary folder is left after a write failure: {leftovers}")
+    write(runbooks[0], open(runbooks[0]).read().split("\nA long paragraph")[0])
+    os.remove(os.path.join(repo, "layouts", "partials", "nav.mustache"))
 
     # The store changed since (a metrics import, a pull): no shortcut.
     store = os.path.join(repo, ".nines")
