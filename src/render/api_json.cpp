@@ -1,6 +1,9 @@
 #include "render/api_json.hpp"
 
 #include "diag/format.hpp"
+#include "model/entity_ref.hpp"
+
+#include <algorithm>
 
 namespace nines {
 namespace {
@@ -484,6 +487,46 @@ OrderedJson report_json(const MonthlyReport& r) {
   return {{"monthly_report", m}};
 }
 
+namespace {
+
+// A Backstage catalog entry (library, documentation, tool) for api/catalog-entries.json.
+OrderedJson catalog_entry_json(const CatalogEntry& e) {
+  const CatalogInfo& c = e.catalog;
+  auto text = [](const std::string& v) {
+    return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
+  };
+  const std::string team = owner_team_id(c);
+  OrderedJson j;
+  j["id"] = e.meta.id;
+  j["name"] = e.name;
+  j["kind"] = "component";
+  j["type"] = e.type;
+  // The same owner object as a service's in api/services.json.
+  j["owner"] = c.owner_ref.empty() ? OrderedJson(nullptr)
+                                   : OrderedJson{{"ref", c.owner_ref},
+                                                 {"kind", !team.empty()           ? "team"
+                                                          : !c.owner_user.empty() ? "user"
+                                                                                  : "external"},
+                                                 {"team", text(team)},
+                                                 {"user", text(c.owner_user)},
+                                                 {"person", text(c.owner_person)},
+                                                 {"email", text(c.owner_email)}};
+  j["title"] = text(c.title);
+  j["system"] = c.system.empty() ? OrderedJson(nullptr)
+                                 : OrderedJson{{"id", c.system},
+                                               {"ref", c.system_ref},
+                                               {"name", text(c.system_name)},
+                                               {"description", text(c.system_description)}};
+  j["lifecycle"] = text(c.lifecycle);
+  j["tags"] = strings(c.tags);
+  j["part_of"] = text(c.part_of);
+  j["description"] = e.description;
+  j["source"] = {{"file", e.meta.file}, {"dialect", e.meta.dialect}};
+  return j;
+}
+
+} // namespace
+
 std::map<std::string, std::string> api_files(const Repo& repo, const Figures& figs,
                                              const std::vector<Diagnostic>& diagnostics) {
   std::map<std::string, std::string> files;
@@ -495,6 +538,16 @@ std::map<std::string, std::string> api_files(const Repo& repo, const Figures& fi
   for (const auto& s : repo.services)
     services.push_back(service_json(repo, figs, s));
   files["api/services.json"] = dump(services);
+  // Catalog entries (Backstage libraries, documentation, tools), by id: shown, not scored.
+  std::vector<const CatalogEntry*> entries;
+  for (const auto& e : repo.catalog.entries)
+    entries.push_back(&e);
+  std::sort(entries.begin(), entries.end(),
+            [](const CatalogEntry* a, const CatalogEntry* b) { return a->meta.id < b->meta.id; });
+  OrderedJson entry_list = OrderedJson::array();
+  for (const CatalogEntry* e : entries)
+    entry_list.push_back(catalog_entry_json(*e));
+  files["api/catalog-entries.json"] = dump(entry_list);
   files["api/maturity.json"] = dump(maturity_json(figs.maturity));
   OrderedJson readiness = OrderedJson::array();
   for (const auto& r : figs.readiness)

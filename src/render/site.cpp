@@ -92,7 +92,9 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
       for (const auto& id : s.team_ids)
         add(list_part_page(folder, id), layout, [part, id] { return part(id); });
   };
-  add_list("catalog", "catalog", "services", "services", s.repo.services.size(), catalog_view);
+  // Catalog entries (libraries, tools) split with the services, by their owner team.
+  add_list("catalog", "catalog", "services entries", "services", s.repo.services.size(),
+           catalog_view);
   for (const auto& x : s.repo.services)
     add(service_page(x.meta.id), "service", [&s, &x] { return service_view(s, x); });
   add_list("slos", "slos", "slos", "slos", s.figs.slos.size(), slos_view);

@@ -168,6 +168,11 @@ std::string attainment_chart(const Site& site, const SloFigures& f);
 std::string dependency_graph(const std::string& name, const std::vector<std::string>& callers,
                              const std::vector<std::string>& callees);
 
+// A catalog entry's row in the catalog list (its id attribute, "entry-ID"), and the link to it:
+// the team's part of the list when the list is split (list_part), else catalog/index.html.
+std::string catalog_entry_anchor_id(const std::string& id);
+std::string catalog_entry_href(const Site& site, const CatalogEntry& e);
+
 // A capacity model's figures and state; with its projection chart when `chart` is set.
 json capacity_item(const Site& site, const CapacityFigures& c, bool chart);
 // A service's maturity: totals, band and every dimension with its evidence.

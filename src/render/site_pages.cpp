@@ -1,4 +1,5 @@
 // Page views for the documents: dashboard, catalog, services, SLOs, runbooks and postmortems.
+#include "model/entity_ref.hpp"
 #include "model/numbers.hpp"
 #include "model/time.hpp"
 #include "render/html.hpp"
@@ -414,6 +415,65 @@ json dashboard_view(const Site& site) {
 // ---------------------------------------------------------------------------------------------
 // Catalog and services
 
+std::string catalog_entry_anchor_id(const std::string& id) {
+  return "entry-" + segment(id);
+}
+
+std::string catalog_entry_href(const Site& site, const CatalogEntry& e) {
+  const std::string team = owner_team_id(e.catalog);
+  const bool split = site.repo.services.size() > k_list_split && !team.empty();
+  return (split ? list_part_page("catalog", team) : std::string("catalog/index.html")) + "#" +
+         catalog_entry_anchor_id(e.meta.id);
+}
+
+namespace {
+
+// The owner of a Backstage component without an owner team, for a list's owner cell: a person
+// (a User of the repository) or an external owner as written; null for other components.
+json owner_person_or_null(const CatalogInfo* c) {
+  return c ? text_or_null(c->owner_person) : json(nullptr);
+}
+json external_owner_or_null(const CatalogInfo* c) {
+  return c && c->owner_external ? json(c->owner_ref) : json(nullptr);
+}
+
+// Catalog entries (Backstage libraries, documentation, tools): listed with their catalog data,
+// not scored. Each row has an id the search index points to (catalog_entry_anchor_id).
+json catalog_entry_rows(const Site& site) {
+  std::vector<const CatalogEntry*> entries;
+  for (const auto& e : site.repo.catalog.entries)
+    entries.push_back(&e);
+  std::sort(entries.begin(), entries.end(),
+            [](const CatalogEntry* a, const CatalogEntry* b) { return a->meta.id < b->meta.id; });
+  json rows = json::array();
+  for (const CatalogEntry* e : entries) {
+    const CatalogInfo& c = e->catalog;
+    json system = nullptr;
+    if (!c.system_ref.empty())
+      system = {{"name", c.system_name.empty() ? c.system_ref : c.system_name},
+                {"known", !c.system_name.empty()}};
+    const std::string team_id = owner_team_id(c);
+    const bool team = !team_id.empty();
+    rows.push_back({{"anchor", catalog_entry_anchor_id(e->meta.id)},
+                    {"name", e->name.empty() ? e->meta.id : e->name},
+                    {"id", e->meta.id},
+                    {"type", text_or_null(e->type)},
+                    // The list splits by this team's name past k_list_split services (list_part).
+                    {"team", team ? json(site.team_name(team_id)) : json(nullptr)},
+                    {"team_href", team ? team_href(site, team_id) : json(nullptr)},
+                    {"owner_person", owner_person_or_null(&c)},
+                    {"external_owner", external_owner_or_null(&c)},
+                    {"system", system},
+                    {"lifecycle", text_or_null(c.lifecycle)},
+                    {"tags", c.tags},
+                    {"has_tags", !c.tags.empty()},
+                    {"description", text_or_null(truncate_text(e->description, 140))}});
+  }
+  return rows;
+}
+
+} // namespace
+
 json catalog_view(const Site& site) {
   json v = page_view(site, "catalog/index.html", "Service catalog", "services");
   v["freshness"] = metrics_freshness(all_slos(site));
@@ -439,6 +499,8 @@ json catalog_view(const Site& site) {
                     {"type", text_or_null(s.type)},
                     {"team", text_or_null(site.team_name(s.owner_team.id))},
                     {"team_href", team_href(site, s.owner_team.id)},
+                    {"owner_person", owner_person_or_null(s.catalog ? &*s.catalog : nullptr)},
+                    {"external_owner", external_owner_or_null(s.catalog ? &*s.catalog : nullptr)},
                     {"oncall", text_or_null(s.oncall_rotation.id)},
                     {"oncall_href", rotation_href(site, s.oncall_rotation.id)},
                     {"slo_count", n},
@@ -454,6 +516,7 @@ json catalog_view(const Site& site) {
                     {"approved", readiness.is_null() ? false : readiness["approved"].get<bool>()}});
   }
   v["services"] = rows;
+  v["entries"] = catalog_entry_rows(site);
   json tier_list = json::array();
   for (const auto& [tier, n] : tiers)
     tier_list.push_back({{"tier", tier}, {"count", n}});

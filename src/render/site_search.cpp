@@ -8,6 +8,7 @@
 // words: ids, people, alert names first, then the document's prose. Text is capped per entry by a
 // budget shared over all entries (k_text_budget), so the file stays near 3 MB whatever the size of
 // the repository: a text over its cap keeps each word once, in order, then is cut at a word.
+#include "model/entity_ref.hpp"
 #include "render/site_detail.hpp"
 #include "render/svg.hpp"
 
@@ -110,6 +111,15 @@ std::string short_href(std::string href) {
   return href;
 }
 
+// Who owns a service or catalog entry, for its summary: the team's name, else the owner person (a
+// Backstage User), else "external: REF" as written.
+std::string owner_text(const Site& site, const std::string& team, const CatalogInfo& c) {
+  if (!team.empty()) return site.team_name(team);
+  if (!c.owner_person.empty()) return c.owner_person;
+  if (c.owner_external) return "external: " + c.owner_ref;
+  return "";
+}
+
 // A person's memberships and roles, gathered over the documents that name them.
 struct Person {
   std::string href;
@@ -129,22 +139,41 @@ std::vector<Draft> drafts(const Site& site) {
   };
 
   for (const auto& s : site.repo.services) {
+    const std::string name = s.name.empty() ? s.meta.id : s.name;
+    const CatalogInfo none;
+    const CatalogInfo& c = s.catalog ? *s.catalog : none;
     Draft d{"service",
-            s.name.empty() ? s.meta.id : s.name,
+            name,
             service_page(s.meta.id),
-            join({s.tier.empty() ? "" : "Tier " + s.tier, site.team_name(s.owner_team.id),
+            join({s.tier.empty() ? "" : "Tier " + s.tier, owner_text(site, s.owner_team.id, c),
                   s.description},
                  " · "),
             {},
             {}};
-    add_all(d.keys, {s.meta.id, s.owner_team.id, s.oncall_rotation.id, s.type, s.language, s.infra,
-                     s.architecture});
+    add_all(d.keys, {s.meta.id, s.owner_team.id, c.owner_person, s.oncall_rotation.id, s.type,
+                     s.language, s.infra, s.architecture});
+    person(c.owner_person, service_page(s.meta.id), "owner of " + name);
     for (const auto& r : s.upstream)
       add(d.keys, r.id);
     for (const auto& r : s.downstream)
       add(d.keys, r.id);
     add(d.prose, s.description);
     add(d.prose, plain(s.meta.body, true));
+    out.push_back(std::move(d));
+  }
+  // Catalog entries (libraries, documentation, tools) have no page: their row in the catalog list.
+  for (const auto& e : site.repo.catalog.entries) {
+    const std::string name = e.name.empty() ? e.meta.id : e.name;
+    const std::string href = catalog_entry_href(site, e);
+    const std::string team = owner_team_id(e.catalog);
+    Draft d{"component", name,
+            href,        join({e.type, owner_text(site, team, e.catalog), e.description}, " · "),
+            {},          {}};
+    add_all(d.keys, {e.meta.id, e.type, team, e.catalog.owner_person, e.catalog.system,
+                     e.catalog.system_name, e.catalog.lifecycle});
+    add_all(d.keys, e.catalog.tags);
+    add(d.prose, e.description);
+    person(e.catalog.owner_person, href, "owner of " + name);
     out.push_back(std::move(d));
   }
   for (const auto& f : site.figs.slos) {

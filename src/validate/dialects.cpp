@@ -2,6 +2,7 @@
 // OpenSLO v1 (all seven kinds) and the Backstage catalog (Component, Group; the other kinds are
 // accepted). Each maps onto the native model; docs/dialects.md has the field-by-field mapping and
 // what is not supported.
+#include "model/entity_ref.hpp"
 #include "model/time.hpp"
 #include "validate/decode.hpp"
 #include "validate/node_access.hpp"
@@ -19,33 +20,6 @@
 
 namespace nines {
 namespace {
-
-// Backstage entity references look like "group:default/payments" or "component:checkout".
-std::string entity_name(const std::string& ref) {
-  std::string s = ref;
-  if (auto c = s.find(':'); c != std::string::npos) s = s.substr(c + 1);
-  if (auto sl = s.rfind('/'); sl != std::string::npos) s = s.substr(sl + 1);
-  return s;
-}
-
-// A dialect's name as an id: lowercase, with every run of other characters one '-'
-// ("Checkout_API" → "checkout-api"), so that names with capitals and underscores are valid.
-std::string slug_id(const std::string& name) {
-  std::string out;
-  for (char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || ch == '.' || ch == '-')
-      out += static_cast<char>(std::tolower(c));
-    else if (!out.empty() && out.back() != '-')
-      out += '-';
-  }
-  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.front())))
-    out.erase(out.begin());
-  while (!out.empty() && (out.back() == '-' || out.back() == '.'))
-    out.pop_back();
-  if (out.size() > 128) out.resize(128);
-  return out;
-}
 
 void copy_map(const Node& m, std::map<std::string, std::string>& out) {
   for (const auto& e : m.entries) {
@@ -545,12 +519,6 @@ void resolve_alerting(Repo& repo, DiagBag& diags) {
       p.ref = ref;
     }
   }
-}
-
-// A Backstage entity reference ("team-a", "group:team-a", "group:default/team-a") → the slug
-// of its name.
-std::string entity_id(const std::string& ref) {
-  return slug_id(entity_name(ref));
 }
 
 // The kind an entity reference names, lowercase; `fallback` when it names none.

@@ -497,6 +497,92 @@ def test_openslo_threshold(tmp):
         stop(proc)
 
 
+def test_backstage_catalog_entries(tmp):
+    """Catalog entries (Backstage libraries, documentation, tools) on the catalog list page, in
+    api/catalog-entries.json and in search; person and external owners in the services table
+    (tests/fixtures/dialects/backstage-catalog: money-utils, a library of the payments system
+    owned by the User asmith, and Invoice_PDF in catalog/systems/shared-libs.yaml, a library in no
+    system owned by the Group Payments_Team)."""
+    repo, out = build("backstage-catalog", tmp + "/entries")
+
+    entries = load(out, "api/catalog-entries.json")
+    check([e.get("id") for e in entries] == ["invoice-pdf", "money-utils"],
+          f"catalog entries sorted by id, no service among them: {[e.get('id') for e in entries]}")
+    want = {
+        "id": "invoice-pdf",
+        "name": "Invoice PDF kit",
+        "kind": "component",
+        "type": "library",
+        # group:default/payments_team slugs to the Group Payments_Team's id.
+        "owner": {"ref": "group:default/payments_team", "kind": "team", "team": "payments-team",
+                  "user": None, "person": None, "email": None},
+        "title": "Invoice PDF kit",
+        "system": None,
+        "lifecycle": "deprecated",
+        "tags": ["pdf", "go"],
+        "part_of": None,
+        "description": "Renders invoices and receipts as PDF",
+        "source": {"file": "catalog/systems/shared-libs.yaml", "dialect": "backstage"},
+    }
+    got = entries[0] if entries else {}
+    check(got == want and list(got) == list(want),
+          f"api/catalog-entries.json: invoice-pdf exactly, fields in order: {got}")
+    m = entries[1] if len(entries) > 1 else {}
+    check(m.get("owner") == {"ref": "asmith", "kind": "user", "team": None, "user": "asmith",
+                             "person": "Alex Smith", "email": "alex.smith@acme.example"}
+          and (m.get("system") or {}).get("name") == "Payments Platform"
+          and m.get("part_of") == "checkout-service",
+          f"money-utils: owned by the User asmith, in the payments system, part of checkout: {m}")
+
+    html = page(out, "catalog/index.html")
+    check('<caption id="entries-caption">Other catalog entries' in html,
+          "catalog page: the other catalog entries table")
+    row = html[html.find('<tr id="entry-invoice-pdf"'):]
+    row = row[:row.find("</tr>")]
+    for want_cell in ['data-team="Payments" data-type="library"',
+                      '<th scope="row">Invoice PDF kit<span class="cell-note">Renders invoices '
+                      'and receipts as PDF</span></th>',
+                      "<td>library</td>",
+                      '<td><a href="../teams/index.html#team-payments-team">Payments</a></td>',
+                      "<td>—</td>",  # no system
+                      "<td>deprecated</td>",
+                      '<td><span class="badge">pdf</span> <span class="badge">go</span> </td>']:
+        check(want_cell in row, f"catalog page: invoice-pdf row has {want_cell!r}: {row}")
+    row = html[html.find('<tr id="entry-money-utils"'):]
+    row = row[:row.find("</tr>")]
+    check('<td>Alex Smith <span class="muted">(person)</span></td>' in row
+          and "<td>Payments Platform</td>" in row and "<td>production</td>" in row,
+          f"catalog page: money-utils owned by a person, in its system: {row}")
+    # The services table: a person owner and an external owner where there is no team.
+    row = html[html.find("checkout-service/index.html"):]
+    row = row[:row.find("</tr>")]
+    check('<td>Jane Doe <span class="muted">(person)</span></td>' in row,
+          f"catalog page: checkout-service's owner person: {row}")
+    row = html[html.find("fraud-screen/index.html"):]
+    row = row[:row.find("</tr>")]
+    check("<td>external: group:default/risk-team</td>" in row,
+          f"catalog page: fraud-screen's external owner: {row}")
+    check(html.count('id="entry-') == 2, "catalog page: one row per entry")
+
+    with open(os.path.join(out, "search-index.js")) as f:
+        js = f.read()
+    index = json.loads(js[js.index("["):js.rindex("]") + 1])
+    hits = [e for e in index if e[0] == "component"]
+    check(sorted(e[1] for e in hits) == ["Invoice PDF kit", "Money utilities"],
+          f"search: both entries are indexed: {hits}")
+    pdf = next((e for e in hits if e[1] == "Invoice PDF kit"), None)
+    check(pdf is not None and pdf[2] == "catalog/index.html#entry-invoice-pdf"
+          and pdf[3] == "library · Payments · Renders invoices and receipts as PDF"
+          and "Renders invoices and receipts as PDF" in pdf[4],
+          f"search: invoice-pdf by name and description, to its row: {pdf}")
+    # The anchor the search points to exists on the page it names.
+    check(pdf is not None and f'id="{pdf[2].split("#")[1]}"' in html,
+          "search: the entry's anchor is on the catalog page")
+    person = next((e for e in index if e[0] == "person" and e[1] == "Alex Smith"), None)
+    check(person is not None and "owner of Money utilities" in person[3],
+          f"search: the owner person lists the entry they own: {person}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
@@ -507,6 +593,7 @@ def main():
         test_backstage_location_missing(tmp)
         test_openslo_alerting(tmp)
         test_openslo_threshold(tmp)
+        test_backstage_catalog_entries(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
