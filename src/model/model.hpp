@@ -73,6 +73,7 @@ struct CatalogInfo {
 struct CatalogEntry {
   DocMeta meta;
   std::string name, type, description;
+  std::vector<std::pair<std::string, std::string>> links; // metadata.links: title, url
   CatalogInfo catalog;
 };
 

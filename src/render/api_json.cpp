@@ -163,6 +163,18 @@ OrderedJson slo_json(const SloFigures& f) {
   return j;
 }
 
+namespace {
+
+// A Backstage entity's metadata.links, for services and catalog entries alike.
+OrderedJson links_json(const std::vector<std::pair<std::string, std::string>>& links) {
+  OrderedJson out = OrderedJson::array();
+  for (const auto& [title, url] : links)
+    out.push_back({{"title", title}, {"url", url}});
+  return out;
+}
+
+} // namespace
+
 OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s) {
   OrderedJson slos = OrderedJson::array();
   std::optional<BudgetState> worst;
@@ -222,10 +234,7 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
   j["postmortems"] = pms;
   j["source"] = {{"file", s.meta.file}, {"dialect", s.meta.dialect}};
   // A Backstage component's catalog data (docs/dialects.md); null or empty for other services.
-  OrderedJson links = OrderedJson::array();
-  for (const auto& [title, url] : s.links)
-    links.push_back({{"title", title}, {"url", url}});
-  j["links"] = links;
+  j["links"] = links_json(s.links);
   const CatalogInfo none;
   const CatalogInfo& c = s.catalog ? *s.catalog : none;
   auto text = [](const std::string& v) {
@@ -521,6 +530,7 @@ OrderedJson catalog_entry_json(const CatalogEntry& e) {
   j["tags"] = strings(c.tags);
   j["part_of"] = text(c.part_of);
   j["description"] = e.description;
+  j["links"] = links_json(e.links);
   j["source"] = {{"file", e.meta.file}, {"dialect", e.meta.dialect}};
   return j;
 }

@@ -559,6 +559,14 @@ void hide_integration_key(DocMeta& m) {
     it->second = "(given, not shown)";
 }
 
+// metadata.links as (title, url); a link without a title is named by its URL.
+std::vector<std::pair<std::string, std::string>> read_links(const Node& metadata) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& l : at(metadata, "links").items)
+    out.emplace_back(str(l, "title").empty() ? str(l, "url") : str(l, "title"), str(l, "url"));
+  return out;
+}
+
 void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
   const Node& root = doc.root;
   std::string kind = str(root, "kind");
@@ -575,6 +583,7 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
       e.name = e.meta.display_name;
       e.type = type;
       e.description = str(md, "description");
+      e.links = read_links(md);
       e.catalog = read_catalog_info(md, spec);
       if (diags.error_count() == errors_before) repo.catalog.entries.push_back(std::move(e));
       return;
@@ -593,9 +602,7 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     if (entity_kind(str(owner), "group") == "group")
       s.owner_team = Ref{entity_id(str(owner)), owner.loc};
     s.type = type == "website" ? "frontend" : type == "service" ? "api" : "";
-    for (const auto& l : at(md, "links").items)
-      s.links.emplace_back(str(l, "title").empty() ? str(l, "url") : str(l, "title"),
-                           str(l, "url"));
+    s.links = read_links(md);
     for (const char* key : {"dependsOn", "dependencyOf"})
       for (const auto& d : at(spec, key).items)
         if (entity_kind(str(d), "component") == "component")

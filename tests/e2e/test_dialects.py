@@ -522,6 +522,7 @@ def test_backstage_catalog_entries(tmp):
         "tags": ["pdf", "go"],
         "part_of": None,
         "description": "Renders invoices and receipts as PDF",
+        "links": [{"title": "Docs", "url": "https://docs.acme.example/invoice-pdf"}],
         "source": {"file": "catalog/systems/shared-libs.yaml", "dialect": "backstage"},
     }
     got = entries[0] if entries else {}
