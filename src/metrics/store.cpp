@@ -339,19 +339,28 @@ int Store::schema_version() const {
   }
 }
 
+namespace {
+
+// One row through k_upsert_daily: the pull's and the CSV import's writes are the same statement.
+void upsert_daily(SQLite::Statement& upsert, const std::string& source, const DailyRow& row,
+                  std::int64_t fetched_at) {
+  upsert.reset();
+  upsert.bind(1, row.slo);
+  upsert.bind(2, row.day);
+  upsert.bind(3, source);
+  upsert.bind(4, row.good);
+  upsert.bind(5, row.total);
+  upsert.bind(6, fetched_at);
+  upsert.exec();
+}
+
+} // namespace
+
 void Store::write_daily(const std::string& source, const std::vector<DailyRow>& rows,
                         std::int64_t fetched_at) {
   SQLite::Statement upsert(*m_db, k_upsert_daily);
-  for (const auto& row : rows) {
-    upsert.reset();
-    upsert.bind(1, row.slo);
-    upsert.bind(2, row.day);
-    upsert.bind(3, source);
-    upsert.bind(4, row.good);
-    upsert.bind(5, row.total);
-    upsert.bind(6, fetched_at);
-    upsert.exec();
-  }
+  for (const auto& row : rows)
+    upsert_daily(upsert, source, row, fetched_at);
 }
 
 void Store::put_daily(const std::string& source, const std::vector<DailyRow>& rows,
@@ -461,14 +470,7 @@ ImportSummary Store::import_csv(const std::vector<CsvRow>& rows, std::int64_t no
         } else {
           ++summary.replaced;
         }
-        upsert.reset();
-        upsert.bind(1, row.slo);
-        upsert.bind(2, row.day);
-        upsert.bind(3, source);
-        upsert.bind(4, row.good);
-        upsert.bind(5, row.total);
-        upsert.bind(6, now);
-        upsert.exec();
+        upsert_daily(upsert, source, row, now);
       }
       record.reset();
       record.bind(1, source);

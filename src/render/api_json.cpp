@@ -56,6 +56,32 @@ std::string dump(const OrderedJson& j) {
   return j.dump(2) + "\n";
 }
 
+// A Backstage entity's owner, title, system, lifecycle, tags and part_of, for services and
+// catalog entries alike; `team` is the owner team the owner resolved to ("" when none).
+void catalog_json(OrderedJson& j, const CatalogInfo& c, const std::string& team) {
+  auto text = [](const std::string& v) {
+    return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
+  };
+  j["owner"] = c.owner_ref.empty() ? OrderedJson(nullptr)
+                                   : OrderedJson{{"ref", c.owner_ref},
+                                                 {"kind", !team.empty()           ? "team"
+                                                          : !c.owner_user.empty() ? "user"
+                                                                                  : "external"},
+                                                 {"team", text(team)},
+                                                 {"user", text(c.owner_user)},
+                                                 {"person", text(c.owner_person)},
+                                                 {"email", text(c.owner_email)}};
+  j["title"] = text(c.title);
+  j["system"] = c.system.empty() ? OrderedJson(nullptr)
+                                 : OrderedJson{{"id", c.system},
+                                               {"ref", c.system_ref},
+                                               {"name", text(c.system_name)},
+                                               {"description", text(c.system_description)}};
+  j["lifecycle"] = text(c.lifecycle);
+  j["tags"] = strings(c.tags);
+  j["part_of"] = text(c.part_of);
+}
+
 } // namespace
 
 namespace {
@@ -240,24 +266,7 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
   auto text = [](const std::string& v) {
     return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
   };
-  j["owner"] = c.owner_ref.empty() ? OrderedJson(nullptr)
-                                   : OrderedJson{{"ref", c.owner_ref},
-                                                 {"kind", !s.owner_team.empty()   ? "team"
-                                                          : !c.owner_user.empty() ? "user"
-                                                                                  : "external"},
-                                                 {"team", text(s.owner_team.id)},
-                                                 {"user", text(c.owner_user)},
-                                                 {"person", text(c.owner_person)},
-                                                 {"email", text(c.owner_email)}};
-  j["title"] = text(c.title);
-  j["system"] = c.system.empty() ? OrderedJson(nullptr)
-                                 : OrderedJson{{"id", c.system},
-                                               {"ref", c.system_ref},
-                                               {"name", text(c.system_name)},
-                                               {"description", text(c.system_description)}};
-  j["lifecycle"] = text(c.lifecycle);
-  j["tags"] = strings(c.tags);
-  j["part_of"] = text(c.part_of);
+  catalog_json(j, c, s.owner_team.id);
   j["known_annotations"] = {{"pagerduty_service_id", text(c.pagerduty_service)},
                             {"pagerduty_integration_key", !c.pagerduty_integration_key.empty()},
                             {"techdocs_ref", text(c.techdocs_ref)},
@@ -501,34 +510,14 @@ namespace {
 // A Backstage catalog entry (library, documentation, tool) for api/catalog-entries.json.
 OrderedJson catalog_entry_json(const CatalogEntry& e) {
   const CatalogInfo& c = e.catalog;
-  auto text = [](const std::string& v) {
-    return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
-  };
   const std::string team = owner_team_id(c);
   OrderedJson j;
   j["id"] = e.meta.id;
   j["name"] = e.name;
   j["kind"] = "component";
   j["type"] = e.type;
-  // The same owner object as a service's in api/services.json.
-  j["owner"] = c.owner_ref.empty() ? OrderedJson(nullptr)
-                                   : OrderedJson{{"ref", c.owner_ref},
-                                                 {"kind", !team.empty()           ? "team"
-                                                          : !c.owner_user.empty() ? "user"
-                                                                                  : "external"},
-                                                 {"team", text(team)},
-                                                 {"user", text(c.owner_user)},
-                                                 {"person", text(c.owner_person)},
-                                                 {"email", text(c.owner_email)}};
-  j["title"] = text(c.title);
-  j["system"] = c.system.empty() ? OrderedJson(nullptr)
-                                 : OrderedJson{{"id", c.system},
-                                               {"ref", c.system_ref},
-                                               {"name", text(c.system_name)},
-                                               {"description", text(c.system_description)}};
-  j["lifecycle"] = text(c.lifecycle);
-  j["tags"] = strings(c.tags);
-  j["part_of"] = text(c.part_of);
+  // The same owner, system and other catalog fields as a service's in api/services.json.
+  catalog_json(j, c, team);
   j["description"] = e.description;
   j["links"] = links_json(e.links);
   j["source"] = {{"file", e.meta.file}, {"dialect", e.meta.dialect}};
