@@ -472,33 +472,27 @@ void resolve_alerting(Repo& repo, DiagBag& diags) {
       out.push_back(id);
     return out;
   };
+  // A condition or target given by reference becomes the object it names, keeping the reference
+  // and its place; one given inline (`written`) stays as it is.
+  auto resolve = [&](auto& item, const auto& table, bool written, const AlertPolicySpec& p,
+                     const char* what) {
+    if (item.ref.empty() || written) return;
+    auto it = table.find(slug_id(item.ref));
+    if (it == table.end()) {
+      dangling(p.file, item.loc, what, item.ref, ids(table));
+      return;
+    }
+    const std::string ref = item.ref;
+    const Loc loc = item.loc;
+    item = it->second;
+    item.ref = ref;
+    item.loc = loc;
+  };
   auto resolve_parts = [&](AlertPolicySpec& p) {
-    for (auto& c : p.conditions) {
-      if (c.ref.empty() || !c.kind.empty()) continue;
-      auto it = a.conditions.find(slug_id(c.ref));
-      if (it == a.conditions.end()) {
-        dangling(p.file, c.loc, "AlertCondition", c.ref, ids(a.conditions));
-        continue;
-      }
-      const std::string ref = c.ref;
-      const Loc loc = c.loc;
-      c = it->second;
-      c.ref = ref;
-      c.loc = loc;
-    }
-    for (auto& t : p.targets) {
-      if (t.ref.empty() || !t.name.empty()) continue;
-      auto it = a.targets.find(slug_id(t.ref));
-      if (it == a.targets.end()) {
-        dangling(p.file, t.loc, "AlertNotificationTarget", t.ref, ids(a.targets));
-        continue;
-      }
-      const std::string ref = t.ref;
-      const Loc loc = t.loc;
-      t = it->second;
-      t.ref = ref;
-      t.loc = loc;
-    }
+    for (auto& c : p.conditions)
+      resolve(c, a.conditions, !c.kind.empty(), p, "AlertCondition");
+    for (auto& t : p.targets)
+      resolve(t, a.targets, !t.name.empty(), p, "AlertNotificationTarget");
   };
   for (auto& [id, p] : a.policies)
     resolve_parts(p);
