@@ -23,8 +23,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <elf.h>
 #include <fstream>
 #include <iterator>
+#include <link.h>
 #include <malloc.h>
 #include <memory>
 #include <mutex>
@@ -186,11 +189,53 @@ fs::path links_path(const Run& run) {
   return p;
 }
 
-// Which renderer made a site: the nines binary itself, by content. A page is reused only when the
-// binary that rendered it is this one, so a nines rebuilt with another renderer (same version
-// number or not) renders every page again. Empty (nothing reused) when it cannot be read.
+// The GNU build id the linker wrote into this executable: a hash of the linked binary, so it
+// changes whenever the code or the embedded theme does. Read from the loaded program's notes, with
+// no file to open; empty when the binary was linked without one.
+std::string elf_build_id() {
+  std::string id;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* out) -> int {
+        // The first object is the program itself; the shared libraries after it are not ours.
+        for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_NOTE) continue;
+          const char* p = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+          const char* end = p + ph.p_memsz;
+          while (p + sizeof(ElfW(Nhdr)) <= end) {
+            const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(p);
+            const char* name = p + sizeof(ElfW(Nhdr));
+            const char* desc = name + ((note->n_namesz + 3) & ~3u);
+            if (desc + note->n_descsz > end) break;
+            if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 &&
+                std::memcmp(name, "GNU", 4) == 0 && note->n_descsz > 0) {
+              static const char* const k_hex = "0123456789abcdef";
+              auto& text = *static_cast<std::string*>(out);
+              for (ElfW(Word) b = 0; b < note->n_descsz; ++b) {
+                const auto byte = static_cast<unsigned char>(desc[b]);
+                text += k_hex[byte >> 4];
+                text += k_hex[byte & 15];
+              }
+              return 1;
+            }
+            p = desc + ((note->n_descsz + 3) & ~3u);
+          }
+        }
+        return 1;
+      },
+      &id);
+  return id;
+}
+
+// Which renderer made a site: the nines binary itself. A page is reused only when the binary that
+// rendered it is this one, so a nines rebuilt with another renderer (same version number or not)
+// renders every page again. The linker's build id names the binary without reading it (hashing
+// the whole executable cost about 0.1 s a build); a binary linked without one is hashed by
+// content. Empty (nothing reused) when neither can be had.
 const std::string& renderer_key() {
   static const std::string key = [] {
+    if (std::string id = elf_build_id(); !id.empty())
+      return std::string(k_version) + " build-id " + id;
     std::ifstream in("/proc/self/exe", std::ios::binary);
     if (!in) return std::string();
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
