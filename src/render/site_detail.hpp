@@ -132,6 +132,8 @@ constexpr std::size_t k_paper_rows = 100;
 // null when nothing was cut.
 void cut_paper_list(nlohmann::json& list, nlohmann::json& more, const std::string& noun,
                     const std::string& api_file);
+// What cut_paper_list says of a list of `total` items: null when nothing would be cut.
+nlohmann::json paper_more(std::size_t total, const std::string& noun, const std::string& api_file);
 std::string truncate_text(const std::string& s, std::size_t max_chars);
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
 // The non-empty strings as a JSON array.

@@ -764,13 +764,17 @@ json report_view(const Site& site, const MonthlyReport& r) {
   return v;
 }
 
-void cut_paper_list(json& list, json& more, const std::string& noun, const std::string& api_file) {
-  more = nullptr;
-  if (list.size() <= k_paper_rows) return;
-  const std::size_t cut = list.size() - k_paper_rows;
-  list.erase(list.begin() + static_cast<std::ptrdiff_t>(k_paper_rows), list.end());
-  more = plural(static_cast<long long>(cut), "more " + noun, "more " + noun + "s") + " are in " +
+json paper_more(std::size_t total, const std::string& noun, const std::string& api_file) {
+  if (total <= k_paper_rows) return nullptr;
+  const std::size_t cut = total - k_paper_rows;
+  return plural(static_cast<long long>(cut), "more " + noun, "more " + noun + "s") + " are in " +
          api_file;
+}
+
+void cut_paper_list(json& list, json& more, const std::string& noun, const std::string& api_file) {
+  more = paper_more(list.size(), noun, api_file);
+  if (list.size() > k_paper_rows)
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(k_paper_rows), list.end());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -156,9 +156,12 @@ json review_view(const Site& site, const WeeklyReview& r) {
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return r.slos[a].remaining.value_or(-1e300) < r.slos[b].remaining.value_or(-1e300);
     });
+  // Only the rows the page keeps are built: a review of every SLO of a large organisation has
+  // thousands, and the rest are in the API file.
+  order.resize(std::min(order.size(), k_paper_rows));
   for (std::size_t i : order)
     slos.push_back(week_slo(site, r.slos[i], k + "slo_status.slos." + std::to_string(i)));
-  cut_paper_list(slos, v["slos_more"], "SLO", api_file);
+  v["slos_more"] = paper_more(r.slos.size(), "SLO", api_file);
   std::vector<std::string> live_only;
   json fired = json::array();
   for (const auto& w : r.slos)
@@ -243,9 +246,9 @@ json review_view(const Site& site, const WeeklyReview& r) {
   v["slos"] = slos;
   v["has_slos"] = !slos.empty();
   v["alerts_fired"] = fig(r.alerts_fired, k + "slo_status.alerts_fired");
-  v["fired"] = fired;
   v["has_fired"] = !fired.empty();
   cut_paper_list(fired, v["fired_more"], "alert", api_file);
+  v["fired"] = fired;
   v["live_only"] = live_only.size() > 30
                        ? plural(static_cast<long long>(live_only.size()), "alert") +
                              " (listed in " + api_file + ")"
