@@ -191,18 +191,86 @@ std::string sitemap(const Theme& theme, const std::string& base_url,
   return theme.render_fragment("sitemap", {{"base_url", base}, {"urls", urls}});
 }
 
-// What a page's bytes are made from: its layout, the theme, the version and its view. Empty (never
-// reused) when the view cannot be dumped exactly (a string that is not UTF-8 would be replaced).
+// A view's exact contents as bytes, for hashing: a type tag per value, lengths before strings and
+// containers, numbers as their bytes. Unlike dump() it escapes nothing and validates nothing (it
+// cost 6% of a build), and any string hashes, UTF-8 or not. Two views append the same bytes only
+// when they are equal, so the hash of the bytes stands for the view.
+void append_view(std::string& out, const json& v) {
+  auto put_size = [&out](std::size_t n) {
+    const auto x = static_cast<std::uint64_t>(n);
+    out.append(reinterpret_cast<const char*>(&x), sizeof x);
+  };
+  auto put_string = [&](const std::string& str) {
+    put_size(str.size());
+    out += str;
+  };
+  switch (v.type()) {
+  case json::value_t::object:
+    out += 'o';
+    put_size(v.size());
+    for (const auto& [key, x] : v.items()) {
+      put_string(key);
+      append_view(out, x);
+    }
+    return;
+  case json::value_t::array:
+    out += 'a';
+    put_size(v.size());
+    for (const auto& x : v)
+      append_view(out, x);
+    return;
+  case json::value_t::string:
+    out += 's';
+    put_string(v.get_ref<const std::string&>());
+    return;
+  case json::value_t::boolean:
+    out += v.get<bool>() ? 't' : 'f';
+    return;
+  case json::value_t::number_integer: {
+    out += 'i';
+    const auto x = v.get<std::int64_t>();
+    out.append(reinterpret_cast<const char*>(&x), sizeof x);
+    return;
+  }
+  case json::value_t::number_unsigned: {
+    out += 'u';
+    const auto x = v.get<std::uint64_t>();
+    out.append(reinterpret_cast<const char*>(&x), sizeof x);
+    return;
+  }
+  case json::value_t::number_float: {
+    out += 'd';
+    const auto x = v.get<double>();
+    out.append(reinterpret_cast<const char*>(&x), sizeof x);
+    return;
+  }
+  case json::value_t::binary:
+    out += 'b';
+    put_size(v.get_binary().size());
+    out.append(reinterpret_cast<const char*>(v.get_binary().data()), v.get_binary().size());
+    return;
+  default:
+    out += 'n'; // null, discarded
+    return;
+  }
+}
+
+// What a page's bytes are made from: its layout, the theme, the version and its view.
 std::string page_input(const std::string& layout, const std::string& theme,
                        const std::string& version, const json& view) {
-  std::string dumped;
-  try {
-    dumped = view.dump();
-  } catch (const json::type_error&) {
-    return {};
-  }
-  return content_hash("nines page input 1\n" + layout + "\n" + theme + "\n" + version + "\n" +
-                      content_hash(dumped));
+  thread_local std::string bytes;
+  bytes.assign("nines page input 2\n");
+  bytes += layout;
+  bytes += '\n';
+  bytes += theme;
+  bytes += '\n';
+  bytes += version;
+  bytes += '\n';
+  append_view(bytes, view);
+  std::string hash = content_hash(bytes);
+  // The buffer lives on with the thread; a huge view must not keep its size for good.
+  if (bytes.capacity() > (std::size_t{1} << 22)) std::string().swap(bytes);
+  return hash;
 }
 
 } // namespace
