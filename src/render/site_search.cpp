@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 #include <unordered_set>
 
 namespace nines::site {
@@ -60,46 +61,55 @@ std::string plain(const std::string& md, bool markdown = false) {
   return out;
 }
 
-std::string lower_word(const std::string& w) {
-  std::string k;
+// The word as the index compares words: lower case, letters, digits, UTF-8 and - _ . / only.
+// Written into `k`, whose buffer the caller reuses from word to word.
+void lower_word(std::string_view w, std::string& k) {
+  k.clear();
   for (char c : w)
     if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80 ||
         c == '-' || c == '_' || c == '.' || c == '/')
       k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return k;
 }
 
-std::vector<std::string> split_words(const std::string& s) {
-  std::vector<std::string> words;
-  std::string w;
-  for (char c : s) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      if (!w.empty()) words.push_back(std::move(w));
-      w.clear();
-    } else {
-      w += c;
-    }
+// Calls `f` with each run of non-blank characters of `s`, in order, until `f` returns false.
+template <typename F> void for_each_word(std::string_view s, F f) {
+  auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && blank(s[i]))
+      ++i;
+    std::size_t j = i;
+    while (j < s.size() && !blank(s[j]))
+      ++j;
+    if (j > i && !f(s.substr(i, j - i))) return;
+    i = j;
   }
-  if (!w.empty()) words.push_back(std::move(w));
-  return words;
 }
 
 // The entry's text within `cap` bytes: as written when it fits, else each word once (the first
-// time it occurs; words of the title and summary count as seen), cut at a word.
+// time it occurs; words of the title and summary count as seen), cut at a word. Words are read
+// in place and the reading stops at the cap: long bodies made this a large part of the index.
 std::string text_of(const Draft& d, std::size_t cap) {
   std::string full = plain(join(d.keys, " ") + " " + join(d.prose, " "));
   if (full.size() <= cap) return full;
   std::unordered_set<std::string> seen;
-  for (const auto& w : split_words(d.title + " " + d.summary))
-    seen.insert(lower_word(w));
+  std::string k;
+  auto see = [&](std::string_view w) {
+    lower_word(w, k);
+    seen.insert(k);
+    return true;
+  };
+  for_each_word(d.title, see);
+  for_each_word(d.summary, see);
   std::string out;
-  for (const auto& w : split_words(full)) {
-    std::string k = lower_word(w);
-    if (k.empty() || !seen.insert(k).second) continue;
-    if (out.size() + 1 + w.size() > cap) break;
+  for_each_word(full, [&](std::string_view w) {
+    lower_word(w, k);
+    if (k.empty() || !seen.insert(k).second) return true;
+    if (out.size() + 1 + w.size() > cap) return false;
     if (!out.empty()) out += ' ';
     out += w;
-  }
+    return true;
+  });
   return out;
 }
 
