@@ -125,9 +125,14 @@ std::string code_language(const char* info) {
   return lang;
 }
 
-std::string unique_anchor(const std::string& base, std::set<std::string>& used) {
+std::string unique_anchor(const std::string& base, std::set<std::string>& used,
+                          const MarkdownOptions& options) {
+  auto taken = [&](const std::string& id) {
+    return used.count(id) != 0 || options.reserved_ids.count(id) != 0 ||
+           (options.more_reserved_ids && options.more_reserved_ids->count(id) != 0);
+  };
   std::string candidate = base;
-  for (int n = 1; used.count(candidate) != 0; ++n)
+  for (int n = 1; taken(candidate); ++n)
     candidate = base + "-" + std::to_string(n);
   used.insert(candidate);
   return candidate;
@@ -206,13 +211,13 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   }
 
   MarkdownResult result;
-  std::set<std::string> used = options.reserved_ids;
+  std::set<std::string> used; // the ids this document's headings took
   for (cmark_node* heading : headings) {
     Heading h;
     const int written = cmark_node_get_heading_level(heading);
     h.level = std::clamp(written + std::max(options.heading_offset, 0), 1, 6);
     h.text = plain_text(heading);
-    h.anchor = unique_anchor(slugify(h.text), used);
+    h.anchor = unique_anchor(slugify(h.text), used, options);
     std::string html = rendered(heading, extensions);
     // cmark renders a heading as "<hN>" + content + "</hN>\n"; the tags get the page's level and
     // the opening one the anchor.

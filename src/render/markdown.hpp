@@ -26,6 +26,9 @@ struct MarkdownOptions {
   std::set<std::string> reserved_ids = {"main",          "top",          "site-nav",
                                         "site-search",   "search-input", "search-results",
                                         "search-status", "content"};
+  // More taken ids, read where they are rather than copied (a theme's many layout ids, the same
+  // for every document); null for none.
+  const std::set<std::string>* more_reserved_ids = nullptr;
   // Called for every link and image URL that passed is_safe_url, e.g. to turn "../runbooks/x.md"
   // into the page of that runbook. The result is vetted again; an unsafe result is dropped.
   std::function<std::string(std::string_view url)> rewrite_url;

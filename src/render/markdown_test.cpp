@@ -86,6 +86,18 @@ TEST_CASE("render/markdown: headings get unique anchors and are listed") {
   CHECK(contains(r.html, "<h2 id=\"setext\">Setext</h2>"));
 }
 
+TEST_CASE("render/markdown: ids reserved by the caller's shared set are not taken either") {
+  const std::set<std::string> layout_ids = {"timeline-h", "timeline-h-1"};
+  MarkdownOptions options;
+  options.more_reserved_ids = &layout_ids;
+  auto r = render_markdown("## Timeline h\n\n## Main\n\n## Timeline h\n", options);
+  REQUIRE(r.headings.size() == 3);
+  CHECK(r.headings[0].anchor == "timeline-h-2");
+  CHECK(r.headings[1].anchor == "main-1"); // the defaults still hold
+  CHECK(r.headings[2].anchor == "timeline-h-3");
+  CHECK(layout_ids.size() == 2); // read, not written
+}
+
 TEST_CASE("render/markdown: heading_offset demotes headings below the page title, at most h6") {
   MarkdownOptions options;
   options.heading_offset = 1;

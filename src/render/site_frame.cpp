@@ -157,7 +157,7 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
                                                      "wrong-h"};
   MarkdownOptions options;
   options.heading_offset = 1; // the page's title is its one <h1>
-  options.reserved_ids.insert(k_layout_ids.begin(), k_layout_ids.end());
+  options.more_reserved_ids = &k_layout_ids;
   if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
   const std::string root = root_of(page);
   options.rewrite_url = [&site, &doc, &root](std::string_view url) -> std::string {
