@@ -360,19 +360,31 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
 }
 
 std::vector<std::string> months_with_data(const Repo& repo) {
-  std::set<std::string> months;
+  // Months as year × 12 + month, formatted once at the end: a large repository has hundreds of
+  // thousands of rows, and this runs once per report.
+  std::set<std::int64_t> months;
   auto add = [&](std::optional<std::int64_t> day) {
     if (!day) return;
     int y;
     unsigned m, d;
     civil_from_days(*day, y, m, d);
-    months.insert(format_period(y, static_cast<int>(m)));
+    months.insert(static_cast<std::int64_t>(y) * 12 + (m - 1));
   };
-  for (const auto& row : repo.csv_rows)
+  const std::string* last_date = nullptr; // a series' rows repeat dates of the row before
+  for (const auto& row : repo.csv_rows) {
+    if (last_date && *last_date == row.date) continue;
+    last_date = &row.date;
     add(parse_date(row.date));
+  }
   for (const auto& p : repo.postmortems)
     add(day_of_text(p.date));
-  return {months.begin(), months.end()};
+  std::vector<std::string> out;
+  out.reserve(months.size());
+  for (std::int64_t ym : months) {
+    const std::int64_t y = ym >= 0 ? ym / 12 : (ym - 11) / 12;
+    out.push_back(format_period(static_cast<int>(y), static_cast<int>(ym - y * 12) + 1));
+  }
+  return out;
 }
 
 } // namespace nines
