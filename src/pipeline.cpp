@@ -533,7 +533,8 @@ std::string stage_metrics(Context& c) {
 std::string stage_compute(Context& c) {
   if (c.up_to_date) return "skipped";
   Run& run = c.run;
-  run.figures = compute_all(run.repo, run.series, run.live, run.local_now, &run.history);
+  run.figures =
+      compute_all(run.repo, run.series, run.live, run.local_now, &run.history, run.opts.jobs);
   // Findings from computed figures belong to this stage: its data was not there at link.
   report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
   // --strict: a live-measured SLO on stale or missing data fails the run (exit 3, SPEC 4.4), but

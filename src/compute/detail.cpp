@@ -58,13 +58,21 @@ std::vector<const T*> listed(const std::unordered_map<std::string_view, std::vec
 
 } // namespace
 
-IndexScope::IndexScope(const Repo& repo) : m_previous(t_index) {
+IndexScope::IndexScope(const Repo& repo) : m_previous(t_index), m_owned(true) {
   t_index = new RepoIndex(repo);
 }
 
+IndexScope::IndexScope(Lent lent) : m_previous(t_index), m_owned(false) {
+  t_index = static_cast<const RepoIndex*>(lent.index);
+}
+
 IndexScope::~IndexScope() {
-  delete t_index;
+  if (m_owned) delete t_index;
   t_index = static_cast<const RepoIndex*>(m_previous);
+}
+
+IndexScope::Lent IndexScope::current() {
+  return {t_index};
 }
 
 const Service* find_service(const Repo& repo, const std::string& id) {

@@ -27,15 +27,28 @@ using nines::fnv1a_hex; // model/digest.hpp
 // compute_all holds one. The repository must not change while the scope lives (the index refers
 // to its strings). Without a scope (a unit test calling one formula) they scan, with the same
 // answers.
+//
+// A formula run on several threads (compute_all's parallel_for) lends each worker the caller's
+// index: current() names it, and an IndexScope made from that installs it on the worker's thread
+// for the scope's life without copying or freeing it. The index is never written after it is
+// built, so threads share it safely.
 class IndexScope {
 public:
+  struct Lent {
+    const void* index = nullptr;
+  };
+
   explicit IndexScope(const Repo& repo);
+  explicit IndexScope(Lent lent);
   ~IndexScope();
   IndexScope(const IndexScope&) = delete;
   IndexScope& operator=(const IndexScope&) = delete;
 
+  static Lent current(); // the index this thread answers from (none: no index)
+
 private:
   const void* m_previous;
+  bool m_owned;
 };
 
 const Service* find_service(const Repo& repo, const std::string& id);

@@ -1,8 +1,10 @@
 #include "compute/figures_all.hpp"
 
 #include "compute/detail.hpp"
+#include "model/parallel.hpp"
 #include "model/time.hpp"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
 namespace nines {
@@ -93,11 +95,20 @@ void apply_frozen(MonthlyReport& r, const std::string& frozen_json) {
 
 Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
                     const std::map<std::string, LiveWindows>& live, std::int64_t now,
-                    const History* history) {
+                    const History* history, int jobs) {
   const compute_detail::IndexScope index(repo); // the look-ups of every formula below
+  // Runs f(i) for i < n on the threads, each answering from this thread's index; f writes only
+  // its own slot, so the figures do not depend on the threads.
+  const auto lent = compute_detail::IndexScope::current();
+  auto each = [&](std::size_t n, const std::function<void(std::size_t)>& f) {
+    parallel_for(n, jobs, [&](std::size_t i) {
+      const compute_detail::IndexScope scope(lent);
+      f(i);
+    });
+  };
   Figures f;
   f.now = now;
-  f.slos = compute_slos(repo, series, live, now);
+  f.slos = compute_slos(repo, series, live, now, jobs);
   f.maturity = compute_maturity(repo, series, now);
   for (const auto& s : repo.services)
     f.readiness.push_back(compute_readiness(repo, s.meta.id, series));
@@ -109,21 +120,31 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   f.budget_claims = check_budget_claims(repo, series);
   const std::int64_t today = day_of(now);
   const WeekPostmortems week_postmortems = postmortems_by_service(repo, today - 7);
-  for (const auto& slo : repo.slos) {
+  f.budget_weeks.resize(repo.slos.size());
+  each(repo.slos.size(), [&](std::size_t i) {
+    const Slo& slo = repo.slos[i];
     auto s = series.find(slo.meta.id);
     auto l = live.find(slo.meta.id);
-    f.budget_weeks.push_back(budget_week(repo, slo, s == series.end() ? nullptr : &s->second,
-                                         l == live.end() ? nullptr : &l->second, f.budget_claims,
-                                         today - 7, &week_postmortems));
-  }
-  for (const auto& w : weeks_with_data(repo, series, now))
-    f.reviews.emplace(format_iso_week(w),
-                      compute_review(repo, series, f.budget_claims, f.capacity, w));
+    f.budget_weeks[i] = budget_week(repo, slo, s == series.end() ? nullptr : &s->second,
+                                    l == live.end() ? nullptr : &l->second, f.budget_claims,
+                                    today - 7, &week_postmortems);
+  });
+  const std::vector<IsoWeek> weeks = weeks_with_data(repo, series, now);
+  std::vector<WeeklyReview> reviews(weeks.size());
+  each(weeks.size(), [&](std::size_t i) {
+    reviews[i] = compute_review(repo, series, f.budget_claims, f.capacity, weeks[i]);
+  });
+  for (std::size_t i = 0; i < weeks.size(); ++i)
+    f.reviews.emplace(format_iso_week(weeks[i]), std::move(reviews[i]));
   for (const auto& r : repo.rotations)
     f.handoffs.emplace(r.meta.id, compute_handoff(repo, r, history, f.slos, f.capacity, now,
                                                   today - k_handoff_recent_days));
-  for (const auto& period : months_with_data(repo))
-    if (auto r = compute_report(repo, series, period, now)) f.reports.emplace(period, *r);
+  const std::vector<std::string> months = months_with_data(repo);
+  std::vector<std::optional<MonthlyReport>> reports(months.size());
+  each(months.size(),
+       [&](std::size_t i) { reports[i] = compute_report(repo, series, months[i], now); });
+  for (std::size_t i = 0; i < months.size(); ++i)
+    if (reports[i]) f.reports.emplace(months[i], std::move(*reports[i]));
   // Frozen months: their figures come from the repo, even when no data is left to recompute them.
   for (const auto& doc : repo.reports) {
     if (doc.frozen_json.empty()) continue;

@@ -36,9 +36,11 @@ struct Figures {
 void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
 
 // Runs every formula of SPEC section 3 over the repo and its daily data.
-// `history` (may be null) feeds the handoffs' recent changes.
+// `history` (may be null) feeds the handoffs' recent changes. The formulas of each SLO, week and
+// month run on `jobs` threads (parallel_for: 0 is one per core); the figures are the same on any
+// number.
 Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& series,
                     const std::map<std::string, LiveWindows>& live, std::int64_t now,
-                    const History* history = nullptr);
+                    const History* history = nullptr, int jobs = 1);
 
 } // namespace nines

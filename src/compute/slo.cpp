@@ -2,6 +2,7 @@
 // projected exhaustion and data freshness.
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/parallel.hpp"
 #include "model/time.hpp"
 
 #include <cmath>
@@ -430,15 +431,17 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
 std::vector<SloFigures> compute_slos(const Repo& repo,
                                      const std::map<std::string, DailySeries>& series,
                                      const std::map<std::string, LiveWindows>& live,
-                                     std::int64_t now) {
-  std::vector<SloFigures> out;
-  out.reserve(repo.slos.size());
-  for (const auto& slo : repo.slos) {
+                                     std::int64_t now, int jobs) {
+  std::vector<SloFigures> out(repo.slos.size());
+  const auto index = compute_detail::IndexScope::current();
+  parallel_for(repo.slos.size(), jobs, [&](std::size_t i) {
+    const compute_detail::IndexScope lent(index);
+    const Slo& slo = repo.slos[i];
     auto s = series.find(slo.meta.id);
     auto l = live.find(slo.meta.id);
-    out.push_back(compute_slo(repo, slo, s == series.end() ? nullptr : &s->second,
-                              l == live.end() ? nullptr : &l->second, now));
-  }
+    out[i] = compute_slo(repo, slo, s == series.end() ? nullptr : &s->second,
+                         l == live.end() ? nullptr : &l->second, now);
+  });
   return out;
 }
 

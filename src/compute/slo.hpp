@@ -131,11 +131,12 @@ std::int64_t calendar_last_day(const std::string& repo_zone, const std::string& 
 // Figures of one SLO at `now`. `series` and `live` may be null (no data).
 SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, std::int64_t now);
-// Every SLO of the repo, in repo order.
+// Every SLO of the repo, in repo order, on `jobs` threads (parallel_for; the same figures on any
+// number).
 std::vector<SloFigures> compute_slos(const Repo& repo,
                                      const std::map<std::string, DailySeries>& series,
                                      const std::map<std::string, LiveWindows>& live,
-                                     std::int64_t now);
+                                     std::int64_t now, int jobs = 1);
 
 // Sums of usable days (total > 0, good ≤ total) in [first_day, last_day], inclusive.
 struct RangeTotals {

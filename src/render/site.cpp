@@ -1,6 +1,7 @@
 #include "render/site.hpp"
 
 #include "model/digest.hpp"
+#include "model/parallel.hpp"
 #include "render/api_json.hpp"
 #include "render/html.hpp"
 #include "render/site_detail.hpp"
@@ -9,13 +10,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <exception>
 #include <functional>
 #include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <string_view>
-#include <thread>
 
 namespace nines {
 
@@ -138,38 +137,8 @@ std::int64_t ns_since(Clock::time_point start) {
 // search index, the static files).
 using Task = std::function<void()>;
 
-// Runs every task on `requested` threads (0: one per core). Tasks are taken in order; after the
-// first failure no new task is started, and once every thread has stopped the failure of the
-// lowest-numbered task is rethrown. Every task before it was started, so which failure is
-// reported does not depend on the threads.
 void run_tasks(const std::vector<Task>& tasks, int requested) {
-  std::vector<std::exception_ptr> errors(tasks.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < tasks.size() && !failed; i = next++) {
-      try {
-        tasks[i]();
-      } catch (...) {
-        errors[i] = std::current_exception();
-        failed = true;
-      }
-    }
-  };
-  std::size_t n = requested > 0 ? static_cast<std::size_t>(requested)
-                                : std::max(1u, std::thread::hardware_concurrency());
-  n = std::clamp<std::size_t>(n, 1, std::max<std::size_t>(tasks.size(), 1));
-  if (n == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < n; ++i)
-      threads.emplace_back(worker);
-    for (auto& t : threads)
-      t.join();
-  }
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_for(tasks.size(), requested, [&tasks](std::size_t i) { tasks[i](); });
 }
 
 // Absolute URLs of every page but 404 and search; a folder's index.html is listed as the folder.
