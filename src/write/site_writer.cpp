@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <system_error>
@@ -135,7 +136,11 @@ bool remove_entry(int parent_fd, const std::string& name, unsigned char type) {
     if (errno != EISDIR && errno != EPERM) return false; // a directory: Linux EISDIR, POSIX EPERM
   }
   const int fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT;
+  if (fd < 0) {
+    if (errno == ENOENT) return true;
+    // Listed as a folder but a link or a file now: removed as one, never followed.
+    return (errno == ELOOP || errno == ENOTDIR) && ::unlinkat(parent_fd, name.c_str(), 0) == 0;
+  }
   const bool ok = remove_contents(fd);
   return (::unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) && ok;
 }
@@ -554,7 +559,13 @@ void SiteWriter::commit() {
   m_committed = true;
   m_files.clear();
   // The new site is in place; an old tree that cannot be removed now goes at the next run.
-  if (had_out) remove_tree(m_old);
+  if (had_out) {
+    try {
+      remove_tree(m_old);
+    } catch (const std::bad_alloc&) {
+      // The build succeeded all the same.
+    }
+  }
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
