@@ -7,6 +7,7 @@
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,11 +35,15 @@ OrderedJson budget_week_json(const BudgetWeek& w);
 OrderedJson review_json(const WeeklyReview& r);
 OrderedJson handoff_json(const Handoff& h);
 const char* trend_arrow(const std::string& trend);
-// Adds api/reviews/WEEK.json, api/reviews/index.json and api/handoffs/ROTATION.json.
-void weekly_api_files(const Figures& figs, std::map<std::string, std::string>& files);
+// Takes one file of the API: its path under OUT and its bytes.
+using ApiFileSink = std::function<void(const std::string& path, std::string bytes)>;
 
-// Every file of `OUT/api/`, path → content. Byte-identical for the same input and now.
-std::map<std::string, std::string> api_files(const Repo& repo, const Figures& figs,
-                                             const std::vector<Diagnostic>& diagnostics);
+// Hands on api/reviews/WEEK.json, api/reviews/index.json and api/handoffs/ROTATION.json.
+void weekly_api_files(const Figures& figs, const ApiFileSink& emit);
+
+// Every file of `OUT/api/`, each handed to `emit` as soon as it is made (so only one file's JSON
+// is in memory at a time), from the calling thread. Byte-identical for the same input and now.
+void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnostic>& diagnostics,
+               const ApiFileSink& emit);
 
 } // namespace nines

@@ -207,15 +207,15 @@ OrderedJson handoff_json(const Handoff& h) {
   return {{"handoff", j}};
 }
 
-void weekly_api_files(const Figures& figs, std::map<std::string, std::string>& files) {
+void weekly_api_files(const Figures& figs, const ApiFileSink& emit) {
   OrderedJson weeks = OrderedJson::array();
   for (const auto& [week, r] : figs.reviews) {
-    files["api/reviews/" + week + ".json"] = review_json(r).dump(2) + "\n";
+    emit("api/reviews/" + week + ".json", review_json(r).dump(2) + "\n");
     weeks.push_back(week);
   }
-  files["api/reviews/index.json"] = weeks.dump(2) + "\n";
+  emit("api/reviews/index.json", weeks.dump(2) + "\n");
   for (const auto& [rotation, h] : figs.handoffs)
-    files["api/handoffs/" + rotation + ".json"] = handoff_json(h).dump(2) + "\n";
+    emit("api/handoffs/" + rotation + ".json", handoff_json(h).dump(2) + "\n");
 }
 
 } // namespace nines

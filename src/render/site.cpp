@@ -267,15 +267,15 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
     sink_ns += ns_since(start);
   };
 
-  // The API first: one task that takes long and holds all of its files until they are handed
-  // on, so it runs while the other threads render pages.
+  // The API first: one task that takes long, so it runs while the other threads render pages.
+  // Each file is handed on as soon as it is made, so only one is in memory at a time.
   std::vector<Task> tasks;
   tasks.emplace_back([&] {
-    std::map<std::string, std::string> api = api_files(repo, figs, diagnostics);
-    for (auto it = api.begin(); it != api.end(); it = api.erase(it))
-      emit(it->first, std::move(it->second), {});
-    // The API's JSON trees and files were the largest allocations of the build, freed now; hand
-    // their pages back to the system, or the build's peak memory keeps them for good.
+    api_files(repo, figs, diagnostics, [&](const std::string& path, std::string bytes) {
+      emit(path, std::move(bytes), {});
+    });
+    // The API's JSON trees were the largest allocations of the build, freed now; hand their pages
+    // back to the system, or the build's peak memory keeps them for good.
     malloc_trim(0);
   });
   tasks.emplace_back([&] {

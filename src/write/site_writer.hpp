@@ -149,13 +149,17 @@ private:
   void create_temp();
   void write_one(const std::string& rel, const std::string& bytes, const SiteManifest::File& mine);
   bool link_previous(const std::string& rel, std::uint64_t size);
-  void reserve(const std::string& path); // under m_mutex
+  void make_parent_dirs(const std::string& rel); // under m_mutex
+  void reserve(const std::string& path);         // under m_mutex
   void discard() noexcept;
 
   std::filesystem::path m_out;
   std::filesystem::path m_temp;
   std::filesystem::path m_old;
   std::filesystem::path m_repo_root;
+  std::string m_out_prefix;  // "OUT/", for the paths of the previous site's files
+  std::string m_temp_prefix; // "OUT.tmp-<pid>/"
+  unsigned m_umask = 07777;  // the umask when the writer was made: which modes need setting
   Mode m_mode;
   bool m_temp_created = false;
   bool m_committed = false;
@@ -166,10 +170,15 @@ private:
   std::string m_digest;
   std::atomic<std::size_t> m_reused{0};
   std::atomic<std::size_t> m_reused_inputs{0};
-  std::set<std::string> m_made_dirs; // directories created in the temporary tree
+  std::set<std::string> m_made_dirs; // directories created in the temporary tree, each prefix
   std::set<std::string> m_paths;
   std::set<std::string> m_dirs;
 };
+
+// Removes the folder `dir` and everything below it, as `rm -r` would (a symbolic link is removed,
+// never followed), on a few threads: an old site of 10,000 pages is as many folders and files.
+// True when nothing is left; a file or a link at `dir` is removed too, a missing one is fine.
+bool remove_tree(const std::filesystem::path& dir);
 
 // Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory,
 // then a rename, so readers see the old or the new content, never a partial one.

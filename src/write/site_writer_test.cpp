@@ -498,3 +498,131 @@ TEST_CASE(
   CHECK(snapshot(out) == before);
   CHECK(siblings(t.path, "site.").empty());
 }
+
+namespace {
+
+// A previous site of `pages` pages, each in a folder of its own as a real site's are.
+void write_site(const fs::path& out, int pages, const std::string& text) {
+  SiteWriter w(out, SiteWriter::Mode::Streaming);
+  for (int i = 0; i < pages; ++i)
+    w.add("s" + std::to_string(i % 3) + "/p" + std::to_string(i) + "/index.html",
+          text + std::to_string(i));
+  w.add("index.html", text);
+  w.commit();
+}
+
+} // namespace
+
+TEST_CASE("write/site_writer: remove_tree removes a tree and follows no links") {
+  TempDir t;
+  const fs::path tree = t.path / "tree";
+  for (int i = 0; i < 700; ++i) { // enough entries for several threads
+    const fs::path dir = tree / ("d" + std::to_string(i % 5)) / std::to_string(i) / "x";
+    fs::create_directories(dir);
+    std::ofstream(dir / "f.html") << i;
+  }
+  std::ofstream(tree / "top.txt") << "top";
+  fs::create_directories(tree / "empty");
+  // Links to a folder and to a file outside the tree: the links go, what they name stays.
+  fs::create_directories(t.path / "outside");
+  std::ofstream(t.path / "outside" / "keep.txt") << "keep";
+  fs::create_directory_symlink(t.path / "outside", tree / "d0" / "link-to-dir");
+  fs::create_directory_symlink(t.path / "outside", tree / "link-at-top");
+  fs::create_symlink(t.path / "outside" / "keep.txt", tree / "d1" / "link-to-file");
+  // A file hard-linked elsewhere (as a rebuild's are) keeps its other name.
+  fs::create_hard_link(tree / "d2" / "2" / "x" / "f.html", t.path / "linked.html");
+
+  CHECK(remove_tree(tree));
+  CHECK_FALSE(fs::exists(fs::symlink_status(tree)));
+  CHECK(read(t.path / "outside" / "keep.txt") == "keep");
+  CHECK(read(t.path / "linked.html") == "2");
+  CHECK(remove_tree(tree)); // nothing there: nothing to do
+
+  // A file or a link where the folder was expected is removed itself, never followed.
+  fs::create_directory_symlink(t.path / "outside", t.path / "alias");
+  CHECK(remove_tree(t.path / "alias"));
+  CHECK_FALSE(fs::exists(fs::symlink_status(t.path / "alias")));
+  CHECK(read(t.path / "outside" / "keep.txt") == "keep");
+}
+
+TEST_CASE("write/site_writer: a rebuild removes the whole previous tree after the swap") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  write_site(out, 600, "old");
+  // Something the user put into the old site (it has the marker, so the folder is replaced).
+  fs::create_directories(t.path / "outside");
+  std::ofstream(t.path / "outside" / "keep.txt") << "keep";
+  fs::create_directory_symlink(t.path / "outside", out / "s0" / "link");
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    for (int i = 0; i < 600; i += 2) // half the pages unchanged (linked), half gone
+      w.add("s" + std::to_string(i % 3) + "/p" + std::to_string(i) + "/index.html",
+            "old" + std::to_string(i));
+    w.add("index.html", "new");
+    w.commit();
+    CHECK(w.reused() == 300);
+  }
+  CHECK(siblings(t.path, "site.").empty()); // neither the old tree nor the temporary one
+  CHECK(read(out / "index.html") == "new");
+  CHECK(read(out / "s0" / "p0" / "index.html") == "old0");
+  CHECK_FALSE(fs::exists(out / "s1" / "p1"));
+  CHECK_FALSE(fs::exists(fs::symlink_status(out / "s0" / "link")));
+  CHECK(read(t.path / "outside" / "keep.txt") == "keep");
+  struct stat st {};
+  ::stat((out / "s0" / "p0" / "index.html").c_str(), &st);
+  CHECK(st.st_nlink == 1); // the old name is gone, the file is the new site's alone
+  write_site(t.path / "fresh", 0, "");
+  SiteWriter w(t.path / "fresh", SiteWriter::Mode::Streaming);
+  for (int i = 0; i < 600; i += 2)
+    w.add("s" + std::to_string(i % 3) + "/p" + std::to_string(i) + "/index.html",
+          "old" + std::to_string(i));
+  w.add("index.html", "new");
+  w.commit();
+  CHECK(snapshot(out) == snapshot(t.path / "fresh"));
+}
+
+TEST_CASE("write/site_writer: a failure before the swap keeps the previous site whole") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  write_site(out, 400, "old");
+  const std::string before = snapshot(out);
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    for (int i = 0; i < 400; ++i) // linked from the old tree, or written new
+      w.add("s" + std::to_string(i % 3) + "/p" + std::to_string(i) + "/index.html",
+            (i % 2 ? "new" : "old") + std::to_string(i));
+    w.add("index.html", "new");
+    CHECK_THROWS_AS(w.add("index.html/x", "inside a file"), WriteError);
+    // A folder nines did not write appears where OUT was: commit refuses it and keeps both.
+    fs::rename(out, t.path / "kept");
+    fs::create_directories(out);
+    std::ofstream(out / "precious.txt") << "mine";
+    CHECK_THROWS_AS(w.commit(), OutputRefused);
+    CHECK(read(out / "precious.txt") == "mine");
+    fs::remove_all(out);
+    fs::rename(t.path / "kept", out);
+  }
+  CHECK(snapshot(out) == before); // the linked files were not touched by the failed build
+  CHECK(siblings(t.path, "site.").empty());
+}
+
+TEST_CASE("write/site_writer: write errors name the file") {
+  TempDir t;
+  try {
+    write_file_atomic(t.path / "missing" / "x.json", "x");
+    FAIL("no error");
+  } catch (const WriteError& e) {
+    const std::string what = e.what();
+    CHECK(what.find((t.path / "missing").string()) != std::string::npos);
+    CHECK(what.find("No such file or directory") != std::string::npos);
+  }
+  // A file where the writer needs a folder of the temporary tree.
+  SiteWriter w(t.path / "site", SiteWriter::Mode::Streaming);
+  std::ofstream(w.temp_dir() / "taken") << "x";
+  try {
+    w.add("taken/page.html", "x");
+    FAIL("no error");
+  } catch (const WriteError& e) {
+    CHECK(std::string(e.what()).find("taken: cannot create directory") != std::string::npos);
+  }
+}
