@@ -2,6 +2,8 @@
 // (docs/weekly.md). Percentages are ×100 and a missing figure is null, as in the rest of the API.
 #include "render/api_json.hpp"
 
+#include <utility>
+
 namespace nines {
 namespace {
 
@@ -78,11 +80,11 @@ OrderedJson budget_week_json(const BudgetWeek& w) {
           {"state", std::string(budget_state_name(w.state))},
           {"budget_consumed_pct", pct_or_null(w.consumed)},
           {"days_with_data", w.days_with_data},
-          {"burn_rates", burn},
-          {"incidents", incidents},
-          {"top_error_contributor", top},
+          {"burn_rates", std::move(burn)},
+          {"incidents", std::move(incidents)},
+          {"top_error_contributor", std::move(top)},
           {"projected_exhaustion", or_null(w.projected_exhaustion)},
-          {"alerts", alerts}};
+          {"alerts", std::move(alerts)}};
 }
 
 OrderedJson review_json(const WeeklyReview& r) {
@@ -129,11 +131,11 @@ OrderedJson review_json(const WeeklyReview& r) {
   j["week"] = r.week;
   j["first_day"] = r.first_day;
   j["last_day"] = r.last_day;
-  j["slo_status"] = {{"alerts_fired", r.alerts_fired}, {"slos", slos}};
+  j["slo_status"] = {{"alerts_fired", r.alerts_fired}, {"slos", std::move(slos)}};
   j["incidents"] = {{"total", r.incidents.total},
-                    {"by_severity", by_sev},
+                    {"by_severity", std::move(by_sev)},
                     {"total_duration_minutes", or_null(r.incidents.total_duration_minutes)},
-                    {"postmortems", postmortems},
+                    {"postmortems", std::move(postmortems)},
                     {"action_items",
                      {{"open", r.incidents.open},
                       {"in_progress", r.incidents.in_progress},
@@ -142,13 +144,13 @@ OrderedJson review_json(const WeeklyReview& r) {
   j["on_call"] = {{"periods", r.on_call.periods},
                   {"total_pages", r.on_call.total_pages},
                   {"off_hours_pages", r.on_call.off_hours_pages},
-                  {"rotations", entries}};
-  j["reliability_work"] = {{"toil_automated", toil},
+                  {"rotations", std::move(entries)}};
+  j["reliability_work"] = {{"toil_automated", std::move(toil)},
                            {"hours_saved_per_month", r.hours_saved_per_month},
-                           {"experiments", experiments},
-                           {"capacity_concerns", capacity},
+                           {"experiments", std::move(experiments)},
+                           {"capacity_concerns", std::move(capacity)},
                            {"capacity_concern_months", k_capacity_concern_months}};
-  return {{"weekly_review", j}};
+  return {{"weekly_review", std::move(j)}};
 }
 
 OrderedJson handoff_json(const Handoff& h) {
