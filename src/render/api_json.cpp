@@ -4,6 +4,7 @@
 #include "model/entity_ref.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace nines {
 namespace {
@@ -36,7 +37,7 @@ OrderedJson rubric_json(const Rubric& r) {
   for (const auto& l : r.lines)
     lines.push_back(
         {{"name", l.name}, {"weight", l.weight}, {"score", l.score}, {"points", l.points}});
-  return {{"total", r.total}, {"lines", lines}};
+  return {{"total", r.total}, {"lines", std::move(lines)}};
 }
 
 OrderedJson group_json(const GroupMaturity& g) {
@@ -45,7 +46,7 @@ OrderedJson group_json(const GroupMaturity& g) {
     dims[d.dimension] = {{"computed", d.computed}, {"effective", d.effective}};
   return {{"id", g.id},
           {"services", strings(g.services)},
-          {"dimensions", dims},
+          {"dimensions", std::move(dims)},
           {"computed_total", g.computed_total},
           {"total", g.total},
           {"band", g.band},
@@ -118,8 +119,8 @@ OrderedJson alert_policies_json(const std::vector<AlertPolicySpec>& policies) {
                    {"alert_when_breaching", p.alert_when_breaching},
                    {"alert_when_resolved", p.alert_when_resolved},
                    {"alert_when_no_data", p.alert_when_no_data},
-                   {"conditions", conditions},
-                   {"notification_targets", targets}});
+                   {"conditions", std::move(conditions)},
+                   {"notification_targets", std::move(targets)}});
   }
   return out;
 }
@@ -291,7 +292,7 @@ OrderedJson service_maturity_json(const ServiceMaturity& m) {
   return {{"service", m.service},
           {"team", m.team},
           {"tier", m.tier},
-          {"dimensions", dims},
+          {"dimensions", std::move(dims)},
           {"computed_total", m.computed_total},
           {"total", m.total},
           {"band", m.band},
@@ -310,9 +311,9 @@ OrderedJson maturity_json(const MaturityFigures& m) {
   for (const auto& [tier, c] : m.slo_coverage_by_tier)
     tiers[tier] = {{"services", c.services}, {"with_slo", c.with_slo}};
   return {{"org", group_json(m.org)},
-          {"teams", teams},
-          {"services", services},
-          {"slo_coverage_by_tier", tiers}};
+          {"teams", std::move(teams)},
+          {"services", std::move(services)},
+          {"slo_coverage_by_tier", std::move(tiers)}};
 }
 
 OrderedJson readiness_json(const ReadinessFigures& r) {
@@ -339,8 +340,8 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
           {"digest", r.digest},
           {"summary", {{"pass", r.pass}, {"fail", r.fail}, {"na", r.na}, {"todo", r.todo}}},
           {"approved", r.approved},
-          {"rows", rows},
-          {"signoffs", signoffs}};
+          {"rows", std::move(rows)},
+          {"signoffs", std::move(signoffs)}};
 }
 
 OrderedJson incident_json(const IncidentFigures& i) {
@@ -367,7 +368,7 @@ OrderedJson incident_json(const IncidentFigures& i) {
           {"time_to_resolve_minutes", opt(i.time_to_resolve_minutes)},
           {"open_action_items", i.open_action_items},
           {"overdue_action_items", i.overdue_action_items},
-          {"action_items", items}};
+          {"action_items", std::move(items)}};
 }
 
 OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<TeamToil>& teams) {
@@ -395,7 +396,7 @@ OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<T
                  {"pct", opt(t.pct)},
                  {"over_target", t.over_target},
                  {"items", strings(t.items)}});
-  return {{"items", a}, {"teams", b}};
+  return {{"items", std::move(a)}, {"teams", std::move(b)}};
 }
 
 OrderedJson capacity_json(const CapacityFigures& c) {
@@ -443,7 +444,7 @@ OrderedJson oncall_json(const RotationFigures& r) {
           {"team", r.team},
           {"members", r.members},
           {"size_warning", r.size_warning},
-          {"periods", periods}};
+          {"periods", std::move(periods)}};
 }
 
 OrderedJson report_json(const MonthlyReport& r) {
@@ -460,7 +461,7 @@ OrderedJson report_json(const MonthlyReport& r) {
                       {"services_breaching_slo", opt(r.slo_summary.services_breaching_slo)},
                       {"worst_performing", opt(r.slo_summary.worst_performing)}};
   m["incidents"] = {{"total", r.incidents.total},
-                    {"by_severity", by_sev},
+                    {"by_severity", std::move(by_sev)},
                     {"mttr_minutes", opt(r.incidents.mttr_minutes)},
                     {"mttd_minutes", opt(r.incidents.mttd_minutes)},
                     {"repeat_incidents", r.incidents.repeat_incidents}};
@@ -502,7 +503,7 @@ OrderedJson report_json(const MonthlyReport& r) {
                     {"meets", opt(s.meets)}});
   m["slos"] = slos;
   m["service_budget_states"] = r.error_budget.service_state;
-  return {{"monthly_report", m}};
+  return {{"monthly_report", std::move(m)}};
 }
 
 namespace {
