@@ -106,7 +106,7 @@ json teams_view(const Site& site) {
                          {"rubric", num(g.rubric.total, 1) + "/100"}};
     teams.push_back(t);
   }
-  v["teams"] = teams;
+  v["teams"] = std::move(teams);
   return v;
 }
 
@@ -117,7 +117,7 @@ json maturity_view(const Site& site) {
   json v = page_view(site, "maturity/index.html", "Reliability maturity", "maturity");
   json fresh = json::array({documents_freshness(site)});
   if (json m = metrics_freshness(all_slos(site)); !m.is_null()) fresh.push_back(m);
-  v["freshness"] = fresh;
+  v["freshness"] = std::move(fresh);
   const MaturityFigures& mf = site.figs.maturity;
   auto dims = maturity_dimensions();
 
@@ -160,7 +160,7 @@ json maturity_view(const Site& site) {
     services.push_back(brief);
   }
   v["dimensions"] = dimensions;
-  v["rows"] = rows;
+  v["rows"] = std::move(rows);
   v["services"] = services;
 
   auto group = [&](const GroupMaturity& g, const std::string& name, const json& href) {
@@ -180,11 +180,11 @@ json maturity_view(const Site& site) {
   json teams = json::array();
   for (const auto& g : mf.teams)
     teams.push_back(group(g, site.team_name(g.id), team_href(site, g.id)));
-  v["teams"] = teams;
+  v["teams"] = std::move(teams);
   json tiers = json::array();
   for (const auto& [tier, c] : mf.slo_coverage_by_tier)
     tiers.push_back({{"tier", tier}, {"services", c.services}, {"with_slo", c.with_slo}});
-  v["tiers"] = tiers;
+  v["tiers"] = std::move(tiers);
   v["bands"] = json::array({{{"range", "8–16"}, {"name", "Firefighting"}},
                             {{"range", "17–24"}, {"name", "Foundation"}},
                             {{"range", "25–32"}, {"name", "Maturing"}},
@@ -199,7 +199,7 @@ json readiness_view(const Site& site) {
   json v = page_view(site, "readiness/index.html", "Production readiness", "readiness");
   json fresh = json::array({documents_freshness(site)});
   if (json m = metrics_freshness(all_slos(site)); !m.is_null()) fresh.push_back(m);
-  v["freshness"] = fresh;
+  v["freshness"] = std::move(fresh);
   static const std::map<std::string, std::string> source_labels = {
       {"repo", "proved by the repository"},
       {"review", "readiness review"},
@@ -258,7 +258,7 @@ json readiness_view(const Site& site) {
          {"rows", rows},
          {"signoffs", signoffs}});
   }
-  v["services"] = services;
+  v["services"] = std::move(services);
   v["approved"] = std::to_string(approved) + " of " + std::to_string(site.figs.readiness.size());
   return v;
 }
@@ -327,7 +327,7 @@ json toil_view(const Site& site) {
     }
     matrix.push_back({{"label", band_labels.at(band)}, {"cells", cells}});
   }
-  v["matrix"] = matrix;
+  v["matrix"] = std::move(matrix);
   v["difficulties"] = json::array({"Low difficulty", "Medium difficulty", "High difficulty"});
 
   json items = json::array(), unplaced = json::array();
@@ -357,7 +357,7 @@ json toil_view(const Site& site) {
       unplaced.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
                           {"title", t.name.empty() ? t.id : t.name}});
   }
-  v["items"] = items;
+  v["items"] = std::move(items);
   v["unplaced"] = unplaced;
   return v;
 }
@@ -394,7 +394,7 @@ json capacity_view(const Site& site) {
     chart.title = "The " + std::to_string(k_chart_bars) +
                   " shortest runways: months until peak utilisation crosses the threshold";
   }
-  v["resources"] = resources;
+  v["resources"] = std::move(resources);
   v["chart_svg"] = site.figs.capacity.empty() ? json(nullptr) : json(bar_chart(chart));
   return v;
 }
@@ -473,7 +473,7 @@ json oncall_view(const Site& site) {
          {"periods", periods},
          {"chart_svg", r.periods.size() > 1 ? json(line_chart(chart)) : json(nullptr)}});
   }
-  v["rotations"] = rotations;
+  v["rotations"] = std::move(rotations);
   return v;
 }
 
@@ -507,7 +507,7 @@ json reports_view(const Site& site) {
                        {"in_progress", r.period == site.this_month},
                        {"json_href", "api/reports/" + segment(r.period) + ".json"}});
   }
-  v["reports"] = reports;
+  v["reports"] = std::move(reports);
   return v;
 }
 
@@ -544,7 +544,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
                        "; " + coverage_text(r) +
                        (in_progress ? "; the month is not over, figures run to today." : ".")}};
   }
-  v["freshness"] = fresh;
+  v["freshness"] = std::move(fresh);
 
   auto prev = site.figs.reports.find(r.previous_period);
   auto next = site.figs.reports.upper_bound(r.period);
@@ -609,7 +609,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
   tile(noun_for(r.action_items.overdue, "Overdue action item"),
        std::to_string(r.action_items.overdue), delta_text(r, "action_items.overdue", 0),
        r.action_items.overdue > 0 ? "critical" : "healthy");
-  v["headline"] = headline;
+  v["headline"] = std::move(headline);
 
   v["highlights"] = strings(r.highlights);
   v["concerns"] = strings(r.concerns);
@@ -706,7 +706,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
     charts.push_back({{"title", consumed.title}, {"chart_svg", bar_chart(consumed)}});
   if (trend.x_labels.size() > 1)
     charts.push_back({{"title", trend.title}, {"chart_svg", line_chart(trend)}});
-  v["charts"] = charts;
+  v["charts"] = std::move(charts);
 
   json incidents_list = json::array();
   for (const auto& id : r.incidents.postmortems) {
@@ -723,11 +723,11 @@ json report_view(const Site& site, const MonthlyReport& r) {
                                            : json(nullptr)}});
   }
   cut_report_list(incidents_list, v["incidents_more"], "incident", r.period);
-  v["incidents"] = incidents_list;
+  v["incidents"] = std::move(incidents_list);
   json sev = json::array();
   for (const auto& [name, count] : r.incidents.by_severity)
     sev.push_back({{"severity", name}, {"count", count}});
-  v["by_severity"] = sev;
+  v["by_severity"] = std::move(sev);
   v["repeat_incidents"] =
       r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
 
@@ -744,7 +744,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
                         {"state_label", state_label(state)}});
     }
   cut_report_list(budget, v["budget_states_more"], "service", r.period);
-  v["budget_states"] = budget;
+  v["budget_states"] = std::move(budget);
   v["budget_counts"] = {{"healthy", count_or_null(eb.services_in_healthy)},
                         {"warning", count_or_null(eb.services_in_warning)},
                         {"critical", count_or_null(eb.services_in_critical)},

@@ -397,7 +397,7 @@ json dashboard_view(const Site& site) {
                     {"value", std::to_string(approved) + "/" + std::to_string(readiness.size())},
                     {"state", "info"},
                     {"href", "readiness/index.html"}});
-  v["counts"] = counts;
+  v["counts"] = std::move(counts);
   v["maturity"] = {{"href", "maturity/index.html"},
                    {"total", num(org.total, 1) + "/40"},
                    {"band", org.band},
@@ -515,12 +515,12 @@ json catalog_view(const Site& site) {
                                              std::to_string(readiness["applicable"].get<int>()))},
                     {"approved", readiness.is_null() ? false : readiness["approved"].get<bool>()}});
   }
-  v["services"] = rows;
+  v["services"] = std::move(rows);
   v["entries"] = catalog_entry_rows(site);
   json tier_list = json::array();
   for (const auto& [tier, n] : tiers)
     tier_list.push_back({{"tier", tier}, {"count", n}});
-  v["tiers"] = tier_list;
+  v["tiers"] = std::move(tier_list);
   return v;
 }
 
@@ -677,7 +677,7 @@ json service_view(const Site& site, const Service& s) {
   json slos = json::array();
   for (const auto* f : slo_figs)
     slos.push_back(slo_summary(site, *f, true));
-  v["slos"] = slos;
+  v["slos"] = std::move(slos);
 
   // Golden signals: each configured signal with its last stored day and a chart of the 28 days
   // ending there; a signal the store has nothing for says so rather than showing a number.
@@ -735,7 +735,7 @@ json service_view(const Site& site, const Service& s) {
                         {"last_updated", text_or_null(rb.last_updated)},
                         {"stale", st != site.stale_runbooks.end()}});
   }
-  v["runbooks"] = runbooks;
+  v["runbooks"] = std::move(runbooks);
 
   json pms = json::array();
   for (const auto& i : site.figs.incidents) {
@@ -755,7 +755,7 @@ json service_view(const Site& site, const Service& s) {
   std::stable_sort(pms.begin(), pms.end(), [](const json& a, const json& b) {
     return a["date"].dump() > b["date"].dump();
   });
-  v["postmortems"] = pms;
+  v["postmortems"] = std::move(pms);
 
   json toil = json::array();
   for (const auto& t : site.figs.toil) {
@@ -766,12 +766,12 @@ json service_view(const Site& site, const Service& s) {
                     {"priority", text_or_null(t.priority)},
                     {"status", text_or_null(t.status)}});
   }
-  v["toil"] = toil;
+  v["toil"] = std::move(toil);
 
   json capacity = json::array();
   for (const auto& c : site.figs.capacity)
     if (c.service == s.meta.id) capacity.push_back(capacity_item(site, c, true));
-  v["capacity"] = capacity;
+  v["capacity"] = std::move(capacity);
 
   json chaos = json::array();
   for (const auto& e : site.repo.experiments) {
@@ -784,7 +784,7 @@ json service_view(const Site& site, const Service& s) {
                      {"hypothesis", text_or_null(e.hypothesis)},
                      {"outcome", text_or_null(e.outcome)}});
   }
-  v["chaos"] = chaos;
+  v["chaos"] = std::move(chaos);
 
   json remediation = json::array();
   for (const auto& ar : site.repo.remediations) {
@@ -795,7 +795,7 @@ json service_view(const Site& site, const Service& s) {
                              {"action", text_or_null(r.action)},
                              {"escalate_if", text_or_null(r.escalate_if)}});
   }
-  v["remediation"] = remediation;
+  v["remediation"] = std::move(remediation);
   return v;
 }
 
@@ -833,7 +833,7 @@ json slos_view(const Site& site) {
          f->remaining ? std::optional<double>(*f->remaining * 100.0) : std::nullopt,
          "state-" + css_word(f->state.name())});
   }
-  v["slos"] = rows;
+  v["slos"] = std::move(rows);
   v["chart_svg"] = all.empty() ? json(nullptr) : json(bar_chart(chart));
   return v;
 }
@@ -901,7 +901,7 @@ json slo_view(const Site& site, const SloFigures& f) {
       sli["source"] = text_or_null(doc->query->source);
     }
   }
-  v["sli"] = sli;
+  v["sli"] = std::move(sli);
 
   // OpenSLO alert policies, with their conditions and notification targets (docs/dialects.md).
   json policies = json::array();
@@ -959,7 +959,7 @@ json slo_view(const Site& site, const SloFigures& f) {
                                              : "needs a live metrics source")
                                   : json(nullptr)}});
   }
-  v["burn_rates"] = burn_rates;
+  v["burn_rates"] = std::move(burn_rates);
 
   // Runbooks answering the SLO's alerts, matched as SPEC 3.6 does (alert name, and the service
   // when the runbook names one).
@@ -994,8 +994,8 @@ json slo_view(const Site& site, const SloFigures& f) {
                                       : "healthy"},
          {"runbooks", rbs}});
   }
-  v["alerts"] = alerts;
-  v["runbooks"] = runbooks;
+  v["alerts"] = std::move(alerts);
+  v["runbooks"] = std::move(runbooks);
 
   // The policy: the state it puts the SLO in now, and its whole table so readers see what comes
   // next.
@@ -1058,7 +1058,7 @@ json runbooks_view(const Site& site) {
          {"stale", st != site.stale_runbooks.end()},
          {"stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second)}});
   }
-  v["runbooks"] = rows;
+  v["runbooks"] = std::move(rows);
   v["stale_after_days"] = site.repo.config.stale_after_days;
   return v;
 }
@@ -1080,7 +1080,7 @@ json runbook_view(const Site& site, const Runbook& rb) {
                                               : json("Last updated " + rb.last_updated + ".");
     if (rb.last_updated.empty()) fresh["status"] = "missing";
   }
-  v["freshness"] = fresh;
+  v["freshness"] = std::move(fresh);
 
   json escalation = nullptr;
   if (rb.escalation_after_minutes || !rb.escalation_contact.empty() ||
@@ -1122,13 +1122,13 @@ json runbook_view(const Site& site, const Runbook& rb) {
                          {"command", text_or_null(d.command)},
                          {"expected", text_or_null(d.expected)},
                          {"if_unexpected", text_or_null(d.if_unexpected)}});
-  v["diagnosis"] = diagnosis;
+  v["diagnosis"] = std::move(diagnosis);
   json mitigation = json::array();
   for (const auto& m : rb.mitigation)
     mitigation.push_back({{"option", text_or_null(m.option)},
                           {"when", text_or_null(m.when)},
                           {"steps", strings(m.steps)}});
-  v["mitigation"] = mitigation;
+  v["mitigation"] = std::move(mitigation);
   json steps = json::array();
   n = 0;
   for (const auto& s : rb.steps)
@@ -1138,7 +1138,7 @@ json runbook_view(const Site& site, const Runbook& rb) {
                      {"automated", s.automated},
                      {"command", text_or_null(s.command)},
                      {"rollback", s.rollback_on_failure}});
-  v["steps"] = steps;
+  v["steps"] = std::move(steps);
 
   json slos = json::array();
   for (const auto& f : site.figs.slos) {
@@ -1152,7 +1152,7 @@ json runbook_view(const Site& site, const Runbook& rb) {
                       {"state", css_word(f.state.name())},
                       {"state_label", state_label(f.state.name())}});
   }
-  v["slos"] = slos;
+  v["slos"] = std::move(slos);
   return v;
 }
 
@@ -1189,7 +1189,7 @@ json postmortems_view(const Site& site) {
          {"overdue_actions",
           i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr)}});
   }
-  v["postmortems"] = rows;
+  v["postmortems"] = std::move(rows);
   return v;
 }
 
@@ -1280,12 +1280,12 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
   json timeline = json::array();
   for (const auto& t : pm.timeline)
     timeline.push_back({{"time", text_or_null(t.time)}, {"event", text_or_null(t.event)}});
-  v["timeline"] = timeline;
+  v["timeline"] = std::move(timeline);
   v["five_whys"] = strings(pm.five_whys);
   json fishbone = json::array();
   for (const auto& [category, causes] : pm.fishbone)
     fishbone.push_back({{"category", category}, {"causes", strings(causes)}});
-  v["fishbone"] = fishbone;
+  v["fishbone"] = std::move(fishbone);
   v["contributing_factors"] = strings(pm.contributing_factors);
   v["what_went_well"] = strings(pm.what_went_well);
   v["what_went_wrong"] = strings(pm.what_went_wrong);
@@ -1293,7 +1293,7 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
   json ics = json::array();
   for (const auto& [role, person] : pm.ics)
     ics.push_back({{"role", role}, {"person", text_or_null(person)}});
-  v["ics"] = ics;
+  v["ics"] = std::move(ics);
 
   json items = json::array();
   if (fig) {
@@ -1307,7 +1307,7 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
                        {"completed", text_or_null(a.completed)},
                        {"overdue", a.overdue}});
   }
-  v["action_items"] = items;
+  v["action_items"] = std::move(items);
   return v;
 }
 

@@ -135,7 +135,7 @@ json reviews_view(const Site& site) {
                        {"json_href", "api/reviews/" + r.week + ".json"}});
   }
   v["has_reviews"] = !reviews.empty();
-  v["reviews"] = reviews;
+  v["reviews"] = std::move(reviews);
   return v;
 }
 
@@ -248,13 +248,13 @@ json review_view(const Site& site, const WeeklyReview& r) {
   v["alerts_fired"] = fig(r.alerts_fired, k + "slo_status.alerts_fired");
   v["has_fired"] = !fired.empty();
   cut_paper_list(fired, v["fired_more"], "alert", api_file);
-  v["fired"] = fired;
+  v["fired"] = std::move(fired);
   v["live_only"] = live_only.size() > 30
                        ? plural(static_cast<long long>(live_only.size()), "alert") +
                              " (listed in " + api_file + ")"
                        : join(live_only, ", ");
   v["incidents_total"] = fig(r.incidents.total, k + "incidents.total");
-  v["by_severity"] = sev;
+  v["by_severity"] = std::move(sev);
   v["duration"] = fig(num_or_null(r.incidents.total_duration_minutes, 0, " min"),
                       k + "incidents.total_duration_minutes");
   cut_paper_list(pms, v["postmortems_more"], "postmortem", api_file);
@@ -342,7 +342,7 @@ json handoff_view(const Site& site, const Handoff& h) {
                   {"json_href", "api/handoffs/" + segment(h.rotation) + ".json"},
                   {"history", h.history_available},
                   {"history_reason", h.history_reason}};
-  v["services"] = services;
+  v["services"] = std::move(services);
   v["open_postmortems"] = pms;
   v["items"] = items;
   v["has_open_issues"] = !pms.empty() || !items.empty();
