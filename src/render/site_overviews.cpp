@@ -104,7 +104,7 @@ json teams_view(const Site& site) {
         t["maturity"] = {{"total", num(g.total, 1) + "/40"},
                          {"band", g.band},
                          {"rubric", num(g.rubric.total, 1) + "/100"}};
-    teams.push_back(t);
+    teams.push_back(std::move(t));
   }
   v["teams"] = std::move(teams);
   return v;
@@ -156,8 +156,8 @@ json maturity_view(const Site& site) {
                         {"weight", num(l.weight, 0)},
                         {"score", num(l.score, 1)},
                         {"points", num(l.points, 1)}});
-    brief["rubric_lines"] = rubric;
-    services.push_back(brief);
+    brief["rubric_lines"] = std::move(rubric);
+    services.push_back(std::move(brief));
   }
   v["dimensions"] = dimensions;
   v["rows"] = std::move(rows);
@@ -382,7 +382,7 @@ json capacity_view(const Site& site) {
     chart.bars.push_back({site.service_name(c.service) + " " +
                               (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
                           c.runway_months_fractional, "state-" + item["state"].get<std::string>()});
-    resources.push_back(item);
+    resources.push_back(std::move(item));
   }
   // Hundreds of bars read as nothing: past 40 the chart keeps the shortest runways.
   constexpr std::size_t k_chart_bars = 40;

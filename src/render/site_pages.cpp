@@ -360,7 +360,7 @@ json dashboard_view(const Site& site) {
     approved += r["approved"].get<bool>() ? 1 : 0;
     r["name"] = s.name.empty() ? s.meta.id : s.name;
     r["service_href"] = service_page(s.meta.id);
-    readiness.push_back(r);
+    readiness.push_back(std::move(r));
   }
   v["readiness"] = readiness;
 
