@@ -35,6 +35,9 @@ public:
 
   bool has(const std::string& kind) const;
 
+  // The schema of `kind` as valijson compiled it (formats rewritten as patterns), for tests.
+  nlohmann::json compiled_schema(const std::string& kind) const;
+
 private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
