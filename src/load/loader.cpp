@@ -6,7 +6,9 @@
 #include <cctype>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <fcntl.h>
 #include <fstream>
@@ -383,10 +385,60 @@ bool glob_match(std::string_view pattern, std::string_view path) {
   return glob_at(pattern, path);
 }
 
+namespace {
+
+// The length of the UTF-8 sequence at `s` (of `avail` bytes), or 0 when it is not valid UTF-8:
+// overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+std::size_t utf8_sequence(const unsigned char* s, std::size_t avail) {
+  const unsigned char c = s[0];
+  const std::size_t n = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xE  ? 3
+                        : (c >> 3) == 0x1E ? 4
+                                           : 0;
+  if (n == 0 || n > avail) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((s[k] & 0xC0) != 0x80) return 0;
+  if (n == 2 && c < 0xC2) return 0;
+  if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))) return 0;
+  if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90) || c > 0xF4)) return 0;
+  return n;
+}
+
+// Whether the text is free of NULs and invalid UTF-8. Eight bytes at a time while they are
+// ASCII, which is nearly every byte of a repository: a file is read here before it is parsed.
+bool text_is_clean(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  constexpr std::uint64_t k_high = 0x8080808080808080ull, k_low = 0x0101010101010101ull;
+  std::size_t i = 0;
+  while (i < n) {
+    if (n - i >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      // no byte with its top bit set, and no zero byte
+      if ((w & k_high) == 0 && ((w - k_low) & ~w & k_high) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (p[i] == 0) return false;
+    const std::size_t len = utf8_sequence(p + i, n - i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+} // namespace
+
 std::optional<TextProblem> check_text(std::string_view text) {
+  if (text_is_clean(text)) return std::nullopt;
+  // Only now count lines and characters, to say where the problem is.
   int line = 1, col = 1;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
+    const unsigned char c = p[i];
     if (c == 0) return TextProblem{{line, col}, "NUL byte (\\0)"};
     if (c == '\n') {
       ++line;
@@ -394,22 +446,8 @@ std::optional<TextProblem> check_text(std::string_view text) {
       ++i;
       continue;
     }
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    bool ok = n > 0 && i + n <= text.size();
-    for (std::size_t k = 1; ok && k < n; ++k)
-      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    if (ok && n > 1) {
-      // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
-      const auto c1 = static_cast<unsigned char>(text[i + 1]);
-      if (n == 2) ok = c >= 0xC2;
-      if (n == 3) ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-      if (n == 4) ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90) && c <= 0xF4;
-    }
-    if (!ok) {
+    const std::size_t n = utf8_sequence(p + i, text.size() - i);
+    if (n == 0) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "0x%02X", c);
       return TextProblem{{line, col}, std::string("invalid UTF-8 (byte ") + buf + ")"};

@@ -120,6 +120,24 @@ TEST_CASE("loader: invalid UTF-8 and NUL bytes are located errors, the file is n
   CHECK(check_text("\xED\xA0\x80"));     // a surrogate
   CHECK(check_text("\xF4\x90\x80\x80")); // past U+10FFFF
   CHECK(check_text(std::string("a\0b", 3))->what == "NUL byte (\\0)");
+  // The bad byte at every offset of an eight-byte step, after ASCII and after multi-byte text:
+  // found, and located by line and character, wherever the fast scan meets it.
+  for (const std::string& lead :
+       std::vector<std::string>{"", "abc\n", "\xC3\xA9\xC3\xA9\n\xE6\x97\xA5x"}) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      for (const std::string& bad :
+           {std::string("\xFF"), std::string("\0", 1), std::string("\xE6\x97")}) {
+        std::string text = lead + "key: " + std::string(at, 'v');
+        text += bad + " tail\nmore: text here, long enough for a few steps\n";
+        auto q = check_text(text);
+        REQUIRE(q);
+        CHECK(q->loc.line == (lead.empty() ? 1 : 2));
+        const int before = lead.empty() ? 0 : lead == "abc\n" ? 0 : 2; // characters after lead's \n
+        CHECK(q->loc.col == before + 6 + static_cast<int>(at));
+        CHECK_FALSE(check_text(lead + "key: " + std::string(at, 'v') + "\xC3\xA9 tail\n"));
+      }
+    }
+  }
 
   TempRepo repo;
   repo.write("services/a.yaml", "service:\n  name: a\n  description: \"caf\xE9\"\n");
