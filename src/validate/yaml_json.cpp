@@ -3,8 +3,12 @@
 #include "load/yaml_reader.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace nines {
 using nlohmann::json;
@@ -102,6 +106,118 @@ json convert(const Node& n, std::vector<Loc>& bools) {
 }
 
 } // namespace
+
+namespace {
+
+// FNV-1a 64 (model/digest.hpp's) fed as nlohmann's serializer writes, or by hand.
+class FnvSink : public nlohmann::detail::output_adapter_protocol<char> {
+public:
+  void write_character(char c) override { add(c); }
+  void write_characters(const char* s, std::size_t n) override {
+    for (std::size_t i = 0; i < n; ++i)
+      add(s[i]);
+  }
+  void add(char c) {
+    m_hash ^= static_cast<unsigned char>(c);
+    m_hash *= 1099511628211ull;
+  }
+  void add(std::string_view s) {
+    for (char c : s)
+      add(c);
+  }
+  std::uint64_t hash() const { return m_hash; }
+
+private:
+  std::uint64_t m_hash = 14695981039346656037ull;
+};
+
+using Serializer = nlohmann::detail::serializer<json>;
+
+// A string nlohmann writes as it is, between quotes: printable ASCII but for `"` and `\`.
+bool plain_ascii(const std::string& s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+// Hashes what `v.dump(-1, ' ', false, replace)` would write. Strings that need escaping and
+// floating-point numbers go through nlohmann's own serializer, so they come out the same.
+void digest_into(const json& v, FnvSink& sink, Serializer& serializer) {
+  switch (v.type()) {
+  case json::value_t::object: {
+    sink.add('{');
+    bool first = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (!first) sink.add(',');
+      first = false;
+      if (plain_ascii(it.key())) {
+        sink.add('"');
+        sink.add(it.key());
+        sink.add('"');
+      } else {
+        serializer.dump(json(it.key()), false, false, 0);
+      }
+      sink.add(':');
+      digest_into(it.value(), sink, serializer);
+    }
+    sink.add('}');
+    return;
+  }
+  case json::value_t::array: {
+    sink.add('[');
+    bool first = true;
+    for (const auto& item : v) {
+      if (!first) sink.add(',');
+      first = false;
+      digest_into(item, sink, serializer);
+    }
+    sink.add(']');
+    return;
+  }
+  case json::value_t::string: {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (!plain_ascii(s)) break;
+    sink.add('"');
+    sink.add(s);
+    sink.add('"');
+    return;
+  }
+  case json::value_t::boolean:
+    sink.add(v.get<bool>() ? "true" : "false");
+    return;
+  case json::value_t::null:
+    sink.add("null");
+    return;
+  case json::value_t::number_integer: {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>());
+    sink.add(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    return;
+  }
+  case json::value_t::number_unsigned: {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>());
+    sink.add(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    return;
+  }
+  default:
+    break;
+  }
+  serializer.dump(v, false, false, 0);
+}
+
+} // namespace
+
+std::string json_digest(const json& value) {
+  auto sink = std::make_shared<FnvSink>();
+  Serializer serializer(sink, ' ', nlohmann::json::error_handler_t::replace);
+  digest_into(value, *sink, serializer);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(sink->hash()));
+  return buf;
+}
 
 YamlJson to_json(const Node& root) {
   YamlJson out;
