@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -18,15 +19,24 @@
 namespace nines {
 using nlohmann::json;
 
+// Each schema is parsed when a document of its kind is first checked, and compiled for valijson
+// when one first fails the quick check: a run reads a few of the kinds, and most documents are
+// valid, so parsing all of them for valijson up front cost more than checking a thousand files.
 struct SchemaSet::Impl {
   struct Entry {
+    std::string_view text;
+    std::once_flag parsed;
     json doc;       // as shipped: error messages read formats and descriptions from it
-    json validated; // what valijson compiled: formats rewritten as patterns
-    valijson::Schema schema;
+    json validated; // what valijson compiles: formats rewritten as patterns
     // Decides alone for the valid documents; valijson then has nothing to report.
     std::unique_ptr<QuickSchema> quick;
+    std::once_flag compiled;
+    valijson::Schema schema;
   };
   std::map<std::string, std::unique_ptr<Entry>> schemas;
+
+  Entry& parsed(Entry& e) const;
+  const valijson::Schema& compiled(Entry& e) const;
 };
 
 namespace {
@@ -68,15 +78,34 @@ void formats_as_patterns(json& s) {
 SchemaSet::SchemaSet() : m_impl(std::make_unique<Impl>()) {
   for (const auto& [kind, text] : embedded_schemas()) {
     auto e = std::make_unique<Impl::Entry>();
-    e->doc = json::parse(text);
-    e->validated = e->doc;
-    formats_as_patterns(e->validated);
-    valijson::SchemaParser parser;
-    valijson::adapters::NlohmannJsonAdapter adapter(e->validated);
-    parser.populateSchema(adapter, e->schema);
-    e->quick = std::make_unique<QuickSchema>(e->validated);
+    e->text = text;
     m_impl->schemas.emplace(kind, std::move(e));
   }
+}
+
+SchemaSet::Impl::Entry& SchemaSet::Impl::parsed(Entry& e) const {
+  std::call_once(e.parsed, [&e] {
+    e.doc = json::parse(e.text);
+    e.validated = e.doc;
+    formats_as_patterns(e.validated);
+    e.quick = std::make_unique<QuickSchema>(e.validated);
+  });
+  return e;
+}
+
+const valijson::Schema& SchemaSet::Impl::compiled(Entry& e) const {
+  parsed(e);
+  std::call_once(e.compiled, [&e] {
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter adapter(e.validated);
+    parser.populateSchema(adapter, e.schema);
+  });
+  return e.schema;
+}
+
+void SchemaSet::compile_all() const {
+  for (auto& [kind, e] : m_impl->schemas)
+    m_impl->compiled(*e);
 }
 
 SchemaSet::~SchemaSet() = default;
@@ -87,7 +116,7 @@ bool SchemaSet::has(const std::string& kind) const {
 
 json SchemaSet::compiled_schema(const std::string& kind) const {
   auto it = m_impl->schemas.find(kind);
-  return it == m_impl->schemas.end() ? json() : it->second->validated;
+  return it == m_impl->schemas.end() ? json() : m_impl->parsed(*it->second).validated;
 }
 
 namespace {
@@ -353,8 +382,9 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJs
   std::set<std::pair<int, int>> error_locs;
   // Most documents are valid: the quick check says so at a fraction of valijson's cost, and
   // valijson, which would report nothing, is asked only about the others.
-  if (!it->second->quick->passes(converted.value))
-    ok = report_schema_errors(it->second->doc, it->second->schema, kind, root, converted, file,
+  Impl::Entry& entry = m_impl->parsed(*it->second);
+  if (!entry.quick->passes(converted.value))
+    ok = report_schema_errors(entry.doc, m_impl->compiled(entry), kind, root, converted, file,
                               diags, error_locs);
 
   // Durations whose size matters: a JSON Schema cannot bound "1000000000d", so these are checked
