@@ -22,6 +22,7 @@
 #include <system_error>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace nines {
 namespace fs = std::filesystem;
@@ -51,13 +52,12 @@ bool read_file(const fs::path& p, std::string& out) {
   return true;
 }
 
-std::string trim(std::string s) {
+std::string_view trim_view(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
-    ++i;
-  return s.substr(i);
+    s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  return s;
 }
 
 // What kind of thing is at `p` when it is not a regular file, for messages.
@@ -556,8 +556,17 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
   return out;
 }
 
-void split_csv_line(const std::string& line, std::vector<std::string>& cells) {
+void split_csv_line(std::string_view line, std::vector<std::string>& cells) {
   cells.clear();
+  // Nearly every line has no quotes and no CR: its cells are the text between commas.
+  if (line.find_first_of("\"\r") == std::string_view::npos) {
+    for (;;) {
+      const std::size_t comma = line.find(',');
+      cells.emplace_back(line.substr(0, comma));
+      if (comma == std::string_view::npos) return;
+      line.remove_prefix(comma + 1);
+    }
+  }
   std::string cur;
   bool in_quotes = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -769,16 +778,15 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     if (ends_with(rel, ".csv")) {
       if (!encoding_ok(text)) return r;
       std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; // a byte order mark (Excel)
-      std::vector<std::string> cells;
-      std::string line;
+      const std::string_view all(text);
       for (int n = 1; pos < text.size(); ++n) {
         std::size_t nl = text.find('\n', pos);
         if (nl == std::string::npos) nl = text.size();
-        line.assign(text, pos, nl - pos);
+        const std::string_view line = all.substr(pos, nl - pos);
         pos = nl + 1;
         if (line.empty() || line == "\r") continue;
-        split_csv_line(line, cells);
-        r->csv_lines.emplace_back(n, cells);
+        r->csv_lines.emplace_back(n, std::vector<std::string>());
+        split_csv_line(line, r->csv_lines.back().second);
       }
       return r;
     }
@@ -828,7 +836,11 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
   std::vector<std::string> followed;
 
   // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, int>> csv_days;
+  // Keyed "slo\ndate" (no cell holds a newline: lines are split first), valued (the file's
+  // index in csv_files, line): one hashed string a row instead of a tree node of three.
+  std::unordered_map<std::string, std::pair<std::size_t, int>> csv_days;
+  std::vector<std::string> csv_files;
+  std::string day_key;
   // Hands one file's results on, in file order, on the calling thread.
   auto commit = [&](const std::string& rel, FileResult& r) {
     const std::size_t errors_before = diags.error_count();
@@ -850,14 +862,20 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     if (r.error) std::rethrow_exception(r.error);
     if (ends_with(rel, ".csv")) {
       bool header = true;
+      const std::size_t file_index = csv_files.size();
+      csv_files.push_back(rel);
       for (auto& [n, cells] : r.csv_lines) {
         if (!header && cells.size() >= 2) {
-          auto key = std::make_pair(trim(cells[0]), trim(cells[1]));
-          auto [first, inserted] = csv_days.emplace(key, std::make_pair(rel, n));
-          if (!inserted && first->second.first != rel) {
+          const std::string_view slo = trim_view(cells[0]), day = trim_view(cells[1]);
+          day_key.assign(slo);
+          day_key += '\n';
+          day_key += day;
+          auto [first, inserted] = csv_days.try_emplace(day_key, file_index, n);
+          if (!inserted && first->second.first != file_index) {
             diags.error(rel, {n, 1}, "csv-duplicate-day",
-                        "SLO '" + key.first + "' day " + key.second + " is also recorded in " +
-                            first->second.first + ":" + std::to_string(first->second.second),
+                        "SLO '" + std::string(slo) + "' day " + std::string(day) +
+                            " is also recorded in " + csv_files[first->second.first] + ":" +
+                            std::to_string(first->second.second),
                         "one SLO-day belongs in one file; remove one of the two rows");
             continue;
           }

@@ -452,3 +452,19 @@ TEST_CASE("loader: threads change nothing that is handed on, nor its order") {
   CHECK(run(3) == one);
   CHECK(run(16) == one);
 }
+
+TEST_CASE("loader: CSV lines split with and without quotes") {
+  std::vector<std::string> cells;
+  split_csv_line("slo,2026-01-02,5,10", cells);
+  CHECK(cells == std::vector<std::string>{"slo", "2026-01-02", "5", "10"});
+  split_csv_line("a,,b,", cells);
+  CHECK(cells == std::vector<std::string>{"a", "", "b", ""});
+  split_csv_line("a,b\r", cells);
+  CHECK(cells == std::vector<std::string>{"a", "b"});
+  split_csv_line("a\r,b", cells); // a CR outside quotes is dropped wherever it is
+  CHECK(cells == std::vector<std::string>{"a", "b"});
+  split_csv_line("\"x,y\",\"say \"\"hi\"\"\",z", cells);
+  CHECK(cells == std::vector<std::string>{"x,y", "say \"hi\"", "z"});
+  split_csv_line("single", cells);
+  CHECK(cells == std::vector<std::string>{"single"});
+}

@@ -54,21 +54,56 @@ Number classify_number(const std::string& s) {
 
 } // namespace
 
+namespace {
+
+// The value of an integer that classify_number accepted, as strtoll reads it; nullopt when it
+// does not fit a long long (the caller then reads it as a double, as YAML readers do).
+std::optional<long long> plain_int(const std::string& s) {
+  std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  // Up to 18 digits cannot overflow: add them up rather than call strtoll.
+  if (s.size() - i <= 18) {
+    long long v = 0;
+    for (; i < s.size(); ++i)
+      v = v * 10 + (s[i] - '0');
+    return s[0] == '-' ? -v : v;
+  }
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0) return std::nullopt;
+  return v;
+}
+
+} // namespace
+
 std::optional<json> resolve_plain(const std::string& s) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return json(nullptr);
   if (s == "true" || s == "True" || s == "TRUE") return json(true);
   if (s == "false" || s == "False" || s == "FALSE") return json(false);
   switch (classify_number(s)) {
   case Number::Int: {
-    errno = 0;
-    char* end = nullptr;
-    long long v = std::strtoll(s.c_str(), &end, 10);
-    if (errno == 0) return json(v);
+    if (auto v = plain_int(s)) return json(*v);
     return json(std::strtod(s.c_str(), nullptr));
   }
   case Number::Float: {
     double v = std::strtod(s.c_str(), nullptr);
     if (std::isfinite(v)) return json(v);
+    break;
+  }
+  case Number::None:
+    break;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> plain_number(const std::string& s) {
+  switch (classify_number(s)) {
+  case Number::Int:
+    if (auto v = plain_int(s)) return static_cast<double>(*v);
+    return std::strtod(s.c_str(), nullptr);
+  case Number::Float: {
+    const double v = std::strtod(s.c_str(), nullptr);
+    if (std::isfinite(v)) return v;
     break;
   }
   case Number::None:

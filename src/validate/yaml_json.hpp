@@ -27,4 +27,8 @@ std::string json_digest(const nlohmann::json& value);
 // YAML 1.2 core schema resolution of a plain scalar: null, bool, int or float; nullopt → string.
 std::optional<nlohmann::json> resolve_plain(const std::string& s);
 
+// The number resolve_plain reads in `s`, as a double; nullopt when it reads no number (a string,
+// null, a boolean, or a float that is not finite).
+std::optional<double> plain_number(const std::string& s);
+
 } // namespace nines

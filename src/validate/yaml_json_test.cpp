@@ -230,4 +230,50 @@ TEST_CASE("json_digest is the FNV-1a of the compact dump, escapes and numbers in
   }
 }
 
+TEST_CASE("plain_number reads the numbers resolve_plain reads, and nothing else") {
+  for (const std::string& s : std::vector<std::string>{"0",
+                                                       "-0",
+                                                       "+7",
+                                                       "42",
+                                                       "007",
+                                                       "-123456789012345678",
+                                                       "123456789012345678",
+                                                       "1234567890123456789",
+                                                       "9223372036854775807",
+                                                       "9223372036854775808",
+                                                       "-9223372036854775809",
+                                                       std::string(400, '9'),
+                                                       "1.5",
+                                                       "-.5",
+                                                       "1e3",
+                                                       "1E-3",
+                                                       "1e400",
+                                                       ".",
+                                                       "-",
+                                                       "",
+                                                       "~",
+                                                       "null",
+                                                       "true",
+                                                       "False",
+                                                       "1_000",
+                                                       "0x1F",
+                                                       "1.2.3",
+                                                       "12a",
+                                                       " 12",
+                                                       "2026-01-01",
+                                                       ".nan",
+                                                       ".inf"}) {
+    const auto json_value = resolve_plain(s);
+    const auto number = plain_number(s);
+    if (json_value && json_value->is_number()) {
+      REQUIRE_MESSAGE(number, s);
+      CHECK_MESSAGE(*number == json_value->get<double>(), s);
+    } else {
+      CHECK_FALSE_MESSAGE(number, s);
+    }
+  }
+  CHECK(resolve_plain("123456789012345678")->get<long long>() == 123456789012345678LL);
+  CHECK(resolve_plain("-42")->get<long long>() == -42);
+}
+
 } // namespace nines
