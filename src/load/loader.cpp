@@ -559,7 +559,9 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
 void split_csv_line(std::string_view line, std::vector<std::string>& cells) {
   cells.clear();
   // Nearly every line has no quotes and no CR: its cells are the text between commas.
-  if (line.find_first_of("\"\r") == std::string_view::npos) {
+  // (std::find_if, not find_first_of: that searches the set once for every character.)
+  if (std::find_if(line.begin(), line.end(), [](char c) { return c == '"' || c == '\r'; }) ==
+      line.end()) {
     for (;;) {
       const std::size_t comma = line.find(',');
       cells.emplace_back(line.substr(0, comma));
@@ -836,11 +838,14 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
   std::vector<std::string> followed;
 
   // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
-  // Keyed "slo\ndate" (no cell holds a newline: lines are split first), valued (the file's
-  // index in csv_files, line): one hashed string a row instead of a tree node of three.
-  std::unordered_map<std::string, std::pair<std::size_t, int>> csv_days;
+  // One small table of days per SLO, valued (the file's index in csv_files, line): a file's rows
+  // are mostly one SLO's, so the row's table is the previous row's, and a lookup stays in a
+  // table of a few hundred days rather than one of every SLO-day of the repository.
+  std::unordered_map<std::string, std::unordered_map<std::string, std::pair<std::size_t, int>>>
+      csv_days;
   std::vector<std::string> csv_files;
-  std::string day_key;
+  std::unordered_map<std::string, std::pair<std::size_t, int>>* slo_days = nullptr;
+  std::string slo_of_days;
   // Hands one file's results on, in file order, on the calling thread.
   auto commit = [&](const std::string& rel, FileResult& r) {
     const std::size_t errors_before = diags.error_count();
@@ -867,10 +872,11 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       for (auto& [n, cells] : r.csv_lines) {
         if (!header && cells.size() >= 2) {
           const std::string_view slo = trim_view(cells[0]), day = trim_view(cells[1]);
-          day_key.assign(slo);
-          day_key += '\n';
-          day_key += day;
-          auto [first, inserted] = csv_days.try_emplace(day_key, file_index, n);
+          if (!slo_days || slo != slo_of_days) {
+            slo_of_days.assign(slo);
+            slo_days = &csv_days[slo_of_days];
+          }
+          auto [first, inserted] = slo_days->try_emplace(std::string(day), file_index, n);
           if (!inserted && first->second.first != file_index) {
             diags.error(rel, {n, 1}, "csv-duplicate-day",
                         "SLO '" + std::string(slo) + "' day " + std::string(day) +
