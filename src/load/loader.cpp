@@ -30,14 +30,16 @@ namespace fs = std::filesystem;
 namespace {
 
 // The whole file in one buffer, read straight into it: a stream and a string stream in between
-// copied every file twice.
-bool read_file(const fs::path& p, std::string& out) {
+// copied every file twice. `expected` is its size when known: the buffer is then one byte
+// larger, so the read that finds the end needs no second buffer (growing one zero-fills it).
+bool read_file(const fs::path& p, std::string& out, std::size_t expected = 0) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   out.clear();
+  out.resize(expected > 0 ? expected + 1 : 16384);
   std::size_t used = 0;
   for (;;) {
-    if (out.size() - used < 4096) out.resize(std::max<std::size_t>(out.size() * 2, 16384));
+    if (used == out.size()) out.resize(std::max<std::size_t>(out.size() * 2, 16384));
     const ssize_t got = ::read(fd, out.data() + used, out.size() - used);
     if (got < 0) {
       if (errno == EINTR) continue;
@@ -460,6 +462,13 @@ std::optional<TextProblem> check_text(std::string_view text) {
 
 bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_bytes,
                     std::string& out, std::string& rule, std::string& message, std::string& hint) {
+  // The common case, a regular file (not a link) within the limit, from one lstat; anything else,
+  // and a read that fails, takes the checks below, which say what is wrong.
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) == 0 && S_ISREG(lst.st_mode) &&
+      static_cast<std::uintmax_t>(lst.st_size) <= max_bytes &&
+      read_file(path, out, static_cast<std::size_t>(lst.st_size)) && out.size() <= max_bytes)
+    return true;
   std::error_code ec;
   const auto link = fs::symlink_status(path, ec);
   if (ec || !fs::exists(link)) {

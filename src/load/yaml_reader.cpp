@@ -280,9 +280,13 @@ bool check_tabs(std::string_view text, const std::string& file, int line_offset,
 } // namespace
 
 bool looks_like_yaml11_bool(std::string_view plain) {
-  std::string s(plain);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s == "on" || s == "off" || s == "yes" || s == "no" || s == "y" || s == "n";
+  // Asked of every plain string scalar: the longest candidate has three letters.
+  if (plain.size() > 3) return false;
+  char s[4] = {};
+  for (std::size_t i = 0; i < plain.size(); ++i)
+    s[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(plain[i])));
+  const std::string_view v(s, plain.size());
+  return v == "on" || v == "off" || v == "yes" || v == "no" || v == "y" || v == "n";
 }
 
 void read_yaml(std::string_view text, const std::string& file, int line_offset,

@@ -77,9 +77,12 @@ std::optional<long long> plain_int(const std::string& s) {
 } // namespace
 
 std::optional<json> resolve_plain(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return json(nullptr);
-  if (s == "true" || s == "True" || s == "TRUE") return json(true);
-  if (s == "false" || s == "False" || s == "FALSE") return json(false);
+  // Asked of every plain scalar: the words are four or five letters long, or `~`.
+  if (s.size() <= 5) {
+    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return json(nullptr);
+    if (s == "true" || s == "True" || s == "TRUE") return json(true);
+    if (s == "false" || s == "False" || s == "FALSE") return json(false);
+  }
   switch (classify_number(s)) {
   case Number::Int: {
     if (auto v = plain_int(s)) return json(*v);
