@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <valijson/utils/utf8_utils.hpp>
 
 namespace nines {
@@ -130,10 +131,19 @@ public:
       } catch (const std::regex_error&) {
       }
     });
-    return m_regex && std::regex_search(s, *m_regex);
+    if (!m_regex) return false;
+    // Ids, references and dates recur from document to document: each thread remembers a few
+    // thousand verdicts of each pattern, a hash lookup instead of running std::regex again.
+    thread_local std::unordered_map<const LazyRegex*, std::unordered_map<std::string, bool>> memo;
+    auto& seen = memo[this];
+    if (auto it = seen.find(s); it != seen.end()) return it->second;
+    const bool found = std::regex_search(s, *m_regex);
+    if (seen.size() < k_memo_size) seen.emplace(s, found);
+    return found;
   }
 
 private:
+  static constexpr std::size_t k_memo_size = 4096;
   std::string m_pattern;
   std::once_flag m_once;
   std::unique_ptr<const std::regex> m_regex;

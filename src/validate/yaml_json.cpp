@@ -163,6 +163,22 @@ public:
     for (char c : s)
       add(c);
   }
+  // Adds `"s"` when nlohmann writes `s` as it is (printable ASCII but for `"` and `\\`) and
+  // returns true; else adds nothing and returns false, for the serializer to escape it.
+  bool add_plain(const std::string& s) {
+    const std::uint64_t before = m_hash;
+    add('"');
+    for (char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+        m_hash = before;
+        return false;
+      }
+      add(ch);
+    }
+    add('"');
+    return true;
+  }
   std::uint64_t hash() const { return m_hash; }
 
 private:
@@ -170,15 +186,6 @@ private:
 };
 
 using Serializer = nlohmann::detail::serializer<json>;
-
-// A string nlohmann writes as it is, between quotes: printable ASCII but for `"` and `\`.
-bool plain_ascii(const std::string& s) {
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
 
 // Hashes what `v.dump(-1, ' ', false, replace)` would write. Strings that need escaping and
 // floating-point numbers go through nlohmann's own serializer, so they come out the same.
@@ -190,13 +197,7 @@ void digest_into(const json& v, FnvSink& sink, Serializer& serializer) {
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (!first) sink.add(',');
       first = false;
-      if (plain_ascii(it.key())) {
-        sink.add('"');
-        sink.add(it.key());
-        sink.add('"');
-      } else {
-        serializer.dump(json(it.key()), false, false, 0);
-      }
+      if (!sink.add_plain(it.key())) serializer.dump(json(it.key()), false, false, 0);
       sink.add(':');
       digest_into(it.value(), sink, serializer);
     }
@@ -214,14 +215,9 @@ void digest_into(const json& v, FnvSink& sink, Serializer& serializer) {
     sink.add(']');
     return;
   }
-  case json::value_t::string: {
-    const std::string& s = v.get_ref<const std::string&>();
-    if (!plain_ascii(s)) break;
-    sink.add('"');
-    sink.add(s);
-    sink.add('"');
-    return;
-  }
+  case json::value_t::string:
+    if (sink.add_plain(v.get_ref<const std::string&>())) return;
+    break;
   case json::value_t::boolean:
     sink.add(v.get<bool>() ? "true" : "false");
     return;
