@@ -779,7 +779,11 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
   // Every finding of the file is kept; the run's own bag applies the cap and the overrides.
   diags.set_cap(static_cast<std::size_t>(-1));
   try {
-    std::string text, rule, message, hint;
+    // One buffer a thread for the files' text, kept from file to file: allocating one for each
+    // file cost a large allocation (and a consolidation of the allocator's free lists) each time.
+    thread_local std::string text_buffer;
+    std::string& text = text_buffer;
+    std::string rule, message, hint;
     if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint)) {
       diags.error(rel, {}, rule, message, hint);
       return r;
@@ -884,6 +888,9 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       bool header = true;
       const std::size_t file_index = csv_files.size();
       csv_files.push_back(rel);
+      // One row object for the file's rows rather than a copy of its name for each of them; the
+      // name is put back should the hook have taken it.
+      RawCsvRow row{rel, 0, {}};
       for (auto& [n, cells] : r.csv_lines) {
         if (!header && cells.size() >= 2) {
           const std::string_view slo = trim_view(cells[0]), day = trim_view(cells[1]);
@@ -902,7 +909,10 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
           }
         }
         header = false;
-        hooks.on_csv(RawCsvRow{rel, n, std::move(cells)});
+        if (row.file != rel) row.file = rel;
+        row.line = n;
+        row.cells = std::move(cells);
+        hooks.on_csv(std::move(row));
       }
       return; // data, not documents: never listed in the notes
     }
