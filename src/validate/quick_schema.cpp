@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <unordered_map>
 #include <valijson/utils/utf8_utils.hpp>
 
