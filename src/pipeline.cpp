@@ -349,9 +349,7 @@ void check_document(const SchemaSet& schemas, RawDoc& doc) {
   diags.set_cap(static_cast<std::size_t>(-1)); // the run's bag caps them when they are reported
   const YamlJson converted = to_json(doc.root);
   doc.check.ok = no_schema || schemas.validate(schema, doc.root, converted, doc.file, diags);
-  if (doc.check.ok)
-    doc.check.digest =
-        fnv1a_hex(converted.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (doc.check.ok) doc.check.digest = json_digest(converted.value);
   doc.check.diags = diags.all();
 }
 

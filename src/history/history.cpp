@@ -51,6 +51,25 @@ struct Opened {
   std::string error;
 };
 
+// Whether libgit2 could find a repository for `content_root`: a `.git` (folder or file) in it
+// or a folder above it, or a folder that looks like a bare repository, along its path as given
+// and as resolved. Looser than libgit2's own search, never stricter. libgit2's initialisation
+// loads the system's CA certificates for its TLS backend, which costs more than checking a
+// thousand files; a content folder outside any repository need not pay for it.
+bool may_hold_repository(const std::string& content_root) {
+  std::error_code ec;
+  for (const fs::path& start : {fs::absolute(content_root, ec).lexically_normal(),
+                                fs::weakly_canonical(content_root, ec)}) {
+    for (fs::path d = start;; d = d.parent_path()) {
+      if (fs::exists(fs::symlink_status(d / ".git", ec)) ||
+          (fs::exists(d / "HEAD", ec) && fs::exists(d / "objects", ec)))
+        return true;
+      if (d.empty() || d == d.parent_path()) break;
+    }
+  }
+  return false;
+}
+
 Opened open_repository(const std::string& content_root) {
   Opened o;
   git_repository* raw = nullptr;
@@ -180,11 +199,15 @@ std::set<std::string> changed_paths(git_repository* repo, git_tree* old_tree, gi
 
 History read_history(const std::string& content_root, std::int64_t now, const std::string& rev,
                      std::optional<std::int64_t> commits_since) {
-  Libgit2 lib;
   History h;
   // A handoff's "last 7 days" is the default range of the commit list.
   const std::int64_t since = commits_since.value_or(now - 7 * 86400);
   h.set_commits_since(since);
+  if (!may_hold_repository(content_root)) {
+    h.mark_read("not a git repository");
+    return h;
+  }
+  Libgit2 lib;
   Opened o = open_repository(content_root);
   if (!o.error.empty()) {
     h.mark_read(o.error);

@@ -6,7 +6,9 @@
 #include <cctype>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <fcntl.h>
 #include <fstream>
@@ -20,6 +22,7 @@
 #include <system_error>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace nines {
 namespace fs = std::filesystem;
@@ -27,14 +30,16 @@ namespace fs = std::filesystem;
 namespace {
 
 // The whole file in one buffer, read straight into it: a stream and a string stream in between
-// copied every file twice.
-bool read_file(const fs::path& p, std::string& out) {
+// copied every file twice. `expected` is its size when known: the buffer is then one byte
+// larger, so the read that finds the end needs no second buffer (growing one zero-fills it).
+bool read_file(const fs::path& p, std::string& out, std::size_t expected = 0) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   out.clear();
+  out.resize(expected > 0 ? expected + 1 : 16384);
   std::size_t used = 0;
   for (;;) {
-    if (out.size() - used < 4096) out.resize(std::max<std::size_t>(out.size() * 2, 16384));
+    if (used == out.size()) out.resize(std::max<std::size_t>(out.size() * 2, 16384));
     const ssize_t got = ::read(fd, out.data() + used, out.size() - used);
     if (got < 0) {
       if (errno == EINTR) continue;
@@ -49,13 +54,12 @@ bool read_file(const fs::path& p, std::string& out) {
   return true;
 }
 
-std::string trim(std::string s) {
+std::string_view trim_view(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
-    ++i;
-  return s.substr(i);
+    s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  return s;
 }
 
 // What kind of thing is at `p` when it is not a regular file, for messages.
@@ -383,10 +387,60 @@ bool glob_match(std::string_view pattern, std::string_view path) {
   return glob_at(pattern, path);
 }
 
+namespace {
+
+// The length of the UTF-8 sequence at `s` (of `avail` bytes), or 0 when it is not valid UTF-8:
+// overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+std::size_t utf8_sequence(const unsigned char* s, std::size_t avail) {
+  const unsigned char c = s[0];
+  const std::size_t n = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xE  ? 3
+                        : (c >> 3) == 0x1E ? 4
+                                           : 0;
+  if (n == 0 || n > avail) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((s[k] & 0xC0) != 0x80) return 0;
+  if (n == 2 && c < 0xC2) return 0;
+  if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))) return 0;
+  if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90) || c > 0xF4)) return 0;
+  return n;
+}
+
+// Whether the text is free of NULs and invalid UTF-8. Eight bytes at a time while they are
+// ASCII, which is nearly every byte of a repository: a file is read here before it is parsed.
+bool text_is_clean(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  constexpr std::uint64_t k_high = 0x8080808080808080ull, k_low = 0x0101010101010101ull;
+  std::size_t i = 0;
+  while (i < n) {
+    if (n - i >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      // no byte with its top bit set, and no zero byte
+      if ((w & k_high) == 0 && ((w - k_low) & ~w & k_high) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (p[i] == 0) return false;
+    const std::size_t len = utf8_sequence(p + i, n - i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+} // namespace
+
 std::optional<TextProblem> check_text(std::string_view text) {
+  if (text_is_clean(text)) return std::nullopt;
+  // Only now count lines and characters, to say where the problem is.
   int line = 1, col = 1;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
+    const unsigned char c = p[i];
     if (c == 0) return TextProblem{{line, col}, "NUL byte (\\0)"};
     if (c == '\n') {
       ++line;
@@ -394,22 +448,8 @@ std::optional<TextProblem> check_text(std::string_view text) {
       ++i;
       continue;
     }
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    bool ok = n > 0 && i + n <= text.size();
-    for (std::size_t k = 1; ok && k < n; ++k)
-      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    if (ok && n > 1) {
-      // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
-      const auto c1 = static_cast<unsigned char>(text[i + 1]);
-      if (n == 2) ok = c >= 0xC2;
-      if (n == 3) ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-      if (n == 4) ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90) && c <= 0xF4;
-    }
-    if (!ok) {
+    const std::size_t n = utf8_sequence(p + i, text.size() - i);
+    if (n == 0) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "0x%02X", c);
       return TextProblem{{line, col}, std::string("invalid UTF-8 (byte ") + buf + ")"};
@@ -422,6 +462,13 @@ std::optional<TextProblem> check_text(std::string_view text) {
 
 bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_bytes,
                     std::string& out, std::string& rule, std::string& message, std::string& hint) {
+  // The common case, a regular file (not a link) within the limit, from one lstat; anything else,
+  // and a read that fails, takes the checks below, which say what is wrong.
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) == 0 && S_ISREG(lst.st_mode) &&
+      static_cast<std::uintmax_t>(lst.st_size) <= max_bytes &&
+      read_file(path, out, static_cast<std::size_t>(lst.st_size)) && out.size() <= max_bytes)
+    return true;
   std::error_code ec;
   const auto link = fs::symlink_status(path, ec);
   if (ec || !fs::exists(link)) {
@@ -518,8 +565,25 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
   return out;
 }
 
-void split_csv_line(const std::string& line, std::vector<std::string>& cells) {
+void split_csv_line(std::string_view line, std::vector<std::string>& cells) {
   cells.clear();
+  // Nearly every line has no quotes and no CR: its cells are the text between commas.
+  // (A loop of our own, not find_first_of: that searches the set once for every character.)
+  std::size_t commas = 0;
+  bool plain = true;
+  for (char c : line) {
+    commas += c == ',';
+    plain = plain && c != '"' && c != '\r';
+  }
+  if (plain) {
+    cells.reserve(commas + 1);
+    for (;;) {
+      const std::size_t comma = line.find(',');
+      cells.emplace_back(line.substr(0, comma));
+      if (comma == std::string_view::npos) return;
+      line.remove_prefix(comma + 1);
+    }
+  }
   std::string cur;
   bool in_quotes = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -715,7 +779,11 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
   // Every finding of the file is kept; the run's own bag applies the cap and the overrides.
   diags.set_cap(static_cast<std::size_t>(-1));
   try {
-    std::string text, rule, message, hint;
+    // One buffer a thread for the files' text, kept from file to file: allocating one for each
+    // file cost a large allocation (and a consolidation of the allocator's free lists) each time.
+    thread_local std::string text_buffer;
+    std::string& text = text_buffer;
+    std::string rule, message, hint;
     if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint)) {
       diags.error(rel, {}, rule, message, hint);
       return r;
@@ -731,16 +799,15 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     if (ends_with(rel, ".csv")) {
       if (!encoding_ok(text)) return r;
       std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; // a byte order mark (Excel)
-      std::vector<std::string> cells;
-      std::string line;
+      const std::string_view all(text);
       for (int n = 1; pos < text.size(); ++n) {
         std::size_t nl = text.find('\n', pos);
         if (nl == std::string::npos) nl = text.size();
-        line.assign(text, pos, nl - pos);
+        const std::string_view line = all.substr(pos, nl - pos);
         pos = nl + 1;
         if (line.empty() || line == "\r") continue;
-        split_csv_line(line, cells);
-        r->csv_lines.emplace_back(n, cells);
+        r->csv_lines.emplace_back(n, std::vector<std::string>());
+        split_csv_line(line, r->csv_lines.back().second);
       }
       return r;
     }
@@ -790,7 +857,14 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
   std::vector<std::string> followed;
 
   // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, int>> csv_days;
+  // One small table of days per SLO, valued (the file's index in csv_files, line): a file's rows
+  // are mostly one SLO's, so the row's table is the previous row's, and a lookup stays in a
+  // table of a few hundred days rather than one of every SLO-day of the repository.
+  std::unordered_map<std::string, std::unordered_map<std::string, std::pair<std::size_t, int>>>
+      csv_days;
+  std::vector<std::string> csv_files;
+  std::unordered_map<std::string, std::pair<std::size_t, int>>* slo_days = nullptr;
+  std::string slo_of_days;
   // Hands one file's results on, in file order, on the calling thread.
   auto commit = [&](const std::string& rel, FileResult& r) {
     const std::size_t errors_before = diags.error_count();
@@ -812,20 +886,33 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     if (r.error) std::rethrow_exception(r.error);
     if (ends_with(rel, ".csv")) {
       bool header = true;
+      const std::size_t file_index = csv_files.size();
+      csv_files.push_back(rel);
+      // One row object for the file's rows rather than a copy of its name for each of them; the
+      // name is put back should the hook have taken it.
+      RawCsvRow row{rel, 0, {}};
       for (auto& [n, cells] : r.csv_lines) {
         if (!header && cells.size() >= 2) {
-          auto key = std::make_pair(trim(cells[0]), trim(cells[1]));
-          auto [first, inserted] = csv_days.emplace(key, std::make_pair(rel, n));
-          if (!inserted && first->second.first != rel) {
+          const std::string_view slo = trim_view(cells[0]), day = trim_view(cells[1]);
+          if (!slo_days || slo != slo_of_days) {
+            slo_of_days.assign(slo);
+            slo_days = &csv_days[slo_of_days];
+          }
+          auto [first, inserted] = slo_days->try_emplace(std::string(day), file_index, n);
+          if (!inserted && first->second.first != file_index) {
             diags.error(rel, {n, 1}, "csv-duplicate-day",
-                        "SLO '" + key.first + "' day " + key.second + " is also recorded in " +
-                            first->second.first + ":" + std::to_string(first->second.second),
+                        "SLO '" + std::string(slo) + "' day " + std::string(day) +
+                            " is also recorded in " + csv_files[first->second.first] + ":" +
+                            std::to_string(first->second.second),
                         "one SLO-day belongs in one file; remove one of the two rows");
             continue;
           }
         }
         header = false;
-        hooks.on_csv(RawCsvRow{rel, n, std::move(cells)});
+        if (row.file != rel) row.file = rel;
+        row.line = n;
+        row.cells = std::move(cells);
+        hooks.on_csv(std::move(row));
       }
       return; // data, not documents: never listed in the notes
     }

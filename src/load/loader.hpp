@@ -146,7 +146,7 @@ bool split_front_matter(const std::string& text, std::string& yaml, std::string&
 
 // Splits one CSV line into cells (RFC 4180 quotes; a trailing CR is dropped). Shared by the loader
 // and `metrics import`, so both read a file the same way.
-void split_csv_line(const std::string& line, std::vector<std::string>& cells);
+void split_csv_line(std::string_view line, std::vector<std::string>& cells);
 
 // The slug of a file name without its extension: "Pay API.yaml" → "pay-api".
 std::string path_stem_slug(const std::string& rel_path);

@@ -120,6 +120,24 @@ TEST_CASE("loader: invalid UTF-8 and NUL bytes are located errors, the file is n
   CHECK(check_text("\xED\xA0\x80"));     // a surrogate
   CHECK(check_text("\xF4\x90\x80\x80")); // past U+10FFFF
   CHECK(check_text(std::string("a\0b", 3))->what == "NUL byte (\\0)");
+  // The bad byte at every offset of an eight-byte step, after ASCII and after multi-byte text:
+  // found, and located by line and character, wherever the fast scan meets it.
+  for (const std::string& lead :
+       std::vector<std::string>{"", "abc\n", "\xC3\xA9\xC3\xA9\n\xE6\x97\xA5x"}) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      for (const std::string& bad :
+           {std::string("\xFF"), std::string("\0", 1), std::string("\xE6\x97")}) {
+        std::string text = lead + "key: " + std::string(at, 'v');
+        text += bad + " tail\nmore: text here, long enough for a few steps\n";
+        auto q = check_text(text);
+        REQUIRE(q);
+        CHECK(q->loc.line == (lead.empty() ? 1 : 2));
+        const int before = lead.empty() ? 0 : lead == "abc\n" ? 0 : 2; // characters after lead's \n
+        CHECK(q->loc.col == before + 6 + static_cast<int>(at));
+        CHECK_FALSE(check_text(lead + "key: " + std::string(at, 'v') + "\xC3\xA9 tail\n"));
+      }
+    }
+  }
 
   TempRepo repo;
   repo.write("services/a.yaml", "service:\n  name: a\n  description: \"caf\xE9\"\n");
@@ -433,4 +451,20 @@ TEST_CASE("loader: threads change nothing that is handed on, nor its order") {
   CHECK(run(2) == one);
   CHECK(run(3) == one);
   CHECK(run(16) == one);
+}
+
+TEST_CASE("loader: CSV lines split with and without quotes") {
+  std::vector<std::string> cells;
+  split_csv_line("slo,2026-01-02,5,10", cells);
+  CHECK(cells == std::vector<std::string>{"slo", "2026-01-02", "5", "10"});
+  split_csv_line("a,,b,", cells);
+  CHECK(cells == std::vector<std::string>{"a", "", "b", ""});
+  split_csv_line("a,b\r", cells);
+  CHECK(cells == std::vector<std::string>{"a", "b"});
+  split_csv_line("a\r,b", cells); // a CR outside quotes is dropped wherever it is
+  CHECK(cells == std::vector<std::string>{"a", "b"});
+  split_csv_line("\"x,y\",\"say \"\"hi\"\"\",z", cells);
+  CHECK(cells == std::vector<std::string>{"x,y", "say \"hi\"", "z"});
+  split_csv_line("single", cells);
+  CHECK(cells == std::vector<std::string>{"single"});
 }

@@ -128,20 +128,21 @@ private:
 
   void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
     bump(1);
-    Frame f;
+    Frame& f = m_stack.emplace_back();
     f.node.kind = kind;
     f.node.loc = loc(mark);
     f.anchor = anchor;
-    m_stack.push_back(std::move(f));
   }
 
+  // Only the node leaves the frame: moving the whole frame moved its two hash tables too.
   void close() {
-    Frame f = std::move(m_stack.back());
+    Node n = std::move(m_stack.back().node);
+    const YAML::anchor_t anchor = m_stack.back().anchor;
     m_stack.pop_back();
-    finish(std::move(f.node), f.anchor);
+    finish(std::move(n), anchor);
   }
 
-  void finish(Node n, YAML::anchor_t anchor) {
+  void finish(Node&& n, YAML::anchor_t anchor) {
     if (n.kind != Node::Kind::Seq && n.kind != Node::Kind::Map) bump(1);
     if (anchor != 0) m_anchors[anchor] = {n, count_nodes(n)};
     if (m_stack.empty()) {
@@ -183,7 +184,7 @@ private:
                     "YAML keeps only one of them; remove or rename one");
       return;
     }
-    top.node.entries.push_back(Entry{std::move(top.key), top.key_loc, std::move(n)});
+    top.node.entries.emplace_back(std::move(top.key), top.key_loc, std::move(n));
   }
 
   // A YAML merge key (`<<: *defaults`, `<<: [*a, *b]`): the mapping's own keys win, and earlier
@@ -280,9 +281,13 @@ bool check_tabs(std::string_view text, const std::string& file, int line_offset,
 } // namespace
 
 bool looks_like_yaml11_bool(std::string_view plain) {
-  std::string s(plain);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s == "on" || s == "off" || s == "yes" || s == "no" || s == "y" || s == "n";
+  // Asked of every plain string scalar: the longest candidate has three letters.
+  if (plain.size() > 3) return false;
+  char s[4] = {};
+  for (std::size_t i = 0; i < plain.size(); ++i)
+    s[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(plain[i])));
+  const std::string_view v(s, plain.size());
+  return v == "on" || v == "off" || v == "yes" || v == "no" || v == "y" || v == "n";
 }
 
 void read_yaml(std::string_view text, const std::string& file, int line_offset,

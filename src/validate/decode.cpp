@@ -572,11 +572,10 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
     return;
   }
   // Column numbers point at the offending cell.
-  int col = 1;
-  std::vector<int> cols;
-  for (const auto& c : row.cells) {
-    cols.push_back(col);
-    col += static_cast<int>(c.size()) + 1;
+  int cols[4];
+  for (std::size_t i = 0, col = 1; i < 4; ++i) {
+    cols[i] = static_cast<int>(col);
+    col += row.cells[i].size() + 1;
   }
   CsvRow r;
   r.file = row.file;
@@ -589,24 +588,24 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
     return;
   }
   for (int i : {2, 3}) {
-    auto v = resolve_plain(row.cells[static_cast<std::size_t>(i)]);
+    const auto v = plain_number(row.cells[static_cast<std::size_t>(i)]);
     const char* what = i == 2 ? "good" : "total";
-    if (!v || !v->is_number() || !std::isfinite(v->get<double>())) {
-      diags.error(row.file, {row.line, cols[static_cast<std::size_t>(i)]}, "csv-row",
+    if (!v || !std::isfinite(*v)) {
+      diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count '" + row.cells[static_cast<std::size_t>(i)] +
                       "' is not a number");
       return;
     }
-    double d = v->get<double>();
+    const double d = *v;
     if (d < 0) {
-      diags.error(row.file, {row.line, cols[static_cast<std::size_t>(i)]}, "csv-row",
+      diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
                       " is negative");
       return;
     }
     // Above 2^53 a double no longer holds every integer, and 28 such days sum to infinity.
     if (d > 9007199254740992.0) {
-      diags.error(row.file, {row.line, cols[static_cast<std::size_t>(i)]}, "csv-row",
+      diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
                       " is over 2^53 (9007199254740992)",
                   "record event counts, not a rate or a scaled value");

@@ -2,10 +2,12 @@
 
 #include "load/yaml_reader.hpp"
 #include "model/time.hpp"
+#include "validate/quick_schema.hpp"
 #include "validate/yaml_json.hpp"
 
 #include <algorithm>
 #include <charconv>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -17,13 +19,24 @@
 namespace nines {
 using nlohmann::json;
 
+// Each schema is parsed when a document of its kind is first checked, and compiled for valijson
+// when one first fails the quick check: a run reads a few of the kinds, and most documents are
+// valid, so parsing all of them for valijson up front cost more than checking a thousand files.
 struct SchemaSet::Impl {
   struct Entry {
+    std::string_view text;
+    std::once_flag parsed;
     json doc;       // as shipped: error messages read formats and descriptions from it
-    json validated; // what valijson compiled: formats rewritten as patterns
+    json validated; // what valijson compiles: formats rewritten as patterns
+    // Decides alone for the valid documents; valijson then has nothing to report.
+    std::unique_ptr<QuickSchema> quick;
+    std::once_flag compiled;
     valijson::Schema schema;
   };
   std::map<std::string, std::unique_ptr<Entry>> schemas;
+
+  Entry& parsed(Entry& e) const;
+  const valijson::Schema& compiled(Entry& e) const;
 };
 
 namespace {
@@ -65,20 +78,45 @@ void formats_as_patterns(json& s) {
 SchemaSet::SchemaSet() : m_impl(std::make_unique<Impl>()) {
   for (const auto& [kind, text] : embedded_schemas()) {
     auto e = std::make_unique<Impl::Entry>();
-    e->doc = json::parse(text);
-    e->validated = e->doc;
-    formats_as_patterns(e->validated);
-    valijson::SchemaParser parser;
-    valijson::adapters::NlohmannJsonAdapter adapter(e->validated);
-    parser.populateSchema(adapter, e->schema);
+    e->text = text;
     m_impl->schemas.emplace(kind, std::move(e));
   }
+}
+
+SchemaSet::Impl::Entry& SchemaSet::Impl::parsed(Entry& e) const {
+  std::call_once(e.parsed, [&e] {
+    e.doc = json::parse(e.text);
+    e.validated = e.doc;
+    formats_as_patterns(e.validated);
+    e.quick = std::make_unique<QuickSchema>(e.validated);
+  });
+  return e;
+}
+
+const valijson::Schema& SchemaSet::Impl::compiled(Entry& e) const {
+  parsed(e);
+  std::call_once(e.compiled, [&e] {
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter adapter(e.validated);
+    parser.populateSchema(adapter, e.schema);
+  });
+  return e.schema;
+}
+
+void SchemaSet::compile_all() const {
+  for (auto& [kind, e] : m_impl->schemas)
+    m_impl->compiled(*e);
 }
 
 SchemaSet::~SchemaSet() = default;
 
 bool SchemaSet::has(const std::string& kind) const {
   return m_impl->schemas.count(kind) > 0;
+}
+
+json SchemaSet::compiled_schema(const std::string& kind) const {
+  auto it = m_impl->schemas.find(kind);
+  return it == m_impl->schemas.end() ? json() : m_impl->parsed(*it->second).validated;
 }
 
 namespace {
@@ -164,25 +202,17 @@ std::string quoted_after(const std::string& desc, const std::string& prefix) {
   return q == std::string::npos ? "" : desc.substr(p, q - p);
 }
 
-} // namespace
-
-bool SchemaSet::validate(const std::string& kind, const Node& root, const std::string& file,
-                         DiagBag& diags) const {
-  if (!has(kind)) return true;
-  return validate(kind, root, to_json(root), file, diags);
-}
-
-bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJson& converted,
-                         const std::string& file, DiagBag& diags) const {
-  auto it = m_impl->schemas.find(kind);
-  if (it == m_impl->schemas.end()) return true;
-  const json& sroot = it->second->doc;
-
+// valijson's findings for a document the quick check rejected, mapped to located messages.
+// Returns false when there is an error; `error_locs` gets the places reported.
+bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
+                          const std::string& kind, const Node& root, const YamlJson& converted,
+                          const std::string& file, DiagBag& diags,
+                          std::set<std::pair<int, int>>& error_locs) {
   // One validator per thread, so each `pattern` is compiled once rather than once per document.
   thread_local valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(converted.value);
-  validator.validate(it->second->schema, target, &results);
+  validator.validate(compiled, target, &results);
 
   // valijson reports each failure once per enclosing schema; keep the innermost ones.
   std::vector<valijson::ValidationResults::Error> errors(results.begin(), results.end());
@@ -196,7 +226,6 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJs
       keep[i] = false;
   }
 
-  std::set<std::pair<int, int>> error_locs;
   bool ok = true;
   for (std::size_t i = 0; i < errors.size(); ++i) {
     if (!keep[i]) continue;
@@ -333,6 +362,30 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJs
     error_locs.insert({loc.line, loc.col});
     ok = false;
   }
+
+  return ok;
+}
+
+} // namespace
+
+bool SchemaSet::validate(const std::string& kind, const Node& root, const std::string& file,
+                         DiagBag& diags) const {
+  if (!has(kind)) return true;
+  return validate(kind, root, to_json(root), file, diags);
+}
+
+bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJson& converted,
+                         const std::string& file, DiagBag& diags) const {
+  auto it = m_impl->schemas.find(kind);
+  if (it == m_impl->schemas.end()) return true;
+  bool ok = true;
+  std::set<std::pair<int, int>> error_locs;
+  // Most documents are valid: the quick check says so at a fraction of valijson's cost, and
+  // valijson, which would report nothing, is asked only about the others.
+  Impl::Entry& entry = m_impl->parsed(*it->second);
+  if (!entry.quick->passes(converted.value))
+    ok = report_schema_errors(entry.doc, m_impl->compiled(entry), kind, root, converted, file,
+                              diags, error_locs);
 
   // Durations whose size matters: a JSON Schema cannot bound "1000000000d", so these are checked
   // here. An SLO window over 400 days would make a pull plan millions of days.

@@ -16,7 +16,7 @@ namespace nines {
 // The schemas shipped with nines, compiled into the binary: kind → JSON text.
 const std::map<std::string, std::string_view>& embedded_schemas();
 
-// Parsed schemas for every kind. Parsing is done once per run; validation is thread-safe.
+// The schemas of every kind, each parsed when first needed; validation is thread-safe.
 class SchemaSet {
 public:
   SchemaSet();
@@ -34,6 +34,13 @@ public:
                 const std::string& file, DiagBag& diags) const;
 
   bool has(const std::string& kind) const;
+
+  // Parses and compiles every schema now rather than when first needed, for tests: a broken
+  // schema throws here.
+  void compile_all() const;
+
+  // The schema of `kind` as valijson compiled it (formats rewritten as patterns), for tests.
+  nlohmann::json compiled_schema(const std::string& kind) const;
 
 private:
   struct Impl;

@@ -3,8 +3,12 @@
 #include "load/yaml_reader.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace nines {
 using nlohmann::json;
@@ -50,21 +54,59 @@ Number classify_number(const std::string& s) {
 
 } // namespace
 
+namespace {
+
+// The value of an integer that classify_number accepted, as strtoll reads it; nullopt when it
+// does not fit a long long (the caller then reads it as a double, as YAML readers do).
+std::optional<long long> plain_int(const std::string& s) {
+  std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  // Up to 18 digits cannot overflow: add them up rather than call strtoll.
+  if (s.size() - i <= 18) {
+    long long v = 0;
+    for (; i < s.size(); ++i)
+      v = v * 10 + (s[i] - '0');
+    return s[0] == '-' ? -v : v;
+  }
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0) return std::nullopt;
+  return v;
+}
+
+} // namespace
+
 std::optional<json> resolve_plain(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return json(nullptr);
-  if (s == "true" || s == "True" || s == "TRUE") return json(true);
-  if (s == "false" || s == "False" || s == "FALSE") return json(false);
+  // Asked of every plain scalar: the words are four or five letters long, or `~`.
+  if (s.size() <= 5) {
+    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return json(nullptr);
+    if (s == "true" || s == "True" || s == "TRUE") return json(true);
+    if (s == "false" || s == "False" || s == "FALSE") return json(false);
+  }
   switch (classify_number(s)) {
   case Number::Int: {
-    errno = 0;
-    char* end = nullptr;
-    long long v = std::strtoll(s.c_str(), &end, 10);
-    if (errno == 0) return json(v);
+    if (auto v = plain_int(s)) return json(*v);
     return json(std::strtod(s.c_str(), nullptr));
   }
   case Number::Float: {
     double v = std::strtod(s.c_str(), nullptr);
     if (std::isfinite(v)) return json(v);
+    break;
+  }
+  case Number::None:
+    break;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> plain_number(const std::string& s) {
+  switch (classify_number(s)) {
+  case Number::Int:
+    if (auto v = plain_int(s)) return static_cast<double>(*v);
+    return std::strtod(s.c_str(), nullptr);
+  case Number::Float: {
+    const double v = std::strtod(s.c_str(), nullptr);
+    if (std::isfinite(v)) return v;
     break;
   }
   case Number::None:
@@ -102,6 +144,114 @@ json convert(const Node& n, std::vector<Loc>& bools) {
 }
 
 } // namespace
+
+namespace {
+
+// FNV-1a 64 (model/digest.hpp's) fed as nlohmann's serializer writes, or by hand.
+class FnvSink : public nlohmann::detail::output_adapter_protocol<char> {
+public:
+  void write_character(char c) override { add(c); }
+  void write_characters(const char* s, std::size_t n) override {
+    for (std::size_t i = 0; i < n; ++i)
+      add(s[i]);
+  }
+  void add(char c) {
+    m_hash ^= static_cast<unsigned char>(c);
+    m_hash *= 1099511628211ull;
+  }
+  void add(std::string_view s) {
+    for (char c : s)
+      add(c);
+  }
+  // Adds `"s"` when nlohmann writes `s` as it is (printable ASCII but for `"` and `\\`) and
+  // returns true; else adds nothing and returns false, for the serializer to escape it.
+  bool add_plain(const std::string& s) {
+    const std::uint64_t before = m_hash;
+    add('"');
+    for (char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+        m_hash = before;
+        return false;
+      }
+      add(ch);
+    }
+    add('"');
+    return true;
+  }
+  std::uint64_t hash() const { return m_hash; }
+
+private:
+  std::uint64_t m_hash = 14695981039346656037ull;
+};
+
+using Serializer = nlohmann::detail::serializer<json>;
+
+// Hashes what `v.dump(-1, ' ', false, replace)` would write. Strings that need escaping and
+// floating-point numbers go through nlohmann's own serializer, so they come out the same.
+void digest_into(const json& v, FnvSink& sink, Serializer& serializer) {
+  switch (v.type()) {
+  case json::value_t::object: {
+    sink.add('{');
+    bool first = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (!first) sink.add(',');
+      first = false;
+      if (!sink.add_plain(it.key())) serializer.dump(json(it.key()), false, false, 0);
+      sink.add(':');
+      digest_into(it.value(), sink, serializer);
+    }
+    sink.add('}');
+    return;
+  }
+  case json::value_t::array: {
+    sink.add('[');
+    bool first = true;
+    for (const auto& item : v) {
+      if (!first) sink.add(',');
+      first = false;
+      digest_into(item, sink, serializer);
+    }
+    sink.add(']');
+    return;
+  }
+  case json::value_t::string:
+    if (sink.add_plain(v.get_ref<const std::string&>())) return;
+    break;
+  case json::value_t::boolean:
+    sink.add(v.get<bool>() ? "true" : "false");
+    return;
+  case json::value_t::null:
+    sink.add("null");
+    return;
+  case json::value_t::number_integer: {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>());
+    sink.add(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    return;
+  }
+  case json::value_t::number_unsigned: {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>());
+    sink.add(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    return;
+  }
+  default:
+    break;
+  }
+  serializer.dump(v, false, false, 0);
+}
+
+} // namespace
+
+std::string json_digest(const json& value) {
+  auto sink = std::make_shared<FnvSink>();
+  Serializer serializer(sink, ' ', nlohmann::json::error_handler_t::replace);
+  digest_into(value, *sink, serializer);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(sink->hash()));
+  return buf;
+}
 
 YamlJson to_json(const Node& root) {
   YamlJson out;

@@ -20,7 +20,15 @@ struct YamlJson {
 // `.nan` and `.inf` stay strings: no figure may ever be NaN.
 YamlJson to_json(const Node& root);
 
+// The document digest: fnv1a_hex of `value.dump(-1, ' ', false, error_handler_t::replace)`, the
+// same 16 hex digits, hashed as the text is produced instead of from a string built first.
+std::string json_digest(const nlohmann::json& value);
+
 // YAML 1.2 core schema resolution of a plain scalar: null, bool, int or float; nullopt → string.
 std::optional<nlohmann::json> resolve_plain(const std::string& s);
+
+// The number resolve_plain reads in `s`, as a double; nullopt when it reads no number (a string,
+// null, a boolean, or a float that is not finite).
+std::optional<double> plain_number(const std::string& s);
 
 } // namespace nines

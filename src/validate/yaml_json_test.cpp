@@ -1,3 +1,4 @@
+#include "model/digest.hpp"
 #include "validate/yaml_json.hpp"
 
 #include <cerrno>
@@ -194,6 +195,85 @@ TEST_CASE("to_json types plain scalars and keeps quoted ones as strings") {
   CHECK(out.value["b"] == "on");
   CHECK_FALSE(out.value.contains("n"));
   CHECK(out.yaml11_bools.size() == 1);
+}
+
+TEST_CASE("json_digest is the FNV-1a of the compact dump, escapes and numbers included") {
+  auto same = [](const nlohmann::json& v) {
+    const std::string expected =
+        fnv1a_hex(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    CHECK_MESSAGE(json_digest(v) == expected,
+                  v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  };
+  same(nlohmann::json(nullptr));
+  same(nlohmann::json::object());
+  same(nlohmann::json::array());
+  same(nlohmann::json::parse(R"({"b": [1, -2, 3.5, 1e300, 0.1, true, false, null],
+      "a": {"x-y": "plain", "q\"k": "tab\tnew\nline \"quoted\" back\\slash",
+            "\u00e9t\u00e9": "caf\u00e9 \u2014 \ud83d\ude00", "ctl": "\u0001\u007f"},
+      "big": 9223372036854775807, "neg": -9223372036854775807, "u": 18446744073709551615})"));
+  // invalid UTF-8 is replaced, as the dump replaces it
+  same(nlohmann::json(std::string("bad \xC3\x28 byte")));
+  same(nlohmann::json::object({{std::string("k\xFF"), 1}}));
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    nlohmann::json doc = nlohmann::json::object();
+    for (int i = 0; i < 8; ++i) {
+      std::string key, value;
+      for (int k = 0; k < 6; ++k) {
+        key += static_cast<char>(rng() % 128);
+        value += static_cast<char>(rng() % 256);
+      }
+      doc[key] =
+          rng() % 3 == 0 ? nlohmann::json(static_cast<double>(rng()) / 7.0) : nlohmann::json(value);
+    }
+    same(doc);
+  }
+}
+
+TEST_CASE("plain_number reads the numbers resolve_plain reads, and nothing else") {
+  for (const std::string& s : std::vector<std::string>{"0",
+                                                       "-0",
+                                                       "+7",
+                                                       "42",
+                                                       "007",
+                                                       "-123456789012345678",
+                                                       "123456789012345678",
+                                                       "1234567890123456789",
+                                                       "9223372036854775807",
+                                                       "9223372036854775808",
+                                                       "-9223372036854775809",
+                                                       std::string(400, '9'),
+                                                       "1.5",
+                                                       "-.5",
+                                                       "1e3",
+                                                       "1E-3",
+                                                       "1e400",
+                                                       ".",
+                                                       "-",
+                                                       "",
+                                                       "~",
+                                                       "null",
+                                                       "true",
+                                                       "False",
+                                                       "1_000",
+                                                       "0x1F",
+                                                       "1.2.3",
+                                                       "12a",
+                                                       " 12",
+                                                       "2026-01-01",
+                                                       ".nan",
+                                                       ".inf"}) {
+    const auto json_value = resolve_plain(s);
+    const auto number = plain_number(s);
+    if (json_value && json_value->is_number()) {
+      REQUIRE_MESSAGE(number, s);
+      CHECK_MESSAGE(*number == json_value->get<double>(), s);
+    } else {
+      CHECK_FALSE_MESSAGE(number, s);
+    }
+  }
+  CHECK(resolve_plain("123456789012345678")->get<long long>() == 123456789012345678LL);
+  CHECK(resolve_plain("-42")->get<long long>() == -42);
 }
 
 } // namespace nines
