@@ -184,7 +184,7 @@ private:
                     "YAML keeps only one of them; remove or rename one");
       return;
     }
-    top.node.entries.emplace_back(std::move(top.key), top.key_loc, std::move(n));
+    top.node.entries.push_back(Entry{std::move(top.key), top.key_loc, std::move(n)});
   }
 
   // A YAML merge key (`<<: *defaults`, `<<: [*a, *b]`): the mapping's own keys win, and earlier
