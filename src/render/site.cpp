@@ -85,9 +85,10 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
       if (--shared->users == 0) shared->view = json();
       return out;
     };
-    shared->users = 1 + (total > k_list_split ? s.team_ids.size() : 0);
+    const bool split = list_splits(folder, total);
+    shared->users = 1 + (split ? s.team_ids.size() : 0);
     add(folder + "/index.html", layout, [part] { return part(""); });
-    if (total > k_list_split)
+    if (split)
       for (const auto& id : s.team_ids)
         add(list_part_page(folder, id), layout, [part, id] { return part(id); });
   };

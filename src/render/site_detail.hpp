@@ -226,6 +226,11 @@ json not_found_view(const Site& site);
 // k_list_split rows, so no page grows with the organisation: FOLDER/team-ID/index.html. The
 // list's own page then links to the parts (and keeps the rows without a team).
 constexpr std::size_t k_list_split = 300;
+// The lists whose rows carry a whole checklist or rubric (readiness, maturity: 5 to 7 KB of HTML
+// a service) split sooner, so their page stays under 500 KB.
+constexpr std::size_t k_heavy_list_split = 60;
+// Whether the list in FOLDER with `total` rows is split into team pages.
+bool list_splits(const std::string& folder, std::size_t total);
 std::string list_part_page(const std::string& folder, const std::string& team_id);
 // `full` is the list's view with every row (rows under `rows_key`, several keys separated by
 // spaces, each row with its team's name under "team"); `team_id` empty gives the list's own page,

@@ -780,6 +780,11 @@ void cut_paper_list(json& list, json& more, const std::string& noun, const std::
 // ---------------------------------------------------------------------------------------------
 // Long lists, split by team
 
+bool list_splits(const std::string& folder, std::size_t total) {
+  const bool heavy = folder == "readiness" || folder == "maturity";
+  return total > (heavy ? k_heavy_list_split : k_list_split);
+}
+
 std::string list_part_page(const std::string& folder, const std::string& team_id) {
   return folder + "/team-" + segment(team_id) + "/index.html";
 }
@@ -787,7 +792,7 @@ std::string list_part_page(const std::string& folder, const std::string& team_id
 std::string part_page_of(const Site& site, const std::string& folder, std::size_t total,
                          const std::string& service) {
   json team = team_of_service(site, service);
-  if (total > k_list_split && team.is_string())
+  if (list_splits(folder, total) && team.is_string())
     for (const auto& id : site.team_ids)
       if (site.team_name(id) == team.get<std::string>()) return list_part_page(folder, id);
   return folder + "/index.html";
@@ -796,7 +801,7 @@ std::string part_page_of(const Site& site, const std::string& folder, std::size_
 json list_part(const Site& site, const json& full, const std::string& rows_key,
                const std::string& folder, const std::string& section, std::size_t total,
                const std::string& team_id) {
-  if (total <= k_list_split) {
+  if (!list_splits(folder, total)) {
     json out = full;
     out["parts"] = json::array();
     return out;

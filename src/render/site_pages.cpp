@@ -421,7 +421,7 @@ std::string catalog_entry_anchor_id(const std::string& id) {
 
 std::string catalog_entry_href(const Site& site, const CatalogEntry& e) {
   const std::string team = owner_team_id(e.catalog);
-  const bool split = site.repo.services.size() > k_list_split && !team.empty();
+  const bool split = list_splits("catalog", site.repo.services.size()) && !team.empty();
   return (split ? list_part_page("catalog", team) : std::string("catalog/index.html")) + "#" +
          catalog_entry_anchor_id(e.meta.id);
 }
@@ -458,7 +458,7 @@ json catalog_entry_rows(const Site& site) {
                     {"name", e->name.empty() ? e->meta.id : e->name},
                     {"id", e->meta.id},
                     {"type", text_or_null(e->type)},
-                    // The list splits by this team's name past k_list_split services (list_part).
+                    // The list splits by this team's name (list_splits, list_part).
                     {"team", team ? json(site.team_name(team_id)) : json(nullptr)},
                     {"team_href", team ? team_href(site, team_id) : json(nullptr)},
                     {"owner_person", owner_person_or_null(&c)},

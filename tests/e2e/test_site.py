@@ -308,6 +308,15 @@ def test_split_by_team(tmp):
     check(index.count('<tr data-team="') == 0, "the list's own page holds no team's rows")
     check(all(len(b) < 500_000 for rel, b in files.items() if rel.endswith(".html")),
           "every page under 500 KB")
+    # Readiness checklists and maturity rubrics are heavy rows: their lists split past 60
+    # services, and a service page links to its checklist on its team's page.
+    for folder in ("readiness", "maturity"):
+        own = files.get(f"{folder}/index.html", b"").decode()
+        heavy = sorted(re.findall(rf'href="\.\./{folder}/(team-[^"/]+/index\.html)"', own))
+        check(len(heavy) == 2, f"{folder}/index.html links one page per team: {heavy}")
+    svc = files.get("services/svc-00000/index.html", b"").decode()
+    check('href="../../readiness/team-' in svc and 'href="../../maturity/team-' in svc,
+          "a service page links to its team's readiness and maturity pages")
 
     # 140 SLOs: each report keeps the 100 that consumed the most (sorted), says how many more
     # the month's JSON file holds, and the JSON keeps all of them.
