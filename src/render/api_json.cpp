@@ -556,31 +556,22 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
     emit("api/catalog-entries.json", dump(entry_list));
   }
   emit("api/maturity.json", dump(maturity_json(figs.maturity)));
-  {
-    OrderedJson readiness = OrderedJson::array();
-    for (const auto& r : figs.readiness)
-      readiness.push_back(readiness_json(r));
-    emit("api/readiness.json", dump(readiness));
-  }
-  {
-    OrderedJson incidents = OrderedJson::array();
-    for (const auto& i : figs.incidents)
-      incidents.push_back(incident_json(i));
-    emit("api/incidents.json", dump(incidents));
-  }
+  // A file that is a list of one kind of figure, each as its JSON.
+  auto emit_list = [&emit](const std::string& path, const auto& figures, auto to_json) {
+    OrderedJson list = OrderedJson::array();
+    for (const auto& x : figures)
+      list.push_back(to_json(x));
+    emit(path, dump(list));
+  };
+  emit_list("api/readiness.json", figs.readiness,
+            [](const ReadinessFigures& r) { return readiness_json(r); });
+  emit_list("api/incidents.json", figs.incidents,
+            [](const IncidentFigures& i) { return incident_json(i); });
   emit("api/toil.json", dump(toil_json(figs.toil, figs.team_toil)));
-  {
-    OrderedJson capacity = OrderedJson::array();
-    for (const auto& c : figs.capacity)
-      capacity.push_back(capacity_json(c));
-    emit("api/capacity.json", dump(capacity));
-  }
-  {
-    OrderedJson oncall = OrderedJson::array();
-    for (const auto& r : figs.oncall)
-      oncall.push_back(oncall_json(r));
-    emit("api/oncall.json", dump(oncall));
-  }
+  emit_list("api/capacity.json", figs.capacity,
+            [](const CapacityFigures& c) { return capacity_json(c); });
+  emit_list("api/oncall.json", figs.oncall,
+            [](const RotationFigures& r) { return oncall_json(r); });
   OrderedJson periods = OrderedJson::array();
   for (const auto& [period, r] : figs.reports) {
     emit("api/reports/" + period + ".json", dump(report_json(r)));
