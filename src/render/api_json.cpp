@@ -4,6 +4,7 @@
 #include "model/entity_ref.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <utility>
 
 namespace nines {
@@ -202,13 +203,59 @@ OrderedJson links_json(const std::vector<std::pair<std::string, std::string>>& l
 
 } // namespace
 
-OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s) {
+namespace {
+
+// What the API lists of one service, gathered for every service in one pass over each list:
+// looked up per service, the lists made the API cost services × documents (a second and more of
+// string compares at 50,000 documents).
+struct ServiceLinks {
+  std::vector<const SloFigures*> slos;
+  const ServiceMaturity* maturity = nullptr; // the last of the service's, as the pages show
+  const ReadinessFigures* readiness = nullptr;
+  std::vector<const std::string*> runbooks, capacity_models, experiments, toil_items, postmortems;
+};
+
+std::unordered_map<std::string_view, ServiceLinks> service_links(const Repo& repo,
+                                                                 const Figures& figs) {
+  std::unordered_map<std::string_view, ServiceLinks> out;
+  for (const auto& f : figs.slos)
+    out[f.service].slos.push_back(&f);
+  for (const auto& m : figs.maturity.services)
+    out[m.service].maturity = &m;
+  for (const auto& r : figs.readiness)
+    out[r.service].readiness = &r;
+  auto ids = [&out](const auto& docs, std::vector<const std::string*> ServiceLinks::*list) {
+    for (const auto& d : docs)
+      (out[d.service.id].*list).push_back(&d.meta.id);
+  };
+  ids(repo.runbooks, &ServiceLinks::runbooks);
+  ids(repo.capacity, &ServiceLinks::capacity_models);
+  ids(repo.experiments, &ServiceLinks::experiments);
+  ids(repo.toil, &ServiceLinks::toil_items);
+  for (const auto& p : repo.postmortems)
+    for (std::size_t i = 0; i < p.services.size(); ++i) {
+      // A postmortem naming a service twice is listed once.
+      bool earlier = false;
+      for (std::size_t k = 0; k < i && !earlier; ++k)
+        earlier = p.services[k].id == p.services[i].id;
+      if (!earlier) out[p.services[i].id].postmortems.push_back(&p.meta.id);
+    }
+  return out;
+}
+
+OrderedJson id_list(const std::vector<const std::string*>& ids) {
+  OrderedJson a = OrderedJson::array();
+  for (const std::string* id : ids)
+    a.push_back(*id);
+  return a;
+}
+
+OrderedJson service_json(const Service& s, const ServiceLinks& links) {
   OrderedJson slos = OrderedJson::array();
   std::optional<BudgetState> worst;
-  for (const auto& f : figs.slos) {
-    if (f.service != s.meta.id) continue;
-    slos.push_back(f.id);
-    worst = std::max(worst.value_or(f.state.level), f.state.level);
+  for (const SloFigures* f : links.slos) {
+    slos.push_back(f->id);
+    worst = std::max(worst.value_or(f->state.level), f->state.level);
   }
   OrderedJson j;
   j["id"] = s.meta.id;
@@ -229,36 +276,21 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
   j["peak_rps"] = opt(s.peak_rps);
   j["storage_gb"] = opt(s.storage_gb);
   j["monthly_cost_usd"] = opt(s.monthly_cost_usd);
-  j["slos"] = slos;
+  j["slos"] = std::move(slos);
   j["budget_state"] = worst ? OrderedJson(budget_state_name(*worst)) : OrderedJson(nullptr);
-  for (const auto& m : figs.maturity.services)
-    if (m.service == s.meta.id)
-      j["maturity"] = {{"total", m.total}, {"band", m.band}, {"rubric", m.rubric.total}};
-  for (const auto& r : figs.readiness)
-    if (r.service == s.meta.id)
-      j["readiness"] = {{"pass", r.pass},
-                        {"fail", r.fail},
-                        {"na", r.na},
-                        {"todo", r.todo},
-                        {"approved", r.approved}};
-  auto ids_for = [&](const auto& docs) {
-    OrderedJson a = OrderedJson::array();
-    for (const auto& d : docs)
-      if (d.service.id == s.meta.id) a.push_back(d.meta.id);
-    return a;
-  };
-  j["runbooks"] = ids_for(repo.runbooks);
-  j["capacity_models"] = ids_for(repo.capacity);
-  j["experiments"] = ids_for(repo.experiments);
-  j["toil_items"] = ids_for(repo.toil);
-  OrderedJson pms = OrderedJson::array();
-  for (const auto& p : repo.postmortems)
-    for (const auto& r : p.services)
-      if (r.id == s.meta.id) {
-        pms.push_back(p.meta.id);
-        break;
-      }
-  j["postmortems"] = pms;
+  if (const ServiceMaturity* m = links.maturity)
+    j["maturity"] = {{"total", m->total}, {"band", m->band}, {"rubric", m->rubric.total}};
+  if (const ReadinessFigures* r = links.readiness)
+    j["readiness"] = {{"pass", r->pass},
+                      {"fail", r->fail},
+                      {"na", r->na},
+                      {"todo", r->todo},
+                      {"approved", r->approved}};
+  j["runbooks"] = id_list(links.runbooks);
+  j["capacity_models"] = id_list(links.capacity_models);
+  j["experiments"] = id_list(links.experiments);
+  j["toil_items"] = id_list(links.toil_items);
+  j["postmortems"] = id_list(links.postmortems);
   j["source"] = {{"file", s.meta.file}, {"dialect", s.meta.dialect}};
   // A Backstage component's catalog data (docs/dialects.md); null or empty for other services.
   j["links"] = links_json(s.links);
@@ -274,6 +306,14 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
                             {"source_location", text(c.source_location)},
                             {"github_project_slug", text(c.github_project_slug)}};
   return j;
+}
+
+} // namespace
+
+OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s) {
+  const auto links = service_links(repo, figs);
+  auto it = links.find(s.meta.id);
+  return service_json(s, it == links.end() ? ServiceLinks{} : it->second);
 }
 
 OrderedJson service_maturity_json(const ServiceMaturity& m) {
@@ -539,8 +579,12 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
   }
   {
     OrderedJson services = OrderedJson::array();
-    for (const auto& s : repo.services)
-      services.push_back(service_json(repo, figs, s));
+    const auto links = service_links(repo, figs);
+    const ServiceLinks none;
+    for (const auto& s : repo.services) {
+      auto it = links.find(s.meta.id);
+      services.push_back(service_json(s, it == links.end() ? none : it->second));
+    }
     emit("api/services.json", dump(services));
   }
   {
