@@ -20,6 +20,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace nines::site {
@@ -63,7 +65,27 @@ struct Site {
   // Content file (relative to the repository) → its page, for links between Markdown documents.
   std::map<std::string, std::string> file_pages;
 
+  // What belongs to one service, each list in repository order: looked up per service page, the
+  // scans of every list made the pages cost services × documents.
+  struct ServiceDocs {
+    std::vector<const SloFigures*> slos;
+    std::vector<const Runbook*> runbooks;
+    std::vector<const IncidentFigures*> incidents; // each once, however often it names the service
+    std::vector<const ToilFigures*> toil;
+    std::vector<const CapacityFigures*> capacity;
+    std::vector<const Experiment*> experiments;
+    std::vector<const AutoRemediation*> remediations;
+    std::vector<const std::string*> upstream_of; // services whose upstream names this one
+    std::vector<const std::string*> downstream_of;
+  };
+  const ServiceDocs& service_docs(const std::string& service) const;
+
   bool has_team(const std::string& id) const { return team_ids.count(id) != 0; }
+
+private:
+  std::unordered_map<std::string_view, ServiceDocs> m_service_docs;
+
+public:
   std::string team_name(const std::string& id) const;
   std::string service_name(const std::string& id) const;
 };

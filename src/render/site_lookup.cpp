@@ -16,6 +16,12 @@ namespace nines::site {
 // ---------------------------------------------------------------------------------------------
 // Site
 
+const Site::ServiceDocs& Site::service_docs(const std::string& service) const {
+  static const ServiceDocs k_none;
+  auto it = m_service_docs.find(service);
+  return it == m_service_docs.end() ? k_none : it->second;
+}
+
 Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
            const std::map<std::string, DailySeries>& s, const SiteOptions& o)
     : repo(r), figs(f), diagnostics(d), series(s), opts(o) {
@@ -53,12 +59,40 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
     policies.emplace(x.meta.id, &x);
 
   // A lint diagnostic points at the runbook's last_updated; several runbooks can share a file.
+  std::unordered_map<std::string_view, std::vector<const Runbook*>> runbooks_by_file;
+  for (const auto& rb : repo.runbooks)
+    runbooks_by_file[rb.meta.file].push_back(&rb);
   for (const auto& diag : diagnostics) {
     if (diag.rule != "runbook-stale") continue;
-    for (const auto& rb : repo.runbooks)
-      if (rb.meta.file == diag.file &&
-          (rb.last_updated_loc.line == diag.loc.line || diag.loc.line == 0))
-        stale_runbooks.emplace(rb.meta.id, diag.message);
+    auto in_file = runbooks_by_file.find(diag.file);
+    if (in_file == runbooks_by_file.end()) continue;
+    for (const Runbook* rb : in_file->second)
+      if (rb->last_updated_loc.line == diag.loc.line || diag.loc.line == 0)
+        stale_runbooks.emplace(rb->meta.id, diag.message);
+  }
+
+  for (const auto& x : figs.slos)
+    m_service_docs[x.service].slos.push_back(&x);
+  for (const auto& rb : repo.runbooks)
+    m_service_docs[rb.service.id].runbooks.push_back(&rb);
+  for (const auto& i : figs.incidents)
+    for (std::size_t k = 0; k < i.services.size(); ++k)
+      if (std::find(i.services.begin(), i.services.begin() + static_cast<std::ptrdiff_t>(k),
+                    i.services[k]) == i.services.begin() + static_cast<std::ptrdiff_t>(k))
+        m_service_docs[i.services[k]].incidents.push_back(&i);
+  for (const auto& t : figs.toil)
+    m_service_docs[t.service].toil.push_back(&t);
+  for (const auto& c : figs.capacity)
+    m_service_docs[c.service].capacity.push_back(&c);
+  for (const auto& e : repo.experiments)
+    m_service_docs[e.service.id].experiments.push_back(&e);
+  for (const auto& a : repo.remediations)
+    m_service_docs[a.service.id].remediations.push_back(&a);
+  for (const auto& other : repo.services) {
+    for (const auto& ref : other.upstream)
+      m_service_docs[ref.id].upstream_of.push_back(&other.meta.id);
+    for (const auto& ref : other.downstream)
+      m_service_docs[ref.id].downstream_of.push_back(&other.meta.id);
   }
 
   auto add_team = [&](const std::string& id) {

@@ -15,10 +15,7 @@ namespace nines::site {
 namespace {
 
 std::vector<const SloFigures*> slos_of_service(const Site& site, const std::string& service) {
-  std::vector<const SloFigures*> out;
-  for (const auto& f : site.figs.slos)
-    if (f.service == service) out.push_back(&f);
-  return out;
+  return site.service_docs(service).slos;
 }
 
 json fact(const std::string& label, const json& value) {
@@ -79,13 +76,11 @@ void neighbours(const Site& site, const Service& s, std::vector<std::string>& ca
     add(callers, r.id);
   for (const auto& r : s.upstream)
     add(callees, r.id);
-  for (const auto& other : site.repo.services) {
-    if (other.meta.id == s.meta.id) continue;
-    for (const auto& r : other.upstream)
-      if (r.id == s.meta.id) add(callers, other.meta.id);
-    for (const auto& r : other.downstream)
-      if (r.id == s.meta.id) add(callees, other.meta.id);
-  }
+  const Site::ServiceDocs& docs = site.service_docs(s.meta.id);
+  for (const std::string* other : docs.upstream_of)
+    if (*other != s.meta.id) add(callers, *other);
+  for (const std::string* other : docs.downstream_of)
+    if (*other != s.meta.id) add(callees, *other);
 }
 
 // Decimals for a golden-signal value of unknown unit (seconds, requests, a ratio): enough to show
@@ -725,9 +720,10 @@ json service_view(const Site& site, const Service& s) {
   auto m = site.maturity.find(s.meta.id);
   v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(site, *m->second);
 
+  const Site::ServiceDocs& docs = site.service_docs(s.meta.id);
   json runbooks = json::array();
-  for (const auto& rb : site.repo.runbooks) {
-    if (rb.service.id != s.meta.id) continue;
+  for (const Runbook* rbp : docs.runbooks) {
+    const Runbook& rb = *rbp;
     auto st = site.stale_runbooks.find(rb.meta.id);
     runbooks.push_back({{"href", runbook_page(rb.meta.id)},
                         {"title", rb.title.empty() ? rb.meta.id : rb.title},
@@ -738,8 +734,8 @@ json service_view(const Site& site, const Service& s) {
   v["runbooks"] = std::move(runbooks);
 
   json pms = json::array();
-  for (const auto& i : site.figs.incidents) {
-    if (std::find(i.services.begin(), i.services.end(), s.meta.id) == i.services.end()) continue;
+  for (const IncidentFigures* ip : docs.incidents) {
+    const IncidentFigures& i = *ip;
     pms.push_back(
         {{"href", postmortem_page(i.id)},
          {"title", i.title.empty() ? i.id : i.title},
@@ -758,8 +754,8 @@ json service_view(const Site& site, const Service& s) {
   v["postmortems"] = std::move(pms);
 
   json toil = json::array();
-  for (const auto& t : site.figs.toil) {
-    if (t.service != s.meta.id) continue;
+  for (const ToilFigures* tp : docs.toil) {
+    const ToilFigures& t = *tp;
     toil.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
                     {"title", t.name.empty() ? t.id : t.name},
                     {"hours_per_month", num(t.hours_per_month, 1)},
@@ -769,13 +765,13 @@ json service_view(const Site& site, const Service& s) {
   v["toil"] = std::move(toil);
 
   json capacity = json::array();
-  for (const auto& c : site.figs.capacity)
-    if (c.service == s.meta.id) capacity.push_back(capacity_item(site, c, true));
+  for (const CapacityFigures* c : docs.capacity)
+    capacity.push_back(capacity_item(site, *c, true));
   v["capacity"] = std::move(capacity);
 
   json chaos = json::array();
-  for (const auto& e : site.repo.experiments) {
-    if (e.service.id != s.meta.id) continue;
+  for (const Experiment* ep : docs.experiments) {
+    const Experiment& e = *ep;
     chaos.push_back({{"title", e.name.empty() ? e.meta.id : e.name},
                      {"date", text_or_null(e.date)},
                      {"environment", text_or_null(e.environment)},
@@ -787,9 +783,8 @@ json service_view(const Site& site, const Service& s) {
   v["chaos"] = std::move(chaos);
 
   json remediation = json::array();
-  for (const auto& ar : site.repo.remediations) {
-    if (ar.service.id != s.meta.id) continue;
-    for (const auto& r : ar.rules)
+  for (const AutoRemediation* ar : docs.remediations) {
+    for (const auto& r : ar->rules)
       remediation.push_back({{"trigger", text_or_null(r.trigger)},
                              {"condition", text_or_null(r.condition)},
                              {"action", text_or_null(r.action)},
