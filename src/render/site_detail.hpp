@@ -79,6 +79,10 @@ struct Site {
     std::vector<const std::string*> downstream_of;
   };
   const ServiceDocs& service_docs(const std::string& service) const;
+  // Runbooks by the alert they answer (repository order), and each SLO's error budget week: an
+  // SLO page asked every runbook and every week before.
+  std::unordered_map<std::string_view, std::vector<const Runbook*>> runbooks_by_alert;
+  std::unordered_map<std::string_view, const BudgetWeek*> budget_weeks;
 
   bool has_team(const std::string& id) const { return team_ids.count(id) != 0; }
 

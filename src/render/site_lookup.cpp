@@ -74,6 +74,10 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
   for (const auto& x : figs.slos)
     m_service_docs[x.service].slos.push_back(&x);
   for (const auto& rb : repo.runbooks)
+    runbooks_by_alert[rb.alert_name].push_back(&rb);
+  for (const auto& w : figs.budget_weeks)
+    budget_weeks[w.slo] = &w; // the last, as the page took it
+  for (const auto& rb : repo.runbooks)
     m_service_docs[rb.service.id].runbooks.push_back(&rb);
   for (const auto& i : figs.incidents)
     for (std::size_t k = 0; k < i.services.size(); ++k)

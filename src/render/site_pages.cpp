@@ -963,8 +963,12 @@ json slo_view(const Site& site, const SloFigures& f) {
   std::set<std::string> listed;
   for (const auto& a : f.alerts) {
     json rbs = json::array();
-    for (const auto& rb : site.repo.runbooks) {
-      if (rb.alert_name != a.name || (!rb.service.empty() && rb.service.id != f.service)) continue;
+    auto answering = site.runbooks_by_alert.find(a.name);
+    for (const Runbook* rbp : answering == site.runbooks_by_alert.end()
+                                  ? std::vector<const Runbook*>{}
+                                  : answering->second) {
+      const Runbook& rb = *rbp;
+      if (!rb.service.empty() && rb.service.id != f.service) continue;
       json link = {{"href", runbook_page(rb.meta.id)},
                    {"title", rb.title.empty() ? rb.meta.id : rb.title}};
       rbs.push_back(link);
@@ -1026,9 +1030,9 @@ json slo_view(const Site& site, const SloFigures& f) {
       {"states", states},
       {"source_url", policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta)}};
   // The seed's error budget dashboard, tracked weekly: the last 7 whole days.
-  v["budget_week"] = nullptr;
-  for (const auto& w : site.figs.budget_weeks)
-    if (w.slo == f.id) v["budget_week"] = budget_week_block(site, w);
+  auto week = site.budget_weeks.find(f.id);
+  v["budget_week"] =
+      week == site.budget_weeks.end() ? json(nullptr) : budget_week_block(site, *week->second);
   return v;
 }
 
@@ -1136,8 +1140,9 @@ json runbook_view(const Site& site, const Runbook& rb) {
   v["steps"] = std::move(steps);
 
   json slos = json::array();
-  for (const auto& f : site.figs.slos) {
-    if (rb.service.empty() || f.service != rb.service.id) continue;
+  for (const SloFigures* fp : rb.service.empty() ? std::vector<const SloFigures*>{}
+                                                 : site.service_docs(rb.service.id).slos) {
+    const SloFigures& f = *fp;
     bool answers = rb.alert_name.empty();
     for (const auto& a : f.alerts)
       answers = answers || a.name == rb.alert_name;
