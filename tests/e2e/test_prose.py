@@ -1,0 +1,466 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the prose-only rebuild of `nines build`.
+
+When the only change since the previous build into the same output folder is the Markdown body of
+existing `.md` documents (front matter bytes, store, "now", options, binary and git HEAD all the
+same), the build re-renders just the pages that show those bodies and the search index, and
+replaces them in the site in place. The contract checked here, after every build of every
+sequence: the exit code, stdout and diagnostics are a full build's, and the output folder is byte
+for byte (every file, `.nines-site` included) what a full build of the same repository into a new
+folder gives; a build a full build would fail leaves the previous site as it was. Anything but a
+body change must take the normal path.
+
+Usage: test_prose.py NINES SOURCE_DIR
+"""
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+from support import SOURCE_DIR, Checks, copy_content, git, run, tree, write
+
+NINES = sys.argv[1]
+THEME = os.path.join(SOURCE_DIR, "themes", "default")  # the theme compiled into nines
+NOW = "2026-11-23T00:00:00Z"
+LATER = "2026-11-24T00:00:00Z"
+STAGES = ("load", "validate", "link", "metrics", "compute", "render", "write", "total")
+ROW = re.compile(r"^(" + "|".join(STAGES) + r")\s+[0-9.]+ m?s(?:\s+(.*))?$")
+check = Checks()
+
+
+def build(repo, out, *extra, now=NOW):
+    """`nines build` with --timings; out None builds into the repository's own site/."""
+    where = ["-o", out] if out else []
+    return run(NINES, "build", repo, *where, "--offline", "--now", now, "--timings", *extra,
+               timeout=300)
+
+
+def rows(stderr):
+    """The --timings rows: stage -> the text after its time."""
+    found = {}
+    for line in stderr.splitlines():
+        m = ROW.match(line)
+        if m:
+            found[m.group(1)] = m.group(2) or ""
+    return found
+
+
+def diagnostics(stderr):
+    """Everything but the --timings rows: the diagnostics and their tally."""
+    return [line for line in stderr.splitlines() if not ROW.match(line)]
+
+
+def differing(a, b, n=8):
+    """The first paths whose bytes differ between two trees, with their sizes."""
+    paths = sorted(p for p in set(a) | set(b) if a.get(p) != b.get(p))
+    shown = [f"{p} ({len(a[p]) if p in a else '-'} vs {len(b[p]) if p in b else '-'} bytes)"
+             for p in paths[:n]]
+    return f"{len(paths)} differ: {shown}"
+
+
+class Site:
+    """A copy of content/ and the output folder its builds go to, with the checks every build of
+    a sequence must pass."""
+
+    fresh_count = 0
+
+    def __init__(self, tmp, name, prepare=None):
+        self.tmp = tmp
+        self.repo = copy_content(tmp, name + "-repo")
+        self.out = os.path.join(tmp, name + "-out")
+        self.name = name
+        if prepare:
+            prepare(self.repo)
+        code, _, stderr = build(self.repo, self.out)
+        m = re.search(r"(\d+) pages rendered, (\d+) reused", rows(stderr).get("render", ""))
+        check(code == 0 and m is not None, f"{name}: the first build ({code}): {stderr[-600:]}")
+        # Every page of the site: a prose-only rebuild renders some and reuses the rest.
+        self.pages = int(m.group(1)) + int(m.group(2)) if m else -1
+
+    def path(self, rel):
+        return os.path.join(self.repo, rel)
+
+    def fresh(self, now=NOW, extra=()):
+        """A full build of the repository into a folder no build wrote before: (exit code, stdout
+        with that folder shown as OUT, stderr, tree or None). The record the build leaves beside
+        the store is removed, so fresh builds leave no trace for the next ones."""
+        Site.fresh_count += 1
+        dest = os.path.join(self.tmp, f"fresh-{Site.fresh_count}")
+        store = self.path(".nines")
+        records = set(os.listdir(store)) if os.path.isdir(store) else set()
+        code, stdout, stderr = build(self.repo, dest, *extra, now=now)
+        load_row = rows(stderr).get("load", "")
+        check("changed" not in load_row, f"a build into a new folder is a full one: {load_row!r}")
+        files = tree(dest) if os.path.isdir(dest) else None
+        shutil.rmtree(dest, ignore_errors=True)
+        for name in set(os.listdir(store)) - records if os.path.isdir(store) else ():
+            if name.startswith("nines-build-"):
+                os.remove(os.path.join(store, name))
+        return code, stdout.replace(dest, "OUT"), stderr, files
+
+    def rebuild(self, what, *extra, now=NOW, fast=None, edited=None, out=None):
+        """Builds into the output folder again and checks the contract against a fresh full
+        build; `fast` True or False says which path the build must take (None: either),
+        `edited` how many files' prose changed. Returns (exit code, stderr)."""
+        out = out or self.out
+        before = tree(out)
+        # A hard-linked copy of the site, as `cp -al` or `rsync --link-dest` backups make: files
+        # are replaced, never rewritten through, so the copy keeps the previous bytes.
+        snapshot = os.path.join(self.tmp, "snapshot")
+        shutil.rmtree(snapshot, ignore_errors=True)
+        shutil.copytree(out, snapshot, copy_function=os.link)
+        code, stdout, stderr = build(self.repo, out if out != self.site_dir() else None, *extra,
+                                     now=now)
+        after = tree(out)
+        fcode, fstdout, fstderr, ftree = self.fresh(now, extra)
+        check(code == fcode, f"{what}: exit code {code} is a full build's {fcode}: {stderr[-800:]}")
+        check(stdout.replace(out, "OUT") == fstdout,
+              f"{what}: stdout is a full build's: {stdout!r} vs {fstdout!r}")
+        check(diagnostics(stderr) == diagnostics(fstderr),
+              f"{what}: the diagnostics are a full build's: {diagnostics(stderr)[-6:]} vs "
+              f"{diagnostics(fstderr)[-6:]}")
+        # A full build that wrote a site (with --strict a warning fails it after the site is
+        # written) is the reference; one that wrote nothing leaves the previous site.
+        if ftree is not None:
+            check(after == ftree, f"{what}: the site is byte-identical to a fresh full build's: "
+                  + differing(after, ftree))
+        else:
+            check(after == before, f"{what}: a failed build leaves the previous site as it was: "
+                  + differing(after, before))
+        check(tree(snapshot) == before,
+              f"{what}: a hard link to a file of the previous site keeps its bytes: "
+              + differing(tree(snapshot), before))
+        shutil.rmtree(snapshot)
+        base = os.path.basename(out)
+        leftovers = [n for n in os.listdir(os.path.dirname(out)) if n.startswith(base + ".")]
+        check(not leftovers, f"{what}: no temporary folder is left beside the site: {leftovers}")
+        r = rows(stderr)
+        if fast is True:
+            self.fast_path(what, code, r, before, after, edited)
+        elif fast is False:
+            check("only prose changed" not in r.get("load", "") and
+                  "nothing changed" not in r.get("load", ""),
+                  f"{what}: the normal path is taken: {r.get('load')!r}")
+        return code, stderr
+
+    def site_dir(self):
+        return os.path.join(self.repo, "site")
+
+    def fast_path(self, what, code, r, before, after, edited):
+        """The --timings rows of a prose-only rebuild."""
+        load_row = r.get("load", "")
+        if not check("only prose changed" in load_row,
+                     f"{what}: the load row says only prose changed: {load_row!r}"):
+            return  # the other rows would only repeat it
+        m = re.search(r"only prose changed in (\d+) files?\b", load_row)
+        if m and edited is not None:
+            check(int(m.group(1)) == edited, f"{what}: {edited} files' prose changed: {load_row!r}")
+        for stage in ("validate", "link", "metrics", "compute"):
+            check("skipped" in r.get(stage, ""), f"{what}: {stage} is skipped: {r.get(stage)!r}")
+        render = r.get("render", "")
+        m = re.search(r"\d+ files?: (\d+) pages? rendered, (\d+) reused", render)
+        check(m is not None, f"{what}: the render row has its usual shape: {render!r}")
+        if m:
+            rendered, reused = int(m.group(1)), int(m.group(2))
+            check(rendered + reused == self.pages and rendered < self.pages,
+                  f"{what}: some pages rendered, the rest reused, {self.pages} in all: {render!r}")
+            changed = [p for p in set(before) | set(after)
+                       if p.endswith(".html") and before.get(p) != after.get(p)]
+            check(len(changed) <= rendered,
+                  f"{what}: {len(changed)} pages changed, {rendered} said rendered: "
+                  f"{sorted(changed)[:5]}")
+        check("replaced in place" in r.get("write", ""),
+              f"{what}: the write row says the files were replaced in place: {r.get('write')!r}")
+        check(code == 0, f"{what}: a prose-only rebuild succeeds ({code})")
+
+
+def body_start(text):
+    """Where the body begins: after the line that closes the front matter (as the loader splits)."""
+    lines = text.splitlines(keepends=True)
+    assert lines and lines[0].rstrip("\r\n ") == "---", "no front matter"
+    pos = len(lines[0])
+    for line in lines[1:]:
+        pos += len(line)
+        if line.rstrip("\r\n ") in ("---", "..."):
+            return pos
+    raise AssertionError("front matter not closed")
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def append(path, text):
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def set_body(path, body):
+    text = read(path)
+    write(path, text[:body_start(text)] + body)
+
+
+def md_files(repo):
+    return sorted(os.path.relpath(os.path.join(d, f), repo).replace(os.sep, "/")
+                  for d, dirs, fs in os.walk(repo) if not os.path.basename(d).startswith(".")
+                  for f in fs if f.endswith(".md"))
+
+
+def test_every_body(tmp):
+    """1. Every .md document's body edited in turn, each rebuild on top of the previous one."""
+    s = Site(tmp, "every")
+    services = sorted(f for f in os.listdir(s.path("services")) if f.endswith((".yaml", ".md")))
+    mds = md_files(s.repo)
+    check(len(mds) >= 15, f"content/ has its Markdown documents: {len(mds)}")
+    for n, rel in enumerate(mds, 1):
+        target = services[n % len(services)]
+        if os.path.join("services", target) == rel:
+            target = services[(n + 1) % len(services)]
+        # A link relative to the edited file, which the site rewrites to the service's page.
+        link = os.path.relpath(s.path(os.path.join("services", target)),
+                               os.path.dirname(s.path(rel))).replace(os.sep, "/")
+        append(s.path(rel), f"\n## Added {n}\n\nA paragraph added after the build, about "
+               f"[{target}]({link}) and *why* it matters: prose-{n}-marker.\n")
+        s.rebuild(f"body of {rel}", fast=True, edited=1)
+        # Services, runbooks and postmortems show their body on their page (other kinds' prose
+        # is in the search index or nowhere, as a full build has it).
+        if rel.split("/")[0] in ("services", "runbooks", "postmortems"):
+            check(any(f"prose-{n}-marker".encode() in b for p, b in tree(s.out).items()
+                      if p.endswith(".html")), f"{rel}: the added paragraph reaches its page")
+
+
+def test_two_bodies(tmp):
+    """2. Two bodies changed at once, then three of different kinds."""
+    s = Site(tmp, "two")
+    append(s.path("runbooks/checkout-api/checkout-api-medium-burn.md"),
+           "\n## Also check\n\nThe [dispatch runbook](../dispatch-service/dispatch-service-fast-burn.md).\n")
+    append(s.path("postmortems/2026-10-08-auth-service-cert-expiry.md"),
+           "\n## Follow-up\n\nSee [auth](../services/auth-service.yaml).\n")
+    s.rebuild("two bodies at once", fast=True, edited=2)
+    append(s.path("services/returns-portal.md"), "\nA line for the service page.\n")
+    append(s.path("slos/returns-portal.md"), "\nA line only the search index shows.\n")
+    append(s.path("oncall/delivery-oncall.md"), "\nA line about the rotation.\n")
+    s.rebuild("three bodies of three kinds", fast=True, edited=3)
+
+
+def test_front_matter(tmp):
+    """3. A front matter change is never the fast path, alone or beside a body change."""
+    s = Site(tmp, "front")
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    write(rb, read(rb).replace('title: "checkout-api: medium error budget burn"',
+                               'title: "checkout-api: medium burn (edited)"', 1))
+    s.rebuild("a runbook's title changed", fast=False)
+    pm = s.path("postmortems/2026-10-29-driver-app-bff-connection-pool.md")
+    text = read(pm)
+    start = body_start(text)
+    # The front matter's last line gains a comment; the body changes too.
+    front = text[:start].rstrip("\n")
+    closing = front.rfind("\n")
+    write(pm, front[:closing] + "  # reviewed\n" + front[closing + 1:] + "\n" + text[start:] +
+          "\nMore prose.\n")
+    s.rebuild("front matter and body changed together", fast=False)
+    append(pm, "\nAnd a body change after it.\n")
+    s.rebuild("a body change after a front matter change", fast=True, edited=1)
+
+
+def test_revert(tmp):
+    """4. A body edited and then put back to its original bytes; an emptied body and a body with
+    headings that collide with the page's own ids."""
+    s = Site(tmp, "revert")
+    rel = "runbooks/driver-app-bff/driver-app-bff-pool-exhausted.md"
+    original = read(s.path(rel))
+    append(s.path(rel), "\n## Temporary\n\nA note that will be taken back.\n")
+    s.rebuild("a body edited", fast=True, edited=1)
+    write(s.path(rel), original)
+    s.rebuild("the body put back to its original bytes", fast=True, edited=1)
+    code, stderr = s.rebuild("nothing changed after putting it back")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"and then nothing changed: {rows(stderr).get('load')!r}")
+
+    set_body(s.path("services/returns-portal.md"), "")
+    s.rebuild("a service's body emptied", fast=True, edited=1)
+    set_body(s.path("services/returns-portal.md"), "# Returns portal\n\nBack again.\n")
+    s.rebuild("a service's body filled again", fast=True, edited=1)
+    # Headings whose anchors the layout uses already (the page renames them), and a second
+    # heading, which gives the page a table of contents.
+    append(s.path(rel), "\n## Overview\n\n## Runbooks\n\n## Search\n\n### Overview\n")
+    append(s.path("services/returns-portal.md"), "\n## SLOs\n\n## Runbooks\n\n## Postmortems\n")
+    s.rebuild("headings that collide with the layout's ids", fast=True, edited=2)
+
+
+def test_broken_links(tmp):
+    """5. A body with a broken internal link: the rebuild does what a full build does."""
+    s = Site(tmp, "broken")
+    rb = "runbooks/checkout-api/checkout-api-medium-burn.md"
+    original = read(s.path(rb))
+    append(s.path(rb), "\nSee [x](#no-such-anchor-anywhere).\n")
+    code, stderr = s.rebuild("a runbook body with a broken anchor")
+    check(code != 0 and "broken-link" in stderr,
+          f"a broken anchor in a runbook body fails the build ({code}): {stderr[-400:]}")
+    write(s.path(rb), original)
+    s.rebuild("the broken anchor taken out again")
+
+    # An anchor on another page that does not exist.
+    append(s.path(rb), "\nSee [the SLOs](../../services/checkout-api.yaml#no-such-section).\n")
+    code, stderr = s.rebuild("a link to a missing anchor of another page")
+    check(code != 0 and "broken-link" in stderr,
+          f"a missing anchor on another page fails the build ({code}): {stderr[-400:]}")
+    write(s.path(rb), original)
+    s.rebuild("that link taken out again")
+
+    # A body no page shows (an SLO's): whatever a full build says of it, the rebuild says.
+    slo = s.path("slos/returns-portal.md")
+    slo_original = read(slo)
+    append(slo, "\nSee [x](#no-such-anchor-anywhere).\n")
+    code, stderr = s.rebuild("a broken anchor in a body only the search index holds")
+    if code == 0:
+        check("only prose changed" in rows(stderr).get("load", ""),
+              f"a full build accepts it, so the prose-only rebuild does: {rows(stderr).get('load')!r}")
+    write(slo, slo_original)
+    s.rebuild("put back")
+
+    # One body's link to a heading of another body: taking the heading away breaks a page that
+    # is not rendered again.
+    pm = "postmortems/2026-10-08-auth-service-cert-expiry.md"
+    pm_original = read(s.path(pm))
+    append(s.path(pm), "\n## Target heading\n\nText under it.\n")
+    append(s.path(rb), "\nSee [the target](../../postmortems/2026-10-08-auth-service-cert-expiry.md"
+           "#target-heading).\n")
+    s.rebuild("a link to a heading another body adds", fast=True, edited=2)
+    write(s.path(pm), pm_original)
+    code, stderr = s.rebuild("the linked heading removed from the other body")
+    check(code != 0 and "broken-link" in stderr and "target-heading" in stderr,
+          f"removing a heading another page links to fails the build ({code}): {stderr[-400:]}")
+    append(s.path(pm), "\n## Target heading\n\nText under it, again.\n")
+    s.rebuild("the heading back, with other text")
+    append(s.path(pm), "\nAnd one more line.\n")
+    s.rebuild("then a plain body change", fast=True, edited=1)
+
+
+def test_not_fast(tmp):
+    """6. A new or removed file, a YAML or CSV change, the store gone, another --now, another
+    option or a theme override beside a body change: the normal path."""
+    s = Site(tmp, "notfast")
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    n = [0]
+
+    def body():
+        n[0] += 1
+        append(rb, f"\nA step added in round {n[0]}.\n")
+
+    body()
+    new = s.path("runbooks/checkout-api/checkout-api-manual-failover.md")
+    write(new, read(s.path("runbooks/driver-app-bff/driver-app-bff-pool-exhausted.md"))
+          .replace("driver-app-bff", "checkout-api"))
+    s.rebuild("a new .md file beside a body change", fast=False)
+    body()
+    os.remove(new)
+    s.rebuild("a .md file removed beside a body change", fast=False)
+    body()
+    svc = s.path("services/checkout-api.yaml")
+    write(svc, read(svc).replace("\n  tier:", "\n  # a comment\n  tier:", 1))
+    s.rebuild("a YAML change beside a body change", fast=False)
+    body()
+    csv = s.path("metrics/payments.csv")
+    lines = read(csv).splitlines(keepends=True)
+    write(csv, "".join(lines[:-1]))
+    s.rebuild("a CSV change beside a body change", fast=False)
+    body()
+    os.remove(s.path(".nines/cache.db"))
+    s.rebuild("the store's file deleted", fast=False)
+    body()
+    shutil.rmtree(s.path(".nines"))
+    s.rebuild("the whole store folder deleted", fast=False)
+    body()
+    s.rebuild("another --now", fast=False, now=LATER)
+    body()
+    s.rebuild("and the first --now again", fast=False)
+    body()
+    s.rebuild("--strict", "--strict", fast=False)
+    body()
+    s.rebuild("without --strict again", fast=False)
+    body()
+    nav = read(os.path.join(THEME, "partials", "nav.mustache"))
+    write(s.path("layouts/partials/nav.mustache"), nav + "<!-- local nav -->\n")
+    s.rebuild("a theme override added", fast=False)
+    body()
+    s.rebuild("a body change under the theme override", fast=True, edited=1)
+    os.remove(s.path("layouts/partials/nav.mustache"))
+    body()
+    s.rebuild("the theme override removed", fast=False)
+    # A Markdown file that is no document (no front matter): not prose of the site.
+    write(s.path("NOTES.md"), "# Notes\n\nNot a document.\n")
+    s.rebuild("a Markdown file without front matter added", fast=False)
+    append(s.path("NOTES.md"), "\nMore notes.\n")
+    s.rebuild("that file edited")
+
+
+def test_git(tmp):
+    """6. In a git repository: an uncommitted body change is prose only; a new commit is not."""
+    def init(repo):
+        write(os.path.join(repo, ".gitignore"), ".nines/\nsite/\n")
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "content")
+    s = Site(tmp, "git", prepare=init)
+    rb = "runbooks/checkout-api/checkout-api-medium-burn.md"
+    append(s.path(rb), "\nAn uncommitted step.\n")
+    s.rebuild("an uncommitted body change", fast=True, edited=1)
+    git(s.repo, "commit", "-q", "-am", "a step", date="2026-11-20T00:00:00Z")
+    s.rebuild("the change committed: git HEAD moved", fast=False)
+    append(s.path(rb), "\nAnother uncommitted step.\n")
+    s.rebuild("another uncommitted body change", fast=True, edited=1)
+
+
+def test_nothing_after_fast(tmp):
+    """7. After a prose-only rebuild, a build with nothing changed keeps the site."""
+    s = Site(tmp, "again")
+    append(s.path("postmortems/2026-09-03-event-bus-broker-disk-full.md"), "\nA late note.\n")
+    s.rebuild("a postmortem body", fast=True, edited=1)
+    kept = tree(s.out)
+    code, stderr = s.rebuild("nothing changed after it")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"the build after a prose-only rebuild has nothing to do: {rows(stderr).get('load')!r}")
+    check(tree(s.out) == kept, "and leaves every byte as it was")
+    # The default output folder, site/ inside the repository.
+    code, _, stderr = build(s.repo, None)
+    check(code == 0, f"a build into site/ ({code}): {stderr[-300:]}")
+    append(s.path("postmortems/2026-09-03-event-bus-broker-disk-full.md"), "\nAnother note.\n")
+    s.rebuild("a body change, built into site/", fast=True, edited=1, out=s.site_dir())
+
+
+def test_edited_site(tmp):
+    """8. A site edited by hand is not intact: the normal path, and a full build's bytes."""
+    s = Site(tmp, "edited")
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    append(rb, "\nA step.\n")
+    append(os.path.join(s.out, "index.html"), "<!-- edited by hand -->")
+    s.rebuild("a page of the site grew by hand", fast=False)
+    append(rb, "\nAnother step.\n")
+    page = next(p for p in sorted(tree(s.out)) if p.startswith("runbooks/") and p.endswith(".html"))
+    with open(os.path.join(s.out, page), "r+b") as f:
+        f.truncate(100)
+    s.rebuild("a page the rebuild renders anyway cut short by hand", fast=False)
+    append(rb, "\nA third step.\n")
+    os.remove(os.path.join(s.out, "404.html"))
+    s.rebuild("a page of the site deleted by hand", fast=False)
+    append(rb, "\nA fourth step.\n")
+    s.rebuild("then a plain body change", fast=True, edited=1)
+
+
+tmp = tempfile.mkdtemp(prefix="nines-prose-")
+try:
+    test_every_body(tmp)
+    test_two_bodies(tmp)
+    test_front_matter(tmp)
+    test_revert(tmp)
+    test_broken_links(tmp)
+    test_not_fast(tmp)
+    test_git(tmp)
+    test_nothing_after_fast(tmp)
+    test_edited_site(tmp)
+finally:
+    shutil.rmtree(tmp)
+sys.exit(check.finish())
