@@ -14,26 +14,44 @@ Usage: test_prose.py NINES SOURCE_DIR
 """
 import os
 import re
+import resource
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 
-from support import SOURCE_DIR, Checks, copy_content, git, run, tree, write
+from support import SOURCE_DIR, Checks, copy_content, git, tree, write
 
 NINES = sys.argv[1]
 THEME = os.path.join(SOURCE_DIR, "themes", "default")  # the theme compiled into nines
 NOW = "2026-11-23T00:00:00Z"
 LATER = "2026-11-24T00:00:00Z"
+GEN_NOW = "2026-11-01T00:00:00Z"  # the generated repository's data ends on 2026-10-31
 STAGES = ("load", "validate", "link", "metrics", "compute", "render", "write", "total")
 ROW = re.compile(r"^(" + "|".join(STAGES) + r")\s+[0-9.]+ m?s(?:\s+(.*))?$")
 check = Checks()
 
 
-def build(repo, out, *extra, now=NOW):
+def build_command(repo, out, *extra, now=NOW):
     """`nines build` with --timings; out None builds into the repository's own site/."""
     where = ["-o", out] if out else []
-    return run(NINES, "build", repo, *where, "--offline", "--now", now, "--timings", *extra,
-               timeout=300)
+    return [NINES, "build", repo, *where, "--offline", "--now", now, "--timings", *extra]
+
+
+def clean_env():
+    """The environment without SOURCE_DATE_EPOCH: a build's clock is only --now."""
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+def build(repo, out, *extra, now=NOW, preexec=None):
+    """Runs the build; (exit code, stdout, stderr)."""
+    p = subprocess.run(build_command(repo, out, *extra, now=now), capture_output=True, text=True,
+                       errors="replace", env=clean_env(), timeout=300, preexec_fn=preexec)
+    return p.returncode, p.stdout, p.stderr
 
 
 def rows(stderr):
@@ -65,14 +83,16 @@ class Site:
 
     fresh_count = 0
 
-    def __init__(self, tmp, name, prepare=None):
+    def __init__(self, tmp, name, prepare=None, repo=None, now=NOW):
         self.tmp = tmp
-        self.repo = copy_content(tmp, name + "-repo")
+        self.repo = repo or copy_content(tmp, name + "-repo")
         self.out = os.path.join(tmp, name + "-out")
         self.name = name
+        self.now = now
+        self.seconds = 0.0  # the wall time of the last rebuild
         if prepare:
             prepare(self.repo)
-        code, _, stderr = build(self.repo, self.out)
+        code, _, stderr = build(self.repo, self.out, now=now)
         m = re.search(r"(\d+) pages rendered, (\d+) reused", rows(stderr).get("render", ""))
         check(code == 0 and m is not None, f"{name}: the first build ({code}): {stderr[-600:]}")
         # Every page of the site: a prose-only rebuild renders some and reuses the rest.
@@ -81,15 +101,16 @@ class Site:
     def path(self, rel):
         return os.path.join(self.repo, rel)
 
-    def fresh(self, now=NOW, extra=()):
+    def fresh(self, now=None, extra=(), preexec=None):
         """A full build of the repository into a folder no build wrote before: (exit code, stdout
         with that folder shown as OUT, stderr, tree or None). The record the build leaves beside
         the store is removed, so fresh builds leave no trace for the next ones."""
+        now = now or self.now
         Site.fresh_count += 1
         dest = os.path.join(self.tmp, f"fresh-{Site.fresh_count}")
         store = self.path(".nines")
         records = set(os.listdir(store)) if os.path.isdir(store) else set()
-        code, stdout, stderr = build(self.repo, dest, *extra, now=now)
+        code, stdout, stderr = build(self.repo, dest, *extra, now=now, preexec=preexec)
         load_row = rows(stderr).get("load", "")
         check("changed" not in load_row, f"a build into a new folder is a full one: {load_row!r}")
         files = tree(dest) if os.path.isdir(dest) else None
@@ -99,19 +120,22 @@ class Site:
                 os.remove(os.path.join(store, name))
         return code, stdout.replace(dest, "OUT"), stderr, files
 
-    def rebuild(self, what, *extra, now=NOW, fast=None, edited=None, out=None):
+    def rebuild(self, what, *extra, now=None, fast=None, edited=None, out=None):
         """Builds into the output folder again and checks the contract against a fresh full
         build; `fast` True or False says which path the build must take (None: either),
         `edited` how many files' prose changed. Returns (exit code, stderr)."""
         out = out or self.out
+        now = now or self.now
         before = tree(out)
         # A hard-linked copy of the site, as `cp -al` or `rsync --link-dest` backups make: files
         # are replaced, never rewritten through, so the copy keeps the previous bytes.
         snapshot = os.path.join(self.tmp, "snapshot")
         shutil.rmtree(snapshot, ignore_errors=True)
         shutil.copytree(out, snapshot, copy_function=os.link)
+        start = time.monotonic()
         code, stdout, stderr = build(self.repo, out if out != self.site_dir() else None, *extra,
                                      now=now)
+        self.seconds = time.monotonic() - start
         after = tree(out)
         fcode, fstdout, fstderr, ftree = self.fresh(now, extra)
         check(code == fcode, f"{what}: exit code {code} is a full build's {fcode}: {stderr[-800:]}")
@@ -450,17 +474,91 @@ def test_edited_site(tmp):
     s.rebuild("then a plain body change", fast=True, edited=1)
 
 
+def test_write_failure(tmp):
+    """9. A page that cannot be written part-way through a prose-only rebuild (a file-size limit
+    stands in for a full disk): the build fails as a full build does, the previous site stays as
+    it was, and the next build recovers."""
+    s = Site(tmp, "limit")
+    store = s.path(".nines")
+    # Above every file the builds write (the store, its records), below the page made too large.
+    limit = 4 * max(os.path.getsize(os.path.join(store, f)) for f in os.listdir(store))
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    # Several small body changes around one runbook whose page will not fit.
+    bodies = [rel for rel in md_files(s.repo) if rel.startswith(("runbooks/", "postmortems/"))]
+    for rel in bodies:
+        append(s.path(rel), "\nA small change, written before the large page fails.\n")
+    large = s.path(bodies[len(bodies) // 2])
+    kept = read(large)
+    with open(large, "a", encoding="utf-8") as f:
+        while f.tell() < 2 * limit:
+            f.write("\nA long paragraph of the runbook, repeated until the page is large. " * 10)
+    before = tree(s.out)
+    code, _, stderr = build(s.repo, s.out, preexec=small_files)
+    fcode, _, fstderr, ftree = s.fresh(preexec=small_files)
+    check(fcode == 3 and ftree is None,
+          f"a full build fails on the page it cannot write ({fcode}): {fstderr[-300:]}")
+    check(code == fcode, f"so does the rebuild ({code}): {stderr[-400:]}")
+    check(tree(s.out) == before, "the previous site is left as it was after a write failure: "
+          + differing(tree(s.out), before))
+    leftovers = [n for n in os.listdir(tmp) if n.startswith("limit-out.")]
+    check(not leftovers, f"no temporary folder is left after a write failure: {leftovers}")
+    write(large, kept)
+    s.rebuild("the build after the failed one")
+    code, stderr = s.rebuild("then nothing changed")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"the recovered site stands: {rows(stderr).get('load')!r}")
+
+
+def test_generated(tmp):
+    """10. A generated organisation of 84 services (about 1,000 documents): prose-only rebuilds
+    of a few and of all bodies, and such a rebuild killed at any moment, which leaves the previous
+    site or the new one, never a mix."""
+    repo = os.path.join(tmp, "gen-repo")
+    subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "bench", "gen_repo.py"), repo, "84"],
+                   check=True, capture_output=True, timeout=300)
+    s = Site(tmp, "gen", repo=repo, now=GEN_NOW)
+    bodies = [rel for rel in md_files(repo) if rel.startswith(("runbooks/", "postmortems/"))]
+    check(len(bodies) > 500, f"the generated repository has its bodies: {len(bodies)}")
+    for rel in bodies[::200]:
+        append(s.path(rel), "\n## A note\n\nAdded after the first build.\n")
+    s.rebuild("a few generated bodies", fast=True, edited=len(bodies[::200]))
+    for rel in bodies:
+        append(s.path(rel), "\nEvery body changes.\n")
+    s.rebuild("every generated body", fast=True, edited=len(bodies))
+    took = s.seconds
+    for k, frac in enumerate((0.3, 0.5, 0.7, 0.85, 0.95)):
+        old = tree(s.out)
+        for rel in bodies:
+            append(s.path(rel), f"\nRound {k}.\n")
+        _, _, _, new = s.fresh()
+        p = subprocess.Popen(build_command(s.repo, s.out, now=GEN_NOW), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=clean_env())
+        time.sleep(frac * took)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=60)
+        now_files = tree(s.out)
+        check(now_files == old or now_files == new,
+              f"killed after {frac:.2f} of {took:.2f} s: the previous site or the new one whole: "
+              f"from the previous {differing(now_files, old, 3)}; "
+              f"from the new {differing(now_files, new or {}, 3)}")
+    s.rebuild("the build after the killed ones")
+    code, stderr = s.rebuild("then nothing changed")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"the site stands after them: {rows(stderr).get('load')!r}")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
-    test_every_body(tmp)
-    test_two_bodies(tmp)
-    test_front_matter(tmp)
-    test_revert(tmp)
-    test_broken_links(tmp)
-    test_not_fast(tmp)
-    test_git(tmp)
-    test_nothing_after_fast(tmp)
-    test_edited_site(tmp)
+    for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
+                 test_broken_links, test_not_fast, test_git, test_nothing_after_fast,
+                 test_edited_site, test_write_failure, test_generated):
+        start = time.monotonic()
+        test(tmp)
+        print(f"{test.__name__}: {time.monotonic() - start:.1f} s", flush=True)
 finally:
     shutil.rmtree(tmp)
 sys.exit(check.finish())
