@@ -227,9 +227,13 @@ def set_body(path, body):
 
 
 def md_files(repo):
-    return sorted(os.path.relpath(os.path.join(d, f), repo).replace(os.sep, "/")
-                  for d, dirs, fs in os.walk(repo) if not os.path.basename(d).startswith(".")
-                  for f in fs if f.endswith(".md"))
+    """The repository's Markdown files, '/'-separated, without hidden folders and site/."""
+    found = []
+    for d, dirs, fs in os.walk(repo):
+        dirs[:] = [x for x in dirs if not x.startswith(".") and not (d == repo and x == "site")]
+        found += [os.path.relpath(os.path.join(d, f), repo).replace(os.sep, "/")
+                  for f in fs if f.endswith(".md")]
+    return sorted(found)
 
 
 def test_every_body(tmp):
@@ -251,8 +255,12 @@ def test_every_body(tmp):
         # Services, runbooks and postmortems show their body on their page (other kinds' prose
         # is in the search index or nowhere, as a full build has it).
         if rel.split("/")[0] in ("services", "runbooks", "postmortems"):
-            check(any(f"prose-{n}-marker".encode() in b for p, b in tree(s.out).items()
-                      if p.endswith(".html")), f"{rel}: the added paragraph reaches its page")
+            pages = [b for p, b in tree(s.out).items()
+                     if p.endswith(".html") and f"prose-{n}-marker".encode() in b]
+            check(pages, f"{rel}: the added paragraph reaches its page")
+            stem = os.path.splitext(target)[0]
+            check(any(f'services/{stem}/index.html">{target}</a>'.encode() in b for b in pages),
+                  f"{rel}: its link to {link} is rewritten to the service's page")
 
 
 def test_two_bodies(tmp):
