@@ -33,6 +33,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unistd.h>
 
 namespace nines {
 namespace fs = std::filesystem;
@@ -82,6 +83,14 @@ double ms_since(Clock::time_point start) {
 // from nines.yaml before the first document is read.
 struct Context {
   explicit Context(Run& r) : run(r) {}
+  ~Context() {
+    // A build that stopped before write leaves no half-saved views behind.
+    prose_out.reset();
+    std::error_code ec;
+    if (!prose_temp.empty()) std::filesystem::remove(prose_temp, ec);
+  }
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
   Run& run;
   SchemaSet schemas;
   LoadOptions load;
@@ -94,6 +103,30 @@ struct Context {
   // and whether the previous build had the same, so its site stands and the stages are skipped.
   std::string fingerprint;
   bool up_to_date = false;
+  // Rebuilding after a body edit (render/site.hpp): this build's fingerprint without the Markdown
+  // bodies and the hash of each body; when only bodies changed since the previous build (and its
+  // record, site and saved views allow it), the plan that replaces render and write.
+  ProseFingerprint prose_fp;
+  struct ProsePlan {
+    std::string token;                           // names the saved views (prose_path)
+    SiteManifest manifest;                       // the site's, when the plan was made
+    ProseState state;                            // the saved views
+    std::map<std::string, std::string> bodies;   // changed since the views were saved → body now
+    std::set<std::string> changed;               // of them, changed since the previous build
+    nlohmann::json saved_bodies;                 // each body's hash when the views were saved
+    std::map<std::string, SiteFileUpdate> files; // render → write: the files made again
+    std::size_t pages = 0;                       // pages of the site (manifest entries with inputs)
+    SavedLinks links;                            // every page's, for the link check
+  };
+  std::optional<ProsePlan> prose;
+  // A build that renders the whole site saves the views a later prose rebuild needs, streamed to
+  // a temporary file beside the record as the pages are made, under the token its record gives.
+  std::mutex prose_mutex;
+  std::unique_ptr<std::ofstream> prose_out;
+  std::filesystem::path prose_temp;
+  std::string prose_token;
+  ProseSearch prose_search;
+  bool prose_search_saved = false;
   // render → write: the writer the pages stream into (its temporary tree is removed with it
   // unless write commits), the links of every page for the check before the swap, and the
   // render figures for --timings.
@@ -189,6 +222,14 @@ fs::path links_path(const Run& run) {
   return p;
 }
 
+// Beside the record: the views a prose rebuild renders again (ProseState), after a line with the
+// token the record names them by.
+fs::path prose_path(const Run& run) {
+  fs::path p = record_path(run);
+  p.replace_extension(".prose");
+  return p;
+}
+
 // The GNU build id the linker wrote into this executable: a hash of the linked binary, so it
 // changes whenever the code or the embedded theme does. Read from the loaded program's notes, with
 // no file to open; empty when the binary was linked without one.
@@ -245,21 +286,21 @@ const std::string& renderer_key() {
   return key;
 }
 
-// The links a previous build saved for the site the writer replaces, when they describe exactly
-// that site (its marker's hash) and were taken by this renderer.
-std::optional<SavedLinks> previous_links(const Run& run, const SiteWriter& writer) {
-  if (renderer_key().empty() || writer.previous().digest.empty()) return std::nullopt;
+// The links a previous build saved for the site whose manifest has `digest` (the one the writer
+// replaces), when they describe exactly that site and were taken by this renderer.
+std::optional<SavedLinks> previous_links(const Run& run, const std::string& digest) {
+  if (renderer_key().empty() || digest.empty()) return std::nullopt;
   std::ifstream in(links_path(run), std::ios::binary);
   if (!in) return std::nullopt;
   auto saved = decode_saved_links(in);
-  if (!saved || saved->key != renderer_key() + " " + writer.previous().digest) return std::nullopt;
+  if (!saved || saved->key != renderer_key() + " " + digest) return std::nullopt;
   return saved;
 }
 
 // The repository's files and git commit (load's repo_fingerprint), the version, "now" and the
 // options that change the output. Empty when the build must run anyway: a source may have new
 // data to pull, or a file cannot be read.
-std::string input_fingerprint(const Context& c) {
+std::string input_fingerprint(Context& c) {
   const Run& run = c.run;
   const RunOptions& o = run.opts;
   if (o.metrics != MetricsMode::Build || o.last < Stage::Write) return {};
@@ -269,20 +310,25 @@ std::string input_fingerprint(const Context& c) {
   scope.out = fs::absolute(output_dir(run), ec).lexically_normal();
   scope.store = fs::absolute(store_path(run), ec).lexically_normal();
   scope.store_records_prefix = "nines-build-";
-  const std::string files = repo_fingerprint(o.dir, c.load, scope, content_hash);
+  const std::string files = repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp);
   if (files.empty()) return {};
   const char* tz = std::getenv("TZ");
   const char* git_dir = std::getenv("GIT_DIR");
-  return content_hash(std::string("nines inputs 2\n") + k_version + "\n" + std::to_string(run.now) +
-                      "\n" + (o.offline ? "offline\n" : "online\n") +
-                      (o.strict ? "strict\n" : "\n") + "TZ=" + (tz ? tz : "-") +
-                      "\nGIT_DIR=" + (git_dir ? git_dir : "-") + "\n" + files + "\n");
+  const std::string head = std::string("nines inputs 2\n") + k_version + "\n" +
+                           std::to_string(run.now) + "\n" + (o.offline ? "offline\n" : "online\n") +
+                           (o.strict ? "strict\n" : "\n") + "TZ=" + (tz ? tz : "-") +
+                           "\nGIT_DIR=" + (git_dir ? git_dir : "-") + "\n";
+  c.prose_fp.structure = content_hash(head + "without bodies " + c.prose_fp.structure + "\n");
+  return content_hash(head + files + "\n");
 }
 
 // What the next build compares against: this build's fingerprint, the store as this build left
 // it, the site it wrote (its marker's hash) and the diagnostics to print again when nothing
-// changed.
-std::string build_record(const Context& c, const std::string& site_digest) {
+// changed; for a prose rebuild also the fingerprint without bodies, each body's hash, whether
+// git's history was read (an edit changes what it says of the file) and the token of the saved
+// views (empty: none).
+std::string build_record(const Context& c, const std::string& site_digest,
+                         const std::string& prose_token) {
   const Run& run = c.run;
   if (c.fingerprint.empty() || run.diags.capped()) return {};
   nlohmann::json diags = nlohmann::json::array();
@@ -293,23 +339,28 @@ std::string build_record(const Context& c, const std::string& site_digest) {
   nlohmann::json record = {{"inputs", c.fingerprint},
                            {"store", store_stamp(run)},
                            {"site", site_digest},
-                           {"diagnostics", diags}};
+                           {"diagnostics", diags},
+                           {"structure", c.prose_fp.structure},
+                           {"bodies", c.prose_fp.bodies},
+                           {"git", c.run.history.available()},
+                           {"prose", prose_token},
+                           {"prose_bodies", c.prose && !prose_token.empty()
+                                                ? c.prose->saved_bodies
+                                                : nlohmann::json(c.prose_fp.bodies)}};
   return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// Whether the site in the output folder was built from exactly these inputs and is intact; if
-// so, its diagnostics are reported again as this run's.
-bool previous_site_stands(Context& c) {
-  Run& run = c.run;
+// The previous build's record for this output folder; null when there is none.
+nlohmann::json read_record(const Run& run) {
   std::ifstream in(record_path(run), std::ios::binary);
-  if (!in) return false;
+  if (!in) return nullptr;
   auto record = nlohmann::json::parse(in, nullptr, false);
-  if (!record.is_object() || record.value("inputs", "") != c.fingerprint ||
-      record.value("store", "") != store_stamp(run))
-    return false;
-  const SiteManifest previous = read_site_manifest(output_dir(run));
-  if (previous.digest.empty() || record.value("site", "") != previous.digest) return false;
-  if (!site_matches_manifest(output_dir(run), previous)) return false;
+  return record.is_object() ? record : nlohmann::json(nullptr);
+}
+
+// The record's diagnostics, reported again as this run's. False (and nothing reported) when the
+// record's list is damaged.
+bool replay_diagnostics(Run& run, const nlohmann::json& record) {
   std::vector<Diagnostic> diags;
   try {
     for (const auto& d : record.at("diagnostics")) {
@@ -327,9 +378,96 @@ bool previous_site_stands(Context& c) {
   }
   for (auto& d : diags)
     run.diags.add(std::move(d));
+  return true;
+}
+
+// Whether the site in the output folder was built from exactly these inputs and is intact; if
+// so, its diagnostics are reported again as this run's.
+bool previous_site_stands(Context& c, const nlohmann::json& record) {
+  Run& run = c.run;
+  if (!record.is_object() || record.value("inputs", "") != c.fingerprint ||
+      record.value("store", "") != store_stamp(run))
+    return false;
+  const SiteManifest previous = read_site_manifest(output_dir(run));
+  if (previous.digest.empty() || record.value("site", "") != previous.digest) return false;
+  if (!site_matches_manifest(output_dir(run), previous)) return false;
+  if (!replay_diagnostics(run, record)) return false;
   run.site_files = previous.files.size();
   run.site_reused = previous.files.size();
   run.up_to_date = true;
+  return true;
+}
+
+// Whether the only inputs that changed since the previous build into this output folder are
+// Markdown bodies (render/site.hpp, "Rebuilding after a body edit"), with the site, the store,
+// the saved views and links as that build left them. If so, the plan is in c.prose and the
+// record's diagnostics are reported again as this run's. Any doubt is a no: the build then takes
+// the long way, which is always right.
+bool only_prose_changed(Context& c, const nlohmann::json& record) {
+  Run& run = c.run;
+  const nlohmann::json* bodies =
+      record.is_object() && record.contains("bodies") ? &record.at("bodies") : nullptr;
+  // git's history says when each file last changed, and an edit changes that: with git, the
+  // long way.
+  // The bodies when the views were saved: the search index is made again from its saved entries,
+  // so every entry whose body changed since then is made again, not only since the last build.
+  const nlohmann::json* saved =
+      record.is_object() && record.contains("prose_bodies") ? &record.at("prose_bodies") : nullptr;
+  if (!bodies || !bodies->is_object() || !saved || !saved->is_object() ||
+      c.prose_fp.structure.empty() || record.value("structure", "") != c.prose_fp.structure ||
+      record.value("store", "") != store_stamp(run) || record.value("git", true) ||
+      record.value("prose", "").empty() || bodies->size() != c.prose_fp.bodies.size() ||
+      saved->size() != c.prose_fp.bodies.size())
+    return false;
+  Context::ProsePlan plan;
+  plan.token = record.value("prose", "");
+  plan.saved_bodies = *saved;
+  for (const auto& [file, hash] : c.prose_fp.bodies) {
+    auto last = bodies->find(file);
+    auto then = saved->find(file);
+    if (last == bodies->end() || !last->is_string() || then == saved->end() || !then->is_string())
+      return false;
+    const bool since_last = last->get_ref<const std::string&>() != hash;
+    if (since_last) plan.changed.insert(file);
+    // A body edited back to what it was when the views were saved still needs its page again.
+    if (!since_last && then->get_ref<const std::string&>() == hash) continue;
+    auto body = read_markdown_body(run.opts.dir, file, c.load);
+    if (!body) return false;
+    plan.bodies[file] = std::move(*body);
+  }
+  if (plan.changed.empty()) return false;
+  plan.manifest = read_site_manifest(output_dir(run));
+  if (plan.manifest.digest.empty() || record.value("site", "") != plan.manifest.digest ||
+      !site_matches_manifest(output_dir(run), plan.manifest))
+    return false;
+  {
+    std::ifstream in(prose_path(run), std::ios::binary);
+    std::string token;
+    if (!in || !std::getline(in, token) || token != plan.token) return false;
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return false;
+    auto state = decode_prose(bytes, plan.bodies);
+    if (!state) return false;
+    plan.state = std::move(*state);
+  }
+  // Every page to make again must have a view that decodes and be a page of the site.
+  for (const auto& p : plan.state.pages)
+    if (plan.changed.count(p.slot.file) &&
+        (!plan.manifest.files.count(p.path) || !decode_view(p.view)))
+      return false;
+  if (!plan.manifest.files.count("search-index.js")) return false;
+  auto links = previous_links(run, plan.manifest.digest);
+  if (!links) return false;
+  plan.links = std::move(*links);
+  // The theme overrides are read again (their bytes are in the fingerprint); a finding there
+  // belongs to the long way.
+  DiagBag theme_diags;
+  c.theme_overrides = load_theme_overrides(run.opts.dir, c.load, theme_diags);
+  if (!theme_diags.all().empty()) return false;
+  for (const auto& [path, f] : plan.manifest.files)
+    if (!f.input.empty()) ++plan.pages;
+  if (!replay_diagnostics(run, record)) return false;
+  c.prose = std::move(plan);
   return true;
 }
 
@@ -398,11 +536,17 @@ std::string stage_load(Context& c) {
   // reported twice, and when the caller did not give a history of its own.
   if (c.run.opts.last >= Stage::Write && c.run.diags.all().empty() && !c.run.history.was_read()) {
     c.fingerprint = input_fingerprint(c);
-    if (!c.fingerprint.empty() && previous_site_stands(c)) {
+    const nlohmann::json record = c.fingerprint.empty() ? nullptr : read_record(c.run);
+    if (!record.is_null() && previous_site_stands(c, record)) {
       c.up_to_date = true;
       return "nothing changed since the last build: " + plural(c.run.site_files, "file", "files") +
              " kept";
     }
+    // Only Markdown bodies changed: the pages that show them are made again from the views the
+    // previous build saved, and nothing is loaded.
+    if (!record.is_null() && only_prose_changed(c, record))
+      return "only prose changed in " + plural(c.prose->changed.size(), "file", "files") +
+             ": the rest of the site stands";
   }
   // Git history, read once for the whole run (one walk of the commits, not one per file): the
   // last change of each file decides staleness and the pages' "last changed" line. No git (a
@@ -460,14 +604,14 @@ std::string stage_load(Context& c) {
 // references to the failed ones are not reported as dangling (Repo::failed_ids). Errors still stop
 // the run before metrics.
 std::string stage_validate(Context& c) {
-  if (c.up_to_date) return "skipped";
+  if (c.up_to_date || c.prose) return "skipped";
   return plural(c.decoded, "document", "documents") + " decoded";
 }
 
 // link: every reference must name a document, then the lints judge the repository as a whole.
 // Lints run even when references dangle, so a pull request sees every problem at once.
 std::string stage_link(Context& c) {
-  if (c.up_to_date) return "skipped";
+  if (c.up_to_date || c.prose) return "skipped";
   Run& run = c.run;
   const std::size_t before = run.diags.all().size();
   link_references(run.repo, run.diags);
@@ -486,7 +630,7 @@ std::string stage_link(Context& c) {
 // is the only memory between runs; a corrupt or newer one stops the run (StoreError) instead of
 // being wiped. A failed fetch is a warning: the build goes on from the store (SPEC 4.4).
 std::string stage_metrics(Context& c) {
-  if (c.up_to_date) return "skipped";
+  if (c.up_to_date || c.prose) return "skipped";
   Run& run = c.run;
   const RunOptions& o = run.opts;
   auto store = Store::open(store_path(run));
@@ -529,7 +673,7 @@ std::string stage_metrics(Context& c) {
 // compute: every figure of SPEC section 3, once; pages, the API and the terminal only read them.
 // Figures are dated in the configured timezone, so compute sees wall-clock time there.
 std::string stage_compute(Context& c) {
-  if (c.up_to_date) return "skipped";
+  if (c.up_to_date || c.prose) return "skipped";
   Run& run = c.run;
   run.figures =
       compute_all(run.repo, run.series, run.live, run.local_now, &run.history, run.opts.jobs);
@@ -553,6 +697,78 @@ std::string stage_compute(Context& c) {
   return plural(run.figures.slos.size(), "SLO", "SLOs");
 }
 
+// Opens the temporary file the views of this build are saved into (save_build_state renames it
+// into place), under a token of its own: the record names the file it belongs with by it.
+bool start_prose_file(Context& c) {
+  const Run& run = c.run;
+  const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
+  c.prose_token = content_hash(renderer_key() + " " + c.fingerprint + " " +
+                               std::to_string(::getpid()) + " " + std::to_string(stamp));
+  // Leftovers of killed builds into this folder first (one build per output folder at a time).
+  const fs::path final_path = prose_path(run);
+  const std::string leftover = final_path.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (fs::directory_iterator it(final_path.parent_path(), ec), end; !ec && it != end;
+       it.increment(ec))
+    if (it->path().filename().string().rfind(leftover, 0) == 0) fs::remove(it->path(), ec);
+  c.prose_temp = final_path;
+  c.prose_temp += ".tmp-" + std::to_string(::getpid());
+  c.prose_out = std::make_unique<std::ofstream>(c.prose_temp, std::ios::binary | std::ios::trunc);
+  *c.prose_out << c.prose_token << '\n' << prose_file_start();
+  if (*c.prose_out) return true;
+  c.prose_out.reset();
+  fs::remove(c.prose_temp, ec);
+  c.prose_temp.clear();
+  return false;
+}
+
+// What render did, for --timings.
+std::string render_counts(const SiteStats& st) {
+  char detail[160];
+  std::snprintf(detail, sizeof detail,
+                "; thread time: views %.1f s, input hashes %.1f s, templates %.1f s, writing "
+                "%.1f s",
+                st.view_ms / 1000, st.hash_ms / 1000, st.template_ms / 1000, st.sink_ms / 1000);
+  return plural(st.files, "file", "files") + ": " + std::to_string(st.pages_rendered) +
+         " pages rendered, " + std::to_string(st.pages_reused) + " reused" + detail;
+}
+
+// Every internal link and anchor of the site's pages, checked before anything is swapped in.
+void report_broken_links(Run& run, const std::map<std::string, PageLinks>& pages,
+                         const std::function<bool(const std::string&)>& exists) {
+  for (const auto& b : check_links(pages, exists))
+    run.diags.error(b.page, {}, "broken-link",
+                    "broken internal link to '" + b.target + "': " + b.reason);
+}
+
+// render after a body edit (only_prose_changed): the pages showing the changed bodies and the
+// search index, made again from the views the previous build saved. Their links are checked with
+// the saved links of every other page, as a full build checks them all; nothing is written yet.
+std::string render_prose_only(Context& c) {
+  Run& run = c.run;
+  Context::ProsePlan& plan = *c.prose;
+  SiteOptions site;
+  site.version = k_version;
+  site.jobs = run.opts.jobs;
+  site.theme_overrides = std::move(c.theme_overrides);
+  SiteSink sink;
+  sink.file = [&plan](const std::string& path, std::string bytes, const std::string& input) {
+    plan.files[path] = {std::move(bytes), input};
+  };
+  c.rendered = render_prose(plan.state, plan.bodies, plan.changed, site, sink);
+  for (const auto& [path, f] : plan.files) {
+    if (!is_html_path(path)) continue;
+    PageLinks links = extract_links(f.bytes);
+    links.hash = content_hash(f.bytes);
+    plan.links.pages[path] = std::move(links);
+  }
+  report_broken_links(run, plan.links.pages,
+                      [&plan](const std::string& p) { return plan.manifest.files.count(p) != 0; });
+  c.rendered.files = plan.manifest.files.size();
+  c.rendered.pages_reused = plan.pages - std::min(plan.pages, c.rendered.pages_rendered);
+  return render_counts(c.rendered);
+}
+
 // render: the pages and the JSON API, streamed into the site writer's temporary tree as they are
 // made (render itself writes nothing; the writer does). A page whose inputs are those of the same
 // page in the previous site is not rendered again but linked from there. Each page's links and
@@ -561,6 +777,7 @@ std::string stage_compute(Context& c) {
 // broken link, a full disk) drops the temporary tree and leaves the previous site as it was.
 std::string stage_render(Context& c) {
   if (c.up_to_date) return "skipped";
+  if (c.prose) return render_prose_only(c);
   Run& run = c.run;
   SiteOptions site;
   site.base_url = run.repo.config.base_url;
@@ -581,7 +798,7 @@ std::string stage_render(Context& c) {
     if (run.opts.last >= Stage::Write) {
       c.writer =
           std::make_unique<SiteWriter>(output_dir(run), SiteWriter::Mode::Streaming, run.repo.root);
-      previous = previous_links(run, *c.writer);
+      previous = previous_links(run, c.writer->previous().digest);
     }
     SiteSink sink;
     sink.file = [&](const std::string& path, std::string bytes, const std::string& input) {
@@ -617,14 +834,25 @@ std::string stage_render(Context& c) {
         c.links.pages[path] = std::move(links);
         return true;
       };
+    // Saved for the next build, in case only bodies change before it (prose_path).
+    if (c.writer && !c.fingerprint.empty() && !renderer_key().empty() && start_prose_file(c)) {
+      sink.prose_page = [&c](ProsePage&& page) {
+        const std::string bytes = encode_prose_page(page);
+        std::lock_guard<std::mutex> lock(c.prose_mutex);
+        c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      };
+      sink.prose_search = [&c](ProseSearch&& search) {
+        std::lock_guard<std::mutex> lock(c.prose_mutex);
+        c.prose_search = std::move(search);
+        c.prose_search_saved = true;
+      };
+    }
     c.rendered = render_site(run.repo, run.figures, run.diags.sorted(), run.series, site, sink);
     previous.reset();
     auto exists = [&](const std::string& p) {
       return c.writer ? c.writer->contains(p) : paths.count(p) != 0;
     };
-    for (const auto& b : check_links(c.links.pages, exists))
-      run.diags.error(b.page, {}, "broken-link",
-                      "broken internal link to '" + b.target + "': " + b.reason);
+    report_broken_links(run, c.links.pages, exists);
   } catch (const WriteError& e) {
     c.writer.reset(); // removes the temporary tree now
     throw FatalError(std::string("cannot write the site: ") + e.what());
@@ -636,14 +864,74 @@ std::string stage_render(Context& c) {
     throw;
   }
   if (run.diags.has_errors()) c.writer.reset(); // a broken link: nothing is swapped in
-  const SiteStats& st = c.rendered;
-  char detail[160];
-  std::snprintf(detail, sizeof detail,
-                "; thread time: views %.1f s, input hashes %.1f s, templates %.1f s, writing "
-                "%.1f s",
-                st.view_ms / 1000, st.hash_ms / 1000, st.template_ms / 1000, st.sink_ms / 1000);
-  return plural(st.files, "file", "files") + ": " + std::to_string(st.pages_rendered) +
-         " pages rendered, " + std::to_string(st.pages_reused) + " reused" + detail;
+  return render_counts(c.rendered);
+}
+
+// What the next build reads after a site is in place: the record of this build and the links of
+// every page (and, from a build that rendered the whole site, the views a prose rebuild needs,
+// named by the token the record gives). Each is written to a temporary file and renamed, so a
+// reader sees the old file or the new one; a file that cannot be written only makes the next
+// build a longer one.
+void save_build_state(Context& c, const std::string& digest, std::string prose_token) {
+  Run& run = c.run;
+  std::error_code ec;
+  if (c.prose_out) {
+    // The search index's parts end the file; then it takes the place of the previous one.
+    if (c.prose_search_saved) *c.prose_out << encode_prose_search(c.prose_search);
+    c.prose_search = {};
+    c.prose_out->close();
+    const bool ok = c.prose_search_saved && !c.prose_out->fail();
+    c.prose_out.reset();
+    if (ok) fs::rename(c.prose_temp, prose_path(run), ec);
+    if (!ok || ec) {
+      fs::remove(c.prose_temp, ec);
+      fs::remove(prose_path(run), ec);
+    } else {
+      prose_token = c.prose_token;
+    }
+    c.prose_temp.clear();
+  } else if (prose_token.empty()) {
+    fs::remove(prose_path(run), ec);
+  }
+  if (std::string record = build_record(c, digest, prose_token); !record.empty()) {
+    try {
+      write_file_atomic(record_path(run), record + "\n");
+    } catch (const WriteError&) {
+      // Without a record the next build is a full one; the site itself is written.
+    }
+  }
+  if (!renderer_key().empty()) {
+    c.links.key = renderer_key() + " " + digest;
+    // Streamed, so it is never held whole in memory; without it the next build renders every
+    // page.
+    fs::path temp = links_path(run);
+    temp += ".tmp";
+    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+    if (f) write_saved_links(f, c.links);
+    f.close();
+    if (f) fs::rename(temp, links_path(run), ec);
+    if (!f || ec) {
+      fs::remove(temp, ec);
+      fs::remove(links_path(run), ec);
+    }
+  }
+  c.links = {};
+}
+
+// write after a body edit: the files made again replace theirs in the site, each atomically, and
+// the site's manifest with them (replace_site_files); every other file stays as it is.
+std::string write_prose_only(Context& c) {
+  Run& run = c.run;
+  Context::ProsePlan& plan = *c.prose;
+  std::error_code ec;
+  fs::remove(record_path(run), ec); // as below: no record may vouch for a site being changed
+  const std::string digest = replace_site_files(output_dir(run), plan.manifest, plan.files);
+  run.site_files = plan.manifest.files.size();
+  run.site_reused = run.site_files - plan.files.size();
+  c.links = std::move(plan.links);
+  save_build_state(c, digest, plan.token);
+  return plural(run.site_files, "file", "files") + " (" + std::to_string(run.site_reused) +
+         " unchanged, kept in place; " + std::to_string(plan.files.size()) + " replaced in place)";
 }
 
 // write: the site rendered into the writer's temporary tree beside OUT is swapped in as a whole,
@@ -651,8 +939,9 @@ std::string stage_render(Context& c) {
 std::string stage_write(Context& c) {
   Run& run = c.run;
   if (c.up_to_date) return "skipped";
-  if (!c.writer) throw FatalError("cannot write the site: nothing was rendered");
   try {
+    if (c.prose) return write_prose_only(c);
+    if (!c.writer) throw FatalError("cannot write the site: nothing was rendered");
     SiteWriter& writer = *c.writer;
     // The previous record goes first: a run killed after the swap must not leave one that
     // vouches for a site it did not write (the marker's hash guards that too). The saved links
@@ -662,29 +951,7 @@ std::string stage_write(Context& c) {
     writer.commit();
     run.site_files = writer.paths().size();
     run.site_reused = writer.reused();
-    if (std::string record = build_record(c, writer.manifest_digest()); !record.empty()) {
-      try {
-        write_file_atomic(record_path(run), record + "\n");
-      } catch (const WriteError&) {
-        // Without a record the next build is a full one; the site itself is written.
-      }
-    }
-    if (!renderer_key().empty()) {
-      c.links.key = renderer_key() + " " + writer.manifest_digest();
-      // Streamed to a temporary file and renamed, so it is never held whole in memory and a
-      // reader sees the old file or the new one; without it the next build renders every page.
-      fs::path temp = links_path(run);
-      temp += ".tmp";
-      std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-      if (f) write_saved_links(f, c.links);
-      f.close();
-      if (f) fs::rename(temp, links_path(run), ec);
-      if (!f || ec) {
-        fs::remove(temp, ec);
-        fs::remove(links_path(run), ec);
-      }
-    }
-    c.links = {};
+    save_build_state(c, writer.manifest_digest(), {});
   } catch (const WriteError& e) {
     throw FatalError(std::string("cannot write the site: ") + e.what());
   } catch (const fs::filesystem_error& e) {

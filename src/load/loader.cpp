@@ -660,6 +660,17 @@ bool split_front_matter(const std::string& text, std::string& yaml, std::string&
   return false;
 }
 
+std::optional<std::string> read_markdown_body(const fs::path& root, const std::string& rel,
+                                              const LoadOptions& opts) {
+  std::string text, yaml, body, rule, message, hint;
+  int body_line = 0;
+  if (!ends_with(rel, ".md") ||
+      !read_repo_file(root, root / rel, opts.max_file_bytes, text, rule, message, hint) ||
+      check_text(text) || !split_front_matter(text, yaml, body, body_line))
+    return std::nullopt;
+  return body;
+}
+
 Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
   fs::path p = root / "nines.yaml";
   std::error_code ec;
@@ -1069,7 +1080,8 @@ std::string git_head(const fs::path& root) {
 
 std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
                              const FingerprintScope& scope,
-                             const std::function<std::string(std::string_view)>& hash) {
+                             const std::function<std::string(std::string_view)>& hash,
+                             ProseFingerprint* prose) {
   std::error_code ec;
   const fs::path root = fs::absolute(root_in, ec).lexically_normal();
   const fs::path& out = scope.out;
@@ -1100,8 +1112,10 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
   }
   std::sort(files.begin(), files.end());
   std::string text = git_head(root) + "\n";
-  std::string bytes;
+  std::string structure = text; // with `prose`: the same lines, a Markdown file's front matter only
+  std::string bytes, yaml, body;
   for (const auto& [rel, p] : files) {
+    const std::size_t line_start = text.size();
     text += rel;
     struct stat st {};
     if (::lstat(p.c_str(), &st) != 0) return {};
@@ -1113,11 +1127,22 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
     if (link || static_cast<std::uintmax_t>(st.st_size) > opts.max_file_bytes) {
       text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
               std::to_string(st.st_mtim.tv_nsec) + "\n";
+      if (prose) structure.append(text, line_start);
       continue;
     }
     if (!read_file(p, bytes)) return {};
     text += " " + std::to_string(bytes.size()) + " " + hash(bytes) + "\n";
+    int body_line = 0;
+    const bool markdown = rel.size() > 3 && rel.compare(rel.size() - 3, 3, ".md") == 0;
+    if (prose && markdown && split_front_matter(bytes, yaml, body, body_line)) {
+      const std::string_view head(bytes.data(), bytes.size() - body.size());
+      structure += rel + " md " + std::to_string(head.size()) + " " + hash(head) + "\n";
+      prose->bodies[rel] = hash(body);
+    } else if (prose) {
+      structure.append(text, line_start);
+    }
   }
+  if (prose) prose->structure = hash(structure);
   return hash(text);
 }
 

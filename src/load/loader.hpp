@@ -136,9 +136,26 @@ struct FingerprintScope {
 // A symbolic link, or a file larger than the loader reads, is fingerprinted by its size and
 // modification time, never its bytes (it may point anywhere, or be huge). Returns "" when the
 // walk fails or a file cannot be read: the caller then cannot trust any fingerprint.
+//
+// With `prose`, a second fingerprint that leaves out the Markdown bodies is made in the same walk:
+// a `.md` file with front matter counts there by its front matter alone (every byte up to and
+// including the closing `---` line), and its body's hash goes to `prose->bodies`. Two builds with
+// the same `prose->structure` differ at most in the bodies of the same Markdown files.
+struct ProseFingerprint {
+  std::string structure;
+  std::map<std::string, std::string> bodies; // relative path → hash of the body
+};
 std::string repo_fingerprint(const std::filesystem::path& root, const LoadOptions& opts,
                              const FingerprintScope& scope,
-                             const std::function<std::string(std::string_view)>& hash);
+                             const std::function<std::string(std::string_view)>& hash,
+                             ProseFingerprint* prose = nullptr);
+
+// The Markdown body of the repository file `rel`, read as the loader reads it (read_repo_file's
+// rules, UTF-8 text, front matter split off). nullopt when the loader would report anything about
+// the file's bytes or would not read it as a document with front matter: a caller that only
+// needs a changed body then takes the long way, which reports it.
+std::optional<std::string> read_markdown_body(const std::filesystem::path& root,
+                                              const std::string& rel, const LoadOptions& opts);
 
 // Splits "---\nfront matter\n---\nbody". Returns false when the text has no front matter.
 bool split_front_matter(const std::string& text, std::string& yaml, std::string& body,

@@ -14,6 +14,8 @@
 #include <malloc.h>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <stdexcept>
 #include <string_view>
 
 namespace nines {
@@ -29,7 +31,9 @@ using site::json;
 struct PageJob {
   std::string path;
   std::string layout;
-  std::function<json()> view; // built on a worker thread: views render Markdown and charts
+  // Built on a worker thread (views render Markdown and charts). A page that shows a document's
+  // body says where in the slot it is given.
+  std::function<json(ProseSlot*)> view;
 };
 
 Theme load_theme(const SiteOptions& opts) {
@@ -63,6 +67,10 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   using namespace site;
   std::vector<PageJob> jobs;
   auto add = [&](std::string path, std::string layout, std::function<json()> view) {
+    jobs.push_back({std::move(path), std::move(layout),
+                    [view = std::move(view)](ProseSlot*) { return view(); }});
+  };
+  auto add_prose = [&](std::string path, std::string layout, std::function<json(ProseSlot*)> view) {
     jobs.push_back({std::move(path), std::move(layout), std::move(view)});
   };
   add("index.html", "dashboard", [&s] { return dashboard_view(s); });
@@ -96,17 +104,20 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   add_list("catalog", "catalog", "services entries", "services", s.repo.services.size(),
            catalog_view);
   for (const auto& x : s.repo.services)
-    add(service_page(x.meta.id), "service", [&s, &x] { return service_view(s, x); });
+    add_prose(service_page(x.meta.id), "service",
+              [&s, &x](ProseSlot* slot) { return service_view(s, x, slot); });
   add_list("slos", "slos", "slos", "slos", s.figs.slos.size(), slos_view);
   for (const auto& f : s.figs.slos)
     add(slo_page(f.id), "slo", [&s, &f] { return slo_view(s, f); });
   add_list("runbooks", "runbooks", "runbooks", "runbooks", s.repo.runbooks.size(), runbooks_view);
   for (const auto& x : s.repo.runbooks)
-    add(runbook_page(x.meta.id), "runbook", [&s, &x] { return runbook_view(s, x); });
+    add_prose(runbook_page(x.meta.id), "runbook",
+              [&s, &x](ProseSlot* slot) { return runbook_view(s, x, slot); });
   add_list("postmortems", "postmortems", "postmortems", "incidents", s.repo.postmortems.size(),
            postmortems_view);
   for (const auto& x : s.repo.postmortems)
-    add(postmortem_page(x.meta.id), "postmortem", [&s, &x] { return postmortem_view(s, x); });
+    add_prose(postmortem_page(x.meta.id), "postmortem",
+              [&s, &x](ProseSlot* slot) { return postmortem_view(s, x, slot); });
   add("teams/index.html", "team", [&s] { return teams_view(s); });
   add_list("maturity", "maturity", "services rows", "maturity", s.figs.maturity.services.size(),
            maturity_view);
@@ -280,7 +291,15 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
     malloc_trim(0);
   });
   tasks.emplace_back([&] {
-    emit("search-index.js", site::search_index(site::search_entries(s)), {});
+    ProseSearch prose;
+    ProseSearch* keep = sink.prose_search ? &prose : nullptr;
+    emit("search-index.js", site::search_index(site::search_entries(s, keep)), {});
+    if (keep) {
+      prose.file_pages = s.file_pages;
+      prose.repo_url = repo.config.repo_url;
+      prose.branch = repo.config.branch;
+      sink.prose_search(std::move(prose));
+    }
     for (const auto& [path, bytes] : theme.static_files())
       emit("static/" + path, bytes, {});
     // GitHub Pages would otherwise run Jekyll, which drops files and folders starting with "_".
@@ -291,20 +310,32 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
   for (const PageJob& job : jobs)
     tasks.emplace_back([&] {
       auto start = Clock::now();
-      json view = job.view();
+      ProseSlot slot;
+      json view = job.view(&slot);
       view_ns += ns_since(start);
       start = Clock::now();
       const std::string input = page_input(job.layout, theme_id, opts.version, view);
       hash_ns += ns_since(start);
+      // A page showing a body is handed over as saved: its view without the body.
+      auto keep_prose = [&] {
+        if (!sink.prose_page || slot.file.empty()) return;
+        view[json::json_pointer(slot.body_at)] = nullptr;
+        if (!slot.toc_at.empty()) view[json::json_pointer(slot.toc_at)] = nullptr;
+        sink.prose_page({job.path, job.layout, std::move(slot), encode_view(view)});
+      };
       if (sink.reuse && !input.empty() && sink.reuse(job.path, input)) {
         ++reused;
-        std::lock_guard<std::mutex> lock(mutex);
-        paths.push_back(job.path);
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          paths.push_back(job.path);
+        }
+        keep_prose();
         return;
       }
       start = Clock::now();
       std::string bytes = theme.render(job.layout, view);
       template_ns += ns_since(start);
+      keep_prose();
       view = json();
       ++rendered;
       emit(job.path, std::move(bytes), input);
@@ -324,6 +355,57 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
   stats.hash_ms = static_cast<double>(hash_ns.load()) / 1e6;
   stats.template_ms = static_cast<double>(template_ns.load()) / 1e6;
   stats.sink_ms = static_cast<double>(sink_ns.load()) / 1e6;
+  return stats;
+}
+
+std::string encode_view(const json& view) {
+  std::string out;
+  append_view(out, view);
+  return out;
+}
+
+SiteStats render_prose(const ProseState& state, const std::map<std::string, std::string>& bodies,
+                       const std::set<std::string>& pages_of, const SiteOptions& opts,
+                       const SiteSink& sink) {
+  Theme theme = load_theme(opts);
+  const std::string theme_id = theme_hash(opts);
+  const ProseSearch& search = state.search;
+  const site::LinkBase base{search.file_pages, search.repo_url, search.branch};
+  SiteStats stats;
+  // A few pages: one thread, in path order.
+  for (const ProsePage& p : state.pages) {
+    auto body = bodies.find(p.slot.file);
+    if (body == bodies.end() || !pages_of.count(p.slot.file)) continue;
+    auto start = Clock::now();
+    std::optional<json> view = decode_view(p.view);
+    if (!view) throw std::runtime_error("the saved view of " + p.path + " is damaged");
+    std::set<std::string> taken(p.slot.taken.begin(), p.slot.taken.end());
+    site::put_body(*view, base, body->second, p.path, taken, p.slot);
+    stats.view_ms += static_cast<double>(ns_since(start)) / 1e6;
+    start = Clock::now();
+    const std::string input = page_input(p.layout, theme_id, opts.version, *view);
+    stats.hash_ms += static_cast<double>(ns_since(start)) / 1e6;
+    start = Clock::now();
+    std::string bytes = theme.render(p.layout, *view);
+    stats.template_ms += static_cast<double>(ns_since(start)) / 1e6;
+    start = Clock::now();
+    sink.file(p.path, std::move(bytes), input);
+    stats.sink_ms += static_cast<double>(ns_since(start)) / 1e6;
+    ++stats.pages_rendered;
+    ++stats.files;
+  }
+  std::vector<SearchEntry> entries;
+  for (const auto& d : search.drafts) {
+    auto body = bodies.find(d.file);
+    if (body == bodies.end()) continue;
+    if (entries.empty()) entries = search.entries;
+    if (d.entry >= entries.size()) throw std::runtime_error("the saved search index is damaged");
+    entries[d.entry] = site::search_entry(d, body->second, search.cap);
+  }
+  if (!entries.empty()) {
+    sink.file("search-index.js", site::search_index(entries), {});
+    ++stats.files;
+  }
   return stats;
 }
 

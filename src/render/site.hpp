@@ -14,8 +14,11 @@
 
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nines {
@@ -35,6 +38,74 @@ struct SiteOptions {
   const GoldenSeries* golden = nullptr;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Rebuilding after a body edit. Most edits to a governance repository are prose: a runbook's
+// steps, a postmortem's narrative. A build whose only changes since the previous one are Markdown
+// bodies (front matter byte for byte the same, like every other input) changes only the pages
+// that show those bodies and the search index. The previous build saves what those need
+// (ProseState): each such page's view with the body left out, and the search index's entries
+// with the parts of each entry that are not its document's body. render_prose then makes those
+// files again without the model, and the driver replaces them in the site.
+
+// Where a page shows a document's body: the repository file, the JSON pointers of the body's HTML
+// and (when not empty) of its table of contents in the view, and the anchors the page used before
+// the body (the body's headings must not take them).
+struct ProseSlot {
+  std::string file, body_at, toc_at;
+  std::vector<std::string> taken;
+};
+
+// One page that shows a body, as saved: its layout and its view in the page-input encoding
+// (encode_view), with the body's fields null.
+struct ProsePage {
+  std::string path, layout;
+  ProseSlot slot;
+  std::string view;
+};
+
+// One line of the search index (search-index.js).
+struct SearchEntry {
+  std::string title, kind, summary, href, text;
+};
+
+// The search index as saved: every entry, the text budget of one entry, and for each entry that
+// holds a document's body the parts it is made of besides that body (`prose` without it; the body
+// goes in at `body_at`). Also what a body's relative links resolve against: the pages of the
+// repository's files, and the repository's address and branch for the other files.
+struct ProseSearch {
+  struct Draft {
+    std::size_t entry = 0;
+    std::string file, kind, title, href, summary;
+    std::vector<std::string> keys, prose;
+    std::size_t body_at = 0;
+  };
+  std::vector<SearchEntry> entries;
+  std::size_t cap = 0;
+  std::vector<Draft> drafts;
+  std::map<std::string, std::string> file_pages;
+  std::string repo_url, branch;
+};
+
+struct ProseState {
+  std::vector<ProsePage> pages; // sorted by path; from decode_prose, the wanted ones only
+  ProseSearch search;
+};
+
+// A view's exact bytes (the encoding page input hashes are made from), and back. decode_view
+// returns nullopt on bytes that are not such an encoding.
+std::string encode_view(const nlohmann::json& view);
+std::optional<nlohmann::json> decode_view(std::string_view bytes);
+
+// The saved state as bytes, written as it is made, so it is never held whole: prose_file_start(),
+// then encode_prose_page() of each page in any order, then encode_prose_search() last. And back:
+// decode_prose keeps only the pages that show one of `files` (keys), and returns nullopt when
+// the bytes are damaged, cut short or of another encoding.
+std::string prose_file_start();
+std::string encode_prose_page(const ProsePage& page);
+std::string encode_prose_search(const ProseSearch& search);
+std::optional<ProseState> decode_prose(std::string_view bytes,
+                                       const std::map<std::string, std::string>& files);
+
 // Where render_site hands the files of the site as they are made. Render writes nothing itself:
 // the driver connects the sink to the site writer, so no more than the pages in flight are ever
 // in memory.
@@ -49,6 +120,11 @@ struct SiteSink {
   // made anew every time). Called from the rendering threads, several at once, in no fixed order;
   // an exception stops the rendering and is rethrown by render_site.
   std::function<void(const std::string& path, std::string bytes, const std::string& input)> file;
+  // With these, render_site also hands over what a later build needs when only bodies change:
+  // each page that shows a body, after it is made or reused (from the rendering threads), and the
+  // search index's parts once.
+  std::function<void(ProsePage&& page)> prose_page;
+  std::function<void(ProseSearch&& search)> prose_search;
 };
 
 // What render_site did: the files handed on (reused pages included), the pages rendered through
@@ -82,6 +158,15 @@ std::map<std::string, std::string> render_site(const Repo& repo, const Figures& 
                                                const std::vector<Diagnostic>& diagnostics,
                                                const std::map<std::string, DailySeries>& series,
                                                const SiteOptions& opts);
+
+// The files of a site whose inputs differ from those `state` was saved from only in the Markdown
+// bodies of `bodies` (repository file → its body now; every body that differs from the saved
+// build's): each saved page showing a body of `pages_of`, made again from its saved view, and
+// search-index.js when an entry holds one of `bodies`. Handed to `sink.file` as render_site hands
+// them (same bytes, same input hashes); pages_rendered counts the pages.
+SiteStats render_prose(const ProseState& state, const std::map<std::string, std::string>& bodies,
+                       const std::set<std::string>& pages_of, const SiteOptions& opts,
+                       const SiteSink& sink);
 
 // The monthly report of `period` as one self-contained HTML document (`nines report --format
 // html`): the site's report layout with its stylesheet inlined, no scripts, no links (nothing it

@@ -212,6 +212,23 @@ json maturity_brief(const Site& site, const ServiceMaturity& m);
 // page's other Markdown (which this call adds to).
 MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::string& md,
                             const std::string& page, std::set<std::string>* taken = nullptr);
+// What a document's relative links resolve against: the pages of the repository's files, else
+// the file in the repository's web view (repo_url, branch), else the link as written.
+struct LinkBase {
+  const std::map<std::string, std::string>& file_pages;
+  const std::string& repo_url;
+  const std::string& branch;
+};
+LinkBase link_base(const Site& site);
+MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
+                            const std::string& md, const std::string& page,
+                            std::set<std::string>* taken = nullptr);
+// A document's body on its page: its HTML at `slot.body_at` of `v` and, when `slot.toc_at` is not
+// empty, its table of contents there. `taken` holds the anchors the page used before it (and
+// gets the body's). The one place a page's body is made, whether the page is built from the
+// model or again from a saved view (render_prose).
+void put_body(json& v, const LinkBase& base, const std::string& md, const std::string& page,
+              std::set<std::string>& taken, const ProseSlot& slot);
 json toc_of(const MarkdownResult& md);
 // The document's source in the repository (repo_url, branch, file), or null.
 json source_url(const Site& site, const DocMeta& doc);
@@ -221,13 +238,13 @@ json source_url(const Site& site, const DocMeta& doc);
 
 json dashboard_view(const Site& site);
 json catalog_view(const Site& site);
-json service_view(const Site& site, const Service& s);
+json service_view(const Site& site, const Service& s, ProseSlot* slot = nullptr);
 json slos_view(const Site& site);
 json slo_view(const Site& site, const SloFigures& f);
 json runbooks_view(const Site& site);
-json runbook_view(const Site& site, const Runbook& rb);
+json runbook_view(const Site& site, const Runbook& rb, ProseSlot* slot = nullptr);
 json postmortems_view(const Site& site);
-json postmortem_view(const Site& site, const Postmortem& pm);
+json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot = nullptr);
 json teams_view(const Site& site);
 json maturity_view(const Site& site);
 json readiness_view(const Site& site);
@@ -272,10 +289,11 @@ std::string part_page_of(const Site& site, const std::string& folder, std::size_
 
 // One line of search-index.js (site_search.cpp): href relative to the root, "x/" for
 // "x/index.html"; text the searchable words, capped so the index stays small.
-struct SearchEntry {
-  std::string title, kind, summary, href, text;
-};
-std::vector<SearchEntry> search_entries(const Site& site);
+// With `prose`, the index's parts for a later build in which only bodies change (its entries,
+// cap and drafts; the caller fills in the link base).
+std::vector<SearchEntry> search_entries(const Site& site, ProseSearch* prose = nullptr);
+// The entry of `draft` with `body` as its document's body: what search_entries gives for it.
+SearchEntry search_entry(const ProseSearch::Draft& draft, const std::string& body, std::size_t cap);
 // search-index.js: window.NINES_SEARCH = [[kind, title, href, summary, text], ...].
 std::string search_index(const std::vector<SearchEntry>& entries);
 

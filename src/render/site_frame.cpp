@@ -63,6 +63,16 @@ json page_view(const Site& site, const std::string& page, const std::string& tit
 
 MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::string& md,
                             const std::string& page, std::set<std::string>* taken) {
+  return markdown_for(link_base(site), doc.file, md, page, taken);
+}
+
+LinkBase link_base(const Site& site) {
+  return {site.file_pages, site.repo.config.repo_url, site.repo.config.branch};
+}
+
+MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
+                            const std::string& md, const std::string& page,
+                            std::set<std::string>* taken) {
   // Every id the default theme's layouts and partials write (grep 'id="' themes/default), so a
   // heading can never steal an in-page link's target.
   static const std::set<std::string> k_layout_ids = {"actions-h",
@@ -160,7 +170,7 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
   options.more_reserved_ids = &k_layout_ids;
   if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
   const std::string root = root_of(page);
-  options.rewrite_url = [&site, &doc, &root](std::string_view url) -> std::string {
+  options.rewrite_url = [&base, &doc_file, &root](std::string_view url) -> std::string {
     std::string u(url);
     // Only relative paths are the repository's: schemes, fragments and queries stay as written.
     if (u.empty() || u[0] == '#' || u[0] == '?' || u[0] == '/' ||
@@ -171,16 +181,16 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
       fragment = u.substr(hash);
       u.erase(hash);
     }
-    std::filesystem::path base = std::filesystem::path(doc.file).parent_path();
-    std::string target = (base / u).lexically_normal().generic_string();
+    std::filesystem::path folder = std::filesystem::path(doc_file).parent_path();
+    std::string target = (folder / u).lexically_normal().generic_string();
     if (target.rfind("..", 0) == 0) return std::string(url);
-    if (auto it = site.file_pages.find(target); it != site.file_pages.end())
+    if (auto it = base.file_pages.find(target); it != base.file_pages.end())
       return root + it->second + fragment;
-    if (!site.repo.config.repo_url.empty()) {
-      std::string repo = site.repo.config.repo_url;
+    if (!base.repo_url.empty()) {
+      std::string repo = base.repo_url;
       while (!repo.empty() && repo.back() == '/')
         repo.pop_back();
-      return repo + "/blob/" + site.repo.config.branch + "/" + target + fragment;
+      return repo + "/blob/" + base.branch + "/" + target + fragment;
     }
     return std::string(url);
   };
@@ -189,6 +199,13 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
     for (const auto& h : result.headings)
       taken->insert(h.anchor);
   return result;
+}
+
+void put_body(json& v, const LinkBase& base, const std::string& md, const std::string& page,
+              std::set<std::string>& taken, const ProseSlot& slot) {
+  MarkdownResult body = markdown_for(base, slot.file, md, page, &taken);
+  v[json::json_pointer(slot.body_at)] = text_or_null(body.html);
+  if (!slot.toc_at.empty()) v[json::json_pointer(slot.toc_at)] = toc_of(body);
 }
 
 json toc_of(const MarkdownResult& md) {

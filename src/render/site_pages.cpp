@@ -587,7 +587,7 @@ json backstage_view(const Site& site, const Service& s) {
       {"has_system_components", !siblings.empty()}};
 }
 
-json service_view(const Site& site, const Service& s) {
+json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   const std::string page = service_page(s.meta.id);
   const std::string name = s.name.empty() ? s.meta.id : s.name;
   json v = page_view(site, page, name, "services", {{"catalog/index.html", "Services"}});
@@ -648,8 +648,10 @@ json service_view(const Site& site, const Service& s) {
                   {"catalog", backstage_view(site, s)},
                   {"implied", s.implied}};
   v["last_changed"] = last_changed(site, s.meta);
-  MarkdownResult body = markdown_for(site, s.meta, s.meta.body, page);
-  v["body_html"] = text_or_null(body.html);
+  std::set<std::string> taken;
+  ProseSlot body{s.meta.file, "/body_html", "", {}};
+  put_body(v, link_base(site), s.meta.body, page, taken, body);
+  if (slot) *slot = std::move(body);
 
   // Dependencies.
   std::vector<std::string> callers, callees;
@@ -1062,7 +1064,7 @@ json runbooks_view(const Site& site) {
   return v;
 }
 
-json runbook_view(const Site& site, const Runbook& rb) {
+json runbook_view(const Site& site, const Runbook& rb, ProseSlot* slot) {
   const std::string page = runbook_page(rb.meta.id);
   json v = page_view(site, page, rb.title.empty() ? rb.meta.id : rb.title, "runbooks",
                      {{"runbooks/index.html", "Runbooks"}});
@@ -1108,9 +1110,9 @@ json runbook_view(const Site& site, const Runbook& rb) {
       {"escalation", escalation},
       {"source_url", source_url(site, rb.meta)},
       {"body_html", nullptr}};
-  MarkdownResult body = markdown_for(site, rb.meta, rb.meta.body, page, &taken);
-  v["runbook"]["body_html"] = text_or_null(body.html);
-  v["toc"] = toc_of(body);
+  ProseSlot body{rb.meta.file, "/runbook/body_html", "/toc", {taken.begin(), taken.end()}};
+  put_body(v, link_base(site), rb.meta.body, page, taken, body);
+  if (slot) *slot = std::move(body);
   v["last_changed"] = last_changed(site, rb.meta, "last_updated", rb.last_updated);
 
   json diagnosis = json::array();
@@ -1193,7 +1195,7 @@ json postmortems_view(const Site& site) {
   return v;
 }
 
-json postmortem_view(const Site& site, const Postmortem& pm) {
+json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
   const std::string page = postmortem_page(pm.meta.id);
   json v = page_view(site, page, pm.title.empty() ? pm.meta.id : pm.title, "incidents",
                      {{"postmortems/index.html", "Incidents"}});
@@ -1272,9 +1274,9 @@ json postmortem_view(const Site& site, const Postmortem& pm) {
   if (!pm.root_cause.empty())
     v["postmortem"]["root_cause_html"] =
         markdown_for(site, pm.meta, pm.root_cause, page, &taken).html;
-  MarkdownResult body = markdown_for(site, pm.meta, pm.meta.body, page, &taken);
-  v["postmortem"]["body_html"] = text_or_null(body.html);
-  v["toc"] = toc_of(body);
+  ProseSlot body{pm.meta.file, "/postmortem/body_html", "/toc", {taken.begin(), taken.end()}};
+  put_body(v, link_base(site), pm.meta.body, page, taken, body);
+  if (slot) *slot = std::move(body);
   v["last_changed"] = last_changed(site, pm.meta);
 
   json timeline = json::array();

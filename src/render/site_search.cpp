@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_set>
 
@@ -28,9 +29,15 @@ constexpr std::size_t k_text_max = 12'000;
 constexpr std::size_t k_summary_max = 96;
 
 struct Draft {
+  Draft(std::string k, std::string t, std::string h, std::string s,
+        std::vector<std::string> key_list, std::vector<std::string> prose_list)
+      : kind(std::move(k)), title(std::move(t)), href(std::move(h)), summary(std::move(s)),
+        keys(std::move(key_list)), prose(std::move(prose_list)) {}
   std::string kind, title, href, summary;
   std::vector<std::string> keys; // ids, people, names: kept before any prose
   std::vector<std::string> prose;
+  std::string file;                                   // the document whose body is in `prose`
+  std::size_t body_at = static_cast<std::size_t>(-1); // where in `prose` (add_body)
 };
 
 void add(std::vector<std::string>& v, const std::string& s) {
@@ -59,6 +66,16 @@ std::string plain(const std::string& md, bool markdown = false) {
   while (!out.empty() && out.back() == ' ')
     out.pop_back();
   return out;
+}
+
+// The document's body as the draft's prose, remembered with its place so that the entry can be
+// made again with another body (search_entry).
+// Kept even when empty (unlike add's): the entry's text reads the prose through plain(), which
+// collapses the blank an empty part leaves, so the text is the same and the place is known.
+void add_body(Draft& d, const DocMeta& m) {
+  d.file = m.file;
+  d.body_at = d.prose.size();
+  d.prose.push_back(plain(m.body, true));
 }
 
 // The word as the index compares words: lower case, letters, digits, UTF-8 and - _ . / only.
@@ -168,7 +185,7 @@ std::vector<Draft> drafts(const Site& site) {
     for (const auto& r : s.downstream)
       add(d.keys, r.id);
     add(d.prose, s.description);
-    add(d.prose, plain(s.meta.body, true));
+    add_body(d, s.meta);
     out.push_back(std::move(d));
   }
   // Catalog entries (libraries, documentation, tools) have no page: their row in the catalog list.
@@ -205,7 +222,7 @@ std::vector<Draft> drafts(const Site& site) {
         add(d.keys, a.name);
       add_all(d.keys, slo.stakeholders);
       add(d.prose, slo.description);
-      add(d.prose, plain(slo.meta.body, true));
+      add_body(d, slo.meta);
     }
     out.push_back(std::move(d));
   }
@@ -230,7 +247,7 @@ std::vector<Draft> drafts(const Site& site) {
     for (const auto& s : rb.steps)
       add_all(d.prose, {s.name, s.action, s.command});
     add(d.prose, rb.escalation_context);
-    add(d.prose, plain(rb.meta.body, true));
+    add_body(d, rb.meta);
     out.push_back(std::move(d));
   }
   for (const auto& pm : site.repo.postmortems) {
@@ -258,7 +275,7 @@ std::vector<Draft> drafts(const Site& site) {
     add_all(d.prose, pm.five_whys);
     for (const auto& a : pm.action_items)
       add(d.prose, a.description);
-    add(d.prose, plain(pm.meta.body, true));
+    add_body(d, pm.meta);
     for (const auto& name : pm.authors)
       person(name, href, "");
     for (const auto& name : pm.authors)
@@ -292,7 +309,7 @@ std::vector<Draft> drafts(const Site& site) {
     add_all(d.keys, {r.meta.id, r.team.id, r.primary, r.secondary});
     add_all(d.keys, r.members);
     add_all(d.prose, r.escalation);
-    add(d.prose, plain(r.meta.body, true));
+    add_body(d, r.meta);
     for (const auto& m : r.members)
       person(m, href, "on-call " + (r.name.empty() ? r.meta.id : r.name));
     out.push_back(std::move(d));
@@ -349,16 +366,44 @@ std::string inert_scheme(std::string s) {
 
 } // namespace
 
-std::vector<SearchEntry> search_entries(const Site& site) {
+namespace {
+
+SearchEntry entry_of(const Draft& d, std::size_t cap) {
+  return {d.title, d.kind, truncate_text(d.summary, k_summary_max), short_href(d.href),
+          text_of(d, cap)};
+}
+
+} // namespace
+
+std::vector<SearchEntry> search_entries(const Site& site, ProseSearch* prose) {
   std::vector<Draft> ds = drafts(site);
   std::size_t cap = ds.empty() ? k_text_max : k_text_budget / ds.size();
   cap = std::clamp(cap, k_text_min, k_text_max);
   std::vector<SearchEntry> out;
   out.reserve(ds.size());
-  for (const auto& d : ds)
-    out.push_back({d.title, d.kind, truncate_text(d.summary, k_summary_max), short_href(d.href),
-                   text_of(d, cap)});
+  for (auto& d : ds) {
+    out.push_back(entry_of(d, cap));
+    if (!prose || d.file.empty()) continue;
+    d.prose.erase(d.prose.begin() + static_cast<std::ptrdiff_t>(d.body_at)); // the body's place
+    prose->drafts.push_back({out.size() - 1, std::move(d.file), std::move(d.kind),
+                             std::move(d.title), std::move(d.href), std::move(d.summary),
+                             std::move(d.keys), std::move(d.prose), d.body_at});
+  }
+  if (prose) {
+    prose->entries = out;
+    prose->cap = cap;
+  }
   return out;
+}
+
+SearchEntry search_entry(const ProseSearch::Draft& draft, const std::string& body,
+                         std::size_t cap) {
+  Draft d{draft.kind, draft.title, draft.href, draft.summary, draft.keys, draft.prose};
+  d.file = draft.file;
+  d.body_at = draft.body_at;
+  if (d.body_at > d.prose.size()) throw std::invalid_argument("search draft: body out of place");
+  d.prose.insert(d.prose.begin() + static_cast<std::ptrdiff_t>(d.body_at), plain(body, true));
+  return entry_of(d, cap);
 }
 
 std::string search_index(const std::vector<SearchEntry>& entries) {

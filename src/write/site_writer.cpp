@@ -220,7 +220,67 @@ bool is_within(const fs::path& inner, const fs::path& outer) {
 const char* const k_marker_text =
     "This folder is a site written by nines. `nines build` replaces it as a whole.\n";
 
+// The marker's bytes with the manifest of `files`.
+std::string marker_with(const std::map<std::string, SiteManifest::File>& files) {
+  nlohmann::json list = nlohmann::json::object();
+  for (const auto& [rel, f] : files)
+    list[rel] = f.input.empty() ? nlohmann::json::array({f.hash, f.size})
+                                : nlohmann::json::array({f.hash, f.size, f.input});
+  nlohmann::json manifest = {{"nines_manifest", 1}, {"files", list}};
+  return std::string(k_marker_text) +
+         manifest.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 } // namespace
+
+std::string replace_site_files(const fs::path& out, const SiteManifest& manifest,
+                               const std::map<std::string, SiteFileUpdate>& files) {
+  if (manifest.digest.empty() || read_site_manifest(out).digest != manifest.digest)
+    throw WriteError(out.string() + ": the site changed since its manifest was read");
+  std::map<std::string, SiteManifest::File> entries = manifest.files;
+  for (const auto& [rel, update] : files)
+    if (!SiteWriter::is_valid_path(rel) || !entries.erase(rel))
+      throw WriteError(out.string() + ": '" + rel + "' is not a file of the site");
+  // Every new file is written beside its old one first: a failure there (a full disk) leaves the
+  // site exactly as it was.
+  std::vector<std::pair<fs::path, fs::path>> staged; // temporary file → its place
+  auto drop_staged = [&staged] {
+    std::error_code ec;
+    for (const auto& [temp, place] : staged)
+      fs::remove(temp, ec);
+  };
+  try {
+    for (const auto& [rel, update] : files) {
+      const fs::path place = out / rel;
+      fs::path temp =
+          place.parent_path() / ("." + place.filename().string() + ".tmp-" + pid_text());
+      staged.emplace_back(temp, place);
+      write_bytes(temp.string(), update.bytes, false, 07777);
+    }
+    // Then the manifest without them, so a build stopped between the renames below never leaves
+    // a manifest entry whose bytes its file no longer has (a later build would link that file as
+    // if it had them); the files it does not list are written again by the next build.
+    write_file_atomic(out / k_site_marker, marker_with(entries));
+  } catch (...) {
+    drop_staged();
+    throw;
+  }
+  for (std::size_t i = 0; i < staged.size(); ++i) {
+    std::error_code ec;
+    fs::rename(staged[i].first, staged[i].second, ec);
+    if (ec) {
+      const std::string where = staged[i].second.string();
+      staged.erase(staged.begin(), staged.begin() + static_cast<std::ptrdiff_t>(i)); // renamed
+      drop_staged();
+      throw WriteError(where + ": cannot replace: " + ec.message());
+    }
+  }
+  for (const auto& [rel, update] : files)
+    entries[rel] = {content_hash(update.bytes), update.bytes.size(), update.input};
+  const std::string marker = marker_with(entries);
+  write_file_atomic(out / k_site_marker, marker);
+  return content_hash(marker);
+}
 
 SiteManifest read_site_manifest(const fs::path& out) {
   SiteManifest m;
@@ -511,14 +571,7 @@ void SiteWriter::commit() {
       write_one(rel, bytes, m_hashes.at(rel));
     }
     // The marker again, now with the manifest of everything written.
-    nlohmann::json files = nlohmann::json::object();
-    for (const auto& [rel, f] : m_hashes)
-      files[rel] = f.input.empty() ? nlohmann::json::array({f.hash, f.size})
-                                   : nlohmann::json::array({f.hash, f.size, f.input});
-    nlohmann::json manifest = {{"nines_manifest", 1}, {"files", files}};
-    const std::string marker =
-        std::string(k_marker_text) +
-        manifest.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const std::string marker = marker_with(m_hashes);
     write_bytes(m_temp_prefix + k_site_marker, marker, false, m_umask); // the first one's place
     m_digest = content_hash(marker);
     // Again, just before the swap: the folder may have been filled since the writer was made.

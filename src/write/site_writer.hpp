@@ -180,6 +180,23 @@ private:
 // True when nothing is left; a file or a link at `dir` is removed too, a missing one is fine.
 bool remove_tree(const std::filesystem::path& dir);
 
+// A new version of one file of a site: its bytes, and for a page its input hash (SiteWriter::add).
+struct SiteFileUpdate {
+  std::string bytes;
+  std::string input;
+};
+
+// Replaces a few files of the nines site in `out` in place, each atomically, and the marker's
+// manifest with them (for a build that changed nothing else: see the prose rebuild in
+// docs/ARCHITECTURE.md). `manifest` is the site's manifest as read before; every file must be in
+// it, and the site must still have it. Every new file is written beside its old one first, so a
+// failure there (a full disk) leaves the site as it was; then the manifest without those files,
+// the renames, and the manifest with them, so a build stopped half-way never leaves a manifest
+// that vouches for bytes a file does not have. Returns the new manifest's digest; throws
+// WriteError, leaving every file whole (old or new bytes).
+std::string replace_site_files(const std::filesystem::path& out, const SiteManifest& manifest,
+                               const std::map<std::string, SiteFileUpdate>& files);
+
 // Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory,
 // then a rename, so readers see the old or the new content, never a partial one.
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
