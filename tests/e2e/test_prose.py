@@ -480,6 +480,45 @@ def test_odd_files(tmp):
     s.rebuild("then a body change again", fast=True, edited=1)
 
 
+def test_saved_state(tmp):
+    """What a build leaves beside the store for the next one (its record, the site's links, the
+    saved views) cut short or gone: a body change still gives a full build's bytes. The saved
+    views and links carry no checksum of their own, so bytes changed in place with the size kept
+    are only tried on the record, whose values are compared."""
+    s = Site(tmp, "saved")
+    store = s.path(".nines")
+    rb = s.path("runbooks/dispatch-service/dispatch-service-fast-burn.md")
+
+    def saved(ext):
+        # Only the output folder's own: fresh builds remove theirs.
+        found = [os.path.join(store, f) for f in sorted(os.listdir(store))
+                 if f.startswith("nines-build-") and f.endswith(ext)]
+        check(len(found) == 1, f"one {ext} file beside the store: {found}")
+        return found[0] if found else os.path.join(store, "missing" + ext)
+
+    def damage(path, how):
+        with open(path, "rb") as f:
+            data = f.read()
+        if how == "truncated":
+            data = data[:len(data) // 2]
+        else:  # bytes changed in the middle, the size kept
+            mid = len(data) // 2
+            data = data[:mid] + bytes(b ^ 0x20 for b in data[mid:mid + 64]) + data[mid + 64:]
+        with open(path, "wb") as f:
+            f.write(data)
+
+    for ext in (".prose", ".links", ".json"):
+        for how in ("truncated", "changed") if ext == ".json" else ("truncated",):
+            append(rb, f"\nA step while the {ext} file is {how}.\n")
+            damage(saved(ext), how)
+            s.rebuild(f"a body change with the saved {ext} file {how}")
+        append(rb, f"\nA step with the {ext} file gone.\n")
+        os.remove(saved(ext))
+        s.rebuild(f"a body change with the saved {ext} file gone", fast=False)
+    append(rb, "\nA step with everything in place again.\n")
+    s.rebuild("then a plain body change", fast=True, edited=1)
+
+
 def test_git(tmp):
     """6. In a git repository an uncommitted edit makes its file "changed now" (the pages' last
     changed line, staleness), so a body change may take either path but must give a full build's
@@ -630,7 +669,7 @@ def test_generated(tmp):
 tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
     for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
-                 test_broken_links, test_not_fast, test_odd_files, test_git, test_nothing_after_fast,
+                 test_broken_links, test_not_fast, test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
                  test_edited_site, test_write_failure, test_generated):
         start = time.monotonic()
         test(tmp)
