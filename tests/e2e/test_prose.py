@@ -120,10 +120,12 @@ class Site:
                 os.remove(os.path.join(store, name))
         return code, stdout.replace(dest, "OUT"), stderr, files
 
-    def rebuild(self, what, *extra, now=None, fast=None, edited=None, out=None):
+    def rebuild(self, what, *extra, now=None, fast=None, edited=None, out=None, fails=False):
         """Builds into the output folder again and checks the contract against a fresh full
         build; `fast` True or False says which path the build must take (None: either),
-        `edited` how many files' prose changed. Returns (exit code, stderr)."""
+        `edited` how many files' prose changed, `fails` whether the build is meant to fail (so a
+        step meant to succeed cannot pass by failing as the full build does). Returns (exit code,
+        stderr)."""
         out = out or self.out
         now = now or self.now
         before = tree(out)
@@ -139,6 +141,8 @@ class Site:
         after = tree(out)
         fcode, fstdout, fstderr, ftree = self.fresh(now, extra)
         check(code == fcode, f"{what}: exit code {code} is a full build's {fcode}: {stderr[-800:]}")
+        check((code != 0) == fails, f"{what}: the build {'fails' if fails else 'succeeds'} "
+              f"({code}): {stderr[-400:]}")
         check(stdout.replace(out, "OUT") == fstdout,
               f"{what}: stdout is a full build's: {stdout!r} vs {fstdout!r}")
         check(diagnostics(stderr) == diagnostics(fstderr),
@@ -277,6 +281,11 @@ def test_two_bodies(tmp):
     append(s.path("slos/returns-portal.md"), "\nA line only the search index shows.\n")
     append(s.path("oncall/delivery-oncall.md"), "\nA line about the rotation.\n")
     s.rebuild("three bodies of three kinds", fast=True, edited=3)
+    # Hostile prose: raw HTML is filtered and unsafe URLs never become links, on either path.
+    append(s.path("runbooks/checkout-api/checkout-api-medium-burn.md"),
+           "\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) "
+           "<img src=x onerror=alert(1)> `</script>`\n")
+    s.rebuild("a body with raw HTML and an unsafe link", fast=True, edited=1)
 
 
 def test_front_matter(tmp):
@@ -324,13 +333,46 @@ def test_revert(tmp):
     s.rebuild("headings that collide with the layout's ids", fast=True, edited=2)
 
 
+def test_mixed_sequences(tmp):
+    """Prose-only rebuilds between normal ones: a normal build after a prose-only one must not
+    take a page from the site as unchanged when its body went back (the manifest must hold each
+    replaced page's new inputs), and a prose-only rebuild after a normal one starts from its
+    views."""
+    s = Site(tmp, "mixed")
+    rel = "runbooks/checkout-api/checkout-api-medium-burn.md"
+    b0 = read(s.path(rel))
+    append(s.path(rel), "\n## Edited\n\nFirst version.\n")
+    b1 = read(s.path(rel))
+    s.rebuild("a body edited", fast=True, edited=1)
+    write(s.path(rel), b0)
+    svc = s.path("services/checkout-api.yaml")
+    svc0 = read(svc)
+    write(svc, svc0.replace("\n  tier:", "\n  language: Kotlin\n  tier:", 1)
+          if "\n  language:" not in svc0 else svc0.replace("\n  language:", "\n  x-note: a\n  language:", 1))
+    s.rebuild("the body put back and a service changed", fast=False)
+    write(s.path(rel), b1)
+    s.rebuild("the first version of the body again", fast=True, edited=1)
+    write(s.path(rel), b0.replace('title: "checkout-api: medium error budget burn"',
+                                  'title: "checkout-api: medium burn"', 1))
+    s.rebuild("the title changed and the body put back", fast=False)
+    write(s.path(rel), b1.replace('title: "checkout-api: medium error budget burn"',
+                                  'title: "checkout-api: medium burn"', 1))
+    s.rebuild("the first version of the body under the new title", fast=True, edited=1)
+    write(svc, svc0)
+    write(s.path(rel), b0)
+    s.rebuild("everything as it was at first", fast=False)
+    code, stderr = s.rebuild("nothing changed")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"and then nothing changed: {rows(stderr).get('load')!r}")
+
+
 def test_broken_links(tmp):
     """5. A body with a broken internal link: the rebuild does what a full build does."""
     s = Site(tmp, "broken")
     rb = "runbooks/checkout-api/checkout-api-medium-burn.md"
     original = read(s.path(rb))
     append(s.path(rb), "\nSee [x](#no-such-anchor-anywhere).\n")
-    code, stderr = s.rebuild("a runbook body with a broken anchor")
+    code, stderr = s.rebuild("a runbook body with a broken anchor", fails=True)
     check(code != 0 and "broken-link" in stderr,
           f"a broken anchor in a runbook body fails the build ({code}): {stderr[-400:]}")
     write(s.path(rb), original)
@@ -338,7 +380,7 @@ def test_broken_links(tmp):
 
     # An anchor on another page that does not exist.
     append(s.path(rb), "\nSee [the SLOs](../../services/checkout-api.yaml#no-such-section).\n")
-    code, stderr = s.rebuild("a link to a missing anchor of another page")
+    code, stderr = s.rebuild("a link to a missing anchor of another page", fails=True)
     check(code != 0 and "broken-link" in stderr,
           f"a missing anchor on another page fails the build ({code}): {stderr[-400:]}")
     write(s.path(rb), original)
@@ -364,7 +406,7 @@ def test_broken_links(tmp):
            "#target-heading).\n")
     s.rebuild("a link to a heading another body adds", fast=True, edited=2)
     write(s.path(pm), pm_original)
-    code, stderr = s.rebuild("the linked heading removed from the other body")
+    code, stderr = s.rebuild("the linked heading removed from the other body", fails=True)
     check(code != 0 and "broken-link" in stderr and "target-heading" in stderr,
           f"removing a heading another page links to fails the build ({code}): {stderr[-400:]}")
     append(s.path(pm), "\n## Target heading\n\nText under it, again.\n")
@@ -412,9 +454,10 @@ def test_not_fast(tmp):
     body()
     s.rebuild("and the first --now again", fast=False)
     body()
-    s.rebuild("--strict", "--strict", fast=False)
+    # content/ has warnings: --strict fails the build after writing the site.
+    s.rebuild("--strict", "--strict", fast=False, fails=True)
     body()
-    s.rebuild("--strict after --strict", "--strict")
+    s.rebuild("--strict after --strict", "--strict", fails=True)
     body()
     s.rebuild("without --strict again", fast=False)
     body()
@@ -669,6 +712,7 @@ def test_generated(tmp):
 tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
     for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
+                 test_mixed_sequences,
                  test_broken_links, test_not_fast, test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
                  test_edited_site, test_write_failure, test_generated):
         start = time.monotonic()
