@@ -398,6 +398,18 @@ bool previous_site_stands(Context& c, const nlohmann::json& record) {
   return true;
 }
 
+// The bytes of a file of the build's own (the saved views: tens of megabytes at 10,000 pages),
+// read in one go.
+bool read_whole(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  const std::streamoff size = in.tellg();
+  if (size < 0) return false;
+  out.resize(static_cast<std::size_t>(size));
+  in.seekg(0);
+  return static_cast<bool>(in.read(out.data(), size));
+}
+
 // Whether the only inputs that changed since the previous build into this output folder are
 // Markdown bodies (render/site.hpp, "Rebuilding after a body edit"), with the site, the store,
 // the saved views and links as that build left them. If so, the plan is in c.prose and the
@@ -441,12 +453,12 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
       !site_matches_manifest(output_dir(run), plan.manifest))
     return false;
   {
-    std::ifstream in(prose_path(run), std::ios::binary);
-    std::string token;
-    if (!in || !std::getline(in, token) || token != plan.token) return false;
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return false;
-    auto state = decode_prose(bytes, plan.bodies);
+    std::string bytes;
+    if (!read_whole(prose_path(run), bytes)) return false;
+    const std::size_t nl = bytes.find('\n');
+    if (nl == std::string::npos || std::string_view(bytes).substr(0, nl) != plan.token)
+      return false;
+    auto state = decode_prose(std::string_view(bytes).substr(nl + 1), plan.bodies);
     if (!state) return false;
     plan.state = std::move(*state);
   }
@@ -733,10 +745,12 @@ std::string render_counts(const SiteStats& st) {
          " pages rendered, " + std::to_string(st.pages_reused) + " reused" + detail;
 }
 
-// Every internal link and anchor of the site's pages, checked before anything is swapped in.
+// Every internal link and anchor of the site's pages (or of `only`), checked before anything is
+// swapped in.
 void report_broken_links(Run& run, const std::map<std::string, PageLinks>& pages,
-                         const std::function<bool(const std::string&)>& exists) {
-  for (const auto& b : check_links(pages, exists))
+                         const std::function<bool(const std::string&)>& exists,
+                         const std::set<std::string>* only = nullptr) {
+  for (const auto& b : check_links(pages, exists, only))
     run.diags.error(b.page, {}, "broken-link",
                     "broken internal link to '" + b.target + "': " + b.reason);
 }
@@ -756,14 +770,23 @@ std::string render_prose_only(Context& c) {
     plan.files[path] = {std::move(bytes), input};
   };
   c.rendered = render_prose(plan.state, plan.bodies, plan.changed, site, sink);
+  // The other pages' links were checked by the build that made them; they stay right as long as
+  // no page made again lost or gained an id (a heading's anchor) that a link could name.
+  std::set<std::string> remade;
+  bool same_ids = true;
   for (const auto& [path, f] : plan.files) {
     if (!is_html_path(path)) continue;
     PageLinks links = extract_links(f.bytes);
     links.hash = content_hash(f.bytes);
-    plan.links.pages[path] = std::move(links);
+    PageLinks& saved = plan.links.pages[path];
+    same_ids = same_ids && saved.ids == links.ids;
+    saved = std::move(links);
+    remade.insert(path);
   }
-  report_broken_links(run, plan.links.pages,
-                      [&plan](const std::string& p) { return plan.manifest.files.count(p) != 0; });
+  report_broken_links(
+      run, plan.links.pages,
+      [&plan](const std::string& p) { return plan.manifest.files.count(p) != 0; },
+      same_ids ? &remade : nullptr);
   c.rendered.files = plan.manifest.files.size();
   c.rendered.pages_reused = plan.pages - std::min(plan.pages, c.rendered.pages_rendered);
   return render_counts(c.rendered);
