@@ -117,6 +117,8 @@ struct Context {
     std::map<std::string, SiteFileUpdate> files; // render → write: the files made again
     std::size_t pages = 0;                       // pages of the site (manifest entries with inputs)
     SavedLinks links;                            // every page's, for the link check
+    bool git = false;                            // the history was read (and is as it was)
+    nlohmann::json uncommitted;                  // as the record had them
   };
   std::optional<ProsePlan> prose;
   // A build that renders the whole site saves the views a later prose rebuild needs, streamed to
@@ -322,6 +324,16 @@ std::string input_fingerprint(Context& c) {
   return content_hash(head + files + "\n");
 }
 
+// The Markdown files git's history counts as changed now (uncommitted edits): a prose rebuild
+// in a git repository must find the edited files as the history found them.
+nlohmann::json uncommitted_files(const Context& c) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [file, hash] : c.prose_fp.bodies)
+    if (const FileChange* fc = c.run.history.last_change(file); fc && fc->uncommitted)
+      out.push_back(file);
+  return out;
+}
+
 // What the next build compares against: this build's fingerprint, the store as this build left
 // it, the site it wrote (its marker's hash) and the diagnostics to print again when nothing
 // changed; for a prose rebuild also the fingerprint without bodies, each body's hash, whether
@@ -342,7 +354,8 @@ std::string build_record(const Context& c, const std::string& site_digest,
                            {"diagnostics", diags},
                            {"structure", c.prose_fp.structure},
                            {"bodies", c.prose_fp.bodies},
-                           {"git", c.run.history.available()},
+                           {"git", c.prose ? c.prose->git : c.run.history.available()},
+                           {"uncommitted", c.prose ? c.prose->uncommitted : uncommitted_files(c)},
                            {"prose", prose_token},
                            {"prose_bodies", c.prose && !prose_token.empty()
                                                 ? c.prose->saved_bodies
@@ -419,17 +432,16 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
   Run& run = c.run;
   const nlohmann::json* bodies =
       record.is_object() && record.contains("bodies") ? &record.at("bodies") : nullptr;
-  // git's history says when each file last changed, and an edit changes that: with git, the
-  // long way.
   // The bodies when the views were saved: the search index is made again from its saved entries,
   // so every entry whose body changed since then is made again, not only since the last build.
   const nlohmann::json* saved =
       record.is_object() && record.contains("prose_bodies") ? &record.at("prose_bodies") : nullptr;
   if (!bodies || !bodies->is_object() || !saved || !saved->is_object() ||
       c.prose_fp.structure.empty() || record.value("structure", "") != c.prose_fp.structure ||
-      record.value("store", "") != store_stamp(run) || record.value("git", true) ||
-      record.value("prose", "").empty() || bodies->size() != c.prose_fp.bodies.size() ||
-      saved->size() != c.prose_fp.bodies.size())
+      record.value("store", "") != store_stamp(run) || !record.contains("git") ||
+      !record.at("git").is_boolean() || !record.contains("uncommitted") ||
+      !record.at("uncommitted").is_array() || record.value("prose", "").empty() ||
+      bodies->size() != c.prose_fp.bodies.size() || saved->size() != c.prose_fp.bodies.size())
     return false;
   Context::ProsePlan plan;
   plan.token = record.value("prose", "");
@@ -448,6 +460,22 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
     plan.bodies[file] = std::move(*body);
   }
   if (plan.changed.empty()) return false;
+  // git's history says when each file last changed, which the pages' "last changed" lines and the
+  // stale-runbook lint read: the history must be as the previous build read it. HEAD is in the
+  // fingerprint, so only an edited file's own state can differ: counted as changed now (an
+  // uncommitted edit) then and now alike.
+  plan.git = record.at("git").get<bool>();
+  plan.uncommitted = record.at("uncommitted");
+  if (plan.git) {
+    std::set<std::string> was;
+    for (const auto& f : plan.uncommitted)
+      if (f.is_string()) was.insert(f.get<std::string>());
+    const auto now = uncommitted_now(
+        run.repo.root, run.now, std::vector<std::string>(plan.changed.begin(), plan.changed.end()));
+    if (!now) return false;
+    for (const auto& [file, edited] : *now)
+      if (edited != (was.count(file) != 0)) return false;
+  }
   plan.manifest = read_site_manifest(output_dir(run));
   if (plan.manifest.digest.empty() || record.value("site", "") != plan.manifest.digest ||
       !site_matches_manifest(output_dir(run), plan.manifest))
