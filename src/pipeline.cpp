@@ -117,6 +117,8 @@ struct Context {
     std::map<std::string, SiteFileUpdate> files; // render → write: the files made again
     std::size_t pages = 0;                       // pages of the site (manifest entries with inputs)
     SavedLinks links;                            // every page's, for the link check
+    bool git = false;                            // the history was read (and is as it was)
+    nlohmann::json uncommitted;                  // as the record had them
   };
   std::optional<ProsePlan> prose;
   // A build that renders the whole site saves the views a later prose rebuild needs, streamed to
@@ -322,6 +324,16 @@ std::string input_fingerprint(Context& c) {
   return content_hash(head + files + "\n");
 }
 
+// The Markdown files git's history counts as changed now (uncommitted edits): a prose rebuild
+// in a git repository must find the edited files as the history found them.
+nlohmann::json uncommitted_files(const Context& c) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [file, hash] : c.prose_fp.bodies)
+    if (const FileChange* fc = c.run.history.last_change(file); fc && fc->uncommitted)
+      out.push_back(file);
+  return out;
+}
+
 // What the next build compares against: this build's fingerprint, the store as this build left
 // it, the site it wrote (its marker's hash) and the diagnostics to print again when nothing
 // changed; for a prose rebuild also the fingerprint without bodies, each body's hash, whether
@@ -342,7 +354,8 @@ std::string build_record(const Context& c, const std::string& site_digest,
                            {"diagnostics", diags},
                            {"structure", c.prose_fp.structure},
                            {"bodies", c.prose_fp.bodies},
-                           {"git", c.run.history.available()},
+                           {"git", c.prose ? c.prose->git : c.run.history.available()},
+                           {"uncommitted", c.prose ? c.prose->uncommitted : uncommitted_files(c)},
                            {"prose", prose_token},
                            {"prose_bodies", c.prose && !prose_token.empty()
                                                 ? c.prose->saved_bodies
@@ -398,6 +411,18 @@ bool previous_site_stands(Context& c, const nlohmann::json& record) {
   return true;
 }
 
+// The bytes of a file of the build's own (the saved views: tens of megabytes at 10,000 pages),
+// read in one go.
+bool read_whole(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  const std::streamoff size = in.tellg();
+  if (size < 0) return false;
+  out.resize(static_cast<std::size_t>(size));
+  in.seekg(0);
+  return static_cast<bool>(in.read(out.data(), size));
+}
+
 // Whether the only inputs that changed since the previous build into this output folder are
 // Markdown bodies (render/site.hpp, "Rebuilding after a body edit"), with the site, the store,
 // the saved views and links as that build left them. If so, the plan is in c.prose and the
@@ -407,17 +432,16 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
   Run& run = c.run;
   const nlohmann::json* bodies =
       record.is_object() && record.contains("bodies") ? &record.at("bodies") : nullptr;
-  // git's history says when each file last changed, and an edit changes that: with git, the
-  // long way.
   // The bodies when the views were saved: the search index is made again from its saved entries,
   // so every entry whose body changed since then is made again, not only since the last build.
   const nlohmann::json* saved =
       record.is_object() && record.contains("prose_bodies") ? &record.at("prose_bodies") : nullptr;
   if (!bodies || !bodies->is_object() || !saved || !saved->is_object() ||
       c.prose_fp.structure.empty() || record.value("structure", "") != c.prose_fp.structure ||
-      record.value("store", "") != store_stamp(run) || record.value("git", true) ||
-      record.value("prose", "").empty() || bodies->size() != c.prose_fp.bodies.size() ||
-      saved->size() != c.prose_fp.bodies.size())
+      record.value("store", "") != store_stamp(run) || !record.contains("git") ||
+      !record.at("git").is_boolean() || !record.contains("uncommitted") ||
+      !record.at("uncommitted").is_array() || record.value("prose", "").empty() ||
+      bodies->size() != c.prose_fp.bodies.size() || saved->size() != c.prose_fp.bodies.size())
     return false;
   Context::ProsePlan plan;
   plan.token = record.value("prose", "");
@@ -436,17 +460,33 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
     plan.bodies[file] = std::move(*body);
   }
   if (plan.changed.empty()) return false;
+  // git's history says when each file last changed, which the pages' "last changed" lines and the
+  // stale-runbook lint read: the history must be as the previous build read it. HEAD is in the
+  // fingerprint, so only an edited file's own state can differ: counted as changed now (an
+  // uncommitted edit) then and now alike.
+  plan.git = record.at("git").get<bool>();
+  plan.uncommitted = record.at("uncommitted");
+  if (plan.git) {
+    std::set<std::string> was;
+    for (const auto& f : plan.uncommitted)
+      if (f.is_string()) was.insert(f.get<std::string>());
+    const auto now = uncommitted_now(
+        run.repo.root, run.now, std::vector<std::string>(plan.changed.begin(), plan.changed.end()));
+    if (!now) return false;
+    for (const auto& [file, edited] : *now)
+      if (edited != (was.count(file) != 0)) return false;
+  }
   plan.manifest = read_site_manifest(output_dir(run));
   if (plan.manifest.digest.empty() || record.value("site", "") != plan.manifest.digest ||
       !site_matches_manifest(output_dir(run), plan.manifest))
     return false;
   {
-    std::ifstream in(prose_path(run), std::ios::binary);
-    std::string token;
-    if (!in || !std::getline(in, token) || token != plan.token) return false;
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return false;
-    auto state = decode_prose(bytes, plan.bodies);
+    std::string bytes;
+    if (!read_whole(prose_path(run), bytes)) return false;
+    const std::size_t nl = bytes.find('\n');
+    if (nl == std::string::npos || std::string_view(bytes).substr(0, nl) != plan.token)
+      return false;
+    auto state = decode_prose(std::string_view(bytes).substr(nl + 1), plan.bodies);
     if (!state) return false;
     plan.state = std::move(*state);
   }
@@ -733,10 +773,12 @@ std::string render_counts(const SiteStats& st) {
          " pages rendered, " + std::to_string(st.pages_reused) + " reused" + detail;
 }
 
-// Every internal link and anchor of the site's pages, checked before anything is swapped in.
+// Every internal link and anchor of the site's pages (or of `only`), checked before anything is
+// swapped in.
 void report_broken_links(Run& run, const std::map<std::string, PageLinks>& pages,
-                         const std::function<bool(const std::string&)>& exists) {
-  for (const auto& b : check_links(pages, exists))
+                         const std::function<bool(const std::string&)>& exists,
+                         const std::set<std::string>* only = nullptr) {
+  for (const auto& b : check_links(pages, exists, only))
     run.diags.error(b.page, {}, "broken-link",
                     "broken internal link to '" + b.target + "': " + b.reason);
 }
@@ -756,14 +798,23 @@ std::string render_prose_only(Context& c) {
     plan.files[path] = {std::move(bytes), input};
   };
   c.rendered = render_prose(plan.state, plan.bodies, plan.changed, site, sink);
+  // The other pages' links were checked by the build that made them; they stay right as long as
+  // no page made again lost or gained an id (a heading's anchor) that a link could name.
+  std::set<std::string> remade;
+  bool same_ids = true;
   for (const auto& [path, f] : plan.files) {
     if (!is_html_path(path)) continue;
     PageLinks links = extract_links(f.bytes);
     links.hash = content_hash(f.bytes);
-    plan.links.pages[path] = std::move(links);
+    PageLinks& saved = plan.links.pages[path];
+    same_ids = same_ids && saved.ids == links.ids;
+    saved = std::move(links);
+    remade.insert(path);
   }
-  report_broken_links(run, plan.links.pages,
-                      [&plan](const std::string& p) { return plan.manifest.files.count(p) != 0; });
+  report_broken_links(
+      run, plan.links.pages,
+      [&plan](const std::string& p) { return plan.manifest.files.count(p) != 0; },
+      same_ids ? &remade : nullptr);
   c.rendered.files = plan.manifest.files.size();
   c.rendered.pages_reused = plan.pages - std::min(plan.pages, c.rendered.pages_rendered);
   return render_counts(c.rendered);

@@ -392,6 +392,45 @@ int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
 
 } // namespace
 
+std::optional<std::map<std::string, bool>> uncommitted_now(const std::string& content_root,
+                                                           std::int64_t now,
+                                                           const std::vector<std::string>& files) {
+  if (!may_hold_repository(content_root)) return std::nullopt;
+  Libgit2 lib;
+  Opened o = open_repository(content_root);
+  if (!o.error.empty()) return std::nullopt;
+  git_repository* repo = o.repo.get();
+  git_oid head_oid;
+  if (git_reference_name_to_id(&head_oid, repo, "HEAD") != 0) return std::nullopt;
+  git_commit* head_raw = nullptr;
+  if (git_commit_lookup(&head_raw, repo, &head_oid) != 0) return std::nullopt;
+  CommitPtr head(head_raw);
+  git_tree* tree_raw = nullptr;
+  if (git_commit_tree(&tree_raw, head_raw) != 0) return std::nullopt;
+  TreePtr tree(tree_raw);
+  // As read_history decides: edits count only when HEAD is not later than now, and only for
+  // files HEAD has.
+  const bool edits_visible = static_cast<std::int64_t>(git_commit_time(head_raw)) <= now;
+  std::map<std::string, bool> out;
+  for (const auto& rel : files) {
+    const std::string path = o.prefix + rel;
+    git_tree_entry* entry = nullptr;
+    bool in_head = false;
+    if (git_tree_entry_bypath(&entry, tree_raw, path.c_str()) == 0) {
+      in_head = git_tree_entry_type(entry) == GIT_OBJECT_BLOB;
+      git_tree_entry_free(entry);
+    }
+    if (!in_head || !edits_visible) {
+      out[rel] = false;
+      continue;
+    }
+    unsigned flags = 0;
+    if (git_status_file(&flags, repo, path.c_str()) != 0) return std::nullopt;
+    out[rel] = flags != GIT_STATUS_CURRENT;
+  }
+  return out;
+}
+
 TreeFiles read_tree_at(const std::string& content_root, const std::string& rev) {
   Libgit2 lib;
   TreeFiles out;

@@ -31,6 +31,15 @@ namespace nines {
 History read_history(const std::string& content_root, std::int64_t now, const std::string& rev = "",
                      std::optional<std::int64_t> commits_since = std::nullopt);
 
+// For each of `files` (paths relative to the content root), whether read_history(content_root,
+// now) would find it changed now: committed in HEAD, with the working tree or index differing
+// from HEAD, and HEAD not later than `now`. Reads only those files' status, not the history: for a
+// rebuild that must know whether an edit changed what the history says. nullopt when there is no
+// repository or it cannot be read.
+std::optional<std::map<std::string, bool>> uncommitted_now(const std::string& content_root,
+                                                           std::int64_t now,
+                                                           const std::vector<std::string>& files);
+
 // The files of the content root as they were at revision `rev` (anything `git rev-parse`
 // understands: a branch, tag, commit id, HEAD~2), path relative to the content root → bytes.
 // Read straight from the object database; the working tree is not touched.

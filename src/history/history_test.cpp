@@ -199,3 +199,38 @@ TEST_CASE("history: the commits of a recent range, per file, newest first, in th
   // Last changes are unaffected.
   CHECK(longer.last_change("b.yaml")->time == 1772323200);
 }
+
+TEST_CASE("history: which files count as changed now, as read_history finds them") {
+  ScratchRepo r;
+  r.write("content/a.md", "a\n");
+  r.write("content/b.md", "b\n");
+  r.commit("first", "2026-01-01T00:00:00Z");
+  r.write("content/a.md", "a, edited\n"); // an uncommitted edit
+  r.write("content/new.md", "never committed\n");
+  const std::string root = (r.dir / "content").string();
+
+  auto now = uncommitted_now(root, k_now, {"a.md", "b.md", "new.md"});
+  REQUIRE(now);
+  CHECK(now->at("a.md"));
+  CHECK_FALSE(now->at("b.md"));
+  CHECK_FALSE(now->at("new.md"));
+  // The same answer the history gives.
+  History h = read_history(root, k_now);
+  REQUIRE(h.available());
+  CHECK(h.last_change("a.md")->uncommitted);
+  CHECK_FALSE(h.last_change("b.md")->uncommitted);
+  CHECK(h.last_change("new.md") == nullptr);
+
+  // Dated before HEAD, an edit is not seen as changed now (it came later still).
+  auto before = uncommitted_now(root, 1767139200 /* 2025-12-31 */, {"a.md"});
+  REQUIRE(before);
+  CHECK_FALSE(before->at("a.md"));
+  // Staged counts too; back to HEAD's bytes, it does not.
+  r.git("add content/a.md");
+  CHECK(uncommitted_now(root, k_now, {"a.md"})->at("a.md"));
+  r.git("reset -q --hard");
+  CHECK_FALSE(uncommitted_now(root, k_now, {"a.md"})->at("a.md"));
+
+  CHECK_FALSE(uncommitted_now((fs::temp_directory_path() / "nines-no-such-repo").string(), k_now,
+                              {"a.md"}));
+}

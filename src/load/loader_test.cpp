@@ -468,3 +468,49 @@ TEST_CASE("loader: CSV lines split with and without quotes") {
   split_csv_line("single", cells);
   CHECK(cells == std::vector<std::string>{"single"});
 }
+
+TEST_CASE("loader: the fingerprint without bodies sees everything but Markdown bodies") {
+  TempRepo r;
+  r.write("nines.yaml", "version: 1\n");
+  r.write("runbooks/a.md", "---\nrunbook:\n  id: a\n---\n# Steps\n\nOne.\n");
+  r.write("notes/plain.md", "No front matter here.\n");
+  LoadOptions opts;
+  FingerprintScope scope;
+  auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
+  auto take = [&](ProseFingerprint& p) { return repo_fingerprint(r.root, opts, scope, hash, &p); };
+
+  ProseFingerprint first;
+  const std::string full = take(first);
+  REQUIRE_FALSE(full.empty());
+  CHECK(first.bodies.size() == 1);
+  CHECK(first.bodies.count("runbooks/a.md"));
+  CHECK(read_markdown_body(r.root, "runbooks/a.md", opts) == std::string("# Steps\n\nOne.\n"));
+  CHECK_FALSE(read_markdown_body(r.root, "notes/plain.md", opts));
+
+  // A body edit: the full fingerprint and that body's hash change, the rest does not.
+  r.write("runbooks/a.md", "---\nrunbook:\n  id: a\n---\n# Steps\n\nTwo.\n");
+  ProseFingerprint body;
+  CHECK(take(body) != full);
+  CHECK(body.structure == first.structure);
+  CHECK(body.bodies.at("runbooks/a.md") != first.bodies.at("runbooks/a.md"));
+
+  // The front matter, a file without front matter, a new file: the structure changes.
+  r.write("runbooks/a.md", "---\nrunbook:\n  id: b\n---\n# Steps\n\nTwo.\n");
+  ProseFingerprint front;
+  take(front);
+  CHECK(front.structure != first.structure);
+  r.write("runbooks/a.md", "---\nrunbook:\n  id: a\n---\n# Steps\n\nTwo.\n");
+  r.write("notes/plain.md", "No front matter here, edited.\n");
+  ProseFingerprint plain;
+  take(plain);
+  CHECK(plain.structure != first.structure);
+  r.write("notes/plain.md", "No front matter here.\n");
+  r.write("runbooks/b.md", "---\nrunbook:\n  id: b\n---\n");
+  ProseFingerprint added;
+  take(added);
+  CHECK(added.structure != first.structure);
+
+  // A body that the loader would not read as text is no body to take.
+  r.write("runbooks/a.md", std::string("---\nrunbook:\n  id: a\n---\nbad \xC3\x28 byte\n"));
+  CHECK_FALSE(read_markdown_body(r.root, "runbooks/a.md", opts));
+}

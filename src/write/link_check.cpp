@@ -292,9 +292,11 @@ PageLinks extract_links(std::string_view html) {
 }
 
 std::vector<BrokenLink> check_links(const std::map<std::string, PageLinks>& pages,
-                                    const std::function<bool(const std::string&)>& exists) {
+                                    const std::function<bool(const std::string&)>& exists,
+                                    const std::set<std::string>* only) {
   std::vector<BrokenLink> broken;
   for (const auto& [page, links] : pages) {
+    if (only && !only->count(page)) continue;
     std::set<std::string> reported;
     auto report = [&](const std::string& target, std::string reason) {
       if (reported.insert(target).second) broken.push_back({page, target, std::move(reason)});

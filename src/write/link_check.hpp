@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,9 +59,12 @@ bool is_html_path(std::string_view path);
 // resolves to its index.html) without climbing above the root, and a #fragment must name an id in
 // the target page. Root-absolute ("/x") and protocol-relative ("//host/x") URLs are reported, since
 // they break at a sub-path and from file://, and so is any URL is_safe_url refuses.
-// Results follow page order, then document order, each (page, target) once.
+// Results follow page order, then document order, each (page, target) once. With `only`, just
+// the links of those pages are checked (their targets are still any page's): for a build that
+// changed a few pages and no page's ids, the others' links stand as checked before.
 std::vector<BrokenLink> check_links(const std::map<std::string, PageLinks>& pages,
-                                    const std::function<bool(const std::string&)>& exists);
+                                    const std::function<bool(const std::string&)>& exists,
+                                    const std::set<std::string>* only = nullptr);
 
 // The same over a whole site in memory: path relative to the site root → contents.
 std::vector<BrokenLink> check_links(const std::map<std::string, std::string>& files);

@@ -13,9 +13,9 @@
 #include <iterator>
 #include <new>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <sys/stat.h>
 #include <system_error>
-#include <thread>
 #include <unistd.h>
 
 namespace nines {
@@ -286,7 +286,10 @@ SiteManifest read_site_manifest(const fs::path& out) {
   SiteManifest m;
   std::ifstream in(out / k_site_marker, std::ios::binary);
   if (!in) return m;
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // In one read, not a character at a time: the manifest of a 10,000-page site is a megabyte.
+  std::ostringstream whole;
+  whole << in.rdbuf();
+  const std::string text = std::move(whole).str();
   const std::size_t at = text.find("\n{");
   if (at == std::string::npos) return m;
   auto j = nlohmann::json::parse(text.substr(at + 1), nullptr, false);

@@ -626,3 +626,57 @@ TEST_CASE("write/site_writer: write errors name the file") {
     CHECK(std::string(e.what()).find("taken: cannot create directory") != std::string::npos);
   }
 }
+
+TEST_CASE(
+    "write/site_writer: a few files replaced in place, with the manifest a full write gives") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  {
+    SiteWriter w(out);
+    w.add("index.html", "<p>home</p>", "in-1");
+    w.add("a/page.html", "<p>old</p>", "in-2");
+    w.add("search-index.js", "old index");
+    w.commit();
+  }
+  const SiteManifest before = read_site_manifest(out);
+  REQUIRE_FALSE(before.digest.empty());
+
+  const std::string digest = replace_site_files(
+      out, before, {{"a/page.html", {"<p>new</p>", "in-3"}}, {"search-index.js", {"new", ""}}});
+  CHECK(read(out / "a/page.html") == "<p>new</p>");
+  CHECK(read(out / "index.html") == "<p>home</p>");
+  CHECK(siblings(out / "a", ".page.html.tmp").empty());
+
+  // The marker is the one a writer of the same files writes.
+  const fs::path fresh = t.path / "fresh";
+  {
+    SiteWriter w(fresh);
+    w.add("index.html", "<p>home</p>", "in-1");
+    w.add("a/page.html", "<p>new</p>", "in-3");
+    w.add("search-index.js", "new");
+    w.commit();
+    CHECK(w.manifest_digest() == digest);
+  }
+  CHECK(snapshot(out) == snapshot(fresh));
+  const SiteManifest after = read_site_manifest(out);
+  CHECK(after.digest == digest);
+  CHECK(after.files.at("a/page.html").input == "in-3");
+
+  // A stale manifest, a file that is not the site's, a path out of it: refused, nothing touched.
+  const std::string kept = snapshot(out);
+  CHECK_THROWS_AS(replace_site_files(out, before, {{"index.html", {"x", ""}}}), WriteError);
+  CHECK_THROWS_AS(replace_site_files(out, after, {{"other.html", {"x", ""}}}), WriteError);
+  CHECK_THROWS_AS(replace_site_files(out, after, {{"../x.html", {"x", ""}}}), WriteError);
+  CHECK(snapshot(out) == kept);
+
+  // A file that cannot be written (its folder is gone): the site, marker included, stays as it was
+  // and no temporary file is left.
+  fs::remove_all(out / "a");
+  const std::string damaged = snapshot(out);
+  CHECK_THROWS_AS(replace_site_files(out, after,
+                                     {{"index.html", {"<p>home 2</p>", "in-4"}},
+                                      {"a/page.html", {"<p>newer</p>", "in-5"}}}),
+                  WriteError);
+  CHECK(snapshot(out) == damaged);
+  CHECK(siblings(out, ".index.html.tmp").empty());
+}
