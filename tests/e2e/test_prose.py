@@ -525,9 +525,8 @@ def test_odd_files(tmp):
 
 def test_saved_state(tmp):
     """What a build leaves beside the store for the next one (its record, the site's links, the
-    saved views) cut short or gone: a body change still gives a full build's bytes. The saved
-    views and links carry no checksum of their own, so bytes changed in place with the size kept
-    are only tried on the record, whose values are compared."""
+    saved views) cut short, changed or gone: a body change still gives a full build's bytes (a
+    damaged saved file makes the build take the long way, docs/performance.md)."""
     s = Site(tmp, "saved")
     store = s.path(".nines")
     rb = s.path("runbooks/dispatch-service/dispatch-service-fast-burn.md")
@@ -561,11 +560,30 @@ def test_saved_state(tmp):
     append(rb, "\nA step with everything in place again.\n")
     s.rebuild("then a plain body change", fast=True, edited=1)
 
+    # The saved view of the very page the next rebuild makes again, changed in place with its
+    # size kept (a flipped bit, a stray write): the page must not be made from it.
+    views = saved(".prose")
+    with open(views, "rb") as f:
+        data = f.read()
+    title = b"dispatch-service: fast error budget burn"
+    check(title in data, "the runbook's title is in its saved view")
+    with open(views, "wb") as f:
+        f.write(data.replace(title, title.upper()))
+    append(rb, "\nA step after its saved view changed in place.\n")
+    s.rebuild("a body change with its page's saved view changed in place")
+
+    # The saved links changed in place with the size kept, then a body change that gives its
+    # page a new heading (a new id), so every page's links are checked again.
+    damage(saved(".links"), "changed")
+    append(rb, "\n## A new heading\n\nAfter the saved links changed in place.\n")
+    s.rebuild("a new heading with the saved links changed in place")
+
 
 def test_git(tmp):
     """6. In a git repository an uncommitted edit makes its file "changed now" (the pages' last
-    changed line, staleness), so a body change may take either path but must give a full build's
-    bytes; a new commit (git HEAD moved) is never the prose-only path."""
+    changed line, staleness): the first edit of a clean file, and an edit back to HEAD's bytes,
+    change what git's history says of it and take the normal path; further edits of a file
+    already edited take the prose-only one; a new commit (git HEAD moved) never does."""
     def init(repo):
         write(os.path.join(repo, ".gitignore"), ".nines/\nsite/\n")
         git(repo, "init", "-q", "-b", "main")
@@ -573,14 +591,27 @@ def test_git(tmp):
         git(repo, "commit", "-q", "-m", "content")
     s = Site(tmp, "git", prepare=init)
     rb = "runbooks/checkout-api/checkout-api-medium-burn.md"
+    pm = "postmortems/2026-10-29-driver-app-bff-connection-pool.md"
+    committed = read(s.path(rb))
     append(s.path(rb), "\nAn uncommitted step.\n")
-    s.rebuild("an uncommitted body change")
-    git(s.repo, "commit", "-q", "-am", "a step", date="2026-11-20T00:00:00Z")
-    s.rebuild("the change committed: git HEAD moved", fast=False)
+    s.rebuild("the first uncommitted edit of a clean file", fast=False)
     append(s.path(rb), "\nAnother uncommitted step.\n")
-    s.rebuild("another uncommitted body change")
-    append(s.path(rb), "\nA third uncommitted step.\n")
-    s.rebuild("a third uncommitted body change")
+    s.rebuild("a second uncommitted edit of the same file", fast=True, edited=1)
+    append(s.path(pm), "\nAn uncommitted note.\n")
+    s.rebuild("the first edit of another clean file", fast=False)
+    append(s.path(rb), "\nA third step.\n")
+    append(s.path(pm), "\nAnother note.\n")
+    s.rebuild("both edited files edited again", fast=True, edited=2)
+    write(s.path(rb), committed)
+    s.rebuild("a file put back to HEAD's bytes", fast=False)
+    append(s.path(pm), "\nA third note.\n")
+    s.rebuild("the other file, still edited, edited again", fast=True, edited=1)
+    git(s.repo, "commit", "-q", "-am", "notes", date="2026-11-20T00:00:00Z")
+    s.rebuild("the edits committed: git HEAD moved", fast=False)
+    append(s.path(pm), "\nA note after the commit.\n")
+    s.rebuild("the first edit after the commit", fast=False)
+    append(s.path(pm), "\nAnd one more.\n")
+    s.rebuild("a second edit after the commit", fast=True, edited=1)
 
 
 def test_nothing_after_fast(tmp):
