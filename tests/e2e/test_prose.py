@@ -690,27 +690,28 @@ def test_write_failure(tmp):
 
 
 def test_generated(tmp):
-    """10. A generated organisation of 84 services (about 1,000 documents): prose-only rebuilds
+    """10. A generated organisation of 42 services (about 500 documents): prose-only rebuilds
     of a few and of all bodies, and such a rebuild killed at any moment. The files are replaced
     one by one, each atomically: a killed rebuild may leave some pages new and some old (and its
     temporary files beside them), but never a file with other bytes than its old or new ones, and
     the next build gives a full build's site."""
     repo = os.path.join(tmp, "gen-repo")
-    subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "bench", "gen_repo.py"), repo, "84"],
+    subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "bench", "gen_repo.py"), repo, "42"],
                    check=True, capture_output=True, timeout=300)
     s = Site(tmp, "gen", repo=repo, now=GEN_NOW)
     bodies = [rel for rel in md_files(repo) if rel.startswith(("runbooks/", "postmortems/"))]
-    check(len(bodies) > 500, f"the generated repository has its bodies: {len(bodies)}")
-    for rel in bodies[::200]:
+    check(len(bodies) > 250, f"the generated repository has its bodies: {len(bodies)}")
+    for rel in bodies[::100]:
         append(s.path(rel), "\n## A note\n\nAdded after the first build.\n")
-    s.rebuild("a few generated bodies", fast=True, edited=len(bodies[::200]))
+    s.rebuild("a few generated bodies", fast=True, edited=len(bodies[::100]))
     for rel in bodies:
         append(s.path(rel), "\nEvery body changes.\n")
     s.rebuild("every generated body", fast=True, edited=len(bodies))
     took = s.seconds
     mixed = 0
     temp_name = re.compile(r"(^|/)\.[^/]+\.tmp-\d+$")
-    for k, frac in enumerate((0.3, 0.5, 0.7, 0.85, 0.95)):
+    rounds = (0.4, 0.75, 0.95)
+    for k, frac in enumerate(rounds):
         old = tree(s.out)
         for rel in bodies:
             append(s.path(rel), f"\nRound {k}.\n")
@@ -734,7 +735,8 @@ def test_generated(tmp):
             print(f"note: {when}: some files new, some old: from the previous site "
                   f"{differing(now_files, old, 3)}; from the new {differing(now_files, new, 3)}")
         s.rebuild(f"the build after the one {when}")
-    print(f"note: {mixed} of 5 killed rebuilds left a site part old, part new", flush=True)
+    print(f"note: {mixed} of {len(rounds)} killed rebuilds left a site part old, part new",
+          flush=True)
     code, stderr = s.rebuild("then nothing changed")
     check("nothing changed since the last build" in rows(stderr).get("load", ""),
           f"the site stands after them: {rows(stderr).get('load')!r}")
