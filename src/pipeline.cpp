@@ -127,7 +127,7 @@ struct Context {
   std::unique_ptr<std::ofstream> prose_out;
   std::filesystem::path prose_temp;
   std::string prose_token;
-  ProseSearch prose_search;
+  std::size_t prose_pages = 0;
   bool prose_search_saved = false;
   // render → write: the writer the pages stream into (its temporary tree is removed with it
   // unless write commits), the links of every page for the check before the swap, and the
@@ -891,10 +891,14 @@ std::string stage_render(Context& c) {
         const std::string bytes = encode_prose_page(page);
         std::lock_guard<std::mutex> lock(c.prose_mutex);
         c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        ++c.prose_pages;
       };
+      // Written at once, not kept: the drafts hold most of the index's text.
       sink.prose_search = [&c](ProseSearch&& search) {
+        const std::string bytes = encode_prose_search(search);
+        search = {};
         std::lock_guard<std::mutex> lock(c.prose_mutex);
-        c.prose_search = std::move(search);
+        c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         c.prose_search_saved = true;
       };
     }
@@ -927,9 +931,8 @@ void save_build_state(Context& c, const std::string& digest, std::string prose_t
   Run& run = c.run;
   std::error_code ec;
   if (c.prose_out) {
-    // The search index's parts end the file; then it takes the place of the previous one.
-    if (c.prose_search_saved) *c.prose_out << encode_prose_search(c.prose_search);
-    c.prose_search = {};
+    // The end, with the number of pages; then it takes the place of the previous one.
+    *c.prose_out << encode_prose_end(c.prose_pages);
     c.prose_out->close();
     const bool ok = c.prose_search_saved && !c.prose_out->fail();
     c.prose_out.reset();
