@@ -63,9 +63,11 @@ const char* stage_name(Stage s) {
   return "?";
 }
 
-std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag) {
+std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
+                                        std::optional<std::int64_t> clock) {
   if (flag) return parse_timestamp(*flag);
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) return parse_timestamp(sde);
+  if (clock) return clock;
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -1074,7 +1076,7 @@ int run_pipeline(Run& run) {
   const RunOptions& o = run.opts;
   std::error_code ec;
   if (!resolve_repo(run)) return exit_code(run);
-  auto now = resolve_now(o.now);
+  auto now = resolve_now(o.now, o.clock);
   if (!now) {
     run.usage_error = "cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date "
                       "(2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z, "
@@ -1172,6 +1174,10 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     run.diags.error(file.string(), {}, "csv-row", e.what());
   }
   return exit_code(run);
+}
+
+std::vector<std::filesystem::path> build_state_files(const Run& run) {
+  return {record_path(run), links_path(run), prose_path(run)};
 }
 
 std::filesystem::path store_path(const Run& run) {
