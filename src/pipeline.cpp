@@ -63,9 +63,11 @@ const char* stage_name(Stage s) {
   return "?";
 }
 
-std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag) {
+std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
+                                        std::optional<std::int64_t> clock) {
   if (flag) return parse_timestamp(*flag);
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) return parse_timestamp(sde);
+  if (clock) return clock;
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -127,7 +129,7 @@ struct Context {
   std::unique_ptr<std::ofstream> prose_out;
   std::filesystem::path prose_temp;
   std::string prose_token;
-  ProseSearch prose_search;
+  std::size_t prose_pages = 0;
   bool prose_search_saved = false;
   // render → write: the writer the pages stream into (its temporary tree is removed with it
   // unless write commits), the links of every page for the check before the swap, and the
@@ -891,10 +893,14 @@ std::string stage_render(Context& c) {
         const std::string bytes = encode_prose_page(page);
         std::lock_guard<std::mutex> lock(c.prose_mutex);
         c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        ++c.prose_pages;
       };
+      // Written at once, not kept: the drafts hold most of the index's text.
       sink.prose_search = [&c](ProseSearch&& search) {
+        const std::string bytes = encode_prose_search(search);
+        search = {};
         std::lock_guard<std::mutex> lock(c.prose_mutex);
-        c.prose_search = std::move(search);
+        c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         c.prose_search_saved = true;
       };
     }
@@ -927,9 +933,8 @@ void save_build_state(Context& c, const std::string& digest, std::string prose_t
   Run& run = c.run;
   std::error_code ec;
   if (c.prose_out) {
-    // The search index's parts end the file; then it takes the place of the previous one.
-    if (c.prose_search_saved) *c.prose_out << encode_prose_search(c.prose_search);
-    c.prose_search = {};
+    // The end, with the number of pages; then it takes the place of the previous one.
+    *c.prose_out << encode_prose_end(c.prose_pages);
     c.prose_out->close();
     const bool ok = c.prose_search_saved && !c.prose_out->fail();
     c.prose_out.reset();
@@ -1071,7 +1076,7 @@ int run_pipeline(Run& run) {
   const RunOptions& o = run.opts;
   std::error_code ec;
   if (!resolve_repo(run)) return exit_code(run);
-  auto now = resolve_now(o.now);
+  auto now = resolve_now(o.now, o.clock);
   if (!now) {
     run.usage_error = "cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date "
                       "(2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z, "
@@ -1169,6 +1174,10 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     run.diags.error(file.string(), {}, "csv-row", e.what());
   }
   return exit_code(run);
+}
+
+std::vector<std::filesystem::path> build_state_files(const Run& run) {
+  return {record_path(run), links_path(run), prose_path(run)};
 }
 
 std::filesystem::path store_path(const Run& run) {

@@ -38,6 +38,10 @@ struct RunOptions {
   std::filesystem::path dir = ".";
   Stage last = Stage::Link;
   std::optional<std::string> now; // --now, as given
+  // What the clock says, when a caller reads it once for several runs (serve: when it started,
+  // so the rebuilds of one session are dated alike and can reuse each other's work); nullopt:
+  // the system clock at the run's start. Below --now, SOURCE_DATE_EPOCH and as_of.
+  std::optional<std::int64_t> clock;
   bool offline = false;
   bool strict = false;
   int jobs = 0;
@@ -83,9 +87,15 @@ struct Run {
   std::string current_file;   // the document being processed, for internal-error messages
 };
 
-// "Now" is --now, else SOURCE_DATE_EPOCH, else the clock (SPEC 2). Returns nullopt for a --now or
-// SOURCE_DATE_EPOCH that cannot be parsed.
-std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag);
+// "Now" is --now, else SOURCE_DATE_EPOCH, else the clock (SPEC 2): `clock` when given, else the
+// system clock. Returns nullopt for a --now or SOURCE_DATE_EPOCH that cannot be parsed.
+std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
+                                        std::optional<std::int64_t> clock = std::nullopt);
+
+// The files a build into `run`'s output folder leaves beside the store for the next one (its
+// record, the saved links and the saved views), for a caller whose output folder does not
+// outlive it (serve) to remove. Meaningful once run_pipeline has read nines.yaml.
+std::vector<std::filesystem::path> build_state_files(const Run& run);
 
 // Runs the stages up to `run.opts.last`, stopping at the first stage boundary with errors.
 // Returns the exit code of SPEC 2: 0; 1 (content errors; warnings too under --strict); 2 (usage);

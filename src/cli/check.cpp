@@ -38,7 +38,9 @@ void add_check_command(CLI::App& app, CommandAction& action) {
         return run_check_since(opts->common, opts->since, opts->format, opts->strict);
       DiagFormat format = DiagFormat::Text;
       parse_diag_format(opts->format, format);
-      Run run;
+      // Left to the end of the process: freeing every document and tree of a large repository
+      // one by one took about 4% of a check, for memory the exit returns at once anyway.
+      Run& run = *new Run;
       apply_common_options(opts->common, run);
       run.opts.strict = opts->strict;
       int code = run_pipeline(run);

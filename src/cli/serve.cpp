@@ -9,6 +9,7 @@
 #include "render/html.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <fstream>
 #include <httplib.h>
@@ -17,6 +18,7 @@
 #include <mutex>
 #include <poll.h>
 #include <pthread.h>
+#include <set>
 #include <signal.h>
 #include <spawn.h>
 #include <sstream>
@@ -44,6 +46,8 @@ struct State {
   bool have_site = false;
   std::string problems; // the latest build's diagnostics when it failed; empty when it passed
   bool stopping = false;
+  // What the builds into the session's folder left beside the store, removed with the folder.
+  std::set<fs::path> build_state;
 };
 
 struct ServeOpts {
@@ -55,8 +59,15 @@ struct ServeOpts {
 
 // Runs the pipeline to the write stage into `out` and records the result in `state`.
 void rebuild(const ServeOpts& o, const fs::path& out, State& state) {
+  // The session's clock, read once: every rebuild is dated when serve started (unless --now,
+  // SOURCE_DATE_EPOCH or as_of date it), so a rebuild after an edit does only what the edit
+  // requires instead of a full build dated a few seconds later.
+  static const std::int64_t k_started = std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count();
   Run run;
   apply_common_options(o.common, run);
+  run.opts.clock = k_started;
   run.opts.last = Stage::Write;
   run.opts.out = out;
   run.opts.offline = !o.online;
@@ -79,6 +90,8 @@ void rebuild(const ServeOpts& o, const fs::path& out, State& state) {
     if (text.str().empty()) text << "nines: the build stopped (exit " << code << ")\n";
   }
   std::lock_guard lock(state.mutex);
+  for (auto& f : build_state_files(run))
+    state.build_state.insert(std::move(f));
   ++state.generation;
   state.problems = wrote ? "" : text.str();
   if (wrote) state.have_site = true;
@@ -376,6 +389,8 @@ int serve(const ServeOpts& o) {
   signal_thread.join();
   watcher_thread.join();
   fs::remove_all(temp, ec);
+  for (const auto& f : state.build_state)
+    fs::remove(f, ec);
   std::cout << "serve: stopped" << std::endl;
   return 0;
 }

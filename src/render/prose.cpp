@@ -240,24 +240,43 @@ bool decode_search(Reader& in, std::size_t limit, ProseSearch& s) {
 
 } // namespace
 
+std::string encode_prose_end(std::size_t pages) {
+  Writer out;
+  out.text("end");
+  out.size(pages);
+  return out.take();
+}
+
 std::optional<ProseState> decode_prose(std::string_view bytes,
                                        const std::map<std::string, std::string>& files) {
   Reader in(bytes);
   ProseState state;
   std::string magic, what;
   if (!in.text(magic) || magic != k_magic) return std::nullopt;
-  // Pages in whatever order the rendering threads saved them, then the search index, last.
-  while (in.text(what) && what == "page") {
-    ProsePage p;
-    if (!in.text(p.path) || !in.text(p.layout) || !in.text(p.slot.file) ||
-        !in.text(p.slot.body_at) || !in.text(p.slot.toc_at) || !in.texts(p.slot.taken))
-      return std::nullopt;
-    // Only the views of the pages to make again are copied out.
-    const bool wanted = files.count(p.slot.file) != 0;
-    if (!(wanted ? in.text(p.view) : in.skip_text())) return std::nullopt;
-    if (wanted) state.pages.push_back(std::move(p));
+  // Pages and the search index's parts in whatever order the rendering threads saved them, then
+  // the end with the number of pages: a file cut short between two records is refused too.
+  std::uint64_t pages = 0;
+  bool search = false;
+  while (in.text(what)) {
+    if (what == "page") {
+      ProsePage p;
+      if (!in.text(p.path) || !in.text(p.layout) || !in.text(p.slot.file) ||
+          !in.text(p.slot.body_at) || !in.text(p.slot.toc_at) || !in.texts(p.slot.taken))
+        return std::nullopt;
+      // Only the views of the pages to make again are copied out.
+      const bool wanted = files.count(p.slot.file) != 0;
+      if (!(wanted ? in.text(p.view) : in.skip_text())) return std::nullopt;
+      if (wanted) state.pages.push_back(std::move(p));
+      ++pages;
+    } else if (what == "search" && !search) {
+      if (!decode_search(in, bytes.size(), state.search)) return std::nullopt;
+      search = true;
+    } else {
+      break;
+    }
   }
-  if (what != "search" || !decode_search(in, bytes.size(), state.search) || !in.done())
+  std::uint64_t count = 0;
+  if (what != "end" || !search || !in.size(count) || count != pages || !in.done())
     return std::nullopt;
   std::sort(state.pages.begin(), state.pages.end(),
             [](const ProsePage& a, const ProsePage& b) { return a.path < b.path; });

@@ -44,9 +44,10 @@ TEST_CASE("render/prose: saved pages and search parts decode, keeping only the w
   search.file_pages = {{"runbooks/a.md", "runbooks/a/index.html"}};
   search.repo_url = "https://example.com/repo";
   search.branch = "main";
-  // Pages in any order, the search parts last.
-  const std::string bytes = prose_file_start() + encode_prose_page(b) + encode_prose_page(a) +
-                            encode_prose_search(search);
+  // Pages and the search parts in any order, then the end.
+  const std::string bytes = prose_file_start() + encode_prose_page(b) +
+                            encode_prose_search(search) + encode_prose_page(a) +
+                            encode_prose_end(2);
 
   auto state = decode_prose(bytes, {{"runbooks/a.md", "new body"}});
   REQUIRE(state);
@@ -68,12 +69,19 @@ TEST_CASE("render/prose: saved pages and search parts decode, keeping only the w
   CHECK(both->pages.size() == 2);
   CHECK(both->pages[0].path < both->pages[1].path);
 
-  // Cut short anywhere, without the search parts, or with bytes after them: refused.
+  // Cut short anywhere (between two records too), without the search parts, with a page count
+  // that does not match, or with bytes after the end: refused.
   for (std::size_t cut = 0; cut < bytes.size(); cut += 7)
     CHECK_FALSE(decode_prose(std::string_view(bytes).substr(0, cut), {}));
-  CHECK_FALSE(decode_prose(prose_file_start() + encode_prose_page(a), {}));
+  CHECK_FALSE(
+      decode_prose(prose_file_start() + encode_prose_page(b) + encode_prose_search(search), {}));
+  CHECK_FALSE(decode_prose(prose_file_start() + encode_prose_page(a) + encode_prose_end(1), {}));
+  CHECK_FALSE(decode_prose(prose_file_start() + encode_prose_page(b) + encode_prose_search(search) +
+                               encode_prose_end(2),
+                           {}));
   CHECK_FALSE(decode_prose(bytes + "x", {}));
   // A draft whose body would go past its prose is damage too.
   search.drafts[0].body_at = 5;
-  CHECK_FALSE(decode_prose(prose_file_start() + encode_prose_search(search), {}));
+  CHECK_FALSE(
+      decode_prose(prose_file_start() + encode_prose_search(search) + encode_prose_end(0), {}));
 }

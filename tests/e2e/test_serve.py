@@ -32,6 +32,13 @@ passed = 0
 failures = []
 TMP = tempfile.mkdtemp(prefix="nines-serve-test-")
 REPO = os.path.join(TMP, "repo")
+
+
+def build_state():
+    """The files builds left beside the repository's store for the next build."""
+    store = os.path.join(REPO, ".nines")
+    return {n for n in os.listdir(store) if n.startswith("nines-build-")} \
+        if os.path.isdir(store) else set()
 SECRET = os.path.join(TMP, "secret.txt")
 
 
@@ -88,6 +95,7 @@ def serve_temps():
 
 temps_before = serve_temps()
 PORT = free_port()
+published_state = set()  # what the `nines build` below leaves beside the store
 server = subprocess.Popen([NINES, "serve", REPO, "--port", str(PORT), "--now", NOW],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
 try:
@@ -99,8 +107,10 @@ try:
 
     # The published build never carries the reload script.
     out = os.path.join(TMP, "published")
+    state_before = build_state()
     subprocess.run([NINES, "build", REPO, "-o", out, "--offline", "--now", NOW], check=True,
                    capture_output=True, env=ENV)
+    published_state = build_state() - state_before  # this build's own, not serve's
     leaked = [n for d, _, fs in os.walk(out) for n in fs
               if n.endswith(".html") and "__nines" in open(os.path.join(d, n)).read()]
     check(not leaked, f"nines build writes no reload script: {leaked}")
@@ -192,6 +202,9 @@ finally:
         server.kill()
         check(False, "serve stops within 30 s of SIGINT")
     check(not any(os.path.exists(d) for d in temp_sites), "serve removes its temporary site")
+    # The record, saved links and saved views its builds left beside the store go with it.
+    left = build_state() - published_state
+    check(not left, f"serve removes what its builds left beside the store: {sorted(left)}")
     shutil.rmtree(TMP, ignore_errors=True)
 
 print(f"{passed} passed, {len(failures)} failed")
