@@ -286,6 +286,9 @@ def test_two_bodies(tmp):
            "\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) "
            "<img src=x onerror=alert(1)> `</script>`\n")
     s.rebuild("a body with raw HTML and an unsafe link", fast=True, edited=1)
+    # The threads do not change the output, so they do not stand in the way.
+    append(s.path("postmortems/2026-10-08-auth-service-cert-expiry.md"), "\nOne thread.\n")
+    s.rebuild("a body change built on one thread", "--jobs", "1", fast=True, edited=1)
 
 
 def test_front_matter(tmp):
@@ -521,6 +524,26 @@ def test_odd_files(tmp):
     s.rebuild("the body of an excluded file")
     append(s.path(crlf), "\nA plain LF line after the CRLF ones.\n")
     s.rebuild("then a body change again", fast=True, edited=1)
+
+    # Bodies the loader refuses: invalid UTF-8, and a file grown past limits.max_file_bytes.
+    rb = s.path("runbooks/dispatch-service/dispatch-service-fast-burn.md")
+    kept = read(rb)
+    with open(rb, "ab") as f:
+        f.write(b"\nA byte that is no UTF-8: \xff.\n")
+    code, stderr = s.rebuild("a body with invalid UTF-8", fast=False, fails=True)
+    check("file-encoding" in stderr, f"the file is reported as a full build does: {stderr[-300:]}")
+    write(rb, kept)
+    s.rebuild("the body readable again")
+    # Above every file of the repository, below the grown runbook.
+    limit = 10000 + max(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(s.repo)
+                        if "/." not in d for f in fs)
+    write(nines_yaml, read(nines_yaml) + f"limits:\n  max_file_bytes: {limit}\n")
+    s.rebuild("a file size limit set", fast=False)
+    append(rb, "\nA body that grows the file past the limit. " * (limit // 40))
+    code, stderr = s.rebuild("a body past the file size limit", fast=False, fails=True)
+    check("file-too-large" in stderr, f"the file is reported as a full build does: {stderr[-300:]}")
+    write(rb, kept)
+    s.rebuild("the body back under the limit")
 
 
 def test_saved_state(tmp):
