@@ -130,6 +130,7 @@ struct Context {
   std::filesystem::path prose_temp;
   std::string prose_token;
   std::size_t prose_pages = 0;
+  std::string prose_digests; // each record's content_hash, in the order written
   bool prose_search_saved = false;
   // render → write: the writer the pages stream into (its temporary tree is removed with it
   // unless write commits), the links of every page for the check before the swap, and the
@@ -893,6 +894,7 @@ std::string stage_render(Context& c) {
         const std::string bytes = encode_prose_page(page);
         std::lock_guard<std::mutex> lock(c.prose_mutex);
         c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        c.prose_digests += content_hash(bytes);
         ++c.prose_pages;
       };
       // Written at once, not kept: the drafts hold most of the index's text.
@@ -901,6 +903,7 @@ std::string stage_render(Context& c) {
         search = {};
         std::lock_guard<std::mutex> lock(c.prose_mutex);
         c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        c.prose_digests += content_hash(bytes);
         c.prose_search_saved = true;
       };
     }
@@ -934,7 +937,8 @@ void save_build_state(Context& c, const std::string& digest, std::string prose_t
   std::error_code ec;
   if (c.prose_out) {
     // The end, with the number of pages; then it takes the place of the previous one.
-    *c.prose_out << encode_prose_end(c.prose_pages);
+    *c.prose_out << encode_prose_end(c.prose_pages, c.prose_digests);
+    c.prose_digests.clear();
     c.prose_out->close();
     const bool ok = c.prose_search_saved && !c.prose_out->fail();
     c.prose_out.reset();

@@ -3,6 +3,7 @@
 // bytes. The file lives beside the store and is only ever read by the same nines binary (the
 // driver keys it by the renderer), so the encoding is this machine's: sizes and numbers as their
 // native bytes. Anything that does not decode exactly is refused, and the build takes the long way.
+#include "model/digest.hpp"
 #include "render/site.hpp"
 
 #include <algorithm>
@@ -50,6 +51,7 @@ public:
     return true;
   }
   bool done() const { return m_rest.empty(); }
+  const char* at() const { return m_rest.data(); }
 
   // One value of append_view's encoding; views are a few levels deep, so a deeper one is damage.
   bool value(json& out, int depth) {
@@ -240,10 +242,11 @@ bool decode_search(Reader& in, std::size_t limit, ProseSearch& s) {
 
 } // namespace
 
-std::string encode_prose_end(std::size_t pages) {
+std::string encode_prose_end(std::size_t pages, const std::string& digests) {
   Writer out;
   out.text("end");
   out.size(pages);
+  out.text(content_hash(digests));
   return out.take();
 }
 
@@ -257,6 +260,14 @@ std::optional<ProseState> decode_prose(std::string_view bytes,
   // the end with the number of pages: a file cut short between two records is refused too.
   std::uint64_t pages = 0;
   bool search = false;
+  // Each record's hash, in order, as the writer took them: bytes changed in place (a damaged
+  // disk block, an edit) are refused even when every size still adds up.
+  std::string digests;
+  const char* start = in.at();
+  auto record_done = [&] {
+    digests += content_hash(std::string_view(start, static_cast<std::size_t>(in.at() - start)));
+    start = in.at();
+  };
   while (in.text(what)) {
     if (what == "page") {
       ProsePage p;
@@ -268,15 +279,19 @@ std::optional<ProseState> decode_prose(std::string_view bytes,
       if (!(wanted ? in.text(p.view) : in.skip_text())) return std::nullopt;
       if (wanted) state.pages.push_back(std::move(p));
       ++pages;
+      record_done();
     } else if (what == "search" && !search) {
       if (!decode_search(in, bytes.size(), state.search)) return std::nullopt;
       search = true;
+      record_done();
     } else {
       break;
     }
   }
   std::uint64_t count = 0;
-  if (what != "end" || !search || !in.size(count) || count != pages || !in.done())
+  std::string checksum;
+  if (what != "end" || !search || !in.size(count) || count != pages || !in.text(checksum) ||
+      checksum != content_hash(digests) || !in.done())
     return std::nullopt;
   std::sort(state.pages.begin(), state.pages.end(),
             [](const ProsePage& a, const ProsePage& b) { return a.path < b.path; });

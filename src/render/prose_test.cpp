@@ -1,3 +1,4 @@
+#include "model/digest.hpp"
 #include "render/site.hpp"
 
 #include <doctest/doctest.h>
@@ -45,9 +46,16 @@ TEST_CASE("render/prose: saved pages and search parts decode, keeping only the w
   search.repo_url = "https://example.com/repo";
   search.branch = "main";
   // Pages and the search parts in any order, then the end.
-  const std::string bytes = prose_file_start() + encode_prose_page(b) +
-                            encode_prose_search(search) + encode_prose_page(a) +
-                            encode_prose_end(2);
+  auto file = [](const std::vector<std::string>& records, std::size_t pages) {
+    std::string bytes = prose_file_start(), digests;
+    for (const auto& r : records) {
+      bytes += r;
+      digests += content_hash(r);
+    }
+    return bytes + encode_prose_end(pages, digests);
+  };
+  const std::string bytes =
+      file({encode_prose_page(b), encode_prose_search(search), encode_prose_page(a)}, 2);
 
   auto state = decode_prose(bytes, {{"runbooks/a.md", "new body"}});
   REQUIRE(state);
@@ -75,13 +83,14 @@ TEST_CASE("render/prose: saved pages and search parts decode, keeping only the w
     CHECK_FALSE(decode_prose(std::string_view(bytes).substr(0, cut), {}));
   CHECK_FALSE(
       decode_prose(prose_file_start() + encode_prose_page(b) + encode_prose_search(search), {}));
-  CHECK_FALSE(decode_prose(prose_file_start() + encode_prose_page(a) + encode_prose_end(1), {}));
-  CHECK_FALSE(decode_prose(prose_file_start() + encode_prose_page(b) + encode_prose_search(search) +
-                               encode_prose_end(2),
-                           {}));
+  CHECK_FALSE(decode_prose(file({encode_prose_page(a)}, 1), {}));
+  CHECK_FALSE(decode_prose(file({encode_prose_page(b), encode_prose_search(search)}, 2), {}));
   CHECK_FALSE(decode_prose(bytes + "x", {}));
+  // A byte changed in place, sizes and all: refused by the records' hashes.
+  std::string flipped = bytes;
+  flipped[flipped.find("runbooks/a.md")] = 'R';
+  CHECK_FALSE(decode_prose(flipped, {}));
   // A draft whose body would go past its prose is damage too.
   search.drafts[0].body_at = 5;
-  CHECK_FALSE(
-      decode_prose(prose_file_start() + encode_prose_search(search) + encode_prose_end(0), {}));
+  CHECK_FALSE(decode_prose(file({encode_prose_search(search)}, 0), {}));
 }

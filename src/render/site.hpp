@@ -98,13 +98,14 @@ std::optional<nlohmann::json> decode_view(std::string_view bytes);
 
 // The saved state as bytes, written as it is made, so it is never held whole: prose_file_start(),
 // then encode_prose_page() of each page and encode_prose_search() once, in any order, then
-// encode_prose_end() with the number of pages. And back: decode_prose keeps only the pages that
-// show one of `files` (keys), and returns nullopt when the bytes are damaged, cut short or of
+// encode_prose_end() with the number of pages and the content_hash of every record before it,
+// concatenated in order. And back: decode_prose keeps only the pages that show one of `files`
+// (keys), and returns nullopt when the bytes are damaged (changed in place too), cut short or of
 // another encoding.
 std::string prose_file_start();
 std::string encode_prose_page(const ProsePage& page);
 std::string encode_prose_search(const ProseSearch& search);
-std::string encode_prose_end(std::size_t pages);
+std::string encode_prose_end(std::size_t pages, const std::string& digests);
 std::optional<ProseState> decode_prose(std::string_view bytes,
                                        const std::map<std::string, std::string>& files);
 
