@@ -22,6 +22,11 @@ add_test(NAME e2e.check
 add_test(NAME e2e.build
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_build.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+# The prose-only rebuild: body edits of Markdown documents give a full build's bytes.
+add_test(NAME e2e.prose
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_prose.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.prose PROPERTIES TIMEOUT 300)
 add_test(NAME e2e.commands
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_commands.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})

@@ -1,0 +1,779 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the prose-only rebuild of `nines build`.
+
+When the only change since the previous build into the same output folder is the Markdown body of
+existing `.md` documents (front matter bytes, store, "now", options, binary and git HEAD all the
+same), the build re-renders just the pages that show those bodies and the search index, and
+replaces them in the site in place. The contract checked here, after every build of every
+sequence: the exit code, stdout and diagnostics are a full build's, and the output folder is byte
+for byte (every file, `.nines-site` included) what a full build of the same repository into a new
+folder gives; a build a full build would fail leaves the previous site as it was. Anything but a
+body change must take the normal path.
+
+Usage: test_prose.py NINES SOURCE_DIR
+"""
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from support import SOURCE_DIR, Checks, copy_content, git, tree, write
+
+NINES = sys.argv[1]
+THEME = os.path.join(SOURCE_DIR, "themes", "default")  # the theme compiled into nines
+NOW = "2026-11-23T00:00:00Z"
+LATER = "2026-11-24T00:00:00Z"
+GEN_NOW = "2026-11-01T00:00:00Z"  # the generated repository's data ends on 2026-10-31
+STAGES = ("load", "validate", "link", "metrics", "compute", "render", "write", "total")
+ROW = re.compile(r"^(" + "|".join(STAGES) + r")\s+[0-9.]+ m?s(?:\s+(.*))?$")
+check = Checks()
+
+
+def build_command(repo, out, *extra, now=NOW):
+    """`nines build` with --timings; out None builds into the repository's own site/."""
+    where = ["-o", out] if out else []
+    return [NINES, "build", repo, *where, "--offline", "--now", now, "--timings", *extra]
+
+
+def clean_env():
+    """The environment without SOURCE_DATE_EPOCH: a build's clock is only --now."""
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+def build(repo, out, *extra, now=NOW, preexec=None):
+    """Runs the build; (exit code, stdout, stderr)."""
+    p = subprocess.run(build_command(repo, out, *extra, now=now), capture_output=True, text=True,
+                       errors="replace", env=clean_env(), timeout=300, preexec_fn=preexec)
+    return p.returncode, p.stdout, p.stderr
+
+
+def rows(stderr):
+    """The --timings rows: stage -> the text after its time."""
+    found = {}
+    for line in stderr.splitlines():
+        m = ROW.match(line)
+        if m:
+            found[m.group(1)] = m.group(2) or ""
+    return found
+
+
+def diagnostics(stderr):
+    """Everything but the --timings rows: the diagnostics and their tally."""
+    return [line for line in stderr.splitlines() if not ROW.match(line)]
+
+
+def differing(a, b, n=8):
+    """The first paths whose bytes differ between two trees, with their sizes."""
+    paths = sorted(p for p in set(a) | set(b) if a.get(p) != b.get(p))
+    shown = [f"{p} ({len(a[p]) if p in a else '-'} vs {len(b[p]) if p in b else '-'} bytes)"
+             for p in paths[:n]]
+    return f"{len(paths)} differ: {shown}"
+
+
+class Site:
+    """A copy of content/ and the output folder its builds go to, with the checks every build of
+    a sequence must pass."""
+
+    fresh_count = 0
+
+    def __init__(self, tmp, name, prepare=None, repo=None, now=NOW):
+        self.tmp = tmp
+        self.repo = repo or copy_content(tmp, name + "-repo")
+        self.out = os.path.join(tmp, name + "-out")
+        self.name = name
+        self.now = now
+        self.seconds = 0.0  # the wall time of the last rebuild
+        if prepare:
+            prepare(self.repo)
+        code, _, stderr = build(self.repo, self.out, now=now)
+        m = re.search(r"(\d+) pages rendered, (\d+) reused", rows(stderr).get("render", ""))
+        check(code == 0 and m is not None, f"{name}: the first build ({code}): {stderr[-600:]}")
+        # Every page of the site: a prose-only rebuild renders some and reuses the rest.
+        self.pages = int(m.group(1)) + int(m.group(2)) if m else -1
+
+    def path(self, rel):
+        return os.path.join(self.repo, rel)
+
+    def fresh(self, now=None, extra=(), preexec=None):
+        """A full build of the repository into a folder no build wrote before: (exit code, stdout
+        with that folder shown as OUT, stderr, tree or None). The record the build leaves beside
+        the store is removed, so fresh builds leave no trace for the next ones."""
+        now = now or self.now
+        Site.fresh_count += 1
+        dest = os.path.join(self.tmp, f"fresh-{Site.fresh_count}")
+        store = self.path(".nines")
+        records = set(os.listdir(store)) if os.path.isdir(store) else set()
+        code, stdout, stderr = build(self.repo, dest, *extra, now=now, preexec=preexec)
+        load_row = rows(stderr).get("load", "")
+        check("changed" not in load_row, f"a build into a new folder is a full one: {load_row!r}")
+        files = tree(dest) if os.path.isdir(dest) else None
+        shutil.rmtree(dest, ignore_errors=True)
+        for name in set(os.listdir(store)) - records if os.path.isdir(store) else ():
+            if name.startswith("nines-build-"):
+                os.remove(os.path.join(store, name))
+        return code, stdout.replace(dest, "OUT"), stderr, files
+
+    def rebuild(self, what, *extra, now=None, fast=None, edited=None, out=None, fails=False):
+        """Builds into the output folder again and checks the contract against a fresh full
+        build; `fast` True or False says which path the build must take (None: either),
+        `edited` how many files' prose changed, `fails` whether the build is meant to fail (so a
+        step meant to succeed cannot pass by failing as the full build does). Returns (exit code,
+        stderr)."""
+        out = out or self.out
+        now = now or self.now
+        before = tree(out)
+        # A hard-linked copy of the site, as `cp -al` or `rsync --link-dest` backups make: files
+        # are replaced, never rewritten through, so the copy keeps the previous bytes.
+        snapshot = os.path.join(self.tmp, "snapshot")
+        shutil.rmtree(snapshot, ignore_errors=True)
+        shutil.copytree(out, snapshot, copy_function=os.link)
+        start = time.monotonic()
+        code, stdout, stderr = build(self.repo, out if out != self.site_dir() else None, *extra,
+                                     now=now)
+        self.seconds = time.monotonic() - start
+        after = tree(out)
+        fcode, fstdout, fstderr, ftree = self.fresh(now, extra)
+        check(code == fcode, f"{what}: exit code {code} is a full build's {fcode}: {stderr[-800:]}")
+        check((code != 0) == fails, f"{what}: the build {'fails' if fails else 'succeeds'} "
+              f"({code}): {stderr[-400:]}")
+        check(stdout.replace(out, "OUT") == fstdout,
+              f"{what}: stdout is a full build's: {stdout!r} vs {fstdout!r}")
+        check(diagnostics(stderr) == diagnostics(fstderr),
+              f"{what}: the diagnostics are a full build's: {diagnostics(stderr)[-6:]} vs "
+              f"{diagnostics(fstderr)[-6:]}")
+        # A full build that wrote a site (with --strict a warning fails it after the site is
+        # written) is the reference; one that wrote nothing leaves the previous site.
+        if ftree is not None:
+            check(after == ftree, f"{what}: the site is byte-identical to a fresh full build's: "
+                  + differing(after, ftree))
+        else:
+            check(after == before, f"{what}: a failed build leaves the previous site as it was: "
+                  + differing(after, before))
+        check(tree(snapshot) == before,
+              f"{what}: a hard link to a file of the previous site keeps its bytes: "
+              + differing(tree(snapshot), before))
+        shutil.rmtree(snapshot)
+        base = os.path.basename(out)
+        leftovers = [n for n in os.listdir(os.path.dirname(out)) if n.startswith(base + ".")]
+        check(not leftovers, f"{what}: no temporary folder is left beside the site: {leftovers}")
+        r = rows(stderr)
+        if fast is True:
+            self.fast_path(what, code, r, before, after, edited)
+        elif fast is None:
+            print(f"{what}: exit {code}, load row {r.get('load')!r}", flush=True)
+        elif fast is False:
+            check("only prose changed" not in r.get("load", "") and
+                  "nothing changed" not in r.get("load", ""),
+                  f"{what}: the normal path is taken: {r.get('load')!r}")
+        return code, stderr
+
+    def site_dir(self):
+        return os.path.join(self.repo, "site")
+
+    def fast_path(self, what, code, r, before, after, edited):
+        """The --timings rows of a prose-only rebuild."""
+        load_row = r.get("load", "")
+        if not check("only prose changed" in load_row,
+                     f"{what}: the load row says only prose changed: {load_row!r}"):
+            return  # the other rows would only repeat it
+        m = re.search(r"only prose changed in (\d+) files?\b", load_row)
+        if m and edited is not None:
+            check(int(m.group(1)) == edited, f"{what}: {edited} files' prose changed: {load_row!r}")
+        for stage in ("validate", "link", "metrics", "compute"):
+            check("skipped" in r.get(stage, ""), f"{what}: {stage} is skipped: {r.get(stage)!r}")
+        render = r.get("render", "")
+        m = re.search(r"\d+ files?: (\d+) pages? rendered, (\d+) reused", render)
+        check(m is not None, f"{what}: the render row has its usual shape: {render!r}")
+        if m:
+            rendered, reused = int(m.group(1)), int(m.group(2))
+            check(rendered + reused == self.pages and rendered < self.pages,
+                  f"{what}: some pages rendered, the rest reused, {self.pages} in all: {render!r}")
+            changed = [p for p in set(before) | set(after)
+                       if p.endswith(".html") and before.get(p) != after.get(p)]
+            check(len(changed) <= rendered,
+                  f"{what}: {len(changed)} pages changed, {rendered} said rendered: "
+                  f"{sorted(changed)[:5]}")
+        check("replaced in place" in r.get("write", ""),
+              f"{what}: the write row says the files were replaced in place: {r.get('write')!r}")
+        check(code == 0, f"{what}: a prose-only rebuild succeeds ({code})")
+
+
+def body_start(text):
+    """Where the body begins: after the line that closes the front matter (as the loader splits)."""
+    lines = text.splitlines(keepends=True)
+    assert lines and lines[0].rstrip("\r\n ") == "---", "no front matter"
+    pos = len(lines[0])
+    for line in lines[1:]:
+        pos += len(line)
+        if line.rstrip("\r\n ") in ("---", "..."):
+            return pos
+    raise AssertionError("front matter not closed")
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def append(path, text):
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def set_body(path, body):
+    text = read(path)
+    write(path, text[:body_start(text)] + body)
+
+
+def md_files(repo):
+    """The repository's Markdown files, '/'-separated, without hidden folders and site/."""
+    found = []
+    for d, dirs, fs in os.walk(repo):
+        dirs[:] = [x for x in dirs if not x.startswith(".") and not (d == repo and x == "site")]
+        found += [os.path.relpath(os.path.join(d, f), repo).replace(os.sep, "/")
+                  for f in fs if f.endswith(".md")]
+    return sorted(found)
+
+
+def test_every_body(tmp):
+    """1. Every .md document's body edited in turn, each rebuild on top of the previous one."""
+    s = Site(tmp, "every")
+    services = sorted(f for f in os.listdir(s.path("services")) if f.endswith((".yaml", ".md")))
+    mds = md_files(s.repo)
+    check(len(mds) >= 15, f"content/ has its Markdown documents: {len(mds)}")
+    for n, rel in enumerate(mds, 1):
+        target = services[n % len(services)]
+        if os.path.join("services", target) == rel:
+            target = services[(n + 1) % len(services)]
+        # A link relative to the edited file, which the site rewrites to the service's page.
+        link = os.path.relpath(s.path(os.path.join("services", target)),
+                               os.path.dirname(s.path(rel))).replace(os.sep, "/")
+        append(s.path(rel), f"\n## Added {n}\n\nA paragraph added after the build, about "
+               f"[{target}]({link}) and *why* it matters: prose-{n}-marker.\n")
+        s.rebuild(f"body of {rel}", fast=True, edited=1)
+        # Services, runbooks and postmortems show their body on their page (other kinds' prose
+        # is in the search index or nowhere, as a full build has it).
+        if rel.split("/")[0] in ("services", "runbooks", "postmortems"):
+            pages = [b for p, b in tree(s.out).items()
+                     if p.endswith(".html") and f"prose-{n}-marker".encode() in b]
+            check(pages, f"{rel}: the added paragraph reaches its page")
+            stem = os.path.splitext(target)[0]
+            check(any(f'services/{stem}/index.html">{target}</a>'.encode() in b for b in pages),
+                  f"{rel}: its link to {link} is rewritten to the service's page")
+
+
+def test_two_bodies(tmp):
+    """2. Two bodies changed at once, then three of different kinds."""
+    s = Site(tmp, "two")
+    append(s.path("runbooks/checkout-api/checkout-api-medium-burn.md"),
+           "\n## Also check\n\nThe [dispatch runbook](../dispatch-service/dispatch-service-fast-burn.md).\n")
+    append(s.path("postmortems/2026-10-08-auth-service-cert-expiry.md"),
+           "\n## Follow-up\n\nSee [auth](../services/auth-service.yaml).\n")
+    s.rebuild("two bodies at once", fast=True, edited=2)
+    append(s.path("services/returns-portal.md"), "\nA line for the service page.\n")
+    append(s.path("slos/returns-portal.md"), "\nA line only the search index shows.\n")
+    append(s.path("oncall/delivery-oncall.md"), "\nA line about the rotation.\n")
+    s.rebuild("three bodies of three kinds", fast=True, edited=3)
+    # Hostile prose: raw HTML is filtered and unsafe URLs never become links, on either path.
+    append(s.path("runbooks/checkout-api/checkout-api-medium-burn.md"),
+           "\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) "
+           "<img src=x onerror=alert(1)> `</script>`\n")
+    s.rebuild("a body with raw HTML and an unsafe link", fast=True, edited=1)
+    # The threads do not change the output, so they do not stand in the way.
+    append(s.path("postmortems/2026-10-08-auth-service-cert-expiry.md"), "\nOne thread.\n")
+    s.rebuild("a body change built on one thread", "--jobs", "1", fast=True, edited=1)
+
+
+def test_front_matter(tmp):
+    """3. A front matter change is never the fast path, alone or beside a body change."""
+    s = Site(tmp, "front")
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    write(rb, read(rb).replace('title: "checkout-api: medium error budget burn"',
+                               'title: "checkout-api: medium burn (edited)"', 1))
+    s.rebuild("a runbook's title changed", fast=False)
+    pm = s.path("postmortems/2026-10-29-driver-app-bff-connection-pool.md")
+    text = read(pm)
+    start = body_start(text)
+    # The front matter's last line gains a comment; the body changes too.
+    front = text[:start].rstrip("\n")
+    closing = front.rfind("\n")
+    write(pm, front[:closing] + "  # reviewed\n" + front[closing + 1:] + "\n" + text[start:] +
+          "\nMore prose.\n")
+    s.rebuild("front matter and body changed together", fast=False)
+    append(pm, "\nAnd a body change after it.\n")
+    s.rebuild("a body change after a front matter change", fast=True, edited=1)
+
+
+def test_revert(tmp):
+    """4. A body edited and then put back to its original bytes; an emptied body and a body with
+    headings that collide with the page's own ids."""
+    s = Site(tmp, "revert")
+    rel = "runbooks/driver-app-bff/driver-app-bff-pool-exhausted.md"
+    original = read(s.path(rel))
+    append(s.path(rel), "\n## Temporary\n\nA note that will be taken back.\n")
+    s.rebuild("a body edited", fast=True, edited=1)
+    write(s.path(rel), original)
+    s.rebuild("the body put back to its original bytes", fast=True, edited=1)
+    code, stderr = s.rebuild("nothing changed after putting it back")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"and then nothing changed: {rows(stderr).get('load')!r}")
+
+    set_body(s.path("services/returns-portal.md"), "")
+    s.rebuild("a service's body emptied", fast=True, edited=1)
+    set_body(s.path("services/returns-portal.md"), "# Returns portal\n\nBack again.\n")
+    s.rebuild("a service's body filled again", fast=True, edited=1)
+    # Headings whose anchors the layout uses already (the page renames them), and a second
+    # heading, which gives the page a table of contents.
+    append(s.path(rel), "\n## Overview\n\n## Runbooks\n\n## Search\n\n### Overview\n")
+    append(s.path("services/returns-portal.md"), "\n## SLOs\n\n## Runbooks\n\n## Postmortems\n")
+    s.rebuild("headings that collide with the layout's ids", fast=True, edited=2)
+
+
+def test_mixed_sequences(tmp):
+    """Prose-only rebuilds between normal ones: a normal build after a prose-only one must not
+    take a page from the site as unchanged when its body went back (the manifest must hold each
+    replaced page's new inputs), and a prose-only rebuild after a normal one starts from its
+    views."""
+    s = Site(tmp, "mixed")
+    rel = "runbooks/checkout-api/checkout-api-medium-burn.md"
+    b0 = read(s.path(rel))
+    append(s.path(rel), "\n## Edited\n\nFirst version.\n")
+    b1 = read(s.path(rel))
+    s.rebuild("a body edited", fast=True, edited=1)
+    write(s.path(rel), b0)
+    svc = s.path("services/checkout-api.yaml")
+    svc0 = read(svc)
+    write(svc, svc0.replace("\n  tier:", "\n  language: Kotlin\n  tier:", 1)
+          if "\n  language:" not in svc0 else svc0.replace("\n  language:", "\n  x-note: a\n  language:", 1))
+    s.rebuild("the body put back and a service changed", fast=False)
+    write(s.path(rel), b1)
+    s.rebuild("the first version of the body again", fast=True, edited=1)
+    write(s.path(rel), b0.replace('title: "checkout-api: medium error budget burn"',
+                                  'title: "checkout-api: medium burn"', 1))
+    s.rebuild("the title changed and the body put back", fast=False)
+    write(s.path(rel), b1.replace('title: "checkout-api: medium error budget burn"',
+                                  'title: "checkout-api: medium burn"', 1))
+    s.rebuild("the first version of the body under the new title", fast=True, edited=1)
+    write(svc, svc0)
+    write(s.path(rel), b0)
+    s.rebuild("everything as it was at first", fast=False)
+    code, stderr = s.rebuild("nothing changed")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"and then nothing changed: {rows(stderr).get('load')!r}")
+
+
+def test_broken_links(tmp):
+    """5. A body with a broken internal link: the rebuild does what a full build does."""
+    s = Site(tmp, "broken")
+    rb = "runbooks/checkout-api/checkout-api-medium-burn.md"
+    original = read(s.path(rb))
+    append(s.path(rb), "\nSee [x](#no-such-anchor-anywhere).\n")
+    code, stderr = s.rebuild("a runbook body with a broken anchor", fails=True)
+    check(code != 0 and "broken-link" in stderr,
+          f"a broken anchor in a runbook body fails the build ({code}): {stderr[-400:]}")
+    write(s.path(rb), original)
+    s.rebuild("the broken anchor taken out again")
+
+    # An anchor on another page that does not exist.
+    append(s.path(rb), "\nSee [the SLOs](../../services/checkout-api.yaml#no-such-section).\n")
+    code, stderr = s.rebuild("a link to a missing anchor of another page", fails=True)
+    check(code != 0 and "broken-link" in stderr,
+          f"a missing anchor on another page fails the build ({code}): {stderr[-400:]}")
+    write(s.path(rb), original)
+    s.rebuild("that link taken out again")
+
+    # A body no page shows (an SLO's): whatever a full build says of it, the rebuild says.
+    slo = s.path("slos/returns-portal.md")
+    slo_original = read(slo)
+    append(slo, "\nSee [x](#no-such-anchor-anywhere).\n")
+    code, stderr = s.rebuild("a broken anchor in a body only the search index holds")
+    if code == 0:
+        check("only prose changed" in rows(stderr).get("load", ""),
+              f"a full build accepts it, so the prose-only rebuild does: {rows(stderr).get('load')!r}")
+    write(slo, slo_original)
+    s.rebuild("put back")
+
+    # One body's link to a heading of another body: taking the heading away breaks a page that
+    # is not rendered again.
+    pm = "postmortems/2026-10-08-auth-service-cert-expiry.md"
+    pm_original = read(s.path(pm))
+    append(s.path(pm), "\n## Target heading\n\nText under it.\n")
+    append(s.path(rb), "\nSee [the target](../../postmortems/2026-10-08-auth-service-cert-expiry.md"
+           "#target-heading).\n")
+    s.rebuild("a link to a heading another body adds", fast=True, edited=2)
+    write(s.path(pm), pm_original)
+    code, stderr = s.rebuild("the linked heading removed from the other body", fails=True)
+    check(code != 0 and "broken-link" in stderr and "target-heading" in stderr,
+          f"removing a heading another page links to fails the build ({code}): {stderr[-400:]}")
+    append(s.path(pm), "\n## Target heading\n\nText under it, again.\n")
+    s.rebuild("the heading back, with other text")
+    append(s.path(pm), "\nAnd one more line.\n")
+    s.rebuild("then a plain body change", fast=True, edited=1)
+
+
+def test_not_fast(tmp):
+    """6. A new or removed file, a YAML or CSV change, the store gone, another --now, another
+    option or a theme override beside a body change: the normal path."""
+    s = Site(tmp, "notfast")
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    n = [0]
+
+    def body():
+        n[0] += 1
+        append(rb, f"\nA step added in round {n[0]}.\n")
+
+    body()
+    new = s.path("runbooks/checkout-api/checkout-api-manual-failover.md")
+    write(new, read(s.path("runbooks/driver-app-bff/driver-app-bff-pool-exhausted.md"))
+          .replace("driver-app-bff", "checkout-api"))
+    s.rebuild("a new .md file beside a body change", fast=False)
+    body()
+    os.remove(new)
+    s.rebuild("a .md file removed beside a body change", fast=False)
+    body()
+    svc = s.path("services/checkout-api.yaml")
+    write(svc, read(svc).replace("\n  tier:", "\n  # a comment\n  tier:", 1))
+    s.rebuild("a YAML change beside a body change", fast=False)
+    body()
+    csv = s.path("metrics/payments.csv")
+    lines = read(csv).splitlines(keepends=True)
+    write(csv, "".join(lines[:-1]))
+    s.rebuild("a CSV change beside a body change", fast=False)
+    body()
+    os.remove(s.path(".nines/cache.db"))
+    s.rebuild("the store's file deleted", fast=False)
+    body()
+    shutil.rmtree(s.path(".nines"))
+    s.rebuild("the whole store folder deleted", fast=False)
+    body()
+    s.rebuild("another --now", fast=False, now=LATER)
+    body()
+    s.rebuild("and the first --now again", fast=False)
+    body()
+    # content/ has warnings: --strict fails the build after writing the site.
+    s.rebuild("--strict", "--strict", fast=False, fails=True)
+    body()
+    s.rebuild("--strict after --strict", "--strict", fails=True)
+    body()
+    s.rebuild("without --strict again", fast=False)
+    body()
+    os.utime(s.path(".nines/cache.db"), (1, 1))
+    s.rebuild("the store touched (a metrics import or pull in between)", fast=False)
+    body()
+    nav = read(os.path.join(THEME, "partials", "nav.mustache"))
+    write(s.path("layouts/partials/nav.mustache"), nav + "<!-- local nav -->\n")
+    s.rebuild("a theme override added", fast=False)
+    body()
+    s.rebuild("a body change under the theme override", fast=True, edited=1)
+    os.remove(s.path("layouts/partials/nav.mustache"))
+    body()
+    s.rebuild("the theme override removed", fast=False)
+    # A Markdown file that is no document (no front matter): not prose of the site.
+    write(s.path("NOTES.md"), "# Notes\n\nNot a document.\n")
+    s.rebuild("a Markdown file without front matter added", fast=False)
+    append(s.path("NOTES.md"), "\nMore notes.\n")
+    s.rebuild("that file edited")
+
+
+def test_odd_files(tmp):
+    """Markdown files the loader splits with care: CRLF line ends, a byte order mark, front
+    matter closed by `...`, a body that holds `---` lines, a file ending at its closing line, a
+    Markdown page that is no document, and an excluded folder."""
+    s = Site(tmp, "odd")
+    crlf = "runbooks/auth-service/auth-service-certificate-expiring.md"
+    write(s.path(crlf), read(s.path(crlf)).replace("\n", "\r\n"))
+    bom = "postmortems/2026-09-03-event-bus-broker-disk-full.md"
+    with open(s.path(bom), "rb") as f:
+        data = f.read()
+    with open(s.path(bom), "wb") as f:
+        f.write(b"\xef\xbb\xbf" + data)
+    dots = "runbooks/notification-service/notification-service-slow-burn.md"
+    text = read(s.path(dots))
+    start = body_start(text)
+    write(s.path(dots), text[:start].rstrip("\n")[:-3] + "...\n" + text[start:])
+    bare = "services/returns-portal.md"
+    text = read(s.path(bare))
+    write(s.path(bare), text[:body_start(text)].rstrip("\n"))
+    write(s.path("docs/notes.md"), "---\ntitle: Notes\n---\n# Notes\n\nNot a nines document.\n")
+    nines_yaml = s.path("nines.yaml")
+    write(nines_yaml, read(nines_yaml) + "\nexclude: [\"drafts/**\"]\n")
+    write(s.path("drafts/runbook.md"), read(s.path(dots)))
+    s.rebuild("the odd files written", fast=False)
+
+    with open(s.path(crlf), "a", encoding="utf-8", newline="") as f:
+        f.write("\r\n## Added with CRLF\r\n\r\nA line.\r\n")
+    s.rebuild("a CRLF body", fast=True, edited=1)
+    append(s.path(bom), "\n## Added after a BOM\n")
+    s.rebuild("a body after a byte order mark", fast=True, edited=1)
+    append(s.path(dots), "\n## Added after `...`\n")
+    s.rebuild("a body after front matter closed by ...", fast=True, edited=1)
+    append(s.path(dots), "\n---\nnot: front matter\n---\n\nText after rules.\n")
+    s.rebuild("a body with --- lines in it", fast=True, edited=1)
+    append(s.path(bare), "\n# Returns portal\n\nA body where there was none.\n")
+    s.rebuild("a body after a closing line that ended the file")
+    append(s.path("docs/notes.md"), "\nMore notes.\n")
+    s.rebuild("the body of a Markdown page that is no document")
+    append(s.path("drafts/runbook.md"), "\nA draft line.\n")
+    s.rebuild("the body of an excluded file")
+    append(s.path(crlf), "\nA plain LF line after the CRLF ones.\n")
+    s.rebuild("then a body change again", fast=True, edited=1)
+
+    # Bodies the loader refuses: invalid UTF-8, and a file grown past limits.max_file_bytes.
+    rb = s.path("runbooks/dispatch-service/dispatch-service-fast-burn.md")
+    kept = read(rb)
+    with open(rb, "ab") as f:
+        f.write(b"\nA byte that is no UTF-8: \xff.\n")
+    code, stderr = s.rebuild("a body with invalid UTF-8", fast=False, fails=True)
+    check("file-encoding" in stderr, f"the file is reported as a full build does: {stderr[-300:]}")
+    write(rb, kept)
+    s.rebuild("the body readable again")
+    # Above every file of the repository, below the grown runbook.
+    limit = 10000 + max(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(s.repo)
+                        if "/." not in d for f in fs)
+    write(nines_yaml, read(nines_yaml) + f"limits:\n  max_file_bytes: {limit}\n")
+    s.rebuild("a file size limit set", fast=False)
+    append(rb, "\nA body that grows the file past the limit. " * (limit // 40))
+    code, stderr = s.rebuild("a body past the file size limit", fast=False, fails=True)
+    check("file-too-large" in stderr, f"the file is reported as a full build does: {stderr[-300:]}")
+    write(rb, kept)
+    s.rebuild("the body back under the limit")
+
+
+def test_saved_state(tmp):
+    """What a build leaves beside the store for the next one (its record, the site's links, the
+    saved views) cut short, changed or gone: a body change still gives a full build's bytes (a
+    damaged saved file makes the build take the long way, docs/performance.md)."""
+    s = Site(tmp, "saved")
+    store = s.path(".nines")
+    rb = s.path("runbooks/dispatch-service/dispatch-service-fast-burn.md")
+
+    def saved(ext):
+        # Only the output folder's own: fresh builds remove theirs.
+        found = [os.path.join(store, f) for f in sorted(os.listdir(store))
+                 if f.startswith("nines-build-") and f.endswith(ext)]
+        check(len(found) == 1, f"one {ext} file beside the store: {found}")
+        return found[0] if found else os.path.join(store, "missing" + ext)
+
+    def damage(path, how):
+        with open(path, "rb") as f:
+            data = f.read()
+        if how == "truncated":
+            data = data[:len(data) // 2]
+        else:  # bytes changed in the middle, the size kept
+            mid = len(data) // 2
+            data = data[:mid] + bytes(b ^ 0x20 for b in data[mid:mid + 64]) + data[mid + 64:]
+        with open(path, "wb") as f:
+            f.write(data)
+
+    for ext in (".prose", ".links", ".json"):
+        for how in ("truncated", "changed") if ext == ".json" else ("truncated",):
+            append(rb, f"\nA step while the {ext} file is {how}.\n")
+            damage(saved(ext), how)
+            s.rebuild(f"a body change with the saved {ext} file {how}")
+        append(rb, f"\nA step with the {ext} file gone.\n")
+        os.remove(saved(ext))
+        s.rebuild(f"a body change with the saved {ext} file gone", fast=False)
+    append(rb, "\nA step with everything in place again.\n")
+    s.rebuild("then a plain body change", fast=True, edited=1)
+
+    # The saved view of the very page the next rebuild makes again, changed in place with its
+    # size kept (a flipped bit, a stray write): the page must not be made from it.
+    views = saved(".prose")
+    with open(views, "rb") as f:
+        data = f.read()
+    title = b"dispatch-service: fast error budget burn"
+    check(title in data, "the runbook's title is in its saved view")
+    with open(views, "wb") as f:
+        f.write(data.replace(title, title.upper()))
+    append(rb, "\nA step after its saved view changed in place.\n")
+    s.rebuild("a body change with its page's saved view changed in place")
+
+    # The saved links changed in place with the size kept, then a body change that gives its
+    # page a new heading (a new id), so every page's links are checked again.
+    damage(saved(".links"), "changed")
+    append(rb, "\n## A new heading\n\nAfter the saved links changed in place.\n")
+    s.rebuild("a new heading with the saved links changed in place")
+
+
+def test_git(tmp):
+    """6. In a git repository an uncommitted edit makes its file "changed now" (the pages' last
+    changed line, staleness): the first edit of a clean file, and an edit back to HEAD's bytes,
+    change what git's history says of it and take the normal path; further edits of a file
+    already edited take the prose-only one; a new commit (git HEAD moved) never does."""
+    def init(repo):
+        write(os.path.join(repo, ".gitignore"), ".nines/\nsite/\n")
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "content")
+    s = Site(tmp, "git", prepare=init)
+    rb = "runbooks/checkout-api/checkout-api-medium-burn.md"
+    pm = "postmortems/2026-10-29-driver-app-bff-connection-pool.md"
+    committed = read(s.path(rb))
+    append(s.path(rb), "\nAn uncommitted step.\n")
+    s.rebuild("the first uncommitted edit of a clean file", fast=False)
+    append(s.path(rb), "\nAnother uncommitted step.\n")
+    s.rebuild("a second uncommitted edit of the same file", fast=True, edited=1)
+    append(s.path(pm), "\nAn uncommitted note.\n")
+    s.rebuild("the first edit of another clean file", fast=False)
+    append(s.path(rb), "\nA third step.\n")
+    append(s.path(pm), "\nAnother note.\n")
+    s.rebuild("both edited files edited again", fast=True, edited=2)
+    write(s.path(rb), committed)
+    s.rebuild("a file put back to HEAD's bytes", fast=False)
+    append(s.path(pm), "\nA third note.\n")
+    s.rebuild("the other file, still edited, edited again", fast=True, edited=1)
+    git(s.repo, "commit", "-q", "-am", "notes", date="2026-11-20T00:00:00Z")
+    s.rebuild("the edits committed: git HEAD moved", fast=False)
+    append(s.path(pm), "\nA note after the commit.\n")
+    s.rebuild("the first edit after the commit", fast=False)
+    append(s.path(pm), "\nAnd one more.\n")
+    s.rebuild("a second edit after the commit", fast=True, edited=1)
+
+
+def test_nothing_after_fast(tmp):
+    """7. After a prose-only rebuild, a build with nothing changed keeps the site."""
+    s = Site(tmp, "again")
+    append(s.path("postmortems/2026-09-03-event-bus-broker-disk-full.md"), "\nA late note.\n")
+    s.rebuild("a postmortem body", fast=True, edited=1)
+    kept = tree(s.out)
+    code, stderr = s.rebuild("nothing changed after it")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"the build after a prose-only rebuild has nothing to do: {rows(stderr).get('load')!r}")
+    check(tree(s.out) == kept, "and leaves every byte as it was")
+    # The default output folder, site/ inside the repository.
+    code, _, stderr = build(s.repo, None)
+    check(code == 0, f"a build into site/ ({code}): {stderr[-300:]}")
+    append(s.path("postmortems/2026-09-03-event-bus-broker-disk-full.md"), "\nAnother note.\n")
+    s.rebuild("a body change, built into site/", fast=True, edited=1, out=s.site_dir())
+
+
+def test_edited_site(tmp):
+    """8. A site edited by hand is not intact: the normal path, and a full build's bytes."""
+    s = Site(tmp, "edited")
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    append(rb, "\nA step.\n")
+    append(os.path.join(s.out, "index.html"), "<!-- edited by hand -->")
+    s.rebuild("a page of the site grew by hand", fast=False)
+    append(rb, "\nAnother step.\n")
+    page = next(p for p in sorted(tree(s.out)) if p.startswith("runbooks/") and p.endswith(".html"))
+    with open(os.path.join(s.out, page), "r+b") as f:
+        f.truncate(100)
+    s.rebuild("a page the rebuild renders anyway cut short by hand", fast=False)
+    append(rb, "\nA third step.\n")
+    os.remove(os.path.join(s.out, "404.html"))
+    s.rebuild("a page of the site deleted by hand", fast=False)
+    append(rb, "\nA fourth step.\n")
+    s.rebuild("then a plain body change", fast=True, edited=1)
+
+
+def test_write_failure(tmp):
+    """9. A page that cannot be written part-way through a prose-only rebuild (a file-size limit
+    stands in for a full disk): the build fails as a full build does, the previous site stays as
+    it was, and the next build recovers."""
+    s = Site(tmp, "limit")
+    store = s.path(".nines")
+    # Above every file the builds write (the store, its records), below the page made too large.
+    limit = 4 * max(os.path.getsize(os.path.join(store, f)) for f in os.listdir(store))
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    # Several small body changes around one runbook whose page will not fit.
+    bodies = [rel for rel in md_files(s.repo) if rel.startswith(("runbooks/", "postmortems/"))]
+    for rel in bodies:
+        append(s.path(rel), "\nA small change, written before the large page fails.\n")
+    large = s.path(bodies[len(bodies) // 2])
+    kept = read(large)
+    with open(large, "a", encoding="utf-8") as f:
+        while f.tell() < 2 * limit:
+            f.write("\nA long paragraph of the runbook, repeated until the page is large. " * 10)
+    before = tree(s.out)
+    code, _, stderr = build(s.repo, s.out, preexec=small_files)
+    fcode, _, fstderr, ftree = s.fresh(preexec=small_files)
+    check(fcode == 3 and ftree is None,
+          f"a full build fails on the page it cannot write ({fcode}): {fstderr[-300:]}")
+    check(code == fcode, f"so does the rebuild ({code}): {stderr[-400:]}")
+    check(tree(s.out) == before, "the previous site is left as it was after a write failure: "
+          + differing(tree(s.out), before))
+    leftovers = [n for n in os.listdir(tmp) if n.startswith("limit-out.")]
+    check(not leftovers, f"no temporary folder is left after a write failure: {leftovers}")
+    write(large, kept)
+    s.rebuild("the build after the failed one")
+    code, stderr = s.rebuild("then nothing changed")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"the recovered site stands: {rows(stderr).get('load')!r}")
+
+
+def test_generated(tmp):
+    """10. A generated organisation of 42 services (about 500 documents): prose-only rebuilds
+    of a few and of all bodies, and such a rebuild killed at any moment. The files are replaced
+    one by one, each atomically: a killed rebuild may leave some pages new and some old (and its
+    temporary files beside them), but never a file with other bytes than its old or new ones, and
+    the next build gives a full build's site."""
+    repo = os.path.join(tmp, "gen-repo")
+    subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "bench", "gen_repo.py"), repo, "42"],
+                   check=True, capture_output=True, timeout=300)
+    s = Site(tmp, "gen", repo=repo, now=GEN_NOW)
+    bodies = [rel for rel in md_files(repo) if rel.startswith(("runbooks/", "postmortems/"))]
+    check(len(bodies) > 250, f"the generated repository has its bodies: {len(bodies)}")
+    for rel in bodies[::100]:
+        append(s.path(rel), "\n## A note\n\nAdded after the first build.\n")
+    s.rebuild("a few generated bodies", fast=True, edited=len(bodies[::100]))
+    for rel in bodies:
+        append(s.path(rel), "\nEvery body changes.\n")
+    s.rebuild("every generated body", fast=True, edited=len(bodies))
+    took = s.seconds
+    mixed = 0
+    temp_name = re.compile(r"(^|/)\.[^/]+\.tmp-\d+$")
+    rounds = (0.4, 0.75, 0.95)
+    for k, frac in enumerate(rounds):
+        old = tree(s.out)
+        for rel in bodies:
+            append(s.path(rel), f"\nRound {k}.\n")
+        _, _, _, new = s.fresh()
+        new = new or {}
+        proc = subprocess.Popen(build_command(s.repo, s.out, now=GEN_NOW),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+        time.sleep(frac * took)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        now_files = tree(s.out)
+        when = f"killed after {frac:.2f} of {took:.2f} s"
+        files = {p for p in now_files if not temp_name.search(p)}
+        check(files == set(old) == set(new), f"{when}: the site has its files, none more, none "
+              f"less: {sorted(files ^ set(old))[:5]} {sorted(files ^ set(new))[:5]}")
+        torn = [p for p in files - {".nines-site"}
+                if now_files[p] != old.get(p) and now_files[p] != new.get(p)]
+        check(not torn, f"{when}: every file holds its previous bytes or its new ones: {torn[:5]}")
+        if now_files != old and now_files != new:
+            mixed += 1
+            print(f"note: {when}: some files new, some old: from the previous site "
+                  f"{differing(now_files, old, 3)}; from the new {differing(now_files, new, 3)}")
+        s.rebuild(f"the build after the one {when}")
+    print(f"note: {mixed} of {len(rounds)} killed rebuilds left a site part old, part new",
+          flush=True)
+    code, stderr = s.rebuild("then nothing changed")
+    check("nothing changed since the last build" in rows(stderr).get("load", ""),
+          f"the site stands after them: {rows(stderr).get('load')!r}")
+
+
+tmp = tempfile.mkdtemp(prefix="nines-prose-")
+try:
+    for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
+                 test_mixed_sequences,
+                 test_broken_links, test_not_fast, test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
+                 test_edited_site, test_write_failure, test_generated):
+        start = time.monotonic()
+        test(tmp)
+        print(f"{test.__name__}: {time.monotonic() - start:.1f} s", flush=True)
+finally:
+    shutil.rmtree(tmp)
+sys.exit(check.finish())
