@@ -1,5 +1,6 @@
 #include "write/link_check.hpp"
 
+#include "model/digest.hpp"
 #include "render/html.hpp"
 
 #include <algorithm>
@@ -436,14 +437,24 @@ bool unescape(std::string_view in, std::string& out) {
   return true;
 }
 
-constexpr std::string_view k_saved_magic = "nines-links 1";
+constexpr std::string_view k_saved_magic = "nines-links 2";
 
 } // namespace
 
 void write_saved_links(std::ostream& out, const SavedLinks& saved) {
+  // The content_hash of every chunk written (the header, then each page), in order: the end mark
+  // carries their hash, so bytes changed in place (a damaged block) are refused on reading, not
+  // taken for links a page does not have.
+  std::string digests;
   std::string buf(k_saved_magic);
   buf += '\n';
   put_line(buf, 'K', saved.key);
+  auto flush = [&] {
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    digests += content_hash(buf);
+    buf.clear();
+  };
+  flush();
   for (const auto& [path, links] : saved.pages) {
     put_line(buf, 'P', path);
     put_line(buf, 'H', links.hash);
@@ -452,11 +463,10 @@ void write_saved_links(std::ostream& out, const SavedLinks& saved) {
     for (const auto& url : links.urls.values())
       put_line(buf, 'U', url);
     // A page at a time: the whole encoding is never held in memory.
-    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-    buf.clear();
+    flush();
   }
   // The end mark: a file cut short (a full disk) is never taken for a complete one.
-  buf += "E\n";
+  buf = "E " + content_hash(digests) + "\n";
   out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
@@ -467,15 +477,38 @@ std::string encode_saved_links(const SavedLinks& saved) {
 }
 
 std::optional<SavedLinks> decode_saved_links(std::istream& in) {
-  std::string line, value;
-  if (!std::getline(in, line) || line != k_saved_magic) return std::nullopt;
+  std::ostringstream whole;
+  whole << in.rdbuf();
+  const std::string text = std::move(whole).str();
+  const std::string_view all(text);
   SavedLinks saved;
   PageLinks* page = nullptr;
   bool key = false;
-  while (std::getline(in, line)) {
-    if (line == "E") return key ? std::optional<SavedLinks>(std::move(saved)) : std::nullopt;
-    if (line.size() < 2 || line[1] != ' ' || !unescape(std::string_view(line).substr(2), value))
-      return std::nullopt;
+  // The chunks as the writer hashed them: the header, then each page from its P line.
+  std::string digests, value;
+  std::size_t chunk = 0;
+  std::size_t pos = 0;
+  bool first = true;
+  while (pos < all.size()) {
+    const std::size_t nl = all.find('\n', pos);
+    if (nl == std::string_view::npos) return std::nullopt; // cut short
+    const std::string_view line = all.substr(pos, nl - pos);
+    if (first) {
+      if (line != k_saved_magic) return std::nullopt;
+      first = false;
+      pos = nl + 1;
+      continue;
+    }
+    if (!line.empty() && (line[0] == 'P' || line[0] == 'E')) {
+      digests += content_hash(all.substr(chunk, pos - chunk));
+      chunk = pos;
+    }
+    if (line.size() >= 2 && line[0] == 'E' && line[1] == ' ') {
+      if (!key || line.substr(2) != content_hash(digests) || nl + 1 != all.size())
+        return std::nullopt;
+      return saved;
+    }
+    if (line.size() < 2 || line[1] != ' ' || !unescape(line.substr(2), value)) return std::nullopt;
     switch (line[0]) {
     case 'K':
       if (key) return std::nullopt;
@@ -499,6 +532,7 @@ std::optional<SavedLinks> decode_saved_links(std::istream& in) {
     default:
       return std::nullopt;
     }
+    pos = nl + 1;
   }
   return std::nullopt;
 }

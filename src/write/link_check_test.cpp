@@ -142,4 +142,17 @@ TEST_CASE("write/link_check: saved links read back whole, and only whole") {
   CHECK_FALSE(decode_saved_links(bad));
   std::istringstream bad_escape("nines-links 1\nK k\nP a\\q\nE\n");
   CHECK_FALSE(decode_saved_links(bad_escape));
+  // Changed in place with every size kept (a damaged block, an edit): refused by the chunks'
+  // hashes, in the header, in a page, in the end mark.
+  for (const std::string& needle : {std::string("abc"), std::string("y.html"), std::string("E ")}) {
+    std::string damaged = text;
+    const std::size_t at = damaged.find(needle);
+    REQUIRE(at != std::string::npos);
+    damaged[at + 1] ^= 0x20;
+    std::istringstream in_damaged(damaged);
+    CHECK_FALSE(decode_saved_links(in_damaged));
+  }
+  // Nothing after the end mark.
+  std::istringstream trailing(text + "P x\n");
+  CHECK_FALSE(decode_saved_links(trailing));
 }
