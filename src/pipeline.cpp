@@ -1099,6 +1099,9 @@ int run_pipeline(Run& run) {
       run.usage_error = e.what();
       return exit_code(run);
     }
+    // A prose rebuild killed during its renames: the previous site comes back before this build
+    // looks at it (its record was removed first, so this build runs the long way).
+    recover_site_files(output_dir(run));
   }
 
   Context c(run);

@@ -233,6 +233,50 @@ std::string marker_with(const std::map<std::string, SiteManifest::File>& files) 
 
 } // namespace
 
+namespace {
+
+// The journal of a replace_site_files in progress, at the site's root: the writer's pid, then
+// each replaced file's path, one a line (site paths hold no control characters).
+constexpr const char* k_pending = ".nines-site.pending";
+
+// Beside `place`: the new bytes waiting to be renamed in (".NAME.tmp-TAG"), and the old file's
+// second name while the renames run (".NAME.prev-TAG").
+fs::path beside(const fs::path& place, const char* what, const std::string& tag) {
+  return place.parent_path() / ("." + place.filename().string() + what + tag);
+}
+
+} // namespace
+
+bool recover_site_files(const fs::path& out) {
+  std::ifstream in(out / k_pending, std::ios::binary);
+  if (!in) return false;
+  std::string tag, rel;
+  if (!std::getline(in, tag) || tag.empty() || tag.size() > 9 ||
+      tag.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  const long pid = std::stol(tag);
+  if (pid != static_cast<long>(::getpid()) && process_alive(pid)) return false; // still running
+  std::vector<fs::path> places{out / k_site_marker};
+  while (std::getline(in, rel))
+    if (SiteWriter::is_valid_path(rel)) places.push_back(out / rel);
+  in.close();
+  std::error_code ec;
+  // Every old file still has its second name: the run stopped before it finished, so the old
+  // files go back, the marker with them. Otherwise it had finished and was clearing up.
+  bool whole = true;
+  for (const auto& place : places)
+    whole = whole && fs::is_regular_file(fs::symlink_status(beside(place, ".prev-", tag), ec));
+  for (const auto& place : places) {
+    const fs::path prev = beside(place, ".prev-", tag);
+    // rename() between two names of one file does nothing: the second name is removed after.
+    if (whole) fs::rename(prev, place, ec);
+    fs::remove(prev, ec);
+    fs::remove(beside(place, ".tmp-", tag), ec);
+  }
+  fs::remove(out / k_pending, ec);
+  return whole;
+}
+
 std::string replace_site_files(const fs::path& out, const SiteManifest& manifest,
                                const std::map<std::string, SiteFileUpdate>& files) {
   if (manifest.digest.empty() || read_site_manifest(out).digest != manifest.digest)
@@ -241,44 +285,79 @@ std::string replace_site_files(const fs::path& out, const SiteManifest& manifest
   for (const auto& [rel, update] : files)
     if (!SiteWriter::is_valid_path(rel) || !entries.erase(rel))
       throw WriteError(out.string() + ": '" + rel + "' is not a file of the site");
+  const std::string tag = pid_text();
   // Every new file is written beside its old one first: a failure there (a full disk) leaves the
   // site exactly as it was.
-  std::vector<std::pair<fs::path, fs::path>> staged; // temporary file → its place
-  auto drop_staged = [&staged] {
+  std::vector<fs::path> places; // the marker, then each file
+  places.push_back(out / k_site_marker);
+  for (const auto& [rel, update] : files)
+    places.push_back(out / rel);
+  auto drop = [&places, &tag](const char* what) {
     std::error_code ec;
-    for (const auto& [temp, place] : staged)
-      fs::remove(temp, ec);
+    for (const auto& place : places)
+      fs::remove(beside(place, what, tag), ec);
   };
   try {
-    for (const auto& [rel, update] : files) {
-      const fs::path place = out / rel;
-      fs::path temp =
-          place.parent_path() / ("." + place.filename().string() + ".tmp-" + pid_text());
-      staged.emplace_back(temp, place);
-      write_bytes(temp.string(), update.bytes, false, 07777);
-    }
-    // Then the manifest without them, so a build stopped between the renames below never leaves
-    // a manifest entry whose bytes its file no longer has (a later build would link that file as
-    // if it had them); the files it does not list are written again by the next build.
-    write_file_atomic(out / k_site_marker, marker_with(entries));
+    std::size_t i = 1;
+    for (const auto& [rel, update] : files)
+      write_bytes(beside(places[i++], ".tmp-", tag).string(), update.bytes, false, 07777);
   } catch (...) {
-    drop_staged();
+    drop(".tmp-");
     throw;
   }
-  for (std::size_t i = 0; i < staged.size(); ++i) {
-    std::error_code ec;
-    fs::rename(staged[i].first, staged[i].second, ec);
+  // Then each old file (and the marker) gets a second name and a journal lists them, so a run
+  // killed during the renames below is undone by the next build into this folder
+  // (recover_site_files): the previous site comes back as it was. Where links cannot be made,
+  // the renames run without that net (each file is still replaced whole).
+  std::error_code ec;
+  bool journal = true;
+  for (const auto& place : places) {
+    fs::create_hard_link(place, beside(place, ".prev-", tag), ec);
     if (ec) {
-      const std::string where = staged[i].second.string();
-      staged.erase(staged.begin(), staged.begin() + static_cast<std::ptrdiff_t>(i)); // renamed
-      drop_staged();
-      throw WriteError(where + ": cannot replace: " + ec.message());
+      journal = false;
+      break;
+    }
+  }
+  try {
+    if (journal) {
+      std::string text = tag + "\n";
+      for (const auto& [rel, update] : files)
+        text += rel + "\n";
+      write_file_atomic(out / k_pending, text);
+    } else {
+      drop(".prev-");
+    }
+    // The manifest without those files: should the journal be lost, it still never vouches for
+    // bytes a file no longer has (a later build would link that file as if it had them).
+    write_file_atomic(out / k_site_marker, marker_with(entries));
+  } catch (...) {
+    drop(".tmp-");
+    drop(".prev-");
+    fs::remove(out / k_pending, ec);
+    throw;
+  }
+  for (std::size_t i = 1; i < places.size(); ++i) {
+    fs::rename(beside(places[i], ".tmp-", tag), places[i], ec);
+    if (ec) {
+      const std::string where = places[i].string() + ": cannot replace: " + ec.message();
+      if (journal) recover_site_files(out); // the previous site back, as it was
+      drop(".tmp-");
+      throw WriteError(where);
     }
   }
   for (const auto& [rel, update] : files)
     entries[rel] = {content_hash(update.bytes), update.bytes.size(), update.input};
   const std::string marker = marker_with(entries);
-  write_file_atomic(out / k_site_marker, marker);
+  try {
+    write_file_atomic(out / k_site_marker, marker);
+  } catch (...) {
+    if (journal) recover_site_files(out);
+    throw;
+  }
+  // Done: the second names go, then the journal (a run killed in between finds a journal whose
+  // second names are not all there, and only clears up).
+  drop(".prev-");
+  fs::remove(out / k_pending, ec);
   return content_hash(marker);
 }
 
@@ -379,6 +458,9 @@ SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root) : m_m
   m_out_prefix = m_out.string() + "/";
   m_temp_prefix = m_temp.string() + "/";
   clean_stale();
+  // A replace_site_files killed part-way is undone first: the previous site is what this writer
+  // compares with and keeps.
+  recover_site_files(m_out);
   m_previous = read_site_manifest(m_out);
   if (m_mode == Mode::Streaming) create_temp();
 }

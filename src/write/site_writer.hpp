@@ -190,12 +190,20 @@ struct SiteFileUpdate {
 // manifest with them (for a build that changed nothing else: see the prose rebuild in
 // docs/ARCHITECTURE.md). `manifest` is the site's manifest as read before; every file must be in
 // it, and the site must still have it. Every new file is written beside its old one first, so a
-// failure there (a full disk) leaves the site as it was; then the manifest without those files,
-// the renames, and the manifest with them, so a build stopped half-way never leaves a manifest
-// that vouches for bytes a file does not have. Returns the new manifest's digest; throws
-// WriteError, leaving every file whole (old or new bytes).
+// failure there (a full disk) leaves the site as it was. Then each old file and the marker get a
+// second name (a hard link) and a journal at the site's root lists them, the manifest is written
+// without those files, the new files are renamed in, the manifest is written with them, and the
+// second names and the journal go. A failure during the renames puts the previous site back at
+// once; a run killed there leaves it to recover_site_files, which every build into the folder runs
+// first. Returns the new manifest's digest; throws WriteError.
 std::string replace_site_files(const std::filesystem::path& out, const SiteManifest& manifest,
                                const std::map<std::string, SiteFileUpdate>& files);
+
+// Undoes a replace_site_files that a killed run left half-done in `out` (its journal names a
+// process no longer running): every old file and the old marker go back, the new bytes go. A run
+// killed after its renames only left second names to clear, which go. True when files were put
+// back; false when there was nothing to undo (or the run is still going).
+bool recover_site_files(const std::filesystem::path& out);
 
 // Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory,
 // then a rename, so readers see the old or the new content, never a partial one.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <map>
@@ -679,4 +680,57 @@ TEST_CASE(
                   WriteError);
   CHECK(snapshot(out) == damaged);
   CHECK(siblings(out, ".index.html.tmp").empty());
+}
+
+TEST_CASE("write/site_writer: files replaced in place by a run killed part-way come back") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  {
+    SiteWriter w(out);
+    w.add("index.html", "<p>home</p>", "in-1");
+    w.add("a/page.html", "<p>old</p>", "in-2");
+    w.commit();
+  }
+  const std::string before = snapshot(out);
+  auto put = [](const fs::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary) << bytes;
+  };
+
+  // What a run (pid 999999, not running) leaves when killed after renaming one of two files: the
+  // journal, every old file's second name, the other file's new bytes not yet renamed in.
+  const std::string tag = "999999";
+  REQUIRE(::kill(999999, 0) != 0);
+  // (Second names are ".NAME.prev-PID": the marker's is "..nines-site.prev-PID".)
+  fs::create_hard_link(out / ".nines-site", out / ("..nines-site.prev-" + tag));
+  fs::create_hard_link(out / "index.html", out / (".index.html.prev-" + tag));
+  fs::create_hard_link(out / "a/page.html", out / ("a/.page.html.prev-" + tag));
+  put(out / ".nines-site.pending", tag + "\nindex.html\na/page.html\n");
+  put(out / (".index.html.tmp-" + tag), "<p>home, new</p>");
+  fs::remove(out / "index.html");
+  put(out / "index.html", "<p>home, new</p>"); // renamed in
+  put(out / ("a/.page.html.tmp-" + tag), "<p>new</p>");
+  put(out / "manifest.tmp", "a manifest without them"); // written as a new file, then renamed
+  fs::rename(out / "manifest.tmp", out / ".nines-site");
+  CHECK(recover_site_files(out));
+  CHECK(snapshot(out) == before);
+  CHECK_FALSE(recover_site_files(out)); // nothing left to undo
+
+  // Killed while clearing up after the renames: the new site stands, the leftovers go.
+  put(out / ".nines-site.pending", tag + "\nindex.html\n");
+  put(out / (".index.html.prev-" + tag), "<p>home</p>");
+  CHECK_FALSE(recover_site_files(out)); // the marker's second name is gone: it had finished
+  CHECK(snapshot(out) == before);
+
+  // A journal of a run still going is left alone.
+  put(out / ".nines-site.pending", std::to_string(::getppid()) + "\nindex.html\n");
+  CHECK_FALSE(recover_site_files(out));
+  CHECK(fs::exists(out / ".nines-site.pending"));
+  fs::remove(out / ".nines-site.pending");
+
+  // A whole replacement leaves nothing beside the files.
+  replace_site_files(out, read_site_manifest(out), {{"a/page.html", {"<p>newer</p>", "in-3"}}});
+  CHECK(siblings(out, ".nines-site.").empty());
+  CHECK(siblings(out, "..nines-site.").empty());
+  CHECK(siblings(out / "a", ".page.html.").empty());
+  CHECK(read(out / "a/page.html") == "<p>newer</p>");
 }
