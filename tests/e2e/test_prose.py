@@ -732,7 +732,9 @@ def test_generated(tmp):
     s.rebuild("every generated body", fast=True, edited=len(bodies))
     took = s.seconds
     mixed = 0
-    temp_name = re.compile(r"(^|/)\.[^/]+\.tmp-\d+$")
+    # What a killed run may leave in the site for the next build to clear or undo: new bytes not
+    # yet renamed in, the old files' second names and the journal listing them.
+    temp_name = re.compile(r"(^|/)(\.[^/]+\.(tmp|prev)-\d+|\.nines-site\.pending)$")
     rounds = (0.4, 0.75, 0.95)
     for k, frac in enumerate(rounds):
         old = tree(s.out)
@@ -758,6 +760,8 @@ def test_generated(tmp):
             print(f"note: {when}: some files new, some old: from the previous site "
                   f"{differing(now_files, old, 3)}; from the new {differing(now_files, new, 3)}")
         s.rebuild(f"the build after the one {when}")
+        left = sorted(p for p in tree(s.out) if temp_name.search(p))
+        check(not left, f"the build after the one {when} clears what it left: {left[:5]}")
     print(f"note: {mixed} of {len(rounds)} killed rebuilds left a site part old, part new",
           flush=True)
     code, stderr = s.rebuild("then nothing changed")
