@@ -528,9 +528,8 @@ void check_document(const SchemaSet& schemas, RawDoc& doc) {
   const bool no_schema = dialect && !schemas.has(schema);
   DiagBag diags;
   diags.set_cap(static_cast<std::size_t>(-1)); // the run's bag caps them when they are reported
-  const YamlJson converted = to_json(doc.root);
-  doc.check.ok = no_schema || schemas.validate(schema, doc.root, converted, doc.file, diags);
-  if (doc.check.ok) doc.check.digest = json_digest(converted.value);
+  doc.check.ok = no_schema || schemas.validate(schema, doc.root, doc.file, diags);
+  if (doc.check.ok) doc.check.digest = node_digest(doc.root);
   doc.check.diags = diags.all();
 }
 

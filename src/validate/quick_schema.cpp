@@ -1,5 +1,7 @@
 #include "validate/quick_schema.hpp"
 
+#include "validate/json_view.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -60,8 +62,8 @@ unsigned type_bit(const std::string& name) {
   return 0;
 }
 
-bool type_allows(unsigned types, const json& v) {
-  switch (v.type()) {
+bool type_allows(unsigned types, json::value_t type) {
+  switch (type) {
   case json::value_t::array:
     return types & k_type_array;
   case json::value_t::boolean:
@@ -84,11 +86,12 @@ bool type_allows(unsigned types, const json& v) {
 
 // valijson's strict equality for the values an enum or const can hold here. Numbers, arrays
 // and objects are never called equal: a false "no" only sends the document to valijson.
-bool strictly_equal(const json& wanted, const json& v) {
+template <class View> bool strictly_equal(const json& wanted, const View& v) {
   if (wanted.is_string())
-    return v.is_string() && wanted.get_ref<const std::string&>() == v.get_ref<const std::string&>();
-  if (wanted.is_null()) return v.is_null();
-  if (wanted.is_boolean()) return v.is_boolean() && wanted.get<bool>() == v.get<bool>();
+    return v.type() == json::value_t::string && wanted.get_ref<const std::string&>() == v.string();
+  if (wanted.is_null()) return v.type() == json::value_t::null;
+  if (wanted.is_boolean())
+    return v.type() == json::value_t::boolean && wanted.get<bool>() == v.boolean();
   return false;
 }
 
@@ -319,20 +322,25 @@ int QuickSchema::compile(const json& root, const json& s_in, int depth) {
 }
 
 bool QuickSchema::passes(const json& doc) const {
-  return m_complete && m_root >= 0 && check(m_root, doc);
+  return m_complete && m_root >= 0 && check(m_root, JsonView(doc));
 }
 
-bool QuickSchema::check(int id, const json& v) const {
+bool QuickSchema::passes(const Node& doc) const {
+  return m_complete && m_root >= 0 && check(m_root, NodeView(doc));
+}
+
+template <class View> bool QuickSchema::check(int id, const View& v) const {
   const Rule& r = *m_rules[static_cast<std::size_t>(id)];
   if (r.never) return false;
-  if (r.types && !type_allows(r.types, v)) return false;
+  const json::value_t type = v.type();
+  if (r.types && !type_allows(r.types, type)) return false;
   if (r.has_enum && std::none_of(r.enum_values.begin(), r.enum_values.end(),
                                  [&](const json& e) { return strictly_equal(e, v); }))
     return false;
   if (r.const_value && !strictly_equal(*r.const_value, v)) return false;
-  switch (v.type()) {
+  switch (type) {
   case json::value_t::string: {
-    const std::string& s = v.get_ref<const std::string&>();
+    const std::string& s = v.string();
     if (r.min_length || r.max_length) {
       // valijson counts characters up to the first NUL, as a C string
       const std::uint64_t n = valijson::utils::u8_strlen(s.c_str());
@@ -345,7 +353,7 @@ bool QuickSchema::check(int id, const json& v) const {
   case json::value_t::number_integer:
   case json::value_t::number_unsigned:
   case json::value_t::number_float: {
-    const double d = as_double(v);
+    const double d = as_double(v.scalar());
     if (r.minimum && d < *r.minimum) return false;
     if (r.exclusive_minimum && d <= *r.exclusive_minimum) return false;
     if (r.maximum && d > *r.maximum) return false;
@@ -353,40 +361,45 @@ bool QuickSchema::check(int id, const json& v) const {
     break;
   }
   case json::value_t::array: {
-    if (r.min_items && v.size() < *r.min_items) return false;
-    if (r.max_items && v.size() > *r.max_items) return false;
-    if (r.items >= 0)
-      for (const auto& item : v)
-        if (!check(r.items, item)) return false;
+    if (r.min_items || r.max_items) {
+      const std::size_t n = v.size();
+      if (r.min_items && n < *r.min_items) return false;
+      if (r.max_items && n > *r.max_items) return false;
+    }
+    if (r.items >= 0 && !v.all_items([&](const View& item) { return check(r.items, item); }))
+      return false;
     break;
   }
   case json::value_t::object: {
-    if (r.min_props && v.size() < *r.min_props) return false;
-    if (r.max_props && v.size() > *r.max_props) return false;
+    if (r.min_props || r.max_props) {
+      const std::size_t n = v.size();
+      if (r.min_props && n < *r.min_props) return false;
+      if (r.max_props && n > *r.max_props) return false;
+    }
     for (const auto& name : r.required)
-      if (v.find(name) == v.end()) return false;
+      if (!v.has(name)) return false;
     if (!r.has_properties) break;
     // Both the object's members and the named properties are sorted: one merge walk.
     auto prop = r.properties.begin();
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      const std::string& key = it.key();
+    const bool members_pass = v.all_members([&](const std::string& key, const View& value) {
       while (prop != r.properties.end() && prop->first < key)
         ++prop;
       bool matched = false;
       if (prop != r.properties.end() && prop->first == key) {
         matched = true;
-        if (!check(prop->second, it.value())) return false;
+        if (!check(prop->second, value)) return false;
       }
       for (const auto& p : r.pattern_properties) {
         const bool hit = p.regex ? p.regex->search(key) : key.rfind(p.prefix, 0) == 0;
         if (!hit) continue;
         matched = true;
-        if (!check(p.rule, it.value())) return false;
+        if (!check(p.rule, value)) return false;
       }
-      if (matched) continue;
+      if (matched) return true;
       if (r.additional_false) return false;
-      if (r.additional >= 0 && !check(r.additional, it.value())) return false;
-    }
+      return r.additional < 0 || check(r.additional, value);
+    });
+    if (!members_pass) return false;
     break;
   }
   default:

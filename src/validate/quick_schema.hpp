@@ -6,6 +6,8 @@
 // goes to valijson, whose findings are reported as before.
 #pragma once
 
+#include "model/node.hpp"
+
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +26,8 @@ public:
   // True only when valijson would find no error in `doc`. False when it would, and also when
   // the schema uses a keyword this check does not implement: the caller then asks valijson.
   bool passes(const nlohmann::json& doc) const;
+  // The same verdict for the tree as to_json() would convert it, read in place.
+  bool passes(const Node& doc) const;
 
   // Whether every keyword of the schema is implemented (else passes() is always false).
   bool complete() const { return m_complete; }
@@ -31,7 +35,8 @@ public:
 private:
   struct Rule;
   int compile(const nlohmann::json& root, const nlohmann::json& s, int depth);
-  bool check(int rule, const nlohmann::json& v) const;
+  // One implementation for both forms (validate/json_view.hpp).
+  template <class View> bool check(int rule, const View& v) const;
 
   std::vector<std::unique_ptr<Rule>> m_rules;
   std::vector<std::pair<const nlohmann::json*, int>> m_compiled; // schema node → its rule

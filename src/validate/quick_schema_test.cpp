@@ -1,3 +1,4 @@
+#include "diag/diagnostic.hpp"
 #include "load/loader.hpp"
 #include "load/yaml_reader.hpp"
 #include "model/kinds.hpp"
@@ -160,6 +161,42 @@ TEST_CASE("quick schema: x- fields where patternProperties allow them, unknown f
                            R"({"abd": 1})"));
 }
 
+TEST_CASE("quick schema: a YAML tree is checked as its JSON form, absent values left out") {
+  const std::string schema = R"({"type": "object", "required": ["name"],
+      "properties": {"name": {"type": "string", "minLength": 1},
+                     "n": {"type": "integer", "minimum": 1},
+                     "ratio": {"type": "number", "maximum": 1},
+                     "on": {"type": "boolean"},
+                     "tags": {"type": "array", "minItems": 2, "items": {"type": "string"}},
+                     "kind": {"enum": ["a", "b", null]}},
+      "additionalProperties": false})";
+  QuickSchema q(json::parse(schema));
+  REQUIRE(q.complete());
+  auto agree = [&](const std::string& yaml) {
+    DiagBag diags;
+    const Node root = parse_yaml_string(yaml, diags, "t.yaml");
+    REQUIRE_FALSE(diags.has_errors());
+    const bool verdict = q.passes(root);
+    CHECK_MESSAGE(verdict == q.passes(to_json(root).value), yaml);
+    return verdict;
+  };
+  CHECK(agree("name: pay\nn: 3\nratio: 0.5\non: true\ntags: [a, b]\nkind: a\n"));
+  CHECK_FALSE(agree("name: ''\n"));          // an absent name is a missing one
+  CHECK_FALSE(agree("name: pay\nn: '3'\n")); // quoted: a string
+  CHECK_FALSE(agree("name: pay\nn: 3.5\n"));
+  CHECK_FALSE(agree("name: pay\nratio: 1.5e0\n"));
+  CHECK(agree("name: pay\nn: ~\nratio:\n"));              // absent members are left out
+  CHECK_FALSE(agree("name: pay\ntags: [a, null, '']\n")); // so are absent items: one left
+  CHECK(agree("name: pay\ntags: [a, null, b]\n"));
+  CHECK_FALSE(agree("name: pay\ntags: [a, 1]\n"));
+  CHECK_FALSE(agree("name: pay\non: yes\n")); // YAML 1.2: a string
+  CHECK_FALSE(agree("name: pay\nkind: c\n"));
+  CHECK_FALSE(agree("name: pay\nextra: 1\n"));
+  CHECK(agree("name: pay\nextra: ''\n")); // absent, so not an extra member
+  CHECK_FALSE(agree("name: 12\n"));
+  CHECK_FALSE(agree("- name: pay\n"));
+}
+
 TEST_CASE("quick schema: types, limits, enums and alternatives as valijson reads them") {
   CHECK(quick_passes(R"({"type": "integer"})", "3"));
   CHECK_FALSE(quick_passes(R"({"type": "integer"})", "3.0"));
@@ -219,6 +256,10 @@ TEST_CASE("quick schema: agrees with valijson on the example content, fixtures a
             const json value = to_json(doc.root).value;
             const std::string where = (repo / doc.file).string();
             compare(kind, value, where);
+            // The tree read in place gets the converted value's verdict and digest.
+            if (checker(kind).first->passes(doc.root) != checker(kind).first->passes(value))
+              FAIL_CHECK(where << " (" << kind << "): the tree and its JSON disagree");
+            CHECK_MESSAGE(node_digest(doc.root) == json_digest(value), where);
             // Mutations of the example content only: the fixtures are few and small.
             if (dir == source / "content" && documents++ % 7 == 0)
               mutations(value, [&](const json& m) { compare(kind, m, where + " mutated"); });

@@ -380,21 +380,16 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
 
 bool SchemaSet::validate(const std::string& kind, const Node& root, const std::string& file,
                          DiagBag& diags) const {
-  if (!has(kind)) return true;
-  return validate(kind, root, to_json(root), file, diags);
-}
-
-bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJson& converted,
-                         const std::string& file, DiagBag& diags) const {
   auto it = m_impl->schemas.find(kind);
   if (it == m_impl->schemas.end()) return true;
   bool ok = true;
   std::set<std::pair<int, int>> error_locs;
-  // Most documents are valid: the quick check says so at a fraction of valijson's cost, and
-  // valijson, which would report nothing, is asked only about the others.
+  // Most documents are valid: the quick check says so at a fraction of valijson's cost, reading
+  // the tree in place, and only for the others is the tree converted for valijson, which
+  // reports the findings.
   Impl::Entry& entry = m_impl->parsed(*it->second);
-  if (!entry.quick->passes(converted.value))
-    ok = report_schema_errors(entry.doc, m_impl->compiled(entry), kind, root, converted, file,
+  if (!entry.quick->passes(root))
+    ok = report_schema_errors(entry.doc, m_impl->compiled(entry), kind, root, to_json(root), file,
                               diags, error_locs);
 
   // Durations whose size matters: a JSON Schema cannot bound "1000000000d", so these are checked
@@ -445,7 +440,7 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const YamlJs
 
   // A plain `on`/`no` that the schema accepted sits in a string field: YAML 1.1 tools read it as a
   // boolean, which is rarely what was meant.
-  for (const Loc& l : converted.yaml11_bools) {
+  for (const Loc& l : yaml11_bools(root)) {
     if (error_locs.count({l.line, l.col})) continue;
     diags.warning(file, l, "yaml-bool-string",
                   "bare YAML 1.1 boolean-looking value is read as a string here",

@@ -29,9 +29,6 @@ public:
   // the document is valid. Warns about YAML 1.1 booleans (`on`, `no`...) left in string fields.
   bool validate(const std::string& kind, const Node& root, const std::string& file,
                 DiagBag& diags) const;
-  // The same with `root` already converted by to_json(), for a caller that needs the JSON too.
-  bool validate(const std::string& kind, const Node& root, const YamlJson& converted,
-                const std::string& file, DiagBag& diags) const;
 
   bool has(const std::string& kind) const;
 

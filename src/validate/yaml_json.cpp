@@ -1,6 +1,7 @@
 #include "validate/yaml_json.hpp"
 
 #include "load/yaml_reader.hpp"
+#include "validate/json_view.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -117,30 +118,47 @@ std::optional<double> plain_number(const std::string& s) {
 
 namespace {
 
-json convert(const Node& n, std::vector<Loc>& bools) {
+json convert(const Node& n) {
   switch (n.kind) {
   case Node::Kind::Null:
     return json(nullptr);
   case Node::Kind::Scalar:
-    if (!n.quoted) {
+    if (!n.quoted)
       if (auto v = resolve_plain(n.value)) return *v;
-      if (looks_like_yaml11_bool(n.value)) bools.push_back(n.loc);
-    }
     return json(n.value);
   case Node::Kind::Seq: {
     json a = json::array();
     for (const auto& item : n.items)
-      if (!item.is_absent()) a.push_back(convert(item, bools));
+      if (!item.is_absent()) a.push_back(convert(item));
     return a;
   }
   case Node::Kind::Map: {
     json o = json::object();
     for (const auto& e : n.entries)
-      if (!e.value.is_absent()) o[e.key] = convert(e.value, bools);
+      if (!e.value.is_absent()) o[e.key] = convert(e.value);
     return o;
   }
   }
   return json(nullptr);
+}
+
+void collect_yaml11_bools(const Node& n, std::vector<Loc>& out) {
+  switch (n.kind) {
+  case Node::Kind::Scalar:
+    if (!n.quoted && looks_like_yaml11_bool(n.value) && !resolve_plain(n.value))
+      out.push_back(n.loc);
+    return;
+  case Node::Kind::Seq:
+    for (const auto& item : n.items)
+      if (!item.is_absent()) collect_yaml11_bools(item, out);
+    return;
+  case Node::Kind::Map:
+    for (const auto& e : n.entries)
+      if (!e.value.is_absent()) collect_yaml11_bools(e.value, out);
+    return;
+  case Node::Kind::Null:
+    return;
+  }
 }
 
 } // namespace
@@ -187,75 +205,93 @@ private:
 
 using Serializer = nlohmann::detail::serializer<json>;
 
-// Hashes what `v.dump(-1, ' ', false, replace)` would write. Strings that need escaping and
-// floating-point numbers go through nlohmann's own serializer, so they come out the same.
-void digest_into(const json& v, FnvSink& sink, Serializer& serializer) {
+// Hashes what `v.dump(-1, ' ', false, replace)` would write (of the converted value, for a
+// NodeView). Strings that need escaping and floating-point numbers go through nlohmann's own
+// serializer, so they come out the same.
+template <class View> void digest_into(const View& v, FnvSink& sink, Serializer& serializer) {
   switch (v.type()) {
   case json::value_t::object: {
     sink.add('{');
     bool first = true;
-    for (auto it = v.begin(); it != v.end(); ++it) {
+    v.all_members([&](const std::string& key, const View& value) {
       if (!first) sink.add(',');
       first = false;
-      if (!sink.add_plain(it.key())) serializer.dump(json(it.key()), false, false, 0);
+      if (!sink.add_plain(key)) serializer.dump(json(key), false, false, 0);
       sink.add(':');
-      digest_into(it.value(), sink, serializer);
-    }
+      digest_into(value, sink, serializer);
+      return true;
+    });
     sink.add('}');
     return;
   }
   case json::value_t::array: {
     sink.add('[');
     bool first = true;
-    for (const auto& item : v) {
+    v.all_items([&](const View& item) {
       if (!first) sink.add(',');
       first = false;
       digest_into(item, sink, serializer);
-    }
+      return true;
+    });
     sink.add(']');
     return;
   }
   case json::value_t::string:
-    if (sink.add_plain(v.get_ref<const std::string&>())) return;
-    break;
+    if (!sink.add_plain(v.string())) serializer.dump(json(v.string()), false, false, 0);
+    return;
   case json::value_t::boolean:
-    sink.add(v.get<bool>() ? "true" : "false");
+    sink.add(v.boolean() ? "true" : "false");
     return;
   case json::value_t::null:
     sink.add("null");
     return;
   case json::value_t::number_integer: {
     char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>());
+    auto r = std::to_chars(buf, buf + sizeof buf, v.scalar().template get<std::int64_t>());
     sink.add(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
     return;
   }
   case json::value_t::number_unsigned: {
     char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>());
+    auto r = std::to_chars(buf, buf + sizeof buf, v.scalar().template get<std::uint64_t>());
     sink.add(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
     return;
   }
   default:
     break;
   }
-  serializer.dump(v, false, false, 0);
+  serializer.dump(v.scalar(), false, false, 0);
 }
 
-} // namespace
-
-std::string json_digest(const json& value) {
+template <class View> std::string digest_of(const View& v) {
   auto sink = std::make_shared<FnvSink>();
   Serializer serializer(sink, ' ', nlohmann::json::error_handler_t::replace);
-  digest_into(value, *sink, serializer);
+  digest_into(v, *sink, serializer);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(sink->hash()));
   return buf;
 }
 
+} // namespace
+
+std::string json_digest(const json& value) {
+  return digest_of(JsonView(value));
+}
+
+std::string node_digest(const Node& root) {
+  return digest_of(NodeView(root));
+}
+
+std::vector<Loc> yaml11_bools(const Node& root) {
+  std::vector<Loc> out;
+  collect_yaml11_bools(root, out);
+  return out;
+}
+
 YamlJson to_json(const Node& root) {
   YamlJson out;
-  out.value = convert(root, out.yaml11_bools);
+  out.value = convert(root);
+  out.yaml11_bools = yaml11_bools(root);
   return out;
 }
 

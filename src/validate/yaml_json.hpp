@@ -24,6 +24,13 @@ YamlJson to_json(const Node& root);
 // same 16 hex digits, hashed as the text is produced instead of from a string built first.
 std::string json_digest(const nlohmann::json& value);
 
+// The same digest as json_digest(to_json(root).value), read from the tree without converting it.
+std::string node_digest(const Node& root);
+
+// The plain scalars that to_json keeps as strings although YAML 1.1 tools read them as booleans
+// (`on`, `no`, ...), in document order.
+std::vector<Loc> yaml11_bools(const Node& root);
+
 // YAML 1.2 core schema resolution of a plain scalar: null, bool, int or float; nullopt → string.
 std::optional<nlohmann::json> resolve_plain(const std::string& s);
 

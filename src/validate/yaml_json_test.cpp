@@ -1,3 +1,5 @@
+#include "diag/diagnostic.hpp"
+#include "load/yaml_reader.hpp"
 #include "model/digest.hpp"
 #include "validate/yaml_json.hpp"
 
@@ -228,6 +230,36 @@ TEST_CASE("json_digest is the FNV-1a of the compact dump, escapes and numbers in
     }
     same(doc);
   }
+}
+
+TEST_CASE("node_digest and yaml11_bools read the tree as to_json converts it") {
+  auto same = [](const std::string& yaml) {
+    DiagBag diags;
+    const Node root = parse_yaml_string(yaml, diags, "t.yaml");
+    REQUIRE_FALSE(diags.has_errors());
+    const YamlJson converted = to_json(root);
+    CHECK_MESSAGE(node_digest(root) == json_digest(converted.value), yaml);
+    const std::vector<Loc> bools = yaml11_bools(root);
+    REQUIRE(bools.size() == converted.yaml11_bools.size());
+    for (std::size_t i = 0; i < bools.size(); ++i) {
+      CHECK(bools[i].line == converted.yaml11_bools[i].line);
+      CHECK(bools[i].col == converted.yaml11_bools[i].col);
+    }
+    return bools.size();
+  };
+  CHECK(same("") == 0);
+  CHECK(same("plain") == 0);
+  CHECK(same("'quoted'") == 0);
+  CHECK(same("zeta: 1\nalpha: 2\nMid: 3\n_u: 4\n\"\\u00e9\": 5\n") == 0); // key order
+  CHECK(same("a: ''\nb: ~\nc:\nd: null\ne: \"\"\nf: [1, ~, '', x]\n") == 0);
+  CHECK(same("n: [0, -0, 007, +3, 9223372036854775807, 9223372036854775808, -1e300, 1.5, .5, "
+             "1e3, .inf, .nan, 0x1F, 1_000]\n") == 0);
+  CHECK(same("b: [true, False, TRUE, on, No, y, 'yes', \"off\"]\n") == 3);
+  CHECK(same("s: \"tab\\there \\\"q\\\" back\\\\slash \\u0001 \\u00e9\"\n") == 0);
+  CHECK(same("base: &b {x: 1, y: [on]}\nmerged:\n  <<: *b\n  z: off\n") == 3);
+  CHECK(same("- [a, [b, [c, {d: e}]]]\n- {}\n- []\n") == 0);
+  CHECK(same("block: |\n  two\n  lines\nfolded: >\n  one\n  line\n") == 0);
+  CHECK(same("bad: \"\\xC3\\x28\"\n") == 0);
 }
 
 TEST_CASE("plain_number reads the numbers resolve_plain reads, and nothing else") {
