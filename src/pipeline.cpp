@@ -662,8 +662,8 @@ std::string stage_link(Context& c) {
   // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
   // the store (the same rows plus what was pulled), and reports them once.
   if (run.opts.last < Stage::Compute)
-    report_budget_claims(
-        run.repo, check_budget_claims(run.repo, series_from_csv(run.repo.csv_rows)), run.diags);
+    report_budget_claims(run.repo, check_budget_claims(run.repo, series_from_csv(run.repo)),
+                         run.diags);
   return plural(run.diags.all().size() - before, "finding", "findings");
 }
 
@@ -678,7 +678,7 @@ std::string stage_metrics(Context& c) {
   auto store = Store::open(store_path(run));
   std::string counts;
   if (o.metrics == MetricsMode::Build) {
-    store->import_csv(run.repo.csv_rows, run.now);
+    store->import_csv(run.repo, run.now);
     counts = plural(run.repo.csv_rows.size(), "CSV row", "CSV rows") + " imported";
   }
   if (!run.repo.config.sources.empty() && (o.metrics == MetricsMode::Pull || !o.offline)) {
@@ -842,6 +842,9 @@ std::string stage_render(Context& c) {
   // The recorded CSV rows are in the store and the figures computed from them; nothing after
   // compute reads them, and at 10,000 documents they weigh tens of megabytes.
   std::vector<CsvRow>().swap(run.repo.csv_rows);
+  std::vector<std::string>().swap(run.repo.csv_files);
+  std::vector<std::string>().swap(run.repo.csv_slos);
+  run.repo.csv_slo_ids.clear();
   // What load and compute freed goes back to the system before render's peak, not after it.
   malloc_trim(0);
   try {
@@ -1169,11 +1172,11 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   // Every imported file is its own source, named by its file name: a later import of the same
   // file replaces its rows, other files' rows stay.
   const std::string name = file.filename().string();
-  for (auto& r : rows.csv_rows)
-    r.file = "import/" + name;
+  for (auto& f : rows.csv_files)
+    f = "import/" + name;
   try {
     // Only this file's rows: the repository's own CSV files stay as the last build left them.
-    summary = Store::open(store_path(run))->import_csv(rows.csv_rows, run.now, CsvScope::Files);
+    summary = Store::open(store_path(run))->import_csv(rows, run.now, CsvScope::Files);
   } catch (const StoreError& e) {
     run.fatal = e.what();
   } catch (const std::invalid_argument& e) {

@@ -370,11 +370,11 @@ std::vector<std::string> months_with_data(const Repo& repo) {
     civil_from_days(*day, y, m, d);
     months.insert(static_cast<std::int64_t>(y) * 12 + (m - 1));
   };
-  const std::string* last_date = nullptr; // a series' rows repeat dates of the row before
+  const CsvRow* last = nullptr; // a series' rows repeat the day of the row before
   for (const auto& row : repo.csv_rows) {
-    if (last_date && *last_date == row.date) continue;
-    last_date = &row.date;
-    add(parse_date(row.date));
+    if (last && last->day == row.day) continue;
+    last = &row;
+    add(row.day);
   }
   for (const auto& p : repo.postmortems)
     add(day_of_text(p.date));

@@ -266,12 +266,14 @@ TEST_SUITE("compute.report") {
 
   TEST_CASE("months with data") {
     Repo repo;
-    repo.csv_rows = {{"m.csv", 2, "a", "2026-10-03", 1, 1},
-                     {"m.csv", 3, "a", "2026-09-30", 1, 1},
-                     {"m.csv", 4, "a", "bad", 1, 1}};
+    repo.add_csv_row("m.csv", 2, "a", *parse_date("2026-10-03"), 1, 1);
+    repo.add_csv_row("m.csv", 3, "a", *parse_date("2026-09-30"), 1, 1);
+    repo.add_csv_row("m.csv", 4, "b", *parse_date("2026-09-30"), 1, 1); // the day repeats
+    repo.add_csv_row("n.csv", 2, "a", *parse_date("1969-12-31"), 1, 1); // before the epoch
     repo.postmortems = {postmortem("p", "a", "2026-06-14", "SEV2"),
                         postmortem("q", "a", "", "SEV2")};
-    CHECK(months_with_data(repo) == std::vector<std::string>{"2026-06", "2026-09", "2026-10"});
+    CHECK(months_with_data(repo) ==
+          std::vector<std::string>{"1969-12", "2026-06", "2026-09", "2026-10"});
   }
 
 } // TEST_SUITE

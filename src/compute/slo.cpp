@@ -137,15 +137,18 @@ PolicyState seed_state(BudgetState state, const char* condition,
 
 } // namespace
 
-std::map<std::string, DailySeries> series_from_csv(const std::vector<CsvRow>& rows) {
+std::map<std::string, DailySeries> series_from_csv(const Repo& repo) {
   std::map<std::string, DailySeries> out;
-  for (const auto& r : rows) {
-    auto day = parse_date(r.date);
-    if (!day || r.slo.empty()) continue;
+  // An SLO's series is looked up once per entry of the SLO table, not once per row.
+  std::vector<DailySeries*> series(repo.csv_slos.size(), nullptr);
+  for (const auto& r : repo.csv_rows) {
+    if (repo.csv_slo(r).empty()) continue;
     if (!std::isfinite(r.good) || !std::isfinite(r.total) || r.good < 0 || r.total < 0 ||
         r.good > r.total)
       continue;
-    out[r.slo][*day] = DailyCount{*day, r.good, r.total};
+    DailySeries*& s = series[r.slo];
+    if (s == nullptr) s = &out[repo.csv_slo(r)];
+    (*s)[r.day] = DailyCount{r.day, r.good, r.total};
   }
   return out;
 }

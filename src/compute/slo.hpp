@@ -17,10 +17,10 @@ namespace nines {
 // ---------------------------------------------------------------------------------------------
 // Daily data
 
-// Recorded CSV rows → a series per SLO id. Later rows for the same slo and day replace earlier
-// ones; rows with a bad date, negative or non-finite counts, or good > total are skipped (the
-// validate stage already reported them).
-std::map<std::string, DailySeries> series_from_csv(const std::vector<CsvRow>& rows);
+// The repository's recorded CSV rows → a series per SLO id. Later rows for the same slo and day
+// replace earlier ones; rows with an empty SLO id, negative or non-finite counts, or good > total
+// are skipped (the validate stage already reported them).
+std::map<std::string, DailySeries> series_from_csv(const Repo& repo);
 
 // ---------------------------------------------------------------------------------------------
 // SLOs (SPEC 3.1)

@@ -164,14 +164,14 @@ TEST_SUITE("compute.slo") {
   }
 
   TEST_CASE("good > total never reaches compute") {
-    std::vector<CsvRow> rows = {
-        {"m.csv", 2, "api", "2026-10-10", 900, 1000},
-        {"m.csv", 3, "api", "2026-10-11", 1200, 1000}, // good > total: skipped
-        {"m.csv", 4, "api", "2026-10-12", -1, 1000},   // negative: skipped
-        {"m.csv", 5, "api", "2026-13-01", 1, 1},       // not a date: skipped
-        {"m.csv", 6, "api", "2026-10-10", 990, 1000},  // replaces line 2
-    };
+    Repo rows;
+    rows.add_csv_row("m.csv", 2, "api", day("2026-10-10"), 900, 1000);
+    rows.add_csv_row("m.csv", 3, "api", day("2026-10-11"), 1200, 1000); // good > total: skipped
+    rows.add_csv_row("m.csv", 4, "api", day("2026-10-12"), -1, 1000);   // negative: skipped
+    rows.add_csv_row("m.csv", 5, "", day("2026-10-13"), 1, 1);          // no SLO id: skipped
+    rows.add_csv_row("m.csv", 6, "api", day("2026-10-10"), 990, 1000);  // replaces line 2
     auto series = series_from_csv(rows);
+    CHECK(series.size() == 1);
     REQUIRE(series.count("api"));
     const auto& s = series["api"];
     CHECK(s.size() == 1);
@@ -182,6 +182,27 @@ TEST_SUITE("compute.slo") {
     DailySeries bad;
     bad[day("2026-10-20")] = DailyCount{day("2026-10-20"), 1200, 1000};
     CHECK(figures(repo, o, &bad).status == "missing");
+  }
+
+  TEST_CASE("CSV rows of SLOs that alternate and span files make one series per SLO") {
+    Repo rows;
+    rows.add_csv_row("a.csv", 2, "api", day("2026-10-10"), 9, 10);
+    rows.add_csv_row("a.csv", 3, "web", day("2026-10-10"), 5, 10);
+    rows.add_csv_row("a.csv", 4, "api", day("2026-10-11"), 8, 10);
+    rows.add_csv_row("b.csv", 2, "web", day("2026-10-11"), 7, 10);
+    rows.add_csv_row("b.csv", 3, "api", day("2026-10-11"), 6, 10); // replaces a.csv line 4
+    CHECK(rows.csv_slos.size() == 2);
+    auto series = series_from_csv(rows);
+    REQUIRE(series.size() == 2);
+    const auto& api = series["api"];
+    REQUIRE(api.size() == 2);
+    CHECK(api.at(day("2026-10-10")).good == 9);
+    CHECK(api.at(day("2026-10-11")).good == 6);
+    CHECK(api.at(day("2026-10-11")).day == day("2026-10-11"));
+    const auto& web = series["web"];
+    REQUIRE(web.size() == 2);
+    CHECK(web.at(day("2026-10-10")).good == 5);
+    CHECK(web.at(day("2026-10-11")).good == 7);
   }
 
   TEST_CASE("a window that reaches before the first data point") {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <vector>
 
 namespace nines {
 namespace {
@@ -120,9 +121,16 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(teams, a.team, a.meta.file, diags, team_hint);
   }
   // Recorded rows of an SLO whose document failed would all dangle; its own error says enough.
-  if (repo.failed_ids.empty())
+  if (repo.failed_ids.empty()) {
+    // Each SLO id of the table is looked up once; only rows of an unknown one are checked again,
+    // for their diagnostics.
+    std::vector<bool> known(repo.csv_slos.size());
+    for (std::size_t i = 0; i < known.size(); ++i)
+      known[i] = slos.has(repo.csv_slos[i]);
     for (const auto& row : repo.csv_rows)
-      check(slos, Ref{row.slo, Loc{row.line, 1}}, row.file, diags);
+      if (!known[row.slo])
+        check(slos, Ref{repo.csv_slo(row), Loc{row.line, 1}}, repo.csv_file(row), diags);
+  }
 }
 
 } // namespace nines

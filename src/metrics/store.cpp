@@ -375,7 +375,11 @@ void Store::put_daily(const std::string& source, const std::vector<DailyRow>& ro
   }
 }
 
-ImportSummary Store::import_csv(const std::vector<CsvRow>& rows, std::int64_t now, CsvScope scope) {
+ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope scope) {
+  const std::vector<CsvRow>& rows = repo.csv_rows;
+  // The days a YYYY-MM-DD date names: years 0000 to 9999.
+  static const std::int64_t first_day = days_from_civil(0, 1, 1);
+  static const std::int64_t last_day = days_from_civil(9999, 12, 31);
   // Source → (slo, day) → row; a later line for the same pair replaces an earlier one, as in
   // series_from_csv(). The maps also fix the write order.
   std::map<std::string, std::map<std::pair<std::string, std::int64_t>, DailyRow>> by_source;
@@ -383,22 +387,24 @@ ImportSummary Store::import_csv(const std::vector<CsvRow>& rows, std::int64_t no
   const std::string* last_file = nullptr;
   std::map<std::pair<std::string, std::int64_t>, DailyRow>* file_rows = nullptr;
   for (const auto& row : rows) {
-    auto where = [&] { return row.file + ":" + std::to_string(row.line); };
-    const auto day = parse_date(row.date);
-    if (!day) {
-      throw std::invalid_argument(where() + ": date '" + row.date + "' is not a YYYY-MM-DD day");
+    const std::string& file = repo.csv_file(row);
+    const std::string& slo = repo.csv_slo(row);
+    auto where = [&] { return file + ":" + std::to_string(row.line); };
+    if (row.day < first_day || row.day > last_day) {
+      throw std::invalid_argument(where() + ": date '" + format_date(row.day) +
+                                  "' is not a YYYY-MM-DD day");
     }
-    if (row.slo.empty()) {
+    if (slo.empty()) {
       throw std::invalid_argument(where() + ": the SLO id is empty");
     }
     if (const char* problem = count_problem(row.good, row.total)) {
       throw std::invalid_argument(where() + ": " + problem);
     }
-    if (last_file == nullptr || *last_file != row.file) {
-      file_rows = &by_source["csv:" + row.file];
-      last_file = &row.file;
+    if (last_file == nullptr || (last_file != &file && *last_file != file)) {
+      file_rows = &by_source["csv:" + file];
+      last_file = &file;
     }
-    (*file_rows)[{row.slo, *day}] = DailyRow{row.slo, *day, row.good, row.total};
+    (*file_rows)[{slo, row.day}] = DailyRow{slo, row.day, row.good, row.total};
   }
   ImportSummary summary;
   summary.rows = rows.size();

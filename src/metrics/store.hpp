@@ -108,15 +108,15 @@ public:
   void put_daily(const std::string& source, const std::vector<DailyRow>& rows,
                  std::int64_t fetched_at);
 
-  // Loads metrics/*.csv rows: each file is the source "csv:<file>". The store follows the files:
+  // Loads the repository's metrics/*.csv rows (Repo::csv_rows, with the names of its csv_files
+  // and csv_slos tables): each file is the source "csv:<file>". The store follows the files:
   // a file whose rows hash as at its last import is skipped; a changed file's (slo, day) pairs
   // replace that source's, and the days it no longer lists are removed; with CsvScope::Folder,
   // "csv:" sources not in the batch (other than `metrics import`'s "csv:import/…") are files that
   // are gone, and lose their rows. Rows of other sources stay. A pair whose counts did not change
   // keeps its fetched_at, so a reimport does not make the CSV look newer than a later fetch. One
   // transaction; throws std::invalid_argument, writing nothing, on a bad date or count.
-  ImportSummary import_csv(const std::vector<CsvRow>& rows, std::int64_t now,
-                           CsvScope scope = CsvScope::Folder);
+  ImportSummary import_csv(const Repo& repo, std::int64_t now, CsvScope scope = CsvScope::Folder);
   // The imported CSV sources with the hash of their rows (provenance of the "csv:" sources).
   std::map<std::string, std::string> csv_files() const;
 

@@ -65,9 +65,24 @@ std::int64_t d(const char* date) {
   return *parse_date(date);
 }
 
-CsvRow csv(const std::string& file, int line, const std::string& slo, const std::string& date,
-           double good, double total) {
-  return CsvRow{file, line, slo, date, good, total};
+// A CSV row as written in a file; rows() turns a list of them into the repository's rows.
+struct CsvLine {
+  std::string file;
+  int line;
+  std::string slo, date;
+  double good, total;
+};
+
+CsvLine csv(const std::string& file, int line, const std::string& slo, const std::string& date,
+            double good, double total) {
+  return CsvLine{file, line, slo, date, good, total};
+}
+
+Repo rows(std::initializer_list<CsvLine> lines) {
+  Repo repo;
+  for (const auto& l : lines)
+    repo.add_csv_row(l.file, l.line, l.slo, d(l.date.c_str()), l.good, l.total);
+  return repo;
 }
 
 std::string exception_message(const std::function<void()>& f) {
@@ -190,12 +205,12 @@ TEST_CASE("store: a CSV import replaces only the same source's (slo, day) pairs"
   TempDir dir;
   const auto path = dir.path() / "cache.db";
   auto store = Store::open(path);
-  const std::vector<CsvRow> first = {
+  const Repo first = rows({
       csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100),
       csv("metrics/a.csv", 3, "api", "2026-10-02", 95, 100),
       csv("metrics/b.csv", 2, "api", "2026-10-01", 50, 100),
       csv("metrics/b.csv", 3, "web", "2026-10-01", 7, 8),
-  };
+  });
   const auto s1 = store->import_csv(first, 1000);
   CHECK(s1.rows == 4);
   CHECK(s1.sources == 2);
@@ -205,8 +220,8 @@ TEST_CASE("store: a CSV import replaces only the same source's (slo, day) pairs"
 
   // a.csv again, with one day changed and the other day gone from the file: it goes from the
   // store too.
-  const auto s2 = store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 91, 100)}, 2000,
-                                    CsvScope::Files);
+  const auto s2 = store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 91, 100)}),
+                                    2000, CsvScope::Files);
   CHECK(s2.rows == 1);
   CHECK(s2.sources == 1);
   CHECK(s2.replaced == 1);
@@ -231,34 +246,36 @@ TEST_CASE("store: a CSV import replaces only the same source's (slo, day) pairs"
   CHECK(good_of("prometheus:prom", "api", "2026-10-01") == 1); // other source remains
 
   // Reimporting unchanged counts keeps when they came, so the CSV does not look newer.
-  const auto s3 = store->import_csv({csv("metrics/b.csv", 2, "api", "2026-10-01", 50, 100),
-                                     csv("metrics/b.csv", 3, "web", "2026-10-01", 7, 8)},
+  const auto s3 = store->import_csv(rows({csv("metrics/b.csv", 2, "api", "2026-10-01", 50, 100),
+                                          csv("metrics/b.csv", 3, "web", "2026-10-01", 7, 8)}),
                                     3000, CsvScope::Files);
   CHECK(s3.unchanged == 2);
   CHECK(s3.replaced + s3.inserted + s3.removed == 0);
   CHECK(fetched_of("csv:metrics/b.csv", "api", "2026-10-01") == 1000);
 
   // A later line for the same pair in one file wins, as in series_from_csv().
-  store->import_csv({csv("metrics/c.csv", 2, "db", "2026-10-01", 1, 10),
-                     csv("metrics/c.csv", 3, "db", "2026-10-01", 9, 10)},
+  store->import_csv(rows({csv("metrics/c.csv", 2, "db", "2026-10-01", 1, 10),
+                          csv("metrics/c.csv", 3, "db", "2026-10-01", 9, 10)}),
                     4000, CsvScope::Files);
   CHECK(good_of("csv:metrics/c.csv", "db", "2026-10-01") == 9);
 }
 
 TEST_CASE("store: the store follows the files of metrics/ (deleted rows and files go)") {
   auto store = Store::open_memory();
-  store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100),
-                     csv("metrics/a.csv", 3, "api", "2026-10-02", 95, 100),
-                     csv("metrics/b.csv", 2, "web", "2026-10-01", 7, 8)},
+  store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100),
+                          csv("metrics/a.csv", 3, "api", "2026-10-02", 95, 100),
+                          csv("metrics/b.csv", 2, "web", "2026-10-01", 7, 8)}),
                     1000);
-  store->import_csv({csv("import/x.csv", 2, "db", "2026-10-01", 1, 1)}, 1000, CsvScope::Files);
+  store->import_csv(rows({csv("import/x.csv", 2, "db", "2026-10-01", 1, 1)}), 1000,
+                    CsvScope::Files);
   store->put_daily("prometheus:prom", {{"api", d("2026-10-03"), 1, 2}}, 500);
   CHECK(store->csv_files().size() == 3);
   const std::string hash_a = store->csv_files().at("csv:metrics/a.csv");
 
   // A row deleted from a.csv and b.csv deleted: the next build's import sees only a.csv's
   // remaining row, and the store forgets the rest. The import's and the fetched rows stay.
-  const auto s = store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}, 2000);
+  const auto s =
+      store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}), 2000);
   CHECK(s.removed == 2);
   CHECK(s.unchanged == 1);
   const auto all = store->daily_series();
@@ -274,7 +291,7 @@ TEST_CASE("store: the store follows the files of metrics/ (deleted rows and file
 
   // The same file again is recognised by its hash: nothing is written.
   const auto again =
-      store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}, 3000);
+      store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}), 3000);
   CHECK(again.unchanged == 1);
   CHECK(again.inserted + again.replaced + again.removed == 0);
 
@@ -287,8 +304,8 @@ TEST_CASE("store: a CSV file's recorded hash is of its rows printed with %.17g")
   // Stores written by earlier versions keep their hashes valid: the same rows are recognised
   // as already imported, whatever formats the numbers for the hash.
   auto store = Store::open_memory();
-  store->import_csv({csv("metrics/a.csv", 3, "db", "2026-10-02", 0.1, 1e15),
-                     csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100.5)},
+  store->import_csv(rows({csv("metrics/a.csv", 3, "db", "2026-10-02", 0.1, 1e15),
+                          csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100.5)}),
                     1000);
   std::string canonical;
   char buf[96];
@@ -305,9 +322,38 @@ TEST_CASE("store: counts above 2^53 are refused") {
   auto store = Store::open_memory();
   CHECK_THROWS_AS(store->put_daily("prometheus:p", {{"api", 1, 1, 1e300}}, 1),
                   std::invalid_argument);
-  CHECK_THROWS_AS(store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 1e17, 1e17)}, 1),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(
+      store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 1e17, 1e17)}), 1),
+      std::invalid_argument);
   store->put_daily("prometheus:p", {{"api", 1, 9007199254740992.0, 9007199254740992.0}}, 1);
+}
+
+TEST_CASE("store: a refused CSV row is named by its file and line") {
+  auto store = Store::open_memory();
+  auto message = [&](const Repo& repo) {
+    try {
+      store->import_csv(repo, 1);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  Repo r = rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2)});
+  r.add_csv_row("metrics/b.csv", 7, "api", days_from_civil(10000, 1, 1), 1, 2);
+  CHECK(message(r) == "metrics/b.csv:7: date '10000-01-01' is not a YYYY-MM-DD day");
+  r = rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2)});
+  r.add_csv_row("metrics/a.csv", 3, "api", days_from_civil(-1, 12, 31), 1, 2);
+  CHECK(message(r) == "metrics/a.csv:3: date '-001-12-31' is not a YYYY-MM-DD day");
+  CHECK(message(rows({csv("metrics/a.csv", 4, "", "2026-10-01", 1, 2)})) ==
+        "metrics/a.csv:4: the SLO id is empty");
+  CHECK(message(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2),
+                      csv("metrics/c.csv", 5, "web", "2026-10-01", 3, 2)})) ==
+        "metrics/c.csv:5: good exceeds total");
+  CHECK(store->daily_series().empty()); // nothing of a refused batch is written
+  // The first and last days a date can name are stored.
+  CHECK(message(rows({csv("metrics/a.csv", 2, "api", "0000-01-01", 1, 2),
+                      csv("metrics/a.csv", 3, "api", "9999-12-31", 1, 2)})) == "(no error)");
+  CHECK(store->daily_series("api").size() == 2);
 }
 
 TEST_CASE("store: merged series take the latest fetch, then the first source name") {
@@ -384,14 +430,13 @@ TEST_CASE("store: a batch with a bad row stores nothing at all") {
   CHECK(raw_int(path, "SELECT good FROM daily") == 5);
   CHECK(raw_int(path, "SELECT fetched_at FROM daily") == 100);
 
-  CHECK_THROWS_AS(store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2),
-                                     csv("metrics/b.csv", 2, "api", "2026-10-01", nan, 2)},
+  CHECK_THROWS_AS(store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2),
+                                          csv("metrics/b.csv", 2, "api", "2026-10-01", nan, 2)}),
                                     300),
                   std::invalid_argument);
-  CHECK_THROWS_AS(store->import_csv({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2),
-                                     csv("metrics/a.csv", 3, "api", "2026-02-30", 1, 2)},
-                                    300),
-                  std::invalid_argument);
+  Repo bad_day = rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 1, 2)});
+  bad_day.add_csv_row("metrics/a.csv", 3, "api", days_from_civil(10000, 1, 1), 1, 2);
+  CHECK_THROWS_AS(store->import_csv(bad_day, 300), std::invalid_argument);
   CHECK(raw_int(path, "SELECT count(*) FROM daily") == 1);
 
   CHECK_THROWS_AS(store->put_golden("prometheus:prom",
@@ -434,8 +479,8 @@ TEST_CASE("store: days_present tells which days exactly one source already has")
   auto store = Store::open_memory();
   store->put_daily("prometheus:prom", {{"api", 10, 1, 1}, {"api", 11, 1, 1}}, 100);
   store->put_daily("prometheus:prom2", {{"api", 14, 1, 1}}, 100);
-  store->import_csv({csv("metrics/a.csv", 2, "api", format_date(12), 1, 1),
-                     csv("metrics/a.csv", 3, "web", format_date(13), 1, 1)},
+  store->import_csv(rows({csv("metrics/a.csv", 2, "api", format_date(12), 1, 1),
+                          csv("metrics/a.csv", 3, "web", format_date(13), 1, 1)}),
                     100);
 
   CHECK(store->days_present("api", "prometheus:prom") == std::set<std::int64_t>{10, 11});

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nines {
@@ -379,11 +380,14 @@ struct PromAlert {
   std::string name, expr, service, severity, runbook_url;
 };
 
-// One row of metrics/*.csv after validation.
+// One row of metrics/*.csv after validation. A large repository records hundreds of thousands of
+// rows, so a row holds no string of its own: its file and SLO id are indices into Repo's
+// csv_files and csv_slos tables (read them with Repo::csv_file() and Repo::csv_slo()).
 struct CsvRow {
-  std::string file;
+  std::uint32_t file = 0; // index into Repo::csv_files
+  std::uint32_t slo = 0;  // index into Repo::csv_slos
   int line = 0;
-  std::string slo, date;
+  std::int64_t day = 0; // the `date` column, as days since 1970-01-01
   double good = 0, total = 0;
 };
 
@@ -443,6 +447,11 @@ struct Repo {
   std::vector<MonthlyReportDoc> reports;
   std::vector<PromAlert> prom_alerts;
   std::vector<CsvRow> csv_rows;
+  // The names CsvRow indexes. A file's rows come together, so a file name is added when it
+  // differs from the last one; an SLO id is added once (csv_slo_ids finds an earlier entry).
+  std::vector<std::string> csv_files;
+  std::vector<std::string> csv_slos;
+  std::map<std::string, std::uint32_t, std::less<>> csv_slo_ids;
   // Load: YAML and Markdown files that hold no nines document and no known dialect (mkdocs.yml,
   // docker-compose, Kubernetes manifests), skipped without error.
   std::vector<std::string> skipped_files;
@@ -460,6 +469,29 @@ struct Repo {
   // Ids of documents that did not validate (and path stems of files that could not be read):
   // a reference to one of them is not reported as dangling, its own error says enough.
   std::set<std::string> failed_ids;
+
+  const std::string& csv_file(const CsvRow& row) const { return csv_files[row.file]; }
+  const std::string& csv_slo(const CsvRow& row) const { return csv_slos[row.slo]; }
+  // The index of a CSV file name in csv_files: the last entry when it is the same file.
+  std::uint32_t intern_csv_file(std::string_view name) {
+    if (csv_files.empty() || csv_files.back() != name) csv_files.emplace_back(name);
+    return static_cast<std::uint32_t>(csv_files.size() - 1);
+  }
+  // The index of an SLO id in csv_slos. Consecutive rows are mostly of the same SLO, so the last
+  // row's is tried before the map.
+  std::uint32_t intern_csv_slo(std::string_view id) {
+    if (!csv_rows.empty() && csv_slos[csv_rows.back().slo] == id) return csv_rows.back().slo;
+    if (const auto it = csv_slo_ids.find(id); it != csv_slo_ids.end()) return it->second;
+    const auto index = static_cast<std::uint32_t>(csv_slos.size());
+    csv_slos.emplace_back(id);
+    csv_slo_ids.emplace(id, index);
+    return index;
+  }
+  // Adds a validated row (the tests build rows with it too).
+  void add_csv_row(std::string_view file, int line, std::string_view slo, std::int64_t day,
+                   double good, double total) {
+    csv_rows.push_back(CsvRow{intern_csv_file(file), intern_csv_slo(slo), line, day, good, total});
+  }
 };
 
 } // namespace nines

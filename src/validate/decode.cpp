@@ -577,16 +577,13 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
     cols[i] = static_cast<int>(col);
     col += row.cells[i].size() + 1;
   }
-  CsvRow r;
-  r.file = row.file;
-  r.line = row.line;
-  r.slo = row.cells[0];
-  r.date = row.cells[1];
-  if (!parse_date(r.date)) {
-    diags.error(row.file, {row.line, cols[1]}, "csv-row", "bad date '" + r.date + "'",
+  const auto day = parse_date(row.cells[1]);
+  if (!day) {
+    diags.error(row.file, {row.line, cols[1]}, "csv-row", "bad date '" + row.cells[1] + "'",
                 "use YYYY-MM-DD");
     return;
   }
+  double counts[2] = {0, 0}; // good, total
   for (int i : {2, 3}) {
     const auto v = plain_number(row.cells[static_cast<std::size_t>(i)]);
     const char* what = i == 2 ? "good" : "total";
@@ -611,15 +608,15 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
                   "record event counts, not a rate or a scaled value");
       return;
     }
-    (i == 2 ? r.good : r.total) = d;
+    counts[i - 2] = d;
   }
-  if (r.good > r.total) {
+  if (counts[0] > counts[1]) {
     diags.error(row.file, {row.line, cols[2]}, "csv-row",
                 "good count " + row.cells[2] + " is greater than total " + row.cells[3],
                 "good events are a subset of all events");
     return;
   }
-  repo.csv_rows.push_back(std::move(r));
+  repo.add_csv_row(row.file, row.line, row.cells[0], *day, counts[0], counts[1]);
 }
 
 } // namespace nines

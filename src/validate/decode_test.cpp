@@ -184,3 +184,102 @@ TEST_CASE("docs: every registry kind is documented in docs/content.md") {
   for (const auto& kind : kind_names())
     CHECK_MESSAGE(text.find("`" + kind + "`") != std::string::npos, kind);
 }
+
+namespace {
+
+// Decodes CSV lines of `file` (the header first) into `repo`, as the loader hands them over.
+void decode_csv(Repo& repo, const std::string& file, const std::vector<std::string>& lines,
+                DiagBag& diags) {
+  int n = 0;
+  for (const auto& line : lines) {
+    std::vector<std::string> cells;
+    std::string cell;
+    for (char ch : line) {
+      if (ch == ',') {
+        cells.push_back(cell);
+        cell.clear();
+      } else {
+        cell += ch;
+      }
+    }
+    cells.push_back(cell);
+    decode_csv_row(RawCsvRow{file, ++n, cells}, repo, diags);
+  }
+}
+
+} // namespace
+
+TEST_CASE("decode: CSV rows keep their file, SLO id and day in tables, not in each row") {
+  Repo repo;
+  DiagBag diags;
+  decode_csv(repo, "metrics/a.csv",
+             {"slo,date,good,total", "svc-00000-availability,2026-10-01,9,10",
+              "svc-00000-availability,2026-10-02,8,10", "svc-00000-latency,2026-10-01,7,10"},
+             diags);
+  decode_csv(repo, "metrics/b.csv",
+             {"slo,date,good,total", "svc-00000-latency,2026-10-03,6,10",
+              "svc-00001-availability,1970-01-01,5,10"},
+             diags);
+  CHECK_FALSE(diags.has_errors());
+  CHECK(repo.csv_files == std::vector<std::string>{"metrics/a.csv", "metrics/b.csv"});
+  // An SLO id seen in an earlier file is not added again.
+  CHECK(repo.csv_slos == std::vector<std::string>{"svc-00000-availability", "svc-00000-latency",
+                                                  "svc-00001-availability"});
+  REQUIRE(repo.csv_rows.size() == 5);
+  const auto& rows = repo.csv_rows;
+  CHECK(repo.csv_file(rows[0]) == "metrics/a.csv");
+  CHECK(repo.csv_file(rows[2]) == "metrics/a.csv");
+  CHECK(repo.csv_file(rows[3]) == "metrics/b.csv");
+  CHECK(repo.csv_slo(rows[1]) == "svc-00000-availability");
+  CHECK(repo.csv_slo(rows[2]) == "svc-00000-latency");
+  CHECK(repo.csv_slo(rows[3]) == "svc-00000-latency");
+  CHECK(rows[3].slo == rows[2].slo);
+  CHECK(repo.csv_slo(rows[4]) == "svc-00001-availability");
+  CHECK(rows[0].line == 2);
+  CHECK(rows[4].line == 3);
+  // The date column as a day number, as parse_date() gives it.
+  CHECK(rows[0].day == *parse_date("2026-10-01"));
+  CHECK(rows[1].day == rows[0].day + 1);
+  CHECK(format_date(rows[3].day) == "2026-10-03");
+  CHECK(rows[4].day == 0);
+  CHECK(rows[0].good == 9);
+  CHECK(rows[0].total == 10);
+}
+
+TEST_CASE("decode: a CSV whose rows switch between SLOs back and forth adds each id once") {
+  Repo repo;
+  DiagBag diags;
+  decode_csv(repo, "metrics/m.csv",
+             {"slo,date,good,total", "api,2026-10-01,1,1", "web,2026-10-01,1,1",
+              "api,2026-10-02,1,1", "web,2026-10-02,1,1", "db,2026-10-02,1,1",
+              "api,2026-10-03,1,1"},
+             diags);
+  CHECK_FALSE(diags.has_errors());
+  CHECK(repo.csv_files == std::vector<std::string>{"metrics/m.csv"});
+  CHECK(repo.csv_slos == std::vector<std::string>{"api", "web", "db"});
+  std::vector<std::string> slos;
+  for (const auto& row : repo.csv_rows)
+    slos.push_back(repo.csv_slo(row));
+  CHECK(slos == std::vector<std::string>{"api", "web", "api", "web", "db", "api"});
+}
+
+TEST_CASE("decode: refused CSV rows add nothing to the tables") {
+  Repo repo;
+  DiagBag diags;
+  decode_csv(
+      repo, "metrics/bad.csv",
+      {"slo,date,good,total", "api,2026-02-30,1,1", "web,2026-10-01,2,1", "db,2026-10-01,x,1"},
+      diags);
+  decode_csv(repo, "metrics/ok.csv", {"\xEF\xBB\xBFslo,date,good,total", "api,2026-10-01,1,2"},
+             diags);
+  REQUIRE(diags.all().size() == 3);
+  CHECK(diags.all()[0].message == "bad date '2026-02-30'");
+  CHECK(diags.all()[0].loc.line == 2);
+  CHECK(diags.all()[0].loc.col == 5);
+  CHECK(diags.all()[1].message == "good count 2 is greater than total 1");
+  CHECK(diags.all()[2].message == "good count 'x' is not a number");
+  CHECK(repo.csv_files == std::vector<std::string>{"metrics/ok.csv"});
+  CHECK(repo.csv_slos == std::vector<std::string>{"api"});
+  REQUIRE(repo.csv_rows.size() == 1);
+  CHECK(repo.csv_rows[0].day == *parse_date("2026-10-01"));
+}

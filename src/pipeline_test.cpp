@@ -1,0 +1,89 @@
+#include "metrics/store.hpp"
+#include "model/time.hpp"
+#include "pipeline.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+using namespace nines;
+
+namespace {
+
+class TempRepo {
+public:
+  TempRepo() {
+    static std::atomic<unsigned> counter{0};
+    std::random_device random;
+    m_path = std::filesystem::temp_directory_path() /
+             ("nines-pipeline-test-" + std::to_string(random()) + "-" +
+              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
+              std::to_string(counter++));
+    std::filesystem::create_directories(m_path);
+    write("nines.yaml", "title: Test\n");
+  }
+  TempRepo(const TempRepo&) = delete;
+  TempRepo& operator=(const TempRepo&) = delete;
+  ~TempRepo() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path write(const std::string& rel, const std::string& text) const {
+    const auto p = m_path / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+
+private:
+  std::filesystem::path m_path;
+};
+
+} // namespace
+
+TEST_CASE("pipeline: `metrics import` stores a file's rows as the source csv:import/<name>") {
+  TempRepo repo;
+  // Two SLOs, back and forth: every row goes to the one source named after the file.
+  const auto file = repo.write("elsewhere/recorded.csv", "slo,date,good,total\n"
+                                                         "api,2026-10-30,90,100\n"
+                                                         "web,2026-10-30,7,8\n"
+                                                         "api,2026-10-31,95,100\n");
+  Run run;
+  run.opts.dir = repo.path();
+  run.opts.now = "2026-11-01T00:00:00Z";
+  ImportSummary summary;
+  CHECK(import_csv_file(run, file, summary) == 0);
+  CHECK_FALSE(run.diags.has_errors());
+  CHECK(summary.rows == 3);
+  CHECK(summary.sources == 1);
+  CHECK(summary.inserted == 3);
+  auto store = Store::open(store_path(run));
+  const auto files = store->csv_files();
+  REQUIRE(files.size() == 1);
+  CHECK(files.begin()->first == "csv:import/recorded.csv");
+  CHECK(store->days_present("api", "csv:import/recorded.csv") ==
+        std::set<std::int64_t>{*parse_date("2026-10-30"), *parse_date("2026-10-31")});
+  CHECK(store->days_present("web", "csv:import/recorded.csv") ==
+        std::set<std::int64_t>{*parse_date("2026-10-30")});
+}
+
+TEST_CASE("pipeline: a bad row of `metrics import` is reported at its line, nothing is stored") {
+  TempRepo repo;
+  const auto file = repo.write("bad.csv", "slo,date,good,total\n"
+                                          "api,2026-10-30,90,100\n"
+                                          "api,2026-10-31,101,100\n");
+  Run run;
+  run.opts.dir = repo.path();
+  run.opts.now = "2026-11-01T00:00:00Z";
+  ImportSummary summary;
+  CHECK(import_csv_file(run, file, summary) == 1);
+  REQUIRE(run.diags.all().size() == 1);
+  CHECK(run.diags.all()[0].file == file.string());
+  CHECK(run.diags.all()[0].loc.line == 3);
+  CHECK(run.diags.all()[0].message == "good count 101 is greater than total 100");
+  CHECK(summary.rows == 0);
+}
