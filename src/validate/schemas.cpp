@@ -103,11 +103,14 @@ const valijson::Schema& SchemaSet::Impl::compiled(Entry& e) const {
   return e.schema;
 }
 
-bool SchemaSet::quick_check_sound(const std::string& kind, const json& doc) const {
+bool SchemaSet::quick_check_sound(const std::string& kind, const Node& root) const {
   auto it = m_impl->schemas.find(kind);
   if (it == m_impl->schemas.end()) return true;
   Impl::Entry& entry = m_impl->parsed(*it->second);
-  if (!entry.quick->passes(doc)) return true; // valijson decides these documents anyway
+  const json doc = to_json(root).value;
+  const bool passes = entry.quick->passes(root);
+  if (passes != entry.quick->passes(doc)) return false;
+  if (!passes) return true; // valijson decides these documents anyway
   valijson::Validator validator;
   valijson::adapters::NlohmannJsonAdapter target(doc);
   return validator.validate(m_impl->compiled(entry), target, nullptr);
