@@ -37,7 +37,8 @@ struct DocMeta {
   std::string file;    // relative to the content repository
   Loc loc;             // the kind key
   Loc id_loc;          // where the id came from (id/name field, or the kind key for path-stem ids)
-  std::string digest;  // hash of the document's canonical JSON (readiness sign-offs)
+  std::string digest;  // hash of the document's canonical JSON (readiness sign-offs); empty
+                       // in a run that stops before compute, the one stage that reads it
   std::string body;    // Markdown prose of `.md` documents
   std::string dialect; // "", "openslo" or "backstage"
   // A dialect's name as its author wrote it (metadata.displayName, else metadata.name), when the
