@@ -117,6 +117,14 @@ struct Scan {
   std::vector<std::string> urls;
 };
 
+// Whether an HTML name equals `lowercase` (already in lower case), ignoring ASCII case.
+bool same_name(std::string_view name, std::string_view lowercase) {
+  if (name.size() != lowercase.size()) return false;
+  for (std::size_t k = 0; k < name.size(); ++k)
+    if (lower(name[k]) != lowercase[k]) return false;
+  return true;
+}
+
 Scan scan_page(std::string_view html) {
   Scan page;
   std::size_t i = 0;
@@ -147,50 +155,57 @@ Scan scan_page(std::string_view html) {
       continue;
     }
     ++i;
-    std::string tag;
+    // Names are compared in place, case-insensitively: copying each tag and attribute name was
+    // most of the scan's time.
+    const std::size_t tag_start = i;
     while (i < n && !is_space(html[i]) && html[i] != '>' && html[i] != '/')
-      tag += lower(html[i++]);
+      ++i;
+    const std::string_view tag = html.substr(tag_start, i - tag_start);
     // Attributes.
     while (i < n && html[i] != '>') {
       if (is_space(html[i]) || html[i] == '/') {
         ++i;
         continue;
       }
-      std::string name;
+      const std::size_t name_start = i;
       while (i < n && !is_space(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/')
-        name += lower(html[i++]);
+        ++i;
+      const std::string_view name = html.substr(name_start, i - name_start);
       while (i < n && is_space(html[i]))
         ++i;
-      std::string value;
-      bool has_value = false;
-      if (i < n && html[i] == '=') {
-        has_value = true;
+      // Only ids and link targets are kept: other attributes' values (class, style, data-*, most
+      // of a page's bytes) are stepped over without being decoded or copied.
+      const bool is_id = same_name(name, "id") || (same_name(name, "name") && same_name(tag, "a"));
+      const bool is_url = !is_id && (same_name(name, "href") || same_name(name, "src") ||
+                                     same_name(name, "action") || same_name(name, "xlink:href"));
+      if (i >= n || html[i] != '=') continue;
+      ++i;
+      while (i < n && is_space(html[i]))
         ++i;
-        while (i < n && is_space(html[i]))
+      std::string_view raw;
+      if (i < n && (html[i] == '"' || html[i] == '\'')) {
+        char q = html[i++];
+        std::size_t end = html.find(q, i);
+        if (end == std::string_view::npos) end = n;
+        raw = html.substr(i, end - i);
+        i = end < n ? end + 1 : n;
+      } else {
+        std::size_t start = i;
+        while (i < n && !is_space(html[i]) && html[i] != '>')
           ++i;
-        if (i < n && (html[i] == '"' || html[i] == '\'')) {
-          char q = html[i++];
-          std::size_t end = html.find(q, i);
-          if (end == std::string_view::npos) end = n;
-          value = decode_entities(html.substr(i, end - i));
-          i = end < n ? end + 1 : n;
-        } else {
-          std::size_t start = i;
-          while (i < n && !is_space(html[i]) && html[i] != '>')
-            ++i;
-          value = decode_entities(html.substr(start, i - start));
-        }
+        raw = html.substr(start, i - start);
       }
-      if (!has_value) continue;
-      if (name == "id" || (name == "name" && tag == "a"))
-        page.ids.insert(value);
-      else if (name == "href" || name == "src" || name == "action" || name == "xlink:href")
-        page.urls.push_back(value);
+      if (is_id)
+        page.ids.insert(decode_entities(raw));
+      else if (is_url)
+        page.urls.push_back(decode_entities(raw));
     }
     if (i < n) ++i; // '>'
-    if (tag == "script" || tag == "style") {
+    if (same_name(tag, "script") || same_name(tag, "style")) {
       // Raw text up to the matching end tag, case-insensitively.
-      std::string close = "</" + tag;
+      std::string close = "</";
+      for (char c : tag)
+        close += lower(c);
       std::size_t j = i;
       while (j < n) {
         std::size_t at = html.find("</", j);

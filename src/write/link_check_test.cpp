@@ -93,6 +93,16 @@ TEST_CASE("write/link_check: per-page extraction keeps what the check needs, onc
   CHECK(p.ids == std::vector<std::string>{"a", "b", "c"});
 }
 
+TEST_CASE("write/link_check: names in any case, values decoded only where they are kept") {
+  PageLinks p = extract_links(
+      "<A HREF='a.html' CLASS=\"x &amp; y\">1</A><IMG Src=b.png alt=\"<a href=no.html>\">"
+      "<Form ACTION=\"c.html?x=1&amp;y=2\"></Form><svg><use XLink:Href=\"#d\"/></svg>"
+      "<A Name=\"e&#45;f\"></A><div NAME=\"not-an-anchor\" Id=g></div><a hrefx=\"h.html\">"
+      "<a data-href=\"i.html\" title=\"j\">");
+  CHECK(p.urls.values() == std::vector<std::string>{"a.html", "b.png", "c.html?x=1&y=2", "#d"});
+  CHECK(p.ids == std::vector<std::string>{"e-f", "g"});
+}
+
 TEST_CASE("write/link_check: checking extracted links gives what checking the bytes gives") {
   const std::map<std::string, std::string> files = {
       {"index.html", "<a href=\"slos/a.html#ok\">1</a><a href=\"slos/a.html#nope\">2</a>"
