@@ -556,13 +556,14 @@ void SiteWriter::make_parent_dirs(const std::string& rel) {
   for (std::size_t slash = rel.find('/'); slash != std::string::npos;
        slash = rel.find('/', slash + 1)) {
     std::string dir = rel.substr(0, slash);
-    if (m_made_dirs.count(dir) != 0) continue;
+    auto it = m_made_dirs.find(dir);
+    if (it != m_made_dirs.end() && it->second == DirState::Made) continue;
     make_dir(m_temp_prefix + dir, m_umask);
-    m_made_dirs.insert(std::move(dir));
+    m_made_dirs[std::move(dir)] = DirState::Made;
   }
 }
 
-void SiteWriter::reserve(const std::string& p) {
+std::vector<SiteWriter::DirClaim> SiteWriter::reserve(const std::string& p) {
   if (m_committed) throw WriteError("'" + p + "' added after commit");
   if (m_paths.count(p) != 0) throw WriteError("output path '" + p + "' written twice");
   if (m_dirs.count(p) != 0)
@@ -575,11 +576,53 @@ void SiteWriter::reserve(const std::string& p) {
       throw WriteError("output path '" + p + "' is inside file '" + dir + "'");
     prefixes.push_back(std::move(dir));
   }
-  // Streaming: each directory is made once, not once per file below it, and under the lock, so
-  // a file is never written into a directory another thread has yet to make.
-  if (m_mode == Mode::Streaming) make_parent_dirs(p);
+  // Streaming: each directory is claimed by the first file below it and made by that file's
+  // thread outside the lock (on some file systems a mkdir takes a millisecond, and under the
+  // lock it held up every other thread's file); a file whose directory another thread is still
+  // making waits for it, so a file is never written into a directory yet to be made.
+  std::vector<DirClaim> claims;
+  if (m_mode == Mode::Streaming)
+    for (const auto& dir : prefixes) {
+      auto [it, fresh] = m_made_dirs.try_emplace(dir, DirState::Making);
+      if (fresh)
+        claims.push_back({dir, true});
+      else if (it->second == DirState::Making)
+        claims.push_back({dir, false});
+      else if (it->second == DirState::Failed)
+        throw WriteError(m_temp_prefix + dir + ": cannot create directory");
+    }
   m_paths.insert(p);
   m_dirs.insert(prefixes.begin(), prefixes.end());
+  return claims;
+}
+
+void SiteWriter::make_claimed_dirs(const std::vector<DirClaim>& claims) {
+  // Parents come first in `claims`: a directory is made only once its parent exists.
+  std::size_t i = 0;
+  try {
+    for (; i < claims.size(); ++i) {
+      const DirClaim& c = claims[i];
+      if (c.mine) {
+        make_dir(m_temp_prefix + c.dir, m_umask);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_made_dirs[c.dir] = DirState::Made;
+        m_dir_made.notify_all();
+        continue;
+      }
+      std::unique_lock<std::mutex> lock(m_mutex);
+      m_dir_made.wait(lock, [&] { return m_made_dirs[c.dir] != DirState::Making; });
+      if (m_made_dirs[c.dir] == DirState::Failed)
+        throw WriteError(m_temp_prefix + c.dir + ": cannot create directory");
+    }
+  } catch (...) {
+    // The directories this thread claimed and did not make will never be made: threads waiting
+    // for them must fail too, not wait for good.
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (; i < claims.size(); ++i)
+      if (claims[i].mine) m_made_dirs[claims[i].dir] = DirState::Failed;
+    m_dir_made.notify_all();
+    throw;
+  }
 }
 
 namespace {
@@ -599,15 +642,17 @@ void SiteWriter::add(std::string_view path, std::string bytes, std::string input
   std::string p(path);
   // Outside the lock: threads hash (and, streaming, write) at the same time.
   SiteManifest::File file{content_hash(bytes), bytes.size(), std::move(input)};
+  std::vector<DirClaim> claims;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    reserve(p);
+    claims = reserve(p);
     m_hashes.emplace(p, file);
     if (m_mode == Mode::InMemory) {
       m_files.emplace(p, std::move(bytes));
       return;
     }
   }
+  make_claimed_dirs(claims);
   write_one(p, bytes, file);
 }
 
@@ -617,14 +662,19 @@ bool SiteWriter::reuse(std::string_view path, const std::string& input, SiteMani
   const std::string p(path);
   auto it = m_previous.files.find(p);
   if (it == m_previous.files.end() || it->second.input != input) return false;
-  std::lock_guard<std::mutex> lock(m_mutex);
-  if (!m_temp_created) create_temp();
-  reserve(p);
-  if (m_mode == Mode::InMemory) {
+  std::vector<DirClaim> claims;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_temp_created) create_temp();
+    claims = reserve(p);
     // The directories of an in-memory site are made at commit; this file is needed now.
-    make_parent_dirs(p);
+    if (m_mode == Mode::InMemory) make_parent_dirs(p);
   }
-  if (!link_previous(p, it->second.size)) {
+  make_claimed_dirs(claims);
+  // Outside the lock too: one lstat and one link per page of a rebuild.
+  const bool linked = link_previous(p, it->second.size);
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (!linked) {
     // Not there any more (or no links on this file system): the caller renders the page.
     m_paths.erase(p);
     return false;

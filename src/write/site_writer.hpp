@@ -5,6 +5,7 @@
 #include "model/digest.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -149,8 +150,18 @@ private:
   void create_temp();
   void write_one(const std::string& rel, const std::string& bytes, const SiteManifest::File& mine);
   bool link_previous(const std::string& rel, std::uint64_t size);
-  void make_parent_dirs(const std::string& rel); // under m_mutex
-  void reserve(const std::string& path);         // under m_mutex
+  // A directory of the temporary tree that one add() claimed and makes outside the lock; later
+  // adds below it wait for it (m_dir_made) instead of making it again.
+  struct DirClaim {
+    std::string dir;
+    bool mine = false;
+  };
+  enum class DirState { Making, Made, Failed };
+  void make_parent_dirs(const std::string& rel); // under m_mutex, synchronous
+  // Under m_mutex. Streaming: returns the file's parent directories still to be made or waited
+  // for, which make_claimed_dirs() then handles outside the lock.
+  std::vector<DirClaim> reserve(const std::string& path);
+  void make_claimed_dirs(const std::vector<DirClaim>& claims); // not under m_mutex
   void discard() noexcept;
 
   std::filesystem::path m_out;
@@ -170,7 +181,9 @@ private:
   std::string m_digest;
   std::atomic<std::size_t> m_reused{0};
   std::atomic<std::size_t> m_reused_inputs{0};
-  std::set<std::string> m_made_dirs; // directories created in the temporary tree, each prefix
+  // Directories of the temporary tree, each prefix: made, or being made by one thread.
+  std::map<std::string, DirState> m_made_dirs;
+  std::condition_variable m_dir_made; // with m_mutex: a claimed directory was made (or failed)
   std::set<std::string> m_paths;
   std::set<std::string> m_dirs;
 };

@@ -628,6 +628,34 @@ TEST_CASE("write/site_writer: write errors name the file") {
   }
 }
 
+TEST_CASE("write/site_writer: files waiting for a directory another thread failed to make fail") {
+  TempDir t;
+  SiteWriter w(t.path / "site", SiteWriter::Mode::Streaming);
+  std::ofstream(w.temp_dir() / "taken") << "x";
+  // Many threads add files below the same directory at once: one claims it and fails to make
+  // it, and every other must get an error too, none may wait for it for good, none may write.
+  std::atomic<int> failed{0}, written{0};
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 8; ++k)
+    threads.emplace_back([&, k] {
+      for (int i = 0; i < 20; ++i) {
+        try {
+          w.add("taken/deeper/p" + std::to_string(k * 100 + i) + ".html", "x");
+          ++written;
+        } catch (const WriteError& e) {
+          if (std::string(e.what()).find("taken") != std::string::npos) ++failed;
+        }
+      }
+    });
+  for (auto& th : threads)
+    th.join();
+  CHECK(written == 0);
+  CHECK(failed == 160);
+  // A sibling directory is unaffected.
+  w.add("fine/page.html", "ok");
+  CHECK(read(w.temp_dir() / "fine" / "page.html") == "ok");
+}
+
 TEST_CASE(
     "write/site_writer: a few files replaced in place, with the manifest a full write gives") {
   TempDir t;
