@@ -34,6 +34,7 @@
 #include <optional>
 #include <set>
 #include <unistd.h>
+#include <unordered_set>
 
 namespace nines {
 namespace fs = std::filesystem;
@@ -783,7 +784,7 @@ std::string render_counts(const SiteStats& st) {
 void report_broken_links(Run& run, const std::map<std::string, PageLinks>& pages,
                          const std::function<bool(const std::string&)>& exists,
                          const std::set<std::string>* only = nullptr) {
-  for (const auto& b : check_links(pages, exists, only))
+  for (const auto& b : check_links(pages, exists, only, run.opts.jobs))
     run.diags.error(b.page, {}, "broken-link",
                     "broken internal link to '" + b.target + "': " + b.reason);
 }
@@ -914,8 +915,14 @@ std::string stage_render(Context& c) {
     }
     c.rendered = render_site(run.repo, run.figures, run.diags.sorted(), run.series, site, sink);
     previous.reset();
+    // The pages are checked on every core: a set of their own to look paths up in, not the
+    // writer's, which would take its lock for every link.
+    std::unordered_set<std::string> written;
+    if (c.writer)
+      for (auto& p : c.writer->paths())
+        written.insert(std::move(p));
     auto exists = [&](const std::string& p) {
-      return c.writer ? c.writer->contains(p) : paths.count(p) != 0;
+      return c.writer ? written.count(p) != 0 : paths.count(p) != 0;
     };
     report_broken_links(run, c.links.pages, exists);
   } catch (const WriteError& e) {

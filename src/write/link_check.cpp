@@ -1,6 +1,7 @@
 #include "write/link_check.hpp"
 
 #include "model/digest.hpp"
+#include "model/parallel.hpp"
 #include "render/html.hpp"
 
 #include <algorithm>
@@ -307,102 +308,129 @@ PageLinks extract_links(std::string_view html) {
   return page;
 }
 
+namespace {
+
+// The broken links of one page, in document order, each target once.
+std::vector<BrokenLink> check_page(const std::string& page, const PageLinks& links,
+                                   const std::map<std::string, PageLinks>& pages,
+                                   const std::function<bool(const std::string&)>& exists) {
+  std::vector<BrokenLink> broken;
+  std::set<std::string> reported;
+  auto report = [&](const std::string& target, std::string reason) {
+    if (reported.insert(target).second) broken.push_back({page, target, std::move(reason)});
+  };
+  for (const std::string& raw : links.urls.values()) {
+    std::string url = trimmed(raw);
+    if (url.empty() || url == "#") continue;
+    if (!is_safe_url(url)) {
+      report(raw, "unsafe URL");
+      continue;
+    }
+    if (has_scheme(url)) continue; // http, https, mailto, data:image: not ours to check
+    if (url.rfind("//", 0) == 0) {
+      report(raw, "protocol-relative URL: breaks from file://");
+      continue;
+    }
+    if (url.front() == '/') {
+      report(raw, "root-absolute URL: breaks at a sub-path and from file://");
+      continue;
+    }
+
+    std::string fragment;
+    if (std::size_t hash = url.find('#'); hash != std::string::npos) {
+      fragment = url.substr(hash + 1);
+      url.erase(hash);
+    }
+    if (std::size_t q = url.find('?'); q != std::string::npos) url.erase(q);
+
+    std::string target;
+    if (url.empty()) {
+      target = page;
+    } else {
+      // Resolve against the page's directory.
+      std::vector<std::string> segs;
+      std::size_t slash = page.rfind('/');
+      std::string base = slash == std::string::npos ? "" : page.substr(0, slash + 1);
+      std::string joined = base + percent_decode(url);
+      bool dir = joined.back() == '/';
+      bool escapes = false;
+      std::size_t start = 0;
+      while (start <= joined.size()) {
+        std::size_t end = joined.find('/', start);
+        if (end == std::string::npos) end = joined.size();
+        std::string seg = joined.substr(start, end - start);
+        if (seg == "..") {
+          if (segs.empty())
+            escapes = true;
+          else
+            segs.pop_back();
+          dir = end == joined.size() || dir;
+        } else if (seg == ".") {
+          dir = end == joined.size() || dir;
+        } else if (!seg.empty()) {
+          segs.push_back(seg);
+        }
+        start = end + 1;
+      }
+      if (escapes) {
+        report(raw, "climbs above the site root");
+        continue;
+      }
+      std::string path;
+      for (const auto& s : segs)
+        path += (path.empty() ? "" : "/") + s;
+      if (dir || path.empty()) {
+        target = path.empty() ? "index.html" : path + "/index.html";
+      } else if (exists(path)) {
+        target = path;
+      } else {
+        target = path + "/index.html";
+      }
+      if (!exists(target)) {
+        report(raw, "no such file: " + (dir || path.empty() ? target : path));
+        continue;
+      }
+    }
+
+    if (fragment.empty() || !is_html(target)) continue;
+    const auto it = pages.find(target);
+    if (it == pages.end()) {
+      // A page of the site whose links were not collected: nothing to check its ids against.
+      report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
+      continue;
+    }
+    const std::vector<std::string>& ids = it->second.ids;
+    if (!std::binary_search(ids.begin(), ids.end(), fragment) &&
+        !std::binary_search(ids.begin(), ids.end(), percent_decode(fragment)))
+      report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
+  }
+  return broken;
+}
+
+} // namespace
+
 std::vector<BrokenLink> check_links(const std::map<std::string, PageLinks>& pages,
                                     const std::function<bool(const std::string&)>& exists,
-                                    const std::set<std::string>* only) {
-  std::vector<BrokenLink> broken;
-  for (const auto& [page, links] : pages) {
-    if (only && !only->count(page)) continue;
-    std::set<std::string> reported;
-    auto report = [&](const std::string& target, std::string reason) {
-      if (reported.insert(target).second) broken.push_back({page, target, std::move(reason)});
-    };
-    for (const std::string& raw : links.urls.values()) {
-      std::string url = trimmed(raw);
-      if (url.empty() || url == "#") continue;
-      if (!is_safe_url(url)) {
-        report(raw, "unsafe URL");
-        continue;
-      }
-      if (has_scheme(url)) continue; // http, https, mailto, data:image: not ours to check
-      if (url.rfind("//", 0) == 0) {
-        report(raw, "protocol-relative URL: breaks from file://");
-        continue;
-      }
-      if (url.front() == '/') {
-        report(raw, "root-absolute URL: breaks at a sub-path and from file://");
-        continue;
-      }
-
-      std::string fragment;
-      if (std::size_t hash = url.find('#'); hash != std::string::npos) {
-        fragment = url.substr(hash + 1);
-        url.erase(hash);
-      }
-      if (std::size_t q = url.find('?'); q != std::string::npos) url.erase(q);
-
-      std::string target;
-      if (url.empty()) {
-        target = page;
-      } else {
-        // Resolve against the page's directory.
-        std::vector<std::string> segs;
-        std::size_t slash = page.rfind('/');
-        std::string base = slash == std::string::npos ? "" : page.substr(0, slash + 1);
-        std::string joined = base + percent_decode(url);
-        bool dir = joined.back() == '/';
-        bool escapes = false;
-        std::size_t start = 0;
-        while (start <= joined.size()) {
-          std::size_t end = joined.find('/', start);
-          if (end == std::string::npos) end = joined.size();
-          std::string seg = joined.substr(start, end - start);
-          if (seg == "..") {
-            if (segs.empty())
-              escapes = true;
-            else
-              segs.pop_back();
-            dir = end == joined.size() || dir;
-          } else if (seg == ".") {
-            dir = end == joined.size() || dir;
-          } else if (!seg.empty()) {
-            segs.push_back(seg);
-          }
-          start = end + 1;
-        }
-        if (escapes) {
-          report(raw, "climbs above the site root");
-          continue;
-        }
-        std::string path;
-        for (const auto& s : segs)
-          path += (path.empty() ? "" : "/") + s;
-        if (dir || path.empty()) {
-          target = path.empty() ? "index.html" : path + "/index.html";
-        } else if (exists(path)) {
-          target = path;
-        } else {
-          target = path + "/index.html";
-        }
-        if (!exists(target)) {
-          report(raw, "no such file: " + (dir || path.empty() ? target : path));
-          continue;
-        }
-      }
-
-      if (fragment.empty() || !is_html(target)) continue;
-      const auto it = pages.find(target);
-      if (it == pages.end()) {
-        // A page of the site whose links were not collected: nothing to check its ids against.
-        report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
-        continue;
-      }
-      const std::vector<std::string>& ids = it->second.ids;
-      if (!std::binary_search(ids.begin(), ids.end(), fragment) &&
-          !std::binary_search(ids.begin(), ids.end(), percent_decode(fragment)))
-        report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
+                                    const std::set<std::string>* only, int jobs) {
+  std::vector<const std::pair<const std::string, PageLinks>*> todo;
+  for (const auto& entry : pages)
+    if (!only || only->count(entry.first)) todo.push_back(&entry);
+  // Pages are checked on every core, a batch of pages per task (a page alone is too little work
+  // to hand out), each batch into its own slot; the slots are joined in page order, so the
+  // result is the same on any number of threads.
+  constexpr std::size_t k_batch = 64;
+  std::vector<std::vector<BrokenLink>> found((todo.size() + k_batch - 1) / k_batch);
+  parallel_for(found.size(), jobs, [&](std::size_t b) {
+    for (std::size_t i = b * k_batch; i < std::min(todo.size(), (b + 1) * k_batch); ++i) {
+      auto page = check_page(todo[i]->first, todo[i]->second, pages, exists);
+      found[b].insert(found[b].end(), std::make_move_iterator(page.begin()),
+                      std::make_move_iterator(page.end()));
     }
-  }
+  });
+  std::vector<BrokenLink> broken;
+  for (auto& batch : found)
+    broken.insert(broken.end(), std::make_move_iterator(batch.begin()),
+                  std::make_move_iterator(batch.end()));
   return broken;
 }
 

@@ -62,9 +62,11 @@ bool is_html_path(std::string_view path);
 // Results follow page order, then document order, each (page, target) once. With `only`, just
 // the links of those pages are checked (their targets are still any page's): for a build that
 // changed a few pages and no page's ids, the others' links stand as checked before.
+// `jobs` threads check the pages (0: one per core), so `exists` must be safe to call from several
+// threads at once; the result does not depend on their number.
 std::vector<BrokenLink> check_links(const std::map<std::string, PageLinks>& pages,
                                     const std::function<bool(const std::string&)>& exists,
-                                    const std::set<std::string>* only = nullptr);
+                                    const std::set<std::string>* only = nullptr, int jobs = 1);
 
 // The same over a whole site in memory: path relative to the site root → contents.
 std::vector<BrokenLink> check_links(const std::map<std::string, std::string>& files);

@@ -1,6 +1,7 @@
 #include "write/link_check.hpp"
 
 #include <doctest/doctest.h>
+#include <set>
 #include <sstream>
 
 using namespace nines;
@@ -165,4 +166,36 @@ TEST_CASE("write/link_check: saved links read back whole, and only whole") {
   // Nothing after the end mark.
   std::istringstream trailing(text + "P x\n");
   CHECK_FALSE(decode_saved_links(trailing));
+}
+
+TEST_CASE("write/link_check: any number of threads finds the same links in the same order") {
+  // More pages than one batch of work, each with its own mix of good and broken links, and a
+  // `only` that leaves some out.
+  std::map<std::string, PageLinks> pages;
+  std::set<std::string> only;
+  for (int i = 0; i < 300; ++i) {
+    const std::string path = "p" + std::to_string(i) + "/index.html";
+    std::string body = "<h2 id=\"h" + std::to_string(i) + "\"></h2>";
+    body += "<a href=\"../p" + std::to_string((i + 1) % 300) + "/#h" + std::to_string(i + 1) +
+            "\">next</a>";
+    if (i % 7 == 0) body += "<a href=\"../gone" + std::to_string(i) + ".html\">gone</a>";
+    if (i % 11 == 0) body += "<a href=\"/abs\">abs</a>";
+    pages[path] = extract_links(page(body));
+    if (i % 5 != 0) only.insert(path);
+  }
+  auto exists = [&](const std::string& p) { return pages.count(p) != 0; };
+  for (const std::set<std::string>* filter : {static_cast<const std::set<std::string>*>(nullptr),
+                                              static_cast<const std::set<std::string>*>(&only)}) {
+    const auto one = check_links(pages, exists, filter, 1);
+    REQUIRE(!one.empty());
+    for (int jobs : {2, 4, 0}) {
+      const auto many = check_links(pages, exists, filter, jobs);
+      REQUIRE(many.size() == one.size());
+      for (std::size_t i = 0; i < one.size(); ++i) {
+        CHECK(many[i].page == one[i].page);
+        CHECK(many[i].target == one[i].target);
+        CHECK(many[i].reason == one[i].reason);
+      }
+    }
+  }
 }
