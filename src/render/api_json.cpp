@@ -562,8 +562,11 @@ OrderedJson report_json(const MonthlyReport& r) {
     auto it = r.incidents.by_severity.find(s);
     by_sev.add(s, it == r.incidents.by_severity.end() ? 0 : it->second);
   }
-  std::vector<std::string> concerns = r.concerns;
-  concerns.insert(concerns.end(), r.computed_concerns.begin(), r.computed_concerns.end());
+  // The seed's concerns, then the computed ones.
+  OrderedJson concerns = json_array(r.concerns.size() + r.computed_concerns.size());
+  for (const auto* list : {&r.concerns, &r.computed_concerns})
+    for (const auto& c : *list)
+      concerns.push_back(c);
   JsonObject delta(r.delta.size()); // a std::map: each figure once
   for (const auto& [k, v] : r.delta)
     delta.add(k, opt(v));
@@ -615,7 +618,7 @@ OrderedJson report_json(const MonthlyReport& r) {
                             .add("overdue", r.action_items.overdue)
                             .take());
   m.add("highlights", strings(r.highlights));
-  m.add("concerns", strings(concerns));
+  m.add("concerns", std::move(concerns));
   m.add("next_month_priorities", strings(r.next_month_priorities));
   // Beyond the seed's fields: where the concerns came from, and the change against last month.
   m.add("computed_concerns", strings(r.computed_concerns));
