@@ -20,68 +20,81 @@ OrderedJson opt_pct(const std::optional<double>& fraction) {
 }
 
 OrderedJson strings(const std::vector<std::string>& v) {
-  OrderedJson a = OrderedJson::array();
+  OrderedJson a = json_array(v.size());
   for (const auto& s : v)
     a.push_back(s);
   return a;
 }
 
 OrderedJson refs(const std::vector<Ref>& v) {
-  OrderedJson a = OrderedJson::array();
+  OrderedJson a = json_array(v.size());
   for (const auto& r : v)
     a.push_back(r.id);
   return a;
 }
 
 OrderedJson rubric_json(const Rubric& r) {
-  OrderedJson lines = OrderedJson::array();
+  OrderedJson lines = json_array(r.lines.size());
   for (const auto& l : r.lines)
-    lines.push_back(
-        {{"name", l.name}, {"weight", l.weight}, {"score", l.score}, {"points", l.points}});
-  return {{"total", r.total}, {"lines", std::move(lines)}};
+    lines.push_back(JsonObject(4)
+                        .add("name", l.name)
+                        .add("weight", l.weight)
+                        .add("score", l.score)
+                        .add("points", l.points)
+                        .take());
+  return JsonObject(2).add("total", r.total).add("lines", std::move(lines)).take();
 }
 
 OrderedJson group_json(const GroupMaturity& g) {
-  OrderedJson dims = OrderedJson::object();
+  // Keyed by dimension: maturity_dimensions() names each once.
+  JsonObject dims(g.dimensions.size());
   for (const auto& d : g.dimensions)
-    dims[d.dimension] = {{"computed", d.computed}, {"effective", d.effective}};
-  return {{"id", g.id},
-          {"services", strings(g.services)},
-          {"dimensions", std::move(dims)},
-          {"computed_total", g.computed_total},
-          {"total", g.total},
-          {"band", g.band},
-          {"rubric", rubric_json(g.rubric)}};
+    dims.add(d.dimension,
+             JsonObject(2).add("computed", d.computed).add("effective", d.effective).take());
+  return JsonObject(7)
+      .add("id", g.id)
+      .add("services", strings(g.services))
+      .add("dimensions", dims.take())
+      .add("computed_total", g.computed_total)
+      .add("total", g.total)
+      .add("band", g.band)
+      .add("rubric", rubric_json(g.rubric))
+      .take();
 }
 
 std::string dump(const OrderedJson& j) {
   return j.dump(2) + "\n";
 }
 
-// A Backstage entity's owner, title, system, lifecycle, tags and part_of, for services and
-// catalog entries alike; `team` is the owner team the owner resolved to ("" when none).
-void catalog_json(OrderedJson& j, const CatalogInfo& c, const std::string& team) {
-  auto text = [](const std::string& v) {
-    return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
-  };
-  j["owner"] = c.owner_ref.empty() ? OrderedJson(nullptr)
-                                   : OrderedJson{{"ref", c.owner_ref},
-                                                 {"kind", !team.empty()           ? "team"
-                                                          : !c.owner_user.empty() ? "user"
-                                                                                  : "external"},
-                                                 {"team", text(team)},
-                                                 {"user", text(c.owner_user)},
-                                                 {"person", text(c.owner_person)},
-                                                 {"email", text(c.owner_email)}};
-  j["title"] = text(c.title);
-  j["system"] = c.system.empty() ? OrderedJson(nullptr)
-                                 : OrderedJson{{"id", c.system},
-                                               {"ref", c.system_ref},
-                                               {"name", text(c.system_name)},
-                                               {"description", text(c.system_description)}};
-  j["lifecycle"] = text(c.lifecycle);
-  j["tags"] = strings(c.tags);
-  j["part_of"] = text(c.part_of);
+OrderedJson text_or_null(const std::string& v) {
+  return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
+}
+
+// A Backstage entity's owner, title, system, lifecycle, tags and part_of (6 fields), for services
+// and catalog entries alike; `team` is the owner team the owner resolved to ("" when none).
+void catalog_json(JsonObject& j, const CatalogInfo& c, const std::string& team) {
+  j.add("owner", c.owner_ref.empty() ? OrderedJson(nullptr)
+                                     : JsonObject(6)
+                                           .add("ref", c.owner_ref)
+                                           .add("kind", !team.empty()           ? "team"
+                                                        : !c.owner_user.empty() ? "user"
+                                                                                : "external")
+                                           .add("team", text_or_null(team))
+                                           .add("user", text_or_null(c.owner_user))
+                                           .add("person", text_or_null(c.owner_person))
+                                           .add("email", text_or_null(c.owner_email))
+                                           .take());
+  j.add("title", text_or_null(c.title));
+  j.add("system", c.system.empty() ? OrderedJson(nullptr)
+                                   : JsonObject(4)
+                                         .add("id", c.system)
+                                         .add("ref", c.system_ref)
+                                         .add("name", text_or_null(c.system_name))
+                                         .add("description", text_or_null(c.system_description))
+                                         .take());
+  j.add("lifecycle", text_or_null(c.lifecycle));
+  j.add("tags", strings(c.tags));
+  j.add("part_of", text_or_null(c.part_of));
 }
 
 } // namespace
@@ -91,37 +104,42 @@ namespace {
 // An OpenSLO SLO's alert policies, conditions and notification targets as they were read
 // (docs/dialects.md); `ref` is the name a reference gave, null when written inline.
 OrderedJson alert_policies_json(const std::vector<AlertPolicySpec>& policies) {
-  auto ref = [](const std::string& r) { return r.empty() ? OrderedJson(nullptr) : OrderedJson(r); };
-  OrderedJson out = OrderedJson::array();
+  OrderedJson out = json_array(policies.size());
   for (const auto& p : policies) {
-    OrderedJson conditions = OrderedJson::array();
+    OrderedJson conditions = json_array(p.conditions.size());
     for (const auto& c : p.conditions)
-      conditions.push_back({{"name", c.name},
-                            {"ref", ref(c.ref)},
-                            {"display_name", c.display_name},
-                            {"description", c.description},
-                            {"severity", c.severity},
-                            {"kind", c.kind},
-                            {"op", c.op},
-                            {"threshold", opt(c.threshold)},
-                            {"lookback_window", c.lookback_window},
-                            {"alert_after", c.alert_after}});
-    OrderedJson targets = OrderedJson::array();
+      conditions.push_back(JsonObject(10)
+                               .add("name", c.name)
+                               .add("ref", text_or_null(c.ref))
+                               .add("display_name", c.display_name)
+                               .add("description", c.description)
+                               .add("severity", c.severity)
+                               .add("kind", c.kind)
+                               .add("op", c.op)
+                               .add("threshold", opt(c.threshold))
+                               .add("lookback_window", c.lookback_window)
+                               .add("alert_after", c.alert_after)
+                               .take());
+    OrderedJson targets = json_array(p.targets.size());
     for (const auto& t : p.targets)
-      targets.push_back({{"name", t.name},
-                         {"ref", ref(t.ref)},
-                         {"display_name", t.display_name},
-                         {"description", t.description},
-                         {"target", t.target}});
-    out.push_back({{"name", p.name},
-                   {"ref", ref(p.ref)},
-                   {"display_name", p.display_name},
-                   {"description", p.description},
-                   {"alert_when_breaching", p.alert_when_breaching},
-                   {"alert_when_resolved", p.alert_when_resolved},
-                   {"alert_when_no_data", p.alert_when_no_data},
-                   {"conditions", std::move(conditions)},
-                   {"notification_targets", std::move(targets)}});
+      targets.push_back(JsonObject(5)
+                            .add("name", t.name)
+                            .add("ref", text_or_null(t.ref))
+                            .add("display_name", t.display_name)
+                            .add("description", t.description)
+                            .add("target", t.target)
+                            .take());
+    out.push_back(JsonObject(9)
+                      .add("name", p.name)
+                      .add("ref", text_or_null(p.ref))
+                      .add("display_name", p.display_name)
+                      .add("description", p.description)
+                      .add("alert_when_breaching", p.alert_when_breaching)
+                      .add("alert_when_resolved", p.alert_when_resolved)
+                      .add("alert_when_no_data", p.alert_when_no_data)
+                      .add("conditions", std::move(conditions))
+                      .add("notification_targets", std::move(targets))
+                      .take());
   }
   return out;
 }
@@ -129,75 +147,87 @@ OrderedJson alert_policies_json(const std::vector<AlertPolicySpec>& policies) {
 } // namespace
 
 OrderedJson slo_json(const SloFigures& f) {
-  OrderedJson burn = OrderedJson::object();
+  JsonObject burn(4);
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
     auto it = f.burn_rates.find(w);
-    burn[w] = it == f.burn_rates.end() ? OrderedJson(nullptr) : opt(it->second);
+    burn.add(w, it == f.burn_rates.end() ? OrderedJson(nullptr) : opt(it->second));
   }
-  OrderedJson alerts = OrderedJson::array();
+  OrderedJson alerts = json_array(f.alerts.size());
   for (const auto& a : f.alerts) {
-    alerts.push_back({{"name", a.name},
-                      {"severity", a.severity},
-                      {"burn_rate", a.burn_rate},
-                      {"short_window", a.short_window},
-                      {"long_window", a.long_window},
-                      {"budget_consumed_when_fires_pct", a.budget_consumed_when_fires * 100.0},
-                      {"time_to_exhaust_hours", opt(a.time_to_exhaust_hours)},
-                      {"time_to_exhaust_days", opt(a.time_to_exhaust_days)},
-                      {"short_burn", opt(a.short_burn)},
-                      {"long_burn", opt(a.long_burn)},
-                      {"firing", opt(a.firing)}});
+    alerts.push_back(
+        JsonObject(11)
+            .add("name", a.name)
+            .add("severity", a.severity)
+            .add("burn_rate", a.burn_rate)
+            .add("short_window", a.short_window)
+            .add("long_window", a.long_window)
+            .add("budget_consumed_when_fires_pct", a.budget_consumed_when_fires * 100.0)
+            .add("time_to_exhaust_hours", opt(a.time_to_exhaust_hours))
+            .add("time_to_exhaust_days", opt(a.time_to_exhaust_days))
+            .add("short_burn", opt(a.short_burn))
+            .add("long_burn", opt(a.long_burn))
+            .add("firing", opt(a.firing))
+            .take());
   }
-  OrderedJson j;
+  JsonObject j(28);
   // The fields SPEC 5 fixes for scripts come first, in its order.
-  j["id"] = f.id;
-  j["service"] = f.service;
-  j["sli"] = f.sli;
-  j["target"] = f.target;
-  j["window_days"] = f.window_days;
-  j["attainment_pct"] = opt_pct(f.attainment);
-  j["budget_consumed_pct"] = opt_pct(f.consumed);
-  j["budget_remaining_pct"] = opt_pct(f.remaining);
-  j["state"] = f.state.name();
-  j["burn_rates"] = burn;
-  j["projected_exhaustion"] = opt(f.projected_exhaustion);
-  j["data"] = {
-      {"status", f.data.status}, {"as_of", opt(f.data.as_of)}, {"age_days", opt(f.data.age_days)}};
+  j.add("id", f.id);
+  j.add("service", f.service);
+  j.add("sli", f.sli);
+  j.add("target", f.target);
+  j.add("window_days", f.window_days);
+  j.add("attainment_pct", opt_pct(f.attainment));
+  j.add("budget_consumed_pct", opt_pct(f.consumed));
+  j.add("budget_remaining_pct", opt_pct(f.remaining));
+  j.add("state", f.state.name());
+  j.add("burn_rates", burn.take());
+  j.add("projected_exhaustion", opt(f.projected_exhaustion));
+  j.add("data", JsonObject(3)
+                    .add("status", f.data.status)
+                    .add("as_of", opt(f.data.as_of))
+                    .add("age_days", opt(f.data.age_days))
+                    .take());
   // Then everything else a page or a script may want.
-  j["name"] = f.name;
-  j["sla"] = opt(f.sla);
-  j["allowed_bad_minutes"] = f.allowed_bad_minutes;
-  j["bad_minutes"] = opt(f.bad_minutes);
-  j["window_start"] = f.window_start;
-  j["window_end"] = f.window_end;
-  j["good"] = opt(f.good);
-  j["total"] = opt(f.total);
-  j["policy"] = {{"id", f.state.policy},
-                 {"source", f.state.policy_source},
-                 {"condition", f.state.condition},
-                 {"actions", strings(f.state.actions)},
-                 {"exceptions", strings(f.state.exceptions)}};
-  j["alerts"] = alerts;
-  j["coverage"] = {{"days_with_data", f.coverage.days_with_data},
-                   {"window_days", f.coverage.window_days},
-                   {"first_data", opt(f.coverage.first_data)},
-                   {"window_start_before_first_data", f.coverage.window_start_before_first_data}};
+  j.add("name", f.name);
+  j.add("sla", opt(f.sla));
+  j.add("allowed_bad_minutes", f.allowed_bad_minutes);
+  j.add("bad_minutes", opt(f.bad_minutes));
+  j.add("window_start", f.window_start);
+  j.add("window_end", f.window_end);
+  j.add("good", opt(f.good));
+  j.add("total", opt(f.total));
+  j.add("policy", JsonObject(5)
+                      .add("id", f.state.policy)
+                      .add("source", f.state.policy_source)
+                      .add("condition", f.state.condition)
+                      .add("actions", strings(f.state.actions))
+                      .add("exceptions", strings(f.state.exceptions))
+                      .take());
+  j.add("alerts", std::move(alerts));
+  j.add("coverage",
+        JsonObject(4)
+            .add("days_with_data", f.coverage.days_with_data)
+            .add("window_days", f.coverage.window_days)
+            .add("first_data", opt(f.coverage.first_data))
+            .add("window_start_before_first_data", f.coverage.window_start_before_first_data)
+            .take());
   // How the figures were made (OpenSLO windows and budgeting methods, docs/dialects.md).
-  j["window_kind"] = f.window_kind;
-  j["budgeting_method"] = f.budgeting;
-  j["slices"] = {{"with_data", opt(f.slices)}, {"good", opt(f.good_slices)}};
-  j["missing_reason"] = opt(f.missing_reason);
-  j["alert_policies"] = alert_policies_json(f.alert_policies);
-  return j;
+  j.add("window_kind", f.window_kind);
+  j.add("budgeting_method", f.budgeting);
+  j.add("slices",
+        JsonObject(2).add("with_data", opt(f.slices)).add("good", opt(f.good_slices)).take());
+  j.add("missing_reason", opt(f.missing_reason));
+  j.add("alert_policies", alert_policies_json(f.alert_policies));
+  return j.take();
 }
 
 namespace {
 
 // A Backstage entity's metadata.links, for services and catalog entries alike.
 OrderedJson links_json(const std::vector<std::pair<std::string, std::string>>& links) {
-  OrderedJson out = OrderedJson::array();
+  OrderedJson out = json_array(links.size());
   for (const auto& [title, url] : links)
-    out.push_back({{"title", title}, {"url", url}});
+    out.push_back(JsonObject(2).add("title", title).add("url", url).take());
   return out;
 }
 
@@ -244,68 +274,76 @@ std::unordered_map<std::string_view, ServiceLinks> service_links(const Repo& rep
 }
 
 OrderedJson id_list(const std::vector<const std::string*>& ids) {
-  OrderedJson a = OrderedJson::array();
+  OrderedJson a = json_array(ids.size());
   for (const std::string* id : ids)
     a.push_back(*id);
   return a;
 }
 
 OrderedJson service_json(const Service& s, const ServiceLinks& links) {
-  OrderedJson slos = OrderedJson::array();
+  OrderedJson slos = json_array(links.slos.size());
   std::optional<BudgetState> worst;
   for (const SloFigures* f : links.slos) {
     slos.push_back(f->id);
     worst = std::max(worst.value_or(f->state.level), f->state.level);
   }
-  OrderedJson j;
-  j["id"] = s.meta.id;
-  j["name"] = s.name;
-  j["tier"] = s.tier;
-  j["type"] = s.type;
-  j["owner_team"] = s.owner_team.id;
-  j["oncall_rotation"] = s.oncall_rotation.id;
-  j["description"] = s.description;
-  j["dependencies"] = {{"upstream", refs(s.upstream)}, {"downstream", refs(s.downstream)}};
-  j["data_classification"] = s.data_classification;
-  j["deployment_frequency"] = s.deployment_frequency;
-  j["architecture"] = s.architecture;
-  j["language"] = s.language;
-  j["infra"] = s.infra;
-  j["traffic_pattern"] = s.traffic_pattern;
-  j["multi_region"] = s.multi_region;
-  j["peak_rps"] = opt(s.peak_rps);
-  j["storage_gb"] = opt(s.storage_gb);
-  j["monthly_cost_usd"] = opt(s.monthly_cost_usd);
-  j["slos"] = std::move(slos);
-  j["budget_state"] = worst ? OrderedJson(budget_state_name(*worst)) : OrderedJson(nullptr);
+  JsonObject j(36); // 34, and maturity and readiness when the service has them
+  j.add("id", s.meta.id);
+  j.add("name", s.name);
+  j.add("tier", s.tier);
+  j.add("type", s.type);
+  j.add("owner_team", s.owner_team.id);
+  j.add("oncall_rotation", s.oncall_rotation.id);
+  j.add("description", s.description);
+  j.add(
+      "dependencies",
+      JsonObject(2).add("upstream", refs(s.upstream)).add("downstream", refs(s.downstream)).take());
+  j.add("data_classification", s.data_classification);
+  j.add("deployment_frequency", s.deployment_frequency);
+  j.add("architecture", s.architecture);
+  j.add("language", s.language);
+  j.add("infra", s.infra);
+  j.add("traffic_pattern", s.traffic_pattern);
+  j.add("multi_region", s.multi_region);
+  j.add("peak_rps", opt(s.peak_rps));
+  j.add("storage_gb", opt(s.storage_gb));
+  j.add("monthly_cost_usd", opt(s.monthly_cost_usd));
+  j.add("slos", std::move(slos));
+  j.add("budget_state", worst ? OrderedJson(budget_state_name(*worst)) : OrderedJson(nullptr));
   if (const ServiceMaturity* m = links.maturity)
-    j["maturity"] = {{"total", m->total}, {"band", m->band}, {"rubric", m->rubric.total}};
+    j.add("maturity", JsonObject(3)
+                          .add("total", m->total)
+                          .add("band", m->band)
+                          .add("rubric", m->rubric.total)
+                          .take());
   if (const ReadinessFigures* r = links.readiness)
-    j["readiness"] = {{"pass", r->pass},
-                      {"fail", r->fail},
-                      {"na", r->na},
-                      {"todo", r->todo},
-                      {"approved", r->approved}};
-  j["runbooks"] = id_list(links.runbooks);
-  j["capacity_models"] = id_list(links.capacity_models);
-  j["experiments"] = id_list(links.experiments);
-  j["toil_items"] = id_list(links.toil_items);
-  j["postmortems"] = id_list(links.postmortems);
-  j["source"] = {{"file", s.meta.file}, {"dialect", s.meta.dialect}};
+    j.add("readiness", JsonObject(5)
+                           .add("pass", r->pass)
+                           .add("fail", r->fail)
+                           .add("na", r->na)
+                           .add("todo", r->todo)
+                           .add("approved", r->approved)
+                           .take());
+  j.add("runbooks", id_list(links.runbooks));
+  j.add("capacity_models", id_list(links.capacity_models));
+  j.add("experiments", id_list(links.experiments));
+  j.add("toil_items", id_list(links.toil_items));
+  j.add("postmortems", id_list(links.postmortems));
+  j.add("source", JsonObject(2).add("file", s.meta.file).add("dialect", s.meta.dialect).take());
   // A Backstage component's catalog data (docs/dialects.md); null or empty for other services.
-  j["links"] = links_json(s.links);
+  j.add("links", links_json(s.links));
   const CatalogInfo none;
   const CatalogInfo& c = s.catalog ? *s.catalog : none;
-  auto text = [](const std::string& v) {
-    return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
-  };
   catalog_json(j, c, s.owner_team.id);
-  j["known_annotations"] = {{"pagerduty_service_id", text(c.pagerduty_service)},
-                            {"pagerduty_integration_key", !c.pagerduty_integration_key.empty()},
-                            {"techdocs_ref", text(c.techdocs_ref)},
-                            {"source_location", text(c.source_location)},
-                            {"github_project_slug", text(c.github_project_slug)}};
-  return j;
+  j.add("known_annotations",
+        JsonObject(5)
+            .add("pagerduty_service_id", text_or_null(c.pagerduty_service))
+            .add("pagerduty_integration_key", !c.pagerduty_integration_key.empty())
+            .add("techdocs_ref", text_or_null(c.techdocs_ref))
+            .add("source_location", text_or_null(c.source_location))
+            .add("github_project_slug", text_or_null(c.github_project_slug))
+            .take());
+  return j.take();
 }
 
 } // namespace
@@ -317,233 +355,283 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
 }
 
 OrderedJson service_maturity_json(const ServiceMaturity& m) {
-  OrderedJson dims = OrderedJson::array();
+  OrderedJson dims = json_array(m.dimensions.size());
   for (const auto& d : m.dimensions) {
-    dims.push_back({{"dimension", d.dimension},
-                    {"computed", d.computed},
-                    {"manual", opt(d.manual)},
-                    {"manual_assessment", d.manual_assessment},
-                    {"manual_date", d.manual_date},
-                    {"effective", d.effective},
-                    {"source", d.source},
-                    {"evidence", strings(d.evidence)},
-                    {"to_raise", d.to_raise}});
+    dims.push_back(JsonObject(9)
+                       .add("dimension", d.dimension)
+                       .add("computed", d.computed)
+                       .add("manual", opt(d.manual))
+                       .add("manual_assessment", d.manual_assessment)
+                       .add("manual_date", d.manual_date)
+                       .add("effective", d.effective)
+                       .add("source", d.source)
+                       .add("evidence", strings(d.evidence))
+                       .add("to_raise", d.to_raise)
+                       .take());
   }
-  return {{"service", m.service},
-          {"team", m.team},
-          {"tier", m.tier},
-          {"dimensions", std::move(dims)},
-          {"computed_total", m.computed_total},
-          {"total", m.total},
-          {"band", m.band},
-          {"documentation", m.documentation},
-          {"rubric", rubric_json(m.rubric)}};
+  return JsonObject(9)
+      .add("service", m.service)
+      .add("team", m.team)
+      .add("tier", m.tier)
+      .add("dimensions", std::move(dims))
+      .add("computed_total", m.computed_total)
+      .add("total", m.total)
+      .add("band", m.band)
+      .add("documentation", m.documentation)
+      .add("rubric", rubric_json(m.rubric))
+      .take();
 }
 
 OrderedJson maturity_json(const MaturityFigures& m) {
-  OrderedJson services = OrderedJson::array();
+  OrderedJson services = json_array(m.services.size());
   for (const auto& s : m.services)
     services.push_back(service_maturity_json(s));
-  OrderedJson teams = OrderedJson::array();
+  OrderedJson teams = json_array(m.teams.size());
   for (const auto& t : m.teams)
     teams.push_back(group_json(t));
-  OrderedJson tiers = OrderedJson::object();
+  JsonObject tiers(m.slo_coverage_by_tier.size()); // a std::map: each tier once
   for (const auto& [tier, c] : m.slo_coverage_by_tier)
-    tiers[tier] = {{"services", c.services}, {"with_slo", c.with_slo}};
-  return {{"org", group_json(m.org)},
-          {"teams", std::move(teams)},
-          {"services", std::move(services)},
-          {"slo_coverage_by_tier", std::move(tiers)}};
+    tiers.add(tier, JsonObject(2).add("services", c.services).add("with_slo", c.with_slo).take());
+  return JsonObject(4)
+      .add("org", group_json(m.org))
+      .add("teams", std::move(teams))
+      .add("services", std::move(services))
+      .add("slo_coverage_by_tier", tiers.take())
+      .take();
 }
 
 OrderedJson readiness_json(const ReadinessFigures& r) {
-  OrderedJson rows = OrderedJson::array();
+  OrderedJson rows = json_array(r.rows.size());
   for (const auto& row : r.rows)
-    rows.push_back({{"check", row.slug},
-                    {"category", row.category},
-                    {"title", row.title},
-                    {"status", row.status},
-                    {"source", row.source},
-                    {"evidence", row.evidence},
-                    {"notes", row.notes},
-                    {"review", row.review}});
-  OrderedJson signoffs = OrderedJson::array();
+    rows.push_back(JsonObject(8)
+                       .add("check", row.slug)
+                       .add("category", row.category)
+                       .add("title", row.title)
+                       .add("status", row.status)
+                       .add("source", row.source)
+                       .add("evidence", row.evidence)
+                       .add("notes", row.notes)
+                       .add("review", row.review)
+                       .take());
+  OrderedJson signoffs = json_array(r.signoffs.size());
   for (const auto& s : r.signoffs)
-    signoffs.push_back({{"name", s.name},
-                        {"role", s.role},
-                        {"date", s.date},
-                        {"decision", s.decision},
-                        {"digest", s.digest},
-                        {"review", s.review},
-                        {"stale", s.stale}});
-  return {{"service", r.service},
-          {"digest", r.digest},
-          {"summary", {{"pass", r.pass}, {"fail", r.fail}, {"na", r.na}, {"todo", r.todo}}},
-          {"approved", r.approved},
-          {"rows", std::move(rows)},
-          {"signoffs", std::move(signoffs)}};
+    signoffs.push_back(JsonObject(7)
+                           .add("name", s.name)
+                           .add("role", s.role)
+                           .add("date", s.date)
+                           .add("decision", s.decision)
+                           .add("digest", s.digest)
+                           .add("review", s.review)
+                           .add("stale", s.stale)
+                           .take());
+  return JsonObject(6)
+      .add("service", r.service)
+      .add("digest", r.digest)
+      .add("summary", JsonObject(4)
+                          .add("pass", r.pass)
+                          .add("fail", r.fail)
+                          .add("na", r.na)
+                          .add("todo", r.todo)
+                          .take())
+      .add("approved", r.approved)
+      .add("rows", std::move(rows))
+      .add("signoffs", std::move(signoffs))
+      .take();
 }
 
 OrderedJson incident_json(const IncidentFigures& i) {
-  OrderedJson items = OrderedJson::array();
+  OrderedJson items = json_array(i.action_items.size());
   for (const auto& a : i.action_items)
-    items.push_back({{"id", a.id},
-                     {"description", a.description},
-                     {"owner", a.owner},
-                     {"priority", a.priority},
-                     {"deadline", a.deadline},
-                     {"status", a.status},
-                     {"completed", a.completed},
-                     {"overdue", a.overdue}});
-  return {{"id", i.id},
-          {"title", i.title},
-          {"date", i.date},
-          {"severity", i.severity},
-          {"services", strings(i.services)},
-          {"root_cause_category", i.root_cause_category},
-          {"repeat_of", i.repeat_of},
-          {"repeat", i.repeat},
-          {"time_to_detect_minutes", opt(i.time_to_detect_minutes)},
-          {"time_to_mitigate_minutes", opt(i.time_to_mitigate_minutes)},
-          {"time_to_resolve_minutes", opt(i.time_to_resolve_minutes)},
-          {"open_action_items", i.open_action_items},
-          {"overdue_action_items", i.overdue_action_items},
-          {"action_items", std::move(items)}};
+    items.push_back(JsonObject(8)
+                        .add("id", a.id)
+                        .add("description", a.description)
+                        .add("owner", a.owner)
+                        .add("priority", a.priority)
+                        .add("deadline", a.deadline)
+                        .add("status", a.status)
+                        .add("completed", a.completed)
+                        .add("overdue", a.overdue)
+                        .take());
+  return JsonObject(14)
+      .add("id", i.id)
+      .add("title", i.title)
+      .add("date", i.date)
+      .add("severity", i.severity)
+      .add("services", strings(i.services))
+      .add("root_cause_category", i.root_cause_category)
+      .add("repeat_of", i.repeat_of)
+      .add("repeat", i.repeat)
+      .add("time_to_detect_minutes", opt(i.time_to_detect_minutes))
+      .add("time_to_mitigate_minutes", opt(i.time_to_mitigate_minutes))
+      .add("time_to_resolve_minutes", opt(i.time_to_resolve_minutes))
+      .add("open_action_items", i.open_action_items)
+      .add("overdue_action_items", i.overdue_action_items)
+      .add("action_items", std::move(items))
+      .take();
 }
 
 OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<TeamToil>& teams) {
-  OrderedJson a = OrderedJson::array();
+  OrderedJson a = json_array(items.size());
   for (const auto& t : items)
-    a.push_back({{"id", t.id},
-                 {"name", t.name},
-                 {"service", t.service},
-                 {"category", t.category},
-                 {"teams", strings(t.teams)},
-                 {"hours_per_month", t.hours_per_month},
-                 {"stated_hours_per_month", opt(t.stated_hours_per_month)},
-                 {"automation_value", opt(t.automation_value)},
-                 {"difficulty", t.difficulty},
-                 {"value_band", t.value_band},
-                 {"priority", t.priority},
-                 {"status", t.status},
-                 {"active", t.active}});
-  OrderedJson b = OrderedJson::array();
+    a.push_back(JsonObject(13)
+                    .add("id", t.id)
+                    .add("name", t.name)
+                    .add("service", t.service)
+                    .add("category", t.category)
+                    .add("teams", strings(t.teams))
+                    .add("hours_per_month", t.hours_per_month)
+                    .add("stated_hours_per_month", opt(t.stated_hours_per_month))
+                    .add("automation_value", opt(t.automation_value))
+                    .add("difficulty", t.difficulty)
+                    .add("value_band", t.value_band)
+                    .add("priority", t.priority)
+                    .add("status", t.status)
+                    .add("active", t.active)
+                    .take());
+  OrderedJson b = json_array(teams.size());
   for (const auto& t : teams)
-    b.push_back({{"team", t.team},
-                 {"name", t.name},
-                 {"hours", t.hours},
-                 {"sre_hours_per_month", opt(t.sre_hours_per_month)},
-                 {"pct", opt(t.pct)},
-                 {"over_target", t.over_target},
-                 {"items", strings(t.items)}});
-  return {{"items", std::move(a)}, {"teams", std::move(b)}};
+    b.push_back(JsonObject(7)
+                    .add("team", t.team)
+                    .add("name", t.name)
+                    .add("hours", t.hours)
+                    .add("sre_hours_per_month", opt(t.sre_hours_per_month))
+                    .add("pct", opt(t.pct))
+                    .add("over_target", t.over_target)
+                    .add("items", strings(t.items))
+                    .take());
+  return JsonObject(2).add("items", std::move(a)).add("teams", std::move(b)).take();
 }
 
 OrderedJson capacity_json(const CapacityFigures& c) {
-  return {{"id", c.id},
-          {"service", c.service},
-          {"bottleneck_resource", c.bottleneck_resource},
-          {"growth_metric", c.growth_metric},
-          {"peak_utilization_pct", opt(c.peak_utilization_pct)},
-          {"monthly_growth_pct", opt(c.monthly_growth_pct)},
-          {"threshold_pct", c.threshold_pct},
-          {"threshold_defaulted", c.threshold_defaulted},
-          {"current", opt(c.current)},
-          {"projected_6mo", opt(c.projected_6mo)},
-          {"projected_12mo", opt(c.projected_12mo)},
-          {"stated_projected_6mo", opt(c.stated_projected_6mo)},
-          {"stated_projected_12mo", opt(c.stated_projected_12mo)},
-          {"utilization_6mo", opt(c.utilization_6mo)},
-          {"utilization_12mo", opt(c.utilization_12mo)},
-          {"over_threshold", c.over_threshold},
-          {"runway_months", opt(c.runway_months)},
-          {"runway_months_fractional", opt(c.runway_months_fractional)},
-          {"auto_scaling", opt(c.auto_scaling)}};
+  return JsonObject(19)
+      .add("id", c.id)
+      .add("service", c.service)
+      .add("bottleneck_resource", c.bottleneck_resource)
+      .add("growth_metric", c.growth_metric)
+      .add("peak_utilization_pct", opt(c.peak_utilization_pct))
+      .add("monthly_growth_pct", opt(c.monthly_growth_pct))
+      .add("threshold_pct", c.threshold_pct)
+      .add("threshold_defaulted", c.threshold_defaulted)
+      .add("current", opt(c.current))
+      .add("projected_6mo", opt(c.projected_6mo))
+      .add("projected_12mo", opt(c.projected_12mo))
+      .add("stated_projected_6mo", opt(c.stated_projected_6mo))
+      .add("stated_projected_12mo", opt(c.stated_projected_12mo))
+      .add("utilization_6mo", opt(c.utilization_6mo))
+      .add("utilization_12mo", opt(c.utilization_12mo))
+      .add("over_threshold", c.over_threshold)
+      .add("runway_months", opt(c.runway_months))
+      .add("runway_months_fractional", opt(c.runway_months_fractional))
+      .add("auto_scaling", opt(c.auto_scaling))
+      .take();
 }
 
 OrderedJson oncall_json(const RotationFigures& r) {
   auto metric = [](const MetricHealth& m) {
-    return OrderedJson{{"value", opt(m.value)}, {"status", m.status}};
+    return JsonObject(2).add("value", opt(m.value)).add("status", m.status).take();
   };
-  OrderedJson periods = OrderedJson::array();
+  OrderedJson periods = json_array(r.periods.size());
   for (const auto& p : r.periods)
-    periods.push_back({{"period", p.period},
-                       {"pages", opt(p.pages)},
-                       {"shifts", opt(p.shifts)},
-                       {"off_hours_pages", opt(p.off_hours_pages)},
-                       {"pages_per_shift", metric(p.pages_per_shift)},
-                       {"off_hours_per_week", metric(p.off_hours_per_week)},
-                       {"ack_min", metric(p.ack_min)},
-                       {"mitigate_min", metric(p.mitigate_min)},
-                       {"false_positive_pct", metric(p.false_positive_pct)},
-                       {"escalation_pct", metric(p.escalation_pct)},
-                       {"satisfaction", metric(p.satisfaction)},
-                       {"worst", p.worst}});
-  return {{"id", r.id},
-          {"name", r.name},
-          {"team", r.team},
-          {"members", r.members},
-          {"size_warning", r.size_warning},
-          {"periods", std::move(periods)}};
+    periods.push_back(JsonObject(12)
+                          .add("period", p.period)
+                          .add("pages", opt(p.pages))
+                          .add("shifts", opt(p.shifts))
+                          .add("off_hours_pages", opt(p.off_hours_pages))
+                          .add("pages_per_shift", metric(p.pages_per_shift))
+                          .add("off_hours_per_week", metric(p.off_hours_per_week))
+                          .add("ack_min", metric(p.ack_min))
+                          .add("mitigate_min", metric(p.mitigate_min))
+                          .add("false_positive_pct", metric(p.false_positive_pct))
+                          .add("escalation_pct", metric(p.escalation_pct))
+                          .add("satisfaction", metric(p.satisfaction))
+                          .add("worst", p.worst)
+                          .take());
+  return JsonObject(6)
+      .add("id", r.id)
+      .add("name", r.name)
+      .add("team", r.team)
+      .add("members", r.members)
+      .add("size_warning", r.size_warning)
+      .add("periods", std::move(periods))
+      .take();
 }
 
 OrderedJson report_json(const MonthlyReport& r) {
-  OrderedJson by_sev = OrderedJson::object();
+  JsonObject by_sev(4);
   for (const char* s : {"SEV1", "SEV2", "SEV3", "SEV4"}) {
     auto it = r.incidents.by_severity.find(s);
-    by_sev[s] = it == r.incidents.by_severity.end() ? 0 : it->second;
+    by_sev.add(s, it == r.incidents.by_severity.end() ? 0 : it->second);
   }
-  std::vector<std::string> concerns = r.concerns;
-  concerns.insert(concerns.end(), r.computed_concerns.begin(), r.computed_concerns.end());
-  OrderedJson m;
-  m["period"] = r.period;
-  m["slo_summary"] = {{"services_meeting_slo", opt(r.slo_summary.services_meeting_slo)},
-                      {"services_breaching_slo", opt(r.slo_summary.services_breaching_slo)},
-                      {"worst_performing", opt(r.slo_summary.worst_performing)}};
-  m["incidents"] = {{"total", r.incidents.total},
-                    {"by_severity", std::move(by_sev)},
-                    {"mttr_minutes", opt(r.incidents.mttr_minutes)},
-                    {"mttd_minutes", opt(r.incidents.mttd_minutes)},
-                    {"repeat_incidents", r.incidents.repeat_incidents}};
-  m["error_budget"] = {{"services_in_healthy", opt(r.error_budget.services_in_healthy)},
-                       {"services_in_warning", opt(r.error_budget.services_in_warning)},
-                       {"services_in_critical", opt(r.error_budget.services_in_critical)},
-                       {"services_exhausted", opt(r.error_budget.services_exhausted)}};
-  m["toil"] = {{"hours_spent", r.toil.hours_spent},
-               {"hours_automated_away", r.toil.hours_automated_away},
-               {"pct_of_sre_time", opt(r.toil.pct_of_sre_time)}};
-  m["on_call"] = {{"total_pages", opt(r.on_call.total_pages)},
-                  {"off_hours_pages", opt(r.on_call.off_hours_pages)},
-                  {"false_positive_pct", opt(r.on_call.false_positive_pct)},
-                  {"avg_ack_time_min", opt(r.on_call.avg_ack_time_min)}};
-  m["action_items"] = {{"open", r.action_items.open},
-                       {"completed_this_month", r.action_items.completed_this_month},
-                       {"overdue", r.action_items.overdue}};
-  m["highlights"] = strings(r.highlights);
-  m["concerns"] = strings(concerns);
-  m["next_month_priorities"] = strings(r.next_month_priorities);
-  // Beyond the seed's fields: where the concerns came from, and the change against last month.
-  m["computed_concerns"] = strings(r.computed_concerns);
-  m["previous_period"] = r.previous_period;
-  m["coverage"] = {{"days_with_data", r.coverage.days_with_data},
-                   {"days_in_month", r.coverage.days_in_month}};
-  m["frozen"] = r.frozen;
-  OrderedJson delta = OrderedJson::object();
+  // The seed's concerns, then the computed ones.
+  OrderedJson concerns = json_array(r.concerns.size() + r.computed_concerns.size());
+  for (const auto* list : {&r.concerns, &r.computed_concerns})
+    for (const auto& c : *list)
+      concerns.push_back(c);
+  JsonObject delta(r.delta.size()); // a std::map: each figure once
   for (const auto& [k, v] : r.delta)
-    delta[k] = opt(v);
-  m["delta"] = delta;
-  OrderedJson slos = OrderedJson::array();
+    delta.add(k, opt(v));
+  OrderedJson slos = json_array(r.slo_summary.slos.size());
   for (const auto& s : r.slo_summary.slos)
-    slos.push_back({{"slo", s.slo},
-                    {"service", s.service},
-                    {"target", s.target},
-                    {"attainment_pct", opt_pct(s.attainment)},
-                    {"budget_consumed_pct", opt_pct(s.consumed)},
-                    {"days_with_data", s.days_with_data},
-                    {"meets", opt(s.meets)}});
-  m["slos"] = slos;
-  m["service_budget_states"] = r.error_budget.service_state;
-  return {{"monthly_report", std::move(m)}};
+    slos.push_back(JsonObject(7)
+                       .add("slo", s.slo)
+                       .add("service", s.service)
+                       .add("target", s.target)
+                       .add("attainment_pct", opt_pct(s.attainment))
+                       .add("budget_consumed_pct", opt_pct(s.consumed))
+                       .add("days_with_data", s.days_with_data)
+                       .add("meets", opt(s.meets))
+                       .take());
+  JsonObject m(17);
+  m.add("period", r.period);
+  m.add("slo_summary", JsonObject(3)
+                           .add("services_meeting_slo", opt(r.slo_summary.services_meeting_slo))
+                           .add("services_breaching_slo", opt(r.slo_summary.services_breaching_slo))
+                           .add("worst_performing", opt(r.slo_summary.worst_performing))
+                           .take());
+  m.add("incidents", JsonObject(5)
+                         .add("total", r.incidents.total)
+                         .add("by_severity", by_sev.take())
+                         .add("mttr_minutes", opt(r.incidents.mttr_minutes))
+                         .add("mttd_minutes", opt(r.incidents.mttd_minutes))
+                         .add("repeat_incidents", r.incidents.repeat_incidents)
+                         .take());
+  m.add("error_budget", JsonObject(4)
+                            .add("services_in_healthy", opt(r.error_budget.services_in_healthy))
+                            .add("services_in_warning", opt(r.error_budget.services_in_warning))
+                            .add("services_in_critical", opt(r.error_budget.services_in_critical))
+                            .add("services_exhausted", opt(r.error_budget.services_exhausted))
+                            .take());
+  m.add("toil", JsonObject(3)
+                    .add("hours_spent", r.toil.hours_spent)
+                    .add("hours_automated_away", r.toil.hours_automated_away)
+                    .add("pct_of_sre_time", opt(r.toil.pct_of_sre_time))
+                    .take());
+  m.add("on_call", JsonObject(4)
+                       .add("total_pages", opt(r.on_call.total_pages))
+                       .add("off_hours_pages", opt(r.on_call.off_hours_pages))
+                       .add("false_positive_pct", opt(r.on_call.false_positive_pct))
+                       .add("avg_ack_time_min", opt(r.on_call.avg_ack_time_min))
+                       .take());
+  m.add("action_items", JsonObject(3)
+                            .add("open", r.action_items.open)
+                            .add("completed_this_month", r.action_items.completed_this_month)
+                            .add("overdue", r.action_items.overdue)
+                            .take());
+  m.add("highlights", strings(r.highlights));
+  m.add("concerns", std::move(concerns));
+  m.add("next_month_priorities", strings(r.next_month_priorities));
+  // Beyond the seed's fields: where the concerns came from, and the change against last month.
+  m.add("computed_concerns", strings(r.computed_concerns));
+  m.add("previous_period", r.previous_period);
+  m.add("coverage", JsonObject(2)
+                        .add("days_with_data", r.coverage.days_with_data)
+                        .add("days_in_month", r.coverage.days_in_month)
+                        .take());
+  m.add("frozen", r.frozen);
+  m.add("delta", delta.take());
+  m.add("slos", std::move(slos));
+  m.add("service_budget_states", r.error_budget.service_state);
+  return JsonObject(1).add("monthly_report", m.take()).take();
 }
 
 namespace {
@@ -552,17 +640,17 @@ namespace {
 OrderedJson catalog_entry_json(const CatalogEntry& e) {
   const CatalogInfo& c = e.catalog;
   const std::string team = owner_team_id(c);
-  OrderedJson j;
-  j["id"] = e.meta.id;
-  j["name"] = e.name;
-  j["kind"] = "component";
-  j["type"] = e.type;
+  JsonObject j(13);
+  j.add("id", e.meta.id);
+  j.add("name", e.name);
+  j.add("kind", "component");
+  j.add("type", e.type);
   // The same owner, system and other catalog fields as a service's in api/services.json.
   catalog_json(j, c, team);
-  j["description"] = e.description;
-  j["links"] = links_json(e.links);
-  j["source"] = {{"file", e.meta.file}, {"dialect", e.meta.dialect}};
-  return j;
+  j.add("description", e.description);
+  j.add("links", links_json(e.links));
+  j.add("source", JsonObject(2).add("file", e.meta.file).add("dialect", e.meta.dialect).take());
+  return j.take();
 }
 
 } // namespace
@@ -572,13 +660,13 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
   // Each file is made, handed on and dropped before the next is made: at 10,000 documents the
   // API weighs about 77 MB as text and several times that as JSON trees.
   {
-    OrderedJson slos = OrderedJson::array();
+    OrderedJson slos = json_array(figs.slos.size());
     for (const auto& f : figs.slos)
       slos.push_back(slo_json(f));
     emit("api/slos.json", dump(slos));
   }
   {
-    OrderedJson services = OrderedJson::array();
+    OrderedJson services = json_array(repo.services.size());
     const auto links = service_links(repo, figs);
     const ServiceLinks none;
     for (const auto& s : repo.services) {
@@ -594,7 +682,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
       entries.push_back(&e);
     std::sort(entries.begin(), entries.end(),
               [](const CatalogEntry* a, const CatalogEntry* b) { return a->meta.id < b->meta.id; });
-    OrderedJson entry_list = OrderedJson::array();
+    OrderedJson entry_list = json_array(entries.size());
     for (const CatalogEntry* e : entries)
       entry_list.push_back(catalog_entry_json(*e));
     emit("api/catalog-entries.json", dump(entry_list));
@@ -602,7 +690,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
   emit("api/maturity.json", dump(maturity_json(figs.maturity)));
   // A file that is a list of one kind of figure, each as its JSON.
   auto emit_list = [&emit](const std::string& path, const auto& figures, auto to_json) {
-    OrderedJson list = OrderedJson::array();
+    OrderedJson list = json_array(figures.size());
     for (const auto& x : figures)
       list.push_back(to_json(x));
     emit(path, dump(list));
@@ -616,7 +704,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
             [](const CapacityFigures& c) { return capacity_json(c); });
   emit_list("api/oncall.json", figs.oncall,
             [](const RotationFigures& r) { return oncall_json(r); });
-  OrderedJson periods = OrderedJson::array();
+  OrderedJson periods = json_array(figs.reports.size());
   for (const auto& [period, r] : figs.reports) {
     emit("api/reports/" + period + ".json", dump(report_json(r)));
     periods.push_back(period);

@@ -7,15 +7,58 @@
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nines {
 
 using OrderedJson = nlohmann::ordered_json;
+
+// One object of the API, its fields appended in the order given (SPEC 5 fixes the order), each
+// value moved in. The serializers use it instead of an initializer list or `operator[]`, which
+// were most of the API's cost (docs/performance.md): a list makes every field a two-element JSON
+// array first and copies the list's const elements, and both search the fields already there for
+// the key, since ordered_json's object is a std::vector of pairs. That search only guards against
+// a key written twice, and every key of the API is written once by our own code, so `add` appends
+// without it; api_json_test.cpp checks every file of the API of the example organisation for a
+// duplicated key.
+class JsonObject {
+public:
+  // `fields`: how many fields will be added, at most. Reserved at once, because growing an
+  // ordered_json object copies every value already in it: a pair with a const key has no
+  // noexcept move, so std::vector copies the pairs, subtrees and all, when it reallocates.
+  explicit JsonObject(std::size_t fields)
+      : m_json(OrderedJson::object()), m_fields(&m_json.get_ref<OrderedJson::object_t&>()) {
+    m_fields->reserve(fields);
+  }
+  JsonObject(const JsonObject&) = delete;
+  JsonObject& operator=(const JsonObject&) = delete;
+
+  JsonObject& add(std::string_view key, OrderedJson value) {
+    m_fields->emplace_back(std::string(key), std::move(value));
+    return *this;
+  }
+
+  // The object; the builder must not be used afterwards.
+  OrderedJson take() { return std::move(m_json); }
+
+private:
+  OrderedJson m_json;
+  OrderedJson::object_t* m_fields; // m_json's fields, on the heap until take()
+};
+
+// An empty JSON array with room for `n` values.
+inline OrderedJson json_array(std::size_t n) {
+  OrderedJson a = OrderedJson::array();
+  a.get_ref<OrderedJson::array_t&>().reserve(n);
+  return a;
+}
 
 OrderedJson slo_json(const SloFigures& f);
 OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s);
