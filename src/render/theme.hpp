@@ -11,7 +11,7 @@
 #include <vector>
 
 namespace kainjow::mustache {
-template <typename StringType> class basic_data;
+template <typename StringType> class basic_context;
 } // namespace kainjow::mustache
 
 namespace nines {
@@ -75,9 +75,9 @@ private:
     std::string origin; // the file it was read from, for messages
   };
 
-  // Renders layout `name` (partials inlined) with data already converted from a view.
+  // Renders layout `name` (partials inlined) with a context that resolves names in a view.
   std::string render_template(const std::string& name,
-                              const kainjow::mustache::basic_data<std::string>& data) const;
+                              kainjow::mustache::basic_context<std::string>& ctx) const;
   void check_templates() const;
 
   std::map<std::string, Template> m_layouts;
