@@ -12,7 +12,7 @@
 #include <memory>
 #include <set>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 
 namespace nines {
 
@@ -26,7 +26,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool is_url_key(const std::string& key) {
+bool is_url_key(std::string_view key) {
+  // Every URL key ends in f, c or l; most keys are not, and leave at the first test.
+  if (key.empty() || (key.back() != 'f' && key.back() != 'c' && key.back() != 'l')) return false;
   return key == "href" || key == "src" || key == "url" || ends_with(key, "_href") ||
          ends_with(key, "_url") || ends_with(key, "_src");
 }
@@ -43,6 +45,49 @@ std::string number_text(const nlohmann::json& j) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc() ? std::string(buf, end) : std::string();
 }
+
+// A map from pointers to pointers, open addressing with linear probing: a render makes a few
+// hundred entries and looks them up often, and a node-based map allocated and freed one node
+// for each. Null keys are not allowed (null marks a free slot).
+template <typename Key, typename Value> class PointerMap {
+public:
+  Value find(Key key) const {
+    if (m_slots.empty()) return nullptr;
+    for (std::size_t i = slot_of(key);; i = (i + 1) & (m_slots.size() - 1)) {
+      if (m_slots[i].first == key) return m_slots[i].second;
+      if (!m_slots[i].first) return nullptr;
+    }
+  }
+
+  // The value slot for `key`, and whether it was just added (then holding null).
+  std::pair<Value*, bool> insert(Key key) {
+    if (2 * (m_size + 1) > m_slots.size()) grow();
+    std::size_t i = slot_of(key);
+    for (; m_slots[i].first; i = (i + 1) & (m_slots.size() - 1))
+      if (m_slots[i].first == key) return {&m_slots[i].second, false};
+    m_slots[i] = {key, nullptr};
+    ++m_size;
+    return {&m_slots[i].second, true};
+  }
+
+private:
+  std::size_t slot_of(Key key) const {
+    // Fibonacci hashing of the address; the low bits are alignment and say nothing.
+    auto bits = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(key) >> 3);
+    return static_cast<std::size_t>((bits * 0x9E3779B97F4A7C15ull) >> 32) & (m_slots.size() - 1);
+  }
+
+  void grow() {
+    std::vector<std::pair<Key, Value>> old(m_slots.empty() ? 128 : 2 * m_slots.size());
+    old.swap(m_slots);
+    m_size = 0;
+    for (const auto& [key, value] : old)
+      if (key) *insert(key).first = value;
+  }
+
+  std::vector<std::pair<Key, Value>> m_slots;
+  std::size_t m_size = 0;
+};
 
 // The two booleans every has_X and every JSON boolean stands for, shared: kainjow only reads them.
 const mst::data k_true(true);
@@ -87,7 +132,7 @@ class ViewContext final : public mst::basic_context<std::string> {
 public:
   explicit ViewContext(const nlohmann::json& view) : m_root(&view) {
     m_owned.emplace_back(true);
-    m_objects.emplace(&m_owned.back(), &view);
+    *m_objects.insert(&m_owned.back()).first = &view;
     m_frames.push_back({&m_owned.back(), &view});
   }
 
@@ -97,10 +142,7 @@ public:
     m_extras.insert_or_assign(name, std::move(value));
   }
 
-  void push(const mst::data* data) override {
-    auto it = m_objects.find(data);
-    m_frames.push_back({data, it == m_objects.end() ? nullptr : it->second});
-  }
+  void push(const mst::data* data) override { m_frames.push_back({data, m_objects.find(data)}); }
 
   void pop() override { m_frames.pop_back(); }
 
@@ -146,7 +188,7 @@ private:
     auto it = object.find(name);
     if (it != object.end()) {
       if (child) *child = &*it;
-      return convert(*it, is_url_key(name));
+      return convert(*it, name);
     }
     // Mustache cannot test a list for emptiness without iterating it; has_X lets a layout print
     // a list's heading or <ul> only when there is something in it.
@@ -157,15 +199,15 @@ private:
     return nullptr;
   }
 
-  // `value` as data, converted on first use and then the same pointer. `url` says the value sits
-  // under a URL key (or in an array under one). Each JSON value has one parent, so one key.
-  const mst::data* convert(const nlohmann::json& value, bool url) const {
-    auto [it, inserted] = m_converted.try_emplace(&value, nullptr);
-    if (!inserted) return it->second;
-    if (value.is_boolean()) return it->second = value.get<bool>() ? &k_true : &k_false;
+  // Field `key`'s `value` as data, converted on first use and then the same pointer. Each JSON
+  // value has one parent, so one key: whether it is a URL key is asked only on first use.
+  const mst::data* convert(const nlohmann::json& value, std::string_view key) const {
+    auto [slot, inserted] = m_converted.insert(&value);
+    if (!inserted) return *slot;
+    if (value.is_boolean()) return *slot = value.get<bool>() ? &k_true : &k_false;
     m_owned.emplace_back(false);
-    fill(m_owned.back(), value, url);
-    return it->second = &m_owned.back();
+    fill(m_owned.back(), value, is_url_key(key));
+    return *slot = &m_owned.back();
   }
 
   // Writes `value`'s data into `out`, in place: `out` already has the address kainjow will see.
@@ -175,7 +217,7 @@ private:
     switch (value.type()) {
     case nlohmann::json::value_t::object:
       out = mst::data(true);
-      m_objects.emplace(&out, &value);
+      *m_objects.insert(&out).first = &value;
       return;
     case nlohmann::json::value_t::array: {
       out = mst::data(mst::data::type::list);
@@ -216,8 +258,8 @@ private:
   std::map<std::string, mst::data> m_extras;
   std::vector<Frame> m_frames;
   mutable std::deque<mst::data> m_owned; // a deque: what it holds never moves
-  mutable std::unordered_map<const nlohmann::json*, const mst::data*> m_converted;
-  mutable std::unordered_map<const mst::data*, const nlohmann::json*> m_objects;
+  mutable PointerMap<const nlohmann::json*, const mst::data*> m_converted;
+  mutable PointerMap<const mst::data*, const nlohmann::json*> m_objects; // shells → objects
 };
 
 std::string trim(std::string_view s) {
