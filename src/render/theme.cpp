@@ -107,10 +107,10 @@ std::vector<std::string> split_name(const std::string& name) {
   return parts;
 }
 
-// The mustache context of one render: names are resolved against the JSON view where it lies,
-// and a value is converted to kainjow data only when a template names it. A page's layout names a
-// few dozen of its view's fields; converting the whole view up front (and freeing it after) cost
-// as much as rendering.
+// The mustache context of one page (its layout, then base): names are resolved against the JSON
+// view where it lies, and a value is converted to kainjow data only when a template names it. A
+// page's layout names a few dozen of its view's fields; converting the whole view up front (and
+// freeing it after) cost as much as rendering.
 //
 // The conversion rules are those of the theme's header: "" false, integers in decimal, other
 // numbers by number_text with non-finite ones false, null false, has_X for array fields the view
