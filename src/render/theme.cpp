@@ -6,10 +6,13 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <functional>
 #include <kainjow/mustache.hpp>
 #include <memory>
 #include <set>
+#include <string_view>
+#include <utility>
 
 namespace nines {
 
@@ -23,7 +26,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool is_url_key(const std::string& key) {
+bool is_url_key(std::string_view key) {
+  // Every URL key ends in f, c or l; most keys are not, and leave at the first test.
+  if (key.empty() || (key.back() != 'f' && key.back() != 'c' && key.back() != 'l')) return false;
   return key == "href" || key == "src" || key == "url" || ends_with(key, "_href") ||
          ends_with(key, "_url") || ends_with(key, "_src");
 }
@@ -41,74 +46,220 @@ std::string number_text(const nlohmann::json& j) {
   return ec == std::errc() ? std::string(buf, end) : std::string();
 }
 
-// kainjow's set() and push_back() copy the value they are given, so building a view bottom-up
-// would copy every subtree once per level above it. Each value is instead converted in place,
-// into the slot its parent already holds. kainjow hands out its containers only as const
-// references; the data here is our own and never const, so writing through them is sound.
-void fill_data(mst::data& out, const nlohmann::json& j, bool url_value) {
-  switch (j.type()) {
-  case nlohmann::json::value_t::object: {
-    out = mst::data(mst::data::type::object);
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      out.set(it.key(), mst::data(false));
-      fill_data(*const_cast<mst::data*>(out.get(it.key())), it.value(), is_url_key(it.key()));
-      // Mustache cannot test a list for emptiness without iterating it; has_X lets a layout
-      // print a list's heading or <ul> only when there is something in it.
-      if (it.value().is_array()) {
-        std::string has = "has_" + it.key();
-        if (!j.contains(has)) out.set(has, mst::data(!it.value().empty()));
-      }
+// A map from pointers to pointers, open addressing with linear probing: a render makes a few
+// hundred entries and looks them up often, and a node-based map allocated and freed one node
+// for each. Null keys are not allowed (null marks a free slot).
+template <typename Key, typename Value> class PointerMap {
+public:
+  Value find(Key key) const {
+    if (m_slots.empty()) return nullptr;
+    for (std::size_t i = slot_of(key);; i = (i + 1) & (m_slots.size() - 1)) {
+      if (m_slots[i].first == key) return m_slots[i].second;
+      if (!m_slots[i].first) return nullptr;
     }
-    return;
   }
-  case nlohmann::json::value_t::array: {
-    out = mst::data(mst::data::type::list);
-    auto& list = const_cast<mst::list&>(out.list_value());
-    list.reserve(j.size());
-    for (const auto& item : j) {
-      list.emplace_back(false);
-      fill_data(list.back(), item, url_value);
-    }
-    return;
+
+  // The value slot for `key`, and whether it was just added (then holding null).
+  std::pair<Value*, bool> insert(Key key) {
+    if (2 * (m_size + 1) > m_slots.size()) grow();
+    std::size_t i = slot_of(key);
+    for (; m_slots[i].first; i = (i + 1) & (m_slots.size() - 1))
+      if (m_slots[i].first == key) return {&m_slots[i].second, false};
+    m_slots[i] = {key, nullptr};
+    ++m_size;
+    return {&m_slots[i].second, true};
   }
-  case nlohmann::json::value_t::string: {
-    const auto& s = j.get_ref<const std::string&>();
-    if (s.empty() || (url_value && !is_safe_url(s)))
-      out = mst::data(false);
-    else
-      out = mst::data(s);
-    return;
+
+private:
+  std::size_t slot_of(Key key) const {
+    // Fibonacci hashing of the address; the low bits are alignment and say nothing.
+    auto bits = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(key) >> 3);
+    return static_cast<std::size_t>((bits * 0x9E3779B97F4A7C15ull) >> 32) & (m_slots.size() - 1);
   }
-  case nlohmann::json::value_t::boolean:
-    out = mst::data(j.get<bool>());
-    return;
-  case nlohmann::json::value_t::number_integer:
-  case nlohmann::json::value_t::number_unsigned:
-    out = mst::data(number_text(j));
-    return;
-  case nlohmann::json::value_t::number_float:
-    out = std::isfinite(j.get<double>()) ? mst::data(number_text(j)) : mst::data(false);
-    return;
-  default:
-    out = mst::data(false); // null, binary, discarded
-    return;
+
+  void grow() {
+    std::vector<std::pair<Key, Value>> old(m_slots.empty() ? 128 : 2 * m_slots.size());
+    old.swap(m_slots);
+    m_size = 0;
+    for (const auto& [key, value] : old)
+      if (key) *insert(key).first = value;
   }
+
+  std::vector<std::pair<Key, Value>> m_slots;
+  std::size_t m_size = 0;
+};
+
+// The two booleans every has_X and every JSON boolean stands for, shared: kainjow only reads them.
+const mst::data k_true(true);
+const mst::data k_false(false);
+
+// A dotted name's parts as kainjow splits them (std::getline on '.': a trailing empty part is
+// dropped, "a..b" keeps its empty middle part).
+std::vector<std::string> split_name(const std::string& name) {
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  while (begin < name.size()) {
+    std::size_t dot = name.find('.', begin);
+    if (dot == std::string::npos) dot = name.size();
+    parts.push_back(name.substr(begin, dot - begin));
+    begin = dot + 1;
+  }
+  return parts;
 }
 
-mst::data to_data(const nlohmann::json& j) {
-  mst::data out(false);
-  fill_data(out, j, false);
-  return out;
-}
-
+// The mustache context of one page (its layout, then base): names are resolved against the JSON
+// view where it lies, and a value is converted to kainjow data only when a template names it. A
+// page's layout names a few dozen of its view's fields; converting the whole view up front (and
+// freeing it after) cost as much as rendering.
+//
+// The conversion rules are those of the theme's header: "" false, integers in decimal, other
+// numbers by number_text with non-finite ones false, null false, has_X for array fields the view
+// does not set itself, strings under URL keys (and in arrays under them) false when unsafe.
+//
+// kainjow holds only data pointers: it pushes what get() returned (or a list item of it) when it
+// enters a section, and asks get() for names. So every JSON object handed out is a "shell", a
+// data of our own whose address is mapped back to the object; names under it are resolved here
+// through the JSON, never through the shell. A shell is a `true` boolean: kainjow only tests a
+// section's value for false, for an empty list or for a string, never looks inside an object
+// itself, and an object and `true` behave alike in all three, without allocating a map.
+//
 // Partials come from the theme, never from the view: kainjow's own context would look a partial
 // name up in the data, so a view field called "nav" could replace the navigation partial. The
 // theme's partials are inlined into the layouts (inline_partials), so none is left to look up.
-class ThemeContext : public mst::context<std::string> {
+//
+// One context serves one thread; get() is const in kainjow's interface but fills the caches.
+class ViewContext final : public mst::basic_context<std::string> {
 public:
-  explicit ThemeContext(const mst::data* root) : mst::context<std::string>(root) {}
+  explicit ViewContext(const nlohmann::json& view) : m_root(&view) {
+    m_owned.emplace_back(true);
+    *m_objects.insert(&m_owned.back()).first = &view;
+    m_frames.push_back({&m_owned.back(), &view});
+  }
+
+  // A root name that hides the view's own field of that name (the page's `content` and `layout`,
+  // which only the base layout sees).
+  void set_root(const std::string& name, mst::data value) {
+    m_extras.insert_or_assign(name, std::move(value));
+  }
+
+  void push(const mst::data* data) override { m_frames.push_back({data, m_objects.find(data)}); }
+
+  void pop() override { m_frames.pop_back(); }
+
+  const mst::data* get(const std::string& name) const override {
+    if (name.size() == 1 && name[0] == '.') return m_frames.back().data;
+    if (name.find('.') == std::string::npos) {
+      for (auto f = m_frames.rbegin(); f != m_frames.rend(); ++f)
+        if (f->object)
+          if (const mst::data* found = member(*f->object, name, nullptr)) return found;
+      return nullptr;
+    }
+    // As kainjow: the first frame, from the top, where the whole path resolves.
+    const std::vector<std::string> parts = split_name(name);
+    for (auto f = m_frames.rbegin(); f != m_frames.rend(); ++f) {
+      const nlohmann::json* object = f->object;
+      const mst::data* found = nullptr;
+      for (const std::string& part : parts) {
+        const nlohmann::json* child = nullptr;
+        found = object ? member(*object, part, &child) : nullptr;
+        if (!found) break;
+        object = child && child->is_object() ? child : nullptr;
+      }
+      if (found) return found;
+    }
+    return nullptr;
+  }
 
   const mst::data* get_partial(const std::string&) const override { return nullptr; }
+
+private:
+  struct Frame {
+    const mst::data* data;
+    const nlohmann::json* object; // the JSON object it stands for; null for anything else
+  };
+
+  // Field `name` of `object` as data, or null; `child` gets the JSON value it came from, if any.
+  const mst::data* member(const nlohmann::json& object, const std::string& name,
+                          const nlohmann::json** child) const {
+    if (&object == m_root && !m_extras.empty()) {
+      auto extra = m_extras.find(name);
+      if (extra != m_extras.end()) return &extra->second;
+    }
+    auto it = object.find(name);
+    if (it != object.end()) {
+      if (child) *child = &*it;
+      return convert(*it, name);
+    }
+    // Mustache cannot test a list for emptiness without iterating it; has_X lets a layout print
+    // a list's heading or <ul> only when there is something in it.
+    if (name.compare(0, 4, "has_") == 0) {
+      auto list = object.find(std::string_view(name).substr(4));
+      if (list != object.end() && list->is_array()) return list->empty() ? &k_false : &k_true;
+    }
+    return nullptr;
+  }
+
+  // Field `key`'s `value` as data, converted on first use and then the same pointer. Each JSON
+  // value has one parent, so one key: whether it is a URL key is asked only on first use.
+  const mst::data* convert(const nlohmann::json& value, std::string_view key) const {
+    auto [slot, inserted] = m_converted.insert(&value);
+    if (!inserted) return *slot;
+    if (value.is_boolean()) return *slot = value.get<bool>() ? &k_true : &k_false;
+    m_owned.emplace_back(false);
+    fill(m_owned.back(), value, is_url_key(key));
+    return *slot = &m_owned.back();
+  }
+
+  // Writes `value`'s data into `out`, in place: `out` already has the address kainjow will see.
+  // kainjow hands out its lists only as const references; the data here is our own and never
+  // const, so writing through them is sound.
+  void fill(mst::data& out, const nlohmann::json& value, bool url) const {
+    switch (value.type()) {
+    case nlohmann::json::value_t::object:
+      out = mst::data(true);
+      *m_objects.insert(&out).first = &value;
+      return;
+    case nlohmann::json::value_t::array: {
+      out = mst::data(mst::data::type::list);
+      auto& list = const_cast<mst::list&>(out.list_value());
+      // Reserved, so the items' addresses (which shells are mapped by) never move.
+      list.reserve(value.size());
+      for (const auto& item : value) {
+        list.emplace_back(false);
+        fill(list.back(), item, url);
+      }
+      return;
+    }
+    case nlohmann::json::value_t::string: {
+      const auto& s = value.get_ref<const std::string&>();
+      if (s.empty() || (url && !is_safe_url(s)))
+        out = mst::data(false);
+      else
+        out = mst::data(s);
+      return;
+    }
+    case nlohmann::json::value_t::boolean:
+      out = mst::data(value.get<bool>());
+      return;
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+      out = mst::data(number_text(value));
+      return;
+    case nlohmann::json::value_t::number_float:
+      out = std::isfinite(value.get<double>()) ? mst::data(number_text(value)) : mst::data(false);
+      return;
+    default:
+      out = mst::data(false); // null, binary, discarded
+      return;
+    }
+  }
+
+  const nlohmann::json* m_root;
+  std::map<std::string, mst::data> m_extras;
+  std::vector<Frame> m_frames;
+  mutable std::deque<mst::data> m_owned; // a deque: what it holds never moves
+  mutable PointerMap<const nlohmann::json*, const mst::data*> m_converted;
+  mutable PointerMap<const mst::data*, const nlohmann::json*> m_objects; // shells → objects
 };
 
 std::string trim(std::string_view s) {
@@ -278,7 +429,8 @@ std::vector<std::string> Theme::partial_names() const {
   return out;
 }
 
-std::string Theme::render_template(const std::string& name, const mst::data& data) const {
+std::string Theme::render_template(const std::string& name,
+                                   mst::basic_context<std::string>& ctx) const {
   thread_local ParsedLayouts cache;
   if (cache.theme != m_id) {
     cache.layouts.clear();
@@ -295,7 +447,6 @@ std::string Theme::render_template(const std::string& name, const mst::data& dat
     }
     parsed->set_custom_escape(escape_for_mustache);
   }
-  ThemeContext ctx(&data);
   std::string out = parsed->render(ctx);
   if (!parsed->is_valid()) {
     std::string message = tmpl.origin + ": " + parsed->error_message();
@@ -311,20 +462,22 @@ std::string Theme::render(const std::string& layout, const nlohmann::json& view)
   auto root = view.is_object() ? view.find("root") : view.end();
   if (!view.is_object() || root == view.end() || !root->is_string())
     throw ThemeError(it->second.origin + ": the view has no string 'root' for relative links");
-  // One conversion serves both templates: the page's layout, then base around its output.
-  mst::data data = to_data(view);
-  if (layout == "base") return render_template(layout, data);
-  std::string content = render_template(layout, data);
-  data.set("content", mst::data(std::move(content)));
-  data.set("layout", mst::data(layout));
-  return render_template("base", data);
+  // One context serves both templates, so a field both name is converted once: the page's
+  // layout, then base around its output.
+  ViewContext ctx(view);
+  if (layout == "base") return render_template(layout, ctx);
+  std::string content = render_template(layout, ctx);
+  ctx.set_root("content", mst::data(std::move(content)));
+  ctx.set_root("layout", mst::data(layout));
+  return render_template("base", ctx);
 }
 
 std::string Theme::render_fragment(const std::string& name, const nlohmann::json& view) const {
   auto it = m_layouts.find(name);
   if (it == m_layouts.end()) throw ThemeError("theme: unknown layout '" + name + "'");
   if (!view.is_object()) throw ThemeError(it->second.origin + ": the view is not an object");
-  return render_template(name, to_data(view));
+  ViewContext ctx(view);
+  return render_template(name, ctx);
 }
 
 } // namespace nines

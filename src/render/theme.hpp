@@ -11,7 +11,7 @@
 #include <vector>
 
 namespace kainjow::mustache {
-template <typename StringType> class basic_data;
+template <typename StringType> class basic_context;
 } // namespace kainjow::mustache
 
 namespace nines {
@@ -37,14 +37,16 @@ public:
 // ending in `_html` or `_svg` and for the base layout's `content`; everything else goes through
 // {{x}}, which escapes with html_escape.
 //
-// Views are JSON objects. Conversion for mustache: objects and arrays as themselves; strings as
-// themselves, except "" which becomes false so {{#summary}}...{{/summary}} hides an empty field;
-// integers in decimal; other numbers in their shortest round-trip form (std::to_chars: "99.9",
-// no locale; views should still pre-format figures for display); NaN and null become false;
-// booleans as booleans. For every array field X of an object the theme adds a boolean has_X
-// (unless the view sets one), true when X is not empty. Strings under the keys
-// `href`, `src`, `url` or any key ending in `_href`, `_url` or `_src` that fail is_safe_url become
-// false too, so a `javascript:` URL never reaches an attribute whatever the view contains.
+// Views are JSON objects, read in place: a value is converted for mustache when a template first
+// names it, so a field no template names costs nothing. Conversion: objects and arrays as
+// themselves; strings as themselves, except "" which becomes false so {{#summary}}...{{/summary}}
+// hides an empty field; integers in decimal; other numbers in their shortest round-trip form
+// (std::to_chars: "99.9", no locale; views should still pre-format figures for display); NaN,
+// infinities and null become false; booleans as booleans. For every array field X of an object
+// the theme adds a boolean has_X (unless the view sets one), true when X is not empty. Strings
+// under the keys `href`, `src`, `url` or any key ending in `_href`, `_url` or `_src` (and in
+// arrays under them) that fail is_safe_url become false too, so a `javascript:` URL never reaches
+// an attribute whatever the view contains.
 //
 // A Theme is immutable after construction; render() may be called from several threads at once.
 class Theme {
@@ -75,9 +77,9 @@ private:
     std::string origin; // the file it was read from, for messages
   };
 
-  // Renders layout `name` (partials inlined) with data already converted from a view.
+  // Renders layout `name` (partials inlined) with a context that resolves names in a view.
   std::string render_template(const std::string& name,
-                              const kainjow::mustache::basic_data<std::string>& data) const;
+                              kainjow::mustache::basic_context<std::string>& ctx) const;
   void check_templates() const;
 
   std::map<std::string, Template> m_layouts;

@@ -1,11 +1,17 @@
+#include "render/html.hpp"
 #include "render/markdown.hpp"
 #include "render/svg.hpp"
 #include "render/theme.hpp"
 #include "write/link_check.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <doctest/doctest.h>
+#include <iterator>
+#include <kainjow/mustache.hpp>
 #include <limits>
+#include <random>
 #include <thread>
 
 namespace nines {
@@ -130,6 +136,292 @@ TEST_CASE("render/theme: view conversion (numbers, empty strings, null, has_X)")
   CHECK(theme.render("x", view) ==
         "<main>-42|18446744073709551615|99.9|0.30000000000000004|0|noE|noN|LnoEmpty|a,1,2.5,|"
         "T|v&lt;|own|noInf%</main>");
+}
+
+TEST_CASE("render/theme: names resolve frame by frame, and an inner frame shadows an outer one") {
+  auto t = mini_theme(
+      {{"layouts/x.mustache",
+        "{{#outer}}{{title}}/{{name}}/{{#inner}}{{title}}/{{name}}/{{only_root}}{{/inner}}{{/"
+        "outer}}"
+        "|{{title}}|{{#items}}{{name}}:{{title}};{{/items}}|{{#flag}}{{title}}{{.}}{{/flag}}"
+        "|{{#blank}}{{title}}:{{#hidden}}H{{/hidden}}{{^hidden}}noH{{/hidden}}{{/blank}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"title", "R"},
+               {"name", "rootname"},
+               {"only_root", "r<"},
+               {"outer", {{"title", "O"}, {"inner", {{"name", "I"}}}}},
+               {"items", json::array({{{"name", "a"}}, {{"name", "b"}, {"title", "T"}}})},
+               // A string section pushes the string: names inside still reach the outer frames.
+               {"flag", "yes"},
+               {"hidden", "shown"},
+               // An inner field that converts to false still hides the outer field of its name.
+               {"blank", {{"title", ""}, {"hidden", nullptr}}}};
+  CHECK(theme.render("x", view) == "<main>O/rootname/O/I/r&lt;|R|a:R;b:T;|Ryes|:noH</main>");
+}
+
+TEST_CASE("render/theme: dotted names resolve in the first frame where the whole path does") {
+  auto t = mini_theme({{"layouts/x.mustache",
+                        "{{a.b.c}}|{{#a}}{{b.c}}{{/a}}|{{#a.b}}{{c}}{{/a.b}}|{{a.x.c}}|{{title.x}}|"
+                        "{{#a.has_list}}L{{/a.has_list}}{{^a.has_none}}noNone{{/a.has_none}}|"
+                        "{{#a}}{{#b}}{{a.k}}{{/b}}{{/a}}|{{#a.b.c}}{{.}}{{/a.b.c}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"title", "t"},
+               // b has its own "a", without k: the lookup of a.k goes on to the root's a.
+               {"a", {{"k", "K"}, {"list", {1}}, {"b", {{"c", "C&"}, {"a", {{"z", 1}}}}}}}};
+  CHECK(theme.render("x", view) == "<main>C&amp;|C&amp;|C&amp;|||LnoNone|K|C&amp;</main>");
+}
+
+TEST_CASE("render/theme: {{.}} in lists of scalars and of lists") {
+  auto t =
+      mini_theme({{"layouts/x.mustache",
+                   "{{#xs}}[{{.}}]{{/xs}}|{{#m}}({{#.}}{{.}}{{/.}}){{/m}}|{{#has_m}}M{{/has_m}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"xs", {"a<", 1, 2.5, "", nullptr, true, false, -7}},
+               {"m", {{1, 2}, json::array(), {"z"}}}};
+  CHECK(theme.render("x", view) == "<main>[a&lt;][1][2.5][][][][][-7]|(12)()(z)|M</main>");
+}
+
+TEST_CASE("render/theme: has_X for arrays, unless the view sets it") {
+  auto t = mini_theme(
+      {{"layouts/x.mustache", "{{#has_full}}F{{/has_full}}{{^has_empty}}noE{{/has_empty}}"
+                              "{{^has_missing}}noM{{/has_missing}}{{^has_text}}noT{{/has_text}}"
+                              "{{#has_own}}own{{/has_own}}{{^has_own}}notOwn{{/has_own}}|"
+                              "{{#items}}{{#has_full}}f{{/has_full}}{{#has_sub}}s{{/"
+                              "has_sub}}{{^has_sub}}-{{/has_sub}}{{/items}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"full", {1}},
+               {"empty", json::array()},
+               {"text", "not a list"},
+               {"own", {1, 2}},
+               {"has_own", false},
+               // Items without `full` see the root's has_full; each item has its own has_sub.
+               {"items", json::array({{{"sub", {1}}}, {{"sub", json::array()}}, json::object()})}};
+  CHECK(theme.render("x", view) == "<main>FnoEnoMnoTnotOwn|fsf-f-</main>");
+}
+
+TEST_CASE("render/theme: unsafe URLs in lists under URL keys, and empty strings, are false") {
+  auto t = mini_theme(
+      {{"layouts/x.mustache",
+        "{{#links_href}}[{{.}}]{{/links_href}}|{{#deep_url}}({{#.}}{{.}},{{/.}}){{/deep_url}}|"
+        "{{#objs_src}}{{href}}/{{label}};{{/objs_src}}|{{#plain}}[{{.}}]{{/plain}}|"
+        "{{#summary}}<p>{{summary}}</p>{{/summary}}{{^summary}}none{{/summary}}|"
+        "{{#space}}<p>{{space}}</p>{{/space}}"}});
+  Theme theme(t);
+  json view = {
+      {"root", ""},
+      {"links_href", {"a.html", "javascript:alert(1)", "https://example.com/", "data:text/html,x"}},
+      {"deep_url", {{"javascript:1", "b.html"}, {"ok.html"}}},
+      // An object's fields go by their own keys, whatever list they sit in.
+      {"objs_src", json::array({{{"href", "javascript:2"}, {"label", "javascript:3"}}})},
+      {"plain", {"javascript:4"}},
+      {"summary", ""},
+      {"space", " "}};
+  CHECK(theme.render("x", view) ==
+        "<main>[a.html][][https://example.com/][]|(,b.html,)(ok.html,)|/javascript:3;|"
+        "[javascript:4]|none|<p> </p></main>");
+}
+
+TEST_CASE("render/theme: non-finite floats are false, in fields and in lists") {
+  auto t = mini_theme({{"layouts/x.mustache",
+                        "{{#nan}}N{{/nan}}{{^nan}}noN{{/nan}}|{{#inf}}I{{/inf}}{{^inf}}noI{{/inf}}|"
+                        "{{ninf}}%|{{#fs}}[{{.}}]{{/fs}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"nan", std::nan("")},
+               {"inf", std::numeric_limits<double>::infinity()},
+               {"ninf", -std::numeric_limits<double>::infinity()},
+               {"fs", {std::numeric_limits<double>::infinity(), 1.5, std::nan(""), -0.0}}};
+  CHECK(theme.render("x", view) == "<main>noN|noI|%|[][1.5][][0]</main>");
+}
+
+TEST_CASE("render/theme: base sees the page's content and layout over the view's own") {
+  auto t = mini_theme({{"layouts/base.mustache", "{{layout}}|{{{content}}}|{{#obj}}{{layout}}{{/"
+                                                 "obj}}|{{#own}}{{layout}}{{/own}}|{{content.x}}"},
+                       {"layouts/page.mustache", "{{content}}/{{layout}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"content", {{"x", "view content"}}},
+               {"layout", "view layout"},
+               {"obj", json::object()},
+               {"own", {{"layout", "own"}}}};
+  // In the page's layout `content` is still the view's (an object: nothing prints).
+  CHECK(theme.render("page", view) == "page|/view layout|page|own|");
+  CHECK(theme.render("base", view) == "view layout||view layout|own|view content");
+}
+
+namespace {
+
+namespace mst = kainjow::mustache;
+
+// The conversion as it was before names were resolved in place: the whole view into kainjow
+// data up front, rendered with kainjow's own context. The reference the lazy context must match.
+bool reference_url_key(const std::string& key) {
+  auto ends = [&](const std::string& suffix) {
+    return key.size() >= suffix.size() &&
+           key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return key == "href" || key == "src" || key == "url" || ends("_href") || ends("_url") ||
+         ends("_src");
+}
+
+mst::data reference_data(const json& j, bool url) {
+  switch (j.type()) {
+  case json::value_t::object: {
+    mst::data out(mst::data::type::object);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out.set(it.key(), reference_data(it.value(), reference_url_key(it.key())));
+      if (it.value().is_array() && !j.contains("has_" + it.key()))
+        out.set("has_" + it.key(), mst::data(!it.value().empty()));
+    }
+    return out;
+  }
+  case json::value_t::array: {
+    mst::data out(mst::data::type::list);
+    for (const auto& item : j)
+      out.push_back(reference_data(item, url));
+    return out;
+  }
+  case json::value_t::string: {
+    const auto& s = j.get_ref<const std::string&>();
+    return s.empty() || (url && !is_safe_url(s)) ? mst::data(false) : mst::data(s);
+  }
+  case json::value_t::boolean:
+    return mst::data(j.get<bool>());
+  case json::value_t::number_integer:
+    return mst::data(std::to_string(j.get<std::int64_t>()));
+  case json::value_t::number_unsigned:
+    return mst::data(std::to_string(j.get<std::uint64_t>()));
+  case json::value_t::number_float: {
+    double v = j.get<double>();
+    if (!std::isfinite(v)) return mst::data(false);
+    if (v == 0) return mst::data("0");
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    return mst::data(std::string(buf, res.ptr));
+  }
+  default:
+    return mst::data(false);
+  }
+}
+
+class ReferenceContext : public mst::context<std::string> {
+public:
+  explicit ReferenceContext(const mst::data* root) : mst::context<std::string>(root) {}
+  const mst::data* get_partial(const std::string&) const override { return nullptr; }
+};
+
+std::string reference_render(const std::string& text, const mst::data& data) {
+  mst::mustache tmpl(text);
+  tmpl.set_custom_escape([](const std::string& s) { return html_escape(s); });
+  ReferenceContext ctx(&data);
+  return tmpl.render(ctx);
+}
+
+// Few names, so that templates often name what views hold, at several depths.
+const std::vector<std::string> k_names = {"a", "b", "xs", "href", "has_xs"};
+
+json random_value(std::mt19937& rng, int depth) {
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  // Strings half the time: most of the rules are about them.
+  static const std::vector<json> strings = {
+      "", "t<'", "javascript:x", "data:text/html,y", "p.html", "https://e.org/"};
+  static const std::vector<json> others = {0,
+                                           -3,
+                                           18446744073709551615ULL,
+                                           1.5,
+                                           -0.0,
+                                           0.1,
+                                           std::nan(""),
+                                           std::numeric_limits<double>::infinity(),
+                                           true,
+                                           false,
+                                           nullptr};
+  std::size_t kind = depth <= 0 ? pick(2) : pick(6);
+  if (kind == 0 || kind == 2) return strings[pick(strings.size())];
+  if (kind == 1) return others[pick(others.size())];
+  if (kind == 3) {
+    json array = json::array();
+    for (std::size_t i = pick(4); i > 0; --i)
+      array.push_back(random_value(rng, depth - 1));
+    return array;
+  }
+  json object = json::object();
+  for (std::size_t i = 1 + pick(4); i > 0; --i)
+    object[k_names[pick(k_names.size())]] = random_value(rng, depth - 1);
+  return object;
+}
+
+// A template over `view`: its names are mostly keys of the object the section stands in (so
+// sections open what the view holds, at every depth), the rest names from the pool, ".", dotted
+// paths and has_ names, which may resolve in an outer frame or nowhere.
+std::string random_template(std::mt19937& rng, int depth, const json* scope) {
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  auto any_name = [&] { return k_names[pick(k_names.size())]; };
+  // A name for the scope, and the value it names there if it does.
+  auto scoped_name = [&]() -> std::pair<std::string, const json*> {
+    if (scope && scope->is_object() && !scope->empty() && pick(4) != 0) {
+      auto it = std::next(scope->begin(), static_cast<std::ptrdiff_t>(pick(scope->size())));
+      return {it.key(), &it.value()};
+    }
+    return {any_name(), nullptr};
+  };
+  auto name = [&]() -> std::pair<std::string, const json*> {
+    std::size_t k = pick(10);
+    if (k < 2) return {".", scope};
+    auto [n, value] = scoped_name();
+    if (k < 4) {
+      if (value && value->is_object() && !value->empty()) {
+        auto it = std::next(value->begin(), static_cast<std::ptrdiff_t>(pick(value->size())));
+        return {n + "." + it.key(), &it.value()};
+      }
+      return {n + "." + any_name(), nullptr};
+    }
+    if (k == 4) return {"has_" + n, nullptr};
+    return {n, value};
+  };
+  std::string out;
+  for (std::size_t i = 1 + pick(4); i > 0; --i) {
+    std::size_t kind = depth <= 0 ? pick(2) : pick(4);
+    if (kind == 0) {
+      out += "|";
+    } else if (kind == 1) {
+      out += "{{" + name().first + "}}";
+    } else {
+      auto [n, value] = name();
+      // Inside a list's section the frame is one of its items.
+      const json* inner =
+          value && value->is_array() && !value->empty() ? &(*value)[pick(value->size())] : value;
+      out += "{{" + std::string(1, kind == 2 ? '#' : '^') + n + "}}" +
+             random_template(rng, depth - 1, inner) + "{{/" + n + "}}";
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("render/theme: the lazy view renders as the whole view converted up front") {
+  std::mt19937 rng(20261101);
+  const std::string base = "<{{layout}}{{#a}}{{layout}}{{content}}{{/a}}>{{{content}}}";
+  for (int i = 0; i < 3000; ++i) {
+    json view = random_value(rng, 4);
+    if (!view.is_object()) view = {{"a", view}};
+    view["root"] = "";
+    std::string text = random_template(rng, 3, &view);
+    INFO("template: " << text);
+    INFO("view: " << view.dump());
+    Theme theme(mini_theme({{"layouts/x.mustache", text}, {"layouts/base.mustache", base}}));
+    mst::data data = reference_data(view, false);
+    std::string page = reference_render(text, data);
+    CHECK(theme.render_fragment("x", view) == page);
+    data.set("content", mst::data(page));
+    data.set("layout", mst::data("x"));
+    CHECK(theme.render("x", view) == reference_render(base, data));
+  }
 }
 
 TEST_CASE("render/theme: partials come from the theme, never from the view") {
