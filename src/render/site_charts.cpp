@@ -31,27 +31,29 @@ std::string budget_gauge(const SloFigures& f) {
 }
 
 json slo_summary(const Site& site, const SloFigures& f, bool charts) {
-  json j = {{"id", f.id},
-            {"href", slo_page(f.id)},
-            {"name", f.name.empty() ? f.id : f.name},
-            {"service", site.service_name(f.service)},
-            {"service_href", service_href(site, f.service)},
-            {"sli", text_or_null(f.sli)},
-            {"target", target_text(f.target)},
-            {"window", num(f.window_days, 2) + " days"},
-            {"attainment", attainment_or_null(f.attainment, f.target)},
-            {"budget_consumed", pct_against_or_null(pct(f.consumed), 100)},
-            {"budget_remaining", pct_against_or_null(pct(f.remaining), 0)},
-            {"bad_minutes", f.bad_minutes ? json(minutes_text(*f.bad_minutes) + " of " +
-                                                 minutes_text(f.allowed_bad_minutes))
-                                          : json(nullptr)},
-            {"allowed_bad_minutes", minutes_text(f.allowed_bad_minutes)},
-            {"projected_exhaustion", opt_text(f.projected_exhaustion)},
-            {"state", css_word(f.state.name())},
-            {"state_label", state_label(f.state.name())},
-            {"data", freshness_of(f.data)},
-            {"gauge_svg", nullptr},
-            {"burn_svg", nullptr}};
+  json j = ViewObject()
+               .add("id", f.id)
+               .add("href", slo_page(f.id))
+               .add("name", f.name.empty() ? f.id : f.name)
+               .add("service", site.service_name(f.service))
+               .add("service_href", service_href(site, f.service))
+               .add("sli", text_or_null(f.sli))
+               .add("target", target_text(f.target))
+               .add("window", num(f.window_days, 2) + " days")
+               .add("attainment", attainment_or_null(f.attainment, f.target))
+               .add("budget_consumed", pct_against_or_null(pct(f.consumed), 100))
+               .add("budget_remaining", pct_against_or_null(pct(f.remaining), 0))
+               .add("bad_minutes", f.bad_minutes ? json(minutes_text(*f.bad_minutes) + " of " +
+                                                        minutes_text(f.allowed_bad_minutes))
+                                                 : json(nullptr))
+               .add("allowed_bad_minutes", minutes_text(f.allowed_bad_minutes))
+               .add("projected_exhaustion", opt_text(f.projected_exhaustion))
+               .add("state", css_word(f.state.name()))
+               .add("state_label", state_label(f.state.name()))
+               .add("data", freshness_of(f.data))
+               .add("gauge_svg", nullptr)
+               .add("burn_svg", nullptr)
+               .take();
   // For the lists' filters and sorting (static/tables.js), and the row's budget bar.
   auto svc = site.services.find(f.service);
   const Service* service = svc == site.services.end() ? nullptr : svc->second;

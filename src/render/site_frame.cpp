@@ -34,28 +34,37 @@ json page_view(const Site& site, const std::string& page, const std::string& tit
       {"reports/index.html", "Reports", "reports"},
   };
   json nav = json::array();
+  nav.get_ref<json::array_t&>().reserve(k_nav.size());
   for (const auto& [href, label, key] : k_nav)
-    nav.push_back({{"href", href}, {"label", label}, {"current", section == key}});
+    nav.push_back(
+        ViewObject().add("href", href).add("label", label).add("current", section == key).take());
   json trail = json::array();
   if (page != "index.html") {
-    trail.push_back({{"href", "index.html"}, {"label", "Dashboard"}});
+    trail.get_ref<json::array_t&>().reserve(crumbs.size() + 2);
+    trail.push_back(ViewObject().add("href", "index.html").add("label", "Dashboard").take());
     for (const auto& [href, label] : crumbs)
-      trail.push_back({{"href", text_or_null(href)}, {"label", label}});
-    trail.push_back({{"href", nullptr}, {"label", title}});
+      trail.push_back(ViewObject().add("href", text_or_null(href)).add("label", label).take());
+    trail.push_back(ViewObject().add("href", nullptr).add("label", title).take());
   }
   const Config& c = site.repo.config;
-  return {{"lang", "en"},
-          {"root", root_of(page)},
-          {"title", title},
-          {"description", text_or_null(c.description)},
-          {"site",
-           {{"title", c.title.empty() ? "Reliability" : c.title},
-            {"repo_url", text_or_null(c.repo_url)},
-            {"api_href", "api/slos.json"}}},
-          {"nav", nav},
-          {"breadcrumbs", trail},
-          {"freshness", nullptr},
-          {"build", {{"version", text_or_null(site.opts.version)}, {"date", site.today_text}}}};
+  return ViewObject()
+      .add("lang", "en")
+      .add("root", root_of(page))
+      .add("title", title)
+      .add("description", text_or_null(c.description))
+      .add("site", ViewObject()
+                       .add("title", c.title.empty() ? "Reliability" : c.title)
+                       .add("repo_url", text_or_null(c.repo_url))
+                       .add("api_href", "api/slos.json")
+                       .take())
+      .add("nav", std::move(nav))
+      .add("breadcrumbs", std::move(trail))
+      .add("freshness", nullptr)
+      .add("build", ViewObject()
+                        .add("version", text_or_null(site.opts.version))
+                        .add("date", site.today_text)
+                        .take())
+      .take();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +221,8 @@ json toc_of(const MarkdownResult& md) {
   json toc = json::array();
   for (const auto& h : md.headings)
     if (h.level >= 2 && h.level <= 3)
-      toc.push_back({{"level", h.level}, {"text", h.text}, {"anchor", h.anchor}});
+      toc.push_back(
+          ViewObject().add("level", h.level).add("text", h.text).add("anchor", h.anchor).take());
   // One heading needs no table of contents.
   return toc.size() < 2 ? json::array() : toc;
 }

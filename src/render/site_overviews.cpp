@@ -39,9 +39,11 @@ json delta_text(const MonthlyReport& r, const std::string& key, int decimals,
 }
 
 json metric_cell(const MetricHealth& m, int decimals, const std::string& unit = "") {
-  return {{"value", num_or_null(m.value, decimals, unit)},
-          {"status", m.status.empty() ? "missing" : css_word(m.status)},
-          {"status_label", m.status.empty() ? "no data" : m.status}};
+  return ViewObject()
+      .add("value", num_or_null(m.value, decimals, unit))
+      .add("status", m.status.empty() ? "missing" : css_word(m.status))
+      .add("status_label", m.status.empty() ? "no data" : m.status)
+      .take();
 }
 
 } // namespace
@@ -54,7 +56,11 @@ json teams_view(const Site& site) {
   v["freshness"] = documents_freshness(site);
   json teams = json::array();
   for (const auto& id : site.team_ids) {
-    json t = {{"id", segment(id)}, {"name", site.team_name(id)}, {"team_id", id}};
+    json t = ViewObject()
+                 .add("id", segment(id))
+                 .add("name", site.team_name(id))
+                 .add("team_id", id)
+                 .take();
     auto cfg = site.repo.config.teams.find(id);
     t["members"] = json::array();
     t["headcount"] = nullptr;
@@ -68,9 +74,11 @@ json teams_view(const Site& site) {
     std::map<std::string, int> states;
     for (const auto& s : site.repo.services) {
       if (s.owner_team.id != id) continue;
-      services.push_back({{"href", service_page(s.meta.id)},
-                          {"name", s.name.empty() ? s.meta.id : s.name},
-                          {"tier", text_or_null(s.tier)}});
+      services.push_back(ViewObject()
+                             .add("href", service_page(s.meta.id))
+                             .add("name", s.name.empty() ? s.meta.id : s.name)
+                             .add("tier", text_or_null(s.tier))
+                             .take());
       for (const auto& f : site.figs.slos)
         if (f.service == s.meta.id) ++states[f.state.name()];
     }
@@ -85,9 +93,11 @@ json teams_view(const Site& site) {
     json rotations = json::array();
     for (const auto& r : site.figs.oncall)
       if (r.team == id)
-        rotations.push_back({{"href", rotation_anchor(r.id)},
-                             {"name", r.name.empty() ? r.id : r.name},
-                             {"members", r.members}});
+        rotations.push_back(ViewObject()
+                                .add("href", rotation_anchor(r.id))
+                                .add("name", r.name.empty() ? r.id : r.name)
+                                .add("members", r.members)
+                                .take());
     t["rotations"] = rotations;
     t["toil_hours"] = nullptr;
     t["toil_pct"] = nullptr;
@@ -101,9 +111,11 @@ json teams_view(const Site& site) {
     t["maturity"] = nullptr;
     for (const auto& g : site.figs.maturity.teams)
       if (g.id == id)
-        t["maturity"] = {{"total", num(g.total, 1) + "/40"},
-                         {"band", g.band},
-                         {"rubric", num(g.rubric.total, 1) + "/100"}};
+        t["maturity"] = ViewObject()
+                            .add("total", num(g.total, 1) + "/40")
+                            .add("band", g.band)
+                            .add("rubric", num(g.rubric.total, 1) + "/100")
+                            .take();
     teams.push_back(std::move(t));
   }
   v["teams"] = std::move(teams);
@@ -125,23 +137,26 @@ json maturity_view(const Site& site) {
   // links and text a screen reader reads cell by cell.
   json dimensions = json::array();
   for (const auto& d : dims) {
-    dimensions.push_back({{"name", dimension_label(d)}});
+    dimensions.push_back(ViewObject().add("name", dimension_label(d)).take());
   }
   json rows = json::array(), services = json::array();
   for (const auto& m : mf.services) {
     std::string name = site.service_name(m.service);
     json row_cells = json::array();
     for (const auto& d : m.dimensions) {
-      row_cells.push_back({{"level", d.effective}, {"manual", d.source == "assessment"}});
+      row_cells.push_back(
+          ViewObject().add("level", d.effective).add("manual", d.source == "assessment").take());
     }
-    rows.push_back({{"href", part_page_of(site, "maturity", mf.services.size(), m.service) +
-                                 "#maturity-" + segment(m.service)},
-                    {"team", team_of_service(site, m.service)},
-                    {"name", name},
-                    {"level", std::to_string(m.total)},
-                    {"band", m.band},
-                    {"rubric", num(m.rubric.total, 1)},
-                    {"cells", row_cells}});
+    rows.push_back(ViewObject()
+                       .add("href", part_page_of(site, "maturity", mf.services.size(), m.service) +
+                                        "#maturity-" + segment(m.service))
+                       .add("team", team_of_service(site, m.service))
+                       .add("name", name)
+                       .add("level", std::to_string(m.total))
+                       .add("band", m.band)
+                       .add("rubric", num(m.rubric.total, 1))
+                       .add("cells", std::move(row_cells))
+                       .take());
     json brief = maturity_brief(site, m);
     brief["id"] = segment(m.service);
     brief["name"] = name;
@@ -152,29 +167,36 @@ json maturity_view(const Site& site) {
     brief["documentation"] = std::to_string(m.documentation) + "/5";
     json rubric = json::array();
     for (const auto& l : m.rubric.lines)
-      rubric.push_back({{"name", l.name},
-                        {"weight", num(l.weight, 0)},
-                        {"score", num(l.score, 1)},
-                        {"points", num(l.points, 1)}});
+      rubric.push_back(ViewObject()
+                           .add("name", l.name)
+                           .add("weight", num(l.weight, 0))
+                           .add("score", num(l.score, 1))
+                           .add("points", num(l.points, 1))
+                           .take());
     brief["rubric_lines"] = std::move(rubric);
     services.push_back(std::move(brief));
   }
-  v["dimensions"] = dimensions;
+  v["dimensions"] = std::move(dimensions);
   v["rows"] = std::move(rows);
-  v["services"] = services;
+  v["services"] = std::move(services);
 
   auto group = [&](const GroupMaturity& g, const std::string& name, const json& href) {
     json d = json::array();
     for (const auto& md : g.dimensions)
-      d.push_back({{"name", dimension_label(md.dimension)}, {"level", num(md.effective, 1)}});
-    return json{{"name", name},
-                {"href", href},
-                {"total", num(g.total, 1) + "/40"},
-                {"computed_total", num(g.computed_total, 1) + "/40"},
-                {"band", g.band},
-                {"rubric", num(g.rubric.total, 1) + "/100"},
-                {"services", static_cast<int>(g.services.size())},
-                {"dimensions", d}};
+      d.push_back(ViewObject()
+                      .add("name", dimension_label(md.dimension))
+                      .add("level", num(md.effective, 1))
+                      .take());
+    return ViewObject()
+        .add("name", name)
+        .add("href", href)
+        .add("total", num(g.total, 1) + "/40")
+        .add("computed_total", num(g.computed_total, 1) + "/40")
+        .add("band", g.band)
+        .add("rubric", num(g.rubric.total, 1) + "/100")
+        .add("services", static_cast<int>(g.services.size()))
+        .add("dimensions", std::move(d))
+        .take();
   };
   v["org"] = group(mf.org, "Organisation", nullptr);
   json teams = json::array();
@@ -183,7 +205,11 @@ json maturity_view(const Site& site) {
   v["teams"] = std::move(teams);
   json tiers = json::array();
   for (const auto& [tier, c] : mf.slo_coverage_by_tier)
-    tiers.push_back({{"tier", tier}, {"services", c.services}, {"with_slo", c.with_slo}});
+    tiers.push_back(ViewObject()
+                        .add("tier", tier)
+                        .add("services", c.services)
+                        .add("with_slo", c.with_slo)
+                        .take());
   v["tiers"] = std::move(tiers);
   v["bands"] = json::array({{{"range", "8–16"}, {"name", "Firefighting"}},
                             {{"range", "17–24"}, {"name", "Foundation"}},
@@ -211,52 +237,59 @@ json readiness_view(const Site& site) {
     json signoffs = json::array();
     for (const auto& s : r.signoffs) {
       stale += s.stale ? 1 : 0;
-      signoffs.push_back({{"name", text_or_null(s.name)},
-                          {"role", text_or_null(s.role)},
-                          {"date", text_or_null(s.date)},
-                          {"decision", text_or_null(s.decision)},
-                          {"review", text_or_null(s.review)},
-                          {"stale", s.stale}});
+      signoffs.push_back(ViewObject()
+                             .add("name", text_or_null(s.name))
+                             .add("role", text_or_null(s.role))
+                             .add("date", text_or_null(s.date))
+                             .add("decision", text_or_null(s.decision))
+                             .add("review", text_or_null(s.review))
+                             .add("stale", s.stale)
+                             .take());
     }
     json rows = json::array();
     std::string category;
     for (const auto& row : r.rows) {
       auto src = source_labels.find(row.source);
-      rows.push_back(
-          {{"category", row.category != category ? text_or_null(row.category) : json(nullptr)},
-           {"item", row.title.empty() ? row.slug : row.title},
-           {"slug", row.slug},
-           {"status", css_word(row.status)},
-           {"status_label", row.status},
-           {"source", src == source_labels.end() ? row.source : src->second},
-           {"review", text_or_null(row.review)},
-           {"evidence", text_or_null(row.evidence)},
-           {"notes", text_or_null(row.notes)}});
+      rows.push_back(ViewObject()
+                         .add("category",
+                              row.category != category ? text_or_null(row.category) : json(nullptr))
+                         .add("item", row.title.empty() ? row.slug : row.title)
+                         .add("slug", row.slug)
+                         .add("status", css_word(row.status))
+                         .add("status_label", row.status)
+                         .add("source", src == source_labels.end() ? row.source : src->second)
+                         .add("review", text_or_null(row.review))
+                         .add("evidence", text_or_null(row.evidence))
+                         .add("notes", text_or_null(row.notes))
+                         .take());
       category = row.category;
     }
     int applicable = static_cast<int>(r.rows.size()) - r.na;
     approved += r.approved ? 1 : 0;
-    services.push_back(
-        {{"id", segment(r.service)},
-         {"href", service_href(site, r.service)},
-         {"name", site.service_name(r.service)},
-         {"score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass"},
-         {"passed", r.pass},
-         {"fail", r.fail},
-         {"todo", r.todo},
-         {"na", r.na},
-         {"total", applicable},
-         {"approved", r.approved},
-         {"state", r.approved   ? "healthy"
-                   : r.fail > 0 ? "critical"
-                                : "warning"},
-         {"state_label", r.approved ? "Approved" : "Not approved"},
-         {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
-         {"team", team_of_service(site, r.service)},
-         {"stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr)},
-         {"digest", r.digest},
-         {"rows", rows},
-         {"signoffs", signoffs}});
+    services.push_back(ViewObject()
+                           .add("id", segment(r.service))
+                           .add("href", service_href(site, r.service))
+                           .add("name", site.service_name(r.service))
+                           .add("score", std::to_string(r.pass) + " of " +
+                                             std::to_string(applicable) + " checks pass")
+                           .add("passed", r.pass)
+                           .add("fail", r.fail)
+                           .add("todo", r.todo)
+                           .add("na", r.na)
+                           .add("total", applicable)
+                           .add("approved", r.approved)
+                           .add("state", r.approved   ? "healthy"
+                                         : r.fail > 0 ? "critical"
+                                                      : "warning")
+                           .add("state_label", r.approved ? "Approved" : "Not approved")
+                           .add("stale_signoffs", stale > 0 ? json(stale) : json(nullptr))
+                           .add("team", team_of_service(site, r.service))
+                           .add("stale_signoffs_text",
+                                stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr))
+                           .add("digest", r.digest)
+                           .add("rows", std::move(rows))
+                           .add("signoffs", std::move(signoffs))
+                           .take());
   }
   v["services"] = std::move(services);
   v["approved"] = std::to_string(approved) + " of " + std::to_string(site.figs.readiness.size());
@@ -279,24 +312,26 @@ json toil_view(const Site& site) {
   chart.reference = ReferenceLine{25, "target 25%"};
   json teams = json::array();
   for (const auto& t : site.figs.team_toil) {
-    teams.push_back({{"name", t.name.empty() ? site.team_name(t.team) : t.name},
-                     {"href", team_href(site, t.team)},
-                     {"hours", num(t.hours, 1)},
-                     {"sre_hours", num_or_null(t.sre_hours_per_month, 0)},
-                     {"pct", num_or_null(t.pct, 1, "%")},
-                     {"state", !t.pct          ? "missing"
-                               : t.over_target ? "critical"
-                                               : "healthy"},
-                     {"state_label", !t.pct          ? "no SRE hours configured"
-                                     : t.over_target ? "over target"
-                                                     : "within target"},
-                     {"items", static_cast<int>(t.items.size())}});
+    teams.push_back(ViewObject()
+                        .add("name", t.name.empty() ? site.team_name(t.team) : t.name)
+                        .add("href", team_href(site, t.team))
+                        .add("hours", num(t.hours, 1))
+                        .add("sre_hours", num_or_null(t.sre_hours_per_month, 0))
+                        .add("pct", num_or_null(t.pct, 1, "%"))
+                        .add("state", !t.pct          ? "missing"
+                                      : t.over_target ? "critical"
+                                                      : "healthy")
+                        .add("state_label", !t.pct          ? "no SRE hours configured"
+                                            : t.over_target ? "over target"
+                                                            : "within target")
+                        .add("items", static_cast<int>(t.items.size()))
+                        .take());
     chart.bars.push_back({t.name.empty() ? site.team_name(t.team) : t.name, t.pct,
                           !t.pct          ? "state-missing"
                           : t.over_target ? "state-critical"
                                           : "state-healthy"});
   }
-  v["teams"] = teams;
+  v["teams"] = std::move(teams);
   v["chart_svg"] = site.figs.team_toil.empty() ? json(nullptr) : json(bar_chart(chart));
 
   // The seed's priority matrix: value (hours a month) down, automation difficulty across. Cell
@@ -316,16 +351,21 @@ json toil_view(const Site& site) {
       json items = json::array();
       for (const auto& t : site.figs.toil)
         if (t.value_band == band && t.difficulty == diff)
-          items.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
-                           {"title", t.name.empty() ? t.id : t.name},
-                           {"hours", num(t.hours_per_month, 1)},
-                           {"automated", !t.active}});
-      cells.push_back({{"priority", priority},
-                       {"key", css_word(priority)},
-                       {"difficulty", diff},
-                       {"items", items}});
+          items.push_back(ViewObject()
+                              .add("href", "toil/index.html#toil-" + segment(t.id))
+                              .add("title", t.name.empty() ? t.id : t.name)
+                              .add("hours", num(t.hours_per_month, 1))
+                              .add("automated", !t.active)
+                              .take());
+      cells.push_back(ViewObject()
+                          .add("priority", priority)
+                          .add("key", css_word(priority))
+                          .add("difficulty", diff)
+                          .add("items", std::move(items))
+                          .take());
     }
-    matrix.push_back({{"label", band_labels.at(band)}, {"cells", cells}});
+    matrix.push_back(
+        ViewObject().add("label", band_labels.at(band)).add("cells", std::move(cells)).take());
   }
   v["matrix"] = std::move(matrix);
   v["difficulties"] = json::array({"Low difficulty", "Medium difficulty", "High difficulty"});
@@ -354,11 +394,13 @@ json toil_view(const Site& site) {
          {"status", text_or_null(t.status)},
          {"active", t.active}});
     if (t.priority.empty())
-      unplaced.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
-                          {"title", t.name.empty() ? t.id : t.name}});
+      unplaced.push_back(ViewObject()
+                             .add("href", "toil/index.html#toil-" + segment(t.id))
+                             .add("title", t.name.empty() ? t.id : t.name)
+                             .take());
   }
   v["items"] = std::move(items);
-  v["unplaced"] = unplaced;
+  v["unplaced"] = std::move(unplaced);
   return v;
 }
 
@@ -427,18 +469,20 @@ json oncall_view(const Site& site) {
     chart.summary = "Monthly on-call load from the rotation's health entries.";
     LineSeries per_shift{"Pages per shift", {}}, off_hours{"Off-hours pages per week", {}};
     for (const auto& p : r.periods) {
-      periods.push_back({{"period", p.period},
-                         {"pages", num_or_null(p.pages, 0)},
-                         {"shifts", num_or_null(p.shifts, 0)},
-                         {"pages_per_shift", metric_cell(p.pages_per_shift, 2)},
-                         {"off_hours_per_week", metric_cell(p.off_hours_per_week, 2)},
-                         {"ack", metric_cell(p.ack_min, 1, " min")},
-                         {"mitigate", metric_cell(p.mitigate_min, 1, " min")},
-                         {"false_positive", metric_cell(p.false_positive_pct, 1, "%")},
-                         {"escalation", metric_cell(p.escalation_pct, 1, "%")},
-                         {"satisfaction", metric_cell(p.satisfaction, 1)},
-                         {"worst", p.worst.empty() ? "missing" : css_word(p.worst)},
-                         {"worst_label", p.worst.empty() ? "no data" : p.worst}});
+      periods.push_back(ViewObject()
+                            .add("period", p.period)
+                            .add("pages", num_or_null(p.pages, 0))
+                            .add("shifts", num_or_null(p.shifts, 0))
+                            .add("pages_per_shift", metric_cell(p.pages_per_shift, 2))
+                            .add("off_hours_per_week", metric_cell(p.off_hours_per_week, 2))
+                            .add("ack", metric_cell(p.ack_min, 1, " min"))
+                            .add("mitigate", metric_cell(p.mitigate_min, 1, " min"))
+                            .add("false_positive", metric_cell(p.false_positive_pct, 1, "%"))
+                            .add("escalation", metric_cell(p.escalation_pct, 1, "%"))
+                            .add("satisfaction", metric_cell(p.satisfaction, 1))
+                            .add("worst", p.worst.empty() ? "missing" : css_word(p.worst))
+                            .add("worst_label", p.worst.empty() ? "no data" : p.worst)
+                            .take());
       chart.x_labels.push_back(p.period);
       per_shift.values.push_back(p.pages_per_shift.value);
       off_hours.values.push_back(p.off_hours_per_week.value);
@@ -449,29 +493,35 @@ json oncall_view(const Site& site) {
     chart.width = 640;
     chart.height = 220;
     std::string latest = r.periods.empty() ? "" : r.periods.back().worst;
-    json fresh = r.periods.empty() ? json{{"status", "missing"},
-                                          {"text", "missing · no health entries"},
-                                          {"as_of", nullptr}}
-                                   : json{{"status", "fresh"},
-                                          {"text", "latest period " + r.periods.back().period},
-                                          {"as_of", r.periods.back().period}};
+    json fresh = r.periods.empty() ? ViewObject()
+                                         .add("status", "missing")
+                                         .add("text", "missing · no health entries")
+                                         .add("as_of", nullptr)
+                                         .take()
+                                   : ViewObject()
+                                         .add("status", "fresh")
+                                         .add("text", "latest period " + r.periods.back().period)
+                                         .add("as_of", r.periods.back().period)
+                                         .take();
     rotations.push_back(
-        {{"id", segment(r.id)},
-         {"name", r.name.empty() ? r.id : r.name},
-         {"team", text_or_null(site.team_name(r.team))},
-         {"team_href", team_href(site, r.team)},
-         {"members", r.members},
-         {"size_warning", r.size_warning},
-         {"schedule", doc ? text_or_null(doc->schedule) : json(nullptr)},
-         {"primary", doc ? text_or_null(doc->primary) : json(nullptr)},
-         {"secondary", doc ? text_or_null(doc->secondary) : json(nullptr)},
-         {"member_names", doc ? strings(doc->members) : json::array()},
-         {"escalation_chain", doc ? strings(doc->escalation) : json::array()},
-         {"state", latest.empty() ? "missing" : css_word(latest)},
-         {"state_label", latest.empty() ? "no data" : "latest month: " + latest},
-         {"data", fresh},
-         {"periods", periods},
-         {"chart_svg", r.periods.size() > 1 ? json(line_chart(chart)) : json(nullptr)}});
+        ViewObject()
+            .add("id", segment(r.id))
+            .add("name", r.name.empty() ? r.id : r.name)
+            .add("team", text_or_null(site.team_name(r.team)))
+            .add("team_href", team_href(site, r.team))
+            .add("members", r.members)
+            .add("size_warning", r.size_warning)
+            .add("schedule", doc ? text_or_null(doc->schedule) : json(nullptr))
+            .add("primary", doc ? text_or_null(doc->primary) : json(nullptr))
+            .add("secondary", doc ? text_or_null(doc->secondary) : json(nullptr))
+            .add("member_names", doc ? strings(doc->members) : json::array())
+            .add("escalation_chain", doc ? strings(doc->escalation) : json::array())
+            .add("state", latest.empty() ? "missing" : css_word(latest))
+            .add("state_label", latest.empty() ? "no data" : "latest month: " + latest)
+            .add("data", std::move(fresh))
+            .add("periods", std::move(periods))
+            .add("chart_svg", r.periods.size() > 1 ? json(line_chart(chart)) : json(nullptr))
+            .take());
   }
   v["rotations"] = std::move(rotations);
   return v;
@@ -499,13 +549,15 @@ json reports_view(const Site& site) {
   json reports = json::array();
   for (auto it = site.figs.reports.rbegin(); it != site.figs.reports.rend(); ++it) {
     const MonthlyReport& r = it->second;
-    reports.push_back({{"href", report_page(r.period)},
-                       {"month", r.period},
-                       {"title", "Reliability report: " + month_label(r.period)},
-                       {"summary", report_summary(r)},
-                       {"frozen", r.frozen},
-                       {"in_progress", r.period == site.this_month},
-                       {"json_href", "api/reports/" + segment(r.period) + ".json"}});
+    reports.push_back(ViewObject()
+                          .add("href", report_page(r.period))
+                          .add("month", r.period)
+                          .add("title", "Reliability report: " + month_label(r.period))
+                          .add("summary", report_summary(r))
+                          .add("frozen", r.frozen)
+                          .add("in_progress", r.period == site.this_month)
+                          .add("json_href", "api/reports/" + segment(r.period) + ".json")
+                          .take());
   }
   v["reports"] = std::move(reports);
   return v;
@@ -529,42 +581,48 @@ json report_view(const Site& site, const MonthlyReport& r) {
     with_data += s.days_with_data > 0 ? 1 : 0;
   json fresh;
   if (r.frozen) {
-    fresh = {{"label", "Report"},
-             {"status", "fresh"},
-             {"as_of", nullptr},
-             {"detail", "Frozen with nines report --freeze: these figures no longer change."}};
+    fresh = ViewObject()
+                .add("label", "Report")
+                .add("status", "fresh")
+                .add("as_of", nullptr)
+                .add("detail", "Frozen with nines report --freeze: these figures no longer change.")
+                .take();
   } else {
-    fresh = {
-        {"label", "Metrics"},
-        {"status", with_data > 0 ? "fresh" : "missing"},
-        {"as_of", in_progress ? json(site.today_text) : json(nullptr)},
-        {"detail", std::to_string(with_data) + " of " +
-                       plural(static_cast<long long>(r.slo_summary.slos.size()), "SLO") +
-                       (with_data == 1 ? " has" : " have") + " data in " + month_label(r.period) +
-                       "; " + coverage_text(r) +
-                       (in_progress ? "; the month is not over, figures run to today." : ".")}};
+    fresh = ViewObject()
+                .add("label", "Metrics")
+                .add("status", with_data > 0 ? "fresh" : "missing")
+                .add("as_of", in_progress ? json(site.today_text) : json(nullptr))
+                .add("detail",
+                     std::to_string(with_data) + " of " +
+                         plural(static_cast<long long>(r.slo_summary.slos.size()), "SLO") +
+                         (with_data == 1 ? " has" : " have") + " data in " + month_label(r.period) +
+                         "; " + coverage_text(r) +
+                         (in_progress ? "; the month is not over, figures run to today." : "."))
+                .take();
   }
   v["freshness"] = std::move(fresh);
 
   auto prev = site.figs.reports.find(r.previous_period);
   auto next = site.figs.reports.upper_bound(r.period);
-  v["report"] = {
-      {"month", r.period},
-      {"period", month_label(r.period)},
-      {"json_href", "api/reports/" + segment(r.period) + ".json"},
-      {"frozen", r.frozen},
-      {"in_progress", in_progress},
-      {"coverage", r.coverage.days_in_month > 0 ? json(coverage_text(r)) : json(nullptr)},
-      {"partial", partial_month(r)},
-      {"changes_against",
-       r.previous_has_report ? json(month_label(r.previous_period)) : json(nullptr)},
-      {"previous_href",
-       prev == site.figs.reports.end() ? json(nullptr) : json(report_page(prev->first))},
-      {"previous_label", month_label(r.previous_period)},
-      {"next_href",
-       next == site.figs.reports.end() ? json(nullptr) : json(report_page(next->first))},
-      {"next_label",
-       next == site.figs.reports.end() ? json(nullptr) : json(month_label(next->first))}};
+  v["report"] =
+      ViewObject()
+          .add("month", r.period)
+          .add("period", month_label(r.period))
+          .add("json_href", "api/reports/" + segment(r.period) + ".json")
+          .add("frozen", r.frozen)
+          .add("in_progress", in_progress)
+          .add("coverage", r.coverage.days_in_month > 0 ? json(coverage_text(r)) : json(nullptr))
+          .add("partial", partial_month(r))
+          .add("changes_against",
+               r.previous_has_report ? json(month_label(r.previous_period)) : json(nullptr))
+          .add("previous_href",
+               prev == site.figs.reports.end() ? json(nullptr) : json(report_page(prev->first)))
+          .add("previous_label", month_label(r.previous_period))
+          .add("next_href",
+               next == site.figs.reports.end() ? json(nullptr) : json(report_page(next->first)))
+          .add("next_label",
+               next == site.figs.reports.end() ? json(nullptr) : json(month_label(next->first)))
+          .take();
 
   const auto& eb = r.error_budget;
   auto minutes = [](const std::optional<double>& m) {
@@ -573,10 +631,12 @@ json report_view(const Site& site, const MonthlyReport& r) {
   json headline = json::array();
   auto tile = [&](const std::string& label, const json& value, const json& delta,
                   const std::string& state) {
-    headline.push_back({{"label", label},
-                        {"value", value.is_null() ? json("no data") : value},
-                        {"delta", delta},
-                        {"state", state}});
+    headline.push_back(ViewObject()
+                           .add("label", label)
+                           .add("value", value.is_null() ? json("no data") : value)
+                           .add("delta", delta)
+                           .add("state", state)
+                           .take());
   };
   const auto& ss = r.slo_summary;
   tile(noun_for(ss.services_meeting_slo.value_or(0), "Service meeting its SLOs",
@@ -639,18 +699,20 @@ json report_view(const Site& site, const MonthlyReport& r) {
     std::string name =
         f == site.slo_figs.end() || f->second->name.empty() ? s.slo : f->second->name;
     std::string state = !s.meets ? "missing" : *s.meets ? "healthy" : "critical";
-    slos.push_back({{"href", slo_href(site, s.slo)},
-                    {"name", name},
-                    {"service", site.service_name(s.service)},
-                    {"service_href", service_href(site, s.service)},
-                    {"target", target_text(s.target)},
-                    {"attainment", attainment_or_null(s.attainment, s.target)},
-                    {"consumed", pct_against_or_null(pct(s.consumed), 100)},
-                    {"days", plural(s.days_with_data, "day") + " of data"},
-                    {"state", state},
-                    {"state_label", !s.meets   ? "no data"
-                                    : *s.meets ? "met"
-                                               : "missed"}});
+    slos.push_back(ViewObject()
+                       .add("href", slo_href(site, s.slo))
+                       .add("name", name)
+                       .add("service", site.service_name(s.service))
+                       .add("service_href", service_href(site, s.service))
+                       .add("target", target_text(s.target))
+                       .add("attainment", attainment_or_null(s.attainment, s.target))
+                       .add("consumed", pct_against_or_null(pct(s.consumed), 100))
+                       .add("days", plural(s.days_with_data, "day") + " of data")
+                       .add("state", state)
+                       .add("state_label", !s.meets   ? "no data"
+                                           : *s.meets ? "met"
+                                                      : "missed")
+                       .take());
     if (consumed.bars.size() < k_report_bars || rows.size() <= k_report_rows)
       consumed.bars.push_back(
           {name, s.consumed ? std::optional<double>(*s.consumed * 100.0) : std::nullopt,
@@ -660,7 +722,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
     consumed.title = "Error budget consumed in " + month_label(r.period) + ", the " +
                      std::to_string(k_report_bars) + " SLOs that consumed the most";
   cut_report_list(slos, v["slos_more"], "SLO", r.period);
-  v["slos"] = slos;
+  v["slos"] = std::move(slos);
   std::vector<std::string> meeting, breaching;
   for (const auto& id : r.slo_summary.meeting)
     meeting.push_back(site.service_name(id));
@@ -703,9 +765,11 @@ json report_view(const Site& site, const MonthlyReport& r) {
   trend.height = 220;
   json charts = json::array();
   if (!r.slo_summary.slos.empty())
-    charts.push_back({{"title", consumed.title}, {"chart_svg", bar_chart(consumed)}});
+    charts.push_back(
+        ViewObject().add("title", consumed.title).add("chart_svg", bar_chart(consumed)).take());
   if (trend.x_labels.size() > 1)
-    charts.push_back({{"title", trend.title}, {"chart_svg", line_chart(trend)}});
+    charts.push_back(
+        ViewObject().add("title", trend.title).add("chart_svg", line_chart(trend)).take());
   v["charts"] = std::move(charts);
 
   json incidents_list = json::array();
@@ -713,20 +777,22 @@ json report_view(const Site& site, const MonthlyReport& r) {
     auto it = site.incidents.find(id);
     if (it == site.incidents.end()) continue;
     const IncidentFigures& i = *it->second;
-    incidents_list.push_back(
-        {{"href", postmortem_href(site, id)},
-         {"title", i.title.empty() ? i.id : i.title},
-         {"date", text_or_null(i.date)},
-         {"severity", text_or_null(i.severity)},
-         {"repeat", i.repeat},
-         {"ttr", i.time_to_resolve_minutes ? json(minutes_text(*i.time_to_resolve_minutes))
-                                           : json(nullptr)}});
+    incidents_list.push_back(ViewObject()
+                                 .add("href", postmortem_href(site, id))
+                                 .add("title", i.title.empty() ? i.id : i.title)
+                                 .add("date", text_or_null(i.date))
+                                 .add("severity", text_or_null(i.severity))
+                                 .add("repeat", i.repeat)
+                                 .add("ttr", i.time_to_resolve_minutes
+                                                 ? json(minutes_text(*i.time_to_resolve_minutes))
+                                                 : json(nullptr))
+                                 .take());
   }
   cut_report_list(incidents_list, v["incidents_more"], "incident", r.period);
   v["incidents"] = std::move(incidents_list);
   json sev = json::array();
   for (const auto& [name, count] : r.incidents.by_severity)
-    sev.push_back({{"severity", name}, {"count", count}});
+    sev.push_back(ViewObject().add("severity", name).add("count", count).take());
   v["by_severity"] = std::move(sev);
   v["repeat_incidents"] =
       r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
@@ -738,29 +804,39 @@ json report_view(const Site& site, const MonthlyReport& r) {
     for (const auto& [service, state] : r.error_budget.service_state) {
       const bool healthy = state == "healthy";
       if (long_budget ? healthy != healthy_pass : healthy_pass) continue;
-      budget.push_back({{"name", site.service_name(service)},
-                        {"href", service_href(site, service)},
-                        {"state", css_word(state)},
-                        {"state_label", state_label(state)}});
+      budget.push_back(ViewObject()
+                           .add("name", site.service_name(service))
+                           .add("href", service_href(site, service))
+                           .add("state", css_word(state))
+                           .add("state_label", state_label(state))
+                           .take());
     }
   cut_report_list(budget, v["budget_states_more"], "service", r.period);
   v["budget_states"] = std::move(budget);
-  v["budget_counts"] = {{"healthy", count_or_null(eb.services_in_healthy)},
-                        {"warning", count_or_null(eb.services_in_warning)},
-                        {"critical", count_or_null(eb.services_in_critical)},
-                        {"exhausted", count_or_null(eb.services_exhausted)}};
-  v["toil"] = {{"hours_spent", num(r.toil.hours_spent, 1)},
-               {"hours_automated_away", num(r.toil.hours_automated_away, 1)},
-               {"pct", pct_against_or_null(r.toil.pct_of_sre_time, 25)}};
-  v["on_call"] = {{"pages", num_or_null(r.on_call.total_pages, 0)},
-                  {"off_hours", num_or_null(r.on_call.off_hours_pages, 0)},
-                  {"false_positive", num_or_null(r.on_call.false_positive_pct, 1, "%")},
-                  {"ack", num_or_null(r.on_call.avg_ack_time_min, 1, " min")},
-                  {"rotations", r.on_call.rotations_reporting},
-                  {"critical", strings(r.on_call.critical)}};
-  v["action_items"] = {{"open", r.action_items.open},
-                       {"completed", r.action_items.completed_this_month},
-                       {"overdue", r.action_items.overdue}};
+  v["budget_counts"] = ViewObject()
+                           .add("healthy", count_or_null(eb.services_in_healthy))
+                           .add("warning", count_or_null(eb.services_in_warning))
+                           .add("critical", count_or_null(eb.services_in_critical))
+                           .add("exhausted", count_or_null(eb.services_exhausted))
+                           .take();
+  v["toil"] = ViewObject()
+                  .add("hours_spent", num(r.toil.hours_spent, 1))
+                  .add("hours_automated_away", num(r.toil.hours_automated_away, 1))
+                  .add("pct", pct_against_or_null(r.toil.pct_of_sre_time, 25))
+                  .take();
+  v["on_call"] = ViewObject()
+                     .add("pages", num_or_null(r.on_call.total_pages, 0))
+                     .add("off_hours", num_or_null(r.on_call.off_hours_pages, 0))
+                     .add("false_positive", num_or_null(r.on_call.false_positive_pct, 1, "%"))
+                     .add("ack", num_or_null(r.on_call.avg_ack_time_min, 1, " min"))
+                     .add("rotations", r.on_call.rotations_reporting)
+                     .add("critical", strings(r.on_call.critical))
+                     .take();
+  v["action_items"] = ViewObject()
+                          .add("open", r.action_items.open)
+                          .add("completed", r.action_items.completed_this_month)
+                          .add("overdue", r.action_items.overdue)
+                          .take();
   return v;
 }
 
@@ -846,9 +922,11 @@ json list_part(const Site& site, const json& full, const std::string& rows_key,
     for (const auto& id : site.team_ids) {
       auto it = counts.find(site.team_name(id));
       if (it == counts.end()) continue;
-      out["parts"].push_back({{"href", list_part_page(folder, id)},
-                              {"name", site.team_name(id)},
-                              {"count", it->second}});
+      out["parts"].push_back(ViewObject()
+                                 .add("href", list_part_page(folder, id))
+                                 .add("name", site.team_name(id))
+                                 .add("count", it->second)
+                                 .take());
     }
     out["chart_svg"] = full.value("chart_svg", json(nullptr));
     return out;

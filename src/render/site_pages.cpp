@@ -19,7 +19,7 @@ std::vector<const SloFigures*> slos_of_service(const Site& site, const std::stri
 }
 
 json fact(const std::string& label, const json& value) {
-  return {{"label", label}, {"value", value}};
+  return ViewObject().add("label", label).add("value", value).take();
 }
 
 void add_fact(json& facts, const std::string& label, const std::string& value) {
@@ -47,22 +47,23 @@ json readiness_brief(const Site& site, const std::string& service) {
     stale += s.stale ? 1 : 0;
   int applicable = static_cast<int>(r.rows.size()) - r.na;
   std::string state = r.approved ? "healthy" : r.fail > 0 ? "critical" : "warning";
-  return {
-      {"href", part_page_of(site, "readiness", site.figs.readiness.size(), service) +
-                   "#readiness-" + segment(service)},
-      {"passed", r.pass},
-      {"fail", r.fail},
-      {"todo", r.todo},
-      {"na", r.na},
-      {"total", static_cast<int>(r.rows.size())},
-      {"applicable", applicable},
-      {"score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass"},
-      {"approved", r.approved},
-      {"approval_label", r.approved ? "Approved" : "Not approved"},
-      {"state_label", r.approved ? "Approved" : "Not approved"},
-      {"state", state},
-      {"stale_signoffs", stale > 0 ? json(stale) : json(nullptr)},
-      {"stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr)}};
+  return ViewObject()
+      .add("href", part_page_of(site, "readiness", site.figs.readiness.size(), service) +
+                       "#readiness-" + segment(service))
+      .add("passed", r.pass)
+      .add("fail", r.fail)
+      .add("todo", r.todo)
+      .add("na", r.na)
+      .add("total", static_cast<int>(r.rows.size()))
+      .add("applicable", applicable)
+      .add("score", std::to_string(r.pass) + " of " + std::to_string(applicable) + " checks pass")
+      .add("approved", r.approved)
+      .add("approval_label", r.approved ? "Approved" : "Not approved")
+      .add("state_label", r.approved ? "Approved" : "Not approved")
+      .add("state", state)
+      .add("stale_signoffs", stale > 0 ? json(stale) : json(nullptr))
+      .add("stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr))
+      .take();
 }
 
 // Services this one calls and is called by: its own lists, plus the other services' lists that
@@ -100,14 +101,16 @@ std::string golden_value_text(double v) {
 json dialect_metadata(const DocMeta& m) {
   json labels = json::array(), annotations = json::array();
   for (const auto& [k, val] : m.labels)
-    labels.push_back({{"key", k}, {"value", val}});
+    labels.push_back(ViewObject().add("key", k).add("value", val).take());
   for (const auto& [k, val] : m.annotations)
-    annotations.push_back({{"key", k}, {"value", val}});
+    annotations.push_back(ViewObject().add("key", k).add("value", val).take());
   const bool renamed = !m.written_name.empty() && m.written_name != m.id;
   if (!renamed && labels.empty() && annotations.empty()) return nullptr;
-  return {{"written_name", renamed ? json(m.written_name) : json(nullptr)},
-          {"labels", labels},
-          {"annotations", annotations}};
+  return ViewObject()
+      .add("written_name", renamed ? json(m.written_name) : json(nullptr))
+      .add("labels", std::move(labels))
+      .add("annotations", std::move(annotations))
+      .take();
 }
 
 // The page's "last changed" line: the file's last commit (date in the configured timezone, short
@@ -120,14 +123,16 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
   const FileChange* change =
       history && !doc.file.empty() ? history->last_change(doc.file) : nullptr;
   // Names no other view uses: a null here must not let Mustache find a page's own `date`.
-  json j = {{"git", false},
-            {"uncommitted", false},
-            {"fields", false},
-            {"changed_on", nullptr},
-            {"short_hash", nullptr},
-            {"commit_href", nullptr},
-            {"commit_author", nullptr},
-            {"history_note", nullptr}};
+  json j = ViewObject()
+               .add("git", false)
+               .add("uncommitted", false)
+               .add("fields", false)
+               .add("changed_on", nullptr)
+               .add("short_hash", nullptr)
+               .add("commit_href", nullptr)
+               .add("commit_author", nullptr)
+               .add("history_note", nullptr)
+               .take();
   if (change && change->uncommitted) {
     j["uncommitted"] = true;
     return j;
@@ -185,29 +190,34 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
   const CapacityModel* model = nullptr;
   for (const auto& m : site.repo.capacity)
     if (m.meta.id == c.id) model = &m;
-  json j = {
-      {"id", segment(c.id)},
-      {"service", site.service_name(c.service)},
-      {"service_href", service_href(site, c.service)},
-      {"resource", c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource},
-      {"growth_metric", text_or_null(c.growth_metric)},
-      {"current", c.current ? json(grouped(*c.current, 1)) : json(nullptr)},
-      {"projected_6mo", c.projected_6mo ? json(grouped(*c.projected_6mo, 1)) : json(nullptr)},
-      {"projected_12mo", c.projected_12mo ? json(grouped(*c.projected_12mo, 1)) : json(nullptr)},
-      {"utilization", num_or_null(c.peak_utilization_pct, 1, "%")},
-      {"utilization_6mo", num_or_null(c.utilization_6mo, 1, "%")},
-      {"utilization_12mo", num_or_null(c.utilization_12mo, 1, "%")},
-      {"growth", num_or_null(c.monthly_growth_pct, 2, "% a month")},
-      {"threshold", num(c.threshold_pct, 1) + "%" +
-                        (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : "")},
-      {"runway", runway},
-      {"runway_state", runway_st.state},
-      {"runway_label", runway_st.label},
-      {"auto_scaling", c.auto_scaling ? json(*c.auto_scaling ? "yes" : "no") : json(nullptr)},
-      {"reviewed", model ? text_or_null(model->last_reviewed) : json(nullptr)},
-      {"state", state},
-      {"state_label", label},
-      {"chart_svg", nullptr}};
+  json j =
+      ViewObject()
+          .add("id", segment(c.id))
+          .add("service", site.service_name(c.service))
+          .add("service_href", service_href(site, c.service))
+          .add("resource", c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource)
+          .add("growth_metric", text_or_null(c.growth_metric))
+          .add("current", c.current ? json(grouped(*c.current, 1)) : json(nullptr))
+          .add("projected_6mo",
+               c.projected_6mo ? json(grouped(*c.projected_6mo, 1)) : json(nullptr))
+          .add("projected_12mo",
+               c.projected_12mo ? json(grouped(*c.projected_12mo, 1)) : json(nullptr))
+          .add("utilization", num_or_null(c.peak_utilization_pct, 1, "%"))
+          .add("utilization_6mo", num_or_null(c.utilization_6mo, 1, "%"))
+          .add("utilization_12mo", num_or_null(c.utilization_12mo, 1, "%"))
+          .add("growth", num_or_null(c.monthly_growth_pct, 2, "% a month"))
+          .add("threshold", num(c.threshold_pct, 1) + "%" +
+                                (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : ""))
+          .add("runway", runway)
+          .add("runway_state", runway_st.state)
+          .add("runway_label", runway_st.label)
+          .add("auto_scaling",
+               c.auto_scaling ? json(*c.auto_scaling ? "yes" : "no") : json(nullptr))
+          .add("reviewed", model ? text_or_null(model->last_reviewed) : json(nullptr))
+          .add("state", state)
+          .add("state_label", label)
+          .add("chart_svg", nullptr)
+          .take();
   if (chart && c.peak_utilization_pct) {
     LineChartSpec spec;
     spec.title = "Projected peak utilisation: " + site.service_name(c.service) + " " +
@@ -229,26 +239,30 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
 json maturity_brief(const Site& site, const ServiceMaturity& m) {
   json dims = json::array();
   for (const auto& d : m.dimensions)
-    dims.push_back(
-        {{"name", dimension_label(d.dimension)},
-         {"level", d.effective},
-         {"computed", d.computed},
-         {"manual", d.manual ? json(*d.manual) : json(nullptr)},
-         {"is_manual", d.source == "assessment"},
-         {"manual_note", d.source == "assessment"
-                             ? json("set by assessment " + d.manual_assessment +
-                                    (d.manual_date.empty() ? "" : " (" + d.manual_date + ")") +
-                                    "; computed " + std::to_string(d.computed))
-                             : json(nullptr)},
-         {"evidence", strings(d.evidence)},
-         {"to_raise", text_or_null(d.to_raise)}});
-  return {{"href", part_page_of(site, "maturity", site.figs.maturity.services.size(), m.service) +
-                       "#maturity-" + segment(m.service)},
-          {"level", std::to_string(m.total) + "/40"},
-          {"computed_total", m.computed_total},
-          {"band", m.band},
-          {"rubric", num(m.rubric.total, 1) + "/100"},
-          {"dimensions", dims}};
+    dims.push_back(ViewObject()
+                       .add("name", dimension_label(d.dimension))
+                       .add("level", d.effective)
+                       .add("computed", d.computed)
+                       .add("manual", d.manual ? json(*d.manual) : json(nullptr))
+                       .add("is_manual", d.source == "assessment")
+                       .add("manual_note",
+                            d.source == "assessment"
+                                ? json("set by assessment " + d.manual_assessment +
+                                       (d.manual_date.empty() ? "" : " (" + d.manual_date + ")") +
+                                       "; computed " + std::to_string(d.computed))
+                                : json(nullptr))
+                       .add("evidence", strings(d.evidence))
+                       .add("to_raise", text_or_null(d.to_raise))
+                       .take());
+  return ViewObject()
+      .add("href", part_page_of(site, "maturity", site.figs.maturity.services.size(), m.service) +
+                       "#maturity-" + segment(m.service))
+      .add("level", std::to_string(m.total) + "/40")
+      .add("computed_total", m.computed_total)
+      .add("band", m.band)
+      .add("rubric", num(m.rubric.total, 1) + "/100")
+      .add("dimensions", std::move(dims))
+      .take();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,18 +297,20 @@ json dashboard_view(const Site& site) {
                          : "error budget " + st;
       if (f->projected_exhaustion)
         reason += ", projected to run out on " + *f->projected_exhaustion;
-      attention.push_back({{"href", slo_page(f->id)},
-                           {"title", (f->name.empty() ? f->id : f->name) + " (" +
-                                         site.service_name(f->service) + ")"},
-                           {"reason", reason},
-                           {"state", css_word(st)},
-                           {"state_label", state_label(st)}});
+      attention.push_back(ViewObject()
+                              .add("href", slo_page(f->id))
+                              .add("title", (f->name.empty() ? f->id : f->name) + " (" +
+                                                site.service_name(f->service) + ")")
+                              .add("reason", std::move(reason))
+                              .add("state", css_word(st))
+                              .add("state_label", state_label(st))
+                              .take());
     }
   }
-  v["slos"] = slos;
   v["slos_total"] = ordered.size();
   v["slos_more"] = ordered.size() > slos.size();
-  v["attention"] = attention;
+  v["slos"] = std::move(slos);
+  v["attention"] = std::move(attention);
 
   // Incidents of this month, newest first.
   json incidents = json::array(), overdue = json::array();
@@ -309,25 +325,29 @@ json dashboard_view(const Site& site) {
       std::vector<std::string> names;
       for (const auto& s : i->services)
         names.push_back(site.service_name(s));
-      incidents.push_back(
-          {{"href", postmortem_page(i->id)},
-           {"title", i->title.empty() ? i->id : i->title},
-           {"date", i->date},
-           {"severity", text_or_null(i->severity)},
-           {"services", join(names, ", ")},
-           {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
-                                              : json(nullptr)},
-           {"open_actions", i->open_action_items}});
+      incidents.push_back(ViewObject()
+                              .add("href", postmortem_page(i->id))
+                              .add("title", i->title.empty() ? i->id : i->title)
+                              .add("date", i->date)
+                              .add("severity", text_or_null(i->severity))
+                              .add("services", join(names, ", "))
+                              .add("ttr", i->time_to_resolve_minutes
+                                              ? json(minutes_text(*i->time_to_resolve_minutes))
+                                              : json(nullptr))
+                              .add("open_actions", i->open_action_items)
+                              .take());
     }
     for (const auto& a : i->action_items) {
       if (!a.overdue) continue;
-      overdue.push_back({{"href", postmortem_page(i->id)},
-                         {"postmortem", i->title.empty() ? i->id : i->title},
-                         {"description", a.description.empty() ? a.id : a.description},
-                         {"owner", text_or_null(a.owner)},
-                         {"priority", text_or_null(a.priority)},
-                         {"deadline", text_or_null(a.deadline)},
-                         {"status", text_or_null(a.status)}});
+      overdue.push_back(ViewObject()
+                            .add("href", postmortem_page(i->id))
+                            .add("postmortem", i->title.empty() ? i->id : i->title)
+                            .add("description", a.description.empty() ? a.id : a.description)
+                            .add("owner", text_or_null(a.owner))
+                            .add("priority", text_or_null(a.priority))
+                            .add("deadline", text_or_null(a.deadline))
+                            .add("status", text_or_null(a.status))
+                            .take());
     }
   }
   v["incidents"] = incidents;
@@ -338,12 +358,14 @@ json dashboard_view(const Site& site) {
   for (const auto& rb : site.repo.runbooks) {
     auto it = site.stale_runbooks.find(rb.meta.id);
     if (it == site.stale_runbooks.end()) continue;
-    stale.push_back({{"href", runbook_page(rb.meta.id)},
-                     {"title", rb.title.empty() ? rb.meta.id : rb.title},
-                     {"service", site.service_name(rb.service.id)},
-                     {"service_href", service_href(site, rb.service.id)},
-                     {"last_updated", text_or_null(rb.last_updated)},
-                     {"note", it->second}});
+    stale.push_back(ViewObject()
+                        .add("href", runbook_page(rb.meta.id))
+                        .add("title", rb.title.empty() ? rb.meta.id : rb.title)
+                        .add("service", site.service_name(rb.service.id))
+                        .add("service_href", service_href(site, rb.service.id))
+                        .add("last_updated", text_or_null(rb.last_updated))
+                        .add("note", it->second)
+                        .take());
   }
   v["stale_runbooks"] = stale;
 
@@ -361,46 +383,65 @@ json dashboard_view(const Site& site) {
 
   const GroupMaturity& org = site.figs.maturity.org;
   json counts = json::array();
-  counts.push_back({{"label", "Org maturity (of 40) · " + org.band},
-                    {"value", num(org.total, 1)},
-                    {"state", "info"},
-                    {"href", "maturity/index.html"}});
+  counts.push_back(ViewObject()
+                       .add("label", "Org maturity (of 40) · " + org.band)
+                       .add("value", num(org.total, 1))
+                       .add("state", "info")
+                       .add("href", "maturity/index.html")
+                       .take());
   for (const char* st : {"healthy", "warning", "critical", "exhausted", "missing"}) {
     int n = by_state.count(st) ? by_state[st] : 0;
     if (n == 0 && std::string(st) == "missing") continue;
-    counts.push_back(
-        {{"label", noun_for(n, "SLO") + " " + (std::string(st) == "missing" ? "without data" : st)},
-         {"value", std::to_string(n)},
-         {"state", st},
-         {"href", "slos/index.html"}});
+    counts.push_back(ViewObject()
+                         .add("label", noun_for(n, "SLO") + " " +
+                                           (std::string(st) == "missing" ? "without data" : st))
+                         .add("value", std::to_string(n))
+                         .add("state", st)
+                         .add("href", "slos/index.html")
+                         .take());
   }
-  counts.push_back({{"label", noun_for(static_cast<long long>(incidents.size()), "Incident") +
-                                  " in " + month_label(site.this_month)},
-                    {"value", std::to_string(incidents.size())},
-                    {"state", incidents.empty() ? "healthy" : "info"},
-                    {"href", "postmortems/index.html"}});
   counts.push_back(
-      {{"label", noun_for(static_cast<long long>(overdue.size()), "Overdue action item")},
-       {"value", std::to_string(overdue.size())},
-       {"state", overdue.empty() ? "healthy" : "critical"},
-       {"href", nullptr}});
-  counts.push_back({{"label", noun_for(static_cast<long long>(stale.size()), "Stale runbook")},
-                    {"value", std::to_string(stale.size())},
-                    {"state", stale.empty() ? "healthy" : "warning"},
-                    {"href", "runbooks/index.html"}});
-  counts.push_back({{"label", "Services approved for production"},
-                    {"value", std::to_string(approved) + "/" + std::to_string(readiness.size())},
-                    {"state", "info"},
-                    {"href", "readiness/index.html"}});
+      ViewObject()
+          .add("label", noun_for(static_cast<long long>(incidents.size()), "Incident") + " in " +
+                            month_label(site.this_month))
+          .add("value", std::to_string(incidents.size()))
+          .add("state", incidents.empty() ? "healthy" : "info")
+          .add("href", "postmortems/index.html")
+          .take());
+  counts.push_back(
+      ViewObject()
+          .add("label", noun_for(static_cast<long long>(overdue.size()), "Overdue action item"))
+          .add("value", std::to_string(overdue.size()))
+          .add("state", overdue.empty() ? "healthy" : "critical")
+          .add("href", nullptr)
+          .take());
+  counts.push_back(
+      ViewObject()
+          .add("label", noun_for(static_cast<long long>(stale.size()), "Stale runbook"))
+          .add("value", std::to_string(stale.size()))
+          .add("state", stale.empty() ? "healthy" : "warning")
+          .add("href", "runbooks/index.html")
+          .take());
+  counts.push_back(
+      ViewObject()
+          .add("label", "Services approved for production")
+          .add("value", std::to_string(approved) + "/" + std::to_string(readiness.size()))
+          .add("state", "info")
+          .add("href", "readiness/index.html")
+          .take());
   v["counts"] = std::move(counts);
-  v["maturity"] = {{"href", "maturity/index.html"},
-                   {"total", num(org.total, 1) + "/40"},
-                   {"band", org.band},
-                   {"rubric", num(org.rubric.total, 1) + "/100"}};
+  v["maturity"] = ViewObject()
+                      .add("href", "maturity/index.html")
+                      .add("total", num(org.total, 1) + "/40")
+                      .add("band", org.band)
+                      .add("rubric", num(org.rubric.total, 1) + "/100")
+                      .take();
   if (!site.figs.reports.empty()) {
     const auto& last = site.figs.reports.rbegin()->second;
-    v["latest_report"] = {{"href", report_page(last.period)},
-                          {"label", "Monthly report: " + month_label(last.period)}};
+    v["latest_report"] = ViewObject()
+                             .add("href", report_page(last.period))
+                             .add("label", "Monthly report: " + month_label(last.period))
+                             .take();
   } else {
     v["latest_report"] = nullptr;
   }
@@ -445,8 +486,10 @@ json catalog_entry_rows(const Site& site) {
     const CatalogInfo& c = e->catalog;
     json system = nullptr;
     if (!c.system_ref.empty())
-      system = {{"name", c.system_name.empty() ? c.system_ref : c.system_name},
-                {"known", !c.system_name.empty()}};
+      system = ViewObject()
+                   .add("name", c.system_name.empty() ? c.system_ref : c.system_name)
+                   .add("known", !c.system_name.empty())
+                   .take();
     const std::string team_id = owner_team_id(c);
     const bool team = !team_id.empty();
     rows.push_back({{"anchor", catalog_entry_anchor_id(e->meta.id)},
@@ -486,35 +529,38 @@ json catalog_view(const Site& site) {
     if (worst_level) worst = std::string(budget_state_name(*worst_level));
     json readiness = readiness_brief(site, s.meta.id);
     auto m = site.maturity.find(s.meta.id);
-    rows.push_back({{"href", service_page(s.meta.id)},
-                    {"name", s.name.empty() ? s.meta.id : s.name},
-                    {"id", s.meta.id},
-                    {"description", text_or_null(truncate_text(s.description, 140))},
-                    {"tier", text_or_null(s.tier)},
-                    {"type", text_or_null(s.type)},
-                    {"team", text_or_null(site.team_name(s.owner_team.id))},
-                    {"team_href", team_href(site, s.owner_team.id)},
-                    {"owner_person", owner_person_or_null(s.catalog ? &*s.catalog : nullptr)},
-                    {"external_owner", external_owner_or_null(s.catalog ? &*s.catalog : nullptr)},
-                    {"oncall", text_or_null(s.oncall_rotation.id)},
-                    {"oncall_href", rotation_href(site, s.oncall_rotation.id)},
-                    {"slo_count", n},
-                    {"state", worst.empty() ? json(nullptr) : json(css_word(worst))},
-                    {"state_label", worst.empty() ? json(nullptr) : json(state_label(worst))},
-                    {"maturity", m == site.maturity.end() ? json(nullptr)
-                                                          : json(std::to_string(m->second->total) +
-                                                                 "/40 · " + m->second->band)},
-                    {"readiness", readiness.is_null()
-                                      ? json(nullptr)
-                                      : json(std::to_string(readiness["passed"].get<int>()) + "/" +
-                                             std::to_string(readiness["applicable"].get<int>()))},
-                    {"approved", readiness.is_null() ? false : readiness["approved"].get<bool>()}});
+    rows.push_back(
+        ViewObject()
+            .add("href", service_page(s.meta.id))
+            .add("name", s.name.empty() ? s.meta.id : s.name)
+            .add("id", s.meta.id)
+            .add("description", text_or_null(truncate_text(s.description, 140)))
+            .add("tier", text_or_null(s.tier))
+            .add("type", text_or_null(s.type))
+            .add("team", text_or_null(site.team_name(s.owner_team.id)))
+            .add("team_href", team_href(site, s.owner_team.id))
+            .add("owner_person", owner_person_or_null(s.catalog ? &*s.catalog : nullptr))
+            .add("external_owner", external_owner_or_null(s.catalog ? &*s.catalog : nullptr))
+            .add("oncall", text_or_null(s.oncall_rotation.id))
+            .add("oncall_href", rotation_href(site, s.oncall_rotation.id))
+            .add("slo_count", n)
+            .add("state", worst.empty() ? json(nullptr) : json(css_word(worst)))
+            .add("state_label", worst.empty() ? json(nullptr) : json(state_label(worst)))
+            .add("maturity", m == site.maturity.end() ? json(nullptr)
+                                                      : json(std::to_string(m->second->total) +
+                                                             "/40 · " + m->second->band))
+            .add("readiness", readiness.is_null()
+                                  ? json(nullptr)
+                                  : json(std::to_string(readiness["passed"].get<int>()) + "/" +
+                                         std::to_string(readiness["applicable"].get<int>())))
+            .add("approved", readiness.is_null() ? false : readiness["approved"].get<bool>())
+            .take());
   }
   v["services"] = std::move(rows);
   v["entries"] = catalog_entry_rows(site);
   json tier_list = json::array();
   for (const auto& [tier, n] : tiers)
-    tier_list.push_back({{"tier", tier}, {"count", n}});
+    tier_list.push_back(ViewObject().add("tier", tier).add("count", n).take());
   v["tiers"] = std::move(tier_list);
   return v;
 }
@@ -528,25 +574,30 @@ json backstage_view(const Site& site, const Service& s) {
   const Repo& repo = site.repo;
   auto component = [&](const std::string& id) -> json {
     if (site.services.count(id))
-      return {{"name", site.service_name(id)}, {"href", service_page(id)}};
+      return ViewObject().add("name", site.service_name(id)).add("href", service_page(id)).take();
     for (const auto& e : repo.catalog.entries)
-      if (e.meta.id == id) return {{"name", e.name}, {"href", nullptr}};
+      if (e.meta.id == id) return ViewObject().add("name", e.name).add("href", nullptr).take();
     return nullptr;
   };
   json system = nullptr;
   if (!c.system_ref.empty())
-    system = {{"name", c.system_name.empty() ? c.system_ref : c.system_name},
-              {"description", text_or_null(c.system_description)},
-              {"known", !c.system_name.empty()}};
+    system = ViewObject()
+                 .add("name", c.system_name.empty() ? c.system_ref : c.system_name)
+                 .add("description", text_or_null(c.system_description))
+                 .add("known", !c.system_name.empty())
+                 .take();
   // The other components of its system, and those that are part of it: services and catalog
   // entries (libraries, documentation, tools), which are listed here but not scored.
   json parts = json::array(), siblings = json::array();
   auto add = [&](const DocMeta& m, const std::string& name, const std::string& type,
                  const CatalogInfo& other) {
     if (m.id == s.meta.id) return;
-    json row = {{"name", name},
-                {"href", site.services.count(m.id) ? json(service_page(m.id)) : json(nullptr)},
-                {"type", text_or_null(type)}};
+    json row =
+        ViewObject()
+            .add("name", name)
+            .add("href", site.services.count(m.id) ? json(service_page(m.id)) : json(nullptr))
+            .add("type", text_or_null(type))
+            .take();
     if (other.part_of == s.meta.id) parts.push_back(row);
     if (!c.system.empty() && other.system == c.system) siblings.push_back(row);
   };
@@ -575,8 +626,10 @@ json backstage_view(const Site& site, const Service& s) {
       {"techdocs_ref", text_or_null(c.techdocs_ref)},
       {"source_location", c.source_location.empty()
                               ? json(nullptr)
-                              : json{{"text", c.source_location},
-                                     {"url", source_link ? json(source) : json(nullptr)}}},
+                              : ViewObject()
+                                    .add("text", c.source_location)
+                                    .add("url", source_link ? json(source) : json(nullptr))
+                                    .take()},
       {"github", c.github_project_slug.empty()
                      ? json(nullptr)
                      : json{{"slug", c.github_project_slug},
@@ -610,15 +663,17 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   add_fact(facts, "Monthly cost", s.monthly_cost_usd, 0, " USD");
   json links = json::array();
   for (const auto& [label, url] : s.links)
-    links.push_back({{"label", label.empty() ? url : label}, {"url", url}});
+    links.push_back(ViewObject().add("label", label.empty() ? url : label).add("url", url).take());
   json checks = json::array();
   for (const auto& h : s.health_checks)
-    checks.push_back({{"name", text_or_null(h.name)},
-                      {"type", text_or_null(h.type)},
-                      {"endpoint", text_or_null(h.endpoint)},
-                      {"interval", text_or_null(h.interval)},
-                      {"timeout", text_or_null(h.timeout)},
-                      {"failure_threshold", num_or_null(h.failure_threshold, 0)}});
+    checks.push_back(ViewObject()
+                         .add("name", text_or_null(h.name))
+                         .add("type", text_or_null(h.type))
+                         .add("endpoint", text_or_null(h.endpoint))
+                         .add("interval", text_or_null(h.interval))
+                         .add("timeout", text_or_null(h.timeout))
+                         .add("failure_threshold", num_or_null(h.failure_threshold, 0))
+                         .take());
   // The annotations the catalog block already shows are not listed again as written.
   json metadata = dialect_metadata(s.meta);
   if (s.catalog) {
@@ -633,20 +688,22 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
       listed.annotations.erase(known);
     metadata = dialect_metadata(listed);
   }
-  v["service"] = {{"id", s.meta.id},
-                  {"description", text_or_null(s.description)},
-                  {"team", text_or_null(site.team_name(s.owner_team.id))},
-                  {"team_href", team_href(site, s.owner_team.id)},
-                  {"oncall", text_or_null(s.oncall_rotation.id)},
-                  {"oncall_href", rotation_href(site, s.oncall_rotation.id)},
-                  {"facts", facts},
-                  {"links", links},
-                  {"health_checks", checks},
-                  {"source_url", source_url(site, s.meta)},
-                  {"dialect", text_or_null(s.meta.dialect)},
-                  {"metadata", metadata},
-                  {"catalog", backstage_view(site, s)},
-                  {"implied", s.implied}};
+  v["service"] = ViewObject()
+                     .add("id", s.meta.id)
+                     .add("description", text_or_null(s.description))
+                     .add("team", text_or_null(site.team_name(s.owner_team.id)))
+                     .add("team_href", team_href(site, s.owner_team.id))
+                     .add("oncall", text_or_null(s.oncall_rotation.id))
+                     .add("oncall_href", rotation_href(site, s.oncall_rotation.id))
+                     .add("facts", std::move(facts))
+                     .add("links", std::move(links))
+                     .add("health_checks", std::move(checks))
+                     .add("source_url", source_url(site, s.meta))
+                     .add("dialect", text_or_null(s.meta.dialect))
+                     .add("metadata", std::move(metadata))
+                     .add("catalog", backstage_view(site, s))
+                     .add("implied", s.implied)
+                     .take();
   v["last_changed"] = last_changed(site, s.meta);
   std::set<std::string> taken;
   ProseSlot body{s.meta.file, "/body_html", "", {}};
@@ -659,7 +716,10 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   auto dep_list = [&](const std::vector<std::string>& ids) {
     json a = json::array();
     for (const auto& id : ids)
-      a.push_back({{"href", service_href(site, id)}, {"name", site.service_name(id)}});
+      a.push_back(ViewObject()
+                      .add("href", service_href(site, id))
+                      .add("name", site.service_name(id))
+                      .take());
     return a;
   };
   std::vector<std::string> caller_names, callee_names;
@@ -691,7 +751,12 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   for (const auto& [key, query] : site.repo.config.golden_signals) {
     auto it = signal_names.find(key);
     const std::string label = it == signal_names.end() ? key : it->second;
-    json signal = {{"name", label}, {"value", nullptr}, {"as_of", nullptr}, {"query", query}};
+    json signal = ViewObject()
+                      .add("name", label)
+                      .add("value", nullptr)
+                      .add("as_of", nullptr)
+                      .add("query", query)
+                      .take();
     const GoldenSignal* days = nullptr;
     if (stored)
       if (auto d = stored->find(key); d != stored->end() && !d->second.empty()) days = &d->second;
@@ -715,8 +780,8 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
     }
     signals.push_back(std::move(signal));
   }
-  v["golden_signals"] = signals;
   v["golden_configured"] = !signals.empty() && !any_golden;
+  v["golden_signals"] = std::move(signals);
 
   v["readiness"] = readiness_brief(site, s.meta.id);
   auto m = site.maturity.find(s.meta.id);
@@ -727,11 +792,13 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   for (const Runbook* rbp : docs.runbooks) {
     const Runbook& rb = *rbp;
     auto st = site.stale_runbooks.find(rb.meta.id);
-    runbooks.push_back({{"href", runbook_page(rb.meta.id)},
-                        {"title", rb.title.empty() ? rb.meta.id : rb.title},
-                        {"alert_name", text_or_null(rb.alert_name)},
-                        {"last_updated", text_or_null(rb.last_updated)},
-                        {"stale", st != site.stale_runbooks.end()}});
+    runbooks.push_back(ViewObject()
+                           .add("href", runbook_page(rb.meta.id))
+                           .add("title", rb.title.empty() ? rb.meta.id : rb.title)
+                           .add("alert_name", text_or_null(rb.alert_name))
+                           .add("last_updated", text_or_null(rb.last_updated))
+                           .add("stale", st != site.stale_runbooks.end())
+                           .take());
   }
   v["runbooks"] = std::move(runbooks);
 
@@ -739,16 +806,18 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   for (const IncidentFigures* ip : docs.incidents) {
     const IncidentFigures& i = *ip;
     pms.push_back(
-        {{"href", postmortem_page(i.id)},
-         {"title", i.title.empty() ? i.id : i.title},
-         {"date", text_or_null(i.date)},
-         {"severity", text_or_null(i.severity)},
-         {"open_actions", i.open_action_items},
-         {"overdue_actions",
-          i.overdue_action_items > 0 ? json(i.overdue_action_items) : json(nullptr)},
-         {"overdue_actions_text", i.overdue_action_items > 0
-                                      ? json(plural(i.overdue_action_items, "overdue action"))
-                                      : json(nullptr)}});
+        ViewObject()
+            .add("href", postmortem_page(i.id))
+            .add("title", i.title.empty() ? i.id : i.title)
+            .add("date", text_or_null(i.date))
+            .add("severity", text_or_null(i.severity))
+            .add("open_actions", i.open_action_items)
+            .add("overdue_actions",
+                 i.overdue_action_items > 0 ? json(i.overdue_action_items) : json(nullptr))
+            .add("overdue_actions_text",
+                 i.overdue_action_items > 0 ? json(plural(i.overdue_action_items, "overdue action"))
+                                            : json(nullptr))
+            .take());
   }
   std::stable_sort(pms.begin(), pms.end(), [](const json& a, const json& b) {
     return a["date"].dump() > b["date"].dump();
@@ -758,11 +827,13 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   json toil = json::array();
   for (const ToilFigures* tp : docs.toil) {
     const ToilFigures& t = *tp;
-    toil.push_back({{"href", "toil/index.html#toil-" + segment(t.id)},
-                    {"title", t.name.empty() ? t.id : t.name},
-                    {"hours_per_month", num(t.hours_per_month, 1)},
-                    {"priority", text_or_null(t.priority)},
-                    {"status", text_or_null(t.status)}});
+    toil.push_back(ViewObject()
+                       .add("href", "toil/index.html#toil-" + segment(t.id))
+                       .add("title", t.name.empty() ? t.id : t.name)
+                       .add("hours_per_month", num(t.hours_per_month, 1))
+                       .add("priority", text_or_null(t.priority))
+                       .add("status", text_or_null(t.status))
+                       .take());
   }
   v["toil"] = std::move(toil);
 
@@ -774,23 +845,27 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   json chaos = json::array();
   for (const Experiment* ep : docs.experiments) {
     const Experiment& e = *ep;
-    chaos.push_back({{"title", e.name.empty() ? e.meta.id : e.name},
-                     {"date", text_or_null(e.date)},
-                     {"environment", text_or_null(e.environment)},
-                     {"level", e.level ? json(*e.level) : json(nullptr)},
-                     {"fault_type", text_or_null(e.fault_type)},
-                     {"hypothesis", text_or_null(e.hypothesis)},
-                     {"outcome", text_or_null(e.outcome)}});
+    chaos.push_back(ViewObject()
+                        .add("title", e.name.empty() ? e.meta.id : e.name)
+                        .add("date", text_or_null(e.date))
+                        .add("environment", text_or_null(e.environment))
+                        .add("level", e.level ? json(*e.level) : json(nullptr))
+                        .add("fault_type", text_or_null(e.fault_type))
+                        .add("hypothesis", text_or_null(e.hypothesis))
+                        .add("outcome", text_or_null(e.outcome))
+                        .take());
   }
   v["chaos"] = std::move(chaos);
 
   json remediation = json::array();
   for (const AutoRemediation* ar : docs.remediations) {
     for (const auto& r : ar->rules)
-      remediation.push_back({{"trigger", text_or_null(r.trigger)},
-                             {"condition", text_or_null(r.condition)},
-                             {"action", text_or_null(r.action)},
-                             {"escalate_if", text_or_null(r.escalate_if)}});
+      remediation.push_back(ViewObject()
+                                .add("trigger", text_or_null(r.trigger))
+                                .add("condition", text_or_null(r.condition))
+                                .add("action", text_or_null(r.action))
+                                .add("escalate_if", text_or_null(r.escalate_if))
+                                .take());
   }
   v["remediation"] = std::move(remediation);
   return v;
@@ -877,21 +952,23 @@ json slo_view(const Site& site, const SloFigures& f) {
     slo["source_url"] = source_url(site, doc->meta);
     slo["metadata"] = dialect_metadata(doc->meta);
   }
-  v["slo"] = slo;
+  v["slo"] = std::move(slo);
   v["last_changed"] = doc ? last_changed(site, doc->meta, "last_reviewed", doc->last_reviewed.value)
                           : json(nullptr);
 
   json sli = nullptr;
   if (auto it = site.slis.find(f.sli); it != site.slis.end()) {
     const Sli& s = *it->second;
-    sli = {{"name", s.name.empty() ? s.meta.id : s.name},
-           {"description", text_or_null(s.description)},
-           {"type", text_or_null(s.type)},
-           {"good_events", text_or_null(s.good_events)},
-           {"total_events", text_or_null(s.total_events)},
-           {"query_good", s.query ? text_or_null(s.query->good) : json(nullptr)},
-           {"query_total", s.query ? text_or_null(s.query->total) : json(nullptr)},
-           {"source", s.query ? text_or_null(s.query->source) : json(nullptr)}};
+    sli = ViewObject()
+              .add("name", s.name.empty() ? s.meta.id : s.name)
+              .add("description", text_or_null(s.description))
+              .add("type", text_or_null(s.type))
+              .add("good_events", text_or_null(s.good_events))
+              .add("total_events", text_or_null(s.total_events))
+              .add("query_good", s.query ? text_or_null(s.query->good) : json(nullptr))
+              .add("query_total", s.query ? text_or_null(s.query->total) : json(nullptr))
+              .add("source", s.query ? text_or_null(s.query->source) : json(nullptr))
+              .take();
     if (doc && doc->query) { // an OpenSLO threshold objective: the SLO's own queries
       sli["query_good"] = text_or_null(doc->query->good);
       sli["query_total"] = text_or_null(doc->query->total);
@@ -918,43 +995,51 @@ json slo_view(const Site& site, const SloFigures& f) {
         auto op = ops.find(c.op);
         const std::string cname = c.display_name.empty() ? c.ref : c.display_name;
         conditions.push_back(
-            {{"name", cname.empty() ? std::string("(unnamed)") : cname},
-             {"condition_ref", text_or_null(c.ref)},
-             {"kind", text_or_null(c.kind)},
-             {"op", op == ops.end() ? json(text_or_null(c.op)) : json(op->second)},
-             {"threshold", c.threshold ? json(num(*c.threshold, 2) + "×") : json(nullptr)},
-             {"lookback_window", text_or_null(c.lookback_window)},
-             {"alert_after", text_or_null(c.alert_after)},
-             {"severity", text_or_null(c.severity)},
-             {"condition_description", text_or_null(c.description)}});
+            ViewObject()
+                .add("name", cname.empty() ? std::string("(unnamed)") : cname)
+                .add("condition_ref", text_or_null(c.ref))
+                .add("kind", text_or_null(c.kind))
+                .add("op", op == ops.end() ? json(text_or_null(c.op)) : json(op->second))
+                .add("threshold", c.threshold ? json(num(*c.threshold, 2) + "×") : json(nullptr))
+                .add("lookback_window", text_or_null(c.lookback_window))
+                .add("alert_after", text_or_null(c.alert_after))
+                .add("severity", text_or_null(c.severity))
+                .add("condition_description", text_or_null(c.description))
+                .take());
       }
       json targets = json::array();
       for (const auto& t : p.targets)
-        targets.push_back({{"name", t.display_name.empty() ? t.ref : t.display_name},
-                           {"target_ref", text_or_null(t.ref)},
-                           {"target", text_or_null(t.target)},
-                           {"target_description", text_or_null(t.description)}});
-      policies.push_back({{"name", p.display_name.empty() ? p.ref : p.display_name},
-                          {"policy_ref", text_or_null(p.ref)},
-                          {"policy_description", text_or_null(p.description)},
-                          {"alert_when", text_or_null(when_text)},
-                          {"conditions", conditions},
-                          {"targets", targets}});
+        targets.push_back(ViewObject()
+                              .add("name", t.display_name.empty() ? t.ref : t.display_name)
+                              .add("target_ref", text_or_null(t.ref))
+                              .add("target", text_or_null(t.target))
+                              .add("target_description", text_or_null(t.description))
+                              .take());
+      policies.push_back(ViewObject()
+                             .add("name", p.display_name.empty() ? p.ref : p.display_name)
+                             .add("policy_ref", text_or_null(p.ref))
+                             .add("policy_description", text_or_null(p.description))
+                             .add("alert_when", text_or_null(when_text))
+                             .add("conditions", std::move(conditions))
+                             .add("targets", std::move(targets))
+                             .take());
     }
   v["has_alert_policies"] = !policies.empty();
-  v["alert_policies"] = policies;
+  v["alert_policies"] = std::move(policies);
 
   json burn_rates = json::array();
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
     auto it = f.burn_rates.find(w);
     json value = it == f.burn_rates.end() ? json(nullptr) : num_or_null(it->second, 2, "×");
-    burn_rates.push_back(
-        {{"window", w},
-         {"value", value},
-         {"note", value.is_null() ? json(std::string(w) == "24h" || std::string(w) == "3d"
-                                             ? "no data for the window"
-                                             : "needs a live metrics source")
-                                  : json(nullptr)}});
+    json note = value.is_null() ? json(std::string(w) == "24h" || std::string(w) == "3d"
+                                           ? "no data for the window"
+                                           : "needs a live metrics source")
+                                : json(nullptr);
+    burn_rates.push_back(ViewObject()
+                             .add("window", w)
+                             .add("value", std::move(value))
+                             .add("note", std::move(note))
+                             .take());
   }
   v["burn_rates"] = std::move(burn_rates);
 
@@ -971,29 +1056,33 @@ json slo_view(const Site& site, const SloFigures& f) {
                                   : answering->second) {
       const Runbook& rb = *rbp;
       if (!rb.service.empty() && rb.service.id != f.service) continue;
-      json link = {{"href", runbook_page(rb.meta.id)},
-                   {"title", rb.title.empty() ? rb.meta.id : rb.title}};
+      json link = ViewObject()
+                      .add("href", runbook_page(rb.meta.id))
+                      .add("title", rb.title.empty() ? rb.meta.id : rb.title)
+                      .take();
       rbs.push_back(link);
       if (listed.insert(rb.meta.id).second) runbooks.push_back(link);
     }
     std::string tte = a.time_to_exhaust_days ? duration_days_text(*a.time_to_exhaust_days) : "";
     std::string firing = !a.firing ? "unknown" : *a.firing ? "firing" : "not firing";
     alerts.push_back(
-        {{"name", a.name},
-         {"severity", text_or_null(a.severity)},
-         {"burn_rate", num(a.burn_rate, 2) + "×"},
-         {"short_window", text_or_null(a.short_window)},
-         {"long_window", text_or_null(a.long_window)},
-         {"windows", alert_windows_text(a.long_window, a.short_window)},
-         {"budget_consumed", format_fixed(a.budget_consumed_when_fires * 100.0, 1) + "%"},
-         {"time_to_exhaust", text_or_null(tte)},
-         {"short_burn", num_or_null(a.short_burn, 2, "×")},
-         {"long_burn", num_or_null(a.long_burn, 2, "×")},
-         {"firing", firing},
-         {"firing_state", !a.firing   ? "missing"
-                          : *a.firing ? "critical"
-                                      : "healthy"},
-         {"runbooks", rbs}});
+        ViewObject()
+            .add("name", a.name)
+            .add("severity", text_or_null(a.severity))
+            .add("burn_rate", num(a.burn_rate, 2) + "×")
+            .add("short_window", text_or_null(a.short_window))
+            .add("long_window", text_or_null(a.long_window))
+            .add("windows", alert_windows_text(a.long_window, a.short_window))
+            .add("budget_consumed", format_fixed(a.budget_consumed_when_fires * 100.0, 1) + "%")
+            .add("time_to_exhaust", text_or_null(tte))
+            .add("short_burn", num_or_null(a.short_burn, 2, "×"))
+            .add("long_burn", num_or_null(a.long_burn, 2, "×"))
+            .add("firing", std::move(firing))
+            .add("firing_state", !a.firing   ? "missing"
+                                 : *a.firing ? "critical"
+                                             : "healthy")
+            .add("runbooks", std::move(rbs))
+            .take());
   }
   v["alerts"] = std::move(alerts);
   v["runbooks"] = std::move(runbooks);
@@ -1016,21 +1105,25 @@ json slo_view(const Site& site, const SloFigures& f) {
   auto src = source_labels.find(f.state.policy_source);
   json states = json::array();
   for (const auto& st : policy->states)
-    states.push_back({{"name", state_label(std::string(budget_state_name(st.state)))},
-                      {"state", css_word(std::string(budget_state_name(st.state)))},
-                      {"condition", text_or_null(st.condition.text)},
-                      {"actions", strings(st.actions)},
-                      {"current", st.state == f.state.level}});
-  v["policy"] = {
-      {"id", text_or_null(f.state.policy)},
-      {"source", src == source_labels.end() ? json(nullptr) : json(src->second)},
-      {"state", css_word(f.state.name())},
-      {"state_label", state_label(f.state.name())},
-      {"condition", text_or_null(f.state.condition)},
-      {"actions", strings(f.state.actions)},
-      {"exceptions", strings(f.state.exceptions)},
-      {"states", states},
-      {"source_url", policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta)}};
+    states.push_back(ViewObject()
+                         .add("name", state_label(std::string(budget_state_name(st.state))))
+                         .add("state", css_word(std::string(budget_state_name(st.state))))
+                         .add("condition", text_or_null(st.condition.text))
+                         .add("actions", strings(st.actions))
+                         .add("current", st.state == f.state.level)
+                         .take());
+  v["policy"] = ViewObject()
+                    .add("id", text_or_null(f.state.policy))
+                    .add("source", src == source_labels.end() ? json(nullptr) : json(src->second))
+                    .add("state", css_word(f.state.name()))
+                    .add("state_label", state_label(f.state.name()))
+                    .add("condition", text_or_null(f.state.condition))
+                    .add("actions", strings(f.state.actions))
+                    .add("exceptions", strings(f.state.exceptions))
+                    .add("states", std::move(states))
+                    .add("source_url",
+                         policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta))
+                    .take();
   // The seed's error budget dashboard, tracked weekly: the last 7 whole days.
   auto week = site.budget_weeks.find(f.id);
   v["budget_week"] =
@@ -1048,16 +1141,19 @@ json runbooks_view(const Site& site) {
   for (const auto& rb : site.repo.runbooks) {
     auto st = site.stale_runbooks.find(rb.meta.id);
     rows.push_back(
-        {{"href", runbook_page(rb.meta.id)},
-         {"title", rb.title.empty() ? rb.meta.id : rb.title},
-         {"service", text_or_null(site.service_name(rb.service.id))},
-         {"service_href", service_href(site, rb.service.id)},
-         {"alert_name", text_or_null(rb.alert_name)},
-         {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
-         {"team", team_of_service(site, rb.service.id)},
-         {"last_updated", text_or_null(rb.last_updated)},
-         {"stale", st != site.stale_runbooks.end()},
-         {"stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second)}});
+        ViewObject()
+            .add("href", runbook_page(rb.meta.id))
+            .add("title", rb.title.empty() ? rb.meta.id : rb.title)
+            .add("service", text_or_null(site.service_name(rb.service.id)))
+            .add("service_href", service_href(site, rb.service.id))
+            .add("alert_name", text_or_null(rb.alert_name))
+            .add("owner",
+                 text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner))
+            .add("team", team_of_service(site, rb.service.id))
+            .add("last_updated", text_or_null(rb.last_updated))
+            .add("stale", st != site.stale_runbooks.end())
+            .add("stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second))
+            .take());
   }
   v["runbooks"] = std::move(rows);
   v["stale_after_days"] = site.repo.config.stale_after_days;
@@ -1086,30 +1182,34 @@ json runbook_view(const Site& site, const Runbook& rb, ProseSlot* slot) {
   json escalation = nullptr;
   if (rb.escalation_after_minutes || !rb.escalation_contact.empty() ||
       !rb.escalation_context.empty())
-    escalation = {{"after", rb.escalation_after_minutes
-                                ? json(minutes_text(*rb.escalation_after_minutes))
-                                : json(nullptr)},
-                  {"contact", text_or_null(rb.escalation_contact)},
-                  {"context", text_or_null(rb.escalation_context)}};
+    escalation = ViewObject()
+                     .add("after", rb.escalation_after_minutes
+                                       ? json(minutes_text(*rb.escalation_after_minutes))
+                                       : json(nullptr))
+                     .add("contact", text_or_null(rb.escalation_contact))
+                     .add("context", text_or_null(rb.escalation_context))
+                     .take();
   std::set<std::string> taken;
   std::string overview =
       rb.overview.empty() ? "" : markdown_for(site, rb.meta, rb.overview, page, &taken).html;
   std::string impact =
       rb.impact.empty() ? "" : markdown_for(site, rb.meta, rb.impact, page, &taken).html;
-  v["runbook"] = {
-      {"service", text_or_null(site.service_name(rb.service.id))},
-      {"service_href", service_href(site, rb.service.id)},
-      {"alert_name", text_or_null(rb.alert_name)},
-      {"owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner)},
-      {"owner_href", team_href(site, rb.owner)},
-      {"last_updated", text_or_null(rb.last_updated)},
-      {"last_reviewed", text_or_null(rb.last_updated)},
-      {"stale", st != site.stale_runbooks.end()},
-      {"overview_html", text_or_null(overview)},
-      {"impact_html", text_or_null(impact)},
-      {"escalation", escalation},
-      {"source_url", source_url(site, rb.meta)},
-      {"body_html", nullptr}};
+  v["runbook"] =
+      ViewObject()
+          .add("service", text_or_null(site.service_name(rb.service.id)))
+          .add("service_href", service_href(site, rb.service.id))
+          .add("alert_name", text_or_null(rb.alert_name))
+          .add("owner", text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner))
+          .add("owner_href", team_href(site, rb.owner))
+          .add("last_updated", text_or_null(rb.last_updated))
+          .add("last_reviewed", text_or_null(rb.last_updated))
+          .add("stale", st != site.stale_runbooks.end())
+          .add("overview_html", text_or_null(overview))
+          .add("impact_html", text_or_null(impact))
+          .add("escalation", std::move(escalation))
+          .add("source_url", source_url(site, rb.meta))
+          .add("body_html", nullptr)
+          .take();
   ProseSlot body{rb.meta.file, "/runbook/body_html", "/toc", {taken.begin(), taken.end()}};
   put_body(v, link_base(site), rb.meta.body, page, taken, body);
   if (slot) *slot = std::move(body);
@@ -1118,27 +1218,33 @@ json runbook_view(const Site& site, const Runbook& rb, ProseSlot* slot) {
   json diagnosis = json::array();
   int n = 0;
   for (const auto& d : rb.diagnosis)
-    diagnosis.push_back({{"n", ++n},
-                         {"step", text_or_null(d.step)},
-                         {"command", text_or_null(d.command)},
-                         {"expected", text_or_null(d.expected)},
-                         {"if_unexpected", text_or_null(d.if_unexpected)}});
+    diagnosis.push_back(ViewObject()
+                            .add("n", ++n)
+                            .add("step", text_or_null(d.step))
+                            .add("command", text_or_null(d.command))
+                            .add("expected", text_or_null(d.expected))
+                            .add("if_unexpected", text_or_null(d.if_unexpected))
+                            .take());
   v["diagnosis"] = std::move(diagnosis);
   json mitigation = json::array();
   for (const auto& m : rb.mitigation)
-    mitigation.push_back({{"option", text_or_null(m.option)},
-                          {"when", text_or_null(m.when)},
-                          {"steps", strings(m.steps)}});
+    mitigation.push_back(ViewObject()
+                             .add("option", text_or_null(m.option))
+                             .add("when", text_or_null(m.when))
+                             .add("steps", strings(m.steps))
+                             .take());
   v["mitigation"] = std::move(mitigation);
   json steps = json::array();
   n = 0;
   for (const auto& s : rb.steps)
-    steps.push_back({{"n", ++n},
-                     {"name", text_or_null(s.name)},
-                     {"action", text_or_null(s.action)},
-                     {"automated", s.automated},
-                     {"command", text_or_null(s.command)},
-                     {"rollback", s.rollback_on_failure}});
+    steps.push_back(ViewObject()
+                        .add("n", ++n)
+                        .add("name", text_or_null(s.name))
+                        .add("action", text_or_null(s.action))
+                        .add("automated", s.automated)
+                        .add("command", text_or_null(s.command))
+                        .add("rollback", s.rollback_on_failure)
+                        .take());
   v["steps"] = std::move(steps);
 
   json slos = json::array();
@@ -1149,10 +1255,12 @@ json runbook_view(const Site& site, const Runbook& rb, ProseSlot* slot) {
     for (const auto& a : f.alerts)
       answers = answers || a.name == rb.alert_name;
     if (answers)
-      slos.push_back({{"href", slo_page(f.id)},
-                      {"name", f.name.empty() ? f.id : f.name},
-                      {"state", css_word(f.state.name())},
-                      {"state_label", state_label(f.state.name())}});
+      slos.push_back(ViewObject()
+                         .add("href", slo_page(f.id))
+                         .add("name", f.name.empty() ? f.id : f.name)
+                         .add("state", css_word(f.state.name()))
+                         .add("state_label", state_label(f.state.name()))
+                         .take());
   }
   v["slos"] = std::move(slos);
   return v;
@@ -1174,22 +1282,26 @@ json postmortems_view(const Site& site) {
   for (const auto* i : incs) {
     json services = json::array();
     for (const auto& s : i->services)
-      services.push_back({{"href", service_href(site, s)}, {"name", site.service_name(s)}});
+      services.push_back(
+          ViewObject().add("href", service_href(site, s)).add("name", site.service_name(s)).take());
     rows.push_back(
-        {{"href", postmortem_page(i->id)},
-         {"title", i->title.empty() ? i->id : i->title},
-         {"date", text_or_null(i->date)},
-         {"severity", text_or_null(i->severity)},
-         {"services", services},
-         {"ttd", i->time_to_detect_minutes ? json(minutes_text(*i->time_to_detect_minutes))
-                                           : json(nullptr)},
-         {"ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
-                                            : json(nullptr)},
-         {"repeat", i->repeat},
-         {"team", i->services.empty() ? json(nullptr) : team_of_service(site, i->services[0])},
-         {"open_actions", i->open_action_items},
-         {"overdue_actions",
-          i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr)}});
+        ViewObject()
+            .add("href", postmortem_page(i->id))
+            .add("title", i->title.empty() ? i->id : i->title)
+            .add("date", text_or_null(i->date))
+            .add("severity", text_or_null(i->severity))
+            .add("services", std::move(services))
+            .add("ttd", i->time_to_detect_minutes ? json(minutes_text(*i->time_to_detect_minutes))
+                                                  : json(nullptr))
+            .add("ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
+                                                   : json(nullptr))
+            .add("repeat", i->repeat)
+            .add("team",
+                 i->services.empty() ? json(nullptr) : team_of_service(site, i->services[0]))
+            .add("open_actions", i->open_action_items)
+            .add("overdue_actions",
+                 i->overdue_action_items > 0 ? json(i->overdue_action_items) : json(nullptr))
+            .take());
   }
   v["postmortems"] = std::move(rows);
   return v;
@@ -1205,7 +1317,10 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
 
   json services = json::array();
   for (const auto& r : pm.services)
-    services.push_back({{"href", service_href(site, r.id)}, {"name", site.service_name(r.id)}});
+    services.push_back(ViewObject()
+                           .add("href", service_href(site, r.id))
+                           .add("name", site.service_name(r.id))
+                           .take());
   json impact = json::array();
   add_fact(impact, "Users affected", pm.users_affected, 0);
   add_fact(impact, "Impact duration", pm.impact_duration_minutes, 0, " min");
@@ -1222,9 +1337,12 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
                             : "no data for " + (days.empty() ? "the incident" : days);
     impact.push_back(fact("Error budget consumed (from the data)", value));
     if (c.disagrees)
-      budget_check = {{"state", "warning"},
-                      {"text", "The stated figure and the recorded data differ by more than 5 "
-                               "points and more than a factor of 2 (postmortem-budget-claim)."}};
+      budget_check =
+          ViewObject()
+              .add("state", "warning")
+              .add("text", "The stated figure and the recorded data differ by more than 5 "
+                           "points and more than a factor of 2 (postmortem-budget-claim).")
+              .take();
   }
   add_fact(impact, "Customer tickets", pm.customer_tickets, 0);
   impact.push_back(fact("Data loss", pm.data_loss ? "yes" : "no"));
@@ -1237,38 +1355,42 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
   json repeat_of = nullptr;
   if (!pm.repeat_of.empty()) {
     auto it = site.postmortems.find(pm.repeat_of.id);
-    repeat_of = {{"href", postmortem_href(site, pm.repeat_of.id)},
-                 {"title", it == site.postmortems.end() || it->second->title.empty()
-                               ? pm.repeat_of.id
-                               : it->second->title}};
+    repeat_of = ViewObject()
+                    .add("href", postmortem_href(site, pm.repeat_of.id))
+                    .add("title", it == site.postmortems.end() || it->second->title.empty()
+                                      ? pm.repeat_of.id
+                                      : it->second->title)
+                    .take();
   }
   std::string classification = join({pm.classification_function, pm.classification_scope}, ", ");
-  v["postmortem"] = {
-      {"date", text_or_null(pm.date)},
-      {"severity", text_or_null(pm.severity)},
-      {"status", text_or_null(pm.status)},
-      {"duration", text_or_null(pm.duration)},
-      {"incident_id", text_or_null(pm.incident_id)},
-      {"channel", text_or_null(pm.channel)},
-      {"classification", text_or_null(classification)},
-      {"root_cause_category", text_or_null(pm.root_cause_category)},
-      {"services", services},
-      {"authors", strings(pm.authors)},
-      {"reviewers", strings(pm.reviewers)},
-      {"summary", text_or_null(pm.summary)},
-      {"root_cause_html", nullptr},
-      {"impact", impact},
-      {"repeat", fig && fig->repeat},
-      {"repeat_of", repeat_of},
-      {"how_detected", text_or_null(pm.how_detected)},
-      {"could_have_detected_sooner", text_or_null(pm.could_have_detected_sooner)},
-      {"how_resolved", text_or_null(pm.how_resolved)},
-      {"ttd", minutes(fig ? fig->time_to_detect_minutes : pm.time_to_detect_minutes)},
-      {"ttm", minutes(fig ? fig->time_to_mitigate_minutes : pm.time_to_mitigate_minutes)},
-      {"ttr", minutes(fig ? fig->time_to_resolve_minutes : pm.time_to_resolve_minutes)},
-      {"source_url", source_url(site, pm.meta)},
-      {"budget_check", budget_check},
-      {"body_html", nullptr}};
+  v["postmortem"] =
+      ViewObject()
+          .add("date", text_or_null(pm.date))
+          .add("severity", text_or_null(pm.severity))
+          .add("status", text_or_null(pm.status))
+          .add("duration", text_or_null(pm.duration))
+          .add("incident_id", text_or_null(pm.incident_id))
+          .add("channel", text_or_null(pm.channel))
+          .add("classification", text_or_null(classification))
+          .add("root_cause_category", text_or_null(pm.root_cause_category))
+          .add("services", std::move(services))
+          .add("authors", strings(pm.authors))
+          .add("reviewers", strings(pm.reviewers))
+          .add("summary", text_or_null(pm.summary))
+          .add("root_cause_html", nullptr)
+          .add("impact", std::move(impact))
+          .add("repeat", fig && fig->repeat)
+          .add("repeat_of", std::move(repeat_of))
+          .add("how_detected", text_or_null(pm.how_detected))
+          .add("could_have_detected_sooner", text_or_null(pm.could_have_detected_sooner))
+          .add("how_resolved", text_or_null(pm.how_resolved))
+          .add("ttd", minutes(fig ? fig->time_to_detect_minutes : pm.time_to_detect_minutes))
+          .add("ttm", minutes(fig ? fig->time_to_mitigate_minutes : pm.time_to_mitigate_minutes))
+          .add("ttr", minutes(fig ? fig->time_to_resolve_minutes : pm.time_to_resolve_minutes))
+          .add("source_url", source_url(site, pm.meta))
+          .add("budget_check", std::move(budget_check))
+          .add("body_html", nullptr)
+          .take();
   // Root cause is prose like the body: Markdown, so its paragraphs and code spans survive.
   std::set<std::string> taken;
   if (!pm.root_cause.empty())
@@ -1281,12 +1403,14 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
 
   json timeline = json::array();
   for (const auto& t : pm.timeline)
-    timeline.push_back({{"time", text_or_null(t.time)}, {"event", text_or_null(t.event)}});
+    timeline.push_back(
+        ViewObject().add("time", text_or_null(t.time)).add("event", text_or_null(t.event)).take());
   v["timeline"] = std::move(timeline);
   v["five_whys"] = strings(pm.five_whys);
   json fishbone = json::array();
   for (const auto& [category, causes] : pm.fishbone)
-    fishbone.push_back({{"category", category}, {"causes", strings(causes)}});
+    fishbone.push_back(
+        ViewObject().add("category", category).add("causes", strings(causes)).take());
   v["fishbone"] = std::move(fishbone);
   v["contributing_factors"] = strings(pm.contributing_factors);
   v["what_went_well"] = strings(pm.what_went_well);
@@ -1294,20 +1418,22 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
   v["where_we_got_lucky"] = strings(pm.where_we_got_lucky);
   json ics = json::array();
   for (const auto& [role, person] : pm.ics)
-    ics.push_back({{"role", role}, {"person", text_or_null(person)}});
+    ics.push_back(ViewObject().add("role", role).add("person", text_or_null(person)).take());
   v["ics"] = std::move(ics);
 
   json items = json::array();
   if (fig) {
     for (const auto& a : fig->action_items)
-      items.push_back({{"id", text_or_null(a.id)},
-                       {"title", a.description.empty() ? a.id : a.description},
-                       {"owner", text_or_null(a.owner)},
-                       {"priority", text_or_null(a.priority)},
-                       {"status", text_or_null(a.status)},
-                       {"due", text_or_null(a.deadline)},
-                       {"completed", text_or_null(a.completed)},
-                       {"overdue", a.overdue}});
+      items.push_back(ViewObject()
+                          .add("id", text_or_null(a.id))
+                          .add("title", a.description.empty() ? a.id : a.description)
+                          .add("owner", text_or_null(a.owner))
+                          .add("priority", text_or_null(a.priority))
+                          .add("status", text_or_null(a.status))
+                          .add("due", text_or_null(a.deadline))
+                          .add("completed", text_or_null(a.completed))
+                          .add("overdue", a.overdue)
+                          .take());
   }
   v["action_items"] = std::move(items);
   return v;

@@ -14,21 +14,24 @@ namespace {
 
 // A shown figure and where the API has it.
 json fig(json text, const std::string& key) {
-  return {{"text", text.is_null() ? json("no data") : text}, {"key", key}};
+  if (text.is_null()) text = "no data";
+  return ViewObject().add("text", std::move(text)).add("key", key).take();
 }
 
 // Open action items, as the review and the handoff list them.
 json action_items(const Site& site, const std::vector<ActionItemFigure>& list) {
   json items = json::array();
   for (const auto& a : list)
-    items.push_back({{"id", a.id},
-                     {"postmortem", a.postmortem},
-                     {"href", postmortem_href(site, a.postmortem)},
-                     {"description", text_or_null(a.description)},
-                     {"owner", text_or_null(a.owner)},
-                     {"deadline", text_or_null(a.deadline)},
-                     {"status", text_or_null(a.status)},
-                     {"overdue", a.overdue}});
+    items.push_back(ViewObject()
+                        .add("id", a.id)
+                        .add("postmortem", a.postmortem)
+                        .add("href", postmortem_href(site, a.postmortem))
+                        .add("description", text_or_null(a.description))
+                        .add("owner", text_or_null(a.owner))
+                        .add("deadline", text_or_null(a.deadline))
+                        .add("status", text_or_null(a.status))
+                        .add("overdue", a.overdue)
+                        .take());
   return items;
 }
 
@@ -38,21 +41,25 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
     const auto& inc = w.incidents[i];
     const std::string k = key + ".incidents." + std::to_string(i);
     incidents.push_back(
-        {{"id", inc.postmortem},
-         {"href", postmortem_href(site, inc.postmortem)},
-         {"title", text_or_null(inc.title)},
-         {"severity", text_or_null(inc.severity)},
-         {"claimed", fig(num_or_null(inc.claimed_pct, 1, "%"), k + ".claimed_budget_pct")},
-         {"computed", fig(num_or_null(inc.computed_pct, 1, "%"), k + ".computed_budget_pct")}});
+        ViewObject()
+            .add("id", inc.postmortem)
+            .add("href", postmortem_href(site, inc.postmortem))
+            .add("title", text_or_null(inc.title))
+            .add("severity", text_or_null(inc.severity))
+            .add("claimed", fig(num_or_null(inc.claimed_pct, 1, "%"), k + ".claimed_budget_pct"))
+            .add("computed", fig(num_or_null(inc.computed_pct, 1, "%"), k + ".computed_budget_pct"))
+            .take());
   }
   json alerts = json::array();
   for (const auto& a : w.alerts)
-    alerts.push_back({{"name", a.name},
-                      {"burn_rate", num(a.burn_rate, 2)},
-                      {"windows", a.short_window + "/" + a.long_window},
-                      {"judged", a.judged},
-                      {"fired", join(a.fired, ", ")},
-                      {"fired_count", a.fired.size()}});
+    alerts.push_back(ViewObject()
+                         .add("name", a.name)
+                         .add("burn_rate", num(a.burn_rate, 2))
+                         .add("windows", a.short_window + "/" + a.long_window)
+                         .add("judged", a.judged)
+                         .add("fired", join(a.fired, ", "))
+                         .add("fired_count", a.fired.size())
+                         .take());
   const std::string state(budget_state_name(w.state));
   std::string change_text = "no data 7 days earlier";
   if (w.remaining_change)
@@ -62,45 +69,51 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
                   num(std::fabs(*w.remaining_change * 100.0), 2) + " pts";
   json top = nullptr;
   if (w.top_contributor)
-    top = {
-        {"day", w.top_contributor->day},
-        {"bad", fig(grouped(w.top_contributor->bad, 0), key + ".top_error_contributor.bad_events")},
-        {"share", fig(num_or_null(w.top_contributor->share
-                                      ? std::optional<double>(*w.top_contributor->share * 100.0)
-                                      : std::nullopt,
-                                  1, "%"),
-                      key + ".top_error_contributor.share_pct")}};
+    top = ViewObject()
+              .add("day", w.top_contributor->day)
+              .add("bad", fig(grouped(w.top_contributor->bad, 0),
+                              key + ".top_error_contributor.bad_events"))
+              .add("share",
+                   fig(num_or_null(w.top_contributor->share
+                                       ? std::optional<double>(*w.top_contributor->share * 100.0)
+                                       : std::nullopt,
+                                   1, "%"),
+                       key + ".top_error_contributor.share_pct"))
+              .take();
   auto burn = [&](const char* label) {
     auto it = w.burn_rates.find(label);
     std::optional<double> v = it == w.burn_rates.end() ? std::nullopt : it->second;
     return fig(num_or_null(v, 2), key + ".burn_rates." + label);
   };
-  return {{"slo", w.slo},
-          {"name", text_or_null(w.name)},
-          {"href", slo_href(site, w.slo)},
-          {"service", w.service},
-          {"service_href", service_href(site, w.service)},
-          {"first_day", w.first_day},
-          {"last_day", w.last_day},
-          {"remaining", fig(num_or_null(pct(w.remaining), 2, "%"), key + ".budget_remaining_pct")},
-          {"remaining_before", fig(num_or_null(pct(w.remaining_before), 2, "%"),
-                                   key + ".budget_remaining_7d_before_pct")},
-          {"trend", w.trend},
-          {"trend_arrow", trend_arrow(w.trend)},
-          {"trend_text", w.trend == "unknown" ? "unknown" : w.trend},
-          {"change", change_text},
-          {"state", css_word(state)},
-          {"state_label", state_label(state)},
-          {"consumed", fig(num_or_null(pct(w.consumed), 2, "%"), key + ".budget_consumed_pct")},
-          {"burn_1h", burn("1h")},
-          {"burn_6h", burn("6h")},
-          {"burn_24h", burn("24h")},
-          {"incidents", incidents},
-          {"has_incidents", !incidents.empty()},
-          {"top", top},
-          {"projected_exhaustion", opt_text(w.projected_exhaustion)},
-          {"alerts", alerts},
-          {"has_alerts", !alerts.empty()}};
+  const bool has_incidents = !incidents.empty(), has_alerts = !alerts.empty();
+  return ViewObject()
+      .add("slo", w.slo)
+      .add("name", text_or_null(w.name))
+      .add("href", slo_href(site, w.slo))
+      .add("service", w.service)
+      .add("service_href", service_href(site, w.service))
+      .add("first_day", w.first_day)
+      .add("last_day", w.last_day)
+      .add("remaining", fig(num_or_null(pct(w.remaining), 2, "%"), key + ".budget_remaining_pct"))
+      .add("remaining_before", fig(num_or_null(pct(w.remaining_before), 2, "%"),
+                                   key + ".budget_remaining_7d_before_pct"))
+      .add("trend", w.trend)
+      .add("trend_arrow", trend_arrow(w.trend))
+      .add("trend_text", w.trend == "unknown" ? "unknown" : w.trend)
+      .add("change", std::move(change_text))
+      .add("state", css_word(state))
+      .add("state_label", state_label(state))
+      .add("consumed", fig(num_or_null(pct(w.consumed), 2, "%"), key + ".budget_consumed_pct"))
+      .add("burn_1h", burn("1h"))
+      .add("burn_6h", burn("6h"))
+      .add("burn_24h", burn("24h"))
+      .add("incidents", std::move(incidents))
+      .add("has_incidents", has_incidents)
+      .add("top", std::move(top))
+      .add("projected_exhaustion", opt_text(w.projected_exhaustion))
+      .add("alerts", std::move(alerts))
+      .add("has_alerts", has_alerts)
+      .take();
 }
 
 } // namespace
@@ -125,14 +138,17 @@ json reviews_view(const Site& site) {
   json reviews = json::array();
   for (auto it = site.figs.reviews.rbegin(); it != site.figs.reviews.rend(); ++it) {
     const WeeklyReview& r = it->second;
-    reviews.push_back({{"href", review_page(r.week)},
-                       {"week", r.week},
-                       {"days", r.first_day + " to " + r.last_day},
-                       {"summary", std::to_string(r.incidents.total) +
-                                       (r.incidents.total == 1 ? " incident" : " incidents") +
-                                       ", " + std::to_string(r.alerts_fired) +
-                                       (r.alerts_fired == 1 ? " alert-day" : " alert-days")},
-                       {"json_href", "api/reviews/" + r.week + ".json"}});
+    reviews.push_back(
+        ViewObject()
+            .add("href", review_page(r.week))
+            .add("week", r.week)
+            .add("days", r.first_day + " to " + r.last_day)
+            .add("summary", std::to_string(r.incidents.total) +
+                                (r.incidents.total == 1 ? " incident" : " incidents") + ", " +
+                                std::to_string(r.alerts_fired) +
+                                (r.alerts_fired == 1 ? " alert-day" : " alert-days"))
+            .add("json_href", "api/reviews/" + r.week + ".json")
+            .take());
   }
   v["has_reviews"] = !reviews.empty();
   v["reviews"] = std::move(reviews);
@@ -168,27 +184,34 @@ json review_view(const Site& site, const WeeklyReview& r) {
     for (const auto& a : w.alerts) {
       if (!a.judged) live_only.push_back(w.slo + "/" + a.name);
       if (!a.fired.empty())
-        fired.push_back({{"slo", w.slo},
-                         {"href", slo_href(site, w.slo)},
-                         {"name", a.name},
-                         {"burn_rate", num(a.burn_rate, 2)},
-                         {"windows", a.short_window + "/" + a.long_window},
-                         {"days", join(a.fired, ", ")}});
+        fired.push_back(ViewObject()
+                            .add("slo", w.slo)
+                            .add("href", slo_href(site, w.slo))
+                            .add("name", a.name)
+                            .add("burn_rate", num(a.burn_rate, 2))
+                            .add("windows", a.short_window + "/" + a.long_window)
+                            .add("days", join(a.fired, ", "))
+                            .take());
     }
   json sev = json::array();
   for (const auto& [s, n] : r.incidents.by_severity)
-    sev.push_back({{"severity", s}, {"count", fig(n, k + "incidents.by_severity." + s)}});
+    sev.push_back(ViewObject()
+                      .add("severity", s)
+                      .add("count", fig(n, k + "incidents.by_severity." + s))
+                      .take());
   json pms = json::array();
   for (std::size_t i = 0; i < r.incidents.postmortems.size(); ++i) {
     const auto& p = r.incidents.postmortems[i];
-    pms.push_back({{"id", p.id},
-                   {"href", postmortem_href(site, p.id)},
-                   {"title", text_or_null(p.title)},
-                   {"date", p.date},
-                   {"severity", text_or_null(p.severity)},
-                   {"duration", fig(num_or_null(p.time_to_resolve_minutes, 0, " min"),
-                                    k + "incidents.postmortems." + std::to_string(i) +
-                                        ".time_to_resolve_minutes")}});
+    pms.push_back(ViewObject()
+                      .add("id", p.id)
+                      .add("href", postmortem_href(site, p.id))
+                      .add("title", text_or_null(p.title))
+                      .add("date", p.date)
+                      .add("severity", text_or_null(p.severity))
+                      .add("duration", fig(num_or_null(p.time_to_resolve_minutes, 0, " min"),
+                                           k + "incidents.postmortems." + std::to_string(i) +
+                                               ".time_to_resolve_minutes"))
+                      .take());
   }
   json items = action_items(site, r.incidents.open_action_items);
   json oncall = json::array();
@@ -196,55 +219,75 @@ json review_view(const Site& site, const WeeklyReview& r) {
     const auto& e = r.on_call.entries[i];
     const std::string ek = k + "on_call.rotations." + std::to_string(i);
     oncall.push_back(
-        {{"rotation", e.rotation},
-         {"href", rotation_href(site, e.rotation)},
-         {"period", e.period},
-         {"pages", fig(num_or_null(e.pages, 0), ek + ".pages")},
-         {"off_hours", fig(num_or_null(e.off_hours_pages, 0), ek + ".off_hours_pages")},
-         {"false_positive",
-          fig(num_or_null(e.false_positive_pct, 2, "%"), ek + ".false_positive_pct")}});
+        ViewObject()
+            .add("rotation", e.rotation)
+            .add("href", rotation_href(site, e.rotation))
+            .add("period", e.period)
+            .add("pages", fig(num_or_null(e.pages, 0), ek + ".pages"))
+            .add("off_hours", fig(num_or_null(e.off_hours_pages, 0), ek + ".off_hours_pages"))
+            .add("false_positive",
+                 fig(num_or_null(e.false_positive_pct, 2, "%"), ek + ".false_positive_pct"))
+            .take());
   }
   json toil = json::array();
   for (std::size_t i = 0; i < r.toil_automated.size(); ++i) {
     const auto& t = r.toil_automated[i];
-    toil.push_back({{"id", t.id},
-                    {"name", text_or_null(t.name)},
-                    {"date", t.automated_on},
-                    {"hours", fig(num(t.hours_saved_per_month, 1) + " h",
-                                  k + "reliability_work.toil_automated." + std::to_string(i) +
-                                      ".hours_saved_per_month")}});
+    toil.push_back(ViewObject()
+                       .add("id", t.id)
+                       .add("name", text_or_null(t.name))
+                       .add("date", t.automated_on)
+                       .add("hours", fig(num(t.hours_saved_per_month, 1) + " h",
+                                         k + "reliability_work.toil_automated." +
+                                             std::to_string(i) + ".hours_saved_per_month"))
+                       .take());
   }
   json experiments = json::array();
   for (const auto& e : r.experiments)
-    experiments.push_back({{"id", e.id},
-                           {"name", text_or_null(e.name)},
-                           {"service", e.service},
-                           {"service_href", service_href(site, e.service)},
-                           {"date", e.date},
-                           {"outcome", text_or_null(e.outcome)}});
+    experiments.push_back(ViewObject()
+                              .add("id", e.id)
+                              .add("name", text_or_null(e.name))
+                              .add("service", e.service)
+                              .add("service_href", service_href(site, e.service))
+                              .add("date", e.date)
+                              .add("outcome", text_or_null(e.outcome))
+                              .take());
   json capacity = json::array();
   for (std::size_t i = 0; i < r.capacity_concerns.size(); ++i) {
     const auto& c = r.capacity_concerns[i];
-    capacity.push_back({{"id", c.id},
-                        {"service", c.service},
-                        {"service_href", service_href(site, c.service)},
-                        {"runway", fig(c.runway_months ? json(*c.runway_months) : json(nullptr),
-                                       k + "reliability_work.capacity_concerns." +
-                                           std::to_string(i) + ".runway_months")}});
+    capacity.push_back(
+        ViewObject()
+            .add("id", c.id)
+            .add("service", c.service)
+            .add("service_href", service_href(site, c.service))
+            .add("runway", fig(c.runway_months ? json(*c.runway_months) : json(nullptr),
+                               k + "reliability_work.capacity_concerns." + std::to_string(i) +
+                                   ".runway_months"))
+            .take());
   }
   // The weeks before and after, when they have pages: reviews read in sequence.
   auto it = site.figs.reviews.find(r.week);
   json prev = nullptr, next = nullptr;
   if (it != site.figs.reviews.begin())
-    prev = {{"href", review_page(std::prev(it)->first)}, {"label", std::prev(it)->first}};
+    prev = ViewObject()
+               .add("href", review_page(std::prev(it)->first))
+               .add("label", std::prev(it)->first)
+               .take();
   if (std::next(it) != site.figs.reviews.end())
-    next = {{"href", review_page(std::next(it)->first)}, {"label", std::next(it)->first}};
+    next = ViewObject()
+               .add("href", review_page(std::next(it)->first))
+               .add("label", std::next(it)->first)
+               .take();
 
-  v["review"] = {{"week", r.week},         {"first_day", r.first_day},
-                 {"last_day", r.last_day}, {"json_href", "api/reviews/" + r.week + ".json"},
-                 {"previous", prev},       {"next", next}};
-  v["slos"] = slos;
+  v["review"] = ViewObject()
+                    .add("week", r.week)
+                    .add("first_day", r.first_day)
+                    .add("last_day", r.last_day)
+                    .add("json_href", "api/reviews/" + r.week + ".json")
+                    .add("previous", std::move(prev))
+                    .add("next", std::move(next))
+                    .take();
   v["has_slos"] = !slos.empty();
+  v["slos"] = std::move(slos);
   v["alerts_fired"] = fig(r.alerts_fired, k + "slo_status.alerts_fired");
   v["has_fired"] = !fired.empty();
   cut_paper_list(fired, v["fired_more"], "alert", api_file);
@@ -258,31 +301,31 @@ json review_view(const Site& site, const WeeklyReview& r) {
   v["duration"] = fig(num_or_null(r.incidents.total_duration_minutes, 0, " min"),
                       k + "incidents.total_duration_minutes");
   cut_paper_list(pms, v["postmortems_more"], "postmortem", api_file);
-  v["postmortems"] = pms;
   v["has_postmortems"] = !pms.empty();
+  v["postmortems"] = std::move(pms);
   v["items_open"] = fig(r.incidents.open, k + "incidents.action_items.open");
   v["items_in_progress"] = fig(r.incidents.in_progress, k + "incidents.action_items.in_progress");
   v["items_overdue"] = fig(r.incidents.overdue, k + "incidents.action_items.overdue");
   cut_paper_list(items, v["items_more"], "action item", api_file);
-  v["items"] = items;
   v["has_items"] = !items.empty();
+  v["items"] = std::move(items);
   v["periods"] = join(r.on_call.periods, " and ");
   cut_paper_list(oncall, v["oncall_more"], "rotation", api_file);
-  v["oncall"] = oncall;
   v["has_oncall"] = !oncall.empty();
+  v["oncall"] = std::move(oncall);
   v["total_pages"] = fig(num(r.on_call.total_pages, 0), k + "on_call.total_pages");
   v["total_off_hours"] = fig(num(r.on_call.off_hours_pages, 0), k + "on_call.off_hours_pages");
   cut_paper_list(toil, v["toil_more"], "toil item", api_file);
-  v["toil"] = toil;
   v["has_toil"] = !toil.empty();
+  v["toil"] = std::move(toil);
   v["hours_saved"] =
       fig(num(r.hours_saved_per_month, 1) + " h", k + "reliability_work.hours_saved_per_month");
   cut_paper_list(experiments, v["experiments_more"], "experiment", api_file);
-  v["experiments"] = experiments;
   v["has_experiments"] = !experiments.empty();
+  v["experiments"] = std::move(experiments);
   cut_paper_list(capacity, v["capacity_more"], "capacity model", api_file);
-  v["capacity"] = capacity;
   v["has_capacity"] = !capacity.empty();
+  v["capacity"] = std::move(capacity);
   v["capacity_months"] = k_capacity_concern_months;
   return v;
 }
@@ -294,69 +337,84 @@ json handoff_view(const Site& site, const Handoff& h) {
   v["freshness"] = documents_freshness(site);
   json services = json::array();
   for (const auto& s : h.services)
-    services.push_back({{"id", s}, {"href", service_href(site, s)}});
+    services.push_back(ViewObject().add("id", s).add("href", service_href(site, s)).take());
   json pms = json::array();
   for (const auto& p : h.open_postmortems)
-    pms.push_back({{"id", p.id},
-                   {"href", postmortem_href(site, p.id)},
-                   {"title", text_or_null(p.title)},
-                   {"date", text_or_null(p.date)},
-                   {"severity", text_or_null(p.severity)},
-                   {"status", p.status}});
+    pms.push_back(ViewObject()
+                      .add("id", p.id)
+                      .add("href", postmortem_href(site, p.id))
+                      .add("title", text_or_null(p.title))
+                      .add("date", text_or_null(p.date))
+                      .add("severity", text_or_null(p.severity))
+                      .add("status", p.status)
+                      .take());
   json items = action_items(site, h.open_action_items);
   json changes = json::array();
   for (const auto& c : h.recent_changes)
-    changes.push_back({{"date", c.date},
-                       {"kind", c.kind},
-                       {"id", c.id},
-                       {"file", c.file},
-                       {"commit", c.short_hash},
-                       {"author", text_or_null(c.author)}});
+    changes.push_back(ViewObject()
+                          .add("date", c.date)
+                          .add("kind", c.kind)
+                          .add("id", c.id)
+                          .add("file", c.file)
+                          .add("commit", c.short_hash)
+                          .add("author", text_or_null(c.author))
+                          .take());
   json risks = json::array();
   for (const auto& r : h.risks)
-    risks.push_back({{"kind", r.kind}, {"id", r.id}, {"service", r.service}, {"text", r.text}});
+    risks.push_back(ViewObject()
+                        .add("kind", r.kind)
+                        .add("id", r.id)
+                        .add("service", r.service)
+                        .add("text", r.text)
+                        .take());
   json maint = json::array();
   for (const auto& m : h.maintenance)
-    maint.push_back({{"id", m.id},
-                     {"service", m.service},
-                     {"start", m.start},
-                     {"end", text_or_null(m.end)},
-                     {"description", text_or_null(m.description)},
-                     {"rollback_plan", text_or_null(m.rollback_plan)},
-                     {"under_way", m.under_way}});
+    maint.push_back(ViewObject()
+                        .add("id", m.id)
+                        .add("service", m.service)
+                        .add("start", m.start)
+                        .add("end", text_or_null(m.end))
+                        .add("description", text_or_null(m.description))
+                        .add("rollback_plan", text_or_null(m.rollback_plan))
+                        .add("under_way", m.under_way)
+                        .take());
   json runbooks = json::array();
   for (const auto& u : h.runbook_updates)
     runbooks.push_back(
-        {{"id", u.id},
-         {"href", site.runbooks.count(u.id) ? json(runbook_page(u.id)) : json(nullptr)},
-         {"title", text_or_null(u.title)},
-         {"date", u.date},
-         {"commit", text_or_null(u.short_hash)},
-         {"author", text_or_null(u.author)},
-         {"from_git", u.source == "git"}});
-  v["handoff"] = {{"rotation", h.rotation},
-                  {"name", text_or_null(h.name == h.rotation ? "" : h.name)},
-                  {"href", rotation_href(site, h.rotation)},
-                  {"date", h.date},
-                  {"since", h.since},
-                  {"json_href", "api/handoffs/" + segment(h.rotation) + ".json"},
-                  {"history", h.history_available},
-                  {"history_reason", h.history_reason}};
+        ViewObject()
+            .add("id", u.id)
+            .add("href", site.runbooks.count(u.id) ? json(runbook_page(u.id)) : json(nullptr))
+            .add("title", text_or_null(u.title))
+            .add("date", u.date)
+            .add("commit", text_or_null(u.short_hash))
+            .add("author", text_or_null(u.author))
+            .add("from_git", u.source == "git")
+            .take());
+  v["handoff"] = ViewObject()
+                     .add("rotation", h.rotation)
+                     .add("name", text_or_null(h.name == h.rotation ? "" : h.name))
+                     .add("href", rotation_href(site, h.rotation))
+                     .add("date", h.date)
+                     .add("since", h.since)
+                     .add("json_href", "api/handoffs/" + segment(h.rotation) + ".json")
+                     .add("history", h.history_available)
+                     .add("history_reason", h.history_reason)
+                     .take();
   v["services"] = std::move(services);
-  v["open_postmortems"] = pms;
-  v["items"] = items;
   v["has_open_issues"] = !pms.empty() || !items.empty();
+  v["open_postmortems"] = std::move(pms);
+  v["items"] = std::move(items);
   v["overdue"] = h.overdue_action_items;
-  v["changes"] = changes;
   v["has_changes"] = !changes.empty();
+  v["changes"] = std::move(changes);
   v["recent_days"] = k_handoff_recent_days;
-  v["risks"] = risks;
   v["has_risks"] = !risks.empty();
-  v["maintenance"] = maint;
+  v["risks"] = std::move(risks);
   v["has_maintenance"] = !maint.empty();
+  v["maintenance"] = std::move(maint);
   v["maintenance_days"] = k_handoff_maintenance_days;
-  v["runbooks"] = runbooks;
   v["has_runbooks"] = !runbooks.empty();
+  v["runbooks"] = std::move(runbooks);
   return v;
 }
 
