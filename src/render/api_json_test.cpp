@@ -1,5 +1,6 @@
 #include "pipeline.hpp"
 #include "render/api_json.hpp"
+#include "render/test_content.hpp"
 
 #include <atomic>
 #include <doctest/doctest.h>
@@ -10,6 +11,7 @@
 
 namespace fs = std::filesystem;
 using namespace nines;
+using render_test::ContentCopy;
 
 namespace {
 
@@ -66,38 +68,6 @@ std::vector<std::string> duplicate_keys(const std::string& text) {
   REQUIRE_FALSE(sax.failed);
   return sax.found;
 }
-
-// A copy of a content repository of the source tree in a scratch folder: the pipeline writes its
-// store beside the content, and the source tree must stay clean.
-struct ContentCopy {
-  fs::path path;
-  explicit ContentCopy(const std::string& from) {
-    static std::atomic<int> n{0};
-    path = fs::temp_directory_path() /
-           ("nines-api-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(path);
-    const fs::path src = fs::path(NINES_SOURCE_DIR) / from;
-    for (auto it = fs::recursive_directory_iterator(src); it != fs::recursive_directory_iterator();
-         ++it) {
-      const std::string name = it->path().filename().string();
-      if (it->is_directory() && (name == ".nines" || name == "site")) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      const fs::path to = path / it->path().lexically_relative(src);
-      if (it->is_directory())
-        fs::create_directories(to);
-      else if (it->is_regular_file()) {
-        fs::create_directories(to.parent_path());
-        fs::copy_file(it->path(), to);
-      }
-    }
-  }
-  ~ContentCopy() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // Every file of the API of a content repository of the source tree, by path.
 std::map<std::string, std::string> api_of(const std::string& repo) {

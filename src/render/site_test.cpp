@@ -2,6 +2,7 @@
 #include "pipeline.hpp"
 #include "render/html.hpp"
 #include "render/site.hpp"
+#include "render/test_content.hpp"
 #include "render/theme.hpp"
 #include "write/link_check.hpp"
 #include "write/site_writer.hpp"
@@ -23,6 +24,7 @@ const std::map<std::string, std::string_view>& embedded_theme_files(); // genera
 } // namespace nines
 
 using namespace nines;
+using render_test::ContentCopy;
 
 namespace {
 
@@ -31,38 +33,6 @@ constexpr const char* k_now = "2026-11-23T00:00:00Z";
 bool contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
-
-// A copy of content/ in a scratch folder: the pipeline writes its store beside the content, and
-// the source tree must stay clean.
-struct ContentCopy {
-  fs::path path;
-  ContentCopy() {
-    static std::atomic<int> n{0};
-    path = fs::temp_directory_path() /
-           ("nines-site-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(path);
-    const fs::path src = fs::path(NINES_SOURCE_DIR) / "content";
-    for (auto it = fs::recursive_directory_iterator(src); it != fs::recursive_directory_iterator();
-         ++it) {
-      std::string name = it->path().filename().string();
-      if (it->is_directory() && (name == ".nines" || name == "site")) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      fs::path to = path / it->path().lexically_relative(src);
-      if (it->is_directory())
-        fs::create_directories(to);
-      else if (it->is_regular_file()) {
-        fs::create_directories(to.parent_path());
-        fs::copy_file(it->path(), to);
-      }
-    }
-  }
-  ~ContentCopy() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // The example organisation through load … compute, once for every test case.
 const Run& content_run() {
