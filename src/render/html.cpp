@@ -29,38 +29,51 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+// The entity for `c`, or null when `c` is written as it is. Backticks are escaped only where
+// asked (attributes).
+const char* entity_of(char c, bool backtick) {
+  switch (c) {
+  case '&':
+    return "&amp;";
+  case '<':
+    return "&lt;";
+  case '>':
+    return "&gt;";
+  case '"':
+    return "&quot;";
+  case '\'':
+    return "&#39;";
+  case '\0':
+    return "&#xFFFD;";
+  case '`':
+    return backtick ? "&#96;" : nullptr;
+  default:
+    return nullptr;
+  }
+}
+
+// Which bytes may need an entity: one table look-up per byte, so the runs between them are
+// copied whole. Appending byte by byte cost a capacity check per byte, and every page's text
+// goes through here.
+constexpr std::array<bool, 256> k_special = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'&', '<', '>', '"', '\'', '\0', '`'})
+    t[c] = true;
+  return t;
+}();
+
 void escape_into(std::string& out, std::string_view text, bool backtick) {
   out.reserve(out.size() + text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    case '\0':
-      out += "&#xFFFD;";
-      break;
-    case '`':
-      if (backtick)
-        out += "&#96;";
-      else
-        out += c;
-      break;
-    default:
-      out += c;
-    }
+  std::size_t run = 0; // start of the bytes not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!k_special[static_cast<unsigned char>(text[i])]) continue;
+    const char* entity = entity_of(text[i], backtick);
+    if (entity == nullptr) continue;
+    out.append(text.data() + run, i - run);
+    out += entity;
+    run = i + 1;
   }
+  out.append(text.data() + run, text.size() - run);
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 #include "render/html.hpp"
 
 #include <doctest/doctest.h>
+#include <random>
+#include <string>
 
 using namespace nines;
 
@@ -15,6 +17,43 @@ TEST_CASE("render/html: html_escape replaces the five special characters") {
 TEST_CASE("render/html: attr_escape also covers the backtick") {
   CHECK(attr_escape("x\" onmouseover=\"alert(1)") == "x&quot; onmouseover=&quot;alert(1)");
   CHECK(attr_escape("'`") == "&#39;&#96;");
+}
+
+TEST_CASE("render/html: escaping copies whole runs and matches a byte-by-byte reference") {
+  // The reference escapes one byte at a time, as the rules are written; the escaper copies the
+  // runs between special bytes whole. Random texts over an alphabet rich in special bytes (NUL
+  // and bytes above 0x7F included) must come out the same, at every run length and position.
+  auto reference = [](std::string_view text, bool backtick) {
+    std::string out;
+    for (char c : text) {
+      if (c == '&')
+        out += "&amp;";
+      else if (c == '<')
+        out += "&lt;";
+      else if (c == '>')
+        out += "&gt;";
+      else if (c == '"')
+        out += "&quot;";
+      else if (c == '\'')
+        out += "&#39;";
+      else if (c == '\0')
+        out += "&#xFFFD;";
+      else if (c == '`' && backtick)
+        out += "&#96;";
+      else
+        out += c;
+    }
+    return out;
+  };
+  const std::string alphabet("ab &<>\"'`\0\xC3\xA9z\n", 14);
+  std::mt19937 rng(20261203);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(rng() % 40, ' ');
+    for (char& c : text)
+      c = alphabet[rng() % alphabet.size()];
+    CHECK(html_escape(text) == reference(text, false));
+    CHECK(attr_escape(text) == reference(text, true));
+  }
 }
 
 TEST_CASE("render/html: is_safe_url accepts relative, http(s), mailto and raster data URLs") {
