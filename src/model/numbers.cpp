@@ -6,7 +6,7 @@
 
 namespace nines {
 
-// Locale-free, never "-0" (as the charts' format_fixed).
+// Locale-free, never "-0"; the charts call it format_fixed.
 std::string fixed_text(double value, int decimals) {
   if (!std::isfinite(value)) return "n/a";
   char buf[400]; // the longest finite double in fixed notation is 309 digits

@@ -13,7 +13,8 @@ namespace nines {
 // uses for "attainment ≥ target", so a hit never reads as a miss either.
 constexpr double k_target_tolerance = 1e-9;
 
-// `value` with `decimals` fixed decimals ("12.5"); "n/a" when not finite.
+// `value` with `decimals` fixed decimals ("12.5"), decimals clamped to 0..10, never "-0"; "n/a"
+// when not finite.
 std::string fixed_text(double value, int decimals);
 
 // Decimals that show a percentage next to `threshold_pct`: one more than the threshold has, at

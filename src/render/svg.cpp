@@ -24,15 +24,19 @@ std::optional<double> usable(std::optional<double> v) {
 }
 
 // Coordinates: two decimals, trailing zeros trimmed, so output is compact and byte-stable.
+// Formatted and trimmed in place: a chart writes thousands of them.
 std::string coord(double v) {
   if (!std::isfinite(v)) return "0";
-  std::string s = format_fixed(v, 2);
-  if (s.find('.') != std::string::npos) {
+  char buf[400]; // the longest finite double in fixed notation is 309 digits
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
+  if (ec != std::errc()) return "n/a";
+  std::string_view s(buf, static_cast<std::size_t>(end - buf));
+  if (s.find('.') != std::string_view::npos) {
     while (s.back() == '0')
-      s.pop_back();
-    if (s.back() == '.') s.pop_back();
+      s.remove_suffix(1);
+    if (s.back() == '.') s.remove_suffix(1);
   }
-  return s == "-0" ? "0" : s;
+  return s == "-0" ? "0" : std::string(s);
 }
 
 std::size_t utf8_length(std::string_view s) {
@@ -151,17 +155,6 @@ std::string sentence_join(const std::vector<std::string>& parts) {
 }
 
 } // namespace
-
-std::string format_fixed(double value, int decimals) {
-  if (!std::isfinite(value)) return "n/a";
-  decimals = std::clamp(decimals, 0, 10);
-  char buf[400]; // the longest finite double in fixed notation is 309 digits
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, decimals);
-  if (ec != std::errc()) return "n/a";
-  std::string s(buf, end);
-  if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-  return s;
-}
 
 std::string chart_open(const std::string& kind, double width, double height, std::string_view title,
                        const std::string& desc) {

@@ -7,6 +7,8 @@
 // treated as missing and never reach the output. All text is escaped with html.hpp.
 #pragma once
 
+#include "model/numbers.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,8 +67,11 @@ struct HeatmapSpec {
 };
 
 // Fixed-point text for `value` with `decimals` digits, '.' as separator, never "-0"; "n/a" for
-// NaN and infinities. Shared by the charts so every figure on a page is formatted the same way.
-std::string format_fixed(double value, int decimals);
+// NaN and infinities. Shared by the charts so every figure on a page is formatted the same way:
+// it is the model's fixed_text, under the name the pages use.
+inline std::string format_fixed(double value, int decimals) {
+  return fixed_text(value, decimals);
+}
 
 // The opening <svg> tag with its <title> and <desc>, shared by every chart: `kind` is the extra
 // class ("chart-line"). The chart shrinks with the page down to 85% of `width`, no further, so
