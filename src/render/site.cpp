@@ -14,9 +14,11 @@
 #include <malloc.h>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 namespace nines {
 
@@ -254,6 +256,29 @@ std::string page_input(const std::string& layout, const std::string& theme,
   return hash;
 }
 
+// The same for a page that shows a body: its view is saved without the body's fields (`saved`,
+// the encoding of the view with them null) and those fields are hashed after it. A full build
+// encodes the view once for both the hash and the saved copy, and a prose rebuild hashes the
+// saved bytes as they are: both make the same input for the same page.
+std::string prose_page_input(const std::string& layout, const std::string& theme,
+                             const std::string& version, std::string_view saved, const json& body,
+                             const json& toc) {
+  thread_local std::string bytes;
+  bytes.assign("nines prose page input 1\n");
+  bytes += layout;
+  bytes += '\n';
+  bytes += theme;
+  bytes += '\n';
+  bytes += version;
+  bytes += '\n';
+  bytes += saved;
+  append_view(bytes, body);
+  append_view(bytes, toc);
+  std::string hash = content_hash(bytes);
+  if (bytes.capacity() > (std::size_t{1} << 22)) std::string().swap(bytes);
+  return hash;
+}
+
 } // namespace
 
 SiteStats render_site(const Repo& repo, const Figures& figs,
@@ -314,14 +339,30 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
       json view = job.view(&slot);
       view_ns += ns_since(start);
       start = Clock::now();
-      const std::string input = page_input(job.layout, theme_id, opts.version, view);
+      // A page showing a body: its view without the body's fields, encoded once, is both what
+      // its input is hashed from and what is saved for prose rebuilds.
+      std::string saved;
+      std::string input;
+      if (slot.file.empty()) {
+        input = page_input(job.layout, theme_id, opts.version, view);
+      } else {
+        const json::json_pointer body_at(slot.body_at);
+        json body = std::exchange(view[body_at], nullptr);
+        json toc;
+        std::optional<json::json_pointer> toc_at;
+        if (!slot.toc_at.empty()) {
+          toc_at.emplace(slot.toc_at);
+          toc = std::exchange(view[*toc_at], nullptr);
+        }
+        saved = encode_view(view);
+        input = prose_page_input(job.layout, theme_id, opts.version, saved, body, toc);
+        view[body_at] = std::move(body);
+        if (toc_at) view[*toc_at] = std::move(toc);
+      }
       hash_ns += ns_since(start);
-      // A page showing a body is handed over as saved: its view without the body.
       auto keep_prose = [&] {
-        if (!sink.prose_page || slot.file.empty()) return;
-        view[json::json_pointer(slot.body_at)] = nullptr;
-        if (!slot.toc_at.empty()) view[json::json_pointer(slot.toc_at)] = nullptr;
-        sink.prose_page({job.path, job.layout, std::move(slot), encode_view(view)});
+        if (sink.prose_page && !slot.file.empty())
+          sink.prose_page({job.path, job.layout, std::move(slot), std::move(saved)});
       };
       if (sink.reuse && !input.empty() && sink.reuse(job.path, input)) {
         ++reused;
@@ -383,7 +424,9 @@ SiteStats render_prose(const ProseState& state, const std::map<std::string, std:
     site::put_body(*view, base, body->second, p.path, taken, p.slot);
     stats.view_ms += static_cast<double>(ns_since(start)) / 1e6;
     start = Clock::now();
-    const std::string input = page_input(p.layout, theme_id, opts.version, *view);
+    const std::string input = prose_page_input(
+        p.layout, theme_id, opts.version, p.view, (*view)[json::json_pointer(p.slot.body_at)],
+        p.slot.toc_at.empty() ? json() : (*view)[json::json_pointer(p.slot.toc_at)]);
     stats.hash_ms += static_cast<double>(ns_since(start)) / 1e6;
     start = Clock::now();
     std::string bytes = theme.render(p.layout, *view);
