@@ -222,6 +222,37 @@ TEST_CASE("render/site: output is identical whatever the number of threads") {
   CHECK(one == many);
 }
 
+TEST_CASE("render/site: figures computed on any number of threads render the same site") {
+  // compute_all runs its formulas as tasks on the threads (every SLO, week, month, service's
+  // readiness, and the organisation-wide figures side by side); the site, API included, must
+  // not depend on how many there were.
+  const Run& run = content_run();
+  auto site_of = [&](int jobs) {
+    Figures figs = compute_all(run.repo, run.series, run.live, run.figures.now, nullptr, jobs);
+    return render(run.repo, figs, run.series, options(1));
+  };
+  const auto one = site_of(1);
+  CHECK(one.count("api/readiness.json") == 1);
+  CHECK(one == site_of(2));
+  CHECK(one == site_of(8));
+  // Each task writes its own slot: every service's readiness is the one computed for it alone,
+  // in repo order, and every rotation has its handoff.
+  Figures figs = compute_all(run.repo, run.series, run.live, run.figures.now, nullptr, 8);
+  REQUIRE(figs.readiness.size() == run.repo.services.size());
+  for (std::size_t i = 0; i < run.repo.services.size(); ++i) {
+    const std::string& id = run.repo.services[i].meta.id;
+    const ReadinessFigures alone = compute_readiness(run.repo, id, run.series);
+    CHECK(figs.readiness[i].service == id);
+    CHECK(figs.readiness[i].digest == alone.digest);
+    CHECK(figs.readiness[i].pass == alone.pass);
+    CHECK(figs.readiness[i].fail == alone.fail);
+    CHECK(figs.readiness[i].rows.size() == alone.rows.size());
+  }
+  CHECK(figs.handoffs.size() == run.repo.rotations.size());
+  for (const auto& r : run.repo.rotations)
+    CHECK_MESSAGE(figs.handoffs.count(r.meta.id) == 1, r.meta.id);
+}
+
 TEST_CASE("render/site: no base_url, no sitemap") {
   const Run& run = content_run();
   auto files = render(run.repo, run.figures, run.series, options(2, ""));
