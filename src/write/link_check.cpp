@@ -61,7 +61,8 @@ void append_utf8(std::string& out, unsigned long cp) {
 }
 
 // The entities html_escape produces, plus numeric references: enough to read our own output.
-void decode_entities_into(std::string& out, std::string_view s) {
+std::string decode_entities(std::string_view s) {
+  std::string out;
   for (std::size_t i = 0; i < s.size();) {
     if (s[i] != '&') {
       out += s[i++];
@@ -109,11 +110,6 @@ void decode_entities_into(std::string& out, std::string_view s) {
     }
     i = semi + 1;
   }
-}
-
-std::string decode_entities(std::string_view s) {
-  std::string out;
-  decode_entities_into(out, s);
   return out;
 }
 
