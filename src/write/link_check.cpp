@@ -5,6 +5,8 @@
 #include "render/html.hpp"
 
 #include <algorithm>
+#include <array>
+#include <forward_list>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -17,8 +19,26 @@ char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// What ends each of the scanner's tokens, one table lookup per byte instead of up to five
+// comparisons: a tag name ends at a space, '>' or '/'; an attribute name also at '='; an unquoted
+// value at a space or '>'.
+enum : unsigned char { k_space = 1, k_ends_tag = 2, k_ends_name = 4, k_ends_bare = 8 };
+constexpr std::array<unsigned char, 256> k_byte_class = [] {
+  std::array<unsigned char, 256> table{};
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f'})
+    table[c] = k_space | k_ends_tag | k_ends_name | k_ends_bare;
+  table['>'] = k_ends_tag | k_ends_name | k_ends_bare;
+  table['/'] = k_ends_tag | k_ends_name;
+  table['='] = k_ends_name;
+  return table;
+}();
+
+bool has_class(char c, unsigned char cls) {
+  return (k_byte_class[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
 bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+  return has_class(c, k_space);
 }
 
 void append_utf8(std::string& out, unsigned long cp) {
@@ -93,29 +113,42 @@ std::string decode_entities(std::string_view s) {
   return out;
 }
 
-std::string percent_decode(std::string_view s) {
+void percent_decode_into(std::string& out, std::string_view s) {
   auto hex = [](char c) {
     c = lower(c);
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
   };
-  std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+    // Up to the next '%' (most URLs have none) in one piece.
+    if (s[i] != '%') {
+      const std::size_t pct = std::min(s.find('%', i), s.size());
+      out.append(s.substr(i, pct - i));
+      i = pct - 1;
+      continue;
+    }
+    if (i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
       i += 2;
     } else {
       out += s[i];
     }
   }
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  percent_decode_into(out, s);
   return out;
 }
 
 // A small HTML tokenizer: start tags and their attributes, skipping comments, doctype and the
 // raw text of <script> and <style>. Our pages come from our own templates, so this does not need
 // the full HTML5 error recovery; it only must not mistake text for tags, which escaping ensures.
+// The values are views of the page's bytes as written, entities not yet decoded: most values have
+// none, and a copy of each was most of the extraction's allocations.
 struct Scan {
-  std::set<std::string> ids;
-  std::vector<std::string> urls;
+  std::vector<std::string_view> ids;
+  std::vector<std::string_view> urls;
 };
 
 // Whether an HTML name equals `lowercase` (already in lower case), ignoring ASCII case.
@@ -126,8 +159,9 @@ bool same_name(std::string_view name, std::string_view lowercase) {
   return true;
 }
 
-Scan scan_page(std::string_view html) {
-  Scan page;
+void scan_page(std::string_view html, Scan& page) {
+  page.ids.clear();
+  page.urls.clear();
   std::size_t i = 0;
   const std::size_t n = html.size();
   auto skip_past = [&](std::string_view end) {
@@ -138,16 +172,20 @@ Scan scan_page(std::string_view html) {
     std::size_t lt = html.find('<', i);
     if (lt == std::string_view::npos) break;
     i = lt;
-    if (html.compare(i, 4, "<!--") == 0) {
+    // Markup declarations are told apart by their second byte first: comparing every tag's first
+    // bytes with "<!--" and "<![CDATA[" cost a library call each.
+    const bool bang = i + 1 < n && html[i + 1] == '!';
+    if (bang && html.compare(i, 4, "<!--") == 0) {
       skip_past("-->");
       continue;
     }
-    if (html.compare(i, 9, "<![CDATA[") == 0) {
+    if (bang && html.compare(i, 9, "<![CDATA[") == 0) {
       skip_past("]]>");
       continue;
     }
     if (i + 1 < n && (html[i + 1] == '!' || html[i + 1] == '?' || html[i + 1] == '/')) {
-      skip_past(">");
+      const std::size_t gt = html.find('>', i);
+      i = gt == std::string_view::npos ? n : gt + 1;
       continue;
     }
     if (i + 1 >= n || !((html[i + 1] >= 'a' && html[i + 1] <= 'z') ||
@@ -159,7 +197,7 @@ Scan scan_page(std::string_view html) {
     // Names are compared in place, case-insensitively: copying each tag and attribute name was
     // most of the scan's time.
     const std::size_t tag_start = i;
-    while (i < n && !is_space(html[i]) && html[i] != '>' && html[i] != '/')
+    while (i < n && !has_class(html[i], k_ends_tag))
       ++i;
     const std::string_view tag = html.substr(tag_start, i - tag_start);
     // Attributes.
@@ -169,7 +207,7 @@ Scan scan_page(std::string_view html) {
         continue;
       }
       const std::size_t name_start = i;
-      while (i < n && !is_space(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/')
+      while (i < n && !has_class(html[i], k_ends_name))
         ++i;
       const std::string_view name = html.substr(name_start, i - name_start);
       while (i < n && is_space(html[i]))
@@ -192,14 +230,14 @@ Scan scan_page(std::string_view html) {
         i = end < n ? end + 1 : n;
       } else {
         std::size_t start = i;
-        while (i < n && !is_space(html[i]) && html[i] != '>')
+        while (i < n && !has_class(html[i], k_ends_bare))
           ++i;
         raw = html.substr(start, i - start);
       }
       if (is_id)
-        page.ids.insert(decode_entities(raw));
+        page.ids.push_back(raw);
       else if (is_url)
-        page.urls.push_back(decode_entities(raw));
+        page.urls.push_back(raw);
     }
     if (i < n) ++i; // '>'
     if (same_name(tag, "script") || same_name(tag, "style")) {
@@ -226,7 +264,6 @@ Scan scan_page(std::string_view html) {
       i = j;
     }
   }
-  return page;
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -238,18 +275,29 @@ bool is_html(std::string_view path) {
 }
 
 bool has_scheme(std::string_view url) {
-  std::size_t stop = url.find_first_of(":/?#");
-  return stop != std::string_view::npos && url[stop] == ':';
+  // A plain loop: find_first_of calls memchr for every byte it tries.
+  for (char c : url) {
+    if (c == ':') return true;
+    if (c == '/' || c == '?' || c == '#') return false;
+  }
+  return false;
 }
 
 // The value with the spaces HTML ignores around an attribute value removed.
-std::string trimmed(const std::string& raw) {
+std::string_view trimmed(std::string_view raw) {
   std::size_t b = 0, e = raw.size();
   while (b < e && is_space(raw[b]))
     ++b;
   while (e > b && is_space(raw[e - 1]))
     --e;
   return raw.substr(b, e - b);
+}
+
+// Whether a link value is left out of a page's links: see PageLinks.
+bool never_reported(std::string_view raw) {
+  const std::string_view url = trimmed(raw);
+  // has_scheme first: it is cheap and false for nearly every internal link.
+  return url.empty() || url == "#" || (has_scheme(url) && is_safe_url(url));
 }
 
 } // namespace
@@ -260,14 +308,16 @@ ValueList::ValueList(std::initializer_list<std::string> values) {
 }
 
 void ValueList::push_back(std::string_view value) {
-  for (char c : value) {
-    if (c == '\\')
-      m_text += "\\\\";
-    else if (c == '\n')
-      m_text += "\\n";
-    else
-      m_text += c;
+  // Runs without a byte to escape (nearly every value is one) are appended whole.
+  std::size_t run = 0;
+  for (std::size_t k = 0; k < value.size(); ++k) {
+    const char c = value[k];
+    if (c != '\\' && c != '\n') continue;
+    m_text.append(value.substr(run, k - run));
+    m_text += c == '\\' ? "\\\\" : "\\n";
+    run = k + 1;
   }
+  m_text.append(value.substr(run));
   m_text += '\n';
 }
 
@@ -291,82 +341,121 @@ bool is_html_path(std::string_view path) {
 }
 
 PageLinks extract_links(std::string_view html) {
-  Scan scan = scan_page(html);
+  // Reused from page to page on each rendering thread, so a page costs no allocation for them.
+  thread_local Scan scan;
+  thread_local std::vector<std::string_view> table, kept;
+  scan_page(html, scan);
+  // Values with an entity are decoded into strings of their own (a node each, so views of them
+  // stay valid); every other value is used in place.
+  std::forward_list<std::string> decoded;
+  auto decode = [&decoded](std::string_view raw) -> std::string_view {
+    if (raw.find('&') == std::string_view::npos) return raw;
+    decoded.push_front(decode_entities(raw));
+    return decoded.front();
+  };
   PageLinks page;
-  page.ids.assign(scan.ids.begin(), scan.ids.end());
-  std::set<std::string> seen;
-  for (auto& raw : scan.urls) {
-    // Values that can never be reported are dropped here, so a page keeps only what the check at
-    // the end of the build needs: a safe absolute URL (http, https, mailto, data:image) is not
-    // ours to follow, and "" and "#" point nowhere. A value repeated on a page gives the same
-    // verdict each time, and each (page, target) is reported once, so one copy is enough.
-    const std::string url = trimmed(raw);
-    if (url.empty() || url == "#" || (is_safe_url(url) && has_scheme(url))) continue;
-    if (seen.insert(raw).second) page.urls.push_back(raw);
+  for (std::string_view& id : scan.ids)
+    id = decode(id);
+  std::sort(scan.ids.begin(), scan.ids.end());
+  scan.ids.erase(std::unique(scan.ids.begin(), scan.ids.end()), scan.ids.end());
+  page.ids.reserve(scan.ids.size());
+  for (std::string_view id : scan.ids)
+    page.ids.emplace_back(id);
+
+  // Values that can never be reported are dropped here, so a page keeps only what the check at
+  // the end of the build needs: a safe absolute URL (http, https, mailto, data:image) is not ours
+  // to follow, and "" and "#" point nowhere. A value repeated on a page gives the same verdict
+  // each time, and each (page, target) is reported once, so one copy is enough: the first, found
+  // with an open-addressing table of views (a kept value is never empty, so "" marks a free slot).
+  std::size_t slots = 16;
+  while (slots < 2 * scan.urls.size())
+    slots *= 2;
+  table.assign(slots, std::string_view());
+  kept.clear();
+  std::size_t bytes = 0;
+  for (std::string_view raw : scan.urls) {
+    const std::string_view value = decode(raw);
+    if (never_reported(value)) continue;
+    std::size_t slot = std::hash<std::string_view>{}(value) & (slots - 1);
+    while (!table[slot].empty() && table[slot] != value)
+      slot = (slot + 1) & (slots - 1);
+    if (!table[slot].empty()) continue;
+    table[slot] = value;
+    kept.push_back(value);
+    bytes += value.size() + 1;
   }
+  page.urls.reserve(bytes);
+  for (std::string_view value : kept)
+    page.urls.push_back(value);
+  // Reserved for values without escapes, and a small reservation may have been rounded up.
   page.urls.shrink_to_fit();
   return page;
 }
 
 namespace {
 
-// The broken links of one page, in document order, each target once.
+// The broken links of one page, in document order, each target once. Values are read in place
+// and resolved in buffers kept for the whole page: strings are made only for what is reported.
 std::vector<BrokenLink> check_page(const std::string& page, const PageLinks& links,
                                    const std::map<std::string, PageLinks>& pages,
                                    const std::function<bool(const std::string&)>& exists) {
   std::vector<BrokenLink> broken;
-  std::set<std::string> reported;
-  auto report = [&](const std::string& target, std::string reason) {
-    if (reported.insert(target).second) broken.push_back({page, target, std::move(reason)});
+  std::set<std::string, std::less<>> reported;
+  auto report = [&](std::string_view target, std::string reason) {
+    if (reported.emplace(target).second)
+      broken.push_back({page, std::string(target), std::move(reason)});
   };
-  for (const std::string& raw : links.urls.values()) {
-    std::string url = trimmed(raw);
-    if (url.empty() || url == "#") continue;
+  const std::size_t slash = page.rfind('/');
+  const std::string_view base =
+      slash == std::string::npos ? std::string_view() : std::string_view(page).substr(0, slash + 1);
+  std::string joined, path, resolved;
+  std::vector<std::string_view> segs;
+  links.urls.for_each([&](std::string_view raw) {
+    std::string_view url = trimmed(raw);
+    if (url.empty() || url == "#") return;
     if (!is_safe_url(url)) {
       report(raw, "unsafe URL");
-      continue;
+      return;
     }
-    if (has_scheme(url)) continue; // http, https, mailto, data:image: not ours to check
-    if (url.rfind("//", 0) == 0) {
+    if (has_scheme(url)) return; // http, https, mailto, data:image: not ours to check
+    if (url.substr(0, 2) == "//") {
       report(raw, "protocol-relative URL: breaks from file://");
-      continue;
+      return;
     }
     if (url.front() == '/') {
       report(raw, "root-absolute URL: breaks at a sub-path and from file://");
-      continue;
+      return;
     }
 
-    std::string fragment;
-    if (std::size_t hash = url.find('#'); hash != std::string::npos) {
+    std::string_view fragment;
+    if (std::size_t hash = url.find('#'); hash != std::string_view::npos) {
       fragment = url.substr(hash + 1);
-      url.erase(hash);
+      url = url.substr(0, hash);
     }
-    if (std::size_t q = url.find('?'); q != std::string::npos) url.erase(q);
+    if (std::size_t q = url.find('?'); q != std::string_view::npos) url = url.substr(0, q);
 
-    std::string target;
-    if (url.empty()) {
-      target = page;
-    } else {
+    const std::string* target = &page;
+    if (!url.empty()) {
       // Resolve against the page's directory.
-      std::vector<std::string> segs;
-      std::size_t slash = page.rfind('/');
-      std::string base = slash == std::string::npos ? "" : page.substr(0, slash + 1);
-      std::string joined = base + percent_decode(url);
+      joined.assign(base);
+      percent_decode_into(joined, url);
       bool dir = joined.back() == '/';
       bool escapes = false;
+      segs.clear();
+      const std::string_view all(joined);
       std::size_t start = 0;
-      while (start <= joined.size()) {
-        std::size_t end = joined.find('/', start);
-        if (end == std::string::npos) end = joined.size();
-        std::string seg = joined.substr(start, end - start);
+      while (start <= all.size()) {
+        std::size_t end = all.find('/', start);
+        if (end == std::string_view::npos) end = all.size();
+        const std::string_view seg = all.substr(start, end - start);
         if (seg == "..") {
           if (segs.empty())
             escapes = true;
           else
             segs.pop_back();
-          dir = end == joined.size() || dir;
+          dir = end == all.size() || dir;
         } else if (seg == ".") {
-          dir = end == joined.size() || dir;
+          dir = end == all.size() || dir;
         } else if (!seg.empty()) {
           segs.push_back(seg);
         }
@@ -374,36 +463,42 @@ std::vector<BrokenLink> check_page(const std::string& page, const PageLinks& lin
       }
       if (escapes) {
         report(raw, "climbs above the site root");
-        continue;
+        return;
       }
-      std::string path;
-      for (const auto& s : segs)
-        path += (path.empty() ? "" : "/") + s;
-      if (dir || path.empty()) {
-        target = path.empty() ? "index.html" : path + "/index.html";
-      } else if (exists(path)) {
-        target = path;
+      path.clear();
+      for (std::string_view seg : segs) {
+        if (!path.empty()) path += '/';
+        path += seg;
+      }
+      if (!dir && !path.empty() && exists(path)) {
+        target = &path;
       } else {
-        target = path + "/index.html";
+        resolved.assign(path);
+        resolved += path.empty() ? "index.html" : "/index.html";
+        target = &resolved;
       }
-      if (!exists(target)) {
-        report(raw, "no such file: " + (dir || path.empty() ? target : path));
-        continue;
+      if (!exists(*target)) {
+        report(raw, "no such file: " + (dir || path.empty() ? *target : path));
+        return;
       }
     }
 
-    if (fragment.empty() || !is_html(target)) continue;
-    const auto it = pages.find(target);
+    if (fragment.empty() || !is_html(*target)) return;
+    const auto it = pages.find(*target);
     if (it == pages.end()) {
       // A page of the site whose links were not collected: nothing to check its ids against.
-      report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
-      continue;
+      report(raw, "no element with id '" + percent_decode(fragment) + "' in " + *target);
+      return;
     }
     const std::vector<std::string>& ids = it->second.ids;
-    if (!std::binary_search(ids.begin(), ids.end(), fragment) &&
-        !std::binary_search(ids.begin(), ids.end(), percent_decode(fragment)))
-      report(raw, "no element with id '" + percent_decode(fragment) + "' in " + target);
-  }
+    auto has_id = [&ids](std::string_view id) {
+      return std::binary_search(ids.begin(), ids.end(), id, std::less<>());
+    };
+    // Decoding only changes a fragment with a '%' in it.
+    if (has_id(fragment)) return;
+    if (fragment.find('%') != std::string_view::npos && has_id(percent_decode(fragment))) return;
+    report(raw, "no element with id '" + percent_decode(fragment) + "' in " + *target);
+  });
   return broken;
 }
 
@@ -447,16 +542,16 @@ namespace {
 void put_line(std::string& out, char tag, std::string_view value) {
   out += tag;
   out += ' ';
-  for (char c : value) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\n')
-      out += "\\n";
-    else if (c == '\r')
-      out += "\\r";
-    else
-      out += c;
+  // Runs without a byte to escape (nearly every value is one) are appended whole.
+  std::size_t run = 0;
+  for (std::size_t k = 0; k < value.size(); ++k) {
+    const char c = value[k];
+    if (c != '\\' && c != '\n' && c != '\r') continue;
+    out.append(value.substr(run, k - run));
+    out += c == '\\' ? "\\\\" : c == '\n' ? "\\n" : "\\r";
+    run = k + 1;
   }
+  out.append(value.substr(run));
   out += '\n';
 }
 
@@ -503,8 +598,7 @@ void write_saved_links(std::ostream& out, const SavedLinks& saved) {
     put_line(buf, 'H', links.hash);
     for (const auto& id : links.ids)
       put_line(buf, 'I', id);
-    for (const auto& url : links.urls.values())
-      put_line(buf, 'U', url);
+    links.urls.for_each([&buf](std::string_view url) { put_line(buf, 'U', url); });
     // A page at a time: the whole encoding is never held in memory.
     flush();
   }

@@ -34,14 +34,40 @@ public:
   ValueList() = default;
   ValueList(std::initializer_list<std::string> values);
   void push_back(std::string_view value);
+  void reserve(std::size_t bytes) { m_text.reserve(bytes); }
   bool empty() const { return m_text.empty(); }
   std::vector<std::string> values() const;
+  // Calls f(std::string_view) with each value in order, without a string per value: a value with
+  // nothing escaped (nearly all) is seen in place, any other is unescaped into one buffer.
+  template <class F> void for_each(F&& f) const;
   void shrink_to_fit() { m_text.shrink_to_fit(); }
   bool operator==(const ValueList& other) const { return m_text == other.m_text; }
 
 private:
   std::string m_text;
 };
+
+template <class F> void ValueList::for_each(F&& f) const {
+  std::string scratch;
+  const std::string_view text(m_text);
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t nl = text.find('\n', pos);
+    const std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.find('\\') == std::string_view::npos) {
+      f(line);
+      continue;
+    }
+    scratch.clear();
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 1 < line.size())
+        scratch += line[++i] == 'n' ? '\n' : line[i];
+      else
+        scratch += line[i];
+    }
+    f(std::string_view(scratch));
+  }
+}
 
 struct PageLinks {
   std::vector<std::string> ids;
