@@ -79,7 +79,15 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   // A long list gets one more page per team (list_part). Its full view is built once, by the
   // first of its pages to run, and shared by all of them: building it again for every team made
   // the split lists cost teams × rows, quadratic in the size of the organisation. The last page
-  // to use it frees it.
+  // to use it frees it. The team pages are queued after the next section's pages (`parked`), not
+  // right behind the list's own page: there, every other thread took one and waited for the
+  // list's view to be built, with its core idle.
+  std::vector<PageJob> parked;
+  auto unpark = [&] {
+    for (auto& job : parked)
+      jobs.push_back(std::move(job));
+    parked.clear();
+  };
   struct SharedList {
     std::once_flag once;
     json view;
@@ -100,7 +108,8 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
     add(folder + "/index.html", layout, [part] { return part(""); });
     if (split)
       for (const auto& id : s.team_ids)
-        add(list_part_page(folder, id), layout, [part, id] { return part(id); });
+        parked.push_back(
+            {list_part_page(folder, id), layout, [part, id](ProseSlot*) { return part(id); }});
   };
   // Catalog entries (libraries, tools) split with the services, by their owner team.
   add_list("catalog", "catalog", "services entries", "services", s.repo.services.size(),
@@ -108,18 +117,22 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   for (const auto& x : s.repo.services)
     add_prose(service_page(x.meta.id), "service",
               [&s, &x](ProseSlot* slot) { return service_view(s, x, slot); });
+  unpark();
   add_list("slos", "slos", "slos", "slos", s.figs.slos.size(), slos_view);
   for (const auto& f : s.figs.slos)
     add(slo_page(f.id), "slo", [&s, &f] { return slo_view(s, f); });
+  unpark();
   add_list("runbooks", "runbooks", "runbooks", "runbooks", s.repo.runbooks.size(), runbooks_view);
   for (const auto& x : s.repo.runbooks)
     add_prose(runbook_page(x.meta.id), "runbook",
               [&s, &x](ProseSlot* slot) { return runbook_view(s, x, slot); });
+  unpark();
   add_list("postmortems", "postmortems", "postmortems", "incidents", s.repo.postmortems.size(),
            postmortems_view);
   for (const auto& x : s.repo.postmortems)
     add_prose(postmortem_page(x.meta.id), "postmortem",
               [&s, &x](ProseSlot* slot) { return postmortem_view(s, x, slot); });
+  unpark();
   add("teams/index.html", "team", [&s] { return teams_view(s); });
   add_list("maturity", "maturity", "services rows", "maturity", s.figs.maturity.services.size(),
            maturity_view);
@@ -136,8 +149,12 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
     add(review_page(week), "review", [&s, &r = r] { return review_view(s, r); });
   for (const auto& [rotation, h] : s.figs.handoffs)
     add(handoff_page(rotation), "handoff", [&s, &h = h] { return handoff_view(s, h); });
+  // Maturity, readiness and capacity have no pages of their own items: their teams' pages come
+  // after the reports, reviews and handoffs.
+  unpark();
   add("search.html", "search", [&s] { return search_view(s); });
   add("404.html", "404", [&s] { return not_found_view(s); });
+  unpark();
   return jobs;
 }
 
