@@ -1,8 +1,14 @@
 // ViewObject (site_detail.hpp) must build exactly the object an initializer list builds: the page
-// input hashes of the site manifest are digests of the views.
+// input hashes of the site manifest are digests of the views. Likewise the search index, written
+// without JSON values, must be byte for byte what they made.
 #include "render/site_detail.hpp"
 
+#include <cctype>
 #include <doctest/doctest.h>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 using nines::site::json;
 using nines::site::ViewObject;
@@ -50,4 +56,272 @@ TEST_CASE("An empty ViewObject is an empty object, not null") {
   json built = ViewObject().take();
   CHECK(built.is_object());
   CHECK(built.dump() == "{}");
+}
+
+namespace {
+
+// search-index.js as it was written before the index wrote its strings itself: a JSON array per
+// entry dumped ASCII-only, then "javascript:" made inert and < > & = escaped.
+std::string reference_index(const std::vector<nines::SearchEntry>& entries) {
+  auto inert = [](std::string s) {
+    const std::string scheme = "javascript:";
+    for (std::size_t at = 0; at + scheme.size() <= s.size(); ++at) {
+      bool match = true;
+      for (std::size_t k = 0; k < scheme.size() && match; ++k)
+        match = std::tolower(static_cast<unsigned char>(s[at + k])) == scheme[k];
+      if (match) s.replace(at + scheme.size() - 1, 1, "\\u003a");
+    }
+    return s;
+  };
+  std::string js = "window.NINES_SEARCH = [\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    json j = json::array({e.kind, e.title, e.href, e.summary, e.text});
+    js += "  ";
+    for (char c : inert(j.dump(-1, ' ', true, json::error_handler_t::replace))) {
+      if (c == '<')
+        js += "\\u003c";
+      else if (c == '>')
+        js += "\\u003e";
+      else if (c == '&')
+        js += "\\u0026";
+      else if (c == '=')
+        js += "\\u003d";
+      else
+        js += c;
+    }
+    js += i + 1 < entries.size() ? ",\n" : "\n";
+  }
+  js += "];\n";
+  return js;
+}
+
+// Random bytes weighted towards what escaping and UTF-8 checking care about: controls, quotes,
+// markup, the scheme's letters, every kind of lead and continuation byte, valid sequences of
+// every length (up to U+10FFFF), and the invalid ones (overlong, surrogates, cut short).
+std::string random_text(std::mt19937& rng) {
+  static const std::vector<std::string> pieces = {"a",
+                                                  "Z",
+                                                  " ",
+                                                  "\t",
+                                                  "\n",
+                                                  "\r",
+                                                  "\b",
+                                                  "\f",
+                                                  std::string(1, '\0'),
+                                                  "\x01",
+                                                  "\x1f",
+                                                  "\x7f",
+                                                  "\"",
+                                                  "\\",
+                                                  "/",
+                                                  "<",
+                                                  ">",
+                                                  "&",
+                                                  "=",
+                                                  ":",
+                                                  "javascript:",
+                                                  "JavaScript:",
+                                                  "jAvAsCrIpT:",
+                                                  "java",
+                                                  "script:",
+                                                  "\xC3\xA9",
+                                                  "\xE2\x80\xA6",
+                                                  "\xF0\x9F\x98\x80",
+                                                  "\xF4\x8F\xBF\xBF",
+                                                  "\xEF\xBF\xBF",
+                                                  "\xC2\x80",
+                                                  "\xDF\xBF",
+                                                  "\xE0\xA0\x80",
+                                                  "\xED\x9F\xBF",
+                                                  "\xEE\x80\x80",
+                                                  "\xF0\x90\x80\x80",
+                                                  "\xC0\xAF",
+                                                  "\xC1\xBF",
+                                                  "\xE0\x80\xAF",
+                                                  "\xED\xA0\x80",
+                                                  "\xF0\x80\x80\x80",
+                                                  "\xF4\x90\x80\x80",
+                                                  "\xF5\x80\x80\x80",
+                                                  "\xFF",
+                                                  "\xFE",
+                                                  "\x80",
+                                                  "\xBF",
+                                                  "\xC3",
+                                                  "\xE2\x80",
+                                                  "\xF0\x9F\x98",
+                                                  "\xE2",
+                                                  "\xF0",
+                                                  "\xF4"};
+  std::uniform_int_distribution<std::size_t> count(0, 24);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::string s;
+  for (std::size_t n = count(rng); n > 0; --n) {
+    if (rng() % 4 == 0)
+      s += static_cast<char>(byte(rng));
+    else
+      s += pieces[pick(rng)];
+  }
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("search-index.js strings are written as the JSON dump wrote them") {
+  std::mt19937 rng(20261101);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s = random_text(rng);
+    std::string expected = reference_index({{s, s, s, s, s}});
+    // One entry: "window.NINES_SEARCH = [\n  [S,S,S,S,S]\n];\n"; compare the first string.
+    std::string got = nines::site::search_index_string(s);
+    std::string reference =
+        expected.substr(std::string("window.NINES_SEARCH = [\n  [").size(), got.size());
+    REQUIRE_MESSAGE(got == reference,
+                    "input bytes: " << json(s).dump(-1, ' ', true, json::error_handler_t::replace));
+  }
+  // Fixed cases, so a broken escaper fails on what matters even if the generator changes.
+  CHECK(nines::site::search_index_string("a\"b\\c\n\t\x01\x7f") ==
+        "\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\"");
+  CHECK(nines::site::search_index_string("<a href=x>&") ==
+        "\"\\u003ca href\\u003dx\\u003e\\u0026\"");
+  CHECK(nines::site::search_index_string("see JavaScript:alert(1)") ==
+        "\"see JavaScript\\u003aalert(1)\"");
+  CHECK(nines::site::search_index_string("caf\xC3\xA9 \xF0\x9F\x98\x80") ==
+        "\"caf\\u00e9 \\ud83d\\ude00\"");
+  CHECK(nines::site::search_index_string("\xE2\x80x\xFF") == "\"\\ufffdx\\ufffd\"");
+}
+
+TEST_CASE("search-index.js is byte for byte what the JSON dump made of the same entries") {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<nines::SearchEntry> entries;
+    for (std::size_t n = rng() % 6; n > 0; --n)
+      entries.push_back({random_text(rng), random_text(rng), random_text(rng), random_text(rng),
+                         random_text(rng)});
+    REQUIRE(nines::site::search_index(entries) == reference_index(entries));
+  }
+}
+
+namespace {
+
+// An entry's text as search_entries made it before it read words in place: the parts joined,
+// flattened by plain(), and past the cap each word once (lower-cased by the C library).
+std::string reference_plain(const std::string& md, bool markdown) {
+  std::string out;
+  for (char c : md) {
+    bool markup = markdown && (c == '#' || c == '*' || c == '`' || c == '|' || c == '>' ||
+                               c == '[' || c == ']' || c == '(' || c == ')' || c == '~');
+    bool space = markup || c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
+std::vector<std::string> reference_words(const std::string& s) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : s + " ") {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      if (!w.empty()) out.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  return out;
+}
+
+std::string reference_lower(const std::string& w) {
+  std::string k;
+  for (char c : w)
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80 ||
+        c == '-' || c == '_' || c == '.' || c == '/')
+      k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return k;
+}
+
+std::string reference_text(const std::string& title, const std::string& summary,
+                           const std::vector<std::string>& keys,
+                           const std::vector<std::string>& prose, std::size_t cap) {
+  std::string full =
+      reference_plain(nines::site::join(keys, " ") + " " + nines::site::join(prose, " "), false);
+  if (full.size() <= cap) return full;
+  std::set<std::string> seen;
+  for (const auto& w : reference_words(title))
+    seen.insert(reference_lower(w));
+  for (const auto& w : reference_words(summary))
+    seen.insert(reference_lower(w));
+  std::string out;
+  for (const auto& w : reference_words(full)) {
+    std::string k = reference_lower(w);
+    if (k.empty() || !seen.insert(k).second) continue;
+    if (out.size() + 1 + w.size() > cap) break;
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+std::string random_words(std::mt19937& rng, std::size_t max_words) {
+  static const std::vector<std::string> words = {
+      "Checkout",   "checkout",    "CHECKOUT",     "latency", "p99",
+      "db-primary", "api_gateway", "v1.2/x",       "(see",    "[link](https://x.example/a)",
+      "#",          "**bold**",    "`kubectl`",    "|",       "~~old~~",
+      ">",          "caf\xC3\xA9", "CAF\xC3\x89",  "--",      "!!",
+      "a",          "A",           "\xE2\x80\xA6", "restart", "Restart."};
+  static const std::vector<std::string> gaps = {" ", "  ", "\n", "\t", "\r\n", " \n\n "};
+  std::string s;
+  for (std::size_t n = rng() % (max_words + 1); n > 0; --n) {
+    if (!s.empty() || rng() % 3 == 0) s += gaps[rng() % gaps.size()];
+    s += words[rng() % words.size()];
+  }
+  if (rng() % 3 == 0) s += gaps[rng() % gaps.size()];
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("search entries: the text read in place is the text the joined parts made") {
+  std::mt19937 rng(1101);
+  std::size_t cut = 0;
+  for (int round = 0; round < 3000; ++round) {
+    nines::ProseSearch::Draft d;
+    d.kind = "runbook";
+    d.title = random_words(rng, 4);
+    d.href = rng() % 2 ? "runbooks/x/index.html" : "runbooks/x.html";
+    d.summary = random_words(rng, 30);
+    for (std::size_t n = rng() % 5; n > 0; --n)
+      d.keys.push_back(random_words(rng, 3));
+    for (std::size_t n = rng() % 4; n > 0; --n)
+      d.prose.push_back(random_words(rng, 40));
+    d.body_at = rng() % (d.prose.size() + 1);
+    std::string body = random_words(rng, 200);
+    std::size_t cap = 1 + rng() % 600;
+
+    nines::SearchEntry e = nines::site::search_entry(d, body, cap);
+
+    std::vector<std::string> prose = d.prose;
+    prose.insert(prose.begin() + static_cast<std::ptrdiff_t>(d.body_at),
+                 reference_plain(body, true));
+    std::string expected = reference_text(d.title, d.summary, d.keys, prose, cap);
+    REQUIRE(e.text == expected);
+    CHECK(e.text.size() <= cap);
+    CHECK(e.title == d.title);
+    CHECK(e.href == (d.href == "runbooks/x/index.html" ? "runbooks/x/" : d.href));
+    CHECK(e.summary == nines::site::truncate_text(d.summary, 96));
+    if (expected.size() <
+        reference_plain(nines::site::join(d.keys, " ") + " " + nines::site::join(prose, " "), false)
+            .size())
+      ++cut;
+  }
+  // Both paths ran: texts that fit and texts cut to their words once.
+  CHECK(cut > 100);
+  CHECK(cut < 2900);
 }
