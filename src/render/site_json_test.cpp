@@ -1,8 +1,11 @@
 // ViewObject (site_detail.hpp) must build exactly the object an initializer list builds: the page
 // input hashes of the site manifest are digests of the views. Likewise the search index, written
 // without JSON values, must be byte for byte what they made.
+#include "pipeline.hpp"
 #include "render/site_detail.hpp"
+#include "render/test_content.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <doctest/doctest.h>
 #include <random>
@@ -324,4 +327,107 @@ TEST_CASE("search entries: the text read in place is the text the joined parts m
   // Both paths ran: texts that fit and texts cut to their words once.
   CHECK(cut > 100);
   CHECK(cut < 2900);
+}
+
+namespace {
+
+// The example organisation through load … compute, with its site's lookups.
+const nines::Run& content_run() {
+  static nines::render_test::ContentCopy copy;
+  static nines::Run run = [] {
+    nines::Run r;
+    r.opts.dir = copy.path;
+    r.opts.last = nines::Stage::Compute;
+    r.opts.now = "2026-11-23T00:00:00Z";
+    int code = nines::run_pipeline(r);
+    REQUIRE_MESSAGE(code == 0, "the example content must compute cleanly");
+    return r;
+  }();
+  return run;
+}
+
+// A part of a split list as list_part made it before it skipped the fields its frame replaces:
+// every field copied, the team's rows kept, then the frame's fields (but its freshness) over them.
+json reference_part(const nines::site::Site& site, const json& full, const std::string& rows_key,
+                    const std::string& folder, const std::string& section,
+                    const std::string& team_id) {
+  using namespace nines::site;
+  auto team_of = [](const json& row) -> std::string {
+    auto it = row.find("team");
+    return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::vector<std::string> keys;
+  for (std::size_t at = 0; at <= rows_key.size();) {
+    std::size_t end = std::min(rows_key.find(' ', at), rows_key.size());
+    keys.push_back(rows_key.substr(at, end - at));
+    at = end + 1;
+  }
+  auto keep = [&](const std::string& name) {
+    json out = json::object();
+    for (const auto& [key, value] : full.items()) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        out[key] = value;
+        continue;
+      }
+      json kept = json::array();
+      for (const auto& row : value)
+        if (team_of(row) == name) kept.push_back(row);
+      out[key] = std::move(kept);
+    }
+    for (const auto& key : keys)
+      if (!out.contains(key)) out[key] = json::array();
+    out["parts"] = json::array();
+    return out;
+  };
+  const std::string name = site.team_name(team_id);
+  json out = keep(name);
+  out["chart_svg"] = nullptr;
+  const std::string title = full["title"].get<std::string>();
+  json frame = page_view(site, list_part_page(folder, team_id), title + ": " + name, section,
+                         {{folder + "/index.html", title}});
+  for (const auto& [key, value] : frame.items())
+    if (key != "freshness") out[key] = value;
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("list_part: a team's part of a split list is the fields, rows and frame it was") {
+  const nines::Run& run = content_run();
+  nines::SiteOptions opts;
+  opts.version = "0.1.0";
+  const std::vector<nines::Diagnostic> diagnostics; // the Site keeps a reference
+  nines::site::Site site(run.repo, run.figures, diagnostics, run.series, opts);
+  struct List {
+    const char* folder;
+    const char* rows_key;
+    const char* section;
+    json (*view)(const nines::site::Site&);
+  };
+  const std::vector<List> lists = {
+      {"catalog", "services entries", "services", nines::site::catalog_view},
+      {"slos", "slos", "slos", nines::site::slos_view},
+      {"runbooks", "runbooks", "runbooks", nines::site::runbooks_view},
+      {"postmortems", "postmortems", "incidents", nines::site::postmortems_view},
+      {"readiness", "services", "readiness", nines::site::readiness_view},
+      {"maturity", "services", "maturity", nines::site::maturity_view}};
+  REQUIRE(site.team_ids.size() > 1);
+  std::size_t rows = 0;
+  for (const auto& l : lists) {
+    const json full = l.view(site);
+    const std::string first_key =
+        std::string(l.rows_key).substr(0, std::string(l.rows_key).find(' '));
+    for (const auto& id : site.team_ids) {
+      // A total past every split, so each list is split into its teams' parts.
+      json part = nines::site::list_part(site, full, l.rows_key, l.folder, l.section, 100000, id);
+      json expected = reference_part(site, full, l.rows_key, l.folder, l.section, id);
+      REQUIRE_MESSAGE(part == expected, l.folder << " part of team " << id);
+      CHECK(part.dump() == expected.dump());
+      rows += part[first_key].size();
+      // The frame's breadcrumbs, not the list's.
+      CHECK(part["breadcrumbs"].size() == 3);
+      CHECK(part["chart_svg"].is_null());
+    }
+  }
+  CHECK(rows > 0); // the parts held rows, not only frames
 }

@@ -895,26 +895,30 @@ json list_part(const Site& site, const json& full, const std::string& rows_key,
     at = end + 1;
   }
   // The full view is shared by every part of the list (one per team), so it is read, never
-  // copied whole: each part copies the other fields and only its own rows.
-  auto keep = [&](const std::string& name) {
+  // copied whole: each part copies the other fields and only its own rows. Fields in `skip` are
+  // left out (a team's part takes them from its own frame). The fields come in key order, so
+  // each goes in at the end of the object's map.
+  auto keep = [&](const std::string& name, const json::object_t* skip) {
     json out = json::object();
-    for (const auto& [key, value] : full.items()) {
+    auto& fields = out.get_ref<json::object_t&>();
+    for (const auto& [key, value] : full.get_ref<const json::object_t&>()) {
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        out[key] = value;
+        if (!skip || skip->count(key) == 0) fields.emplace_hint(fields.end(), key, value);
         continue;
       }
       json kept = json::array();
+      auto& kept_rows = kept.get_ref<json::array_t&>();
       for (const auto& row : value)
-        if (team_of(row) == name) kept.push_back(row);
-      out[key] = std::move(kept);
+        if (team_of(row) == name) kept_rows.push_back(row);
+      fields.emplace_hint(fields.end(), key, std::move(kept));
     }
     for (const auto& key : keys)
-      if (!out.contains(key)) out[key] = json::array();
+      fields.emplace(key, json::array());
     out["parts"] = json::array();
     return out;
   };
   if (team_id.empty()) {
-    json out = keep(""); // the rows without a team stay here
+    json out = keep("", nullptr); // the rows without a team stay here
     std::map<std::string, int, std::less<>> counts;
     if (auto rows = full.find(keys[0]); rows != full.end())
       for (const auto& row : *rows)
@@ -932,13 +936,17 @@ json list_part(const Site& site, const json& full, const std::string& rows_key,
     return out;
   }
   const std::string name = site.team_name(team_id);
-  json out = keep(name);
-  out["chart_svg"] = nullptr;
-  const std::string title = full["title"].get<std::string>();
+  const std::string& title = full.at("title").get_ref<const std::string&>();
   json frame = page_view(site, list_part_page(folder, team_id), title + ": " + name, section,
                          {{folder + "/index.html", title}});
-  for (const auto& [key, value] : frame.items())
-    if (key != "freshness") out[key] = value;
+  // The frame's fields replace the list's (all but its freshness): the list's copies of them
+  // would be thrown away, so they are not made, and the frame's are moved in.
+  auto& frame_fields = frame.get_ref<json::object_t&>();
+  frame_fields.erase("freshness");
+  json out = keep(name, &frame_fields);
+  out["chart_svg"] = nullptr;
+  for (auto& [key, value] : frame_fields)
+    out[key] = std::move(value);
   return out;
 }
 
