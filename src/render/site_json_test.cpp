@@ -431,3 +431,86 @@ TEST_CASE("list_part: a team's part of a split list is the fields, rows and fram
   }
   CHECK(rows > 0); // the parts held rows, not only frames
 }
+
+TEST_CASE("freshness views are the objects their initializer lists built") {
+  using nines::site::opt_text;
+  auto reference_of = [](const nines::DataFreshness& d) -> json {
+    std::string text = d.status;
+    if (d.status == "stale" && d.age_days)
+      text =
+          "stale · " + std::to_string(*d.age_days) + (*d.age_days == 1 ? " day old" : " days old");
+    else if (d.status == "missing")
+      text = "missing · no data";
+    return {
+        {"status", nines::site::css_word(d.status)}, {"text", text}, {"as_of", opt_text(d.as_of)}};
+  };
+  std::vector<nines::DataFreshness> cases;
+  for (const char* status : {"fresh", "stale", "missing", "Odd Status"})
+    for (std::optional<std::int64_t> age :
+         {std::optional<std::int64_t>(), std::optional<std::int64_t>(1),
+          std::optional<std::int64_t>(9)})
+      for (std::optional<std::string> as_of :
+           {std::optional<std::string>(), std::optional<std::string>("2026-11-20"),
+            std::optional<std::string>("")})
+        cases.push_back({status, as_of, age});
+  for (const auto& d : cases) {
+    json built = nines::site::freshness_of(d);
+    CHECK(built == reference_of(d));
+    CHECK(built.dump() == reference_of(d).dump());
+  }
+  CHECK(nines::site::freshness_of(cases[3 * 3 + 1 * 3]).at("text") == "stale · 1 day old");
+
+  // The page badge over real SLOs, then over the same with their data made stale and missing.
+  const nines::Run& run = content_run();
+  std::vector<nines::SloFigures> figs = run.figures.slos;
+  REQUIRE(figs.size() > 2);
+  auto reference_badge = [&](const std::vector<const nines::SloFigures*>& slos) -> json {
+    int fresh = 0, stale = 0, missing = 0;
+    std::optional<std::int64_t> oldest_age;
+    std::optional<std::string> latest, oldest;
+    for (const auto* f : slos) {
+      const auto& d = f->data;
+      if (d.status == "fresh")
+        ++fresh;
+      else if (d.status == "stale")
+        ++stale;
+      else
+        ++missing;
+      if (d.age_days && d.status == "stale" && (!oldest_age || *d.age_days > *oldest_age))
+        oldest_age = d.age_days;
+      if (d.as_of) {
+        if (!latest || *d.as_of > *latest) latest = d.as_of;
+        if (!oldest || *d.as_of < *oldest) oldest = d.as_of;
+      }
+    }
+    std::string status = stale > 0 ? "stale" : fresh > 0 ? "fresh" : "missing";
+    std::vector<std::string> parts;
+    if (fresh) parts.push_back(std::to_string(fresh) + " fresh");
+    if (stale)
+      parts.push_back(std::to_string(stale) + " stale" +
+                      (oldest_age ? " (up to " + std::to_string(*oldest_age) +
+                                        (*oldest_age == 1 ? " day old)" : " days old)")
+                                  : std::string()));
+    if (missing) parts.push_back(std::to_string(missing) + " with no data");
+    return {{"label", "Metrics"},
+            {"status", status},
+            {"as_of", opt_text(status == "stale" ? oldest : latest)},
+            {"detail", "SLO data: " + nines::site::join(parts, ", ") + " of " +
+                           std::to_string(slos.size()) + "."}};
+  };
+  for (int variant = 0; variant < 3; ++variant) {
+    if (variant == 1) {
+      figs[0].data = {"stale", std::string("2026-11-01"), 21};
+      figs[1].data = {"stale", std::string("2026-11-20"), 1};
+    }
+    if (variant == 2) figs[2].data = {"missing", std::nullopt, std::nullopt};
+    std::vector<const nines::SloFigures*> ptrs;
+    for (const auto& f : figs)
+      ptrs.push_back(&f);
+    json built = nines::site::metrics_freshness(ptrs);
+    CHECK(built == reference_badge(ptrs));
+    CHECK(built.dump() == reference_badge(ptrs).dump());
+    if (variant == 1) CHECK(built.at("status") == "stale");
+  }
+  CHECK(nines::site::metrics_freshness({}).is_null());
+}
