@@ -332,6 +332,31 @@ TEST_CASE("search entries: the text read in place is the text the joined parts m
   CHECK(cut < 2900);
 }
 
+TEST_CASE("search entries: a capped text of many short distinct words") {
+  // More distinct words than the set of seen words is first sized for, so it has to grow.
+  std::mt19937 rng(42);
+  for (std::size_t cap : {160u, 2000u, 12000u}) {
+    nines::ProseSearch::Draft d;
+    d.kind = "postmortem";
+    d.title = "W1 w2 W3";
+    d.href = "postmortems/x/index.html";
+    d.summary = "w4 w5";
+    d.keys = {"w6 w1", ""};
+    std::string body;
+    for (int i = 0; i < 6000; ++i)
+      body += "w" + std::to_string(rng() % 4000) + (i % 7 == 0 ? "\n" : " ");
+    d.prose = {"W7 w8"};
+    d.body_at = 1;
+    nines::SearchEntry e = nines::site::search_entry(d, body, cap);
+    std::vector<std::string> prose = d.prose;
+    prose.push_back(reference_plain(body, true));
+    REQUIRE(e.text == reference_text(d.title, d.summary, d.keys, prose, cap));
+    CHECK(e.text.size() <= cap);
+    CHECK(e.text.size() + 8 > cap);                 // cut near the cap: there were words enough
+    CHECK(e.text.find("w1 ") == std::string::npos); // a word of the title, so seen
+  }
+}
+
 namespace {
 
 // A repository of the source tree (the example organisation unless `from` names a fixture)

@@ -16,9 +16,10 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
-#include <unordered_set>
+#include <vector>
 
 namespace nines::site {
 
@@ -136,6 +137,46 @@ template <typename F> void for_each_word(std::string_view s, F f) {
   }
 }
 
+// A set of non-empty words by open addressing in one array: the node set it replaces allocated
+// and freed a node for every word of every capped text. The words themselves are kept by the
+// caller and must not move while the set is used.
+class WordSet {
+public:
+  explicit WordSet(std::size_t expected) {
+    std::size_t size = 16;
+    while (size < expected * 2)
+      size *= 2;
+    m_slots.resize(size);
+  }
+  bool contains(std::string_view w) const { return !m_slots[find(w)].empty(); }
+  // `w` must not be in the set yet.
+  void insert(std::string_view w) {
+    if ((m_count + 1) * 2 > m_slots.size()) grow();
+    m_slots[find(w)] = w;
+    ++m_count;
+  }
+
+private:
+  // The slot holding `w`, else the empty slot where it would go.
+  std::size_t find(std::string_view w) const {
+    const std::size_t mask = m_slots.size() - 1;
+    const std::size_t hash = std::hash<std::string_view>{}(w);
+    std::size_t i = hash & mask;
+    while (!m_slots[i].empty() && m_slots[i] != w)
+      i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<std::string_view> old(m_slots.size() * 2);
+    old.swap(m_slots);
+    for (std::string_view w : old)
+      if (!w.empty()) m_slots[find(w)] = w;
+  }
+
+  std::vector<std::string_view> m_slots; // empty: a free slot
+  std::size_t m_count = 0;
+};
+
 // The entry's text within `cap` bytes: as written when it fits, else each word once (the first
 // time it occurs; words of the title and summary count as seen), cut at a word. The text as
 // written is the words of the keys and then of the prose, one space between them, so words are
@@ -164,7 +205,8 @@ std::string text_of(const Draft& d, std::size_t cap) {
   // summary's words and then only words that went into the text, which fit in `cap`.
   std::string words;
   words.reserve(d.title.size() + d.summary.size() + cap);
-  std::unordered_set<std::string_view> seen;
+  // Sized for words of eight bytes with their space; it grows if they are shorter.
+  WordSet seen(words.capacity() / 9 + 1);
   std::string k;
   auto keep = [&](const std::string& lower) {
     if (words.size() + lower.size() > words.capacity())
@@ -172,16 +214,17 @@ std::string text_of(const Draft& d, std::size_t cap) {
     words.append(lower);
     seen.insert(std::string_view(words).substr(words.size() - lower.size()));
   };
+  // An empty word (punctuation only) is never looked up, so it is not kept.
   auto see = [&](std::string_view w) {
     lower_word(w, k);
-    if (!seen.count(k)) keep(k);
+    if (!k.empty() && !seen.contains(k)) keep(k);
     return true;
   };
   for_each_word(d.title, see);
   for_each_word(d.summary, see);
   each_word([&](std::string_view w) {
     lower_word(w, k);
-    if (k.empty() || seen.count(k)) return true;
+    if (k.empty() || seen.contains(k)) return true;
     if (out.size() + 1 + w.size() > cap) return false;
     keep(k);
     if (!out.empty()) out += ' ';
