@@ -320,5 +320,8 @@ std::vector<SearchEntry> search_entries(const Site& site, ProseSearch* prose = n
 SearchEntry search_entry(const ProseSearch::Draft& draft, const std::string& body, std::size_t cap);
 // search-index.js: window.NINES_SEARCH = [[kind, title, href, summary, text], ...].
 std::string search_index(const std::vector<SearchEntry>& entries);
+// One string of search-index.js: as json(s).dump(-1, ' ', true, replace) writes it, and then
+// "<", ">", "&", "=" and the colon of "javascript:" (any case) as \u escapes.
+std::string search_index_string(std::string_view s);
 
 } // namespace nines::site

@@ -138,7 +138,11 @@ std::string truncate_text(const std::string& s, std::size_t max_chars) {
 }
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::size_t size = 0;
+  for (const auto& p : parts)
+    size += p.size() + sep.size();
   std::string out;
+  out.reserve(size);
   for (const auto& p : parts) {
     if (p.empty()) continue;
     if (!out.empty()) out += sep;
@@ -149,8 +153,10 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 
 json strings(const std::vector<std::string>& v) {
   json a = json::array();
+  auto& items = a.get_ref<json::array_t&>();
+  items.reserve(v.size());
   for (const auto& s : v)
-    if (!s.empty()) a.push_back(s);
+    if (!s.empty()) items.emplace_back(s);
   return a;
 }
 
@@ -172,12 +178,21 @@ std::string dimension_label(const std::string& d) {
 // Freshness
 
 json freshness_of(const DataFreshness& d) {
-  std::string text = d.status;
-  if (d.status == "stale" && d.age_days)
-    text = "stale · " + std::to_string(*d.age_days) + (*d.age_days == 1 ? " day old" : " days old");
-  else if (d.status == "missing")
+  std::string text;
+  if (d.status == "stale" && d.age_days) {
+    text = "stale · ";
+    text += std::to_string(*d.age_days);
+    text += *d.age_days == 1 ? " day old" : " days old";
+  } else if (d.status == "missing") {
     text = "missing · no data";
-  return {{"status", css_word(d.status)}, {"text", text}, {"as_of", opt_text(d.as_of)}};
+  } else {
+    text = d.status;
+  }
+  return ViewObject()
+      .add("status", css_word(d.status))
+      .add("text", std::move(text))
+      .add("as_of", opt_text(d.as_of))
+      .take();
 }
 
 json metrics_freshness(const std::vector<const SloFigures*>& slos) {
@@ -209,18 +224,27 @@ json metrics_freshness(const std::vector<const SloFigures*>& slos) {
                                       (*oldest_age == 1 ? " day old)" : " days old)")
                                 : std::string()));
   if (missing) parts.push_back(std::to_string(missing) + " with no data");
-  std::size_t total = slos.size();
-  return {{"label", "Metrics"},
-          {"status", status},
-          {"as_of", opt_text(status == "stale" ? oldest : latest)},
-          {"detail", "SLO data: " + join(parts, ", ") + " of " + std::to_string(total) + "."}};
+  std::string detail = "SLO data: ";
+  detail += join(parts, ", ");
+  detail += " of ";
+  detail += std::to_string(slos.size());
+  detail += '.';
+  json as_of = opt_text(status == "stale" ? oldest : latest);
+  return ViewObject()
+      .add("label", "Metrics")
+      .add("status", std::move(status))
+      .add("as_of", std::move(as_of))
+      .add("detail", std::move(detail))
+      .take();
 }
 
 json documents_freshness(const Site& site) {
-  return {{"label", "Documents"},
-          {"status", "fresh"},
-          {"as_of", site.today_text},
-          {"detail", "Computed from the repository at build time."}};
+  return ViewObject()
+      .add("label", "Documents")
+      .add("status", "fresh")
+      .add("as_of", site.today_text)
+      .add("detail", "Computed from the repository at build time.")
+      .take();
 }
 
 } // namespace nines::site

@@ -5,11 +5,29 @@
 #include "render/svg.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace nines::site {
 
 namespace {
+
+// A constant table of the layouts (maturity bands, on-call thresholds) as an array of objects,
+// one per row, each field named by `keys`: built field by field like the other views.
+template <std::size_t N, std::size_t M>
+json table_rows(const std::array<const char*, N>& keys,
+                const std::array<std::array<const char*, N>, M>& rows) {
+  json out = json::array();
+  auto& items = out.get_ref<json::array_t&>();
+  items.reserve(M);
+  for (const auto& row : rows) {
+    ViewObject o;
+    for (std::size_t i = 0; i < N; ++i)
+      o.add(keys[i], row[i]);
+    items.push_back(o.take());
+  }
+  return out;
+}
 
 // "+2", "−1.5", "no change"; null when either month has no figure.
 // "6 of 31 days with metrics".
@@ -211,10 +229,13 @@ json maturity_view(const Site& site) {
                         .add("with_slo", c.with_slo)
                         .take());
   v["tiers"] = std::move(tiers);
-  v["bands"] = json::array({{{"range", "8–16"}, {"name", "Firefighting"}},
-                            {{"range", "17–24"}, {"name", "Foundation"}},
-                            {{"range", "25–32"}, {"name", "Maturing"}},
-                            {{"range", "33–40"}, {"name", "Advanced"}}});
+  static constexpr std::array<std::array<const char*, 2>, 4> k_bands = {{
+      {"8–16", "Firefighting"},
+      {"17–24", "Foundation"},
+      {"25–32", "Maturing"},
+      {"33–40", "Advanced"},
+  }};
+  v["bands"] = table_rows<2, 4>({"range", "name"}, k_bands);
   return v;
 }
 
@@ -375,24 +396,26 @@ json toil_view(const Site& site) {
     std::vector<std::string> team_names;
     for (const auto& id : t.teams)
       team_names.push_back(site.team_name(id));
-    items.push_back(
-        {{"id", segment(t.id)},
-         {"title", t.name.empty() ? t.id : t.name},
-         {"team", text_or_null(join(team_names, ", "))},
-         {"service", text_or_null(site.service_name(t.service))},
-         {"service_href", service_href(site, t.service)},
-         {"category", text_or_null(t.category)},
-         {"hours_per_month", num(t.hours_per_month, 1)},
-         // The document's own figure, shown only when it disagrees with the computed one.
-         {"stated_hours",
-          t.stated_hours_per_month && num(*t.stated_hours_per_month, 1) != num(t.hours_per_month, 1)
-              ? num_or_null(t.stated_hours_per_month, 1)
-              : json(nullptr)},
-         {"automation_value", num_or_null(t.automation_value, 1)},
-         {"effort", text_or_null(t.difficulty)},
-         {"priority", text_or_null(t.priority)},
-         {"status", text_or_null(t.status)},
-         {"active", t.active}});
+    std::string hours = num(t.hours_per_month, 1);
+    // The document's own figure, shown only when it disagrees with the computed one.
+    json stated = t.stated_hours_per_month && num(*t.stated_hours_per_month, 1) != hours
+                      ? num_or_null(t.stated_hours_per_month, 1)
+                      : json(nullptr);
+    items.push_back(ViewObject()
+                        .add("id", segment(t.id))
+                        .add("title", t.name.empty() ? t.id : t.name)
+                        .add("team", text_or_null(join(team_names, ", ")))
+                        .add("service", text_or_null(site.service_name(t.service)))
+                        .add("service_href", service_href(site, t.service))
+                        .add("category", text_or_null(t.category))
+                        .add("hours_per_month", std::move(hours))
+                        .add("stated_hours", std::move(stated))
+                        .add("automation_value", num_or_null(t.automation_value, 1))
+                        .add("effort", text_or_null(t.difficulty))
+                        .add("priority", text_or_null(t.priority))
+                        .add("status", text_or_null(t.status))
+                        .add("active", t.active)
+                        .take());
     if (t.priority.empty())
       unplaced.push_back(ViewObject()
                              .add("href", "toil/index.html#toil-" + segment(t.id))
@@ -449,15 +472,16 @@ json oncall_view(const Site& site) {
   v["freshness"] = documents_freshness(site);
   // The seed's thresholds, as compute/ops.cpp applies them; shown so a status can be read without
   // colour and checked by hand.
-  v["thresholds"] = json::array({
-      {{"metric", "Pages per shift"}, {"healthy", "< 2"}, {"critical", "> 5"}},
-      {{"metric", "Off-hours pages per week"}, {"healthy", "< 1"}, {"critical", "> 3"}},
-      {{"metric", "Time to acknowledge"}, {"healthy", "< 5 min"}, {"critical", "> 15 min"}},
-      {{"metric", "Time to mitigate"}, {"healthy", "< 30 min"}, {"critical", "> 60 min"}},
-      {{"metric", "False positives"}, {"healthy", "< 10%"}, {"critical", "> 30%"}},
-      {{"metric", "Escalations"}, {"healthy", "< 20%"}, {"critical", "> 40%"}},
-      {{"metric", "Satisfaction (1–5)"}, {"healthy", "> 4"}, {"critical", "< 3"}},
-  });
+  static constexpr std::array<std::array<const char*, 3>, 7> k_thresholds = {{
+      {"Pages per shift", "< 2", "> 5"},
+      {"Off-hours pages per week", "< 1", "> 3"},
+      {"Time to acknowledge", "< 5 min", "> 15 min"},
+      {"Time to mitigate", "< 30 min", "> 60 min"},
+      {"False positives", "< 10%", "> 30%"},
+      {"Escalations", "< 20%", "> 40%"},
+      {"Satisfaction (1–5)", "> 4", "< 3"},
+  }};
+  v["thresholds"] = table_rows<3, 7>({"metric", "healthy", "critical"}, k_thresholds);
   json rotations = json::array();
   for (const auto& r : site.figs.oncall) {
     auto doc_it = site.rotations.find(r.id);
@@ -895,26 +919,30 @@ json list_part(const Site& site, const json& full, const std::string& rows_key,
     at = end + 1;
   }
   // The full view is shared by every part of the list (one per team), so it is read, never
-  // copied whole: each part copies the other fields and only its own rows.
-  auto keep = [&](const std::string& name) {
+  // copied whole: each part copies the other fields and only its own rows. Fields in `skip` are
+  // left out (a team's part takes them from its own frame). The fields come in key order, so
+  // each goes in at the end of the object's map.
+  auto keep = [&](const std::string& name, const json::object_t* skip) {
     json out = json::object();
-    for (const auto& [key, value] : full.items()) {
+    auto& fields = out.get_ref<json::object_t&>();
+    for (const auto& [key, value] : full.get_ref<const json::object_t&>()) {
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        out[key] = value;
+        if (!skip || skip->count(key) == 0) fields.emplace_hint(fields.end(), key, value);
         continue;
       }
       json kept = json::array();
+      auto& kept_rows = kept.get_ref<json::array_t&>();
       for (const auto& row : value)
-        if (team_of(row) == name) kept.push_back(row);
-      out[key] = std::move(kept);
+        if (team_of(row) == name) kept_rows.push_back(row);
+      fields.emplace_hint(fields.end(), key, std::move(kept));
     }
     for (const auto& key : keys)
-      if (!out.contains(key)) out[key] = json::array();
+      fields.emplace(key, json::array());
     out["parts"] = json::array();
     return out;
   };
   if (team_id.empty()) {
-    json out = keep(""); // the rows without a team stay here
+    json out = keep("", nullptr); // the rows without a team stay here
     std::map<std::string, int, std::less<>> counts;
     if (auto rows = full.find(keys[0]); rows != full.end())
       for (const auto& row : *rows)
@@ -932,13 +960,17 @@ json list_part(const Site& site, const json& full, const std::string& rows_key,
     return out;
   }
   const std::string name = site.team_name(team_id);
-  json out = keep(name);
-  out["chart_svg"] = nullptr;
-  const std::string title = full["title"].get<std::string>();
+  const std::string& title = full.at("title").get_ref<const std::string&>();
   json frame = page_view(site, list_part_page(folder, team_id), title + ": " + name, section,
                          {{folder + "/index.html", title}});
-  for (const auto& [key, value] : frame.items())
-    if (key != "freshness") out[key] = value;
+  // The frame's fields replace the list's (all but its freshness): the list's copies of them
+  // would be thrown away, so they are not made, and the frame's are moved in.
+  auto& frame_fields = frame.get_ref<json::object_t&>();
+  frame_fields.erase("freshness");
+  json out = keep(name, &frame_fields);
+  out["chart_svg"] = nullptr;
+  for (auto& [key, value] : frame_fields)
+    out[key] = std::move(value);
   return out;
 }
 

@@ -492,20 +492,22 @@ json catalog_entry_rows(const Site& site) {
                    .take();
     const std::string team_id = owner_team_id(c);
     const bool team = !team_id.empty();
-    rows.push_back({{"anchor", catalog_entry_anchor_id(e->meta.id)},
-                    {"name", e->name.empty() ? e->meta.id : e->name},
-                    {"id", e->meta.id},
-                    {"type", text_or_null(e->type)},
-                    // The list splits by this team's name (list_splits, list_part).
-                    {"team", team ? json(site.team_name(team_id)) : json(nullptr)},
-                    {"team_href", team ? team_href(site, team_id) : json(nullptr)},
-                    {"owner_person", owner_person_or_null(&c)},
-                    {"external_owner", external_owner_or_null(&c)},
-                    {"system", system},
-                    {"lifecycle", text_or_null(c.lifecycle)},
-                    {"tags", c.tags},
-                    {"has_tags", !c.tags.empty()},
-                    {"description", text_or_null(truncate_text(e->description, 140))}});
+    rows.push_back(ViewObject()
+                       .add("anchor", catalog_entry_anchor_id(e->meta.id))
+                       .add("name", e->name.empty() ? e->meta.id : e->name)
+                       .add("id", e->meta.id)
+                       .add("type", text_or_null(e->type))
+                       // The list splits by this team's name (list_splits, list_part).
+                       .add("team", team ? json(site.team_name(team_id)) : json(nullptr))
+                       .add("team_href", team ? team_href(site, team_id) : json(nullptr))
+                       .add("owner_person", owner_person_or_null(&c))
+                       .add("external_owner", external_owner_or_null(&c))
+                       .add("system", std::move(system))
+                       .add("lifecycle", text_or_null(c.lifecycle))
+                       .add("tags", c.tags)
+                       .add("has_tags", !c.tags.empty())
+                       .add("description", text_or_null(truncate_text(e->description, 140)))
+                       .take());
   }
   return rows;
 }

@@ -13,10 +13,13 @@
 #include "render/svg.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
-#include <unordered_set>
+#include <vector>
 
 namespace nines::site {
 
@@ -48,23 +51,37 @@ void add_all(std::vector<std::string>& v, const std::vector<std::string>& items)
     add(v, s);
 }
 
-// Text on one line. With `markdown`, markup characters become spaces too (links keep their text
-// and URL); fields such as commands keep theirs ("| head -5").
+// Which bytes plain() turns into a blank: whitespace, and with `markdown` the markup characters.
+constexpr std::array<bool, 256> blank_bytes(bool markdown) {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'\n', '\r', '\t', ' '})
+    t[c] = true;
+  if (markdown)
+    for (unsigned char c : {'#', '*', '`', '|', '>', '[', ']', '(', ')', '~'})
+      t[c] = true;
+  return t;
+}
+constexpr std::array<bool, 256> k_blank = blank_bytes(false);
+constexpr std::array<bool, 256> k_markdown_blank = blank_bytes(true);
+
+// Text on one line: its words (runs of other bytes) with one space between them. With `markdown`,
+// markup characters become spaces too (links keep their text and URL); fields such as commands
+// keep theirs ("| head -5"). Written through a pointer into a buffer of the input's size (the
+// text never grows): appending byte by byte made this the search index's largest cost.
 std::string plain(const std::string& md, bool markdown = false) {
-  std::string out;
-  out.reserve(md.size());
+  const std::array<bool, 256>& blank = markdown ? k_markdown_blank : k_blank;
+  std::string out(md.size(), '\0');
+  char* const begin = out.data();
+  char* p = begin;
   for (char c : md) {
-    bool markup = markdown && (c == '#' || c == '*' || c == '`' || c == '|' || c == '>' ||
-                               c == '[' || c == ']' || c == '(' || c == ')' || c == '~');
-    bool space = markup || c == '\n' || c == '\r' || c == '\t' || c == ' ';
-    if (space) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
+    if (blank[static_cast<unsigned char>(c)]) {
+      if (p != begin && p[-1] != ' ') *p++ = ' ';
     } else {
-      out += c;
+      *p++ = c;
     }
   }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
+  if (p != begin && p[-1] == ' ') --p;
+  out.resize(static_cast<std::size_t>(p - begin));
   return out;
 }
 
@@ -79,13 +96,30 @@ void add_body(Draft& d, const DocMeta& m) {
 }
 
 // The word as the index compares words: lower case, letters, digits, UTF-8 and - _ . / only.
-// Written into `k`, whose buffer the caller reuses from word to word.
+// Written into `k`, whose buffer the caller reuses from word to word. ASCII rules by table (the
+// program never sets a locale, so isalnum and tolower are the C locale's): this runs once per word
+// of every long text.
+constexpr std::array<char, 256> word_bytes() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    bool keep = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                c >= 0x80 || c == '-' || c == '_' || c == '.' || c == '/';
+    char lower = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    t[static_cast<std::size_t>(c)] = keep ? lower : '\0';
+  }
+  return t;
+}
+constexpr std::array<char, 256> k_word_bytes = word_bytes();
+
 void lower_word(std::string_view w, std::string& k) {
-  k.clear();
-  for (char c : w)
-    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80 ||
-        c == '-' || c == '_' || c == '.' || c == '/')
-      k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  k.resize(w.size());
+  char* const begin = k.data();
+  char* p = begin;
+  for (char c : w) {
+    char lower = k_word_bytes[static_cast<unsigned char>(c)];
+    if (lower != '\0') *p++ = lower;
+  }
+  k.resize(static_cast<std::size_t>(p - begin));
 }
 
 // Calls `f` with each run of non-blank characters of `s`, in order, until `f` returns false.
@@ -103,28 +137,98 @@ template <typename F> void for_each_word(std::string_view s, F f) {
   }
 }
 
+// A set of non-empty words by open addressing in one array: the node set it replaces allocated
+// and freed a node for every word of every capped text. The words themselves are kept by the
+// caller and must not move while the set is used.
+class WordSet {
+public:
+  explicit WordSet(std::size_t expected) {
+    std::size_t size = 16;
+    while (size < expected * 2)
+      size *= 2;
+    m_slots.resize(size);
+  }
+  bool contains(std::string_view w) const { return !m_slots[find(w)].empty(); }
+  // `w` must not be in the set yet.
+  void insert(std::string_view w) {
+    if ((m_count + 1) * 2 > m_slots.size()) grow();
+    m_slots[find(w)] = w;
+    ++m_count;
+  }
+
+private:
+  // The slot holding `w`, else the empty slot where it would go.
+  std::size_t find(std::string_view w) const {
+    const std::size_t mask = m_slots.size() - 1;
+    const std::size_t hash = std::hash<std::string_view>{}(w);
+    std::size_t i = hash & mask;
+    while (!m_slots[i].empty() && m_slots[i] != w)
+      i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<std::string_view> old(m_slots.size() * 2);
+    old.swap(m_slots);
+    for (std::string_view w : old)
+      if (!w.empty()) m_slots[find(w)] = w;
+  }
+
+  std::vector<std::string_view> m_slots; // empty: a free slot
+  std::size_t m_count = 0;
+};
+
 // The entry's text within `cap` bytes: as written when it fits, else each word once (the first
-// time it occurs; words of the title and summary count as seen), cut at a word. Words are read
-// in place and the reading stops at the cap: long bodies made this a large part of the index.
+// time it occurs; words of the title and summary count as seen), cut at a word. The text as
+// written is the words of the keys and then of the prose, one space between them, so words are
+// read in place from each part and the reading stops at the cap: long bodies made this a large
+// part of the index.
 std::string text_of(const Draft& d, std::size_t cap) {
-  std::string full = plain(join(d.keys, " ") + " " + join(d.prose, " "));
-  if (full.size() <= cap) return full;
-  std::unordered_set<std::string> seen;
+  auto each_word = [&](auto f) {
+    bool more = true;
+    auto g = [&](std::string_view w) { return more = f(w); };
+    for (const auto& k : d.keys)
+      if (more) for_each_word(k, g);
+    for (const auto& p : d.prose)
+      if (more) for_each_word(p, g);
+  };
+  std::string out;
+  out.reserve(cap + 1);
+  bool fits = true;
+  each_word([&](std::string_view w) {
+    if (!out.empty()) out += ' ';
+    out.append(w.data(), w.size());
+    return fits = out.size() <= cap;
+  });
+  if (fits) return out;
+  out.clear();
+  // The words seen, lower case, in one buffer that never moves: it holds the title's and the
+  // summary's words and then only words that went into the text, which fit in `cap`.
+  std::string words;
+  words.reserve(d.title.size() + d.summary.size() + cap);
+  // Sized for words of eight bytes with their space; it grows if they are shorter.
+  WordSet seen(words.capacity() / 9 + 1);
   std::string k;
+  auto keep = [&](const std::string& lower) {
+    if (words.size() + lower.size() > words.capacity())
+      throw std::logic_error("search text: seen words past their buffer");
+    words.append(lower);
+    seen.insert(std::string_view(words).substr(words.size() - lower.size()));
+  };
+  // An empty word (punctuation only) is never looked up, so it is not kept.
   auto see = [&](std::string_view w) {
     lower_word(w, k);
-    seen.insert(k);
+    if (!k.empty() && !seen.contains(k)) keep(k);
     return true;
   };
   for_each_word(d.title, see);
   for_each_word(d.summary, see);
-  std::string out;
-  for_each_word(full, [&](std::string_view w) {
+  each_word([&](std::string_view w) {
     lower_word(w, k);
-    if (k.empty() || !seen.insert(k).second) return true;
+    if (k.empty() || seen.contains(k)) return true;
     if (out.size() + 1 + w.size() > cap) return false;
+    keep(k);
     if (!out.empty()) out += ' ';
-    out += w;
+    out.append(w.data(), w.size());
     return true;
   });
   return out;
@@ -351,20 +455,146 @@ std::vector<Draft> drafts(const Site& site) {
   return out;
 }
 
-// Indexed prose may quote a hostile link: "javascript:" (any case) keeps its colon as "\u003a",
-// which means the same inside a JSON string, so the text never reads as a script URL.
-std::string inert_scheme(std::string s) {
-  const std::string scheme = "javascript:";
-  for (std::size_t at = 0; at + scheme.size() <= s.size(); ++at) {
-    bool match = true;
-    for (std::size_t k = 0; k < scheme.size() && match; ++k)
-      match = std::tolower(static_cast<unsigned char>(s[at + k])) == scheme[k];
-    if (match) s.replace(at + scheme.size() - 1, 1, "\\u003a");
+// A string of the index as the JSON dump with ensure_ascii and invalid UTF-8 replaced writes it
+// (nlohmann's rules: \b \t \n \f \r \" \\ by name, other controls, DEL and every code point
+// past ASCII as lower-case \uXXXX, surrogate pairs past U+FFFF, each invalid sequence as \ufffd),
+// with "<", ">", "&" and "=" as \u escapes too, so the index stays inert even if someone inlines
+// it into a page's <script> (and indexed prose such as "onerror=" never reads as markup). Written
+// straight into the index: building a JSON array of copies per entry and dumping it was a
+// fifth of the search index's cost.
+void put_hex4(std::string& out, std::uint32_t v) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  char buf[6] = {
+      '\\',          'u', k_hex[(v >> 12) & 0xF], k_hex[(v >> 8) & 0xF], k_hex[(v >> 4) & 0xF],
+      k_hex[v & 0xF]};
+  out.append(buf, 6);
+}
+
+void put_code_point(std::string& out, std::uint32_t cp) {
+  if (cp <= 0xFFFF) {
+    put_hex4(out, cp);
+  } else {
+    put_hex4(out, 0xD7C0u + (cp >> 10));
+    put_hex4(out, 0xDC00u + (cp & 0x3FFu));
   }
-  return s;
+}
+
+// What an ASCII byte becomes: 0 for itself, else the letter of its short escape, or 'u' for \u00XX.
+constexpr std::array<char, 128> ascii_escapes() {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 0x20; ++c)
+    t[static_cast<std::size_t>(c)] = 'u';
+  t['\b'] = 'b';
+  t['\t'] = 't';
+  t['\n'] = 'n';
+  t['\f'] = 'f';
+  t['\r'] = 'r';
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['<'] = 'u';
+  t['>'] = 'u';
+  t['&'] = 'u';
+  t['='] = 'u';
+  t[0x7F] = 'u';
+  return t;
+}
+constexpr std::array<char, 128> k_ascii_escapes = ascii_escapes();
+
+void put_escaped(std::string& out, std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      // A run of bytes that stay as they are, copied at once.
+      std::size_t j = i;
+      while (j < s.size() && static_cast<unsigned char>(s[j]) < 0x80 &&
+             k_ascii_escapes[static_cast<unsigned char>(s[j])] == 0)
+        ++j;
+      out.append(s.data() + i, j - i);
+      if (j == i) {
+        char e = k_ascii_escapes[b];
+        if (e == 'u') {
+          put_hex4(out, b);
+        } else {
+          out += '\\';
+          out += e;
+        }
+        ++j;
+      }
+      i = j;
+      continue;
+    }
+    // A multi-byte sequence, checked as strictly as the dump checks it: no overlong forms, no
+    // surrogates, nothing past U+10FFFF. An invalid lead byte is one \ufffd; a sequence cut short
+    // is one \ufffd and the byte that cut it is read again.
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF; // the second byte's range
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
+    if (len == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = b & (0xFFu >> (len + 1));
+    std::size_t k = 1;
+    for (; k < len && i + k < s.size(); ++k) {
+      auto c = static_cast<unsigned char>(s[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) break;
+      cp = (cp << 6) | (c & 0x3Fu);
+    }
+    if (k < len) {
+      out +=
+          "\\ufffd"; // cut short (or at the end of the string): the byte that cut it is read again
+      i += k;
+      continue;
+    }
+    put_code_point(out, cp);
+    i += len;
+  }
+}
+
+// Indexed prose may quote a hostile link: "javascript:" (any case) keeps its colon as "\u003a",
+// which means the same inside a JSON string, so the text never reads as a script URL. Applied to
+// the escaped text of one string from `from` on: escapes hold no letter j and no colon, so a match
+// is always eleven bytes as written.
+void inert_scheme(std::string& s, std::size_t from) {
+  static constexpr std::string_view k_scheme = "javascript:";
+  for (std::size_t at = s.find(':', from); at != std::string::npos; at = s.find(':', at + 1)) {
+    if (at < from + k_scheme.size() - 1) continue;
+    std::size_t start = at + 1 - k_scheme.size();
+    bool match = true;
+    for (std::size_t k = 0; k + 1 < k_scheme.size() && match; ++k)
+      match = std::tolower(static_cast<unsigned char>(s[start + k])) == k_scheme[k];
+    if (match) s.replace(at, 1, "\\u003a");
+  }
+}
+
+void put_string(std::string& out, std::string_view s) {
+  out += '"';
+  std::size_t from = out.size();
+  put_escaped(out, s);
+  inert_scheme(out, from);
+  out += '"';
 }
 
 } // namespace
+
+// The index's string as search_index writes it (tests compare it with the JSON dump).
+std::string search_index_string(std::string_view s) {
+  std::string out;
+  put_string(out, s);
+  return out;
+}
 
 namespace {
 
@@ -407,28 +637,25 @@ SearchEntry search_entry(const ProseSearch::Draft& draft, const std::string& bod
 }
 
 std::string search_index(const std::vector<SearchEntry>& entries) {
-  std::string js = "window.NINES_SEARCH = [\n";
+  std::size_t size = 32;
+  for (const auto& e : entries)
+    size += 16 + e.kind.size() + e.title.size() + e.href.size() + e.summary.size() + e.text.size();
+  std::string js;
+  js.reserve(size + size / 8);
+  js += "window.NINES_SEARCH = [\n";
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
-    json j = json::array({e.kind, e.title, e.href, e.summary, e.text});
-    // ASCII only, so the file's encoding never matters; "<", ">", "&" and "=" as \u escapes too,
-    // so the index stays inert even if someone inlines it into a page's <script> (and indexed
-    // prose such as "onerror=" never reads as markup). They only occur inside strings, where the
-    // escapes mean the same.
-    js += "  ";
-    for (char c : inert_scheme(j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace))) {
-      if (c == '<')
-        js += "\\u003c";
-      else if (c == '>')
-        js += "\\u003e";
-      else if (c == '&')
-        js += "\\u0026";
-      else if (c == '=')
-        js += "\\u003d";
-      else
-        js += c;
-    }
-    js += i + 1 < entries.size() ? ",\n" : "\n";
+    js += "  [";
+    put_string(js, e.kind);
+    js += ',';
+    put_string(js, e.title);
+    js += ',';
+    put_string(js, e.href);
+    js += ',';
+    put_string(js, e.summary);
+    js += ',';
+    put_string(js, e.text);
+    js += i + 1 < entries.size() ? "],\n" : "]\n";
   }
   js += "];\n";
   return js;
