@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string_view>
@@ -455,112 +454,41 @@ std::vector<Draft> drafts(const Site& site) {
   return out;
 }
 
-// A string of the index as the JSON dump with ensure_ascii and invalid UTF-8 replaced writes it
-// (nlohmann's rules: \b \t \n \f \r \" \\ by name, other controls, DEL and every code point
-// past ASCII as lower-case \uXXXX, surrogate pairs past U+FFFF, each invalid sequence as \ufffd),
-// with "<", ">", "&" and "=" as \u escapes too, so the index stays inert even if someone inlines
-// it into a page's <script> (and indexed prose such as "onerror=" never reads as markup). Written
-// straight into the index: building a JSON array of copies per entry and dumping it was a
-// fifth of the search index's cost.
-void put_hex4(std::string& out, std::uint32_t v) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  char buf[6] = {
-      '\\',          'u', k_hex[(v >> 12) & 0xF], k_hex[(v >> 8) & 0xF], k_hex[(v >> 4) & 0xF],
-      k_hex[v & 0xF]};
-  out.append(buf, 6);
-}
-
-void put_code_point(std::string& out, std::uint32_t cp) {
-  if (cp <= 0xFFFF) {
-    put_hex4(out, cp);
-  } else {
-    put_hex4(out, 0xD7C0u + (cp >> 10));
-    put_hex4(out, 0xDC00u + (cp & 0x3FFu));
+// One string of the index: the JSON dump's, ASCII only (ensure_ascii, invalid UTF-8 replaced),
+// so the file's encoding never matters; then "<", ">", "&" and "=" as \u escapes too, so the index
+// stays inert even if someone inlines it into a page's <script> (and indexed prose such as
+// "onerror=" never reads as markup). They only occur inside strings, where the escapes mean the
+// same. One reused JSON string per thread is dumped, and the runs between those four bytes are
+// copied whole: building a JSON array of copies per entry and escaping its dump byte by byte was
+// most of the search index's cost.
+void put_escaped(std::string& out, const std::string& s) {
+  thread_local json value = std::string();
+  value.get_ref<std::string&>().assign(s);
+  const std::string dumped = value.dump(-1, ' ', true, json::error_handler_t::replace);
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < dumped.size(); ++i) {
+    const char* escape = nullptr;
+    switch (dumped[i]) {
+    case '<':
+      escape = "\\u003c";
+      break;
+    case '>':
+      escape = "\\u003e";
+      break;
+    case '&':
+      escape = "\\u0026";
+      break;
+    case '=':
+      escape = "\\u003d";
+      break;
+    default:
+      continue;
+    }
+    out.append(dumped, run, i - run);
+    out += escape;
+    run = i + 1;
   }
-}
-
-// What an ASCII byte becomes: 0 for itself, else the letter of its short escape, or 'u' for \u00XX.
-constexpr std::array<char, 128> ascii_escapes() {
-  std::array<char, 128> t{};
-  for (int c = 0; c < 0x20; ++c)
-    t[static_cast<std::size_t>(c)] = 'u';
-  t['\b'] = 'b';
-  t['\t'] = 't';
-  t['\n'] = 'n';
-  t['\f'] = 'f';
-  t['\r'] = 'r';
-  t['"'] = '"';
-  t['\\'] = '\\';
-  t['<'] = 'u';
-  t['>'] = 'u';
-  t['&'] = 'u';
-  t['='] = 'u';
-  t[0x7F] = 'u';
-  return t;
-}
-constexpr std::array<char, 128> k_ascii_escapes = ascii_escapes();
-
-void put_escaped(std::string& out, std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      // A run of bytes that stay as they are, copied at once.
-      std::size_t j = i;
-      while (j < s.size() && static_cast<unsigned char>(s[j]) < 0x80 &&
-             k_ascii_escapes[static_cast<unsigned char>(s[j])] == 0)
-        ++j;
-      out.append(s.data() + i, j - i);
-      if (j == i) {
-        char e = k_ascii_escapes[b];
-        if (e == 'u') {
-          put_hex4(out, b);
-        } else {
-          out += '\\';
-          out += e;
-        }
-        ++j;
-      }
-      i = j;
-      continue;
-    }
-    // A multi-byte sequence, checked as strictly as the dump checks it: no overlong forms, no
-    // surrogates, nothing past U+10FFFF. An invalid lead byte is one \ufffd; a sequence cut short
-    // is one \ufffd and the byte that cut it is read again.
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF; // the second byte's range
-    if (b >= 0xC2 && b <= 0xDF) {
-      len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      if (b == 0xE0) lo = 0xA0;
-      if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      if (b == 0xF0) lo = 0x90;
-      if (b == 0xF4) hi = 0x8F;
-    }
-    if (len == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    std::uint32_t cp = b & (0xFFu >> (len + 1));
-    std::size_t k = 1;
-    for (; k < len && i + k < s.size(); ++k) {
-      auto c = static_cast<unsigned char>(s[i + k]);
-      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) break;
-      cp = (cp << 6) | (c & 0x3Fu);
-    }
-    if (k < len) {
-      out +=
-          "\\ufffd"; // cut short (or at the end of the string): the byte that cut it is read again
-      i += k;
-      continue;
-    }
-    put_code_point(out, cp);
-    i += len;
-  }
+  out.append(dumped, run, std::string::npos);
 }
 
 // Indexed prose may quote a hostile link: "javascript:" (any case) keeps its colon as "\u003a",
@@ -579,12 +507,10 @@ void inert_scheme(std::string& s, std::size_t from) {
   }
 }
 
-void put_string(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t from = out.size();
-  put_escaped(out, s);
+void put_string(std::string& out, const std::string& s) {
+  const std::size_t from = out.size();
+  put_escaped(out, s); // quotes included
   inert_scheme(out, from);
-  out += '"';
 }
 
 } // namespace
@@ -592,7 +518,7 @@ void put_string(std::string& out, std::string_view s) {
 // The index's string as search_index writes it (tests compare it with the JSON dump).
 std::string search_index_string(std::string_view s) {
   std::string out;
-  put_string(out, s);
+  put_string(out, std::string(s));
   return out;
 }
 
