@@ -126,6 +126,12 @@ public:
     if (size > k_max_request) out_of_memory();
     const std::size_t need = k_header + round_up(size);
     if (!m_current || m_used + need > m_current->size) add_block(need);
+    // add_block sizes a block for its request; writing past one would corrupt the heap unseen.
+    if (m_used + need > m_current->size) {
+      std::fputs("nines: internal error: a Markdown arena block is smaller than its request\n",
+                 stderr);
+      std::abort();
+    }
     char* at = reinterpret_cast<char*>(m_current) + m_used;
     std::memcpy(at, &size, sizeof size);
     m_used += need;
