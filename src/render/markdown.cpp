@@ -59,6 +59,7 @@ namespace {
 struct GfmExtensions {
   std::array<cmark_syntax_extension*, k_extension_count - 1> common{}; // all but strikethrough
   cmark_syntax_extension* strikethrough = nullptr;
+  std::size_t strikethrough_at = 0; // its place among `common`, as in k_extension_names
 };
 
 const GfmExtensions& gfm_extensions() {
@@ -70,10 +71,12 @@ const GfmExtensions& gfm_extensions() {
       cmark_syntax_extension* ext = cmark_find_syntax_extension(name);
       if (!ext)
         throw std::runtime_error(std::string("markdown: missing cmark-gfm extension ") + name);
-      if (std::string_view(name) == "strikethrough")
+      if (std::string_view(name) == "strikethrough") {
         found.strikethrough = ext;
-      else
+        found.strikethrough_at = common;
+      } else {
         found.common[common++] = ext;
+      }
     }
     cmark_parser* marker = cmark_parser_new(k_parse_options);
     for (cmark_syntax_extension* ext : found.common)
@@ -112,9 +115,9 @@ constexpr std::size_t k_keep_limit = std::size_t{4} << 20;
 //
 // Allocation failure: cmark-gfm expects calloc and realloc never to return null (its default
 // allocator aborts), and an exception cannot be thrown through its C frames, which have no
-// cleanups and may have no unwind tables. So a block malloc cannot give aborts with a message,
-// as cmark-gfm's own allocator does; std::bad_alloc from the C++ side of render_markdown (its
-// strings and vectors) still propagates as an exception.
+// cleanups and may have no unwind tables. So when malloc cannot give a block the arena aborts with
+// a message, as cmark-gfm's own allocator does; std::bad_alloc from the C++ side of render_markdown
+// (its strings and vectors) still propagates as an exception.
 class MarkdownArena {
 public:
   MarkdownArena() = default;
@@ -376,10 +379,11 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   // here) comes from the thread's arena and goes when the scope ends; nothing is freed one by one.
   ArenaScope scope;
   cmark_parser* parser = cmark_parser_new_with_mem(k_parse_options, &k_arena_mem);
-  // The order of k_extension_names, which is the order the renderer calls them in.
+  // In the order of k_extension_names, which is the order the renderer calls them in.
   const bool tilde = md.find('~') != std::string_view::npos;
   for (std::size_t i = 0; i < gfm.common.size(); ++i) {
-    if (i == 1 && tilde) cmark_parser_attach_syntax_extension(parser, gfm.strikethrough);
+    if (tilde && i == gfm.strikethrough_at)
+      cmark_parser_attach_syntax_extension(parser, gfm.strikethrough);
     cmark_parser_attach_syntax_extension(parser, gfm.common[i]);
   }
   cmark_parser_feed(parser, md.data(), md.size());
