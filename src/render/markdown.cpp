@@ -3,10 +3,16 @@
 #include "render/html.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <cstddef>
+#include <cstdio>
 #include <cstdlib>
-#include <memory>
+#include <cstring>
+#include <iterator>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -17,34 +23,264 @@ namespace {
 
 // The GFM extensions the site enables. tagfilter only matters if raw HTML were ever let through,
 // but it is the documented GitHub behaviour, so a document renders the same here as there.
-constexpr const char* k_extensions[] = {"table", "strikethrough", "autolink", "tasklist",
-                                        "tagfilter"};
+constexpr const char* k_extension_names[] = {"table", "strikethrough", "autolink", "tasklist",
+                                             "tagfilter"};
+constexpr std::size_t k_extension_count = std::size(k_extension_names);
 
 // Parse and render options. Without CMARK_OPT_UNSAFE cmark-gfm replaces raw HTML with a comment
 // and blanks javascript:/vbscript:/file:/data: URLs itself; the AST pass below is stricter still.
 constexpr int k_parse_options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
 constexpr int k_render_options = CMARK_OPT_DEFAULT;
 
-void ensure_extensions_registered() {
-  // Registration writes a global list without locking; parallel page renders must not race on it.
-  static std::once_flag once;
-  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+} // namespace
+} // namespace nines
+
+// Exported by libcmark-gfm but declared only in its private headers: marks (add != 0) or clears
+// the trigger characters of a parser's inline extensions in the inline parser's global table.
+extern "C" void cmark_manage_extensions_special_characters(cmark_parser* parser, int add);
+
+namespace nines {
+namespace {
+
+// The extensions, looked up by name once: the lookup walks cmark-gfm's global list comparing
+// names. Registration writes that list without locking, so it runs once, under the static's
+// guard; parallel page renders only read it.
+//
+// cmark-gfm 0.29 marks the inline extensions' trigger characters ('~' for strikethrough, ':' and
+// 'w' for autolinks) in one global table when a parse's inline pass starts and clears them when
+// it ends, so a parse ending on one thread clears them under a parse still running on another,
+// and that document silently loses its autolinks or strikethrough. So:
+// - autolink's characters are marked once, for good, and the extension is left with no
+//   characters to mark or clear (it needs its list for nothing else);
+// - strikethrough needs its list (its delimiters are matched through it), so it is attached only
+//   to documents that contain a '~', and those parse one at a time (tilde_parse_mutex). A document
+//   without '~' renders the same with or without the extension.
+// Each parse thus sees the table a lone parse would.
+struct GfmExtensions {
+  std::array<cmark_syntax_extension*, k_extension_count - 1> common{}; // all but strikethrough
+  cmark_syntax_extension* strikethrough = nullptr;
+  std::size_t strikethrough_at = 0; // its place among `common`, as in k_extension_names
+};
+
+const GfmExtensions& gfm_extensions() {
+  static const GfmExtensions extensions = [] {
+    cmark_gfm_core_extensions_ensure_registered();
+    GfmExtensions found;
+    std::size_t common = 0;
+    for (const char* name : k_extension_names) {
+      cmark_syntax_extension* ext = cmark_find_syntax_extension(name);
+      if (!ext)
+        throw std::runtime_error(std::string("markdown: missing cmark-gfm extension ") + name);
+      if (std::string_view(name) == "strikethrough") {
+        found.strikethrough = ext;
+        found.strikethrough_at = common;
+      } else {
+        found.common[common++] = ext;
+      }
+    }
+    cmark_parser* marker = cmark_parser_new(k_parse_options);
+    for (cmark_syntax_extension* ext : found.common)
+      cmark_parser_attach_syntax_extension(marker, ext);
+    cmark_manage_extensions_special_characters(marker, 1);
+    cmark_parser_free(marker);
+    // The lists (a few bytes) stay allocated for the life of the process.
+    for (cmark_syntax_extension* ext : found.common)
+      cmark_syntax_extension_set_special_inline_chars(ext, nullptr);
+    return found;
+  }();
+  return extensions;
 }
 
-struct ParserFree {
-  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+std::mutex tilde_parse_mutex;
+
+// Every allocation is aligned as malloc's are, and so are the sizes kept before them.
+constexpr std::size_t k_align = alignof(std::max_align_t);
+constexpr std::size_t round_up(std::size_t n) noexcept {
+  return (n + k_align - 1) & ~(k_align - 1);
+}
+constexpr std::size_t k_header = round_up(sizeof(std::size_t));
+// Larger requests are refused before any size arithmetic can wrap.
+constexpr std::size_t k_max_request = std::numeric_limits<std::size_t>::max() / 4;
+// A new arena block's least size. A typical runbook's tree and HTML fit in one.
+constexpr std::size_t k_block_size = std::size_t{64} << 10;
+// The arena keeps its block between renders only up to this size.
+constexpr std::size_t k_keep_limit = std::size_t{4} << 20;
+
+// A bump allocator for everything cmark-gfm allocates during one render_markdown call: its node
+// tree, strbufs and the rendered HTML are many small blocks freed together at the end, and
+// malloc/free of each was a third of the time spent rendering. One per thread, because pages
+// render on several threads and cmark_mem's callbacks take no context argument (cmark-gfm's own
+// arena is one global, unlocked). Freeing a block is a no-op; the whole arena is reset when the
+// outermost render_markdown call on the thread returns.
+//
+// Allocation failure: cmark-gfm expects calloc and realloc never to return null (its default
+// allocator aborts), and an exception cannot be thrown through its C frames, which have no
+// cleanups and may have no unwind tables. So when malloc cannot give a block the arena aborts with
+// a message, as cmark-gfm's own allocator does; std::bad_alloc from the C++ side of render_markdown
+// (its strings and vectors) still propagates as an exception.
+class MarkdownArena {
+public:
+  MarkdownArena() = default;
+  MarkdownArena(const MarkdownArena&) = delete;
+  MarkdownArena& operator=(const MarkdownArena&) = delete;
+  ~MarkdownArena() { release_chain(m_current); }
+
+  void* allocate(std::size_t size) noexcept {
+    if (size > k_max_request) out_of_memory();
+    const std::size_t need = k_header + round_up(size);
+    if (!m_current || m_used + need > m_current->size) add_block(need);
+    // add_block sizes a block for its request; writing past one would corrupt the heap unseen.
+    if (m_used + need > m_current->size) {
+      std::fputs("nines: internal error: a Markdown arena block is smaller than its request\n",
+                 stderr);
+      std::abort();
+    }
+    char* at = reinterpret_cast<char*>(m_current) + m_used;
+    std::memcpy(at, &size, sizeof size);
+    m_used += need;
+    m_last = at + k_header;
+    return m_last;
+  }
+
+  // realloc's contract: the first min(old, new) bytes are kept, the rest is unspecified.
+  void* reallocate(void* ptr, std::size_t size) noexcept {
+    if (!ptr) return allocate(size);
+    if (size > k_max_request) out_of_memory();
+    char* p = static_cast<char*>(ptr);
+    std::size_t old_size = 0;
+    std::memcpy(&old_size, p - k_header, sizeof old_size);
+    if (p == m_last) {
+      // The newest allocation grows (or shrinks) in place while its block has room: cmark's
+      // strbufs, the HTML output above all, grow by repeated realloc.
+      const std::size_t start = static_cast<std::size_t>(p - reinterpret_cast<char*>(m_current));
+      const std::size_t end = start + round_up(size);
+      if (end <= m_current->size) {
+        std::memcpy(p - k_header, &size, sizeof size);
+        m_used = end;
+        return p;
+      }
+    }
+    if (size <= old_size) return p;
+    void* moved = allocate(size);
+    std::memcpy(moved, p, old_size);
+    return moved;
+  }
+
+  // Forgets every allocation. The newest block (the largest: blocks grow) is kept for the next
+  // document unless it is past k_keep_limit, so a huge document does not pin its memory.
+  void reset() noexcept {
+    if (m_current && m_current->size > k_keep_limit) {
+      release_chain(m_current);
+      m_current = nullptr;
+      m_held_bytes = 0;
+      m_blocks = 0;
+    } else if (m_current) {
+      release_chain(m_current->previous);
+      m_current->previous = nullptr;
+      m_held_bytes = m_current->size;
+      m_blocks = 1;
+    }
+    m_used = k_block_header;
+    m_last = nullptr;
+  }
+
+  MarkdownArenaUsage usage() const noexcept { return {m_blocks, m_held_bytes}; }
+
+  // Nested render_markdown calls on one thread (a rewrite_url that renders Markdown) must not
+  // reset memory the outer call still uses; only the outermost call resets.
+  int depth = 0;
+
+private:
+  // Each block starts with this header; allocations follow, each after a k_header prefix that
+  // holds its size (realloc must know how much to copy).
+  struct Block {
+    Block* previous;
+    std::size_t size; // bytes of the whole block, this header included
+  };
+  static constexpr std::size_t k_block_header = round_up(sizeof(Block));
+
+  [[noreturn]] static void out_of_memory() noexcept {
+    std::fputs("nines: out of memory while rendering Markdown\n", stderr);
+    std::abort();
+  }
+
+  // A new block big enough for `need`, at least the default size and, so that a large document
+  // needs few blocks, as big as all the blocks held so far.
+  void add_block(std::size_t need) noexcept {
+    std::size_t size = std::max({need + k_block_header, k_block_size, m_held_bytes});
+    if (size < need) out_of_memory();
+    void* raw = std::malloc(size);
+    if (!raw) out_of_memory();
+    Block* block = static_cast<Block*>(raw);
+    block->previous = m_current;
+    block->size = size;
+    m_current = block;
+    m_used = k_block_header;
+    m_held_bytes += size;
+    ++m_blocks;
+  }
+
+  // Frees `block` and every block before it.
+  static void release_chain(Block* block) noexcept {
+    while (block) {
+      Block* previous = block->previous;
+      std::free(block);
+      block = previous;
+    }
+  }
+
+  Block* m_current = nullptr;
+  std::size_t m_used = 0;       // bytes of m_current in use, its header included
+  char* m_last = nullptr;       // the newest allocation, which realloc may grow in place
+  std::size_t m_held_bytes = 0; // bytes of all blocks held
+  std::size_t m_blocks = 0;     // blocks held
 };
-struct NodeFree {
-  void operator()(cmark_node* n) const { cmark_node_free(n); }
-};
-struct CharFree {
-  void operator()(char* s) const { std::free(s); }
+
+thread_local MarkdownArena t_arena;
+
+void* arena_calloc(std::size_t count, std::size_t size) {
+  // An overflowing product asks for more than any block can hold; allocate refuses it.
+  const std::size_t bytes = size != 0 && count > std::numeric_limits<std::size_t>::max() / size
+                                ? std::numeric_limits<std::size_t>::max()
+                                : count * size;
+  void* p = t_arena.allocate(bytes);
+  std::memset(p, 0, bytes);
+  return p;
+}
+void* arena_realloc(void* ptr, std::size_t size) {
+  return t_arena.reallocate(ptr, size);
+}
+void arena_free(void*) {}
+
+cmark_mem k_arena_mem = {arena_calloc, arena_realloc, arena_free};
+
+// Resets the thread's arena when the outermost render_markdown call ends, by return or by
+// exception.
+class ArenaScope {
+public:
+  ArenaScope() noexcept { ++t_arena.depth; }
+  ArenaScope(const ArenaScope&) = delete;
+  ArenaScope& operator=(const ArenaScope&) = delete;
+  ~ArenaScope() {
+    if (--t_arena.depth == 0) t_arena.reset();
+  }
 };
 
 // Plain text of an inline subtree: what a screen reader or a table of contents should show.
+// Whitespace is collapsed so anchors and tables of contents do not depend on line wrapping.
 std::string plain_text(cmark_node* node) {
   std::string out;
-  cmark_iter* iter = cmark_iter_new(node);
+  auto append = [&out](const char* text) {
+    for (; *text; ++text) {
+      const char c = *text;
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += c;
+      }
+    }
+  };
+  cmark_iter* iter = cmark_iter_new(node); // from the node's allocator: the arena
   cmark_event_type ev;
   while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
     if (ev != CMARK_EVENT_ENTER) continue;
@@ -52,52 +288,45 @@ std::string plain_text(cmark_node* node) {
     switch (cmark_node_get_type(cur)) {
     case CMARK_NODE_TEXT:
     case CMARK_NODE_CODE:
-      if (const char* lit = cmark_node_get_literal(cur)) out += lit;
+      if (const char* lit = cmark_node_get_literal(cur)) append(lit);
       break;
     case CMARK_NODE_SOFTBREAK:
     case CMARK_NODE_LINEBREAK:
-      out += ' ';
+      append(" ");
       break;
     default:
       break;
     }
   }
   cmark_iter_free(iter);
-  // Collapse whitespace so anchors and tables of contents do not depend on line wrapping.
-  std::string collapsed;
-  for (char c : out) {
-    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    if (space) {
-      if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
-    } else {
-      collapsed += c;
-    }
-  }
-  while (!collapsed.empty() && collapsed.back() == ' ')
-    collapsed.pop_back();
-  return collapsed;
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
+// The HTML of a subtree. The string cmark returns lives in the arena, so it is copied out and
+// never passed to free().
 std::string rendered(cmark_node* node, cmark_llist* extensions) {
-  std::unique_ptr<char, CharFree> html(cmark_render_html(node, k_render_options, extensions));
-  return html ? std::string(html.get()) : std::string();
+  const char* html = cmark_render_html_with_mem(node, k_render_options, extensions, &k_arena_mem);
+  return html ? std::string(html) : std::string();
 }
 
 // Replaces `node` with a custom block that prints `html` verbatim; the renderer emits custom
 // blocks as given, which is how headings get an id attribute cmark itself cannot set.
+// Nodes leave the tree by cmark_node_unlink, not cmark_node_free: their memory is the arena's,
+// and freeing would only walk the subtree to do nothing.
 void replace_with_html_block(cmark_node* node, const std::string& html) {
-  cmark_node* block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+  cmark_node* block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &k_arena_mem);
   cmark_node_set_on_enter(block, html.c_str());
   cmark_node_set_on_exit(block, "");
   cmark_node_insert_before(node, block);
-  cmark_node_free(node); // unlinks first
+  cmark_node_unlink(node);
 }
 
 // Removes a link but keeps its content in place.
 void unwrap(cmark_node* node) {
   while (cmark_node* child = cmark_node_first_child(node))
     cmark_node_insert_before(node, child);
-  cmark_node_free(node);
+  cmark_node_unlink(node);
 }
 
 // The vetted URL for a link or image, or nullopt when it must not be emitted.
@@ -140,23 +369,37 @@ std::string unique_anchor(const std::string& base, std::set<std::string>& used,
 
 } // namespace
 
+MarkdownArenaUsage markdown_arena_usage() {
+  return t_arena.usage();
+}
+
 MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options) {
-  ensure_extensions_registered();
-  std::unique_ptr<cmark_parser, ParserFree> parser(cmark_parser_new(k_parse_options));
-  if (!parser) throw std::runtime_error("markdown: cannot create the parser");
-  for (const char* name : k_extensions) {
-    cmark_syntax_extension* ext = cmark_find_syntax_extension(name);
-    if (!ext)
-      throw std::runtime_error(std::string("markdown: missing cmark-gfm extension ") + name);
-    cmark_parser_attach_syntax_extension(parser.get(), ext);
+  const auto& gfm = gfm_extensions();
+  // Everything cmark allocates below (parser, tree, iterators, rendered HTML, the nodes made
+  // here) comes from the thread's arena and goes when the scope ends; nothing is freed one by one.
+  ArenaScope scope;
+  cmark_parser* parser = cmark_parser_new_with_mem(k_parse_options, &k_arena_mem);
+  // In the order of k_extension_names, which is the order the renderer calls them in.
+  const bool tilde = md.find('~') != std::string_view::npos;
+  for (std::size_t i = 0; i < gfm.common.size(); ++i) {
+    if (tilde && i == gfm.strikethrough_at)
+      cmark_parser_attach_syntax_extension(parser, gfm.strikethrough);
+    cmark_parser_attach_syntax_extension(parser, gfm.common[i]);
   }
-  cmark_parser_feed(parser.get(), md.data(), md.size());
-  std::unique_ptr<cmark_node, NodeFree> doc(cmark_parser_finish(parser.get()));
-  cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
+  cmark_parser_feed(parser, md.data(), md.size());
+  cmark_node* doc = nullptr;
+  if (tilde) {
+    // The inline pass, inside cmark_parser_finish, marks and clears '~' (see gfm_extensions).
+    std::lock_guard<std::mutex> lock(tilde_parse_mutex);
+    doc = cmark_parser_finish(parser);
+  } else {
+    doc = cmark_parser_finish(parser);
+  }
+  cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser);
 
   // Collect first, edit after: the tree must not change under the iterator.
   std::vector<cmark_node*> links, images, headings, code_blocks;
-  cmark_iter* iter = cmark_iter_new(doc.get());
+  cmark_iter* iter = cmark_iter_new(doc);
   cmark_event_type ev;
   while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
     if (ev != CMARK_EVENT_ENTER) continue;
@@ -195,10 +438,10 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       cmark_node_set_url(*it, url->c_str());
       continue;
     }
-    cmark_node* alt = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node* alt = cmark_node_new_with_mem(CMARK_NODE_TEXT, &k_arena_mem);
     cmark_node_set_literal(alt, plain_text(*it).c_str());
     cmark_node_insert_before(*it, alt);
-    cmark_node_free(*it);
+    cmark_node_unlink(*it);
   }
 
   for (cmark_node* block : code_blocks) {
@@ -234,7 +477,7 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
     result.headings.push_back(std::move(h));
   }
 
-  result.html = rendered(doc.get(), extensions);
+  result.html = rendered(doc, extensions);
   return result;
 }
 

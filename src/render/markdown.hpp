@@ -1,6 +1,7 @@
 // Markdown to safe HTML (cmark-gfm), with heading anchors for tables of contents.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <set>
 #include <string>
@@ -43,5 +44,14 @@ struct MarkdownOptions {
 // indented code blocks become <pre class="code-block"><code class="language-x">, which copy.js
 // recognises. Thread-safe and deterministic.
 MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options = {});
+
+// What the calling thread's Markdown arena holds between renders (every render_markdown call
+// allocates cmark-gfm's memory from a per-thread arena and resets it on return). For tests: the
+// memory a thread keeps must stay bounded however many documents it renders.
+struct MarkdownArenaUsage {
+  std::size_t blocks = 0;
+  std::size_t bytes = 0;
+};
+MarkdownArenaUsage markdown_arena_usage();
 
 } // namespace nines

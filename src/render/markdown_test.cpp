@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <cstdlib>
 #include <doctest/doctest.h>
 #include <thread>
 
@@ -19,7 +22,190 @@ bool contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
+std::size_t count(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+// cmark-gfm on its own, with its default allocator and the options render_markdown uses: for a
+// document without headings, links, images or code blocks (the nodes render_markdown rewrites)
+// the two must agree byte for byte, whatever the arena does.
+std::string reference_html(const std::string& md) {
+  cmark_gfm_core_extensions_ensure_registered();
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
+  for (const char* name : {"table", "strikethrough", "autolink", "tasklist", "tagfilter"})
+    cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension(name));
+  cmark_parser_feed(parser, md.data(), md.size());
+  cmark_node* doc = cmark_parser_finish(parser);
+  char* html =
+      cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
+  std::string out = html;
+  std::free(html);
+  cmark_node_free(doc);
+  cmark_parser_free(parser);
+  return out;
+}
+
+// A document of every construct render_markdown handles, about `paragraphs` paragraphs long;
+// `seed` varies the text so no two documents are alike.
+std::string sample_document(int seed, int paragraphs) {
+  std::string md = "# Runbook " + std::to_string(seed) + "\n\n";
+  for (int i = 0; i < paragraphs; ++i) {
+    const std::string n = std::to_string(seed * 1000 + i);
+    switch ((seed + i) % 6) {
+    case 0:
+      md +=
+          "## Step " + n + "\n\nRestart *pod* " + n + " with `kubectl` and ~~wait~~ **check**.\n\n";
+      break;
+    case 1:
+      md +=
+          "- [x] item " + n + "\n- [ ] [link " + n + "](../runbooks/r" + n + ".md)\n  - nested\n\n";
+      break;
+    case 2:
+      md += "| a | b " + n + " |\n|---|--:|\n| 1 | " + n + " |\n\n";
+      break;
+    case 3:
+      md += "```bash\necho " + n + " '<x>'\n```\n\n![diagram " + n + "](img/" + n + ".png)\n\n";
+      break;
+    case 4:
+      md += "> quoted " + n + "\n> [bad](javascript:alert(" + n + "))\n\n";
+      break;
+    default:
+      md += std::string(static_cast<std::size_t>(i % 7) * 40 + 10, 'x') + " " + n + "\n\n";
+      break;
+    }
+  }
+  return md;
+}
+
 } // namespace
+
+TEST_CASE("render/markdown: many documents on several threads at once render as one at a time") {
+  std::vector<std::string> docs;
+  for (int seed = 0; seed < 120; ++seed)
+    docs.push_back(sample_document(seed, 1 + (seed * 37) % 400)); // some past one arena block
+  std::vector<std::string> expected;
+  for (const auto& md : docs)
+    expected.push_back(render_markdown(md).html);
+
+  constexpr std::size_t k_threads = 4;
+  std::vector<std::vector<std::string>> got(k_threads, std::vector<std::string>(docs.size()));
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < k_threads; ++t)
+    threads.emplace_back([&, t] {
+      // Each thread starts elsewhere, so different sizes render at the same moment.
+      for (std::size_t k = 0; k < docs.size(); ++k) {
+        const std::size_t i = (k + t * docs.size() / k_threads) % docs.size();
+        got[t][i] = render_markdown(docs[i]).html;
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  for (std::size_t t = 0; t < k_threads; ++t)
+    for (std::size_t i = 0; i < docs.size(); ++i)
+      CHECK(got[t][i] == expected[i]);
+}
+
+TEST_CASE("render/markdown: documents larger than an arena block render as cmark-gfm does") {
+  // Sizes from a fraction of a block to many blocks, with paragraphs, lists, quotes and tables
+  // interleaved, so strbufs grow in place, move between blocks and outgrow a block on their own.
+  for (int size : {1, 30, 200, 1500, 9000, 20000}) {
+    std::string md;
+    for (int i = 0; i < size; ++i) {
+      const std::string n = std::to_string(i);
+      switch (i % 5) {
+      case 0:
+        md += "- item " + n + " with *emphasis* and ~~struck~~ text\n";
+        break;
+      case 1:
+        md += "\nA paragraph " + n + " that runs on\nover **several** lines `code " + n + "`\n" +
+              std::string(static_cast<std::size_t>(i % 13) * 30, 'p') + "\n\n";
+        break;
+      case 2:
+        md += "> quote " + n + "\n> > nested _" + n + "_\n\n";
+        break;
+      case 3:
+        md += "| a | b |\n|---|---|\n| " + n + " | x |\n| y | " + n + " |\n\n";
+        break;
+      default:
+        md += "1. first " + n + "\n2. second\n\n";
+        break;
+      }
+    }
+    CHECK(render_markdown(md).html == reference_html(md));
+  }
+  std::string line = std::string(300000, 'y') + " *z*"; // one line past a block on its own
+  CHECK(render_markdown(line).html == reference_html(line));
+  line += "\n";
+  CHECK(render_markdown(line).html == reference_html(line));
+}
+
+TEST_CASE("render/markdown: hostile documents still render") {
+  std::string items;
+  for (int i = 0; i < 100000; ++i)
+    items += "- a\n";
+  auto r = render_markdown(items);
+  CHECK(count(r.html, "<li>") == 100000);
+
+  auto quotes = render_markdown(std::string(20000, '>') + " deep\n");
+  CHECK(count(quotes.html, "<blockquote>") == 20000);
+  CHECK(contains(quotes.html, "<p>deep</p>"));
+
+  std::string lists;
+  for (int i = 0; i < 500; ++i)
+    lists += std::string(static_cast<std::size_t>(i) * 2, ' ') + "- level\n";
+  CHECK(count(render_markdown(lists).html, "<ul>") == 500);
+
+  auto brackets = render_markdown(std::string(50000, '[') + "x" + std::string(50000, ']'));
+  CHECK(count(brackets.html, "[") == 50000);
+  auto stars = render_markdown(std::string(50000, '*') + "x" + std::string(50000, '_'));
+  CHECK(contains(stars.html, "x"));
+}
+
+TEST_CASE("render/markdown: the arena is reused and stays bounded") {
+  // A huge document leaves no memory behind: past a few MB the arena releases everything.
+  std::string items;
+  for (int i = 0; i < 100000; ++i)
+    items += "- a\n";
+  render_markdown(items);
+  CHECK(markdown_arena_usage().blocks == 0);
+  CHECK(markdown_arena_usage().bytes == 0);
+
+  // Many documents keep one block between renders, grown to what the largest of them needs.
+  const std::string small = sample_document(1, 5);
+  const std::string large = sample_document(2, 300);
+  render_markdown(large);
+  const MarkdownArenaUsage after_large = markdown_arena_usage();
+  CHECK(after_large.blocks == 1);
+  CHECK(after_large.bytes <= (std::size_t{4} << 20));
+  for (int i = 0; i < 10000; ++i) {
+    render_markdown(i % 100 == 0 ? large : small);
+    const MarkdownArenaUsage usage = markdown_arena_usage();
+    if (usage.blocks != 1 || usage.bytes > after_large.bytes) {
+      FAIL("the arena grew at render " << i << ": " << usage.blocks << " blocks, " << usage.bytes
+                                       << " bytes");
+    }
+  }
+  CHECK(render_markdown(small).html == render_markdown(small).html);
+}
+
+TEST_CASE("render/markdown: a render inside rewrite_url leaves the outer render intact") {
+  std::string md;
+  for (int i = 0; i < 200; ++i)
+    md += "[link " + std::to_string(i) + "](page" + std::to_string(i) + ".md) ";
+  MarkdownOptions plain;
+  plain.rewrite_url = [](std::string_view url) { return std::string(url) + ".html"; };
+  const std::string expected = render_markdown(md, plain).html;
+  MarkdownOptions nested;
+  const std::string inner_doc = sample_document(3, 50);
+  nested.rewrite_url = [&](std::string_view url) {
+    render_markdown(inner_doc); // allocates on the same thread's arena
+    return std::string(url) + ".html";
+  };
+  CHECK(render_markdown(md, nested).html == expected);
+}
 
 TEST_CASE("render/markdown: raw HTML is never emitted") {
   auto r = render_markdown("Hello\n\n<script>alert(1)</script>\n\n"
