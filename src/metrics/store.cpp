@@ -4,11 +4,13 @@
 #include "model/time.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <sqlite3.h>
+#include <string_view>
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
@@ -279,8 +281,11 @@ std::unique_ptr<Store> Store::open_impl(const std::filesystem::path& path,
   }
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                            k_busy_timeout_ms);
+    // A Store is used by one thread at a time (see the header), so SQLite's own mutexes, taken
+    // on every call, only cost.
+    db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+        k_busy_timeout_ms);
   } catch (const SQLite::Exception& e) {
     throw_sqlite(name, "opening", e);
   }
@@ -299,6 +304,15 @@ std::unique_ptr<Store> Store::open_impl(const std::filesystem::path& path,
     enable_wal(*db);
     step = "setting connection options";
     db->exec("PRAGMA busy_timeout = " + std::to_string(k_busy_timeout_ms));
+    // In WAL mode NORMAL syncs at checkpoints only, not at every commit: a power cut may lose the
+    // last transactions but cannot corrupt the file. For a cache that is safe: what is lost is
+    // imported again from the CSV files (their hashes went with the same transaction) or
+    // fetched again, and the next build sees a changed store stamp and builds in full.
+    db->exec("PRAGMA synchronous = NORMAL");
+    // Up to 64 MiB of pages (SQLite's default is 2 MiB): an import into a new store of 10k
+    // documents (20 MB) spilled dirty pages to the log over and over within its transaction,
+    // four times the writes. Pages are taken only as the file needs them.
+    db->exec("PRAGMA cache_size = -65536");
     db->exec("PRAGMA foreign_keys = ON");
     step = "migrating";
     migrate(*db, name, migrations);
@@ -375,138 +389,423 @@ void Store::put_daily(const std::string& source, const std::vector<DailyRow>& ro
   }
 }
 
+namespace {
+
+// A statement on the connection's own handle, for the loops that run once per row: SQLiteCpp
+// copies every text it binds and hands out each value read through a shared Column, which
+// cost more than SQLite's own work there. Failures are thrown as SQLite::Exception, as
+// SQLiteCpp's are, so the callers report them the same way.
+class RawStatement {
+public:
+  RawStatement(sqlite3* db, const std::string& sql) : m_db(db) {
+    check(sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr));
+  }
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+  ~RawStatement() { sqlite3_finalize(m_stmt); }
+
+  // The text is not copied: it must stay alive and unchanged until the next reset().
+  void bind_static(int index, std::string_view text) {
+    // A null pointer would bind NULL, not an empty text.
+    check(sqlite3_bind_text(m_stmt, index, text.data() == nullptr ? "" : text.data(),
+                            static_cast<int>(text.size()), SQLITE_STATIC));
+  }
+  void bind(int index, std::int64_t value) { check(sqlite3_bind_int64(m_stmt, index, value)); }
+  void bind(int index, double value) { check(sqlite3_bind_double(m_stmt, index, value)); }
+  // True while a row is ready to read.
+  bool step() {
+    const int code = sqlite3_step(m_stmt);
+    if (code == SQLITE_ROW) {
+      return true;
+    }
+    if (code != SQLITE_DONE) {
+      throw SQLite::Exception(m_db, code);
+    }
+    return false;
+  }
+  // sqlite3_reset() repeats the last step's error, which step() has already thrown.
+  void reset() { sqlite3_reset(m_stmt); }
+  std::string_view text(int column) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
+    return {text == nullptr ? "" : text,
+            static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
+  }
+  std::int64_t int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
+  double real(int column) const { return sqlite3_column_double(m_stmt, column); }
+
+private:
+  void check(int code) const {
+    if (code != SQLITE_OK) {
+      throw SQLite::Exception(m_db, code);
+    }
+  }
+
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+// FNV-1a fed in pieces: the same value as fnv1a_hex() of the pieces joined, without the text.
+class Fnv1a {
+public:
+  void add(const char* begin, const char* end) {
+    for (const char* p = begin; p != end; ++p) {
+      m_hash ^= static_cast<unsigned char>(*p);
+      m_hash *= 1099511628211ull;
+    }
+  }
+  std::string hex() const {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(m_hash));
+    return buf;
+  }
+
+private:
+  std::uint64_t m_hash = 14695981039346656037ull;
+};
+
+// A count as %.17g prints it (the hash recipe: every double exact, so equal hashes mean equal
+// rows). Counts are nearly always whole numbers, and %.17g prints a whole number of at most 17
+// digits as its plain digits; one up to 2^53 has at most 16, so the integer conversion writes the
+// same text at a fraction of the cost of to_chars(double, general, 17) (printf's %.17g without its
+// locale and format parsing). -0 keeps its sign through the double path.
+char* put_count(char* p, char* end, double value) {
+  if (!std::signbit(value) && value <= k_max_count && value == std::trunc(value)) {
+    return std::to_chars(p, end, static_cast<std::int64_t>(value)).ptr;
+  }
+  return std::to_chars(p, end, value, std::chars_format::general, 17).ptr;
+}
+
+// Writes rows that no source stored before, so a plain INSERT: a clash would be a bug here, and
+// fails the import. Rows go k_batch to a statement (INSERT … VALUES (…), (…), …), which shares a
+// statement's fixed cost (step, reset, the program's start) among them; the last few go one by
+// one. The texts are bound without a copy: they must live until flush() has returned.
+class DailyInserter {
+public:
+  static constexpr std::size_t k_batch = 64;
+
+  DailyInserter(sqlite3* db, std::int64_t fetched_at)
+      : m_batch(db, insert_sql(k_batch)), m_one(db, insert_sql(1)) {
+    m_batch.bind(1, fetched_at);
+    m_one.bind(1, fetched_at);
+    m_pending.reserve(k_batch);
+  }
+
+  void add(std::string_view slo, std::int64_t day, std::string_view source, double good,
+           double total) {
+    m_pending.push_back(Pending{slo, day, source, good, total});
+    if (m_pending.size() == k_batch) {
+      write(m_batch);
+    }
+  }
+
+  void flush() {
+    const std::vector<Pending> rest = std::move(m_pending);
+    m_pending.clear();
+    for (const auto& row : rest) {
+      m_pending.push_back(row);
+      write(m_one);
+    }
+  }
+
+private:
+  struct Pending {
+    std::string_view slo;
+    std::int64_t day;
+    std::string_view source;
+    double good;
+    double total;
+  };
+
+  // ?1 is the fetched_at all rows share; each row's five values follow.
+  static std::string insert_sql(std::size_t rows) {
+    std::string sql = "INSERT INTO daily (slo, day, source, good, total, fetched_at) VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t first = 2 + 5 * r;
+      sql += r == 0 ? "(" : ", (";
+      for (std::size_t c = 0; c < 5; ++c) {
+        sql += "?" + std::to_string(first + c) + ", ";
+      }
+      sql += "?1)";
+    }
+    return sql;
+  }
+
+  void write(RawStatement& statement) {
+    int index = 2;
+    for (const auto& row : m_pending) {
+      statement.bind_static(index++, row.slo);
+      statement.bind(index++, row.day);
+      statement.bind_static(index++, row.source);
+      statement.bind(index++, row.good);
+      statement.bind(index++, row.total);
+    }
+    statement.step();
+    statement.reset();
+    m_pending.clear();
+  }
+
+  RawStatement m_batch;
+  RawStatement m_one;
+  std::vector<Pending> m_pending;
+};
+
+// One CSV file's rows, as the import writes them: row indices into Repo::csv_rows, sorted by
+// (slo, day), one per pair (the file's last line for it), and the hash of those rows.
+struct CsvSource {
+  std::string name; // "csv:<file>"
+  struct Entry {
+    std::uint64_t key; // the SLO id's rank in byte order, then the day
+    std::uint32_t row;
+  };
+  std::vector<Entry> rows;
+  std::string hash;
+};
+
+} // namespace
+
 ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope scope) {
   const std::vector<CsvRow>& rows = repo.csv_rows;
   // The days a YYYY-MM-DD date names: years 0000 to 9999.
   static const std::int64_t first_day = days_from_civil(0, 1, 1);
   static const std::int64_t last_day = days_from_civil(9999, 12, 31);
-  // Source → (slo, day) → row; a later line for the same pair replaces an earlier one, as in
-  // series_from_csv(). The maps also fix the write order.
-  std::map<std::string, std::map<std::pair<std::string, std::int64_t>, DailyRow>> by_source;
-  // A file's rows come together: its map is looked up once per file, not once per row.
-  const std::string* last_file = nullptr;
-  std::map<std::pair<std::string, std::int64_t>, DailyRow>* file_rows = nullptr;
+  // 22 bits hold every day of that range (3,652,059 days), so (SLO rank, day) packs into one
+  // integer key.
+  constexpr int k_day_bits = 22;
   for (const auto& row : rows) {
     const std::string& file = repo.csv_file(row);
-    const std::string& slo = repo.csv_slo(row);
     auto where = [&] { return file + ":" + std::to_string(row.line); };
     if (row.day < first_day || row.day > last_day) {
       throw std::invalid_argument(where() + ": date '" + format_date(row.day) +
                                   "' is not a YYYY-MM-DD day");
     }
-    if (slo.empty()) {
+    if (repo.csv_slo(row).empty()) {
       throw std::invalid_argument(where() + ": the SLO id is empty");
     }
     if (const char* problem = count_problem(row.good, row.total)) {
       throw std::invalid_argument(where() + ": " + problem);
     }
-    if (last_file == nullptr || (last_file != &file && *last_file != file)) {
-      file_rows = &by_source["csv:" + file];
-      last_file = &file;
+  }
+  // Each SLO id's rank in byte order (equal ids, equal rank): rows then sort by (slo, day) as
+  // integers, in the order SQLite's BINARY collation and std::string agree on.
+  const std::vector<std::string>& slos = repo.csv_slos;
+  std::vector<std::uint32_t> by_name(slos.size());
+  for (std::uint32_t i = 0; i < by_name.size(); ++i) {
+    by_name[i] = i;
+  }
+  std::sort(by_name.begin(), by_name.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return slos[a] < slos[b]; });
+  std::vector<std::uint64_t> rank(slos.size());
+  for (std::size_t i = 0; i < by_name.size(); ++i) {
+    rank[by_name[i]] = i > 0 && slos[by_name[i]] == slos[by_name[i - 1]]
+                           ? rank[by_name[i - 1]]
+                           : static_cast<std::uint64_t>(i);
+  }
+  // Rows by source. A file's rows come together, but its name may recur in csv_files, so
+  // sources are found by name once per file index.
+  std::vector<CsvSource> sources;
+  {
+    std::map<std::string_view, std::size_t> slot_by_name;
+    constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> slot_by_file(repo.csv_files.size(), k_none);
+    for (std::uint32_t i = 0; i < rows.size(); ++i) {
+      const CsvRow& row = rows[i];
+      std::size_t& slot = slot_by_file[row.file];
+      if (slot == k_none) {
+        const auto [it, added] = slot_by_name.emplace(repo.csv_files[row.file], sources.size());
+        if (added) {
+          sources.push_back(CsvSource{"csv:" + repo.csv_files[row.file], {}, {}});
+        }
+        slot = it->second;
+      }
+      sources[slot].rows.push_back(CsvSource::Entry{
+          rank[row.slo] << k_day_bits | static_cast<std::uint64_t>(row.day - first_day), i});
     }
-    (*file_rows)[{slo, row.day}] = DailyRow{slo, row.day, row.good, row.total};
+  }
+  std::sort(sources.begin(), sources.end(),
+            [](const CsvSource& a, const CsvSource& b) { return a.name < b.name; });
+  for (auto& source : sources) {
+    auto& entries = source.rows;
+    // Lines of a file usually come in (slo, day) order already.
+    auto by_key = [](const CsvSource::Entry& a, const CsvSource::Entry& b) {
+      return a.key != b.key ? a.key < b.key : a.row < b.row;
+    };
+    if (!std::is_sorted(entries.begin(), entries.end(), by_key)) {
+      std::sort(entries.begin(), entries.end(), by_key);
+    }
+    // A later line for the same pair replaces an earlier one, as in series_from_csv(): of a run
+    // of equal keys the last (the highest line) stays.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i + 1 < entries.size() && entries[i + 1].key == entries[i].key) {
+        continue;
+      }
+      entries[kept++] = entries[i];
+    }
+    entries.resize(kept);
+    Fnv1a hash;
+    char buf[96];
+    for (const auto& entry : entries) {
+      const CsvRow& row = rows[entry.row];
+      const std::string& slo = repo.csv_slo(row);
+      char* p = buf;
+      char* const end = buf + sizeof buf;
+      *p++ = '\t';
+      p = std::to_chars(p, end, row.day).ptr;
+      *p++ = '\t';
+      p = put_count(p, end, row.good);
+      *p++ = '\t';
+      p = put_count(p, end, row.total);
+      *p++ = '\n';
+      hash.add(slo.data(), slo.data() + slo.size());
+      hash.add(buf, p);
+    }
+    source.hash = hash.hex();
   }
   ImportSummary summary;
   summary.rows = rows.size();
-  summary.sources = by_source.size();
+  summary.sources = sources.size();
   try {
     SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement stored_hash(*m_db, "SELECT hash FROM csv_file WHERE source = ?1");
-    SQLite::Statement keys(*m_db, "SELECT slo, day, good, total FROM daily WHERE source = ?1");
-    SQLite::Statement upsert(*m_db, k_upsert_daily);
-    SQLite::Statement remove_row(*m_db,
-                                 "DELETE FROM daily WHERE source = ?1 AND slo = ?2 AND day = ?3");
-    SQLite::Statement record(*m_db, "INSERT INTO csv_file (source, hash, rows, imported_at) "
-                                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source) DO UPDATE SET "
-                                    "hash = excluded.hash, rows = excluded.rows, "
-                                    "imported_at = excluded.imported_at");
-    for (const auto& [source, pairs] : by_source) {
-      // %.17g keeps every double exact, so equal hashes mean equal rows (to_chars with a
-      // precision is printf's %.*g, without its locale and format parsing).
-      std::string canonical;
-      char buf[96];
-      for (const auto& [key, row] : pairs) {
-        char* p = buf;
-        char* const end = buf + sizeof buf;
-        *p++ = '\t';
-        p = std::to_chars(p, end, row.day).ptr;
-        *p++ = '\t';
-        p = std::to_chars(p, end, row.good, std::chars_format::general, 17).ptr;
-        *p++ = '\t';
-        p = std::to_chars(p, end, row.total, std::chars_format::general, 17).ptr;
-        *p++ = '\n';
-        canonical += row.slo;
-        canonical.append(buf, p);
+    sqlite3* const db = m_db->getHandle();
+    std::map<std::string, std::string, std::less<>> stored_hashes;
+    {
+      RawStatement q(db, "SELECT source, hash FROM csv_file");
+      while (q.step()) {
+        stored_hashes.emplace(q.text(0), q.text(1));
       }
-      const std::string hash = fnv1a_hex(canonical);
-      stored_hash.reset();
-      stored_hash.bind(1, source);
-      if (stored_hash.executeStep() && stored_hash.getColumn(0).getString() == hash) {
-        summary.unchanged += pairs.size(); // the file is as last imported: nothing to do
+    }
+    RawStatement stored_rows(db, "SELECT slo, day, good, total FROM daily WHERE source = ?1");
+    RawStatement update(db, "UPDATE daily SET good = ?4, total = ?5, fetched_at = ?6 "
+                            "WHERE slo = ?1 AND day = ?2 AND source = ?3");
+    RawStatement remove_row(db, "DELETE FROM daily WHERE slo = ?1 AND day = ?2 AND source = ?3");
+    RawStatement record(db, "INSERT INTO csv_file (source, hash, rows, imported_at) "
+                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source) DO UPDATE SET "
+                            "hash = excluded.hash, rows = excluded.rows, "
+                            "imported_at = excluded.imported_at");
+    DailyInserter insert(db, now);
+    struct StoredRow {
+      std::string slo;
+      std::int64_t day;
+      double good;
+      double total;
+    };
+    std::vector<StoredRow> stored;
+    for (const auto& source : sources) {
+      const auto& entries = source.rows;
+      if (const auto it = stored_hashes.find(source.name);
+          it != stored_hashes.end() && it->second == source.hash) {
+        summary.unchanged += entries.size(); // the file is as last imported: nothing to do
         continue;
       }
-      // The file changed: the days it no longer lists go, the rest is upserted. One read of the
-      // source's stored rows replaces a look-up per row.
-      std::map<std::pair<std::string, std::int64_t>, std::pair<double, double>> stored;
-      keys.reset();
-      keys.bind(1, source);
-      while (keys.executeStep()) {
-        stored.emplace(
-            std::make_pair(keys.getColumn(0).getString(), keys.getColumn(1).getInt64()),
-            std::make_pair(keys.getColumn(2).getDouble(), keys.getColumn(3).getDouble()));
+      // The file is new or changed: one read of the source's stored rows (by daily_by_source)
+      // tells which pairs are new, changed, unchanged and gone.
+      stored.clear();
+      stored_rows.bind_static(1, source.name);
+      while (stored_rows.step()) {
+        stored.push_back(StoredRow{std::string(stored_rows.text(0)), stored_rows.int64(1),
+                                   stored_rows.real(2), stored_rows.real(3)});
       }
-      for (const auto& entry : stored) {
-        const auto& key = entry.first;
-        if (pairs.count(key) != 0) {
+      stored_rows.reset();
+      std::sort(stored.begin(), stored.end(), [](const StoredRow& a, const StoredRow& b) {
+        return a.slo != b.slo ? a.slo < b.slo : a.day < b.day;
+      });
+      // Both lists are in (slo, day) order: one merge pass.
+      std::size_t s = 0;
+      for (const auto& entry : entries) {
+        const CsvRow& row = rows[entry.row];
+        const std::string& slo = repo.csv_slo(row);
+        auto before = [&](const StoredRow& stored_row) {
+          const int order = stored_row.slo.compare(slo);
+          return order != 0 ? order < 0 : stored_row.day < row.day;
+        };
+        for (; s < stored.size() && before(stored[s]); ++s) {
+          remove_row.bind_static(1, stored[s].slo);
+          remove_row.bind(2, stored[s].day);
+          remove_row.bind_static(3, source.name);
+          remove_row.step();
+          remove_row.reset();
+          ++summary.removed;
+        }
+        if (s < stored.size() && stored[s].slo == slo && stored[s].day == row.day) {
+          const StoredRow& old = stored[s++];
+          if (old.good == row.good && old.total == row.total) {
+            ++summary.unchanged; // fetched_at kept: the CSV does not look newer than it is
+            continue;
+          }
+          update.bind_static(1, slo);
+          update.bind(2, row.day);
+          update.bind_static(3, source.name);
+          update.bind(4, row.good);
+          update.bind(5, row.total);
+          update.bind(6, now);
+          update.step();
+          update.reset();
+          ++summary.replaced;
           continue;
         }
+        insert.add(slo, row.day, source.name, row.good, row.total);
+        ++summary.inserted;
+      }
+      for (; s < stored.size(); ++s) {
+        remove_row.bind_static(1, stored[s].slo);
+        remove_row.bind(2, stored[s].day);
+        remove_row.bind_static(3, source.name);
+        remove_row.step();
         remove_row.reset();
-        remove_row.bind(1, source);
-        remove_row.bind(2, key.first);
-        remove_row.bind(3, key.second);
-        remove_row.exec();
         ++summary.removed;
       }
-      for (const auto& [key, row] : pairs) {
-        if (const auto it = stored.find(key); it == stored.end()) {
-          ++summary.inserted;
-        } else if (it->second.first == row.good && it->second.second == row.total) {
-          ++summary.unchanged; // fetched_at kept: the CSV does not look newer than it is
-          continue;
-        } else {
-          ++summary.replaced;
-        }
-        upsert_daily(upsert, source, row, now);
-      }
-      record.reset();
-      record.bind(1, source);
-      record.bind(2, hash);
-      record.bind(3, static_cast<std::int64_t>(pairs.size()));
+      record.bind_static(1, source.name);
+      record.bind_static(2, source.hash);
+      record.bind(3, static_cast<std::int64_t>(entries.size()));
       record.bind(4, now);
-      record.exec();
+      record.step();
+      record.reset();
     }
+    insert.flush();
     if (scope == CsvScope::Folder) {
       // Files of metrics/ that are gone (or hold no rows any more) take their rows with them.
       // Sources of `metrics import` are not the folder's and stay.
-      std::vector<std::string> stale;
-      SQLite::Statement sources(*m_db,
-                                "SELECT source FROM csv_file UNION SELECT DISTINCT source FROM "
-                                "daily WHERE substr(source, 1, 4) = 'csv:'");
-      while (sources.executeStep()) {
-        std::string source = sources.getColumn(0).getString();
-        if (source.rfind("csv:import/", 0) != 0 && by_source.count(source) == 0) {
-          stale.push_back(std::move(source));
+      std::set<std::string> known;
+      {
+        RawStatement q(db, "SELECT source FROM csv_file");
+        while (q.step()) {
+          known.emplace(q.text(0));
         }
       }
-      SQLite::Statement drop_rows(*m_db, "DELETE FROM daily WHERE source = ?1");
-      SQLite::Statement drop_file(*m_db, "DELETE FROM csv_file WHERE source = ?1");
-      for (const auto& source : stale) {
+      // The "csv:" sources of daily, one index seek each: DISTINCT would visit every row.
+      RawStatement next_source(db, "SELECT source FROM daily WHERE source > ?1 AND "
+                                   "source >= 'csv:' AND source < 'csv;' "
+                                   "ORDER BY source LIMIT 1");
+      std::string after;
+      for (;;) {
+        next_source.bind_static(1, after);
+        if (!next_source.step()) {
+          next_source.reset();
+          break;
+        }
+        std::string found(next_source.text(0));
+        next_source.reset();
+        after = found;
+        known.insert(std::move(found));
+      }
+      std::set<std::string_view> in_batch;
+      for (const auto& source : sources) {
+        in_batch.insert(source.name);
+      }
+      RawStatement drop_rows(db, "DELETE FROM daily WHERE source = ?1");
+      RawStatement drop_file(db, "DELETE FROM csv_file WHERE source = ?1");
+      for (const auto& source : known) {
+        if (source.rfind("csv:import/", 0) == 0 || in_batch.count(source) != 0) {
+          continue;
+        }
+        drop_rows.bind_static(1, source);
+        drop_rows.step();
         drop_rows.reset();
-        drop_rows.bind(1, source);
-        summary.removed += static_cast<std::size_t>(drop_rows.exec());
+        summary.removed += static_cast<std::size_t>(sqlite3_changes(db));
+        drop_file.bind_static(1, source);
+        drop_file.step();
         drop_file.reset();
-        drop_file.bind(1, source);
-        drop_file.exec();
       }
     }
     transaction.commit();
@@ -534,31 +833,27 @@ std::map<std::string, DailySeries> Store::daily_series() const {
   try {
     // The winner rule of winners_sql() applied while reading the table in its key order, which
     // needs no sort: a window function over every row cost more than the import itself.
-    SQLite::Statement q(*m_db, "SELECT slo, day, good, total, fetched_at FROM daily "
-                               "ORDER BY slo, day, source");
+    RawStatement q(m_db->getHandle(), "SELECT slo, day, fetched_at, good, total FROM daily "
+                                      "ORDER BY slo, day, source");
     DailySeries* series = nullptr;
     std::string slo;
     std::int64_t best_fetched = 0;
-    while (q.executeStep()) {
-      const char* text = q.getColumn(0).getText();
-      const auto size = static_cast<std::size_t>(q.getColumn(0).getBytes());
-      if (series == nullptr || slo.compare(0, std::string::npos, text, size) != 0) {
-        slo.assign(text, size);
+    while (q.step()) {
+      const std::string_view text = q.text(0);
+      if (series == nullptr || slo != text) {
+        slo.assign(text);
         series = &result.emplace_hint(result.end(), slo, DailySeries{})->second;
       }
-      const std::int64_t day = q.getColumn(1).getInt64();
-      const std::int64_t fetched = q.getColumn(4).getInt64();
+      const std::int64_t day = q.int64(1);
+      const std::int64_t fetched = q.int64(2);
       // Sources come in ascending order, so on equal fetched_at the first one stays.
       if (!series->empty() && series->rbegin()->first == day) {
         if (fetched <= best_fetched) {
           continue;
         }
-        series->rbegin()->second =
-            DailyCount{day, q.getColumn(2).getDouble(), q.getColumn(3).getDouble()};
+        series->rbegin()->second = DailyCount{day, q.real(3), q.real(4)};
       } else {
-        series->emplace_hint(
-            series->end(), day,
-            DailyCount{day, q.getColumn(2).getDouble(), q.getColumn(3).getDouble()});
+        series->emplace_hint(series->end(), day, DailyCount{day, q.real(3), q.real(4)});
       }
       best_fetched = fetched;
     }

@@ -318,6 +318,163 @@ TEST_CASE("store: a CSV file's recorded hash is of its rows printed with %.17g")
   CHECK(store->csv_files().at("csv:metrics/a.csv") == fnv1a_hex(canonical));
 }
 
+namespace {
+
+// Every row of `daily` as "source slo day good total fetched_at", in key order.
+std::vector<std::string> daily_table(const std::filesystem::path& p) {
+  SQLite::Database db(p, SQLite::OPEN_READONLY);
+  SQLite::Statement q(db, "SELECT source, slo, day, good, total, fetched_at FROM daily "
+                          "ORDER BY source, slo, day");
+  std::vector<std::string> result;
+  while (q.executeStep()) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, " %lld %.17g %.17g %lld",
+                  static_cast<long long>(q.getColumn(2).getInt64()), q.getColumn(3).getDouble(),
+                  q.getColumn(4).getDouble(), static_cast<long long>(q.getColumn(5).getInt64()));
+    result.push_back(q.getColumn(0).getString() + " " + q.getColumn(1).getString() + buf);
+  }
+  return result;
+}
+
+// Files of many lines, out of (slo, day) order, with pairs given twice (the later line wins),
+// more rows than one multi-row INSERT takes, and the same file name in two runs of rows.
+std::vector<CsvLine> many_lines(int variant) {
+  std::vector<CsvLine> lines;
+  int line = 2;
+  for (int i = 0; i < 150; ++i) {
+    const int day = (i * 37) % 150; // every day once, out of order
+    const std::string slo = i % 3 == 0 ? "zeta" : (i % 3 == 1 ? "api" : "api-2");
+    lines.push_back(csv("metrics/a.csv", line++, slo, format_date(20000 + day), 10 + day,
+                        100 + day + variant * (day % 5 == 0 ? 1 : 0)));
+  }
+  // Duplicates of earlier pairs with other counts: these are the ones that count.
+  lines.push_back(csv("metrics/a.csv", line++, "zeta", format_date(20000), 1, 2));
+  lines.push_back(csv("metrics/a.csv", line++, "api", format_date(20000 + 37), 3, 4 + variant));
+  lines.push_back(csv("metrics/b.csv", 2, "web", format_date(20001), 5, 6));
+  lines.push_back(csv("metrics/b.csv", 3, "web", format_date(20000), 7, 8));
+  if (variant == 0) {
+    lines.push_back(csv("metrics/b.csv", 4, "web", format_date(20002), 9, 10));
+  }
+  lines.push_back(csv("metrics/a.csv", 2, "api", format_date(20000 + 37), 11, 12)); // a.csv again
+  return lines;
+}
+
+Repo repo_of(const std::vector<CsvLine>& lines) {
+  Repo repo;
+  for (const auto& l : lines)
+    repo.add_csv_row(l.file, l.line, l.slo, d(l.date.c_str()), l.good, l.total);
+  return repo;
+}
+
+// What the store must hold for `lines`: the last line of each (source, slo, day).
+std::map<std::string, std::pair<double, double>> expected_pairs(const std::vector<CsvLine>& lines) {
+  std::map<std::string, std::pair<double, double>> result;
+  for (const auto& l : lines)
+    result["csv:" + l.file + " " + l.slo + " " + std::to_string(d(l.date.c_str()))] = {l.good,
+                                                                                       l.total};
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("store: a new store and a store with older rows end with the same table") {
+  TempDir dir;
+  const auto lines = many_lines(0);
+  // Into a new store: every source takes the plain INSERT path.
+  const auto fresh_path = dir.path() / "fresh.db";
+  auto fresh = Store::open(fresh_path);
+  const auto s = fresh->import_csv(repo_of(lines), 1000);
+  const auto expected = expected_pairs(lines);
+  CHECK(s.rows == lines.size());
+  CHECK(s.sources == 2);
+  CHECK(s.inserted == expected.size());
+  CHECK(s.replaced + s.unchanged + s.removed == 0);
+  const auto table = daily_table(fresh_path);
+  REQUIRE(table.size() == expected.size());
+  std::size_t i = 0;
+  for (const auto& [key, counts] : expected) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " %.17g %.17g 1000", counts.first, counts.second);
+    CHECK(table[i++] == key + buf);
+  }
+
+  // Into a store that holds another version of the files: the merge path. Counts of some pairs
+  // differ, b.csv lists a day fewer; in the end the table is the new store's, and only the
+  // changed pairs were written again.
+  const auto old_path = dir.path() / "old.db";
+  auto old = Store::open(old_path);
+  old->import_csv(repo_of(many_lines(1)), 1000);
+  const auto again = old->import_csv(repo_of(lines), 1000);
+  CHECK(daily_table(old_path) == table);
+  CHECK(again.inserted == 1);  // b.csv's third day
+  CHECK(again.replaced == 29); // 30 days differ, one of them overridden by a later line
+  CHECK(again.unchanged == expected.size() - 30);
+  CHECK(again.removed == 0);
+  CHECK(fresh->csv_files() == old->csv_files());
+
+  // And back: the day b.csv no longer lists goes, the changed pairs take the new fetched_at,
+  // the others keep theirs.
+  const auto back = old->import_csv(repo_of(many_lines(1)), 2000);
+  CHECK(back.removed == 1);
+  CHECK(back.replaced == 29);
+  CHECK(back.inserted == 0);
+  std::size_t newer = 0;
+  for (const auto& row : daily_table(old_path))
+    newer += row.size() > 5 && row.compare(row.size() - 5, 5, " 2000") == 0 ? 1 : 0;
+  CHECK(newer == 29);
+  CHECK(daily_table(old_path).size() == expected.size() - 1);
+}
+
+TEST_CASE("store: gone files are found among daily's sources too, and only csv: ones go") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  auto store = Store::open(path);
+  store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}), 1000);
+  // Rows of "csv:" sources without a recorded file (as put_daily() writes them), and sources
+  // whose names sort right beside "csv:".
+  store->put_daily("csv:metrics/gone.csv", {{"api", d("2026-10-02"), 1, 2}}, 1000);
+  store->put_daily("csv:metrics/gone.csv", {{"web", d("2026-10-02"), 1, 2}}, 1000);
+  store->put_daily("csv:zzz.csv", {{"api", d("2026-10-03"), 1, 2}}, 1000);
+  store->put_daily("csv9", {{"api", d("2026-10-04"), 1, 2}}, 1000);
+  store->put_daily("csv;", {{"api", d("2026-10-05"), 1, 2}}, 1000);
+  store->put_daily("csv", {{"api", d("2026-10-06"), 1, 2}}, 1000);
+  store->put_daily("csv:import/x.csv", {{"api", d("2026-10-07"), 1, 2}}, 1000);
+  const auto s =
+      store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", 90, 100)}), 2000);
+  CHECK(s.unchanged == 1);
+  CHECK(s.removed == 3);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily WHERE source LIKE 'csv:metrics/gone%'") == 0);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily WHERE source = 'csv:zzz.csv'") == 0);
+  CHECK(raw_int(path, "SELECT count(*) FROM daily") == 5);
+}
+
+TEST_CASE("store: whole counts hash as %.17g prints them") {
+  // The import prints whole counts through the integer conversion; the hash must not change.
+  const std::vector<double> counts = {0.0,
+                                      -0.0,
+                                      1.0,
+                                      7.0,
+                                      1e15,
+                                      9007199254740992.0,
+                                      0.5,
+                                      0.1,
+                                      1e-300,
+                                      123456789012345.0,
+                                      4503599627370497.0,
+                                      99.0,
+                                      1e16 / 2};
+  for (const double good : counts) {
+    auto store = Store::open_memory();
+    const double total = 9007199254740992.0;
+    store->import_csv(rows({csv("metrics/a.csv", 2, "api", "2026-10-01", good, total)}), 1000);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "\t%lld\t%.17g\t%.17g\n",
+                  static_cast<long long>(d("2026-10-01")), good, total);
+    CAPTURE(good);
+    CHECK(store->csv_files().at("csv:metrics/a.csv") == fnv1a_hex(std::string("api") + buf));
+  }
+}
+
 TEST_CASE("store: counts above 2^53 are refused") {
   auto store = Store::open_memory();
   CHECK_THROWS_AS(store->put_daily("prometheus:p", {{"api", 1, 1, 1e300}}, 1),
