@@ -445,25 +445,6 @@ private:
   sqlite3_stmt* m_stmt = nullptr;
 };
 
-// FNV-1a fed in pieces: the same value as fnv1a_hex() of the pieces joined, without the text.
-class Fnv1a {
-public:
-  void add(const char* begin, const char* end) {
-    for (const char* p = begin; p != end; ++p) {
-      m_hash ^= static_cast<unsigned char>(*p);
-      m_hash *= 1099511628211ull;
-    }
-  }
-  std::string hex() const {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(m_hash));
-    return buf;
-  }
-
-private:
-  std::uint64_t m_hash = 14695981039346656037ull;
-};
-
 // A count as %.17g prints it (the hash recipe: every double exact, so equal hashes mean equal
 // rows). Counts are nearly always whole numbers, and %.17g prints a whole number of at most 17
 // digits as its plain digits; one up to 2^53 has at most 16, so the integer conversion writes the
@@ -657,8 +638,8 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
       *p++ = '\t';
       p = put_count(p, end, row.total);
       *p++ = '\n';
-      hash.add(slo.data(), slo.data() + slo.size());
-      hash.add(buf, p);
+      hash.add(slo);
+      hash.add(std::string_view(buf, static_cast<std::size_t>(p - buf)));
     }
     source.hash = hash.hex();
   }
