@@ -863,11 +863,12 @@ std::string stage_render(Context& c) {
     SiteSink sink;
     sink.file = [&](const std::string& path, std::string bytes, const std::string& input) {
       std::optional<PageLinks> links;
-      if (is_html_path(path)) {
-        links = extract_links(bytes);
-        links->hash = content_hash(bytes);
-      }
-      if (c.writer) c.writer->add(path, std::move(bytes), input);
+      if (is_html_path(path)) links = extract_links(bytes);
+      // The writer hashes every file for its manifest; a page's links carry the same hash.
+      std::string hash = c.writer ? c.writer->add(path, std::move(bytes), input)
+                         : links  ? content_hash(bytes)
+                                  : std::string();
+      if (links) links->hash = std::move(hash);
       std::lock_guard<std::mutex> lock(mutex);
       if (!c.writer) paths.insert(path);
       if (links) c.links.pages[path] = std::move(*links);

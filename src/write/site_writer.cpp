@@ -637,7 +637,7 @@ void check_path(std::string_view path) {
 
 } // namespace
 
-void SiteWriter::add(std::string_view path, std::string bytes, std::string input) {
+std::string SiteWriter::add(std::string_view path, std::string bytes, std::string input) {
   check_path(path);
   std::string p(path);
   // Outside the lock: threads hash (and, streaming, write) at the same time.
@@ -649,11 +649,12 @@ void SiteWriter::add(std::string_view path, std::string bytes, std::string input
     m_hashes.emplace(p, file);
     if (m_mode == Mode::InMemory) {
       m_files.emplace(p, std::move(bytes));
-      return;
+      return file.hash;
     }
   }
   make_claimed_dirs(claims);
   write_one(p, bytes, file);
+  return file.hash;
 }
 
 bool SiteWriter::reuse(std::string_view path, const std::string& input, SiteManifest::File* out) {

@@ -106,8 +106,9 @@ public:
   // added twice, and a path that is also a directory of another ("a" and "a/b"). `input` is the
   // hash of everything the file was made from (a page's layout, theme and view), recorded in the
   // manifest for reuse() by the next build; empty for files that are not to be reused that way.
-  // Thread-safe; in Streaming mode the file is written (or linked) before add() returns.
-  void add(std::string_view path, std::string bytes, std::string input = {});
+  // Thread-safe; in Streaming mode the file is written (or linked) before add() returns. Returns
+  // the file's content_hash, as the manifest records it, so a caller need not hash it again.
+  std::string add(std::string_view path, std::string bytes, std::string input = {});
 
   // The next build's shortcut for a file it has not made yet: when the previous site's manifest
   // records the same non-empty `input` hash for `path` and the old file is still there at its
