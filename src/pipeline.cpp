@@ -575,6 +575,9 @@ void validate_document(Context& c, RawDoc&& doc) {
 // each document is handed to validate as soon as it is parsed, so only one file's YAML trees are
 // alive at a time (keeping them all costs memory and time on large repos).
 std::string stage_load(Context& c) {
+  // Both cores by default: reading, hashing and checking files is most of the time of a check
+  // and of a rebuild that finds nothing changed.
+  c.load.jobs = c.run.opts.jobs > 0 ? static_cast<unsigned>(c.run.opts.jobs) : 2;
   read_config(c);
   // Nothing changed since the previous build (same files, commit, store, "now" and options): its
   // site stands, and every later stage is skipped. Only from a clean nines.yaml, so no finding is
@@ -618,8 +621,6 @@ std::string stage_load(Context& c) {
     ++c.csv_rows;
     decode_csv_row(row, c.run.repo, c.run.diags);
   };
-  // Both cores by default: reading and checking files is most of the time of a check.
-  c.load.jobs = c.run.opts.jobs > 0 ? static_cast<unsigned>(c.run.opts.jobs) : 2;
   load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);

@@ -1,6 +1,7 @@
 #include "load/loader.hpp"
 
 #include "model/kinds.hpp"
+#include "model/parallel.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -1139,36 +1140,64 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
       files.emplace_back(p.lexically_relative(root).generic_string(), p);
   }
   std::sort(files.begin(), files.end());
-  std::string text = git_head(root) + "\n";
-  std::string structure = text; // with `prose`: the same lines, a Markdown file's front matter only
-  std::string bytes, yaml, body;
-  for (const auto& [rel, p] : files) {
-    const std::size_t line_start = text.size();
-    text += rel;
+  // Each file's line (and, with `prose`, its structure line and body hash) is made on the
+  // loader's threads, into its own slot, and the slots are joined in path order: the result does
+  // not depend on the threads. Read and hashed one after the other, the files kept a rebuild on
+  // one core while the other idled.
+  struct FileLines {
+    std::string text, structure, body_hash;
+    bool body = false;
+    bool failed = false;
+  };
+  std::vector<FileLines> lines(files.size());
+  parallel_for(files.size(), static_cast<int>(std::max(1u, opts.jobs)), [&](std::size_t i) {
+    const auto& [rel, p] = files[i];
+    FileLines& line = lines[i];
+    std::error_code link_ec;
+    line.text = rel;
     struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) return {};
+    if (::lstat(p.c_str(), &st) != 0) {
+      line.failed = true;
+      return;
+    }
     const bool link = S_ISLNK(st.st_mode);
     if (link) {
-      text += " -> " + fs::read_symlink(p, ec).string();
+      line.text += " -> " + fs::read_symlink(p, link_ec).string();
       if (::stat(p.c_str(), &st) != 0) st = {};
     }
     if (link || static_cast<std::uintmax_t>(st.st_size) > opts.max_file_bytes) {
-      text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
-              std::to_string(st.st_mtim.tv_nsec) + "\n";
-      if (prose) structure.append(text, line_start);
-      continue;
+      line.text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) +
+                   "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+      if (prose) line.structure = line.text;
+      return;
     }
-    if (!read_file(p, bytes)) return {};
-    text += " " + std::to_string(bytes.size()) + " " + hash(bytes) + "\n";
+    thread_local std::string bytes, yaml, body;
+    if (!read_file(p, bytes)) {
+      line.failed = true;
+      return;
+    }
+    line.text += " " + std::to_string(bytes.size()) + " " + hash(bytes) + "\n";
     int body_line = 0;
     const bool markdown = rel.size() > 3 && rel.compare(rel.size() - 3, 3, ".md") == 0;
     if (prose && markdown && split_front_matter(bytes, yaml, body, body_line)) {
       const std::string_view head(bytes.data(), bytes.size() - body.size());
-      structure += rel + " md " + std::to_string(head.size()) + " " + hash(head) + "\n";
-      prose->bodies[rel] = hash(body);
+      line.structure = rel + " md " + std::to_string(head.size()) + " " + hash(head) + "\n";
+      line.body = true;
+      line.body_hash = hash(body);
     } else if (prose) {
-      structure.append(text, line_start);
+      line.structure = line.text;
     }
+    // A huge file read once must not keep its buffer on the thread for good.
+    if (bytes.capacity() > (std::size_t{1} << 22)) std::string().swap(bytes);
+  });
+  std::string text = git_head(root) + "\n";
+  std::string structure = text; // with `prose`: the same lines, a Markdown file's front matter only
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (lines[i].failed) return {};
+    text += lines[i].text;
+    if (!prose) continue;
+    structure += lines[i].structure;
+    if (lines[i].body) prose->bodies[files[i].first] = std::move(lines[i].body_hash);
   }
   if (prose) prose->structure = hash(structure);
   return hash(text);

@@ -135,7 +135,9 @@ struct FingerprintScope {
 // resolves to (loose or packed ref, worktrees included), since the history is a function of it.
 // A symbolic link, or a file larger than the loader reads, is fingerprinted by its size and
 // modification time, never its bytes (it may point anywhere, or be huge). Returns "" when the
-// walk fails or a file cannot be read: the caller then cannot trust any fingerprint.
+// walk fails or a file cannot be read: the caller then cannot trust any fingerprint. Files are
+// read and hashed on `opts.jobs` threads (so `hash` must be safe to call from several); the
+// result does not depend on their number.
 //
 // With `prose`, a second fingerprint that leaves out the Markdown bodies is made in the same walk:
 // a `.md` file with front matter counts there by its front matter alone (every byte up to and

@@ -469,6 +469,38 @@ TEST_CASE("loader: CSV lines split with and without quotes") {
   CHECK(cells == std::vector<std::string>{"single"});
 }
 
+TEST_CASE("loader: the fingerprint is the same on any number of threads") {
+  TempRepo r;
+  r.write("nines.yaml", "version: 1\n");
+  for (int i = 0; i < 40; ++i) {
+    const std::string n = std::to_string(i);
+    r.write("runbooks/r" + n + ".md", "---\nrunbook:\n  id: r" + n + "\n---\n# Body " + n + "\n");
+    r.write("services/s" + n + ".yaml", "service:\n  id: s" + n + "\n");
+  }
+  r.write("notes/plain.md", "No front matter here.\n");
+  FingerprintScope scope;
+  auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
+  auto take = [&](unsigned jobs, ProseFingerprint& p) {
+    LoadOptions opts;
+    opts.jobs = jobs;
+    return repo_fingerprint(r.root, opts, scope, hash, &p);
+  };
+  ProseFingerprint one, four;
+  const std::string a = take(1, one);
+  REQUIRE_FALSE(a.empty());
+  CHECK(take(4, four) == a);
+  CHECK(one.structure == four.structure);
+  CHECK(one.bodies == four.bodies);
+  CHECK(one.bodies.size() == 40);
+  // Every file counts, in its place: a changed body changes the fingerprint but not the
+  // structure, a renamed file both.
+  r.write("runbooks/r17.md", "---\nrunbook:\n  id: r17\n---\n# Body changed\n");
+  ProseFingerprint changed;
+  CHECK(take(4, changed) != a);
+  CHECK(changed.structure == one.structure);
+  CHECK(changed.bodies.at("runbooks/r17.md") != one.bodies.at("runbooks/r17.md"));
+}
+
 TEST_CASE("loader: the fingerprint without bodies sees everything but Markdown bodies") {
   TempRepo r;
   r.write("nines.yaml", "version: 1\n");
