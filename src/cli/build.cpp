@@ -29,7 +29,10 @@ void add_build_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::NonNegativeNumber);
   cmd->callback([opts, &action] {
     action = [opts] {
-      Run run;
+      // Not freed: the process ends right after the build, and freeing every document, figure
+      // and series of a large repository one by one took longer than the write stage (as mold
+      // and compilers do, the operating system takes the memory back at once).
+      Run& run = *new Run;
       apply_common_options(opts->common, run);
       // Empty: DIR/site, once the driver has found the repository.
       run.opts.out = opts->out;
