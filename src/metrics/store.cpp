@@ -693,6 +693,15 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
       });
       // Both lists are in (slo, day) order: one merge pass.
       std::size_t s = 0;
+      // A stored day the file no longer lists goes.
+      auto remove_stored = [&] {
+        remove_row.bind_static(1, stored[s].slo);
+        remove_row.bind(2, stored[s].day);
+        remove_row.bind_static(3, source.name);
+        remove_row.step();
+        remove_row.reset();
+        ++summary.removed;
+      };
       for (const auto& entry : entries) {
         const CsvRow& row = rows[entry.row];
         const std::string& slo = repo.csv_slo(row);
@@ -700,14 +709,8 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
           const int order = stored_row.slo.compare(slo);
           return order != 0 ? order < 0 : stored_row.day < row.day;
         };
-        for (; s < stored.size() && before(stored[s]); ++s) {
-          remove_row.bind_static(1, stored[s].slo);
-          remove_row.bind(2, stored[s].day);
-          remove_row.bind_static(3, source.name);
-          remove_row.step();
-          remove_row.reset();
-          ++summary.removed;
-        }
+        for (; s < stored.size() && before(stored[s]); ++s)
+          remove_stored();
         if (s < stored.size() && stored[s].slo == slo && stored[s].day == row.day) {
           const StoredRow& old = stored[s++];
           if (old.good == row.good && old.total == row.total) {
@@ -728,14 +731,8 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
         insert.add(slo, row.day, source.name, row.good, row.total);
         ++summary.inserted;
       }
-      for (; s < stored.size(); ++s) {
-        remove_row.bind_static(1, stored[s].slo);
-        remove_row.bind(2, stored[s].day);
-        remove_row.bind_static(3, source.name);
-        remove_row.step();
-        remove_row.reset();
-        ++summary.removed;
-      }
+      for (; s < stored.size(); ++s)
+        remove_stored();
       record.bind_static(1, source.name);
       record.bind_static(2, source.hash);
       record.bind(3, static_cast<std::int64_t>(entries.size()));

@@ -255,22 +255,34 @@ void append_view(std::string& out, const json& v) {
   }
 }
 
-// What a page's bytes are made from: its layout, the theme, the version and its view.
-std::string page_input(const std::string& layout, const std::string& theme,
-                       const std::string& version, const json& view) {
+// The bytes a page's input hash is taken of start with what it is rendered with: its layout, the
+// theme and the version. Kept per thread; `tag` names the recipe.
+std::string& input_bytes(std::string_view tag, const std::string& layout, const std::string& theme,
+                         const std::string& version) {
   thread_local std::string bytes;
-  bytes.assign("nines page input 2\n");
+  bytes.assign(tag);
   bytes += layout;
   bytes += '\n';
   bytes += theme;
   bytes += '\n';
   bytes += version;
   bytes += '\n';
-  append_view(bytes, view);
+  return bytes;
+}
+
+std::string input_hash(std::string& bytes) {
   std::string hash = content_hash(bytes);
   // The buffer lives on with the thread; a huge view must not keep its size for good.
   if (bytes.capacity() > (std::size_t{1} << 22)) std::string().swap(bytes);
   return hash;
+}
+
+// What a page's bytes are made from: its layout, the theme, the version and its view.
+std::string page_input(const std::string& layout, const std::string& theme,
+                       const std::string& version, const json& view) {
+  std::string& bytes = input_bytes("nines page input 2\n", layout, theme, version);
+  append_view(bytes, view);
+  return input_hash(bytes);
 }
 
 // The same for a page that shows a body: its view is saved without the body's fields (`saved`,
@@ -280,20 +292,11 @@ std::string page_input(const std::string& layout, const std::string& theme,
 std::string prose_page_input(const std::string& layout, const std::string& theme,
                              const std::string& version, std::string_view saved, const json& body,
                              const json& toc) {
-  thread_local std::string bytes;
-  bytes.assign("nines prose page input 1\n");
-  bytes += layout;
-  bytes += '\n';
-  bytes += theme;
-  bytes += '\n';
-  bytes += version;
-  bytes += '\n';
+  std::string& bytes = input_bytes("nines prose page input 1\n", layout, theme, version);
   bytes += saved;
   append_view(bytes, body);
   append_view(bytes, toc);
-  std::string hash = content_hash(bytes);
-  if (bytes.capacity() > (std::size_t{1} << 22)) std::string().swap(bytes);
-  return hash;
+  return input_hash(bytes);
 }
 
 } // namespace
