@@ -557,21 +557,23 @@ void put_line(std::string& out, char tag, std::string_view value) {
 
 bool unescape(std::string_view in, std::string& out) {
   out.clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '\\') {
-      out += in[i];
-      continue;
-    }
-    if (++i == in.size()) return false;
-    if (in[i] == '\\')
+  // Runs without a backslash (nearly every value is one) are copied whole.
+  std::size_t run = 0;
+  for (std::size_t i = in.find('\\'); i != std::string_view::npos; i = in.find('\\', run)) {
+    out.append(in.substr(run, i - run));
+    if (i + 1 == in.size()) return false;
+    const char c = in[i + 1];
+    if (c == '\\')
       out += '\\';
-    else if (in[i] == 'n')
+    else if (c == 'n')
       out += '\n';
-    else if (in[i] == 'r')
+    else if (c == 'r')
       out += '\r';
     else
       return false;
+    run = i + 2;
   }
+  out.append(in.substr(run));
   return true;
 }
 
