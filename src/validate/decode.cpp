@@ -12,14 +12,16 @@
 namespace nines {
 namespace {
 
-DocMeta make_meta(const RawDoc& doc, const Node& body, const std::string& digest, IdRule id_rule,
+DocMeta make_meta(RawDoc& doc, const Node& body, const std::string& digest, IdRule id_rule,
                   DiagBag& diags) {
   DocMeta m;
   m.kind = doc.kind;
   m.file = doc.file;
   m.loc = doc.kind_loc;
   m.digest = digest;
-  m.body = doc.body;
+  // Moved, not copied: nothing reads a document's body after it is decoded, and the bodies are
+  // most of what a run keeps.
+  m.body = std::move(doc.body);
   const Node& id = at(body, "id");
   const Node& name = at(body, "name");
   if (!id.is_absent()) {
@@ -520,7 +522,7 @@ void decode_config(const Node& root, Config& cfg) {
       (key[0] == 'i' ? cfg.include : cfg.exclude).push_back(str(g));
 }
 
-void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
+void decode_document(RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
   if (doc.kind == "prometheus_rules") {
     decode_rules(doc, repo, diags);
     return;

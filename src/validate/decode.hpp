@@ -15,7 +15,8 @@ void decode_config(const Node& root, Config& cfg);
 
 // Decodes one document into the matching vector of `repo`. Checks what a schema cannot express:
 // the id's form, duration and policy-condition syntax. `digest` identifies the document's content.
-void decode_document(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags);
+// The document's body is moved into the model.
+void decode_document(RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags);
 
 // Maps an OpenSLO v1 or Backstage catalog document onto the same model (validate/dialects.cpp).
 void decode_dialect(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags);
