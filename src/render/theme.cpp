@@ -447,7 +447,18 @@ std::string Theme::render_template(const std::string& name,
     }
     parsed->set_custom_escape(escape_for_mustache);
   }
-  std::string out = parsed->render(ctx);
+  // kainjow's render(ctx) collects the page in an ostringstream and copies it out; its stream
+  // overload takes anything with `<<`, so the lines go straight into the string returned.
+  struct Sink {
+    std::string& out;
+    Sink& operator<<(const std::string& s) {
+      out += s;
+      return *this;
+    }
+  };
+  std::string out;
+  Sink sink{out};
+  parsed->render(ctx, sink);
   if (!parsed->is_valid()) {
     std::string message = tmpl.origin + ": " + parsed->error_message();
     parsed.reset(); // kainjow keeps the error; the next page gets a fresh parse
