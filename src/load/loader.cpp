@@ -105,9 +105,14 @@ std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags)
                 "write the document in OpenSLO v1 (apiVersion: openslo/v1)");
     return "unsupported";
   }
-  if (v.rfind("backstage.io/", 0) == 0) return "backstage";
   const Node* kind = root.get("kind");
   const std::string k = kind && kind->is_scalar() ? kind->value : "";
+  if (v.rfind("backstage.io/", 0) == 0) {
+    // A kind nines does not read and no near miss of one (Environment, a plugin's kind) is left
+    // alone like any foreign document; a near miss goes on to the decoder's did-you-mean error.
+    if (!k.empty() && closest(k, k_backstage_kinds).empty()) return "";
+    return "backstage";
+  }
   if (v == "sloth.slok.dev/v1" && k == "PrometheusServiceLevel") return "sloth";
   if (v == "pyrra.dev/v1alpha1" && k == "ServiceLevelObjective") return "pyrra";
   return "";

@@ -636,9 +636,7 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     // Validated against their schemas. A Location's targets are followed by the loader.
   } else {
     diags.error(doc.file, at(root, "kind").loc, "unknown-kind",
-                "unsupported Backstage kind '" + kind + "'" +
-                    did_you_mean(kind, {"Component", "API", "Resource", "System", "Domain", "Group",
-                                        "User", "Location"}),
+                "unsupported Backstage kind '" + kind + "'" + did_you_mean(kind, k_backstage_kinds),
                 "nines reads Component, API, Resource, System, Domain, Group, User and Location");
   }
 }

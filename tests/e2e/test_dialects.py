@@ -584,6 +584,38 @@ def test_backstage_catalog_entries(tmp):
           f"search: the owner person lists the entry they own: {person}")
 
 
+def test_backstage_open_kinds(tmp):
+    """Backstage's kinds are open (Environment, plugins' kinds): one nines does not read is skipped
+    and counted like a foreign file; a near miss of one it reads is an error with a did-you-mean.
+    Sloth's `overridePrevious` is accepted in both plugin lists."""
+    repo = os.path.join(tmp, "open-kinds")
+    os.makedirs(repo)
+    with open(os.path.join(repo, "nines.yaml"), "w") as f:
+        f.write("title: Open kinds\n")
+    with open(os.path.join(repo, "catalog-info.yaml"), "w") as f:
+        f.write("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n"
+                "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n")
+    with open(os.path.join(repo, "dev.yaml"), "w") as f:
+        f.write("apiVersion: backstage.io/v1alpha1\nkind: Environment\nmetadata:\n  name: dev\n"
+                "spec:\n  lifecycle: dev\n")
+    with open(os.path.join(repo, "slos.yaml"), "w") as f:
+        f.write("version: prometheus/v1\nservice: web\nslo_plugins:\n  overridePrevious: true\n"
+                "  chain:\n    - id: sloth.dev/core/sli_rules/v1\nslos:\n  - name: avail\n"
+                "    objective: 99.9\n    plugins:\n      overridePrevious: false\n      chain: []\n"
+                "    sli:\n      events:\n        error_query: sum(rate(e[{{.window}}]))\n"
+                "        total_query: sum(rate(t[{{.window}}]))\n    alerting:\n"
+                "      page_alert:\n        disable: true\n      ticket_alert:\n        disable: true\n")
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--verbose")
+    check(code == 0, f"open kinds: check exits 0 ({code}): {stdout}")
+    check("skipped dev.yaml" in stdout, f"open kinds: the Environment is skipped and listed: {stdout}")
+    with open(os.path.join(repo, "typo.yaml"), "w") as f:
+        f.write("apiVersion: backstage.io/v1alpha1\nkind: Componet\nmetadata:\n  name: api\n"
+                "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n")
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 1 and "typo.yaml:2:7: error: unsupported Backstage kind 'Componet', did you mean "
+          "'Component'? [unknown-kind]" in stdout, f"open kinds: a near miss is an error ({code}): {stdout}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
@@ -595,6 +627,7 @@ def main():
         test_openslo_alerting(tmp)
         test_openslo_threshold(tmp)
         test_backstage_catalog_entries(tmp)
+        test_backstage_open_kinds(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
