@@ -14,7 +14,7 @@ namespace nines {
 
 namespace {
 
-using nlohmann::json;
+using json = ViewJson;
 
 // Reads what append_view (site.cpp) and Writer below wrote, refusing to read past the end.
 class Reader {

@@ -11,6 +11,7 @@
 #include "diag/diagnostic.hpp"
 #include "model/history.hpp"
 #include "model/model.hpp"
+#include "render/view_json.hpp"
 
 #include <functional>
 #include <map>
@@ -93,8 +94,8 @@ struct ProseState {
 
 // A view's exact bytes (the encoding page input hashes are made from), and back. decode_view
 // returns nullopt on bytes that are not such an encoding.
-std::string encode_view(const nlohmann::json& view);
-std::optional<nlohmann::json> decode_view(std::string_view bytes);
+std::string encode_view(const ViewJson& view);
+std::optional<ViewJson> decode_view(std::string_view bytes);
 
 // The saved state as bytes, written as it is made, so it is never held whole: prose_file_start(),
 // then encode_prose_page() of each page and encode_prose_search() once, in any order, then

@@ -12,6 +12,7 @@
 #include "model/model.hpp"
 #include "render/markdown.hpp"
 #include "render/site.hpp"
+#include "render/view_json.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -26,7 +27,7 @@
 
 namespace nines::site {
 
-using nlohmann::json;
+using json = ViewJson;
 
 // Everything pages are built from, with the lookups they share built once. Immutable after
 // construction, so page views can be built on several threads at once.
@@ -180,10 +181,9 @@ std::string report_summary(const MonthlyReport& r);
 constexpr std::size_t k_paper_rows = 100;
 // Keeps the first k_paper_rows items of `list`; `more` becomes "N more NOUNs are in API_FILE", or
 // null when nothing was cut.
-void cut_paper_list(nlohmann::json& list, nlohmann::json& more, const std::string& noun,
-                    const std::string& api_file);
+void cut_paper_list(json& list, json& more, const std::string& noun, const std::string& api_file);
 // What cut_paper_list says of a list of `total` items: null when nothing would be cut.
-nlohmann::json paper_more(std::size_t total, const std::string& noun, const std::string& api_file);
+json paper_more(std::size_t total, const std::string& noun, const std::string& api_file);
 std::string truncate_text(const std::string& s, std::size_t max_chars);
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
 // The non-empty strings as a JSON array.

@@ -33,7 +33,7 @@ bool is_url_key(std::string_view key) {
          ends_with(key, "_url") || ends_with(key, "_src");
 }
 
-std::string number_text(const nlohmann::json& j) {
+std::string number_text(const ViewJson& j) {
   if (j.is_number_integer() && !j.is_number_unsigned())
     return std::to_string(j.get<std::int64_t>());
   if (j.is_number_unsigned()) return std::to_string(j.get<std::uint64_t>());
@@ -130,7 +130,7 @@ std::vector<std::string> split_name(const std::string& name) {
 // One context serves one thread; get() is const in kainjow's interface but fills the caches.
 class ViewContext final : public mst::basic_context<std::string> {
 public:
-  explicit ViewContext(const nlohmann::json& view) : m_root(&view) {
+  explicit ViewContext(const ViewJson& view) : m_root(&view) {
     m_owned.emplace_back(true);
     *m_objects.insert(&m_owned.back()).first = &view;
     m_frames.push_back({&m_owned.back(), &view});
@@ -157,10 +157,10 @@ public:
     // As kainjow: the first frame, from the top, where the whole path resolves.
     const std::vector<std::string> parts = split_name(name);
     for (auto f = m_frames.rbegin(); f != m_frames.rend(); ++f) {
-      const nlohmann::json* object = f->object;
+      const ViewJson* object = f->object;
       const mst::data* found = nullptr;
       for (const std::string& part : parts) {
-        const nlohmann::json* child = nullptr;
+        const ViewJson* child = nullptr;
         found = object ? member(*object, part, &child) : nullptr;
         if (!found) break;
         object = child && child->is_object() ? child : nullptr;
@@ -175,12 +175,12 @@ public:
 private:
   struct Frame {
     const mst::data* data;
-    const nlohmann::json* object; // the JSON object it stands for; null for anything else
+    const ViewJson* object; // the JSON object it stands for; null for anything else
   };
 
   // Field `name` of `object` as data, or null; `child` gets the JSON value it came from, if any.
-  const mst::data* member(const nlohmann::json& object, const std::string& name,
-                          const nlohmann::json** child) const {
+  const mst::data* member(const ViewJson& object, const std::string& name,
+                          const ViewJson** child) const {
     if (&object == m_root && !m_extras.empty()) {
       auto extra = m_extras.find(name);
       if (extra != m_extras.end()) return &extra->second;
@@ -201,7 +201,7 @@ private:
 
   // Field `key`'s `value` as data, converted on first use and then the same pointer. Each JSON
   // value has one parent, so one key: whether it is a URL key is asked only on first use.
-  const mst::data* convert(const nlohmann::json& value, std::string_view key) const {
+  const mst::data* convert(const ViewJson& value, std::string_view key) const {
     auto [slot, inserted] = m_converted.insert(&value);
     if (!inserted) return *slot;
     if (value.is_boolean()) return *slot = value.get<bool>() ? &k_true : &k_false;
@@ -213,13 +213,13 @@ private:
   // Writes `value`'s data into `out`, in place: `out` already has the address kainjow will see.
   // kainjow hands out its lists only as const references; the data here is our own and never
   // const, so writing through them is sound.
-  void fill(mst::data& out, const nlohmann::json& value, bool url) const {
+  void fill(mst::data& out, const ViewJson& value, bool url) const {
     switch (value.type()) {
-    case nlohmann::json::value_t::object:
+    case ViewJson::value_t::object:
       out = mst::data(true);
       *m_objects.insert(&out).first = &value;
       return;
-    case nlohmann::json::value_t::array: {
+    case ViewJson::value_t::array: {
       out = mst::data(mst::data::type::list);
       auto& list = const_cast<mst::list&>(out.list_value());
       // Reserved, so the items' addresses (which shells are mapped by) never move.
@@ -230,7 +230,7 @@ private:
       }
       return;
     }
-    case nlohmann::json::value_t::string: {
+    case ViewJson::value_t::string: {
       const auto& s = value.get_ref<const std::string&>();
       if (s.empty() || (url && !is_safe_url(s)))
         out = mst::data(false);
@@ -238,14 +238,14 @@ private:
         out = mst::data(s);
       return;
     }
-    case nlohmann::json::value_t::boolean:
+    case ViewJson::value_t::boolean:
       out = mst::data(value.get<bool>());
       return;
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
+    case ViewJson::value_t::number_integer:
+    case ViewJson::value_t::number_unsigned:
       out = mst::data(number_text(value));
       return;
-    case nlohmann::json::value_t::number_float:
+    case ViewJson::value_t::number_float:
       out = std::isfinite(value.get<double>()) ? mst::data(number_text(value)) : mst::data(false);
       return;
     default:
@@ -254,12 +254,12 @@ private:
     }
   }
 
-  const nlohmann::json* m_root;
+  const ViewJson* m_root;
   std::map<std::string, mst::data> m_extras;
   std::vector<Frame> m_frames;
   mutable std::deque<mst::data> m_owned; // a deque: what it holds never moves
-  mutable PointerMap<const nlohmann::json*, const mst::data*> m_converted;
-  mutable PointerMap<const mst::data*, const nlohmann::json*> m_objects; // shells → objects
+  mutable PointerMap<const ViewJson*, const mst::data*> m_converted;
+  mutable PointerMap<const mst::data*, const ViewJson*> m_objects; // shells → objects
 };
 
 std::string trim(std::string_view s) {
@@ -467,7 +467,7 @@ std::string Theme::render_template(const std::string& name,
   return out;
 }
 
-std::string Theme::render(const std::string& layout, const nlohmann::json& view) const {
+std::string Theme::render(const std::string& layout, const ViewJson& view) const {
   auto it = m_layouts.find(layout);
   if (it == m_layouts.end()) throw ThemeError("theme: unknown layout '" + layout + "'");
   auto root = view.is_object() ? view.find("root") : view.end();
@@ -483,7 +483,7 @@ std::string Theme::render(const std::string& layout, const nlohmann::json& view)
   return render_template("base", ctx);
 }
 
-std::string Theme::render_fragment(const std::string& name, const nlohmann::json& view) const {
+std::string Theme::render_fragment(const std::string& name, const ViewJson& view) const {
   auto it = m_layouts.find(name);
   if (it == m_layouts.end()) throw ThemeError("theme: unknown layout '" + name + "'");
   if (!view.is_object()) throw ThemeError(it->second.origin + ": the view is not an object");

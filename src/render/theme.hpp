@@ -2,6 +2,7 @@
 #pragma once
 
 #include "diag/errors.hpp"
+#include "render/view_json.hpp"
 
 #include <cstdint>
 #include <map>
@@ -58,10 +59,10 @@ public:
   // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be
   // an object with a string `root` (the relative path to the site root: "", "../", "../../"),
   // which every link in the layouts is prefixed with.
-  std::string render(const std::string& layout, const nlohmann::json& view) const;
+  std::string render(const std::string& layout, const ViewJson& view) const;
 
   // One template on its own, not wrapped in `base` (e.g. "sitemap", whose output is XML).
-  std::string render_fragment(const std::string& name, const nlohmann::json& view) const;
+  std::string render_fragment(const std::string& name, const ViewJson& view) const;
 
   bool has_layout(const std::string& name) const { return m_layouts.count(name) != 0; }
   std::vector<std::string> layout_names() const;
