@@ -3,8 +3,10 @@
 #include "model/runbook_index.hpp"
 #include "model/time.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -33,6 +35,36 @@ struct RepoIndex {
       rotations.emplace(rot.meta.id, &rot);
     for (const auto& rv : r.readiness)
       readiness[rv.service.id].push_back(&rv);
+    for (const auto& p : r.postmortems)
+      for (const auto& s : p.services)
+        add_once(postmortems[s.id], &p);
+    for (const auto& t : r.toil) {
+      toil[t.service.id].push_back(&t);
+      if (t.service.empty())
+        for (const auto& team : t.teams_affected)
+          add_once(unscoped_toil[team.id], &t);
+    }
+    for (const auto& a : r.remediations)
+      remediations[a.service.id].push_back(&a);
+    for (const auto& c : r.capacity)
+      capacity[c.service.id].push_back(&c);
+    for (const auto& e : r.experiments)
+      experiments[e.service.empty() ? std::string_view(e.target) : e.service.id].push_back(&e);
+    for (const auto& p : r.postmortems) {
+      if (p.root_cause_category.empty()) continue;
+      const auto day = day_of_text(p.date);
+      if (!day) continue;
+      for (const auto& s : p.services)
+        if (!s.empty()) by_cause[{p.root_cause_category, s.id}].push_back({*day, &p});
+    }
+    for (auto& [key, list] : by_cause)
+      std::stable_sort(list.begin(), list.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  // A document listing one key twice is listed once under it (they come in order, so the twin is
+  // the last one added).
+  template <class T> static void add_once(std::vector<const T*>& v, const T* doc) {
+    if (v.empty() || v.back() != doc) v.push_back(doc);
   }
   const Repo* repo;
   std::unordered_map<std::string_view, const Service*> services;
@@ -40,6 +72,13 @@ struct RepoIndex {
   std::unordered_map<std::string_view, std::vector<const Runbook*>> runbooks;
   std::unordered_map<std::string_view, const Rotation*> rotations;
   std::unordered_map<std::string_view, std::vector<const ReadinessReview*>> readiness;
+  std::unordered_map<std::string_view, std::vector<const Postmortem*>> postmortems;
+  std::unordered_map<std::string_view, std::vector<const ToilItem*>> toil;          // by service
+  std::unordered_map<std::string_view, std::vector<const ToilItem*>> unscoped_toil; // by team
+  std::unordered_map<std::string_view, std::vector<const AutoRemediation*>> remediations;
+  std::unordered_map<std::string_view, std::vector<const CapacityModel*>> capacity;
+  std::unordered_map<std::string_view, std::vector<const Experiment*>> experiments;
+  std::map<std::pair<std::string_view, std::string_view>, DatedPostmortems> by_cause;
   RunbookIndex runbook_cover;
 };
 
@@ -75,6 +114,10 @@ IndexScope::Lent IndexScope::current() {
   return {t_index};
 }
 
+bool IndexScope::covers(const Repo& repo) {
+  return index_for(repo) != nullptr;
+}
+
 const Service* find_service(const Repo& repo, const std::string& id) {
   if (const RepoIndex* ix = index_for(repo)) {
     auto it = ix->services.find(id);
@@ -99,6 +142,75 @@ std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& ser
   for (const auto& r : repo.runbooks)
     if (r.service.id == service) out.push_back(&r);
   return out;
+}
+
+std::vector<const Postmortem*> postmortems_of(const Repo& repo, const std::string& service) {
+  if (const RepoIndex* ix = index_for(repo)) return listed(ix->postmortems, service);
+  std::vector<const Postmortem*> out;
+  for (const auto& p : repo.postmortems)
+    if (std::any_of(p.services.begin(), p.services.end(),
+                    [&](const Ref& s) { return s.id == service; }))
+      out.push_back(&p);
+  return out;
+}
+
+std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& service,
+                                           const std::string& team, bool team_too) {
+  if (const RepoIndex* ix = index_for(repo)) {
+    std::vector<const ToilItem*> out = listed(ix->toil, service);
+    if (team_too && !team.empty()) {
+      // Both lists point into repo.toil, so address order is the repository's order; an item
+      // is in at most one of them (scoped or not).
+      const std::vector<const ToilItem*> more = listed(ix->unscoped_toil, team);
+      std::vector<const ToilItem*> merged(out.size() + more.size());
+      std::merge(out.begin(), out.end(), more.begin(), more.end(), merged.begin(),
+                 std::less<const ToilItem*>());
+      out = std::move(merged);
+    }
+    return out;
+  }
+  std::vector<const ToilItem*> out;
+  for (const auto& t : repo.toil) {
+    bool mine = t.service.id == service;
+    if (!mine && team_too && t.service.empty() && !team.empty())
+      mine = std::any_of(t.teams_affected.begin(), t.teams_affected.end(),
+                         [&](const Ref& r) { return r.id == team; });
+    if (mine) out.push_back(&t);
+  }
+  return out;
+}
+
+std::vector<const AutoRemediation*> remediations_of(const Repo& repo, const std::string& service) {
+  if (const RepoIndex* ix = index_for(repo)) return listed(ix->remediations, service);
+  std::vector<const AutoRemediation*> out;
+  for (const auto& a : repo.remediations)
+    if (a.service.id == service) out.push_back(&a);
+  return out;
+}
+
+std::vector<const CapacityModel*> capacity_of(const Repo& repo, const std::string& service) {
+  if (const RepoIndex* ix = index_for(repo)) return listed(ix->capacity, service);
+  std::vector<const CapacityModel*> out;
+  for (const auto& c : repo.capacity)
+    if (c.service.id == service) out.push_back(&c);
+  return out;
+}
+
+std::vector<const Experiment*> experiments_of(const Repo& repo, const std::string& service) {
+  if (const RepoIndex* ix = index_for(repo)) return listed(ix->experiments, service);
+  std::vector<const Experiment*> out;
+  for (const auto& e : repo.experiments)
+    if (e.service.empty() ? e.target == service : e.service.id == service) out.push_back(&e);
+  return out;
+}
+
+const DatedPostmortems* postmortems_by_cause(const Repo& repo, std::string_view category,
+                                             std::string_view service) {
+  static const DatedPostmortems k_none;
+  const RepoIndex* ix = index_for(repo);
+  if (!ix) return nullptr;
+  auto it = ix->by_cause.find({category, service});
+  return it == ix->by_cause.end() ? &k_none : &it->second;
 }
 
 const Rotation* find_rotation(const Repo& repo, const std::string& id) {

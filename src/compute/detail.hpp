@@ -44,7 +44,8 @@ public:
   IndexScope(const IndexScope&) = delete;
   IndexScope& operator=(const IndexScope&) = delete;
 
-  static Lent current(); // the index this thread answers from (none: no index)
+  static Lent current();                // the index this thread answers from (none: no index)
+  static bool covers(const Repo& repo); // whether this thread answers from an index of `repo`
 
 private:
   const void* m_previous;
@@ -55,6 +56,26 @@ const Service* find_service(const Repo& repo, const std::string& id);
 std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service);
 std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& service);
 const Rotation* find_rotation(const Repo& repo, const std::string& id);
+
+// A service's documents of one kind, in the repository's order, each once. Asked per service by
+// the maturity scores, where a scan of the whole list per service made the compute stage
+// quadratic (docs/performance.md, "Linear at 50,000 documents").
+// Postmortems that list `service` among their affected services:
+std::vector<const Postmortem*> postmortems_of(const Repo& repo, const std::string& service);
+// Toil items of the service (`service:`), and with `team_too` also the unscoped items affecting
+// `team` (the service's owner team; empty: none):
+std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& service,
+                                           const std::string& team, bool team_too);
+std::vector<const AutoRemediation*> remediations_of(const Repo& repo, const std::string& service);
+std::vector<const CapacityModel*> capacity_of(const Repo& repo, const std::string& service);
+// Experiments naming the service, or, without `service:`, targeting it:
+std::vector<const Experiment*> experiments_of(const Repo& repo, const std::string& service);
+// The postmortems of root cause `category` that affect `service`, as (day of their date,
+// postmortem) sorted by day, for the repeat-incident rule (SPEC 3.5); null without an index
+// (the caller scans then). Postmortems without a valid date are not in it.
+using DatedPostmortems = std::vector<std::pair<std::int64_t, const Postmortem*>>;
+const DatedPostmortems* postmortems_by_cause(const Repo& repo, std::string_view category,
+                                             std::string_view service);
 
 // SPEC 3.6: a runbook covers an alert when its alert_name equals the alert's name and its service,
 // when it names one, is the alert's service (RunbookIndex, model/runbook_index.hpp).

@@ -154,6 +154,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   });
   const std::int64_t today = day_of(now);
   const WeekPostmortems week_postmortems = postmortems_by_service(repo, today - 7);
+  const ClaimsByPostmortem by_postmortem = claims_by_postmortem(f.budget_claims);
   f.budget_weeks.resize(repo.slos.size());
   each(repo.slos.size(), [&](std::size_t i) {
     const Slo& slo = repo.slos[i];
@@ -161,7 +162,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
     auto l = live.find(slo.meta.id);
     f.budget_weeks[i] = budget_week(repo, slo, s == series.end() ? nullptr : &s->second,
                                     l == live.end() ? nullptr : &l->second, f.budget_claims,
-                                    today - 7, &week_postmortems);
+                                    today - 7, &week_postmortems, &by_postmortem);
   });
   const std::vector<IsoWeek> weeks = weeks_with_data(repo, series, now);
   std::vector<WeeklyReview> reviews(weeks.size());
@@ -173,7 +174,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   std::vector<Handoff> handoffs(repo.rotations.size());
   each(repo.rotations.size(), [&](std::size_t i) {
     handoffs[i] = compute_handoff(repo, repo.rotations[i], history, f.slos, f.capacity, now,
-                                  today - k_handoff_recent_days);
+                                  today - k_handoff_recent_days, &f.incidents);
   });
   for (std::size_t i = 0; i < repo.rotations.size(); ++i)
     f.handoffs.emplace(repo.rotations[i].meta.id, std::move(handoffs[i]));

@@ -135,24 +135,6 @@ double cadence_days(const std::string& cadence) {
   return 92;
 }
 
-bool experiment_of(const Experiment& e, const std::string& service) {
-  return e.service.empty() ? e.target == service : e.service.id == service;
-}
-
-bool postmortem_of(const Postmortem& p, const std::string& service) {
-  for (const auto& s : p.services)
-    if (s.id == service) return true;
-  return false;
-}
-
-bool toil_of(const ToilItem& t, const Service& svc) {
-  if (t.service.id == svc.meta.id) return true;
-  if (!t.service.empty() || svc.owner_team.empty()) return false;
-  for (const auto& team : t.teams_affected)
-    if (team.id == svc.owner_team.id) return true;
-  return false;
-}
-
 bool contains_ci(const std::string& haystack, const std::string& needle) {
   auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                         [](char a, char b) {
@@ -254,8 +236,8 @@ DimensionScore score_incident_response(const Repo& repo, const Service& svc) {
                        "detect incidents by alert and record ICS roles or a root-cause analysis "
                        "(five_whys, fishbone) in the postmortem",
                        {}};
-  for (const auto& p : repo.postmortems) {
-    if (!postmortem_of(p, id)) continue;
+  for (const Postmortem* pp : postmortems_of(repo, id)) {
+    const Postmortem& p = *pp;
     for (const auto& ai : p.action_items)
       if (!tracked.met && !ai.owner.empty() && !ai.deadline.empty()) {
         tracked.met = true;
@@ -289,22 +271,22 @@ DimensionScore score_automation(const Repo& repo, const Service& svc) {
         some.met = true;
         some.evidence.push_back("runbook " + r->meta.id + " has an automated step");
       }
-  for (const auto& t : repo.toil)
-    if (!some.met && t.service.id == id && (t.status == "automated" || t.status == "automating")) {
+  for (const ToilItem* t : toil_items_of(repo, id, "", false))
+    if (!some.met && (t->status == "automated" || t->status == "automating")) {
       some.met = true;
-      some.evidence.push_back("toil_item " + t.meta.id + " " + t.status);
+      some.evidence.push_back("toil_item " + t->meta.id + " " + t->status);
     }
   Criterion healing{false, "add auto_remediation rules for the service", {}};
-  for (const auto& a : repo.remediations)
-    if (!healing.met && a.service.id == id && !a.rules.empty()) {
+  for (const AutoRemediation* a : remediations_of(repo, id))
+    if (!healing.met && !a->rules.empty()) {
       healing.met = true;
-      healing.evidence.push_back("auto_remediation " + a.meta.id);
+      healing.evidence.push_back("auto_remediation " + a->meta.id);
     }
   Criterion scaling{false, "enable auto_scaling in a capacity model", {}};
-  for (const auto& c : repo.capacity)
-    if (!scaling.met && c.service.id == id && c.auto_scaling.value_or(false)) {
+  for (const CapacityModel* c : capacity_of(repo, id))
+    if (!scaling.met && c->auto_scaling.value_or(false)) {
       scaling.met = true;
-      scaling.evidence.push_back("capacity_model " + c.meta.id + " auto_scaling");
+      scaling.evidence.push_back("capacity_model " + c->meta.id + " auto_scaling");
     }
   return ladder("automation", {cicd, some, healing, scaling});
 }
@@ -313,8 +295,8 @@ DimensionScore score_chaos(const Repo& repo, const Service& svc) {
   DimensionScore d;
   d.dimension = "chaos_engineering";
   int level = 0, outside_production = 0;
-  for (const auto& e : repo.experiments) {
-    if (!experiment_of(e, svc.meta.id)) continue;
+  for (const Experiment* ep : experiments_of(repo, svc.meta.id)) {
+    const Experiment& e = *ep;
     const bool prod = e.environment == "production";
     int l = e.level ? *e.level : (prod ? 3 : 1);
     if (!prod) {
@@ -351,8 +333,8 @@ DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t
   Criterion reviewed{
       false, "review the capacity model quarterly (last_reviewed within 92 days)", {}};
   Criterion predictive{false, "enable auto_scaling together with a growth forecast", {}};
-  for (const auto& c : repo.capacity) {
-    if (c.service.id != id) continue;
+  for (const CapacityModel* cp : capacity_of(repo, id)) {
+    const CapacityModel& c = *cp;
     if (!model.met) {
       model.met = true;
       model.evidence.push_back("capacity_model " + c.meta.id);
@@ -382,8 +364,8 @@ DimensionScore score_toil(const Repo& repo, const Service& svc,
   Criterion automated{false, "automate a toil item", {}};
   Criterion systematic{false, "automate toil worth at least 10 hours/month", {}};
   double saved = 0;
-  for (const auto& t : repo.toil) {
-    if (!toil_of(t, svc)) continue;
+  for (const ToilItem* tp : toil_items_of(repo, svc.meta.id, svc.owner_team.id, true)) {
+    const ToilItem& t = *tp;
     if (!tracked.met) {
       tracked.met = true;
       tracked.evidence.push_back("toil_item " + t.meta.id + " tracked");

@@ -1,3 +1,4 @@
+#include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
 
@@ -330,6 +331,83 @@ TEST_SUITE("compute.maturity") {
           CHECK_MESSAGE(now_scores[k] >= prev[k], "cumulative addition " << i << " lowered " << k);
       }
     }
+  }
+
+  TEST_CASE("maturity: the per-service look-ups through compute's index agree with the scans") {
+    // Documents of every kind the scores look up per service, in an order that interleaves the
+    // services, with unscoped toil affecting teams, experiments by target, postmortems of two
+    // services and ids repeated across kinds: the scores and their evidence must be the same
+    // with an IndexScope (as compute_all runs) and without one.
+    Repo repo;
+    repo.services = {service("a", "team-a"), service("b", "team-b"), service("c", "")};
+    for (int i = 0; i < 12; ++i) {
+      const std::string svc = std::string(1, static_cast<char>('a' + i % 3));
+      const std::string n = std::to_string(i);
+      ToilItem t;
+      t.meta = meta("toil_item", "toil-" + n);
+      if (i % 4 == 0) {
+        t.teams_affected = {ref("team-a"), ref("team-b"), ref("team-a")};
+      } else {
+        t.service = ref(svc);
+      }
+      t.status = i % 2 ? "automated" : "automating";
+      t.time_per_occurrence_min = 30.0 + i;
+      t.occurrences_per_month = 10;
+      repo.toil.push_back(t);
+      AutoRemediation a;
+      a.meta = meta("auto_remediation", "rem-" + n);
+      a.service = ref(svc);
+      if (i % 2) a.rules.resize(1);
+      repo.remediations.push_back(a);
+      CapacityModel c;
+      c.meta = meta("capacity_model", "cap-" + n);
+      c.service = ref(svc);
+      if (i % 3 == 1) c.monthly_growth_pct = 5;
+      if (i % 2) c.auto_scaling = true;
+      c.last_reviewed = i % 2 ? "2026-10-01" : "2025-01-01";
+      repo.capacity.push_back(c);
+      Experiment e;
+      e.meta = meta("experiment", "exp-" + n);
+      if (i % 2)
+        e.service = ref(svc);
+      else
+        e.target = svc;
+      e.environment = i % 3 ? "production" : "staging";
+      repo.experiments.push_back(e);
+      Postmortem p = postmortem("pm-" + n, svc, "2026-09-0" + std::to_string(1 + i % 9), "SEV2");
+      if (i % 5 == 0) p.services.push_back(ref(i % 2 ? "a" : "b"));
+      p.how_detected = i % 2 ? "Alert fired" : "customer report";
+      if (i % 3 == 0) p.five_whys = {"why"};
+      ActionItem ai;
+      ai.id = "AI-" + n;
+      if (i % 2) {
+        ai.owner = "jo";
+        ai.deadline = "2026-12-01";
+      }
+      p.action_items = {ai};
+      repo.postmortems.push_back(p);
+    }
+    auto flat = [](const MaturityFigures& f) {
+      std::string out;
+      for (const auto& m : f.services) {
+        out += m.service + " " + std::to_string(m.total) + "\n";
+        for (const auto& d : m.dimensions) {
+          out += d.dimension + " " + std::to_string(d.computed) + " " + d.to_raise + "\n";
+          for (const auto& e : d.evidence)
+            out += "  " + e + "\n";
+        }
+      }
+      return out;
+    };
+    const std::string scanned = flat(compute_maturity(repo, {}, k_now));
+    std::string indexed;
+    {
+      const compute_detail::IndexScope index(repo);
+      indexed = flat(compute_maturity(repo, {}, k_now));
+    }
+    CHECK(scanned == indexed);
+    CHECK(scanned.find("toil_item toil-0") != std::string::npos); // unscoped, through the team
+    CHECK(scanned.find("experiment exp-0") != std::string::npos); // by target
   }
 
 } // TEST_SUITE

@@ -1,8 +1,10 @@
+#include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>
+#include <random>
 
 using namespace nines;
 using namespace nines::compute_test;
@@ -199,6 +201,41 @@ TEST_SUITE("compute.ops") {
     CHECK(inc[3].repeat);
     CHECK_FALSE(inc[4].repeat);
     CHECK(inc[5].repeat);
+  }
+
+  TEST_CASE("incidents: repeats found through compute's index are those a scan finds") {
+    // Random postmortems over few services, causes and days, some undated or without a cause,
+    // some affecting two services: the repeat flags with an IndexScope (as compute_all runs) and
+    // without one (the scan) must agree, postmortem by postmortem.
+    std::mt19937 rng(11);
+    auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+    for (int round = 0; round < 40; ++round) {
+      Repo repo;
+      for (int i = 0; i < 60; ++i) {
+        const int day = 1 + pick(28);
+        const std::string date = pick(10) == 0 ? std::string("someday")
+                                               : "2026-0" + std::to_string(1 + pick(9)) + "-" +
+                                                     (day < 10 ? "0" : "") + std::to_string(day);
+        Postmortem p =
+            postmortem("p" + std::to_string(i), "s" + std::to_string(pick(3)), date, "SEV3");
+        if (pick(3) == 0) p.services.push_back(Ref{"s" + std::to_string(pick(3)), {}});
+        if (pick(4) != 0) p.root_cause_category = pick(2) == 0 ? "config" : "capacity";
+        repo.postmortems.push_back(std::move(p));
+      }
+      const auto scanned = compute_incidents(repo, at("2026-11-01T00:00:00Z"));
+      std::vector<IncidentFigures> indexed;
+      {
+        const compute_detail::IndexScope index(repo);
+        indexed = compute_incidents(repo, at("2026-11-01T00:00:00Z"));
+      }
+      REQUIRE(scanned.size() == indexed.size());
+      int repeats = 0;
+      for (std::size_t i = 0; i < scanned.size(); ++i) {
+        CHECK(scanned[i].repeat == indexed[i].repeat);
+        repeats += scanned[i].repeat;
+      }
+      CHECK(repeats > 0);
+    }
   }
 
 } // TEST_SUITE

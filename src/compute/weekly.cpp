@@ -148,9 +148,17 @@ WeekPostmortems postmortems_by_service(const Repo& repo, std::int64_t first_day)
   return out;
 }
 
+ClaimsByPostmortem claims_by_postmortem(const std::vector<BudgetClaimFigures>& claims) {
+  ClaimsByPostmortem out;
+  for (const auto& c : claims)
+    out[c.postmortem].push_back(&c);
+  return out;
+}
+
 BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, const std::vector<BudgetClaimFigures>& claims,
-                       std::int64_t first_day, const WeekPostmortems* week_postmortems) {
+                       std::int64_t first_day, const WeekPostmortems* week_postmortems,
+                       const ClaimsByPostmortem* claims_by_pm) {
   BudgetWeek w;
   w.slo = slo.meta.id;
   w.service = slo.service.id;
@@ -212,11 +220,19 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
     const Postmortem& pm = *p;
     WeekIncident inc{pm.meta.id, pm.title,     pm.date,     pm.severity,
                      pm.status,  std::nullopt, std::nullopt};
-    for (const auto& c : claims) {
-      if (c.postmortem != pm.meta.id) continue;
+    // Its claims in their order, the last one winning, as a scan of all claims would find them.
+    auto apply = [&](const BudgetClaimFigures& c) {
       inc.claimed_pct = c.claimed_pct;
       for (const auto& s : c.slos)
         if (s.slo == slo.meta.id) inc.computed_pct = s.consumed_pct;
+    };
+    if (claims_by_pm) {
+      if (auto it = claims_by_pm->find(pm.meta.id); it != claims_by_pm->end())
+        for (const BudgetClaimFigures* c : it->second)
+          apply(*c);
+    } else {
+      for (const auto& c : claims)
+        if (c.postmortem == pm.meta.id) apply(c);
     }
     w.incidents.push_back(std::move(inc));
   }
@@ -238,10 +254,11 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
   r.last_day = format_date(last);
 
   const WeekPostmortems week_postmortems = postmortems_by_service(repo, first);
+  const ClaimsByPostmortem by_postmortem = claims_by_postmortem(claims);
   for (const auto& slo : repo.slos) {
     auto it = series.find(slo.meta.id);
     r.slos.push_back(budget_week(repo, slo, it == series.end() ? nullptr : &it->second, nullptr,
-                                 claims, first, &week_postmortems));
+                                 claims, first, &week_postmortems, &by_postmortem));
     for (const auto& a : r.slos.back().alerts)
       r.alerts_fired += static_cast<int>(a.fired.size());
   }
@@ -329,7 +346,7 @@ std::vector<IsoWeek> weeks_with_data(const Repo& repo,
 Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
                         const std::vector<SloFigures>& slos,
                         const std::vector<CapacityFigures>& capacity, std::int64_t local_now,
-                        std::int64_t since_day) {
+                        std::int64_t since_day, const std::vector<IncidentFigures>* incidents) {
   Handoff h;
   h.rotation = rotation.meta.id;
   h.name = rotation.name;
@@ -353,7 +370,12 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
   std::map<std::string_view, const Postmortem*> by_id;
   for (const auto& p : repo.postmortems)
     by_id[p.meta.id] = &p;
-  for (const auto& f : compute_incidents(repo, local_now)) {
+  std::vector<IncidentFigures> own;
+  if (!incidents) {
+    own = compute_incidents(repo, local_now);
+    incidents = &own;
+  }
+  for (const auto& f : *incidents) {
     auto found = by_id.find(f.id);
     const Postmortem* pm = found == by_id.end() ? nullptr : found->second;
     if (!pm || !any_ours(pm->services)) continue;

@@ -17,6 +17,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace nines {
@@ -101,11 +103,18 @@ std::string budget_trend(std::optional<double> change);
 //
 // `week_postmortems` (from postmortems_by_service for the same 7 days) saves every SLO of a week
 // from scanning every postmortem of the repository: without it the weeks cost SLOs × postmortems.
+//
+// `claims_by_postmortem` (from claims_by_postmortem of the same claims) does the same for the
+// budget claims of those postmortems: without it each incident scanned every claim.
 using WeekPostmortems = std::map<std::string, std::vector<const Postmortem*>, std::less<>>;
 WeekPostmortems postmortems_by_service(const Repo& repo, std::int64_t first_day);
+using ClaimsByPostmortem =
+    std::unordered_map<std::string_view, std::vector<const BudgetClaimFigures*>>;
+ClaimsByPostmortem claims_by_postmortem(const std::vector<BudgetClaimFigures>& claims);
 BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, const std::vector<BudgetClaimFigures>& claims,
-                       std::int64_t first_day, const WeekPostmortems* week_postmortems = nullptr);
+                       std::int64_t first_day, const WeekPostmortems* week_postmortems = nullptr,
+                       const ClaimsByPostmortem* claims_by_postmortem = nullptr);
 
 // ---------------------------------------------------------------------------------------------
 // The weekly SRE review (seed Phase 11)
@@ -222,9 +231,12 @@ constexpr int k_handoff_recent_days = 7;
 
 // The handoff of rotation `rotation` at `local_now`; `since_day` (days since the epoch) starts the
 // runbook updates. `history` may be null (no git); `slos` and `capacity` are the run's figures.
+// `incidents`, when given, are compute_incidents(repo, local_now), computed once for every
+// rotation: made again per rotation they cost rotations × postmortems.
 Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
                         const std::vector<SloFigures>& slos,
                         const std::vector<CapacityFigures>& capacity, std::int64_t local_now,
-                        std::int64_t since_day);
+                        std::int64_t since_day,
+                        const std::vector<IncidentFigures>* incidents = nullptr);
 
 } // namespace nines
