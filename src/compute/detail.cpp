@@ -95,6 +95,16 @@ std::vector<const T*> listed(const std::unordered_map<std::string_view, std::vec
   return it == m.end() ? std::vector<const T*>{} : it->second;
 }
 
+// The documents of `docs` whose `service` is `service`, in order: the scan each look-up below
+// does without an index.
+template <class T>
+std::vector<const T*> with_service(const std::vector<T>& docs, const std::string& service) {
+  std::vector<const T*> out;
+  for (const auto& d : docs)
+    if (d.service.id == service) out.push_back(&d);
+  return out;
+}
+
 } // namespace
 
 IndexScope::IndexScope(const Repo& repo) : m_previous(t_index), m_owned(true) {
@@ -130,18 +140,12 @@ const Service* find_service(const Repo& repo, const std::string& id) {
 
 std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service) {
   if (const RepoIndex* ix = index_for(repo)) return listed(ix->slos, service);
-  std::vector<const Slo*> out;
-  for (const auto& s : repo.slos)
-    if (s.service.id == service) out.push_back(&s);
-  return out;
+  return with_service(repo.slos, service);
 }
 
 std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& service) {
   if (const RepoIndex* ix = index_for(repo)) return listed(ix->runbooks, service);
-  std::vector<const Runbook*> out;
-  for (const auto& r : repo.runbooks)
-    if (r.service.id == service) out.push_back(&r);
-  return out;
+  return with_service(repo.runbooks, service);
 }
 
 std::vector<const Postmortem*> postmortems_of(const Repo& repo, const std::string& service) {
@@ -182,18 +186,12 @@ std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& 
 
 std::vector<const AutoRemediation*> remediations_of(const Repo& repo, const std::string& service) {
   if (const RepoIndex* ix = index_for(repo)) return listed(ix->remediations, service);
-  std::vector<const AutoRemediation*> out;
-  for (const auto& a : repo.remediations)
-    if (a.service.id == service) out.push_back(&a);
-  return out;
+  return with_service(repo.remediations, service);
 }
 
 std::vector<const CapacityModel*> capacity_of(const Repo& repo, const std::string& service) {
   if (const RepoIndex* ix = index_for(repo)) return listed(ix->capacity, service);
-  std::vector<const CapacityModel*> out;
-  for (const auto& c : repo.capacity)
-    if (c.service.id == service) out.push_back(&c);
-  return out;
+  return with_service(repo.capacity, service);
 }
 
 std::vector<const Experiment*> experiments_of(const Repo& repo, const std::string& service) {
