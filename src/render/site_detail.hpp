@@ -95,7 +95,7 @@ public:
   std::string service_name(const std::string& id) const;
 };
 
-// A view's object built field by field, each value moved straight into the object's std::map.
+// A view's object built field by field, each value moved straight into the object's fields.
 // An initializer list ({{"href", x}, {"label", y}}) makes every field a two-element JSON array
 // first (allocating it and a JSON string for the key) and then copies the list's elements, which
 // are const, subtrees and all: that made building views about a third of a build's CPU
