@@ -159,10 +159,10 @@ std::vector<const Postmortem*> postmortems_of(const Repo& repo, const std::strin
 }
 
 std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& service,
-                                           const std::string& team, bool team_too) {
+                                           const std::string& team) {
   if (const RepoIndex* ix = index_for(repo)) {
     std::vector<const ToilItem*> out = listed(ix->toil, service);
-    if (team_too && !team.empty()) {
+    if (!team.empty()) {
       // Both lists point into repo.toil, so address order is the repository's order; an item
       // is in at most one of them (scoped or not).
       const std::vector<const ToilItem*> more = listed(ix->unscoped_toil, team);
@@ -176,7 +176,7 @@ std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& 
   std::vector<const ToilItem*> out;
   for (const auto& t : repo.toil) {
     bool mine = t.service.id == service;
-    if (!mine && team_too && t.service.empty() && !team.empty())
+    if (!mine && t.service.empty() && !team.empty())
       mine = std::any_of(t.teams_affected.begin(), t.teams_affected.end(),
                          [&](const Ref& r) { return r.id == team; });
     if (mine) out.push_back(&t);

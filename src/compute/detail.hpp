@@ -62,10 +62,10 @@ const Rotation* find_rotation(const Repo& repo, const std::string& id);
 // quadratic (docs/performance.md, "Linear at 50,000 documents").
 // Postmortems that list `service` among their affected services:
 std::vector<const Postmortem*> postmortems_of(const Repo& repo, const std::string& service);
-// Toil items of the service (`service:`), and with `team_too` also the unscoped items affecting
-// `team` (the service's owner team; empty: none):
+// Toil items of the service (`service:`), and the unscoped items affecting `team` (the service's
+// owner team; empty: none):
 std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& service,
-                                           const std::string& team, bool team_too);
+                                           const std::string& team);
 std::vector<const AutoRemediation*> remediations_of(const Repo& repo, const std::string& service);
 std::vector<const CapacityModel*> capacity_of(const Repo& repo, const std::string& service);
 // Experiments naming the service, or, without `service:`, targeting it:

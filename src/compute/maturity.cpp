@@ -271,7 +271,7 @@ DimensionScore score_automation(const Repo& repo, const Service& svc) {
         some.met = true;
         some.evidence.push_back("runbook " + r->meta.id + " has an automated step");
       }
-  for (const ToilItem* t : toil_items_of(repo, id, "", false))
+  for (const ToilItem* t : toil_items_of(repo, id, ""))
     if (!some.met && (t->status == "automated" || t->status == "automating")) {
       some.met = true;
       some.evidence.push_back("toil_item " + t->meta.id + " " + t->status);
@@ -364,7 +364,7 @@ DimensionScore score_toil(const Repo& repo, const Service& svc,
   Criterion automated{false, "automate a toil item", {}};
   Criterion systematic{false, "automate toil worth at least 10 hours/month", {}};
   double saved = 0;
-  for (const ToilItem* tp : toil_items_of(repo, svc.meta.id, svc.owner_team.id, true)) {
+  for (const ToilItem* tp : toil_items_of(repo, svc.meta.id, svc.owner_team.id)) {
     const ToilItem& t = *tp;
     if (!tracked.met) {
       tracked.met = true;
