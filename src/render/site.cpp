@@ -90,7 +90,7 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   };
   struct SharedList {
     std::once_flag once;
-    json view;
+    std::unique_ptr<SplitList> list;
     std::atomic<std::size_t> users{0};
   };
   auto add_list = [&](const std::string& folder, const std::string& layout,
@@ -98,9 +98,10 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
                       json (*view)(const Site&)) {
     auto shared = std::make_shared<SharedList>();
     auto part = [&s, view, shared, folder, rows_key, section, total](const std::string& id) {
-      std::call_once(shared->once, [&] { shared->view = view(s); });
-      json out = list_part(s, shared->view, rows_key, folder, section, total, id);
-      if (--shared->users == 0) shared->view = json();
+      std::call_once(shared->once,
+                     [&] { shared->list = std::make_unique<SplitList>(view(s), rows_key); });
+      json out = list_part(s, *shared->list, folder, section, total, id);
+      if (--shared->users == 0) shared->list.reset();
       return out;
     };
     const bool split = list_splits(folder, total);

@@ -8,8 +8,10 @@
 
 #include "compute/figures.hpp"
 #include "compute/figures_all.hpp"
+#include "compute/weekly.hpp"
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
+#include "model/runbook_index.hpp"
 #include "render/markdown.hpp"
 #include "render/site.hpp"
 #include "render/view_json.hpp"
@@ -80,18 +82,24 @@ struct Site {
     std::vector<const std::string*> downstream_of;
   };
   const ServiceDocs& service_docs(const std::string& service) const;
-  // Runbooks by the alert they answer (repository order), and each SLO's error budget week: an
-  // SLO page asked every runbook and every week before.
-  std::unordered_map<std::string_view, std::vector<const Runbook*>> runbooks_by_alert;
+  // Each SLO's error budget week: an SLO page asked every week before.
   std::unordered_map<std::string_view, const BudgetWeek*> budget_weeks;
+  // The runbooks answering each alert (SPEC 3.6), in repository order.
+  RunbookIndex runbooks_by_alert;
+  // A postmortem's budget claims, in order: its page scanned every claim.
+  const std::vector<const BudgetClaimFigures*>& claims_of(const std::string& postmortem) const;
 
   bool has_team(const std::string& id) const { return team_ids.count(id) != 0; }
 
 private:
   std::unordered_map<std::string_view, ServiceDocs> m_service_docs;
+  ClaimsByPostmortem m_claims_by_postmortem;
+  std::unordered_map<std::string, const std::string*> m_team_by_name;
 
 public:
   std::string team_name(const std::string& id) const;
+  // The first team (in team_ids order) whose name is `name`, if any.
+  const std::string* team_named(const std::string& name) const;
   std::string service_name(const std::string& id) const;
 };
 
@@ -299,12 +307,21 @@ constexpr std::size_t k_heavy_list_split = 60;
 // Whether the list in FOLDER with `total` rows is split into team pages.
 bool list_splits(const std::string& folder, std::size_t total);
 std::string list_part_page(const std::string& folder, const std::string& team_id);
-// `full` is the list's view with every row (rows under `rows_key`, several keys separated by
-// spaces, each row with its team's name under "team"); `team_id` empty gives the list's own page,
-// else the part of that team.
-json list_part(const Site& site, const json& full, const std::string& rows_key,
-               const std::string& folder, const std::string& section, std::size_t total,
-               const std::string& team_id);
+// A list's view with every row (rows under `rows_key`, several keys separated by spaces, each
+// row with its team's name under "team"), and its rows by team: built once, read by every part.
+struct SplitList {
+  SplitList(json view, const std::string& rows_key);
+  SplitList(const SplitList&) = delete; // the index points into `full`
+  SplitList& operator=(const SplitList&) = delete;
+
+  json full;
+  std::vector<std::string> keys;
+  // Per key, team name ("" for none) → its rows, in list order.
+  std::vector<std::unordered_map<std::string_view, std::vector<const json*>>> rows_by_team;
+};
+// `team_id` empty gives the list's own page, else the part of that team.
+json list_part(const Site& site, const SplitList& list, const std::string& folder,
+               const std::string& section, std::size_t total, const std::string& team_id);
 
 // The page of FOLDER that holds `service` when its `total` entries are split like the lists
 // (readiness checklists, maturity evidence): its team's part, else FOLDER/index.html.

@@ -22,9 +22,15 @@ const Site::ServiceDocs& Site::service_docs(const std::string& service) const {
   return it == m_service_docs.end() ? k_none : it->second;
 }
 
+const std::vector<const BudgetClaimFigures*>& Site::claims_of(const std::string& postmortem) const {
+  static const std::vector<const BudgetClaimFigures*> k_none;
+  auto it = m_claims_by_postmortem.find(postmortem);
+  return it == m_claims_by_postmortem.end() ? k_none : it->second;
+}
+
 Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
            const std::map<std::string, DailySeries>& s, const SiteOptions& o)
-    : repo(r), figs(f), diagnostics(d), series(s), opts(o) {
+    : repo(r), figs(f), diagnostics(d), series(s), opts(o), runbooks_by_alert(r.runbooks) {
   today = day_of(figs.now);
   today_text = format_date(today);
   this_month = today_text.substr(0, 7);
@@ -73,10 +79,9 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
 
   for (const auto& x : figs.slos)
     m_service_docs[x.service].slos.push_back(&x);
-  for (const auto& rb : repo.runbooks)
-    runbooks_by_alert[rb.alert_name].push_back(&rb);
   for (const auto& w : figs.budget_weeks)
     budget_weeks[w.slo] = &w; // the last, as the page took it
+  m_claims_by_postmortem = claims_by_postmortem(figs.budget_claims);
   for (const auto& rb : repo.runbooks)
     m_service_docs[rb.service.id].runbooks.push_back(&rb);
   for (const auto& i : figs.incidents)
@@ -112,6 +117,8 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
     add_team(x.team);
   for (const auto& x : figs.maturity.teams)
     add_team(x.id);
+  for (const auto& id : team_ids)
+    m_team_by_name.emplace(team_name(id), &id); // the first of a name, in team_ids order
 
   auto add_file = [&](const DocMeta& m, const std::string& page) {
     file_pages.emplace(m.file, page); // the first document of a file names its page
@@ -130,6 +137,11 @@ std::string Site::team_name(const std::string& id) const {
   auto it = repo.config.teams.find(id);
   if (it != repo.config.teams.end() && !it->second.name.empty()) return it->second.name;
   return id;
+}
+
+const std::string* Site::team_named(const std::string& name) const {
+  auto it = m_team_by_name.find(name);
+  return it == m_team_by_name.end() ? nullptr : it->second;
 }
 
 std::string Site::service_name(const std::string& id) const {

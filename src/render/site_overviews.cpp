@@ -72,6 +72,25 @@ json metric_cell(const MetricHealth& m, int decimals, const std::string& unit = 
 json teams_view(const Site& site) {
   json v = page_view(site, "teams/index.html", "Teams", "teams");
   v["freshness"] = documents_freshness(site);
+  // What each team owns, gathered in one pass over each list (in its order): asking every list
+  // for every team made this page cost teams × services × SLOs.
+  std::unordered_map<std::string_view, std::vector<const Service*>> services_of;
+  for (const auto& s : site.repo.services)
+    services_of[s.owner_team.id].push_back(&s);
+  std::unordered_map<std::string_view, std::vector<const RotationFigures*>> rotations_of;
+  for (const auto& r : site.figs.oncall)
+    rotations_of[r.team].push_back(&r);
+  // One entry per team is expected; with several, the last is shown, as before.
+  std::unordered_map<std::string_view, const TeamToil*> toil_of;
+  for (const auto& tt : site.figs.team_toil)
+    toil_of[tt.team] = &tt;
+  std::unordered_map<std::string_view, const GroupMaturity*> maturity_of;
+  for (const auto& g : site.figs.maturity.teams)
+    maturity_of[g.id] = &g;
+  auto find = [](const auto& index, const std::string& id) {
+    auto it = index.find(id);
+    return it == index.end() ? nullptr : &it->second;
+  };
   json teams = json::array();
   for (const auto& id : site.team_ids) {
     json t = ViewObject()
@@ -90,16 +109,17 @@ json teams_view(const Site& site) {
     }
     json services = json::array();
     std::map<std::string, int> states;
-    for (const auto& s : site.repo.services) {
-      if (s.owner_team.id != id) continue;
-      services.push_back(ViewObject()
-                             .add("href", service_page(s.meta.id))
-                             .add("name", s.name.empty() ? s.meta.id : s.name)
-                             .add("tier", text_or_null(s.tier))
-                             .take());
-      for (const auto& f : site.figs.slos)
-        if (f.service == s.meta.id) ++states[f.state.name()];
-    }
+    if (const auto* owned = find(services_of, id))
+      for (const Service* sp : *owned) {
+        const Service& s = *sp;
+        services.push_back(ViewObject()
+                               .add("href", service_page(s.meta.id))
+                               .add("name", s.name.empty() ? s.meta.id : s.name)
+                               .add("tier", text_or_null(s.tier))
+                               .take());
+        for (const SloFigures* f : site.service_docs(s.meta.id).slos)
+          ++states[f->state.name()];
+      }
     t["services"] = services;
     std::vector<std::string> parts;
     for (const char* st : {"healthy", "warning", "critical", "exhausted", "missing"})
@@ -109,31 +129,32 @@ json teams_view(const Site& site) {
             (std::string(st) == "missing" ? std::string("without data") : std::string(st)));
     t["slo_summary"] = text_or_null(join(parts, ", "));
     json rotations = json::array();
-    for (const auto& r : site.figs.oncall)
-      if (r.team == id)
+    if (const auto* owned = find(rotations_of, id))
+      for (const RotationFigures* r : *owned)
         rotations.push_back(ViewObject()
-                                .add("href", rotation_anchor(r.id))
-                                .add("name", r.name.empty() ? r.id : r.name)
-                                .add("members", r.members)
+                                .add("href", rotation_anchor(r->id))
+                                .add("name", r->name.empty() ? r->id : r->name)
+                                .add("members", r->members)
                                 .take());
     t["rotations"] = rotations;
     t["toil_hours"] = nullptr;
     t["toil_pct"] = nullptr;
     t["toil_state"] = "missing";
-    for (const auto& tt : site.figs.team_toil) {
-      if (tt.team != id) continue;
+    if (const auto* found = find(toil_of, id)) {
+      const TeamToil& tt = **found;
       t["toil_hours"] = num(tt.hours, 1) + " h/month";
       t["toil_pct"] = num_or_null(tt.pct, 1, "% of SRE time");
       t["toil_state"] = !tt.pct ? "missing" : tt.over_target ? "critical" : "healthy";
     }
     t["maturity"] = nullptr;
-    for (const auto& g : site.figs.maturity.teams)
-      if (g.id == id)
-        t["maturity"] = ViewObject()
-                            .add("total", num(g.total, 1) + "/40")
-                            .add("band", g.band)
-                            .add("rubric", num(g.rubric.total, 1) + "/100")
-                            .take();
+    if (const auto* found = find(maturity_of, id)) {
+      const GroupMaturity& g = **found;
+      t["maturity"] = ViewObject()
+                          .add("total", num(g.total, 1) + "/40")
+                          .add("band", g.band)
+                          .add("rubric", num(g.rubric.total, 1) + "/100")
+                          .take();
+    }
     teams.push_back(std::move(t));
   }
   v["teams"] = std::move(teams);
@@ -893,67 +914,79 @@ std::string part_page_of(const Site& site, const std::string& folder, std::size_
                          const std::string& service) {
   json team = team_of_service(site, service);
   if (list_splits(folder, total) && team.is_string())
-    for (const auto& id : site.team_ids)
-      if (site.team_name(id) == team.get<std::string>()) return list_part_page(folder, id);
+    if (const std::string* id = site.team_named(team.get_ref<const std::string&>()))
+      return list_part_page(folder, *id);
   return folder + "/index.html";
 }
 
-json list_part(const Site& site, const json& full, const std::string& rows_key,
-               const std::string& folder, const std::string& section, std::size_t total,
-               const std::string& team_id) {
-  if (!list_splits(folder, total)) {
-    json out = full;
-    out["parts"] = json::array();
-    return out;
-  }
-  auto team_of = [](const json& row) -> std::string_view {
-    auto it = row.find("team");
-    return it != row.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>())
-                                              : std::string_view();
-  };
+SplitList::SplitList(json view, const std::string& rows_key) : full(std::move(view)) {
   // rows_key may name several lists ("services rows"); the first one counts.
-  std::vector<std::string> keys;
   for (std::size_t at = 0; at <= rows_key.size();) {
     std::size_t end = std::min(rows_key.find(' ', at), rows_key.size());
     keys.push_back(rows_key.substr(at, end - at));
     at = end + 1;
   }
+  rows_by_team.resize(keys.size());
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    auto rows = full.find(keys[k]);
+    if (rows == full.end() || !rows->is_array()) continue;
+    for (const auto& row : *rows) {
+      auto team = row.find("team");
+      const std::string_view name = team != row.end() && team->is_string()
+                                        ? std::string_view(team->get_ref<const std::string&>())
+                                        : std::string_view();
+      rows_by_team[k][name].push_back(&row);
+    }
+  }
+}
+
+json list_part(const Site& site, const SplitList& list, const std::string& folder,
+               const std::string& section, std::size_t total, const std::string& team_id) {
+  const json& full = list.full;
+  if (!list_splits(folder, total)) {
+    json out = full;
+    out["parts"] = json::array();
+    return out;
+  }
   // The full view is shared by every part of the list (one per team), so it is read, never
-  // copied whole: each part copies the other fields and only its own rows. Fields in `skip` are
-  // left out (a team's part takes them from its own frame). The fields come in key order, so
-  // each goes in at the end of the object's map.
+  // copied whole: each part copies the other fields and only its own rows, found by team in the
+  // list's index (scanning every row for every team made the parts cost teams × rows). Fields in
+  // `skip` are left out (a team's part takes them from its own frame). The fields come in key
+  // order, so each goes in at the end of the object's map.
   auto keep = [&](const std::string& name, const json::object_t* skip) {
     json out = json::object();
     auto& fields = out.get_ref<json::object_t&>();
     for (const auto& [key, value] : full.get_ref<const json::object_t&>()) {
-      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      auto k = std::find(list.keys.begin(), list.keys.end(), key);
+      if (k == list.keys.end()) {
         if (!skip || skip->count(key) == 0) fields.emplace_hint(fields.end(), key, value);
         continue;
       }
       json kept = json::array();
-      auto& kept_rows = kept.get_ref<json::array_t&>();
-      for (const auto& row : value)
-        if (team_of(row) == name) kept_rows.push_back(row);
+      const auto& by_team = list.rows_by_team[static_cast<std::size_t>(k - list.keys.begin())];
+      if (auto rows = by_team.find(name); rows != by_team.end() && value.is_array()) {
+        auto& kept_rows = kept.get_ref<json::array_t&>();
+        kept_rows.reserve(rows->second.size());
+        for (const json* row : rows->second)
+          kept_rows.push_back(*row);
+      }
       fields.emplace_hint(fields.end(), key, std::move(kept));
     }
-    for (const auto& key : keys)
+    for (const auto& key : list.keys)
       fields.emplace(key, json::array());
     out["parts"] = json::array();
     return out;
   };
   if (team_id.empty()) {
     json out = keep("", nullptr); // the rows without a team stay here
-    std::map<std::string, int, std::less<>> counts;
-    if (auto rows = full.find(keys[0]); rows != full.end())
-      for (const auto& row : *rows)
-        if (std::string_view team = team_of(row); !team.empty()) ++counts[std::string(team)];
+    const auto& first = list.rows_by_team[0];
     for (const auto& id : site.team_ids) {
-      auto it = counts.find(site.team_name(id));
-      if (it == counts.end()) continue;
+      auto rows = first.find(site.team_name(id));
+      if (rows == first.end() || rows->first.empty()) continue;
       out["parts"].push_back(ViewObject()
                                  .add("href", list_part_page(folder, id))
                                  .add("name", site.team_name(id))
-                                 .add("count", it->second)
+                                 .add("count", static_cast<int>(rows->second.size()))
                                  .take());
     }
     out["chart_svg"] = full.value("chart_svg", json(nullptr));

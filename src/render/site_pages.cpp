@@ -1052,12 +1052,8 @@ json slo_view(const Site& site, const SloFigures& f) {
   std::set<std::string> listed;
   for (const auto& a : f.alerts) {
     json rbs = json::array();
-    auto answering = site.runbooks_by_alert.find(a.name);
-    for (const Runbook* rbp : answering == site.runbooks_by_alert.end()
-                                  ? std::vector<const Runbook*>{}
-                                  : answering->second) {
+    for (const Runbook* rbp : site.runbooks_by_alert.answering(a.name, f.service)) {
       const Runbook& rb = *rbp;
-      if (!rb.service.empty() && rb.service.id != f.service) continue;
       json link = ViewObject()
                       .add("href", runbook_page(rb.meta.id))
                       .add("title", rb.title.empty() ? rb.meta.id : rb.title)
@@ -1330,8 +1326,8 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
   add_fact(impact, "Error budget consumed (stated)", pm.slo_budget_consumed_pct, 1, "%");
   // The same figure recomputed from the recorded data, beside the claim, so a reader sees both.
   json budget_check = nullptr;
-  for (const auto& c : site.figs.budget_claims) {
-    if (c.postmortem != pm.meta.id) continue;
+  for (const BudgetClaimFigures* claim : site.claims_of(pm.meta.id)) {
+    const BudgetClaimFigures& c = *claim;
     const std::string days =
         c.first_day == c.last_day ? c.first_day : c.first_day + " to " + c.last_day;
     std::string value = c.computed_pct
