@@ -171,10 +171,11 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   });
   for (std::size_t i = 0; i < weeks.size(); ++i)
     f.reviews.emplace(format_iso_week(weeks[i]), std::move(reviews[i]));
+  const HandoffIndex handoff_index(repo, f.slos, f.capacity, f.incidents);
   std::vector<Handoff> handoffs(repo.rotations.size());
   each(repo.rotations.size(), [&](std::size_t i) {
-    handoffs[i] = compute_handoff(repo, repo.rotations[i], history, f.slos, f.capacity, now,
-                                  today - k_handoff_recent_days, &f.incidents);
+    handoffs[i] = compute_handoff(repo, repo.rotations[i], history, handoff_index, now,
+                                  today - k_handoff_recent_days);
   });
   for (std::size_t i = 0; i < repo.rotations.size(); ++i)
     f.handoffs.emplace(repo.rotations[i].meta.id, std::move(handoffs[i]));

@@ -343,55 +343,47 @@ std::vector<IsoWeek> weeks_with_data(const Repo& repo,
 
 // ---- the handoff
 
-Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
-                        const std::vector<SloFigures>& slos,
-                        const std::vector<CapacityFigures>& capacity, std::int64_t local_now,
-                        std::int64_t since_day, const std::vector<IncidentFigures>* incidents) {
-  Handoff h;
-  h.rotation = rotation.meta.id;
-  h.name = rotation.name;
-  const std::int64_t today = day_of(local_now);
-  h.date = format_date(today);
-  h.since = format_date(since_day);
-  std::set<std::string> services;
-  for (const auto& s : repo.services)
-    if (s.oncall_rotation.id == rotation.meta.id) {
-      h.services.push_back(s.meta.id);
-      services.insert(s.meta.id);
-    }
-  auto ours = [&](const std::string& service) { return services.count(service) != 0; };
-  auto any_ours = [&](const std::vector<Ref>& refs) {
-    return std::any_of(refs.begin(), refs.end(), [&](const Ref& r) { return ours(r.id); });
+HandoffIndex::HandoffIndex(const Repo& repo, const std::vector<SloFigures>& slos,
+                           const std::vector<CapacityFigures>& capacity,
+                           const std::vector<IncidentFigures>& incidents) {
+  // The rotations of each service id (a repeated id can name several).
+  std::unordered_map<std::string_view, std::vector<std::string_view>> rotations_of;
+  for (const auto& s : repo.services) {
+    auto& rotations = rotations_of[s.meta.id];
+    if (std::find(rotations.begin(), rotations.end(), s.oncall_rotation.id) == rotations.end())
+      rotations.push_back(s.oncall_rotation.id);
+    m_by_rotation[s.oncall_rotation.id].services.push_back(&s);
+  }
+  // Calls add(docs) for each rotation of `service`.
+  auto each_rotation = [&](const std::string& service, auto&& add) {
+    auto it = rotations_of.find(service);
+    if (it == rotations_of.end()) return;
+    for (std::string_view rotation : it->second)
+      add(m_by_rotation[rotation]);
+  };
+  // The rotations of any of `services`, each once.
+  auto rotations_of_any = [&](const std::vector<Ref>& services) {
+    std::vector<std::string_view> out;
+    for (const auto& ref : services)
+      if (auto it = rotations_of.find(ref.id); it != rotations_of.end())
+        for (std::string_view rotation : it->second)
+          if (std::find(out.begin(), out.end(), rotation) == out.end()) out.push_back(rotation);
+    return out;
   };
 
-  // Open issues. The postmortems by id, once: looking each incident's one up in the whole list
-  // cost postmortems squared per rotation. An id given twice keeps its last document, as the
-  // list scan did.
-  std::map<std::string_view, const Postmortem*> by_id;
+  // Incidents, with their postmortem by id: an id given twice keeps its last document.
+  std::unordered_map<std::string_view, const Postmortem*> by_id;
   for (const auto& p : repo.postmortems)
     by_id[p.meta.id] = &p;
-  std::vector<IncidentFigures> own;
-  if (!incidents) {
-    own = compute_incidents(repo, local_now);
-    incidents = &own;
-  }
-  for (const auto& f : *incidents) {
+  for (const auto& f : incidents) {
     auto found = by_id.find(f.id);
-    const Postmortem* pm = found == by_id.end() ? nullptr : found->second;
-    if (!pm || !any_ours(pm->services)) continue;
-    if (pm->status == "draft" || pm->status == "in-review")
-      h.open_postmortems.push_back({pm->meta.id, pm->title, pm->date, pm->severity, pm->status});
-    for (const auto& a : f.action_items) {
-      if (a.status == "done") continue;
-      h.open_action_items.push_back(a);
-      if (a.overdue) ++h.overdue_action_items;
-    }
+    if (found == by_id.end()) continue;
+    for (std::string_view rotation : rotations_of_any(found->second->services))
+      m_by_rotation[rotation].incidents.push_back({&f, found->second});
   }
 
-  // Which document a content file holds, for the changes of the rotation's services.
-  std::map<std::string, std::pair<std::string, std::string>> docs; // file → (kind, id)
-  auto note = [&](const DocMeta& m, const std::string& service) {
-    if (ours(service)) docs[m.file] = {m.kind, m.id};
+  auto note = [&](const DocMeta& meta, const std::string& service) {
+    each_rotation(service, [&](Docs& d) { d.docs.push_back(&meta); });
   };
   for (const auto& s : repo.services)
     note(s.meta, s.meta.id);
@@ -412,7 +404,70 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
   for (const auto& t : repo.toil)
     note(t.meta, t.service.id);
   for (const auto& pm : repo.postmortems)
-    if (any_ours(pm.services)) docs[pm.meta.file] = {pm.meta.kind, pm.meta.id};
+    for (std::string_view rotation : rotations_of_any(pm.services))
+      m_by_rotation[rotation].docs.push_back(&pm.meta);
+
+  for (const auto& f : slos)
+    each_rotation(f.service, [&](Docs& d) { d.slos.push_back(&f); });
+  for (const auto& rb : repo.runbooks) {
+    each_rotation(rb.service.id, [&](Docs& d) { d.runbooks.push_back(&rb); });
+    m_runbooks[rb.meta.id] = &rb;
+  }
+  for (const auto& c : capacity)
+    each_rotation(c.service, [&](Docs& d) { d.capacity.push_back(&c); });
+  for (const auto& e : repo.experiments)
+    each_rotation(e.service.id, [&](Docs& d) { d.experiments.push_back(&e); });
+  for (const auto& m : repo.maintenance)
+    each_rotation(m.service.id, [&](Docs& d) { d.maintenance.push_back(&m); });
+}
+
+const HandoffIndex::Docs& HandoffIndex::of(const std::string& rotation) const {
+  static const Docs k_none;
+  auto it = m_by_rotation.find(rotation);
+  return it == m_by_rotation.end() ? k_none : it->second;
+}
+
+const Runbook* HandoffIndex::runbook(const std::string& id) const {
+  auto it = m_runbooks.find(id);
+  return it == m_runbooks.end() ? nullptr : it->second;
+}
+
+Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
+                        const std::vector<SloFigures>& slos,
+                        const std::vector<CapacityFigures>& capacity, std::int64_t local_now,
+                        std::int64_t since_day) {
+  const std::vector<IncidentFigures> incidents = compute_incidents(repo, local_now);
+  const HandoffIndex index(repo, slos, capacity, incidents);
+  return compute_handoff(repo, rotation, history, index, local_now, since_day);
+}
+
+Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
+                        const HandoffIndex& index, std::int64_t local_now, std::int64_t since_day) {
+  Handoff h;
+  h.rotation = rotation.meta.id;
+  h.name = rotation.name;
+  const std::int64_t today = day_of(local_now);
+  h.date = format_date(today);
+  h.since = format_date(since_day);
+  const HandoffIndex::Docs& ours = index.of(rotation.meta.id);
+  for (const Service* s : ours.services)
+    h.services.push_back(s->meta.id);
+
+  // Open issues.
+  for (const auto& [f, pm] : ours.incidents) {
+    if (pm->status == "draft" || pm->status == "in-review")
+      h.open_postmortems.push_back({pm->meta.id, pm->title, pm->date, pm->severity, pm->status});
+    for (const auto& a : f->action_items) {
+      if (a.status == "done") continue;
+      h.open_action_items.push_back(a);
+      if (a.overdue) ++h.overdue_action_items;
+    }
+  }
+
+  // Which document a content file holds, for the changes of the rotation's services.
+  std::map<std::string, std::pair<std::string, std::string>> docs; // file → (kind, id)
+  for (const DocMeta* m : ours.docs)
+    docs[m->file] = {m->kind, m->id};
   if (docs.count(rotation.meta.file) == 0)
     docs[rotation.meta.file] = {rotation.meta.kind, rotation.meta.id};
 
@@ -438,15 +493,16 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
   }
 
   // Known risks.
-  for (const auto& f : slos)
-    if (ours(f.service) &&
-        (f.state.level == BudgetState::Critical || f.state.level == BudgetState::Exhausted))
+  for (const SloFigures* fp : ours.slos) {
+    const SloFigures& f = *fp;
+    if (f.state.level == BudgetState::Critical || f.state.level == BudgetState::Exhausted)
       h.risks.push_back({"slo", f.id, f.service,
                          "error budget " + f.state.name() +
                              (f.remaining ? ": " + pct_text(*f.remaining * 100.0) + " remaining"
                                           : std::string())});
-  for (const auto& rb : repo.runbooks) {
-    if (!ours(rb.service.id)) continue;
+  }
+  for (const Runbook* rbp : ours.runbooks) {
+    const Runbook& rb = *rbp;
     // As the runbook-stale lint judges it: git's last change, else last_updated.
     std::optional<std::int64_t> changed;
     const FileChange* ch = history ? history->last_change(rb.meta.file) : nullptr;
@@ -465,14 +521,15 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
         runbook_latest[rb.meta.id] = {rb.meta.id, "", "", rb.last_updated, "", "", "last_updated"};
     }
   }
-  for (const auto& c : capacity)
-    if (ours(c.service) && c.runway_months && *c.runway_months < k_capacity_concern_months)
+  for (const CapacityFigures* cp : ours.capacity)
+    if (const CapacityFigures& c = *cp;
+        c.runway_months && *c.runway_months < k_capacity_concern_months)
       h.risks.push_back({"capacity", c.id, c.service,
                          "capacity runway " + std::to_string(*c.runway_months) +
                              (*c.runway_months == 1 ? " month" : " months") + " (" +
                              c.bottleneck_resource + ")"});
-  for (const auto& e : repo.experiments) {
-    if (!ours(e.service.id)) continue;
+  for (const Experiment* ep : ours.experiments) {
+    const Experiment& e = *ep;
     auto day = day_of_text(e.date);
     const bool planned = e.outcome == "planned" || (day && *day >= today);
     if (planned)
@@ -483,8 +540,9 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
 
   // Scheduled maintenance: under way, or starting within 14 days. Times are instants (UTC); now
   // is wall-clock, so compare by local day of the start.
-  for (const auto& m : repo.maintenance) {
-    if (!ours(m.service.id) || !m.start_time) continue;
+  for (const Maintenance* mp : ours.maintenance) {
+    const Maintenance& m = *mp;
+    if (!m.start_time) continue;
     const std::int64_t start_day = day_of(*m.start_time);
     const std::int64_t end_day = m.end_time ? day_of(*m.end_time) : start_day;
     const bool under_way = start_day <= today && end_day >= today;
@@ -496,11 +554,10 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
             [](const auto& a, const auto& b) { return a.start < b.start; });
 
   for (auto& [id, u] : runbook_latest) {
-    for (const auto& rb : repo.runbooks)
-      if (rb.meta.id == id) {
-        u.title = rb.title;
-        u.service = rb.service.id;
-      }
+    if (const Runbook* rb = index.runbook(id)) {
+      u.title = rb->title;
+      u.service = rb->service.id;
+    }
     h.runbook_updates.push_back(u);
   }
   return h;

@@ -229,14 +229,53 @@ constexpr int k_handoff_maintenance_days = 14;
 // Recent changes: the last 7 days.
 constexpr int k_handoff_recent_days = 7;
 
+// What each rotation answers for: the documents and figures of the services it is the on-call
+// rotation of, sorted out by rotation in one pass over each list, each list's order kept. Made
+// per rotation by scanning every list, the handoffs cost rotations × documents, and rotations
+// grow with the organisation. Refers to the repository and the figures given: it must not
+// outlive them.
+class HandoffIndex {
+public:
+  // `incidents` are compute_incidents(repo, local_now); `slos` and `capacity` the run's figures.
+  HandoffIndex(const Repo& repo, const std::vector<SloFigures>& slos,
+               const std::vector<CapacityFigures>& capacity,
+               const std::vector<IncidentFigures>& incidents);
+
+  struct Incident {
+    const IncidentFigures* figures;
+    const Postmortem* postmortem; // the last postmortem of the incident's id
+  };
+  struct Docs {
+    std::vector<const Service*> services;
+    std::vector<Incident> incidents; // affecting one of the services, in the incidents' order
+    // Every document of the services (services, SLOs, policies, runbooks, capacity models,
+    // experiments, maintenance, auto-remediations, toil, then affected postmortems), for which
+    // file holds what: a later one of a file wins.
+    std::vector<const DocMeta*> docs;
+    std::vector<const SloFigures*> slos;
+    std::vector<const Runbook*> runbooks;
+    std::vector<const CapacityFigures*> capacity;
+    std::vector<const Experiment*> experiments;
+    std::vector<const Maintenance*> maintenance;
+  };
+  const Docs& of(const std::string& rotation) const;
+  // The last runbook with this id, if any.
+  const Runbook* runbook(const std::string& id) const;
+
+private:
+  std::unordered_map<std::string_view, Docs> m_by_rotation;
+  std::unordered_map<std::string_view, const Runbook*> m_runbooks;
+};
+
 // The handoff of rotation `rotation` at `local_now`; `since_day` (days since the epoch) starts the
-// runbook updates. `history` may be null (no git); `slos` and `capacity` are the run's figures.
-// `incidents`, when given, are compute_incidents(repo, local_now), computed once for every
-// rotation: made again per rotation they cost rotations × postmortems.
+// runbook updates. `history` may be null (no git); `index` sorts the run's documents and figures
+// (at `local_now`) by rotation.
+Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
+                        const HandoffIndex& index, std::int64_t local_now, std::int64_t since_day);
+// The same for one rotation, with an index made for it.
 Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const History* history,
                         const std::vector<SloFigures>& slos,
                         const std::vector<CapacityFigures>& capacity, std::int64_t local_now,
-                        std::int64_t since_day,
-                        const std::vector<IncidentFigures>* incidents = nullptr);
+                        std::int64_t since_day);
 
 } // namespace nines

@@ -2,7 +2,11 @@
 #include "compute/test_support.hpp"
 #include "compute/weekly.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
+#include <map>
+#include <random>
+#include <set>
 
 using namespace nines;
 using namespace nines::compute_test;
@@ -360,4 +364,144 @@ TEST_CASE("the handoff of a rotation, from hand-made history") {
   CHECK(plain.recent_changes.empty());
   REQUIRE(plain.runbook_updates.size() == 1);
   CHECK(plain.runbook_updates[0].source == "last_updated");
+}
+
+TEST_CASE("one index serves every rotation's handoff as scanning each list would") {
+  std::mt19937 rng(11);
+  auto pick = [&rng](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  const std::vector<std::string> rotations = {"r0", "r1", "r2"};
+  const std::int64_t now = at("2026-11-30T09:00:00Z");
+  for (int round = 0; round < 60; ++round) {
+    Repo repo;
+    for (const auto& id : rotations) {
+      Rotation r;
+      r.meta = meta("rotation", id);
+      repo.rotations.push_back(r);
+    }
+    // s6 is unknown; a second s1 belongs to another rotation (a repeated id).
+    const std::vector<std::string> ids = {"s0", "s1", "s2", "s3", "s4", "s5", "s1", "s6", ""};
+    for (std::size_t i = 0; i < 7; ++i) {
+      repo.services.push_back(service(ids[i]));
+      repo.services.back().oncall_rotation = compute_test::ref(rotations[pick(rotations.size())]);
+    }
+    auto any_service = [&] { return ids[pick(ids.size())]; };
+    std::vector<SloFigures> slos;
+    std::vector<CapacityFigures> capacity;
+    for (int i = 0; i < 12; ++i) {
+      const std::string n = std::to_string(i);
+      repo.slos.push_back(slo("slo-" + n, any_service(), 99.9));
+      SloFigures f;
+      f.id = "slo-" + n;
+      f.service = repo.slos.back().service.id;
+      f.state.level = pick(2) ? BudgetState::Critical : BudgetState::Healthy;
+      slos.push_back(f);
+      Runbook rb = runbook("rb-" + n, any_service(), "alert");
+      rb.last_updated = pick(2) ? "2026-01-01" : "2026-11-25";
+      repo.runbooks.push_back(rb);
+      CapacityFigures c;
+      c.id = "cap-" + n;
+      c.service = any_service();
+      c.runway_months = static_cast<int>(pick(6));
+      capacity.push_back(c);
+      Experiment e;
+      e.meta = meta("experiment", "ex-" + n);
+      e.service = compute_test::ref(any_service());
+      e.outcome = pick(2) ? "planned" : "passed";
+      repo.experiments.push_back(e);
+      Maintenance m;
+      m.meta = meta("maintenance", "mw-" + n);
+      m.service = compute_test::ref(any_service());
+      m.start = "2026-12-0" + std::to_string(1 + pick(9)) + "T02:00:00Z";
+      m.start_time = at(m.start.c_str());
+      repo.maintenance.push_back(m);
+      Postmortem pm =
+          postmortem("pm-" + std::to_string(pick(10)), any_service(), "2026-11-20", "SEV2");
+      if (pick(2)) pm.services.push_back(compute_test::ref(any_service()));
+      pm.status = pick(2) ? "draft" : "final";
+      repo.postmortems.push_back(pm);
+    }
+    // Two documents in one file: the later of them names it.
+    repo.runbooks[3].meta.file = repo.slos[5].meta.file;
+    History h;
+    h.mark_available("abc1234");
+    FileChange c;
+    c.time = at("2026-11-29T10:00:00Z");
+    c.hash = c.short_hash = "aaaaaaa";
+    auto commit = [&](const DocMeta& m) { h.add_commit({m.file, c}); };
+    for (const auto& x : repo.services)
+      commit(x.meta);
+    for (const auto& x : repo.slos)
+      commit(x.meta);
+    for (const auto& x : repo.runbooks)
+      commit(x.meta);
+    for (const auto& x : repo.postmortems)
+      commit(x.meta);
+
+    const std::vector<IncidentFigures> incidents = compute_incidents(repo, now);
+    const HandoffIndex index(repo, slos, capacity, incidents);
+    for (const auto& rotation : repo.rotations) {
+      const Handoff ho = compute_handoff(repo, rotation, &h, index, now, day("2026-11-23"));
+      // The scan: every list, in its order, asked whether the document is the rotation's.
+      std::set<std::string> ours;
+      std::vector<std::string> services;
+      for (const auto& s : repo.services)
+        if (s.oncall_rotation.id == rotation.meta.id) {
+          ours.insert(s.meta.id);
+          services.push_back(s.meta.id);
+        }
+      auto is_ours = [&](const std::string& id) { return ours.count(id) != 0; };
+      auto any_ours = [&](const Postmortem& pm) {
+        return std::any_of(pm.services.begin(), pm.services.end(),
+                           [&](const Ref& r) { return is_ours(r.id); });
+      };
+      CHECK(ho.services == services);
+      std::vector<std::string> open;
+      for (const auto& f : incidents) {
+        const Postmortem* pm = nullptr;
+        for (const auto& p : repo.postmortems)
+          if (p.meta.id == f.id) pm = &p;
+        if (pm && any_ours(*pm) && pm->status == "draft") open.push_back(pm->meta.id);
+      }
+      std::vector<std::string> got_open;
+      for (const auto& p : ho.open_postmortems)
+        got_open.push_back(p.id);
+      CHECK(got_open == open);
+      std::vector<std::string> risks;
+      for (const auto& f : slos)
+        if (is_ours(f.service) && f.state.level == BudgetState::Critical) risks.push_back(f.id);
+      for (const auto& rb : repo.runbooks)
+        if (is_ours(rb.service.id) && rb.last_updated == "2026-01-01") risks.push_back(rb.meta.id);
+      for (const auto& cf : capacity)
+        if (is_ours(cf.service) && *cf.runway_months < k_capacity_concern_months)
+          risks.push_back(cf.id);
+      for (const auto& e : repo.experiments)
+        if (is_ours(e.service.id) && e.outcome == "planned") risks.push_back(e.meta.id);
+      std::vector<std::string> got_risks;
+      for (const auto& r : ho.risks)
+        got_risks.push_back(r.id);
+      CHECK(got_risks == risks);
+      std::multiset<std::string> windows, got_windows;
+      for (const auto& m : repo.maintenance)
+        if (is_ours(m.service.id)) windows.insert(m.meta.id);
+      for (const auto& m : ho.maintenance)
+        got_windows.insert(m.id);
+      CHECK(got_windows == windows);
+      std::map<std::string, std::string> docs; // file → id, the later document winning
+      for (const auto& s : repo.services)
+        if (is_ours(s.meta.id)) docs[s.meta.file] = s.meta.id;
+      for (const auto& s : repo.slos)
+        if (is_ours(s.service.id)) docs[s.meta.file] = s.meta.id;
+      for (const auto& rb : repo.runbooks)
+        if (is_ours(rb.service.id)) docs[rb.meta.file] = rb.meta.id;
+      for (const auto& pm : repo.postmortems)
+        if (any_ours(pm)) docs[pm.meta.file] = pm.meta.id;
+      std::vector<std::string> changed;
+      for (const auto& fc : h.commits())
+        if (auto d = docs.find(fc.path); d != docs.end()) changed.push_back(d->second);
+      std::vector<std::string> got_changed;
+      for (const auto& ch : ho.recent_changes)
+        got_changed.push_back(ch.id);
+      CHECK(got_changed == changed);
+    }
+  }
 }
