@@ -5,6 +5,7 @@
 #include "model/parallel.hpp"
 #include "model/time.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace nines {
@@ -138,17 +139,32 @@ PolicyState seed_state(BudgetState state, const char* condition,
 } // namespace
 
 std::map<std::string, DailySeries> series_from_csv(const Repo& repo) {
-  std::map<std::string, DailySeries> out;
-  // An SLO's series is looked up once per entry of the SLO table, not once per row.
-  std::vector<DailySeries*> series(repo.csv_slos.size(), nullptr);
+  // An SLO's rows are gathered in file order, its list looked up once per entry of the SLO table
+  // rather than per row, and sorted by day once: a series is a sorted vector, where rows inserted
+  // in place (a file in descending order) would move every later day each time.
+  std::map<std::string, std::vector<DailyCount>> rows;
+  std::vector<std::vector<DailyCount>*> rows_of(repo.csv_slos.size(), nullptr);
   for (const auto& r : repo.csv_rows) {
     if (repo.csv_slo(r).empty()) continue;
     if (!std::isfinite(r.good) || !std::isfinite(r.total) || r.good < 0 || r.total < 0 ||
         r.good > r.total)
       continue;
-    DailySeries*& s = series[r.slo];
-    if (s == nullptr) s = &out[repo.csv_slo(r)];
-    (*s)[r.day] = DailyCount{r.day, r.good, r.total};
+    std::vector<DailyCount>*& list = rows_of[r.slo];
+    if (list == nullptr) list = &rows[repo.csv_slo(r)];
+    list->push_back(DailyCount{r.day, r.good, r.total});
+  }
+  std::map<std::string, DailySeries> out;
+  for (auto& [slo, list] : rows) {
+    std::stable_sort(list.begin(), list.end(),
+                     [](const DailyCount& a, const DailyCount& b) { return a.day < b.day; });
+    DailySeries& s = out[slo];
+    s.reserve(list.size());
+    for (const DailyCount& c : list) {
+      if (!s.empty() && s.rbegin()->first == c.day)
+        s.rbegin()->second = c; // of two rows for one day, the later wins
+      else
+        s.emplace_hint(s.end(), c.day, c);
+    }
   }
   return out;
 }

@@ -205,6 +205,30 @@ TEST_SUITE("compute.slo") {
     CHECK(web.at(day("2026-10-11")).good == 7);
   }
 
+  TEST_CASE("CSV rows in any order make a series in day order, a later row of a day winning") {
+    Repo rows;
+    // Descending, with day 10 given twice (line 5 is later than line 3) and web in between.
+    rows.add_csv_row("a.csv", 2, "api", day("2026-10-12"), 3, 10);
+    rows.add_csv_row("a.csv", 3, "api", day("2026-10-10"), 1, 10);
+    rows.add_csv_row("a.csv", 4, "web", day("2026-10-09"), 5, 10);
+    rows.add_csv_row("a.csv", 5, "api", day("2026-10-10"), 2, 10);
+    rows.add_csv_row("a.csv", 6, "api", day("2026-10-08"), 4, 10);
+    auto series = series_from_csv(rows);
+    const auto& api = series["api"];
+    std::vector<std::int64_t> days;
+    std::vector<double> good;
+    for (const auto& [d, c] : api) {
+      days.push_back(d);
+      good.push_back(c.good);
+      CHECK(c.day == d);
+    }
+    CHECK(days ==
+          std::vector<std::int64_t>{day("2026-10-08"), day("2026-10-10"), day("2026-10-12")});
+    CHECK(good == std::vector<double>{4, 2, 3});
+    // Sums over a range read the sorted days.
+    CHECK(sum_range(&api, day("2026-10-09"), day("2026-10-12")).good == 5);
+  }
+
   TEST_CASE("a window that reaches before the first data point") {
     Repo repo;
     Slo s = slo("api", "svc", 99.9);

@@ -1,6 +1,8 @@
 // The shapes of measured data that the metrics stage produces and the compute stage reads.
 #pragma once
 
+#include "model/sorted_vector_map.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -13,7 +15,11 @@ struct DailyCount {
   double good = 0;
   double total = 0;
 };
-using DailySeries = std::map<std::int64_t /*day*/, DailyCount>;
+// Day → count, in day order. A sorted vector, not std::map: series are filled in day order (the
+// store's query, a CSV file's rows) and then summed over ranges of days many times (every window
+// of every SLO, week and month); a node per day made 150,000 allocations at 10k documents and
+// scattered the sums' reads.
+using DailySeries = SortedVectorMap<std::int64_t /*day*/, DailyCount, std::less<>>;
 
 // Live counts over a short trailing window (from a metrics source at build time).
 struct LiveWindow {
