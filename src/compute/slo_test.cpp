@@ -206,13 +206,21 @@ TEST_SUITE("compute.slo") {
   }
 
   TEST_CASE("CSV rows in any order make a series in day order, a later row of a day winning") {
-    Repo rows;
+    struct Line {
+      const char* slo;
+      const char* date;
+      double good;
+    };
     // Descending, with day 10 given twice (line 5 is later than line 3) and web in between.
-    rows.add_csv_row("a.csv", 2, "api", day("2026-10-12"), 3, 10);
-    rows.add_csv_row("a.csv", 3, "api", day("2026-10-10"), 1, 10);
-    rows.add_csv_row("a.csv", 4, "web", day("2026-10-09"), 5, 10);
-    rows.add_csv_row("a.csv", 5, "api", day("2026-10-10"), 2, 10);
-    rows.add_csv_row("a.csv", 6, "api", day("2026-10-08"), 4, 10);
+    const Line lines[] = {{"api", "2026-10-12", 3},
+                          {"api", "2026-10-10", 1},
+                          {"web", "2026-10-09", 5},
+                          {"api", "2026-10-10", 2},
+                          {"api", "2026-10-08", 4}};
+    Repo rows;
+    int n = 1; // the header
+    for (const Line& l : lines)
+      rows.add_csv_row("a.csv", ++n, l.slo, day(l.date), l.good, 10);
     auto series = series_from_csv(rows);
     const auto& api = series["api"];
     std::vector<std::int64_t> days;
