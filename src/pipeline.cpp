@@ -111,6 +111,9 @@ struct Context {
   // bodies and the hash of each body; when only bodies changed since the previous build (and its
   // record, site and saved views allow it), the plan that replaces render and write.
   ProseFingerprint prose_fp;
+  // What the fingerprint's walk knows of each file (load's FingerprintCache), saved beside the
+  // record when it changed, so the next walk reads only the files that did.
+  FingerprintCache file_cache;
   struct ProsePlan {
     std::string token;                           // names the saved views (prose_path)
     SiteManifest manifest;                       // the site's, when the plan was made
@@ -237,6 +240,13 @@ fs::path prose_path(const Run& run) {
   return p;
 }
 
+// Beside the record: what the fingerprint's walk knows of each file (FingerprintCache).
+fs::path file_cache_path(const Run& run) {
+  fs::path p = record_path(run);
+  p.replace_extension(".files");
+  return p;
+}
+
 // The GNU build id the linker wrote into this executable: a hash of the linked binary, so it
 // changes whenever the code or the embedded theme does. Read from the loaded program's notes, with
 // no file to open; empty when the binary was linked without one.
@@ -304,6 +314,31 @@ std::optional<SavedLinks> previous_links(const Run& run, const std::string& dige
   return saved;
 }
 
+// The bytes of a file of the build's own (the saved views: tens of megabytes at 10,000 pages),
+// read in one go.
+bool read_whole(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  const std::streamoff size = in.tellg();
+  if (size < 0) return false;
+  out.resize(static_cast<std::size_t>(size));
+  in.seekg(0);
+  return static_cast<bool>(in.read(out.data(), size));
+}
+
+// Saves what the fingerprint's walk learnt, when it differs from what it was given and the store's
+// folder is there to hold it. Losing it costs the next build its reading, nothing else.
+void save_file_cache(const Context& c) {
+  if (c.fingerprint.empty() || renderer_key().empty() || c.file_cache.unchanged) return;
+  const fs::path path = file_cache_path(c.run);
+  std::error_code ec;
+  if (!fs::is_directory(path.parent_path(), ec)) return;
+  try {
+    write_file_atomic(path, encode_fingerprint_cache(c.file_cache, renderer_key()));
+  } catch (const WriteError&) {
+  }
+}
+
 // The repository's files and git commit (load's repo_fingerprint), the version, "now" and the
 // options that change the output. Empty when the build must run anyway: a source may have new
 // data to pull, or a file cannot be read.
@@ -317,7 +352,12 @@ std::string input_fingerprint(Context& c) {
   scope.out = fs::absolute(output_dir(run), ec).lexically_normal();
   scope.store = fs::absolute(store_path(run), ec).lexically_normal();
   scope.store_records_prefix = "nines-build-";
-  const std::string files = repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp);
+  // The cache is the binary's own: another binary may hash differently.
+  FingerprintCache* cache = renderer_key().empty() ? nullptr : &c.file_cache;
+  if (std::string bytes; cache && read_whole(file_cache_path(run), bytes))
+    c.file_cache = decode_fingerprint_cache(bytes, renderer_key());
+  const std::string files =
+      repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp, cache);
   if (files.empty()) return {};
   const char* tz = std::getenv("TZ");
   const char* git_dir = std::getenv("GIT_DIR");
@@ -414,18 +454,6 @@ bool previous_site_stands(Context& c, const nlohmann::json& record) {
   run.site_reused = previous.files.size();
   run.up_to_date = true;
   return true;
-}
-
-// The bytes of a file of the build's own (the saved views: tens of megabytes at 10,000 pages),
-// read in one go.
-bool read_whole(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return false;
-  const std::streamoff size = in.tellg();
-  if (size < 0) return false;
-  out.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  return static_cast<bool>(in.read(out.data(), size));
 }
 
 // Whether the only inputs that changed since the previous build into this output folder are
@@ -596,6 +624,7 @@ std::string stage_load(Context& c) {
     const nlohmann::json record = c.fingerprint.empty() ? nullptr : read_record(c.run);
     if (!record.is_null() && previous_site_stands(c, record)) {
       c.up_to_date = true;
+      save_file_cache(c);
       return "nothing changed since the last build: " + plural(c.run.site_files, "file", "files") +
              " kept";
     }
@@ -958,6 +987,7 @@ std::string stage_render(Context& c) {
 void save_build_state(Context& c, const std::string& digest, std::string prose_token) {
   Run& run = c.run;
   std::error_code ec;
+  save_file_cache(c);
   if (c.prose_out) {
     // The end, with the number of pages; then it takes the place of the previous one.
     *c.prose_out << encode_prose_end(c.prose_pages, c.prose_digests);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -17,11 +18,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
+#include <time.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -1112,10 +1115,85 @@ std::string git_head(const fs::path& root) {
 
 } // namespace
 
+std::string encode_fingerprint_cache(const FingerprintCache& cache, std::string_view key) {
+  // One line a file: its path and a NUL (a path may hold any byte but NUL, newlines included),
+  // then its numbers and hashes, none of which holds a space or a newline.
+  std::string out = "nines files 1 ";
+  out += key;
+  out += '\n';
+  for (const auto& [rel, e] : cache.entries) {
+    out += rel;
+    out += '\0';
+    out += std::to_string(e.dev) + ' ' + std::to_string(e.ino) + ' ' + std::to_string(e.size) +
+           ' ' + std::to_string(e.mtime_ns) + ' ' + std::to_string(e.ctime_ns) + ' ' + e.hash;
+    if (e.front) out += " md " + std::to_string(e.head) + ' ' + e.head_hash + ' ' + e.body_hash;
+    out += '\n';
+  }
+  out += "end " + std::to_string(cache.entries.size()) + '\n';
+  return out;
+}
+
+FingerprintCache decode_fingerprint_cache(std::string_view bytes, std::string_view key) {
+  FingerprintCache cache;
+  const std::string head = "nines files 1 " + std::string(key) + '\n';
+  if (key.empty() || bytes.substr(0, head.size()) != head) return cache;
+  bytes.remove_prefix(head.size());
+  auto number = [](std::string_view word, auto& out) {
+    const auto r = std::from_chars(word.data(), word.data() + word.size(), out);
+    return r.ec == std::errc() && r.ptr == word.data() + word.size();
+  };
+  while (!bytes.empty()) {
+    const std::size_t nul = bytes.find('\0');
+    if (nul == std::string_view::npos) {
+      // The last line counts the entries, so a file cut short is never taken for a whole one.
+      std::size_t n = 0;
+      if (bytes.substr(0, 4) == "end " && bytes.back() == '\n' &&
+          number(bytes.substr(4, bytes.size() - 5), n) && n == cache.entries.size())
+        return cache;
+      break;
+    }
+    const std::size_t nl = bytes.find('\n', nul);
+    if (nl == std::string_view::npos) break;
+    std::string_view line = bytes.substr(nul + 1, nl - nul - 1);
+    std::vector<std::string_view> words;
+    for (std::size_t at = 0; at <= line.size();) {
+      const std::size_t sp = std::min(line.find(' ', at), line.size());
+      words.push_back(line.substr(at, sp - at));
+      at = sp + 1;
+    }
+    FingerprintCache::Entry e;
+    const bool front = words.size() == 10 && words[6] == "md";
+    if ((words.size() != 6 && !front) || !number(words[0], e.dev) || !number(words[1], e.ino) ||
+        !number(words[2], e.size) || !number(words[3], e.mtime_ns) ||
+        !number(words[4], e.ctime_ns) || words[5].empty())
+      break;
+    e.hash = words[5];
+    if (front) {
+      if (!number(words[7], e.head) || words[8].empty() || words[9].empty()) break;
+      e.front = true;
+      e.head_hash = words[8];
+      e.body_hash = words[9];
+    }
+    std::string rel(bytes.substr(0, nul));
+    if (!cache.entries.empty() && !(cache.entries.back().first < rel)) break; // sorted, unique
+    cache.entries.emplace_back(std::move(rel), std::move(e));
+    bytes.remove_prefix(nl + 1);
+  }
+  return {};
+}
+
 std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
                              const FingerprintScope& scope,
                              const std::function<std::string(std::string_view)>& hash,
-                             ProseFingerprint* prose) {
+                             ProseFingerprint* prose, FingerprintCache* cache) {
+  // Files changed after the walk's start, less the clock's coarsest tick, are not remembered.
+  struct timespec started {};
+  ::clock_gettime(CLOCK_REALTIME, &started);
+  const std::int64_t remember_before =
+      (cache && cache->now_ns != 0
+           ? cache->now_ns
+           : static_cast<std::int64_t>(started.tv_sec) * 1'000'000'000 + started.tv_nsec) -
+      FingerprintCache::k_racy_margin_ns;
   std::error_code ec;
   const fs::path root = fs::absolute(root_in, ec).lexically_normal();
   const fs::path& out = scope.out;
@@ -1153,6 +1231,31 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
     std::string text, structure, body_hash;
     bool body = false;
     bool failed = false;
+    bool from_cache = false;
+    std::optional<FingerprintCache::Entry> remembered; // for the cache this walk leaves
+  };
+  // With a cache, a file's lines are made from what the cache (or this walk) knows of it, the
+  // same way either way; its Markdown split is needed then even without `prose`.
+  const bool split = prose || cache;
+  auto fill = [&](const std::string& rel, const FingerprintCache::Entry& e, FileLines& line) {
+    line.text = rel + " " + std::to_string(e.size) + " " + e.hash + "\n";
+    if (e.front) {
+      line.structure = rel + " md " + std::to_string(e.head) + " " + e.head_hash + "\n";
+      line.body = true;
+      line.body_hash = e.body_hash;
+    } else {
+      line.structure = line.text;
+    }
+  };
+  auto find_cached = [&](const std::string& rel) -> const FingerprintCache::Entry* {
+    if (!cache) return nullptr;
+    const auto found = std::lower_bound(
+        cache->entries.begin(), cache->entries.end(), rel,
+        [](const auto& entry, const std::string& key) { return entry.first < key; });
+    return found != cache->entries.end() && found->first == rel ? &found->second : nullptr;
+  };
+  auto nanoseconds = [](const struct timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
   };
   std::vector<FileLines> lines(files.size());
   parallel_for(files.size(), static_cast<int>(std::max(1u, opts.jobs)), [&](std::size_t i) {
@@ -1176,33 +1279,68 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
       if (prose) line.structure = line.text;
       return;
     }
+    FingerprintCache::Entry seen;
+    seen.dev = static_cast<std::uint64_t>(st.st_dev);
+    seen.ino = static_cast<std::uint64_t>(st.st_ino);
+    seen.size = static_cast<std::uint64_t>(st.st_size);
+    seen.mtime_ns = nanoseconds(st.st_mtim);
+    seen.ctime_ns = nanoseconds(st.st_ctim);
+    const bool settled = seen.mtime_ns < remember_before && seen.ctime_ns < remember_before;
+    if (const FingerprintCache::Entry* e = find_cached(rel);
+        e && settled && e->dev == seen.dev && e->ino == seen.ino && e->size == seen.size &&
+        e->mtime_ns == seen.mtime_ns && e->ctime_ns == seen.ctime_ns) {
+      fill(rel, *e, line);
+      line.from_cache = true;
+      line.remembered = *e;
+      return;
+    }
     thread_local std::string bytes, yaml, body;
     if (!read_file(p, bytes)) {
       line.failed = true;
       return;
     }
-    line.text += " " + std::to_string(bytes.size()) + " " + hash(bytes) + "\n";
+    seen.hash = hash(bytes);
     int body_line = 0;
     const bool markdown = rel.size() > 3 && rel.compare(rel.size() - 3, 3, ".md") == 0;
-    if (prose && markdown && split_front_matter(bytes, yaml, body, body_line)) {
+    if (split && markdown && split_front_matter(bytes, yaml, body, body_line)) {
       const std::string_view head(bytes.data(), bytes.size() - body.size());
-      line.structure = rel + " md " + std::to_string(head.size()) + " " + hash(head) + "\n";
-      line.body = true;
-      line.body_hash = hash(body);
-    } else if (prose) {
-      line.structure = line.text;
+      seen.front = true;
+      seen.head = head.size();
+      seen.head_hash = hash(head);
+      seen.body_hash = hash(body);
     }
+    // The size read, not the size stat saw: the file may have changed in between.
+    seen.size = bytes.size();
+    fill(rel, seen, line);
+    // Hashes that hold a space or a newline could not be saved; such a hash function gets no
+    // cache.
+    const auto plain = [](const std::string& h) {
+      return !h.empty() && h.find_first_of(" \n") == std::string::npos;
+    };
+    if (cache && settled && plain(seen.hash) &&
+        (!seen.front || (plain(seen.head_hash) && plain(seen.body_hash))))
+      line.remembered = std::move(seen);
     // A huge file read once must not keep its buffer on the thread for good.
     if (bytes.capacity() > (std::size_t{1} << 22)) std::string().swap(bytes);
   });
   std::string text = git_head(root) + "\n";
   std::string structure = text; // with `prose`: the same lines, a Markdown file's front matter only
+  FingerprintCache learnt;
+  std::size_t hits = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (lines[i].failed) return {};
     text += lines[i].text;
+    if (lines[i].remembered) {
+      hits += lines[i].from_cache ? 1 : 0;
+      learnt.entries.emplace_back(files[i].first, std::move(*lines[i].remembered));
+    }
     if (!prose) continue;
     structure += lines[i].structure;
     if (lines[i].body) prose->bodies[files[i].first] = std::move(lines[i].body_hash);
+  }
+  if (cache) {
+    learnt.unchanged = hits == cache->entries.size() && hits == learnt.entries.size();
+    *cache = std::move(learnt);
   }
   if (prose) prose->structure = hash(structure);
   return hash(text);

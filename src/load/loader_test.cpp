@@ -1,9 +1,12 @@
 #include "load/loader.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace nines;
@@ -545,4 +548,126 @@ TEST_CASE("loader: the fingerprint without bodies sees everything but Markdown b
   // A body that the loader would not read as text is no body to take.
   r.write("runbooks/a.md", std::string("---\nrunbook:\n  id: a\n---\nbad \xC3\x28 byte\n"));
   CHECK_FALSE(read_markdown_body(r.root, "runbooks/a.md", opts));
+}
+
+namespace {
+
+std::int64_t clock_ns() {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+} // namespace
+
+TEST_CASE("loader: the fingerprint cache skips unchanged files and sees every change") {
+  TempRepo r;
+  r.write("nines.yaml", "version: 1\n");
+  for (int i = 0; i < 12; ++i) {
+    const std::string n = std::to_string(i);
+    r.write("runbooks/r" + n + ".md", "---\nrunbook:\n  id: r" + n + "\n---\n# Body " + n + "\n");
+    r.write("services/s" + n + ".yaml", "service:\n  id: s" + n + "\n");
+  }
+  LoadOptions opts;
+  opts.jobs = 2;
+  FingerprintScope scope;
+  auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
+  auto fresh = [&](ProseFingerprint& p) { return repo_fingerprint(r.root, opts, scope, hash, &p); };
+  FingerprintCache cache;
+  // A walk with the cache, its clock `later_s` seconds after now.
+  auto cached = [&](ProseFingerprint& p, int later_s) {
+    cache.now_ns = clock_ns() + std::int64_t{later_s} * 1'000'000'000;
+    return repo_fingerprint(r.root, opts, scope, hash, &p, &cache);
+  };
+
+  // Files changed within the clock's margin are read and not remembered: an edit in the same tick
+  // could leave their size and times as they were.
+  ProseFingerprint p0, p0_fresh;
+  const std::string f0 = cached(p0, 0);
+  REQUIRE_FALSE(f0.empty());
+  CHECK(cache.entries.empty());
+  CHECK(f0 == fresh(p0_fresh));
+
+  // Older ones are remembered, with what a fresh walk makes of them.
+  ProseFingerprint p1;
+  CHECK(cached(p1, 10) == f0);
+  REQUIRE(cache.entries.size() == 25);
+  CHECK_FALSE(cache.unchanged);
+  CHECK(p1.structure == p0_fresh.structure);
+  CHECK(p1.bodies == p0_fresh.bodies);
+
+  // The next walk takes them from the cache without reading them: a remembered hash, falsified
+  // here, is believed.
+  ProseFingerprint p2;
+  CHECK(cached(p2, 10) == f0);
+  CHECK(cache.unchanged);
+  CHECK(p2.bodies == p0_fresh.bodies);
+  const FingerprintCache kept = cache;
+  for (auto& [rel, e] : cache.entries)
+    if (rel == "services/s3.yaml") e.hash = "42";
+  ProseFingerprint p3;
+  CHECK(cached(p3, 10) != f0);
+  cache = kept;
+
+  // An edit that keeps the size and sets the modification time back still changes the
+  // status-change time: the file is read again, and the fingerprint is a fresh walk's.
+  struct stat before {};
+  REQUIRE(::stat((r.root / "runbooks/r3.md").c_str(), &before) == 0);
+  r.write("runbooks/r3.md", "---\nrunbook:\n  id: r3\n---\n# Bodx 3\n");
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  REQUIRE(::utimensat(AT_FDCWD, (r.root / "runbooks/r3.md").c_str(), times, 0) == 0);
+  ProseFingerprint p4, p4_fresh;
+  const std::string f4 = cached(p4, 10);
+  CHECK(f4 != f0);
+  CHECK(f4 == fresh(p4_fresh));
+  CHECK(p4.bodies == p4_fresh.bodies);
+  CHECK(p4.structure == p4_fresh.structure);
+  CHECK_FALSE(cache.unchanged);
+
+  // A removed file leaves the cache; a new one is read.
+  fs::remove(r.root / "services/s5.yaml");
+  r.write("services/new.yaml", "service:\n  id: new\n");
+  ProseFingerprint p5, p5_fresh;
+  CHECK(cached(p5, 10) == fresh(p5_fresh));
+  CHECK(cache.entries.size() == 25);
+  CHECK(std::none_of(cache.entries.begin(), cache.entries.end(),
+                     [](const auto& e) { return e.first == "services/s5.yaml"; }));
+}
+
+TEST_CASE("loader: the fingerprint cache survives its bytes, and nothing else does") {
+  FingerprintCache cache;
+  FingerprintCache::Entry plain;
+  plain.dev = 2049;
+  plain.ino = 77;
+  plain.size = 120;
+  plain.mtime_ns = 1'700'000'000'123'456'789;
+  plain.ctime_ns = 1'700'000'001'000'000'000;
+  plain.hash = "00ff00ff00ff00ff";
+  FingerprintCache::Entry md = plain;
+  md.ino = 78;
+  md.front = true;
+  md.head = 31;
+  md.head_hash = "1111222233334444";
+  md.body_hash = "5555666677778888";
+  cache.entries = {{"a b/odd\nname.yaml", plain}, {"runbooks/r.md", md}};
+  const std::string bytes = encode_fingerprint_cache(cache, "key 1");
+  const FingerprintCache back = decode_fingerprint_cache(bytes, "key 1");
+  REQUIRE(back.entries.size() == 2);
+  CHECK(encode_fingerprint_cache(back, "key 1") == bytes);
+  CHECK(back.entries[0].first == "a b/odd\nname.yaml");
+  CHECK(back.entries[1].second.front);
+  CHECK(back.entries[1].second.head == 31);
+  CHECK(back.entries[0].second.mtime_ns == plain.mtime_ns);
+
+  // Another binary's key, a file cut short anywhere, a damaged number or an unsorted list: empty.
+  CHECK(decode_fingerprint_cache(bytes, "key 2").entries.empty());
+  CHECK(decode_fingerprint_cache(bytes, "").entries.empty());
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    CHECK(decode_fingerprint_cache(bytes.substr(0, n), "key 1").entries.empty());
+  std::string damaged = bytes;
+  damaged[damaged.find("2049")] = 'x';
+  CHECK(decode_fingerprint_cache(damaged, "key 1").entries.empty());
+  FingerprintCache unsorted = cache;
+  std::swap(unsorted.entries[0], unsorted.entries[1]);
+  CHECK(decode_fingerprint_cache(encode_fingerprint_cache(unsorted, "k"), "k").entries.empty());
 }
