@@ -68,19 +68,58 @@ struct SloVerdict {
 
 } // namespace
 
-std::string exception_change_type(const std::string& exception) {
+std::vector<std::string> exception_change_types(const std::string& exception) {
   // The structured form {change_type, note} is decoded to "change_type: note".
   for (const auto& t : change_types()) {
     if (exception.size() > t.size() && exception.compare(0, t.size(), t) == 0 &&
         exception[t.size()] == ':')
-      return t;
+      return {t};
   }
-  // The seed's prose form, matched case-insensitively on its words.
-  const std::string l = lower(exception);
-  if (l.find("security patch") != std::string::npos) return "security";
-  if (l.find("regulatory compliance") != std::string::npos) return "compliance";
-  if (l.find("data loss prevention") != std::string::npos) return "data-loss-prevention";
-  return "";
+  // Prose: its words, lower-cased; a hyphen joins words ("data-loss-prevention").
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : lower(exception) + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') {
+      word += c;
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  // A sentence that denies ("never", "not", "no") must not read as a permission.
+  for (const auto& w : words)
+    if (w == "no" || w == "not" || w == "never" || w == "none" || w == "nothing" || w == "cannot")
+      return {};
+  auto is = [&](std::size_t i, std::initializer_list<const char*> any) {
+    return i < words.size() &&
+           std::any_of(any.begin(), any.end(), [&](const char* w) { return words[i] == w; });
+  };
+  std::vector<std::string> named;
+  auto name = [&](const std::string& t) {
+    if (std::find(named.begin(), named.end(), t) == named.end()) named.push_back(t);
+  };
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (is(i, {"feature", "features"})) name("feature");
+    if (is(i, {"security"})) name("security");
+    if (is(i, {"compliance"})) name("compliance");
+    if (is(i, {"data-loss-prevention"}) ||
+        (is(i, {"data"}) && is(i + 1, {"loss"}) && is(i + 2, {"prevention"})))
+      name("data-loss-prevention");
+    // "Security fixes" are security changes, not every fix.
+    if (is(i, {"fix", "fixes", "bugfix", "bugfixes", "hotfix", "hotfixes"}) &&
+        !(i > 0 && is(i - 1, {"security", "compliance", "prevention", "data-loss-prevention"})))
+      name("fix");
+  }
+  // In the order of `nines gate deploy --change-type`'s list, whatever the sentence's.
+  std::vector<std::string> ordered;
+  for (const auto& t : change_types())
+    if (std::find(named.begin(), named.end(), t) != named.end()) ordered.push_back(t);
+  return ordered;
+}
+
+bool exception_names(const std::string& exception, const std::string& change_type) {
+  const auto types = exception_change_types(exception);
+  return std::find(types.begin(), types.end(), change_type) != types.end();
 }
 
 DeployDecision decide_deploy(const std::vector<const SloFigures*>& slos,
@@ -98,7 +137,7 @@ DeployDecision decide_deploy(const std::vector<const SloFigures*>& slos,
           f->state.level == BudgetState::Critical && change_type == "feature";
       if (frozen || features_blocked) {
         for (const auto& e : f->state.exceptions)
-          if (exception_change_type(e) == change_type) {
+          if (exception_names(e, change_type)) {
             v.exception = e;
             break;
           }
@@ -193,7 +232,9 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
   out << "exceptions:\n";
   if (f.state.exceptions.empty()) out << "  none\n";
   for (const auto& e : f.state.exceptions) {
-    std::string t = exception_change_type(e);
+    std::string t;
+    for (const auto& type : exception_change_types(e))
+      t += (t.empty() ? "" : ", ") + type;
     out << "  - " << e << (t.empty() ? "" : "  [" + t + "]")
         << (e == d.exception ? "  (applies)" : "") << "\n";
   }

@@ -8,11 +8,14 @@
 
 namespace nines {
 
-// The change type a policy exception names: "security", "compliance", "data-loss-prevention",
-// or any change type for the structured form (decoded as "change_type: note"); "" for none.
-// The prose form matches case-insensitively on the words "security patch", "regulatory
-// compliance" and "data loss prevention".
-std::string exception_change_type(const std::string& exception);
+// The change types a policy exception names, in the order of change_types(): for the structured
+// form (decoded as "change_type: note") its one type; for prose, each change type whose words it
+// uses, case-insensitively: "feature(s)", "security", "compliance", "data-loss-prevention" or
+// "data loss prevention", "fix(es)"/"bugfix"/"hotfix" (not after "security", "compliance" or
+// "prevention": a security fix is a security change). Prose that denies ("no", "not", "never",
+// "none", "nothing", "cannot") names nothing.
+std::vector<std::string> exception_change_types(const std::string& exception);
+bool exception_names(const std::string& exception, const std::string& change_type);
 
 struct DeployDecision {
   std::string change_type;

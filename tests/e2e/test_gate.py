@@ -55,8 +55,8 @@ def make_repo(root):
     write(os.path.join(root, "slos", "epsilon-latency.yaml"),
           "slo:\n  id: epsilon-latency\n  service: epsilon\n  sli: success\n  target: 99\n"
           "  window: 28d\n")
-    # gamma has its own policy: only fixes are excepted (structured form), and the prose
-    # exception's words differ from the seed's, so security changes are blocked.
+    # gamma has its own policy: fixes are excepted (structured form), compliance in prose of its
+    # own words; a denial and other prose name nothing, so everything else is blocked.
     write(os.path.join(root, "policies", "gamma.yaml"), """error_budget_policy:
   service: gamma
   budget_states:
@@ -68,6 +68,8 @@ def make_repo(root):
     - change_type: fix
       note: Fixes for the incident that spent the budget
     - "Marketing launches are never excepted"
+    - "Compliance changes always allowed"
+    - "Security changes are never excepted"
 """)
     rows = ["slo,date,good,total"]
     for day in range(4, 32):  # 2026-10-04 ... 2026-10-31, the 28 days before 2026-11-01
@@ -107,10 +109,15 @@ def test_deploy(root):
     check("allowed by the policy exception 'fix: Fixes for the incident that spent the budget'"
           in out, out)
     check("policy     gamma (service), condition remaining_budget <= 0" in out, out)
-    for t in ["feature", "security", "compliance", "data-loss-prevention"]:
+    for t in ["feature", "security", "data-loss-prevention"]:
         code, out, _ = gate(root, "gamma", "--change-type", t)
         check(code == 1 and "error budget exhausted (SLO gamma-availability)" in out,
               f"gamma blocks {t}: {code}")
+    check("  - Security changes are never excepted\n" in out, "a denial names nothing: " + out)
+    # Prose in other words than the seed's names its change type.
+    code, out, _ = gate(root, "gamma", "--change-type", "compliance")
+    check(code == 0 and "  - Compliance changes always allowed  [compliance]  (applies)\n" in out,
+          f"gamma lets compliance through: {code} {out}")
     check("  - Freeze everything\n" in out, "exhausted prints the policy's actions")
 
     # epsilon: the seed policy's prose exceptions, matched on their words; its SLO without data
