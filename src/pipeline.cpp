@@ -1110,9 +1110,21 @@ namespace {
 // Finds the repository from the folder given (or the current one), as git does, and makes it the
 // run's folder. Without one the run stops before anything is read or written.
 bool resolve_repo(Run& run) {
+  // A folder that is not there is no repository (SPEC 2: exit 2, as when no nines.yaml is found);
+  // one that is there but cannot be looked at is a file that cannot be reached (exit 3).
   std::error_code ec;
-  if (!fs::is_directory(run.opts.dir, ec)) {
-    run.fatal = "content repository '" + run.opts.dir.string() + "' is not a readable folder";
+  const auto st = fs::status(run.opts.dir, ec);
+  if (st.type() == fs::file_type::not_found) {
+    run.usage_error = "content repository '" + run.opts.dir.string() + "' does not exist";
+    return false;
+  }
+  if (!ec && st.type() != fs::file_type::directory) {
+    run.usage_error = "content repository '" + run.opts.dir.string() + "' is not a folder";
+    return false;
+  }
+  if (ec) {
+    run.fatal = "content repository '" + run.opts.dir.string() +
+                "' is not a readable folder: " + ec.message();
     return false;
   }
   auto root = find_repo_root(run.opts.dir);

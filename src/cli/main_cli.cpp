@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
+#include "diag/errors.hpp"
 #include "pipeline.hpp"
 
 #include <iostream>
@@ -98,6 +99,14 @@ int cli_main(int argc, char** argv) {
   }
   try {
     return action();
+  } catch (const UsageError& e) {
+    std::cerr << "nines: " << e.what() << "\n";
+    return 2;
+  } catch (const FatalError& e) {
+    // A file of the repository or of the store that a command writes cannot be written (a
+    // read-only folder, a full disk): what it needed could not be reached, not a bug.
+    std::cerr << "nines: " << e.what() << "\n";
+    return 3;
   } catch (const std::exception& e) {
     // A bug, not bad input: bad input is reported as diagnostics. Still never a crash, and never
     // exit 1, which means "the content has errors".

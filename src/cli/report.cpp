@@ -317,6 +317,16 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
       text += "    " + line + "\n";
   }
   std::string before = std::filesystem::exists(dir / rel) ? read_text(dir / rel) : std::string();
+  // A repository without reports yet (as `nines init` writes it) gets the folder; it is removed
+  // again, with the file, when the freeze is undone.
+  std::error_code ec;
+  const std::filesystem::path folder = (dir / rel).parent_path();
+  const bool new_folder = !std::filesystem::exists(folder, ec);
+  if (new_folder && !std::filesystem::create_directories(folder, ec)) {
+    std::cerr << "nines: cannot create " << folder.lexically_relative(dir).generic_string() << ": "
+              << ec.message() << "; nothing was changed\n";
+    return 3;
+  }
   write_file_atomic(dir / rel, text);
   // The frozen document must check clean; otherwise restore the file as it was.
   Run verify;
@@ -325,6 +335,7 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
       std::filesystem::remove(dir / rel);
     else
       write_file_atomic(dir / rel, before);
+    if (new_folder) std::filesystem::remove(folder, ec);
     std::cerr << "nines: freezing would have made the repository invalid; nothing was changed\n";
     return *code;
   }

@@ -296,6 +296,25 @@ def test_freeze(tmp):
     check(not re.search(r"[0-9]\.[0-9]{7,}", frozen_text), "frozen figures hold no float noise")
     check(a["frozen"] is True, "the report says it is frozen")
 
+    # A repository as `nines init` writes it has no reports/ folder: freezing makes it.
+    fresh = tmp + "/freeze-init"
+    code, _, err = run("init", fresh)
+    check(code == 0, f"init ({code}) {err}")
+    code, out, err = run("report", "-C", fresh, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 0 and "froze 2026-10 into reports/2026-10.yaml" in out,
+          f"freeze without reports/ ({code}) {out} {err}")
+    code, _, err = run("check", "-C", fresh, "--now", NOW)
+    check(code == 0, f"the frozen report checks clean ({code}) {err}")
+    # A folder it cannot write into is a file it cannot reach (exit 3), not an internal error.
+    # (A file in the way, not a read-only folder: root writes into those.)
+    blocked = tmp + "/freeze-blocked"
+    run("init", blocked)
+    write(os.path.join(blocked, "reports"), "not a folder\n")
+    code, _, err = run("report", "-C", blocked, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 3 and "internal error" not in err, f"unwritable reports/: exit 3 ({code}) {err}")
+    with open(os.path.join(blocked, "reports"), encoding="utf-8") as f:
+        check(f.read() == "not a folder\n", "the file in the way is untouched")
+
 
 def render_counts(stderr):
     """(pages rendered, pages reused) from the render line of --timings, or None."""

@@ -36,9 +36,13 @@ def test_exit_codes():
     check(code == 2, f"bad --format exits 2, got {code}")
     code, _, _ = run("frobnicate")
     check(code == 2, f"unknown command exits 2, got {code}")
+    # No repository (SPEC 2): a folder that is not there, or a file, is a usage error, like a
+    # folder without nines.yaml.
     code, _, err = run("check", "/nonexistent/nines-repo")
-    check(code == 3, f"missing folder exits 3, got {code}")
-    check("not a readable folder" in err, "missing folder is explained")
+    check(code == 2, f"missing folder exits 2, got {code}")
+    check("'/nonexistent/nines-repo' does not exist" in err, "missing folder is explained")
+    code, _, err = run("build", "--offline", os.path.join(FIXTURES, "ref-slo-service", "nines.yaml"))
+    check(code == 2 and "is not a folder" in err, f"a file as DIR exits 2, got {code}: {err}")
     # Warnings alone pass, unless --strict.
     case = os.path.join(FIXTURES, "lint-rotation-size")
     code, _, _ = run("check", case)
