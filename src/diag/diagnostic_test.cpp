@@ -1,4 +1,5 @@
 #include "diag/diagnostic.hpp"
+#include "diag/format.hpp"
 
 #include <doctest/doctest.h>
 
@@ -38,4 +39,14 @@ TEST_CASE("diag: messages are made valid UTF-8 without control characters") {
   DiagBag bag;
   bag.error("f", {1, 1}, "r", std::string("bad \xff byte\n and caf\xc3\xa9"));
   CHECK(bag.all()[0].message == "bad \xEF\xBF\xBD byte  and caf\xc3\xa9");
+}
+
+TEST_CASE("diag: repository paths as URI references") {
+  CHECK(percent_encode_path("services/pay-api.yaml") == "services/pay-api.yaml");
+  CHECK(percent_encode_path("my dir/a b%.yaml") == "my%20dir/a%20b%25.yaml");
+  CHECK(percent_encode_path("x/~a_b.c-d") == "x/~a_b.c-d");
+  CHECK(percent_encode_path("q?#[]:@!$&'()*+,;=") ==
+        "q%3F%23%5B%5D%3A%40%21%24%26%27%28%29%2A%2B%2C%3B%3D");
+  CHECK(percent_encode_path("caf\xc3\xa9.md") == "caf%C3%A9.md");
+  CHECK(percent_encode_path("") == "");
 }

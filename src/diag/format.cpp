@@ -79,6 +79,28 @@ ordered diag_object(const Diagnostic& d) {
   return o;
 }
 
+} // namespace
+
+std::string percent_encode_path(std::string_view path) {
+  static const char* const k_hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~' || c == '/') {
+      out += ch;
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
+namespace {
+
 // GitHub's workflow command syntax needs %, CR, LF (and in properties : and ,) escaped.
 std::string gh_escape(const std::string& s, bool property) {
   std::string out;
@@ -164,7 +186,7 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
       region["startLine"] = d.loc.line > 0 ? d.loc.line : 1;
       if (d.loc.col > 0) region["startColumn"] = d.loc.col;
       ordered phys;
-      phys["artifactLocation"] = {{"uri", d.file}, {"uriBaseId", "%SRCROOT%"}};
+      phys["artifactLocation"] = {{"uri", percent_encode_path(d.file)}, {"uriBaseId", "%SRCROOT%"}};
       phys["region"] = region;
       r["locations"] = ordered::array({ordered{{"physicalLocation", phys}}});
       results.push_back(r);

@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nines {
@@ -22,6 +23,11 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
 // The JSON array form ({file, line, column, severity, rule, message, hint}), also
 // api/diagnostics.json.
 std::string diagnostics_json(const std::vector<Diagnostic>& diags);
+
+// A repository-relative path as a URI reference: every byte but the unreserved characters
+// (RFC 3986: letters, digits, - . _ ~) and `/` percent-encoded, so `my dir/a%.yaml` becomes
+// `my%20dir/a%25.yaml`. SARIF's `artifactLocation.uri` and the site's links to repository files.
+std::string percent_encode_path(std::string_view path);
 
 // Every rule id with a one-line description, for SARIF's rule table and the docs.
 const std::vector<std::pair<std::string, std::string>>& rule_catalog();

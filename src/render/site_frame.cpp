@@ -1,4 +1,5 @@
 // The page frame every page shares, and Markdown bodies in the site's pages.
+#include "diag/format.hpp"
 #include "model/digest.hpp"
 #include "model/kinds.hpp"
 #include "model/time.hpp"
@@ -232,7 +233,7 @@ json source_url(const Site& site, const DocMeta& doc) {
   if (repo.empty() || doc.file.empty()) return nullptr;
   while (!repo.empty() && repo.back() == '/')
     repo.pop_back();
-  return repo + "/blob/" + site.repo.config.branch + "/" + doc.file;
+  return repo + "/blob/" + site.repo.config.branch + "/" + percent_encode_path(doc.file);
 }
 
 } // namespace nines::site

@@ -87,6 +87,20 @@ def test_sarif():
         loc = r["locations"][0]["physicalLocation"]
         check(loc["artifactLocation"]["uri"] == "services/pay-api.yaml", "artifact uri")
         check(loc["region"]["startLine"] == 8 and loc["region"]["startColumn"] >= 1, "region")
+    # The uri is a URI reference: a path with a space and a % is percent-encoded.
+    tmp = tempfile.mkdtemp(prefix="nines-sarif-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(os.path.join(FIXTURES, "ref-dependency"), repo)
+        os.makedirs(os.path.join(repo, "my dir"))
+        os.rename(os.path.join(repo, "services", "pay-api.yaml"),
+                  os.path.join(repo, "my dir", "pay api%.yaml"))
+        code, out, _ = run("check", repo, "--format", "sarif")
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(out)["runs"][0]["results"]}
+        check(uris == {"my%20dir/pay%20api%25.yaml"}, f"percent-encoded uri: {uris}")
+    finally:
+        shutil.rmtree(tmp)
 
 
 def test_github():
