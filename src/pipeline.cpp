@@ -1232,6 +1232,14 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     run.diags.error(file.string(), {1, 1}, "csv-header",
                     "the file is empty; expected the header slo,date,good,total");
   if (run.diags.has_errors()) return exit_code(run);
+  // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv. The
+  // repository is read as `check` reads it; its own findings are `check`'s to report.
+  Run repo_run;
+  repo_run.opts = run.opts;
+  repo_run.opts.last = Stage::Validate;
+  if (run_pipeline(repo_run) == 0 || !repo_run.repo.slos.empty())
+    link_csv_rows(repo_run.repo, rows, run.diags);
+  if (run.diags.has_errors()) return exit_code(run);
   // Every imported file is its own source, named by its file name: a later import of the same
   // file replaces its rows, other files' rows stay.
   const std::string name = file.filename().string();
@@ -1249,7 +1257,7 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
 }
 
 std::vector<std::filesystem::path> build_state_files(const Run& run) {
-  return {record_path(run), links_path(run), prose_path(run)};
+  return {record_path(run), links_path(run), prose_path(run), file_cache_path(run)};
 }
 
 std::filesystem::path store_path(const Run& run) {

@@ -93,8 +93,9 @@ std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
                                         std::optional<std::int64_t> clock = std::nullopt);
 
 // The files a build into `run`'s output folder leaves beside the store for the next one (its
-// record, the saved links and the saved views), for a caller whose output folder does not
-// outlive it (serve) to remove. Meaningful once run_pipeline has read nines.yaml.
+// record, the saved links, the saved views and what it knows of the files), for a caller whose
+// output folder does not outlive it (serve) to remove. Meaningful once run_pipeline has read
+// nines.yaml.
 std::vector<std::filesystem::path> build_state_files(const Run& run);
 
 // Runs the stages up to `run.opts.last`, stopping at the first stage boundary with errors.

@@ -55,6 +55,20 @@ void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string
     check(set, r, file, diags);
 }
 
+// The recorded rows of `rows` against the SLOs of `repo`.
+void check_csv_rows(const IdSet& slos, const Repo& repo, const Repo& rows, DiagBag& diags) {
+  // Recorded rows of an SLO whose document failed would all dangle; its own error says enough.
+  if (!repo.failed_ids.empty()) return;
+  // Each SLO id of the table is looked up once; only rows of an unknown one are checked again,
+  // for their diagnostics.
+  std::vector<bool> known(rows.csv_slos.size());
+  for (std::size_t i = 0; i < known.size(); ++i)
+    known[i] = slos.has(rows.csv_slos[i]);
+  for (const auto& row : rows.csv_rows)
+    if (!known[row.slo])
+      check(slos, Ref{rows.csv_slo(row), Loc{row.line, 1}}, rows.csv_file(row), diags);
+}
+
 } // namespace
 
 void link_references(const Repo& repo, DiagBag& diags) {
@@ -120,17 +134,16 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(services, a.service, a.meta.file, diags);
     check(teams, a.team, a.meta.file, diags, team_hint);
   }
-  // Recorded rows of an SLO whose document failed would all dangle; its own error says enough.
-  if (repo.failed_ids.empty()) {
-    // Each SLO id of the table is looked up once; only rows of an unknown one are checked again,
-    // for their diagnostics.
-    std::vector<bool> known(repo.csv_slos.size());
-    for (std::size_t i = 0; i < known.size(); ++i)
-      known[i] = slos.has(repo.csv_slos[i]);
-    for (const auto& row : repo.csv_rows)
-      if (!known[row.slo])
-        check(slos, Ref{repo.csv_slo(row), Loc{row.line, 1}}, repo.csv_file(row), diags);
-  }
+  check_csv_rows(slos, repo, repo, diags);
+}
+
+void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags) {
+  IdSet slos;
+  slos.what = "slo";
+  slos.failed = &repo.failed_ids;
+  for (const auto& s : repo.slos)
+    slos.add(s.meta.id);
+  check_csv_rows(slos, repo, rows, diags);
 }
 
 } // namespace nines

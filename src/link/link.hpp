@@ -12,6 +12,12 @@ namespace nines {
 // did-you-mean by edit distance.
 void link_references(const Repo& repo, DiagBag& diags);
 
+// The recorded CSV rows of `rows` whose SLO is none of `repo`'s: an error at the row, with a
+// did-you-mean (none while an SLO document of `repo` failed to validate: its rows would all
+// dangle). link_references checks the repository's own rows so; `metrics import` the file it
+// imports.
+void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags);
+
 class History;
 
 // Runs every lint. `today` (days since epoch) dates the "overdue" and "stale" checks. With a

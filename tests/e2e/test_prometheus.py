@@ -566,6 +566,15 @@ def test_metrics_import(tmp):
     check("good count 101 is greater than total 100 [csv-row]" in stderr and
           f"{bad}:2:" in stderr, f"import: check's message at the row: {stderr!r}")
     check(len(store_rows(repo)) == 2, "import: nothing of a bad file is stored")
+    # An SLO the repository does not define: check's unknown-reference error, at the row.
+    unknown = os.path.join(tmp, "unknown.csv")
+    write(unknown, "slo,date,good,total\npay-availability,2026-10-28,99,100\n"
+                   "pay-availabilty,2026-10-29,99,100\n")
+    code, _, stderr, _ = nines("metrics", "import", unknown, "-C", repo)
+    check(code == 1 and f"{unknown}:3:1: error: unknown slo 'pay-availabilty', did you mean "
+          "'pay-availability'? [unknown-reference]" in stderr,
+          f"import: an unknown SLO is check's error ({code}) {stderr!r}")
+    check(len(store_rows(repo)) == 2, "import: nothing of a file with an unknown SLO is stored")
 
 
 def main():
