@@ -266,6 +266,68 @@ public:
   }
 };
 
+// cmark-gfm's table extension (0.29) spends time quadratic in the cells of a row, and a few
+// hundred bytes of memory a cell: a 2 MB body of 400 rows of 5,000 `|` took 13 s and 650 MB (8 MB
+// of them 220 s and 2.5 GB), 100,000 rows of 65 `|` 2 GB, for a page that shows two columns. No
+// real table has more than a few dozen columns, nor a document tens of thousands of cells, so the
+// pipes of a line with more than k_max_row_pipes of them, and of every line once a document has
+// had k_max_pipes, outside fenced code, are written as U+2223 `∣` (DIVIDES), which looks the same
+// on the page but is no cell separator, so such a line is read as text. (An entity, `&#124;`, or
+// an escape, `\|`, would also do, but cmark makes a node of each: 2 GB again.)
+constexpr std::size_t k_max_row_pipes = 64;
+constexpr std::size_t k_max_pipes = 50'000;
+
+// `md` as it is parsed: nullopt when it is under both limits. Fences are tracked as CommonMark
+// opens and closes them (three or more ` or ~, indented at most three spaces, closed by a run of
+// the same character at least as long); a line indented four spaces or more cannot be a table
+// row either.
+std::optional<std::string> without_huge_tables(std::string_view md) {
+  if (static_cast<std::size_t>(std::count(md.begin(), md.end(), '|')) <= k_max_row_pipes)
+    return std::nullopt;
+  std::optional<std::string> out;
+  char fence = 0;
+  std::size_t fence_len = 0;
+  std::size_t pipes = 0;  // outside fenced code, so far
+  std::size_t copied = 0; // bytes of `md` already in `out`
+  for (std::size_t at = 0; at < md.size();) {
+    const std::size_t end = std::min(md.find('\n', at), md.size());
+    const std::string_view line = md.substr(at, end - at);
+    std::size_t indent = 0;
+    while (indent < line.size() && line[indent] == ' ')
+      ++indent;
+    std::size_t run = 0;
+    const char c = indent < line.size() ? line[indent] : 0;
+    if (indent < 4 && (c == '`' || c == '~'))
+      while (indent + run < line.size() && line[indent + run] == c)
+        ++run;
+    if (fence != 0) {
+      if (c == fence && run >= fence_len &&
+          line.find_first_not_of(" \t\r", indent + run) == std::string_view::npos)
+        fence = 0;
+    } else if (run >= 3) {
+      fence = c;
+      fence_len = run;
+    } else if (indent < 4) {
+      const auto here = static_cast<std::size_t>(std::count(line.begin(), line.end(), '|'));
+      pipes += here;
+      if (here > 0 && (here > k_max_row_pipes || pipes > k_max_pipes)) {
+        if (!out) out.emplace();
+        out->append(md.substr(copied, at - copied));
+        for (const char ch : line) {
+          if (ch == '|')
+            out->append("\xE2\x88\xA3"); // U+2223
+          else
+            out->push_back(ch);
+        }
+        copied = end;
+      }
+    }
+    at = end + 1;
+  }
+  if (out) out->append(md.substr(std::min(copied, md.size())));
+  return out;
+}
+
 // Plain text of an inline subtree: what a screen reader or a table of contents should show.
 // Whitespace is collapsed so anchors and tables of contents do not depend on line wrapping.
 std::string plain_text(cmark_node* node) {
@@ -386,7 +448,10 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       cmark_parser_attach_syntax_extension(parser, gfm.strikethrough);
     cmark_parser_attach_syntax_extension(parser, gfm.common[i]);
   }
-  cmark_parser_feed(parser, md.data(), md.size());
+  if (const auto tamed = without_huge_tables(md))
+    cmark_parser_feed(parser, tamed->data(), tamed->size());
+  else
+    cmark_parser_feed(parser, md.data(), md.size());
   cmark_node* doc = nullptr;
   if (tilde) {
     // The inline pass, inside cmark_parser_finish, marks and clears '~' (see gfm_extensions).

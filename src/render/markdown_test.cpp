@@ -241,6 +241,48 @@ TEST_CASE("render/markdown: unsafe link and image URLs never become attributes")
   CHECK(contains(r.html, "src=\"data:image/png;base64,AAAA\""));
 }
 
+TEST_CASE("render/markdown: table rows too wide or too many are read as text") {
+  const std::string divides = "\xE2\x88\xA3"; // U+2223, which stands in for a pipe there
+  // A real table of 40 columns is a table.
+  std::string row;
+  for (int i = 0; i < 40; ++i)
+    row += "| c" + std::to_string(i) + " ";
+  std::string rule;
+  for (int i = 0; i < 40; ++i)
+    rule += "|---";
+  const auto wide = render_markdown(row + "|\n" + rule + "|\n" + row + "|\n");
+  CHECK(count(wide.html, "<td>") == 40);
+  CHECK(count(wide.html, "<th>") == 40);
+
+  // A row of 5,000 pipes under a two-column header: its pipes are text, not 5,000 cells (which
+  // cost cmark-gfm time quadratic in them), and the rows before and after it are still the
+  // table's.
+  const std::string huge(5000, '|');
+  const auto r = render_markdown("a|b\n-|-\n1|2\n" + huge + "\n3|4\n");
+  CHECK(count(r.html, divides) == 5000);
+  CHECK(count(r.html, "|") == 0);
+  CHECK(contains(r.html, "<td>1</td>"));
+  // In fenced code every pipe stays as written, however many.
+  const auto code = render_markdown("```\n" + huge + "\n```\n\n~~~~\n```\n" + huge + "\n~~~~\n");
+  CHECK(count(code.html, "|") == 10000);
+  CHECK(count(code.html, divides) == 0);
+
+  // Past 50,000 pipes in a document, further rows are text as well: 2,000 rows of 30 cells.
+  std::string many = "a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s|t|u|v|w|x|y|z|0|1|2|3\n";
+  many += "-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-\n";
+  std::string cells;
+  for (int i = 0; i < 30; ++i)
+    cells += "|1";
+  for (int i = 0; i < 2000; ++i)
+    many += cells + "|\n"; // 31 pipes a row
+  const auto capped = render_markdown(many);
+  // Rows up to the 50,000th pipe, (50,000 - 58) / 31 of them, keep theirs; the rest become text
+  // (a line without a pipe still continues a table, as one cell: GFM's rule).
+  const int kept = (50000 - 58) / 31;
+  CHECK(count(capped.html, divides) == (2000 - kept) * 31);
+  CHECK(count(capped.html, "<tr>") == 2001);
+}
+
 TEST_CASE("render/markdown: GFM tables, task lists, strikethrough and autolinks render") {
   auto r = render_markdown("| a | b |\n|---|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n"
                            "~~gone~~ www.example.com\n");
