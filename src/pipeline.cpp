@@ -1197,6 +1197,12 @@ int run_pipeline(Run& run) {
     const bool go_on_to_link = row.stage < Stage::Link && !c.config_failed && run.fatal.empty() &&
                                run.usage_error.empty() && run.internal_error.empty();
     if (!checkpoint(run) && !go_on_to_link) break;
+    // With --strict, warnings and data that is not fresh fail the build (exit 1 or 3). Every
+    // finding is in by now, so the run stops before render: a failed build never replaces the
+    // previous site.
+    if (row.stage == Stage::Compute &&
+        (!run.strict_failure.empty() || (o.strict && run.diags.warning_count() > 0)))
+      break;
   }
   return exit_code(run);
 }

@@ -418,6 +418,16 @@ def expect_figures(name, out, status, as_of):
                   f"{name}: {slo} has no attainment without data")
 
 
+def snapshot(folder):
+    """Every file under `folder` with its bytes."""
+    files = {}
+    for root, _, names in os.walk(folder):
+        for n in names:
+            with open(os.path.join(root, n), "rb") as f:
+                files[os.path.relpath(os.path.join(root, n), folder)] = f.read()
+    return files
+
+
 def run_fault(tmp, name, repo, url, status, as_of, last_day, expect_warning=None, strict=3):
     """One faulty build, then the same with --strict; checks exit codes, figures, store, token."""
     set_url(repo, url)
@@ -435,6 +445,14 @@ def run_fault(tmp, name, repo, url, status, as_of, last_day, expect_warning=None
     out_strict = os.path.join(tmp, name + "-strict")
     scode, sout, serr, _ = nines("build", repo, "-o", out_strict, "--now", NOW, "--strict")
     check(scode == strict, f"{name}: --strict exits {strict} ({scode}): {serr[-800:]}")
+    check((scode == 0) == os.path.isdir(out_strict),
+          f"{name}: a --strict build writes a site exactly when it succeeds ({scode})")
+    if scode != 0:
+        # A failed build never replaces the previous site: --strict over the site just built.
+        before = snapshot(out)
+        code, _, serr2, _ = nines("build", repo, "-o", out, "--now", NOW, "--strict")
+        check(code == scode and snapshot(out) == before,
+              f"{name}: a failed --strict build leaves the previous site ({code}): {serr2[-400:]}")
     store_is_clean(name + " strict", repo, last_day)
     no_token_anywhere(name, [stdout, stderr, sout, serr],
                       [out, out_strict, os.path.join(repo, ".nines")])
