@@ -47,6 +47,9 @@ private:
 
 TEST_CASE("pipeline: `metrics import` stores a file's rows as the source csv:import/<name>") {
   TempRepo repo;
+  for (const char* id : {"api", "web"})
+    repo.write(std::string("slos/") + id + ".yaml",
+               std::string("slo:\n  id: ") + id + "\n  service: x\n  sli: s\n  target: 99\n");
   // Two SLOs, back and forth: every row goes to the one source named after the file.
   const auto file = repo.write("elsewhere/recorded.csv", "slo,date,good,total\n"
                                                          "api,2026-10-30,90,100\n"
@@ -86,4 +89,23 @@ TEST_CASE("pipeline: a bad row of `metrics import` is reported at its line, noth
   CHECK(run.diags.all()[0].loc.line == 3);
   CHECK(run.diags.all()[0].message == "good count 101 is greater than total 100");
   CHECK(summary.rows == 0);
+}
+
+TEST_CASE("pipeline: a row of `metrics import` for an SLO the repository lacks is check's error") {
+  TempRepo repo;
+  repo.write("slos/api.yaml", "slo:\n  id: api\n  service: x\n  sli: s\n  target: 99\n");
+  const auto file = repo.write("rows.csv", "slo,date,good,total\n"
+                                           "api,2026-10-30,90,100\n"
+                                           "apj,2026-10-31,90,100\n");
+  Run run;
+  run.opts.dir = repo.path();
+  run.opts.now = "2026-11-01T00:00:00Z";
+  ImportSummary summary;
+  CHECK(import_csv_file(run, file, summary) == 1);
+  REQUIRE(run.diags.all().size() == 1);
+  CHECK(run.diags.all()[0].loc.line == 3);
+  CHECK(run.diags.all()[0].rule == "unknown-reference");
+  CHECK(run.diags.all()[0].message == "unknown slo 'apj', did you mean 'api'?");
+  CHECK(summary.rows == 0);
+  CHECK_FALSE(std::filesystem::exists(store_path(run)));
 }

@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <random>
+#include <unordered_set>
 
 namespace nines {
 
@@ -216,13 +217,116 @@ std::string redact_url(const std::string& url) {
   return r;
 }
 
+namespace {
+
+// The forms a server may echo a token in: as sent, percent-encoded (upper- or lower-case hex, or
+// a form's `+` for a space), JSON-escaped and HTML-escaped. A 401 body quoting the request's URL
+// or header re-encodes it, and `token=eyJ%2FAbc%3D%3D` is the token all the same.
+std::vector<std::string> token_forms(std::string_view token) {
+  std::vector<std::string> forms{std::string(token)};
+  for (const char* hex : {"0123456789ABCDEF", "0123456789abcdef"})
+    for (const bool plus : {false, true}) {
+      std::string f;
+      for (const unsigned char c : token) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+          f += static_cast<char>(c);
+        } else if (plus && c == ' ') {
+          f += '+';
+        } else {
+          f += '%';
+          f += hex[c >> 4];
+          f += hex[c & 15];
+        }
+      }
+      forms.push_back(std::move(f));
+    }
+  std::string json, html;
+  for (const unsigned char c : token) {
+    if (c == '"' || c == '\\' || c == '/') {
+      json += '\\';
+      json += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      json += buf;
+    } else {
+      json += static_cast<char>(c);
+    }
+    switch (c) {
+    case '&':
+      html += "&amp;";
+      break;
+    case '<':
+      html += "&lt;";
+      break;
+    case '>':
+      html += "&gt;";
+      break;
+    case '"':
+      html += "&quot;";
+      break;
+    case '\'':
+      html += "&#39;";
+      break;
+    default:
+      html += static_cast<char>(c);
+    }
+  }
+  forms.push_back(std::move(json));
+  forms.push_back(std::move(html));
+  // Longest first, so no form is left half replaced by a shorter one inside it.
+  std::sort(forms.begin(), forms.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
+  return forms;
+}
+
+// A piece of a token at least this long is the token's: a server that cuts what it echoes
+// ("token eyJhbGciOiJIUzI1…") must not publish the part it kept.
+constexpr std::size_t k_min_token_piece = 12;
+
+} // namespace
+
 std::string redact_text(std::string_view text, std::string_view token) {
   std::string s(text);
   if (token.size() >= 4) {
-    std::size_t pos = 0;
-    while ((pos = s.find(token, pos)) != std::string::npos) {
-      s.replace(pos, token.size(), k_redacted);
-      pos += k_redacted.size();
+    for (const std::string& form : token_forms(token)) {
+      std::size_t pos = 0;
+      while (pos + form.size() <= s.size()) {
+        if (starts_with_ci(s, pos, form)) {
+          s.replace(pos, form.size(), k_redacted);
+          pos += k_redacted.size();
+        } else {
+          ++pos;
+        }
+      }
+    }
+    // What is left of any form in pieces: every run of the text made of overlapping
+    // k_min_token_piece-byte pieces of a form. One pass over the text, whatever its length.
+    if (token.size() >= k_min_token_piece) {
+      const std::vector<std::string> forms = token_forms(token);
+      std::unordered_set<std::string_view> pieces;
+      for (const std::string& form : forms)
+        for (std::size_t j = 0; j + k_min_token_piece <= form.size(); ++j)
+          pieces.insert(std::string_view(form).substr(j, k_min_token_piece));
+      std::vector<bool> covered(s.size(), false);
+      bool any = false;
+      for (std::size_t i = 0; i + k_min_token_piece <= s.size(); ++i)
+        if (pieces.count(std::string_view(s).substr(i, k_min_token_piece))) {
+          std::fill_n(covered.begin() + static_cast<std::ptrdiff_t>(i), k_min_token_piece, true);
+          any = true;
+        }
+      if (any) {
+        std::string out;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+          if (!covered[i]) {
+            out += s[i];
+          } else if (i == 0 || !covered[i - 1]) {
+            out += k_redacted;
+          }
+        }
+        s = std::move(out);
+      }
     }
   }
   // Whatever credential follows an authorization scheme, known token or not.

@@ -205,6 +205,31 @@ TEST_CASE("redaction: tokens, authorization schemes, userinfo and credential par
         "http://prom.example:9090/?token=[redacted]");
 }
 
+TEST_CASE("redaction: a token echoed re-encoded, escaped, re-cased or cut") {
+  const std::string token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYSJ9/Abc+def==";
+  const std::vector<std::string> echoes = {
+      token,
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYSJ9%2FAbc%2Bdef%3D%3D",
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYSJ9%2fAbc%2bdef%3d%3d",
+      "EYJHBGCIOIJIUZI1NIJ9.EYJZDWIIOIJXYSJ9/ABC+DEF==",
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYSJ9\\/Abc+def==",
+      "eyJhbGciOiJIUzI1NiJ9.eyJzd", // cut
+      "IiOiJxYSJ9/Abc+def==",       // its end only
+  };
+  for (const auto& echo : echoes) {
+    CAPTURE(echo);
+    const std::string out = redact_text("{\"error\":\"token=" + echo + " rejected\"}", token);
+    CHECK(out == "{\"error\":\"token=[redacted] rejected\"}");
+  }
+  // A token with a quote and a backslash, echoed JSON- and HTML-escaped.
+  const std::string odd = "Et\\ToK/eN+\"q'uo<te>&x";
+  CHECK(redact_text("got \"Et\\\\ToK\\/eN+\\\"q'uo<te>&x\"", odd) == "got \"[redacted]\"");
+  CHECK(redact_text("<p>Et\\ToK/eN+&quot;q&#39;uo&lt;te&gt;&amp;x</p>", odd) ==
+        "<p>[redacted]</p>");
+  // Short pieces of a long token are ordinary text: "eyJhbGciOi" alone stays.
+  CHECK(redact_text("prefix eyJhbGciOi only", token) == "prefix eyJhbGciOi only");
+}
+
 TEST_CASE("curl client: past the deadline, what is left is skipped at once") {
   auto client = make_curl_client();
   const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/api/v1/query";
