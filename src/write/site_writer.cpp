@@ -697,6 +697,49 @@ std::vector<std::string> SiteWriter::paths() const {
   return {m_paths.begin(), m_paths.end()};
 }
 
+void SiteWriter::carry_user_files() {
+  if (m_previous.files.empty()) return;
+  std::error_code ec;
+  const auto taken = [&](const std::string& rel) {
+    if (m_paths.count(rel) != 0 || m_dirs.count(rel) != 0) return true;
+    for (std::size_t slash = rel.find('/'); slash != std::string::npos;
+         slash = rel.find('/', slash + 1))
+      if (m_paths.count(rel.substr(0, slash)) != 0) return true;
+    return false;
+  };
+  const auto conflict = [&](const std::string& rel) {
+    throw WriteError(m_out.string() + ": '" + rel +
+                     "' was not written by nines, and the new site has a page or folder there; "
+                     "move it out of the site, then build again");
+  };
+  fs::recursive_directory_iterator it(m_out, fs::directory_options::none, ec), end;
+  if (ec) throw WriteError(m_out.string() + ": cannot be read: " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) throw WriteError(m_out.string() + ": cannot be read: " + ec.message());
+    const std::string rel = it->path().lexically_relative(m_out).generic_string();
+    if (rel == k_site_marker) continue;
+    const auto type = it->symlink_status(ec).type();
+    if (type == fs::file_type::directory) {
+      // A folder of the user's with nothing in it; one with files gets made for them.
+      if (!fs::is_empty(it->path(), ec)) continue;
+      if (m_previous.files.count(rel) != 0) continue;
+      if (m_paths.count(rel) != 0) conflict(rel);
+      make_parent_dirs(rel + "/");
+      continue;
+    }
+    if (m_previous.files.count(rel) != 0) continue; // nines wrote it
+    if (taken(rel)) conflict(rel);
+    make_parent_dirs(rel);
+    const std::string to = m_temp_prefix + rel;
+    if (type == fs::file_type::symlink) {
+      fs::copy_symlink(it->path(), to, ec);
+    } else if (::link(it->path().c_str(), to.c_str()) != 0) {
+      fs::copy_file(it->path(), to, ec);
+    }
+    if (ec) throw WriteError(m_out.string() + ": cannot keep '" + rel + "': " + ec.message());
+  }
+}
+
 void SiteWriter::commit() {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_committed) throw WriteError(m_out.string() + ": already committed");
@@ -706,6 +749,7 @@ void SiteWriter::commit() {
       make_parent_dirs(rel);
       write_one(rel, bytes, m_hashes.at(rel));
     }
+    carry_user_files();
     // The marker again, now with the manifest of everything written.
     const std::string marker = marker_with(m_hashes);
     write_bytes(m_temp_prefix + k_site_marker, marker, false, m_umask); // the first one's place

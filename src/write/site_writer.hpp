@@ -84,6 +84,13 @@ void check_output_dir(const std::filesystem::path& out, const std::filesystem::p
 // writing happen outside the writer's lock), so a site never has to be held in memory whole; only
 // each file's path, hash and size are kept, for the manifest.
 //
+// Files of the previous OUT that its manifest does not list (a CNAME or a verification file put
+// there by hand, a folder of the user's) are not nines's to delete: commit() links them into the
+// new tree, as Hugo leaves what it did not write in its output folder. One at a path the new site
+// writes (or a folder of it) is a conflict only the user can settle: commit() throws WriteError
+// naming it and the previous site stays as it was. An OUT whose marker has no manifest (an older
+// nines) gets nothing carried.
+//
 // Incremental: a file whose bytes equal those of the same path in the previous OUT (by the
 // previous manifest's hash and size, and the old file's size on disk) is hard-linked from there
 // into the temporary directory instead of written again; the old tree is never modified, so the
@@ -164,6 +171,7 @@ private:
   std::vector<DirClaim> reserve(const std::string& path);
   void make_claimed_dirs(const std::vector<DirClaim>& claims); // not under m_mutex
   void discard() noexcept;
+  void carry_user_files();
 
   std::filesystem::path m_out;
   std::filesystem::path m_temp;

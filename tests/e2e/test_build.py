@@ -316,6 +316,50 @@ def test_freeze(tmp):
         check(f.read() == "not a folder\n", "the file in the way is untouched")
 
 
+def test_user_files(tmp):
+    """Files put into the site by hand (a CNAME for GitHub Pages, a folder of one's own) are not
+    nines's to delete: a rebuild keeps them; one where the new site puts a page fails the build
+    and leaves the previous site."""
+    repo = copy_content(tmp + "/user-files")
+    out = tmp + "/user-files-site"
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"first build ({code}) {err[-300:]}")
+    write(os.path.join(out, "CNAME"), "status.example.com\n")
+    write(os.path.join(out, "mine", "notes.txt"), "my notes\n")
+    os.makedirs(os.path.join(out, "empty-dir"))
+    os.symlink("CNAME", os.path.join(out, "cname-link"))
+    # A content change, so the build writes a new tree.
+    svc = os.path.join(repo, "services", "auth-service.yaml")
+    with open(svc, encoding="utf-8") as f:
+        text = f.read()
+    write(svc, text.replace("Identity for customers", "Identity (changed) for customers", 1))
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"rebuild with files of the user's ({code}) {err[-300:]}")
+    site = tree(out)
+    check(site.get("CNAME") == b"status.example.com\n", "a CNAME put into the site is kept")
+    check(site.get("mine/notes.txt") == b"my notes\n", "a folder of the user's is kept")
+    check(os.path.isdir(os.path.join(out, "empty-dir")), "an empty folder of the user's is kept")
+    check(os.readlink(os.path.join(out, "cname-link")) == "CNAME", "a link of the user's is kept")
+    check(b"Identity (changed)" in site.get("services/auth-service/index.html", b""),
+          "the rebuild did write the new site")
+    # The files stay outside the manifest: the next build keeps them again, and a full build into
+    # a new folder has none of them.
+    fresh = tmp + "/user-files-fresh"
+    run("build", repo, "-o", fresh, "--offline", "--now", NOW)
+    extra = set(tree(out)) - set(tree(fresh))
+    check(extra == {"CNAME", "mine/notes.txt", "cname-link"}, f"only the user's files differ: {extra}")
+    # A file where the new site puts a page: the build fails, the previous site stays.
+    new_svc = os.path.join(repo, "services", "zz-new-service.yaml")
+    write(new_svc, "service:\n  name: zz-new-service\n  tier: standard\n  owner_team: platform-team\n")
+    taken = "services/zz-new-service/index.html"
+    write(os.path.join(out, taken), "mine\n")
+    before = tree(out)
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 3 and f"'{taken}' was not written by nines" in err,
+          f"a file of the user's where a page goes fails the build ({code}) {err[-400:]}")
+    check(tree(out) == before, "the failed build leaves the previous site as it was")
+
+
 def render_counts(stderr):
     """(pages rendered, pages reused) from the render line of --timings, or None."""
     m = re.search(r"^render .*: (\d+) pages rendered, (\d+) reused", stderr, re.M)
@@ -475,6 +519,7 @@ try:
     test_edge_cases(tmp)
     test_signoff(tmp)
     test_freeze(tmp)
+    test_user_files(tmp)
     test_incremental(tmp)
 finally:
     shutil.rmtree(tmp)
