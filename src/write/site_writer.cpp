@@ -697,6 +697,32 @@ std::vector<std::string> SiteWriter::paths() const {
   return {m_paths.begin(), m_paths.end()};
 }
 
+namespace {
+
+// What a writer of nines leaves inside a site when it is killed: the journal of
+// replace_site_files and the names beside(): ".NAME.tmp-PID" and ".NAME.prev-PID" (and
+// write_file_atomic's ".NAME.tmp-PID-N"). Nines wrote them; they are never carried.
+bool writer_leftover(const std::string& name) {
+  if (name == k_pending) return true;
+  if (name.size() < 2 || name[0] != '.') return false;
+  for (const std::string_view what : {".tmp-", ".prev-"}) {
+    const std::size_t at = name.rfind(what);
+    if (at == std::string::npos || at < 2) continue;
+    const std::string_view tail = std::string_view(name).substr(at + what.size());
+    const std::size_t dash = tail.find('-');
+    const auto digits = [](std::string_view d) {
+      return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (dash == std::string_view::npos
+            ? digits(tail)
+            : digits(tail.substr(0, dash)) && digits(tail.substr(dash + 1)))
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
 void SiteWriter::carry_user_files() {
   if (m_previous.files.empty()) return;
   std::error_code ec;
@@ -728,6 +754,7 @@ void SiteWriter::carry_user_files() {
       continue;
     }
     if (m_previous.files.count(rel) != 0) continue; // nines wrote it
+    if (writer_leftover(it->path().filename().string())) continue;
     if (taken(rel)) conflict(rel);
     make_parent_dirs(rel);
     const std::string to = m_temp_prefix + rel;

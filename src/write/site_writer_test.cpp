@@ -551,7 +551,9 @@ TEST_CASE("write/site_writer: a rebuild removes the whole previous tree after th
   TempDir t;
   const fs::path out = t.path / "site";
   write_site(out, 600, "old");
-  // Something the user put into the old site (it has the marker, so the folder is replaced).
+  // Something the user put into the old site: a link to a folder outside it. The folder is
+  // replaced (it has the marker), and the link, which no build wrote, is carried into the new
+  // tree as a link, never followed.
   fs::create_directories(t.path / "outside");
   std::ofstream(t.path / "outside" / "keep.txt") << "keep";
   fs::create_directory_symlink(t.path / "outside", out / "s0" / "link");
@@ -568,8 +570,10 @@ TEST_CASE("write/site_writer: a rebuild removes the whole previous tree after th
   CHECK(read(out / "index.html") == "new");
   CHECK(read(out / "s0" / "p0" / "index.html") == "old0");
   CHECK_FALSE(fs::exists(out / "s1" / "p1"));
-  CHECK_FALSE(fs::exists(fs::symlink_status(out / "s0" / "link")));
+  CHECK(fs::is_symlink(fs::symlink_status(out / "s0" / "link")));
+  CHECK(fs::read_symlink(out / "s0" / "link") == t.path / "outside");
   CHECK(read(t.path / "outside" / "keep.txt") == "keep");
+  fs::remove(out / "s0" / "link");
   struct stat st {};
   ::stat((out / "s0" / "p0" / "index.html").c_str(), &st);
   CHECK(st.st_nlink == 1); // the old name is gone, the file is the new site's alone
@@ -581,6 +585,62 @@ TEST_CASE("write/site_writer: a rebuild removes the whole previous tree after th
   w.add("index.html", "new");
   w.commit();
   CHECK(snapshot(out) == snapshot(t.path / "fresh"));
+}
+
+TEST_CASE("write/site_writer: what the user put into a site is carried into the next one") {
+  for (const auto mode : {SiteWriter::Mode::InMemory, SiteWriter::Mode::Streaming}) {
+    TempDir t;
+    const fs::path out = t.path / "site";
+    write_site(out, 6, "old");
+    std::ofstream(out / "CNAME") << "status.example.com\n";
+    fs::create_directories(out / "mine" / "deep");
+    std::ofstream(out / "mine" / "deep" / "notes.txt") << "notes";
+    std::ofstream(out / "s1" / "extra.txt") << "beside nines's pages";
+    fs::create_directories(out / "empty");
+    // A killed writer's leftovers inside the site are nines's, not the user's: they go.
+    std::ofstream(out / "s0" / ".index.html.tmp-123") << "half";
+    std::ofstream(out / ".index.html.prev-77") << "old";
+    std::ofstream(out / ".index.html.tmp-12-3") << "half";
+    std::ofstream(out / ".nines-site.pending") << "99\n";
+    std::ofstream(out / ".hidden-but-mine") << "kept";
+    {
+      SiteWriter w(out, mode);
+      w.add("index.html", "new");
+      w.add("s0/p0/index.html", "new0");
+      w.commit();
+    }
+    CHECK(read(out / "CNAME") == "status.example.com\n");
+    CHECK(read(out / "mine" / "deep" / "notes.txt") == "notes");
+    CHECK(read(out / "s1" / "extra.txt") == "beside nines's pages");
+    CHECK(fs::is_directory(out / "empty"));
+    CHECK(read(out / ".hidden-but-mine") == "kept");
+    for (const char* gone : {"s0/.index.html.tmp-123", ".index.html.prev-77",
+                             ".index.html.tmp-12-3", ".nines-site.pending"})
+      CHECK_FALSE(fs::exists(out / gone));
+    CHECK(read(out / "s0" / "p0" / "index.html") == "new0");
+    CHECK_FALSE(fs::exists(out / "s1" / "p1")); // nines's own pages that are gone, go
+    // They stay outside the manifest: the next writer carries them again.
+    CHECK(read_site_manifest(out).files.count("CNAME") == 0);
+    {
+      SiteWriter w(out, mode);
+      w.add("index.html", "newer");
+      w.commit();
+    }
+    CHECK(read(out / "CNAME") == "status.example.com\n");
+    CHECK(read(out / "s1" / "extra.txt") == "beside nines's pages");
+
+    // Where the new site puts a file, or a folder, the user's file is a conflict: nothing is
+    // replaced.
+    for (const std::string taken : {"CNAME", "mine/deep/notes.txt/index.html", "mine"}) {
+      CAPTURE(taken);
+      const std::string before = snapshot(out);
+      SiteWriter w(out, mode);
+      w.add(taken == "mine" ? "mine" : taken, "page");
+      CHECK_THROWS_AS(w.commit(), WriteError);
+      CHECK(snapshot(out) == before);
+      CHECK(siblings(t.path, "site.").empty());
+    }
+  }
 }
 
 TEST_CASE("write/site_writer: a failure before the swap keeps the previous site whole") {
