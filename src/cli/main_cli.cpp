@@ -3,8 +3,10 @@
 #include "diag/errors.hpp"
 #include "pipeline.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <string_view>
+#include <vector>
 
 namespace nines {
 
@@ -63,6 +65,27 @@ int cli_main(int argc, char** argv) {
   CommandAction action;
   for (const auto& c : k_commands)
     if (c.add) c.add(app, action);
+
+  // `nines -C DIR check`, as `git -C DIR status`: the options every command takes may come before
+  // the command's name; they are handed to the command as if written after it.
+  std::vector<char*> args(argv, argv + argc);
+  {
+    std::size_t i = 1;
+    while (i < args.size()) {
+      const std::string_view a = args[i];
+      if (a == "-C" && i + 1 < args.size())
+        i += 2;
+      else if (a == "--timings" || (a.size() > 2 && a.substr(0, 2) == "-C"))
+        i += 1;
+      else
+        break;
+    }
+    if (i > 1 && i < args.size() && args[i][0] != '-')
+      std::rotate(args.begin() + 1, args.begin() + static_cast<std::ptrdiff_t>(i),
+                  args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    argc = static_cast<int>(args.size());
+    argv = args.data();
+  }
 
   // An unknown first word is a mistyped command, not a stray argument: say so, with a suggestion.
   if (argc > 1) {

@@ -43,6 +43,13 @@ def test_exit_codes():
     check("'/nonexistent/nines-repo' does not exist" in err, "missing folder is explained")
     code, _, err = run("build", "--offline", os.path.join(FIXTURES, "ref-slo-service", "nines.yaml"))
     check(code == 2 and "is not a folder" in err, f"a file as DIR exits 2, got {code}: {err}")
+    # As git -C: the options every command takes may come before the command.
+    case = os.path.join(FIXTURES, "ref-slo-service")
+    for args in (["-C", case, "check"], ["--timings", "-C", case, "check", "--format", "json"]):
+        code, out, err = run(*args)
+        check(code == 1, f"{args}: the same as check DIR, got {code}: {err[-300:]}")
+    code, _, err = run("--timings", "check", case)
+    check(code == 1 and "load" in err, f"--timings before the command: {code}")
     # Warnings alone pass, unless --strict.
     case = os.path.join(FIXTURES, "lint-rotation-size")
     code, _, _ = run("check", case)
