@@ -139,6 +139,33 @@ bool misspelt_kind(const Entry& e, const std::vector<std::string>& kinds) {
   return false;
 }
 
+// The first key under a first line `---` when it is a nines kind or close to one (edit distance
+// at most 2), for a Markdown file split_front_matter found no closed front matter in; "" when the
+// file does not look like a document at all (a `---` rule at the top of plain Markdown).
+std::string unclosed_front_matter_key(const std::string& text) {
+  std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  std::size_t nl = text.find('\n', pos);
+  if (nl == std::string::npos) return {};
+  std::string_view first(text.data() + pos, nl - pos);
+  while (!first.empty() && (first.back() == '\r' || first.back() == ' '))
+    first.remove_suffix(1);
+  if (first != "---") return {};
+  for (pos = nl + 1; pos < text.size(); pos = nl + 1) {
+    nl = std::min(text.find('\n', pos), text.size());
+    std::string_view line(text.data() + pos, nl - pos);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+      line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return {};
+    const std::string key(line.substr(0, colon));
+    for (const auto& k : kind_names())
+      if (edit_distance(key, k) <= 2) return key;
+    return {};
+  }
+  return {};
+}
+
 // Decides what a top-level document is: a nines kind, a dialect document, a rule file, or
 // something foreign. Reports documents that look like a nines kind but are not one.
 Verdict classify(Node&& root, int index, const std::string& rel, const std::string& body,
@@ -841,7 +868,15 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     if (ends_with(rel, ".md")) {
       std::string yaml, body;
       int body_line = 0;
-      if (!split_front_matter(text, yaml, body, body_line)) return r; // plain Markdown: not ours
+      if (!split_front_matter(text, yaml, body, body_line)) {
+        // Plain Markdown is not ours; but a `---` line over a kind's key (or one close to it)
+        // with no closing `---` is a document whose front matter was never closed.
+        if (const std::string key = unclosed_front_matter_key(text); !key.empty())
+          diags.error(rel, {1, 1}, "yaml-syntax",
+                      "front matter opened here is never closed (its first key is '" + key + "')",
+                      "end the front matter with a line `---`, then the Markdown body");
+        return r;
+      }
       if (encoding_ok(text))
         read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
           if (idx > 0) {
