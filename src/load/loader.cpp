@@ -25,6 +25,7 @@
 #include <system_error>
 #include <thread>
 #include <time.h>
+#include <tuple>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -116,8 +117,30 @@ std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags)
     if (!k.empty() && closest(k, k_backstage_kinds).empty()) return "";
     return "backstage";
   }
-  if (v == "sloth.slok.dev/v1" && k == "PrometheusServiceLevel") return "sloth";
-  if (v == "pyrra.dev/v1alpha1" && k == "ServiceLevelObjective") return "pyrra";
+  // Sloth's and Pyrra's groups name only those tools: a version nines does not read, or a kind
+  // close to theirs, is an error at its line, never a file skipped with its SLOs.
+  for (const auto& [group, version, wanted, tool] :
+       {std::tuple<std::string_view, std::string_view, std::string_view, const char*>{
+            "sloth.slok.dev/", "sloth.slok.dev/v1", "PrometheusServiceLevel", "sloth"},
+        {"pyrra.dev/", "pyrra.dev/v1alpha1", "ServiceLevelObjective", "pyrra"}}) {
+    if (v.rfind(group, 0) != 0) continue;
+    const std::string name = tool == std::string_view("sloth") ? "Sloth" : "Pyrra";
+    if (v != version) {
+      diags.error(rel, api->loc, "dialect-version",
+                  "unsupported " + name + " version '" + v + "'; nines reads " +
+                      std::string(version),
+                  "write apiVersion: " + std::string(version));
+      return "unsupported";
+    }
+    if (k == wanted) return tool;
+    if (kind && !k.empty() && edit_distance(k, wanted) <= 3) {
+      diags.error(rel, kind->loc, "unknown-kind",
+                  "unknown " + name + " kind '" + k + "'" + did_you_mean(k, {std::string(wanted)}),
+                  "nines reads " + name + "'s " + std::string(wanted));
+      return "unsupported";
+    }
+    return "";
+  }
   return "";
 }
 
@@ -217,6 +240,14 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     const Node* kind = root.get("kind");
     const Node* spec = root.get("spec");
     const Node* groups = spec ? spec->get("groups") : nullptr;
+    if (kind && kind->is_scalar() && kind->value != "PrometheusRule" && groups &&
+        edit_distance(kind->value, "PrometheusRule") <= 2) {
+      diags.error(rel, kind->loc, "unknown-kind",
+                  "unknown kind '" + kind->value + "'" +
+                      did_you_mean(kind->value, {"PrometheusRule"}),
+                  "nines reads monitoring.coreos.com/v1 PrometheusRule objects");
+      return Verdict::Error;
+    }
     if (!kind || kind->value != "PrometheusRule" || !groups || !groups->is_seq())
       return Verdict::Foreign; // a ServiceMonitor, an Alertmanager...
     doc.kind = "prometheus_rules";
@@ -226,7 +257,16 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     on_doc(std::move(doc));
     return Verdict::Accepted;
   }
-  // A Sloth spec: `version: prometheus/v1` with its `service` and `slos`.
+  // A Sloth spec: `version: prometheus/v1` with its `service` and `slos`; another version of that
+  // shape is an error at the version, not a file skipped with its SLOs.
+  if (const Node* v = root.get("version"); v && v->is_scalar() && v->value != "prometheus/v1" &&
+                                           root.get("slos") &&
+                                           edit_distance(v->value, "prometheus/v1") <= 2) {
+    diags.error(rel, v->loc, "dialect-version",
+                "unsupported Sloth version '" + v->value + "'; nines reads prometheus/v1",
+                "write version: \"prometheus/v1\"");
+    return Verdict::Error;
+  }
   if (const Node* v = root.get("version"); v && v->is_scalar() && v->value == "prometheus/v1") {
     doc.kind = "sloth";
     doc.kind_loc = root.loc;
