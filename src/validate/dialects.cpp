@@ -947,6 +947,8 @@ std::string dialect_schema(const RawDoc& doc) {
   if (doc.kind == "sloth")
     return doc.root.get("apiVersion") ? "sloth-prometheusservicelevel" : "sloth-prometheus-v1";
   if (doc.kind == "pyrra") return "pyrra-servicelevelobjective";
+  // A rule file, plain or a PrometheusRule's spec: Prometheus's rule-file format.
+  if (doc.kind == "prometheus_rules") return "prometheus-rules";
   if (doc.kind != "openslo" && doc.kind != "backstage") return "";
   std::string kind = str(doc.root, "kind");
   for (auto& c : kind)

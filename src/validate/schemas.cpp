@@ -348,7 +348,14 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
         hint = (*schema)["description"].get<std::string>();
       else if (schema && schema->contains("pattern"))
         hint = "expected to match " + (*schema)["pattern"].get<std::string>();
-    } else if (d.rfind("Failed to match regex", 0) == 0 || d.find("date") != std::string::npos ||
+    } else if (d.find("exactly one") != std::string::npos || d.find("anyOf") != std::string::npos ||
+               d.find("oneOf") != std::string::npos ||
+               d.find("child schema") != std::string::npos) {
+      // Before the date check below: "validate" holds "date".
+      msg = "field '" + field + "' does not match any of its allowed shapes";
+      if (schema && schema->contains("description"))
+        hint = (*schema)["description"].get<std::string>();
+    } else if (d.rfind("Failed to match regex", 0) == 0 || d.find(" date") != std::string::npos ||
                d.find("time") != std::string::npos) {
       std::string fmt =
           schema && schema->contains("format") ? (*schema)["format"].get<std::string>() : "date";
@@ -362,10 +369,6 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
       if (!limit.empty() && limit.back() == '.') limit.pop_back();
       msg = "field '" + field + "' has value " + describe(*node) + ": " +
             std::string(1, static_cast<char>(std::tolower(limit[0]))) + limit.substr(1);
-    } else if (d.find("exactly one") != std::string::npos || d.find("anyOf") != std::string::npos) {
-      msg = "field '" + field + "' does not match any of its allowed shapes";
-      if (schema && schema->contains("description"))
-        hint = (*schema)["description"].get<std::string>();
     } else {
       msg = "field '" + field + "': " + d;
     }
