@@ -28,6 +28,17 @@ struct TempRepo {
   }
 };
 
+// `n` runbooks in Markdown and `n` services, and nines.yaml.
+void write_docs(const TempRepo& r, int n) {
+  r.write("nines.yaml", "version: 1\n");
+  for (int i = 0; i < n; ++i) {
+    const std::string id = std::to_string(i);
+    r.write("runbooks/r" + id + ".md",
+            "---\nrunbook:\n  id: r" + id + "\n---\n# Body " + id + "\n");
+    r.write("services/s" + id + ".yaml", "service:\n  id: s" + id + "\n");
+  }
+}
+
 } // namespace
 
 TEST_CASE("loader: front matter splits from the body and keeps line numbers") {
@@ -474,12 +485,7 @@ TEST_CASE("loader: CSV lines split with and without quotes") {
 
 TEST_CASE("loader: the fingerprint is the same on any number of threads") {
   TempRepo r;
-  r.write("nines.yaml", "version: 1\n");
-  for (int i = 0; i < 40; ++i) {
-    const std::string n = std::to_string(i);
-    r.write("runbooks/r" + n + ".md", "---\nrunbook:\n  id: r" + n + "\n---\n# Body " + n + "\n");
-    r.write("services/s" + n + ".yaml", "service:\n  id: s" + n + "\n");
-  }
+  write_docs(r, 40);
   r.write("notes/plain.md", "No front matter here.\n");
   FingerprintScope scope;
   auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
@@ -562,12 +568,7 @@ std::int64_t clock_ns() {
 
 TEST_CASE("loader: the fingerprint cache skips unchanged files and sees every change") {
   TempRepo r;
-  r.write("nines.yaml", "version: 1\n");
-  for (int i = 0; i < 12; ++i) {
-    const std::string n = std::to_string(i);
-    r.write("runbooks/r" + n + ".md", "---\nrunbook:\n  id: r" + n + "\n---\n# Body " + n + "\n");
-    r.write("services/s" + n + ".yaml", "service:\n  id: s" + n + "\n");
-  }
+  write_docs(r, 12);
   LoadOptions opts;
   opts.jobs = 2;
   FingerprintScope scope;
