@@ -333,6 +333,13 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
           if (v.is_string()) options.push_back(v.get<std::string>());
         msg += ", expected one of: " + allowed + did_you_mean(node->value, options);
       }
+    } else if (d.find("'const' constraint") != std::string::npos && schema &&
+               schema->contains("const")) {
+      const json& want = (*schema)["const"];
+      msg = "field '" + field + "' has value " + describe(*node) + ", expected " +
+            (want.is_string() ? "'" + want.get<std::string>() + "'" : want.dump());
+      if (want.is_string() && node->is_scalar() && node->value != want.get<std::string>())
+        hint = "write " + field + ": " + want.get<std::string>();
     } else if (d.rfind("Value type not permitted", 0) == 0) {
       std::string t = schema ? type_name(*schema) : "";
       msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : "a " + t) +
