@@ -85,6 +85,7 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     f.title = p.title;
     f.date = p.date;
     f.severity = p.severity;
+    f.declared_severity = p.declared_severity;
     f.root_cause_category = p.root_cause_category;
     f.repeat_of = p.repeat_of.id;
     for (const auto& s : p.services)

@@ -21,7 +21,8 @@ struct ActionItemFigure {
 };
 
 struct IncidentFigures {
-  std::string id, title, date, severity, root_cause_category, repeat_of;
+  // severity: as counted (auto-escalated, Postmortem::severity); declared_severity: as written.
+  std::string id, title, date, severity, declared_severity, root_cause_category, repeat_of;
   std::vector<std::string> services;
   std::optional<double> time_to_detect_minutes, time_to_mitigate_minutes, time_to_resolve_minutes;
   bool repeat = false; // repeat_of set, or same service and root cause in the 90 days before

@@ -193,7 +193,7 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
 // ---- Incidents, toil, on-call (SPEC 3.4) ----
 
 void lint_postmortem_severity(const Postmortem& pm, DiagBag& diags) {
-  auto declared = severity_number(pm.severity);
+  auto declared = severity_number(pm.declared_severity);
   if (!declared) return;
   // Candidates in reporting order; the first with the most severe requirement names the reason.
   std::optional<int> required;
@@ -215,7 +215,8 @@ void lint_postmortem_severity(const Postmortem& pm, DiagBag& diags) {
   if (!required || *declared <= *required) return;
   diags.warning(pm.meta.file, pm.severity_loc, "postmortem-severity",
                 "declared SEV" + std::to_string(*declared) +
-                    " is below the severity matrix: " + reason,
+                    " is below the severity matrix: " + reason +
+                    (pm.escalated_because.empty() ? "" : " (counted as " + pm.severity + ")"),
                 "raise the severity, or correct the classification");
 }
 

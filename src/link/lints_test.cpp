@@ -104,7 +104,7 @@ Service make_service(const std::string& id, const std::string& multi_region) {
 Postmortem make_postmortem(const std::string& severity) {
   Postmortem p;
   p.meta = meta("postmortem", "2026-10-14-outage", "postmortems/2026-10-14-outage.yaml");
-  p.severity = severity;
+  p.severity = p.declared_severity = severity;
   p.severity_loc = {4, 13};
   return p;
 }
@@ -430,7 +430,8 @@ TEST_CASE("postmortem-severity: every matrix cell, at its severity and one below
       repo.postmortems[0].classification_scope = scopes[s];
       CHECK(lint(repo).empty());
       if (cell == 4) continue;
-      repo.postmortems[0].severity = "SEV" + std::to_string(cell + 1);
+      repo.postmortems[0].severity = repo.postmortems[0].declared_severity =
+          "SEV" + std::to_string(cell + 1);
       expect_one(lint(repo), {"postmortems/2026-10-14-outage.yaml",
                               {4, 13},
                               Severity::Warning,

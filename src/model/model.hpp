@@ -226,8 +226,12 @@ struct ActionItem {
 
 struct Postmortem {
   DocMeta meta;
-  std::string title, date, severity, duration, status, summary, root_cause, incident_id,
-      root_cause_category;
+  // `severity` is what every figure counts: the declared one, raised by the seed's auto-escalation
+  // triggers (data loss or a PII breach: SEV1; revenue impact: SEV2 at least). What the author
+  // wrote stays in `declared_severity` (the `postmortem-severity` lint reads it), and why it was
+  // raised in `escalated_because` ("" when it was not).
+  std::string title, date, severity, declared_severity, escalated_because, duration, status,
+      summary, root_cause, incident_id, root_cause_category;
   Loc date_loc, severity_loc;
   Loc budget_consumed_loc; // impact.slo_budget_consumed_pct, where the data check warns
   std::vector<std::string> authors, reviewers, contributing_factors, what_went_well,

@@ -452,11 +452,12 @@ OrderedJson incident_json(const IncidentFigures& i) {
                         .add("completed", a.completed)
                         .add("overdue", a.overdue)
                         .take());
-  return JsonObject(14)
+  return JsonObject(15)
       .add("id", i.id)
       .add("title", i.title)
       .add("date", i.date)
       .add("severity", i.severity)
+      .add("declared_severity", i.declared_severity)
       .add("services", strings(i.services))
       .add("root_cause_category", i.root_cause_category)
       .add("repeat_of", i.repeat_of)

@@ -1365,6 +1365,10 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
       ViewObject()
           .add("date", text_or_null(pm.date))
           .add("severity", text_or_null(pm.severity))
+          .add("escalation", pm.escalated_because.empty()
+                                 ? json(nullptr)
+                                 : json("declared " + pm.declared_severity + ", raised for " +
+                                        pm.escalated_because))
           .add("status", text_or_null(pm.status))
           .add("duration", text_or_null(pm.duration))
           .add("incident_id", text_or_null(pm.incident_id))

@@ -1,6 +1,7 @@
 #include "validate/decode.hpp"
 
 #include "model/kinds.hpp"
+#include "model/severity.hpp"
 #include "model/time.hpp"
 #include "validate/node_access.hpp"
 #include "validate/yaml_json.hpp"
@@ -209,6 +210,17 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
   p.data_loss = flag(impact, "data_loss");
   p.security_breach_pii = flag(b, "security_breach_pii");
   p.revenue_impacting = flag(b, "revenue_impacting");
+  p.declared_severity = p.severity;
+  if (const auto declared = severity_number(p.severity)) {
+    const auto [least, why] = p.data_loss             ? std::pair{1, "data loss"}
+                              : p.security_breach_pii ? std::pair{1, "a security breach with PII"}
+                              : p.revenue_impacting   ? std::pair{2, "revenue impact"}
+                                                      : std::pair{4, ""};
+    if (least < *declared) {
+      p.severity = "SEV" + std::to_string(least);
+      p.escalated_because = why;
+    }
+  }
   for (const auto& t : at(b, "timeline").items)
     p.timeline.push_back(TimelineEntry{str(t, "time"), str(t, "event"), t.loc});
   const Node& det = at(b, "detection");

@@ -152,6 +152,36 @@ TEST_CASE("decode: a maintenance window must end after it starts") {
         "the maintenance ends (2026-11-25T02:00:00Z) before it starts (2026-11-25T04:00:00Z)");
 }
 
+TEST_CASE("decode: the seed's auto-escalation triggers raise a postmortem's severity") {
+  struct Case {
+    const char* declared;
+    const char* fields; // below the postmortem key
+    const char* counted;
+    const char* because;
+  };
+  for (const Case& c : {
+           Case{"SEV3", "  impact:\n    data_loss: true\n", "SEV1", "data loss"},
+           Case{"SEV4", "  security_breach_pii: true\n", "SEV1", "a security breach with PII"},
+           Case{"SEV3", "  revenue_impacting: true\n", "SEV2", "revenue impact"},
+           Case{"SEV1", "  revenue_impacting: true\n", "SEV1", ""}, // never lowered
+           Case{"SEV2", "  impact:\n    data_loss: false\n", "SEV2", ""},
+           // The matrix only warns (the postmortem-severity lint): no trigger here.
+           Case{"SEV4", "  classification: {function: core-down, scope: all-users}\n", "SEV4", ""},
+       }) {
+    CAPTURE(c.fields);
+    DiagBag diags;
+    const Repo repo =
+        decode("postmortem", "postmortems/p.yaml",
+               std::string("postmortem:\n  title: P\n  date: 2026-10-01\n  severity: ") +
+                   c.declared + "\n" + c.fields,
+               diags);
+    REQUIRE(repo.postmortems.size() == 1);
+    CHECK(repo.postmortems[0].severity == c.counted);
+    CHECK(repo.postmortems[0].declared_severity == c.declared);
+    CHECK(repo.postmortems[0].escalated_because == c.because);
+  }
+}
+
 TEST_CASE("decode: a kind outside the registry is a bug, not a dropped document") {
   DiagBag diags;
   RawDoc doc;
