@@ -326,6 +326,16 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     }
     s.threshold_op = str(obj, "op");
     s.threshold_value = num(obj, "value");
+    // A threshold objective is its operator and its value together (OpenSLO v1): one without the
+    // other cannot say which events are good.
+    if (s.threshold_op.empty() != !s.threshold_value) {
+      const bool no_value = !s.threshold_value;
+      diags.error(doc.file, no_value ? at(obj, "op").loc : at(obj, "value").loc, "schema",
+                  no_value ? "OpenSLO objective has op '" + s.threshold_op + "' but no value"
+                           : "OpenSLO objective has a value but no op",
+                  "a threshold objective gives both, e.g. op: lte and value: 200");
+      continue;
+    }
     if (auto t = num(obj, "target")) {
       s.target = *t * 100.0;
       s.target_loc = at(obj, "target").loc;
