@@ -30,8 +30,15 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
   cmd->add_flag("--verbose,-v", opts->verbose,
                 "List the files skipped as neither nines documents nor a known dialect");
+  // An empty REV (an unset CI variable) must not quietly drop the summary.
   cmd->add_option("--since", opts->since,
-                  "Summarise what changed since git revision REV (Markdown, or --format json)");
+                  "Summarise what changed since git revision REV (Markdown, or --format json)")
+      ->check(CLI::Validator(
+          [](const std::string& rev) {
+            return rev.empty() ? std::string("--since needs a git revision, got an empty one")
+                               : std::string();
+          },
+          "REV"));
   cmd->callback([opts, &action] {
     action = [opts] {
       if (!opts->since.empty())

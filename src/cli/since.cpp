@@ -6,6 +6,7 @@
 
 #include "diag/format.hpp"
 #include "history/history.hpp"
+#include "model/numbers.hpp"
 #include "pipeline.hpp"
 #include "render/api_json.hpp"
 
@@ -272,8 +273,9 @@ void md_section(std::ostream& out, const std::string& title, const std::vector<s
 void print_markdown(std::ostream& out, const std::string& rev, const std::string& commit,
                     const Summary& s, const Side& cur) {
   out << "## nines: changes since `" << rev << "` (" << commit.substr(0, 7) << ")\n\n";
-  out << cur.run.diags.error_count() << " errors, " << cur.run.diags.warning_count()
-      << " warnings; " << s.new_diags.size() << " new, " << s.fixed_diags.size() << " fixed\n";
+  out << plural(static_cast<long long>(cur.run.diags.error_count()), "error") << ", "
+      << plural(static_cast<long long>(cur.run.diags.warning_count()), "warning") << "; "
+      << s.new_diags.size() << " new, " << s.fixed_diags.size() << " fixed\n";
   std::vector<std::string> n, f;
   for (const auto& d : s.new_diags)
     n.push_back("`" + diag_text(d) + "`");

@@ -3,6 +3,7 @@
 // of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
 #include "model/history.hpp"
+#include "model/numbers.hpp"
 #include "model/runbook_index.hpp"
 #include "model/severity.hpp"
 #include "model/time.hpp"
@@ -261,8 +262,9 @@ void lint_rotation_size(const Rotation& rotation, DiagBag& diags) {
   if (rotation.members.size() >= k_min_members) return;
   const std::string& name = rotation.meta.id.empty() ? rotation.name : rotation.meta.id;
   diags.warning(rotation.meta.file, rotation.members_loc, "oncall-rotation-size",
-                "rotation '" + name + "' has " + std::to_string(rotation.members.size()) +
-                    " members, fewer than the " + std::to_string(k_min_members) +
+                "rotation '" + name + "' has " +
+                    plural(static_cast<long long>(rotation.members.size()), "member") +
+                    ", fewer than the " + std::to_string(k_min_members) +
                     " a sustainable rotation needs",
                 "one week on, four weeks off needs at least 5 people");
 }

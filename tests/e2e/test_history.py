@@ -149,7 +149,7 @@ def main():
         code, out, err = nines("check", ".", "--since", "HEAD", "--now", NOW, cwd=root)
         want = f"""## nines: changes since `HEAD` ({head})
 
-0 errors, 1 warnings; 1 new, 2 fixed
+0 errors, 1 warning; 1 new, 2 fixed
 
 ### New diagnostics
 
@@ -195,6 +195,9 @@ none
         code, out, err = nines("check", ".", "--since", "no-such-rev", "--now", NOW, cwd=root)
         check(code == 2 and "unknown revision 'no-such-rev'" in err and out == "",
               f"a bad revision is exit 2: {code} {err}")
+        # An empty REV (an unset CI variable) is a usage error, not a plain check.
+        code, out, err = nines("check", ".", "--since", "", "--now", NOW, cwd=root)
+        check(code == 2 and "empty" in err and out == "", f"an empty revision is exit 2: {code} {err}")
         code, out, err = nines("check", ".", "--since", "HEAD", "--format", "sarif", cwd=root)
         check(code == 2, f"sarif is not a summary format: {code}")
 
