@@ -231,6 +231,18 @@ Summary compare(const Side& old_side, const Side& cur) {
       s.md_maturity.push_back("`" + m.service + "` " + b.dimension + ": " +
                               std::to_string(a.effective) + " → " + std::to_string(b.effective));
     }
+    // The service's level as a whole: its total of 40 and the seed's band.
+    const ServiceMaturity& was = *it->second;
+    if (was.total != m.total || was.band != m.band) {
+      s.maturity.push_back({{"service", m.service},
+                            {"dimension", "total"},
+                            {"from", was.total},
+                            {"to", m.total},
+                            {"from_band", was.band},
+                            {"to_band", m.band}});
+      s.md_maturity.push_back("`" + m.service + "` total: " + std::to_string(was.total) + "/40 " +
+                              was.band + " → " + std::to_string(m.total) + "/40 " + m.band);
+    }
   }
   std::map<std::string, const ReadinessFigures*> old_r;
   for (const auto& r : old_side.run.figures.readiness)

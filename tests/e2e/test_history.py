@@ -106,6 +106,37 @@ def test_pages(tmp):
     check("no date field" in line, f"pages: a service without git or a date field: {line}")
 
 
+def test_since_maturity(tmp):
+    """A service's maturity level, total and band, is in the --since summary beside its
+    dimensions, and equals what `nines score` says on each side."""
+    root = os.path.join(tmp, "maturity")
+    code, _, err = nines("init", root, cwd=tmp)
+    check(code == 0, f"init: {code} {err}")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+
+    def total():
+        code, out, err = nines("score", "example-api", "--json", "--now", NOW, cwd=root)
+        check(code == 0, f"score: {code} {err}")
+        j = json.loads(out)
+        return j["total"], j["band"]
+    before = total()
+    git(root, "rm", "-rq", "chaos", "postmortems", "toil", "assessments")
+    git(root, "commit", "-q", "-m", "second", date="2026-10-02T00:00:00Z")
+    after = total()
+    check(before != after, f"the change moves the total: {before} {after}")
+    code, out, err = nines("check", ".", "--since", "HEAD~1", "--format", "json", "--now", NOW,
+                           cwd=root)
+    totals = [m for m in json.loads(out)["maturity"] if m["dimension"] == "total"]
+    check(totals == [{"service": "example-api", "dimension": "total", "from": before[0],
+                      "to": after[0], "from_band": before[1], "to_band": after[1]}],
+          f"the total moved in the summary: {totals}")
+    code, out, err = nines("check", ".", "--since", "HEAD~1", "--now", NOW, cwd=root)
+    check(f"- `example-api` total: {before[0]}/40 {before[1]} → {after[0]}/40 {after[1]}\n" in out,
+          f"the Markdown says it: {out}")
+
+
 def main():
     global NINES
     NINES = os.path.abspath(sys.argv[1])
@@ -202,6 +233,7 @@ none
         check(code == 2, f"sarif is not a summary format: {code}")
 
         test_pages(tmp)
+        test_since_maturity(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
