@@ -112,9 +112,15 @@ void add_init_command(CLI::App& app, CommandAction& action) {
         files.push_back({output_path(path), render_template(path, d)});
       files.push_back({"metrics/example-api.csv", example_csv(today, today - 12)});
 
+      // An existing content repository (it has nines.yaml) gets the workflows and .gitignore
+      // only: the examples' documents name the example team and rotation, which its nines.yaml
+      // does not define, and would leave it with errors.
+      const bool existing = fs::exists(root / "nines.yaml", ec);
       int created = 0, kept = 0;
       try {
         for (const auto& f : files) {
+          const std::string rel = f.rel.generic_string();
+          if (existing && rel.rfind(".github/", 0) != 0 && rel != ".gitignore") continue;
           fs::path target = root / f.rel;
           std::string shown = target.lexically_normal().string();
           if (fs::exists(target, ec) || fs::is_symlink(target, ec)) {
@@ -131,6 +137,9 @@ void add_init_command(CLI::App& app, CommandAction& action) {
         std::cerr << "nines init: " << e.what() << "\n";
         return 3;
       }
+      if (existing)
+        std::cout << "nines.yaml exists: only the workflows and .gitignore were added, no "
+                     "example documents\n";
       std::cout << created << " files created, " << kept << " kept\n"
                 << "next: nines check -C " << root.string() << " && nines serve " << root.string()
                 << " --open\n";

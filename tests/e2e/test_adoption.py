@@ -166,6 +166,22 @@ code, out, err = run("init", REPO3, "--now", NOW)
 check(code == 0 and snapshot(REPO3) == after and "0 files created" in out,
       f"init again changes nothing: {out}")
 
+# An existing content repository (it has nines.yaml) gets the workflows and .gitignore only: the
+# examples would name a team its nines.yaml does not define.
+REPO4 = os.path.join(TMP, "existing-content")
+shutil.copytree(os.path.join(SRC, "content"), REPO4,
+                ignore=shutil.ignore_patterns(".github", ".gitignore", ".nines", "site"))
+before = snapshot(REPO4)
+code, out, err = run("init", REPO4, "--now", NOW)
+after = snapshot(REPO4)
+added = sorted(set(after) - set(before))
+check(code == 0 and added == [".github/workflows/nines-check.yml",
+                              ".github/workflows/nines-publish.yml", ".gitignore"],
+      f"init into a content repository adds the workflows only: {added} {err}")
+check(all(after[r] == before[r] for r in before), "and changes nothing of it")
+code, out, err = run("check", REPO4, "--now", NOW)
+check(code == 0, f"the repository still checks clean: {code} {out[-300:]}")
+
 # ---- new -----------------------------------------------------------------------------------
 NEW = os.path.join(TMP, "new")
 run("init", NEW, "--now", NOW)
