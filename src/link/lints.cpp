@@ -10,12 +10,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 namespace nines {
 namespace {
@@ -257,6 +259,36 @@ void lint_action_items(const Postmortem& pm, DiagBag& diags) {
   }
 }
 
+// SPEC 1.3: a query without {{window}} is a counter selector, evaluated as
+// sum(increase(<query>[<window>])). One that already holds a range (`rate(x[5m])`) would give
+// `increase(...[5m]...[28d])`, which Prometheus rejects ("ranges only allowed for vector
+// selectors"): every fetch and every generated rule would fail.
+void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
+  if (!sli.query) return;
+  for (const auto& [which, q] :
+       {std::pair<const char*, const std::string*>{"good", &sli.query->good},
+        {"total", &sli.query->total}}) {
+    if (q->empty() || q->find("{{window}}") != std::string::npos) continue;
+    for (std::size_t open = q->find('['); open != std::string::npos;
+         open = q->find('[', open + 1)) {
+      const std::size_t close = q->find(']', open);
+      if (close == std::string::npos) break;
+      const std::string range = q->substr(open + 1, close - open - 1);
+      if (range.empty() || range.find_first_not_of("0123456789smhdwy:") != std::string::npos ||
+          !std::isdigit(static_cast<unsigned char>(range[0])))
+        continue;
+      diags.warning(sli.meta.file, sli.query->loc, "sli-query-range",
+                    std::string("SLI query '") + which + "' already holds a range ([" + range +
+                        "]) but no {{window}}: it is read as a counter selector and queried as "
+                        "sum(increase(<query>[<window>])), which Prometheus rejects",
+                    "put {{window}} where the range goes, e.g. "
+                    "sum(increase(http_requests_total{code!~\"5..\"}[{{window}}])), or give "
+                    "the counter selector alone");
+      break;
+    }
+  }
+}
+
 void lint_rotation_size(const Rotation& rotation, DiagBag& diags) {
   constexpr std::size_t k_min_members = 5;
   if (rotation.members.size() >= k_min_members) return;
@@ -379,6 +411,8 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   }
   for (const auto& rotation : repo.rotations)
     lint_rotation_size(rotation, diags);
+  for (const auto& sli : repo.slis)
+    lint_sli_query_range(sli, diags);
   for (const auto& toil : repo.toil)
     lint_toil_hours(toil, diags);
   lint_prom_alert_runbooks(repo, runbooks, diags);
