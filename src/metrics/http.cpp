@@ -290,7 +290,8 @@ constexpr std::size_t k_min_token_piece = 12;
 std::string redact_text(std::string_view text, std::string_view token) {
   std::string s(text);
   if (token.size() >= 4) {
-    for (const std::string& form : token_forms(token)) {
+    const std::vector<std::string> forms = token_forms(token);
+    for (const std::string& form : forms) {
       std::size_t pos = 0;
       while (pos + form.size() <= s.size()) {
         if (starts_with_ci(s, pos, form)) {
@@ -304,7 +305,6 @@ std::string redact_text(std::string_view text, std::string_view token) {
     // What is left of any form in pieces: every run of the text made of overlapping
     // k_min_token_piece-byte pieces of a form. One pass over the text, whatever its length.
     if (token.size() >= k_min_token_piece) {
-      const std::vector<std::string> forms = token_forms(token);
       std::unordered_set<std::string_view> pieces;
       for (const std::string& form : forms)
         for (std::size_t j = 0; j + k_min_token_piece <= form.size(); ++j)
