@@ -11,6 +11,7 @@
 #include "model/numbers.hpp"
 #include "model/parallel.hpp"
 #include "model/time.hpp"
+#include "net/net.hpp"
 #include "render/site.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"

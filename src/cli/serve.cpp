@@ -5,6 +5,7 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "diag/format.hpp"
+#include "net/net.hpp"
 #include "pipeline.hpp"
 #include "render/html.hpp"
 
@@ -12,7 +13,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
-#include <httplib.h>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -273,14 +273,9 @@ int serve(const ServeOpts& o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  httplib::Server server;
-  // httplib's default adds SO_REUSEPORT, which would let a second server share a port in use;
-  // SO_REUSEADDR alone still allows a restart while the old socket is in TIME_WAIT.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  if (!server.bind_to_port("127.0.0.1", o.port)) {
+  // cpp-httplib, from the network module: loaded here, not at every start of nines.
+  std::unique_ptr<HttpServer> server = make_http_server();
+  if (!server->bind("127.0.0.1", o.port)) {
     std::cerr << "nines serve: cannot listen on 127.0.0.1:" << o.port
               << " (the port is in use, or not allowed); choose another with --port\n";
     return 3;
@@ -296,9 +291,10 @@ int serve(const ServeOpts& o) {
   State state;
   rebuild(o, site, state);
 
-  server.Get(k_poll_path, [&](const httplib::Request& req, httplib::Response& res) {
+  server->get(k_poll_path, [&](const HttpServer::Request& req, HttpServer::Response& res) {
     std::uint64_t seen = 0;
-    if (req.has_param("gen")) seen = std::strtoull(req.get_param_value("gen").c_str(), nullptr, 10);
+    if (auto gen = req.params.find("gen"); gen != req.params.end())
+      seen = std::strtoull(gen->second.c_str(), nullptr, 10);
     std::unique_lock lock(state.mutex);
     state.changed.wait_for(lock, std::chrono::seconds(k_poll_wait_s),
                            [&] { return state.generation != seen || state.stopping; });
@@ -307,7 +303,7 @@ int serve(const ServeOpts& o) {
                         ",\"ok\":" + (state.problems.empty() ? "true" : "false") + "}",
                     "application/json");
   });
-  server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+  server->get(".*", [&](const HttpServer::Request& req, HttpServer::Response& res) {
     std::uint64_t generation;
     std::string problems;
     bool have_site;
@@ -369,13 +365,13 @@ int serve(const ServeOpts& o) {
       state.stopping = true;
       state.changed.notify_all();
     }
-    server.stop();
+    server->stop();
   });
 
   std::string url = "http://127.0.0.1:" + std::to_string(o.port) + "/";
   std::cout << "serving " << repo.string() << " at " << url << " (Ctrl-C stops)" << std::endl;
   if (o.open) open_browser(url);
-  server.listen_after_bind();
+  server->listen();
 
   // listen_after_bind returns after stop(): from a signal, or if the socket failed.
   {

@@ -107,7 +107,4 @@ public:
                         const OnDone& on_done) = 0;
 };
 
-// libcurl multi: one thread, non-blocking, connections reused across requests.
-std::unique_ptr<HttpClient> make_curl_client();
-
 } // namespace nines

@@ -1,4 +1,5 @@
 #include "metrics/http.hpp"
+#include "net/net.hpp"
 
 #include <arpa/inet.h>
 #include <chrono>

@@ -223,11 +223,53 @@ def test_absurd_toil(tmp):
     check(os.path.isdir(out) and not bad, f"absurd toil: no inf/nan figure anywhere: {bad[:5]}")
 
 
+def test_network_module(tmp):
+    """The binary without its network module beside it: everything that does not talk to a
+    server works; a pull and `serve` stop with a message that says what is missing (exit 3); a
+    foreign file in the module's place is refused, not called."""
+    alone = os.path.join(tmp, "alone")
+    os.makedirs(alone)
+    binary = os.path.join(alone, "nines")
+    shutil.copy2(NINES, binary)
+    repo = tp.fault_repo(tmp, "no-module", False)
+    code, out, err = run_with(binary, "check", repo, "--now", tp.NOW)
+    check(code == 0, f"no module: check works without it ({code}): {err[-300:]}")
+    site = os.path.join(tmp, "no-module-site")
+    code, out, err = run_with(binary, "build", repo, "--offline", "-o", site, "--now", tp.NOW)
+    check(code == 0 and os.path.isfile(os.path.join(site, "index.html")),
+          f"no module: an offline build works without it ({code}): {err[-300:]}")
+    code, out, err = run_with(binary, "metrics", "pull", repo, "--now", tp.NOW)
+    check(code == 3 and "nines-net.so was not found" in err and "internal error" not in err,
+          f"no module: a pull exits 3 and names the module ({code}): {err[-400:]}")
+    code, out, err = run_with(binary, "serve", repo, "--port", "1")
+    check(code == 3 and "nines-net.so was not found" in err,
+          f"no module: serve exits 3 and names the module ({code}): {err[-400:]}")
+    # Any shared object without the module's entry point, or of another interface, is refused.
+    foreign = next(p for p in ("/lib/x86_64-linux-gnu/libz.so.1",
+                               "/usr/lib/x86_64-linux-gnu/libz.so.1") if os.path.exists(p))
+    shutil.copy(foreign, os.path.join(alone, "nines-net.so"))
+    code, out, err = run_with(binary, "metrics", "pull", repo, "--now", tp.NOW)
+    check(code == 3 and "built from another version" in err,
+          f"foreign module: refused with exit 3 ({code}): {err[-400:]}")
+    # With the real module beside the copy, the pull runs (and fails on the unreachable URL).
+    shutil.copy2(os.path.join(os.path.dirname(NINES), "nines-net.so"),
+                 os.path.join(alone, "nines-net.so"))
+    code, out, err = run_with(binary, "metrics", "pull", repo, "--now", tp.NOW)
+    check("nines-net.so" not in err and "internal error" not in err and code in (1, 3),
+          f"module beside the copy: the pull reaches the network ({code}): {err[-400:]}")
+
+
+def run_with(binary, *args):
+    p = subprocess.run([binary, *args], capture_output=True, text=True, errors="replace",
+                       timeout=300, env=dict(os.environ, PROM_TOKEN=tp.TOKEN))
+    return p.returncode, p.stdout, p.stderr
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-hardening-")
     try:
         for t in (test_output_folder, test_hostile_answers, test_store_follows_files,
-                  test_unreadable_folder_and_overrides, test_absurd_toil):
+                  test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module):
             t(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
