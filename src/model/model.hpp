@@ -470,6 +470,9 @@ struct Repo {
     std::map<std::string, AlertPolicySpec> policies;
     std::map<std::string, AlertConditionSpec> conditions;
     std::map<std::string, AlertTargetSpec> targets;
+    // "Kind id" → where the first object of that kind and id is ("file:line:col"): a second one
+    // is a duplicate-id error, and the first is the one references resolve to.
+    std::map<std::string, std::string> defined_at;
   } openslo_alerting;
   // Ids of documents that did not validate (and path stems of files that could not be read):
   // a reference to one of them is not reported as dangling, its own error says enough.

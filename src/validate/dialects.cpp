@@ -376,6 +376,21 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
   }
 }
 
+// Two OpenSLO objects of one kind with one name are an error naming both places (SPEC 1.2), as for
+// every kind of nines' own: references resolve to the first, and the second is reported at its
+// name. False for the second.
+bool first_openslo_object(const std::string& kind, const DocMeta& m, Repo& repo, DiagBag& diags) {
+  if (m.id.empty()) return true;
+  const std::string where =
+      m.file + ":" + std::to_string(m.id_loc.line) + ":" + std::to_string(m.id_loc.col);
+  auto [it, inserted] = repo.openslo_alerting.defined_at.emplace(kind + " " + m.id, where);
+  if (inserted) return true;
+  diags.error(m.file, m.id_loc, "duplicate-id",
+              "duplicate OpenSLO " + kind + " '" + m.id + "': also defined at " + it->second,
+              "give one of them a different `metadata.name`");
+  return false;
+}
+
 void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
   const Node& root = doc.root;
   std::string kind = str(root, "kind");
@@ -399,7 +414,7 @@ void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, Di
                        diags);
   } else if (kind == "DataSource") {
     DocMeta m = dialect_meta(doc, "data_source", md, digest, "openslo", diags);
-    repo.data_sources[m.id] = str(spec, "type");
+    if (first_openslo_object(kind, m, repo, diags)) repo.data_sources[m.id] = str(spec, "type");
   } else if (kind == "AlertPolicy" || kind == "AlertCondition" ||
              kind == "AlertNotificationTarget") {
     // Kept by id for the SLOs' alertPolicyRef, conditionRef and targetRef (finish_dialects).
@@ -407,7 +422,7 @@ void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, Di
     for (auto& c : lower)
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     DocMeta m = dialect_meta(doc, lower, md, digest, "openslo", diags);
-    if (m.id.empty()) return;
+    if (m.id.empty() || !first_openslo_object(kind, m, repo, diags)) return;
     auto& alerting = repo.openslo_alerting;
     if (kind == "AlertPolicy")
       alerting.policies[m.id] = read_policy(doc, md, spec, doc.kind_loc);

@@ -198,6 +198,13 @@ std::string type_name(const json& s) {
   return out;
 }
 
+// "an object", "an integer", "a string or number".
+std::string with_article(const std::string& type) {
+  const bool vowel =
+      !type.empty() && std::string_view("aeiou").find(type[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + type;
+}
+
 std::string join_enum(const json& e) {
   std::string out;
   for (const auto& v : e) {
@@ -279,6 +286,8 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
     std::string field = path.empty() ? kind : path;
     const std::string& d = err.description;
     std::string msg, hint;
+    // A field of the node in error, by its path from the document's top.
+    auto qualified = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
 
     if (d.rfind("Object contains a property that could not be validated", 0) == 0) {
       std::string key = quoted_after(d, "constraints: '");
@@ -303,26 +312,39 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
           if (!matched) unknown.push_back(&e);
         }
       }
+      // Only where the schema takes x- fields does the hint point there: a dialect's document
+      // (a Pyrra CRD, an OpenSLO kind) is read as its own tool declares it, and an x- field would
+      // break that tool.
+      bool takes_x = false;
+      if (schema && schema->contains("patternProperties"))
+        for (const auto& [pat, v] : (*schema)["patternProperties"].items())
+          takes_x = takes_x || pat.rfind("^x-", 0) == 0;
+      const std::string unknown_hint =
+          takes_x ? "custom fields must start with 'x-'"
+                  : "not a field of this document's format as nines reads it (docs/dialects.md)";
+      auto unknown_msg = [&](const std::string& k) {
+        return "unknown field '" + k + "' " +
+               (path.empty() ? std::string("at the top level") : "in " + field) +
+               did_you_mean(k, allowed);
+      };
       if (unknown.size() > 1) {
         for (const Entry* e : unknown) {
-          diags.error(file, e->key_loc, "schema",
-                      "unknown field '" + e->key + "' in " + field + did_you_mean(e->key, allowed),
-                      "custom fields must start with 'x-'");
+          diags.error(file, e->key_loc, "schema", unknown_msg(e->key), unknown_hint);
           error_locs.insert({e->key_loc.line, e->key_loc.col});
         }
         ok = false;
         continue;
       }
       if (const Entry* e = node->entry(key)) loc = e->key_loc;
-      msg = "unknown field '" + key + "' in " + field + did_you_mean(key, allowed);
-      hint = "custom fields must start with 'x-'";
+      msg = unknown_msg(key);
+      hint = unknown_hint;
     } else if (d.rfind("Missing required property '", 0) == 0) {
       std::string key = quoted_after(d, "Missing required property '");
       if (const Entry* e = node->entry(key)) {
         loc = e->key_loc;
-        msg = "required field '" + field + "." + key + "' is empty";
+        msg = "required field '" + qualified(key) + "' is empty";
       } else {
-        msg = "missing required field '" + field + "." + key + "'";
+        msg = "missing required field '" + qualified(key) + "'";
       }
     } else if (d.rfind("Failed to match against any enum values", 0) == 0) {
       std::string allowed = schema && schema->contains("enum") ? join_enum((*schema)["enum"]) : "";
@@ -342,7 +364,7 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
         hint = "write " + field + ": " + want.get<std::string>();
     } else if (d.rfind("Value type not permitted", 0) == 0) {
       std::string t = schema ? type_name(*schema) : "";
-      msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : "a " + t) +
+      msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : with_article(t)) +
             ", got " + describe(*node);
       if (t == "number" || t == "integer")
         hint = "write the number without quotes or units";
