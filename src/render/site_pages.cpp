@@ -976,6 +976,16 @@ json slo_view(const Site& site, const SloFigures& f) {
       sli["query_total"] = text_or_null(doc->query->total);
       sli["source"] = text_or_null(doc->query->source);
     }
+    // A thresholdMetric SLI has one metric, not good events: good is this SLO's objective
+    // comparing it with a value.
+    if (s.threshold) {
+      sli["metric"] = std::exchange(sli["good_events"], nullptr);
+      static const std::map<std::string, std::string> symbols = {
+          {"lt", "<"}, {"lte", "≤"}, {"gt", ">"}, {"gte", "≥"}};
+      auto op = doc ? symbols.find(doc->threshold_op) : symbols.end();
+      if (op != symbols.end() && doc->threshold_value)
+        sli["good_when"] = "the metric is " + op->second + " " + num(*doc->threshold_value, 6);
+    }
   }
   v["sli"] = std::move(sli);
 

@@ -493,6 +493,11 @@ def test_openslo_threshold(tmp):
               f"threshold: attainment {s.get('attainment_pct')}")
         check(close(s.get("budget_remaining_pct"), (1 - (1 - 2676 / 2880) / 0.1) * 100, 1e-9),
               f"threshold: remaining {s.get('budget_remaining_pct')}")
+        # The page names the metric and when it is good, not a "good events" query.
+        html = page(out, "slos/search-latency/index.html") if code == 0 else ""
+        check("<dt>Metric</dt>" in html and "<dt>Good events</dt>" not in html
+              and "<dt>Good when</dt><dd>the metric is ≤ 0.3</dd>" in html,
+              "threshold: the SLO page shows the metric and its objective's op and value")
     finally:
         stop(proc)
 
