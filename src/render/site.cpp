@@ -38,11 +38,11 @@ struct PageJob {
   std::function<json(ProseSlot*)> view;
 };
 
-Theme load_theme(const SiteOptions& opts) {
+Theme load_theme(const SiteOptions& opts, Theme::Check check = Theme::Check::Full) {
   std::map<std::string, std::string> files;
   for (const auto& [path, bytes] : embedded_theme_files())
     files.emplace(path, std::string(bytes));
-  return Theme(files, opts.theme_overrides);
+  return Theme(files, opts.theme_overrides, check);
 }
 
 // A Theme is made from exactly these two maps, so their hash stands for every layout, partial and
@@ -429,7 +429,9 @@ std::string encode_view(const json& view) {
 SiteStats render_prose(const ProseState& state, const std::map<std::string, std::string>& bodies,
                        const std::set<std::string>& pages_of, const SiteOptions& opts,
                        const SiteSink& sink) {
-  Theme theme = load_theme(opts);
+  // The previous build checked this very theme: a prose rebuild is only taken when the binary
+  // and every file but Markdown bodies are unchanged (its input hash below names the theme too).
+  Theme theme = load_theme(opts, Theme::Check::DoneBefore);
   const std::string theme_id = theme_hash(opts);
   const ProseSearch& search = state.search;
   const site::LinkBase base{search.file_pages, search.repo_url, search.branch};

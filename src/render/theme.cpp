@@ -341,7 +341,7 @@ std::uint64_t next_theme_id() {
 } // namespace
 
 Theme::Theme(const std::map<std::string, std::string>& files,
-             const std::map<std::string, std::string>& overrides) {
+             const std::map<std::string, std::string>& overrides, Check check) {
   // Only NAME.mustache directly in a template folder, as a theme's folders hold them.
   auto template_name = [](std::string_view rel, std::string_view dir) -> std::string {
     if (rel.substr(0, dir.size()) != dir) return {};
@@ -365,7 +365,7 @@ Theme::Theme(const std::map<std::string, std::string>& files,
       m_layouts[name] = Template{text, rel};
   }
   if (m_layouts.count("base") == 0) throw ThemeError("theme: the theme has no base layout");
-  check_templates();
+  if (check == Check::Full) check_templates();
   std::map<std::string, std::string> partial_sources;
   for (const auto& [name, t] : m_partials)
     partial_sources.emplace(name, t.source);

@@ -52,8 +52,13 @@ public:
 // A Theme is immutable after construction; render() may be called from several threads at once.
 class Theme {
 public:
+  // Every layout and partial is parsed and checked (a located ThemeError) unless `checked` says
+  // a build made from these same files already did so: a prose rebuild renders a few pages with
+  // the theme its previous build checked, and parsing every template again was a sixth of it.
+  enum class Check { Full, DoneBefore };
   explicit Theme(const std::map<std::string, std::string>& files,
-                 const std::map<std::string, std::string>& overrides = {});
+                 const std::map<std::string, std::string>& overrides = {},
+                 Check check = Check::Full);
 
   // A full page: renders layout `layout` with `view`, then the `base` layout with the same view
   // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be
