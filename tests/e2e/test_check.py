@@ -6,6 +6,7 @@ Runs the real binary. Usage: test_check.py NINES SOURCE_DIR
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,11 @@ def test_sarif():
     check(driver["name"] == "nines", "driver name")
     rule_ids = [r["id"] for r in driver["rules"]]
     check("unknown-reference" in rule_ids, "rules table lists unknown-reference")
+    # docs/checks.md: every rule of its table is listed.
+    with open(os.path.join(SRC, "docs", "checks.md"), encoding="utf-8") as f:
+        documented = re.findall(r"^\| `([a-z0-9-]+)` \| (?:error|warning) \|", f.read(), re.M)
+    check(len(documented) > 40 and not set(documented) - set(rule_ids),
+          f"every rule of docs/checks.md is in the SARIF rules: {set(documented) - set(rule_ids)}")
     for r in driver["rules"]:
         check("text" in r.get("shortDescription", {}), f"rule {r['id']} has a description")
     results = runs[0]["results"]
