@@ -311,6 +311,28 @@ check(code == 2 and "--scope" in err, f"--function without --scope is exit 2: {e
 code, out, err = new("incident", "Bad scope", "--function", "degraded", "--scope", "half")
 check(code == 2, "an unknown --scope is exit 2")
 
+# ---- ids the repository already has ----------------------------------------------------------
+# An id defined in another file (here under another name, and in a Markdown document) is refused
+# before anything is written: the new document would fail check with duplicate-id.
+DUP = os.path.join(TMP, "dup")
+run("init", DUP, "--now", NOW)
+with open(os.path.join(DUP, "slis", "web-vitals.yaml"), "w", encoding="utf-8") as f:
+    f.write("sli:\n  name: page-load-lcp\n  type: latency\n")
+with open(os.path.join(DUP, "policies", "strict.md"), "w", encoding="utf-8") as f:
+    f.write("---\nerror_budget_policy:\n  id: strict-policy\n  service: example-api\n"
+            "  budget_states:\n    healthy:\n      condition: \"remaining_budget > 50%\"\n"
+            "      actions: [\"Deploy as usual\"]\n---\n\nWhy this policy.\n")
+clean_check(DUP, "a repository with ids in other files")
+before = snapshot(DUP)
+for args, where in [(["sli", "page-load-lcp"], "slis/web-vitals.yaml:2:9"),
+                    (["policy", "strict-policy"], "policies/strict.md:3:7")]:
+    code, out, err = run("new", *args, "-C", DUP, "--now", NOW)
+    check(code == 1 and f"'{args[1]}' is already defined at {where}" in err and
+          "nothing was written" in err, f"new {' '.join(args)}: a taken id is exit 1 naming {where}: "
+          f"{code} {err}")
+check(snapshot(DUP) == before, "a refused new writes nothing")
+clean_check(DUP, "after the refused new")
+
 shutil.rmtree(TMP, ignore_errors=True)
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
