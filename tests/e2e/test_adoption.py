@@ -333,6 +333,25 @@ for args, where in [(["sli", "page-load-lcp"], "slis/web-vitals.yaml:2:9"),
 check(snapshot(DUP) == before, "a refused new writes nothing")
 clean_check(DUP, "after the refused new")
 
+# ---- init --title on one line in comments ----------------------------------------------------
+# A newline in the title must not end the header comment and add a key to nines.yaml.
+EVIL = os.path.join(TMP, "evil-title")
+title = "Acme\nbase_url: https://evil.example/\r\u2028x"
+code, out, err = run("init", EVIL, "--now", NOW, "--title", title)
+check(code == 0, f"init with a multi-line title exits 0: {err}")
+conf = read(os.path.join(EVIL, "nines.yaml"))
+check(not any(l.startswith("base_url: https://evil") for l in conf.splitlines()),
+      f"the title adds no key to nines.yaml: {conf[:300]}")
+check(conf.splitlines()[0].startswith("# Acme base_url: https://evil.example/"),
+      f"the header comment shows the title on one line: {conf.splitlines()[0]!r}")
+check(read(os.path.join(EVIL, "README.md")).splitlines()[0].startswith("# Acme base_url:"),
+      "the README heading shows the title on one line")
+clean_check(EVIL, "init with a multi-line title")
+code, out, err = run("build", EVIL, "--now", NOW, "--offline")
+check(code == 0, f"init with a multi-line title builds: {err}")
+check("title: " + __import__("json").dumps(title, ensure_ascii=False) in conf,
+      "the title: value keeps the exact title, quoted")
+
 shutil.rmtree(TMP, ignore_errors=True)
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
