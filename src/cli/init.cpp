@@ -85,7 +85,8 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                       k_version + ")");
   cmd->add_option("--title", opts->title, "The site's title (default: the folder's name)");
   cmd->add_option("--now", opts->now,
-                  "Date the examples (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+                  "Date the examples (ISO 8601); default SOURCE_DATE_EPOCH or the clock")
+      ->check(non_empty("a time"));
   set_example(cmd, "nines init reliability --title \"Acme reliability\"");
   cmd->callback([opts, &action] {
     action = [opts]() -> int {

@@ -347,7 +347,8 @@ void add_new_command(CLI::App& app, CommandAction& action) {
                    "  nines new incident \"Checkout returns 502s\" --service checkout-api");
   cmd->add_option("--service", opts->service, "The service it belongs to");
   cmd->add_option("--sli", opts->sli, "slo: the SLI (default: the repository's only SLI)");
-  cmd->add_option("--target", opts->target, "slo: the target in percent (default 99.9)");
+  cmd->add_option("--target", opts->target, "slo: the target in percent (default 99.9)")
+      ->check(finite_number());
   cmd->add_option("--alert", opts->alert, "runbook: the alert it answers (default: NAME)");
   cmd->add_option("--team", opts->team,
                   "service, rotation, toil, assessment: the team, by id or name (default: the "

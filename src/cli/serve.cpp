@@ -399,7 +399,7 @@ int serve(const ServeOpts& o) {
 void add_serve_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("serve", "Serve the site on 127.0.0.1, rebuilt as you edit");
   auto opts = std::make_shared<ServeOpts>();
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines serve --port 8080   # then open http://127.0.0.1:8080/");
   cmd->add_option("-p,--port", opts->port, "Port on 127.0.0.1 (default 8000)")
