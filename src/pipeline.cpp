@@ -1106,10 +1106,6 @@ int exit_code(const Run& run) {
   return 0;
 }
 
-namespace {
-
-// Finds the repository from the folder given (or the current one), as git does, and makes it the
-// run's folder. Without one the run stops before anything is read or written.
 bool resolve_repo(Run& run) {
   // A folder that is not there is no repository (SPEC 2: exit 2, as when no nines.yaml is found);
   // one that is there but cannot be looked at is a file that cannot be reached (exit 3).
@@ -1128,7 +1124,14 @@ bool resolve_repo(Run& run) {
                 "' is not a readable folder: " + ec.message();
     return false;
   }
-  auto root = find_repo_root(run.opts.dir);
+  std::string unreadable;
+  auto root = find_repo_root(run.opts.dir, &unreadable);
+  if (!unreadable.empty()) {
+    // It is there but cannot be read: a file that could not be reached (SPEC 2: exit 3), for
+    // every command, before anything is read or written.
+    run.fatal = unreadable;
+    return false;
+  }
   if (!root) {
     run.usage_error = "not a nines repository (no nines.yaml in " +
                       fs::absolute(run.opts.dir, ec).lexically_normal().string() +
@@ -1139,8 +1142,6 @@ bool resolve_repo(Run& run) {
   if (!fs::equivalent(*root, run.opts.dir, ec)) run.opts.dir = *root;
   return true;
 }
-
-} // namespace
 
 int run_pipeline(Run& run) {
   const RunOptions& o = run.opts;

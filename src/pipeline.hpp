@@ -98,6 +98,12 @@ std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
 // nines.yaml.
 std::vector<std::filesystem::path> build_state_files(const Run& run);
 
+// Finds the repository from `run.opts.dir` (or the current folder), as git does, and makes it the
+// run's folder. Without one the run stops before anything is read or written: false, with
+// `run.usage_error` (no such folder, no nines.yaml: exit 2) or `run.fatal` (a folder or nines.yaml
+// that is there but cannot be read: exit 3) set. run_pipeline starts with it.
+bool resolve_repo(Run& run);
+
 // Runs the stages up to `run.opts.last`, stopping at the first stage boundary with errors.
 // Returns the exit code of SPEC 2: 0; 1 (content errors; warnings too under --strict); 2 (usage);
 // 3 (a file or backend could not be reached); 4 (internal error).

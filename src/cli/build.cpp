@@ -19,7 +19,7 @@ void add_build_command(CLI::App& app, CommandAction& action) {
     int jobs = 0;
   };
   auto opts = std::make_shared<Opts>();
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines build --offline -o public   # the site from recorded data only");
   cmd->add_option("-o,--out", opts->out, "Output folder (default: DIR/site)");

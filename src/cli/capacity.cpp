@@ -122,7 +122,8 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
   auto opts = std::make_shared<Opts>();
   cmd->add_option("service", opts->service, "A service id")->required();
   cmd->add_option("--growth", opts->growth,
-                  "What-if: monthly growth in percent, instead of each model's own");
+                  "What-if: monthly growth in percent, instead of each model's own")
+      ->check(finite_number());
   add_common_options(cmd, opts->common);
   set_example(cmd, "nines capacity checkout-api --growth 15   # what if it grew 15% a month");
   cmd->callback([opts, &action] {

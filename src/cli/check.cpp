@@ -21,7 +21,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
     std::string since; // --since REV: the pull-request summary (cli/since.cpp)
   };
   auto opts = std::make_shared<Opts>();
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines check --format github   # annotations on a pull request\n"
                    "  nines check --since origin/main   # what a pull request changes");
@@ -33,12 +33,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   // An empty REV (an unset CI variable) must not quietly drop the summary.
   cmd->add_option("--since", opts->since,
                   "Summarise what changed since git revision REV (Markdown, or --format json)")
-      ->check(CLI::Validator(
-          [](const std::string& rev) {
-            return rev.empty() ? std::string("--since needs a git revision, got an empty one")
-                               : std::string();
-          },
-          "REV"));
+      ->check(non_empty("a git revision"));
   cmd->callback([opts, &action] {
     action = [opts] {
       if (!opts->since.empty())

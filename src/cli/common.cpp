@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
@@ -66,11 +68,54 @@ void set_example(CLI::App* cmd, const std::string& example) {
   cmd->footer("Example:\n  " + example);
 }
 
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](const std::string& text) {
+        const char* begin = text.c_str();
+        char* end = nullptr;
+        errno = 0;
+        const double v = std::strtod(begin, &end);
+        if (end == begin || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+          return "needs a finite number, got '" + text + "'";
+        return std::string();
+      },
+      "NUMBER");
+}
+
+CLI::Validator non_empty(const std::string& what) {
+  return CLI::Validator(
+      [what](const std::string& value) {
+        return value.empty() ? "needs " + what + ", got an empty one" : std::string();
+      },
+      "");
+}
+
+void add_dir_argument(CLI::App* cmd, CommonOpts& opts) {
+  cmd->add_option("dir", opts.dir_arg, "Content repository (default: current folder)");
+  // After the whole command line is read, whatever the order of DIR and -C.
+  cmd->parse_complete_callback([cmd, &opts] {
+    if (cmd->count("dir") == 0) return;
+    if (cmd->count("--dir") > 0 && opts.dir != opts.dir_arg) {
+      namespace fs = std::filesystem;
+      std::error_code ec;
+      const bool same = fs::equivalent(opts.dir, opts.dir_arg, ec) ||
+                        fs::absolute(opts.dir, ec).lexically_normal() ==
+                            fs::absolute(opts.dir_arg, ec).lexically_normal();
+      if (!same)
+        throw CLI::ValidationError("DIR '" + opts.dir_arg + "' and -C '" + opts.dir +
+                                   "' name different folders; give one of them");
+    }
+    opts.dir = opts.dir_arg;
+  });
+}
+
 void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json) {
   opts.command = cmd->get_name();
   cmd->add_option("-C,--dir", opts.dir, "Content repository (default: current folder)");
+  // An empty --now (an unset CI variable) must not quietly fall back to the clock.
   cmd->add_option("--now", opts.now,
-                  "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+                  "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock")
+      ->check(non_empty("a time"));
   cmd->add_flag("--timings", opts.timings, "Print each stage's time to stderr");
   cmd->add_option("--color", opts.color,
                   "Colour the terminal output: auto (on a terminal, unless NO_COLOR is set), "

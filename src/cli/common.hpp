@@ -16,6 +16,7 @@ namespace nines {
 struct CommonOpts {
   std::string command; // the command's name, for its row in the command table
   std::string dir = ".";
+  std::string dir_arg; // the positional DIR, where the command takes one (add_dir_argument)
   std::string now;
   bool json = false;
   bool timings = false;
@@ -29,6 +30,19 @@ Stage last_stage_of(std::string_view command);
 // Adds `-C,--dir DIR`, `--now T`, `--timings`, `--color WHEN` and (when `with_json`) `--json` to
 // a command, and `example` (a command line with what it does) as its help's footer.
 void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json = true);
+
+// The positional `[DIR]` of the commands that take one besides `-C DIR`. Both naming the same
+// folder is fine; two different folders are a usage error (exit 2) naming both, never one of them
+// silently ignored.
+void add_dir_argument(CLI::App* cmd, CommonOpts& opts);
+
+// The check of every numeric option that takes a fraction: a finite number. `nan` and `inf` read as
+// numbers, but no figure may ever be NaN or infinite (a usage error, exit 2).
+CLI::Validator finite_number();
+
+// The check of an option whose value may not be empty (an unset CI variable): "--now: needs
+// `what`, got an empty one" (a usage error, exit 2).
+CLI::Validator non_empty(const std::string& what);
 
 // `Example:` and the lines of `example` as a command's help footer; every command has one.
 void set_example(CLI::App* cmd, const std::string& example);

@@ -46,6 +46,31 @@ std::string example_csv(std::int64_t today, std::int64_t incident_day) {
   return out;
 }
 
+// `text` on one line, for a comment of nines.yaml and the README's heading: every control
+// character and Unicode line or paragraph separator becomes a space. A newline in --title must not
+// end the comment and make the rest of the title a key of nines.yaml; the `title:` value itself
+// keeps the exact text, quoted.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    const auto after = i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0;
+    if (c < 0x20 || c == 0x7f) {
+      out += ' ';
+    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) { // C1 controls, NEL among them
+      out += ' ';
+      i += 1;
+    } else if (c == 0xe2 && next == 0x80 && (after == 0xa8 || after == 0xa9)) { // U+2028, U+2029
+      out += ' ';
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 void add_init_command(CLI::App& app, CommandAction& action) {
@@ -60,7 +85,8 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                       k_version + ")");
   cmd->add_option("--title", opts->title, "The site's title (default: the folder's name)");
   cmd->add_option("--now", opts->now,
-                  "Date the examples (ISO 8601); default SOURCE_DATE_EPOCH or the clock");
+                  "Date the examples (ISO 8601); default SOURCE_DATE_EPOCH or the clock")
+      ->check(non_empty("a time"));
   set_example(cmd, "nines init reliability --title \"Acme reliability\"");
   cmd->callback([opts, &action] {
     action = [opts]() -> int {
@@ -98,7 +124,7 @@ void add_init_command(CLI::App& app, CommandAction& action) {
 
       std::int64_t today = day_of(*now);
       kainjow::mustache::data d;
-      d.set("title", title);
+      d.set("title", one_line(title));
       d.set("title_yaml", yaml_quote(title));
       d.set("action", ref);
       d.set("branch", "main");

@@ -116,9 +116,10 @@ int cli_main(int argc, char** argv) {
     return 2; // SPEC 2: usage errors exit 2
   }
   if (!action) {
-    // Bare `nines`: the short help, as git does.
-    std::cout << app.help();
-    return argc > 1 ? 2 : 0;
+    // Bare `nines` (or options without a command): the help, and the exit code of a usage error,
+    // as `nines gate` without its subcommand has, so a script that lost its command fails.
+    std::cerr << app.help();
+    return 2;
   }
   try {
     return action();

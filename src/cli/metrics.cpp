@@ -136,7 +136,7 @@ void add_metrics_command(CLI::App& app, CommandAction& action) {
   auto po = std::make_shared<CommonOpts>();
   auto* pull = cmd->add_subcommand("pull", "Fetch the closed days and golden signals the store "
                                            "lacks from the metrics sources");
-  pull->add_option("dir", po->dir, "Content repository (default: current folder)");
+  add_dir_argument(pull, *po);
   add_common_options(pull, *po, false);
   set_example(pull, "nines metrics pull   # then nines build --offline");
   po->command = "metrics";

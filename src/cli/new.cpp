@@ -12,6 +12,7 @@
 #include <array>
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -128,8 +129,26 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
   };
   d.set("service", o.service.empty() ? std::string("\"\"") : q(o.service));
   std::vector<PlannedFile> files;
+  // Every template holds one document of one kind, named by its file's stem (the templates set
+  // `id`/`name` to it, or leave the id to the path).
+  static const std::map<std::string, std::string> k_template_kinds = {
+      {"service.yaml", "service"},
+      {"sli.yaml", "sli"},
+      {"slo.yaml", "slo"},
+      {"policy.yaml", "error_budget_policy"},
+      {"runbook.yaml", "runbook"},
+      {"postmortem.yaml", "postmortem"},
+      {"incident.yaml", "postmortem"},
+      {"experiment.yaml", "experiment"},
+      {"maintenance.yaml", "maintenance"},
+      {"toil.yaml", "toil_item"},
+      {"capacity.yaml", "capacity_model"},
+      {"readiness.yaml", "readiness_review"},
+      {"rotation.yaml", "oncall_rotation"},
+      {"assessment.yaml", "assessment"}};
   auto add = [&](std::string rel, const std::string& tmpl, const data& values) {
-    files.push_back({std::filesystem::path(rel), render_template(tmpl, values)});
+    files.push_back(
+        {std::filesystem::path(rel), render_template(tmpl, values), k_template_kinds.at(tmpl)});
   };
 
   const std::string& k = o.kind;
@@ -290,6 +309,28 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
   return files;
 }
 
+// Where a document of the repository already has the id of one `files` would add: "the slo id
+// 'x' is already defined at slos/y.yaml:3:7", or "" when none has. A file `new` would write over
+// is left to write_new_files, which names the file.
+std::string taken_id(const Repo& repo, const std::vector<PlannedFile>& files) {
+  std::string found;
+  for (const auto& f : files) {
+    const std::string id = f.rel.stem().string();
+    for_each_kind([&](const auto& row) {
+      if (!found.empty() || row.name != f.kind) return;
+      for (const auto& doc : repo.*row.docs) {
+        if (doc.meta.id != id || doc.meta.file == f.rel.generic_string()) continue;
+        found = "the " + std::string(row.label) + " id '" + id + "' is already defined at " +
+                doc.meta.file + ":" + std::to_string(doc.meta.id_loc.line) + ":" +
+                std::to_string(doc.meta.id_loc.col);
+        return;
+      }
+    });
+    if (!found.empty()) break;
+  }
+  return found;
+}
+
 } // namespace
 
 void add_new_command(CLI::App& app, CommandAction& action) {
@@ -306,7 +347,8 @@ void add_new_command(CLI::App& app, CommandAction& action) {
                    "  nines new incident \"Checkout returns 502s\" --service checkout-api");
   cmd->add_option("--service", opts->service, "The service it belongs to");
   cmd->add_option("--sli", opts->sli, "slo: the SLI (default: the repository's only SLI)");
-  cmd->add_option("--target", opts->target, "slo: the target in percent (default 99.9)");
+  cmd->add_option("--target", opts->target, "slo: the target in percent (default 99.9)")
+      ->check(finite_number());
   cmd->add_option("--alert", opts->alert, "runbook: the alert it answers (default: NAME)");
   cmd->add_option("--team", opts->team,
                   "service, rotation, toil, assessment: the team, by id or name (default: the "
@@ -338,6 +380,13 @@ void add_new_command(CLI::App& app, CommandAction& action) {
       } catch (const NewUsage& e) {
         std::cerr << "nines new " << opts->kind << ": " << e.what() << "\n";
         return 2;
+      }
+      // Two documents of a kind with one id fail `check` (duplicate-id): the ids are those the
+      // pipeline read, from every file of the repository, Markdown and dialects included.
+      if (const std::string taken = taken_id(run.repo, files); !taken.empty()) {
+        std::cerr << "nines new " << opts->kind << ": " << taken
+                  << "; choose another name (nothing was written)\n";
+        return 1;
       }
       std::filesystem::path root = run.repo.root;
       std::string existing = write_new_files(root, files);

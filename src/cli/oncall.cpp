@@ -85,7 +85,7 @@ void add_oncall_command(CLI::App& app, CommandAction& action) {
   };
   auto opts = std::make_shared<Opts>();
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common);
   set_example(cmd, "nines oncall --json | jq '.[].periods[-1].worst'");
   cmd->callback([opts, &action] {

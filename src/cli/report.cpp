@@ -47,7 +47,7 @@ void add_report_options(CLI::App* cmd, ReportOpts& o) {
   cmd->add_flag("--freeze", o.freeze,
                 "Write every figure into the month's monthly_report document, so it never changes");
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
-  cmd->add_option("dir", o.common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, o.common);
   add_common_options(cmd, o.common, false);
   set_example(cmd, "nines report --month 2026-10 --format html > report-2026-10.html\n"
                    "  nines report --month 2026-10 --freeze   # keep its figures for good");

@@ -69,7 +69,7 @@ void add_rules_command(CLI::App& app, CommandAction& action) {
     std::string check;
   };
   auto opts = std::make_shared<Opts>();
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   cmd->add_option("-o,--output", opts->out, "Write the rules to FILE (default: standard output)");
   cmd->add_option("--check", opts->check,
                   "Compare with a committed rules file; exit 1 when it differs");

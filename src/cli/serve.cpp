@@ -258,13 +258,16 @@ void open_browser(const std::string& url) {
 }
 
 int serve(const ServeOpts& o) {
-  fs::path repo = o.common.dir;
-  std::error_code ec;
-  if (!fs::exists(repo / "nines.yaml", ec)) {
-    std::cerr << "nines serve: not a nines repository (no nines.yaml in " << repo.string()
-              << "); run 'nines init' to make one\n";
-    return 2;
+  // The repository as every command finds it, before a port or a folder is taken: none is exit 2,
+  // one that cannot be read exit 3.
+  Run probe;
+  probe.opts.dir = o.common.dir;
+  if (!resolve_repo(probe)) {
+    print_run_problems(probe);
+    return exit_code(probe);
   }
+  const fs::path repo = probe.opts.dir;
+  std::error_code ec;
   // SIGINT and SIGTERM are taken by one thread with sigwait, so every other thread (and the
   // server's pool) runs undisturbed and shutdown happens in one place.
   sigset_t stop_signals;
@@ -396,7 +399,7 @@ int serve(const ServeOpts& o) {
 void add_serve_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("serve", "Serve the site on 127.0.0.1, rebuilt as you edit");
   auto opts = std::make_shared<ServeOpts>();
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines serve --port 8080   # then open http://127.0.0.1:8080/");
   cmd->add_option("-p,--port", opts->port, "Port on 127.0.0.1 (default 8000)")

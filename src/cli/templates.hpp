@@ -24,6 +24,9 @@ std::vector<std::string> template_paths(std::string_view folder);
 struct PlannedFile {
   std::filesystem::path rel;
   std::string content;
+  // The kind of the document it holds (the registry's name, e.g. "error_budget_policy"), whose id
+  // is the file's stem; empty for files that are no document.
+  std::string kind = {};
 };
 
 // Writes every file under `root`, creating folders. Refuses, before writing anything, when one

@@ -92,7 +92,7 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--team", opts->team,
                   "Only this team's items and figures: its id or its name (\"Platform & SRE\")");
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common);
   set_example(cmd, "nines toil --team platform-team   # or --team \"Platform & SRE\"");
   cmd->callback([opts, &action] {

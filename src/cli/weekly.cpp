@@ -327,7 +327,7 @@ void add_review_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--format", opts->format, "Output: md or json")
       ->check(CLI::IsMember({"md", "json"}));
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common, false);
   cmd->callback([opts, &action] { action = [opts] { return run_review(*opts); }; });
 }
@@ -336,9 +336,10 @@ void add_handoff_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("handoff", "The on-call handoff document of a rotation");
   auto opts = std::make_shared<HandoffOpts>();
   cmd->add_option("rotation", opts->rotation, "The rotation (an oncall_rotation id)")->required();
-  cmd->add_option("dir", opts->common.dir, "Content repository (default: current folder)");
+  add_dir_argument(cmd, opts->common);
   cmd->add_option("--since", opts->since,
-                  "Runbook updates since this date, YYYY-MM-DD (default: 7 days before now)");
+                  "Runbook updates since this date, YYYY-MM-DD (default: 7 days before now)")
+      ->check(non_empty("a date"));
   cmd->add_option("--format", opts->format, "Output: md or json")
       ->check(CLI::IsMember({"md", "json"}));
   add_common_options(cmd, opts->common, false);

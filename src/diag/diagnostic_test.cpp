@@ -2,6 +2,12 @@
 #include "diag/format.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
 
 using namespace nines;
 
@@ -49,4 +55,59 @@ TEST_CASE("diag: repository paths as URI references") {
         "q%3F%23%5B%5D%3A%40%21%24%26%27%28%29%2A%2B%2C%3B%3D");
   CHECK(percent_encode_path("caf\xc3\xa9.md") == "caf%C3%A9.md");
   CHECK(percent_encode_path("") == "");
+}
+
+namespace {
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool in_catalog(const std::string& id) {
+  for (const auto& [rule, text] : rule_catalog())
+    if (rule == id) return true;
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("diag: every rule id the sources report is in the rule catalog") {
+  // The catalog is SARIF's rule table and the list nines.yaml `rules:` accepts; a rule reported
+  // without a row there would have no ruleIndex and could not be overridden. Rule ids are
+  // kebab-case literals in the calls that report findings; messages and hints hold spaces.
+  namespace fs = std::filesystem;
+  static const std::regex call(R"((\.error\(|\.warning\(|\.add\(\{|RepoError\(|rule = ))");
+  static const std::regex literal(R"re("([a-z][a-z0-9]*(?:-[a-z0-9]+)+)")re");
+  std::set<std::string> found;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(NINES_SOURCE_DIR) / "src")) {
+    const std::string name = e.path().filename().string();
+    if (!e.is_regular_file() || name.find("_test.") != std::string::npos) continue;
+    if (e.path().extension() != ".cpp" && e.path().extension() != ".hpp") continue;
+    const std::string text = read_text(e.path());
+    for (std::sregex_iterator m(text.begin(), text.end(), call), end; m != end; ++m) {
+      const auto from = static_cast<std::size_t>(m->position() + m->length());
+      const std::size_t to = text.find(';', from);
+      const std::string args = text.substr(from, to == std::string::npos ? 0 : to - from);
+      for (std::sregex_iterator l(args.begin(), args.end(), literal); l != end; ++l) {
+        found.insert((*l)[1]);
+        CHECK_MESSAGE(in_catalog((*l)[1]), (*l)[1].str()
+                                               << " (" << name << ") is in rule_catalog()");
+      }
+    }
+  }
+  // The scan itself still finds what it looks for.
+  CHECK(found.count("unknown-reference") == 1);
+  CHECK(found.count("location-target") == 1);
+  CHECK(found.size() >= 40);
+
+  // docs/checks.md says SARIF lists every rule of its table.
+  const std::string docs = read_text(fs::path(NINES_SOURCE_DIR) / "docs" / "checks.md");
+  static const std::regex row(R"(\n\| `([a-z0-9-]+)` \| (error|warning) \|)");
+  std::size_t rows = 0;
+  for (std::sregex_iterator m(docs.begin(), docs.end(), row), end; m != end; ++m, ++rows)
+    CHECK_MESSAGE(in_catalog((*m)[1]), (*m)[1].str() << " (docs/checks.md) is in rule_catalog()");
+  CHECK(rows >= 40);
 }

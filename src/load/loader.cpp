@@ -1421,12 +1421,38 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
   return hash(text);
 }
 
-std::optional<fs::path> find_repo_root(const fs::path& start) {
+std::optional<fs::path> find_repo_root(const fs::path& start, std::string* unreadable) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec).lexically_normal();
   if (ec) return std::nullopt;
+  // The folder as the user named it, in messages.
+  const fs::path given = dir;
+  auto shown = [&](const fs::path& d) { return d == given ? start.string() : d.string(); };
+  auto refuse = [&](const std::string& what) {
+    if (unreadable) *unreadable = what;
+    return std::nullopt;
+  };
   while (true) {
-    if (fs::exists(dir / "nines.yaml", ec)) return dir;
+    const fs::path config = dir / "nines.yaml";
+    ec.clear();
+    const bool found = fs::exists(config, ec);
+    // A folder that cannot be looked into is not a folder without nines.yaml: saying "not a
+    // nines repository" would send people to `nines init` instead of to the permissions.
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+      return refuse("cannot read the folder '" + shown(dir) + "': " + ec.message());
+    if (found) {
+      // The repository is read as a whole: a root that cannot be listed, or a nines.yaml that
+      // cannot be opened, would otherwise look like an empty repository (and every reference
+      // into it like a dangling one).
+      fs::directory_iterator list(dir, ec);
+      if (ec) return refuse("cannot read the folder '" + shown(dir) + "': " + ec.message());
+      const int fd = ::open(config.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0 && errno != ENOENT)
+        return refuse("cannot read '" + (fs::path(shown(dir)) / "nines.yaml").string() +
+                      "': " + std::generic_category().message(errno));
+      if (fd >= 0) ::close(fd);
+      return dir;
+    }
     if (!dir.has_relative_path()) return std::nullopt; // the filesystem root
     dir = dir.parent_path();
   }

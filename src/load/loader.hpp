@@ -104,8 +104,12 @@ std::map<std::string, std::string> load_theme_overrides(const std::filesystem::p
 Node load_config_file(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags);
 
 // The content repository that `start` is in, found the way git finds its repository: `start`
-// itself or its nearest parent holding `nines.yaml`. nullopt when there is none.
-std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start);
+// itself or its nearest parent holding `nines.yaml`. nullopt when there is none. A folder on the
+// way that cannot be looked into, a repository folder that cannot be listed or a `nines.yaml`
+// that cannot be opened (permissions) is not "no repository": nullopt, and `unreadable` (when
+// given) says what cannot be read and why.
+std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start,
+                                                    std::string* unreadable = nullptr);
 
 // Walks the repository in sorted path order and hands every document to `hooks.on_doc`, file by
 // file. Files are read, parsed and checked on `opts.jobs` threads, a bounded window of files ahead

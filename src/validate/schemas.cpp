@@ -1,5 +1,6 @@
 #include "validate/schemas.hpp"
 
+#include "diag/format.hpp"
 #include "load/yaml_reader.hpp"
 #include "model/time.hpp"
 #include "validate/quick_schema.hpp"
@@ -171,6 +172,66 @@ const json* schema_child(const json& root, const json* s, const std::string& ste
       if (const json* c = schema_child(root, &alt, step)) return c;
   }
   return nullptr;
+}
+
+// True when `s` (or one of its oneOf/anyOf alternatives) lists `word` among its allowed values
+// (`enum` or `const`).
+bool schema_lists(const json& root, const json* s, const std::string& word) {
+  s = resolve_ref(root, s);
+  if (!s || !s->is_object()) return false;
+  if (const auto e = s->find("enum"); e != s->end() && e->is_array())
+    for (const auto& v : *e)
+      if (v.is_string() && v.get_ref<const std::string&>() == word) return true;
+  if (const auto c = s->find("const"); c != s->end() && c->is_string() && *c == word) return true;
+  for (const char* key : {"oneOf", "anyOf"})
+    if (const auto alts = s->find(key); alts != s->end() && alts->is_array())
+      for (const auto& alt : *alts)
+        if (schema_lists(root, &alt, word)) return true;
+  return false;
+}
+
+// The plain scalars that to_json keeps as strings although YAML 1.1 tools read them as booleans
+// (`on`, `no`, ...), in document order, but for those whose schema lists the word as an allowed
+// value. The schema is looked up only for such a scalar, along its path: most documents have none.
+void collect_bool_strings(const json& sroot, const Node& n, std::vector<std::string>& path,
+                          std::vector<Loc>& out) {
+  switch (n.kind) {
+  case Node::Kind::Scalar: {
+    if (n.quoted || !looks_like_yaml11_bool(n.value) || resolve_plain(n.value)) return;
+    const json* s = resolve_ref(sroot, &sroot);
+    for (const auto& step : path)
+      s = s ? schema_child(sroot, s, step) : nullptr;
+    if (!schema_lists(sroot, s, n.value)) out.push_back(n.loc);
+    return;
+  }
+  case Node::Kind::Seq: {
+    std::size_t index = 0; // absent items are dropped before validation, as in to_json
+    for (const auto& item : n.items) {
+      if (item.is_absent()) continue;
+      path.push_back(std::to_string(index++));
+      collect_bool_strings(sroot, item, path, out);
+      path.pop_back();
+    }
+    return;
+  }
+  case Node::Kind::Map:
+    for (const auto& e : n.entries) {
+      if (e.value.is_absent()) continue;
+      path.push_back(e.key);
+      collect_bool_strings(sroot, e.value, path, out);
+      path.pop_back();
+    }
+    return;
+  case Node::Kind::Null:
+    return;
+  }
+}
+
+std::vector<Loc> bool_strings(const json& sroot, const Node& root) {
+  std::vector<Loc> out;
+  std::vector<std::string> path;
+  collect_bool_strings(sroot, root, path, out);
+  return out;
 }
 
 std::string describe(const Node& n) {
@@ -473,9 +534,26 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
     }
   }
 
+  // nines.yaml `rules:` overrides rules by id; the schema cannot list the ids, so a misspelt one
+  // would silently override nothing. SPEC 1.3: an unknown field is an error (catches typos).
+  if (kind == "nines")
+    if (const Node* rules = root.get("rules"); rules && rules->is_map()) {
+      std::vector<std::string> ids;
+      for (const auto& [id, text] : rule_catalog())
+        ids.push_back(id);
+      for (const auto& e : rules->entries) {
+        if (std::find(ids.begin(), ids.end(), e.key) != ids.end()) continue;
+        diags.error(file, e.key_loc, "schema",
+                    "unknown rule '" + e.key + "' in rules" + did_you_mean(e.key, ids),
+                    "rules: takes the rule ids of docs/checks.md");
+        ok = false;
+      }
+    }
+
   // A plain `on`/`no` that the schema accepted sits in a string field: YAML 1.1 tools read it as a
-  // boolean, which is rarely what was meant.
-  for (const Loc& l : yaml11_bools(root)) {
+  // boolean, which is rarely what was meant. Not where the field's allowed values list the word
+  // (`oncall-rotation-size: off` under `rules:`): there it is one of the field's words.
+  for (const Loc& l : bool_strings(entry.doc, root)) {
     if (error_locs.count({l.line, l.col})) continue;
     diags.warning(file, l, "yaml-bool-string",
                   "bare YAML 1.1 boolean-looking value is read as a string here",

@@ -87,6 +87,32 @@ TEST_CASE("schemas: a bare on/no in a string field warns") {
   CHECK(d[0].loc.line == 5);
 }
 
+TEST_CASE("schemas: a bare word the field's enum lists is no yaml-bool-string") {
+  SchemaSet s;
+  // `off` is one of the rule severities (error | warning | off): a word, not a lost boolean.
+  CHECK(validate(s, "nines", "rules:\n  oncall-rotation-size: off\n  runbook-stale: error\n")
+            .empty());
+  // Where the enum does not list it, it still warns.
+  auto d = validate(s, "nines", "rules:\n  runbook-stale: no\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "schema"); // not a severity at all
+  d = validate(s, "nines", "title: on\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "yaml-bool-string");
+  CHECK(d[0].loc.line == 1);
+}
+
+TEST_CASE("schemas: an unknown rule id under rules is an error at the key with a did-you-mean") {
+  SchemaSet s;
+  auto d = validate(s, "nines", "title: x\nrules:\n  runbok-stale: error\n  yaml-tab: off\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].severity == Severity::Error);
+  CHECK(d[0].rule == "schema");
+  CHECK(d[0].loc.line == 3);
+  CHECK(d[0].loc.col == 3);
+  CHECK(d[0].message == "unknown rule 'runbok-stale' in rules, did you mean 'runbook-stale'?");
+}
+
 TEST_CASE("yaml_json: plain scalars use the YAML 1.2 core schema") {
   CHECK(resolve_plain("42")->is_number_integer());
   CHECK(resolve_plain("99.9")->is_number_float());

@@ -311,6 +311,47 @@ check(code == 2 and "--scope" in err, f"--function without --scope is exit 2: {e
 code, out, err = new("incident", "Bad scope", "--function", "degraded", "--scope", "half")
 check(code == 2, "an unknown --scope is exit 2")
 
+# ---- ids the repository already has ----------------------------------------------------------
+# An id defined in another file (here under another name, and in a Markdown document) is refused
+# before anything is written: the new document would fail check with duplicate-id.
+DUP = os.path.join(TMP, "dup")
+run("init", DUP, "--now", NOW)
+with open(os.path.join(DUP, "slis", "web-vitals.yaml"), "w", encoding="utf-8") as f:
+    f.write("sli:\n  name: page-load-lcp\n  type: latency\n")
+with open(os.path.join(DUP, "policies", "strict.md"), "w", encoding="utf-8") as f:
+    f.write("---\nerror_budget_policy:\n  id: strict-policy\n  service: example-api\n"
+            "  budget_states:\n    healthy:\n      condition: \"remaining_budget > 50%\"\n"
+            "      actions: [\"Deploy as usual\"]\n---\n\nWhy this policy.\n")
+clean_check(DUP, "a repository with ids in other files")
+before = snapshot(DUP)
+for args, where in [(["sli", "page-load-lcp"], "slis/web-vitals.yaml:2:9"),
+                    (["policy", "strict-policy"], "policies/strict.md:3:7")]:
+    code, out, err = run("new", *args, "-C", DUP, "--now", NOW)
+    check(code == 1 and f"'{args[1]}' is already defined at {where}" in err and
+          "nothing was written" in err, f"new {' '.join(args)}: a taken id is exit 1 naming {where}: "
+          f"{code} {err}")
+check(snapshot(DUP) == before, "a refused new writes nothing")
+clean_check(DUP, "after the refused new")
+
+# ---- init --title on one line in comments ----------------------------------------------------
+# A newline in the title must not end the header comment and add a key to nines.yaml.
+EVIL = os.path.join(TMP, "evil-title")
+title = "Acme\nbase_url: https://evil.example/\r\u2028x"
+code, out, err = run("init", EVIL, "--now", NOW, "--title", title)
+check(code == 0, f"init with a multi-line title exits 0: {err}")
+conf = read(os.path.join(EVIL, "nines.yaml"))
+check(not any(l.startswith("base_url: https://evil") for l in conf.splitlines()),
+      f"the title adds no key to nines.yaml: {conf[:300]}")
+check(conf.splitlines()[0].startswith("# Acme base_url: https://evil.example/"),
+      f"the header comment shows the title on one line: {conf.splitlines()[0]!r}")
+check(read(os.path.join(EVIL, "README.md")).splitlines()[0].startswith("# Acme base_url:"),
+      "the README heading shows the title on one line")
+clean_check(EVIL, "init with a multi-line title")
+code, out, err = run("build", EVIL, "--now", NOW, "--offline")
+check(code == 0, f"init with a multi-line title builds: {err}")
+check("title: " + __import__("json").dumps(title, ensure_ascii=False) in conf,
+      "the title: value keeps the exact title, quoted")
+
 shutil.rmtree(TMP, ignore_errors=True)
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -6,6 +6,7 @@ Runs the real binary. Usage: test_check.py NINES SOURCE_DIR
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,72 @@ def test_exit_codes():
     check(code == 1, f"warnings under --strict exit 1, got {code}")
 
 
+def as_unprivileged():
+    """The command prefix that runs nines as a user permissions apply to: none when not root (they
+    apply already); setpriv or runuser to nobody as root, who reads every folder; None when
+    neither works."""
+    if os.geteuid() != 0:
+        return []
+    for prefix in (["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+                   ["runuser", "-u", "nobody", "--"]):
+        if shutil.which(prefix[0]):
+            try:
+                p = subprocess.run(prefix + ["true"], capture_output=True, timeout=30)
+            except OSError:
+                continue
+            if p.returncode == 0:
+                return prefix
+    return None
+
+
+def test_unreadable_repo():
+    # SPEC 2: a repository folder (or nines.yaml) that exists but cannot be read is exit 3, for
+    # every command, with what cannot be read; never "not a nines repository", and never the
+    # made-up errors of a repository read as empty.
+    prefix = as_unprivileged()
+    if prefix is None:
+        print("note: test_unreadable_repo skipped: cannot run as an unprivileged user")
+        return
+    tmp = tempfile.mkdtemp(prefix="nines-unreadable-")
+    os.chmod(tmp, 0o755)
+    base = os.path.join(FIXTURES, "lint-rotation-size")
+    repos = {}
+    try:
+        for name, mode in (("r000", 0o000), ("r311", 0o311), ("r-config", None)):
+            repo = os.path.join(tmp, name)
+            shutil.copytree(base, repo)
+            for d, dirs, files in os.walk(repo):
+                os.chmod(d, 0o755)
+                for f in files:
+                    os.chmod(os.path.join(d, f), 0o644)
+            repos[name] = repo
+        os.chmod(os.path.join(repos["r-config"], "nines.yaml"), 0o000)
+        os.chmod(repos["r000"], 0o000)
+        os.chmod(repos["r311"], 0o311)
+
+        def run_as(*args):
+            p = subprocess.run(prefix + [os.path.abspath(NINES), *args], capture_output=True, text=True,
+                               errors="replace", env=ENV, cwd=tmp, timeout=120)
+            return p.returncode, p.stdout, p.stderr
+
+        for name, shown in (("r000", "r000"), ("r311", "r311"), ("r-config", "nines.yaml")):
+            for args in (["check", name], ["build", name, "--offline"], ["budget", "-C", name],
+                         ["gate", "deploy", "pay-api", "-C", name], ["rules", name],
+                         ["new", "sli", "x", "-C", name]):
+                code, out, err = run_as(*args)
+                check(code == 3 and shown in err and "cannot read" in err and
+                      "not a nines repository" not in err and "unknown" not in out + err,
+                      f"{' '.join(args)}: an unreadable repository is exit 3 naming {shown}, got "
+                      f"{code}: {out[-200:]}{err[-300:]}")
+        check(not os.path.exists(os.path.join(repos["r311"], "slis", "x.yaml")),
+              "new writes nothing into an unreadable repository")
+    finally:
+        for repo in repos.values():
+            if os.path.isdir(repo):
+                os.chmod(repo, 0o755)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def test_json():
     code, out, _ = run("check", os.path.join(FIXTURES, "ref-dependency"), "--format", "json")
     data = json.loads(out)
@@ -82,6 +149,11 @@ def test_sarif():
     check(driver["name"] == "nines", "driver name")
     rule_ids = [r["id"] for r in driver["rules"]]
     check("unknown-reference" in rule_ids, "rules table lists unknown-reference")
+    # docs/checks.md: every rule of its table is listed.
+    with open(os.path.join(SRC, "docs", "checks.md"), encoding="utf-8") as f:
+        documented = re.findall(r"^\| `([a-z0-9-]+)` \| (?:error|warning) \|", f.read(), re.M)
+    check(len(documented) > 40 and not set(documented) - set(rule_ids),
+          f"every rule of docs/checks.md is in the SARIF rules: {set(documented) - set(rule_ids)}")
     for r in driver["rules"]:
         check("text" in r.get("shortDescription", {}), f"rule {r['id']} has a description")
     results = runs[0]["results"]
@@ -182,7 +254,7 @@ def test_mutation_fuzz():
         shutil.rmtree(tmp)
 
 
-for t in [test_exit_codes, test_json, test_sarif, test_github, test_hostile_input, test_mutation_fuzz]:
+for t in [test_exit_codes, test_unreadable_repo, test_json, test_sarif, test_github, test_hostile_input, test_mutation_fuzz]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
 sys.exit(1 if failures else 0)

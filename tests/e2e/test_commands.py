@@ -256,6 +256,11 @@ def test_capacity():
     check(code == 0 and "what-if" in out, "capacity --growth shows the what-if")
     code, _, _ = cmd("capacity", svc, "--growth", "ten")
     check(code == 2, f"capacity --growth ten exits 2, got {code}")
+    # nan and inf read as numbers, but no figure may be NaN or infinite.
+    for bad in ("nan", "inf", "-inf", "NaN", "1e999"):
+        code, out, err = cmd("capacity", svc, "--growth", bad)
+        check(code == 2 and "finite number" in err and not out,
+              f"capacity --growth {bad} is a usage error, got {code}: {err.strip()}")
     unknown("capacity", "event-buss", suggestion="event-bus")
 
 
@@ -553,6 +558,41 @@ def test_help_examples():
     check("--color" in out, "budget --help lists --color")
 
 
+# ---- usage errors
+
+def test_usage():
+    # Bare `nines` is a usage error like `nines gate`: the help, exit 2.
+    code, out, err = run()
+    check(code == 2 and "Usage" in err and "budget" in err, f"bare nines prints the help and exits 2, got {code}")
+    code, _, _ = run("gate")
+    check(code == 2, f"nines gate alone exits 2, got {code}")
+    # An empty --now (an unset CI variable) is not the clock.
+    for args in (["budget"], ["check"], ["init", os.path.join(TMP, "never")]):
+        code, out, err = run(*args, "-C", CONTENT, "--now", "") if args[0] != "init" else \
+            run(*args, "--now", "")
+        check(code == 2 and "--now: needs a time, got an empty one" in err,
+              f"{args[0]} --now '' exits 2, got {code}: {err.strip()}")
+    check(not os.path.exists(os.path.join(TMP, "never")), "init --now '' writes nothing")
+    code, _, err = run("handoff", "delivery-oncall", "-C", CONTENT, "--now", NOW, "--since", "")
+    check(code == 2 and "--since: needs a date" in err, f"handoff --since '' exits 2, got {code}: {err.strip()}")
+    # new --target takes a finite number too.
+    code, _, err = run("new", "slo", "x", "--service", "checkout-api", "--sli", "request-success-rate",
+                       "--target", "nan", "-C", CONTENT)
+    check(code == 2 and "finite number" in err, f"new slo --target nan exits 2, got {code}: {err.strip()}")
+    # A positional DIR and -C naming two folders: neither is silently dropped.
+    other = os.path.join(TMP, "other")
+    os.makedirs(other, exist_ok=True)
+    for args in (["build", CONTENT, "-C", other, "--offline"], ["-C", other, "check", CONTENT],
+                 ["toil", other, "-C", CONTENT], ["metrics", "pull", CONTENT, "-C", other]):
+        code, out, err = run(*args, "--now", NOW)
+        check(code == 2 and CONTENT in err and other in err,
+              f"{' '.join(args)}: DIR and -C differ, exit 2 naming both, got {code}: {err.strip()}")
+    check(not os.path.exists(os.path.join(other, "site")), "nothing is built for a conflicting DIR")
+    # The same folder twice is fine.
+    code, out, err = run("toil", CONTENT, "-C", os.path.join(CONTENT, "."), "--now", NOW)
+    check(code == 0, f"DIR and -C naming the same folder: exit 0, got {code}: {err.strip()}")
+
+
 # ---- everything
 
 def test_deterministic():
@@ -571,7 +611,7 @@ def main():
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
                   test_report, test_colour, test_numbers, test_report_html, test_partial_month,
-                  test_help_examples, test_deterministic):
+                  test_help_examples, test_usage, test_deterministic):
             try:
                 t()
             except Exception as e:  # a crash of the test is a failure, not an abort
