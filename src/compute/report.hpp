@@ -22,7 +22,14 @@ struct SloMonth {
   std::optional<double> attainment, consumed; // over the calendar month
   int days_with_data = 0;
   std::optional<bool> meets; // null without data
+  // A frozen report holds percentages, not fractions: kept as written so the API repeats them
+  // exactly (99.8548, not the 99.85480000000001 of a fraction times 100).
+  std::optional<double> frozen_attainment_pct, frozen_consumed_pct;
 };
+
+// The month's attainment and budget consumed as percentages: as frozen, else ×100.
+std::optional<double> attainment_pct(const SloMonth& m);
+std::optional<double> consumed_pct(const SloMonth& m);
 
 struct ReportSloSummary {
   // Null when no SLO has data in the month: "no data", not "no service met its SLOs".
@@ -100,6 +107,10 @@ std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport&
 std::optional<MonthlyReport> compute_report(const Repo& repo,
                                             const std::map<std::string, DailySeries>& series,
                                             const std::string& period, std::int64_t now);
+
+// Overwrites a report's figures with every figure frozen in its monthly_report document
+// (`nines report --freeze`), so a closed month reads the same once its metrics are gone.
+void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
 
 // Every month (YYYY-MM, ascending) with CSV data or a dated postmortem.
 std::vector<std::string> months_with_data(const Repo& repo);
