@@ -537,17 +537,18 @@ json oncall_view(const Site& site) {
     chart.decimals = 2;
     chart.width = 640;
     chart.height = 220;
-    std::string latest = r.periods.empty() ? "" : r.periods.back().worst;
-    json fresh = r.periods.empty() ? ViewObject()
-                                         .add("status", "missing")
-                                         .add("text", "missing · no health entries")
-                                         .add("as_of", nullptr)
-                                         .take()
-                                   : ViewObject()
-                                         .add("status", "fresh")
-                                         .add("text", "latest period " + r.periods.back().period)
-                                         .add("as_of", r.periods.back().period)
-                                         .take();
+    const OncallPeriod* last = latest_period(r);
+    std::string latest = last ? last->worst : "";
+    json fresh = !last ? ViewObject()
+                             .add("status", "missing")
+                             .add("text", "missing · no health entries")
+                             .add("as_of", nullptr)
+                             .take()
+                       : ViewObject()
+                             .add("status", "fresh")
+                             .add("text", "latest period " + last->period)
+                             .add("as_of", last->period)
+                             .take();
     rotations.push_back(
         ViewObject()
             .add("id", segment(r.id))
