@@ -102,6 +102,13 @@ struct MonthlyReport {
 // The report's numeric figures flattened to dotted keys ("incidents.by_severity.SEV1", …).
 std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport& r);
 
+// The change of report figure `key` (a report_numbers key) against the previous month as people
+// read it, the same in Markdown, the terminal and on the site: counts whole ("+2"), minutes and
+// hours with one decimal ("−90.2 min", "+4.5 h"), the toil share with two ("−1.25 pts"), the false
+// positive rate with one ("+3.0 pts"); "±0" when it rounds to nothing. nullopt when there is no
+// change to show (either month lacks the figure).
+std::optional<std::string> report_change_text(const MonthlyReport& r, const std::string& key);
+
 // The report for `period` (YYYY-MM); nullopt for a malformed period. Figures of months not yet
 // over stop at now.
 std::optional<MonthlyReport> compute_report(const Repo& repo,

@@ -61,6 +61,15 @@ std::string percent_text(std::optional<double> pct, int decimals) {
   return fixed_text(*pct, decimals) + "%";
 }
 
+std::string change_text(double change, int decimals, std::string_view unit) {
+  if (!std::isfinite(change)) return "\xE2\x80\x94";
+  const std::string magnitude = fixed_text(std::fabs(change), decimals);
+  if (magnitude.find_first_not_of("0.") == std::string::npos)
+    return "\xC2\xB1"
+           "0";
+  return (change < 0 ? "\xE2\x88\x92" : "+") + magnitude + std::string(unit);
+}
+
 std::string noun_for(long long n, std::string_view noun, std::string_view plural_noun) {
   if (n == 1 || n == -1) return std::string(noun);
   if (!plural_noun.empty()) return std::string(plural_noun);

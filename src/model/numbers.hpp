@@ -33,6 +33,11 @@ std::string attainment_text(std::optional<double> pct, double target_pct);
 // `pct` (already ×100) with `decimals` decimals and a '%' ("23.4%"); "—" when missing.
 std::string percent_text(std::optional<double> pct, int decimals = 1);
 
+// A change between two figures as people read it: "+2", "−1.25 pts" (a minus sign, not a
+// hyphen), "±0" when it rounds to zero at `decimals`; `unit` follows the number. "—" when not
+// finite.
+std::string change_text(double change, int decimals, std::string_view unit = {});
+
 // "1 overdue action", "2 overdue actions"; `plural_noun` for irregular plurals ("1 day of data",
 // "3 days of data" from plural(n, "day of data", "days of data")).
 std::string plural(long long n, std::string_view noun, std::string_view plural_noun = {});

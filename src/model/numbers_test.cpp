@@ -77,6 +77,18 @@ TEST_SUITE("model/numbers") {
     CHECK(noun_for(4, "SLO") == "SLOs");
   }
 
+  TEST_CASE("changes: signed, a real minus, ±0 when they round to nothing") {
+    CHECK(change_text(2, 0) == "+2");
+    CHECK(change_text(-1.25, 2, " pts") == "\xE2\x88\x92"
+                                           "1.25 pts");
+    CHECK(change_text(3, 1, " min") == "+3.0 min");
+    CHECK(change_text(0.004, 2, " pts") == "\xC2\xB1"
+                                           "0");
+    CHECK(change_text(-0.004, 2) == "\xC2\xB1"
+                                    "0");
+    CHECK(change_text(std::nan(""), 1) == "\xE2\x80\x94");
+  }
+
   TEST_CASE("plain percentages") {
     CHECK(percent_text(23.4375) == "23.4%");
     CHECK(percent_text(std::nullopt) == "—");

@@ -336,6 +336,10 @@ std::string bar_chart(const BarChartSpec& spec) {
   if (ref_value) fit.push_back(*ref_value);
   Axis axis = fit_axis(fit, std::nullopt, std::nullopt, true);
 
+  auto bar_text = [&](double v) {
+    return spec.against_pct ? percent_against(v, *spec.against_pct)
+                            : value_text(v, spec.decimals, spec.unit);
+  };
   std::vector<std::string> desc{spec.summary};
   if (!has_data)
     desc.push_back("No data.");
@@ -345,8 +349,7 @@ std::string bar_chart(const BarChartSpec& spec) {
   for (std::size_t i = 0; i < n && i < 20; ++i) {
     const auto& b = spec.bars[i];
     auto v = usable(b.value);
-    listing += (i == 0 ? "" : "; ") + b.label + ": " +
-               (v ? value_text(*v, spec.decimals, spec.unit) : std::string("no data"));
+    listing += (i == 0 ? "" : "; ") + b.label + ": " + (v ? bar_text(*v) : std::string("no data"));
   }
   if (n > 20) listing += "; and " + std::to_string(n - 20) + " more";
   if (has_data) desc.push_back(listing + ".");
@@ -380,8 +383,7 @@ std::string bar_chart(const BarChartSpec& spec) {
     double y = top + static_cast<double>(i) * (row_h + gap);
     std::string cls = clean_class(b.css_class);
     svg += "<g class=\"chart-row" + (cls.empty() ? std::string() : " " + cls) + "\"><title>" +
-           html_escape(b.label) + ": " +
-           html_escape(v ? value_text(*v, spec.decimals, spec.unit) : std::string("no data")) +
+           html_escape(b.label) + ": " + html_escape(v ? bar_text(*v) : std::string("no data")) +
            "</title>";
     svg += text_el(left - 8, y + row_h / 2 + 4, "chart-label", "end",
                    label_text(b.label, label_chars));
@@ -390,8 +392,7 @@ std::string bar_chart(const BarChartSpec& spec) {
       svg += "<rect class=\"chart-bar-rect\" x=\"" + coord(std::min(x0, x1)) + "\" y=\"" +
              coord(y) + "\" width=\"" + coord(std::max(std::abs(x1 - x0), 1.0)) + "\" height=\"" +
              coord(row_h) + "\"/>";
-      svg += text_el(width - 4, y + row_h / 2 + 4, "chart-value", "end",
-                     html_escape(value_text(*v, spec.decimals, spec.unit)));
+      svg += text_el(width - 4, y + row_h / 2 + 4, "chart-value", "end", html_escape(bar_text(*v)));
     } else {
       svg += text_el(px(0) + 4, y + row_h / 2 + 4, "chart-missing", "", "no data");
     }

@@ -175,6 +175,21 @@ TEST_CASE("render/svg: bar chart rows, negatives, missing values and classes") {
   CHECK(!contains(svg, "=\"-inf"));
 }
 
+TEST_CASE("render/svg: bar values read against a target as the pages read them") {
+  BarChartSpec spec;
+  spec.unit = "%";
+  spec.against_pct = 25;
+  spec.reference = ReferenceLine{25, "target 25%"};
+  spec.bars = {{"t1", 24.96, ""}};
+  std::string svg = bar_chart(spec);
+  CHECK(contains(svg, "t1: 24.9%"));                  // the description and the row's title
+  CHECK(contains(svg, "text-anchor=\"end\">24.9%<")); // the value beside the bar
+  CHECK(!contains(svg, "t1: 25.0%"));
+  spec.against_pct = 0;
+  spec.bars = {{"a1", -0.0393, ""}};
+  CHECK(contains(bar_chart(spec), "a1: -0.1%"));
+}
+
 TEST_CASE("render/svg: gauge clamps, shows exhaustion and handles NaN") {
   std::string healthy = gauge(0.734, "checkout availability");
   check_frame(healthy);
