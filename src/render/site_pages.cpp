@@ -91,8 +91,9 @@ int golden_decimals(double v) {
   return a >= 100 ? 0 : a >= 1 ? 2 : 4;
 }
 
+// Compact from 1e12 on (2.5e12, 1.0e300), as the chart beside it: never a wall of digits.
 std::string golden_value_text(double v) {
-  return format_fixed(v, golden_decimals(v));
+  return number_text(v, golden_decimals(v));
 }
 
 // What a dialect document carries besides the model's fields (OpenSLO and Backstage metadata):
