@@ -33,6 +33,8 @@ add_test(NAME e2e.commands
 add_test(NAME e2e.site
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_site.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+add_test(NAME e2e.frozen
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_frozen.py $<TARGET_FILE:nines>)
 add_test(NAME e2e.browser
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_browser.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/browser-artifacts)

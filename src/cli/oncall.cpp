@@ -22,14 +22,6 @@ std::string upper(std::string s) {
   return s;
 }
 
-// The latest period as written (YYYY-MM sorts as text); nullptr when the rotation has none.
-const OncallPeriod* latest(const RotationFigures& r) {
-  const OncallPeriod* best = nullptr;
-  for (const auto& p : r.periods)
-    if (!best || p.period > best->period) best = &p;
-  return best;
-}
-
 void print_rotation(std::ostream& out, const RotationFigures& r) {
   out << r.id << (r.name.empty() || r.name == r.id ? "" : " — " + r.name)
       << (r.team.empty() ? "" : " (" + r.team + ")") << "\n";
@@ -38,7 +30,7 @@ void print_rotation(std::ostream& out, const RotationFigures& r) {
     out << "  " << paint("WARNING", "warning")
         << ": fewer than 5 members (the seed's minimum rotation size)";
   out << "\n";
-  const OncallPeriod* p = latest(r);
+  const OncallPeriod* p = latest_period(r);
   if (!p) {
     out << "  no health data\n";
     return;

@@ -67,31 +67,19 @@ std::string report_period(const ReportOpts& o, std::int64_t now) {
 // ---- Markdown
 
 // A change for people: "+2", "−12.0" (a real minus sign), "±0"; "—" when either month is null.
-std::string fmt_change(std::optional<double> v, int decimals, const char* unit = "") {
-  if (!v || !std::isfinite(*v)) return "—";
-  std::string mag = fmt_num(std::fabs(*v), decimals);
-  if (mag.find_first_not_of("0.") == std::string::npos) return "±0";
-  return (*v < 0 ? "−" : "+") + mag + unit;
-}
-
 class MdWriter {
 public:
   MdWriter(std::ostream& out, const MonthlyReport& r) : m_out(out), m_r(r) {}
 
-  std::optional<double> delta(const std::string& key) const {
-    auto it = m_r.delta.find(key);
-    return it == m_r.delta.end() ? std::nullopt : it->second;
-  }
-  // " (−12.0 vs 2026-09)"; nothing when there is no change to show (either month lacks it).
-  std::string vs(const std::string& key, int decimals, const char* unit = "") const {
-    auto d = delta(key);
-    if (!d || !std::isfinite(*d)) return "";
-    return " (" + fmt_change(d, decimals, unit) + " vs " + m_r.previous_period + ")";
+  // " (−12.0 min vs 2026-09)", as the report page reads it; nothing when there is no change to
+  // show (either month lacks it).
+  std::string vs(const std::string& key) const {
+    auto change = report_change_text(m_r, key);
+    return change ? " (" + *change + " vs " + m_r.previous_period + ")" : "";
   }
   // "- label: value (change vs previous)"
-  void item(const std::string& label, const std::string& value, const std::string& key,
-            int decimals, const char* unit = "") {
-    m_out << "- " << label << ": " << value << vs(key, decimals, unit) << "\n";
+  void item(const std::string& label, const std::string& value, const std::string& key) {
+    m_out << "- " << label << ": " << value << vs(key) << "\n";
   }
   void list(const std::vector<std::string>& v, const char* none = "None.") {
     if (v.empty()) m_out << none << "\n";
@@ -143,9 +131,9 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   const auto& s = r.slo_summary;
   w.heading("SLO summary");
   w.item("Services meeting their SLOs", count(s.services_meeting_slo),
-         "slo_summary.services_meeting_slo", 0);
+         "slo_summary.services_meeting_slo");
   w.item("Services breaching their SLOs", count(s.services_breaching_slo),
-         "slo_summary.services_breaching_slo", 0);
+         "slo_summary.services_breaching_slo");
   if (!s.breaching.empty()) out << "  - breaching: " << join(s.breaching) << "\n";
   out << "- Worst performing: "
       << (s.worst_performing ? *s.worst_performing + (s.worst_slo ? " (" + *s.worst_slo + ")" : "")
@@ -163,7 +151,7 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
 
   const auto& inc = r.incidents;
   w.heading("Incidents");
-  w.item("Total", count(inc.total), "incidents.total", 0);
+  w.item("Total", count(inc.total), "incidents.total");
   // The change column only when the previous month has a report to compare with.
   if (r.previous_has_report)
     out << "\n| Severity | Incidents | Change vs " << r.previous_period << " |\n|---|---:|---:|\n";
@@ -174,56 +162,56 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
     int n = it == inc.by_severity.end() ? 0 : it->second;
     out << "| " << sev << " | " << n << " |";
     if (r.previous_has_report)
-      out << " " << fmt_change(w.delta(std::string("incidents.by_severity.") + sev), 0) << " |";
+      out << " " << report_change_text(r, std::string("incidents.by_severity.") + sev).value_or("—")
+          << " |";
     out << "\n";
   }
   out << "\n";
   w.item("MTTR", inc.mttr_minutes ? fmt_num(inc.mttr_minutes, 1) + " min" : std::string("no data"),
-         "incidents.mttr_minutes", 1, " min");
+         "incidents.mttr_minutes");
   w.item("MTTD", inc.mttd_minutes ? fmt_num(inc.mttd_minutes, 1) + " min" : std::string("no data"),
-         "incidents.mttd_minutes", 1, " min");
-  w.item("Repeat incidents", count(inc.repeat_incidents), "incidents.repeat_incidents", 0);
+         "incidents.mttd_minutes");
+  w.item("Repeat incidents", count(inc.repeat_incidents), "incidents.repeat_incidents");
   if (!inc.postmortems.empty()) out << "- Postmortems: " << join(inc.postmortems) << "\n";
 
   const auto& eb = r.error_budget;
   w.heading("Error budget");
   out << "Services by the worst budget state of their SLOs at the end of the month.\n\n";
-  w.item("Healthy", count(eb.services_in_healthy), "error_budget.services_in_healthy", 0);
-  w.item("Warning", count(eb.services_in_warning), "error_budget.services_in_warning", 0);
-  w.item("Critical", count(eb.services_in_critical), "error_budget.services_in_critical", 0);
-  w.item("Exhausted", count(eb.services_exhausted), "error_budget.services_exhausted", 0);
+  w.item("Healthy", count(eb.services_in_healthy), "error_budget.services_in_healthy");
+  w.item("Warning", count(eb.services_in_warning), "error_budget.services_in_warning");
+  w.item("Critical", count(eb.services_in_critical), "error_budget.services_in_critical");
+  w.item("Exhausted", count(eb.services_exhausted), "error_budget.services_exhausted");
   if (!eb.exhausted_slos.empty()) out << "- Exhausted SLOs: " << join(eb.exhausted_slos) << "\n";
 
   const auto& t = r.toil;
   w.heading("Toil");
-  w.item("Hours spent", fmt_num(t.hours_spent, 1) + " h", "toil.hours_spent", 1, " h");
+  w.item("Hours spent", fmt_num(t.hours_spent, 1) + " h", "toil.hours_spent");
   w.item("Hours automated away", fmt_num(t.hours_automated_away, 1) + " h",
-         "toil.hours_automated_away", 1, " h");
+         "toil.hours_automated_away");
   w.item("Share of SRE time",
          t.pct_of_sre_time ? percent_against(t.pct_of_sre_time, 25) + " (target < 25%)"
                            : std::string("no data (no team has sre_hours_per_month)"),
-         "toil.pct_of_sre_time", 2, " pts");
+         "toil.pct_of_sre_time");
 
   const auto& oc = r.on_call;
   w.heading("On-call");
   out << "From " << plural(oc.rotations_reporting, "rotation") << " reporting for the month.\n\n";
   auto or_no_data = [](const std::string& v) { return v == "—" ? std::string("no data") : v; };
-  w.item("Total pages", or_no_data(fmt_num(oc.total_pages, 0)), "on_call.total_pages", 0);
-  w.item("Off-hours pages", or_no_data(fmt_num(oc.off_hours_pages, 0)), "on_call.off_hours_pages",
-         0);
+  w.item("Total pages", or_no_data(fmt_num(oc.total_pages, 0)), "on_call.total_pages");
+  w.item("Off-hours pages", or_no_data(fmt_num(oc.off_hours_pages, 0)), "on_call.off_hours_pages");
   w.item("False positive rate", or_no_data(percent_text(oc.false_positive_pct)),
-         "on_call.false_positive_pct", 1, " pts");
+         "on_call.false_positive_pct");
   w.item("Average time to acknowledge",
          oc.avg_ack_time_min ? fmt_num(oc.avg_ack_time_min, 1) + " min" : std::string("no data"),
-         "on_call.avg_ack_time_min", 1, " min");
+         "on_call.avg_ack_time_min");
   if (!oc.critical.empty()) out << "- Critical: " << join(oc.critical) << "\n";
 
   const auto& ai = r.action_items;
   w.heading("Action items");
-  w.item("Open", count(ai.open), "action_items.open", 0);
+  w.item("Open", count(ai.open), "action_items.open");
   w.item("Completed this month", count(ai.completed_this_month),
-         "action_items.completed_this_month", 0);
-  w.item("Overdue", count(ai.overdue), "action_items.overdue", 0);
+         "action_items.completed_this_month");
+  w.item("Overdue", count(ai.overdue), "action_items.overdue");
 
   w.heading("Highlights");
   w.list(r.highlights);

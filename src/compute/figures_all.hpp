@@ -32,9 +32,6 @@ struct Figures {
   std::map<std::string, Handoff> handoffs;     // by rotation, runbook updates of the last 7 days
 };
 
-// Overwrites a report's figures with those frozen in its monthly_report document.
-void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
-
 // Runs every formula of SPEC section 3 over the repo and its daily data.
 // `history` (may be null) feeds the handoffs' recent changes. The formulas of each SLO, week and
 // month run on `jobs` threads (parallel_for: 0 is one per core); the figures are the same on any

@@ -305,9 +305,17 @@ std::vector<RotationFigures> compute_oncall(const Repo& repo) {
     f.size_warning = f.members < 5; // the seed: minimum rotation size 5
     for (const auto& h : r.health)
       f.periods.push_back(oncall_period(h));
+    // Chronological, so the latest is the last however the entries are listed.
+    std::stable_sort(
+        f.periods.begin(), f.periods.end(),
+        [](const OncallPeriod& a, const OncallPeriod& b) { return a.period < b.period; });
     out.push_back(std::move(f));
   }
   return out;
+}
+
+const OncallPeriod* latest_period(const RotationFigures& r) {
+  return r.periods.empty() ? nullptr : &r.periods.back();
 }
 
 } // namespace nines

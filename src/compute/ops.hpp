@@ -113,11 +113,16 @@ struct OncallPeriod {
 struct RotationFigures {
   std::string id, name, team;
   int members = 0;
-  bool size_warning = false;         // fewer than 5 members
-  std::vector<OncallPeriod> periods; // as written
+  bool size_warning = false; // fewer than 5 members
+  // Oldest first by period (YYYY-MM), whatever order the health entries are written in; entries
+  // of the same period keep their written order.
+  std::vector<OncallPeriod> periods;
 };
 
 OncallPeriod oncall_period(const RotationHealth& h);
 std::vector<RotationFigures> compute_oncall(const Repo& repo);
+// The rotation's latest period (the last of `periods`); nullptr when it has no health entry. Every
+// page, command and API reader that says "latest" means this one.
+const OncallPeriod* latest_period(const RotationFigures& r);
 
 } // namespace nines

@@ -160,6 +160,30 @@ TEST_SUITE("compute.ops") {
     CHECK_FALSE(compute_oncall(repo)[0].size_warning);
   }
 
+  TEST_CASE("on-call: the latest period is the latest month, not the last listed") {
+    Repo repo;
+    Rotation r;
+    r.meta = meta("oncall_rotation", "rot");
+    RotationHealth october, september;
+    october.period = "2026-10";
+    october.pages = 60;
+    october.shifts = 4; // 15 pages a shift: critical
+    september.period = "2026-09";
+    september.pages = 4;
+    september.shifts = 4; // 1 page a shift: healthy
+    r.health = {october, september};
+    repo.rotations.push_back(r);
+    auto rot = compute_oncall(repo);
+    REQUIRE(rot[0].periods.size() == 2);
+    CHECK(rot[0].periods[0].period == "2026-09"); // oldest first, for the table and the chart
+    const OncallPeriod* latest = latest_period(rot[0]);
+    REQUIRE(latest);
+    CHECK(latest->period == "2026-10");
+    CHECK(latest->worst == "critical");
+    repo.rotations[0].health.clear();
+    CHECK(latest_period(compute_oncall(repo)[0]) == nullptr);
+  }
+
   TEST_CASE("incidents: overdue action items and repeats") {
     Repo repo;
     Postmortem a = postmortem("a", "svc", "2026-08-01", "SEV2");

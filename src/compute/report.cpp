@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 
 namespace nines {
@@ -20,6 +22,9 @@ using namespace compute_detail;
 namespace {
 
 constexpr double k_pct_tolerance = 1e-9; // see condition_matches
+// The computed concern that names the exhausted SLOs; a frozen report keeps only the concern, so
+// the list is read back from it.
+constexpr std::string_view k_exhausted_concern = "Error budget exhausted: ";
 
 struct Month {
   std::int64_t first = 0, last = 0; // days, inclusive
@@ -32,12 +37,40 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
+// The services meeting and breaching their SLOs, and the worst performing one, from the month's
+// SLO rows: a service meets when every SLO of it with data meets; services without data count in
+// neither (SPEC 3.5). The same for computed and frozen rows.
+void summarise_slos(ReportSloSummary& s) {
+  std::vector<std::string> order;
+  std::map<std::string, bool> all_meet; // service with data → every SLO with data meets
+  double worst = -1;
+  s.meeting.clear();
+  s.breaching.clear();
+  s.worst_performing.reset();
+  s.worst_slo.reset();
+  s.services_meeting_slo.reset();
+  s.services_breaching_slo.reset();
+  for (const auto& m : s.slos) {
+    if (!m.meets) continue; // no data
+    auto [it, fresh] = all_meet.try_emplace(m.service, true);
+    if (fresh) order.push_back(m.service);
+    it->second = it->second && *m.meets;
+    if (m.consumed && *m.consumed > worst) {
+      worst = *m.consumed;
+      s.worst_performing = m.service;
+      s.worst_slo = m.slo;
+    }
+  }
+  for (const auto& svc : order)
+    (all_meet[svc] ? s.meeting : s.breaching).push_back(svc);
+  if (order.empty()) return; // no SLO has data in P: the counts are unknown, not zero
+  s.services_meeting_slo = static_cast<int>(s.meeting.size());
+  s.services_breaching_slo = static_cast<int>(s.breaching.size());
+}
+
 void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& series,
                  const Month& mo, std::int64_t today, MonthlyReport& r) {
   const std::int64_t last = std::min(mo.last, today - 1); // closed days only
-  std::vector<std::string> order;
-  std::map<std::string, std::pair<bool, bool>> svc; // service → (has data, all meet)
-  double worst = -1;
   for (const auto& slo : repo.slos) {
     SloMonth m;
     m.slo = slo.meta.id;
@@ -51,27 +84,10 @@ void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& ser
       const double b = budget_fraction(slo.target);
       if (b > 0) m.consumed = (t.total - t.good) / t.total / b;
       m.meets = *m.attainment * 100.0 >= slo.target - k_pct_tolerance;
-      if (!svc.count(m.service)) order.push_back(m.service);
-      auto& [has, all] = svc.try_emplace(m.service, false, true).first->second;
-      has = true;
-      all = all && *m.meets;
-      if (m.consumed && *m.consumed > worst) {
-        worst = *m.consumed;
-        r.slo_summary.worst_performing = m.service;
-        r.slo_summary.worst_slo = m.slo;
-      }
     }
     r.slo_summary.slos.push_back(std::move(m));
   }
-  for (const auto& s : order) {
-    if (svc[s].second)
-      r.slo_summary.meeting.push_back(s);
-    else
-      r.slo_summary.breaching.push_back(s);
-  }
-  if (order.empty()) return; // no SLO has data in P: the counts are unknown, not zero
-  r.slo_summary.services_meeting_slo = static_cast<int>(r.slo_summary.meeting.size());
-  r.slo_summary.services_breaching_slo = static_cast<int>(r.slo_summary.breaching.size());
+  summarise_slos(r.slo_summary);
 }
 
 // Days of P (closed, up to today) on which at least one SLO has data.
@@ -248,7 +264,7 @@ void people(const Repo& repo, const std::string& period, MonthlyReport& r) {
 void computed_concerns(const Repo& repo, const Month& mo, MonthlyReport& r) {
   auto& c = r.computed_concerns;
   if (!r.error_budget.exhausted_slos.empty())
-    c.push_back("Error budget exhausted: " + join(r.error_budget.exhausted_slos));
+    c.push_back(std::string(k_exhausted_concern) + join(r.error_budget.exhausted_slos));
   if (!r.slo_summary.breaching.empty())
     c.push_back("SLO breached this month: " + join(r.slo_summary.breaching));
   if (int n = r.incidents.by_severity["SEV1"]; n > 0) {
@@ -298,7 +314,152 @@ std::optional<MonthlyReport> base_report(const Repo& repo,
   return r;
 }
 
+using nlohmann::json;
+
+std::optional<double> opt_num(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
+}
+
+int num_or(const json& j, const char* key, int fallback) {
+  auto v = opt_num(j, key);
+  return v ? static_cast<int>(*v) : fallback;
+}
+
+std::optional<int> opt_int(const json& j, const char* key) {
+  auto v = opt_num(j, key);
+  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+}
+
+std::string str_or_empty(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+std::vector<std::string> str_list(const json& j, const char* key) {
+  std::vector<std::string> out;
+  if (j.is_object() && j.contains(key) && j[key].is_array())
+    for (const auto& x : j[key])
+      if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+
+// The month's SLO rows as frozen (`slos`, percentages as the API writes them).
+std::vector<SloMonth> frozen_slos(const json& rows) {
+  std::vector<SloMonth> out;
+  for (const auto& x : rows) {
+    if (!x.is_object()) continue;
+    SloMonth m;
+    m.slo = str_or_empty(x, "slo");
+    m.service = str_or_empty(x, "service");
+    m.target = opt_num(x, "target").value_or(0);
+    m.frozen_attainment_pct = opt_num(x, "attainment_pct");
+    m.frozen_consumed_pct = opt_num(x, "budget_consumed_pct");
+    if (m.frozen_attainment_pct) m.attainment = *m.frozen_attainment_pct / 100.0;
+    if (m.frozen_consumed_pct) m.consumed = *m.frozen_consumed_pct / 100.0;
+    m.days_with_data = num_or(x, "days_with_data", 0);
+    if (x.contains("meets") && x["meets"].is_boolean()) m.meets = x["meets"].get<bool>();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 } // namespace
+
+std::optional<double> attainment_pct(const SloMonth& m) {
+  if (m.frozen_attainment_pct) return m.frozen_attainment_pct;
+  return m.attainment ? std::optional<double>(*m.attainment * 100.0) : std::nullopt;
+}
+
+std::optional<double> consumed_pct(const SloMonth& m) {
+  if (m.frozen_consumed_pct) return m.frozen_consumed_pct;
+  return m.consumed ? std::optional<double>(*m.consumed * 100.0) : std::nullopt;
+}
+
+// A frozen report (`nines report --freeze`) holds the figures as they were when the month closed.
+// Every figure it holds wins over a recomputation, so a past report never changes — even after the
+// backend has forgotten the data — and the next month's changes are against it. People's
+// highlights, concerns and priorities stay live, as do the lists the frozen file does not hold
+// (postmortems, critical on-call metrics), which come from documents rather than metrics.
+void apply_frozen(MonthlyReport& r, const std::string& frozen_json) {
+  json f = json::parse(frozen_json, nullptr, false);
+  if (!f.is_object()) return;
+  const json& s = f.value("slo_summary", json::object());
+  // The SLO rows first: the services meeting and breaching, and the worst SLO, follow from them;
+  // the frozen counts and worst service then win. A file frozen before the rows were kept has
+  // none: those stay computed.
+  if (f.contains("slos") && f["slos"].is_array()) {
+    r.slo_summary.slos = frozen_slos(f["slos"]);
+    summarise_slos(r.slo_summary);
+  }
+  r.slo_summary.services_meeting_slo = opt_int(s, "services_meeting_slo");
+  r.slo_summary.services_breaching_slo = opt_int(s, "services_breaching_slo");
+  const std::optional<std::string> worst_slo = r.slo_summary.worst_slo;
+  const std::optional<std::string> worst_service = r.slo_summary.worst_performing;
+  r.slo_summary.worst_performing = std::nullopt;
+  r.slo_summary.worst_slo = std::nullopt;
+  if (s.contains("worst_performing") && s["worst_performing"].is_string()) {
+    r.slo_summary.worst_performing = s["worst_performing"].get<std::string>();
+    if (worst_service == r.slo_summary.worst_performing) r.slo_summary.worst_slo = worst_slo;
+  }
+  const json& i = f.value("incidents", json::object());
+  r.incidents.total = num_or(i, "total", 0);
+  r.incidents.by_severity.clear();
+  if (i.contains("by_severity") && i["by_severity"].is_object())
+    for (const auto& [k, v] : i["by_severity"].items())
+      if (v.is_number()) r.incidents.by_severity[k] = v.get<int>();
+  r.incidents.mttr_minutes = opt_num(i, "mttr_minutes");
+  r.incidents.mttd_minutes = opt_num(i, "mttd_minutes");
+  r.incidents.repeat_incidents = num_or(i, "repeat_incidents", 0);
+  const json& e = f.value("error_budget", json::object());
+  r.error_budget.services_in_healthy = opt_int(e, "services_in_healthy");
+  r.error_budget.services_in_warning = opt_int(e, "services_in_warning");
+  r.error_budget.services_in_critical = opt_int(e, "services_in_critical");
+  r.error_budget.services_exhausted = opt_int(e, "services_exhausted");
+  const json& t = f.value("toil", json::object());
+  r.toil.hours_spent = opt_num(t, "hours_spent").value_or(0);
+  r.toil.hours_automated_away = opt_num(t, "hours_automated_away").value_or(0);
+  r.toil.pct_of_sre_time = opt_num(t, "pct_of_sre_time");
+  const json& o = f.value("on_call", json::object());
+  r.on_call.total_pages = opt_num(o, "total_pages");
+  r.on_call.off_hours_pages = opt_num(o, "off_hours_pages");
+  r.on_call.false_positive_pct = opt_num(o, "false_positive_pct");
+  r.on_call.avg_ack_time_min = opt_num(o, "avg_ack_time_min");
+  const json& a = f.value("action_items", json::object());
+  r.action_items.open = num_or(a, "open", 0);
+  r.action_items.completed_this_month = num_or(a, "completed_this_month", 0);
+  r.action_items.overdue = num_or(a, "overdue", 0);
+  if (const json& c = f.value("coverage", json::object()); c.is_object() && !c.empty()) {
+    r.coverage.days_with_data = num_or(c, "days_with_data", r.coverage.days_with_data);
+    r.coverage.days_in_month = num_or(c, "days_in_month", r.coverage.days_in_month);
+  }
+  if (f.contains("service_budget_states") && f["service_budget_states"].is_object()) {
+    r.error_budget.service_state.clear();
+    for (const auto& [svc, state] : f["service_budget_states"].items())
+      if (state.is_string()) r.error_budget.service_state[svc] = state.get<std::string>();
+  }
+  r.computed_concerns = str_list(f, "computed_concerns");
+  // The exhausted SLOs are named only in their computed concern.
+  r.error_budget.exhausted_slos.clear();
+  for (const auto& c : r.computed_concerns) {
+    if (!c.starts_with(k_exhausted_concern)) continue;
+    std::string_view ids = std::string_view(c).substr(k_exhausted_concern.size());
+    while (!ids.empty()) {
+      const std::size_t comma = ids.find(", ");
+      r.error_budget.exhausted_slos.emplace_back(ids.substr(0, comma));
+      ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 2);
+    }
+  }
+  r.delta.clear();
+  if (f.contains("delta") && f["delta"].is_object())
+    for (const auto& [k, v] : f["delta"].items())
+      r.delta[k] = v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
+  r.previous_has_report = false;
+  for (const auto& [k, v] : r.delta)
+    r.previous_has_report = r.previous_has_report || v.has_value();
+  if (f.contains("previous_period") && f["previous_period"].is_string())
+    r.previous_period = f["previous_period"].get<std::string>();
+  r.frozen = true;
+}
 
 std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport& r) {
   std::map<std::string, std::optional<double>> n;
@@ -331,6 +492,25 @@ std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport&
   return n;
 }
 
+std::optional<std::string> report_change_text(const MonthlyReport& r, const std::string& key) {
+  auto it = r.delta.find(key);
+  if (it == r.delta.end() || !it->second || !std::isfinite(*it->second)) return std::nullopt;
+  // Every figure not listed is a count.
+  struct Shown {
+    std::string_view key;
+    int decimals;
+    std::string_view unit;
+  };
+  static constexpr Shown k_shown[] = {
+      {"incidents.mttr_minutes", 1, " min"},  {"incidents.mttd_minutes", 1, " min"},
+      {"toil.hours_spent", 1, " h"},          {"toil.hours_automated_away", 1, " h"},
+      {"toil.pct_of_sre_time", 2, " pts"},    {"on_call.false_positive_pct", 1, " pts"},
+      {"on_call.avg_ack_time_min", 1, " min"}};
+  for (const auto& s : k_shown)
+    if (s.key == key) return change_text(*it->second, s.decimals, s.unit);
+  return change_text(*it->second, 0);
+}
+
 std::optional<MonthlyReport> compute_report(const Repo& repo,
                                             const std::map<std::string, DailySeries>& series,
                                             const std::string& period, std::int64_t now) {
@@ -341,11 +521,15 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
   int py = ym->second == 1 ? ym->first - 1 : ym->first;
   int pm = ym->second == 1 ? 12 : ym->second - 1;
   auto prev = base_report(repo, series, py, pm, now);
-  // A change is only against a month that has a report: one with data, or frozen.
+  // A change is only against a month that has a report: one with data, or frozen. A frozen month's
+  // figures are the frozen ones, also when its metrics are gone.
   const auto with_data = months_with_data(repo);
   bool prev_has_report = std::binary_search(with_data.begin(), with_data.end(), r->previous_period);
   for (const auto& d : repo.reports)
-    prev_has_report = prev_has_report || (d.period == r->previous_period && !d.frozen_json.empty());
+    if (d.period == r->previous_period && !d.frozen_json.empty()) {
+      prev_has_report = true;
+      apply_frozen(*prev, d.frozen_json);
+    }
   r->previous_has_report = prev_has_report;
   auto cur_n = report_numbers(*r);
   auto prev_n = report_numbers(*prev);

@@ -22,7 +22,14 @@ struct SloMonth {
   std::optional<double> attainment, consumed; // over the calendar month
   int days_with_data = 0;
   std::optional<bool> meets; // null without data
+  // A frozen report holds percentages, not fractions: kept as written so the API repeats them
+  // exactly (99.8548, not the 99.85480000000001 of a fraction times 100).
+  std::optional<double> frozen_attainment_pct, frozen_consumed_pct;
 };
+
+// The month's attainment and budget consumed as percentages: as frozen, else ×100.
+std::optional<double> attainment_pct(const SloMonth& m);
+std::optional<double> consumed_pct(const SloMonth& m);
 
 struct ReportSloSummary {
   // Null when no SLO has data in the month: "no data", not "no service met its SLOs".
@@ -95,11 +102,22 @@ struct MonthlyReport {
 // The report's numeric figures flattened to dotted keys ("incidents.by_severity.SEV1", …).
 std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport& r);
 
+// The change of report figure `key` (a report_numbers key) against the previous month as people
+// read it, the same in Markdown, the terminal and on the site: counts whole ("+2"), minutes and
+// hours with one decimal ("−90.2 min", "+4.5 h"), the toil share with two ("−1.25 pts"), the false
+// positive rate with one ("+3.0 pts"); "±0" when it rounds to nothing. nullopt when there is no
+// change to show (either month lacks the figure).
+std::optional<std::string> report_change_text(const MonthlyReport& r, const std::string& key);
+
 // The report for `period` (YYYY-MM); nullopt for a malformed period. Figures of months not yet
 // over stop at now.
 std::optional<MonthlyReport> compute_report(const Repo& repo,
                                             const std::map<std::string, DailySeries>& series,
                                             const std::string& period, std::int64_t now);
+
+// Overwrites a report's figures with every figure frozen in its monthly_report document
+// (`nines report --freeze`), so a closed month reads the same once its metrics are gone.
+void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
 
 // Every month (YYYY-MM, ascending) with CSV data or a dated postmortem.
 std::vector<std::string> months_with_data(const Repo& repo);

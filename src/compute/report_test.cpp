@@ -175,6 +175,19 @@ TEST_SUITE("compute.report") {
     CHECK(*r->delta.at("on_call.total_pages") == 28);
     CHECK(*r->delta.at("slo_summary.services_breaching_slo") == 1);
     CHECK(r->delta.size() == report_numbers(*r).size());
+    // Each change reads one way on every page: counts whole, minutes with a decimal.
+    CHECK(*report_change_text(*r, "incidents.total") == "+1");
+    CHECK(*report_change_text(*r, "incidents.by_severity.SEV2") == "\xE2\x88\x92"
+                                                                   "1");
+    CHECK_FALSE(report_change_text(*r, "incidents.mttr_minutes"));
+    r->delta["toil.pct_of_sre_time"] = -1.25;
+    CHECK(*report_change_text(*r, "toil.pct_of_sre_time") == "\xE2\x88\x92"
+                                                             "1.25 pts");
+    r->delta["incidents.mttd_minutes"] = 3;
+    CHECK(*report_change_text(*r, "incidents.mttd_minutes") == "+3.0 min");
+    r->delta["on_call.total_pages"] = 0.2;
+    CHECK(*report_change_text(*r, "on_call.total_pages") == "\xC2\xB1"
+                                                            "0");
     CHECK(r->previous_has_report);
     CHECK(r->coverage.days_with_data == 31);
     CHECK(r->coverage.days_in_month == 31);

@@ -399,9 +399,11 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     f.alerts.push_back(std::move(af));
   }
 
-  // projected exhaustion = now + R·W/B24h, when B24h > 0 and R > 0.
+  // projected exhaustion = now + R·W/B24h, when B24h > 0 and R > 0. R > 0 with the budget bands'
+  // tolerance: a remaining budget within 1e-9 points of 0 is a float residue of an exactly spent
+  // budget (state exhausted), not budget left to run out of.
   const auto& b24 = f.burn_rates["24h"];
-  if (f.remaining && *f.remaining > 0 && b24 && *b24 > 0) {
+  if (f.remaining && *f.remaining * 100.0 > k_pct_tolerance && b24 && *b24 > 0) {
     // The instant, to the second (finer than any figure shown), then its UTC day.
     const double seconds = *f.remaining * slo.window_days * 86400.0 / *b24;
     if (seconds < 1e15) // beyond any calendar we can print

@@ -289,6 +289,21 @@ TEST_SUITE("compute.slo") {
     CHECK(*f.projected_exhaustion == "2026-11-08");
   }
 
+  TEST_CASE("projected exhaustion: none when the budget is exhausted but for a float residue") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.99);
+    DailySeries d;
+    // Bad events exactly at the target every day: C = 1, R = 0 — in binary, a residue of 5e-11.
+    fill(d, "2026-10-04", "2026-10-31", 10'000'000, 1000);
+    auto f = figures(repo, s, &d);
+    REQUIRE(f.remaining);
+    CHECK(*f.remaining > 0); // the residue this case is about
+    CHECK(*f.remaining < 1e-9);
+    CHECK(*f.burn_rates["24h"] == doctest::Approx(1.0));
+    CHECK(f.state.level == BudgetState::Exhausted);
+    CHECK_FALSE(f.projected_exhaustion);
+  }
+
   TEST_CASE("the policy: the SLO's, else the service's, else the default, else the seed's") {
     Repo repo;
     Slo s = slo("api", "svc", 99.9);

@@ -18,6 +18,24 @@ std::string fixed_text(double value, int decimals) {
   return s;
 }
 
+std::string number_text(double value, int decimals, int significant) {
+  if (!std::isfinite(value) || std::fabs(value) < k_compact_from)
+    return fixed_text(value, decimals);
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific,
+                                 std::clamp(significant, 2, 17) - 1);
+  if (ec != std::errc()) return "n/a";
+  std::string s(buf, end); // "2.500e+12"
+  const std::size_t e = s.find('e');
+  std::string mantissa = s.substr(0, e);
+  while (mantissa.back() == '0' && mantissa[mantissa.size() - 2] != '.')
+    mantissa.pop_back();
+  std::string exponent = s.substr(e + 1);
+  if (exponent.front() == '+') exponent.erase(0, 1);
+  exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
+  return mantissa + "e" + exponent;
+}
+
 namespace {
 
 // The decimals a threshold is written with (99.9 → 1, 25 → 0), up to 5.
@@ -59,6 +77,15 @@ std::string attainment_text(std::optional<double> pct, double target_pct) {
 std::string percent_text(std::optional<double> pct, int decimals) {
   if (!pct || !std::isfinite(*pct)) return "—";
   return fixed_text(*pct, decimals) + "%";
+}
+
+std::string change_text(double change, int decimals, std::string_view unit) {
+  if (!std::isfinite(change)) return "\xE2\x80\x94";
+  const std::string magnitude = fixed_text(std::fabs(change), decimals);
+  if (magnitude.find_first_not_of("0.") == std::string::npos)
+    return "\xC2\xB1"
+           "0";
+  return (change < 0 ? "\xE2\x88\x92" : "+") + magnitude + std::string(unit);
 }
 
 std::string noun_for(long long n, std::string_view noun, std::string_view plural_noun) {

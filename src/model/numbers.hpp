@@ -17,6 +17,17 @@ constexpr double k_target_tolerance = 1e-9;
 // when not finite.
 std::string fixed_text(double value, int decimals);
 
+// From this magnitude on, number_text writes a mantissa and a power of ten: a fixed-point figure
+// would be 13 digits or more (a double carries 17 significant digits at most, and 1e300 would be a
+// 301-digit number).
+constexpr double k_compact_from = 1e12;
+
+// `value` for people, of any size: fixed_text(value, decimals) below k_compact_from in magnitude;
+// from there `significant` significant digits (2 to 17) and a power of ten, trailing zeros trimmed
+// to one decimal: 2.5e12 → "2.5e12", 1e300 → "1.0e300", -1.234e15 → "-1.23e15". "n/a" when not
+// finite.
+std::string number_text(double value, int decimals, int significant = 3);
+
 // Decimals that show a percentage next to `threshold_pct`: one more than the threshold has, at
 // least `min_decimals` and at most 6.
 int decimals_against(double threshold_pct, int min_decimals = 1);
@@ -32,6 +43,11 @@ std::string attainment_text(std::optional<double> pct, double target_pct);
 
 // `pct` (already ×100) with `decimals` decimals and a '%' ("23.4%"); "—" when missing.
 std::string percent_text(std::optional<double> pct, int decimals = 1);
+
+// A change between two figures as people read it: "+2", "−1.25 pts" (a minus sign, not a
+// hyphen), "±0" when it rounds to zero at `decimals`; `unit` follows the number. "—" when not
+// finite.
+std::string change_text(double change, int decimals, std::string_view unit = {});
 
 // "1 overdue action", "2 overdue actions"; `plural_noun` for irregular plurals ("1 day of data",
 // "3 days of data" from plural(n, "day of data", "days of data")).

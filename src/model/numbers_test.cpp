@@ -77,6 +77,30 @@ TEST_SUITE("model/numbers") {
     CHECK(noun_for(4, "SLO") == "SLOs");
   }
 
+  TEST_CASE("changes: signed, a real minus, ±0 when they round to nothing") {
+    CHECK(change_text(2, 0) == "+2");
+    CHECK(change_text(-1.25, 2, " pts") == "\xE2\x88\x92"
+                                           "1.25 pts");
+    CHECK(change_text(3, 1, " min") == "+3.0 min");
+    CHECK(change_text(0.004, 2, " pts") == "\xC2\xB1"
+                                           "0");
+    CHECK(change_text(-0.004, 2) == "\xC2\xB1"
+                                    "0");
+    CHECK(change_text(std::nan(""), 1) == "\xE2\x80\x94");
+  }
+
+  TEST_CASE("numbers of any size: fixed below 1e12, a power of ten from there") {
+    CHECK(number_text(2500, 0) == "2500");
+    CHECK(number_text(999999999999.0, 0) == "999999999999");
+    CHECK(number_text(1e12, 0) == "1.0e12");
+    CHECK(number_text(2.5e12, 0) == "2.5e12");
+    CHECK(number_text(-1.234e15, 0) == "-1.23e15");
+    CHECK(number_text(1e300, 0) == "1.0e300");
+    CHECK(number_text(2.35e12, 0, 3) == "2.35e12");
+    CHECK(number_text(1.0000000001e13, 0, 11) == "1.0000000001e13");
+    CHECK(number_text(std::nan(""), 0) == "n/a");
+  }
+
   TEST_CASE("plain percentages") {
     CHECK(percent_text(23.4375) == "23.4%");
     CHECK(percent_text(std::nullopt) == "—");

@@ -577,8 +577,8 @@ OrderedJson report_json(const MonthlyReport& r) {
                        .add("slo", s.slo)
                        .add("service", s.service)
                        .add("target", s.target)
-                       .add("attainment_pct", opt_pct(s.attainment))
-                       .add("budget_consumed_pct", opt_pct(s.consumed))
+                       .add("attainment_pct", opt(attainment_pct(s)))
+                       .add("budget_consumed_pct", opt(consumed_pct(s)))
                        .add("days_with_data", s.days_with_data)
                        .add("meets", opt(s.meets))
                        .take());

@@ -45,15 +45,14 @@ json count_or_null(const std::optional<int>& n) {
   return n ? json(std::to_string(*n)) : json(nullptr);
 }
 
-json delta_text(const MonthlyReport& r, const std::string& key, int decimals,
-                const std::string& unit = "") {
-  auto it = r.delta.find(key);
-  if (it == r.delta.end() || !it->second || !std::isfinite(*it->second)) return nullptr;
-  double d = *it->second;
-  std::string text = num(std::abs(d), decimals);
-  if (text == "0") return "no change from " + month_label(r.previous_period);
-  return std::string(d > 0 ? "+" : "\xE2\x88\x92") + text + unit + " from " +
-         month_label(r.previous_period);
+// "+2 from September 2026", the change as the Markdown report reads it; null without one.
+json delta_text(const MonthlyReport& r, const std::string& key) {
+  auto change = report_change_text(r, key);
+  if (!change) return nullptr;
+  if (*change == "\xC2\xB1"
+                 "0")
+    return "no change from " + month_label(r.previous_period);
+  return *change + " from " + month_label(r.previous_period);
 }
 
 json metric_cell(const MetricHealth& m, int decimals, const std::string& unit = "") {
@@ -143,7 +142,8 @@ json teams_view(const Site& site) {
     if (const auto* found = find(toil_of, id)) {
       const TeamToil& tt = **found;
       t["toil_hours"] = num(tt.hours, 1) + " h/month";
-      t["toil_pct"] = num_or_null(tt.pct, 1, "% of SRE time");
+      // As every page reads toil against its target: 24.96% is 24.9%, never 25%.
+      t["toil_pct"] = tt.pct ? json(percent_against(*tt.pct, 25) + " of SRE time") : json(nullptr);
       t["toil_state"] = !tt.pct ? "missing" : tt.over_target ? "critical" : "healthy";
     }
     t["maturity"] = nullptr;
@@ -352,6 +352,7 @@ json toil_view(const Site& site) {
   chart.decimals = 1;
   chart.width = 640;
   chart.reference = ReferenceLine{25, "target 25%"};
+  chart.against_pct = 25;
   json teams = json::array();
   for (const auto& t : site.figs.team_toil) {
     teams.push_back(ViewObject()
@@ -359,7 +360,7 @@ json toil_view(const Site& site) {
                         .add("href", team_href(site, t.team))
                         .add("hours", num(t.hours, 1))
                         .add("sre_hours", num_or_null(t.sre_hours_per_month, 0))
-                        .add("pct", num_or_null(t.pct, 1, "%"))
+                        .add("pct", pct_against_or_null(t.pct, 25))
                         .add("state", !t.pct          ? "missing"
                                       : t.over_target ? "critical"
                                                       : "healthy")
@@ -537,17 +538,18 @@ json oncall_view(const Site& site) {
     chart.decimals = 2;
     chart.width = 640;
     chart.height = 220;
-    std::string latest = r.periods.empty() ? "" : r.periods.back().worst;
-    json fresh = r.periods.empty() ? ViewObject()
-                                         .add("status", "missing")
-                                         .add("text", "missing · no health entries")
-                                         .add("as_of", nullptr)
-                                         .take()
-                                   : ViewObject()
-                                         .add("status", "fresh")
-                                         .add("text", "latest period " + r.periods.back().period)
-                                         .add("as_of", r.periods.back().period)
-                                         .take();
+    const OncallPeriod* last = latest_period(r);
+    std::string latest = last ? last->worst : "";
+    json fresh = !last ? ViewObject()
+                             .add("status", "missing")
+                             .add("text", "missing · no health entries")
+                             .add("as_of", nullptr)
+                             .take()
+                       : ViewObject()
+                             .add("status", "fresh")
+                             .add("text", "latest period " + last->period)
+                             .add("as_of", last->period)
+                             .take();
     rotations.push_back(
         ViewObject()
             .add("id", segment(r.id))
@@ -686,33 +688,33 @@ json report_view(const Site& site, const MonthlyReport& r) {
   const auto& ss = r.slo_summary;
   tile(noun_for(ss.services_meeting_slo.value_or(0), "Service meeting its SLOs",
                 "Services meeting their SLOs"),
-       count_or_null(ss.services_meeting_slo), delta_text(r, "slo_summary.services_meeting_slo", 0),
+       count_or_null(ss.services_meeting_slo), delta_text(r, "slo_summary.services_meeting_slo"),
        ss.services_meeting_slo ? "healthy" : "missing");
   tile(noun_for(ss.services_breaching_slo.value_or(0), "Service breaching", "Services breaching"),
        count_or_null(ss.services_breaching_slo),
-       delta_text(r, "slo_summary.services_breaching_slo", 0),
+       delta_text(r, "slo_summary.services_breaching_slo"),
        !ss.services_breaching_slo       ? "missing"
        : *ss.services_breaching_slo > 0 ? "critical"
                                         : "healthy");
   tile(noun_for(eb.services_exhausted.value_or(0), "Service with budget exhausted",
                 "Services with budget exhausted"),
-       count_or_null(eb.services_exhausted), delta_text(r, "error_budget.services_exhausted", 0),
+       count_or_null(eb.services_exhausted), delta_text(r, "error_budget.services_exhausted"),
        !eb.services_exhausted       ? "missing"
        : *eb.services_exhausted > 0 ? "exhausted"
                                     : "healthy");
   tile(noun_for(r.incidents.total, "Incident"), std::to_string(r.incidents.total),
-       delta_text(r, "incidents.total", 0), "info");
+       delta_text(r, "incidents.total"), "info");
   tile("Mean time to resolve", minutes(r.incidents.mttr_minutes),
-       delta_text(r, "incidents.mttr_minutes", 1, " min"), "info");
+       delta_text(r, "incidents.mttr_minutes"), "info");
   tile("Mean time to detect", minutes(r.incidents.mttd_minutes),
-       delta_text(r, "incidents.mttd_minutes", 1, " min"), "info");
+       delta_text(r, "incidents.mttd_minutes"), "info");
   tile("Toil, share of SRE time", pct_against_or_null(r.toil.pct_of_sre_time, 25),
-       delta_text(r, "toil.pct_of_sre_time", 1, " pts"),
+       delta_text(r, "toil.pct_of_sre_time"),
        r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25 ? "warning" : "info");
-  tile("Pages", num_or_null(r.on_call.total_pages, 0), delta_text(r, "on_call.total_pages", 0),
+  tile("Pages", num_or_null(r.on_call.total_pages, 0), delta_text(r, "on_call.total_pages"),
        r.on_call.total_pages ? "info" : "missing");
   tile(noun_for(r.action_items.overdue, "Overdue action item"),
-       std::to_string(r.action_items.overdue), delta_text(r, "action_items.overdue", 0),
+       std::to_string(r.action_items.overdue), delta_text(r, "action_items.overdue"),
        r.action_items.overdue > 0 ? "critical" : "healthy");
   v["headline"] = std::move(headline);
 
@@ -728,6 +730,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
   consumed.decimals = 1;
   consumed.width = 680;
   consumed.reference = ReferenceLine{100, "whole budget"};
+  consumed.against_pct = 100;
   json slos = json::array();
   // A long table keeps the SLOs that consumed the most budget (those without data last); a short
   // one keeps the report's order.

@@ -91,8 +91,9 @@ int golden_decimals(double v) {
   return a >= 100 ? 0 : a >= 1 ? 2 : 4;
 }
 
+// Compact from 1e12 on (2.5e12, 1.0e300), as the chart beside it: never a wall of digits.
 std::string golden_value_text(double v) {
-  return format_fixed(v, golden_decimals(v));
+  return number_text(v, golden_decimals(v));
 }
 
 // What a dialect document carries besides the model's fields (OpenSLO and Backstage metadata):
@@ -289,12 +290,15 @@ json dashboard_view(const Site& site) {
     const std::string st = f->state.name();
     if ((st == "exhausted" || st == "critical" || st == "warning" || st == "missing") &&
         attention.size() < k_dashboard_slos) {
-      std::string reason =
-          st == "missing" ? "no data for its SLI"
-          : st == "exhausted" && f->remaining
-              ? "error budget overspent by " + format_fixed(-*f->remaining * 100.0, 1) + "%"
-          : f->remaining ? format_fixed(*f->remaining * 100.0, 1) + "% of the error budget left"
-                         : "error budget " + st;
+      std::string reason = st == "missing" ? "no data for its SLI" : "error budget " + st;
+      if (st != "missing" && f->remaining) {
+        // The remaining budget as the SLO pages read it against 0: overspent never reads 0.0%.
+        const std::string left = percent_against(*f->remaining * 100.0, 0);
+        const bool reads_zero = left.find_first_not_of("0.%") == std::string::npos;
+        reason = left.starts_with('-')             ? "error budget overspent by " + left.substr(1)
+                 : st == "exhausted" && reads_zero ? "no error budget left"
+                                                   : left + " of the error budget left";
+      }
       if (f->projected_exhaustion)
         reason += ", projected to run out on " + *f->projected_exhaustion;
       attention.push_back(ViewObject()
@@ -888,6 +892,7 @@ json slos_view(const Site& site) {
   chart.decimals = 1;
   chart.width = 720;
   chart.reference = ReferenceLine{0, "exhausted"};
+  chart.against_pct = 0;
   // A chart of hundreds of bars reads as nothing and weighs megabytes: past k_chart_bars it shows
   // the SLOs with the least budget left, and says so.
   constexpr std::size_t k_chart_bars = 40;

@@ -11,8 +11,10 @@ namespace nines {
 
 namespace {
 
-// Values beyond this are clamped before any arithmetic, so ranges and coordinates stay finite.
-constexpr double k_value_limit = 1e12;
+// The axis covers the values it is fitted to up to this magnitude, so ranges, steps and
+// coordinates stay finite; a value beyond it is drawn at the chart's edge and the text alternative
+// says so. The text always states the true values.
+constexpr double k_draw_limit = 1e306; // an order of magnitude below DBL_MAX: room for steps
 // Average advance of a 12px sans-serif character; used only to size label columns.
 constexpr double k_char_width = 7.0;
 constexpr int k_font_size = 12;
@@ -20,7 +22,19 @@ constexpr double k_min_scale = 0.85;
 
 std::optional<double> usable(std::optional<double> v) {
   if (!v || !std::isfinite(*v)) return std::nullopt;
-  return std::clamp(*v, -k_value_limit, k_value_limit);
+  return v;
+}
+
+double drawable(double v) {
+  return std::clamp(v, -k_draw_limit, k_draw_limit);
+}
+
+// The sentence that owns up to values the axis cannot reach.
+std::string beyond_axis_note(const std::vector<double>& values) {
+  for (double v : values)
+    if (std::fabs(v) > k_draw_limit)
+      return "Values beyond " + number_text(k_draw_limit, 0) + " in size are drawn at the edge.";
+  return {};
 }
 
 // Coordinates: two decimals, trailing zeros trimmed, so output is compact and byte-stable.
@@ -72,7 +86,7 @@ double text_width(std::string_view s) {
 }
 
 std::string value_text(double v, int decimals, const std::string& unit) {
-  return format_fixed(v, decimals) + unit;
+  return number_text(v, decimals) + unit;
 }
 
 std::string text_el(double x, double y, const std::string& cls, const std::string& anchor,
@@ -95,9 +109,13 @@ struct Axis {
   double hi = 1;
   double step = 0.25;
   int decimals = 2;
+  int significant = 3; // for compact tick labels (number_text): enough to tell ticks apart
   std::vector<double> ticks;
 
   double fraction(double v) const { return (std::clamp(v, lo, hi) - lo) / (hi - lo); }
+  std::string label(double t, const std::string& unit) const {
+    return number_text(t, decimals, significant) + unit;
+  }
 };
 
 double nice_step(double raw) {
@@ -113,9 +131,11 @@ Axis fit_axis(const std::vector<double>& values, std::optional<double> fixed_lo,
   Axis a;
   double lo = 0, hi = 1;
   if (!values.empty()) {
-    lo = *std::min_element(values.begin(), values.end());
-    hi = *std::max_element(values.begin(), values.end());
+    lo = drawable(*std::min_element(values.begin(), values.end()));
+    hi = drawable(*std::max_element(values.begin(), values.end()));
   }
+  if (fixed_lo) fixed_lo = usable(drawable(fixed_lo.value_or(0)));
+  if (fixed_hi) fixed_hi = usable(drawable(fixed_hi.value_or(0)));
   if (include_zero) {
     lo = std::min(lo, 0.0);
     hi = std::max(hi, 0.0);
@@ -135,6 +155,12 @@ Axis fit_axis(const std::vector<double>& values, std::optional<double> fixed_lo,
   if (include_zero && !usable(fixed_lo) && lo >= 0) a.lo = 0;
   a.decimals =
       a.step >= 1 ? 0 : std::min(6, static_cast<int>(std::ceil(-std::log10(a.step) - 1e-9)));
+  // Compact labels (from k_compact_from) need the digits down to the step's: 2.35e12, 2.4e12.
+  const double largest = std::max(std::fabs(a.lo), std::fabs(a.hi));
+  if (largest >= k_compact_from)
+    a.significant = std::clamp(
+        static_cast<int>(std::floor(std::log10(largest)) - std::floor(std::log10(a.step))) + 1, 2,
+        17);
   double first = std::ceil(a.lo / a.step - 1e-9) * a.step;
   for (int k = 0; k < 50; ++k) {
     double t = first + k * a.step;
@@ -232,11 +258,12 @@ std::string line_chart(const LineChartSpec& spec) {
   if (spec.reference && ref_value)
     desc.push_back("Reference line " + spec.reference->label + " at " +
                    value_text(*ref_value, spec.decimals, spec.unit) + ".");
+  desc.push_back(beyond_axis_note(fit));
 
   // Geometry.
   double tick_label_w = 0;
   for (double t : axis.ticks)
-    tick_label_w = std::max(tick_label_w, text_width(value_text(t, axis.decimals, spec.unit)));
+    tick_label_w = std::max(tick_label_w, text_width(axis.label(t, spec.unit)));
   const bool legend = spec.series.size() > 1;
   const double left = std::max(44.0, tick_label_w + 16);
   const double right = 16;
@@ -258,8 +285,7 @@ std::string line_chart(const LineChartSpec& spec) {
   svg += "</g><g class=\"chart-axis\">";
   svg += line_el(left, top + plot_h, left + plot_w, top + plot_h, "chart-baseline");
   for (double t : axis.ticks)
-    svg += text_el(left - 6, py(t) + 4, "", "end",
-                   html_escape(value_text(t, axis.decimals, spec.unit)));
+    svg += text_el(left - 6, py(t) + 4, "", "end", html_escape(axis.label(t, spec.unit)));
   // At most 8 x labels, so they never overlap.
   std::size_t stride = (n + 7) / 8;
   for (std::size_t i = 0; stride > 0 && i < n; i += stride)
@@ -336,6 +362,10 @@ std::string bar_chart(const BarChartSpec& spec) {
   if (ref_value) fit.push_back(*ref_value);
   Axis axis = fit_axis(fit, std::nullopt, std::nullopt, true);
 
+  auto bar_text = [&](double v) {
+    return spec.against_pct ? percent_against(v, *spec.against_pct)
+                            : value_text(v, spec.decimals, spec.unit);
+  };
   std::vector<std::string> desc{spec.summary};
   if (!has_data)
     desc.push_back("No data.");
@@ -345,14 +375,14 @@ std::string bar_chart(const BarChartSpec& spec) {
   for (std::size_t i = 0; i < n && i < 20; ++i) {
     const auto& b = spec.bars[i];
     auto v = usable(b.value);
-    listing += (i == 0 ? "" : "; ") + b.label + ": " +
-               (v ? value_text(*v, spec.decimals, spec.unit) : std::string("no data"));
+    listing += (i == 0 ? "" : "; ") + b.label + ": " + (v ? bar_text(*v) : std::string("no data"));
   }
   if (n > 20) listing += "; and " + std::to_string(n - 20) + " more";
   if (has_data) desc.push_back(listing + ".");
   if (spec.reference && ref_value)
     desc.push_back("Reference line " + spec.reference->label + " at " +
                    value_text(*ref_value, spec.decimals, spec.unit) + ".");
+  desc.push_back(beyond_axis_note(fit));
 
   const double left = std::clamp(label_w + 12, 60.0, width * 0.4);
   const std::size_t label_chars = static_cast<std::size_t>((left - 12) / k_char_width + 1e-9);
@@ -370,8 +400,7 @@ std::string bar_chart(const BarChartSpec& spec) {
     svg += line_el(px(t), top, px(t), top + plot_h, "chart-gridline");
   svg += "</g><g class=\"chart-axis\">";
   for (double t : axis.ticks)
-    svg += text_el(px(t), top + plot_h + 16, "", "middle",
-                   html_escape(value_text(t, axis.decimals, spec.unit)));
+    svg += text_el(px(t), top + plot_h + 16, "", "middle", html_escape(axis.label(t, spec.unit)));
   svg += "</g>";
 
   for (std::size_t i = 0; i < n; ++i) {
@@ -380,8 +409,7 @@ std::string bar_chart(const BarChartSpec& spec) {
     double y = top + static_cast<double>(i) * (row_h + gap);
     std::string cls = clean_class(b.css_class);
     svg += "<g class=\"chart-row" + (cls.empty() ? std::string() : " " + cls) + "\"><title>" +
-           html_escape(b.label) + ": " +
-           html_escape(v ? value_text(*v, spec.decimals, spec.unit) : std::string("no data")) +
+           html_escape(b.label) + ": " + html_escape(v ? bar_text(*v) : std::string("no data")) +
            "</title>";
     svg += text_el(left - 8, y + row_h / 2 + 4, "chart-label", "end",
                    label_text(b.label, label_chars));
@@ -390,8 +418,7 @@ std::string bar_chart(const BarChartSpec& spec) {
       svg += "<rect class=\"chart-bar-rect\" x=\"" + coord(std::min(x0, x1)) + "\" y=\"" +
              coord(y) + "\" width=\"" + coord(std::max(std::abs(x1 - x0), 1.0)) + "\" height=\"" +
              coord(row_h) + "\"/>";
-      svg += text_el(width - 4, y + row_h / 2 + 4, "chart-value", "end",
-                     html_escape(value_text(*v, spec.decimals, spec.unit)));
+      svg += text_el(width - 4, y + row_h / 2 + 4, "chart-value", "end", html_escape(bar_text(*v)));
     } else {
       svg += text_el(px(0) + 4, y + row_h / 2 + 4, "chart-missing", "", "no data");
     }

@@ -55,6 +55,10 @@ struct BarChartSpec {
   std::string unit;
   int decimals = 1;
   int width = 640;
+  // Percentages read against a target (toil against 25%, budget remaining against 0): each bar's
+  // value reads as percent_against(value, against_pct), as on the pages, so a value below the
+  // target never reads at it. `unit` and `decimals` then apply to the axis only.
+  std::optional<double> against_pct;
 };
 
 struct HeatmapSpec {

@@ -124,6 +124,42 @@ TEST_CASE("render/svg: line chart with no data, NaN and infinity") {
   check_finite(line_chart(huge));
 }
 
+TEST_CASE("render/svg: large values: the text states them, the axis covers them") {
+  LineChartSpec spec;
+  spec.title = "Traffic";
+  spec.x_labels = {"10-30", "10-31"};
+  spec.decimals = 0;
+  spec.series.push_back({"Traffic", {2.5e12, 2.5e12}});
+  std::string svg = line_chart(spec);
+  check_finite(svg);
+  CHECK(contains(svg, "latest 2.5e12 (10-31), minimum 2.5e12, maximum 2.5e12."));
+  CHECK(contains(svg, "text-anchor=\"end\">2.5e12<")); // an axis tick at the value
+  CHECK(!contains(svg, "1000000000000"));              // the old clamp
+  CHECK(!contains(svg, "drawn at the edge"));
+
+  spec.series[0].values = {1e300, 2e300};
+  svg = line_chart(spec);
+  check_finite(svg);
+  CHECK(contains(svg, "latest 2.0e300 (10-31), minimum 1.0e300, maximum 2.0e300."));
+  CHECK(!contains(svg, "0000000000"));        // no 300-digit number anywhere
+  CHECK(!contains(svg, "drawn at the edge")); // 1e300 is within the axis
+
+  // Beyond what an axis can span: the true values, and a word that they are drawn at the edge.
+  spec.series[0].values = {1e308, -1e308};
+  svg = line_chart(spec);
+  check_finite(svg);
+  CHECK(contains(svg, "latest -1.0e308 (10-31), minimum -1.0e308, maximum 1.0e308."));
+  CHECK(contains(svg, "Values beyond 1.0e306 in size are drawn at the edge."));
+
+  BarChartSpec bars;
+  bars.bars = {{"a", 2.5e12, ""}, {"b", 1e300, ""}};
+  bars.decimals = 0;
+  svg = bar_chart(bars);
+  check_finite(svg);
+  CHECK(contains(svg, "a: 2.5e12; b: 1.0e300."));
+  CHECK(!contains(svg, "0000000000"));
+}
+
 TEST_CASE("render/svg: line chart escapes every text and draws a legend for several series") {
   LineChartSpec spec;
   spec.title = "<script>alert('t')</script>";
@@ -173,6 +209,21 @@ TEST_CASE("render/svg: bar chart rows, negatives, missing values and classes") {
   CHECK(!contains(svg, "nan"));
   CHECK(!contains(svg, "=\"inf"));
   CHECK(!contains(svg, "=\"-inf"));
+}
+
+TEST_CASE("render/svg: bar values read against a target as the pages read them") {
+  BarChartSpec spec;
+  spec.unit = "%";
+  spec.against_pct = 25;
+  spec.reference = ReferenceLine{25, "target 25%"};
+  spec.bars = {{"t1", 24.96, ""}};
+  std::string svg = bar_chart(spec);
+  CHECK(contains(svg, "t1: 24.9%"));                  // the description and the row's title
+  CHECK(contains(svg, "text-anchor=\"end\">24.9%<")); // the value beside the bar
+  CHECK(!contains(svg, "t1: 25.0%"));
+  spec.against_pct = 0;
+  spec.bars = {{"a1", -0.0393, ""}};
+  CHECK(contains(bar_chart(spec), "a1: -0.1%"));
 }
 
 TEST_CASE("render/svg: gauge clamps, shows exhaustion and handles NaN") {

@@ -181,6 +181,67 @@ def test_content(tmp):
     check("fresh" in slo, "data freshness shown")
     check("missing · no data" in files.get("slos/eta-predictor-accuracy/index.html", b"").decode(),
           "an SLO without data says so")
+    # A report's changes read the same on its page as in Markdown (one formatting rule).
+    for month in ("2026-10", "2026-11"):
+        code, md, err = run("report", "-C", repo, "--month", month, "--now", NOW)
+        change = re.search(r"Share of SRE time: .*\((\S+ pts) vs ", md)
+        page = files.get(f"reports/{month}/index.html", b"").decode()
+        if check(code == 0 and change, f"report {month}: a toil change in Markdown ({code}) {err}"):
+            check(f"{change.group(1)} from " in page,
+                  f"report {month}: the page's toil change reads {change.group(1)} as Markdown does")
+
+
+# 24.96% toil against the 25% target, and an error budget overspent by 0.0393%: rounding must not
+# make either read as its boundary (docs/commands.md).
+FIGURES_CONFIG = """\
+title: Figures
+teams:
+  t1:
+    name: Team One
+    members: [a, b, c, d, e]
+    sre_hours_per_month: 100
+"""
+
+
+def test_figures_read_alike(tmp):
+    repo = os.path.join(tmp, "figures")
+    write(os.path.join(repo, "nines.yaml"), FIGURES_CONFIG)
+    write(os.path.join(repo, "services", "svc-a.yaml"),
+          "service:\n  name: svc-a\n  tier: standard\n  type: api\n  owner_team: t1\n")
+    write(os.path.join(repo, "slis", "ok.yaml"), "sli:\n  name: ok\n  type: availability\n")
+    write(os.path.join(repo, "slos", "a1.yaml"),
+          "slo:\n  id: a1\n  service: svc-a\n  sli: ok\n  target: 99.9\n  window: 28d\n")
+    # 28 days of 10^6 events, 28011 bad where 28000 are allowed: R = -0.0393%.
+    rows = ["slo,date,good,total"]
+    for day in range(4, 32):
+        bad = 1011 if day == 31 else 1000
+        rows.append(f"a1,2026-10-{day:02d},{1000000 - bad},1000000")
+    write(os.path.join(repo, "metrics", "m.csv"), "\n".join(rows) + "\n")
+    write(os.path.join(repo, "toil", "t.yaml"),
+          "toil_item:\n  name: tt\n  service: svc-a\n  category: config\n  frequency: daily\n"
+          "  time_per_occurrence_min: 24.96\n  occurrences_per_month: 60\n"
+          "  teams_affected: [t1]\n  automation_difficulty: low\n  status: active\n")
+    out = os.path.join(tmp, "figures-site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", "2026-11-01T00:00:00Z")
+    check(code in (0, 1) and os.path.exists(os.path.join(out, "index.html")),
+          f"figures repo builds ({code}): {err[-800:]}")
+    if not os.path.exists(os.path.join(out, "index.html")):
+        return
+    files = tree(out)
+    with open(os.path.join(out, "api", "slos.json")) as f:
+        slo = json.load(f)[0]
+    check(slo["state"] == "exhausted" and -0.05 < slo["budget_remaining_pct"] < 0,
+          f"the SLO is overspent by less than 0.05%: {slo['budget_remaining_pct']}")
+    dashboard = files["index.html"].decode()
+    check("error budget overspent by 0.1%" in dashboard and "overspent by 0.0%" not in dashboard,
+          "the dashboard never says overspent by 0.0%")
+    toil, teams = files["toil/index.html"].decode(), files["teams/index.html"].decode()
+    check('<td class="num">24.9%</td>' in toil and '<td class="num">25%</td>' not in toil,
+          "the toil page reads 24.96% as 24.9%")
+    check("Team One: 24.9%" in toil and "Team One: 25.0%" not in toil,
+          "the toil chart reads 24.96% as 24.9%")
+    check("24.9% of SRE time" in teams and "25% of SRE time" not in teams,
+          "the teams page reads 24.96% as 24.9%")
 
 
 def test_no_base_url(tmp):
@@ -360,6 +421,7 @@ try:
     test_content(tmp)
     test_no_base_url(tmp)
     test_hostile(tmp)
+    test_figures_read_alike(tmp)
     test_split_by_team(tmp)
 finally:
     shutil.rmtree(tmp)

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""End-to-end test of frozen monthly reports (SPEC 1.3, 4.2; docs/api.md "Frozen reports"): a
+month frozen with `nines report --freeze` keeps every figure once the metrics backend has dropped
+the month, on the page, in the JSON, in Markdown, and as the base of the next month's changes.
+
+Usage: test_frozen.py NINES
+"""
+import csv
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from support import Checks, copy_content, run as run_binary  # noqa: E402
+
+NINES = os.path.abspath(sys.argv[1])
+NOW = "2026-11-23T00:00:00Z"
+MONTH, NEXT = "2026-10", "2026-11"
+check = Checks()
+
+
+def run(*args):
+    return run_binary(NINES, *args)
+
+
+def build(repo, out):
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"build {out} ({code}) {err[-400:]}")
+
+
+def report(site, month):
+    with open(os.path.join(site, "api", "reports", month + ".json"), encoding="utf-8") as f:
+        return json.load(f)["monthly_report"]
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def drop_month(repo, month):
+    """The backend's retention: every metrics row dated in `month` is gone, and so is the store."""
+    folder = os.path.join(repo, "metrics")
+    dropped = 0
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        kept = [rows[0]] + [r for r in rows[1:] if not r[1].startswith(month)]
+        dropped += len(rows) - len(kept)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(kept)
+    shutil.rmtree(os.path.join(repo, ".nines"), ignore_errors=True)
+    return dropped
+
+
+def close(a, b, tolerance):
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= tolerance
+
+
+def main(tmp):
+    repo = copy_content(tmp)
+    live_site, with_data_site, gone_site = (os.path.join(tmp, n) for n in ("live", "with", "gone"))
+    build(repo, live_site)
+    code, out, err = run("report", "-C", repo, "--month", MONTH, "--now", NOW, "--freeze")
+    check(code == 0 and "froze " + MONTH in out, f"freeze ({code}) {err}")
+    build(repo, with_data_site)
+    _, md_with_data, _ = run("report", "-C", repo, "--month", MONTH, "--now", NOW)
+    check(drop_month(repo, MONTH) > 0, "the month's metrics rows were dropped")
+    build(repo, gone_site)
+    code, md_gone, err = run("report", "-C", repo, "--month", MONTH, "--now", NOW)
+    check(code == 0, f"report of the frozen month without its data ({code}) {err}")
+
+    live, gone = report(live_site, MONTH), report(gone_site, MONTH)
+    # Without its data the frozen month reads exactly as it did with it: every figure is frozen.
+    check(read(os.path.join(gone_site, "api", "reports", MONTH + ".json")) ==
+          read(os.path.join(with_data_site, "api", "reports", MONTH + ".json")),
+          "the frozen month's JSON does not depend on its data")
+    check(md_gone == md_with_data, "the frozen month's Markdown does not depend on its data")
+    page = os.path.join("reports", MONTH, "index.html")
+    check(read(os.path.join(gone_site, page)) == read(os.path.join(with_data_site, page)),
+          "the frozen month's page does not depend on its data")
+    check(gone["frozen"] is True, "the report says it is frozen")
+
+    # And as the live build had it, to the digits the freeze keeps.
+    check([s["slo"] for s in gone["slos"]] == [s["slo"] for s in live["slos"]],
+          f"every SLO row is kept ({len(gone['slos'])} of {len(live['slos'])})")
+    with_figures = 0
+    for g, l in zip(gone["slos"], live["slos"]):
+        with_figures += l["attainment_pct"] is not None
+        check(close(g["attainment_pct"], l["attainment_pct"], 1e-3) and
+              close(g["budget_consumed_pct"], l["budget_consumed_pct"], 1e-3) and
+              g["days_with_data"] == l["days_with_data"] and g["meets"] == l["meets"],
+              f"SLO {l['slo']} as live: {g} vs {l}")
+    check(with_figures > 0, "the month had SLO figures to keep")
+    check(gone["service_budget_states"] == live["service_budget_states"] and
+          gone["service_budget_states"], "the services' budget states are kept")
+    for section in ("slo_summary", "error_budget", "incidents", "action_items"):
+        for key, value in live[section].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                check(close(gone[section][key], value, 1e-3), f"{section}.{key} as live")
+            elif not isinstance(value, dict):
+                check(gone[section][key] == value, f"{section}.{key} as live")
+    check("| SLO | Service |" in md_gone, "the Markdown report keeps its SLO table")
+    html = read(os.path.join(gone_site, page))
+    for s in live["slos"]:
+        check(s["slo"] in html or s["service"] in html, f"the page lists SLO {s['slo']}")
+
+    # The next month's changes are against the frozen figures, with or without the data.
+    nxt, frozen = report(gone_site, NEXT), gone
+    numbers = {}
+    for section in ("slo_summary", "error_budget", "incidents", "toil", "on_call", "action_items"):
+        for key, value in frozen[section].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                numbers[section + "." + key] = (value, nxt[section].get(key))
+    for key, (before, now) in numbers.items():
+        delta = nxt["delta"].get(key)
+        if now is None:
+            check(delta is None, f"delta {key} is null without a figure")
+        else:
+            check(delta is not None and abs(delta - (now - before)) < 1e-6,
+                  f"delta {key} = {now} - {before}, got {delta}")
+    for key in ("slo_summary.services_meeting_slo", "error_budget.services_in_healthy"):
+        check(nxt["delta"].get(key) is not None, f"{NEXT} has a change for {key}")
+
+
+tmp = tempfile.mkdtemp(prefix="nines-frozen-")
+try:
+    main(tmp)
+finally:
+    shutil.rmtree(tmp)
+sys.exit(check.finish())
