@@ -2,8 +2,10 @@
 
 #include "metrics/http.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +24,41 @@ std::string clip(std::string_view raw, std::string_view secret, std::size_t max 
   for (char c : std::string_view(s).substr(0, max))
     out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   if (s.size() > max) out += "…";
+  return out;
+}
+
+// A value from the server, whole, in quotes: blanks kept (" 12" is ' 12', not ''), quotes,
+// backslashes and control characters escaped, credentials redacted, cut at `max` bytes on a
+// character boundary.
+std::string quote_value(std::string_view raw, std::string_view secret, std::size_t max = 40) {
+  const std::string s = redact_text(raw, secret);
+  std::size_t end = std::min(s.size(), max);
+  // Never half a UTF-8 character: back up over continuation bytes.
+  while (end < s.size() && end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80)
+    --end;
+  std::string out = "'";
+  for (char c : std::string_view(s).substr(0, end)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7F) {
+      static const char k_hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += k_hex[u >> 4];
+      out += k_hex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '\'';
+  if (end < s.size()) out += "…";
   return out;
 }
 
@@ -47,7 +84,7 @@ bool read_sample(const json& j, std::pair<double, double>& out, std::string& err
   const auto& text = j[1].get_ref<const std::string&>();
   auto v = parse_prom_value(text);
   if (!v) {
-    error = "sample value '" + clip(text, secret, 40) + "' is not a number";
+    error = "sample value " + quote_value(text, secret) + " is not a number";
     return false;
   }
   out = {j[0].get<double>(), *v};
@@ -77,6 +114,15 @@ bool read_metric(const json& series, PromSeries& out, std::string& error, std::s
 
 bool has_histogram(const json& series) {
   return series.is_object() && (series.contains("histogram") || series.contains("histograms"));
+}
+
+// A number as %.17g writes it (NaN and ±Inf as Prometheus does).
+std::string show_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
 }
 
 PromResponse fail(PromResponse r, long status, std::string what) {
@@ -272,12 +318,26 @@ PromRange single_range(const PromResponse& r) {
                 " series; it must return one (wrap it in sum(...))";
     return out;
   }
-  out.ok = true;
-  if (r.series.empty()) return out;
+  if (r.series.empty()) {
+    out.ok = true;
+    return out;
+  }
   for (const auto& [t, v] : r.series.front().samples) {
     // Evaluation times are whole seconds here (we ask for whole-second start and step).
-    out.points[std::llround(t)] = v;
+    const auto [it, added] = out.points.emplace(std::llround(t), v);
+    // A range query answers one value per step. Two different ones at the same time leave no
+    // way to tell which is right (the last would win, so the figure would depend on the order
+    // of the samples): the query fails. An exact repeat says nothing new and is kept once.
+    const bool same = it->second == v || (std::isnan(it->second) && std::isnan(v));
+    if (!added && !same) {
+      out.points.clear();
+      out.error = "the series has two different values at time " + show_number(t) + " (" +
+                  show_number(it->second) + " and " + show_number(v) +
+                  "); a range query answers one value per step";
+      return out;
+    }
   }
+  out.ok = true;
   return out;
 }
 

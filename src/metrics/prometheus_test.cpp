@@ -59,6 +59,57 @@ TEST_CASE("envelope: matrix") {
   CHECK(single_range(empty).points.empty());
 }
 
+TEST_CASE("envelope: a range series with two different values at one time fails") {
+  auto conflict =
+      parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix","result":[
+      {"metric":{},"values":[[86400,"990"],[172800,"995"],[86400,"0"]]}]}})");
+  REQUIRE(conflict.ok);
+  auto m = single_range(conflict);
+  CHECK_FALSE(m.ok);
+  CHECK(m.points.empty());
+  CHECK(m.error == "the series has two different values at time 86400 (990 and 0); a range "
+                   "query answers one value per step");
+  // The order of the samples does not matter: the other order fails the same way.
+  auto reversed =
+      parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix","result":[
+      {"metric":{},"values":[[86400,"0"],[86400,"990"]]}]}})");
+  CHECK_FALSE(single_range(reversed).ok);
+  // An exact repeat is kept once.
+  auto repeat = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix",
+      "result":[{"metric":{},"values":[[86400,"990"],[172800,"NaN"],[86400,"990"],
+      [172800,"NaN"]]}]}})");
+  auto r = single_range(repeat);
+  REQUIRE(r.ok);
+  CHECK(r.points.size() == 2);
+  CHECK(r.points.at(86400) == 990);
+}
+
+TEST_CASE("envelope: a bad sample value is quoted whole") {
+  auto error_for = [](const std::string& value) {
+    auto r = parse_prom_response(
+        200, R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},)"
+             R"("value":[1,")" +
+                 value + R"("]}]}})");
+    CHECK_FALSE(r.ok);
+    return r.error;
+  };
+  CHECK(error_for(" 12") == "sample value ' 12' is not a number");
+  CHECK(error_for("a b") == "sample value 'a b' is not a number");
+  CHECK(error_for("") == "sample value '' is not a number");
+  CHECK(error_for(R"(it's\\x\n1)") == R"(sample value 'it\'s\\x\n1' is not a number)");
+  CHECK(error_for(R"(\u0001)") == R"(sample value '\x01' is not a number)");
+  CHECK(error_for(std::string(50, '9') + "x") ==
+        "sample value '" + std::string(40, '9') + "'… is not a number");
+  // Cut at 40 bytes, never inside a character: "é" is two bytes.
+  std::string accents = "a";
+  for (int i = 0; i < 25; ++i)
+    accents += "\xC3\xA9";
+  std::string kept = "a";
+  for (int i = 0; i < 19; ++i)
+    kept += "\xC3\xA9";
+  CHECK(error_for(accents) == "sample value '" + kept + "'… is not a number");
+}
+
 TEST_CASE("envelope: scalar and string") {
   auto s = parse_prom_response(
       200, R"({"status":"success","data":{"resultType":"scalar","result":[1.5,"42"]}})");

@@ -57,11 +57,44 @@ const char* count_problem(double v) {
   return nullptr;
 }
 
-// Why a golden-signal value cannot be stored; nullptr when it can.
+// Why a golden-signal value cannot be stored; nullptr when it can. Latency, error rate, traffic
+// and saturation are never negative: a negative answer is a wrong query, as for counts.
 const char* value_problem(double v) {
   if (std::isnan(v)) return "is NaN";
   if (std::isinf(v)) return v > 0 ? "is +Inf" : "is -Inf";
+  if (v < 0) return "is negative";
   return nullptr;
+}
+
+// The samples of a range answer that are not at start + k·step within [start, end]: millisecond
+// timestamps, a grid shifted by an hour, times never asked for. None of them is a day's value.
+struct OffSteps {
+  std::size_t count = 0;
+  double example = 0;
+};
+
+OffSteps off_steps(const PromResponse& r, std::int64_t start, std::int64_t end, std::int64_t step) {
+  OffSteps off;
+  if (!r.ok || r.series.size() != 1) return off;
+  for (const auto& sample : r.series.front().samples) {
+    const double t = sample.first;
+    const bool on = t == std::floor(t) && t >= static_cast<double>(start) &&
+                    t <= static_cast<double>(end) &&
+                    (static_cast<std::int64_t>(t) - start) % step == 0;
+    if (on) continue;
+    if (off.count++ == 0) off.example = t;
+  }
+  return off;
+}
+
+// One query's samples off the day steps, in words; "" when there are none.
+std::string describe_off_steps(const OffSteps& off, std::int64_t start, std::int64_t end,
+                               std::int64_t step) {
+  if (off.count == 0) return {};
+  return std::to_string(off.count) + (off.count == 1 ? " sample is" : " samples are") +
+         " not at the requested day steps (e.g. at unix time " + show(off.example) +
+         "; asked for " + std::to_string(start) + " … " + std::to_string(end) + " every " +
+         std::to_string(step) + " s), not stored";
 }
 
 // Days as "2026-10-04 … 2026-10-31" (or one day).
@@ -99,7 +132,10 @@ std::string pair_failure(const std::string& good, const std::string& total) {
 struct Completed {
   HttpResult http;
   PromResponse prom;
-  std::string failure; // empty when the envelope is usable
+  std::string failure;   // empty when the envelope is usable
+  bool failed = false;   // counted in queries_failed
+  bool answered = false; // brought a value for a day or window asked for (or off the day steps)
+  bool used = false;     // one of its values is stored (or is a live window)
 };
 
 struct SloContext {
@@ -151,8 +187,15 @@ struct SourcePlan {
   std::vector<DailyRow> daily_rows;
   std::vector<GoldenRow> golden_rows;
   std::string first_failure; // of a query, for the fetch log
+  std::size_t report = 0;    // index of this source in PullReport::sources
   // Golden-signal query failure → (signals, services) it hit.
   std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> golden_failures;
+  // Golden-signal samples off the day steps, gathered as failures are: one line per source.
+  struct {
+    std::set<std::string> signals, services;
+    std::size_t samples = 0;
+    std::string first; // the first query's description
+  } golden_off_steps;
 };
 
 // The window of a day `seconds` long, as PromQL writes it.
@@ -181,6 +224,8 @@ private:
   void finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jobs);
   void finish_golden(SourcePlan& plan, const GoldenJob& job);
   void golden_failures(SourcePlan& plan);
+  void count_failed(SourcePlan& plan, std::size_t request, const std::string& why);
+  void count_unused(SourcePlan& plan);
   void store(SourcePlan& plan, const SourcePullReport& sr, std::size_t first_error);
   void slo_error(const SourcePlan& plan, const SloContext& c, const std::string& what);
   std::int64_t offset_at(std::int64_t t) const;
@@ -373,6 +418,7 @@ void Puller::send(SourcePlan& plan) {
     ++m_progress.done;
     ++m_report.queries_done;
     if (!c.failure.empty()) {
+      c.failed = true;
       if (plan.first_failure.empty()) plan.first_failure = c.failure;
       ++sr.failed;
       ++m_progress.failed;
@@ -382,7 +428,29 @@ void Puller::send(SourcePlan& plan) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     if (m_opts.progress) m_opts.progress(m_progress);
   });
+  plan.report = m_report.sources.size();
   m_report.sources.push_back(std::move(sr));
+}
+
+// A query that failed after its envelope was read: a second series, a conflicting sample, or not
+// one value that could be stored. Each query counts once.
+void Puller::count_failed(SourcePlan& plan, std::size_t request, const std::string& why) {
+  Completed& c = plan.results[request];
+  if (c.failed) return;
+  c.failed = true;
+  ++m_report.queries_failed;
+  ++m_report.sources[plan.report].failed;
+  if (plan.first_failure.empty()) plan.first_failure = why;
+}
+
+// A query that answered values of which none could be stored (every one NaN, negative, off the
+// day steps, good > total with its pair, or its pair without data) fetched nothing usable: it
+// counts as failed, so that `metrics pull` does not report success for a pull that stored nothing.
+void Puller::count_unused(SourcePlan& plan) {
+  for (std::size_t i = 0; i < plan.results.size(); ++i) {
+    const Completed& c = plan.results[i];
+    if (c.answered && !c.used) count_failed(plan, i, "not one value of an answer could be stored");
+  }
 }
 
 void Puller::finish_daily(SourcePlan& plan, const DailyJob& job) {
@@ -398,16 +466,35 @@ void Puller::finish_daily(SourcePlan& plan, const DailyJob& job) {
 
 void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegment& seg,
                             std::vector<std::string>& problems) {
-  const Completed& g = plan.results[seg.good];
-  const Completed& t = plan.results[seg.total];
+  Completed& g = plan.results[seg.good];
+  Completed& t = plan.results[seg.total];
   PromRange good, total;
-  if (g.failure.empty()) good = single_range(g.prom);
-  if (t.failure.empty()) total = single_range(t.prom);
+  if (g.failure.empty()) {
+    good = single_range(g.prom);
+    if (!good.ok) count_failed(plan, seg.good, good.error);
+  }
+  if (t.failure.empty()) {
+    total = single_range(t.prom);
+    if (!total.ok) count_failed(plan, seg.total, total.error);
+  }
   const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
                                           t.failure.empty() ? total.error : t.failure);
   if (!failed.empty()) {
     slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not fetched: " + failed);
     return;
+  }
+  // Samples that are no day's value are told, once per query, not dropped in silence.
+  const std::int64_t start = day_end(seg.days.front()), end = day_end(seg.days.back());
+  const OffSteps off_g = off_steps(g.prom, start, end, k_day);
+  const OffSteps off_t = off_steps(t.prom, start, end, k_day);
+  if (off_g.count + off_t.count > 0) {
+    g.answered = g.answered || off_g.count > 0;
+    t.answered = t.answered || off_t.count > 0;
+    m_report.values_rejected += off_g.count + off_t.count;
+    slo_error(plan, c,
+              "daily counts for " + day_span(seg.days) + ": " +
+                  pair_failure(describe_off_steps(off_g, start, end, k_day),
+                               describe_off_steps(off_t, start, end, k_day)));
   }
   for (std::int64_t d : seg.days) {
     const std::int64_t at = day_end(d);
@@ -415,6 +502,8 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     auto ti = total.points.find(at);
     const bool has_g = gi != good.points.end(), has_t = ti != total.points.end();
     if (!has_g && !has_t) continue; // no data that day: not zero, just nothing to store
+    g.answered = g.answered || has_g;
+    t.answered = t.answered || has_t;
     const std::string day = format_date(d);
     if (!has_g || !has_t) {
       problems.push_back(day + (has_g ? " total" : " good") + " has no data but " +
@@ -438,6 +527,7 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
       continue;
     }
     plan.daily_rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv});
+    g.used = t.used = true;
   }
 }
 
@@ -447,15 +537,21 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
   // window.
   std::map<std::string, std::vector<std::string>> failures;
   for (const LiveJob* job : jobs) {
-    const Completed& g = plan.results[job->good];
-    const Completed& t = plan.results[job->total];
+    Completed& g = plan.results[job->good];
+    Completed& t = plan.results[job->total];
     auto fail = [&](const std::string& what) {
       auto& labels = failures[what];
       labels.insert(labels.end(), job->labels.begin(), job->labels.end());
     };
     PromValue good, total;
-    if (g.failure.empty()) good = single_value(g.prom);
-    if (t.failure.empty()) total = single_value(t.prom);
+    if (g.failure.empty()) {
+      good = single_value(g.prom);
+      if (!good.ok) count_failed(plan, job->good, good.error);
+    }
+    if (t.failure.empty()) {
+      total = single_value(t.prom);
+      if (!total.ok) count_failed(plan, job->total, total.error);
+    }
     const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
                                             t.failure.empty() ? total.error : t.failure);
     if (!failed.empty()) {
@@ -463,6 +559,8 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
       continue;
     }
     if (!good.value && !total.value) continue; // no data: the burn rate stays null
+    g.answered = g.answered || good.value.has_value();
+    t.answered = t.answered || total.value.has_value();
     if (!good.value || !total.value) {
       fail(std::string(good.value ? "total" : "good") + " has no data but " +
            (good.value ? "good" : "total") + " has");
@@ -479,6 +577,7 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
     }
     for (const auto& label : job->labels)
       m_report.live[c.slo->meta.id][label] = LiveWindow{*good.value, *total.value};
+    g.used = t.used = true;
   }
   for (const auto& [what, labels] : failures)
     slo_error(plan, c,
@@ -499,9 +598,12 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
   };
   std::vector<std::string> problems;
   for (const auto& [days, request] : job.segments) {
-    const Completed& r = plan.results[request];
+    Completed& r = plan.results[request];
     PromRange range;
-    if (r.failure.empty()) range = single_range(r.prom);
+    if (r.failure.empty()) {
+      range = single_range(r.prom);
+      if (!range.ok) count_failed(plan, request, range.error);
+    }
     const std::string failure = r.failure.empty() ? range.error : r.failure;
     if (!failure.empty()) {
       // Gathered: a source that is down would otherwise say so once per service and signal.
@@ -510,15 +612,27 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
       services.insert(job.service);
       continue;
     }
+    const std::int64_t start = day_end(days.front()), end = day_end(days.back());
+    if (const OffSteps off = off_steps(r.prom, start, end, k_day); off.count > 0) {
+      r.answered = true;
+      m_report.values_rejected += off.count;
+      auto& gathered = plan.golden_off_steps;
+      gathered.signals.insert(job.signal);
+      gathered.services.insert(job.service);
+      gathered.samples += off.count;
+      if (gathered.first.empty()) gathered.first = describe_off_steps(off, start, end, k_day);
+    }
     for (std::int64_t d : days) {
       auto it = range.points.find(day_end(d));
       if (it == range.points.end()) continue;
+      r.answered = true;
       if (const char* p = value_problem(it->second)) {
         problems.push_back(format_date(d) + " " + p);
         ++m_report.values_rejected;
         continue;
       }
       plan.golden_rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
+      r.used = true;
     }
   }
   if (!problems.empty())
@@ -539,6 +653,25 @@ void Puller::golden_failures(SourcePlan& plan) {
         scrub(std::string(sig.size() == 1 ? "golden signal " : "golden signals ") +
                   first_few(sig, 8) + " of " + (svc.size() == 1 ? "service " : "services ") +
                   first_few(svc) + ", " + where(plan) + ": not fetched: " + failure,
+              plan.token);
+    m_report.errors.push_back(std::move(e));
+  }
+  const auto& off = plan.golden_off_steps;
+  if (off.samples > 0) {
+    PullError e;
+    if (off.services.size() == 1) e.service = *off.services.begin();
+    e.source = plan.source->name;
+    e.file = "nines.yaml";
+    const std::vector<std::string> sig(off.signals.begin(), off.signals.end());
+    const std::vector<std::string> svc(off.services.begin(), off.services.end());
+    // The first query's description; the total when the samples came from several queries.
+    std::string what = off.first;
+    if (svc.size() > 1 || sig.size() > 1)
+      what = std::to_string(off.samples) + " samples in all; the first query: " + what;
+    e.message =
+        scrub(std::string(sig.size() == 1 ? "golden signal " : "golden signals ") +
+                  first_few(sig, 8) + " of " + (svc.size() == 1 ? "service " : "services ") +
+                  first_few(svc) + ", " + where(plan) + ": " + what,
               plan.token);
     m_report.errors.push_back(std::move(e));
   }
@@ -629,7 +762,8 @@ PullReport Puller::run() {
     for (const auto& job : p.golden)
       finish_golden(p, job);
     golden_failures(p);
-    store(p, m_report.sources.back(), first_error);
+    count_unused(p);
+    store(p, m_report.sources[p.report], first_error);
     // Results are parsed and consumed: free them before the next source.
     p.results.clear();
     p.requests.clear();

@@ -54,12 +54,15 @@ struct SourcePullReport {
 };
 
 struct PullReport {
-  std::size_t queries_done = 0;    // requests completed
-  std::size_t queries_failed = 0;  // of which failed (transport, HTTP, envelope, deadline)
+  std::size_t queries_done = 0; // requests completed
+  // Of which failed: transport, HTTP, envelope, deadline, more than one series, two values at one
+  // time, or an answer of which not one value could be stored (all NaN, negative, off the day
+  // steps, or refused with its good/total pair: good > total, one side without data).
+  std::size_t queries_failed = 0;
   std::size_t queries_skipped = 0; // of which not done before the deadline
   std::size_t days_stored = 0;
   std::size_t golden_stored = 0;
-  std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total
+  std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total, off the day steps
   std::set<std::string> slos_measured;     // SLOs whose SLI has a query, with a usable source
   std::map<std::string, LiveWindows> live; // per SLO: label as written → counts
   std::vector<PullError> errors;

@@ -36,6 +36,11 @@ public:
   std::function<std::optional<std::string>(const std::string&, std::int64_t)> value;
   // A result to send instead of the answer, for faults: (query, is a range query).
   std::function<std::optional<HttpResult>(const std::string& query, bool range)> fault;
+  // The JSON of one range sample (or several, comma-separated), for answers off the usual shape.
+  std::function<std::string(const std::string& query, std::int64_t t, const std::string& value)>
+      range_point = [](const std::string&, std::int64_t t, const std::string& v) {
+        return "[" + std::to_string(t) + ",\"" + v + "\"]";
+      };
   std::vector<std::map<std::string, std::string>> seen;
   std::vector<std::string> urls;
   HttpOptions last_opts;
@@ -62,7 +67,7 @@ public:
         for (std::int64_t t = std::stoll(f["start"]); t <= std::stoll(f["end"]);
              t += std::stoll(f["step"]))
           if (auto v = value(f["query"], t))
-            points += (points.empty() ? "" : ",") + ("[" + std::to_string(t) + ",\"" + *v + "\"]");
+            points += (points.empty() ? "" : ",") + range_point(f["query"], t, *v);
         r.body = R"({"status":"success","data":{"resultType":"matrix","result":[)" +
                  (points.empty() ? "" : R"({"metric":{},"values":[)" + points + "]}") + "]}}";
       } else {
@@ -232,6 +237,127 @@ TEST_CASE("pull: NaN, ±Inf, negative and good > total are rejected, never store
   CHECK_FALSE(store->last_success("prometheus:prom", "pull"));
 }
 
+TEST_CASE("pull: a query whose every value is rejected counts as failed") {
+  Repo repo = make_repo();
+  repo.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[1d])))";
+  SUBCASE("every value NaN: nothing usable was fetched") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string&, std::int64_t) { return std::optional<std::string>("NaN"); };
+    PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+    CHECK(r.days_stored + r.golden_stored == 0);
+    CHECK(r.queries_done == 11);
+    CHECK(r.queries_failed == 11);
+    CHECK(r.sources[0].failed == 11);
+    CHECK(r.nothing_fetched());
+  }
+  SUBCASE("good > total every day, golden signals stored: some queries failed") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t) -> std::optional<std::string> {
+      if (has(q, "req{")) return "5";
+      return has(q, "good_total") ? "1200" : "1000";
+    };
+    PullOptions o;
+    o.live = false;
+    PullReport r = pull_metrics(repo, *store, o, k_now, prom);
+    CHECK(r.days_stored == 0);
+    CHECK(r.golden_stored == 28);
+    CHECK(r.queries_done == 3);
+    CHECK(r.queries_failed == 2); // good and total
+    CHECK_FALSE(r.nothing_fetched());
+  }
+  SUBCASE("some values rejected, others stored: the query did not fail") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+      if (has(q, "req{")) return t == at("2026-10-10T00:00:00Z") ? "-1" : "5";
+      return steady(q, t);
+    };
+    PullOptions o;
+    o.live = false;
+    PullReport r = pull_metrics(repo, *store, o, k_now, prom);
+    CHECK(r.golden_stored == 27);
+    CHECK(r.values_rejected == 1);
+    CHECK(r.queries_failed == 0);
+  }
+}
+
+TEST_CASE("pull: a series with two different values at one time fails that query") {
+  Repo repo = make_repo();
+  for (const bool conflicting : {true, false}) {
+    CAPTURE(conflicting);
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = steady;
+    // Every good sample is sent twice; the second copy says 0 when conflicting.
+    prom.range_point = [&](const std::string& q, std::int64_t t, const std::string& v) {
+      const std::string first = "[" + std::to_string(t) + ",\"" + v + "\"]";
+      if (!has(q, "good_total")) return first;
+      return first + ",[" + std::to_string(t) + ",\"" + (conflicting ? "0" : v) + "\"]";
+    };
+    PullOptions o;
+    o.live = false;
+    PullReport r = pull_metrics(repo, *store, o, k_now, prom);
+    if (conflicting) {
+      CHECK(store->daily_series("pay").empty());
+      CHECK(r.queries_failed == 1);
+      REQUIRE(r.errors.size() == 1);
+      CHECK(has(r.errors[0].message,
+                "daily counts for 2026-10-04 … 2026-10-31 (28 days) not fetched: good query: "
+                "the series has two different values at time 1791158400 (990 and 0)"));
+    } else {
+      CHECK(r.errors.empty());
+      CHECK(store->daily_series("pay").size() == 28);
+      CHECK(r.queries_failed == 0);
+    }
+  }
+}
+
+TEST_CASE("pull: samples off the requested day steps are told, not stored") {
+  Repo repo = make_repo();
+  repo.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[1d])))";
+  repo.services.push_back(service("cart"));
+  for (const std::int64_t shift : {std::int64_t{0}, std::int64_t{3600}}) {
+    CAPTURE(shift);
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+      if (has(q, "req{")) return "5";
+      return steady(q, t);
+    };
+    // Milliseconds, or a grid an hour late.
+    prom.range_point = [&](const std::string&, std::int64_t t, const std::string& v) {
+      const std::int64_t sent = shift == 0 ? t * 1000 : t + shift;
+      return "[" + std::to_string(sent) + ",\"" + v + "\"]";
+    };
+    PullOptions o;
+    o.live = false;
+    PullReport r = pull_metrics(repo, *store, o, k_now, prom);
+    CHECK(store->daily_series().empty());
+    CHECK(r.golden_stored == 0);
+    CHECK(r.values_rejected == 28 * 4);
+    CHECK(r.nothing_fetched());
+    REQUIRE(r.errors.size() == 2);
+    const std::string example = std::to_string(shift == 0 ? at("2026-10-05T00:00:00Z") * 1000
+                                                          : at("2026-10-05T00:00:00Z") + shift);
+    CHECK(r.errors[0].message ==
+          "SLO 'pay', source 'prom' (http://127.0.0.1:9/): daily counts for 2026-10-04 … "
+          "2026-10-31 (28 days): good and total queries: 28 samples are not at the requested day "
+          "steps (e.g. at unix time " +
+              example +
+              "; asked for 1791158400 … 1793491200 every 86400 s), not "
+              "stored");
+    CHECK(r.errors[1].message ==
+          "golden signal traffic of services cart, pay-api, source 'prom' (http://127.0.0.1:9/): "
+          "56 samples in all; the first query: 28 samples are not at the requested day steps "
+          "(e.g. at unix time " +
+              example +
+              "; asked for 1791158400 … 1793491200 every 86400 s), not "
+              "stored");
+  }
+}
+
 TEST_CASE("pull: an empty result is no data, not zero") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
@@ -372,7 +498,7 @@ TEST_CASE("pull: unreachable source") {
   CHECK(store->daily_series().empty());
 }
 
-TEST_CASE("pull: golden signals, daily at each day's end, NaN rejected") {
+TEST_CASE("pull: golden signals, daily at each day's end, NaN and negative rejected") {
   Repo repo = make_repo();
   repo.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[1d])))";
   repo.config.golden_signals["latency_p99"] = "";
@@ -383,6 +509,7 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN rejected") {
   prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
     if (has(q, "req{")) {
       if (has(q, "pay-api") && t == at("2026-10-10T00:00:00Z")) return "NaN";
+      if (has(q, "pay-api") && t == at("2026-10-11T00:00:00Z")) return "-2";
       return "2.5";
     }
     return steady(q, t);
@@ -390,11 +517,11 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN rejected") {
   PullOptions o;
   o.live = false;
   PullReport r = pull_metrics(repo, *store, o, k_now, prom);
-  CHECK(store->golden_series("pay-api", "traffic").size() == 27);
+  CHECK(store->golden_series("pay-api", "traffic").size() == 26);
   CHECK(store->golden_series("pay-api", "traffic").at(day("2026-10-31")) == 2.5);
   CHECK(store->golden_series("cart", "traffic").size() == 28);
   CHECK(store->golden_series("cart", "traffic").at(day("2026-10-31")) == 7);
-  CHECK(r.golden_stored == 27 + 27);
+  CHECK(r.golden_stored == 26 + 27);
   bool cart_range = false;
   for (auto& f : prom.seen)
     if (f["query"] == R"(sum(rate(req{service="cart"}[1d])))")
@@ -403,7 +530,7 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN rejected") {
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].service == "pay-api");
   CHECK(has(r.errors[0].message, "golden signal 'traffic' of service 'pay-api', source 'prom'"));
-  CHECK(has(r.errors[0].message, "1 day not stored: 2026-10-09 is NaN"));
+  CHECK(has(r.errors[0].message, "2 days not stored: 2026-10-09 is NaN, 2026-10-10 is negative"));
 }
 
 TEST_CASE("pull: golden-signal fetch failures are one line per failure, not per service") {

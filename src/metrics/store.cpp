@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sqlite3.h>
 #include <string_view>
 #include <sys/stat.h>
@@ -117,8 +118,39 @@ std::optional<std::string> quick_check_problem(const SQLite::Database& db) {
   return detail;
 }
 
-// Refuses files this nines must not touch; returns the schema version otherwise.
-int check_foreign_or_newer(const SQLite::Database& db, const std::string& name, int latest) {
+// The tables and indexes of a database (SQLite's own sqlite_* objects left out), as "type name".
+std::set<std::string> schema_objects(const SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT type || ' ' || name FROM sqlite_master "
+                          "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+  std::set<std::string> objects;
+  while (q.executeStep()) {
+    objects.insert(q.getColumn(0).getString());
+  }
+  return objects;
+}
+
+// The objects the first `version` migrations create, built in memory.
+std::set<std::string> objects_of_version(const std::vector<std::string>& migrations, int version) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+  for (int i = 0; i < version; ++i) {
+    db.exec(migrations[static_cast<std::size_t>(i)]);
+  }
+  return schema_objects(db);
+}
+
+struct SchemaState {
+  int version = 0;
+  bool marked = false; // carries nines' application_id
+};
+
+// Refuses files this nines must not touch, before anything is written to them: a database is a
+// nines cache only when it carries nines' application_id, or is empty (no tables, user_version 0:
+// a new file), or — a cache written before the id was set — holds exactly the tables and indexes
+// of its user_version. Another program's database with a user_version of its own is refused, not
+// migrated.
+SchemaState check_foreign_or_newer(const SQLite::Database& db, const std::string& name,
+                                   const std::vector<std::string>& migrations) {
+  const int latest = static_cast<int>(migrations.size());
   // One statement, so one snapshot: another connection may be migrating the file meanwhile.
   SQLite::Statement q(db, "SELECT (SELECT application_id FROM pragma_application_id), "
                           "(SELECT user_version FROM pragma_user_version), "
@@ -127,39 +159,56 @@ int check_foreign_or_newer(const SQLite::Database& db, const std::string& name, 
   const int app_id = q.getColumn(0).getInt();
   const int version = q.getColumn(1).getInt();
   const bool has_objects = q.getColumn(2).getInt() > 0;
-  if ((app_id != 0 && app_id != k_application_id) || (version == 0 && has_objects)) {
-    throw StoreError(quoted(name) +
-                     " is a SQLite database but not a nines cache; use another cache path");
+  q.reset();
+  auto foreign = [&] {
+    return StoreError(quoted(name) +
+                      " is a SQLite database but not a nines cache; use another cache path");
+  };
+  if (app_id == k_application_id) {
+    if (version > latest) {
+      throw StoreError(quoted(name) + " has schema version " + std::to_string(version) +
+                       ", newer than this nines (" + std::to_string(latest) +
+                       "); upgrade nines or use another cache path");
+    }
+    return SchemaState{version, true};
   }
-  if (version > latest) {
-    throw StoreError(quoted(name) + " has schema version " + std::to_string(version) +
-                     ", newer than this nines (" + std::to_string(latest) +
-                     "); upgrade nines or use another cache path");
+  if (app_id != 0) {
+    throw foreign();
   }
-  return version;
+  if (!has_objects) {
+    if (version != 0) {
+      throw foreign(); // another program's mark on an empty database
+    }
+    return SchemaState{0, false};
+  }
+  if (version < 1 || version > latest ||
+      schema_objects(db) != objects_of_version(migrations, version)) {
+    throw foreign();
+  }
+  return SchemaState{version, false};
 }
 
-// Applies the migrations the file lacks, each in its own transaction together with the version
-// bump, so that a crash leaves a consistent version. The version is re-read under the write lock
-// because another process may have migrated the same file meanwhile.
+// Applies the migrations the file lacks, all in one transaction together with the version bump
+// and the application_id, so that a failure or a crash leaves the file as it was. The state is
+// re-read under the write lock because another process may have migrated the same file meanwhile.
 void migrate(SQLite::Database& db, const std::string& name,
              const std::vector<std::string>& migrations) {
   const int latest = static_cast<int>(migrations.size());
-  for (;;) {
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const int version = check_foreign_or_newer(db, name, latest);
-    if (version >= latest) {
-      return;
-    }
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  const SchemaState state = check_foreign_or_newer(db, name, migrations);
+  if (state.version >= latest && state.marked) {
+    return;
+  }
+  for (int version = state.version; version < latest; ++version) {
     try {
       db.exec(migrations[static_cast<std::size_t>(version)]);
     } catch (const SQLite::Exception& e) {
       throw_sqlite(name, "migrating to schema version " + std::to_string(version + 1), e);
     }
-    db.exec("PRAGMA user_version = " + std::to_string(version + 1));
-    db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
-    transaction.commit();
   }
+  db.exec("PRAGMA user_version = " + std::to_string(std::max(state.version, latest)));
+  db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+  transaction.commit();
 }
 
 // Switching a file into WAL needs an exclusive lock, and when another connection is opening the
@@ -181,6 +230,24 @@ void enable_wal(SQLite::Database& db) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+}
+
+// A count or value as read back: NaN unless SQLite holds a number there. A REAL column keeps a
+// text it cannot convert (a file edited by hand: good = 'abc') as text, which a plain read turns
+// into 0, a figure nobody measured; NaN makes the compute stage drop the day as no data, as it
+// drops a stored Inf (1e999) or good > total.
+double stored_number(int type, double value) {
+  return type == SQLITE_INTEGER || type == SQLITE_FLOAT ? value
+                                                        : std::numeric_limits<double>::quiet_NaN();
+}
+
+double stored_number(const SQLite::Column& column) {
+  return stored_number(column.getType(), column.getDouble());
+}
+
+// A day is an integer; a row whose day is anything else names no day and is skipped.
+bool stored_day(const SQLite::Column& column) {
+  return column.getType() == SQLITE_INTEGER;
 }
 
 // Why a count pair cannot be stored, or nullptr.
@@ -297,7 +364,7 @@ std::unique_ptr<Store> Store::open_impl(const std::filesystem::path& path,
         throw_corrupt(name, *problem);
       }
     }
-    check_foreign_or_newer(*db, name, static_cast<int>(migrations.size()));
+    check_foreign_or_newer(*db, name, migrations);
     // WAL lets readers run beside one writer; the busy timeout makes writers of several
     // processes (or threads) queue instead of failing.
     step = "switching to WAL mode";
@@ -432,7 +499,14 @@ public:
             static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
   }
   std::int64_t int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
-  double real(int column) const { return sqlite3_column_double(m_stmt, column); }
+  // A number column; NaN for a text or blob stored there (see stored_number()).
+  double number(int column) const {
+    return stored_number(sqlite3_column_type(m_stmt, column),
+                         sqlite3_column_double(m_stmt, column));
+  }
+  bool is_integer(int column) const {
+    return sqlite3_column_type(m_stmt, column) == SQLITE_INTEGER;
+  }
 
 private:
   void check(int code) const {
@@ -685,7 +759,7 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
       stored_rows.bind_static(1, source.name);
       while (stored_rows.step()) {
         stored.push_back(StoredRow{std::string(stored_rows.text(0)), stored_rows.int64(1),
-                                   stored_rows.real(2), stored_rows.real(3)});
+                                   stored_rows.number(2), stored_rows.number(3)});
       }
       stored_rows.reset();
       std::sort(stored.begin(), stored.end(), [](const StoredRow& a, const StoredRow& b) {
@@ -817,6 +891,9 @@ std::map<std::string, DailySeries> Store::daily_series() const {
     std::string slo;
     std::int64_t best_fetched = 0;
     while (q.step()) {
+      if (!q.is_integer(1)) {
+        continue; // names no day (see stored_day())
+      }
       const std::string_view text = q.text(0);
       if (series == nullptr || slo != text) {
         slo.assign(text);
@@ -829,9 +906,9 @@ std::map<std::string, DailySeries> Store::daily_series() const {
         if (fetched <= best_fetched) {
           continue;
         }
-        series->rbegin()->second = DailyCount{day, q.real(3), q.real(4)};
+        series->rbegin()->second = DailyCount{day, q.number(3), q.number(4)};
       } else {
-        series->emplace_hint(series->end(), day, DailyCount{day, q.real(3), q.real(4)});
+        series->emplace_hint(series->end(), day, DailyCount{day, q.number(3), q.number(4)});
       }
       best_fetched = fetched;
     }
@@ -849,7 +926,10 @@ DailySeries Store::daily_series(const std::string& slo) const {
     q.bind(1, slo);
     while (q.executeStep()) {
       const std::int64_t day = q.getColumn(0).getInt64();
-      result[day] = DailyCount{day, q.getColumn(1).getDouble(), q.getColumn(2).getDouble()};
+      if (!stored_day(q.getColumn(0))) {
+        continue;
+      }
+      result[day] = DailyCount{day, stored_number(q.getColumn(1)), stored_number(q.getColumn(2))};
     }
   } catch (const SQLite::Exception& e) {
     fail("reading daily counts", e);
@@ -908,6 +988,10 @@ void Store::put_golden(const std::string& source, const std::vector<GoldenRow>& 
     if (!std::isfinite(row.value)) {
       throw std::invalid_argument(where + ": the value must be a finite number");
     }
+    // Latency, error rate, traffic and saturation are never negative (docs/metrics.md).
+    if (row.value < 0) {
+      throw std::invalid_argument(where + ": the value must not be negative");
+    }
   }
   try {
     SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -941,7 +1025,13 @@ std::map<std::int64_t, double> Store::golden_series(const std::string& service,
     q.bind(1, service);
     q.bind(2, signal);
     while (q.executeStep()) {
-      result[q.getColumn(0).getInt64()] = q.getColumn(1).getDouble();
+      // Only what put_golden() accepts is a value: a text, Inf or negative number written there
+      // by hand (or a negative one by a nines that still stored them) is no data for that day,
+      // and the next pull asks for the day again.
+      const double value = stored_number(q.getColumn(1));
+      if (stored_day(q.getColumn(0)) && std::isfinite(value) && value >= 0) {
+        result[q.getColumn(0).getInt64()] = value;
+      }
     }
   } catch (const SQLite::Exception& e) {
     fail("reading golden signals", e);

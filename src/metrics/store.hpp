@@ -121,7 +121,9 @@ public:
   std::map<std::string, std::string> csv_files() const;
 
   // Merged across sources: for each (slo, day) the row with the latest fetched_at wins; on a tie
-  // the source name that sorts first (bytewise) wins.
+  // the source name that sorts first (bytewise) wins. A count that is not stored as a number
+  // (text written into the file by hand) reads as NaN, never 0, so the day is no data, as a
+  // stored Inf is; a row whose day is not an integer is skipped.
   std::map<std::string, DailySeries> daily_series() const;
   DailySeries daily_series(const std::string& slo) const;
   // The winners of daily_series(slo) over [first_day, last_day], by day.
@@ -131,10 +133,11 @@ public:
   // lacks.
   std::set<std::int64_t> days_present(const std::string& slo, const std::string& source) const;
 
-  // As put_daily(); values must be finite.
+  // As put_daily(); values must be finite and not negative.
   void put_golden(const std::string& source, const std::vector<GoldenRow>& rows,
                   std::int64_t fetched_at);
-  // Day → value, with daily_series()' winner rule.
+  // Day → value, with daily_series()' winner rule; a winner that is not a finite, non-negative
+  // number (the file edited by hand) is no data for its day.
   std::map<std::int64_t, double> golden_series(const std::string& service,
                                                const std::string& signal) const;
 

@@ -201,6 +201,110 @@ TEST_CASE("store: another program's SQLite database is refused, not adopted") {
   CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'daily'") == 0);
 }
 
+TEST_CASE("store: a foreign database with a user_version of its own is refused, byte-identical") {
+  TempDir dir;
+  for (int version : {1, 2, 3, Store::latest_schema_version() + 1}) {
+    CAPTURE(version);
+    const auto path = dir.path() / ("app" + std::to_string(version) + ".db");
+    {
+      SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      db.exec("CREATE TABLE users (id INTEGER, name TEXT); INSERT INTO users VALUES (1, 'alice')");
+      db.exec("PRAGMA user_version = " + std::to_string(version));
+    }
+    const std::string before = read_bytes(path);
+    CHECK(exception_message([&] { Store::open(path); }) ==
+          "cache database '" + path.string() +
+              "' is a SQLite database but not a nines cache; use another cache path");
+    CHECK(read_bytes(path) == before);
+    CHECK_FALSE(std::filesystem::exists(path.string() + "-wal"));
+    CHECK(raw_int(path, "PRAGMA user_version") == version);
+    CHECK(raw_int(path, "PRAGMA application_id") == 0);
+  }
+  // nines' own tables beside another program's are not a cache either.
+  const auto mixed = dir.path() / "mixed.db";
+  {
+    SQLite::Database db(mixed, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE daily (slo TEXT); CREATE TABLE users (id INTEGER)");
+    db.exec("PRAGMA user_version = 1");
+  }
+  const std::string mixed_before = read_bytes(mixed);
+  CHECK_THROWS_AS(Store::open(mixed), StoreError);
+  CHECK(read_bytes(mixed) == mixed_before);
+  // An empty database another program has marked is not a new cache.
+  const auto marked = dir.path() / "marked.db";
+  {
+    SQLite::Database db(marked, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA user_version = 4");
+  }
+  const std::string marked_before = read_bytes(marked);
+  CHECK_THROWS_AS(Store::open(marked), StoreError);
+  CHECK(read_bytes(marked) == marked_before);
+  // A zero-byte file is a new cache.
+  const auto empty = dir.path() / "empty.db";
+  write_bytes(empty, "");
+  CHECK(Store::open(empty)->schema_version() == Store::latest_schema_version());
+}
+
+TEST_CASE("store: a cache without application_id but with exactly nines' tables is adopted") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  {
+    // As the first migration leaves it, without the mark.
+    Store::open(path)->put_daily("prometheus:prom", {{"s", 3, 9, 10}}, 5);
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("DROP TABLE csv_file; DROP INDEX daily_by_source; PRAGMA user_version = 1; "
+            "PRAGMA application_id = 0");
+  }
+  auto store = Store::open(path);
+  CHECK(store->schema_version() == Store::latest_schema_version());
+  CHECK(store->daily_series("s").at(3).good == 9);
+  CHECK(raw_int(path, "PRAGMA application_id") == 0x4E494E45);
+}
+
+TEST_CASE("store: the migrations a file lacks run in one transaction") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  const std::string v1 = "CREATE TABLE first (x INTEGER);";
+  const std::string v2 = "CREATE TABLE second (y INTEGER);";
+  const std::string v3 = "CREATE TABLE first (z INTEGER);"; // fails
+  CHECK(Store::open_with_migrations(path, {v1})->schema_version() == 1);
+  CHECK_THROWS_AS(Store::open_with_migrations(path, {v1, v2, v3}), StoreError);
+  // v2 succeeded, v3 failed: neither is kept.
+  CHECK(raw_int(path, "PRAGMA user_version") == 1);
+  CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'second'") == 0);
+  CHECK(Store::open_with_migrations(path, {v1, v2})->schema_version() == 2);
+}
+
+TEST_CASE("store: a count or value that is not a number in the file is never read as 0") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  {
+    auto store = Store::open(path);
+    store->put_daily("csv:metrics/a.csv",
+                     {{"s", 10, 990, 1000}, {"s", 11, 995, 1000}, {"s", 12, 1, 2}}, 5);
+    store->put_golden("prometheus:prom", {{"api", "traffic", 10, 4}, {"api", "traffic", 11, 5}}, 5);
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE daily SET good = 'abc' WHERE day = 10");
+    db.exec("UPDATE daily SET total = x'00' WHERE day = 11");
+    db.exec("UPDATE daily SET day = 'x' WHERE day = 12");
+    db.exec("UPDATE golden SET value = 'abc' WHERE day = 10");
+    db.exec("UPDATE golden SET value = -3 WHERE day = 11");
+  }
+  auto store = Store::open(path);
+  for (const auto& series : {store->daily_series("s"), store->daily_series().at("s")}) {
+    REQUIRE(series.size() == 2);
+    CHECK(std::isnan(series.at(10).good));
+    CHECK(series.at(10).total == 1000);
+    CHECK(series.at(11).good == 995);
+    CHECK(std::isnan(series.at(11).total));
+  }
+  CHECK(store->golden_series("api", "traffic").empty());
+  CHECK_THROWS_AS(store->put_golden("prometheus:prom", {{"api", "traffic", 12, -1}}, 6),
+                  std::invalid_argument);
+}
+
 TEST_CASE("store: a CSV import replaces only the same source's (slo, day) pairs") {
   TempDir dir;
   const auto path = dir.path() / "cache.db";

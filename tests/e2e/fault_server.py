@@ -17,6 +17,10 @@ windows) — and injects one fault:
   echo       answer 400 with an error that echoes the Authorization header, padded so that the
              token straddles a 300-character cut, after a line break
   error      answer 503 to every request
+  negative   answer "-5" sample values
+  goodgt     answer good counts larger than the totals (other queries as usual)
+  dupconflict  repeat every range sample at its time with the value "0"
+  millis     answer range sample times in milliseconds (off the requested day steps)
 
 With FAULT_EXPECT_TOKEN set, a request without `Authorization: Bearer <that token>` gets 401.
 Listens on 127.0.0.1 only; writes its port to --port-file and one JSON line per request to --log
@@ -48,16 +52,20 @@ def window_days(query):
     return n * {"s": 1 / 86400, "m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7}[unit]
 
 
+def is_good(query):
+    return "good_events" in query or 'code="200"' in query
+
+
 def value_for(query):
-    good = "good_events" in query or 'code="200"' in query
-    return (GOOD if good else TOTAL) * window_days(query)
+    return (GOOD if is_good(query) else TOTAL) * window_days(query)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", required=True,
                     choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die",
-                             "huge", "echo", "error"])
+                             "huge", "echo", "error", "negative", "goodgt", "dupconflict",
+                             "millis"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--delay", type=float, default=3.0)
@@ -133,10 +141,21 @@ def main():
                                 '"error":"slow down"}', [("Retry-After", str(args.retry_after))])
                 return 429
             query = form.get("query", "")
-            sample = lambda t: [t, "NaN" if mode == "nan" else repr(float(value_for(query)))]
+            value = repr(float(value_for(query)))
+            if mode == "nan":
+                value = "NaN"
+            elif mode == "negative":
+                value = "-5"
+            elif mode == "goodgt" and is_good(query):
+                value = repr(float(2 * TOTAL * window_days(query)))
+            sample = lambda t: [t, value]
             if self.path == "/api/v1/query_range":
                 start, end, step = (int(float(form[k])) for k in ("start", "end", "step"))
                 points = [sample(t) for t in range(start, end + 1, step)][:20000]
+                if mode == "dupconflict":
+                    points += [[t, "0"] for t, _ in points]
+                if mode == "millis":
+                    points = [[t * 1000, v] for t, v in points]
                 body = json.dumps({"status": "success", "data": {"resultType": "matrix",
                                    "result": [{"metric": {}, "values": points}]}})
             elif self.path == "/api/v1/query":

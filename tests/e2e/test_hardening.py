@@ -167,6 +167,88 @@ def test_store_follows_files(tmp):
                   f"follow: {sid} no longer reads fresh data ({slos[sid]['data']})")
 
 
+def test_rejected_answers(tmp):
+    """Answers a pull cannot use are told, never stored, and a query none of whose values could be
+    stored counts as failed: exit 3 when nothing usable came, 1 when some did."""
+    cases = [  # mode, `metrics pull` exit, what the warning says
+        ("nan", 3, "is NaN"),
+        ("negative", 3, "is negative"),  # golden signals too
+        ("goodgt", 1, "> total"),  # SLO days refused, golden signals stored
+        ("dupconflict", 3, "two different values at time"),
+        ("millis", 3, "not at the requested day steps (e.g. at unix time "),
+    ]
+    for mode, want, text in cases:
+        repo = os.path.join(tmp, "rejected-" + mode)
+        proc, url, _ = tp.start_fault(tmp, mode)
+        try:
+            tp.make_repo(repo, url, tp.FAULT_SLIS, retries=0)
+            code, out, err, _ = tp.nines("metrics", "pull", repo, "--now", tp.NOW)
+            site = os.path.join(tmp, "rejected-" + mode + "-site")
+            bcode, _, berr, _ = tp.nines("build", repo, "-o", site, "--now", tp.NOW)
+        finally:
+            tp.stop(proc)
+        check(code == want, f"{mode}: metrics pull exits {want} ({code}): {out} {err[-600:]}")
+        check("(0 failed)" not in out, f"{mode}: the summary counts the failed queries: {out}")
+        check(text in err and "[metrics-fetch]" in err, f"{mode}: the warning says {text!r}: "
+                                                        f"{err[-600:]}")
+        check(tp.store_rows(repo) == [], f"{mode}: no daily count stored")
+        golden = tp.store_rows(repo, "golden")
+        if mode == "goodgt":
+            check(golden and all(r[4] == 1000.0 for r in golden),
+                  f"goodgt: the golden signals are stored ({len(golden)})")
+        else:
+            check(golden == [], f"{mode}: no golden-signal value stored ({golden[:3]})")
+        check(bcode == 0, f"{mode}: the build exits 0 ({bcode}): {berr[-400:]}")
+        for sid, f in tp.slos_json(site).items():
+            check(f["attainment_pct"] is None and f["state"] == "missing",
+                  f"{mode}: {sid} shows no figure ({f['attainment_pct']}, {f['state']})")
+
+
+def test_foreign_and_tampered_store(tmp):
+    """Another program's database as metrics.cache is refused before anything is written to it;
+    a count that is not a number in the store is never read as 0."""
+    repo = copy_content(tmp, "foreign")
+    path = os.path.join(repo, "nines.yaml")
+    config = open(path).read()
+    for version in (1, 2, 3):
+        db = os.path.join(tmp, f"app{version}.db")
+        con = sqlite3.connect(db)
+        con.execute("CREATE TABLE users (id INTEGER, name TEXT)")
+        con.execute("INSERT INTO users VALUES (1, 'alice')")
+        con.execute(f"PRAGMA user_version = {version}")
+        con.commit()
+        con.close()
+        with open(db, "rb") as f:
+            before = f.read()
+        open(path, "w").write(config.replace("  cache: .nines/cache.db", f"  cache: {db}"))
+        code, _, err = run("build", repo, "-o", os.path.join(tmp, "foreign-out"), "--offline",
+                           "--now", NOW)
+        check(code == 3, f"foreign v{version}: exit 3 ({code}): {err[-300:]}")
+        check(db in err and "not a nines cache" in err, f"foreign v{version}: names the file: "
+                                                         f"{err[-300:]}")
+        with open(db, "rb") as f:
+            check(f.read() == before, f"foreign v{version}: the file is byte-identical")
+        check(not os.path.exists(db + "-wal"), f"foreign v{version}: no write-ahead log made")
+    open(path, "w").write(config)
+
+    out = os.path.join(tmp, "tampered-out")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"tampered: first build ({code}): {err[-300:]}")
+    slos = tp.slos_json(out)
+    con = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
+    victim = con.execute("SELECT slo FROM daily ORDER BY slo LIMIT 1").fetchone()[0]
+    con.execute("UPDATE daily SET good = 'abc' WHERE slo = ?", (victim,))
+    con.commit()
+    con.close()
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"tampered: second build ({code}): {err[-300:]}")
+    after = tp.slos_json(out)
+    check(slos[victim]["attainment_pct"] is not None, f"tampered: {victim} had a figure")
+    check(after[victim]["attainment_pct"] is None and after[victim]["state"] == "missing",
+          f"tampered: {victim} shows no figure, not 0 % ({after[victim]['attainment_pct']}, "
+          f"{after[victim]['state']})")
+
+
 def test_unreadable_folder_and_overrides(tmp):
     repo = copy_content(tmp, "perm")
     if os.geteuid() != 0:
@@ -269,6 +351,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="nines-hardening-")
     try:
         for t in (test_output_folder, test_hostile_answers, test_store_follows_files,
+                  test_rejected_answers, test_foreign_and_tampered_store,
                   test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module):
             t(tmp)
     finally:
