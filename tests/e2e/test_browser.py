@@ -28,6 +28,9 @@ downloads; the only network traffic is to the site served by `python3 -m http.se
      opens the menu from the keyboard (focus, Enter);
   7. landmarks are unique on every page (nav, aside and regions by role and name: axe's
      landmark-unique); the theme toggle's choice survives a reload from file://.
+  8. the lists sort by a date (postmortems, runbooks, SLOs' "Runs out"), a duration ("Resolved
+     in") and a budget state (SLOs, the catalog's "Error budget": by severity) both ways, a
+     missing value last either way.
   404.html is left out of 1.: with base_url its links and assets are absolute under the published
   address (GitHub Pages serves it at any depth), which a local browser cannot load.
 
@@ -465,6 +468,68 @@ def test_theme_toggle(browser, site):
         page.close()
 
 
+# Clicks the header named `name` of the page's first sortable table `clicks` times; returns the
+# header's aria-sort and the column's cell texts in the order shown.
+SORT_JS = """(function (name, clicks) {
+  var t = document.querySelector('table.sortable'), cells = Array.prototype.slice.call(t.tHead.rows[0].cells);
+  var i = cells.findIndex(function (c) { return c.textContent.trim() === name; });
+  if (i < 0) return null;
+  for (var k = 0; k < clicks; k++) cells[i].querySelector('button').click();
+  return [cells[i].getAttribute('aria-sort'), Array.prototype.map.call(t.tBodies[0].rows,
+    function (r) { return r.cells[i].textContent.trim(); })];
+})(%s, %d)"""
+STATE_ORDER = ["No data", "Healthy", "Warning", "Critical", "Exhausted"]
+
+
+def date_key(text):
+    m = re.match(r"(\d{4}-\d\d-\d\d)", text)
+    return m.group(1) if m else None
+
+
+def minutes_key(text):
+    m = re.fullmatch(r"([\d.]+) (min|h|days)", text)
+    return float(m.group(1)) * {"min": 1, "h": 60, "days": 1440}[m.group(2)] if m else None
+
+
+def state_key(text):
+    return STATE_ORDER.index(text) if text in STATE_ORDER else None
+
+
+def test_sorting(browser, site):
+    """8. The lists sort dates and durations by time and budget states by severity, both ways;
+    a missing value ("—") sorts last either way."""
+    columns = [("postmortems/index.html", "Date", date_key),
+               ("postmortems/index.html", "Resolved in", minutes_key),
+               ("runbooks/index.html", "Last updated", date_key),
+               ("slos/index.html", "Runs out", date_key),
+               ("slos/index.html", "State", state_key),
+               ("catalog/index.html", "Error budget", state_key)]
+    page = browser.new_page(1280, 900)
+    try:
+        for rel, name, key in columns:
+            for clicks, direction in ((1, "ascending"), (2, "descending")):
+                page.navigate(file_url(site, rel))
+                got = page.evaluate(SORT_JS % (json.dumps(name), clicks))
+                if not check(got, f"{rel}: no sortable column {name!r}"):
+                    break
+                aria, texts = got
+                keys = [key(t) for t in texts]
+                known = [k for k in keys if k is not None]
+                label = f"{rel} {name!r} {direction}"
+                check(aria == direction, f"{label}: aria-sort is {aria}")
+                check(len(set(known)) > 1, f"{label}: fewer than two distinct values to sort: {texts}")
+                check(all(t == "\u2014" for t in texts if key(t) is None),
+                      f"{label}: a cell neither a value nor missing: {texts}")
+                check(None not in keys[:len(known)], f"{label}: a missing value before a value: {texts}")
+                want = sorted(known, reverse=direction == "descending")
+                check(known == want, f"{label}: out of order: {texts}")
+        check(not page.problems, "sorting: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"sorting: {e}")
+    finally:
+        page.close()
+
+
 def test_site(browser, site, server):
     pages = html_pages(site)
     if not check(pages, "nines build wrote no HTML pages (only: "
@@ -489,6 +554,8 @@ def test_site(browser, site, server):
     test_full_text_search(browser, site)
     test_widths(browser, site)
     test_theme_toggle(browser, site)
+    # 8. sorting
+    test_sorting(browser, site)
 
     # 2. search
     page = browser.new_page()
