@@ -26,6 +26,8 @@ downloads; the only network traffic is to the site served by `python3 -m http.se
      the body never scrolls sideways, every chart text is at least 10 CSS px (its font size times
      the chart's scale), at 1400 px chart labels share one size, and the navigation menu button
      opens the menu from the keyboard (focus, Enter);
+     at 375 px no SLO page or weekly review scrolls sideways (the error budget week's table
+     scrolls inside its region);
   7. landmarks are unique on every page (nav, aside and regions by role and name: axe's
      landmark-unique); the theme toggle's choice survives a reload from file://.
   8. the lists sort by a date (postmortems, runbooks, SLOs' "Runs out"), a duration ("Resolved
@@ -530,6 +532,34 @@ def test_sorting(browser, site):
         page.close()
 
 
+def test_phone_budget_week(browser, site):
+    """6. At 375 px no SLO page or weekly review scrolls sideways: the error budget week's table,
+    whose spanning cells keep it from stacking, scrolls inside its region."""
+    rels = sorted(f"slos/{n}/index.html" for n in os.listdir(os.path.join(site, "slos"))
+                  if os.path.isfile(os.path.join(site, "slos", n, "index.html")))
+    rels += sorted(f"reviews/{n}" for n in os.listdir(os.path.join(site, "reviews"))
+                   if re.fullmatch(r"\d{4}-W\d\d\.html", n))
+    if not check(any(r.startswith("reviews/") for r in rels) and any(r.startswith("slos/") for r in rels),
+                 f"SLO pages and weekly reviews to check at 375 px: {rels}"):
+        return
+    page = browser.new_page(375, 812)
+    try:
+        for rel in rels:
+            page.navigate(file_url(site, rel), settle=0.05)
+            scroll, client, inner, wrapped = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth, innerWidth,"
+                " Array.prototype.every.call(document.querySelectorAll('table.budget-week'),"
+                " function (t) { return !!t.closest('.table-wrap'); })]")
+            check(scroll <= client and scroll <= inner,
+                  f"375px {rel}: the page scrolls sideways ({scroll} > {min(client, inner)})")
+            check(wrapped, f"375px {rel}: an error budget week table is outside a .table-wrap")
+        check(not page.problems, "375px: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"375px: {e}")
+    finally:
+        page.close()
+
+
 def test_site(browser, site, server):
     pages = html_pages(site)
     if not check(pages, "nines build wrote no HTML pages (only: "
@@ -553,6 +583,7 @@ def test_site(browser, site, server):
     # 5. full-text search, 6. phones and desktops, 7. the theme toggle
     test_full_text_search(browser, site)
     test_widths(browser, site)
+    test_phone_budget_week(browser, site)
     test_theme_toggle(browser, site)
     # 8. sorting
     test_sorting(browser, site)
