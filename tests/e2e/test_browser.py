@@ -29,10 +29,12 @@ downloads; the only network traffic is to the site served by `python3 -m http.se
      at 375 px no SLO page or weekly review scrolls sideways (the error budget week's table
      scrolls inside its region);
   7. landmarks are unique on every page (nav, aside and regions by role and name: axe's
-     landmark-unique); the theme toggle's choice survives a reload from file://.
+     landmark-unique); the theme toggle's choice survives a reload from file://, and its
+     accessible name starts with its visible text (WCAG 2.5.3);
   8. the lists sort by a date (postmortems, runbooks, SLOs' "Runs out"), a duration ("Resolved
      in") and a budget state (SLOs, the catalog's "Error budget": by severity) both ways, a
-     missing value last either way.
+     missing value last either way;
+  9. printed, a list shows no filter bar and no sort arrows.
   404.html is left out of 1.: with base_url its links and assets are absolute under the published
   address (GitHub Pages serves it at any depth), which a local browser cannot load.
 
@@ -452,6 +454,11 @@ def test_theme_toggle(browser, site):
         page.evaluate("localStorage.removeItem('nines-theme')")
         page.navigate(url)
         before = page.evaluate(BG_JS)["effective"]
+        # WCAG 2.5.3 (label in name): the accessible name starts with the visible text.
+        name, text = page.evaluate("(function (b) { return [b.getAttribute('aria-label') || b.textContent,"
+                                   " b.textContent.trim()]; })(document.getElementById('theme-toggle'))")
+        check(text and name.startswith(text),
+              f"theme toggle: accessible name {name!r} starts with its text {text!r}")
         # auto -> light -> dark
         page.evaluate("document.getElementById('theme-toggle').click();"
                       " document.getElementById('theme-toggle').click()")
@@ -560,6 +567,39 @@ def test_phone_budget_week(browser, site):
         page.close()
 
 
+PRINT_JS = """(function () {
+  var shown = function (sel) { return Array.prototype.filter.call(document.querySelectorAll(sel),
+    function (e) { return getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0; }).length; };
+  var arrows = Array.prototype.filter.call(document.querySelectorAll('.sort-button'),
+    function (b) { var c = getComputedStyle(b, '::after').content; return c && c !== 'none' && c !== 'normal'; }).length;
+  return {filters: document.querySelectorAll('.filters').length, shownFilters: shown('.filters'),
+          sortButtons: document.querySelectorAll('.sort-button').length, arrows: arrows,
+          shownControls: shown('.theme-toggle, .menu-button, .site-search')};
+})()"""
+
+
+def test_print(browser, site):
+    """9. On paper a list keeps its table but not its controls: no filter bar, no sort arrows."""
+    page = browser.new_page(1280, 900)
+    try:
+        page.navigate(file_url(site, "slos/index.html"))
+        screen = page.evaluate(PRINT_JS)
+        check(screen["shownFilters"] > 0 and screen["arrows"] > 0,
+              f"slos/index.html on screen shows its filters and sort arrows: {screen}")
+        page.send("Emulation.setEmulatedMedia", {"media": "print"})
+        paper = page.evaluate(PRINT_JS)
+        page.send("Emulation.setEmulatedMedia", {"media": ""})
+        check(paper["filters"] > 0 and paper["shownFilters"] == 0,
+              f"slos/index.html printed: the filter bar is hidden: {paper}")
+        check(paper["sortButtons"] > 0 and paper["arrows"] == 0,
+              f"slos/index.html printed: no sort arrows: {paper}")
+        check(paper["shownControls"] == 0, f"slos/index.html printed: header controls hidden: {paper}")
+    except cdp.CDPError as e:
+        check(False, f"print: {e}")
+    finally:
+        page.close()
+
+
 def test_site(browser, site, server):
     pages = html_pages(site)
     if not check(pages, "nines build wrote no HTML pages (only: "
@@ -585,8 +625,9 @@ def test_site(browser, site, server):
     test_widths(browser, site)
     test_phone_budget_week(browser, site)
     test_theme_toggle(browser, site)
-    # 8. sorting
+    # 8. sorting, 9. print
     test_sorting(browser, site)
+    test_print(browser, site)
 
     # 2. search
     page = browser.new_page()
