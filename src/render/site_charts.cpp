@@ -62,6 +62,7 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
   j["state_rank"] = static_cast<int>(f.state.level);
   j["attainment_sort"] = f.attainment ? json(format_fixed(*f.attainment * 100.0, 4)) : json("");
   j["remaining_sort"] = f.remaining ? json(format_fixed(*f.remaining * 100.0, 2)) : json("");
+  j["exhaustion_sort"] = date_sort_key(f.projected_exhaustion.value_or(""));
   j["bar_pct"] =
       f.remaining ? json(static_cast<int>(std::lround(std::clamp(*f.remaining, 0.0, 1.0) * 100.0)))
                   : json(nullptr);

@@ -175,6 +175,11 @@ json attainment_or_null(const std::optional<double>& fraction, double target_pct
 json pct_against_or_null(const std::optional<double>& pct, double threshold_pct);
 std::string minutes_text(double minutes);
 std::string duration_days_text(double days);
+// Sort keys of list cells (static/tables.js reads a cell's data-sort before its text): a date as
+// the number YYYYMMDD, a duration in minutes. "" when missing or not a real date, which the lists
+// sort last in either direction.
+std::string date_sort_key(const std::string& date);
+std::string minutes_sort_key(const std::optional<double>& minutes);
 // A class-safe word ([a-z0-9-]) for CSS, e.g. a budget state.
 std::string css_word(const std::string& s);
 std::string state_label(const std::string& state);

@@ -81,6 +81,18 @@ std::string minutes_text(double minutes) {
   return num(minutes / 1440.0, 1) + " days";
 }
 
+std::string date_sort_key(const std::string& date) {
+  auto days = parse_date(date);
+  if (!days) return "";
+  std::string iso = format_date(*days); // "2026-11-17": the canonical form of the parsed date
+  iso.erase(std::remove(iso.begin(), iso.end(), '-'), iso.end());
+  return iso.size() == 8 ? iso : ""; // a year outside 0-9999 has no such key
+}
+
+std::string minutes_sort_key(const std::optional<double>& minutes) {
+  return minutes && std::isfinite(*minutes) ? num(*minutes, 3) : "";
+}
+
 std::string duration_days_text(double days) {
   if (!std::isfinite(days)) return "n/a";
   if (days < 2) return num(days * 24.0, 1) + " hours";

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <doctest/doctest.h>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -645,4 +646,61 @@ TEST_CASE("catalog entry rows are what their initializer list built") {
     REQUIRE(row != nullptr);
     CHECK(*row == expected);
   }
+}
+
+TEST_CASE("list sort keys: dates as YYYYMMDD, durations in minutes, missing as empty") {
+  using namespace nines::site;
+  CHECK(date_sort_key("2026-11-17") == "20261117");
+  CHECK(date_sort_key("2026-02-30") == ""); // not a real date: sorted with the missing
+  CHECK(date_sort_key("soon") == "");
+  CHECK(date_sort_key("") == "");
+  CHECK(minutes_sort_key(52.0) == "52");
+  CHECK(minutes_sort_key(125.25) == "125.25");
+  CHECK(minutes_sort_key(std::nullopt) == "");
+  CHECK(minutes_sort_key(std::numeric_limits<double>::quiet_NaN()) == "");
+}
+
+TEST_CASE("the lists' date, duration and state cells carry sort keys") {
+  using namespace nines::site;
+  const nines::Run& run = content_run();
+  nines::SiteOptions opts;
+  const std::vector<nines::Diagnostic> diagnostics;
+  Site site(run.repo, run.figures, diagnostics, run.series, opts);
+
+  const json pms = postmortems_view(site).at("postmortems");
+  REQUIRE(!pms.empty());
+  for (const auto& row : pms) {
+    std::string date = row.at("date").get<std::string>();
+    date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
+    CHECK(row.at("date_sort") == date);
+    // "2.1 h" and "52 min" sort by their minutes, not their leading number.
+    CHECK(row.at("ttr").is_null() == (row.at("ttr_sort") == ""));
+    if (!row.at("ttr").is_null())
+      CHECK(minutes_text(std::stod(row.at("ttr_sort").get<std::string>())) == row.at("ttr"));
+    CHECK(row.at("ttd").is_null() == (row.at("ttd_sort") == ""));
+  }
+  // Views are kept in locals: a range-for over a member of a temporary would dangle.
+  const json runbooks = runbooks_view(site), slos = slos_view(site), catalog = catalog_view(site);
+  for (const auto& row : runbooks.at("runbooks"))
+    CHECK(row.at("updated_sort").get<std::string>().size() ==
+          (row.at("last_updated").is_null() ? 0u : 8u));
+  for (const auto& row : slos.at("slos"))
+    CHECK(row.at("projected_exhaustion").is_null() == (row.at("exhaustion_sort") == ""));
+
+  // The catalog's error budget sorts by the SLO lists' severity key, not by its label.
+  std::map<std::string, int> rank;
+  for (const auto& row : slos.at("slos"))
+    rank[row.at("state").get<std::string>()] = row.at("state_rank").get<int>();
+  int with_state = 0;
+  for (const auto& row : catalog.at("services")) {
+    if (row.at("state").is_null()) {
+      CHECK(row.at("state_rank") == "");
+      continue;
+    }
+    ++with_state;
+    CHECK(row.at("state_rank") == rank.at(row.at("state").get<std::string>()));
+  }
+  CHECK(with_state > 0);
+  CHECK(rank.at("healthy") < rank.at("warning"));
+  CHECK(rank.at("critical") < rank.at("exhausted"));
 }

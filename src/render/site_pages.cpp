@@ -552,6 +552,8 @@ json catalog_view(const Site& site) {
             .add("slo_count", n)
             .add("state", worst.empty() ? json(nullptr) : json(css_word(worst)))
             .add("state_label", worst.empty() ? json(nullptr) : json(state_label(worst)))
+            // The SLO lists' severity order (static/tables.js), not the labels' alphabetical one.
+            .add("state_rank", worst_level ? json(budget_state_rank(*worst_level)) : json(""))
             .add("maturity", m == site.maturity.end() ? json(nullptr)
                                                       : json(std::to_string(m->second->total) +
                                                              "/40 · " + m->second->band))
@@ -1164,6 +1166,7 @@ json runbooks_view(const Site& site) {
                  text_or_null(site.has_team(rb.owner) ? site.team_name(rb.owner) : rb.owner))
             .add("team", team_of_service(site, rb.service.id))
             .add("last_updated", text_or_null(rb.last_updated))
+            .add("updated_sort", date_sort_key(rb.last_updated))
             .add("stale", st != site.stale_runbooks.end())
             .add("stale_note", st == site.stale_runbooks.end() ? json(nullptr) : json(st->second))
             .take());
@@ -1302,12 +1305,15 @@ json postmortems_view(const Site& site) {
             .add("href", postmortem_page(i->id))
             .add("title", i->title.empty() ? i->id : i->title)
             .add("date", text_or_null(i->date))
+            .add("date_sort", date_sort_key(i->date))
             .add("severity", text_or_null(i->severity))
             .add("services", std::move(services))
             .add("ttd", i->time_to_detect_minutes ? json(minutes_text(*i->time_to_detect_minutes))
                                                   : json(nullptr))
             .add("ttr", i->time_to_resolve_minutes ? json(minutes_text(*i->time_to_resolve_minutes))
                                                    : json(nullptr))
+            .add("ttd_sort", minutes_sort_key(i->time_to_detect_minutes))
+            .add("ttr_sort", minutes_sort_key(i->time_to_resolve_minutes))
             .add("repeat", i->repeat)
             .add("team",
                  i->services.empty() ? json(nullptr) : team_of_service(site, i->services[0]))

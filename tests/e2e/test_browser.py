@@ -26,8 +26,15 @@ downloads; the only network traffic is to the site served by `python3 -m http.se
      the body never scrolls sideways, every chart text is at least 10 CSS px (its font size times
      the chart's scale), at 1400 px chart labels share one size, and the navigation menu button
      opens the menu from the keyboard (focus, Enter);
+     at 375 px no SLO page or weekly review scrolls sideways (the error budget week's table
+     scrolls inside its region);
   7. landmarks are unique on every page (nav, aside and regions by role and name: axe's
-     landmark-unique); the theme toggle's choice survives a reload from file://.
+     landmark-unique); the theme toggle's choice survives a reload from file://, and its
+     accessible name starts with its visible text (WCAG 2.5.3);
+  8. the lists sort by a date (postmortems, runbooks, SLOs' "Runs out"), a duration ("Resolved
+     in") and a budget state (SLOs, the catalog's "Error budget": by severity) both ways, a
+     missing value last either way;
+  9. printed, a list shows no filter bar and no sort arrows.
   404.html is left out of 1.: with base_url its links and assets are absolute under the published
   address (GitHub Pages serves it at any depth), which a local browser cannot load.
 
@@ -447,6 +454,11 @@ def test_theme_toggle(browser, site):
         page.evaluate("localStorage.removeItem('nines-theme')")
         page.navigate(url)
         before = page.evaluate(BG_JS)["effective"]
+        # WCAG 2.5.3 (label in name): the accessible name starts with the visible text.
+        name, text = page.evaluate("(function (b) { return [b.getAttribute('aria-label') || b.textContent,"
+                                   " b.textContent.trim()]; })(document.getElementById('theme-toggle'))")
+        check(text and name.startswith(text),
+              f"theme toggle: accessible name {name!r} starts with its text {text!r}")
         # auto -> light -> dark
         page.evaluate("document.getElementById('theme-toggle').click();"
                       " document.getElementById('theme-toggle').click()")
@@ -461,6 +473,129 @@ def test_theme_toggle(browser, site):
         check(not page.problems, "theme toggle: " + "; ".join(page.problems))
     except cdp.CDPError as e:
         check(False, f"theme toggle: {e}")
+    finally:
+        page.close()
+
+
+# Clicks the header named `name` of the page's first sortable table `clicks` times; returns the
+# header's aria-sort and the column's cell texts in the order shown.
+SORT_JS = """(function (name, clicks) {
+  var t = document.querySelector('table.sortable'), cells = Array.prototype.slice.call(t.tHead.rows[0].cells);
+  var i = cells.findIndex(function (c) { return c.textContent.trim() === name; });
+  if (i < 0) return null;
+  for (var k = 0; k < clicks; k++) cells[i].querySelector('button').click();
+  return [cells[i].getAttribute('aria-sort'), Array.prototype.map.call(t.tBodies[0].rows,
+    function (r) { return r.cells[i].textContent.trim(); })];
+})(%s, %d)"""
+STATE_ORDER = ["No data", "Healthy", "Warning", "Critical", "Exhausted"]
+
+
+def date_key(text):
+    m = re.match(r"(\d{4}-\d\d-\d\d)", text)
+    return m.group(1) if m else None
+
+
+def minutes_key(text):
+    m = re.fullmatch(r"([\d.]+) (min|h|days)", text)
+    return float(m.group(1)) * {"min": 1, "h": 60, "days": 1440}[m.group(2)] if m else None
+
+
+def state_key(text):
+    return STATE_ORDER.index(text) if text in STATE_ORDER else None
+
+
+def test_sorting(browser, site):
+    """8. The lists sort dates and durations by time and budget states by severity, both ways;
+    a missing value ("—") sorts last either way."""
+    columns = [("postmortems/index.html", "Date", date_key),
+               ("postmortems/index.html", "Resolved in", minutes_key),
+               ("runbooks/index.html", "Last updated", date_key),
+               ("slos/index.html", "Runs out", date_key),
+               ("slos/index.html", "State", state_key),
+               ("catalog/index.html", "Error budget", state_key)]
+    page = browser.new_page(1280, 900)
+    try:
+        for rel, name, key in columns:
+            for clicks, direction in ((1, "ascending"), (2, "descending")):
+                page.navigate(file_url(site, rel))
+                got = page.evaluate(SORT_JS % (json.dumps(name), clicks))
+                if not check(got, f"{rel}: no sortable column {name!r}"):
+                    break
+                aria, texts = got
+                keys = [key(t) for t in texts]
+                known = [k for k in keys if k is not None]
+                label = f"{rel} {name!r} {direction}"
+                check(aria == direction, f"{label}: aria-sort is {aria}")
+                check(len(set(known)) > 1, f"{label}: fewer than two distinct values to sort: {texts}")
+                check(all(t == "\u2014" for t in texts if key(t) is None),
+                      f"{label}: a cell neither a value nor missing: {texts}")
+                check(None not in keys[:len(known)], f"{label}: a missing value before a value: {texts}")
+                want = sorted(known, reverse=direction == "descending")
+                check(known == want, f"{label}: out of order: {texts}")
+        check(not page.problems, "sorting: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"sorting: {e}")
+    finally:
+        page.close()
+
+
+def test_phone_budget_week(browser, site):
+    """6. At 375 px no SLO page or weekly review scrolls sideways: the error budget week's table,
+    whose spanning cells keep it from stacking, scrolls inside its region."""
+    rels = sorted(f"slos/{n}/index.html" for n in os.listdir(os.path.join(site, "slos"))
+                  if os.path.isfile(os.path.join(site, "slos", n, "index.html")))
+    rels += sorted(f"reviews/{n}" for n in os.listdir(os.path.join(site, "reviews"))
+                   if re.fullmatch(r"\d{4}-W\d\d\.html", n))
+    if not check(any(r.startswith("reviews/") for r in rels) and any(r.startswith("slos/") for r in rels),
+                 f"SLO pages and weekly reviews to check at 375 px: {rels}"):
+        return
+    page = browser.new_page(375, 812)
+    try:
+        for rel in rels:
+            page.navigate(file_url(site, rel), settle=0.05)
+            scroll, client, inner, wrapped = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth, innerWidth,"
+                " Array.prototype.every.call(document.querySelectorAll('table.budget-week'),"
+                " function (t) { return !!t.closest('.table-wrap'); })]")
+            check(scroll <= client and scroll <= inner,
+                  f"375px {rel}: the page scrolls sideways ({scroll} > {min(client, inner)})")
+            check(wrapped, f"375px {rel}: an error budget week table is outside a .table-wrap")
+        check(not page.problems, "375px: " + "; ".join(page.problems))
+    except cdp.CDPError as e:
+        check(False, f"375px: {e}")
+    finally:
+        page.close()
+
+
+PRINT_JS = """(function () {
+  var shown = function (sel) { return Array.prototype.filter.call(document.querySelectorAll(sel),
+    function (e) { return getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0; }).length; };
+  var arrows = Array.prototype.filter.call(document.querySelectorAll('.sort-button'),
+    function (b) { var c = getComputedStyle(b, '::after').content; return c && c !== 'none' && c !== 'normal'; }).length;
+  return {filters: document.querySelectorAll('.filters').length, shownFilters: shown('.filters'),
+          sortButtons: document.querySelectorAll('.sort-button').length, arrows: arrows,
+          shownControls: shown('.theme-toggle, .menu-button, .site-search')};
+})()"""
+
+
+def test_print(browser, site):
+    """9. On paper a list keeps its table but not its controls: no filter bar, no sort arrows."""
+    page = browser.new_page(1280, 900)
+    try:
+        page.navigate(file_url(site, "slos/index.html"))
+        screen = page.evaluate(PRINT_JS)
+        check(screen["shownFilters"] > 0 and screen["arrows"] > 0,
+              f"slos/index.html on screen shows its filters and sort arrows: {screen}")
+        page.send("Emulation.setEmulatedMedia", {"media": "print"})
+        paper = page.evaluate(PRINT_JS)
+        page.send("Emulation.setEmulatedMedia", {"media": ""})
+        check(paper["filters"] > 0 and paper["shownFilters"] == 0,
+              f"slos/index.html printed: the filter bar is hidden: {paper}")
+        check(paper["sortButtons"] > 0 and paper["arrows"] == 0,
+              f"slos/index.html printed: no sort arrows: {paper}")
+        check(paper["shownControls"] == 0, f"slos/index.html printed: header controls hidden: {paper}")
+    except cdp.CDPError as e:
+        check(False, f"print: {e}")
     finally:
         page.close()
 
@@ -488,7 +623,11 @@ def test_site(browser, site, server):
     # 5. full-text search, 6. phones and desktops, 7. the theme toggle
     test_full_text_search(browser, site)
     test_widths(browser, site)
+    test_phone_budget_week(browser, site)
     test_theme_toggle(browser, site)
+    # 8. sorting, 9. print
+    test_sorting(browser, site)
+    test_print(browser, site)
 
     # 2. search
     page = browser.new_page()

@@ -29,7 +29,8 @@
     if (toggle) {
       var show = function (scheme) {
         toggle.textContent = "Theme: " + scheme;
-        toggle.setAttribute("aria-label", "Colour scheme: " + scheme + " (change)");
+        // The name starts with the visible text (WCAG 2.5.3, label in name), then says what it does.
+        toggle.setAttribute("aria-label", "Theme: " + scheme + ", change the colour scheme");
       };
       show(stored());
       toggle.hidden = false;

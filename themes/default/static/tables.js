@@ -1,7 +1,8 @@
 /* nines list tables: sort by a column and filter by team, tier and state, in the browser.
    Progressive: without JavaScript every row is shown in the build's order.
    A table opts in with class "sortable" (every header sorts; a cell's data-sort, when present,
-   is its sort key, else its text) and data-filters="team tier state" (one select per word, with
+   is its sort key, else its text; dates and durations sort by time, numbers by value, an empty
+   key or "—" last in both directions) and data-filters="team tier state" (one select per word, with
    the distinct values of the rows' data-team, data-tier, data-state attributes). */
 (function () {
   "use strict";
@@ -15,12 +16,26 @@
     var k = cell.getAttribute("data-sort");
     return k !== null ? k : cell.textContent.trim();
   }
+  // A key read as a number: an ISO date ("2026-11-17" is 20261117, as the views' data-sort
+  // keys), a duration ("52 min", "2.1 h", "3 days": minutes), else the number it starts with
+  // ("99.9%", "3 open"); null for text.
+  var MINUTES = { min: 1, h: 60, hours: 60, hour: 60, d: 1440, day: 1440, days: 1440 };
+  function numberOf(k) {
+    var m = /^(\d{4})-(\d\d)-(\d\d)(?![\d.])/.exec(k);
+    if (m) return Number(m[1] + m[2] + m[3]);
+    m = /^(-?\d+(?:\.\d+)?) ?(min|hours?|h|days?|d)$/.exec(k);
+    if (m) return parseFloat(m[1]) * MINUTES[m[2]];
+    var x = parseFloat(k);
+    return /^-?[\d.]/.test(k) && isFinite(x) ? x : null;
+  }
+  // No value: an empty key (the views' data-sort for a missing figure) or a dash.
+  function missing(k) {
+    return k === "" || k === "\u2014";
+  }
   function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    var xn = a !== "" && isFinite(x) && /^-?[\d.]/.test(a);
-    var yn = b !== "" && isFinite(y) && /^-?[\d.]/.test(b);
-    if (xn && yn) return x - y;
-    if (xn !== yn) return xn ? -1 : 1; // numbers before "no data"
+    var x = numberOf(a), y = numberOf(b);
+    if (x !== null && y !== null) return x - y;
+    if ((x === null) !== (y === null)) return x !== null ? -1 : 1; // numbers before words
     return a.localeCompare(b);
   }
 
@@ -39,7 +54,10 @@
         var body = table.tBodies[0];
         var rows = rowsOf(table).map(function (r, i) { return { r: r, k: keyOf(r, col), i: i }; });
         rows.sort(function (a, b) {
-          var c = compare(a.k, b.k);
+          // A missing value sorts last whichever the direction: it is no extreme.
+          var ma = missing(a.k), mb = missing(b.k);
+          if (ma !== mb) return ma ? 1 : -1;
+          var c = ma ? 0 : compare(a.k, b.k);
           return (dir === "ascending" ? c : -c) || a.i - b.i;
         });
         rows.forEach(function (x) { body.appendChild(x.r); });
