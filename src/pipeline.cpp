@@ -362,10 +362,13 @@ std::string input_fingerprint(Context& c) {
   if (files.empty()) return {};
   const char* tz = std::getenv("TZ");
   const char* git_dir = std::getenv("GIT_DIR");
-  const std::string head = std::string("nines inputs 2\n") + k_version + "\n" +
-                           std::to_string(run.now) + "\n" + (o.offline ? "offline\n" : "online\n") +
-                           (o.strict ? "strict\n" : "\n") + "TZ=" + (tz ? tz : "-") +
-                           "\nGIT_DIR=" + (git_dir ? git_dir : "-") + "\n";
+  // The binary is an input too: one rebuilt with another theme or renderer (same version number
+  // or not) must not find "nothing changed" and keep the site the other one made.
+  const std::string head = std::string("nines inputs 3\n") + k_version + "\n" + renderer_key() +
+                           "\n" + std::to_string(run.now) + "\n" +
+                           (o.offline ? "offline\n" : "online\n") + (o.strict ? "strict\n" : "\n") +
+                           "TZ=" + (tz ? tz : "-") + "\nGIT_DIR=" + (git_dir ? git_dir : "-") +
+                           "\n";
   c.prose_fp.structure = content_hash(head + "without bodies " + c.prose_fp.structure + "\n");
   return content_hash(head + files + "\n");
 }
