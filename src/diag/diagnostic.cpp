@@ -53,13 +53,13 @@ void DiagBag::add(Diagnostic d) {
     if (it->second == "off") return;
     d.severity = it->second == "error" ? Severity::Error : Severity::Warning;
   }
+  // Every finding counts, printed or not: the totals are the run's, so a dropped error still
+  // fails it and a dropped warning still fails a --strict one.
+  (d.severity == Severity::Error ? m_errors : m_warnings)++;
   if (m_items.size() >= m_cap) {
-    // Still count errors so the run fails even when their text was dropped.
     ++m_dropped;
-    if (d.severity == Severity::Error) ++m_errors;
     return;
   }
-  (d.severity == Severity::Error ? m_errors : m_warnings)++;
   m_items.push_back(std::move(d));
 }
 

@@ -33,7 +33,8 @@ using RuleOverrides = std::map<std::string, std::string>;
 // stage boundary, so every problem of a stage is reported at once instead of one per run.
 class DiagBag {
 public:
-  // Beyond this many errors a run stops collecting: a broken repo is best fixed from the top.
+  // Beyond this many findings a run stops keeping their text (a broken repo is best fixed from the
+  // top); the counts still include every one.
   static constexpr std::size_t k_default_cap = 1000;
 
   void set_overrides(RuleOverrides overrides) { m_overrides = std::move(overrides); }
@@ -48,7 +49,7 @@ public:
   bool has_errors() const { return m_errors > 0; }
   std::size_t error_count() const { return m_errors; }
   std::size_t warning_count() const { return m_warnings; }
-  std::size_t dropped() const { return m_dropped; }
+  std::size_t dropped() const { return m_dropped; } // counted but not kept
   bool capped() const { return m_dropped > 0; }
 
   // Sorted by file, line, column, then rule and message, so output is stable across runs.
