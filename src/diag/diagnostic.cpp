@@ -9,6 +9,13 @@ const char* severity_name(Severity s) {
   return s == Severity::Error ? "error" : "warning";
 }
 
+int char_column(std::string_view line_before) {
+  int col = 1;
+  for (const char c : line_before)
+    col += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return col;
+}
+
 namespace {
 
 // Messages quote user input, which may be any bytes. Invalid UTF-8 becomes U+FFFD and control

@@ -9,7 +9,8 @@
 
 namespace nines {
 
-// 1-based line and column; 0 means "the whole file".
+// 1-based line and column; 0 means "the whole file". Columns count characters (Unicode code
+// points), as editors and GitHub annotations do, never bytes: see char_column.
 struct Loc {
   int line = 0;
   int col = 0;
@@ -66,6 +67,11 @@ private:
 };
 
 const char* severity_name(Severity s);
+
+// The 1-based column of the character that follows `line_before`, the text from the start of its
+// line: 1 + the code points in it (every byte that is not a UTF-8 continuation byte, so any bytes
+// give a column). Positions are made from byte offsets; this is where they become characters.
+int char_column(std::string_view line_before);
 
 // Levenshtein distance, used for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);

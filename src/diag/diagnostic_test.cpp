@@ -93,6 +93,21 @@ TEST_CASE("diag: every format says how many findings were left out") {
   CHECK(out.str().find("::notice") == std::string::npos);
 }
 
+TEST_CASE("diag: columns count code points; SARIF says so") {
+  CHECK(char_column("") == 1);
+  CHECK(char_column("abc") == 4);
+  CHECK(char_column("\xC3\xBC\xC3\xBC") == 3); // üü: 2 characters, 4 bytes
+  CHECK(char_column("\xE6\x97\xA5x") == 3);    // 日x
+  CHECK(char_column("\xF0\x9F\x98\x80") == 2); // one emoji: one code point (2 in UTF-16)
+  CHECK(char_column("\xEF\xBB\xBF") == 2);     // a byte order mark is a code point
+  CHECK(char_column("\xFF\x80") == 2);         // stray bytes still give a column
+  std::ostringstream out;
+  write_diagnostics(out, DiagFormat::Sarif, {}, 0, 0, 0, "1.0");
+  const auto sarif = nlohmann::json::parse(out.str());
+  CHECK(sarif["runs"][0]["columnKind"] == "unicodeCodePoints");
+  CHECK_FALSE(sarif["runs"][0].contains("properties"));
+}
+
 TEST_CASE("diag: messages are made valid UTF-8 without control characters") {
   DiagBag bag;
   bag.error("f", {1, 1}, "r", std::string("bad \xff byte\n and caf\xc3\xa9"));

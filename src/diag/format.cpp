@@ -224,6 +224,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
     driver["rules"] = rules;
     ordered run;
     run["tool"] = {{"driver", driver}};
+    // Columns count Unicode code points (Loc), not SARIF's default UTF-16 code units.
+    run["columnKind"] = "unicodeCodePoints";
     run["results"] = results;
     if (dropped > 0) {
       // Consumers read the results; the run says, in its properties and in a notification, that

@@ -41,7 +41,13 @@ struct RawCsvRow {
   std::string file;
   int line = 0;
   std::vector<std::string> cells;
+  // The 1-based column (in characters) of each cell's first character as written; empty when the
+  // cells' sizes give them (ASCII cells with no quotes): see csv_cell_column.
+  std::vector<int> cols = {};
 };
+
+// The column of `row`'s cell number `cell` (0-based), for diagnostics.
+int csv_cell_column(const RawCsvRow& row, std::size_t cell);
 
 struct LoadOptions {
   std::size_t max_file_bytes = 8u << 20;
@@ -205,9 +211,21 @@ std::optional<std::string> read_markdown_body(const std::filesystem::path& root,
 bool split_front_matter(const std::string& text, std::string& yaml, std::string& body,
                         int& body_line);
 
-// Splits one CSV line into cells (RFC 4180 quotes; a trailing CR is dropped). Shared by the loader
-// and `metrics import`, so both read a file the same way.
-void split_csv_line(std::string_view line, std::vector<std::string>& cells);
+// Splits one CSV line into cells (RFC 4180 quotes; a trailing CR is dropped). With `cols`, the
+// column of each cell as RawCsvRow::cols holds it (left empty when the sizes give it).
+void split_csv_line(std::string_view line, std::vector<std::string>& cells,
+                    std::vector<int>* cols = nullptr);
+
+// One non-blank line of a metrics CSV file, split.
+struct CsvLine {
+  int line = 0;
+  std::vector<std::string> cells;
+  std::vector<int> cols; // as RawCsvRow::cols
+};
+
+// The lines of a metrics CSV file's text: a UTF-8 byte order mark is dropped and blank lines are
+// skipped.
+std::vector<CsvLine> split_csv_text(std::string_view text);
 
 // The slug of a file name without its extension: "Pay API.yaml" → "pay-api".
 std::string path_stem_slug(const std::string& rel_path);

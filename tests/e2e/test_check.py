@@ -190,6 +190,28 @@ def test_github():
           f"annotation form: {lines[0]}")
 
 
+def test_columns_in_characters():
+    """Columns count code points in every format; SARIF declares it (SARIF's default is UTF-16)."""
+    case = os.path.join(FIXTURES, "columns-count-characters")
+    with open(os.path.join(case, "services", "ledger.yaml"), encoding="utf-8") as f:
+        want = f.readline().index("importnt") + 1
+    check(want == 71, f"the fixture's value is at character 71, got {want}")
+    _, out, _ = run("check", case)
+    check(f"services/ledger.yaml:1:{want}: error:" in out, f"text column {want}: {out}")
+    _, out, _ = run("check", case, "--format", "json")
+    cols = {d["file"]: d["column"] for d in json.loads(out)}
+    check(cols.get("services/ledger.yaml") == want, f"json column: {cols}")
+    check(cols.get("metrics/pay-api.csv") == 24, f"json column after a quoted CSV cell: {cols}")
+    _, out, _ = run("check", case, "--format", "github")
+    check(f"file=services/ledger.yaml,line=1,col={want}," in out, f"github col: {out}")
+    _, out, _ = run("check", case, "--format", "sarif")
+    sarif_run = json.loads(out)["runs"][0]
+    check(sarif_run.get("columnKind") == "unicodeCodePoints", f"sarif columnKind: {sarif_run.get('columnKind')}")
+    cols = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]:
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"] for r in sarif_run["results"]}
+    check(cols.get("services/ledger.yaml") == want, f"sarif startColumn: {cols}")
+
+
 def test_cap_counts_everything():
     """Beyond 1,000 findings the rest are not printed, but counted, and every format says so."""
     tmp = tempfile.mkdtemp(prefix="nines-cap-")
@@ -293,7 +315,7 @@ def test_mutation_fuzz():
         shutil.rmtree(tmp)
 
 
-for t in [test_exit_codes, test_unreadable_repo, test_json, test_sarif, test_github,
+for t in [test_exit_codes, test_unreadable_repo, test_json, test_sarif, test_github, test_columns_in_characters,
           test_cap_counts_everything, test_hostile_input, test_mutation_fuzz]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
