@@ -536,6 +536,33 @@ std::optional<TextProblem> check_text(std::string_view text) {
   return std::nullopt;
 }
 
+bool read_named_file(const fs::path& path, std::string& out, std::string& why) {
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (ec) {
+    why = ec.message();
+    return false;
+  }
+  if (!fs::is_regular_file(st)) {
+    why = "it is " + what_is(st) + ", not a file";
+    return false;
+  }
+  if (!read_file(path, out)) {
+    why = std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool text_is_readable(std::string_view text, const std::string& file, DiagBag& diags) {
+  if (auto problem = check_text(text)) {
+    diags.error(file, problem->loc, "file-encoding", problem->what + "; the file is not read",
+                "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
+    return false;
+  }
+  return true;
+}
+
 bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_bytes,
                     std::string& out, std::string& rule, std::string& message, std::string& hint) {
   // The common case, a regular file (not a link) within the limit, from one lstat; anything else,
@@ -718,7 +745,8 @@ int csv_cell_column(const RawCsvRow& row, std::size_t cell) {
   return col;
 }
 
-std::vector<CsvLine> split_csv_text(std::string_view text) {
+std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file,
+                                    DiagBag& diags) {
   std::vector<CsvLine> out;
   std::size_t pos = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // a byte order mark (Excel)
   for (int n = 1; pos < text.size(); ++n) {
@@ -731,6 +759,12 @@ std::vector<CsvLine> split_csv_text(std::string_view text) {
     l.line = n;
     split_csv_line(line, l.cells, &l.cols);
   }
+  // A file under metrics/ is there to hold data: one with nothing in it is a mistake (a failed
+  // export, a truncated copy), not a file to pass over in silence.
+  if (out.empty())
+    diags.error(file, {1, 1}, "csv-header",
+                "the file is empty; expected the header slo,date,good,total",
+                "write the header line slo,date,good,total, or remove the file");
   return out;
 }
 
@@ -924,17 +958,10 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       diags.error(rel, {}, rule, message, hint);
       return r;
     }
-    auto encoding_ok = [&](std::string_view t) {
-      if (auto problem = check_text(t)) {
-        diags.error(rel, problem->loc, "file-encoding", problem->what + "; the file is not read",
-                    "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
-        return false;
-      }
-      return true;
-    };
+    auto encoding_ok = [&](std::string_view t) { return text_is_readable(t, rel, diags); };
     if (ends_with(rel, ".csv")) {
       if (!encoding_ok(text)) return r;
-      r->csv_lines = split_csv_text(text);
+      r->csv_lines = split_csv_text(text, rel, diags);
       return r;
     }
     const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {

@@ -91,6 +91,9 @@ struct TextProblem {
 };
 std::optional<TextProblem> check_text(std::string_view text);
 
+// check_text as a `file-encoding` error of `file` in `diags`; false when there was one.
+bool text_is_readable(std::string_view text, const std::string& file, DiagBag& diags);
+
 // Reads one file of the repository at `root` under the loader's rules: a symbolic link must stay
 // inside the repository, only regular files are read (not folders, FIFOs or devices), and the
 // file must fit in `max_bytes`. On failure returns false with the diagnostic's rule, message and
@@ -98,6 +101,11 @@ std::optional<TextProblem> check_text(std::string_view text);
 bool read_repo_file(const std::filesystem::path& root, const std::filesystem::path& path,
                     std::size_t max_bytes, std::string& out, std::string& rule,
                     std::string& message, std::string& hint);
+
+// Reads a file named on the command line (`metrics import FILE`), which may lie anywhere: only a
+// regular file is read (a folder, FIFO or device is not). On failure returns false with the
+// reason in `why`.
+bool read_named_file(const std::filesystem::path& path, std::string& out, std::string& why);
 
 // The theme overrides of the repository (layouts/NAME.mustache and layouts/partials/
 // NAME.mustache), read in the load stage under the loader's rules; keyed by their path relative
@@ -224,8 +232,9 @@ struct CsvLine {
 };
 
 // The lines of a metrics CSV file's text: a UTF-8 byte order mark is dropped and blank lines are
-// skipped.
-std::vector<CsvLine> split_csv_text(std::string_view text);
+// skipped. A file with no other line is a `csv-header` error at 1:1 in `diags`. Shared by the
+// loader and `metrics import`, so both read a file the same way.
+std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file, DiagBag& diags);
 
 // The slug of a file name without its extension: "Pay API.yaml" → "pay-api".
 std::string path_stem_slug(const std::string& rel_path);

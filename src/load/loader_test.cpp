@@ -506,6 +506,35 @@ TEST_CASE("loader: CSV cell columns count characters as written") {
   CHECK(cols.empty());
 }
 
+TEST_CASE("loader: an empty metrics CSV file is a csv-header error at 1:1") {
+  for (const std::string text : {"", "\n\r\n\n", "\xEF\xBB\xBF"}) {
+    TempRepo repo;
+    repo.write("metrics/empty.csv", text);
+    repo.write("metrics/ok.csv", "slo,date,good,total\n");
+    DiagBag diags;
+    load_repo(
+        repo.root, LoadOptions{}, diags, [](RawDoc&&) {}, [](RawCsvRow&&) {});
+    REQUIRE(diags.all().size() == 1);
+    CHECK(diags.all()[0].file == "metrics/empty.csv");
+    CHECK(diags.all()[0].rule == "csv-header");
+    CHECK(diags.all()[0].loc.line == 1);
+    CHECK(diags.all()[0].loc.col == 1);
+  }
+}
+
+TEST_CASE("loader: a file named on the command line must be a regular file") {
+  TempRepo repo;
+  repo.write("rec.csv", "slo,date,good,total\n");
+  fs::create_directories(repo.root / "dir.csv");
+  std::string text, why;
+  CHECK(read_named_file(repo.root / "rec.csv", text, why));
+  CHECK(text == "slo,date,good,total\n");
+  CHECK_FALSE(read_named_file(repo.root / "dir.csv", text, why));
+  CHECK(why == "it is a folder, not a file");
+  CHECK_FALSE(read_named_file(repo.root / "missing.csv", text, why));
+  CHECK_FALSE(why.empty());
+}
+
 TEST_CASE("loader: front matter positions count characters") {
   TempRepo repo;
   repo.write("runbooks/r.md",
