@@ -1220,28 +1220,19 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     return exit_code(run);
   }
   run.now = *now;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    run.fatal = "cannot read '" + file.string() + "'";
+  std::string text, why;
+  if (!read_named_file(file, text, why)) {
+    run.fatal = "cannot read '" + file.string() + "': " + why;
     return exit_code(run);
   }
   Context c(run);
   read_config(c);
   Repo rows;
-  std::string line;
-  int n = 0;
-  bool any = false;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line == "\r") continue;
-    any = true;
-    std::vector<std::string> cells;
-    split_csv_line(line, cells);
-    decode_csv_row(RawCsvRow{file.string(), n, cells}, rows, run.diags);
-  }
-  if (!any)
-    run.diags.error(file.string(), {1, 1}, "csv-header",
-                    "the file is empty; expected the header slo,date,good,total");
+  // Read as the loader reads metrics/*.csv: the same text rules, lines and empty-file error.
+  if (!text_is_readable(text, file.string(), run.diags)) return exit_code(run);
+  for (auto& l : split_csv_text(text, file.string(), run.diags))
+    decode_csv_row(RawCsvRow{file.string(), l.line, std::move(l.cells), std::move(l.cols)}, rows,
+                   run.diags);
   if (run.diags.has_errors()) return exit_code(run);
   // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv. The
   // repository is read as `check` reads it; its own findings are `check`'s to report.

@@ -49,7 +49,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
       write_diagnostics(std::cout, format, run.diags.sorted(), run.diags.error_count(),
-                        run.diags.warning_count(), run.diags.dropped(), k_version);
+                        run.diags.warning_count(), run.diags.dropped(), k_version, &std::cerr);
       // Foreign files (mkdocs.yml, docker-compose, CI files) are left alone; text output says
       // how many, so a misplaced document does not go unnoticed.
       const auto& skipped = run.repo.skipped_files;

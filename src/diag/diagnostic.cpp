@@ -9,6 +9,13 @@ const char* severity_name(Severity s) {
   return s == Severity::Error ? "error" : "warning";
 }
 
+int char_column(std::string_view line_before) {
+  int col = 1;
+  for (const char c : line_before)
+    col += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return col;
+}
+
 namespace {
 
 // Messages quote user input, which may be any bytes. Invalid UTF-8 becomes U+FFFD and control
@@ -53,13 +60,13 @@ void DiagBag::add(Diagnostic d) {
     if (it->second == "off") return;
     d.severity = it->second == "error" ? Severity::Error : Severity::Warning;
   }
+  // Every finding counts, printed or not: the totals are the run's, so a dropped error still
+  // fails it and a dropped warning still fails a --strict one.
+  (d.severity == Severity::Error ? m_errors : m_warnings)++;
   if (m_items.size() >= m_cap) {
-    // Still count errors so the run fails even when their text was dropped.
     ++m_dropped;
-    if (d.severity == Severity::Error) ++m_errors;
     return;
   }
-  (d.severity == Severity::Error ? m_errors : m_warnings)++;
   m_items.push_back(std::move(d));
 }
 

@@ -9,7 +9,8 @@
 
 namespace nines {
 
-// 1-based line and column; 0 means "the whole file".
+// 1-based line and column; 0 means "the whole file". Columns count characters (Unicode code
+// points), as editors and GitHub annotations do, never bytes: see char_column.
 struct Loc {
   int line = 0;
   int col = 0;
@@ -33,7 +34,8 @@ using RuleOverrides = std::map<std::string, std::string>;
 // stage boundary, so every problem of a stage is reported at once instead of one per run.
 class DiagBag {
 public:
-  // Beyond this many errors a run stops collecting: a broken repo is best fixed from the top.
+  // Beyond this many findings a run stops keeping their text (a broken repo is best fixed from the
+  // top); the counts still include every one.
   static constexpr std::size_t k_default_cap = 1000;
 
   void set_overrides(RuleOverrides overrides) { m_overrides = std::move(overrides); }
@@ -48,7 +50,7 @@ public:
   bool has_errors() const { return m_errors > 0; }
   std::size_t error_count() const { return m_errors; }
   std::size_t warning_count() const { return m_warnings; }
-  std::size_t dropped() const { return m_dropped; }
+  std::size_t dropped() const { return m_dropped; } // counted but not kept
   bool capped() const { return m_dropped > 0; }
 
   // Sorted by file, line, column, then rule and message, so output is stable across runs.
@@ -65,6 +67,11 @@ private:
 };
 
 const char* severity_name(Severity s);
+
+// The 1-based column of the character that follows `line_before`, the text from the start of its
+// line: 1 + the code points in it (every byte that is not a UTF-8 continuation byte, so any bytes
+// give a column). Positions are made from byte offsets; this is where they become characters.
+int char_column(std::string_view line_before);
 
 // Levenshtein distance, used for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -39,6 +40,72 @@ TEST_CASE("diag: sorted by file then line, and capped") {
   CHECK(d[0].file == "a.yaml");
   CHECK(bag.error_count() == 3);
   CHECK(bag.dropped() == 1);
+}
+
+TEST_CASE("diag: the counts include the findings the cap leaves out, warnings too") {
+  DiagBag bag;
+  bag.set_cap(2);
+  for (int i = 1; i <= 5; ++i)
+    bag.warning("a.yaml", {i, 1}, "r", "m");
+  bag.error("a.yaml", {9, 1}, "r", "m");
+  CHECK(bag.sorted().size() == 2);
+  CHECK(bag.warning_count() == 5);
+  CHECK(bag.error_count() == 1);
+  CHECK(bag.dropped() == 4);
+  // A rule turned off is not a finding: not counted, not dropped.
+  bag.set_overrides({{"r", "off"}});
+  bag.warning("a.yaml", {10, 1}, "r", "m");
+  CHECK(bag.warning_count() == 5);
+  CHECK(bag.dropped() == 4);
+}
+
+TEST_CASE("diag: every format says how many findings were left out") {
+  const std::vector<Diagnostic> shown = {{"a.yaml", {1, 1}, Severity::Warning, "r", "m", ""},
+                                         {"a.yaml", {2, 1}, Severity::Warning, "r", "m", ""}};
+  auto write = [&](DiagFormat f, std::ostream* note = nullptr) {
+    std::ostringstream out;
+    write_diagnostics(out, f, shown, 1, 4, 3, "1.0", note);
+    return out.str();
+  };
+  const std::string note = "3 more not shown: the first 2 are listed";
+  CHECK(write(DiagFormat::Text).find("(" + note + ")\n1 error, 4 warnings\n") != std::string::npos);
+  const std::string gh = write(DiagFormat::Github);
+  CHECK(gh.substr(gh.rfind("::notice")) ==
+        "::notice title=nines::" + note + " (1 error, 4 warnings in all)\n");
+  // JSON stays an array of findings; the note goes to the other stream.
+  std::ostringstream err;
+  const auto json = nlohmann::json::parse(write(DiagFormat::Json, &err));
+  CHECK(json.is_array());
+  CHECK(json.size() == 2);
+  CHECK(err.str() == "nines: " + note + " (1 error, 4 warnings in all)\n");
+  const auto sarif = nlohmann::json::parse(write(DiagFormat::Sarif));
+  const auto& run = sarif["runs"][0];
+  CHECK(run["results"].size() == 2);
+  CHECK(run["properties"]["notShown"] == 3);
+  CHECK(run["properties"]["warnings"] == 4);
+  CHECK(run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"] ==
+        note + " (1 error, 4 warnings in all)");
+  // Nothing left out, nothing said.
+  std::ostringstream out, quiet;
+  write_diagnostics(out, DiagFormat::Json, shown, 0, 2, 0, "1.0", &quiet);
+  CHECK(quiet.str().empty());
+  write_diagnostics(out, DiagFormat::Github, shown, 0, 2, 0, "1.0");
+  CHECK(out.str().find("::notice") == std::string::npos);
+}
+
+TEST_CASE("diag: columns count code points; SARIF says so") {
+  CHECK(char_column("") == 1);
+  CHECK(char_column("abc") == 4);
+  CHECK(char_column("\xC3\xBC\xC3\xBC") == 3); // üü: 2 characters, 4 bytes
+  CHECK(char_column("\xE6\x97\xA5x") == 3);    // 日x
+  CHECK(char_column("\xF0\x9F\x98\x80") == 2); // one emoji: one code point (2 in UTF-16)
+  CHECK(char_column("\xEF\xBB\xBF") == 2);     // a byte order mark is a code point
+  CHECK(char_column("\xFF\x80") == 2);         // stray bytes still give a column
+  std::ostringstream out;
+  write_diagnostics(out, DiagFormat::Sarif, {}, 0, 0, 0, "1.0");
+  const auto sarif = nlohmann::json::parse(out.str());
+  CHECK(sarif["runs"][0]["columnKind"] == "unicodeCodePoints");
+  CHECK_FALSE(sarif["runs"][0].contains("properties"));
 }
 
 TEST_CASE("diag: messages are made valid UTF-8 without control characters") {

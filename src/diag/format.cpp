@@ -139,6 +139,12 @@ std::string summary(std::size_t errors, std::size_t warnings) {
   return plural(errors, "error") + ", " + plural(warnings, "warning");
 }
 
+// What every format says of the findings the cap left out.
+std::string dropped_note(std::size_t dropped, std::size_t shown) {
+  return std::to_string(dropped) + " more not shown: the first " + std::to_string(shown) +
+         " are listed";
+}
+
 } // namespace
 
 std::string diagnostics_json(const std::vector<Diagnostic>& diags) {
@@ -150,7 +156,7 @@ std::string diagnostics_json(const std::vector<Diagnostic>& diags) {
 
 void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<Diagnostic>& diags,
                        std::size_t errors, std::size_t warnings, std::size_t dropped,
-                       const std::string& tool_version) {
+                       const std::string& tool_version, std::ostream* note_out) {
   switch (format) {
   case DiagFormat::Text:
     for (const auto& d : diags) {
@@ -158,12 +164,15 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
           << ": " << d.message << " [" << d.rule << "]\n";
       if (!d.hint.empty()) out << "  hint: " << d.hint << "\n";
     }
-    if (dropped > 0)
-      out << "(" << dropped << " more not shown: the first " << diags.size() << " are listed)\n";
+    if (dropped > 0) out << "(" << dropped_note(dropped, diags.size()) << ")\n";
     out << summary(errors, warnings) << "\n";
     return;
   case DiagFormat::Json:
+    // The array is the documented shape, findings only; the note goes beside it.
     out << diagnostics_json(diags);
+    if (dropped > 0 && note_out)
+      *note_out << "nines: " << dropped_note(dropped, diags.size()) << " ("
+                << summary(errors, warnings) << " in all)\n";
     return;
   case DiagFormat::Github:
     for (const auto& d : diags) {
@@ -174,6 +183,12 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
           << "\n";
     }
     out << summary(errors, warnings) << "\n";
+    if (dropped > 0)
+      out << "::notice title=nines::"
+          << gh_escape(dropped_note(dropped, diags.size()) + " (" + summary(errors, warnings) +
+                           " in all)",
+                       false)
+          << "\n";
     return;
   case DiagFormat::Sarif: {
     ordered rules = ordered::array();
@@ -209,7 +224,20 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
     driver["rules"] = rules;
     ordered run;
     run["tool"] = {{"driver", driver}};
+    // Columns count Unicode code points (Loc), not SARIF's default UTF-16 code units.
+    run["columnKind"] = "unicodeCodePoints";
     run["results"] = results;
+    if (dropped > 0) {
+      // Consumers read the results; the run says, in its properties and in a notification, that
+      // they are not all of them.
+      ordered note;
+      note["level"] = "warning";
+      note["message"] = {{"text", dropped_note(dropped, diags.size()) + " (" +
+                                      summary(errors, warnings) + " in all)"}};
+      run["invocations"] = ordered::array({ordered{
+          {"executionSuccessful", true}, {"toolExecutionNotifications", ordered::array({note})}}});
+      run["properties"] = {{"errors", errors}, {"warnings", warnings}, {"notShown", dropped}};
+    }
     ordered sarif;
     sarif["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
     sarif["version"] = "2.1.0";

@@ -15,10 +15,13 @@ enum class DiagFormat { Text, Json, Github, Sarif };
 // Parses "text", "json", "github" or "sarif".
 bool parse_diag_format(const std::string& s, DiagFormat& out);
 
-// Writes the diagnostics (already sorted) in `format`. Text ends with a summary line.
+// Writes the diagnostics (already sorted) in `format`. Text ends with a summary line. `errors` and
+// `warnings` count every finding, `dropped` those left out of `diags` (the cap). Each format says
+// how many were left out: text and GitHub in a line, SARIF in the run's `properties` and a
+// tool notification; JSON, whose array holds only findings, on `note_out` when it is given.
 void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<Diagnostic>& diags,
                        std::size_t errors, std::size_t warnings, std::size_t dropped,
-                       const std::string& tool_version);
+                       const std::string& tool_version, std::ostream* note_out = nullptr);
 
 // The JSON array form ({file, line, column, severity, rule, message, hint}), also
 // api/diagnostics.json.

@@ -536,6 +536,33 @@ std::optional<TextProblem> check_text(std::string_view text) {
   return std::nullopt;
 }
 
+bool read_named_file(const fs::path& path, std::string& out, std::string& why) {
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (ec) {
+    why = ec.message();
+    return false;
+  }
+  if (!fs::is_regular_file(st)) {
+    why = "it is " + what_is(st) + ", not a file";
+    return false;
+  }
+  if (!read_file(path, out)) {
+    why = std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool text_is_readable(std::string_view text, const std::string& file, DiagBag& diags) {
+  if (auto problem = check_text(text)) {
+    diags.error(file, problem->loc, "file-encoding", problem->what + "; the file is not read",
+                "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
+    return false;
+  }
+  return true;
+}
+
 bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_bytes,
                     std::string& out, std::string& rule, std::string& message, std::string& hint) {
   // The common case, a regular file (not a link) within the limit, from one lstat; anything else,
@@ -641,27 +668,51 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
   return out;
 }
 
-void split_csv_line(std::string_view line, std::vector<std::string>& cells) {
+void split_csv_line(std::string_view line, std::vector<std::string>& cells,
+                    std::vector<int>* cols) {
   cells.clear();
+  if (cols) cols->clear();
   // Nearly every line has no quotes and no CR: its cells are the text between commas.
   // (A loop of our own, not find_first_of: that searches the set once for every character.)
   std::size_t commas = 0;
   bool plain = true;
+  unsigned char high = 0;
   for (char c : line) {
     commas += c == ',';
     plain = plain && c != '"' && c != '\r';
+    high |= static_cast<unsigned char>(c);
   }
+  // Columns follow from the cells' sizes unless a cell holds non-ASCII text, or quotes or a CR
+  // were dropped from it: only then are they counted here.
+  const bool shifted =
+      high >= 0x80 ||
+      (!plain && (line.find('"') != std::string_view::npos || line.find('\r') + 1 < line.size()));
+  if (!shifted) cols = nullptr;
   if (plain) {
     cells.reserve(commas + 1);
+    int col = 1;
     for (;;) {
       const std::size_t comma = line.find(',');
       cells.emplace_back(line.substr(0, comma));
+      if (cols) {
+        cols->push_back(col);
+        col = char_column(cells.back()) + col;
+      }
       if (comma == std::string_view::npos) return;
       line.remove_prefix(comma + 1);
     }
   }
   std::string cur;
   bool in_quotes = false;
+  std::size_t counted = 0; // bytes of `line` already in `col`
+  int col = 1;
+  auto start_cell = [&](std::size_t at) {
+    if (!cols) return;
+    col += char_column(line.substr(counted, at - counted)) - 1;
+    counted = at;
+    cols->push_back(col);
+  };
+  start_cell(0);
   for (std::size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (in_quotes) {
@@ -678,11 +729,43 @@ void split_csv_line(std::string_view line, std::vector<std::string>& cells) {
     } else if (c == ',') {
       cells.push_back(cur);
       cur.clear();
+      start_cell(i + 1);
     } else if (c != '\r') {
       cur += c;
     }
   }
   cells.push_back(cur);
+}
+
+int csv_cell_column(const RawCsvRow& row, std::size_t cell) {
+  if (cell < row.cols.size()) return row.cols[cell];
+  int col = 1;
+  for (std::size_t i = 0; i < cell && i < row.cells.size(); ++i)
+    col += static_cast<int>(row.cells[i].size()) + 1;
+  return col;
+}
+
+std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file,
+                                    DiagBag& diags) {
+  std::vector<CsvLine> out;
+  std::size_t pos = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // a byte order mark (Excel)
+  for (int n = 1; pos < text.size(); ++n) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    const std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.empty() || line == "\r") continue;
+    CsvLine& l = out.emplace_back();
+    l.line = n;
+    split_csv_line(line, l.cells, &l.cols);
+  }
+  // A file under metrics/ is there to hold data: one with nothing in it is a mistake (a failed
+  // export, a truncated copy), not a file to pass over in silence.
+  if (out.empty())
+    diags.error(file, {1, 1}, "csv-header",
+                "the file is empty; expected the header slo,date,good,total",
+                "write the header line slo,date,good,total, or remove the file");
+  return out;
 }
 
 std::string path_stem_slug(const std::string& rel_path) {
@@ -852,8 +935,8 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
 struct FileResult {
   DiagBag diags;
   std::vector<std::pair<std::size_t, RawDoc>> docs; // each after this many of `diags`
-  std::vector<std::pair<int, std::vector<std::string>>> csv_lines; // line number, cells
-  bool accepted = false;                                           // a document was handed on
+  std::vector<CsvLine> csv_lines;
+  bool accepted = false;    // a document was handed on
   std::exception_ptr error; // a failure (a bug) while reading it, rethrown in order
 };
 
@@ -875,27 +958,10 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       diags.error(rel, {}, rule, message, hint);
       return r;
     }
-    auto encoding_ok = [&](std::string_view t) {
-      if (auto problem = check_text(t)) {
-        diags.error(rel, problem->loc, "file-encoding", problem->what + "; the file is not read",
-                    "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
-        return false;
-      }
-      return true;
-    };
+    auto encoding_ok = [&](std::string_view t) { return text_is_readable(t, rel, diags); };
     if (ends_with(rel, ".csv")) {
       if (!encoding_ok(text)) return r;
-      std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; // a byte order mark (Excel)
-      const std::string_view all(text);
-      for (int n = 1; pos < text.size(); ++n) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) nl = text.size();
-        const std::string_view line = all.substr(pos, nl - pos);
-        pos = nl + 1;
-        if (line.empty() || line == "\r") continue;
-        r->csv_lines.emplace_back(n, std::vector<std::string>());
-        split_csv_line(line, r->csv_lines.back().second);
-      }
+      r->csv_lines = split_csv_text(text, rel, diags);
       return r;
     }
     const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
@@ -985,8 +1051,8 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       csv_files.push_back(rel);
       // One row object for the file's rows rather than a copy of its name for each of them; the
       // name is put back should the hook have taken it.
-      RawCsvRow row{rel, 0, {}};
-      for (auto& [n, cells] : r.csv_lines) {
+      RawCsvRow row{rel, 0, {}, {}};
+      for (auto& [n, cells, cols] : r.csv_lines) {
         if (!header && cells.size() >= 2) {
           const std::string_view slo = trim_view(cells[0]), day = trim_view(cells[1]);
           if (!slo_days || slo != slo_of_days) {
@@ -1009,6 +1075,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
         // Swapped, not moved: the cells the hook saw go back to the file's result, so they are
         // freed with it, by the thread that allocated them (see read_walked).
         std::swap(row.cells, cells);
+        std::swap(row.cols, cols);
         hooks.on_csv(std::move(row));
       }
       return; // data, not documents: never listed in the notes

@@ -41,7 +41,13 @@ struct RawCsvRow {
   std::string file;
   int line = 0;
   std::vector<std::string> cells;
+  // The 1-based column (in characters) of each cell's first character as written; empty when the
+  // cells' sizes give them (ASCII cells with no quotes): see csv_cell_column.
+  std::vector<int> cols = {};
 };
+
+// The column of `row`'s cell number `cell` (0-based), for diagnostics.
+int csv_cell_column(const RawCsvRow& row, std::size_t cell);
 
 struct LoadOptions {
   std::size_t max_file_bytes = 8u << 20;
@@ -85,6 +91,9 @@ struct TextProblem {
 };
 std::optional<TextProblem> check_text(std::string_view text);
 
+// check_text as a `file-encoding` error of `file` in `diags`; false when there was one.
+bool text_is_readable(std::string_view text, const std::string& file, DiagBag& diags);
+
 // Reads one file of the repository at `root` under the loader's rules: a symbolic link must stay
 // inside the repository, only regular files are read (not folders, FIFOs or devices), and the
 // file must fit in `max_bytes`. On failure returns false with the diagnostic's rule, message and
@@ -92,6 +101,11 @@ std::optional<TextProblem> check_text(std::string_view text);
 bool read_repo_file(const std::filesystem::path& root, const std::filesystem::path& path,
                     std::size_t max_bytes, std::string& out, std::string& rule,
                     std::string& message, std::string& hint);
+
+// Reads a file named on the command line (`metrics import FILE`), which may lie anywhere: only a
+// regular file is read (a folder, FIFO or device is not). On failure returns false with the
+// reason in `why`.
+bool read_named_file(const std::filesystem::path& path, std::string& out, std::string& why);
 
 // The theme overrides of the repository (layouts/NAME.mustache and layouts/partials/
 // NAME.mustache), read in the load stage under the loader's rules; keyed by their path relative
@@ -205,9 +219,22 @@ std::optional<std::string> read_markdown_body(const std::filesystem::path& root,
 bool split_front_matter(const std::string& text, std::string& yaml, std::string& body,
                         int& body_line);
 
-// Splits one CSV line into cells (RFC 4180 quotes; a trailing CR is dropped). Shared by the loader
-// and `metrics import`, so both read a file the same way.
-void split_csv_line(std::string_view line, std::vector<std::string>& cells);
+// Splits one CSV line into cells (RFC 4180 quotes; a trailing CR is dropped). With `cols`, the
+// column of each cell as RawCsvRow::cols holds it (left empty when the sizes give it).
+void split_csv_line(std::string_view line, std::vector<std::string>& cells,
+                    std::vector<int>* cols = nullptr);
+
+// One non-blank line of a metrics CSV file, split.
+struct CsvLine {
+  int line = 0;
+  std::vector<std::string> cells;
+  std::vector<int> cols; // as RawCsvRow::cols
+};
+
+// The lines of a metrics CSV file's text: a UTF-8 byte order mark is dropped and blank lines are
+// skipped. A file with no other line is a `csv-header` error at 1:1 in `diags`. Shared by the
+// loader and `metrics import`, so both read a file the same way.
+std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file, DiagBag& diags);
 
 // The slug of a file name without its extension: "Pay API.yaml" → "pay-api".
 std::string path_stem_slug(const std::string& rel_path);

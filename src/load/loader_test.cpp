@@ -483,6 +483,74 @@ TEST_CASE("loader: CSV lines split with and without quotes") {
   CHECK(cells == std::vector<std::string>{"single"});
 }
 
+TEST_CASE("loader: CSV cell columns count characters as written") {
+  std::vector<std::string> cells;
+  std::vector<int> cols;
+  auto col = [&](std::string_view line, std::size_t cell) {
+    split_csv_line(line, cells, &cols);
+    return csv_cell_column(RawCsvRow{"m.csv", 2, cells, cols}, cell);
+  };
+  // ASCII without quotes: the sizes give the columns, nothing is stored.
+  split_csv_line("api,2026-13-01,5,10", cells, &cols);
+  CHECK(cols.empty());
+  CHECK(col("api,2026-13-01,5,10", 1) == 5);
+  CHECK(col("api,2026-13-01,5,10", 3) == 18);
+  // Non-ASCII text before the cell: characters, not bytes.
+  CHECK(col("\xC3\xBC\xC3\xBC-api,2026-13-01,5,10", 1) == 8);
+  CHECK(col("\xE6\x97\xA5\xF0\x9F\x98\x80,x,5,10", 2) == 6);
+  // Quotes count as written; a CR at the end changes nothing.
+  CHECK(col("\"api\",2026-13-01,5,10", 1) == 7);
+  CHECK(col("\"a,\"\"b\"\"\",x,5,10", 1) == 11);
+  CHECK(col("\"\xC3\xBC\",x,\"5\",10\r", 3) == 11);
+  split_csv_line("api,x,5,10\r", cells, &cols);
+  CHECK(cols.empty());
+}
+
+TEST_CASE("loader: an empty metrics CSV file is a csv-header error at 1:1") {
+  for (const std::string text : {"", "\n\r\n\n", "\xEF\xBB\xBF"}) {
+    TempRepo repo;
+    repo.write("metrics/empty.csv", text);
+    repo.write("metrics/ok.csv", "slo,date,good,total\n");
+    DiagBag diags;
+    load_repo(
+        repo.root, LoadOptions{}, diags, [](RawDoc&&) {}, [](RawCsvRow&&) {});
+    REQUIRE(diags.all().size() == 1);
+    CHECK(diags.all()[0].file == "metrics/empty.csv");
+    CHECK(diags.all()[0].rule == "csv-header");
+    CHECK(diags.all()[0].loc.line == 1);
+    CHECK(diags.all()[0].loc.col == 1);
+  }
+}
+
+TEST_CASE("loader: a file named on the command line must be a regular file") {
+  TempRepo repo;
+  repo.write("rec.csv", "slo,date,good,total\n");
+  fs::create_directories(repo.root / "dir.csv");
+  std::string text, why;
+  CHECK(read_named_file(repo.root / "rec.csv", text, why));
+  CHECK(text == "slo,date,good,total\n");
+  CHECK_FALSE(read_named_file(repo.root / "dir.csv", text, why));
+  CHECK(why == "it is a folder, not a file");
+  CHECK_FALSE(read_named_file(repo.root / "missing.csv", text, why));
+  CHECK_FALSE(why.empty());
+}
+
+TEST_CASE("loader: front matter positions count characters") {
+  TempRepo repo;
+  repo.write("runbooks/r.md",
+             "---\nrunbook:\n  title: \"Caf\xC3\xA9 \xE2\x80\x94 \xC3\xBC\", x: [1, "
+             "2]\n---\n# Body\n");
+  DiagBag diags;
+  std::vector<RawDoc> docs;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { docs.push_back(std::move(d)); },
+      [](RawCsvRow&&) {});
+  REQUIRE(diags.all().size() == 1); // a comma after a quoted value is a syntax error
+  CHECK(diags.all()[0].rule == "yaml-syntax");
+  CHECK(diags.all()[0].loc.line == 3);
+  CHECK(diags.all()[0].loc.col == 20); // the comma, after "Café — ü": 10 characters, 14 bytes
+}
+
 TEST_CASE("loader: the fingerprint is the same on any number of threads") {
   TempRepo r;
   write_docs(r, 40);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <istream>
 #include <map>
 #include <stdexcept>
@@ -28,11 +30,65 @@ std::size_t count_nodes(const Node& n) {
   return c;
 }
 
+// Whether every byte of `text` is ASCII. Read 8 bytes at a time: it is asked of every file.
+bool is_ascii(std::string_view text) {
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    high |= w;
+  }
+  for (; i < text.size(); ++i)
+    high |= static_cast<unsigned char>(text[i]);
+  return (high & 0x8080808080808080ull) == 0;
+}
+
+// yaml-cpp's marks count bytes: `pos` from the start of the text (after a byte order mark, which
+// its stream drops) and `column` from the start of the line. Diagnostics count characters (Loc),
+// so a mark on a line with non-ASCII text before it is converted here. An ASCII text, nearly
+// every file, takes the byte column as it is.
+class Columns {
+public:
+  explicit Columns(std::string_view text)
+      : m_text(text), m_ascii(is_ascii(text)), m_base(text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0) {
+  }
+
+  // The 1-based column of `m`, in code points.
+  int at(const YAML::Mark& m) {
+    if (m_ascii || m.pos < 0 || m.column < 0 || m.column > m.pos) return m.column + 1;
+    const std::size_t at = m_base + static_cast<std::size_t>(m.pos);
+    if (at > m_text.size()) return m.column + 1;
+    const std::size_t start = at - static_cast<std::size_t>(m.column);
+    // Marks come mostly in order: on the same line, count on from the last one, so a long line
+    // of many nodes (a flow list) is counted once, not once for each node.
+    if (start != m_line_start || at < m_last) {
+      m_line_start = start;
+      m_last = start;
+      m_col = 1;
+    }
+    m_col += char_column(m_text.substr(m_last, at - m_last)) - 1;
+    m_last = at;
+    return m_col;
+  }
+
+private:
+  std::string_view m_text;
+  bool m_ascii;
+  std::size_t m_base;
+  std::size_t m_line_start = static_cast<std::size_t>(-1), m_last = 0;
+  int m_col = 1;
+};
+
 // Builds positioned trees from yaml-cpp's parser events.
 class TreeBuilder : public YAML::EventHandler {
 public:
-  TreeBuilder(const std::string& file, int line_offset, const YamlLimits& limits, DiagBag& diags)
-      : m_file(file), m_line_offset(line_offset), m_limits(limits), m_diags(diags) {}
+  TreeBuilder(std::string_view text, const std::string& file, int line_offset,
+              const YamlLimits& limits, DiagBag& diags)
+      : m_columns(text), m_file(file), m_line_offset(line_offset), m_limits(limits),
+        m_diags(diags) {}
+
+  Loc loc(const YAML::Mark& m) { return {m.line + 1 + m_line_offset, m_columns.at(m)}; }
 
   void OnDocumentStart(const YAML::Mark&) override {
     m_stack.clear();
@@ -118,8 +174,6 @@ private:
     auto it = f.index.find(key);
     return it == f.index.end() ? nullptr : &entries[it->second];
   }
-
-  Loc loc(const YAML::Mark& m) const { return {m.line + 1 + m_line_offset, m.column + 1}; }
 
   void bump(std::size_t n) {
     m_count += n;
@@ -208,6 +262,7 @@ private:
     }
   }
 
+  Columns m_columns;
   const std::string& m_file;
   int m_line_offset;
   const YamlLimits& m_limits;
@@ -298,8 +353,7 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
     const std::string_view before = text.substr(0, nul);
     const int line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
     const auto last_nl = before.rfind('\n');
-    const int col =
-        static_cast<int>(nul - (last_nl == std::string_view::npos ? 0 : last_nl + 1)) + 1;
+    const int col = char_column(before.substr(last_nl == std::string_view::npos ? 0 : last_nl + 1));
     diags.error(file, {line + line_offset, col}, "file-encoding",
                 "NUL byte (\\0) in the text; YAML cannot contain it", "remove the byte");
     return;
@@ -314,7 +368,7 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
   } buf(text);
   std::istream in(&buf);
   YAML::Parser parser(in);
-  TreeBuilder builder(file, line_offset, limits, diags);
+  TreeBuilder builder(text, file, line_offset, limits, diags);
   int index = 0;
   try {
     while (parser.HandleNextDocument(builder)) {
@@ -333,12 +387,11 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
                   "more than " + std::to_string(limits.max_nodes) + " YAML nodes in one file",
                   "split the file, or raise limits.max_yaml_nodes in nines.yaml");
   } catch (const YAML::DeepRecursion& e) {
-    diags.error(file, {e.mark.line + 1 + line_offset, e.mark.column + 1}, "yaml-syntax",
+    diags.error(file, builder.loc(e.mark), "yaml-syntax",
                 "YAML nested deeper than " + std::to_string(e.depth()) + " levels",
                 "flatten the document");
   } catch (const YAML::Exception& e) {
-    Loc l{e.mark.is_null() ? 0 : e.mark.line + 1 + line_offset,
-          e.mark.is_null() ? 0 : e.mark.column + 1};
+    const Loc l = e.mark.is_null() ? Loc{} : builder.loc(e.mark);
     diags.error(file, l, "yaml-syntax", "invalid YAML: " + e.msg);
   }
 }

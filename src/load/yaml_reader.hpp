@@ -20,7 +20,8 @@ struct YamlLimits {
 // Parses every document of `text` and hands each to `on_doc` as soon as it is complete, so a
 // multi-document file never holds more than one tree. Syntax errors, duplicate keys, tabs in
 // indentation and alias bombs become diagnostics located in `file`; `line_offset` shifts lines when
-// the YAML is a front matter block inside a Markdown file.
+// the YAML is a front matter block inside a Markdown file. Every position (nodes and findings) has
+// its column in characters, as Loc says, though the parser counts bytes.
 void read_yaml(std::string_view text, const std::string& file, int line_offset,
                const YamlLimits& limits, DiagBag& diags,
                const std::function<void(Node&& root, int doc_index)>& on_doc);

@@ -198,3 +198,51 @@ TEST_CASE("yaml_reader: merge keys are honoured, own keys win, positions are kep
   parse_yaml_string("a:\n  <<: 3\n", bad);
   CHECK(bad.has_errors());
 }
+
+TEST_CASE("yaml_reader: columns count characters, not bytes") {
+  DiagBag diags;
+  // üü is 2 characters and 4 bytes; 日本 2 and 6; 🙂 1 and 4.
+  Node root = parse_yaml_string("service: {name: s3, description: \"\xC3\xBC\xC3\xBC\", tier: x}\n"
+                                "list: [\xE6\x97\xA5\xE6\x9C\xAC, \xF0\x9F\x99\x82, z]\n"
+                                "plain: a\n"
+                                "block: |\n  \xC3\xBC\xC3\xBC\nafter: {k: \xC3\xBC, k2: v}\n",
+                                diags);
+  CHECK_FALSE(diags.has_errors());
+  const Node* service = root.get("service");
+  REQUIRE(service);
+  CHECK(service->get("tier")->loc.col == 46);
+  CHECK(service->entry("tier")->key_loc.col == 40);
+  const Node* list = root.get("list");
+  CHECK(list->items.at(0).loc.col == 8);
+  CHECK(list->items.at(1).loc.col == 12);
+  CHECK(list->items.at(2).loc.col == 15);
+  CHECK(root.get("plain")->loc.col == 8);
+  CHECK(root.get("after")->entry("k2")->key_loc.col == 15);
+  CHECK(root.get("after")->get("k2")->loc.col == 19); // bytes: 20
+  CHECK(root.get("after")->get("k2")->loc.line == 6);
+  // A byte order mark is not a character of the first line.
+  Node bom = parse_yaml_string("\xEF\xBB\xBF"
+                               "a: {x: \"\xC3\xBC\", y: z}\nb: 1\n",
+                               diags);
+  CHECK(bom.get("a")->entry("y")->key_loc.col == 13);
+  CHECK(bom.get("a")->get("y")->loc.col == 16);
+  CHECK(bom.entry("a")->key_loc.col == 1);
+  CHECK(bom.get("b")->loc.col == 4);
+  // Marks out of order (an alias after the anchor's line) still convert.
+  Node alias = parse_yaml_string("a: &x {\xC3\xBC: 1}\nb: [\xC3\xBC, *x]\n", diags);
+  CHECK(alias.get("b")->items.at(1).loc.col == 8);
+  CHECK_FALSE(diags.has_errors());
+}
+
+TEST_CASE("yaml_reader: syntax errors and NUL bytes are located in characters") {
+  DiagBag diags;
+  parse_yaml_string("name: \"\xC3\xBC\xC3\xBC\" x\n", diags);
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "yaml-syntax");
+  CHECK(diags.all()[0].loc.col == 12); // at the x; bytes: 14
+  DiagBag nul;
+  parse_yaml_string(std::string("a: \xC3\xBC\0\n", 8), nul);
+  REQUIRE(nul.all().size() == 1);
+  CHECK(nul.all()[0].rule == "file-encoding");
+  CHECK(nul.all()[0].loc.col == 5);
+}

@@ -587,10 +587,8 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   }
   // Column numbers point at the offending cell.
   int cols[4];
-  for (std::size_t i = 0, col = 1; i < 4; ++i) {
-    cols[i] = static_cast<int>(col);
-    col += row.cells[i].size() + 1;
-  }
+  for (std::size_t i = 0; i < 4; ++i)
+    cols[i] = csv_cell_column(row, i);
   const auto day = parse_date(row.cells[1]);
   if (!day) {
     diags.error(row.file, {row.line, cols[1]}, "csv-row", "bad date '" + row.cells[1] + "'",

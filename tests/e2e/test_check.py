@@ -190,6 +190,67 @@ def test_github():
           f"annotation form: {lines[0]}")
 
 
+def test_columns_in_characters():
+    """Columns count code points in every format; SARIF declares it (SARIF's default is UTF-16)."""
+    case = os.path.join(FIXTURES, "columns-count-characters")
+    with open(os.path.join(case, "services", "ledger.yaml"), encoding="utf-8") as f:
+        want = f.readline().index("importnt") + 1
+    check(want == 71, f"the fixture's value is at character 71, got {want}")
+    _, out, _ = run("check", case)
+    check(f"services/ledger.yaml:1:{want}: error:" in out, f"text column {want}: {out}")
+    _, out, _ = run("check", case, "--format", "json")
+    cols = {d["file"]: d["column"] for d in json.loads(out)}
+    check(cols.get("services/ledger.yaml") == want, f"json column: {cols}")
+    check(cols.get("metrics/pay-api.csv") == 24, f"json column after a quoted CSV cell: {cols}")
+    _, out, _ = run("check", case, "--format", "github")
+    check(f"file=services/ledger.yaml,line=1,col={want}," in out, f"github col: {out}")
+    _, out, _ = run("check", case, "--format", "sarif")
+    sarif_run = json.loads(out)["runs"][0]
+    check(sarif_run.get("columnKind") == "unicodeCodePoints", f"sarif columnKind: {sarif_run.get('columnKind')}")
+    cols = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]:
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"] for r in sarif_run["results"]}
+    check(cols.get("services/ledger.yaml") == want, f"sarif startColumn: {cols}")
+
+
+def test_cap_counts_everything():
+    """Beyond 1,000 findings the rest are not printed, but counted, and every format says so."""
+    tmp = tempfile.mkdtemp(prefix="nines-cap-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(os.path.join(FIXTURES, "lint-action-item"), repo)
+        path = os.path.join(repo, "postmortems", "2026-11-02-ledger-lag.yaml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        # 550 items without owner or deadline: 1,100 warnings.
+        text += "".join(f"    - id: AI-{n:04d}\n      description: Item {n}\n      status: open\n"
+                        for n in range(2, 551))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        code, out, _ = run("check", repo)
+        check(code == 0, f"warnings alone exit 0, got {code}")
+        check("(100 more not shown: the first 1000 are listed)\n0 errors, 1100 warnings\n" in out,
+              f"text counts every warning: {out[-200:]}")
+        code, _, _ = run("check", repo, "--strict")
+        check(code == 1, f"--strict fails on the warnings, got {code}")
+        code, out, err = run("check", repo, "--format", "json")
+        data = json.loads(out)
+        check(isinstance(data, list) and len(data) == 1000, f"json: an array of the 1000 shown, got {len(data)}")
+        check("100 more not shown" in err and "1100 warnings" in err, f"json's note on stderr: {err}")
+        _, out, _ = run("check", repo, "--format", "github")
+        last = out.splitlines()[-1]
+        check(last.startswith("::notice ") and "100 more not shown" in last and "1100 warnings" in last,
+              f"github ends with a notice: {last}")
+        _, out, _ = run("check", repo, "--format", "sarif")
+        sarif_run = json.loads(out)["runs"][0]
+        check(len(sarif_run["results"]) == 1000, "sarif: the 1000 shown")
+        check(sarif_run.get("properties", {}).get("notShown") == 100
+              and sarif_run["properties"].get("warnings") == 1100, f"sarif properties: {sarif_run.get('properties')}")
+        notes = sarif_run.get("invocations", [{}])[0].get("toolExecutionNotifications", [])
+        check(notes and "100 more not shown" in notes[0]["message"]["text"], f"sarif notification: {notes}")
+    finally:
+        shutil.rmtree(tmp)
+
+
 def test_hostile_input():
     tmp = tempfile.mkdtemp(prefix="nines-hostile-")
     try:
@@ -254,7 +315,8 @@ def test_mutation_fuzz():
         shutil.rmtree(tmp)
 
 
-for t in [test_exit_codes, test_unreadable_repo, test_json, test_sarif, test_github, test_hostile_input, test_mutation_fuzz]:
+for t in [test_exit_codes, test_unreadable_repo, test_json, test_sarif, test_github, test_columns_in_characters,
+          test_cap_counts_everything, test_hostile_input, test_mutation_fuzz]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
 sys.exit(1 if failures else 0)

@@ -593,6 +593,30 @@ def test_usage():
     check(code == 0, f"DIR and -C naming the same folder: exit 0, got {code}: {err.strip()}")
 
 
+# ---- metrics import
+
+def test_import_rules():
+    # An empty file is the error `check` reports for an empty metrics/*.csv, at 1:1.
+    empty = os.path.join(TMP, "empty.csv")
+    open(empty, "w").close()
+    code, out, err = cmd("metrics", "import", empty)
+    check(code == 1 and f"{empty}:1:1: error: the file is empty" in err and "[csv-header]" in err,
+          f"import of an empty file: csv-header at 1:1, exit 1, got {code}: {err.strip()}")
+    # A folder is not a file that is empty: a read failure naming the path, exit 3.
+    folder = os.path.join(TMP, "folder.csv")
+    os.makedirs(folder, exist_ok=True)
+    code, out, err = cmd("metrics", "import", folder)
+    check(code == 3 and f"cannot read '{folder}': it is a folder, not a file" in err
+          and "empty" not in err, f"import of a folder exits 3 naming it, got {code}: {err.strip()}")
+    # Columns count characters and quoted cells as written, as in `check`.
+    rec = os.path.join(TMP, "quoted.csv")
+    with open(rec, "w", encoding="utf-8") as f:
+        f.write('slo,date,good,total\n"checkout-api-availability",2026-11-31,1,2\n')
+    code, out, err = cmd("metrics", "import", rec)
+    check(code == 1 and f"{rec}:2:29: error: bad date '2026-11-31'" in err,
+          f"import locates a bad date after a quoted cell, got {code}: {err.strip()}")
+
+
 # ---- everything
 
 def test_deterministic():
@@ -611,7 +635,7 @@ def main():
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
                   test_report, test_colour, test_numbers, test_report_html, test_partial_month,
-                  test_help_examples, test_usage, test_deterministic):
+                  test_help_examples, test_usage, test_import_rules, test_deterministic):
             try:
                 t()
             except Exception as e:  # a crash of the test is a failure, not an abort
