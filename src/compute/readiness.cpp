@@ -304,7 +304,9 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
 
 bool readiness_row_blocks(const ReadinessRow& row) {
   if (row.status == "pass") return false;
-  if (row.status == "na") return row.notes.empty() && row.evidence.empty();
+  // Whitespace is no reason: notes of "   " block like no notes.
+  auto blank = [](const std::string& t) { return t.find_first_not_of(" \t\r\n") == t.npos; };
+  if (row.status == "na") return blank(row.notes) && blank(row.evidence);
   return true;
 }
 

@@ -178,6 +178,9 @@ TEST_SUITE("compute.readiness") {
     CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "fail", "review", "", "", ""}));
     CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", "", "", ""}));
     CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", "", "why", ""}));
+    // Whitespace is no reason.
+    CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", " \t", "   ", ""}));
+    CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", " x ", "", ""}));
     CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "pass", "repo", "", "", ""}));
     // No sign-off: never approved, whatever the rows say.
     repo.readiness[0].signoffs.clear();
