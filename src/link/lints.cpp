@@ -373,11 +373,21 @@ void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t to
 
 } // namespace
 
-// A capacity model's review age, from git when last_reviewed is absent: quarterly, as the
-// capacity-planning maturity criterion counts it.
+// A capacity model's review age: its last_reviewed, else (absent) its file's last commit;
+// quarterly, as the capacity-planning maturity criterion counts it.
 void lint_capacity_review(const CapacityModel& c, std::int64_t today, DiagBag& diags,
                           const FileChange* ch) {
-  if (!c.last_reviewed.empty() || !ch) return;
+  if (!c.last_reviewed.empty()) {
+    auto reviewed = parse_date(c.last_reviewed);
+    if (!reviewed || today - *reviewed <= 92) return;
+    diags.warning(c.meta.file, c.meta.loc, "capacity-review-overdue",
+                  "capacity model last reviewed " + c.last_reviewed + ", " +
+                      std::to_string(today - *reviewed) +
+                      " days ago, more than a quarter (92 days)",
+                  "review the model and update last_reviewed");
+    return;
+  }
+  if (!ch) return;
   std::int64_t age = today - day_of(ch->time);
   if (age <= 92) return;
   diags.warning(c.meta.file, c.meta.loc, "capacity-review-overdue",
