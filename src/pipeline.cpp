@@ -127,6 +127,7 @@ struct Context {
     SavedLinks links;                            // every page's, for the link check
     bool git = false;                            // the history was read (and is as it was)
     nlohmann::json uncommitted;                  // as the record had them
+    nlohmann::json signed_files;                 // as the record had them (signed_files())
   };
   std::optional<ProsePlan> prose;
   // A build that renders the whole site saves the views a later prose rebuild needs, streamed to
@@ -383,6 +384,25 @@ nlohmann::json uncommitted_files(const Context& c) {
   return out;
 }
 
+// The files whose Markdown body is part of a readiness sign-off digest (docs/scoring.md): a
+// service, SLO, runbook, capacity model, error budget policy or readiness review. A body edit of
+// one changes readiness figures (the digest, stale sign-offs, approval), which only the long way
+// computes, so a prose rebuild declines when one of them changed.
+nlohmann::json signed_files(const Repo& repo) {
+  std::set<std::string> files;
+  auto add = [&](const auto& docs) {
+    for (const auto& d : docs)
+      files.insert(d.meta.file);
+  };
+  add(repo.services);
+  add(repo.slos);
+  add(repo.runbooks);
+  add(repo.capacity);
+  add(repo.policies);
+  add(repo.readiness);
+  return nlohmann::json(files);
+}
+
 // What the next build compares against: this build's fingerprint, the store as this build left
 // it, the site it wrote (its marker's hash) and the diagnostics to print again when nothing
 // changed; for a prose rebuild also the fingerprint without bodies, each body's hash, whether
@@ -397,18 +417,19 @@ std::string build_record(const Context& c, const std::string& site_digest,
     diags.push_back({d.file, d.loc.line, d.loc.col,
                      d.severity == Severity::Error ? "error" : "warning", d.rule, d.message,
                      d.hint});
-  nlohmann::json record = {{"inputs", c.fingerprint},
-                           {"store", store_stamp(run)},
-                           {"site", site_digest},
-                           {"diagnostics", diags},
-                           {"structure", c.prose_fp.structure},
-                           {"bodies", c.prose_fp.bodies},
-                           {"git", c.prose ? c.prose->git : c.run.history.available()},
-                           {"uncommitted", c.prose ? c.prose->uncommitted : uncommitted_files(c)},
-                           {"prose", prose_token},
-                           {"prose_bodies", c.prose && !prose_token.empty()
-                                                ? c.prose->saved_bodies
-                                                : nlohmann::json(c.prose_fp.bodies)}};
+  nlohmann::json record = {
+      {"inputs", c.fingerprint},
+      {"store", store_stamp(run)},
+      {"site", site_digest},
+      {"diagnostics", diags},
+      {"structure", c.prose_fp.structure},
+      {"bodies", c.prose_fp.bodies},
+      {"git", c.prose ? c.prose->git : c.run.history.available()},
+      {"uncommitted", c.prose ? c.prose->uncommitted : uncommitted_files(c)},
+      {"prose", prose_token},
+      {"prose_bodies",
+       c.prose && !prose_token.empty() ? c.prose->saved_bodies : nlohmann::json(c.prose_fp.bodies)},
+      {"signed_files", c.prose ? c.prose->signed_files : signed_files(run.repo)}};
   return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -497,6 +518,13 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
     plan.bodies[file] = std::move(*body);
   }
   if (plan.changed.empty()) return false;
+  // A changed body that a readiness digest covers: the figures change, the long way computes them.
+  const nlohmann::json* signed_list =
+      record.contains("signed_files") ? &record.at("signed_files") : nullptr;
+  if (!signed_list || !signed_list->is_array()) return false;
+  for (const auto& f : *signed_list)
+    if (!f.is_string() || plan.changed.count(f.get<std::string>())) return false;
+  plan.signed_files = *signed_list;
   // git's history says when each file last changed, which the pages' "last changed" lines and the
   // stale-runbook lint read: the history must be as the previous build read it. HEAD is in the
   // fingerprint, so only an edited file's own state can differ: counted as changed now (an

@@ -331,9 +331,11 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
   if (r->signoffs.empty()) std::cout << "  missing: no sign-off recorded\n";
   bool current = false;
   for (const auto& s : r->signoffs) {
-    std::string what = s.stale ? (s.digest.empty() ? "stale (no digest recorded)"
-                                                   : "stale (the documents changed since)")
-                               : "current";
+    std::string what = !s.stale           ? "current"
+                       : s.digest.empty() ? "stale (no digest recorded)"
+                       : s.old_format
+                           ? "stale (the digest format changed; sign off again to record one)"
+                           : "stale (the documents changed since)";
     if (!s.stale && s.decision == "approved") current = true;
     std::cout << "  " << s.name << " (" << s.role << ", " << s.date << "): " << s.decision << ", "
               << what << "\n";

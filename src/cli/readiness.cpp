@@ -90,11 +90,13 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
                  s.review.empty() ? "—" : s.review,
                  s.stale ? paint("STALE", "stale") : paint("current", "ok")});
   print_text_columns(out, t);
-  bool undigested = false, changed = false;
+  bool undigested = false, changed = false, old_format = false;
   for (const auto& s : r.signoffs) {
     if (!s.stale) continue;
     if (s.digest.empty())
       undigested = true;
+    else if (s.old_format)
+      old_format = true;
     else
       changed = true;
   }
@@ -105,6 +107,10 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
     out << (changed ? "" : "\n")
         << "STALE (digest —): the sign-off recorded no digest of what was reviewed; sign off "
            "again with `nines signoff` to record one\n";
+  if (old_format)
+    out << (changed || undigested ? "" : "\n")
+        << "STALE (digest format): the sign-off recorded a digest of an earlier format, which "
+           "cannot be compared; the digest format changed, sign off again with `nines signoff`\n";
 }
 
 } // namespace

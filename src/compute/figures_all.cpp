@@ -40,7 +40,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   each(k_groups + repo.services.size(), [&](std::size_t i) {
     switch (i) {
     case k_maturity:
-      f.maturity = compute_maturity(repo, series, now);
+      f.maturity = compute_maturity(repo, series, now, history);
       return;
     case k_budget_claims:
       f.budget_claims = check_budget_claims(repo, series);

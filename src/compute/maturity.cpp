@@ -77,11 +77,13 @@
 // Automation line includes "<25% toil"). Documentation is counted directly, 0–5, one point each:
 //   1. the service has a runbook
 //   2. a runbook has diagnosis steps and mitigation options (or steps): complete
-//   3. a runbook was updated within nines.yaml stale_after_days before now: current
+//   3. a runbook was updated within nines.yaml stale_after_days before now: current (its file's
+//      last commit when git knows it, else its last_updated, as the runbook-stale lint decides)
 //   4. a runbook has a verify step or an automated step: tested
 //   5. its readiness review passes docs.operational-runbook or docs.architecture-diagram
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/freshness.hpp"
 #include "model/numbers.hpp"
 #include "model/time.hpp"
 
@@ -426,13 +428,14 @@ DimensionScore score_oncall(const Repo& repo, const Service& svc) {
   return ladder("oncall_health", {exists, escalation, size, balanced});
 }
 
-int score_documentation(const Repo& repo, const Service& svc, std::int64_t today) {
+int score_documentation(const Repo& repo, const Service& svc, std::int64_t today,
+                        const History* history) {
   auto runbooks = runbooks_of(repo, svc.meta.id);
   bool complete = false, current = false, tested = false;
   for (const Runbook* r : runbooks) {
     complete = complete || (!r->diagnosis.empty() && (!r->mitigation.empty() || !r->steps.empty()));
-    if (auto d = day_of_text(r->last_updated); d && today - *d <= repo.config.stale_after_days)
-      current = true;
+    // Git's last commit decides, as for the runbook-stale lint (docs/governance.md).
+    current = current || runbook_current(*r, history, repo.config.stale_after_days, today);
     for (const auto& s : r->steps)
       tested = tested || s.action == "verify" || s.automated;
   }
@@ -550,7 +553,7 @@ Rubric quality_rubric(const std::vector<double>& s, double documentation) {
 }
 
 MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, DailySeries>& series,
-                                 std::int64_t now) {
+                                 std::int64_t now, const History* history) {
   const std::int64_t today = day_of(now);
   const std::vector<TeamToil> team_toil = compute_team_toil(repo);
   MaturityFigures f;
@@ -577,7 +580,7 @@ MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, D
       eff.push_back(d.effective);
     }
     m.band = maturity_band(m.total);
-    m.documentation = score_documentation(repo, svc, today);
+    m.documentation = score_documentation(repo, svc, today, history);
     m.rubric = quality_rubric(eff, m.documentation);
     f.services.push_back(std::move(m));
 

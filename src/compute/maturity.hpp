@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compute/slo.hpp"
+#include "model/history.hpp"
 #include "model/model.hpp"
 
 #include <cstdint>
@@ -83,7 +84,9 @@ struct MaturityFigures {
 // Rubric from 1–5 dimension scores (maturity_dimensions() order) and a 0–5 documentation score.
 Rubric quality_rubric(const std::vector<double>& dimension_scores, double documentation);
 
+// `history` (may be null): git's last commits, which date runbooks for the Documentation line's
+// "current" point as they do for the runbook-stale lint.
 MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, DailySeries>& series,
-                                 std::int64_t now);
+                                 std::int64_t now, const History* history = nullptr);
 
 } // namespace nines

@@ -1,6 +1,7 @@
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
+#include "model/history.hpp"
 
 #include <doctest/doctest.h>
 #include <functional>
@@ -165,6 +166,29 @@ TEST_SUITE("compute.maturity") {
     REQUIRE(f.teams.size() == 1);
     CHECK(f.teams[0].id == "team-a");
     CHECK(f.slo_coverage_by_tier["critical"].with_slo == 1);
+  }
+
+  TEST_CASE("documentation: git's last commit decides whether a runbook is current") {
+    // The runbook-stale lint dates a runbook by its file's last commit (docs/governance.md); the
+    // rubric's "current" point must read the same date, not the last_updated field alone.
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    Runbook rb = runbook("rb", "svc", "fast_burn");
+    rb.last_updated = "2026-01-01"; // 304 days before k_now: stale by the field
+    repo.runbooks.push_back(rb);
+    CHECK(only(compute_maturity(repo, {}, k_now)).documentation == 1);
+    History h;
+    FileChange recent;
+    recent.time = at("2026-10-20T10:00:00Z");
+    h.add(rb.meta.file, recent);
+    CHECK(only(compute_maturity(repo, {}, k_now, &h)).documentation == 2);
+    // A recent field does not help a file whose last commit is old.
+    repo.runbooks[0].last_updated = "2026-10-30";
+    FileChange old;
+    old.time = at("2026-03-01T10:00:00Z");
+    h.replace(rb.meta.file, old);
+    CHECK(only(compute_maturity(repo, {}, k_now, &h)).documentation == 1);
+    CHECK(only(compute_maturity(repo, {}, k_now)).documentation == 2);
   }
 
   TEST_CASE("the quality rubric weights") {

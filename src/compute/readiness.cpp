@@ -171,50 +171,90 @@ std::vector<ReadinessRow> rows_for(const Repo& repo, const std::string& service,
       row.evidence = item->evidence;
       row.notes = item->notes;
       row.review = review ? review->meta.id : "";
-    } else if (c.provable) {
-      row.status = "fail";
-      row.source = "repo";
-      row.evidence = proof.text;
     } else {
+      // docs/scoring.md: a row no review lists is to do, whether or not the repository could
+      // have proved it; a provable row keeps what the repository lacks as its evidence.
       row.status = "todo";
       row.source = "missing";
+      if (c.provable) row.evidence = proof.text;
     }
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
+// One length-prefixed field ("5:hello"): no text a field holds can pass for a field boundary, so
+// moving characters from one field to the next always changes the encoding.
+void put_field(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+}
+
+// A document as it was reviewed: its kind, its data (the canonical digest of its YAML or front
+// matter) and its Markdown prose. No id or file name: ids derived from a file name would make a
+// rename (same content) look like a change.
+std::string document_entry(std::string_view kind, const DocMeta& meta) {
+  std::string e;
+  put_field(e, kind);
+  put_field(e, meta.digest);
+  put_field(e, meta.body);
+  return e;
+}
+
+// The error budget policies that govern the service (docs/scoring.md): the policy each of its
+// SLOs is judged under (the SLO's, the service's, or the nines.yaml default) and every policy
+// naming the service.
+std::vector<const Policy*> governing_policies(const Repo& repo, const std::string& service) {
+  std::vector<const Policy*> out;
+  for (const Slo* s : slos_of(repo, service))
+    if (const Policy* p = policy_for(repo, *s)) out.push_back(p);
+  for (const auto& p : repo.policies)
+    if (p.service.id == service) out.push_back(&p);
+  return out;
+}
+
 std::string digest_of(const Repo& repo, const std::string& service,
                       const std::vector<ReadinessRow>& rows) {
-  // One line per input, in a fixed order (sorted ids), so the digest depends on content only.
-  std::vector<std::string> lines;
-  if (const Service* s = find_service(repo, service))
-    lines.push_back("service:" + s->meta.id + ":" + s->meta.digest);
+  // One entry per reviewed document, each an unambiguous encoding of its content, sorted by that
+  // content: the digest depends on what was reviewed, not on file names or load order.
   std::vector<std::string> docs;
+  if (const Service* s = find_service(repo, service))
+    docs.push_back(document_entry("service", s->meta));
   for (const Slo* s : slos_of(repo, service))
-    docs.push_back("slo:" + s->meta.id + ":" + s->meta.digest);
+    docs.push_back(document_entry("slo", s->meta));
   for (const Runbook* r : runbooks_of(repo, service))
-    docs.push_back("runbook:" + r->meta.id + ":" + r->meta.digest);
-  for (const auto& c : repo.capacity)
-    if (c.service.id == service)
-      docs.push_back("capacity_model:" + c.meta.id + ":" + c.meta.digest);
-  // Review items without sign-offs: recording a sign-off must not invalidate the others.
+    docs.push_back(document_entry("runbook", r->meta));
+  for (const CapacityModel* c : capacity_of(repo, service))
+    docs.push_back(document_entry("capacity_model", c->meta));
+  for (const Policy* p : governing_policies(repo, service))
+    docs.push_back(document_entry("error_budget_policy", p->meta));
+  // A review counts by its items and prose, without its sign-offs: recording a sign-off must not
+  // invalidate the others.
   for (const auto& r : repo.readiness) {
     if (r.service.id != service) continue;
-    for (const auto& i : r.items)
-      docs.push_back("readiness:" + r.meta.id + ":" + i.check + "|" + i.status + "|" + i.evidence +
-                     "|" + i.notes);
+    std::string e;
+    put_field(e, "readiness_review");
+    put_field(e, r.meta.body);
+    for (const auto& i : r.items) {
+      put_field(e, i.check);
+      put_field(e, i.status);
+      put_field(e, i.evidence);
+      put_field(e, i.notes);
+    }
+    docs.push_back(std::move(e));
   }
   std::sort(docs.begin(), docs.end());
-  lines.insert(lines.end(), docs.begin(), docs.end());
-  for (const auto& row : rows)
-    lines.push_back("row:" + row.slug + "=" + row.status);
+  // A policy that is both an SLO's and the service's was reviewed once.
+  docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
   std::string all;
-  for (const auto& l : lines) {
-    all += l;
-    all += '\n';
+  for (const auto& d : docs)
+    put_field(all, d);
+  for (const auto& row : rows) {
+    put_field(all, row.slug);
+    put_field(all, row.status);
   }
-  return fnv1a_hex(all);
+  return std::string(k_digest_version) + fnv1a_hex(all);
 }
 
 } // namespace
@@ -252,6 +292,7 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
     for (const auto& s : r.signoffs) {
       SignoffFigure sf{s.name, s.role, s.date, s.decision, s.digest, r.meta.id, true};
       sf.stale = s.digest.empty() || s.digest != f.digest;
+      sf.old_format = !s.digest.empty() && !s.digest.starts_with(k_digest_version);
       if (!sf.stale && s.decision == "approved") f.current_approval = true;
       f.signoffs.push_back(std::move(sf));
     }
@@ -263,7 +304,9 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
 
 bool readiness_row_blocks(const ReadinessRow& row) {
   if (row.status == "pass") return false;
-  if (row.status == "na") return row.notes.empty() && row.evidence.empty();
+  // Whitespace is no reason: notes of "   " block like no notes.
+  auto blank = [](const std::string& t) { return t.find_first_not_of(" \t\r\n") == t.npos; };
+  if (row.status == "na") return blank(row.notes) && blank(row.evidence);
   return true;
 }
 

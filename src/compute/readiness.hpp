@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nines {
@@ -33,7 +34,14 @@ struct ReadinessRow {
 struct SignoffFigure {
   std::string name, role, date, decision, digest, review;
   bool stale = true;
+  // The recorded digest is of an earlier digest format (no k_digest_version prefix): stale, and
+  // the reason is the format, not a change of the documents. Re-sign to record a current one.
+  bool old_format = false;
 };
+
+// The version prefix of sign-off digests. A digest recorded without it was computed by an earlier
+// format and can never match: the sign-off shows as stale and asks to be made again.
+inline constexpr std::string_view k_digest_version = "v2:";
 
 struct ReadinessFigures {
   std::string service;
@@ -53,8 +61,9 @@ bool readiness_row_blocks(const ReadinessRow& row);
 
 ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
                                    const std::map<std::string, DailySeries>& series);
-// The digest a sign-off records: FNV-1a 64 (hex) of the service's documents (service, SLOs,
-// runbooks, capacity models, readiness items without sign-offs) and the checklist statuses.
+// The digest a sign-off records: k_digest_version and FNV-1a 64 (hex) of the service's documents
+// (service, SLOs, runbooks, capacity models and the error budget policies that govern it: their
+// data and Markdown prose; readiness items without sign-offs) and the checklist statuses.
 std::string current_digest(const Repo& repo, const std::string& service,
                            const std::map<std::string, DailySeries>& series);
 

@@ -105,7 +105,7 @@ TEST_SUITE("compute.readiness") {
     CHECK(f.todo == 18);
   }
 
-  TEST_CASE("unproven provable rows fall back to the review, else fail with the reason") {
+  TEST_CASE("unproven provable rows fall back to the review, else are to do with the reason") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
     repo.runbooks.pop_back();              // 4 runbooks
@@ -119,11 +119,22 @@ TEST_SUITE("compute.readiness") {
     rr.items = {ReadinessItem{"monitoring.golden-signals", "pass", "Grafana board", "", {}}};
     repo.readiness.push_back(rr);
     auto f = compute_readiness(repo, "svc", series);
-    CHECK(row(f, "slos.slis-defined").status == "fail");
-    CHECK(row(f, "slos.slis-defined").source == "repo");
-    CHECK(row(f, "monitoring.alerting-runbooks").status == "fail");
+    // docs/scoring.md: a row no review lists is `todo` from `missing`, provable or not; what the
+    // repository lacks stays as its evidence.
+    CHECK(row(f, "slos.slis-defined").status == "todo");
+    CHECK(row(f, "slos.slis-defined").source == "missing");
+    CHECK(row(f, "monitoring.alerting-runbooks").status == "todo");
+    CHECK(row(f, "monitoring.alerting-runbooks").source == "missing");
     CHECK(row(f, "monitoring.alerting-runbooks").evidence.find("fast_burn") != std::string::npos);
-    CHECK(row(f, "incidents.runbooks-top5").status == "fail");
+    CHECK(row(f, "incidents.runbooks-top5").status == "todo");
+    CHECK(row(f, "incidents.runbooks-top5").evidence == "4 runbooks; 5 needed");
+    CHECK(f.fail == 0);
+    // Without any review the same holds.
+    repo.readiness.clear();
+    auto g = compute_readiness(repo, "svc", series);
+    CHECK(row(g, "incidents.runbooks-top5").status == "todo");
+    CHECK(row(g, "incidents.runbooks-top5").source == "missing");
+    CHECK(row(g, "monitoring.golden-signals").status == "todo");
     CHECK(row(f, "monitoring.golden-signals").status == "pass");
     CHECK(row(f, "monitoring.golden-signals").source == "review");
   }
@@ -167,6 +178,9 @@ TEST_SUITE("compute.readiness") {
     CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "fail", "review", "", "", ""}));
     CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", "", "", ""}));
     CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", "", "why", ""}));
+    // Whitespace is no reason.
+    CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", " \t", "   ", ""}));
+    CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", " x ", "", ""}));
     CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "pass", "repo", "", "", ""}));
     // No sign-off: never approved, whatever the rows say.
     repo.readiness[0].signoffs.clear();
@@ -184,7 +198,8 @@ TEST_SUITE("compute.readiness") {
     repo.readiness.push_back(rr);
 
     const std::string digest = current_digest(repo, "svc", series);
-    CHECK(digest.size() == 16);
+    CHECK(digest.size() == 19);
+    CHECK(digest.starts_with("v2:"));
     CHECK(digest == current_digest(repo, "svc", series)); // stable
 
     // Recording sign-offs (one current, one without a digest) does not change the digest.
@@ -215,6 +230,84 @@ TEST_SUITE("compute.readiness") {
     repo.services.push_back(service("other"));
     repo.runbooks.push_back(runbook("other-rb", "other", "x"));
     CHECK(current_digest(repo, "svc", series) == digest);
+  }
+
+  TEST_CASE("the digest covers prose and governing policies, not file names") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    rr.date = "2026-10-01";
+    rr.items = {ReadinessItem{"deploy.canary", "pass", "a|b", "c", {}}};
+    repo.readiness.push_back(rr);
+    const std::string digest = current_digest(repo, "svc", series);
+    CHECK(digest == current_digest(repo, "svc", series));
+    auto changes = [&](auto&& edit) {
+      Repo copy = repo;
+      edit(copy);
+      return current_digest(copy, "svc", series) != current_digest(repo, "svc", series);
+    };
+    // The Markdown prose of a runbook, of the service and of the review.
+    CHECK(changes([](Repo& r) { r.runbooks[0].meta.body = "Never roll back."; }));
+    CHECK(changes([](Repo& r) { r.services[0].meta.body = "Decommissioned."; }));
+    CHECK(changes([](Repo& r) { r.readiness[0].meta.body = "Notes."; }));
+    // Text moved across a field boundary of a review item.
+    CHECK(changes([](Repo& r) {
+      r.readiness[0].items[0].evidence = "a";
+      r.readiness[0].items[0].notes = "b|c";
+    }));
+    // The service's own policy, and the policy its SLO names.
+    CHECK(changes([](Repo& r) { r.policies[0].meta.digest = "gutted"; }));
+    Policy named = seed_default_policy();
+    named.meta = meta("error_budget_policy", "named");
+    repo.policies.push_back(named);
+    repo.slos[0].policy = ref("named");
+    const std::string with_named = current_digest(repo, "svc", series);
+    repo.policies.back().meta.digest = "edited";
+    CHECK(current_digest(repo, "svc", series) != with_named);
+    repo.policies.back().meta.digest = "d-named";
+    // A policy governing nothing of the service stays out.
+    CHECK_FALSE(changes([](Repo& r) {
+      Policy other = seed_default_policy();
+      other.meta = meta("error_budget_policy", "other-policy");
+      other.service = ref("other");
+      r.policies.push_back(other);
+    }));
+    // Records of what happened are not what was reviewed.
+    CHECK_FALSE(changes(
+        [](Repo& r) { r.postmortems.push_back(postmortem("pm", "svc", "2026-10-02", "SEV2")); }));
+    // Renaming files (and so path-derived ids) with the same content, or loading the documents
+    // in another order, keeps the digest.
+    const std::string now = current_digest(repo, "svc", series);
+    Repo renamed = repo;
+    for (auto& rb : renamed.runbooks) {
+      rb.meta.id += "-renamed";
+      rb.meta.file = "elsewhere/" + rb.meta.id + ".yaml";
+    }
+    renamed.readiness[0].meta.id = "svc-annual-review";
+    std::reverse(renamed.runbooks.begin(), renamed.runbooks.end());
+    CHECK(current_digest(renamed, "svc", series) == now);
+  }
+
+  TEST_CASE("a sign-off of an earlier digest format is stale, and says why") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    rr.date = "2026-10-01";
+    rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
+    rr.signoffs = {Signoff{"Ana", "SRE", "2026-10-02", "approved", "8e269e6d779302eb", {}},
+                   Signoff{"Bo", "SRE", "2026-10-02", "approved", "v2:0000000000000000", {}}};
+    repo.readiness.push_back(rr);
+    auto f = compute_readiness(repo, "svc", series);
+    REQUIRE(f.signoffs.size() == 2);
+    CHECK(f.signoffs[0].stale);
+    CHECK(f.signoffs[0].old_format);
+    CHECK(f.signoffs[1].stale);
+    CHECK_FALSE(f.signoffs[1].old_format);
+    CHECK_FALSE(f.current_approval);
   }
 
 } // TEST_SUITE

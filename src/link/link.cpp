@@ -41,6 +41,23 @@ void collect(const std::vector<T>& docs, const std::string& what, IdSet& set, Di
   }
 }
 
+// A check listed twice in one review: only one entry could be read, and the other (a `fail`,
+// say) would vanish without a word. Reported at the second entry, naming the first.
+void check_duplicate_items(const ReadinessReview& review, DiagBag& diags) {
+  std::map<std::string_view, const ReadinessItem*> first;
+  for (const auto& item : review.items) {
+    if (item.check.empty()) continue;
+    auto [it, inserted] = first.emplace(item.check, &item);
+    if (inserted) continue;
+    const Loc& a = it->second->loc;
+    diags.error(review.meta.file, item.loc, "duplicate-id",
+                "duplicate check '" + item.check + "' in readiness_review '" + review.meta.id +
+                    "': also listed at " + review.meta.file + ":" + std::to_string(a.line) + ":" +
+                    std::to_string(a.col),
+                "keep one entry per check; merge their status, evidence and notes");
+  }
+}
+
 void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& diags,
            const std::string& hint = {}) {
   if (r.empty() || set.has(r.id)) return;
@@ -128,8 +145,10 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(services, m.service, m.meta.file, diags);
   for (const auto& r : repo.rotations)
     check(teams, r.team, r.meta.file, diags, team_hint);
-  for (const auto& r : repo.readiness)
+  for (const auto& r : repo.readiness) {
     check(services, r.service, r.meta.file, diags);
+    check_duplicate_items(r, diags);
+  }
   for (const auto& a : repo.assessments) {
     check(services, a.service, a.meta.file, diags);
     check(teams, a.team, a.meta.file, diags, team_hint);

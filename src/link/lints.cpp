@@ -2,6 +2,7 @@
 // their own. Every lint skips what it cannot judge (missing fields, out-of-range targets) instead
 // of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
+#include "model/freshness.hpp"
 #include "model/history.hpp"
 #include "model/numbers.hpp"
 #include "model/runbook_index.hpp"
@@ -349,11 +350,14 @@ void lint_prom_alert_runbooks(const Repo& repo, const RunbookIndex& runbooks, Di
 }
 
 void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t today, DiagBag& diags,
-                        const FileChange* ch) {
-  if (ch) {
+                        const History* history) {
+  // The maturity rubric's "current" runbook reads the same function (model/freshness.hpp).
+  if (runbook_current(rb, history, stale_after_days, today)) return;
+  auto known = runbook_age_days(rb, history, today);
+  if (!known) return;
+  const std::int64_t age = *known;
+  if (const FileChange* ch = change_of(history, rb.meta)) {
     // Git knows when the runbook last changed; that, not the field, decides staleness.
-    std::int64_t age = today - day_of(ch->time);
-    if (age <= stale_after_days) return;
     diags.warning(rb.meta.file, rb.last_updated.empty() ? rb.meta.loc : rb.last_updated_loc,
                   "runbook-stale",
                   "runbook last changed " + std::to_string(age) + " days ago (" + change_text(*ch) +
@@ -361,10 +365,6 @@ void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t to
                   "walk through the runbook, then commit the update");
     return;
   }
-  auto updated = parse_date(rb.last_updated);
-  if (!updated) return;
-  std::int64_t age = today - *updated;
-  if (age <= stale_after_days) return;
   diags.warning(rb.meta.file, rb.last_updated_loc, "runbook-stale",
                 "runbook last updated " + rb.last_updated + ", " + std::to_string(age) +
                     " days ago (stale after " + std::to_string(stale_after_days) + " days)",
@@ -373,11 +373,21 @@ void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t to
 
 } // namespace
 
-// A capacity model's review age, from git when last_reviewed is absent: quarterly, as the
-// capacity-planning maturity criterion counts it.
+// A capacity model's review age: its last_reviewed, else (absent) its file's last commit;
+// quarterly, as the capacity-planning maturity criterion counts it.
 void lint_capacity_review(const CapacityModel& c, std::int64_t today, DiagBag& diags,
                           const FileChange* ch) {
-  if (!c.last_reviewed.empty() || !ch) return;
+  if (!c.last_reviewed.empty()) {
+    auto reviewed = parse_date(c.last_reviewed);
+    if (!reviewed || today - *reviewed <= 92) return;
+    diags.warning(c.meta.file, c.meta.loc, "capacity-review-overdue",
+                  "capacity model last reviewed " + c.last_reviewed + ", " +
+                      std::to_string(today - *reviewed) +
+                      " days ago, more than a quarter (92 days)",
+                  "review the model and update last_reviewed");
+    return;
+  }
+  if (!ch) return;
   std::int64_t age = today - day_of(ch->time);
   if (age <= 92) return;
   diags.warning(c.meta.file, c.meta.loc, "capacity-review-overdue",
@@ -418,7 +428,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   lint_prom_alert_runbooks(repo, runbooks, diags);
   for (const auto& rb : repo.runbooks) {
     const FileChange* ch = change_of(history, rb.meta);
-    lint_runbook_stale(rb, repo.config.stale_after_days, today, diags, ch);
+    lint_runbook_stale(rb, repo.config.stale_after_days, today, diags, history);
     lint_field_out_of_date(rb.meta, "last_updated", rb.last_updated, rb.last_updated_loc, ch,
                            diags);
   }

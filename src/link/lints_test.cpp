@@ -1,4 +1,5 @@
 #include "link/link.hpp"
+#include "model/history.hpp"
 #include "model/time.hpp"
 
 #include <cstdint>
@@ -752,6 +753,51 @@ TEST_CASE("runbook-stale: a missing or unparseable date is skipped") {
   repo.runbooks.push_back(make_runbook("b", ""));
   repo.runbooks[1].last_updated = "2026-02-30";
   CHECK(lint(repo).empty());
+}
+
+TEST_CASE("runbook-stale: the file's last commit decides, not the field") {
+  Repo repo;
+  repo.runbooks.push_back(make_runbook("fast_burn", "checkout-api"));
+  repo.runbooks[0].last_updated = "2026-01-02";
+  History h;
+  FileChange recent;
+  recent.time = (k_today - 3) * 86400;
+  recent.short_hash = "abc1234";
+  h.add(repo.runbooks[0].meta.file, recent);
+  DiagBag bag;
+  run_lints(repo, k_today, bag, &h);
+  for (const auto& d : bag.sorted())
+    CHECK(d.rule != "runbook-stale");
+}
+
+// ---- capacity-review-overdue ----
+
+TEST_CASE("capacity-review-overdue: a last_reviewed older than a quarter") {
+  Repo repo;
+  CapacityModel c;
+  c.meta = meta("capacity_model", "event-bus", "capacity/event-bus.yaml");
+  c.last_reviewed = format_date(k_today - 92);
+  repo.capacity.push_back(c);
+  CHECK(lint(repo, "capacity-review-overdue").empty());
+  repo.capacity[0].last_reviewed = "2026-03-01";
+  expect_one(lint(repo, "capacity-review-overdue"),
+             {"capacity/event-bus.yaml",
+              {1, 1},
+              Severity::Warning,
+              "capacity-review-overdue",
+              "capacity model last reviewed 2026-03-01, 267 days ago, more than a quarter (92 "
+              "days)"});
+  // The field decides even when the file was committed recently.
+  History h;
+  FileChange recent;
+  recent.time = (k_today - 1) * 86400;
+  h.add("capacity/event-bus.yaml", recent);
+  DiagBag bag;
+  run_lints(repo, k_today, bag, &h);
+  int overdue = 0;
+  for (const auto& d : bag.sorted())
+    overdue += d.rule == "capacity-review-overdue";
+  CHECK(overdue == 1);
 }
 
 // ---- everything together ----

@@ -4,6 +4,7 @@
 #include "load/yaml_reader.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
@@ -13,8 +14,11 @@ namespace nines {
 namespace {
 
 struct Lines {
-  std::vector<std::string> lines; // without their "\n"
+  std::vector<std::string> lines; // without their "\n" (a CRLF file's keep their "\r")
   bool trailing_newline = true;
+  // The file ends its lines with CRLF (its first line does): lines the edit adds get "\r" too, so
+  // the file keeps one line ending.
+  bool crlf = false;
 
   explicit Lines(const std::string& text) {
     std::string cur;
@@ -28,13 +32,18 @@ struct Lines {
     }
     trailing_newline = cur.empty();
     if (!cur.empty()) lines.push_back(cur);
+    crlf = !lines.empty() && !lines.front().empty() && lines.front().back() == '\r' &&
+           (lines.size() > 1 || trailing_newline);
   }
 
   std::string join() const {
     std::string out;
     for (std::size_t i = 0; i < lines.size(); ++i) {
       out += lines[i];
-      if (i + 1 < lines.size() || trailing_newline) out += '\n';
+      if (i + 1 < lines.size() || trailing_newline) {
+        if (crlf && (lines[i].empty() || lines[i].back() != '\r')) out += '\r';
+        out += '\n';
+      }
     }
     return out;
   }
@@ -177,10 +186,43 @@ nlohmann::json round_numbers(const nlohmann::json& value, int decimals) {
   return r == 0 ? nlohmann::json(0.0) : nlohmann::json(r); // never -0
 }
 
+// A YAML double-quoted scalar. A JSON string is one, and its escapes (\n, \", \u0001) are
+// YAML's; JSON leaves DEL and the C1 controls raw, which YAML does not allow unescaped, so those
+// are escaped too (\u007F, \u0085): any YAML 1.2 parser reads `s` back.
+std::string yaml_double_quoted(const std::string& s) {
+  const std::string json = nlohmann::json(s).dump();
+  std::string out;
+  out.reserve(json.size());
+  auto hex = [&](unsigned v) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04X", v);
+    out += buf;
+  };
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const auto c = static_cast<unsigned char>(json[i]);
+    const auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0u;
+    if (c == 0x7F)
+      hex(c);
+    else if (c == 0xC2 && next >= 0x80 && next <= 0x9F)
+      hex(static_cast<unsigned char>(json[++i])); // U+0080–U+009F
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
 std::string yaml_quote(const std::string& s) {
-  // JSON strings are YAML double-quoted scalars; plain is used when it reads back the same.
-  bool plain = !s.empty() && s.find_first_of(":#{}[],&*!|>'\"%@`\n\t") == std::string::npos &&
-               s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?';
+  // Plain is used when it reads back the same and holds no control character; otherwise a
+  // double-quoted scalar with escapes.
+  bool control = false;
+  for (std::size_t i = 0; i < s.size() && !control; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0u;
+    control = c < 0x20 || c == 0x7F || (c == 0xC2 && next >= 0x80 && next <= 0x9F);
+  }
+  bool plain = !control && !s.empty() &&
+               s.find_first_of(":#{}[],&*!|>'\"%@`\n\t") == std::string::npos && s.front() != ' ' &&
+               s.back() != ' ' && s.front() != '-' && s.front() != '?';
   if (plain) {
     DiagBag diags;
     Node n = parse_yaml_string("v: " + s, diags);
@@ -193,7 +235,7 @@ std::string yaml_quote(const std::string& s) {
         (s == "true" || s == "false" || s == "null" || s == "~" || looks_like_yaml11_bool(s)))
       plain = false;
   }
-  return plain ? s : nlohmann::json(s).dump();
+  return plain ? s : yaml_double_quoted(s);
 }
 
 std::string append_list_item(const std::string& text, const std::string& kind,

@@ -1,3 +1,4 @@
+#include "load/yaml_reader.hpp"
 #include "write/repo_edit.hpp"
 
 #include <doctest/doctest.h>
@@ -60,6 +61,43 @@ TEST_CASE("repo_edit: quoting keeps strings strings") {
   CHECK(yaml_quote("a: b") == "\"a: b\"");
   CHECK(yaml_quote("") == "\"\"");
   CHECK(yaml_quote("say \"hi\"") == "\"say \\\"hi\\\"\"");
+}
+
+TEST_CASE("repo_edit: control characters are escaped, and read back the same") {
+  // YAML allows no C0 control (but tab and line breaks), DEL or C1 control unescaped: a raw one
+  // makes the file invalid for other parsers.
+  CHECK(yaml_quote("\x01"
+                   "ctl") == "\"\\u0001ctl\"");
+  CHECK(yaml_quote("a\x7F") == "\"a\\u007F\"");
+  CHECK(yaml_quote("a\xC2\x85"
+                   "b") == "\"a\\u0085b\"");
+  CHECK(yaml_quote("Ren\xC3\xA9"
+                   "e") == "Ren\xC3\xA9"
+                           "e"); // é stays plain
+  for (const std::string s : {"\x01"
+                              "ctl",
+                              "tab\there", "line\nbreak", "q\"\\\x1b[31m", "a\x7F",
+                              "a\xC2\x85"
+                              "b"}) {
+    DiagBag diags;
+    Node n = parse_yaml_string("v: " + yaml_quote(s) + "\n", diags);
+    const Node* v = n.get("v");
+    REQUIRE(v);
+    CHECK_FALSE(diags.has_errors());
+    CHECK(v->value == s);
+  }
+}
+
+TEST_CASE("repo_edit: a CRLF file keeps CRLF on the lines the edit adds") {
+  std::string text = "readiness_review:\r\n  service: a\r\n  signoffs:\r\n    - name: Ann\r\n";
+  std::string out = append_list_item(text, "readiness_review", "service", "a", "signoffs",
+                                     "name: Bo\nrole: Lead\n");
+  CHECK(out == "readiness_review:\r\n  service: a\r\n  signoffs:\r\n    - name: Ann\r\n"
+               "    - name: Bo\r\n      role: Lead\r\n");
+  // An LF file stays LF.
+  CHECK(append_list_item("readiness_review:\n  service: a\n", "readiness_review", "service", "a",
+                         "signoffs", "name: Bo\n")
+            .find('\r') == std::string::npos);
 }
 
 TEST_CASE("repo_edit: JSON becomes YAML that reads back the same") {
