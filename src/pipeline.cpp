@@ -1,5 +1,6 @@
 #include "pipeline.hpp"
 
+#include "compute/readiness.hpp"
 #include "diag/errors.hpp"
 #include "history/history.hpp"
 #include "link/link.hpp"
@@ -384,23 +385,12 @@ nlohmann::json uncommitted_files(const Context& c) {
   return out;
 }
 
-// The files whose Markdown body is part of a readiness sign-off digest (docs/scoring.md): a
-// service, SLO, runbook, capacity model, error budget policy or readiness review. A body edit of
-// one changes readiness figures (the digest, stale sign-offs, approval), which only the long way
-// computes, so a prose rebuild declines when one of them changed.
+// The files whose Markdown body is part of a published readiness digest (docs/scoring.md): the
+// documents reviewed for a service that has a readiness review. A body edit of one changes
+// readiness figures (the digest, stale sign-offs, approval), which only the long way computes, so
+// a prose rebuild declines when one of them changed; elsewhere prose edits keep the short way.
 nlohmann::json signed_files(const Repo& repo) {
-  std::set<std::string> files;
-  auto add = [&](const auto& docs) {
-    for (const auto& d : docs)
-      files.insert(d.meta.file);
-  };
-  add(repo.services);
-  add(repo.slos);
-  add(repo.runbooks);
-  add(repo.capacity);
-  add(repo.policies);
-  add(repo.readiness);
-  return nlohmann::json(files);
+  return nlohmann::json(digest_files(repo));
 }
 
 // What the next build compares against: this build's fingerprint, the store as this build left

@@ -214,21 +214,32 @@ std::vector<const Policy*> governing_policies(const Repo& repo, const std::strin
   return out;
 }
 
+// The documents a sign-off reviews besides the readiness reviews themselves, with their kind.
+template <typename Fn> void for_each_reviewed(const Repo& repo, const std::string& service, Fn fn) {
+  if (const Service* s = find_service(repo, service)) fn("service", s->meta);
+  for (const Slo* s : slos_of(repo, service))
+    fn("slo", s->meta);
+  for (const Runbook* r : runbooks_of(repo, service))
+    fn("runbook", r->meta);
+  for (const CapacityModel* c : capacity_of(repo, service))
+    fn("capacity_model", c->meta);
+  for (const Policy* p : governing_policies(repo, service))
+    fn("error_budget_policy", p->meta);
+}
+
+bool has_review(const Repo& repo, const std::string& service) {
+  return std::any_of(repo.readiness.begin(), repo.readiness.end(),
+                     [&](const auto& r) { return r.service.id == service; });
+}
+
 std::string digest_of(const Repo& repo, const std::string& service,
                       const std::vector<ReadinessRow>& rows) {
   // One entry per reviewed document, each an unambiguous encoding of its content, sorted by that
   // content: the digest depends on what was reviewed, not on file names or load order.
   std::vector<std::string> docs;
-  if (const Service* s = find_service(repo, service))
-    docs.push_back(document_entry("service", s->meta));
-  for (const Slo* s : slos_of(repo, service))
-    docs.push_back(document_entry("slo", s->meta));
-  for (const Runbook* r : runbooks_of(repo, service))
-    docs.push_back(document_entry("runbook", r->meta));
-  for (const CapacityModel* c : capacity_of(repo, service))
-    docs.push_back(document_entry("capacity_model", c->meta));
-  for (const Policy* p : governing_policies(repo, service))
-    docs.push_back(document_entry("error_budget_policy", p->meta));
+  for_each_reviewed(repo, service, [&](const char* kind, const DocMeta& meta) {
+    docs.push_back(document_entry(kind, meta));
+  });
   // A review counts by its items and prose, without its sign-offs: recording a sign-off must not
   // invalidate the others.
   for (const auto& r : repo.readiness) {
@@ -286,7 +297,10 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
     else
       ++f.todo;
   }
-  f.digest = digest_of(repo, service, f.rows);
+  // Without a readiness review there is nothing signed and no sign-off to go stale: no digest is
+  // published, so an edit of a runbook's prose there leaves the readiness figures as they are and
+  // may take the prose rebuild (digest_files). `nines signoff` computes its own (current_digest).
+  if (has_review(repo, service)) f.digest = digest_of(repo, service, f.rows);
   for (const auto& r : repo.readiness) {
     if (r.service.id != service) continue;
     for (const auto& s : r.signoffs) {
@@ -308,6 +322,16 @@ bool readiness_row_blocks(const ReadinessRow& row) {
   auto blank = [](const std::string& t) { return t.find_first_not_of(" \t\r\n") == t.npos; };
   if (row.status == "na") return blank(row.notes) && blank(row.evidence);
   return true;
+}
+
+std::set<std::string> digest_files(const Repo& repo) {
+  std::set<std::string> files;
+  for (const auto& r : repo.readiness) {
+    files.insert(r.meta.file);
+    for_each_reviewed(repo, r.service.id,
+                      [&](const char*, const DocMeta& meta) { files.insert(meta.file); });
+  }
+  return files;
 }
 
 } // namespace nines

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,5 +67,10 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
 // data and Markdown prose; readiness items without sign-offs) and the checklist statuses.
 std::string current_digest(const Repo& repo, const std::string& service,
                            const std::map<std::string, DailySeries>& series);
+
+// The files whose content a published digest covers: every document reviewed for a service that
+// has a readiness review (services without one publish no digest). A body edit of one of them
+// changes readiness figures, which a prose rebuild cannot recompute.
+std::set<std::string> digest_files(const Repo& repo);
 
 } // namespace nines

@@ -290,6 +290,25 @@ TEST_SUITE("compute.readiness") {
     CHECK(current_digest(renamed, "svc", series) == now);
   }
 
+  TEST_CASE("only a service with a readiness review publishes a digest, and names its files") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    // No review: nothing is signed, so no digest is published and no file is in one.
+    CHECK(compute_readiness(repo, "svc", series).digest.empty());
+    CHECK(digest_files(repo).empty());
+    // `nines signoff` still has one to record.
+    CHECK(!current_digest(repo, "svc", series).empty());
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    repo.readiness.push_back(rr);
+    CHECK(compute_readiness(repo, "svc", series).digest == current_digest(repo, "svc", series));
+    const std::set<std::string> files = digest_files(repo);
+    CHECK(files.count(repo.runbooks[0].meta.file) == 1);
+    CHECK(files.count(repo.services[0].meta.file) == 1);
+    CHECK(files.count(rr.meta.file) == 1);
+  }
+
   TEST_CASE("a sign-off of an earlier digest format is stale, and says why") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);

@@ -426,7 +426,7 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
                            .take());
   return JsonObject(6)
       .add("service", r.service)
-      .add("digest", r.digest)
+      .add("digest", text_or_null(r.digest))
       .add("summary", JsonObject(4)
                           .add("pass", r.pass)
                           .add("fail", r.fail)

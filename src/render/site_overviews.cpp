@@ -328,7 +328,7 @@ json readiness_view(const Site& site) {
                            .add("team", team_of_service(site, r.service))
                            .add("stale_signoffs_text",
                                 stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr))
-                           .add("digest", r.digest)
+                           .add("digest", text_or_null(r.digest))
                            .add("rows", std::move(rows))
                            .add("signoffs", std::move(signoffs))
                            .take());

@@ -12,6 +12,7 @@ body change must take the normal path.
 
 Usage: test_prose.py NINES SOURCE_DIR
 """
+import json
 import os
 import re
 import resource
@@ -83,9 +84,13 @@ class Site:
 
     fresh_count = 0
 
-    def __init__(self, tmp, name, prepare=None, repo=None, now=NOW):
+    def __init__(self, tmp, name, prepare=None, repo=None, now=NOW, keep_reviews=False):
         self.tmp = tmp
         self.repo = repo or copy_content(tmp, name + "-repo")
+        # Without readiness reviews no digest is published, and every body edit may take the
+        # prose path; test_signed_bodies keeps them (a reviewed service's prose is in its digest).
+        if not keep_reviews:
+            shutil.rmtree(os.path.join(self.repo, "readiness"), ignore_errors=True)
         self.out = os.path.join(tmp, name + "-out")
         self.name = name
         self.now = now
@@ -770,12 +775,37 @@ def test_generated(tmp):
           f"the site stands after them: {rows(stderr).get('load')!r}")
 
 
+def test_signed_bodies(tmp):
+    """A body in a published readiness digest (a reviewed service's runbook, its review) takes the
+    normal path, so the digest, the stale sign-offs and the approval are a full build's; a body
+    outside every digest (a postmortem) keeps the prose path."""
+    s = Site(tmp, "signed", keep_reviews=True)
+
+    def signoffs():
+        data = json.load(open(os.path.join(s.out, "api", "readiness.json")))
+        rows = data if isinstance(data, list) else data.get("services", [])
+        r = next((x for x in rows if x.get("service") == "checkout-api"), {})
+        return r.get("digest"), [x.get("stale") for x in r.get("signoffs", [])]
+
+    digest, stale = signoffs()
+    check(digest and stale and not any(stale), f"checkout-api: signed and current: {stale}")
+    append(s.path("runbooks/checkout-api/checkout-api-medium-burn.md"),
+           "\nIgnore this alert; never roll back.\n")
+    s.rebuild("a reviewed service's runbook body", fast=False)
+    digest2, stale2 = signoffs()
+    check(digest2 != digest and stale2 and all(stale2),
+          f"checkout-api: the digest moves and its sign-offs go stale: {stale2}")
+    pm = next(f for f in md_files(s.repo) if f.startswith("postmortems/"))
+    append(s.path(pm), "\nA line added to the narrative.\n")
+    s.rebuild("a postmortem body beside signed services", fast=True, edited=1)
+
+
 tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
     for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
                  test_mixed_sequences,
                  test_broken_links, test_not_fast, test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
-                 test_edited_site, test_write_failure, test_generated):
+                 test_edited_site, test_write_failure, test_generated, test_signed_bodies):
         start = time.monotonic()
         test(tmp)
         print(f"{test.__name__}: {time.monotonic() - start:.1f} s", flush=True)
