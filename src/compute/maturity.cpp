@@ -345,9 +345,10 @@ DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t
       forecast.met = true;
       forecast.evidence.push_back("capacity_model " + c.meta.id + " forecasts growth");
     }
-    if (auto d = day_of_text(c.last_reviewed); d && !reviewed.met && today - *d <= 92) {
+    if (auto d = day_of_text(c.last_reviewed.value); d && !reviewed.met && today - *d <= 92) {
       reviewed.met = true;
-      reviewed.evidence.push_back("capacity_model " + c.meta.id + " reviewed " + c.last_reviewed);
+      reviewed.evidence.push_back("capacity_model " + c.meta.id + " reviewed " +
+                                  c.last_reviewed.value);
     }
     if (!predictive.met && c.auto_scaling.value_or(false) && c.monthly_growth_pct) {
       predictive.met = true;

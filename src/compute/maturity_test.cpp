@@ -70,7 +70,7 @@ Repo full_repo(std::map<std::string, DailySeries>& series) {
   cap.service = ref("svc");
   cap.auto_scaling = true;
   cap.monthly_growth_pct = 5;
-  cap.last_reviewed = "2026-10-01";
+  cap.last_reviewed.value = "2026-10-01";
   repo.capacity.push_back(cap);
 
   ToilItem t;
@@ -388,7 +388,7 @@ TEST_SUITE("compute.maturity") {
       c.service = ref(svc);
       if (i % 3 == 1) c.monthly_growth_pct = 5;
       if (i % 2) c.auto_scaling = true;
-      c.last_reviewed = i % 2 ? "2026-10-01" : "2025-01-01";
+      c.last_reviewed.value = i % 2 ? "2026-10-01" : "2025-01-01";
       repo.capacity.push_back(c);
       Experiment e;
       e.meta = meta("experiment", "exp-" + n);

@@ -378,10 +378,10 @@ void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t to
 void lint_capacity_review(const CapacityModel& c, std::int64_t today, DiagBag& diags,
                           const FileChange* ch) {
   if (!c.last_reviewed.empty()) {
-    auto reviewed = parse_date(c.last_reviewed);
+    auto reviewed = parse_date(c.last_reviewed.value);
     if (!reviewed || today - *reviewed <= 92) return;
-    diags.warning(c.meta.file, c.meta.loc, "capacity-review-overdue",
-                  "capacity model last reviewed " + c.last_reviewed + ", " +
+    diags.warning(c.meta.file, c.last_reviewed.loc, "capacity-review-overdue",
+                  "capacity model last reviewed " + c.last_reviewed.value + ", " +
                       std::to_string(today - *reviewed) +
                       " days ago, more than a quarter (92 days)",
                   "review the model and update last_reviewed");
@@ -435,7 +435,8 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   for (const auto& c : repo.capacity) {
     const FileChange* ch = change_of(history, c.meta);
     lint_capacity_review(c, today, diags, ch);
-    lint_field_out_of_date(c.meta, "last_reviewed", c.last_reviewed, c.meta.loc, ch, diags);
+    lint_field_out_of_date(c.meta, "last_reviewed", c.last_reviewed.value, c.last_reviewed.loc, ch,
+                           diags);
   }
 }
 

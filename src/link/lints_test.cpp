@@ -776,13 +776,14 @@ TEST_CASE("capacity-review-overdue: a last_reviewed older than a quarter") {
   Repo repo;
   CapacityModel c;
   c.meta = meta("capacity_model", "event-bus", "capacity/event-bus.yaml");
-  c.last_reviewed = format_date(k_today - 92);
+  c.last_reviewed = {format_date(k_today - 92), {7, 16}};
   repo.capacity.push_back(c);
   CHECK(lint(repo, "capacity-review-overdue").empty());
-  repo.capacity[0].last_reviewed = "2026-03-01";
+  repo.capacity[0].last_reviewed.value = "2026-03-01";
+  // At the field, not at the document's first line.
   expect_one(lint(repo, "capacity-review-overdue"),
              {"capacity/event-bus.yaml",
-              {1, 1},
+              {7, 16},
               Severity::Warning,
               "capacity-review-overdue",
               "capacity model last reviewed 2026-03-01, 267 days ago, more than a quarter (92 "

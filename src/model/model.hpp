@@ -291,7 +291,8 @@ struct ToilItem {
 struct CapacityModel {
   DocMeta meta;
   Ref service;
-  std::string bottleneck_resource, growth_metric, scaling_type, last_reviewed;
+  std::string bottleneck_resource, growth_metric, scaling_type;
+  Text last_reviewed; // YYYY-MM-DD, located for the review lints
   std::optional<double> peak_utilization_pct, headroom_pct, cost_per_month_usd;
   std::optional<double> growth_current, monthly_growth_pct, projected_6mo, projected_12mo;
   std::optional<bool> auto_scaling;

@@ -214,7 +214,7 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
           .add("runway_label", runway_st.label)
           .add("auto_scaling",
                c.auto_scaling ? json(*c.auto_scaling ? "yes" : "no") : json(nullptr))
-          .add("reviewed", model ? text_or_null(model->last_reviewed) : json(nullptr))
+          .add("reviewed", model ? text_or_null(model->last_reviewed.value) : json(nullptr))
           .add("state", state)
           .add("state_label", label)
           .add("chart_svg", nullptr)

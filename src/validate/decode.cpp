@@ -299,7 +299,7 @@ void decode_fields(const Node& b, ToilItem& t, const Config& /*config*/, DiagBag
 void decode_fields(const Node& b, CapacityModel& c, const Config& /*config*/, DiagBag& /*diags*/) {
   c.service = ref(b, "service");
   c.bottleneck_resource = str(b, "bottleneck_resource");
-  c.last_reviewed = str(b, "last_reviewed");
+  c.last_reviewed = text(b, "last_reviewed");
   const Node& cs = at(b, "current_state");
   c.peak_utilization_pct = num(cs, "peak_utilization_pct");
   c.headroom_pct = num(cs, "headroom_pct");
