@@ -5,6 +5,7 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "cli/templates.hpp"
+#include "load/loader.hpp"
 #include "model/time.hpp"
 #include "write/repo_edit.hpp"
 #include "write/site_writer.hpp"
@@ -106,6 +107,13 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                      "epoch seconds\n";
         return 2;
       }
+      // Checked before anything is written: a title that is not UTF-8 would make the very
+      // nines.yaml it writes unreadable (file-encoding), so the new repository would not check.
+      if (auto bad = check_text(opts->title)) {
+        std::cerr << "nines init: --title is not UTF-8 text: " << bad->what << " at character "
+                  << bad->loc.col << "; nothing was written\n";
+        return 2;
+      }
       namespace fs = std::filesystem;
       fs::path root = opts->dir;
       std::error_code ec;
@@ -120,7 +128,8 @@ void add_init_command(CLI::App& app, CommandAction& action) {
       }
       std::string title = opts->title;
       if (title.empty()) title = fs::absolute(root).lexically_normal().filename().string();
-      if (title.empty() || title == ".") title = "Reliability";
+      // A folder name that is not UTF-8 is no title (the default one is a plain word instead).
+      if (title.empty() || title == "." || check_text(title)) title = "Reliability";
 
       std::int64_t today = day_of(*now);
       kainjow::mustache::data d;

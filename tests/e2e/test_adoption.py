@@ -352,6 +352,22 @@ check(code == 0, f"init with a multi-line title builds: {err}")
 check("title: " + __import__("json").dumps(title, ensure_ascii=False) in conf,
       "the title: value keeps the exact title, quoted")
 
+# ---- init --title that is not UTF-8 -----------------------------------------------------------
+# The nines.yaml it would write could not be read, so nothing is written and it is a usage error.
+BAD = os.path.join(TMP, "bad-title")
+code, out, err = run("init", BAD, "--now", NOW, "--title", "Bad \udcff title")
+check(code == 2 and "--title is not UTF-8 text" in err and "nothing was written" in err,
+      f"init with a title that is not UTF-8 is exit 2: {code} {err}")
+check(not os.path.exists(BAD), "a refused init creates nothing")
+# Without --title the folder's name is the title; one that is not UTF-8 gives a plain title.
+ODD = os.path.join(TMP, "odd-\udcfe-name")
+code, out, err = run("init", ODD, "--now", NOW)
+check(code == 0, f"init into a folder whose name is not UTF-8 exits 0: {err}")
+check("title: Reliability" in read(os.path.join(ODD, "nines.yaml")) or
+      'title: "Reliability"' in read(os.path.join(ODD, "nines.yaml")),
+      "a folder name that is not UTF-8 gives the title Reliability")
+clean_check(ODD, "init into a folder whose name is not UTF-8")
+
 shutil.rmtree(TMP, ignore_errors=True)
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
