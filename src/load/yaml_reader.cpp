@@ -85,7 +85,7 @@ class TreeBuilder : public YAML::EventHandler {
 public:
   TreeBuilder(std::string_view text, const std::string& file, int line_offset,
               const YamlLimits& limits, DiagBag& diags)
-      : m_columns(text), m_file(file), m_line_offset(line_offset), m_limits(limits),
+      : m_text(text), m_columns(text), m_file(file), m_line_offset(line_offset), m_limits(limits),
         m_diags(diags) {}
 
   Loc loc(const YAML::Mark& m) { return {m.line + 1 + m_line_offset, m_columns.at(m)}; }
@@ -124,6 +124,10 @@ public:
     n.loc = loc(mark);
     // yaml-cpp reports "?" for plain scalars and "!" for quoted or block ones.
     n.quoted = tag != "?";
+    if (n.quoted && unterminated(mark))
+      m_diags.error(m_file, n.loc, "yaml-syntax",
+                    "invalid YAML: quoted string never closed (it runs to the end of the YAML)",
+                    "add the closing quote");
     n.value = value;
     finish(std::move(n), anchor);
   }
@@ -178,6 +182,32 @@ private:
   void bump(std::size_t n) {
     m_count += n;
     if (m_count > m_limits.max_nodes) throw TooManyNodes("too many nodes");
+  }
+
+  // Whether the quoted scalar that starts at `mark` has no closing quote. yaml-cpp ends such a
+  // scalar at the end of the text without an error, so `description: "unterminated` on a last
+  // line would be read (and published) as if it were closed. Scans only the scalar itself.
+  bool unterminated(const YAML::Mark& mark) const {
+    const std::size_t bom = m_text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    if (mark.pos < 0) return false;
+    const std::size_t start = bom + static_cast<std::size_t>(mark.pos);
+    if (start >= m_text.size()) return false;
+    const char quote = m_text[start];
+    if (quote != '"' && quote != '\'') return false; // a block scalar
+    for (std::size_t i = start + 1; i < m_text.size(); ++i) {
+      const char c = m_text[i];
+      if (quote == '"' && c == '\\') {
+        ++i; // an escape: the next character is the escaped one
+      } else if (c == quote) {
+        // In single quotes '' is an escaped quote, not the end.
+        if (quote == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') {
+          ++i;
+          continue;
+        }
+        return false;
+      }
+    }
+    return true;
   }
 
   void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
@@ -262,6 +292,7 @@ private:
     }
   }
 
+  std::string_view m_text;
   Columns m_columns;
   const std::string& m_file;
   int m_line_offset;

@@ -32,6 +32,31 @@ TEST_CASE("yaml_reader: quoted scalars are marked") {
   CHECK(root.get("c")->quoted);
 }
 
+TEST_CASE("yaml_reader: a quoted string never closed is an error at its opening quote") {
+  // yaml-cpp itself ends such a string at the end of the text and reports nothing.
+  for (const char* text : {"a: 1\nb: \"open\n", "a: 1\nb: 'open\n", "a: 1\nb: 'it''s\n",
+                           "a: 1\nb: \"ends in \\\"\n"}) {
+    DiagBag diags;
+    parse_yaml_string(text, diags);
+    auto d = diags.sorted();
+    REQUIRE_MESSAGE(d.size() == 1, text);
+    CHECK(d[0].rule == "yaml-syntax");
+    CHECK(d[0].loc.line == 2);
+    CHECK(d[0].loc.col == 4);
+    CHECK(d[0].message.find("never closed") != std::string::npos);
+  }
+  // Closed strings, escapes and doubled single quotes, in block and flow style, are fine; so is
+  // a BOM before them (marks count from after it).
+  for (const char* text : {"a: \"x \\\" y ' z\"\nb: 'it''s'\nc: [\"p\", 'q', {k: \"v\"}]\n",
+                           "\xEF\xBB\xBF"
+                           "a: \"x\"\n",
+                           "a: |\n  \"open\n"}) {
+    DiagBag diags;
+    parse_yaml_string(text, diags);
+    CHECK_MESSAGE(diags.sorted().empty(), text);
+  }
+}
+
 TEST_CASE("yaml_reader: duplicate keys are errors at the second key") {
   DiagBag diags;
   parse_yaml_string("service:\n  name: a\n  name: b\n", diags);
