@@ -585,7 +585,14 @@ bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_
     std::error_code rec;
     const fs::path canon_root = fs::weakly_canonical(root, rec);
     const fs::path rel = target.lexically_relative(canon_root);
-    if (ec || rec || rel.empty() || *rel.begin() == ".." || rel == ".") {
+    if (ec) {
+      // A loop of links, or one the system will not follow: not a question of where it leads.
+      rule = "file-unreadable";
+      message = "cannot follow the symbolic link: " + ec.message() + "; not read";
+      hint = "point the link at a file of the repository";
+      return false;
+    }
+    if (rec || rel.empty() || *rel.begin() == ".." || rel == ".") {
       rule = "symlink-outside";
       message = "symbolic link leads outside the content repository; not read";
       hint = "copy the file into the repository instead";
@@ -912,7 +919,15 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
       if (is_link) {
         fs::path target = fs::weakly_canonical(p, tec);
         std::string t = target.generic_string(), r = canon_root.generic_string() + "/";
-        if (tec || t.rfind(r, 0) != 0) {
+        if (tec) {
+          // A loop of links, or one the system will not follow: not a question of where it leads.
+          diags.error(rel, {}, "file-unreadable",
+                      "cannot follow the symbolic link: " + tec.message() + "; not read",
+                      "point the link at a file of the repository");
+          tec.clear();
+          continue;
+        }
+        if (t.rfind(r, 0) != 0) {
           diags.error(rel, {}, "symlink-outside",
                       "symbolic link leads outside the content repository; not read",
                       "copy the file into the repository instead");

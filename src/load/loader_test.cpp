@@ -123,6 +123,23 @@ TEST_CASE("loader: symlinks out of the repository are refused") {
   CHECK(d[0].rule == "symlink-outside");
 }
 
+TEST_CASE("loader: a loop of symbolic links is unreadable, not outside the repository") {
+  TempRepo repo;
+  fs::create_symlink("b.yaml", repo.root / "a.yaml");
+  fs::create_symlink("a.yaml", repo.root / "b.yaml");
+  DiagBag diags;
+  int docs = 0;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&&) { ++docs; }, [](RawCsvRow&&) {});
+  CHECK(docs == 0);
+  auto d = diags.sorted();
+  REQUIRE(d.size() == 2);
+  for (const auto& one : d) {
+    CHECK(one.rule == "file-unreadable");
+    CHECK(one.message.find("cannot follow the symbolic link") == 0);
+  }
+}
+
 TEST_CASE("loader: invalid UTF-8 and NUL bytes are located errors, the file is not read") {
   CHECK_FALSE(check_text("ascii\nand é ü 日本 🙂\n"));
   auto p = check_text("ok: 1\nname: \"ab\xC3\x28\"\n");
