@@ -1248,9 +1248,16 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   Repo rows;
   // Read as the loader reads metrics/*.csv: the same text rules, lines and empty-file error.
   if (!text_is_readable(text, file.string(), run.diags)) return exit_code(run);
-  for (auto& l : split_csv_text(text, file.string(), run.diags))
+  CsvDays days; // as in metrics/*.csv, a second row of one SLO-day is an error, not read
+  days.begin_file(file.string());
+  bool header = true;
+  for (auto& l : split_csv_text(text, file.string(), run.diags)) {
+    if (!header && l.cells.size() >= 2 && !days.add(l.cells[0], l.cells[1], l.line, run.diags))
+      continue;
+    header = false;
     decode_csv_row(RawCsvRow{file.string(), l.line, std::move(l.cells), std::move(l.cols)}, rows,
                    run.diags);
+  }
   if (run.diags.has_errors()) return exit_code(run);
   // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv. The
   // repository is read as `check` reads it; its own findings are `check`'s to report.

@@ -752,6 +752,30 @@ int csv_cell_column(const RawCsvRow& row, std::size_t cell) {
   return col;
 }
 
+void CsvDays::begin_file(const std::string& file) {
+  m_files.push_back(file);
+}
+
+bool CsvDays::add(std::string_view slo, std::string_view day, int line, DiagBag& diags) {
+  slo = trim_view(slo);
+  day = trim_view(day);
+  if (!m_slo_days || slo != m_slo) {
+    m_slo.assign(slo);
+    m_slo_days = &m_days[m_slo];
+  }
+  const std::size_t file = m_files.size() - 1;
+  auto [first, inserted] = m_slo_days->try_emplace(std::string(day), file, line);
+  if (inserted) return true;
+  const auto& [first_file, first_line] = first->second;
+  diags.error(m_files[file], {line, 1}, "csv-duplicate-day",
+              "SLO '" + std::string(slo) + "' day " + std::string(day) + " is also recorded " +
+                  (first_file == file
+                       ? "on line " + std::to_string(first_line) + " of this file"
+                       : "in " + m_files[first_file] + ":" + std::to_string(first_line)),
+              "one SLO-day belongs in one row; remove one of the two");
+  return false;
+}
+
 std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file,
                                     DiagBag& diags) {
   std::vector<CsvLine> out;
@@ -1032,15 +1056,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     queued.insert(f.first);
   std::vector<std::string> followed;
 
-  // (slo, date) → where a CSV file first gave it: one SLO-day belongs in one file.
-  // One small table of days per SLO, valued (the file's index in csv_files, line): a file's rows
-  // are mostly one SLO's, so the row's table is the previous row's, and a lookup stays in a
-  // table of a few hundred days rather than one of every SLO-day of the repository.
-  std::unordered_map<std::string, std::unordered_map<std::string, std::pair<std::size_t, int>>>
-      csv_days;
-  std::vector<std::string> csv_files;
-  std::unordered_map<std::string, std::pair<std::size_t, int>>* slo_days = nullptr;
-  std::string slo_of_days;
+  CsvDays csv_days; // one SLO-day belongs in one row of one file
   // Hands one file's results on, in file order, on the calling thread.
   auto commit = [&](const std::string& rel, FileResult& r) {
     const std::size_t errors_before = diags.error_count();
@@ -1062,28 +1078,12 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     if (r.error) std::rethrow_exception(r.error);
     if (ends_with(rel, ".csv")) {
       bool header = true;
-      const std::size_t file_index = csv_files.size();
-      csv_files.push_back(rel);
+      csv_days.begin_file(rel);
       // One row object for the file's rows rather than a copy of its name for each of them; the
       // name is put back should the hook have taken it.
       RawCsvRow row{rel, 0, {}, {}};
       for (auto& [n, cells, cols] : r.csv_lines) {
-        if (!header && cells.size() >= 2) {
-          const std::string_view slo = trim_view(cells[0]), day = trim_view(cells[1]);
-          if (!slo_days || slo != slo_of_days) {
-            slo_of_days.assign(slo);
-            slo_days = &csv_days[slo_of_days];
-          }
-          auto [first, inserted] = slo_days->try_emplace(std::string(day), file_index, n);
-          if (!inserted && first->second.first != file_index) {
-            diags.error(rel, {n, 1}, "csv-duplicate-day",
-                        "SLO '" + std::string(slo) + "' day " + std::string(day) +
-                            " is also recorded in " + csv_files[first->second.first] + ":" +
-                            std::to_string(first->second.second),
-                        "one SLO-day belongs in one file; remove one of the two rows");
-            continue;
-          }
-        }
+        if (!header && cells.size() >= 2 && !csv_days.add(cells[0], cells[1], n, diags)) continue;
         header = false;
         if (row.file != rel) row.file = rel;
         row.line = n;

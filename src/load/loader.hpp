@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -235,6 +236,30 @@ struct CsvLine {
 // skipped. A file with no other line is a `csv-header` error at 1:1 in `diags`. Shared by the
 // loader and `metrics import`, so both read a file the same way.
 std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file, DiagBag& diags);
+
+// Where each SLO-day of the metrics CSV rows read so far was first given, for `csv-duplicate-day`:
+// one SLO-day belongs in one row of one file, so a second row giving it, in another file or in
+// the same one, is an error naming the first and is not read. Shared by the loader and
+// `metrics import`, so both refuse the same rows.
+class CsvDays {
+public:
+  // Starts the rows of file `file`; add() then names it.
+  void begin_file(const std::string& file);
+  // Records the row at `line` of the current file whose first cells are `slo` and `day` (as
+  // written: blanks around them are dropped); false, with the error in `diags`, when a row
+  // before gave that SLO-day.
+  bool add(std::string_view slo, std::string_view day, int line, DiagBag& diags);
+
+private:
+  // One small table of days per SLO, valued (the file's index in m_files, line): a file's rows
+  // are mostly one SLO's, so the row's table is the previous row's, and a lookup stays in a
+  // table of a few hundred days rather than one of every SLO-day of the repository.
+  using Days = std::unordered_map<std::string, std::pair<std::size_t, int>>;
+  std::unordered_map<std::string, Days> m_days;
+  std::vector<std::string> m_files;
+  Days* m_slo_days = nullptr;
+  std::string m_slo;
+};
 
 // The slug of a file name without its extension: "Pay API.yaml" → "pay-api".
 std::string path_stem_slug(const std::string& rel_path);

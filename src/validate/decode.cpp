@@ -589,6 +589,13 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   int cols[4];
   for (std::size_t i = 0; i < 4; ++i)
     cols[i] = csv_cell_column(row, i);
+  // A row without its SLO belongs to nothing: the link stage only checks ids that are there,
+  // and the store refuses it, so it is refused here, where check sees it.
+  if (row.cells[0].empty()) {
+    diags.error(row.file, {row.line, cols[0]}, "csv-row", "the SLO id is empty",
+                "the first cell names the SLO the counts are for");
+    return;
+  }
   const auto day = parse_date(row.cells[1]);
   if (!day) {
     diags.error(row.file, {row.line, cols[1]}, "csv-row", "bad date '" + row.cells[1] + "'",

@@ -615,6 +615,17 @@ def test_import_rules():
     code, out, err = cmd("metrics", "import", rec)
     check(code == 1 and f"{rec}:2:29: error: bad date '2026-11-31'" in err,
           f"import locates a bad date after a quoted cell, got {code}: {err.strip()}")
+    # One SLO-day twice in the file, and a row without its SLO: refused as `check` refuses them,
+    # at their lines, and nothing is imported.
+    dup = os.path.join(TMP, "dup.csv")
+    with open(dup, "w", encoding="utf-8") as f:
+        f.write("slo,date,good,total\ncheckout-api-availability,2026-09-01,5,10\n"
+                "checkout-api-availability, 2026-09-01,6,10\n,2026-09-02,1,2\n")
+    code, out, err = cmd("metrics", "import", dup)
+    check(code == 1 and f"{dup}:3:1: error: SLO 'checkout-api-availability' day 2026-09-01 is also "
+          "recorded on line 2 of this file [csv-duplicate-day]" in err
+          and f"{dup}:4:1: error: the SLO id is empty [csv-row]" in err
+          and "nothing imported" in err, f"import refuses a repeated day and an empty SLO, got {code}: {err.strip()}")
 
 
 # ---- everything
