@@ -253,18 +253,31 @@ bool golden_signals_complete(const Config& config) {
   return latency && traffic && errors && saturation;
 }
 
+namespace {
+
+// The service's readiness reviews, in document order.
+std::vector<const ReadinessReview*> reviews_of(const Repo& repo, const std::string& service) {
+  if (const RepoIndex* ix = index_for(repo)) return listed(ix->readiness, service);
+  std::vector<const ReadinessReview*> reviews;
+  for (const auto& r : repo.readiness)
+    if (r.service.id == service) reviews.push_back(&r);
+  return reviews;
+}
+
+} // namespace
+
+bool any_review_passed(const Repo& repo, const std::string& service, const std::string& slug) {
+  for (const ReadinessReview* rv : reviews_of(repo, service))
+    for (const auto& item : rv->items)
+      if (item.check == slug && item.status == "pass") return true;
+  return false;
+}
+
 const ReadinessItem* latest_review_item(const Repo& repo, const std::string& service,
                                         const std::string& slug, const ReadinessReview** review) {
   const ReadinessItem* best = nullptr;
   std::optional<std::int64_t> best_day;
-  std::vector<const ReadinessReview*> reviews;
-  if (const RepoIndex* ix = index_for(repo)) {
-    reviews = listed(ix->readiness, service);
-  } else {
-    for (const auto& r : repo.readiness)
-      if (r.service.id == service) reviews.push_back(&r);
-  }
-  for (const ReadinessReview* rv : reviews) {
+  for (const ReadinessReview* rv : reviews_of(repo, service)) {
     const ReadinessReview& r = *rv;
     auto day = day_of_text(r.date);
     for (const auto& item : r.items) {

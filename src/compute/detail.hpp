@@ -94,6 +94,11 @@ const ReadinessItem* latest_review_item(const Repo& repo, const std::string& ser
                                         const std::string& slug,
                                         const ReadinessReview** review = nullptr);
 
+// Whether any readiness review of the service records check `slug` as `pass`, whatever its date:
+// evidence for maturity, which adding a later review (say one that has not got to the check yet)
+// must never take away. The checklist itself shows the latest review's status.
+bool any_review_passed(const Repo& repo, const std::string& service, const std::string& slug);
+
 // A usable day of data: total > 0, 0 ≤ good ≤ total, both finite.
 bool usable(const DailyCount& c);
 

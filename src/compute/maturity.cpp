@@ -123,12 +123,6 @@ DimensionScore ladder(const std::string& dimension, std::vector<Criterion> crite
   return d;
 }
 
-// The status of a readiness check in the service's latest review that lists it.
-std::string review_status(const Repo& repo, const std::string& service, const std::string& slug) {
-  const ReadinessItem* item = latest_review_item(repo, service, slug);
-  return item ? item->status : std::string();
-}
-
 double cadence_days(const std::string& cadence) {
   if (cadence == "weekly") return 7;
   if (cadence == "monthly") return 31;
@@ -215,7 +209,7 @@ DimensionScore score_monitoring(const Repo& repo, const Service& svc) {
         live.met = true;
         live.evidence.push_back("sli " + sli.meta.id + " is queried live");
       }
-  if (!live.met && review_status(repo, id, "monitoring.distributed-tracing") == "pass") {
+  if (!live.met && any_review_passed(repo, id, "monitoring.distributed-tracing")) {
     live.met = true;
     live.evidence.push_back("readiness review: monitoring.distributed-tracing pass");
   }
@@ -262,7 +256,7 @@ DimensionScore score_automation(const Repo& repo, const Service& svc) {
   if (svc.deployment_frequency == "daily" || svc.deployment_frequency == "weekly") {
     cicd.met = true;
     cicd.evidence.push_back("service " + id + " deploys " + svc.deployment_frequency);
-  } else if (review_status(repo, id, "deploy.canary") == "pass") {
+  } else if (any_review_passed(repo, id, "deploy.canary")) {
     cicd.met = true;
     cicd.evidence.push_back("readiness review: deploy.canary pass");
   }
@@ -440,8 +434,8 @@ int score_documentation(const Repo& repo, const Service& svc, std::int64_t today
     for (const auto& s : r->steps)
       tested = tested || s.action == "verify" || s.automated;
   }
-  bool reviewed = review_status(repo, svc.meta.id, "docs.operational-runbook") == "pass" ||
-                  review_status(repo, svc.meta.id, "docs.architecture-diagram") == "pass";
+  bool reviewed = any_review_passed(repo, svc.meta.id, "docs.operational-runbook") ||
+                  any_review_passed(repo, svc.meta.id, "docs.architecture-diagram");
   return static_cast<int>(!runbooks.empty()) + complete + current + tested + reviewed;
 }
 

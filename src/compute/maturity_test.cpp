@@ -277,6 +277,38 @@ TEST_SUITE("compute.maturity") {
     CHECK(f.teams[1].total == doctest::Approx(9));
   }
 
+  TEST_CASE("a later readiness review that has not got to a check keeps the earlier pass") {
+    // SPEC 3.2: adding a document never lowers a score. Either file order, either date order.
+    auto review = [](const char* id, const char* date, const char* status) {
+      ReadinessReview rr;
+      rr.meta = meta("readiness_review", id);
+      rr.service = ref("bare");
+      rr.date = date;
+      for (const char* check : {"deploy.canary", "docs.operational-runbook"})
+        rr.items.push_back(ReadinessItem{check, status, "", "", {}});
+      return rr;
+    };
+    Repo one;
+    one.services.push_back(service("bare"));
+    one.readiness.push_back(review("rv1", "2026-09-01", "pass"));
+    const auto before = only(compute_maturity(one, {}, k_now));
+    CHECK(before.total == 9);
+    for (const char* date : {"2026-10-15", "2026-09-01", "2026-08-01"}) {
+      for (bool first : {true, false}) {
+        Repo two = one;
+        auto later = review("rv2", date, "todo");
+        if (first)
+          two.readiness.insert(two.readiness.begin(), later);
+        else
+          two.readiness.push_back(later);
+        const auto after = only(compute_maturity(two, {}, k_now));
+        CHECK_MESSAGE(after.total == before.total, date);
+        CHECK(after.documentation == before.documentation);
+        CHECK(after.rubric.total == doctest::Approx(before.rubric.total));
+      }
+    }
+  }
+
   TEST_CASE("adding evidence never lowers a score") {
     std::map<std::string, DailySeries> full_series;
     std::vector<std::function<void(Repo&)>> additions = {
