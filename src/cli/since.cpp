@@ -6,6 +6,7 @@
 
 #include "diag/format.hpp"
 #include "history/history.hpp"
+#include "metrics/store.hpp"
 #include "model/numbers.hpp"
 #include "pipeline.hpp"
 #include "render/api_json.hpp"
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -179,8 +181,11 @@ struct Side {
   bool figures = false; // reached compute without errors
 };
 
-void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool strict) {
+void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool strict,
+              bool fixed_root, std::function<fs::path(const fs::path& configured)> store) {
   side.run.opts.dir = dir;
+  side.run.opts.fixed_root = fixed_root;
+  side.run.opts.store = std::move(store);
   side.run.opts.last = Stage::Compute;
   side.run.opts.offline = true; // like check: no network
   side.run.opts.strict = strict;
@@ -188,6 +193,41 @@ void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool st
   side.code = run_pipeline(side.run);
   side.figures = side.run.reached == Stage::Compute && !side.run.diags.has_errors() &&
                  side.run.fatal.empty() && side.run.internal_error.empty();
+}
+
+// A private copy of the store at `from` (when there is one) at `to`, for one side's run: the
+// database file and its write-ahead log, where committed rows may still sit. The configured store
+// is only read as files, never opened, locked or written; the copy is what the metrics stage
+// opens, imports that side's CSV files into and reads the figures' data from. Throws StoreError
+// (the run stops at the metrics stage) when a file is there but cannot be copied.
+fs::path private_store(const fs::path& from, const fs::path& to) {
+  for (const char* suffix : {"", "-wal"}) {
+    fs::path src = from, dst = to;
+    src += suffix;
+    dst += suffix;
+    std::error_code ec;
+    if (from.empty() || !fs::exists(src, ec)) {
+      if (ec) throw StoreError("cannot read '" + src.string() + "': " + ec.message());
+      continue;
+    }
+    fs::copy_file(src, dst, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw StoreError("cannot copy '" + src.string() + "': " + ec.message());
+  }
+  return to;
+}
+
+// The run stopped at the metrics stage: offline, that is the private store (a corrupt store or
+// one of a newer nines was copied, or the temporary folder is full). `check` never opens the
+// store, so this is no failure of the check: only the figures cannot be compared. Returns what
+// went wrong, with the configured store's path in place of the copy's, and clears it from the run.
+std::string store_problem(Run& run, const fs::path& copy, const fs::path& configured) {
+  if (run.fatal.empty() || run.reached != Stage::Metrics) return {};
+  std::string why = std::exchange(run.fatal, {});
+  if (!configured.empty())
+    for (std::size_t at = 0; (at = why.find(copy.string(), at)) != std::string::npos;
+         at += configured.string().size())
+      why.replace(at, copy.string().size(), configured.string());
+  return why;
 }
 
 // The exit code `check` gives for these diagnostics: the link stage's verdict.
@@ -440,52 +480,76 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
               << format << "\n";
     return 2;
   }
+  // The repository and REV's files first, before anything is written: no repository, no git
+  // repository or a revision that does not exist is exit 2 with nothing created.
   Side cur;
-  run_side(cur, common, common.dir, strict);
-  if (print_run_problems(cur.run)) return cur.code;
-
-  TreeFiles tree = read_tree_at(cur.run.repo.root, rev);
+  cur.run.opts.dir = common.dir;
+  if (!resolve_repo(cur.run)) {
+    print_run_problems(cur.run);
+    return exit_code(cur.run);
+  }
+  std::error_code ec;
+  const std::string root = fs::absolute(cur.run.opts.dir, ec).lexically_normal().string();
+  TreeFiles tree = read_tree_at(root, rev);
   if (!tree.error.empty()) {
     std::cerr << "nines: check --since: " << tree.error << "\n";
     return 2;
   }
+  // Everything either side writes goes in here: REV's files and both sides' stores.
   TempDir tmp;
   if (tmp.path.empty()) {
     std::cerr << "nines: check --since: cannot create a temporary folder\n";
     return 3;
   }
-  for (const auto& [rel, bytes] : tree.files) {
-    fs::path p = tmp.path / fs::path(rel);
-    std::error_code ec;
-    fs::create_directories(p.parent_path(), ec);
-    std::ofstream(p, std::ios::binary) << bytes;
-  }
-  // The same recorded and pulled data on both sides: a copy of the store, where REV's run looks
-  // for it, so budget states differ only where the documents or the CSV files do.
+  // Both sides read the same recorded and pulled data: each a copy of the configured store (as
+  // the current side's nines.yaml names it), so budget states differ only where the documents or
+  // the CSV files do. The current side runs before REV's files are written, so a temporary
+  // folder inside the repository holds nothing its load could read.
+  fs::path configured;
+  const fs::path cur_store = tmp.path / "current.db";
+  const fs::path old_store = tmp.path / "revision.db";
+  run_side(cur, common, cur.run.opts.dir, strict, false, [&](const fs::path& path) {
+    configured = path;
+    return private_store(path, cur_store);
+  });
+  std::string store_error = store_problem(cur.run, cur_store, configured);
+  if (print_run_problems(cur.run)) return cur.code;
+
   Side old_side;
-  {
-    std::error_code ec;
-    fs::path store = store_path(cur.run);
-    if (fs::exists(store, ec)) {
-      fs::path rel = fs::relative(store, cur.run.repo.root, ec);
-      if (!ec && !rel.empty() && *rel.begin() != "..") {
-        fs::create_directories((tmp.path / rel).parent_path(), ec);
-        fs::copy_file(store, tmp.path / rel, fs::copy_options::overwrite_existing, ec);
-      }
+  if (!tree.files.count("nines.yaml")) {
+    // REV held no nines repository (the content folder did not exist yet, or nines came later):
+    // an empty one, with no documents and no findings, so everything now is added.
+    old_side.figures = true;
+  } else {
+    const fs::path rev_root = tmp.path / "revision";
+    for (const auto& [rel, bytes] : tree.files) {
+      fs::path p = rev_root / fs::path(rel);
+      fs::create_directories(p.parent_path(), ec);
+      std::ofstream(p, std::ios::binary) << bytes;
     }
-  }
-  // REV's files are as git had them: their history is the history as of REV.
-  old_side.run.history = read_history(cur.run.repo.root, cur.run.now, rev);
-  // Both sides are dated by the same now, so ages differ only where the documents do.
-  CommonOpts dated = common;
-  dated.now = std::to_string(cur.run.now);
-  run_side(old_side, dated, tmp.path, strict);
-  if (!old_side.run.internal_error.empty()) {
-    std::cerr << "nines: internal error at " << rev << ": " << old_side.run.internal_error << "\n";
-    return 4;
+    // REV's files are as git had them: their history is the history as of REV.
+    old_side.run.history = read_history(root, cur.run.now, rev);
+    // Both sides are dated by the same now, so ages differ only where the documents do.
+    CommonOpts dated = common;
+    dated.now = std::to_string(cur.run.now);
+    // REV's root is its folder, never a parent's nines.yaml; its store is a copy of the same
+    // configured store, whatever REV's own nines.yaml names.
+    run_side(old_side, dated, rev_root, strict, true,
+             [&](const fs::path&) { return private_store(configured, old_store); });
+    if (!old_side.run.internal_error.empty()) {
+      std::cerr << "nines: internal error at " << rev << ": " << old_side.run.internal_error
+                << "\n";
+      return 4;
+    }
+    if (store_error.empty()) store_error = store_problem(old_side.run, old_store, configured);
   }
 
   Summary s = compare(old_side, cur);
+  if (!store_error.empty()) {
+    std::cerr << "nines: check --since: the figures are not compared: " << store_error << "\n";
+    s.figures_compared = false;
+    s.figures_note = "figures not compared: the metrics store cannot be read";
+  }
   const int code = check_code(cur, strict);
   if (format == "json") {
     OrderedJson j;
