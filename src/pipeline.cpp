@@ -740,7 +740,7 @@ std::string stage_metrics(Context& c) {
   if (c.up_to_date || c.prose) return "skipped";
   Run& run = c.run;
   const RunOptions& o = run.opts;
-  auto store = Store::open(store_path(run));
+  auto store = Store::open(o.store ? o.store(store_path(run)) : store_path(run));
   std::string counts;
   if (o.metrics == MetricsMode::Build) {
     store->import_csv(run.repo, run.now);
@@ -1146,7 +1146,7 @@ bool resolve_repo(Run& run) {
     return false;
   }
   std::string unreadable;
-  auto root = find_repo_root(run.opts.dir, &unreadable);
+  auto root = find_repo_root(run.opts.dir, &unreadable, !run.opts.fixed_root);
   if (!unreadable.empty()) {
     // It is there but cannot be read: a file that could not be reached (SPEC 2: exit 3), for
     // every command, before anything is read or written.
@@ -1156,7 +1156,8 @@ bool resolve_repo(Run& run) {
   if (!root) {
     run.usage_error = "not a nines repository (no nines.yaml in " +
                       fs::absolute(run.opts.dir, ec).lexically_normal().string() +
-                      " or any parent); run 'nines init' to make one";
+                      (run.opts.fixed_root ? "" : " or any parent") +
+                      "); run 'nines init' to make one";
     return false;
   }
   // Keep the folder as given when it is the root, so paths in messages stay as the user wrote.

@@ -36,6 +36,14 @@ enum class MetricsMode {
 
 struct RunOptions {
   std::filesystem::path dir = ".";
+  // `dir` is the repository itself: no search of its parents for nines.yaml. For a folder nines
+  // wrote (check --since: REV's files in a private temporary folder), where a nines.yaml above
+  // it belongs to something else.
+  bool fixed_root = false;
+  // The store the metrics stage opens instead of metrics.cache, given the path metrics.cache
+  // names once nines.yaml is read; unset: that path. check --since hands each side a private copy
+  // in its temporary folder, so the configured store is never opened or written.
+  std::function<std::filesystem::path(const std::filesystem::path& configured)> store;
   Stage last = Stage::Link;
   std::optional<std::string> now; // --now, as given
   // What the clock says, when a caller reads it once for several runs (serve: when it started,
@@ -118,7 +126,8 @@ int import_csv_file(Run& run, const std::filesystem::path& file, ImportSummary& 
 // The exit code of a finished run (the value run_pipeline returned).
 int exit_code(const Run& run);
 
-// The store's path for a repository: `metrics.cache` from nines.yaml, relative to the repository.
+// The store's path for a repository: `metrics.cache` from nines.yaml, relative to the repository
+// (RunOptions::store does not change it: it is the configured store).
 std::filesystem::path store_path(const Run& run);
 
 // The version, from CMake's project(VERSION).

@@ -6,6 +6,7 @@
 
 #include "diag/format.hpp"
 #include "history/history.hpp"
+#include "metrics/store.hpp"
 #include "model/numbers.hpp"
 #include "pipeline.hpp"
 #include "render/api_json.hpp"
@@ -14,10 +15,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nines {
@@ -25,11 +29,125 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A diagnostic without its position: lines move when a file is edited, so a finding is "the
-// same" when its file, rule, severity and message are.
-std::string diag_key(const Diagnostic& d) {
-  return d.file + "\x1f" + d.rule + "\x1f" + severity_name(d.severity) + "\x1f" + d.message;
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
 }
+
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
+// "commit abc1234 on 2026-09-01" at `at` (link/lints.cpp's change_text): its length, else 0.
+std::size_t commit_text_at(std::string_view m, std::size_t at) {
+  constexpr std::string_view k_commit = "commit ";
+  if (m.substr(at, k_commit.size()) != k_commit) return 0;
+  std::size_t i = at + k_commit.size();
+  const std::size_t hex = i;
+  while (i < m.size() && is_hex(m[i]))
+    ++i;
+  if (i - hex < 4 || m.substr(i, 4) != " on ") return 0;
+  i += 4;
+  // YYYY-MM-DD
+  for (std::size_t k = 0; k < 10; ++k, ++i)
+    if (i >= m.size() || ((k == 4 || k == 7) ? m[i] != '-' : !is_digit(m[i]))) return 0;
+  return i - at;
+}
+
+// Where ":LINE:COLUMN" ends `m` (a position "FILE:3:5" at the end of a message), else npos.
+std::size_t position_suffix(std::string_view m) {
+  std::size_t i = m.size();
+  for (int part = 0; part < 2; ++part) {
+    const std::size_t end = i;
+    while (i > 0 && is_digit(m[i - 1]))
+      --i;
+    if (i == end || i == 0 || m[i - 1] != ':') return std::string::npos;
+    --i;
+  }
+  return i;
+}
+
+} // namespace
+
+// A diagnostic without its position: lines move when a file is edited, so a finding is "the
+// same" when its file, rule, severity and message are. Some messages also say where something
+// else is, or where the file's last change came from; those parts move with edits of other lines
+// or files, or change with every commit, while the finding stays, so the key leaves them out:
+// - yaml-duplicate-key "(first defined at line 7)": the line;
+// - duplicate-id "also defined at slos/a.yaml:3:5" (and "also listed at"): the line and column,
+//   not the file;
+// - "(commit abc1234 on 2026-09-01" and "(an uncommitted change" (field-out-of-date,
+//   runbook-stale and the review lints): which change it was.
+std::string since_key(const Diagnostic& d) {
+  std::string m;
+  const std::string_view msg = d.message;
+  m.reserve(msg.size());
+  for (std::size_t i = 0; i < msg.size();) {
+    if (msg[i] == '(') {
+      constexpr std::string_view k_uncommitted = "(an uncommitted change";
+      const std::size_t n = commit_text_at(msg, i + 1);
+      if (n > 0 || msg.substr(i, k_uncommitted.size()) == k_uncommitted) {
+        m += "(a change";
+        i += n > 0 ? n + 1 : k_uncommitted.size();
+        continue;
+      }
+    }
+    m += msg[i++];
+  }
+  if (d.rule == "yaml-duplicate-key") {
+    constexpr std::string_view k_first = "(first defined at line ";
+    if (const std::size_t at = m.rfind(k_first); at != std::string::npos) {
+      const std::size_t from = at + k_first.size();
+      std::size_t to = from;
+      while (to < m.size() && is_digit(m[to]))
+        ++to;
+      if (to > from && to < m.size() && m[to] == ')') m.erase(from, to - from);
+    }
+  }
+  if (d.rule == "duplicate-id" && (m.find("also defined at ") != std::string::npos ||
+                                   m.find("also listed at ") != std::string::npos))
+    if (const std::size_t at = position_suffix(m); at != std::string::npos) m.erase(at);
+  return d.file + "\x1f" + d.rule + "\x1f" + severity_name(d.severity) + "\x1f" + m;
+}
+
+// One Markdown code span holding `text` as it is (CommonMark 6.1): a fence of backticks longer
+// than the longest run inside, and a space inside each end when the text starts or ends with a
+// backtick (else it would join the fence) or starts and ends with a space (one of each is
+// stripped). Control characters become spaces: a line break would end the list item, and the
+// span shows a break as a space anyway.
+std::string md_code(std::string_view text) {
+  std::string t(text);
+  for (char& c : t)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  std::size_t longest = 0;
+  for (std::size_t i = 0, run = 0; i < t.size(); ++i) {
+    run = t[i] == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  const bool all_spaces = t.find_first_not_of(' ') == std::string::npos;
+  const bool pad = !t.empty() && (t.front() == '`' || t.back() == '`' ||
+                                  (t.front() == ' ' && t.back() == ' ' && !all_spaces));
+  return fence + (pad ? " " : "") + t + (pad ? " " : "") + fence;
+}
+
+// `text` as literal Markdown inside a line: the characters with inline meaning (emphasis, code,
+// links, images, autolinks and HTML, entities, strikethrough, math) are backslash-escaped, and
+// control characters become spaces, so a name such as `*Ann* [x](y)` prints as written.
+std::string md_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += ' ';
+      continue;
+    }
+    if (std::string_view("\\`*_[]<>&~!$|").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+namespace {
 
 std::string diag_text(const Diagnostic& d) {
   return d.file + ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + ": " +
@@ -63,8 +181,11 @@ struct Side {
   bool figures = false; // reached compute without errors
 };
 
-void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool strict) {
+void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool strict,
+              bool fixed_root, std::function<fs::path(const fs::path& configured)> store) {
   side.run.opts.dir = dir;
+  side.run.opts.fixed_root = fixed_root;
+  side.run.opts.store = std::move(store);
   side.run.opts.last = Stage::Compute;
   side.run.opts.offline = true; // like check: no network
   side.run.opts.strict = strict;
@@ -72,6 +193,41 @@ void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool st
   side.code = run_pipeline(side.run);
   side.figures = side.run.reached == Stage::Compute && !side.run.diags.has_errors() &&
                  side.run.fatal.empty() && side.run.internal_error.empty();
+}
+
+// A private copy of the store at `from` (when there is one) at `to`, for one side's run: the
+// database file and its write-ahead log, where committed rows may still sit. The configured store
+// is only read as files, never opened, locked or written; the copy is what the metrics stage
+// opens, imports that side's CSV files into and reads the figures' data from. Throws StoreError
+// (the run stops at the metrics stage) when a file is there but cannot be copied.
+fs::path private_store(const fs::path& from, const fs::path& to) {
+  for (const char* suffix : {"", "-wal"}) {
+    fs::path src = from, dst = to;
+    src += suffix;
+    dst += suffix;
+    std::error_code ec;
+    if (from.empty() || !fs::exists(src, ec)) {
+      if (ec) throw StoreError("cannot read '" + src.string() + "': " + ec.message());
+      continue;
+    }
+    fs::copy_file(src, dst, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw StoreError("cannot copy '" + src.string() + "': " + ec.message());
+  }
+  return to;
+}
+
+// The run stopped at the metrics stage: offline, that is the private store (a corrupt store or
+// one of a newer nines was copied, or the temporary folder is full). `check` never opens the
+// store, so this is no failure of the check: only the figures cannot be compared. Returns what
+// went wrong, with the configured store's path in place of the copy's, and clears it from the run.
+std::string store_problem(Run& run, const fs::path& copy, const fs::path& configured) {
+  if (run.fatal.empty() || run.reached != Stage::Metrics) return {};
+  std::string why = std::exchange(run.fatal, {});
+  if (!configured.empty())
+    for (std::size_t at = 0; (at = why.find(copy.string(), at)) != std::string::npos;
+         at += configured.string().size())
+      why.replace(at, copy.string().size(), configured.string());
+  return why;
 }
 
 // The exit code `check` gives for these diagnostics: the link stage's verdict.
@@ -129,18 +285,18 @@ Summary compare(const Side& old_side, const Side& cur) {
   // Diagnostics: new and fixed, by their position-free key.
   std::multiset<std::string> old_keys, cur_keys;
   for (const auto& d : old_side.run.diags.all())
-    old_keys.insert(diag_key(d));
+    old_keys.insert(since_key(d));
   for (const auto& d : cur.run.diags.all())
-    cur_keys.insert(diag_key(d));
+    cur_keys.insert(since_key(d));
   for (const auto& d : cur.run.diags.sorted()) {
-    auto it = old_keys.find(diag_key(d));
+    auto it = old_keys.find(since_key(d));
     if (it == old_keys.end())
       s.new_diags.push_back(d);
     else
       old_keys.erase(it);
   }
   for (const auto& d : old_side.run.diags.sorted()) {
-    auto it = cur_keys.find(diag_key(d));
+    auto it = cur_keys.find(since_key(d));
     if (it == cur_keys.end())
       s.fixed_diags.push_back(d);
     else
@@ -161,14 +317,14 @@ Summary compare(const Side& old_side, const Side& cur) {
                               {"service", slo->service.id},
                               {"target", slo->target},
                               {"window_days", slo->window_days}});
-      s.md_slos.push_back("added `" + id + "` (" + num(slo->target) + "% over " +
+      s.md_slos.push_back("added " + md_code(id) + " (" + num(slo->target) + "% over " +
                           num(slo->window_days) + "d)");
       continue;
     }
     const Slo* o = it->second;
     if (o->target == slo->target && o->window_days == slo->window_days) continue;
     OrderedJson j = {{"id", id}};
-    std::string md = "changed `" + id + "`:";
+    std::string md = "changed " + md_code(id) + ":";
     if (o->target != slo->target) {
       j["target"] = {{"from", o->target}, {"to", slo->target}};
       md += " target " + num(o->target) + "% → " + num(slo->target) + "%";
@@ -184,7 +340,7 @@ Summary compare(const Side& old_side, const Side& cur) {
   for (const auto& [id, slo] : olds)
     if (!curs.count(id)) {
       s.slos_removed.push_back({{"id", id}, {"service", slo->service.id}});
-      s.md_slos.push_back("removed `" + id + "`");
+      s.md_slos.push_back("removed " + md_code(id));
     }
 
   // Alerts that lost their runbook: covered at REV, present and uncovered now.
@@ -195,7 +351,7 @@ Summary compare(const Side& old_side, const Side& cur) {
     auto it = old_cov.find(c.key);
     if (it == old_cov.end() || !it->second.covered || c.covered) continue;
     s.lost.push_back({{"alert", c.alert}, {"of", c.owner}, {"service", c.service}});
-    s.md_lost.push_back("`" + c.alert + "` of " + c.owner);
+    s.md_lost.push_back(md_code(c.alert) + " of " + md_text(c.owner));
   }
 
   // The figures, when both sides have them.
@@ -212,7 +368,7 @@ Summary compare(const Side& old_side, const Side& cur) {
     auto it = old_f.find(f.id);
     if (it == old_f.end() || it->second->state.level == f.state.level) continue;
     s.states.push_back({{"slo", f.id}, {"from", it->second->state.name()}, {"to", f.state.name()}});
-    s.md_states.push_back("`" + f.id + "`: " + it->second->state.name() + " → " + f.state.name());
+    s.md_states.push_back(md_code(f.id) + ": " + it->second->state.name() + " → " + f.state.name());
   }
   std::map<std::string, const ServiceMaturity*> old_m;
   for (const auto& m : old_side.run.figures.maturity.services)
@@ -228,7 +384,7 @@ Summary compare(const Side& old_side, const Side& cur) {
                             {"dimension", b.dimension},
                             {"from", a.effective},
                             {"to", b.effective}});
-      s.md_maturity.push_back("`" + m.service + "` " + b.dimension + ": " +
+      s.md_maturity.push_back(md_code(m.service) + " " + b.dimension + ": " +
                               std::to_string(a.effective) + " → " + std::to_string(b.effective));
     }
     // The service's level as a whole: its total of 40 and the seed's band.
@@ -240,7 +396,7 @@ Summary compare(const Side& old_side, const Side& cur) {
                             {"to", m.total},
                             {"from_band", was.band},
                             {"to_band", m.band}});
-      s.md_maturity.push_back("`" + m.service + "` total: " + std::to_string(was.total) + "/40 " +
+      s.md_maturity.push_back(md_code(m.service) + " total: " + std::to_string(was.total) + "/40 " +
                               was.band + " → " + std::to_string(m.total) + "/40 " + m.band);
     }
   }
@@ -263,8 +419,8 @@ Summary compare(const Side& old_side, const Side& cur) {
                          {"role", so.role},
                          {"date", so.date},
                          {"decision", so.decision}});
-      s.md_stale.push_back("`" + r.service + "`: " + so.name + " (" + so.role + ", " + so.date +
-                           ", " + so.decision + ")");
+      s.md_stale.push_back(md_code(r.service) + ": " + md_text(so.name) + " (" + md_text(so.role) +
+                           ", " + md_text(so.date) + ", " + md_text(so.decision) + ")");
     }
   }
   return s;
@@ -284,15 +440,15 @@ void md_section(std::ostream& out, const std::string& title, const std::vector<s
 
 void print_markdown(std::ostream& out, const std::string& rev, const std::string& commit,
                     const Summary& s, const Side& cur) {
-  out << "## nines: changes since `" << rev << "` (" << commit.substr(0, 7) << ")\n\n";
+  out << "## nines: changes since " << md_code(rev) << " (" << commit.substr(0, 7) << ")\n\n";
   out << plural(static_cast<long long>(cur.run.diags.error_count()), "error") << ", "
       << plural(static_cast<long long>(cur.run.diags.warning_count()), "warning") << "; "
       << s.new_diags.size() << " new, " << s.fixed_diags.size() << " fixed\n";
   std::vector<std::string> n, f;
   for (const auto& d : s.new_diags)
-    n.push_back("`" + diag_text(d) + "`");
+    n.push_back(md_code(diag_text(d)));
   for (const auto& d : s.fixed_diags)
-    f.push_back("`" + diag_text(d) + "`");
+    f.push_back(md_code(diag_text(d)));
   md_section(out, "New diagnostics", n);
   md_section(out, "Fixed diagnostics", f);
   md_section(out, "SLOs", s.md_slos);
@@ -324,52 +480,76 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
               << format << "\n";
     return 2;
   }
+  // The repository and REV's files first, before anything is written: no repository, no git
+  // repository or a revision that does not exist is exit 2 with nothing created.
   Side cur;
-  run_side(cur, common, common.dir, strict);
-  if (print_run_problems(cur.run)) return cur.code;
-
-  TreeFiles tree = read_tree_at(cur.run.repo.root, rev);
+  cur.run.opts.dir = common.dir;
+  if (!resolve_repo(cur.run)) {
+    print_run_problems(cur.run);
+    return exit_code(cur.run);
+  }
+  std::error_code ec;
+  const std::string root = fs::absolute(cur.run.opts.dir, ec).lexically_normal().string();
+  TreeFiles tree = read_tree_at(root, rev);
   if (!tree.error.empty()) {
     std::cerr << "nines: check --since: " << tree.error << "\n";
     return 2;
   }
+  // Everything either side writes goes in here: REV's files and both sides' stores.
   TempDir tmp;
   if (tmp.path.empty()) {
     std::cerr << "nines: check --since: cannot create a temporary folder\n";
     return 3;
   }
-  for (const auto& [rel, bytes] : tree.files) {
-    fs::path p = tmp.path / fs::path(rel);
-    std::error_code ec;
-    fs::create_directories(p.parent_path(), ec);
-    std::ofstream(p, std::ios::binary) << bytes;
-  }
-  // The same recorded and pulled data on both sides: a copy of the store, where REV's run looks
-  // for it, so budget states differ only where the documents or the CSV files do.
+  // Both sides read the same recorded and pulled data: each a copy of the configured store (as
+  // the current side's nines.yaml names it), so budget states differ only where the documents or
+  // the CSV files do. The current side runs before REV's files are written, so a temporary
+  // folder inside the repository holds nothing its load could read.
+  fs::path configured;
+  const fs::path cur_store = tmp.path / "current.db";
+  const fs::path old_store = tmp.path / "revision.db";
+  run_side(cur, common, cur.run.opts.dir, strict, false, [&](const fs::path& path) {
+    configured = path;
+    return private_store(path, cur_store);
+  });
+  std::string store_error = store_problem(cur.run, cur_store, configured);
+  if (print_run_problems(cur.run)) return cur.code;
+
   Side old_side;
-  {
-    std::error_code ec;
-    fs::path store = store_path(cur.run);
-    if (fs::exists(store, ec)) {
-      fs::path rel = fs::relative(store, cur.run.repo.root, ec);
-      if (!ec && !rel.empty() && *rel.begin() != "..") {
-        fs::create_directories((tmp.path / rel).parent_path(), ec);
-        fs::copy_file(store, tmp.path / rel, fs::copy_options::overwrite_existing, ec);
-      }
+  if (!tree.files.count("nines.yaml")) {
+    // REV held no nines repository (the content folder did not exist yet, or nines came later):
+    // an empty one, with no documents and no findings, so everything now is added.
+    old_side.figures = true;
+  } else {
+    const fs::path rev_root = tmp.path / "revision";
+    for (const auto& [rel, bytes] : tree.files) {
+      fs::path p = rev_root / fs::path(rel);
+      fs::create_directories(p.parent_path(), ec);
+      std::ofstream(p, std::ios::binary) << bytes;
     }
-  }
-  // REV's files are as git had them: their history is the history as of REV.
-  old_side.run.history = read_history(cur.run.repo.root, cur.run.now, rev);
-  // Both sides are dated by the same now, so ages differ only where the documents do.
-  CommonOpts dated = common;
-  dated.now = std::to_string(cur.run.now);
-  run_side(old_side, dated, tmp.path, strict);
-  if (!old_side.run.internal_error.empty()) {
-    std::cerr << "nines: internal error at " << rev << ": " << old_side.run.internal_error << "\n";
-    return 4;
+    // REV's files are as git had them: their history is the history as of REV.
+    old_side.run.history = read_history(root, cur.run.now, rev);
+    // Both sides are dated by the same now, so ages differ only where the documents do.
+    CommonOpts dated = common;
+    dated.now = std::to_string(cur.run.now);
+    // REV's root is its folder, never a parent's nines.yaml; its store is a copy of the same
+    // configured store, whatever REV's own nines.yaml names.
+    run_side(old_side, dated, rev_root, strict, true,
+             [&](const fs::path&) { return private_store(configured, old_store); });
+    if (!old_side.run.internal_error.empty()) {
+      std::cerr << "nines: internal error at " << rev << ": " << old_side.run.internal_error
+                << "\n";
+      return 4;
+    }
+    if (store_error.empty()) store_error = store_problem(old_side.run, old_store, configured);
   }
 
   Summary s = compare(old_side, cur);
+  if (!store_error.empty()) {
+    std::cerr << "nines: check --since: the figures are not compared: " << store_error << "\n";
+    s.figures_compared = false;
+    s.figures_note = "figures not compared: the metrics store cannot be read";
+  }
   const int code = check_code(cur, strict);
   if (format == "json") {
     OrderedJson j;

@@ -3,8 +3,10 @@
 #pragma once
 
 #include "cli/common.hpp"
+#include "diag/diagnostic.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace nines {
 
@@ -14,5 +16,16 @@ namespace nines {
 // exist (or no git repository) or an output format the summary does not have.
 int run_check_since(const CommonOpts& common, const std::string& rev, const std::string& format,
                     bool strict);
+
+// What a diagnostic is matched by across the two sides: its file, rule, severity and message,
+// without the parts of the message that name other positions or which commit last changed the
+// file (the comment in since.cpp lists them), so a finding that only moved is not new and fixed.
+std::string since_key(const Diagnostic& d);
+
+// `text` as one Markdown code span that renders exactly as written, whatever backticks it holds.
+std::string md_code(std::string_view text);
+
+// `text` as literal Markdown inside a line (a sign-off's name or role): its inline syntax escaped.
+std::string md_text(std::string_view text);
 
 } // namespace nines

@@ -1503,7 +1503,8 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
   return hash(text);
 }
 
-std::optional<fs::path> find_repo_root(const fs::path& start, std::string* unreadable) {
+std::optional<fs::path> find_repo_root(const fs::path& start, std::string* unreadable,
+                                       bool upward) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec).lexically_normal();
   if (ec) return std::nullopt;
@@ -1535,7 +1536,8 @@ std::optional<fs::path> find_repo_root(const fs::path& start, std::string* unrea
       if (fd >= 0) ::close(fd);
       return dir;
     }
-    if (!dir.has_relative_path()) return std::nullopt; // the filesystem root
+    // Fixed (a folder nines wrote itself), or the filesystem root.
+    if (!upward || !dir.has_relative_path()) return std::nullopt;
     dir = dir.parent_path();
   }
 }

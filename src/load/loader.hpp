@@ -122,9 +122,10 @@ Node load_config_file(const std::filesystem::path& root, const LoadOptions& opts
 // itself or its nearest parent holding `nines.yaml`. nullopt when there is none. A folder on the
 // way that cannot be looked into, a repository folder that cannot be listed or a `nines.yaml`
 // that cannot be opened (permissions) is not "no repository": nullopt, and `unreadable` (when
-// given) says what cannot be read and why.
+// given) says what cannot be read and why. With `upward` false only `start` itself is looked at.
 std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start,
-                                                    std::string* unreadable = nullptr);
+                                                    std::string* unreadable = nullptr,
+                                                    bool upward = true);
 
 // Walks the repository in sorted path order and hands every document to `hooks.on_doc`, file by
 // file. Files are read, parsed and checked on `opts.jobs` threads, a bounded window of files ahead

@@ -757,3 +757,15 @@ TEST_CASE("loader: the fingerprint cache survives its bytes, and nothing else do
   std::swap(unsorted.entries[0], unsorted.entries[1]);
   CHECK(decode_fingerprint_cache(encode_fingerprint_cache(unsorted, "k"), "k").entries.empty());
 }
+
+TEST_CASE("loader: the repository root, searched upward or fixed") {
+  TempRepo repo;
+  repo.write("nines.yaml", "title: Parent\n");
+  repo.write("inner/README.md", "not a repository\n");
+  repo.write("own/nines.yaml", "title: Own\n");
+  // As git does: the nearest parent holding nines.yaml.
+  CHECK(find_repo_root(repo.root / "inner") == repo.root);
+  // A folder nines wrote itself (check --since): a parent's nines.yaml is not its own.
+  CHECK_FALSE(find_repo_root(repo.root / "inner", nullptr, false));
+  CHECK(find_repo_root(repo.root / "own", nullptr, false) == repo.root / "own");
+}
