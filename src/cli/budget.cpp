@@ -71,7 +71,7 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   kv("allowed bad minutes", fmt_num(f.allowed_bad_minutes, 1) + " min (budget " +
                                 fmt_pct(pct(f.budget_fraction), 3) + ")");
   kv("attainment", attainment_text(pct(f.attainment), f.target));
-  kv("budget consumed", percent_against(pct(f.consumed), 100));
+  kv("budget consumed", consumed_text(pct(f.consumed)));
   kv("budget remaining", percent_against(pct(f.remaining), 0));
   kv("bad minutes spent",
      fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) + " min");

@@ -145,7 +145,7 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
     for (const auto& m : s.slos)
       out << "| " << md_cell(m.slo) << " | " << md_cell(m.service) << " | " << fmt_target(m.target)
           << " | " << attainment_text(pct(m.attainment), m.target) << " | "
-          << percent_against(pct(m.consumed), 100) << " | " << m.days_with_data << " | "
+          << consumed_text(pct(m.consumed)) << " | " << m.days_with_data << " | "
           << (m.meets ? (*m.meets ? "yes" : "**no**") : "—") << " |\n";
   }
 

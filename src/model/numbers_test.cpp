@@ -39,6 +39,13 @@ TEST_SUITE("model/numbers") {
     CHECK(percent_against(25, 25) == "25.0%");
     CHECK(percent_against(99.96, 100) == "99.9%"); // budget consumed: not yet all of it
     CHECK(percent_against(-0.03, 0) == "-0.1%");   // overspent never reads as 0.0% left
+    // Budget consumed: overspent by a little never reads as exactly spent, and not yet spent
+    // never reads as spent; both agree with remaining.
+    CHECK(consumed_text(100.0393) == "100.1%");
+    CHECK(consumed_text(99.96) == "99.9%");
+    CHECK(consumed_text(100.0) == "100.0%");
+    CHECK(consumed_text(100.26) == "100.3%");
+    CHECK(consumed_text(std::nullopt) == "—");
     CHECK(decimals_against(99.9) == 2);
     CHECK(decimals_against(99.95) == 3);
     CHECK(decimals_against(25) == 1);

@@ -41,7 +41,7 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
                .add("target", target_text(f.target))
                .add("window", num(f.window_days, 2) + " days")
                .add("attainment", attainment_or_null(f.attainment, f.target))
-               .add("budget_consumed", pct_against_or_null(pct(f.consumed), 100))
+               .add("budget_consumed", consumed_or_null(pct(f.consumed)))
                .add("budget_remaining", pct_against_or_null(pct(f.remaining), 0))
                .add("bad_minutes", f.bad_minutes ? json(minutes_text(*f.bad_minutes) + " of " +
                                                         minutes_text(f.allowed_bad_minutes))

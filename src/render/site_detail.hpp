@@ -173,6 +173,8 @@ json attainment_or_null(const std::optional<double>& fraction, double target_pct
 // A percentage (already ×100) next to a threshold by the same rule ("24.9%" under 25%); null when
 // missing.
 json pct_against_or_null(const std::optional<double>& pct, double threshold_pct);
+// Budget consumed (×100) as consumed_text, or null.
+json consumed_or_null(const std::optional<double>& pct);
 std::string minutes_text(double minutes);
 std::string duration_days_text(double days);
 // Sort keys of list cells (static/tables.js reads a cell's data-sort before its text): a date as

@@ -74,6 +74,11 @@ json pct_against_or_null(const std::optional<double>& pct, double threshold_pct)
   return percent_against(*pct, threshold_pct);
 }
 
+json consumed_or_null(const std::optional<double>& pct) {
+  if (!pct || !std::isfinite(*pct)) return nullptr;
+  return consumed_text(*pct);
+}
+
 std::string minutes_text(double minutes) {
   if (!std::isfinite(minutes)) return "n/a";
   if (std::abs(minutes) < 120) return num(minutes, 1) + " min";

@@ -754,7 +754,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
                        .add("service_href", service_href(site, s.service))
                        .add("target", target_text(s.target))
                        .add("attainment", attainment_or_null(s.attainment, s.target))
-                       .add("consumed", pct_against_or_null(pct(s.consumed), 100))
+                       .add("consumed", consumed_or_null(pct(s.consumed)))
                        .add("days", plural(s.days_with_data, "day") + " of data")
                        .add("state", state)
                        .add("state_label", !s.meets   ? "no data"
