@@ -245,7 +245,11 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
     for (double w : windows) {
       const std::string d = promql_duration(w);
       const std::string good = render_sli_query(query->good, d, service);
-      const std::string total = render_sli_query(query->total, d, service);
+      // A constant total (a raw ratio's `vector(1)`: each window counts once) divides as a
+      // number, so the error ratio over w is the raw ratio over w; as `vector(1)` it has no
+      // labels and would match nothing of a good that keeps some (avg_over_time(up[5m])).
+      const auto constant = sli_query_constant(render_service_template(query->total, service));
+      const std::string total = constant ? *constant : render_sli_query(query->total, d, service);
       out += "      - record: " + record_name(w) + "\n";
       out += "        expr: " + yaml_scalar("1 - ((" + good + ") / (" + total + "))") + "\n";
       out += "        labels:\n";

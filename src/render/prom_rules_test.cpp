@@ -116,6 +116,17 @@ TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository witho
   CHECK(prometheus_rules(empty, none).find("groups: []\n") != std::string::npos);
 }
 
+TEST_CASE("rules: a raw ratio's constant total divides as a number") {
+  Repo repo = rules_repo();
+  repo.slis[0].query->good = "1 - (avg_over_time(err_ratio{service=\"{{service}}\"}[{{window}}]))";
+  repo.slis[0].query->total = "vector(1)";
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  CHECK(y.find("expr: '1 - ((1 - (avg_over_time(err_ratio{service=\"pay\"}[1h]))) / (1))'\n") !=
+        std::string::npos);
+  CHECK(y.find("vector(1)") == std::string::npos);
+}
+
 TEST_CASE("rules: text in alert labels and annotations is never a Go template") {
   Repo repo = rules_repo();
   repo.slos[0].name = "Latency {{ p99 }} of {{$labels.x}}}";
