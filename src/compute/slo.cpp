@@ -2,6 +2,7 @@
 // projected exhaustion and data freshness.
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/numbers.hpp"
 #include "model/parallel.hpp"
 #include "model/time.hpp"
 
@@ -348,8 +349,8 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
         std::fmod(slo.slice_minutes, k_minutes_per_day) != 0.0) {
       // Never an occurrences figure under another name: slices finer than the data are null.
       f.missing_reason = slo.budgeting + " with a time slice of " +
-                         std::to_string(std::llround(slo.slice_minutes)) +
-                         " minutes needs data finer than the daily values nines keeps";
+                         plural(std::llround(slo.slice_minutes), "minute") +
+                         " needs data finer than the daily values nines keeps";
     } else {
       timeslice_attainment(slo, series, first, window_last, f);
       if (f.attainment && b > 0) {

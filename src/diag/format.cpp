@@ -46,8 +46,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"action-item-owner", "A postmortem action item has no owner."},
       {"action-item-deadline", "A postmortem action item has no deadline."},
       {"oncall-rotation-size", "An on-call rotation has fewer than 5 members."},
-      {"sli-query-range", "An SLI query holds a range but no {{window}}, so it cannot be "
-                          "queried as a counter selector."},
+      {"sli-query-range", "An SLI query without {{window}} is not a counter selector (it holds "
+                          "a range, a function or an operator), so it cannot be queried as one."},
       {"alert-runbook", "An alert has no runbook."},
       {"toil-hours", "total_hours_per_month disagrees with time x occurrences."},
       {"runbook-stale", "A runbook was not updated within stale_after_days."},

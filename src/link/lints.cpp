@@ -5,6 +5,7 @@
 #include "model/freshness.hpp"
 #include "model/history.hpp"
 #include "model/numbers.hpp"
+#include "model/promql.hpp"
 #include "model/runbook_index.hpp"
 #include "model/severity.hpp"
 #include "model/time.hpp"
@@ -261,32 +262,40 @@ void lint_action_items(const Postmortem& pm, DiagBag& diags) {
 }
 
 // SPEC 1.3: a query without {{window}} is a counter selector, evaluated as
-// sum(increase(<query>[<window>])). One that already holds a range (`rate(x[5m])`) would give
-// `increase(...[5m]...[28d])`, which Prometheus rejects ("ranges only allowed for vector
-// selectors"): every fetch and every generated rule would fail.
+// sum(increase(<query>[<window>])). Prometheus accepts a range only on a vector selector
+// ("ranges only allowed for vector selectors"), so any other such query — one that already holds
+// a range (`rate(x[5m])`), a function (`sum(x)`), an operator (`a + b`) — fails every fetch and
+// makes the generated rule file unloadable. A constant (`vector(1)`, a raw ratio's total) is
+// used as written.
 void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
   if (!sli.query) return;
   for (const auto& [which, q] :
        {std::pair<const char*, const std::string*>{"good", &sli.query->good},
         {"total", &sli.query->total}}) {
     if (q->empty() || q->find("{{window}}") != std::string::npos) continue;
-    for (std::size_t open = q->find('['); open != std::string::npos;
+    if (sli_query_constant(*q) || is_vector_selector(*q)) continue;
+    std::string range;
+    for (std::size_t open = q->find('['); open != std::string::npos && range.empty();
          open = q->find('[', open + 1)) {
       const std::size_t close = q->find(']', open);
       if (close == std::string::npos) break;
-      const std::string range = q->substr(open + 1, close - open - 1);
+      range = q->substr(open + 1, close - open - 1);
       if (range.empty() || range.find_first_not_of("0123456789smhdwy:") != std::string::npos ||
           !std::isdigit(static_cast<unsigned char>(range[0])))
-        continue;
-      diags.warning(sli.meta.file, sli.query->loc, "sli-query-range",
-                    std::string("SLI query '") + which + "' already holds a range ([" + range +
-                        "]) but no {{window}}: it is read as a counter selector and queried as "
-                        "sum(increase(<query>[<window>])), which Prometheus rejects",
-                    "put {{window}} where the range goes, e.g. "
-                    "sum(increase(http_requests_total{code!~\"5..\"}[{{window}}])), or give "
-                    "the counter selector alone");
-      break;
+        range.clear();
     }
+    const std::string what =
+        range.empty() ? "has no {{window}} and is not a counter selector (a metric name and "
+                        "{...} matchers alone): it is queried as "
+                      : "already holds a range ([" + range +
+                            "]) but no {{window}}: it is read as a counter selector and queried "
+                            "as ";
+    diags.warning(sli.meta.file, sli.query->loc, "sli-query-range",
+                  std::string("SLI query '") + which + "' " + what +
+                      "sum(increase(<query>[<window>])), which Prometheus rejects",
+                  "put {{window}} where the range goes, e.g. "
+                  "sum(increase(http_requests_total{code!~\"5..\"}[{{window}}])), or give "
+                  "the counter selector alone");
   }
 }
 

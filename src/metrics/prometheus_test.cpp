@@ -214,32 +214,6 @@ TEST_CASE("envelope: wrong types inside the result") {
   CHECK(ok.ok);
 }
 
-TEST_CASE("query templating (SPEC 1.3)") {
-  // A counter selector is wrapped.
-  CHECK(render_sli_query(R"(http_requests_total{service="{{service}}",code!~"5.."})", "1d",
-                         "pay-api") ==
-        R"(sum(increase(http_requests_total{service="pay-api",code!~"5.."}[1d])))");
-  CHECK(render_sli_query("  x_total \n", "5m", "s") == "sum(increase(x_total[5m]))");
-  // A {{window}} query is used as written, every occurrence substituted.
-  CHECK(render_sli_query(
-            R"(sum(rate(a{svc="{{service}}"}[{{window}}])) * {{window}}_seconds / {{service}})",
-            "6h", "cart") == R"(sum(rate(a{svc="cart"}[6h])) * 6h_seconds / cart)");
-  CHECK(render_service_template(R"(up{service="{{service}}",x="{{service}}"})", "a") ==
-        R"(up{service="a",x="a"})");
-  CHECK(render_service_template("up{{window}}", "a") == "up{{window}}");
-}
-
-TEST_CASE("PromQL durations") {
-  CHECK(promql_duration(60) == "1h");
-  CHECK(promql_duration(360) == "6h");
-  CHECK(promql_duration(1440) == "1d");
-  CHECK(promql_duration(4320) == "3d");
-  CHECK(promql_duration(5) == "5m");
-  CHECK(promql_duration(90) == "90m");
-  CHECK(promql_duration(0.5) == "30s");
-  CHECK(promql_duration(10080) == "7d");
-}
-
 TEST_CASE("query requests") {
   auto i = instant_query("http://127.0.0.1:9090/", "up", 1761955200);
   CHECK(i.url == "http://127.0.0.1:9090/api/v1/query");

@@ -187,6 +187,31 @@ TEST_CASE("pull: {{window}} queries are used as written") {
   CHECK(saw_6h);
 }
 
+TEST_CASE("pull: a raw ratio's constant total is vector(1), never a range of it") {
+  // Sloth's sli.raw and OpenSLO's ratioMetric.raw: good is the ratio over the window, total
+  // vector(1), so each day counts once (docs/dialects.md). increase(vector(1)[1d]) is a query
+  // Prometheus refuses ("ranges only allowed for vector selectors").
+  Repo repo = make_repo();
+  repo.slis[0].query = SliQuery{"1 - (avg_over_time(err_ratio[{{window}}]))", "vector(1)", "", {}};
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t) {
+    return std::optional<std::string>(q == "vector(1)" ? "1" : "0.95");
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(r.errors.empty());
+  REQUIRE(prom.seen.size() >= 2);
+  CHECK(prom.seen[0]["query"] == "1 - (avg_over_time(err_ratio[1d]))");
+  CHECK(prom.seen[1]["query"] == "vector(1)");
+  for (const auto& f : prom.seen)
+    CHECK(f.at("query").find("increase") == std::string::npos);
+  auto series = store->daily_series("pay");
+  CHECK(series.size() == 28);
+  CHECK(series.at(day("2026-10-31")).good == doctest::Approx(0.95));
+  CHECK(series.at(day("2026-10-31")).total == 1);
+  CHECK(r.live["pay"]["1h"].total == 1);
+}
+
 TEST_CASE("pull: alert windows are fetched once per duration, under every label") {
   Repo repo = make_repo();
   repo.slos[0].alerts.push_back(alert("fast", 14.4, "5m", 5, "60m", 60));

@@ -191,6 +191,7 @@ struct Slo {
   // An OpenSLO objective's op and value, and the timezone of its calendar.
   std::string threshold_op; // lt | lte | gt | gte, for a thresholdMetric SLI
   std::optional<double> threshold_value;
+  Loc threshold_loc;             // op's place, or value's when op is absent
   std::string calendar_timezone; // calendar.timeZone: picks the period "now" is in
   // The SLO's own query, used instead of its SLI's: a thresholdMetric SLI compared with this
   // objective's op and value (docs/dialects.md).

@@ -1,5 +1,6 @@
 #include "model/promql.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <string_view>
 
@@ -23,6 +24,33 @@ std::string trim(const std::string& s) {
   return s.substr(a, b - a + 1);
 }
 
+// A PromQL number as nines writes constants: an optional sign, digits with an optional fraction,
+// an optional exponent ("1", "0.5", "1e3").
+bool is_number(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  std::size_t digits = 0;
+  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i)
+    ++digits;
+  if (i < s.size() && s[i] == '.')
+    for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i)
+      ++digits;
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    const std::size_t start = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      ++i;
+    if (i == start) return false;
+  }
+  return i == s.size();
+}
+
+bool name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+}
+
 } // namespace
 
 std::string promql_duration(double minutes) {
@@ -42,7 +70,49 @@ std::string render_sli_query(const std::string& expr, const std::string& window,
                              const std::string& service) {
   std::string q = render_service_template(expr, service);
   if (q.find("{{window}}") != std::string::npos) return replace_all(q, "{{window}}", window);
+  if (auto n = sli_query_constant(q)) return "vector(" + *n + ")";
   return "sum(increase(" + trim(q) + "[" + window + "]))";
+}
+
+std::optional<std::string> sli_query_constant(const std::string& expr) {
+  std::string q = trim(expr);
+  if (q.compare(0, 6, "vector") == 0) {
+    q = trim(q.substr(6));
+    if (q.size() < 2 || q.front() != '(' || q.back() != ')') return std::nullopt;
+    q = trim(q.substr(1, q.size() - 2));
+  }
+  if (!is_number(q)) return std::nullopt;
+  return q;
+}
+
+bool is_vector_selector(const std::string& expr) {
+  const std::string q = trim(render_service_template(expr, "service"));
+  std::size_t i = 0;
+  const bool named = i < q.size() && name_start(q[i]);
+  if (named)
+    while (i < q.size() && (name_start(q[i]) || std::isdigit(static_cast<unsigned char>(q[i]))))
+      ++i;
+  while (i < q.size() && std::isspace(static_cast<unsigned char>(q[i])))
+    ++i;
+  bool braces = false;
+  if (i < q.size() && q[i] == '{') {
+    // The matchers are not judged, only skipped to the closing brace: quoted values may hold any
+    // character, `"` and `'` strings with backslash escapes, backquoted ones without.
+    for (++i; i < q.size() && q[i] != '}'; ++i) {
+      const char quote = q[i];
+      if (quote != '"' && quote != '\'' && quote != '`') {
+        if (q[i] == '{' || q[i] == '[' || q[i] == '(') return false;
+        continue;
+      }
+      for (++i; i < q.size() && q[i] != quote; ++i)
+        if (quote != '`' && q[i] == '\\') ++i;
+      if (i >= q.size()) return false;
+    }
+    if (i >= q.size()) return false;
+    braces = true;
+    ++i;
+  }
+  return (named || braces) && i == q.size();
 }
 
 } // namespace nines

@@ -3,6 +3,7 @@
 // the generated recording rules, so both always ask the same question. Pure string functions.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace nines {
@@ -11,10 +12,20 @@ namespace nines {
 std::string promql_duration(double minutes);
 
 // SPEC 1.3: `{{service}}` → service id; then an expression with `{{window}}` is used as written
-// with the window substituted, and any other is a counter selector evaluated as
-// sum(increase(<expr>[<window>])).
+// with the window substituted, a constant (below) is `vector(N)` in every window, and any other
+// is a counter selector evaluated as sum(increase(<expr>[<window>])).
 std::string render_sli_query(const std::string& expr, const std::string& window,
                              const std::string& service);
+
+// A constant query, `vector(N)` or a bare number N: the total of a raw-ratio SLI (`vector(1)`,
+// docs/dialects.md), the same in every window, so never wrapped in increase(): Prometheus accepts
+// ranges only on vector selectors. N as written ("1"), or nullopt for any other query.
+std::optional<std::string> sli_query_constant(const std::string& expr);
+
+// True when `expr` (`{{service}}` read as a service id) is a vector selector — a metric name and/or
+// `{...}` label matchers, nothing else — the only query that sum(increase(<expr>[<window>]))
+// accepts.
+bool is_vector_selector(const std::string& expr);
 // Golden-signal templates: `{{service}}` only.
 std::string render_service_template(const std::string& expr, const std::string& service);
 

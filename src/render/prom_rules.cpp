@@ -84,6 +84,28 @@ std::string promql_string(const std::string& s) {
   return out + "\"";
 }
 
+// Prometheus expands alert labels and annotations as Go templates: text written by people (names,
+// ids, URLs) is data, so each `{{` and `}}` in it becomes an action printing it literally. A name
+// "p{{ 99 }}" would otherwise fail the whole file ("function not defined") and one holding
+// `{{ $labels.x }}` would be expanded at alert time.
+std::string template_text(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i + 1 < s.size() && (s[i] == '{' || s[i] == '}') && s[i + 1] == s[i]) {
+      out += s[i] == '{' ? "{{ \"{{\" }}" : "{{ \"}}\" }}";
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// An alert label or annotation value: literal for the template, then quoted for YAML.
+std::string alert_text(const std::string& s) {
+  return yaml_scalar(template_text(s));
+}
+
 std::string url_join(const std::string& base, const std::string& page) {
   std::string p = page;
   const std::string index = "index.html";
@@ -223,7 +245,11 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
     for (double w : windows) {
       const std::string d = promql_duration(w);
       const std::string good = render_sli_query(query->good, d, service);
-      const std::string total = render_sli_query(query->total, d, service);
+      // A constant total (a raw ratio's `vector(1)`: each window counts once) divides as a
+      // number, so the error ratio over w is the raw ratio over w; as `vector(1)` it has no
+      // labels and would match nothing of a good that keeps some (avg_over_time(up[5m])).
+      const auto constant = sli_query_constant(render_service_template(query->total, service));
+      const std::string total = constant ? *constant : render_sli_query(query->total, d, service);
       out += "      - record: " + record_name(w) + "\n";
       out += "        expr: " + yaml_scalar("1 - ((" + good + ") / (" + total + "))") + "\n";
       out += "        labels:\n";
@@ -262,13 +288,13 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       out += "      - alert: " + yaml_scalar(a.name) + "\n";
       out += "        expr: " + yaml_scalar(expr) + "\n";
       out += "        labels:\n";
-      out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";
-      out += "          service: " + yaml_scalar(service) + "\n";
-      out += "          severity: " + yaml_scalar(a.severity.empty() ? "page" : a.severity) + "\n";
+      out += "          slo: " + alert_text(slo->meta.id) + "\n";
+      out += "          service: " + alert_text(service) + "\n";
+      out += "          severity: " + alert_text(a.severity.empty() ? "page" : a.severity) + "\n";
       out += "        annotations:\n";
-      out += "          summary: " + yaml_scalar(summary) + "\n";
-      out += "          description: " + yaml_scalar(description) + "\n";
-      out += "          runbook_url: " + yaml_scalar(url) + "\n";
+      out += "          summary: " + alert_text(summary) + "\n";
+      out += "          description: " + alert_text(description) + "\n";
+      out += "          runbook_url: " + alert_text(url) + "\n";
     }
     for (const auto& [policy, c] : conditions) {
       // An extra alert of the SLO's OpenSLO alert policy: the error ratio over lookbackWindow
@@ -305,16 +331,15 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       if (c->alert_after_minutes > 0)
         out += "        for: " + promql_duration(c->alert_after_minutes) + "\n";
       out += "        labels:\n";
-      out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";
-      out += "          service: " + yaml_scalar(service) + "\n";
-      out +=
-          "          severity: " + yaml_scalar(c->severity.empty() ? "page" : c->severity) + "\n";
-      out += "          openslo_alert_policy: " + yaml_scalar(policy->name) + "\n";
+      out += "          slo: " + alert_text(slo->meta.id) + "\n";
+      out += "          service: " + alert_text(service) + "\n";
+      out += "          severity: " + alert_text(c->severity.empty() ? "page" : c->severity) + "\n";
+      out += "          openslo_alert_policy: " + alert_text(policy->name) + "\n";
       out += "        annotations:\n";
-      out += "          summary: " + yaml_scalar(summary) + "\n";
-      out += "          description: " + yaml_scalar(description) + "\n";
-      out += "          runbook_url: " + yaml_scalar(url) + "\n";
-      if (!targets.empty()) out += "          notification_targets: " + yaml_scalar(targets) + "\n";
+      out += "          summary: " + alert_text(summary) + "\n";
+      out += "          description: " + alert_text(description) + "\n";
+      out += "          runbook_url: " + alert_text(url) + "\n";
+      if (!targets.empty()) out += "          notification_targets: " + alert_text(targets) + "\n";
     }
   }
   if (groups == 0) out += " []\n";

@@ -116,6 +116,37 @@ TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository witho
   CHECK(prometheus_rules(empty, none).find("groups: []\n") != std::string::npos);
 }
 
+TEST_CASE("rules: a raw ratio's constant total divides as a number") {
+  Repo repo = rules_repo();
+  repo.slis[0].query->good = "1 - (avg_over_time(err_ratio{service=\"{{service}}\"}[{{window}}]))";
+  repo.slis[0].query->total = "vector(1)";
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  CHECK(y.find("expr: '1 - ((1 - (avg_over_time(err_ratio{service=\"pay\"}[1h]))) / (1))'\n") !=
+        std::string::npos);
+  CHECK(y.find("vector(1)") == std::string::npos);
+}
+
+TEST_CASE("rules: text in alert labels and annotations is never a Go template") {
+  Repo repo = rules_repo();
+  repo.slos[0].name = "Latency {{ p99 }} of {{$labels.x}}}";
+  BurnRateAlert a;
+  a.name = "fast";
+  a.burn_rate = 14.4;
+  a.short_window_min = 5;
+  a.long_window_min = 60;
+  a.severity = "sev{{x}}";
+  repo.slos[0].alerts.push_back(a);
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  CHECK(y.find(R"(summary: 'Latency {{ "{{" }} p99 {{ "}}" }} of {{ "{{" }}$labels.x{{ "}}" }}}: )"
+               "error budget burning 14.4x too fast (1h and 5m)'\n") != std::string::npos);
+  CHECK(y.find(R"(          severity: sev{{ "{{" }}x{{ "}}" }})"
+               "\n") != std::string::npos);
+  // Only alerting rules are templates: recording rules and expressions keep the text as it is.
+  CHECK(y.find("{{ \"{{\" }}") > y.find("- alert: fast"));
+}
+
 TEST_CASE("rules: the runbook of the alert's service wins over a service-less one") {
   Repo repo = rules_repo();
   Runbook generic;

@@ -324,18 +324,11 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
       s.meta.id = base.meta.id + "." + suffix;
       if (!str(obj, "displayName").empty()) s.name = base.name + " — " + str(obj, "displayName");
     }
+    // op and value matter only with a thresholdMetric SLI, which may be in another file: they
+    // are checked once the SLIs are known (finish_dialects).
     s.threshold_op = str(obj, "op");
     s.threshold_value = num(obj, "value");
-    // A threshold objective is its operator and its value together (OpenSLO v1): one without the
-    // other cannot say which events are good.
-    if (s.threshold_op.empty() != !s.threshold_value) {
-      const bool no_value = !s.threshold_value;
-      diags.error(doc.file, no_value ? at(obj, "op").loc : at(obj, "value").loc, "schema",
-                  no_value ? "OpenSLO objective has op '" + s.threshold_op + "' but no value"
-                           : "OpenSLO objective has a value but no op",
-                  "a threshold objective gives both, e.g. op: lte and value: 200");
-      continue;
-    }
+    s.threshold_loc = at(obj, at(obj, "op").is_absent() ? "value" : "op").loc;
     if (auto t = num(obj, "target")) {
       s.target = *t * 100.0;
       s.target_loc = at(obj, "target").loc;
@@ -998,7 +991,19 @@ void finish_dialects(Repo& repo, DiagBag& diags) {
     if (s.meta.dialect == "openslo" && s.threshold) thresholds[s.meta.id] = &s;
   for (auto& slo : repo.slos) {
     auto it = thresholds.find(slo.sli.id);
-    if (slo.meta.dialect != "openslo" || it == thresholds.end() || !slo.threshold_value) continue;
+    if (slo.meta.dialect != "openslo" || it == thresholds.end()) continue;
+    // A threshold objective is its operator and its value together (OpenSLO v1): one without the
+    // other cannot say which minutes are good. A ratioMetric SLI ignores both, as OpenSLO says
+    // they are only needed with a thresholdMetric.
+    if (slo.threshold_op.empty() != !slo.threshold_value) {
+      diags.error(slo.meta.file, slo.threshold_loc, "schema",
+                  slo.threshold_value
+                      ? "OpenSLO objective has a value but no op"
+                      : "OpenSLO objective has op '" + slo.threshold_op + "' but no value",
+                  "a thresholdMetric objective gives both, e.g. op: lte and value: 200");
+      continue;
+    }
+    if (!slo.threshold_value) continue;
     const Sli& sli = *it->second;
     auto source = openslo_source(sli, names, repo);
     if (!source) continue;

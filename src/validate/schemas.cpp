@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -234,6 +235,20 @@ std::vector<Loc> bool_strings(const json& sroot, const Node& root) {
   return out;
 }
 
+// What a value of a duration pattern looks like, said in the message itself: "1.5h" is near
+// enough to right that "the wrong format" alone does not tell what to write (90m).
+std::string expected_format(const std::string& pattern) {
+  static const std::map<std::string, std::string> k_expected = {
+      {"^[1-9][0-9]*(s|m|h|d|w)$", "expected a whole number with a unit (90m, 6h, 3d)"},
+      {"^([1-9][0-9]*[mhdwMQY]|Day|Week|Month|Quarter|Year)$",
+       "expected a whole number with a unit (90m, 4w, 1M) or Day, Week, Month, Quarter, Year"},
+      {"^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$",
+       "expected a Prometheus duration (90s, 5m, 1h30m)"},
+      {"^([0-9]+(ms|s|m|h|d|w|y))+$", "expected a Prometheus duration (90s, 5m, 1h30m)"}};
+  auto it = k_expected.find(pattern);
+  return it == k_expected.end() ? std::string() : it->second;
+}
+
 std::string describe(const Node& n) {
   switch (n.kind) {
   case Node::Kind::Null:
@@ -434,6 +449,10 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
     } else if (d.rfind("Failed to match regex", 0) == 0 &&
                !(schema && schema->contains("format"))) {
       msg = "field '" + field + "' has value " + describe(*node) + " in the wrong format";
+      if (schema && schema->contains("pattern")) {
+        const std::string expected = expected_format((*schema)["pattern"].get<std::string>());
+        if (!expected.empty()) msg += ", " + expected;
+      }
       if (schema && schema->contains("description"))
         hint = (*schema)["description"].get<std::string>();
       else if (schema && schema->contains("pattern"))

@@ -124,6 +124,40 @@ def test_openslo(tmp):
           f"the reason is given: {n.get('missing_reason')}")
 
 
+def test_openslo_upstream(tmp):
+    """OpenSLO's own examples, unmodified (tests/fixtures/dialects/openslo-upstream/openslo/, from
+    OpenSLO/OpenSLO examples/): ratioMetric objectives with `op: gt` and no `value`, which OpenSLO
+    needs only for a thresholdMetric, are read as they are."""
+    repo, out = build("openslo-upstream", tmp)
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 0 and "0 errors" in stdout and "[schema]" not in stdout,
+          f"upstream: op without value on a ratio SLI is no error ({code}): {stdout}")
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+    check(set(slos) == {"main-page", "service-availability"},
+          f"upstream: both objectives kept: {sorted(slos)}")
+    # main-page: RatioTimeslices, 2w rolling = 14 days (2026-11-09 .. 2026-11-22), target 0.99:
+    #   budget 14 × 1440 × 0.01 = 201.6 minutes. 1-minute slices cannot be judged from daily
+    #   values (metrics/upstream.csv has one day, 990 of 1000): null, with the reason.
+    m = slos.get("main-page", {})
+    check(m.get("budgeting_method") == "RatioTimeslices" and close(m.get("target"), 99.0) and
+          close(m.get("window_days"), 14) and m.get("window_start") == "2026-11-09" and
+          close(m.get("allowed_bad_minutes"), 201.6), f"main-page figures: {m}")
+    check(m.get("attainment_pct") is None and m.get("state") == "missing" and
+          m.get("missing_reason") == "RatioTimeslices with a time slice of 1 minute needs data "
+          "finer than the daily values nines keeps", f"main-page: no figure, and why: {m}")
+    # service-availability: Timeslices over a calendar week aligned on 2022-01-01 (a Saturday):
+    #   the week of 2026-11-23T00:00Z (Sunday 19:00 in New York) starts Saturday 2026-11-21;
+    #   target 0.9995: budget 7 × 1440 × 0.0005 = 5.04 minutes; 1-minute slices: null.
+    a = slos.get("service-availability", {})
+    check(a.get("budgeting_method") == "Timeslices" and close(a.get("target"), 99.95) and
+          a.get("window_kind") == "calendar" and close(a.get("window_days"), 7) and
+          a.get("window_start") == "2026-11-21" and a.get("window_end") == "2026-11-22" and
+          close(a.get("allowed_bad_minutes"), 5.04, 1e-9), f"service-availability figures: {a}")
+    check(a.get("attainment_pct") is None and a.get("state") == "missing" and
+          "time slice of 1 minute needs" in (a.get("missing_reason") or ""),
+          f"service-availability: no figure, and why: {a}")
+
+
 def test_backstage(tmp):
     repo, out = build("backstage", tmp)
     code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
@@ -625,6 +659,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
         test_openslo(tmp)
+        test_openslo_upstream(tmp)
         test_backstage(tmp)
         test_sloth_pyrra(tmp)
         test_backstage_catalog(tmp)

@@ -86,7 +86,7 @@ def test_deploy(root):
     code, out, err = gate(root, "alpha")
     check(code == 0, f"healthy: exit 0, got {code}: {err}")
     check(out.startswith("gate deploy alpha (change type feature): ALLOWED\n"), out)
-    check("state      healthy, set by SLO alpha-availability (budget remaining 90.00%)" in out, out)
+    check("state      healthy, set by SLO alpha-availability (budget remaining 90.0%)" in out, out)
     check("policy     seed default (seed), condition remaining_budget > 50%" in out, out)
     check("  - Normal development velocity\n" in out, "healthy prints its actions")
     check("  - Security patches always allowed  [security]\n" in out, "exceptions printed: " + out)
@@ -119,6 +119,11 @@ def test_deploy(root):
     check(code == 0 and "  - Compliance changes always allowed  [compliance]  (applies)\n" in out,
           f"gamma lets compliance through: {code} {out}")
     check("  - Freeze everything\n" in out, "exhausted prints the policy's actions")
+    # Remaining budget with one decimal, as `nines budget` prints it (docs/commands.md).
+    check("(budget remaining -50.0%)" in out and " -50.0% " in out and "-50.00%" not in out,
+          f"remaining budget with one decimal: {out}")
+    _, budget_out, _ = nines("budget", "gamma-availability", "-C", root, "--now", NOW)
+    check("-50.0%" in budget_out, f"budget prints the same figure: {budget_out}")
 
     # epsilon: the seed policy's prose exceptions, matched on their words; its SLO without data
     # is listed and never blocks on its own.

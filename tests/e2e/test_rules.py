@@ -6,6 +6,8 @@
 - It is deterministic, prints thresholds as written (`14.4 * 0.001`), links every alert to its
   runbook's page (the SLO's page, with a warning, when there is none), and `--check` fails on
   drift.
+- Raw-ratio SLIs (total vector(1)) and names holding `{{ }}` (tests/rules/raw): the file passes
+  promtool, and tests/rules/raw-cases.yaml checks the recorded ratios and literal annotations.
 - The real thing: the generated rules loaded into a real `prometheus` on 127.0.0.1 holding a
   backfilled service that fails half its requests over the last two hours and a healthy one;
   /api/v1/alerts must show the half-failing service's page alert firing and nothing for the
@@ -73,6 +75,38 @@ def test_generated(tmp):
                        capture_output=True, text=True, timeout=60)
     check(p.returncode == 0, f"promtool test rules: {p.stdout}{p.stderr}")
     return out
+
+
+def test_raw_and_names(tmp):
+    """Raw-ratio SLIs (Sloth's own raw-home-wifi example, unmodified, and an OpenSLO
+    ratioMetric.raw) and names that look like Go templates (tests/rules/raw): the file loads, the
+    total vector(1) is never a range, and promtool renders the annotations literally
+    (tests/rules/raw-cases.yaml)."""
+    work = os.path.join(tmp, "raw")
+    os.makedirs(work)
+    repo = os.path.join(work, "repo")
+    shutil.copytree(os.path.join(SRC, "tests", "rules", "raw"), repo)
+    code, stdout, err = nines("check", repo)
+    check(code == 0 and "0 errors" in stdout + err, f"raw: check exits 0: {stdout}{err}")
+    out = os.path.join(work, "generated.rules.yaml")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0, f"raw: rules exits 0, got {code}: {err}")
+    text = open(out).read()
+    check("vector(1)[" not in text and "increase(vector" not in text,
+          "raw: the constant total is never given a range")
+    check("expr: '1 - ((avg_over_time(probe_success[5m])) / (1))'\n" in text,
+          "raw: an OpenSLO raw ratio divided by the number 1")
+    check('summary: \'Latency {{ "{{" }} p99 {{ "}}" }} of {{ "{{" }} $labels.x {{ "}}" }}: ' in text,
+          "raw: template braces in a name are escaped")
+    p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0 and "SUCCESS: 24 rules found" in p.stdout,
+          f"raw: promtool check rules (15 recordings + 9 alerts): {p.stdout}{p.stderr}")
+    shutil.copy(os.path.join(SRC, "tests", "rules", "raw-cases.yaml"),
+                os.path.join(work, "cases.yaml"))
+    p = subprocess.run(["promtool", "test", "rules", os.path.join(work, "cases.yaml")],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"raw: promtool test rules: {p.stdout}{p.stderr}")
 
 
 def test_check(tmp, generated):
@@ -163,6 +197,7 @@ def main():
         shutil.copytree(os.path.join(SRC, "tests", "rules", "repo"), REPO)
         generated = test_generated(tmp)
         test_check(tmp, generated)
+        test_raw_and_names(tmp)
         test_prometheus(tmp, generated)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

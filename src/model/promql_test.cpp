@@ -1,0 +1,70 @@
+#include "model/promql.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace nines;
+
+TEST_CASE("query templating (SPEC 1.3)") {
+  // A counter selector is wrapped.
+  CHECK(render_sli_query(R"(http_requests_total{service="{{service}}",code!~"5.."})", "1d",
+                         "pay-api") ==
+        R"(sum(increase(http_requests_total{service="pay-api",code!~"5.."}[1d])))");
+  CHECK(render_sli_query("  x_total \n", "5m", "s") == "sum(increase(x_total[5m]))");
+  // A {{window}} query is used as written, every occurrence substituted.
+  CHECK(render_sli_query(
+            R"(sum(rate(a{svc="{{service}}"}[{{window}}])) * {{window}}_seconds / {{service}})",
+            "6h", "cart") == R"(sum(rate(a{svc="cart"}[6h])) * 6h_seconds / cart)");
+  CHECK(render_service_template(R"(up{service="{{service}}",x="{{service}}"})", "a") ==
+        R"(up{service="a",x="a"})");
+  CHECK(render_service_template("up{{window}}", "a") == "up{{window}}");
+}
+
+TEST_CASE("PromQL durations") {
+  CHECK(promql_duration(60) == "1h");
+  CHECK(promql_duration(360) == "6h");
+  CHECK(promql_duration(1440) == "1d");
+  CHECK(promql_duration(4320) == "3d");
+  CHECK(promql_duration(5) == "5m");
+  CHECK(promql_duration(90) == "90m");
+  CHECK(promql_duration(0.5) == "30s");
+  CHECK(promql_duration(10080) == "7d");
+}
+
+TEST_CASE("a constant query is used as written in every window") {
+  // A raw ratio's total (docs/dialects.md): never sum(increase(vector(1)[w])), which Prometheus
+  // rejects ("ranges only allowed for vector selectors").
+  CHECK(render_sli_query("vector(1)", "1d", "s") == "vector(1)");
+  CHECK(render_sli_query(" vector ( 1 ) \n", "5m", "s") == "vector(1)");
+  CHECK(render_sli_query("1", "5m", "s") == "vector(1)"); // an instant vector, as fetches need
+  CHECK(render_sli_query("vector(0.5)", "6h", "s") == "vector(0.5)");
+  CHECK(sli_query_constant("vector(1)") == "1");
+  CHECK(sli_query_constant("  2.5e1 ") == "2.5e1");
+  CHECK_FALSE(sli_query_constant("vector(time())"));
+  CHECK_FALSE(sli_query_constant("vector_total"));
+  CHECK_FALSE(sli_query_constant("vector(1) + 1"));
+  CHECK_FALSE(sli_query_constant("1e"));
+  CHECK_FALSE(sli_query_constant("."));
+  CHECK_FALSE(sli_query_constant(""));
+  // Anything else without {{window}} is still a counter selector.
+  CHECK(render_sli_query("vector_total", "1d", "s") == "sum(increase(vector_total[1d]))");
+}
+
+TEST_CASE("vector selectors: the only queries increase(q[w]) accepts") {
+  CHECK(is_vector_selector("http_requests_total"));
+  CHECK(is_vector_selector(R"( http_requests_total{service="{{service}}",code!~"5.."} )"));
+  CHECK(is_vector_selector(R"({__name__="x", job=~'a|b', path=`/a}[1d]`})"));
+  CHECK(is_vector_selector(R"(x{a="q\"}(", b="}"})"));
+  CHECK(is_vector_selector("ns:requests:total {job=\"a\",}"));
+  CHECK(is_vector_selector("{{service}}_requests_total"));
+  CHECK_FALSE(is_vector_selector("sum(x)"));
+  CHECK_FALSE(is_vector_selector("rate(x[5m])"));
+  CHECK_FALSE(is_vector_selector("x[5m]"));
+  CHECK_FALSE(is_vector_selector("a + b"));
+  CHECK_FALSE(is_vector_selector("a / on() b"));
+  CHECK_FALSE(is_vector_selector("x offset 5m"));
+  CHECK_FALSE(is_vector_selector("vector(1)"));
+  CHECK_FALSE(is_vector_selector("1"));
+  CHECK_FALSE(is_vector_selector(R"(x{a="unclosed})"));
+  CHECK_FALSE(is_vector_selector("x{a=\"1\"}{b=\"2\"}"));
+  CHECK_FALSE(is_vector_selector(""));
+}
