@@ -866,16 +866,12 @@ bool writer_leftover(const std::string& name) {
 
 namespace {
 
-// Whether the file at `old` still holds the bytes nines recorded for it (`f`), or is a second name
-// of `now` (the file the new tree has at its path: linked from there, so nothing is lost when the
-// old tree goes). Otherwise its bytes are not nines's: a file put in its place by hand, or one a
-// hand-written manifest lists with a made-up hash.
-bool still_nines(const std::string& old, const std::string& now, const SiteManifest::File& f) {
+// Whether the file at `old` still holds the bytes nines recorded for it (`f`). Otherwise they are
+// not nines's: a file put in its place by hand, or one a hand-written manifest lists with a
+// made-up hash and size.
+bool still_nines(const std::string& old, const SiteManifest::File& f) {
   struct stat st {};
   if (::lstat(old.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  struct stat mine {};
-  if (::lstat(now.c_str(), &mine) == 0 && mine.st_ino == st.st_ino && mine.st_dev == st.st_dev)
-    return true;
   if (static_cast<std::uint64_t>(st.st_size) != f.size) return false;
   std::ifstream in(old, std::ios::binary);
   std::string bytes(static_cast<std::size_t>(f.size), '\0');
@@ -917,11 +913,12 @@ void SiteWriter::carry_user_files() {
       make_parent_dirs(rel + "/");
       continue;
     }
-    // A file the manifest lists is nines's while it holds what nines recorded; the old tree goes
-    // after the swap, so one that does not is the user's and is kept like any other.
+    // A file the manifest lists: at a path the new site writes, the new page replaces it (a site
+    // edited by hand is repaired by the next build). Elsewhere it goes with the old tree only
+    // while it holds what nines recorded; one that does not is the user's, kept like any other.
     const auto listed = m_previous.files.find(rel);
     if (listed != m_previous.files.end() &&
-        still_nines(it->path().string(), m_temp_prefix + rel, listed->second))
+        (m_paths.count(rel) != 0 || still_nines(it->path().string(), listed->second)))
       continue;
     if (listed == m_previous.files.end() && writer_leftover(it->path().filename().string()))
       continue;

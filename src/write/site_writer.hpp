@@ -94,13 +94,14 @@ void check_output_dir(const std::filesystem::path& out, const std::filesystem::p
 // each file's path, hash and size are kept, for the manifest.
 //
 // Files of the previous OUT that its manifest does not list (a CNAME or a verification file put
-// there by hand, a folder of the user's), and listed files that no longer hold the bytes the
-// manifest records (by size, then content hash; a file linked into the new tree is the same
-// file), are not nines's to delete: commit() links them into the new tree, as Hugo leaves what
-// it did not write in its output folder. One at a path the new site writes (or a folder of it)
-// is a conflict only the user can settle: commit() throws WriteError naming it and the previous
-// site stays as it was. An OUT whose marker has no readable manifest is refused (OutputRefused)
-// unless the marker is all it holds.
+// there by hand, a folder of the user's) are not nines's to delete: commit() links them into the
+// new tree, as Hugo leaves what it did not write in its output folder. One at a path the new site
+// writes (or a folder of it) is a conflict only the user can settle: commit() throws WriteError
+// naming it and the previous site stays as it was. A listed file at a path the new site writes
+// is replaced (a page edited by hand is repaired); a listed file the new site no longer writes
+// goes with the old tree only while it holds the bytes the manifest records (size, then content
+// hash), and is carried like the user's otherwise. An OUT whose marker has no readable manifest
+// is refused (OutputRefused) unless the marker is all it holds.
 //
 // Incremental: a file whose bytes equal those of the same path in the previous OUT (by the
 // previous manifest's hash and size, and the old file's size on disk) is hard-linked from there

@@ -449,19 +449,30 @@ TEST_CASE("write/site_writer: a listed file that no longer holds nines's bytes i
     }
     CHECK(what.find("'edited.html' was not written by nines") != std::string::npos);
     CHECK(snapshot(out) == before);
-    // A page of nines's edited in place, then written again by the next site: a conflict too.
-    old_site(t.path / "two", {{"index.html", "home"}});
+    // A page of nines's edited in place that the next site writes again: the new page replaces
+    // it (a site edited by hand is repaired by the next build).
+    old_site(t.path / "two", {{"index.html", "home"}, {"page.html", "page"}});
     std::ofstream(t.path / "two" / "index.html") << "home, edited";
+    {
+      SiteWriter w(t.path / "two", mode);
+      w.add("index.html", "home 2");
+      w.add("page.html", "page");
+      w.commit();
+    }
+    CHECK(read(t.path / "two" / "index.html") == "home 2");
+    // One the next site puts a folder in place of: a conflict, named as an edited page.
+    std::ofstream(t.path / "two" / "page.html") << "page, edited";
     const std::string two = snapshot(t.path / "two");
     what.clear();
     try {
       SiteWriter w(t.path / "two", mode);
       w.add("index.html", "home 2");
+      w.add("page.html/index.html", "page");
       w.commit();
     } catch (const WriteError& e) {
       what = e.what();
     }
-    CHECK(what.find("'index.html' was changed since nines wrote it") != std::string::npos);
+    CHECK(what.find("'page.html' was changed since nines wrote it") != std::string::npos);
     CHECK(snapshot(t.path / "two") == two);
   }
 }
