@@ -58,6 +58,29 @@ void check_duplicate_items(const ReadinessReview& review, DiagBag& diags) {
   }
 }
 
+// SLOs, runbooks and postmortems get a page folder `FOLDER/<id>/` beside their list, which the
+// site writes as `FOLDER/index.html` and, when the list is split by team, `FOLDER/team-<team>/`
+// (render/site.cpp). An id equal to one of those names would make two pages one path and stop
+// the build with nothing written, so it is refused here, where `check` sees it, whatever the
+// size of the list: an id that is fine today stays fine as the repository grows.
+template <typename T>
+void check_page_ids(const std::vector<T>& docs, const std::string& what, const std::string& folder,
+                    const IdSet& teams, DiagBag& diags) {
+  for (const auto& d : docs) {
+    const std::string& id = d.meta.id;
+    std::string clash;
+    if (id == "index.html")
+      clash = "the " + what + " list page, " + folder + "/index.html";
+    else if (id.rfind("team-", 0) == 0 && teams.has(id.substr(5)))
+      clash = "the part of the " + what + " list for team '" + id.substr(5) + "', " + folder + "/" +
+              id + "/, once the list is split by team";
+    if (clash.empty()) continue;
+    diags.error(d.meta.file, d.meta.id_loc, "invalid-id",
+                what + " id '" + id + "' names a page the site already has: " + clash,
+                "give it another `id`");
+  }
+}
+
 void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& diags,
            const std::string& hint = {}) {
   if (r.empty() || set.has(r.id)) return;
@@ -107,6 +130,9 @@ void link_references(const Repo& repo, DiagBag& diags) {
   for (const auto& [id, t] : repo.config.teams)
     teams.add(id);
   const std::string team_hint = "teams are declared in nines.yaml under `teams:`";
+  check_page_ids(repo.slos, "SLO", "slos", teams, diags);
+  check_page_ids(repo.runbooks, "runbook", "runbooks", teams, diags);
+  check_page_ids(repo.postmortems, "postmortem", "postmortems", teams, diags);
 
   if (!repo.config.default_policy.empty())
     check(policies, Ref{repo.config.default_policy, repo.config.default_policy_loc}, "nines.yaml",

@@ -313,3 +313,26 @@ TEST_CASE("decode: refused CSV rows add nothing to the tables") {
   REQUIRE(repo.csv_rows.size() == 1);
   CHECK(repo.csv_rows[0].day == *parse_date("2026-10-01"));
 }
+
+TEST_CASE("decode: a CSV count above 2^53 is refused by its digits, not by its double") {
+  Repo repo;
+  DiagBag diags;
+  // 2^53 + 1 parses to the double 2^53: only its digits tell it is over the limit.
+  decode_csv(repo, "metrics/m.csv",
+             {"slo,date,good,total", "api,2026-10-01,9007199254740992,9007199254740992",
+              "api,2026-10-02,1,9007199254740993", "api,2026-10-03,1,9007199254740992.5",
+              "api,2026-10-04,1,9.007199254740993e15", "api,2026-10-05,1,0.9007199254740992e16",
+              "api,2026-10-06,1,+00090071992547409920e-1", "api,2026-10-07,1,9007199254740991.9",
+              "api,2026-10-08,1,9007199254740994", "api,2026-10-09,1,1e400000000000000000000"},
+             diags);
+  std::vector<int> over;
+  for (const auto& d : diags.all())
+    if (d.message.find("is over 2^53 (9007199254740992)") != std::string::npos)
+      over.push_back(d.loc.line);
+  CHECK(over == std::vector<int>{3, 4, 5, 9});
+  // 1e400000000000000000000 is not finite: refused as not a number, before the limit.
+  REQUIRE(diags.all().size() == 5);
+  CHECK(diags.all().back().message.find("is not a number") != std::string::npos);
+  REQUIRE(repo.csv_rows.size() == 4);
+  CHECK(repo.csv_rows[0].total == 9007199254740992.0);
+}

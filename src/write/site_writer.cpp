@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -23,6 +24,12 @@ namespace nines {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The names of the writer's folders beside OUT: `OUT.tmp-nines-PID` for the new tree and
+// `OUT.old-nines-PID` for the previous one during the swap. Names a user would not give a folder,
+// unlike the `OUT.tmp-PID` and `OUT.old-PID` of older versions (`site.old-2024` is a backup).
+constexpr const char* k_temp_infix = ".tmp-nines-";
+constexpr const char* k_old_infix = ".old-nines-";
 
 constexpr mode_t k_file_mode = 0644;
 constexpr mode_t k_dir_mode = 0755;
@@ -395,6 +402,50 @@ bool site_matches_manifest(const fs::path& out, const SiteManifest& manifest) {
   return true;
 }
 
+namespace {
+
+// Whether the folder `dir` holds nothing but the marker (or nothing at all).
+bool only_marker(const fs::path& dir) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) return false;
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().filename() != k_site_marker) return false;
+  return !ec;
+}
+
+// What a marker file tells: read by read_site_manifest() only when it may hold a manifest.
+// The checks before every build stay cheap (a site of 10,000 pages has a manifest of a
+// megabyte): a marker that is empty, cut short (a full disk) or garbage fails here; one whose
+// text only looks whole is parsed by the writer, which refuses the folder the same way.
+bool marker_may_hold_manifest(const fs::path& marker) {
+  std::ifstream in(marker, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  const std::streamoff size = in.tellg();
+  if (size < 4) return false;
+  // The manifest follows the marker's first line and ends the file: "\n{...}" and a newline.
+  std::string head(static_cast<std::size_t>(std::min<std::streamoff>(size, 512)), '\0');
+  in.seekg(0);
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  char tail[2] = {0, 0};
+  in.seekg(size - 2);
+  in.read(tail, 2);
+  if (!in || head.find("\n{") == std::string::npos) return false;
+  return tail[1] == '}' || (tail[0] == '}' && tail[1] == '\n');
+}
+
+// A folder with a marker but no readable manifest, and files of its own: refused (exit 2).
+[[noreturn]] void refuse_unreadable_marker(const fs::path& out) {
+  throw OutputRefused(
+      "refusing output folder '" + out.string() + "': its marker file " + k_site_marker +
+      " has no manifest nines can read (it is empty, cut short, damaged, written by hand or by "
+      "an older nines), so the files nines wrote cannot be told from yours; nothing was written "
+      "(move the files you want to keep out of the folder and remove it, or choose a new or "
+      "empty folder)");
+}
+
+} // namespace
+
 void check_output_dir(const fs::path& out, const fs::path& repo_root) {
   const std::string shown = out.string();
   auto refuse = [&](const std::string& why, const std::string& hint) {
@@ -417,7 +468,12 @@ void check_output_dir(const fs::path& out, const fs::path& repo_root) {
   const char* other = "choose a new or empty folder, or remove this one yourself";
   if (fs::is_symlink(st)) refuse("it is a symbolic link", other);
   if (!fs::is_directory(st)) refuse("it is a file, not a folder", other);
-  if (fs::is_regular_file(fs::symlink_status(abs / k_site_marker, ec))) return; // a nines site
+  if (fs::is_regular_file(fs::symlink_status(abs / k_site_marker, ec))) {
+    // A nines site, if its manifest says which files nines wrote: without it, nines cannot tell
+    // them from the user's, and the swap would take the user's with them.
+    if (marker_may_hold_manifest(abs / k_site_marker) || only_marker(abs)) return;
+    refuse_unreadable_marker(out);
+  }
   fs::directory_iterator it(abs, ec);
   if (ec) refuse("it cannot be read: " + ec.message(), other);
   if (it != fs::directory_iterator())
@@ -452,16 +508,23 @@ SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root) : m_m
   if (name.empty() || name == "." || name == ".." || out == out.root_path())
     throw WriteError(out.string() + ": not usable as an output directory");
   m_out = out;
-  m_temp = out.parent_path() / (name + ".tmp-" + pid_text());
-  m_old = out.parent_path() / (name + ".old-" + pid_text());
+  m_temp = out.parent_path() / (name + k_temp_infix + pid_text());
+  m_old = out.parent_path() / (name + k_old_infix + pid_text());
   m_umask = current_umask();
   m_out_prefix = m_out.string() + "/";
   m_temp_prefix = m_temp.string() + "/";
-  clean_stale();
+  // check_output_dir() only glanced at the marker; here it is read whole. A marker without a
+  // manifest nines can read, in a folder with other files, is refused before anything is touched.
+  m_previous = read_site_manifest(m_out);
+  std::error_code ec;
+  if (m_previous.digest.empty() &&
+      fs::is_regular_file(fs::symlink_status(m_out / k_site_marker, ec)) && !only_marker(m_out))
+    refuse_unreadable_marker(m_out);
+  const bool had_site = !m_previous.digest.empty();
+  clean_stale(); // may move the previous site back to a missing OUT
   // A replace_site_files killed part-way is undone first: the previous site is what this writer
   // compares with and keeps.
-  recover_site_files(m_out);
-  m_previous = read_site_manifest(m_out);
+  if (recover_site_files(m_out) || !had_site) m_previous = read_site_manifest(m_out);
   if (m_mode == Mode::Streaming) create_temp();
 }
 
@@ -479,45 +542,123 @@ void SiteWriter::discard() noexcept {
   m_temp_created = false;
 }
 
-void SiteWriter::clean_stale() const {
+namespace {
+
+// The digits of a pid at the end of `entry` after `prefix`, or -1.
+long pid_after(const std::string& entry, const std::string& prefix) {
+  if (entry.size() <= prefix.size() || entry.compare(0, prefix.size(), prefix) != 0) return -1;
+  const std::string pid = entry.substr(prefix.size());
+  if (pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stol(pid);
+}
+
+// What a folder beside OUT with one of the writer's names holds, as far as nines can tell.
+enum class Leftover {
+  Empty,  // nothing: a run killed before it wrote anything, or an empty OUT moved aside
+  Ours,   // a tree nines wrote: a temporary tree (its first marker, or the whole one) or a site
+  Unknown // anything else, a file or a link included: not nines's to remove or move
+};
+
+Leftover classify_leftover(const fs::path& dir, bool temp) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return Leftover::Unknown;
+  if (fs::is_empty(dir, ec) && !ec) return Leftover::Empty;
+  const fs::path marker = dir / k_site_marker;
+  if (!fs::is_regular_file(fs::symlink_status(marker, ec))) return Leftover::Unknown;
+  // A temporary tree starts with the marker's first line alone, which commit() replaces with
+  // the marker and its manifest; a previous site moved aside has its manifest (or, an empty
+  // site, nothing but the marker), as check_output_dir() wanted of it.
+  if (temp && fs::file_size(marker, ec) == std::strlen(k_marker_text) && !ec) {
+    std::ifstream in(marker, std::ios::binary);
+    std::string text(std::strlen(k_marker_text), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in && text == k_marker_text) return Leftover::Ours;
+  }
+  if (!read_site_manifest(dir).digest.empty() || only_marker(dir)) return Leftover::Ours;
+  return Leftover::Unknown;
+}
+
+} // namespace
+
+void SiteWriter::clean_stale() {
   const fs::path parent = m_out.parent_path();
   const std::string name = m_out.filename().string();
   std::error_code ec;
   if (!fs::is_directory(parent, ec)) return; // created at commit; nothing stale can be there
-  std::vector<fs::path> tmp, old;
-  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string entry = it->path().filename().string();
-    bool is_tmp = entry.rfind(name + ".tmp-", 0) == 0;
-    bool is_old = entry.rfind(name + ".old-", 0) == 0;
-    if (!is_tmp && !is_old) continue;
-    std::string pid = entry.substr(name.size() + 5);
-    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos)
-      continue;
+  struct Found {
+    fs::path path;
+    bool temp;
+  };
+  std::vector<Found> found;
+  std::vector<fs::path> legacy; // the names an older nines gave them: OUT.tmp-PID, OUT.old-PID
+  const auto ours_or_dead = [](long pid) {
     // Our own pid here is a leftover of an earlier process that had the same pid (containers
-    // often start every run as the same pid); another live process's directory is left alone.
-    long n = std::stol(pid);
-    if (n != static_cast<long>(::getpid()) && process_alive(n)) continue;
-    (is_tmp ? tmp : old).push_back(it->path());
-  }
-  std::sort(tmp.begin(), tmp.end());
-  std::sort(old.begin(), old.end());
-  for (const auto& p : tmp)
-    remove_tree(p);
-  for (const auto& p : old) {
-    // Killed between the two renames: the old site is the only one there is, so put it back.
-    if (!fs::exists(fs::symlink_status(m_out, ec))) {
-      fs::rename(p, m_out, ec);
-      if (!ec) continue;
+    // often start every run as the same pid); another live process's folder is left alone.
+    return pid == static_cast<long>(::getpid()) || !process_alive(pid);
+  };
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string entry = it->path().filename().string();
+    for (const bool temp : {true, false}) {
+      if (const long pid = pid_after(entry, name + (temp ? k_temp_infix : k_old_infix));
+          pid >= 0 && ours_or_dead(pid))
+        found.push_back({it->path(), temp});
+      if (const long pid = pid_after(entry, name + (temp ? ".tmp-" : ".old-"));
+          pid >= 0 && ours_or_dead(pid))
+        legacy.push_back(it->path());
     }
-    remove_tree(p);
   }
+  std::sort(found.begin(), found.end(),
+            [](const Found& a, const Found& b) { return a.path < b.path; });
+  std::sort(legacy.begin(), legacy.end());
+  const auto note = [this](const fs::path& p, const std::string& what) {
+    m_notes.push_back("left alone: '" + p.string() + "' " + what);
+  };
+  // Temporary trees first, then the previous sites set aside: of those, one goes back to OUT
+  // when a run was killed between its two renames and OUT is missing.
+  std::stable_partition(found.begin(), found.end(), [](const Found& f) { return f.temp; });
+  for (const Found& f : found) {
+    switch (classify_leftover(f.path, f.temp)) {
+    case Leftover::Empty:
+      ::rmdir(f.path.c_str()); // fails, harmlessly, if something appeared in it meanwhile
+      break;
+    case Leftover::Ours:
+      if (!f.temp && !fs::exists(fs::symlink_status(m_out, ec))) {
+        fs::rename(f.path, m_out, ec); // the previous site, back in place
+        if (!ec) break;
+      }
+      remove_tree(f.path);
+      break;
+    case Leftover::Unknown:
+      note(f.path, std::string("has the name of a folder a killed build of nines leaves, but "
+                               "nines did not write what it holds; move or remove it yourself"));
+      break;
+    }
+  }
+  // An older nines named its folders OUT.tmp-PID and OUT.old-PID, names a user's backup may also
+  // have (site.old-2024): nothing proves which wrote one, so none is removed or moved. One that
+  // holds a nines marker is named, in case it is the previous site of a run that was killed.
+  for (const fs::path& p : legacy) {
+    if (!fs::is_regular_file(fs::symlink_status(p / k_site_marker, ec))) continue;
+    note(p, std::string("looks like a folder an earlier version of nines set aside, but may be "
+                        "yours") +
+                (fs::exists(fs::symlink_status(m_out, ec))
+                     ? "; remove it yourself if you do not need it"
+                     : "; if it is your previous site, rename it back to '" + name +
+                           "' before building, or remove it"));
+  }
+  for (const std::string& n : m_notes)
+    std::cerr << "nines: warning: " << n << "\n";
 }
 
 void SiteWriter::create_temp() {
   std::error_code ec;
-  remove_tree(m_temp);
   fs::create_directories(m_out.parent_path(), ec);
   if (ec) throw WriteError(m_out.parent_path().string() + ": cannot create: " + ec.message());
+  // A leftover of an earlier process with our pid was removed by clean_stale() if nines wrote
+  // it; one still there is not nines's to remove.
+  if (fs::exists(fs::symlink_status(m_temp, ec)))
+    throw WriteError(m_temp.string() + ": is in the way of the new site, and nines did not "
+                                       "write what it holds; move or remove it yourself");
   make_dir(m_temp.string(), m_umask);
   m_temp_created = true;
   try {
@@ -723,9 +864,26 @@ bool writer_leftover(const std::string& name) {
 
 } // namespace
 
+namespace {
+
+// Whether the file at `old` still holds the bytes nines recorded for it (`f`). Otherwise they are
+// not nines's: a file put in its place by hand, or one a hand-written manifest lists with a
+// made-up hash and size.
+bool still_nines(const std::string& old, const SiteManifest::File& f) {
+  struct stat st {};
+  if (::lstat(old.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (static_cast<std::uint64_t>(st.st_size) != f.size) return false;
+  std::ifstream in(old, std::ios::binary);
+  std::string bytes(static_cast<std::size_t>(f.size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return in && in.peek() == std::ifstream::traits_type::eof() && content_hash(bytes) == f.hash;
+}
+
+} // namespace
+
 void SiteWriter::carry_user_files() {
-  if (m_previous.files.empty()) return;
   std::error_code ec;
+  if (!fs::exists(fs::symlink_status(m_out, ec))) return; // a new folder: nothing to carry
   const auto taken = [&](const std::string& rel) {
     if (m_paths.count(rel) != 0 || m_dirs.count(rel) != 0) return true;
     for (std::size_t slash = rel.find('/'); slash != std::string::npos;
@@ -733,10 +891,12 @@ void SiteWriter::carry_user_files() {
       if (m_paths.count(rel.substr(0, slash)) != 0) return true;
     return false;
   };
-  const auto conflict = [&](const std::string& rel) {
-    throw WriteError(m_out.string() + ": '" + rel +
-                     "' was not written by nines, and the new site has a page or folder there; "
-                     "move it out of the site, then build again");
+  const auto conflict = [&](const std::string& rel, bool changed) {
+    throw WriteError(
+        m_out.string() + ": '" + rel +
+        (changed ? "' was changed since nines wrote it" : "' was not written by nines") +
+        ", and the new site has a page or folder there; move it out of the site, "
+        "then build again");
   };
   fs::recursive_directory_iterator it(m_out, fs::directory_options::none, ec), end;
   if (ec) throw WriteError(m_out.string() + ": cannot be read: " + ec.message());
@@ -749,13 +909,20 @@ void SiteWriter::carry_user_files() {
       // A folder of the user's with nothing in it; one with files gets made for them.
       if (!fs::is_empty(it->path(), ec)) continue;
       if (m_previous.files.count(rel) != 0) continue;
-      if (m_paths.count(rel) != 0) conflict(rel);
+      if (m_paths.count(rel) != 0) conflict(rel, false);
       make_parent_dirs(rel + "/");
       continue;
     }
-    if (m_previous.files.count(rel) != 0) continue; // nines wrote it
-    if (writer_leftover(it->path().filename().string())) continue;
-    if (taken(rel)) conflict(rel);
+    // A file the manifest lists: at a path the new site writes, the new page replaces it (a site
+    // edited by hand is repaired by the next build). Elsewhere it goes with the old tree only
+    // while it holds what nines recorded; one that does not is the user's, kept like any other.
+    const auto listed = m_previous.files.find(rel);
+    if (listed != m_previous.files.end() &&
+        (m_paths.count(rel) != 0 || still_nines(it->path().string(), listed->second)))
+      continue;
+    if (listed == m_previous.files.end() && writer_leftover(it->path().filename().string()))
+      continue;
+    if (taken(rel)) conflict(rel, listed != m_previous.files.end());
     make_parent_dirs(rel);
     const std::string to = m_temp_prefix + rel;
     if (type == fs::file_type::symlink) {
@@ -779,7 +946,10 @@ void SiteWriter::commit() {
     carry_user_files();
     // The marker again, now with the manifest of everything written.
     const std::string marker = marker_with(m_hashes);
-    write_bytes(m_temp_prefix + k_site_marker, marker, false, m_umask); // the first one's place
+    // In the first one's place, whole or not at all: a run killed while a megabyte of manifest
+    // was being written would leave a tree whose marker proves nothing, which the next writer
+    // could then not remove (clean_stale).
+    write_file_atomic(m_temp / k_site_marker, marker);
     m_digest = content_hash(marker);
     // Again, just before the swap: the folder may have been filled since the writer was made.
     check_output_dir(m_out, m_repo_root);
@@ -791,7 +961,9 @@ void SiteWriter::commit() {
   std::error_code ec;
   const bool had_out = fs::exists(fs::symlink_status(m_out, ec));
   if (had_out) {
-    remove_tree(m_old); // a leftover of an earlier process with our pid
+    // A leftover of an earlier process with our pid at m_old was removed by clean_stale() if
+    // nines wrote it; the rename fails on anything else there (but an empty folder) and the
+    // previous site stays.
     fs::rename(m_out, m_old, ec);
     if (ec) {
       discard();

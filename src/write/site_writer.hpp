@@ -39,7 +39,8 @@ inline constexpr const char* k_site_marker = ".nines-site";
 
 // What a previous build wrote into its site's marker: every file with its content hash and size,
 // and the hash of the marker itself (which stands for the whole tree). Empty when the folder has
-// no marker, or one without a manifest (an older nines, or a marker written by hand).
+// no marker, or one without a manifest nines can read (an older nines, a marker written by hand,
+// cut short or damaged); `digest` is set exactly when the manifest was read.
 struct SiteManifest {
   struct File {
     std::string hash;
@@ -57,22 +58,30 @@ bool site_matches_manifest(const std::filesystem::path& out, const SiteManifest&
 
 // Throws OutputRefused when `out` must not be replaced by a site built from the repository at
 // `repo_root` (empty: no repository rules, only the folder's own). Reads only; for drivers that
-// check before doing any work.
+// check before doing any work. A folder with a marker is a previous site only when the marker
+// holds a manifest (or the folder holds nothing else): without one, nines cannot tell its files
+// from the user's. This check only looks at the marker's ends (it runs before every build); the
+// writer reads the manifest whole and refuses the folder the same way when it cannot.
 void check_output_dir(const std::filesystem::path& out, const std::filesystem::path& repo_root);
 
 // Collects the files of a site and swaps them in as a whole.
 //
-// Files go to a temporary directory `OUT.tmp-<pid>` beside OUT (same parent, so the final rename
-// stays on one file system and is atomic), written at commit() (InMemory) or as they are added
-// (Streaming, for sites too large to hold). commit() renames OUT to `OUT.old-<pid>`, the
-// temporary directory to OUT, and removes the old tree. Until then OUT is untouched: a writer
-// destroyed without commit(), or a failure anywhere before the swap, removes the temporary
-// directory, and a failure between the two renames puts the old OUT back.
+// Files go to a temporary directory `OUT.tmp-nines-<pid>` beside OUT (same parent, so the final
+// rename stays on one file system and is atomic), whose first file is the marker's first line,
+// written at commit() (InMemory) or as they are added (Streaming, for sites too large to hold).
+// commit() renames OUT to `OUT.old-nines-<pid>`, the temporary directory to OUT, and removes the
+// old tree. Until then OUT is untouched: a writer destroyed without commit(), or a failure
+// anywhere before the swap, removes the temporary directory, and a failure between the two
+// renames puts the old OUT back.
 //
-// A run killed half-way leaves `OUT.tmp-<pid>` (or, killed between the renames, `OUT.old-<pid>`
-// and no OUT); the next writer for OUT removes leftovers of processes that no longer run, and
-// restores an orphaned `OUT.old-*` if OUT is missing, so the previous site is never lost. One
-// writer per OUT at a time.
+// A run killed half-way leaves `OUT.tmp-nines-<pid>` (or, killed between the renames,
+// `OUT.old-nines-<pid>` and no OUT); the next writer for OUT removes such leftovers of processes
+// that no longer run, and restores an orphaned `OUT.old-nines-*` if OUT is missing, so the
+// previous site is never lost. It touches one only when nines provably wrote it: empty, or
+// holding a marker that is a temporary tree's first line, has a readable manifest, or is all
+// there is. Anything else with those names, and the `OUT.tmp-<pid>` and `OUT.old-<pid>` of older
+// versions (a user's `site.old-2024` has that form), is left alone, with a warning (notes()) when
+// it may be a leftover. One writer per OUT at a time.
 //
 // Output is deterministic: the tree does not depend on the order files are added in, files get
 // mode 0644 and directories 0755 whatever the umask, and nothing but the given bytes and the
@@ -88,8 +97,11 @@ void check_output_dir(const std::filesystem::path& out, const std::filesystem::p
 // there by hand, a folder of the user's) are not nines's to delete: commit() links them into the
 // new tree, as Hugo leaves what it did not write in its output folder. One at a path the new site
 // writes (or a folder of it) is a conflict only the user can settle: commit() throws WriteError
-// naming it and the previous site stays as it was. An OUT whose marker has no manifest (an older
-// nines) gets nothing carried.
+// naming it and the previous site stays as it was. A listed file at a path the new site writes
+// is replaced (a page edited by hand is repaired); a listed file the new site no longer writes
+// goes with the old tree only while it holds the bytes the manifest records (size, then content
+// hash), and is carried like the user's otherwise. An OUT whose marker has no readable manifest
+// is refused (OutputRefused) unless the marker is all it holds.
 //
 // Incremental: a file whose bytes equal those of the same path in the previous OUT (by the
 // previous manifest's hash and size, and the old file's size on disk) is hard-linked from there
@@ -100,8 +112,8 @@ class SiteWriter {
 public:
   enum class Mode { InMemory, Streaming };
 
-  // Runs check_output_dir(out, repo_root) first: a refused folder throws OutputRefused and nothing
-  // is touched (not even leftovers of killed runs beside it).
+  // Runs check_output_dir(out, repo_root) first and reads OUT's manifest: a refused folder throws
+  // OutputRefused and nothing is touched (not even leftovers of killed runs beside it).
   explicit SiteWriter(std::filesystem::path out, Mode mode = Mode::InMemory,
                       const std::filesystem::path& repo_root = {});
   ~SiteWriter();
@@ -150,11 +162,15 @@ public:
   const std::filesystem::path& out() const { return m_out; }
   const std::filesystem::path& temp_dir() const { return m_temp; }
 
+  // What the writer left alone beside OUT and why (each also printed to stderr as a warning):
+  // folders with the names of its leftovers that it cannot prove it wrote.
+  const std::vector<std::string>& notes() const { return m_notes; }
+
   // Whether `path` is acceptable to add(), for callers that build paths from content ids.
   static bool is_valid_path(std::string_view path);
 
 private:
-  void clean_stale() const;
+  void clean_stale();
   void create_temp();
   void write_one(const std::string& rel, const std::string& bytes, const SiteManifest::File& mine);
   bool link_previous(const std::string& rel, std::uint64_t size);
@@ -178,7 +194,7 @@ private:
   std::filesystem::path m_old;
   std::filesystem::path m_repo_root;
   std::string m_out_prefix;  // "OUT/", for the paths of the previous site's files
-  std::string m_temp_prefix; // "OUT.tmp-<pid>/"
+  std::string m_temp_prefix; // "OUT.tmp-nines-<pid>/"
   unsigned m_umask = 07777;  // the umask when the writer was made: which modes need setting
   Mode m_mode;
   bool m_temp_created = false;
@@ -188,6 +204,7 @@ private:
   std::map<std::string, SiteManifest::File> m_hashes; // every file added, for the manifest
   SiteManifest m_previous;                            // OUT's manifest when the writer was made
   std::string m_digest;
+  std::vector<std::string> m_notes;
   std::atomic<std::size_t> m_reused{0};
   std::atomic<std::size_t> m_reused_inputs{0};
   // Directories of the temporary tree, each prefix: made, or being made by one thread.

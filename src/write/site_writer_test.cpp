@@ -66,6 +66,23 @@ std::vector<std::string> siblings(const fs::path& dir, const std::string& prefix
   return out;
 }
 
+// Every file under `dir` with its bytes, for "nothing was touched" checks.
+std::map<std::string, std::string> contents(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    out[e.path().lexically_relative(dir).generic_string()] =
+        e.is_regular_file() ? read(e.path()) : "<dir>";
+  return out;
+}
+
+// A previous site in `out`, as a build writes it: the files, and the marker with their manifest.
+void old_site(const fs::path& out, const std::map<std::string, std::string>& files) {
+  SiteWriter w(out);
+  for (const auto& [path, bytes] : files)
+    w.add(path, bytes);
+  w.commit();
+}
+
 } // namespace
 
 TEST_CASE("write/site_writer: path validation") {
@@ -91,10 +108,7 @@ TEST_CASE("write/site_writer: path validation") {
 TEST_CASE("write/site_writer: commit replaces the previous site as a whole") {
   TempDir t;
   const fs::path out = t.path / "site";
-  fs::create_directories(out / "old");
-  std::ofstream(out / "old" / "stale.html") << "old";
-  std::ofstream(out / k_site_marker) << "";
-  std::ofstream(out / "index.html") << "old index";
+  old_site(out, {{"old/stale.html", "old"}, {"index.html", "old index"}});
 
   {
     SiteWriter w(out);
@@ -138,9 +152,7 @@ TEST_CASE("write/site_writer: the same files give byte-identical trees in both m
 TEST_CASE("write/site_writer: a writer dropped before commit leaves the old site untouched") {
   TempDir t;
   const fs::path out = t.path / "site";
-  fs::create_directories(out);
-  std::ofstream(out / k_site_marker) << "";
-  std::ofstream(out / "index.html") << "old";
+  old_site(out, {{"index.html", "old"}});
   {
     SiteWriter w(out, SiteWriter::Mode::Streaming);
     w.add("index.html", "half");
@@ -155,9 +167,7 @@ TEST_CASE("write/site_writer: a writer dropped before commit leaves the old site
 TEST_CASE("write/site_writer: a failure during the swap restores the previous site") {
   TempDir t;
   const fs::path out = t.path / "site";
-  fs::create_directories(out);
-  std::ofstream(out / k_site_marker) << "";
-  std::ofstream(out / "index.html") << "old";
+  old_site(out, {{"index.html", "old"}});
   SiteWriter w(out, SiteWriter::Mode::Streaming);
   w.add("index.html", "new");
   fs::remove_all(w.temp_dir()); // the new tree vanishes: the second rename must fail
@@ -166,48 +176,119 @@ TEST_CASE("write/site_writer: a failure during the swap restores the previous si
   CHECK(siblings(t.path, "site.").empty());
 }
 
-TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones kept") {
+namespace {
+
+// A temporary tree as a writer killed while it wrote pages leaves it, renamed to `as`.
+void killed_temp(const fs::path& scratch, const fs::path& as) {
+  SiteWriter w(scratch, SiteWriter::Mode::Streaming);
+  w.add("x/page.html", "half");
+  fs::rename(w.temp_dir(), as); // the writer then finds nothing to remove
+}
+
+} // namespace
+
+TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones and others kept") {
   TempDir t;
   const fs::path out = t.path / "site";
-  fs::create_directories(out);
-  std::ofstream(out / k_site_marker) << "";
-  std::ofstream(out / "index.html") << "current";
+  old_site(out, {{"index.html", "current"}});
   // A dead process: pid numbers this high are not in use (pid_max is at most 4194304).
-  fs::create_directories(t.path / "site.tmp-99999999" / "x");
-  fs::create_directories(t.path / "site.old-99999998");
+  killed_temp(t.path / "scratch", t.path / "site.tmp-nines-99999999");
+  old_site(t.path / "site.old-nines-99999998", {{"index.html", "previous"}});
+  fs::create_directories(t.path / "site.tmp-nines-99999997"); // killed before its first file
   // A live process (ours is excluded by design, so use the parent): must be left alone.
-  const std::string live = "site.tmp-" + std::to_string(::getppid());
+  const std::string live = "site.tmp-nines-" + std::to_string(::getppid());
   fs::create_directories(t.path / live);
+  // The writer's names, but not what nines writes there: left alone, and named.
+  fs::create_directories(t.path / "site.tmp-nines-99999996");
+  std::ofstream(t.path / "site.tmp-nines-99999996" / "mine.txt") << "mine";
+  fs::create_directories(t.path / "site.old-nines-99999995");
+  std::ofstream(t.path / "site.old-nines-99999995" / k_site_marker) << "";
+  std::ofstream(t.path / "site.old-nines-99999995" / "CNAME") << "example.com";
+  // The names older versions used are a user's backup as often as not: never removed. One that
+  // looks like a site is named; a plain folder of the user's is not.
+  fs::create_directories(t.path / "site.old-2024");
+  std::ofstream(t.path / "site.old-2024" / "keep.txt") << "backup";
+  fs::create_directories(t.path / "site.tmp-99999994");
+  old_site(t.path / "site.old-99999993", {{"index.html", "a copy"}});
   // Unrelated names are never touched.
   fs::create_directories(t.path / "site.tmp-notapid");
-  fs::create_directories(t.path / "sitemap.tmp-99999999");
+  fs::create_directories(t.path / "sitemap.tmp-nines-99999999");
+  const auto kept = contents(t.path);
+  std::vector<std::string> notes;
   {
     SiteWriter w(out);
+    notes = w.notes();
     w.add("index.html", "new");
     w.commit();
   }
   CHECK(read(out / "index.html") == "new");
-  CHECK(siblings(t.path, "site.") == std::vector<std::string>{live, "site.tmp-notapid"});
-  CHECK(fs::exists(t.path / "sitemap.tmp-99999999"));
+  std::vector<std::string> left = {
+      "site.old-2024",     "site.old-99999993",       "site.old-nines-99999995", live,
+      "site.tmp-99999994", "site.tmp-nines-99999996", "site.tmp-notapid"};
+  std::sort(left.begin(), left.end());
+  CHECK(siblings(t.path, "site.") == left);
+  auto now = contents(t.path);
+  for (const auto& [rel, bytes] : kept)
+    if (rel.rfind("site/", 0) != 0 && rel.rfind("site.tmp-nines-99999999", 0) != 0 &&
+        rel.rfind("site.tmp-nines-99999997", 0) != 0 &&
+        rel.rfind("site.old-nines-99999998", 0) != 0)
+      CHECK_MESSAGE(now[rel] == bytes, rel);
+  CHECK(fs::exists(t.path / "sitemap.tmp-nines-99999999"));
+  REQUIRE(notes.size() == 3);
+  CHECK(notes[0].find("site.tmp-nines-99999996' has the name") != std::string::npos);
+  CHECK(notes[1].find("site.old-nines-99999995' has the name") != std::string::npos);
+  CHECK(notes[2].find("site.old-99999993' looks like a folder an earlier version") !=
+        std::string::npos);
 }
 
 TEST_CASE("write/site_writer: a run killed between the renames loses nothing") {
   TempDir t;
   const fs::path out = t.path / "site";
   // The state after "rename OUT -> OUT.old" and before "rename tmp -> OUT": no OUT at all.
-  fs::create_directories(t.path / "site.old-99999999");
-  std::ofstream(t.path / "site.old-99999999" / "index.html") << "previous";
-  std::ofstream(t.path / "site.old-99999999" / k_site_marker) << "";
-  fs::create_directories(t.path / "site.tmp-99999999");
+  old_site(out, {{"index.html", "previous"}});
+  std::ofstream(out / "CNAME") << "example.com";
+  fs::rename(out, t.path / "site.old-nines-99999999");
+  killed_temp(t.path / "scratch", t.path / "site.tmp-nines-99999999");
+  // A backup of the user's, with the name older versions used: never taken for the site.
+  fs::create_directories(t.path / "site.old-2023");
+  std::ofstream(t.path / "site.old-2023" / "old-svc.yaml") << "service:\n  name: old\n";
   {
     SiteWriter w(out);
     // The previous site is back in place before anything else happens.
     CHECK(read(out / "index.html") == "previous");
+    CHECK(w.notes().empty());
     w.add("index.html", "next");
     w.commit();
   }
   CHECK(read(out / "index.html") == "next");
-  CHECK(siblings(t.path, "site.").empty());
+  CHECK(read(out / "CNAME") == "example.com");
+  CHECK(siblings(t.path, "site.") == std::vector<std::string>{"site.old-2023"});
+  CHECK(read(t.path / "site.old-2023" / "old-svc.yaml") == "service:\n  name: old\n");
+}
+
+TEST_CASE("write/site_writer: a folder nines cannot prove it set aside never becomes OUT") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  // An older version's name with a site in it, and the new name with a folder nines did not
+  // write: OUT is missing, yet neither is moved there, and both are named.
+  old_site(t.path / "site.old-99999999", {{"index.html", "maybe the previous site"}});
+  fs::create_directories(t.path / "site.old-nines-99999998");
+  std::ofstream(t.path / "site.old-nines-99999998" / "mine.yaml") << "service: {}\n";
+  const auto before = contents(t.path);
+  std::vector<std::string> notes;
+  {
+    SiteWriter w(out);
+    notes = w.notes();
+    w.add("index.html", "new");
+    w.commit();
+  }
+  CHECK(read(out / "index.html") == "new");
+  auto after = contents(t.path);
+  for (const auto& [rel, bytes] : before)
+    CHECK_MESSAGE(after[rel] == bytes, rel);
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0].find("site.old-nines-99999998' has the name") != std::string::npos);
+  CHECK(notes[1].find("rename it back to 'site'") != std::string::npos);
 }
 
 TEST_CASE("write/site_writer: first build creates OUT and its parents; parallel adds") {
@@ -228,18 +309,7 @@ TEST_CASE("write/site_writer: first build creates OUT and its parents; parallel 
   CHECK_THROWS_AS(SiteWriter("/"), OutputRefused);
 }
 
-namespace {
-
-// Every file under `dir` with its bytes, for "nothing was touched" checks.
-std::map<std::string, std::string> contents(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    out[e.path().lexically_relative(dir).generic_string()] =
-        e.is_regular_file() ? read(e.path()) : "<dir>";
-  return out;
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("write/site_writer: only a previous nines site, an empty or a new folder is replaced") {
   TempDir t;
@@ -291,6 +361,120 @@ TEST_CASE("write/site_writer: only a previous nines site, an empty or a new fold
     }
   }
   CHECK_THROWS_AS(SiteWriter(t.path / "x").add(k_site_marker, "x"), WriteError);
+}
+
+TEST_CASE("write/site_writer: a marker without a readable manifest proves nothing") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  // Nines writes the manifest after the marker's first line; cut short by a full disk, emptied,
+  // overwritten or written by hand, it no longer tells nines's files from the user's.
+  std::string whole;
+  {
+    old_site(t.path / "real", {{"index.html", "page"}});
+    whole = read(t.path / "real" / k_site_marker);
+  }
+  const std::string first_line = whole.substr(0, whole.find('\n') + 1);
+  for (const std::string& marker :
+       {std::string(), first_line, whole.substr(0, whole.size() - 5),
+        std::string("garbage\0\xff", 9), first_line + "{\"files\": not json}\n",
+        first_line + "{\"nines_manifest\": 2}\n"}) {
+    CAPTURE(marker);
+    fs::remove_all(out);
+    fs::create_directories(out / "mine");
+    std::ofstream(out / k_site_marker, std::ios::binary) << marker;
+    std::ofstream(out / "CNAME") << "example.com\n";
+    std::ofstream(out / "mine" / "notes.txt") << "mine";
+    const auto before = contents(t.path);
+    try {
+      SiteWriter w(out, SiteWriter::Mode::Streaming);
+      w.add("index.html", "new");
+      w.commit();
+      FAIL("accepted");
+    } catch (const OutputRefused& e) {
+      CHECK(std::string(e.what()).find("has no manifest nines can read") != std::string::npos);
+    }
+    CHECK(contents(t.path) == before);
+  }
+  // The marker alone, whatever it holds, is a site with nothing of the user's in it.
+  fs::remove_all(out);
+  fs::create_directories(out);
+  std::ofstream(out / k_site_marker) << "";
+  old_site(out, {{"index.html", "new"}});
+  CHECK(read(out / "index.html") == "new");
+  CHECK_FALSE(read_site_manifest(out).digest.empty());
+}
+
+TEST_CASE("write/site_writer: a listed file that no longer holds nines's bytes is the user's") {
+  for (const auto mode : {SiteWriter::Mode::InMemory, SiteWriter::Mode::Streaming}) {
+    TempDir t;
+    const fs::path out = t.path / "site";
+    old_site(out, {{"index.html", "home"},
+                   {"gone.html", "page"},
+                   {"same.html", "same"},
+                   {"edited.html", "nines"},
+                   {"swapped.html", "abcd"}});
+    // A manifest written by hand that claims a file of the user's with a made-up hash and size.
+    std::string marker = read(out / k_site_marker);
+    const std::string entry = "\"index.html\":";
+    marker.insert(marker.find(entry), "\"important.txt\":[\"0000000000000000\",9],");
+    std::ofstream(out / k_site_marker, std::ios::binary) << marker;
+    REQUIRE(read_site_manifest(out).files.count("important.txt") == 1);
+    std::ofstream(out / "important.txt") << "mine, 22 bytes long!\n";
+    // Pages edited in place (another size; the same size, other bytes), and one the next site
+    // no longer has that nobody touched.
+    std::ofstream(out / "edited.html") << "edited by hand";
+    std::ofstream(out / "swapped.html") << "dcba";
+    {
+      SiteWriter w(out, mode);
+      w.add("index.html", "home 2");
+      w.add("same.html", "same");
+      w.commit();
+    }
+    CHECK(read(out / "important.txt") == "mine, 22 bytes long!\n");
+    CHECK(read(out / "edited.html") == "edited by hand");
+    CHECK(read(out / "swapped.html") == "dcba");
+    CHECK_FALSE(fs::exists(out / "gone.html")); // nines's, as it wrote it
+    CHECK(read(out / "same.html") == "same");
+    CHECK(read_site_manifest(out).files.count("edited.html") == 0); // the user's from now on
+    // Where the new site writes such a file again, it is a conflict: nothing is replaced.
+    const std::string before = snapshot(out);
+    std::string what;
+    try {
+      SiteWriter w(out, mode);
+      w.add("index.html", "home 3");
+      w.add("edited.html", "nines again");
+      w.commit();
+    } catch (const WriteError& e) {
+      what = e.what();
+    }
+    CHECK(what.find("'edited.html' was not written by nines") != std::string::npos);
+    CHECK(snapshot(out) == before);
+    // A page of nines's edited in place that the next site writes again: the new page replaces
+    // it (a site edited by hand is repaired by the next build).
+    old_site(t.path / "two", {{"index.html", "home"}, {"page.html", "page"}});
+    std::ofstream(t.path / "two" / "index.html") << "home, edited";
+    {
+      SiteWriter w(t.path / "two", mode);
+      w.add("index.html", "home 2");
+      w.add("page.html", "page");
+      w.commit();
+    }
+    CHECK(read(t.path / "two" / "index.html") == "home 2");
+    // One the next site puts a folder in place of: a conflict, named as an edited page.
+    std::ofstream(t.path / "two" / "page.html") << "page, edited";
+    const std::string two = snapshot(t.path / "two");
+    what.clear();
+    try {
+      SiteWriter w(t.path / "two", mode);
+      w.add("index.html", "home 2");
+      w.add("page.html/index.html", "page");
+      w.commit();
+    } catch (const WriteError& e) {
+      what = e.what();
+    }
+    CHECK(what.find("'page.html' was changed since nines wrote it") != std::string::npos);
+    CHECK(snapshot(t.path / "two") == two);
+  }
 }
 
 TEST_CASE("write/site_writer: a folder filled after the check is still not replaced") {

@@ -81,6 +81,170 @@ def test_output_folder(tmp):
     check(os.path.isfile(os.path.join(site, ".nines-site")), "the site has its marker")
 
 
+def small_repo(root):
+    """A small valid repository: a team, a service, an SLI, an SLO and a month of CSV data."""
+    files = {
+        "nines.yaml": "title: Base\ntimezone: UTC\nteams:\n  team-a:\n    name: Team A\n"
+                      "    members: 5\n",
+        "services/svc.yaml": "service:\n  name: svc\n  tier: critical\n  owner_team: team-a\n",
+        "slis/avail.yaml": "sli:\n  name: avail\n",
+        "slos/svc.yaml": "slo:\n  id: svc-avail\n  service: svc\n  sli: avail\n  target: 99.9\n"
+                         "  window: 28d\n",
+        "metrics/m.csv": "slo,date,good,total\n" + "".join(
+            f"svc-avail,2026-10-{d:02d},99950,100000\n" for d in range(1, 29)),
+    }
+    for rel, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+        with open(os.path.join(root, rel), "w") as f:
+            f.write(text)
+    return root
+
+
+def put(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def text_of(path):
+    """The text of the file at path, or None when there is none."""
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        return f.read()
+
+
+def retitle(repo, title):
+    """Any change to the repository, so the next build writes the site again."""
+    path = os.path.join(repo, "nines.yaml")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(re.sub(r"^title:.*$", "title: " + title, text, flags=re.M))
+
+
+def test_output_siblings(tmp):
+    """Folders beside OUT with the names of a killed build's leftovers are removed or moved into
+    OUT only when nines provably wrote them: a user's `site.old-2024` backup, or documents of the
+    repository in `site.old-2023/`, are never touched."""
+    base = os.path.join(tmp, "siblings")
+    # A backup beside a site outside the repository.
+    repo = small_repo(os.path.join(base, "repo-a"))
+    out = os.path.join(base, "v1", "site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"first build ({code}): {err[-300:]}")
+    put(os.path.join(base, "v1", "site.old-2024", "keep.txt"), "backup\n")
+    put(os.path.join(base, "v1", "site.tmp-77777", "keep.txt"), "mine too\n")
+    # The writer's own names, but not what nines writes there.
+    put(os.path.join(base, "v1", "site.tmp-nines-99999999", "mine.txt"), "not a leftover\n")
+    retitle(repo, "Changed")
+    before = tree(os.path.join(base, "v1"))
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"rebuild beside user folders ({code}): {err[-300:]}")
+    after = tree(os.path.join(base, "v1"))
+    lost = [k for k, v in before.items() if not k.startswith("site/") and after.get(k) != v]
+    check(not lost, f"the folders beside the site are untouched ({lost[:5]})")
+    check("site.tmp-nines-99999999" in err and "left alone" in err,
+          f"a folder with the writer's name that nines did not write is named: {err[-400:]}")
+    check("site.old-2024" not in err, f"a plain backup is no leftover to warn about: {err[-400:]}")
+
+    # Documents of the repository in a folder beside its site/: still read, never deleted.
+    repo = small_repo(os.path.join(base, "repo-b"))
+    code, _, err = run("build", repo, "--offline", "--now", NOW)
+    check(code == 0, f"build into DIR/site ({code}): {err[-300:]}")
+    doc = os.path.join(repo, "site.old-2023", "old-svc.yaml")
+    put(doc, "service:\n  name: oldsvc\n  tier: critical\n  owner_team: team-a\n")
+    retitle(repo, "v2")
+    code, _, err = run("build", repo, "--offline", "--now", NOW)
+    check(code == 0, f"rebuild with site.old-2023/ in the repository ({code}): {err[-300:]}")
+    check(os.path.isfile(doc), "a document in site.old-2023/ is not deleted")
+
+    # No site yet: the folder is not renamed into site/, and its document is still read.
+    repo = small_repo(os.path.join(base, "repo-c"))
+    put(os.path.join(repo, "site.old-2023", "old-svc.yaml"),
+        "service:\n  name: oldsvc\n  tier: critical\n  owner_team: team-a\n  description: y\n")
+    code, _, err = run("build", repo, "--offline", "--now", NOW)
+    check(code == 0, f"first build beside site.old-2023/ ({code}): {err[-300:]}")
+    check(os.path.isfile(os.path.join(repo, "site.old-2023", "old-svc.yaml")),
+          "site.old-2023/ stays where it is")
+    check(not os.path.exists(os.path.join(repo, "site", "old-svc.yaml")),
+          "nothing of it is moved into site/")
+    code, out_text, err = run("check", repo, "--now", NOW)
+    check("old-svc.yaml" in out_text + err, f"its document is still checked: {(out_text + err)[-300:]}")
+
+    # A build of this version killed between its renames is still recovered.
+    repo = small_repo(os.path.join(base, "repo-d"))
+    out = os.path.join(base, "v4", "site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    put(os.path.join(out, "CNAME"), "status.example.com\n")
+    os.rename(out, out + ".old-nines-99999999")
+    retitle(repo, "After a kill")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"rebuild after a kill between the renames ({code}): {err[-300:]}")
+    check(os.listdir(os.path.join(base, "v4")) == ["site"], "the previous site was moved back")
+    check(text_of(os.path.join(out, "CNAME")) == "status.example.com\n",
+          "and the user's file in it carried on")
+
+
+def test_output_markers(tmp):
+    """A marker without a readable manifest proves nothing: the folder is refused and every
+    file in it kept. A file the manifest lists whose bytes are not what nines recorded is the
+    user's and is carried into the new site."""
+    base = os.path.join(tmp, "markers")
+    repo = small_repo(os.path.join(base, "repo"))
+    good = os.path.join(base, "good")
+    code, _, err = run("build", repo, "-o", good, "--offline", "--now", NOW)
+    check(code == 0, f"a site to take a marker from ({code}): {err[-300:]}")
+    with open(os.path.join(good, ".nines-site"), "rb") as f:
+        marker = f.read()
+    first_line = marker[:marker.index(b"\n") + 1]
+    for label, bad in (("empty", b""), ("first line only", first_line),
+                       ("cut short", marker[:len(marker) // 2]), ("garbage", b"garbage\0\xff"),
+                       ("not a manifest", first_line + b'{"files": 1, "nines_manifest": 1}\n')):
+        out = os.path.join(base, "v2-" + label.replace(" ", "-"))
+        put(os.path.join(out, "CNAME"), "example.com\n")
+        put(os.path.join(out, "notes.txt"), "mine\n")
+        put(os.path.join(out, "mine", "deep.txt"), "mine\n")
+        with open(os.path.join(out, ".nines-site"), "wb") as f:
+            f.write(bad)
+        before = tree(out)
+        code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+        check(code == 2, f"{label} marker: refused with exit 2 ({code}): {err[-300:]}")
+        check(".nines-site" in err and "manifest" in err, f"{label} marker: says why: {err[-300:]}")
+        check(tree(out) == before, f"{label} marker: the folder is untouched")
+        check(not [n for n in os.listdir(base) if n.startswith(os.path.basename(out) + ".")],
+              f"{label} marker: nothing left beside it")
+    # The marker alone: a site with nothing of the user's in it.
+    out = os.path.join(base, "v2-alone")
+    put(os.path.join(out, ".nines-site"), "")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"a folder holding the marker alone is built into ({code}): {err[-300:]}")
+
+    # A manifest that claims a user's file with a made-up hash and size does not delete it.
+    out = os.path.join(base, "v2-claimed")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    with open(os.path.join(out, ".nines-site"), "rb") as f:
+        text = f.read()
+    text = text.replace(b'{"files":{', b'{"files":{"important.txt":["0000000000000000",9],', 1)
+    with open(os.path.join(out, ".nines-site"), "wb") as f:
+        f.write(text)
+    put(os.path.join(out, "important.txt"), "the user's, not 9 bytes\n")
+    retitle(repo, "Claimed")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"rebuild over a made-up manifest entry ({code}): {err[-300:]}")
+    check(text_of(os.path.join(out, "important.txt")) == "the user's, not 9 bytes\n",
+          "the claimed file is kept")
+    # A page of nines's edited in place, which the new site writes again, is repaired.
+    with open(os.path.join(out, "search.html"), "a") as f:
+        f.write("<!-- edited -->")
+    retitle(repo, "Claimed twice")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0 and "<!-- edited -->" not in (text_of(os.path.join(out, "search.html")) or ""),
+          f"an edited page the new site writes again is replaced ({code}): {err[-300:]}")
+    check(text_of(os.path.join(out, "important.txt")) == "the user's, not 9 bytes\n",
+          "and the claimed file is kept again")
+
+
 def test_hostile_answers(tmp):
     # 1e999 in an answer: the build goes on from the store, the pull reports a failure.
     repo = tp.fault_repo(tmp, "huge", False)
@@ -350,7 +514,8 @@ def run_with(binary, *args):
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-hardening-")
     try:
-        for t in (test_output_folder, test_hostile_answers, test_store_follows_files,
+        for t in (test_output_folder, test_output_siblings, test_output_markers,
+                  test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
                   test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module):
             t(tmp)
