@@ -12,6 +12,7 @@
 - `new incident` has the ICS roles, the #inc-YYYY-MM-DD-slug channel, the timeline skeleton,
   status draft and the severity of the seed's matrix for all 16 function x scope cells, which
   the `postmortem-severity` lint agrees with.
+- Blank postmortem and incident drafts change no figure of the month's report (MTTR, MTTD).
 
 Usage: test_adoption.py NINES SOURCE_DIR
 """
@@ -310,6 +311,46 @@ code, out, err = new("incident", "Half classified", "--function", "degraded")
 check(code == 2 and "--scope" in err, f"--function without --scope is exit 2: {err}")
 code, out, err = new("incident", "Bad scope", "--function", "degraded", "--scope", "half")
 check(code == 2, "an unknown --scope is exit 2")
+
+# ---- blank drafts change no figure ----------------------------------------------------------
+# A draft's unknown times and impact are "" (not given), never 0: MTTR and MTTD stay what the
+# filled-in postmortems say, and so does every other figure of the month's report.
+DRAFTS = os.path.join(TMP, "drafts")
+run("init", DRAFTS, "--now", NOW)
+
+
+def month_report():
+    code, out, err = run("report", "-C", DRAFTS, "--month", "2026-11", "--format", "json",
+                         "--now", NOW)
+    check(code == 0, f"report of the month exits 0: {err}")
+    return __import__("json").loads(out).get("monthly_report", {}) if code == 0 else {}
+
+
+before = month_report()
+for args in [["postmortem", "Second outage", "--service", "example-api"],
+             ["incident", "Third outage"]]:
+    code, out, err = run("new", *args, "-C", DRAFTS, "--now", NOW)
+    check(code == 0, f"new {args[0]} exits 0: {err}")
+after = month_report()
+pm = read(os.path.join(DRAFTS, "postmortems/2026-11-20-second-outage.yaml"))
+for field in ["time_to_detect_minutes", "time_to_mitigate_minutes", "time_to_resolve_minutes",
+              "users_affected", "duration_minutes", "customer_tickets"]:
+    check(re.search(rf'^\s+{field}: ""', pm, re.M) is not None, f"the draft leaves {field} blank")
+inc_b, inc_a = before.get("incidents", {}), after.get("incidents", {})
+check(inc_b.get("mttr_minutes") is not None and
+      inc_a.get("mttr_minutes") == inc_b.get("mttr_minutes") and
+      inc_a.get("mttd_minutes") == inc_b.get("mttd_minutes"),
+      f"blank drafts change neither MTTR nor MTTD: {inc_b} -> {inc_a}")
+check(inc_a.get("total") == inc_b.get("total", 0) + 2, "the drafts count as incidents")
+# The count of incidents and of their severities is all that may change.
+for report in [before, after]:
+    for key in ["total", "postmortems", "by_severity"]:
+        report.get("incidents", {}).pop(key, None)
+    for key in list(report.get("delta", {})):
+        if key == "incidents.total" or key.startswith("incidents.by_severity."):
+            del report["delta"][key]
+check(before == after, f"and change no other figure of the report: {before} -> {after}")
+clean_check(DRAFTS, "blank drafts")
 
 # ---- ids the repository already has ----------------------------------------------------------
 # An id defined in another file (here under another name, and in a Markdown document) is refused
