@@ -221,8 +221,7 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
                      " \"Checkout errors after "
                      "deploy\"");
     need_service(false);
-    std::string slug = file_slug(o.name);
-    if (slug.empty()) slug = k;
+    const std::string slug = file_slug(o.name, k);
     bool classified = !o.function.empty() && !o.scope.empty();
     if (o.function.empty() != o.scope.empty())
       throw NewUsage("give --function and --scope together: the severity matrix needs both");

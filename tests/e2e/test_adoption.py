@@ -11,7 +11,8 @@
   and a runbook for each; `new` never overwrites (exit 1 with the path, nothing changed).
 - `new incident` has the ICS roles, the #inc-YYYY-MM-DD-slug channel, the timeline skeleton,
   status draft and the severity of the seed's matrix for all 16 function x scope cells, which
-  the `postmortem-severity` lint agrees with.
+  the `postmortem-severity` lint agrees with. Slugs spell Latin diacritics in ASCII and tell
+  titles in other scripts apart by a hash.
 - Blank postmortem and incident drafts change no figure of the month's report (MTTR, MTTD).
 
 Usage: test_adoption.py NINES SOURCE_DIR
@@ -351,6 +352,29 @@ for report in [before, after]:
             del report["delta"][key]
 check(before == after, f"and change no other figure of the report: {before} -> {after}")
 clean_check(DRAFTS, "blank drafts")
+
+# ---- slugs of titles in other scripts -----------------------------------------------------------
+SLUG = os.path.join(TMP, "slugs")
+run("init", SLUG, "--now", NOW)
+made = []
+for title in ["決済エラー", "ログイン障害", "Zürich outage", "Café crème — déjà vu"]:
+    code, out, err = run("new", "incident", title, "-C", SLUG, "--now", NOW)
+    check(code == 0, f"new incident {title!r} exits 0: {err}")
+    m = re.search(r"postmortems/(2026-11-20-[a-z0-9-]+)\.yaml", out)
+    made.append(m.group(1) if m else "")
+check(made[0] != made[1] and made[0].startswith("2026-11-20-incident-") and
+      re.fullmatch(r"2026-11-20-incident-[0-9a-f]{8}", made[1]) is not None,
+      f"two Japanese titles on one day get two files: {made}")
+check(made[2] == "2026-11-20-zurich-outage" and made[3] == "2026-11-20-cafe-creme-deja-vu",
+      f"Latin letters are spelled without diacritics: {made}")
+for slug in made:
+    if slug:
+        text = read(os.path.join(SLUG, "postmortems", slug + ".yaml"))
+        channel = re.search(r'channel: "#(.*)"', text).group(1)
+        check(channel == "inc-" + slug and len(channel) <= 80 and
+              re.fullmatch(r"[a-z0-9-]+", channel) is not None,
+              f"the channel is a valid Slack name: {channel}")
+clean_check(SLUG, "incidents in other scripts")
 
 # ---- ids the repository already has ----------------------------------------------------------
 # An id defined in another file (here under another name, and in a Markdown document) is refused
