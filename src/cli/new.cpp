@@ -388,7 +388,14 @@ void add_new_command(CLI::App& app, CommandAction& action) {
         return 1;
       }
       std::filesystem::path root = run.repo.root;
-      std::string existing = write_new_files(root, files);
+      std::string existing;
+      try {
+        existing = write_new_files(root, files);
+      } catch (const std::exception& e) {
+        // A folder that cannot be made or a file that cannot be written: nothing of it stays.
+        std::cerr << "nines new " << opts->kind << ": " << e.what() << " (nothing was written)\n";
+        return 3;
+      }
       if (!existing.empty()) {
         std::cerr << "nines: " << existing
                   << " already exists; 'nines new' never overwrites (nothing was written)\n";

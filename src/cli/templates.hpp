@@ -29,8 +29,11 @@ struct PlannedFile {
   std::string kind = {};
 };
 
-// Writes every file under `root`, creating folders. Refuses, before writing anything, when one
-// of them exists: returns that path's display form, or "" when all were written.
+// Writes every file under `root`, creating folders, all or nothing. Refuses, before writing
+// anything, when one of them exists: returns that path's display form, or "" when all were
+// written. Throws WriteError when a folder cannot be made (a file is in its place, checked before
+// anything is written) or a file cannot be written; the files and folders it had made by then are
+// removed first.
 std::string write_new_files(const std::filesystem::path& root,
                             const std::vector<PlannedFile>& files);
 

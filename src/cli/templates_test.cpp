@@ -1,4 +1,5 @@
 #include "cli/templates.hpp"
+#include "write/site_writer.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -87,4 +88,26 @@ TEST_CASE("templates: write_new_files refuses before writing anything") {
   CHECK(write_new_files(root, {{"a/one.yaml", "1"}}) == "");
   CHECK(std::filesystem::exists(root / "a" / "one.yaml"));
   std::filesystem::remove_all(root);
+}
+
+TEST_CASE("templates: write_new_files checks every folder first and leaves nothing on failure") {
+  namespace fs = std::filesystem;
+  auto root = fs::temp_directory_path() / "nines-templates-test-io";
+  fs::remove_all(root);
+  fs::create_directories(root / "runbooks");
+  std::ofstream(root / "runbooks" / "svc") << "a stray file\n";
+  // A file where a folder must go: refused before the SLO is written.
+  CHECK_THROWS_AS(
+      write_new_files(root, {{"slos/s.yaml", "1"}, {"runbooks/svc/svc-fast-burn.yaml", "2"}}),
+      WriteError);
+  CHECK_FALSE(fs::exists(root / "slos"));
+  // A file that cannot be written (its name is too long) after others were: they go again, and
+  // the folders made for them.
+  const std::string long_name(300, 'x');
+  CHECK_THROWS_AS(write_new_files(root, {{"slos/s.yaml", "1"}, {"deep/er/" + long_name, "2"}}),
+                  WriteError);
+  CHECK_FALSE(fs::exists(root / "slos"));
+  CHECK_FALSE(fs::exists(root / "deep"));
+  CHECK(fs::exists(root / "runbooks" / "svc"));
+  fs::remove_all(root);
 }

@@ -14,6 +14,7 @@
   the `postmortem-severity` lint agrees with. Slugs spell Latin diacritics in ASCII and tell
   titles in other scripts apart by a hash.
 - Blank postmortem and incident drafts change no figure of the month's report (MTTR, MTTD).
+- A file where a folder must go is exit 3 with nothing written.
 
 Usage: test_adoption.py NINES SOURCE_DIR
 """
@@ -352,6 +353,27 @@ for report in [before, after]:
             del report["delta"][key]
 check(before == after, f"and change no other figure of the report: {before} -> {after}")
 clean_check(DRAFTS, "blank drafts")
+
+# ---- a file where a folder must go --------------------------------------------------------------
+# Every folder is checked before the first file: exit 3, nothing written, no traceback (exit 4).
+STRAY = os.path.join(TMP, "stray")
+run("init", STRAY, "--now", NOW)
+run("new", "service", "svc2", "-C", STRAY, "--now", NOW)
+with open(os.path.join(STRAY, "runbooks", "svc2"), "w") as f:
+    f.write("x\n")
+before = snapshot(STRAY)
+code, out, err = run("new", "slo", "s2", "--service", "svc2", "-C", STRAY, "--now", NOW)
+check(code == 3 and "not a folder" in err and "nothing was written" in err and
+      "internal error" not in err, f"a file in a folder's place is exit 3: {code} {err}")
+check(snapshot(STRAY) == before, "and nothing is written")
+clean_check(STRAY, "after the refused new slo")
+shutil.rmtree(os.path.join(STRAY, "chaos"))
+with open(os.path.join(STRAY, "chaos"), "w") as f:
+    f.write("x\n")
+before = snapshot(STRAY)
+code, out, err = run("new", "experiment", "x", "-C", STRAY, "--now", NOW)
+check(code == 3 and "not a folder" in err, f"new experiment with a file 'chaos': exit 3: {code} {err}")
+check(snapshot(STRAY) == before, "and nothing is written")
 
 # ---- slugs of titles in other scripts -----------------------------------------------------------
 SLUG = os.path.join(TMP, "slugs")
