@@ -14,6 +14,8 @@
   the `postmortem-severity` lint agrees with. Slugs spell Latin diacritics in ASCII and tell
   titles in other scripts apart by a hash.
 - Blank postmortem and incident drafts change no figure of the month's report (MTTR, MTTD).
+- `new slo` checks clean at every accepted target (unreachable alerts left out, with their
+  runbooks), refuses a target that leaves no budget, and its comments give W/B and B·L/W.
 - A file where a folder must go is exit 3 with nothing written.
 
 Usage: test_adoption.py NINES SOURCE_DIR
@@ -353,6 +355,76 @@ for report in [before, after]:
             del report["delta"][key]
 check(before == after, f"and change no other figure of the report: {before} -> {after}")
 clean_check(DRAFTS, "blank drafts")
+
+# ---- slo targets ---------------------------------------------------------------------------------
+# Every target new accepts gives a file that checks: alerts that could never fire at the target
+# are left out (with their runbook stubs); a target that leaves no budget is refused.
+TGT = os.path.join(TMP, "targets")
+run("init", TGT, "--now", NOW)
+run("new", "service", "svc-t", "-C", TGT, "--now", NOW)
+EXPECT = {"90": ["medium_burn", "slow_burn"], "93.06": ["fast_burn", "medium_burn", "slow_burn"],
+          "93.05": ["medium_burn", "slow_burn"], "83.33": ["slow_burn"], "50": ["slow_burn"],
+          "0.001": ["slow_burn"], "99.9999999": ["fast_burn", "medium_burn", "slow_burn"],
+          "99.9999999999": ["fast_burn", "medium_burn", "slow_burn"]}
+for n, (target, alerts) in enumerate(EXPECT.items()):
+    name = f"svc-t-{n}"
+    code, out, err = run("new", "slo", name, "--service", "svc-t", "--target", target, "-C", TGT,
+                         "--now", NOW)
+    check(code == 0, f"new slo --target {target} exits 0: {err}")
+    text = read(os.path.join(TGT, "slos", name + ".yaml")) if code == 0 else ""
+    got = re.findall(r"- name: (\w+)", text)
+    check(got == alerts, f"--target {target} keeps the alerts that can fire: {got}")
+    check(f"target: {target}\n" in text or f"target: {target} " in text,
+          f"--target {target} is written as given")
+    for alert in {"fast_burn", "medium_burn"} - set(alerts):
+        check(f"# {alert} (" in text and "could never fire" in text,
+              f"--target {target} says why {alert} is left out")
+    clean_check(TGT, f"new slo --target {target}")
+runbooks = sorted(os.listdir(os.path.join(TGT, "runbooks", "svc-t")))
+check(runbooks == ["svc-t-fast-burn.yaml", "svc-t-medium-burn.yaml", "svc-t-slow-burn.yaml"],
+      f"runbook stubs only for alerts written: {runbooks}")
+tiny = read(os.path.join(TGT, "slos", "svc-t-6.yaml"))
+check("error_budget: 0.0000001 " in tiny, f"a tiny budget is written with its digits: {tiny}")
+before = snapshot(TGT)
+for target in ["99.99999999999", "99.9999999999999"]:
+    code, out, err = run("new", "slo", "svc-t-zero", "--service", "svc-t", "--target", target,
+                         "-C", TGT, "--now", NOW)
+    check(code == 2 and "leaves no error budget" in err,
+          f"--target {target} leaves no budget: exit 2 ({code}): {err}")
+check(snapshot(TGT) == before, "a refused target writes nothing")
+# At 90% only the two reachable alerts get runbooks.
+run("new", "service", "svc-u", "-C", TGT, "--now", NOW)
+code, out, err = run("new", "slo", "svc-u-acc", "--service", "svc-u", "--target", "90", "-C", TGT,
+                     "--now", NOW)
+check(code == 0 and sorted(os.listdir(os.path.join(TGT, "runbooks", "svc-u"))) ==
+      ["svc-u-medium-burn.yaml", "svc-u-slow-burn.yaml"],
+      f"a 90% SLO gets no fast_burn runbook: {out}{err}")
+clean_check(TGT, "a 90% SLO with its runbooks")
+
+# The comments give the SPEC's W/B and B·L/W for the SLO's window (28d here), as budget does.
+text = read(os.path.join(TGT, "slos", "svc-t-1.yaml"))
+for burn, lasts, spent in [("14.4", "46.7 h", "2.14% of it went in 1h"),
+                           ("6.0", "4.7 d", "5.36% of it went in 6h"),
+                           ("1.0", "28.0 d", "10.71% of it went in 3d")]:
+    check(re.search(rf"burn_rate: {re.escape(burn)} +# at this rate the budget lasts {lasts}; "
+                    rf"firing means {re.escape(spent)}", text) is not None,
+          f"the {burn}x alert's comment: {lasts}, {spent}: {text}")
+check("2 hours" not in text and "about 5 hours" not in text, "no seed exhaustion times")
+code, out, err = run("budget", "svc-t-1", "-C", TGT, "--now", NOW)
+check("46.7 h" in out and "4.7 d" in out, f"budget shows the same times: {out}{err}")
+# Another window: 7d.
+WEEK = os.path.join(TMP, "week")
+run("init", WEEK, "--now", NOW)
+conf = read(os.path.join(WEEK, "nines.yaml")).replace("slo_window: 28d", "slo_window: 7d")
+with open(os.path.join(WEEK, "nines.yaml"), "w", encoding="utf-8") as f:
+    f.write(conf)
+code, out, err = run("new", "slo", "weekly", "--service", "example-api", "--target", "99.5", "-C",
+                     WEEK, "--now", NOW)
+text = read(os.path.join(WEEK, "slos", "weekly.yaml")) if code == 0 else ""
+check("window: 7d" in text and "lasts 11.7 h; firing means 8.57% of it went in 1h" in text and
+      "lasts 7.0 d; firing means 42.86% of it went in 3d" in text,
+      f"a 7d window's comments: {err}{text}")
+clean_check(WEEK, "a 7d SLO")
 
 # ---- a file where a folder must go --------------------------------------------------------------
 # Every folder is checked before the first file: exit 3, nothing written, no traceback (exit 4).
