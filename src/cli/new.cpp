@@ -4,13 +4,15 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "cli/templates.hpp"
+#include "compute/slo.hpp"
 #include "model/kinds.hpp"
+#include "model/numbers.hpp"
 #include "model/severity.hpp"
 #include "model/time.hpp"
 #include "write/repo_edit.hpp"
 
 #include <array>
-#include <cmath>
+#include <charconv>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -82,11 +84,50 @@ std::string q(const std::string& s) {
   return yaml_quote(s);
 }
 
-std::string fmt_plain(double v) {
-  std::ostringstream ss;
-  ss.precision(10);
-  ss << v;
-  return ss.str();
+// The shortest decimal that reads back as `v`, never in exponent form: the target as given.
+std::string shortest_text(double v) {
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  return ec == std::errc() ? std::string(buf, end) : fixed_text(v, 10);
+}
+
+// `v` to `decimals` decimals without trailing zeros: 0.5, 201.6, 0.0000001.
+std::string decimal_text(double v, int decimals) {
+  std::string s = fixed_text(v, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+// The SRE Workbook's multi-window burn-rate alerts (SPEC 3.1), as `new slo` writes them.
+struct WorkbookAlert {
+  const char* name;
+  double burn_rate;
+  const char* short_window;
+  const char* long_window;
+  double long_window_minutes;
+  const char* severity;
+};
+constexpr std::array<WorkbookAlert, 3> k_workbook_alerts = {{
+    {"fast_burn", 14.4, "5m", "1h", 60, "page"},
+    {"medium_burn", 6.0, "30m", "6h", 360, "page"},
+    {"slow_burn", 1.0, "6h", "3d", 4320, "ticket"},
+}};
+
+// What the alert's threshold means over this SLO's window (SPEC 3.1): at burn B the whole budget
+// lasts W/B, and when it fires at least B·L/W of the budget went in its long window L. Hours below
+// two days, else days, as `nines budget` shows them.
+std::string exhaust_comment(const WorkbookAlert& a, double window_days) {
+  const double days = time_to_exhaust_days(window_days, a.burn_rate).value_or(0);
+  const std::string lasts =
+      days * 24 < 48 ? fixed_text(days * 24, 1) + " h" : fixed_text(days, 1) + " d";
+  const double spent =
+      budget_consumed_when_fires(a.burn_rate, a.long_window_minutes, window_days) * 100;
+  return "at this rate the budget lasts " + lasts + "; firing means " + fixed_text(spent, 2) +
+         "% of it went in " + a.long_window;
 }
 
 struct RepoNames {
@@ -173,28 +214,61 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
       sli = pick_one("SLI", "--sli", names.slis, "add one with 'nines new sli NAME'");
     if (!(o.target > 0 && o.target < 100))
       throw NewUsage("--target must be a percentage between 0 and 100, e.g. 99.9");
-    // The budget and its minutes follow from the target, so the SLO's own lints hold.
-    double budget = std::round((100 - o.target) * 1e6) / 1e6;
+    // The budget and its minutes follow from the target, so the SLO's own lints hold. The
+    // budget is written to 10 decimals, far inside the slo-error-budget lint's 1e-6; a target
+    // so close to 100 that even those round it to 0 leaves no budget the schema accepts (> 0).
+    const std::string budget = decimal_text(100 - o.target, 10);
+    if (budget == "0")
+      throw NewUsage("--target " + shortest_text(o.target) +
+                     " leaves no error budget (100 - target rounds to 0 at 10 decimals); give "
+                     "a target at most 99.9999999999");
     std::int64_t days = 28;
     if (auto w = parse_duration_minutes(repo.config.default_slo_window))
       days = static_cast<std::int64_t>(*w / 1440);
     if (days <= 0) days = 28;
-    double minutes = std::round(static_cast<double>(days) * 1440 * budget / 100 * 100) / 100;
+    const double window_days = static_cast<double>(days);
     d.set("name", o.name);
     d.set("sli", sli);
-    d.set("target", fmt_plain(o.target));
+    d.set("target", shortest_text(o.target));
     d.set("window", std::to_string(days) + "d");
-    d.set("error_budget", fmt_plain(budget));
-    d.set("error_budget_minutes", fmt_plain(minutes));
+    d.set("error_budget", budget);
+    d.set("error_budget_minutes", decimal_text(allowed_bad_minutes(o.target, window_days), 2));
+    // The SRE Workbook's three alerts, less those the target makes unreachable: everything
+    // failing burns at 100 / (100 - target), and the burn-alert-never-fires lint (with its
+    // relative slack) rejects a threshold above that.
+    const double max_burn = 100 / (100 - o.target);
+    list alerts, dropped;
+    std::vector<std::string> kept;
+    for (const auto& a : k_workbook_alerts) {
+      const std::string windows = std::string(a.short_window) + "/" + a.long_window;
+      if (a.burn_rate > max_burn * (1 + 1e-9)) {
+        dropped.push_back(data(std::string(a.name) + " (" + fixed_text(a.burn_rate, 1) + "x over " +
+                               windows + ") is left out: at a " + shortest_text(o.target) +
+                               "% target the highest possible burn rate is " +
+                               decimal_text(max_burn, 2) + "x, so it could never fire"));
+        continue;
+      }
+      kept.push_back(a.name);
+      data alert;
+      alert.set("name", a.name);
+      alert.set("burn_rate", fixed_text(a.burn_rate, 1));
+      alert.set("short_window", a.short_window);
+      alert.set("long_window", a.long_window);
+      alert.set("severity", a.severity);
+      alert.set("exhausts", exhaust_comment(a, window_days));
+      alerts.push_back(alert);
+    }
+    d.set("alerts", alerts);
+    d.set("dropped", dropped);
     add("slos/" + o.name + ".yaml", "slo.yaml", d);
     // A runbook stub for each burn-rate alert that has none, so the `alert-runbook` rule holds.
-    for (const char* alert : {"fast_burn", "medium_burn", "slow_burn"}) {
+    for (const std::string& alert : kept) {
       bool covered = false;
       for (const auto& rb : repo.runbooks)
         covered = covered ||
                   (rb.alert_name == alert && (rb.service.empty() || rb.service.id == o.service));
       if (covered) continue;
-      std::string stem = o.service + "-" + std::string(alert);
+      std::string stem = o.service + "-" + alert;
       std::replace(stem.begin(), stem.end(), '_', '-');
       data r;
       r.set("title", q(o.service + ": " + alert));
@@ -221,8 +295,7 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
                      " \"Checkout errors after "
                      "deploy\"");
     need_service(false);
-    std::string slug = file_slug(o.name);
-    if (slug.empty()) slug = k;
+    const std::string slug = file_slug(o.name, k);
     bool classified = !o.function.empty() && !o.scope.empty();
     if (o.function.empty() != o.scope.empty())
       throw NewUsage("give --function and --scope together: the severity matrix needs both");
@@ -389,7 +462,14 @@ void add_new_command(CLI::App& app, CommandAction& action) {
         return 1;
       }
       std::filesystem::path root = run.repo.root;
-      std::string existing = write_new_files(root, files);
+      std::string existing;
+      try {
+        existing = write_new_files(root, files);
+      } catch (const std::exception& e) {
+        // A folder that cannot be made or a file that cannot be written: nothing of it stays.
+        std::cerr << "nines new " << opts->kind << ": " << e.what() << " (nothing was written)\n";
+        return 3;
+      }
       if (!existing.empty()) {
         std::cerr << "nines: " << existing
                   << " already exists; 'nines new' never overwrites (nothing was written)\n";

@@ -29,12 +29,20 @@ struct PlannedFile {
   std::string kind = {};
 };
 
-// Writes every file under `root`, creating folders. Refuses, before writing anything, when one
-// of them exists: returns that path's display form, or "" when all were written.
+// Writes every file under `root`, creating folders, all or nothing. Refuses, before writing
+// anything, when one of them exists: returns that path's display form, or "" when all were
+// written. Throws WriteError when a folder cannot be made (a file is in its place, checked before
+// anything is written) or a file cannot be written; the files and folders it had made by then are
+// removed first.
 std::string write_new_files(const std::filesystem::path& root,
                             const std::vector<PlannedFile>& files);
 
-// "Checkout errors after deploy" → "checkout-errors-after-deploy" (at most 48 characters).
-std::string file_slug(std::string_view text);
+// A file and channel name for a title: lower-case ASCII letters and digits in words joined by
+// '-', at most 48 characters. "Checkout errors after deploy" → "checkout-errors-after-deploy",
+// "Zürich outage" → "zurich-outage" (Latin letters with diacritics lose them, ß → ss, æ → ae).
+// When letters it cannot spell were dropped (Japanese, Cyrillic, ...) or nothing is left, a hash of
+// the whole title goes after what is left, or after `fallback` when nothing is: "決済エラー" →
+// "incident-1a2b3c4d" with fallback "incident"; one title always gives the same slug.
+std::string file_slug(std::string_view text, std::string_view fallback);
 
 } // namespace nines

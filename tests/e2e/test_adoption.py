@@ -11,7 +11,12 @@
   and a runbook for each; `new` never overwrites (exit 1 with the path, nothing changed).
 - `new incident` has the ICS roles, the #inc-YYYY-MM-DD-slug channel, the timeline skeleton,
   status draft and the severity of the seed's matrix for all 16 function x scope cells, which
-  the `postmortem-severity` lint agrees with.
+  the `postmortem-severity` lint agrees with. Slugs spell Latin diacritics in ASCII and tell
+  titles in other scripts apart by a hash.
+- Blank postmortem and incident drafts change no figure of the month's report (MTTR, MTTD).
+- `new slo` checks clean at every accepted target (unreachable alerts left out, with their
+  runbooks), refuses a target that leaves no budget, and its comments give W/B and B·L/W.
+- A file where a folder must go is exit 3 with nothing written.
 
 Usage: test_adoption.py NINES SOURCE_DIR
 """
@@ -310,6 +315,160 @@ code, out, err = new("incident", "Half classified", "--function", "degraded")
 check(code == 2 and "--scope" in err, f"--function without --scope is exit 2: {err}")
 code, out, err = new("incident", "Bad scope", "--function", "degraded", "--scope", "half")
 check(code == 2, "an unknown --scope is exit 2")
+
+# ---- blank drafts change no figure ----------------------------------------------------------
+# A draft's unknown times and impact are "" (not given), never 0: MTTR and MTTD stay what the
+# filled-in postmortems say, and so does every other figure of the month's report.
+DRAFTS = os.path.join(TMP, "drafts")
+run("init", DRAFTS, "--now", NOW)
+
+
+def month_report():
+    code, out, err = run("report", "-C", DRAFTS, "--month", "2026-11", "--format", "json",
+                         "--now", NOW)
+    check(code == 0, f"report of the month exits 0: {err}")
+    return __import__("json").loads(out).get("monthly_report", {}) if code == 0 else {}
+
+
+before = month_report()
+for args in [["postmortem", "Second outage", "--service", "example-api"],
+             ["incident", "Third outage"]]:
+    code, out, err = run("new", *args, "-C", DRAFTS, "--now", NOW)
+    check(code == 0, f"new {args[0]} exits 0: {err}")
+after = month_report()
+pm = read(os.path.join(DRAFTS, "postmortems/2026-11-20-second-outage.yaml"))
+for field in ["time_to_detect_minutes", "time_to_mitigate_minutes", "time_to_resolve_minutes",
+              "users_affected", "duration_minutes", "customer_tickets"]:
+    check(re.search(rf'^\s+{field}: ""', pm, re.M) is not None, f"the draft leaves {field} blank")
+inc_b, inc_a = before.get("incidents", {}), after.get("incidents", {})
+check(inc_b.get("mttr_minutes") is not None and
+      inc_a.get("mttr_minutes") == inc_b.get("mttr_minutes") and
+      inc_a.get("mttd_minutes") == inc_b.get("mttd_minutes"),
+      f"blank drafts change neither MTTR nor MTTD: {inc_b} -> {inc_a}")
+check(inc_a.get("total") == inc_b.get("total", 0) + 2, "the drafts count as incidents")
+# The count of incidents and of their severities is all that may change.
+for report in [before, after]:
+    for key in ["total", "postmortems", "by_severity"]:
+        report.get("incidents", {}).pop(key, None)
+    for key in list(report.get("delta", {})):
+        if key == "incidents.total" or key.startswith("incidents.by_severity."):
+            del report["delta"][key]
+check(before == after, f"and change no other figure of the report: {before} -> {after}")
+clean_check(DRAFTS, "blank drafts")
+
+# ---- slo targets ---------------------------------------------------------------------------------
+# Every target new accepts gives a file that checks: alerts that could never fire at the target
+# are left out (with their runbook stubs); a target that leaves no budget is refused.
+TGT = os.path.join(TMP, "targets")
+run("init", TGT, "--now", NOW)
+run("new", "service", "svc-t", "-C", TGT, "--now", NOW)
+EXPECT = {"90": ["medium_burn", "slow_burn"], "93.06": ["fast_burn", "medium_burn", "slow_burn"],
+          "93.05": ["medium_burn", "slow_burn"], "83.33": ["slow_burn"], "50": ["slow_burn"],
+          "0.001": ["slow_burn"], "99.9999999": ["fast_burn", "medium_burn", "slow_burn"],
+          "99.9999999999": ["fast_burn", "medium_burn", "slow_burn"]}
+for n, (target, alerts) in enumerate(EXPECT.items()):
+    name = f"svc-t-{n}"
+    code, out, err = run("new", "slo", name, "--service", "svc-t", "--target", target, "-C", TGT,
+                         "--now", NOW)
+    check(code == 0, f"new slo --target {target} exits 0: {err}")
+    text = read(os.path.join(TGT, "slos", name + ".yaml")) if code == 0 else ""
+    got = re.findall(r"- name: (\w+)", text)
+    check(got == alerts, f"--target {target} keeps the alerts that can fire: {got}")
+    check(f"target: {target}\n" in text or f"target: {target} " in text,
+          f"--target {target} is written as given")
+    for alert in {"fast_burn", "medium_burn"} - set(alerts):
+        check(f"# {alert} (" in text and "could never fire" in text,
+              f"--target {target} says why {alert} is left out")
+    clean_check(TGT, f"new slo --target {target}")
+runbooks = sorted(os.listdir(os.path.join(TGT, "runbooks", "svc-t")))
+check(runbooks == ["svc-t-fast-burn.yaml", "svc-t-medium-burn.yaml", "svc-t-slow-burn.yaml"],
+      f"runbook stubs only for alerts written: {runbooks}")
+tiny = read(os.path.join(TGT, "slos", "svc-t-6.yaml"))
+check("error_budget: 0.0000001 " in tiny, f"a tiny budget is written with its digits: {tiny}")
+before = snapshot(TGT)
+for target in ["99.99999999999", "99.9999999999999"]:
+    code, out, err = run("new", "slo", "svc-t-zero", "--service", "svc-t", "--target", target,
+                         "-C", TGT, "--now", NOW)
+    check(code == 2 and "leaves no error budget" in err,
+          f"--target {target} leaves no budget: exit 2 ({code}): {err}")
+check(snapshot(TGT) == before, "a refused target writes nothing")
+# At 90% only the two reachable alerts get runbooks.
+run("new", "service", "svc-u", "-C", TGT, "--now", NOW)
+code, out, err = run("new", "slo", "svc-u-acc", "--service", "svc-u", "--target", "90", "-C", TGT,
+                     "--now", NOW)
+check(code == 0 and sorted(os.listdir(os.path.join(TGT, "runbooks", "svc-u"))) ==
+      ["svc-u-medium-burn.yaml", "svc-u-slow-burn.yaml"],
+      f"a 90% SLO gets no fast_burn runbook: {out}{err}")
+clean_check(TGT, "a 90% SLO with its runbooks")
+
+# The comments give the SPEC's W/B and B·L/W for the SLO's window (28d here), as budget does.
+text = read(os.path.join(TGT, "slos", "svc-t-1.yaml"))
+for burn, lasts, spent in [("14.4", "46.7 h", "2.14% of it went in 1h"),
+                           ("6.0", "4.7 d", "5.36% of it went in 6h"),
+                           ("1.0", "28.0 d", "10.71% of it went in 3d")]:
+    check(re.search(rf"burn_rate: {re.escape(burn)} +# at this rate the budget lasts {lasts}; "
+                    rf"firing means {re.escape(spent)}", text) is not None,
+          f"the {burn}x alert's comment: {lasts}, {spent}: {text}")
+check("2 hours" not in text and "about 5 hours" not in text, "no seed exhaustion times")
+code, out, err = run("budget", "svc-t-1", "-C", TGT, "--now", NOW)
+check("46.7 h" in out and "4.7 d" in out, f"budget shows the same times: {out}{err}")
+# Another window: 7d.
+WEEK = os.path.join(TMP, "week")
+run("init", WEEK, "--now", NOW)
+conf = read(os.path.join(WEEK, "nines.yaml")).replace("slo_window: 28d", "slo_window: 7d")
+with open(os.path.join(WEEK, "nines.yaml"), "w", encoding="utf-8") as f:
+    f.write(conf)
+code, out, err = run("new", "slo", "weekly", "--service", "example-api", "--target", "99.5", "-C",
+                     WEEK, "--now", NOW)
+text = read(os.path.join(WEEK, "slos", "weekly.yaml")) if code == 0 else ""
+check("window: 7d" in text and "lasts 11.7 h; firing means 8.57% of it went in 1h" in text and
+      "lasts 7.0 d; firing means 42.86% of it went in 3d" in text,
+      f"a 7d window's comments: {err}{text}")
+clean_check(WEEK, "a 7d SLO")
+
+# ---- a file where a folder must go --------------------------------------------------------------
+# Every folder is checked before the first file: exit 3, nothing written, no traceback (exit 4).
+STRAY = os.path.join(TMP, "stray")
+run("init", STRAY, "--now", NOW)
+run("new", "service", "svc2", "-C", STRAY, "--now", NOW)
+with open(os.path.join(STRAY, "runbooks", "svc2"), "w") as f:
+    f.write("x\n")
+before = snapshot(STRAY)
+code, out, err = run("new", "slo", "s2", "--service", "svc2", "-C", STRAY, "--now", NOW)
+check(code == 3 and "not a folder" in err and "nothing was written" in err and
+      "internal error" not in err, f"a file in a folder's place is exit 3: {code} {err}")
+check(snapshot(STRAY) == before, "and nothing is written")
+clean_check(STRAY, "after the refused new slo")
+shutil.rmtree(os.path.join(STRAY, "chaos"))
+with open(os.path.join(STRAY, "chaos"), "w") as f:
+    f.write("x\n")
+before = snapshot(STRAY)
+code, out, err = run("new", "experiment", "x", "-C", STRAY, "--now", NOW)
+check(code == 3 and "not a folder" in err, f"new experiment with a file 'chaos': exit 3: {code} {err}")
+check(snapshot(STRAY) == before, "and nothing is written")
+
+# ---- slugs of titles in other scripts -----------------------------------------------------------
+SLUG = os.path.join(TMP, "slugs")
+run("init", SLUG, "--now", NOW)
+made = []
+for title in ["決済エラー", "ログイン障害", "Zürich outage", "Café crème — déjà vu"]:
+    code, out, err = run("new", "incident", title, "-C", SLUG, "--now", NOW)
+    check(code == 0, f"new incident {title!r} exits 0: {err}")
+    m = re.search(r"postmortems/(2026-11-20-[a-z0-9-]+)\.yaml", out)
+    made.append(m.group(1) if m else "")
+check(made[0] != made[1] and made[0].startswith("2026-11-20-incident-") and
+      re.fullmatch(r"2026-11-20-incident-[0-9a-f]{8}", made[1]) is not None,
+      f"two Japanese titles on one day get two files: {made}")
+check(made[2] == "2026-11-20-zurich-outage" and made[3] == "2026-11-20-cafe-creme-deja-vu",
+      f"Latin letters are spelled without diacritics: {made}")
+for slug in made:
+    if slug:
+        text = read(os.path.join(SLUG, "postmortems", slug + ".yaml"))
+        channel = re.search(r'channel: "#(.*)"', text).group(1)
+        check(channel == "inc-" + slug and len(channel) <= 80 and
+              re.fullmatch(r"[a-z0-9-]+", channel) is not None,
+              f"the channel is a valid Slack name: {channel}")
+clean_check(SLUG, "incidents in other scripts")
 
 # ---- ids the repository already has ----------------------------------------------------------
 # An id defined in another file (here under another name, and in a Markdown document) is refused
