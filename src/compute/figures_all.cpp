@@ -93,7 +93,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   });
   for (std::size_t i = 0; i < repo.rotations.size(); ++i)
     f.handoffs.emplace(repo.rotations[i].meta.id, std::move(handoffs[i]));
-  const std::vector<std::string> months = months_with_data(repo);
+  const std::vector<std::string> months = months_with_data(repo, series);
   std::vector<std::optional<MonthlyReport>> reports(months.size());
   each(months.size(),
        [&](std::size_t i) { reports[i] = compute_report(repo, series, months[i], now); });
