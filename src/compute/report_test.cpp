@@ -318,4 +318,28 @@ TEST_SUITE("compute.report") {
     CHECK(oct->previous_has_report);
   }
 
+  TEST_CASE("a frozen month without data keeps the lists that come from documents") {
+    // Its metrics and its postmortems are gone; the rotations' entries for the month are not.
+    std::map<std::string, DailySeries> series;
+    Repo repo = report_repo(series);
+    repo.postmortems.erase(
+        std::remove_if(repo.postmortems.begin(), repo.postmortems.end(),
+                       [](const Postmortem& p) { return p.date.rfind("2026-10", 0) == 0; }),
+        repo.postmortems.end());
+    repo.reports[0].frozen_json = R"({"on_call": {"total_pages": 40, "off_hours_pages": 8},
+                                      "incidents": {"total": 2},
+                                      "computed_concerns": ["On-call health critical: r2: pages per shift"]})";
+    Figures f = compute_all(repo, {}, {}, k_now, nullptr, 1);
+    REQUIRE(f.reports.count("2026-10") == 1);
+    const MonthlyReport& r = f.reports.at("2026-10");
+    CHECK(r.frozen);
+    CHECK(r.on_call.total_pages == 40); // frozen
+    CHECK(r.incidents.total == 2);      // frozen
+    CHECK(r.on_call.rotations_reporting == 2);
+    CHECK(has_prefix(r.on_call.critical, "r2: pages per shift"));
+    CHECK(r.on_call.critical == compute_report(repo, {}, "2026-10", k_now)->on_call.critical);
+    CHECK(r.highlights == std::vector<std::string>{"Shipped cell-based auth"});
+    CHECK(r.report_doc == "2026-10");
+  }
+
 } // TEST_SUITE
