@@ -14,6 +14,7 @@
 #include "render/site.hpp"
 #include "write/repo_edit.hpp"
 #include "write/site_writer.hpp"
+#include "write/walk_scope.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -248,6 +249,28 @@ nlohmann::json frozen_figures(const nlohmann::ordered_json& figures) {
   return out;
 }
 
+// The refusal of a freeze whose new file the walk would not read: which setting leaves it out and
+// what to change, as one line.
+std::string walk_skip_message(const WalkSkip& skip, const std::string& period,
+                              const std::string& folder, const std::string& rel) {
+  std::string why, fix;
+  if (skip.setting == "exclude") {
+    why = "nines.yaml exclude \"" + skip.pattern + "\" leaves it out";
+    fix = "take that glob out of exclude";
+  } else if (skip.setting == "include") {
+    const std::string glob = folder.empty() ? rel : folder + "/**";
+    why = "no glob of nines.yaml include matches it";
+    fix = "add \"" + glob + "\" to include";
+  } else {
+    why = "the walk skips the folder " + skip.pattern;
+    fix = "move the monthly_report documents out of it";
+  }
+  return "nines: cannot freeze " + period + ": " + rel + " would not be read (" + why + "); " +
+         fix +
+         ", or keep the monthly_report documents in a folder that is read (a new one is written "
+         "beside the first); nothing was written";
+}
+
 std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
@@ -294,6 +317,12 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
       folder =
           std::filesystem::path(run.repo.reports.front().meta.file).parent_path().generic_string();
     rel = (folder.empty() ? "" : folder + "/") + r.period + ".yaml";
+    // A new file the walk would not read freezes nothing: refuse before writing, and say which
+    // setting leaves it out (also when it is there already, from an earlier such freeze).
+    if (auto skip = walk_skips(run.repo.config, rel)) {
+      std::cerr << walk_skip_message(*skip, r.period, folder, rel) << "\n";
+      return 1;
+    }
     if (std::filesystem::exists(dir / rel)) {
       std::cerr << "nines: " << rel << " exists but holds no monthly_report for " << r.period
                 << "\n";
@@ -316,16 +345,28 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
     return 3;
   }
   write_file_atomic(dir / rel, text);
-  // The frozen document must check clean; otherwise restore the file as it was.
-  Run verify;
-  if (auto code = run_figures(o.common, verify)) {
+  auto restore = [&] {
     if (before.empty())
       std::filesystem::remove(dir / rel);
     else
       write_file_atomic(dir / rel, before);
     if (new_folder) std::filesystem::remove(folder, ec);
+  };
+  // The frozen document must check clean; otherwise restore the file as it was.
+  Run verify;
+  if (auto code = run_figures(o.common, verify)) {
+    restore();
     std::cerr << "nines: freezing would have made the repository invalid; nothing was changed\n";
     return *code;
+  }
+  // And the month must now read as frozen: a file the run does not read (or a document it does
+  // not take as the month's) would leave the figures live while saying they are kept.
+  auto frozen = verify.figures.reports.find(r.period);
+  if (frozen == verify.figures.reports.end() || !frozen->second.frozen) {
+    restore();
+    std::cerr << "nines: " << r.period << " does not read as frozen after writing " << rel
+              << " (is the file read? see nines.yaml include and exclude); nothing was changed\n";
+    return 1;
   }
   std::cout << "froze " << r.period << " into " << rel << "\n";
   return 0;

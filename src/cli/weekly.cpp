@@ -13,6 +13,7 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "history/history.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 #include "render/api_json.hpp"
 
@@ -82,9 +83,9 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
       out << "| " << cell(w.slo) << " | " << cell(w.service) << " | " << fmt_pct(pct(w.remaining))
           << " | " << trend_text(w) << " | " << budget_state_name(w.state) << " | "
           << fmt_pct(pct(w.consumed)) << " | "
-          << fmt_num(w.burn_rates.count("24h") ? w.burn_rates.at("24h") : std::nullopt, 2) << " | "
-          << or_dash(incidents) << " | " << top << " | " << w.projected_exhaustion.value_or("—")
-          << " |\n";
+          << burn_rate_text(w.burn_rates.count("24h") ? w.burn_rates.at("24h") : std::nullopt)
+          << " | " << or_dash(incidents) << " | " << top << " | "
+          << w.projected_exhaustion.value_or("—") << " |\n";
     }
   }
   out << "\n### Burn-rate alerts this week\n\n";
@@ -101,9 +102,9 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
       }
       if (a.fired.empty()) continue;
       ++lines;
-      out << "- " << w.slo << " — " << a.name << " (" << fmt_num(a.burn_rate, 1) << "× over "
-          << a.short_window << "/" << a.long_window << ", " << or_dash(a.severity) << "): fired on "
-          << join(a.fired) << "\n";
+      out << "- " << w.slo << " — " << a.name << " (" << burn_rate_text(a.burn_rate) << " over "
+          << alert_windows_text(a.long_window, a.short_window) << ", " << or_dash(a.severity)
+          << "): fired on " << join(a.fired) << "\n";
     }
   if (lines == 0) out << "No alert would have fired.\n";
   if (!live_only.empty())

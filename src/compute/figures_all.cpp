@@ -93,24 +93,30 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   });
   for (std::size_t i = 0; i < repo.rotations.size(); ++i)
     f.handoffs.emplace(repo.rotations[i].meta.id, std::move(handoffs[i]));
-  const std::vector<std::string> months = months_with_data(repo);
+  const std::vector<std::string> months = months_with_data(repo, series);
   std::vector<std::optional<MonthlyReport>> reports(months.size());
   each(months.size(),
        [&](std::size_t i) { reports[i] = compute_report(repo, series, months[i], now); });
   for (std::size_t i = 0; i < months.size(); ++i)
     if (reports[i]) f.reports.emplace(months[i], std::move(*reports[i]));
   // Frozen months: their figures come from the repo, even when no data is left to recompute them.
+  // A month without data is still computed first: the lists that come from documents rather than
+  // metrics (its postmortems, the rotations reporting and their critical metrics, people's lists)
+  // stay live, as they do for a frozen month that still has data.
   for (const auto& doc : repo.reports) {
     if (doc.frozen_json.empty()) continue;
     auto it = f.reports.find(doc.period);
     if (it == f.reports.end()) {
-      MonthlyReport r;
-      r.period = doc.period;
-      r.report_doc = doc.meta.id;
-      r.highlights = doc.highlights;
-      r.concerns = doc.concerns;
-      r.next_month_priorities = doc.next_month_priorities;
-      it = f.reports.emplace(doc.period, std::move(r)).first;
+      std::optional<MonthlyReport> r = compute_report(repo, series, doc.period, now);
+      if (!r) { // a malformed period: only what the document holds
+        r.emplace();
+        r->period = doc.period;
+        r->report_doc = doc.meta.id;
+        r->highlights = doc.highlights;
+        r->concerns = doc.concerns;
+        r->next_month_priorities = doc.next_month_priorities;
+      }
+      it = f.reports.emplace(doc.period, std::move(*r)).first;
     }
     apply_frozen(it->second, doc.frozen_json);
   }

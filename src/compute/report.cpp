@@ -523,7 +523,7 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
   auto prev = base_report(repo, series, py, pm, now);
   // A change is only against a month that has a report: one with data, or frozen. A frozen month's
   // figures are the frozen ones, also when its metrics are gone.
-  const auto with_data = months_with_data(repo);
+  const auto with_data = months_with_data(repo, series);
   bool prev_has_report = std::binary_search(with_data.begin(), with_data.end(), r->previous_period);
   for (const auto& d : repo.reports)
     if (d.period == r->previous_period && !d.frozen_json.empty()) {
@@ -543,7 +543,8 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
   return r;
 }
 
-std::vector<std::string> months_with_data(const Repo& repo) {
+std::vector<std::string> months_with_data(const Repo& repo,
+                                          const std::map<std::string, DailySeries>& series) {
   // Months as year × 12 + month, formatted once at the end: a large repository has hundreds of
   // thousands of rows, and this runs once per report.
   std::set<std::int64_t> months;
@@ -554,6 +555,25 @@ std::vector<std::string> months_with_data(const Repo& repo) {
     civil_from_days(*day, y, m, d);
     months.insert(static_cast<std::int64_t>(y) * 12 + (m - 1));
   };
+  // The store's daily counts: pulled from a source or imported with `metrics import` as well as
+  // the repository's CSV files. Only the SLOs the repository defines (the report has no row for
+  // another), and only usable days, as the report's coverage counts them. One usable day settles a
+  // month, so the search goes on from the next month's first day.
+  for (const auto& slo : repo.slos) {
+    auto s = series.find(slo.meta.id);
+    if (s == series.end()) continue;
+    for (auto it = s->second.begin(); it != s->second.end();) {
+      if (!usable(it->second)) {
+        ++it;
+        continue;
+      }
+      int y;
+      unsigned m, d;
+      civil_from_days(it->first, y, m, d);
+      months.insert(static_cast<std::int64_t>(y) * 12 + (m - 1));
+      it = s->second.lower_bound(it->first - (d - 1) + days_in_month(y, static_cast<int>(m)));
+    }
+  }
   const CsvRow* last = nullptr; // a series' rows repeat the day of the row before
   for (const auto& row : repo.csv_rows) {
     if (last && last->day == row.day) continue;

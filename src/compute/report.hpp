@@ -119,7 +119,10 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
 // (`nines report --freeze`), so a closed month reads the same once its metrics are gone.
 void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
 
-// Every month (YYYY-MM, ascending) with CSV data or a dated postmortem.
-std::vector<std::string> months_with_data(const Repo& repo);
+// Every month (YYYY-MM, ascending) with data: a usable day of an SLO's daily counts in `series`
+// (the store: pulled, imported or from the repository's CSV files), a row of the repository's CSV
+// files, or a dated postmortem.
+std::vector<std::string> months_with_data(const Repo& repo,
+                                          const std::map<std::string, DailySeries>& series);
 
 } // namespace nines

@@ -1,4 +1,5 @@
 #include "compute/figures.hpp"
+#include "compute/figures_all.hpp"
 #include "compute/test_support.hpp"
 
 #include <algorithm>
@@ -285,8 +286,60 @@ TEST_SUITE("compute.report") {
     repo.add_csv_row("n.csv", 2, "a", *parse_date("1969-12-31"), 1, 1); // before the epoch
     repo.postmortems = {postmortem("p", "a", "2026-06-14", "SEV2"),
                         postmortem("q", "a", "", "SEV2")};
-    CHECK(months_with_data(repo) ==
+    CHECK(months_with_data(repo, {}) ==
           std::vector<std::string>{"1969-12", "2026-06", "2026-09", "2026-10"});
+  }
+
+  TEST_CASE("months with data in the store") {
+    // Daily counts pulled from a source or imported from a file outside the repository are in
+    // the store only: their months have data as much as the repository's CSV rows.
+    Repo repo;
+    repo.services = {service("a")};
+    repo.slos = {slo("a-avail", "a", 99.0)};
+    std::map<std::string, DailySeries> series;
+    fill(series["a-avail"], "2026-08-30", "2026-10-02", 1000, 4);
+    const std::int64_t empty_day = *parse_date("2026-07-15");
+    series["a-avail"][empty_day] = DailyCount{empty_day, 0, 0};      // no traffic: not usable
+    fill(series["gone-avail"], "2026-05-01", "2026-05-03", 1000, 0); // an SLO no longer defined
+    CHECK(months_with_data(repo, series) ==
+          std::vector<std::string>{"2026-08", "2026-09", "2026-10"});
+    CHECK(months_with_data(repo, {}).empty());
+
+    // So the month gets its report, and the next month's changes are against it.
+    Figures f = compute_all(repo, series, {}, at("2026-11-01T00:00:00Z"), nullptr, 1);
+    REQUIRE(f.reports.count("2026-09") == 1);
+    const MonthlyReport& sep = f.reports.at("2026-09");
+    CHECK(sep.coverage.days_with_data == 30);
+    CHECK(sep.slo_summary.services_meeting_slo == 1);
+    CHECK(sep.previous_has_report);
+    CHECK(f.reports.count("2026-07") == 0);
+    auto oct = compute_report(repo, series, "2026-10", at("2026-11-01T00:00:00Z"));
+    REQUIRE(oct);
+    CHECK(oct->previous_has_report);
+  }
+
+  TEST_CASE("a frozen month without data keeps the lists that come from documents") {
+    // Its metrics and its postmortems are gone; the rotations' entries for the month are not.
+    std::map<std::string, DailySeries> series;
+    Repo repo = report_repo(series);
+    repo.postmortems.erase(
+        std::remove_if(repo.postmortems.begin(), repo.postmortems.end(),
+                       [](const Postmortem& p) { return p.date.rfind("2026-10", 0) == 0; }),
+        repo.postmortems.end());
+    repo.reports[0].frozen_json = R"({"on_call": {"total_pages": 40, "off_hours_pages": 8},
+                                      "incidents": {"total": 2},
+                                      "computed_concerns": ["On-call health critical: r2: pages per shift"]})";
+    Figures f = compute_all(repo, {}, {}, k_now, nullptr, 1);
+    REQUIRE(f.reports.count("2026-10") == 1);
+    const MonthlyReport& r = f.reports.at("2026-10");
+    CHECK(r.frozen);
+    CHECK(r.on_call.total_pages == 40); // frozen
+    CHECK(r.incidents.total == 2);      // frozen
+    CHECK(r.on_call.rotations_reporting == 2);
+    CHECK(has_prefix(r.on_call.critical, "r2: pages per shift"));
+    CHECK(r.on_call.critical == compute_report(repo, {}, "2026-10", k_now)->on_call.critical);
+    CHECK(r.highlights == std::vector<std::string>{"Shipped cell-based auth"});
+    CHECK(r.report_doc == "2026-10");
   }
 
 } // TEST_SUITE

@@ -121,6 +121,18 @@ std::string alert_windows_text(const std::string& long_window, const std::string
          (short_window.empty() ? "—" : short_window);
 }
 
+std::string burn_rate_text(std::optional<double> rate) {
+  if (!rate) return "—";
+  if (!std::isfinite(*rate)) return fixed_text(*rate, 2); // "n/a"
+  std::string s = fixed_text(*rate, 2);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return (s == "-0" ? "0" : s) + "×"; // -0.001 reads 0
+}
+
 std::string runway_text(std::optional<int> months, std::optional<double> fractional) {
   if (!months) return "no limit at this growth";
   if (*months == 0) return "0 months (at or over the threshold now)";

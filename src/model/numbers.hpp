@@ -63,6 +63,10 @@ std::string noun_for(long long n, std::string_view noun, std::string_view plural
 // A burn-rate alert's two windows, long first, as every page and the terminal show them: "1h / 5m".
 std::string alert_windows_text(const std::string& long_window, const std::string& short_window);
 
+// A burn rate as the SLO page shows it: two decimals at most, trailing zeros dropped, and "×":
+// 6 → "6×", 14.4 → "14.4×", 0.375 → "0.38×". "—" when missing.
+std::string burn_rate_text(std::optional<double> rate);
+
 // A capacity runway for people: "2.4 months" (one decimal, never rounded up to a whole month),
 // "0 months (at or over the threshold now)", or "no limit at this growth" when nothing crosses.
 std::string runway_text(std::optional<int> months, std::optional<double> fractional);

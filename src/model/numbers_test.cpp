@@ -113,6 +113,16 @@ TEST_SUITE("model/numbers") {
     CHECK(percent_text(std::nullopt) == "—");
   }
 
+  TEST_CASE("burn rates and alert windows as the SLO page shows them") {
+    CHECK(burn_rate_text(6.0) == "6×");
+    CHECK(burn_rate_text(14.4) == "14.4×");
+    CHECK(burn_rate_text(0.375) == "0.38×");
+    CHECK(burn_rate_text(1.0) == "1×");
+    CHECK(burn_rate_text(-0.001) == "0×");
+    CHECK(burn_rate_text(std::nullopt) == "—");
+    CHECK(alert_windows_text("3d", "6h") == "3d / 6h");
+  }
+
   TEST_CASE("capacity runways: one decimal, never rounded up, coloured by threshold") {
     CHECK(runway_text(3, 2.4) == "2.4 months");
     CHECK(runway_text(3, 2.96) == "2.9 months");

@@ -55,7 +55,7 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
     alerts.push_back(ViewObject()
                          .add("name", a.name)
                          .add("burn_rate", num(a.burn_rate, 2))
-                         .add("windows", a.short_window + "/" + a.long_window)
+                         .add("windows", alert_windows_text(a.long_window, a.short_window))
                          .add("judged", a.judged)
                          .add("fired", join(a.fired, ", "))
                          .add("fired_count", a.fired.size())
@@ -83,7 +83,7 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
   auto burn = [&](const char* label) {
     auto it = w.burn_rates.find(label);
     std::optional<double> v = it == w.burn_rates.end() ? std::nullopt : it->second;
-    return fig(num_or_null(v, 2), key + ".burn_rates." + label);
+    return fig(v ? json(burn_rate_text(v)) : json(nullptr), key + ".burn_rates." + label);
   };
   const bool has_incidents = !incidents.empty(), has_alerts = !alerts.empty();
   return ViewObject()
@@ -189,7 +189,7 @@ json review_view(const Site& site, const WeeklyReview& r) {
                             .add("href", slo_href(site, w.slo))
                             .add("name", a.name)
                             .add("burn_rate", num(a.burn_rate, 2))
-                            .add("windows", a.short_window + "/" + a.long_window)
+                            .add("windows", alert_windows_text(a.long_window, a.short_window))
                             .add("days", join(a.fired, ", "))
                             .take());
     }

@@ -305,6 +305,38 @@ def test_freeze(tmp):
           f"freeze without reports/ ({code}) {out} {err}")
     code, _, err = run("check", "-C", fresh, "--now", NOW)
     check(code == 0, f"the frozen report checks clean ({code}) {err}")
+    # A new file nines.yaml's include or exclude leaves out of the walk would freeze nothing:
+    # refused before anything is written, naming the setting and what to add.
+    scoped = tmp + "/freeze-include"
+    run("init", scoped)
+    with open(os.path.join(scoped, "nines.yaml"), "a", encoding="utf-8") as f:
+        f.write('\ninclude: ["services/**", "slos/**", "slis/**", "runbooks/**", "postmortems/**", '
+                '"oncall/**", "policies/**", "toil/**", "readiness/**", "chaos/**", '
+                '"assessments/**", "capacity/**", "**/*.md", "metrics/*.csv"]\n')
+    code, out, err = run("report", "-C", scoped, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 1 and "froze" not in out and "reports/2026-10.yaml would not be read" in err and
+          'add "reports/**" to include' in err, f"freeze into a file include skips ({code}) {err}")
+    check(not os.path.exists(os.path.join(scoped, "reports")), "nothing was written")
+    with open(os.path.join(scoped, "nines.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    write(os.path.join(scoped, "nines.yaml"), text.replace('"**/*.md"', '"**/*.md", "reports/**"'))
+    code, out, err = run("report", "-C", scoped, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 0 and "froze 2026-10 into reports/2026-10.yaml" in out, f"then it freezes ({code}) {err}")
+    code, out, _ = run("report", "-C", scoped, "--month", "2026-10", "--now", NOW, "--format", "json")
+    check(code == 0 and json.loads(out)["monthly_report"]["frozen"] is True, "and reads as frozen")
+    # An excluded file that holds the month's report (frozen while it was read) is named as
+    # excluded, not as a file without the month's report.
+    excluded = tmp + "/freeze-exclude"
+    shutil.copytree(scoped, excluded)
+    write(os.path.join(excluded, "nines.yaml"), text + 'exclude: ["reports/**"]\n')
+    with open(os.path.join(excluded, "reports", "2026-10.yaml"), encoding="utf-8") as f:
+        held = f.read()
+    code, out, err = run("report", "-C", excluded, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 1 and 'nines.yaml exclude "reports/**" leaves it out' in err and
+          "holds no monthly_report" not in err, f"freeze into an excluded file ({code}) {err}")
+    with open(os.path.join(excluded, "reports", "2026-10.yaml"), encoding="utf-8") as f:
+        check(f.read() == held, "the excluded file is untouched")
+
     # A folder it cannot write into is a file it cannot reach (exit 3), not an internal error.
     # (A file in the way, not a read-only folder: root writes into those.)
     blocked = tmp + "/freeze-blocked"

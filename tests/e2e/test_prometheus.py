@@ -334,6 +334,20 @@ def test_real_prometheus(tmp, url):
                   f"real: {slo} burn {label} {f['burn_rates'][label]} = (1 − {g}/{t})/{b}")
     check(figures["pay-availability"]["burn_rates"]["1h"] !=
           figures["pay-availability"]["burn_rates"]["6h"], "real: 1h and 6h differ (generator)")
+    # The pulled days are October's metrics (the repository has no CSV and no postmortem): the
+    # month has its report, with the days the pull stored, 2026-10-04 … 2026-10-31.
+    path = os.path.join(out, "api", "reports", "2026-10.json")
+    check(os.path.exists(path), "real: api/reports/2026-10.json for the pulled month")
+    if os.path.exists(path):
+        with open(path) as f:
+            rep = json.load(f)["monthly_report"]
+        check(rep["coverage"] == {"days_with_data": 28, "days_in_month": 31},
+              f"real: the report covers the 28 pulled days: {rep['coverage']}")
+        for s, row in enumerate(sorted(rep["slos"], key=lambda r: r["slo"] != "pay-availability")):
+            goods = [increase(s, (d + 1) * DAY, DAY)[0] for d in window]
+            totals = [increase(s, (d + 1) * DAY, DAY)[1] for d in window]
+            check(close(row["attainment_pct"], 100 * sum(goods) / sum(totals)),
+                  f"real: {row['slo']}'s October attainment from the pulled days")
     no_token_anywhere("real", [stdout, stderr], [out, os.path.join(repo, ".nines")])
 
     # A second build at the same now fetches no day again and writes the same figures.
@@ -593,6 +607,34 @@ def test_metrics_import(tmp):
           "'pay-availability'? [unknown-reference]" in stderr,
           f"import: an unknown SLO is check's error ({code}) {stderr!r}")
     check(len(store_rows(repo)) == 2, "import: nothing of a file with an unknown SLO is stored")
+
+    # The imported days are the month's metrics, though no CSV in the repository and no
+    # postmortem has a day of it: 2026-10 gets its report, on the site too, and can be frozen.
+    code, md, stderr, _ = nines("report", repo, "--month", "2026-10", "--now", NOW)
+    check(code == 0 and "Partial month: metrics cover 2 of 31 days." in md,
+          f"import: the month has a report ({code}) {stderr!r}")
+    code, out, _, _ = nines("report", repo, "--month", "2026-10", "--now", NOW, "--format", "json")
+    rep = json.loads(out)["monthly_report"] if code == 0 else {}
+    pay = [s for s in rep.get("slos", []) if s["slo"] == "pay-availability"]
+    check(pay and close(pay[0]["attainment_pct"], 92.5) and pay[0]["days_with_data"] == 2,
+          f"import: the report's figures are the imported ones: {pay}")
+    site = os.path.join(tmp, "import-site")
+    code, _, stderr, _ = nines("build", repo, "-o", site, "--offline", "--now", NOW)
+    check(code == 0, f"import: build ({code}) {stderr[-800:]}")
+    with open(os.path.join(site, "api", "reports", "index.json")) as f:
+        check("2026-10" in json.dumps(json.load(f)), "import: api/reports lists 2026-10")
+    check(os.path.exists(os.path.join(site, "api", "reports", "2026-10.json")) and
+          os.path.exists(os.path.join(site, "reports", "2026-10", "index.html")),
+          "import: api/reports/2026-10.json and its page are built")
+    code, out, stderr, _ = nines("report", repo, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 0 and "froze 2026-10 into reports/2026-10.yaml" in out,
+          f"import: the month can be frozen ({code}) {stderr!r}")
+    shutil.rmtree(os.path.join(repo, ".nines"))
+    code, out, _, _ = nines("report", repo, "--month", "2026-10", "--now", NOW, "--format", "json")
+    frozen = json.loads(out)["monthly_report"] if code == 0 else {}
+    check(frozen.get("frozen") is True and frozen.get("coverage") == rep.get("coverage") and
+          [s["attainment_pct"] for s in frozen["slos"]] == [s["attainment_pct"] for s in rep["slos"]],
+          f"import: the frozen month keeps its figures once the store is gone: {frozen}")
 
 
 def main():

@@ -172,6 +172,11 @@ def test_review(root):
                                   "## 4. Reliability work")]
     check(code == 0 and -1 not in order and order == sorted(order), f"markdown sections:\n{md}")
     check("↓ down" in md and "fired on 2026-11-24, 2026-11-26" in md, "markdown trend and alerts")
+    # As the SLO page and the site's review write them: windows long / short, the burn rate with
+    # two decimals at most.
+    check("— daily_burn (2× over 1d / 1h, ticket): fired on 2026-11-24, 2026-11-26" in md,
+          f"markdown alert line:\n{md}")
+    check("| 1× |" in md, "markdown burn 24h as on the page")
 
     # A week with no incidents.
     code, out, _ = nines("review", ".", "--week", "2026-W47", "--format", "json", cwd=root)
@@ -280,6 +285,9 @@ def test_site(root):
     reviews = open(os.path.join(out_dir, "reviews", "index.html")).read()
     check('href="../reviews/index.html"' in reports, "reports link to the weekly reviews")
     check('href="../reports/index.html"' in reviews, "reviews link to the monthly reports")
+    w48 = open(os.path.join(out_dir, "reviews", "2026-W48.html")).read()
+    check("<code>daily_burn</code> (2× over 1d / 1h): fired on 2026-11-24, 2026-11-26" in w48,
+          "the review page's alert line reads as the Markdown's")
     slo = open(os.path.join(out_dir, "slos", "alpha-availability", "index.html")).read()
     check("Error budget this week" in slo and "Budget consumed this week" in slo,
           "the SLO page has the error budget week")
