@@ -56,36 +56,35 @@ int decimals_against(double threshold_pct, int min_decimals) {
 
 namespace {
 
-// percent_against's text, where a value on the `below` side of the threshold (below it, or above
-// it when `below` is false) never reads at or past it.
+// percent_against's text: a value below the threshold never reads at or above it, and (when
+// `above_too`) a value above it never reads at or below it.
 std::string percent_kept_apart(std::optional<double> pct, double threshold_pct, int min_decimals,
-                               bool below) {
+                               bool above_too) {
   if (!pct || !std::isfinite(*pct)) return "—";
   const int d = decimals_against(threshold_pct, min_decimals);
   std::string text = fixed_text(*pct, d);
-  const bool apart =
-      below ? *pct < threshold_pct - k_target_tolerance : *pct > threshold_pct + k_target_tolerance;
-  if (std::isfinite(threshold_pct) && apart) {
-    // Compare in whole units of the last decimal, where the threshold is exact: rounding can
-    // only have reached the threshold from within half a unit, so one unit short of it is the
-    // value truncated toward the far side.
-    const double scale = std::pow(10.0, d);
-    const double shown = std::round(*pct * scale);
-    const double limit = std::round(threshold_pct * scale);
-    if (below && shown >= limit) text = fixed_text((limit - 1) / scale, d);
-    if (!below && shown <= limit) text = fixed_text((limit + 1) / scale, d);
-  }
+  if (!std::isfinite(threshold_pct)) return text + "%";
+  // Compare in whole units of the last decimal, where the threshold is exact: rounding can only
+  // have reached the threshold from within half a unit, so one unit short of it is the value
+  // truncated toward the far side.
+  const double scale = std::pow(10.0, d);
+  const double shown = std::round(*pct * scale);
+  const double limit = std::round(threshold_pct * scale);
+  if (*pct < threshold_pct - k_target_tolerance && shown >= limit)
+    text = fixed_text((limit - 1) / scale, d);
+  else if (above_too && *pct > threshold_pct + k_target_tolerance && shown <= limit)
+    text = fixed_text((limit + 1) / scale, d);
   return text + "%";
 }
 
 } // namespace
 
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals) {
-  return percent_kept_apart(pct, threshold_pct, min_decimals, true);
+  return percent_kept_apart(pct, threshold_pct, min_decimals, false);
 }
 
 std::string consumed_text(std::optional<double> pct) {
-  return percent_kept_apart(pct, 100, 1, false);
+  return percent_kept_apart(pct, 100, 1, true);
 }
 
 std::string attainment_text(std::optional<double> pct, double target_pct) {

@@ -38,9 +38,10 @@ int decimals_against(double threshold_pct, int min_decimals = 1);
 // for a missing or non-finite value.
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals = 1);
 
-// Budget consumed (already ×100) against 100%, with one decimal: a budget overspent by any amount
-// never reads "100.0%" (100.04 → "100.1%"), as remaining never reads "0.0%" for a negative
-// value (percent_against with 0), so the two always tell the same story.
+// Budget consumed (already ×100) against 100%, with one decimal, kept apart on both sides: a
+// budget overspent by any amount never reads "100.0%" (100.04 → "100.1%"), as remaining never
+// reads "0.0%" for a negative value, and one not yet spent never reads it either (99.96 →
+// "99.9%"), so consumed and remaining always tell the same story.
 std::string consumed_text(std::optional<double> pct);
 
 // An attainment next to its target: percent_against with at least two decimals.
