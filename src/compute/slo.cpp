@@ -7,7 +7,9 @@
 #include "model/time.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 
 namespace nines {
 
@@ -176,7 +178,20 @@ std::optional<double> pct(std::optional<double> fraction) {
 }
 
 double budget_fraction(double target_pct) {
-  return (100.0 - target_pct) / 100.0;
+  // A target is a decimal as written (99.9), which binary cannot hold: (100 − 99.9) / 100 is
+  // 0.00099999999999994, and the SPEC's own 40.32 allowed minutes read 40.319999999997712 in the
+  // API. Subtracting in whole units of the target's last written decimal gives the double
+  // nearest to the decimal budget (0.001) instead. Up to 12 decimals, where those units stay
+  // exact; past that, the plain difference.
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, target_pct);
+  const std::string_view text(buf, ec == std::errc() ? static_cast<std::size_t>(end - buf) : 0);
+  const std::size_t dot = text.find('.');
+  const std::size_t decimals = dot == std::string_view::npos ? 0 : text.size() - dot - 1;
+  if (text.empty() || text.find('e') != std::string_view::npos || decimals > 12)
+    return (100.0 - target_pct) / 100.0;
+  const double scale = std::pow(10.0, static_cast<double>(decimals));
+  return std::round((100.0 - target_pct) * scale) / (scale * 100.0);
 }
 
 double allowed_bad_minutes(double target_pct, double window_days) {

@@ -2,6 +2,7 @@
 #include "compute/test_support.hpp"
 #include "model/budget.hpp"
 
+#include <cmath>
 #include <doctest/doctest.h>
 
 using namespace nines;
@@ -293,15 +294,28 @@ TEST_SUITE("compute.slo") {
     Repo repo;
     Slo s = slo("api", "svc", 99.99);
     DailySeries d;
-    // Bad events exactly at the target every day: C = 1, R = 0 — in binary, a residue of 5e-11.
+    // Bad events exactly at the target every day: C = 1, R = 0. With the budget taken as the
+    // decimal 0.0001 R comes out exactly 0 here; sums of other days can still leave a residue of
+    // the order of 1e-11 either way, which the state and the projection must not read as budget.
     fill(d, "2026-10-04", "2026-10-31", 10'000'000, 1000);
     auto f = figures(repo, s, &d);
     REQUIRE(f.remaining);
-    CHECK(*f.remaining > 0); // the residue this case is about
-    CHECK(*f.remaining < 1e-9);
+    CHECK(std::fabs(*f.remaining) < 1e-9);
     CHECK(*f.burn_rates["24h"] == doctest::Approx(1.0));
     CHECK(f.state.level == BudgetState::Exhausted);
     CHECK_FALSE(f.projected_exhaustion);
+  }
+
+  TEST_CASE("the budget fraction is the decimal the target is written as") {
+    // SPEC 3.1: 99.9% over 28d = 40.32 min, as a JSON number, not 40.319999999997712.
+    CHECK(allowed_bad_minutes(99.9, 28) == 40.32);
+    CHECK(allowed_bad_minutes(99.95, 7) == 5.04);
+    CHECK(allowed_bad_minutes(99.9, 30) == 43.2);
+    CHECK(budget_fraction(99.12345678) == 0.0087654322);
+    CHECK(budget_fraction(90) == 0.1);
+    CHECK(budget_fraction(100) == 0);
+    // Past 12 decimals, the plain difference.
+    CHECK(budget_fraction(99.99999999999991) == doctest::Approx((100 - 99.99999999999991) / 100));
   }
 
   TEST_CASE("the policy: the SLO's, else the service's, else the default, else the seed's") {
