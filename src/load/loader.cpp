@@ -1363,9 +1363,11 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
     if (ec) return {};
     const fs::path& p = it->path();
     const std::string name = p.filename().string();
+    // The site writer's own folders beside OUT (write/site_writer.cpp names them); any other
+    // folder, a user's `site.old-2024` included, is content like the rest.
     const bool writer_temp =
-        p.parent_path() == out.parent_path() &&
-        (name.rfind(out_name + ".tmp-", 0) == 0 || name.rfind(out_name + ".old-", 0) == 0);
+        p.parent_path() == out.parent_path() && (name.rfind(out_name + ".tmp-nines-", 0) == 0 ||
+                                                 name.rfind(out_name + ".old-nines-", 0) == 0);
     if (name == ".git" || p == out || writer_temp) {
       if (it->is_directory(ec) && !it->is_symlink(ec)) it.disable_recursion_pending();
       continue;

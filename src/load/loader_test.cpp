@@ -595,6 +595,23 @@ TEST_CASE("loader: the fingerprint is the same on any number of threads") {
   CHECK(changed.bodies.at("runbooks/r17.md") != one.bodies.at("runbooks/r17.md"));
 }
 
+TEST_CASE("loader: the fingerprint leaves out only the site writer's own folders beside OUT") {
+  TempRepo r;
+  write_docs(r, 3);
+  FingerprintScope scope;
+  scope.out = r.root / "site";
+  auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
+  ProseFingerprint p;
+  const std::string base = repo_fingerprint(r.root, LoadOptions{}, scope, hash, &p);
+  // A build's temporary tree is not content: it comes and goes with every build.
+  r.write("site.tmp-nines-123/index.html", "<p>x</p>\n");
+  r.write("site.old-nines-124/index.html", "<p>y</p>\n");
+  CHECK(repo_fingerprint(r.root, LoadOptions{}, scope, hash, &p) == base);
+  // A user's folder that only looks like one is content: an edit in it must rebuild.
+  r.write("site.old-2024/svc.yaml", "service:\n  name: old\n");
+  CHECK(repo_fingerprint(r.root, LoadOptions{}, scope, hash, &p) != base);
+}
+
 TEST_CASE("loader: the fingerprint without bodies sees everything but Markdown bodies") {
   TempRepo r;
   r.write("nines.yaml", "version: 1\n");
