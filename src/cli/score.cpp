@@ -42,7 +42,7 @@ void print_org(std::ostream& out, const MaturityFigures& m) {
   const auto& org = m.org;
   out << "organisation: " << slash(org.total, 1, "40") << " " << org.band << " (computed "
       << fmt_num(org.computed_total, 1) << "), quality rubric " << slash(org.rubric.total, 1, "100")
-      << ", " << org.services.size() << " services\n";
+      << ", " << plural(static_cast<long long>(org.services.size()), "service") << "\n";
   if (!m.slo_coverage_by_tier.empty()) {
     out << "SLO coverage:";
     bool first = true;

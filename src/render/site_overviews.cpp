@@ -234,6 +234,7 @@ json maturity_view(const Site& site) {
         .add("band", g.band)
         .add("rubric", num(g.rubric.total, 1) + "/100")
         .add("services", static_cast<int>(g.services.size()))
+        .add("services_label", g.services.size() == 1 ? "Service scored" : "Services scored")
         .add("dimensions", std::move(d))
         .take();
   };
@@ -334,7 +335,11 @@ json readiness_view(const Site& site) {
                            .take());
   }
   v["services"] = std::move(services);
-  v["approved"] = std::to_string(approved) + " of " + std::to_string(site.figs.readiness.size());
+  // "0 of 1 service has", "1 of 3 services has", "2 of 3 services have": the noun agrees with the
+  // total, the verb with a single one of either.
+  const long long all = static_cast<long long>(site.figs.readiness.size());
+  v["approved"] = std::to_string(approved) + " of " + plural(all, "service") +
+                  (approved == 1 || all == 1 ? " has" : " have");
   return v;
 }
 

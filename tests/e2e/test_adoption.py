@@ -93,6 +93,14 @@ clean_check(REPO, "fresh init")
 code, out, err = run("build", REPO, "--now", NOW, "--offline")
 check(code == 0, f"fresh init builds (exit {code}): {err}")
 check(os.path.isfile(os.path.join(REPO, "site", "index.html")), "build writes site/index.html")
+# One service: counts agree with it in the terminal and on the pages.
+readiness_page = read(os.path.join(REPO, "site", "readiness", "index.html"))
+check("of 1 service has a current production approval" in readiness_page,
+      "the readiness overview says '… of 1 service has'")
+check(">Service scored<" in read(os.path.join(REPO, "site", "maturity", "index.html")),
+      "the maturity tile reads 'Service scored' for one service")
+code, out, err = run("score", "-C", REPO, "--now", NOW)
+check(code == 0 and out.splitlines()[0].endswith(", 1 service"), f"score says '1 service': {out[:200]}")
 # Every figure has something to show: the example SLO has data and the service a readiness row.
 code, out, err = run("budget", "-C", REPO, "--now", NOW, "--json")
 check(code == 0 and '"example-api-availability"' in out, f"budget of the example SLO: {out}{err}")
