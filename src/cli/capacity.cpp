@@ -67,11 +67,12 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   };
   out << c.id << (c.bottleneck_resource.empty() ? "" : " — bottleneck: " + c.bottleneck_resource)
       << "\n";
-  kv("peak utilization", fmt_pct(c.peak_utilization_pct));
-  kv("scale-up threshold", fmt_pct(c.threshold_pct) + (c.threshold_defaulted ? " (default)" : ""));
+  kv("peak utilization", fmt_pct(c.peak_utilization_pct, 1));
+  kv("scale-up threshold",
+     fmt_pct(c.threshold_pct, 1) + (c.threshold_defaulted ? " (default)" : ""));
   if (c.over_threshold) kv("", paint("OVER THRESHOLD", "critical"));
-  kv("monthly growth",
-     fmt_pct(c.monthly_growth_pct) + (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
+  kv("monthly growth", fmt_pct(c.monthly_growth_pct, 1) +
+                           (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
   kv("runway",
      fmt_runway(c.peak_utilization_pct.has_value(), c.runway_months, c.runway_months_fractional));
   if (c.auto_scaling) kv("auto-scaling", *c.auto_scaling ? "yes" : "no");
@@ -82,19 +83,19 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
               "NOW",
               "6 MONTHS",
               "12 MONTHS",
-              "6 MO @" + fmt_pct(w->growth_pct),
-              "12 MO @" + fmt_pct(w->growth_pct)};
+              "6 MO @" + fmt_pct(w->growth_pct, 1),
+              "12 MO @" + fmt_pct(w->growth_pct, 1)};
   Table t(header);
   std::vector<std::string> growth = {"  " + (c.growth_metric.empty() ? "growth" : c.growth_metric),
                                      fmt_num(c.current), fmt_num(c.projected_6mo),
                                      fmt_num(c.projected_12mo)};
-  std::vector<std::string> util = {"  peak utilization", fmt_pct(c.peak_utilization_pct),
-                                   fmt_pct(c.utilization_6mo), fmt_pct(c.utilization_12mo)};
+  std::vector<std::string> util = {"  peak utilization", fmt_pct(c.peak_utilization_pct, 1),
+                                   fmt_pct(c.utilization_6mo, 1), fmt_pct(c.utilization_12mo, 1)};
   if (w) {
     growth.push_back(fmt_num(w->projected_6mo));
     growth.push_back(fmt_num(w->projected_12mo));
-    util.push_back(fmt_pct(w->utilization_6mo));
-    util.push_back(fmt_pct(w->utilization_12mo));
+    util.push_back(fmt_pct(w->utilization_6mo, 1));
+    util.push_back(fmt_pct(w->utilization_12mo, 1));
   }
   t.add(growth);
   t.add(util);
@@ -104,7 +105,7 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   out << "\n";
   t.print(out);
   if (w)
-    out << "\n  what-if at " << fmt_pct(w->growth_pct) << "/month: runway "
+    out << "\n  what-if at " << fmt_pct(w->growth_pct, 1) << "/month: runway "
         << fmt_runway(c.peak_utilization_pct.has_value(), w->runway_months,
                       w->runway_months_fractional)
         << "\n";

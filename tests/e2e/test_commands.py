@@ -230,6 +230,11 @@ def test_capacity():
         check(any(w in out for w in ("under 3 months", "under 6 months", "6 months or more",
                                      "over threshold")), "capacity says the runway's urgency in words")
     check("6 MONTHS" in out and "12 MONTHS" in out, "capacity shows the 6 and 12 month projections")
+    # Percentages with one decimal, as the capacity page shows them.
+    peak = model.get("peak_utilization_pct")
+    if peak is not None:
+        check(f"{peak:.1f}%" in out and f"{peak:.2f}%" not in out,
+              f"capacity shows peak utilization with one decimal ({peak:.1f}%): {out}")
 
     # --growth: the figures stay, the what-if is added beside them.
     got = json_cmd("capacity", svc, "--growth", "10")
