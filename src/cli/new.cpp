@@ -5,6 +5,7 @@
 #include "cli/common.hpp"
 #include "cli/templates.hpp"
 #include "compute/slo.hpp"
+#include "model/budget.hpp"
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
 #include "model/severity.hpp"
@@ -233,15 +234,14 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     d.set("window", std::to_string(days) + "d");
     d.set("error_budget", budget);
     d.set("error_budget_minutes", decimal_text(allowed_bad_minutes(o.target, window_days), 2));
-    // The SRE Workbook's three alerts, less those the target makes unreachable: everything
-    // failing burns at 100 / (100 - target), and the burn-alert-never-fires lint (with its
-    // relative slack) rejects a threshold above that.
-    const double max_burn = 100 / (100 - o.target);
+    // The SRE Workbook's three alerts, less those the target makes unreachable (the rule of the
+    // burn-alert-never-fires lint, so what is written passes check).
+    const double max_burn = max_burn_rate(o.target);
     list alerts, dropped;
     std::vector<std::string> kept;
     for (const auto& a : k_workbook_alerts) {
       const std::string windows = std::string(a.short_window) + "/" + a.long_window;
-      if (a.burn_rate > max_burn * (1 + 1e-9)) {
+      if (!burn_rate_reachable(a.burn_rate, o.target)) {
         dropped.push_back(data(std::string(a.name) + " (" + fixed_text(a.burn_rate, 1) + "x over " +
                                windows + ") is left out: at a " + shortest_text(o.target) +
                                "% target the highest possible burn rate is " +

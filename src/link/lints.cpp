@@ -2,6 +2,7 @@
 // their own. Every lint skips what it cannot judge (missing fields, out-of-range targets) instead
 // of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
+#include "model/budget.hpp"
 #include "model/freshness.hpp"
 #include "model/history.hpp"
 #include "model/numbers.hpp"
@@ -182,11 +183,9 @@ void lint_multi_region(const Repo& repo, DiagBag& diags) {
 
 void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
   if (!valid_target(slo.target)) return;
-  // Everything failing burns at 100 / (100 − target); no threshold above that can be reached.
-  double max_burn = 100 / (100 - slo.target);
+  const double max_burn = max_burn_rate(slo.target);
   for (const auto& alert : slo.alerts) {
-    // Relative slack: near 100% the maximum is large and its rounding error grows with it.
-    if (alert.burn_rate <= max_burn * (1 + 1e-9)) continue;
+    if (burn_rate_reachable(alert.burn_rate, slo.target)) continue;
     diags.error(slo.meta.file, alert.burn_rate_loc, "burn-alert-never-fires",
                 "burn-rate alert '" + alert.name + "' at " + fmt_num(alert.burn_rate) +
                     "x can never fire: with a " + fmt_num(slo.target) +

@@ -8,6 +8,19 @@
 
 namespace nines {
 
+// The highest burn rate an SLO with target `target_pct` can show: everything failing burns at
+// 100 / (100 − target).
+inline double max_burn_rate(double target_pct) {
+  return 100 / (100 - target_pct);
+}
+
+// Whether a burn-rate alert threshold can ever be reached at that target: the one rule of the
+// burn-alert-never-fires lint and of the alerts `nines new slo` writes. The slack is relative:
+// near 100% the maximum is large and its rounding error grows with it.
+inline bool burn_rate_reachable(double burn_rate, double target_pct) {
+  return burn_rate <= max_burn_rate(target_pct) * (1 + 1e-9);
+}
+
 // Ordered from best to worst, so that the worst state of several is their maximum. `Missing` (no
 // data) ranks below every measured state: it never makes a service look worse than its data.
 enum class BudgetState { Missing, Healthy, Warning, Critical, Exhausted };
