@@ -319,6 +319,17 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   return Verdict::Accepted;
 }
 
+// Whether folder `rel` is the output folder `out` or one of the site writer's own folders beside
+// it (`OUT.tmp-nines-PID`, `OUT.old-nines-PID`: write/site_writer.cpp names them). Neither is
+// content, and the fingerprint leaves out the same folders, so what is read and what decides
+// "nothing changed" agree.
+bool writer_folder(std::string_view rel, std::string_view out) {
+  if (rel == out) return true;
+  if (rel.size() <= out.size() || rel.substr(0, out.size()) != out) return false;
+  const std::string_view rest = rel.substr(out.size());
+  return rest.rfind(".tmp-nines-", 0) == 0 || rest.rfind(".old-nines-", 0) == 0;
+}
+
 bool glob_at(std::string_view p, std::string_view s) {
   while (!p.empty()) {
     if (p.substr(0, 2) == "**") {
@@ -922,10 +933,10 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
       std::error_code tec;
       bool is_link = it->is_symlink(tec);
       if (it->is_directory(tec)) {
-        bool skip = (!name.empty() && name[0] == '.') || rel == "site" || rel == "layouts" ||
-                    rel == "node_modules" || is_link;
+        bool skip = (!name.empty() && name[0] == '.') || writer_folder(rel, "site") ||
+                    rel == "layouts" || rel == "node_modules" || is_link;
         for (const auto& d : opts.skip_dirs)
-          if (rel == d) skip = true;
+          if (writer_folder(rel, d)) skip = true;
         // An excluded folder, or one whose whole content is excluded (`docs/**`), is not walked.
         if (any_glob(opts.exclude, rel) || any_glob(opts.exclude, rel + "/\x01")) skip = true;
         if (!skip) pending.push_back(p);

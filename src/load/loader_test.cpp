@@ -610,6 +610,15 @@ TEST_CASE("loader: the fingerprint leaves out only the site writer's own folders
   // A user's folder that only looks like one is content: an edit in it must rebuild.
   r.write("site.old-2024/svc.yaml", "service:\n  name: old\n");
   CHECK(repo_fingerprint(r.root, LoadOptions{}, scope, hash, &p) != base);
+  // And the walk reads what the fingerprint sees: not the writer's folders, the user's folder.
+  r.write("site.old-nines-124/svc.yaml", "service:\n  name: leftover\n");
+  DiagBag diags;
+  std::vector<std::string> names;
+  load_repo(
+      r.root, LoadOptions{}, diags, [&](RawDoc&& d) { names.push_back(d.file); },
+      [](RawCsvRow&&) {});
+  CHECK(std::count(names.begin(), names.end(), "site.old-2024/svc.yaml") == 1);
+  CHECK(std::count(names.begin(), names.end(), "site.old-nines-124/svc.yaml") == 0);
 }
 
 TEST_CASE("loader: the fingerprint without bodies sees everything but Markdown bodies") {
