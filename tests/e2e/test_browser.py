@@ -594,6 +594,32 @@ def test_print(browser, site):
         check(paper["sortButtons"] > 0 and paper["arrows"] == 0,
               f"slos/index.html printed: no sort arrows: {paper}")
         check(paper["shownControls"] == 0, f"slos/index.html printed: header controls hidden: {paper}")
+        # The header's toggle set to dark does not reach paper: the text prints dark on white.
+        page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
+        page.send("Emulation.setEmulatedMedia", {"media": "print"})
+        ink = page.evaluate("[getComputedStyle(document.querySelector('main')).color,"
+                            " getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()]")
+        page.send("Emulation.setEmulatedMedia", {"media": ""})
+        page.evaluate("document.documentElement.removeAttribute('data-theme')")
+        check(ink[0] == "rgb(0, 0, 0)" and ink[1] == "#ffffff",
+              f"printed with the dark theme chosen: black text on a white page, got {ink}")
+        # The sort arrows are decoration: their alternative text is empty.
+        alt = page.evaluate("getComputedStyle(document.querySelector('.sort-button'), '::after').content")
+        check(alt.rstrip().endswith('/ ""'), f"a sort arrow has empty alternative text: {alt!r}")
+        # Folded checklists open for printing and fold again after.
+        page.navigate(file_url(site, "readiness/index.html"))
+        folded = page.evaluate("document.querySelectorAll('details:not([open])').length")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        while_printing = page.evaluate("document.querySelectorAll('details:not([open])').length")
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        after = page.evaluate("document.querySelectorAll('details:not([open])').length")
+        check(folded > 0 and while_printing == 0 and after == folded,
+              f"readiness: {folded} folded sections open for printing ({while_printing} left) and fold"
+              f" again ({after})")
+        # The page names its own icon, so the browser never asks the host's root for one.
+        icon = page.evaluate("(document.querySelector('link[rel=icon]') || {}).href || ''")
+        check(icon.startswith(file_url(site, "")) and icon.endswith("static/favicon.svg"),
+              f"the page's icon is the site's own: {icon!r}")
     except cdp.CDPError as e:
         check(False, f"print: {e}")
     finally:

@@ -1,4 +1,5 @@
-/* nines site frame: the colour scheme toggle and the phone navigation menu.
+/* nines site frame: the colour scheme toggle, the phone navigation menu, and folded sections
+   opened for printing.
    Loaded in <head> without defer so the remembered scheme applies before the first paint.
    Without JavaScript the page follows the system scheme and the navigation is always open. */
 (function () {
@@ -64,4 +65,18 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
+
+  // Paper cannot be clicked: a printed checklist or evidence list folded in <details> would be
+  // left out. Every closed one opens for printing and closes again after.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    var all = document.querySelectorAll("details:not([open])");
+    for (var i = 0; i < all.length; i++) {
+      all[i].open = true;
+      opened.push(all[i]);
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    while (opened.length) opened.pop().open = false;
+  });
 })();
