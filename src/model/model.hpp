@@ -94,6 +94,16 @@ struct Catalog {
   std::set<std::string> groups; // ids of the teams that are Backstage Groups
 };
 
+// The seed's service tiers, most important first: the order lists sort them in (not the
+// alphabet, which would put "experimental" between "critical" and "important"). -1 for a tier
+// the schema does not know.
+inline int tier_rank(std::string_view tier) {
+  constexpr std::string_view k_tiers[] = {"critical", "important", "standard", "experimental"};
+  for (int i = 0; i < 4; ++i)
+    if (tier == k_tiers[i]) return i;
+  return -1;
+}
+
 struct Service {
   DocMeta meta;
   std::string name, tier, data_classification, deployment_frequency, architecture, language, infra,

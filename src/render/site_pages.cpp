@@ -554,6 +554,7 @@ json catalog_view(const Site& site) {
             .add("state_label", worst.empty() ? json(nullptr) : json(state_label(worst)))
             // The SLO lists' severity order (static/tables.js), not the labels' alphabetical one.
             .add("state_rank", worst_level ? json(budget_state_rank(*worst_level)) : json(""))
+            .add("tier_rank", tier_rank(s.tier) >= 0 ? json(tier_rank(s.tier)) : json(""))
             .add("maturity", m == site.maturity.end() ? json(nullptr)
                                                       : json(std::to_string(m->second->total) +
                                                              "/40 · " + m->second->band))

@@ -504,6 +504,19 @@ def state_key(text):
     return STATE_ORDER.index(text) if text in STATE_ORDER else None
 
 
+TIER_ORDER = ["critical", "important", "standard", "experimental"]
+
+
+def tier_key(text):
+    return TIER_ORDER.index(text) if text in TIER_ORDER else None
+
+
+FILTER_OPTIONS_JS = """(function (name) {
+  var s = document.querySelector('select[data-filter=' + name + ']');
+  return s ? Array.prototype.map.call(s.options, function (o) { return o.textContent; }) : null;
+})(%s)"""
+
+
 def test_sorting(browser, site):
     """8. The lists sort dates and durations by time and budget states by severity, both ways;
     a missing value ("—") sorts last either way."""
@@ -512,7 +525,8 @@ def test_sorting(browser, site):
                ("runbooks/index.html", "Last updated", date_key),
                ("slos/index.html", "Runs out", date_key),
                ("slos/index.html", "State", state_key),
-               ("catalog/index.html", "Error budget", state_key)]
+               ("catalog/index.html", "Error budget", state_key),
+               ("catalog/index.html", "Tier", tier_key)]
     page = browser.new_page(1280, 900)
     try:
         for rel, name, key in columns:
@@ -532,6 +546,15 @@ def test_sorting(browser, site):
                 check(None not in keys[:len(known)], f"{label}: a missing value before a value: {texts}")
                 want = sorted(known, reverse=direction == "descending")
                 check(known == want, f"{label}: out of order: {texts}")
+        # A filter names a state as its column does, in the column's order; tiers by importance.
+        page.navigate(file_url(site, "catalog/index.html"))
+        states = page.evaluate(FILTER_OPTIONS_JS % json.dumps("state"))
+        tiers = page.evaluate(FILTER_OPTIONS_JS % json.dumps("tier"))
+        check(states and states[0] == "All" and all(t in STATE_ORDER for t in states[1:])
+              and [state_key(t) for t in states[1:]] == sorted(state_key(t) for t in states[1:]),
+              f"catalog: the state filter reads as the column, by severity: {states}")
+        check(tiers and [tier_key(t) for t in tiers[1:]] == sorted(tier_key(t) for t in tiers[1:]),
+              f"catalog: the tier filter lists tiers by importance: {tiers}")
         check(not page.problems, "sorting: " + "; ".join(page.problems))
     except cdp.CDPError as e:
         check(False, f"sorting: {e}")

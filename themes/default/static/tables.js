@@ -77,12 +77,22 @@
     count.setAttribute("role", "status");
     var selects = [];
     names.forEach(function (name) {
+      // Each value with the words the column shows for it (data-NAME-label: "No data", not
+      // "missing") and its place in the column's order (data-NAME-rank: severity, tier), when
+      // the rows give them; otherwise the value itself, in alphabetical order.
       var values = {};
       rows.forEach(function (r) {
         var v = r.getAttribute("data-" + name);
-        if (v) values[v] = true;
+        if (v && !values.hasOwnProperty(v))
+          values[v] = {label: r.getAttribute("data-" + name + "-label") || v,
+                       rank: r.getAttribute("data-" + name + "-rank")};
       });
-      var list = Object.keys(values).sort();
+      var ranked = function (x) { return x !== null && x !== "" && !isNaN(Number(x)); };
+      var list = Object.keys(values).sort(function (a, b) {
+        var ra = values[a].rank, rb = values[b].rank;
+        if (ranked(ra) && ranked(rb) && Number(ra) !== Number(rb)) return Number(ra) - Number(rb);
+        return a < b ? -1 : a > b ? 1 : 0;
+      });
       if (list.length < 2) return;
       var label = document.createElement("label");
       label.appendChild(document.createTextNode((LABELS[name] || name) + " "));
@@ -95,7 +105,7 @@
       list.forEach(function (v) {
         var o = document.createElement("option");
         o.value = v;
-        o.textContent = v;
+        o.textContent = values[v].label;
         select.appendChild(o);
       });
       label.appendChild(select);
