@@ -590,6 +590,29 @@ def test_phone_budget_week(browser, site):
         page.close()
 
 
+def test_reflow(browser, site):
+    """WCAG 1.4.10: at 320 CSS px, with scripts on and off, no page scrolls sideways (tables and
+    code scroll inside their own frames)."""
+    rels = html_pages(site)
+    for scripts in (True, False):
+        page = browser.new_page(320, 800)
+        try:
+            if not scripts:
+                page.send("Emulation.setScriptExecutionDisabled", {"value": True})
+            wide = []
+            for rel in rels:
+                page.navigate(file_url(site, rel), settle=0.02)
+                scroll, client = page.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                if scroll > client:
+                    wide.append(f"{rel} ({scroll} > {client})")
+            check(not wide, f"320px, scripts {'on' if scripts else 'off'}: pages scroll sideways: {wide}")
+        except cdp.CDPError as e:
+            check(False, f"320px: {e}")
+        finally:
+            page.close()
+
+
 PRINT_JS = """(function () {
   var shown = function (sel) { return Array.prototype.filter.call(document.querySelectorAll(sel),
     function (e) { return getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0; }).length; };
@@ -677,6 +700,7 @@ def test_site(browser, site, server):
     # 8. sorting, 9. print
     test_sorting(browser, site)
     test_print(browser, site)
+    test_reflow(browser, site)
 
     # 2. search
     page = browser.new_page()
