@@ -230,7 +230,8 @@ struct Postmortem {
   // `severity` is what every figure counts: the declared one, raised by the seed's auto-escalation
   // triggers (data loss or a PII breach: SEV1; revenue impact: SEV2 at least). What the author
   // wrote stays in `declared_severity` (the `postmortem-severity` lint reads it), and why it was
-  // raised in `escalated_because` ("" when it was not).
+  // raised in `escalated_because` ("" when it was not). `revenue_impacting` is the flag or a
+  // positive impact.revenue_impact_usd, the seed's own record of revenue impact.
   std::string title, date, severity, declared_severity, escalated_because, duration, status,
       summary, root_cause, incident_id, root_cause_category;
   Loc date_loc, severity_loc;

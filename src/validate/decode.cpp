@@ -210,7 +210,10 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
   p.customer_tickets = num(impact, "customer_tickets");
   p.data_loss = flag(impact, "data_loss");
   p.security_breach_pii = flag(b, "security_breach_pii");
-  p.revenue_impacting = flag(b, "revenue_impacting");
+  // The seed records revenue impact as impact.revenue_impact_usd, and its escalation list says
+  // "Revenue-impacting -> SEV1 or SEV2": a positive amount is revenue impact, even beside an
+  // explicit `revenue_impacting: false` (escalations only raise; docs/content.md).
+  p.revenue_impacting = flag(b, "revenue_impacting") || p.revenue_impact_usd.value_or(0) > 0;
   p.declared_severity = p.severity;
   if (const auto declared = severity_number(p.severity)) {
     const auto [least, why] = p.data_loss             ? std::pair{1, "data loss"}
