@@ -310,6 +310,12 @@ struct Experiment {
   Ref service;
   std::optional<int> level;
   std::vector<std::string> abort_conditions, observations, action_items;
+
+  // The service the experiment is about: `service`, else the seed's `method.target` ("which
+  // service/component"). Every list of a service's experiments attributes by this one rule (the
+  // maturity score, the service page, api/services.json, the weekly review and handoff), so the
+  // pages list what the score counts; a target naming a component matches no service.
+  const std::string& service_id() const { return service.empty() ? target : service.id; }
 };
 
 // A planned change window of a service (`maintenance`): what the on-call engineer must know at a
