@@ -49,7 +49,7 @@ struct RepoIndex {
     for (const auto& c : r.capacity)
       capacity[c.service.id].push_back(&c);
     for (const auto& e : r.experiments)
-      experiments[e.service.empty() ? std::string_view(e.target) : e.service.id].push_back(&e);
+      experiments[e.service_id()].push_back(&e);
     for (const auto& p : r.postmortems) {
       if (p.root_cause_category.empty()) continue;
       const auto day = day_of_text(p.date);
@@ -198,7 +198,7 @@ std::vector<const Experiment*> experiments_of(const Repo& repo, const std::strin
   if (const RepoIndex* ix = index_for(repo)) return listed(ix->experiments, service);
   std::vector<const Experiment*> out;
   for (const auto& e : repo.experiments)
-    if (e.service.empty() ? e.target == service : e.service.id == service) out.push_back(&e);
+    if (e.service_id() == service) out.push_back(&e);
   return out;
 }
 

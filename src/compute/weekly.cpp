@@ -317,7 +317,7 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
   for (const auto& e : repo.experiments) {
     auto day = day_of_text(e.date);
     if (!day || *day < first || *day > last) continue;
-    r.experiments.push_back({e.meta.id, e.name, e.service.id, e.date, e.outcome});
+    r.experiments.push_back({e.meta.id, e.name, e.service_id(), e.date, e.outcome});
   }
   for (const auto& c : capacity)
     if (c.runway_months && *c.runway_months < k_capacity_concern_months)
@@ -396,7 +396,7 @@ HandoffIndex::HandoffIndex(const Repo& repo, const std::vector<SloFigures>& slos
   for (const auto& c : repo.capacity)
     note(c.meta, c.service.id);
   for (const auto& e : repo.experiments)
-    note(e.meta, e.service.id);
+    note(e.meta, e.service_id());
   for (const auto& m : repo.maintenance)
     note(m.meta, m.service.id);
   for (const auto& a : repo.remediations)
@@ -416,7 +416,7 @@ HandoffIndex::HandoffIndex(const Repo& repo, const std::vector<SloFigures>& slos
   for (const auto& c : capacity)
     each_rotation(c.service, [&](Docs& d) { d.capacity.push_back(&c); });
   for (const auto& e : repo.experiments)
-    each_rotation(e.service.id, [&](Docs& d) { d.experiments.push_back(&e); });
+    each_rotation(e.service_id(), [&](Docs& d) { d.experiments.push_back(&e); });
   for (const auto& m : repo.maintenance)
     each_rotation(m.service.id, [&](Docs& d) { d.maintenance.push_back(&m); });
 }

@@ -58,6 +58,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"rules-runbook", "A generated alert has no runbook; its runbook_url points at the SLO."},
       {"rules-openslo-condition",
        "An OpenSLO burn-rate condition with op lt or lte gets no alert rule."},
+      {"report-figures-computed",
+       "A monthly report writes figures by hand; nines computes them (or keeps them frozen)."},
       {"metrics-fetch", "A metrics source could not be queried; figures use stored data."},
       {"broken-link", "A page of the site links to a page or anchor that does not exist."},
       {"theme", "A theme layout or partial cannot be rendered."},

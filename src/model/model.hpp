@@ -240,7 +240,8 @@ struct Postmortem {
   // `severity` is what every figure counts: the declared one, raised by the seed's auto-escalation
   // triggers (data loss or a PII breach: SEV1; revenue impact: SEV2 at least). What the author
   // wrote stays in `declared_severity` (the `postmortem-severity` lint reads it), and why it was
-  // raised in `escalated_because` ("" when it was not).
+  // raised in `escalated_because` ("" when it was not). `revenue_impacting` is the flag or a
+  // positive impact.revenue_impact_usd, the seed's own record of revenue impact.
   std::string title, date, severity, declared_severity, escalated_because, duration, status,
       summary, root_cause, incident_id, root_cause_category;
   Loc date_loc, severity_loc;
@@ -319,6 +320,12 @@ struct Experiment {
   Ref service;
   std::optional<int> level;
   std::vector<std::string> abort_conditions, observations, action_items;
+
+  // The service the experiment is about: `service`, else the seed's `method.target` ("which
+  // service/component"). Every list of a service's experiments attributes by this one rule (the
+  // maturity score, the service page, api/services.json, the weekly review and handoff), so the
+  // pages list what the score counts; a target naming a component matches no service.
+  const std::string& service_id() const { return service.empty() ? target : service.id; }
 };
 
 // A planned change window of a service (`maintenance`): what the on-call engineer must know at a

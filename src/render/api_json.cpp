@@ -260,7 +260,8 @@ std::unordered_map<std::string_view, ServiceLinks> service_links(const Repo& rep
   };
   ids(repo.runbooks, &ServiceLinks::runbooks);
   ids(repo.capacity, &ServiceLinks::capacity_models);
-  ids(repo.experiments, &ServiceLinks::experiments);
+  for (const auto& e : repo.experiments) // by `service`, else `method.target`, as maturity counts
+    out[e.service_id()].experiments.push_back(&e.meta.id);
   ids(repo.toil, &ServiceLinks::toil_items);
   for (const auto& p : repo.postmortems)
     for (std::size_t i = 0; i < p.services.size(); ++i) {

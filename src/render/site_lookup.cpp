@@ -94,7 +94,7 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
   for (const auto& c : figs.capacity)
     m_service_docs[c.service].capacity.push_back(&c);
   for (const auto& e : repo.experiments)
-    m_service_docs[e.service.id].experiments.push_back(&e);
+    m_service_docs[e.service_id()].experiments.push_back(&e);
   for (const auto& a : repo.remediations)
     m_service_docs[a.service.id].remediations.push_back(&a);
   for (const auto& other : repo.services) {

@@ -210,7 +210,10 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
   p.customer_tickets = num(impact, "customer_tickets");
   p.data_loss = flag(impact, "data_loss");
   p.security_breach_pii = flag(b, "security_breach_pii");
-  p.revenue_impacting = flag(b, "revenue_impacting");
+  // The seed records revenue impact as impact.revenue_impact_usd, and its escalation list says
+  // "Revenue-impacting -> SEV1 or SEV2": a positive amount is revenue impact, even beside an
+  // explicit `revenue_impacting: false` (escalations only raise; docs/content.md).
+  p.revenue_impacting = flag(b, "revenue_impacting") || p.revenue_impact_usd.value_or(0) > 0;
   p.declared_severity = p.severity;
   if (const auto declared = severity_number(p.severity)) {
     const auto [least, why] = p.data_loss             ? std::pair{1, "data loss"}
@@ -430,14 +433,45 @@ void decode_fields(const Node& b, Assessment& a, const Config& /*config*/, DiagB
     if (auto v = num(e.value)) a.scores[e.key] = static_cast<int>(*v);
 }
 
-void decode_fields(const Node& b, MonthlyReportDoc& r, const Config& /*config*/,
-                   DiagBag& /*diags*/) {
+// The seed's report shape writes the month's figures beside the people's lists. nines computes
+// them (SPEC 3.5) and reads only the lists and `frozen:`, so figures written by hand would vanish
+// without a word: one warning, at the first of them, names them all and says how to keep a month.
+void warn_written_figures(const Node& b, const MonthlyReportDoc& r, bool frozen, DiagBag& diags) {
+  static constexpr std::string_view k_figures[] = {"slo_summary", "error_budget", "incidents",
+                                                   "toil",        "on_call",      "action_items"};
+  std::vector<const Entry*> written;
+  for (const auto& e : b.entries)
+    if (!e.value.is_absent() &&
+        std::find(std::begin(k_figures), std::end(k_figures), e.key) != std::end(k_figures))
+      written.push_back(&e);
+  if (written.empty()) return;
+  std::string names;
+  for (std::size_t i = 0; i < written.size(); ++i)
+    names += std::string(i == 0                    ? ""
+                         : i + 1 == written.size() ? " and "
+                                                   : ", ") +
+             "`" + written[i]->key + "`";
+  const std::size_t count = written.size();
+  const Loc first = written.front()->key_loc;
+  const std::string month = r.period.empty() ? "YYYY-MM" : r.period;
+  diags.warning(
+      r.meta.file, first, "report-figures-computed",
+      names + (count == 1 ? " is" : " are") + " not read: the month's figures are " +
+          (frozen ? "the ones kept under `frozen:`" : "computed from the repository and its data"),
+      frozen ? std::string("remove the figures written here")
+             : "remove them; to keep the month's figures as they are, run `nines report "
+               "--month " +
+                   month + " --freeze`, which writes them under `frozen:`");
+}
+
+void decode_fields(const Node& b, MonthlyReportDoc& r, const Config& /*config*/, DiagBag& diags) {
   r.period = str(b, "period");
   r.highlights = strs(b, "highlights");
   r.concerns = strs(b, "concerns");
   r.next_month_priorities = strs(b, "next_month_priorities");
   const Node& frozen = at(b, "frozen");
   if (frozen.is_map()) r.frozen_json = to_json(frozen).value.dump();
+  warn_written_figures(b, r, frozen.is_map(), diags);
 }
 
 void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {

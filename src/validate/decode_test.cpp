@@ -164,6 +164,13 @@ TEST_CASE("decode: the seed's auto-escalation triggers raise a postmortem's seve
            Case{"SEV4", "  security_breach_pii: true\n", "SEV1", "a security breach with PII"},
            Case{"SEV3", "  revenue_impacting: true\n", "SEV2", "revenue impact"},
            Case{"SEV1", "  revenue_impacting: true\n", "SEV1", ""}, // never lowered
+           // The seed's own record of revenue impact: a positive amount is revenue impact, even
+           // beside an explicit `revenue_impacting: false`; a zero amount (the seed template's
+           // placeholder) is not.
+           Case{"SEV4", "  impact:\n    revenue_impact_usd: 250000\n", "SEV2", "revenue impact"},
+           Case{"SEV4", "  revenue_impacting: false\n  impact:\n    revenue_impact_usd: 0.5\n",
+                "SEV2", "revenue impact"},
+           Case{"SEV4", "  impact:\n    revenue_impact_usd: 0\n", "SEV4", ""},
            Case{"SEV2", "  impact:\n    data_loss: false\n", "SEV2", ""},
            // The matrix only warns (the postmortem-severity lint): no trigger here.
            Case{"SEV4", "  classification: {function: core-down, scope: all-users}\n", "SEV4", ""},
@@ -179,6 +186,10 @@ TEST_CASE("decode: the seed's auto-escalation triggers raise a postmortem's seve
     CHECK(repo.postmortems[0].severity == c.counted);
     CHECK(repo.postmortems[0].declared_severity == c.declared);
     CHECK(repo.postmortems[0].escalated_because == c.because);
+    // The page's "Revenue impacting" row and the lint read the same flag as the escalation.
+    CHECK(repo.postmortems[0].revenue_impacting ==
+          (std::string(c.because) == "revenue impact" ||
+           std::string(c.fields).find("revenue_impacting: true") != std::string::npos));
   }
 }
 

@@ -111,6 +111,32 @@ check(len(budgets) == 1 and budgets[0].get("budget_remaining_pct") is not None a
 code, out, err = run("score", "example-api", "-C", REPO, "--now", NOW)
 check(code == 0, f"score of the example service: {out}{err}")
 
+# The default policy is the seed's, with its three exceptions: with the example SLO at 99.99%
+# the budget is exhausted, and security, compliance and data-loss-prevention changes still pass.
+SEED_EXCEPTIONS = ["Security patches always allowed", "Regulatory compliance changes always allowed",
+                   "Data loss prevention always allowed"]
+EXHAUSTED = os.path.join(TMP, "exhausted")
+shutil.copytree(REPO, EXHAUSTED, ignore=shutil.ignore_patterns("site", ".nines"))
+slo_path = os.path.join(EXHAUSTED, "slos", "example-api-availability.yaml")
+slo_text = read(slo_path)
+for old, new_text in [("target: 99.5", "target: 99.99"), ("error_budget: 0.5", "error_budget: 0.01"),
+                      ("error_budget_minutes: 201.6", "error_budget_minutes: 4.032")]:
+    check(old in slo_text, f"the init SLO has '{old}'")
+    slo_text = slo_text.replace(old, new_text)
+with open(slo_path, "w", encoding="utf-8") as f:
+    f.write(slo_text)
+policy_text = read(os.path.join(REPO, "policies", "default-policy.yaml"))
+for exception in SEED_EXCEPTIONS:
+    check(f'"{exception}"' in policy_text, f"init's policy has the seed's '{exception}'")
+code, out, err = run("gate", "deploy", "example-api", "-C", EXHAUSTED, "--now", NOW)
+check(code == 1 and "state      exhausted" in out and "policy     default-policy" in out,
+      f"an exhausted init repository blocks features under its default policy: {code} {out}{err}")
+for change in ["security", "compliance", "data-loss-prevention"]:
+    code, out, err = run("gate", "deploy", "example-api", "--change-type", change, "-C", EXHAUSTED,
+                         "--now", NOW)
+    check(code == 0 and "ALLOWED" in out and "(applies)" in out,
+          f"an exhausted init repository lets {change} through: {code} {out}{err}")
+
 # Workflows: the default action reference, Pages deployment, permissions, check formats.
 check_wf = read(os.path.join(REPO, ".github/workflows/nines-check.yml"))
 publish_wf = read(os.path.join(REPO, ".github/workflows/nines-publish.yml"))
@@ -253,6 +279,10 @@ for alert in ["fast_burn", "medium_burn", "slow_burn"]:
     check(f"name: {alert}" in slo, f"new slo has the {alert} alert")
 check("error_budget: 0.5" in slo and "error_budget_minutes: 201.6" in slo,
       "new slo's budget follows from --target")
+# `new policy` writes the seed's policy too, with the same three exceptions as init's.
+new_policy = read(os.path.join(NEW, "policies/billing-policy.yaml"))
+for exception in SEED_EXCEPTIONS:
+    check(f'"{exception}"' in new_policy, f"new policy has the seed's '{exception}'")
 rb = read(os.path.join(NEW, "runbooks/billing-api/billing-db-down.yaml"))
 check("alert_name: BillingDbDown" in rb, "new runbook fills the alert name")
 rot = read(os.path.join(NEW, "oncall/billing-oncall.yaml"))

@@ -416,8 +416,70 @@ def test_split_by_team(tmp):
                   f"split {week}: the JSON keeps every SLO")
 
 
+SEED_EXPERIMENT = """\
+experiment:
+  name: "db-latency"
+  hypothesis: "When DB latency rises 5x, the system will shed load gracefully"
+  method: {fault_type: "storage", target: "example-api", blast_radius: "single pod", duration: "15m"}
+  safety: {abort_conditions: ["SLO burn rate exceeds 10x"], rollback_plan: "remove the tc rule"}
+  results: {outcome: "confirmed", observations: ["p99 rose to 800ms"]}
+"""
+
+SEED_POSTMORTEM = """\
+postmortem:
+  title: "Checkout errors"
+  date: "2026-10-10"
+  severity: "SEV4"
+  services: [example-api]
+  impact:
+    users_affected: 1
+    revenue_impact_usd: 250000
+    data_loss: false
+"""
+
+
+def test_seed_shapes(tmp):
+    """Seed fields the seed's way: an experiment naming its service only by `method.target`, and
+    revenue impact recorded only as `impact.revenue_impact_usd`."""
+    repo = os.path.join(tmp, "seed-shapes")
+    code, _, err = run("init", repo, "--now", NOW)
+    check(code == 0, f"init for the seed shapes: {err}")
+    for name in os.listdir(os.path.join(repo, "chaos")):
+        os.remove(os.path.join(repo, "chaos", name))
+    write(os.path.join(repo, "chaos", "db-latency.yaml"), SEED_EXPERIMENT)
+    write(os.path.join(repo, "postmortems", "pm-rev.yaml"), SEED_POSTMORTEM)
+
+    code, out, _ = run("check", repo, "--now", NOW)
+    check("pm-rev.yaml:4:13: warning: declared SEV4 is below the severity matrix: revenue impact "
+          "requires SEV2 or higher (counted as SEV2) [postmortem-severity]" in out,
+          f"a revenue amount raises the severity and warns: {out}")
+    out_dir = os.path.join(tmp, "seed-shapes-site")
+    code, _, err = run("build", repo, "-o", out_dir, "--offline", "--now", NOW)
+    check(code == 0, f"seed shapes build ({code}): {err[-500:]}")
+    with open(os.path.join(out_dir, "api", "incidents.json")) as f:
+        incident = next(i for i in json.load(f) if i["id"] == "pm-rev")
+    check(incident["severity"] == "SEV2" and incident["declared_severity"] == "SEV4",
+          f"api/incidents.json counts the revenue impact: {incident}")
+    with open(os.path.join(out_dir, "postmortems", "pm-rev", "index.html")) as f:
+        page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", f.read()))
+    check("Revenue impact 250,000 USD" in page and "Revenue impacting yes" in page,
+          f"the postmortem page agrees with itself: {page[page.find('Revenue'):][:200]}")
+
+    # The experiment the maturity score counts is on the service page and in the API.
+    code, out, _ = run("score", "example-api", "-C", repo, "--now", NOW)
+    check("experiment db-latency" in out, f"the score counts the experiment: {out}")
+    with open(os.path.join(out_dir, "services", "example-api", "index.html")) as f:
+        page = f.read()
+    check("Chaos experiments" in page and "shed load gracefully" in page,
+          "the service page lists the experiment named by method.target")
+    with open(os.path.join(out_dir, "api", "services.json")) as f:
+        svc = next(x for x in json.load(f) if x["id"] == "example-api")
+    check(svc.get("experiments") == ["db-latency"], f"api/services.json lists it: {svc}")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-site-")
 try:
+    test_seed_shapes(tmp)
     test_content(tmp)
     test_no_base_url(tmp)
     test_hostile(tmp)
