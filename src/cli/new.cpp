@@ -240,10 +240,11 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     list alerts, dropped;
     std::vector<std::string> kept;
     for (const auto& a : k_workbook_alerts) {
-      const std::string windows = std::string(a.short_window) + "/" + a.long_window;
       if (!burn_rate_reachable(a.burn_rate, o.target)) {
-        dropped.push_back(data(std::string(a.name) + " (" + fixed_text(a.burn_rate, 1) + "x over " +
-                               windows + ") is left out: at a " + shortest_text(o.target) +
+        // Windows long first, as every page, the terminal and the docs write them ("1h / 5m").
+        dropped.push_back(data(std::string(a.name) + " (" + shortest_text(a.burn_rate) + "x over " +
+                               alert_windows_text(a.long_window, a.short_window) +
+                               ") is left out: at a " + shortest_text(o.target) +
                                "% target the highest possible burn rate is " +
                                decimal_text(max_burn, 2) + "x, so it could never fire"));
         continue;

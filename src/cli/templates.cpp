@@ -166,11 +166,14 @@ std::string file_slug(std::string_view text, std::string_view fallback) {
   std::string out;
   bool dash = false, lost = false;
   auto add = [&](std::string_view letters) {
+    if (out.size() >= k_slug_max) return;
     if (dash && !out.empty()) out += '-';
     out += letters;
     dash = false;
   };
-  for (std::size_t i = 0; i < text.size() && out.size() < k_slug_max;) {
+  // The whole title is read, past the cut too: a letter it cannot spell there still makes the
+  // slug take the hash, or two titles that differ only after the cut would share one file.
+  for (std::size_t i = 0; i < text.size();) {
     const char32_t cp = next_code_point(text, i);
     if (cp < 0x80 && std::isalnum(static_cast<int>(cp))) {
       add(std::string(1, static_cast<char>(std::tolower(static_cast<int>(cp)))));

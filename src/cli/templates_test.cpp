@@ -63,6 +63,17 @@ TEST_CASE("templates: file_slug tells titles it cannot spell apart by a hash") {
   CHECK(mixed.rfind("api-", 0) == 0);
   CHECK(mixed.size() == 4 + 8);
   CHECK(mixed != file_slug("API 遅延", "incident"));
+  // Letters it cannot spell after the 48-character cut still take the hash, of the whole title:
+  // two such titles on one day get two files.
+  const std::string words = "word word word word word word word word word word word word ";
+  const std::string cut_a = file_slug(words + "障害", "incident"),
+                    cut_b = file_slug(words + "停止", "incident");
+  CHECK(cut_a != cut_b);
+  CHECK(cut_a.size() == 48);
+  CHECK(cut_a.rfind("word-word-", 0) == 0);
+  CHECK(cut_a.substr(39, 1) == "-");
+  // Past the cut, ASCII is only cut, as before: no hash.
+  CHECK(file_slug(words + "more", "incident") == file_slug(words + "less", "incident"));
   // Punctuation and symbols outside ASCII are separators, not lost letters.
   CHECK(file_slug("DB down — “again” 🔥", "incident") == "db-down-again");
   // Bytes that are not UTF-8 are no letters it can spell either.

@@ -104,6 +104,8 @@ std::string burn_down_chart(const Site& site, const SloFigures& f, int width, in
   spec.reference = ReferenceLine{0, "budget exhausted"};
   spec.unit = "%";
   spec.decimals = 1;
+  // The last point is the budget-remaining figure: it reads as that figure does.
+  spec.against_pct = 0;
   spec.width = width;
   spec.height = height;
   return line_chart(spec);
@@ -133,6 +135,8 @@ std::string attainment_chart(const Site& site, const SloFigures& f) {
   spec.reference = ReferenceLine{f.target, "target " + target_text(f.target)};
   spec.unit = "%";
   spec.decimals = attainment_decimals(f.target);
+  // A day below the target reads below it, as the attainment figure does.
+  spec.against_pct = f.target;
   spec.width = 720;
   spec.height = 240;
   return line_chart(spec);

@@ -190,6 +190,7 @@ json review_view(const Site& site, const WeeklyReview& r) {
                             .add("name", a.name)
                             .add("burn_rate", num(a.burn_rate, 2))
                             .add("windows", alert_windows_text(a.long_window, a.short_window))
+                            .add("severity", text_or_null(a.severity))
                             .add("days", join(a.fired, ", "))
                             .take());
     }

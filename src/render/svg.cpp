@@ -220,6 +220,10 @@ std::string line_chart(const LineChartSpec& spec) {
   Axis axis = fit_axis(fit, spec.y_min, spec.y_max, false);
 
   // Description: what a sighted reader would take from the chart.
+  auto point_text = [&](double v) {
+    return spec.against_pct ? percent_against(v, *spec.against_pct, spec.decimals)
+                            : value_text(v, spec.decimals, spec.unit);
+  };
   std::vector<std::string> desc{spec.summary};
   if (!has_data) {
     desc.push_back("No data.");
@@ -248,9 +252,8 @@ std::string line_chart(const LineChartSpec& spec) {
         desc.push_back(name + ": no data.");
         continue;
       }
-      std::string d = name + ": latest " + value_text(*latest, spec.decimals, spec.unit) + " (" +
-                      latest_label + "), minimum " + value_text(*lo, spec.decimals, spec.unit) +
-                      ", maximum " + value_text(*hi, spec.decimals, spec.unit);
+      std::string d = name + ": latest " + point_text(*latest) + " (" + latest_label +
+                      "), minimum " + point_text(*lo) + ", maximum " + point_text(*hi);
       if (missing > 0) d += ", " + std::to_string(missing) + " missing";
       desc.push_back(d + ".");
     }
@@ -454,11 +457,13 @@ std::string gauge(double fraction_remaining, std::string_view label, std::string
   } else if (fraction_remaining <= 0) {
     big = "Exhausted";
     desc = name + ": error budget exhausted";
-    if (fraction_remaining < 0)
-      desc += ", " + format_fixed(-fraction_remaining * 100, 1) + "% over budget";
+    // The overspend as the budget-remaining figure reads it, less its sign: any overspend the
+    // figure shows (-0.1% for -0.04%) is shown, and one it rounds away is not.
+    const std::string left = percent_against(fraction_remaining * 100, 0);
+    if (left.starts_with('-')) desc += ", " + left.substr(1) + " over budget";
     desc += ".";
   } else {
-    big = format_fixed(std::min(fraction_remaining, 10.0) * 100, 1) + "%";
+    big = percent_against(std::min(fraction_remaining, 10.0) * 100, 0);
     desc = name + ": " + big + " of the error budget remaining.";
   }
 

@@ -38,6 +38,10 @@ struct LineChartSpec {
   int decimals = 1;                   // for values in the description
   int width = 640;
   int height = 240;
+  // Percentages read against a threshold (budget remaining against 0, attainment against the
+  // target): the description's values read as percent_against(value, against_pct, decimals), as
+  // the figures above the chart do, so a value below the threshold never reads at it.
+  std::optional<double> against_pct;
 };
 
 struct Bar {
@@ -87,7 +91,9 @@ std::string line_chart(const LineChartSpec& spec);
 std::string bar_chart(const BarChartSpec& spec);
 
 // A semicircle error-budget gauge. `fraction_remaining` 1 is a full budget; it is clamped to
-// [0, 1] for the arc, and a negative value is shown as exhausted with the overspend in the text.
+// [0, 1] for the arc, and a negative value is shown as exhausted with the overspend in the text,
+// read as the budget-remaining figure is (percent_against 0): overspent by 0.04% is "0.1% over
+// budget", never "0.0%".
 // `state` (healthy, warning, critical, exhausted, missing) picks the colour class; when empty it
 // is derived from the fraction only to colour the arc (compute/ owns the real thresholds).
 std::string gauge(double fraction_remaining, std::string_view label, std::string_view state = {});

@@ -226,6 +226,27 @@ TEST_CASE("render/svg: bar values read against a target as the pages read them")
   CHECK(contains(bar_chart(spec), "a1: -0.1%"));
 }
 
+TEST_CASE("render/svg: line chart values read against a threshold as the figures read them") {
+  LineChartSpec spec;
+  spec.unit = "%";
+  spec.against_pct = 0;
+  spec.x_labels = {"10-30", "10-31"};
+  spec.series.push_back({"Budget remaining", {0.5, -0.0393}});
+  std::string svg = line_chart(spec);
+  // The last point is the budget-remaining figure, -0.1%: an overspent budget never reads 0.0%.
+  CHECK(contains(svg, "Budget remaining: latest -0.1% (10-31), minimum -0.1%, maximum 0.5%."));
+  CHECK(!contains(svg, "latest 0.0%"));
+  // A day just below the target reads below it, with the target's decimals.
+  spec.against_pct = 99.9;
+  spec.decimals = 2;
+  spec.series = {{"Attainment", {99.8996, 99.95}}};
+  svg = line_chart(spec);
+  CHECK(contains(svg, "Attainment: latest 99.95% (10-31), minimum 99.89%, maximum 99.95%."));
+  // Without a threshold, values round as before.
+  spec.against_pct.reset();
+  CHECK(contains(line_chart(spec), "minimum 99.90%"));
+}
+
 TEST_CASE("render/svg: gauge clamps, shows exhaustion and handles NaN") {
   std::string healthy = gauge(0.734, "checkout availability");
   check_frame(healthy);
@@ -247,6 +268,12 @@ TEST_CASE("render/svg: gauge clamps, shows exhaustion and handles NaN") {
   CHECK(contains(exhausted, "error budget exhausted, 23.0% over budget."));
   CHECK(contains(exhausted, "ledger &lt;db&gt;"));
   CHECK(count(exhausted, "<path") == 1); // the track only
+  // Overspent by 0.0393%: the budget-remaining figure reads -0.1%, so the gauge says 0.1% over,
+  // never 0.0%; an overspend within the figures' tolerance is no overspend the figure shows.
+  std::string barely = gauge(-0.000393, "b");
+  CHECK(contains(barely, "error budget exhausted, 0.1% over budget."));
+  CHECK(!contains(barely, "0.0% over budget"));
+  CHECK(contains(gauge(-1e-13, "b"), "b: error budget exhausted.</desc>"));
 
   std::string missing = gauge(k_nan, "m");
   check_finite(missing);

@@ -417,6 +417,10 @@ for n, (target, alerts) in enumerate(EXPECT.items()):
     for alert in {"fast_burn", "medium_burn"} - set(alerts):
         check(f"# {alert} (" in text and "could never fire" in text,
               f"--target {target} says why {alert} is left out")
+        # Its windows long first, as the docs and every page write them.
+        said = {"fast_burn": "(14.4x over 1h / 5m)", "medium_burn": "(6x over 6h / 30m)"}[alert]
+        check(f"# {alert} {said} is left out" in text,
+              f"--target {target} names {alert}'s rate and windows as the docs do")
     clean_check(TGT, f"new slo --target {target}")
 runbooks = sorted(os.listdir(os.path.join(TGT, "runbooks", "svc-t")))
 check(runbooks == ["svc-t-fast-burn.yaml", "svc-t-medium-burn.yaml", "svc-t-slow-burn.yaml"],

@@ -286,8 +286,8 @@ def test_site(root):
     check('href="../reviews/index.html"' in reports, "reports link to the weekly reviews")
     check('href="../reports/index.html"' in reviews, "reviews link to the monthly reports")
     w48 = open(os.path.join(out_dir, "reviews", "2026-W48.html")).read()
-    check("<code>daily_burn</code> (2× over 1d / 1h): fired on 2026-11-24, 2026-11-26" in w48,
-          "the review page's alert line reads as the Markdown's")
+    check("<code>daily_burn</code> (2× over 1d / 1h, ticket): fired on 2026-11-24, 2026-11-26"
+          in w48, "the review page's alert line reads as the Markdown's, severity included")
     slo = open(os.path.join(out_dir, "slos", "alpha-availability", "index.html")).read()
     check("Error budget this week" in slo and "Budget consumed this week" in slo,
           "the SLO page has the error budget week")
