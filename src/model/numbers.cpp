@@ -80,7 +80,9 @@ std::string percent_kept_apart(std::optional<double> pct, double threshold_pct, 
 } // namespace
 
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals) {
-  return percent_kept_apart(pct, threshold_pct, min_decimals, false);
+  // Against 0 (budget remaining) both sides matter: a budget overspent by a little is not "0.0%"
+  // left, and one with a little left is not "0.0%" either (its state is critical, not exhausted).
+  return percent_kept_apart(pct, threshold_pct, min_decimals, threshold_pct == 0);
 }
 
 std::string consumed_text(std::optional<double> pct) {

@@ -34,8 +34,9 @@ int decimals_against(double threshold_pct, int min_decimals = 1);
 
 // `pct` (already ×100) with decimals_against(threshold) decimals and a '%'. A value below the
 // threshold never reads at or above it: where rounding would reach the threshold, the text is the
-// largest number below it at those decimals (99.896 against 99.9 → "99.89%", not "99.90%"). "—"
-// for a missing or non-finite value.
+// largest number below it at those decimals (99.896 against 99.9 → "99.89%", not "99.90%").
+// Against 0 (budget remaining) a value above never reads 0 either (0.039 → "0.1%"). "—" for a
+// missing or non-finite value.
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals = 1);
 
 // Budget consumed (already ×100) against 100%, with one decimal, kept apart on both sides: a

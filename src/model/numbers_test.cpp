@@ -39,6 +39,9 @@ TEST_SUITE("model/numbers") {
     CHECK(percent_against(25, 25) == "25.0%");
     CHECK(percent_against(99.96, 100) == "99.9%"); // budget consumed: not yet all of it
     CHECK(percent_against(-0.03, 0) == "-0.1%");   // overspent never reads as 0.0% left
+    CHECK(percent_against(0.039, 0) == "0.1%");    // nor a little left as none left
+    CHECK(percent_against(0, 0) == "0.0%");
+    CHECK(percent_against(25.04, 25) == "25.0%"); // other thresholds: only the side below is kept
     // Budget consumed: overspent by a little never reads as exactly spent, and not yet spent
     // never reads as spent; both agree with remaining.
     CHECK(consumed_text(100.0393) == "100.1%");
