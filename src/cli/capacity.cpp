@@ -67,7 +67,7 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   };
   out << c.id << (c.bottleneck_resource.empty() ? "" : " — bottleneck: " + c.bottleneck_resource)
       << "\n";
-  kv("peak utilization", fmt_pct(c.peak_utilization_pct, 1));
+  kv("peak utilization", percent_against(c.peak_utilization_pct, c.threshold_pct));
   kv("scale-up threshold",
      fmt_pct(c.threshold_pct, 1) + (c.threshold_defaulted ? " (default)" : ""));
   if (c.over_threshold) kv("", paint("OVER THRESHOLD", "critical"));
@@ -89,13 +89,15 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   std::vector<std::string> growth = {"  " + (c.growth_metric.empty() ? "growth" : c.growth_metric),
                                      fmt_num(c.current), fmt_num(c.projected_6mo),
                                      fmt_num(c.projected_12mo)};
-  std::vector<std::string> util = {"  peak utilization", fmt_pct(c.peak_utilization_pct, 1),
-                                   fmt_pct(c.utilization_6mo, 1), fmt_pct(c.utilization_12mo, 1)};
+  // Utilization against the threshold, as the capacity page reads it.
+  auto util_text = [&c](std::optional<double> v) { return percent_against(v, c.threshold_pct); };
+  std::vector<std::string> util = {"  peak utilization", util_text(c.peak_utilization_pct),
+                                   util_text(c.utilization_6mo), util_text(c.utilization_12mo)};
   if (w) {
     growth.push_back(fmt_num(w->projected_6mo));
     growth.push_back(fmt_num(w->projected_12mo));
-    util.push_back(fmt_pct(w->utilization_6mo, 1));
-    util.push_back(fmt_pct(w->utilization_12mo, 1));
+    util.push_back(util_text(w->utilization_6mo));
+    util.push_back(util_text(w->utilization_12mo));
   }
   t.add(growth);
   t.add(util);

@@ -203,9 +203,11 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
                c.projected_6mo ? json(grouped(*c.projected_6mo, 1)) : json(nullptr))
           .add("projected_12mo",
                c.projected_12mo ? json(grouped(*c.projected_12mo, 1)) : json(nullptr))
-          .add("utilization", num_or_null(c.peak_utilization_pct, 1, "%"))
-          .add("utilization_6mo", num_or_null(c.utilization_6mo, 1, "%"))
-          .add("utilization_12mo", num_or_null(c.utilization_12mo, 1, "%"))
+          // Against the scale-up threshold, as the terminal and the chart read them: a projection
+          // under it never reads as at it.
+          .add("utilization", pct_against_or_null(c.peak_utilization_pct, c.threshold_pct))
+          .add("utilization_6mo", pct_against_or_null(c.utilization_6mo, c.threshold_pct))
+          .add("utilization_12mo", pct_against_or_null(c.utilization_12mo, c.threshold_pct))
           .add("growth", num_or_null(c.monthly_growth_pct, 2, "% a month"))
           .add("threshold", num(c.threshold_pct, 1) + "%" +
                                 (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : ""))
@@ -228,6 +230,8 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
     spec.series.push_back(
         {"Peak utilisation", {c.peak_utilization_pct, c.utilization_6mo, c.utilization_12mo}});
     spec.reference = ReferenceLine{c.threshold_pct, "threshold " + num(c.threshold_pct, 1) + "%"};
+    // A projection under the threshold never reads as at it, as on the page's figures.
+    spec.against_pct = c.threshold_pct;
     spec.y_min = 0;
     spec.unit = "%";
     spec.width = 480;
