@@ -463,7 +463,7 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser);
 
   // Collect first, edit after: the tree must not change under the iterator.
-  std::vector<cmark_node*> links, images, headings, code_blocks;
+  std::vector<cmark_node*> links, images, headings, code_blocks, tables;
   cmark_iter* iter = cmark_iter_new(doc);
   cmark_event_type ev;
   while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
@@ -483,6 +483,11 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       code_blocks.push_back(node);
       break;
     default:
+      // The table extension's node type is not in the library's public headers: its name is.
+      if (cmark_node_get_type(node) > CMARK_NODE_FOOTNOTE_DEFINITION &&
+          (cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK &&
+          std::strcmp(cmark_node_get_type_string(node), "table") == 0)
+        tables.push_back(node);
       break;
     }
   }
@@ -516,6 +521,24 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
     if (!lang.empty()) html += " class=\"language-" + attr_escape(lang) + "\"";
     html += ">" + html_escape(literal ? literal : "") + "</code></pre>\n";
     replace_with_html_block(block, html);
+  }
+
+  // A wide table scrolls inside a frame of its own, never the page (reflow at 320 px), as the
+  // theme's tables do; the frame is a region a keyboard can reach and scroll.
+  int table_number = 0;
+  for (cmark_node* table : tables) {
+    const std::string open = "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table " +
+                             std::to_string(++table_number) + "\" tabindex=\"0\">\n";
+    cmark_node* frame = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &k_arena_mem);
+    cmark_node_set_on_enter(frame, open.c_str());
+    cmark_node_set_on_exit(frame, "</div>\n");
+    cmark_node_insert_before(table, frame);
+    cmark_node_unlink(table);
+    if (!cmark_node_append_child(frame, table)) {
+      // Should the frame not take it, the table stays where it was, unframed.
+      cmark_node_insert_before(frame, table);
+      cmark_node_unlink(frame);
+    }
   }
 
   MarkdownResult result;

@@ -41,11 +41,23 @@ std::string reference_html(const std::string& md) {
   cmark_node* doc = cmark_parser_finish(parser);
   char* html =
       cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
-  std::string out = html;
+  std::string stock = html;
   std::free(html);
   cmark_node_free(doc);
   cmark_parser_free(parser);
-  return out;
+  // render_markdown puts each table in a scroll frame of its own, numbered in document order;
+  // everything else is cmark-gfm's own output.
+  std::string out;
+  int n = 0;
+  std::size_t at = 0;
+  for (std::size_t open; (open = stock.find("<table>", at)) != std::string::npos;) {
+    const std::size_t close = stock.find("</table>\n", open) + 9;
+    out += stock.substr(at, open - at) +
+           "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table " + std::to_string(++n) +
+           "\" tabindex=\"0\">\n" + stock.substr(open, close - open) + "</div>\n";
+    at = close;
+  }
+  return out + stock.substr(at);
 }
 
 // A document of every construct render_markdown handles, about `paragraphs` paragraphs long;
@@ -281,6 +293,19 @@ TEST_CASE("render/markdown: table rows too wide or too many are read as text") {
   const int kept = (50000 - 58) / 31;
   CHECK(count(capped.html, divides) == (2000 - kept) * 31);
   CHECK(count(capped.html, "<tr>") == 2001);
+}
+
+TEST_CASE("render/markdown: a table scrolls in a frame of its own, never the page") {
+  const std::string html =
+      render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n\n| c |\n|---|\n| 3 |\n").html;
+  CHECK(
+      html.find("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\">\n"
+                "<table>") == 0);
+  CHECK(html.find("</table>\n</div>\n<p>text</p>") != std::string::npos);
+  CHECK(html.find("aria-label=\"Table 2\"") != std::string::npos);
+  // Raw HTML stays filtered: a table typed as HTML gets no frame and no table.
+  CHECK(render_markdown("<table><tr><td>x</td></tr></table>\n").html.find("table-wrap") ==
+        std::string::npos);
 }
 
 TEST_CASE("render/markdown: GFM tables, task lists, strikethrough and autolinks render") {
