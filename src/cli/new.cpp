@@ -85,13 +85,6 @@ std::string q(const std::string& s) {
   return yaml_quote(s);
 }
 
-// The shortest decimal that reads back as `v`, never in exponent form: the target as given.
-std::string shortest_text(double v) {
-  char buf[400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  return ec == std::errc() ? std::string(buf, end) : fixed_text(v, 10);
-}
-
 // `v` to `decimals` decimals without trailing zeros: 0.5, 201.6, 0.0000001.
 std::string decimal_text(double v, int decimals) {
   std::string s = fixed_text(v, decimals);

@@ -213,13 +213,6 @@ std::optional<double> time_to_exhaust_days(double window_days, double burn) {
   return window_days / burn;
 }
 
-bool condition_matches(const BudgetCondition& c, double remaining_pct) {
-  const double v = remaining_pct, e = k_pct_tolerance;
-  if (c.lo && !(c.lo_inclusive ? v >= *c.lo - e : v > *c.lo + e)) return false;
-  if (c.hi && !(c.hi_inclusive ? v <= *c.hi + e : v < *c.hi - e)) return false;
-  return c.lo || c.hi;
-}
-
 Policy seed_default_policy() {
   Policy p;
   p.meta.kind = "error_budget_policy";

@@ -39,11 +39,6 @@ double budget_consumed_when_fires(double burn, double long_window_min, double wi
 // Time to spend the whole budget at burn B: W/B (days); nullopt when B ≤ 0.
 std::optional<double> time_to_exhaust_days(double window_days, double burn);
 
-// Whether `remaining_pct` (R·100) satisfies a parsed policy condition. Bounds are compared with a
-// 1e-9 percentage-point tolerance so that a decimal boundary ("exactly 50%") is not flipped by
-// binary rounding of the target.
-bool condition_matches(const BudgetCondition& c, double remaining_pct);
-
 // The seed's policy: healthy > 50%, warning 25–50%, critical 0–25%, exhausted ≤ 0, with the seed's
 // actions. Used when no policy applies.
 Policy seed_default_policy();

@@ -26,6 +26,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"unknown-reference", "A reference names no document."},
       {"location-target", "A Backstage Location target does not exist or is not followed."},
       {"policy-condition", "An error budget policy condition cannot be parsed."},
+      {"policy-gap",
+       "An error budget policy's states leave a range of remaining budget uncovered."},
       {"slo-window", "An SLO window is not a whole number of days."},
       {"maintenance-window", "A maintenance window's start or end cannot be read, or it ends "
                              "before it starts."},

@@ -1,6 +1,8 @@
 #include "model/budget.hpp"
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <regex>
 
 namespace nines {
@@ -51,6 +53,49 @@ std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {
     return c;
   }
   return std::nullopt;
+}
+
+bool condition_matches(const BudgetCondition& c, double remaining_pct) {
+  constexpr double e = 1e-9;
+  const double v = remaining_pct;
+  if (c.lo && !(c.lo_inclusive ? v >= *c.lo - e : v > *c.lo + e)) return false;
+  if (c.hi && !(c.hi_inclusive ? v <= *c.hi + e : v < *c.hi - e)) return false;
+  return c.lo || c.hi;
+}
+
+std::vector<std::pair<double, double>>
+uncovered_budget_ranges(const std::vector<BudgetCondition>& conditions) {
+  // Conditions are intervals, so coverage can only change at their bounds: probing each bound,
+  // just beside it, and between neighbours finds every gap exactly.
+  std::vector<double> bounds;
+  for (const auto& c : conditions) {
+    if (c.lo) bounds.push_back(*c.lo);
+    if (c.hi) bounds.push_back(*c.hi);
+  }
+  std::sort(bounds.begin(), bounds.end());
+  bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  auto covered = [&](double v) {
+    return std::any_of(conditions.begin(), conditions.end(),
+                       [v](const BudgetCondition& c) { return condition_matches(c, v); });
+  };
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  std::vector<std::pair<double, double>> gaps;
+  auto gap = [&](double from, double to) {
+    if (!gaps.empty() && gaps.back().second == from)
+      gaps.back().second = to;
+    else
+      gaps.emplace_back(from, to);
+  };
+  if (bounds.empty()) return conditions.empty() ? gaps : std::vector<std::pair<double, double>>{};
+  constexpr double step = 1e-6; // beyond condition_matches' tolerance, far below any real bound
+  if (!covered(bounds.front() - step)) gap(-inf, bounds.front());
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    if (!covered(bounds[i])) gap(bounds[i], bounds[i]);
+    const double next = i + 1 < bounds.size() ? bounds[i + 1] : inf;
+    const double inside = next == inf ? bounds[i] + 1 : (bounds[i] + next) / 2;
+    if (!covered(bounds[i] + step) || !covered(inside)) gap(bounds[i], next);
+  }
+  return gaps;
 }
 
 } // namespace nines

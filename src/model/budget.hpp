@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace nines {
 
@@ -47,5 +49,16 @@ struct BudgetCondition {
 // Parses a policy condition in the seed's forms (`remaining_budget > 50%`, `remaining_budget
 // 25-50%`, `remaining_budget <= 0`); nullopt when it is none of them.
 std::optional<BudgetCondition> parse_budget_condition(const std::string& text);
+
+// Whether `remaining_pct` (R·100) satisfies a parsed policy condition. Bounds are compared with a
+// 1e-9 percentage-point tolerance so that a decimal boundary ("exactly 50%") is not flipped by
+// binary rounding of the target.
+bool condition_matches(const BudgetCondition& c, double remaining_pct);
+
+// The ranges of remaining budget (in percent) that none of `conditions` covers, each as
+// (from, to): a policy whose bands leave such a gap gives a budget there no state of its own.
+// Infinite ends are ±infinity. Empty when the conditions cover every value.
+std::vector<std::pair<double, double>>
+uncovered_budget_ranges(const std::vector<BudgetCondition>& conditions);
 
 } // namespace nines

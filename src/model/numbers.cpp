@@ -155,4 +155,10 @@ RunwayStatus runway_status(bool has_data, std::optional<int> months,
   return {"healthy", "6 months or more"};
 }
 
+std::string shortest_text(double v) {
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  return ec == std::errc() ? std::string(buf, end) : fixed_text(v, 10);
+}
+
 } // namespace nines

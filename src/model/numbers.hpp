@@ -28,6 +28,10 @@ constexpr double k_compact_from = 1e12;
 // finite.
 std::string number_text(double value, int decimals, int significant = 3);
 
+// The shortest decimal that reads back as `v`, never in exponent form: a number as the user wrote
+// it (a target of 99.95, a policy bound of 40).
+std::string shortest_text(double v);
+
 // Decimals that show a percentage next to `threshold_pct`: one more than the threshold has, at
 // least `min_decimals` and at most 6.
 int decimals_against(double threshold_pct, int min_decimals = 1);

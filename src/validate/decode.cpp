@@ -1,6 +1,8 @@
 #include "validate/decode.hpp"
 
+#include "model/budget.hpp"
 #include "model/kinds.hpp"
+#include "model/numbers.hpp"
 #include "model/severity.hpp"
 #include "model/time.hpp"
 #include "validate/node_access.hpp"
@@ -145,6 +147,7 @@ void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) 
 
 void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& diags) {
   p.service = ref(b, "service");
+  bool all_parsed = true;
   for (const auto& e : at(b, "budget_states").entries) {
     PolicyState st;
     // The schema admits only the four state names.
@@ -160,9 +163,40 @@ void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& 
                   "cannot parse budget state condition '" + c + "'",
                   "use one of: 'remaining_budget > 50%', 'remaining_budget 25-50%', "
                   "'remaining_budget 0-25%', 'remaining_budget <= 0'");
+      all_parsed = false;
       continue;
     }
     p.states.push_back(std::move(st));
+  }
+  // A remaining budget no state covers gets the seed's band for it and none of this policy's
+  // actions (compute_slo): almost always a typo in a bound, so it is said where the states are.
+  if (all_parsed && !p.states.empty()) {
+    std::vector<BudgetCondition> conditions;
+    for (const auto& st : p.states)
+      conditions.push_back(st.condition);
+    std::string gaps;
+    for (const auto& [from, to] : uncovered_budget_ranges(conditions)) {
+      if (!gaps.empty()) gaps += ", ";
+      if (std::isinf(from) && std::isinf(to))
+        gaps += "of any value";
+      else if (std::isinf(from))
+        gaps += "below " + shortest_text(to) + "%";
+      else if (std::isinf(to))
+        gaps += "above " + shortest_text(from) + "%";
+      else if (from == to)
+        gaps += "of exactly " + shortest_text(from) + "%";
+      else
+        gaps += "between " + shortest_text(from) + "% and " + shortest_text(to) + "%";
+    }
+    if (!gaps.empty()) {
+      const Node& states = at(b, "budget_states");
+      diags.warning(p.meta.file, states.is_absent() ? p.meta.loc : states.loc, "policy-gap",
+                    "no budget state covers a remaining budget " + gaps +
+                        "; there the seed's default band applies, with none of this policy's "
+                        "actions",
+                    "widen a state's condition to close the gap (e.g. healthy 'remaining_budget "
+                    "> 50%' meets warning 'remaining_budget 25-50%')");
+    }
   }
   // Exceptions are prose ("Security patches...") or structured {change_type, note}; the structured
   // form is kept as "change_type: note", which is how the deploy gate recognises it.

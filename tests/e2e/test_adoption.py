@@ -522,7 +522,9 @@ with open(os.path.join(DUP, "slis", "web-vitals.yaml"), "w", encoding="utf-8") a
 with open(os.path.join(DUP, "policies", "strict.md"), "w", encoding="utf-8") as f:
     f.write("---\nerror_budget_policy:\n  id: strict-policy\n  service: example-api\n"
             "  budget_states:\n    healthy:\n      condition: \"remaining_budget > 50%\"\n"
-            "      actions: [\"Deploy as usual\"]\n---\n\nWhy this policy.\n")
+            "      actions: [\"Deploy as usual\"]\n    exhausted:\n"
+            "      condition: \"remaining_budget <= 50%\"\n      actions: [\"Freeze\"]\n"
+            "---\n\nWhy this policy.\n")
 clean_check(DUP, "a repository with ids in other files")
 before = snapshot(DUP)
 for args, where in [(["sli", "page-load-lcp"], "slis/web-vitals.yaml:2:9"),
