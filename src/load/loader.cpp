@@ -2,6 +2,7 @@
 
 #include "model/kinds.hpp"
 #include "model/parallel.hpp"
+#include "model/site_folders.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -320,14 +321,9 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
 }
 
 // Whether folder `rel` is the output folder `out` or one of the site writer's own folders beside
-// it (`OUT.tmp-nines-PID`, `OUT.old-nines-PID`: write/site_writer.cpp names them). Neither is
-// content, and the fingerprint leaves out the same folders, so what is read and what decides
-// "nothing changed" agree.
+// it (model/site_folders.hpp): neither is content.
 bool writer_folder(std::string_view rel, std::string_view out) {
-  if (rel == out) return true;
-  if (rel.size() <= out.size() || rel.substr(0, out.size()) != out) return false;
-  const std::string_view rest = rel.substr(out.size());
-  return rest.rfind(".tmp-nines-", 0) == 0 || rest.rfind(".old-nines-", 0) == 0;
+  return rel == out || is_writer_folder_name(rel, out);
 }
 
 bool glob_at(std::string_view p, std::string_view s) {
@@ -1374,11 +1370,10 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
     if (ec) return {};
     const fs::path& p = it->path();
     const std::string name = p.filename().string();
-    // The site writer's own folders beside OUT (write/site_writer.cpp names them); any other
-    // folder, a user's `site.old-2024` included, is content like the rest.
+    // The site writer's own folders beside OUT; any other folder, a user's `site.old-2024`
+    // included, is content like the rest.
     const bool writer_temp =
-        p.parent_path() == out.parent_path() && (name.rfind(out_name + ".tmp-nines-", 0) == 0 ||
-                                                 name.rfind(out_name + ".old-nines-", 0) == 0);
+        p.parent_path() == out.parent_path() && is_writer_folder_name(name, out_name);
     if (name == ".git" || p == out || writer_temp) {
       if (it->is_directory(ec) && !it->is_symlink(ec)) it.disable_recursion_pending();
       continue;

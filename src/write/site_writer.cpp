@@ -1,6 +1,7 @@
 #include "write/site_writer.hpp"
 
 #include "model/parallel.hpp"
+#include "model/site_folders.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -25,11 +26,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The names of the writer's folders beside OUT: `OUT.tmp-nines-PID` for the new tree and
-// `OUT.old-nines-PID` for the previous one during the swap. Names a user would not give a folder,
-// unlike the `OUT.tmp-PID` and `OUT.old-PID` of older versions (`site.old-2024` is a backup).
-constexpr const char* k_temp_infix = ".tmp-nines-";
-constexpr const char* k_old_infix = ".old-nines-";
+// The names of the writer's folders beside OUT (model/site_folders.hpp), unlike the `OUT.tmp-PID`
+// and `OUT.old-PID` of older versions (`site.old-2024` is a backup).
+const std::string k_temp_infix(k_writer_temp_infix);
+const std::string k_old_infix(k_writer_old_infix);
 
 constexpr mode_t k_file_mode = 0644;
 constexpr mode_t k_dir_mode = 0755;
