@@ -113,9 +113,9 @@ std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags)
   const Node* kind = root.get("kind");
   const std::string k = kind && kind->is_scalar() ? kind->value : "";
   if (v.rfind("backstage.io/", 0) == 0) {
-    // A kind nines does not read and no near miss of one (Environment, a plugin's kind) is left
-    // alone like any foreign document; a near miss goes on to the decoder's did-you-mean error.
-    if (!k.empty() && closest(k, k_backstage_kinds).empty()) return "";
+    // A kind nines does not read and no typo of one (Environment, a plugin's AiResource) is left
+    // alone like any foreign document; a typo goes on to the decoder's did-you-mean error.
+    if (!k.empty() && backstage_kind_meant(k).empty()) return "";
     return "backstage";
   }
   // Sloth's and Pyrra's groups name only those tools: a version nines does not read, or a kind
@@ -251,10 +251,11 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     }
     if (!kind || kind->value != "PrometheusRule" || !groups || !groups->is_seq())
       return Verdict::Foreign; // a ServiceMonitor, an Alertmanager...
+    // The whole object: it is validated against the operator's CRD, whose findings name their
+    // path from the object's top (`spec.groups[0]`); the decoder reads its `spec`.
     doc.kind = "prometheus_rules";
     doc.kind_loc = root.loc;
-    for (auto& e : root.entries)
-      if (e.key == "spec") doc.root = std::move(e.value);
+    doc.root = std::move(root);
     on_doc(std::move(doc));
     return Verdict::Accepted;
   }

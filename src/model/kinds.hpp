@@ -55,10 +55,29 @@ inline constexpr auto k_kinds = std::make_tuple(
 
 // The Backstage kinds nines reads (SPEC 1.2). Backstage's kinds are open: it added Environment,
 // and plugins bring their own. A `backstage.io/` document of another kind is skipped and counted as
-// a foreign file is, unless its kind is a near miss of one of these (`Componet`): that is an error
+// a foreign file is, unless its kind is a typo of one of these (`Componet`): that is an error
 // with its did-you-mean (docs/dialects.md).
 inline const std::vector<std::string> k_backstage_kinds = {
     "Component", "API", "Resource", "System", "Domain", "Group", "User", "Location"};
+
+// The Backstage kind that `kind` is a typo of, or "" when it is a kind of its own. A typo is
+// within closest()'s distance of one of the eight (`Componet`, `component`); but one of the eight
+// with whole CamelCase words added before or after it (`AiResource`, the AI-model plugin's kind)
+// is a plugin's kind, however close: the part added starts with a capital letter. `Components`
+// adds a lowercase letter, so it stays a typo.
+inline std::string backstage_kind_meant(std::string_view kind) {
+  const std::string meant = closest(kind, k_backstage_kinds);
+  if (meant.empty() || kind == meant) return meant;
+  auto capital = [](char c) { return c >= 'A' && c <= 'Z'; };
+  for (const auto& k : k_backstage_kinds)
+    for (auto p = kind.find(k); p != std::string_view::npos; p = kind.find(k, p + 1)) {
+      const std::string_view after = kind.substr(p + k.size());
+      if ((p > 0 || !after.empty()) && (after.empty() || capital(after.front())) &&
+          (p == 0 || capital(kind.front())))
+        return "";
+    }
+  return meant;
+}
 
 // Calls `f(row)` for every row, in order.
 template <typename F> constexpr void for_each_kind(F&& f) {

@@ -509,7 +509,9 @@ void decode_fields(const Node& b, MonthlyReportDoc& r, const Config& /*config*/,
 }
 
 void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
-  for (const auto& g : at(doc.root, "groups").items) {
+  // A prometheus-operator PrometheusRule holds its rule file under `spec`.
+  const Node& file = doc.root.get("apiVersion") ? at(doc.root, "spec") : doc.root;
+  for (const auto& g : at(file, "groups").items) {
     const Node& rules = at(g, "rules");
     if (!g.is_map() || (!rules.is_seq() && !rules.is_absent())) {
       diags.error(doc.file, g.loc, "rules-file",

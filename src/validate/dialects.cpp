@@ -3,12 +3,14 @@
 // accepted). Each maps onto the native model; docs/dialects.md has the field-by-field mapping and
 // what is not supported.
 #include "model/entity_ref.hpp"
+#include "model/promql.hpp"
 #include "model/time.hpp"
 #include "validate/decode.hpp"
 #include "validate/node_access.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -86,6 +88,48 @@ MetricSource metric_source(const Node& part) {
   return out;
 }
 
+// Sloth's window variable is nines' `{{window}}`: `{{.window}}` with any spaces inside the braces,
+// as Sloth's own regex `{{ *\.window *}}` reads it (its messages write `{{ .window }}`). OpenSLO
+// queries written in Sloth's form (the Go SDK's examples) are read the same way.
+std::string sloth_query(std::string q) {
+  std::size_t from = 0;
+  for (auto p = q.find("{{", from); p != std::string::npos; p = q.find("{{", from)) {
+    std::size_t i = p + 2;
+    while (i < q.size() && q[i] == ' ')
+      ++i;
+    if (q.compare(i, 7, ".window") != 0) {
+      from = p + 2;
+      continue;
+    }
+    i += 7;
+    while (i < q.size() && q[i] == ' ')
+      ++i;
+    if (q.compare(i, 2, "}}") != 0) {
+      from = p + 2;
+      continue;
+    }
+    q.replace(p, i + 2 - p, "{{window}}");
+    from = p + 10;
+  }
+  while (!q.empty() && (q.back() == '\n' || q.back() == ' '))
+    q.pop_back();
+  return q;
+}
+
+// A raw ratio (Sloth's `sli.raw`, OpenSLO's `ratioMetric.raw`) is a precomputed ratio, a gauge,
+// never a counter: good is the success ratio over the window and total `vector(1)`, so each day
+// counts once (the attainment is the mean of the daily ratios) and `nines rules` divides by 1.
+// A query holding the window variable is the ratio over the window as written; any other is the
+// ratio at an instant, averaged over the window (a subquery when it is no selector, since ranges
+// go on selectors only). `failure`: the query is the error ratio.
+SliQuery raw_ratio_query(const std::string& written, bool failure, const Loc& loc) {
+  std::string q = sloth_query(written);
+  if (q.find("{{window}}") == std::string::npos)
+    q = is_vector_selector(q) ? "avg_over_time(" + q + "[{{window}}])"
+                              : "avg_over_time((" + q + ")[{{window}}:1m])";
+  return SliQuery{failure ? "1 - (" + q + ")" : q, "vector(1)", "", loc};
+}
+
 // An OpenSLO SLI spec (a SLI object's, or an SLO's inline indicator) → an Sli.
 void read_sli_spec(const Node& spec, Sli& s) {
   s.description = str(spec, "description");
@@ -98,6 +142,8 @@ void read_sli_spec(const Node& spec, Sli& s) {
     bad = metric_source(at(ratio, "bad"));
     total = metric_source(at(ratio, "total"));
     raw = metric_source(at(ratio, "raw"));
+    for (MetricSource* m : {&good, &bad, &total})
+      m->query = sloth_query(m->query);
     s.good_events = good.query;
     s.total_events = total.query;
     const MetricSource& first = !good.query.empty() ? good : !bad.query.empty() ? bad : raw;
@@ -111,13 +157,12 @@ void read_sli_spec(const Node& spec, Sli& s) {
       g = "(" + t + ") - (" + bad.query + ")";
       s.good_events = g;
     } else if (!raw.query.empty()) {
-      // A raw ratio: the query is the success (or failure) ratio itself; total is 1.
-      g = str(ratio, "rawType") == "failure" ? "1 - (" + raw.query + ")" : raw.query;
-      t = "vector(1)";
-      s.good_events = g;
-      s.total_events = t;
+      // A raw ratio: the success (or failure) ratio itself, as Sloth's sli.raw.
+      s.query = raw_ratio_query(raw.query, str(ratio, "rawType") == "failure", ratio.loc);
+      s.good_events = s.query->good;
+      s.total_events = s.query->total;
     }
-    if (!g.empty() && !t.empty()) s.query = SliQuery{g, t, "", ratio.loc};
+    if (!s.query && !g.empty() && !t.empty()) s.query = SliQuery{g, t, "", ratio.loc};
   } else if (!threshold.is_absent()) {
     // A threshold metric is compared with each objective's op and value: its SLOs get queries of
     // their own (threshold_query), built once the sources are known (finish_dialects).
@@ -653,8 +698,10 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
   } else if (kind == "API" || kind == "Resource" || kind == "Domain" || kind == "Location") {
     // Validated against their schemas. A Location's targets are followed by the loader.
   } else {
+    const std::string meant = backstage_kind_meant(kind);
     diags.error(doc.file, at(root, "kind").loc, "unknown-kind",
-                "unsupported Backstage kind '" + kind + "'" + did_you_mean(kind, k_backstage_kinds),
+                "unsupported Backstage kind '" + kind + "'" +
+                    (meant.empty() ? "" : ", did you mean '" + meant + "'?"),
                 "nines reads Component, API, Resource, System, Domain, Group, User and Location");
   }
 }
@@ -746,15 +793,6 @@ void finish_backstage(Repo& repo, DiagBag& diags) {
     }
 }
 
-// Sloth's `{{.window}}` is nines' `{{window}}`.
-std::string sloth_query(std::string q) {
-  for (auto p = q.find("{{.window}}"); p != std::string::npos; p = q.find("{{.window}}", p))
-    q.replace(p, 11, "{{window}}");
-  while (!q.empty() && (q.back() == '\n' || q.back() == ' '))
-    q.pop_back();
-  return q;
-}
-
 // A field under its snake_case (prometheus/v1) or camelCase (the Kubernetes CRD) name.
 const Node& either(const Node& n, std::string_view snake, std::string_view camel) {
   const Node& a = at(n, snake);
@@ -805,12 +843,11 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
       sli.good_events = "(" + total + ") - (" + err + ")";
       sli.query = SliQuery{sli.good_events, total, "", events.loc};
     } else if (!raw.is_absent()) {
-      const std::string ratio =
-          sloth_query(str(either(raw, "error_ratio_query", "errorRatioQuery")));
       // A ratio, not events: each day counts once (good = 1 − error ratio of the day, total 1).
-      sli.good_events = "1 - (" + ratio + ")";
-      sli.total_events = "vector(1)";
-      sli.query = SliQuery{sli.good_events, sli.total_events, "", raw.loc};
+      sli.query =
+          raw_ratio_query(str(either(raw, "error_ratio_query", "errorRatioQuery")), true, raw.loc);
+      sli.good_events = sli.query->good;
+      sli.total_events = sli.query->total;
     } else {
       // A plugin SLI: shown, not queried (nines does not run Sloth plugins).
       sli.measurement_source = "sloth plugin";
@@ -865,10 +902,13 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
   const Node& target = at(spec, "target");
   std::optional<double> t = num(target);
   if (!t && target.is_scalar()) {
-    try {
-      t = std::stod(target.value);
-    } catch (...) {
-    }
+    // The whole string, as Pyrra's strconv.ParseFloat reads it: "99,99", "99.9%" and "99.5abc"
+    // are no numbers there (a prefix read would take them as 99, 99.9 and 99.5).
+    std::string_view v = target.value;
+    if (!v.empty() && v.front() == '+') v.remove_prefix(1);
+    double parsed = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
+    if (!v.empty() && ec == std::errc() && end == v.data() + v.size()) t = parsed;
   }
   if (!t || !(*t > 0 && *t < 100)) {
     // Pyrra's target is a string: the schema cannot say it must read as a percentage.
@@ -965,8 +1005,10 @@ std::string dialect_schema(const RawDoc& doc) {
   if (doc.kind == "sloth")
     return doc.root.get("apiVersion") ? "sloth-prometheusservicelevel" : "sloth-prometheus-v1";
   if (doc.kind == "pyrra") return "pyrra-servicelevelobjective";
-  // A rule file, plain or a PrometheusRule's spec: Prometheus's rule-file format.
-  if (doc.kind == "prometheus_rules") return "prometheus-rules";
+  // A plain rule file: Prometheus's rule-file format; a PrometheusRule object: the operator's CRD,
+  // that format plus a group's partial_response_strategy.
+  if (doc.kind == "prometheus_rules")
+    return doc.root.get("apiVersion") ? "prometheus-operator-prometheusrule" : "prometheus-rules";
   if (doc.kind != "openslo" && doc.kind != "backstage") return "";
   std::string kind = str(doc.root, "kind");
   for (auto& c : kind)

@@ -92,6 +92,8 @@ spec:
   }
 
   TEST_CASE("Sloth and Pyrra schemas: unknown fields with did-you-mean, missing fields named") {
+    // Sloth ignores unknown fields (a YAML unmarshal into its types): a warning with its
+    // did-you-mean, the spec still read; the typo'd objective is then missing.
     Repo repo;
     DiagBag diags;
     CHECK_FALSE(decode_all("sloth", {R"(version: prometheus/v1
@@ -110,7 +112,38 @@ slos:
       all += d.message + "\n";
     CHECK(all.find("unknown field 'objetive'") != std::string::npos);
     CHECK(all.find("did you mean 'objective'") != std::string::npos);
+    CHECK(all.find("missing required field 'slos[0].objective'") != std::string::npos);
     CHECK(repo.slos.empty());
+
+    // Sloth's own plugin-k8s-getting-started example writes page_alert in the CRD form: Sloth
+    // runs it, so it is a warning here, and the SLO is read.
+    Repo ok_repo;
+    DiagBag ok_diags;
+    CHECK(decode_all("sloth", {R"(apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+metadata:
+  name: x
+spec:
+  service: myservice
+  slos:
+    - name: availability
+      objective: 99.9
+      sli:
+        events:
+          errorQuery: sum(rate(errors[{{.window}}]))
+          totalQuery: sum(rate(total[{{.window}}]))
+      alerting:
+        name: MyAlert
+        page_alert:
+          labels: {tier: "1"}
+)"},
+                     ok_repo, ok_diags));
+    CHECK(ok_diags.error_count() == 0);
+    REQUIRE(ok_diags.warning_count() == 1);
+    CHECK(ok_diags.all()[0].message.find("unknown field 'page_alert'") != std::string::npos);
+    CHECK(ok_diags.all()[0].message.find("did you mean 'pageAlert'") != std::string::npos);
+    CHECK(ok_diags.all()[0].loc.line == 16);
+    CHECK(ok_repo.slos.size() == 1);
 
     DiagBag crd;
     Repo r2;
@@ -282,5 +315,202 @@ spec:
     CHECK(e->loc.line == 17);
     CHECK(e->message.find("cpu-usage-breech") != std::string::npos);
     CHECK(e->message.find("did you mean 'cpu-usage-breach'") != std::string::npos);
+  }
+
+  TEST_CASE("Sloth {{ .window }} with spaces is the window, as Sloth's regex reads it") {
+    Repo repo;
+    DiagBag diags;
+    REQUIRE(decode_all("sloth", {R"(version: prometheus/v1
+service: myservice
+slos:
+  - name: availability
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(errors{code=~"5.."}[{{ .window }}]))
+        total_query: sum(rate(total[{{.window  }}])) + sum(rate(other[{{  .window}}]))
+  - name: raw
+    objective: 99
+    sli:
+      raw:
+        error_ratio_query: avg_over_time(err_ratio[{{ .window }}])
+)"},
+                       repo, diags));
+    REQUIRE(repo.slis.size() == 2);
+    REQUIRE(repo.slis[0].query);
+    CHECK(repo.slis[0].query->total ==
+          "sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))");
+    CHECK(repo.slis[0].query->good ==
+          "(sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))) "
+          "- (sum(rate(errors{code=~\"5..\"}[{{window}}])))");
+    REQUIRE(repo.slis[1].query);
+    CHECK(repo.slis[1].query->good == "1 - (avg_over_time(err_ratio[{{window}}]))");
+    CHECK(repo.slis[1].query->total == "vector(1)");
+  }
+
+  TEST_CASE("OpenSLO ratioMetric.raw is a ratio over the window, never a counter") {
+    auto raw = [](const std::string& type, const std::string& query) {
+      Repo repo;
+      DiagBag diags;
+      REQUIRE(decode_all("openslo", {R"(apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: raw
+spec:
+  ratioMetric:
+    counter: false
+    rawType: )" + type + R"(
+    raw:
+      metricSource:
+        type: Prometheus
+        spec:
+          query: ')" + query + R"('
+)"},
+                         repo, diags));
+      REQUIRE(repo.slis.size() == 1);
+      REQUIRE(repo.slis[0].query);
+      CHECK(repo.slis[0].query->total == "vector(1)");
+      return repo.slis[0].query->good;
+    };
+    // A selector is the ratio at an instant: averaged over the window.
+    CHECK(raw("success", R"(service_success_ratio{service="web"})") ==
+          R"(avg_over_time(service_success_ratio{service="web"}[{{window}}]))");
+    CHECK(raw("failure", "error_ratio") == "1 - (avg_over_time(error_ratio[{{window}}]))");
+    // Another expression: a subquery, since ranges go on selectors only.
+    CHECK(raw("success", "a / b") == "avg_over_time((a / b)[{{window}}:1m])");
+    // The window variable, in nines' form or Sloth's (the Go SDK's examples): as written.
+    CHECK(raw("success", "1 - (sum(rate(e[{{ .window }}])) / sum(rate(t[{{.window}}])))") ==
+          "1 - (sum(rate(e[{{window}}])) / sum(rate(t[{{window}}])))");
+    CHECK(raw("failure", "avg_over_time(e[{{window}}])") == "1 - (avg_over_time(e[{{window}}]))");
+  }
+
+  TEST_CASE("Backstage substitutions: a $text/$json/$yaml placeholder stands anywhere") {
+    Repo repo;
+    DiagBag diags;
+    CHECK(decode_all("backstage",
+                     {R"(apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: demo-graphql
+  description:
+    $text: ./description.md
+spec:
+  type: graphql
+  lifecycle: production
+  owner: backstage/maintainers
+  definition:
+    $text: https://demo.backstage.io/api/graphql/schema
+)",
+                      R"(apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {name: other}
+spec: {type: openapi, lifecycle: production, owner: team-a, definition: {$yaml: ./api.yaml}}
+)"},
+                     repo, diags));
+    CHECK(diags.error_count() == 0);
+    // Not a placeholder: two keys, or a key of Backstage's no resolver reads.
+    for (const char* definition : {"{$text: a, extra: b}", "{$file: ./a.yaml}", "{text: a}"}) {
+      Repo r;
+      DiagBag d;
+      CHECK_FALSE(decode_all("backstage",
+                             {std::string(R"(apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {name: other}
+spec: {type: openapi, lifecycle: production, owner: team-a, definition: )") +
+                              definition + "}\n"},
+                             r, d));
+      CHECK(d.error_count() > 0);
+    }
+  }
+
+  TEST_CASE("Backstage kinds: a typo of one of the eight is meant, a plugin's kind is its own") {
+    CHECK(backstage_kind_meant("Compnent") == "Component");
+    CHECK(backstage_kind_meant("Componet") == "Component");
+    CHECK(backstage_kind_meant("component") == "Component");
+    CHECK(backstage_kind_meant("Components") == "Component");
+    CHECK(backstage_kind_meant("Sytem") == "System");
+    CHECK(backstage_kind_meant("AiResource") == "");
+    CHECK(backstage_kind_meant("ResourceX") == "");
+    CHECK(backstage_kind_meant("Environment") == "");
+    CHECK(backstage_kind_meant("Template") == "");
+  }
+
+  TEST_CASE("Pyrra target: the whole string is the number, as strconv.ParseFloat reads it") {
+    auto target = [](const std::string& t, DiagBag& diags) {
+      Repo repo;
+      decode_all("pyrra", {R"(apiVersion: pyrra.dev/v1alpha1
+kind: ServiceLevelObjective
+metadata: {name: p, namespace: monitoring}
+spec:
+  target: )" + t + R"(
+  window: 2w
+  indicator:
+    ratio:
+      errors: {metric: e}
+      total: {metric: t}
+)"},
+                 repo, diags);
+      return repo.slos.empty() ? -1.0 : repo.slos[0].target;
+    };
+    for (const char* bad : {"\"99,99\"", "\"99.9%\"", "\"99.5abc\"", "\" 99\"", "99,99"}) {
+      DiagBag diags;
+      CHECK_MESSAGE(target(bad, diags) == -1.0, bad);
+      const Diagnostic* e = first_error(diags);
+      REQUIRE_MESSAGE(e, bad);
+      CHECK(e->loc.line == 5);
+      CHECK(e->loc.col == 11);
+    }
+    for (const auto& [good, value] :
+         std::vector<std::pair<std::string, double>>{{"\"99.99\"", 99.99},
+                                                     {"'99'", 99.0},
+                                                     {"99.5", 99.5},
+                                                     {"\"+99.9\"", 99.9},
+                                                     {"\"9.99e1\"", 99.9}}) {
+      DiagBag diags;
+      CHECK_MESSAGE(target(good, diags) == doctest::Approx(value), good);
+      CHECK(diags.error_count() == 0);
+    }
+  }
+
+  TEST_CASE("PrometheusRule: the CRD's group fields accepted, paths from the object's top") {
+    SchemaSet schemas;
+    auto check_rule = [&](const std::string& group_field, DiagBag& diags) {
+      RawDoc doc;
+      doc.file = "pr.yaml";
+      doc.kind = "prometheus_rules";
+      doc.root = parse_yaml_string(R"(apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: thanos-rules, namespace: monitoring}
+spec:
+  groups:
+    - name: example
+      )" + group_field + R"(
+      rules:
+        - alert: HighErrors
+          expr: sum(rate(errors_total[5m])) > 1
+          annotations: {runbook_url: https://example.com/rb}
+)",
+                                   diags, doc.file);
+      const std::string schema = dialect_schema(doc);
+      CHECK(schema == "prometheus-operator-prometheusrule");
+      const bool ok = schemas.validate(schema, doc.root, doc.file, diags);
+      Repo repo;
+      if (ok) decode_document(doc, "digest", repo, diags);
+      return std::make_pair(ok, repo.prom_alerts.size());
+    };
+    for (const char* field :
+         {"partial_response_strategy: warn", "partial_response_strategy: ABORT", "interval: 30s",
+          "limit: 10", "query_offset: 1m", "labels: {team: a}"}) {
+      DiagBag diags;
+      CHECK_MESSAGE(check_rule(field, diags) == std::make_pair(true, std::size_t{1}), field);
+      CHECK(diags.error_count() == 0);
+    }
+    DiagBag bad;
+    CHECK_FALSE(check_rule("partial_response_strategy: maybe", bad).first);
+    DiagBag typo;
+    CHECK_FALSE(check_rule("partial_response_strategi: warn", typo).first);
+    REQUIRE(first_error(typo));
+    CHECK(first_error(typo)->message.find("in spec.groups[0]") != std::string::npos);
+    CHECK(first_error(typo)->loc.line == 7);
   }
 }

@@ -224,7 +224,8 @@ int QuickSchema::compile(const json& root, const json& s_in, int depth) {
   };
   for (const auto& [key, v] : s->items()) {
     if (key == "$schema" || key == "$id" || key == "id" || key == "title" || key == "description" ||
-        key == "definitions" || key == "$comment" || key == "default" || key == "examples")
+        key == "definitions" || key == "$comment" || key == "default" || key == "examples" ||
+        key.rfind("x-nines-", 0) == 0) // nines' own annotations (schemas.cpp), no constraint
       continue;
     if (key == "type") {
       if (v.is_string()) {

@@ -298,8 +298,40 @@ std::string quoted_after(const std::string& desc, const std::string& prefix) {
   return q == std::string::npos ? "" : desc.substr(p, q - p);
 }
 
+// The places of a dialect's placeholders that a schema names at its top in
+// `x-nines-placeholders` (Backstage's `$text`, `$json`, `$yaml`): a mapping whose one key is one of
+// them, with a string value, stands for content nines does not resolve, so it may stand where the
+// schema wants anything (docs/dialects.md). The mapping's place and its key's.
+std::set<std::pair<int, int>> placeholder_locs(const json& sroot, const Node& root) {
+  std::set<std::pair<int, int>> out;
+  const auto it = sroot.find("x-nines-placeholders");
+  if (it == sroot.end() || !it->is_array()) return out;
+  std::vector<std::string> keys;
+  for (const auto& k : *it)
+    if (k.is_string()) keys.push_back(k.get<std::string>());
+  std::vector<const Node*> todo{&root};
+  while (!todo.empty()) {
+    const Node* n = todo.back();
+    todo.pop_back();
+    if (n->is_map() && n->entries.size() == 1 && n->entries[0].value.is_scalar() &&
+        std::find(keys.begin(), keys.end(), n->entries[0].key) != keys.end()) {
+      out.insert({n->loc.line, n->loc.col});
+      out.insert({n->entries[0].key_loc.line, n->entries[0].key_loc.col});
+      continue;
+    }
+    for (const auto& e : n->entries)
+      todo.push_back(&e.value);
+    for (const auto& i : n->items)
+      todo.push_back(&i);
+  }
+  return out;
+}
+
 // valijson's findings for a document the quick check rejected, mapped to located messages.
-// Returns false when there is an error; `error_locs` gets the places reported.
+// Returns false when there is an error; `error_locs` gets the places reported. A schema may ask at
+// its top for a dialect's leniencies: `"x-nines-unknown-fields": "warning"` makes an unknown field
+// a warning (Sloth ignores them), and `x-nines-placeholders` (above) drops the findings at a
+// placeholder.
 bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
                           const std::string& kind, const Node& root, const YamlJson& converted,
                           const std::string& file, DiagBag& diags,
@@ -322,6 +354,8 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
       keep[i] = false;
   }
 
+  const bool unknown_warns = sroot.value("x-nines-unknown-fields", "") == "warning";
+  const auto placeholders = placeholder_locs(sroot, root);
   bool ok = true;
   for (std::size_t i = 0; i < errors.size(); ++i) {
     if (!keep[i]) continue;
@@ -361,7 +395,9 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
     Loc loc = node->loc;
     std::string field = path.empty() ? kind : path;
     const std::string& d = err.description;
+    if (placeholders.count({loc.line, loc.col})) continue;
     std::string msg, hint;
+    bool warning = false;
     // A field of the node in error, by its path from the document's top.
     auto qualified = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
 
@@ -396,8 +432,11 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
         for (const auto& [pat, v] : (*schema)["patternProperties"].items())
           takes_x = takes_x || pat.rfind("^x-", 0) == 0;
       const std::string unknown_hint =
-          takes_x ? "custom fields must start with 'x-'"
-                  : "not a field of this document's format as nines reads it (docs/dialects.md)";
+          unknown_warns ? "the tool itself ignores unknown fields, and so does nines: check the "
+                          "spelling (docs/dialects.md)"
+          : takes_x     ? "custom fields must start with 'x-'"
+                        : "not a field of this document's format as nines reads it "
+                          "(docs/dialects.md)";
       auto unknown_msg = [&](const std::string& k) {
         return "unknown field '" + k + "' " +
                (path.empty() ? std::string("at the top level") : "in " + field) +
@@ -405,15 +444,22 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
       };
       if (unknown.size() > 1) {
         for (const Entry* e : unknown) {
+          if (placeholders.count({e->key_loc.line, e->key_loc.col})) continue;
+          if (unknown_warns) {
+            diags.warning(file, e->key_loc, "schema", unknown_msg(e->key), unknown_hint);
+            continue;
+          }
           diags.error(file, e->key_loc, "schema", unknown_msg(e->key), unknown_hint);
           error_locs.insert({e->key_loc.line, e->key_loc.col});
+          ok = false;
         }
-        ok = false;
         continue;
       }
       if (const Entry* e = node->entry(key)) loc = e->key_loc;
+      if (placeholders.count({loc.line, loc.col})) continue;
       msg = unknown_msg(key);
       hint = unknown_hint;
+      warning = unknown_warns;
     } else if (d.rfind("Missing required property '", 0) == 0) {
       std::string key = quoted_after(d, "Missing required property '");
       if (const Entry* e = node->entry(key)) {
@@ -483,6 +529,10 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
     }
     while (!msg.empty() && msg.back() == '.')
       msg.pop_back();
+    if (warning) {
+      diags.warning(file, loc, "schema", msg, hint);
+      continue;
+    }
     diags.error(file, loc, "schema", msg, hint);
     error_locs.insert({loc.line, loc.col});
     ok = false;

@@ -655,6 +655,34 @@ def test_backstage_open_kinds(tmp):
           "'Component'? [unknown-kind]" in stdout, f"open kinds: a near miss is an error ({code}): {stdout}")
 
 
+def test_upstream_foreign(tmp):
+    """Upstream files of the foreign dialects, unmodified where named so
+    (tests/fixtures/dialects/upstream-foreign): Backstage's spotify-api.yaml (a `$text`
+    substitution) and AiResource example (a plugin's kind), Sloth's plugin-k8s-getting-started
+    (`page_alert` in the CRD form, which Sloth ignores), the OpenSLO Go SDK's slis.yaml (a raw
+    ratio written with Sloth's `{{.window}}`); beside them a Sloth spec with `{{ .window }}`, an
+    OpenSLO raw gauge selector and a PrometheusRule with `partial_response_strategy`."""
+    repo, out = build("upstream-foreign", tmp)
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--verbose")
+    check(code == 0, f"upstream-foreign: check exits 0 ({code}): {stdout}")
+    check("skipped backstage/frontend-design-skill.yaml" in stdout,
+          f"upstream-foreign: the AiResource is skipped like a foreign file: {stdout}")
+    check("sloth/plugin-k8s-getting-started.yml:39:9: warning: unknown field 'page_alert' in "
+          "spec.slos[0].alerting, did you mean 'pageAlert'? [schema]" in stdout,
+          f"upstream-foreign: Sloth's unknown field is a warning: {stdout}")
+    check("sli-query-range" not in stdout and "{{window}}" not in stdout,
+          f"upstream-foreign: every window variable read, no counter wrapping: {stdout}")
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+    check({"wifi-satisfaction", "raw-slo", "myservice-requests-availability",
+           "spaced-requests-availability"} <= set(slos),
+          f"upstream-foreign: SLO ids {sorted(slos)}")
+    slis = {s["id"]: s for s in load(out, "api/slis.json")} if os.path.exists(
+        os.path.join(out, "api/slis.json")) else {}
+    text = json.dumps(slis)
+    check(".window" not in text and "increase(service_error_ratio" not in text,
+          f"upstream-foreign: queries as the metrics stage runs them: {text[:600]}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
@@ -668,6 +696,7 @@ def main():
         test_openslo_threshold(tmp)
         test_backstage_catalog_entries(tmp)
         test_backstage_open_kinds(tmp)
+        test_upstream_foreign(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
