@@ -89,9 +89,13 @@ void add_rules_command(CLI::App& app, CommandAction& action) {
       }
       DiagBag warnings;
       const std::string rules = prometheus_rules(run.repo, warnings);
-      if (warnings.warning_count() > 0)
-        write_diagnostics(std::cerr, DiagFormat::Text, warnings.sorted(), 0,
+      if (warnings.warning_count() > 0 || warnings.has_errors())
+        write_diagnostics(std::cerr, DiagFormat::Text, warnings.sorted(), warnings.error_count(),
                           warnings.warning_count(), 0, k_version);
+      // A query that cannot make a valid rule: Prometheus loads a rule file all or nothing, so
+      // nothing is written (or compared) rather than a file it refuses, as Sloth refuses to
+      // generate from such a spec.
+      if (warnings.has_errors()) return 1;
       if (run.repo.config.base_url.empty())
         std::cerr << "nines: nines.yaml has no base_url; runbook_url annotations are relative "
                      "to the site's root\n";

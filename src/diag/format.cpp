@@ -58,6 +58,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"postmortem-budget-claim",
        "A postmortem's budget consumed is far from the recorded data of its SLOs."},
       {"rules-runbook", "A generated alert has no runbook; its runbook_url points at the SLO."},
+      {"rules-query", "An SLI query cannot make a valid Prometheus rule; nines rules writes "
+                      "nothing."},
       {"rules-openslo-condition",
        "An OpenSLO burn-rate condition with op lt or lte gets no alert rule."},
       {"report-figures-computed",

@@ -271,8 +271,7 @@ void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
   for (const auto& [which, q] :
        {std::pair<const char*, const std::string*>{"good", &sli.query->good},
         {"total", &sli.query->total}}) {
-    if (q->empty() || q->find("{{window}}") != std::string::npos) continue;
-    if (sli_query_constant(*q) || is_vector_selector(*q)) continue;
+    if (q->empty() || sli_query_renders(*q)) continue;
     std::string range;
     for (std::size_t open = q->find('['); open != std::string::npos && range.empty();
          open = q->find('[', open + 1)) {

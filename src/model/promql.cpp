@@ -115,4 +115,9 @@ bool is_vector_selector(const std::string& expr) {
   return (named || braces) && i == q.size();
 }
 
+bool sli_query_renders(const std::string& expr) {
+  return expr.find("{{window}}") != std::string::npos || sli_query_constant(expr) ||
+         is_vector_selector(expr);
+}
+
 } // namespace nines

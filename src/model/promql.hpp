@@ -26,6 +26,12 @@ std::optional<std::string> sli_query_constant(const std::string& expr);
 // `{...}` label matchers, nothing else — the only query that sum(increase(<expr>[<window>]))
 // accepts.
 bool is_vector_selector(const std::string& expr);
+// True when render_sli_query makes PromQL that Prometheus can accept from `expr`: it holds
+// `{{window}}`, is a constant, or is a vector selector. Any other query would be wrapped in
+// sum(increase(<expr>[<window>])), which Prometheus rejects (the `sli-query-range` lint, and
+// `nines rules`, which must never write a file Prometheus refuses).
+bool sli_query_renders(const std::string& expr);
+
 // Golden-signal templates: `{{service}}` only.
 std::string render_service_template(const std::string& expr, const std::string& service);
 

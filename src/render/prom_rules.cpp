@@ -214,6 +214,21 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
     // An OpenSLO threshold objective has a query of its own; every other SLO its SLI's.
     const SliQuery* query = slo->query ? &*slo->query : sli && sli->query ? &*sli->query : nullptr;
     if (!sli || !query || query->good.empty() || query->total.empty()) continue;
+    bool renders = true;
+    for (const auto& [which, q] : {std::pair<const char*, const std::string*>{"good", &query->good},
+                                   {"total", &query->total}}) {
+      if (sli_query_renders(*q)) continue;
+      renders = false;
+      // Reported where the query is written: an OpenSLO threshold SLO's own query is nines'.
+      diags.error(slo->query ? slo->meta.file : sli->meta.file, query->loc, "rules-query",
+                  std::string("SLO '") + slo->meta.id + "': SLI query '" + which +
+                      "' cannot make a valid rule (no {{window}}, not a counter selector: "
+                      "sum(increase(<query>[<window>])) is no PromQL); Prometheus would refuse "
+                      "the whole rule file",
+                  "put {{window}} where the range goes, or give the counter selector alone; "
+                  "`nines check` reports it as sli-query-range");
+    }
+    if (!renders) continue;
     ++groups;
 
     std::vector<GeneratedAlert> alerts;

@@ -127,6 +127,26 @@ TEST_CASE("rules: a raw ratio's constant total divides as a number") {
   CHECK(y.find("vector(1)") == std::string::npos);
 }
 
+TEST_CASE("rules: a query that cannot make a valid rule is an error naming its SLO") {
+  // sum(increase(sum(x)[1h])) is no PromQL: Prometheus would refuse the whole file, so the
+  // command writes nothing (cli/rules.cpp) and says which SLO and where.
+  Repo repo = rules_repo();
+  repo.slis[0].meta.file = "slis/success.yaml";
+  repo.slis[0].query->good = "sum(req_total{code!~\"5..\"})";
+  repo.slis[0].query->loc = {7, 9};
+  DiagBag diags;
+  const std::string y = prometheus_rules(repo, diags);
+  REQUIRE(diags.error_count() == 1);
+  const Diagnostic& d = diags.all()[0];
+  CHECK(d.rule == "rules-query");
+  CHECK(d.file == "slis/success.yaml");
+  CHECK(d.loc.line == 7);
+  CHECK(d.loc.col == 9);
+  CHECK(d.message.find("SLO 'pay-availability'") != std::string::npos);
+  CHECK(d.message.find("'good'") != std::string::npos);
+  CHECK(y.find("increase(sum(") == std::string::npos);
+}
+
 TEST_CASE("rules: text in alert labels and annotations is never a Go template") {
   Repo repo = rules_repo();
   repo.slos[0].name = "Latency {{ p99 }} of {{$labels.x}}}";

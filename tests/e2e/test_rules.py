@@ -109,6 +109,46 @@ def test_raw_and_names(tmp):
     check(p.returncode == 0, f"raw: promtool test rules: {p.stdout}{p.stderr}")
 
 
+def test_foreign_queries(tmp):
+    """Upstream dialect files (tests/fixtures/dialects/upstream-foreign): Sloth's `{{ .window }}`,
+    the OpenSLO Go SDK's raw ratio in Sloth's form and a raw gauge selector make rules promtool
+    accepts. Adding the Go SDK's slos.yaml (tests/rules/bad-query), whose query `sum(...)` cannot be
+    given a range, makes `nines rules` exit 1 naming the SLO at its query and write nothing: the
+    file already at -o is left as it was, and still passes promtool."""
+    work = os.path.join(tmp, "foreign")
+    os.makedirs(work)
+    repo = os.path.join(work, "repo")
+    shutil.copytree(os.path.join(SRC, "tests", "fixtures", "dialects", "upstream-foreign"), repo)
+    out = os.path.join(work, "generated.rules.yaml")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0, f"foreign: rules exits 0, got {code}: {err}")
+    text = open(out).read()
+    check(".window" not in text and "increase(sum(rate(" not in text,
+          "foreign: Sloth's window variable with spaces is the window")
+    check("avg_over_time(service_error_ratio{service=\"web\"}[5m])" in text,
+          "foreign: a raw gauge selector is averaged over the window")
+    check("sum(sum_over_time(poller_client_satisfaction_ratio[5m]))" in text
+          and "increase(1 -" not in text, "foreign: the Go SDK's raw ratio used as written")
+    p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0, f"foreign: promtool check rules: {p.stdout}{p.stderr}")
+
+    before = open(out).read()
+    shutil.copy(os.path.join(SRC, "tests", "rules", "bad-query", "slos.yaml"),
+                os.path.join(repo, "openslo", "go-sdk-slos.yaml"))
+    code, stdout, err = nines("rules", repo, "-o", out)
+    check(code == 1, f"foreign: an unusable query exits 1, got {code}: {err}")
+    check("openslo/go-sdk-slos.yaml:20:11: error: SLO 'web-availability': SLI query 'good' cannot "
+          "make a valid rule" in err and "[rules-query]" in err,
+          f"foreign: the error names the SLO at its query: {err}")
+    check(open(out).read() == before, "foreign: nothing written over the -o file")
+    code, stdout, err = nines("rules", repo)
+    check(code == 1 and stdout == "", f"foreign: nothing on standard output either ({code})")
+    p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0, f"foreign: the file left at -o still loads: {p.stdout}{p.stderr}")
+
+
 def test_check(tmp, generated):
     code, _, err = nines("rules", REPO, "--check", generated)
     check(code == 0, f"--check on the same rules exits 0, got {code}: {err}")
@@ -198,6 +238,7 @@ def main():
         generated = test_generated(tmp)
         test_check(tmp, generated)
         test_raw_and_names(tmp)
+        test_foreign_queries(tmp)
         test_prometheus(tmp, generated)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
