@@ -55,6 +55,11 @@ add_test(NAME e2e.serve
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_serve.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
 set_tests_properties(e2e.serve PROPERTIES TIMEOUT 300)
+# SIGINT and SIGTERM stop serve at any moment, the first build included, leaving nothing behind.
+add_test(NAME e2e.serve-stop
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_serve_stop.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.serve-stop PROPERTIES TIMEOUT 300)
 
 # The benchmark suite's generator, parse floor and Hugo site on a small repository.
 add_test(NAME e2e.bench

@@ -5,10 +5,12 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "cli/templates.hpp"
+#include "history/history.hpp"
 #include "load/loader.hpp"
 #include "model/time.hpp"
 #include "write/repo_edit.hpp"
 #include "write/site_writer.hpp"
+#include "write/walk_scope.hpp"
 
 #include <iostream>
 #include <regex>
@@ -72,6 +74,32 @@ std::string one_line(const std::string& text) {
   return out;
 }
 
+namespace fs = std::filesystem;
+
+// The content repository above `dir` that would read what init writes into it, if any. Its own
+// documents and the examples would share ids (duplicate-id), so it would no longer check. A
+// folder its walk leaves out (hidden, its site/, or matched by its nines.yaml `exclude`) is not
+// read, and may hold a repository of its own.
+std::optional<fs::path> enclosing_repo_reading(const fs::path& dir) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(dir, ec).lexically_normal();
+  if (abs.filename().empty()) abs = abs.parent_path(); // "reliability/"
+  if (ec || abs == abs.parent_path()) return std::nullopt;
+  auto outer = find_repo_root(abs.parent_path());
+  if (!outer) return std::nullopt;
+  DiagBag diags;
+  Node config = load_config_file(*outer, LoadOptions{}, diags);
+  Config walk;
+  if (const Node* exclude = config.get("exclude"); exclude && exclude->is_seq())
+    for (const auto& g : exclude->items)
+      if (g.is_scalar()) walk.exclude.push_back(g.value);
+  // "\x01" stands for any file of the folder, as in the loader's own test of a folder.
+  const std::string rel = abs.lexically_relative(*outer).generic_string();
+  auto skip = walk_skips(walk, rel + "/\x01");
+  if (skip && skip->setting != "include") return std::nullopt;
+  return outer;
+}
+
 } // namespace
 
 void add_init_command(CLI::App& app, CommandAction& action) {
@@ -114,12 +142,27 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                   << bad->loc.col << "; nothing was written\n";
         return 2;
       }
-      namespace fs = std::filesystem;
       fs::path root = opts->dir;
       std::error_code ec;
       if (fs::exists(root, ec) && !fs::is_directory(root, ec)) {
         std::cerr << "nines init: " << root.string() << " exists and is not a folder\n";
         return 3;
+      }
+      // An existing content repository (it has nines.yaml) gets the workflows and .gitignore
+      // only: the examples' documents name the example team and rotation, which its nines.yaml
+      // does not define, and would leave it with errors.
+      const bool existing = fs::exists(root / "nines.yaml", ec);
+      if (!existing) {
+        if (auto outer = enclosing_repo_reading(root)) {
+          const fs::path rel = fs::absolute(root, ec).lexically_normal().lexically_relative(*outer);
+          std::cerr << "nines init: " << root.string() << " is inside the content repository "
+                    << outer->string() << " (it has nines.yaml), which would read the new "
+                    << "documents as its own and no longer check (duplicate ids); nothing was "
+                    << "written. Choose a folder outside it, or first leave the folder out of "
+                    << "it: exclude: [\"" << rel.generic_string() << "/**\"] in "
+                    << (*outer / "nines.yaml").string() << "\n";
+          return 2;
+        }
       }
       fs::create_directories(root, ec);
       if (ec) {
@@ -136,7 +179,25 @@ void add_init_command(CLI::App& app, CommandAction& action) {
       d.set("title", one_line(title));
       d.set("title_yaml", yaml_quote(title));
       d.set("action", ref);
-      d.set("branch", "main");
+      // The workflows go where GitHub reads them: .github/workflows at the top of the git
+      // repository, with their steps run in the content folder when that is below the top.
+      const auto git = git_checkout_of(root.string());
+      const std::string branch = git && !git->branch.empty() ? git->branch : "main";
+      const std::string branch_yaml = yaml_quote(branch);
+      d.set("branch_yaml", branch_yaml);
+      d.set("branch_padded",
+            branch_yaml + std::string(branch_yaml.size() < 26 ? 26 - branch_yaml.size() : 1, ' '));
+      fs::path top;    // the git repository's top when the content folder is below it
+      std::string sub; // the content folder relative to `top`
+      if (git) {
+        const fs::path here = fs::weakly_canonical(root, ec);
+        const fs::path rel = here.lexically_relative(git->top);
+        if (!ec && !rel.empty() && rel != "." && *rel.begin() != "..") {
+          top = git->top;
+          sub = rel.generic_string();
+        }
+      }
+      d.set("workdir", sub.empty() ? kainjow::mustache::data(false) : kainjow::mustache::data(sub));
       d.set("date", format_date(today));
       d.set("pm_date", format_date(today - 12));
       d.set("due_date", format_date(today + 30));
@@ -147,17 +208,46 @@ void add_init_command(CLI::App& app, CommandAction& action) {
         files.push_back({output_path(path), render_template(path, d)});
       files.push_back({"metrics/example-api.csv", example_csv(today, today - 12)});
 
-      // An existing content repository (it has nines.yaml) gets the workflows and .gitignore
-      // only: the examples' documents name the example team and rotation, which its nines.yaml
-      // does not define, and would leave it with errors.
-      const bool existing = fs::exists(root / "nines.yaml", ec);
+      // Below the top of a git repository, the workflows are written at the top when that
+      // overwrites nothing (a file there that is already what init writes is kept); otherwise
+      // into the content folder, where GitHub does not run them, with a note saying where they
+      // belong.
+      auto is_workflow = [](const std::string& rel) { return rel.rfind(".github/", 0) == 0; };
+      bool workflows_at_top = !top.empty();
+      std::vector<std::string> in_the_way;
+      if (workflows_at_top)
+        for (const auto& f : files) {
+          if (!is_workflow(f.rel.generic_string())) continue;
+          const fs::path at = top / f.rel;
+          if (!fs::exists(at, ec) && !fs::is_symlink(at, ec)) continue;
+          bool same = false;
+          if (fs::is_regular_file(at, ec)) {
+            std::string have, why;
+            same = read_named_file(at, have, why) && have == f.content;
+          }
+          if (!same) in_the_way.push_back(at.string());
+        }
+      if (!in_the_way.empty()) workflows_at_top = false;
+      // The top as the user would write it: relative when the folder was given relative.
+      fs::path top_shown = top;
+      if (workflows_at_top && root.is_relative()) {
+        fs::path up = root;
+        for (const auto& part : fs::path(sub)) {
+          (void)part;
+          up /= "..";
+        }
+        if (fs::equivalent(up, top, ec)) top_shown = up.lexically_normal();
+        if (top_shown.filename().empty()) top_shown = top_shown.parent_path(); // "g/" → "g"
+      }
+
       int created = 0, kept = 0;
       try {
         for (const auto& f : files) {
           const std::string rel = f.rel.generic_string();
-          if (existing && rel.rfind(".github/", 0) != 0 && rel != ".gitignore") continue;
-          fs::path target = root / f.rel;
-          std::string shown = target.lexically_normal().string();
+          if (existing && !is_workflow(rel) && rel != ".gitignore") continue;
+          const bool at_top = workflows_at_top && is_workflow(rel);
+          fs::path target = (at_top ? top : root) / f.rel;
+          std::string shown = ((at_top ? top_shown : root) / f.rel).lexically_normal().string();
           if (fs::exists(target, ec) || fs::is_symlink(target, ec)) {
             std::cout << "kept    " << shown << " (exists)\n";
             ++kept;
@@ -175,6 +265,21 @@ void add_init_command(CLI::App& app, CommandAction& action) {
       if (existing)
         std::cout << "nines.yaml exists: only the workflows and .gitignore were added, no "
                      "example documents\n";
+      if (!top.empty() && workflows_at_top)
+        std::cout << "the workflows are at the top of the git repository " << top_shown.string()
+                  << ", where GitHub runs them; their steps run in " << sub << "\n";
+      if (!top.empty() && !workflows_at_top) {
+        std::cout << "note: GitHub runs only the workflows in "
+                  << (top / ".github/workflows").string()
+                  << ", and init overwrites nothing there (";
+        for (std::size_t i = 0; i < in_the_way.size(); ++i)
+          std::cout << (i ? ", " : "") << in_the_way[i] << " exists";
+        std::cout << "). Add the steps of "
+                  << (root / ".github/workflows/nines-check.yml").lexically_normal().string()
+                  << " and "
+                  << (root / ".github/workflows/nines-publish.yml").lexically_normal().string()
+                  << " to workflows there yourself; they already run in " << sub << "\n";
+      }
       std::cout << created << " files created, " << kept << " kept\n"
                 << "next: nines check -C " << root.string() << " && nines serve " << root.string()
                 << " --open\n";

@@ -5,6 +5,7 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "diag/format.hpp"
+#include "load/loader.hpp"
 #include "net/net.hpp"
 #include "pipeline.hpp"
 #include "render/html.hpp"
@@ -36,6 +37,13 @@ namespace fs = std::filesystem;
 constexpr const char* k_poll_path = "/__nines/poll";
 constexpr int k_poll_wait_s = 20;  // a long-poll answers at least this often
 constexpr int k_debounce_ms = 150; // editors write a file in several steps; build once
+// Every open page holds a connection, and so a worker, while its long-poll waits. At most
+// k_max_polls of them wait at once; the pool has k_page_workers more, so a page, a stylesheet
+// or a kept-alive connection never queues behind the open tabs. A poll beyond the bound is
+// answered at once and asked to come back in k_poll_retry_ms.
+constexpr std::size_t k_max_polls = 32;
+constexpr std::size_t k_page_workers = 32;
+constexpr int k_poll_retry_ms = 2000;
 
 // What the server shows: the last good site, and the diagnostics of the latest build if it
 // failed. `generation` moves on with every build, which is what open pages wait for.
@@ -46,6 +54,8 @@ struct State {
   bool have_site = false;
   std::string problems; // the latest build's diagnostics when it failed; empty when it passed
   bool stopping = false;
+  bool listen_done = false; // the server loop has returned, or was never entered
+  std::size_t polls = 0;    // long-polls waiting now
   // What the builds into the session's folder left beside the store, removed with the folder.
   std::set<fs::path> build_state;
 };
@@ -110,8 +120,8 @@ std::string reload_script(std::uint64_t generation) {
          "g=" +
          std::to_string(generation) + ";function p(){fetch('" + k_poll_path +
          "?gen='+g,{cache:'no-store'}).then(function(r){return r.json()}).then(function(j){if("
-         "j.generation!==g){location.reload()}else{p()}}).catch(function(){setTimeout(p,1000)})"
-         "}p()})();</script>";
+         "j.generation!==g){location.reload()}else if(j.retry){setTimeout(p,j.retry)}else{p()}})"
+         ".catch(function(){setTimeout(p,1000)})}p()})();</script>";
 }
 
 std::string overlay(const std::string& problems) {
@@ -184,16 +194,33 @@ std::string read_file(const fs::path& p, bool& ok) {
   return ss.str();
 }
 
-// Folders of the repository worth watching: everything the loader reads. Hidden folders (the
-// store in .nines, .git) and site/ are skipped, so a build never wakes the watcher.
-bool skipped_dir(const fs::path& name) {
-  std::string n = name.string();
-  return n.empty() || n[0] == '.' || n == "site" || n == "node_modules";
+// The site's own 404 page for a path that is not there, as GitHub Pages serves it, or nullopt
+// when the site has none. Without base_url its links are relative to the site's top, where it
+// is written, so a <base> puts them there whatever the depth of the missing path.
+std::optional<std::string> not_found_page(const fs::path& site) {
+  bool ok = false;
+  std::string html = read_file(site / "404.html", ok);
+  if (!ok) return std::nullopt;
+  if (auto head = html.find("<head>"); head != std::string::npos)
+    html.insert(head + 6, "<base href=\"/\">");
+  return html;
+}
+
+// Exactly what the loader reads is watched, by its own rules (load/loader.hpp): the folders its
+// walk enters and the theme's folder, and in them the files it reads. A `runbooks/site/` is
+// content; the top-level site/, the store in .nines and .git are not, so a build never wakes
+// the watcher.
+bool watched_folder(const std::string& rel) {
+  return !walk_skips_folder(rel) || rel == k_theme_folder;
+}
+bool watched_file(const std::string& rel) {
+  return rel == "nines.yaml" || walk_reads_file(rel) || is_theme_file(rel);
 }
 
 class Watcher {
 public:
-  explicit Watcher(const fs::path& root) : m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+  explicit Watcher(const fs::path& root)
+      : m_root(root), m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
     if (m_fd >= 0) add_tree(root);
   }
   ~Watcher() {
@@ -218,16 +245,22 @@ public:
         std::string name = ev->len ? ev->name : "";
         auto dir = m_dirs.find(ev->wd);
         if (dir == m_dirs.end()) continue;
-        if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)) && !skipped_dir(name))
-          add_tree(dir->second / name);
         if (ev->mask & IN_IGNORED) {
           m_dirs.erase(ev->wd);
           continue;
         }
-        // Editors' swap and backup files are not content.
-        if (!name.empty() && (name[0] == '.' || name.back() == '~')) continue;
-        if ((ev->mask & IN_ISDIR) && skipped_dir(name)) continue;
-        relevant = true;
+        if (name.empty()) continue; // the watched folder itself; its parent reports it
+        const fs::path path = dir->second / name;
+        const std::string rel = relative(path);
+        if (ev->mask & IN_ISDIR) {
+          if (!watched_folder(rel)) continue;
+          if (ev->mask & (IN_CREATE | IN_MOVED_TO)) add_tree(path);
+          relevant = true; // a folder that comes or goes brings or takes files
+          continue;
+        }
+        // Editors' swap and backup files, the store and anything else the loader never reads
+        // are not content.
+        if (watched_file(rel)) relevant = true;
       }
     }
     return relevant;
@@ -241,10 +274,15 @@ private:
     if (wd >= 0) m_dirs[wd] = dir;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-      if (it->is_directory(ec) && !it->is_symlink(ec) && !skipped_dir(it->path().filename()))
+      if (it->is_directory(ec) && !it->is_symlink(ec) && watched_folder(relative(it->path())))
         add_tree(it->path());
   }
 
+  std::string relative(const fs::path& p) const {
+    return p.lexically_relative(m_root).generic_string();
+  }
+
+  fs::path m_root;
   int m_fd;
   std::map<int, fs::path> m_dirs;
 };
@@ -269,7 +307,9 @@ int serve(const ServeOpts& o) {
   const fs::path repo = probe.opts.dir;
   std::error_code ec;
   // SIGINT and SIGTERM are taken by one thread with sigwait, so every other thread (and the
-  // server's pool) runs undisturbed and shutdown happens in one place.
+  // server's pool) runs undisturbed and shutdown happens in one place. Blocked from here on:
+  // a signal that comes during the first build waits for the signal thread, never kills the
+  // process half-way (leaving the temporary folder behind).
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -278,6 +318,7 @@ int serve(const ServeOpts& o) {
 
   // cpp-httplib, from the network module: loaded here, not at every start of nines.
   std::unique_ptr<HttpServer> server = make_http_server();
+  server->set_workers(k_max_polls + k_page_workers);
   if (!server->bind("127.0.0.1", o.port)) {
     std::cerr << "nines serve: cannot listen on 127.0.0.1:" << o.port
               << " (the port is in use, or not allowed); choose another with --port\n";
@@ -292,6 +333,24 @@ int serve(const ServeOpts& o) {
   const fs::path site = temp / "site";
 
   State state;
+  // From here the signal thread stops everything. stop() ends the server loop only once that
+  // loop runs (cpp-httplib ignores it before), so it is repeated until the loop has returned or
+  // the main thread has decided not to enter it: a signal is never lost, whenever it comes.
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    std::unique_lock lock(state.mutex);
+    state.stopping = true;
+    state.changed.notify_all();
+    while (!state.listen_done) {
+      lock.unlock();
+      server->stop();
+      lock.lock();
+      state.changed.wait_for(lock, std::chrono::milliseconds(50),
+                             [&] { return state.listen_done; });
+    }
+  });
+
   rebuild(o, site, state);
 
   server->get(k_poll_path, [&](const HttpServer::Request& req, HttpServer::Response& res) {
@@ -299,11 +358,17 @@ int serve(const ServeOpts& o) {
     if (auto gen = req.params.find("gen"); gen != req.params.end())
       seen = std::strtoull(gen->second.c_str(), nullptr, 10);
     std::unique_lock lock(state.mutex);
-    state.changed.wait_for(lock, std::chrono::seconds(k_poll_wait_s),
-                           [&] { return state.generation != seen || state.stopping; });
+    const bool waits = state.polls < k_max_polls;
+    if (waits) {
+      ++state.polls;
+      state.changed.wait_for(lock, std::chrono::seconds(k_poll_wait_s),
+                             [&] { return state.generation != seen || state.stopping; });
+      --state.polls;
+    }
     res.set_header("Cache-Control", "no-store");
     res.set_content("{\"generation\":" + std::to_string(state.generation) +
-                        ",\"ok\":" + (state.problems.empty() ? "true" : "false") + "}",
+                        ",\"ok\":" + (state.problems.empty() ? "true" : "false") +
+                        (waits ? "" : ",\"retry\":" + std::to_string(k_poll_retry_ms)) + "}",
                     "application/json");
   });
   server->get(".*", [&](const HttpServer::Request& req, HttpServer::Response& res) {
@@ -332,6 +397,10 @@ int serve(const ServeOpts& o) {
     if (file) body = read_file(*file, ok);
     if (!file || !ok || fs::is_directory(*file, ec)) {
       res.status = file ? 404 : 403;
+      if (auto page = file ? not_found_page(site) : std::nullopt) {
+        res.set_content(inject(std::move(*page), extra), "text/html; charset=utf-8");
+        return;
+      }
       std::string msg = file ? "Not found" : "Forbidden: outside the site";
       res.set_content("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + msg +
                           "</title></head><body><h1>" + msg + "</h1>" + extra + "</body></html>",
@@ -349,41 +418,41 @@ int serve(const ServeOpts& o) {
       std::cerr << "serve: inotify is not available; the site will not rebuild on changes\n";
       return;
     }
-    for (;;) {
-      {
-        std::lock_guard lock(state.mutex);
-        if (state.stopping) return;
-      }
+    auto stopping = [&] {
+      std::lock_guard lock(state.mutex);
+      return state.stopping;
+    };
+    while (!stopping()) {
       if (!watcher.wait(250)) continue;
       while (watcher.wait(k_debounce_ms)) {
       }
-      rebuild(o, site, state);
+      if (!stopping()) rebuild(o, site, state);
     }
   });
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    {
-      std::lock_guard lock(state.mutex);
-      state.stopping = true;
-      state.changed.notify_all();
-    }
-    server->stop();
-  });
 
-  std::string url = "http://127.0.0.1:" + std::to_string(o.port) + "/";
-  std::cout << "serving " << repo.string() << " at " << url << " (Ctrl-C stops)" << std::endl;
-  if (o.open) open_browser(url);
-  server->listen();
-
-  // listen_after_bind returns after stop(): from a signal, or if the socket failed.
+  bool stopping_already;
   {
     std::lock_guard lock(state.mutex);
+    stopping_already = state.stopping;
+  }
+  // A signal during the first build: the server never starts.
+  if (!stopping_already) {
+    std::string url = "http://127.0.0.1:" + std::to_string(o.port) + "/";
+    std::cout << "serving " << repo.string() << " at " << url << " (Ctrl-C stops)" << std::endl;
+    if (o.open) open_browser(url);
+    server->listen();
+  }
+
+  // listen_after_bind returns after stop(): from a signal, or if the socket failed. The signal
+  // thread is woken in the second case, by a signal of its own.
+  {
+    std::lock_guard lock(state.mutex);
+    state.listen_done = true;
     if (!state.stopping) {
       state.stopping = true;
-      state.changed.notify_all();
       pthread_kill(signal_thread.native_handle(), SIGTERM);
     }
+    state.changed.notify_all();
   }
   signal_thread.join();
   watcher_thread.join();

@@ -431,6 +431,32 @@ std::optional<std::map<std::string, bool>> uncommitted_now(const std::string& co
   return out;
 }
 
+std::optional<GitCheckout> git_checkout_of(const std::string& folder) {
+  if (!may_hold_repository(folder)) return std::nullopt;
+  Libgit2 lib;
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, folder.c_str(), 0, nullptr) != 0) return std::nullopt;
+  RepoPtr repo(raw);
+  const char* workdir = git_repository_workdir(raw);
+  if (!workdir) return std::nullopt;
+  GitCheckout out;
+  std::error_code ec;
+  out.top = fs::weakly_canonical(workdir, ec).string();
+  if (ec) return std::nullopt;
+  // HEAD itself, not git_repository_head: a fresh `git init -b master` has no commit, and its
+  // branch is still the one the first push makes.
+  git_reference* head = nullptr;
+  if (git_reference_lookup(&head, raw, "HEAD") == 0) {
+    if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+      const std::string target = git_reference_symbolic_target(head);
+      const std::string prefix = "refs/heads/";
+      if (target.rfind(prefix, 0) == 0) out.branch = target.substr(prefix.size());
+    }
+    git_reference_free(head);
+  }
+  return out;
+}
+
 TreeFiles read_tree_at(const std::string& content_root, const std::string& rev) {
   Libgit2 lib;
   TreeFiles out;

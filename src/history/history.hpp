@@ -40,6 +40,15 @@ std::optional<std::map<std::string, bool>> uncommitted_now(const std::string& co
                                                            std::int64_t now,
                                                            const std::vector<std::string>& files);
 
+// The git work tree that holds `folder` (an existing folder, at its top or below it) and the
+// branch checked out there, for `init`, which writes workflows where GitHub reads them and for
+// the branch that is pushed. nullopt when no repository holds it, or it is bare.
+struct GitCheckout {
+  std::string top;    // the work tree's top folder, symbolic links resolved
+  std::string branch; // the branch HEAD names, one with no commit yet too; empty when detached
+};
+std::optional<GitCheckout> git_checkout_of(const std::string& folder);
+
 // The files of the content root as they were at revision `rev` (anything `git rev-parse`
 // understands: a branch, tag, commit id, HEAD~2), path relative to the content root → bytes.
 // Read straight from the object database; the working tree is not touched.

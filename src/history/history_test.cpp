@@ -130,6 +130,22 @@ TEST_CASE("history: no git repository gives an empty history that says so") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("history: the checkout that holds a folder, and its branch before the first commit") {
+  ScratchRepo r;
+  r.git("symbolic-ref HEAD refs/heads/trunk"); // no commit yet: HEAD names an unborn branch
+  fs::create_directories(r.dir / "reliability/sub");
+  auto at = git_checkout_of((r.dir / "reliability/sub").string());
+  REQUIRE(at.has_value());
+  CHECK(at->top == fs::canonical(r.dir).string());
+  CHECK(at->branch == "trunk");
+  r.write("a.yaml", "a: 1\n");
+  r.commit("one", "2026-01-02T00:00:00Z");
+  r.git("checkout -q --detach");
+  at = git_checkout_of(r.dir.string());
+  REQUIRE(at.has_value());
+  CHECK(at->branch.empty());
+}
+
 TEST_CASE("history: files of a tree at a revision, and a bad revision") {
   ScratchRepo r;
   r.write("c/nines.yaml", "title: T\n");

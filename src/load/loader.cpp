@@ -85,9 +85,8 @@ std::string what_is(const fs::file_status& st) {
   }
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 // What classify made of one top-level YAML document.
@@ -327,6 +326,11 @@ bool writer_folder(std::string_view rel, std::string_view out) {
   return rel == out || is_writer_folder_name(rel, out);
 }
 
+std::string_view base_name(std::string_view rel) {
+  const auto slash = rel.rfind('/');
+  return slash == std::string_view::npos ? rel : rel.substr(slash + 1);
+}
+
 bool glob_at(std::string_view p, std::string_view s) {
   while (!p.empty()) {
     if (p.substr(0, 2) == "**") {
@@ -460,6 +464,26 @@ bool any_glob(const std::vector<std::string>& globs, const std::string& rel) {
 }
 
 } // namespace
+
+bool walk_skips_folder(std::string_view rel) {
+  const std::string_view name = base_name(rel);
+  return (!name.empty() && name[0] == '.') || writer_folder(rel, "site") || rel == k_theme_folder ||
+         rel == "node_modules";
+}
+
+bool walk_reads_file(std::string_view rel) {
+  const std::string_view name = base_name(rel);
+  if (name.empty() || name[0] == '.') return false;
+  if (ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".md")) return true;
+  return ends_with(name, ".csv") && rel.rfind("metrics/", 0) == 0 &&
+         rel.find('/', 8) == std::string_view::npos;
+}
+
+bool is_theme_file(std::string_view rel) {
+  const std::string_view name = base_name(rel);
+  const std::string_view folder = rel.substr(0, rel.size() - name.size());
+  return ends_with(name, ".mustache") && (folder == "layouts/" || folder == "layouts/partials/");
+}
 
 bool glob_match(std::string_view pattern, std::string_view path) {
   if (pattern.find('/') == std::string_view::npos) {
@@ -926,12 +950,10 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
       const fs::path& p = it->path();
       // Lexical, so a symbolic link is named by where it is, not where it points.
       std::string rel = p.lexically_relative(root).generic_string();
-      std::string name = p.filename().string();
       std::error_code tec;
       bool is_link = it->is_symlink(tec);
       if (it->is_directory(tec)) {
-        bool skip = (!name.empty() && name[0] == '.') || writer_folder(rel, "site") ||
-                    rel == "layouts" || rel == "node_modules" || is_link;
+        bool skip = walk_skips_folder(rel) || is_link;
         for (const auto& d : opts.skip_dirs)
           if (writer_folder(rel, d)) skip = true;
         // An excluded folder, or one whose whole content is excluded (`docs/**`), is not walked.
@@ -939,12 +961,7 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
         if (!skip) pending.push_back(p);
         continue;
       }
-      if (!name.empty() && name[0] == '.') continue;
-      bool is_yaml = ends_with(name, ".yaml") || ends_with(name, ".yml");
-      bool is_md = ends_with(name, ".md");
-      bool is_csv = ends_with(name, ".csv") && rel.rfind("metrics/", 0) == 0 &&
-                    rel.find('/', 8) == std::string::npos;
-      if (!is_yaml && !is_md && !is_csv) continue;
+      if (!walk_reads_file(rel)) continue;
       if (rel == "nines.yaml") continue; // read first, by load_config_file
       if (any_glob(opts.exclude, rel)) continue;
       if (!opts.include.empty() && !any_glob(opts.include, rel)) continue;

@@ -79,6 +79,23 @@ struct LoadNotes {
   std::vector<std::string> failed;  // files with an error while reading or classifying them
 };
 
+// What the loader reads, whatever nines.yaml `include` and `exclude` say, as one rule for the
+// loader's walk and for everything that must agree with it (`serve` watches exactly these
+// files). Paths are repository-relative and '/'-separated.
+//
+// The folder of the theme's templates: load_theme_overrides reads it, the document walk does not.
+inline constexpr std::string_view k_theme_folder = "layouts";
+// Whether the walk never enters folder `rel`: a hidden folder (`.git`, the store's `.nines`) at
+// any depth, and at the top level only the output folder `site/` with the site writer's folders
+// beside it, k_theme_folder and `node_modules/` (a `runbooks/site/` is content).
+bool walk_skips_folder(std::string_view rel);
+// Whether the walk reads file `rel` of a folder it enters: YAML and Markdown files, and CSV files
+// directly in metrics/; never a hidden file. nines.yaml is read too, before the walk.
+bool walk_reads_file(std::string_view rel);
+// Whether load_theme_overrides reads `rel`: layouts/NAME.mustache or
+// layouts/partials/NAME.mustache.
+bool is_theme_file(std::string_view rel);
+
 // A repository-relative path against a glob: `*` within one folder name, `**` across folders,
 // `?` one character; a pattern without `/` matches the file name at any depth (as .gitignore).
 bool glob_match(std::string_view pattern, std::string_view path);

@@ -81,6 +81,45 @@ TEST_CASE("loader: walks kinds, skips hidden and site folders, reads CSV rows") 
   CHECK(csv_lines == std::vector<int>{1, 2});
 }
 
+TEST_CASE("loader: the walk's rules, shared with serve's watcher") {
+  // Folders: hidden ones at any depth; site/ (with the writer's folders beside it), layouts/ and
+  // node_modules/ at the top only. A service named `site` has its runbooks in runbooks/site/.
+  CHECK(walk_skips_folder(".git"));
+  CHECK(walk_skips_folder("runbooks/.drafts"));
+  CHECK(walk_skips_folder("site"));
+  CHECK(walk_skips_folder("site.tmp-nines-42"));
+  CHECK(walk_skips_folder("layouts"));
+  CHECK(walk_skips_folder("node_modules"));
+  CHECK_FALSE(walk_skips_folder("runbooks/site"));
+  CHECK_FALSE(walk_skips_folder("docs/node_modules"));
+  CHECK_FALSE(walk_skips_folder("docs/layouts"));
+  CHECK_FALSE(walk_skips_folder("site.old-2024"));
+  // Files.
+  CHECK(walk_reads_file("runbooks/site/site-down.yaml"));
+  CHECK(walk_reads_file("slos/a.yml"));
+  CHECK(walk_reads_file("notes/x.md"));
+  CHECK(walk_reads_file("metrics/a.csv"));
+  CHECK_FALSE(walk_reads_file("metrics/old/a.csv"));
+  CHECK_FALSE(walk_reads_file("data/a.csv"));
+  CHECK_FALSE(walk_reads_file("services/.a.yaml.swp"));
+  CHECK_FALSE(walk_reads_file("services/a.yaml~"));
+  CHECK_FALSE(walk_reads_file("cache/nines.db"));
+  CHECK(is_theme_file("layouts/page.mustache"));
+  CHECK(is_theme_file("layouts/partials/head.mustache"));
+  CHECK_FALSE(is_theme_file("layouts/deep/er/x.mustache"));
+  CHECK_FALSE(is_theme_file("docs/layouts/page.mustache"));
+  // The walk itself follows them: runbooks/site/ is read, the top-level site/ is not.
+  TempRepo repo;
+  repo.write("runbooks/site/r.md", "---\nrunbook:\n  title: T\n---\n");
+  repo.write("site/x.yaml", "service:\n  name: built\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file); },
+      [](RawCsvRow&&) {});
+  CHECK(seen == std::vector<std::string>{"runbooks/site/r.md"});
+}
+
 TEST_CASE("loader: unknown kinds suggest the closest one") {
   TempRepo repo;
   repo.write("x.yaml", "servce:\n  name: a\n");

@@ -15,6 +15,7 @@
 
 #include "metrics/http.hpp"
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,6 +54,10 @@ public:
   // Routes GET requests whose path matches `pattern` (whole match) to `handler`; the first route
   // that matches answers.
   virtual void get(const std::string& pattern, Handler handler) = 0;
+  // How many connections are served at once, each on a thread of its own (set before listen();
+  // the default is cpp-httplib's, max(8, cores - 1)). A connection holds its thread while a
+  // handler waits, as a long-poll does.
+  virtual void set_workers(std::size_t count) = 0;
   // Serves until stop(); false when the socket failed.
   virtual bool listen() = 0;
   // Any thread: ends listen().

@@ -18,11 +18,7 @@ std::optional<WalkSkip> walk_skips(const Config& config, const std::string& rel)
   for (std::size_t slash = rel.find('/'); slash != std::string::npos;
        slash = rel.find('/', slash + 1)) {
     const std::string folder = rel.substr(0, slash);
-    const std::size_t start = folder.rfind('/');
-    const std::string name = folder.substr(start == std::string::npos ? 0 : start + 1);
-    if ((!name.empty() && name[0] == '.') || folder == "site" || folder == "layouts" ||
-        folder == "node_modules")
-      return WalkSkip{"folder", folder};
+    if (walk_skips_folder(folder)) return WalkSkip{"folder", folder};
     // An excluded folder, or one whose whole content is excluded (`reports/**`).
     if (auto* g = first_match(config.exclude, folder)) return WalkSkip{"exclude", *g};
     if (auto* g = first_match(config.exclude, folder + "/\x01")) return WalkSkip{"exclude", *g};

@@ -6,6 +6,9 @@
   (action-validator, from npm), and use the official Pages actions with the right permissions.
 - `init --action` sets the reference both workflows use; a bad reference is exit 2.
 - `init` into a non-empty folder adds only what is missing and changes no existing file.
+- `init` below the top of a git repository writes the workflows at its top (running in the
+  folder) unless that overwrites something, and the publish branch is the checked-out one;
+  `init` inside a content repository that would read the folder is exit 2, nothing written.
 - Every kind of `nines new` writes a document that passes `check` (warnings count as failures,
   so the templates stay clean), in the kind's folder; `new slo` adds the three burn-rate alerts
   and a runbook for each; `new` never overwrites (exit 1 with the path, nothing changed).
@@ -220,6 +223,73 @@ check(code == 0 and added == [".github/workflows/nines-check.yml",
 check(all(after[r] == before[r] for r in before), "and changes nothing of it")
 code, out, err = run("check", REPO4, "--now", NOW)
 check(code == 0, f"the repository still checks clean: {code} {out[-300:]}")
+
+# ---- init in a git repository, and inside a content repository -----------------------------
+def git(cwd, *args):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+# A folder below the top of a git repository (a monorepo's reliability/): the workflows go to
+# the top's .github/workflows, where GitHub reads them, and run their steps in the folder; the
+# publish branch is the one checked out, also before the first commit.
+MONO = os.path.join(TMP, "mono")
+os.makedirs(MONO)
+git(MONO, "init", "-q", "-b", "master")
+code, out, err = run("init", os.path.join(MONO, "reliability"), "--now", NOW)
+check(code == 0, f"init below the top of a git repository exits 0: {out}{err}")
+flows = os.path.join(MONO, ".github", "workflows")
+check(sorted(os.listdir(flows)) == ["nines-check.yml", "nines-publish.yml"] if os.path.isdir(flows)
+      else False, "the workflows are written at the git repository's top")
+check(not os.path.exists(os.path.join(MONO, "reliability", ".github")),
+      "and not in the content folder, where GitHub never runs them")
+if os.path.isdir(flows):
+    publish = read(os.path.join(flows, "nines-publish.yml"))
+    checkwf = read(os.path.join(flows, "nines-check.yml"))
+    check("branches: [master]" in publish, f"the publish branch is the checked-out one: {publish}")
+    check(publish.count("working-directory: reliability") == 1
+          and checkwf.count("working-directory: reliability") == 1,
+          "both workflows run their steps in the content folder")
+    check("path: reliability/site" in publish, "the Pages artifact is the content folder's site")
+    check("sarif_file: reliability/nines.sarif" in checkwf, "the SARIF file is found there too")
+check("branch: master " in read(os.path.join(MONO, "reliability", "nines.yaml")),
+      "nines.yaml names the checked-out branch")
+clean_check(os.path.join(MONO, "reliability"), "init below the top of a git repository")
+# Again: what is there is kept, nothing changes.
+before = snapshot(MONO)
+code, out, err = run("init", os.path.join(MONO, "reliability"), "--now", NOW)
+check(code == 0 and snapshot(MONO) == before and "0 files created" in out,
+      f"init again below the top changes nothing: {out}{err}")
+# A second content folder of the same repository: the top's workflows are someone else's now,
+# so init overwrites nothing there and says which paths to add.
+code, out, err = run("init", os.path.join(MONO, "payments"), "--now", NOW)
+check(code == 0 and snapshot(MONO).items() >= {k: v for k, v in before.items()}.items(),
+      f"a second folder changes nothing at the top: {out}{err}")
+check("nines-check.yml exists" in out and "payments/.github/workflows/nines-check.yml" in out,
+      f"and the note says which workflows to add where: {out}")
+check(os.path.exists(os.path.join(MONO, "payments", ".github", "workflows", "nines-check.yml")),
+      "the second folder's workflows are written beside it")
+# Without a commit or a git repository at all the branch is main, as before.
+code, out, err = run("init", os.path.join(TMP, "nogit"), "--now", NOW)
+check("branches: [main]" in read(os.path.join(TMP, "nogit", ".github", "workflows",
+                                              "nines-publish.yml")),
+      "outside git the publish branch is main")
+
+# Inside an existing content repository: refused, nothing written, since the outer repository
+# would read the examples as its own (duplicate ids) ...
+OUTER = os.path.join(TMP, "outer")
+run("init", OUTER, "--now", NOW)
+before = snapshot(OUTER)
+code, out, err = run("init", os.path.join(OUTER, "sub", "inner"), "--now", NOW)
+check(code == 2 and snapshot(OUTER) == before and not os.path.exists(os.path.join(OUTER, "sub")),
+      f"init inside a content repository is exit 2 with nothing written: {code} {out}{err}")
+check("exclude" in err and "sub/inner/**" in err, f"and says how to leave the folder out: {err}")
+clean_check(OUTER, "the outer repository after a refused nested init")
+# ... unless the outer repository leaves the folder out.
+with open(os.path.join(OUTER, "nines.yaml"), "a", encoding="utf-8") as f:
+    f.write('exclude: ["sub/**"]\n')
+code, out, err = run("init", os.path.join(OUTER, "sub", "inner"), "--now", NOW)
+check(code == 0, f"init in a folder the outer repository excludes is allowed: {out}{err}")
+clean_check(OUTER, "the outer repository with an excluded nested one")
 
 # ---- new -----------------------------------------------------------------------------------
 NEW = os.path.join(TMP, "new")

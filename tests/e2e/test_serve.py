@@ -4,7 +4,9 @@
 Starts the real server on a free port of 127.0.0.1 and checks: the site is served with the
 live-reload script (which the published build never contains); an edit to a document changes the
 page and wakes a waiting long-poll; a broken document shows its diagnostic (file:line:col) over
-the last good site, and fixing it takes the diagnostic away; path traversal (`..`, `%2e%2e`,
+the last good site, and fixing it takes the diagnostic away; an edit under runbooks/site/ (content,
+unlike the top-level site/) rebuilds too; pages open in many tabs, each long-polling, never keep a
+page waiting; a missing path gets the site's own 404 page with status 404; path traversal (`..`, `%2e%2e`,
 `%2f`, absolute paths, a symbolic link out of the site) never reaches outside the site; a port in
 use is exit 3; SIGINT stops the server cleanly (exit 0, temporary site removed).
 
@@ -88,6 +90,10 @@ def write(rel, text):
 with open(SECRET, "w") as f:
     f.write("top secret outside the site\n")
 subprocess.run([NINES, "init", REPO, "--now", NOW], check=True, capture_output=True, env=ENV)
+# A service named `site` and its runbook in runbooks/site/, which the loader reads.
+for args in (["new", "service", "site"], ["new", "runbook", "site-down", "--service", "site"]):
+    subprocess.run([NINES, *args, "-C", REPO, "--now", NOW], check=True, capture_output=True,
+                   env=ENV)
 
 def serve_temps():
     return {d for d in os.listdir("/tmp") if d.startswith("nines-serve-")} - {os.path.basename(TMP)}
@@ -115,6 +121,80 @@ try:
               if n.endswith(".html") and "__nines" in open(os.path.join(d, n)).read()]
     check(not leaked, f"nines build writes no reload script: {leaked}")
 
+    # A missing path: the site's own 404 page, with its links from the site's top.
+    status, body = get("/no/such/page.html")
+    check(status == 404 and "Page not found" in body and '<base href="/">' in body
+          and "/__nines/poll" in body,
+          f"a missing path gets the site's 404 page with status 404 ({status}): {body[:300]}")
+
+    # An edit under runbooks/site/ (not the top-level output folder) rebuilds.
+    runbook = os.path.join(REPO, "runbooks/site/site-down.yaml")
+    with open(runbook, encoding="utf-8") as f:
+        text = f.read()
+    with open(runbook, "w", encoding="utf-8") as f:
+        f.write(text.replace("title: ", "title: Kingfisher ", 1))
+    wait_for(lambda: "Kingfisher" in get("/runbooks/site-down/index.html")[1],
+             "the edit under runbooks/site/ to be rebuilt", timeout=20)
+
+    # Many open pages, each long-polling: a page is still served at once, and past the bound a
+    # poll is answered at once and told when to come back instead of taking a worker.
+    import threading
+
+    def generation():
+        return json.loads(get("/__nines/poll?gen=0")[1])["generation"]
+
+    # The build's pages are served a moment before its generation is announced.
+    first = int(re.search(r"var g=(\d+)", index).group(1))
+    wait_for(lambda: generation() > first, "the edit's build to be announced", timeout=10)
+    gen0 = generation()
+    polls = []
+
+    def open_poll():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/__nines/poll?gen={gen0}",
+                                        timeout=40) as r:
+                polls.append((time.time(), json.load(r)))
+        except OSError as e:
+            polls.append((time.time(), {"error": str(e)}))
+
+    def timed_get(path):
+        t0 = time.time()
+        try:
+            status = get(path, timeout=5)[0]
+        except OSError:
+            status = 0
+        return status, time.time() - t0
+
+    started = time.time()
+    for _ in range(12):
+        threading.Thread(target=open_poll, daemon=True).start()
+    time.sleep(1.0)
+    status, took = timed_get("/index.html")
+    check(status == 200 and took < 0.8,
+          f"with 12 pages long-polling a page is served at once ({status}, {took:.2f}s)")
+    check(not polls, f"the 12 polls wait for the next build: {polls}")
+    for _ in range(30):  # 42 in all: more than the bound
+        threading.Thread(target=open_poll, daemon=True).start()
+    wait_for(lambda: len(polls) >= 10, "the polls past the bound to be answered", timeout=10)
+    quick = [j for t, j in polls if t - started < 8]
+    check(len(quick) == 10 and all(j.get("retry", 0) > 0 and j.get("generation") == gen0
+                                   for j in quick),
+          f"the polls past the bound of 32 are told to come back: {quick}")
+    status, took = timed_get("/index.html")
+    check(status == 200 and took < 0.8,
+          f"with 32 pages long-polling a page is served at once ({status}, {took:.2f}s)")
+
+    # Another edit there: the new build wakes every waiting poll (its pages are served a
+    # moment before the polls learn of it).
+    with open(runbook, "w", encoding="utf-8") as f:
+        f.write(text)
+    wait_for(lambda: "Kingfisher" not in get("/runbooks/site-down/index.html")[1],
+             "the second edit under runbooks/site/ to be rebuilt", timeout=20)
+    wait_for(lambda: len(polls) == 42, "the waiting polls to be answered by the new build",
+             timeout=10)
+    check(all(j.get("generation", 0) > gen0 for _, j in polls if "retry" not in j),
+          f"the waiting polls are answered with the new generation: {polls}")
+
     # Find the service page and its generation; edit the service and see the page change.
     page = "/services/example-api/"
     status, body = get(page)
@@ -134,7 +214,6 @@ try:
                                     timeout=30) as r:
             poll_result.update(json.load(r))
 
-    import threading
     poller = threading.Thread(target=long_poll)
     poller.start()
     time.sleep(0.3)

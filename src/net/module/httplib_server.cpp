@@ -16,6 +16,10 @@ public:
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    // An idle kept-alive connection holds a worker until this runs out, and stop() waits for
+    // every worker: 5 s (httplib's default) per browser connection was both. A browser opens a
+    // new connection to 127.0.0.1 at no cost.
+    m_server.set_keep_alive_timeout(1);
   }
 
   bool bind(const std::string& host, int port) override {
@@ -36,6 +40,10 @@ public:
         res.set_header(name, value);
       res.set_content(out.body, out.type);
     });
+  }
+
+  void set_workers(std::size_t count) override {
+    m_server.new_task_queue = [count] { return new httplib::ThreadPool(count); };
   }
 
   bool listen() override { return m_server.listen_after_bind(); }
