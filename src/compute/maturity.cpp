@@ -462,6 +462,7 @@ void apply_assessment(const Repo& repo, const Service& svc, DimensionScore& d) {
       d.manual = std::clamp(best->scores.at(d.dimension), 1, 5);
       d.manual_assessment = best->meta.id;
       d.manual_date = best->date;
+      d.manual_notes = best->notes;
       d.effective = *d.manual;
       d.source = "assessment";
       return;

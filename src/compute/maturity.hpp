@@ -28,6 +28,7 @@ struct DimensionScore {
   std::optional<int> manual;     // from an assessment
   std::string manual_assessment; // its id
   std::string manual_date;
+  std::string manual_notes;          // its notes, as written
   int effective = 1;                 // manual when present, else computed
   std::string source = "computed";   // computed | assessment
   std::vector<std::string> evidence; // the documents and facts that set `computed`

@@ -95,8 +95,8 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     f.time_to_resolve_minutes = p.time_to_resolve_minutes;
     f.repeat = is_repeat_incident(repo, p);
     for (const auto& a : p.action_items) {
-      ActionItemFigure af{p.meta.id,  a.id,     a.description, a.owner, a.priority,
-                          a.deadline, a.status, a.completed,   false};
+      ActionItemFigure af{p.meta.id, a.id,        a.description, a.owner, a.priority, a.deadline,
+                          a.status,  a.completed, false,         a.type,  a.ticket};
       af.overdue = action_item_overdue(a, today);
       if (a.status != "done") ++f.open_action_items;
       if (af.overdue) ++f.overdue_action_items;
@@ -235,6 +235,16 @@ std::vector<CapacityFigures> compute_capacity(const Repo& repo) {
     f.stated_projected_6mo = c.projected_6mo;
     f.stated_projected_12mo = c.projected_12mo;
     f.auto_scaling = c.auto_scaling;
+    f.headroom_pct = c.headroom_pct;
+    f.cost_per_month_usd = c.cost_per_month_usd;
+    f.scaling_type = c.scaling_type;
+    f.min_instances = c.min_instances;
+    f.max_instances = c.max_instances;
+    f.scale_down_threshold = c.scale_down_threshold;
+    f.cooldown_seconds = c.cooldown_seconds;
+    f.cost_current_monthly = c.cost_current_monthly;
+    f.cost_projected_6mo = c.cost_projected_6mo;
+    f.cost_projected_12mo = c.cost_projected_12mo;
     const double g = c.monthly_growth_pct.value_or(0.0);
     if (c.growth_current && c.monthly_growth_pct) {
       f.projected_6mo = capacity_projection(*c.growth_current, g, 6);

@@ -18,6 +18,8 @@ namespace nines {
 struct ActionItemFigure {
   std::string postmortem, id, description, owner, priority, deadline, status, completed;
   bool overdue = false;
+  // As written: the seed's kind of action (prevent, detect, mitigate, process) and its ticket.
+  std::string type, ticket;
 };
 
 struct IncidentFigures {
@@ -87,6 +89,11 @@ struct CapacityFigures {
   std::optional<int> runway_months;
   std::optional<double> runway_months_fractional;
   std::optional<bool> auto_scaling;
+  // The rest of the model as written, for the page and the API: not used by any figure.
+  std::optional<double> headroom_pct, cost_per_month_usd;
+  std::string scaling_type;
+  std::optional<double> min_instances, max_instances, scale_down_threshold, cooldown_seconds;
+  std::optional<double> cost_current_monthly, cost_projected_6mo, cost_projected_12mo;
 };
 
 std::vector<CapacityFigures> compute_capacity(const Repo& repo);

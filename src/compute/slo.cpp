@@ -430,6 +430,9 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   f.state.policy = source == "seed" ? "" : policy->meta.id;
   f.state.policy_source = source;
   f.state.exceptions = policy->exceptions;
+  // The built-in default's reset rule names a 28-day window whatever this SLO's window is, so only
+  // a policy document's own rule is shown.
+  if (source != "seed") f.state.reset = policy->reset;
   if (!f.remaining) {
     f.state.level = BudgetState::Missing;
   } else {

@@ -58,6 +58,7 @@ struct BudgetStateFigure {
   std::string condition;     // the matched condition as written
   std::vector<std::string> actions;
   std::vector<std::string> exceptions;
+  std::string reset; // the policy's reset rule as written ("" when it states none)
 };
 
 struct AlertFigures {

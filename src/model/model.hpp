@@ -313,13 +313,19 @@ struct CapacityModel {
   std::optional<double> cost_current_monthly, cost_projected_6mo, cost_projected_12mo;
 };
 
+// A steady-state metric of an experiment: baseline and acceptable range as written ("99.9%").
+struct SteadyStateMetric {
+  std::string name, baseline, acceptable_range;
+};
+
 struct Experiment {
   DocMeta meta;
   std::string name, hypothesis, date, environment, fault_type, target, blast_radius, duration,
       rollback_plan, outcome;
   Ref service;
   std::optional<int> level;
-  std::vector<std::string> abort_conditions, observations, action_items;
+  std::vector<SteadyStateMetric> steady_state;
+  std::vector<std::string> abort_conditions, required_approvals, observations, action_items;
 
   // The service the experiment is about: `service`, else the seed's `method.target` ("which
   // service/component"). Every list of a service's experiments attributes by this one rule (the

@@ -196,12 +196,13 @@ OrderedJson slo_json(const SloFigures& f) {
   j.add("window_end", f.window_end);
   j.add("good", opt(f.good));
   j.add("total", opt(f.total));
-  j.add("policy", JsonObject(5)
+  j.add("policy", JsonObject(6)
                       .add("id", f.state.policy)
                       .add("source", f.state.policy_source)
                       .add("condition", f.state.condition)
                       .add("actions", strings(f.state.actions))
                       .add("exceptions", strings(f.state.exceptions))
+                      .add("reset", text_or_null(f.state.reset))
                       .take());
   j.add("alerts", std::move(alerts));
   j.add("coverage",
@@ -358,12 +359,13 @@ OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s
 OrderedJson service_maturity_json(const ServiceMaturity& m) {
   OrderedJson dims = json_array(m.dimensions.size());
   for (const auto& d : m.dimensions) {
-    dims.push_back(JsonObject(9)
+    dims.push_back(JsonObject(10)
                        .add("dimension", d.dimension)
                        .add("computed", d.computed)
                        .add("manual", opt(d.manual))
                        .add("manual_assessment", d.manual_assessment)
                        .add("manual_date", d.manual_date)
+                       .add("manual_notes", d.manual_notes)
                        .add("effective", d.effective)
                        .add("source", d.source)
                        .add("evidence", strings(d.evidence))
@@ -443,8 +445,9 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
 OrderedJson incident_json(const IncidentFigures& i) {
   OrderedJson items = json_array(i.action_items.size());
   for (const auto& a : i.action_items)
-    items.push_back(JsonObject(8)
+    items.push_back(JsonObject(10)
                         .add("id", a.id)
+                        .add("type", text_or_null(a.type))
                         .add("description", a.description)
                         .add("owner", a.owner)
                         .add("priority", a.priority)
@@ -452,6 +455,7 @@ OrderedJson incident_json(const IncidentFigures& i) {
                         .add("status", a.status)
                         .add("completed", a.completed)
                         .add("overdue", a.overdue)
+                        .add("ticket", text_or_null(a.ticket))
                         .take());
   return JsonObject(15)
       .add("id", i.id)
@@ -505,7 +509,7 @@ OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<T
 }
 
 OrderedJson capacity_json(const CapacityFigures& c) {
-  return JsonObject(19)
+  return JsonObject(23)
       .add("id", c.id)
       .add("service", c.service)
       .add("bottleneck_resource", c.bottleneck_resource)
@@ -525,6 +529,20 @@ OrderedJson capacity_json(const CapacityFigures& c) {
       .add("runway_months", opt(c.runway_months))
       .add("runway_months_fractional", opt(c.runway_months_fractional))
       .add("auto_scaling", opt(c.auto_scaling))
+      .add("headroom_pct", opt(c.headroom_pct))
+      .add("cost_per_month_usd", opt(c.cost_per_month_usd))
+      .add("scaling_strategy", JsonObject(5)
+                                   .add("type", text_or_null(c.scaling_type))
+                                   .add("min_instances", opt(c.min_instances))
+                                   .add("max_instances", opt(c.max_instances))
+                                   .add("scale_down_threshold", opt(c.scale_down_threshold))
+                                   .add("cooldown_seconds", opt(c.cooldown_seconds))
+                                   .take())
+      .add("cost_projection", JsonObject(3)
+                                  .add("current_monthly", opt(c.cost_current_monthly))
+                                  .add("projected_6mo_monthly", opt(c.cost_projected_6mo))
+                                  .add("projected_12mo_monthly", opt(c.cost_projected_12mo))
+                                  .take())
       .take();
 }
 

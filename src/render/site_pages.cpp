@@ -221,6 +221,28 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
           .add("state_label", label)
           .add("chart_svg", nullptr)
           .take();
+  // The rest of the model as written: headroom, how it scales and what it costs.
+  const auto usd = [](const std::optional<double>& v) -> std::string {
+    return v && std::isfinite(*v) ? grouped(*v, 0) + " USD" : std::string();
+  };
+  std::string instances;
+  if (c.min_instances || c.max_instances)
+    instances = (c.min_instances ? grouped(*c.min_instances, 0) : "?") + "–" +
+                (c.max_instances ? grouped(*c.max_instances, 0) : "?");
+  // The cost projection: each monthly cost it states, "18,400 USD now, 23,282 USD in 6 months".
+  std::string projection;
+  for (const auto& [v, when] : {std::pair{&c.cost_current_monthly, " now"},
+                                std::pair{&c.cost_projected_6mo, " in 6 months"},
+                                std::pair{&c.cost_projected_12mo, " in 12 months"}})
+    if (std::string text = usd(*v); !text.empty())
+      projection += (projection.empty() ? "" : ", ") + text + when;
+  j["headroom"] = num_or_null(c.headroom_pct, 1, "%");
+  j["scaling_type"] = text_or_null(c.scaling_type);
+  j["instances"] = text_or_null(instances);
+  j["scale_down_threshold"] = num_or_null(c.scale_down_threshold, 1, "%");
+  j["cooldown"] = num_or_null(c.cooldown_seconds, 0, " s");
+  j["cost_now"] = text_or_null(usd(c.cost_per_month_usd));
+  j["cost_projection"] = text_or_null(projection);
   if (chart && c.peak_utilization_pct) {
     LineChartSpec spec;
     spec.title = "Projected peak utilisation: " + site.service_name(c.service) + " " +
@@ -259,6 +281,22 @@ json maturity_brief(const Site& site, const ServiceMaturity& m) {
                        .add("evidence", strings(d.evidence))
                        .add("to_raise", text_or_null(d.to_raise))
                        .take());
+  // The notes of the assessments that set a score, each once, in the order the scores name them.
+  json notes = json::array();
+  std::vector<const std::string*> seen;
+  for (const auto& d : m.dimensions) {
+    if (d.source != "assessment" ||
+        std::any_of(seen.begin(), seen.end(),
+                    [&](const std::string* id) { return *id == d.manual_assessment; }))
+      continue;
+    seen.push_back(&d.manual_assessment);
+    if (d.manual_notes.empty()) continue;
+    notes.push_back(ViewObject()
+                        .add("assessment", d.manual_assessment)
+                        .add("date", text_or_null(d.manual_date))
+                        .add("notes", d.manual_notes)
+                        .take());
+  }
   return ViewObject()
       .add("href", part_page_of(site, "maturity", site.figs.maturity.services.size(), m.service) +
                        "#maturity-" + segment(m.service))
@@ -267,6 +305,7 @@ json maturity_brief(const Site& site, const ServiceMaturity& m) {
       .add("band", m.band)
       .add("rubric", num(m.rubric.total, 1) + "/100")
       .add("dimensions", std::move(dims))
+      .add("assessment_notes", std::move(notes))
       .take();
 }
 
@@ -858,6 +897,20 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   json chaos = json::array();
   for (const Experiment* ep : docs.experiments) {
     const Experiment& e = *ep;
+    json steady = json::array();
+    for (const auto& metric : e.steady_state)
+      steady.push_back(ViewObject()
+                           .add("name", metric.name)
+                           .add("baseline", text_or_null(metric.baseline))
+                           .add("acceptable_range", text_or_null(metric.acceptable_range))
+                           .take());
+    // The method, safety controls and results fold under the summary line; the fold is left out
+    // when the document gives none of them.
+    const bool details = !e.fault_type.empty() || !e.target.empty() || !e.blast_radius.empty() ||
+                         !e.duration.empty() || !e.rollback_plan.empty() ||
+                         !e.steady_state.empty() || !e.abort_conditions.empty() ||
+                         !e.required_approvals.empty() || !e.observations.empty() ||
+                         !e.action_items.empty();
     chaos.push_back(ViewObject()
                         .add("title", e.name.empty() ? e.meta.id : e.name)
                         .add("date", text_or_null(e.date))
@@ -866,6 +919,16 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
                         .add("fault_type", text_or_null(e.fault_type))
                         .add("hypothesis", text_or_null(e.hypothesis))
                         .add("outcome", text_or_null(e.outcome))
+                        .add("details", details)
+                        .add("target", text_or_null(e.target))
+                        .add("blast_radius", text_or_null(e.blast_radius))
+                        .add("duration", text_or_null(e.duration))
+                        .add("steady_state", std::move(steady))
+                        .add("abort_conditions", strings(e.abort_conditions))
+                        .add("rollback_plan", text_or_null(e.rollback_plan))
+                        .add("required_approvals", strings(e.required_approvals))
+                        .add("observations", strings(e.observations))
+                        .add("action_items", strings(e.action_items))
                         .take());
   }
   v["chaos"] = std::move(chaos);
@@ -979,6 +1042,9 @@ json slo_view(const Site& site, const SloFigures& f) {
               .add("type", text_or_null(s.type))
               .add("good_events", text_or_null(s.good_events))
               .add("total_events", text_or_null(s.total_events))
+              .add("measurement_source", text_or_null(s.measurement_source))
+              .add("aggregation", text_or_null(s.aggregation))
+              .add("exclusions", strings(s.exclusions))
               .add("query_good", s.query ? text_or_null(s.query->good) : json(nullptr))
               .add("query_total", s.query ? text_or_null(s.query->total) : json(nullptr))
               .add("source", s.query ? text_or_null(s.query->source) : json(nullptr))
@@ -1140,6 +1206,7 @@ json slo_view(const Site& site, const SloFigures& f) {
                     .add("condition", text_or_null(f.state.condition))
                     .add("actions", strings(f.state.actions))
                     .add("exceptions", strings(f.state.exceptions))
+                    .add("reset", text_or_null(f.state.reset))
                     .add("states", std::move(states))
                     .add("source_url",
                          policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta))
@@ -1455,6 +1522,8 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
       items.push_back(ViewObject()
                           .add("id", text_or_null(a.id))
                           .add("title", a.description.empty() ? a.id : a.description)
+                          .add("type", text_or_null(a.type))
+                          .add("ticket", text_or_null(a.ticket))
                           .add("owner", text_or_null(a.owner))
                           .add("priority", text_or_null(a.priority))
                           .add("status", text_or_null(a.status))

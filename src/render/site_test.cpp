@@ -306,3 +306,83 @@ TEST_CASE("render/site: hostile input renders inert") {
   CHECK(contains(svc, "&lt;script&gt;alert(1)&lt;/script&gt;"));
   CHECK(contains(files["search-index.js"], "\\u003cscript\\u003e"));
 }
+
+TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
+  const Run& run = content_run();
+  Repo repo = run.repo;
+  const std::string hostile = "<b>x</b> & \"y\"";
+  const std::string escaped = "&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;";
+  // An SLO's indicator: how it is measured and what it leaves out.
+  Slo& slo = repo.slos[0];
+  auto sli = std::find_if(repo.slis.begin(), repo.slis.end(),
+                          [&](const Sli& s) { return s.meta.id == slo.sli.id; });
+  REQUIRE(sli != repo.slis.end());
+  sli->measurement_source = "source " + hostile;
+  sli->aggregation = "aggregation " + hostile;
+  sli->exclusions = {"exclusion " + hostile};
+  // The policy's reset rule, whichever document applies.
+  for (auto& p : repo.policies)
+    p.reset = "reset " + hostile;
+  // An experiment's method, safety controls and results, on its service's page.
+  auto exp = std::find_if(repo.experiments.begin(), repo.experiments.end(), [&](const auto& e) {
+    return std::any_of(repo.services.begin(), repo.services.end(),
+                       [&](const Service& s) { return s.meta.id == e.service_id(); });
+  });
+  REQUIRE(exp != repo.experiments.end());
+  exp->blast_radius = "blast " + hostile;
+  exp->rollback_plan = "rollback " + hostile;
+  exp->steady_state = {{"metric " + hostile, "baseline " + hostile, "range " + hostile}};
+  exp->abort_conditions = {"abort " + hostile};
+  exp->required_approvals = {"approver " + hostile};
+  exp->observations = {"observed " + hostile};
+  exp->action_items = {"follow-up " + hostile};
+  // A postmortem action item's tracker ticket and type.
+  REQUIRE(!repo.postmortems[0].action_items.empty());
+  repo.postmortems[0].action_items[0].ticket = "ticket " + hostile;
+  repo.postmortems[0].action_items[0].type = "type " + hostile;
+  // A capacity model's scaling strategy and costs.
+  REQUIRE(!repo.capacity.empty());
+  CapacityModel& cap = repo.capacity[0];
+  cap.scaling_type = "scaling " + hostile;
+  cap.headroom_pct = 41.5;
+  cap.min_instances = 8;
+  cap.max_instances = 1200;
+  cap.cooldown_seconds = 300;
+  cap.cost_per_month_usd = 18400;
+  cap.cost_projected_12mo = 29459;
+  // The notes of the assessment that sets a service's manual scores.
+  auto assessment = std::find_if(repo.assessments.begin(), repo.assessments.end(),
+                                 [](const Assessment& a) { return !a.service.empty(); });
+  REQUIRE(assessment != repo.assessments.end());
+  assessment->notes = "notes " + hostile;
+  Figures figs = compute_all(repo, run.series, run.live, run.figures.now);
+  auto files = render(repo, figs, run.series, options(2));
+  check_inert(files);
+
+  const std::string& capacity = files["capacity/index.html"];
+  CHECK(contains(capacity, "scaling " + escaped));
+  CHECK(contains(capacity, "<dd>41.5%</dd>"));
+  CHECK(contains(capacity, "<dd>8–1,200</dd>"));
+  CHECK(contains(capacity, "<dd>300 s</dd>"));
+  CHECK(contains(capacity, "<dd>18,400 USD</dd>"));
+  CHECK(contains(capacity, "29,459 USD in 12 months"));
+  CHECK(contains(files["api/capacity.json"], R"("cooldown_seconds": 300.0)"));
+  const std::string assessed = "services/" + assessment->service.id + "/index.html";
+  CHECK(contains(files[assessed], "notes " + escaped));
+  CHECK(contains(files["api/maturity.json"], R"("manual_notes": "notes <b>x</b> & \"y\"")"));
+
+  const std::string& slo_page = files["slos/" + slo.meta.id + "/index.html"];
+  for (const char* field : {"source ", "aggregation ", "exclusion ", "reset "})
+    CHECK_MESSAGE(contains(slo_page, field + escaped), field);
+  CHECK(contains(files["api/slos.json"], R"("reset": "reset <b>x</b> & \"y\"")"));
+
+  const std::string& svc_page = files["services/" + exp->service_id() + "/index.html"];
+  for (const char* field : {"blast ", "rollback ", "metric ", "baseline ", "range ", "abort ",
+                            "approver ", "observed ", "follow-up "})
+    CHECK_MESSAGE(contains(svc_page, field + escaped), field);
+
+  const std::string& pm_page = files["postmortems/" + repo.postmortems[0].meta.id + "/index.html"];
+  CHECK(contains(pm_page, "ticket " + escaped));
+  CHECK(contains(pm_page, "type " + escaped));
+  CHECK(contains(files["api/incidents.json"], R"("ticket": "ticket <b>x</b> & \"y\"")"));
+}

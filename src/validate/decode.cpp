@@ -370,6 +370,9 @@ void decode_fields(const Node& b, Experiment& e, const Config& /*config*/, DiagB
   e.service = ref(b, "service");
   if (auto l = num(b, "level")) e.level = static_cast<int>(*l);
   const Node& m = at(b, "method");
+  for (const auto& metric : at(at(b, "steady_state"), "metrics").items)
+    e.steady_state.push_back(
+        {str(metric, "name"), str(metric, "baseline"), str(metric, "acceptable_range")});
   e.fault_type = str(m, "fault_type");
   e.target = str(m, "target");
   e.blast_radius = str(m, "blast_radius");
@@ -377,6 +380,7 @@ void decode_fields(const Node& b, Experiment& e, const Config& /*config*/, DiagB
   const Node& s = at(b, "safety");
   e.abort_conditions = strs(s, "abort_conditions");
   e.rollback_plan = str(s, "rollback_plan");
+  e.required_approvals = strs(s, "required_approvals");
   const Node& r = at(b, "results");
   e.outcome = str(r, "outcome");
   e.observations = strs(r, "observations");
