@@ -195,6 +195,12 @@ std::string fmt_num(std::optional<double> v, int decimals) {
   return buf;
 }
 
+std::string fp_text(std::optional<double> pct) {
+  const std::string v =
+      number_against(pct, {k_false_positive_pct.healthy, k_false_positive_pct.critical}, 1);
+  return v == "—" ? v : v + "%";
+}
+
 std::string fmt_pct(std::optional<double> pct, int decimals) {
   if (!pct || !std::isfinite(*pct)) return "—";
   return fmt_num(pct, decimals) + "%";

@@ -82,6 +82,9 @@ std::optional<std::string> resolve_team(const Repo& repo, const std::string& giv
 
 // Display formatting. Missing figures print as "—", never as 0 or 100%.
 std::string fmt_num(std::optional<double> v, int decimals = 2);
+// An on-call false positive rate with one decimal, kept apart from the seed's thresholds (healthy
+// below 10%, critical above 30%): 9.96 is "9.9%", never "10.0%". "—" when missing.
+std::string fp_text(std::optional<double> pct);
 std::string fmt_pct(std::optional<double> pct, int decimals = 2); // pct already ×100
 // Text for a cell of a Markdown table: a '|' or a newline would break the table.
 std::string md_cell(const std::string& s);

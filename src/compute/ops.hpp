@@ -37,6 +37,13 @@ bool action_item_overdue(const ActionItem& item, std::int64_t today);
 bool is_repeat_incident(const Repo& repo, const Postmortem& pm);
 std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t now);
 
+// The seed's toil value bands in hours a month: above 10 high, below 2 low, between (both ends
+// included) medium. Shown hours are kept apart from them (number_against), so an item never
+// reads as in the band next to its own.
+constexpr double k_toil_low_below = 2, k_toil_high_above = 10;
+// The seed's toil budget: below 25% of a team's SRE hours.
+constexpr double k_toil_target_pct = 25;
+
 // Toil value band from hours/month: > 10 high, 2–10 medium, < 2 low.
 std::string toil_value_band(double hours_per_month);
 // The seed's priority matrix cell; empty for an unknown difficulty.
@@ -61,6 +68,11 @@ struct TeamToil {
   bool over_target = false;  // pct ≥ 25 (target is < 25%)
   std::vector<std::string> items;
 };
+
+// The team's toil hours at its 25% target (a quarter of its SRE hours), which its shown hours are
+// kept apart from; NaN when it has no SRE hours (number_against then keeps them apart from
+// nothing).
+double toil_target_hours(const TeamToil& t);
 
 std::vector<ToilFigures> compute_toil(const Repo& repo);
 // Every team of nines.yaml plus any team named only by toil items, by team id.
@@ -97,9 +109,22 @@ std::string classify_lower_better(double value, double healthy_below, double cri
 // For on-call satisfaction: > 4 healthy, 3–4 warning, < 3 critical.
 std::string classify_satisfaction(double value);
 
+// The seed's two thresholds of an on-call metric: healthy beyond the first, critical beyond the
+// second, warning between them and on them (below and above for most; satisfaction is healthy
+// above 4 and critical below 3).
+struct OncallThresholds {
+  double healthy, critical;
+};
+constexpr OncallThresholds k_pages_per_shift{2, 5}, k_off_hours_per_week{1, 3}, k_ack_min{5, 15},
+    k_mitigate_min{30, 60}, k_false_positive_pct{10, 30}, k_escalation_pct{20, 40},
+    k_satisfaction{4, 3};
+
 struct MetricHealth {
   std::optional<double> value;
   std::string status; // healthy | warning | critical; empty when value is null
+  // What the status was judged against: a value shown beside it is kept apart from both
+  // (number_against), so it never reads on the other side of a line it is not on.
+  OncallThresholds thresholds{0, 0};
 };
 
 struct OncallPeriod {

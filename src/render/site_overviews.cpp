@@ -55,15 +55,21 @@ json delta_text(const MonthlyReport& r, const std::string& key) {
   return *change + " from " + month_label(r.previous_period);
 }
 
+// A metric beside its status, kept apart from the thresholds the status was judged against.
 json metric_cell(const MetricHealth& m, int decimals, const std::string& unit = "") {
   return ViewObject()
-      .add("value", num_or_null(m.value, decimals, unit))
+      .add("value", num_against_or_null(m.value, {m.thresholds.healthy, m.thresholds.critical},
+                                        decimals, unit))
       .add("status", m.status.empty() ? "missing" : css_word(m.status))
       .add("status_label", m.status.empty() ? "no data" : m.status)
       .take();
 }
 
 } // namespace
+
+std::string toil_hours_text(double hours_per_month) {
+  return num_against(hours_per_month, {k_toil_low_below, k_toil_high_above}, 1);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Teams
@@ -141,7 +147,8 @@ json teams_view(const Site& site) {
     t["toil_state"] = "missing";
     if (const auto* found = find(toil_of, id)) {
       const TeamToil& tt = **found;
-      t["toil_hours"] = num(tt.hours, 1) + " h/month";
+      // Against the target in hours too: 24.96 h of 100 is 24.9 h beside 24.9%, never 25 h.
+      t["toil_hours"] = num_against(tt.hours, {toil_target_hours(tt)}, 1) + " h/month";
       // As every page reads toil against its target: 24.96% is 24.9%, never 25%.
       t["toil_pct"] = tt.pct ? json(percent_against(*tt.pct, 25) + " of SRE time") : json(nullptr);
       t["toil_state"] = !tt.pct ? "missing" : tt.over_target ? "critical" : "healthy";
@@ -363,7 +370,7 @@ json toil_view(const Site& site) {
     teams.push_back(ViewObject()
                         .add("name", t.name.empty() ? site.team_name(t.team) : t.name)
                         .add("href", team_href(site, t.team))
-                        .add("hours", num(t.hours, 1))
+                        .add("hours", num_against(t.hours, {toil_target_hours(t)}, 1))
                         .add("sre_hours", num_or_null(t.sre_hours_per_month, 0))
                         .add("pct", pct_against_or_null(t.pct, 25))
                         .add("state", !t.pct          ? "missing"
@@ -402,7 +409,7 @@ json toil_view(const Site& site) {
           items.push_back(ViewObject()
                               .add("href", "toil/index.html#toil-" + segment(t.id))
                               .add("title", t.name.empty() ? t.id : t.name)
-                              .add("hours", num(t.hours_per_month, 1))
+                              .add("hours", toil_hours_text(t.hours_per_month))
                               .add("automated", !t.active)
                               .take());
       cells.push_back(ViewObject()
@@ -423,10 +430,10 @@ json toil_view(const Site& site) {
     std::vector<std::string> team_names;
     for (const auto& id : t.teams)
       team_names.push_back(site.team_name(id));
-    std::string hours = num(t.hours_per_month, 1);
+    std::string hours = toil_hours_text(t.hours_per_month);
     // The document's own figure, shown only when it disagrees with the computed one.
-    json stated = t.stated_hours_per_month && num(*t.stated_hours_per_month, 1) != hours
-                      ? num_or_null(t.stated_hours_per_month, 1)
+    json stated = t.stated_hours_per_month && toil_hours_text(*t.stated_hours_per_month) != hours
+                      ? json(toil_hours_text(*t.stated_hours_per_month))
                       : json(nullptr);
     items.push_back(ViewObject()
                         .add("id", segment(t.id))

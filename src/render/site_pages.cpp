@@ -843,7 +843,7 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
     toil.push_back(ViewObject()
                        .add("href", "toil/index.html#toil-" + segment(t.id))
                        .add("title", t.name.empty() ? t.id : t.name)
-                       .add("hours_per_month", num(t.hours_per_month, 1))
+                       .add("hours_per_month", toil_hours_text(t.hours_per_month))
                        .add("priority", text_or_null(t.priority))
                        .add("status", text_or_null(t.status))
                        .take());

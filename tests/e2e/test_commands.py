@@ -548,6 +548,86 @@ def test_partial_month():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# ---- figures beside the lines they are judged against
+
+def small_repo(prefix, docs, config="title: Small\nteams:\n  t1: {name: T1, members: 5, sre_hours_per_month: 100}\n"):
+    """A repository of one nines.yaml and one multi-document file; its folder."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    with open(os.path.join(tmp, "nines.yaml"), "w", encoding="utf-8") as f:
+        f.write(config)
+    with open(os.path.join(tmp, "docs.yaml"), "w", encoding="utf-8") as f:
+        f.write(docs)
+    return tmp
+
+
+def tag_text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_thresholds():
+    """On-call metrics and toil hours never read on the other side of the seed's thresholds."""
+    now = "2026-11-01T00:00:00Z"
+    repo = small_repo("nines-thresholds-", """\
+postmortem: {id: p1, title: one, date: 2026-10-10, severity: SEV3}
+---
+toil_item: {name: tlow, time_per_occurrence_min: 119.9, occurrences_per_month: 1, automation_difficulty: low}
+---
+toil_item: {name: thigh, time_per_occurrence_min: 601, occurrences_per_month: 1, automation_difficulty: low}
+---
+toil_item: {name: tteam, time_per_occurrence_min: 24.96, occurrences_per_month: 60, teams_affected: [t1], automation_difficulty: high}
+---
+oncall_rotation:
+  name: r
+  team: t1
+  members: [a, b, c, d, e]
+  health:
+    - {period: "2026-10", pages: 1999, shifts: 1000, avg_ack_min: 4.96, avg_mitigate_min: 29.99,
+       false_positive_pct: 9.96, escalation_pct: 40.04, satisfaction: 2.99, off_hours_pages: 3}
+""")
+    try:
+        code, out, err = run("oncall", "-C", repo, "--now", now, "--color", "never")
+        check(code == 0, f"thresholds: oncall exits 0, got {code}: {err.strip()}")
+        for line, want in (("pages per shift", "1.99"), ("time to acknowledge", "4.9"),
+                           ("time to mitigate", "29.9"), ("false positive rate", "9.9%"),
+                           ("escalation rate", "40.1%"), ("satisfaction", "2.9")):
+            row = next((l for l in out.splitlines() if l.strip().startswith(line)), "")
+            check(f" {want} " in row, f"thresholds: oncall {line} reads {want}: {row!r}")
+        check("healthy < 10%, critical > 30%" in out and "healthy > 4, critical < 3" in out,
+              f"thresholds: oncall still prints the seed's thresholds: {out}")
+        code, out, err = run("toil", "-C", repo, "--now", now, "--color", "never")
+        check(code == 0, f"thresholds: toil exits 0, got {code}: {err.strip()}")
+        rows = {name: next((l for l in out.splitlines() if f" {name} " in l), "") for name in ("tlow", "thigh")}
+        check(" 1.9 " in rows.get("tlow", ""), f"thresholds: toil 1.998 h reads 1.9, not 2.0: {rows.get('tlow')}")
+        check(" 10.1 " in rows.get("thigh", ""), f"thresholds: toil 10.017 h reads 10.1, not 10.0: {rows.get('thigh')}")
+        team = next((l for l in out.splitlines() if l.startswith("t1 ")), "")
+        check(" 24.9 " in team and "24.9%" in team, f"thresholds: team toil 24.96 h reads 24.9 beside 24.9%: {team!r}")
+        # The API keeps the unrounded figures.
+        got = as_json(run("oncall", "-C", repo, "--now", now, "--json")[1], "thresholds oncall") or [{}]
+        check(got[0]["periods"][0]["false_positive_pct"]["value"] == 9.96, "thresholds: the JSON keeps 9.96")
+        site = os.path.join(repo, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"thresholds: build exits 0, got {code}: {err.strip()}")
+        oncall = tag_text(open(os.path.join(site, "oncall", "index.html"), encoding="utf-8").read())
+        for want in ("1.99 healthy", "4.9 min healthy", "29.9 min healthy", "9.9% healthy",
+                     "40.1% critical", "2.9 critical"):
+            check(want in oncall, f"thresholds: the on-call page reads {want!r}")
+        check("10% healthy" not in oncall and " 2 healthy" not in oncall,
+              "thresholds: the on-call page never reads a value on its threshold")
+        toil = open(os.path.join(site, "toil", "index.html"), encoding="utf-8").read()
+        low = toil[toil.find("Low value"):]
+        low = low[:low.find("</tr>")]
+        check("tlow 1.9 h" in tag_text(low) and "tlow 2 h" not in tag_text(low),
+              f"thresholds: the toil matrix's low row reads 1.9 h: {tag_text(low)}")
+        high = toil[toil.find("High value"):]
+        high = high[:high.find("</tr>")]
+        check("thigh 10.1 h" in tag_text(high), f"thresholds: the toil matrix's high row reads 10.1 h: {tag_text(high)}")
+        _, md, _ = run("report", "--month", "2026-10", "-C", repo, "--now", now)
+        check("False positive rate: 9.9%" in md and "Average time to acknowledge: 4.9 min" in md,
+              f"thresholds: the report reads 9.9% and 4.9 min: {md}")
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
 # ---- help
 
 def test_help_examples():
@@ -651,6 +731,7 @@ def main():
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
                   test_report, test_colour, test_numbers, test_report_html, test_partial_month,
+                  test_thresholds,
                   test_help_examples, test_usage, test_import_rules, test_deterministic):
             try:
                 t()
