@@ -82,6 +82,20 @@ CLI::Validator finite_number() {
       "NUMBER");
 }
 
+CLI::Validator finite_number_in(double lo, double hi, const std::string& what) {
+  return CLI::Validator(
+      [lo, hi, what](const std::string& text) {
+        const std::string not_finite = finite_number()(text);
+        if (!not_finite.empty()) return not_finite;
+        const double v = std::strtod(text.c_str(), nullptr);
+        if (v < lo || v > hi)
+          return "needs " + what + " from " + shortest_text(lo) + " to " + shortest_text(hi) +
+                 ", got '" + text + "'";
+        return std::string();
+      },
+      "NUMBER");
+}
+
 CLI::Validator non_empty(const std::string& what) {
   return CLI::Validator(
       [what](const std::string& value) {

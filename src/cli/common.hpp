@@ -39,6 +39,9 @@ void add_dir_argument(CLI::App* cmd, CommonOpts& opts);
 // The check of every numeric option that takes a fraction: a finite number. `nan` and `inf` read as
 // numbers, but no figure may ever be NaN or infinite (a usage error, exit 2).
 CLI::Validator finite_number();
+// finite_number() within [lo, hi] as well, said with what the number is (a usage error, exit 2):
+// "needs a monthly growth from -100 to 100000 (percent), got '-150'".
+CLI::Validator finite_number_in(double lo, double hi, const std::string& what);
 
 // The check of an option whose value may not be empty (an unset CI variable): "--now: needs
 // `what`, got an empty one" (a usage error, exit 2).

@@ -253,12 +253,19 @@ std::vector<CapacityFigures> compute_capacity(const Repo& repo) {
         f.utilization_6mo = capacity_projection(peak, g, 6);
         f.utilization_12mo = capacity_projection(peak, g, 12);
       }
-      f.runway_months = capacity_runway_months(peak, f.threshold_pct, g);
-      f.runway_months_fractional = capacity_runway_fractional(peak, f.threshold_pct, g);
+      // Without a growth forecast only a peak already over the threshold has a runway (0).
+      if (c.monthly_growth_pct || f.over_threshold) {
+        f.runway_months = capacity_runway_months(peak, f.threshold_pct, g);
+        f.runway_months_fractional = capacity_runway_fractional(peak, f.threshold_pct, g);
+      }
     }
     out.push_back(std::move(f));
   }
   return out;
+}
+
+bool capacity_runway_known(const CapacityFigures& c) {
+  return c.peak_utilization_pct && (c.monthly_growth_pct || c.over_threshold);
 }
 
 // ---- on-call

@@ -78,6 +78,10 @@ std::vector<ToilFigures> compute_toil(const Repo& repo);
 // Every team of nines.yaml plus any team named only by toil items, by team id.
 std::vector<TeamToil> compute_team_toil(const Repo& repo);
 
+// The range of a monthly growth, as the capacity_model schema bounds monthly_growth_pct: -100%
+// (the whole load gone) up to a thousandfold a month.
+constexpr double k_growth_min_pct = -100, k_growth_max_pct = 100000;
+
 // current·(1 + g/100)^months.
 double capacity_projection(double current, double growth_pct, double months);
 // Smallest whole m ≥ 0 with peak·(1+g/100)^m ≥ threshold; 0 when already there; nullopt when
@@ -102,6 +106,11 @@ struct CapacityFigures {
 };
 
 std::vector<CapacityFigures> compute_capacity(const Repo& repo);
+// Whether the model's runway is known: its peak utilization is, and either its growth forecast
+// (growth_forecast.monthly_growth_pct) is or the peak is already at or over the threshold (0
+// months whatever the growth). Without a forecast the runway of a peak under the threshold is
+// unknown — "no data" —, not "no limit", which only a growth of 0 or less gives.
+bool capacity_runway_known(const CapacityFigures& c);
 
 // "healthy" | "warning" | "critical" for a metric where lower is better: < healthy_below is
 // healthy, > critical_above is critical, the closed range between is warning.

@@ -179,11 +179,14 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
   } else if (c.utilization_12mo && *c.utilization_12mo >= c.threshold_pct) {
     state = "warning";
     label = "Crosses within 12 months";
+  } else if (c.peak_utilization_pct && !c.monthly_growth_pct) {
+    // Under the threshold now, but without a forecast nothing says for how long.
+    label = "No growth forecast";
   } else if (c.peak_utilization_pct) {
     state = "healthy";
     label = "Within threshold";
   }
-  const bool has_data = c.peak_utilization_pct.has_value();
+  const bool has_data = capacity_runway_known(c);
   json runway =
       has_data ? json(runway_text(c.runway_months, c.runway_months_fractional)) : json(nullptr);
   const RunwayStatus runway_st =
