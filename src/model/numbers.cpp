@@ -150,12 +150,14 @@ std::string burn_rate_text(std::optional<double> rate) {
   return (s == "-0" ? "0" : s) + "×"; // -0.001 reads 0
 }
 
-std::string runway_text(std::optional<int> months, std::optional<double> fractional) {
-  if (!months) return "no limit at this growth";
-  if (*months == 0) return "0 months (at or over the threshold now)";
-  if (!fractional || !std::isfinite(*fractional)) return plural(*months, "month");
+std::string runway_text(std::optional<int> months, std::optional<double> fractional, bool brief) {
+  if (!months) return brief ? "no limit" : "no limit at this growth";
+  if (*months == 0) return brief ? "0 mo" : "0 months (at or over the threshold now)";
+  if (!fractional || !std::isfinite(*fractional))
+    return brief ? std::to_string(*months) + " mo" : plural(*months, "month");
   // Truncated, like a miss: 2.96 months of runway is not 3.0.
   const std::string text = fixed_text(std::floor(*fractional * 10.0) / 10.0, 1);
+  if (brief) return text + " mo";
   return text + (text == "1.0" ? " month" : " months");
 }
 

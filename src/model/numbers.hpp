@@ -85,7 +85,9 @@ std::string burn_rate_text(std::optional<double> rate);
 
 // A capacity runway for people: "2.4 months" (one decimal, never rounded up to a whole month),
 // "0 months (at or over the threshold now)", or "no limit at this growth" when nothing crosses.
-std::string runway_text(std::optional<int> months, std::optional<double> fractional);
+// `brief` is the same figure for a chart's bar: "2.4 mo", "0 mo", "no limit".
+std::string runway_text(std::optional<int> months, std::optional<double> fractional,
+                        bool brief = false);
 
 // How urgent a runway is, as a state word (healthy, warning, critical, missing) and a label that
 // says it in words: under 3 months (one quarter, the seed's forecasting cadence) or over the

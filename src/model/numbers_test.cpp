@@ -175,6 +175,11 @@ TEST_SUITE("model/numbers") {
     CHECK(runway_text(1, 1.0) == "1.0 month");
     CHECK(runway_text(0, 0.0) == "0 months (at or over the threshold now)");
     CHECK(runway_text(std::nullopt, std::nullopt) == "no limit at this growth");
+    // A chart's bar reads the same figure, by the same rule.
+    CHECK(runway_text(8, 7.27, true) == "7.2 mo");
+    CHECK(runway_text(3, 2.96, true) == "2.9 mo");
+    CHECK(runway_text(0, 0.0, true) == "0 mo");
+    CHECK(runway_text(std::nullopt, std::nullopt, true) == "no limit");
     CHECK(runway_status(true, 3, 2.4).state == "critical");
     CHECK(runway_status(true, 5, 4.2).state == "warning");
     CHECK(runway_status(true, 9, 8.5).state == "healthy");

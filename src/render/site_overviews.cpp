@@ -478,9 +478,15 @@ json capacity_view(const Site& site) {
   for (const auto& c : site.figs.capacity) {
     json item = capacity_item(site, c, true);
     item["team"] = team_of_service(site, c.service); // splits a long page by team (list_part)
-    chart.bars.push_back({site.service_name(c.service) + " " +
-                              (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
-                          c.runway_months_fractional, "state-" + item["state"].get<std::string>()});
+    // Each bar reads its runway as the table beside it does (runway_text: never rounded up, and
+    // "no limit" when nothing crosses, which is a reading and not missing data).
+    const bool known = capacity_runway_known(c);
+    chart.bars.push_back(
+        {site.service_name(c.service) + " " +
+             (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
+         known && c.runway_months ? c.runway_months_fractional : std::nullopt,
+         "state-" + item["state"].get<std::string>(),
+         known ? runway_text(c.runway_months, c.runway_months_fractional, true) : std::string()});
     resources.push_back(std::move(item));
   }
   // Hundreds of bars read as nothing: past 40 the chart keeps the shortest runways.

@@ -628,6 +628,59 @@ oncall_rotation:
         shutil.rmtree(repo, ignore_errors=True)
 
 
+# ---- capacity runways: the chart reads as the table, no forecast is no data
+
+def test_capacity_runways():
+    now = "2026-11-01T00:00:00Z"
+    repo = small_repo("nines-runways-", """\
+service: {name: sa, tier: standard, owner_team: t1}
+---
+capacity_model: {id: grows, service: sa, current_state: {peak_utilization_pct: 50}, growth_forecast: {current: 1000, monthly_growth_pct: 10}}
+---
+capacity_model: {id: flat, service: sa, current_state: {peak_utilization_pct: 50}, growth_forecast: {current: 1000, monthly_growth_pct: 0}}
+---
+capacity_model: {id: unknown, service: sa, current_state: {peak_utilization_pct: 50}}
+---
+capacity_model: {id: over, service: sa, current_state: {peak_utilization_pct: 90}, scaling_strategy: {scale_up_threshold: 80}}
+""", config="title: Runways\nteams:\n  t1: {name: T1, members: 5}\n")
+    try:
+        code, out, err = run("capacity", "sa", "-C", repo, "--now", now, "--color", "never")
+        check(code == 0, f"runways: capacity exits 0, got {code}: {err.strip()}")
+        blocks = {b.split()[0]: b for b in out.split("\n\n") if b.strip() and not b.startswith(" ")}
+        runway = lambda m: next((l for l in blocks.get(m, "").splitlines() if "runway" in l), "")
+        check("7.2 months" in runway("grows"), f"runways: 7.27 months reads 7.2: {runway('grows')!r}")
+        check("no limit at this growth" in runway("flat"), f"runways: growth 0 has no limit: {runway('flat')!r}")
+        check("no data" in runway("unknown") and "no limit" not in runway("unknown")
+              and "no growth forecast" in runway("unknown"),
+              f"runways: no growth forecast is no data: {runway('unknown')!r}")
+        check("0 months" in runway("over"), f"runways: over the threshold is 0 months, forecast or not: {runway('over')!r}")
+        site = os.path.join(repo, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"runways: build exits 0, got {code}: {err.strip()}")
+        page = open(os.path.join(site, "capacity", "index.html"), encoding="utf-8").read()
+        desc = re.search(r"<desc[^>]*>([^<]*)</desc>", page[page.find("chart-bar"):])
+        desc = desc.group(1) if desc else ""
+        for want in ("sa grows: 7.2 mo", "sa flat: no limit", "sa unknown: no data", "sa over: 0 mo"):
+            check(want in desc, f"runways: the chart reads {want!r}: {desc}")
+        check("7.3" not in page, "runways: the chart never rounds 7.27 months up")
+        values = re.findall(r'class="chart-value"[^>]*>([^<]*)<', page)
+        check("7.2 mo" in values and "no limit" in values, f"runways: the bars' labels read as the table: {values}")
+        row = page[page.find('id="capacity-unknown"'):] if 'id="capacity-unknown"' in page else page
+        check("Within threshold" not in tag_text(row)[:400] or "No growth forecast" in tag_text(row)[:400],
+              "runways: a model without a forecast is not 'Within threshold'")
+        check("No growth forecast" in page, "runways: the table says there is no growth forecast")
+        # --growth: the schema's range, -100 to 100000, else a usage error.
+        for bad in ("-150", "-100.5", "1e308", "100001"):
+            code, out, err = run("capacity", "sa", "-C", repo, "--now", now, "--growth", bad)
+            check(code == 2 and "from -100 to 100000" in err and not out,
+                  f"runways: --growth {bad} is a usage error, got {code}: {err.strip()}")
+        for good in ("-100", "0", "100000"):
+            code, out, err = run("capacity", "sa", "-C", repo, "--now", now, "--growth", good)
+            check(code == 0 and "what-if" in out, f"runways: --growth {good} is accepted, got {code}: {err.strip()}")
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
 # ---- help
 
 def test_help_examples():
@@ -731,7 +784,7 @@ def main():
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
                   test_report, test_colour, test_numbers, test_report_html, test_partial_month,
-                  test_thresholds,
+                  test_thresholds, test_capacity_runways,
                   test_help_examples, test_usage, test_import_rules, test_deterministic):
             try:
                 t()
