@@ -856,12 +856,28 @@ json report_view(const Site& site, const MonthlyReport& r) {
   }
   cut_report_list(incidents_list, v["incidents_more"], "incident", r.period);
   v["incidents"] = std::move(incidents_list);
+  // Every figure below carries its change against the previous month as the headline tiles do
+  // (delta_text), so the page shows each change the Markdown report and the JSON's delta hold.
+  auto figure = [&](const std::string& label, const json& value, const std::string& key) {
+    return ViewObject()
+        .add("label", label)
+        .add("value", value.is_null() ? json("no data") : value)
+        .add("delta", delta_text(r, key))
+        .take();
+  };
   json sev = json::array();
   for (const auto& [name, count] : r.incidents.by_severity)
-    sev.push_back(ViewObject().add("severity", name).add("count", count).take());
+    sev.push_back(ViewObject()
+                      .add("severity", name)
+                      .add("count", count)
+                      .add("delta", delta_text(r, "incidents.by_severity." + name))
+                      .take());
   v["by_severity"] = std::move(sev);
   v["repeat_incidents"] =
       r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
+  v["repeat_figure"] =
+      figure(noun_for(r.incidents.repeat_incidents, "Repeat incident"),
+             std::to_string(r.incidents.repeat_incidents), "incidents.repeat_incidents");
 
   json budget = json::array();
   // A long list puts healthy services last, so the cut keeps the ones that need attention.
@@ -885,24 +901,47 @@ json report_view(const Site& site, const MonthlyReport& r) {
                            .add("critical", count_or_null(eb.services_in_critical))
                            .add("exhausted", count_or_null(eb.services_exhausted))
                            .take();
+  v["budget_figures"] = json::array(
+      {figure("Healthy", count_or_null(eb.services_in_healthy), "error_budget.services_in_healthy"),
+       figure("Warning", count_or_null(eb.services_in_warning), "error_budget.services_in_warning"),
+       figure("Critical", count_or_null(eb.services_in_critical),
+              "error_budget.services_in_critical"),
+       figure("Exhausted", count_or_null(eb.services_exhausted),
+              "error_budget.services_exhausted")});
   v["toil"] = ViewObject()
                   .add("hours_spent", num(r.toil.hours_spent, 1))
                   .add("hours_automated_away", num(r.toil.hours_automated_away, 1))
                   .add("pct", pct_against_or_null(r.toil.pct_of_sre_time, 25))
+                  .add("hours_spent_delta", delta_text(r, "toil.hours_spent"))
+                  .add("hours_automated_away_delta", delta_text(r, "toil.hours_automated_away"))
+                  .add("pct_delta", delta_text(r, "toil.pct_of_sre_time"))
                   .take();
-  v["on_call"] = ViewObject()
-                     .add("pages", num_or_null(r.on_call.total_pages, 0))
-                     .add("off_hours", num_or_null(r.on_call.off_hours_pages, 0))
-                     .add("false_positive", num_or_null(r.on_call.false_positive_pct, 1, "%"))
-                     .add("ack", num_or_null(r.on_call.avg_ack_time_min, 1, " min"))
-                     .add("rotations", r.on_call.rotations_reporting)
-                     .add("critical", strings(r.on_call.critical))
-                     .take();
-  v["action_items"] = ViewObject()
-                          .add("open", r.action_items.open)
-                          .add("completed", r.action_items.completed_this_month)
-                          .add("overdue", r.action_items.overdue)
-                          .take();
+  v["on_call"] =
+      ViewObject()
+          .add("pages", num_or_null(r.on_call.total_pages, 0))
+          .add("off_hours", num_or_null(r.on_call.off_hours_pages, 0))
+          .add("false_positive",
+               num_against_or_null(r.on_call.false_positive_pct,
+                                   {k_false_positive_pct.healthy, k_false_positive_pct.critical}, 1,
+                                   "%"))
+          .add("ack", num_against_or_null(r.on_call.avg_ack_time_min,
+                                          {k_ack_min.healthy, k_ack_min.critical}, 1, " min"))
+          .add("rotations", r.on_call.rotations_reporting)
+          .add("critical", strings(r.on_call.critical))
+          .add("pages_delta", delta_text(r, "on_call.total_pages"))
+          .add("off_hours_delta", delta_text(r, "on_call.off_hours_pages"))
+          .add("false_positive_delta", delta_text(r, "on_call.false_positive_pct"))
+          .add("ack_delta", delta_text(r, "on_call.avg_ack_time_min"))
+          .take();
+  v["action_items"] =
+      ViewObject()
+          .add("open", r.action_items.open)
+          .add("completed", r.action_items.completed_this_month)
+          .add("overdue", r.action_items.overdue)
+          .add("open_delta", delta_text(r, "action_items.open"))
+          .add("completed_delta", delta_text(r, "action_items.completed_this_month"))
+          .add("overdue_delta", delta_text(r, "action_items.overdue"))
+          .take();
   return v;
 }
 

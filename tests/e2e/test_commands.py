@@ -628,6 +628,65 @@ oncall_rotation:
         shutil.rmtree(repo, ignore_errors=True)
 
 
+# ---- every change against the previous month on the report page
+
+def test_report_changes():
+    now = "2026-11-01T00:00:00Z"
+    repo = small_repo("nines-changes-", """\
+postmortem: {id: p-sep, title: sep, date: 2026-09-10, severity: SEV3, resolution: {time_to_resolve_minutes: 100}}
+---
+postmortem:
+  id: p-oct
+  title: oct
+  date: 2026-10-10
+  severity: SEV2
+  resolution: {time_to_resolve_minutes: 40}
+  action_items:
+    - {id: AI-1, description: x, owner: a, status: done, completed: 2026-10-20, deadline: 2026-10-30}
+---
+toil_item: {name: tt, time_per_occurrence_min: 60, occurrences_per_month: 5, teams_affected: [t1],
+            automation_difficulty: low, automation_value: 5, status: automated, automated_on: 2026-10-05}
+---
+oncall_rotation:
+  name: r
+  team: t1
+  members: [a, b, c, d, e]
+  health:
+    - {period: "2026-09", pages: 10, shifts: 10, off_hours_pages: 1, false_positive_pct: 10, avg_ack_min: 4}
+    - {period: "2026-10", pages: 20, shifts: 10, off_hours_pages: 4, false_positive_pct: 20, avg_ack_min: 6}
+""")
+    try:
+        code, out, err = run("report", "--month", "2026-10", "--format", "json", "-C", repo, "--now", now)
+        check(code == 0, f"changes: report exits 0, got {code}: {err.strip()}")
+        delta = (as_json(out, "changes report") or {}).get("monthly_report", {}).get("delta", {})
+        shown = {k: v for k, v in delta.items() if v is not None}
+        check(len(shown) == 17, f"changes: the JSON has 17 changes (no SLO, no MTTD): {sorted(shown)}")
+        code, html, err = run("report", "--month", "2026-10", "--format", "html", "-C", repo, "--now", now)
+        check(code == 0, f"changes: report --format html exits 0, got {code}: {err.strip()}")
+        changes = re.findall(r'class="(?:tile|figure)-delta">([^<]*)<', html)
+        # Every change once in the sections, and again on the tiles of toil's share, pages and
+        # overdue actions (the tiles of incidents and MTTR have no section figure).
+        check(len(changes) == len(shown) + 3,
+              f"changes: the page shows every change the JSON has ({len(changes)} for {len(shown)}): {changes}")
+        text = tag_text(html)
+        for want in ("SEV2 1 +1 from September 2026", "SEV3 0 −1 from September 2026",
+                     "Automated away 5 h +5.0 h from September 2026",
+                     "Off-hours pages 4 +3 from September 2026",
+                     "False positives 20% +10.0 pts from September 2026",
+                     "Time to acknowledge 6 min +2.0 min from September 2026",
+                     "Completed this month 1 +1 from September 2026",
+                     "Open 0 no change from September 2026"):
+            check(want in text, f"changes: the page reads {want!r}")
+        site = os.path.join(repo, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"changes: build exits 0, got {code}: {err.strip()}")
+        page = open(os.path.join(site, "reports", "2026-10", "index.html"), encoding="utf-8").read()
+        check(re.findall(r'class="(?:tile|figure)-delta">([^<]*)<', page) == changes,
+              "changes: the site's page shows the same changes")
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
 # ---- capacity runways: the chart reads as the table, no forecast is no data
 
 def test_capacity_runways():
@@ -784,7 +843,7 @@ def main():
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
                   test_report, test_colour, test_numbers, test_report_html, test_partial_month,
-                  test_thresholds, test_capacity_runways,
+                  test_thresholds, test_report_changes, test_capacity_runways,
                   test_help_examples, test_usage, test_import_rules, test_deterministic):
             try:
                 t()
