@@ -308,6 +308,16 @@ OncallPeriod oncall_period(const RotationHealth& h) {
   return p;
 }
 
+std::vector<const RotationHealth*> health_entries(const Rotation& r) {
+  std::vector<const RotationHealth*> out;
+  out.reserve(r.health.size());
+  for (const auto& h : r.health)
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const RotationHealth* seen) { return seen->period == h.period; }))
+      out.push_back(&h);
+  return out;
+}
+
 std::vector<RotationFigures> compute_oncall(const Repo& repo) {
   std::vector<RotationFigures> out;
   for (const auto& r : repo.rotations) {
@@ -317,8 +327,8 @@ std::vector<RotationFigures> compute_oncall(const Repo& repo) {
     f.team = r.team.id;
     f.members = static_cast<int>(r.members.size());
     f.size_warning = f.members < 5; // the seed: minimum rotation size 5
-    for (const auto& h : r.health)
-      f.periods.push_back(oncall_period(h));
+    for (const RotationHealth* h : health_entries(r))
+      f.periods.push_back(oncall_period(*h));
     // Chronological, so the latest is the last however the entries are listed.
     std::stable_sort(
         f.periods.begin(), f.periods.end(),

@@ -153,6 +153,11 @@ struct RotationFigures {
   std::vector<OncallPeriod> periods;
 };
 
+// The rotation's health entries in written order, the first of each period only: a period listed
+// again is the duplicate-period error and its entry is not read, so every page, command and
+// report reads the same one month.
+std::vector<const RotationHealth*> health_entries(const Rotation& r);
+
 OncallPeriod oncall_period(const RotationHealth& h);
 std::vector<RotationFigures> compute_oncall(const Repo& repo);
 // The rotation's latest period (the last of `periods`); nullptr when it has no health entry. Every
