@@ -53,9 +53,11 @@ OrderedJson what_if_json(const WhatIf& w) {
           {"runway_months_fractional", opt(w.runway_months_fractional)}};
 }
 
-// The runway as the site shows it, coloured by how soon it runs out, with that said in words.
-std::string fmt_runway(bool has_data, std::optional<int> months, std::optional<double> fractional) {
-  if (!has_data) return paint("no data", "missing");
+// The runway as the site shows it, coloured by how soon it runs out, with that said in words;
+// `why` says what is missing when it is not known.
+std::string fmt_runway(bool has_data, std::optional<int> months, std::optional<double> fractional,
+                       const std::string& why = "") {
+  if (!has_data) return paint("no data", "missing") + why;
   const RunwayStatus st = runway_status(has_data, months, fractional);
   return paint(runway_text(months, fractional), st.state) + " — " + st.label;
 }
@@ -73,8 +75,8 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   if (c.over_threshold) kv("", paint("OVER THRESHOLD", "critical"));
   kv("monthly growth", fmt_pct(c.monthly_growth_pct, 1) +
                            (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
-  kv("runway",
-     fmt_runway(c.peak_utilization_pct.has_value(), c.runway_months, c.runway_months_fractional));
+  kv("runway", fmt_runway(capacity_runway_known(c), c.runway_months, c.runway_months_fractional,
+                          c.peak_utilization_pct ? " — no growth forecast" : ""));
   if (c.auto_scaling) kv("auto-scaling", *c.auto_scaling ? "yes" : "no");
 
   std::vector<std::string> header = {"  ", "NOW", "6 MONTHS", "12 MONTHS"};
@@ -126,7 +128,9 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("service", opts->service, "A service id")->required();
   cmd->add_option("--growth", opts->growth,
                   "What-if: monthly growth in percent, instead of each model's own")
-      ->check(finite_number());
+      // The schema's range of monthly_growth_pct: below -100% the load would turn negative and
+      // the formulas mean nothing; far above it the figures overflow any column.
+      ->check(finite_number_in(k_growth_min_pct, k_growth_max_pct, "a monthly growth in percent"));
   add_common_options(cmd, opts->common);
   set_example(cmd, "nines capacity checkout-api --growth 15   # what if it grew 15% a month");
   cmd->callback([opts, &action] {

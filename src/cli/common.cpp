@@ -82,6 +82,20 @@ CLI::Validator finite_number() {
       "NUMBER");
 }
 
+CLI::Validator finite_number_in(double lo, double hi, const std::string& what) {
+  return CLI::Validator(
+      [lo, hi, what](const std::string& text) {
+        const std::string not_finite = finite_number()(text);
+        if (!not_finite.empty()) return not_finite;
+        const double v = std::strtod(text.c_str(), nullptr);
+        if (v < lo || v > hi)
+          return "needs " + what + " from " + shortest_text(lo) + " to " + shortest_text(hi) +
+                 ", got '" + text + "'";
+        return std::string();
+      },
+      "NUMBER");
+}
+
 CLI::Validator non_empty(const std::string& what) {
   return CLI::Validator(
       [what](const std::string& value) {
@@ -193,6 +207,12 @@ std::string fmt_num(std::optional<double> v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, *v);
   return buf;
+}
+
+std::string fp_text(std::optional<double> pct) {
+  const std::string v =
+      number_against(pct, {k_false_positive_pct.healthy, k_false_positive_pct.critical}, 1);
+  return v == "—" ? v : v + "%";
 }
 
 std::string fmt_pct(std::optional<double> pct, int decimals) {

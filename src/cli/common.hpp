@@ -39,6 +39,9 @@ void add_dir_argument(CLI::App* cmd, CommonOpts& opts);
 // The check of every numeric option that takes a fraction: a finite number. `nan` and `inf` read as
 // numbers, but no figure may ever be NaN or infinite (a usage error, exit 2).
 CLI::Validator finite_number();
+// finite_number() within [lo, hi] as well, said with what the number is (a usage error, exit 2):
+// "needs a monthly growth from -100 to 100000 (percent), got '-150'".
+CLI::Validator finite_number_in(double lo, double hi, const std::string& what);
 
 // The check of an option whose value may not be empty (an unset CI variable): "--now: needs
 // `what`, got an empty one" (a usage error, exit 2).
@@ -82,6 +85,9 @@ std::optional<std::string> resolve_team(const Repo& repo, const std::string& giv
 
 // Display formatting. Missing figures print as "—", never as 0 or 100%.
 std::string fmt_num(std::optional<double> v, int decimals = 2);
+// An on-call false positive rate with one decimal, kept apart from the seed's thresholds (healthy
+// below 10%, critical above 30%): 9.96 is "9.9%", never "10.0%". "—" when missing.
+std::string fp_text(std::optional<double> pct);
 std::string fmt_pct(std::optional<double> pct, int decimals = 2); // pct already ×100
 // Text for a cell of a Markdown table: a '|' or a newline would break the table.
 std::string md_cell(const std::string& s);

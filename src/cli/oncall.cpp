@@ -42,28 +42,34 @@ void print_rotation(std::ostream& out, const RotationFigures& r) {
       << count(p->shifts, "shift") << ", " << count(p->off_hours_pages, "off-hours page") << ")";
   if (!p->worst.empty()) out << ", overall " << paint(upper(p->worst), p->worst);
   out << "\n";
-  // The seed's thresholds, for the reader; the statuses themselves come from the figures.
+  // The seed's thresholds, for the reader; the statuses themselves come from the figures, and
+  // each value is kept apart from the thresholds it was judged against, so 9.96% never reads
+  // 10.0% beside "healthy < 10%".
   struct Line {
     const char* name;
     const MetricHealth* m;
     int decimals;
-    const char* thresholds;
+    const char* unit;
   };
   const Line lines[] = {
-      {"pages per shift", &p->pages_per_shift, 2, "healthy < 2, critical > 5"},
-      {"off-hours pages per week", &p->off_hours_per_week, 2, "healthy < 1, critical > 3"},
-      {"time to acknowledge (min)", &p->ack_min, 1, "healthy < 5, critical > 15"},
-      {"time to mitigate (min)", &p->mitigate_min, 1, "healthy < 30, critical > 60"},
-      {"false positive rate", &p->false_positive_pct, 2, "healthy < 10%, critical > 30%"},
-      {"escalation rate", &p->escalation_pct, 2, "healthy < 20%, critical > 40%"},
-      {"satisfaction (1-5)", &p->satisfaction, 1, "healthy > 4, critical < 3"},
+      {"pages per shift", &p->pages_per_shift, 2, ""},
+      {"off-hours pages per week", &p->off_hours_per_week, 2, ""},
+      {"time to acknowledge (min)", &p->ack_min, 1, ""},
+      {"time to mitigate (min)", &p->mitigate_min, 1, ""},
+      {"false positive rate", &p->false_positive_pct, 1, "%"},
+      {"escalation rate", &p->escalation_pct, 1, "%"},
+      {"satisfaction (1-5)", &p->satisfaction, 1, ""},
   };
   Table t({"  METRIC", "VALUE", "STATUS", "SEED THRESHOLDS"});
   for (const auto& l : lines) {
-    bool is_pct = l.m == &p->false_positive_pct || l.m == &p->escalation_pct;
-    t.add({std::string("  ") + l.name,
-           is_pct ? percent_text(l.m->value) : fmt_num(l.m->value, l.decimals),
-           l.m->status.empty() ? "—" : paint(l.m->status), l.thresholds});
+    const OncallThresholds& th = l.m->thresholds;
+    const bool higher_better = th.healthy > th.critical;
+    const std::string value = number_against(l.m->value, {th.healthy, th.critical}, l.decimals);
+    t.add({std::string("  ") + l.name, value == "—" ? value : value + l.unit,
+           l.m->status.empty() ? "—" : paint(l.m->status),
+           std::string("healthy ") + (higher_better ? "> " : "< ") + shortest_text(th.healthy) +
+               l.unit + ", critical " + (higher_better ? "< " : "> ") + shortest_text(th.critical) +
+               l.unit});
   }
   t.print(out);
 }

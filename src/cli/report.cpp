@@ -200,10 +200,14 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   auto or_no_data = [](const std::string& v) { return v == "—" ? std::string("no data") : v; };
   w.item("Total pages", or_no_data(fmt_num(oc.total_pages, 0)), "on_call.total_pages");
   w.item("Off-hours pages", or_no_data(fmt_num(oc.off_hours_pages, 0)), "on_call.off_hours_pages");
-  w.item("False positive rate", or_no_data(percent_text(oc.false_positive_pct)),
+  // Kept apart from the seed's thresholds (healthy < 10% and < 5 min), as on the on-call page.
+  w.item("False positive rate", or_no_data(fp_text(oc.false_positive_pct)),
          "on_call.false_positive_pct");
   w.item("Average time to acknowledge",
-         oc.avg_ack_time_min ? fmt_num(oc.avg_ack_time_min, 1) + " min" : std::string("no data"),
+         oc.avg_ack_time_min
+             ? number_against(oc.avg_ack_time_min, {k_ack_min.healthy, k_ack_min.critical}, 1) +
+                   " min"
+             : std::string("no data"),
          "on_call.avg_ack_time_min");
   if (!oc.critical.empty()) out << "- Critical: " << join(oc.critical) << "\n";
 

@@ -38,7 +38,9 @@ void print_items(std::ostream& out, const std::vector<const ToilFigures*>& items
   Table t({"PRIORITY", "ITEM", "SERVICE", "TEAMS", "HOURS/MO", "VALUE", "DIFFICULTY", "STATUS"});
   for (const auto* i : items)
     t.add({i->priority.empty() ? "—" : i->priority, i->id, i->service.empty() ? "—" : i->service,
-           join(i->teams), fmt_num(i->hours_per_month, 1),
+           join(i->teams),
+           // Kept apart from the value bands it is placed by: 1.98 h is 1.9, never 2.0 in "low".
+           number_against(i->hours_per_month, {k_toil_low_below, k_toil_high_above}, 1),
            i->value_band.empty() ? "—" : i->value_band, i->difficulty.empty() ? "—" : i->difficulty,
            i->status.empty() ? "active" : i->status});
   t.print(out);
@@ -72,8 +74,9 @@ void print_toil(std::ostream& out, const std::vector<ToilFigures>& all,
   out << "\nteam toil (target < 25% of SRE hours)\n";
   Table t({"TEAM", "NAME", "TOIL H/MO", "SRE H/MO", "TOIL %", "TARGET"});
   for (const auto& tt : teams)
-    t.add({tt.team, tt.name.empty() ? "—" : tt.name, fmt_num(tt.hours, 1),
-           fmt_num(tt.sre_hours_per_month, 0), percent_against(tt.pct, 25),
+    t.add({tt.team, tt.name.empty() ? "—" : tt.name,
+           number_against(tt.hours, {toil_target_hours(tt)}, 1), fmt_num(tt.sre_hours_per_month, 0),
+           percent_against(tt.pct, 25),
            !tt.pct          ? "—"
            : tt.over_target ? paint("OVER 25%", "over")
                             : paint("ok")});

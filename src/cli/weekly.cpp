@@ -148,7 +148,7 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
         << "|---|---|---:|---:|---:|\n";
     for (const auto& e : r.on_call.entries)
       out << "| " << cell(e.rotation) << " | " << e.period << " | " << fmt_num(e.pages, 0) << " | "
-          << fmt_num(e.off_hours_pages, 0) << " | " << fmt_pct(e.false_positive_pct) << " |\n";
+          << fmt_num(e.off_hours_pages, 0) << " | " << fp_text(e.false_positive_pct) << " |\n";
     out << "\nTotal: " << fmt_num(r.on_call.total_pages, 0) << " pages, "
         << fmt_num(r.on_call.off_hours_pages, 0) << " off-hours.\n";
   }

@@ -22,10 +22,11 @@ bool shares_service(const Postmortem& a, const Postmortem& b) {
   return false;
 }
 
-MetricHealth metric(std::optional<double> v, double healthy_below, double critical_above) {
+MetricHealth metric(std::optional<double> v, OncallThresholds t) {
   MetricHealth m;
   m.value = v;
-  if (v) m.status = classify_lower_better(*v, healthy_below, critical_above);
+  m.thresholds = t;
+  if (v) m.status = classify_lower_better(*v, t.healthy, t.critical);
   return m;
 }
 
@@ -114,8 +115,8 @@ double toil_hours(const ToilItem& item) {
 }
 
 std::string toil_value_band(double hours) {
-  if (hours > 10) return "high";
-  if (hours >= 2) return "medium"; // the seed's "2-10 hrs/mo" includes both ends
+  if (hours > k_toil_high_above) return "high";
+  if (hours >= k_toil_low_below) return "medium"; // the seed's "2-10 hrs/mo" includes both ends
   return "low";
 }
 
@@ -130,6 +131,11 @@ std::string toil_priority(double hours, const std::string& difficulty) {
   std::string band = toil_value_band(hours);
   int row = band == "high" ? 0 : band == "medium" ? 1 : 2;
   return matrix[row][col];
+}
+
+double toil_target_hours(const TeamToil& t) {
+  if (!t.sre_hours_per_month || !(*t.sre_hours_per_month > 0)) return std::nan("");
+  return *t.sre_hours_per_month * k_toil_target_pct / 100.0;
 }
 
 std::vector<ToilFigures> compute_toil(const Repo& repo) {
@@ -181,7 +187,7 @@ std::vector<TeamToil> compute_team_toil(const Repo& repo) {
   for (auto& [id, tt] : teams) {
     if (tt.sre_hours_per_month && *tt.sre_hours_per_month > 0) {
       tt.pct = 100.0 * tt.hours / *tt.sre_hours_per_month;
-      tt.over_target = *tt.pct >= 25.0;
+      tt.over_target = *tt.pct >= k_toil_target_pct;
     }
     out.push_back(std::move(tt));
   }
@@ -257,12 +263,19 @@ std::vector<CapacityFigures> compute_capacity(const Repo& repo) {
         f.utilization_6mo = capacity_projection(peak, g, 6);
         f.utilization_12mo = capacity_projection(peak, g, 12);
       }
-      f.runway_months = capacity_runway_months(peak, f.threshold_pct, g);
-      f.runway_months_fractional = capacity_runway_fractional(peak, f.threshold_pct, g);
+      // Without a growth forecast only a peak already over the threshold has a runway (0).
+      if (c.monthly_growth_pct || f.over_threshold) {
+        f.runway_months = capacity_runway_months(peak, f.threshold_pct, g);
+        f.runway_months_fractional = capacity_runway_fractional(peak, f.threshold_pct, g);
+      }
     }
     out.push_back(std::move(f));
   }
   return out;
+}
+
+bool capacity_runway_known(const CapacityFigures& c) {
+  return c.peak_utilization_pct && (c.monthly_growth_pct || c.over_threshold);
 }
 
 // ---- on-call
@@ -274,8 +287,8 @@ std::string classify_lower_better(double value, double healthy_below, double cri
 }
 
 std::string classify_satisfaction(double value) {
-  if (value > 4) return "healthy";
-  if (value < 3) return "critical";
+  if (value > k_satisfaction.healthy) return "healthy";
+  if (value < k_satisfaction.critical) return "critical";
   return "warning";
 }
 
@@ -289,19 +302,30 @@ OncallPeriod oncall_period(const RotationHealth& h) {
   if (h.pages && h.shifts && *h.shifts > 0) per_shift = *h.pages / *h.shifts;
   if (auto ym = parse_period(h.period); ym && h.off_hours_pages)
     per_week = *h.off_hours_pages / (days_in_month(ym->first, ym->second) / 7.0);
-  p.pages_per_shift = metric(per_shift, 2, 5);
-  p.off_hours_per_week = metric(per_week, 1, 3);
-  p.ack_min = metric(h.avg_ack_min, 5, 15);
-  p.mitigate_min = metric(h.avg_mitigate_min, 30, 60);
-  p.false_positive_pct = metric(h.false_positive_pct, 10, 30);
-  p.escalation_pct = metric(h.escalation_pct, 20, 40);
+  p.pages_per_shift = metric(per_shift, k_pages_per_shift);
+  p.off_hours_per_week = metric(per_week, k_off_hours_per_week);
+  p.ack_min = metric(h.avg_ack_min, k_ack_min);
+  p.mitigate_min = metric(h.avg_mitigate_min, k_mitigate_min);
+  p.false_positive_pct = metric(h.false_positive_pct, k_false_positive_pct);
+  p.escalation_pct = metric(h.escalation_pct, k_escalation_pct);
   p.satisfaction.value = h.satisfaction;
+  p.satisfaction.thresholds = k_satisfaction;
   if (h.satisfaction) p.satisfaction.status = classify_satisfaction(*h.satisfaction);
   for (const MetricHealth* m :
        {&p.pages_per_shift, &p.off_hours_per_week, &p.ack_min, &p.mitigate_min,
         &p.false_positive_pct, &p.escalation_pct, &p.satisfaction})
     if (rank(m->status) > rank(p.worst)) p.worst = m->status;
   return p;
+}
+
+std::vector<const RotationHealth*> health_entries(const Rotation& r) {
+  std::vector<const RotationHealth*> out;
+  out.reserve(r.health.size());
+  for (const auto& h : r.health)
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const RotationHealth* seen) { return seen->period == h.period; }))
+      out.push_back(&h);
+  return out;
 }
 
 std::vector<RotationFigures> compute_oncall(const Repo& repo) {
@@ -313,8 +337,8 @@ std::vector<RotationFigures> compute_oncall(const Repo& repo) {
     f.team = r.team.id;
     f.members = static_cast<int>(r.members.size());
     f.size_warning = f.members < 5; // the seed: minimum rotation size 5
-    for (const auto& h : r.health)
-      f.periods.push_back(oncall_period(h));
+    for (const RotationHealth* h : health_entries(r))
+      f.periods.push_back(oncall_period(*h));
     // Chronological, so the latest is the last however the entries are listed.
     std::stable_sort(
         f.periods.begin(), f.periods.end(),

@@ -39,6 +39,13 @@ bool action_item_overdue(const ActionItem& item, std::int64_t today);
 bool is_repeat_incident(const Repo& repo, const Postmortem& pm);
 std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t now);
 
+// The seed's toil value bands in hours a month: above 10 high, below 2 low, between (both ends
+// included) medium. Shown hours are kept apart from them (number_against), so an item never
+// reads as in the band next to its own.
+constexpr double k_toil_low_below = 2, k_toil_high_above = 10;
+// The seed's toil budget: below 25% of a team's SRE hours.
+constexpr double k_toil_target_pct = 25;
+
 // Toil value band from hours/month: > 10 high, 2–10 medium, < 2 low.
 std::string toil_value_band(double hours_per_month);
 // The seed's priority matrix cell; empty for an unknown difficulty.
@@ -64,9 +71,18 @@ struct TeamToil {
   std::vector<std::string> items;
 };
 
+// The team's toil hours at its 25% target (a quarter of its SRE hours), which its shown hours are
+// kept apart from; NaN when it has no SRE hours (number_against then keeps them apart from
+// nothing).
+double toil_target_hours(const TeamToil& t);
+
 std::vector<ToilFigures> compute_toil(const Repo& repo);
 // Every team of nines.yaml plus any team named only by toil items, by team id.
 std::vector<TeamToil> compute_team_toil(const Repo& repo);
+
+// The range of a monthly growth, as the capacity_model schema bounds monthly_growth_pct: -100%
+// (the whole load gone) up to a thousandfold a month.
+constexpr double k_growth_min_pct = -100, k_growth_max_pct = 100000;
 
 // current·(1 + g/100)^months.
 double capacity_projection(double current, double growth_pct, double months);
@@ -97,6 +113,11 @@ struct CapacityFigures {
 };
 
 std::vector<CapacityFigures> compute_capacity(const Repo& repo);
+// Whether the model's runway is known: its peak utilization is, and either its growth forecast
+// (growth_forecast.monthly_growth_pct) is or the peak is already at or over the threshold (0
+// months whatever the growth). Without a forecast the runway of a peak under the threshold is
+// unknown — "no data" —, not "no limit", which only a growth of 0 or less gives.
+bool capacity_runway_known(const CapacityFigures& c);
 
 // "healthy" | "warning" | "critical" for a metric where lower is better: < healthy_below is
 // healthy, > critical_above is critical, the closed range between is warning.
@@ -104,9 +125,22 @@ std::string classify_lower_better(double value, double healthy_below, double cri
 // For on-call satisfaction: > 4 healthy, 3–4 warning, < 3 critical.
 std::string classify_satisfaction(double value);
 
+// The seed's two thresholds of an on-call metric: healthy beyond the first, critical beyond the
+// second, warning between them and on them (below and above for most; satisfaction is healthy
+// above 4 and critical below 3).
+struct OncallThresholds {
+  double healthy, critical;
+};
+constexpr OncallThresholds k_pages_per_shift{2, 5}, k_off_hours_per_week{1, 3}, k_ack_min{5, 15},
+    k_mitigate_min{30, 60}, k_false_positive_pct{10, 30}, k_escalation_pct{20, 40},
+    k_satisfaction{4, 3};
+
 struct MetricHealth {
   std::optional<double> value;
   std::string status; // healthy | warning | critical; empty when value is null
+  // What the status was judged against: a value shown beside it is kept apart from both
+  // (number_against), so it never reads on the other side of a line it is not on.
+  OncallThresholds thresholds{0, 0};
 };
 
 struct OncallPeriod {
@@ -125,6 +159,11 @@ struct RotationFigures {
   // of the same period keep their written order.
   std::vector<OncallPeriod> periods;
 };
+
+// The rotation's health entries in written order, the first of each period only: a period listed
+// again is the duplicate-period error and its entry is not read, so every page, command and
+// report reads the same one month.
+std::vector<const RotationHealth*> health_entries(const Rotation& r);
 
 OncallPeriod oncall_period(const RotationHealth& h);
 std::vector<RotationFigures> compute_oncall(const Repo& repo);

@@ -184,6 +184,33 @@ TEST_SUITE("compute.ops") {
     CHECK(latest_period(compute_oncall(repo)[0]) == nullptr);
   }
 
+  TEST_CASE("on-call: a period listed twice is read once, the first entry, everywhere") {
+    Repo repo;
+    Rotation r;
+    r.meta = meta("oncall_rotation", "rot");
+    RotationHealth first, again;
+    first.period = again.period = "2026-10";
+    first.pages = 10;
+    first.shifts = 10;
+    first.false_positive_pct = 10;
+    again.pages = 30;
+    again.shifts = 10;
+    again.false_positive_pct = 50;
+    r.health = {first, again};
+    repo.rotations.push_back(r);
+    const auto entries = health_entries(repo.rotations[0]);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0]->pages == 10);
+    auto rot = compute_oncall(repo);
+    REQUIRE(rot[0].periods.size() == 1);
+    CHECK(rot[0].periods[0].pages == 10);
+    auto report = compute_report(repo, {}, "2026-10", at("2026-11-05T12:00:00Z"));
+    REQUIRE(report);
+    CHECK(report->on_call.rotations_reporting == 1);
+    CHECK(report->on_call.total_pages == 10);
+    CHECK(*report->on_call.false_positive_pct == doctest::Approx(10));
+  }
+
   TEST_CASE("incidents: overdue action items and repeats") {
     Repo repo;
     Postmortem a = postmortem("a", "svc", "2026-08-01", "SEV2");

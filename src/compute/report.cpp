@@ -202,7 +202,8 @@ void toil(const Repo& repo, const Month& mo, MonthlyReport& r) {
 void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
   double fp = 0, fp_w = 0, ack = 0, ack_w = 0;
   for (const auto& rot : repo.rotations)
-    for (const auto& h : rot.health) {
+    for (const RotationHealth* hp : health_entries(rot)) {
+      const RotationHealth& h = *hp;
       if (h.period != period) continue;
       ++r.on_call.rotations_reporting;
       // A sum over the entries that report it; null while none does.

@@ -296,7 +296,8 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
     if (r.on_call.periods.empty() || r.on_call.periods.back() != p) r.on_call.periods.push_back(p);
   }
   for (const auto& rot : repo.rotations)
-    for (const auto& h : rot.health) {
+    for (const RotationHealth* hp : health_entries(rot)) {
+      const RotationHealth& h = *hp;
       if (std::find(r.on_call.periods.begin(), r.on_call.periods.end(), h.period) ==
           r.on_call.periods.end())
         continue;

@@ -309,6 +309,25 @@ void lint_rotation_size(const Rotation& rotation, DiagBag& diags) {
                 "one week on, four weeks off needs at least 5 people");
 }
 
+// A month's health listed twice would be read twice (the report summed both, the on-call page
+// showed one); the first is read and the second is the error, at its own entry.
+void lint_duplicate_period(const Rotation& rotation, DiagBag& diags) {
+  const std::string& name = rotation.meta.id.empty() ? rotation.name : rotation.meta.id;
+  for (std::size_t i = 0; i < rotation.health.size(); ++i) {
+    const RotationHealth& h = rotation.health[i];
+    if (h.period.empty()) continue;
+    for (std::size_t j = 0; j < i; ++j) {
+      const RotationHealth& first = rotation.health[j];
+      if (first.period != h.period) continue;
+      diags.error(rotation.meta.file, h.loc, "duplicate-period",
+                  "rotation '" + name + "' lists period " + h.period + " twice (first at line " +
+                      std::to_string(first.loc.line) + "); only the first entry is read",
+                  "merge the two entries into one, or correct the period of this one");
+      break;
+    }
+  }
+}
+
 void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
   if (!toil.total_hours_per_month) return;
   double expected = toil.time_per_occurrence_min * toil.occurrences_per_month / 60;
@@ -426,8 +445,10 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_timeline_order(pm, diags);
     lint_action_items(pm, diags);
   }
-  for (const auto& rotation : repo.rotations)
+  for (const auto& rotation : repo.rotations) {
     lint_rotation_size(rotation, diags);
+    lint_duplicate_period(rotation, diags);
+  }
   for (const auto& sli : repo.slis)
     lint_sli_query_range(sli, diags);
   for (const auto& toil : repo.toil)

@@ -611,6 +611,31 @@ TEST_CASE("oncall-rotation-size: 4 members is a warning, 5 is fine") {
   CHECK(lint(repo).empty());
 }
 
+// ---- duplicate-period ----
+
+TEST_CASE("duplicate-period: a month's health listed twice is an error at the second entry") {
+  Repo repo;
+  repo.rotations.push_back(make_rotation(5));
+  auto entry = [](const std::string& period, int line) {
+    RotationHealth h;
+    h.period = period;
+    h.loc = {line, 7};
+    h.pages = 10;
+    return h;
+  };
+  repo.rotations[0].health = {entry("2026-10", 8), entry("2026-09", 9), entry("2026-10", 10)};
+  expect_one(lint(repo), {"oncall/payments-oncall.yaml",
+                          {10, 7},
+                          Severity::Error,
+                          "duplicate-period",
+                          "rotation 'payments-oncall' lists period 2026-10 twice (first at line "
+                          "8); only the first entry is read",
+                          "merge the two entries into one, or correct the period of this one"});
+  // Every period once: nothing to say.
+  repo.rotations[0].health.pop_back();
+  CHECK(lint(repo).empty());
+}
+
 // ---- alert-runbook ----
 
 TEST_CASE("alert-runbook: an SLO burn-rate alert without a runbook") {

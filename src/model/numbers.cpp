@@ -56,28 +56,44 @@ int decimals_against(double threshold_pct, int min_decimals) {
 
 namespace {
 
+// `value` at `d` decimals, moved off each threshold it is not on: compared in whole units of the
+// last decimal, rounding can only have reached a threshold from within half a unit, so the first
+// unit past the threshold on the value's own side is the value truncated toward it. Below a
+// threshold always; above it only when `above_too`.
+std::string text_apart(double value, std::initializer_list<double> thresholds, int d,
+                       bool above_too) {
+  const double scale = std::pow(10.0, d);
+  const double shown = std::round(value * scale);
+  for (const double threshold : thresholds) {
+    if (!std::isfinite(threshold)) continue;
+    // The threshold in the same units, snapped to a whole unit when it is one (99.9 × 10 is
+    // 998.9999999999999 in a double).
+    double at = threshold * scale;
+    if (std::fabs(at - std::round(at)) < 1e-6) at = std::round(at);
+    if (value < threshold - k_target_tolerance && shown >= at)
+      return fixed_text((std::ceil(at) - 1) / scale, d);
+    if (above_too && value > threshold + k_target_tolerance && shown <= at)
+      return fixed_text((std::floor(at) + 1) / scale, d);
+  }
+  return fixed_text(value, d);
+}
+
 // percent_against's text: a value below the threshold never reads at or above it, and (when
 // `above_too`) a value above it never reads at or below it.
 std::string percent_kept_apart(std::optional<double> pct, double threshold_pct, int min_decimals,
                                bool above_too) {
   if (!pct || !std::isfinite(*pct)) return "—";
   const int d = decimals_against(threshold_pct, min_decimals);
-  std::string text = fixed_text(*pct, d);
-  if (!std::isfinite(threshold_pct)) return text + "%";
-  // Compare in whole units of the last decimal, where the threshold is exact: rounding can only
-  // have reached the threshold from within half a unit, so one unit short of it is the value
-  // truncated toward the far side.
-  const double scale = std::pow(10.0, d);
-  const double shown = std::round(*pct * scale);
-  const double limit = std::round(threshold_pct * scale);
-  if (*pct < threshold_pct - k_target_tolerance && shown >= limit)
-    text = fixed_text((limit - 1) / scale, d);
-  else if (above_too && *pct > threshold_pct + k_target_tolerance && shown <= limit)
-    text = fixed_text((limit + 1) / scale, d);
-  return text + "%";
+  return text_apart(*pct, {threshold_pct}, d, above_too) + "%";
 }
 
 } // namespace
+
+std::string number_against(std::optional<double> value, std::initializer_list<double> thresholds,
+                           int decimals) {
+  if (!value || !std::isfinite(*value)) return "—";
+  return text_apart(*value, thresholds, std::clamp(decimals, 0, 10), true);
+}
 
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals) {
   // Against 0 (budget remaining) both sides matter: a budget overspent by a little is not "0.0%"
@@ -134,12 +150,14 @@ std::string burn_rate_text(std::optional<double> rate) {
   return (s == "-0" ? "0" : s) + "×"; // -0.001 reads 0
 }
 
-std::string runway_text(std::optional<int> months, std::optional<double> fractional) {
-  if (!months) return "no limit at this growth";
-  if (*months == 0) return "0 months (at or over the threshold now)";
-  if (!fractional || !std::isfinite(*fractional)) return plural(*months, "month");
+std::string runway_text(std::optional<int> months, std::optional<double> fractional, bool brief) {
+  if (!months) return brief ? "no limit" : "no limit at this growth";
+  if (*months == 0) return brief ? "0 mo" : "0 months (at or over the threshold now)";
+  if (!fractional || !std::isfinite(*fractional))
+    return brief ? std::to_string(*months) + " mo" : plural(*months, "month");
   // Truncated, like a miss: 2.96 months of runway is not 3.0.
   const std::string text = fixed_text(std::floor(*fractional * 10.0) / 10.0, 1);
+  if (brief) return text + " mo";
   return text + (text == "1.0" ? " month" : " months");
 }
 

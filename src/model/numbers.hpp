@@ -3,6 +3,7 @@
 // disagree. Display only; the JSON API keeps the unrounded figures. Pure, no locale.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,15 @@ int decimals_against(double threshold_pct, int min_decimals = 1);
 // missing or non-finite value.
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals = 1);
 
+// `value` with `decimals` decimals, kept apart from each of the `thresholds` it is judged against:
+// a value on one side of a threshold never reads on it or past it, where rounding would reach it
+// the text is the nearest number on the value's own side (9.96 against 10 at one decimal → "9.9",
+// 30.04 against 30 → "30.1", 1.999 against 2 at two → "1.99"); a value on a threshold reads it.
+// For figures judged by strict comparisons (on-call health, toil value bands). "—" for a missing
+// or non-finite value.
+std::string number_against(std::optional<double> value, std::initializer_list<double> thresholds,
+                           int decimals);
+
 // Budget consumed (already ×100) against 100%, with one decimal, kept apart on both sides: a
 // budget overspent by any amount never reads "100.0%" (100.04 → "100.1%"), as remaining never
 // reads "0.0%" for a negative value, and one not yet spent never reads it either (99.96 →
@@ -75,7 +85,9 @@ std::string burn_rate_text(std::optional<double> rate);
 
 // A capacity runway for people: "2.4 months" (one decimal, never rounded up to a whole month),
 // "0 months (at or over the threshold now)", or "no limit at this growth" when nothing crosses.
-std::string runway_text(std::optional<int> months, std::optional<double> fractional);
+// `brief` is the same figure for a chart's bar: "2.4 mo", "0 mo", "no limit".
+std::string runway_text(std::optional<int> months, std::optional<double> fractional,
+                        bool brief = false);
 
 // How urgent a runway is, as a state word (healthy, warning, critical, missing) and a label that
 // says it in words: under 3 months (one quarter, the seed's forecasting cadence) or over the

@@ -77,6 +77,49 @@ TEST_SUITE("model/numbers") {
     }
   }
 
+  TEST_CASE("figures judged by strict thresholds never read on a threshold they are not on") {
+    // On-call false positives: healthy < 10%, critical > 30%.
+    CHECK(number_against(9.96, {10, 30}, 1) == "9.9");
+    CHECK(number_against(10.0, {10, 30}, 1) == "10.0");
+    CHECK(number_against(10.04, {10, 30}, 1) == "10.1");
+    CHECK(number_against(29.96, {10, 30}, 1) == "29.9");
+    CHECK(number_against(30.04, {10, 30}, 1) == "30.1");
+    CHECK(number_against(20.0, {10, 30}, 1) == "20.0");
+    CHECK(number_against(12.34, {10, 30}, 1) == "12.3"); // away from the thresholds: as rounded
+    // Pages per shift at two decimals (healthy < 2), satisfaction (healthy > 4, critical < 3).
+    CHECK(number_against(1.999, {2, 5}, 2) == "1.99");
+    CHECK(number_against(2.99, {4, 3}, 1) == "2.9");
+    CHECK(number_against(4.01, {4, 3}, 1) == "4.1");
+    // Toil hours against the value bands (< 2 low, > 10 high).
+    CHECK(number_against(119.9 / 60.0, {2, 10}, 1) == "1.9");
+    CHECK(number_against(10.017, {2, 10}, 1) == "10.1");
+    CHECK(number_against(0.0, {2, 10}, 0) == "0");
+    // A threshold not whole at the decimals shown (a quarter of 130 SRE hours).
+    CHECK(number_against(32.48, {32.5}, 1) == "32.4");
+    CHECK(number_against(32.46, {32.55}, 1) == "32.5");
+    CHECK(number_against(32.56, {32.55}, 1) == "32.6");
+    CHECK(number_against(std::nullopt, {2, 10}, 1) == "—");
+    CHECK(number_against(std::nan(""), {2, 10}, 1) == "—");
+  }
+
+  TEST_CASE("strict thresholds: neither side is ever crossed (property)") {
+    std::mt19937_64 rng(7);
+    const double thresholds[] = {1, 2, 3, 4, 5, 10, 15, 20, 30, 40, 60};
+    for (double t : thresholds)
+      for (int d : {0, 1, 2}) {
+        std::uniform_real_distribution<double> near(t - 0.6, t + 0.6);
+        for (int i = 0; i < 5000; ++i) {
+          const double v = near(rng);
+          const std::string text = number_against(v, {t}, d);
+          INFO(v, " vs ", t, " at ", d, " → ", text);
+          const double back = std::stod(text);
+          if (v < t - k_target_tolerance) REQUIRE(back < t);
+          if (v > t + k_target_tolerance) REQUIRE(back > t);
+          REQUIRE(std::fabs(back - v) <= std::pow(10.0, -d) + 1e-9); // never more than a unit off
+        }
+      }
+  }
+
   TEST_CASE("plurals") {
     CHECK(plural(1, "overdue action") == "1 overdue action");
     CHECK(plural(2, "overdue action") == "2 overdue actions");
@@ -132,6 +175,11 @@ TEST_SUITE("model/numbers") {
     CHECK(runway_text(1, 1.0) == "1.0 month");
     CHECK(runway_text(0, 0.0) == "0 months (at or over the threshold now)");
     CHECK(runway_text(std::nullopt, std::nullopt) == "no limit at this growth");
+    // A chart's bar reads the same figure, by the same rule.
+    CHECK(runway_text(8, 7.27, true) == "7.2 mo");
+    CHECK(runway_text(3, 2.96, true) == "2.9 mo");
+    CHECK(runway_text(0, 0.0, true) == "0 mo");
+    CHECK(runway_text(std::nullopt, std::nullopt, true) == "no limit");
     CHECK(runway_status(true, 3, 2.4).state == "critical");
     CHECK(runway_status(true, 5, 4.2).state == "warning");
     CHECK(runway_status(true, 9, 8.5).state == "healthy");

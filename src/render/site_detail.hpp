@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -160,6 +161,15 @@ json opt_text(const std::optional<std::string>& s);
 // `value` with at most `decimals` decimals, trailing zeros dropped ("14.4", "2", "0.35").
 std::string num(double value, int decimals);
 json num_or_null(const std::optional<double>& value, int decimals, const std::string& unit = "");
+// As num(), kept apart from the thresholds the figure is judged against (number_against): an
+// on-call metric or a toil item's hours never reads on the other side of its line. The JSON keeps
+// the unrounded figure.
+std::string num_against(double value, std::initializer_list<double> thresholds, int decimals);
+// A toil item's hours a month, kept apart from the value bands it is placed by (< 2, > 10).
+std::string toil_hours_text(double hours_per_month);
+json num_against_or_null(const std::optional<double>& value,
+                         std::initializer_list<double> thresholds, int decimals,
+                         const std::string& unit = "");
 // As num(), with thousands separated by commas ("18,400").
 std::string grouped(double value, int decimals);
 // A fraction as a percentage with fixed decimals ("99.866%"); null when missing.

@@ -55,15 +55,21 @@ json delta_text(const MonthlyReport& r, const std::string& key) {
   return *change + " from " + month_label(r.previous_period);
 }
 
+// A metric beside its status, kept apart from the thresholds the status was judged against.
 json metric_cell(const MetricHealth& m, int decimals, const std::string& unit = "") {
   return ViewObject()
-      .add("value", num_or_null(m.value, decimals, unit))
+      .add("value", num_against_or_null(m.value, {m.thresholds.healthy, m.thresholds.critical},
+                                        decimals, unit))
       .add("status", m.status.empty() ? "missing" : css_word(m.status))
       .add("status_label", m.status.empty() ? "no data" : m.status)
       .take();
 }
 
 } // namespace
+
+std::string toil_hours_text(double hours_per_month) {
+  return num_against(hours_per_month, {k_toil_low_below, k_toil_high_above}, 1);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Teams
@@ -141,7 +147,8 @@ json teams_view(const Site& site) {
     t["toil_state"] = "missing";
     if (const auto* found = find(toil_of, id)) {
       const TeamToil& tt = **found;
-      t["toil_hours"] = num(tt.hours, 1) + " h/month";
+      // Against the target in hours too: 24.96 h of 100 is 24.9 h beside 24.9%, never 25 h.
+      t["toil_hours"] = num_against(tt.hours, {toil_target_hours(tt)}, 1) + " h/month";
       // As every page reads toil against its target: 24.96% is 24.9%, never 25%.
       t["toil_pct"] = tt.pct ? json(percent_against(*tt.pct, 25) + " of SRE time") : json(nullptr);
       t["toil_state"] = !tt.pct ? "missing" : tt.over_target ? "critical" : "healthy";
@@ -363,7 +370,7 @@ json toil_view(const Site& site) {
     teams.push_back(ViewObject()
                         .add("name", t.name.empty() ? site.team_name(t.team) : t.name)
                         .add("href", team_href(site, t.team))
-                        .add("hours", num(t.hours, 1))
+                        .add("hours", num_against(t.hours, {toil_target_hours(t)}, 1))
                         .add("sre_hours", num_or_null(t.sre_hours_per_month, 0))
                         .add("pct", pct_against_or_null(t.pct, 25))
                         .add("state", !t.pct          ? "missing"
@@ -402,7 +409,7 @@ json toil_view(const Site& site) {
           items.push_back(ViewObject()
                               .add("href", "toil/index.html#toil-" + segment(t.id))
                               .add("title", t.name.empty() ? t.id : t.name)
-                              .add("hours", num(t.hours_per_month, 1))
+                              .add("hours", toil_hours_text(t.hours_per_month))
                               .add("automated", !t.active)
                               .take());
       cells.push_back(ViewObject()
@@ -423,10 +430,10 @@ json toil_view(const Site& site) {
     std::vector<std::string> team_names;
     for (const auto& id : t.teams)
       team_names.push_back(site.team_name(id));
-    std::string hours = num(t.hours_per_month, 1);
+    std::string hours = toil_hours_text(t.hours_per_month);
     // The document's own figure, shown only when it disagrees with the computed one.
-    json stated = t.stated_hours_per_month && num(*t.stated_hours_per_month, 1) != hours
-                      ? num_or_null(t.stated_hours_per_month, 1)
+    json stated = t.stated_hours_per_month && toil_hours_text(*t.stated_hours_per_month) != hours
+                      ? json(toil_hours_text(*t.stated_hours_per_month))
                       : json(nullptr);
     items.push_back(ViewObject()
                         .add("id", segment(t.id))
@@ -471,9 +478,15 @@ json capacity_view(const Site& site) {
   for (const auto& c : site.figs.capacity) {
     json item = capacity_item(site, c, true);
     item["team"] = team_of_service(site, c.service); // splits a long page by team (list_part)
-    chart.bars.push_back({site.service_name(c.service) + " " +
-                              (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
-                          c.runway_months_fractional, "state-" + item["state"].get<std::string>()});
+    // Each bar reads its runway as the table beside it does (runway_text: never rounded up, and
+    // "no limit" when nothing crosses, which is a reading and not missing data).
+    const bool known = capacity_runway_known(c);
+    chart.bars.push_back(
+        {site.service_name(c.service) + " " +
+             (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
+         known && c.runway_months ? c.runway_months_fractional : std::nullopt,
+         "state-" + item["state"].get<std::string>(),
+         known ? runway_text(c.runway_months, c.runway_months_fractional, true) : std::string()});
     resources.push_back(std::move(item));
   }
   // Hundreds of bars read as nothing: past 40 the chart keeps the shortest runways.
@@ -843,12 +856,28 @@ json report_view(const Site& site, const MonthlyReport& r) {
   }
   cut_report_list(incidents_list, v["incidents_more"], "incident", r.period);
   v["incidents"] = std::move(incidents_list);
+  // Every figure below carries its change against the previous month as the headline tiles do
+  // (delta_text), so the page shows each change the Markdown report and the JSON's delta hold.
+  auto figure = [&](const std::string& label, const json& value, const std::string& key) {
+    return ViewObject()
+        .add("label", label)
+        .add("value", value.is_null() ? json("no data") : value)
+        .add("delta", delta_text(r, key))
+        .take();
+  };
   json sev = json::array();
   for (const auto& [name, count] : r.incidents.by_severity)
-    sev.push_back(ViewObject().add("severity", name).add("count", count).take());
+    sev.push_back(ViewObject()
+                      .add("severity", name)
+                      .add("count", count)
+                      .add("delta", delta_text(r, "incidents.by_severity." + name))
+                      .take());
   v["by_severity"] = std::move(sev);
   v["repeat_incidents"] =
       r.incidents.repeat_incidents > 0 ? json(r.incidents.repeat_incidents) : json(nullptr);
+  v["repeat_figure"] =
+      figure(noun_for(r.incidents.repeat_incidents, "Repeat incident"),
+             std::to_string(r.incidents.repeat_incidents), "incidents.repeat_incidents");
 
   json budget = json::array();
   // A long list puts healthy services last, so the cut keeps the ones that need attention.
@@ -872,24 +901,47 @@ json report_view(const Site& site, const MonthlyReport& r) {
                            .add("critical", count_or_null(eb.services_in_critical))
                            .add("exhausted", count_or_null(eb.services_exhausted))
                            .take();
+  v["budget_figures"] = json::array(
+      {figure("Healthy", count_or_null(eb.services_in_healthy), "error_budget.services_in_healthy"),
+       figure("Warning", count_or_null(eb.services_in_warning), "error_budget.services_in_warning"),
+       figure("Critical", count_or_null(eb.services_in_critical),
+              "error_budget.services_in_critical"),
+       figure("Exhausted", count_or_null(eb.services_exhausted),
+              "error_budget.services_exhausted")});
   v["toil"] = ViewObject()
                   .add("hours_spent", num(r.toil.hours_spent, 1))
                   .add("hours_automated_away", num(r.toil.hours_automated_away, 1))
                   .add("pct", pct_against_or_null(r.toil.pct_of_sre_time, 25))
+                  .add("hours_spent_delta", delta_text(r, "toil.hours_spent"))
+                  .add("hours_automated_away_delta", delta_text(r, "toil.hours_automated_away"))
+                  .add("pct_delta", delta_text(r, "toil.pct_of_sre_time"))
                   .take();
-  v["on_call"] = ViewObject()
-                     .add("pages", num_or_null(r.on_call.total_pages, 0))
-                     .add("off_hours", num_or_null(r.on_call.off_hours_pages, 0))
-                     .add("false_positive", num_or_null(r.on_call.false_positive_pct, 1, "%"))
-                     .add("ack", num_or_null(r.on_call.avg_ack_time_min, 1, " min"))
-                     .add("rotations", r.on_call.rotations_reporting)
-                     .add("critical", strings(r.on_call.critical))
-                     .take();
-  v["action_items"] = ViewObject()
-                          .add("open", r.action_items.open)
-                          .add("completed", r.action_items.completed_this_month)
-                          .add("overdue", r.action_items.overdue)
-                          .take();
+  v["on_call"] =
+      ViewObject()
+          .add("pages", num_or_null(r.on_call.total_pages, 0))
+          .add("off_hours", num_or_null(r.on_call.off_hours_pages, 0))
+          .add("false_positive",
+               num_against_or_null(r.on_call.false_positive_pct,
+                                   {k_false_positive_pct.healthy, k_false_positive_pct.critical}, 1,
+                                   "%"))
+          .add("ack", num_against_or_null(r.on_call.avg_ack_time_min,
+                                          {k_ack_min.healthy, k_ack_min.critical}, 1, " min"))
+          .add("rotations", r.on_call.rotations_reporting)
+          .add("critical", strings(r.on_call.critical))
+          .add("pages_delta", delta_text(r, "on_call.total_pages"))
+          .add("off_hours_delta", delta_text(r, "on_call.off_hours_pages"))
+          .add("false_positive_delta", delta_text(r, "on_call.false_positive_pct"))
+          .add("ack_delta", delta_text(r, "on_call.avg_ack_time_min"))
+          .take();
+  v["action_items"] =
+      ViewObject()
+          .add("open", r.action_items.open)
+          .add("completed", r.action_items.completed_this_month)
+          .add("overdue", r.action_items.overdue)
+          .add("open_delta", delta_text(r, "action_items.open"))
+          .add("completed_delta", delta_text(r, "action_items.completed_this_month"))
+          .add("overdue_delta", delta_text(r, "action_items.overdue"))
+          .take();
   return v;
 }
 

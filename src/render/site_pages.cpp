@@ -179,11 +179,14 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
   } else if (c.utilization_12mo && *c.utilization_12mo >= c.threshold_pct) {
     state = "warning";
     label = "Crosses within 12 months";
+  } else if (c.peak_utilization_pct && !c.monthly_growth_pct) {
+    // Under the threshold now, but without a forecast nothing says for how long.
+    label = "No growth forecast";
   } else if (c.peak_utilization_pct) {
     state = "healthy";
     label = "Within threshold";
   }
-  const bool has_data = c.peak_utilization_pct.has_value();
+  const bool has_data = capacity_runway_known(c);
   json runway =
       has_data ? json(runway_text(c.runway_months, c.runway_months_fractional)) : json(nullptr);
   const RunwayStatus runway_st =
@@ -882,7 +885,7 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
     toil.push_back(ViewObject()
                        .add("href", "toil/index.html#toil-" + segment(t.id))
                        .add("title", t.name.empty() ? t.id : t.name)
-                       .add("hours_per_month", num(t.hours_per_month, 1))
+                       .add("hours_per_month", toil_hours_text(t.hours_per_month))
                        .add("priority", text_or_null(t.priority))
                        .add("status", text_or_null(t.status))
                        .take());

@@ -227,7 +227,10 @@ json review_view(const Site& site, const WeeklyReview& r) {
             .add("pages", fig(num_or_null(e.pages, 0), ek + ".pages"))
             .add("off_hours", fig(num_or_null(e.off_hours_pages, 0), ek + ".off_hours_pages"))
             .add("false_positive",
-                 fig(num_or_null(e.false_positive_pct, 2, "%"), ek + ".false_positive_pct"))
+                 fig(num_against_or_null(
+                         e.false_positive_pct,
+                         {k_false_positive_pct.healthy, k_false_positive_pct.critical}, 2, "%"),
+                     ek + ".false_positive_pct"))
             .take());
   }
   json toil = json::array();

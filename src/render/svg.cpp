@@ -360,14 +360,20 @@ std::string bar_chart(const BarChartSpec& spec) {
     if (auto v = usable(b.value)) fit.push_back(*v);
     label_w = std::max(label_w, text_width(b.label));
   }
-  const bool has_data = !fit.empty();
+  const bool has_data = !fit.empty() || std::any_of(spec.bars.begin(), spec.bars.end(),
+                                                    [](const Bar& b) { return !b.text.empty(); });
   std::optional<double> ref_value = spec.reference ? usable(spec.reference->value) : std::nullopt;
   if (ref_value) fit.push_back(*ref_value);
   Axis axis = fit_axis(fit, std::nullopt, std::nullopt, true);
 
-  auto bar_text = [&](double v) {
+  auto value_of = [&](double v) {
     return spec.against_pct ? percent_against(v, *spec.against_pct)
                             : value_text(v, spec.decimals, spec.unit);
+  };
+  // A bar's reading: its own text when it has one, else its value, else "no data".
+  auto bar_text = [&](const Bar& b, std::optional<double> v) {
+    if (!b.text.empty()) return b.text;
+    return v ? value_of(*v) : std::string("no data");
   };
   std::vector<std::string> desc{spec.summary};
   if (!has_data)
@@ -378,7 +384,7 @@ std::string bar_chart(const BarChartSpec& spec) {
   for (std::size_t i = 0; i < n && i < 20; ++i) {
     const auto& b = spec.bars[i];
     auto v = usable(b.value);
-    listing += (i == 0 ? "" : "; ") + b.label + ": " + (v ? bar_text(*v) : std::string("no data"));
+    listing += (i == 0 ? "" : "; ") + b.label + ": " + bar_text(b, v);
   }
   if (n > 20) listing += "; and " + std::to_string(n - 20) + " more";
   if (has_data) desc.push_back(listing + ".");
@@ -412,8 +418,7 @@ std::string bar_chart(const BarChartSpec& spec) {
     double y = top + static_cast<double>(i) * (row_h + gap);
     std::string cls = clean_class(b.css_class);
     svg += "<g class=\"chart-row" + (cls.empty() ? std::string() : " " + cls) + "\"><title>" +
-           html_escape(b.label) + ": " + html_escape(v ? bar_text(*v) : std::string("no data")) +
-           "</title>";
+           html_escape(b.label) + ": " + html_escape(bar_text(b, v)) + "</title>";
     svg += text_el(left - 8, y + row_h / 2 + 4, "chart-label", "end",
                    label_text(b.label, label_chars));
     if (v) {
@@ -421,7 +426,10 @@ std::string bar_chart(const BarChartSpec& spec) {
       svg += "<rect class=\"chart-bar-rect\" x=\"" + coord(std::min(x0, x1)) + "\" y=\"" +
              coord(y) + "\" width=\"" + coord(std::max(std::abs(x1 - x0), 1.0)) + "\" height=\"" +
              coord(row_h) + "\"/>";
-      svg += text_el(width - 4, y + row_h / 2 + 4, "chart-value", "end", html_escape(bar_text(*v)));
+      svg +=
+          text_el(width - 4, y + row_h / 2 + 4, "chart-value", "end", html_escape(bar_text(b, v)));
+    } else if (!b.text.empty()) {
+      svg += text_el(width - 4, y + row_h / 2 + 4, "chart-value", "end", html_escape(b.text));
     } else {
       svg += text_el(px(0) + 4, y + row_h / 2 + 4, "chart-missing", "", "no data");
     }

@@ -48,6 +48,10 @@ struct Bar {
   std::string label;
   std::optional<double> value; // nullopt (or NaN) is drawn as "no data"
   std::string css_class;       // optional extra class, e.g. "state-warning"; [a-z0-9_-] only
+  // The value as the page's table words it ("7.2 mo", "no limit"), when the chart's own number
+  // format would read differently; a bar without a value but with a text is a reading, not a
+  // missing figure. Empty: the value formatted by the chart, or "no data".
+  std::string text = {};
 };
 
 // Horizontal bars, one row per bar, labels on the left: long service names stay readable.

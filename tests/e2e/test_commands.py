@@ -548,6 +548,198 @@ def test_partial_month():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# ---- figures beside the lines they are judged against
+
+def small_repo(prefix, docs, config="title: Small\nteams:\n  t1: {name: T1, members: 5, sre_hours_per_month: 100}\n"):
+    """A repository of one nines.yaml and one multi-document file; its folder."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    with open(os.path.join(tmp, "nines.yaml"), "w", encoding="utf-8") as f:
+        f.write(config)
+    with open(os.path.join(tmp, "docs.yaml"), "w", encoding="utf-8") as f:
+        f.write(docs)
+    return tmp
+
+
+def tag_text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_thresholds():
+    """On-call metrics and toil hours never read on the other side of the seed's thresholds."""
+    now = "2026-11-01T00:00:00Z"
+    repo = small_repo("nines-thresholds-", """\
+postmortem: {id: p1, title: one, date: 2026-10-10, severity: SEV3}
+---
+toil_item: {name: tlow, time_per_occurrence_min: 119.9, occurrences_per_month: 1, automation_difficulty: low}
+---
+toil_item: {name: thigh, time_per_occurrence_min: 601, occurrences_per_month: 1, automation_difficulty: low}
+---
+toil_item: {name: tteam, time_per_occurrence_min: 24.96, occurrences_per_month: 60, teams_affected: [t1], automation_difficulty: high}
+---
+oncall_rotation:
+  name: r
+  team: t1
+  members: [a, b, c, d, e]
+  health:
+    - {period: "2026-10", pages: 1999, shifts: 1000, avg_ack_min: 4.96, avg_mitigate_min: 29.99,
+       false_positive_pct: 9.96, escalation_pct: 40.04, satisfaction: 2.99, off_hours_pages: 3}
+""")
+    try:
+        code, out, err = run("oncall", "-C", repo, "--now", now, "--color", "never")
+        check(code == 0, f"thresholds: oncall exits 0, got {code}: {err.strip()}")
+        for line, want in (("pages per shift", "1.99"), ("time to acknowledge", "4.9"),
+                           ("time to mitigate", "29.9"), ("false positive rate", "9.9%"),
+                           ("escalation rate", "40.1%"), ("satisfaction", "2.9")):
+            row = next((l for l in out.splitlines() if l.strip().startswith(line)), "")
+            check(f" {want} " in row, f"thresholds: oncall {line} reads {want}: {row!r}")
+        check("healthy < 10%, critical > 30%" in out and "healthy > 4, critical < 3" in out,
+              f"thresholds: oncall still prints the seed's thresholds: {out}")
+        code, out, err = run("toil", "-C", repo, "--now", now, "--color", "never")
+        check(code == 0, f"thresholds: toil exits 0, got {code}: {err.strip()}")
+        rows = {name: next((l for l in out.splitlines() if f" {name} " in l), "") for name in ("tlow", "thigh")}
+        check(" 1.9 " in rows.get("tlow", ""), f"thresholds: toil 1.998 h reads 1.9, not 2.0: {rows.get('tlow')}")
+        check(" 10.1 " in rows.get("thigh", ""), f"thresholds: toil 10.017 h reads 10.1, not 10.0: {rows.get('thigh')}")
+        team = next((l for l in out.splitlines() if l.startswith("t1 ")), "")
+        check(" 24.9 " in team and "24.9%" in team, f"thresholds: team toil 24.96 h reads 24.9 beside 24.9%: {team!r}")
+        # The API keeps the unrounded figures.
+        got = as_json(run("oncall", "-C", repo, "--now", now, "--json")[1], "thresholds oncall") or [{}]
+        check(got[0]["periods"][0]["false_positive_pct"]["value"] == 9.96, "thresholds: the JSON keeps 9.96")
+        site = os.path.join(repo, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"thresholds: build exits 0, got {code}: {err.strip()}")
+        oncall = tag_text(open(os.path.join(site, "oncall", "index.html"), encoding="utf-8").read())
+        for want in ("1.99 healthy", "4.9 min healthy", "29.9 min healthy", "9.9% healthy",
+                     "40.1% critical", "2.9 critical"):
+            check(want in oncall, f"thresholds: the on-call page reads {want!r}")
+        check("10% healthy" not in oncall and " 2 healthy" not in oncall,
+              "thresholds: the on-call page never reads a value on its threshold")
+        toil = open(os.path.join(site, "toil", "index.html"), encoding="utf-8").read()
+        low = toil[toil.find("Low value"):]
+        low = low[:low.find("</tr>")]
+        check("tlow 1.9 h" in tag_text(low) and "tlow 2 h" not in tag_text(low),
+              f"thresholds: the toil matrix's low row reads 1.9 h: {tag_text(low)}")
+        high = toil[toil.find("High value"):]
+        high = high[:high.find("</tr>")]
+        check("thigh 10.1 h" in tag_text(high), f"thresholds: the toil matrix's high row reads 10.1 h: {tag_text(high)}")
+        _, md, _ = run("report", "--month", "2026-10", "-C", repo, "--now", now)
+        check("False positive rate: 9.9%" in md and "Average time to acknowledge: 4.9 min" in md,
+              f"thresholds: the report reads 9.9% and 4.9 min: {md}")
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
+# ---- every change against the previous month on the report page
+
+def test_report_changes():
+    now = "2026-11-01T00:00:00Z"
+    repo = small_repo("nines-changes-", """\
+postmortem: {id: p-sep, title: sep, date: 2026-09-10, severity: SEV3, resolution: {time_to_resolve_minutes: 100}}
+---
+postmortem:
+  id: p-oct
+  title: oct
+  date: 2026-10-10
+  severity: SEV2
+  resolution: {time_to_resolve_minutes: 40}
+  action_items:
+    - {id: AI-1, description: x, owner: a, status: done, completed: 2026-10-20, deadline: 2026-10-30}
+---
+toil_item: {name: tt, time_per_occurrence_min: 60, occurrences_per_month: 5, teams_affected: [t1],
+            automation_difficulty: low, automation_value: 5, status: automated, automated_on: 2026-10-05}
+---
+oncall_rotation:
+  name: r
+  team: t1
+  members: [a, b, c, d, e]
+  health:
+    - {period: "2026-09", pages: 10, shifts: 10, off_hours_pages: 1, false_positive_pct: 10, avg_ack_min: 4}
+    - {period: "2026-10", pages: 20, shifts: 10, off_hours_pages: 4, false_positive_pct: 20, avg_ack_min: 6}
+""")
+    try:
+        code, out, err = run("report", "--month", "2026-10", "--format", "json", "-C", repo, "--now", now)
+        check(code == 0, f"changes: report exits 0, got {code}: {err.strip()}")
+        delta = (as_json(out, "changes report") or {}).get("monthly_report", {}).get("delta", {})
+        shown = {k: v for k, v in delta.items() if v is not None}
+        check(len(shown) == 17, f"changes: the JSON has 17 changes (no SLO, no MTTD): {sorted(shown)}")
+        code, html, err = run("report", "--month", "2026-10", "--format", "html", "-C", repo, "--now", now)
+        check(code == 0, f"changes: report --format html exits 0, got {code}: {err.strip()}")
+        changes = re.findall(r'class="(?:tile|figure)-delta">([^<]*)<', html)
+        # Every change once in the sections, and again on the tiles of toil's share, pages and
+        # overdue actions (the tiles of incidents and MTTR have no section figure).
+        check(len(changes) == len(shown) + 3,
+              f"changes: the page shows every change the JSON has ({len(changes)} for {len(shown)}): {changes}")
+        text = tag_text(html)
+        for want in ("SEV2 1 +1 from September 2026", "SEV3 0 −1 from September 2026",
+                     "Automated away 5 h +5.0 h from September 2026",
+                     "Off-hours pages 4 +3 from September 2026",
+                     "False positives 20% +10.0 pts from September 2026",
+                     "Time to acknowledge 6 min +2.0 min from September 2026",
+                     "Completed this month 1 +1 from September 2026",
+                     "Open 0 no change from September 2026"):
+            check(want in text, f"changes: the page reads {want!r}")
+        site = os.path.join(repo, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"changes: build exits 0, got {code}: {err.strip()}")
+        page = open(os.path.join(site, "reports", "2026-10", "index.html"), encoding="utf-8").read()
+        check(re.findall(r'class="(?:tile|figure)-delta">([^<]*)<', page) == changes,
+              "changes: the site's page shows the same changes")
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
+# ---- capacity runways: the chart reads as the table, no forecast is no data
+
+def test_capacity_runways():
+    now = "2026-11-01T00:00:00Z"
+    repo = small_repo("nines-runways-", """\
+service: {name: sa, tier: standard, owner_team: t1}
+---
+capacity_model: {id: grows, service: sa, current_state: {peak_utilization_pct: 50}, growth_forecast: {current: 1000, monthly_growth_pct: 10}}
+---
+capacity_model: {id: flat, service: sa, current_state: {peak_utilization_pct: 50}, growth_forecast: {current: 1000, monthly_growth_pct: 0}}
+---
+capacity_model: {id: unknown, service: sa, current_state: {peak_utilization_pct: 50}}
+---
+capacity_model: {id: over, service: sa, current_state: {peak_utilization_pct: 90}, scaling_strategy: {scale_up_threshold: 80}}
+""", config="title: Runways\nteams:\n  t1: {name: T1, members: 5}\n")
+    try:
+        code, out, err = run("capacity", "sa", "-C", repo, "--now", now, "--color", "never")
+        check(code == 0, f"runways: capacity exits 0, got {code}: {err.strip()}")
+        blocks = {b.split()[0]: b for b in out.split("\n\n") if b.strip() and not b.startswith(" ")}
+        runway = lambda m: next((l for l in blocks.get(m, "").splitlines() if "runway" in l), "")
+        check("7.2 months" in runway("grows"), f"runways: 7.27 months reads 7.2: {runway('grows')!r}")
+        check("no limit at this growth" in runway("flat"), f"runways: growth 0 has no limit: {runway('flat')!r}")
+        check("no data" in runway("unknown") and "no limit" not in runway("unknown")
+              and "no growth forecast" in runway("unknown"),
+              f"runways: no growth forecast is no data: {runway('unknown')!r}")
+        check("0 months" in runway("over"), f"runways: over the threshold is 0 months, forecast or not: {runway('over')!r}")
+        site = os.path.join(repo, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"runways: build exits 0, got {code}: {err.strip()}")
+        page = open(os.path.join(site, "capacity", "index.html"), encoding="utf-8").read()
+        desc = re.search(r"<desc[^>]*>([^<]*)</desc>", page[page.find("chart-bar"):])
+        desc = desc.group(1) if desc else ""
+        for want in ("sa grows: 7.2 mo", "sa flat: no limit", "sa unknown: no data", "sa over: 0 mo"):
+            check(want in desc, f"runways: the chart reads {want!r}: {desc}")
+        check("7.3" not in page, "runways: the chart never rounds 7.27 months up")
+        values = re.findall(r'class="chart-value"[^>]*>([^<]*)<', page)
+        check("7.2 mo" in values and "no limit" in values, f"runways: the bars' labels read as the table: {values}")
+        row = page[page.find('id="capacity-unknown"'):] if 'id="capacity-unknown"' in page else page
+        check("Within threshold" not in tag_text(row)[:400] or "No growth forecast" in tag_text(row)[:400],
+              "runways: a model without a forecast is not 'Within threshold'")
+        check("No growth forecast" in page, "runways: the table says there is no growth forecast")
+        # --growth: the schema's range, -100 to 100000, else a usage error.
+        for bad in ("-150", "-100.5", "1e308", "100001"):
+            code, out, err = run("capacity", "sa", "-C", repo, "--now", now, "--growth", bad)
+            check(code == 2 and "from -100 to 100000" in err and not out,
+                  f"runways: --growth {bad} is a usage error, got {code}: {err.strip()}")
+        for good in ("-100", "0", "100000"):
+            code, out, err = run("capacity", "sa", "-C", repo, "--now", now, "--growth", good)
+            check(code == 0 and "what-if" in out, f"runways: --growth {good} is accepted, got {code}: {err.strip()}")
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
 # ---- help
 
 def test_help_examples():
@@ -651,6 +843,7 @@ def main():
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
                   test_report, test_colour, test_numbers, test_report_html, test_partial_month,
+                  test_thresholds, test_report_changes, test_capacity_runways,
                   test_help_examples, test_usage, test_import_rules, test_deterministic):
             try:
                 t()
