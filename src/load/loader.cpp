@@ -284,7 +284,7 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   }
   std::vector<const Entry*> keys;
   for (const auto& e : root.entries)
-    if (e.key.rfind("x-", 0) != 0) keys.push_back(&e);
+    if (!is_extension_key(e.key)) keys.push_back(&e);
   const auto& kinds = kind_names();
   auto is_kind = [&](const Entry* e) {
     return std::find(kinds.begin(), kinds.end(), e->key) != kinds.end();
