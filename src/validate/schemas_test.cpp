@@ -294,3 +294,12 @@ TEST_CASE("schemas: an empty mapping key is an error at the key") {
     CHECK(d[0].loc.col == 3);
   }
 }
+
+TEST_CASE("schemas: include and exclude take no .gitignore negation") {
+  SchemaSet s;
+  auto d = validate(s, "nines", "include: [\"services/**\", \"!services/a/**\"]\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("include[1]") != std::string::npos);
+  CHECK(d[0].loc.col == 26);
+  CHECK(validate(s, "nines", "include: [\"./services/\"]\nexclude: [services/a/]\n").empty());
+}
