@@ -898,7 +898,14 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
   }
   Node out;
   read_yaml(text, "nines.yaml", 0, opts.yaml, diags, [&](Node&& n, int idx) {
-    if (idx == 0) out = std::move(n);
+    if (idx == 0) {
+      out = std::move(n);
+      return;
+    }
+    // Settings after a `---` would be dropped without a word (teams that are not read).
+    diags.error("nines.yaml", n.loc, "schema",
+                "nines.yaml holds more than one YAML document; only the first is read",
+                "remove the `---` line so that every setting is in one document");
   });
   if (!out.is_null() && !out.is_map()) {
     // A bare word, a list: nothing a configuration can be read from.

@@ -406,6 +406,18 @@ TEST_CASE("loader: .gitignore's folder and root forms of the globs scope the wal
   CHECK(walk({"services/"}, {"./services/a/b/"}) == V{"services/a/s2.yaml", "services/s1.yaml"});
 }
 
+TEST_CASE("loader: a second YAML document in nines.yaml is an error where it starts") {
+  TempRepo repo;
+  repo.write("nines.yaml", "title: x\n---\nteams: {t1: {name: T, members: 5}}\n");
+  DiagBag diags;
+  Node config = load_config_file(repo.root, LoadOptions{}, diags);
+  CHECK(config.get("title"));
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].file == "nines.yaml");
+  CHECK(diags.all()[0].loc.line == 3);
+  CHECK(diags.all()[0].message.find("more than one YAML document") != std::string::npos);
+}
+
 TEST_CASE("loader: a Backstage Location's targets are read past include and exclude") {
   TempRepo repo;
   const std::string head = "apiVersion: backstage.io/v1alpha1\n";

@@ -556,6 +556,8 @@ void decode_config(const Node& root, Config& cfg) {
   // A fixed "now" for frozen or demo repositories; the schema admits only dates and ISO times.
   set(cfg.as_of, "as_of");
   cfg.as_of_loc = at(root, "as_of").loc;
+  set(cfg.output, "output");
+  cfg.output_loc = at(root, "output").loc;
   const Node& d = at(root, "defaults");
   if (std::string w = str(d, "slo_window"); !w.empty()) cfg.default_slo_window = w;
   cfg.default_policy = str(d, "error_budget_policy");
