@@ -181,6 +181,18 @@ void read_config(Context& c) {
                     "unknown timezone '" + run.repo.config.timezone + "'",
                     "use an IANA name such as Europe/Berlin, or UTC");
   }
+  // nines.yaml `output` is the site's folder when -o is not given: inside the repository (a
+  // setting in the content may not send the site elsewhere), and then as -o, refused by the
+  // writer when it is anything but a previous nines site.
+  if (const std::string& out = run.repo.config.output; !out.empty() && run.opts.out.empty()) {
+    const fs::path rel = fs::path(out).lexically_normal();
+    if (rel.is_absolute() || rel.empty() || *rel.begin() == ".." || rel == ".")
+      run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
+                      "output '" + out + "' is not a folder inside the content repository",
+                      "name a folder relative to nines.yaml, e.g. output: public (or use -o)");
+    else
+      run.opts.out = o.dir / rel;
+  }
   c.load.max_file_bytes = run.repo.config.max_file_bytes;
   c.load.yaml.max_nodes = run.repo.config.max_yaml_nodes;
   c.load.include = run.repo.config.include;

@@ -60,6 +60,16 @@ void DiagBag::add(Diagnostic d) {
     if (it->second == "off") return;
     d.severity = it->second == "error" ? Severity::Error : Severity::Warning;
   }
+  // A finding said twice (two schema alternatives that fail alike) is one finding: the totals
+  // count what the listing shows, so it is left out here, before it is counted.
+  std::string key = d.file;
+  key += '\0';
+  key += std::to_string(d.loc.line) + ':' + std::to_string(d.loc.col);
+  key += '\0';
+  key += d.rule;
+  key += '\0';
+  key += d.message;
+  if (!m_seen.insert(std::move(key)).second) return;
   // Every finding counts, printed or not: the totals are the run's, so a dropped error still
   // fails it and a dropped warning still fails a --strict one.
   (d.severity == Severity::Error ? m_errors : m_warnings)++;
@@ -88,14 +98,7 @@ std::vector<Diagnostic> DiagBag::sorted() const {
     return std::tie(a.file, a.loc.line, a.loc.col, a.rule, a.message) <
            std::tie(b.file, b.loc.line, b.loc.col, b.rule, b.message);
   });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const Diagnostic& a, const Diagnostic& b) {
-                          return a.file == b.file && a.loc.line == b.loc.line &&
-                                 a.loc.col == b.loc.col && a.rule == b.rule &&
-                                 a.message == b.message;
-                        }),
-            out.end());
-  return out;
+  return out; // no two alike: add() keeps the first of each
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

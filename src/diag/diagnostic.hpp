@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace nines {
@@ -53,7 +54,9 @@ public:
   std::size_t dropped() const { return m_dropped; } // counted but not kept
   bool capped() const { return m_dropped > 0; }
 
-  // Sorted by file, line, column, then rule and message, so output is stable across runs.
+  // Sorted by file, line, column, then rule and message, so output is stable across runs. No
+  // two have the same file, position, rule and message: the totals count exactly these (and the
+  // dropped ones).
   std::vector<Diagnostic> sorted() const;
   const std::vector<Diagnostic>& all() const { return m_items; }
 
@@ -64,6 +67,9 @@ private:
   std::size_t m_errors = 0;
   std::size_t m_warnings = 0;
   std::size_t m_dropped = 0;
+  // File, position, rule and message of every finding added, kept or not: one said twice is
+  // listed and counted once.
+  std::unordered_set<std::string> m_seen;
 };
 
 const char* severity_name(Severity s);

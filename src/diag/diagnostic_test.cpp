@@ -59,6 +59,26 @@ TEST_CASE("diag: the counts include the findings the cap leaves out, warnings to
   CHECK(bag.dropped() == 4);
 }
 
+TEST_CASE("diag: a finding said twice is listed and counted once") {
+  DiagBag bag;
+  bag.error("svc.yaml", {1, 61}, "schema", "field 'service.links' must be an object");
+  bag.error("svc.yaml", {1, 61}, "schema", "field 'service.links' must be an object", "other");
+  bag.error("svc.yaml", {1, 61}, "schema", "another message");
+  bag.warning("svc.yaml", {2, 1}, "schema", "field 'service.links' must be an object");
+  CHECK(bag.sorted().size() == 3);
+  CHECK(bag.error_count() == 2);
+  CHECK(bag.warning_count() == 1);
+  // Past the cap too: the dropped ones are distinct findings.
+  DiagBag capped;
+  capped.set_cap(1);
+  for (int i = 0; i < 3; ++i) {
+    capped.error("a.yaml", {1, 1}, "r", "m");
+    capped.error("a.yaml", {2, 1}, "r", "m");
+  }
+  CHECK(capped.error_count() == 2);
+  CHECK(capped.dropped() == 1);
+}
+
 TEST_CASE("diag: every format says how many findings were left out") {
   const std::vector<Diagnostic> shown = {{"a.yaml", {1, 1}, Severity::Warning, "r", "m", ""},
                                          {"a.yaml", {2, 1}, Severity::Warning, "r", "m", ""}};

@@ -284,7 +284,7 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   }
   std::vector<const Entry*> keys;
   for (const auto& e : root.entries)
-    if (e.key.rfind("x-", 0) != 0) keys.push_back(&e);
+    if (!is_extension_key(e.key)) keys.push_back(&e);
   const auto& kinds = kind_names();
   auto is_kind = [&](const Entry* e) {
     return std::find(kinds.begin(), kinds.end(), e->key) != kinds.end();
@@ -457,9 +457,9 @@ void follow_location(const fs::path& root, const RawDoc& doc, DiagBag& diags,
   }
 }
 
-bool any_glob(const std::vector<std::string>& globs, const std::string& rel) {
+bool any_glob(const std::vector<std::string>& globs, const std::string& rel, bool is_folder) {
   for (const auto& g : globs)
-    if (glob_match(g, rel)) return true;
+    if (glob_match(g, rel, is_folder)) return true;
   return false;
 }
 
@@ -485,7 +485,19 @@ bool is_theme_file(std::string_view rel) {
   return ends_with(name, ".mustache") && (folder == "layouts/" || folder == "layouts/partials/");
 }
 
-bool glob_match(std::string_view pattern, std::string_view path) {
+bool glob_match(std::string_view pattern, std::string_view path, bool is_folder) {
+  // `./x` is `x` at the root, as `/x` is.
+  if (pattern.substr(0, 2) == "./") pattern.remove_prefix(1);
+  // `folder/` is a folder and all it holds, as in .gitignore: the path, when it is a folder, or
+  // one of the folders it is in.
+  if (pattern.size() > 1 && pattern.back() == '/') {
+    pattern.remove_suffix(1);
+    if (is_folder && glob_match(pattern, path, true)) return true;
+    for (auto slash = path.find('/'); slash != std::string_view::npos;
+         slash = path.find('/', slash + 1))
+      if (glob_match(pattern, path.substr(0, slash), true)) return true;
+    return false;
+  }
   if (pattern.find('/') == std::string_view::npos) {
     // No folder in the pattern: it matches the name at any depth, as in .gitignore.
     auto slash = path.rfind('/');
@@ -911,7 +923,14 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
   }
   Node out;
   read_yaml(text, "nines.yaml", 0, opts.yaml, diags, [&](Node&& n, int idx) {
-    if (idx == 0) out = std::move(n);
+    if (idx == 0) {
+      out = std::move(n);
+      return;
+    }
+    // Settings after a `---` would be dropped without a word (teams that are not read).
+    diags.error("nines.yaml", n.loc, "schema",
+                "nines.yaml holds more than one YAML document; only the first is read",
+                "remove the `---` line so that every setting is in one document");
   });
   if (!out.is_null() && !out.is_map()) {
     // A bare word, a list: nothing a configuration can be read from.
@@ -957,14 +976,15 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
         for (const auto& d : opts.skip_dirs)
           if (writer_folder(rel, d)) skip = true;
         // An excluded folder, or one whose whole content is excluded (`docs/**`), is not walked.
-        if (any_glob(opts.exclude, rel) || any_glob(opts.exclude, rel + "/\x01")) skip = true;
+        if (any_glob(opts.exclude, rel, true) || any_glob(opts.exclude, rel + "/\x01", false))
+          skip = true;
         if (!skip) pending.push_back(p);
         continue;
       }
       if (!walk_reads_file(rel)) continue;
       if (rel == "nines.yaml") continue; // read first, by load_config_file
-      if (any_glob(opts.exclude, rel)) continue;
-      if (!opts.include.empty() && !any_glob(opts.include, rel)) continue;
+      if (any_glob(opts.exclude, rel, false)) continue;
+      if (!opts.include.empty() && !any_glob(opts.include, rel, false)) continue;
       if (is_link) {
         fs::path target = fs::weakly_canonical(p, tec);
         std::string t = target.generic_string(), r = canon_root.generic_string() + "/";

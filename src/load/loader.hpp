@@ -98,7 +98,9 @@ bool is_theme_file(std::string_view rel);
 
 // A repository-relative path against a glob: `*` within one folder name, `**` across folders,
 // `?` one character; a pattern without `/` matches the file name at any depth (as .gitignore).
-bool glob_match(std::string_view pattern, std::string_view path);
+// As in .gitignore too, a leading `/` or `./` anchors the pattern at the root, and a trailing
+// `/` matches a folder (`is_folder`) and everything under it.
+bool glob_match(std::string_view pattern, std::string_view path, bool is_folder = false);
 
 // The first byte of `text` that cannot be in a document: a NUL, or a byte that is not valid UTF-8
 // (overlong forms and surrogates included). nines rejects such files rather than replacing the

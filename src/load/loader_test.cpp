@@ -395,6 +395,18 @@ TEST_CASE("loader: include and exclude globs scope the walk") {
   CHECK(glob_match("docker-compose.yml", "deploy/docker-compose.yml")); // no '/': any depth
   CHECK_FALSE(glob_match("deploy/*.yaml", "deploy/sub/a.yaml"));
   CHECK(glob_match("deploy/?.yaml", "deploy/a.yaml"));
+  // .gitignore's folder and root forms.
+  CHECK(glob_match("services/a/", "services/a/s2.yaml"));
+  CHECK(glob_match("services/a/", "services/a/b/s3.yaml"));
+  CHECK(glob_match("services/a/", "services/a", true));
+  CHECK_FALSE(glob_match("services/a/", "services/a")); // a file named so is no folder
+  CHECK_FALSE(glob_match("services/a/", "services/s1.yaml"));
+  CHECK(glob_match("a/", "x/a/s.yaml")); // no other '/': a folder of that name at any depth
+  CHECK_FALSE(glob_match("*/", "s.yaml"));
+  CHECK(glob_match("*/", "services/s1.yaml"));
+  CHECK(glob_match("./services/**", "services/a/s2.yaml"));
+  CHECK(glob_match("./s1.yaml", "s1.yaml"));
+  CHECK_FALSE(glob_match("./s1.yaml", "services/s1.yaml")); // anchored at the root
   TempRepo repo;
   repo.write("docs/x.yaml", "servce:\n  name: a\n");
   repo.write("services/scratch-1.yaml", "servce:\n  name: a\n");
@@ -409,6 +421,42 @@ TEST_CASE("loader: include and exclude globs scope the walk") {
       repo.root, opts, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
   CHECK_FALSE(diags.has_errors());
   CHECK(seen == std::vector<std::string>{"services/a.yaml"});
+}
+
+TEST_CASE("loader: .gitignore's folder and root forms of the globs scope the walk") {
+  TempRepo repo;
+  repo.write("services/s1.yaml", "service:\n  name: s1\n");
+  repo.write("services/a/s2.yaml", "service:\n  name: s2\n");
+  repo.write("services/a/b/s3.yaml", "service:\n  name: s3\n");
+  repo.write("docs/s4.yaml", "service:\n  name: s4\n");
+  auto walk = [&](std::vector<std::string> include, std::vector<std::string> exclude) {
+    LoadOptions opts;
+    opts.include = std::move(include);
+    opts.exclude = std::move(exclude);
+    DiagBag diags;
+    std::vector<std::string> seen;
+    load_repo(
+        repo.root, opts, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
+    CHECK_FALSE(diags.has_errors());
+    return seen;
+  };
+  using V = std::vector<std::string>;
+  CHECK(walk({}, {"services/a/"}) == V{"docs/s4.yaml", "services/s1.yaml"});
+  CHECK(walk({"./services/**"}, {}) ==
+        V{"services/a/b/s3.yaml", "services/a/s2.yaml", "services/s1.yaml"});
+  CHECK(walk({"services/"}, {"./services/a/b/"}) == V{"services/a/s2.yaml", "services/s1.yaml"});
+}
+
+TEST_CASE("loader: a second YAML document in nines.yaml is an error where it starts") {
+  TempRepo repo;
+  repo.write("nines.yaml", "title: x\n---\nteams: {t1: {name: T, members: 5}}\n");
+  DiagBag diags;
+  Node config = load_config_file(repo.root, LoadOptions{}, diags);
+  CHECK(config.get("title"));
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].file == "nines.yaml");
+  CHECK(diags.all()[0].loc.line == 3);
+  CHECK(diags.all()[0].message.find("more than one YAML document") != std::string::npos);
 }
 
 TEST_CASE("loader: a Backstage Location's targets are read past include and exclude") {

@@ -92,7 +92,10 @@ public:
 
   void OnDocumentStart(const YAML::Mark&) override {
     m_stack.clear();
+    m_scalar_anchors.clear();
     m_anchors.clear();
+    m_places.clear();
+    m_aside.clear();
     m_has_root = false;
     m_root = Node{};
   }
@@ -102,19 +105,25 @@ public:
     Node n;
     n.kind = Node::Kind::Null;
     n.loc = loc(mark);
-    finish(std::move(n), anchor);
+    finish(std::move(n), anchor, k_none);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto it = m_anchors.find(anchor);
     Node n;
-    if (it != m_anchors.end()) {
-      n = it->second.first;
+    if (auto s = m_scalar_anchors.find(anchor); s != m_scalar_anchors.end()) {
       m_aliased = true;
-      bump(it->second.second);
+      bump(1);
+      n = s->second;
+    } else if (auto it = m_anchors.find(anchor); it != m_anchors.end()) {
+      m_aliased = true;
+      if (const Node* target = resolve(it->second)) {
+        // Counted before it is copied: every node an alias makes counts against the cap.
+        bump(count_nodes(*target));
+        n = *target;
+      }
     }
     n.loc = loc(mark);
-    finish(std::move(n), 0);
+    finish(std::move(n), 0, k_none);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -129,7 +138,7 @@ public:
                     "invalid YAML: quoted string never closed (it runs to the end of the YAML)",
                     "add the closing quote");
     n.value = value;
-    finish(std::move(n), anchor);
+    finish(std::move(n), anchor, k_none);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -144,13 +153,44 @@ public:
   }
   void OnMapEnd() override { close(); }
 
+  // Where to say a document nests too deeply. yaml-cpp's mark for it can be where its scanner
+  // has read to, the end of a long flow line (`[[[[...`): the token after the innermost bracket
+  // still open, the first node past the limit, is the place.
+  Loc too_deep_at(const YAML::Mark& thrown) {
+    if (m_stack.empty()) return loc(thrown);
+    const YAML::Mark& open = m_stack.back().mark;
+    const std::size_t bom = m_text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    if (open.pos < 0 || open.pos >= thrown.pos) return loc(thrown);
+    std::size_t at = bom + static_cast<std::size_t>(open.pos);
+    if (at >= m_text.size() || (m_text[at] != '[' && m_text[at] != '{')) return loc(thrown);
+    ++at;
+    while (at < m_text.size() && (m_text[at] == ' ' || m_text[at] == '\t'))
+      ++at;
+    if (at >= m_text.size() || m_text[at] == '\n' || m_text[at] == '\r') return loc(thrown);
+    YAML::Mark next = open;
+    next.pos += static_cast<int>(at - bom - static_cast<std::size_t>(open.pos));
+    next.column += next.pos - open.pos;
+    return next.pos < thrown.pos ? loc(next) : loc(thrown);
+  }
+
   bool has_root() const { return m_has_root; }
   bool aliased() const { return m_aliased; }
   Node take_root() { return std::move(m_root); }
 
 private:
+  // Where a mapping or list went once closed: child `slot` of the container with frame id
+  // `parent`, or one of the special parents below.
+  struct Place {
+    std::uint32_t parent = k_open;
+    std::uint32_t slot = 0; // while open: the frame's depth in m_stack
+  };
+  static constexpr std::uint32_t k_open = 0xFFFFFFFF, k_aside = 0xFFFFFFFE, k_root = 0xFFFFFFFD,
+                                 k_none = 0xFFFFFFFC;
+
   struct Frame {
     Node node;
+    std::uint32_t id = k_none;
+    YAML::Mark mark; // where it opens
     YAML::anchor_t anchor = 0;
     bool have_key = false;
     bool key_bad = false;
@@ -215,27 +255,65 @@ private:
     Frame& f = m_stack.emplace_back();
     f.node.kind = kind;
     f.node.loc = loc(mark);
+    f.mark = mark;
     f.anchor = anchor;
+    f.id = static_cast<std::uint32_t>(m_places.size());
+    m_places.push_back({k_open, static_cast<std::uint32_t>(m_stack.size() - 1)});
   }
 
   // Only the node leaves the frame: moving the whole frame moved its two hash tables too.
   void close() {
     Node n = std::move(m_stack.back().node);
     const YAML::anchor_t anchor = m_stack.back().anchor;
+    const std::uint32_t id = m_stack.back().id;
     m_stack.pop_back();
-    finish(std::move(n), anchor);
+    finish(std::move(n), anchor, id);
   }
 
-  void finish(Node&& n, YAML::anchor_t anchor) {
+  // The anchored mapping or list of frame `id`, where it is now, or nullptr. Follows the places
+  // up to a container still open (or set aside), then walks back down by the slots.
+  const Node* resolve(std::uint32_t id) const {
+    std::vector<std::uint32_t> slots;
+    while (m_places[id].parent < k_none) {
+      slots.push_back(m_places[id].slot);
+      id = m_places[id].parent;
+    }
+    const Place& top = m_places[id];
+    const Node* n = top.parent == k_open    ? &m_stack[top.slot].node
+                    : top.parent == k_aside ? &m_aside[top.slot]
+                                            : nullptr;
+    for (auto it = slots.rbegin(); n && it != slots.rend(); ++it)
+      n = n->is_seq() ? &n->items[*it] : &n->entries[*it].value;
+    return n;
+  }
+
+  // The node `n` (of frame `id`, or k_none for a scalar or an alias's copy) is complete.
+  void finish(Node&& n, YAML::anchor_t anchor, std::uint32_t id) {
     if (n.kind != Node::Kind::Seq && n.kind != Node::Kind::Map) bump(1);
-    if (anchor != 0) m_anchors[anchor] = {n, count_nodes(n)};
+    if (anchor != 0) {
+      if (id == k_none)
+        m_scalar_anchors[anchor] = n;
+      else
+        m_anchors[anchor] = id;
+    }
+    // Records where a container went; one the tree drops is kept aside if an anchor may be in it.
+    auto place = [&](std::uint32_t parent, std::size_t slot) {
+      if (id != k_none) m_places[id] = {parent, static_cast<std::uint32_t>(slot)};
+    };
+    auto set_aside = [&] {
+      if (id == k_none) return;
+      place(k_aside, m_aside.size());
+      m_aside.push_back(std::move(n));
+    };
     if (m_stack.empty()) {
+      place(k_root, 0);
       m_root = std::move(n);
       m_has_root = true;
       return;
     }
     Frame& top = m_stack.back();
     if (top.node.kind == Node::Kind::Seq) {
+      place(top.id, top.node.items.size());
       top.node.items.push_back(std::move(n));
       return;
     }
@@ -248,17 +326,23 @@ private:
       if (top.key_bad)
         m_diags.error(m_file, n.loc, "yaml-syntax", "complex mapping keys are not supported",
                       "use a plain string as the key");
+      set_aside();
       return;
     }
     top.have_key = false;
-    if (top.key_bad) return;
+    if (top.key_bad) {
+      set_aside();
+      return;
+    }
     if (top.key_merge) {
       merge(top, n);
+      set_aside();
       return;
     }
     if (Entry* first = find_entry(top, top.key)) {
       if (top.merged.erase(top.key)) { // a key written here wins over a merged one
         first->key_loc = top.key_loc;
+        place(top.id, static_cast<std::size_t>(first - top.node.entries.data()));
         first->value = std::move(n);
         return;
       }
@@ -266,8 +350,10 @@ private:
                     "duplicate key '" + top.key + "' (first defined at line " +
                         std::to_string(first->key_loc.line) + ")",
                     "YAML keeps only one of them; remove or rename one");
+      set_aside();
       return;
     }
+    place(top.id, top.node.entries.size());
     top.node.entries.push_back(Entry{std::move(top.key), top.key_loc, std::move(n)});
   }
 
@@ -287,6 +373,8 @@ private:
     }
     for (const auto& e : src.entries) {
       if (find_entry(top, e.key)) continue;
+      // A copy, so counted: `<<: *a` in many mappings makes a node of each merged one.
+      bump(count_nodes(e.value));
       top.merged.insert(e.key);
       top.node.entries.push_back(e);
     }
@@ -299,7 +387,13 @@ private:
   const YamlLimits& m_limits;
   DiagBag& m_diags;
   std::vector<Frame> m_stack;
-  std::unordered_map<YAML::anchor_t, std::pair<Node, std::size_t>> m_anchors;
+  // Anchors are not copied where they are defined: nested anchors copied one copy per level, a
+  // depth × size blow-up that no node count saw. A scalar is kept as it is; a mapping or list is
+  // found, when an alias asks for it, by its frame's place in the tree being built.
+  std::unordered_map<YAML::anchor_t, Node> m_scalar_anchors;
+  std::unordered_map<YAML::anchor_t, std::uint32_t> m_anchors; // → frame id
+  std::vector<Place> m_places;                                 // by frame id
+  std::vector<Node> m_aside; // anchored containers the tree dropped (a merge source, a bad key)
   std::size_t m_count = 0;
   Node m_root;
   bool m_has_root = false;
@@ -418,7 +512,7 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
                   "more than " + std::to_string(limits.max_nodes) + " YAML nodes in one file",
                   "split the file, or raise limits.max_yaml_nodes in nines.yaml");
   } catch (const YAML::DeepRecursion& e) {
-    diags.error(file, builder.loc(e.mark), "yaml-syntax",
+    diags.error(file, builder.too_deep_at(e.mark), "yaml-syntax",
                 "YAML nested deeper than " + std::to_string(e.depth()) + " levels",
                 "flatten the document");
   } catch (const YAML::Exception& e) {

@@ -1,6 +1,8 @@
 #include "load/yaml_reader.hpp"
 
 #include <doctest/doctest.h>
+#include <malloc.h>
+#include <string>
 
 using namespace nines;
 
@@ -131,6 +133,84 @@ TEST_CASE("yaml_reader: alias bombs hit the node cap instead of memory") {
   CHECK(d[0].rule == "yaml-too-large");
 }
 
+namespace {
+
+// `x-k: &a0 {k: &a1 {k: ... [a, a, ...] ...}}`: anchors nested `depth` deep around a list of
+// `leaves` scalars, the shape that once made a copy of the list for every level.
+std::string nested_anchors(int depth, int leaves) {
+  std::string s = "x-k: ";
+  for (int i = 0; i < depth; ++i)
+    s += "&a" + std::to_string(i) + " {k: ";
+  s += "[";
+  for (int i = 0; i < leaves; ++i)
+    s += i ? ",a" : "a";
+  s += "]" + std::string(static_cast<std::size_t>(depth), '}') + "\nservice: {name: web}\n";
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("yaml_reader: nested anchors without aliases cost their nodes, not a copy a level") {
+  const std::string text = nested_anchors(100, 10000);
+  DiagBag diags;
+  // The tree holds ~10,200 nodes: a cap a little above that must not be reached.
+  YamlLimits limits;
+  limits.max_nodes = 12000;
+  std::size_t before = mallinfo2().uordblks, during = before;
+  int docs = 0;
+  read_yaml(text, "anchors.yaml", 0, limits, diags, [&](Node&& n, int) {
+    ++docs;
+    during = mallinfo2().uordblks; // the reader's state is all still alive here
+    CHECK(n.get("service"));
+  });
+  CHECK(docs == 1);
+  CHECK(diags.all().empty());
+  // A copy of the list for each of the 100 anchors held about a million nodes (~100 MB); the
+  // tree alone is about 1 MB.
+  CHECK(during - std::min(during, before) < 16u * 1024 * 1024);
+}
+
+TEST_CASE("yaml_reader: what an alias of a nested anchor makes counts against the cap") {
+  std::string text = nested_anchors(50, 1000);
+  for (int i = 0; i < 5; ++i)
+    text += "y" + std::to_string(i) + ": *a0\n";
+  YamlLimits limits;
+  limits.max_nodes = 5000; // the tree is ~1,100 nodes; five copies of it are not
+  DiagBag diags;
+  int docs = 0;
+  read_yaml(text, "anchors.yaml", 0, limits, diags, [&](Node&&, int) { ++docs; });
+  CHECK(docs == 0);
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "yaml-too-large");
+  CHECK(diags.all()[0].message.find("alias") != std::string::npos);
+}
+
+TEST_CASE("yaml_reader: aliases find nested, merged and dropped anchors where they are") {
+  DiagBag diags;
+  Node root = parse_yaml_string("a: &outer\n  b: &inner [1, &s two, {c: &deep {d: 4}}]\n"
+                                "m:\n  <<: &src {e: &e5 [5]}\n"
+                                "x: {k: 1}\nx: &dup {k: 2}\n"
+                                "r1: *inner\nr2: *s\nr3: *deep\nr4: *src\nr5: *e5\n"
+                                "r6: *dup\nr7: *outer\n",
+                                diags);
+  REQUIRE(root.is_map());
+  CHECK(diags.all().size() == 1); // the duplicate key
+  REQUIRE(root.get("r1"));
+  CHECK(root.get("r1")->items.size() == 3);
+  CHECK(root.get("r2")->value == "two");
+  CHECK(root.get("r3")->get("d")->value == "4");
+  CHECK(root.get("r4")->get("e")->items.at(0).value == "5");
+  CHECK(root.get("r5")->items.at(0).value == "5");
+  CHECK(root.get("r6")->get("k")->value == "2");
+  CHECK(root.get("r7")->get("b")->items.at(2).get("c")->get("d")->value == "4");
+  CHECK(root.get("m")->get("e")->items.at(0).value == "5");
+  CHECK(root.get("x")->get("k")->value == "1");
+  // An alias of a mapping still open is no copy of it (it would never end).
+  DiagBag self;
+  Node loop = parse_yaml_string("a: &a {b: *a}\n", self);
+  CHECK(loop.get("a")->get("b")->is_null());
+}
+
 TEST_CASE("yaml_reader: aliases expand to copies") {
   DiagBag diags;
   Node root = parse_yaml_string("base: &b {x: 1}\nother: *b\n", diags);
@@ -152,6 +232,21 @@ TEST_CASE("yaml_reader: deep nesting is refused, not a crash") {
   DiagBag diags;
   parse_yaml_string(deep, diags);
   CHECK(diags.has_errors());
+}
+
+TEST_CASE("yaml_reader: deep flow nesting is located at the first node past the limit") {
+  // yaml-cpp's own mark for it is where its scanner stopped: the end of the line.
+  const std::string text =
+      "service:\n  name: a\n  x-d: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
+  DiagBag diags;
+  parse_yaml_string(text, diags);
+  REQUIRE(diags.all().size() == 1);
+  const Diagnostic& d = diags.all()[0];
+  CHECK(d.message.find("nested deeper") != std::string::npos);
+  CHECK(d.loc.line == 3);
+  // `  x-d: ` is 7 columns; the brackets start at 8 and the 500 levels end near 508.
+  CHECK(d.loc.col > 490);
+  CHECK(d.loc.col < 520);
 }
 
 TEST_CASE("yaml_reader: YAML 1.1 booleans are recognised") {

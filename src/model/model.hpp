@@ -441,6 +441,9 @@ struct Config {
   Loc timezone_loc;
   std::string as_of; // nines.yaml `as_of`: "now" when neither --now nor SOURCE_DATE_EPOCH is set
   Loc as_of_loc;
+  // nines.yaml `output`: the site's folder, relative to the repository, when -o is not given.
+  std::string output;
+  Loc output_loc;
   std::string default_slo_window = "28d";
   std::string default_policy;
   Loc default_policy_loc;

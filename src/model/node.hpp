@@ -42,6 +42,12 @@ struct Entry {
   Node value;
 };
 
+// Whether a mapping key is an `x-` extension: the author's own field, which SPEC 1.3 lets any
+// document carry where its schema admits `^x-` keys, and which nines never reads as data.
+inline bool is_extension_key(std::string_view key) {
+  return key.substr(0, 2) == "x-";
+}
+
 inline const Entry* Node::entry(std::string_view key) const {
   for (const auto& e : entries)
     if (e.key == key) return &e;

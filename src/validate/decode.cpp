@@ -148,7 +148,7 @@ void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) 
 void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& diags) {
   p.service = ref(b, "service");
   bool all_parsed = true;
-  for (const auto& e : at(b, "budget_states").entries) {
+  for (const auto& e : data_entries(at(b, "budget_states"))) {
     PolicyState st;
     // The schema admits only the four state names.
     st.state = parse_budget_state(e.key).value_or(BudgetState::Healthy);
@@ -289,7 +289,7 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
   p.classification_function = str(cls, "function");
   p.classification_scope = str(cls, "scope");
   p.classification_loc = cls.loc;
-  for (const auto& e : at(b, "ics").entries)
+  for (const auto& e : data_entries(at(b, "ics")))
     p.ics[e.key] = str(e.value);
 }
 
@@ -467,7 +467,7 @@ void decode_fields(const Node& b, Assessment& a, const Config& /*config*/, DiagB
   a.team = ref(b, "team");
   a.date = str(b, "date");
   a.notes = str(b, "notes");
-  for (const auto& e : at(b, "scores").entries)
+  for (const auto& e : data_entries(at(b, "scores")))
     if (auto v = num(e.value)) a.scores[e.key] = static_cast<int>(*v);
 }
 
@@ -562,6 +562,8 @@ void decode_config(const Node& root, Config& cfg) {
   // A fixed "now" for frozen or demo repositories; the schema admits only dates and ISO times.
   set(cfg.as_of, "as_of");
   cfg.as_of_loc = at(root, "as_of").loc;
+  set(cfg.output, "output");
+  cfg.output_loc = at(root, "output").loc;
   const Node& d = at(root, "defaults");
   if (std::string w = str(d, "slo_window"); !w.empty()) cfg.default_slo_window = w;
   cfg.default_policy = str(d, "error_budget_policy");
@@ -597,7 +599,7 @@ void decode_config(const Node& root, Config& cfg) {
   }
   if (auto t = parse_duration_minutes(str(m, "deadline")); t && *t > 0 && *t <= 24 * 60)
     cfg.pull_deadline_s = *t * 60.0;
-  for (const auto& e : at(m, "golden_signals").entries)
+  for (const auto& e : data_entries(at(m, "golden_signals")))
     cfg.golden_signals[e.key] = str(e.value);
   for (const auto& e : at(root, "rules").entries)
     cfg.rules[e.key] = str(e.value);

@@ -216,6 +216,53 @@ TEST_CASE("decode: policy states and conditions use the shared budget vocabulary
   CHECK(*r.policies[0].states[0].condition.hi == 25);
 }
 
+TEST_CASE("decode: x- notes in mappings whose keys are data are not read as data") {
+  DiagBag diags;
+  Repo pol = decode("error_budget_policy", "policies/p.yaml",
+                    "error_budget_policy:\n  budget_states:\n"
+                    "    healthy: {condition: \"remaining_budget > 50%\"}\n"
+                    "    warning: {condition: \"remaining_budget 25-50%\"}\n"
+                    "    critical: {condition: \"remaining_budget 0-25%\"}\n"
+                    "    exhausted: {condition: \"remaining_budget <= 0\"}\n"
+                    "    x-note: agreed 2026-03-02\n",
+                    diags);
+  CHECK(diags.all().empty()); // no "cannot parse budget state condition ''"
+  REQUIRE(pol.policies.size() == 1);
+  CHECK(pol.policies[0].states.size() == 4);
+
+  Repo pm = decode("postmortem", "postmortems/pm.yaml",
+                   "postmortem:\n  title: Outage\n  date: 2026-10-10\n  severity: SEV2\n"
+                   "  ics: {x-todo: assign roles at the review}\n",
+                   diags);
+  REQUIRE(pm.postmortems.size() == 1);
+  CHECK(pm.postmortems[0].ics.empty());
+  Repo pm2 = decode("postmortem", "postmortems/pm2.yaml",
+                    "postmortem:\n  title: Outage\n  date: 2026-10-10\n  severity: SEV2\n"
+                    "  ics: {incident_commander: ana, x-todo: scribe}\n",
+                    diags);
+  CHECK(pm2.postmortems[0].ics.size() == 1);
+
+  Repo as = decode("assessment", "assessments/a.yaml",
+                   "assessment:\n  service: api\n  date: 2026-10-10\n"
+                   "  scores: {slos: 3, x-draft: 5}\n",
+                   diags);
+  REQUIRE(as.assessments.size() == 1);
+  CHECK(as.assessments[0].scores == std::map<std::string, int>{{"slos", 3}});
+  CHECK(diags.all().empty());
+
+  DiagBag cdiags;
+  Node root =
+      parse_yaml_string("metrics:\n  golden_signals:\n    latency_p99: lat\n    error_rate: err\n"
+                        "    traffic: reqs\n    x-saturation: 'TODO: ask the platform team'\n",
+                        cdiags);
+  SchemaSet schemas;
+  REQUIRE(schemas.validate("nines", root, "nines.yaml", cdiags));
+  Config cfg;
+  decode_config(root, cfg);
+  CHECK(cfg.golden_signals.size() == 3);
+  CHECK(cfg.golden_signals.count("x-saturation") == 0);
+}
+
 TEST_CASE("docs: every registry kind is documented in docs/content.md") {
   std::ifstream in(std::string(NINES_SOURCE_DIR) + "/docs/content.md");
   REQUIRE(in);

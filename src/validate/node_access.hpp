@@ -6,6 +6,7 @@
 #include "validate/yaml_json.hpp"
 
 #include <optional>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,14 @@ inline std::vector<std::string> strs(const Node& n) {
 }
 inline std::vector<std::string> strs(const Node& n, std::string_view key) {
   return strs(at(n, key));
+}
+
+// The entries of a mapping whose keys are data (budget states, ICS roles, golden signals...),
+// without its `x-` extensions: the schemas admit those beside the named keys, and a note such as
+// `x-todo: ask the platform team` is never a state, a role or a query. Every decoder that reads
+// a mapping's keys as data reads them through this.
+inline auto data_entries(const Node& n) {
+  return n.entries | std::views::filter([](const Entry& e) { return !is_extension_key(e.key); });
 }
 
 inline Ref ref(const Node& n, std::string_view key) {

@@ -327,71 +327,266 @@ std::set<std::pair<int, int>> placeholder_locs(const json& sroot, const Node& ro
   return out;
 }
 
-// valijson's findings for a document the quick check rejected, mapped to located messages.
-// Returns false when there is an error; `error_locs` gets the places reported. A schema may ask at
-// its top for a dialect's leniencies: `"x-nines-unknown-fields": "warning"` makes an unknown field
-// a warning (Sloth ignores them), and `x-nines-placeholders` (above) drops the findings at a
-// placeholder.
-bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
-                          const std::string& kind, const Node& root, const YamlJson& converted,
-                          const std::string& file, DiagBag& diags,
-                          std::set<std::pair<int, int>>& error_locs) {
+using SchemaErrors = std::vector<valijson::ValidationResults::Error>;
+
+// valijson's findings of `instance` against `compiled`, with the ones that only repeat a finding
+// of an enclosing schema left out: valijson reports each failure once per enclosing schema.
+SchemaErrors innermost_errors(const valijson::Schema& compiled, const json& instance) {
   // One validator per thread, so each `pattern` is compiled once rather than once per document.
   thread_local valijson::Validator validator;
   valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter target(converted.value);
+  valijson::adapters::NlohmannJsonAdapter target(instance);
   validator.validate(compiled, target, &results);
-
-  // valijson reports each failure once per enclosing schema; keep the innermost ones.
-  std::vector<valijson::ValidationResults::Error> errors(results.begin(), results.end());
-  std::vector<bool> keep(errors.size(), true);
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    const auto& d = errors[i].description;
+  SchemaErrors out;
+  for (const auto& e : results) {
+    const auto& d = e.description;
     if (d.rfind("Failed to validate against schema associated with", 0) == 0 ||
         d.rfind("Failed to validate item #", 0) == 0 ||
         d.rfind("Failed to validate against additional properties", 0) == 0 ||
         d.rfind("Failed to validate against child schema", 0) == 0)
-      keep[i] = false;
+      continue;
+    out.push_back(e);
   }
+  return out;
+}
 
+// A value that matches none of its oneOf/anyOf alternatives: the keyword that failed.
+const char* failed_alternatives(const std::string& description) {
+  if (description.rfind("Failed to validate against any child schemas allowed by oneOf", 0) == 0)
+    return "oneOf";
+  if (description.rfind("Failed to validate against any schemas allowed by anyOf", 0) == 0)
+    return "anyOf";
+  return nullptr;
+}
+
+// A step of valijson's error context: `[name]` or `[3]`, without the brackets.
+std::string context_step(const std::string& step) {
+  return step.size() >= 2 && step.front() == '[' && step.back() == ']'
+             ? step.substr(1, step.size() - 2)
+             : step;
+}
+
+// Whether context `inner` is `outer` or lies under it.
+bool under(const std::vector<std::string>& inner, const std::vector<std::string>& outer) {
+  return inner.size() >= outer.size() && std::equal(outer.begin(), outer.end(), inner.begin());
+}
+
+// Where a context leads: the positioned node (nullptr when lost), its schema and its path as
+// messages name it ("slo.burn_rate_alerts[0].name"), from `base_path`, the path of `root`.
+struct Located {
+  const Node* node = nullptr;
+  const json* schema = nullptr;
+  std::string path;
+};
+
+Located locate(const json& sroot, const Node& root, const std::string& base_path,
+               const std::vector<std::string>& context) {
+  Located at{&root, resolve_ref(sroot, &sroot), base_path};
+  for (std::size_t k = 1; k < context.size(); ++k) {
+    const std::string step = context_step(context[k]);
+    at.schema = at.schema ? schema_child(sroot, at.schema, step) : nullptr;
+    const Node* node = at.node;
+    if (node && node->is_map()) {
+      at.path += (at.path.empty() ? "" : ".") + step;
+      at.node = node->get(step);
+    } else if (node && node->is_seq()) {
+      at.path += "[" + step + "]";
+      std::size_t idx = 0;
+      std::from_chars(step.data(), step.data() + step.size(), idx);
+      // Absent items were dropped before validation, so count only present ones.
+      const Node* found = nullptr;
+      std::size_t seen = 0;
+      for (const auto& item : node->items) {
+        if (item.is_absent()) continue;
+        if (seen++ == idx) {
+          found = &item;
+          break;
+        }
+      }
+      at.node = found;
+    } else {
+      at.node = nullptr;
+    }
+  }
+  return at;
+}
+
+// The JSON value at a context, or nullptr.
+const json* instance_at(const json& instance, const std::vector<std::string>& context) {
+  const json* j = &instance;
+  for (std::size_t k = 1; j && k < context.size(); ++k) {
+    const std::string step = context_step(context[k]);
+    if (j->is_object()) {
+      auto it = j->find(step);
+      j = it == j->end() ? nullptr : &*it;
+    } else if (j->is_array()) {
+      std::size_t idx = 0;
+      std::from_chars(step.data(), step.data() + step.size(), idx);
+      j = idx < j->size() ? &(*j)[idx] : nullptr;
+    } else {
+      j = nullptr;
+    }
+  }
+  return j;
+}
+
+// One alternative of a oneOf/anyOf as a schema of its own: the value's schema with the
+// alternatives replaced by this one, and the definitions its references name.
+struct Alternative {
+  json doc;                                   // for messages, as shipped
+  std::unique_ptr<valijson::Schema> compiled; // formats as patterns, as the whole schema is
+  SchemaErrors errors;
+  bool wrong_type = false; // the value is not of the alternative's type
+};
+
+Alternative make_alternative(const json& sroot, const json& schema, const char* keyword,
+                             const json& alt, const json& value) {
+  Alternative a;
+  // The alternative's own keywords beside the value's schema's, so that its `properties` are the
+  // fields messages name; `allOf` where both say the same keyword differently.
+  const json* own = resolve_ref(sroot, &alt);
+  a.doc = own && own->is_object() ? *own : json::object();
+  bool merged = own && own->is_object();
+  for (const auto& [k, v] : schema.items()) {
+    if (!merged || k == keyword) continue;
+    if (!a.doc.contains(k) || a.doc[k] == v) {
+      a.doc[k] = v;
+    } else if (k == "required" && v.is_array() && a.doc[k].is_array()) {
+      for (const auto& r : v)
+        if (std::find(a.doc[k].begin(), a.doc[k].end(), r) == a.doc[k].end()) a.doc[k].push_back(r);
+    } else if (k == "type") {
+      // Both apply: the types both allow (`object` of `["array", "object"]`).
+      const json mine = a.doc[k].is_array() ? a.doc[k] : json::array({a.doc[k]});
+      const json theirs = v.is_array() ? v : json::array({v});
+      json both = json::array();
+      for (const auto& t : mine)
+        if (std::find(theirs.begin(), theirs.end(), t) != theirs.end()) both.push_back(t);
+      if (both.empty())
+        merged = false;
+      else
+        a.doc[k] = both.size() == 1 ? both[0] : both;
+    } else if (k != "description") {
+      merged = false;
+    }
+  }
+  if (!merged) {
+    a.doc = schema;
+    a.doc.erase(keyword);
+    a.doc["allOf"].push_back(alt);
+  }
+  // With the definitions, the document's leniencies (report_errors reads them at the top).
+  for (const char* top : {"definitions", "$defs", "x-nines-unknown-fields", "x-nines-placeholders"})
+    if (sroot.contains(top) && !a.doc.contains(top)) a.doc[top] = sroot[top];
+  json validated = a.doc;
+  formats_as_patterns(validated);
+  a.compiled = std::make_unique<valijson::Schema>();
+  valijson::SchemaParser parser;
+  valijson::adapters::NlohmannJsonAdapter adapter(validated);
+  parser.populateSchema(adapter, *a.compiled);
+  a.errors = innermost_errors(*a.compiled, value);
+  for (const auto& e : a.errors)
+    a.wrong_type = a.wrong_type || (e.context.size() == 1 &&
+                                    e.description.rfind("Value type not permitted", 0) == 0);
+  return a;
+}
+
+bool report_errors(const json& sroot, const SchemaErrors& errors, const std::string& kind,
+                   const Node& root, const json& instance, const std::string& base_path,
+                   const std::string& file, DiagBag& diags,
+                   std::set<std::pair<int, int>>& error_locs, int depth);
+
+// A value that matches none of its alternatives. Listing what every alternative found says that
+// a mapping is not a list and that its valid fields are unknown to the other shape: the
+// alternatives of the value's type with the fewest findings are the ones meant, and only their
+// findings are reported. When the value has none of the alternatives' types, that is the finding.
+bool report_closest(const json& sroot, const Located& at, const json& value, const char* keyword,
+                    const std::string& kind, const std::string& file, DiagBag& diags,
+                    std::set<std::pair<int, int>>& error_locs, int depth) {
+  const json& schema = *at.schema;
+  std::vector<Alternative> alts;
+  for (const auto& alt : schema[keyword])
+    alts.push_back(make_alternative(sroot, schema, keyword, alt, value));
+  const std::string field = at.path.empty() ? kind : at.path;
+  auto first_best = std::min_element(alts.begin(), alts.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.wrong_type, a.errors.size()) < std::pair(b.wrong_type, b.errors.size());
+  });
+  if (first_best->wrong_type) {
+    std::vector<std::string> types;
+    for (const auto& alt : schema[keyword]) {
+      const json* r = resolve_ref(sroot, &alt);
+      const std::string t = r && r->is_object() ? type_name(*r) : "";
+      if (t.empty()) {
+        types.clear();
+        break;
+      }
+      if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
+    }
+    std::string said;
+    for (std::size_t i = 0; i < types.size(); ++i)
+      said += (i == 0 ? "" : i + 1 == types.size() ? " or " : ", ") + types[i];
+    const std::string msg =
+        types.empty()
+            ? "field '" + field + "' does not match any of its allowed shapes"
+            : "field '" + field + "' must be " + with_article(said) + ", got " + describe(*at.node);
+    diags.error(file, at.node->loc, "schema", msg,
+                schema.contains("description") ? schema["description"].get<std::string>() : "");
+    error_locs.insert({at.node->loc.line, at.node->loc.col});
+    return false;
+  }
+  std::vector<const Alternative*> best;
+  for (const auto& a : alts)
+    if (!a.wrong_type && a.errors.size() == first_best->errors.size()) best.push_back(&a);
+  if (best.size() > 1) {
+    // As close to one as to another: the value is none of the shapes, and each says why.
+    diags.error(file, at.node->loc, "schema",
+                "field '" + field + "' does not match any of its allowed shapes",
+                schema.contains("description") ? schema["description"].get<std::string>() : "");
+    error_locs.insert({at.node->loc.line, at.node->loc.col});
+  }
+  for (const Alternative* a : best)
+    report_errors(a->doc, a->errors, kind, *at.node, value, at.path, file, diags, error_locs,
+                  depth + 1);
+  return false;
+}
+
+// valijson's findings for a document the quick check rejected, mapped to located messages.
+// `root` (whose value for valijson is `instance`) is at `base_path` in its document. Returns
+// false when there is an error; `error_locs` gets the places reported.
+bool report_errors(const json& sroot, const SchemaErrors& errors, const std::string& kind,
+                   const Node& root, const json& instance, const std::string& base_path,
+                   const std::string& file, DiagBag& diags,
+                   std::set<std::pair<int, int>>& error_locs, int depth) {
+  std::vector<bool> keep(errors.size(), true);
+  bool ok = true;
+  // A schema may ask at its top for a dialect's leniencies: `"x-nines-unknown-fields":
+  // "warning"` makes an unknown field a warning (Sloth ignores them), and `x-nines-placeholders`
+  // (above) drops the findings at a placeholder.
   const bool unknown_warns = sroot.value("x-nines-unknown-fields", "") == "warning";
   const auto placeholders = placeholder_locs(sroot, root);
-  bool ok = true;
+  // The outermost values that match none of their alternatives: reported by report_closest,
+  // with what valijson found under them left out here. Deeper ones are reported as they are.
+  if (depth < 8)
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      const char* keyword = failed_alternatives(errors[i].description);
+      if (!keyword || !keep[i]) continue;
+      const Located at = locate(sroot, root, base_path, errors[i].context);
+      const json* value = instance_at(instance, errors[i].context);
+      if (!at.node || !value || !at.schema || !at.schema->is_object() ||
+          !at.schema->contains(keyword) || !(*at.schema)[keyword].is_array())
+        continue;
+      for (std::size_t k = 0; k < errors.size(); ++k)
+        if (under(errors[k].context, errors[i].context)) keep[k] = false;
+      ok = report_closest(sroot, at, *value, keyword, kind, file, diags, error_locs, depth) && ok;
+    }
+
   for (std::size_t i = 0; i < errors.size(); ++i) {
     if (!keep[i]) continue;
     const auto& err = errors[i];
     // Walk the positioned tree and the schema along the error's path.
-    const Node* node = &root;
-    const json* schema = resolve_ref(sroot, &sroot);
-    std::string path;
-    for (std::size_t k = 1; k < err.context.size(); ++k) {
-      std::string step = err.context[k];
-      if (step.size() >= 2 && step.front() == '[' && step.back() == ']')
-        step = step.substr(1, step.size() - 2);
-      schema = schema ? schema_child(sroot, schema, step) : nullptr;
-      if (node && node->is_map()) {
-        path += (path.empty() ? "" : ".") + step;
-        node = node->get(step);
-      } else if (node && node->is_seq()) {
-        path += "[" + step + "]";
-        std::size_t idx = 0;
-        std::from_chars(step.data(), step.data() + step.size(), idx);
-        // Absent items were dropped before validation, so count only present ones.
-        const Node* found = nullptr;
-        std::size_t seen = 0;
-        for (const auto& item : node->items) {
-          if (item.is_absent()) continue;
-          if (seen++ == idx) {
-            found = &item;
-            break;
-          }
-        }
-        node = found;
-      } else {
-        node = nullptr;
-      }
-    }
-    if (!node) node = &root;
+    const Located at = locate(sroot, root, base_path, err.context);
+    const Node* node = at.node ? at.node : &root;
+    const json* schema = at.schema;
+    const std::string& path = at.path;
     Loc loc = node->loc;
     std::string field = path.empty() ? kind : path;
     const std::string& d = err.description;
@@ -402,8 +597,10 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
     auto qualified = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
 
     if (d.rfind("Object contains a property that could not be validated", 0) == 0) {
-      std::string key = quoted_after(d, "constraints: '");
-      if (key.empty()) key = quoted_after(d, "'");
+      // The key as valijson quotes it; an empty key (`: 43.2`, `"": x`) is quoted as ''.
+      std::string key = d.find("constraints: '") != std::string::npos
+                            ? quoted_after(d, "constraints: '")
+                            : quoted_after(d, "'");
       std::vector<std::string> allowed;
       if (schema && schema->contains("properties"))
         for (const auto& [k, v] : (*schema)["properties"].items())
@@ -438,18 +635,20 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
                         : "not a field of this document's format as nines reads it "
                           "(docs/dialects.md)";
       auto unknown_msg = [&](const std::string& k) {
-        return "unknown field '" + k + "' " +
-               (path.empty() ? std::string("at the top level") : "in " + field) +
-               did_you_mean(k, allowed);
+        const std::string where = path.empty() ? std::string("at the top level") : "in " + field;
+        if (k.empty()) return "a field with an empty name " + where;
+        return "unknown field '" + k + "' " + where + did_you_mean(k, allowed);
       };
       if (unknown.size() > 1) {
         for (const Entry* e : unknown) {
           if (placeholders.count({e->key_loc.line, e->key_loc.col})) continue;
-          if (unknown_warns) {
-            diags.warning(file, e->key_loc, "schema", unknown_msg(e->key), unknown_hint);
+          const std::string h =
+              e->key.empty() ? "write the field's name before the ':'" : unknown_hint;
+          if (unknown_warns && !e->key.empty()) {
+            diags.warning(file, e->key_loc, "schema", unknown_msg(e->key), h);
             continue;
           }
-          diags.error(file, e->key_loc, "schema", unknown_msg(e->key), unknown_hint);
+          diags.error(file, e->key_loc, "schema", unknown_msg(e->key), h);
           error_locs.insert({e->key_loc.line, e->key_loc.col});
           ok = false;
         }
@@ -458,8 +657,8 @@ bool report_schema_errors(const json& sroot, const valijson::Schema& compiled,
       if (const Entry* e = node->entry(key)) loc = e->key_loc;
       if (placeholders.count({loc.line, loc.col})) continue;
       msg = unknown_msg(key);
-      hint = unknown_hint;
-      warning = unknown_warns;
+      hint = key.empty() ? "write the field's name before the ':'" : unknown_hint;
+      warning = unknown_warns && !key.empty();
     } else if (d.rfind("Missing required property '", 0) == 0) {
       std::string key = quoted_after(d, "Missing required property '");
       if (const Entry* e = node->entry(key)) {
@@ -553,9 +752,11 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
   // the tree in place, and only for the others is the tree converted for valijson, which
   // reports the findings.
   Impl::Entry& entry = m_impl->parsed(*it->second);
-  if (!entry.quick->passes(root))
-    ok = report_schema_errors(entry.doc, m_impl->compiled(entry), kind, root, to_json(root), file,
-                              diags, error_locs);
+  if (!entry.quick->passes(root)) {
+    const json value = to_json(root).value;
+    ok = report_errors(entry.doc, innermost_errors(m_impl->compiled(entry), value), kind, root,
+                       value, "", file, diags, error_locs, 0);
+  }
 
   // Durations whose size matters: a JSON Schema cannot bound "1000000000d", so these are checked
   // here. An SLO window over 400 days would make a pull plan millions of days.

@@ -236,3 +236,70 @@ TEST_CASE("schemas: a list or a mapping where a date belongs is a located type e
     CHECK(d[0].message.find("field 'slo.last_reviewed' must be a string") == 0);
   }
 }
+
+TEST_CASE("schemas: a value with one typo is reported by the shape it is closest to") {
+  SchemaSet s;
+  // The wrapped form of auto_remediation with one unknown field: that field only, not the
+  // list form's "must be an array" nor its valid fields as unknown.
+  auto d = validate(s, "auto_remediation",
+                    "auto_remediation:\n  service: api\n  rules:\n"
+                    "    - {trigger: disk_high, condition: \"disk > 85%\", action: compact}\n"
+                    "  zzprobe: 1\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "unknown field 'zzprobe' in auto_remediation");
+  CHECK(d[0].loc.line == 5);
+  CHECK(d[0].loc.col == 3);
+  // The list form with a typo in a rule.
+  d = validate(s, "auto_remediation",
+               "auto_remediation:\n  - {trigger: disk_high, action: compact, actoin: x}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("unknown field 'actoin'") != std::string::npos);
+  CHECK(d[0].message.find("did you mean 'action'") != std::string::npos);
+  // A structured policy exception with a typo: the mapping shape, not the string one.
+  d = validate(s, "error_budget_policy",
+               "error_budget_policy:\n  service: api\n"
+               "  budget_states: {exhausted: {condition: remaining_budget <= 0}}\n  exceptions:\n"
+               "    - {change_type: security, notee: x}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("unknown field 'notee'") != std::string::npos);
+  CHECK(d[0].message.find("did you mean 'note'") != std::string::npos);
+  // Of none of the shapes' types: one finding that names them.
+  d = validate(s, "service",
+               "service:\n  name: api\n  tier: critical\n  owner_team: t1\n  links: 5\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "field 'service.links' must be an object or array, got '5'");
+  CHECK(d[0].loc.line == 5);
+}
+
+TEST_CASE("schemas: a value as close to two shapes says so, with both shapes' findings") {
+  SchemaSet s;
+  // An assessment names a service or a team; one with neither is as far from each.
+  auto d = validate(s, "assessment", "assessment:\n  date: 2026-10-01\n  scores: {slos: 3}\n");
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].message == "field 'assessment' does not match any of its allowed shapes");
+  CHECK(d[1].message == "missing required field 'assessment.service'");
+  CHECK(d[2].message == "missing required field 'assessment.team'");
+}
+
+TEST_CASE("schemas: an empty mapping key is an error at the key") {
+  SchemaSet s;
+  for (const char* key : {"", "\"\"", "~"}) {
+    auto d = validate(s, "slo",
+                      std::string("slo:\n  service: api\n  sli: avail\n  target: 99.9\n"
+                                  "  window: 28d\n  ") +
+                          key + ": 43.2\n");
+    REQUIRE_MESSAGE(d.size() == 1, key);
+    CHECK(d[0].message == "a field with an empty name in slo");
+    CHECK(d[0].loc.line == 6);
+    CHECK(d[0].loc.col == 3);
+  }
+}
+
+TEST_CASE("schemas: include and exclude take no .gitignore negation") {
+  SchemaSet s;
+  auto d = validate(s, "nines", "include: [\"services/**\", \"!services/a/**\"]\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("include[1]") != std::string::npos);
+  CHECK(d[0].loc.col == 26);
+  CHECK(validate(s, "nines", "include: [\"./services/\"]\nexclude: [services/a/]\n").empty());
+}

@@ -5,9 +5,10 @@
 namespace nines {
 namespace {
 
-const std::string* first_match(const std::vector<std::string>& globs, const std::string& rel) {
+const std::string* first_match(const std::vector<std::string>& globs, const std::string& rel,
+                               bool is_folder = false) {
   for (const auto& g : globs)
-    if (glob_match(g, rel)) return &g;
+    if (glob_match(g, rel, is_folder)) return &g;
   return nullptr;
 }
 
@@ -20,7 +21,7 @@ std::optional<WalkSkip> walk_skips(const Config& config, const std::string& rel)
     const std::string folder = rel.substr(0, slash);
     if (walk_skips_folder(folder)) return WalkSkip{"folder", folder};
     // An excluded folder, or one whose whole content is excluded (`reports/**`).
-    if (auto* g = first_match(config.exclude, folder)) return WalkSkip{"exclude", *g};
+    if (auto* g = first_match(config.exclude, folder, true)) return WalkSkip{"exclude", *g};
     if (auto* g = first_match(config.exclude, folder + "/\x01")) return WalkSkip{"exclude", *g};
   }
   if (auto* g = first_match(config.exclude, rel)) return WalkSkip{"exclude", *g};

@@ -100,6 +100,42 @@ def small_repo(root):
     return root
 
 
+def test_output_setting(tmp):
+    """nines.yaml `output:` is the site's folder when -o is not given, inside the repository only,
+    and refused like -o when it holds something else."""
+    repo = small_repo(os.path.join(tmp, "output-setting"))
+    config = os.path.join(repo, "nines.yaml")
+    with open(config, "a") as f:
+        f.write("output: public\n")
+    code, out, err = run("build", repo, "--offline", "--now", NOW)
+    check(code == 0, f"output: public builds ({code}): {err[-300:]}")
+    check(os.path.isfile(os.path.join(repo, "public", "index.html")), "the site is in public/")
+    check(not os.path.exists(os.path.join(repo, "site")), "and not in site/")
+    check("public" in out, f"the build says where: {out!r}")
+    # The site in public/ is not content: check does not read it.
+    code, _, err = run("check", repo, "--now", NOW)
+    check(code == 0, f"check skips public/ ({code}): {err[-300:]}")
+    # -o wins over the setting.
+    elsewhere = os.path.join(tmp, "output-setting-o")
+    code, _, err = run("build", repo, "-o", elsewhere, "--offline", "--now", NOW)
+    check(code == 0 and os.path.isfile(os.path.join(elsewhere, "index.html")),
+          f"-o wins over output: ({code}): {err[-300:]}")
+    # A folder of documents is refused as -o would be, and left as it was.
+    with open(config) as f:
+        text = f.read()
+    for bad, why in (("services", "refusing output folder"), ("../out", "not a folder inside"),
+                     ("/tmp/x", "not a folder inside")):
+        with open(config, "w") as f:
+            f.write(text.replace("output: public", "output: " + bad))
+        before = tree(repo)
+        code, _, err = run("build", repo, "--offline", "--now", NOW)
+        check(code in (1, 2) and why in err, f"output: {bad} is refused ({code}): {err[-300:]}")
+        check(tree(repo) == before or all(k.startswith(".nines") for k in
+                                          set(tree(repo)) ^ set(before)),
+              f"output: {bad} leaves the repository as it was")
+    check(not os.path.exists(os.path.join(tmp, "out")), "nothing is written outside")
+
+
 def put(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
@@ -514,7 +550,7 @@ def run_with(binary, *args):
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-hardening-")
     try:
-        for t in (test_output_folder, test_output_siblings, test_output_markers,
+        for t in (test_output_folder, test_output_siblings, test_output_markers, test_output_setting,
                   test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
                   test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module):
