@@ -13,6 +13,7 @@
 #include "model/parallel.hpp"
 #include "model/time.hpp"
 #include "net/net.hpp"
+#include "render/content_links.hpp"
 #include "render/site.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
@@ -574,6 +575,36 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
       return false;
   if (!plan.manifest.files.count("search-index.js")) return false;
   plan.links = std::move(*links);
+  // A new link in an edited body is checked where it is written, which only the long way does.
+  // An anchor of another page is read from the ids the previous build saw there, and from the
+  // headings of that page's body when it was edited too.
+  const ProseSearch& search = plan.state.search;
+  std::map<std::string, std::set<std::string>> ids;
+  std::map<std::string, const ProsePage*> edited_pages;
+  for (const auto& p : plan.state.pages)
+    if (plan.changed.count(p.slot.file)) edited_pages.emplace(p.path, &p);
+  const auto ids_of = [&](const std::string& page) -> const std::set<std::string>* {
+    auto known = plan.links.pages.find(page);
+    if (known == plan.links.pages.end()) return nullptr;
+    auto [it, fresh] = ids.try_emplace(page);
+    if (!fresh) return &it->second;
+    it->second.insert(known->second.ids.begin(), known->second.ids.end());
+    if (auto edited = edited_pages.find(page); edited != edited_pages.end()) {
+      const std::string& file = edited->second->slot.file;
+      if (auto body = plan.bodies.find(file); body != plan.bodies.end())
+        it->second.merge(body_anchors(file, body->second, page, search.file_pages, search.repo_url,
+                                      search.branch));
+    }
+    return &it->second;
+  };
+  for (const auto& p : plan.state.pages) {
+    if (!plan.changed.count(p.slot.file)) continue;
+    auto body = plan.bodies.find(p.slot.file);
+    if (body == plan.bodies.end() ||
+        body_has_suspect_link(p.slot.file, body->second, p.path, search.file_pages, search.repo_url,
+                              search.branch, ids_of))
+      return false;
+  }
   // The theme overrides are read again (their bytes are in the fingerprint); a finding there
   // belongs to the long way.
   DiagBag theme_diags;
@@ -735,6 +766,9 @@ std::string stage_link(Context& c) {
   const std::size_t before = run.diags.all().size();
   link_references(run.repo, run.diags);
   run_lints(run.repo, day_of(run.local_now), run.diags, &run.history);
+  // The links content hands to the site, at the line that holds them: `check` finds what the
+  // site's link check would refuse, and a build stops here on it, never at a generated page.
+  check_content_links(run.repo, run.diags);
   // Postmortems against the data: `check` never opens the store, so it judges the claims by the
   // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
   // the store (the same rows plus what was pulled), and reports them once.

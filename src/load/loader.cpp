@@ -1048,7 +1048,9 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       r->csv_lines = split_csv_text(text, rel, diags);
       return r;
     }
+    int body_line = 0; // a Markdown file's, once its front matter is split off
     const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
+      doc.body_line = body_line;
       if (hooks.check) hooks.check(doc);
       r->docs.emplace_back(diags.all().size(), std::move(doc));
     };
@@ -1057,7 +1059,6 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     };
     if (ends_with(rel, ".md")) {
       std::string yaml, body;
-      int body_line = 0;
       if (!split_front_matter(text, yaml, body, body_line)) {
         // Plain Markdown is not ours; but a `---` line over a kind's key (or one close to it)
         // with no closing `---` is a document whose front matter was never closed.

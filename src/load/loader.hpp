@@ -20,12 +20,13 @@ namespace nines {
 
 // One document as read from disk, before schema validation.
 struct RawDoc {
-  std::string file; // relative path
-  int index = 0;    // position in a multi-document file
-  std::string kind; // "service", ..., "prometheus_rules", "openslo", "backstage"
-  Node root;        // the whole document
-  Loc kind_loc;     // the top-level key
-  std::string body; // Markdown prose after front matter
+  std::string file;  // relative path
+  int index = 0;     // position in a multi-document file
+  std::string kind;  // "service", ..., "prometheus_rules", "openslo", "backstage"
+  Node root;         // the whole document
+  Loc kind_loc;      // the top-level key
+  std::string body;  // Markdown prose after front matter
+  int body_line = 0; // the file's line the body starts on
   // What LoadHooks::check found, on the thread that parsed the document, for on_doc: whether
   // the document passed, a digest of its content, and its findings, which are not yet in the
   // run's diagnostics so that on_doc reports them in file order.

@@ -40,6 +40,7 @@ struct DocMeta {
   std::string digest;  // hash of the document's canonical JSON (readiness sign-offs); empty
                        // in a run that stops before compute, the one stage that reads it
   std::string body;    // Markdown prose of `.md` documents
+  int body_line = 0;   // the file's line the body starts on (diagnostics in the body)
   std::string dialect; // "", "openslo" or "backstage"
   // A dialect's name as its author wrote it (metadata.displayName, else metadata.name), when the
   // id is a slug of it; empty for native documents.
@@ -114,6 +115,7 @@ struct Service {
   std::optional<double> peak_rps, storage_gb, monthly_cost_usd;
   std::vector<HealthCheck> health_checks;
   std::vector<std::pair<std::string, std::string>> links; // title → url
+  std::vector<Loc> link_locs;                             // where each of `links`' URLs is written
   // Not declared anywhere: named by a dialect SLO's spec.service only (a warning says so).
   bool implied = false;
   std::optional<CatalogInfo> catalog; // a Backstage component's catalog data
@@ -176,6 +178,7 @@ struct Slo {
   DocMeta meta;
   Ref service, sli, policy;
   std::string name, description, owner, review_cadence;
+  Loc description_loc; // Markdown, rendered on the SLO list
   double target = 0;
   Loc target_loc;
   std::string window; // as written, e.g. "28d"; empty → nines.yaml default
@@ -244,7 +247,7 @@ struct Postmortem {
   // positive impact.revenue_impact_usd, the seed's own record of revenue impact.
   std::string title, date, severity, declared_severity, escalated_because, duration, status,
       summary, root_cause, incident_id, root_cause_category;
-  Loc date_loc, severity_loc;
+  Loc date_loc, severity_loc, root_cause_loc;
   Loc budget_consumed_loc; // impact.slo_budget_consumed_pct, where the data check warns
   std::vector<std::string> authors, reviewers, contributing_factors, what_went_well,
       what_went_wrong, where_we_got_lucky, five_whys;
@@ -281,7 +284,7 @@ struct MitigationOption {
 struct Runbook {
   DocMeta meta;
   std::string title, alert_name, last_updated, owner, overview, impact;
-  Loc alert_name_loc, last_updated_loc;
+  Loc alert_name_loc, last_updated_loc, overview_loc, impact_loc;
   Ref service;
   std::vector<DiagnosisStep> diagnosis;
   std::vector<MitigationOption> mitigation;

@@ -124,6 +124,15 @@ bool is_safe_url(std::string_view url) {
   return false;
 }
 
+std::string_view unportable_url_reason(std::string_view url) {
+  while (!url.empty() && (url.front() == ' ' || url.front() == '\t' || url.front() == '\n'))
+    url.remove_prefix(1);
+  if (url.substr(0, 2) == "//") return "protocol-relative URL: breaks from file://";
+  if (!url.empty() && url.front() == '/')
+    return "root-absolute URL: breaks at a sub-path and from file://";
+  return {};
+}
+
 std::string slugify(std::string_view text) {
   std::string out;
   bool pending_dash = false;

@@ -25,6 +25,12 @@ std::string attr_escape(std::string_view value);
 // run). Scheme matching is case-insensitive after the leading spaces browsers strip.
 bool is_safe_url(std::string_view url);
 
+// Why a URL that is safe and names no scheme still breaks on a published site, or "" when it does
+// not: a protocol-relative URL ("//host/x") breaks from file://, a root-absolute one ("/x") at a
+// sub-path (GitHub Pages' /repo/) and from file://. The site's link check and `check`'s check of
+// the links content holds give the same reasons. Spaces around the URL are ignored.
+std::string_view unportable_url_reason(std::string_view url);
+
 // A heading anchor: ASCII letters lower-cased, digits, '-' and '_' kept, bytes of multi-byte
 // UTF-8 characters kept (so non-English headings keep readable anchors), every other run of
 // characters becomes a single '-', trimmed at both ends. Never empty: "section" if nothing is left.

@@ -429,6 +429,18 @@ std::string unique_anchor(const std::string& base, std::set<std::string>& used,
   return candidate;
 }
 
+// Links and images (each list in document order) merged into document order.
+std::vector<cmark_node*> links_and_images_in_order(const std::vector<cmark_node*>& links,
+                                                   const std::vector<cmark_node*>& images) {
+  std::vector<cmark_node*> all(links);
+  all.insert(all.end(), images.begin(), images.end());
+  std::stable_sort(all.begin(), all.end(), [](cmark_node* a, cmark_node* b) {
+    const int la = cmark_node_get_start_line(a), lb = cmark_node_get_start_line(b);
+    return la != lb ? la < lb : cmark_node_get_start_column(a) < cmark_node_get_start_column(b);
+  });
+  return all;
+}
+
 } // namespace
 
 MarkdownArenaUsage markdown_arena_usage() {
@@ -493,6 +505,12 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   }
   cmark_iter_free(iter);
 
+  MarkdownResult result;
+  for (cmark_node* node : links_and_images_in_order(links, images)) {
+    const char* url = cmark_node_get_url(node);
+    result.links.push_back(
+        {url ? url : "", cmark_node_get_start_line(node), cmark_node_get_start_column(node)});
+  }
   // Links first: unwrapping frees only the link itself. Images last and innermost first (reverse
   // document order), since replacing an image frees everything inside its description.
   for (cmark_node* link : links) {
@@ -541,7 +559,6 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
     }
   }
 
-  MarkdownResult result;
   std::set<std::string> used; // the ids this document's headings took
   for (cmark_node* heading : headings) {
     Heading h;

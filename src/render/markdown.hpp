@@ -16,9 +16,18 @@ struct Heading {
   std::string anchor; // the id given to the heading element, unique within the document
 };
 
+// A link or image of the Markdown as written (reference links resolved), before any vetting or
+// rewriting, and where it starts: line (1-based, in the Markdown given) and byte column (1-based).
+struct MarkdownLink {
+  std::string url;
+  int line = 0;
+  int col = 0;
+};
+
 struct MarkdownResult {
   std::string html; // safe to insert unescaped ({{{...}}}) into a page
   std::vector<Heading> headings;
+  std::vector<MarkdownLink> links; // in document order, for checks of the links content holds
 };
 
 struct MarkdownOptions {

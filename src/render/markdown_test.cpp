@@ -94,6 +94,21 @@ std::string sample_document(int seed, int paragraphs) {
 
 } // namespace
 
+TEST_CASE("render/markdown: links and images are listed as written, where they start") {
+  const MarkdownResult r = render_markdown("# T\n\nSee [a](/x) and\nmore [b][ref] ![i](img.png)\n\n"
+                                           "[ref]: ../other/\n");
+  REQUIRE(r.links.size() == 3);
+  CHECK(r.links[0].url == "/x");
+  CHECK(r.links[0].line == 3);
+  CHECK(r.links[0].col == 5);
+  CHECK(r.links[1].url == "../other/");
+  CHECK(r.links[1].line == 4);
+  CHECK(r.links[1].col == 6);
+  CHECK(r.links[2].url == "img.png");
+  CHECK(r.links[2].line == 4);
+  CHECK(r.links[2].col == 15);
+}
+
 TEST_CASE("render/markdown: many documents on several threads at once render as one at a time") {
   std::vector<std::string> docs;
   for (int seed = 0; seed < 120; ++seed)

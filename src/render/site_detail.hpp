@@ -269,6 +269,23 @@ struct LinkBase {
   const std::string& branch;
 };
 LinkBase link_base(const Site& site);
+// The page of each content file that has one (services, SLOs, runbooks, postmortems), by the
+// file's path in the repository: the first document of a file names its page.
+std::map<std::string, std::string> file_pages_of(const Repo& repo);
+// Where a link of Markdown prose in repository file `doc_file` leads, from a page whose way to
+// the site root is `root` ("../../"): markdown_for writes `url`. A relative path names a
+// repository file (`file`); it becomes that file's page, else (with repo_url) the file in the
+// repository's web view, else it stays as written. Schemes, fragments and queries stay as written.
+struct ResolvedLink {
+  std::string url;
+  std::string file;    // the repository file a relative path names, "" for any other URL
+  bool page = false;   // `file` has a page, and `url` is it
+  bool climbs = false; // the path climbs above the repository: `url` is as written
+};
+ResolvedLink resolve_link(const LinkBase& base, const std::string& doc_file,
+                          const std::string& root, std::string_view url);
+// Every id the default theme's layouts and partials write, which Markdown headings avoid.
+const std::set<std::string>& layout_ids();
 MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
                             const std::string& md, const std::string& page,
                             std::set<std::string>* taken = nullptr);

@@ -80,9 +80,7 @@ LinkBase link_base(const Site& site) {
   return {site.file_pages, site.repo.config.repo_url, site.repo.config.branch};
 }
 
-MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
-                            const std::string& md, const std::string& page,
-                            std::set<std::string>* taken) {
+const std::set<std::string>& layout_ids() {
   // Every id the default theme's layouts and partials write (grep 'id="' themes/default), so a
   // heading can never steal an in-page link's target.
   static const std::set<std::string> k_layout_ids = {"actions-h",
@@ -175,34 +173,53 @@ MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
                                                      "well-h",
                                                      "whys-h",
                                                      "wrong-h"};
+  return k_layout_ids;
+}
+
+ResolvedLink resolve_link(const LinkBase& base, const std::string& doc_file,
+                          const std::string& root, std::string_view url) {
+  ResolvedLink r{std::string(url), {}, false, false};
+  std::string u(url);
+  // Only relative paths are the repository's: schemes, fragments and queries stay as written.
+  if (u.empty() || u[0] == '#' || u[0] == '?' || u[0] == '/' ||
+      u.find(':') < u.find_first_of("/?#"))
+    return r;
+  std::string fragment;
+  if (auto hash = u.find('#'); hash != std::string::npos) {
+    fragment = u.substr(hash);
+    u.erase(hash);
+  }
+  std::filesystem::path folder = std::filesystem::path(doc_file).parent_path();
+  std::string target = (folder / u).lexically_normal().generic_string();
+  r.file = target;
+  if (target.rfind("..", 0) == 0) {
+    r.climbs = true;
+    return r;
+  }
+  if (auto it = base.file_pages.find(target); it != base.file_pages.end()) {
+    r.url = root + it->second + fragment;
+    r.page = true;
+    return r;
+  }
+  if (!base.repo_url.empty()) {
+    std::string repo = base.repo_url;
+    while (!repo.empty() && repo.back() == '/')
+      repo.pop_back();
+    r.url = repo + "/blob/" + base.branch + "/" + target + fragment;
+  }
+  return r;
+}
+
+MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
+                            const std::string& md, const std::string& page,
+                            std::set<std::string>* taken) {
   MarkdownOptions options;
   options.heading_offset = 1; // the page's title is its one <h1>
-  options.more_reserved_ids = &k_layout_ids;
+  options.more_reserved_ids = &layout_ids();
   if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
   const std::string root = root_of(page);
   options.rewrite_url = [&base, &doc_file, &root](std::string_view url) -> std::string {
-    std::string u(url);
-    // Only relative paths are the repository's: schemes, fragments and queries stay as written.
-    if (u.empty() || u[0] == '#' || u[0] == '?' || u[0] == '/' ||
-        u.find(':') < u.find_first_of("/?#"))
-      return u;
-    std::string fragment;
-    if (auto hash = u.find('#'); hash != std::string::npos) {
-      fragment = u.substr(hash);
-      u.erase(hash);
-    }
-    std::filesystem::path folder = std::filesystem::path(doc_file).parent_path();
-    std::string target = (folder / u).lexically_normal().generic_string();
-    if (target.rfind("..", 0) == 0) return std::string(url);
-    if (auto it = base.file_pages.find(target); it != base.file_pages.end())
-      return root + it->second + fragment;
-    if (!base.repo_url.empty()) {
-      std::string repo = base.repo_url;
-      while (!repo.empty() && repo.back() == '/')
-        repo.pop_back();
-      return repo + "/blob/" + base.branch + "/" + target + fragment;
-    }
-    return std::string(url);
+    return resolve_link(base, doc_file, root, url).url;
   };
   MarkdownResult result = render_markdown(md, options);
   if (taken)

@@ -120,6 +120,11 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
   for (const auto& id : team_ids)
     m_team_by_name.emplace(team_name(id), &id); // the first of a name, in team_ids order
 
+  file_pages = file_pages_of(repo);
+}
+
+std::map<std::string, std::string> file_pages_of(const Repo& repo) {
+  std::map<std::string, std::string> file_pages;
   auto add_file = [&](const DocMeta& m, const std::string& page) {
     file_pages.emplace(m.file, page); // the first document of a file names its page
   };
@@ -131,6 +136,7 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
     add_file(x.meta, runbook_page(x.meta.id));
   for (const auto& x : repo.postmortems)
     add_file(x.meta, postmortem_page(x.meta.id));
+  return file_pages;
 }
 
 std::string Site::team_name(const std::string& id) const {

@@ -250,9 +250,15 @@ std::string owner_text(const Site& site, const std::string& team, const CatalogI
   return "";
 }
 
+// Where a person's search result leads, best first: the teams page at their team, the on-call
+// page at their rotation, the page of a service they own, and only for someone named nowhere else
+// the first postmortem naming them (the one page that shows them).
+enum class PersonPlace { Team, Rotation, Owner, Postmortem, None };
+
 // A person's memberships and roles, gathered over the documents that name them.
 struct Person {
   std::string href;
+  PersonPlace place = PersonPlace::None;
   std::vector<std::string> roles;
   int postmortems = 0;
 };
@@ -260,10 +266,16 @@ struct Person {
 std::vector<Draft> drafts(const Site& site) {
   std::vector<Draft> out;
   std::map<std::string, Person> people;
-  auto person = [&](const std::string& name, const std::string& href, const std::string& role) {
+  auto person = [&](const std::string& name, const std::string& href, const std::string& role,
+                    PersonPlace place) {
     if (name.empty() || name.size() > 80) return;
     Person& p = people[name];
-    if (p.href.empty()) p.href = href;
+    // The first page of the best kind: teams in id order, rotations and the rest in the order
+    // they are walked.
+    if (place < p.place) {
+      p.href = href;
+      p.place = place;
+    }
     if (!role.empty() && std::find(p.roles.begin(), p.roles.end(), role) == p.roles.end())
       p.roles.push_back(role);
   };
@@ -282,7 +294,7 @@ std::vector<Draft> drafts(const Site& site) {
             {}};
     add_all(d.keys, {s.meta.id, s.owner_team.id, c.owner_person, s.oncall_rotation.id, s.type,
                      s.language, s.infra, s.architecture});
-    person(c.owner_person, service_page(s.meta.id), "owner of " + name);
+    person(c.owner_person, service_page(s.meta.id), "owner of " + name, PersonPlace::Owner);
     for (const auto& r : s.upstream)
       add(d.keys, r.id);
     for (const auto& r : s.downstream)
@@ -303,7 +315,7 @@ std::vector<Draft> drafts(const Site& site) {
                      e.catalog.system_name, e.catalog.lifecycle});
     add_all(d.keys, e.catalog.tags);
     add(d.prose, e.description);
-    person(e.catalog.owner_person, href, "owner of " + name);
+    person(e.catalog.owner_person, href, "owner of " + name, PersonPlace::Owner);
     out.push_back(std::move(d));
   }
   for (const auto& f : site.figs.slos) {
@@ -380,13 +392,13 @@ std::vector<Draft> drafts(const Site& site) {
       add(d.prose, a.description);
     add_body(d, pm.meta);
     for (const auto& name : pm.authors)
-      person(name, href, "");
+      person(name, href, "", PersonPlace::Postmortem);
     for (const auto& name : pm.authors)
       ++people[name].postmortems;
     for (const auto& name : pm.reviewers)
-      person(name, href, "");
+      person(name, href, "", PersonPlace::Postmortem);
     for (const auto& a : pm.action_items)
-      person(a.owner, href, "");
+      person(a.owner, href, "", PersonPlace::Postmortem);
     out.push_back(std::move(d));
   }
   for (const auto& id : site.team_ids) {
@@ -395,7 +407,7 @@ std::vector<Draft> drafts(const Site& site) {
       add_all(d.keys, it->second.members);
       d.summary = join({"Team " + id, join(it->second.members, ", ")}, " · ");
       for (const auto& m : it->second.members)
-        person(m, team_anchor(id), "team " + site.team_name(id));
+        person(m, team_anchor(id), "team " + site.team_name(id), PersonPlace::Team);
     }
     out.push_back(std::move(d));
   }
@@ -414,7 +426,7 @@ std::vector<Draft> drafts(const Site& site) {
     add_all(d.prose, r.escalation);
     add_body(d, r.meta);
     for (const auto& m : r.members)
-      person(m, href, "on-call " + (r.name.empty() ? r.meta.id : r.name));
+      person(m, href, "on-call " + (r.name.empty() ? r.meta.id : r.name), PersonPlace::Rotation);
     out.push_back(std::move(d));
   }
   // Alert rules: to the runbook that answers the alert, else the service.

@@ -200,6 +200,10 @@ TEST_CASE("render/site: every page of the example organisation, with no broken l
   CHECK(contains(index, "argocd app history checkout-api-prod"));
   CHECK(contains(index, "INC-2026-0188"));
   CHECK(contains(index, "[\"person\",\"Priya Raman\","));
+  // A person leads to their team, where their memberships are, not to the first postmortem that
+  // names them (Aiko Tanaka owns an action item of one).
+  CHECK(contains(index, "[\"person\",\"Aiko Tanaka\",\"teams/index.html#team-payments-team\","));
+  CHECK(contains(index, "[\"person\",\"Priya Raman\",\"teams/index.html#team-payments-team\","));
   CHECK(contains(index, "[\"rotation\","));
   // One <h1> per page: Markdown headings start below the page's title.
   for (const auto& [path, bytes] : files) {

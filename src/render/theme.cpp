@@ -107,6 +107,34 @@ std::vector<std::string> split_name(const std::string& name) {
   return parts;
 }
 
+// The text of the first <title> of a chart's SVG, unescaped (the chart escaped it with
+// html_escape, and the template escapes it again where it is used); "" when it has none.
+std::string chart_title(std::string_view svg) {
+  const std::size_t open = svg.find("<title>");
+  if (open == std::string_view::npos) return {};
+  const std::size_t start = open + 7;
+  const std::size_t close = svg.find("</title>", start);
+  if (close == std::string_view::npos) return {};
+  const std::string_view escaped = svg.substr(start, close - start);
+  static constexpr std::pair<std::string_view, std::string_view> k_entities[] = {
+      {"&amp;", "&"},   {"&lt;", "<"},  {"&gt;", ">"},
+      {"&quot;", "\""}, {"&#39;", "'"}, {"&#xFFFD;", "\xEF\xBF\xBD"}};
+  std::string out;
+  for (std::size_t i = 0; i < escaped.size();) {
+    bool replaced = false;
+    if (escaped[i] == '&')
+      for (const auto& [entity, text] : k_entities)
+        if (escaped.compare(i, entity.size(), entity) == 0) {
+          out += text;
+          i += entity.size();
+          replaced = true;
+          break;
+        }
+    if (!replaced) out += escaped[i++];
+  }
+  return out;
+}
+
 // The mustache context of one page (its layout, then base): names are resolved against the JSON
 // view where it lies, and a value is converted to kainjow data only when a template names it. A
 // page's layout names a few dozen of its view's fields; converting the whole view up front (and
@@ -195,6 +223,19 @@ private:
     if (name.compare(0, 4, "has_") == 0) {
       auto list = object.find(std::string_view(name).substr(4));
       if (list != object.end() && list->is_array()) return list->empty() ? &k_false : &k_true;
+    }
+    // A figure that scrolls its chart on a phone is a region a keyboard can reach, as a table's
+    // frame is, and it is named after the chart: X_label, for an `_svg` field X, is the text of
+    // that chart's <title>.
+    constexpr std::string_view k_label = "_label";
+    if (name.size() > k_label.size() + 4 &&
+        name.compare(name.size() - k_label.size() - 4, std::string::npos, "_svg_label") == 0) {
+      auto chart = object.find(std::string_view(name).substr(0, name.size() - k_label.size()));
+      if (chart != object.end() && chart->is_string()) {
+        const std::string title = chart_title(chart->get_ref<const std::string&>());
+        m_owned.emplace_back(title.empty() ? mst::data(false) : mst::data(title));
+        return &m_owned.back();
+      }
     }
     return nullptr;
   }

@@ -44,7 +44,9 @@ public:
 // hides an empty field; integers in decimal; other numbers in their shortest round-trip form
 // (std::to_chars: "99.9", no locale; views should still pre-format figures for display); NaN,
 // infinities and null become false; booleans as booleans. For every array field X of an object
-// the theme adds a boolean has_X (unless the view sets one), true when X is not empty. Strings
+// the theme adds a boolean has_X (unless the view sets one), true when X is not empty; for every
+// string field X ending in `_svg` (a chart) it adds X_label, the text of the chart's <title>, which
+// names the figure that frames it (a region a keyboard can reach when it scrolls). Strings
 // under the keys `href`, `src`, `url` or any key ending in `_href`, `_url` or `_src` (and in
 // arrays under them) that fail is_safe_url become false too, so a `javascript:` URL never reaches
 // an attribute whatever the view contains.

@@ -138,6 +138,19 @@ TEST_CASE("render/theme: view conversion (numbers, empty strings, null, has_X)")
         "T|v&lt;|own|noInf%</main>");
 }
 
+TEST_CASE("render/theme: a chart's figure is named after the chart's title (X_svg_label)") {
+  auto t = mini_theme({{"layouts/x.mustache",
+                        "{{#burn_svg}}<figure aria-label=\"{{burn_svg_label}}\">{{{burn_svg}}}"
+                        "</figure>{{/burn_svg}}|{{#none_svg_label}}N{{/none_svg_label}}"}});
+  Theme theme(t);
+  json view = {{"root", ""},
+               {"burn_svg", "<svg><title>Budget &amp; burn &lt;p99&gt; &#39;x&#39;</title></svg>"},
+               {"none_svg", "<svg></svg>"}};
+  CHECK(theme.render("x", view) ==
+        "<main><figure aria-label=\"Budget &amp; burn &lt;p99&gt; &#39;x&#39;\"><svg><title>Budget "
+        "&amp; burn &lt;p99&gt; &#39;x&#39;</title></svg></figure>|</main>");
+}
+
 TEST_CASE("render/theme: names resolve frame by frame, and an inner frame shadows an outer one") {
   auto t = mini_theme(
       {{"layouts/x.mustache",

@@ -26,6 +26,7 @@ DocMeta make_meta(RawDoc& doc, const Node& body, const std::string& digest, IdRu
   // Moved, not copied: nothing reads a document's body after it is decoded, and the bodies are
   // most of what a run keeps.
   m.body = std::move(doc.body);
+  m.body_line = doc.body_line;
   const Node& id = at(body, "id");
   const Node& name = at(body, "name");
   if (!id.is_absent()) {
@@ -80,10 +81,14 @@ void decode_fields(const Node& b, Service& s, const Config& /*config*/, DiagBag&
                                           num(h, "failure_threshold")});
   }
   const Node& links = at(b, "links");
-  for (const auto& e : links.entries)
+  for (const auto& e : links.entries) {
     s.links.emplace_back(e.key, str(e.value));
-  for (const auto& i : links.items)
+    s.link_locs.push_back(e.value.loc);
+  }
+  for (const auto& i : links.items) {
     s.links.emplace_back(str(i, "title"), str(i, "url"));
+    s.link_locs.push_back(at(i, "url").is_absent() ? i.loc : at(i, "url").loc);
+  }
 }
 
 void decode_fields(const Node& b, Sli& s, const Config& /*config*/, DiagBag& /*diags*/) {
@@ -106,6 +111,7 @@ void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) 
   s.policy = ref(b, "policy");
   s.name = str(b, "name");
   s.description = str(b, "description");
+  s.description_loc = at(b, "description").loc;
   s.owner = str(b, "owner");
   s.review_cadence = str(b, "review_cadence");
   s.review_cadence_loc = at(b, "review_cadence").loc;
@@ -226,6 +232,7 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
     *field = str(b, key);
   p.date_loc = at(b, "date").loc;
   p.severity_loc = at(b, "severity").loc;
+  p.root_cause_loc = at(b, "root_cause").loc;
   p.authors = strs(b, "authors");
   p.reviewers = strs(b, "reviewers");
   p.contributing_factors = strs(b, "contributing_factors");
@@ -301,7 +308,9 @@ void decode_fields(const Node& b, Runbook& r, const Config& /*config*/, DiagBag&
   r.last_updated_loc = at(b, "last_updated").loc;
   r.owner = str(b, "owner");
   r.overview = str(b, "overview");
+  r.overview_loc = at(b, "overview").loc;
   r.impact = str(b, "impact");
+  r.impact_loc = at(b, "impact").loc;
   r.service = ref(b, "service");
   for (const auto& d : at(b, "diagnosis").items)
     r.diagnosis.push_back(DiagnosisStep{str(d, "step"), str(d, "command"), str(d, "expected"),

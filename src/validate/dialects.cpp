@@ -44,6 +44,7 @@ DocMeta dialect_meta(const RawDoc& doc, const std::string& kind, const Node& met
   m.loc = doc.kind_loc;
   m.digest = digest;
   m.body = doc.body;
+  m.body_line = doc.body_line;
   m.dialect = dialect;
   const Node& name = at(metadata, "name");
   const std::string written = str(name);
@@ -617,10 +618,14 @@ void hide_integration_key(DocMeta& m) {
 }
 
 // metadata.links as (title, url); a link without a title is named by its URL.
-std::vector<std::pair<std::string, std::string>> read_links(const Node& metadata) {
+// With `locs`, where each URL is written.
+std::vector<std::pair<std::string, std::string>> read_links(const Node& metadata,
+                                                            std::vector<Loc>* locs = nullptr) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& l : at(metadata, "links").items)
+  for (const auto& l : at(metadata, "links").items) {
     out.emplace_back(str(l, "title").empty() ? str(l, "url") : str(l, "title"), str(l, "url"));
+    if (locs) locs->push_back(at(l, "url").is_absent() ? l.loc : at(l, "url").loc);
+  }
   return out;
 }
 
@@ -659,7 +664,7 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     if (entity_kind(str(owner), "group") == "group")
       s.owner_team = Ref{entity_id(str(owner)), owner.loc};
     s.type = type == "website" ? "frontend" : type == "service" ? "api" : "";
-    s.links = read_links(md);
+    s.links = read_links(md, &s.link_locs);
     for (const char* key : {"dependsOn", "dependencyOf"})
       for (const auto& d : at(spec, key).items)
         if (entity_kind(str(d), "component") == "component")

@@ -418,12 +418,8 @@ std::vector<BrokenLink> check_page(const std::string& page, const PageLinks& lin
       return;
     }
     if (has_scheme(url)) return; // http, https, mailto, data:image: not ours to check
-    if (url.substr(0, 2) == "//") {
-      report(raw, "protocol-relative URL: breaks from file://");
-      return;
-    }
-    if (url.front() == '/') {
-      report(raw, "root-absolute URL: breaks at a sub-path and from file://");
+    if (const std::string_view why = unportable_url_reason(url); !why.empty()) {
+      report(raw, std::string(why));
       return;
     }
 

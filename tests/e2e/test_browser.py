@@ -204,11 +204,35 @@ def test_self_check(browser, tmp):
 
 # --- the site ---------------------------------------------------------------------------------------
 
-def build_site(tmp):
-    repo = os.path.join(tmp, "content")
+# Text a phone must fit (reflow at 320 px): a 48-character team name (every list's team filter
+# offers it) and a 300-character word in a runbook's title (its page's breadcrumbs show it).
+LONG_TEAM = "Platform Engineering and Developer Productivity X"[:48]
+LONG_WORD = "w" * 300
+
+
+def lengthen(repo):
+    """Gives the copied content a long team name and a runbook title with a long word."""
+    def edit(rel, old, new):
+        path = os.path.join(repo, rel)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if not check(old in text, f"{rel}: no {old!r} to replace"):
+            return
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new, 1))
+    edit("nines.yaml", "    name: Platform & SRE\n", f"    name: {LONG_TEAM}\n")
+    edit("runbooks/checkout-api/checkout-api-medium-burn.md",
+         'title: "checkout-api: medium error budget burn"',
+         f'title: "checkout-api: medium burn on {LONG_WORD}"')
+
+
+def build_site(tmp, name="site", edit=None):
+    repo = os.path.join(tmp, "content" if name == "site" else f"content-{name}")
     shutil.copytree(os.path.join(SRC, "content"), repo,
                     ignore=shutil.ignore_patterns(".nines", "site"))
-    site = os.path.join(tmp, "site")
+    if edit:
+        edit(repo)
+    site = os.path.join(tmp, name)
     p = subprocess.run([NINES, "build", repo, "-o", site, "--offline", "--now", NOW],
                        capture_output=True, text=True, errors="replace", timeout=600)
     if not check(p.returncode == 0, f"nines build exited {p.returncode}:\n{p.stdout}{p.stderr}"):
@@ -357,9 +381,31 @@ def test_full_text_search(browser, site):
     if not check(rb and person and incident,
                  f"search index has a runbook body with a command ({word}), a person and an incident id"):
         return
+    # A person's result leads to their team on the teams page, where their memberships are.
+    check(all(e["href"].startswith(("teams/index.html#team-", "oncall/index.html#rotation-",
+                                    "services/")) for e in entries if e["kind"] == "person"
+              and ("team " in e["summary"] or "on-call " in e["summary"])),
+          "a person in a team or rotation leads elsewhere: "
+          f"{[(e['title'], e['href']) for e in entries if e['kind'] == 'person'][:5]}")
+    kinds_shown = ("(function () { var k = document.getElementById('search-kinds');"
+                   " return !!k && getComputedStyle(k).display !== 'none'; })()")
+    # The kind filter shows only when there are results to filter, and never without scripts.
+    page = browser.new_page()
+    try:
+        page.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        page.navigate(file_url(site, "search.html"))
+        check(not page.evaluate(kinds_shown), "search without scripts: the kind filter shows")
+    finally:
+        page.close()
     page = browser.new_page()
     try:
         page.navigate(file_url(site, "search.html"))
+        check(not page.evaluate(kinds_shown), "search with no query: the kind filter shows")
+        page.evaluate(f"(function () {{ var i = {INPUT_JS}; i.value = 'zzznotfound';"
+                      " i.dispatchEvent(new Event('input', {bubbles: true})); })()")
+        page.wait_for("document.getElementById('search-results').getAttribute('data-query') === 'zzznotfound'",
+                      timeout=5.0)
+        check(not page.evaluate(kinds_shown), "search with no results: the kind filter shows")
         for query, target in ((word, rb), (person["title"], person), (incident[0], incident[1])):
             shown = search_for(page, query)
             hit = [r for r in shown if r["href"].endswith("/" + target["href"])]
@@ -590,23 +636,51 @@ def test_phone_budget_week(browser, site):
         page.close()
 
 
+# The elements of a page that scroll sideways but are not a region a keyboard can reach and a
+# screen reader can name (axe's scrollable-region-focusable): tables' frames and charts' figures
+# must all be.
+UNREACHABLE_SCROLLERS_JS = """Array.prototype.filter.call(document.querySelectorAll('main *'), function (e) {
+  var s = getComputedStyle(e);
+  if (!/auto|scroll/.test(s.overflowX) || e.scrollWidth <= e.clientWidth) return false;
+  if (e.tagName === 'PRE') return false;
+  var name = e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || '';
+  return !(e.getAttribute('tabindex') === '0' && e.getAttribute('role') === 'region' && name.trim());
+}).map(function (e) { return e.tagName + '.' + e.className; })"""
+
+
 def test_reflow(browser, site):
     """WCAG 1.4.10: at 320 CSS px, with scripts on and off, no page scrolls sideways (tables and
-    code scroll inside their own frames)."""
+    code scroll inside their own frames), on a site with a 48-character team name and a runbook
+    title holding a 300-character word; and whatever scrolls inside a page is a named region a
+    keyboard can reach."""
     rels = html_pages(site)
     for scripts in (True, False):
         page = browser.new_page(320, 800)
         try:
             if not scripts:
                 page.send("Emulation.setScriptExecutionDisabled", {"value": True})
-            wide = []
+            wide, unreachable = [], []
             for rel in rels:
                 page.navigate(file_url(site, rel), settle=0.02)
                 scroll, client = page.evaluate(
                     "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
                 if scroll > client:
                     wide.append(f"{rel} ({scroll} > {client})")
+                if scripts:
+                    bad = page.evaluate(UNREACHABLE_SCROLLERS_JS)
+                    if bad:
+                        unreachable.append(f"{rel}: {sorted(set(bad))}")
             check(not wide, f"320px, scripts {'on' if scripts else 'off'}: pages scroll sideways: {wide}")
+            if scripts:
+                check(not unreachable, f"320px: scrolling frames that are no named, focusable region: "
+                                       f"{unreachable}")
+                page.navigate(file_url(site, "runbooks/checkout-api-medium-burn/index.html"))
+                check(LONG_WORD in page.evaluate("document.querySelector('.breadcrumbs').textContent"),
+                      "the long runbook title is not in its page's breadcrumbs")
+                page.navigate(file_url(site, "catalog/index.html"))
+                check(page.evaluate("Array.prototype.some.call(document.querySelectorAll('.filters option'),"
+                                    f" function (o) {{ return o.textContent === {json.dumps(LONG_TEAM)}; }})"),
+                      "the catalog's team filter does not offer the long team name")
         except cdp.CDPError as e:
             check(False, f"320px: {e}")
         finally:
@@ -700,7 +774,9 @@ def test_site(browser, site, server):
     # 8. sorting, 9. print
     test_sorting(browser, site)
     test_print(browser, site)
-    test_reflow(browser, site)
+    long_site = build_site(os.path.dirname(site), "site-long", lengthen)
+    if long_site:
+        test_reflow(browser, long_site)
 
     # 2. search
     page = browser.new_page()

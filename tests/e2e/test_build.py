@@ -392,6 +392,47 @@ def test_user_files(tmp):
     check(tree(out) == before, "the failed build leaves the previous site as it was")
 
 
+def test_content_links(tmp):
+    """A link that content hands to the site and the site's link check would refuse is found by
+    `check` and by `build` alike, at the YAML node or Markdown line that holds it, never at a
+    generated page; a build that would render only an edited body takes the long way for it."""
+    repo = os.path.join(tmp, "links")
+    write(os.path.join(repo, "nines.yaml"), "title: Demo\nteams:\n  core:\n    name: Core\n")
+    write(os.path.join(repo, "services", "api.yaml"),
+          "service:\n  name: api\n  tier: critical\n  owner_team: core\n  links:\n"
+          "    - title: Grafana\n      url: /grafana/d/api\n")
+    write(os.path.join(repo, "runbooks", "api-down.md"),
+          "---\nrunbook:\n  title: API down\n  service: api\n  alert_name: ApiDown\n"
+          "  last_updated: 2026-10-01\n---\n"
+          "See the [dashboard](/grafana/d/api) and [the other runbook](../other/).\n")
+    want = ["services/api.yaml:7:12: error: link '/grafana/d/api' in `links` breaks on the site",
+            "runbooks/api-down.md:8:9: error: link '/grafana/d/api' breaks on the site",
+            "runbooks/api-down.md:8:41: error: link '../other/' breaks on the site"]
+    code, out, err = run("check", repo)
+    check(code == 1 and all(w in out + err for w in want), f"check finds the links ({code}): {out}{err}")
+    site = os.path.join(tmp, "links-site")
+    code, out, err = run("build", repo, "-o", site, "--offline", "--now", NOW)
+    check(code == 1 and all(w in out + err for w in want), f"build finds them there ({code}): {out}{err}")
+    check("index.html" not in out + err, f"and names no generated page: {out}{err}")
+    check(not os.path.exists(site), "and writes no site")
+
+    # An edited body alone would rebuild only its page: a new bad link sends it the long way.
+    repo = copy_content(tmp, "links-content")
+    site = os.path.join(tmp, "links-content-site")
+    build = ("build", repo, "-o", site, "--offline", "--now", NOW)
+    code, _, err = run(*build)
+    check(code == 0, f"the example builds ({code}): {err[-300:]}")
+    body = os.path.join(repo, "runbooks", "checkout-api", "checkout-api-medium-burn.md")
+    with open(body) as f:
+        lines = f.read().count("\n")
+    with open(body, "a") as f:
+        f.write("\nThe [old wiki](/wiki/checkout).\n")
+    code, out, err = run(*build)
+    where = f"runbooks/checkout-api/checkout-api-medium-burn.md:{lines + 2}:5: error: link '/wiki/checkout'"
+    check(code == 1 and where in out + err and "index.html" not in out + err,
+          f"an edited body's bad link is reported at its line ({code}): {(out + err)[-500:]}")
+
+
 def render_counts(stderr):
     """(pages rendered, pages reused) from the render line of --timings, or None."""
     m = re.search(r"^render .*: (\d+) pages rendered, (\d+) reused", stderr, re.M)
@@ -574,6 +615,7 @@ try:
     test_freeze(tmp)
     test_user_files(tmp)
     test_incremental(tmp)
+    test_content_links(tmp)
 finally:
     shutil.rmtree(tmp)
 sys.exit(check.finish())

@@ -1,0 +1,253 @@
+#include "render/content_links.hpp"
+
+#include "render/html.hpp"
+#include "render/markdown.hpp"
+#include "render/site_detail.hpp"
+
+#include <functional>
+#include <set>
+#include <string_view>
+#include <vector>
+
+namespace nines {
+namespace {
+
+using site::LinkBase;
+
+constexpr const char* k_rule = "broken-link";
+
+std::string_view trimmed(std::string_view url) {
+  while (!url.empty() && (url.front() == ' ' || url.front() == '\t' || url.front() == '\n'))
+    url.remove_prefix(1);
+  while (!url.empty() && (url.back() == ' ' || url.back() == '\t' || url.back() == '\n'))
+    url.remove_suffix(1);
+  return url;
+}
+
+// A scheme is a colon before any '/', '?' or '#', as the site's link check reads it.
+bool has_scheme(std::string_view url) {
+  for (char c : url) {
+    if (c == ':') return true;
+    if (c == '/' || c == '?' || c == '#') return false;
+  }
+  return false;
+}
+
+std::string percent_decoded(std::string_view s) {
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// One Markdown text of a page, and where it is written: a document's body, or a YAML field.
+struct Prose {
+  const std::string* md = nullptr;
+  const DocMeta* meta = nullptr;
+  Loc field; // the YAML field holding it (not for a body)
+  bool body = false;
+};
+
+// A page's Markdown, in the order the page renders it (each text's heading anchors avoid the
+// ones before it).
+struct PageProse {
+  std::string page;
+  const DocMeta* meta = nullptr;
+  std::vector<Prose> texts;
+};
+
+// Where a link of `prose` is written in its file: a body's line and column (the column in
+// characters, as every diagnostic's), or the YAML field that holds the Markdown.
+Loc where(const Prose& prose, const MarkdownLink& link) {
+  if (!prose.body) return prose.field.line > 0 ? prose.field : prose.meta->loc;
+  const std::string& md = *prose.md;
+  std::size_t start = 0;
+  for (int line = 1; line < link.line && start != std::string::npos; ++line) {
+    start = md.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  int col = 1;
+  if (start != std::string::npos)
+    for (std::size_t i = start; i < md.size() && i < start + static_cast<std::size_t>(link.col - 1);
+         ++i)
+      if ((static_cast<unsigned char>(md[i]) & 0xC0) != 0x80) ++col;
+  return {std::max(prose.meta->body_line, 1) + link.line - 1, col};
+}
+
+bool names_anchor(const std::set<std::string>& anchors, std::string_view fragment) {
+  const std::string decoded = percent_decoded(fragment);
+  return anchors.count(std::string(fragment)) != 0 || anchors.count(decoded) != 0;
+}
+
+// Why the site's link check would refuse a link of Markdown prose in `file` on `page`, or "".
+// `here` holds the page's anchors; `anchors_of` gives another page's, or null when unknown.
+std::string
+prose_problem(const LinkBase& base, const std::string& file, const std::string& page,
+              std::string_view written, const std::set<std::string>& here,
+              const std::function<const std::set<std::string>*(const std::string&)>& anchors_of) {
+  const std::string_view url = trimmed(written);
+  // Unsafe URLs are dropped from the page (the text stays); "" and "#" lead nowhere.
+  if (url.empty() || url == "#" || !is_safe_url(written)) return {};
+  if (const std::string_view why = unportable_url_reason(url); !why.empty())
+    return std::string(why);
+  if (has_scheme(url) || url.front() == '?') return {};
+  if (url.front() == '#') {
+    if (names_anchor(here, url.substr(1))) return {};
+    return "no heading with the anchor '" + percent_decoded(url.substr(1)) + "' on this page";
+  }
+  const site::ResolvedLink r = site::resolve_link(base, file, site::root_of(page), url);
+  if (r.climbs) return "the path '" + r.file + "' climbs above the repository";
+  if (!r.page) {
+    if (!base.repo_url.empty()) return {}; // the file in the repository's web view
+    return "'" + r.file +
+           "' is no document with a page of its own, and without repo_url in nines.yaml the "
+           "site cannot link it in the repository";
+  }
+  const std::size_t hash = url.find('#');
+  if (hash == std::string_view::npos || hash + 1 == url.size()) return {};
+  const std::string target = base.file_pages.at(r.file);
+  const std::set<std::string>* there = anchors_of(target);
+  const std::string_view fragment = url.substr(hash + 1);
+  if (there && names_anchor(*there, fragment)) return {};
+  return "no heading with the anchor '" + percent_decoded(fragment) + "' on the page of '" +
+         r.file + "'";
+}
+
+const char* k_prose_hint =
+    "link other documents by their file (../services/api.md), other sites by their full address "
+    "(https://…), and headings by their anchor (#the-heading)";
+
+// The Markdown of every page that shows some, in repository order.
+std::vector<PageProse> prose_pages(const Repo& repo) {
+  std::vector<PageProse> pages;
+  auto add = [&pages](std::string page, const DocMeta& meta, std::vector<Prose> texts) {
+    std::erase_if(texts, [](const Prose& p) { return p.md->empty(); });
+    if (!texts.empty()) pages.push_back({std::move(page), &meta, std::move(texts)});
+  };
+  auto body = [](const DocMeta& m) { return Prose{&m.body, &m, {}, true}; };
+  for (const auto& s : repo.services)
+    add(site::service_page(s.meta.id), s.meta, {body(s.meta)});
+  for (const auto& s : repo.slos)
+    add(site::slo_page(s.meta.id), s.meta, {Prose{&s.description, &s.meta, s.description_loc}});
+  for (const auto& r : repo.runbooks)
+    add(site::runbook_page(r.meta.id), r.meta,
+        {Prose{&r.overview, &r.meta, r.overview_loc}, Prose{&r.impact, &r.meta, r.impact_loc},
+         body(r.meta)});
+  for (const auto& p : repo.postmortems)
+    add(site::postmortem_page(p.meta.id), p.meta,
+        {Prose{&p.root_cause, &p.meta, p.root_cause_loc}, body(p.meta)});
+  return pages;
+}
+
+bool may_link(const std::string& md) {
+  return md.find('[') != std::string::npos;
+}
+
+} // namespace
+
+void check_content_links(const Repo& repo, DiagBag& diags) {
+  // A service's links go on its page as written: only an absolute URL means the same there.
+  for (const auto& s : repo.services)
+    for (std::size_t i = 0; i < s.links.size(); ++i) {
+      const std::string& written = s.links[i].second;
+      const std::string_view url = trimmed(written);
+      // An unsafe URL is shown as text, not linked.
+      if (url.empty() || !is_safe_url(written)) continue;
+      const Loc at = i < s.link_locs.size() ? s.link_locs[i] : s.meta.loc;
+      if (const std::string_view why = unportable_url_reason(url); !why.empty())
+        diags.error(s.meta.file, at, k_rule,
+                    "link '" + written + "' in `links` breaks on the site: " + std::string(why),
+                    "give the full address, with https:// and the host");
+      else if (!has_scheme(url))
+        diags.error(s.meta.file, at, k_rule,
+                    "link '" + written +
+                        "' in `links` is relative: it would resolve against the service's page "
+                        "on the generated site",
+                    "give the full address, with https:// and the host");
+    }
+
+  const std::map<std::string, std::string> file_pages = site::file_pages_of(repo);
+  const LinkBase base{file_pages, repo.config.repo_url, repo.config.branch};
+  const std::vector<PageProse> pages = prose_pages(repo);
+  std::map<std::string, const PageProse*> by_page;
+  for (const auto& p : pages)
+    by_page.emplace(p.page, &p);
+  // A page's anchors, rendered as the page renders its Markdown, once, when a link needs them.
+  std::map<std::string, std::set<std::string>> anchors;
+  std::map<std::string, std::vector<MarkdownResult>> rendered;
+  auto render_page = [&](const PageProse& p) -> const std::set<std::string>& {
+    auto found = anchors.find(p.page);
+    if (found != anchors.end()) return found->second;
+    std::set<std::string> taken;
+    std::vector<MarkdownResult>& results = rendered[p.page];
+    for (const auto& t : p.texts) {
+      // The SLO page's description avoids no other text's anchors: it is its only one.
+      results.push_back(site::markdown_for(base, p.meta->file, *t.md, p.page, &taken));
+    }
+    taken.insert("main"); // the skip link's target, on every page
+    return anchors.emplace(p.page, std::move(taken)).first->second;
+  };
+  auto anchors_of = [&](const std::string& page) -> const std::set<std::string>* {
+    auto it = by_page.find(page);
+    if (it == by_page.end()) {
+      static const std::set<std::string> k_main = {"main"};
+      return &k_main;
+    }
+    return &render_page(*it->second);
+  };
+  for (const auto& p : pages) {
+    bool any = false;
+    for (const auto& t : p.texts)
+      any = any || may_link(*t.md);
+    if (!any) continue;
+    const std::set<std::string>& here = render_page(p);
+    const std::vector<MarkdownResult>& results = rendered.at(p.page);
+    for (std::size_t k = 0; k < p.texts.size(); ++k)
+      for (const auto& link : results[k].links) {
+        const std::string why =
+            prose_problem(base, p.meta->file, p.page, link.url, here, anchors_of);
+        if (!why.empty())
+          diags.error(p.meta->file, where(p.texts[k], link), k_rule,
+                      "link '" + link.url + "' breaks on the site: " + why, k_prose_hint);
+      }
+  }
+}
+
+std::set<std::string> body_anchors(const std::string& file, const std::string& body,
+                                   const std::string& page,
+                                   const std::map<std::string, std::string>& file_pages,
+                                   const std::string& repo_url, const std::string& branch) {
+  const LinkBase base{file_pages, repo_url, branch};
+  std::set<std::string> anchors;
+  site::markdown_for(base, file, body, page, &anchors);
+  return anchors;
+}
+
+bool body_has_suspect_link(
+    const std::string& file, const std::string& body, const std::string& page,
+    const std::map<std::string, std::string>& file_pages, const std::string& repo_url,
+    const std::string& branch,
+    const std::function<const std::set<std::string>*(const std::string& page)>& ids_of) {
+  if (!may_link(body)) return false;
+  const LinkBase base{file_pages, repo_url, branch};
+  std::set<std::string> here;
+  const MarkdownResult r = site::markdown_for(base, file, body, page, &here);
+  here.insert("main");
+  for (const auto& link : r.links)
+    if (!prose_problem(base, file, page, link.url, here, ids_of).empty()) return true;
+  return false;
+}
+
+} // namespace nines
