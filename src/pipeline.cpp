@@ -191,8 +191,19 @@ void read_config(Context& c) {
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out + "' is not a folder inside the content repository",
                       "name a folder relative to nines.yaml, e.g. output: public (or use -o)");
-    else
+    else {
       run.opts.out = o.dir / rel;
+      run.output_from_config = true;
+      // Refused as -o would be (a folder of documents, a file), before the walk skips it.
+      if (o.last >= Stage::Write) {
+        try {
+          check_output_dir(run.opts.out, {});
+        } catch (const OutputRefused& e) {
+          run.diags.error("nines.yaml", run.repo.config.output_loc, "schema", e.what(),
+                          "name a new folder, or one a previous build wrote");
+        }
+      }
+    }
   }
   c.load.max_file_bytes = run.repo.config.max_file_bytes;
   c.load.yaml.max_nodes = run.repo.config.max_yaml_nodes;
@@ -964,7 +975,8 @@ std::string stage_render(Context& c) {
     std::optional<SavedLinks> previous;
     if (run.opts.last >= Stage::Write) {
       c.writer =
-          std::make_unique<SiteWriter>(output_dir(run), SiteWriter::Mode::Streaming, run.repo.root);
+          std::make_unique<SiteWriter>(output_dir(run), SiteWriter::Mode::Streaming,
+                                       run.output_from_config ? std::string() : run.repo.root);
       previous = previous_links(run, c.writer->previous().digest);
     }
     SiteSink sink;

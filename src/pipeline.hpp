@@ -90,6 +90,9 @@ struct Run {
   std::vector<StageTiming> timings; // one per stage run
   std::string fatal;                // a required file or backend could not be reached (exit 3)
   std::string usage_error;          // the options cannot be used (exit 2)
+  // The output folder is the one nines.yaml `output` names, inside the repository: the content
+  // chose it, so the writer takes it as it takes DIR/site (no "inside the repository" refusal).
+  bool output_from_config = false;
   std::string internal_error; // a bug in nines (exit 4), with the file being processed if known
   std::string strict_failure; // --strict: live data not fresh (exit 3; the site is still written)
   std::string current_file;   // the document being processed, for internal-error messages

@@ -125,12 +125,14 @@ class Site:
                 os.remove(os.path.join(store, name))
         return code, stdout.replace(dest, "OUT"), stderr, files
 
-    def rebuild(self, what, *extra, now=None, fast=None, edited=None, out=None, fails=False):
+    def rebuild(self, what, *extra, now=None, fast=None, edited=None, out=None, fails=False,
+                same_diagnostics=True):
         """Builds into the output folder again and checks the contract against a fresh full
         build; `fast` True or False says which path the build must take (None: either),
         `edited` how many files' prose changed, `fails` whether the build is meant to fail (so a
-        step meant to succeed cannot pass by failing as the full build does). Returns (exit code,
-        stderr)."""
+        step meant to succeed cannot pass by failing as the full build does), `same_diagnostics`
+        False only where docs/checks.md says a body edit's link finding is placed otherwise (at the
+        page) than a full build places it (at the source). Returns (exit code, stderr)."""
         out = out or self.out
         now = now or self.now
         before = tree(out)
@@ -150,7 +152,7 @@ class Site:
               f"({code}): {stderr[-400:]}")
         check(stdout.replace(out, "OUT") == fstdout,
               f"{what}: stdout is a full build's: {stdout!r} vs {fstdout!r}")
-        check(diagnostics(stderr) == diagnostics(fstderr),
+        check(not same_diagnostics or diagnostics(stderr) == diagnostics(fstderr),
               f"{what}: the diagnostics are a full build's: {diagnostics(stderr)[-6:]} vs "
               f"{diagnostics(fstderr)[-6:]}")
         # A full build that wrote a site is the reference; one that wrote nothing (it failed,
@@ -414,7 +416,8 @@ def test_broken_links(tmp):
            "#target-heading).\n")
     s.rebuild("a link to a heading another body adds", fast=True, edited=2)
     write(s.path(pm), pm_original)
-    code, stderr = s.rebuild("the linked heading removed from the other body", fails=True)
+    code, stderr = s.rebuild("the linked heading removed from the other body", fails=True,
+                             same_diagnostics=False)
     check(code != 0 and "broken-link" in stderr and "target-heading" in stderr,
           f"removing a heading another page links to fails the build ({code}): {stderr[-400:]}")
     append(s.path(pm), "\n## Target heading\n\nText under it, again.\n")
