@@ -324,8 +324,11 @@ int serve(const ServeOpts& o) {
               << " (the port is in use, or not allowed); choose another with --port\n";
     return 3;
   }
-  char tmpl[] = "/tmp/nines-serve-XXXXXX";
-  if (!mkdtemp(tmpl)) {
+  // In the system's temporary folder ($TMPDIR, else /tmp), as other tools put their scratch.
+  std::error_code tec;
+  const fs::path temp_root = fs::temp_directory_path(tec);
+  std::string tmpl = ((tec ? fs::path("/tmp") : temp_root) / "nines-serve-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) {
     std::cerr << "nines serve: cannot create a temporary folder for the site\n";
     return 3;
   }

@@ -22,16 +22,20 @@ from support import Checks, free_port
 
 NINES = os.path.abspath(sys.argv[1])
 NOW = "2026-11-20T09:41:00Z"
-ENV = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
 check = Checks()
 TMP = tempfile.mkdtemp(prefix="nines-serve-stop-")
+# serve's temporary folders go into a folder of this test's own ($TMPDIR), so a serve of another
+# test running at the same time is not taken for a leftover.
+SERVE_TMP = os.path.join(TMP, "tmp")
+os.makedirs(SERVE_TMP)
+ENV = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+ENV["TMPDIR"] = SERVE_TMP
 REPO = os.path.join(TMP, "repo")
 STOP_WITHIN = 8.0  # seconds: the first build of a small repository, then the stop itself
 
 
 def serve_temps():
-    return {d for d in os.listdir("/tmp") if d.startswith("nines-serve-")} - {
-        os.path.basename(TMP)}
+    return {d for d in os.listdir(SERVE_TMP) if d.startswith("nines-serve-")}
 
 
 def build_state():
