@@ -154,7 +154,7 @@ void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) 
 void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& diags) {
   p.service = ref(b, "service");
   bool all_parsed = true;
-  for (const auto& e : data_entries(at(b, "budget_states"))) {
+  for (const Entry& e : data_entries(at(b, "budget_states"))) {
     PolicyState st;
     // The schema admits only the four state names.
     st.state = parse_budget_state(e.key).value_or(BudgetState::Healthy);
@@ -296,7 +296,7 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
   p.classification_function = str(cls, "function");
   p.classification_scope = str(cls, "scope");
   p.classification_loc = cls.loc;
-  for (const auto& e : data_entries(at(b, "ics")))
+  for (const Entry& e : data_entries(at(b, "ics")))
     p.ics[e.key] = str(e.value);
 }
 
@@ -476,7 +476,7 @@ void decode_fields(const Node& b, Assessment& a, const Config& /*config*/, DiagB
   a.team = ref(b, "team");
   a.date = str(b, "date");
   a.notes = str(b, "notes");
-  for (const auto& e : data_entries(at(b, "scores")))
+  for (const Entry& e : data_entries(at(b, "scores")))
     if (auto v = num(e.value)) a.scores[e.key] = static_cast<int>(*v);
 }
 
@@ -608,7 +608,7 @@ void decode_config(const Node& root, Config& cfg) {
   }
   if (auto t = parse_duration_minutes(str(m, "deadline")); t && *t > 0 && *t <= 24 * 60)
     cfg.pull_deadline_s = *t * 60.0;
-  for (const auto& e : data_entries(at(m, "golden_signals")))
+  for (const Entry& e : data_entries(at(m, "golden_signals")))
     cfg.golden_signals[e.key] = str(e.value);
   for (const auto& e : at(root, "rules").entries)
     cfg.rules[e.key] = str(e.value);

@@ -5,8 +5,8 @@
 #include "model/node.hpp"
 #include "validate/yaml_json.hpp"
 
+#include <functional>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,8 +69,12 @@ inline std::vector<std::string> strs(const Node& n, std::string_view key) {
 // without its `x-` extensions: the schemas admit those beside the named keys, and a note such as
 // `x-todo: ask the platform team` is never a state, a role or a query. Every decoder that reads
 // a mapping's keys as data reads them through this.
-inline auto data_entries(const Node& n) {
-  return n.entries | std::views::filter([](const Entry& e) { return !is_extension_key(e.key); });
+// (A list, not a filtering view: the fuzz target's clang cannot compile libstdc++'s views.)
+inline std::vector<std::reference_wrapper<const Entry>> data_entries(const Node& n) {
+  std::vector<std::reference_wrapper<const Entry>> out;
+  for (const auto& e : n.entries)
+    if (!is_extension_key(e.key)) out.push_back(std::cref(e));
+  return out;
 }
 
 inline Ref ref(const Node& n, std::string_view key) {
