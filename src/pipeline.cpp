@@ -1259,9 +1259,9 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     decode_csv_row(RawCsvRow{file.string(), l.line, std::move(l.cells), std::move(l.cols)}, rows,
                    run.diags);
   }
-  if (run.diags.has_errors()) return exit_code(run);
-  // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv. The
-  // repository is read as `check` reads it; its own findings are `check`'s to report.
+  // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv, and
+  // beside the other rows' errors as `check` reports them: every bad row at once. The repository
+  // is read as `check` reads it; its own findings are `check`'s to report.
   Run repo_run;
   repo_run.opts = run.opts;
   repo_run.opts.last = Stage::Validate;
