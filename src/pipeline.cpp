@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -843,13 +844,41 @@ std::string stage_compute(Context& c) {
       compute_all(run.repo, run.series, run.live, run.local_now, &run.history, run.opts.jobs);
   // Findings from computed figures belong to this stage: its data was not there at link.
   report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
-  // --strict: a live-measured SLO on stale or missing data fails the run (exit 3, SPEC 4.4), but
-  // the site is still written so the last good numbers stay visible.
-  if (run.opts.strict && !run.measured.empty()) {
+  // The live windows the pull asked for and did not get: the figures read from them are missing
+  // (SPEC 4.4). A whole-day window that the daily data answered is not one of them.
+  if (run.pull)
+    for (auto& f : run.figures.slos) {
+      auto failed = run.pull->live_failed.find(f.id);
+      if (failed == run.pull->live_failed.end()) continue;
+      for (const auto& label : failed->second) {
+        const auto minutes = parse_duration_minutes(label);
+        const bool whole_days = minutes && *minutes >= 1440 && std::fmod(*minutes, 1440.0) == 0;
+        auto b = f.burn_rates.find(label);
+        if (!(whole_days && b != f.burn_rates.end() && b->second))
+          f.data.live_missing.push_back(label);
+      }
+    }
+  // --strict: a live-measured SLO on stale or missing data, or whose live windows or golden
+  // signals could not be fetched, fails the run (exit 3, SPEC 4.4), but the site is still
+  // written so the last good numbers stay visible.
+  if (run.opts.strict && run.pull) {
+    auto join_words = [](const auto& words) {
+      std::string s;
+      for (const auto& w : words)
+        s += (s.empty() ? "" : ", ") + w;
+      return s;
+    };
     std::vector<std::string> bad;
-    for (const auto& f : run.figures.slos)
-      if (run.measured.count(f.id) && f.data.status != "fresh")
+    for (const auto& f : run.figures.slos) {
+      if (!run.measured.count(f.id)) continue;
+      if (f.data.status != "fresh")
         bad.push_back(f.id + " (" + f.data.status + ")");
+      else if (!f.data.live_missing.empty())
+        bad.push_back(f.id + " (live " + join_words(f.data.live_missing) + " not fetched)");
+    }
+    for (const auto& [service, signals] : run.pull->golden_failed)
+      bad.push_back("the golden signals of " + service + " (" + join_words(signals) +
+                    " not fetched)");
     if (!bad.empty()) {
       std::string list;
       for (std::size_t i = 0; i < bad.size() && i < 5; ++i)
@@ -1317,9 +1346,9 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     decode_csv_row(RawCsvRow{file.string(), l.line, std::move(l.cells), std::move(l.cols)}, rows,
                    run.diags);
   }
-  if (run.diags.has_errors()) return exit_code(run);
-  // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv. The
-  // repository is read as `check` reads it; its own findings are `check`'s to report.
+  // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv, and
+  // beside the other rows' errors as `check` reports them: every bad row at once. The repository
+  // is read as `check` reads it; its own findings are `check`'s to report.
   Run repo_run;
   repo_run.opts = run.opts;
   repo_run.opts.last = Stage::Validate;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 using namespace nines;
 
@@ -78,6 +79,22 @@ TEST_CASE("pipeline: `metrics import` stores a file's rows as the source csv:imp
         std::set<std::int64_t>{*parse_date("2026-10-30"), *parse_date("2026-10-31")});
   CHECK(store->days_present("web", "csv:import/recorded.csv") ==
         std::set<std::int64_t>{*parse_date("2026-10-30")});
+}
+
+TEST_CASE("pipeline: `metrics import` reports an unknown SLO beside other bad rows, as check") {
+  TempRepo repo;
+  repo.write("slos/api.yaml", "slo:\n  id: api\n  service: x\n  sli: s\n  target: 99\n");
+  const auto file = repo.write("rows.csv", "slo,date,good,total\n"
+                                           "nope,2026-10-03,1,2\n"
+                                           "api,2026-10-05,3,2\n");
+  Run run;
+  ImportSummary summary;
+  CHECK(import_file(repo, file, run, summary) == 1);
+  std::set<std::pair<int, std::string>> found;
+  for (const auto& d : run.diags.all())
+    found.emplace(d.loc.line, d.rule);
+  CHECK(found == std::set<std::pair<int, std::string>>{{2, "unknown-reference"}, {3, "csv-row"}});
+  CHECK_FALSE(std::filesystem::exists(store_path(run)));
 }
 
 TEST_CASE("pipeline: a bad row of `metrics import` is check's error at its line, nothing stored") {

@@ -97,6 +97,9 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   if (f.data.as_of) data += ", as of " + *f.data.as_of;
   if (f.data.age_days) data += " (" + plural(*f.data.age_days, "day") + " old)";
   if (f.coverage.first_data) data += "; first data " + *f.coverage.first_data;
+  for (std::size_t i = 0; i < f.data.live_missing.size(); ++i)
+    data += (i ? ", " : "; live ") + f.data.live_missing[i] +
+            (i + 1 == f.data.live_missing.size() ? " not fetched" : "");
   kv("data", data);
   if (!f.alerts.empty()) {
     out << "\nalerts\n";

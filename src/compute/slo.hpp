@@ -72,9 +72,12 @@ struct AlertFigures {
 };
 
 struct DataFreshness {
-  std::string status = "missing";       // fresh | stale | missing
+  std::string status = "missing";       // fresh | stale | missing (of the daily data)
   std::optional<std::string> as_of;     // last day with data before now, YYYY-MM-DD
   std::optional<std::int64_t> age_days; // whole days between as_of and the last closed day
+  // Live windows (labels, e.g. "1h") this build asked the source for and did not get: their
+  // burn rates are missing because of a failed fetch, not for want of a source (SPEC 4.4).
+  std::vector<std::string> live_missing{};
 };
 
 struct Coverage {

@@ -278,26 +278,39 @@ PromResponse parse_envelope(long http_status, std::string_view body, std::string
 
 } // namespace
 
-PromValue single_value(const PromResponse& r) {
+PromValue single_value(const PromResponse& r, std::optional<std::int64_t> at) {
   PromValue v;
   if (!r.ok) {
     v.error = r.error;
     return v;
   }
+  auto stamped_elsewhere = [&](double t) {
+    if (!at || t == static_cast<double>(*at)) return false;
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "the answer is stamped at unix time %.17g, not at the requested %lld; not used",
+                  t, static_cast<long long>(*at));
+    v.error = buf;
+    return true;
+  };
   if (r.result_type == "scalar") {
+    if (stamped_elsewhere(r.scalar->first)) return v;
     v.ok = true;
     v.value = r.scalar->second;
     return v;
   }
   if (r.result_type != "vector") {
     v.error = "expected an instant vector, got a " + r.result_type;
+    v.of_query = true;
     return v;
   }
   if (r.series.size() > 1) {
     v.error = "the query returned " + std::to_string(r.series.size()) +
               " series; it must return one (wrap it in sum(...))";
+    v.of_query = true;
     return v;
   }
+  if (!r.series.empty() && stamped_elsewhere(r.series.front().samples.front().first)) return v;
   v.ok = true;
   if (!r.series.empty()) v.value = r.series.front().samples.front().second;
   return v;
@@ -311,9 +324,11 @@ PromRange single_range(const PromResponse& r) {
   }
   if (r.result_type != "matrix") {
     out.error = "expected a range vector (matrix), got a " + r.result_type;
+    out.of_query = true;
     return out;
   }
   if (r.series.size() > 1) {
+    out.of_query = true;
     out.error = "the query returned " + std::to_string(r.series.size()) +
                 " series; it must return one (wrap it in sum(...))";
     return out;
@@ -369,7 +384,10 @@ HttpRequest range_query(const std::string& base_url, const std::string& query, s
 std::string describe_failure(const HttpResult& http, const PromResponse& parsed) {
   if (!http.error.empty()) {
     std::string s = http.error;
-    if (http.attempts > 1) s += " (after " + std::to_string(http.attempts) + " attempts)";
+    // Not for a source given up as unreachable: its requests stop at whatever attempt they were
+    // at when the first ran out of retries, and they all fail for that one reason.
+    if (http.attempts > 1 && !http.unreachable)
+      s += " (after " + std::to_string(http.attempts) + " attempts)";
     return s;
   }
   if (parsed.ok) return {};
@@ -377,6 +395,11 @@ std::string describe_failure(const HttpResult& http, const PromResponse& parsed)
   if (!http.note.empty()) s += " (" + http.note + ")";
   if (http.attempts > 1) s += " (after " + std::to_string(http.attempts) + " attempts)";
   return s;
+}
+
+bool failure_of_query(const HttpResult& http, const PromResponse& parsed) {
+  return http.error.empty() && !parsed.ok &&
+         (parsed.error_type == "bad_data" || parsed.error_type == "execution");
 }
 
 } // namespace nines

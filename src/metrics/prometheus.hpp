@@ -44,18 +44,23 @@ PromResponse parse_prom_response(long http_status, std::string_view body,
 std::optional<double> parse_prom_value(std::string_view text);
 
 // The number an instant query answered. `value` is nullopt for an empty vector: no data, which is
-// not zero. More than one series is an error: the query must aggregate.
+// not zero. More than one series is an error: the query must aggregate. With `at` (the evaluation
+// time asked for, unix seconds), a sample stamped at any other time is an error too: Prometheus
+// stamps an instant result with its evaluation time, so another stamp is an answer to another
+// question (a caching proxy, a clock gone wrong), as a range sample off the asked steps is.
 struct PromValue {
   bool ok = false;
   std::string error;
+  bool of_query = false; // the error is the expression's: several series, a wrong result type
   std::optional<double> value;
 };
-PromValue single_value(const PromResponse& r);
+PromValue single_value(const PromResponse& r, std::optional<std::int64_t> at = std::nullopt);
 
 // The one series of a range query as unix seconds → value; empty for an empty matrix.
 struct PromRange {
   bool ok = false;
   std::string error;
+  bool of_query = false; // as PromValue::of_query
   std::map<std::int64_t, double> points;
 };
 PromRange single_range(const PromResponse& r);
@@ -70,5 +75,9 @@ HttpRequest range_query(const std::string& base_url, const std::string& query, s
 // What went wrong with one completed request, for a message: "" when it brought a usable
 // envelope; else transport error, HTTP status or envelope problem (with errorType).
 std::string describe_failure(const HttpResult& http, const PromResponse& parsed);
+
+// The server read the request and refused its expression (errorType bad_data or execution: a
+// parse error, a function given the wrong type): the query is to be fixed, not the server.
+bool failure_of_query(const HttpResult& http, const PromResponse& parsed);
 
 } // namespace nines

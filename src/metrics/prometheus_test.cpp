@@ -19,6 +19,25 @@ TEST_CASE("envelope: vector") {
   CHECK(v.value == 12345.5);
 }
 
+TEST_CASE("envelope: an instant answer stamped at another time than asked is refused") {
+  auto r = parse_prom_response(200, R"({"status":"success","data":{"resultType":"vector","result":[
+      {"metric":{},"value":[1761523200,"500"]}]}})");
+  REQUIRE(r.ok);
+  CHECK(single_value(r, 1761523200).value == 500.0);
+  auto v = single_value(r, 1761955200); // five days later
+  CHECK_FALSE(v.ok);
+  CHECK_FALSE(v.value.has_value());
+  CHECK(v.error == "the answer is stamped at unix time 1761523200, not at the requested "
+                   "1761955200; not used");
+  auto s = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"scalar","result":[1761955199.5,"42"]}})");
+  CHECK_FALSE(single_value(s, 1761955200).ok);
+  // No data has no stamp to check.
+  auto empty = parse_prom_response(
+      200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  CHECK(single_value(empty, 1761955200).ok);
+}
+
 TEST_CASE("envelope: empty vector is no data, not zero") {
   auto r = parse_prom_response(
       200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
@@ -228,6 +247,12 @@ TEST_CASE("failure descriptions") {
   transport.error = "Couldn't connect to server";
   transport.attempts = 4;
   CHECK(describe_failure(transport, {}) == "Couldn't connect to server (after 4 attempts)");
+  // A source given up as unreachable: its requests stopped at different attempts, so none says
+  // how many (the same failure reads the same in every build).
+  HttpResult given_up = transport;
+  given_up.unreachable = true;
+  given_up.error = "the server could not be reached (Couldn't connect to server)";
+  CHECK(describe_failure(given_up, {}) == given_up.error);
   HttpResult got;
   got.status = 200;
   got.attempts = 1;

@@ -134,6 +134,8 @@ struct Completed {
   PromResponse prom;
   std::string failure;   // empty when the envelope is usable
   bool failed = false;   // counted in queries_failed
+  std::string why;       // when failed with a usable envelope: what was wrong with the answer
+  bool of_query = false; // what failed is the expression (refused by the server, wrong shape)
   bool answered = false; // brought a value for a day or window asked for (or off the day steps)
   bool used = false;     // one of its values is stored (or is a live window)
 };
@@ -186,8 +188,8 @@ struct SourcePlan {
   // fsync, and one per SLO made a 500-SLO pull wait on the disk rather than the network.
   std::vector<DailyRow> daily_rows;
   std::vector<GoldenRow> golden_rows;
-  std::string first_failure; // of a query, for the fetch log
-  std::size_t report = 0;    // index of this source in PullReport::sources
+  std::size_t report = 0;  // index of this source in PullReport::sources
+  std::size_t skipped = 0; // requests the pull's deadline left undone
   // Golden-signal query failure → (signals, services) it hit.
   std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> golden_failures;
   // Golden-signal samples off the day steps, gathered as failures are: one line per source.
@@ -227,7 +229,9 @@ private:
   void count_failed(SourcePlan& plan, std::size_t request, const std::string& why);
   void count_unused(SourcePlan& plan);
   void store(SourcePlan& plan, const SourcePullReport& sr, std::size_t first_error);
-  void slo_error(const SourcePlan& plan, const SloContext& c, const std::string& what);
+  void slo_error(const SourcePlan& plan, const SloContext& c, const std::string& what,
+                 bool good_of_query = false, bool total_of_query = false);
+  void golden_error(const SourcePlan& plan, PullError e, const std::set<std::string>& signals);
   std::int64_t offset_at(std::int64_t t) const;
   std::int64_t day_end(std::int64_t day) const;
   std::int64_t today() const { return floor_day(m_now + offset_at(m_now)); }
@@ -284,12 +288,33 @@ SourcePlan* Puller::plan_for(const std::string& name) {
   return nullptr;
 }
 
-void Puller::slo_error(const SourcePlan& plan, const SloContext& c, const std::string& what) {
+// The file of the query an SLO is measured by: its own (an OpenSLO threshold objective) or its
+// SLI's.
+const std::string& query_file(const SloContext& c) {
+  return c.slo->query ? c.slo->meta.file : c.sli->meta.file;
+}
+
+// A failure of the source (down, slow, 5xx) points at the SLO it left without data; a failure of
+// the expression itself (refused by the server, several series, a wrong result type) at the query
+// to fix: its `good:` or `total:` line when only that side failed, else its `query:` node.
+void Puller::slo_error(const SourcePlan& plan, const SloContext& c, const std::string& what,
+                       bool good_of_query, bool total_of_query) {
   PullError e;
   e.slo = c.slo->meta.id;
   e.source = plan.source->name;
   e.file = c.slo->meta.file;
   e.loc = c.slo->meta.loc;
+  if (good_of_query || total_of_query) {
+    const SliQuery& q = *c.query;
+    const Loc side = good_of_query && total_of_query ? q.loc
+                     : good_of_query                 ? q.good_loc
+                                                     : q.total_loc;
+    const Loc at = side.line > 0 ? side : q.loc;
+    if (at.line > 0) {
+      e.file = query_file(c);
+      e.loc = at;
+    }
+  }
   e.message = scrub("SLO '" + e.slo + "', " + where(plan) + ": " + what, plan.token);
   m_report.errors.push_back(std::move(e));
 }
@@ -303,7 +328,7 @@ void Puller::plan_slo(std::size_t index) {
     PullError e;
     e.slo = c.slo->meta.id;
     e.source = q.source;
-    e.file = c.sli->meta.file;
+    e.file = query_file(c);
     e.loc = q.loc;
     e.message = "SLO '" + e.slo + "': SLI '" + c.sli->meta.id + "' has a query but " +
                 (q.source.empty() ? std::string("nines.yaml has no metrics source")
@@ -407,7 +432,10 @@ void Puller::send(SourcePlan& plan) {
   m_http.post_all(plan.requests, o, [&](std::size_t i, HttpResult&& r) {
     Completed& c = plan.results[i];
     c.http = std::move(r);
-    if (c.http.deadline_passed) ++m_report.queries_skipped;
+    if (c.http.deadline_passed) {
+      ++m_report.queries_skipped;
+      ++plan.skipped;
+    }
     // Redacted on the raw text, before anything is parsed, cut or folded into one line.
     if (c.http.error.empty())
       c.prom = parse_prom_response(c.http.status, scrub(c.http.body, plan.token), plan.token);
@@ -419,7 +447,7 @@ void Puller::send(SourcePlan& plan) {
     ++m_report.queries_done;
     if (!c.failure.empty()) {
       c.failed = true;
-      if (plan.first_failure.empty()) plan.first_failure = c.failure;
+      c.of_query = failure_of_query(c.http, c.prom);
       ++sr.failed;
       ++m_progress.failed;
       ++m_report.queries_failed;
@@ -438,9 +466,9 @@ void Puller::count_failed(SourcePlan& plan, std::size_t request, const std::stri
   Completed& c = plan.results[request];
   if (c.failed) return;
   c.failed = true;
+  c.why = why;
   ++m_report.queries_failed;
   ++m_report.sources[plan.report].failed;
-  if (plan.first_failure.empty()) plan.first_failure = why;
 }
 
 // A query that answered values of which none could be stored (every one NaN, negative, off the
@@ -472,15 +500,18 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
   if (g.failure.empty()) {
     good = single_range(g.prom);
     if (!good.ok) count_failed(plan, seg.good, good.error);
+    g.of_query = g.of_query || good.of_query;
   }
   if (t.failure.empty()) {
     total = single_range(t.prom);
     if (!total.ok) count_failed(plan, seg.total, total.error);
+    t.of_query = t.of_query || total.of_query;
   }
   const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
                                           t.failure.empty() ? total.error : t.failure);
   if (!failed.empty()) {
-    slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not fetched: " + failed);
+    slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not fetched: " + failed,
+              g.of_query, t.of_query);
     return;
   }
   // Samples that are no day's value are told, once per query, not dropped in silence.
@@ -535,27 +566,36 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
   const SloContext& c = m_slos[jobs.front()->slo];
   // Failure → the windows it hit, so an unreachable server is one line per SLO, not one per
   // window.
-  std::map<std::string, std::vector<std::string>> failures;
+  struct Hit {
+    std::vector<std::string> labels;
+    bool good_of_query = false, total_of_query = false;
+  };
+  std::map<std::string, Hit> failures;
   for (const LiveJob* job : jobs) {
     Completed& g = plan.results[job->good];
     Completed& t = plan.results[job->total];
-    auto fail = [&](const std::string& what) {
-      auto& labels = failures[what];
-      labels.insert(labels.end(), job->labels.begin(), job->labels.end());
+    auto fail = [&](const std::string& what, bool good_of_query = false,
+                    bool total_of_query = false) {
+      Hit& hit = failures[what];
+      hit.labels.insert(hit.labels.end(), job->labels.begin(), job->labels.end());
+      hit.good_of_query = hit.good_of_query || good_of_query;
+      hit.total_of_query = hit.total_of_query || total_of_query;
     };
     PromValue good, total;
     if (g.failure.empty()) {
-      good = single_value(g.prom);
+      good = single_value(g.prom, m_now);
       if (!good.ok) count_failed(plan, job->good, good.error);
+      g.of_query = g.of_query || good.of_query;
     }
     if (t.failure.empty()) {
-      total = single_value(t.prom);
+      total = single_value(t.prom, m_now);
       if (!total.ok) count_failed(plan, job->total, total.error);
+      t.of_query = t.of_query || total.of_query;
     }
     const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
                                             t.failure.empty() ? total.error : t.failure);
     if (!failed.empty()) {
-      fail(failed);
+      fail(failed, g.of_query, t.of_query);
       continue;
     }
     if (!good.value && !total.value) continue; // no data: the burn rate stays null
@@ -579,22 +619,37 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
       m_report.live[c.slo->meta.id][label] = LiveWindow{*good.value, *total.value};
     g.used = t.used = true;
   }
-  for (const auto& [what, labels] : failures)
+  for (const auto& [what, hit] : failures) {
+    m_report.live_failed[c.slo->meta.id].insert(hit.labels.begin(), hit.labels.end());
     slo_error(plan, c,
-              std::string(labels.size() == 1 ? "live window " : "live windows ") +
-                  first_few(labels, 12) + " not fetched: " + what);
+              std::string(hit.labels.size() == 1 ? "live window " : "live windows ") +
+                  first_few(hit.labels, 12) + " not fetched: " + what,
+              hit.good_of_query, hit.total_of_query);
+  }
+}
+
+// A golden-signal problem points at the signal's query in nines.yaml (metrics.golden_signals.
+// <name>), or at metrics.golden_signals when it hit several.
+void Puller::golden_error(const SourcePlan& plan, PullError e,
+                          const std::set<std::string>& signals) {
+  const Config& cfg = m_repo.config;
+  e.file = "nines.yaml";
+  e.loc = cfg.golden_signals_loc;
+  if (signals.size() == 1)
+    if (auto it = cfg.golden_signal_locs.find(*signals.begin()); it != cfg.golden_signal_locs.end())
+      e.loc = it->second;
+  e.source = plan.source->name;
+  e.message = scrub(e.message, plan.token);
+  m_report.errors.push_back(std::move(e));
 }
 
 void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
   auto error = [&](const std::string& what) {
     PullError e;
     e.service = job.service;
-    e.source = plan.source->name;
-    e.file = "nines.yaml";
-    e.message = scrub("golden signal '" + job.signal + "' of service '" + job.service + "', " +
-                          where(plan) + ": " + what,
-                      plan.token);
-    m_report.errors.push_back(std::move(e));
+    e.message = "golden signal '" + job.signal + "' of service '" + job.service + "', " +
+                where(plan) + ": " + what;
+    golden_error(plan, std::move(e), {job.signal});
   };
   std::vector<std::string> problems;
   for (const auto& [days, request] : job.segments) {
@@ -610,6 +665,7 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
       auto& [signals, services] = plan.golden_failures[failure];
       signals.insert(job.signal);
       services.insert(job.service);
+      m_report.golden_failed[job.service].insert(job.signal);
       continue;
     }
     const std::int64_t start = day_end(days.front()), end = day_end(days.back());
@@ -645,35 +701,27 @@ void Puller::golden_failures(SourcePlan& plan) {
     const auto& [signals, services] = hit;
     PullError e;
     if (services.size() == 1) e.service = *services.begin();
-    e.source = plan.source->name;
-    e.file = "nines.yaml";
     const std::vector<std::string> sig(signals.begin(), signals.end());
     const std::vector<std::string> svc(services.begin(), services.end());
-    e.message =
-        scrub(std::string(sig.size() == 1 ? "golden signal " : "golden signals ") +
-                  first_few(sig, 8) + " of " + (svc.size() == 1 ? "service " : "services ") +
-                  first_few(svc) + ", " + where(plan) + ": not fetched: " + failure,
-              plan.token);
-    m_report.errors.push_back(std::move(e));
+    e.message = std::string(sig.size() == 1 ? "golden signal " : "golden signals ") +
+                first_few(sig, 8) + " of " + (svc.size() == 1 ? "service " : "services ") +
+                first_few(svc) + ", " + where(plan) + ": not fetched: " + failure;
+    golden_error(plan, std::move(e), signals);
   }
   const auto& off = plan.golden_off_steps;
   if (off.samples > 0) {
     PullError e;
     if (off.services.size() == 1) e.service = *off.services.begin();
-    e.source = plan.source->name;
-    e.file = "nines.yaml";
     const std::vector<std::string> sig(off.signals.begin(), off.signals.end());
     const std::vector<std::string> svc(off.services.begin(), off.services.end());
     // The first query's description; the total when the samples came from several queries.
     std::string what = off.first;
     if (svc.size() > 1 || sig.size() > 1)
       what = std::to_string(off.samples) + " samples in all; the first query: " + what;
-    e.message =
-        scrub(std::string(sig.size() == 1 ? "golden signal " : "golden signals ") +
-                  first_few(sig, 8) + " of " + (svc.size() == 1 ? "service " : "services ") +
-                  first_few(svc) + ", " + where(plan) + ": " + what,
-              plan.token);
-    m_report.errors.push_back(std::move(e));
+    e.message = std::string(sig.size() == 1 ? "golden signal " : "golden signals ") +
+                first_few(sig, 8) + " of " + (svc.size() == 1 ? "service " : "services ") +
+                first_few(svc) + ", " + where(plan) + ": " + what;
+    golden_error(plan, std::move(e), off.signals);
   }
 }
 
@@ -683,6 +731,7 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
     PullError err;
     err.source = plan.source->name;
     err.file = "nines.yaml";
+    err.loc = plan.source->loc;
     err.message = scrub("source '" + plan.source->name + "' (" + plan.url + "): " + what +
                             " refused by the store: " + e.what(),
                         plan.token);
@@ -707,10 +756,14 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
   // One line per source and pull: last_success(source, "pull") is when a pull last got every
   // value it asked for.
   std::string error;
-  if (sr.failed > 0)
+  if (sr.failed > 0) {
+    // The first in request order, not in completion order: the log reads the same every time.
+    std::string first;
+    for (const auto& c : plan.results)
+      if (c.failed && first.empty()) first = c.failure.empty() ? c.why : c.failure;
     error = std::to_string(sr.failed) + " of " + std::to_string(sr.queries) +
-            " queries failed; first: " + plan.first_failure;
-  else if (m_report.errors.size() > first_error)
+            " queries failed; first: " + first;
+  } else if (m_report.errors.size() > first_error)
     error = m_report.errors[first_error].message;
   m_store.log_fetch(plan.store_source, "pull", m_now, error.empty(), error);
 }
@@ -768,14 +821,18 @@ PullReport Puller::run() {
     p.results.clear();
     p.requests.clear();
   }
-  if (m_report.queries_skipped > 0) {
+  // One line per source, at its entry in nines.yaml: its queries are the ones left undone.
+  for (const auto& p : m_plans) {
+    if (p.skipped == 0) continue;
     PullError e;
+    e.source = p.source->name;
     e.file = "nines.yaml";
+    e.loc = p.source->loc;
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g s", deadline_s);
-    e.message = std::to_string(m_report.queries_skipped) + " of " +
-                std::to_string(m_progress.total) + " queries skipped: the pull's deadline (" + buf +
-                ", metrics.deadline) passed";
+    e.message = where(p) + ": " + std::to_string(p.skipped) + " of " +
+                std::to_string(m_report.sources[p.report].queries) +
+                " queries skipped: the pull's deadline (" + buf + ", metrics.deadline) passed";
     m_report.errors.push_back(std::move(e));
   }
   m_report.elapsed_s =

@@ -65,6 +65,11 @@ struct PullReport {
   std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total, off the day steps
   std::set<std::string> slos_measured;     // SLOs whose SLI has a query, with a usable source
   std::map<std::string, LiveWindows> live; // per SLO: label as written → counts
+  // Per SLO: the live windows asked for and not fetched (failed, or refused); their burn rates are
+  // missing, not merely unknown.
+  std::map<std::string, std::set<std::string>> live_failed;
+  // Per service: the golden signals whose fetch failed; the stored values are all there is.
+  std::map<std::string, std::set<std::string>> golden_failed;
   std::vector<PullError> errors;
   std::vector<SourcePullReport> sources;
   double elapsed_s = 0;

@@ -480,6 +480,33 @@ TEST_CASE("pull: malformed and multi-series answers fail that query only") {
   CHECK_FALSE(r.live["pay"].count("6h"));
 }
 
+TEST_CASE("pull: a live answer stamped at another time than now is a failed fetch") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  // A caching proxy's answer to the 1h window: five days old.
+  prom.fault = [](const std::string& q, bool range) -> std::optional<HttpResult> {
+    if (range || !has(q, "[1h]")) return std::nullopt;
+    HttpResult r;
+    r.status = 200;
+    r.attempts = 1;
+    r.body = R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},)"
+             R"("value":[)" +
+             std::to_string(k_now - 5 * 86400) + R"(,"50"]}]}})";
+    return r;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "live window 1h not fetched: good and total queries: the answer "
+                                 "is stamped at unix time " +
+                                     std::to_string(k_now - 5 * 86400) + ", not at the requested " +
+                                     std::to_string(k_now)));
+  CHECK_FALSE(r.live["pay"].count("1h"));
+  CHECK(r.live["pay"].count("6h"));
+  CHECK(r.queries_failed == 2);
+}
+
 TEST_CASE("pull: both failures of a pair are told") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
@@ -517,9 +544,11 @@ TEST_CASE("pull: unreachable source") {
   CHECK(r.sources[0].failed == 10);
   // One line for the days and one for all the live windows, per SLO.
   REQUIRE(r.errors.size() == 2);
-  CHECK(has(r.errors[1].message,
-            "live windows 1h, 6h, 24h, 3d not fetched: good and total queries: Couldn't connect "
-            "to server (after 3 attempts)"));
+  // No attempt count: requests of a source given up stop at different attempts.
+  CHECK(r.errors[1].message.substr(r.errors[1].message.find("live windows")) ==
+        "live windows 1h, 6h, 24h, 3d not fetched: good and total queries: Couldn't connect to "
+        "server");
+  CHECK(r.live_failed["pay"] == std::set<std::string>{"1h", "6h", "24h", "3d"});
   CHECK(store->daily_series().empty());
 }
 
@@ -739,6 +768,7 @@ TEST_CASE("pull: a source sees only its own stored days, not those of a longer n
 TEST_CASE("pull: the deadline is handed to the client, and what it skips is one warning") {
   Repo repo = make_repo();
   repo.config.pull_deadline_s = 5;
+  repo.config.sources[0].loc = {7, 7};
   auto store = Store::open_memory();
   // A client that runs out of time after two requests.
   class Late : public HttpClient {
@@ -764,4 +794,79 @@ TEST_CASE("pull: the deadline is handed to the client, and what it skips is one 
   CHECK(r.nothing_fetched());
   CHECK(
       has(r.errors.back().message, "queries skipped: the pull's deadline (5 s, metrics.deadline)"));
+  // At the source whose queries were skipped, not at the top of nines.yaml.
+  CHECK(r.errors.back().file == "nines.yaml");
+  CHECK(r.errors.back().loc.line == 7);
+}
+
+TEST_CASE("pull: warnings point at the query that is wrong, the golden signal, the source") {
+  Repo repo = make_repo();
+  repo.slos[0].meta.file = "slos/pay.yaml";
+  repo.slos[0].meta.loc = {1, 1};
+  repo.slis[0].meta.file = "slis/success-rate.yaml";
+  repo.slis[0].query->loc = {4, 3};
+  repo.slis[0].query->good_loc = {5, 11};
+  repo.slis[0].query->total_loc = {6, 12};
+  repo.config.sources[0].loc = {7, 7};
+  repo.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[1d])))";
+  repo.config.golden_signals_loc = {12, 5};
+  repo.config.golden_signal_locs["traffic"] = {13, 14};
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  const std::string two_series =
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"1"},)"
+      R"("value":[)" +
+      std::to_string(k_now) + R"(,"1"]},{"metric":{"a":"2"},"value":[)" + std::to_string(k_now) +
+      R"(,"1"]}]}})";
+  prom.fault = [&](const std::string& q, bool range) -> std::optional<HttpResult> {
+    HttpResult r;
+    r.attempts = 1;
+    if (has(q, "req{")) { // golden: the server is unavailable
+      r.status = 503;
+      r.body = R"({"status":"error","errorType":"unavailable","error":"down"})";
+      return r;
+    }
+    if (range) return std::nullopt;
+    if (has(q, "[1h]") && has(q, "good_total")) { // the good expression returns two series
+      r.status = 200;
+      r.body = two_series;
+      return r;
+    }
+    if (has(q, "[6h]")) { // both sides refused by the server as bad expressions
+      r.status = 400;
+      r.body = R"({"status":"error","errorType":"bad_data","error":"parse error"})";
+      return r;
+    }
+    if (has(q, "[3d]")) { // the source, not the query
+      r.status = 503;
+      r.body = R"({"status":"error","errorType":"unavailable","error":"down"})";
+      return r;
+    }
+    return std::nullopt;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  auto find = [&](const std::string& needle) -> const PullError* {
+    for (const auto& e : r.errors)
+      if (has(e.message, needle)) return &e;
+    return nullptr;
+  };
+  const PullError* multi = find("live window 1h not fetched");
+  REQUIRE(multi);
+  CHECK(multi->file == "slis/success-rate.yaml");
+  CHECK((multi->loc.line == 5 && multi->loc.col == 11));
+  const PullError* bad = find("live window 6h not fetched");
+  REQUIRE(bad);
+  CHECK(bad->file == "slis/success-rate.yaml");
+  CHECK((bad->loc.line == 4 && bad->loc.col == 3));
+  const PullError* down = find("live window 3d not fetched");
+  REQUIRE(down);
+  CHECK(down->file == "slos/pay.yaml");
+  CHECK(down->loc.line == 1);
+  const PullError* golden = find("golden signal traffic of service pay-api");
+  REQUIRE(golden);
+  CHECK(golden->file == "nines.yaml");
+  CHECK((golden->loc.line == 13 && golden->loc.col == 14));
+  CHECK(r.golden_failed == std::map<std::string, std::set<std::string>>{{"pay-api", {"traffic"}}});
+  CHECK(r.live_failed["pay"] == std::set<std::string>{"1h", "6h", "3d"});
 }

@@ -123,7 +123,10 @@ struct Service {
 
 struct SliQuery {
   std::string good, total, source;
-  Loc loc;
+  Loc loc; // the `query:` node
+  // Its `good:` and `total:` values, when written as such. Initialised here, so the dialects'
+  // SliQuery{good, total, source, loc} need not name them.
+  Loc good_loc{}, total_loc{};
 };
 
 struct Sli {
@@ -436,6 +439,7 @@ struct MetricsSource {
   double timeout_s = 10;
   int concurrency = 8;
   int retries = 3;
+  Loc loc; // its entry under metrics.sources
 };
 
 struct Config {
@@ -455,6 +459,8 @@ struct Config {
   std::string cache_path = ".nines/cache.db";
   std::vector<MetricsSource> sources;
   std::map<std::string, std::string> golden_signals;
+  Loc golden_signals_loc;                        // metrics.golden_signals
+  std::map<std::string, Loc> golden_signal_locs; // each signal's query
   double pull_deadline_s = 60; // metrics.deadline: a pull skips what is left past it
   RuleOverrides rules;
   std::size_t max_file_bytes = 8u << 20;

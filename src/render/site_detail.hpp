@@ -219,8 +219,16 @@ dimension_label(const std::string& dimension); // "incident_response" → "Incid
 // A figure's data freshness: {status, text, as_of}; text is "fresh", "stale · 3 days old" or
 // "missing · no data".
 json freshness_of(const DataFreshness& d);
-// The page's freshness badge over the SLOs it shows.
-json metrics_freshness(const std::vector<const SloFigures*>& slos);
+// A golden signal that is not current: its name, "7 days old" or "no stored data", and the last
+// stored day (none when nothing is stored).
+struct StaleSignal {
+  std::string name, text;
+  std::optional<std::string> as_of;
+};
+// The page's freshness badge over the SLOs it shows (and the golden signals of a service page
+// that are behind): fresh only when every one of them is.
+json metrics_freshness(const std::vector<const SloFigures*>& slos,
+                       const std::vector<StaleSignal>& golden = {});
 // For pages whose figures come from the repository's documents, as of the build.
 json documents_freshness(const Site& site);
 

@@ -224,16 +224,23 @@ json freshness_of(const DataFreshness& d) {
   } else {
     text = d.status;
   }
+  // Fresh days but a failed live fetch: the figures of now are missing, so it does not read fresh.
+  std::string status = d.status;
+  if (!d.live_missing.empty()) {
+    text += " · live " + join(d.live_missing, ", ") + " not fetched";
+    if (status == "fresh") status = "stale";
+  }
   return ViewObject()
-      .add("status", css_word(d.status))
+      .add("status", css_word(status))
       .add("text", std::move(text))
       .add("as_of", opt_text(d.as_of))
       .take();
 }
 
-json metrics_freshness(const std::vector<const SloFigures*>& slos) {
-  if (slos.empty()) return nullptr;
-  int fresh = 0, stale = 0, missing = 0;
+json metrics_freshness(const std::vector<const SloFigures*>& slos,
+                       const std::vector<StaleSignal>& golden) {
+  if (slos.empty() && golden.empty()) return nullptr;
+  int fresh = 0, stale = 0, missing = 0, live_missing = 0;
   std::optional<std::int64_t> oldest_age;
   std::optional<std::string> latest, oldest;
   for (const auto* f : slos) {
@@ -250,8 +257,18 @@ json metrics_freshness(const std::vector<const SloFigures*>& slos) {
       if (!latest || *d.as_of > *latest) latest = d.as_of;
       if (!oldest || *d.as_of < *oldest) oldest = d.as_of;
     }
+    if (!d.live_missing.empty()) ++live_missing;
   }
-  std::string status = stale > 0 ? "stale" : fresh > 0 ? "fresh" : "missing";
+  // Golden signals behind the last closed day: as old as their last stored day.
+  bool golden_stale = false;
+  for (const auto& g : golden) {
+    if (!g.as_of) continue;
+    golden_stale = true;
+    if (!oldest || *g.as_of < *oldest) oldest = g.as_of;
+  }
+  std::string status = stale > 0 || live_missing > 0 || golden_stale ? "stale"
+                       : fresh > 0                                   ? "fresh"
+                                                                     : "missing";
   std::vector<std::string> parts;
   if (fresh) parts.push_back(std::to_string(fresh) + " fresh");
   if (stale)
@@ -260,11 +277,24 @@ json metrics_freshness(const std::vector<const SloFigures*>& slos) {
                                       (*oldest_age == 1 ? " day old)" : " days old)")
                                 : std::string()));
   if (missing) parts.push_back(std::to_string(missing) + " with no data");
-  std::string detail = "SLO data: ";
-  detail += join(parts, ", ");
-  detail += " of ";
-  detail += std::to_string(slos.size());
-  detail += '.';
+  std::string detail;
+  if (!slos.empty()) {
+    detail = "SLO data: ";
+    detail += join(parts, ", ");
+    detail += " of ";
+    detail += std::to_string(slos.size());
+    detail += '.';
+  }
+  if (live_missing > 0)
+    detail += " Live windows not fetched for " + std::to_string(live_missing) +
+              (live_missing == 1 ? " SLO." : " SLOs.");
+  if (!golden.empty()) {
+    std::vector<std::string> signals;
+    for (const auto& g : golden)
+      signals.push_back(g.name + " " + g.text);
+    detail += " Golden signals: " + join(signals, ", ") + '.';
+  }
+  if (!detail.empty() && detail.front() == ' ') detail.erase(0, 1);
   json as_of = opt_text(status == "stale" ? oldest : latest);
   return ViewObject()
       .add("label", "Metrics")

@@ -500,11 +500,12 @@ TEST_CASE("freshness views are the objects their initializer lists built") {
   std::vector<nines::SloFigures> figs = run.figures.slos;
   REQUIRE(figs.size() > 2);
   auto reference_badge = [&](const std::vector<const nines::SloFigures*>& slos) -> json {
-    int fresh = 0, stale = 0, missing = 0;
+    int fresh = 0, stale = 0, missing = 0, live_missing = 0;
     std::optional<std::int64_t> oldest_age;
     std::optional<std::string> latest, oldest;
     for (const auto* f : slos) {
       const auto& d = f->data;
+      if (!d.live_missing.empty()) ++live_missing;
       if (d.status == "fresh")
         ++fresh;
       else if (d.status == "stale")
@@ -518,7 +519,8 @@ TEST_CASE("freshness views are the objects their initializer lists built") {
         if (!oldest || *d.as_of < *oldest) oldest = d.as_of;
       }
     }
-    std::string status = stale > 0 ? "stale" : fresh > 0 ? "fresh" : "missing";
+    // A failed live fetch leaves the figures of now missing: never fresh.
+    std::string status = stale > 0 || live_missing > 0 ? "stale" : fresh > 0 ? "fresh" : "missing";
     std::vector<std::string> parts;
     if (fresh) parts.push_back(std::to_string(fresh) + " fresh");
     if (stale)
@@ -527,13 +529,21 @@ TEST_CASE("freshness views are the objects their initializer lists built") {
                                         (*oldest_age == 1 ? " day old)" : " days old)")
                                   : std::string()));
     if (missing) parts.push_back(std::to_string(missing) + " with no data");
+    std::string detail =
+        "SLO data: " + nines::site::join(parts, ", ") + " of " + std::to_string(slos.size()) + ".";
+    if (live_missing)
+      detail += " Live windows not fetched for " + std::to_string(live_missing) +
+                (live_missing == 1 ? " SLO." : " SLOs.");
     return {{"label", "Metrics"},
             {"status", status},
             {"as_of", opt_text(status == "stale" ? oldest : latest)},
-            {"detail", "SLO data: " + nines::site::join(parts, ", ") + " of " +
-                           std::to_string(slos.size()) + "."}};
+            {"detail", detail}};
   };
-  for (int variant = 0; variant < 3; ++variant) {
+  for (int variant = 0; variant < 4; ++variant) {
+    if (variant == 0) // every live window fetched
+      for (auto& f : figs)
+        f.data.live_missing.clear();
+    if (variant == 3) figs[3].data.live_missing = {"1h", "6h"};
     if (variant == 1) {
       figs[0].data = {"stale", std::string("2026-11-01"), 21};
       figs[1].data = {"stale", std::string("2026-11-20"), 1};
@@ -546,6 +556,23 @@ TEST_CASE("freshness views are the objects their initializer lists built") {
     CHECK(built == reference_badge(ptrs));
     CHECK(built.dump() == reference_badge(ptrs).dump());
     if (variant == 1) CHECK(built.at("status") == "stale");
+    if (variant == 3)
+      CHECK(built.at("detail").get<std::string>().find("Live windows not fetched for 1 SLO.") !=
+            std::string::npos);
+  }
+  // A golden signal behind the last closed day makes the badge stale, with its age.
+  {
+    std::vector<const nines::SloFigures*> fresh_ones;
+    for (const auto& f : figs)
+      if (f.data.status == "fresh" && f.data.live_missing.empty()) fresh_ones.push_back(&f);
+    REQUIRE_FALSE(fresh_ones.empty());
+    CHECK(nines::site::metrics_freshness(fresh_ones).at("status") == "fresh");
+    json golden = nines::site::metrics_freshness(
+        fresh_ones, {{"Traffic", "7 days old", std::string("2026-10-24")}});
+    CHECK(golden.at("status") == "stale");
+    CHECK(golden.at("as_of") == "2026-10-24");
+    CHECK(golden.at("detail").get<std::string>().find("Golden signals: Traffic 7 days old.") !=
+          std::string::npos);
   }
   CHECK(nines::site::metrics_freshness({}).is_null());
 }

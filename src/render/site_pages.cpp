@@ -799,6 +799,7 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
     if (auto g = site.opts.golden->find(s.meta.id); g != site.opts.golden->end())
       stored = &g->second;
   bool any_golden = false;
+  std::vector<StaleSignal> stale_signals;
   static const std::map<std::string, std::string> signal_names = {{"latency_p99", "Latency (p99)"},
                                                                   {"error_rate", "Errors"},
                                                                   {"traffic", "Traffic"},
@@ -820,6 +821,13 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
       const auto& [last_day, last_value] = *days->rbegin();
       signal["value"] = golden_value_text(last_value);
       signal["as_of"] = format_date(last_day);
+      // Behind the last closed day: a pull failed or has not run since (SPEC 4.4). The card says
+      // how old its value is rather than passing it off as today's.
+      if (const std::int64_t age = site.today - 1 - last_day; age > 0) {
+        const std::string old = std::to_string(age) + (age == 1 ? " day old" : " days old");
+        signal["stale"] = "stale · " + old;
+        stale_signals.push_back(StaleSignal{label, old, format_date(last_day)});
+      }
       LineChartSpec spec;
       spec.title = label + " of " + s.meta.id + ", 28 days to " + format_date(last_day);
       LineSeries series{label, {}};
@@ -836,6 +844,7 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
     signals.push_back(std::move(signal));
   }
   v["golden_configured"] = !signals.empty() && !any_golden;
+  if (!stale_signals.empty()) v["freshness"] = metrics_freshness(slo_figs, stale_signals);
   v["golden_signals"] = std::move(signals);
 
   v["readiness"] = readiness_brief(site, s.meta.id);
@@ -1124,10 +1133,13 @@ json slo_view(const Site& site, const SloFigures& f) {
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
     auto it = f.burn_rates.find(w);
     json value = it == f.burn_rates.end() ? json(nullptr) : num_or_null(it->second, 2, "×");
-    json note = value.is_null() ? json(std::string(w) == "24h" || std::string(w) == "3d"
-                                           ? "no data for the window"
-                                           : "needs a live metrics source")
-                                : json(nullptr);
+    const auto& failed = f.data.live_missing;
+    json note = !value.is_null() ? json(nullptr)
+                : std::find(failed.begin(), failed.end(), w) != failed.end()
+                    ? json("missing: the live source did not answer")
+                : std::string(w) == "24h" || std::string(w) == "3d"
+                    ? json("no data for the window")
+                    : json("needs a live metrics source");
     burn_rates.push_back(ViewObject()
                              .add("window", w)
                              .add("value", std::move(value))

@@ -102,7 +102,9 @@ void decode_fields(const Node& b, Sli& s, const Config& /*config*/, DiagBag& /*d
   s.aggregation = str(m, "aggregation");
   s.exclusions = strs(b, "exclusions");
   const Node& q = at(b, "query");
-  if (q.is_map()) s.query = SliQuery{str(q, "good"), str(q, "total"), str(q, "source"), q.loc};
+  if (q.is_map())
+    s.query = SliQuery{str(q, "good"), str(q, "total"),   str(q, "source"),
+                       q.loc,          at(q, "good").loc, at(q, "total").loc};
 }
 
 void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) {
@@ -604,12 +606,16 @@ void decode_config(const Node& root, Config& cfg) {
       src.timeout_s = *t * 60.0;
     checked(num(s, "concurrency"), 1, 256, src.concurrency);
     checked(num(s, "retries"), 0, 10, src.retries);
+    src.loc = s.loc;
     cfg.sources.push_back(std::move(src));
   }
   if (auto t = parse_duration_minutes(str(m, "deadline")); t && *t > 0 && *t <= 24 * 60)
     cfg.pull_deadline_s = *t * 60.0;
-  for (const Entry& e : data_entries(at(m, "golden_signals")))
+  cfg.golden_signals_loc = at(m, "golden_signals").loc;
+  for (const Entry& e : data_entries(at(m, "golden_signals"))) {
     cfg.golden_signals[e.key] = str(e.value);
+    cfg.golden_signal_locs[e.key] = e.value.loc;
+  }
   for (const auto& e : at(root, "rules").entries)
     cfg.rules[e.key] = str(e.value);
   const Node& lim = at(root, "limits");

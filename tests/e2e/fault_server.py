@@ -21,6 +21,8 @@ windows) — and injects one fault:
   goodgt     answer good counts larger than the totals (other queries as usual)
   dupconflict  repeat every range sample at its time with the value "0"
   millis     answer range sample times in milliseconds (off the requested day steps)
+  goldenfail answer 503 to golden-signal queries (those naming http_requests_total), the SLO
+             queries as usual
 
 With FAULT_EXPECT_TOKEN set, a request without `Authorization: Bearer <that token>` gets 401.
 Listens on 127.0.0.1 only; writes its port to --port-file and one JSON line per request to --log
@@ -65,7 +67,7 @@ def main():
     ap.add_argument("--mode", required=True,
                     choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die",
                              "huge", "echo", "error", "negative", "goodgt", "dupconflict",
-                             "millis"])
+                             "millis", "goldenfail"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--delay", type=float, default=3.0)
@@ -141,6 +143,9 @@ def main():
                                 '"error":"slow down"}', [("Retry-After", str(args.retry_after))])
                 return 429
             query = form.get("query", "")
+            if mode == "goldenfail" and "http_requests_total" in query:
+                self.reply(503, '{"status":"error","errorType":"unavailable","error":"down"}')
+                return 503
             value = repr(float(value_for(query)))
             if mode == "nan":
                 value = "NaN"

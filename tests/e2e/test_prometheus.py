@@ -490,6 +490,89 @@ def test_server_down(tmp):
               "Couldn't connect to server")
 
 
+def test_down_is_deterministic(tmp):
+    """SPEC 2: with a fixed now and the same input, builds are byte-identical, also when the
+    backend is down: which requests give up first (retry jitter, completion order) must not show."""
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    for name, seed_now in (("det-days", SEED_NOW), ("det-live", NOW)):
+        # det-days: days and live windows are asked for; det-live: the store has every closed
+        # day, so only the live windows are.
+        repo = os.path.join(tmp, name)
+        make_repo(repo, "http://127.0.0.1:1", FAULT_SLIS, golden=False, retries=3, concurrency=2)
+        proc, url, _ = start_fault(tmp, "ok")
+        set_url(repo, url)
+        code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, name + "-seed"),
+                                   "--now", seed_now)
+        stop(proc)
+        check(code == 0, f"{name}: the seeding build exits 0 ({code}): {stderr[-800:]}")
+        set_url(repo, down)
+        runs = []
+        for i in range(3):
+            out = os.path.join(tmp, f"{name}-{i}")
+            code, stdout, stderr, _ = nines("build", repo, "-o", out, "--now", NOW)
+            check(code == 0, f"{name} run {i}: build exits 0 ({code}): {stderr[-800:]}")
+            runs.append((stdout, stderr, snapshot(out)))
+        for i in (1, 2):
+            check(runs[i][1] == runs[0][1],
+                  f"{name}: run {i} warns as run 0:\n{runs[0][1]}\n---\n{runs[i][1]}")
+            differ = sorted(p for p in set(runs[0][2]) | set(runs[i][2])
+                            if runs[0][2].get(p) != runs[i][2].get(p))
+            check(not differ, f"{name}: run {i} wrote the site of run 0 byte for byte: {differ}")
+        check("not retried" not in runs[0][1] and "attempts)" not in runs[0][1],
+              f"{name}: an unreachable source is one reason, no attempt counts: {runs[0][1]}")
+        if name == "det-live":
+            # Every closed day is stored and fresh, but the windows of now are missing: marked so
+            # on the page and in the API, and --strict fails as for stale days (SPEC 4.4).
+            out = os.path.join(tmp, f"{name}-0")
+            pay = slos_json(out)["pay-availability"]
+            check(pay["data"]["status"] == "fresh" and
+                  set(pay["data"]["live_missing"]) == {"1h", "6h", "5m", "30m"} and
+                  pay["burn_rates"]["1h"] is None and pay["burn_rates"]["24h"] is not None,
+                  f"{name}: the live windows are missing, the daily ones are not: {pay}")
+            with open(os.path.join(out, "slos", "pay-availability", "index.html")) as f:
+                page = f.read()
+            check("missing: the live source did not answer" in page and
+                  "freshness-fresh" not in page,
+                  f"{name}: the SLO page marks the live burn rates missing, not fresh")
+            code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, name + "-strict"),
+                                       "--now", NOW, "--strict")
+            check(code == 3 and "live 1h, 30m, 5m, 6h not fetched" in stderr,
+                  f"{name}: --strict exits 3 when the live windows fail ({code}): {stderr[-800:]}")
+
+
+def test_golden_fetch_fails(tmp):
+    """A golden signal that cannot be fetched while the SLO queries succeed: its card reads stale
+    with its age, the page does not say fresh, and --strict exits 3."""
+    name = "golden-fail"
+    repo = os.path.join(tmp, name)
+    make_repo(repo, "http://127.0.0.1:1", FAULT_SLIS, golden=True)
+    proc, url, _ = start_fault(tmp, "ok")
+    set_url(repo, url)
+    code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, name + "-seed"),
+                               "--now", "2026-10-25T00:00:00Z")
+    stop(proc)
+    check(code == 0, f"{name}: the seeding build exits 0 ({code}): {stderr[-800:]}")
+    proc, url, _ = start_fault(tmp, "goldenfail")
+    try:
+        set_url(repo, url)
+        out = os.path.join(tmp, name + "-site")
+        code, _, stderr, _ = nines("build", repo, "-o", out, "--now", NOW)
+        check(code == 0 and "golden signal traffic of services cart-api, pay-api" in stderr,
+              f"{name}: build exits 0 and warns ({code}): {stderr[-800:]}")
+        check(all(s["data"]["status"] == "fresh" for s in slos_json(out).values()),
+              f"{name}: the SLO data are fresh")
+        with open(os.path.join(out, "services", "pay-api", "index.html")) as f:
+            page = f.read()
+        check("stale · 7 days old" in page and "freshness-fresh" not in page,
+              f"{name}: the golden card reads stale with its age, the page not fresh")
+        code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, name + "-strict"),
+                                   "--now", NOW, "--strict")
+        check(code == 3 and "golden signals of pay-api (traffic not fetched)" in stderr,
+              f"{name}: --strict exits 3 ({code}): {stderr[-800:]}")
+    finally:
+        stop(proc)
+
+
 def test_killed_mid_pull(tmp):
     repo = fault_repo(tmp, "killed", seed=True)
     # The server answers one request, then kills itself on the next while others are in flight:
@@ -646,7 +729,8 @@ def main():
     missing = [t for t in ("prometheus", "promtool") if shutil.which(t) is None]
     with tempfile.TemporaryDirectory(prefix="nines-prom-") as tmp:
         # The fault tests need no Prometheus; they run whatever happens to it.
-        for test in (test_server_down, test_killed_mid_pull, test_slow_server,
+        for test in (test_server_down, test_down_is_deterministic, test_golden_fetch_fails,
+                     test_killed_mid_pull, test_slow_server,
                      test_5xx_then_success, test_429_retry_after, test_malformed_json,
                      test_nan_results, test_4xx_not_retried, test_metrics_import):
             try:

@@ -221,11 +221,14 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
     active.push_back(std::move(t));
   };
 
+  // Every request the batch gave up on says the same thing, whether it was waiting to start, in
+  // backoff or still trying: which of them was first to run out of retries depends on jitter and
+  // timing, and a build must not (SPEC 2: the same input gives the same output).
   auto fail_waiting = [&](const Waiting& w) {
     HttpResult r;
     r.attempts = w.attempts;
     r.unreachable = true;
-    r.error = (w.attempts > 0 ? "not retried: " : "not sent: ") + give_up_reason;
+    r.error = give_up_reason;
     on_done(w.index, std::move(r));
   };
   auto past_deadline = [&](std::size_t index, int attempts, bool running) {
@@ -277,13 +280,17 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
       r.unreachable = is_unreachable(code);
       if (r.timed_out && ++consecutive_timeouts >= k_timeouts_to_give_up && !given_up) {
         given_up = true;
-        give_up_reason = std::to_string(consecutive_timeouts) + " requests in a row timed out";
+        give_up_reason =
+            "given up: " + std::to_string(consecutive_timeouts) + " requests in a row timed out";
       }
       if (r.unreachable && !given_up) {
         given_up = true;
         give_up_reason =
             "the server could not be reached (" + std::string(curl_easy_strerror(code)) + ")";
       }
+      // The same words as the requests given up while waiting (fail_waiting), and for the same
+      // reason: no attempt count, which differs with timing.
+      if (r.unreachable) r.error = give_up_reason;
       if (given_up) r.unreachable = true;
     }
     on_done(t.index, std::move(r));
