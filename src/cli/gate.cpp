@@ -222,7 +222,10 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
       << percent_against(pct(f.remaining), 0) << ")\n";
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   out << "policy     " << policy << " (" << f.state.policy_source << ")";
-  if (!f.state.condition.empty()) out << ", condition " << f.state.condition;
+  if (f.state.seed_band)
+    out << ": " << budget_condition_text(f.state);
+  else if (!f.state.condition.empty())
+    out << ", condition " << f.state.condition;
   out << "\n";
   // docs/governance.md: only a fix under a critical budget passes on conditions; security,
   // compliance and data-loss-prevention changes simply pass, and a feature is blocked.

@@ -80,3 +80,20 @@ TEST_CASE("gate: under a critical budget only a fix has conditions to meet") {
     CHECK(text.find("actions:\n  - Feature freeze\n") != std::string::npos);
   }
 }
+
+TEST_CASE("gate: in a policy gap the seed's band is named as the seed's") {
+  SloFigures f = slo_in(BudgetState::Healthy, 0.643, "remaining_budget > 50%");
+  f.state.actions.clear();
+  f.state.seed_band = true;
+  const std::string text = deploy_text(f, "feature");
+  CAPTURE(text);
+  // The policy has no "> 50%": it must not read as the policy's condition.
+  CHECK(text.find("condition remaining_budget > 50%") == std::string::npos);
+  CHECK(text.find("policy     p (service): none of its states covers this budget (policy-gap); "
+                  "the seed default's band remaining_budget > 50% applies\n") != std::string::npos);
+  // A band of the policy's own is named as the policy's.
+  f.state.seed_band = false;
+  CHECK(deploy_text(f, "feature")
+            .find("policy     p (service), condition remaining_budget > "
+                  "50%\n") != std::string::npos);
+}
