@@ -302,7 +302,8 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
   }
   // Without a readiness review there is nothing signed and no sign-off to go stale: no digest is
   // published, so an edit of a runbook's prose there leaves the readiness figures as they are and
-  // may take the prose rebuild (digest_files). `nines signoff` computes its own (current_digest).
+  // may take the prose rebuild (digest_files). `nines signoff` refuses such a service: it signs
+  // an existing review, with the digest published here.
   if (has_review(repo, service)) f.digest = digest_of(repo, service, f.rows);
   for (const auto& r : repo.readiness) {
     if (r.service.id != service) continue;
