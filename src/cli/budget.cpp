@@ -77,7 +77,8 @@ void print_detail(std::ostream& out, const SloFigures& f) {
      fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) + " min");
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   std::string state = paint(f.state.name()) + " (policy " + policy + ", " + f.state.policy_source;
-  if (!f.state.condition.empty()) state += ": " + f.state.condition;
+  if (!f.state.condition.empty())
+    state += (f.state.seed_band ? "; " : ": ") + budget_condition_text(f.state);
   kv("state", state + ")");
   for (const auto& a : f.state.actions)
     out << "  - " << a << "\n";

@@ -220,6 +220,12 @@ std::string fmt_pct(std::optional<double> pct, int decimals) {
   return fmt_num(pct, decimals) + "%";
 }
 
+std::string budget_condition_text(const BudgetStateFigure& state) {
+  if (!state.seed_band) return state.condition;
+  return "none of its states covers this budget (policy-gap); the seed default's band " +
+         state.condition + " applies";
+}
+
 std::string md_cell(const std::string& s) {
   std::string out;
   for (char c : s) {

@@ -89,6 +89,10 @@ std::string fmt_num(std::optional<double> v, int decimals = 2);
 // below 10%, critical above 30%): 9.96 is "9.9%", never "10.0%". "—" when missing.
 std::string fp_text(std::optional<double> pct);
 std::string fmt_pct(std::optional<double> pct, int decimals = 2); // pct already ×100
+// The policy condition that set a budget state, for the terminal: "remaining_budget > 50%" as the
+// policy writes it, or, where none of the policy's states covers the budget (`policy-gap`), the
+// seed default's band named as such: the policy does not contain that condition.
+std::string budget_condition_text(const BudgetStateFigure& state);
 // Text for a cell of a Markdown table: a '|' or a newline would break the table.
 std::string md_cell(const std::string& s);
 

@@ -210,6 +210,8 @@ std::string verdict_line(const std::string& service, const DeployDecision& d) {
   return "deploy of " + service + " allowed: budget " + state + " (SLO " + f.id + ")";
 }
 
+} // namespace
+
 void print_deploy(std::ostream& out, const std::string& service, const DeployDecision& d,
                   const std::vector<const SloFigures*>& slos) {
   const SloFigures& f = *d.deciding;
@@ -220,9 +222,15 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
       << percent_against(pct(f.remaining), 0) << ")\n";
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   out << "policy     " << policy << " (" << f.state.policy_source << ")";
-  if (!f.state.condition.empty()) out << ", condition " << f.state.condition;
+  if (f.state.seed_band)
+    out << ": " << budget_condition_text(f.state);
+  else if (!f.state.condition.empty())
+    out << ", condition " << f.state.condition;
   out << "\n";
-  if (f.state.level == BudgetState::Critical && d.allowed && d.exception.empty())
+  // docs/governance.md: only a fix under a critical budget passes on conditions; security,
+  // compliance and data-loss-prevention changes simply pass, and a feature is blocked.
+  if (f.state.level == BudgetState::Critical && d.allowed && d.exception.empty() &&
+      d.change_type == "fix")
     out << "conditions the change must meet:\n";
   else
     out << "actions:\n";
@@ -248,6 +256,8 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
   }
   t.print(out);
 }
+
+namespace {
 
 int gate_deploy(const CommonOpts& common, const std::string& service,
                 const std::string& change_type, const std::string& format) {

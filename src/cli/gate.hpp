@@ -3,6 +3,7 @@
 
 #include "compute/figures.hpp"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,9 @@ struct DeployDecision {
 // change is blocked when any SLO blocks it.
 DeployDecision decide_deploy(const std::vector<const SloFigures*>& slos,
                              const std::string& change_type);
+
+// The text verdict of `nines gate deploy` (docs/governance.md), `d` computable.
+void print_deploy(std::ostream& out, const std::string& service, const DeployDecision& d,
+                  const std::vector<const SloFigures*>& slos);
 
 } // namespace nines

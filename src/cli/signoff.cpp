@@ -10,15 +10,19 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace nines {
 namespace {
 
-std::string read_text(const std::filesystem::path& p) {
+// nullopt when the file cannot be read.
+std::optional<std::string> read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
   std::ostringstream ss;
   ss << in.rdbuf();
+  if (in.bad()) return std::nullopt;
   return ss.str();
 }
 
@@ -71,20 +75,34 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
                          "\ndate: " + today + "\ndecision: " + opts->decision +
                          "\ndigest: " + yaml_quote(digest) + "\n";
       std::filesystem::path file = std::filesystem::path(opts->common.dir) / review->meta.file;
-      std::string before = read_text(file);
+      const auto before = read_text(file);
+      if (!before) {
+        std::cerr << "nines: cannot read " << review->meta.file << "; nothing was changed\n";
+        return 3;
+      }
+      std::string after;
       try {
-        std::string after = append_list_item(before, "readiness_review", "service", opts->service,
-                                             "signoffs", item);
-        write_file_atomic(file, after);
-      } catch (const std::exception& e) {
+        after = append_list_item(*before, "readiness_review", "service", opts->service, "signoffs",
+                                 item);
+      } catch (const EditError& e) {
+        // The document cannot take the edit (a flow list, say): the content's to fix, exit 1.
         std::cerr << "nines: cannot record the sign-off in " << review->meta.file << ": "
                   << e.what() << "\n";
         return 1;
       }
+      try {
+        write_file_atomic(file, after);
+      } catch (const std::exception& e) {
+        // A file that cannot be written is one a required file could not be reached (exit 3,
+        // docs/commands.md), not a content error; write_file_atomic leaves the old file whole.
+        std::cerr << "nines: cannot record the sign-off in " << review->meta.file << ": "
+                  << e.what() << "; nothing was changed\n";
+        return 3;
+      }
       // The edit must leave a valid repository; if it does not, put the file back as it was.
       Run verify;
       if (auto code = run_figures(opts->common, verify)) {
-        write_file_atomic(file, before);
+        write_file_atomic(file, *before);
         std::cerr << "nines: the sign-off would have made the repository invalid; nothing was "
                      "changed\n";
         return *code;

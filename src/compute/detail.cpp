@@ -33,6 +33,8 @@ struct RepoIndex {
       runbooks[rb.service.id].push_back(&rb);
     for (const auto& rot : r.rotations)
       rotations.emplace(rot.meta.id, &rot);
+    for (const auto& sli : r.slis)
+      slis.emplace(sli.meta.id, &sli);
     for (const auto& rv : r.readiness)
       readiness[rv.service.id].push_back(&rv);
     for (const auto& p : r.postmortems)
@@ -71,6 +73,7 @@ struct RepoIndex {
   std::unordered_map<std::string_view, std::vector<const Slo*>> slos;
   std::unordered_map<std::string_view, std::vector<const Runbook*>> runbooks;
   std::unordered_map<std::string_view, const Rotation*> rotations;
+  std::unordered_map<std::string_view, const Sli*> slis;
   std::unordered_map<std::string_view, std::vector<const ReadinessReview*>> readiness;
   std::unordered_map<std::string_view, std::vector<const Postmortem*>> postmortems;
   std::unordered_map<std::string_view, std::vector<const ToilItem*>> toil;          // by service
@@ -219,6 +222,17 @@ const Rotation* find_rotation(const Repo& repo, const std::string& id) {
   }
   for (const auto& r : repo.rotations)
     if (r.meta.id == id) return &r;
+  return nullptr;
+}
+
+const Sli* find_sli(const Repo& repo, const std::string& id) {
+  if (id.empty()) return nullptr;
+  if (const RepoIndex* ix = index_for(repo)) {
+    auto it = ix->slis.find(id);
+    return it == ix->slis.end() ? nullptr : it->second;
+  }
+  for (const auto& s : repo.slis)
+    if (s.meta.id == id) return &s;
   return nullptr;
 }
 

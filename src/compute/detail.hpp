@@ -56,6 +56,7 @@ const Service* find_service(const Repo& repo, const std::string& id);
 std::vector<const Slo*> slos_of(const Repo& repo, const std::string& service);
 std::vector<const Runbook*> runbooks_of(const Repo& repo, const std::string& service);
 const Rotation* find_rotation(const Repo& repo, const std::string& id);
+const Sli* find_sli(const Repo& repo, const std::string& id);
 
 // A service's documents of one kind, in the repository's order, each once. Asked per service by
 // the maturity scores, where a scan of the whole list per service made the compute stage

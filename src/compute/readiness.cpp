@@ -64,8 +64,7 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
   auto slos = slos_of(repo, service);
   if (slug == "slos.slis-defined") {
     for (const Slo* s : slos) {
-      bool sli_exists = std::any_of(repo.slis.begin(), repo.slis.end(),
-                                    [&](const Sli& x) { return x.meta.id == s->sli.id; });
+      const bool sli_exists = find_sli(repo, s->sli.id) != nullptr;
       auto it = series.find(s->meta.id);
       bool measured =
           it != series.end() && std::any_of(it->second.begin(), it->second.end(),
@@ -215,10 +214,14 @@ std::vector<const Policy*> governing_policies(const Repo& repo, const std::strin
 }
 
 // The documents a sign-off reviews besides the readiness reviews themselves, with their kind.
+// An SLO is reviewed with the SLI it measures: redefining a good event changes the SLO as much as
+// editing its target. An SLI shared by several SLOs is visited once per SLO; digest_of keeps one.
 template <typename Fn> void for_each_reviewed(const Repo& repo, const std::string& service, Fn fn) {
   if (const Service* s = find_service(repo, service)) fn("service", s->meta);
-  for (const Slo* s : slos_of(repo, service))
+  for (const Slo* s : slos_of(repo, service)) {
     fn("slo", s->meta);
+    if (const Sli* sli = find_sli(repo, s->sli.id)) fn("sli", sli->meta);
+  }
   for (const Runbook* r : runbooks_of(repo, service))
     fn("runbook", r->meta);
   for (const CapacityModel* c : capacity_of(repo, service))
@@ -299,7 +302,8 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
   }
   // Without a readiness review there is nothing signed and no sign-off to go stale: no digest is
   // published, so an edit of a runbook's prose there leaves the readiness figures as they are and
-  // may take the prose rebuild (digest_files). `nines signoff` computes its own (current_digest).
+  // may take the prose rebuild (digest_files). `nines signoff` refuses such a service: it signs
+  // an existing review, with the digest published here.
   if (has_review(repo, service)) f.digest = digest_of(repo, service, f.rows);
   for (const auto& r : repo.readiness) {
     if (r.service.id != service) continue;

@@ -42,7 +42,8 @@ struct SignoffFigure {
 
 // The version prefix of sign-off digests. A digest recorded without it was computed by an earlier
 // format and can never match: the sign-off shows as stale and asks to be made again.
-inline constexpr std::string_view k_digest_version = "v2:";
+// v3: the SLIs of the service's SLOs joined the reviewed documents.
+inline constexpr std::string_view k_digest_version = "v3:";
 
 struct ReadinessFigures {
   std::string service;
@@ -63,8 +64,9 @@ bool readiness_row_blocks(const ReadinessRow& row);
 ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
                                    const std::map<std::string, DailySeries>& series);
 // The digest a sign-off records: k_digest_version and FNV-1a 64 (hex) of the service's documents
-// (service, SLOs, runbooks, capacity models and the error budget policies that govern it: their
-// data and Markdown prose; readiness items without sign-offs) and the checklist statuses.
+// (service, SLOs and the SLIs they measure, runbooks, capacity models and the error budget
+// policies that govern it: their data and Markdown prose; readiness items without sign-offs) and
+// the checklist statuses.
 std::string current_digest(const Repo& repo, const std::string& service,
                            const std::map<std::string, DailySeries>& series);
 

@@ -199,7 +199,7 @@ TEST_SUITE("compute.readiness") {
 
     const std::string digest = current_digest(repo, "svc", series);
     CHECK(digest.size() == 19);
-    CHECK(digest.starts_with("v2:"));
+    CHECK(digest.starts_with("v3:"));
     CHECK(digest == current_digest(repo, "svc", series)); // stable
 
     // Recording sign-offs (one current, one without a digest) does not change the digest.
@@ -267,6 +267,15 @@ TEST_SUITE("compute.readiness") {
     repo.policies.back().meta.digest = "edited";
     CHECK(current_digest(repo, "svc", series) != with_named);
     repo.policies.back().meta.digest = "d-named";
+    // The SLI its SLO measures: redefining a good event changes what the SLO promises.
+    CHECK(changes([](Repo& r) { r.slis[0].meta.digest = "5xx count as good"; }));
+    CHECK(changes([](Repo& r) { r.slis[0].meta.body = "Good: any response."; }));
+    // An SLI the service's SLOs do not measure stays out.
+    CHECK_FALSE(changes([](Repo& r) {
+      Sli other;
+      other.meta = meta("sli", "latency");
+      r.slis.push_back(other);
+    }));
     // A policy governing nothing of the service stays out.
     CHECK_FALSE(changes([](Repo& r) {
       Policy other = seed_default_policy();
@@ -307,6 +316,7 @@ TEST_SUITE("compute.readiness") {
     CHECK(files.count(repo.runbooks[0].meta.file) == 1);
     CHECK(files.count(repo.services[0].meta.file) == 1);
     CHECK(files.count(rr.meta.file) == 1);
+    CHECK(files.count(repo.slis[0].meta.file) == 1);
   }
 
   TEST_CASE("a sign-off of an earlier digest format is stale, and says why") {
@@ -318,14 +328,18 @@ TEST_SUITE("compute.readiness") {
     rr.date = "2026-10-01";
     rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
     rr.signoffs = {Signoff{"Ana", "SRE", "2026-10-02", "approved", "8e269e6d779302eb", {}},
-                   Signoff{"Bo", "SRE", "2026-10-02", "approved", "v2:0000000000000000", {}}};
+                   Signoff{"Bo", "SRE", "2026-10-02", "approved", "v3:0000000000000000", {}},
+                   Signoff{"Cy", "SRE", "2026-10-02", "approved", "v2:3c778c5e56e80f60", {}}};
     repo.readiness.push_back(rr);
     auto f = compute_readiness(repo, "svc", series);
-    REQUIRE(f.signoffs.size() == 2);
+    REQUIRE(f.signoffs.size() == 3);
     CHECK(f.signoffs[0].stale);
     CHECK(f.signoffs[0].old_format);
     CHECK(f.signoffs[1].stale);
     CHECK_FALSE(f.signoffs[1].old_format);
+    // v2 digests left the SLIs out: they cannot be compared with v3's.
+    CHECK(f.signoffs[2].stale);
+    CHECK(f.signoffs[2].old_format);
     CHECK_FALSE(f.current_approval);
   }
 

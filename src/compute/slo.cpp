@@ -450,6 +450,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     } else {
       // A policy with a gap in its bands: name the seed's state, show no actions of its own.
       if (policy != &seed) seed = seed_default_policy();
+      f.state.seed_band = true;
       for (const auto& s : seed.states)
         if (condition_matches(s.condition, r)) {
           f.state.level = s.state;

@@ -56,6 +56,9 @@ struct BudgetStateFigure {
   std::string policy;        // policy id; empty for the seed default
   std::string policy_source; // slo | service | default | seed
   std::string condition;     // the matched condition as written
+  // No state of the policy covers the remaining budget (a policy-gap): `level` and `condition`
+  // are the seed default's band, and `actions` are empty; `exceptions` stay the policy's.
+  bool seed_band = false;
   std::vector<std::string> actions;
   std::vector<std::string> exceptions;
   std::string reset; // the policy's reset rule as written ("" when it states none)

@@ -369,10 +369,15 @@ TEST_SUITE("compute.slo") {
     fill(d, "2026-10-04", "2026-10-31", 1000, 0);
     CHECK(figures(repo, s, &d).state.name() == "healthy");
     CHECK(figures(repo, s, &d).state.actions == std::vector<std::string>{"Ship"});
+    CHECK_FALSE(figures(repo, s, &d).state.seed_band);
     fill(d, "2026-10-04", "2026-10-31", 1000, 0.5); // R = 0.5: outside every band of the policy
     auto f = figures(repo, s, &d);
     CHECK(f.state.name() == "warning");
     CHECK(f.state.actions.empty());
+    // The band is the seed's, and says so: the policy has no "25-50%" of its own.
+    CHECK(f.state.seed_band);
+    CHECK(f.state.condition == "remaining_budget 25-50%");
+    CHECK(f.state.policy == "strict");
   }
 
   TEST_CASE("compute_slos pairs each SLO with its series") {

@@ -3,6 +3,7 @@
 #include "load/loader.hpp"
 #include "load/yaml_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -247,21 +248,38 @@ std::string append_list_item(const std::string& text, const std::string& kind,
   Lines l(text);
   const Entry* list = t.body->entry(list_key);
   std::vector<std::string> item = indented(item_yaml, 0);
-  auto dashed = [&](std::size_t indent) {
+  // The item's lines: its dash at column `dash`, its content `gap` columns further (`- ` is 2).
+  auto dashed = [&](std::size_t dash, std::size_t gap = 2) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < item.size(); ++i)
-      out.push_back(std::string(indent, ' ') + (i == 0 ? "- " : "  ") + item[i]);
+      out.push_back(i == 0 ? std::string(dash, ' ') + "-" + std::string(gap - 1, ' ') + item[i]
+                           : std::string(dash + gap, ' ') + item[i]);
     return out;
   };
   if (list && list->value.is_seq() && !list->value.items.empty()) {
-    std::size_t key_line = static_cast<std::size_t>(list->key_loc.line - 1);
-    std::size_t key_indent = static_cast<std::size_t>(list->key_loc.col - 1);
-    int first_col = list->value.items.front().loc.col;
-    std::size_t dash = first_col >= 3 ? static_cast<std::size_t>(first_col - 3) : key_indent;
-    if (list->value.items.front().loc.line == list->key_loc.line)
+    const Node& first = list->value.items.front();
+    if (first.loc.line == list->key_loc.line)
       throw EditError("'" + list_key + "' is a flow list; write it as a block list to append");
-    std::size_t end = block_end(l, key_line, key_indent);
-    auto lines = dashed(dash);
+    // The new item is laid out like the first one: its dash where that one's is (at the key's
+    // indent in a compact list, deeper in an indented one) and as many spaces after it
+    // (`-   name:` keeps three).
+    const std::size_t content =
+        first.loc.col >= 1 ? static_cast<std::size_t>(first.loc.col - 1) : 0;
+    std::size_t dash = content >= 2 ? content - 2 : 0, gap = 2;
+    const auto first_at = static_cast<std::size_t>(std::max(first.loc.line, 1) - 1);
+    const std::string first_line = first_at < l.lines.size() ? l.lines[first_at] : std::string();
+    std::size_t at = std::min(content, first_line.size());
+    while (at > 0 && first_line[at - 1] == ' ')
+      --at;
+    if (at > 0 && first_line[at - 1] == '-') {
+      dash = at - 1;
+      gap = content - dash;
+    }
+    // The list ends where its last item does: at the first line indented no deeper than the
+    // dashes. (Not the key's block: a compact list's items sit at the key's own indent.)
+    const auto last_line = static_cast<std::size_t>(list->value.items.back().loc.line - 1);
+    std::size_t end = block_end(l, last_line, dash);
+    auto lines = dashed(dash, gap);
     l.lines.insert(l.lines.begin() + static_cast<long>(end), lines.begin(), lines.end());
     return l.join();
   }

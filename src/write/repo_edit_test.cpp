@@ -16,6 +16,52 @@ TEST_CASE("repo_edit: append to an existing block list keeps everything else") {
                "    - name: Bo\n      role: Lead\n  # trailing comment\n");
 }
 
+TEST_CASE("repo_edit: a compact list (items at the key's indent) grows at its end") {
+  std::string text = "readiness_review:\n  service: a\n  signoffs:\n  - name: Ann\n    role: SRE\n"
+                     "  - name: Cy\n    role: Eng\n  # about the items\n  items:\n  - check: x\n";
+  std::string out = append_list_item(text, "readiness_review", "service", "a", "signoffs",
+                                     "name: Bo\nrole: Lead\n");
+  CHECK(out == "readiness_review:\n  service: a\n  signoffs:\n  - name: Ann\n    role: SRE\n"
+               "  - name: Cy\n    role: Eng\n  - name: Bo\n    role: Lead\n"
+               "  # about the items\n  items:\n  - check: x\n");
+  // At the top level too, and as the document's last key.
+  text = "readiness_review:\n  service: a\n  signoffs:\n  - name: Ann\n";
+  CHECK(append_list_item(text, "readiness_review", "", "", "signoffs", "name: Bo\n") ==
+        text + "  - name: Bo\n");
+}
+
+TEST_CASE("repo_edit: a new item is laid out like the list's first one") {
+  // More than one space after the dash, indented and compact: the new item's keys line up with
+  // the others', so the file stays valid YAML.
+  std::string text = "readiness_review:\n  signoffs:\n    -   name: Ann\n        role: SRE\n"
+                     "  items:\n    - check: x\n";
+  CHECK(append_list_item(text, "readiness_review", "", "", "signoffs", "name: Bo\nrole: L\n") ==
+        "readiness_review:\n  signoffs:\n    -   name: Ann\n        role: SRE\n"
+        "    -   name: Bo\n        role: L\n  items:\n    - check: x\n");
+  text = "readiness_review:\n  signoffs:\n  -   name: Ann\n      role: SRE\n  items: []\n";
+  CHECK(append_list_item(text, "readiness_review", "", "", "signoffs", "name: Bo\nrole: L\n") ==
+        "readiness_review:\n  signoffs:\n  -   name: Ann\n      role: SRE\n"
+        "  -   name: Bo\n      role: L\n  items: []\n");
+  // An item whose content starts on the line after its dash.
+  text = "readiness_review:\n  signoffs:\n    -\n      name: Ann\n";
+  CHECK(append_list_item(text, "readiness_review", "", "", "signoffs", "name: Bo\nrole: L\n") ==
+        text + "    - name: Bo\n      role: L\n");
+  for (const std::string& edited :
+       {append_list_item("readiness_review:\n  signoffs:\n    -   name: Ann\n  items: []\n",
+                         "readiness_review", "", "", "signoffs", "name: Bo\n"),
+        append_list_item("readiness_review:\n  signoffs:\n  -   name: Ann\n  items: []\n",
+                         "readiness_review", "", "", "signoffs", "name: Bo\n")}) {
+    CAPTURE(edited);
+    DiagBag diags;
+    Node n = parse_yaml_string(edited, diags);
+    CHECK_FALSE(diags.has_errors());
+    const Node* list = n.get("readiness_review")->get("signoffs");
+    REQUIRE(list);
+    REQUIRE(list->items.size() == 2);
+    CHECK(list->items[1].get("name")->value == "Bo");
+  }
+}
+
 TEST_CASE("repo_edit: a missing list is created at the end of the right document") {
   std::string text = "readiness_review:\n  service: a\n  items: []\n---\nreadiness_review:\n"
                      "  service: b\n  notes: |\n    long\n    text\n";

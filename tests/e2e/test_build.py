@@ -260,6 +260,33 @@ def test_signoff(tmp):
                        "--decision", "maybe")
     check(code == 2, "a bad decision is a usage error")
 
+    # A review file that cannot be written is a file nines cannot reach: exit 3, not the content
+    # error's 1, and the file as it was. Root writes into read-only folders, so as root the file
+    # is made immutable instead (where the file system allows it).
+    review = os.path.join(repo, "readiness", "checkout-api.yaml")
+    with open(review, encoding="utf-8") as f:
+        held = f.read()
+    folder = os.path.dirname(review)
+    if os.geteuid() != 0:
+        os.chmod(folder, 0o555)
+        lock, unlock = True, lambda: os.chmod(folder, 0o755)
+    else:
+        lock = subprocess.run(["chattr", "+i", review], capture_output=True).returncode == 0 \
+            if shutil.which("chattr") else False
+        unlock = lambda: subprocess.run(["chattr", "-i", review], capture_output=True)
+    if lock:
+        try:
+            code, _, err = run("signoff", "checkout-api", "-C", repo, "--now", NOW, "--name", "Io",
+                               "--role", "SRE", "--decision", "approved")
+        finally:
+            unlock()
+        check(code == 3 and "cannot record the sign-off" in err and "internal error" not in err,
+              f"an unwritable review: exit 3 ({code}) {err}")
+        with open(review, encoding="utf-8") as f:
+            check(f.read() == held, "the unwritable review is untouched")
+    else:
+        print("  (skipped: the review file cannot be made unwritable here)")
+
 
 def test_freeze(tmp):
     repo = copy_content(tmp + "/freeze")
