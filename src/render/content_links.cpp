@@ -24,34 +24,6 @@ std::string_view trimmed(std::string_view url) {
   return url;
 }
 
-// A scheme is a colon before any '/', '?' or '#', as the site's link check reads it.
-bool has_scheme(std::string_view url) {
-  for (char c : url) {
-    if (c == ':') return true;
-    if (c == '/' || c == '?' || c == '#') return false;
-  }
-  return false;
-}
-
-std::string percent_decoded(std::string_view s) {
-  auto hex = [](char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // One Markdown text of a page, and where it is written: a document's body, or a YAML field.
 struct Prose {
   const std::string* md = nullptr;
@@ -87,7 +59,7 @@ Loc where(const Prose& prose, const MarkdownLink& link) {
 }
 
 bool names_anchor(const std::set<std::string>& anchors, std::string_view fragment) {
-  const std::string decoded = percent_decoded(fragment);
+  const std::string decoded = percent_decode(fragment);
   return anchors.count(std::string(fragment)) != 0 || anchors.count(decoded) != 0;
 }
 
@@ -105,7 +77,7 @@ prose_problem(const LinkBase& base, const std::string& file, const std::string& 
   if (has_scheme(url) || url.front() == '?') return {};
   if (url.front() == '#') {
     if (names_anchor(here, url.substr(1))) return {};
-    return "no heading with the anchor '" + percent_decoded(url.substr(1)) + "' on this page";
+    return "no heading with the anchor '" + percent_decode(url.substr(1)) + "' on this page";
   }
   const site::ResolvedLink r = site::resolve_link(base, file, site::root_of(page), url);
   if (r.climbs) return "the path '" + r.file + "' climbs above the repository";
@@ -121,8 +93,8 @@ prose_problem(const LinkBase& base, const std::string& file, const std::string& 
   const std::set<std::string>* there = anchors_of(target);
   const std::string_view fragment = url.substr(hash + 1);
   if (there && names_anchor(*there, fragment)) return {};
-  return "no heading with the anchor '" + percent_decoded(fragment) + "' on the page of '" +
-         r.file + "'";
+  return "no heading with the anchor '" + percent_decode(fragment) + "' on the page of '" + r.file +
+         "'";
 }
 
 const char* k_prose_hint =

@@ -1,5 +1,6 @@
 #include "render/html.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace nines {
@@ -158,6 +159,45 @@ std::string slugify(std::string_view text) {
   std::size_t start = collapsed.find_first_not_of('-');
   collapsed = start == std::string::npos ? std::string() : collapsed.substr(start);
   return collapsed.empty() ? "section" : collapsed;
+}
+
+bool has_scheme(std::string_view url) {
+  // A plain loop: find_first_of calls memchr for every byte it tries.
+  for (char c : url) {
+    if (c == ':') return true;
+    if (c == '/' || c == '?' || c == '#') return false;
+  }
+  return false;
+}
+
+void percent_decode_into(std::string& out, std::string_view s) {
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    // Up to the next '%' (most URLs have none) in one piece.
+    if (s[i] != '%') {
+      const std::size_t pct = std::min(s.find('%', i), s.size());
+      out.append(s.substr(i, pct - i));
+      i = pct - 1;
+      continue;
+    }
+    if (i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  percent_decode_into(out, s);
+  return out;
 }
 
 } // namespace nines

@@ -31,6 +31,16 @@ bool is_safe_url(std::string_view url);
 // the links content holds give the same reasons. Spaces around the URL are ignored.
 std::string_view unportable_url_reason(std::string_view url);
 
+// Whether a URL names a scheme: a ':' before any '/', '?' or '#', as browsers read it. The site's
+// link check and `check`'s check of content links skip such URLs (http, mailto, data:image...).
+bool has_scheme(std::string_view url);
+
+// Appends `s` to `out` with every %XX escape (either case of hex digit) decoded; a '%' not
+// followed by two hex digits is kept as written. Link fragments are compared with heading ids
+// this way, as a browser does when it scrolls to an anchor.
+void percent_decode_into(std::string& out, std::string_view s);
+std::string percent_decode(std::string_view s);
+
 // A heading anchor: ASCII letters lower-cased, digits, '-' and '_' kept, bytes of multi-byte
 // UTF-8 characters kept (so non-English headings keep readable anchors), every other run of
 // characters becomes a single '-', trimmed at both ends. Never empty: "section" if nothing is left.

@@ -92,3 +92,26 @@ TEST_CASE("render/html: slugify makes stable anchors") {
   CHECK(slugify("!!!") == "section");
   CHECK(slugify("<script>") == "script");
 }
+
+TEST_CASE("has_scheme: a colon before any path, query or fragment") {
+  CHECK(has_scheme("https://example.com/"));
+  CHECK(has_scheme("mailto:a@b"));
+  CHECK(has_scheme("javascript:alert(1)"));
+  CHECK_FALSE(has_scheme("runbooks/x.md"));
+  CHECK_FALSE(has_scheme("./a:b"));
+  CHECK_FALSE(has_scheme("?q=a:b"));
+  CHECK_FALSE(has_scheme("#a:b"));
+  CHECK_FALSE(has_scheme(""));
+}
+
+TEST_CASE("percent_decode: %XX in either case, stray '%' kept") {
+  CHECK(percent_decode("caf%C3%A9") == "caf\xC3\xA9");
+  CHECK(percent_decode("caf%c3%a9") == "caf\xC3\xA9");
+  CHECK(percent_decode("100%") == "100%");
+  CHECK(percent_decode("%zz%4") == "%zz%4");
+  CHECK(percent_decode("a%20b%2") == "a b%2");
+  CHECK(percent_decode("") == "");
+  std::string out = "x";
+  percent_decode_into(out, "%41b");
+  CHECK(out == "xAb");
+}

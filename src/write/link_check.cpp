@@ -113,34 +113,6 @@ std::string decode_entities(std::string_view s) {
   return out;
 }
 
-void percent_decode_into(std::string& out, std::string_view s) {
-  auto hex = [](char c) {
-    c = lower(c);
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-  };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    // Up to the next '%' (most URLs have none) in one piece.
-    if (s[i] != '%') {
-      const std::size_t pct = std::min(s.find('%', i), s.size());
-      out.append(s.substr(i, pct - i));
-      i = pct - 1;
-      continue;
-    }
-    if (i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  percent_decode_into(out, s);
-  return out;
-}
-
 // A small HTML tokenizer: start tags and their attributes, skipping comments, doctype and the
 // raw text of <script> and <style>. Our pages come from our own templates, so this does not need
 // the full HTML5 error recovery; it only must not mistake text for tags, which escaping ensures.
@@ -272,15 +244,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 bool is_html(std::string_view path) {
   return ends_with(path, ".html") || ends_with(path, ".htm");
-}
-
-bool has_scheme(std::string_view url) {
-  // A plain loop: find_first_of calls memchr for every byte it tries.
-  for (char c : url) {
-    if (c == ':') return true;
-    if (c == '/' || c == '?' || c == '#') return false;
-  }
-  return false;
 }
 
 // The value with the spaces HTML ignores around an attribute value removed.
