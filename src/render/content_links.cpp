@@ -42,19 +42,39 @@ struct PageProse {
 
 // Where a link of `prose` is written in its file: a body's line and column (the column in
 // characters, as every diagnostic's), or the YAML field that holds the Markdown.
-Loc where(const Prose& prose, const MarkdownLink& link) {
+// The lines of a Markdown body, found once on its first broken link, and how far the last one was
+// counted: links come in document order, so a body of thousands of broken links (all on one line,
+// even) is read once, not once per link.
+struct LineCursor {
+  std::vector<std::size_t> starts; // offsets of the body's lines
+  std::size_t line = 0;            // the last link's line, 1-based (0: none yet)
+  std::size_t at = 0;              // its byte offset in the body
+  int col = 1;                     // its column in code points
+};
+
+// Where `link` is written.
+Loc where(const Prose& prose, const MarkdownLink& link, LineCursor& cursor) {
   if (!prose.body) return prose.field.line > 0 ? prose.field : prose.meta->loc;
   const std::string& md = *prose.md;
-  std::size_t start = 0;
-  for (int line = 1; line < link.line && start != std::string::npos; ++line) {
-    start = md.find('\n', start);
-    if (start != std::string::npos) ++start;
+  if (cursor.starts.empty()) {
+    cursor.starts.push_back(0);
+    for (std::size_t at = md.find('\n'); at != std::string::npos; at = md.find('\n', at + 1))
+      cursor.starts.push_back(at + 1);
   }
   int col = 1;
-  if (start != std::string::npos)
-    for (std::size_t i = start; i < md.size() && i < start + static_cast<std::size_t>(link.col - 1);
-         ++i)
-      if ((static_cast<unsigned char>(md[i]) & 0xC0) != 0x80) ++col;
+  if (link.line >= 1 && static_cast<std::size_t>(link.line) <= cursor.starts.size()) {
+    const auto line = static_cast<std::size_t>(link.line);
+    const std::size_t start = cursor.starts[line - 1];
+    const std::size_t target = start + static_cast<std::size_t>(std::max(link.col - 1, 0));
+    if (cursor.line != line || cursor.at > target) {
+      cursor.line = line;
+      cursor.at = start;
+      cursor.col = 1;
+    }
+    for (; cursor.at < md.size() && cursor.at < target; ++cursor.at)
+      if ((static_cast<unsigned char>(md[cursor.at]) & 0xC0) != 0x80) ++cursor.col;
+    col = cursor.col;
+  }
   return {std::max(prose.meta->body_line, 1) + link.line - 1, col};
 }
 
@@ -186,14 +206,16 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
     if (!any) continue;
     const std::set<std::string>& here = render_page(p);
     const std::vector<MarkdownResult>& results = rendered.at(p.page);
-    for (std::size_t k = 0; k < p.texts.size(); ++k)
+    for (std::size_t k = 0; k < p.texts.size(); ++k) {
+      LineCursor cursor;
       for (const auto& link : results[k].links) {
         const std::string why =
             prose_problem(base, p.meta->file, p.page, link.url, here, anchors_of);
         if (!why.empty())
-          diags.error(p.meta->file, where(p.texts[k], link), k_rule,
+          diags.error(p.meta->file, where(p.texts[k], link, cursor), k_rule,
                       "link '" + link.url + "' breaks on the site: " + why, k_prose_hint);
       }
+    }
   }
 }
 

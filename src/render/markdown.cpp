@@ -277,21 +277,13 @@ public:
 constexpr std::size_t k_max_row_pipes = 64;
 constexpr std::size_t k_max_pipes = 50'000;
 
-// `md` as it is parsed: nullopt when it is under both limits. Fences are tracked as CommonMark
-// opens and closes them (three or more ` or ~, indented at most three spaces, closed by a run of
-// the same character at least as long); a line indented four spaces or more cannot be a table
-// row either.
-std::optional<std::string> without_huge_tables(std::string_view md) {
-  if (static_cast<std::size_t>(std::count(md.begin(), md.end(), '|')) <= k_max_row_pipes)
-    return std::nullopt;
-  std::optional<std::string> out;
-  char fence = 0;
-  std::size_t fence_len = 0;
-  std::size_t pipes = 0;  // outside fenced code, so far
-  std::size_t copied = 0; // bytes of `md` already in `out`
-  for (std::size_t at = 0; at < md.size();) {
-    const std::size_t end = std::min(md.find('\n', at), md.size());
-    const std::string_view line = md.substr(at, end - at);
+// Fenced code as CommonMark opens and closes it: three or more ` or ~, indented at most three
+// spaces, closed by a run of the same character at least as long. Both guards below leave the
+// lines of fenced code alone.
+class FenceTracker {
+public:
+  // Whether `line` is fenced code or a fence line, updating the state for the next line.
+  bool in_code(std::string_view line) {
     std::size_t indent = 0;
     while (indent < line.size() && line[indent] == ' ')
       ++indent;
@@ -300,30 +292,185 @@ std::optional<std::string> without_huge_tables(std::string_view md) {
     if (indent < 4 && (c == '`' || c == '~'))
       while (indent + run < line.size() && line[indent + run] == c)
         ++run;
-    if (fence != 0) {
-      if (c == fence && run >= fence_len &&
+    if (m_fence != 0) {
+      if (c == m_fence && run >= m_fence_len &&
           line.find_first_not_of(" \t\r", indent + run) == std::string_view::npos)
-        fence = 0;
-    } else if (run >= 3) {
-      fence = c;
-      fence_len = run;
-    } else if (indent < 4) {
-      const auto here = static_cast<std::size_t>(std::count(line.begin(), line.end(), '|'));
-      pipes += here;
-      if (here > 0 && (here > k_max_row_pipes || pipes > k_max_pipes)) {
-        if (!out) out.emplace();
-        out->append(md.substr(copied, at - copied));
-        for (const char ch : line) {
-          if (ch == '|')
-            out->append("\xE2\x88\xA3"); // U+2223
-          else
-            out->push_back(ch);
-        }
-        copied = end;
-      }
+        m_fence = 0;
+      return true;
     }
+    if (run >= 3) {
+      m_fence = c;
+      m_fence_len = run;
+      return true;
+    }
+    return false;
+  }
+
+private:
+  char m_fence = 0;
+  std::size_t m_fence_len = 0;
+};
+
+// Calls `each(at, end)` for every line of `md` (`end` is the '\n' or the end of `md`).
+template <typename Each> void for_each_line(std::string_view md, Each&& each) {
+  for (std::size_t at = 0; at < md.size();) {
+    const std::size_t end = std::min(md.find('\n', at), md.size());
+    each(at, end);
     at = end + 1;
   }
+}
+
+std::size_t leading_spaces(std::string_view line) {
+  std::size_t indent = 0;
+  while (indent < line.size() && line[indent] == ' ')
+    ++indent;
+  return indent;
+}
+
+// `md` as it is parsed: nullopt when it is under both limits. A line indented four spaces or more
+// cannot be a table row.
+std::optional<std::string> without_huge_tables(std::string_view md) {
+  if (static_cast<std::size_t>(std::count(md.begin(), md.end(), '|')) <= k_max_row_pipes)
+    return std::nullopt;
+  std::optional<std::string> out;
+  FenceTracker fences;
+  std::size_t pipes = 0;  // outside fenced code, so far
+  std::size_t copied = 0; // bytes of `md` already in `out`
+  for_each_line(md, [&](std::size_t at, std::size_t end) {
+    const std::string_view line = md.substr(at, end - at);
+    if (fences.in_code(line) || leading_spaces(line) >= 4) return;
+    const auto here = static_cast<std::size_t>(std::count(line.begin(), line.end(), '|'));
+    pipes += here;
+    if (here > 0 && (here > k_max_row_pipes || pipes > k_max_pipes)) {
+      if (!out) out.emplace();
+      out->append(md.substr(copied, at - copied));
+      for (const char ch : line) {
+        if (ch == '|')
+          out->append("\xE2\x88\xA3"); // U+2223
+        else
+          out->push_back(ch);
+      }
+      copied = end;
+    }
+  });
+  if (out) out->append(md.substr(std::min(copied, md.size())));
+  return out;
+}
+
+// cmark-gfm 0.29's inline parser spends time quadratic in a paragraph's emphasis delimiters times
+// its links: one 600 KB paragraph of `*em* [l](https://x) ` took 14 s, 960 KB 49 s, far under
+// the file size limit, while a paragraph of links alone, or of emphasis alone, parses at once. No
+// written paragraph holds thousands of both, so in a paragraph whose count of `*` and
+// word-boundary `_` times its count of `](` exceeds k_max_emphasis_links (outside link
+// destinations and code spans), those delimiters are written as look-alikes that open no emphasis:
+// U+2217 `∗` and U+FF3F `＿`. The text and every link stay; only that paragraph's emphasis is
+// shown as the marks written. A paragraph is told from its neighbours the way a reader sees it:
+// blank lines, headings and list items start a new one (a long list of emphasised links is many
+// small paragraphs, not one large).
+constexpr std::size_t k_max_emphasis_links = 4'000'000;
+
+bool is_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Whether the `_` at `i` can open or close emphasis: intraword ones never do, and cost nothing.
+bool flanking_underscore(std::string_view text, std::size_t i) {
+  const bool word_before = i > 0 && is_word_byte(text[i - 1]);
+  const bool word_after = i + 1 < text.size() && is_word_byte(text[i + 1]);
+  return !(word_before && word_after);
+}
+
+// Calls `each(i)` for every emphasis delimiter of `text` outside code spans and link
+// destinations, and returns the number of link closers `](` (an approximation of what cmark
+// reads, good enough for a guard against cost, never for rendering).
+template <typename Each> std::size_t scan_inlines(std::string_view text, Each&& each) {
+  std::size_t links = 0;
+  bool code = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '`') {
+      code = !code;
+    } else if (code) {
+      continue;
+    } else if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {
+      ++links;
+      const std::size_t close = text.find_first_of(")\n", i + 2);
+      if (close == std::string_view::npos) break;
+      i = close;
+    } else if (c == '*' || (c == '_' && flanking_underscore(text, i))) {
+      each(i);
+    }
+  }
+  return links;
+}
+
+// Whether a line starts a paragraph of its own: a heading or a list item (after at most three
+// spaces and any `>` of a block quote).
+bool starts_block(std::string_view line) {
+  std::size_t i = 0;
+  for (;;) {
+    i += std::min<std::size_t>(leading_spaces(line.substr(i)), 3);
+    if (i < line.size() && line[i] == '>')
+      ++i;
+    else
+      break;
+  }
+  if (i >= line.size()) return false;
+  const char c = line[i];
+  const auto space_at = [&](std::size_t k) {
+    return k >= line.size() || line[k] == ' ' || line[k] == '\t';
+  };
+  if (c == '#') return true;
+  if ((c == '-' || c == '*' || c == '+') && space_at(i + 1)) return true;
+  std::size_t d = i;
+  while (d < line.size() && d - i < 9 && line[d] >= '0' && line[d] <= '9')
+    ++d;
+  return d > i && d < line.size() && (line[d] == '.' || line[d] == ')') && space_at(d + 1);
+}
+
+bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r>") == std::string_view::npos;
+}
+
+std::optional<std::string> without_costly_emphasis(std::string_view md) {
+  // Cheap first: a body that cannot reach the limit as a whole is left alone.
+  const auto stars = static_cast<std::size_t>(std::count(md.begin(), md.end(), '*') +
+                                              std::count(md.begin(), md.end(), '_'));
+  if (stars == 0 || md.size() < 4096) return std::nullopt;
+  std::optional<std::string> out;
+  std::size_t copied = 0;
+  FenceTracker fences;
+  std::size_t block_at = std::string_view::npos; // where the current paragraph starts
+  std::size_t block_end = 0;
+  auto close_block = [&]() {
+    if (block_at == std::string_view::npos) return;
+    const std::string_view text = md.substr(block_at, block_end - block_at);
+    std::size_t delimiters = 0;
+    const std::size_t links = scan_inlines(text, [&](std::size_t) { ++delimiters; });
+    if (links > 0 && delimiters > k_max_emphasis_links / links) {
+      if (!out) out.emplace();
+      out->append(md.substr(copied, block_at - copied));
+      std::size_t from = 0;
+      scan_inlines(text, [&](std::size_t i) {
+        out->append(text.substr(from, i - from));
+        out->append(text[i] == '*' ? "\xE2\x88\x97" : "\xEF\xBC\xBF"); // U+2217, U+FF3F
+        from = i + 1;
+      });
+      out->append(text.substr(from));
+      copied = block_end;
+    }
+    block_at = std::string_view::npos;
+  };
+  for_each_line(md, [&](std::size_t at, std::size_t end) {
+    const std::string_view line = md.substr(at, end - at);
+    const bool skip = fences.in_code(line) || is_blank(line);
+    if (skip || starts_block(line)) close_block();
+    if (skip) return;
+    if (block_at == std::string_view::npos) block_at = at;
+    block_end = end;
+  });
+  close_block();
   if (out) out->append(md.substr(std::min(copied, md.size())));
   return out;
 }
@@ -460,7 +607,11 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       cmark_parser_attach_syntax_extension(parser, gfm.strikethrough);
     cmark_parser_attach_syntax_extension(parser, gfm.common[i]);
   }
-  if (const auto tamed = without_huge_tables(md))
+  // The guards against cmark-gfm's quadratic costs, in turn; most bodies pass both untouched.
+  std::optional<std::string> tamed = without_huge_tables(md);
+  if (auto calmer = without_costly_emphasis(tamed ? std::string_view(*tamed) : md))
+    tamed = std::move(calmer);
+  if (tamed)
     cmark_parser_feed(parser, tamed->data(), tamed->size());
   else
     cmark_parser_feed(parser, md.data(), md.size());

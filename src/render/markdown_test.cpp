@@ -310,6 +310,39 @@ TEST_CASE("render/markdown: table rows too wide or too many are read as text") {
   CHECK(count(capped.html, "<tr>") == 2001);
 }
 
+TEST_CASE("render/markdown: a paragraph of thousands of emphasis marks and links parses at once") {
+  const std::string star = "\xE2\x88\x97"; // U+2217, which stands in for '*' there
+  // 20,000 of `*em* [l](https://x/a_b*c) ` in one paragraph: cmark-gfm 0.29 took 20 s and more.
+  std::string hostile;
+  for (int i = 0; i < 20000; ++i)
+    hostile += "*em* [l](https://x/a_b*c) ";
+  const auto r = render_markdown(hostile + "\n\nA *normal* paragraph after it.\n");
+  CHECK(count(r.html, "<em>") == 1); // only the paragraph after it has emphasis
+  CHECK(contains(r.html, "<em>normal</em>"));
+  CHECK(count(r.html, star) == 40000);
+  // Every link and its destination stay as written.
+  CHECK(r.links.size() == 20000);
+  CHECK(r.links.front().url == "https://x/a_b*c");
+
+  // A list of emphasised links is many small paragraphs: it keeps its emphasis.
+  std::string list;
+  for (int i = 0; i < 3000; ++i)
+    list +=
+        "- **Dashboard " + std::to_string(i) + "**: [open](https://x/" + std::to_string(i) + ")\n";
+  const auto l = render_markdown(list);
+  CHECK(count(l.html, "<strong>") == 3000);
+  CHECK(count(l.html, star) == 0);
+
+  // In code spans and fenced code the marks stay as written.
+  std::string code = "```\n";
+  for (int i = 0; i < 5000; ++i)
+    code += "*em* [l](https://x) ";
+  code += "\n```\n";
+  const auto c = render_markdown(code);
+  CHECK(count(c.html, star) == 0);
+  CHECK(count(c.html, "*") == 10000);
+}
+
 TEST_CASE("render/markdown: a table scrolls in a frame of its own, never the page") {
   const std::string html =
       render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n\n| c |\n|---|\n| 3 |\n").html;
