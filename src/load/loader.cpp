@@ -607,6 +607,15 @@ bool text_is_readable(std::string_view text, const std::string& file, DiagBag& d
   return true;
 }
 
+// YAML 1.2 (b-break) and CommonMark read a lone CR, the line end of classic Mac OS files, as a line
+// break; yaml-cpp and the line counting of diagnostics know only LF, so such a file was one long
+// line: a comment swallowed the whole document. A lone CR becomes LF (the same length, so every
+// offset stays); CR LF is left as it is.
+void lone_cr_to_lf(std::string& text) {
+  for (std::size_t at = text.find('\r'); at != std::string::npos; at = text.find('\r', at + 1))
+    if (at + 1 == text.size() || text[at + 1] != '\n') text[at] = '\n';
+}
+
 bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_bytes,
                     std::string& out, std::string& rule, std::string& message, std::string& hint) {
   // The common case, a regular file (not a link) within the limit, from one lstat; anything else,
@@ -614,8 +623,10 @@ bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_
   struct stat lst {};
   if (::lstat(path.c_str(), &lst) == 0 && S_ISREG(lst.st_mode) &&
       static_cast<std::uintmax_t>(lst.st_size) <= max_bytes &&
-      read_file(path, out, static_cast<std::size_t>(lst.st_size)) && out.size() <= max_bytes)
+      read_file(path, out, static_cast<std::size_t>(lst.st_size)) && out.size() <= max_bytes) {
+    lone_cr_to_lf(out);
     return true;
+  }
   std::error_code ec;
   const auto link = fs::symlink_status(path, ec);
   if (ec || !fs::exists(link)) {
@@ -681,6 +692,7 @@ bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_
     out.clear();
     return false;
   }
+  lone_cr_to_lf(out);
   return true;
 }
 
