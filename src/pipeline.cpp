@@ -228,6 +228,27 @@ void note_failed(Repo& repo, const RawDoc& doc) {
     for (const char* key : {"id", "name"})
       if (const Node* v = n->get(key); v && v->is_scalar()) repo.failed_ids.insert(v->value);
   }
+  // Its id as the decoder chooses it (its `id`, the `name` where the kind's rule takes it, else
+  // the file name's slug), where the document has the shape to hold one.
+  const Node* body = doc.root.get(doc.kind);
+  if (!body || !body->is_map()) return;
+  for_each_kind([&](const auto& row) {
+    if (row.name != doc.kind) return;
+    DocMeta m;
+    m.kind = doc.kind;
+    m.file = doc.file;
+    m.id = path_stem_slug(doc.file);
+    m.id_loc = doc.kind_loc;
+    const Node* id = body->get("id");
+    const Node* name = row.id_rule == IdRule::NameOrPathStem ? body->get("name") : nullptr;
+    if (const Node* v = id ? id : name; v && v->is_scalar()) {
+      m.id = v->value;
+      m.id_loc = v->loc;
+    } else if (id) {
+      return; // an `id` that is not text: no id a new document could collide with
+    }
+    repo.failed_docs.push_back(std::move(m));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

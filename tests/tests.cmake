@@ -51,6 +51,11 @@ add_test(NAME layering
 add_test(NAME e2e.adoption
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_adoption.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+# The command-line contract at its edges: rules -o, --now, --timings, nines.yaml, nested commands.
+add_test(NAME e2e.cli
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_cli_contract.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.cli PROPERTIES TIMEOUT 300)
 add_test(NAME e2e.serve
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_serve.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})

@@ -12,6 +12,7 @@
 #include "write/site_writer.hpp"
 #include "write/walk_scope.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <regex>
 
@@ -105,20 +106,24 @@ std::optional<fs::path> enclosing_repo_reading(const fs::path& dir) {
 void add_init_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("init", "Write a new content repository with its workflows");
   struct Opts {
-    std::string dir = ".", action, title, now;
+    CommonOpts common; // DIR or -C DIR: the folder to write
+    std::string action, title;
   };
   auto opts = std::make_shared<Opts>();
-  cmd->add_option("dir", opts->dir, "Folder to write (default: current folder; created if needed)");
+  add_dir_argument(cmd, opts->common);
+  cmd->get_option("dir")->description(
+      "Folder to write (default: current folder; created if needed)");
   cmd->add_option("--action", opts->action,
                   std::string("The nines action the workflows use (default nines-dev/nines@v") +
                       k_version + ")");
   cmd->add_option("--title", opts->title, "The site's title (default: the folder's name)");
-  cmd->add_option("--now", opts->now,
-                  "Date the examples (ISO 8601); default SOURCE_DATE_EPOCH or the clock")
-      ->check(non_empty("a time"));
+  // The options every command takes: -C names the folder to write, --now dates the examples,
+  // --timings times the writing (init runs no stage of the pipeline), --color is accepted (init
+  // prints no figures to colour).
+  add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines init reliability --title \"Acme reliability\"");
   cmd->callback([opts, &action] {
-    action = [opts]() -> int {
+    auto write = [opts]() -> int {
       std::string ref =
           opts->action.empty() ? std::string("nines-dev/nines@v") + k_version : opts->action;
       static const std::regex ref_re(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\s]+)?@[^\s]+$)");
@@ -128,9 +133,10 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                   << k_version << "\n";
         return 2;
       }
-      auto now = resolve_now(opts->now.empty() ? std::nullopt : std::optional(opts->now));
+      auto now =
+          resolve_now(opts->common.now.empty() ? std::nullopt : std::optional(opts->common.now));
       if (!now) {
-        std::cerr << "nines init: cannot parse --now '" << opts->now
+        std::cerr << "nines init: cannot parse --now '" << opts->common.now
                   << "'; use a date (2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z) or "
                      "epoch seconds\n";
         return 2;
@@ -142,7 +148,7 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                   << bad->loc.col << "; nothing was written\n";
         return 2;
       }
-      fs::path root = opts->dir;
+      fs::path root = opts->common.dir;
       std::error_code ec;
       if (fs::exists(root, ec) && !fs::is_directory(root, ec)) {
         std::cerr << "nines init: " << root.string() << " exists and is not a folder\n";
@@ -284,6 +290,20 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                 << "next: nines check -C " << root.string() << " && nines serve " << root.string()
                 << " --open\n";
       return 0;
+    };
+    action = [opts, write] {
+      const auto start = std::chrono::steady_clock::now();
+      const int code = write();
+      if (opts->common.timings) {
+        Run run; // what init does is the write step's: one line, and the total
+        run.timings.push_back(
+            {Stage::Write,
+             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                 .count(),
+             "a new content repository"});
+        print_timings(run, std::cerr);
+      }
+      return code;
     };
   });
 }

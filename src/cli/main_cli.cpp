@@ -103,6 +103,26 @@ int cli_main(int argc, char** argv) {
         std::cerr << "commands: " << list << "\nrun 'nines --help' for details\n";
         return 2;
       }
+      // The same for the word after a command that has commands of its own (`gate deploy`,
+      // `metrics pull`): `nines gate deplyo x` is a mistyped command too.
+      const CLI::App* cmd = app.get_subcommand(std::string(first));
+      const auto subs = cmd->get_subcommands({});
+      if (!subs.empty() && argc > 2 && argv[2][0] != '-') {
+        const std::string_view second = argv[2];
+        std::vector<std::string> names;
+        for (const auto* sub : subs)
+          names.push_back(sub->get_name());
+        if (std::find(names.begin(), names.end(), second) == names.end()) {
+          std::string list;
+          for (const auto& n : names)
+            list += (list.empty() ? "" : ", ") + n;
+          std::cerr << "nines: unknown command '" << first << " " << second << "'"
+                    << did_you_mean(second, names) << "\n"
+                    << "commands of " << first << ": " << list << "\nrun 'nines " << first
+                    << " --help' for details\n";
+          return 2;
+        }
+      }
     }
   }
   try {

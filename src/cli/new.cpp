@@ -85,17 +85,6 @@ std::string q(const std::string& s) {
   return yaml_quote(s);
 }
 
-// `v` to `decimals` decimals without trailing zeros: 0.5, 201.6, 0.0000001.
-std::string decimal_text(double v, int decimals) {
-  std::string s = fixed_text(v, decimals);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0')
-      s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s;
-}
-
 // The SRE Workbook's multi-window burn-rate alerts (SPEC 3.1), as `new slo` writes them.
 struct WorkbookAlert {
   const char* name;
@@ -153,13 +142,14 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     require_id("--service", o.service);
     require_known("service", o.service, names.services, service_hint);
   };
+  // --team: the id, or the display name as the site shows it ("Platform & SRE"), for every kind.
+  auto known_team = [&]() -> std::string {
+    if (auto id = resolve_team(repo, o.team)) return *id;
+    require_known("team", o.team, names.teams, "add teams to nines.yaml");
+    return o.team;
+  };
   auto team_or_only = [&]() -> std::string {
-    if (!o.team.empty()) {
-      // The id, or the display name as the site shows it ("Platform & SRE").
-      if (auto id = resolve_team(repo, o.team)) return *id;
-      require_known("team", o.team, names.teams, "add teams to nines.yaml");
-      return o.team;
-    }
+    if (!o.team.empty()) return known_team();
     return pick_one("team", "--team", names.teams, "add one under 'teams:' in nines.yaml");
   };
   d.set("service", o.service.empty() ? std::string("\"\"") : q(o.service));
@@ -211,7 +201,7 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     // The budget and its minutes follow from the target, so the SLO's own lints hold. The
     // budget is written to 10 decimals, far inside the slo-error-budget lint's 1e-6; a target
     // so close to 100 that even those round it to 0 leaves no budget the schema accepts (> 0).
-    const std::string budget = decimal_text(100 - o.target, 10);
+    const std::string budget = trimmed_text(100 - o.target, 10);
     if (budget == "0")
       throw NewUsage("--target " + shortest_text(o.target) +
                      " leaves no error budget (100 - target rounds to 0 at 10 decimals); give "
@@ -226,7 +216,7 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     d.set("target", shortest_text(o.target));
     d.set("window", std::to_string(days) + "d");
     d.set("error_budget", budget);
-    d.set("error_budget_minutes", decimal_text(allowed_bad_minutes(o.target, window_days), 2));
+    d.set("error_budget_minutes", trimmed_text(allowed_bad_minutes(o.target, window_days), 2));
     // The SRE Workbook's three alerts, less those the target makes unreachable (the rule of the
     // burn-alert-never-fires lint, so what is written passes check).
     const double max_burn = max_burn_rate(o.target);
@@ -239,7 +229,7 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
                                alert_windows_text(a.long_window, a.short_window) +
                                ") is left out: at a " + shortest_text(o.target) +
                                "% target the highest possible burn rate is " +
-                               decimal_text(max_burn, 2) + "x, so it could never fire"));
+                               trimmed_text(max_burn) + "x, so it could never fire"));
         continue;
       }
       kept.push_back(a.name);
@@ -360,9 +350,8 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     std::string subject_key = "service", subject = o.service.empty() ? o.name : o.service;
     if (!o.team.empty()) {
       if (!subject.empty()) throw NewUsage("assess a service or a team, not both");
-      require_known("team", o.team, names.teams, "add teams to nines.yaml");
       subject_key = "team";
-      subject = o.team;
+      subject = known_team();
     } else {
       if (subject.empty())
         throw NewUsage("give the service (nines new assessment SERVICE) or --team T");
@@ -377,21 +366,25 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
 }
 
 // Where a document of the repository already has the id of one `files` would add: "the slo id
-// 'x' is already defined at slos/y.yaml:3:7", or "" when none has. A file `new` would write over
-// is left to write_new_files, which names the file.
+// 'x' is already defined at slos/y.yaml:3:7", or "" when none has. Documents that did not
+// validate count too: fixing one would turn it into a duplicate-id error. A file `new` would
+// write over is left to write_new_files, which names the file.
 std::string taken_id(const Repo& repo, const std::vector<PlannedFile>& files) {
   std::string found;
   for (const auto& f : files) {
     const std::string id = f.rel.stem().string();
+    auto check = [&](const DocMeta& meta, std::string_view label, bool failed) {
+      if (!found.empty() || meta.id != id || meta.file == f.rel.generic_string()) return;
+      found = "the " + std::string(label) + " id '" + id + "' is already defined at " + meta.file +
+              ":" + std::to_string(meta.id_loc.line) + ":" + std::to_string(meta.id_loc.col) +
+              (failed ? " (a document with errors)" : "");
+    };
     for_each_kind([&](const auto& row) {
-      if (!found.empty() || row.name != f.kind) return;
-      for (const auto& doc : repo.*row.docs) {
-        if (doc.meta.id != id || doc.meta.file == f.rel.generic_string()) continue;
-        found = "the " + std::string(row.label) + " id '" + id + "' is already defined at " +
-                doc.meta.file + ":" + std::to_string(doc.meta.id_loc.line) + ":" +
-                std::to_string(doc.meta.id_loc.col);
-        return;
-      }
+      if (row.name != f.kind) return;
+      for (const auto& doc : repo.*row.docs)
+        check(doc.meta, row.label, false);
+      for (const auto& meta : repo.failed_docs)
+        if (meta.kind == row.name) check(meta, row.label, true);
     });
     if (!found.empty()) break;
   }
@@ -435,6 +428,7 @@ void add_new_command(CLI::App& app, CommandAction& action) {
       Run run;
       apply_common_options(opts->common, run);
       run_pipeline(run);
+      if (opts->common.timings) print_timings(run, std::cerr);
       // Documents with errors are still decoded where they can be; only an unreadable
       // repository (or bad options) stops `new`.
       if (!run.fatal.empty() || !run.usage_error.empty() || !run.internal_error.empty()) {

@@ -87,6 +87,7 @@ void rebuild(const ServeOpts& o, const fs::path& out, State& state) {
   } catch (const std::exception& e) {
     run.internal_error = e.what();
   }
+  if (o.common.timings) print_timings(run, std::cerr);
   std::ostringstream text;
   bool wrote = run.reached == Stage::Write && run.diags.error_count() == 0 && run.fatal.empty() &&
                run.usage_error.empty() && run.internal_error.empty();
@@ -303,6 +304,14 @@ int serve(const ServeOpts& o) {
   if (!resolve_repo(probe)) {
     print_run_problems(probe);
     return exit_code(probe);
+  }
+  // A "now" that cannot be read is a usage error no edit of the content can fix: exit 2 here, as
+  // every other command does, not a server whose every build fails.
+  if (!resolve_now(o.common.now.empty() ? std::nullopt : std::optional(o.common.now), 0)) {
+    std::cerr << "nines: cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date "
+                 "(2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z, "
+                 "2026-11-01T02:00:00+02:00) or epoch seconds\n";
+    return 2;
   }
   const fs::path repo = probe.opts.dir;
   std::error_code ec;

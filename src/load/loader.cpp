@@ -1577,7 +1577,9 @@ std::optional<fs::path> find_repo_root(const fs::path& start, std::string* unrea
   while (true) {
     const fs::path config = dir / "nines.yaml";
     ec.clear();
-    const bool found = fs::exists(config, ec);
+    // Not followed: a symbolic link whose target is missing is a nines.yaml that cannot be read,
+    // not a folder without one.
+    const bool found = fs::exists(fs::symlink_status(config, ec));
     // A folder that cannot be looked into is not a folder without nines.yaml: saying "not a
     // nines repository" would send people to `nines init` instead of to the permissions.
     if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
@@ -1588,11 +1590,29 @@ std::optional<fs::path> find_repo_root(const fs::path& start, std::string* unrea
       // into it like a dangling one).
       fs::directory_iterator list(dir, ec);
       if (ec) return refuse("cannot read the folder '" + shown(dir) + "': " + ec.message());
+      const std::string file = (fs::path(shown(dir)) / "nines.yaml").string();
+      // Only a regular file (or a link to one) is read: a folder, a FIFO or a device named
+      // nines.yaml is refused here, before anything is read or written. O_NONBLOCK: a FIFO with
+      // no writer never holds the open up.
       const int fd = ::open(config.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-      if (fd < 0 && errno != ENOENT)
-        return refuse("cannot read '" + (fs::path(shown(dir)) / "nines.yaml").string() +
-                      "': " + std::generic_category().message(errno));
-      if (fd >= 0) ::close(fd);
+      if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT)
+          return refuse("cannot read '" + file + "': it is a symbolic link to '" +
+                        fs::read_symlink(config, ec).string() + "', which does not exist");
+        return refuse("cannot read '" + file + "': " + std::generic_category().message(err));
+      }
+      struct stat st {};
+      const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+      const mode_t mode = st.st_mode;
+      ::close(fd);
+      if (!regular)
+        return refuse("cannot read '" + file + "': it is " +
+                      (S_ISDIR(mode)    ? "a folder"
+                       : S_ISFIFO(mode) ? "a named pipe (FIFO)"
+                       : S_ISSOCK(mode) ? "a socket"
+                                        : "a device") +
+                      ", not a file");
       return dir;
     }
     // Fixed (a folder nines wrote itself), or the filesystem root.

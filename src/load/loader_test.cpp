@@ -884,3 +884,32 @@ TEST_CASE("loader: the repository root, searched upward or fixed") {
   CHECK_FALSE(find_repo_root(repo.root / "inner", nullptr, false));
   CHECK(find_repo_root(repo.root / "own", nullptr, false) == repo.root / "own");
 }
+
+TEST_CASE("loader: a nines.yaml that is not a readable file stops the search with the reason") {
+  TempRepo repo;
+  repo.write("nines.yaml", "title: Parent\n");
+  auto unreadable_at = [](const std::filesystem::path& dir) {
+    std::string why;
+    const auto root = find_repo_root(dir, &why);
+    CHECK_FALSE(root);
+    return why;
+  };
+  // A folder named nines.yaml: not "no repository here", and not the parent's either.
+  std::filesystem::create_directories(repo.root / "folder" / "nines.yaml");
+  CHECK(unreadable_at(repo.root / "folder").find("it is a folder, not a file") !=
+        std::string::npos);
+  // A FIFO: refused without blocking on an open that waits for a writer.
+  std::filesystem::create_directories(repo.root / "fifo");
+  REQUIRE(::mkfifo((repo.root / "fifo" / "nines.yaml").c_str(), 0600) == 0);
+  CHECK(unreadable_at(repo.root / "fifo").find("a named pipe (FIFO)") != std::string::npos);
+  // A symbolic link to nothing: cannot be read, said with its target.
+  std::filesystem::create_directories(repo.root / "dangling" / "sub");
+  std::filesystem::create_symlink("/nonexistent/nines.yaml", repo.root / "dangling" / "nines.yaml");
+  const std::string why = unreadable_at(repo.root / "dangling" / "sub");
+  CHECK(why.find("symbolic link to '/nonexistent/nines.yaml', which does not exist") !=
+        std::string::npos);
+  // A link to a readable file is the repository.
+  std::filesystem::create_directories(repo.root / "linked");
+  std::filesystem::create_symlink(repo.root / "nines.yaml", repo.root / "linked" / "nines.yaml");
+  CHECK(find_repo_root(repo.root / "linked") == repo.root / "linked");
+}

@@ -514,6 +514,10 @@ struct Repo {
   // Ids of documents that did not validate (and path stems of files that could not be read):
   // a reference to one of them is not reported as dangling, its own error says enough.
   std::set<std::string> failed_ids;
+  // The documents of a registry kind that did not validate, with the id each would have (kind,
+  // id, file and id_loc only): `nines new` never adds a second document with one of these ids,
+  // which would be a duplicate-id error once the failed one is fixed.
+  std::vector<DocMeta> failed_docs;
 
   const std::string& csv_file(const CsvRow& row) const { return csv_files[row.file]; }
   const std::string& csv_slo(const CsvRow& row) const { return csv_slos[row.slo]; }

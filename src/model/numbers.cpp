@@ -18,6 +18,16 @@ std::string fixed_text(double value, int decimals) {
   return s;
 }
 
+std::string trimmed_text(double value, int decimals) {
+  std::string s = fixed_text(value, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
 std::string number_text(double value, int decimals, int significant) {
   if (!std::isfinite(value) || std::fabs(value) < k_compact_from)
     return fixed_text(value, decimals);

@@ -29,6 +29,11 @@ constexpr double k_compact_from = 1e12;
 // finite.
 std::string number_text(double value, int decimals, int significant = 3);
 
+// `value` to at most `decimals` decimals, trailing zeros dropped, never "-0": 5.9988 (not 6),
+// 14.4, 10. How the lints write a number in a message (4 decimals), and what `nines new` writes
+// about the same figures, so the two never disagree. "n/a" when not finite.
+std::string trimmed_text(double value, int decimals = 4);
+
 // The shortest decimal that reads back as `v`, never in exponent form: a number as the user wrote
 // it (a target of 99.95, a policy bound of 40).
 std::string shortest_text(double v);

@@ -186,4 +186,17 @@ TEST_SUITE("model/numbers") {
     CHECK(runway_status(true, 0, 0.0).label == "over threshold");
     CHECK(runway_status(false, std::nullopt, std::nullopt).state == "missing");
   }
+
+  TEST_CASE("trimmed numbers: at most the decimals asked, no trailing zeros") {
+    // The highest burn rate of an 83.33% target is 100 / 16.67: never rounded up to the 6x
+    // alert it rules out.
+    CHECK(trimmed_text(100.0 / (100 - 83.33)) == "5.9988");
+    CHECK(trimmed_text(14.4) == "14.4");
+    CHECK(trimmed_text(10.0) == "10");
+    CHECK(trimmed_text(40.319999999997) == "40.32");
+    CHECK(trimmed_text(-0.00001) == "0");
+    CHECK(trimmed_text(0.1, 10) == "0.1");
+    CHECK(trimmed_text(201.6049, 2) == "201.6");
+    CHECK(trimmed_text(std::nan("")) == "n/a");
+  }
 }

@@ -99,6 +99,9 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
   if (!s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos && s.size() < 19) {
     std::int64_t v = 0;
     std::from_chars(s.data(), s.data() + s.size(), v);
+    // Later instants have five-digit years: no date, week or month of them can be written, and
+    // the calendar arithmetic on them overflows.
+    if (v > k_last_timestamp) return std::nullopt;
     return v;
   }
   auto day = parse_date(s.substr(0, 10));
@@ -128,8 +131,12 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
     if (s.size() != pos + 6 || !digits(s, pos + 1, 2, oh) || s[pos + 3] != ':' ||
         !digits(s, pos + 4, 2, om))
       return std::nullopt;
+    // ISO 8601 and RFC 3339 offsets are hours 00-23 and minutes 00-59: "+99:99" is no offset.
+    if (oh > 23 || om > 59) return std::nullopt;
     std::int64_t off = oh * 3600 + om * 60;
-    return s[pos] == '+' ? t - off : t + off;
+    t = s[pos] == '+' ? t - off : t + off;
+    if (t > k_last_timestamp) return std::nullopt;
+    return t;
   }
   return std::nullopt;
 }

@@ -32,8 +32,13 @@ std::optional<std::pair<int, int>> parse_period(std::string_view s);
 std::string format_period(int year, int month);
 int days_in_month(int year, int month);
 
+// The last instant parse_timestamp accepts, 9999-12-31T23:59:59Z: the four-digit years every
+// date, ISO week and month nines writes has.
+inline constexpr std::int64_t k_last_timestamp = 253402300799;
+
 // ISO 8601 timestamp or date → seconds since epoch (UTC). Accepts "2026-11-01",
 // "2026-11-01T00:00:00Z", "2026-11-01T02:00:00+02:00", "2026-11-01 00:00", or plain epoch seconds.
+// nullopt for an offset beyond ±23:59 and for an instant after k_last_timestamp.
 std::optional<std::int64_t> parse_timestamp(std::string_view s);
 std::string format_timestamp(std::int64_t epoch_seconds); // "2026-11-01T00:00:00Z"
 

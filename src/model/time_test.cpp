@@ -23,6 +23,22 @@ TEST_CASE("time: timestamps with offsets") {
   CHECK_FALSE(parse_timestamp("yesterday"));
 }
 
+TEST_CASE("time: offsets beyond 23:59 and instants past the year 9999 are refused") {
+  CHECK(parse_timestamp("2026-11-01T00:00:00+23:59") == 1793491200 - 23 * 3600 - 59 * 60);
+  CHECK(parse_timestamp("2026-11-01T00:00:00-23:59") == 1793491200 + 23 * 3600 + 59 * 60);
+  CHECK_FALSE(parse_timestamp("2026-11-01T00:00:00+99:99"));
+  CHECK_FALSE(parse_timestamp("2026-11-01T00:00:00-25:00"));
+  CHECK_FALSE(parse_timestamp("2026-11-01T00:00:00+24:00"));
+  CHECK_FALSE(parse_timestamp("2026-11-01T00:00:00+01:60"));
+  CHECK(parse_timestamp("253402300799") == k_last_timestamp);
+  CHECK(format_timestamp(k_last_timestamp) == "9999-12-31T23:59:59Z");
+  CHECK(parse_timestamp("9999-12-31T23:59:59Z") == k_last_timestamp);
+  CHECK_FALSE(parse_timestamp("253402300800"));
+  CHECK_FALSE(parse_timestamp("999999999999999999"));
+  CHECK_FALSE(parse_timestamp("9999-12-31T23:00:00-01:00")); // 10000-01-01 in UTC
+  CHECK(parse_timestamp("0"));
+}
+
 TEST_CASE("time: durations in minutes") {
   CHECK(parse_duration_minutes("28d") == doctest::Approx(40320));
   CHECK(parse_duration_minutes("5m") == doctest::Approx(5));
