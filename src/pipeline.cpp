@@ -736,12 +736,25 @@ std::string stage_load(Context& c) {
     ++c.csv_rows;
     decode_csv_row(row, c.run.repo, c.run.diags);
   };
+  const std::size_t found_before = c.run.diags.all().size();
   load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
   finish_dialects(c.run.repo, c.run.diags);
   for (const auto& f : notes.failed)
     c.run.repo.failed_ids.insert(path_stem_slug(f));
+  // A folder the walk could not list is not a failed file: its documents and their ids are
+  // unknown, so any reference may point into it. The loader reports it as file-unreadable at the
+  // folder's path; it is noted for link, and its path stem makes failed_ids non-empty, which
+  // holds back the lints that judge the repository as a whole (runbook coverage, CSV ids).
+  for (std::size_t i = found_before; i < c.run.diags.all().size(); ++i) {
+    const Diagnostic& d = c.run.diags.all()[i];
+    std::error_code ec;
+    if (d.rule != "file-unreadable" || !fs::is_directory(fs::path(c.run.opts.dir) / d.file, ec))
+      continue;
+    c.run.repo.unreadable_folders.push_back(d.file);
+    c.run.repo.failed_ids.insert(path_stem_slug(d.file));
+  }
   // Theme overrides are repository files like any other: read here, under the loader's rules
   // (size limit, no symbolic link out of the repository), so render never touches the disk and
   // `check` reports a broken override with the rest.

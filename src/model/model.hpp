@@ -514,6 +514,9 @@ struct Repo {
   // Ids of documents that did not validate (and path stems of files that could not be read):
   // a reference to one of them is not reported as dangling, its own error says enough.
   std::set<std::string> failed_ids;
+  // Folders the walk could not list (repository-relative): they hide documents nobody can name,
+  // so while any is here no reference is reported as dangling (link/link.cpp).
+  std::vector<std::string> unreadable_folders;
 
   const std::string& csv_file(const CsvRow& row) const { return csv_files[row.file]; }
   const std::string& csv_slo(const CsvRow& row) const { return csv_slos[row.slo]; }
