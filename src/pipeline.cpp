@@ -796,8 +796,9 @@ std::string stage_link(Context& c) {
   check_content_links(run.repo, run.diags);
   // Postmortems against the data: `check` never opens the store, so it judges the claims by the
   // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
-  // the store (the same rows plus what was pulled), and reports them once.
-  if (run.opts.last < Stage::Compute)
+  // the store (the same rows plus what was pulled), and reports them once. A run with errors by
+  // now stops before compute: it judges them here, so its findings are `check`'s.
+  if (run.opts.last < Stage::Compute || run.opts.check_findings || run.diags.has_errors())
     report_budget_claims(run.repo, check_budget_claims(run.repo, series_from_csv(run.repo)),
                          run.diags);
   return plural(run.diags.all().size() - before, "finding", "findings");
@@ -856,7 +857,8 @@ std::string stage_compute(Context& c) {
   run.figures =
       compute_all(run.repo, run.series, run.live, run.local_now, &run.history, run.opts.jobs);
   // Findings from computed figures belong to this stage: its data was not there at link.
-  report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
+  if (!run.opts.check_findings)
+    report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
   // The live windows the pull asked for and did not get: the figures read from them are missing
   // (SPEC 4.4). A whole-day window that the daily data answered is not one of them.
   if (run.pull)
