@@ -757,12 +757,25 @@ std::string stage_load(Context& c) {
     ++c.csv_rows;
     decode_csv_row(row, c.run.repo, c.run.diags);
   };
+  const std::size_t found_before = c.run.diags.all().size();
   load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
   finish_dialects(c.run.repo, c.run.diags);
   for (const auto& f : notes.failed)
     c.run.repo.failed_ids.insert(path_stem_slug(f));
+  // A folder the walk could not list is not a failed file: its documents and their ids are
+  // unknown, so any reference may point into it. The loader reports it as file-unreadable at the
+  // folder's path; it is noted for link, and its path stem makes failed_ids non-empty, which
+  // holds back the lints that judge the repository as a whole (runbook coverage, CSV ids).
+  for (std::size_t i = found_before; i < c.run.diags.all().size(); ++i) {
+    const Diagnostic& d = c.run.diags.all()[i];
+    std::error_code ec;
+    if (d.rule != "file-unreadable" || !fs::is_directory(fs::path(c.run.opts.dir) / d.file, ec))
+      continue;
+    c.run.repo.unreadable_folders.push_back(d.file);
+    c.run.repo.failed_ids.insert(path_stem_slug(d.file));
+  }
   // Theme overrides are repository files like any other: read here, under the loader's rules
   // (size limit, no symbolic link out of the repository), so render never touches the disk and
   // `check` reports a broken override with the rest.
@@ -804,8 +817,9 @@ std::string stage_link(Context& c) {
   check_content_links(run.repo, run.diags);
   // Postmortems against the data: `check` never opens the store, so it judges the claims by the
   // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
-  // the store (the same rows plus what was pulled), and reports them once.
-  if (run.opts.last < Stage::Compute)
+  // the store (the same rows plus what was pulled), and reports them once. A run with errors by
+  // now stops before compute: it judges them here, so its findings are `check`'s.
+  if (run.opts.last < Stage::Compute || run.opts.check_findings || run.diags.has_errors())
     report_budget_claims(run.repo, check_budget_claims(run.repo, series_from_csv(run.repo)),
                          run.diags);
   return plural(run.diags.all().size() - before, "finding", "findings");
@@ -864,7 +878,8 @@ std::string stage_compute(Context& c) {
   run.figures =
       compute_all(run.repo, run.series, run.live, run.local_now, &run.history, run.opts.jobs);
   // Findings from computed figures belong to this stage: its data was not there at link.
-  report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
+  if (!run.opts.check_findings)
+    report_budget_claims(run.repo, run.figures.budget_claims, run.diags);
   // The live windows the pull asked for and did not get: the figures read from them are missing
   // (SPEC 4.4). A whole-day window that the daily data answered is not one of them.
   if (run.pull)

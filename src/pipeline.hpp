@@ -45,6 +45,11 @@ struct RunOptions {
   // in its temporary folder, so the configured store is never opened or written.
   std::function<std::filesystem::path(const std::filesystem::path& configured)> store;
   Stage last = Stage::Link;
+  // The findings are `check`'s even when the run goes on to compute: the postmortem budget claims
+  // are judged at link by the recorded CSV rows, as `check` judges them, and compute reports none
+  // of its own (by the store, which may hold pulled data too). check --since sets it, so each
+  // side's diagnostics are what `check` reports on that tree, whether or not it reaches compute.
+  bool check_findings = false;
   std::optional<std::string> now; // --now, as given
   // What the clock says, when a caller reads it once for several runs (serve: when it started,
   // so the rebuilds of one session are dated alike and can reuse each other's work); nullopt:

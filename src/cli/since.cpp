@@ -187,6 +187,9 @@ void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool st
   side.run.opts.fixed_root = fixed_root;
   side.run.opts.store = std::move(store);
   side.run.opts.last = Stage::Compute;
+  // Diagnostics as `check` finds them, whether the side reaches compute or stops on errors: the
+  // summary's new and fixed findings are a difference of two `check` runs.
+  side.run.opts.check_findings = true;
   side.run.opts.offline = true; // like check: no network
   side.run.opts.strict = strict;
   if (!common.now.empty()) side.run.opts.now = common.now;
@@ -513,6 +516,10 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
     return private_store(path, cur_store);
   });
   std::string store_error = store_problem(cur.run, cur_store, configured);
+  if (common.timings) {
+    std::cerr << "the working tree:\n";
+    print_timings(cur.run, std::cerr);
+  }
   if (print_run_problems(cur.run)) return cur.code;
 
   Side old_side;
@@ -536,6 +543,10 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
     // configured store, whatever REV's own nines.yaml names.
     run_side(old_side, dated, rev_root, strict, true,
              [&](const fs::path&) { return private_store(configured, old_store); });
+    if (common.timings) {
+      std::cerr << "revision " << rev << " (" << tree.commit.substr(0, 7) << "):\n";
+      print_timings(old_side.run, std::cerr);
+    }
     if (!old_side.run.internal_error.empty()) {
       std::cerr << "nines: internal error at " << rev << ": " << old_side.run.internal_error
                 << "\n";

@@ -55,6 +55,21 @@ std::string trend_text(const BudgetWeek& w) {
 
 // ---- review
 
+// The review's shares and incident budget figures, with the page's one decimal (commands.md:
+// percentages not against a target have one).
+std::string week_pct(std::optional<double> pct) {
+  return fmt_pct(pct, 1);
+}
+
+// "pm1 (21.4% of the budget from the data, 5.0% claimed)", as the page's row says it.
+std::string incident_text(const WeekIncident& i) {
+  return i.postmortem + " (" +
+         (i.computed_pct ? week_pct(i.computed_pct) + " of the budget from the data"
+                         : std::string("no figure from the data")) +
+         ", " +
+         (i.claimed_pct ? week_pct(i.claimed_pct) + " claimed" : std::string("none claimed")) + ")";
+}
+
 void write_review_md(std::ostream& out, const WeeklyReview& r) {
   out << "# Weekly SRE review — " << r.week << " (" << r.first_day << " to " << r.last_day << ")\n";
 
@@ -69,15 +84,13 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
     for (const auto& w : r.slos) {
       std::string incidents;
       for (const auto& i : w.incidents)
-        incidents += (incidents.empty() ? "" : ", ") + i.postmortem +
-                     (i.computed_pct ? " (" + fmt_pct(i.computed_pct, 1) + " of budget)" : "");
+        incidents += (incidents.empty() ? "" : ", ") + incident_text(i);
       std::string top =
           w.top_contributor && w.top_contributor->bad > 0
               ? w.top_contributor->day + " (" +
-                    fmt_pct(w.top_contributor->share
-                                ? std::optional<double>(*w.top_contributor->share * 100.0)
-                                : std::nullopt,
-                            0) +
+                    week_pct(w.top_contributor->share
+                                 ? std::optional<double>(*w.top_contributor->share * 100.0)
+                                 : std::nullopt) +
                     " of bad events)"
               : "—";
       out << "| " << cell(w.slo) << " | " << cell(w.service) << " | " << fmt_pct(pct(w.remaining))

@@ -16,6 +16,7 @@ struct IdSet {
   std::set<std::string> ids;
   std::vector<std::string> list;
   const std::set<std::string>* failed = nullptr; // ids of documents that did not validate
+  bool judged = true; // false while a folder could not be read: any id may be in it
 
   void add(const std::string& id) {
     if (ids.insert(id).second) list.push_back(id);
@@ -83,7 +84,7 @@ void check_page_ids(const std::vector<T>& docs, const std::string& what, const s
 
 void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& diags,
            const std::string& hint = {}) {
-  if (r.empty() || set.has(r.id)) return;
+  if (r.empty() || set.has(r.id) || !set.judged) return;
   if (set.failed && set.failed->count(r.id)) return; // its own error says enough
   diags.error(file, r.loc, "unknown-reference",
               "unknown " + set.what + " '" + r.id + "'" + did_you_mean(r.id, set.list), hint);
@@ -112,11 +113,16 @@ void check_csv_rows(const IdSet& slos, const Repo& repo, const Repo& rows, DiagB
 } // namespace
 
 void link_references(const Repo& repo, DiagBag& diags) {
+  // A folder that could not be listed may hold a document of any kind and any id: no reference to
+  // a document can be called dangling while one is missing (its file-unreadable error says
+  // enough). Teams are declared in nines.yaml, which was read, so they are still judged.
+  const bool judged = repo.unreadable_folders.empty();
   // Every kind's ids, from the registry: ids name pages, so duplicates are reported for each kind.
   std::map<std::string_view, IdSet> ids;
   for_each_kind([&](const auto& row) {
     collect(repo.*row.docs, std::string(row.label), ids[row.name], diags);
     ids[row.name].failed = &repo.failed_ids;
+    ids[row.name].judged = judged;
   });
   const IdSet& services = ids["service"];
   const IdSet& slis = ids["sli"];

@@ -21,6 +21,13 @@ struct TooManyNodes : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A quoted scalar with no closing quote: it ran to the end of the text, so the rest of the
+// document is inside it. Thrown like yaml-cpp's own syntax errors, so the half-read document is
+// dropped rather than validated (which reported keys swallowed by the string as missing).
+struct UnclosedQuote {
+  Loc at;
+};
+
 std::size_t count_nodes(const Node& n) {
   std::size_t c = 1;
   for (const auto& i : n.items)
@@ -133,10 +140,7 @@ public:
     n.loc = loc(mark);
     // yaml-cpp reports "?" for plain scalars and "!" for quoted or block ones.
     n.quoted = tag != "?";
-    if (n.quoted && unterminated(mark))
-      m_diags.error(m_file, n.loc, "yaml-syntax",
-                    "invalid YAML: quoted string never closed (it runs to the end of the YAML)",
-                    "add the closing quote");
+    if (n.quoted && unterminated(mark)) throw UnclosedQuote{n.loc};
     n.value = value;
     finish(std::move(n), anchor, k_none);
   }
@@ -511,6 +515,10 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
       diags.error(file, {0, 0}, "yaml-too-large",
                   "more than " + std::to_string(limits.max_nodes) + " YAML nodes in one file",
                   "split the file, or raise limits.max_yaml_nodes in nines.yaml");
+  } catch (const UnclosedQuote& e) {
+    diags.error(file, e.at, "yaml-syntax",
+                "invalid YAML: quoted string never closed (it runs to the end of the YAML)",
+                "add the closing quote");
   } catch (const YAML::DeepRecursion& e) {
     diags.error(file, builder.too_deep_at(e.mark), "yaml-syntax",
                 "YAML nested deeper than " + std::to_string(e.depth()) + " levels",

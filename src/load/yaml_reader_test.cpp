@@ -47,6 +47,18 @@ TEST_CASE("yaml_reader: a quoted string never closed is an error at its opening 
     CHECK(d[0].loc.col == 4);
     CHECK(d[0].message.find("never closed") != std::string::npos);
   }
+  // The document is dropped like one with any other syntax error: the keys the string swallowed
+  // would otherwise be reported missing by its schema.
+  {
+    DiagBag diags;
+    int docs = 0;
+    read_yaml("service:\n  name: api\n  description: \"oops\n  tier: critical\n", "f.yaml", 0,
+              YamlLimits{}, diags, [&](Node&&, int) { ++docs; });
+    CHECK(docs == 0);
+    REQUIRE(diags.sorted().size() == 1);
+    CHECK(diags.sorted()[0].loc.line == 3);
+    CHECK(diags.sorted()[0].loc.col == 16);
+  }
   // Closed strings, escapes and doubled single quotes, in block and flow style, are fine; so is
   // a BOM before them (marks count from after it).
   for (const char* text : {"a: \"x \\\" y ' z\"\nb: 'it''s'\nc: [\"p\", 'q', {k: \"v\"}]\n",

@@ -518,6 +518,9 @@ struct Repo {
   // id, file and id_loc only): `nines new` never adds a second document with one of these ids,
   // which would be a duplicate-id error once the failed one is fixed.
   std::vector<DocMeta> failed_docs;
+  // Folders the walk could not list (repository-relative): they hide documents nobody can name,
+  // so while any is here no reference is reported as dangling (link/link.cpp).
+  std::vector<std::string> unreadable_folders;
 
   const std::string& csv_file(const CsvRow& row) const { return csv_files[row.file]; }
   const std::string& csv_slo(const CsvRow& row) const { return csv_slos[row.slo]; }

@@ -519,7 +519,8 @@ void decode_fields(const Node& b, MonthlyReportDoc& r, const Config& /*config*/,
   r.concerns = strs(b, "concerns");
   r.next_month_priorities = strs(b, "next_month_priorities");
   const Node& frozen = at(b, "frozen");
-  if (frozen.is_map()) r.frozen_json = to_json(frozen).value.dump();
+  // As the file has it: a figure frozen as null keeps its key (the API's delta lists every one).
+  if (frozen.is_map()) r.frozen_json = to_json_keeping_nulls(frozen).dump();
   warn_written_figures(b, r, frozen.is_map(), diags);
 }
 

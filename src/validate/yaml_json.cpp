@@ -118,7 +118,11 @@ std::optional<double> plain_number(const std::string& s) {
 
 namespace {
 
-json convert(const Node& n) {
+// `keep_nulls`: a null value stays in its mapping or list (an empty string is still dropped).
+json convert(const Node& n, bool keep_nulls) {
+  auto kept = [keep_nulls](const Node& v) {
+    return !v.is_absent() || (keep_nulls && v.kind == Node::Kind::Null);
+  };
   switch (n.kind) {
   case Node::Kind::Null:
     return json(nullptr);
@@ -129,13 +133,13 @@ json convert(const Node& n) {
   case Node::Kind::Seq: {
     json a = json::array();
     for (const auto& item : n.items)
-      if (!item.is_absent()) a.push_back(convert(item));
+      if (kept(item)) a.push_back(convert(item, keep_nulls));
     return a;
   }
   case Node::Kind::Map: {
     json o = json::object();
     for (const auto& e : n.entries)
-      if (!e.value.is_absent()) o[e.key] = convert(e.value);
+      if (kept(e.value)) o[e.key] = convert(e.value, keep_nulls);
     return o;
   }
   }
@@ -290,9 +294,13 @@ std::vector<Loc> yaml11_bools(const Node& root) {
 
 YamlJson to_json(const Node& root) {
   YamlJson out;
-  out.value = convert(root);
+  out.value = convert(root, false);
   out.yaml11_bools = yaml11_bools(root);
   return out;
+}
+
+json to_json_keeping_nulls(const Node& root) {
+  return convert(root, true);
 }
 
 } // namespace nines

@@ -20,6 +20,11 @@ struct YamlJson {
 // `.nan` and `.inf` stay strings: no figure may ever be NaN.
 YamlJson to_json(const Node& root);
 
+// The tree as data nines wrote and reads back (a frozen report's figures): a YAML null stays a
+// JSON null, so a key whose figure is null is still there, as the file has it. Schemas and
+// digests never see this form: for them a null is "not given" (to_json).
+nlohmann::json to_json_keeping_nulls(const Node& root);
+
 // The document digest: fnv1a_hex of `value.dump(-1, ' ', false, error_handler_t::replace)`, the
 // same 16 hex digits, hashed as the text is produced instead of from a string built first.
 std::string json_digest(const nlohmann::json& value);

@@ -199,6 +199,17 @@ TEST_CASE("to_json types plain scalars and keeps quoted ones as strings") {
   CHECK(out.yaml11_bools.size() == 1);
 }
 
+TEST_CASE("to_json_keeping_nulls keeps null keys and items; to_json drops them") {
+  DiagBag diags;
+  const Node root =
+      parse_yaml_string("delta:\n  a: null\n  b: ~\n  c:\n  d: 1.5\n  e: ''\nl: [1, ~]\n", diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const nlohmann::json kept = to_json_keeping_nulls(root);
+  CHECK(kept.dump() == R"({"delta":{"a":null,"b":null,"c":null,"d":1.5},"l":[1,null]})");
+  // What schemas and digests see is unchanged: a null is not given.
+  CHECK(to_json(root).value.dump() == R"({"delta":{"d":1.5},"l":[1]})");
+}
+
 TEST_CASE("json_digest is the FNV-1a of the compact dump, escapes and numbers included") {
   auto same = [](const nlohmann::json& v) {
     const std::string expected =

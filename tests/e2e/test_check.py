@@ -125,6 +125,51 @@ def test_unreadable_repo():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_unreadable_folder():
+    # A folder that cannot be listed hides documents of any kind and id: its one file-unreadable
+    # error, and no reference reported as dangling because of it (docs/checks.md). As nobody,
+    # so that permissions apply; only as root, who can become nobody.
+    if os.geteuid() != 0:
+        print("note: test_unreadable_folder skipped: not root")
+        return
+    prefix = as_unprivileged()
+    if not prefix:
+        print("note: test_unreadable_folder skipped: cannot run as an unprivileged user")
+        return
+    tmp = tempfile.mkdtemp(prefix="nines-unreadable-folder-")
+    repo = os.path.join(tmp, "content")
+    try:
+        os.chmod(tmp, 0o755)
+        shutil.copytree(os.path.join(SRC, "content"), repo,
+                        ignore=shutil.ignore_patterns(".nines", "site"))
+        for d, dirs, files in os.walk(repo):
+            os.chmod(d, 0o755)
+            for f in files:
+                os.chmod(os.path.join(d, f), 0o644)
+
+        def findings():
+            p = subprocess.run(prefix + [os.path.abspath(NINES), "check", repo, "--format", "json"],
+                               capture_output=True, text=True, errors="replace", env=ENV,
+                               timeout=120)
+            return p.returncode, json.loads(p.stdout) if p.stdout.startswith("[") else p.stderr
+
+        code, clean = findings()
+        check(code in (0, 1) and isinstance(clean, list), f"content as nobody: {code} {clean}")
+        for folder in ("services", "runbooks"):
+            os.chmod(os.path.join(repo, folder), 0)
+            code, found = findings()
+            os.chmod(os.path.join(repo, folder), 0o755)
+            errors = [d for d in found if d["severity"] == "error"] if isinstance(found, list) else []
+            check(code == 1 and len(errors) == 1 and errors[0]["rule"] == "file-unreadable" and
+                  errors[0]["file"] == folder,
+                  f"{folder} unreadable: one file-unreadable error, got {code}: "
+                  f"{[(d['file'], d['rule'], d['message']) for d in errors[:5]]} {found if not errors else ''}")
+    finally:
+        for d, dirs, files in os.walk(tmp):
+            os.chmod(d, 0o755)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def test_json():
     code, out, _ = run("check", os.path.join(FIXTURES, "ref-dependency"), "--format", "json")
     data = json.loads(out)
@@ -315,7 +360,7 @@ def test_mutation_fuzz():
         shutil.rmtree(tmp)
 
 
-for t in [test_exit_codes, test_unreadable_repo, test_json, test_sarif, test_github, test_columns_in_characters,
+for t in [test_exit_codes, test_unreadable_repo, test_unreadable_folder, test_json, test_sarif, test_github, test_columns_in_characters,
           test_cap_counts_everything, test_hostile_input, test_mutation_fuzz]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")

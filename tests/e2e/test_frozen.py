@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support import Checks, copy_content, run as run_binary  # noqa: E402
+from support import Checks, copy_content, run as run_binary, write  # noqa: E402
 
 NINES = os.path.abspath(sys.argv[1])
 NOW = "2026-11-23T00:00:00Z"
@@ -97,6 +97,11 @@ def main(tmp):
               g["days_with_data"] == l["days_with_data"] and g["meets"] == l["meets"],
               f"SLO {l['slo']} as live: {g} vs {l}")
     check(with_figures > 0, "the month had SLO figures to keep")
+    # Every key of the changes, null ones included, as the live month had them (docs/api.md).
+    check(sorted(gone["delta"]) == sorted(live["delta"]) and len(live["delta"]) == 24,
+          f"the frozen delta keeps every key: {sorted(gone['delta'])}")
+    for key, value in live["delta"].items():
+        check((gone["delta"].get(key) is None) == (value is None), f"delta {key} as live")
     check(gone["service_budget_states"] == live["service_budget_states"] and
           gone["service_budget_states"], "the services' budget states are kept")
     for section in ("slo_summary", "error_budget", "incidents", "action_items"):
@@ -128,9 +133,39 @@ def main(tmp):
         check(nxt["delta"].get(key) is not None, f"{NEXT} has a change for {key}")
 
 
+def test_null_delta(tmp):
+    """A month whose previous month has no report: every change is null, and freezing it keeps
+    all of them, keys included, in the CLI's JSON and the API file (docs/api.md `delta`)."""
+    repo = os.path.join(tmp, "nulls")
+    write(os.path.join(repo, "nines.yaml"), "title: Mini\nteams:\n  t1:\n    name: T1\n")
+    write(os.path.join(repo, "services", "svc.yaml"),
+          "service:\n  name: svc\n  tier: critical\n  owner_team: t1\n")
+    write(os.path.join(repo, "slis", "avail.yaml"), "sli:\n  name: avail\n")
+    write(os.path.join(repo, "slos", "svc-avail.yaml"),
+          "slo:\n  id: svc-avail\n  service: svc\n  sli: avail\n  target: 99.0\n  window: 28d\n")
+    write(os.path.join(repo, "metrics", "svc.csv"),
+          "slo,date,good,total\nsvc-avail,2026-10-30,1000,1000\nsvc-avail,2026-10-31,940,1000\n")
+
+    def delta():
+        code, out, err = run("report", "-C", repo, "--month", MONTH, "--format", "json",
+                             "--now", NOW)
+        check(code == 0, f"report json ({code}) {err}")
+        return json.loads(out)["monthly_report"]["delta"] if code == 0 else {}
+
+    live = delta()
+    check(len(live) == 24 and all(v is None for v in live.values()), f"live delta: {live}")
+    code, _, err = run("report", "-C", repo, "--month", MONTH, "--freeze", "--now", NOW)
+    check(code == 0, f"freeze ({code}) {err}")
+    check(delta() == live, f"the frozen delta keeps its null keys: {delta()}")
+    site = os.path.join(tmp, "nulls-site")
+    build(repo, site)
+    check(report(site, MONTH)["delta"] == live, "api/reports keeps the null keys")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-frozen-")
 try:
     main(tmp)
+    test_null_delta(tmp)
 finally:
     shutil.rmtree(tmp)
 sys.exit(check.finish())

@@ -341,6 +341,61 @@ def test_since_markdown(tmp):
           f"moved findings are neither new nor fixed: {code} {err} {j.get('diagnostics')}")
 
 
+def test_since_claims(tmp):
+    """Each side's diagnostics are what `check` reports on that tree: a side with an error still
+    judges the postmortems' budget claims, so an unrelated error neither fixes nor adds the
+    claim's warning, and the header's counts are check's."""
+    root = os.path.join(tmp, "claims")
+    write(os.path.join(root, "nines.yaml"), "title: Mini\nteams:\n  t1:\n    name: T1\n")
+    write(os.path.join(root, "services", "svc.yaml"),
+          "service:\n  name: svc\n  tier: critical\n  owner_team: t1\n")
+    write(os.path.join(root, "slis", "avail.yaml"), "sli:\n  name: avail\n  type: availability\n")
+    write(os.path.join(root, "slos", "svc-avail.yaml"),
+          "slo:\n  id: svc-avail\n  service: svc\n  sli: avail\n  target: 99.0\n  window: 28d\n")
+    write(os.path.join(root, "metrics", "svc.csv"),
+          "slo,date,good,total\nsvc-avail,2026-10-30,1000,1000\nsvc-avail,2026-10-31,940,1000\n")
+    write(os.path.join(root, "postmortems", "pm.yaml"),
+          "postmortem:\n  title: \"x\"\n  date: 2026-10-31\n  severity: SEV3\n  status: final\n"
+          "  services: [svc]\n  impact:\n    slo_budget_consumed_pct: 5\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+    svc = os.path.join(root, "services", "svc.yaml")
+    clean = open(svc).read()
+
+    def summary():
+        code, out, err = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
+                               cwd=root)
+        return code, (json.loads(out) if out else {}), err
+
+    def counts():
+        _, out, _ = nines("check", ".", "--format", "json", "--now", NOW, cwd=root)
+        found = [d["severity"] for d in json.loads(out)]
+        return found.count("error"), found.count("warning")
+
+    # The change adds one unrelated error: it is the only new finding, and nothing is fixed.
+    write(svc, clean + "  tierr: x\n")
+    code, j, err = summary()
+    check(code == 1 and (j.get("errors"), j.get("warnings")) == counts() == (1, 1) and
+          [d["rule"] for d in j["diagnostics"]["new"]] == ["schema"] and
+          j["diagnostics"]["fixed"] == [],
+          f"an error added: the claim's warning stays ({code} {err}): {j.get('diagnostics')}")
+    # The reverse: REV has the error, the change removes it.
+    git(root, "commit", "-q", "-am", "the error", date="2026-10-02T00:00:00Z")
+    write(svc, clean)
+    code, j, err = summary()
+    check(code == 0 and (j.get("errors"), j.get("warnings")) == counts() == (0, 1) and
+          j["diagnostics"]["new"] == [] and
+          [d["rule"] for d in j["diagnostics"]["fixed"]] == ["schema"],
+          f"an error fixed: the claim's warning is not new ({code} {err}): {j.get('diagnostics')}")
+    # --timings: each side's stage times, labelled, on stderr.
+    code, out, err = nines("check", ".", "--since", "HEAD", "--timings", "--now", NOW, cwd=root)
+    tree_at, rev_at = err.find("the working tree:"), err.find("revision HEAD (")
+    check(code == 0 and "## nines: changes since" in out and -1 < tree_at < rev_at and
+          err.count("\nload ") == 2 and err.count("\ntotal ") == 2,
+          f"--timings prints both sides' stages: {err}")
+
+
 def main():
     global NINES
     NINES = os.path.abspath(sys.argv[1])
@@ -442,6 +497,7 @@ none
         test_since_without_nines_at_rev(tmp)
         test_since_store(tmp)
         test_since_markdown(tmp)
+        test_since_claims(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()

@@ -177,6 +177,10 @@ def test_review(root):
     check("— daily_burn (2× over 1d / 1h, ticket): fired on 2026-11-24, 2026-11-26" in md,
           f"markdown alert line:\n{md}")
     check("| 1× |" in md, "markdown burn 24h as on the page")
+    # The top error day's share and the incident's two budget figures, with the page's decimal.
+    check("2026-11-24 (55.6% of bad events)" in md, f"markdown top error day:\n{md}")
+    check("2026-11-24-alpha (17.9% of the budget from the data, 20.0% claimed)" in md,
+          f"markdown incident with its claim:\n{md}")
 
     # A week with no incidents.
     code, out, _ = nines("review", ".", "--week", "2026-W47", "--format", "json", cwd=root)
