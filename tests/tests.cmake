@@ -100,3 +100,7 @@ set_tests_properties(fuzz.load PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)
 add_test(NAME e2e.weekly
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_weekly.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+
+# What `nines new` scaffolds is no maturity evidence until filled in (docs/scoring.md).
+add_test(NAME e2e.scaffolds
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_scaffolds.py $<TARGET_FILE:nines>)

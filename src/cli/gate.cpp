@@ -339,18 +339,24 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
   }
   std::cout << "\nsign-offs\n";
   if (r->signoffs.empty()) std::cout << "  missing: no sign-off recorded\n";
-  bool current = false;
   for (const auto& s : r->signoffs) {
-    std::string what = !s.stale           ? "current"
+    std::string what = s.superseded       ? "current, superseded by a later sign-off of " + s.name
+                       : !s.stale         ? "current"
                        : s.digest.empty() ? "stale (no digest recorded)"
                        : s.old_format
                            ? "stale (the digest format changed; sign off again to record one)"
                            : "stale (the documents changed since)";
-    if (!s.stale && s.decision == "approved") current = true;
     std::cout << "  " << s.name << " (" << s.role << ", " << s.date << "): " << s.decision << ", "
               << what << "\n";
   }
-  if (!current && !r->signoffs.empty())
+  // Who withholds approval is the figures' decision (compute/readiness.cpp), not re-derived here.
+  for (std::size_t i : r->objections) {
+    const auto& s = r->signoffs[i];
+    std::cout << "  blocking: " << s.name << "'s latest current sign-off is " << s.decision
+              << "; once resolved, " << s.name << " records `nines signoff " << service
+              << " --decision approved ...`\n";
+  }
+  if (!r->current_approval && !r->signoffs.empty())
     std::cout << "  missing: no current approved sign-off; run `nines signoff " << service
               << " --decision approved ...` after review\n";
   return approved ? 0 : 1;

@@ -71,13 +71,25 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
   }
   out << "\nsummary: " << r.pass << " pass, " << r.fail << " fail, " << r.na << " n/a, " << r.todo
       << " to do\n";
-  out << "current digest: " << r.digest << "\n";
-  out << "approval: "
-      << (r.approved ? paint("approved", "pass") + " (a current sign-off, no blocking row)"
-          : r.current_approval
-              ? paint("not approved", "blocked") + " (a current sign-off, but rows block)"
-              : paint("not approved", "blocked") + " (no current sign-off)")
-      << "\n";
+  // No review, no digest (docs/scoring.md): shown as every other missing value is.
+  out << "current digest: " << (r.digest.empty() ? "—" : r.digest) << "\n";
+  std::string why;
+  if (r.approved)
+    why = " (a current sign-off, no blocking row)";
+  else if (!r.objections.empty()) {
+    why = r.objections.size() == 1 ? " (withheld by the latest current sign-off of "
+                                   : " (withheld by the latest current sign-offs of ";
+    for (std::size_t i = 0; i < r.objections.size(); ++i) {
+      const auto& s = r.signoffs[r.objections[i]];
+      why += (i == 0 ? "" : ", ") + s.name + ": " + s.decision;
+    }
+    why += ")";
+  } else if (r.current_approval)
+    why = " (a current sign-off, but rows block)";
+  else
+    why = " (no current sign-off)";
+  out << "approval: " << (r.approved ? paint("approved", "pass") : paint("not approved", "blocked"))
+      << why << "\n";
   out << "\nsign-offs\n";
   if (r.signoffs.empty()) {
     out << "  none\n";
@@ -88,7 +100,9 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
   for (const auto& s : r.signoffs)
     t.push_back({"  " + s.name, s.role, s.date, s.decision, s.digest.empty() ? "—" : s.digest,
                  s.review.empty() ? "—" : s.review,
-                 s.stale ? paint("STALE", "stale") : paint("current", "ok")});
+                 s.stale        ? paint("STALE", "stale")
+                 : s.superseded ? paint("superseded", "stale")
+                                : paint("current", "ok")});
   print_text_columns(out, t);
   bool undigested = false, changed = false, old_format = false;
   for (const auto& s : r.signoffs) {

@@ -13,7 +13,8 @@
 //   2. an error budget policy applies to one of its SLOs (the SLO's `policy`, a policy for the
 //      service, or nines.yaml defaults.error_budget_policy)
 //   3. one of its SLOs was reviewed within its review_cadence (weekly 7 d, monthly 31 d,
-//      quarterly 92 d, yearly/annually 366 d, anything else 92 d) before now
+//      quarterly 92 d, yearly/annually 366 d, anything else 92 d) before now (a `last_reviewed`
+//      after now has not happened and counts for nothing: review-date-in-future)
 //   4. one of its SLOs is measured (daily data in its window) and has burn-rate alerts
 // monitoring
 //   1. the service declares health checks
@@ -26,7 +27,8 @@
 //   1. the service has a runbook
 //   2. a runbook of the service names an escalation (contact or after_minutes)
 //   3. a postmortem of the service has an action item with an owner and a deadline
-//   4. a postmortem of the service was detected by an alert and records ICS roles or a root-cause
+//   4. a postmortem of the service was detected by an alert and records ICS roles (a role naming
+//      a person; the `""` roles of a `nines new incident` draft name nobody) or a root-cause
 //      analysis (five_whys or fishbone)
 // automation
 //   1. the service deploys daily or weekly, or its readiness review passes deploy.canary
@@ -34,14 +36,20 @@
 //   3. auto_remediation rules name the service (self-healing)
 //   4. a capacity model of the service has auto_scaling: true
 // chaos_engineering: 1 + the seed's chaos maturity level (0–4) reached by the service's
-//   experiments (`service`, else `method.target` naming the service). An experiment's level is
+//   experiments (`service`, else `method.target` naming the service) that have run: an experiment
+//   counts once it records a `results.outcome` and its `date`, when given, is not after now (a
+//   `nines new experiment` scaffold or a planned game day is not evidence yet; `to_raise` names
+//   those not counted). An experiment's level is
 //   its `level` when given, else 3 in production and 1 elsewhere; outside production a level is
 //   capped at 2. Two or more experiments outside production reach level 2 (systematic). Level 4
 //   (continuous) needs a production experiment declared level 4.
 // capacity_planning
 //   1. the service has a capacity model
-//   2. a capacity model gives a growth forecast (monthly_growth_pct)
-//   3. a capacity model was reviewed (last_reviewed) within 92 days before now (quarterly)
+//   2. a capacity model gives a growth forecast (monthly_growth_pct; `""` is not given, as
+//      `nines new capacity` leaves it; 0 is a forecast of no growth)
+//   3. a capacity model with a growth forecast was reviewed (last_reviewed) within 92 days before
+//      now (the seed's "quarterly forecasting": a model without a forecast, or a last_reviewed
+//      after now, is no such review)
 //   4. a capacity model has auto_scaling: true and a growth forecast (predictive auto-scaling)
 // toil_management
 //   1. toil is tracked: a toil item names the service or affects its owner team
@@ -61,7 +69,9 @@
 // queries, the default policy) count for every service.
 //
 // Manual assessments: for each service and dimension, the latest-dated `assessment` of the
-// service that scores the dimension, else the latest of its owner team, overrides it. Both values
+// service that scores the dimension, else the latest of its owner team, overrides it. A score left
+// `""` (as `nines new assessment` writes all eight) is not given: it scores nothing and overrides
+// nothing, so a fresh scaffold leaves every computed score as it was. Both values
 // are kept; `effective` is the manual one with source "assessment".
 //
 // Totals and bands: total = Σ effective scores (8–40); 8–16 Firefighting, 17–24 Foundation,
@@ -78,7 +88,8 @@
 //   1. the service has a runbook
 //   2. a runbook has diagnosis steps and mitigation options (or steps): complete
 //   3. a runbook was updated within nines.yaml stale_after_days before now: current (its file's
-//      last commit when git knows it, else its last_updated, as the runbook-stale lint decides)
+//      last commit when git knows it, else its last_updated, as the runbook-stale lint decides; a
+//      last_updated after now is not current)
 //   4. a runbook has a verify step or an automated step: tested
 //   5. its readiness review passes docs.operational-runbook or docs.architecture-diagram
 #include "compute/detail.hpp"
@@ -131,6 +142,13 @@ double cadence_days(const std::string& cadence) {
   return 92;
 }
 
+// A review dated `day` counts within `days` before `today`: never one after today, which has not
+// happened (a mistyped year must not keep a document "reviewed" for good; the
+// review-date-in-future lint names it).
+bool reviewed_by(std::int64_t day, std::int64_t today, double days) {
+  return day <= today && static_cast<double>(today - day) <= days;
+}
+
 bool contains_ci(const std::string& haystack, const std::string& needle) {
   auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                         [](char a, char b) {
@@ -158,7 +176,7 @@ DimensionScore score_slos(const Repo& repo, const Service& svc,
                                 s->meta.id);
     }
     if (auto d = day_of_text(s->last_reviewed.value);
-        d && !reviewed.met && static_cast<double>(today - *d) <= cadence_days(s->review_cadence)) {
+        d && !reviewed.met && reviewed_by(*d, today, cadence_days(s->review_cadence))) {
       reviewed.met = true;
       reviewed.evidence.push_back("slo " + s->meta.id + " reviewed " + s->last_reviewed.value);
     }
@@ -216,6 +234,14 @@ DimensionScore score_monitoring(const Repo& repo, const Service& svc) {
   return ladder("monitoring", {health, golden, alerting, live});
 }
 
+// A role left "" (the `nines new incident` placeholders) names nobody: SPEC 1.3's "not given".
+// The draft's page still lists the roles to assign; only a named person records a role.
+bool records_ics_roles(const Postmortem& p) {
+  return std::any_of(p.ics.begin(), p.ics.end(), [](const auto& kv) {
+    return kv.second.find_first_not_of(" \t") != std::string::npos;
+  });
+}
+
 DimensionScore score_incident_response(const Repo& repo, const Service& svc) {
   const std::string& id = svc.meta.id;
   auto runbooks = runbooks_of(repo, id);
@@ -240,7 +266,7 @@ DimensionScore score_incident_response(const Repo& repo, const Service& svc) {
         tracked.evidence.push_back("postmortem " + p.meta.id + " tracks action item " + ai.id);
       }
     if (!structured.met && contains_ci(p.how_detected, "alert") &&
-        (!p.ics.empty() || !p.five_whys.empty() || !p.fishbone.empty())) {
+        (records_ics_roles(p) || !p.five_whys.empty() || !p.fishbone.empty())) {
       structured.met = true;
       structured.evidence.push_back("postmortem " + p.meta.id +
                                     " detected by alert, with ICS roles or root-cause analysis");
@@ -287,12 +313,25 @@ DimensionScore score_automation(const Repo& repo, const Service& svc) {
   return ladder("automation", {cicd, some, healing, scaling});
 }
 
-DimensionScore score_chaos(const Repo& repo, const Service& svc) {
+// An experiment is evidence once it has run: it records a results.outcome and its date, when it
+// gives one, is not after now. A scaffold (`nines new experiment`) or a planned game day is not.
+bool experiment_ran(const Experiment& e, std::int64_t today) {
+  if (e.outcome.empty()) return false;
+  auto d = day_of_text(e.date);
+  return !d || *d <= today;
+}
+
+DimensionScore score_chaos(const Repo& repo, const Service& svc, std::int64_t today) {
   DimensionScore d;
   d.dimension = "chaos_engineering";
   int level = 0, outside_production = 0;
+  std::vector<std::string> not_run;
   for (const Experiment* ep : experiments_of(repo, svc.meta.id)) {
     const Experiment& e = *ep;
+    if (!experiment_ran(e, today)) {
+      not_run.push_back(e.meta.id);
+      continue;
+    }
     const bool prod = e.environment == "production";
     int l = e.level ? *e.level : (prod ? 3 : 1);
     if (!prod) {
@@ -318,7 +357,15 @@ DimensionScore score_chaos(const Repo& repo, const Service& svc) {
       "automate chaos in production with safety controls (an experiment declared level 4)"};
   d.computed = 1 + level;
   d.effective = d.computed;
-  if (level < 4) d.to_raise = raise[level];
+  if (level < 4) {
+    d.to_raise = raise[level];
+    // Say why an experiment on record did not count, so adding its results is the obvious step.
+    if (!not_run.empty()) {
+      d.to_raise += "; not counted until run (results.outcome, a date not after now):";
+      for (const auto& id : not_run)
+        d.to_raise += " " + id;
+    }
+  }
   return d;
 }
 
@@ -339,7 +386,10 @@ DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t
       forecast.met = true;
       forecast.evidence.push_back("capacity_model " + c.meta.id + " forecasts growth");
     }
-    if (auto d = day_of_text(c.last_reviewed.value); d && !reviewed.met && today - *d <= 92) {
+    // A quarterly review is of a forecast (the seed's "quarterly forecasting"): a model without
+    // one, such as a fresh scaffold, is not reviewed capacity planning.
+    if (auto d = day_of_text(c.last_reviewed.value);
+        d && !reviewed.met && c.monthly_growth_pct && reviewed_by(*d, today, 92)) {
       reviewed.met = true;
       reviewed.evidence.push_back("capacity_model " + c.meta.id + " reviewed " +
                                   c.last_reviewed.value);
@@ -558,14 +608,10 @@ MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, D
     m.service = svc.meta.id;
     m.team = svc.owner_team.id;
     m.tier = svc.tier;
-    m.dimensions = {score_slos(repo, svc, series, today),
-                    score_monitoring(repo, svc),
-                    score_incident_response(repo, svc),
-                    score_automation(repo, svc),
-                    score_chaos(repo, svc),
-                    score_capacity(repo, svc, today),
-                    score_toil(repo, svc, team_toil),
-                    score_oncall(repo, svc)};
+    m.dimensions = {score_slos(repo, svc, series, today), score_monitoring(repo, svc),
+                    score_incident_response(repo, svc),   score_automation(repo, svc),
+                    score_chaos(repo, svc, today),        score_capacity(repo, svc, today),
+                    score_toil(repo, svc, team_toil),     score_oncall(repo, svc)};
     m.computed_total = 0;
     m.total = 0;
     std::vector<double> eff;

@@ -98,6 +98,8 @@ Repo full_repo(std::map<std::string, DailySeries>& series) {
   e.service = ref("svc");
   e.environment = "production";
   e.level = 4;
+  e.date = "2026-10-15";
+  e.outcome = "confirmed";
   repo.experiments.push_back(e);
 
   ReadinessReview rr;
@@ -246,6 +248,7 @@ TEST_SUITE("compute.maturity") {
     e.meta = meta("experiment", "e1");
     e.service = ref("svc");
     e.environment = "staging";
+    e.outcome = "confirmed";
     e.level = 4; // capped at 2 outside production
     repo.experiments.push_back(e);
     CHECK(chaos() == 3);
@@ -259,6 +262,95 @@ TEST_SUITE("compute.maturity") {
     e.environment = "production";
     repo.experiments.push_back(e);
     CHECK(chaos() == 4);
+  }
+
+  TEST_CASE("an experiment counts once it has run: an outcome, and a date not after now") {
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    auto chaos = [&] { return only(compute_maturity(repo, {}, k_now)).dimensions[4]; };
+    // Two scaffolds as `nines new experiment` writes them: no outcome, no date, no level.
+    for (const char* id : {"x1", "x2"}) {
+      Experiment e;
+      e.meta = meta("experiment", id);
+      e.service = ref("svc");
+      repo.experiments.push_back(e);
+    }
+    CHECK(chaos().computed == 1);
+    CHECK(chaos().evidence.empty());
+    CHECK(chaos().to_raise.find("not counted until run") != std::string::npos);
+    CHECK(chaos().to_raise.find("x1 x2") != std::string::npos);
+    // A production game day planned for next year, even with an outcome written in advance.
+    Experiment planned;
+    planned.meta = meta("experiment", "e3");
+    planned.service = ref("svc");
+    planned.environment = "production";
+    planned.date = "2027-03-01";
+    planned.outcome = "confirmed";
+    repo.experiments.push_back(planned);
+    CHECK(chaos().computed == 1);
+    // Run today (now's day is not after now): it counts.
+    repo.experiments.back().date = "2026-11-01";
+    CHECK(chaos().computed == 4);
+    // Results without a date count too: the outcome says it ran.
+    repo.experiments.back().date.clear();
+    CHECK(chaos().computed == 4);
+  }
+
+  TEST_CASE("review dates after now are not reviews") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = full_repo(series);
+    auto dims = [&] { return only(compute_maturity(repo, series, k_now)); };
+    REQUIRE(dims().dimensions[0].computed == 5);
+    REQUIRE(dims().dimensions[5].computed == 5);
+    REQUIRE(dims().documentation == 5);
+    repo.slos[0].last_reviewed.value = "2027-01-20"; // a mistyped year
+    repo.capacity[0].last_reviewed.value = "2027-01-20";
+    repo.runbooks[0].last_updated = "2027-01-20";
+    CHECK(dims().dimensions[0].computed == 4);
+    CHECK(dims().dimensions[5].computed == 4);
+    CHECK(dims().documentation == 4);
+    // Today is within every cadence.
+    repo.slos[0].last_reviewed.value = "2026-11-01";
+    repo.capacity[0].last_reviewed.value = "2026-11-01";
+    repo.runbooks[0].last_updated = "2026-11-01";
+    CHECK(dims().dimensions[0].computed == 5);
+    CHECK(dims().dimensions[5].computed == 5);
+    CHECK(dims().documentation == 5);
+  }
+
+  TEST_CASE("a capacity model without a growth forecast is a model, not reviewed forecasting") {
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    CapacityModel cap; // `nines new capacity`: figures "" (absent), reviewed today
+    cap.meta = meta("capacity_model", "svc");
+    cap.service = ref("svc");
+    cap.auto_scaling = false;
+    cap.last_reviewed.value = "2026-11-01";
+    repo.capacity.push_back(cap);
+    auto capacity = [&] { return only(compute_maturity(repo, {}, k_now)).dimensions[5]; };
+    CHECK(capacity().computed == 2);
+    CHECK(capacity().to_raise == "give a growth forecast (monthly_growth_pct)");
+    // A forecast of no growth is a forecast.
+    repo.capacity[0].monthly_growth_pct = 0;
+    CHECK(capacity().computed == 4);
+  }
+
+  TEST_CASE("empty ICS roles record no role") {
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    Postmortem pm = postmortem("draft", "svc", "2026-10-20", "SEV3");
+    pm.how_detected = "alert";
+    pm.ics = {{"incident_commander", ""},
+              {"communications_lead", ""},
+              {"operations_lead", ""},
+              {"subject_matter_expert", ""},
+              {"scribe", " "}};
+    repo.postmortems.push_back(pm);
+    auto ir = [&] { return only(compute_maturity(repo, {}, k_now)).dimensions[2]; };
+    // Criteria 1-3 unmet; the fourth alone would still be one point.
+    CHECK(ir().computed == 1);
+    repo.postmortems[0].ics["incident_commander"] = "Sam Roe";
+    CHECK(ir().computed == 2);
   }
 
   TEST_CASE("org and team scores are means of services") {
@@ -429,6 +521,7 @@ TEST_SUITE("compute.maturity") {
       else
         e.target = svc;
       e.environment = i % 3 ? "production" : "staging";
+      e.outcome = "confirmed";
       repo.experiments.push_back(e);
       Postmortem p = postmortem("pm-" + n, svc, "2026-09-0" + std::to_string(1 + i % 9), "SEV2");
       if (i % 5 == 0) p.services.push_back(ref(i % 2 ? "a" : "b"));

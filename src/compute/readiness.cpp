@@ -4,8 +4,11 @@
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "model/numbers.hpp"
+#include "model/time.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
 
 namespace nines {
@@ -271,6 +274,52 @@ std::string digest_of(const Repo& repo, const std::string& service,
   return std::string(k_digest_version) + fnv1a_hex(all);
 }
 
+// A reviewer is a name; "Ann" and " ann " are one person.
+std::string reviewer_key(const std::string& name) {
+  const auto b = name.find_first_not_of(" \t");
+  if (b == std::string::npos) return {};
+  std::string key = name.substr(b, name.find_last_not_of(" \t") - b + 1);
+  for (auto& c : key)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+// The sign-off rule (docs/governance.md), the one place approval is decided: among the current
+// (not stale) sign-offs, each reviewer's latest one decides — the latest date, and on one date
+// the one recorded later (later in the review, or in a later review); a sign-off without a
+// readable date is older than every dated one. A latest `approved` approves; a latest `rejected`
+// or `conditional` withholds approval whoever else approved: nines cannot tell when a condition
+// is met, so the reviewer records `approved` once it is. A reviewer's earlier sign-offs are
+// superseded, so changing one's mind takes effect, and a stale sign-off decides nothing.
+void decide_signoffs(ReadinessFigures& f) {
+  std::map<std::string, std::size_t> latest; // reviewer → index into f.signoffs
+  auto day = [&](std::size_t i) { return parse_date(f.signoffs[i].date); };
+  for (std::size_t i = 0; i < f.signoffs.size(); ++i) {
+    if (f.signoffs[i].stale) continue;
+    auto [it, fresh] = latest.try_emplace(reviewer_key(f.signoffs[i].name), i);
+    if (fresh) continue;
+    // Ties keep the later entry: it was recorded after.
+    const auto mine = day(i), theirs = day(it->second);
+    if (!theirs || (mine && *mine >= *theirs)) {
+      f.signoffs[it->second].superseded = true;
+      it->second = i;
+    } else {
+      f.signoffs[i].superseded = true;
+    }
+  }
+  std::vector<std::size_t> deciding;
+  for (const auto& [key, i] : latest)
+    deciding.push_back(i);
+  std::sort(deciding.begin(), deciding.end());
+  for (std::size_t i : deciding) {
+    const auto& s = f.signoffs[i];
+    if (s.decision == "approved")
+      f.current_approval = true;
+    else if (s.decision == "rejected" || s.decision == "conditional")
+      f.objections.push_back(i);
+  }
+}
+
 } // namespace
 
 std::vector<ReadinessCheck> readiness_checklist() {
@@ -311,12 +360,12 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
       SignoffFigure sf{s.name, s.role, s.date, s.decision, s.digest, r.meta.id, true};
       sf.stale = s.digest.empty() || s.digest != f.digest;
       sf.old_format = !s.digest.empty() && !s.digest.starts_with(k_digest_version);
-      if (!sf.stale && s.decision == "approved") f.current_approval = true;
       f.signoffs.push_back(std::move(sf));
     }
   }
-  f.approved =
-      f.current_approval && std::none_of(f.rows.begin(), f.rows.end(), readiness_row_blocks);
+  decide_signoffs(f);
+  f.approved = f.current_approval && f.objections.empty() &&
+               std::none_of(f.rows.begin(), f.rows.end(), readiness_row_blocks);
   return f;
 }
 

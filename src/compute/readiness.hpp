@@ -38,6 +38,10 @@ struct SignoffFigure {
   // The recorded digest is of an earlier digest format (no k_digest_version prefix): stale, and
   // the reason is the format, not a change of the documents. Re-sign to record a current one.
   bool old_format = false;
+  // Only each reviewer's latest current sign-off decides (docs/governance.md): a later current
+  // sign-off by the same name (any case) replaces this one, which then neither approves nor
+  // objects. Stale sign-offs decide nothing either way.
+  bool superseded = false;
 };
 
 // The version prefix of sign-off digests. A digest recorded without it was computed by an earlier
@@ -51,9 +55,14 @@ struct ReadinessFigures {
   int pass = 0, fail = 0, na = 0, todo = 0;
   std::string digest; // current_digest
   std::vector<SignoffFigure> signoffs;
-  bool current_approval = false; // an approved sign-off that is not stale
-  // SPEC 2/3.3: every row passes or is `na` with a reason, and a current approved sign-off
-  // exists. `gate readiness` exits 0 exactly when this is true, as api/readiness.json says.
+  // A reviewer's latest current sign-off is `approved`.
+  bool current_approval = false;
+  // The latest current sign-offs that are `rejected` or `conditional` (indexes into `signoffs`,
+  // in order): each one withholds approval, whoever else approved.
+  std::vector<std::size_t> objections;
+  // SPEC 2/3.3: every row passes or is `na` with a reason, a reviewer's latest current sign-off
+  // approves and no reviewer's latest current sign-off rejects or sets conditions.
+  // `gate readiness` exits 0 exactly when this is true, as api/readiness.json says.
   bool approved = false;
 };
 

@@ -187,6 +187,64 @@ TEST_SUITE("compute.readiness") {
     CHECK_FALSE(compute_readiness(repo, "svc", series).approved);
   }
 
+  TEST_CASE("each reviewer's latest current sign-off decides; a rejection or condition blocks") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview rr;
+    rr.meta = meta("readiness_review", "svc-review");
+    rr.service = ref("svc");
+    rr.date = "2026-10-01";
+    // Every row the repository does not prove passes in the review: only sign-offs decide.
+    for (const auto& c : readiness_checklist())
+      rr.items.push_back(ReadinessItem{c.slug, "pass", "", "", {}});
+    repo.readiness.push_back(rr);
+    const std::string d = current_digest(repo, "svc", series);
+    auto& so = repo.readiness[0].signoffs;
+    auto figures = [&] { return compute_readiness(repo, "svc", series); };
+
+    so = {Signoff{"Ann", "SRE", "2026-11-01", "approved", d, {}}};
+    CHECK(figures().approved);
+
+    // The same reviewer rejects later: the approval is withdrawn.
+    so.push_back(Signoff{"Ann", "SRE", "2026-11-02", "rejected", d, {}});
+    auto f = figures();
+    CHECK_FALSE(f.approved);
+    CHECK_FALSE(f.current_approval);
+    CHECK(f.signoffs[0].superseded);
+    CHECK_FALSE(f.signoffs[1].superseded);
+    CHECK(f.objections == std::vector<std::size_t>{1});
+
+    // A later conditional does the same: conditions are still to meet.
+    so[1].decision = "conditional";
+    CHECK_FALSE(figures().approved);
+
+    // Later approval by the same reviewer (another case of her name, same day, recorded after)
+    // lifts her condition.
+    so.push_back(Signoff{"ann ", "SRE", "2026-11-02", "approved", d, {}});
+    CHECK(figures().approved);
+    CHECK(figures().objections.empty());
+
+    // Another reviewer's current rejection blocks whoever approved.
+    so.push_back(Signoff{"Bo", "Security", "2026-11-03", "rejected", d, {}});
+    f = figures();
+    CHECK(f.current_approval);
+    CHECK_FALSE(f.approved);
+    CHECK(f.objections == std::vector<std::size_t>{3});
+
+    // Order by date, not by position: an earlier-dated rejection recorded below is older.
+    so.back().date = "2026-10-01";
+    so.push_back(Signoff{"Bo", "Security", "2026-10-30", "approved", d, {}});
+    CHECK(figures().approved);
+
+    // A stale rejection decides nothing: it reviewed something else.
+    so.push_back(Signoff{"Cy", "Eng", "2026-11-05", "rejected", "v3:0000000000000000", {}});
+    CHECK(figures().approved);
+    // Nor does a stale approval: only Cy's stale sign-off left, nothing approves.
+    so = {Signoff{"Cy", "Eng", "2026-11-05", "approved", "v3:0000000000000000", {}}};
+    CHECK_FALSE(figures().approved);
+    CHECK_FALSE(figures().current_approval);
+  }
+
   TEST_CASE("sign-offs go stale when what they reviewed changes") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);

@@ -106,6 +106,19 @@ void lint_field_out_of_date(const DocMeta& meta, const char* field, const std::s
                     "the last commit is used instead");
 }
 
+// A review or update dated after now has not happened: the scores do not count it
+// (docs/scoring.md), and without this warning a mistyped year would silence the review lints for
+// good.
+void lint_date_in_future(const DocMeta& meta, const char* field, const std::string& value, Loc loc,
+                         std::int64_t today, DiagBag& diags) {
+  auto date = parse_date(value);
+  if (!date || *date <= today) return;
+  diags.warning(meta.file, loc, "review-date-in-future",
+                std::string(field) + " " + value + " is after now (" + format_date(today) +
+                    "): a review or update that has not happened yet is not counted",
+                std::string("set ") + field + " to the day it happened");
+}
+
 const FileChange* change_of(const History* history, const DocMeta& meta) {
   return history ? history->last_change(meta.file) : nullptr;
 }
@@ -380,7 +393,8 @@ void lint_runbook_stale(const Runbook& rb, int stale_after_days, std::int64_t to
   // The maturity rubric's "current" runbook reads the same function (model/freshness.hpp).
   if (runbook_current(rb, history, stale_after_days, today)) return;
   auto known = runbook_age_days(rb, history, today);
-  if (!known) return;
+  // An update after now is review-date-in-future's to report, not a stale runbook.
+  if (!known || *known < 0) return;
   const std::int64_t age = *known;
   if (const FileChange* ch = change_of(history, rb.meta)) {
     // Git knows when the runbook last changed; that, not the field, decides staleness.
@@ -436,6 +450,8 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_review_overdue(slo, today, diags, ch);
     lint_field_out_of_date(slo.meta, "last_reviewed", slo.last_reviewed.value,
                            slo.last_reviewed.loc, ch, diags);
+    lint_date_in_future(slo.meta, "last_reviewed", slo.last_reviewed.value, slo.last_reviewed.loc,
+                        today, diags);
     lint_burn_alerts(slo, diags);
     lint_slo_alert_runbooks(repo, slo, runbooks, services, diags);
   }
@@ -459,12 +475,16 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_runbook_stale(rb, repo.config.stale_after_days, today, diags, history);
     lint_field_out_of_date(rb.meta, "last_updated", rb.last_updated, rb.last_updated_loc, ch,
                            diags);
+    lint_date_in_future(rb.meta, "last_updated", rb.last_updated, rb.last_updated_loc, today,
+                        diags);
   }
   for (const auto& c : repo.capacity) {
     const FileChange* ch = change_of(history, c.meta);
     lint_capacity_review(c, today, diags, ch);
     lint_field_out_of_date(c.meta, "last_reviewed", c.last_reviewed.value, c.last_reviewed.loc, ch,
                            diags);
+    lint_date_in_future(c.meta, "last_reviewed", c.last_reviewed.value, c.last_reviewed.loc, today,
+                        diags);
   }
 }
 

@@ -22,11 +22,13 @@ inline std::optional<std::int64_t> runbook_age_days(const Runbook& rb, const His
   return std::nullopt;
 }
 
-// Updated within `stale_after_days` (nines.yaml defaults.stale_after_days) before `today`.
+// Updated within `stale_after_days` (nines.yaml defaults.stale_after_days) before `today`. An
+// update dated after today (a `last_updated` with a mistyped year) has not happened: not current,
+// and the review-date-in-future lint names it, while runbook-stale stays silent.
 inline bool runbook_current(const Runbook& rb, const History* history, int stale_after_days,
                             std::int64_t today) {
   auto age = runbook_age_days(rb, history, today);
-  return age && *age <= stale_after_days;
+  return age && *age >= 0 && *age <= stale_after_days;
 }
 
 } // namespace nines

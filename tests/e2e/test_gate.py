@@ -198,6 +198,44 @@ def test_readiness(src, tmp):
     check(code == 0 and "Gate Tester (SRE lead, 2026-11-23): approved, current" in out,
           f"a new approved sign-off passes again: {code} {out}")
 
+    # Each reviewer's latest current sign-off decides: a later rejection by the same reviewer
+    # withdraws the approval, a current conditional by anyone blocks, and approving again lifts
+    # it. The gate exits 0 exactly when api/readiness.json says approved, every time.
+    def agrees(expect, why):
+        code, out, _ = nines("gate", "readiness", "checkout-api", "-C", root, "--now", now)
+        nines("build", root, "--offline", "--now", now, "-o", os.path.join(tmp, "site"))
+        api = json.load(open(os.path.join(tmp, "site", "api", "readiness.json")))
+        approved = [r for r in api if r["service"] == "checkout-api"][0]["approved"]
+        check(approved is expect and code == (0 if expect else 1),
+              f"{why}: gate {code}, approved {approved}: {out}")
+        return out
+
+    def sign(name, decision):
+        code, _, err = nines("signoff", "checkout-api", "-C", root, "--now", now, "--name", name,
+                             "--role", "SRE lead", "--decision", decision)
+        check(code == 0, f"signoff {name} {decision}: {code} {err}")
+
+    sign("Gate Tester", "rejected")
+    out = agrees(False, "the same reviewer's later rejection withdraws the approval")
+    check("approved, current, superseded by a later sign-off of Gate Tester" in out
+          and "blocking: Gate Tester's latest current sign-off is rejected" in out, out)
+    sign("Gate Tester", "approved")
+    agrees(True, "approving again lifts the rejection")
+    sign("Other Reviewer", "conditional")
+    out = agrees(False, "another reviewer's current conditional blocks")
+    check("blocking: Other Reviewer's latest current sign-off is conditional" in out, out)
+    code, out, _ = nines("readiness", "checkout-api", "-C", root, "--now", now)
+    check("approval: not approved (withheld by the latest current sign-off of Other Reviewer: "
+          "conditional)" in out, out)
+    sign("Other Reviewer", "approved")
+    agrees(True, "the condition met, the reviewer approves")
+
+    # A service without a review shows its missing digest as every view shows a missing value.
+    write(os.path.join(root, "services", "no-review.yaml"),
+          "service:\n  name: no-review\n  tier: standard\n  owner_team: payments-team\n")
+    code, out, _ = nines("readiness", "no-review", "-C", root, "--now", now)
+    check(code == 0 and "\ncurrent digest: —\n" in out, f"no digest: {code} {out}")
+
     code, out, _ = nines("gate", "readiness", "auth-service", "-C", root, "--now", now)
     check(code == 1 and "checklist rows block" in out and "slos.targets-agreed" in out,
           f"blocking rows are listed: {code}")
