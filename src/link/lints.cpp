@@ -25,21 +25,6 @@
 namespace nines {
 namespace {
 
-// Up to 4 decimals without trailing zeros: 40.32, 14.4, 10. Enough for percentages like 99.995
-// without printing floating-point noise such as 40.319999999997.
-std::string fmt_num(double v) {
-  char buf[512]; // %f of the largest double is 309 digits before the point
-  std::snprintf(buf, sizeof buf, "%.4f", v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0')
-      s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
-
 // The budget arithmetic divides by 100 − target; outside (0, 100) it means nothing.
 bool valid_target(double target) {
   return target > 0 && target < 100;
@@ -52,8 +37,8 @@ void lint_error_budget(const Slo& slo, DiagBag& diags) {
   double expected = 100 - slo.target;
   if (std::abs(*slo.error_budget - expected) <= 1e-6) return;
   diags.error(slo.meta.file, slo.error_budget_loc, "slo-error-budget",
-              "error_budget " + fmt_num(*slo.error_budget) + " does not match 100 - target (" +
-                  fmt_num(expected) + ")",
+              "error_budget " + trimmed_text(*slo.error_budget) + " does not match 100 - target (" +
+                  trimmed_text(expected) + ")",
               "error_budget is the percentage of events allowed to fail");
 }
 
@@ -62,19 +47,19 @@ void lint_budget_minutes(const Slo& slo, DiagBag& diags) {
   double expected = slo.window_days * 1440 * (100 - slo.target) / 100;
   // The slack absorbs rounding in the product, so "exactly one minute off" stays accepted.
   if (std::abs(*slo.error_budget_minutes - expected) <= 1 + 1e-6) return;
-  std::string window = slo.window.empty() ? fmt_num(slo.window_days) + "d" : slo.window;
+  std::string window = slo.window.empty() ? trimmed_text(slo.window_days) + "d" : slo.window;
   diags.error(slo.meta.file, slo.error_budget_minutes_loc, "slo-budget-minutes",
-              "error_budget_minutes " + fmt_num(*slo.error_budget_minutes) +
-                  " is off by more than a minute: " + fmt_num(slo.target) + "% over " + window +
-                  " allows " + fmt_num(expected) + " minutes",
+              "error_budget_minutes " + trimmed_text(*slo.error_budget_minutes) +
+                  " is off by more than a minute: " + trimmed_text(slo.target) + "% over " +
+                  window + " allows " + trimmed_text(expected) + " minutes",
               "error_budget_minutes is window minutes x (100 - target) / 100");
 }
 
 void lint_sla(const Slo& slo, DiagBag& diags) {
   if (!slo.sla || !valid_target(slo.target) || *slo.sla < slo.target) return;
   diags.error(slo.meta.file, slo.sla_loc, "slo-sla",
-              "SLA " + fmt_num(*slo.sla) + "% is not below the SLO target " + fmt_num(slo.target) +
-                  "%",
+              "SLA " + trimmed_text(*slo.sla) + "% is not below the SLO target " +
+                  trimmed_text(slo.target) + "%",
               "the internal SLO must be stricter than the external SLA (typically by 0.1-0.5%)");
 }
 
@@ -188,7 +173,7 @@ void lint_multi_region(const Repo& repo, DiagBag& diags) {
     if (*rank >= required) continue;
     diags.warning(service.meta.file, service.multi_region_loc, "slo-multi-region",
                   "multi_region '" + service.multi_region + "' is below the decision guide for a " +
-                      fmt_num(*strictest) + "% SLO: at least " +
+                      trimmed_text(*strictest) + "% SLO: at least " +
                       std::string(k_region_strategies[required]),
                   "a stricter SLO needs more regions to absorb a regional outage");
   }
@@ -200,9 +185,9 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
   for (const auto& alert : slo.alerts) {
     if (burn_rate_reachable(alert.burn_rate, slo.target)) continue;
     diags.error(slo.meta.file, alert.burn_rate_loc, "burn-alert-never-fires",
-                "burn-rate alert '" + alert.name + "' at " + fmt_num(alert.burn_rate) +
-                    "x can never fire: with a " + fmt_num(slo.target) +
-                    "% target the highest possible burn rate is " + fmt_num(max_burn) + "x",
+                "burn-rate alert '" + alert.name + "' at " + trimmed_text(alert.burn_rate) +
+                    "x can never fire: with a " + trimmed_text(slo.target) +
+                    "% target the highest possible burn rate is " + trimmed_text(max_burn) + "x",
                 "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)");
   }
 }
@@ -347,10 +332,10 @@ void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
   // Tolerates a figure rounded to one decimal; the slack keeps exactly 0.1 off accepted.
   if (std::abs(*toil.total_hours_per_month - expected) <= 0.1 + 1e-9) return;
   diags.warning(toil.meta.file, toil.total_hours_loc, "toil-hours",
-                "total_hours_per_month " + fmt_num(*toil.total_hours_per_month) +
-                    " does not match " + fmt_num(toil.time_per_occurrence_min) + " min x " +
-                    fmt_num(toil.occurrences_per_month) + " per month = " + fmt_num(expected) +
-                    " h",
+                "total_hours_per_month " + trimmed_text(*toil.total_hours_per_month) +
+                    " does not match " + trimmed_text(toil.time_per_occurrence_min) + " min x " +
+                    trimmed_text(toil.occurrences_per_month) +
+                    " per month = " + trimmed_text(expected) + " h",
                 "total_hours_per_month is time_per_occurrence_min x occurrences_per_month / 60");
 }
 

@@ -11,21 +11,24 @@ std::string fixed_text(double value, int decimals) {
   if (!std::isfinite(value)) return "n/a";
   char buf[400]; // the longest finite double in fixed notation is 309 digits
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed,
-                                 std::clamp(decimals, 0, 10));
+                                 std::clamp(decimals, 0, 12));
   if (ec != std::errc()) return "n/a";
   std::string s(buf, end);
   if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
 
-std::string trimmed_text(double value, int decimals) {
-  std::string s = fixed_text(value, decimals);
+std::string without_trailing_zeros(std::string s) {
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0')
       s.pop_back();
     if (s.back() == '.') s.pop_back();
   }
   return s == "-0" ? "0" : s;
+}
+
+std::string trimmed_text(double value, int decimals) {
+  return without_trailing_zeros(fixed_text(value, decimals));
 }
 
 std::string number_text(double value, int decimals, int significant) {

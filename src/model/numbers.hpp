@@ -14,7 +14,7 @@ namespace nines {
 // uses for "attainment ≥ target", so a hit never reads as a miss either.
 constexpr double k_target_tolerance = 1e-9;
 
-// `value` with `decimals` fixed decimals ("12.5"), decimals clamped to 0..10, never "-0"; "n/a"
+// `value` with `decimals` fixed decimals ("12.5"), decimals clamped to 0..12, never "-0"; "n/a"
 // when not finite.
 std::string fixed_text(double value, int decimals);
 
@@ -33,6 +33,10 @@ std::string number_text(double value, int decimals, int significant = 3);
 // 14.4, 10. How the lints write a number in a message (4 decimals), and what `nines new` writes
 // about the same figures, so the two never disagree. "n/a" when not finite.
 std::string trimmed_text(double value, int decimals = 4);
+
+// Fixed-point text (fixed_text's or number_against's) without the zeros after its last non-zero
+// decimal, nor a bare '.', nor a "-0"; "n/a" and text without a '.' unchanged.
+std::string without_trailing_zeros(std::string fixed);
 
 // The shortest decimal that reads back as `v`, never in exponent form: a number as the user wrote
 // it (a target of 99.95, a policy bound of 40).

@@ -1,6 +1,7 @@
 #include "render/prom_rules.hpp"
 
 #include "compute/figures.hpp"
+#include "model/numbers.hpp"
 #include "model/promql.hpp"
 #include "render/site_detail.hpp"
 
@@ -162,17 +163,7 @@ std::vector<GeneratedAlert> default_burn_rate_alerts() {
 }
 
 std::string clean_number(double v) {
-  if (!std::isfinite(v)) return "0";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.12f", v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0')
-      s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
+  return std::isfinite(v) ? trimmed_text(v, 12) : "0";
 }
 
 std::string alert_runbook_url(const Repo& repo, const Slo& slo, const std::string& alert_name,

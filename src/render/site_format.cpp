@@ -26,26 +26,12 @@ json opt_text(const std::optional<std::string>& s) {
   return s && !s->empty() ? json(*s) : json(nullptr);
 }
 
-namespace {
-
-// A fixed-point text without the zeros a page drops ("14.40" → "14.4", "2.00" → "2").
-std::string drop_trailing_zeros(std::string s) {
-  if (s.find('.') != std::string::npos && s != "n/a") {
-    while (s.back() == '0')
-      s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
-}
-
-} // namespace
-
 std::string num(double value, int decimals) {
-  return drop_trailing_zeros(format_fixed(value, decimals));
+  return trimmed_text(value, decimals);
 }
 
 std::string num_against(double value, std::initializer_list<double> thresholds, int decimals) {
-  return drop_trailing_zeros(number_against(value, thresholds, decimals));
+  return without_trailing_zeros(number_against(value, thresholds, decimals));
 }
 
 json num_against_or_null(const std::optional<double>& value,
