@@ -1196,6 +1196,9 @@ std::string write_prose_only(Context& c) {
 // so an error or a kill leaves the previous site as it was.
 std::string stage_write(Context& c) {
   Run& run = c.run;
+  // A build that keeps the previous site still removes what killed builds left beside it; a
+  // writer does that first, and these builds make none.
+  if (c.up_to_date || c.prose) SiteWriter::clean_stale(output_dir(run));
   if (c.up_to_date) return "skipped";
   try {
     if (c.prose) return write_prose_only(c);

@@ -48,9 +48,15 @@ void add_build_command(CLI::App& app, CommandAction& action) {
                           run.diags.warning_count(), run.diags.dropped(), k_version);
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
-      if (run.reached == Stage::Write && code != 3)
-        std::cout << "wrote " << run.site_files << " files to "
-                  << (run.opts.out.empty() ? run.opts.dir / "site" : run.opts.out).string() << "\n";
+      if (run.reached == Stage::Write && code != 3) {
+        const std::string out =
+            (run.opts.out.empty() ? run.opts.dir / "site" : run.opts.out).string();
+        if (run.up_to_date)
+          std::cout << "nothing changed: the " << run.site_files << " files in " << out
+                    << " stand\n";
+        else
+          std::cout << "wrote " << run.site_files << " files to " << out << "\n";
+      }
       return code;
     };
   });

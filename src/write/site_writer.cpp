@@ -521,7 +521,7 @@ SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root) : m_m
       fs::is_regular_file(fs::symlink_status(m_out / k_site_marker, ec)) && !only_marker(m_out))
     refuse_unreadable_marker(m_out);
   const bool had_site = !m_previous.digest.empty();
-  clean_stale(); // may move the previous site back to a missing OUT
+  m_notes = clean_stale(m_out); // may move the previous site back to a missing OUT
   // A replace_site_files killed part-way is undone first: the previous site is what this writer
   // compares with and keeps.
   if (recover_site_files(m_out) || !had_site) m_previous = read_site_manifest(m_out);
@@ -580,11 +580,12 @@ Leftover classify_leftover(const fs::path& dir, bool temp) {
 
 } // namespace
 
-void SiteWriter::clean_stale() {
-  const fs::path parent = m_out.parent_path();
-  const std::string name = m_out.filename().string();
+std::vector<std::string> SiteWriter::clean_stale(const fs::path& out) {
+  std::vector<std::string> notes;
+  const fs::path parent = out.parent_path();
+  const std::string name = out.filename().string();
   std::error_code ec;
-  if (!fs::is_directory(parent, ec)) return; // created at commit; nothing stale can be there
+  if (!fs::is_directory(parent, ec)) return notes; // created at commit; nothing stale can be there
   struct Found {
     fs::path path;
     bool temp;
@@ -610,8 +611,8 @@ void SiteWriter::clean_stale() {
   std::sort(found.begin(), found.end(),
             [](const Found& a, const Found& b) { return a.path < b.path; });
   std::sort(legacy.begin(), legacy.end());
-  const auto note = [this](const fs::path& p, const std::string& what) {
-    m_notes.push_back("left alone: '" + p.string() + "' " + what);
+  const auto note = [&notes](const fs::path& p, const std::string& what) {
+    notes.push_back("left alone: '" + p.string() + "' " + what);
   };
   // Temporary trees first, then the previous sites set aside: of those, one goes back to OUT
   // when a run was killed between its two renames and OUT is missing.
@@ -622,8 +623,8 @@ void SiteWriter::clean_stale() {
       ::rmdir(f.path.c_str()); // fails, harmlessly, if something appeared in it meanwhile
       break;
     case Leftover::Ours:
-      if (!f.temp && !fs::exists(fs::symlink_status(m_out, ec))) {
-        fs::rename(f.path, m_out, ec); // the previous site, back in place
+      if (!f.temp && !fs::exists(fs::symlink_status(out, ec))) {
+        fs::rename(f.path, out, ec); // the previous site, back in place
         if (!ec) break;
       }
       remove_tree(f.path);
@@ -641,13 +642,14 @@ void SiteWriter::clean_stale() {
     if (!fs::is_regular_file(fs::symlink_status(p / k_site_marker, ec))) continue;
     note(p, std::string("looks like a folder an earlier version of nines set aside, but may be "
                         "yours") +
-                (fs::exists(fs::symlink_status(m_out, ec))
+                (fs::exists(fs::symlink_status(out, ec))
                      ? "; remove it yourself if you do not need it"
                      : "; if it is your previous site, rename it back to '" + name +
                            "' before building, or remove it"));
   }
-  for (const std::string& n : m_notes)
+  for (const std::string& n : notes)
     std::cerr << "nines: warning: " << n << "\n";
+  return notes;
 }
 
 void SiteWriter::create_temp() {

@@ -169,8 +169,14 @@ public:
   // Whether `path` is acceptable to add(), for callers that build paths from content ids.
   static bool is_valid_path(std::string_view path);
 
+  // Removes what builds into `out` that were killed left beside it (their temporary trees and
+  // set-aside sites, when nines wrote them and their process is gone; a set-aside site goes back
+  // to a missing OUT), as every writer does first. For a build that keeps the previous site as it
+  // stands (nothing changed, or only prose rewritten in place) and so makes no writer. Returns the
+  // notes on what it left alone, each also printed to stderr as a warning.
+  static std::vector<std::string> clean_stale(const std::filesystem::path& out);
+
 private:
-  void clean_stale();
   void create_temp();
   void write_one(const std::string& rel, const std::string& bytes, const SiteManifest::File& mine);
   bool link_previous(const std::string& rel, std::uint64_t size);

@@ -547,13 +547,53 @@ def run_with(binary, *args):
     return p.returncode, p.stdout, p.stderr
 
 
+def test_leftovers_of_a_kept_site(tmp):
+    """A build that keeps the previous site (nothing changed, or only prose rewritten in place)
+    still removes what a build killed part-way left beside OUT, as every other build does, and
+    says it wrote nothing."""
+    base = os.path.join(tmp, "kept")
+    repo = small_repo(os.path.join(base, "repo"))
+    put(os.path.join(repo, "runbooks", "rb.md"),
+        "---\nrunbook:\n  title: Svc down\n  service: svc\n  alert_name: SvcDown\n---\n"
+        "# Steps\n\nLook.\n")
+    out = os.path.join(base, "out")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"first build ({code}): {err[-300:]}")
+
+    def leave_leftover(pid):
+        """What a build killed just after it began leaves: its marker and part of the API."""
+        left = os.path.join(base, f"out.tmp-nines-{pid}")
+        shutil.copytree(os.path.join(out, "api"), os.path.join(left, "api"))
+        shutil.copy(os.path.join(out, ".nines-site"), left)
+        return left
+
+    # 3999999 is above the kernel's largest pid: no process can have it.
+    left = leave_leftover(3999999)
+    code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"rebuild with nothing changed ({code}): {err[-300:]}")
+    check(stdout.startswith("nothing changed:"), f"a kept site is not said to be written: {stdout!r}")
+    check(not os.path.exists(left), "a killed build's tree is removed by a no-change rebuild")
+
+    left = leave_leftover(3999998)
+    put(os.path.join(repo, "runbooks", "rb.md"),
+        "---\nrunbook:\n  title: Svc down\n  service: svc\n  alert_name: SvcDown\n---\n"
+        "# Steps\n\nLook twice.\n")
+    code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"rebuild after a prose edit ({code}): {err[-300:]}")
+    check(stdout.startswith("wrote "), f"a prose rebuild says what it wrote: {stdout!r}")
+    check(not os.path.exists(left), "a killed build's tree is removed by a prose rebuild")
+    check("twice" in (text_of(os.path.join(out, "runbooks", "rb", "index.html")) or ""),
+          "the prose rebuild rewrote the runbook's page")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-hardening-")
     try:
         for t in (test_output_folder, test_output_siblings, test_output_markers, test_output_setting,
                   test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
-                  test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module):
+                  test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module,
+                  test_leftovers_of_a_kept_site):
             t(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
