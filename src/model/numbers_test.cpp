@@ -199,4 +199,12 @@ TEST_SUITE("model/numbers") {
     CHECK(trimmed_text(201.6049, 2) == "201.6");
     CHECK(trimmed_text(std::nan("")) == "n/a");
   }
+  TEST_CASE("without_trailing_zeros: the one rule for dropping a fixed text's zeros") {
+    CHECK(without_trailing_zeros("14.40") == "14.4");
+    CHECK(without_trailing_zeros("2.00") == "2");
+    CHECK(without_trailing_zeros("-0.00") == "0");
+    CHECK(without_trailing_zeros("100") == "100");
+    CHECK(without_trailing_zeros("n/a") == "n/a");
+    CHECK(trimmed_text(0.000014400000000001, 12) == "0.0000144");
+  }
 }
