@@ -48,15 +48,12 @@ void add_build_command(CLI::App& app, CommandAction& action) {
                           run.diags.warning_count(), run.diags.dropped(), k_version);
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
-      if (run.reached == Stage::Write && code != 3) {
-        const std::string out =
-            (run.opts.out.empty() ? run.opts.dir / "site" : run.opts.out).string();
-        if (run.up_to_date)
-          std::cout << "nothing changed: the " << run.site_files << " files in " << out
-                    << " stand\n";
-        else
-          std::cout << "wrote " << run.site_files << " files to " << out << "\n";
-      }
+      // The same line whether the files were written, reused or all kept as they stood
+      // (nothing changed): an incremental build reads as the full build it stands for, to a
+      // person and to a script; --timings says which it was.
+      if (run.reached == Stage::Write && code != 3)
+        std::cout << "wrote " << run.site_files << " files to "
+                  << (run.opts.out.empty() ? run.opts.dir / "site" : run.opts.out).string() << "\n";
       return code;
     };
   });
