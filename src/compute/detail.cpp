@@ -108,6 +108,20 @@ std::vector<const T*> with_service(const std::vector<T>& docs, const std::string
   return out;
 }
 
+// The document of `docs` with id `id`: from the index's map when one is lent to this thread,
+// else by a scan; null for "" or an unknown id.
+template <class T, class Map>
+const T* by_id(const Map* indexed, const std::vector<T>& docs, const std::string& id) {
+  if (id.empty()) return nullptr;
+  if (indexed) {
+    auto it = indexed->find(id);
+    return it == indexed->end() ? nullptr : it->second;
+  }
+  for (const auto& d : docs)
+    if (d.meta.id == id) return &d;
+  return nullptr;
+}
+
 } // namespace
 
 IndexScope::IndexScope(const Repo& repo) : m_previous(t_index), m_owned(true) {
@@ -215,25 +229,13 @@ const DatedPostmortems* postmortems_by_cause(const Repo& repo, std::string_view 
 }
 
 const Rotation* find_rotation(const Repo& repo, const std::string& id) {
-  if (id.empty()) return nullptr;
-  if (const RepoIndex* ix = index_for(repo)) {
-    auto it = ix->rotations.find(id);
-    return it == ix->rotations.end() ? nullptr : it->second;
-  }
-  for (const auto& r : repo.rotations)
-    if (r.meta.id == id) return &r;
-  return nullptr;
+  const RepoIndex* ix = index_for(repo);
+  return by_id(ix ? &ix->rotations : nullptr, repo.rotations, id);
 }
 
 const Sli* find_sli(const Repo& repo, const std::string& id) {
-  if (id.empty()) return nullptr;
-  if (const RepoIndex* ix = index_for(repo)) {
-    auto it = ix->slis.find(id);
-    return it == ix->slis.end() ? nullptr : it->second;
-  }
-  for (const auto& s : repo.slis)
-    if (s.meta.id == id) return &s;
-  return nullptr;
+  const RepoIndex* ix = index_for(repo);
+  return by_id(ix ? &ix->slis : nullptr, repo.slis, id);
 }
 
 bool alert_has_runbook(const Repo& repo, const std::string& alert, const std::string& service) {
