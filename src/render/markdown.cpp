@@ -359,11 +359,12 @@ std::optional<std::string> without_huge_tables(std::string_view md) {
 
 // cmark-gfm 0.29's inline parser spends time quadratic in a paragraph's emphasis delimiters times
 // its links: one 600 KB paragraph of `*em* [l](https://x) ` took 14 s, 960 KB 49 s, far under
-// the file size limit, while a paragraph of links alone, or of emphasis alone, parses at once. No
-// written paragraph holds thousands of both, so in a paragraph whose count of `*` and
-// word-boundary `_` times its count of `](` exceeds k_max_emphasis_links (outside link
-// destinations and code spans), those delimiters are written as look-alikes that open no emphasis:
-// U+2217 `∗` and U+FF3F `＿`. The text and every link stay; only that paragraph's emphasis is
+// the file size limit, and so do reference links (`[l][r]`) and strikethrough (`~s~`), while a
+// paragraph of links alone, or of emphasis alone, parses at once. No written paragraph holds
+// thousands of both, so in a paragraph whose count of `*`, `~` and word-boundary `_` times its
+// count of `]` exceeds k_max_emphasis_links (outside link destinations and code spans), those
+// delimiters are written as look-alikes that open no emphasis: U+2217 `∗`, U+223C `∼` and U+FF3F
+// `＿`. The text and every link stay; only that paragraph's emphasis is
 // shown as the marks written. A paragraph is told from its neighbours the way a reader sees it:
 // blank lines, headings and list items start a new one (a long list of emphasised links is many
 // small paragraphs, not one large).
@@ -381,9 +382,10 @@ bool flanking_underscore(std::string_view text, std::size_t i) {
   return !(word_before && word_after);
 }
 
-// Calls `each(i)` for every emphasis delimiter of `text` outside code spans and link
-// destinations, and returns the number of link closers `](` (an approximation of what cmark
-// reads, good enough for a guard against cost, never for rendering).
+// Calls `each(i)` for every emphasis delimiter (`*`, `~`, word-boundary `_`) of `text` outside
+// code spans and link destinations, and returns the number of `]`, each of which may close a link
+// (inline `](`, reference `][` or shortcut `]`): an approximation of what cmark reads, good
+// enough for a guard against cost, never for rendering.
 template <typename Each> std::size_t scan_inlines(std::string_view text, Each&& each) {
   std::size_t links = 0;
   bool code = false;
@@ -393,12 +395,14 @@ template <typename Each> std::size_t scan_inlines(std::string_view text, Each&& 
       code = !code;
     } else if (code) {
       continue;
-    } else if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {
+    } else if (c == ']') {
       ++links;
-      const std::size_t close = text.find_first_of(")\n", i + 2);
-      if (close == std::string_view::npos) break;
-      i = close;
-    } else if (c == '*' || (c == '_' && flanking_underscore(text, i))) {
+      if (i + 1 < text.size() && text[i + 1] == '(') {
+        const std::size_t close = text.find_first_of(")\n", i + 2);
+        if (close == std::string_view::npos) break;
+        i = close;
+      }
+    } else if (c == '*' || c == '~' || (c == '_' && flanking_underscore(text, i))) {
       each(i);
     }
   }
@@ -436,7 +440,8 @@ bool is_blank(std::string_view line) {
 std::optional<std::string> without_costly_emphasis(std::string_view md) {
   // Cheap first: a body that cannot reach the limit as a whole is left alone.
   const auto stars = static_cast<std::size_t>(std::count(md.begin(), md.end(), '*') +
-                                              std::count(md.begin(), md.end(), '_'));
+                                              std::count(md.begin(), md.end(), '_') +
+                                              std::count(md.begin(), md.end(), '~'));
   if (stars == 0 || md.size() < 4096) return std::nullopt;
   std::optional<std::string> out;
   std::size_t copied = 0;
@@ -454,7 +459,9 @@ std::optional<std::string> without_costly_emphasis(std::string_view md) {
       std::size_t from = 0;
       scan_inlines(text, [&](std::size_t i) {
         out->append(text.substr(from, i - from));
-        out->append(text[i] == '*' ? "\xE2\x88\x97" : "\xEF\xBC\xBF"); // U+2217, U+FF3F
+        out->append(text[i] == '*'   ? "\xE2\x88\x97"   // U+2217
+                    : text[i] == '~' ? "\xE2\x88\xBC"   // U+223C
+                                     : "\xEF\xBC\xBF"); // U+FF3F
         from = i + 1;
       });
       out->append(text.substr(from));

@@ -324,6 +324,21 @@ TEST_CASE("render/markdown: a paragraph of thousands of emphasis marks and links
   CHECK(r.links.size() == 20000);
   CHECK(r.links.front().url == "https://x/a_b*c");
 
+  // Reference links and strikethrough cost the same: 20,000 of `*em* [l][r] ` and of
+  // `~s~ [l](https://x) ` parse at once too.
+  std::string refs;
+  for (int i = 0; i < 20000; ++i)
+    refs += "*em* [l][r] ";
+  const auto rr = render_markdown(refs + "\n\n[r]: https://x/\n");
+  CHECK(count(rr.html, "<em>") == 0);
+  CHECK(count(rr.html, "href=\"https://x/\"") == 20000);
+  std::string strike;
+  for (int i = 0; i < 20000; ++i)
+    strike += "~s~ [l](https://x) ";
+  const auto st = render_markdown(strike);
+  CHECK(count(st.html, "<del>") == 0);
+  CHECK(count(st.html, "\xE2\x88\xBC") == 40000);
+
   // A list of emphasised links is many small paragraphs: it keeps its emphasis.
   std::string list;
   for (int i = 0; i < 3000; ++i)
