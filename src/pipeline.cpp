@@ -1291,15 +1291,17 @@ bool resolve_repo(Run& run) {
   return true;
 }
 
+const char* const k_bad_now_message =
+    "cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date (2026-11-01), an ISO "
+    "8601 time (2026-11-01T00:00:00Z, 2026-11-01T02:00:00+02:00) or epoch seconds";
+
 int run_pipeline(Run& run) {
   const RunOptions& o = run.opts;
   std::error_code ec;
   if (!resolve_repo(run)) return exit_code(run);
   auto now = resolve_now(o.now, o.clock);
   if (!now) {
-    run.usage_error = "cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date "
-                      "(2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z, "
-                      "2026-11-01T02:00:00+02:00) or epoch seconds";
+    run.usage_error = k_bad_now_message;
     return exit_code(run);
   }
   run.now = *now;
@@ -1361,7 +1363,7 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   if (!resolve_repo(run)) return exit_code(run);
   auto now = resolve_now(run.opts.now);
   if (!now) {
-    run.usage_error = "cannot parse the time given by --now or SOURCE_DATE_EPOCH";
+    run.usage_error = k_bad_now_message;
     return exit_code(run);
   }
   run.now = *now;

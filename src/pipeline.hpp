@@ -108,6 +108,9 @@ struct Run {
 std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
                                         std::optional<std::int64_t> clock = std::nullopt);
 
+// What a command says when resolve_now cannot read the time it was given (a usage error, exit 2).
+extern const char* const k_bad_now_message;
+
 // The files a build into `run`'s output folder leaves beside the store for the next one (its
 // record, the saved links, the saved views and what it knows of the files), for a caller whose
 // output folder does not outlive it (serve) to remove. Meaningful once run_pipeline has read

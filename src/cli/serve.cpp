@@ -308,9 +308,7 @@ int serve(const ServeOpts& o) {
   // A "now" that cannot be read is a usage error no edit of the content can fix: exit 2 here, as
   // every other command does, not a server whose every build fails.
   if (!resolve_now(o.common.now.empty() ? std::nullopt : std::optional(o.common.now), 0)) {
-    std::cerr << "nines: cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date "
-                 "(2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z, "
-                 "2026-11-01T02:00:00+02:00) or epoch seconds\n";
+    std::cerr << "nines: " << k_bad_now_message << "\n";
     return 2;
   }
   const fs::path repo = probe.opts.dir;
