@@ -76,15 +76,9 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
   std::string why;
   if (r.approved)
     why = " (a current sign-off, no blocking row)";
-  else if (!r.objections.empty()) {
-    why = r.objections.size() == 1 ? " (withheld by the latest current sign-off of "
-                                   : " (withheld by the latest current sign-offs of ";
-    for (std::size_t i = 0; i < r.objections.size(); ++i) {
-      const auto& s = r.signoffs[r.objections[i]];
-      why += (i == 0 ? "" : ", ") + s.name + ": " + s.decision;
-    }
-    why += ")";
-  } else if (r.current_approval)
+  else if (!r.objections.empty())
+    why = " (" + withheld_text(r) + ")";
+  else if (r.current_approval)
     why = " (a current sign-off, but rows block)";
   else
     why = " (no current sign-off)";

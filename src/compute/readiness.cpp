@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -298,9 +299,13 @@ void decide_signoffs(ReadinessFigures& f) {
     if (f.signoffs[i].stale) continue;
     auto [it, fresh] = latest.try_emplace(reviewer_key(f.signoffs[i].name), i);
     if (fresh) continue;
-    // Ties keep the later entry: it was recorded after.
+    // On the same day the sign-off in the later review wins, and within one review the later
+    // entry: each was recorded after.
     const auto mine = day(i), theirs = day(it->second);
-    if (!theirs || (mine && *mine >= *theirs)) {
+    const auto& me = f.signoffs[i];
+    const auto& them = f.signoffs[it->second];
+    if (!theirs ||
+        (mine && (*mine > *theirs || (*mine == *theirs && me.review_rank >= them.review_rank)))) {
       f.signoffs[it->second].superseded = true;
       it->second = i;
     } else {
@@ -354,10 +359,21 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
   // may take the prose rebuild (digest_files). `nines signoff` refuses such a service: it signs
   // an existing review, with the digest published here.
   if (has_review(repo, service)) f.digest = digest_of(repo, service, f.rows);
-  for (const auto& r : repo.readiness) {
-    if (r.service.id != service) continue;
+  std::vector<const ReadinessReview*> reviews;
+  for (const auto& r : repo.readiness)
+    if (r.service.id == service) reviews.push_back(&r);
+  std::vector<const ReadinessReview*> by_date = reviews;
+  std::stable_sort(by_date.begin(), by_date.end(), [](const auto* a, const auto* b) {
+    return parse_date(a->date).value_or(std::numeric_limits<std::int64_t>::min()) <
+           parse_date(b->date).value_or(std::numeric_limits<std::int64_t>::min());
+  });
+  for (const ReadinessReview* rp : reviews) {
+    const ReadinessReview& r = *rp;
+    const auto rank =
+        static_cast<std::size_t>(std::find(by_date.begin(), by_date.end(), rp) - by_date.begin());
     for (const auto& s : r.signoffs) {
       SignoffFigure sf{s.name, s.role, s.date, s.decision, s.digest, r.meta.id, true};
+      sf.review_rank = rank;
       sf.stale = s.digest.empty() || s.digest != f.digest;
       sf.old_format = !s.digest.empty() && !s.digest.starts_with(k_digest_version);
       f.signoffs.push_back(std::move(sf));
@@ -367,6 +383,17 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
   f.approved = f.current_approval && f.objections.empty() &&
                std::none_of(f.rows.begin(), f.rows.end(), readiness_row_blocks);
   return f;
+}
+
+std::string withheld_text(const ReadinessFigures& r) {
+  if (r.objections.empty()) return {};
+  std::string text = r.objections.size() == 1 ? "withheld by the latest current sign-off of "
+                                              : "withheld by the latest current sign-offs of ";
+  for (std::size_t i = 0; i < r.objections.size(); ++i) {
+    const auto& s = r.signoffs[r.objections[i]];
+    text += (i == 0 ? "" : ", ") + s.name + ": " + s.decision;
+  }
+  return text;
 }
 
 bool readiness_row_blocks(const ReadinessRow& row) {

@@ -24,6 +24,7 @@ struct ReadinessCheck {
 // The seed's 28 rows, in the seed's order.
 std::vector<ReadinessCheck> readiness_checklist();
 
+
 struct ReadinessRow {
   std::string slug, category, title;
   std::string status; // pass | fail | na | todo
@@ -42,6 +43,10 @@ struct SignoffFigure {
   // sign-off by the same name (any case) replaces this one, which then neither approves nor
   // objects. Stale sign-offs decide nothing either way.
   bool superseded = false;
+  // The place of the sign-off's review among the service's reviews, by the review's date (older
+  // first, undated first, then file order): of two sign-offs of one reviewer on the same day, the
+  // one in the later review was recorded later (`nines signoff` writes into the latest review).
+  std::size_t review_rank = 0;
 };
 
 // The version prefix of sign-off digests. A digest recorded without it was computed by an earlier
@@ -65,6 +70,11 @@ struct ReadinessFigures {
   // `gate readiness` exits 0 exactly when this is true, as api/readiness.json says.
   bool approved = false;
 };
+
+// Why an approval is withheld by sign-offs: "withheld by the latest current sign-off of Ann:
+// rejected" (names in the order recorded), or "" when no reviewer's latest current sign-off
+// objects. The terminal, the gate and the readiness page say it alike.
+std::string withheld_text(const ReadinessFigures& r);
 
 // A row that keeps a service from approval: anything but `pass`, or `na` without a reason (notes
 // or evidence).

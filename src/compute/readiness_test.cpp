@@ -245,6 +245,36 @@ TEST_SUITE("compute.readiness") {
     CHECK_FALSE(figures().current_approval);
   }
 
+  TEST_CASE("on one day, the sign-off in the later review decides, whatever the files are named") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview older, newer;
+    older.meta = meta("readiness_review", "svc");
+    older.service = ref("svc");
+    older.date = "2026-10-01";
+    for (const auto& c : readiness_checklist())
+      older.items.push_back(ReadinessItem{c.slug, "pass", "", "", {}});
+    newer = older;
+    newer.meta = meta("readiness_review", "svc-2026-11-06");
+    newer.date = "2026-11-06";
+    // The newer review's file sorts first ("svc-2026-11-06.yaml" < "svc.yaml"): load order.
+    repo.readiness.push_back(newer);
+    repo.readiness.push_back(older);
+    const std::string d = current_digest(repo, "svc", series);
+    // Ann rejected in the older review, then approved the same day: `nines signoff` wrote the
+    // approval into the latest review.
+    repo.readiness[1].signoffs = {Signoff{"Ann", "SRE", "2026-11-06", "rejected", d, {}}};
+    repo.readiness[0].signoffs = {Signoff{"Ann", "SRE", "2026-11-06", "approved", d, {}}};
+    auto f = compute_readiness(repo, "svc", series);
+    CHECK(f.approved);
+    CHECK(withheld_text(f).empty());
+    // The other way round, the rejection in the later review withholds the approval.
+    std::swap(repo.readiness[0].signoffs, repo.readiness[1].signoffs);
+    f = compute_readiness(repo, "svc", series);
+    CHECK_FALSE(f.approved);
+    CHECK(withheld_text(f) == "withheld by the latest current sign-off of Ann: rejected");
+  }
+
   TEST_CASE("sign-offs go stale when what they reviewed changes") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);

@@ -427,8 +427,9 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
                            .add("digest", s.digest)
                            .add("review", s.review)
                            .add("stale", s.stale)
+                           .add("superseded", s.superseded)
                            .take());
-  return JsonObject(6)
+  return JsonObject(7)
       .add("service", r.service)
       .add("digest", text_or_null(r.digest))
       .add("summary", JsonObject(4)
@@ -438,6 +439,7 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
                           .add("todo", r.todo)
                           .take())
       .add("approved", r.approved)
+      .add("withheld", text_or_null(withheld_text(r)))
       .add("rows", std::move(rows))
       .add("signoffs", std::move(signoffs))
       .take();

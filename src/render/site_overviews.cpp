@@ -294,6 +294,7 @@ json readiness_view(const Site& site) {
                              .add("decision", text_or_null(s.decision))
                              .add("review", text_or_null(s.review))
                              .add("stale", s.stale)
+                             .add("superseded", !s.stale && s.superseded)
                              .take());
     }
     json rows = json::array();
@@ -337,6 +338,7 @@ json readiness_view(const Site& site) {
                            .add("stale_signoffs_text",
                                 stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr))
                            .add("digest", text_or_null(r.digest))
+                           .add("withheld", text_or_null(withheld_text(r)))
                            .add("rows", std::move(rows))
                            .add("signoffs", std::move(signoffs))
                            .take());

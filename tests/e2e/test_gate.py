@@ -11,6 +11,7 @@ a current approved sign-off exists, which `api/readiness.json` must agree with.
 
 Usage: test_gate.py NINES SOURCE_DIR
 """
+import html
 import json
 import os
 import shutil
@@ -205,9 +206,17 @@ def test_readiness(src, tmp):
         code, out, _ = nines("gate", "readiness", "checkout-api", "-C", root, "--now", now)
         nines("build", root, "--offline", "--now", now, "-o", os.path.join(tmp, "site"))
         api = json.load(open(os.path.join(tmp, "site", "api", "readiness.json")))
-        approved = [r for r in api if r["service"] == "checkout-api"][0]["approved"]
+        agrees.row = [r for r in api if r["service"] == "checkout-api"][0]
+        approved = agrees.row["approved"]
         check(approved is expect and code == (0 if expect else 1),
               f"{why}: gate {code}, approved {approved}: {out}")
+        # The page says what the API says: who withholds approval, which sign-off is replaced.
+        with open(os.path.join(tmp, "site", "readiness", "index.html")) as f:
+            page = f.read()
+        withheld = agrees.row["withheld"]
+        check((withheld is None) == expect, f"{why}: withheld is null exactly when approved")
+        check(withheld is None or html.escape(withheld, quote=False) in page,
+              f"{why}: the readiness page says why: {withheld}")
         return out
 
     def sign(name, decision):
@@ -217,6 +226,8 @@ def test_readiness(src, tmp):
 
     sign("Gate Tester", "rejected")
     out = agrees(False, "the same reviewer's later rejection withdraws the approval")
+    superseded = [s["superseded"] for s in agrees.row["signoffs"] if s["name"] == "Gate Tester"]
+    check(superseded == [True, False], f"the replaced approval is superseded in the API: {superseded}")
     check("approved, current, superseded by a later sign-off of Gate Tester" in out
           and "blocking: Gate Tester's latest current sign-off is rejected" in out, out)
     sign("Gate Tester", "approved")
