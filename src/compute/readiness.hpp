@@ -24,7 +24,6 @@ struct ReadinessCheck {
 // The seed's 28 rows, in the seed's order.
 std::vector<ReadinessCheck> readiness_checklist();
 
-
 struct ReadinessRow {
   std::string slug, category, title;
   std::string status; // pass | fail | na | todo
