@@ -761,7 +761,6 @@ std::string stage_load(Context& c) {
   load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
-  finish_dialects(c.run.repo, c.run.diags);
   for (const auto& f : notes.failed)
     c.run.repo.failed_ids.insert(path_stem_slug(f));
   // A folder the walk could not list is not a failed file: its documents and their ids are
@@ -776,6 +775,10 @@ std::string stage_load(Context& c) {
     c.run.repo.unreadable_folders.push_back(d.file);
     c.run.repo.failed_ids.insert(path_stem_slug(d.file));
   }
+  // The dialects' references across files (OpenSLO alerting, Sloth and Pyrra queries) once every
+  // file is read, and what failed or could not be read is known: a reference into it is not
+  // dangling.
+  finish_dialects(c.run.repo, c.run.diags);
   // Theme overrides are repository files like any other: read here, under the loader's rules
   // (size limit, no symbolic link out of the repository), so render never touches the disk and
   // `check` reports a broken override with the rest.

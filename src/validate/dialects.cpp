@@ -517,13 +517,15 @@ std::optional<SliQuery> threshold_query(const std::string& metric, const std::st
 }
 
 // Resolves the SLOs' alertPolicyRef, and the policies' conditionRef and targetRef, to the objects
-// they name; an unknown name is an error at the reference (each reported once).
+// they name; an unknown name is an error at the reference (each reported once), unless a folder
+// could not be read: it may hold the object, as for every other reference (link/link.cpp).
 void resolve_alerting(Repo& repo, DiagBag& diags) {
   auto& a = repo.openslo_alerting;
   std::set<std::tuple<std::string, int, int>> reported;
   auto dangling = [&](const std::string& file, const Loc& loc, const std::string& what,
                       const std::string& ref, const std::vector<std::string>& known) {
     if (repo.failed_ids.count(ref) || repo.failed_ids.count(slug_id(ref))) return;
+    if (!repo.unreadable_folders.empty()) return;
     if (!reported.insert({file, loc.line, loc.col}).second) return;
     diags.error(file, loc, "unknown-reference",
                 what + "Ref '" + ref + "' names no OpenSLO " + what +

@@ -164,6 +164,28 @@ def test_unreadable_folder():
                   errors[0]["file"] == folder,
                   f"{folder} unreadable: one file-unreadable error, got {code}: "
                   f"{[(d['file'], d['rule'], d['message']) for d in errors[:5]]} {found if not errors else ''}")
+
+        # OpenSLO references across files (an SLO's alertPolicyRef) are references too: the
+        # policy's folder cannot be read, so the reference is not reported as dangling.
+        dialect = os.path.join(tmp, "openslo")
+        shutil.copytree(os.path.join(SRC, "tests", "fixtures", "dialects", "openslo-alerting"), dialect)
+        os.makedirs(os.path.join(dialect, "alerting"))
+        shutil.move(os.path.join(dialect, "openslo", "alerting.yaml"),
+                    os.path.join(dialect, "alerting", "alerting.yaml"))
+        for d, dirs, files in os.walk(dialect):
+            os.chmod(d, 0o755)
+            for f in files:
+                os.chmod(os.path.join(d, f), 0o644)
+        repo = dialect
+        code, clean = findings()
+        check(code == 0, f"the OpenSLO repository checks clean as nobody: {code} {clean}")
+        os.chmod(os.path.join(dialect, "alerting"), 0)
+        code, found = findings()
+        os.chmod(os.path.join(dialect, "alerting"), 0o755)
+        errors = [d for d in found if d["severity"] == "error"] if isinstance(found, list) else []
+        check(code == 1 and [d["rule"] for d in errors] == ["file-unreadable"],
+              f"alerting unreadable: one file-unreadable error, got {code}: "
+              f"{[(d['file'], d['rule'], d['message']) for d in errors[:5]]}")
     finally:
         for d, dirs, files in os.walk(tmp):
             os.chmod(d, 0o755)
