@@ -17,6 +17,23 @@ const ReadinessRow& row(const ReadinessFigures& f, const std::string& slug) {
   return f.rows.front();
 }
 
+// A readiness review of "svc" with id `id`, dated `date`, listing no rows yet.
+ReadinessReview review_of_svc(const std::string& id, const std::string& date) {
+  ReadinessReview r;
+  r.meta = meta("readiness_review", id);
+  r.service = ref("svc");
+  r.date = date;
+  return r;
+}
+
+// Every row of the checklist passing in a review, so only the sign-offs decide.
+std::vector<ReadinessItem> all_pass() {
+  std::vector<ReadinessItem> items;
+  for (const auto& c : readiness_checklist())
+    items.push_back(ReadinessItem{c.slug, "pass", "", "", {}});
+  return items;
+}
+
 Repo ready_repo(std::map<std::string, DailySeries>& series) {
   Repo repo;
   repo.config.golden_signals = {
@@ -77,10 +94,7 @@ TEST_SUITE("compute.readiness") {
   TEST_CASE("rows the repo proves pass; the rest come from the review or are to do") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
-    ReadinessReview rr;
-    rr.meta = meta("readiness_review", "svc-review");
-    rr.service = ref("svc");
-    rr.date = "2026-10-01";
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     rr.items = {ReadinessItem{"security.authn-authz", "pass", "OIDC", "", {}},
                 ReadinessItem{"data.backup-restore", "fail", "", "restore never tested", {}}};
     repo.readiness.push_back(rr);
@@ -112,10 +126,7 @@ TEST_SUITE("compute.readiness") {
     repo.runbooks[0].alert_name = "other"; // fast_burn loses its runbook
     repo.config.golden_signals.erase("saturation");
     series.clear(); // nothing measured
-    ReadinessReview rr;
-    rr.meta = meta("readiness_review", "svc-review");
-    rr.service = ref("svc");
-    rr.date = "2026-10-01";
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     rr.items = {ReadinessItem{"monitoring.golden-signals", "pass", "Grafana board", "", {}}};
     repo.readiness.push_back(rr);
     auto f = compute_readiness(repo, "svc", series);
@@ -160,10 +171,7 @@ TEST_SUITE("compute.readiness") {
   TEST_CASE("approval needs a current sign-off and no blocking row") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
-    ReadinessReview rr;
-    rr.meta = meta("readiness_review", "svc-review");
-    rr.service = ref("svc");
-    rr.date = "2026-10-01";
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
     repo.readiness.push_back(rr);
     repo.readiness[0].signoffs = {
@@ -190,13 +198,9 @@ TEST_SUITE("compute.readiness") {
   TEST_CASE("each reviewer's latest current sign-off decides; a rejection or condition blocks") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
-    ReadinessReview rr;
-    rr.meta = meta("readiness_review", "svc-review");
-    rr.service = ref("svc");
-    rr.date = "2026-10-01";
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     // Every row the repository does not prove passes in the review: only sign-offs decide.
-    for (const auto& c : readiness_checklist())
-      rr.items.push_back(ReadinessItem{c.slug, "pass", "", "", {}});
+    rr.items = all_pass();
     repo.readiness.push_back(rr);
     const std::string d = current_digest(repo, "svc", series);
     auto& so = repo.readiness[0].signoffs;
@@ -248,15 +252,10 @@ TEST_SUITE("compute.readiness") {
   TEST_CASE("on one day, the sign-off in the later review decides, whatever the files are named") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
-    ReadinessReview older, newer;
-    older.meta = meta("readiness_review", "svc");
-    older.service = ref("svc");
-    older.date = "2026-10-01";
-    for (const auto& c : readiness_checklist())
-      older.items.push_back(ReadinessItem{c.slug, "pass", "", "", {}});
-    newer = older;
-    newer.meta = meta("readiness_review", "svc-2026-11-06");
-    newer.date = "2026-11-06";
+    ReadinessReview older = review_of_svc("svc", "2026-10-01");
+    older.items = all_pass();
+    ReadinessReview newer = review_of_svc("svc-2026-11-06", "2026-11-06");
+    newer.items = older.items;
     // The newer review's file sorts first ("svc-2026-11-06.yaml" < "svc.yaml"): load order.
     repo.readiness.push_back(newer);
     repo.readiness.push_back(older);
@@ -278,10 +277,7 @@ TEST_SUITE("compute.readiness") {
   TEST_CASE("sign-offs go stale when what they reviewed changes") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
-    ReadinessReview rr;
-    rr.meta = meta("readiness_review", "svc-review");
-    rr.service = ref("svc");
-    rr.date = "2026-10-01";
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
     repo.readiness.push_back(rr);
 
@@ -323,10 +319,7 @@ TEST_SUITE("compute.readiness") {
   TEST_CASE("the digest covers prose and governing policies, not file names") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
-    ReadinessReview rr;
-    rr.meta = meta("readiness_review", "svc-review");
-    rr.service = ref("svc");
-    rr.date = "2026-10-01";
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     rr.items = {ReadinessItem{"deploy.canary", "pass", "a|b", "c", {}}};
     repo.readiness.push_back(rr);
     const std::string digest = current_digest(repo, "svc", series);
@@ -410,10 +403,7 @@ TEST_SUITE("compute.readiness") {
   TEST_CASE("a sign-off of an earlier digest format is stale, and says why") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
-    ReadinessReview rr;
-    rr.meta = meta("readiness_review", "svc-review");
-    rr.service = ref("svc");
-    rr.date = "2026-10-01";
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
     rr.signoffs = {Signoff{"Ana", "SRE", "2026-10-02", "approved", "8e269e6d779302eb", {}},
                    Signoff{"Bo", "SRE", "2026-10-02", "approved", "v3:0000000000000000", {}},
