@@ -80,9 +80,17 @@ int cli_main(int argc, char** argv) {
       else
         break;
     }
-    if (i > 1 && i < args.size() && args[i][0] != '-')
+    if (i > 1 && i < args.size() && args[i][0] != '-') {
+      // A command with commands of its own (`gate deploy`) takes its second word along, so the
+      // check for a mistyped second word below sees it where it looks.
+      std::size_t words = 1;
+      for (const auto* sub : app.get_subcommands({}))
+        if (sub->get_name() == args[i] && !sub->get_subcommands({}).empty() &&
+            i + 1 < args.size() && args[i + 1][0] != '-')
+          words = 2;
       std::rotate(args.begin() + 1, args.begin() + static_cast<std::ptrdiff_t>(i),
-                  args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+                  args.begin() + static_cast<std::ptrdiff_t>(i + words));
+    }
     argc = static_cast<int>(args.size());
     argv = args.data();
   }

@@ -166,7 +166,10 @@ def test_now_range(tmp):
 def test_nested_unknown(tmp):
     for args, want in [(["gate", "bogus", "x"], "unknown command 'gate bogus'"),
                        (["metrics", "pul"], "unknown command 'metrics pul', did you mean 'pull'?"),
-                       (["gate", "deplyo", "x"], "did you mean 'deploy'?")]:
+                       (["gate", "deplyo", "x"], "did you mean 'deploy'?"),
+                       # Global options before the command move with both its words.
+                       (["-C", ".", "gate", "bogus", "x"], "unknown command 'gate bogus'"),
+                       (["--timings", "-C", ".", "metrics", "pul"], "did you mean 'pull'?")]:
         code, _, err = nines(*args)
         check(code == 2 and want in err and "A subcommand is required" not in err,
               f"nines {' '.join(args)}: {code} {err}")
