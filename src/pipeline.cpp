@@ -754,8 +754,7 @@ std::string stage_load(Context& c) {
   };
   hooks.on_doc = [&c](RawDoc&& doc) { validate_document(c, std::move(doc)); };
   hooks.on_csv = [&c](RawCsvRow&& row) {
-    ++c.csv_rows;
-    decode_csv_row(row, c.run.repo, c.run.diags);
+    if (decode_csv_row(row, c.run.repo, c.run.diags)) ++c.csv_rows;
   };
   const std::size_t found_before = c.run.diags.all().size();
   load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);

@@ -282,8 +282,10 @@ int gate_deploy(const CommonOpts& common, const std::string& service,
   if (!d.computable) {
     std::string why = slos.empty() ? "service '" + service + "' has no SLOs"
                                    : "no SLO of service '" + service + "' has data";
-    std::cerr << "nines: cannot decide the deploy gate: " << why
-              << "; record SLI data (metrics/*.csv) or run `nines metrics pull`\n";
+    const std::string fix = slos.empty()
+                                ? "add one (`nines new slo NAME --service " + service + "`)"
+                                : "record SLI data (metrics/*.csv) or run `nines metrics pull`";
+    std::cerr << "nines: cannot decide the deploy gate: " << why << "; " << fix << "\n";
     if (format == "github")
       std::cout << "::error title=Deploy gate::" << github_escape("cannot decide: " + why) << "\n";
     return 3;

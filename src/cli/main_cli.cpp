@@ -68,14 +68,25 @@ int cli_main(int argc, char** argv) {
 
   // `nines -C DIR check`, as `git -C DIR status`: the options every command takes may come before
   // the command's name; they are handed to the command as if written after it.
+  app.footer("Options every command takes may also come before its name (nines -C DIR check):\n"
+             "  -C,--dir DIR      the content repository (default: the current folder or the\n"
+             "                    nearest parent holding nines.yaml)\n"
+             "  --now T           date the run (ISO 8601; default SOURCE_DATE_EPOCH, else the clock)\n"
+             "  --timings         print each stage's time to stderr\n"
+             "  --color WHEN      auto, always or never\n"
+             "Run 'nines COMMAND --help' for a command's own options.");
   std::vector<char*> args(argv, argv + argc);
   {
+    auto starts_with = [](std::string_view a, std::string_view p) {
+      return a.substr(0, p.size()) == p;
+    };
     std::size_t i = 1;
     while (i < args.size()) {
       const std::string_view a = args[i];
-      if (a == "-C" && i + 1 < args.size())
+      if ((a == "-C" || a == "--dir" || a == "--now" || a == "--color") && i + 1 < args.size())
         i += 2;
-      else if (a == "--timings" || (a.size() > 2 && a.substr(0, 2) == "-C"))
+      else if (a == "--timings" || (a.size() > 2 && starts_with(a, "-C")) ||
+               starts_with(a, "--dir=") || starts_with(a, "--now=") || starts_with(a, "--color="))
         i += 1;
       else
         break;

@@ -16,7 +16,6 @@
 #include "write/site_writer.hpp"
 #include "write/walk_scope.hpp"
 
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -234,23 +233,11 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
 
 // ---- --freeze
 
-// The figures to freeze: what the page shows plus two digits (3 decimals for figures shown with
-// one; an attainment two beyond the decimals its target needs), so the frozen file holds what
-// people read and not float noise like -39.16666666666667.
+// The figures to freeze, exactly as computed (each number in its shortest round-trip form). Any
+// rounding could move a figure across a line the pages draw: an attainment just under its target,
+// stored to a few decimals, would read as meeting it, and 100.0002% consumed as exactly 100%.
 nlohmann::json frozen_figures(const nlohmann::ordered_json& figures) {
-  constexpr int k_extra_digits = 2;
-  nlohmann::json out = round_numbers(nlohmann::json(figures), 1 + k_extra_digits);
-  if (out.contains("slos") && out["slos"].is_array()) {
-    const auto& raw = figures["slos"];
-    for (std::size_t i = 0; i < out["slos"].size() && i < raw.size(); ++i) {
-      const auto& a = raw[i]["attainment_pct"];
-      if (!a.is_number() || !raw[i]["target"].is_number()) continue;
-      out["slos"][i]["attainment_pct"] =
-          round_numbers(nlohmann::json(a.get<double>()),
-                        decimals_against(raw[i]["target"].get<double>(), 2) + k_extra_digits);
-    }
-  }
-  return out;
+  return nlohmann::json(figures);
 }
 
 // The refusal of a freeze whose new file the walk would not read: which setting leaves it out and

@@ -343,6 +343,7 @@ void add_review_command(CLI::App& app, CommandAction& action) {
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
   add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common, false);
+  set_example(cmd, "nines review --week 2026-W44   # the review of that week, as Markdown");
   cmd->callback([opts, &action] { action = [opts] { return run_review(*opts); }; });
 }
 
@@ -357,6 +358,7 @@ void add_handoff_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--format", opts->format, "Output: md or json")
       ->check(CLI::IsMember({"md", "json"}));
   add_common_options(cmd, opts->common, false);
+  set_example(cmd, "nines handoff platform-oncall --format json   # this week's handoff, as JSON");
   cmd->callback([opts, &action] { action = [opts] { return run_handoff(*opts); }; });
 }
 

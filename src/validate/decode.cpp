@@ -701,30 +701,29 @@ bool over_two_to_53(const std::string& text) {
 
 } // namespace
 
-void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
+bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   static const std::vector<std::string> header = {"slo", "date", "good", "total"};
   // A UTF-8 byte order mark (spreadsheets write one) is not part of the first cell.
   if (row.line == 1 && !row.cells.empty() && row.cells[0].rfind("\xEF\xBB\xBF", 0) == 0) {
     RawCsvRow copy = row;
     copy.cells[0].erase(0, 3);
-    decode_csv_row(copy, repo, diags);
-    return;
+    return decode_csv_row(copy, repo, diags);
   }
   if (row.cells.size() == 4 && row.cells[0] == "slo") {
     if (row.cells != header)
       diags.error(row.file, {row.line, 1}, "csv-header", "CSV header must be slo,date,good,total");
-    return;
+    return false;
   }
   if (row.line == 1) {
     diags.error(row.file, {row.line, 1}, "csv-header",
                 "first line must be the header slo,date,good,total");
-    return;
+    return false;
   }
   if (row.cells.size() != 4) {
     diags.error(row.file, {row.line, 1}, "csv-row",
                 "expected 4 columns (slo,date,good,total), got " +
                     std::to_string(row.cells.size()));
-    return;
+    return true;
   }
   // Column numbers point at the offending cell.
   int cols[4];
@@ -735,13 +734,13 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   if (row.cells[0].empty()) {
     diags.error(row.file, {row.line, cols[0]}, "csv-row", "the SLO id is empty",
                 "the first cell names the SLO the counts are for");
-    return;
+    return true;
   }
   const auto day = parse_date(row.cells[1]);
   if (!day) {
     diags.error(row.file, {row.line, cols[1]}, "csv-row", "bad date '" + row.cells[1] + "'",
                 "use YYYY-MM-DD");
-    return;
+    return true;
   }
   double counts[2] = {0, 0}; // good, total
   for (int i : {2, 3}) {
@@ -751,14 +750,14 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
       diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count '" + row.cells[static_cast<std::size_t>(i)] +
                       "' is not a number");
-      return;
+      return true;
     }
     const double d = *v;
     if (d < 0) {
       diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
                       " is negative");
-      return;
+      return true;
     }
     // Above 2^53 a double no longer holds every integer, and 28 such days sum to infinity.
     if (d >= 9007199254740992.0 && over_two_to_53(row.cells[static_cast<std::size_t>(i)])) {
@@ -766,7 +765,7 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
                   std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
                       " is over 2^53 (9007199254740992)",
                   "record event counts, not a rate or a scaled value");
-      return;
+      return true;
     }
     counts[i - 2] = d;
   }
@@ -774,9 +773,10 @@ void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
     diags.error(row.file, {row.line, cols[2]}, "csv-row",
                 "good count " + row.cells[2] + " is greater than total " + row.cells[3],
                 "good events are a subset of all events");
-    return;
+    return true;
   }
   repo.add_csv_row(row.file, row.line, row.cells[0], *day, counts[0], counts[1]);
+  return true;
 }
 
 } // namespace nines

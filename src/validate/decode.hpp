@@ -30,7 +30,8 @@ std::string dialect_schema(const RawDoc& doc);
 // naming an unknown service is a warning and the service is added as implied.
 void finish_dialects(Repo& repo, DiagBag& diags);
 
-// Checks and adds one metrics/*.csv row (header rows are recognised and checked).
-void decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags);
+// Checks and adds one metrics/*.csv row (header rows are recognised and checked). False for a
+// header row, true for a row of data (added, or reported as bad), so callers count data rows.
+bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags);
 
 } // namespace nines

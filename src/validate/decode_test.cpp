@@ -297,6 +297,18 @@ void decode_csv(Repo& repo, const std::string& file, const std::vector<std::stri
 
 } // namespace
 
+TEST_CASE("decode: a CSV header is not a data row; a bad data row is one") {
+  Repo repo;
+  DiagBag diags;
+  const std::string f = "metrics/a.csv";
+  CHECK_FALSE(decode_csv_row(RawCsvRow{f, 1, {"slo", "date", "good", "total"}}, repo, diags));
+  CHECK(decode_csv_row(RawCsvRow{f, 2, {"a", "2026-10-01", "9", "10"}}, repo, diags));
+  CHECK(decode_csv_row(RawCsvRow{f, 3, {"a", "2026-10-02", "11", "10"}}, repo, diags));
+  CHECK_FALSE(decode_csv_row(RawCsvRow{f, 4, {"slo", "date", "good", "total"}}, repo, diags));
+  CHECK(repo.csv_rows.size() == 1);
+  CHECK(diags.all().size() == 1);
+}
+
 TEST_CASE("decode: CSV rows keep their file, SLO id and day in tables, not in each row") {
   Repo repo;
   DiagBag diags;

@@ -4,7 +4,6 @@
 #include "load/yaml_reader.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -170,21 +169,6 @@ std::string json_to_yaml(const nlohmann::json& value) {
   out.SetBoolFormat(YAML::TrueFalseBool);
   emit(out, value);
   return std::string(out.c_str()) + "\n";
-}
-
-nlohmann::json round_numbers(const nlohmann::json& value, int decimals) {
-  if (value.is_structured()) {
-    nlohmann::json out = value;
-    for (auto& x : out)
-      x = round_numbers(x, decimals);
-    return out;
-  }
-  if (!value.is_number_float()) return value;
-  const double v = value.get<double>();
-  const double scale = std::pow(10.0, decimals);
-  if (!std::isfinite(v) || std::abs(v) * scale > 1e15) return value;
-  const double r = std::round(v * scale) / scale;
-  return r == 0 ? nlohmann::json(0.0) : nlohmann::json(r); // never -0
 }
 
 // A YAML double-quoted scalar. A JSON string is one, and its escapes (\n, \", \u0001) are

@@ -32,10 +32,6 @@ std::string set_field(const std::string& text, const std::string& kind,
 // (so "2026-10" or "123" stay strings) and numbers keep their shortest round-trip form.
 std::string json_to_yaml(const nlohmann::json& value);
 
-// `value` with every non-integral number rounded to `decimals` decimals (-39.16666666666667 →
-// -39.167 at 3), so a frozen figure holds what people read plus a little, not float noise.
-nlohmann::json round_numbers(const nlohmann::json& value, int decimals);
-
 // A YAML scalar that reads back as exactly `s` (double-quoted when needed).
 std::string yaml_quote(const std::string& s);
 

@@ -169,10 +169,22 @@ def test_nested_unknown(tmp):
                        (["gate", "deplyo", "x"], "did you mean 'deploy'?"),
                        # Global options before the command move with both its words.
                        (["-C", ".", "gate", "bogus", "x"], "unknown command 'gate bogus'"),
-                       (["--timings", "-C", ".", "metrics", "pul"], "did you mean 'pull'?")]:
+                       (["--timings", "-C", ".", "metrics", "pul"], "did you mean 'pull'?"),
+                       (["--now", "2026-11-01T00:00:00Z", "--color=never", "gate", "deplyo"],
+                        "did you mean 'deploy'?")]:
         code, _, err = nines(*args)
         check(code == 2 and want in err and "A subcommand is required" not in err,
               f"nines {' '.join(args)}: {code} {err}")
+    # The options every command takes, before its name, are the command's own.
+    repo = os.path.join(tmp, "global-options")
+    code, _, err = nines("init", repo, "--now", NOW)
+    check(code == 0, f"init ({code}) {err}")
+    before = nines("--now", NOW, "--color", "never", "-C", repo, "budget")
+    after = nines("budget", "-C", repo, "--now", NOW, "--color", "never")
+    check(before == after and before[0] == 0, f"options before the command: {before} vs {after}")
+    code, out, _ = nines("--help")
+    check(all(o in out for o in ("-C,--dir", "--now", "--timings", "--color")),
+          f"nines --help lists the options every command takes: {out}")
 
 
 def test_new(tmp):

@@ -141,6 +141,15 @@ def test_deploy(root):
     code, out, err = gate(root, "delta")
     check(code == 3, f"no data: exit 3, got {code}")
     check("no SLO of service 'delta' has data" in err, err)
+    check("metrics pull" in err, f"no data: the hint is to record or pull data: {err}")
+    # A service with no SLO at all: the hint is to add one, which data cannot replace.
+    lonely = os.path.join(root, "services", "lonely.yaml")
+    write(lonely, "service:\n  name: lonely\n  tier: important\n  type: api\n  owner_team: web\n")
+    code, _, err = gate(root, "lonely")
+    os.remove(lonely)
+    check(code == 3 and "service 'lonely' has no SLOs" in err and
+          "nines new slo NAME --service lonely" in err and "metrics pull" not in err,
+          f"no SLO: exit 3 with a hint to add one: {code} {err}")
 
     code, _, err = gate(root, "alpah")
     check(code == 2 and "unknown service 'alpah', did you mean 'alpha'?" in err,
