@@ -155,4 +155,3 @@ TEST_CASE("repo_edit: JSON becomes YAML that reads back the same") {
   CHECK(yaml.find("67.33333333333333") != std::string::npos);
   CHECK(yaml.find("\"123\"") != std::string::npos);
 }
-
