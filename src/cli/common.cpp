@@ -127,8 +127,9 @@ void add_common_options(CLI::App* cmd, CommonOpts& opts, bool with_json) {
   opts.command = cmd->get_name();
   cmd->add_option("-C,--dir", opts.dir, "Content repository (default: current folder)");
   // An empty --now (an unset CI variable) must not quietly fall back to the clock.
-  cmd->add_option("--now", opts.now,
-                  "Date the run (ISO 8601); default SOURCE_DATE_EPOCH or the clock")
+  cmd->add_option(
+         "--now", opts.now,
+         "Date the run (ISO 8601); default SOURCE_DATE_EPOCH, nines.yaml as_of or the clock")
       ->check(non_empty("a time"));
   cmd->add_flag("--timings", opts.timings, "Print each stage's time to stderr");
   cmd->add_option("--color", opts.color,

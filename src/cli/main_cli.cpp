@@ -68,14 +68,14 @@ int cli_main(int argc, char** argv) {
 
   // `nines -C DIR check`, as `git -C DIR status`: the options every command takes may come before
   // the command's name; they are handed to the command as if written after it.
-  app.footer(
-      "Options every command takes may also come before its name (nines -C DIR check):\n"
-      "  -C,--dir DIR      the content repository (default: the current folder or the\n"
-      "                    nearest parent holding nines.yaml)\n"
-      "  --now T           date the run (ISO 8601; default SOURCE_DATE_EPOCH, else the clock)\n"
-      "  --timings         print each stage's time to stderr\n"
-      "  --color WHEN      auto, always or never\n"
-      "Run 'nines COMMAND --help' for a command's own options.");
+  app.footer("Options every command takes may also come before its name (nines -C DIR check):\n"
+             "  -C,--dir DIR      the content repository (default: the current folder or the\n"
+             "                    nearest parent holding nines.yaml)\n"
+             "  --now T           date the run (ISO 8601; default SOURCE_DATE_EPOCH, nines.yaml\n"
+             "                    as_of, else the clock)\n"
+             "  --timings         print each stage's time to stderr\n"
+             "  --color WHEN      auto, always or never\n"
+             "Run 'nines COMMAND --help' for a command's own options.");
   std::vector<char*> args(argv, argv + argc);
   {
     auto starts_with = [](std::string_view a, std::string_view p) {

@@ -455,7 +455,8 @@ void check_output_dir(const fs::path& out, const fs::path& repo_root) {
   const fs::path target = resolved(out);
   if (!repo_root.empty()) {
     const fs::path repo = resolved(repo_root);
-    const char* outside = "choose a folder outside the repository, or leave -o out for DIR/site";
+    const char* outside = "choose a folder outside the repository, or leave -o out for the "
+                          "default (DIR/site, or the folder nines.yaml output names)";
     if (target == repo) refuse("it is the content repository itself", outside);
     if (is_within(repo, target)) refuse("it contains the content repository", outside);
     if (is_within(target, repo) && target != repo / "site")

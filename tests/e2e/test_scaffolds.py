@@ -43,7 +43,23 @@ def main():
 
         code, out, err = nines_run("new", "service", "s")
         check(code == 0, f"new service: {out}{err}")
+        clean("new service")
         base = score()
+        # Figures nobody has given yet are "", not 0: the API has no load, storage or cost.
+        code, out, err = nines_run("build", "--offline", "-o", os.path.join(tmp, "site"))
+        check(code == 0, f"build: {code} {err}")
+        services = json.load(open(os.path.join(tmp, "site", "api", "services.json")))
+        svc = [x for x in services if x["id"] == "s"][0] if isinstance(services, list) else {}
+        check(all(svc.get(k) in (None, "") for k in ("peak_rps", "storage_gb", "monthly_cost_usd")),
+              f"a blank service has no load, storage or cost figures: {svc}")
+        code, out, err = nines_run("new", "toil", "chore", "--service", "s")
+        check(code == 0, f"new toil: {out}{err}")
+        clean("new toil")
+        text = open(os.path.join(root, "toil", "chore.yaml")).read()
+        check(all(f'  {k}: ""' in text for k in ("total_hours_per_month", "automation_value",
+                                                  "priority_score")),
+              f"a blank toil item's optional figures are not given: {text}")
+        os.remove(os.path.join(root, "toil", "chore.yaml"))
 
         nines_run("new", "capacity", "s")
         clean("new capacity")
