@@ -92,12 +92,14 @@ std::string text_apart(double value, std::initializer_list<double> thresholds, i
 }
 
 // percent_against's text: a value below the threshold never reads at or above it, and (when
-// `above_too`) a value above it never reads at or below it.
+// `above_too`) a value above it never reads at or below it. Nor does a value short of 100% read
+// as 100%, a line of every percentage: an attainment of 99.995% is a budget being spent, not
+// "100.00%" beside "5% consumed".
 std::string percent_kept_apart(std::optional<double> pct, double threshold_pct, int min_decimals,
                                bool above_too) {
   if (!pct || !std::isfinite(*pct)) return "—";
   const int d = decimals_against(threshold_pct, min_decimals);
-  return text_apart(*pct, {threshold_pct}, d, above_too) + "%";
+  return text_apart(*pct, {threshold_pct, 100.0}, d, above_too) + "%";
 }
 
 } // namespace

@@ -24,6 +24,11 @@ TEST_SUITE("model/numbers") {
     CHECK(attainment_text(99.9, 99.9) == "99.90%");
     CHECK(attainment_text(99.904, 99.9) == "99.90%");
     CHECK(attainment_text(99.906, 99.9) == "99.91%");
+    // Short of 100% never reads as 100%: a budget is being spent.
+    CHECK(attainment_text(99.995, 99.9) == "99.99%");
+    CHECK(attainment_text(99.999985, 99.999) == "99.9999%");
+    CHECK(attainment_text(100.0, 99.9) == "100.00%");
+    CHECK(percent_against(99.97, 80) == "99.9%");
     CHECK(attainment_text(99.4996, 99.5) == "99.49%");
     CHECK(attainment_text(99.98996, 99.99) == "99.989%");
     CHECK(attainment_text(98.0, 99.0) == "98.00%");
