@@ -18,7 +18,8 @@ void add_check_command(CLI::App& app, CommandAction& action) {
     std::string format = "text";
     bool strict = false;
     bool verbose = false;
-    std::string since; // --since REV: the pull-request summary (cli/since.cpp)
+    std::string since;       // --since REV: the pull-request summary (cli/since.cpp)
+    std::string path_prefix; // before github and sarif paths: DIR's folder in a monorepo
   };
   auto opts = std::make_shared<Opts>();
   add_dir_argument(cmd, opts->common);
@@ -27,6 +28,16 @@ void add_check_command(CLI::App& app, CommandAction& action) {
                    "  nines check --since origin/main   # what a pull request changes");
   cmd->add_option("--format", opts->format, "Output: text, json, github or sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
+  // GitHub resolves annotation and SARIF paths from the top of its checkout; in a monorepo DIR is
+  // a folder below it, which `nines init` writes into the workflows as this prefix.
+  cmd->add_option("--path-prefix", opts->path_prefix,
+                  "Put PREFIX before each path of github and sarif output (DIR's folder in the "
+                  "git repository, e.g. reliability/)")
+      ->check([](const std::string& p) {
+        return p.empty() || p.front() == '/' || p.find("..") != std::string::npos
+                   ? std::string("a relative folder such as reliability/")
+                   : std::string();
+      });
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
   cmd->add_flag("--verbose,-v", opts->verbose,
                 "List the files skipped as neither nines documents nor a known dialect");
@@ -48,8 +59,12 @@ void add_check_command(CLI::App& app, CommandAction& action) {
       int code = run_pipeline(run);
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
+      std::string prefix = opts->path_prefix;
+      if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+      if (format != DiagFormat::Github && format != DiagFormat::Sarif) prefix.clear();
       write_diagnostics(std::cout, format, run.diags.sorted(), run.diags.error_count(),
-                        run.diags.warning_count(), run.diags.dropped(), k_version, &std::cerr);
+                        run.diags.warning_count(), run.diags.dropped(), k_version, &std::cerr,
+                        prefix);
       // Foreign files (mkdocs.yml, docker-compose, CI files) are left alone; text output says
       // how many, so a misplaced document does not go unnoticed.
       const auto& skipped = run.repo.skipped_files;

@@ -164,7 +164,8 @@ std::string diagnostics_json(const std::vector<Diagnostic>& diags) {
 
 void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<Diagnostic>& diags,
                        std::size_t errors, std::size_t warnings, std::size_t dropped,
-                       const std::string& tool_version, std::ostream* note_out) {
+                       const std::string& tool_version, std::ostream* note_out,
+                       const std::string& git_prefix) {
   switch (format) {
   case DiagFormat::Text:
     for (const auto& d : diags) {
@@ -185,8 +186,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
   case DiagFormat::Github:
     for (const auto& d : diags) {
       out << "::" << (d.severity == Severity::Error ? "error" : "warning")
-          << " file=" << gh_escape(d.file, true) << ",line=" << d.loc.line << ",col=" << d.loc.col
-          << ",title=" << gh_escape(d.rule, true)
+          << " file=" << gh_escape(git_prefix + d.file, true) << ",line=" << d.loc.line
+          << ",col=" << d.loc.col << ",title=" << gh_escape(d.rule, true)
           << "::" << gh_escape(d.message + (d.hint.empty() ? "" : " (hint: " + d.hint + ")"), false)
           << "\n";
     }
@@ -220,7 +221,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
       region["startLine"] = d.loc.line > 0 ? d.loc.line : 1;
       if (d.loc.col > 0) region["startColumn"] = d.loc.col;
       ordered phys;
-      phys["artifactLocation"] = {{"uri", percent_encode_path(d.file)}, {"uriBaseId", "%SRCROOT%"}};
+      phys["artifactLocation"] = {{"uri", percent_encode_path(git_prefix + d.file)},
+                                  {"uriBaseId", "%SRCROOT%"}};
       phys["region"] = region;
       r["locations"] = ordered::array({ordered{{"physicalLocation", phys}}});
       results.push_back(r);

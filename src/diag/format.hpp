@@ -19,9 +19,13 @@ bool parse_diag_format(const std::string& s, DiagFormat& out);
 // `warnings` count every finding, `dropped` those left out of `diags` (the cap). Each format says
 // how many were left out: text and GitHub in a line, SARIF in the run's `properties` and a
 // tool notification; JSON, whose array holds only findings, on `note_out` when it is given.
+// GitHub resolves annotation and SARIF paths from the top of the repository it checked out, so
+// those two formats put `git_prefix` (`check --path-prefix`: the content repository's folder in a
+// monorepo, "reliability/") before each path; text and JSON stay relative to DIR.
 void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<Diagnostic>& diags,
                        std::size_t errors, std::size_t warnings, std::size_t dropped,
-                       const std::string& tool_version, std::ostream* note_out = nullptr);
+                       const std::string& tool_version, std::ostream* note_out = nullptr,
+                       const std::string& git_prefix = "");
 
 // The JSON array form ({file, line, column, severity, rule, message, hint}), also
 // api/diagnostics.json.

@@ -23,6 +23,7 @@
 
 Usage: test_adoption.py NINES SOURCE_DIR
 """
+import json
 import os
 import re
 import shutil
@@ -251,9 +252,33 @@ if os.path.isdir(flows):
           "both workflows run their steps in the content folder")
     check("path: reliability/site" in publish, "the Pages artifact is the content folder's site")
     check("sarif_file: reliability/nines.sarif" in checkwf, "the SARIF file is found there too")
+    check(checkwf.count('--path-prefix "reliability/"') == 2,
+          f"both check steps name files from the top of the checkout: {checkwf}")
 check("branch: master " in read(os.path.join(MONO, "reliability", "nines.yaml")),
       "nines.yaml names the checked-out branch")
 clean_check(os.path.join(MONO, "reliability"), "init below the top of a git repository")
+# The prefix: github and sarif name files from the top of the checkout, text stays as SPEC 2 says.
+svc = os.path.join(MONO, "reliability", "services", "example-api.yaml")
+svc_text = read(svc)
+with open(svc, "w", encoding="utf-8") as f:
+    f.write(svc_text.replace("owner_team:", "owner_tam:", 1))
+code, out, _ = run("check", "-C", os.path.join(MONO, "reliability"), "--format", "github",
+                   "--path-prefix", "reliability/", "--now", NOW)
+check(code == 1 and "::error file=reliability/services/example-api.yaml," in out,
+      f"github paths from the top of the checkout: {out}")
+code, out, _ = run("check", "-C", os.path.join(MONO, "reliability"), "--format", "sarif",
+                   "--path-prefix", "reliability", "--now", NOW)
+uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]} if code == 1 else set()
+check(uris == {"reliability/services/example-api.yaml"}, f"sarif uris from the top: {uris}")
+code, out, _ = run("check", "-C", os.path.join(MONO, "reliability"), "--path-prefix",
+                   "reliability/", "--now", NOW)
+check(code == 1 and out.startswith("services/example-api.yaml:"), f"text ignores it: {out}")
+code, _, err = run("check", "-C", os.path.join(MONO, "reliability"), "--path-prefix", "../x",
+                   "--now", NOW)
+check(code == 2, f"a prefix leaving the checkout is a usage error: {code} {err}")
+with open(svc, "w", encoding="utf-8") as f:
+    f.write(svc_text)
 # Again: what is there is kept, nothing changes.
 before = snapshot(MONO)
 code, out, err = run("init", os.path.join(MONO, "reliability"), "--now", NOW)
