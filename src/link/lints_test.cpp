@@ -384,7 +384,7 @@ TEST_CASE("burn-alert-never-fires: a threshold above the highest possible burn r
               "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)"});
 }
 
-TEST_CASE("burn-alert-never-fires: a threshold exactly at the maximum can fire") {
+TEST_CASE("burn-alert-never-fires: a threshold exactly at the maximum can never fire") {
   struct Case {
     double target, max;
   };
@@ -393,10 +393,16 @@ TEST_CASE("burn-alert-never-fires: a threshold exactly at the maximum can fire")
     CAPTURE(c.target);
     Repo repo;
     repo.slos.push_back(make_slo("s", "svc", c.target));
+    // The rule fires on an error ratio strictly above B·b, which is 1 here: never.
     repo.slos[0].alerts.push_back(make_alert("at_max", c.max, 20));
-    CHECK(lint(repo, "burn-alert-never-fires").empty());
+    auto got = lint(repo, "burn-alert-never-fires");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].message.find(", and the alert fires only on a burn above its threshold") !=
+          std::string::npos);
     repo.slos[0].alerts[0].burn_rate = c.max * 1.001;
     CHECK(lint(repo, "burn-alert-never-fires").size() == 1);
+    repo.slos[0].alerts[0].burn_rate = c.max * 0.999;
+    CHECK(lint(repo, "burn-alert-never-fires").empty());
   }
 }
 

@@ -16,11 +16,20 @@ inline double max_burn_rate(double target_pct) {
   return 100 / (100 - target_pct);
 }
 
+// Whether a burn rate is above an alert's threshold: the one comparison of the generated rule
+// (`error ratio > B·b`, strict), of an alert's `firing` and of burn_rate_reachable. A burn within
+// 1e-9 (relative) of the threshold is at it, not above: that is binary rounding of decimals
+// (1 / 0.1, 100 / (100 − 90)), not a burn past the threshold.
+inline bool burn_rate_exceeds(double burn, double threshold) {
+  return burn > threshold * (1 + 1e-9);
+}
+
 // Whether a burn-rate alert threshold can ever be reached at that target: the one rule of the
-// burn-alert-never-fires lint and of the alerts `nines new slo` writes. The slack is relative:
-// near 100% the maximum is large and its rounding error grows with it.
+// burn-alert-never-fires lint, of the alerts `nines new slo` writes and of the defaults `nines
+// rules` generates. The rule fires on a burn strictly above its threshold, so a threshold at the
+// highest possible burn (everything failing) can never fire either.
 inline bool burn_rate_reachable(double burn_rate, double target_pct) {
-  return burn_rate <= max_burn_rate(target_pct) * (1 + 1e-9);
+  return burn_rate_exceeds(max_burn_rate(target_pct), burn_rate);
 }
 
 // Ordered from best to worst, so that the worst state of several is their maximum. `Missing` (no
