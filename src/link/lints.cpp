@@ -37,8 +37,10 @@ void lint_error_budget(const Slo& slo, DiagBag& diags) {
   double expected = 100 - slo.target;
   if (std::abs(*slo.error_budget - expected) <= 1e-6) return;
   diags.error(slo.meta.file, slo.error_budget_loc, "slo-error-budget",
-              "error_budget " + trimmed_text(*slo.error_budget) + " does not match 100 - target (" +
-                  trimmed_text(expected) + ")",
+              // The value as written and the budget as the decimal it is: four decimals would
+              // read "0.1 does not match (0.1)" for 0.100002, and "(0)" for a 99.99999 target.
+              "error_budget " + shortest_text(*slo.error_budget) +
+                  " does not match 100 - target (" + error_budget_text(slo.target) + ")",
               "error_budget is the percentage of events allowed to fail");
 }
 

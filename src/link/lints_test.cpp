@@ -145,6 +145,25 @@ TEST_CASE("slo-error-budget: an error_budget that is not 100 - target is an erro
                           "error_budget is the percentage of events allowed to fail"});
 }
 
+TEST_CASE("slo-error-budget: the value as written, the expected budget as a decimal") {
+  struct Case {
+    double target, written;
+    const char* message;
+  };
+  for (Case c :
+       {Case{99.9, 0.100002, "error_budget 0.100002 does not match 100 - target (0.1)"},
+        Case{99.99, 0.01003, "error_budget 0.01003 does not match 100 - target (0.01)"},
+        Case{99.99999, 0.0001, "error_budget 0.0001 does not match 100 - target (0.00001)"}}) {
+    CAPTURE(c.target);
+    Repo repo;
+    repo.slos.push_back(make_slo("s", "svc", c.target));
+    repo.slos[0].error_budget = c.written;
+    const auto got = lint(repo, "slo-error-budget");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].message == c.message);
+  }
+}
+
 TEST_CASE("slo-error-budget: a matching error_budget, or none, is fine") {
   Repo repo;
   repo.slos.push_back(make_slo("a", "svc", 99.9));

@@ -32,6 +32,11 @@ inline bool burn_rate_reachable(double burn_rate, double target_pct) {
   return burn_rate_exceeds(max_burn_rate(target_pct), burn_rate);
 }
 
+// 100 − target as the decimal it is, with the target's decimals as written (its shortest text, at
+// most 12): 99.9 → "0.1", 99.99999 → "0.00001", 90 → "10". How a message names the budget a
+// target leaves, never "0" for one too small for four decimals.
+std::string error_budget_text(double target_pct);
+
 // Ordered from best to worst, so that the worst state of several is their maximum. `Missing` (no
 // data) ranks below every measured state: it never makes a service look worse than its data.
 enum class BudgetState { Missing, Healthy, Warning, Critical, Exhausted };

@@ -76,4 +76,13 @@ TEST_SUITE("model/budget") {
     CHECK(burn_rate_exceeds(14.41, 14.4));
     CHECK_FALSE(burn_rate_exceeds(14.39, 14.4));
   }
+
+  TEST_CASE("error_budget_text: 100 - target as a decimal, with the target's decimals") {
+    CHECK(error_budget_text(99.9) == "0.1");
+    CHECK(error_budget_text(99.99) == "0.01");
+    CHECK(error_budget_text(99.99999) == "0.00001"); // not "0" at four decimals
+    CHECK(error_budget_text(99.999999999) == "0.000000001");
+    CHECK(error_budget_text(90) == "10");
+    CHECK(error_budget_text(83.33) == "16.67");
+  }
 }
