@@ -404,7 +404,10 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     if (a.long_window_min > 0)
       af.long_burn = window_burn(series, live, today, a.long_window_min, b);
     if (af.short_burn && af.long_burn)
-      af.firing = *af.short_burn >= a.burn_rate && *af.long_burn >= a.burn_rate;
+      // The rule's own comparison (error ratio > B·b, strict): a burn at the threshold does not
+      // fire, so `firing` and Prometheus never disagree.
+      af.firing = burn_rate_exceeds(*af.short_burn, a.burn_rate) &&
+                  burn_rate_exceeds(*af.long_burn, a.burn_rate);
     f.alerts.push_back(std::move(af));
   }
 

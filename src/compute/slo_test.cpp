@@ -276,6 +276,22 @@ TEST_SUITE("compute.slo") {
     CHECK(*g.alerts[0].firing);
   }
 
+  TEST_CASE("an alert fires on a burn strictly above its threshold, as its rule does") {
+    // A total outage at a 90% target burns exactly 10x; the rule error ratio > 10 × 0.1 never
+    // holds for it, so an alert at 10x is not firing, one just below is.
+    Repo repo;
+    Slo s = slo("api", "svc", 90);
+    s.alerts = {alert("at_max", 10, "5m", 5, "1h", 60), alert("below", 9.9, "5m", 5, "1h", 60)};
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1000, 0);
+    LiveWindows live = {{"1h", {0, 1000}}, {"5m", {0, 100}}};
+    auto f = figures(repo, s, &d, &live);
+    REQUIRE(f.alerts.size() == 2);
+    CHECK(*f.alerts[0].short_burn == doctest::Approx(10.0));
+    CHECK_FALSE(*f.alerts[0].firing);
+    CHECK(*f.alerts[1].firing);
+  }
+
   TEST_CASE("projected exhaustion = now + R·W/B24h") {
     Repo repo;
     Slo s = slo("api", "svc", 99.9);

@@ -62,6 +62,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"rules-runbook", "A generated alert has no runbook; its runbook_url points at the SLO."},
       {"rules-query", "An SLI query cannot make a valid Prometheus rule; nines rules writes "
                       "nothing."},
+      {"rules-default-alert", "A default burn-rate alert the SLO's target makes unreachable is "
+                              "left out of the generated rules."},
       {"rules-openslo-condition",
        "An OpenSLO burn-rate condition with op lt or lte gets no alert rule."},
       {"report-figures-computed",

@@ -37,8 +37,10 @@ void lint_error_budget(const Slo& slo, DiagBag& diags) {
   double expected = 100 - slo.target;
   if (std::abs(*slo.error_budget - expected) <= 1e-6) return;
   diags.error(slo.meta.file, slo.error_budget_loc, "slo-error-budget",
-              "error_budget " + trimmed_text(*slo.error_budget) + " does not match 100 - target (" +
-                  trimmed_text(expected) + ")",
+              // The value as written and the budget as the decimal it is: four decimals would
+              // read "0.1 does not match (0.1)" for 0.100002, and "(0)" for a 99.99999 target.
+              "error_budget " + shortest_text(*slo.error_budget) +
+                  " does not match 100 - target (" + error_budget_text(slo.target) + ")",
               "error_budget is the percentage of events allowed to fail");
 }
 
@@ -184,10 +186,14 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
   const double max_burn = max_burn_rate(slo.target);
   for (const auto& alert : slo.alerts) {
     if (burn_rate_reachable(alert.burn_rate, slo.target)) continue;
+    // At the maximum itself the reason is the rule's strict comparison: say so, or "at 10x ...
+    // the highest possible burn rate is 10x" reads as if it could.
+    const bool at_max = !burn_rate_exceeds(alert.burn_rate, max_burn);
     diags.error(slo.meta.file, alert.burn_rate_loc, "burn-alert-never-fires",
                 "burn-rate alert '" + alert.name + "' at " + trimmed_text(alert.burn_rate) +
                     "x can never fire: with a " + trimmed_text(slo.target) +
-                    "% target the highest possible burn rate is " + trimmed_text(max_burn) + "x",
+                    "% target the highest possible burn rate is " + trimmed_text(max_burn) + "x" +
+                    (at_max ? ", and the alert fires only on a burn above its threshold" : ""),
                 "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)");
   }
 }

@@ -145,6 +145,25 @@ TEST_CASE("slo-error-budget: an error_budget that is not 100 - target is an erro
                           "error_budget is the percentage of events allowed to fail"});
 }
 
+TEST_CASE("slo-error-budget: the value as written, the expected budget as a decimal") {
+  struct Case {
+    double target, written;
+    const char* message;
+  };
+  for (Case c :
+       {Case{99.9, 0.100002, "error_budget 0.100002 does not match 100 - target (0.1)"},
+        Case{99.99, 0.01003, "error_budget 0.01003 does not match 100 - target (0.01)"},
+        Case{99.99999, 0.0001, "error_budget 0.0001 does not match 100 - target (0.00001)"}}) {
+    CAPTURE(c.target);
+    Repo repo;
+    repo.slos.push_back(make_slo("s", "svc", c.target));
+    repo.slos[0].error_budget = c.written;
+    const auto got = lint(repo, "slo-error-budget");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].message == c.message);
+  }
+}
+
 TEST_CASE("slo-error-budget: a matching error_budget, or none, is fine") {
   Repo repo;
   repo.slos.push_back(make_slo("a", "svc", 99.9));
@@ -384,7 +403,7 @@ TEST_CASE("burn-alert-never-fires: a threshold above the highest possible burn r
               "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)"});
 }
 
-TEST_CASE("burn-alert-never-fires: a threshold exactly at the maximum can fire") {
+TEST_CASE("burn-alert-never-fires: a threshold exactly at the maximum can never fire") {
   struct Case {
     double target, max;
   };
@@ -393,10 +412,16 @@ TEST_CASE("burn-alert-never-fires: a threshold exactly at the maximum can fire")
     CAPTURE(c.target);
     Repo repo;
     repo.slos.push_back(make_slo("s", "svc", c.target));
+    // The rule fires on an error ratio strictly above B·b, which is 1 here: never.
     repo.slos[0].alerts.push_back(make_alert("at_max", c.max, 20));
-    CHECK(lint(repo, "burn-alert-never-fires").empty());
+    auto got = lint(repo, "burn-alert-never-fires");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].message.find(", and the alert fires only on a burn above its threshold") !=
+          std::string::npos);
     repo.slos[0].alerts[0].burn_rate = c.max * 1.001;
     CHECK(lint(repo, "burn-alert-never-fires").size() == 1);
+    repo.slos[0].alerts[0].burn_rate = c.max * 0.999;
+    CHECK(lint(repo, "burn-alert-never-fires").empty());
   }
 }
 

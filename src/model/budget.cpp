@@ -1,5 +1,7 @@
 #include "model/budget.hpp"
 
+#include "model/numbers.hpp"
+
 #include <algorithm>
 #include <array>
 #include <limits>
@@ -20,6 +22,15 @@ std::optional<BudgetState> parse_budget_state(std::string_view name) {
   for (std::size_t i = 0; i < k_state_names.size(); ++i)
     if (k_state_names[i] == name) return static_cast<BudgetState>(i);
   return std::nullopt;
+}
+
+std::string error_budget_text(double target_pct) {
+  const std::string written = shortest_text(target_pct);
+  const std::size_t dot = written.find('.');
+  const std::size_t decimals = dot == std::string::npos ? 0 : written.size() - dot - 1;
+  // Past 12 decimals fixed_text would round a tiny budget to 0: the plain difference instead.
+  if (decimals > 12) return shortest_text(100 - target_pct);
+  return fixed_text(100 - target_pct, static_cast<int>(decimals));
 }
 
 std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {

@@ -16,12 +16,26 @@ inline double max_burn_rate(double target_pct) {
   return 100 / (100 - target_pct);
 }
 
-// Whether a burn-rate alert threshold can ever be reached at that target: the one rule of the
-// burn-alert-never-fires lint and of the alerts `nines new slo` writes. The slack is relative:
-// near 100% the maximum is large and its rounding error grows with it.
-inline bool burn_rate_reachable(double burn_rate, double target_pct) {
-  return burn_rate <= max_burn_rate(target_pct) * (1 + 1e-9);
+// Whether a burn rate is above an alert's threshold: the one comparison of the generated rule
+// (`error ratio > B·b`, strict), of an alert's `firing` and of burn_rate_reachable. A burn within
+// 1e-9 (relative) of the threshold is at it, not above: that is binary rounding of decimals
+// (1 / 0.1, 100 / (100 − 90)), not a burn past the threshold.
+inline bool burn_rate_exceeds(double burn, double threshold) {
+  return burn > threshold * (1 + 1e-9);
 }
+
+// Whether a burn-rate alert threshold can ever be reached at that target: the one rule of the
+// burn-alert-never-fires lint, of the alerts `nines new slo` writes and of the defaults `nines
+// rules` generates. The rule fires on a burn strictly above its threshold, so a threshold at the
+// highest possible burn (everything failing) can never fire either.
+inline bool burn_rate_reachable(double burn_rate, double target_pct) {
+  return burn_rate_exceeds(max_burn_rate(target_pct), burn_rate);
+}
+
+// 100 − target as the decimal it is, with the target's decimals as written (its shortest text, at
+// most 12): 99.9 → "0.1", 99.99999 → "0.00001", 90 → "10". How a message names the budget a
+// target leaves, never "0" for one too small for four decimals.
+std::string error_budget_text(double target_pct);
 
 // Ordered from best to worst, so that the worst state of several is their maximum. `Missing` (no
 // data) ranks below every measured state: it never makes a service look worse than its data.

@@ -46,4 +46,43 @@ TEST_SUITE("model/budget") {
     CHECK_FALSE(condition_matches(c, 50.001));
     CHECK_FALSE(condition_matches(c, 25));
   }
+
+  TEST_CASE("burn_rate_reachable: a threshold at the highest possible burn can never fire") {
+    // The rule fires on error ratio > B·b, and the ratio is at most 1: B must be below 1/b.
+    struct Case {
+      double target, max;
+    };
+    for (Case c : {Case{90, 10}, Case{87.5, 8}, Case{99, 100}, Case{99.9, 1000}, Case{99.95, 2000},
+                   Case{99.99, 10000}, Case{99.999, 100000}}) {
+      CAPTURE(c.target);
+      CHECK_FALSE(burn_rate_reachable(c.max, c.target));
+      CHECK_FALSE(burn_rate_reachable(c.max * 1.001, c.target));
+      CHECK(burn_rate_reachable(c.max * 0.999, c.target));
+    }
+    // The Workbook's defaults: fast_burn below 100 − 100/14.4 ≈ 93.06%, medium_burn below
+    // 100 − 100/6 ≈ 83.33% can never fire; slow_burn (1x) always can.
+    CHECK_FALSE(burn_rate_reachable(14.4, 90));
+    CHECK(burn_rate_reachable(14.4, 93.1));
+    CHECK(burn_rate_reachable(6, 90));
+    CHECK_FALSE(burn_rate_reachable(6, 83.33)); // highest burn 5.9988x
+    CHECK(burn_rate_reachable(6, 83.34));
+    CHECK(burn_rate_reachable(1, 0.5));
+  }
+
+  TEST_CASE("burn_rate_exceeds: strictly above, binary rounding of decimals is at") {
+    CHECK_FALSE(burn_rate_exceeds(14.4, 14.4));
+    CHECK_FALSE(burn_rate_exceeds(1 / 0.1, 10)); // a total outage at a 90% target: exactly 10x
+    CHECK_FALSE(burn_rate_exceeds(0.0144 / 0.001, 14.4));
+    CHECK(burn_rate_exceeds(14.41, 14.4));
+    CHECK_FALSE(burn_rate_exceeds(14.39, 14.4));
+  }
+
+  TEST_CASE("error_budget_text: 100 - target as a decimal, with the target's decimals") {
+    CHECK(error_budget_text(99.9) == "0.1");
+    CHECK(error_budget_text(99.99) == "0.01");
+    CHECK(error_budget_text(99.99999) == "0.00001"); // not "0" at four decimals
+    CHECK(error_budget_text(99.999999999) == "0.000000001");
+    CHECK(error_budget_text(90) == "10");
+    CHECK(error_budget_text(83.33) == "16.67");
+  }
 }

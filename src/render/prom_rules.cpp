@@ -1,6 +1,7 @@
 #include "render/prom_rules.hpp"
 
 #include "compute/figures.hpp"
+#include "model/budget.hpp"
 #include "model/numbers.hpp"
 #include "model/promql.hpp"
 #include "render/site_detail.hpp"
@@ -224,9 +225,27 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
 
     std::vector<GeneratedAlert> alerts;
     if (slo->alerts.empty()) {
-      alerts = default_burn_rate_alerts();
-      for (auto& a : alerts)
+      // The Workbook's defaults, less those the target makes unreachable (the rule `check` and
+      // `nines new slo` apply): at a 90% target a 14.4x alert would need an error ratio above
+      // 1.44. Each one left out is a warning at the target, so no page is dropped silently.
+      const Loc at = slo->target_loc.line > 0 ? slo->target_loc : slo->meta.loc;
+      for (auto& a : default_burn_rate_alerts()) {
         a.loc = slo->meta.loc;
+        if (burn_rate_reachable(a.burn_rate, slo->target)) {
+          alerts.push_back(std::move(a));
+          continue;
+        }
+        diags.warning(slo->meta.file, at, "rules-default-alert",
+                      "default alert '" + a.name + "' (" + clean_number(a.burn_rate) + "x over " +
+                          alert_windows_text(promql_duration(a.long_window_min),
+                                             promql_duration(a.short_window_min)) +
+                          ", " + a.severity + ") of SLO '" + slo->meta.id + "' is left out: at a " +
+                          shortest_text(slo->target) +
+                          "% target the highest possible burn rate is " +
+                          trimmed_text(max_burn_rate(slo->target)) + "x, so it could never fire",
+                      "give the SLO burn_rate_alerts of its own, with thresholds below " +
+                          trimmed_text(max_burn_rate(slo->target)) + "x, so that an outage pages");
+      }
     } else {
       for (const auto& a : slo->alerts)
         alerts.push_back(

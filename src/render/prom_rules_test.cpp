@@ -1,6 +1,7 @@
 #include "render/prom_rules.hpp"
 
 #include <doctest/doctest.h>
+#include <optional>
 
 using namespace nines;
 
@@ -87,6 +88,51 @@ TEST_CASE("rules: recording rules per window and the Workbook's default alerts")
   // Deterministic.
   DiagBag again;
   CHECK(prometheus_rules(repo, again) == y);
+}
+
+TEST_CASE("rules: a default alert the target makes unreachable is left out, with a warning") {
+  Repo repo = rules_repo();
+  repo.slos[0].target = 90;
+  repo.slos[0].target_loc = {4, 11};
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  // fast_burn would need an error ratio above 14.4 × 0.1 = 1.44: never.
+  CHECK(y.find("alert: fast_burn") == std::string::npos);
+  CHECK(y.find("(14.4 * 0.1)") == std::string::npos);
+  CHECK(y.find("ratio_rate5m") == std::string::npos); // no alert needs its window
+  CHECK(y.find("      - alert: medium_burn\n") != std::string::npos);
+  CHECK(y.find("(6 * 0.1)") != std::string::npos);
+  CHECK(y.find("      - alert: slow_burn\n") != std::string::npos);
+  std::optional<Diagnostic> left_out;
+  for (const auto& d : diags.sorted())
+    if (d.rule == "rules-default-alert") {
+      CHECK_FALSE(left_out);
+      left_out = d;
+    }
+  REQUIRE(left_out);
+  CHECK(left_out->severity == Severity::Warning);
+  CHECK(left_out->file == "slos/pay.yaml");
+  CHECK(left_out->loc.line == 4);
+  CHECK(left_out->loc.col == 11);
+  CHECK(left_out->message ==
+        "default alert 'fast_burn' (14.4x over 1h / 5m, page) of SLO 'pay-availability' is left "
+        "out: at a 90% target the highest possible burn rate is 10x, so it could never fire");
+
+  // At 80% (at most 5x) both page alerts go; at 99.9% none does.
+  repo.slos[0].target = 80;
+  DiagBag at80;
+  y = prometheus_rules(repo, at80);
+  CHECK(y.find("alert: medium_burn") == std::string::npos);
+  CHECK(y.find("alert: slow_burn") != std::string::npos);
+  std::size_t n = 0;
+  for (const auto& d : at80.sorted())
+    n += d.rule == "rules-default-alert";
+  CHECK(n == 2);
+  repo.slos[0].target = 99.9;
+  DiagBag at999;
+  prometheus_rules(repo, at999);
+  for (const auto& d : at999.sorted())
+    CHECK(d.rule != "rules-default-alert");
 }
 
 TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository without any") {

@@ -8,6 +8,8 @@
   drift.
 - Raw-ratio SLIs (total vector(1)) and names holding `{{ }}` (tests/rules/raw): the file passes
   promtool, and tests/rules/raw-cases.yaml checks the recorded ratios and literal annotations.
+- A 90% SLO without alerts: the default fast_burn, which could never fire there, is left out with
+  a `rules-default-alert` warning; the rest passes promtool and a total outage still pages.
 - The real thing: the generated rules loaded into a real `prometheus` on 127.0.0.1 holding a
   backfilled service that fails half its requests over the last two hours and a healthy one;
   /api/v1/alerts must show the half-failing service's page alert firing and nothing for the
@@ -149,6 +151,70 @@ def test_foreign_queries(tmp):
     check(p.returncode == 0, f"foreign: the file left at -o still loads: {p.stdout}{p.stderr}")
 
 
+LOW_TARGET_TEST = """rule_files:
+  - generated.rules.yaml
+evaluation_interval: 1m
+tests:
+  # Every request fails for 2 hours: the error ratio is 1, a burn of 10x at a 90% target.
+  - interval: 1m
+    input_series:
+      - series: 'http_requests_total{service="web",code="500"}'
+        values: '0+1000x120'
+      - series: 'http_requests_total{service="web",code="200"}'
+        values: '0+0x120'
+    alert_rule_test:
+      - eval_time: 90m
+        alertname: medium_burn
+        exp_alerts:
+          - exp_labels: {slo: web-avail, service: web, severity: page}
+            exp_annotations:
+              summary: 'web-avail: error budget burning 6x too fast (6h and 30m)'
+              description: 'SLO web-avail of web (target 90% over 28d): the error ratio over both 6h and 30m is above 6 x 0.1. Firing for 6h spends 5.36% of the budget; at this rate the whole budget is gone in 4.7 days.'
+              runbook_url: slos/web-avail/
+"""
+
+
+def test_low_target(tmp):
+    """A 90% SLO without burn_rate_alerts: the default fast_burn (14.4x) would need an error ratio
+    above 1.44, so it is left out with a warning at the target; medium_burn (6x) and slow_burn
+    stay, the file passes promtool, and a total outage pages through medium_burn."""
+    work = os.path.join(tmp, "low")
+    repo = os.path.join(work, "repo")
+    files = {
+        "nines.yaml": "title: low\nteams: {t: {name: T, members: 5}}\n",
+        "services/web.yaml": "service: {name: web, tier: critical, owner_team: t}\n",
+        "slis/http.yaml": "sli:\n  name: http\n  type: availability\n  query:\n"
+                          "    good: 'http_requests_total{service=\"{{service}}\",code!~\"5..\"}'\n"
+                          "    total: 'http_requests_total{service=\"{{service}}\"}'\n",
+        "slos/web-avail.yaml": "slo:\n  id: web-avail\n  service: web\n  sli: http\n"
+                               "  target: 90\n  window: 28d\n",
+    }
+    for name, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(repo, name)), exist_ok=True)
+        open(os.path.join(repo, name), "w").write(text)
+    out = os.path.join(work, "generated.rules.yaml")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0, f"low: rules exits 0, got {code}: {err}")
+    text = open(out).read()
+    check("- alert: fast_burn" not in text and "(14.4 * 0.1)" not in text,
+          f"low: no unreachable fast_burn: {text}")
+    check("- alert: medium_burn" in text and "(6 * 0.1)" in text and "- alert: slow_burn" in text,
+          "low: the reachable defaults stay")
+    check("slos/web-avail.yaml:5:11: warning: default alert 'fast_burn' (14.4x over 1h / 5m, "
+          "page) of SLO 'web-avail' is left out: at a 90% target the highest possible burn rate "
+          "is 10x, so it could never fire [rules-default-alert]" in err,
+          f"low: a warning at the target for the alert left out: {err}")
+    check(err.count("[rules-default-alert]") == 1, f"low: one such warning: {err}")
+    p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0 and "SUCCESS: 5 rules found" in p.stdout,
+          f"low: promtool check rules (3 recordings + 2 alerts): {p.stdout}{p.stderr}")
+    open(os.path.join(work, "cases.yaml"), "w").write(LOW_TARGET_TEST)
+    p = subprocess.run(["promtool", "test", "rules", os.path.join(work, "cases.yaml")],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"low: a total outage pages (medium_burn): {p.stdout}{p.stderr}")
+
+
 def test_check(tmp, generated):
     code, _, err = nines("rules", REPO, "--check", generated)
     check(code == 0, f"--check on the same rules exits 0, got {code}: {err}")
@@ -239,6 +305,7 @@ def main():
         test_check(tmp, generated)
         test_raw_and_names(tmp)
         test_foreign_queries(tmp)
+        test_low_target(tmp)
         test_prometheus(tmp, generated)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
