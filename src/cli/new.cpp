@@ -85,21 +85,6 @@ std::string q(const std::string& s) {
   return yaml_quote(s);
 }
 
-// The SRE Workbook's multi-window burn-rate alerts (SPEC 3.1), as `new slo` writes them.
-struct WorkbookAlert {
-  const char* name;
-  double burn_rate;
-  const char* short_window;
-  const char* long_window;
-  double long_window_minutes;
-  const char* severity;
-};
-constexpr std::array<WorkbookAlert, 3> k_workbook_alerts = {{
-    {"fast_burn", 14.4, "5m", "1h", 60, "page"},
-    {"medium_burn", 6.0, "30m", "6h", 360, "page"},
-    {"slow_burn", 1.0, "6h", "3d", 4320, "ticket"},
-}};
-
 // What the alert's threshold means over this SLO's window (SPEC 3.1): at burn B the whole budget
 // lasts W/B, and when it fires at least B·L/W of the budget went in its long window L. Hours below
 // two days, else days, as `nines budget` shows them.
@@ -108,9 +93,9 @@ std::string exhaust_comment(const WorkbookAlert& a, double window_days) {
   const std::string lasts =
       days * 24 < 48 ? fixed_text(days * 24, 1) + " h" : fixed_text(days, 1) + " d";
   const double spent =
-      budget_consumed_when_fires(a.burn_rate, a.long_window_minutes, window_days) * 100;
+      budget_consumed_when_fires(a.burn_rate, a.long_window_min, window_days) * 100;
   return "at this rate the budget lasts " + lasts + "; firing means " + fixed_text(spent, 2) +
-         "% of it went in " + a.long_window;
+         "% of it went in " + std::string(a.long_window);
 }
 
 struct RepoNames {
@@ -225,20 +210,21 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     for (const auto& a : k_workbook_alerts) {
       if (!burn_rate_reachable(a.burn_rate, o.target)) {
         // Windows long first, as every page, the terminal and the docs write them ("1h / 5m").
-        dropped.push_back(data(std::string(a.name) + " (" + shortest_text(a.burn_rate) + "x over " +
-                               alert_windows_text(a.long_window, a.short_window) +
-                               ") is left out: at a " + shortest_text(o.target) +
-                               "% target the highest possible burn rate is " +
-                               trimmed_text(max_burn) + "x, so it could never fire"));
+        dropped.push_back(
+            data(std::string(a.name) + " (" + shortest_text(a.burn_rate) + "x over " +
+                 alert_windows_text(std::string(a.long_window), std::string(a.short_window)) +
+                 ") is left out: at a " + shortest_text(o.target) +
+                 "% target the highest possible burn rate is " + trimmed_text(max_burn) +
+                 "x, so it could never fire"));
         continue;
       }
-      kept.push_back(a.name);
+      kept.emplace_back(a.name);
       data alert;
-      alert.set("name", a.name);
+      alert.set("name", std::string(a.name));
       alert.set("burn_rate", fixed_text(a.burn_rate, 1));
-      alert.set("short_window", a.short_window);
-      alert.set("long_window", a.long_window);
-      alert.set("severity", a.severity);
+      alert.set("short_window", std::string(a.short_window));
+      alert.set("long_window", std::string(a.long_window));
+      alert.set("severity", std::string(a.severity));
       alert.set("exhausts", exhaust_comment(a, window_days));
       alerts.push_back(alert);
     }

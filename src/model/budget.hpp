@@ -32,6 +32,21 @@ inline bool burn_rate_reachable(double burn_rate, double target_pct) {
   return burn_rate_exceeds(max_burn_rate(target_pct), burn_rate);
 }
 
+// The SRE Workbook's multi-window burn-rate alerts (SPEC 3.1): what `nines new slo` writes into a
+// new SLO, and what `nines rules` generates for an SLO without burn_rate_alerts of its own.
+struct WorkbookAlert {
+  std::string_view name;
+  double burn_rate;
+  std::string_view short_window, long_window;
+  double short_window_min, long_window_min;
+  std::string_view severity;
+};
+inline constexpr WorkbookAlert k_workbook_alerts[] = {
+    {"fast_burn", 14.4, "5m", "1h", 5, 60, "page"},
+    {"medium_burn", 6.0, "30m", "6h", 30, 360, "page"},
+    {"slow_burn", 1.0, "6h", "3d", 360, 4320, "ticket"},
+};
+
 // 100 − target as the decimal it is, with the target's decimals as written (its shortest text, at
 // most 12): 99.9 → "0.1", 99.99999 → "0.00001", 90 → "10". How a message names the budget a
 // target leaves, never "0" for one too small for four decimals.

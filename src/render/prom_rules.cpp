@@ -158,9 +158,15 @@ std::string fmt_hours(double days) {
 } // namespace
 
 std::vector<GeneratedAlert> default_burn_rate_alerts() {
-  return {{"fast_burn", "page", 14.4, 5, 60, {}},
-          {"medium_burn", "page", 6, 30, 360, {}},
-          {"slow_burn", "ticket", 1, 360, 4320, {}}};
+  std::vector<GeneratedAlert> out;
+  for (const auto& a : k_workbook_alerts)
+    out.push_back({std::string(a.name),
+                   std::string(a.severity),
+                   a.burn_rate,
+                   a.short_window_min,
+                   a.long_window_min,
+                   {}});
+  return out;
 }
 
 std::string clean_number(double v) {
