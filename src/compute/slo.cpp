@@ -395,9 +395,11 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     af.burn_rate = a.burn_rate;
     af.short_window_min = a.short_window_min;
     af.long_window_min = a.long_window_min;
+    // W is the window the figures are over: a calendar SLO's period length, not its nominal
+    // duration (a 31-day month, not 30).
     af.budget_consumed_when_fires =
-        budget_consumed_when_fires(a.burn_rate, a.long_window_min, slo.window_days);
-    af.time_to_exhaust_days = time_to_exhaust_days(slo.window_days, a.burn_rate);
+        budget_consumed_when_fires(a.burn_rate, a.long_window_min, f.window_days);
+    af.time_to_exhaust_days = time_to_exhaust_days(f.window_days, a.burn_rate);
     if (af.time_to_exhaust_days) af.time_to_exhaust_hours = *af.time_to_exhaust_days * 24.0;
     if (a.short_window_min > 0)
       af.short_burn = window_burn(series, live, today, a.short_window_min, b);
@@ -411,13 +413,13 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     f.alerts.push_back(std::move(af));
   }
 
-  // projected exhaustion = now + R·W/B24h, when B24h > 0 and R > 0. R > 0 with the budget bands'
-  // tolerance: a remaining budget within 1e-9 points of 0 is a float residue of an exactly spent
-  // budget (state exhausted), not budget left to run out of.
+  // projected exhaustion = now + R·W/B24h (W the window_days shown), when B24h > 0 and R > 0. R > 0
+  // with the budget bands' tolerance: a remaining budget within 1e-9 points of 0 is a float residue
+  // of an exactly spent budget (state exhausted), not budget left to run out of.
   const auto& b24 = f.burn_rates["24h"];
   if (f.remaining && *f.remaining * 100.0 > k_pct_tolerance && b24 && *b24 > 0) {
     // The instant, to the second (finer than any figure shown), then its UTC day.
-    const double seconds = *f.remaining * slo.window_days * 86400.0 / *b24;
+    const double seconds = *f.remaining * f.window_days * 86400.0 / *b24;
     if (seconds < 1e15) // beyond any calendar we can print
       f.projected_exhaustion = format_date(day_of(now + std::llround(seconds)));
   }

@@ -442,6 +442,48 @@ TEST_SUITE("compute.slo") {
     CHECK(*f.remaining == doctest::Approx(0.5));
   }
 
+  TEST_CASE("calendar windows: projection and alert figures over the period's own length") {
+    Repo repo;
+    // A calendar week from Monday 2026-01-05: with now 2026-11-01T00:00Z the period is
+    // 2026-10-26 … 2026-11-01, W = 7. Six days of 10,000 events, 115 + 32 + 69 + 106 + 23 + 60
+    // = 405 bad: C = 405 / 60,000 / 0.01 = 0.675, R = 0.325; B24h = (60 / 10,000) / 0.01 = 0.6.
+    // Projected: now + 0.325 × 7 / 0.6 = now + 3.79 days → 2026-11-04.
+    Slo week = slo("w", "svc", 99.0, 7);
+    week.calendar_unit = "w";
+    week.calendar_start = "2026-01-05";
+    DailySeries series;
+    const double bad[] = {115, 32, 69, 106, 23, 60};
+    for (int i = 0; i < 6; ++i)
+      series[day("2026-10-26") + i] = DailyCount{day("2026-10-26") + i, 10000 - bad[i], 10000};
+    auto w = figures(repo, week, &series);
+    CHECK(w.window_days == 7);
+    CHECK(*w.remaining == doctest::Approx(0.325));
+    CHECK(*w.burn_rates["24h"] == doctest::Approx(0.6));
+    CHECK(w.projected_exhaustion == "2026-11-04");
+    // The nominal duration never enters the figures (28 days would give 2026-11-16).
+    week.window_days = 28;
+    CHECK(figures(repo, week, &series).projected_exhaustion == "2026-11-04");
+
+    // A calendar month (1M, nominally 30 days): with now 2026-11-01 the period is October, W = 31.
+    // 40 bad of 10,000 every day: C = 0.004 / 0.01 = 0.4, R = 0.6, B24h = 0.4. Projected:
+    // now + 0.6 × 31 / 0.4 = now + 46.5 days → 2026-12-17 (W = 30 would give 2026-12-16).
+    // A 14.4× alert over 1h spends 14.4 × 60 / (31 × 1440) = 1.94% and exhausts in 31 / 14.4.
+    Slo month = slo("m", "svc", 99.0, 30);
+    month.calendar_unit = "M";
+    month.calendar_start = "2026-01-01";
+    month.alerts = {alert("fast_burn", 14.4, "5m", 5, "1h", 60)};
+    DailySeries october;
+    fill(october, "2026-10-01", "2026-10-31", 10000, 40);
+    auto m = figures(repo, month, &october);
+    CHECK(m.window_days == 31);
+    CHECK(*m.remaining == doctest::Approx(0.6));
+    CHECK(*m.burn_rates["24h"] == doctest::Approx(0.4));
+    CHECK(m.projected_exhaustion == "2026-12-17");
+    REQUIRE(m.alerts.size() == 1);
+    CHECK(m.alerts[0].budget_consumed_when_fires == doctest::Approx(14.4 * 60 / (31 * 1440.0)));
+    CHECK(*m.alerts[0].time_to_exhaust_days == doctest::Approx(31 / 14.4));
+  }
+
   TEST_CASE("calendar.timeZone picks the period: now in the SLO's zone, days in the repo's") {
     // 2026-12-01T12:00Z is 2026-12-02 01:00 in Auckland (UTC+13 in summer): its last closed day
     // is 2026-12-01, in December, while in UTC the last closed day is 2026-11-30, in November.

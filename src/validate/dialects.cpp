@@ -3,6 +3,7 @@
 // accepted). Each maps onto the native model; docs/dialects.md has the field-by-field mapping and
 // what is not supported.
 #include "model/entity_ref.hpp"
+#include "model/numbers.hpp"
 #include "model/promql.hpp"
 #include "model/time.hpp"
 #include "validate/decode.hpp"
@@ -177,9 +178,39 @@ void read_sli_spec(const Node& spec, Sli& s) {
   s.measurement_source = s.source_type.empty() ? s.source_ref : s.source_type;
 }
 
-// Duration shorthand of OpenSLO (m, h, d, w, M, Q, Y) → days, for rolling windows; a month is 30
-// days, a quarter 90, a year 365 there.
-std::optional<double> openslo_days(const std::string& d) {
+// An objective's `target` ratio as the percentage it is written as: the decimal point moved two
+// places (0.99999 → 99.999, the double nearest that decimal, as if written `targetPercent:
+// 99.999`), never the binary product t × 100 (99.99900000000001), whose noise every figure derived
+// from the budget would carry. The ratio's decimals are those of its shortest text, which is the
+// text written; past 15 of them (no decimal a person writes) the product is kept.
+double openslo_ratio_percent(double ratio) {
+  const std::string text = shortest_text(ratio);
+  const std::size_t dot = text.find('.');
+  const int decimals = dot == std::string::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+  if (!std::isfinite(ratio) || decimals > 15) return ratio * 100.0;
+  // The ratio in units of its last decimal is a whole number below 2^53: exact, and so is each
+  // power of ten used, so the one division (or product) below rounds once, to the nearest double.
+  const double units = std::round(ratio * std::pow(10.0, decimals));
+  if (units > 9007199254740992.0) return ratio * 100.0; // 2^53: no longer whole units
+  return decimals >= 2 ? units / std::pow(10.0, decimals - 2)
+                       : units * std::pow(10.0, 2 - decimals);
+}
+
+// The period words (OpenSLO v1alpha's window units, which nines also reads in v1 durations) and
+// the shorthand each stands for.
+const std::map<std::string, std::string>& openslo_duration_words() {
+  static const std::map<std::string, std::string> words = {
+      {"Day", "1d"}, {"Week", "1w"}, {"Month", "1M"}, {"Quarter", "1Q"}, {"Year", "1Y"}};
+  return words;
+}
+
+// Duration shorthand of OpenSLO (m, h, d, w, M, Q, Y, or a period word) → days: a month is 30
+// days, a quarter 90, a year 365, as OpenSLO's Go SDK reads them. For a calendar window this is
+// only the nominal length, used where there is no "now" (the rules' descriptions): its figures
+// use the length of the period now is in.
+std::optional<double> openslo_days(std::string d) {
+  if (auto it = openslo_duration_words().find(d); it != openslo_duration_words().end())
+    d = it->second;
   if (d.size() >= 2 && std::string("MQY").find(d.back()) != std::string::npos) {
     // Months, quarters and years as that many days ("1M" reads as "30d").
     const double per = d.back() == 'M' ? 30 : d.back() == 'Q' ? 90 : 365;
@@ -313,16 +344,26 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
                   "m is minutes and M months in OpenSLO durations");
       return;
     }
+    if (!calendar &&
+        (base.window == "Month" || base.window == "Quarter" || base.window == "Year")) {
+      // A month, quarter or year that rolls has no one length (28 to 31 days, 90 to 92, 365 or
+      // 366): nines will not pick one silently. Day and Week are 1 and 7 days either way.
+      diags.error(doc.file, duration.loc, "slo-window",
+                  "rolling window '" + base.window +
+                      "' has no fixed length; a rolling window needs a number of days",
+                  "write e.g. 30d (1M, 1Q and 1Y read as 30, 90 and 365 days), or make it a "
+                  "calendar window with isRolling: false and calendar");
+      return;
+    }
     if (auto days = openslo_days(base.window)) base.window_days = *days;
   } else {
     base.window_loc = doc.kind_loc;
   }
   if (calendar) {
     // A calendar-aligned window: whole calendar periods, aligned to calendar.startTime.
-    static const std::map<std::string, std::string> words = {
-        {"Day", "1d"}, {"Week", "1w"}, {"Month", "1M"}, {"Quarter", "1Q"}, {"Year", "1Y"}};
     std::string d = base.window;
-    if (auto it = words.find(d); it != words.end()) d = it->second;
+    if (auto it = openslo_duration_words().find(d); it != openslo_duration_words().end())
+      d = it->second;
     const char unit = d.empty() ? ' ' : d.back();
     if (std::string("dwMQY").find(unit) == std::string::npos) {
       diags.error(doc.file, duration.loc, "slo-window",
@@ -376,7 +417,7 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     s.threshold_value = num(obj, "value");
     s.threshold_loc = at(obj, at(obj, "op").is_absent() ? "value" : "op").loc;
     if (auto t = num(obj, "target")) {
-      s.target = *t * 100.0;
+      s.target = openslo_ratio_percent(*t);
       s.target_loc = at(obj, "target").loc;
     } else if (auto p = num(obj, "targetPercent")) {
       s.target = *p;

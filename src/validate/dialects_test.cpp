@@ -3,6 +3,7 @@
 #include "validate/schemas.hpp"
 
 #include <doctest/doctest.h>
+#include <tuple>
 
 using namespace nines;
 
@@ -387,6 +388,112 @@ spec:
     CHECK(raw("success", "1 - (sum(rate(e[{{ .window }}])) / sum(rate(t[{{.window}}])))") ==
           "1 - (sum(rate(e[{{window}}])) / sum(rate(t[{{window}}])))");
     CHECK(raw("failure", "avg_over_time(e[{{window}}])") == "1 - (avg_over_time(e[{{window}}]))");
+  }
+
+  TEST_CASE("OpenSLO target ratio: the decimal point moved, as if written as a percentage") {
+    auto target = [](const std::string& objective) {
+      Repo repo;
+      DiagBag diags;
+      REQUIRE(decode_all("openslo", {R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web
+spec:
+  service: web
+  indicatorRef: ok
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - )" + objective + "\n"},
+                         repo, diags));
+      REQUIRE(repo.slos.size() == 1);
+      return repo.slos[0].target;
+    };
+    // Exactly the doubles 99.999 and 99.975 (t × 100 gives 99.99900000000001 and
+    // 99.97500000000001, and the JSON API would carry that noise).
+    CHECK(target("target: 0.99999") == 99.999);
+    CHECK(target("target: 0.99975") == 99.975);
+    CHECK(target("target: 0.999") == 99.9);
+    CHECK(target("target: 0.9995") == 99.95);
+    CHECK(target("target: 0.07") == 7.0); // 0.07 × 100 is 7.000000000000001
+    CHECK(target("target: 0.5") == 50.0);
+    CHECK(target("target: 0.999990") == 99.999); // trailing zeros change nothing
+    CHECK(target("targetPercent: 99.999") == 99.999);
+  }
+
+  TEST_CASE("OpenSLO period words: calendar periods; rolling Day and Week, never Month") {
+    auto decode = [](const std::string& window, Repo& repo, DiagBag& diags) {
+      decode_all("openslo", {R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web
+spec:
+  service: web
+  indicatorRef: ok
+  timeWindow:
+)" + window + R"(
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.99
+)"},
+                 repo, diags);
+    };
+    auto calendar = [&](const std::string& duration) {
+      Repo repo;
+      DiagBag diags;
+      decode("    - duration: " + duration +
+                 "\n      isRolling: false\n      calendar:\n        startTime: 2026-01-05 "
+                 "00:00:00\n        timeZone: UTC",
+             repo, diags);
+      CHECK_FALSE(first_error(diags));
+      REQUIRE(repo.slos.size() == 1);
+      return repo.slos[0];
+    };
+    // The words are the shorthand's periods, with the same nominal length (what `nines rules`
+    // describes the budget over): Month is 1M, never the 28-day default.
+    for (auto [word, shorthand, unit, days] :
+         {std::tuple{"Day", "1d", "d", 1.0}, std::tuple{"Week", "1w", "w", 7.0},
+          std::tuple{"Month", "1M", "M", 30.0}, std::tuple{"Quarter", "1Q", "Q", 90.0},
+          std::tuple{"Year", "1Y", "Y", 365.0}}) {
+      CAPTURE(word);
+      const Slo w = calendar(word), s = calendar(shorthand);
+      CHECK(w.calendar_unit == unit);
+      CHECK(w.calendar_count == 1);
+      CHECK(w.window_days == days);
+      CHECK(s.calendar_unit == unit);
+      CHECK(s.window_days == days);
+    }
+    auto rolling = [&](const std::string& duration, DiagBag& diags) {
+      Repo repo;
+      decode("    - duration: " + duration + "\n      isRolling: true", repo, diags);
+      return repo.slos;
+    };
+    {
+      DiagBag diags;
+      auto slos = rolling("Week", diags);
+      CHECK_FALSE(first_error(diags));
+      REQUIRE(slos.size() == 1);
+      CHECK(slos[0].window_days == 7.0);
+      CHECK(slos[0].calendar_unit.empty());
+      DiagBag day_diags;
+      auto day = rolling("Day", day_diags);
+      REQUIRE(day.size() == 1);
+      CHECK(day[0].window_days == 1.0);
+    }
+    for (const char* word : {"Month", "Quarter", "Year"}) {
+      CAPTURE(word);
+      DiagBag diags;
+      CHECK(rolling(word, diags).empty());
+      const Diagnostic* e = first_error(diags);
+      REQUIRE(e);
+      CHECK(e->rule == "slo-window");
+      CHECK(e->loc.line == 9);
+      CHECK(e->loc.col == 17);
+      CHECK(e->message == "rolling window '" + std::string(word) +
+                              "' has no fixed length; a rolling window needs a number of days");
+    }
   }
 
   TEST_CASE("Backstage substitutions: a $text/$json/$yaml placeholder stands anywhere") {

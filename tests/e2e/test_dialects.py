@@ -158,6 +158,140 @@ def test_openslo_upstream(tmp):
           f"service-availability: no figure, and why: {a}")
 
 
+def test_openslo_calendar_figures(tmp):
+    """OpenSLO calendar windows: the projection and the alert figures use the period's own length
+    (window_days), the period words are their shorthand's periods, a rolling Week is 7 days, and a
+    ratio target is the decimal written (docs/dialects.md)."""
+    repo = os.path.join(tmp, "openslo-calendar")
+    os.makedirs(os.path.join(repo, "metrics"))
+    with open(os.path.join(repo, "nines.yaml"), "w") as f:
+        f.write("title: calendar\nteams:\n  t:\n    name: T\n    members: 5\n")
+    docs = ["""apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: orders-ok
+spec:
+  ratioMetric:
+    counter: true
+    good:
+      metricSource:
+        type: Prometheus
+        spec:
+          query: sum(increase(orders_total{outcome="ok"}[{{window}}]))
+    total:
+      metricSource:
+        type: Prometheus
+        spec:
+          query: sum(increase(orders_total[{{window}}]))
+"""]
+    slos = {  # id: (timeWindow item, target)
+        "cal-week": ("duration: Week\n      isRolling: false\n      calendar:\n"
+                     "        startTime: 2026-01-05 00:00:00\n        timeZone: UTC", "0.99"),
+        "cal-month": ("duration: 1M\n      isRolling: false\n      calendar:\n"
+                      "        startTime: 2026-01-01 00:00:00\n        timeZone: UTC", "0.99"),
+        "cal-month-word": ("duration: Month\n      isRolling: false\n      calendar:\n"
+                           "        startTime: 2026-01-01 00:00:00\n        timeZone: UTC", "0.99"),
+        "cal-quarter": ("duration: 1Q\n      isRolling: false\n      calendar:\n"
+                        "        startTime: 2026-01-01 00:00:00\n        timeZone: UTC", "0.99"),
+        "roll-week": ("duration: Week\n      isRolling: true", "0.99"),
+        "t5": ("duration: 28d\n      isRolling: true", "0.99999"),
+        "t975": ("duration: 28d\n      isRolling: true", "0.99975"),
+    }
+    for name, (window, target) in slos.items():
+        docs.append(f"""apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: {name}
+spec:
+  service: web
+  indicatorRef: orders-ok
+  timeWindow:
+    - {window}
+  budgetingMethod: Occurrences
+  objectives:
+    - target: {target}
+""")
+    with open(os.path.join(repo, "openslo.yaml"), "w") as f:
+        f.write("---\n".join(docs))
+    # 10,000 events a day from 2026-09-01 (day i = 0), (37 i) mod 120 of them bad.
+    import datetime
+    first = datetime.date(2026, 9, 1)
+    days = [(first + datetime.timedelta(i), (37 * i) % 120) for i in range(61)]  # .. 2026-10-31
+    with open(os.path.join(repo, "metrics", "d.csv"), "w") as f:
+        f.write("slo,date,good,total\n")
+        for name in slos:
+            for d, bad in days:
+                f.write(f"{name},{d.isoformat()},{10000 - bad},10000\n")
+    now = "2026-11-01T00:00:00Z"
+    out = os.path.join(tmp, "openslo-calendar-site")
+    code, stdout, stderr = run(NINES, "build", repo, "-o", out, "--offline", "--now", now)
+    check(code == 0, f"calendar: build exits 0 ({code}): {stdout[-800:]}{stderr[-800:]}")
+    got = {s["id"]: s for s in load(out, "api/slos.json")}
+
+    def hand(since, until, w):
+        """R and the projected date, worked out from the rows: now + R·W/B24h, b = 0.01."""
+        rows = [bad for d, bad in days if since <= d.isoformat() <= until]
+        r = 1 - sum(rows) / (10000 * len(rows)) / 0.01
+        b24 = days[-1][1] / 10000 / 0.01  # the last closed day, 2026-10-31: 60 bad → 0.6
+        return r, (datetime.date(2026, 11, 1) + datetime.timedelta(r * w / b24)).isoformat()
+
+    # cal-week: the week of Monday 2026-10-26, W = 7: R = 32.5 %, now + 0.325 × 7 / 0.6 = now +
+    # 3.79 days → 2026-11-04 (the nominal 28 days used to give 2026-11-16).
+    # cal-month and cal-month-word: October, W = 31: R = 41.4516 %, now + 21.42 days →
+    # 2026-11-22, one date for 1M and Month. cal-quarter: Q4, W = 92: now + 63.56 days →
+    # 2027-01-03.
+    for name, since, w, r_pct, date in (
+            ("cal-week", "2026-10-26", 7, 32.5, "2026-11-04"),
+            ("cal-month", "2026-10-01", 31, 41.4516, "2026-11-22"),
+            ("cal-month-word", "2026-10-01", 31, 41.4516, "2026-11-22"),
+            ("cal-quarter", "2026-10-01", 92, 41.4516, "2027-01-03")):
+        s = got.get(name, {})
+        r, projected = hand(since, "2026-10-31", w)
+        check(projected == date and close(r * 100, r_pct, 1e-5), f"{name}: hand values {r} {projected}")
+        check(close(s.get("window_days"), w) and s.get("window_start") == since and
+              close(s.get("budget_remaining_pct"), r * 100, 1e-9) and
+              close(s.get("burn_rates", {}).get("24h"), 0.6, 1e-9) and
+              s.get("projected_exhaustion") == date,
+              f"{name}: W {s.get('window_days')}, from {s.get('window_start')}, R "
+              f"{s.get('budget_remaining_pct')}, projected {s.get('projected_exhaustion')}")
+    # A rolling Week is the 7 days before now.
+    s = got.get("roll-week", {})
+    check(s.get("window_kind") != "calendar" and close(s.get("window_days"), 7) and
+          s.get("window_start") == "2026-10-25" and s.get("window_end") == "2026-10-31",
+          f"roll-week: {s.get('window_days')} {s.get('window_start')} .. {s.get('window_end')}")
+    # Ratio targets are the decimals written: b = 0.00001 and 0.00025 exactly as for
+    # targetPercent 99.999 and 99.975, so 28 × 1440 × b and the 24h burn (60 / 10,000) / b carry
+    # no float noise (they used to read 0.4031999999961954 and 600.0000000056616).
+    for name, target, b in (("t5", 99.999, 0.00001), ("t975", 99.975, 0.00025)):
+        s = got.get(name, {})
+        check(s.get("target") == target and
+              s.get("allowed_bad_minutes") == 28 * 1440 * b and
+              s.get("burn_rates", {}).get("24h") == 60 / 10000 / b,
+              f"{name}: target {s.get('target')}, allowed {s.get('allowed_bad_minutes')}, "
+              f"24h {s.get('burn_rates', {}).get('24h')}")
+    # `nines rules` has no "now": it describes a calendar SLO's budget over the period's nominal
+    # length, the same for a word and its shorthand (Month = 1M = 30 days, Week = 7 days).
+    rules = os.path.join(tmp, "openslo-calendar.rules.yml")
+    code, stdout, stderr = run(NINES, "rules", repo, "-o", rules, "--now", now)
+    check(code == 0, f"calendar: rules exit 0 ({code}): {stdout[-400:]}{stderr[-400:]}")
+    with open(rules) as f:
+        text = f.read()
+    descriptions = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("description:"):
+            for name in slos:
+                if f"SLO {name} " in line or f"SLO '{name}'" in line or f" {name} (" in line:
+                    descriptions.setdefault(name, []).append(line)
+    month = [d.replace("cal-month", "X") for d in descriptions.get("cal-month", [])]
+    word = [d.replace("cal-month-word", "X") for d in descriptions.get("cal-month-word", [])]
+    check(month and month == word and all("over 30d" in d for d in month),
+          f"calendar: 1M and Month described alike, over 30 days: {month} {word}")
+    check(descriptions.get("cal-week") and
+          all("over 7d" in d for d in descriptions.get("cal-week", [])),
+          f"calendar: Week described over 7 days: {descriptions.get('cal-week')}")
+
+
 def test_backstage(tmp):
     repo, out = build("backstage", tmp)
     code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
@@ -688,6 +822,7 @@ def main():
     try:
         test_openslo(tmp)
         test_openslo_upstream(tmp)
+        test_openslo_calendar_figures(tmp)
         test_backstage(tmp)
         test_sloth_pyrra(tmp)
         test_backstage_catalog(tmp)
