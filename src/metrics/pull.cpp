@@ -342,7 +342,19 @@ void Puller::plan_slo(std::size_t index) {
   // The closed days of the window that this source has not stored yet, in the configured zone.
   const std::int64_t today = this->today();
   // The schema caps windows at 400 days; the clamp keeps a bad value from planning millions.
-  const std::int64_t w = std::clamp<std::int64_t>(std::llround(c.slo->window_days), 1, 400);
+  // A calendar window's period can be longer than its nominal length (a 31-day month, a 92-day
+  // quarter, a leap year): fetch the longest period the unit can have, so no day it covers is
+  // missing; a day the current period does not cover is stored and left unused.
+  double nominal = c.slo->window_days;
+  if (const std::string& unit = c.slo->calendar_unit; !unit.empty()) {
+    const double longest = unit == "w"   ? 7
+                           : unit == "M" ? 31
+                           : unit == "Q" ? 92
+                           : unit == "Y" ? 366
+                                         : 1;
+    nominal = std::max(nominal, longest * std::max(c.slo->calendar_count, 1));
+  }
+  const std::int64_t w = std::clamp<std::int64_t>(std::llround(nominal), 1, 400);
   const auto present = m_store.days_present(c.slo->meta.id, plan->store_source);
   DailyJob daily;
   daily.slo = index;

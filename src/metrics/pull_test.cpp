@@ -170,6 +170,29 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   CHECK_FALSE(r2.unreachable_and_nothing_fetched());
 }
 
+TEST_CASE("pull: a calendar window fetches its longest period, not its nominal length") {
+  // `1M` is nominally 30 days; October has 31, and its first day must be fetched too.
+  Repo repo = make_repo();
+  repo.slos[0].window_days = 30;
+  repo.slos[0].calendar_unit = "M";
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  CHECK(r.errors.empty());
+  CHECK(r.days_stored == 31);
+  CHECK(store->daily_series("pay").count(day("2026-10-01")));
+  // A quarter: up to 92 days.
+  repo.slos[0].window_days = 90;
+  repo.slos[0].calendar_unit = "Q";
+  auto store2 = Store::open_memory();
+  FakeProm prom2;
+  prom2.value = steady;
+  CHECK(pull_metrics(repo, *store2, no_live, k_now, prom2).days_stored == 92);
+}
+
 TEST_CASE("pull: {{window}} queries are used as written") {
   Repo repo = make_repo();
   repo.slis[0].query = SliQuery{R"(sum(increase(ok{s="{{service}}"}[{{window}}])))",
