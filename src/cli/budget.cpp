@@ -108,8 +108,8 @@ void print_detail(std::ostream& out, const SloFigures& f) {
     Table t({"ALERT", "SEVERITY", "BURN", "WINDOWS (LONG / SHORT)", "BUDGET WHEN FIRES",
              "EXHAUSTS IN", "FIRING"});
     for (const auto& a : f.alerts)
-      t.add({a.name, paint(a.severity), fmt_num(a.burn_rate, 1),
-             alert_windows_text(a.long_window, a.short_window),
+      t.add({a.name + (a.generated ? " (generated)" : ""), paint(a.severity),
+             fmt_num(a.burn_rate, 1), alert_windows_text(a.long_window, a.short_window),
              fmt_pct(a.budget_consumed_when_fires * 100.0), fmt_exhaust(a),
              a.firing ? (*a.firing ? paint("yes", "critical") : std::string("no")) : "—"});
     t.print(out);

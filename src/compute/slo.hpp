@@ -72,6 +72,7 @@ struct AlertFigures {
   std::optional<double> time_to_exhaust_hours, time_to_exhaust_days; // W/B
   std::optional<double> short_burn, long_burn; // current burn over each window, when known
   std::optional<bool> firing;                  // both windows known and both ≥ burn_rate
+  bool generated = false; // a Workbook default `nines rules` generates, not in the SLO document
 };
 
 struct DataFreshness {

@@ -292,6 +292,35 @@ TEST_SUITE("compute.slo") {
     CHECK(*f.alerts[1].firing);
   }
 
+  TEST_CASE("an SLO without alerts shows the Workbook defaults `nines rules` generates for it") {
+    Repo repo;
+    Sli sli;
+    sli.meta.id = "ok";
+    repo.slis.push_back(sli);
+    Slo s = slo("api", "svc", 99.9, 30);
+    s.sli.id = "ok";
+    // Without a query there are no rules, so no generated alerts.
+    CHECK(figures(repo, s, nullptr).alerts.empty());
+    repo.slis[0].query = SliQuery{"good_total", "all_total", "", {}};
+    auto f = figures(repo, s, nullptr);
+    REQUIRE(f.alerts.size() == 3);
+    CHECK(f.alerts[0].name == "fast_burn");
+    CHECK(f.alerts[0].generated);
+    CHECK(f.alerts[0].budget_consumed_when_fires == doctest::Approx(0.02));
+    CHECK(f.alerts[2].long_window == "3d");
+    // At 90% the 14.4x alert could never fire, and rules leaves it out: so does the page.
+    Slo low = slo("low", "svc", 90, 30);
+    low.sli.id = "ok";
+    auto g = figures(repo, low, nullptr);
+    REQUIRE(g.alerts.size() == 2);
+    CHECK(g.alerts[0].name == "medium_burn");
+    // An SLO's own alerts are not generated.
+    s.alerts = {alert("mine", 2, "5m", 5, "1h", 60)};
+    auto h = figures(repo, s, nullptr);
+    REQUIRE(h.alerts.size() == 1);
+    CHECK_FALSE(h.alerts[0].generated);
+  }
+
   TEST_CASE("projected exhaustion = now + R·W/B24h") {
     Repo repo;
     Slo s = slo("api", "svc", 99.9);

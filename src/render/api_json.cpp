@@ -155,7 +155,7 @@ OrderedJson slo_json(const SloFigures& f) {
   OrderedJson alerts = json_array(f.alerts.size());
   for (const auto& a : f.alerts) {
     alerts.push_back(
-        JsonObject(11)
+        JsonObject(12)
             .add("name", a.name)
             .add("severity", a.severity)
             .add("burn_rate", a.burn_rate)
@@ -167,6 +167,7 @@ OrderedJson slo_json(const SloFigures& f) {
             .add("short_burn", opt(a.short_burn))
             .add("long_burn", opt(a.long_burn))
             .add("firing", opt(a.firing))
+            .add("generated", a.generated)
             .take());
   }
   JsonObject j(28);

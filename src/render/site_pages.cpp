@@ -1183,6 +1183,7 @@ json slo_view(const Site& site, const SloFigures& f) {
                                  : *a.firing ? "critical"
                                              : "healthy")
             .add("runbooks", std::move(rbs))
+            .add("generated", a.generated)
             .take());
   }
   v["alerts"] = std::move(alerts);
