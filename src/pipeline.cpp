@@ -608,34 +608,42 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
       return false;
   if (!plan.manifest.files.count("search-index.js")) return false;
   plan.links = std::move(*links);
-  // A new link in an edited body is checked where it is written, which only the long way does.
-  // An anchor of another page is read from the ids the previous build saw there, and from the
-  // headings of that page's body when it was edited too.
+  // A new link in an edited body is checked where it is written, which only the long way does,
+  // so one check_content_links could refuse sends the build the long way. Its rule holds here too:
+  // an anchor of another page is a heading of that page's Markdown (not any id of the page, which
+  // `check` cannot know without rendering). A page that shows a body has those from its slot (the
+  // Markdown before the body) and the body as it is now; another page's (an SLO's description) are
+  // not saved, so a link to one of its anchors takes the long way.
   const ProseSearch& search = plan.state.search;
-  std::map<std::string, std::set<std::string>> ids;
-  std::map<std::string, const ProsePage*> edited_pages;
-  for (const auto& p : plan.state.pages)
-    if (plan.changed.count(p.slot.file)) edited_pages.emplace(p.path, &p);
-  const auto ids_of = [&](const std::string& page) -> const std::set<std::string>* {
-    auto known = plan.links.pages.find(page);
-    if (known == plan.links.pages.end()) return nullptr;
-    auto [it, fresh] = ids.try_emplace(page);
-    if (!fresh) return &it->second;
-    it->second.insert(known->second.ids.begin(), known->second.ids.end());
-    if (auto edited = edited_pages.find(page); edited != edited_pages.end()) {
-      const std::string& file = edited->second->slot.file;
-      if (auto body = plan.bodies.find(file); body != plan.bodies.end())
-        it->second.merge(body_anchors(file, body->second, page, search.file_pages, search.repo_url,
-                                      search.branch));
+  std::map<std::string, const ProsePage*> slots; // every page with a slot, made at the first need
+  std::map<std::string, std::set<std::string>> anchors;
+  const auto anchors_of = [&](const std::string& page) -> const std::set<std::string>* {
+    if (auto known = anchors.find(page); known != anchors.end()) return &known->second;
+    if (slots.empty())
+      for (const auto* list : {&plan.state.pages, &plan.state.others})
+        for (const auto& p : *list)
+          slots.emplace(p.path, &p);
+    auto it = slots.find(page);
+    if (it == slots.end()) return nullptr;
+    const ProseSlot& slot = it->second->slot;
+    std::optional<std::string> unchanged;
+    auto edited = plan.bodies.find(slot.file);
+    if (edited == plan.bodies.end()) {
+      unchanged = read_markdown_body(run.opts.dir, slot.file, c.load);
+      if (!unchanged) return nullptr;
     }
-    return &it->second;
+    const std::string& body = unchanged ? *unchanged : edited->second;
+    return &anchors
+                .emplace(page, page_anchors(slot.file, body, page, slot.taken, search.file_pages,
+                                            search.repo_url, search.branch))
+                .first->second;
   };
   for (const auto& p : plan.state.pages) {
     if (!plan.changed.count(p.slot.file)) continue;
     auto body = plan.bodies.find(p.slot.file);
     if (body == plan.bodies.end() ||
-        body_has_suspect_link(p.slot.file, body->second, p.path, search.file_pages, search.repo_url,
-                              search.branch, ids_of))
+        body_has_suspect_link(p.slot.file, body->second, p.path, p.slot.taken, search.file_pages,
+                              search.repo_url, search.branch, anchors_of))
       return false;
   }
   // The theme overrides are read again (their bytes are in the fingerprint); a finding there
