@@ -263,6 +263,9 @@ std::string store_stamp(const Run& run) {
   return Store::file_stamp(store_path(run));
 }
 
+// The names of the files a build keeps beside the store start with this.
+constexpr const char* k_record_prefix = "nines-build-";
+
 // Where a build leaves its record for the next build into the same output folder: beside the
 // store (the only memory between runs), one file per output folder. Not in the site, whose bytes
 // must not depend on the store's state.
@@ -270,7 +273,7 @@ fs::path record_path(const Run& run) {
   std::error_code ec;
   const fs::path out = fs::absolute(output_dir(run), ec).lexically_normal();
   return fs::absolute(store_path(run), ec).lexically_normal().parent_path() /
-         ("nines-build-" + content_hash(out.string()) + ".json");
+         (k_record_prefix + content_hash(out.string()) + ".json");
 }
 
 // Beside the record: the links of every page of the site in the output folder (SavedLinks), so a
@@ -294,6 +297,29 @@ fs::path file_cache_path(const Run& run) {
   fs::path p = record_path(run);
   p.replace_extension(".files");
   return p;
+}
+
+// Beside the record: the site's stamps (read_site_stamps), which tell a file of the site nines
+// left from one edited by hand without reading it. Not in the site, whose bytes must not depend
+// on where it was built.
+fs::path stamps_path(const Run& run) {
+  fs::path p = record_path(run);
+  p.replace_extension(".stamps");
+  return p;
+}
+
+// Removes what killed builds left beside the records (of any output folder: one built into
+// once may never be built into again): the temporary files of a record, its saved views, links
+// and stamps, and the walk's cache. Only those of processes no longer running are touched.
+void remove_stale_build_files(const Run& run) {
+  remove_stale_temps(record_path(run).parent_path(), k_record_prefix);
+}
+
+// The manifest of the site in the output folder, with its stamps when they describe it.
+SiteManifest read_output_manifest(const Run& run) {
+  SiteManifest m = read_site_manifest(output_dir(run));
+  read_site_stamps(stamps_path(run), m);
+  return m;
 }
 
 // The GNU build id the linker wrote into this executable: a hash of the linked binary, so it
@@ -400,7 +426,7 @@ std::string input_fingerprint(Context& c) {
   FingerprintScope scope;
   scope.out = fs::absolute(output_dir(run), ec).lexically_normal();
   scope.store = fs::absolute(store_path(run), ec).lexically_normal();
-  scope.store_records_prefix = "nines-build-";
+  scope.store_records_prefix = k_record_prefix;
   // The cache is the binary's own: another binary may hash differently.
   FingerprintCache* cache = renderer_key().empty() ? nullptr : &c.file_cache;
   if (std::string bytes; cache && read_whole(file_cache_path(run), bytes))
@@ -507,7 +533,7 @@ bool previous_site_stands(Context& c, const nlohmann::json& record) {
   if (!record.is_object() || record.value("inputs", "") != c.fingerprint ||
       record.value("store", "") != store_stamp(run))
     return false;
-  const SiteManifest previous = read_site_manifest(output_dir(run));
+  const SiteManifest previous = read_output_manifest(run);
   if (previous.digest.empty() || record.value("site", "") != previous.digest) return false;
   if (!site_matches_manifest(output_dir(run), previous)) return false;
   if (!replay_diagnostics(run, record)) return false;
@@ -588,7 +614,8 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
   std::optional<SavedLinks> links;
   parallel_for(3, static_cast<int>(c.load.jobs), [&](std::size_t task) {
     if (task == 0) {
-      site_ok = site_matches_manifest(output_dir(run), plan.manifest);
+      site_ok = read_site_stamps(stamps_path(run), plan.manifest) &&
+                site_matches_manifest(output_dir(run), plan.manifest);
     } else if (task == 1) {
       std::string bytes;
       if (!read_whole(prose_path(run), bytes)) return;
@@ -943,13 +970,10 @@ bool start_prose_file(Context& c) {
   const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
   c.prose_token = content_hash(renderer_key() + " " + c.fingerprint + " " +
                                std::to_string(::getpid()) + " " + std::to_string(stamp));
-  // Leftovers of killed builds into this folder first (one build per output folder at a time).
+  // Leftovers of killed builds into this folder first: tens of megabytes each at 10,000 pages.
+  remove_stale_build_files(run);
   const fs::path final_path = prose_path(run);
-  const std::string leftover = final_path.filename().string() + ".tmp-";
   std::error_code ec;
-  for (fs::directory_iterator it(final_path.parent_path(), ec), end; !ec && it != end;
-       it.increment(ec))
-    if (it->path().filename().string().rfind(leftover, 0) == 0) fs::remove(it->path(), ec);
   c.prose_temp = final_path;
   c.prose_temp += ".tmp-" + std::to_string(::getpid());
   c.prose_out = std::make_unique<std::ofstream>(c.prose_temp, std::ios::binary | std::ios::trunc);
@@ -1049,9 +1073,9 @@ std::string stage_render(Context& c) {
     std::set<std::string> paths; // without a writer (a run that stops at render)
     std::optional<SavedLinks> previous;
     if (run.opts.last >= Stage::Write) {
-      c.writer =
-          std::make_unique<SiteWriter>(output_dir(run), SiteWriter::Mode::Streaming,
-                                       run.output_from_config ? std::string() : run.repo.root);
+      c.writer = std::make_unique<SiteWriter>(
+          output_dir(run), SiteWriter::Mode::Streaming,
+          run.output_from_config ? std::string() : run.repo.root, stamps_path(run));
       previous = previous_links(run, c.writer->previous().digest);
     }
     SiteSink sink;
@@ -1193,7 +1217,8 @@ std::string write_prose_only(Context& c) {
   Context::ProsePlan& plan = *c.prose;
   std::error_code ec;
   fs::remove(record_path(run), ec); // as below: no record may vouch for a site being changed
-  const std::string digest = replace_site_files(output_dir(run), plan.manifest, plan.files);
+  const std::string digest =
+      replace_site_files(output_dir(run), plan.manifest, plan.files, stamps_path(run));
   run.site_files = plan.manifest.files.size();
   run.site_reused = run.site_files - plan.files.size();
   c.links = std::move(plan.links);
@@ -1209,6 +1234,7 @@ std::string stage_write(Context& c) {
   // A build that keeps the previous site still removes what killed builds left beside it; a
   // writer does that first, and these builds make none.
   if (c.up_to_date || c.prose) SiteWriter::clean_stale(output_dir(run));
+  remove_stale_build_files(run);
   if (c.up_to_date) return "skipped";
   try {
     if (c.prose) return write_prose_only(c);
