@@ -1449,7 +1449,8 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
 }
 
 std::vector<std::filesystem::path> build_state_files(const Run& run) {
-  return {record_path(run), links_path(run), prose_path(run), file_cache_path(run)};
+  return {record_path(run), links_path(run), prose_path(run), file_cache_path(run),
+          stamps_path(run)};
 }
 
 std::filesystem::path store_path(const Run& run) {
