@@ -263,6 +263,9 @@ std::string store_stamp(const Run& run) {
   return Store::file_stamp(store_path(run));
 }
 
+// The names of the files a build keeps beside the store start with this.
+constexpr const char* k_record_prefix = "nines-build-";
+
 // Where a build leaves its record for the next build into the same output folder: beside the
 // store (the only memory between runs), one file per output folder. Not in the site, whose bytes
 // must not depend on the store's state.
@@ -270,7 +273,7 @@ fs::path record_path(const Run& run) {
   std::error_code ec;
   const fs::path out = fs::absolute(output_dir(run), ec).lexically_normal();
   return fs::absolute(store_path(run), ec).lexically_normal().parent_path() /
-         ("nines-build-" + content_hash(out.string()) + ".json");
+         (k_record_prefix + content_hash(out.string()) + ".json");
 }
 
 // Beside the record: the links of every page of the site in the output folder (SavedLinks), so a
@@ -294,6 +297,29 @@ fs::path file_cache_path(const Run& run) {
   fs::path p = record_path(run);
   p.replace_extension(".files");
   return p;
+}
+
+// Beside the record: the site's stamps (read_site_stamps), which tell a file of the site nines
+// left from one edited by hand without reading it. Not in the site, whose bytes must not depend
+// on where it was built.
+fs::path stamps_path(const Run& run) {
+  fs::path p = record_path(run);
+  p.replace_extension(".stamps");
+  return p;
+}
+
+// Removes what killed builds left beside the records (of any output folder: one built into
+// once may never be built into again): the temporary files of a record, its saved views, links
+// and stamps, and the walk's cache. Only those of processes no longer running are touched.
+void remove_stale_build_files(const Run& run) {
+  remove_stale_temps(record_path(run).parent_path(), k_record_prefix);
+}
+
+// The manifest of the site in the output folder, with its stamps when they describe it.
+SiteManifest read_output_manifest(const Run& run) {
+  SiteManifest m = read_site_manifest(output_dir(run));
+  read_site_stamps(stamps_path(run), m);
+  return m;
 }
 
 // The GNU build id the linker wrote into this executable: a hash of the linked binary, so it
@@ -400,7 +426,7 @@ std::string input_fingerprint(Context& c) {
   FingerprintScope scope;
   scope.out = fs::absolute(output_dir(run), ec).lexically_normal();
   scope.store = fs::absolute(store_path(run), ec).lexically_normal();
-  scope.store_records_prefix = "nines-build-";
+  scope.store_records_prefix = k_record_prefix;
   // The cache is the binary's own: another binary may hash differently.
   FingerprintCache* cache = renderer_key().empty() ? nullptr : &c.file_cache;
   if (std::string bytes; cache && read_whole(file_cache_path(run), bytes))
@@ -507,7 +533,7 @@ bool previous_site_stands(Context& c, const nlohmann::json& record) {
   if (!record.is_object() || record.value("inputs", "") != c.fingerprint ||
       record.value("store", "") != store_stamp(run))
     return false;
-  const SiteManifest previous = read_site_manifest(output_dir(run));
+  const SiteManifest previous = read_output_manifest(run);
   if (previous.digest.empty() || record.value("site", "") != previous.digest) return false;
   if (!site_matches_manifest(output_dir(run), previous)) return false;
   if (!replay_diagnostics(run, record)) return false;
@@ -588,7 +614,8 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
   std::optional<SavedLinks> links;
   parallel_for(3, static_cast<int>(c.load.jobs), [&](std::size_t task) {
     if (task == 0) {
-      site_ok = site_matches_manifest(output_dir(run), plan.manifest);
+      site_ok = read_site_stamps(stamps_path(run), plan.manifest) &&
+                site_matches_manifest(output_dir(run), plan.manifest);
     } else if (task == 1) {
       std::string bytes;
       if (!read_whole(prose_path(run), bytes)) return;
@@ -608,34 +635,42 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
       return false;
   if (!plan.manifest.files.count("search-index.js")) return false;
   plan.links = std::move(*links);
-  // A new link in an edited body is checked where it is written, which only the long way does.
-  // An anchor of another page is read from the ids the previous build saw there, and from the
-  // headings of that page's body when it was edited too.
+  // A new link in an edited body is checked where it is written, which only the long way does,
+  // so one check_content_links could refuse sends the build the long way. Its rule holds here too:
+  // an anchor of another page is a heading of that page's Markdown (not any id of the page, which
+  // `check` cannot know without rendering). A page that shows a body has those from its slot (the
+  // Markdown before the body) and the body as it is now; another page's (an SLO's description) are
+  // not saved, so a link to one of its anchors takes the long way.
   const ProseSearch& search = plan.state.search;
-  std::map<std::string, std::set<std::string>> ids;
-  std::map<std::string, const ProsePage*> edited_pages;
-  for (const auto& p : plan.state.pages)
-    if (plan.changed.count(p.slot.file)) edited_pages.emplace(p.path, &p);
-  const auto ids_of = [&](const std::string& page) -> const std::set<std::string>* {
-    auto known = plan.links.pages.find(page);
-    if (known == plan.links.pages.end()) return nullptr;
-    auto [it, fresh] = ids.try_emplace(page);
-    if (!fresh) return &it->second;
-    it->second.insert(known->second.ids.begin(), known->second.ids.end());
-    if (auto edited = edited_pages.find(page); edited != edited_pages.end()) {
-      const std::string& file = edited->second->slot.file;
-      if (auto body = plan.bodies.find(file); body != plan.bodies.end())
-        it->second.merge(body_anchors(file, body->second, page, search.file_pages, search.repo_url,
-                                      search.branch));
+  std::map<std::string, const ProsePage*> slots; // every page with a slot, made at the first need
+  std::map<std::string, std::set<std::string>> anchors;
+  const auto anchors_of = [&](const std::string& page) -> const std::set<std::string>* {
+    if (auto known = anchors.find(page); known != anchors.end()) return &known->second;
+    if (slots.empty())
+      for (const auto* list : {&plan.state.pages, &plan.state.others})
+        for (const auto& p : *list)
+          slots.emplace(p.path, &p);
+    auto it = slots.find(page);
+    if (it == slots.end()) return nullptr;
+    const ProseSlot& slot = it->second->slot;
+    std::optional<std::string> unchanged;
+    auto edited = plan.bodies.find(slot.file);
+    if (edited == plan.bodies.end()) {
+      unchanged = read_markdown_body(run.opts.dir, slot.file, c.load);
+      if (!unchanged) return nullptr;
     }
-    return &it->second;
+    const std::string& body = unchanged ? *unchanged : edited->second;
+    return &anchors
+                .emplace(page, page_anchors(slot.file, body, page, slot.taken, search.file_pages,
+                                            search.repo_url, search.branch))
+                .first->second;
   };
   for (const auto& p : plan.state.pages) {
     if (!plan.changed.count(p.slot.file)) continue;
     auto body = plan.bodies.find(p.slot.file);
     if (body == plan.bodies.end() ||
-        body_has_suspect_link(p.slot.file, body->second, p.path, search.file_pages, search.repo_url,
-                              search.branch, ids_of))
+        body_has_suspect_link(p.slot.file, body->second, p.path, p.slot.taken, search.file_pages,
+                              search.repo_url, search.branch, anchors_of))
       return false;
   }
   // The theme overrides are read again (their bytes are in the fingerprint); a finding there
@@ -935,13 +970,10 @@ bool start_prose_file(Context& c) {
   const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
   c.prose_token = content_hash(renderer_key() + " " + c.fingerprint + " " +
                                std::to_string(::getpid()) + " " + std::to_string(stamp));
-  // Leftovers of killed builds into this folder first (one build per output folder at a time).
+  // Leftovers of killed builds into this folder first: tens of megabytes each at 10,000 pages.
+  remove_stale_build_files(run);
   const fs::path final_path = prose_path(run);
-  const std::string leftover = final_path.filename().string() + ".tmp-";
   std::error_code ec;
-  for (fs::directory_iterator it(final_path.parent_path(), ec), end; !ec && it != end;
-       it.increment(ec))
-    if (it->path().filename().string().rfind(leftover, 0) == 0) fs::remove(it->path(), ec);
   c.prose_temp = final_path;
   c.prose_temp += ".tmp-" + std::to_string(::getpid());
   c.prose_out = std::make_unique<std::ofstream>(c.prose_temp, std::ios::binary | std::ios::trunc);
@@ -1041,9 +1073,9 @@ std::string stage_render(Context& c) {
     std::set<std::string> paths; // without a writer (a run that stops at render)
     std::optional<SavedLinks> previous;
     if (run.opts.last >= Stage::Write) {
-      c.writer =
-          std::make_unique<SiteWriter>(output_dir(run), SiteWriter::Mode::Streaming,
-                                       run.output_from_config ? std::string() : run.repo.root);
+      c.writer = std::make_unique<SiteWriter>(
+          output_dir(run), SiteWriter::Mode::Streaming,
+          run.output_from_config ? std::string() : run.repo.root, stamps_path(run));
       previous = previous_links(run, c.writer->previous().digest);
     }
     SiteSink sink;
@@ -1185,7 +1217,8 @@ std::string write_prose_only(Context& c) {
   Context::ProsePlan& plan = *c.prose;
   std::error_code ec;
   fs::remove(record_path(run), ec); // as below: no record may vouch for a site being changed
-  const std::string digest = replace_site_files(output_dir(run), plan.manifest, plan.files);
+  const std::string digest =
+      replace_site_files(output_dir(run), plan.manifest, plan.files, stamps_path(run));
   run.site_files = plan.manifest.files.size();
   run.site_reused = run.site_files - plan.files.size();
   c.links = std::move(plan.links);
@@ -1201,6 +1234,7 @@ std::string stage_write(Context& c) {
   // A build that keeps the previous site still removes what killed builds left beside it; a
   // writer does that first, and these builds make none.
   if (c.up_to_date || c.prose) SiteWriter::clean_stale(output_dir(run));
+  remove_stale_build_files(run);
   if (c.up_to_date) return "skipped";
   try {
     if (c.prose) return write_prose_only(c);
@@ -1415,7 +1449,8 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
 }
 
 std::vector<std::filesystem::path> build_state_files(const Run& run) {
-  return {record_path(run), links_path(run), prose_path(run), file_cache_path(run)};
+  return {record_path(run), links_path(run), prose_path(run), file_cache_path(run),
+          stamps_path(run)};
 }
 
 std::filesystem::path store_path(const Run& run) {

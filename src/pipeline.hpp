@@ -112,9 +112,9 @@ std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
 extern const char* const k_bad_now_message;
 
 // The files a build into `run`'s output folder leaves beside the store for the next one (its
-// record, the saved links, the saved views and what it knows of the files), for a caller whose
-// output folder does not outlive it (serve) to remove. Meaningful once run_pipeline has read
-// nines.yaml.
+// record, the saved links, the saved views, the site's stamps and what it knows of the files),
+// for a caller whose output folder does not outlive it (serve) to remove. Meaningful once
+// run_pipeline has read nines.yaml.
 std::vector<std::filesystem::path> build_state_files(const Run& run);
 
 // Finds the repository from `run.opts.dir` (or the current folder), as git does, and makes it the

@@ -1432,8 +1432,12 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
     const std::string ps = p.string();
     if (ps == store || ps == store + "-wal" || ps == store + "-shm" || ps == store + "-journal")
       continue;
+    // The build's own files, and the temporary ones they are written through (".NAME.tmp-…"),
+    // which a build into another folder may have there right now, or a killed one left.
     if (!scope.store_records_prefix.empty() && p.parent_path() == scope.store.parent_path() &&
-        name.rfind(scope.store_records_prefix, 0) == 0)
+        std::string_view(name)
+            .substr(name.size() > 1 && name[0] == '.' ? 1 : 0)
+            .starts_with(scope.store_records_prefix))
       continue;
     if (it->is_symlink(ec) || it->is_regular_file(ec))
       files.emplace_back(p.lexically_relative(root).generic_string(), p);

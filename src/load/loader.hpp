@@ -165,7 +165,8 @@ void load_repo(const std::filesystem::path& root, const LoadOptions& opts, DiagB
 // What repo_fingerprint leaves out besides git's own folder: the build's output folder (and the
 // site writer's temporary folders beside it, OUT.tmp-* and OUT.old-*), the store's file (with its
 // -wal, -shm and -journal) and, beside the store, the files whose names start with
-// `store_records_prefix` (the builds' own records). Absolute paths.
+// `store_records_prefix` or with "." and it (the builds' own records, and the temporary files
+// they are written through). Absolute paths.
 struct FingerprintScope {
   std::filesystem::path out;
   std::filesystem::path store;

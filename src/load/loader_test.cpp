@@ -710,6 +710,25 @@ TEST_CASE("loader: the fingerprint leaves out only the site writer's own folders
   CHECK(std::count(names.begin(), names.end(), "site.old-nines-124/svc.yaml") == 0);
 }
 
+TEST_CASE("loader: the fingerprint leaves out the builds' files beside the store") {
+  TempRepo r;
+  write_docs(r, 3);
+  FingerprintScope scope;
+  scope.out = r.root / "site";
+  scope.store = r.root / ".nines" / "cache.db";
+  scope.store_records_prefix = "nines-build-";
+  auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
+  r.write(".nines/notes.txt", "kept\n");
+  const std::string base = repo_fingerprint(r.root, LoadOptions{}, scope, hash, nullptr);
+  // A record, and the temporary file a build writes it through (or a killed one left).
+  r.write(".nines/nines-build-abc.json", "{}");
+  r.write(".nines/.nines-build-abc.json.tmp-123-4", "{}");
+  CHECK(repo_fingerprint(r.root, LoadOptions{}, scope, hash, nullptr) == base);
+  // Anything else beside the store is content.
+  r.write(".nines/.notes.tmp-123-4", "x");
+  CHECK(repo_fingerprint(r.root, LoadOptions{}, scope, hash, nullptr) != base);
+}
+
 TEST_CASE("loader: the fingerprint without bodies sees everything but Markdown bodies") {
   TempRepo r;
   r.write("nines.yaml", "version: 1\n");

@@ -219,28 +219,31 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
   }
 }
 
-std::set<std::string> body_anchors(const std::string& file, const std::string& body,
-                                   const std::string& page,
+std::set<std::string> page_anchors(const std::string& file, const std::string& body,
+                                   const std::string& page, const std::vector<std::string>& taken,
                                    const std::map<std::string, std::string>& file_pages,
                                    const std::string& repo_url, const std::string& branch) {
   const LinkBase base{file_pages, repo_url, branch};
-  std::set<std::string> anchors;
+  std::set<std::string> anchors(taken.begin(), taken.end());
   site::markdown_for(base, file, body, page, &anchors);
+  anchors.insert("main"); // the skip link's target, as check_content_links counts it
   return anchors;
 }
 
 bool body_has_suspect_link(
     const std::string& file, const std::string& body, const std::string& page,
-    const std::map<std::string, std::string>& file_pages, const std::string& repo_url,
-    const std::string& branch,
-    const std::function<const std::set<std::string>*(const std::string& page)>& ids_of) {
+    const std::vector<std::string>& taken, const std::map<std::string, std::string>& file_pages,
+    const std::string& repo_url, const std::string& branch,
+    const std::function<const std::set<std::string>*(const std::string& page)>& anchors_of) {
   if (!may_link(body)) return false;
   const LinkBase base{file_pages, repo_url, branch};
-  std::set<std::string> here;
+  // The page's anchors as check_content_links renders them: the Markdown before the body, the
+  // body, and `main`.
+  std::set<std::string> here(taken.begin(), taken.end());
   const MarkdownResult r = site::markdown_for(base, file, body, page, &here);
   here.insert("main");
   for (const auto& link : r.links)
-    if (!prose_problem(base, file, page, link.url, here, ids_of).empty()) return true;
+    if (!prose_problem(base, file, page, link.url, here, anchors_of).empty()) return true;
   return false;
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace nines {
 
@@ -22,20 +23,24 @@ namespace nines {
 // the page it leads to. Unsafe URLs (javascript:) are not links on the site at all, so not these.
 void check_content_links(const Repo& repo, DiagBag& diags);
 
-// Whether the Markdown body of repository file `file`, shown on `page`, holds a link
-// check_content_links could refuse: a build that would render only the pages of edited bodies
-// takes the long way instead, which reports it at its line. A fragment on the same page is
-// checked against the body's own headings; one on another page against `ids_of(that page)`,
-// which is null when they are not known (the link is then suspect).
+// Whether the Markdown body of repository file `file`, shown on `page` after Markdown whose
+// headings took the anchors `taken`, holds a link check_content_links could refuse: a build that
+// would render only the pages of edited bodies takes the long way instead, which reports it at
+// its line. The rule is check_content_links's: a fragment on the same page must name a heading of
+// the page's Markdown (or `main`); one on another page must be in `anchors_of(that page)`, that
+// page's heading anchors (page_anchors), which is null when they are not known (the link is then
+// suspect).
 bool body_has_suspect_link(
     const std::string& file, const std::string& body, const std::string& page,
-    const std::map<std::string, std::string>& file_pages, const std::string& repo_url,
-    const std::string& branch,
-    const std::function<const std::set<std::string>*(const std::string& page)>& ids_of);
+    const std::vector<std::string>& taken, const std::map<std::string, std::string>& file_pages,
+    const std::string& repo_url, const std::string& branch,
+    const std::function<const std::set<std::string>*(const std::string& page)>& anchors_of);
 
-// The anchors the headings of a Markdown body of `file` take on `page`.
-std::set<std::string> body_anchors(const std::string& file, const std::string& body,
-                                   const std::string& page,
+// The anchors a link may name on `page`, which shows the Markdown body of `file` after Markdown
+// whose headings took the anchors `taken`, as check_content_links counts them: every heading's of
+// that Markdown and of the body, and `main`.
+std::set<std::string> page_anchors(const std::string& file, const std::string& body,
+                                   const std::string& page, const std::vector<std::string>& taken,
                                    const std::map<std::string, std::string>& file_pages,
                                    const std::string& repo_url, const std::string& branch);
 

@@ -277,7 +277,10 @@ std::optional<ProseState> decode_prose(std::string_view bytes,
       // Only the views of the pages to make again are copied out.
       const bool wanted = files.count(p.slot.file) != 0;
       if (!(wanted ? in.text(p.view) : in.skip_text())) return std::nullopt;
-      if (wanted) state.pages.push_back(std::move(p));
+      if (wanted)
+        state.pages.push_back(std::move(p));
+      else
+        state.others.push_back(std::move(p));
       ++pages;
       record_done();
     } else if (what == "search" && !search) {

@@ -89,6 +89,8 @@ struct ProseSearch {
 
 struct ProseState {
   std::vector<ProsePage> pages; // sorted by path; from decode_prose, the wanted ones only
+  // From decode_prose: every other page, without its view (its slot tells its headings' anchors).
+  std::vector<ProsePage> others;
   ProseSearch search;
 };
 
@@ -100,9 +102,9 @@ std::optional<ViewJson> decode_view(std::string_view bytes);
 // The saved state as bytes, written as it is made, so it is never held whole: prose_file_start(),
 // then encode_prose_page() of each page and encode_prose_search() once, in any order, then
 // encode_prose_end() with the number of pages and the content_hash of every record before it,
-// concatenated in order. And back: decode_prose keeps only the pages that show one of `files`
-// (keys), and returns nullopt when the bytes are damaged (changed in place too), cut short or of
-// another encoding.
+// concatenated in order. And back: decode_prose keeps the views of only the pages that show one
+// of `files` (keys; the other pages' slots go to `others`), and returns nullopt when the bytes are
+// damaged (changed in place too), cut short or of another encoding.
 std::string prose_file_start();
 std::string encode_prose_page(const ProsePage& page);
 std::string encode_prose_search(const ProseSearch& search);

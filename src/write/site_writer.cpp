@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <dirent.h>
@@ -48,6 +49,34 @@ std::string errno_text(int err) {
   return std::system_category().message(err);
 }
 
+std::int64_t mtime_ns(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+// Whether the file `st` describes is one nines left as `f` records it: a plain file with its size,
+// inode and modification time (the site's stamps; unknown ones match nothing).
+bool as_nines_left_it(const struct stat& st, const SiteManifest::File& f) {
+  return f.ino != 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == f.size &&
+         static_cast<std::uint64_t>(st.st_ino) == f.ino && mtime_ns(st) == f.mtime_ns;
+}
+
+// The pid in the name of a temporary file `name` ends with: `what` (".tmp-"), then the pid and
+// optionally "-N". -1 when it has no such end.
+long pid_of_temp(std::string_view name, std::string_view what) {
+  const std::size_t at = name.rfind(what);
+  if (at == std::string_view::npos) return -1;
+  std::string_view tail = name.substr(at + what.size());
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (const std::size_t dash = tail.find('-'); dash != std::string_view::npos) {
+    if (!digits(tail.substr(dash + 1))) return -1;
+    tail = tail.substr(0, dash);
+  }
+  // No pid has more than 9 digits (Linux's limit is 2^22).
+  return digits(tail) && tail.size() <= 9 ? std::stol(std::string(tail)) : -1;
+}
+
 // The process's umask, read without changing it: umask() reads it only by setting it, which would
 // race with threads creating files. Unknown: every bit, so modes are always set explicitly.
 mode_t current_umask() {
@@ -68,7 +97,9 @@ mode_t current_umask() {
 // (a new file in the temporary tree), so it is created with its mode and changed only where the
 // umask (`mask`, current_umask()) took bits away; otherwise an existing file is truncated and its
 // mode set. One open, the writes and a close, where a stream and a chmod by path took more calls.
-void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mode_t mask) {
+// `stamp`, when given, gets the file's inode and modification time once written.
+void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mode_t mask,
+                 SiteManifest::File* stamp = nullptr) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (fresh ? O_EXCL : O_TRUNC),
                         k_file_mode);
   if (fd < 0) throw WriteError(path + ": cannot be created: " + errno_text(errno));
@@ -89,6 +120,12 @@ void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mo
     }
     p += n;
     left -= static_cast<std::size_t>(n);
+  }
+  if (stamp) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) fail("cannot be read back");
+    stamp->ino = static_cast<std::uint64_t>(st.st_ino);
+    stamp->mtime_ns = mtime_ns(st);
   }
   if (::close(fd) != 0) throw WriteError(path + ": write failed: " + errno_text(errno));
 }
@@ -285,7 +322,8 @@ bool recover_site_files(const fs::path& out) {
 }
 
 std::string replace_site_files(const fs::path& out, const SiteManifest& manifest,
-                               const std::map<std::string, SiteFileUpdate>& files) {
+                               const std::map<std::string, SiteFileUpdate>& files,
+                               const fs::path& stamps) {
   if (manifest.digest.empty() || read_site_manifest(out).digest != manifest.digest)
     throw WriteError(out.string() + ": the site changed since its manifest was read");
   std::map<std::string, SiteManifest::File> entries = manifest.files;
@@ -304,10 +342,15 @@ std::string replace_site_files(const fs::path& out, const SiteManifest& manifest
     for (const auto& place : places)
       fs::remove(beside(place, what, tag), ec);
   };
+  // Each new file's stamps, taken as it is written: the rename into place keeps them.
+  std::vector<SiteManifest::File> written(files.size());
   try {
     std::size_t i = 1;
-    for (const auto& [rel, update] : files)
-      write_bytes(beside(places[i++], ".tmp-", tag).string(), update.bytes, false, 07777);
+    for (const auto& [rel, update] : files) {
+      write_bytes(beside(places[i], ".tmp-", tag).string(), update.bytes, false, 07777,
+                  &written[i - 1]);
+      ++i;
+    }
   } catch (...) {
     drop(".tmp-");
     throw;
@@ -352,8 +395,14 @@ std::string replace_site_files(const fs::path& out, const SiteManifest& manifest
       throw WriteError(where);
     }
   }
-  for (const auto& [rel, update] : files)
-    entries[rel] = {content_hash(update.bytes), update.bytes.size(), update.input};
+  {
+    std::size_t i = 0;
+    for (const auto& [rel, update] : files) {
+      entries[rel] = {content_hash(update.bytes), update.bytes.size(), update.input, written[i].ino,
+                      written[i].mtime_ns};
+      ++i;
+    }
+  }
   const std::string marker = marker_with(entries);
   try {
     write_file_atomic(out / k_site_marker, marker);
@@ -365,6 +414,7 @@ std::string replace_site_files(const fs::path& out, const SiteManifest& manifest
   // second names are not all there, and only clears up).
   drop(".prev-");
   fs::remove(out / k_pending, ec);
+  write_site_stamps(stamps, entries, content_hash(marker));
   return content_hash(marker);
 }
 
@@ -391,13 +441,79 @@ SiteManifest read_site_manifest(const fs::path& out) {
   return m;
 }
 
+namespace {
+
+constexpr std::string_view k_stamps_head = "nines-site-stamps 1 ";
+
+} // namespace
+
+bool read_site_stamps(const fs::path& path, SiteManifest& manifest) {
+  if (path.empty() || manifest.digest.empty()) return false;
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  const std::streamoff size = in.tellg();
+  if (size <= 0) return false;
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(text.data(), size)) return false;
+  // "nines-site-stamps 1 DIGEST COUNT", then "INODE MTIME_NS" a line for each file, in the
+  // manifest's order (by path): the digest names the manifest, and so its paths.
+  const std::string head = std::string(k_stamps_head) + manifest.digest + " " +
+                           std::to_string(manifest.files.size()) + "\n";
+  if (text.compare(0, head.size(), head) != 0) return false;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> stamps;
+  stamps.reserve(manifest.files.size());
+  const char* p = text.data() + head.size();
+  const char* end = text.data() + text.size();
+  while (p < end) {
+    std::uint64_t ino = 0;
+    std::int64_t mtime = 0;
+    auto r = std::from_chars(p, end, ino);
+    if (r.ec != std::errc() || r.ptr == end || *r.ptr != ' ') return false;
+    r = std::from_chars(r.ptr + 1, end, mtime);
+    if (r.ec != std::errc() || r.ptr == end || *r.ptr != '\n') return false;
+    stamps.emplace_back(ino, mtime);
+    p = r.ptr + 1;
+  }
+  if (stamps.size() != manifest.files.size()) return false;
+  std::size_t i = 0;
+  for (auto& [rel, f] : manifest.files) {
+    f.ino = stamps[i].first;
+    f.mtime_ns = stamps[i].second;
+    ++i;
+  }
+  return true;
+}
+
+void write_site_stamps(const fs::path& path, const std::map<std::string, SiteManifest::File>& files,
+                       const std::string& digest) noexcept {
+  if (path.empty() || digest.empty()) return;
+  try {
+    std::string text =
+        std::string(k_stamps_head) + digest + " " + std::to_string(files.size()) + "\n";
+    text.reserve(text.size() + files.size() * 32);
+    for (const auto& [rel, f] : files) {
+      text += std::to_string(f.ino);
+      text += ' ';
+      text += std::to_string(f.mtime_ns);
+      text += '\n';
+    }
+    write_file_atomic(path, text);
+  } catch (...) {
+    // Without stamps the next build writes every file again instead of linking it: slower, right.
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+}
+
 bool site_matches_manifest(const fs::path& out, const SiteManifest& manifest) {
   if (manifest.files.empty()) return false;
-  std::error_code ec;
+  const std::string prefix = out.string() + "/";
+  std::string p;
   for (const auto& [rel, f] : manifest.files) {
-    const fs::path p = out / rel;
-    if (!fs::is_regular_file(fs::symlink_status(p, ec))) return false;
-    if (fs::file_size(p, ec) != f.size || ec) return false;
+    p.assign(prefix).append(rel);
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !as_nines_left_it(st, f)) return false;
   }
   return true;
 }
@@ -500,7 +616,8 @@ bool SiteWriter::is_valid_path(std::string_view path) {
   }
 }
 
-SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root) : m_mode(mode) {
+SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root, fs::path stamps)
+    : m_stamps(std::move(stamps)), m_mode(mode) {
   check_output_dir(out, repo_root);
   m_repo_root = repo_root;
   out = fs::absolute(out).lexically_normal();
@@ -526,6 +643,7 @@ SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root) : m_m
   // A replace_site_files killed part-way is undone first: the previous site is what this writer
   // compares with and keeps.
   if (recover_site_files(m_out) || !had_site) m_previous = read_site_manifest(m_out);
+  read_site_stamps(m_stamps, m_previous);
   if (m_mode == Mode::Streaming) create_temp();
 }
 
@@ -673,26 +791,28 @@ void SiteWriter::create_temp() {
 }
 
 void SiteWriter::write_one(const std::string& rel, const std::string& bytes,
-                           const SiteManifest::File& mine) {
+                           SiteManifest::File& mine) {
   // The same bytes at the same path in the previous site: link the old file instead of writing.
   if (auto it = m_previous.files.find(rel); it != m_previous.files.end() &&
                                             it->second.hash == mine.hash &&
                                             it->second.size == mine.size) {
-    if (link_previous(rel, mine.size)) {
+    if (link_previous(rel, it->second)) {
+      // A link is the same file: its inode and modification time stay.
+      mine.ino = it->second.ino;
+      mine.mtime_ns = it->second.mtime_ns;
       ++m_reused;
       return;
     }
   }
-  write_bytes(m_temp_prefix + rel, bytes, true, m_umask);
+  write_bytes(m_temp_prefix + rel, bytes, true, m_umask, &mine);
 }
 
-bool SiteWriter::link_previous(const std::string& rel, std::uint64_t size) {
-  // One lstat and one link: the old file is still a plain file at its recorded size.
+bool SiteWriter::link_previous(const std::string& rel, const SiteManifest::File& previous) {
+  // One lstat and one link: the old file is still as nines left it (size and stamps), so it holds
+  // the bytes the manifest records; one edited by hand, even at the same size, is not linked.
   const std::string old = m_out_prefix + rel;
   struct stat st {};
-  if (::lstat(old.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<std::uint64_t>(st.st_size) != size)
-    return false;
+  if (::lstat(old.c_str(), &st) != 0 || !as_nines_left_it(st, previous)) return false;
   return ::link(old.c_str(), (m_temp_prefix + rel).c_str()) == 0;
 }
 
@@ -798,6 +918,10 @@ std::string SiteWriter::add(std::string_view path, std::string bytes, std::strin
   }
   make_claimed_dirs(claims);
   write_one(p, bytes, file);
+  std::lock_guard<std::mutex> lock(m_mutex);
+  SiteManifest::File& recorded = m_hashes.at(p);
+  recorded.ino = file.ino;
+  recorded.mtime_ns = file.mtime_ns;
   return file.hash;
 }
 
@@ -817,7 +941,7 @@ bool SiteWriter::reuse(std::string_view path, const std::string& input, SiteMani
   }
   make_claimed_dirs(claims);
   // Outside the lock too: one lstat and one link per page of a rebuild.
-  const bool linked = link_previous(p, it->second.size);
+  const bool linked = link_previous(p, it->second);
   std::lock_guard<std::mutex> lock(m_mutex);
   if (!linked) {
     // Not there any more (or no links on this file system): the caller renders the page.
@@ -849,19 +973,10 @@ namespace {
 bool writer_leftover(const std::string& name) {
   if (name == k_pending) return true;
   if (name.size() < 2 || name[0] != '.') return false;
-  for (const std::string_view what : {".tmp-", ".prev-"}) {
-    const std::size_t at = name.rfind(what);
-    if (at == std::string::npos || at < 2) continue;
-    const std::string_view tail = std::string_view(name).substr(at + what.size());
-    const std::size_t dash = tail.find('-');
-    const auto digits = [](std::string_view d) {
-      return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
-    };
-    if (dash == std::string_view::npos
-            ? digits(tail)
-            : digits(tail.substr(0, dash)) && digits(tail.substr(dash + 1)))
+  for (const std::string_view what : {".tmp-", ".prev-"})
+    if (const std::size_t at = name.rfind(what);
+        at != std::string::npos && at >= 2 && pid_of_temp(name, what) >= 0)
       return true;
-  }
   return false;
 }
 
@@ -983,6 +1098,9 @@ void SiteWriter::commit() {
   m_temp_created = false;
   m_committed = true;
   m_files.clear();
+  // After the swap: the stamps name the new manifest, so ones of a site that never came in are
+  // never read as its.
+  write_site_stamps(m_stamps, m_hashes, m_digest);
   // The new site is in place; an old tree that cannot be removed now goes at the next run.
   if (had_out) {
     try {
@@ -1008,6 +1126,18 @@ void write_file_atomic(const fs::path& path, std::string_view bytes) {
     std::error_code ec;
     fs::remove(temp, ec);
     throw;
+  }
+}
+
+void remove_stale_temps(const fs::path& dir, std::string_view stem) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::string_view own = std::string_view(name).substr(name[0] == '.' ? 1 : 0);
+    if (own.rfind(stem, 0) != 0) continue;
+    const long pid = pid_of_temp(own.substr(stem.size()), ".tmp-");
+    std::error_code gone;
+    if (pid >= 0 && !process_alive(pid)) fs::remove(it->path(), gone);
   }
 }
 

@@ -46,14 +46,36 @@ struct SiteManifest {
     std::string hash;
     std::uint64_t size = 0;
     std::string input; // a page's input hash (SiteWriter::reuse); empty for other files
+    // Where the file is on disk, as nines left it (the site's stamps, below; not in the marker):
+    // its inode and modification time in nanoseconds. ino 0: not known.
+    std::uint64_t ino = 0;
+    std::int64_t mtime_ns = 0;
   };
   std::map<std::string, File> files;
   std::string digest; // content_hash of the marker file
 };
 SiteManifest read_site_manifest(const std::filesystem::path& out);
 
-// Whether every file the manifest lists is still in `out` with its recorded size (a cheap check
-// that the site was not edited or damaged since; the bytes are not read).
+// The site's stamps: the inode and modification time of each file of the site as nines wrote or
+// linked it. A file whose lstat still shows them (and its recorded size) holds the bytes the
+// manifest records without being read: an edit by hand either makes a new file (`sed -i`, an
+// editor saving by rename) or writes the old one, which changes its modification time. They are
+// kept in a file of the build's own outside the site (beside the build record), not in the
+// marker, so the site's bytes stay the same whoever built it where; the file names the manifest
+// it describes by its digest. read_site_stamps() fills `ino` and `mtime_ns` of `manifest` from
+// the file at `path` when it describes that manifest, and says whether it did; without stamps no
+// file of the site is trusted (it is written again, not linked). write_site_stamps() writes the
+// stamps of `files`, the manifest with `digest`, atomically; a failure only costs the next build
+// its links.
+bool read_site_stamps(const std::filesystem::path& path, SiteManifest& manifest);
+void write_site_stamps(const std::filesystem::path& path,
+                       const std::map<std::string, SiteManifest::File>& files,
+                       const std::string& digest) noexcept;
+
+// Whether every file the manifest lists is still in `out` as nines left it, by one lstat each:
+// a plain file with its recorded size, inode and modification time (the stamps, which the
+// manifest must have: read_site_stamps). A cheap check that the site was not edited or damaged
+// since; the bytes are not read.
 bool site_matches_manifest(const std::filesystem::path& out, const SiteManifest& manifest);
 
 // Throws OutputRefused when `out` must not be replaced by a site built from the repository at
@@ -104,8 +126,10 @@ void check_output_dir(const std::filesystem::path& out, const std::filesystem::p
 // is refused (OutputRefused) unless the marker is all it holds.
 //
 // Incremental: a file whose bytes equal those of the same path in the previous OUT (by the
-// previous manifest's hash and size, and the old file's size on disk) is hard-linked from there
-// into the temporary directory instead of written again; the old tree is never modified, so the
+// previous manifest's hash and size), when the old file is still as nines left it (its size,
+// inode and modification time as the site's stamps record them), is hard-linked from there
+// into the temporary directory instead of written again (a file edited by hand is written
+// anew); the old tree is never modified, so the
 // swap stays atomic and a failed build still leaves the previous site as it was. Where links
 // cannot be made (another file system, a file system without them) the file is written.
 class SiteWriter {
@@ -113,9 +137,12 @@ public:
   enum class Mode { InMemory, Streaming };
 
   // Runs check_output_dir(out, repo_root) first and reads OUT's manifest: a refused folder throws
-  // OutputRefused and nothing is touched (not even leftovers of killed runs beside it).
+  // OutputRefused and nothing is touched (not even leftovers of killed runs beside it). `stamps`:
+  // the file of the site's stamps (read_site_stamps), read for the previous site and written at
+  // commit() for the new one; empty: none kept, and no file of the previous site is linked.
   explicit SiteWriter(std::filesystem::path out, Mode mode = Mode::InMemory,
-                      const std::filesystem::path& repo_root = {});
+                      const std::filesystem::path& repo_root = {},
+                      std::filesystem::path stamps = {});
   ~SiteWriter();
   SiteWriter(const SiteWriter&) = delete;
   SiteWriter& operator=(const SiteWriter&) = delete;
@@ -130,10 +157,10 @@ public:
   std::string add(std::string_view path, std::string bytes, std::string input = {});
 
   // The next build's shortcut for a file it has not made yet: when the previous site's manifest
-  // records the same non-empty `input` hash for `path` and the old file is still there at its
-  // recorded size, it is hard-linked into the new tree, recorded as if added (the previous
-  // manifest's entry, copied to `*previous` when given) and true is returned; the caller then
-  // need not make the file at all. Otherwise false, nothing is recorded, and the caller add()s
+  // records the same non-empty `input` hash for `path` and the old file is still there as nines
+  // left it (its size and stamps), it is hard-linked into the new tree, recorded as if added (the
+  // previous manifest's entry, copied to `*previous` when given) and true is returned; the caller
+  // then need not make the file at all. Otherwise false, nothing is recorded, and the caller add()s
   // the file. Same path rules and thread safety as add(). The caller vouches that equal inputs
   // give equal bytes (the same renderer made both).
   bool reuse(std::string_view path, const std::string& input,
@@ -178,8 +205,9 @@ public:
 
 private:
   void create_temp();
-  void write_one(const std::string& rel, const std::string& bytes, const SiteManifest::File& mine);
-  bool link_previous(const std::string& rel, std::uint64_t size);
+  // Writes (or links) the file; its stamps go into `mine`.
+  void write_one(const std::string& rel, const std::string& bytes, SiteManifest::File& mine);
+  bool link_previous(const std::string& rel, const SiteManifest::File& previous);
   // A directory of the temporary tree that one add() claimed and makes outside the lock; later
   // adds below it wait for it (m_dir_made) instead of making it again.
   struct DirClaim {
@@ -199,9 +227,10 @@ private:
   std::filesystem::path m_temp;
   std::filesystem::path m_old;
   std::filesystem::path m_repo_root;
-  std::string m_out_prefix;  // "OUT/", for the paths of the previous site's files
-  std::string m_temp_prefix; // "OUT.tmp-nines-<pid>/"
-  unsigned m_umask = 07777;  // the umask when the writer was made: which modes need setting
+  std::filesystem::path m_stamps; // the site's stamps (read_site_stamps); empty: none
+  std::string m_out_prefix;       // "OUT/", for the paths of the previous site's files
+  std::string m_temp_prefix;      // "OUT.tmp-nines-<pid>/"
+  unsigned m_umask = 07777;       // the umask when the writer was made: which modes need setting
   Mode m_mode;
   bool m_temp_created = false;
   bool m_committed = false;
@@ -241,8 +270,11 @@ struct SiteFileUpdate {
 // second names and the journal go. A failure during the renames puts the previous site back at
 // once; a run killed there leaves it to recover_site_files, which every build into the folder runs
 // first. Returns the new manifest's digest; throws WriteError.
+// `stamps` (empty: none) is the file of the site's stamps, which `manifest` carries
+// (read_site_stamps): written for the new manifest, with the new files'.
 std::string replace_site_files(const std::filesystem::path& out, const SiteManifest& manifest,
-                               const std::map<std::string, SiteFileUpdate>& files);
+                               const std::map<std::string, SiteFileUpdate>& files,
+                               const std::filesystem::path& stamps = {});
 
 // Undoes a replace_site_files that a killed run left half-done in `out` (its journal names a
 // process no longer running): every old file and the old marker go back, the new bytes go. A run
@@ -250,8 +282,15 @@ std::string replace_site_files(const std::filesystem::path& out, const SiteManif
 // back; false when there was nothing to undo (or the run is still going).
 bool recover_site_files(const std::filesystem::path& out);
 
-// Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory,
-// then a rename, so readers see the old or the new content, never a partial one.
+// Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory
+// (".NAME.tmp-PID-N"), then a rename, so readers see the old or the new content, never a partial
+// one.
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+// Removes from the folder `dir` the temporary files that processes no longer running left for
+// the files whose names start with `stem`: write_file_atomic's ".NAME.tmp-PID-N" and a streamed
+// file's "NAME.tmp-PID". A build killed while renaming one into place leaves it, and only its
+// own process would have removed it. Others' files, and those of a process still running, stay.
+void remove_stale_temps(const std::filesystem::path& dir, std::string_view stem);
 
 } // namespace nines

@@ -3,14 +3,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace nines;
 namespace fs = std::filesystem;
@@ -501,25 +505,58 @@ TEST_CASE("write/site_writer: write_file_atomic replaces a file whole") {
   CHECK(std::distance(fs::directory_iterator(t.path), fs::directory_iterator()) == 1);
 }
 
+TEST_CASE("write/site_writer: temporary files of processes gone are removed, others kept") {
+  TempDir t;
+  // A pid no process has: a child that has exited and been waited for.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const std::string dead = std::to_string(child), live = std::to_string(::getpid());
+  const std::vector<std::string> gone = {".nines-build-a.json.tmp-" + dead + "-0",
+                                         ".nines-build-b.files.tmp-" + dead + "-17",
+                                         "nines-build-a.prose.tmp-" + dead};
+  const std::vector<std::string> kept = {
+      ".nines-build-a.json.tmp-" + live + "-0", // a build still running
+      "nines-build-a.json",                     // the record itself
+      ".nines-build-a.json.tmp-" + dead + "-x", // not such a name
+      ".other.json.tmp-" + dead + "-0",         // not the stem's
+      "cache.db"};
+  for (const auto& name : gone)
+    std::ofstream(t.path / name) << "{}";
+  for (const auto& name : kept)
+    std::ofstream(t.path / name) << "{}";
+  remove_stale_temps(t.path, "nines-build-");
+  for (const auto& name : gone)
+    CHECK_MESSAGE(!fs::exists(t.path / name), name);
+  for (const auto& name : kept)
+    CHECK_MESSAGE(fs::exists(t.path / name), name);
+  remove_stale_temps(t.path / "missing", "nines-build-"); // no folder: nothing to do
+}
+
 TEST_CASE("write/site_writer: a rebuild links unchanged files and records a manifest") {
   TempDir t;
   const fs::path out = t.path / "site";
+  const fs::path stamps = t.path / "stamps"; // kept outside the site, as a build keeps them
   {
-    SiteWriter w(out);
+    SiteWriter w(out, SiteWriter::Mode::InMemory, {}, stamps);
     w.add("a.html", "same");
     w.add("b/c.html", "old");
     w.commit();
     CHECK(w.reused() == 0);
   }
-  const SiteManifest first = read_site_manifest(out);
+  SiteManifest first = read_site_manifest(out);
   REQUIRE(first.files.size() == 2);
   CHECK(first.files.at("a.html").hash == content_hash("same"));
   CHECK(first.files.at("a.html").size == 4);
+  CHECK_FALSE(site_matches_manifest(out, first)); // without its stamps, nothing is vouched for
+  REQUIRE(read_site_stamps(stamps, first));
   CHECK(site_matches_manifest(out, first));
   struct stat before {};
   ::stat((out / "a.html").c_str(), &before);
   {
-    SiteWriter w(out);
+    SiteWriter w(out, SiteWriter::Mode::InMemory, {}, stamps);
     w.add("a.html", "same");
     w.add("b/c.html", "new!");
     w.commit();
@@ -541,8 +578,81 @@ TEST_CASE("write/site_writer: a rebuild links unchanged files and records a mani
   }
   CHECK(snapshot(out) == snapshot(t.path / "fresh"));
   // A file edited in place no longer matches the manifest.
+  SiteManifest now = read_site_manifest(out);
+  REQUIRE(read_site_stamps(stamps, now));
+  CHECK(site_matches_manifest(out, now));
   std::ofstream(out / "a.html") << "edited";
-  CHECK_FALSE(site_matches_manifest(out, read_site_manifest(out)));
+  CHECK_FALSE(site_matches_manifest(out, now));
+  // Stamps of another manifest are not read as this one's.
+  SiteManifest other = read_site_manifest(out);
+  other.digest = content_hash("another marker");
+  CHECK_FALSE(read_site_stamps(stamps, other));
+}
+
+TEST_CASE("write/site_writer: a file edited by hand at the same size is written again") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  const fs::path stamps = t.path / "stamps";
+  auto build = [&](const fs::path& stamps_file) {
+    SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps_file);
+    w.add("api/slos.json", R"({"state": "exhausted"})");
+    w.add("p/index.html", "<h1>auth</h1>", "in-p");
+    w.add("q/index.html", "<h1>q</h1>", "in-q");
+    w.add("r/index.html", "<h1>r</h1>", "in-r");
+    w.commit();
+    return w.reused();
+  };
+  CHECK(build(stamps) == 0);
+  CHECK(build(stamps) == 4); // untouched: every file linked
+  struct stat before {};
+  ::lstat((out / "q" / "index.html").c_str(), &before);
+  // Same-size edits: a new file by rename (as `sed -i` makes), a write in place (a new mtime: a
+  // clock tick after the build's write, as any edit by hand is), and one with its old
+  // modification time put back (a new inode all the same).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    std::ofstream(t.path / "x") << R"({"state": "EXHAUSTED"})";
+    fs::rename(t.path / "x", out / "api" / "slos.json");
+    std::ofstream f(out / "p" / "index.html", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(1);
+    f << "H";
+  }
+  struct stat st {};
+  ::lstat((out / "r" / "index.html").c_str(), &st);
+  std::ofstream(t.path / "y") << "<h1>R</h1>";
+  const timespec times[2] = {st.st_atim, st.st_mtim};
+  ::utimensat(AT_FDCWD, (t.path / "y").c_str(), times, 0);
+  fs::rename(t.path / "y", out / "r" / "index.html");
+  SiteManifest m = read_site_manifest(out);
+  REQUIRE(read_site_stamps(stamps, m));
+  CHECK_FALSE(site_matches_manifest(out, m));
+  // Only the untouched file is linked; the edited ones are written, by content or by input.
+  {
+    SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
+    CHECK_FALSE(w.reuse("p/index.html", "in-p"));
+    CHECK(w.reuse("q/index.html", "in-q"));
+    CHECK_FALSE(w.reuse("r/index.html", "in-r"));
+    w.add("api/slos.json", R"({"state": "exhausted"})");
+    w.add("p/index.html", "<h1>auth</h1>", "in-p");
+    w.add("r/index.html", "<h1>r</h1>", "in-r");
+    w.commit();
+    CHECK(w.reused() == 1);
+  }
+  CHECK(read(out / "api" / "slos.json") == R"({"state": "exhausted"})");
+  CHECK(read(out / "p" / "index.html") == "<h1>auth</h1>");
+  CHECK(read(out / "r" / "index.html") == "<h1>r</h1>");
+  struct stat after {};
+  ::lstat((out / "q" / "index.html").c_str(), &after);
+  CHECK(after.st_ino == before.st_ino);
+  m = read_site_manifest(out);
+  REQUIRE(read_site_stamps(stamps, m));
+  CHECK(site_matches_manifest(out, m));
+  // Stamps that are missing, damaged or of an older nines: nothing is trusted, all is written.
+  fs::remove(stamps);
+  CHECK(build(stamps) == 0);
+  std::ofstream(stamps, std::ios::app) << "1 2\n";
+  CHECK(build(stamps) == 0);
+  CHECK(build({}) == 0); // a writer given no stamps file trusts nothing
 }
 
 TEST_CASE("write/site_writer: content_hash tells contents apart") {
@@ -607,8 +717,9 @@ TEST_CASE("write/site_writer: parallel streaming gives the tree of a sequential 
 TEST_CASE("write/site_writer: reuse links a page whose input hash is unchanged") {
   TempDir t;
   const fs::path out = t.path / "site";
+  const fs::path stamps = t.path / "stamps";
   {
-    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
     w.add("p/one.html", "one", "in-1");
     w.add("p/two.html", "two", "in-2");
     w.add("data.json", "{}"); // no input hash: never reused by input
@@ -617,7 +728,7 @@ TEST_CASE("write/site_writer: reuse links a page whose input hash is unchanged")
   struct stat before {};
   ::stat((out / "p" / "one.html").c_str(), &before);
   {
-    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
     SiteManifest::File old;
     CHECK(w.reuse("p/one.html", "in-1", &old));
     CHECK(old.hash == content_hash("one"));
@@ -655,7 +766,7 @@ TEST_CASE("write/site_writer: reuse links a page whose input hash is unchanged")
   // An old file that is gone, or not at its recorded size, is not reused.
   fs::remove(out / "p" / "one.html");
   std::ofstream(out / "p" / "two.html") << "longer than before";
-  SiteWriter w(out, SiteWriter::Mode::Streaming);
+  SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
   CHECK_FALSE(w.reuse("p/one.html", "in-1"));
   CHECK_FALSE(w.reuse("p/two.html", "in-2-changed"));
   CHECK_FALSE(w.contains("p/one.html"));
@@ -665,15 +776,16 @@ TEST_CASE(
     "write/site_writer: a streaming writer dropped mid-way leaves the old site and no trees") {
   TempDir t;
   const fs::path out = t.path / "site";
+  const fs::path stamps = t.path / "stamps";
   {
-    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
     w.add("index.html", "old", "in");
     w.commit();
   }
   const std::string before = snapshot(out);
   fs::path temp;
   {
-    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
     temp = w.temp_dir();
     CHECK(w.reuse("index.html", "in"));
     w.add("more/page.html", "new");
@@ -688,8 +800,9 @@ TEST_CASE(
 namespace {
 
 // A previous site of `pages` pages, each in a folder of its own as a real site's are.
-void write_site(const fs::path& out, int pages, const std::string& text) {
-  SiteWriter w(out, SiteWriter::Mode::Streaming);
+void write_site(const fs::path& out, int pages, const std::string& text,
+                const fs::path& stamps = {}) {
+  SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
   for (int i = 0; i < pages; ++i)
     w.add("s" + std::to_string(i % 3) + "/p" + std::to_string(i) + "/index.html",
           text + std::to_string(i));
@@ -734,7 +847,8 @@ TEST_CASE("write/site_writer: remove_tree removes a tree and follows no links") 
 TEST_CASE("write/site_writer: a rebuild removes the whole previous tree after the swap") {
   TempDir t;
   const fs::path out = t.path / "site";
-  write_site(out, 600, "old");
+  const fs::path stamps = t.path / "stamps";
+  write_site(out, 600, "old", stamps);
   // Something the user put into the old site: a link to a folder outside it. The folder is
   // replaced (it has the marker), and the link, which no build wrote, is carried into the new
   // tree as a link, never followed.
@@ -742,7 +856,7 @@ TEST_CASE("write/site_writer: a rebuild removes the whole previous tree after th
   std::ofstream(t.path / "outside" / "keep.txt") << "keep";
   fs::create_directory_symlink(t.path / "outside", out / "s0" / "link");
   {
-    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    SiteWriter w(out, SiteWriter::Mode::Streaming, {}, stamps);
     for (int i = 0; i < 600; i += 2) // half the pages unchanged (linked), half gone
       w.add("s" + std::to_string(i % 3) + "/p" + std::to_string(i) + "/index.html",
             "old" + std::to_string(i));

@@ -625,6 +625,83 @@ def test_incremental(tmp):
           f"the same diagnostics and exit code either way ({code1}, {code2}): {diag1[:3]} {diag2[:3]}")
 
 
+def test_hand_edits_repaired(tmp):
+    """A file of the site edited by hand at the same size (a word's case, a digit) is repaired by
+    the next build that writes the site, the bytes then a fresh build's: by the no-change check,
+    by a full rebuild that would otherwise link the old file, and by a prose rebuild's check of
+    the site (docs/hardening.md). And a build killed while renaming its record into place leaves
+    a temporary file beside it that the next build removes (one of a live process stays)."""
+    repo = copy_content(tmp + "/hand")
+    out = os.path.join(tmp, "hand-out")
+    build = ["build", repo, "-o", out, "--offline", "--now", NOW, "--timings"]
+    code, _, stderr = run(*build)
+    check(code == 0, f"first build ({code}): {stderr[-500:]}")
+    slos = os.path.join(out, "api", "slos.json")
+    page = os.path.join(out, "services", "auth-service", "index.html")
+
+    def edit_by_hand():
+        # As `sed -i` does it: a new file renamed over the old one.
+        text = open(slos).read()
+        check('"exhausted"' in text, "api/slos.json has an exhausted budget to edit")
+        write(slos + ".sed", text.replace('"exhausted"', '"EXHAUSTED"', 1))
+        os.rename(slos + ".sed", slos)
+        # As an editor writing in place: the same file, the same size, a new modification time.
+        with open(page, "r+b") as f:
+            data = f.read()
+            check(b"<h1>" in data, "the service page has an <h1> to edit")
+            f.seek(data.index(b"<h1>"))
+            f.write(b"<H1>")
+
+    def fresh_tree():
+        fresh = os.path.join(tmp, "hand-fresh")
+        shutil.rmtree(fresh, ignore_errors=True)
+        code, _, stderr = run("build", repo, "-o", fresh, "--offline", "--now", NOW)
+        check(code == 0, f"fresh build ({code}): {stderr[-500:]}")
+        return tree(fresh)
+
+    edit_by_hand()
+    code, _, stderr = run(*build)
+    check(code == 0 and "nothing changed" not in stderr,
+          f"an edited site is not kept as it stands ({code}): {stderr[-500:]}")
+    check(tree(out) == fresh_tree(), "the rebuild after same-size edits gives a fresh build's bytes")
+
+    edit_by_hand()
+    nines_yaml = os.path.join(repo, "nines.yaml")
+    write(nines_yaml, open(nines_yaml).read() + "# edited\n")
+    code, _, stderr = run(*build)
+    check(code == 0 and "linked from the previous site" in stderr,
+          f"a full rebuild that links unchanged files ({code}): {stderr[-500:]}")
+    check(tree(out) == fresh_tree(), "repairs the same-size edits: a fresh build's bytes")
+
+    edit_by_hand()
+    pm = os.path.join(repo, "postmortems", "2026-10-08-auth-service-cert-expiry.md")
+    write(pm, open(pm).read() + "\nA note added later.\n")
+    code, _, stderr = run(*build)
+    check(code == 0 and "only prose changed" not in stderr,
+          f"a body edit into an edited site takes the long way ({code}): {stderr[-500:]}")
+    check(tree(out) == fresh_tree(), "and repairs it: a fresh build's bytes")
+
+    # Temporary files of the record (and of the files beside it) that a killed build left.
+    store = os.path.join(repo, ".nines")
+    record = next(n for n in os.listdir(store) if n.startswith("nines-build-") and
+                  n.endswith(".json"))
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    gone = [f".{record}.tmp-{dead.pid}-2", f".{record[:-5]}.files.tmp-{dead.pid}-0"]
+    kept = [f".{record}.tmp-{os.getpid()}-1", f"{record}.tmp-{dead.pid}-x", "notes.tmp-1-1"]
+    for name in gone + kept:
+        write(os.path.join(store, name), "{}")
+    later = ["build", repo, "-o", out, "--offline", "--now", "2026-11-24T00:00:00Z"]
+    for args in (build, later):  # nothing changed; then a full build
+        code, _, stderr = run(*args)
+        check(code == 0, f"a build beside leftovers ({code}): {stderr[-500:]}")
+        left = set(os.listdir(store))
+        check(not left & set(gone), f"a dead build's temporary files go: {sorted(left & set(gone))}")
+        check(set(kept) <= left, f"others stay: {sorted(set(kept) - left)}")
+        for name in gone:
+            write(os.path.join(store, name), "{}")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-build-")
 try:
     repo, out = test_content_figures(tmp)
@@ -637,6 +714,7 @@ try:
     test_freeze(tmp)
     test_user_files(tmp)
     test_incremental(tmp)
+    test_hand_edits_repaired(tmp)
     test_content_links(tmp)
 finally:
     shutil.rmtree(tmp)

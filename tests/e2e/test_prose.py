@@ -426,6 +426,34 @@ def test_broken_links(tmp):
     s.rebuild("then a plain body change", fast=True, edited=1)
 
 
+def test_anchor_rule(tmp):
+    """5b. A body's link to an anchor of another page is judged by the rule `check` and a full
+    build use (docs/checks.md, "Links in content"): the anchor must be a heading of that page's
+    Markdown. An id the page's layout gives (a section's, the navigation's) is not one, so the
+    rebuild fails with a full build's diagnostic at the link's line and keeps the previous site;
+    a real heading of an unedited page is fine, and the rebuild stays a prose one."""
+    s = Site(tmp, "anchors")
+    pm = "postmortems/2026-10-08-auth-service-cert-expiry.md"
+    original = read(s.path(pm))
+    for link, anchor in (("../services/auth-service.yaml#slos", "slos"),
+                         ("../services/auth-service.yaml#site-nav", "site-nav"),
+                         ("../runbooks/auth-service/auth-service-certificate-expiring.md"
+                          "#diagnosis-h", "diagnosis-h")):
+        append(s.path(pm), f"\nSee [the section]({link}).\n")
+        code, stderr = s.rebuild(f"a body link to the layout's id #{anchor} of another page",
+                                 fails=True)
+        check(code == 1 and f"error: link '{link}' breaks on the site: no heading with the "
+              f"anchor '{anchor}'" in stderr and f"{pm}:" in stderr,
+              f"#{anchor}: the broken-link error at the body's line ({code}): {stderr[-400:]}")
+        write(s.path(pm), original)
+        s.rebuild(f"the link to #{anchor} taken out again")
+    append(s.path(pm), "\nSee [the background](../runbooks/auth-service/"
+           "auth-service-certificate-expiring.md#background).\n")
+    s.rebuild("a body link to a heading of an unedited page", fast=True, edited=1)
+    write(s.path(pm), original)
+    s.rebuild("and taken out again", fast=True, edited=1)
+
+
 def test_not_fast(tmp):
     """6. A new or removed file, a YAML or CSV change, the store gone, another --now, another
     option or a theme override beside a body change: the normal path."""
@@ -807,7 +835,7 @@ tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
     for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
                  test_mixed_sequences,
-                 test_broken_links, test_not_fast, test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
+                 test_broken_links, test_anchor_rule, test_not_fast, test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
                  test_edited_site, test_write_failure, test_generated, test_signed_bodies):
         start = time.monotonic()
         test(tmp)
