@@ -40,9 +40,11 @@ std::string slash(std::optional<double> v, int decimals, const char* of) {
 
 void print_org(std::ostream& out, const MaturityFigures& m) {
   const auto& org = m.org;
-  out << "organisation: " << slash(org.total, 1, "40") << " " << org.band << " (computed "
-      << fmt_num(org.computed_total, 1) << "), quality rubric " << slash(org.rubric.total, 1, "100")
-      << ", " << plural(static_cast<long long>(org.services.size()), "service") << "\n";
+  // A mean total beside its band never reads across a band line (16.96 is 16.9, not 17.0).
+  out << "organisation: " << maturity_total_text(org.total) << "/40 " << org.band << " (computed "
+      << maturity_total_text(org.computed_total) << "), quality rubric "
+      << slash(org.rubric.total, 1, "100") << ", "
+      << plural(static_cast<long long>(org.services.size()), "service") << "\n";
   if (!m.slo_coverage_by_tier.empty()) {
     out << "SLO coverage:";
     bool first = true;
@@ -57,7 +59,7 @@ void print_org(std::ostream& out, const MaturityFigures& m) {
     out << "\n";
     Table teams({"TEAM", "SERVICES", "TOTAL", "BAND", "RUBRIC"});
     for (const auto& t : m.teams)
-      teams.add({t.id, std::to_string(t.services.size()), fmt_num(t.total, 1), t.band,
+      teams.add({t.id, std::to_string(t.services.size()), maturity_total_text(t.total), t.band,
                  fmt_num(t.rubric.total, 1)});
     teams.print(out);
   }
@@ -116,6 +118,16 @@ void print_service(std::ostream& out, const ServiceMaturity& s) {
     t.add({l.name, fmt_num(l.weight, 0), fmt_num(l.score, 2) + "/5", fmt_num(l.points, 2)});
   t.add({"total", "100", "", fmt_num(s.rubric.total, 2)});
   t.print(out);
+  // The Documentation line is the one rubric line not read from a dimension: its own evidence.
+  out << "\ndocumentation: " << s.documentation << "/5\n";
+  if (!s.documentation_evidence.empty()) {
+    out << "  evidence:\n";
+    for (const auto& e : s.documentation_evidence)
+      out << "    - " << e << "\n";
+  }
+  out << "  to raise: "
+      << (s.documentation_to_raise.empty() ? "at the top of the scale" : s.documentation_to_raise)
+      << "\n";
 }
 
 // The detailed view of one service, shared by `score SERVICE` and `assess SERVICE`.

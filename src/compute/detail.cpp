@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -42,9 +43,10 @@ struct RepoIndex {
         add_once(postmortems[s.id], &p);
     for (const auto& t : r.toil) {
       toil[t.service.id].push_back(&t);
-      if (t.service.empty())
-        for (const auto& team : t.teams_affected)
-          add_once(unscoped_toil[team.id], &t);
+      // Scoped or not: an item that affects a team is that team's toil (docs/scoring.md), as
+      // the team's toil share counts it.
+      for (const auto& team : t.teams_affected)
+        add_once(team_toil[team.id], &t);
     }
     for (const auto& a : r.remediations)
       remediations[a.service.id].push_back(&a);
@@ -76,8 +78,8 @@ struct RepoIndex {
   std::unordered_map<std::string_view, const Sli*> slis;
   std::unordered_map<std::string_view, std::vector<const ReadinessReview*>> readiness;
   std::unordered_map<std::string_view, std::vector<const Postmortem*>> postmortems;
-  std::unordered_map<std::string_view, std::vector<const ToilItem*>> toil;          // by service
-  std::unordered_map<std::string_view, std::vector<const ToilItem*>> unscoped_toil; // by team
+  std::unordered_map<std::string_view, std::vector<const ToilItem*>> toil;      // by service
+  std::unordered_map<std::string_view, std::vector<const ToilItem*>> team_toil; // by team
   std::unordered_map<std::string_view, std::vector<const AutoRemediation*>> remediations;
   std::unordered_map<std::string_view, std::vector<const CapacityModel*>> capacity;
   std::unordered_map<std::string_view, std::vector<const Experiment*>> experiments;
@@ -181,11 +183,12 @@ std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& 
     std::vector<const ToilItem*> out = listed(ix->toil, service);
     if (!team.empty()) {
       // Both lists point into repo.toil, so address order is the repository's order; an item
-      // is in at most one of them (scoped or not).
-      const std::vector<const ToilItem*> more = listed(ix->unscoped_toil, team);
-      std::vector<const ToilItem*> merged(out.size() + more.size());
-      std::merge(out.begin(), out.end(), more.begin(), more.end(), merged.begin(),
-                 std::less<const ToilItem*>());
+      // of the service that affects its team is in both, and kept once.
+      const std::vector<const ToilItem*> more = listed(ix->team_toil, team);
+      std::vector<const ToilItem*> merged;
+      merged.reserve(out.size() + more.size());
+      std::set_union(out.begin(), out.end(), more.begin(), more.end(), std::back_inserter(merged),
+                     std::less<const ToilItem*>());
       out = std::move(merged);
     }
     return out;
@@ -193,7 +196,7 @@ std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& 
   std::vector<const ToilItem*> out;
   for (const auto& t : repo.toil) {
     bool mine = t.service.id == service;
-    if (!mine && t.service.empty() && !team.empty())
+    if (!mine && !team.empty())
       mine = std::any_of(t.teams_affected.begin(), t.teams_affected.end(),
                          [&](const Ref& r) { return r.id == team; });
     if (mine) out.push_back(&t);

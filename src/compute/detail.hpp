@@ -63,8 +63,8 @@ const Sli* find_sli(const Repo& repo, const std::string& id);
 // quadratic (docs/performance.md, "Linear at 50,000 documents").
 // Postmortems that list `service` among their affected services:
 std::vector<const Postmortem*> postmortems_of(const Repo& repo, const std::string& service);
-// Toil items of the service (`service:`), and the unscoped items affecting `team` (the service's
-// owner team; empty: none):
+// Toil items of the service (`service:`), and the items affecting `team` (teams_affected; the
+// service's owner team; empty: none), each once:
 std::vector<const ToilItem*> toil_items_of(const Repo& repo, const std::string& service,
                                            const std::string& team);
 std::vector<const AutoRemediation*> remediations_of(const Repo& repo, const std::string& service);

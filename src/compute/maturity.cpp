@@ -6,7 +6,8 @@
 // four criteria; a criterion is an "exists" fact (some document shows the practice), never a ratio
 // or an "every X has Y" rule, so adding a document can satisfy more criteria but never fewer:
 // adding evidence never lowers a score. A service's computed score is 1 + the number of satisfied
-// criteria (1–5). `to_raise` names the first unsatisfied criterion.
+// criteria (1–5). `to_raise` names the first unsatisfied criterion (for a score set by an
+// assessment, see Manual assessments).
 //
 // slos
 //   1. the service has an SLO
@@ -21,8 +22,10 @@
 //   2. nines.yaml has golden-signal query templates for latency, traffic, errors and saturation
 //   3. an alert of the service (SLO burn-rate alert, or Prometheus rule labelled with the service)
 //      has a runbook
-//   4. an SLI of its SLOs is queried from a live metrics source (`query`), or its readiness review
-//      passes monitoring.distributed-tracing
+//   4. an SLI of its SLOs is queried from a live metrics source: it has a `query` (the SLO's,
+//      else the SLI's) and nines.yaml `metrics.sources` has the Prometheus source that runs it
+//      (the one `query.source` names, else the first; with no source nothing is queried), or its
+//      readiness review passes monitoring.distributed-tracing
 // incident_response
 //   1. the service has a runbook
 //   2. a runbook of the service names an escalation (contact or after_minutes)
@@ -53,6 +56,7 @@
 //   4. a capacity model has auto_scaling: true and a growth forecast (predictive auto-scaling)
 // toil_management
 //   1. toil is tracked: a toil item names the service or affects its owner team
+//      (`teams_affected`, whichever service the item names: the team's toil share counts it too)
 //   2. a reduction plan: one of those items is automating or automated
 //   3. one of those items is automated
 //   4. systematic elimination: automated items save ≥ 10 h/month (automation_value, else hours)
@@ -71,14 +75,18 @@
 // Manual assessments: for each service and dimension, the latest-dated `assessment` of the
 // service that scores the dimension, else the latest of its owner team, overrides it. A score left
 // `""` (as `nines new assessment` writes all eight) is not given: it scores nothing and overrides
-// nothing, so a fresh scaffold leaves every computed score as it was. Both values
-// are kept; `effective` is the manual one with source "assessment".
+// nothing, so a fresh scaffold leaves every computed score as it was. An assessment dated after
+// now has not happened and overrides nothing (a mistyped year would otherwise override for good;
+// review-date-in-future names it). Both values are kept; `effective` is the manual one with
+// source "assessment", and its `to_raise` says so: a newer assessment raises it (whatever the
+// evidence computes), followed by what the evidence lacks (the computed score's `to_raise`).
 //
 // Totals and bands: total = Σ effective scores (8–40); 8–16 Firefighting, 17–24 Foundation,
 // 25–32 Maturing, 33–40 Advanced. A team's and the organisation's dimension scores are the means
 // of their services' scores (a new service is new scope: it joins the mean with what it has); a
 // fractional total takes the band whose integer range it falls in (< 17, < 25, < 33, else
-// Advanced).
+// Advanced), and is shown with one decimal kept apart from the band lines (16.96 reads 16.9,
+// never 17.0 beside Firefighting; exactly 17 reads 17.0).
 //
 // Quality rubric (0–100): Σ weight·score/5 over SLO Coverage 20, Monitoring 15, Incident
 // Response 15, Automation 15, Chaos Engineering 10, Capacity Planning 10, On-Call Health 10,
@@ -92,6 +100,8 @@
 //      last_updated after now is not current)
 //   4. a runbook has a verify step or an automated step: tested
 //   5. its readiness review passes docs.operational-runbook or docs.architecture-diagram
+// Like a dimension, it names the evidence of each point it has and, as `to_raise`, the first
+// point it lacks.
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "model/freshness.hpp"
@@ -193,6 +203,16 @@ DimensionScore score_slos(const Repo& repo, const Service& svc,
   return ladder("slos", {has, policy, reviewed, measured});
 }
 
+// The source a query is pulled from, as the pull picks it: the Prometheus source it names, else
+// the first one; none when nines.yaml configures no such source, so nothing runs the query.
+const MetricsSource* query_source(const Config& config, const SliQuery& q) {
+  for (const auto& src : config.sources) {
+    if (!src.type.empty() && src.type != "prometheus") continue;
+    if (q.source.empty() || src.name == q.source) return &src;
+  }
+  return nullptr;
+}
+
 DimensionScore score_monitoring(const Repo& repo, const Service& svc) {
   const std::string& id = svc.meta.id;
   Criterion health{!svc.health_checks.empty(), "declare health checks on the service", {}};
@@ -221,12 +241,31 @@ DimensionScore score_monitoring(const Repo& repo, const Service& svc) {
                  "query an SLI from a live metrics source, or pass "
                  "monitoring.distributed-tracing in the readiness review",
                  {}};
+  std::string unrunnable; // an SLI with a query that no configured source can run
   for (const Slo* s : slos_of(repo, id))
-    for (const auto& sli : repo.slis)
-      if (!live.met && sli.meta.id == s->sli.id && (sli.query || s->query)) {
+    for (const auto& sli : repo.slis) {
+      if (live.met || sli.meta.id != s->sli.id) continue;
+      // The SLO's own query comes first, as the pull reads it.
+      const SliQuery* q = s->query ? &*s->query : sli.query ? &*sli.query : nullptr;
+      if (!q) continue;
+      if (const MetricsSource* src = query_source(repo.config, *q)) {
         live.met = true;
-        live.evidence.push_back("sli " + sli.meta.id + " is queried live");
+        live.evidence.push_back("sli " + sli.meta.id + " is queried live from metrics source " +
+                                src->name);
+      } else if (unrunnable.empty()) {
+        unrunnable = sli.meta.id;
+        live.description =
+            q->source.empty()
+                ? "configure a metrics source (nines.yaml metrics.sources) to run sli " +
+                      sli.meta.id +
+                      "'s query, or pass monitoring.distributed-tracing in the "
+                      "readiness review"
+                : "configure metrics source " + q->source +
+                      " (nines.yaml metrics.sources) that sli " + sli.meta.id +
+                      "'s query names, or pass monitoring.distributed-tracing in the readiness "
+                      "review";
       }
+    }
   if (!live.met && any_review_passed(repo, id, "monitoring.distributed-tracing")) {
     live.met = true;
     live.evidence.push_back("readiness review: monitoring.distributed-tracing pass");
@@ -415,7 +454,10 @@ DimensionScore score_toil(const Repo& repo, const Service& svc,
     const ToilItem& t = *tp;
     if (!tracked.met) {
       tracked.met = true;
-      tracked.evidence.push_back("toil_item " + t.meta.id + " tracked");
+      tracked.evidence.push_back("toil_item " + t.meta.id + " tracked" +
+                                 (t.service.id == svc.meta.id
+                                      ? std::string()
+                                      : " (affects team " + svc.owner_team.id + ")"));
     }
     if (!plan.met && (t.status == "automating" || t.status == "automated")) {
       plan.met = true;
@@ -473,25 +515,74 @@ DimensionScore score_oncall(const Repo& repo, const Service& svc) {
   return ladder("oncall_health", {exists, escalation, size, balanced});
 }
 
-int score_documentation(const Repo& repo, const Service& svc, std::int64_t today,
-                        const History* history) {
+// The rubric's Documentation line, 0–5: one point per criterion met, each independent of the
+// others. Like a dimension, it names the evidence of each point and the first point it lacks.
+void score_documentation(const Repo& repo, const Service& svc, std::int64_t today,
+                         const History* history, ServiceMaturity& m) {
   auto runbooks = runbooks_of(repo, svc.meta.id);
-  bool complete = false, current = false, tested = false;
+  Criterion exists{!runbooks.empty(), "write a runbook for the service", {}};
+  if (exists.met) exists.evidence.push_back("runbook " + runbooks.front()->meta.id);
+  Criterion complete{false, "give a runbook diagnosis steps and mitigation options (or steps)", {}};
+  Criterion current{false,
+                    "update a runbook (within stale_after_days, " +
+                        std::to_string(repo.config.stale_after_days) + " days)",
+                    {}};
+  Criterion tested{false, "add a verify step or an automated step to a runbook", {}};
   for (const Runbook* r : runbooks) {
-    complete = complete || (!r->diagnosis.empty() && (!r->mitigation.empty() || !r->steps.empty()));
+    if (!complete.met && !r->diagnosis.empty() && (!r->mitigation.empty() || !r->steps.empty())) {
+      complete.met = true;
+      complete.evidence.push_back("runbook " + r->meta.id + " has diagnosis and mitigation");
+    }
     // Git's last commit decides, as for the runbook-stale lint (docs/governance.md).
-    current = current || runbook_current(*r, history, repo.config.stale_after_days, today);
-    for (const auto& s : r->steps)
-      tested = tested || s.action == "verify" || s.automated;
+    if (!current.met && runbook_current(*r, history, repo.config.stale_after_days, today)) {
+      current.met = true;
+      current.evidence.push_back("runbook " + r->meta.id + " is current");
+    }
+    for (const auto& st : r->steps)
+      if (!tested.met && (st.action == "verify" || st.automated)) {
+        tested.met = true;
+        tested.evidence.push_back("runbook " + r->meta.id + " has " +
+                                  (st.action == "verify" ? "a verify step" : "an automated step"));
+      }
   }
-  bool reviewed = any_review_passed(repo, svc.meta.id, "docs.operational-runbook") ||
-                  any_review_passed(repo, svc.meta.id, "docs.architecture-diagram");
-  return static_cast<int>(!runbooks.empty()) + complete + current + tested + reviewed;
+  Criterion reviewed{false,
+                     "pass docs.operational-runbook or docs.architecture-diagram in the readiness "
+                     "review",
+                     {}};
+  for (const char* check : {"docs.operational-runbook", "docs.architecture-diagram"})
+    if (!reviewed.met && any_review_passed(repo, svc.meta.id, check)) {
+      reviewed.met = true;
+      reviewed.evidence.push_back(std::string("readiness review: ") + check + " pass");
+    }
+  m.documentation = 0;
+  for (auto* c : {&exists, &complete, &current, &tested, &reviewed}) {
+    if (c->met) {
+      ++m.documentation;
+      for (auto& e : c->evidence)
+        m.documentation_evidence.push_back(std::move(e));
+    } else if (m.documentation_to_raise.empty()) {
+      m.documentation_to_raise = c->description;
+    }
+  }
+}
+
+// What raises a score set by an assessment: the manual score stands until a newer assessment
+// replaces it, whatever the evidence computes; what the evidence lacks follows, as it is what the
+// next assessment can point to.
+std::string manual_to_raise(const DimensionScore& d) {
+  if (*d.manual >= 5) return "";
+  std::string text = "record a newer assessment (" + d.manual_assessment + " sets " +
+                     std::to_string(*d.manual) + ", which overrides the computed " +
+                     std::to_string(d.computed) + ")";
+  if (d.to_raise.empty()) return text + "; the evidence is at the top of the scale";
+  return text + "; the evidence lacks: " + d.to_raise;
 }
 
 // The manual override of one dimension for a service: its own latest assessment that scores
-// the dimension, else its owner team's.
-void apply_assessment(const Repo& repo, const Service& svc, DimensionScore& d) {
+// the dimension, else its owner team's. An assessment dated after today has not happened (a
+// mistyped year must not override for good; review-date-in-future names it) and counts for
+// nothing.
+void apply_assessment(const Repo& repo, const Service& svc, std::int64_t today, DimensionScore& d) {
   for (int pass = 0; pass < 2; ++pass) {
     const Assessment* best = nullptr;
     std::optional<std::int64_t> best_day;
@@ -502,6 +593,7 @@ void apply_assessment(const Repo& repo, const Service& svc, DimensionScore& d) {
       auto it = a.scores.find(d.dimension);
       if (it == a.scores.end()) continue;
       auto day = day_of_text(a.date);
+      if (day && *day > today) continue;
       // Latest by date; an equal date lets the later document win.
       if (!best || (day && (!best_day || *day >= *best_day))) {
         best = &a;
@@ -515,6 +607,7 @@ void apply_assessment(const Repo& repo, const Service& svc, DimensionScore& d) {
       d.manual_notes = best->notes;
       d.effective = *d.manual;
       d.source = "assessment";
+      d.to_raise = manual_to_raise(d);
       return;
     }
   }
@@ -579,6 +672,10 @@ std::string maturity_band(double total) {
   return "Advanced";
 }
 
+std::string maturity_total_text(double total, int decimals) {
+  return number_against(total, {17, 25, 33}, decimals);
+}
+
 Rubric quality_rubric(const std::vector<double>& s, double documentation) {
   auto at = [&](std::size_t i) { return i < s.size() ? rubric_scale(s[i]) : 0.0; };
   Rubric r;
@@ -616,13 +713,13 @@ MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, D
     m.total = 0;
     std::vector<double> eff;
     for (auto& d : m.dimensions) {
-      apply_assessment(repo, svc, d);
+      apply_assessment(repo, svc, today, d);
       m.computed_total += d.computed;
       m.total += d.effective;
       eff.push_back(d.effective);
     }
     m.band = maturity_band(m.total);
-    m.documentation = score_documentation(repo, svc, today, history);
+    score_documentation(repo, svc, today, history, m);
     m.rubric = quality_rubric(eff, m.documentation);
     f.services.push_back(std::move(m));
 

@@ -21,6 +21,10 @@ std::vector<std::string> maturity_dimensions();
 // 8–16 Firefighting, 17–24 Foundation, 25–32 Maturing, 33–40 Advanced; a fractional (org mean)
 // total takes the band of the integer range it falls in (< 17 Firefighting, < 25 Foundation, …).
 std::string maturity_band(double total);
+// A (team or organisation) total with `decimals` decimals, kept apart from the band lines 17, 25
+// and 33 (number_against): a total never reads on the other side of a line than its band, so
+// 16.96 (Firefighting) is "16.9", never "17.0"; exactly 17 reads "17.0".
+std::string maturity_total_text(double total, int decimals = 1);
 
 struct DimensionScore {
   std::string dimension;
@@ -32,7 +36,9 @@ struct DimensionScore {
   int effective = 1;                 // manual when present, else computed
   std::string source = "computed";   // computed | assessment
   std::vector<std::string> evidence; // the documents and facts that set `computed`
-  std::string to_raise;              // what would raise `computed` by one; empty at 5
+  // What would raise `effective` by one; empty at 5. For a computed score, the first unmet
+  // criterion; for a manual one, that a newer assessment sets it, with what the evidence lacks.
+  std::string to_raise;
 };
 
 struct RubricLine {
@@ -53,7 +59,9 @@ struct ServiceMaturity {
   int computed_total = 8;
   int total = 8; // effective
   std::string band;
-  int documentation = 0; // 0–5, the rubric's Documentation line
+  int documentation = 0;                           // 0–5, the rubric's Documentation line
+  std::vector<std::string> documentation_evidence; // the points it has
+  std::string documentation_to_raise;              // the first point it lacks; empty at 5
   Rubric rubric;
 };
 

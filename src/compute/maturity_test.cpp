@@ -25,6 +25,11 @@ Repo full_repo(std::map<std::string, DailySeries>& series) {
   svc.oncall_rotation = ref("rot");
   repo.services.push_back(svc);
 
+  MetricsSource prom;
+  prom.name = "prom";
+  prom.type = "prometheus";
+  prom.url = "http://prometheus:9090";
+  repo.config.sources.push_back(prom);
   Sli sli;
   sli.meta = meta("sli", "success-rate");
   sli.query = SliQuery{"good", "total", "", {}};
@@ -131,6 +136,167 @@ TEST_SUITE("compute.maturity") {
     CHECK(maturity_band(40) == "Advanced");
     CHECK(maturity_band(16.5) == "Firefighting");
     CHECK(maturity_band(32.9) == "Maturing");
+  }
+
+  TEST_CASE("a mean total never reads across a band line") {
+    // The band reads the exact mean; the figure beside it must not be rounded into the next one.
+    CHECK(maturity_band(16.96) == "Firefighting");
+    CHECK(maturity_total_text(16.96) == "16.9");
+    CHECK(maturity_total_text(24.95) == "24.9");
+    CHECK(maturity_total_text(32.95) == "32.9");
+    CHECK(maturity_total_text(17) == "17.0");
+    CHECK(maturity_total_text(33.04) == "33.1");
+    CHECK(maturity_total_text(20.25) == "20.2"); // away from the lines: as rounded
+    // 24 services at 17 and one at 16: the organisation's mean is 16.96.
+    Repo repo;
+    for (int i = 0; i < 25; ++i) {
+      const std::string id = "svc-" + std::to_string(i);
+      repo.services.push_back(service(id));
+      Assessment a;
+      a.meta = meta("assessment", id);
+      a.service = ref(id);
+      a.date = "2026-10-01";
+      a.scores = {{"slos", i == 0 ? 2 : 3}, {"monitoring", 2},        {"incident_response", 2},
+                  {"automation", 2},        {"chaos_engineering", 2}, {"capacity_planning", 2},
+                  {"toil_management", 2},   {"oncall_health", 2}};
+      repo.assessments.push_back(a);
+    }
+    auto f = compute_maturity(repo, {}, k_now);
+    CHECK(f.org.total == doctest::Approx(16.96));
+    CHECK(f.org.band == "Firefighting");
+    CHECK(maturity_total_text(f.org.total) == "16.9");
+    REQUIRE(f.teams.size() == 1);
+    CHECK(maturity_total_text(f.teams[0].total) == "16.9");
+  }
+
+  TEST_CASE("the Documentation line names its evidence and what would raise it") {
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    auto bare = only(compute_maturity(repo, {}, k_now));
+    CHECK(bare.documentation == 0);
+    CHECK(bare.documentation_evidence.empty());
+    CHECK(bare.documentation_to_raise == "write a runbook for the service");
+
+    Runbook rb = runbook("rb", "svc", "fast_burn");
+    rb.diagnosis.push_back(DiagnosisStep{"check", "", "", ""});
+    rb.mitigation.push_back(MitigationOption{"Rollback", "deploy", {}});
+    rb.last_updated = "2026-10-01";
+    repo.runbooks.push_back(rb);
+    auto m = only(compute_maturity(repo, {}, k_now));
+    CHECK(m.documentation == 3);
+    CHECK(m.documentation_evidence ==
+          std::vector<std::string>{"runbook rb", "runbook rb has diagnosis and mitigation",
+                                   "runbook rb is current"});
+    CHECK(m.documentation_to_raise == "add a verify step or an automated step to a runbook");
+
+    std::map<std::string, DailySeries> series;
+    auto full = only(compute_maturity(full_repo(series), series, k_now));
+    CHECK(full.documentation == 5);
+    CHECK(full.documentation_evidence.size() == 5);
+    CHECK(full.documentation_to_raise.empty());
+  }
+
+  TEST_CASE("toil that affects the owner team counts, whichever service it names") {
+    Repo repo;
+    repo.services = {service("svc-a"), service("svc-b"), service("svc-c", "team-b")};
+    ToilItem t;
+    t.meta = meta("toil_item", "cert-rotation");
+    t.service = ref("svc-a");
+    t.teams_affected = {ref("team-a")};
+    t.status = "automated";
+    t.automation_value = 12;
+    repo.toil.push_back(t);
+    auto check_all = [](const MaturityFigures& f) {
+      REQUIRE(f.services.size() == 3);
+      const auto& a = f.services[0].dimensions[6];
+      const auto& b = f.services[1].dimensions[6];
+      const auto& c = f.services[2].dimensions[6];
+      CHECK(a.dimension == "toil_management");
+      CHECK(a.computed == 5);
+      CHECK(b.computed == 5); // svc-b's owner team is affected
+      CHECK(b.evidence.front() == "toil_item cert-rotation tracked (affects team team-a)");
+      CHECK(c.computed == 1); // another team's service
+      // The item is the named service's automation, not every team service's.
+      CHECK(f.services[0].dimensions[3].computed == 2);
+      CHECK(f.services[1].dimensions[3].computed == 1);
+    };
+    check_all(compute_maturity(repo, {}, k_now));
+    const compute_detail::IndexScope index(repo);
+    check_all(compute_maturity(repo, {}, k_now));
+    // Scoped to the service and affecting its team: listed once.
+    CHECK(compute_detail::toil_items_of(repo, "svc-a", "team-a").size() == 1);
+  }
+
+  TEST_CASE("an SLI query is live only where a metrics source can run it") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = full_repo(series);
+    auto monitoring = [&](const Repo& r) {
+      return only(compute_maturity(r, series, k_now)).dimensions[1];
+    };
+    CHECK(monitoring(repo).computed == 5);
+    CHECK(monitoring(repo).evidence.back() ==
+          "sli success-rate is queried live from metrics source prom");
+    repo.readiness.clear(); // no distributed-tracing pass to stand in
+    Repo none = repo;
+    none.config.sources.clear();
+    CHECK(monitoring(none).computed == 4);
+    CHECK(monitoring(none).to_raise.find("configure a metrics source") == 0);
+    Repo named = repo;
+    named.slis[0].query->source = "thanos"; // names a source nines.yaml lacks
+    CHECK(monitoring(named).computed == 4);
+    CHECK(monitoring(named).to_raise.find("configure metrics source thanos") == 0);
+    named.config.sources[0].name = "thanos";
+    CHECK(monitoring(named).computed == 5);
+  }
+
+  TEST_CASE("an assessment dated after now overrides nothing") {
+    Repo repo;
+    repo.services.push_back(service("svc"));
+    Assessment typo, real;
+    typo.meta = meta("assessment", "typo");
+    typo.service = ref("svc");
+    typo.date = "2027-10-01";
+    typo.scores = {{"slos", 4}};
+    real.meta = meta("assessment", "real");
+    real.service = ref("svc");
+    real.date = "2026-10-20";
+    real.scores = {{"slos", 2}};
+    repo.assessments = {typo, real};
+    auto slos = only(compute_maturity(repo, {}, k_now)).dimensions[0];
+    CHECK(slos.manual_assessment == "real");
+    CHECK(slos.effective == 2);
+    repo.assessments = {typo};
+    slos = only(compute_maturity(repo, {}, k_now)).dimensions[0];
+    CHECK_FALSE(slos.manual);
+    CHECK(slos.source == "computed");
+    // Dated today, it has happened.
+    repo.assessments[0].date = "2026-11-01";
+    CHECK(*only(compute_maturity(repo, {}, k_now)).dimensions[0].manual == 4);
+  }
+
+  TEST_CASE("to_raise of a manual score is about the score shown") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = full_repo(series);
+    Assessment a;
+    a.meta = meta("assessment", "svc-2026-10");
+    a.service = ref("svc");
+    a.date = "2026-10-01";
+    a.scores = {{"slos", 3}, {"monitoring", 5}};
+    repo.assessments.push_back(a);
+    auto m = only(compute_maturity(repo, series, k_now));
+    CHECK(m.dimensions[0].effective == 3);
+    CHECK(m.dimensions[0].to_raise == "record a newer assessment (svc-2026-10 sets 3, which "
+                                      "overrides the computed 5); the evidence is at the top of "
+                                      "the scale");
+    CHECK(m.dimensions[1].to_raise.empty()); // a manual 5 is at the top
+    // A manual 4 above a computed 1: the evidence's next step follows.
+    Repo bare;
+    bare.services.push_back(service("svc"));
+    a.scores = {{"slos", 4}};
+    bare.assessments.push_back(a);
+    auto b = only(compute_maturity(bare, {}, k_now)).dimensions[0];
+    CHECK(b.to_raise == "record a newer assessment (svc-2026-10 sets 4, which overrides the "
+                        "computed 1); the evidence lacks: define an SLO for the service");
   }
 
   TEST_CASE("a service with nothing scores 1 everywhere and 0 on the rubric") {

@@ -477,6 +477,10 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_date_in_future(c.meta, "last_reviewed", c.last_reviewed.value, c.last_reviewed.loc, today,
                         diags);
   }
+  // An assessment after now overrides nothing (docs/scoring.md); its date has no location of
+  // its own, so the document's.
+  for (const auto& a : repo.assessments)
+    lint_date_in_future(a.meta, "date", a.date, a.meta.loc, today, diags);
 }
 
 } // namespace nines

@@ -374,7 +374,7 @@ OrderedJson service_maturity_json(const ServiceMaturity& m) {
                        .add("to_raise", d.to_raise)
                        .take());
   }
-  return JsonObject(9)
+  return JsonObject(11)
       .add("service", m.service)
       .add("team", m.team)
       .add("tier", m.tier)
@@ -383,6 +383,8 @@ OrderedJson service_maturity_json(const ServiceMaturity& m) {
       .add("total", m.total)
       .add("band", m.band)
       .add("documentation", m.documentation)
+      .add("documentation_evidence", strings(m.documentation_evidence))
+      .add("documentation_to_raise", m.documentation_to_raise)
       .add("rubric", rubric_json(m.rubric))
       .take();
 }

@@ -165,6 +165,9 @@ json num_or_null(const std::optional<double>& value, int decimals, const std::st
 // on-call metric or a toil item's hours never reads on the other side of its line. The JSON keeps
 // the unrounded figure.
 std::string num_against(double value, std::initializer_list<double> thresholds, int decimals);
+// A team's or the organisation's mean maturity total, one decimal at most, kept apart from the
+// band lines (maturity_total_text): 16.96 beside Firefighting is "16.9", never "17".
+std::string maturity_total(double total);
 // A toil item's hours a month, kept apart from the value bands it is placed by (< 2, > 10).
 std::string toil_hours_text(double hours_per_month);
 json num_against_or_null(const std::optional<double>& value,

@@ -34,6 +34,10 @@ std::string num_against(double value, std::initializer_list<double> thresholds, 
   return without_trailing_zeros(number_against(value, thresholds, decimals));
 }
 
+std::string maturity_total(double total) {
+  return without_trailing_zeros(maturity_total_text(total));
+}
+
 json num_against_or_null(const std::optional<double>& value,
                          std::initializer_list<double> thresholds, int decimals,
                          const std::string& unit) {

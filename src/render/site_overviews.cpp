@@ -157,7 +157,7 @@ json teams_view(const Site& site) {
     if (const auto* found = find(maturity_of, id)) {
       const GroupMaturity& g = **found;
       t["maturity"] = ViewObject()
-                          .add("total", num(g.total, 1) + "/40")
+                          .add("total", maturity_total(g.total) + "/40")
                           .add("band", g.band)
                           .add("rubric", num(g.rubric.total, 1) + "/100")
                           .take();
@@ -210,7 +210,6 @@ json maturity_view(const Site& site) {
     brief["team"] = team_of_service(site, m.service); // the owner: it picks the team's page
     brief["computed_level"] = std::to_string(m.computed_total) + "/40";
     brief["overridden"] = m.computed_total != m.total;
-    brief["documentation"] = std::to_string(m.documentation) + "/5";
     json rubric = json::array();
     for (const auto& l : m.rubric.lines)
       rubric.push_back(ViewObject()
@@ -236,8 +235,8 @@ json maturity_view(const Site& site) {
     return ViewObject()
         .add("name", name)
         .add("href", href)
-        .add("total", num(g.total, 1) + "/40")
-        .add("computed_total", num(g.computed_total, 1) + "/40")
+        .add("total", maturity_total(g.total) + "/40")
+        .add("computed_total", maturity_total(g.computed_total) + "/40")
         .add("band", g.band)
         .add("rubric", num(g.rubric.total, 1) + "/100")
         .add("services", static_cast<int>(g.services.size()))

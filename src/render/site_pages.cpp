@@ -308,6 +308,13 @@ json maturity_brief(const Site& site, const ServiceMaturity& m) {
       .add("band", m.band)
       .add("rubric", num(m.rubric.total, 1) + "/100")
       .add("dimensions", std::move(dims))
+      .add("documentation", std::to_string(m.documentation) + "/5")
+      // The rubric's Documentation line is not a dimension; it names its evidence as they do.
+      .add("documentation_row", ViewObject()
+                                    .add("level", std::to_string(m.documentation) + "/5")
+                                    .add("evidence", strings(m.documentation_evidence))
+                                    .add("to_raise", text_or_null(m.documentation_to_raise))
+                                    .take())
       .add("assessment_notes", std::move(notes))
       .take();
 }
@@ -435,7 +442,7 @@ json dashboard_view(const Site& site) {
   json counts = json::array();
   counts.push_back(ViewObject()
                        .add("label", "Org maturity (of 40) · " + org.band)
-                       .add("value", num(org.total, 1))
+                       .add("value", maturity_total(org.total))
                        .add("state", "info")
                        .add("href", "maturity/index.html")
                        .take());
@@ -482,7 +489,7 @@ json dashboard_view(const Site& site) {
   v["counts"] = std::move(counts);
   v["maturity"] = ViewObject()
                       .add("href", "maturity/index.html")
-                      .add("total", num(org.total, 1) + "/40")
+                      .add("total", maturity_total(org.total) + "/40")
                       .add("band", org.band)
                       .add("rubric", num(org.rubric.total, 1) + "/100")
                       .take();

@@ -628,6 +628,61 @@ oncall_rotation:
         shutil.rmtree(repo, ignore_errors=True)
 
 
+def test_maturity_bands():
+    """A team's or the organisation's mean total never reads across a band line beside its band,
+    in `score` and on the site; the Documentation line shows its evidence and what would raise it."""
+    now = "2026-11-01T00:00:00Z"
+    dims = ["slos", "monitoring", "incident_response", "automation", "chaos_engineering",
+            "capacity_planning", "toil_management", "oncall_health"]
+    # team: (services, per-service total, the one service one point lower), and the mean's text.
+    teams = {"ta": (25, 17, True, "16.9", "Firefighting"), "tb": (20, 25, True, "24.9", "Foundation"),
+             "tc": (20, 33, True, "32.9", "Maturing"), "td": (1, 17, False, "17.0", "Foundation")}
+    docs, config = [], "title: Bands\nteams:\n"
+    for team, (n, total, one_lower, _, _) in teams.items():
+        config += f"  {team}: {{name: {team.upper()}, members: 5}}\n"
+        for i in range(n):
+            svc = f"{team}-{i:02d}"
+            docs.append(f"service: {{name: {svc}, tier: standard, owner_team: {team}}}\n")
+            t = total - (1 if one_lower and i == 0 else 0)
+            scores = [t // 8 + (1 if k < t % 8 else 0) for k in range(8)]
+            docs.append(f"assessment:\n  id: {svc}-a\n  service: {svc}\n  date: 2026-10-01\n  scores: {{" +
+                        ", ".join(f"{d}: {v}" for d, v in zip(dims, scores)) + "}\n")
+    repo = small_repo("nines-bands-", "---\n".join(docs), config)
+    try:
+        code, out, err = run("score", "-C", repo, "--now", now, "--color", "never")
+        check(code == 0, f"bands: score exits 0, got {code}: {err.strip()}")
+        for team, (_, _, _, text, band) in teams.items():
+            row = next((l for l in out.splitlines() if l.startswith(team + " ")), "")
+            check(f" {text} " in row and band in row, f"bands: team {team} reads {text} {band}: {row!r}")
+        got = as_json(run("score", "-C", repo, "--now", now, "--json")[1], "bands score") or {}
+        ta = next((t for t in got.get("teams", []) if t["id"] == "ta"), {})
+        check(abs(ta.get("total", 0) - 16.96) < 1e-9, f"bands: the JSON keeps 16.96: {ta.get('total')}")
+        org = got.get("org", {})
+        first = next((l for l in out.splitlines() if l.startswith("organisation: ")), "")
+        shown = float(first.split()[1].split("/")[0]) if first else -1
+        bands = [(17, "Firefighting"), (25, "Foundation"), (33, "Maturing"), (41, "Advanced")]
+        check(next(b for lim, b in bands if shown < lim) == org.get("band"),
+              f"bands: the organisation's shown total is in its band: {first!r}")
+        code, out, err = run("score", "td-00", "-C", repo, "--now", now, "--color", "never")
+        check("documentation: 0/5" in out and "to raise: write a runbook for the service" in out,
+              f"bands: score SERVICE shows the Documentation line and what would raise it: {out}")
+        site = os.path.join(repo, "site")
+        code, _, err = run("build", repo, "--offline", "--now", now, "-o", site)
+        check(code == 0, f"bands: build exits 0, got {code}: {err.strip()}")
+        page = lambda *p: tag_text(open(os.path.join(site, *p), encoding="utf-8").read())
+        teams_page, maturity_page = page("teams", "index.html"), page("maturity", "index.html")
+        for team, (_, _, _, text, band) in teams.items():
+            text = text.removesuffix(".0")
+            check(f"{text}/40 · {band}" in teams_page, f"bands: the teams page reads {text}/40 · {band}")
+            check(f" {text}/40 {band} " in maturity_page, f"bands: the maturity page team row reads {text}/40 {band}")
+        check("17/40 · Firefighting" not in teams_page, "bands: 16.96 never reads 17/40 beside Firefighting")
+        service = page("services", "td-00", "index.html")
+        check("Documentation (quality rubric, 0–5) 0/5" in service and "write a runbook for the service" in service,
+              "bands: the service page shows the Documentation line and what would raise it")
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
 # ---- every change against the previous month on the report page
 
 def test_report_changes():
@@ -846,7 +901,7 @@ def main():
         setup()
         for t in (test_budget, test_score, test_readiness, test_toil, test_capacity, test_oncall,
                   test_report, test_colour, test_numbers, test_report_html, test_partial_month,
-                  test_thresholds, test_report_changes, test_capacity_runways,
+                  test_thresholds, test_maturity_bands, test_report_changes, test_capacity_runways,
                   test_help_examples, test_usage, test_import_rules, test_deterministic):
             try:
                 t()
