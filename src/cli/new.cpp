@@ -9,6 +9,7 @@
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
 #include "model/severity.hpp"
+#include "model/slug.hpp"
 #include "model/time.hpp"
 #include "write/repo_edit.hpp"
 

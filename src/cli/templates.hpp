@@ -37,12 +37,4 @@ struct PlannedFile {
 std::string write_new_files(const std::filesystem::path& root,
                             const std::vector<PlannedFile>& files);
 
-// A file and channel name for a title: lower-case ASCII letters and digits in words joined by
-// '-', at most 48 characters. "Checkout errors after deploy" → "checkout-errors-after-deploy",
-// "Zürich outage" → "zurich-outage" (Latin letters with diacritics lose them, ß → ss, æ → ae).
-// When letters it cannot spell were dropped (Japanese, Cyrillic, ...) or nothing is left, a hash of
-// the whole title goes after what is left, or after `fallback` when nothing is: "決済エラー" →
-// "incident-1a2b3c4d" with fallback "incident"; one title always gives the same slug.
-std::string file_slug(std::string_view text, std::string_view fallback);
-
 } // namespace nines

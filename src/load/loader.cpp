@@ -3,6 +3,7 @@
 #include "model/kinds.hpp"
 #include "model/parallel.hpp"
 #include "model/site_folders.hpp"
+#include "model/slug.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -144,27 +145,47 @@ std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags)
   return "";
 }
 
-// A key that reads as a misspelt kind (`servce:`) with a nines document's shape under it: a
-// mapping, or nothing yet. A docker-compose `services:` holds a mapping of mappings, and a
-// Docusaurus `slug:` a string, so those are not typos of `service` or `slo`.
-bool misspelt_kind(const Entry& e, const std::vector<std::string>& kinds) {
-  if (!e.value.is_map() && !e.value.is_null()) return false;
-  for (const auto& k : kinds) {
-    if (edit_distance(e.key, k) > 2) continue;
-    if (e.key == k + "s" && e.value.is_map() && !e.value.entries.empty()) {
-      bool all_maps = true;
-      for (const auto& c : e.value.entries)
-        all_maps = all_maps && (c.value.is_map() || c.value.is_null());
-      if (all_maps) return false;
+// The kind `key` reads as a misspelling of, or "": case aside (`SLO:` is the kind misspelt), within
+// edit distance 1 of it for a key of up to 4 characters and 2 for a longer one. Two edits turn
+// any short key into `sli` or `slo`, so a key of one or two characters is never a typo: a locale
+// file's `pl:`, a config file's `api:` or `ci:` are other tools' keys.
+std::string kind_misspelt_as(std::string_view key) {
+  if (key.size() <= 2) return {};
+  std::string lower(key);
+  for (auto& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::size_t limit = key.size() <= 4 ? 1 : 2;
+  std::string best;
+  std::size_t best_d = limit + 1;
+  for (const auto& k : kind_names())
+    if (const std::size_t d = edit_distance(lower, k); d < best_d) {
+      best_d = d;
+      best = k;
     }
-    return true;
-  }
-  return false;
+  return best;
 }
 
-// The first key under a first line `---` when it is a nines kind or close to one (edit distance
-// at most 2), for a Markdown file split_front_matter found no closed front matter in; "" when the
-// file does not look like a document at all (a `---` rule at the top of plain Markdown).
+// The kind a key reads as a misspelling of (`servce:`) with a nines document's shape under it: a
+// mapping, or nothing yet; "" for none. A docker-compose `services:` holds a mapping of mappings,
+// and a Docusaurus `slug:` a string, so those are not typos of `service` or `slo`.
+std::string misspelt_kind(const Entry& e) {
+  if (!e.value.is_map() && !e.value.is_null()) return {};
+  const std::string k = kind_misspelt_as(e.key);
+  if (k.empty()) return {};
+  if (e.key == k + "s" && e.value.is_map() && !e.value.entries.empty()) {
+    bool all_maps = true;
+    for (const auto& c : e.value.entries)
+      all_maps = all_maps && (c.value.is_map() || c.value.is_null());
+    if (all_maps) return {};
+  }
+  return k;
+}
+
+// The first key under a first line `---` that is not an `x-` key, when it is a nines kind or
+// reads as a misspelt one, for a Markdown file split_front_matter found no closed front matter
+// in; "" when the file does not look like a document at all (a `---` rule at the top of plain
+// Markdown). `x-` keys may come before the kind, so they and what is indented under them are
+// passed over.
 std::string unclosed_front_matter_key(const std::string& text) {
   std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
   std::size_t nl = text.find('\n', pos);
@@ -173,20 +194,49 @@ std::string unclosed_front_matter_key(const std::string& text) {
   while (!first.empty() && (first.back() == '\r' || first.back() == ' '))
     first.remove_suffix(1);
   if (first != "---") return {};
+  bool in_extension = false; // the lines under an `x-` key are its value
   for (pos = nl + 1; pos < text.size(); pos = nl + 1) {
     nl = std::min(text.find('\n', pos), text.size());
     std::string_view line(text.data() + pos, nl - pos);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
       line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
+    if (in_extension && (line.front() == ' ' || line.front() == '\t' || line.front() == '-'))
+      continue;
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return {};
     const std::string key(line.substr(0, colon));
-    for (const auto& k : kind_names())
-      if (edit_distance(key, k) <= 2) return key;
+    in_extension = is_extension_key(key);
+    if (in_extension) continue;
+    const auto& kinds = kind_names();
+    if (std::find(kinds.begin(), kinds.end(), key) != kinds.end() || !kind_misspelt_as(key).empty())
+      return key;
     return {};
   }
   return {};
+}
+
+// Whether a top-level `groups` list holds Prometheus rule groups (SPEC 1.1: `groups: - name: …
+// rules: - alert: …`): a group with a `rules` list that is empty or one of whose rules has
+// `alert`, `record` or `expr`. A key one edit from those (`rulez`, `exp`, `recrd`) counts too, so a
+// rule file with a typo is still checked and its typo reported. A Grafana alerting provisioning
+// file (rules of `uid`, `title`, `data`) or a list of user groups (`name`, `members`) is another
+// tool's file.
+bool holds_rule_groups(const Node& groups) {
+  for (const auto& group : groups.items) {
+    if (!group.is_map()) continue;
+    for (const auto& list : group.entries) {
+      if (!list.value.is_seq() || edit_distance(list.key, "rules") > 1) continue;
+      if (list.value.items.empty()) return true; // a group with no rules yet
+      for (const auto& rule : list.value.items) {
+        if (!rule.is_map()) continue;
+        for (const auto& field : rule.entries)
+          for (const std::string_view want : {"alert", "record", "expr"})
+            if (edit_distance(field.key, want) <= 1) return true;
+      }
+    }
+  }
+  return false;
 }
 
 // Decides what a top-level document is: a nines kind, a dialect document, a rule file, or
@@ -275,7 +325,9 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     on_doc(std::move(doc));
     return Verdict::Accepted;
   }
-  if (const Node* groups = root.get("groups"); groups && groups->is_seq()) {
+  // A Prometheus rule file has `groups` and no `apiVersion` (a PrometheusRule object is above).
+  if (const Node* groups = root.get("groups");
+      groups && groups->is_seq() && !root.get("apiVersion") && holds_rule_groups(*groups)) {
     doc.kind = "prometheus_rules";
     doc.kind_loc = root.loc;
     doc.root = std::move(root);
@@ -291,9 +343,16 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   };
   const auto kind_keys = std::count_if(keys.begin(), keys.end(), is_kind);
   if (kind_keys > 1) {
-    diags.error(rel, keys[1]->key_loc, "unknown-kind",
+    std::string found;
+    const Entry* second = nullptr;
+    for (const Entry* e : keys)
+      if (is_kind(e)) {
+        if (!found.empty()) second = second ? second : e;
+        found += (found.empty() ? "'" : ", '") + e->key + "'";
+      }
+    diags.error(rel, second->key_loc, "unknown-kind",
                 "a document has exactly one top-level key naming its kind, found " +
-                    std::to_string(keys.size()),
+                    std::to_string(kind_keys) + ": " + found,
                 "separate documents with `---`, or indent the fields under the kind key");
     return Verdict::Error;
   }
@@ -301,13 +360,12 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   // `service:` beside `image:` and `replicaCount:`, a Sloth file beside `version:` and `slos:`.
   if (kind_keys == 1 && keys.size() > 1) return Verdict::Foreign;
   if (kind_keys == 0) {
-    if (keys.size() == 1 && misspelt_kind(*keys[0], kinds)) {
+    if (const std::string meant = keys.size() == 1 ? misspelt_kind(*keys[0]) : ""; !meant.empty()) {
       std::string known;
       for (const auto& k : kinds)
         known += (known.empty() ? "" : ", ") + k;
       diags.error(rel, keys[0]->key_loc, "unknown-kind",
-                  "unknown document kind '" + keys[0]->key + "'" +
-                      did_you_mean(keys[0]->key, kinds),
+                  "unknown document kind '" + keys[0]->key + "', did you mean '" + meant + "'?",
                   "known kinds: " + known);
       return Verdict::Error;
     }
@@ -318,6 +376,40 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   doc.root = std::move(root);
   on_doc(std::move(doc));
   return Verdict::Accepted;
+}
+
+// Reports a document classify left alone as foreign, in a file that holds nines documents:
+// there it is no other tool's file but a nines document gone wrong (a field indented too little
+// is a top-level key beside the kind, a `---` too many splits one), and it must not be dropped
+// without a word. A file of nothing but foreign documents is skipped and counted instead.
+void report_stray_document(const Node& root, const std::string& rel, DiagBag& diags) {
+  const auto& kinds = kind_names();
+  const Entry* kind = nullptr;
+  const Entry* other = nullptr;
+  std::string others;
+  for (const auto& e : root.entries) {
+    if (is_extension_key(e.key)) continue;
+    if (std::find(kinds.begin(), kinds.end(), e.key) != kinds.end()) {
+      kind = kind ? kind : &e;
+      continue;
+    }
+    other = other ? other : &e;
+    others += (others.empty() ? "'" : ", '") + e.key + "'";
+  }
+  if (kind && other) {
+    diags.error(rel, other->key_loc, "unknown-kind",
+                "a document has exactly one top-level key naming its kind: '" + kind->key +
+                    "' has " + others + " beside it",
+                "indent the document's fields under `" + kind->key + ":`");
+    return;
+  }
+  const std::string what = !root.is_map()   ? (root.is_seq() ? "a list" : "a plain value")
+                           : others.empty() ? "no top-level key but x- keys"
+                                            : "top-level keys " + others;
+  diags.error(rel, root.loc, "unknown-kind",
+              "not a nines document (" + what + "), in a file of nines documents",
+              "give it its kind's key (`slo:`, `service:`, ...) with its fields under it, or "
+              "move it to a file of its own");
 }
 
 // Whether folder `rel` is the output folder `out` or one of the site writer's own folders beside
@@ -856,21 +948,10 @@ std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& fi
 }
 
 std::string path_stem_slug(const std::string& rel_path) {
-  std::string name = fs::path(rel_path).stem().string();
-  std::string out;
-  for (char ch : name) {
-    unsigned char c = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (std::isalnum(c) || c == '.' || c == '_' || c == '-')
-      out += static_cast<char>(c);
-    else if (!out.empty() && out.back() != '-')
-      out += '-';
-  }
-  while (!out.empty() && (out.front() == '-' || out.front() == '.' || out.front() == '_'))
-    out.erase(out.begin());
-  while (!out.empty() && out.back() == '-')
-    out.pop_back();
-  if (out.size() > 128) out.resize(128);
-  return out;
+  // The rule `nines new` names files by, with the punctuation ids allow kept: a file `new` wrote
+  // keeps its name as its id, "Zürich outage.md" is `zurich-outage`, and a name with no letter
+  // it can spell ("決済エラー.md") is a hash of it, never an empty id.
+  return slug(fs::path(rel_path).stem().string(), SlugRules{"._-", 128, ""});
 }
 
 bool split_front_matter(const std::string& text, std::string& yaml, std::string& body,
@@ -1060,9 +1141,12 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       r->csv_lines = split_csv_text(text, rel, diags);
       return r;
     }
-    int body_line = 0; // a Markdown file's, once its front matter is split off
+    int body_line = 0;      // a Markdown file's, once its front matter is split off
+    bool nines_doc = false; // a document of a nines kind was handed on
     const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
       doc.body_line = body_line;
+      const auto& kinds = kind_names();
+      nines_doc = nines_doc || std::find(kinds.begin(), kinds.end(), doc.kind) != kinds.end();
       if (hooks.check) hooks.check(doc);
       r->docs.emplace_back(diags.all().size(), std::move(doc));
     };
@@ -1092,9 +1176,16 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     }
     if (encoding_ok(text)) {
       const std::string no_body;
+      std::vector<Node> foreign; // documents of no kind nor dialect, in file order
       read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
-        take(classify(std::move(n), idx, rel, no_body, diags, take_doc));
+        const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
+        take(v);
+        // classify hands a document on by moving it, and leaves one it finds foreign as it was.
+        if (v == Verdict::Foreign) foreign.push_back(std::move(n));
       });
+      if (nines_doc)
+        for (const Node& n : foreign)
+          report_stray_document(n, rel, diags);
     }
   } catch (...) {
     r->error = std::current_exception();

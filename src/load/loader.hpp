@@ -283,7 +283,9 @@ private:
   std::string m_slo;
 };
 
-// The slug of a file name without its extension: "Pay API.yaml" → "pay-api".
+// The slug of a file name without its extension, by model/slug.hpp's rule keeping '.', '_' and
+// '-': "Pay API.yaml" → "pay-api", "Zürich outage.md" → "zurich-outage", and a hash of the name
+// when it has letters the slug cannot spell ("決済エラー.md").
 std::string path_stem_slug(const std::string& rel_path);
 
 } // namespace nines

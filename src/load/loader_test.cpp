@@ -55,6 +55,10 @@ TEST_CASE("loader: path stems become slugs") {
   CHECK(path_stem_slug("services/Pay API.yaml") == "pay-api");
   CHECK(path_stem_slug("a/b/checkout_v2.yml") == "checkout_v2");
   CHECK(path_stem_slug("x/--weird--.md") == "weird");
+  // As `nines new` names files: transliterated, and a hash for a name it cannot spell.
+  CHECK(path_stem_slug("pm/Zürich outage.md") == "zurich-outage");
+  CHECK(path_stem_slug("pm/決済エラー.md").size() == 8);
+  CHECK(path_stem_slug("pm/決済エラー.md") != path_stem_slug("pm/ログイン障害.md"));
 }
 
 TEST_CASE("loader: walks kinds, skips hidden and site folders, reads CSV rows") {
