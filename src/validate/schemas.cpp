@@ -343,7 +343,8 @@ SchemaErrors innermost_errors(const valijson::Schema& compiled, const json& inst
     if (d.rfind("Failed to validate against schema associated with", 0) == 0 ||
         d.rfind("Failed to validate item #", 0) == 0 ||
         d.rfind("Failed to validate against additional properties", 0) == 0 ||
-        d.rfind("Failed to validate against child schema", 0) == 0)
+        d.rfind("Failed to validate against child schema", 0) == 0 ||
+        d.rfind("Failed to validate against a conditional schema", 0) == 0)
       continue;
     out.push_back(e);
   }
