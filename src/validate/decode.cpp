@@ -103,8 +103,8 @@ void decode_fields(const Node& b, Sli& s, const Config& /*config*/, DiagBag& /*d
   s.exclusions = strs(b, "exclusions");
   const Node& q = at(b, "query");
   if (q.is_map())
-    s.query = SliQuery{str(q, "good"), str(q, "total"),   str(q, "source"),
-                       q.loc,          at(q, "good").loc, at(q, "total").loc};
+    s.query = SliQuery{str(q, "good"),    str(q, "total"),    str(q, "source"),   q.loc,
+                       at(q, "good").loc, at(q, "total").loc, at(q, "source").loc};
 }
 
 void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) {
