@@ -75,6 +75,28 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
   return rules;
 }
 
+const char* rule_kept_as_error(std::string_view id) {
+  static const std::map<std::string_view, const char*> k_kept = {
+      {"yaml-syntax", "the file it reports is not read"},
+      {"yaml-duplicate-key", "one of the two values is not read"},
+      {"yaml-tab", "the file it reports is not read"},
+      {"yaml-too-large", "the file it reports is not read"},
+      {"file-too-large", "the file it reports is not read"},
+      {"file-unreadable", "the file it reports is not read"},
+      {"file-encoding", "the file it reports is not read"},
+      {"symlink-outside", "the link it reports is not followed"},
+      {"unknown-kind", "the document it reports is not read"},
+      {"schema", "a document that breaks its schema is not read"},
+      {"invalid-id", "a document whose id cannot name its page is not read"},
+      {"duplicate-id", "two documents with one id would be written to one page"},
+      {"csv-header", "the file it reports is not read"},
+      {"csv-row", "the row it reports is not counted"},
+      {"csv-duplicate-day", "the second row of the day is not counted"},
+  };
+  const auto it = k_kept.find(id);
+  return it == k_kept.end() ? nullptr : it->second;
+}
+
 bool parse_diag_format(const std::string& s, DiagFormat& out) {
   static const std::map<std::string, DiagFormat> m = {{"text", DiagFormat::Text},
                                                       {"json", DiagFormat::Json},

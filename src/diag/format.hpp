@@ -41,4 +41,10 @@ std::string percent_encode_path(std::string_view path);
 // report and fails on one missing here.
 const std::vector<std::pair<std::string, std::string>>& rule_catalog();
 
+// Why a rule cannot be lowered to `warning` or `off` in nines.yaml `rules:`, or nullptr when it
+// can. These rules guard what nines reads and where it writes: on their findings a file, a
+// document or a CSV row is not read, or a page could not be written, so a milder severity would
+// report as passing what the site leaves out (or a build that cannot be written).
+const char* rule_kept_as_error(std::string_view id);
+
 } // namespace nines

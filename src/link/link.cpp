@@ -136,6 +136,17 @@ void link_references(const Repo& repo, DiagBag& diags) {
   for (const auto& [id, t] : repo.config.teams)
     teams.add(id);
   const std::string team_hint = "teams are declared in nines.yaml under `teams:`";
+  // A query's `source` names one of nines.yaml's metrics sources (no source: the first one). A
+  // name that is none of them is never fetched: said here, where `check` sees it with no network.
+  IdSet sources;
+  sources.what = "metrics source";
+  for (const auto& s : repo.config.sources)
+    sources.add(s.name);
+  const std::string source_hint =
+      sources.list.empty()
+          ? "nines.yaml has no `metrics.sources`: add one with this name, or drop `source` once "
+            "there is one (a query without `source` uses the first)"
+          : "metrics sources are declared in nines.yaml under `metrics.sources`";
   check_page_ids(repo.slos, "SLO", "slos", teams, diags);
   check_page_ids(repo.runbooks, "runbook", "runbooks", teams, diags);
   check_page_ids(repo.postmortems, "postmortem", "postmortems", teams, diags);
@@ -149,6 +160,9 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check_all(services, s.upstream, s.meta.file, diags);
     check_all(services, s.downstream, s.meta.file, diags);
   }
+  for (const auto& s : repo.slis)
+    if (s.query)
+      check(sources, Ref{s.query->source, s.query->source_loc}, s.meta.file, diags, source_hint);
   for (const auto& s : repo.slos) {
     check(services, s.service, s.meta.file, diags);
     check(slis, s.sli, s.meta.file, diags);

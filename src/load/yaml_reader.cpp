@@ -1,11 +1,14 @@
 #include "load/yaml_reader.hpp"
 
+#include "model/core_scalar.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <istream>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <streambuf>
 #include <unordered_map>
@@ -27,6 +30,27 @@ struct TooManyNodes : std::runtime_error {
 struct UnclosedQuote {
   Loc at;
 };
+
+// A scalar whose YAML 1.2 core-schema tag (`!!int`, `!!float`, `!!bool`, `!!null`) does not fit
+// its text: YAML readers refuse to load it, so the document is dropped as for a syntax error.
+struct BadTag {
+  Loc at;
+  std::string message;
+};
+
+const char* const k_core_tag = "tag:yaml.org,2002:";
+
+// What a core-schema tag makes of a scalar's text: Scalar (a plain scalar, resolved as the tag
+// says) or Null; nullopt when the text is not of the tag's type. `kind` is the tag's last word.
+std::optional<Node::Kind> tagged_kind(std::string_view kind, std::string_view text) {
+  bool b = false;
+  if (kind == "null") return core_null(text) ? std::optional(Node::Kind::Null) : std::nullopt;
+  const bool fits = kind == "bool"    ? core_bool(text, b)
+                    : kind == "int"   ? core_number(text) == CoreNumber::Int
+                    : kind == "float" ? core_number(text) != CoreNumber::None
+                                      : false;
+  return fits ? std::optional(Node::Kind::Scalar) : std::nullopt;
+}
 
 std::size_t count_nodes(const Node& n) {
   std::size_t c = 1;
@@ -138,10 +162,32 @@ public:
     Node n;
     n.kind = Node::Kind::Scalar;
     n.loc = loc(mark);
-    // yaml-cpp reports "?" for plain scalars and "!" for quoted or block ones.
+    // yaml-cpp reports "?" for plain scalars and "!" for quoted or block ones; an explicit tag
+    // comes resolved (`!!int` is tag:yaml.org,2002:int).
     n.quoted = tag != "?";
     if (n.quoted && unterminated(mark)) throw UnclosedQuote{n.loc};
     n.value = value;
+    // The core schema's `!!int`, `!!float`, `!!bool` and `!!null` make the text that type, as a
+    // plain scalar of it would be; `!!str` and every other tag (`!Ref`, `!!timestamp`) keep it a
+    // string.
+    if (tag.rfind(k_core_tag, 0) == 0) {
+      const std::string_view kind = std::string_view(tag).substr(std::strlen(k_core_tag));
+      if (kind == "int" || kind == "float" || kind == "bool" || kind == "null") {
+        const auto as = tagged_kind(kind, value);
+        if (!as)
+          throw BadTag{n.loc, "value '" + value + "' is tagged !!" + std::string(kind) +
+                                  " but is not " +
+                                  (kind == "int"     ? "an integer"
+                                   : kind == "float" ? "a number"
+                                   : kind == "bool"  ? "true or false"
+                                                     : "null")};
+        n.quoted = false;
+        if (*as == Node::Kind::Null) {
+          n.kind = Node::Kind::Null;
+          n.value.clear();
+        }
+      }
+    }
     finish(std::move(n), anchor, k_none);
   }
 
@@ -519,6 +565,9 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
     diags.error(file, e.at, "yaml-syntax",
                 "invalid YAML: quoted string never closed (it runs to the end of the YAML)",
                 "add the closing quote");
+  } catch (const BadTag& e) {
+    diags.error(file, e.at, "yaml-syntax", "invalid YAML: " + e.message,
+                "write the value the tag names, or remove the tag");
   } catch (const YAML::DeepRecursion& e) {
     diags.error(file, builder.too_deep_at(e.mark), "yaml-syntax",
                 "YAML nested deeper than " + std::to_string(e.depth()) + " levels",

@@ -34,6 +34,36 @@ TEST_CASE("yaml_reader: quoted scalars are marked") {
   CHECK(root.get("c")->quoted);
 }
 
+TEST_CASE("yaml_reader: the core schema's tags make a value their type") {
+  DiagBag diags;
+  Node root = parse_yaml_string("a: !!float 99.9\nb: !!int 40\nc: !!null null\nd: !!str yes\n"
+                                "e: !!bool true\nf: !!float 1\ng: !Ref other\nh: !!str 12\n",
+                                diags);
+  CHECK_FALSE(diags.has_errors());
+  for (const char* plain : {"a", "b", "e", "f"}) {
+    REQUIRE(root.get(plain));
+    CHECK_FALSE_MESSAGE(root.get(plain)->quoted, plain);
+  }
+  CHECK(root.get("a")->value == "99.9");
+  CHECK(root.get("c")->is_null());
+  for (const char* text : {"d", "g", "h"})
+    CHECK_MESSAGE(root.get(text)->quoted, text); // strings
+  // A tag that does not fit its text: an error at the value, and the document is not read.
+  for (const char* text : {"x: 1\ny: !!int 99.9\n", "x: 1\ny: !!float ten\n",
+                           "x: 1\ny: !!bool yes\n", "x: 1\ny: !!null nil\n"}) {
+    DiagBag bad;
+    int docs = 0;
+    read_yaml(text, "f.yaml", 0, YamlLimits{}, bad, [&](Node&&, int) { ++docs; });
+    CHECK(docs == 0);
+    const auto d = bad.sorted();
+    REQUIRE_MESSAGE(d.size() == 1, text);
+    CHECK(d[0].rule == "yaml-syntax");
+    CHECK(d[0].loc.line == 2);
+    CHECK(d[0].loc.col == 4);
+    CHECK(d[0].message.find("is tagged !!") != std::string::npos);
+  }
+}
+
 TEST_CASE("yaml_reader: a quoted string never closed is an error at its opening quote") {
   // yaml-cpp itself ends such a string at the end of the text and reports nothing.
   for (const char* text : {"a: 1\nb: \"open\n", "a: 1\nb: 'open\n", "a: 1\nb: 'it''s\n",

@@ -329,7 +329,8 @@ void Puller::plan_slo(std::size_t index) {
     e.slo = c.slo->meta.id;
     e.source = q.source;
     e.file = query_file(c);
-    e.loc = q.loc;
+    // At the `source:` that names no source (check reports it too), else at the query.
+    e.loc = q.source.empty() || q.source_loc.line <= 0 ? q.loc : q.source_loc;
     e.message = "SLO '" + e.slo + "': SLI '" + c.sli->meta.id + "' has a query but " +
                 (q.source.empty() ? std::string("nines.yaml has no metrics source")
                                   : "nines.yaml has no metrics source named '" + q.source + "'");

@@ -127,6 +127,7 @@ struct SliQuery {
   // Its `good:` and `total:` values, when written as such. Initialised here, so the dialects'
   // SliQuery{good, total, source, loc} need not name them.
   Loc good_loc{}, total_loc{};
+  Loc source_loc{}; // its `source:` value, when written
 };
 
 struct Sli {

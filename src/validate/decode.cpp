@@ -1,5 +1,6 @@
 #include "validate/decode.hpp"
 
+#include "diag/format.hpp"
 #include "model/budget.hpp"
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
@@ -103,8 +104,8 @@ void decode_fields(const Node& b, Sli& s, const Config& /*config*/, DiagBag& /*d
   s.exclusions = strs(b, "exclusions");
   const Node& q = at(b, "query");
   if (q.is_map())
-    s.query = SliQuery{str(q, "good"), str(q, "total"),   str(q, "source"),
-                       q.loc,          at(q, "good").loc, at(q, "total").loc};
+    s.query = SliQuery{str(q, "good"),    str(q, "total"),    str(q, "source"),   q.loc,
+                       at(q, "good").loc, at(q, "total").loc, at(q, "source").loc};
 }
 
 void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) {
@@ -581,7 +582,7 @@ void decode_config(const Node& root, Config& cfg) {
   cfg.default_policy = str(d, "error_budget_policy");
   cfg.default_policy_loc = at(d, "error_budget_policy").loc;
   checked(num(d, "stale_after_days"), 1, 3650, cfg.stale_after_days);
-  for (const auto& e : at(root, "teams").entries) {
+  for (const Entry& e : data_entries(at(root, "teams"))) {
     Team t;
     t.id = e.key;
     t.name = str(e.value, "name");
@@ -617,8 +618,9 @@ void decode_config(const Node& root, Config& cfg) {
     cfg.golden_signals[e.key] = str(e.value);
     cfg.golden_signal_locs[e.key] = e.value.loc;
   }
-  for (const auto& e : at(root, "rules").entries)
-    cfg.rules[e.key] = str(e.value);
+  // The rules that guard what is read stay errors (validate reports an override of them).
+  for (const Entry& e : data_entries(at(root, "rules")))
+    if (!rule_kept_as_error(e.key)) cfg.rules[e.key] = str(e.value);
   const Node& lim = at(root, "limits");
   checked(num(lim, "max_file_bytes"), 1, 1073741824, cfg.max_file_bytes);
   checked(num(lim, "max_yaml_nodes"), 1, 100000000, cfg.max_yaml_nodes);

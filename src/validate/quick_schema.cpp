@@ -44,6 +44,8 @@ struct QuickSchema::Rule {
   // valijson makes `minimum` and `exclusiveMinimum` two constraints; so are they here.
   std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum;
   std::vector<int> all_of, any_of, one_of;
+  // if/then/else (draft 7), -1 = absent; `then` and `else` count only beside an `if`.
+  int if_rule = -1, then_rule = -1, else_rule = -1;
 };
 
 namespace {
@@ -313,8 +315,14 @@ int QuickSchema::compile(const json& root, const json& s_in, int depth) {
       if (!v.is_array() || v.empty()) m_complete = false;
       for (const auto& sub : v)
         list.push_back(child(sub));
+    } else if (key == "if") {
+      r.if_rule = child(v);
+    } else if (key == "then") {
+      r.then_rule = child(v);
+    } else if (key == "else") {
+      r.else_rule = child(v);
     } else {
-      // format, not, if/then/else, dependencies, contains, uniqueItems, ...: valijson decides.
+      // format, not, dependencies, contains, uniqueItems, ...: valijson decides.
       m_complete = false;
     }
   }
@@ -416,6 +424,10 @@ template <class View> bool QuickSchema::check(int id, const View& v) const {
     for (int sub : r.one_of)
       if (check(sub, v) && ++valid > 1) return false;
     if (valid != 1) return false;
+  }
+  if (r.if_rule >= 0) {
+    const int branch = check(r.if_rule, v) ? r.then_rule : r.else_rule;
+    if (branch >= 0 && !check(branch, v)) return false;
   }
   return true;
 }

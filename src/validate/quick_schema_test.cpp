@@ -213,6 +213,17 @@ TEST_CASE("quick schema: types, limits, enums and alternatives as valijson reads
                          "properties": {"a": {"$ref": "#/definitions/s"}}})",
                      R"({"a": "x"})"));
   CHECK_FALSE(quick_passes(R"({"required": ["a"]})", R"({"b": 1})"));
+  // if/then/else: the branch the `if` picks applies; `then` or `else` alone is nothing
+  const char* named = R"({"if": {"required": ["id"]},
+                          "else": {"properties": {"name": {"pattern": "^[a-z]+$"}}}})";
+  CHECK(quick_passes(named, R"({"id": "x", "name": "Free Text"})"));
+  CHECK(quick_passes(named, R"({"name": "lower"})"));
+  CHECK_FALSE(quick_passes(named, R"({"name": "Free Text"})"));
+  CHECK_FALSE(quick_passes(R"({"if": {"type": "string"}, "then": {"minLength": 2}})", R"("a")"));
+  CHECK(quick_passes(R"({"then": {"type": "string"}})", "1"));
+  for (const char* doc :
+       {R"({"id": "x", "name": "Free Text"})", R"({"name": "lower"})", R"({"name": "Free Text"})"})
+    CHECK(Valijson(json::parse(named)).valid(json::parse(doc)) == quick_passes(named, doc));
   // what it does not implement, it leaves to valijson
   QuickSchema q(json::parse(R"({"not": {"type": "string"}})"));
   CHECK_FALSE(q.complete());

@@ -217,7 +217,8 @@ void collect_bool_strings(const json& sroot, const Node& n, std::vector<std::str
   }
   case Node::Kind::Map:
     for (const auto& e : n.entries) {
-      if (e.value.is_absent()) continue;
+      // What an `x-` key holds is ignored extension data, not a string field nines reads.
+      if (e.value.is_absent() || is_extension_key(e.key)) continue;
       path.push_back(e.key);
       collect_bool_strings(sroot, e.value, path, out);
       path.pop_back();
@@ -343,7 +344,8 @@ SchemaErrors innermost_errors(const valijson::Schema& compiled, const json& inst
     if (d.rfind("Failed to validate against schema associated with", 0) == 0 ||
         d.rfind("Failed to validate item #", 0) == 0 ||
         d.rfind("Failed to validate against additional properties", 0) == 0 ||
-        d.rfind("Failed to validate against child schema", 0) == 0)
+        d.rfind("Failed to validate against child schema", 0) == 0 ||
+        d.rfind("Failed to validate against a conditional schema", 0) == 0)
       continue;
     out.push_back(e);
   }
@@ -662,7 +664,12 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
     } else if (d.rfind("Missing required property '", 0) == 0) {
       std::string key = quoted_after(d, "Missing required property '");
       if (const Entry* e = node->entry(key)) {
-        loc = e->key_loc;
+        // At the `""` or `~` written (SPEC 2: the offending node). When nothing was written after
+        // the key, the parser places the null at the next token, often on a later line: the key.
+        const bool written =
+            e->value.kind == Node::Kind::Scalar ||
+            (e->value.loc.line == e->key_loc.line && e->value.loc.col > e->key_loc.col);
+        loc = written ? e->value.loc : e->key_loc;
         msg = "required field '" + qualified(key) + "' is empty";
       } else {
         msg = "missing required field '" + qualified(key) + "'";
@@ -812,7 +819,16 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       for (const auto& [id, text] : rule_catalog())
         ids.push_back(id);
       for (const auto& e : rules->entries) {
-        if (std::find(ids.begin(), ids.end(), e.key) != ids.end()) continue;
+        if (is_extension_key(e.key)) continue;
+        if (std::find(ids.begin(), ids.end(), e.key) != ids.end()) {
+          const char* why = rule_kept_as_error(e.key);
+          if (why && e.value.is_scalar() && e.value.value != "error") {
+            diags.error(file, e.key_loc, "schema", "rule '" + e.key + "' cannot be lowered: " + why,
+                        "remove the line; this rule is always an error (docs/checks.md)");
+            ok = false;
+          }
+          continue;
+        }
         diags.error(file, e.key_loc, "schema",
                     "unknown rule '" + e.key + "' in rules" + did_you_mean(e.key, ids),
                     "rules: takes the rule ids of docs/checks.md");

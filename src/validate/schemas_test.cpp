@@ -1,3 +1,4 @@
+#include "diag/format.hpp"
 #include "load/yaml_reader.hpp"
 #include "model/kinds.hpp"
 #include "validate/decode.hpp"
@@ -104,13 +105,28 @@ TEST_CASE("schemas: a bare word the field's enum lists is no yaml-bool-string") 
 
 TEST_CASE("schemas: an unknown rule id under rules is an error at the key with a did-you-mean") {
   SchemaSet s;
-  auto d = validate(s, "nines", "title: x\nrules:\n  runbok-stale: error\n  yaml-tab: off\n");
+  auto d = validate(s, "nines", "title: x\nrules:\n  runbok-stale: error\n  slo-sla: off\n");
   REQUIRE(d.size() == 1);
   CHECK(d[0].severity == Severity::Error);
   CHECK(d[0].rule == "schema");
   CHECK(d[0].loc.line == 3);
   CHECK(d[0].loc.col == 3);
   CHECK(d[0].message == "unknown rule 'runbok-stale' in rules, did you mean 'runbook-stale'?");
+}
+
+TEST_CASE("schemas: the rules that guard what is read cannot be lowered; x- keys are notes") {
+  SchemaSet s;
+  auto d = validate(s, "nines",
+                    "rules:\n  yaml-tab: off\n  schema: error\n  x-why: off\n  csv-row: warning\n");
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].rule == "schema");
+  CHECK(d[0].loc.line == 2);
+  CHECK(d[0].loc.col == 3);
+  CHECK(d[0].message == "rule 'yaml-tab' cannot be lowered: the file it reports is not read");
+  CHECK(d[1].loc.line == 5);
+  for (const char* id : {"yaml-syntax", "schema", "invalid-id", "duplicate-id", "csv-row"})
+    CHECK(rule_kept_as_error(id));
+  CHECK_FALSE(rule_kept_as_error("runbook-stale"));
 }
 
 TEST_CASE("yaml_json: plain scalars use the YAML 1.2 core schema") {

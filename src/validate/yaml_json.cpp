@@ -1,6 +1,7 @@
 #include "validate/yaml_json.hpp"
 
 #include "load/yaml_reader.hpp"
+#include "model/core_scalar.hpp"
 #include "validate/json_view.hpp"
 
 #include <cerrno>
@@ -16,48 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-// Advances past a run of ASCII digits; returns how many there were.
-std::size_t skip_digits(const std::string& s, std::size_t& i) {
-  std::size_t start = i;
-  while (i < s.size() && is_digit(s[i]))
-    ++i;
-  return i - start;
-}
-
-enum class Number { None, Int, Float };
-
-// The YAML 1.2 core schema's number forms, matched by hand: a std::regex per scalar cost more
-// than parsing the YAML. Int is [-+]?[0-9]+; float is
-// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?.
-Number classify_number(const std::string& s) {
-  std::size_t i = 0;
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-  std::size_t int_digits = skip_digits(s, i);
-  if (i == s.size()) return int_digits > 0 ? Number::Int : Number::None;
-  if (s[i] == '.') {
-    ++i;
-    std::size_t frac_digits = skip_digits(s, i);
-    if (int_digits == 0 && frac_digits == 0) return Number::None;
-  } else if (int_digits == 0) {
-    return Number::None;
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-    if (skip_digits(s, i) == 0) return Number::None;
-  }
-  return i == s.size() ? Number::Float : Number::None;
-}
-
-} // namespace
-
-namespace {
-
-// The value of an integer that classify_number accepted, as strtoll reads it; nullopt when it
+// The value of an integer that core_number accepted, as strtoll reads it; nullopt when it
 // does not fit a long long (the caller then reads it as a double, as YAML readers do).
 std::optional<long long> plain_int(const std::string& s) {
   std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
@@ -80,37 +40,36 @@ std::optional<long long> plain_int(const std::string& s) {
 std::optional<json> resolve_plain(const std::string& s) {
   // Asked of every plain scalar: the words are four or five letters long, or `~`.
   if (s.size() <= 5) {
-    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return json(nullptr);
-    if (s == "true" || s == "True" || s == "TRUE") return json(true);
-    if (s == "false" || s == "False" || s == "FALSE") return json(false);
+    if (core_null(s)) return json(nullptr);
+    if (bool b = false; core_bool(s, b)) return json(b);
   }
-  switch (classify_number(s)) {
-  case Number::Int: {
+  switch (core_number(s)) {
+  case CoreNumber::Int: {
     if (auto v = plain_int(s)) return json(*v);
     return json(std::strtod(s.c_str(), nullptr));
   }
-  case Number::Float: {
+  case CoreNumber::Float: {
     double v = std::strtod(s.c_str(), nullptr);
     if (std::isfinite(v)) return json(v);
     break;
   }
-  case Number::None:
+  case CoreNumber::None:
     break;
   }
   return std::nullopt;
 }
 
 std::optional<double> plain_number(const std::string& s) {
-  switch (classify_number(s)) {
-  case Number::Int:
+  switch (core_number(s)) {
+  case CoreNumber::Int:
     if (auto v = plain_int(s)) return static_cast<double>(*v);
     return std::strtod(s.c_str(), nullptr);
-  case Number::Float: {
+  case CoreNumber::Float: {
     const double v = std::strtod(s.c_str(), nullptr);
     if (std::isfinite(v)) return v;
     break;
   }
-  case Number::None:
+  case CoreNumber::None:
     break;
   }
   return std::nullopt;
