@@ -105,7 +105,6 @@ struct Context {
   double validate_ms = 0; // validation runs inside the load stream; its time is kept apart
   std::map<std::string, std::string> theme_overrides; // load: the repository's layouts/
   std::size_t files = 0, documents = 0, decoded = 0, csv_rows = 0;
-  bool config_failed = false; // nines.yaml has errors: nothing can be linked against it
   std::string last_file;
   // Incremental builds: the hash of every input of this build ("" when it cannot be skipped),
   // and whether the previous build had the same, so its site stands and the stages are skipped.
@@ -162,8 +161,23 @@ void read_config(Context& c) {
   const RunOptions& o = run.opts;
   const std::size_t errors_before = run.diags.error_count();
   Node config = load_config_file(o.dir, c.load, run.diags);
-  if (!config.is_null() && c.schemas.validate("nines", config, "nines.yaml", run.diags))
-    decode_config(config, run.repo.config);
+  if (run.diags.error_count() > errors_before) run.repo.config.teams_known = false;
+  // A setting in error costs only itself: every other one is read (include and exclude, rules,
+  // teams, defaults) and the documents are linked and linted against them; the broken one keeps
+  // its default. The error still fails the run.
+  if (!config.is_null()) {
+    if (c.schemas.validate("nines", config, "nines.yaml", run.diags)) {
+      decode_config(config, run.repo.config);
+    } else {
+      const Node valid = c.schemas.valid_part("nines", config);
+      decode_config(valid, run.repo.config);
+      if (config.get("teams") && !valid.get("teams")) run.repo.config.teams_known = false;
+      // A team left out has its own error: references to it are not reported on top of it.
+      if (const Node* teams = config.get("teams"); teams && teams->is_map())
+        for (const auto& e : teams->entries)
+          if (!run.repo.config.teams.count(e.key)) run.repo.failed_ids.insert(e.key);
+    }
+  }
   // A frozen or demo repository pins its own "now" (`as_of`), below --now and SOURCE_DATE_EPOCH.
   const char* sde = std::getenv("SOURCE_DATE_EPOCH");
   if (!o.now && !(sde && *sde) && !run.repo.config.as_of.empty()) {
@@ -171,7 +185,7 @@ void read_config(Context& c) {
       run.now = *t;
     else
       run.diags.error("nines.yaml", run.repo.config.as_of_loc, "schema",
-                      "cannot parse as_of '" + run.repo.config.as_of + "'",
+                      "cannot parse as_of '" + run.repo.config.as_of + "'; the clock is used",
                       "use an ISO 8601 time such as 2026-11-01T00:00:00Z");
   }
   run.diags.set_overrides(run.repo.config.rules);
@@ -180,8 +194,9 @@ void read_config(Context& c) {
   } else {
     run.local_now = run.now;
     run.diags.error("nines.yaml", run.repo.config.timezone_loc, "schema",
-                    "unknown timezone '" + run.repo.config.timezone + "'",
+                    "unknown timezone '" + run.repo.config.timezone + "'; UTC is used",
                     "use an IANA name such as Europe/Berlin, or UTC");
+    run.repo.config.timezone = "UTC"; // as said: no later stage reads the unknown name
   }
   // nines.yaml `output` is the site's folder when -o is not given: inside the repository (a
   // setting in the content may not send the site elsewhere), and then as -o, refused by the
@@ -209,6 +224,7 @@ void read_config(Context& c) {
   c.load.max_file_bytes = run.repo.config.max_file_bytes;
   c.load.yaml.max_nodes = run.repo.config.max_yaml_nodes;
   c.load.include = run.repo.config.include;
+  c.load.include_locs = run.repo.config.include_locs;
   c.load.exclude = run.repo.config.exclude;
   std::error_code ec;
   if (!o.out.empty()) {
@@ -216,7 +232,11 @@ void read_config(Context& c) {
     if (!ec && !rel.empty() && *rel.begin() != "..")
       c.load.skip_dirs.push_back(rel.generic_string());
   }
-  c.config_failed = run.diags.error_count() > errors_before;
+  // The metrics store's folder is nines' own too (SPEC 1.1), as `.nines/` is by being hidden; the
+  // repository root itself is still walked when the store lies there.
+  if (fs::path rel = fs::relative(store_path(run).lexically_normal().parent_path(), o.dir, ec);
+      !ec && !rel.empty() && rel != "." && *rel.begin() != "..")
+    c.load.skip_dirs.push_back(rel.generic_string());
 }
 
 // A document that did not validate: the ids it may have had, so that references to it are not
@@ -1380,9 +1400,9 @@ int run_pipeline(Run& run) {
     if (row.stage == Stage::Load) t.wall_ms -= c.validate_ms; // streamed: split the two apart
     if (row.stage == Stage::Validate) t.wall_ms += c.validate_ms;
     run.timings.push_back(std::move(t));
-    // Document errors of load and validate still let link run, so a pull request sees every
-    // finding at once; errors in nines.yaml do not (every reference is read against it).
-    const bool go_on_to_link = row.stage < Stage::Link && !c.config_failed && run.fatal.empty() &&
+    // Errors of load and validate (in documents and in nines.yaml, whose broken settings keep
+    // their defaults) still let link run, so a pull request sees every finding at once.
+    const bool go_on_to_link = row.stage < Stage::Link && run.fatal.empty() &&
                                run.usage_error.empty() && run.internal_error.empty();
     if (!checkpoint(run) && !go_on_to_link) break;
     // With --strict, warnings and data that is not fresh fail the build (exit 1 or 3). Every

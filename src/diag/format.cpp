@@ -25,6 +25,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"duplicate-id", "Two documents of one kind share an id."},
       {"unknown-reference", "A reference names no document."},
       {"location-target", "A Backstage Location target does not exist or is not followed."},
+      {"include-unmatched", "A nines.yaml include glob matches no file nines reads."},
       {"policy-condition", "An error budget policy condition cannot be parsed."},
       {"policy-gap",
        "An error budget policy's states leave a range of remaining budget uncovered."},

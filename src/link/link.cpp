@@ -115,7 +115,7 @@ void check_csv_rows(const IdSet& slos, const Repo& repo, const Repo& rows, DiagB
 void link_references(const Repo& repo, DiagBag& diags) {
   // A folder that could not be listed may hold a document of any kind and any id: no reference to
   // a document can be called dangling while one is missing (its file-unreadable error says
-  // enough). Teams are declared in nines.yaml, which was read, so they are still judged.
+  // enough). Teams are declared in nines.yaml, so they are still judged when it was read.
   const bool judged = repo.unreadable_folders.empty();
   // Every kind's ids, from the registry: ids name pages, so duplicates are reported for each kind.
   std::map<std::string_view, IdSet> ids;
@@ -133,6 +133,7 @@ void link_references(const Repo& repo, DiagBag& diags) {
   IdSet teams;
   teams.what = "team";
   teams.failed = &repo.failed_ids;
+  teams.judged = repo.config.teams_known;
   for (const auto& [id, t] : repo.config.teams)
     teams.add(id);
   const std::string team_hint = "teams are declared in nines.yaml under `teams:`";

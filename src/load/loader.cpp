@@ -599,6 +599,14 @@ bool glob_match(std::string_view pattern, std::string_view path, bool is_folder)
   return glob_at(pattern, path);
 }
 
+bool include_matches(std::string_view pattern, std::string_view rel) {
+  if (glob_match(pattern, rel)) return true;
+  for (auto slash = rel.find('/'); slash != std::string_view::npos;
+       slash = rel.find('/', slash + 1))
+    if (glob_match(pattern, rel.substr(0, slash), true)) return true;
+  return false;
+}
+
 namespace {
 
 // The length of the UTF-8 sequence at `s` (of `avail` bytes), or 0 when it is not valid UTF-8:
@@ -1046,6 +1054,7 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
   fs::path canon_root = fs::weakly_canonical(root, ec);
   std::vector<std::pair<std::string, fs::path>> files;
   std::vector<fs::path> pending{root};
+  std::vector<char> included(opts.include.size(), 0); // whether each include glob read a file
   while (!pending.empty()) {
     const fs::path dir = pending.back();
     pending.pop_back();
@@ -1077,7 +1086,15 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
       if (!walk_reads_file(rel)) continue;
       if (rel == "nines.yaml") continue; // read first, by load_config_file
       if (any_glob(opts.exclude, rel, false)) continue;
-      if (!opts.include.empty() && !any_glob(opts.include, rel, false)) continue;
+      if (!opts.include.empty()) {
+        bool read = false;
+        for (std::size_t i = 0; i < opts.include.size(); ++i)
+          if (include_matches(opts.include[i], rel)) {
+            included[i] = 1;
+            read = true;
+          }
+        if (!read) continue;
+      }
       if (is_link) {
         fs::path target = fs::weakly_canonical(p, tec);
         std::string t = target.generic_string(), r = canon_root.generic_string() + "/";
@@ -1103,6 +1120,15 @@ list_repo_files(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
       ec.clear();
     }
   }
+  // A glob that reads nothing is most likely a typo, and the run would otherwise say nothing of
+  // the files it meant.
+  for (std::size_t i = 0; i < opts.include.size(); ++i)
+    if (!included[i])
+      diags.warning("nines.yaml", i < opts.include_locs.size() ? opts.include_locs[i] : Loc{},
+                    "include-unmatched",
+                    "include glob '" + opts.include[i] + "' matches no file nines reads",
+                    "check the pattern: * matches within one folder name, ** across folders, "
+                    "and a name without / matches a file or folder at any depth");
   std::sort(files.begin(), files.end());
   return files;
 }

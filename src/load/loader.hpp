@@ -58,6 +58,7 @@ struct LoadOptions {
   // nines.yaml `include` / `exclude`: globs of the files read (all when empty) and of the files
   // and folders never read.
   std::vector<std::string> include, exclude;
+  std::vector<Loc> include_locs; // where each `include` glob is, for the one that matches nothing
   // Threads that read, parse and check files (the calling thread is one of them). The results
   // are handed on in sorted file order whatever the number.
   unsigned jobs = 1;
@@ -102,6 +103,11 @@ bool is_theme_file(std::string_view rel);
 // As in .gitignore too, a leading `/` or `./` anchors the pattern at the root, and a trailing
 // `/` matches a folder (`is_folder`) and everything under it.
 bool glob_match(std::string_view pattern, std::string_view path, bool is_folder = false);
+
+// Whether the file `rel` is read under an `include` glob: the glob names the file or one of the
+// folders it is in, as an `exclude` glob names what it leaves out (`services` is every folder
+// called services, and all it holds).
+bool include_matches(std::string_view pattern, std::string_view rel);
 
 // The first byte of `text` that cannot be in a document: a NUL, or a byte that is not valid UTF-8
 // (overlong forms and surrogates included). nines rejects such files rather than replacing the

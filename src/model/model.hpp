@@ -467,6 +467,10 @@ struct Config {
   std::size_t max_file_bytes = 8u << 20;
   std::size_t max_yaml_nodes = 1'000'000;
   std::vector<std::string> include, exclude; // globs scoping the repository walk
+  std::vector<Loc> include_locs;             // where each include glob is written
+  // False when nines.yaml could not be read whole (not a mapping, a second document, a link out
+  // of the repository) or its `teams` was left out: references to teams are not judged then.
+  bool teams_known = true;
 };
 
 // Everything the repo says, after load and validate.

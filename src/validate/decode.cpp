@@ -624,9 +624,12 @@ void decode_config(const Node& root, Config& cfg) {
   const Node& lim = at(root, "limits");
   checked(num(lim, "max_file_bytes"), 1, 1073741824, cfg.max_file_bytes);
   checked(num(lim, "max_yaml_nodes"), 1, 100000000, cfg.max_yaml_nodes);
-  for (const char* key : {"include", "exclude"})
-    for (const auto& g : at(root, key).items)
-      (key[0] == 'i' ? cfg.include : cfg.exclude).push_back(str(g));
+  for (const auto& g : at(root, "include").items) {
+    cfg.include.push_back(str(g));
+    cfg.include_locs.push_back(g.loc);
+  }
+  for (const auto& g : at(root, "exclude").items)
+    cfg.exclude.push_back(str(g));
 }
 
 void decode_document(RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {

@@ -2,6 +2,7 @@
 
 #include "diag/format.hpp"
 #include "load/yaml_reader.hpp"
+#include "model/kinds.hpp"
 #include "model/time.hpp"
 #include "validate/quick_schema.hpp"
 #include "validate/yaml_json.hpp"
@@ -11,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -836,6 +838,18 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       }
     }
 
+  // A team's key is its id, which owner_team and the team pages use: reported at the key, not at
+  // every reference to it.
+  if (kind == "nines")
+    if (const Node* teams = root.get("teams"); teams && teams->is_map())
+      for (const auto& e : teams->entries) {
+        if (valid_id(e.key)) continue;
+        diags.error(file, e.key_loc, "invalid-id",
+                    "team id '" + e.key + "' is not valid: ids match ^[a-z0-9][a-z0-9._-]{0,127}$",
+                    "use lowercase letters, digits, '.', '_' and '-'");
+        ok = false;
+      }
+
   // A plain `on`/`no` that the schema accepted sits in a string field: YAML 1.1 tools read it as a
   // boolean, which is rarely what was meant. Not where the field's allowed values list the word
   // (`oncall-rotation-size: off` under `rules:`): there it is one of the field's words.
@@ -846,6 +860,69 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
                   "quote it to make the intent explicit");
   }
   return ok;
+}
+
+namespace {
+
+// A step from a node to one of its children: a map's entry by key, or a sequence's item.
+struct Step {
+  bool item = false;
+  std::string key;
+};
+
+// `n` alone at `path` below an otherwise empty root: each map on the way holds only the key
+// that leads on, each sequence only the one item.
+Node wrapped(const std::vector<Step>& path, Node n) {
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    Node parent;
+    if (it->item) {
+      parent.kind = Node::Kind::Seq;
+      parent.items.push_back(std::move(n));
+    } else {
+      parent.kind = Node::Kind::Map;
+      parent.entries.push_back(Entry{it->key, n.loc, std::move(n)});
+    }
+    n = std::move(parent);
+  }
+  return n;
+}
+
+} // namespace
+
+Node SchemaSet::valid_part(const std::string& kind, const Node& root) const {
+  std::vector<Step> path;
+  auto valid = [&](const Node& n) {
+    DiagBag scratch;
+    return validate(kind, wrapped(path, n), "", scratch);
+  };
+  if (valid(root)) return root;
+  // Each child of an invalid node is kept when it is valid where it stands, else the part of it
+  // that is, when that part is valid there (a map that lost a required key is not).
+  auto keep = [&](auto& self, const Node& n) -> Node {
+    Node out = n;
+    out.entries.clear();
+    out.items.clear();
+    auto child = [&](const Node& v) -> std::optional<Node> {
+      if (valid(v)) return v;
+      if (!v.is_map() && !v.is_seq()) return std::nullopt;
+      Node part = self(self, v);
+      if (valid(part)) return part;
+      return std::nullopt;
+    };
+    for (const Entry& e : n.entries) {
+      path.push_back({false, e.key});
+      if (auto v = child(e.value)) out.entries.push_back(Entry{e.key, e.key_loc, std::move(*v)});
+      path.pop_back();
+    }
+    for (const Node& item : n.items) {
+      path.push_back({true, {}});
+      if (auto v = child(item)) out.items.push_back(std::move(*v));
+      path.pop_back();
+    }
+    return out;
+  };
+  if (!root.is_map()) return Node{};
+  return keep(keep, root);
 }
 
 } // namespace nines

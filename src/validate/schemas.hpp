@@ -32,6 +32,12 @@ public:
 
   bool has(const std::string& kind) const;
 
+  // The part of `root` that validates against the schema of `kind` (nothing is reported): `root`
+  // itself when it is valid, else every map entry and sequence item that is valid where it
+  // stands, at any depth, with the invalid ones left out. nines.yaml is read this way, so one bad
+  // setting costs only itself and its default is used instead.
+  Node valid_part(const std::string& kind, const Node& root) const;
+
   // Parses and compiles every schema now rather than when first needed, for tests: a broken
   // schema throws here.
   void compile_all() const;

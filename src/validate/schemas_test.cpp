@@ -203,6 +203,31 @@ TEST_CASE("decode: config numbers are converted with checks, never wrapped") {
   CHECK(cfg.sources[0].concurrency == 8);
 }
 
+TEST_CASE("schemas: valid_part keeps every setting that is valid where it stands") {
+  SchemaSet s;
+  DiagBag diags;
+  Node root = parse_yaml_string(
+      "titel: x\ntimezone: 'not a zone'\nexclude: [vendor/, '!x']\nrules:\n  no-such-rule: off\n"
+      "  runbook-stale: error\nteams:\n  a:\n    name: A\n    sre_hours_per_month: -1\n"
+      "  Big Team: {name: B}\n  c: 5\nmetrics:\n  sources:\n    - {url: http://a}\n"
+      "    - {name: b}\n",
+      diags);
+  Config cfg;
+  decode_config(s.valid_part("nines", root), cfg);
+  CHECK(cfg.timezone == "UTC");
+  CHECK(cfg.exclude == std::vector<std::string>{"vendor/"});
+  CHECK(cfg.rules.size() == 1);
+  CHECK(cfg.rules.count("runbook-stale") == 1);
+  REQUIRE(cfg.teams.size() == 1);
+  CHECK(cfg.teams.at("a").name == "A");
+  CHECK(!cfg.teams.at("a").sre_hours_per_month);
+  REQUIRE(cfg.sources.size() == 1);
+  CHECK(cfg.sources[0].url == "http://a");
+  // A valid document is kept whole.
+  Node ok = parse_yaml_string("title: T\nteams:\n  a: {name: A}\n", diags);
+  CHECK(s.valid_part("nines", ok).entries.size() == 2);
+}
+
 TEST_CASE("schemas: dates follow the month/day table, checked without a regex per value") {
   SchemaSet s;
   auto reviewed = [&](const std::string& date) {

@@ -2,6 +2,8 @@
 
 #include "load/loader.hpp"
 
+#include <algorithm>
+
 namespace nines {
 namespace {
 
@@ -25,7 +27,10 @@ std::optional<WalkSkip> walk_skips(const Config& config, const std::string& rel)
     if (auto* g = first_match(config.exclude, folder + "/\x01")) return WalkSkip{"exclude", *g};
   }
   if (auto* g = first_match(config.exclude, rel)) return WalkSkip{"exclude", *g};
-  if (!config.include.empty() && !first_match(config.include, rel)) return WalkSkip{"include", ""};
+  if (!config.include.empty() &&
+      std::none_of(config.include.begin(), config.include.end(),
+                   [&](const std::string& g) { return include_matches(g, rel); }))
+    return WalkSkip{"include", ""};
   return std::nullopt;
 }
 
