@@ -161,7 +161,8 @@ void read_config(Context& c) {
   const RunOptions& o = run.opts;
   const std::size_t errors_before = run.diags.error_count();
   Node config = load_config_file(o.dir, c.load, run.diags);
-  if (run.diags.error_count() > errors_before) run.repo.config.teams_known = false;
+  if (run.diags.error_count() > errors_before)
+    run.repo.config.teams_known = run.repo.config.sources_known = false;
   // A setting in error costs only itself: every other one is read (include and exclude, rules,
   // teams, defaults) and the documents are linked and linted against them; the broken one keeps
   // its default. The error still fails the run.
@@ -172,6 +173,15 @@ void read_config(Context& c) {
       const Node valid = c.schemas.valid_part("nines", config);
       decode_config(valid, run.repo.config);
       if (config.get("teams") && !valid.get("teams")) run.repo.config.teams_known = false;
+      // Sources left out (one, or the whole `metrics` section): their names are not judged.
+      auto sources_of = [](const Node& n) -> std::size_t {
+        const Node* m = n.get("metrics");
+        const Node* s = m && m->is_map() ? m->get("sources") : nullptr;
+        return s && s->is_seq() ? s->items.size() : 0;
+      };
+      if (sources_of(config) != sources_of(valid) ||
+          (config.get("metrics") && !valid.get("metrics")))
+        run.repo.config.sources_known = false;
       // A team left out has its own error: references to it are not reported on top of it.
       if (const Node* teams = config.get("teams"); teams && teams->is_map())
         for (const auto& e : teams->entries)

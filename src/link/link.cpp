@@ -141,6 +141,7 @@ void link_references(const Repo& repo, DiagBag& diags) {
   // name that is none of them is never fetched: said here, where `check` sees it with no network.
   IdSet sources;
   sources.what = "metrics source";
+  sources.judged = repo.config.sources_known;
   for (const auto& s : repo.config.sources)
     sources.add(s.name);
   const std::string source_hint =

@@ -471,6 +471,9 @@ struct Config {
   // False when nines.yaml could not be read whole (not a mapping, a second document, a link out
   // of the repository) or its `teams` was left out: references to teams are not judged then.
   bool teams_known = true;
+  // The same for metrics sources: false when a source was left out, so an SLI's `source` naming
+  // it is not reported as unknown on top of the source's own error.
+  bool sources_known = true;
 };
 
 // Everything the repo says, after load and validate.
