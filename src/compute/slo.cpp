@@ -290,10 +290,7 @@ namespace {
 // reach). Their runbook_url leads to the SLO's page, so the page shows them too.
 std::vector<BurnRateAlert> alerts_of(const Repo& repo, const Slo& slo) {
   if (!slo.alerts.empty()) return slo.alerts;
-  const SliQuery* query = slo.query ? &*slo.query : nullptr;
-  if (!query)
-    for (const auto& s : repo.slis)
-      if (s.meta.id == slo.sli.id && s.query) query = &*s.query;
+  const SliQuery* query = slo_query(repo, slo).query;
   if (!query || query->good.empty() || query->total.empty() || !sli_query_renders(query->good) ||
       !sli_query_renders(query->total))
     return {};

@@ -798,10 +798,7 @@ PullReport Puller::run() {
     m_plans.push_back(std::move(p));
   }
   for (const auto& slo : m_repo.slos) {
-    const Sli* sli = nullptr;
-    for (const auto& s : m_repo.slis)
-      if (s.meta.id == slo.sli.id) sli = &s;
-    const SliQuery* query = slo.query ? &*slo.query : sli && sli->query ? &*sli->query : nullptr;
+    const auto [sli, query] = slo_query(m_repo, slo);
     if (!sli || !query) continue;
     m_slos.push_back(SloContext{&slo, sli, slo.service.id, query});
   }

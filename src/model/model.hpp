@@ -554,4 +554,19 @@ struct Repo {
   }
 };
 
+// The SLI an SLO names and the query it is measured with: an OpenSLO threshold objective's own,
+// else its SLI's; null when there is none. The metrics pull, the SLO figures and `nines rules`
+// ask this one question.
+struct SloQuery {
+  const Sli* sli = nullptr;
+  const SliQuery* query = nullptr;
+};
+inline SloQuery slo_query(const Repo& repo, const Slo& slo) {
+  SloQuery q;
+  for (const auto& s : repo.slis)
+    if (s.meta.id == slo.sli.id) q.sli = &s;
+  q.query = slo.query ? &*slo.query : q.sli && q.sli->query ? &*q.sli->query : nullptr;
+  return q;
+}
+
 } // namespace nines

@@ -206,11 +206,8 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
   out += "groups:";
   std::size_t groups = 0;
   for (const Slo* slo : slos) {
-    const Sli* sli = nullptr;
-    for (const auto& s : repo.slis)
-      if (s.meta.id == slo->sli.id) sli = &s;
     // An OpenSLO threshold objective has a query of its own; every other SLO its SLI's.
-    const SliQuery* query = slo->query ? &*slo->query : sli && sli->query ? &*sli->query : nullptr;
+    const auto [sli, query] = slo_query(repo, *slo);
     if (!sli || !query || query->good.empty() || query->total.empty()) continue;
     bool renders = true;
     for (const auto& [which, q] : {std::pair<const char*, const std::string*>{"good", &query->good},
