@@ -33,7 +33,6 @@
 #include <fstream>
 #include <iterator>
 #include <link.h>
-#include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -1096,8 +1095,9 @@ std::string stage_render(Context& c) {
   std::vector<std::string>().swap(run.repo.csv_files);
   std::vector<std::string>().swap(run.repo.csv_slos);
   run.repo.csv_slo_ids.clear();
-  // What load and compute freed goes back to the system before render's peak, not after it.
-  malloc_trim(0);
+  // What load and compute freed is not trimmed back to the system: render reuses it at once, and
+  // the page faults of taking it back cost more than the memory (docs/performance.md, "The
+  // build, seventh round").
   try {
     std::mutex mutex;
     std::set<std::string> paths; // without a writer (a run that stops at render)

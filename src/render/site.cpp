@@ -11,7 +11,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -332,9 +331,6 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
     api_files(repo, figs, diagnostics, [&](const std::string& path, std::string bytes) {
       emit(path, std::move(bytes), {});
     });
-    // The API's JSON trees were the largest allocations of the build, freed now; hand their pages
-    // back to the system, or the build's peak memory keeps them for good.
-    malloc_trim(0);
   });
   tasks.emplace_back([&] {
     ProseSearch prose;
