@@ -91,6 +91,12 @@ std::string attr_escape(std::string_view value) {
   return out;
 }
 
+bool is_remote_url(std::string_view url) {
+  while (!url.empty() && url.front() == ' ')
+    url.remove_prefix(1);
+  return url.rfind("//", 0) == 0 || starts_with_ci(url, "http:") || starts_with_ci(url, "https:");
+}
+
 bool is_safe_url(std::string_view url) {
   // Browsers silently remove tabs and newlines anywhere in a URL and strip leading controls, so
   // "java\tscript:" and "\x01javascript:" both run script. Refusing every control character is

@@ -25,6 +25,11 @@ std::string attr_escape(std::string_view value);
 // run). Scheme matching is case-insensitive after the leading spaces browsers strip.
 bool is_safe_url(std::string_view url);
 
+// Whether fetching `url` (one that passed is_safe_url) leaves the site: http:, https: or
+// protocol-relative. A page may link to such a URL but never load from it (SPEC 5: no request
+// leaves the site), so Markdown images from elsewhere become links.
+bool is_remote_url(std::string_view url);
+
 // Why a URL that is safe and names no scheme still breaks on a published site, or "" when it does
 // not: a protocol-relative URL ("//host/x") breaks from file://, a root-absolute one ("/x") at a
 // sub-path (GitHub Pages' /repo/) and from file://. The site's link check and `check`'s check of

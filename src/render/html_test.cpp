@@ -64,6 +64,15 @@ TEST_CASE("render/html: is_safe_url accepts relative, http(s), mailto and raster
     CHECK_MESSAGE(is_safe_url(url), url);
 }
 
+TEST_CASE("render/html: is_remote_url tells the URLs a page would fetch from elsewhere") {
+  for (const char* url : {"http://example.com/x.png", "HTTPS://example.com", "//cdn.example/y",
+                          " https://example.com"})
+    CHECK_MESSAGE(is_remote_url(url), url);
+  for (const char* url : {"", "img/x.png", "../a.png", "#x", "data:image/png;base64,AAAA",
+                          "mailto:sre@example.com", "a/http://x"})
+    CHECK_MESSAGE(!is_remote_url(url), url);
+}
+
 TEST_CASE("render/html: is_safe_url refuses script, unknown schemes and control-character tricks") {
   for (const char* url :
        {"javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",

@@ -680,13 +680,23 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   }
   for (auto it = images.rbegin(); it != images.rend(); ++it) {
     auto url = vetted_url(cmark_node_get_url(*it), options);
-    if (url) {
+    if (url && !is_remote_url(*url)) {
       cmark_node_set_url(*it, url->c_str());
       continue;
     }
+    // An image from elsewhere would be a request leaving the site (SPEC 5: self-contained; a
+    // tracking pixel works the same way), so it becomes a link to the image, named by its alt
+    // text; an unsafe one becomes the alt text alone.
+    std::string alt_text = plain_text(*it);
     cmark_node* alt = cmark_node_new_with_mem(CMARK_NODE_TEXT, &k_arena_mem);
-    cmark_node_set_literal(alt, plain_text(*it).c_str());
-    cmark_node_insert_before(*it, alt);
+    cmark_node_set_literal(alt, (alt_text.empty() && url ? *url : alt_text).c_str());
+    cmark_node* replacement = alt;
+    if (url) {
+      replacement = cmark_node_new_with_mem(CMARK_NODE_LINK, &k_arena_mem);
+      cmark_node_set_url(replacement, url->c_str());
+      cmark_node_append_child(replacement, alt);
+    }
+    cmark_node_insert_before(*it, replacement);
     cmark_node_unlink(*it);
   }
 

@@ -49,7 +49,9 @@ struct MarkdownOptions {
 
 // Renders GitHub-flavoured Markdown (tables, strikethrough, autolinks, task lists, tag filter).
 // Raw HTML is never emitted; links and images whose URL fails is_safe_url are dropped (a link
-// keeps its text, an image becomes its alt text); every heading gets a unique id; fenced and
+// keeps its text, an image becomes its alt text); an image from outside the site (a URL with a
+// scheme, or protocol-relative) becomes a link to it named by its alt text, so no page makes a
+// request that leaves the site; every heading gets a unique id; fenced and
 // indented code blocks become <pre class="code-block"><code class="language-x">, which copy.js
 // recognises. Thread-safe and deterministic.
 MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options = {});

@@ -268,6 +268,30 @@ TEST_CASE("render/markdown: unsafe link and image URLs never become attributes")
   CHECK(contains(r.html, "src=\"data:image/png;base64,AAAA\""));
 }
 
+TEST_CASE("render/markdown: an image from elsewhere becomes a link, never a request") {
+  auto r =
+      render_markdown("![dashboard](https://grafana.example/x.png) ![](http://t.example/p.gif) "
+                      "![proto](//cdn.example/y.png) ![local](img/z.png) "
+                      "![inline](data:image/png;base64,AAAA)\n");
+  CHECK(contains(r.html, "<a href=\"https://grafana.example/x.png\">dashboard</a>"));
+  // Without alt text the link is named by its URL, so it is not an empty link.
+  CHECK(contains(r.html, "<a href=\"http://t.example/p.gif\">http://t.example/p.gif</a>"));
+  CHECK(contains(r.html, "<a href=\"//cdn.example/y.png\">proto</a>"));
+  CHECK(!contains(r.html, "src=\"https:"));
+  CHECK(!contains(r.html, "src=\"http:"));
+  CHECK(!contains(r.html, "src=\"//"));
+  // Images inside the site, and data: images, load nothing from elsewhere.
+  CHECK(contains(r.html, "<img src=\"img/z.png\" alt=\"local\" />"));
+  CHECK(contains(r.html, "src=\"data:image/png;base64,AAAA\""));
+  // A rewrite that sends a relative image to the repository's web view makes it remote too.
+  MarkdownOptions o;
+  o.rewrite_url = [](std::string_view u) {
+    return "https://git.example/blob/main/" + std::string(u);
+  };
+  auto w = render_markdown("![arch](docs/arch.png)\n", o);
+  CHECK(contains(w.html, "<a href=\"https://git.example/blob/main/docs/arch.png\">arch</a>"));
+}
+
 TEST_CASE("render/markdown: table rows too wide or too many are read as text") {
   const std::string divides = "\xE2\x88\xA3"; // U+2223, which stands in for a pipe there
   // A real table of 40 columns is a table.
