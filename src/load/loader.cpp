@@ -1406,42 +1406,51 @@ std::string read_small(const fs::path& p) {
   return s;
 }
 
+// HEAD of the git repository whose `.git` (a folder, or a file naming one) is `dot` in work
+// tree `d`, resolved through its ref.
+std::string git_head_in(const fs::path& d, const fs::path& dot) {
+  std::error_code ec;
+  fs::path gitdir, common;
+  if (fs::is_directory(dot, ec)) {
+    gitdir = common = dot;
+  } else {
+    std::string text = read_small(dot);
+    if (text.rfind("gitdir: ", 0) != 0) return "?";
+    gitdir = fs::path(text.substr(8));
+    if (gitdir.is_relative()) gitdir = d / gitdir;
+    common = gitdir;
+    if (fs::is_regular_file(gitdir / "commondir", ec)) {
+      fs::path c = read_small(gitdir / "commondir");
+      common = c.is_relative() ? gitdir / c : c;
+    }
+  }
+  std::string head = read_small(gitdir / "HEAD");
+  if (head.rfind("ref: ", 0) != 0) return "head " + head;
+  const std::string ref = head.substr(5);
+  for (const fs::path& base : {gitdir, common})
+    if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
+  std::ifstream packed(common / "packed-refs");
+  for (std::string line; std::getline(packed, line);)
+    if (line.size() > ref.size() + 1 &&
+        line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
+        line[line.size() - ref.size() - 1] == ' ')
+      return ref + " " + line;
+  return "unborn " + ref;
+}
+
 // The commit the history is read from: HEAD of the git repository holding `root`, resolved
-// through its ref (loose or packed, worktrees included). The history of a run is a function of
-// this commit, `now` and the working tree's files (which the fingerprint hashes).
+// through its ref (loose or packed, worktrees included), after where `root` sits in the work tree.
+// The history of a run is a function of this commit, `now` and the working tree's files (which
+// the fingerprint hashes); the pages' links to the repository's web view name files by their path
+// from the work tree's top, so the same files in another folder of it make other pages.
 std::string git_head(const fs::path& root) {
   std::error_code ec;
-  for (fs::path d = root;; d = d.parent_path()) {
+  const fs::path start = root.has_filename() ? root : root.parent_path();
+  for (fs::path d = start;; d = d.parent_path()) {
     const fs::path dot = d / ".git";
-    fs::path gitdir, common;
-    if (fs::is_directory(dot, ec)) {
-      gitdir = common = dot;
-    } else if (fs::is_regular_file(dot, ec)) {
-      std::string text = read_small(dot);
-      if (text.rfind("gitdir: ", 0) != 0) return "?";
-      gitdir = fs::path(text.substr(8));
-      if (gitdir.is_relative()) gitdir = d / gitdir;
-      common = gitdir;
-      if (fs::is_regular_file(gitdir / "commondir", ec)) {
-        fs::path c = read_small(gitdir / "commondir");
-        common = c.is_relative() ? gitdir / c : c;
-      }
-    } else {
-      if (d == d.parent_path() || d.empty()) return "no git";
-      continue;
-    }
-    std::string head = read_small(gitdir / "HEAD");
-    if (head.rfind("ref: ", 0) != 0) return "head " + head;
-    const std::string ref = head.substr(5);
-    for (const fs::path& base : {gitdir, common})
-      if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
-    std::ifstream packed(common / "packed-refs");
-    for (std::string line; std::getline(packed, line);)
-      if (line.size() > ref.size() + 1 &&
-          line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
-          line[line.size() - ref.size() - 1] == ' ')
-        return ref + " " + line;
-    return "unborn " + ref;
+    if (fs::is_directory(dot, ec) || fs::is_regular_file(dot, ec))
+      return "at " + start.lexically_relative(d).generic_string() + " " + git_head_in(d, dot);
+    if (d == d.parent_path() || d.empty()) return "no git";
   }
 }
 
