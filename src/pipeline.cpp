@@ -827,6 +827,8 @@ std::string stage_load(Context& c) {
   c.run.repo.skipped_files = std::move(notes.skipped);
   for (const auto& f : notes.failed)
     c.run.repo.failed_ids.insert(path_stem_slug(f));
+  // A document dropped for its shape fails with its file: a reference to it is not dangling.
+  c.run.repo.failed_ids.insert(notes.dropped_ids.begin(), notes.dropped_ids.end());
   // A folder the walk could not list is not a failed file: its documents and their ids are
   // unknown, so any reference may point into it. The loader reports it as file-unreadable at the
   // folder's path; it is noted for link, and its path stem makes failed_ids non-empty, which

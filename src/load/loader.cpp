@@ -412,6 +412,24 @@ void report_stray_document(const Node& root, const std::string& rel, DiagBag& di
               "move it to a file of its own");
 }
 
+// The ids a document dropped for its shape (classify's error, or a stray one) may have had, so
+// that a reference to it is not reported as dangling on top of its own error: an `id` or `name`
+// under a key naming a kind, reading as a misspelt one, or `metadata`, and at the top level (its
+// fields indented too little).
+void add_dropped_ids(const Node& root, std::vector<std::string>& out) {
+  if (!root.is_map()) return;
+  auto add = [&out](const Node& n) {
+    for (const char* key : {"id", "name"})
+      if (const Node* v = n.get(key); v && v->is_scalar()) out.push_back(v->value);
+  };
+  add(root);
+  const auto& kinds = kind_names();
+  for (const auto& e : root.entries)
+    if (e.value.is_map() && (std::find(kinds.begin(), kinds.end(), e.key) != kinds.end() ||
+                             !kind_misspelt_as(e.key).empty() || e.key == "metadata"))
+      add(e.value);
+}
+
 // Whether folder `rel` is the output folder `out` or one of the site writer's own folders beside
 // it (model/site_folders.hpp): neither is content.
 bool writer_folder(std::string_view rel, std::string_view out) {
@@ -1139,8 +1157,9 @@ struct FileResult {
   DiagBag diags;
   std::vector<std::pair<std::size_t, RawDoc>> docs; // each after this many of `diags`
   std::vector<CsvLine> csv_lines;
-  bool accepted = false;    // a document was handed on
-  std::exception_ptr error; // a failure (a bug) while reading it, rethrown in order
+  bool accepted = false;                // a document was handed on
+  std::vector<std::string> dropped_ids; // add_dropped_ids of the documents classify dropped
+  std::exception_ptr error;             // a failure (a bug) while reading it, rethrown in order
 };
 
 // Reads, parses and checks one file, on whichever thread runs it.
@@ -1196,7 +1215,10 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
             diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
             return;
           }
-          take(classify(std::move(n), idx, rel, body, diags, take_doc));
+          const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
+          take(v);
+          // classify leaves a document it does not hand on as it was.
+          if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
         });
       return r;
     }
@@ -1206,12 +1228,16 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
         const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
         take(v);
-        // classify hands a document on by moving it, and leaves one it finds foreign as it was.
+        // classify hands a document on by moving it, and leaves one it finds foreign or wrong
+        // as it was.
         if (v == Verdict::Foreign) foreign.push_back(std::move(n));
+        if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
       });
       if (nines_doc)
-        for (const Node& n : foreign)
+        for (const Node& n : foreign) {
           report_stray_document(n, rel, diags);
+          add_dropped_ids(n, r->dropped_ids);
+        }
     }
   } catch (...) {
     r->error = std::current_exception();
@@ -1271,6 +1297,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       return; // data, not documents: never listed in the notes
     }
     if (!notes) return;
+    notes->dropped_ids.insert(notes->dropped_ids.end(), r.dropped_ids.begin(), r.dropped_ids.end());
     if (diags.error_count() > errors_before)
       notes->failed.push_back(rel);
     else if (!r.accepted)
