@@ -181,11 +181,11 @@ std::string misspelt_kind(const Entry& e) {
   return k;
 }
 
-// The first key under a first line `---` that is not an `x-` key, when it is a nines kind or
-// reads as a misspelt one, for a Markdown file split_front_matter found no closed front matter
-// in; "" when the file does not look like a document at all (a `---` rule at the top of plain
-// Markdown). `x-` keys may come before the kind, so they and what is indented under them are
-// passed over.
+// The first key under a first line `---` that is not an `x-` key (the document's kind key), when
+// it is a nines kind or reads as a misspelt one, for a Markdown file split_front_matter found no
+// closed front matter in; "" when the file does not look like a document at all (a `---` rule at
+// the top of plain Markdown). `x-` keys may come before the kind, so they and what is indented
+// under them are passed over.
 std::string unclosed_front_matter_key(const std::string& text) {
   std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
   std::size_t nl = text.find('\n', pos);
@@ -1203,10 +1203,18 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       if (!split_front_matter(text, yaml, body, body_line)) {
         // Plain Markdown is not ours; but a `---` line over a kind's key (or one close to it)
         // with no closing `---` is a document whose front matter was never closed.
-        if (const std::string key = unclosed_front_matter_key(text); !key.empty())
+        // The kind, not "the first key": `x-` keys may come before it.
+        if (const std::string key = unclosed_front_matter_key(text); !key.empty()) {
+          const auto& kinds = kind_names();
+          const bool exact = std::find(kinds.begin(), kinds.end(), key) != kinds.end();
           diags.error(rel, {1, 1}, "yaml-syntax",
-                      "front matter opened here is never closed (its first key is '" + key + "')",
+                      "front matter opened here is never closed (" +
+                          (exact ? "its kind is '" + key + "'"
+                                 : "its kind key '" + key + "' reads as a misspelt '" +
+                                       kind_misspelt_as(key) + "'") +
+                          ")",
                       "end the front matter with a line `---`, then the Markdown body");
+        }
         return r;
       }
       if (encoding_ok(text))
