@@ -210,9 +210,22 @@ void read_config(Context& c) {
   // nines.yaml `output` is the site's folder when -o is not given: inside the repository (a
   // setting in the content may not send the site elsewhere), and then as -o, refused by the
   // writer when it is anything but a previous nines site.
+  auto inside = [](const fs::path& rel) {
+    return !(rel.is_absolute() || rel.empty() || *rel.begin() == ".." || rel == ".");
+  };
+  // An -o inside the repository naming that folder is the same as leaving -o out; any other is
+  // refused as the check before the run refuses it (exit 2).
+  if (run.output_unchecked) {
+    run.output_unchecked = false;
+    const fs::path rel = fs::path(run.repo.config.output).lexically_normal();
+    if (inside(rel) && same_folder(o.dir / rel, run.opts.out))
+      run.opts.out.clear();
+    else
+      check_output_dir(run.opts.out, run.repo.root);
+  }
   if (const std::string& out = run.repo.config.output; !out.empty() && run.opts.out.empty()) {
     const fs::path rel = fs::path(out).lexically_normal();
-    if (rel.is_absolute() || rel.empty() || *rel.begin() == ".." || rel == ".")
+    if (!inside(rel))
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out + "' is not a folder inside the content repository",
                       "name a folder relative to nines.yaml, e.g. output: public (or use -o)");
@@ -826,6 +839,8 @@ std::string stage_load(Context& c) {
   c.run.repo.skipped_files = std::move(notes.skipped);
   for (const auto& f : notes.failed)
     c.run.repo.failed_ids.insert(path_stem_slug(f));
+  // A document dropped for its shape fails with its file: a reference to it is not dangling.
+  c.run.repo.failed_ids.insert(notes.dropped_ids.begin(), notes.dropped_ids.end());
   // A folder the walk could not list is not a failed file: its documents and their ids are
   // unknown, so any reference may point into it. The loader reports it as file-unreadable at the
   // folder's path; it is noted for link, and its path stem makes failed_ids non-empty, which
@@ -1377,7 +1392,11 @@ int run_pipeline(Run& run) {
   // anything is read or written (exit 2).
   if (o.last >= Stage::Write) {
     try {
-      check_output_dir(output_dir(run), run.repo.root);
+      // An -o inside the repository may be the folder nines.yaml `output` names: read_config
+      // decides, and only the folder's own rules apply here.
+      run.output_unchecked = !o.out.empty() && lies_inside(o.out, run.repo.root);
+      check_output_dir(output_dir(run),
+                       run.output_unchecked ? fs::path() : fs::path(run.repo.root));
     } catch (const OutputRefused& e) {
       run.usage_error = e.what();
       return exit_code(run);

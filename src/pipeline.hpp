@@ -98,6 +98,9 @@ struct Run {
   // The output folder is the one nines.yaml `output` names, inside the repository: the content
   // chose it, so the writer takes it as it takes DIR/site (no "inside the repository" refusal).
   bool output_from_config = false;
+  // -o names a folder inside the repository: refused unless it is the one nines.yaml `output`
+  // names (then the same as leaving -o out), which only reading nines.yaml tells.
+  bool output_unchecked = false;
   std::string internal_error; // a bug in nines (exit 4), with the file being processed if known
   std::string strict_failure; // --strict: live data not fresh (exit 3; the site is still written)
   std::string current_file;   // the document being processed, for internal-error messages

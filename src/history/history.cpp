@@ -215,6 +215,7 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   }
   git_repository* repo = o.repo.get();
   const std::string& prefix = o.prefix;
+  h.set_prefix(prefix);
 
   git_oid head_oid;
   if (rev.empty()) {

@@ -185,6 +185,18 @@ TEST_CASE("history: nested folders, a file that becomes a folder, and a content 
   CHECK(h.last_change("thing") == nullptr);                     // gone at HEAD
 }
 
+TEST_CASE("history: where the content root sits in the work tree, for the web view's links") {
+  ScratchRepo r;
+  r.write("ops/reliability/nines.yaml", "title: T\n");
+  // Before the first commit the place is known already.
+  CHECK(read_history((r.dir / "ops/reliability").string(), k_now).prefix() == "ops/reliability/");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  CHECK(read_history((r.dir / "ops/reliability").string(), k_now).prefix() == "ops/reliability/");
+  CHECK(read_history((r.dir / "ops").string(), k_now).prefix() == "ops/");
+  CHECK(read_history(r.dir.string(), k_now).prefix().empty());
+  CHECK(History().prefix().empty());
+}
+
 TEST_CASE("history: the commits of a recent range, per file, newest first, in the same walk") {
   ScratchRepo r;
   r.write("docs/a.yaml", "a: 1\n");

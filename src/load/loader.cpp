@@ -181,11 +181,11 @@ std::string misspelt_kind(const Entry& e) {
   return k;
 }
 
-// The first key under a first line `---` that is not an `x-` key, when it is a nines kind or
-// reads as a misspelt one, for a Markdown file split_front_matter found no closed front matter
-// in; "" when the file does not look like a document at all (a `---` rule at the top of plain
-// Markdown). `x-` keys may come before the kind, so they and what is indented under them are
-// passed over.
+// The first key under a first line `---` that is not an `x-` key (the document's kind key), when
+// it is a nines kind or reads as a misspelt one, for a Markdown file split_front_matter found no
+// closed front matter in; "" when the file does not look like a document at all (a `---` rule at
+// the top of plain Markdown). `x-` keys may come before the kind, so they and what is indented
+// under them are passed over.
 std::string unclosed_front_matter_key(const std::string& text) {
   std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
   std::size_t nl = text.find('\n', pos);
@@ -410,6 +410,24 @@ void report_stray_document(const Node& root, const std::string& rel, DiagBag& di
               "not a nines document (" + what + "), in a file of nines documents",
               "give it its kind's key (`slo:`, `service:`, ...) with its fields under it, or "
               "move it to a file of its own");
+}
+
+// The ids a document dropped for its shape (classify's error, or a stray one) may have had, so
+// that a reference to it is not reported as dangling on top of its own error: an `id` or `name`
+// under a key naming a kind, reading as a misspelt one, or `metadata`, and at the top level (its
+// fields indented too little).
+void add_dropped_ids(const Node& root, std::vector<std::string>& out) {
+  if (!root.is_map()) return;
+  auto add = [&out](const Node& n) {
+    for (const char* key : {"id", "name"})
+      if (const Node* v = n.get(key); v && v->is_scalar()) out.push_back(v->value);
+  };
+  add(root);
+  const auto& kinds = kind_names();
+  for (const auto& e : root.entries)
+    if (e.value.is_map() && (std::find(kinds.begin(), kinds.end(), e.key) != kinds.end() ||
+                             !kind_misspelt_as(e.key).empty() || e.key == "metadata"))
+      add(e.value);
 }
 
 // Whether folder `rel` is the output folder `out` or one of the site writer's own folders beside
@@ -1139,8 +1157,9 @@ struct FileResult {
   DiagBag diags;
   std::vector<std::pair<std::size_t, RawDoc>> docs; // each after this many of `diags`
   std::vector<CsvLine> csv_lines;
-  bool accepted = false;    // a document was handed on
-  std::exception_ptr error; // a failure (a bug) while reading it, rethrown in order
+  bool accepted = false;                // a document was handed on
+  std::vector<std::string> dropped_ids; // add_dropped_ids of the documents classify dropped
+  std::exception_ptr error;             // a failure (a bug) while reading it, rethrown in order
 };
 
 // Reads, parses and checks one file, on whichever thread runs it.
@@ -1184,10 +1203,18 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       if (!split_front_matter(text, yaml, body, body_line)) {
         // Plain Markdown is not ours; but a `---` line over a kind's key (or one close to it)
         // with no closing `---` is a document whose front matter was never closed.
-        if (const std::string key = unclosed_front_matter_key(text); !key.empty())
+        // The kind, not "the first key": `x-` keys may come before it.
+        if (const std::string key = unclosed_front_matter_key(text); !key.empty()) {
+          const auto& kinds = kind_names();
+          const bool exact = std::find(kinds.begin(), kinds.end(), key) != kinds.end();
           diags.error(rel, {1, 1}, "yaml-syntax",
-                      "front matter opened here is never closed (its first key is '" + key + "')",
+                      "front matter opened here is never closed (" +
+                          (exact ? "its kind is '" + key + "'"
+                                 : "its kind key '" + key + "' reads as a misspelt '" +
+                                       kind_misspelt_as(key) + "'") +
+                          ")",
                       "end the front matter with a line `---`, then the Markdown body");
+        }
         return r;
       }
       if (encoding_ok(text))
@@ -1196,7 +1223,10 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
             diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
             return;
           }
-          take(classify(std::move(n), idx, rel, body, diags, take_doc));
+          const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
+          take(v);
+          // classify leaves a document it does not hand on as it was.
+          if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
         });
       return r;
     }
@@ -1206,12 +1236,16 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
         const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
         take(v);
-        // classify hands a document on by moving it, and leaves one it finds foreign as it was.
+        // classify hands a document on by moving it, and leaves one it finds foreign or wrong
+        // as it was.
         if (v == Verdict::Foreign) foreign.push_back(std::move(n));
+        if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
       });
       if (nines_doc)
-        for (const Node& n : foreign)
+        for (const Node& n : foreign) {
           report_stray_document(n, rel, diags);
+          add_dropped_ids(n, r->dropped_ids);
+        }
     }
   } catch (...) {
     r->error = std::current_exception();
@@ -1271,6 +1305,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       return; // data, not documents: never listed in the notes
     }
     if (!notes) return;
+    notes->dropped_ids.insert(notes->dropped_ids.end(), r.dropped_ids.begin(), r.dropped_ids.end());
     if (diags.error_count() > errors_before)
       notes->failed.push_back(rel);
     else if (!r.accepted)
@@ -1406,42 +1441,51 @@ std::string read_small(const fs::path& p) {
   return s;
 }
 
+// HEAD of the git repository whose `.git` (a folder, or a file naming one) is `dot` in work
+// tree `d`, resolved through its ref.
+std::string git_head_in(const fs::path& d, const fs::path& dot) {
+  std::error_code ec;
+  fs::path gitdir, common;
+  if (fs::is_directory(dot, ec)) {
+    gitdir = common = dot;
+  } else {
+    std::string text = read_small(dot);
+    if (text.rfind("gitdir: ", 0) != 0) return "?";
+    gitdir = fs::path(text.substr(8));
+    if (gitdir.is_relative()) gitdir = d / gitdir;
+    common = gitdir;
+    if (fs::is_regular_file(gitdir / "commondir", ec)) {
+      fs::path c = read_small(gitdir / "commondir");
+      common = c.is_relative() ? gitdir / c : c;
+    }
+  }
+  std::string head = read_small(gitdir / "HEAD");
+  if (head.rfind("ref: ", 0) != 0) return "head " + head;
+  const std::string ref = head.substr(5);
+  for (const fs::path& base : {gitdir, common})
+    if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
+  std::ifstream packed(common / "packed-refs");
+  for (std::string line; std::getline(packed, line);)
+    if (line.size() > ref.size() + 1 &&
+        line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
+        line[line.size() - ref.size() - 1] == ' ')
+      return ref + " " + line;
+  return "unborn " + ref;
+}
+
 // The commit the history is read from: HEAD of the git repository holding `root`, resolved
-// through its ref (loose or packed, worktrees included). The history of a run is a function of
-// this commit, `now` and the working tree's files (which the fingerprint hashes).
+// through its ref (loose or packed, worktrees included), after where `root` sits in the work tree.
+// The history of a run is a function of this commit, `now` and the working tree's files (which
+// the fingerprint hashes); the pages' links to the repository's web view name files by their path
+// from the work tree's top, so the same files in another folder of it make other pages.
 std::string git_head(const fs::path& root) {
   std::error_code ec;
-  for (fs::path d = root;; d = d.parent_path()) {
+  const fs::path start = root.has_filename() ? root : root.parent_path();
+  for (fs::path d = start;; d = d.parent_path()) {
     const fs::path dot = d / ".git";
-    fs::path gitdir, common;
-    if (fs::is_directory(dot, ec)) {
-      gitdir = common = dot;
-    } else if (fs::is_regular_file(dot, ec)) {
-      std::string text = read_small(dot);
-      if (text.rfind("gitdir: ", 0) != 0) return "?";
-      gitdir = fs::path(text.substr(8));
-      if (gitdir.is_relative()) gitdir = d / gitdir;
-      common = gitdir;
-      if (fs::is_regular_file(gitdir / "commondir", ec)) {
-        fs::path c = read_small(gitdir / "commondir");
-        common = c.is_relative() ? gitdir / c : c;
-      }
-    } else {
-      if (d == d.parent_path() || d.empty()) return "no git";
-      continue;
-    }
-    std::string head = read_small(gitdir / "HEAD");
-    if (head.rfind("ref: ", 0) != 0) return "head " + head;
-    const std::string ref = head.substr(5);
-    for (const fs::path& base : {gitdir, common})
-      if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
-    std::ifstream packed(common / "packed-refs");
-    for (std::string line; std::getline(packed, line);)
-      if (line.size() > ref.size() + 1 &&
-          line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
-          line[line.size() - ref.size() - 1] == ' ')
-        return ref + " " + line;
-    return "unborn " + ref;
+    if (fs::is_directory(dot, ec) || fs::is_regular_file(dot, ec))
+      return "at " + start.lexically_relative(d).generic_string() + " " + git_head_in(d, dot);
+    if (d == d.parent_path() || d.empty()) return "no git";
   }
 }
 

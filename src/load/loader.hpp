@@ -79,6 +79,10 @@ struct LoadHooks {
 struct LoadNotes {
   std::vector<std::string> skipped; // YAML/Markdown files with no nines or dialect document
   std::vector<std::string> failed;  // files with an error while reading or classifying them
+  // The ids the documents dropped for their shape may have had (classify's errors, and the
+  // documents that are none in a file of nines documents): their `id` or `name` at the top level
+  // and under a kind's key (or one reading as a misspelt kind's), or `metadata`.
+  std::vector<std::string> dropped_ids;
 };
 
 // What the loader reads, whatever nines.yaml `include` and `exclude` say, as one rule for the

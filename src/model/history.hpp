@@ -55,6 +55,10 @@ public:
   std::size_t size() const { return m_changes.size(); }
   // The commit HEAD points at (short form); empty without history.
   const std::string& head() const { return m_head; }
+  // Where the content root sits in the git work tree: "" at its top (or without a repository),
+  // else "folder/sub/" with a trailing slash. A file's path in the repository's web view is this
+  // followed by its path relative to the content root.
+  const std::string& prefix() const { return m_prefix; }
 
   // For the reader (history/): what it found.
   void mark_read(std::string reason) {
@@ -75,6 +79,7 @@ public:
     m_changes[rel_path] = change;
   }
   void set_commits_since(std::int64_t since) { m_commits_since = since; }
+  void set_prefix(std::string prefix) { m_prefix = std::move(prefix); }
   void add_commit(FileCommit c) { m_commits.push_back(std::move(c)); }
 
 private:
@@ -82,6 +87,7 @@ private:
   bool m_available = false;
   std::string m_reason = "no git history was read";
   std::string m_head;
+  std::string m_prefix;
   std::map<std::string, FileChange> m_changes;
   std::vector<FileCommit> m_commits;
   std::int64_t m_commits_since = 0;

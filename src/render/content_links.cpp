@@ -117,6 +117,11 @@ prose_problem(const LinkBase& base, const std::string& file, const std::string& 
          "'";
 }
 
+// Whether a link breaks, and which anchors a page has, do not depend on where the content root
+// sits in the git work tree (only the repository's web view's URLs do): the checks resolve links
+// as if at its top.
+const std::string k_no_prefix;
+
 const char* k_prose_hint =
     "link other documents by their file (../services/api.md), other sites by their full address "
     "(https://…), and headings by their anchor (#the-heading)";
@@ -171,7 +176,7 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
     }
 
   const std::map<std::string, std::string> file_pages = site::file_pages_of(repo);
-  const LinkBase base{file_pages, repo.config.repo_url, repo.config.branch};
+  const LinkBase base{file_pages, repo.config.repo_url, repo.config.branch, k_no_prefix};
   const std::vector<PageProse> pages = prose_pages(repo);
   std::map<std::string, const PageProse*> by_page;
   for (const auto& p : pages)
@@ -223,7 +228,7 @@ std::set<std::string> page_anchors(const std::string& file, const std::string& b
                                    const std::string& page, const std::vector<std::string>& taken,
                                    const std::map<std::string, std::string>& file_pages,
                                    const std::string& repo_url, const std::string& branch) {
-  const LinkBase base{file_pages, repo_url, branch};
+  const LinkBase base{file_pages, repo_url, branch, k_no_prefix};
   std::set<std::string> anchors(taken.begin(), taken.end());
   site::markdown_for(base, file, body, page, &anchors);
   anchors.insert("main"); // the skip link's target, as check_content_links counts it
@@ -236,7 +241,7 @@ bool body_has_suspect_link(
     const std::string& repo_url, const std::string& branch,
     const std::function<const std::set<std::string>*(const std::string& page)>& anchors_of) {
   if (!may_link(body)) return false;
-  const LinkBase base{file_pages, repo_url, branch};
+  const LinkBase base{file_pages, repo_url, branch, k_no_prefix};
   // The page's anchors as check_content_links renders them: the Markdown before the body, the
   // body, and `main`.
   std::set<std::string> here(taken.begin(), taken.end());

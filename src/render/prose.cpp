@@ -144,7 +144,7 @@ private:
 };
 
 // The first bytes of the file: a build of another encoding never reads this one.
-constexpr std::string_view k_magic = "nines prose 2\n";
+constexpr std::string_view k_magic = "nines prose 3\n";
 
 } // namespace
 
@@ -205,6 +205,7 @@ std::string encode_prose_search(const ProseSearch& s) {
   }
   out.text(s.repo_url);
   out.text(s.branch);
+  out.text(s.repo_prefix);
   return out.take();
 }
 
@@ -237,7 +238,7 @@ bool decode_search(Reader& in, std::size_t limit, ProseSearch& s) {
     if (!in.text(file) || !in.text(page)) return false;
     s.file_pages.emplace(std::move(file), std::move(page));
   }
-  return in.text(s.repo_url) && in.text(s.branch);
+  return in.text(s.repo_url) && in.text(s.branch) && in.text(s.repo_prefix);
 }
 
 } // namespace

@@ -45,6 +45,7 @@ TEST_CASE("render/prose: saved pages and search parts decode, keeping only the w
   search.file_pages = {{"runbooks/a.md", "runbooks/a/index.html"}};
   search.repo_url = "https://example.com/repo";
   search.branch = "main";
+  search.repo_prefix = "ops/reliability/";
   // Pages and the search parts in any order, then the end.
   auto file = [](const std::vector<std::string>& records, std::size_t pages) {
     std::string bytes = prose_file_start(), digests;
@@ -71,6 +72,7 @@ TEST_CASE("render/prose: saved pages and search parts decode, keeping only the w
   CHECK(state->search.drafts[0].body_at == 1);
   CHECK(state->search.file_pages == search.file_pages);
   CHECK(state->search.branch == "main");
+  CHECK(state->search.repo_prefix == "ops/reliability/");
 
   auto both = decode_prose(bytes, {{"runbooks/a.md", ""}, {"services/b.md", ""}});
   REQUIRE(both);

@@ -340,6 +340,7 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
       prose.file_pages = s.file_pages;
       prose.repo_url = repo.config.repo_url;
       prose.branch = repo.config.branch;
+      prose.repo_prefix = s.repo_prefix;
       sink.prose_search(std::move(prose));
     }
     for (const auto& [path, bytes] : theme.static_files())
@@ -430,7 +431,7 @@ SiteStats render_prose(const ProseState& state, const std::map<std::string, std:
   Theme theme = load_theme(opts, Theme::Check::DoneBefore);
   const std::string theme_id = theme_hash(opts);
   const ProseSearch& search = state.search;
-  const site::LinkBase base{search.file_pages, search.repo_url, search.branch};
+  const site::LinkBase base{search.file_pages, search.repo_url, search.branch, search.repo_prefix};
   SiteStats stats;
   // A few pages: one thread, in path order.
   for (const ProsePage& p : state.pages) {

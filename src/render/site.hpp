@@ -31,8 +31,10 @@ struct SiteOptions {
   // The content repository's theme overrides (Hugo style), read by the load stage under the
   // loader's rules: "layouts/NAME.mustache" and "layouts/partials/NAME.mustache" → their text.
   std::map<std::string, std::string> theme_overrides;
-  // What git knows of the content files, for each document page's "last changed" line; null (or
-  // without history) makes the pages say the dates come from the documents' own fields.
+  // What git knows of the content files, for each document page's "last changed" line and for
+  // where the content root sits in the git work tree (links to files in the repository's web
+  // view); null (or without history) makes the pages say the dates come from the documents' own
+  // fields.
   const History* history = nullptr;
   // Golden-signal days per service from the store, charted on the service pages; null or empty
   // makes each configured signal say it has no stored data.
@@ -72,7 +74,8 @@ struct SearchEntry {
 // The search index as saved: every entry, the text budget of one entry, and for each entry that
 // holds a document's body the parts it is made of besides that body (`prose` without it; the body
 // goes in at `body_at`). Also what a body's relative links resolve against: the pages of the
-// repository's files, and the repository's address and branch for the other files.
+// repository's files, and the repository's address, branch and the content root's place in the
+// git work tree (Site's repo_prefix) for the other files.
 struct ProseSearch {
   struct Draft {
     std::size_t entry = 0;
@@ -84,7 +87,7 @@ struct ProseSearch {
   std::size_t cap = 0;
   std::vector<Draft> drafts;
   std::map<std::string, std::string> file_pages;
-  std::string repo_url, branch;
+  std::string repo_url, branch, repo_prefix;
 };
 
 struct ProseState {

@@ -68,6 +68,9 @@ struct Site {
   std::set<std::string> team_ids;
   // Content file (relative to the repository) → its page, for links between Markdown documents.
   std::map<std::string, std::string> file_pages;
+  // Where the content root sits in the git work tree ("" or "folder/sub/", History::prefix()):
+  // the repository's web view names files by their path from the work tree's top.
+  std::string repo_prefix;
 
   // What belongs to one service, each list in repository order: looked up per service page, the
   // scans of every list made the pages cost services × documents.
@@ -273,11 +276,13 @@ json maturity_brief(const Site& site, const ServiceMaturity& m);
 MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::string& md,
                             const std::string& page, std::set<std::string>* taken = nullptr);
 // What a document's relative links resolve against: the pages of the repository's files, else
-// the file in the repository's web view (repo_url, branch), else the link as written.
+// the file in the repository's web view (repo_url, branch, and `prefix`: where the content root
+// sits in the git work tree, "" or "folder/sub/"), else the link as written.
 struct LinkBase {
   const std::map<std::string, std::string>& file_pages;
   const std::string& repo_url;
   const std::string& branch;
+  const std::string& prefix;
 };
 LinkBase link_base(const Site& site);
 // The page of each content file that has one (services, SLOs, runbooks, postmortems), by the
@@ -307,7 +312,8 @@ MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
 void put_body(json& v, const LinkBase& base, const std::string& md, const std::string& page,
               std::set<std::string>& taken, const ProseSlot& slot);
 json toc_of(const MarkdownResult& md);
-// The document's source in the repository (repo_url, branch, file), or null.
+// The document's source in the repository (repo_url, branch, the content root's place in the git
+// work tree and file), or null.
 json source_url(const Site& site, const DocMeta& doc);
 
 // ---------------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::str
 }
 
 LinkBase link_base(const Site& site) {
-  return {site.file_pages, site.repo.config.repo_url, site.repo.config.branch};
+  return {site.file_pages, site.repo.config.repo_url, site.repo.config.branch, site.repo_prefix};
 }
 
 const std::set<std::string>& layout_ids() {
@@ -205,7 +205,8 @@ ResolvedLink resolve_link(const LinkBase& base, const std::string& doc_file,
     std::string repo = base.repo_url;
     while (!repo.empty() && repo.back() == '/')
       repo.pop_back();
-    r.url = repo + "/blob/" + base.branch + "/" + target + fragment;
+    r.url =
+        repo + "/blob/" + base.branch + "/" + percent_encode_path(base.prefix) + target + fragment;
   }
   return r;
 }
@@ -250,7 +251,8 @@ json source_url(const Site& site, const DocMeta& doc) {
   if (repo.empty() || doc.file.empty()) return nullptr;
   while (!repo.empty() && repo.back() == '/')
     repo.pop_back();
-  return repo + "/blob/" + site.repo.config.branch + "/" + percent_encode_path(doc.file);
+  return repo + "/blob/" + site.repo.config.branch + "/" +
+         percent_encode_path(site.repo_prefix + doc.file);
 }
 
 } // namespace nines::site

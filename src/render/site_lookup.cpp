@@ -121,6 +121,7 @@ Site::Site(const Repo& r, const Figures& f, const std::vector<Diagnostic>& d,
     m_team_by_name.emplace(team_name(id), &id); // the first of a name, in team_ids order
 
   file_pages = file_pages_of(repo);
+  if (opts.history) repo_prefix = opts.history->prefix();
 }
 
 std::map<std::string, std::string> file_pages_of(const Repo& repo) {

@@ -562,6 +562,16 @@ bool marker_may_hold_manifest(const fs::path& marker) {
 
 } // namespace
 
+bool lies_inside(const fs::path& out, const fs::path& repo_root) {
+  const fs::path target = resolved(out);
+  const fs::path repo = resolved(repo_root);
+  return target != repo && is_within(target, repo);
+}
+
+bool same_folder(const fs::path& a, const fs::path& b) {
+  return resolved(a) == resolved(b);
+}
+
 void check_output_dir(const fs::path& out, const fs::path& repo_root) {
   const std::string shown = out.string();
   auto refuse = [&](const std::string& why, const std::string& hint) {
@@ -571,12 +581,14 @@ void check_output_dir(const fs::path& out, const fs::path& repo_root) {
   const fs::path target = resolved(out);
   if (!repo_root.empty()) {
     const fs::path repo = resolved(repo_root);
-    const char* outside = "choose a folder outside the repository, or leave -o out for the "
-                          "default (DIR/site, or the folder nines.yaml output names)";
+    const char* outside = "choose a folder outside the repository, DIR/site, or the folder "
+                          "nines.yaml output names (the default without -o)";
     if (target == repo) refuse("it is the content repository itself", outside);
     if (is_within(repo, target)) refuse("it contains the content repository", outside);
     if (is_within(target, repo) && target != repo / "site")
-      refuse("it lies inside the content repository, where only site/ may be the output", outside);
+      refuse("it lies inside the content repository, where only site/ and the folder nines.yaml "
+             "output names may be the output",
+             outside);
   }
   std::error_code ec;
   const fs::path abs = fs::absolute(out, ec).lexically_normal();

@@ -85,6 +85,11 @@ bool site_matches_manifest(const std::filesystem::path& out, const SiteManifest&
 // from the user's. This check only looks at the marker's ends (it runs before every build); the
 // writer reads the manifest whole and refuses the folder the same way when it cannot.
 void check_output_dir(const std::filesystem::path& out, const std::filesystem::path& repo_root);
+// Whether `out` lies strictly inside the repository at `repo_root`, and whether two paths name
+// the same folder, symbolic links resolved, as check_output_dir compares them: an `-o` inside the
+// repository is judged once nines.yaml is read, since the folder its `output` names may be it.
+bool lies_inside(const std::filesystem::path& out, const std::filesystem::path& repo_root);
+bool same_folder(const std::filesystem::path& a, const std::filesystem::path& b);
 
 // Collects the files of a site and swaps them in as a whole.
 //

@@ -112,6 +112,13 @@ def test_output_setting(tmp):
     check(os.path.isfile(os.path.join(repo, "public", "index.html")), "the site is in public/")
     check(not os.path.exists(os.path.join(repo, "site")), "and not in site/")
     check("public" in out, f"the build says where: {out!r}")
+    # -o naming the folder `output` names is the same as leaving -o out: the same folder (the
+    # previous build's record is found, so nothing is built again), named in any way.
+    public = os.path.join(repo, "public")
+    for named in (public, public + "/", os.path.join(repo, "services", "..", "public")):
+        code, out, err = run("build", repo, "-o", named, "--offline", "--now", NOW, "--timings")
+        check(code == 0 and "nothing changed" in err,
+              f"-o {named} is output: public ({code}): {out!r} {err[-300:]}")
     # The site in public/ is not content: check does not read it.
     code, _, err = run("check", repo, "--now", NOW)
     check(code == 0, f"check skips public/ ({code}): {err[-300:]}")
@@ -120,6 +127,26 @@ def test_output_setting(tmp):
     code, _, err = run("build", repo, "-o", elsewhere, "--offline", "--now", NOW)
     check(code == 0 and os.path.isfile(os.path.join(elsewhere, "index.html")),
           f"-o wins over output: ({code}): {err[-300:]}")
+    retitle(repo, "Base again")
+    code, out, err = run("build", repo, "-o", public, "--offline", "--now", NOW)
+    check(code == 0 and "Base again" in (text_of(os.path.join(public, "index.html")) or ""),
+          f"-o public rebuilds the site there ({code}): {err[-300:]}")
+    check(not os.path.exists(os.path.join(repo, "site")), "-o public writes no site/")
+    # Another folder inside the repository is still refused, and so is public/ when it is no
+    # previous nines site, as without -o.
+    code, _, err = run("build", repo, "-o", os.path.join(repo, "other"), "--offline", "--now", NOW)
+    check(code == 2 and "where only site/ and the folder nines.yaml output names" in err and
+          not os.path.exists(os.path.join(repo, "other")),
+          f"-o inside the repository but not output: is refused ({code}): {err[-300:]}")
+    moved = os.path.join(tmp, "output-setting-public")
+    shutil.move(public, moved)
+    put(os.path.join(public, "notes.txt"), "mine\n")
+    code, _, err = run("build", repo, "-o", public, "--offline", "--now", NOW)
+    check(code == 2 and "nines did not write" in err and
+          text_of(os.path.join(public, "notes.txt")) == "mine\n",
+          f"-o public that is no nines site is refused ({code}): {err[-300:]}")
+    shutil.rmtree(public)
+    shutil.move(moved, public)
     # A folder of documents is refused as -o would be, and left as it was.
     with open(config) as f:
         text = f.read()

@@ -396,6 +396,70 @@ def test_since_claims(tmp):
           f"--timings prints both sides' stages: {err}")
 
 
+def test_monorepo_links(tmp):
+    """With the content in a folder of a larger git work tree, every link to a file in the
+    repository's web view names its path from the work tree's top: the edit link of a page and a
+    relative link of a runbook's body, on a full build and on a rebuild after a body edit; and
+    the same files in another folder of the work tree make the site again."""
+    mono = os.path.join(tmp, "mono")
+    root = os.path.join(mono, "sub", "dir")
+    make_repo(root)
+    with open(os.path.join(root, "nines.yaml"), "a") as f:
+        f.write("repo_url: https://git.example.org/sre/mono\n")
+    write(os.path.join(root, "scripts", "restart.sh"), "#!/bin/sh\n")
+    write(os.path.join(root, "runbooks", "beta.md"),
+          "---\nrunbook:\n  title: Beta errors\n  alert_name: fast_burn\n  service: beta\n"
+          "  last_updated: 2026-10-20\n---\n\n## Steps\n\nRun [the restart script]"
+          "(../scripts/restart.sh#L1).\n")
+    write(os.path.join(mono, "README.md"), "Other projects live here too.\n")
+    git(mono, "init", "-q", "-b", "main")
+    git(mono, "add", "-A")
+    git(mono, "commit", "-q", "-m", "first", date="2026-01-10T00:00:00Z")
+    site = os.path.join(tmp, "mono-site")
+    page = os.path.join(site, "runbooks", "beta", "index.html")
+    edit = '"https://git.example.org/sre/mono/blob/main/sub/dir/runbooks/beta.md"'
+    body = '"https://git.example.org/sre/mono/blob/main/sub/dir/scripts/restart.sh#L1"'
+
+    def build(what):
+        code, _, err = nines("-C", root, "build", "-o", site, "--offline", "--now", NOW,
+                             "--timings", cwd=tmp)
+        check(code == 0, f"monorepo: {what}: build ({code}) {err[-300:]}")
+        return err
+
+    build("full")
+    html = open(page).read()
+    check(f"href={edit}" in html, f"monorepo: the edit link names sub/dir/: {html[-2000:]}")
+    check(f"href={body}" in html, f"monorepo: a body's link names sub/dir/: {html[-2000:]}")
+    alpha = open(os.path.join(site, "runbooks", "alpha", "index.html")).read()
+    check('"https://git.example.org/sre/mono/blob/main/sub/dir/runbooks/alpha.yaml"' in alpha,
+          "monorepo: a YAML document's edit link names sub/dir/")
+
+    # A body edit: the runbook's page is made again from its saved view, with the same links.
+    # (The first edit makes the file changed now, which the long way puts on the page.)
+    rb = os.path.join(root, "runbooks", "beta.md")
+    open(rb, "a").write("\nThen watch the graphs.\n")
+    build("first body edit")
+    open(rb, "a").write("\nThen watch the graphs again.\n")
+    err = build("body edit")
+    check("only prose changed" in err, f"monorepo: a body edit takes the short way: {err}")
+    html = open(page).read()
+    check("watch the graphs" in html and f"href={edit}" in html and f"href={body}" in html,
+          f"monorepo: the rebuilt page keeps the links' folder: {html[-2000:]}")
+
+    # The same files and commit, the work tree's top one folder lower: the content's place in it
+    # changed, so the site is made again and its links follow.
+    git(mono, "commit", "-q", "-am", "steps", date="2026-01-11T00:00:00Z")
+    build("committed")
+    shutil.move(os.path.join(mono, ".git"), os.path.join(mono, "sub", ".git"))
+    err = build("moved work tree")
+    check("nothing changed" not in err and "only prose changed" not in err,
+          f"monorepo: another place in the work tree is a full build: {err}")
+    html = open(page).read()
+    check('"https://git.example.org/sre/mono/blob/main/dir/runbooks/beta.md"' in html and
+          '"https://git.example.org/sre/mono/blob/main/dir/scripts/restart.sh#L1"' in html,
+          f"monorepo: the links follow the content's new place: {html[-2000:]}")
+
+
 def main():
     global NINES
     NINES = os.path.abspath(sys.argv[1])
@@ -498,6 +562,7 @@ none
         test_since_store(tmp)
         test_since_markdown(tmp)
         test_since_claims(tmp)
+        test_monorepo_links(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()

@@ -143,6 +143,13 @@ def check_site(out, allowed_prefixes, label):
     return files, pages
 
 
+def blank_runs(html):
+    """The line numbers that start a run of two or more empty (or blank) lines."""
+    lines = html.split("\n")
+    return [i + 1 for i in range(len(lines) - 1)
+            if not lines[i].strip() and not lines[i + 1].strip() and (i == 0 or lines[i - 1].strip())]
+
+
 def test_content(tmp):
     repo = copy_content(tmp)
     out1, out2 = os.path.join(tmp, "site1"), os.path.join(tmp, "site2")
@@ -166,6 +173,9 @@ def test_content(tmp):
                 "search.html", "search-index.js", "404.html", "sitemap.xml", ".nojekyll",
                 "static/style.css", "static/search.js", "static/copy.js", "api/slos.json"]:
         check(rel in files, f"{rel} written")
+    # The readiness layout's sections leave no runs of empty lines, whichever are empty.
+    runs = blank_runs(files.get("readiness/index.html", b"").decode())
+    check(not runs, f"readiness/index.html has no runs of empty lines: at lines {runs[:5]}")
     nf = pages.get("404.html")
     if check(nf is not None, "404.html written"):
         own = [u for tag, attr, u in nf.urls if not attr.startswith("on") and not u.startswith("#")]
@@ -375,6 +385,9 @@ def test_split_by_team(tmp):
         own = files.get(f"{folder}/index.html", b"").decode()
         heavy = sorted(re.findall(rf'href="\.\./{folder}/(team-[^"/]+/index\.html)"', own))
         check(len(heavy) == 2, f"{folder}/index.html links one page per team: {heavy}")
+    for rel in ["readiness/index.html"] + [rel for rel in files if rel.startswith("readiness/team-")]:
+        runs = blank_runs(files[rel].decode())
+        check(not runs, f"split: {rel} has no runs of empty lines: at lines {runs[:5]}")
     svc = files.get("services/svc-00000/index.html", b"").decode()
     check('href="../../readiness/team-' in svc and 'href="../../maturity/team-' in svc,
           "a service page links to its team's readiness and maturity pages")
