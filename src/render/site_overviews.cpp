@@ -1079,8 +1079,10 @@ json search_view(const Site& site) {
 json not_found_view(const Site& site) {
   json v = page_view(site, "404.html", "Page not found", "");
   v["breadcrumbs"] = json::array();
-  // GitHub Pages serves 404.html for a missing path at any depth, where relative links would
-  // point nowhere: with base_url every link and asset is absolute under the site's address.
+  // GitHub Pages serves 404.html for a missing path at any depth, where relative paths point
+  // nowhere. Its stylesheet, scripts and icon are written into the page, so it loads nothing from
+  // anywhere (SPEC 5); with base_url its links are absolute under the site's address.
+  v["inline_assets"] = true;
   std::string base = site.opts.base_url;
   if (!base.empty() && base.find("://") != std::string::npos) {
     if (base.back() != '/') base += '/';

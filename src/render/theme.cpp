@@ -508,6 +508,44 @@ std::string Theme::render_template(const std::string& name,
   return out;
 }
 
+namespace {
+
+// Case-insensitive search for ASCII `needle` in `hay` from `from`.
+std::size_t find_ci(const std::string& hay, std::string_view needle, std::size_t from) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() && lower(hay[i + k]) == lower(needle[k]))
+      ++k;
+    if (k == needle.size()) return i;
+  }
+  return std::string::npos;
+}
+
+// The theme's stylesheet and scripts as root names of the page (asset_style_html,
+// asset_site_js_html, asset_copy_js_html, asset_tables_js_html), for a page that
+// must not load them from anywhere: 404.html, which GitHub Pages serves at any depth, where no
+// relative path reaches static/ and an absolute one would leave the site.
+void put_assets_inline(const std::map<std::string, std::string>& statics, ViewContext& ctx) {
+  auto text = [&statics](const std::string& name) {
+    auto it = statics.find(name);
+    return it == statics.end() ? std::string() : it->second;
+  };
+  // Nothing in an asset may end the element it is inlined into.
+  auto guarded = [](std::string body, std::string_view closing, std::string_view instead) {
+    for (std::size_t at = 0; (at = find_ci(body, closing, at)) != std::string::npos;)
+      body.replace(at, closing.size(), instead);
+    return body;
+  };
+  ctx.set_root("asset_style_html", mst::data(guarded(text("style.css"), "</style", "\\3C/style")));
+  for (const auto& [file, name] : {std::pair{"site.js", "asset_site_js_html"},
+                                   {"copy.js", "asset_copy_js_html"},
+                                   {"tables.js", "asset_tables_js_html"}})
+    ctx.set_root(name, mst::data(guarded(text(file), "</script", "<\\/script")));
+}
+
+} // namespace
+
 std::string Theme::render(const std::string& layout, const ViewJson& view) const {
   auto it = m_layouts.find(layout);
   if (it == m_layouts.end()) throw ThemeError("theme: unknown layout '" + layout + "'");
@@ -517,6 +555,9 @@ std::string Theme::render(const std::string& layout, const ViewJson& view) const
   // One context serves both templates, so a field both name is converted once: the page's
   // layout, then base around its output.
   ViewContext ctx(view);
+  if (auto inline_assets = view.find("inline_assets");
+      inline_assets != view.end() && inline_assets->is_boolean() && inline_assets->get<bool>())
+    put_assets_inline(m_static, ctx);
   if (layout == "base") return render_template(layout, ctx);
   std::string content = render_template(layout, ctx);
   ctx.set_root("content", mst::data(std::move(content)));

@@ -101,13 +101,12 @@ def check_site(out, allowed_prefixes, label):
             if parts.scheme or low.startswith("//"):
                 if parts.scheme in ("http", "https") or low.startswith("//"):
                     # Only a link a reader follows may leave the site, and only to the site itself
-                    # or its repository: nothing is ever loaded from elsewhere.
-                    # 404.html is the exception that loads from the site itself: GitHub Pages serves
-                    # it at any depth, so its links and assets are absolute under base_url.
-                    own = rel == "404.html" and allowed_prefixes and u.startswith(allowed_prefixes[0])
-                    if not own and (tag != "a" or not any(u.startswith(p_) for p_ in allowed_prefixes if p_)):
+                    # or its repository: nothing is ever loaded from elsewhere, 404.html included
+                    # (GitHub Pages serves it at any depth: its links are absolute under base_url,
+                    # its assets are inline).
+                    if tag not in ("a", "form") or not any(u.startswith(p_) for p_ in allowed_prefixes if p_):
                         external.append(f"{rel}: <{tag} {attr}={u}>")
-                elif parts.scheme != "mailto":
+                elif parts.scheme != "mailto" and not low.startswith("data:image/png;base64,"):
                     external.append(f"{rel}: <{tag} {attr}={u}> (scheme {parts.scheme})")
                 continue
             if u.startswith("/"):
@@ -178,10 +177,15 @@ def test_content(tmp):
     check(not runs, f"readiness/index.html has no runs of empty lines: at lines {runs[:5]}")
     nf = pages.get("404.html")
     if check(nf is not None, "404.html written"):
-        own = [u for tag, attr, u in nf.urls if not attr.startswith("on") and not u.startswith("#")]
+        own = [u for tag, attr, u in nf.urls
+               if not attr.startswith("on") and not u.startswith("#") and not u.startswith("data:")]
         check(own and all(u.startswith(("https://larkspur.github.io/reliability/",
                                         "https://github.com/larkspur/reliability")) for u in own),
-              f"404.html: every link and asset is absolute under base_url: {own[:5]}")
+              f"404.html: every link is absolute under base_url: {own[:5]}")
+        loads = [(tag, u) for tag, attr, u in nf.urls if tag not in ("a", "form") and not u.startswith("data:")]
+        check(not loads, f"404.html loads nothing, not even from the site: {loads[:5]}")
+        nf_text = files["404.html"].decode()
+        check("<style>" in nf_text and ".site-header" in nf_text, "404.html has its stylesheet inline")
     sitemap = files.get("sitemap.xml", b"").decode()
     check("<loc>https://larkspur.github.io/reliability/</loc>" in sitemap, "sitemap has absolute URLs")
     check(files.get("search-index.js", b"").startswith(b"window.NINES_SEARCH = ["), "search index is a script")
