@@ -1,6 +1,8 @@
 // `nines budget [SERVICE|SLO] [-C DIR] [--now T] [--json]`: error budget status in the terminal.
 // No argument: every SLO. A service: its SLOs. An SLO: that SLO in detail. Every number is read
 // from the computed figures (SPEC 3.1); `--json` prints the API's serialization of them.
+#include "model/budget.hpp"
+
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "render/api_json.hpp"
@@ -16,9 +18,7 @@ namespace {
 
 // A target as written: 99.9 → "99.9%", 99.95 → "99.95%".
 std::string fmt_target(double target) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g%%", target);
-  return buf;
+  return written_percent(target);
 }
 
 std::string fmt_days(double days) {
@@ -68,13 +68,13 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   kv("window", f.window_start + " … " + f.window_end + " (" +
                    std::to_string(f.coverage.days_with_data) + "/" +
                    std::to_string(f.coverage.window_days) + " days with data)");
-  kv("allowed bad minutes", fmt_num(f.allowed_bad_minutes, 1) + " min (budget " +
-                                fmt_pct(pct(f.budget_fraction), 3) + ")");
+  kv("allowed bad minutes",
+     amount_text(f.allowed_bad_minutes, 1) + " min (budget " + error_budget_text(f.target) + "%)");
   kv("attainment", attainment_text(pct(f.attainment), f.target));
   kv("budget consumed", consumed_text(pct(f.consumed)));
   kv("budget remaining", percent_against(pct(f.remaining), 0));
   kv("bad minutes spent",
-     fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) + " min");
+     fmt_num(f.bad_minutes, 1) + " of " + amount_text(f.allowed_bad_minutes, 1) + " min");
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   std::string state = paint(f.state.name()) + " (policy " + policy + ", " + f.state.policy_source;
   if (!f.state.condition.empty())

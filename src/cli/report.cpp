@@ -101,9 +101,7 @@ std::string count(const std::optional<int>& n) {
 
 // A target as written: 99.9 → "99.9%", 99.995 → "99.995%".
 std::string fmt_target(double target) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g%%", target);
-  return buf;
+  return written_percent(target);
 }
 
 std::string join(const std::vector<std::string>& v) {

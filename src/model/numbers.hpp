@@ -42,9 +42,23 @@ std::string without_trailing_zeros(std::string fixed);
 // it (a target of 99.95, a policy bound of 40).
 std::string shortest_text(double v);
 
-// Decimals that show a percentage next to `threshold_pct`: one more than the threshold has, at
-// least `min_decimals` and at most 6.
+// The most decimals a percentage is shown with (fixed_text's limit, and within a double's 15
+// significant digits at 100). A threshold written with more decimals than one less than this is
+// shown as written (written_percent) and figures beside it with this many.
+constexpr int k_max_percent_decimals = 12;
+
+// Decimals that show a percentage next to `threshold_pct`: one more than the threshold is written
+// with (99.999999 → 7), at least `min_decimals` and at most k_max_percent_decimals.
 int decimals_against(double threshold_pct, int min_decimals = 1);
+
+// A threshold as the user wrote it, with a '%': 99.9 → "99.9%", 99.9999999999 → "99.9999999999%"
+// (never rounded to "100%").
+std::string written_percent(double pct);
+
+// `value` with `decimals` decimals, or, when a non-zero value would read as zero at those, with
+// two significant digits (0.0004032 at one decimal → "0.00040"; past 12 decimals "4.0e-15"): a
+// tiny error budget in minutes is not none. "n/a" when not finite.
+std::string amount_text(double value, int decimals);
 
 // `pct` (already ×100) with decimals_against(threshold) decimals and a '%'. A value below the
 // threshold never reads at or above it: where rounding would reach the threshold, the text is the
