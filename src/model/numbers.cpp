@@ -188,8 +188,13 @@ std::string burn_rate_text(std::optional<double> rate) {
   return (s == "-0" ? "0" : s) + "×"; // -0.001 reads 0
 }
 
+bool runway_beyond_horizon(std::optional<double> fractional) {
+  return fractional && *fractional > k_runway_horizon_months;
+}
+
 std::string runway_text(std::optional<int> months, std::optional<double> fractional, bool brief) {
   if (!months) return brief ? "no limit" : "no limit at this growth";
+  if (runway_beyond_horizon(fractional)) return brief ? "> 1,200 mo" : "more than 1,200 months";
   if (*months == 0) return brief ? "0 mo" : "0 months (at or over the threshold now)";
   if (!fractional || !std::isfinite(*fractional))
     return brief ? std::to_string(*months) + " mo" : plural(*months, "month");

@@ -106,9 +106,16 @@ std::string alert_windows_text(const std::string& long_window, const std::string
 // 6 → "6×", 14.4 → "14.4×", 0.375 → "0.38×". "—" when missing.
 std::string burn_rate_text(std::optional<double> rate);
 
+// The longest capacity runway counted (a century): a longer one is "more than 1,200 months", its
+// whole-month count (runway_months) is the horizon, and the API says runway_beyond_horizon.
+constexpr int k_runway_horizon_months = 1200;
+// Whether a runway's fractional months are past k_runway_horizon_months.
+bool runway_beyond_horizon(std::optional<double> fractional);
+
 // A capacity runway for people: "2.4 months" (one decimal, never rounded up to a whole month),
-// "0 months (at or over the threshold now)", or "no limit at this growth" when nothing crosses.
-// `brief` is the same figure for a chart's bar: "2.4 mo", "0 mo", "no limit".
+// "0 months (at or over the threshold now)", "more than 1,200 months" past the horizon, or "no
+// limit at this growth" when nothing crosses (a growth of 0 or less). `brief` is the same figure
+// for a chart's bar: "2.4 mo", "0 mo", "> 1,200 mo", "no limit".
 std::string runway_text(std::optional<int> months, std::optional<double> fractional,
                         bool brief = false);
 
