@@ -135,29 +135,36 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
       if (auto code = run_figures(opts->common, run)) return *code;
       const auto& slos = run.figures.slos;
 
-      if (!opts->target.empty()) {
-        for (const auto& f : slos) {
-          if (f.id != opts->target) continue;
-          if (opts->common.json)
-            std::cout << slo_json(f).dump(2) << "\n";
-          else
-            print_detail(std::cout, f);
-          return 0;
-        }
-      }
+      // An id that names a service and an SLO (an SLO may share its service's id) is the
+      // service: all of its SLOs, that one among them, with a note that says so.
       bool is_service = opts->target.empty();
       for (const auto& s : run.repo.services)
         if (s.meta.id == opts->target) is_service = true;
+      const SloFigures* slo = nullptr;
+      for (const auto& f : slos)
+        if (!opts->target.empty() && f.id == opts->target) slo = &f;
+      if (slo && !is_service) {
+        if (opts->common.json)
+          std::cout << slo_json(*slo).dump(2) << "\n";
+        else
+          print_detail(std::cout, *slo);
+        return 0;
+      }
       if (!is_service) {
         std::vector<std::string> names;
         for (const auto& s : run.repo.services)
           names.push_back(s.meta.id);
         for (const auto& f : slos)
           names.push_back(f.id);
-        std::cerr << "nines: unknown service or SLO '" << opts->target << "'"
-                  << did_you_mean(opts->target, names) << "\n";
-        return 1;
+        return unknown_name("service or SLO", opts->target, names);
       }
+      if (slo)
+        std::cerr << "nines: note: '" << opts->target
+                  << "' is a service and also an SLO id: showing every SLO of the service"
+                  << (slo->service == opts->target
+                          ? ", SLO '" + opts->target + "' among them"
+                          : "; SLO '" + opts->target + "' is of service '" + slo->service + "'")
+                  << "\n";
 
       std::vector<const SloFigures*> chosen;
       for (const auto& f : slos)

@@ -150,11 +150,7 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
         names.push_back(s.meta.id);
         known = known || s.meta.id == opts->service;
       }
-      if (!known) {
-        std::cerr << "nines: unknown service '" << opts->service << "'"
-                  << did_you_mean(opts->service, names) << "\n";
-        return 1;
-      }
+      if (!known) return unknown_name("service", opts->service, names);
       std::vector<const CapacityFigures*> models;
       for (const auto& c : run.figures.capacity)
         if (c.service == opts->service) models.push_back(&c);

@@ -117,9 +117,7 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
         if (teams.empty()) {
           for (const auto& [id, t] : run.repo.config.teams)
             if (!t.name.empty()) names.push_back(t.name);
-          std::cerr << "nines: unknown team '" << opts->team << "'"
-                    << did_you_mean(opts->team, names) << "\n";
-          return 1;
+          return unknown_name("team", opts->team, names);
         }
         for (const auto& i : run.figures.toil)
           if (std::find(i.teams.begin(), i.teams.end(), team) != i.teams.end()) items.push_back(i);

@@ -302,10 +302,9 @@ int run_handoff(const HandoffOpts& o) {
     std::vector<std::string> ids;
     for (const auto& [id, h] : run.figures.handoffs)
       ids.push_back(id);
-    std::cerr << "nines: unknown rotation '" << o.rotation << "'" << did_you_mean(o.rotation, ids)
-              << "\n";
+    const int code = unknown_name("rotation", o.rotation, ids);
     if (!ids.empty()) std::cerr << "rotations: " << join(ids) << "\n";
-    return 2;
+    return code;
   }
   Handoff h = it->second;
   if (since_day) {
