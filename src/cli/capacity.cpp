@@ -137,6 +137,7 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
                   "What-if: monthly growth in percent, instead of each model's own")
       // The schema's range of monthly_growth_pct: below -100% the load would turn negative and
       // the formulas mean nothing; far above it the figures overflow any column.
+      ->check(non_empty("a monthly growth in percent"))
       ->check(finite_number_in(k_growth_min_pct, k_growth_max_pct, "a monthly growth in percent"));
   add_common_options(cmd, opts->common);
   set_example(cmd, "nines capacity checkout-api --growth 15   # what if it grew 15% a month");

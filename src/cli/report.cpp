@@ -39,10 +39,12 @@ struct ReportOpts {
 
 void add_report_options(CLI::App* cmd, ReportOpts& o) {
   cmd->add_option("--month", o.month,
-                  "The month, YYYY-MM (default: the last full month before now)");
+                  "The month, YYYY-MM (default: the last full month before now)")
+      ->check(non_empty("a month, YYYY-MM"));
   cmd->add_option("--format", o.format,
                   "Output: md (Markdown), json (as api/reports/) or html (one self-contained page "
                   "that prints well)")
+      ->check(non_empty("md, json or html"))
       ->check(CLI::IsMember({"md", "json", "html"}));
   cmd->add_flag("--freeze", o.freeze,
                 "Write every figure into the month's monthly_report document, so it never changes");

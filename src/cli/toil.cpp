@@ -93,7 +93,8 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
   };
   auto opts = std::make_shared<Opts>();
   cmd->add_option("--team", opts->team,
-                  "Only this team's items and figures: its id or its name (\"Platform & SRE\")");
+                  "Only this team's items and figures: its id or its name (\"Platform & SRE\")")
+      ->check(non_empty("a team id or name"));
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
   add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common);

@@ -336,7 +336,8 @@ void add_review_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("review", "The weekly SRE review of an ISO week");
   auto opts = std::make_shared<ReviewOpts>();
   cmd->add_option("--week", opts->week,
-                  "The ISO week, YYYY-Www (default: the last complete week before now)");
+                  "The ISO week, YYYY-Www (default: the last complete week before now)")
+      ->check(non_empty("an ISO week, YYYY-Www"));
   cmd->add_option("--format", opts->format, "Output: md or json")
       ->check(CLI::IsMember({"md", "json"}));
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
