@@ -1,6 +1,8 @@
 // `nines budget [SERVICE|SLO] [-C DIR] [--now T] [--json]`: error budget status in the terminal.
 // No argument: every SLO. A service: its SLOs. An SLO: that SLO in detail. Every number is read
 // from the computed figures (SPEC 3.1); `--json` prints the API's serialization of them.
+#include "model/budget.hpp"
+
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "render/api_json.hpp"
@@ -16,9 +18,7 @@ namespace {
 
 // A target as written: 99.9 → "99.9%", 99.95 → "99.95%".
 std::string fmt_target(double target) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g%%", target);
-  return buf;
+  return written_percent(target);
 }
 
 std::string fmt_days(double days) {
@@ -68,13 +68,13 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   kv("window", f.window_start + " … " + f.window_end + " (" +
                    std::to_string(f.coverage.days_with_data) + "/" +
                    std::to_string(f.coverage.window_days) + " days with data)");
-  kv("allowed bad minutes", fmt_num(f.allowed_bad_minutes, 1) + " min (budget " +
-                                fmt_pct(pct(f.budget_fraction), 3) + ")");
+  kv("allowed bad minutes",
+     amount_text(f.allowed_bad_minutes, 1) + " min (budget " + error_budget_text(f.target) + "%)");
   kv("attainment", attainment_text(pct(f.attainment), f.target));
   kv("budget consumed", consumed_text(pct(f.consumed)));
   kv("budget remaining", percent_against(pct(f.remaining), 0));
   kv("bad minutes spent",
-     fmt_num(f.bad_minutes, 1) + " of " + fmt_num(f.allowed_bad_minutes, 1) + " min");
+     fmt_num(f.bad_minutes, 1) + " of " + amount_text(f.allowed_bad_minutes, 1) + " min");
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   std::string state = paint(f.state.name()) + " (policy " + policy + ", " + f.state.policy_source;
   if (!f.state.condition.empty())
@@ -135,29 +135,36 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
       if (auto code = run_figures(opts->common, run)) return *code;
       const auto& slos = run.figures.slos;
 
-      if (!opts->target.empty()) {
-        for (const auto& f : slos) {
-          if (f.id != opts->target) continue;
-          if (opts->common.json)
-            std::cout << slo_json(f).dump(2) << "\n";
-          else
-            print_detail(std::cout, f);
-          return 0;
-        }
-      }
+      // An id that names a service and an SLO (an SLO may share its service's id) is the
+      // service: all of its SLOs, that one among them, with a note that says so.
       bool is_service = opts->target.empty();
       for (const auto& s : run.repo.services)
         if (s.meta.id == opts->target) is_service = true;
+      const SloFigures* slo = nullptr;
+      for (const auto& f : slos)
+        if (!opts->target.empty() && f.id == opts->target) slo = &f;
+      if (slo && !is_service) {
+        if (opts->common.json)
+          std::cout << slo_json(*slo).dump(2) << "\n";
+        else
+          print_detail(std::cout, *slo);
+        return 0;
+      }
       if (!is_service) {
         std::vector<std::string> names;
         for (const auto& s : run.repo.services)
           names.push_back(s.meta.id);
         for (const auto& f : slos)
           names.push_back(f.id);
-        std::cerr << "nines: unknown service or SLO '" << opts->target << "'"
-                  << did_you_mean(opts->target, names) << "\n";
-        return 1;
+        return unknown_name("service or SLO", opts->target, names);
       }
+      if (slo)
+        std::cerr << "nines: note: '" << opts->target
+                  << "' is a service and also an SLO id: showing every SLO of the service"
+                  << (slo->service == opts->target
+                          ? ", SLO '" + opts->target + "' among them"
+                          : "; SLO '" + opts->target + "' is of service '" + slo->service + "'")
+                  << "\n";
 
       std::vector<const SloFigures*> chosen;
       for (const auto& f : slos)

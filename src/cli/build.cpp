@@ -22,7 +22,8 @@ void add_build_command(CLI::App& app, CommandAction& action) {
   add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines build --offline -o public   # the site from recorded data only");
-  cmd->add_option("-o,--out", opts->out, "Output folder (default: DIR/site)");
+  cmd->add_option("-o,--out", opts->out, "Output folder (default: DIR/site)")
+      ->check(non_empty("a folder"));
   cmd->add_flag("--offline", opts->offline, "Make no network request; use the store and CSV data");
   cmd->add_flag("--strict", opts->strict, "Warnings, and stale or missing data, fail the build");
   // 0 means all cores; more threads than 1,024 only cost memory.

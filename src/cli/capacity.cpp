@@ -50,7 +50,14 @@ OrderedJson what_if_json(const WhatIf& w) {
           {"utilization_6mo", opt(w.utilization_6mo)},
           {"utilization_12mo", opt(w.utilization_12mo)},
           {"runway_months", opt(w.runway_months)},
-          {"runway_months_fractional", opt(w.runway_months_fractional)}};
+          {"runway_months_fractional", opt(w.runway_months_fractional)},
+          {"runway_beyond_horizon", runway_beyond_horizon(w.runway_months_fractional)}};
+}
+
+// A monthly growth with one decimal, or as many as a tiny one needs not to read as none: a
+// positive growth is never "0.0%".
+std::string growth_text(std::optional<double> pct) {
+  return pct ? amount_text(*pct, 1) + "%" : std::string("—");
 }
 
 // The runway as the site shows it, coloured by how soon it runs out, with that said in words;
@@ -73,7 +80,7 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   kv("scale-up threshold",
      fmt_pct(c.threshold_pct, 1) + (c.threshold_defaulted ? " (default)" : ""));
   if (c.over_threshold) kv("", paint("OVER THRESHOLD", "critical"));
-  kv("monthly growth", fmt_pct(c.monthly_growth_pct, 1) +
+  kv("monthly growth", growth_text(c.monthly_growth_pct) +
                            (c.growth_metric.empty() ? "" : " (" + c.growth_metric + ")"));
   kv("runway", fmt_runway(capacity_runway_known(c), c.runway_months, c.runway_months_fractional,
                           c.peak_utilization_pct ? " — no growth forecast" : ""));
@@ -85,8 +92,8 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
               "NOW",
               "6 MONTHS",
               "12 MONTHS",
-              "6 MO @" + fmt_pct(w->growth_pct, 1),
-              "12 MO @" + fmt_pct(w->growth_pct, 1)};
+              "6 MO @" + growth_text(w->growth_pct),
+              "12 MO @" + growth_text(w->growth_pct)};
   Table t(header);
   std::vector<std::string> growth = {"  " + (c.growth_metric.empty() ? "growth" : c.growth_metric),
                                      fmt_num(c.current), fmt_num(c.projected_6mo),
@@ -109,7 +116,7 @@ void print_model(std::ostream& out, const CapacityFigures& c, const std::optiona
   out << "\n";
   t.print(out);
   if (w)
-    out << "\n  what-if at " << fmt_pct(w->growth_pct, 1) << "/month: runway "
+    out << "\n  what-if at " << growth_text(w->growth_pct) << "/month: runway "
         << fmt_runway(c.peak_utilization_pct.has_value(), w->runway_months,
                       w->runway_months_fractional)
         << "\n";
@@ -130,6 +137,7 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
                   "What-if: monthly growth in percent, instead of each model's own")
       // The schema's range of monthly_growth_pct: below -100% the load would turn negative and
       // the formulas mean nothing; far above it the figures overflow any column.
+      ->check(non_empty("a monthly growth in percent"))
       ->check(finite_number_in(k_growth_min_pct, k_growth_max_pct, "a monthly growth in percent"));
   add_common_options(cmd, opts->common);
   set_example(cmd, "nines capacity checkout-api --growth 15   # what if it grew 15% a month");
@@ -143,11 +151,7 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
         names.push_back(s.meta.id);
         known = known || s.meta.id == opts->service;
       }
-      if (!known) {
-        std::cerr << "nines: unknown service '" << opts->service << "'"
-                  << did_you_mean(opts->service, names) << "\n";
-        return 1;
-      }
+      if (!known) return unknown_name("service", opts->service, names);
       std::vector<const CapacityFigures*> models;
       for (const auto& c : run.figures.capacity)
         if (c.service == opts->service) models.push_back(&c);

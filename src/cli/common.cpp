@@ -203,6 +203,13 @@ std::optional<std::string> resolve_team(const Repo& repo, const std::string& giv
   return std::nullopt;
 }
 
+int unknown_name(const std::string& what, const std::string& given,
+                 const std::vector<std::string>& known) {
+  std::cerr << "nines: unknown " << what << " '" << given << "'" << did_you_mean(given, known)
+            << "\n";
+  return 2;
+}
+
 std::string fmt_num(std::optional<double> v, int decimals) {
   if (!v || !std::isfinite(*v)) return "—";
   char buf[64];

@@ -83,6 +83,12 @@ void print_timings(const Run& run, std::ostream& out);
 std::optional<std::string> resolve_team(const Repo& repo, const std::string& given,
                                         const std::vector<std::string>& other_ids = {});
 
+// A SERVICE, SLO, TEAM or rotation named on the command line that the repository does not have:
+// prints "nines: unknown `what` 'given'" with a did-you-mean from `known` to stderr and returns
+// 2, the usage error every command gives for it (docs/commands.md, "Exit codes").
+int unknown_name(const std::string& what, const std::string& given,
+                 const std::vector<std::string>& known);
+
 // Display formatting. Missing figures print as "—", never as 0 or 100%.
 std::string fmt_num(std::optional<double> v, int decimals = 2);
 // An on-call false positive rate with one decimal, kept apart from the seed's thresholds (healthy

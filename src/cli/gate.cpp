@@ -269,11 +269,7 @@ int gate_deploy(const CommonOpts& common, const std::string& service,
     names.push_back(s.meta.id);
     known = known || s.meta.id == service;
   }
-  if (!known) {
-    std::cerr << "nines: unknown service '" << service << "'" << did_you_mean(service, names)
-              << "\n";
-    return 2;
-  }
+  if (!known) return unknown_name("service", service, names);
   std::vector<const SloFigures*> slos;
   for (const auto& f : run.figures.slos)
     if (f.service == service) slos.push_back(&f);
@@ -314,11 +310,7 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
     names.push_back(x.service);
     if (x.service == service) r = &x;
   }
-  if (!r) {
-    std::cerr << "nines: unknown service '" << service << "'" << did_you_mean(service, names)
-              << "\n";
-    return 2;
-  }
+  if (!r) return unknown_name("service", service, names);
   std::vector<const ReadinessRow*> blocking;
   for (const auto& row : r->rows)
     if (readiness_row_blocks(row)) blocking.push_back(&row);

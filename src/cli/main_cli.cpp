@@ -152,7 +152,9 @@ int cli_main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // CLI11's own message ("--format: xml not in {...}", "--role is required") with the prefix
+    // every other message of nines has.
+    std::cerr << "nines: " << e.what() << "\nrun 'nines --help' for details\n";
     return 2; // SPEC 2: usage errors exit 2
   }
   if (!action) {

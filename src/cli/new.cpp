@@ -392,14 +392,17 @@ void add_new_command(CLI::App& app, CommandAction& action) {
   add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines new slo --service checkout-api --target 99.95 checkout-latency\n"
                    "  nines new incident \"Checkout returns 502s\" --service checkout-api");
-  cmd->add_option("--service", opts->service, "The service it belongs to");
-  cmd->add_option("--sli", opts->sli, "slo: the SLI (default: the repository's only SLI)");
+  cmd->add_option("--service", opts->service, "The service it belongs to")
+      ->check(non_empty("a service id"));
+  cmd->add_option("--sli", opts->sli, "slo: the SLI (default: the repository's only SLI)")
+      ->check(non_empty("an SLI id"));
   cmd->add_option("--target", opts->target, "slo: the target in percent (default 99.9)")
       ->check(finite_number());
   cmd->add_option("--alert", opts->alert, "runbook: the alert it answers (default: NAME)");
   cmd->add_option("--team", opts->team,
                   "service, rotation, toil, assessment: the team, by id or name (default: the "
-                  "only team)");
+                  "only team)")
+      ->check(non_empty("a team id or name"));
   cmd->add_option("--tier", opts->tier, "service: critical, important, standard, experimental")
       ->check(CLI::IsMember({"critical", "important", "standard", "experimental"}));
   cmd->add_option("--type", opts->type, "sli: availability, latency, quality, freshness")

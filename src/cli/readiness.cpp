@@ -148,9 +148,7 @@ void add_readiness_command(CLI::App& app, CommandAction& action) {
         }
         names.push_back(r.service);
       }
-      std::cerr << "nines: unknown service '" << opts->service << "'"
-                << did_you_mean(opts->service, names) << "\n";
-      return 1;
+      return unknown_name("service", opts->service, names);
     };
   });
 }

@@ -39,10 +39,12 @@ struct ReportOpts {
 
 void add_report_options(CLI::App* cmd, ReportOpts& o) {
   cmd->add_option("--month", o.month,
-                  "The month, YYYY-MM (default: the last full month before now)");
+                  "The month, YYYY-MM (default: the last full month before now)")
+      ->check(non_empty("a month, YYYY-MM"));
   cmd->add_option("--format", o.format,
                   "Output: md (Markdown), json (as api/reports/) or html (one self-contained page "
                   "that prints well)")
+      ->check(non_empty("md, json or html"))
       ->check(CLI::IsMember({"md", "json", "html"}));
   cmd->add_flag("--freeze", o.freeze,
                 "Write every figure into the month's monthly_report document, so it never changes");
@@ -101,9 +103,7 @@ std::string count(const std::optional<int>& n) {
 
 // A target as written: 99.9 → "99.9%", 99.995 → "99.995%".
 std::string fmt_target(double target) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g%%", target);
-  return buf;
+  return written_percent(target);
 }
 
 std::string join(const std::vector<std::string>& v) {

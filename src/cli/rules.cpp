@@ -105,7 +105,8 @@ void add_rules_command(CLI::App& app, CommandAction& action) {
   };
   auto opts = std::make_shared<Opts>();
   add_dir_argument(cmd, opts->common);
-  cmd->add_option("-o,--output", opts->out, "Write the rules to FILE (default: standard output)");
+  cmd->add_option("-o,--output", opts->out, "Write the rules to FILE (default: standard output)")
+      ->check(non_empty("a file"));
   cmd->add_option("--check", opts->check,
                   "Compare with a committed rules file; exit 1 when it differs");
   add_common_options(cmd, opts->common, false);

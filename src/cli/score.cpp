@@ -145,8 +145,7 @@ int show_service(const CommonOpts& common, const std::string& service) {
     }
     names.push_back(s.service);
   }
-  std::cerr << "nines: unknown service '" << service << "'" << did_you_mean(service, names) << "\n";
-  return 1;
+  return unknown_name("service", service, names);
 }
 
 } // namespace

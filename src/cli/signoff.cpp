@@ -52,11 +52,8 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
       std::vector<std::string> ids;
       for (const auto& s : repo.services)
         ids.push_back(s.meta.id);
-      if (std::find(ids.begin(), ids.end(), opts->service) == ids.end()) {
-        std::cerr << "nines: unknown service '" << opts->service << "'"
-                  << did_you_mean(opts->service, ids) << "\n";
-        return 1;
-      }
+      if (std::find(ids.begin(), ids.end(), opts->service) == ids.end())
+        return unknown_name("service", opts->service, ids);
       // The latest review of the service is the one being signed.
       const ReadinessReview* review = nullptr;
       for (const auto& r : repo.readiness)

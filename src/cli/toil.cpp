@@ -93,7 +93,8 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
   };
   auto opts = std::make_shared<Opts>();
   cmd->add_option("--team", opts->team,
-                  "Only this team's items and figures: its id or its name (\"Platform & SRE\")");
+                  "Only this team's items and figures: its id or its name (\"Platform & SRE\")")
+      ->check(non_empty("a team id or name"));
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
   add_dir_argument(cmd, opts->common);
   add_common_options(cmd, opts->common);
@@ -117,9 +118,7 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
         if (teams.empty()) {
           for (const auto& [id, t] : run.repo.config.teams)
             if (!t.name.empty()) names.push_back(t.name);
-          std::cerr << "nines: unknown team '" << opts->team << "'"
-                    << did_you_mean(opts->team, names) << "\n";
-          return 1;
+          return unknown_name("team", opts->team, names);
         }
         for (const auto& i : run.figures.toil)
           if (std::find(i.teams.begin(), i.teams.end(), team) != i.teams.end()) items.push_back(i);

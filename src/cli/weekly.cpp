@@ -302,10 +302,9 @@ int run_handoff(const HandoffOpts& o) {
     std::vector<std::string> ids;
     for (const auto& [id, h] : run.figures.handoffs)
       ids.push_back(id);
-    std::cerr << "nines: unknown rotation '" << o.rotation << "'" << did_you_mean(o.rotation, ids)
-              << "\n";
+    const int code = unknown_name("rotation", o.rotation, ids);
     if (!ids.empty()) std::cerr << "rotations: " << join(ids) << "\n";
-    return 2;
+    return code;
   }
   Handoff h = it->second;
   if (since_day) {
@@ -337,7 +336,8 @@ void add_review_command(CLI::App& app, CommandAction& action) {
   auto* cmd = app.add_subcommand("review", "The weekly SRE review of an ISO week");
   auto opts = std::make_shared<ReviewOpts>();
   cmd->add_option("--week", opts->week,
-                  "The ISO week, YYYY-Www (default: the last complete week before now)");
+                  "The ISO week, YYYY-Www (default: the last complete week before now)")
+      ->check(non_empty("an ISO week, YYYY-Www"));
   cmd->add_option("--format", opts->format, "Output: md or json")
       ->check(CLI::IsMember({"md", "json"}));
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.

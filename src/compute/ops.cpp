@@ -1,10 +1,12 @@
 // Incidents, toil, capacity and on-call figures (SPEC 3.4).
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace nines {
 
@@ -204,14 +206,18 @@ std::optional<double> capacity_runway_fractional(double peak_pct, double thresho
                                                  double growth_pct) {
   if (peak_pct >= threshold_pct) return 0.0;
   if (!(growth_pct > 0) || !(peak_pct > 0)) return std::nullopt;
-  return std::log(threshold_pct / peak_pct) / std::log(1.0 + growth_pct / 100.0);
+  // log1p: a tiny positive growth (1e-9 %/month) is a long runway, not log(1) = 0 and "no limit".
+  const double months = std::log(threshold_pct / peak_pct) / std::log1p(growth_pct / 100.0);
+  if (!std::isfinite(months)) return std::numeric_limits<double>::max();
+  return months;
 }
 
 std::optional<int> capacity_runway_months(double peak_pct, double threshold_pct,
                                           double growth_pct) {
   auto frac = capacity_runway_fractional(peak_pct, threshold_pct, growth_pct);
-  // Beyond a million months is no runway a plan can use; it also keeps the count in an int.
-  if (!frac || *frac > 1e6) return std::nullopt;
+  if (!frac) return std::nullopt;
+  // Past the horizon no plan uses the count; it also keeps it in an int.
+  if (*frac > k_runway_horizon_months) return k_runway_horizon_months;
   // Start from the closed form and settle on the exact smallest whole month by the definition,
   // so a logarithm that lands a hair off an integer cannot shift the answer.
   auto m = static_cast<int>(std::max(0.0, std::ceil(*frac)));
@@ -267,6 +273,7 @@ std::vector<CapacityFigures> compute_capacity(const Repo& repo) {
       if (c.monthly_growth_pct || f.over_threshold) {
         f.runway_months = capacity_runway_months(peak, f.threshold_pct, g);
         f.runway_months_fractional = capacity_runway_fractional(peak, f.threshold_pct, g);
+        f.runway_beyond_horizon = runway_beyond_horizon(f.runway_months_fractional);
       }
     }
     out.push_back(std::move(f));

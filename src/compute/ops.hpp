@@ -104,6 +104,8 @@ struct CapacityFigures {
   bool over_threshold = false;
   std::optional<int> runway_months;
   std::optional<double> runway_months_fractional;
+  // The runway is past k_runway_horizon_months: runway_months is the horizon, read "more than".
+  bool runway_beyond_horizon = false;
   std::optional<bool> auto_scaling;
   // The rest of the model as written, for the page and the API: not used by any figure.
   std::optional<double> headroom_pct, cost_per_month_usd;

@@ -1,6 +1,7 @@
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
+#include "model/numbers.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>
@@ -105,6 +106,38 @@ TEST_SUITE("compute.ops") {
     CHECK(*f[0].runway_months == 11); // 60·1.05^10 = 97.7, ·1.05^11 = 102.6
     repo.capacity[0].scale_up_threshold = 70;
     CHECK(*compute_capacity(repo)[0].runway_months == 4);
+    CHECK_FALSE(compute_capacity(repo)[0].runway_beyond_horizon);
+  }
+
+  TEST_CASE("a tiny positive growth has a runway, past the horizon said as such") {
+    // 99% at 1e-12 %/month against 100%: about 1e12 months, a limit all the same.
+    const auto frac = capacity_runway_fractional(99, 100, 1e-12);
+    REQUIRE(frac);
+    CHECK(*frac == doctest::Approx(std::log(100.0 / 99.0) / 1e-14).epsilon(1e-6));
+    CHECK(*capacity_runway_months(99, 100, 1e-12) == k_runway_horizon_months);
+    CHECK(*capacity_runway_months(99, 100, 1e-9) == k_runway_horizon_months);
+    // So small that 1 + g is 1 in a double: still finite, still past the horizon.
+    CHECK(std::isfinite(*capacity_runway_fractional(50, 80, 1e-300)));
+    CHECK(*capacity_runway_months(50, 80, 1e-300) == k_runway_horizon_months);
+    // Within the horizon the count is exact: 50% at 0.05 %/month against 80% is 940.2 months.
+    CHECK(*capacity_runway_months(50, 80, 0.05) == 941);
+
+    Repo repo;
+    CapacityModel c;
+    c.meta = meta("capacity_model", "cap");
+    c.service = ref("svc");
+    c.peak_utilization_pct = 99;
+    c.monthly_growth_pct = 1e-9;
+    repo.capacity.push_back(c);
+    const auto f = compute_capacity(repo);
+    REQUIRE(f[0].runway_months);
+    CHECK(*f[0].runway_months == k_runway_horizon_months);
+    CHECK(f[0].runway_beyond_horizon);
+    CHECK(runway_text(f[0].runway_months, f[0].runway_months_fractional) ==
+          "more than 1,200 months");
+    CHECK(runway_text(f[0].runway_months, f[0].runway_months_fractional, true) == "> 1,200 mo");
+    CHECK(runway_status(true, f[0].runway_months, f[0].runway_months_fractional).state ==
+          "healthy");
   }
 
   TEST_CASE("on-call health thresholds at their boundaries") {

@@ -19,7 +19,10 @@ int char_column(std::string_view line_before) {
 namespace {
 
 // Messages quote user input, which may be any bytes. Invalid UTF-8 becomes U+FFFD and control
-// characters become spaces, so every output format (JSON and SARIF especially) stays valid.
+// characters but CR and LF become spaces, so every output format (JSON and SARIF especially) stays
+// valid. CR and LF are kept: a file name may hold them, and a location must name the file that
+// exists; each format escapes them its own way (JSON `\n`, SARIF `%0A`, GitHub `%0A`), and text
+// output, one finding a line, shows them as spaces.
 std::string sanitize(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -38,7 +41,7 @@ std::string sanitize(const std::string& s) {
       ++i;
       continue;
     }
-    if (len == 1 && (c < 0x20 || c == 0x7F))
+    if (len == 1 && ((c < 0x20 && c != '\n' && c != '\r') || c == 0x7F))
       out += ' ';
     else
       out.append(s, i, len);

@@ -128,10 +128,35 @@ TEST_CASE("diag: columns count code points; SARIF says so") {
   CHECK_FALSE(sarif["runs"][0].contains("properties"));
 }
 
-TEST_CASE("diag: messages are made valid UTF-8 without control characters") {
+TEST_CASE("diag: messages are made valid UTF-8 without control characters but CR and LF") {
   DiagBag bag;
-  bag.error("f", {1, 1}, "r", std::string("bad \xff byte\n and caf\xc3\xa9"));
-  CHECK(bag.all()[0].message == "bad \xEF\xBF\xBD byte  and caf\xc3\xa9");
+  bag.error("f", {1, 1}, "r", std::string("bad \xff byte\t and caf\xc3\xa9\r\n"));
+  CHECK(bag.all()[0].message == "bad \xEF\xBF\xBD byte  and caf\xc3\xa9\r\n");
+}
+
+TEST_CASE("diag: a file name with CR or LF is carried exactly, escaped per format") {
+  DiagBag bag;
+  bag.error("a\nb,c:%\r.yaml", {1, 1}, "unknown-kind", "crit\r\nical 50%", "h\ni");
+  const auto diags = bag.all();
+  auto write = [&](DiagFormat f) {
+    std::ostringstream out;
+    write_diagnostics(out, f, diags, 1, 0, 0, "1.0");
+    return out.str();
+  };
+  const auto json = nlohmann::json::parse(write(DiagFormat::Json));
+  CHECK(json[0]["file"] == "a\nb,c:%\r.yaml");
+  CHECK(json[0]["message"] == "crit\r\nical 50%");
+  const std::string gh = write(DiagFormat::Github);
+  CHECK(gh.substr(0, gh.find('\n')) ==
+        "::error file=a%0Ab%2Cc%3A%25%0D.yaml,line=1,col=1,title=unknown-kind::crit%0D%0Aical "
+        "50%25 (hint: h%0Ai)");
+  const auto sarif = nlohmann::json::parse(write(DiagFormat::Sarif));
+  CHECK(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+             ["uri"] == "a%0Ab%2Cc%3A%25%0D.yaml");
+  // Text output is one finding a line.
+  CHECK(write(DiagFormat::Text) ==
+        "a b,c:% .yaml:1:1: error: crit  ical 50% [unknown-kind]\n  hint: h i\n1 error, 0 "
+        "warnings\n");
 }
 
 TEST_CASE("diag: repository paths as URI references") {

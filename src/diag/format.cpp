@@ -1,5 +1,6 @@
 #include "diag/format.hpp"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -165,6 +166,13 @@ std::string gh_escape(const std::string& s, bool property) {
   return out;
 }
 
+// Text output is one finding a line: CR and LF (kept in a file name or a message) as spaces.
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
 std::string summary(std::size_t errors, std::size_t warnings) {
   auto plural = [](std::size_t n, const char* w) {
     return std::to_string(n) + " " + w + (n == 1 ? "" : "s");
@@ -194,9 +202,9 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
   switch (format) {
   case DiagFormat::Text:
     for (const auto& d : diags) {
-      out << d.file << ':' << d.loc.line << ':' << d.loc.col << ": " << severity_name(d.severity)
-          << ": " << d.message << " [" << d.rule << "]\n";
-      if (!d.hint.empty()) out << "  hint: " << d.hint << "\n";
+      out << one_line(d.file) << ':' << d.loc.line << ':' << d.loc.col << ": "
+          << severity_name(d.severity) << ": " << one_line(d.message) << " [" << d.rule << "]\n";
+      if (!d.hint.empty()) out << "  hint: " << one_line(d.hint) << "\n";
     }
     if (dropped > 0) out << "(" << dropped_note(dropped, diags.size()) << ")\n";
     out << summary(errors, warnings) << "\n";

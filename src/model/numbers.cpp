@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace nines {
 
@@ -51,20 +52,37 @@ std::string number_text(double value, int decimals, int significant) {
 
 namespace {
 
-// The decimals a threshold is written with (99.9 → 1, 25 → 0), up to 5.
+// The decimals a threshold is written with (99.9 → 1, 25 → 0, 99.999999 → 6), as the user wrote
+// it (the shortest text that reads back as it), up to k_max_percent_decimals - 1.
 int decimals_of(double value) {
-  std::string t = fixed_text(value, 5);
-  if (t == "n/a") return 0;
-  while (t.back() == '0')
-    t.pop_back();
-  std::size_t dot = t.find('.');
-  return dot == std::string::npos || dot + 1 == t.size() ? 0 : static_cast<int>(t.size() - dot - 1);
+  if (!std::isfinite(value)) return 0;
+  const std::string t = shortest_text(value);
+  const std::size_t dot = t.find('.');
+  const int written = dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
+  return std::min(written, k_max_percent_decimals - 1);
 }
 
 } // namespace
 
 int decimals_against(double threshold_pct, int min_decimals) {
-  return std::clamp(decimals_of(threshold_pct) + 1, std::max(min_decimals, 0), 6);
+  return std::clamp(decimals_of(threshold_pct) + 1, std::max(min_decimals, 0),
+                    k_max_percent_decimals);
+}
+
+std::string written_percent(double pct) {
+  return shortest_text(pct) + "%";
+}
+
+std::string amount_text(double value, int decimals) {
+  if (!std::isfinite(value)) return "n/a";
+  std::string text = fixed_text(value, decimals);
+  if (value == 0 || text.find_first_not_of("-0.") != std::string::npos) return text;
+  // Two significant digits of a tiny amount: 0.0004032 → "0.00040".
+  const int needed = static_cast<int>(std::ceil(-std::log10(std::fabs(value)))) + 1;
+  if (needed <= 12) return fixed_text(value, std::max(needed, decimals));
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific, 1);
+  return ec == std::errc() ? std::string(buf, end) : text;
 }
 
 namespace {
@@ -99,7 +117,12 @@ std::string percent_kept_apart(std::optional<double> pct, double threshold_pct, 
                                bool above_too) {
   if (!pct || !std::isfinite(*pct)) return "—";
   const int d = decimals_against(threshold_pct, min_decimals);
-  return text_apart(*pct, {threshold_pct, 100.0}, d, above_too) + "%";
+  std::string text = text_apart(*pct, {threshold_pct, 100.0}, d, above_too);
+  // Short of 100% by less than the tolerance still is short of it, unless 100% is the threshold
+  // itself (budget consumed, where a hit within the tolerance reads as the hit it is).
+  if (threshold_pct != 100.0 && *pct < 100.0 && std::strtod(text.c_str(), nullptr) >= 100.0)
+    text = fixed_text((std::pow(10.0, d) * 100.0 - 1) / std::pow(10.0, d), d);
+  return text + "%";
 }
 
 } // namespace
@@ -165,8 +188,13 @@ std::string burn_rate_text(std::optional<double> rate) {
   return (s == "-0" ? "0" : s) + "×"; // -0.001 reads 0
 }
 
+bool runway_beyond_horizon(std::optional<double> fractional) {
+  return fractional && *fractional > k_runway_horizon_months;
+}
+
 std::string runway_text(std::optional<int> months, std::optional<double> fractional, bool brief) {
   if (!months) return brief ? "no limit" : "no limit at this growth";
+  if (runway_beyond_horizon(fractional)) return brief ? "> 1,200 mo" : "more than 1,200 months";
   if (*months == 0) return brief ? "0 mo" : "0 months (at or over the threshold now)";
   if (!fractional || !std::isfinite(*fractional))
     return brief ? std::to_string(*months) + " mo" : plural(*months, "month");

@@ -42,9 +42,23 @@ std::string without_trailing_zeros(std::string fixed);
 // it (a target of 99.95, a policy bound of 40).
 std::string shortest_text(double v);
 
-// Decimals that show a percentage next to `threshold_pct`: one more than the threshold has, at
-// least `min_decimals` and at most 6.
+// The most decimals a percentage is shown with (fixed_text's limit, and within a double's 15
+// significant digits at 100). A threshold written with more decimals than one less than this is
+// shown as written (written_percent) and figures beside it with this many.
+constexpr int k_max_percent_decimals = 12;
+
+// Decimals that show a percentage next to `threshold_pct`: one more than the threshold is written
+// with (99.999999 → 7), at least `min_decimals` and at most k_max_percent_decimals.
 int decimals_against(double threshold_pct, int min_decimals = 1);
+
+// A threshold as the user wrote it, with a '%': 99.9 → "99.9%", 99.9999999999 → "99.9999999999%"
+// (never rounded to "100%").
+std::string written_percent(double pct);
+
+// `value` with `decimals` decimals, or, when a non-zero value would read as zero at those, with
+// two significant digits (0.0004032 at one decimal → "0.00040"; past 12 decimals "4.0e-15"): a
+// tiny error budget in minutes is not none. "n/a" when not finite.
+std::string amount_text(double value, int decimals);
 
 // `pct` (already ×100) with decimals_against(threshold) decimals and a '%'. A value below the
 // threshold never reads at or above it: where rounding would reach the threshold, the text is the
@@ -92,9 +106,16 @@ std::string alert_windows_text(const std::string& long_window, const std::string
 // 6 → "6×", 14.4 → "14.4×", 0.375 → "0.38×". "—" when missing.
 std::string burn_rate_text(std::optional<double> rate);
 
+// The longest capacity runway counted (a century): a longer one is "more than 1,200 months", its
+// whole-month count (runway_months) is the horizon, and the API says runway_beyond_horizon.
+constexpr int k_runway_horizon_months = 1200;
+// Whether a runway's fractional months are past k_runway_horizon_months.
+bool runway_beyond_horizon(std::optional<double> fractional);
+
 // A capacity runway for people: "2.4 months" (one decimal, never rounded up to a whole month),
-// "0 months (at or over the threshold now)", or "no limit at this growth" when nothing crosses.
-// `brief` is the same figure for a chart's bar: "2.4 mo", "0 mo", "no limit".
+// "0 months (at or over the threshold now)", "more than 1,200 months" past the horizon, or "no
+// limit at this growth" when nothing crosses (a growth of 0 or less). `brief` is the same figure
+// for a chart's bar: "2.4 mo", "0 mo", "> 1,200 mo", "no limit".
 std::string runway_text(std::optional<int> months, std::optional<double> fractional,
                         bool brief = false);
 

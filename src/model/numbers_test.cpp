@@ -38,6 +38,33 @@ TEST_SUITE("model/numbers") {
     CHECK(attainment_text(99.9 - 1e-12, 99.9) == "99.90%");
   }
 
+  TEST_CASE("targets with six or more decimals: one decimal more, never below a target met") {
+    CHECK(decimals_against(99.999999, 2) == 7);
+    CHECK(attainment_text(99.99999998, 99.999999) == "99.9999999%");
+    CHECK(attainment_text(99.9999985, 99.999999) == "99.9999985%");
+    CHECK(attainment_text(99.0, 99.99999) == "99.000000%");
+    CHECK(attainment_text(99.0, 99.999999) == "99.0000000%");
+    // The precision stops at k_max_percent_decimals, and a target short of 100 never reads 100.
+    CHECK(decimals_against(99.9999999999, 2) == 11);
+    CHECK(decimals_against(99.99999999999999, 2) == k_max_percent_decimals);
+    CHECK(written_percent(99.9999999999) == "99.9999999999%");
+    CHECK(written_percent(99.9) == "99.9%");
+    CHECK(written_percent(100) == "100%");
+    CHECK(attainment_text(99.9999999999, 99.9999999999) == "99.99999999990%");
+    CHECK(attainment_text(99.99999999999999, 99.99999999999999) == "99.999999999999%");
+    // Short of 100% by less than the tolerance is still short of it.
+    CHECK(attainment_text(99.9999999999, 99.9) == "99.99%");
+    CHECK(attainment_text(100.0, 99.9999999999) == "100.00000000000%");
+  }
+
+  TEST_CASE("tiny amounts are never shown as none") {
+    CHECK(amount_text(0.4032, 1) == "0.4");
+    CHECK(amount_text(0.0004032, 1) == "0.00040");
+    CHECK(amount_text(0.0, 1) == "0.0");
+    CHECK(amount_text(4e-15, 1) == "4.0e-15");
+    CHECK(amount_text(40320, 1) == "40320.0");
+  }
+
   TEST_CASE("thresholds other than attainment targets") {
     CHECK(percent_against(24.97, 25) == "24.9%");   // toil under its 25% target
     CHECK(percent_against(23.4375, 25) == "23.4%"); // not 23.437500%
@@ -62,7 +89,9 @@ TEST_SUITE("model/numbers") {
 
   TEST_CASE("a value below its target never displays at or above it (property)") {
     std::mt19937_64 rng(42);
-    const double targets[] = {90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999, 25, 100};
+    const double targets[] = {90,    95,        99,         99.5,        99.9,         99.95,
+                              99.99, 99.995,    99.999,     99.999999,   99.99999999,  25,
+                              100,   99.123456, 99.9999999, 99.99999995, 99.9999999999};
     for (double target : targets) {
       std::uniform_real_distribution<double> below(target - 0.05, target);
       for (int i = 0; i < 20000; ++i) {

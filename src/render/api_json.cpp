@@ -534,6 +534,7 @@ OrderedJson capacity_json(const CapacityFigures& c) {
       .add("over_threshold", c.over_threshold)
       .add("runway_months", opt(c.runway_months))
       .add("runway_months_fractional", opt(c.runway_months_fractional))
+      .add("runway_beyond_horizon", c.runway_beyond_horizon)
       .add("auto_scaling", opt(c.auto_scaling))
       .add("headroom_pct", opt(c.headroom_pct))
       .add("cost_per_month_usd", opt(c.cost_per_month_usd))

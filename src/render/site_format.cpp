@@ -66,7 +66,7 @@ json pct_or_null(const std::optional<double>& fraction, int decimals) {
 }
 
 std::string target_text(double target_pct) {
-  return num(target_pct, 5) + "%";
+  return written_percent(target_pct);
 }
 
 int attainment_decimals(double target_pct) {
@@ -90,7 +90,7 @@ json consumed_or_null(const std::optional<double>& pct) {
 
 std::string minutes_text(double minutes) {
   if (!std::isfinite(minutes)) return "n/a";
-  if (std::abs(minutes) < 120) return num(minutes, 1) + " min";
+  if (std::abs(minutes) < 120) return without_trailing_zeros(amount_text(minutes, 1)) + " min";
   if (std::abs(minutes) < 48 * 60) return num(minutes / 60.0, 1) + " h";
   return num(minutes / 1440.0, 1) + " days";
 }

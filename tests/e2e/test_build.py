@@ -255,7 +255,7 @@ def test_signoff(tmp):
     check(names.get("Ana Lima") is True and not approved, f"a changed service makes it stale: {names}")
     code, _, err = run("signoff", "checkout-ap", "-C", repo, "--now", NOW, "--name", "X", "--role",
                        "Y", "--decision", "approved")
-    check(code == 1 and "did you mean 'checkout-api'" in err, "unknown service suggests the right one")
+    check(code == 2 and "did you mean 'checkout-api'" in err, "unknown service suggests the right one")
     code, _, err = run("signoff", "checkout-api", "-C", repo, "--name", "X", "--role", "Y",
                        "--decision", "maybe")
     check(code == 2, "a bad decision is a usage error")

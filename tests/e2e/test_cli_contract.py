@@ -5,7 +5,9 @@ what `nines new` must refuse or resolve.
 
 usage: test_cli_contract.py NINES SOURCE_DIR
 """
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -210,6 +212,107 @@ def test_new(tmp):
     check("highest possible burn rate is 5.9988x" in text, f"new slo's comment: {err} {text}")
 
 
+def small_repo(tmp, name, slo_id="api-avail", target="99", extra=""):
+    """One service `api`, SLO `slo_id` with 28 days of data, and `extra` appended to its file."""
+    repo = os.path.join(tmp, name)
+    write(os.path.join(repo, "nines.yaml"),
+          "title: M\nteams:\n  t1: {name: T1, members: 5, sre_hours_per_month: 100}\n")
+    write(os.path.join(repo, "svc.yaml"),
+          "service: {name: api, tier: standard, owner_team: t1}\n---\n"
+          "sli: {name: ok, description: ok, type: availability}\n---\n"
+          f"slo: {{id: {slo_id}, service: api, sli: ok, target: {target}, window: 28d}}\n" + extra)
+    rows = "".join(f"{slo_id},2026-10-{d:02d},{999999999 if d == 4 else 1000000000},1000000000\n"
+                   for d in range(4, 32))
+    write(os.path.join(repo, "metrics", "m.csv"), "slo,date,good,total\n" + rows)
+    return repo
+
+
+def test_usage_errors(tmp):
+    repo = small_repo(tmp, "usage")
+    now = "--now=2026-11-01T00:00:00Z"
+    # CLI11's own errors carry the prefix every message has, and exit 2.
+    for args, want in [(["check", repo, "--format", "xml"], "nines: --format: xml not in"),
+                       (["signoff", "api", "-C", repo, "--name", "a", "--decision", "approved"],
+                        "nines: --role is required")]:
+        code, _, err = nines(*args)
+        check(code == 2 and err.startswith(want), f"nines {' '.join(args)}: {code} {err}")
+    # An empty value is a usage error (an unset CI variable), never the default.
+    for args in [["report", repo, "--month", "", now], ["report", repo, "--format", "", now],
+                 ["build", repo, "--offline", "-o", "", now], ["toil", repo, "--team", "", now],
+                 ["capacity", "api", "-C", repo, "--growth", "", now],
+                 ["rules", repo, "-o", "", now], ["review", repo, "--week", "", now],
+                 ["new", "slo", "x", "-C", repo, "--service", "", now]]:
+        code, _, err = nines(*args)
+        check(code == 2 and err.startswith("nines: ") and "got an empty one" in err,
+              f"nines {' '.join(args)}: {code} {err}")
+    check(not os.path.exists(os.path.join(repo, "site")), "build -o '' wrote nothing")
+    # An unknown name on the command line is a usage error in every command.
+    for args in [["budget", "ap"], ["score", "ap"], ["assess", "ap"], ["readiness", "ap"],
+                 ["capacity", "ap"], ["toil", "--team", "t2"], ["gate", "deploy", "ap"],
+                 ["gate", "readiness", "ap"],
+                 ["signoff", "ap", "--name", "a", "--role", "r", "--decision", "approved"],
+                 ["new", "slo", "x", "--service", "ap"]]:
+        code, _, err = nines(*args, "-C", repo, now)
+        check(code == 2 and err.startswith("nines") and "unknown" in err and "did you mean" in err,
+              f"nines {' '.join(args)}: {code} {err}")
+
+
+def test_budget_service_and_slo(tmp):
+    # An SLO may share its service's id; `budget api` is then the service, with a note.
+    repo = small_repo(tmp, "both", slo_id="api", extra="---\nslo: {id: api-latency, service: api, "
+                      "sli: ok, target: 95, window: 28d}\n")
+    code, out, err = nines("budget", "api", "-C", repo, "--now", NOW)
+    check(code == 0 and "api-latency" in out and out.splitlines()[0].startswith("SLO "),
+          f"budget api lists every SLO of the service: {code} {out} {err}")
+    check("'api' is a service and also an SLO id" in err and len(err.splitlines()) == 1,
+          f"one note says so: {err}")
+    code, out, err = nines("budget", "api", "-C", repo, "--now", NOW, "--json")
+    ids = sorted(s["id"] for s in json.loads(out)) if code == 0 else []
+    check(ids == ["api", "api-latency"], f"budget api --json: {ids} {err}")
+
+
+def test_tiny_figures(tmp):
+    # A target of 6+ decimals: attainment one decimal more, never below a target it meets.
+    repo = small_repo(tmp, "tiny", target="99.999999")
+    code, out, err = nines("budget", "-C", repo, "--now", NOW)
+    row = out.splitlines()[-1].split() if code == 0 else []
+    check(row[2:4] == ["99.999999%", "99.9999999%"], f"budget row: {code} {row} {err}")
+    repo = small_repo(tmp, "tiny2", target="99.9999999999")
+    code, out, err = nines("budget", "-C", repo, "--now", NOW)
+    check(code == 0 and "99.9999999999%" in out and "100%" not in out, f"target < 100: {out}")
+    code, out, err = nines("budget", "api-avail", "-C", repo, "--now", NOW)
+    line = next((l for l in out.splitlines() if l.startswith("allowed bad minutes")), "")
+    check("0.000000040 min (budget 0.0000000001%)" in line, f"a tiny budget is not none: {line}")
+    # A tiny positive growth has a runway, said past the horizon.
+    write(os.path.join(repo, "cap.yaml"),
+          "capacity_model:\n  service: api\n  current_state: {peak_utilization_pct: 99}\n"
+          "  growth_forecast: {monthly_growth_pct: 0.000000001}\n")
+    code, out, err = nines("capacity", "api", "-C", repo, "--now", NOW, "--growth", "1e-7")
+    check(code == 0 and "no limit" not in out and not re.search(r"(?<![\d.])0\.0%", out) and
+          "more than 1,200 months" in out, f"capacity with a tiny growth: {code} {out} {err}")
+    code, out, err = nines("capacity", "api", "-C", repo, "--now", NOW, "--growth", "1e-7",
+                           "--json")
+    model = json.loads(out)[0] if code == 0 else {}
+    for m in (model, model.get("what_if", {})):
+        check(m.get("runway_months") == 1200 and m.get("runway_beyond_horizon") is True and
+              m.get("runway_months_fractional", 0) > 1200, f"capacity --json: {m} {err}")
+
+
+def test_newline_file_name(tmp):
+    repo = os.path.join(tmp, "nl")
+    write(os.path.join(repo, "nines.yaml"), "title: t\n")
+    name = "a\nb,c.yaml"
+    write(os.path.join(repo, name), "servce:\n  name: a\n")
+    code, out, _ = nines("check", repo, "--format", "json", "--now", NOW)
+    check(code == 1 and json.loads(out)[0]["file"] == name, f"json carries the name: {out}")
+    code, out, _ = nines("check", repo, "--format", "github", "--now", NOW)
+    check(out.startswith("::error file=a%0Ab%2Cc.yaml,line=1,col=1,"), f"github: {out}")
+    code, out, _ = nines("check", repo, "--format", "sarif", "--now", NOW)
+    uri = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+        "artifactLocation"]["uri"] if code == 1 else ""
+    check(uri == "a%0Ab%2Cc.yaml", f"sarif: {uri}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-cli-contract-")
     try:
@@ -220,6 +323,10 @@ def main():
         test_now_range(tmp)
         test_nested_unknown(tmp)
         test_new(tmp)
+        test_usage_errors(tmp)
+        test_budget_service_and_slo(tmp)
+        test_tiny_figures(tmp)
+        test_newline_file_name(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()

@@ -73,7 +73,7 @@ def json_cmd(*args):
 
 def unknown(*args, suggestion):
     code, out, err = cmd(*args)
-    check(code == 1, f"{' '.join(args)}: unknown id exits 1, got {code}")
+    check(code == 2, f"{' '.join(args)}: unknown id exits 2 (a usage error), got {code}")
     check(f"did you mean '{suggestion}'" in err, f"{' '.join(args)}: suggests '{suggestion}': {err.strip()}")
 
 
