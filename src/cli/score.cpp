@@ -40,6 +40,10 @@ std::string slash(std::optional<double> v, int decimals, const char* of) {
 
 void print_org(std::ostream& out, const MaturityFigures& m) {
   const auto& org = m.org;
+  if (!org.scored) {
+    out << "organisation: no services scored yet (add a service to score it)\n";
+    return;
+  }
   // A mean total beside its band never reads across a band line (16.96 is 16.9, not 17.0).
   out << "organisation: " << maturity_total_text(org.total) << "/40 " << org.band << " (computed "
       << maturity_total_text(org.computed_total) << "), quality rubric "

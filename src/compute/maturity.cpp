@@ -647,7 +647,8 @@ GroupMaturity group_of(const std::string& id, const std::vector<const ServiceMat
     doc += s->documentation;
   }
   if (!members.empty()) doc /= static_cast<double>(members.size());
-  g.band = maturity_band(g.total);
+  g.scored = !members.empty();
+  g.band = g.scored ? maturity_band(g.total) : "";
   g.rubric = quality_rubric(eff, doc);
   return g;
 }

@@ -77,6 +77,9 @@ struct GroupMaturity {
   double computed_total = 8, total = 8;
   std::string band;
   Rubric rubric;
+  // A group of no services (an organisation with none yet) has no scores: a mean of nothing is
+  // no data, not the lowest band. Its totals, band and rubric are then not to be shown.
+  bool scored = false;
 };
 
 struct TierCoverage {

@@ -138,6 +138,19 @@ TEST_SUITE("compute.maturity") {
     CHECK(maturity_band(32.9) == "Maturing");
   }
 
+  TEST_CASE("an organisation of no services has no scores, not the lowest band") {
+    Repo repo;
+    const MaturityFigures none = compute_maturity(repo, {}, 0);
+    CHECK_FALSE(none.org.scored);
+    CHECK(none.org.band.empty());
+    CHECK(none.teams.empty());
+    std::map<std::string, DailySeries> series;
+    Repo full = full_repo(series);
+    const MaturityFigures some = compute_maturity(full, series, 0);
+    CHECK(some.org.scored);
+    CHECK(!some.org.band.empty());
+  }
+
   TEST_CASE("a mean total never reads across a band line") {
     // The band reads the exact mean; the figure beside it must not be rounded into the next one.
     CHECK(maturity_band(16.96) == "Firefighting");

@@ -47,18 +47,22 @@ OrderedJson rubric_json(const Rubric& r) {
 
 OrderedJson group_json(const GroupMaturity& g) {
   // Keyed by dimension: maturity_dimensions() names each once.
+  // A group of no services has no scores: null, never the lowest band.
+  auto score = [&g](double v) { return g.scored ? OrderedJson(v) : OrderedJson(nullptr); };
   JsonObject dims(g.dimensions.size());
   for (const auto& d : g.dimensions)
-    dims.add(d.dimension,
-             JsonObject(2).add("computed", d.computed).add("effective", d.effective).take());
+    dims.add(d.dimension, JsonObject(2)
+                              .add("computed", score(d.computed))
+                              .add("effective", score(d.effective))
+                              .take());
   return JsonObject(7)
       .add("id", g.id)
       .add("services", strings(g.services))
       .add("dimensions", dims.take())
-      .add("computed_total", g.computed_total)
-      .add("total", g.total)
-      .add("band", g.band)
-      .add("rubric", rubric_json(g.rubric))
+      .add("computed_total", score(g.computed_total))
+      .add("total", score(g.total))
+      .add("band", g.scored ? OrderedJson(g.band) : OrderedJson(nullptr))
+      .add("rubric", g.scored ? rubric_json(g.rubric) : OrderedJson(nullptr))
       .take();
 }
 

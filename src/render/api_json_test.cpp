@@ -104,6 +104,19 @@ void check_no_duplicate_keys(const std::map<std::string, std::string>& files) {
 
 } // namespace
 
+TEST_CASE("maturity of an organisation with no services is null, not the lowest band") {
+  MaturityFigures m;
+  m.org.id = "org";
+  m.org.band = "Firefighting"; // what an unscored group must never show
+  const OrderedJson j = maturity_json(m);
+  CHECK(j["org"]["total"].is_null());
+  CHECK(j["org"]["computed_total"].is_null());
+  CHECK(j["org"]["band"].is_null());
+  CHECK(j["org"]["rubric"].is_null());
+  m.org.scored = true;
+  CHECK(maturity_json(m)["org"]["total"] == 8.0);
+}
+
 TEST_CASE("JsonObject keeps the fields in the order they are added") {
   OrderedJson built = JsonObject(6)
                           .add("zeta", 1)

@@ -244,7 +244,8 @@ json maturity_view(const Site& site) {
         .add("dimensions", std::move(d))
         .take();
   };
-  v["org"] = group(mf.org, "Organisation", nullptr);
+  // No services, no scores: the page says so rather than showing the lowest band.
+  v["org"] = mf.org.scored ? group(mf.org, "Organisation", nullptr) : json(nullptr);
   json teams = json::array();
   for (const auto& g : mf.teams)
     teams.push_back(group(g, site.team_name(g.id), team_href(site, g.id)));

@@ -441,8 +441,9 @@ json dashboard_view(const Site& site) {
   const GroupMaturity& org = site.figs.maturity.org;
   json counts = json::array();
   counts.push_back(ViewObject()
-                       .add("label", "Org maturity (of 40) · " + org.band)
-                       .add("value", maturity_total(org.total))
+                       .add("label", org.scored ? "Org maturity (of 40) · " + org.band
+                                                : std::string("Org maturity: no services scored"))
+                       .add("value", org.scored ? maturity_total(org.total) : std::string("–"))
                        .add("state", "info")
                        .add("href", "maturity/index.html")
                        .take());
