@@ -791,6 +791,28 @@ TEST_CASE("pull: the token is redacted on the raw text, before messages are cut 
   ::unsetenv("NINES_PULL_TEST_TOKEN2");
 }
 
+TEST_CASE("pull: a source URL with a redacted parameter keeps the text around it") {
+  Repo repo = make_repo();
+  repo.config.sources[0].url = "http://alice:pw-secret@127.0.0.1:9/?token=qs-secret-2";
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.fault = [](const std::string&, bool) -> std::optional<HttpResult> {
+    HttpResult r;
+    r.status = 503;
+    r.attempts = 1;
+    r.body = R"({"status":"error","errorType":"unavailable","error":"down"})";
+    return r;
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  REQUIRE(r.errors.size() == 1);
+  CAPTURE(r.errors[0].message);
+  CHECK(has(r.errors[0].message,
+            "source 'prom' (http://127.0.0.1:9/?token=[redacted]): daily counts for "));
+  CHECK_FALSE(has(r.errors[0].message, "secret"));
+}
+
 TEST_CASE("pull: days are the configured timezone's, a daylight-saving day is 25 hours") {
   Repo repo = make_repo();
   repo.config.timezone = "Europe/Berlin";
