@@ -189,6 +189,13 @@ std::string redact_urls(std::string_view s) {
           rest.append(url.substr(p, eq + 1 - p));
           rest.append(k_redacted);
           p = stop;
+          // A value redacted before (a source URL quoted in a message that is scrubbed as a
+          // whole) followed only by punctuation: that is the message's text ("(URL): not
+          // fetched"), not part of a secret, so it stays.
+          const std::string_view value = url.substr(eq + 1, stop - eq - 1);
+          if (value.substr(0, k_redacted.size()) == k_redacted &&
+              value.find_first_not_of(")]}>:,.!?", k_redacted.size()) == std::string_view::npos)
+            p = eq + 1 + k_redacted.size();
         }
         continue;
       }

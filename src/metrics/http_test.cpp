@@ -206,6 +206,15 @@ TEST_CASE("redaction: tokens, authorization schemes, userinfo and credential par
         "https://prom.example/api?access_token=[redacted]&x=1");
   CHECK(redact_url("http://u:p@prom.example:9090/?token=t") ==
         "http://prom.example:9090/?token=[redacted]");
+  // A redacted URL inside a message scrubbed again keeps the text around it.
+  const std::string where = "source 'prom' (" + redact_url("http://u:p@h:1/?token=t") + "): down";
+  CHECK(where == "source 'prom' (http://h:1/?token=[redacted]): down");
+  CHECK(redact_text(where) == where);
+  CHECK(redact_text("(http://h:1/?a=1&token=[redacted]), next") ==
+        "(http://h:1/?a=1&token=[redacted]), next");
+  // Anything else after a redacted value may be the rest of a secret: it goes too.
+  CHECK(redact_text("http://h/?token=[redacted]abc): x") == "http://h/?token=[redacted] x");
+  CHECK(redact_text("http://h/?token=abc): x") == "http://h/?token=[redacted] x");
 }
 
 TEST_CASE("redaction: a token echoed re-encoded, escaped, re-cased or cut") {

@@ -540,6 +540,11 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
                   pair_failure(describe_off_steps(off_g, start, end, k_day),
                                describe_off_steps(off_t, start, end, k_day)));
   }
+  // A value that cannot be a count (NaN, ±Inf, negative, good > total) makes the whole answer a
+  // failed fetch (SPEC 4.4): storing the other days of it would leave the SLO's latest day
+  // current, so its figures would read fresh over a window with holes in it.
+  std::vector<DailyRow> rows;
+  std::vector<std::string> gaps, rejected;
   for (std::int64_t d : seg.days) {
     const std::int64_t at = day_end(d);
     auto gi = good.points.find(at);
@@ -550,29 +555,40 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     t.answered = t.answered || has_t;
     const std::string day = format_date(d);
     if (!has_g || !has_t) {
-      problems.push_back(day + (has_g ? " total" : " good") + " has no data but " +
-                         (has_g ? "good" : "total") + " has");
+      gaps.push_back(day + (has_g ? " total" : " good") + " has no data but " +
+                     (has_g ? "good" : "total") + " has");
       continue;
     }
     const double gv = gi->second, tv = ti->second;
     if (const char* p = count_problem(gv)) {
-      problems.push_back(day + " good " + p);
+      rejected.push_back(day + " good " + p);
       ++m_report.values_rejected;
       continue;
     }
     if (const char* p = count_problem(tv)) {
-      problems.push_back(day + " total " + p);
+      rejected.push_back(day + " total " + p);
       ++m_report.values_rejected;
       continue;
     }
     if (gv > tv) {
-      problems.push_back(day + " good " + show(gv) + " > total " + show(tv));
+      rejected.push_back(day + " good " + show(gv) + " > total " + show(tv));
       ++m_report.values_rejected;
       continue;
     }
-    plan.daily_rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv});
-    g.used = t.used = true;
+    rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv});
   }
+  if (!rejected.empty()) {
+    const std::string why = std::to_string(rejected.size()) + " day" +
+                            (rejected.size() == 1 ? "" : "s") + " rejected: " + first_few(rejected);
+    count_failed(plan, seg.good, why);
+    count_failed(plan, seg.total, why);
+    slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not stored: " + why);
+    return;
+  }
+  problems.insert(problems.end(), gaps.begin(), gaps.end());
+  if (rows.empty()) return;
+  plan.daily_rows.insert(plan.daily_rows.end(), rows.begin(), rows.end());
+  g.used = t.used = true;
 }
 
 void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jobs) {

@@ -254,7 +254,7 @@ TEST_CASE("pull: alert windows are fetched once per duration, under every label"
   CHECK(saw_5m);
 }
 
-TEST_CASE("pull: NaN, ±Inf, negative and good > total are rejected, never stored") {
+TEST_CASE("pull: NaN, ±Inf, negative and good > total fail the whole answer, never stored") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
   FakeProm prom;
@@ -268,21 +268,71 @@ TEST_CASE("pull: NaN, ±Inf, negative and good > total are rejected, never store
     return steady(q, t);
   };
   PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
-  auto series = store->daily_series("pay");
-  CHECK(series.size() == 24);
-  for (const char* d : {"2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08"})
-    CHECK_MESSAGE(!series.count(day(d)), d);
+  // Not one day of the answer is stored, not even the 24 good ones: the SLO reads missing, not
+  // fresh over a window with holes in it.
+  CHECK(store->daily_series("pay").empty());
+  CHECK(r.days_stored == 0);
   CHECK(r.values_rejected == 5);
+  // The two daily queries and the 1h pair failed; the other live windows did not.
+  CHECK(r.queries_done == 10);
+  CHECK(r.queries_failed == 4);
   REQUIRE(r.errors.size() == 2);
-  CHECK(has(r.errors[0].message, "SLO 'pay', source 'prom' (http://127.0.0.1:9/): 4 days not "
-                                 "stored: 2026-10-05 good is NaN, 2026-10-06 total is +Inf, "
-                                 "2026-10-07 good is negative and 1 more"));
+  CHECK(has(r.errors[0].message,
+            "SLO 'pay', source 'prom' (http://127.0.0.1:9/): daily counts for 2026-10-04 … "
+            "2026-10-31 (28 days) not stored: 4 days rejected: 2026-10-05 good is NaN, "
+            "2026-10-06 total is +Inf, 2026-10-07 good is negative and 1 more"));
   CHECK(r.errors[0].file == "slo/pay.yaml");
   CHECK(has(r.errors[1].message, "live window 1h not fetched: good is -Inf"));
   CHECK_FALSE(r.live["pay"].count("1h"));
   CHECK(r.live["pay"].count("6h"));
   // A day with problems is not a successful fetch.
   CHECK_FALSE(store->last_success("prometheus:prom", "pull"));
+}
+
+TEST_CASE("pull: one rejected day keeps the store as it was, so the SLO reads stale") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  std::vector<DailyRow> old;
+  for (std::int64_t d = day("2026-10-04"); d <= day("2026-10-20"); ++d)
+    old.push_back(DailyRow{"pay", d, 990, 1000});
+  store->put_daily("prometheus:prom", old, k_now - 86400 * 11);
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    if (t == at("2026-10-26T00:00:00Z") && has(q, "all_total")) return "NaN";
+    return steady(q, t);
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  auto series = store->daily_series("pay");
+  CHECK(series.size() == 17);
+  CHECK(series.rbegin()->first == day("2026-10-20"));
+  CHECK(r.days_stored == 0);
+  CHECK(r.values_rejected == 1);
+  CHECK(r.queries_failed == 2);
+  CHECK(r.nothing_fetched());
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "daily counts for 2026-10-21 … 2026-10-31 (11 days) not stored: "
+                                 "1 day rejected: 2026-10-25 total is NaN"));
+}
+
+TEST_CASE("pull: a day without a sample on either side is no data, not a failed fetch") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    if (t == at("2026-10-11T00:00:00Z")) return std::nullopt;
+    return steady(q, t);
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  CHECK(r.errors.empty());
+  CHECK(r.queries_failed == 0);
+  CHECK(r.days_stored == 27);
+  auto series = store->daily_series("pay");
+  CHECK_FALSE(series.count(day("2026-10-10")));
+  CHECK(series.count(day("2026-10-31")));
 }
 
 TEST_CASE("pull: a query whose every value is rejected counts as failed") {
@@ -739,6 +789,28 @@ TEST_CASE("pull: the token is redacted on the raw text, before messages are cut 
     CHECK(has(r.errors[0].message, "access_token=[redacted]"));
   }
   ::unsetenv("NINES_PULL_TEST_TOKEN2");
+}
+
+TEST_CASE("pull: a source URL with a redacted parameter keeps the text around it") {
+  Repo repo = make_repo();
+  repo.config.sources[0].url = "http://alice:pw-secret@127.0.0.1:9/?token=qs-secret-2";
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.fault = [](const std::string&, bool) -> std::optional<HttpResult> {
+    HttpResult r;
+    r.status = 503;
+    r.attempts = 1;
+    r.body = R"({"status":"error","errorType":"unavailable","error":"down"})";
+    return r;
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  REQUIRE(r.errors.size() == 1);
+  CAPTURE(r.errors[0].message);
+  CHECK(has(r.errors[0].message,
+            "source 'prom' (http://127.0.0.1:9/?token=[redacted]): daily counts for "));
+  CHECK_FALSE(has(r.errors[0].message, "secret"));
 }
 
 TEST_CASE("pull: days are the configured timezone's, a daylight-saving day is 25 hours") {

@@ -23,6 +23,8 @@ windows) — and injects one fault:
   millis     answer range sample times in milliseconds (off the requested day steps)
   goldenfail answer 503 to golden-signal queries (those naming http_requests_total), the SLO
              queries as usual
+  halfnan    answer "NaN" for the range samples at odd unix days (every other day's end), the
+             other days and instant queries as usual
 
 With FAULT_EXPECT_TOKEN set, a request without `Authorization: Bearer <that token>` gets 401.
 Listens on 127.0.0.1 only; writes its port to --port-file and one JSON line per request to --log
@@ -67,7 +69,7 @@ def main():
     ap.add_argument("--mode", required=True,
                     choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die",
                              "huge", "echo", "error", "negative", "goodgt", "dupconflict",
-                             "millis", "goldenfail"])
+                             "millis", "goldenfail", "halfnan"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--delay", type=float, default=3.0)
@@ -157,6 +159,8 @@ def main():
             if self.path == "/api/v1/query_range":
                 start, end, step = (int(float(form[k])) for k in ("start", "end", "step"))
                 points = [sample(t) for t in range(start, end + 1, step)][:20000]
+                if mode == "halfnan":
+                    points = [[t, "NaN" if (t // 86400) % 2 else v] for t, v in points]
                 if mode == "dupconflict":
                     points += [[t, "0"] for t, _ in points]
                 if mode == "millis":

@@ -442,7 +442,8 @@ def snapshot(folder):
     return files
 
 
-def run_fault(tmp, name, repo, url, status, as_of, last_day, expect_warning=None, strict=3):
+def run_fault(tmp, name, repo, url, status, as_of, last_day, expect_warning=None, strict=3,
+              strict_says=None):
     """One faulty build, then the same with --strict; checks exit codes, figures, store, token."""
     set_url(repo, url)
     out = os.path.join(tmp, name + "-site")
@@ -459,6 +460,8 @@ def run_fault(tmp, name, repo, url, status, as_of, last_day, expect_warning=None
     out_strict = os.path.join(tmp, name + "-strict")
     scode, sout, serr, _ = nines("build", repo, "-o", out_strict, "--now", NOW, "--strict")
     check(scode == strict, f"{name}: --strict exits {strict} ({scode}): {serr[-800:]}")
+    if strict_says:
+        check(strict_says in serr, f"{name}: --strict says {strict_says!r}: {serr[-800:]}")
     check((scode == 0) == os.path.isdir(out_strict),
           f"{name}: a --strict build writes a site exactly when it succeeds ({scode})")
     if scode != 0:
@@ -643,6 +646,22 @@ def test_nan_results(tmp):
         stop(proc)
 
 
+def test_some_days_nan(tmp):
+    """NaN on every other day of an answer: the whole answer is a failed fetch. Storing the good
+    days would leave the last day current and the SLO `fresh` over a window with holes."""
+    for name, seed, status, as_of in (("halfnan-stale", True, "stale", SEEDED_LAST),
+                                      ("halfnan-missing", False, "missing", None)):
+        repo = fault_repo(tmp, name, seed=seed)
+        proc, url, _ = start_fault(tmp, "halfnan")
+        try:
+            run_fault(tmp, name, repo, url, status, as_of, as_of, "rejected: ",
+                      strict_says=f"pay-availability ({status})")
+        finally:
+            stop(proc)
+        if not seed:
+            check(store_rows(repo) == [], f"{name}: nothing of the answer is stored")
+
+
 def test_4xx_not_retried(tmp):
     repo = fault_repo(tmp, "unauthorized", seed=True)
     wrong = "wrong-token-0123456789"
@@ -732,7 +751,8 @@ def main():
         for test in (test_server_down, test_down_is_deterministic, test_golden_fetch_fails,
                      test_killed_mid_pull, test_slow_server,
                      test_5xx_then_success, test_429_retry_after, test_malformed_json,
-                     test_nan_results, test_4xx_not_retried, test_metrics_import):
+                     test_nan_results, test_some_days_nan, test_4xx_not_retried,
+                     test_metrics_import):
             try:
                 test(tmp)
             except Exception as e:  # one broken scenario must not hide the others
