@@ -85,9 +85,10 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
         after = append_list_item(*before, "readiness_review", "service", opts->service, "signoffs",
                                  item);
       } catch (const EditError& e) {
-        // The document cannot take the edit (a flow list, say): the content's to fix, exit 1.
-        std::cerr << "nines: cannot record the sign-off in " << review->meta.file << ": "
-                  << e.what() << "\n";
+        // The document cannot take the edit (flow style, say): the content's to fix, exit 1.
+        // The place is in the file as it is: nothing was written.
+        std::cerr << "nines: " << edit_error_place(review->meta.file, e)
+                  << ": cannot record the sign-off: " << e.what() << "; nothing was changed\n";
         return 1;
       }
       try {
@@ -99,13 +100,24 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
                   << e.what() << "; nothing was changed\n";
         return 3;
       }
-      // The edit must leave a valid repository; if it does not, put the file back as it was.
+      // The edit must leave a valid repository in which the file still holds every document it
+      // held (a file that no longer reads as a readiness_review checks clean, as a skipped one);
+      // if it does not, put the file back as it was, then say why.
       Run verify;
-      if (auto code = run_figures(opts->common, verify)) {
+      if (auto code = run_edit_check(opts->common, verify)) {
         write_file_atomic(file, *before);
+        print_edit_check(verify, review->meta.file);
         std::cerr << "nines: the sign-off would have made the repository invalid; nothing was "
                      "changed\n";
         return *code;
+      }
+      if (const std::string lost = documents_lost(repo, verify.repo, review->meta.file);
+          !lost.empty()) {
+        write_file_atomic(file, *before);
+        std::cerr << "nines: cannot record the sign-off in " << review->meta.file
+                  << ": the edited file would no longer be read as " << lost
+                  << "; nothing was changed\n";
+        return 1;
       }
       std::cout << "recorded: " << opts->name << " (" << opts->role << ") " << opts->decision << " "
                 << opts->service << " on " << today << ", digest " << digest << ", in "

@@ -194,8 +194,10 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
   switch (format) {
   case DiagFormat::Text:
     for (const auto& d : diags) {
-      out << d.file << ':' << d.loc.line << ':' << d.loc.col << ": " << severity_name(d.severity)
-          << ": " << d.message << " [" << d.rule << "]\n";
+      // A finding that names no line (line 0) names the file alone.
+      out << d.file;
+      if (d.loc.line > 0) out << ':' << d.loc.line << ':' << d.loc.col;
+      out << ": " << severity_name(d.severity) << ": " << d.message << " [" << d.rule << "]\n";
       if (!d.hint.empty()) out << "  hint: " << d.hint << "\n";
     }
     if (dropped > 0) out << "(" << dropped_note(dropped, diags.size()) << ")\n";
