@@ -322,12 +322,24 @@ def test_edit_refusals(tmp):
         with open(os.path.join(flow, "rr.yaml"), encoding="utf-8") as f:
             check(f.read() == held, "the flow review is untouched")
 
+    # Usage errors before anything is read or written: an empty or blank name or role, one with
+    # a line break or a control character, an empty decision.
     block = tmp + "/edit-block"
     # (Its x-notes make it the largest file by nodes, for the node limit below.)
     review = ("readiness_review:\n  service: api\n  date: 2026-10-01\n  items:\n"
               "    - {check: slos.targets-agreed, status: pass, evidence: x}\n"
               "  x-notes: [%s]\n  signoffs: []\n" % ", ".join(["n"] * 40))
     small_edit_repo(block, review)
+    for args in [["--name", "", "--role", "r", "--decision", "approved"],
+                 ["--name", "a", "--role", " ", "--decision", "approved"],
+                 ["--name", "a\nb", "--role", "r", "--decision", "approved"],
+                 ["--name", "a", "--role", "r\x1b[31m", "--decision", "approved"],
+                 ["--name", "a", "--role", "r", "--decision", ""]]:
+        code, out, err = run("signoff", "api", "-C", block, "--now", now, *args)
+        check(code == 2 and "recorded" not in out and "nothing was changed" not in err,
+              f"signoff {args!r} is a usage error ({code}) {err}")
+        with open(os.path.join(block, "rr.yaml"), encoding="utf-8") as f:
+            check(f.read() == review, f"signoff {args!r} wrote nothing")
 
     # An edit the repository rejects is put back, and its findings in the edited file name no
     # line: the lines were those of the text thrown away. (A node limit the review meets, which
