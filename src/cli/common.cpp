@@ -187,6 +187,25 @@ std::optional<int> run_figures(const CommonOpts& opts, Run& run) {
   return std::nullopt;
 }
 
+std::optional<int> run_edit_check(const CommonOpts& opts, Run& run) {
+  apply_common_options(opts, run);
+  run.opts.offline = true;
+  const int code = run_pipeline(run);
+  const bool stopped = !run.usage_error.empty() || !run.fatal.empty() ||
+                       !run.strict_failure.empty() || !run.internal_error.empty();
+  if (stopped || run.diags.has_errors()) return code;
+  return std::nullopt;
+}
+
+void print_edit_check(const Run& run, const std::string& edited_file) {
+  if (print_run_problems(run)) return;
+  std::vector<Diagnostic> diags = run.diags.sorted();
+  for (auto& d : diags)
+    if (d.file == edited_file) d.loc = Loc{};
+  write_diagnostics(std::cerr, DiagFormat::Text, diags, run.diags.error_count(),
+                    run.diags.warning_count(), run.diags.dropped(), k_version);
+}
+
 std::optional<std::string> resolve_team(const Repo& repo, const std::string& given,
                                         const std::vector<std::string>& other_ids) {
   auto lower = [](std::string s) {

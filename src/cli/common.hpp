@@ -72,6 +72,13 @@ std::string paint(const std::string& status);
 // code to return.
 std::optional<int> run_figures(const CommonOpts& opts, Run& run);
 
+// The run that checks a repository document a command just edited (`signoff`, `report
+// --freeze`): as run_figures, but prints nothing, so the command can put the file back first and
+// then print_edit_check, whose diagnostics of the edited file name no line (the lines were those
+// of the text just thrown away; the file's own lines say nothing about them).
+std::optional<int> run_edit_check(const CommonOpts& opts, Run& run);
+void print_edit_check(const Run& run, const std::string& edited_file);
+
 // Prints what stopped a run other than its diagnostics (a fatal, usage or internal error, or a
 // --strict failure) to stderr, and --timings when asked. Returns true when something stopped it.
 bool print_run_problems(const Run& run);

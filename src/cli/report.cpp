@@ -300,8 +300,16 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   if (doc) {
     rel = doc->meta.file;
     std::string before = read_text(dir / rel);
-    text = set_field(before, "monthly_report", "period", r.period, "frozen", frozen_yaml);
-    text = set_field(text, "monthly_report", "period", r.period, "frozen_at", stamp);
+    try {
+      text = set_field(before, "monthly_report", "period", r.period, "frozen", frozen_yaml);
+      text = set_field(text, "monthly_report", "period", r.period, "frozen_at", stamp);
+    } catch (const EditError& e) {
+      // The document cannot take the edit as written (flow style, say): the content's to
+      // change, exit 1. Nothing was written, so the place is in the file as it is.
+      std::cerr << "nines: " << edit_error_place(rel, e) << ": cannot freeze " << r.period << ": "
+                << e.what() << "; nothing was changed\n";
+      return 1;
+    }
   } else {
     std::string folder = "reports";
     if (!run.repo.reports.empty())
@@ -345,10 +353,19 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   };
   // The frozen document must check clean; otherwise restore the file as it was.
   Run verify;
-  if (auto code = run_figures(o.common, verify)) {
+  if (auto code = run_edit_check(o.common, verify)) {
     restore();
+    print_edit_check(verify, rel);
     std::cerr << "nines: freezing would have made the repository invalid; nothing was changed\n";
     return *code;
+  }
+  // Every document the file held must still be read from it (a file that no longer reads as a
+  // monthly_report checks clean, as a skipped one).
+  if (const std::string lost = documents_lost(run.repo, verify.repo, rel); !lost.empty()) {
+    restore();
+    std::cerr << "nines: cannot freeze " << r.period << ": " << rel
+              << " would no longer be read as " << lost << "; nothing was changed\n";
+    return 1;
   }
   // And the month must now read as frozen: a file the run does not read (or a document it does
   // not take as the month's) would leave the figures live while saying they are kept.

@@ -6,6 +6,7 @@
 #include "diag/format.hpp"
 #include "model/kinds.hpp"
 #include "render/prom_rules.hpp"
+#include "write/site_writer.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -36,27 +37,6 @@ std::size_t first_difference(const std::string& a, const std::string& b) {
     if (a[i] == '\n') ++line;
   }
   return line;
-}
-
-bool write_atomically(const fs::path& file, const std::string& text, std::string& error) {
-  fs::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.good()) {
-      error = "cannot write " + tmp.string();
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    error = "cannot write " + file.string();
-    return false;
-  }
-  return true;
 }
 
 // The first line of every rules file nines writes (render/prom_rules.cpp).
@@ -166,9 +146,11 @@ void add_rules_command(CLI::App& app, CommandAction& action) {
                   << "; give another file with -o (nothing was written)\n";
         return 2;
       }
-      std::string error;
-      if (!write_atomically(opts->out, rules, error)) {
-        std::cerr << "nines: " << error << "\n";
+      try {
+        write_file_atomic(opts->out, rules);
+      } catch (const WriteError& e) {
+        // "cannot write FILE: REASON", as every command's write errors read; the old file stays.
+        std::cerr << "nines: " << e.what() << "\n";
         return 3;
       }
       return 0;

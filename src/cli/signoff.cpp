@@ -12,6 +12,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 namespace nines {
 namespace {
@@ -24,6 +25,20 @@ std::optional<std::string> read_text(const std::filesystem::path& p) {
   ss << in.rdbuf();
   if (in.bad()) return std::nullopt;
   return ss.str();
+}
+
+// Why `value` cannot be a sign-off's --name or --role, or empty: it must say something, on one
+// line (the readiness page shows it in a table row), with no control characters.
+std::string unusable_text(const std::string& value) {
+  if (value.find_first_not_of(" \t") == std::string::npos) return "must not be empty";
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    const auto next = i + 1 < value.size() ? static_cast<unsigned char>(value[i + 1]) : 0u;
+    if (c == '\n' || c == '\r') return "must be one line";
+    if (c < 0x20 || c == 0x7F || (c == 0xC2 && next >= 0x80 && next <= 0x9F))
+      return "must not hold control characters";
+  }
+  return "";
 }
 
 } // namespace
@@ -46,6 +61,16 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::IsMember({"approved", "rejected", "conditional"}));
   cmd->callback([opts, &action] {
     action = [opts]() -> int {
+      // Checked before anything is read or written: a usage error (exit 2), never a file put
+      // back after the repository rejected the edit.
+      for (const auto& [option, value] :
+           {std::pair<const char*, const std::string*>{"--name", &opts->name},
+            {"--role", &opts->role}}) {
+        if (const std::string why = unusable_text(*value); !why.empty()) {
+          std::cerr << "nines: " << option << " " << why << "\n";
+          return 2;
+        }
+      }
       Run run;
       if (auto code = run_figures(opts->common, run)) return *code;
       const Repo& repo = run.repo;
@@ -82,9 +107,10 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
         after = append_list_item(*before, "readiness_review", "service", opts->service, "signoffs",
                                  item);
       } catch (const EditError& e) {
-        // The document cannot take the edit (a flow list, say): the content's to fix, exit 1.
-        std::cerr << "nines: cannot record the sign-off in " << review->meta.file << ": "
-                  << e.what() << "\n";
+        // The document cannot take the edit (flow style, say): the content's to fix, exit 1.
+        // The place is in the file as it is: nothing was written.
+        std::cerr << "nines: " << edit_error_place(review->meta.file, e)
+                  << ": cannot record the sign-off: " << e.what() << "; nothing was changed\n";
         return 1;
       }
       try {
@@ -96,13 +122,24 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
                   << e.what() << "; nothing was changed\n";
         return 3;
       }
-      // The edit must leave a valid repository; if it does not, put the file back as it was.
+      // The edit must leave a valid repository in which the file still holds every document it
+      // held (a file that no longer reads as a readiness_review checks clean, as a skipped one);
+      // if it does not, put the file back as it was, then say why.
       Run verify;
-      if (auto code = run_figures(opts->common, verify)) {
+      if (auto code = run_edit_check(opts->common, verify)) {
         write_file_atomic(file, *before);
+        print_edit_check(verify, review->meta.file);
         std::cerr << "nines: the sign-off would have made the repository invalid; nothing was "
                      "changed\n";
         return *code;
+      }
+      if (const std::string lost = documents_lost(repo, verify.repo, review->meta.file);
+          !lost.empty()) {
+        write_file_atomic(file, *before);
+        std::cerr << "nines: cannot record the sign-off in " << review->meta.file
+                  << ": the edited file would no longer be read as " << lost
+                  << "; nothing was changed\n";
+        return 1;
       }
       std::cout << "recorded: " << opts->name << " (" << opts->role << ") " << opts->decision << " "
                 << opts->service << " on " << today << ", digest " << digest << ", in "

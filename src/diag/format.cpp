@@ -112,11 +112,20 @@ bool parse_diag_format(const std::string& s, DiagFormat& out) {
 
 namespace {
 
+// Lines and columns are 1-based in every format (SPEC 2): a finding that names no node (line 0)
+// points at the start of its file.
+int shown_line(const Diagnostic& d) {
+  return std::max(d.loc.line, 1);
+}
+int shown_col(const Diagnostic& d) {
+  return d.loc.line > 0 ? std::max(d.loc.col, 1) : 1;
+}
+
 ordered diag_object(const Diagnostic& d) {
   ordered o;
   o["file"] = d.file;
-  o["line"] = d.loc.line;
-  o["column"] = d.loc.col;
+  o["line"] = shown_line(d);
+  o["column"] = shown_col(d);
   o["severity"] = severity_name(d.severity);
   o["rule"] = d.rule;
   o["message"] = d.message;
@@ -202,7 +211,7 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
   switch (format) {
   case DiagFormat::Text:
     for (const auto& d : diags) {
-      out << one_line(d.file) << ':' << d.loc.line << ':' << d.loc.col << ": "
+      out << one_line(d.file) << ':' << shown_line(d) << ':' << shown_col(d) << ": "
           << severity_name(d.severity) << ": " << one_line(d.message) << " [" << d.rule << "]\n";
       if (!d.hint.empty()) out << "  hint: " << one_line(d.hint) << "\n";
     }
@@ -219,8 +228,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
   case DiagFormat::Github:
     for (const auto& d : diags) {
       out << "::" << (d.severity == Severity::Error ? "error" : "warning")
-          << " file=" << gh_escape(git_prefix + d.file, true) << ",line=" << d.loc.line
-          << ",col=" << d.loc.col << ",title=" << gh_escape(d.rule, true)
+          << " file=" << gh_escape(git_prefix + d.file, true) << ",line=" << shown_line(d)
+          << ",col=" << shown_col(d) << ",title=" << gh_escape(d.rule, true)
           << "::" << gh_escape(d.message + (d.hint.empty() ? "" : " (hint: " + d.hint + ")"), false)
           << "\n";
     }
@@ -251,8 +260,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
       r["message"] = {{"text", d.message + (d.hint.empty() ? "" : " Hint: " + d.hint)}};
       ordered region;
       // SARIF regions are 1-based; a whole-file finding points at line 1.
-      region["startLine"] = d.loc.line > 0 ? d.loc.line : 1;
-      if (d.loc.col > 0) region["startColumn"] = d.loc.col;
+      region["startLine"] = shown_line(d);
+      region["startColumn"] = shown_col(d);
       ordered phys;
       phys["artifactLocation"] = {{"uri", percent_encode_path(git_prefix + d.file)},
                                   {"uriBaseId", "%SRCROOT%"}};

@@ -192,14 +192,14 @@ public:
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open(Node::Kind::Seq, mark, anchor);
+                       YAML::EmitterStyle::value style) override {
+    open(Node::Kind::Seq, mark, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnSequenceEnd() override { close(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open(Node::Kind::Map, mark, anchor);
+                  YAML::EmitterStyle::value style) override {
+    open(Node::Kind::Map, mark, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnMapEnd() override { close(); }
 
@@ -300,10 +300,11 @@ private:
     return true;
   }
 
-  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor, bool flow) {
     bump(1);
     Frame& f = m_stack.emplace_back();
     f.node.kind = kind;
+    f.node.flow = flow;
     f.node.loc = loc(mark);
     f.mark = mark;
     f.anchor = anchor;

@@ -18,6 +18,9 @@ struct Node {
   Kind kind = Kind::Null;
   // Quoted or block scalars are always strings; plain ones resolve to null/bool/number/string.
   bool quoted = false;
+  // A mapping or list written in flow style (`{a: 1}`, `[x]`): its entries share lines with
+  // others, so an edit by lines cannot touch it (write/repo_edit).
+  bool flow = false;
   Loc loc;
   std::string value;          // Scalar
   std::vector<Node> items;    // Seq

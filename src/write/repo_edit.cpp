@@ -2,9 +2,11 @@
 
 #include "load/loader.hpp"
 #include "load/yaml_reader.hpp"
+#include "model/kinds.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
@@ -95,36 +97,127 @@ struct Target {
   std::size_t body_first_line = 0; // 0-based line of the kind key
 };
 
-// Parses `text` and finds the document to edit. Node lines are 1-based over the whole file.
-Node parse_and_find(const std::string& text, const std::string& kind, const std::string& match_key,
-                    const std::string& match_value, std::vector<Node>& docs, Target& t) {
-  std::string yaml = text, body;
+// The documents of `text` (YAML, or a Markdown file's front matter). Node lines are 1-based over
+// the whole file.
+std::vector<Node> parse_docs(const std::string& text) {
+  std::string yaml, body;
   int offset = 0, body_line = 0;
   if (split_front_matter(text, yaml, body, body_line))
     offset = 1;
   else
     yaml = text;
+  std::vector<Node> docs;
   DiagBag diags;
   read_yaml(yaml, "edit", offset, YamlLimits{}, diags,
             [&](Node&& n, int) { docs.push_back(std::move(n)); });
   if (diags.has_errors()) throw EditError("the file is not valid YAML; fix it first");
-  for (const auto& d : docs) {
+  return docs;
+}
+
+// The index in `docs` of the document to edit, or -1.
+long find_doc(const std::vector<Node>& docs, const std::string& kind, const std::string& match_key,
+              const std::string& match_value) {
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const Node& d = docs[i];
     const Entry* e = d.is_map() ? d.entry(kind) : nullptr;
     if (!e || !e->value.is_map()) continue;
     if (!match_key.empty()) {
       const Node* v = e->value.get(match_key);
       if (!v || v->value != match_value) continue;
     }
-    t.body = &e->value;
-    t.body_first_line = static_cast<std::size_t>(e->key_loc.line - 1);
-    t.body_indent = e->value.entries.empty()
-                        ? static_cast<std::size_t>(e->key_loc.col - 1) + 2
-                        : static_cast<std::size_t>(e->value.entries.front().key_loc.col - 1);
-    return Node{};
+    return static_cast<long>(i);
   }
-  throw EditError("no " + kind + " document" +
-                  (match_key.empty() ? std::string() : " with " + match_key + " " + match_value) +
-                  " in the file");
+  return -1;
+}
+
+// Finds the document to edit in `docs`. A document in flow style is refused: its fields share
+// lines with each other (and the kind key), so replacing or adding lines would cut into them.
+void find_target(const std::vector<Node>& docs, const std::string& kind,
+                 const std::string& match_key, const std::string& match_value, Target& t) {
+  const long at = find_doc(docs, kind, match_key, match_value);
+  if (at < 0)
+    throw EditError("no " + kind + " document" +
+                    (match_key.empty() ? std::string() : " with " + match_key + " " + match_value) +
+                    " in the file");
+  const Node& d = docs[static_cast<std::size_t>(at)];
+  const Entry* e = d.entry(kind);
+  if (d.flow || e->value.flow)
+    throw EditError("the " + kind + " is written in flow style ({...}); write it as a block " +
+                        "mapping, one field a line, so it can be edited",
+                    d.flow ? d.loc : e->value.loc);
+  t.body = &e->value;
+  t.body_first_line = static_cast<std::size_t>(e->key_loc.line - 1);
+  t.body_indent = e->value.entries.empty()
+                      ? static_cast<std::size_t>(e->key_loc.col - 1) + 2
+                      : static_cast<std::size_t>(e->value.entries.front().key_loc.col - 1);
+}
+
+bool same_node(const Node& a, const Node& b) {
+  if (a.kind != b.kind || a.value != b.value || a.quoted != b.quoted ||
+      a.items.size() != b.items.size() || a.entries.size() != b.entries.size())
+    return false;
+  for (std::size_t i = 0; i < a.items.size(); ++i)
+    if (!same_node(a.items[i], b.items[i])) return false;
+  for (std::size_t i = 0; i < a.entries.size(); ++i)
+    if (a.entries[i].key != b.entries[i].key || !same_node(a.entries[i].value, b.entries[i].value))
+      return false;
+  return true;
+}
+
+// The edit's safety net: `after` must read as `before` with only `key` of the edited document
+// changed (and, for an append, its list grown by one item at the end). Anything else means the
+// edit by lines cut into something it should not have; the text is thrown away.
+void check_kept(const std::vector<Node>& before, const std::string& after, const std::string& kind,
+                const std::string& match_key, const std::string& match_value,
+                const std::string& key, bool append) {
+  const std::string lost = "the edit would not keep the rest of the file as it was";
+  std::vector<Node> docs;
+  try {
+    docs = parse_docs(after);
+  } catch (const EditError&) {
+    throw EditError(lost + " (the result is not valid YAML)");
+  }
+  const long was = find_doc(before, kind, match_key, match_value);
+  const long now = find_doc(docs, kind, match_key, match_value);
+  if (docs.size() != before.size() || was != now || now < 0)
+    throw EditError(lost + " (a document would be lost)");
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (static_cast<long>(i) == now) continue;
+    if (!same_node(before[i], docs[i])) throw EditError(lost + " (another document would change)");
+  }
+  const Node& old_doc = before[static_cast<std::size_t>(was)];
+  const Node& new_doc = docs[static_cast<std::size_t>(now)];
+  // The document's other top-level keys, then the body's fields but `key`, in order.
+  auto without = [](const Node& map, const std::string& skip) {
+    std::vector<const Entry*> out;
+    for (const auto& e : map.entries)
+      if (e.key != skip) out.push_back(&e);
+    return out;
+  };
+  auto same_entries = [&](const Node& a, const Node& b, const std::string& skip) {
+    auto x = without(a, skip), y = without(b, skip);
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (x[i]->key != y[i]->key || !same_node(x[i]->value, y[i]->value)) return false;
+    return true;
+  };
+  if (!same_entries(old_doc, new_doc, kind))
+    throw EditError(lost + " (the document's other keys would change)");
+  const Node& old_body = *old_doc.get(kind);
+  const Node& new_body = *new_doc.get(kind);
+  if (!same_entries(old_body, new_body, key))
+    throw EditError(lost + " (the " + kind + "'s other fields would change)");
+  const Node* value = new_body.get(key);
+  if (!value) throw EditError(lost + " ('" + key + "' would be missing)");
+  if (append) {
+    const Node* old_list = old_body.get(key);
+    const std::size_t had = old_list && old_list->is_seq() ? old_list->items.size() : 0;
+    if (!value->is_seq() || value->items.size() != had + 1)
+      throw EditError(lost + " ('" + key + "' would not have one more item)");
+    for (std::size_t i = 0; i < had; ++i)
+      if (!same_node(old_list->items[i], value->items[i]))
+        throw EditError(lost + " (an item of '" + key + "' would change)");
+  }
 }
 
 // Where new keys go: after the last line of the document's body.
@@ -226,11 +319,15 @@ std::string yaml_quote(const std::string& s) {
 std::string append_list_item(const std::string& text, const std::string& kind,
                              const std::string& match_key, const std::string& match_value,
                              const std::string& list_key, const std::string& item_yaml) {
-  std::vector<Node> docs;
+  const std::vector<Node> docs = parse_docs(text);
   Target t;
-  parse_and_find(text, kind, match_key, match_value, docs, t);
+  find_target(docs, kind, match_key, match_value, t);
   Lines l(text);
   const Entry* list = t.body->entry(list_key);
+  auto checked = [&](const std::string& out) {
+    check_kept(docs, out, kind, match_key, match_value, list_key, true);
+    return out;
+  };
   std::vector<std::string> item = indented(item_yaml, 0);
   // The item's lines: its dash at column `dash`, its content `gap` columns further (`- ` is 2).
   auto dashed = [&](std::size_t dash, std::size_t gap = 2) {
@@ -242,8 +339,9 @@ std::string append_list_item(const std::string& text, const std::string& kind,
   };
   if (list && list->value.is_seq() && !list->value.items.empty()) {
     const Node& first = list->value.items.front();
-    if (first.loc.line == list->key_loc.line)
-      throw EditError("'" + list_key + "' is a flow list; write it as a block list to append");
+    if (list->value.flow || first.loc.line == list->key_loc.line)
+      throw EditError("'" + list_key + "' is a flow list; write it as a block list to append",
+                      list->value.loc);
     // The new item is laid out like the first one: its dash where that one's is (at the key's
     // indent in a compact list, deeper in an indented one) and as many spaces after it
     // (`-   name:` keeps three).
@@ -265,35 +363,58 @@ std::string append_list_item(const std::string& text, const std::string& kind,
     std::size_t end = block_end(l, last_line, dash);
     auto lines = dashed(dash, gap);
     l.lines.insert(l.lines.begin() + static_cast<long>(end), lines.begin(), lines.end());
-    return l.join();
+    return checked(l.join());
   }
   if (list) {
-    // An empty list (`signoffs: []` or `signoffs:`) becomes a block list with one item.
-    std::size_t key_line = static_cast<std::size_t>(list->key_loc.line - 1);
-    std::size_t key_indent = static_cast<std::size_t>(list->key_loc.col - 1);
-    std::size_t end = block_end(l, key_line, key_indent);
-    std::vector<std::string> lines = {std::string(key_indent, ' ') + list_key + ":"};
+    // An empty list (`signoffs: []`, `signoffs:` or `signoffs: null`) becomes a block list with
+    // one item. Only the key's own line is rewritten, and only when it holds nothing else: a
+    // comment after the value stays.
+    const std::size_t key_line = static_cast<std::size_t>(list->key_loc.line - 1);
+    const std::size_t key_indent = static_cast<std::size_t>(list->key_loc.col - 1);
+    const std::string& line = l.lines[key_line];
+    const std::string cr = !line.empty() && line.back() == '\r' ? "\r" : "";
+    const std::string bare = line.substr(0, line.size() - cr.size());
+    const std::string head = std::string(key_indent, ' ') + list_key + ":";
+    std::string value, comment;
+    if (bare.rfind(head, 0) == 0) {
+      value = bare.substr(head.size());
+      if (auto hash = value.find(" #"); hash != std::string::npos) {
+        while (hash > 0 && value[hash - 1] == ' ')
+          --hash;
+        comment = value.substr(hash);
+        value.erase(hash);
+      }
+      value.erase(0, value.find_first_not_of(' '));
+      value.erase(value.find_last_not_of(' ') + 1);
+    } else {
+      value = "?";
+    }
+    const bool on_key_line = list->value.is_null() || list->value.loc.line == list->key_loc.line;
+    if (!on_key_line || !(value.empty() || value == "[]" || value == "~" || value == "null"))
+      throw EditError("cannot rewrite '" + list_key + "' as written; write it as `" + list_key +
+                          ": []` or as a block list to append",
+                      list->key_loc);
+    std::vector<std::string> lines = {head + comment + cr};
     auto items = dashed(key_indent + 2);
     lines.insert(lines.end(), items.begin(), items.end());
-    l.lines.erase(l.lines.begin() + static_cast<long>(key_line),
-                  l.lines.begin() + static_cast<long>(end));
+    l.lines.erase(l.lines.begin() + static_cast<long>(key_line));
     l.lines.insert(l.lines.begin() + static_cast<long>(key_line), lines.begin(), lines.end());
-    return l.join();
+    return checked(l.join());
   }
   std::size_t end = body_end(l, t);
   std::vector<std::string> lines = {std::string(t.body_indent, ' ') + list_key + ":"};
   auto items = dashed(t.body_indent + 2);
   lines.insert(lines.end(), items.begin(), items.end());
   l.lines.insert(l.lines.begin() + static_cast<long>(end), lines.begin(), lines.end());
-  return l.join();
+  return checked(l.join());
 }
 
 std::string set_field(const std::string& text, const std::string& kind,
                       const std::string& match_key, const std::string& match_value,
                       const std::string& key, const std::string& value_yaml) {
-  std::vector<Node> docs;
+  const std::vector<Node> docs = parse_docs(text);
   Target t;
-  parse_and_find(text, kind, match_key, match_value, docs, t);
+  find_target(docs, kind, match_key, match_value, t);
   Lines l(text);
   std::vector<std::string> value = indented(value_yaml, 0);
   std::vector<std::string> lines;
@@ -317,7 +438,37 @@ std::string set_field(const std::string& text, const std::string& kind,
     at = body_end(l, t);
   }
   l.lines.insert(l.lines.begin() + static_cast<long>(at), lines.begin(), lines.end());
-  return l.join();
+  std::string out = l.join();
+  check_kept(docs, out, kind, match_key, match_value, key, false);
+  return out;
+}
+
+std::string edit_error_place(const std::string& file, const EditError& e) {
+  if (e.loc.line <= 0) return file;
+  return file + ":" + std::to_string(e.loc.line) + ":" + std::to_string(e.loc.col);
+}
+
+std::string documents_lost(const Repo& before, const Repo& after, const std::string& file) {
+  std::string lost;
+  std::apply(
+      [&](const auto&... row) {
+        auto count = [&](const Repo& repo, const auto& r) {
+          std::size_t n = 0;
+          for (const auto& d : repo.*(r.docs))
+            if (d.meta.file == file) ++n;
+          return n;
+        };
+        auto one = [&](const auto& r) {
+          const std::size_t had = count(before, r), has = count(after, r);
+          if (has >= had) return;
+          if (!lost.empty()) lost += ", ";
+          lost += (had - has == 1 ? std::string() : std::to_string(had - has) + " ") +
+                  std::string(r.name);
+        };
+        (one(row), ...);
+      },
+      k_kinds);
+  return lost;
 }
 
 } // namespace nines

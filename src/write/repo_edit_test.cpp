@@ -155,3 +155,97 @@ TEST_CASE("repo_edit: JSON becomes YAML that reads back the same") {
   CHECK(yaml.find("67.33333333333333") != std::string::npos);
   CHECK(yaml.find("\"123\"") != std::string::npos);
 }
+
+TEST_CASE("repo_edit: a document in flow style is refused where it starts, never cut") {
+  // The fields share the kind key's line: rewriting that line lost the whole review.
+  const std::string review =
+      "# header\nreadiness_review: {service: api, date: 2026-10-01, items: [{check: x, status: "
+      "pass}], signoffs: []}\n# trailer\n";
+  for (const std::string& text :
+       {review, std::string("readiness_review: {service: api, date: 2026-10-01}\n"),
+        std::string("{readiness_review: {service: api, signoffs: []}}\n")}) {
+    CAPTURE(text);
+    try {
+      append_list_item(text, "readiness_review", "service", "api", "signoffs", "name: Bo\n");
+      FAIL("no error");
+    } catch (const EditError& e) {
+      CHECK(std::string(e.what()).find("flow style") != std::string::npos);
+      CHECK(e.loc.line == (text == review ? 2 : 1));
+      CHECK(edit_error_place("rr.yaml", e) ==
+            "rr.yaml:" + std::to_string(e.loc.line) + ":" + std::to_string(e.loc.col));
+    }
+  }
+  try {
+    append_list_item(review, "readiness_review", "service", "api", "signoffs", "name: Bo\n");
+  } catch (const EditError& e) {
+    CHECK(e.loc.col == 19); // the `{`
+  }
+  // The same for set_field (report --freeze) and a Markdown file's front matter.
+  CHECK_THROWS_AS(set_field("monthly_report: {period: \"2026-10\", highlights: [Big win]}\n",
+                            "monthly_report", "period", "2026-10", "frozen", "a: 1\n"),
+                  EditError);
+  CHECK_THROWS_AS(set_field("---\nmonthly_report: {period: \"2026-10\"}\n---\n# Body\n",
+                            "monthly_report", "period", "2026-10", "frozen", "a: 1\n"),
+                  EditError);
+  // A flow list with items inside a block review is refused at the list.
+  try {
+    append_list_item("readiness_review:\n  service: a\n  signoffs: [{name: Ann}]\n",
+                     "readiness_review", "", "", "signoffs", "name: Bo\n");
+    FAIL("no error");
+  } catch (const EditError& e) {
+    CHECK(e.loc.line == 3);
+  }
+}
+
+TEST_CASE("repo_edit: an empty list keeps the comment after it") {
+  CHECK(append_list_item("readiness_review:\n  signoffs: []  # none yet\n  date: 2026-01-01\n",
+                         "readiness_review", "", "", "signoffs", "name: Bo\n") ==
+        "readiness_review:\n  signoffs:  # none yet\n    - name: Bo\n  date: 2026-01-01\n");
+  CHECK(append_list_item("readiness_review:\n  signoffs: null\n", "readiness_review", "", "",
+                         "signoffs",
+                         "name: Bo\n") == "readiness_review:\n  signoffs:\n    - name: Bo\n");
+  CHECK(append_list_item("readiness_review:\r\n  signoffs: []\r\n", "readiness_review", "", "",
+                         "signoffs",
+                         "name: Bo\n") == "readiness_review:\r\n  signoffs:\r\n    - name: Bo\r\n");
+  // Anything else on the key's line is not the edit's to drop.
+  CHECK_THROWS_AS(append_list_item("readiness_review:\n  signoffs: !!seq []\n", "readiness_review",
+                                   "", "", "signoffs", "name: Bo\n"),
+                  EditError);
+}
+
+TEST_CASE("repo_edit: an edit that would cut into another field is refused") {
+  // The old value's last line sits left of its key (valid in a flow scalar): replacing the key's
+  // block by lines would leave it behind. The result is read back and thrown away.
+  const std::string text =
+      "monthly_report:\n  period: \"2026-10\"\n  frozen: {a: 1,\n b: 2}\n  concerns: []\n";
+  DiagBag diags;
+  parse_yaml_string(text, diags);
+  if (!diags.has_errors()) {
+    try {
+      set_field(text, "monthly_report", "period", "2026-10", "frozen", "a: 3\n");
+      FAIL("no error");
+    } catch (const EditError& e) {
+      CHECK(std::string(e.what()).find("would not keep the rest of the file") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("repo_edit: documents_lost names the kinds a file no longer holds") {
+  Repo before, after;
+  ReadinessReview r;
+  r.meta.file = "rr.yaml";
+  before.readiness.push_back(r);
+  MonthlyReportDoc m;
+  m.meta.file = "reports/2026-10.yaml";
+  before.reports.push_back(m);
+  before.reports.push_back(m);
+  after.reports.push_back(m);
+  CHECK(documents_lost(before, after, "rr.yaml") == "readiness_review");
+  CHECK(documents_lost(before, after, "reports/2026-10.yaml") == "monthly_report");
+  CHECK(documents_lost(before, before, "rr.yaml").empty());
+  after.readiness.push_back(r);
+  after.reports.push_back(m);
+  CHECK(documents_lost(before, after, "rr.yaml").empty());
+  Repo none;
+  CHECK(documents_lost(before, none, "reports/2026-10.yaml") == "2 monthly_report");
+}

@@ -98,15 +98,21 @@ mode_t current_umask() {
 // umask (`mask`, current_umask()) took bits away; otherwise an existing file is truncated and its
 // mode set. One open, the writes and a close, where a stream and a chmod by path took more calls.
 // `stamp`, when given, gets the file's inode and modification time once written.
+// `shown`, when given, is the file the user asked for, which a temporary `path` stands in for:
+// errors then read "cannot write SHOWN: REASON", as every command's write errors do.
 void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mode_t mask,
-                 SiteManifest::File* stamp = nullptr) {
+                 SiteManifest::File* stamp = nullptr, const std::string* shown = nullptr) {
+  auto error = [&](const char* what, int err) {
+    return WriteError(shown ? "cannot write " + *shown + ": " + errno_text(err)
+                            : path + ": " + what + ": " + errno_text(err));
+  };
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (fresh ? O_EXCL : O_TRUNC),
                         k_file_mode);
-  if (fd < 0) throw WriteError(path + ": cannot be created: " + errno_text(errno));
+  if (fd < 0) throw error("cannot be created", errno);
   auto fail = [&](const char* what) {
     const int err = errno;
     ::close(fd);
-    throw WriteError(path + ": " + what + ": " + errno_text(err));
+    throw error(what, err);
   };
   if ((!fresh || (mask & k_file_mode) != 0) && ::fchmod(fd, k_file_mode) != 0)
     fail("cannot set permissions");
@@ -127,7 +133,7 @@ void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mo
     stamp->ino = static_cast<std::uint64_t>(st.st_ino);
     stamp->mtime_ns = mtime_ns(st);
   }
-  if (::close(fd) != 0) throw WriteError(path + ": write failed: " + errno_text(errno));
+  if (::close(fd) != 0) throw error("write failed", errno);
 }
 
 // Creates the directory `path` (its parent exists) with mode 0755 whatever the umask `mask`.
@@ -1130,10 +1136,11 @@ void write_file_atomic(const fs::path& path, std::string_view bytes) {
                          std::to_string(counter.fetch_add(1)));
   try {
     // Not fresh: a leftover of a killed run may have the name (its mode is set in any case).
-    write_bytes(temp.string(), bytes, false, 07777);
+    const std::string shown = path.string();
+    write_bytes(temp.string(), bytes, false, 07777, nullptr, &shown);
     std::error_code ec;
     fs::rename(temp, path, ec);
-    if (ec) throw WriteError(path.string() + ": cannot replace: " + ec.message());
+    if (ec) throw WriteError("cannot write " + shown + ": " + ec.message());
   } catch (...) {
     std::error_code ec;
     fs::remove(temp, ec);

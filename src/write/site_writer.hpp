@@ -289,7 +289,8 @@ bool recover_site_files(const std::filesystem::path& out);
 
 // Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory
 // (".NAME.tmp-PID-N"), then a rename, so readers see the old or the new content, never a partial
-// one.
+// one. A failure throws WriteError "cannot write PATH: REASON", naming `path`, never the
+// temporary file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
 // Removes from the folder `dir` the temporary files that processes no longer running left for

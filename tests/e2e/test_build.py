@@ -287,6 +287,96 @@ def test_signoff(tmp):
     else:
         print("  (skipped: the review file cannot be made unwritable here)")
 
+def small_edit_repo(root, review):
+    """A one-service repository with 28 days of data and the readiness review `review`."""
+    os.makedirs(os.path.join(root, "metrics"))
+    write(os.path.join(root, "nines.yaml"),
+          "title: M\nteams:\n  t1: {name: T1, members: 5, sre_hours_per_month: 100}\n")
+    write(os.path.join(root, "svc.yaml"),
+          "service: {name: api, tier: standard, owner_team: t1}\n---\n"
+          "sli: {name: ok, description: ok, type: availability}\n---\n"
+          "slo: {id: api-avail, service: api, sli: ok, target: 99, window: 28d}\n")
+    rows = "".join(f"api-avail,2026-10-{d:02d},990,1000\n" for d in range(4, 32))
+    write(os.path.join(root, "metrics", "m.csv"), "slo,date,good,total\n" + rows)
+    write(os.path.join(root, "rr.yaml"), review)
+
+
+def test_edit_refusals(tmp):
+    now = "2026-11-01T00:00:00Z"
+    # A review in flow style: its fields share the kind key's line, which the edit would have
+    # replaced (the review was lost and the sign-off recorded against nothing). Refused, located
+    # at the `{` of the file as it is, and the file is untouched.
+    flow = tmp + "/edit-flow"
+    review = ("# header\nreadiness_review: {service: api, date: 2026-10-01, items: [{check: "
+              "slos.targets-agreed, status: pass, evidence: x}], signoffs: []}\n# trailer\n")
+    small_edit_repo(flow, review)
+    code, _, err = run("check", flow, "--now", now)
+    check(code == 0, f"the flow review checks clean ({code}) {err}")
+    for held in [review, review.replace(", signoffs: []", "")]:
+        write(os.path.join(flow, "rr.yaml"), held)
+        code, out, err = run("signoff", "api", "-C", flow, "--now", now, "--name", "a", "--role",
+                             "r", "--decision", "approved")
+        check(code == 1 and "recorded" not in out and "rr.yaml:2:19: cannot record the sign-off" in err
+              and "flow style" in err and "nothing was changed" in err,
+              f"a flow review is refused at its place ({code}) {out} {err}")
+        with open(os.path.join(flow, "rr.yaml"), encoding="utf-8") as f:
+            check(f.read() == held, "the flow review is untouched")
+
+    # Usage errors before anything is read or written: an empty or blank name or role, one with
+    # a line break or a control character, an empty decision.
+    block = tmp + "/edit-block"
+    # (Its x-notes make it the largest file by nodes, for the node limit below.)
+    review = ("readiness_review:\n  service: api\n  date: 2026-10-01\n  items:\n"
+              "    - {check: slos.targets-agreed, status: pass, evidence: x}\n"
+              "  x-notes: [%s]\n  signoffs: []\n" % ", ".join(["n"] * 40))
+    small_edit_repo(block, review)
+    for args in [["--name", "", "--role", "r", "--decision", "approved"],
+                 ["--name", "a", "--role", " ", "--decision", "approved"],
+                 ["--name", "a\nb", "--role", "r", "--decision", "approved"],
+                 ["--name", "a", "--role", "r\x1b[31m", "--decision", "approved"],
+                 ["--name", "a", "--role", "r", "--decision", ""]]:
+        code, out, err = run("signoff", "api", "-C", block, "--now", now, *args)
+        check(code == 2 and "recorded" not in out and "nothing was changed" not in err,
+              f"signoff {args!r} is a usage error ({code}) {err}")
+        with open(os.path.join(block, "rr.yaml"), encoding="utf-8") as f:
+            check(f.read() == review, f"signoff {args!r} wrote nothing")
+
+    # An edit the repository rejects is put back, and its findings in the edited file name no
+    # line: the lines were those of the text thrown away. (A node limit the review meets, which
+    # the sign-off's fields go past.)
+    limit = None
+    for n in range(10, 200):
+        write(os.path.join(block, "nines.yaml"),
+              "title: M\nlimits: {max_yaml_nodes: %d}\nteams:\n"
+              "  t1: {name: T1, members: 5, sre_hours_per_month: 100}\n" % n)
+        if run("check", block, "--now", now)[0] == 0:
+            limit = n
+            break
+    check(limit is not None, "a node limit the repository meets")
+    code, out, err = run("signoff", "api", "-C", block, "--now", now, "--name", "a", "--role", "r",
+                         "--decision", "approved")
+    check(code == 1 and "rr.yaml:1:1: error:" in err and "yaml-too-large" in err and
+          not re.search(r"rr\.yaml:(?!1:1:)\d", err) and "nothing was changed" in err,
+          f"a rejected sign-off names no line of the discarded text, only the file's start ({code}) {err}")
+    with open(os.path.join(block, "rr.yaml"), encoding="utf-8") as f:
+        check(f.read() == review, "the rejected sign-off is put back")
+
+    # report --freeze on a monthly_report in flow style: refused (exit 1, located), never the
+    # internal error's 4, and the file untouched.
+    fz = copy_content(tmp + "/edit-freeze")
+    for name in os.listdir(os.path.join(fz, "reports")):
+        if name.startswith("2026-10"):
+            os.remove(os.path.join(fz, "reports", name))
+    held = ('monthly_report: {period: "2026-10", highlights: [Big win], concerns: [], '
+            'next_month_priorities: []}\n')
+    write(os.path.join(fz, "reports", "2026-10.yaml"), held)
+    code, out, err = run("report", "-C", fz, "--month", "2026-10", "--now", NOW, "--freeze")
+    check(code == 1 and "froze" not in out and "internal error" not in err and
+          "reports/2026-10.yaml:1:17: cannot freeze 2026-10" in err and "flow style" in err,
+          f"a flow monthly_report is refused ({code}) {err}")
+    with open(os.path.join(fz, "reports", "2026-10.yaml"), encoding="utf-8") as f:
+        check(f.read() == held, "the flow monthly_report is untouched")
+
 
 def test_freeze(tmp):
     repo = copy_content(tmp + "/freeze")
@@ -712,6 +802,7 @@ try:
     test_edge_cases(tmp)
     test_signoff(tmp)
     test_freeze(tmp)
+    test_edit_refusals(tmp)
     test_user_files(tmp)
     test_incremental(tmp)
     test_hand_edits_repaired(tmp)

@@ -70,6 +70,13 @@ def test_rules_output(tmp):
         f.write("# a stale line\n")
     code, _, err = nines("rules", repo, "-o", out_file, "--now", NOW)
     check(code == 0 and "stale" not in read(out_file), f"a previous rules file is replaced: {err}")
+    # A file that cannot be written: exit 3, naming the file asked for (not a temporary file
+    # beside it) and the reason.
+    missing = os.path.join(tmp, "no-such-folder", "r.yml")
+    code, _, err = nines("rules", repo, "-o", missing, "--now", NOW)
+    check(code == 3 and f"nines: cannot write {missing}: No such file or directory\n" in err and
+          ".tmp" not in err,
+          f"an unwritable -o names the file and the reason: {code} {err!r}")
 
 
 def test_serve_bad_now(tmp):
