@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <elf.h>
+#include <fcntl.h>
 #include <fstream>
 #include <iterator>
 #include <link.h>
@@ -37,6 +38,8 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_set>
 
@@ -431,17 +434,38 @@ std::optional<SavedLinks> previous_links(const Run& run, const std::string& dige
   return saved;
 }
 
-// The bytes of a file of the build's own (the saved views: tens of megabytes at 10,000 pages),
-// read in one go.
-bool read_whole(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return false;
-  const std::streamoff size = in.tellg();
-  if (size < 0) return false;
-  out.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  return static_cast<bool>(in.read(out.data(), size));
-}
+// A file of the build's own, mapped read-only. The saved views are 50 MB at 10,000 pages; reading
+// them into a string zeroed and copied every byte into fresh memory, a fifth of a prose rebuild's
+// time. The build's records are only ever replaced by a rename, never rewritten in place, so the
+// mapped bytes cannot change under the reader. Empty when the file cannot be mapped.
+class MappedFile {
+public:
+  explicit MappedFile(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      const auto size = static_cast<std::size_t>(st.st_size);
+      void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        m_data = p;
+        m_size = size;
+      }
+    }
+    ::close(fd);
+  }
+  ~MappedFile() {
+    if (m_data) ::munmap(m_data, m_size);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  std::string_view bytes() const { return {static_cast<const char*>(m_data), m_size}; }
+
+private:
+  void* m_data = nullptr;
+  std::size_t m_size = 0;
+};
 
 // Saves what the fingerprint's walk learnt, when it differs from what it was given and the store's
 // folder is there to hold it. Losing it costs the next build its reading, nothing else.
@@ -471,8 +495,11 @@ std::string input_fingerprint(Context& c) {
   scope.store_records_prefix = k_record_prefix;
   // The cache is the binary's own: another binary may hash differently.
   FingerprintCache* cache = renderer_key().empty() ? nullptr : &c.file_cache;
-  if (std::string bytes; cache && read_whole(file_cache_path(run), bytes))
-    c.file_cache = decode_fingerprint_cache(bytes, renderer_key());
+  if (cache) {
+    const MappedFile file(file_cache_path(run));
+    if (!file.bytes().empty())
+      c.file_cache = decode_fingerprint_cache(file.bytes(), renderer_key());
+  }
   const std::string files =
       repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp, cache);
   if (files.empty()) return {};
@@ -659,11 +686,11 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
       site_ok = read_site_stamps(stamps_path(run), plan.manifest) &&
                 site_matches_manifest(output_dir(run), plan.manifest);
     } else if (task == 1) {
-      std::string bytes;
-      if (!read_whole(prose_path(run), bytes)) return;
+      const MappedFile file(prose_path(run));
+      const std::string_view bytes = file.bytes();
       const std::size_t nl = bytes.find('\n');
-      if (nl == std::string::npos || std::string_view(bytes).substr(0, nl) != plan.token) return;
-      state = decode_prose(std::string_view(bytes).substr(nl + 1), plan.bodies);
+      if (nl == std::string_view::npos || bytes.substr(0, nl) != plan.token) return;
+      state = decode_prose(bytes.substr(nl + 1), plan.bodies);
     } else {
       links = previous_links(run, plan.manifest.digest);
     }

@@ -168,6 +168,14 @@ std::vector<ReadinessRow> rows_for(const Repo& repo, const std::string& service,
       row.status = "pass";
       row.source = "repo";
       row.evidence = proof.text;
+      // The repository's proof decides the row (SPEC 3.3), but a reviewer who recorded otherwise
+      // is not silenced: what they wrote stays beside the proof, for the sign-off to weigh.
+      if (item && item->status != "pass") {
+        row.notes = "The review" + (review ? " " + review->meta.id : std::string()) + " records " +
+                    item->status + (item->evidence.empty() ? "" : ": " + item->evidence) +
+                    (item->notes.empty() ? "" : " (" + item->notes + ")") +
+                    "; the repository's evidence decides this row.";
+      }
     } else if (item) {
       row.status = item->status;
       row.source = "review";

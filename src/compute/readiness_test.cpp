@@ -119,6 +119,23 @@ TEST_SUITE("compute.readiness") {
     CHECK(f.todo == 18);
   }
 
+  TEST_CASE("a review that disagrees with the repository's proof is kept beside it") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
+    rr.items = {ReadinessItem{"slos.slis-defined", "fail", "reviewer says no", "", {}},
+                ReadinessItem{"incidents.oncall-rotation", "pass", "ok", "", {}}};
+    repo.readiness.push_back(rr);
+    auto f = compute_readiness(repo, "svc", series);
+    const ReadinessRow& r = row(f, "slos.slis-defined");
+    CHECK(r.status == "pass");
+    CHECK(r.source == "repo");
+    CHECK(r.notes == "The review svc-review records fail: reviewer says no; the repository's "
+                     "evidence decides this row.");
+    // A review that agrees adds nothing.
+    CHECK(row(f, "incidents.oncall-rotation").notes.empty());
+  }
+
   TEST_CASE("unproven provable rows fall back to the review, else are to do with the reason") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);

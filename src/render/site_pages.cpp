@@ -169,6 +169,15 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
   return j;
 }
 
+// A monthly growth as the capacity page shows it: two decimals at most, but a positive growth too
+// small for them keeps two significant digits, never reading as none ("0.0000000010% a month").
+json growth_label(const std::optional<double>& pct) {
+  if (!pct || !std::isfinite(*pct)) return nullptr;
+  const std::string shown = num(*pct, 2);
+  const bool reads_zero = shown == "0" || shown == "-0";
+  return (reads_zero && *pct != 0 ? amount_text(*pct, 2) : shown) + "% a month";
+}
+
 } // namespace
 
 json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
@@ -211,7 +220,7 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
           .add("utilization", pct_against_or_null(c.peak_utilization_pct, c.threshold_pct))
           .add("utilization_6mo", pct_against_or_null(c.utilization_6mo, c.threshold_pct))
           .add("utilization_12mo", pct_against_or_null(c.utilization_12mo, c.threshold_pct))
-          .add("growth", num_or_null(c.monthly_growth_pct, 2, "% a month"))
+          .add("growth", growth_label(c.monthly_growth_pct))
           .add("threshold", num(c.threshold_pct, 1) + "%" +
                                 (c.threshold_defaulted ? " (no scale-up threshold: 100%)" : ""))
           .add("runway", runway)

@@ -354,6 +354,7 @@ TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
   cap.cooldown_seconds = 300;
   cap.cost_per_month_usd = 18400;
   cap.cost_projected_12mo = 29459;
+  cap.monthly_growth_pct = 1e-9; // a tiny growth is still growth, never "0.00%"
   // The notes of the assessment that sets a service's manual scores.
   auto assessment = std::find_if(repo.assessments.begin(), repo.assessments.end(),
                                  [](const Assessment& a) { return !a.service.empty(); });
@@ -370,6 +371,8 @@ TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
   CHECK(contains(capacity, "<dd>300 s</dd>"));
   CHECK(contains(capacity, "<dd>18,400 USD</dd>"));
   CHECK(contains(capacity, "29,459 USD in 12 months"));
+  CHECK(contains(capacity, "0.0000000010% a month"));
+  CHECK(!contains(capacity, ">0.00% a month"));
   CHECK(contains(files["api/capacity.json"], R"("cooldown_seconds": 300.0)"));
   const std::string assessed = "services/" + assessment->service.id + "/index.html";
   CHECK(contains(files[assessed], "notes " + escaped));
