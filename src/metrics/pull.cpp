@@ -707,22 +707,36 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
       gathered.samples += off.count;
       if (gathered.first.empty()) gathered.first = describe_off_steps(off, start, end, k_day);
     }
+    // As for an SLO's daily counts (finish_segment): a value that cannot be the signal's makes
+    // the whole answer a failed fetch, so the stored series never has holes a chart would bridge
+    // while the signal reads as fetched.
+    std::vector<GoldenRow> rows;
+    std::vector<std::string> rejected;
     for (std::int64_t d : days) {
       auto it = range.points.find(day_end(d));
       if (it == range.points.end()) continue;
       r.answered = true;
       if (const char* p = value_problem(it->second)) {
-        problems.push_back(format_date(d) + " " + p);
+        rejected.push_back(format_date(d) + " " + p);
         ++m_report.values_rejected;
         continue;
       }
-      plan.golden_rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
-      r.used = true;
+      rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
     }
+    if (!rejected.empty()) {
+      const std::string why = std::to_string(rejected.size()) + " day" +
+                              (rejected.size() == 1 ? "" : "s") +
+                              " rejected: " + first_few(rejected);
+      count_failed(plan, request, why);
+      m_report.golden_failed[job.service].insert(job.signal);
+      problems.push_back(day_span(days) + " not stored: " + why);
+      continue;
+    }
+    if (rows.empty()) continue;
+    plan.golden_rows.insert(plan.golden_rows.end(), rows.begin(), rows.end());
+    r.used = true;
   }
-  if (!problems.empty())
-    error(std::to_string(problems.size()) + " day" + (problems.size() == 1 ? "" : "s") +
-          " not stored: " + first_few(problems));
+  if (!problems.empty()) error("daily values for " + first_few(problems));
 }
 
 void Puller::golden_failures(SourcePlan& plan) {

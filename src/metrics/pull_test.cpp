@@ -365,7 +365,7 @@ TEST_CASE("pull: a query whose every value is rejected counts as failed") {
     CHECK(r.queries_failed == 2); // good and total
     CHECK_FALSE(r.nothing_fetched());
   }
-  SUBCASE("some values rejected, others stored: the query did not fail") {
+  SUBCASE("one value rejected: the answer is a failed fetch, none of it stored") {
     auto store = Store::open_memory();
     FakeProm prom;
     prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
@@ -375,9 +375,10 @@ TEST_CASE("pull: a query whose every value is rejected counts as failed") {
     PullOptions o;
     o.live = false;
     PullReport r = pull_metrics(repo, *store, o, k_now, prom);
-    CHECK(r.golden_stored == 27);
+    CHECK(r.golden_stored == 0);
     CHECK(r.values_rejected == 1);
-    CHECK(r.queries_failed == 0);
+    CHECK(r.queries_failed == 1);
+    CHECK(r.golden_failed["pay-api"].count("traffic"));
   }
 }
 
@@ -644,11 +645,13 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN and negative rejec
   PullOptions o;
   o.live = false;
   PullReport r = pull_metrics(repo, *store, o, k_now, prom);
-  CHECK(store->golden_series("pay-api", "traffic").size() == 26);
-  CHECK(store->golden_series("pay-api", "traffic").at(day("2026-10-31")) == 2.5);
+  // pay-api's answer holds a NaN and a negative day: none of it is stored (SPEC 4.4), and the
+  // signal is reported as not fetched. cart's answer is whole.
+  CHECK(store->golden_series("pay-api", "traffic").empty());
+  CHECK(r.golden_failed["pay-api"].count("traffic"));
   CHECK(store->golden_series("cart", "traffic").size() == 28);
   CHECK(store->golden_series("cart", "traffic").at(day("2026-10-31")) == 7);
-  CHECK(r.golden_stored == 26 + 27);
+  CHECK(r.golden_stored == 27);
   bool cart_range = false;
   for (auto& f : prom.seen)
     if (f["query"] == R"(sum(rate(req{service="cart"}[1d])))")
@@ -657,7 +660,8 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN and negative rejec
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].service == "pay-api");
   CHECK(has(r.errors[0].message, "golden signal 'traffic' of service 'pay-api', source 'prom'"));
-  CHECK(has(r.errors[0].message, "2 days not stored: 2026-10-09 is NaN, 2026-10-10 is negative"));
+  CHECK(has(r.errors[0].message, "daily values for 2026-10-04 … 2026-10-31 (28 days) not stored: 2 "
+                                 "days rejected: 2026-10-09 is NaN, 2026-10-10 is negative"));
 }
 
 TEST_CASE("pull: golden-signal fetch failures are one line per failure, not per service") {
