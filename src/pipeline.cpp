@@ -1489,7 +1489,35 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   Repo rows;
   // Read as the loader reads metrics/*.csv: the same text rules, lines and empty-file error.
   if (!text_is_readable(text, file.string(), run.diags)) return exit_code(run);
+  // The repository is read as `check` reads it; its own findings are `check`'s to report.
+  Run repo_run;
+  repo_run.opts = run.opts;
+  repo_run.opts.last = Stage::Validate;
+  const bool repo_read = run_pipeline(repo_run) == 0 || !repo_run.repo.slos.empty();
   CsvDays days; // as in metrics/*.csv, a second row of one SLO-day is an error, not read
+  // A day the repository's own metrics/*.csv records is the repository's: importing it as well
+  // would replace a committed, reviewed row in every figure while the file still says otherwise.
+  // It is the same error as a day two of the repository's files give, naming both places.
+  if (repo_read) {
+    DiagBag repository_findings; // check's to report, not the import's
+    std::error_code ec;
+    const fs::path imported = fs::weakly_canonical(file, ec);
+    std::uint32_t current = UINT32_MAX;
+    bool same_file = false;
+    for (const CsvRow& r : repo_run.repo.csv_rows) {
+      if (r.file >= repo_run.repo.csv_files.size() || r.slo >= repo_run.repo.csv_slos.size())
+        continue;
+      if (r.file != current) {
+        const std::string& name = repo_run.repo.csv_files[r.file];
+        // Importing one of the repository's own files again only stores what a build stores.
+        same_file = fs::weakly_canonical(fs::path(run.opts.dir) / name, ec) == imported;
+        if (!same_file) days.begin_file(name);
+        current = r.file;
+      }
+      if (!same_file)
+        days.add(repo_run.repo.csv_slos[r.slo], format_date(r.day), r.line, repository_findings);
+    }
+  }
   days.begin_file(file.string());
   bool header = true;
   for (auto& l : split_csv_text(text, file.string(), run.diags)) {
@@ -1500,13 +1528,8 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
                    run.diags);
   }
   // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv, and
-  // beside the other rows' errors as `check` reports them: every bad row at once. The repository
-  // is read as `check` reads it; its own findings are `check`'s to report.
-  Run repo_run;
-  repo_run.opts = run.opts;
-  repo_run.opts.last = Stage::Validate;
-  if (run_pipeline(repo_run) == 0 || !repo_run.repo.slos.empty())
-    link_csv_rows(repo_run.repo, rows, run.diags);
+  // beside the other rows' errors as `check` reports them: every bad row at once.
+  if (repo_read) link_csv_rows(repo_run.repo, rows, run.diags);
   if (run.diags.has_errors()) return exit_code(run);
   // Every imported file is its own source, named by its file name: a later import of the same
   // file replaces its rows, other files' rows stay.

@@ -81,6 +81,29 @@ TEST_CASE("pipeline: `metrics import` stores a file's rows as the source csv:imp
         std::set<std::int64_t>{*parse_date("2026-10-30")});
 }
 
+TEST_CASE("pipeline: `metrics import` refuses a day the repository's metrics/*.csv records") {
+  TempRepo repo;
+  repo.write("slos/api.yaml", "slo:\n  id: api\n  service: x\n  sli: s\n  target: 99\n");
+  const auto own = repo.write("metrics/api.csv", "slo,date,good,total\napi,2026-10-30,90,100\n");
+  const auto file = repo.write("elsewhere/recorded.csv", "slo,date,good,total\n"
+                                                         "api,2026-10-29,95,100\n"
+                                                         "api,2026-10-30,99,100\n");
+  Run run;
+  ImportSummary summary;
+  CHECK(import_file(repo, file, run, summary) == 1);
+  REQUIRE(run.diags.all().size() == 1);
+  const Diagnostic& d = run.diags.all().front();
+  CHECK(d.rule == "csv-duplicate-day");
+  CHECK(d.loc.line == 3);
+  CHECK(d.message.find("is also recorded in metrics/api.csv:2") != std::string::npos);
+  CHECK(summary.rows == 0); // nothing stored
+  // The repository's own file imported again is not a duplicate of itself.
+  Run again;
+  ImportSummary s2;
+  CHECK(import_file(repo, own, again, s2) == 0);
+  CHECK_FALSE(again.diags.has_errors());
+}
+
 TEST_CASE("pipeline: `metrics import` reports an unknown SLO beside other bad rows, as check") {
   TempRepo repo;
   repo.write("slos/api.yaml", "slo:\n  id: api\n  service: x\n  sli: s\n  target: 99\n");
