@@ -100,7 +100,7 @@ def test_timings_and_common_options(tmp):
     check(code == 0 and "load " in err and "link " in err and "total" in err,
           f"new --timings prints its stages: {err}")
     csv = os.path.join(tmp, "rec.csv")
-    write(csv, "slo,date,good,total\nexample-api-availability,2026-10-30,999,1000\n")
+    write(csv, "slo,date,good,total\nexample-api-availability,2020-01-01,999,1000\n")
     code, out, err = nines("metrics", "import", csv, "-C", repo, "--timings", "--now", NOW)
     check(code == 0 and "metrics " in err and "1 row imported" in err and "total" in err,
           f"metrics import --timings: {code} {err}")

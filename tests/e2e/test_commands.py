@@ -874,13 +874,20 @@ def test_import_rules():
     # at their lines, and nothing is imported.
     dup = os.path.join(TMP, "dup.csv")
     with open(dup, "w", encoding="utf-8") as f:
-        f.write("slo,date,good,total\ncheckout-api-availability,2026-09-01,5,10\n"
-                "checkout-api-availability, 2026-09-01,6,10\n,2026-09-02,1,2\n")
+        f.write("slo,date,good,total\ncheckout-api-availability,2025-09-01,5,10\n"
+                "checkout-api-availability, 2025-09-01,6,10\n,2025-09-02,1,2\n")
     code, out, err = cmd("metrics", "import", dup)
-    check(code == 1 and f"{dup}:3:1: error: SLO 'checkout-api-availability' day 2026-09-01 is also "
+    check(code == 1 and f"{dup}:3:1: error: SLO 'checkout-api-availability' day 2025-09-01 is also "
           "recorded on line 2 of this file [csv-duplicate-day]" in err
           and f"{dup}:4:1: error: the SLO id is empty [csv-row]" in err
           and "nothing imported" in err, f"import refuses a repeated day and an empty SLO, got {code}: {err.strip()}")
+    # A day the repository's own metrics/*.csv records stays the repository's.
+    with open(dup, "w", encoding="utf-8") as f:
+        f.write("slo,date,good,total\ncheckout-api-availability,2026-09-01,5,10\n")
+    code, out, err = cmd("metrics", "import", dup)
+    check(code == 1 and f"{dup}:2:1: error: SLO 'checkout-api-availability' day 2026-09-01 is also "
+          "recorded in metrics/" in err and "nothing imported" in err,
+          f"import refuses a day the repository records, got {code}: {err.strip()}")
 
 
 # ---- everything
