@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 from support import SOURCE_DIR, Checks, copy_content, git, tree, write
 
@@ -33,6 +34,12 @@ GEN_NOW = "2026-11-01T00:00:00Z"  # the generated repository's data ends on 2026
 STAGES = ("load", "validate", "link", "metrics", "compute", "render", "write", "total")
 ROW = re.compile(r"^(" + "|".join(STAGES) + r")\s+[0-9.]+ m?s(?:\s+(.*))?$")
 check = Checks()
+# What a killed prose rebuild may leave in the site for the next build to clear or undo (the names
+# of src/write/site_writer.cpp): new bytes not yet renamed in (".NAME.tmp-PID"), the old files'
+# second names (".NAME.prev-PID"), the journal listing them (".nines-site.pending"), and the
+# journal or the manifest caught while written through its own temporary name
+# (".NAME.tmp-PID-N", as write_file_atomic names it).
+TEMP_NAME = re.compile(r"(^|/)(\.[^/]+\.(tmp|prev)-\d+(-\d+)?|\.nines-site\.pending)$")
 
 
 def build_command(repo, out, *extra, now=NOW):
@@ -135,6 +142,7 @@ class Site:
         page) than a full build places it (at the source). Returns (exit code, stderr)."""
         out = out or self.out
         now = now or self.now
+        failed = check.failed
         before = tree(out)
         # A hard-linked copy of the site, as `cp -al` or `rsync --link-dest` backups make: files
         # are replaced, never rewritten through, so the copy keeps the previous bytes.
@@ -142,6 +150,8 @@ class Site:
         shutil.rmtree(snapshot, ignore_errors=True)
         shutil.copytree(out, snapshot, copy_function=os.link)
         start = time.monotonic()
+        command = build_command(self.repo, out if out != self.site_dir() else None, *extra,
+                                now=now)
         code, stdout, stderr = build(self.repo, out if out != self.site_dir() else None, *extra,
                                      now=now)
         self.seconds = time.monotonic() - start
@@ -179,6 +189,10 @@ class Site:
             check("only prose changed" not in r.get("load", "") and
                   "nothing changed" not in r.get("load", ""),
                   f"{what}: the normal path is taken: {r.get('load')!r}")
+        if check.failed != failed:
+            print(f"  {what}: the build was {' '.join(command)}\n  it ended with {code}; its "
+                  f"stderr:\n{stderr[-1500:]}\n  the full build into a new folder ended with "
+                  f"{fcode}; its stderr:\n{fstderr[-1500:]}", flush=True)
         return code, stderr
 
     def site_dir(self):
@@ -749,6 +763,53 @@ def test_write_failure(tmp):
           f"the recovered site stands: {rows(stderr).get('load')!r}")
 
 
+def test_killed_leftovers(tmp):
+    """What a prose rebuild killed while it wrote the journal or the manifest leaves (the record
+    gone, as the rebuild removes it first; the new pages beside the old ones, the old ones' second
+    names, and the journal or manifest half written under write_file_atomic's ".NAME.tmp-PID-N"):
+    test_generated's kills may land there at random; here it is built on purpose. Every such name
+    is one the checks take for the writer's, none of the site's own files is, and the next build
+    clears them all and gives a full build's site."""
+    s = Site(tmp, "leftovers")
+    check(not [p for p in tree(s.out) if TEMP_NAME.search(p)],
+          "no file of a built site has a temporary file's name")
+    page = next(p for p in sorted(tree(s.out)) if p.startswith("runbooks/") and
+                p.endswith("/index.html"))
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    store = s.path(".nines")
+    for half in ("journal", "manifest"):
+        append(rb, f"\nA step before a rebuild killed while it wrote the {half}.\n")
+        gone = subprocess.Popen(["true"])  # a process that has exited: the killed build's pid
+        gone.wait()
+        pid = gone.pid
+        for name in os.listdir(store):
+            if name.startswith("nines-build-") and name.endswith(".json"):
+                os.remove(os.path.join(store, name))
+        folder, base = os.path.split(os.path.join(s.out, page))
+        left = [os.path.join(folder, f".{base}.tmp-{pid}"),
+                os.path.join(folder, f".{base}.prev-{pid}"),
+                os.path.join(s.out, f"..nines-site.prev-{pid}")]
+        write(left[0], "<!doctype html><p>the new page, not yet renamed in</p>\n")
+        os.link(os.path.join(s.out, page), left[1])
+        os.link(os.path.join(s.out, ".nines-site"), left[2])
+        if half == "journal":
+            left.append(os.path.join(s.out, f"..nines-site.pending.tmp-{pid}-0"))
+            write(left[-1], f"{pid}\n")
+        else:
+            left.append(os.path.join(s.out, ".nines-site.pending"))
+            write(left[-1], f"{pid}\n{page}\n")
+            left.append(os.path.join(s.out, f"..nines-site.tmp-{pid}-1"))
+            write(left[-1], read(os.path.join(s.out, ".nines-site"))[:200])
+        names = [os.path.relpath(p, s.out) for p in left]
+        check(all(TEMP_NAME.search(p) for p in names),
+              f"killed while writing the {half}: each name left is a temporary one: "
+              f"{[p for p in names if not TEMP_NAME.search(p)]}")
+        s.rebuild(f"the build after one killed while it wrote the {half}", fast=False)
+        remaining = sorted(p for p in tree(s.out) if TEMP_NAME.search(p))
+        check(not remaining, f"the build after one killed while it wrote the {half} clears what "
+              f"it left: {remaining}")
+
+
 def test_generated(tmp):
     """10. A generated organisation of 42 services (about 500 documents): prose-only rebuilds
     of a few and of all bodies, and such a rebuild killed at any moment. The files are replaced
@@ -769,9 +830,6 @@ def test_generated(tmp):
     s.rebuild("every generated body", fast=True, edited=len(bodies))
     took = s.seconds
     mixed = 0
-    # What a killed run may leave in the site for the next build to clear or undo: new bytes not
-    # yet renamed in, the old files' second names and the journal listing them.
-    temp_name = re.compile(r"(^|/)(\.[^/]+\.(tmp|prev)-\d+|\.nines-site\.pending)$")
     rounds = (0.4, 0.75, 0.95)
     for k, frac in enumerate(rounds):
         old = tree(s.out)
@@ -779,27 +837,41 @@ def test_generated(tmp):
             append(s.path(rel), f"\nRound {k}.\n")
         _, _, _, new = s.fresh()
         new = new or {}
-        proc = subprocess.Popen(build_command(s.repo, s.out, now=GEN_NOW),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
-        time.sleep(frac * took)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
+        failed = check.failed
+        command = build_command(s.repo, s.out, now=GEN_NOW)
+        log = os.path.join(tmp, f"killed-{k}.log")
+        with open(log, "w") as err:
+            proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err,
+                                    env=clean_env())
+            time.sleep(frac * took)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
         now_files = tree(s.out)
-        when = f"killed after {frac:.2f} of {took:.2f} s"
-        files = {p for p in now_files if not temp_name.search(p)}
+        when = f"round {k}, killed after {frac:.2f} of {took:.2f} s"
+        files = {p for p in now_files if not TEMP_NAME.search(p)}
         check(files == set(old) == set(new), f"{when}: the site has its files, none more, none "
               f"less: {sorted(files ^ set(old))[:5]} {sorted(files ^ set(new))[:5]}")
         torn = [p for p in files - {".nines-site"}
                 if now_files[p] != old.get(p) and now_files[p] != new.get(p)]
         check(not torn, f"{when}: every file holds its previous bytes or its new ones: {torn[:5]}")
+        left_by_kill = sorted(p for p in now_files if TEMP_NAME.search(p))
         if now_files != old and now_files != new:
             mixed += 1
-            print(f"note: {when}: some files new, some old: from the previous site "
-                  f"{differing(now_files, old, 3)}; from the new {differing(now_files, new, 3)}")
+            replaced = [p for p in files if now_files[p] != old.get(p)]
+            print(f"note: {when}: {len(replaced)} of {len(files)} files hold their new bytes, "
+                  f"{len(left_by_kill)} temporary files beside them", flush=True)
         s.rebuild(f"the build after the one {when}")
-        left = sorted(p for p in tree(s.out) if temp_name.search(p))
+        left = sorted(p for p in tree(s.out) if TEMP_NAME.search(p))
         check(not left, f"the build after the one {when} clears what it left: {left[:5]}")
-    print(f"note: {mixed} of {len(rounds)} killed rebuilds left a site part old, part new",
+        if check.failed != failed:
+            # Where the kill landed decides what the next build must repair: say all of it.
+            print(f"  {when}: the killed build was {' '.join(command)}\n"
+                  f"  it ended with {proc.returncode}; its stderr:\n{read(log)[-1500:]}\n"
+                  f"  it left {len(left_by_kill)} temporary files: {left_by_kill[:8]}\n"
+                  f"  its site against the previous one: {differing(now_files, old)}\n"
+                  f"  its site against a full build's: {differing(now_files, new)}", flush=True)
+    print(f"note: {mixed} of {len(rounds)} killed rebuilds left the site neither as it was nor "
+          f"as the next build makes it",
           flush=True)
     code, stderr = s.rebuild("then nothing changed")
     check("nothing changed since the last build" in rows(stderr).get("load", ""),
@@ -834,11 +906,16 @@ def test_signed_bodies(tmp):
 tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
     for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
-                 test_mixed_sequences,
-                 test_broken_links, test_anchor_rule, test_not_fast, test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
-                 test_edited_site, test_write_failure, test_generated, test_signed_bodies):
+                 test_mixed_sequences, test_broken_links, test_anchor_rule, test_not_fast,
+                 test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
+                 test_edited_site, test_write_failure, test_killed_leftovers, test_generated,
+                 test_signed_bodies):
         start = time.monotonic()
-        test(tmp)
+        print(f"{test.__name__} ...", flush=True)
+        try:
+            test(tmp)
+        except Exception:  # the next tests still run; the traceback says where this one stopped
+            check(False, f"{test.__name__} stopped: {traceback.format_exc()}")
         print(f"{test.__name__}: {time.monotonic() - start:.1f} s", flush=True)
 finally:
     shutil.rmtree(tmp)
