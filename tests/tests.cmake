@@ -26,7 +26,9 @@ add_test(NAME e2e.build
 add_test(NAME e2e.prose
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_prose.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
-set_tests_properties(e2e.prose PROPERTIES TIMEOUT 300)
+# About 80 s on an idle machine; 340 s was measured with the two cores at a load of 10 (two
+# copies of it and two busy loops), which a full ctest -j2 beside other builds reaches.
+set_tests_properties(e2e.prose PROPERTIES TIMEOUT 900)
 add_test(NAME e2e.commands
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_commands.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
