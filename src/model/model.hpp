@@ -440,6 +440,9 @@ struct MetricsSource {
   double timeout_s = 10;
   int concurrency = 8;
   int retries = 3;
+  // A day that ended less than this before a pull's now is provisional: the server may not have
+  // ingested all of it yet, so it is stored marked and asked for again by later pulls.
+  double settle_s = 3600;
   Loc loc; // its entry under metrics.sources
 };
 
