@@ -159,37 +159,24 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   CHECK(prom.last_opts.retry.retries == 2);
   CHECK(prom.last_opts.timeout_s == 3);
 
-  // 10-31 ended at now, within the default settle margin (1h): provisional.
-  CHECK(r.days_provisional == 1);
-  CHECK(store->provisional_days() ==
-        std::map<std::string, std::set<std::int64_t>>{{"pay", {day("2026-10-31")}}});
+  // No settle margin by default: 10-31 ended at now and is final.
+  CHECK(r.days_provisional == 0);
+  CHECK(store->provisional_days().empty());
 
-  // A second pull two hours later asks for that day alone, finds it settled, and clears the mark.
+  // A second pull has no day left to fetch.
   FakeProm again;
   again.value = steady;
   PullOptions no_live;
   no_live.live = false;
-  PullReport r2 = pull_metrics(repo, *store, no_live, k_now + 7200, again);
-  REQUIRE(again.seen.size() == 2);
-  for (int i : {0, 1}) {
-    CHECK(again.seen[i]["start"] == std::to_string(k_now));
-    CHECK(again.seen[i]["end"] == std::to_string(k_now));
-  }
-  CHECK(r2.days_stored == 1);
-  CHECK(r2.days_provisional == 0);
-  CHECK(store->provisional_days().empty());
-
-  // A third has no day left to fetch.
-  FakeProm third;
-  third.value = steady;
-  PullReport r3 = pull_metrics(repo, *store, no_live, k_now + 7200, third);
-  CHECK(third.seen.empty());
-  CHECK(r3.queries_done == 0);
-  CHECK_FALSE(r3.unreachable_and_nothing_fetched());
+  PullReport r2 = pull_metrics(repo, *store, no_live, k_now, again);
+  CHECK(again.seen.empty());
+  CHECK(r2.queries_done == 0);
+  CHECK_FALSE(r2.unreachable_and_nothing_fetched());
 }
 
 TEST_CASE("pull: a day closed less than `settle` ago is used, marked, and fetched until settled") {
   Repo repo = make_repo();
+  repo.config.sources[0].settle_s = 3600; // settle: 1h
   auto store = Store::open_memory();
   const std::int64_t last = day("2026-10-31");
   // Ten minutes after 10-31 ended the server holds only part of that day.

@@ -212,7 +212,7 @@ TEST_CASE("decode: config numbers are converted with checks, never wrapped") {
   CHECK(cfg.pull_deadline_s == 120);
   REQUIRE(cfg.sources.size() == 1);
   CHECK(cfg.sources[0].concurrency == 8);
-  CHECK(cfg.sources[0].settle_s == 3600); // the default
+  CHECK(cfg.sources[0].settle_s == 0); // the default: off
   Node settle = parse_yaml_string(
       "metrics:\n  sources:\n    - url: http://127.0.0.1:1\n      settle: 90m\n", diags);
   Config cfg2;

@@ -164,11 +164,13 @@ def nines(*args, token=TOKEN, timeout=180):
 # Content repositories
 
 
-def make_repo(root, url, slis, timeout="10s", retries=2, concurrency=4, golden=True):
+def make_repo(root, url, slis, timeout="10s", retries=2, concurrency=4, golden=True,
+              settle=None):
     """A repo with services pay-api and cart-api, SLIs `slis` (name → (good, total)), SLOs
     pay-availability (99.9, alerts 5m/1h and 30m/6h) and cart-availability (99.5)."""
     traffic = 'sum(increase(http_requests_total{service="{{service}}"}[1d]))'
     golden_yaml = f"  golden_signals:\n    traffic: '{traffic}'\n" if golden else ""
+    settle_yaml = f"      settle: {settle}\n" if settle else ""
     write(os.path.join(root, "nines.yaml"), f"""title: Live metrics test
 teams:
   payments:
@@ -183,7 +185,7 @@ metrics:
       timeout: {timeout}
       retries: {retries}
       concurrency: {concurrency}
-{golden_yaml}""")
+{settle_yaml}{golden_yaml}""")
     for svc in SERVICES:
         write(os.path.join(root, "services", svc + ".yaml"),
               f"service:\n  name: {svc}\n  tier: critical\n  type: api\n  owner_team: payments\n")
@@ -362,11 +364,7 @@ def test_real_prometheus(tmp, url):
     con.close()
     check(log == [("prometheus:prom", 1, None)] * 2,
           f"real: one clean pull logged per build: {log}")
-    # 2026-10-31 ended at now, within the default settle margin (1h): both builds used it, marked
-    # provisional. Later that day a pull asks for that day of each SLO once more, and then nothing.
-    code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", "2026-11-01T06:00:00Z")
-    check(code == 0 and "pulled 4 queries (0 failed)" in stdout,
-          f"real: the provisional last day is fetched again once settled: {stdout!r}")
+    # No settle margin by default: 2026-10-31 ended at now and was fetched once, final (SPEC 4.2).
     code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", "2026-11-01T06:00:00Z")
     check(code == 0 and "pulled 0 queries (0 failed)" in stdout,
           f"real: nothing left to fetch later that day: {stdout!r}")
@@ -410,7 +408,7 @@ def test_provisional(tmp, full_url):
     try:
         repo = os.path.join(tmp, "provisional")
         make_repo(repo, partial_url, {"pay-success": COUNTER_SLI, "cart-success": WINDOW_SLI},
-                  retries=0, golden=False)
+                  retries=0, golden=False, settle="1h")
         last = END // DAY - 1  # 2026-10-31
         out = os.path.join(tmp, "provisional-site")
         code, _, stderr, _ = nines("build", repo, "-o", out, "--now", "2026-11-01T00:10:00Z")
