@@ -967,6 +967,7 @@ std::string stage_metrics(Context& c) {
   }
   if (o.metrics == MetricsMode::Build) {
     run.series = store->daily_series();
+    run.provisional = store->provisional_days();
     counts += ", " + plural(run.series.size(), "series", "series");
     // Golden signals were pulled into the store (now or by an earlier build); the service pages
     // chart what is there, so a build offline still shows the last pulled values.
@@ -1002,6 +1003,21 @@ std::string stage_compute(Context& c) {
           f.data.live_missing.push_back(label);
       }
     }
+  // A last day stored before it had settled is used, and marked. It is fresh when this run's pull
+  // fetched it (as current as the server can be); when this run did not (the refetch failed, an
+  // offline build) the figure rests on a day that may be short and nobody checked since: stale.
+  for (auto& f : run.figures.slos) {
+    const auto days = run.provisional.find(f.id);
+    if (!f.data.as_of || days == run.provisional.end()) continue;
+    const auto last = parse_date(*f.data.as_of);
+    if (!last || !days->second.count(*last)) continue;
+    f.data.provisional = true;
+    bool refetched = false;
+    if (run.pull)
+      if (auto got = run.pull->days_fetched.find(f.id); got != run.pull->days_fetched.end())
+        refetched = got->second.count(*last) > 0;
+    if (!refetched && f.data.status == "fresh") f.data.status = "stale";
+  }
   // --strict: a live-measured SLO on stale or missing data, or whose live windows or golden
   // signals could not be fetched, fails the run (exit 3, SPEC 4.4), but the site is still
   // written so the last good numbers stay visible.

@@ -83,6 +83,8 @@ struct Run {
   GoldenSeries golden;                       // metrics: stored golden signals per service
   std::set<std::string> measured;            // metrics: SLOs with a live query (--strict)
   std::optional<PullReport> pull;            // metrics: what the sources answered, when asked
+  // metrics: per SLO, the days whose stored value is provisional (fetched before it had settled)
+  std::map<std::string, std::set<std::int64_t>> provisional;
   History history; // load: what git knows of the files (staleness, "last changed"); a caller
                    // may set it beforehand (check --since reads it at a revision)
   Figures figures; // compute

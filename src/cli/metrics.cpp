@@ -85,7 +85,10 @@ int pull_command(const CommonOpts& common) {
   std::cout << "pulled " << plural(report.queries_done, "query", "queries") << " ("
             << report.queries_failed << " failed) from "
             << plural(report.sources.size(), "source", "sources") << " in " << elapsed << ": "
-            << plural(report.days_stored, "day", "days") << " and "
+            << plural(report.days_stored, "day", "days");
+  // Days not settled yet are stored and asked for again by the next pull.
+  if (report.days_provisional) std::cout << " (" << report.days_provisional << " provisional)";
+  std::cout << " and "
             << plural(report.golden_stored, "golden-signal value", "golden-signal values")
             << " stored";
   if (report.values_rejected) std::cout << ", " << report.values_rejected << " rejected";

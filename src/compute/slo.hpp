@@ -79,6 +79,10 @@ struct DataFreshness {
   std::string status = "missing";       // fresh | stale | missing (of the daily data)
   std::optional<std::string> as_of;     // last day with data before now, YYYY-MM-DD
   std::optional<std::int64_t> age_days; // whole days between as_of and the last closed day
+  // as_of's value was fetched before the day had settled (the source's `settle`): it may be short.
+  // Set by the driver from the store; a provisional last day that this run's pull did not fetch
+  // again makes the status stale (docs/metrics.md).
+  bool provisional = false;
   // Live windows (labels, e.g. "1h") this build asked the source for and did not get: their
   // burn rates are missing because of a failed fetch, not for want of a source (SPEC 4.4).
   std::vector<std::string> live_missing{};

@@ -575,7 +575,11 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
       ++m_report.values_rejected;
       continue;
     }
-    rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv});
+    // A day that ended less than the source's settle margin ago may not be all in yet: used,
+    // and marked so that later pulls ask for it again until it has settled.
+    const bool provisional =
+        at + std::llround(plan.source->settle_s) > m_now; // `at` is the day's end
+    rows.push_back(DailyRow{c.slo->meta.id, d, gv, tv, provisional});
   }
   if (!rejected.empty()) {
     const std::string why = std::to_string(rejected.size()) + " day" +
@@ -784,6 +788,10 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
     try {
       m_store.put_daily(plan.store_source, plan.daily_rows, m_now);
       m_report.days_stored += plan.daily_rows.size();
+      for (const auto& row : plan.daily_rows) {
+        m_report.days_fetched[row.slo].insert(row.day);
+        if (row.provisional) ++m_report.days_provisional;
+      }
     } catch (const std::invalid_argument& e) {
       refused("daily counts", e);
     }

@@ -61,6 +61,10 @@ struct PullReport {
   std::size_t queries_failed = 0;
   std::size_t queries_skipped = 0; // of which not done before the deadline
   std::size_t days_stored = 0;
+  std::size_t days_provisional = 0; // of which not settled yet: fetched again by later pulls
+  // Per SLO: the days this pull fetched and stored, so a provisional day among them is as
+  // current as the server can tell, and one not among them was not confirmed by this run.
+  std::map<std::string, std::set<std::int64_t>> days_fetched;
   std::size_t golden_stored = 0;
   std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total, off the day steps
   std::set<std::string> slos_measured;     // SLOs whose SLI has a query, with a usable source

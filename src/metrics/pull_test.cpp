@@ -159,6 +159,10 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   CHECK(prom.last_opts.retry.retries == 2);
   CHECK(prom.last_opts.timeout_s == 3);
 
+  // No settle margin by default: 10-31 ended at now and is final.
+  CHECK(r.days_provisional == 0);
+  CHECK(store->provisional_days().empty());
+
   // A second pull has no day left to fetch.
   FakeProm again;
   again.value = steady;
@@ -168,6 +172,83 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   CHECK(again.seen.empty());
   CHECK(r2.queries_done == 0);
   CHECK_FALSE(r2.unreachable_and_nothing_fetched());
+}
+
+TEST_CASE("pull: a day closed less than `settle` ago is used, marked, and fetched until settled") {
+  Repo repo = make_repo();
+  repo.config.sources[0].settle_s = 3600; // settle: 1h
+  auto store = Store::open_memory();
+  const std::int64_t last = day("2026-10-31");
+  // Ten minutes after 10-31 ended the server holds only part of that day.
+  bool complete = false;
+  FakeProm prom;
+  prom.value = [&](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    const bool good = q.find("good_total") != std::string::npos;
+    if (t == k_now && !complete) return good ? "400" : "500";
+    return steady(q, t);
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now + 600, prom);
+  CHECK(r.errors.empty());
+  CHECK(r.days_stored == 28);
+  CHECK(r.days_provisional == 1);
+  CHECK(r.days_fetched.at("pay").count(last));
+  CHECK(store->daily_series("pay").at(last).total == 500); // used for this run's figures
+  CHECK(store->provisional_days().at("pay") == std::set<std::int64_t>{last});
+
+  // Still inside the margin: asked again, still provisional.
+  prom.seen.clear();
+  PullReport r2 = pull_metrics(repo, *store, no_live, k_now + 1800, prom);
+  CHECK(prom.seen.size() == 2);
+  CHECK(r2.days_provisional == 1);
+  CHECK(store->provisional_days().at("pay") == std::set<std::int64_t>{last});
+
+  // Settled, but the refetch fails: nothing is written, the row stays as it was, still
+  // provisional, and the day is not among those this pull fetched.
+  FakeProm down;
+  down.value = steady;
+  down.fault = [](const std::string&, bool) -> std::optional<HttpResult> {
+    HttpResult h;
+    h.status = 503;
+    h.attempts = 1;
+    h.body = "unavailable";
+    return h;
+  };
+  PullReport r3 = pull_metrics(repo, *store, no_live, k_now + 7200, down);
+  CHECK(down.seen.size() == 2);
+  CHECK_FALSE(r3.errors.empty());
+  CHECK(r3.days_fetched.empty());
+  CHECK(store->daily_series("pay").at(last).total == 500);
+  CHECK(store->provisional_days().at("pay") == std::set<std::int64_t>{last});
+
+  // Settled and answered: the final counts replace it and the mark is cleared.
+  complete = true;
+  prom.seen.clear();
+  PullReport r4 = pull_metrics(repo, *store, no_live, k_now + 7200, prom);
+  CHECK(prom.seen.size() == 2);
+  CHECK(r4.days_stored == 1);
+  CHECK(r4.days_provisional == 0);
+  CHECK(store->daily_series("pay").at(last).total == 1000);
+  CHECK(store->daily_series("pay").at(last).good == 990);
+  CHECK(store->provisional_days().empty());
+}
+
+TEST_CASE("pull: the settle margin is the source's") {
+  Repo repo = make_repo();
+  repo.config.sources[0].settle_s = 300;
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  PullOptions no_live;
+  no_live.live = false;
+  // 10-31 ended 299 s before now: inside a 5-minute margin.
+  CHECK(pull_metrics(repo, *store, no_live, k_now + 299, prom).days_provisional == 1);
+  // 300 s: settled, fetched once more and final.
+  PullReport r = pull_metrics(repo, *store, no_live, k_now + 300, prom);
+  CHECK(r.days_stored == 1);
+  CHECK(r.days_provisional == 0);
+  CHECK(store->provisional_days().empty());
 }
 
 TEST_CASE("pull: a calendar window fetches its longest period, not its nominal length") {

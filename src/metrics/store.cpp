@@ -68,6 +68,10 @@ const std::vector<std::string>& schema_migrations() {
       // files that are gone, by source; without this index each was a scan of the whole table,
       // once per file (an import of 834 files into an empty store took 6 s).
       "CREATE INDEX daily_by_source ON daily (source);",
+      // v4: a day fetched before it had settled (less than the source's `settle` after its end)
+      // is provisional: it is used, and fetched again until a pull finds it settled. Rows of
+      // earlier versions were taken as final, as they were then.
+      "ALTER TABLE daily ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;",
   };
   return migrations;
 }
@@ -284,11 +288,12 @@ void check_daily(const std::string& source, const std::vector<DailyRow>& rows) {
   }
 }
 
-const char* const k_upsert_daily = "INSERT INTO daily (slo, day, source, good, total, fetched_at) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                                   "ON CONFLICT (slo, day, source) DO UPDATE SET "
-                                   "good = excluded.good, total = excluded.total, "
-                                   "fetched_at = excluded.fetched_at";
+const char* const k_upsert_daily =
+    "INSERT INTO daily (slo, day, source, good, total, fetched_at, provisional) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (slo, day, source) DO UPDATE SET "
+    "good = excluded.good, total = excluded.total, "
+    "fetched_at = excluded.fetched_at, provisional = excluded.provisional";
 
 // Winners of a per-source table: for each key the latest fetched_at, then the first source.
 std::string winners_sql(const std::string& columns, const std::string& key,
@@ -432,6 +437,7 @@ void upsert_daily(SQLite::Statement& upsert, const std::string& source, const Da
   upsert.bind(4, row.good);
   upsert.bind(5, row.total);
   upsert.bind(6, fetched_at);
+  upsert.bind(7, static_cast<std::int32_t>(row.provisional ? 1 : 0));
   upsert.exec();
 }
 
@@ -731,7 +737,8 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
       }
     }
     RawStatement stored_rows(db, "SELECT slo, day, good, total FROM daily WHERE source = ?1");
-    RawStatement update(db, "UPDATE daily SET good = ?4, total = ?5, fetched_at = ?6 "
+    RawStatement update(db, "UPDATE daily SET good = ?4, total = ?5, fetched_at = ?6, "
+                            "provisional = 0 "
                             "WHERE slo = ?1 AND day = ?2 AND source = ?3");
     RawStatement remove_row(db, "DELETE FROM daily WHERE slo = ?1 AND day = ?2 AND source = ?3");
     RawStatement record(db, "INSERT INTO csv_file (source, hash, rows, imported_at) "
@@ -962,7 +969,7 @@ std::set<std::int64_t> Store::days_present(const std::string& slo,
   try {
     // The exact name: a prefix would let source 'prom' see the days of 'prom2'.
     SQLite::Statement q(*m_db, "SELECT day FROM daily WHERE slo = ?1 AND source = ?2 "
-                               "ORDER BY day");
+                               "AND provisional = 0 ORDER BY day");
     q.bind(1, slo);
     q.bind(2, source);
     while (q.executeStep()) {
@@ -970,6 +977,24 @@ std::set<std::int64_t> Store::days_present(const std::string& slo,
     }
   } catch (const SQLite::Exception& e) {
     fail("reading stored days", e);
+  }
+  return result;
+}
+
+std::map<std::string, std::set<std::int64_t>> Store::provisional_days() const {
+  std::map<std::string, std::set<std::int64_t>> result;
+  try {
+    // Provisional rows are few (the last day or so of each fetched SLO): find them, then keep
+    // those no other row of their (slo, day) beats by the winner rule of daily_series().
+    SQLite::Statement q(*m_db, "SELECT slo, day FROM daily AS p WHERE provisional = 1 "
+                               "AND typeof(day) = 'integer' AND NOT EXISTS ("
+                               "SELECT 1 FROM daily AS o WHERE o.slo = p.slo AND o.day = p.day "
+                               "AND (o.fetched_at > p.fetched_at OR "
+                               "(o.fetched_at = p.fetched_at AND o.source < p.source)))");
+    while (q.executeStep())
+      result[q.getColumn(0).getString()].insert(q.getColumn(1).getInt64());
+  } catch (const SQLite::Exception& e) {
+    fail("reading provisional days", e);
   }
   return result;
 }

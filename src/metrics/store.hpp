@@ -42,6 +42,9 @@ struct DailyRow {
   std::int64_t day = 0; // days since the epoch
   double good = 0;
   double total = 0;
+  // Fetched less than the source's `settle` after the day's end: the server may not have had all
+  // of it, so a later pull asks for it again. Recorded rows (CSV, `metrics import`) never are.
+  bool provisional = false;
 };
 
 // One day of one golden signal of one service from one source.
@@ -129,9 +132,11 @@ public:
   // The winners of daily_series(slo) over [first_day, last_day], by day.
   std::vector<DailyProvenance> provenance(const std::string& slo, std::int64_t first_day,
                                           std::int64_t last_day) const;
-  // Days of `slo` stored by exactly `source`, so a pull fetches only the closed days the store
-  // lacks.
+  // Days of `slo` stored by exactly `source` and settled (not provisional), so a pull fetches only
+  // the closed days the store lacks and the provisional ones again.
   std::set<std::int64_t> days_present(const std::string& slo, const std::string& source) const;
+  // Per SLO, the days whose winner (daily_series()' rule) is a provisional row.
+  std::map<std::string, std::set<std::int64_t>> provisional_days() const;
 
   // As put_daily(); values must be finite and not negative.
   void put_golden(const std::string& source, const std::vector<GoldenRow>& rows,

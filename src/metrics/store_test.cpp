@@ -252,7 +252,8 @@ TEST_CASE("store: a cache without application_id but with exactly nines' tables 
     // As the first migration leaves it, without the mark.
     Store::open(path)->put_daily("prometheus:prom", {{"s", 3, 9, 10}}, 5);
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("DROP TABLE csv_file; DROP INDEX daily_by_source; PRAGMA user_version = 1; "
+    db.exec("DROP TABLE csv_file; DROP INDEX daily_by_source; "
+            "ALTER TABLE daily DROP COLUMN provisional; PRAGMA user_version = 1; "
             "PRAGMA application_id = 0");
   }
   auto store = Store::open(path);
@@ -752,6 +753,90 @@ TEST_CASE("store: days_present tells which days exactly one source already has")
   CHECK(store->days_present("db", "").empty());
   CHECK(store->days_present("api", "PROMETHEUS:PROM").empty()); // case matters
   CHECK(store->days_present("api", "%").empty());               // no wildcards
+}
+
+TEST_CASE("store: a provisional day is used, not present, and cleared when stored settled") {
+  auto store = Store::open_memory();
+  DailyRow partial{"api", 11, 40, 50};
+  partial.provisional = true;
+  store->put_daily("prometheus:prom", {{"api", 10, 90, 100}, partial}, 100);
+  // Used by the readers as any stored day…
+  CHECK(store->daily_series("api").at(11).total == 50);
+  CHECK(store->daily_series().at("api").at(11).good == 40);
+  // …but not present, so the next pull asks for it again.
+  CHECK(store->days_present("api", "prometheus:prom") == std::set<std::int64_t>{10});
+  CHECK(store->provisional_days() == std::map<std::string, std::set<std::int64_t>>{{"api", {11}}});
+  // Fetched again, still before it settled: replaced, still provisional.
+  DailyRow more = partial;
+  more.good = 70;
+  more.total = 80;
+  store->put_daily("prometheus:prom", {more}, 200);
+  CHECK(store->daily_series("api").at(11).total == 80);
+  CHECK(store->provisional_days().at("api") == std::set<std::int64_t>{11});
+  // Settled: the final counts replace it and the mark is gone.
+  store->put_daily("prometheus:prom", {{"api", 11, 99, 100}}, 300);
+  CHECK(store->daily_series("api").at(11).total == 100);
+  CHECK(store->days_present("api", "prometheus:prom") == std::set<std::int64_t>{10, 11});
+  CHECK(store->provisional_days().empty());
+}
+
+TEST_CASE("store: a provisional row that is not the day's winner marks nothing") {
+  auto store = Store::open_memory();
+  DailyRow partial{"api", 11, 40, 50};
+  partial.provisional = true;
+  store->put_daily("prometheus:prom", {partial}, 100);
+  // A later recorded row wins the day; recorded rows are never provisional.
+  store->import_csv(rows({csv("metrics/a.csv", 2, "api", format_date(11), 95, 100)}), 200);
+  CHECK(store->daily_series("api").at(11).total == 100);
+  CHECK(store->provisional_days().empty());
+  // The source's own row stays provisional, so that source still asks for the day again.
+  CHECK(store->days_present("api", "prometheus:prom").empty());
+}
+
+TEST_CASE("store: a cache of schema version 3 is upgraded in place, its rows kept settled") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  {
+    // The schema as nines wrote it before days could be provisional.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE daily (slo TEXT NOT NULL, day INTEGER NOT NULL, source TEXT NOT NULL,"
+            " good REAL NOT NULL, total REAL NOT NULL, fetched_at INTEGER NOT NULL,"
+            " PRIMARY KEY (slo, day, source)) WITHOUT ROWID;"
+            "CREATE TABLE golden (service TEXT NOT NULL, signal TEXT NOT NULL,"
+            " day INTEGER NOT NULL, source TEXT NOT NULL, value REAL NOT NULL,"
+            " fetched_at INTEGER NOT NULL, PRIMARY KEY (service, signal, day, source))"
+            " WITHOUT ROWID;"
+            "CREATE TABLE fetch_log (source TEXT NOT NULL, query_key TEXT NOT NULL,"
+            " fetched_at INTEGER NOT NULL, ok INTEGER NOT NULL, error TEXT);"
+            "CREATE INDEX fetch_log_by_key ON fetch_log (source, query_key, fetched_at);"
+            "CREATE TABLE csv_file (source TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+            " rows INTEGER NOT NULL, imported_at INTEGER NOT NULL) WITHOUT ROWID;"
+            "CREATE INDEX daily_by_source ON daily (source);"
+            "INSERT INTO daily VALUES ('api', 10, 'prometheus:prom', 90, 100, 5),"
+            " ('api', 11, 'prometheus:prom', 40, 50, 6), ('web', 10, 'csv:metrics/w.csv', 1, 2, 7);"
+            "INSERT INTO golden VALUES ('api', 'traffic', 10, 'prometheus:prom', 4, 5);"
+            "INSERT INTO fetch_log VALUES ('prometheus:prom', 'pull', 6, 1, NULL);"
+            "PRAGMA user_version = 3; PRAGMA application_id = 1313427013;");
+  }
+  auto store = Store::open(path);
+  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == Store::latest_schema_version());
+  const auto all = store->daily_series();
+  REQUIRE(all.size() == 2);
+  CHECK(all.at("api").at(10).good == 90);
+  CHECK(all.at("api").at(11).total == 50);
+  CHECK(all.at("web").at(10).total == 2);
+  CHECK(store->golden_series("api", "traffic").at(10) == 4);
+  CHECK(store->last_success("prometheus:prom", "pull") == 6);
+  // Rows of the old schema were taken as final then, and stay so.
+  CHECK(store->provisional_days().empty());
+  CHECK(store->days_present("api", "prometheus:prom") == std::set<std::int64_t>{10, 11});
+  // The new column works on the upgraded file.
+  DailyRow partial{"api", 12, 1, 2};
+  partial.provisional = true;
+  store->put_daily("prometheus:prom", {partial}, 8);
+  CHECK(store->provisional_days().at("api") == std::set<std::int64_t>{12});
+  CHECK(raw_int(path, "SELECT count(*) FROM daily") == 4);
 }
 
 TEST_CASE("store: the fetch log answers the last successful fetch") {

@@ -440,7 +440,10 @@ struct MetricsSource {
   double timeout_s = 10;
   int concurrency = 8;
   int retries = 3;
-  Loc loc; // its entry under metrics.sources
+  // A day that ended less than this before a pull's now is provisional: the server may not have
+  // ingested all of it yet, so it is stored marked and asked for again by later pulls.
+  double settle_s = 0; // off unless set: SPEC 4.2 fetches a closed day once
+  Loc loc;             // its entry under metrics.sources
 };
 
 struct Config {

@@ -187,10 +187,11 @@ OrderedJson slo_json(const SloFigures& f) {
   j.add("state", f.state.name());
   j.add("burn_rates", burn.take());
   j.add("projected_exhaustion", opt(f.projected_exhaustion));
-  j.add("data", JsonObject(4)
+  j.add("data", JsonObject(5)
                     .add("status", f.data.status)
                     .add("as_of", opt(f.data.as_of))
                     .add("age_days", opt(f.data.age_days))
+                    .add("provisional", f.data.provisional)
                     .add("live_missing", strings(f.data.live_missing))
                     .take());
   // Then everything else a page or a script may want.

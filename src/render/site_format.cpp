@@ -205,7 +205,7 @@ std::string dimension_label(const std::string& d) {
 
 json freshness_of(const DataFreshness& d) {
   std::string text;
-  if (d.status == "stale" && d.age_days) {
+  if (d.status == "stale" && d.age_days && *d.age_days > 0) {
     text = "stale · ";
     text += std::to_string(*d.age_days);
     text += *d.age_days == 1 ? " day old" : " days old";
@@ -214,6 +214,8 @@ json freshness_of(const DataFreshness& d) {
   } else {
     text = d.status;
   }
+  // The last day was fetched before it had settled: its counts may still be short.
+  if (d.provisional) text += " · last day provisional";
   // Fresh days but a failed live fetch: the figures of now are missing, so it does not read fresh.
   std::string status = d.status;
   if (!d.live_missing.empty()) {

@@ -606,6 +606,8 @@ void decode_config(const Node& root, Config& cfg) {
     src.ca_bundle = str(s, "ca_bundle");
     if (auto t = parse_duration_minutes(str(s, "timeout")); t && *t > 0 && *t <= 600)
       src.timeout_s = *t * 60.0;
+    if (auto t = parse_duration_minutes(str(s, "settle")); t && *t > 0 && *t <= 7 * 1440)
+      src.settle_s = *t * 60.0;
     checked(num(s, "concurrency"), 1, 256, src.concurrency);
     checked(num(s, "retries"), 0, 10, src.retries);
     src.loc = s.loc;

@@ -783,6 +783,7 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
         {"nines", {"defaults", "slo_window"}, 400.0 * 1440, "400 days"},
         {"nines", {"metrics", "deadline"}, 24.0 * 60, "24 hours"},
         {"nines", {"metrics", "sources", "*", "timeout"}, 10.0, "10 minutes"},
+        {"nines", {"metrics", "sources", "*", "settle"}, 7.0 * 1440, "7 days"},
     };
     for (const Bound& b : bounds) {
       if (kind != b.kind) continue;

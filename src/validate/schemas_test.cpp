@@ -187,6 +187,17 @@ TEST_CASE("schemas: numeric settings and windows have maximums") {
   REQUIRE(d.size() == 1);
   CHECK(d[0].message.find("24 hours") != std::string::npos);
   CHECK(validate(s, "nines", "metrics:\n  deadline: 90s\n").empty());
+  // A source's settle margin: a duration, at most 7 days, its error at the value.
+  const std::string source = "metrics:\n  sources:\n    - url: http://127.0.0.1:1\n      settle: ";
+  CHECK(validate(s, "nines", source + "2h\n").empty());
+  d = validate(s, "nines", source + "8d\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message ==
+        "field 'metrics.sources[0].settle' has value '8d', over the maximum of 7 days");
+  CHECK(d[0].loc.line == 4);
+  d = validate(s, "nines", source + "an hour\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].loc.line == 4);
 }
 
 TEST_CASE("decode: config numbers are converted with checks, never wrapped") {
@@ -201,6 +212,12 @@ TEST_CASE("decode: config numbers are converted with checks, never wrapped") {
   CHECK(cfg.pull_deadline_s == 120);
   REQUIRE(cfg.sources.size() == 1);
   CHECK(cfg.sources[0].concurrency == 8);
+  CHECK(cfg.sources[0].settle_s == 0); // the default: off
+  Node settle = parse_yaml_string(
+      "metrics:\n  sources:\n    - url: http://127.0.0.1:1\n      settle: 90m\n", diags);
+  Config cfg2;
+  decode_config(settle, cfg2);
+  CHECK(cfg2.sources[0].settle_s == 5400);
 }
 
 TEST_CASE("schemas: valid_part keeps every setting that is valid where it stands") {

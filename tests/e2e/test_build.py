@@ -69,7 +69,7 @@ def test_content_figures(tmp):
     check(d["burn_rates"]["1h"] is None and d["burn_rates"]["6h"] is None,
           "sub-day windows are null without a live source")
     check(d["data"] == {"status": "fresh", "as_of": "2026-11-22", "age_days": 0,
-                        "live_missing": []}, f"driver data {d['data']}")
+                        "provisional": False, "live_missing": []}, f"driver data {d['data']}")
 
     # checkout-api-availability, target 99.95: Σgood 108,239,663 of 108,274,633.
     #   C = (1 − A)/0.0005 = 0.64595 → remaining 35.40 %: warning (25 < R ≤ 50).

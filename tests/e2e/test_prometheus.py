@@ -86,19 +86,20 @@ def increase(s, t_end, seconds):
     return good, good + bad
 
 
-def sample_times():
+def sample_times(until=END):
     """When the file has samples: every day boundary, and every 5 minutes over the last 6 hours.
     Each window the tests query starts and ends on one of these, so increase() sees exactly the
     counts of the step model. (promtool writes one 2-hour block per range holding samples: 35 days
-    of 5-minute samples are 420 blocks and minutes of backfill; this is ~40 blocks.)"""
+    of 5-minute samples are 420 blocks and minutes of backfill; this is ~40 blocks.) With `until`,
+    none after it: a server that has not ingested the rest yet."""
     days = [START + k * DAY for k in range(DAYS + 1)]
     tail = [END - 6 * 3600 + j * STEP for j in range(6 * 3600 // STEP + 1)]
-    return sorted(set(days + tail))
+    return sorted(t for t in set(days + tail) if t <= until)
 
 
-def write_openmetrics(path, services=None):
+def write_openmetrics(path, services=None, until=END):
     """Counters http_requests_total{code, service} at sample_times(), cumulative over the steps."""
-    times = sample_times()
+    times = sample_times(until)
     with open(path, "w") as f:
         f.write("# HELP http_requests Requests served.\n# TYPE http_requests counter\n")
         for s, svc in enumerate(services or SERVICES):
@@ -117,11 +118,11 @@ def write_openmetrics(path, services=None):
 # Processes
 
 
-def start_prometheus(tmp, data, services=None):
-    """Backfills the generated counters (of `services`, default SERVICES) into `data` and serves
-    them; returns (proc, url)."""
+def start_prometheus(tmp, data, services=None, until=END):
+    """Backfills the generated counters (of `services`, default SERVICES; none after `until`) into
+    `data` and serves them; returns (proc, url)."""
     om = os.path.join(tmp, "counters.om")
-    write_openmetrics(om, services)
+    write_openmetrics(om, services, until)
     backfill(om, data)
     return serve_prometheus(tmp, data)
 
@@ -163,11 +164,13 @@ def nines(*args, token=TOKEN, timeout=180):
 # Content repositories
 
 
-def make_repo(root, url, slis, timeout="10s", retries=2, concurrency=4, golden=True):
+def make_repo(root, url, slis, timeout="10s", retries=2, concurrency=4, golden=True,
+              settle=None):
     """A repo with services pay-api and cart-api, SLIs `slis` (name → (good, total)), SLOs
     pay-availability (99.9, alerts 5m/1h and 30m/6h) and cart-availability (99.5)."""
     traffic = 'sum(increase(http_requests_total{service="{{service}}"}[1d]))'
     golden_yaml = f"  golden_signals:\n    traffic: '{traffic}'\n" if golden else ""
+    settle_yaml = f"      settle: {settle}\n" if settle else ""
     write(os.path.join(root, "nines.yaml"), f"""title: Live metrics test
 teams:
   payments:
@@ -182,7 +185,7 @@ metrics:
       timeout: {timeout}
       retries: {retries}
       concurrency: {concurrency}
-{golden_yaml}""")
+{settle_yaml}{golden_yaml}""")
     for svc in SERVICES:
         write(os.path.join(root, "services", svc + ".yaml"),
               f"service:\n  name: {svc}\n  tier: critical\n  type: api\n  owner_team: payments\n")
@@ -361,6 +364,7 @@ def test_real_prometheus(tmp, url):
     con.close()
     check(log == [("prometheus:prom", 1, None)] * 2,
           f"real: one clean pull logged per build: {log}")
+    # No settle margin by default: 2026-10-31 ended at now and was fetched once, final (SPEC 4.2).
     code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", "2026-11-01T06:00:00Z")
     check(code == 0 and "pulled 0 queries (0 failed)" in stdout,
           f"real: nothing left to fetch later that day: {stdout!r}")
@@ -382,6 +386,90 @@ def test_real_prometheus(tmp, url):
           all(close(again[d][3], increase(0, (d + 1) * DAY, DAY)[0]) for d in window),
           "real: the refetched days are right")
     no_token_anywhere("real pull", [stdout, stderr], [os.path.join(repo, ".nines")])
+
+
+def daily_rows_with_mark(root):
+    """(slo, day) → (good, total, provisional) of the store's daily table."""
+    con = sqlite3.connect(os.path.join(root, ".nines", "cache.db"))
+    try:
+        return {(r[0], r[1]): r[2:] for r in
+                con.execute("SELECT slo, day, good, total, provisional FROM daily")}
+    finally:
+        con.close()
+
+
+def test_provisional(tmp, full_url):
+    """A day closed less than the source's settle margin ago is used, marked provisional, and
+    fetched again until a pull finds it settled (docs/metrics.md, "Provisional days")."""
+    sub = os.path.join(tmp, "partial")
+    os.makedirs(sub, exist_ok=True)
+    # The server ten minutes after 2026-10-31 ended has the day only up to 20:00.
+    proc, partial_url = start_prometheus(sub, os.path.join(sub, "tsdb"), until=END - 4 * 3600)
+    try:
+        repo = os.path.join(tmp, "provisional")
+        make_repo(repo, partial_url, {"pay-success": COUNTER_SLI, "cart-success": WINDOW_SLI},
+                  retries=0, golden=False, settle="1h")
+        last = END // DAY - 1  # 2026-10-31
+        out = os.path.join(tmp, "provisional-site")
+        code, _, stderr, _ = nines("build", repo, "-o", out, "--now", "2026-11-01T00:10:00Z")
+        check(code == 0, f"provisional: build exits 0 ({code}): {stderr[-1500:]}")
+        rows = daily_rows_with_mark(repo)
+        for slo, s in (("pay-availability", 0), ("cart-availability", 1)):
+            good, total = increase(s, END, DAY)
+            r = rows.get((slo, last))
+            check(r is not None and r[2] == 1 and 0 < r[1] < total and r[0] <= r[1],
+                  f"provisional: {slo} 2026-10-31 stored short and marked: {r} of {total}")
+            earlier = rows.get((slo, last - 1))
+            check(earlier is not None and earlier[2] == 0 and
+                  close(earlier[1], increase(s, END - DAY, DAY)[1]),
+                  f"provisional: {slo} 2026-10-30 is whole and settled: {earlier}")
+            f = slos_json(out)[slo]["data"]
+            check(f["as_of"] == "2026-10-31" and f["provisional"] is True and
+                  f["status"] == "fresh", f"provisional: {slo} uses the day, fetched now: {f}")
+
+        # Two hours later the refetch fails: nothing written, the day stays provisional and used,
+        # and the figure, resting on a day nobody could check, is not fresh.
+        set_url(repo, f"http://127.0.0.1:{free_port()}")
+        out_down = os.path.join(tmp, "provisional-down")
+        code, _, stderr, _ = nines("build", repo, "-o", out_down, "--now", "2026-11-01T02:10:00Z")
+        check(code == 0 and "metrics-fetch" in stderr,
+              f"provisional: a build with the source down exits 0 and warns ({code})")
+        check(daily_rows_with_mark(repo) == rows, "provisional: a failed refetch writes nothing")
+        for slo, f in slos_json(out_down).items():
+            check(f["data"]["as_of"] == "2026-10-31" and f["data"]["provisional"] is True and
+                  f["data"]["status"] == "stale",
+                  f"provisional: {slo} is stale on an unconfirmed provisional day: {f['data']}")
+        code, _, stderr, _ = nines("build", repo, "-o", out_down + "-strict", "--now",
+                                   "2026-11-01T02:10:00Z", "--strict")
+        check(code == 3 and "pay-availability (stale)" in stderr,
+              f"provisional: --strict names the unconfirmed day ({code}): {stderr[-800:]}")
+
+        # The rest is in (the server with the whole day): the next pull asks for that day alone,
+        # finds it settled, stores the full counts and clears the mark.
+        set_url(repo, full_url)
+        code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", "2026-11-01T02:10:00Z")
+        check(code == 0 and "pulled 4 queries (0 failed)" in stdout,
+              f"provisional: the settled pull asks for the one day of each SLO: {stdout!r} "
+              f"{stderr[-800:]}")
+        after = daily_rows_with_mark(repo)
+        for slo, s in (("pay-availability", 0), ("cart-availability", 1)):
+            good, total = increase(s, END, DAY)
+            r = after.get((slo, last))
+            check(r is not None and r[2] == 0 and close(r[0], good) and close(r[1], total),
+                  f"provisional: {slo} 2026-10-31 now has the full counts: {r} = ({good}, {total})")
+        check({k: v for k, v in after.items() if k[1] != last} ==
+              {k: v for k, v in rows.items() if k[1] != last},
+              "provisional: the settled days were not fetched again")
+        code, stdout, _, _ = nines("metrics", "pull", repo, "--now", "2026-11-01T03:00:00Z")
+        check(code == 0 and "pulled 0 queries (0 failed)" in stdout,
+              f"provisional: nothing left to fetch once settled: {stdout!r}")
+        out2 = os.path.join(tmp, "provisional-site-2")
+        code, _, stderr, _ = nines("build", repo, "-o", out2, "--now", "2026-11-01T03:00:00Z")
+        for slo, f in slos_json(out2).items():
+            check(f["data"]["provisional"] is False and f["data"]["status"] == "fresh",
+                  f"provisional: {slo} is settled and fresh: {f['data']}")
+    finally:
+        stop(proc)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -497,7 +585,9 @@ def test_down_is_deterministic(tmp):
     """SPEC 2: with a fixed now and the same input, builds are byte-identical, also when the
     backend is down: which requests give up first (retry jitter, completion order) must not show."""
     down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    for name, seed_now in (("det-days", SEED_NOW), ("det-live", NOW)):
+    # det-live is seeded an hour after the last day closed, so that day is settled, not
+    # provisional (docs/metrics.md), and not asked for again.
+    for name, seed_now in (("det-days", SEED_NOW), ("det-live", "2026-11-01T01:00:00Z")):
         # det-days: days and live windows are asked for; det-live: the store has every closed
         # day, so only the live windows are.
         repo = os.path.join(tmp, name)
@@ -765,6 +855,7 @@ def main():
             try:
                 proc, url = start_prometheus(tmp, os.path.join(tmp, "tsdb"))
                 test_real_prometheus(tmp, url)
+                test_provisional(tmp, url)
             except Exception as e:
                 check(False, f"real Prometheus: {type(e).__name__}: {e}")
             finally:
