@@ -594,6 +594,7 @@ void decode_config(const Node& root, Config& cfg) {
   cfg.output_loc = at(root, "output").loc;
   const Node& d = at(root, "defaults");
   if (std::string w = str(d, "slo_window"); !w.empty()) cfg.default_slo_window = w;
+  cfg.default_slo_window_loc = at(d, "slo_window").loc;
   cfg.default_policy = str(d, "error_budget_policy");
   cfg.default_policy_loc = at(d, "error_budget_policy").loc;
   checked(num(d, "stale_after_days"), 1, 3650, cfg.stale_after_days);
