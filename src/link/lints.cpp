@@ -65,10 +65,12 @@ void lint_sla(const Slo& slo, DiagBag& diags) {
               "the internal SLO must be stricter than the external SLA (typically by 0.1-0.5%)");
 }
 
-// A native target is a percentage (SPEC 1.3); one below 1 is almost always an OpenSLO-style ratio
-// (0.999 for 99.9), which would give a budget of about 99% and read healthy for ever.
+// A native target is a percentage (SPEC 1.3); one from 0.5 up to 1 is almost always an
+// OpenSLO-style ratio (0.999 for 99.9), which would give a budget of about 99% and read healthy
+// for ever. Smaller ones (0.001) would be ratios of a target nobody sets: a deliberate tiny
+// percentage is left alone.
 void lint_target_ratio(const Slo& slo, DiagBag& diags) {
-  if (!slo.meta.dialect.empty() || !(slo.target > 0 && slo.target < 1)) return;
+  if (!slo.meta.dialect.empty() || !(slo.target >= 0.5 && slo.target < 1)) return;
   const std::string written = shortest_text(slo.target);
   diags.warning(slo.meta.file, slo.target_loc, "slo-target-ratio",
                 "target " + written + " is a percentage: " + written + "% — did you mean " +

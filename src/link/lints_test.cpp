@@ -245,10 +245,12 @@ TEST_CASE("slo-target-ratio: a native target below 1 is a ratio written as a per
   CHECK(found[0].loc.line == 5);
   CHECK(found[0].loc.col == 11);
   CHECK(found[0].message == "target 0.999 is a percentage: 0.999% — did you mean 99.9?");
-  // A percentage, and an OpenSLO ratio (converted to a percentage), are not judged.
+  // A percentage, a tiny percentage no ratio would mean (0.001), and an OpenSLO ratio
+  // (converted to a percentage) are not judged.
   repo.slos[0].target = 99.9;
+  repo.slos.push_back(make_slo("t", "svc", 0.001));
   repo.slos.push_back(make_slo("o", "svc", 0.5));
-  repo.slos[1].meta.dialect = "openslo";
+  repo.slos[2].meta.dialect = "openslo";
   for (const auto& d : lint(repo))
     CHECK(d.rule != "slo-target-ratio");
 }
