@@ -200,6 +200,16 @@ void read_config(Context& c) {
                       "cannot parse as_of '" + run.repo.config.as_of + "'; the clock is used",
                       "use an ISO 8601 time such as 2026-11-01T00:00:00Z");
   }
+  // A default window of part days is one error at the setting, which keeps its default (28d),
+  // not one at every SLO that would inherit it.
+  if (auto w = parse_duration_minutes(run.repo.config.default_slo_window);
+      w && (*w < 1440.0 || std::fmod(*w, 1440.0) != 0.0)) {
+    run.diags.error("nines.yaml", run.repo.config.default_slo_window_loc, "slo-window",
+                    "defaults.slo_window '" + run.repo.config.default_slo_window +
+                        "' is not a whole number of days; 28d is used",
+                    "budgets are computed over whole days, e.g. 28d or 30d");
+    run.repo.config.default_slo_window = Config{}.default_slo_window;
+  }
   run.diags.set_overrides(run.repo.config.rules);
   if (auto offset = utc_offset(run.repo.config.timezone, run.now)) {
     run.local_now = run.now + *offset;

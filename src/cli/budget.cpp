@@ -40,6 +40,12 @@ std::string fmt_exhaust(const AlertFigures& a) {
   return "—";
 }
 
+// The projected exhaustion as the pages say it: a date, the text for one after 9999-12-31, or "—".
+std::string exhaustion_text(const SloFigures& f) {
+  if (f.exhaustion_beyond) return std::string(k_exhaustion_beyond_text);
+  return f.projected_exhaustion.value_or("—");
+}
+
 std::string fmt_data(const DataFreshness& d) {
   if (!d.as_of) return d.status;
   return d.status + " " + *d.as_of;
@@ -51,7 +57,7 @@ void print_list(std::ostream& out, const std::vector<const SloFigures*>& slos) {
   for (const auto* f : slos)
     t.add({f->id, f->service, fmt_target(f->target), attainment_text(pct(f->attainment), f->target),
            percent_against(pct(f->remaining), 0), paint(f->state.name()), fmt_num(burn(*f, "24h")),
-           f->projected_exhaustion.value_or("—"), fmt_data(f->data)});
+           exhaustion_text(*f), fmt_data(f->data)});
   t.print(out);
 }
 
@@ -69,12 +75,11 @@ void print_detail(std::ostream& out, const SloFigures& f) {
                    std::to_string(f.coverage.days_with_data) + "/" +
                    std::to_string(f.coverage.window_days) + " days with data)");
   kv("allowed bad minutes",
-     amount_text(f.allowed_bad_minutes, 1) + " min (budget " + error_budget_text(f.target) + "%)");
+     budget_minutes_text(f.allowed_bad_minutes) + " (budget " + error_budget_text(f.target) + "%)");
   kv("attainment", attainment_text(pct(f.attainment), f.target));
   kv("budget consumed", consumed_text(pct(f.consumed)));
   kv("budget remaining", percent_against(pct(f.remaining), 0));
-  kv("bad minutes spent",
-     fmt_num(f.bad_minutes, 1) + " of " + amount_text(f.allowed_bad_minutes, 1) + " min");
+  kv("bad minutes spent", bad_minutes_text(f.bad_minutes, f.allowed_bad_minutes));
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   std::string state = paint(f.state.name()) + " (policy " + policy + ", " + f.state.policy_source;
   if (!f.state.condition.empty())
@@ -93,7 +98,7 @@ void print_detail(std::ostream& out, const SloFigures& f) {
     rates += std::string(w) + " " + fmt_num(burn(f, w));
   }
   kv("burn rates", rates);
-  kv("projected exhaustion", f.projected_exhaustion.value_or("—"));
+  kv("projected exhaustion", exhaustion_text(f));
   std::string data = f.data.status;
   if (f.data.as_of) data += ", as of " + *f.data.as_of;
   if (f.data.age_days) data += " (" + plural(*f.data.age_days, "day") + " old)";

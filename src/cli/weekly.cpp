@@ -98,7 +98,9 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
           << fmt_pct(pct(w.consumed)) << " | "
           << burn_rate_text(w.burn_rates.count("24h") ? w.burn_rates.at("24h") : std::nullopt)
           << " | " << or_dash(incidents) << " | " << top << " | "
-          << w.projected_exhaustion.value_or("—") << " |\n";
+          << (w.exhaustion_beyond ? std::string(k_exhaustion_beyond_text)
+                                  : w.projected_exhaustion.value_or("—"))
+          << " |\n";
     }
   }
   out << "\n### Burn-rate alerts this week\n\n";

@@ -368,12 +368,12 @@ std::vector<SloMonth> frozen_slos(const json& rows) {
 
 std::optional<double> attainment_pct(const SloMonth& m) {
   if (m.frozen_attainment_pct) return m.frozen_attainment_pct;
-  return m.attainment ? std::optional<double>(*m.attainment * 100.0) : std::nullopt;
+  return pct(m.attainment);
 }
 
 std::optional<double> consumed_pct(const SloMonth& m) {
   if (m.frozen_consumed_pct) return m.frozen_consumed_pct;
-  return m.consumed ? std::optional<double>(*m.consumed * 100.0) : std::nullopt;
+  return pct(m.consumed);
 }
 
 // A frozen report (`nines report --freeze`) holds the figures as they were when the month closed.

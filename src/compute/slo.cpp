@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string_view>
 
 namespace nines {
@@ -22,9 +23,6 @@ namespace {
 
 // Whole-day windows are read from daily data; the rest need a live source.
 constexpr double k_minutes_per_day = 1440.0;
-// Percentage-point tolerance for boundary comparisons, so that decimal targets written as 99.9 do
-// not flip a state at an exact decimal boundary through binary rounding. Figures stay unrounded.
-constexpr double k_pct_tolerance = 1e-9;
 
 std::optional<double> live_burn(const LiveWindows* live, double minutes, double b) {
   if (!live) return std::nullopt;
@@ -40,7 +38,7 @@ std::optional<double> daily_burn(const DailySeries* series, std::int64_t today, 
                                  double b) {
   RangeTotals t = sum_range(series, today - days, today - 1);
   if (t.days_with_data == 0) return std::nullopt;
-  return burn_rate(t.good, t.total, b);
+  return bad_burn_rate(t.bad, t.total, b);
 }
 
 // Burn over a trailing window of `minutes`: whole days from the daily data (the last closed days,
@@ -81,6 +79,17 @@ void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_
   f.good_slices = good;
   f.attainment =
       slo.budgeting == "Timeslices" ? static_cast<double>(good) / slices : ratios / slices;
+}
+
+// C, R and the bad minutes from the consumed fraction, as published: the consumed percentage at
+// pct()'s rounding point and R = 100 − that, so a budget spent exactly is R = 0 (not a residue
+// of 1e-14) and a budget at exactly 25% left reads 25, whatever binary made of the division.
+void set_budget(SloFigures& f, double consumed) {
+  f.status = "ok";
+  const double consumed_pct = *pct(consumed);
+  f.consumed = consumed_pct / 100.0;
+  f.remaining = (100.0 - consumed_pct) / 100.0;
+  f.bad_minutes = published_figure(consumed_pct * f.allowed_bad_minutes / 100.0);
 }
 
 } // namespace
@@ -176,7 +185,7 @@ std::map<std::string, DailySeries> series_from_csv(const Repo& repo) {
 
 std::optional<double> pct(std::optional<double> fraction) {
   if (!fraction) return std::nullopt;
-  return *fraction * 100.0;
+  return published_figure(*fraction * 100.0);
 }
 
 double budget_fraction(double target_pct) {
@@ -197,13 +206,18 @@ double budget_fraction(double target_pct) {
 }
 
 double allowed_bad_minutes(double target_pct, double window_days) {
-  return window_days * k_minutes_per_day * budget_fraction(target_pct);
+  return published_figure(window_days * k_minutes_per_day * budget_fraction(target_pct));
 }
 
 std::optional<double> burn_rate(double good, double total, double budget_frac) {
-  if (!(total > 0) || good < 0 || good > total || !(budget_frac > 0)) return std::nullopt;
+  if (good < 0 || good > total) return std::nullopt;
   // (1 − good/total)/b computed from the bad count keeps whole-number inputs exact.
-  return (total - good) / total / budget_frac;
+  return bad_burn_rate(total - good, total, budget_frac);
+}
+
+std::optional<double> bad_burn_rate(double bad, double total, double budget_frac) {
+  if (!(total > 0) || bad < 0 || bad > total || !(budget_frac > 0)) return std::nullopt;
+  return bad / total / budget_frac;
 }
 
 double budget_consumed_when_fires(double burn, double long_window_min, double window_days) {
@@ -271,15 +285,22 @@ bool service_has_policy(const Repo& repo, const std::string& service) {
 }
 
 RangeTotals sum_range(const DailySeries* series, std::int64_t first_day, std::int64_t last_day) {
+  static_assert(std::numeric_limits<long double>::digits >= 64,
+                "window sums need a long double that adds daily counts of up to 2^53 exactly");
   RangeTotals t;
   if (!series || first_day > last_day) return t;
+  long double good = 0, total = 0, bad = 0;
   for (auto it = series->lower_bound(first_day); it != series->end() && it->first <= last_day;
        ++it) {
     if (!usable(it->second)) continue; // zero-traffic days are no data for that day
-    t.good += it->second.good;
-    t.total += it->second.total;
+    good += it->second.good;
+    total += it->second.total;
+    bad += it->second.total - it->second.good;
     ++t.days_with_data;
   }
+  t.good = static_cast<double>(good);
+  t.total = static_cast<double>(total);
+  t.bad = static_cast<double>(bad);
   return t;
 }
 
@@ -392,23 +413,13 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
                          " needs data finer than the daily values nines keeps";
     } else {
       timeslice_attainment(slo, series, first, window_last, f);
-      if (f.attainment && b > 0) {
-        f.status = "ok";
-        f.consumed = (1.0 - *f.attainment) / b;
-        f.remaining = 1.0 - *f.consumed;
-        f.bad_minutes = *f.consumed * f.allowed_bad_minutes;
-      }
+      if (f.attainment && b > 0) set_budget(f, (1.0 - *f.attainment) / b);
     }
   } else if (t.days_with_data > 0) {
     f.good = t.good;
     f.total = t.total;
     f.attainment = t.good / t.total;
-    if (b > 0) {
-      f.status = "ok";
-      f.consumed = (t.total - t.good) / t.total / b;
-      f.remaining = 1.0 - *f.consumed;
-      f.bad_minutes = *f.consumed * f.allowed_bad_minutes;
-    }
+    if (b > 0) set_budget(f, t.bad / t.total / b);
   }
 
   // Burn rates are rates of bad events: an occurrences figure, so null for the slice methods.
@@ -445,15 +456,19 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     f.alerts.push_back(std::move(af));
   }
 
-  // projected exhaustion = now + R·W/B24h (W the window_days shown), when B24h > 0 and R > 0. R > 0
-  // with the budget bands' tolerance: a remaining budget within 1e-9 points of 0 is a float residue
-  // of an exactly spent budget (state exhausted), not budget left to run out of.
+  // projected exhaustion = now + R·W/B24h (W the window_days shown), when B24h > 0 and R > 0, R as
+  // published (set_budget): an exactly spent budget is 0 there (state exhausted), never a float
+  // residue of budget left to run out of.
   const auto& b24 = f.burn_rates["24h"];
-  if (f.remaining && *f.remaining * 100.0 > k_pct_tolerance && b24 && *b24 > 0) {
+  if (f.remaining && *pct(f.remaining) > 0 && b24 && *b24 > 0) {
     // The instant, to the second (finer than any figure shown), then its UTC day.
     const double seconds = *f.remaining * f.window_days * 86400.0 / *b24;
-    if (seconds < 1e15) // beyond any calendar we can print
-      f.projected_exhaustion = format_date(day_of(now + std::llround(seconds)));
+    const std::int64_t last_iso = days_from_civil(9999, 12, 31);
+    const std::int64_t day = seconds < 1e15 ? day_of(now + std::llround(seconds)) : last_iso + 1;
+    if (day <= last_iso)
+      f.projected_exhaustion = format_date(day);
+    else
+      f.exhaustion_beyond = true;
   }
 
   // The budget state, from the policy that applies (or the seed's).
@@ -473,13 +488,16 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   if (!f.remaining) {
     f.state.level = BudgetState::Missing;
   } else {
-    const double r = *f.remaining * 100.0;
+    // The published remaining budget (pct), so a reader applying the policy's bounds to the API's
+    // budget_remaining_pct gets this state.
+    const double r = *pct(f.remaining);
+    // Where a policy's states overlap (a policy-overlap error), the strictest that matches
+    // applies, whatever their order: never a lenient state for a budget a stricter one names.
     const PolicyState* match = nullptr;
     for (const auto& s : policy->states)
-      if (condition_matches(s.condition, r)) {
+      if (condition_matches(s.condition, r) &&
+          (!match || budget_state_rank(s.state) > budget_state_rank(match->state)))
         match = &s;
-        break;
-      }
     if (match) {
       f.state.level = match->state;
       f.state.condition = match->condition.text;

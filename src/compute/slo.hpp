@@ -34,6 +34,9 @@ double budget_fraction(double target_pct);
 double allowed_bad_minutes(double target_pct, double window_days);
 // (1 − A)/b for good/total events; nullopt when total ≤ 0, good > total or b ≤ 0.
 std::optional<double> burn_rate(double good, double total, double budget_frac);
+// The same from the bad count (total − good), for sums where good and total are too close for a
+// double to tell apart (RangeTotals::bad); nullopt when total ≤ 0, bad < 0 or b ≤ 0.
+std::optional<double> bad_burn_rate(double bad, double total, double budget_frac);
 // Budget spent by an alert that fires at burn B over long window L: B·L/W.
 double budget_consumed_when_fires(double burn, double long_window_min, double window_days);
 // Time to spend the whole budget at burn B: W/B (days); nullopt when B ≤ 0.
@@ -112,7 +115,10 @@ struct SloFigures {
   BudgetStateFigure state;
   std::map<std::string, std::optional<double>> burn_rates; // "1h", "6h", "24h", "3d"
   std::vector<AlertFigures> alerts;
-  std::optional<std::string> projected_exhaustion; // YYYY-MM-DD
+  std::optional<std::string> projected_exhaustion; // YYYY-MM-DD, at most k_last_iso_date
+  // The projection falls after k_last_iso_date: projected_exhaustion is null (SPEC 5: an ISO
+  // date or null) and people read k_exhaustion_beyond_text.
+  bool exhaustion_beyond = false;
   DataFreshness data;
   Coverage coverage;
   std::string window_kind = "rolling";         // rolling | calendar
@@ -121,6 +127,11 @@ struct SloFigures {
   std::optional<std::string> missing_reason;   // why attainment is null although data may exist
   std::vector<AlertPolicySpec> alert_policies; // OpenSLO's, as read (shown, not computed)
 };
+
+// The last day a projected exhaustion is published as (four-digit years are what ISO 8601 and its
+// parsers agree on), and what the pages and the terminal say for a projection after it.
+inline constexpr std::string_view k_last_iso_date = "9999-12-31";
+inline constexpr std::string_view k_exhaustion_beyond_text = "not before 9999-12-31";
 
 // The calendar period of an SLO's calendar-aligned window that holds `day` (days since the
 // epoch): its first and last day. Periods are `count` units long ("d", "w", "M", "Q", "Y") and
@@ -145,9 +156,13 @@ std::vector<SloFigures> compute_slos(const Repo& repo,
                                      const std::map<std::string, LiveWindows>& live,
                                      std::int64_t now, int jobs = 1);
 
-// Sums of usable days (total > 0, good ≤ total) in [first_day, last_day], inclusive.
+// Sums of usable days (total > 0, good ≤ total) in [first_day, last_day], inclusive. The sums are
+// taken in long double (64 bits of mantissa or more), where the daily counts, each at most 2^53,
+// add up exactly for any window, and rounded once; `bad` sums each day's total − good, so a window
+// whose totals pass 2^53 still holds its bad events (a burn rate above 0, never 100% attainment
+// for want of a double's digits).
 struct RangeTotals {
-  double good = 0, total = 0;
+  double good = 0, total = 0, bad = 0;
   int days_with_data = 0;
 };
 RangeTotals sum_range(const DailySeries* series, std::int64_t first_day, std::int64_t last_day);

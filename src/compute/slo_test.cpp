@@ -1,6 +1,7 @@
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
 #include "model/budget.hpp"
+#include "model/numbers.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>
@@ -423,6 +424,80 @@ TEST_SUITE("compute.slo") {
     CHECK(f.state.seed_band);
     CHECK(f.state.condition == "remaining_budget 25-50%");
     CHECK(f.state.policy == "strict");
+  }
+
+  TEST_CASE("where a policy's states overlap, the strictest that matches applies") {
+    Repo repo;
+    Policy p;
+    p.meta = meta("error_budget_policy", "loose");
+    p.service = ref("svc");
+    for (auto [state, cond] : {std::pair{BudgetState::Healthy, "remaining_budget > -10%"},
+                               {BudgetState::Warning, "remaining_budget 25-50%"},
+                               {BudgetState::Critical, "remaining_budget 0-25%"},
+                               {BudgetState::Exhausted, "remaining_budget <= 0"}}) {
+      PolicyState st;
+      st.state = state;
+      st.condition = *parse_budget_condition(cond);
+      st.actions = {std::string(budget_state_name(state))};
+      p.states.push_back(st);
+    }
+    repo.policies.push_back(p);
+    Slo s = slo("api", "svc", 99.9);
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 100000, 105); // C = 105%, R = -5%
+    auto f = figures(repo, s, &d);
+    CHECK(f.state.name() == "exhausted");
+    CHECK(f.state.actions == std::vector<std::string>{"exhausted"});
+    CHECK(f.state.condition == "remaining_budget <= 0");
+    fill(d, "2026-10-04", "2026-10-31", 100000, 60); // R = 40%: healthy and warning match
+    CHECK(figures(repo, s, &d).state.name() == "warning");
+  }
+
+  TEST_CASE("published figures carry no binary noise, and the state is read from them") {
+    // The true R is exactly 25%: 75 bad of a million a day at 99.99%.
+    Repo repo;
+    Slo s = slo("a", "svc", 99.99);
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1'000'000, 75);
+    auto f = figures(repo, s, &d);
+    CHECK(*pct(f.attainment) == 99.9925);
+    CHECK(*pct(f.consumed) == 75);
+    CHECK(*pct(f.remaining) == 25);
+    CHECK(*f.bad_minutes == 3.024);
+    CHECK(f.state.name() == "critical"); // the seed's 0-25%: R as published is 25
+    // A 0.999% target: its allowed minutes are 28·1440·0.99001, written as the decimal it is.
+    CHECK(figures(repo, slo("r", "svc", 0.999), &d).allowed_bad_minutes == 39917.2032);
+    CHECK(published_figure(25.00000000000001) == 25);
+    CHECK(published_figure(-4.999999999999982) == -5);
+  }
+
+  TEST_CASE("a projected exhaustion after 9999-12-31 is null, and says so") {
+    Repo repo;
+    Slo s = slo("b", "svc", 50);
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1'000'000, 4); // R·W/B24h: about 3.5 million days
+    auto f = figures(repo, s, &d);
+    CHECK_FALSE(f.projected_exhaustion);
+    CHECK(f.exhaustion_beyond);
+    fill(d, "2026-10-04", "2026-10-31", 1'000'000, 400'000); // well within: a date, no flag
+    f = figures(repo, s, &d);
+    CHECK(f.projected_exhaustion);
+    CHECK_FALSE(f.exhaustion_beyond);
+  }
+
+  TEST_CASE("window sums past 2^53 keep their bad events") {
+    Repo repo;
+    Slo s = slo("a", "svc", 50);
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-30", 9e15, 0);
+    fill(d, "2026-10-31", "2026-10-31", 9e15, 1);
+    auto f = figures(repo, s, &d);
+    REQUIRE(f.burn_rates["3d"]);
+    REQUIRE(f.burn_rates["24h"]);
+    CHECK(*f.burn_rates["3d"] > 0);
+    CHECK(*f.burn_rates["3d"] == doctest::Approx(*f.burn_rates["24h"] / 3));
+    CHECK(*f.consumed > 0);
+    CHECK(sum_range(&d, day("2026-10-04"), day("2026-10-31")).bad == 1);
   }
 
   TEST_CASE("compute_slos pairs each SLO with its series") {

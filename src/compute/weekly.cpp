@@ -177,6 +177,7 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
   w.trend = budget_trend(w.remaining_change);
   w.state = end.state.level;
   w.projected_exhaustion = end.projected_exhaustion;
+  w.exhaustion_beyond = end.exhaustion_beyond;
   for (const char* label : {"1h", "6h", "24h"}) {
     auto it = end.burn_rates.find(label);
     w.burn_rates[label] = it == end.burn_rates.end() ? std::nullopt : it->second;

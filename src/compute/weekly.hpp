@@ -89,6 +89,7 @@ struct BudgetWeek {
   std::vector<WeekIncident> incidents;
   std::optional<ErrorContributor> top_contributor;
   std::optional<std::string> projected_exhaustion;
+  bool exhaustion_beyond = false; // SloFigures::exhaustion_beyond at the week's end
   std::vector<AlertWeek> alerts;
 };
 

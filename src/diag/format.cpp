@@ -30,6 +30,10 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"policy-condition", "An error budget policy condition cannot be parsed."},
       {"policy-gap",
        "An error budget policy's states leave a range of remaining budget uncovered."},
+      {"policy-overlap",
+       "Two states of an error budget policy both match a range of remaining budget."},
+      {"slo-target-ratio", "A native SLO target below 1, a ratio written where a percentage "
+                           "belongs."},
       {"slo-window", "An SLO window is not a whole number of days."},
       {"maintenance-window", "A maintenance window's start or end cannot be read, or it ends "
                              "before it starts."},

@@ -1,6 +1,7 @@
 #include "link/link.hpp"
 
 #include "model/kinds.hpp"
+#include "model/numbers.hpp"
 
 #include <map>
 #include <set>
@@ -82,12 +83,14 @@ void check_page_ids(const std::vector<T>& docs, const std::string& what, const s
   }
 }
 
+// `more` follows the id in the message: " (and 30 more rows)" for a reference repeated in a file.
 void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& diags,
-           const std::string& hint = {}) {
+           const std::string& hint = {}, const std::string& more = {}) {
   if (r.empty() || set.has(r.id) || !set.judged) return;
   if (set.failed && set.failed->count(r.id)) return; // its own error says enough
   diags.error(file, r.loc, "unknown-reference",
-              "unknown " + set.what + " '" + r.id + "'" + did_you_mean(r.id, set.list), hint);
+              "unknown " + set.what + " '" + r.id + "'" + more + did_you_mean(r.id, set.list),
+              hint);
 }
 
 void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string& file,
@@ -105,9 +108,22 @@ void check_csv_rows(const IdSet& slos, const Repo& repo, const Repo& rows, DiagB
   std::vector<bool> known(rows.csv_slos.size());
   for (std::size_t i = 0; i < known.size(); ++i)
     known[i] = slos.has(rows.csv_slos[i]);
+  // One error per file and unknown id, at its first row: a month of rows of a misspelt id is one
+  // mistake, not 31.
+  std::map<std::pair<std::string_view, std::uint32_t>, std::pair<const CsvRow*, std::size_t>>
+      unknown;
   for (const auto& row : rows.csv_rows)
-    if (!known[row.slo])
-      check(slos, Ref{rows.csv_slo(row), Loc{row.line, 1}}, rows.csv_file(row), diags);
+    if (!known[row.slo]) {
+      auto it =
+          unknown.try_emplace({rows.csv_file(row), row.slo}, std::pair{&row, std::size_t{0}}).first;
+      ++it->second.second;
+    }
+  for (const auto& [key, first] : unknown) {
+    const auto& [row, count] = first;
+    const std::string more =
+        count > 1 ? " (and " + plural(static_cast<long long>(count - 1), "more row") + ")" : "";
+    check(slos, Ref{rows.csv_slo(*row), Loc{row->line, 1}}, rows.csv_file(*row), diags, {}, more);
+  }
 }
 
 } // namespace

@@ -65,6 +65,19 @@ void lint_sla(const Slo& slo, DiagBag& diags) {
               "the internal SLO must be stricter than the external SLA (typically by 0.1-0.5%)");
 }
 
+// A native target is a percentage (SPEC 1.3); one from 0.5 up to 1 is almost always an
+// OpenSLO-style ratio (0.999 for 99.9), which would give a budget of about 99% and read healthy
+// for ever. Smaller ones (0.001) would be ratios of a target nobody sets: a deliberate tiny
+// percentage is left alone.
+void lint_target_ratio(const Slo& slo, DiagBag& diags) {
+  if (!slo.meta.dialect.empty() || !(slo.target >= 0.5 && slo.target < 1)) return;
+  const std::string written = shortest_text(slo.target);
+  diags.warning(slo.meta.file, slo.target_loc, "slo-target-ratio",
+                "target " + written + " is a percentage: " + written + "% — did you mean " +
+                    shortest_text(published_figure(slo.target * 100)) + "?",
+                "a native SLO's target is a percentage (99.9), not a ratio (0.999) as in OpenSLO");
+}
+
 std::optional<std::int64_t> cadence_days(std::string_view cadence) {
   // The longest month and year, so a review on the same date next period is never late.
   if (cadence == "weekly") return 7;
@@ -438,6 +451,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_error_budget(slo, diags);
     lint_budget_minutes(slo, diags);
     lint_sla(slo, diags);
+    lint_target_ratio(slo, diags);
     lint_review_overdue(slo, today, diags, ch);
     lint_field_out_of_date(slo.meta, "last_reviewed", slo.last_reviewed.value,
                            slo.last_reviewed.loc, ch, diags);

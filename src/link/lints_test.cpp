@@ -231,6 +231,30 @@ TEST_CASE("slo-budget-minutes: an unwritten window is named by its days") {
                           "allows 43.2 minutes"});
 }
 
+// ---- slo-target-ratio ----
+
+TEST_CASE("slo-target-ratio: a native target below 1 is a ratio written as a percentage") {
+  Repo repo;
+  repo.slos.push_back(make_slo("s", "svc", 0.999));
+  repo.slos[0].target_loc = {5, 11};
+  std::vector<Diagnostic> found;
+  for (const auto& d : lint(repo))
+    if (d.rule == "slo-target-ratio") found.push_back(d);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::Warning);
+  CHECK(found[0].loc.line == 5);
+  CHECK(found[0].loc.col == 11);
+  CHECK(found[0].message == "target 0.999 is a percentage: 0.999% — did you mean 99.9?");
+  // A percentage, a tiny percentage no ratio would mean (0.001), and an OpenSLO ratio
+  // (converted to a percentage) are not judged.
+  repo.slos[0].target = 99.9;
+  repo.slos.push_back(make_slo("t", "svc", 0.001));
+  repo.slos.push_back(make_slo("o", "svc", 0.5));
+  repo.slos[2].meta.dialect = "openslo";
+  for (const auto& d : lint(repo))
+    CHECK(d.rule != "slo-target-ratio");
+}
+
 // ---- slo-sla ----
 
 TEST_CASE("slo-sla: an SLA equal to the target is an error") {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <functional>
 #include <limits>
 #include <regex>
 
@@ -67,17 +69,17 @@ std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {
 }
 
 bool condition_matches(const BudgetCondition& c, double remaining_pct) {
-  constexpr double e = 1e-9;
   const double v = remaining_pct;
-  if (c.lo && !(c.lo_inclusive ? v >= *c.lo - e : v > *c.lo + e)) return false;
-  if (c.hi && !(c.hi_inclusive ? v <= *c.hi + e : v < *c.hi - e)) return false;
+  if (c.lo && !(c.lo_inclusive ? v >= *c.lo : v > *c.lo)) return false;
+  if (c.hi && !(c.hi_inclusive ? v <= *c.hi : v < *c.hi)) return false;
   return c.lo || c.hi;
 }
 
 std::vector<std::pair<double, double>>
-uncovered_budget_ranges(const std::vector<BudgetCondition>& conditions) {
-  // Conditions are intervals, so coverage can only change at their bounds: probing each bound,
-  // just beside it, and between neighbours finds every gap exactly.
+budget_ranges_where(const std::vector<BudgetCondition>& conditions,
+                    const std::function<bool(const std::vector<std::size_t>&)>& pred) {
+  // Conditions are intervals, so which of them match can only change at their bounds: probing
+  // each bound, just beside it, and between neighbours finds every range exactly.
   std::vector<double> bounds;
   for (const auto& c : conditions) {
     if (c.lo) bounds.push_back(*c.lo);
@@ -85,28 +87,58 @@ uncovered_budget_ranges(const std::vector<BudgetCondition>& conditions) {
   }
   std::sort(bounds.begin(), bounds.end());
   bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
-  auto covered = [&](double v) {
-    return std::any_of(conditions.begin(), conditions.end(),
-                       [v](const BudgetCondition& c) { return condition_matches(c, v); });
+  auto holds = [&](double v) {
+    std::vector<std::size_t> matching;
+    for (std::size_t i = 0; i < conditions.size(); ++i)
+      if (condition_matches(conditions[i], v)) matching.push_back(i);
+    return pred(matching);
   };
   constexpr double inf = std::numeric_limits<double>::infinity();
-  std::vector<std::pair<double, double>> gaps;
-  auto gap = [&](double from, double to) {
-    if (!gaps.empty() && gaps.back().second == from)
-      gaps.back().second = to;
+  std::vector<std::pair<double, double>> ranges;
+  auto add = [&](double from, double to) {
+    if (!ranges.empty() && ranges.back().second == from)
+      ranges.back().second = to;
     else
-      gaps.emplace_back(from, to);
+      ranges.emplace_back(from, to);
   };
-  if (bounds.empty()) return conditions.empty() ? gaps : std::vector<std::pair<double, double>>{};
-  constexpr double step = 1e-6; // beyond condition_matches' tolerance, far below any real bound
-  if (!covered(bounds.front() - step)) gap(-inf, bounds.front());
+  if (bounds.empty()) {
+    if (holds(0)) add(-inf, inf);
+    return ranges;
+  }
+  constexpr double step = 1e-6; // far below any real bound
+  if (holds(bounds.front() - step)) add(-inf, bounds.front());
   for (std::size_t i = 0; i < bounds.size(); ++i) {
-    if (!covered(bounds[i])) gap(bounds[i], bounds[i]);
+    if (holds(bounds[i])) add(bounds[i], bounds[i]);
     const double next = i + 1 < bounds.size() ? bounds[i + 1] : inf;
     const double inside = next == inf ? bounds[i] + 1 : (bounds[i] + next) / 2;
-    if (!covered(bounds[i] + step) || !covered(inside)) gap(bounds[i], next);
+    if (holds(bounds[i] + step) || holds(inside)) add(bounds[i], next);
   }
-  return gaps;
+  return ranges;
+}
+
+std::string budget_range_text(const std::pair<double, double>& range) {
+  const auto [from, to] = range;
+  if (std::isinf(from) && std::isinf(to)) return "of any value";
+  if (std::isinf(from)) return "below " + shortest_text(to) + "%";
+  if (std::isinf(to)) return "above " + shortest_text(from) + "%";
+  if (from == to) return "of exactly " + shortest_text(from) + "%";
+  return "between " + shortest_text(from) + "% and " + shortest_text(to) + "%";
+}
+
+std::vector<std::pair<double, double>>
+uncovered_budget_ranges(const std::vector<BudgetCondition>& conditions) {
+  if (conditions.empty()) return {};
+  return budget_ranges_where(conditions,
+                             [](const std::vector<std::size_t>& m) { return m.empty(); });
+}
+
+std::vector<std::pair<double, double>>
+overlapping_budget_ranges(const std::vector<BudgetCondition>& conditions, std::size_t a,
+                          std::size_t b) {
+  return budget_ranges_where(conditions, [a, b](const std::vector<std::size_t>& m) {
+    return std::find(m.begin(), m.end(), a) != m.end() &&
+           std::find(m.begin(), m.end(), b) != m.end();
+  });
 }
 
 } // namespace nines

@@ -2,6 +2,8 @@
 // them. Shared by validate (which checks conditions), compute (which applies them) and render.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,9 +81,10 @@ struct BudgetCondition {
 // 25-50%`, `remaining_budget <= 0`); nullopt when it is none of them.
 std::optional<BudgetCondition> parse_budget_condition(const std::string& text);
 
-// Whether `remaining_pct` (R·100) satisfies a parsed policy condition. Bounds are compared with a
-// 1e-9 percentage-point tolerance so that a decimal boundary ("exactly 50%") is not flipped by
-// binary rounding of the target.
+// Whether `remaining_pct` (R·100) satisfies a parsed policy condition, compared exactly: the value
+// is the published one (compute's pct(), 12 significant digits), whose rounding already took off
+// the binary noise of a decimal boundary ("exactly 50%"), so anyone applying the bounds to the
+// API's budget_remaining_pct gets the same state.
 bool condition_matches(const BudgetCondition& c, double remaining_pct);
 
 // The ranges of remaining budget (in percent) that none of `conditions` covers, each as
@@ -89,5 +92,22 @@ bool condition_matches(const BudgetCondition& c, double remaining_pct);
 // Infinite ends are ±infinity. Empty when the conditions cover every value.
 std::vector<std::pair<double, double>>
 uncovered_budget_ranges(const std::vector<BudgetCondition>& conditions);
+
+// The ranges of remaining budget (in percent) where both conditions[a] and conditions[b] match,
+// as (from, to) like uncovered_budget_ranges (a single value is (v, v)). Empty when they never
+// both match. Where a policy's states overlap, the strictest of them applies (compute_slo).
+std::vector<std::pair<double, double>>
+overlapping_budget_ranges(const std::vector<BudgetCondition>& conditions, std::size_t a,
+                          std::size_t b);
+
+// The one analysis behind both: the ranges of remaining budget where `pred`, given the indices
+// of the conditions that match there, holds. Adjacent ranges are merged.
+std::vector<std::pair<double, double>>
+budget_ranges_where(const std::vector<BudgetCondition>& conditions,
+                    const std::function<bool(const std::vector<std::size_t>&)>& pred);
+
+// How a message names a range of remaining budget from the functions above: "below 0%",
+// "between 25% and 50%", "of exactly 50%", "of any value".
+std::string budget_range_text(const std::pair<double, double>& range);
 
 } // namespace nines

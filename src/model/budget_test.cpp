@@ -40,9 +40,26 @@ TEST_SUITE("model/budget") {
     CHECK(point[0] == std::pair<double, double>{50, 50});
   }
 
-  TEST_CASE("condition_matches allows a decimal boundary its binary rounding") {
+  TEST_CASE("overlapping bands are found exactly, by the analysis that finds gaps") {
+    const auto c = conditions({"remaining_budget > -10%", "remaining_budget 25-50%",
+                               "remaining_budget 0-25%", "remaining_budget <= 0"});
+    CHECK(overlapping_budget_ranges(c, 0, 3) == std::vector<std::pair<double, double>>{{-10, 0}});
+    CHECK(overlapping_budget_ranges(c, 0, 1) == std::vector<std::pair<double, double>>{{25, 50}});
+    // 0-25% and <= 0 meet at 0 without overlapping.
+    CHECK(overlapping_budget_ranges(c, 2, 3).empty());
+    CHECK(overlapping_budget_ranges(c, 1, 2).empty());
+    // `>= 50%` and `25-50%` share exactly 50.
+    const auto point = conditions({"remaining_budget >= 50%", "remaining_budget 25-50%"});
+    CHECK(overlapping_budget_ranges(point, 0, 1) ==
+          std::vector<std::pair<double, double>>{{50, 50}});
+    CHECK(budget_range_text({50, 50}) == "of exactly 50%");
+    CHECK(budget_range_text({-10, 0}) == "between -10% and 0%");
+  }
+
+  TEST_CASE("condition_matches compares the published value exactly") {
     const auto c = *parse_budget_condition("remaining_budget 25-50%");
-    CHECK(condition_matches(c, 50.0000000001));
+    CHECK(condition_matches(c, 50));
+    CHECK_FALSE(condition_matches(c, 50.0000000001));
     CHECK_FALSE(condition_matches(c, 50.001));
     CHECK_FALSE(condition_matches(c, 25));
   }

@@ -456,6 +456,7 @@ struct Config {
   std::string output;
   Loc output_loc;
   std::string default_slo_window = "28d";
+  Loc default_slo_window_loc;
   std::string default_policy;
   Loc default_policy_loc;
   int stale_after_days = 90;

@@ -216,6 +216,27 @@ RunwayStatus runway_status(bool has_data, std::optional<int> months,
   return {"healthy", "6 months or more"};
 }
 
+std::string budget_minutes_text(double minutes) {
+  return amount_text(minutes, 2) + " min";
+}
+
+std::string bad_minutes_text(std::optional<double> spent, double allowed) {
+  return (spent && std::isfinite(*spent) ? amount_text(*spent, 2) : std::string("\xE2\x80\x94")) +
+         " of " + budget_minutes_text(allowed);
+}
+
+double published_figure(double value) {
+  if (value == 0 || !std::isfinite(value)) return value;
+  // Decimal rounding through text: scaling by a power of ten would add the noise it removes.
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific,
+                                       k_published_digits - 1);
+  if (ec != std::errc()) return value;
+  double out = value;
+  std::from_chars(buf, end, out);
+  return out;
+}
+
 std::string shortest_text(double v) {
   char buf[400];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);

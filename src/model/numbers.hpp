@@ -14,6 +14,15 @@ namespace nines {
 // uses for "attainment ≥ target", so a hit never reads as a miss either.
 constexpr double k_target_tolerance = 1e-9;
 
+// The significant digits a published SLO figure keeps: the one rounding point of the
+// percentages and minutes of SPEC 3.1 (compute's pct() and the minute figures), so the API, the
+// pages and the terminal show one value, without a double's binary noise (99.9925, never
+// 99.99249999999999), and the budget state is decided from that value.
+constexpr int k_published_digits = 12;
+
+// `value` rounded to k_published_digits significant digits; 0 and non-finite values unchanged.
+double published_figure(double value);
+
 // `value` with `decimals` fixed decimals ("12.5"), decimals clamped to 0..12, never "-0"; "n/a"
 // when not finite.
 std::string fixed_text(double value, int decimals);
@@ -59,6 +68,13 @@ std::string written_percent(double pct);
 // two significant digits (0.0004032 at one decimal → "0.00040"; past 12 decimals "4.0e-15"): a
 // tiny error budget in minutes is not none. "n/a" when not finite.
 std::string amount_text(double value, int decimals);
+
+// Error budget minutes as the SLO page and `nines budget` both show them: two decimals (the SPEC's
+// 40.32), with amount_text's two significant digits for a tiny budget, and " min".
+std::string budget_minutes_text(double minutes);
+// The budget minutes spent of those allowed, one formatter for the page and the terminal:
+// "3.02 of 4.03 min"; "— of 4.03 min" when nothing is known.
+std::string bad_minutes_text(std::optional<double> spent, double allowed);
 
 // `pct` (already ×100) with decimals_against(threshold) decimals and a '%'. A value below the
 // threshold never reads at or above it: where rounding would reach the threshold, the text is the

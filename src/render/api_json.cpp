@@ -16,7 +16,7 @@ template <typename T> OrderedJson opt(const std::optional<T>& v) {
 }
 
 OrderedJson opt_pct(const std::optional<double>& fraction) {
-  return fraction ? OrderedJson(*fraction * 100.0) : OrderedJson(nullptr);
+  return fraction ? OrderedJson(*pct(fraction)) : OrderedJson(nullptr);
 }
 
 OrderedJson strings(const std::vector<std::string>& v) {
@@ -158,21 +158,20 @@ OrderedJson slo_json(const SloFigures& f) {
   }
   OrderedJson alerts = json_array(f.alerts.size());
   for (const auto& a : f.alerts) {
-    alerts.push_back(
-        JsonObject(12)
-            .add("name", a.name)
-            .add("severity", a.severity)
-            .add("burn_rate", a.burn_rate)
-            .add("short_window", a.short_window)
-            .add("long_window", a.long_window)
-            .add("budget_consumed_when_fires_pct", a.budget_consumed_when_fires * 100.0)
-            .add("time_to_exhaust_hours", opt(a.time_to_exhaust_hours))
-            .add("time_to_exhaust_days", opt(a.time_to_exhaust_days))
-            .add("short_burn", opt(a.short_burn))
-            .add("long_burn", opt(a.long_burn))
-            .add("firing", opt(a.firing))
-            .add("generated", a.generated)
-            .take());
+    alerts.push_back(JsonObject(12)
+                         .add("name", a.name)
+                         .add("severity", a.severity)
+                         .add("burn_rate", a.burn_rate)
+                         .add("short_window", a.short_window)
+                         .add("long_window", a.long_window)
+                         .add("budget_consumed_when_fires_pct", *pct(a.budget_consumed_when_fires))
+                         .add("time_to_exhaust_hours", opt(a.time_to_exhaust_hours))
+                         .add("time_to_exhaust_days", opt(a.time_to_exhaust_days))
+                         .add("short_burn", opt(a.short_burn))
+                         .add("long_burn", opt(a.long_burn))
+                         .add("firing", opt(a.firing))
+                         .add("generated", a.generated)
+                         .take());
   }
   JsonObject j(28);
   // The fields SPEC 5 fixes for scripts come first, in its order.

@@ -12,7 +12,7 @@ template <typename T> OrderedJson or_null(const std::optional<T>& v) {
 }
 
 OrderedJson pct_or_null(const std::optional<double>& fraction) {
-  return fraction ? OrderedJson(*fraction * 100.0) : OrderedJson(nullptr);
+  return fraction ? OrderedJson(*pct(fraction)) : OrderedJson(nullptr);
 }
 
 OrderedJson action_items_json(const std::vector<ActionItemFigure>& items) {

@@ -43,11 +43,13 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
                .add("attainment", attainment_or_null(f.attainment, f.target))
                .add("budget_consumed", consumed_or_null(pct(f.consumed)))
                .add("budget_remaining", pct_against_or_null(pct(f.remaining), 0))
-               .add("bad_minutes", f.bad_minutes ? json(minutes_text(*f.bad_minutes) + " of " +
-                                                        minutes_text(f.allowed_bad_minutes))
-                                                 : json(nullptr))
-               .add("allowed_bad_minutes", minutes_text(f.allowed_bad_minutes))
+               .add("bad_minutes",
+                    f.bad_minutes ? json(bad_minutes_text(f.bad_minutes, f.allowed_bad_minutes))
+                                  : json(nullptr))
+               .add("allowed_bad_minutes", budget_minutes_text(f.allowed_bad_minutes))
                .add("projected_exhaustion", opt_text(f.projected_exhaustion))
+               .add("exhaustion_beyond",
+                    f.exhaustion_beyond ? json(k_exhaustion_beyond_text) : json(nullptr))
                .add("state", css_word(f.state.name()))
                .add("state_label", state_label(f.state.name()))
                .add("data", freshness_of(f.data))
@@ -128,7 +130,8 @@ std::string attainment_chart(const Site& site, const SloFigures& f) {
       continue;
     }
     any = true;
-    daily.values.push_back(100.0 * day.good / day.total);
+    // At the headline's rounding point (pct), so a day with the window's ratio reads its digits.
+    daily.values.push_back(pct(day.good / day.total));
   }
   if (!any) return {};
   spec.series.push_back(std::move(daily));

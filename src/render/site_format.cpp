@@ -62,7 +62,7 @@ json num_or_null(const std::optional<double>& value, int decimals, const std::st
 
 json pct_or_null(const std::optional<double>& fraction, int decimals) {
   if (!fraction || !std::isfinite(*fraction)) return nullptr;
-  return format_fixed(*fraction * 100.0, decimals) + "%";
+  return format_fixed(*pct(fraction), decimals) + "%";
 }
 
 std::string target_text(double target_pct) {
@@ -75,7 +75,7 @@ int attainment_decimals(double target_pct) {
 
 json attainment_or_null(const std::optional<double>& fraction, double target_pct) {
   if (!fraction || !std::isfinite(*fraction)) return nullptr;
-  return attainment_text(*fraction * 100.0, target_pct);
+  return attainment_text(pct(fraction), target_pct);
 }
 
 json pct_against_or_null(const std::optional<double>& pct, double threshold_pct) {

@@ -363,6 +363,8 @@ json dashboard_view(const Site& site) {
       }
       if (f->projected_exhaustion)
         reason += ", projected to run out on " + *f->projected_exhaustion;
+      else if (f->exhaustion_beyond)
+        reason += ", projected to run out " + std::string(k_exhaustion_beyond_text);
       attention.push_back(ViewObject()
                               .add("href", slo_page(f->id))
                               .add("title", (f->name.empty() ? f->id : f->name) + " (" +

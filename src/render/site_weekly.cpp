@@ -111,6 +111,8 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
       .add("has_incidents", has_incidents)
       .add("top", std::move(top))
       .add("projected_exhaustion", opt_text(w.projected_exhaustion))
+      .add("exhaustion_beyond",
+           w.exhaustion_beyond ? json(k_exhaustion_beyond_text) : json(nullptr))
       .add("alerts", std::move(alerts))
       .add("has_alerts", has_alerts)
       .take();

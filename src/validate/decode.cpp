@@ -184,18 +184,9 @@ void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& 
     for (const auto& st : p.states)
       conditions.push_back(st.condition);
     std::string gaps;
-    for (const auto& [from, to] : uncovered_budget_ranges(conditions)) {
+    for (const auto& range : uncovered_budget_ranges(conditions)) {
       if (!gaps.empty()) gaps += ", ";
-      if (std::isinf(from) && std::isinf(to))
-        gaps += "of any value";
-      else if (std::isinf(from))
-        gaps += "below " + shortest_text(to) + "%";
-      else if (std::isinf(to))
-        gaps += "above " + shortest_text(from) + "%";
-      else if (from == to)
-        gaps += "of exactly " + shortest_text(from) + "%";
-      else
-        gaps += "between " + shortest_text(from) + "% and " + shortest_text(to) + "%";
+      gaps += budget_range_text(range);
     }
     if (!gaps.empty()) {
       const Node& states = at(b, "budget_states");
@@ -206,6 +197,30 @@ void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& 
                     "widen a state's condition to close the gap (e.g. healthy 'remaining_budget "
                     "> 50%' meets warning 'remaining_budget 25-50%')");
     }
+    // Two states whose conditions both match a budget: the stricter one applies (compute_slo), but
+    // a policy that says "healthy" and "exhausted" for one budget is a mistake in a bound, said at
+    // the later condition.
+    for (std::size_t j = 1; j < p.states.size(); ++j)
+      for (std::size_t i = 0; i < j; ++i) {
+        std::string where;
+        for (const auto& range : overlapping_budget_ranges(conditions, i, j)) {
+          if (!where.empty()) where += ", ";
+          where += budget_range_text(range);
+        }
+        if (where.empty()) continue;
+        const PolicyState& a = p.states[i];
+        const PolicyState& c = p.states[j];
+        const BudgetState stricter =
+            budget_state_rank(a.state) > budget_state_rank(c.state) ? a.state : c.state;
+        diags.error(p.meta.file, c.loc, "policy-overlap",
+                    std::string(budget_state_name(c.state)) + " condition '" + c.condition.text +
+                        "' overlaps " + std::string(budget_state_name(a.state)) + " condition '" +
+                        a.condition.text + "' for a remaining budget " + where +
+                        "; there the stricter state, " + std::string(budget_state_name(stricter)) +
+                        ", applies",
+                    "make the bands meet without overlapping (e.g. healthy 'remaining_budget > "
+                    "50%' meets warning 'remaining_budget 25-50%')");
+      }
   }
   // Exceptions are prose ("Security patches...") or structured {change_type, note}; the structured
   // form is kept as "change_type: note", which is how the deploy gate recognises it.
@@ -579,6 +594,7 @@ void decode_config(const Node& root, Config& cfg) {
   cfg.output_loc = at(root, "output").loc;
   const Node& d = at(root, "defaults");
   if (std::string w = str(d, "slo_window"); !w.empty()) cfg.default_slo_window = w;
+  cfg.default_slo_window_loc = at(d, "slo_window").loc;
   cfg.default_policy = str(d, "error_budget_policy");
   cfg.default_policy_loc = at(d, "error_budget_policy").loc;
   checked(num(d, "stale_after_days"), 1, 3650, cfg.stale_after_days);

@@ -216,6 +216,31 @@ TEST_CASE("decode: policy states and conditions use the shared budget vocabulary
   CHECK(*r.policies[0].states[0].condition.hi == 25);
 }
 
+TEST_CASE("decode: overlapping budget states are an error at the later condition") {
+  DiagBag diags;
+  decode("error_budget_policy", "policies/p.yaml",
+         "error_budget_policy:\n  budget_states:\n"
+         "    healthy: {condition: \"remaining_budget > -10%\", actions: [go]}\n"
+         "    warning: {condition: \"remaining_budget 25-50%\", actions: [careful]}\n"
+         "    critical: {condition: \"remaining_budget 0-25%\", actions: [freeze]}\n"
+         "    exhausted: {condition: \"remaining_budget <= 0\", actions: [stop]}\n",
+         diags);
+  std::vector<Diagnostic> overlaps;
+  for (const auto& d : diags.all())
+    if (d.rule == "policy-overlap") overlaps.push_back(d);
+  REQUIRE(overlaps.size() == 3);
+  CHECK(overlaps[0].severity == Severity::Error);
+  CHECK(overlaps[0].loc.line == 4); // warning's condition, against healthy's
+  CHECK(overlaps[0].message ==
+        "warning condition 'remaining_budget 25-50%' overlaps healthy condition 'remaining_budget "
+        "> -10%' for a remaining budget between 25% and 50%; there the stricter state, warning, "
+        "applies");
+  CHECK(overlaps[2].loc.line == 6);
+  CHECK(overlaps[2].message.find("exhausted condition 'remaining_budget <= 0' overlaps healthy "
+                                 "condition 'remaining_budget > -10%' for a remaining budget "
+                                 "between -10% and 0%; there the stricter state, exhausted") == 0);
+}
+
 TEST_CASE("decode: x- notes in mappings whose keys are data are not read as data") {
   DiagBag diags;
   Repo pol = decode("error_budget_policy", "policies/p.yaml",

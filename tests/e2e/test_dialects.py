@@ -261,11 +261,12 @@ spec:
           f"roll-week: {s.get('window_days')} {s.get('window_start')} .. {s.get('window_end')}")
     # Ratio targets are the decimals written: b = 0.00001 and 0.00025 exactly as for
     # targetPercent 99.999 and 99.975, so 28 × 1440 × b and the 24h burn (60 / 10,000) / b carry
-    # no float noise (they used to read 0.4031999999961954 and 600.0000000056616).
+    # no float noise (they used to read 0.4031999999961954 and 600.0000000056616); published
+    # minutes are rounded to 12 significant digits, as Python's own product is not (0.40320000000000006).
     for name, target, b in (("t5", 99.999, 0.00001), ("t975", 99.975, 0.00025)):
         s = got.get(name, {})
         check(s.get("target") == target and
-              s.get("allowed_bad_minutes") == 28 * 1440 * b and
+              s.get("allowed_bad_minutes") == float(f"{28 * 1440 * b:.12g}") and
               s.get("burn_rates", {}).get("24h") == 60 / 10000 / b,
               f"{name}: target {s.get('target')}, allowed {s.get('allowed_bad_minutes')}, "
               f"24h {s.get('burn_rates', {}).get('24h')}")
