@@ -62,8 +62,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"postmortem-budget-claim",
        "A postmortem's budget consumed is far from the recorded data of its SLOs."},
       {"rules-runbook", "A generated alert has no runbook; its runbook_url points at the SLO."},
-      {"rules-query", "An SLI query cannot make a valid Prometheus rule; nines rules writes "
-                      "nothing."},
+      {"rules-query", "An SLI query cannot make a valid Prometheus rule; nines rules leaves "
+                      "that SLO's rules out."},
       {"rules-default-alert", "A default burn-rate alert the SLO's target makes unreachable is "
                               "left out of the generated rules."},
       {"rules-openslo-condition",
