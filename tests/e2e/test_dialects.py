@@ -142,6 +142,8 @@ def test_openslo_upstream(tmp):
     check(m.get("budgeting_method") == "RatioTimeslices" and close(m.get("target"), 99.0) and
           close(m.get("window_days"), 14) and m.get("window_start") == "2026-11-09" and
           close(m.get("allowed_bad_minutes"), 201.6), f"main-page figures: {m}")
+    check(all(type(s.get("window_days")) is int for s in slos.values()),
+          f"window_days is an integer (14, not 14.0): {[s.get('window_days') for s in slos.values()]}")
     check(m.get("attainment_pct") is None and m.get("state") == "missing" and
           m.get("missing_reason") == "RatioTimeslices with a time slice of 1 minute needs data "
           "finer than the daily values nines keeps", f"main-page: no figure, and why: {m}")
