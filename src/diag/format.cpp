@@ -24,6 +24,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"schema", "The document does not match its JSON Schema."},
       {"invalid-id", "The document's id cannot name a page."},
       {"duplicate-id", "Two documents of one kind share an id."},
+      {"backstage-namespace",
+       "A Backstage User or Group of one name in two namespaces: the default one is read."},
       {"unknown-reference", "A reference names no document."},
       {"location-target", "A Backstage Location target does not exist or is not followed."},
       {"include-unmatched", "A nines.yaml include glob matches no file nines reads."},

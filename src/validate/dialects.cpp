@@ -724,7 +724,7 @@ std::vector<std::pair<std::string, std::string>> read_links(const Node& metadata
 
 // Backstage keeps a User or Group per namespace, and a reference without one means the default
 // namespace; nines keeps one per name (a Group's id names its team page). So one name in two
-// namespaces is an error naming both places, and the default namespace's entity is the one kept
+// namespaces is a warning naming both places, and the default namespace's entity is the one kept
 // whatever order the files are read in, so that `user:guest` never shows another namespace's
 // person. True when this entity is to be kept (replacing any read before).
 bool keep_catalog_entity(const std::string& kind, const DocMeta& m, const Node& md, Repo& repo,
@@ -738,12 +738,21 @@ bool keep_catalog_entity(const std::string& kind, const DocMeta& m, const Node& 
   const Catalog::Place kept = replace ? here : it->second;
   const Catalog::Place dropped = replace ? it->second : here;
   it->second = kept;
-  diags.error(dropped.file, dropped.loc, "duplicate-id",
-              "duplicate Backstage " + kind + " '" + m.id + "' in namespace '" + dropped.ns +
-                  "': also defined at " + kept.file + ":" + std::to_string(kept.loc.line) + ":" +
-                  std::to_string(kept.loc.col) + " in namespace '" + kept.ns +
-                  "'; nines reads one " + kind + " of a name and keeps the '" + kept.ns + "' one",
-              "give one of them a different `metadata.name`");
+  const std::string message = "Backstage " + kind + " '" + m.id + "' in namespace '" + dropped.ns +
+                              "': also defined at " + kept.file + ":" +
+                              std::to_string(kept.loc.line) + ":" + std::to_string(kept.loc.col) +
+                              " in namespace '" + kept.ns + "'";
+  // Two namespaces make two entities in Backstage: a valid catalog (Backstage's own examples
+  // have one), so a warning that names the one nines reads; one namespace twice is a duplicate.
+  if (dropped.ns != kept.ns)
+    diags.warning(dropped.file, dropped.loc, "backstage-namespace",
+                  message + "; nines reads one " + kind + " of a name and keeps the '" + kept.ns +
+                      "' one",
+                  "references to it name the '" + kept.ns + "' " + kind +
+                      "; give it a different `metadata.name` to keep both");
+  else
+    diags.error(dropped.file, dropped.loc, "duplicate-id", "duplicate " + message,
+                "give one of them a different `metadata.name`");
   return replace;
 }
 

@@ -604,14 +604,17 @@ spec: {type: service, lifecycle: production, owner: user:guest}
           dev_first ? std::vector{dev_group, dev_guest, group, guest, component}
                     : std::vector{group, guest, dev_guest, dev_group, component};
       decode_all("backstage", docs, repo, diags, "people.yaml");
-      int duplicates = 0;
+      // A valid Backstage catalog: warnings, no error.
+      CHECK(diags.error_count() == 0);
+      int clashes = 0;
       for (const auto& d : diags.all())
-        if (d.rule == "duplicate-id") {
-          ++duplicates;
+        if (d.rule == "backstage-namespace") {
+          ++clashes;
+          CHECK(d.severity == Severity::Warning);
           CHECK(d.message.find("namespace 'development'") != std::string::npos);
           CHECK(d.message.find("keeps the 'default' one") != std::string::npos);
         }
-      CHECK(duplicates == 2);
+      CHECK(clashes == 2);
       REQUIRE(repo.catalog.users.count("guest") == 1);
       CHECK(repo.catalog.users.at("guest").display_name == "Default Guest");
       REQUIRE(repo.config.teams.count("team-a") == 1);
@@ -622,6 +625,20 @@ spec: {type: service, lifecycle: production, owner: user:guest}
       REQUIRE(repo.services[0].catalog);
       CHECK(repo.services[0].catalog->owner_person == "Default Guest");
     }
+  }
+
+  TEST_CASE("Backstage User: one name twice in one namespace is a duplicate-id error") {
+    const std::string guest = R"(apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: guest}
+spec: {profile: {displayName: Guest}, memberOf: []}
+)";
+    Repo repo;
+    DiagBag diags;
+    decode_all("backstage", {guest, guest}, repo, diags, "people.yaml");
+    REQUIRE(diags.error_count() == 1);
+    CHECK(diags.all()[0].rule == "duplicate-id");
+    CHECK(diags.all()[0].message.find("duplicate Backstage User 'guest'") != std::string::npos);
   }
 
   TEST_CASE("Backstage kinds: a typo of one of the eight is meant, a plugin's kind is its own") {
