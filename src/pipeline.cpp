@@ -9,6 +9,7 @@
 #include "metrics/pull.hpp"
 #include "metrics/store.hpp"
 #include "model/digest.hpp"
+#include "model/entity_ref.hpp"
 #include "model/numbers.hpp"
 #include "model/parallel.hpp"
 #include "model/time.hpp"
@@ -281,7 +282,11 @@ void note_failed(Repo& repo, const RawDoc& doc) {
   for (const Node* n : {doc.root.get(doc.kind), doc.root.get("metadata")}) {
     if (!n) continue;
     for (const char* key : {"id", "name"})
-      if (const Node* v = n->get(key); v && v->is_scalar()) repo.failed_ids.insert(v->value);
+      if (const Node* v = n->get(key); v && v->is_scalar()) {
+        repo.failed_ids.insert(v->value);
+        // A dialect's name as references name it: a Backstage entity reference's slug.
+        repo.failed_ids.insert(slug_id(v->value));
+      }
   }
   // Its id as the decoder chooses it (its `id`, the `name` where the kind's rule takes it, else
   // the file name's slug), where the document has the shape to hold one.

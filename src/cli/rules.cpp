@@ -108,9 +108,8 @@ void add_rules_command(CLI::App& app, CommandAction& action) {
       if (warnings.warning_count() > 0 || warnings.has_errors())
         write_diagnostics(std::cerr, DiagFormat::Text, warnings.sorted(), warnings.error_count(),
                           warnings.warning_count(), 0, k_version);
-      // A query that cannot make a valid rule: Prometheus loads a rule file all or nothing, so
-      // nothing is written (or compared) rather than a file it refuses, as Sloth refuses to
-      // generate from such a spec.
+      // A query that cannot make a valid rule leaves only its SLO out (a rules-query warning);
+      // any error still writes nothing rather than a file Prometheus would refuse.
       if (warnings.has_errors()) return 1;
       if (run.repo.config.base_url.empty())
         std::cerr << "nines: nines.yaml has no base_url; runbook_url annotations are relative "

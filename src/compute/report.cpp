@@ -77,12 +77,14 @@ void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& ser
     m.service = slo.service.id;
     m.target = slo.target;
     auto it = series.find(slo.meta.id);
-    RangeTotals t = sum_range(it == series.end() ? nullptr : &it->second, mo.first, last);
-    m.days_with_data = t.days_with_data;
-    if (t.days_with_data > 0) {
-      m.attainment = t.good / t.total;
+    // The budget's own rule over the month, so the report and the budget agree on a method.
+    const RangeAttainment a =
+        attainment_over(slo, it == series.end() ? nullptr : &it->second, mo.first, last);
+    m.days_with_data = a.totals.days_with_data;
+    if (a.attainment) {
+      m.attainment = a.attainment;
       const double b = budget_fraction(slo.target);
-      if (b > 0) m.consumed = (t.total - t.good) / t.total / b;
+      if (b > 0 && a.unmet) m.consumed = *a.unmet / b;
       m.meets = *m.attainment * 100.0 >= slo.target - k_pct_tolerance;
     }
     r.slo_summary.slos.push_back(std::move(m));

@@ -342,4 +342,50 @@ TEST_SUITE("compute.report") {
     CHECK(r.report_doc == "2026-10");
   }
 
+  TEST_CASE("the report's month follows the SLO's budgeting method, as the budget does") {
+    // 28 perfect days and 3 at 99.9 %: 99.99 % of events but 28 of 31 good whole-day slices.
+    Repo repo;
+    repo.services = {service("a")};
+    Slo ts = slo("a-slices", "a", 95);
+    ts.budgeting = "Timeslices";
+    ts.slice_minutes = 1440;
+    ts.slice_target = 0.9995;
+    ts.calendar_unit = "M"; // the budget's window is October too
+    Slo fine = ts;
+    fine.meta = meta("slo", "a-minutes");
+    fine.slice_minutes = 1;
+    repo.slos = {ts, fine};
+    std::map<std::string, DailySeries> series;
+    for (const char* id : {"a-slices", "a-minutes"}) {
+      fill(series[id], "2026-10-01", "2026-10-28", 10000, 0);
+      fill(series[id], "2026-10-29", "2026-10-31", 10000, 10);
+    }
+    const std::int64_t now = at("2026-11-01T00:00:00Z");
+    auto r = compute_report(repo, series, "2026-10", now);
+    REQUIRE(r);
+    const SloMonth& m = r->slo_summary.slos[0];
+    REQUIRE(m.attainment);
+    CHECK(*m.attainment == doctest::Approx(28.0 / 31.0));
+    SloFigures f = compute_slo(repo, ts, &series["a-slices"], nullptr, now);
+    CHECK(f.window_start == "2026-10-01");
+    CHECK(m.attainment == f.attainment);
+    CHECK(m.consumed == f.consumed);
+    CHECK(m.meets == false);
+    // Slices finer than a day: no figure, as in the budget, and so no verdict either.
+    const SloMonth& n = r->slo_summary.slos[1];
+    CHECK(n.days_with_data == 31);
+    CHECK_FALSE(n.attainment);
+    CHECK_FALSE(n.consumed);
+    CHECK_FALSE(n.meets);
+    CHECK(r->slo_summary.worst_slo == "a-slices");
+    CHECK(r->slo_summary.breaching == std::vector<std::string>{"a"});
+
+    repo.slos = {fine};
+    r = compute_report(repo, series, "2026-10", now);
+    REQUIRE(r);
+    CHECK_FALSE(r->slo_summary.services_breaching_slo);
+    CHECK_FALSE(r->slo_summary.worst_performing);
+    CHECK(r->computed_concerns.empty());
+  }
+
 } // TEST_SUITE

@@ -58,11 +58,11 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 
 // Timeslices and RatioTimeslices over daily data: slices of `slice_days` whole days from the
-// window's first day. A slice with data is good when its ratio is at least the slice target
+// range's first day. A slice with data is good when its ratio is at least the slice target
 // (Timeslices); RatioTimeslices averages the slices' ratios. Sets the attainment and the slice
 // counts; leaves them null when no slice has data.
 void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_t first,
-                          std::int64_t last, SloFigures& f) {
+                          std::int64_t last, RangeAttainment& a) {
   const auto k = static_cast<std::int64_t>(std::llround(slo.slice_minutes / k_minutes_per_day));
   int slices = 0, good = 0;
   double ratios = 0;
@@ -75,9 +75,9 @@ void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_
     if (ratio >= slo.slice_target - 1e-12) ++good;
   }
   if (slices == 0) return;
-  f.slices = slices;
-  f.good_slices = good;
-  f.attainment =
+  a.slices = slices;
+  a.good_slices = good;
+  a.attainment =
       slo.budgeting == "Timeslices" ? static_cast<double>(good) / slices : ratios / slices;
 }
 
@@ -333,6 +333,27 @@ std::vector<BurnRateAlert> alerts_of(const Repo& repo, const Slo& slo) {
 
 } // namespace
 
+RangeAttainment attainment_over(const Slo& slo, const DailySeries* series, std::int64_t first,
+                                std::int64_t last) {
+  RangeAttainment a;
+  a.totals = sum_range(series, first, last);
+  if (a.totals.days_with_data == 0) return a;
+  if (slo.budgeting.empty() || slo.budgeting == "Occurrences") {
+    a.attainment = a.totals.good / a.totals.total;
+    a.unmet = a.totals.bad / a.totals.total; // the exact sum of the bad counts (sum_range)
+  } else if (slo.slice_minutes < k_minutes_per_day ||
+             std::fmod(slo.slice_minutes, k_minutes_per_day) != 0.0) {
+    // Never an occurrences figure under another name: slices finer than the data are null.
+    a.missing_reason = slo.budgeting + " with a time slice of " +
+                       plural(std::llround(slo.slice_minutes), "minute") +
+                       " needs data finer than the daily values nines keeps";
+  } else {
+    timeslice_attainment(slo, series, first, last, a);
+    if (a.attainment) a.unmet = 1.0 - *a.attainment;
+  }
+  return a;
+}
+
 SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, std::int64_t now) {
   SloFigures f;
@@ -378,7 +399,8 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   f.window_start = format_date(first);
   f.window_end = format_date(window_last);
 
-  RangeTotals t = sum_range(series, first, window_last);
+  const RangeAttainment range = attainment_over(slo, series, first, window_last);
+  const RangeTotals& t = range.totals;
   f.coverage.window_days = static_cast<int>(w);
   f.coverage.days_with_data = t.days_with_data;
   if (series) {
@@ -402,24 +424,14 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   if (f.data.age_days) f.data.status = *f.data.age_days <= 0 ? "fresh" : "stale";
 
   const bool occurrences = slo.budgeting.empty() || slo.budgeting == "Occurrences";
-  if (!occurrences && t.days_with_data > 0) {
+  if (t.days_with_data > 0) {
     f.good = t.good;
     f.total = t.total;
-    if (slo.slice_minutes < k_minutes_per_day ||
-        std::fmod(slo.slice_minutes, k_minutes_per_day) != 0.0) {
-      // Never an occurrences figure under another name: slices finer than the data are null.
-      f.missing_reason = slo.budgeting + " with a time slice of " +
-                         plural(std::llround(slo.slice_minutes), "minute") +
-                         " needs data finer than the daily values nines keeps";
-    } else {
-      timeslice_attainment(slo, series, first, window_last, f);
-      if (f.attainment && b > 0) set_budget(f, (1.0 - *f.attainment) / b);
-    }
-  } else if (t.days_with_data > 0) {
-    f.good = t.good;
-    f.total = t.total;
-    f.attainment = t.good / t.total;
-    if (b > 0) set_budget(f, t.bad / t.total / b);
+    f.attainment = range.attainment;
+    f.slices = range.slices;
+    f.good_slices = range.good_slices;
+    if (range.missing_reason) f.missing_reason = range.missing_reason;
+    if (range.unmet && b > 0) set_budget(f, *range.unmet / b);
   }
 
   // Burn rates are rates of bad events: an occurrences figure, so null for the slice methods.

@@ -167,4 +167,18 @@ struct RangeTotals {
 };
 RangeTotals sum_range(const DailySeries* series, std::int64_t first_day, std::int64_t last_day);
 
+// An SLO's attainment over the whole days [first, last] by its budgeting method, the one rule
+// for the budget's window and the report's month: Occurrences Σgood/Σtotal; whole-day
+// Timeslices good slices / slices with data (RatioTimeslices their mean ratio), slices counted
+// from `first`; slices shorter than a day null with a reason, never an occurrences figure.
+struct RangeAttainment {
+  RangeTotals totals;
+  std::optional<double> attainment;
+  std::optional<double> unmet; // 1 − attainment, as Σbad/Σtotal for occurrences
+  std::optional<int> slices, good_slices;
+  std::optional<std::string> missing_reason;
+};
+RangeAttainment attainment_over(const Slo& slo, const DailySeries* series, std::int64_t first,
+                                std::int64_t last);
+
 } // namespace nines

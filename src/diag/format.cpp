@@ -24,6 +24,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"schema", "The document does not match its JSON Schema."},
       {"invalid-id", "The document's id cannot name a page."},
       {"duplicate-id", "Two documents of one kind share an id."},
+      {"backstage-namespace",
+       "A Backstage User or Group of one name in two namespaces: the default one is read."},
       {"unknown-reference", "A reference names no document."},
       {"location-target", "A Backstage Location target does not exist or is not followed."},
       {"include-unmatched", "A nines.yaml include glob matches no file nines reads."},
@@ -66,8 +68,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"postmortem-budget-claim",
        "A postmortem's budget consumed is far from the recorded data of its SLOs."},
       {"rules-runbook", "A generated alert has no runbook; its runbook_url points at the SLO."},
-      {"rules-query", "An SLI query cannot make a valid Prometheus rule; nines rules writes "
-                      "nothing."},
+      {"rules-query", "An SLI query cannot make a valid Prometheus rule; nines rules leaves "
+                      "that SLO's rules out."},
       {"rules-default-alert", "A default burn-rate alert the SLO's target makes unreachable is "
                               "left out of the generated rules."},
       {"rules-openslo-condition",

@@ -282,13 +282,24 @@ void lint_action_items(const Postmortem& pm, DiagBag& diags) {
 // ("ranges only allowed for vector selectors"), so any other such query — one that already holds
 // a range (`rate(x[5m])`), a function (`sum(x)`), an operator (`a + b`) — fails every fetch and
 // makes the generated rule file unloadable. A constant (`vector(1)`, a raw ratio's total) is
-// used as written.
+// used as written. A query with {{window}} is used as written, so the same holds for each of its
+// ranges (MetricsQL's `vector(1)[{{window}}]` is no PromQL).
 void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
   if (!sli.query) return;
   for (const auto& [which, q] :
        {std::pair<const char*, const std::string*>{"good", &sli.query->good},
         {"total", &sli.query->total}}) {
     if (q->empty() || sli_query_renders(*q)) continue;
+    if (auto misplaced = range_on_non_selector(*q); q->find("{{window}}") != std::string::npos) {
+      diags.warning(sli.meta.file, sli.query->side_loc(which[0] == 'g'), "sli-query-range",
+                    std::string("SLI query '") + which + "' puts a range on '" +
+                        misplaced.value_or("") +
+                        "', which is no vector selector: Prometheus rejects it (ranges are "
+                        "allowed only on vector selectors; MetricsQL accepts it)",
+                    "put the range on the selector inside, e.g. sum(rate(x[{{window}}])), or make "
+                    "it a subquery ([{{window}}:1m])");
+      continue;
+    }
     std::string range;
     for (std::size_t open = q->find('['); open != std::string::npos && range.empty();
          open = q->find('[', open + 1)) {
@@ -305,7 +316,7 @@ void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
                       : "already holds a range ([" + range +
                             "]) but no {{window}}: it is read as a counter selector and queried "
                             "as ";
-    diags.warning(sli.meta.file, sli.query->loc, "sli-query-range",
+    diags.warning(sli.meta.file, sli.query->side_loc(which[0] == 'g'), "sli-query-range",
                   std::string("SLI query '") + which + "' " + what +
                       "sum(increase(<query>[<window>])), which Prometheus rejects",
                   "put {{window}} where the range goes, e.g. "

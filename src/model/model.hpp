@@ -93,6 +93,14 @@ struct Catalog {
   std::map<std::string, CatalogSystem> systems;
   std::vector<CatalogEntry> entries;
   std::set<std::string> groups; // ids of the teams that are Backstage Groups
+  // Where each User and Group ("user guest", "group team-a") was read, and its namespace: one
+  // name in two namespaces is a duplicate-id, and the default namespace's entity is kept.
+  struct Place {
+    std::string file;
+    Loc loc;
+    std::string ns;
+  };
+  std::map<std::string, Place> defined_at;
 };
 
 // The seed's service tiers, most important first: the order lists sort them in (not the
@@ -128,6 +136,11 @@ struct SliQuery {
   // SliQuery{good, total, source, loc} need not name them.
   Loc good_loc{}, total_loc{};
   Loc source_loc{}; // its `source:` value, when written
+  // Where the good (or total) query is written: its own value when known, else `loc`.
+  const Loc& side_loc(bool of_good) const {
+    const Loc& side = of_good ? good_loc : total_loc;
+    return side.line > 0 ? side : loc;
+  }
 };
 
 struct Sli {
@@ -142,6 +155,10 @@ struct Sli {
   // An OpenSLO thresholdMetric: `good_events` is the metric compared with each objective's op
   // and value; its SLOs get queries of their own (Slo::query).
   bool threshold = false;
+  // OpenSLO: the spec as canonical text (keys sorted, positions left out), and whether this SLI
+  // is an SLO's inline indicator: one identical to an SLI object of its name is that object.
+  std::string openslo_spec;
+  bool inline_indicator = false;
 };
 
 struct BurnRateAlert {

@@ -115,9 +115,54 @@ bool is_vector_selector(const std::string& expr) {
   return (named || braces) && i == q.size();
 }
 
+std::optional<std::string> range_on_non_selector(const std::string& expr) {
+  const std::string q = render_service_template(expr, "service");
+  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const char quote = q[i];
+    if (quote == '"' || quote == '\'' || quote == '`') {
+      // Label values may hold brackets: skipped, with backslash escapes but in backquotes.
+      for (++i; i < q.size() && q[i] != quote; ++i)
+        if (quote != '`' && q[i] == '\\') ++i;
+      continue;
+    }
+    if (q[i] != '[') continue;
+    const std::size_t close = q.find(']', i);
+    if (close == std::string::npos) return std::nullopt;
+    const std::string inside = q.substr(i + 1, close - i - 1);
+    // {{window}} holds no ':'; a subquery's [range:step] may follow any expression.
+    if (inside.find(':') != std::string::npos) continue;
+    std::size_t b = i;
+    while (b > 0 && is_space(q[b - 1]))
+      --b;
+    const char before = b > 0 ? q[b - 1] : ' ';
+    if (before == '}' || name_start(before) || std::isdigit(static_cast<unsigned char>(before)))
+      continue; // a metric name or matchers: a vector selector
+    // Show the expression the range is put on: back to its opening parenthesis and the function
+    // name before it, e.g. `vector(1)[{{window}}]`.
+    std::size_t start = b;
+    if (before == ')' || before == ']') {
+      int depth = 0;
+      for (start = b; start > 0; --start) {
+        const char c = q[start - 1];
+        if (c == ')' || c == ']') ++depth;
+        if ((c == '(' || c == '[') && --depth == 0) {
+          --start;
+          break;
+        }
+      }
+      while (start > 0 &&
+             (name_start(q[start - 1]) || std::isdigit(static_cast<unsigned char>(q[start - 1]))))
+        --start;
+    }
+    return trim(q.substr(start, close + 1 - start));
+  }
+  return std::nullopt;
+}
+
 bool sli_query_renders(const std::string& expr) {
-  return expr.find("{{window}}") != std::string::npos || sli_query_constant(expr) ||
-         is_vector_selector(expr);
+  if (expr.find("{{window}}") != std::string::npos) return !range_on_non_selector(expr);
+  return sli_query_constant(expr) || is_vector_selector(expr);
 }
 
 } // namespace nines

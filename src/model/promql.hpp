@@ -26,10 +26,16 @@ std::optional<std::string> sli_query_constant(const std::string& expr);
 // `{...}` label matchers, nothing else — the only query that sum(increase(<expr>[<window>]))
 // accepts.
 bool is_vector_selector(const std::string& expr);
+// A range (`[5m]`, `[{{window}}]`, not a subquery's `[5m:1m]`) put on an expression that is no
+// vector selector, which Prometheus refuses ("ranges only allowed for vector selectors") where
+// MetricsQL accepts it (`vector(1)[{{window}}]`, Sloth's victoria-metrics example): that
+// expression and its range as written, or nullopt when every range follows a selector.
+std::optional<std::string> range_on_non_selector(const std::string& expr);
 // True when render_sli_query makes PromQL that Prometheus can accept from `expr`: it holds
-// `{{window}}`, is a constant, or is a vector selector. Any other query would be wrapped in
-// sum(increase(<expr>[<window>])), which Prometheus rejects (the `sli-query-range` lint, and
-// `nines rules`, which must never write a file Prometheus refuses).
+// `{{window}}` and puts every range on a vector selector, is a constant, or is a vector selector.
+// Any other query would be wrapped in sum(increase(<expr>[<window>])), which Prometheus rejects
+// (the `sli-query-range` lint, and `nines rules`, which must never write a file Prometheus
+// refuses).
 bool sli_query_renders(const std::string& expr);
 
 // Golden-signal templates: `{{service}}` only.

@@ -68,3 +68,21 @@ TEST_CASE("vector selectors: the only queries increase(q[w]) accepts") {
   CHECK_FALSE(is_vector_selector("x{a=\"1\"}{b=\"2\"}"));
   CHECK_FALSE(is_vector_selector(""));
 }
+
+TEST_CASE("a range on no vector selector: MetricsQL, which Prometheus refuses") {
+  // Sloth's victoria-metrics example.
+  CHECK(range_on_non_selector("vector(1)[{{window}}]") == "vector(1)[{{window}}]");
+  CHECK_FALSE(sli_query_renders("vector(1)[{{window}}]"));
+  CHECK(range_on_non_selector("sum(rate(x[5m]))[{{window}}]") == "sum(rate(x[5m]))[{{window}}]");
+  CHECK(range_on_non_selector("(a + b) [{{window}}]") == "(a + b) [{{window}}]");
+  // Ranges on selectors, subqueries, and brackets inside label values are PromQL.
+  for (const char* ok :
+       {"sum(rate(http_requests_total{code=~\"[45]..\"}[{{window}}]))",
+        "sum(increase(x[{{window}}])) / sum(increase(y_2xx [{{window}}]))",
+        "avg_over_time((a / b)[{{window}}:1m])", "sum(rate(x{job='[a]'}[{{window}}] offset 1h))",
+        "1 - histogram_share(0.2, sum by (vmrange) (rate(b{c=\"d\"}[{{window}}])))"}) {
+    CAPTURE(ok);
+    CHECK_FALSE(range_on_non_selector(ok));
+    CHECK(sli_query_renders(ok));
+  }
+}

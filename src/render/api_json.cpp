@@ -4,6 +4,7 @@
 #include "model/entity_ref.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 #include <utility>
 
@@ -179,7 +180,7 @@ OrderedJson slo_json(const SloFigures& f) {
   j.add("service", f.service);
   j.add("sli", f.sli);
   j.add("target", f.target);
-  j.add("window_days", f.window_days);
+  j.add("window_days", std::llround(f.window_days)); // whole days: 28, not 28.0
   j.add("attainment_pct", opt_pct(f.attainment));
   j.add("budget_consumed_pct", opt_pct(f.consumed));
   j.add("budget_remaining_pct", opt_pct(f.remaining));

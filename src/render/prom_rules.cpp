@@ -215,13 +215,21 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       if (sli_query_renders(*q)) continue;
       renders = false;
       // Reported where the query is written: an OpenSLO threshold SLO's own query is nines'.
-      diags.error(slo->query ? slo->meta.file : sli->meta.file, query->loc, "rules-query",
-                  std::string("SLO '") + slo->meta.id + "': SLI query '" + which +
-                      "' cannot make a valid rule (no {{window}}, not a counter selector: "
-                      "sum(increase(<query>[<window>])) is no PromQL); Prometheus would refuse "
-                      "the whole rule file",
-                  "put {{window}} where the range goes, or give the counter selector alone; "
-                  "`nines check` reports it as sli-query-range");
+      // A warning, as `check` reports the same query (sli-query-range): the SLO's rules are left
+      // out, and every other SLO's are written.
+      const auto misplaced =
+          q->find("{{window}}") != std::string::npos ? range_on_non_selector(*q) : std::nullopt;
+      diags.warning(slo->query ? slo->meta.file : sli->meta.file, query->side_loc(which[0] == 'g'),
+                    "rules-query",
+                    std::string("SLO '") + slo->meta.id + "': SLI query '" + which +
+                        "' cannot make a valid rule (" +
+                        (misplaced ? "a range on '" + *misplaced + "', which is no vector selector"
+                                   : std::string("no {{window}}, not a counter selector: "
+                                                 "sum(increase(<query>[<window>])) is no PromQL")) +
+                        "); this SLO's rules are left out of the file, the other SLOs' are "
+                        "written",
+                    "put {{window}} on a vector selector, or give the counter selector alone; "
+                    "`nines check` reports it as sli-query-range");
     }
     if (!renders) continue;
     ++groups;

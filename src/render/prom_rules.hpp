@@ -35,8 +35,9 @@ std::string alert_runbook_url(const Repo& repo, const Slo& slo, const std::strin
 // The rules file: one group per SLO whose SLI has a query, in SLO id order; the recording rules of
 // every window an alert needs, then the alerts. Deterministic for the same repository. Each alert
 // without a runbook is a warning in `diags` at the alert's line. An SLI query that cannot make a
-// valid rule (sli_query_renders) is an error `rules-query` at the query, naming its SLO: the file
-// returned then is not to be written, since Prometheus loads a rule file all or nothing.
+// valid rule (sli_query_renders) is a warning `rules-query` at the query, naming its SLO, whose
+// group is left out: Prometheus loads a rule file all or nothing, so one such SLO must not take
+// every other SLO's rules down with it, and `check` reports the same query as a warning.
 std::string prometheus_rules(const Repo& repo, DiagBag& diags);
 
 } // namespace nines

@@ -173,24 +173,44 @@ TEST_CASE("rules: a raw ratio's constant total divides as a number") {
   CHECK(y.find("vector(1)") == std::string::npos);
 }
 
-TEST_CASE("rules: a query that cannot make a valid rule is an error naming its SLO") {
-  // sum(increase(sum(x)[1h])) is no PromQL: Prometheus would refuse the whole file, so the
-  // command writes nothing (cli/rules.cpp) and says which SLO and where.
+TEST_CASE("rules: a query that cannot make a valid rule is a warning naming its SLO") {
+  // sum(increase(sum(x)[1h])) is no PromQL: Prometheus would refuse the whole file, so that SLO's
+  // rules are left out, with a warning that says which SLO and where (its good query's line).
   Repo repo = rules_repo();
   repo.slis[0].meta.file = "slis/success.yaml";
   repo.slis[0].query->good = "sum(req_total{code!~\"5..\"})";
   repo.slis[0].query->loc = {7, 9};
+  repo.slis[0].query->good_loc = {8, 11};
   DiagBag diags;
   const std::string y = prometheus_rules(repo, diags);
-  REQUIRE(diags.error_count() == 1);
-  const Diagnostic& d = diags.all()[0];
-  CHECK(d.rule == "rules-query");
-  CHECK(d.file == "slis/success.yaml");
-  CHECK(d.loc.line == 7);
-  CHECK(d.loc.col == 9);
-  CHECK(d.message.find("SLO 'pay-availability'") != std::string::npos);
-  CHECK(d.message.find("'good'") != std::string::npos);
+  CHECK(diags.error_count() == 0);
+  REQUIRE(diags.warning_count() >= 1);
+  const Diagnostic* d = nullptr;
+  for (const auto& x : diags.all())
+    if (x.rule == "rules-query") d = &x;
+  REQUIRE(d);
+  CHECK(d->severity == Severity::Warning);
+  CHECK(d->file == "slis/success.yaml");
+  CHECK(d->loc.line == 8);
+  CHECK(d->loc.col == 11);
+  CHECK(d->message.find("SLO 'pay-availability'") != std::string::npos);
+  CHECK(d->message.find("'good'") != std::string::npos);
+  CHECK(d->message.find("left out") != std::string::npos);
   CHECK(y.find("increase(sum(") == std::string::npos);
+  CHECK(y.find("pay-availability") == std::string::npos);
+
+  // MetricsQL's range on a function (Sloth's victoria-metrics example) is caught the same way.
+  repo = rules_repo();
+  repo.slis[0].query->total = "vector(1)[{{window}}]";
+  DiagBag vm;
+  const std::string z = prometheus_rules(repo, vm);
+  REQUIRE(vm.warning_count() >= 1);
+  bool found = false;
+  for (const auto& x : vm.all())
+    found = found || (x.rule == "rules-query" &&
+                      x.message.find("a range on 'vector(1)[{{window}}]'") != std::string::npos);
+  CHECK(found);
+  CHECK(z.find("vector(1)[") == std::string::npos);
 }
 
 TEST_CASE("rules: text in alert labels and annotations is never a Go template") {

@@ -79,12 +79,17 @@ bool prometheus_compatible(std::string type) {
 // One OpenSLO metricSource: its query (spec.query, else spec.promql), DataSource and type.
 struct MetricSource {
   std::string query, ref, type;
+  Loc loc; // the query's value
 };
 MetricSource metric_source(const Node& part) {
   const Node& ms = at(part, "metricSource");
   MetricSource out;
   out.query = str(at(ms, "spec"), "query");
-  if (out.query.empty()) out.query = str(at(ms, "spec"), "promql");
+  out.loc = at(at(ms, "spec"), "query").loc;
+  if (out.query.empty()) {
+    out.query = str(at(ms, "spec"), "promql");
+    out.loc = at(at(ms, "spec"), "promql").loc;
+  }
   out.ref = str(ms, "metricSourceRef");
   out.type = str(ms, "type");
   return out;
@@ -132,8 +137,36 @@ SliQuery raw_ratio_query(const std::string& written, bool failure, const Loc& lo
   return SliQuery{failure ? "1 - (" + q + ")" : q, "vector(1)", "", loc};
 }
 
+// A node's content as text, map keys sorted and positions left out: equal for two definitions
+// written alike in different places or key orders.
+void canonical(const Node& n, std::string& out) {
+  if (n.is_scalar()) {
+    out += std::to_string(n.value.size()) + ":" + n.value;
+  } else if (n.is_seq()) {
+    out += '[';
+    for (const auto& i : n.items)
+      canonical(i, out);
+    out += ']';
+  } else if (n.is_map()) {
+    std::vector<const Entry*> entries;
+    for (const auto& e : n.entries)
+      entries.push_back(&e);
+    std::sort(entries.begin(), entries.end(),
+              [](const auto* a, const auto* b) { return a->key < b->key; });
+    out += '{';
+    for (const auto* e : entries) {
+      out += std::to_string(e->key.size()) + ":" + e->key;
+      canonical(e->value, out);
+    }
+    out += '}';
+  } else {
+    out += '~';
+  }
+}
+
 // An OpenSLO SLI spec (a SLI object's, or an SLO's inline indicator) → an Sli.
 void read_sli_spec(const Node& spec, Sli& s) {
+  canonical(spec, s.openslo_spec);
   s.description = str(spec, "description");
   const Node& ratio = at(spec, "ratioMetric");
   const Node& threshold = at(spec, "thresholdMetric");
@@ -161,10 +194,12 @@ void read_sli_spec(const Node& spec, Sli& s) {
     } else if (!raw.query.empty()) {
       // A raw ratio: the success (or failure) ratio itself, as Sloth's sli.raw.
       s.query = raw_ratio_query(raw.query, str(ratio, "rawType") == "failure", ratio.loc);
+      s.query->good_loc = raw.loc;
       s.good_events = s.query->good;
       s.total_events = s.query->total;
     }
-    if (!s.query && !g.empty() && !t.empty()) s.query = SliQuery{g, t, "", ratio.loc};
+    if (!s.query && !g.empty() && !t.empty())
+      s.query = SliQuery{g, t, "", ratio.loc, good.query.empty() ? bad.loc : good.loc, total.loc};
   } else if (!threshold.is_absent()) {
     // A threshold metric is compared with each objective's op and value: its SLOs get queries of
     // their own (threshold_query), built once the sources are known (finish_dialects).
@@ -317,6 +352,7 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     sli.meta = dialect_meta(doc, "sli", at(indicator, "metadata"), meta.digest, "openslo", diags);
     sli.name = sli.meta.id;
     read_sli_spec(at(indicator, "spec"), sli);
+    sli.inline_indicator = true;
     base.sli = Ref{sli.meta.id, sli.meta.id_loc};
     repo.slis.push_back(std::move(sli));
   } else {
@@ -333,6 +369,20 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
   const std::string method = str(spec, "budgetingMethod");
   const Node& duration = at(window, "duration");
   const bool calendar = !at(window, "calendar").is_absent() && !(flag(window, "isRolling"));
+  if (const Node& rolling = at(window, "isRolling");
+      boolean(rolling) == false && !at(window, "calendar").is_map()) {
+    // "Not rolling" with no calendar to align to: never read as the rolling window it denies.
+    // At the `calendar:` key when written (an empty value has no place of its own).
+    Loc where = rolling.loc;
+    for (const auto& e : window.entries)
+      if (e.key == "calendar") where = e.key_loc;
+    diags.error(doc.file, where, "slo-window",
+                "isRolling: false needs a calendar (startTime and timeZone) to align the window "
+                "to, and it has none",
+                "add calendar: {startTime: 2026-01-01 00:00:00, timeZone: UTC}, or write "
+                "isRolling: true");
+    return;
+  }
   if (!window.is_absent()) {
     base.window = str(duration);
     base.window_loc = duration.loc;
@@ -672,6 +722,40 @@ std::vector<std::pair<std::string, std::string>> read_links(const Node& metadata
   return out;
 }
 
+// Backstage keeps a User or Group per namespace, and a reference without one means the default
+// namespace; nines keeps one per name (a Group's id names its team page). So one name in two
+// namespaces is a warning naming both places, and the default namespace's entity is the one kept
+// whatever order the files are read in, so that `user:guest` never shows another namespace's
+// person. True when this entity is to be kept (replacing any read before).
+bool keep_catalog_entity(const std::string& kind, const DocMeta& m, const Node& md, Repo& repo,
+                         DiagBag& diags) {
+  if (m.id.empty()) return false;
+  Catalog::Place here{m.file, m.id_loc, str(md, "namespace")};
+  if (here.ns.empty()) here.ns = "default";
+  auto [it, inserted] = repo.catalog.defined_at.emplace(kind + " " + m.id, here);
+  if (inserted) return true;
+  const bool replace = here.ns == "default" && it->second.ns != "default";
+  const Catalog::Place kept = replace ? here : it->second;
+  const Catalog::Place dropped = replace ? it->second : here;
+  it->second = kept;
+  const std::string message = "Backstage " + kind + " '" + m.id + "' in namespace '" + dropped.ns +
+                              "': also defined at " + kept.file + ":" +
+                              std::to_string(kept.loc.line) + ":" + std::to_string(kept.loc.col) +
+                              " in namespace '" + kept.ns + "'";
+  // Two namespaces make two entities in Backstage: a valid catalog (Backstage's own examples
+  // have one), so a warning that names the one nines reads; one namespace twice is a duplicate.
+  if (dropped.ns != kept.ns)
+    diags.warning(dropped.file, dropped.loc, "backstage-namespace",
+                  message + "; nines reads one " + kind + " of a name and keeps the '" + kept.ns +
+                      "' one",
+                  "references to it name the '" + kept.ns + "' " + kind +
+                      "; give it a different `metadata.name` to keep both");
+  else
+    diags.error(dropped.file, dropped.loc, "duplicate-id", "duplicate " + message,
+                "give one of them a different `metadata.name`");
+  return replace;
+}
+
 void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
   const Node& root = doc.root;
   std::string kind = str(root, "kind");
@@ -724,9 +808,13 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     // Members as written; finish_backstage names those that are Users of the repository.
     for (const auto& mem : at(spec, "members").items)
       t.members.push_back(entity_name(str(mem)));
-    if (!t.id.empty()) {
+    const bool fresh = !repo.catalog.defined_at.count("Group " + t.id);
+    if (keep_catalog_entity("Group", m, md, repo, diags)) {
       repo.catalog.groups.insert(t.id);
-      repo.config.teams.emplace(t.id, std::move(t));
+      if (fresh)
+        repo.config.teams.emplace(t.id, std::move(t)); // a nines.yaml team of that id stays
+      else
+        repo.config.teams[t.id] = std::move(t);
     }
   } else if (kind == "User") {
     DocMeta m = dialect_meta(doc, "user", md, digest, "backstage", diags);
@@ -738,7 +826,8 @@ void decode_backstage(const RawDoc& doc, const std::string& digest, Repo& repo, 
     u.email = str(profile, "email");
     for (const auto& g : at(spec, "memberOf").items)
       u.member_of.push_back(entity_id(str(g)));
-    if (diags.error_count() == errors_before) repo.catalog.users[m.id] = std::move(u);
+    if (diags.error_count() == errors_before && keep_catalog_entity("User", m, md, repo, diags))
+      repo.catalog.users[m.id] = std::move(u);
   } else if (kind == "System") {
     DocMeta m = dialect_meta(doc, "system", md, digest, "backstage", diags);
     CatalogSystem sys{m.written_name, m.display_name, str(md, "description")};
@@ -889,11 +978,17 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
       sli.type = "availability";
       sli.total_events = total;
       sli.good_events = "(" + total + ") - (" + err + ")";
-      sli.query = SliQuery{sli.good_events, total, "", events.loc};
+      sli.query = SliQuery{sli.good_events,
+                           total,
+                           "",
+                           events.loc,
+                           either(events, "error_query", "errorQuery").loc,
+                           either(events, "total_query", "totalQuery").loc};
     } else if (!raw.is_absent()) {
       // A ratio, not events: each day counts once (good = 1 − error ratio of the day, total 1).
-      sli.query =
-          raw_ratio_query(str(either(raw, "error_ratio_query", "errorRatioQuery")), true, raw.loc);
+      const Node& ratio = either(raw, "error_ratio_query", "errorRatioQuery");
+      sli.query = raw_ratio_query(str(ratio), true, raw.loc);
+      sli.query->good_loc = ratio.loc;
       sli.good_events = sli.query->good;
       sli.total_events = sli.query->total;
     } else {
@@ -1031,10 +1126,11 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
   slo.name = meta.display_name;
   slo.description = sli.description;
   // Pyrra has no service: the `service` label, else the namespace, else the SLO's own name.
-  std::string service = str(at(md, "labels"), "service");
-  if (service.empty()) service = str(md, "namespace");
-  if (service.empty()) service = meta.id;
-  slo.service = Ref{slug_id(service), md.loc};
+  // Located where it is written, so that a warning about it points at that line.
+  const Node* from = &at(at(md, "labels"), "service");
+  if (str(*from).empty()) from = &at(md, "namespace");
+  const std::string service = str(*from).empty() ? meta.id : str(*from);
+  slo.service = Ref{slug_id(service), str(*from).empty() ? meta.id_loc : from->loc};
   slo.sli = Ref{sli.meta.id, meta.id_loc};
   slo.target = *t;
   slo.target_loc = target.loc;
@@ -1065,6 +1161,17 @@ std::string dialect_schema(const RawDoc& doc) {
 }
 
 void finish_dialects(Repo& repo, DiagBag& diags) {
+  // An inline indicator identical to an OpenSLO SLI object of its name (the Go SDK's own valid
+  // example) is that SLI, not a second one; a different definition stays a duplicate-id.
+  std::map<std::string, std::string> objects; // id → spec of the SLI object
+  for (const auto& s : repo.slis)
+    if (s.meta.dialect == "openslo" && !s.inline_indicator)
+      objects.emplace(s.meta.id, s.openslo_spec);
+  std::erase_if(repo.slis, [&](const Sli& s) {
+    if (s.meta.dialect != "openslo" || !s.inline_indicator) return false;
+    auto it = objects.find(s.meta.id);
+    return it != objects.end() && it->second == s.openslo_spec;
+  });
   std::set<std::string> names;
   for (const auto& src : repo.config.sources)
     names.insert(src.name);

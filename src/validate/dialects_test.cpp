@@ -2,6 +2,7 @@
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <tuple>
 
@@ -533,6 +534,111 @@ spec: {type: openapi, lifecycle: production, owner: team-a, definition: )") +
                              r, d));
       CHECK(d.error_count() > 0);
     }
+  }
+
+  TEST_CASE("Backstage API: Backstage's schemas per apiVersion and type, not one definition") {
+    auto errors = [](const std::string& api, const std::string& spec) {
+      Repo repo;
+      DiagBag diags;
+      decode_all("backstage",
+                 {"apiVersion: backstage.io/" + api + "\nkind: API\nmetadata: {name: a}\nspec: {" +
+                  spec + "}\n"},
+                 repo, diags);
+      std::string out;
+      for (const auto& d : diags.all())
+        if (d.severity == Severity::Error) out += d.message + "\n";
+      return out;
+    };
+    const std::string base = "lifecycle: experimental, owner: team-a, ";
+    const std::string remotes = "remotes: [{type: streamable-http, url: 'http://a/mcp'}]";
+    // v1alpha1: an MCP server has remotes instead of a definition; an AI model server neither.
+    CHECK(errors("v1alpha1", base + "type: mcp-server, " + remotes).empty());
+    CHECK(errors("v1alpha1", base + "type: ai-model-server, serverUrl: 'http://a/v1'").empty());
+    CHECK(errors("v1alpha1", base + "type: mcp-server").find("remotes") != std::string::npos);
+    CHECK(errors("v1alpha1", base + "type: mcp-server, remotes: [{type: sse}]").find("url") !=
+          std::string::npos);
+    CHECK(errors("v1alpha1", base + "type: openapi").find("definition") != std::string::npos);
+    // v1alpha2 (API.v1alpha2.schema.json): definition unless an MCP server, which has remotes.
+    CHECK(errors("v1alpha2", base + "type: mcp-server, " + remotes).empty());
+    CHECK(errors("v1alpha2", base + "type: openapi, definition: 'openapi: 3.0.0'").empty());
+    CHECK(errors("v1alpha2", base + "type: openapi").find("definition") != std::string::npos);
+    CHECK(errors("v1alpha2", base + "type: ai-model-server").find("definition") !=
+          std::string::npos);
+    CHECK(errors("v1alpha2", base + "type: mcp-server").find("remotes") != std::string::npos);
+    CHECK(errors("v1alpha3", base + "type: openapi, definition: x").find("apiVersion") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("Backstage User and Group: one name in two namespaces, the default one kept") {
+    // Backstage's acme/team-a-group.yaml has a User `guest` in `default` and in `development`.
+    const std::string group = R"(apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a}
+spec: {type: team, children: []}
+)";
+    const std::string dev_group = R"(apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a, namespace: development}
+spec: {type: team, profile: {displayName: Dev Team A}, children: []}
+)";
+    const std::string guest = R"(apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: guest}
+spec: {profile: {displayName: Default Guest}, memberOf: [team-a]}
+)";
+    const std::string dev_guest = R"(apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: guest, namespace: development}
+spec: {profile: {displayName: Dev Guest}, memberOf: [group:default/team-a]}
+)";
+    const std::string component = R"(apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: playback-order}
+spec: {type: service, lifecycle: production, owner: user:guest}
+)";
+    for (bool dev_first : {false, true}) {
+      CAPTURE(dev_first);
+      Repo repo;
+      DiagBag diags;
+      std::vector<std::string> docs =
+          dev_first ? std::vector{dev_group, dev_guest, group, guest, component}
+                    : std::vector{group, guest, dev_guest, dev_group, component};
+      decode_all("backstage", docs, repo, diags, "people.yaml");
+      // A valid Backstage catalog: warnings, no error.
+      CHECK(diags.error_count() == 0);
+      int clashes = 0;
+      for (const auto& d : diags.all())
+        if (d.rule == "backstage-namespace") {
+          ++clashes;
+          CHECK(d.severity == Severity::Warning);
+          CHECK(d.message.find("namespace 'development'") != std::string::npos);
+          CHECK(d.message.find("keeps the 'default' one") != std::string::npos);
+        }
+      CHECK(clashes == 2);
+      REQUIRE(repo.catalog.users.count("guest") == 1);
+      CHECK(repo.catalog.users.at("guest").display_name == "Default Guest");
+      REQUIRE(repo.config.teams.count("team-a") == 1);
+      CHECK(repo.config.teams.at("team-a").name != "Dev Team A");
+      const auto& members = repo.config.teams.at("team-a").members;
+      CHECK(std::find(members.begin(), members.end(), "Dev Guest") == members.end());
+      REQUIRE(repo.services.size() == 1);
+      REQUIRE(repo.services[0].catalog);
+      CHECK(repo.services[0].catalog->owner_person == "Default Guest");
+    }
+  }
+
+  TEST_CASE("Backstage User: one name twice in one namespace is a duplicate-id error") {
+    const std::string guest = R"(apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: guest}
+spec: {profile: {displayName: Guest}, memberOf: []}
+)";
+    Repo repo;
+    DiagBag diags;
+    decode_all("backstage", {guest, guest}, repo, diags, "people.yaml");
+    REQUIRE(diags.error_count() == 1);
+    CHECK(diags.all()[0].rule == "duplicate-id");
+    CHECK(diags.all()[0].message.find("duplicate Backstage User 'guest'") != std::string::npos);
   }
 
   TEST_CASE("Backstage kinds: a typo of one of the eight is meant, a plugin's kind is its own") {

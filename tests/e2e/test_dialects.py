@@ -142,6 +142,8 @@ def test_openslo_upstream(tmp):
     check(m.get("budgeting_method") == "RatioTimeslices" and close(m.get("target"), 99.0) and
           close(m.get("window_days"), 14) and m.get("window_start") == "2026-11-09" and
           close(m.get("allowed_bad_minutes"), 201.6), f"main-page figures: {m}")
+    check(all(type(s.get("window_days")) is int for s in slos.values()),
+          f"window_days is an integer (14, not 14.0): {[s.get('window_days') for s in slos.values()]}")
     check(m.get("attainment_pct") is None and m.get("state") == "missing" and
           m.get("missing_reason") == "RatioTimeslices with a time slice of 1 minute needs data "
           "finer than the daily values nines keeps", f"main-page: no figure, and why: {m}")
@@ -795,11 +797,14 @@ def test_upstream_foreign(tmp):
     (tests/fixtures/dialects/upstream-foreign): Backstage's spotify-api.yaml (a `$text`
     substitution) and AiResource example (a plugin's kind), Sloth's plugin-k8s-getting-started
     (`page_alert` in the CRD form, which Sloth ignores), the OpenSLO Go SDK's slis.yaml (a raw
-    ratio written with Sloth's `{{.window}}`); beside them a Sloth spec with `{{ .window }}`, an
-    OpenSLO raw gauge selector and a PrometheusRule with `partial_response_strategy`."""
+    ratio written with Sloth's `{{.window}}`), Backstage's mcp-server and ai-model-server APIs
+    (no `definition`: SOURCES.txt); beside them a Sloth spec with `{{ .window }}`, an OpenSLO raw
+    gauge selector and a PrometheusRule with `partial_response_strategy`."""
     repo, out = build("upstream-foreign", tmp)
     code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--verbose")
     check(code == 0, f"upstream-foreign: check exits 0 ({code}): {stdout}")
+    check("spec.definition" not in stdout and "mcp-server-api.yaml" not in stdout,
+          f"upstream-foreign: MCP and AI model server APIs need no definition: {stdout}")
     check("skipped backstage/frontend-design-skill.yaml" in stdout,
           f"upstream-foreign: the AiResource is skipped like a foreign file: {stdout}")
     check("sloth/plugin-k8s-getting-started.yml:39:9: warning: unknown field 'page_alert' in "

@@ -115,8 +115,9 @@ def test_foreign_queries(tmp):
     """Upstream dialect files (tests/fixtures/dialects/upstream-foreign): Sloth's `{{ .window }}`,
     the OpenSLO Go SDK's raw ratio in Sloth's form and a raw gauge selector make rules promtool
     accepts. Adding the Go SDK's slos.yaml (tests/rules/bad-query), whose query `sum(...)` cannot be
-    given a range, makes `nines rules` exit 1 naming the SLO at its query and write nothing: the
-    file already at -o is left as it was, and still passes promtool."""
+    given a range, and Sloth's victoria-metrics.yml (MetricsQL: `vector(1)[{{.window}}]`) leaves
+    those SLOs out with a warning at each query, exit 0; the rest is written and passes
+    promtool, and `check` warns about the same queries."""
     work = os.path.join(tmp, "foreign")
     os.makedirs(work)
     repo = os.path.join(work, "repo")
@@ -135,20 +136,28 @@ def test_foreign_queries(tmp):
                        timeout=60)
     check(p.returncode == 0, f"foreign: promtool check rules: {p.stdout}{p.stderr}")
 
-    before = open(out).read()
     shutil.copy(os.path.join(SRC, "tests", "rules", "bad-query", "slos.yaml"),
                 os.path.join(repo, "openslo", "go-sdk-slos.yaml"))
+    shutil.copy(os.path.join(SRC, "tests", "rules", "bad-query", "victoria-metrics.yml"),
+                os.path.join(repo, "sloth", "victoria-metrics.yml"))
     code, stdout, err = nines("rules", repo, "-o", out)
-    check(code == 1, f"foreign: an unusable query exits 1, got {code}: {err}")
-    check("openslo/go-sdk-slos.yaml:20:11: error: SLO 'web-availability': SLI query 'good' cannot "
-          "make a valid rule" in err and "[rules-query]" in err,
-          f"foreign: the error names the SLO at its query: {err}")
-    check(open(out).read() == before, "foreign: nothing written over the -o file")
-    code, stdout, err = nines("rules", repo)
-    check(code == 1 and stdout == "", f"foreign: nothing on standard output either ({code})")
+    check(code == 0, f"foreign: an unusable query leaves its SLO out, exit 0, got {code}: {err}")
+    check("openslo/go-sdk-slos.yaml:25:24: warning: SLO 'web-availability': SLI query 'good' "
+          "cannot make a valid rule" in err and "[rules-query]" in err and "left out" in err,
+          f"foreign: the warning names the SLO at its query: {err}")
+    check("sloth/victoria-metrics.yml:28:20: warning: SLO 'foo-bar-grpc-latency-percentile-90': "
+          "SLI query 'total' cannot make a valid rule (a range on 'vector(1)[{{window}}]'" in err,
+          f"foreign: MetricsQL's range on vector(1) is caught at its query: {err}")
+    text = open(out).read()
+    check("web-availability" not in text and "foo-bar-grpc" not in text and
+          "wifi-satisfaction" in text, "foreign: only the unusable SLOs are left out")
     p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
                        timeout=60)
-    check(p.returncode == 0, f"foreign: the file left at -o still loads: {p.stdout}{p.stderr}")
+    check(p.returncode == 0, f"foreign: the file written loads: {p.stdout}{p.stderr}")
+    code, stdout, _ = nines("check", repo)
+    check(code == 0 and "sloth/victoria-metrics.yml:28:20: warning: SLI query 'total'" in stdout
+          and "openslo/go-sdk-slos.yaml:25:24: warning: SLI query 'good'" in stdout,
+          f"foreign: check warns about the same queries, at the same places: {stdout}")
 
 
 LOW_TARGET_TEST = """rule_files:
