@@ -84,7 +84,7 @@ void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& ser
     if (a.attainment) {
       m.attainment = a.attainment;
       const double b = budget_fraction(slo.target);
-      if (b > 0 && a.unmet) m.consumed = *a.unmet / b;
+      if (b > 0 && a.unmet) m.consumed = published_consumed(*a.unmet / b);
       m.meets = *m.attainment * 100.0 >= slo.target - k_pct_tolerance;
     }
     r.slo_summary.slos.push_back(std::move(m));

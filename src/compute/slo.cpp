@@ -87,7 +87,7 @@ void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_
 void set_budget(SloFigures& f, double consumed) {
   f.status = "ok";
   const double consumed_pct = *pct(consumed);
-  f.consumed = consumed_pct / 100.0;
+  f.consumed = published_consumed(consumed);
   f.remaining = (100.0 - consumed_pct) / 100.0;
   f.bad_minutes = published_figure(consumed_pct * f.allowed_bad_minutes / 100.0);
 }
@@ -181,6 +181,10 @@ std::map<std::string, DailySeries> series_from_csv(const Repo& repo) {
     }
   }
   return out;
+}
+
+double published_consumed(double consumed) {
+  return *pct(consumed) / 100.0;
 }
 
 std::optional<double> pct(std::optional<double> fraction) {

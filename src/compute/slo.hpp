@@ -27,6 +27,9 @@ std::map<std::string, DailySeries> series_from_csv(const Repo& repo);
 
 // Fraction → percent, keeping null null.
 std::optional<double> pct(std::optional<double> fraction);
+// The consumed budget fraction as published: its percentage at pct()'s rounding point, back as a
+// fraction, so the budget and the monthly report carry the same value for the same month.
+double published_consumed(double consumed);
 
 // b = 1 − target/100, computed as (100 − target)/100.
 double budget_fraction(double target_pct);
