@@ -34,6 +34,11 @@ passed = 0
 failures = []
 TMP = tempfile.mkdtemp(prefix="nines-serve-test-")
 REPO = os.path.join(TMP, "repo")
+# serve's temporary folders go into a folder of this test's own ($TMPDIR), so a serve of another
+# test running at the same time (e2e.serve-stop) is not taken for this serve's folder.
+SERVE_TMP = os.path.join(TMP, "tmp")
+os.makedirs(SERVE_TMP)
+ENV["TMPDIR"] = SERVE_TMP
 
 
 def build_state():
@@ -96,7 +101,7 @@ for args in (["new", "service", "site"], ["new", "runbook", "site-down", "--serv
                    env=ENV)
 
 def serve_temps():
-    return {d for d in os.listdir("/tmp") if d.startswith("nines-serve-")} - {os.path.basename(TMP)}
+    return {d for d in os.listdir(SERVE_TMP) if d.startswith("nines-serve-")}
 
 
 temps_before = serve_temps()
@@ -247,7 +252,7 @@ try:
         check("top secret" not in body and status in (400, 403, 404),
               f"traversal {path} is refused ({status})")
     # A link inside the site pointing out of it is refused too.
-    own_temps = [os.path.join("/tmp", d) for d in serve_temps() - temps_before]
+    own_temps = [os.path.join(SERVE_TMP, d) for d in serve_temps() - temps_before]
     check(len(own_temps) == 1, f"serve builds into one temporary folder: {own_temps}")
     for d in own_temps:
         os.symlink(SECRET, os.path.join(d, "site", "out.txt"))
@@ -271,7 +276,7 @@ try:
             check(True, "not reachable off loopback")
 finally:
     # Ctrl-C: clean stop.
-    temp_sites = [os.path.join("/tmp", d) for d in serve_temps() - temps_before]
+    temp_sites = [os.path.join(SERVE_TMP, d) for d in serve_temps() - temps_before]
     server.send_signal(signal.SIGINT)
     try:
         out, err = server.communicate(timeout=30)
