@@ -84,7 +84,7 @@ def session(what, before_signal, signals=(signal.SIGTERM,)):
     left = serve_temps() - temps
     check(not left, f"{what}: no temporary folder is left: {sorted(left)}")
     for d in left:
-        shutil.rmtree(os.path.join("/tmp", d), ignore_errors=True)
+        shutil.rmtree(os.path.join(SERVE_TMP, d), ignore_errors=True)
     extra = build_state() - state
     check(not extra, f"{what}: no build-state file is left beside the store: {sorted(extra)}")
 
