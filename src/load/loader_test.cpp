@@ -246,6 +246,32 @@ TEST_CASE("loader: CSV byte order marks are dropped; an SLO-day in two files nam
   CHECK(d.message == "SLO 'api' day 2026-10-02 is also recorded in metrics/a.csv:3");
 }
 
+TEST_CASE("loader: CsvDays finds a day again in any order and keeps odd spellings apart") {
+  CsvDays days;
+  DiagBag diags;
+  days.begin_file("metrics/a.csv");
+  CHECK(days.add("api", "2026-10-03", 2, diags));
+  CHECK(days.add("api", "2026-10-01", 3, diags)); // before the last: inserted in place
+  CHECK(days.add("api", "2026-10-02", 4, diags));
+  CHECK(days.add("web", "2026-10-02", 5, diags)); // another SLO's day
+  CHECK(days.add("api", "2026-10-1", 6, diags));  // not YYYY-MM-DD: kept as written
+  CHECK(days.add("api", "0000-00-00", 7, diags));
+  CHECK(diags.all().empty());
+  days.begin_file("metrics/b.csv");
+  CHECK_FALSE(days.add("api", "2026-10-01", 2, diags));
+  CHECK_FALSE(days.add("api", " 2026-10-1 ", 3, diags));
+  CHECK_FALSE(days.add("api", "0000-00-00", 4, diags));
+  CHECK(days.add("api", "2026-10-04", 5, diags));
+  CHECK_FALSE(days.add("api", "2026-10-04", 6, diags));
+  REQUIRE(diags.all().size() == 4);
+  CHECK(diags.all()[0].message == "SLO 'api' day 2026-10-01 is also recorded in metrics/a.csv:3");
+  CHECK(diags.all()[1].message == "SLO 'api' day 2026-10-1 is also recorded in metrics/a.csv:6");
+  CHECK(diags.all()[2].message == "SLO 'api' day 0000-00-00 is also recorded in metrics/a.csv:7");
+  CHECK(diags.all()[3].message ==
+        "SLO 'api' day 2026-10-04 is also recorded on line 5 of this file");
+  CHECK(diags.all()[3].file == "metrics/b.csv");
+}
+
 TEST_CASE("loader: an unreadable folder is reported, the walk goes on") {
   if (::geteuid() == 0) return; // root reads every folder: nothing to test
   TempRepo repo;
