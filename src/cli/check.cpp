@@ -1,4 +1,4 @@
-// `nines check [DIR] [--format text|json|github|sarif] [--strict]`: load, validate, link and lint,
+// `nines check [DIR] [--format text|json|github|sarif] [--strict] [--jobs N]`: load, validate, link and lint,
 // with no network. Built for pull requests.
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
@@ -20,6 +20,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
     bool verbose = false;
     std::string since;       // --since REV: the pull-request summary (cli/since.cpp)
     std::string path_prefix; // before github and sarif paths: DIR's folder in a monorepo
+    int jobs = 0;
   };
   auto opts = std::make_shared<Opts>();
   add_dir_argument(cmd, opts->common);
@@ -39,6 +40,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
                    : std::string();
       });
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
+  add_jobs_option(cmd, opts->jobs);
   cmd->add_flag("--verbose,-v", opts->verbose,
                 "List the files skipped as neither nines documents nor a known dialect");
   // An empty REV (an unset CI variable) must not quietly drop the summary.
@@ -56,6 +58,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
       Run& run = *new Run;
       apply_common_options(opts->common, run);
       run.opts.strict = opts->strict;
+      run.opts.jobs = opts->jobs;
       int code = run_pipeline(run);
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;

@@ -104,6 +104,10 @@ CLI::Validator non_empty(const std::string& what) {
       "");
 }
 
+void add_jobs_option(CLI::App* cmd, int& jobs) {
+  cmd->add_option("--jobs", jobs, "Parallel jobs (default: all cores)")->check(CLI::Range(0, 1024));
+}
+
 void add_dir_argument(CLI::App* cmd, CommonOpts& opts) {
   cmd->add_option("dir", opts.dir_arg, "Content repository (default: current folder)");
   // After the whole command line is read, whatever the order of DIR and -C.
