@@ -26,7 +26,7 @@ void add_build_command(CLI::App& app, CommandAction& action) {
       ->check(non_empty("a folder"));
   cmd->add_flag("--offline", opts->offline, "Make no network request; use the store and CSV data");
   cmd->add_flag("--strict", opts->strict, "Warnings, and stale or missing data, fail the build");
-  add_jobs_option(cmd, opts->jobs);
+  add_jobs_option(cmd, opts->jobs, "all cores");
   cmd->callback([opts, &action] {
     action = [opts] {
       // Not freed: the process ends right after the build, and freeing every document, figure

@@ -1,5 +1,5 @@
-// `nines check [DIR] [--format text|json|github|sarif] [--strict] [--jobs N]`: load, validate, link and lint,
-// with no network. Built for pull requests.
+// `nines check [DIR] [--format text|json|github|sarif] [--strict] [--jobs N]`: load, validate, link
+// and lint, with no network. Built for pull requests.
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "cli/since.hpp"
@@ -40,7 +40,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
                    : std::string();
       });
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
-  add_jobs_option(cmd, opts->jobs);
+  add_jobs_option(cmd, opts->jobs, "2");
   cmd->add_flag("--verbose,-v", opts->verbose,
                 "List the files skipped as neither nines documents nor a known dialect");
   // An empty REV (an unset CI variable) must not quietly drop the summary.

@@ -104,8 +104,9 @@ CLI::Validator non_empty(const std::string& what) {
       "");
 }
 
-void add_jobs_option(CLI::App* cmd, int& jobs) {
-  cmd->add_option("--jobs", jobs, "Parallel jobs (default: all cores)")->check(CLI::Range(0, 1024));
+void add_jobs_option(CLI::App* cmd, int& jobs, const std::string& default_is) {
+  cmd->add_option("--jobs", jobs, "Parallel jobs (default: " + default_is + ")")
+      ->check(CLI::Range(0, 1024));
 }
 
 void add_dir_argument(CLI::App* cmd, CommonOpts& opts) {

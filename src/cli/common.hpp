@@ -47,9 +47,9 @@ CLI::Validator finite_number_in(double lo, double hi, const std::string& what);
 // `what`, got an empty one" (a usage error, exit 2).
 CLI::Validator non_empty(const std::string& what);
 
-// `--jobs N` of the commands that read the repository on several threads (build, check): 0, the
-// default, is all cores; more than 1,024 threads would only cost memory.
-void add_jobs_option(CLI::App* cmd, int& jobs);
+// `--jobs N` of the commands that read the repository on several threads (build, check): 0 is the
+// command's default, `default_is` in the help; more than 1,024 threads would only cost memory.
+void add_jobs_option(CLI::App* cmd, int& jobs, const std::string& default_is);
 
 // `Example:` and the lines of `example` as a command's help footer; every command has one.
 void set_example(CLI::App* cmd, const std::string& example);

@@ -205,6 +205,19 @@ def test_json():
     check("did you mean 'ledger'" in data[0]["message"], "json message has the suggestion")
 
 
+def test_jobs():
+    """--jobs sets the loader's threads; the findings and their order do not depend on it, on the
+    example repository and on every invalid fixture."""
+    repos = [os.path.join(SRC, "content")] + sorted(
+        os.path.join(FIXTURES, d) for d in os.listdir(FIXTURES))
+    for repo in repos:
+        one = run("check", repo, "--format", "json", "--jobs", "1")
+        three = run("check", repo, "--format", "json", "--jobs", "3")
+        check(one[:2] == three[:2], f"check --jobs 1 and 3 agree on {os.path.relpath(repo, SRC)}")
+    code, _, err = run("check", os.path.join(SRC, "content"), "--jobs", "1025")
+    check(code == 2 and "--jobs" in err, f"--jobs 1025 is a usage error: {code} {err}")
+
+
 def test_sarif():
     code, out, _ = run("check", os.path.join(FIXTURES, "ref-dependency"), "--format", "sarif")
     s = json.loads(out)
@@ -382,7 +395,7 @@ def test_mutation_fuzz():
         shutil.rmtree(tmp)
 
 
-for t in [test_exit_codes, test_unreadable_repo, test_unreadable_folder, test_json, test_sarif, test_github, test_columns_in_characters,
+for t in [test_exit_codes, test_unreadable_repo, test_unreadable_folder, test_json, test_jobs, test_sarif, test_github, test_columns_in_characters,
           test_cap_counts_everything, test_hostile_input, test_mutation_fuzz]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
