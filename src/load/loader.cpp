@@ -1069,9 +1069,13 @@ bool split_front_matter(const std::string& text, std::string& yaml, std::string&
   int line = 2;
   while (pos <= text.size()) {
     if (line_is(pos, "---") || line_is(pos, "...")) {
-      yaml = text.substr(first_nl + 1, pos - first_nl - 1);
+      // Assigned, not made anew: a caller's buffers keep their room from file to file.
+      yaml.assign(text, first_nl + 1, pos - first_nl - 1);
       std::size_t nl = text.find('\n', pos);
-      body = nl == std::string::npos ? std::string() : text.substr(nl + 1);
+      if (nl == std::string::npos)
+        body.clear();
+      else
+        body.assign(text, nl + 1);
       body_line = line + 1;
       return true;
     }
@@ -1279,7 +1283,7 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       if (v == Verdict::Accepted) r->accepted = true;
     };
     if (ends_with(rel, ".md")) {
-      std::string yaml, body;
+      thread_local std::string yaml, body;
       if (!split_front_matter(text, yaml, body, body_line)) {
         // Plain Markdown is not ours; but a `---` line over a kind's key (or one close to it)
         // with no closing `---` is a document whose front matter was never closed.
