@@ -1465,6 +1465,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     } joiner{mutex, changed, stop, helpers};
     for (unsigned t = 1; t < threads; ++t)
       helpers.emplace_back([&, t] {
+        prepare_worker_thread();
         std::unique_lock<std::mutex> lock(mutex);
         for (;;) {
           wait(lock, [&] { return stop || claimable() || next >= n; });

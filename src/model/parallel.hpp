@@ -14,4 +14,8 @@ namespace nines {
 // vector give the same result on any number of threads.
 void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)>& task);
 
+// Called first on each thread nines starts: marks the thread's own heap for transparent huge
+// pages where the system allows them (see main()'s configure_heap for why).
+void prepare_worker_thread();
+
 } // namespace nines

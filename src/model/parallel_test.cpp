@@ -1,9 +1,13 @@
 #include "model/parallel.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <doctest/doctest.h>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace nines;
@@ -34,5 +38,21 @@ TEST_CASE("parallel_for rethrows the failure of the lowest-numbered failing task
     }
     // Every task before the failing one was started.
     CHECK(ran >= 8);
+  }
+}
+
+TEST_CASE("parallel_for works on the calling thread too, with jobs - 1 threads of its own") {
+  const auto caller = std::this_thread::get_id();
+  for (int jobs : {1, 2, 4}) {
+    std::mutex mutex;
+    std::set<std::thread::id> ran_on;
+    // Slow enough tasks that every thread takes some.
+    parallel_for(64, jobs, [&](std::size_t) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::lock_guard<std::mutex> lock(mutex);
+      ran_on.insert(std::this_thread::get_id());
+    });
+    CHECK(ran_on.count(caller) == 1);
+    CHECK(ran_on.size() <= static_cast<std::size_t>(jobs));
   }
 }
