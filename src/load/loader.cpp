@@ -889,7 +889,6 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
 
 void split_csv_line(std::string_view line, std::vector<std::string>& cells,
                     std::vector<int>* cols) {
-  cells.clear();
   if (cols) cols->clear();
   // Nearly every line has no quotes and no CR: its cells are the text between commas.
   // (A loop of our own, not find_first_of: that searches the set once for every character.)
@@ -908,19 +907,20 @@ void split_csv_line(std::string_view line, std::vector<std::string>& cells,
       (!plain && (line.find('"') != std::string_view::npos || line.find('\r') + 1 < line.size()));
   if (!shifted) cols = nullptr;
   if (plain) {
-    cells.reserve(commas + 1);
+    cells.resize(commas + 1);
     int col = 1;
-    for (;;) {
+    for (std::string& cell : cells) {
       const std::size_t comma = line.find(',');
-      cells.emplace_back(line.substr(0, comma));
+      cell.assign(line.substr(0, comma));
       if (cols) {
         cols->push_back(col);
-        col = char_column(cells.back()) + col;
+        col = char_column(cell) + col;
       }
-      if (comma == std::string_view::npos) return;
-      line.remove_prefix(comma + 1);
+      line.remove_prefix(comma == std::string_view::npos ? line.size() : comma + 1);
     }
+    return;
   }
+  cells.clear();
   std::string cur;
   bool in_quotes = false;
   std::size_t counted = 0; // bytes of `line` already in `col`
@@ -1020,9 +1020,9 @@ bool CsvDays::add(std::string_view slo, std::string_view day, int line, DiagBag&
   return false;
 }
 
-std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file,
-                                    DiagBag& diags) {
-  std::vector<CsvLine> out;
+std::size_t for_each_csv_line(std::string_view text,
+                              const std::function<void(int, std::string_view)>& each) {
+  std::size_t lines = 0;
   std::size_t pos = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // a byte order mark (Excel)
   for (int n = 1; pos < text.size(); ++n) {
     std::size_t nl = text.find('\n', pos);
@@ -1030,16 +1030,29 @@ std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& fi
     const std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
     if (line.empty() || line == "\r") continue;
+    ++lines;
+    each(n, line);
+  }
+  return lines;
+}
+
+void report_empty_csv(const std::string& file, DiagBag& diags) {
+  // A file under metrics/ is there to hold data: one with nothing in it is a mistake (a failed
+  // export, a truncated copy), not a file to pass over in silence.
+  diags.error(file, {1, 1}, "csv-header",
+              "the file is empty; expected the header slo,date,good,total",
+              "write the header line slo,date,good,total, or remove the file");
+}
+
+std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file,
+                                    DiagBag& diags) {
+  std::vector<CsvLine> out;
+  for_each_csv_line(text, [&](int n, std::string_view line) {
     CsvLine& l = out.emplace_back();
     l.line = n;
     split_csv_line(line, l.cells, &l.cols);
-  }
-  // A file under metrics/ is there to hold data: one with nothing in it is a mistake (a failed
-  // export, a truncated copy), not a file to pass over in silence.
-  if (out.empty())
-    diags.error(file, {1, 1}, "csv-header",
-                "the file is empty; expected the header slo,date,good,total",
-                "write the header line slo,date,good,total, or remove the file");
+  });
+  if (out.empty()) report_empty_csv(file, diags);
   return out;
 }
 
@@ -1240,7 +1253,9 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
 struct FileResult {
   DiagBag diags;
   std::vector<std::pair<std::size_t, RawDoc>> docs; // each after this many of `diags`
-  std::vector<CsvLine> csv_lines;
+  // A metrics CSV file's text, split into rows when it is handed on: one row object, reused from
+  // line to line, rather than a vector and strings for each of 150,000 lines at 10k documents.
+  std::string csv_text;
   bool accepted = false;                // a document was handed on
   std::vector<std::string> dropped_ids; // add_dropped_ids of the documents classify dropped
   std::exception_ptr error;             // a failure (a bug) while reading it, rethrown in order
@@ -1267,7 +1282,10 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     auto encoding_ok = [&](std::string_view t) { return text_is_readable(t, rel, diags); };
     if (ends_with(rel, ".csv")) {
       if (!encoding_ok(text)) return r;
-      r->csv_lines = split_csv_text(text, rel, diags);
+      if (for_each_csv_line(text, [](int, std::string_view) {}) == 0)
+        report_empty_csv(rel, diags);
+      else
+        r->csv_text = text;
       return r;
     }
     int body_line = 0;      // a Markdown file's, once its front matter is split off
@@ -1374,18 +1392,19 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       csv_days.begin_file(rel);
       // One row object for the file's rows rather than a copy of its name for each of them; the
       // name is put back should the hook have taken it.
+      // The row's cells are kept from line to line (split_csv_line writes over them), so the
+      // file's rows cost no allocation once the first has made room; made and freed here, by
+      // this thread.
       RawCsvRow row{rel, 0, {}, {}};
-      for (auto& [n, cells, cols] : r.csv_lines) {
-        if (!header && cells.size() >= 2 && !csv_days.add(cells[0], cells[1], n, diags)) continue;
+      for_each_csv_line(r.csv_text, [&](int n, std::string_view line) {
+        split_csv_line(line, row.cells, &row.cols);
+        if (!header && row.cells.size() >= 2 && !csv_days.add(row.cells[0], row.cells[1], n, diags))
+          return;
         header = false;
         if (row.file != rel) row.file = rel;
         row.line = n;
-        // Swapped, not moved: the cells the hook saw go back to the file's result, so they are
-        // freed with it, by the thread that allocated them (see read_walked).
-        std::swap(row.cells, cells);
-        std::swap(row.cols, cols);
         hooks.on_csv(std::move(row));
-      }
+      });
       return; // data, not documents: never listed in the notes
     }
     if (!notes) return;

@@ -254,7 +254,9 @@ bool split_front_matter(const std::string& text, std::string& yaml, std::string&
                         int& body_line);
 
 // Splits one CSV line into cells (RFC 4180 quotes; a trailing CR is dropped). With `cols`, the
-// column of each cell as RawCsvRow::cols holds it (left empty when the sizes give it).
+// column of each cell as RawCsvRow::cols holds it (left empty when the sizes give it). The strings
+// already in `cells` are written over, so a vector reused from line to line allocates nothing
+// once its strings have the room.
 void split_csv_line(std::string_view line, std::vector<std::string>& cells,
                     std::vector<int>* cols = nullptr);
 
@@ -265,9 +267,18 @@ struct CsvLine {
   std::vector<int> cols; // as RawCsvRow::cols
 };
 
-// The lines of a metrics CSV file's text: a UTF-8 byte order mark is dropped and blank lines are
-// skipped. A file with no other line is a `csv-header` error at 1:1 in `diags`. Shared by the
-// loader and `metrics import`, so both read a file the same way.
+// Calls `each(line_number, line)` for each non-blank line of a metrics CSV file's text, a UTF-8
+// byte order mark dropped; returns how many there were. The one way the loader and `metrics
+// import` (through split_csv_text) walk a file's lines.
+std::size_t for_each_csv_line(std::string_view text,
+                              const std::function<void(int, std::string_view)>& each);
+
+// The `csv-header` error at 1:1 of a metrics CSV file with no line (for_each_csv_line gave none):
+// a file under metrics/ is there to hold data.
+void report_empty_csv(const std::string& file, DiagBag& diags);
+
+// The lines of a metrics CSV file's text, split (for_each_csv_line, then split_csv_line); a file
+// with none is report_empty_csv's error in `diags`.
 std::vector<CsvLine> split_csv_text(std::string_view text, const std::string& file, DiagBag& diags);
 
 // Where each SLO-day of the metrics CSV rows read so far was first given, for `csv-duplicate-day`:
