@@ -612,6 +612,25 @@ def test_leftovers_of_a_kept_site(tmp):
           "the prose rebuild rewrote the runbook's page")
 
 
+def test_address_space_limit(tmp):
+    """Under a limit on the address space (ulimit -v) nines keeps the ordinary heap rather than
+    reserving 256 MB at a time for huge pages: the example organisation still checks and builds,
+    where the large heap could not grow at all and every allocation failed."""
+    import resource
+    repo = copy_content(tmp, "limited")
+    out = os.path.join(tmp, "limited-site")
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_AS, (300 << 20, 300 << 20))
+
+    for args in (["check", repo], ["build", repo, "--offline", "--now", NOW, "-o", out]):
+        p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace",
+                           timeout=300, preexec_fn=limited)
+        check(p.returncode == 0, f"{args[0]} under a 300 MB address-space limit: exit "
+                                 f"{p.returncode}: {p.stderr[-300:]}")
+    check(os.path.isfile(os.path.join(out, "index.html")), "the limited build wrote the site")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-hardening-")
     try:
@@ -619,7 +638,7 @@ def main():
                   test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
                   test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module,
-                  test_leftovers_of_a_kept_site):
+                  test_leftovers_of_a_kept_site, test_address_space_limit):
             t(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
