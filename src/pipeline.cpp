@@ -37,6 +37,7 @@
 #include <link.h>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <sys/mman.h>
@@ -1478,6 +1479,11 @@ int run_pipeline(Run& run) {
       run.usage_error = e.what();
     } catch (const FatalError& e) {
       run.fatal = e.what();
+    } catch (const std::bad_alloc&) {
+      // The machine, not a bug: what the stage needed could not be had (exit 3, as for a disk
+      // that cannot be written). Nothing is written after a failed stage.
+      run.fatal = std::string("out of memory in the ") + stage_name(row.stage) +
+                  " stage; give nines more memory (a limit set with ulimit -v, or a container's)";
     } catch (const std::exception& e) {
       run.internal_error = e.what();
       if (!run.current_file.empty())

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <new>
 #include <string_view>
 #include <vector>
 
@@ -172,6 +173,10 @@ int cli_main(int argc, char** argv) {
     // A file of the repository or of the store that a command writes cannot be written (a
     // read-only folder, a full disk): what it needed could not be reached, not a bug.
     std::cerr << "nines: " << e.what() << "\n";
+    return 3;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "nines: out of memory; give nines more memory (a limit set with ulimit -v, or a "
+                 "container's)\n";
     return 3;
   } catch (const std::exception& e) {
     // A bug, not bad input: bad input is reported as diagnostics. Still never a crash, and never

@@ -1482,18 +1482,25 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
           t.join();
       }
     } joiner{mutex, changed, stop, helpers};
-    for (unsigned t = 1; t < threads; ++t)
-      helpers.emplace_back([&, t] {
-        prepare_worker_thread();
-        std::unique_lock<std::mutex> lock(mutex);
-        for (;;) {
-          wait(lock, [&] { return stop || claimable() || next >= n; });
-          if (stop || next >= n) break;
-          work(lock, t);
-        }
-        std::vector<std::unique_ptr<FileResult>> garbage = std::move(to_free[t]);
-        lock.unlock();
-      });
+    for (unsigned t = 1; t < threads; ++t) {
+      // A helper the system will not start leaves its files to the others and the calling thread,
+      // which reads whatever is not ready.
+      try {
+        helpers.emplace_back([&, t] {
+          prepare_worker_thread();
+          std::unique_lock<std::mutex> lock(mutex);
+          for (;;) {
+            wait(lock, [&] { return stop || claimable() || next >= n; });
+            if (stop || next >= n) break;
+            work(lock, t);
+          }
+          std::vector<std::unique_ptr<FileResult>> garbage = std::move(to_free[t]);
+          lock.unlock();
+        });
+      } catch (const std::system_error&) {
+        break;
+      }
+    }
     std::unique_lock<std::mutex> lock(mutex);
     while (committed < n) {
       if (!ready[committed].result) {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <sys/mman.h>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -48,11 +49,19 @@ void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)
   // The calling thread is one of the workers: its heap is the main one, which main() backs with
   // huge pages, and one thread fewer is started.
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < threads; ++i)
-    pool.emplace_back([&worker] {
-      prepare_worker_thread();
-      worker();
-    });
+  pool.reserve(threads - 1);
+  for (std::size_t i = 1; i < threads; ++i) {
+    // A thread the system will not start (a limit on processes or memory) leaves its share to
+    // the threads that did start: the tasks are the same whoever runs them.
+    try {
+      pool.emplace_back([&worker] {
+        prepare_worker_thread();
+        worker();
+      });
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   worker();
   for (auto& t : pool)
     t.join();

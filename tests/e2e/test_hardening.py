@@ -629,6 +629,24 @@ def test_address_space_limit(tmp):
         check(p.returncode == 0, f"{args[0]} under a 300 MB address-space limit: exit "
                                  f"{p.returncode}: {p.stderr[-300:]}")
     check(os.path.isfile(os.path.join(out, "index.html")), "the limited build wrote the site")
+    # Tighter limits: enough to start, too little for a build. Out of memory is exit 3, said as
+    # such, and the site built above stays as it was; never an internal error or a crash.
+    before = tree(out)
+    for mb in (30, 40, 60):
+        def tighter(mb=mb):
+            resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
+
+        for args in (["check", repo], ["build", repo, "--offline", "--now", NOW, "-o", out]):
+            p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace",
+                               timeout=300, preexec_fn=tighter)
+            if p.returncode == 127:  # the dynamic loader itself could not map the libraries
+                continue
+            check(p.returncode in (0, 1, 3) and "internal error" not in p.stderr,
+                  f"{args[0]} under {mb} MB: exit {p.returncode}: {p.stderr[-300:]}")
+            if p.returncode == 3:
+                check("out of memory" in p.stderr, f"{args[0]} under {mb} MB says why: "
+                                                   f"{p.stderr[-300:]}")
+    check(tree(out) == before, "builds that ran out of memory left the site as it was")
 
 
 def main():
