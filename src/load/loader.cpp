@@ -1150,9 +1150,6 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
 
 namespace {
 
-// The files the loader reads, (relative, absolute), in sorted order. A walk of our own rather than
-// recursive_directory_iterator: a folder that cannot be read is reported and the walk goes on,
-// instead of being skipped silently or ending the walk.
 // One file the walk found: its repository-relative path, its path, and whether its directory
 // entry said a regular file, not a link (known without a stat where the file system says).
 struct WalkedFile {
@@ -1162,6 +1159,9 @@ struct WalkedFile {
   bool operator<(const WalkedFile& o) const { return rel < o.rel; }
 };
 
+// The files the loader reads, in sorted order. A walk of our own rather than
+// recursive_directory_iterator: a folder that cannot be read is reported and the walk goes on,
+// instead of being skipped silently or ending the walk.
 std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions& opts,
                                         DiagBag& diags) {
   std::error_code ec;
