@@ -39,13 +39,17 @@ namespace {
 // The whole file in one buffer, read straight into it: a stream and a string stream in between
 // copied every file twice. `expected` is its size when known: the buffer is then one byte
 // larger, so the read that finds the end needs no second buffer (growing one zero-fills it).
-bool read_file(const fs::path& p, std::string& out, std::size_t expected = 0) {
+// With `stop_at_expected`, a read that reached that size ends there, without the read that would
+// find the end: for a caller whose result stands for the file as a stat saw it.
+bool read_file(const fs::path& p, std::string& out, std::size_t expected = 0,
+               bool stop_at_expected = false) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   out.clear();
   out.resize(expected > 0 ? expected + 1 : 16384);
   std::size_t used = 0;
   for (;;) {
+    if (stop_at_expected && expected > 0 && used == expected) break;
     if (used == out.size()) out.resize(std::max<std::size_t>(out.size() * 2, 16384));
     const ssize_t got = ::read(fd, out.data() + used, out.size() - used);
     if (got < 0) {
@@ -1787,7 +1791,9 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
       return;
     }
     thread_local std::string bytes, yaml, body;
-    if (!read_file(p, bytes)) {
+    // Up to the size the lstat saw: the line stands for the file as that lstat saw it (the cache
+    // keeps its stamps with it), and a file changed since has other stamps at the next walk.
+    if (!read_file(p, bytes, static_cast<std::size_t>(st.st_size), true)) {
       line.failed = true;
       return;
     }

@@ -548,10 +548,18 @@ void write_saved_links(std::ostream& out, const SavedLinks& saved) {
   std::string buf(k_saved_magic);
   buf += '\n';
   put_line(buf, 'K', saved.key);
+  // Chunks are hashed one by one and written 64 KiB at a time: a page's chunk is about a
+  // kilobyte, and the stream writes one that large with a system call of its own.
+  std::string pending;
+  auto write_pending = [&] {
+    out.write(pending.data(), static_cast<std::streamsize>(pending.size()));
+    pending.clear();
+  };
   auto flush = [&] {
-    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
     digests += content_hash(buf);
+    pending += buf;
     buf.clear();
+    if (pending.size() >= (std::size_t{1} << 16)) write_pending();
   };
   flush();
   for (const auto& [path, links] : saved.pages) {
@@ -564,8 +572,8 @@ void write_saved_links(std::ostream& out, const SavedLinks& saved) {
     flush();
   }
   // The end mark: a file cut short (a full disk) is never taken for a complete one.
-  buf = "E " + content_hash(digests) + "\n";
-  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  pending += "E " + content_hash(digests) + "\n";
+  write_pending();
 }
 
 std::string encode_saved_links(const SavedLinks& saved) {
