@@ -69,8 +69,14 @@ public:
   }
   template <class K> size_type count(const K& key) const { return find(key) == end() ? 0 : 1; }
 
-  // As std::map::emplace: an existing key keeps its value.
+  // As std::map::emplace: an existing key keeps its value. A key past the last one (a map built
+  // in key order, or its first element) is appended without a search.
   template <class K, class... Args> std::pair<iterator, bool> emplace(K&& key, Args&&... args) {
+    if (empty() || Compare()(Base::back().first, key)) {
+      Base::emplace_back(std::piecewise_construct, std::forward_as_tuple(std::forward<K>(key)),
+                         std::forward_as_tuple(std::forward<Args>(args)...));
+      return {std::prev(end()), true};
+    }
     auto it = lower(key);
     if (it != end() && !Compare()(key, it->first)) return {it, false};
     it = Base::emplace(it, std::piecewise_construct, std::forward_as_tuple(std::forward<K>(key)),
@@ -78,15 +84,9 @@ public:
     return {it, true};
   }
 
-  // As std::map::emplace_hint for the one hint the views give: the end, when keys come in order,
-  // which appends without a search. Any other hint is a plain emplace.
-  template <class K, class... Args>
-  iterator emplace_hint(const_iterator hint, K&& key, Args&&... args) {
-    if (hint == cend() && (empty() || Compare()(Base::back().first, key))) {
-      Base::emplace_back(std::piecewise_construct, std::forward_as_tuple(std::forward<K>(key)),
-                         std::forward_as_tuple(std::forward<Args>(args)...));
-      return std::prev(end());
-    }
+  // As std::map::emplace_hint: the one hint the views give, the end when keys come in order, is
+  // emplace's own fast path, so the hint is not needed.
+  template <class K, class... Args> iterator emplace_hint(const_iterator, K&& key, Args&&... args) {
     return emplace(std::forward<K>(key), std::forward<Args>(args)...).first;
   }
 
