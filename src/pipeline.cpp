@@ -1076,10 +1076,16 @@ void write_prose_pending(Context& c) {
   c.prose_pending.clear();
 }
 
-// One record of the saved views, and its content_hash; the caller holds prose_mutex.
+// One record of the saved views, and its content_hash; the caller holds prose_mutex. A record as
+// large as a batch (the search index's) is written as it is, not copied.
 void add_prose_record(Context& c, const std::string& bytes, const std::string& digest) {
-  c.prose_pending += bytes;
   c.prose_digests += digest;
+  if (bytes.size() >= k_prose_batch) {
+    write_prose_pending(c);
+    c.prose_out->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return;
+  }
+  c.prose_pending += bytes;
   if (c.prose_pending.size() >= k_prose_batch) write_prose_pending(c);
 }
 
