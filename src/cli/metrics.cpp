@@ -89,8 +89,9 @@ int pull_command(const CommonOpts& common) {
   // Days not settled yet are stored and asked for again by the next pull.
   if (report.days_provisional) std::cout << " (" << report.days_provisional << " provisional)";
   std::cout << " and "
-            << plural(report.golden_stored, "golden-signal value", "golden-signal values")
-            << " stored";
+            << plural(report.golden_stored, "golden-signal value", "golden-signal values");
+  if (report.golden_provisional) std::cout << " (" << report.golden_provisional << " provisional)";
+  std::cout << " stored";
   if (report.values_rejected) std::cout << ", " << report.values_rejected << " rejected";
   std::cout << "\n";
   // 3: nothing could be fetched (every query failed); 1: some queries failed; 0: all answered.

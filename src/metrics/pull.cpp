@@ -408,11 +408,13 @@ void Puller::plan_golden() {
     for (const auto& [signal, expr] : m_repo.config.golden_signals) {
       if (expr.empty()) continue;
       const auto stored = m_store.golden_series(svc.meta.id, signal);
+      // A day stored before it had settled is asked for again, as an SLO's is.
+      const auto provisional = m_store.golden_provisional_days(svc.meta.id, signal);
       GoldenJob job;
       job.service = svc.meta.id;
       job.signal = signal;
       for (std::int64_t d = today - m_opts.golden_days; d < today; ++d)
-        if (!stored.count(d)) job.missing.push_back(d);
+        if (!stored.count(d) || provisional.count(d)) job.missing.push_back(d);
       if (job.missing.empty()) continue;
       for (const auto& seg : segments(job.missing)) {
         job.segments.emplace_back(seg.days, plan.requests.size());
@@ -725,7 +727,10 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
         ++m_report.values_rejected;
         continue;
       }
-      rows.push_back(GoldenRow{job.service, job.signal, d, it->second});
+      // Its value is read at the day's end; within the source's settle margin after it the
+      // server may not have all of the day yet (finish_segment's rule for daily counts).
+      const bool provisional = day_end(d) + std::llround(plan.source->settle_s) > m_now;
+      rows.push_back(GoldenRow{job.service, job.signal, d, it->second, provisional});
     }
     if (!rejected.empty()) {
       const std::string why = std::to_string(rejected.size()) + " day" +
@@ -800,6 +805,8 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
     try {
       m_store.put_golden(plan.store_source, plan.golden_rows, m_now);
       m_report.golden_stored += plan.golden_rows.size();
+      for (const auto& row : plan.golden_rows)
+        if (row.provisional) ++m_report.golden_provisional;
     } catch (const std::invalid_argument& e) {
       refused("golden-signal values", e);
     }

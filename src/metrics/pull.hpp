@@ -66,6 +66,7 @@ struct PullReport {
   // current as the server can tell, and one not among them was not confirmed by this run.
   std::map<std::string, std::set<std::int64_t>> days_fetched;
   std::size_t golden_stored = 0;
+  std::size_t golden_provisional = 0;      // of which not settled yet: fetched again by later pulls
   std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total, off the day steps
   std::set<std::string> slos_measured;     // SLOs whose SLI has a query, with a usable source
   std::map<std::string, LiveWindows> live; // per SLO: label as written → counts

@@ -745,6 +745,51 @@ TEST_CASE("pull: golden signals, daily at each day's end, NaN and negative rejec
                                  "days rejected: 2026-10-09 is NaN, 2026-10-10 is negative"));
 }
 
+TEST_CASE("pull: a golden-signal day read less than `settle` after its end is fetched again") {
+  Repo repo = make_repo();
+  repo.slis[0].query.reset();
+  repo.config.sources[0].settle_s = 3600; // settle: 1h
+  repo.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[1d])))";
+  auto store = Store::open_memory();
+  const std::int64_t last = day("2026-10-31");
+  bool complete = false;
+  FakeProm prom;
+  prom.value = [&](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    if (!has(q, "req{")) return steady(q, t);
+    // 10-31's value, read at its end, is short until the server has all of the day.
+    return t == k_now && !complete ? "1.5" : "2.5";
+  };
+  PullOptions o;
+  o.live = false;
+  // Ten minutes after 10-31 ended: stored, shown, and marked.
+  PullReport r = pull_metrics(repo, *store, o, k_now + 600, prom);
+  CHECK(r.errors.empty());
+  CHECK(r.golden_stored == 28);
+  CHECK(r.golden_provisional == 1);
+  CHECK(store->golden_series("pay-api", "traffic").at(last) == 1.5);
+  CHECK(store->golden_provisional_days("pay-api", "traffic") == std::set<std::int64_t>{last});
+  // Inside the margin still: only the provisional day is asked for again.
+  prom.seen.clear();
+  PullReport r2 = pull_metrics(repo, *store, o, k_now + 1800, prom);
+  REQUIRE(prom.seen.size() == 1);
+  CHECK(prom.seen[0]["start"] == std::to_string(k_now));
+  CHECK(prom.seen[0]["end"] == std::to_string(k_now));
+  CHECK(r2.golden_stored == 1);
+  CHECK(r2.golden_provisional == 1);
+  // Settled: the whole day's value replaces it, the mark is gone, and nothing is asked again.
+  complete = true;
+  prom.seen.clear();
+  PullReport r3 = pull_metrics(repo, *store, o, k_now + 7200, prom);
+  CHECK(prom.seen.size() == 1);
+  CHECK(r3.golden_stored == 1);
+  CHECK(r3.golden_provisional == 0);
+  CHECK(store->golden_series("pay-api", "traffic").at(last) == 2.5);
+  CHECK(store->golden_provisional_days("pay-api", "traffic").empty());
+  prom.seen.clear();
+  pull_metrics(repo, *store, o, k_now + 7200, prom);
+  CHECK(prom.seen.empty());
+}
+
 TEST_CASE("pull: golden-signal fetch failures are one line per failure, not per service") {
   Repo repo = make_repo();
   repo.slis[0].query.reset();

@@ -72,6 +72,9 @@ const std::vector<std::string>& schema_migrations() {
       // is provisional: it is used, and fetched again until a pull finds it settled. Rows of
       // earlier versions were taken as final, as they were then.
       "ALTER TABLE daily ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;",
+      // v5: the same for golden-signal days: one fetched before it had settled is shown, and
+      // fetched again until a pull finds it settled. Rows of earlier versions were final.
+      "ALTER TABLE golden ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;",
   };
   return migrations;
 }
@@ -1021,10 +1024,11 @@ void Store::put_golden(const std::string& source, const std::vector<GoldenRow>& 
   try {
     SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement upsert(*m_db,
-                             "INSERT INTO golden (service, signal, day, source, value, fetched_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                             "INSERT INTO golden (service, signal, day, source, value, fetched_at, "
+                             "provisional) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                              "ON CONFLICT (service, signal, day, source) DO UPDATE SET "
-                             "value = excluded.value, fetched_at = excluded.fetched_at");
+                             "value = excluded.value, fetched_at = excluded.fetched_at, "
+                             "provisional = excluded.provisional");
     for (const auto& row : rows) {
       upsert.reset();
       upsert.bind(1, row.service);
@@ -1033,6 +1037,7 @@ void Store::put_golden(const std::string& source, const std::vector<GoldenRow>& 
       upsert.bind(4, source);
       upsert.bind(5, row.value);
       upsert.bind(6, fetched_at);
+      upsert.bind(7, static_cast<std::int32_t>(row.provisional ? 1 : 0));
       upsert.exec();
     }
     transaction.commit();
@@ -1060,6 +1065,27 @@ std::map<std::int64_t, double> Store::golden_series(const std::string& service,
     }
   } catch (const SQLite::Exception& e) {
     fail("reading golden signals", e);
+  }
+  return result;
+}
+
+std::set<std::int64_t> Store::golden_provisional_days(const std::string& service,
+                                                      const std::string& signal) const {
+  std::set<std::int64_t> result;
+  try {
+    // As provisional_days(): the provisional rows no other row of their day beats.
+    SQLite::Statement q(*m_db, "SELECT day FROM golden AS p WHERE service = ?1 AND signal = ?2 "
+                               "AND provisional = 1 AND typeof(day) = 'integer' AND NOT EXISTS ("
+                               "SELECT 1 FROM golden AS o WHERE o.service = p.service "
+                               "AND o.signal = p.signal AND o.day = p.day "
+                               "AND (o.fetched_at > p.fetched_at OR "
+                               "(o.fetched_at = p.fetched_at AND o.source < p.source)))");
+    q.bind(1, service);
+    q.bind(2, signal);
+    while (q.executeStep())
+      result.insert(q.getColumn(0).getInt64());
+  } catch (const SQLite::Exception& e) {
+    fail("reading provisional golden-signal days", e);
   }
   return result;
 }

@@ -53,6 +53,9 @@ struct GoldenRow {
   std::string signal; // latency_p99 | error_rate | traffic | saturation | …
   std::int64_t day = 0;
   double value = 0;
+  // As DailyRow's: fetched less than the source's `settle` after the day's end, so possibly short;
+  // shown, and fetched again by later pulls until it has settled.
+  bool provisional = false;
 };
 
 // Where and when the value the readers see for one day came from.
@@ -145,6 +148,9 @@ public:
   // number (the file edited by hand) is no data for its day.
   std::map<std::int64_t, double> golden_series(const std::string& service,
                                                const std::string& signal) const;
+  // The days of golden_series(service, signal) whose winner is a provisional row.
+  std::set<std::int64_t> golden_provisional_days(const std::string& service,
+                                                 const std::string& signal) const;
 
   // Every fetch attempt, for the freshness and age of stale figures.
   void log_fetch(const std::string& source, const std::string& query_key, std::int64_t fetched_at,

@@ -253,7 +253,8 @@ TEST_CASE("store: a cache without application_id but with exactly nines' tables 
     Store::open(path)->put_daily("prometheus:prom", {{"s", 3, 9, 10}}, 5);
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
     db.exec("DROP TABLE csv_file; DROP INDEX daily_by_source; "
-            "ALTER TABLE daily DROP COLUMN provisional; PRAGMA user_version = 1; "
+            "ALTER TABLE daily DROP COLUMN provisional; "
+            "ALTER TABLE golden DROP COLUMN provisional; PRAGMA user_version = 1; "
             "PRAGMA application_id = 0");
   }
   auto store = Store::open(path);
@@ -819,7 +820,7 @@ TEST_CASE("store: a cache of schema version 3 is upgraded in place, its rows kep
             "PRAGMA user_version = 3; PRAGMA application_id = 1313427013;");
   }
   auto store = Store::open(path);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 5);
   CHECK(store->schema_version() == Store::latest_schema_version());
   const auto all = store->daily_series();
   REQUIRE(all.size() == 2);
@@ -837,6 +838,32 @@ TEST_CASE("store: a cache of schema version 3 is upgraded in place, its rows kep
   store->put_daily("prometheus:prom", {partial}, 8);
   CHECK(store->provisional_days().at("api") == std::set<std::int64_t>{12});
   CHECK(raw_int(path, "SELECT count(*) FROM daily") == 4);
+  // Golden-signal rows too (v5).
+  CHECK(store->golden_provisional_days("api", "traffic").empty());
+  GoldenRow golden{"api", "traffic", 11, 6};
+  golden.provisional = true;
+  store->put_golden("prometheus:prom", {golden}, 9);
+  CHECK(store->golden_provisional_days("api", "traffic") == std::set<std::int64_t>{11});
+}
+
+TEST_CASE("store: a provisional golden-signal day is shown, marked, and cleared when settled") {
+  auto store = Store::open_memory();
+  GoldenRow partial{"api", "traffic", 11, 40};
+  partial.provisional = true;
+  store->put_golden("prometheus:prom", {{"api", "traffic", 10, 90}, partial}, 100);
+  CHECK(store->golden_series("api", "traffic") ==
+        std::map<std::int64_t, double>{{10, 90}, {11, 40}});
+  CHECK(store->golden_provisional_days("api", "traffic") == std::set<std::int64_t>{11});
+  CHECK(store->golden_provisional_days("api", "latency_p99").empty());
+  CHECK(store->golden_provisional_days("web", "traffic").empty());
+  // A later row of another source wins the day: the mark goes with it.
+  store->put_golden("prometheus:other", {{"api", "traffic", 11, 45}}, 150);
+  CHECK(store->golden_series("api", "traffic").at(11) == 45);
+  CHECK(store->golden_provisional_days("api", "traffic").empty());
+  // The source's own settled value replaces its provisional one, and is the latest again.
+  store->put_golden("prometheus:prom", {{"api", "traffic", 11, 99}}, 200);
+  CHECK(store->golden_series("api", "traffic").at(11) == 99);
+  CHECK(store->golden_provisional_days("api", "traffic").empty());
 }
 
 TEST_CASE("store: the fetch log answers the last successful fetch") {

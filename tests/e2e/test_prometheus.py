@@ -472,6 +472,60 @@ def test_provisional(tmp, full_url):
         stop(proc)
 
 
+def golden_rows_with_mark(repo):
+    con = sqlite3.connect(os.path.join(repo, ".nines", "cache.db"))
+    try:
+        return {(r[0], r[1]): r[2:] for r in
+                con.execute("SELECT service, day, value, provisional FROM golden "
+                            "WHERE signal = 'traffic'")}
+    finally:
+        con.close()
+
+
+def test_golden_provisional(tmp, full_url):
+    """A golden-signal day read less than the source's settle margin after its end is shown,
+    marked provisional, and fetched again until a pull finds it settled (docs/metrics.md)."""
+    sub = os.path.join(tmp, "golden-partial")
+    os.makedirs(sub, exist_ok=True)
+    # The server ten minutes after 2026-10-31 ended has the day only up to 20:00.
+    proc, partial_url = start_prometheus(sub, os.path.join(sub, "tsdb"), until=END - 4 * 3600)
+    repo = os.path.join(tmp, "golden-provisional")
+    last = END // DAY - 1  # 2026-10-31
+    try:
+        make_repo(repo, partial_url, {"pay-success": COUNTER_SLI, "cart-success": WINDOW_SLI},
+                  retries=0, golden=True, settle="1h")
+        code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, "golden-prov-site"),
+                                   "--now", "2026-11-01T00:10:00Z")
+        check(code == 0, f"golden provisional: build exits 0 ({code}): {stderr[-1500:]}")
+        rows = golden_rows_with_mark(repo)
+        for s, svc in enumerate(SERVICES):
+            full = increase(s, END, DAY)[1]
+            r = rows.get((svc, last))
+            check(r is not None and r[1] == 1 and 0 < r[0] < full,
+                  f"golden provisional: {svc} 2026-10-31 stored short and marked: {r} of {full}")
+            earlier = rows.get((svc, last - 1))
+            check(earlier is not None and earlier[1] == 0 and
+                  close(earlier[0], increase(s, END - DAY, DAY)[1]),
+                  f"golden provisional: {svc} 2026-10-30 is whole and settled: {earlier}")
+    finally:
+        stop(proc)
+    # The rest is in (the server with the whole day): the next pull asks for that day again,
+    # finds it settled, stores the whole day's value and clears the mark.
+    set_url(repo, full_url)
+    code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", "2026-11-01T02:10:00Z")
+    check(code == 0 and "and 2 golden-signal values stored" in stdout,
+          f"golden provisional: the settled pull stores the one day of each service: {stdout!r} "
+          f"{stderr[-800:]}")
+    after = golden_rows_with_mark(repo)
+    for s, svc in enumerate(SERVICES):
+        r = after.get((svc, last))
+        check(r is not None and r[1] == 0 and close(r[0], increase(s, END, DAY)[1]),
+              f"golden provisional: {svc} 2026-10-31 now has the whole day: {r}")
+    check({k: v for k, v in after.items() if k[1] != last} ==
+          {k: v for k, v in rows.items() if k[1] != last},
+          "golden provisional: the settled days were not fetched again")
+
+
 # ------------------------------------------------------------------------------------------------
 # Failures (SPEC 4.4), against fault_server.py
 
@@ -856,6 +910,7 @@ def main():
                 proc, url = start_prometheus(tmp, os.path.join(tmp, "tsdb"))
                 test_real_prometheus(tmp, url)
                 test_provisional(tmp, url)
+                test_golden_provisional(tmp, url)
             except Exception as e:
                 check(False, f"real Prometheus: {type(e).__name__}: {e}")
             finally:
