@@ -358,11 +358,19 @@ PromRange single_range(const PromResponse& r) {
 
 namespace {
 
+// The API path goes after the source URL's own path and before its query string: a proxy in
+// front of the server may want a parameter (`?api_key=…`) on every request. A fragment is never
+// sent, so it is dropped.
 std::string join_url(const std::string& base, const char* path) {
-  std::string b = base;
+  std::string b = base.substr(0, base.find('#'));
+  std::string query;
+  if (const auto q = b.find('?'); q != std::string::npos) {
+    query = b.substr(q);
+    b.erase(q);
+  }
   while (!b.empty() && b.back() == '/')
     b.pop_back();
-  return b + path;
+  return b + path + (query.size() > 1 ? query : std::string());
 }
 
 } // namespace

@@ -240,6 +240,13 @@ TEST_CASE("query requests") {
   auto r = range_query("https://mimir.example/prometheus", "sum(x)", 86400, 259200, 86400);
   CHECK(r.url == "https://mimir.example/prometheus/api/v1/query_range");
   CHECK(r.form == "query=sum%28x%29&start=86400&end=259200&step=86400");
+  // A query string stays on the URL, after the API path; a fragment is not sent.
+  CHECK(instant_query("http://127.0.0.1:9090/?api_key=K", "up", 1).url ==
+        "http://127.0.0.1:9090/api/v1/query?api_key=K");
+  CHECK(range_query("https://p.example/prom/?a=1&b=2#top", "x", 0, 1, 1).url ==
+        "https://p.example/prom/api/v1/query_range?a=1&b=2");
+  CHECK(instant_query("http://h:9090/prom?", "up", 1).url == "http://h:9090/prom/api/v1/query");
+  CHECK(instant_query("http://h:9090#x", "up", 1).url == "http://h:9090/api/v1/query");
 }
 
 TEST_CASE("failure descriptions") {

@@ -811,19 +811,11 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
       refused("golden-signal values", e);
     }
   }
-  // One line per source and pull: last_success(source, "pull") is when a pull last got every
-  // value it asked for.
-  std::string error;
-  if (sr.failed > 0) {
-    // The first in request order, not in completion order: the log reads the same every time.
-    std::string first;
-    for (const auto& c : plan.results)
-      if (c.failed && first.empty()) first = c.failure.empty() ? c.why : c.failure;
-    error = std::to_string(sr.failed) + " of " + std::to_string(sr.queries) +
-            " queries failed; first: " + first;
-  } else if (m_report.errors.size() > first_error)
-    error = m_report.errors[first_error].message;
-  m_store.log_fetch(plan.store_source, "pull", m_now, error.empty(), error);
+  // One line per source and pull that got every value it asked for: last_success(source, "pull").
+  // A pull with a failure logs nothing: nothing from a failed fetch goes into the store (SPEC
+  // 4.4), its error text included; the warnings carry that.
+  if (sr.failed == 0 && m_report.errors.size() == first_error)
+    m_store.log_fetch(plan.store_source, "pull", m_now, true, "");
 }
 
 PullReport Puller::run() {

@@ -2,8 +2,10 @@
 #include "metrics/prometheus.hpp"
 #include "metrics/pull.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <functional>
 #include <optional>
 
@@ -571,7 +573,11 @@ TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the t
   repo.config.sources[0].bearer_token_env = "NINES_PULL_TEST_TOKEN";
   repo.config.sources[0].url = "http://user:pw@127.0.0.1:9";
   repo.slos.push_back(slo("pay-2", "pay-api", 99));
-  auto store = Store::open_memory();
+  // On disk, so the test can read every table afterwards, the fetch log included.
+  std::string folder = (std::filesystem::temp_directory_path() / "nines-pull-XXXXXX").string();
+  REQUIRE(::mkdtemp(folder.data()) != nullptr);
+  const std::filesystem::path db = std::filesystem::path(folder) / "cache.db";
+  auto store = Store::open(db);
   FakeProm prom;
   prom.value = steady;
   prom.fault = [](const std::string& q, bool range) -> std::optional<HttpResult> {
@@ -602,6 +608,14 @@ TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the t
   // The live windows did not fail: they are there.
   CHECK(r.live["pay"].size() == 4);
   CHECK_FALSE(store->last_success("prometheus:prom", "pull"));
+  // Nothing from the failed fetch is in the store: no counts, and no line of its error text.
+  store.reset();
+  {
+    SQLite::Database raw(db.string());
+    CHECK(raw.execAndGet("SELECT count(*) FROM fetch_log").getInt() == 0);
+    CHECK(raw.execAndGet("SELECT count(*) FROM daily").getInt() == 0);
+  }
+  std::filesystem::remove_all(folder);
   ::unsetenv("NINES_PULL_TEST_TOKEN");
 }
 

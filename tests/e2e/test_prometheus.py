@@ -388,6 +388,21 @@ def test_real_prometheus(tmp, url):
     no_token_anywhere("real pull", [stdout, stderr], [os.path.join(repo, ".nines")])
 
 
+def test_url_with_query(tmp, url):
+    """A source url with a query string (a proxy's key): the API path goes before it."""
+    repo = os.path.join(tmp, "url-query")
+    make_repo(repo, url.rstrip("/") + "/?proxy_key=abc#frag",
+              {"pay-success": COUNTER_SLI, "cart-success": WINDOW_SLI}, golden=False)
+    out = os.path.join(tmp, "url-query-site")
+    code, stdout, stderr, _ = nines("build", repo, "-o", out, "--now", NOW)
+    check(code == 0, f"url query: build exits 0 ({code}): {stderr[-1500:]}")
+    check("metrics-fetch" not in stderr, f"url query: no fetch warnings: {stderr[-1500:]}")
+    slos = slos_json(out)
+    check(len(slos) == 2, f"url query: two SLOs ({list(slos)})")
+    for s in slos.values():
+        check(s["data"]["status"] == "fresh", f"url query: {s['id']} is fresh: {s['data']}")
+
+
 def daily_rows_with_mark(root):
     """(slo, day) → (good, total, provisional) of the store's daily table."""
     con = sqlite3.connect(os.path.join(root, ".nines", "cache.db"))
@@ -909,6 +924,7 @@ def main():
             try:
                 proc, url = start_prometheus(tmp, os.path.join(tmp, "tsdb"))
                 test_real_prometheus(tmp, url)
+                test_url_with_query(tmp, url)
                 test_provisional(tmp, url)
                 test_golden_provisional(tmp, url)
             except Exception as e:
