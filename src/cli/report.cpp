@@ -395,7 +395,9 @@ int run_report(const ReportOpts& o) {
     std::string months;
     for (const auto& [p, r] : run.figures.reports)
       months += (months.empty() ? "" : ", ") + p;
-    std::cerr << "nines: no data for " << period << " (no metrics and no postmortems dated in it); "
+    std::cerr << "nines: no data for " << period
+              << " (no metrics, no postmortem dated in it, no monthly_report document and no "
+                 "on-call health entry for it); "
               << (months.empty() ? "no month has data" : "months with data: " + months) << "\n";
     return 1;
   }

@@ -585,6 +585,17 @@ std::vector<std::string> months_with_data(const Repo& repo,
   }
   for (const auto& p : repo.postmortems)
     add(day_of_text(p.date));
+  // What people wrote for a month is data too: a monthly_report document (its highlights,
+  // concerns and priorities are the report's own part) and a rotation's health entry for it.
+  auto add_period = [&](const std::string& period) {
+    if (const auto ym = parse_period(period))
+      months.insert(static_cast<std::int64_t>(ym->first) * 12 + (ym->second - 1));
+  };
+  for (const auto& d : repo.reports)
+    add_period(d.period);
+  for (const auto& r : repo.rotations)
+    for (const auto& h : r.health)
+      add_period(h.period);
   std::vector<std::string> out;
   out.reserve(months.size());
   for (std::int64_t ym : months) {

@@ -121,7 +121,7 @@ void apply_frozen(MonthlyReport& report, const std::string& frozen_json);
 
 // Every month (YYYY-MM, ascending) with data: a usable day of an SLO's daily counts in `series`
 // (the store: pulled, imported or from the repository's CSV files), a row of the repository's CSV
-// files, or a dated postmortem.
+// files, a dated postmortem, a monthly_report document for it or a rotation's health entry for it.
 std::vector<std::string> months_with_data(const Repo& repo,
                                           const std::map<std::string, DailySeries>& series);
 

@@ -318,6 +318,37 @@ TEST_SUITE("compute.report") {
     CHECK(oct->previous_has_report);
   }
 
+  TEST_CASE("a month people wrote a report or on-call health for has a report") {
+    // No metrics and no postmortem in September or November: the monthly_report document's own
+    // lists and the rotation's health entry are the month's data, and are not dropped.
+    Repo repo;
+    repo.services = {service("a")};
+    repo.slos = {slo("a-avail", "a", 99.0)};
+    MonthlyReportDoc doc;
+    doc.meta.id = "sep";
+    doc.period = "2026-09";
+    doc.highlights = {"Migrated the queue"};
+    MonthlyReportDoc bad;
+    bad.meta.id = "bad";
+    bad.period = "September"; // not a month: no report of its own
+    repo.reports = {doc, bad};
+    Rotation rot;
+    rot.meta.id = "r1";
+    RotationHealth h;
+    h.period = "2026-11";
+    h.pages = 12;
+    rot.health = {h};
+    repo.rotations = {rot};
+    CHECK(months_with_data(repo, {}) == std::vector<std::string>{"2026-09", "2026-11"});
+    Figures f = compute_all(repo, {}, {}, at("2026-12-01T00:00:00Z"), nullptr, 1);
+    REQUIRE(f.reports.count("2026-09") == 1);
+    CHECK(f.reports.at("2026-09").highlights == std::vector<std::string>{"Migrated the queue"});
+    CHECK_FALSE(f.reports.at("2026-09").slo_summary.services_meeting_slo); // no data: not 0
+    REQUIRE(f.reports.count("2026-11") == 1);
+    CHECK(f.reports.at("2026-11").on_call.total_pages == 12);
+    CHECK(f.reports.size() == 2);
+  }
+
   TEST_CASE("a frozen month without data keeps the lists that come from documents") {
     // Its metrics and its postmortems are gone; the rotations' entries for the month are not.
     std::map<std::string, DailySeries> series;
