@@ -166,6 +166,11 @@ const json* schema_child(const json& root, const json* s, const std::string& ste
   if (index && s->contains("items")) return resolve_ref(root, &(*s)["items"]);
   if (s->contains("properties") && (*s)["properties"].contains(step))
     return resolve_ref(root, &(*s)["properties"][step]);
+  // Only on the way to a finding's message, so a regex compiled here costs nothing per document.
+  if (const auto pp = s->find("patternProperties"); pp != s->end() && pp->is_object())
+    for (const auto& [pattern, sub] : pp->items())
+      if (std::regex_search(step, std::regex(pattern, std::regex::ECMAScript)))
+        return resolve_ref(root, &sub);
   if (s->contains("additionalProperties") && (*s)["additionalProperties"].is_object())
     return resolve_ref(root, &(*s)["additionalProperties"]);
   // oneOf/anyOf alternatives: the first one that knows the step.
