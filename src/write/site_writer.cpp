@@ -691,15 +691,43 @@ long pid_after(const std::string& entry, const std::string& prefix) {
 
 // What a folder beside OUT with one of the writer's names holds, as far as nines can tell.
 enum class Leftover {
-  Empty,  // nothing: a run killed before it wrote anything, or an empty OUT moved aside
+  Empty,  // no file, only folders if anything: a run killed before it wrote a file, an empty OUT
+          // moved aside, or a tree whose removal was killed after its files went
   Ours,   // a tree nines wrote: a temporary tree (its first marker, or the whole one) or a site
   Unknown // anything else, a file or a link included: not nines's to remove or move
 };
 
+// Removes the folders of `dir` bottom-up with rmdir, which never removes a file: anything that
+// appeared in it meanwhile stays, with the folders above it.
+void remove_empty_folders(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<fs::path> folders;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
+       !ec && it != end; it.increment(ec))
+    if (fs::is_directory(it->symlink_status(ec))) folders.push_back(it->path());
+  // Deeper paths sort after their parents: the reverse order takes children first.
+  std::sort(folders.rbegin(), folders.rend());
+  for (const fs::path& f : folders)
+    ::rmdir(f.c_str());
+  ::rmdir(dir.c_str());
+}
+
+// True when `dir` holds folders at most, at any depth: no file, no link, nothing unreadable.
+// Removing such a tree loses no byte of anyone's.
+bool holds_only_folders(const fs::path& dir) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
+  for (; !ec && it != end; it.increment(ec))
+    if (!fs::is_directory(it->symlink_status(ec)) || ec) return false;
+  return !ec;
+}
+
 Leftover classify_leftover(const fs::path& dir, bool temp) {
   std::error_code ec;
   if (!fs::is_directory(fs::symlink_status(dir, ec))) return Leftover::Unknown;
-  if (fs::is_empty(dir, ec) && !ec) return Leftover::Empty;
+  // The marker goes with the files when a tree is removed, so a removal killed part-way leaves
+  // folders and no marker: that is empty too, not a folder of someone else's to warn about.
+  if (holds_only_folders(dir)) return Leftover::Empty;
   const fs::path marker = dir / k_site_marker;
   if (!fs::is_regular_file(fs::symlink_status(marker, ec))) return Leftover::Unknown;
   // A temporary tree starts with the marker's first line alone, which commit() replaces with
@@ -757,7 +785,7 @@ std::vector<std::string> SiteWriter::clean_stale(const fs::path& out) {
   for (const Found& f : found) {
     switch (classify_leftover(f.path, f.temp)) {
     case Leftover::Empty:
-      ::rmdir(f.path.c_str()); // fails, harmlessly, if something appeared in it meanwhile
+      remove_empty_folders(f.path); // leaves, harmlessly, whatever appeared in it meanwhile
       break;
     case Leftover::Ours:
       if (!f.temp && !fs::exists(fs::symlink_status(out, ec))) {

@@ -199,6 +199,9 @@ TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones an
   killed_temp(t.path / "scratch", t.path / "site.tmp-nines-99999999");
   old_site(t.path / "site.old-nines-99999998", {{"index.html", "previous"}});
   fs::create_directories(t.path / "site.tmp-nines-99999997"); // killed before its first file
+  // A removal killed after the files (the marker among them) went: folders only, removed.
+  fs::create_directories(t.path / "site.old-nines-99999992" / "slos" / "a");
+  fs::create_directories(t.path / "site.old-nines-99999992" / "api" / "reports");
   // A live process (ours is excluded by design, so use the parent): must be left alone.
   const std::string live = "site.tmp-nines-" + std::to_string(::getppid());
   fs::create_directories(t.path / live);
@@ -235,7 +238,8 @@ TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones an
   for (const auto& [rel, bytes] : kept)
     if (rel.rfind("site/", 0) != 0 && rel.rfind("site.tmp-nines-99999999", 0) != 0 &&
         rel.rfind("site.tmp-nines-99999997", 0) != 0 &&
-        rel.rfind("site.old-nines-99999998", 0) != 0)
+        rel.rfind("site.old-nines-99999998", 0) != 0 &&
+        rel.rfind("site.old-nines-99999992", 0) != 0)
       CHECK_MESSAGE(now[rel] == bytes, rel);
   CHECK(fs::exists(t.path / "sitemap.tmp-nines-99999999"));
   REQUIRE(notes.size() == 3);
