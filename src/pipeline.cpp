@@ -134,6 +134,7 @@ struct Context {
     bool git = false;                            // the history was read (and is as it was)
     nlohmann::json uncommitted;                  // as the record had them
     nlohmann::json signed_files;                 // as the record had them (signed_files())
+    nlohmann::json outside_slots;                // as the record had them (bodies_outside_slots)
   };
   std::optional<ProsePlan> prose;
   // A build that renders the whole site saves the views a later prose rebuild needs, streamed to
@@ -554,8 +555,9 @@ nlohmann::json signed_files(const Repo& repo) {
 // What the next build compares against: this build's fingerprint, the store as this build left
 // it, the site it wrote (its marker's hash) and the diagnostics to print again when nothing
 // changed; for a prose rebuild also the fingerprint without bodies, each body's hash, whether
-// git's history was read (an edit changes what it says of the file) and the token of the saved
-// views (empty: none).
+// git's history was read (an edit changes what it says of the file), the token of the saved
+// views (empty: none) and the files whose body edit must take the long way (signed_files,
+// bodies_outside_slots).
 std::string build_record(const Context& c, const std::string& site_digest,
                          const std::string& prose_token) {
   const Run& run = c.run;
@@ -577,7 +579,9 @@ std::string build_record(const Context& c, const std::string& site_digest,
       {"prose", prose_token},
       {"prose_bodies",
        c.prose && !prose_token.empty() ? c.prose->saved_bodies : nlohmann::json(c.prose_fp.bodies)},
-      {"signed_files", c.prose ? c.prose->signed_files : signed_files(run.repo)}};
+      {"signed_files", c.prose ? c.prose->signed_files : signed_files(run.repo)},
+      {"outside_slots",
+       c.prose ? c.prose->outside_slots : nlohmann::json(bodies_outside_slots(run.repo))}};
   return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -673,6 +677,16 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
   for (const auto& f : *signed_list)
     if (!f.is_string() || plan.changed.count(f.get<std::string>())) return false;
   plan.signed_files = *signed_list;
+  // A changed body that a page shows outside its slot (an SLI's on its SLOs' pages, a capacity
+  // model's on its service's): render_prose makes only slots again, the long way makes the page.
+  const nlohmann::json* outside =
+      record.contains("outside_slots") ? &record.at("outside_slots") : nullptr;
+  if (!outside || !outside->is_array()) return false;
+  for (const auto& f : *outside)
+    if (!f.is_string() || plan.changed.count(f.get<std::string>()) ||
+        plan.bodies.count(f.get<std::string>()))
+      return false;
+  plan.outside_slots = *outside;
   // git's history says when each file last changed, which the pages' "last changed" lines and the
   // stale-runbook lint read: the history must be as the previous build read it. HEAD is in the
   // fingerprint, so only an edited file's own state can differ: counted as changed now (an

@@ -1,5 +1,6 @@
 #include "render/content_links.hpp"
 
+#include "compute/slo.hpp"
 #include "render/html.hpp"
 #include "render/markdown.hpp"
 #include "render/site_detail.hpp"
@@ -7,6 +8,8 @@
 #include <functional>
 #include <set>
 #include <string_view>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace nines {
@@ -134,10 +137,29 @@ std::vector<PageProse> prose_pages(const Repo& repo) {
     if (!texts.empty()) pages.push_back({std::move(page), &meta, std::move(texts)});
   };
   auto body = [](const DocMeta& m) { return Prose{&m.body, &m, {}, true}; };
-  for (const auto& s : repo.services)
-    add(site::service_page(s.meta.id), s.meta, {body(s.meta)});
-  for (const auto& s : repo.slos)
-    add(site::slo_page(s.meta.id), s.meta, {Prose{&s.description, &s.meta, s.description_loc}});
+  // The other documents' bodies a page shows come before its own (site::service_notes,
+  // site::slo_notes), as the page renders them.
+  const auto notes = site::service_notes(repo);
+  for (const auto& s : repo.services) {
+    std::vector<Prose> texts;
+    if (auto it = notes.find(s.meta.id); it != notes.end())
+      for (const DocMeta* m : it->second)
+        texts.push_back(body(*m));
+    texts.push_back(body(s.meta));
+    add(site::service_page(s.meta.id), s.meta, std::move(texts));
+  }
+  std::unordered_map<std::string_view, const Sli*> slis;
+  for (const auto& x : repo.slis)
+    slis.emplace(x.meta.id, &x);
+  for (const auto& s : repo.slos) {
+    std::vector<Prose> texts = {Prose{&s.description, &s.meta, s.description_loc}};
+    auto sli = slis.find(s.sli.id);
+    for (const DocMeta* m :
+         site::slo_notes(sli == slis.end() ? nullptr : sli->second, policy_for(repo, s)))
+      texts.push_back(body(*m));
+    texts.push_back(body(s.meta));
+    add(site::slo_page(s.meta.id), s.meta, std::move(texts));
+  }
   for (const auto& r : repo.runbooks)
     add(site::runbook_page(r.meta.id), r.meta,
         {Prose{&r.overview, &r.meta, r.overview_loc}, Prose{&r.impact, &r.meta, r.impact_loc},
@@ -145,6 +167,20 @@ std::vector<PageProse> prose_pages(const Repo& repo) {
   for (const auto& p : repo.postmortems)
     add(site::postmortem_page(p.meta.id), p.meta,
         {Prose{&p.root_cause, &p.meta, p.root_cause_loc}, body(p.meta)});
+  // A month's report page: its other documents, then the first (site::report_page_view). A month
+  // without metrics has no page; its documents' links are checked as if it had one.
+  std::set<std::string_view> periods;
+  for (const auto& r : repo.reports) {
+    if (!periods.insert(r.period).second) continue;
+    const auto docs = site::report_documents(repo, r.period);
+    std::vector<Prose> texts;
+    for (std::size_t k = 1; k < docs.size(); ++k)
+      texts.push_back(body(docs[k]->meta));
+    texts.push_back(body(docs.front()->meta));
+    add(site::report_page(r.period), r.meta, std::move(texts));
+  }
+  for (const auto& r : repo.rotations)
+    add(site::handoff_page(r.meta.id), r.meta, {body(r.meta)});
   return pages;
 }
 
@@ -189,10 +225,8 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
     if (found != anchors.end()) return found->second;
     std::set<std::string> taken;
     std::vector<MarkdownResult>& results = rendered[p.page];
-    for (const auto& t : p.texts) {
-      // The SLO page's description avoids no other text's anchors: it is its only one.
-      results.push_back(site::markdown_for(base, p.meta->file, *t.md, p.page, &taken));
-    }
+    for (const auto& t : p.texts)
+      results.push_back(site::markdown_for(base, t.meta->file, *t.md, p.page, &taken));
     taken.insert("main"); // the skip link's target, on every page
     return anchors.emplace(p.page, std::move(taken)).first->second;
   };
@@ -204,6 +238,9 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
     }
     return &render_page(*it->second);
   };
+  // A body on several pages (an SLI's on each of its SLOs') is checked on each, and a problem it
+  // has on all of them is reported once.
+  std::set<std::tuple<std::string, int, int, std::string>> reported;
   for (const auto& p : pages) {
     bool any = false;
     for (const auto& t : p.texts)
@@ -212,13 +249,15 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
     const std::set<std::string>& here = render_page(p);
     const std::vector<MarkdownResult>& results = rendered.at(p.page);
     for (std::size_t k = 0; k < p.texts.size(); ++k) {
+      const std::string& file = p.texts[k].meta->file;
       LineCursor cursor;
       for (const auto& link : results[k].links) {
-        const std::string why =
-            prose_problem(base, p.meta->file, p.page, link.url, here, anchors_of);
-        if (!why.empty())
-          diags.error(p.meta->file, where(p.texts[k], link, cursor), k_rule,
-                      "link '" + link.url + "' breaks on the site: " + why, k_prose_hint);
+        const std::string why = prose_problem(base, file, p.page, link.url, here, anchors_of);
+        if (why.empty()) continue;
+        const Loc at = where(p.texts[k], link, cursor);
+        std::string message = "link '" + link.url + "' breaks on the site: " + why;
+        if (reported.emplace(file, at.line, at.col, message).second)
+          diags.error(file, at, k_rule, std::move(message), k_prose_hint);
       }
     }
   }

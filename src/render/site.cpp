@@ -120,7 +120,7 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   unpark();
   add_list("slos", "slos", "slos", "slos", s.figs.slos.size(), slos_view);
   for (const auto& f : s.figs.slos)
-    add(slo_page(f.id), "slo", [&s, &f] { return slo_view(s, f); });
+    add_prose(slo_page(f.id), "slo", [&s, &f](ProseSlot* slot) { return slo_view(s, f, slot); });
   unpark();
   add_list("runbooks", "runbooks", "runbooks", "runbooks", s.repo.runbooks.size(), runbooks_view);
   for (const auto& x : s.repo.runbooks)
@@ -143,12 +143,14 @@ std::vector<PageJob> page_jobs(const site::Site& s) {
   add("oncall/index.html", "oncall", [&s] { return oncall_view(s); });
   add("reports/index.html", "reports", [&s] { return reports_view(s); });
   for (const auto& [period, r] : s.figs.reports)
-    add(report_page(period), "report", [&s, &r = r] { return report_view(s, r); });
+    add_prose(report_page(period), "report",
+              [&s, &r = r](ProseSlot* slot) { return report_page_view(s, r, slot); });
   add("reviews/index.html", "reviews", [&s] { return reviews_view(s); });
   for (const auto& [week, r] : s.figs.reviews)
     add(review_page(week), "review", [&s, &r = r] { return review_view(s, r); });
   for (const auto& [rotation, h] : s.figs.handoffs)
-    add(handoff_page(rotation), "handoff", [&s, &h = h] { return handoff_view(s, h); });
+    add_prose(handoff_page(rotation), "handoff",
+              [&s, &h = h](ProseSlot* slot) { return handoff_page_view(s, h, slot); });
   // Maturity, readiness and capacity have no pages of their own items: their teams' pages come
   // after the reports, reviews and handoffs.
   unpark();
@@ -518,7 +520,9 @@ std::optional<std::string> render_report_document(const Repo& repo, const Figure
   if (it == figs.reports.end()) return std::nullopt;
   Theme theme = load_theme(opts);
   site::Site s(repo, figs, diagnostics, series, opts);
-  json view = site::report_view(s, it->second);
+  // The bodies come without links (markdown_without_links): drop_links reaches only the view's
+  // own hrefs, not those inside rendered Markdown.
+  json view = site::report_page_view(s, it->second, nullptr, true);
   drop_links(view);
   view["root"] = "";
   std::string content = theme.render_fragment("report", view);

@@ -60,6 +60,14 @@ struct ProseSlot {
 
 // One page that shows a body, as saved: its layout and its view in the page-input encoding
 // (encode_view), with the body's fields null.
+// The repository's Markdown files whose body some page shows outside that page's ProseSlot: an SLI
+// or error budget policy on its SLOs' pages, a readiness review, assessment, toil item, capacity
+// model, chaos experiment or automatic remediation on its service's page, a second monthly_report
+// document of a month on the report's page (docs/site.md, "Document bodies"). A prose rebuild
+// makes a page again only where its slot's body changed, so a body edit of one of these files
+// takes the long way. Sorted; `.md` files only (no other file has a body).
+std::vector<std::string> bodies_outside_slots(const Repo& repo);
+
 struct ProsePage {
   std::string path, layout;
   ProseSlot slot;

@@ -20,6 +20,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -95,10 +96,16 @@ struct Site {
 
   bool has_team(const std::string& id) const { return team_ids.count(id) != 0; }
 
+  // The documents whose body the service's page shows besides its own (service_notes): built on
+  // first use, by whichever page thread asks first.
+  const std::vector<const DocMeta*>& notes_of_service(const std::string& service) const;
+
 private:
   std::unordered_map<std::string_view, ServiceDocs> m_service_docs;
   ClaimsByPostmortem m_claims_by_postmortem;
   std::unordered_map<std::string, const std::string*> m_team_by_name;
+  mutable std::once_flag m_notes_once;
+  mutable std::unordered_map<std::string, std::vector<const DocMeta*>> m_notes;
 
 public:
   std::string team_name(const std::string& id) const;
@@ -237,6 +244,17 @@ json metrics_freshness(const std::vector<const SloFigures*>& slos,
                        const std::vector<StaleSignal>& golden = {});
 // For pages whose figures come from the repository's documents, as of the build.
 json documents_freshness(const Site& site);
+// The mark beside an overview's figures (the dashboard's rows, the catalog's error budget cell)
+// when the days they are made from are stale: freshness_of's {status, text, as_of}, else null.
+// The page-wide badge alone does not say which figures are behind. A fresh figure carries no
+// mark, so a site whose data is current reads as before; a figure without data already reads
+// "No data".
+json stale_mark(const DataFreshness& d);
+// The mark of a figure made from several SLOs (a service's worst state): the oldest stale one's,
+// with " · 1 of 2 SLOs" when not all of them are stale; null when none is.
+json stale_mark(const std::vector<const SloFigures*>& slos);
+// Why a stale SLO that is otherwise fine needs attention: "figures rest on data up to 2026-11-17".
+std::string stale_reason(const DataFreshness& d);
 
 // ---------------------------------------------------------------------------------------------
 // Pieces shared by several pages.
@@ -312,6 +330,31 @@ MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
 void put_body(json& v, const LinkBase& base, const std::string& md, const std::string& page,
               std::set<std::string>& taken, const ProseSlot& slot);
 json toc_of(const MarkdownResult& md);
+
+// Document bodies on pages that are not their own (docs/site.md, "Document bodies"). A page holds
+// one ProseSlot, its own document's body; the bodies of the other documents it shows are rendered
+// first, into `taken`, so the slot's body avoids their anchors and never the other way round: a
+// prose rebuild re-renders the slot's body alone and leaves theirs as they were. An edit of one of
+// these bodies takes the long way (bodies_outside_slots).
+//
+// The documents whose body each service's page shows besides its own, by service id, in the order
+// the page renders them: its readiness reviews, the assessments of the service and of its owner
+// team, then its toil items, capacity models, chaos experiments and automatic remediation.
+// Repository order within each kind. check_content_links reads the same list.
+std::unordered_map<std::string, std::vector<const DocMeta*>> service_notes(const Repo& repo);
+// The other bodies an SLO's page shows, in the order it renders them: its SLI's, then its error
+// budget policy's (policy_for). Null entries are left out.
+std::vector<const DocMeta*> slo_notes(const Sli* sli, const Policy* policy);
+// The monthly_report documents of `period` in repository order; the first is the report page's
+// own (MonthlyReport::report_doc), the others are shown on it as notes.
+std::vector<const MonthlyReportDoc*> report_documents(const Repo& repo, const std::string& period);
+// Another document's body on `page`: its HTML (null when it has none), its anchors added to
+// `taken`.
+json notes_html(const Site& site, const DocMeta& doc, const std::string& page,
+                std::set<std::string>& taken);
+// A body for a page that stands alone (`nines report --format html`): links and images become
+// their text, since nothing they point to travels with the page.
+std::string markdown_without_links(const std::string& md);
 // The document's source in the repository (repo_url, branch, the content root's place in the git
 // work tree and file), or null.
 json source_url(const Site& site, const DocMeta& doc);
@@ -323,7 +366,7 @@ json dashboard_view(const Site& site);
 json catalog_view(const Site& site);
 json service_view(const Site& site, const Service& s, ProseSlot* slot = nullptr);
 json slos_view(const Site& site);
-json slo_view(const Site& site, const SloFigures& f);
+json slo_view(const Site& site, const SloFigures& f, ProseSlot* slot = nullptr);
 json runbooks_view(const Site& site);
 json runbook_view(const Site& site, const Runbook& rb, ProseSlot* slot = nullptr);
 json postmortems_view(const Site& site);
@@ -336,6 +379,11 @@ json capacity_view(const Site& site);
 json oncall_view(const Site& site);
 json reports_view(const Site& site);
 json report_view(const Site& site, const MonthlyReport& r);
+// The report's page: report_view with the body of the month's monthly_report document (its slot,
+// "/report/body_html") and those of any other document of the month ("/report/notes"). With
+// `standalone`, the bodies are rendered without links and there is no slot.
+json report_page_view(const Site& site, const MonthlyReport& r, ProseSlot* slot,
+                      bool standalone = false);
 json search_view(const Site& site);
 
 // The weekly rhythm (site_weekly.cpp, docs/weekly.md).
@@ -344,6 +392,9 @@ std::string handoff_page(const std::string& rotation); // handoffs/ROTATION.html
 json reviews_view(const Site& site);
 json review_view(const Site& site, const WeeklyReview& r);
 json handoff_view(const Site& site, const Handoff& h);
+// The handoff page: handoff_view with the rotation document's body (its slot,
+// "/handoff/body_html").
+json handoff_page_view(const Site& site, const Handoff& h, ProseSlot* slot);
 // The error budget week of an SLO page (its data-key paths start with "budget_week").
 json budget_week_block(const Site& site, const BudgetWeek& w);
 json not_found_view(const Site& site);

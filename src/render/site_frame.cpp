@@ -84,15 +84,18 @@ const std::set<std::string>& layout_ids() {
   // Every id the default theme's layouts and partials write (grep 'id="' themes/default), so a
   // heading can never steal an in-page link's target.
   static const std::set<std::string> k_layout_ids = {"actions-h",
+                                                     "alert-policies-h",
                                                      "alerts-h",
                                                      "all-toil-h",
                                                      "attainment-h",
                                                      "attention-h",
+                                                     "budget-week-h",
                                                      "burn-h",
                                                      "burn-rates-h",
                                                      "capacity",
                                                      "capacity-h",
                                                      "catalog-caption",
+                                                     "changes-h",
                                                      "chaos",
                                                      "chaos-h",
                                                      "concerns-h",
@@ -100,6 +103,7 @@ const std::set<std::string>& layout_ids() {
                                                      "deps-h",
                                                      "detection-h",
                                                      "diagnosis-h",
+                                                     "entries-caption",
                                                      "escalation-h",
                                                      "evidence-h",
                                                      "factors-h",
@@ -112,11 +116,14 @@ const std::set<std::string>& layout_ids() {
                                                      "incidents-h",
                                                      "lucky-h",
                                                      "main",
+                                                     "maintenance-h",
                                                      "matrix-h",
                                                      "maturity",
                                                      "maturity-h",
                                                      "menu-button",
                                                      "mitigation-h",
+                                                     "oncall-h",
+                                                     "open-h",
                                                      "overdue-h",
                                                      "overview",
                                                      "overview-h",
@@ -141,7 +148,9 @@ const std::set<std::string>& layout_ids() {
                                                      "report-open-actions-h",
                                                      "report-slos-h",
                                                      "report-toil-h",
+                                                     "risks-h",
                                                      "root-cause-h",
+                                                     "runbook-updates-h",
                                                      "runbooks",
                                                      "runbooks-caption",
                                                      "runbooks-h",
@@ -157,14 +166,15 @@ const std::set<std::string>& layout_ids() {
                                                      "site-nav-list",
                                                      "site-search-q",
                                                      "sli-h",
+                                                     "slo-status-h",
                                                      "slos",
                                                      "slos-caption",
                                                      "slos-h",
                                                      "stale-h",
                                                      "steps-h",
                                                      "summary-caption",
-                                                     "teams-h",
                                                      "table-label",
+                                                     "teams-h",
                                                      "theme-toggle",
                                                      "tiers-h",
                                                      "timeline-h",
@@ -172,6 +182,7 @@ const std::set<std::string>& layout_ids() {
                                                      "toil-h",
                                                      "well-h",
                                                      "whys-h",
+                                                     "work-h",
                                                      "wrong-h"};
   return k_layout_ids;
 }
@@ -234,6 +245,23 @@ void put_body(json& v, const LinkBase& base, const std::string& md, const std::s
   MarkdownResult body = markdown_for(base, slot.file, md, page, &taken);
   v[json::json_pointer(slot.body_at)] = text_or_null(body.html);
   if (!slot.toc_at.empty()) v[json::json_pointer(slot.toc_at)] = toc_of(body);
+}
+
+json notes_html(const Site& site, const DocMeta& doc, const std::string& page,
+                std::set<std::string>& taken) {
+  if (doc.body.empty()) return nullptr;
+  return text_or_null(markdown_for(site, doc, doc.body, page, &taken).html);
+}
+
+std::string markdown_without_links(const std::string& md) {
+  if (md.empty()) return {};
+  MarkdownOptions options;
+  options.heading_offset = 1;
+  options.more_reserved_ids = &layout_ids();
+  // The renderer drops a link or image whose rewritten URL is unsafe and keeps its text (an
+  // image its alt text): every one becomes text, so the page has no href or src at all.
+  options.rewrite_url = [](std::string_view) -> std::string { return "javascript:"; };
+  return render_markdown(md, options).html;
 }
 
 json toc_of(const MarkdownResult& md) {

@@ -72,6 +72,44 @@ std::string toil_hours_text(double hours_per_month) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Stale marks of the overviews (SPEC 4.4): the dashboard and the catalog show figures of many
+// SLOs at once, so each stale one says so where it is shown, in the words of the SLO list.
+
+json stale_mark(const DataFreshness& d) {
+  // The days' status, not freshness_of's: the overviews show the state, the budget left and the
+  // attainment, all made from the days, and no figure of the live windows a failed fetch missed
+  // (the page-wide badge counts those).
+  if (d.status != "stale") return nullptr;
+  return freshness_of(d);
+}
+
+json stale_mark(const std::vector<const SloFigures*>& slos) {
+  const SloFigures* oldest = nullptr;
+  json mark = nullptr;
+  std::size_t stale = 0;
+  for (const SloFigures* f : slos) {
+    json m = stale_mark(f->data);
+    if (m.is_null()) continue;
+    ++stale;
+    // The oldest data bounds how far behind the cell's figure can be.
+    if (!oldest || f->data.age_days.value_or(0) > oldest->data.age_days.value_or(0)) {
+      oldest = f;
+      mark = std::move(m);
+    }
+  }
+  // The cell sums up every SLO of the service: say how many of them the mark is about.
+  if (stale > 0 && stale < slos.size())
+    mark["text"] = mark["text"].get<std::string>() + " · " + std::to_string(stale) + " of " +
+                   plural(static_cast<long long>(slos.size()), "SLO");
+  return mark;
+}
+
+std::string stale_reason(const DataFreshness& d) {
+  return d.as_of ? "figures rest on data up to " + *d.as_of
+                 : std::string("figures are not current");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Teams
 
 json teams_view(const Site& site) {

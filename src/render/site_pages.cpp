@@ -1,4 +1,6 @@
-// Page views for the documents: dashboard, catalog, services, SLOs, runbooks and postmortems.
+// Page views for the documents: dashboard, catalog, services, SLOs, runbooks and postmortems, and
+// where the bodies of the other documents are shown.
+#include "compute/slo.hpp"
 #include "model/entity_ref.hpp"
 #include "model/numbers.hpp"
 #include "model/time.hpp"
@@ -30,12 +32,6 @@ void add_fact(json& facts, const std::string& label, const std::optional<double>
               int decimals, const std::string& unit = "") {
   if (value && std::isfinite(*value))
     facts.push_back(fact(label, grouped(*value, decimals) + unit));
-}
-
-std::string html_of(const Site& site, const DocMeta& doc, const std::string& md,
-                    const std::string& page) {
-  if (md.empty()) return {};
-  return markdown_for(site, doc, md, page).html;
 }
 
 json readiness_brief(const Site& site, const std::string& service) {
@@ -171,6 +167,14 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
 
 // A monthly growth as the capacity page shows it: two decimals at most, but a positive growth too
 // small for them keeps two significant digits, never reading as none ("0.0000000010% a month").
+// Whether the document is a Markdown file, the one kind of file with a body. The pages given a
+// slot for it (SLOs, reports, handoffs) take one only then: any edit of a YAML document changes
+// its front matter and takes the long way, and a saved view no prose rebuild can use is only
+// weight (an SLO page's view, with its charts, is tens of kilobytes).
+bool has_body_file(const DocMeta& m) {
+  return m.file.size() > 3 && m.file.compare(m.file.size() - 3, 3, ".md") == 0;
+}
+
 json growth_label(const std::optional<double>& pct) {
   if (!pct || !std::isfinite(*pct)) return nullptr;
   const std::string shown = num(*pct, 2);
@@ -348,12 +352,21 @@ json dashboard_view(const Site& site) {
     ++by_state[f->state.name()];
     // The worst first, as table rows without charts: at hundreds of services the dashboard stays
     // small, and the SLO list has every one.
-    if (slos.size() < k_dashboard_slos) slos.push_back(slo_summary(site, *f, false));
+    json stale = stale_mark(f->data);
+    if (slos.size() < k_dashboard_slos) {
+      slos.push_back(slo_summary(site, *f, false));
+      slos.back()["stale"] = stale;
+    }
     const std::string st = f->state.name();
-    if ((st == "exhausted" || st == "critical" || st == "warning" || st == "missing") &&
-        attention.size() < k_dashboard_slos) {
-      std::string reason = st == "missing" ? "no data for its SLI" : "error budget " + st;
-      if (st != "missing" && f->remaining) {
+    const bool in_trouble =
+        st == "exhausted" || st == "critical" || st == "warning" || st == "missing";
+    // Stale data needs a human too, whatever its figures say: the pull or the export behind it
+    // has stopped, and a healthy budget on old data may already be spent (docs/metrics.md).
+    if ((in_trouble || !stale.is_null()) && attention.size() < k_dashboard_slos) {
+      std::string reason = !in_trouble       ? stale_reason(f->data)
+                           : st == "missing" ? "no data for its SLI"
+                                             : "error budget " + st;
+      if (in_trouble && st != "missing" && f->remaining) {
         // The remaining budget as the SLO pages read it against 0: overspent never reads 0.0%.
         const std::string left = percent_against(*f->remaining * 100.0, 0);
         const bool reads_zero = left.find_first_not_of("0.%") == std::string::npos;
@@ -361,9 +374,10 @@ json dashboard_view(const Site& site) {
                  : st == "exhausted" && reads_zero ? "no error budget left"
                                                    : left + " of the error budget left";
       }
-      if (f->projected_exhaustion)
+      // A projection from old data alone is no reason to look: the stale mark is.
+      if (in_trouble && f->projected_exhaustion)
         reason += ", projected to run out on " + *f->projected_exhaustion;
-      else if (f->exhaustion_beyond)
+      else if (in_trouble && f->exhaustion_beyond)
         reason += ", projected to run out " + std::string(k_exhaustion_beyond_text);
       attention.push_back(ViewObject()
                               .add("href", slo_page(f->id))
@@ -372,6 +386,7 @@ json dashboard_view(const Site& site) {
                               .add("reason", std::move(reason))
                               .add("state", css_word(st))
                               .add("state_label", state_label(st))
+                              .add("stale", std::move(stale))
                               .take());
     }
   }
@@ -593,7 +608,8 @@ json catalog_view(const Site& site) {
     std::string worst;
     std::optional<BudgetState> worst_level;
     int n = 0;
-    for (const auto* f : slos_of_service(site, s.meta.id)) {
+    const std::vector<const SloFigures*> service_slos = slos_of_service(site, s.meta.id);
+    for (const auto* f : service_slos) {
       ++n;
       worst_level = std::max(worst_level.value_or(f->state.level), f->state.level);
     }
@@ -617,6 +633,7 @@ json catalog_view(const Site& site) {
             .add("slo_count", n)
             .add("state", worst.empty() ? json(nullptr) : json(css_word(worst)))
             .add("state_label", worst.empty() ? json(nullptr) : json(state_label(worst)))
+            .add("stale", stale_mark(service_slos))
             // The SLO lists' severity order (static/tables.js), not the labels' alphabetical one.
             .add("state_rank", worst_level ? json(budget_state_rank(*worst_level)) : json(""))
             .add("tier_rank", tier_rank(s.tier) >= 0 ? json(tier_rank(s.tier)) : json(""))
@@ -779,8 +796,25 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
                      .add("implied", s.implied)
                      .take();
   v["last_changed"] = last_changed(site, s.meta);
+  // The other documents' bodies first (service_notes): the service's own is the page's slot, and
+  // its anchors avoid theirs.
   std::set<std::string> taken;
-  ProseSlot body{s.meta.file, "/body_html", "", {}};
+  std::vector<std::pair<const DocMeta*, json>> notes;
+  for (const DocMeta* m : site.notes_of_service(s.meta.id))
+    notes.emplace_back(m, notes_html(site, *m, page, taken));
+  auto note = [&notes](const std::string& kind, const std::string& id) -> json {
+    for (const auto& [m, html] : notes)
+      if (m->kind == kind && m->id == id) return html;
+    return nullptr;
+  };
+  auto notes_of_kind = [&notes](const std::string& kind, const char* label) {
+    json out = json::array();
+    for (const auto& [m, html] : notes)
+      if (m->kind == kind && !html.is_null())
+        out.push_back(ViewObject().add(label, m->id).add("notes_html", html).take());
+    return out;
+  };
+  ProseSlot body{s.meta.file, "/body_html", "", {taken.begin(), taken.end()}};
   put_body(v, link_base(site), s.meta.body, page, taken, body);
   if (slot) *slot = std::move(body);
 
@@ -867,8 +901,12 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   v["golden_signals"] = std::move(signals);
 
   v["readiness"] = readiness_brief(site, s.meta.id);
+  if (v["readiness"].is_object())
+    v["readiness"]["review_notes"] = notes_of_kind("readiness_review", "review");
   auto m = site.maturity.find(s.meta.id);
   v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(site, *m->second);
+  if (v["maturity"].is_object())
+    v["maturity"]["assessment_bodies"] = notes_of_kind("assessment", "assessment");
 
   const Site::ServiceDocs& docs = site.service_docs(s.meta.id);
   json runbooks = json::array();
@@ -916,13 +954,17 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
                        .add("hours_per_month", toil_hours_text(t.hours_per_month))
                        .add("priority", text_or_null(t.priority))
                        .add("status", text_or_null(t.status))
+                       .add("notes_html", note("toil_item", t.id))
                        .take());
   }
   v["toil"] = std::move(toil);
 
   json capacity = json::array();
-  for (const CapacityFigures* c : docs.capacity)
-    capacity.push_back(capacity_item(site, *c, true));
+  for (const CapacityFigures* c : docs.capacity) {
+    json item = capacity_item(site, *c, true);
+    item["notes_html"] = note("capacity_model", c->id);
+    capacity.push_back(std::move(item));
+  }
   v["capacity"] = std::move(capacity);
 
   json chaos = json::array();
@@ -960,6 +1002,7 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
                         .add("required_approvals", strings(e.required_approvals))
                         .add("observations", strings(e.observations))
                         .add("action_items", strings(e.action_items))
+                        .add("notes_html", note("experiment", e.meta.id))
                         .take());
   }
   v["chaos"] = std::move(chaos);
@@ -975,6 +1018,7 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
                                 .take());
   }
   v["remediation"] = std::move(remediation);
+  v["remediation_notes"] = notes_of_kind("auto_remediation", "document");
   return v;
 }
 
@@ -1018,7 +1062,7 @@ json slos_view(const Site& site) {
   return v;
 }
 
-json slo_view(const Site& site, const SloFigures& f) {
+json slo_view(const Site& site, const SloFigures& f, ProseSlot* slot) {
   const std::string page = slo_page(f.id);
   json v =
       page_view(site, page, f.name.empty() ? f.id : f.name, "slos", {{"slos/index.html", "SLOs"}});
@@ -1049,8 +1093,15 @@ json slo_view(const Site& site, const SloFigures& f) {
   slo["stakeholders"] = json::array();
   slo["escalation"] = json::array();
   slo["source_url"] = nullptr;
+  slo["body_html"] = nullptr;
+  // The description, then the SLI's and the policy's bodies (slo_notes), then the SLO's own body,
+  // the page's slot: each one's anchors avoid those before it.
+  std::set<std::string> taken;
   if (doc) {
-    slo["description_html"] = text_or_null(html_of(site, doc->meta, doc->description, page));
+    slo["description_html"] =
+        doc->description.empty()
+            ? json(nullptr)
+            : text_or_null(markdown_for(site, doc->meta, doc->description, page, &taken).html);
     slo["owner"] =
         text_or_null(site.has_team(doc->owner) ? site.team_name(doc->owner) : doc->owner);
     slo["review_cadence"] = text_or_null(doc->review_cadence);
@@ -1064,9 +1115,21 @@ json slo_view(const Site& site, const SloFigures& f) {
   v["last_changed"] = doc ? last_changed(site, doc->meta, "last_reviewed", doc->last_reviewed.value)
                           : json(nullptr);
 
+  auto sli_doc = site.slis.find(f.sli);
+  const Sli* sli_of = sli_doc == site.slis.end() ? nullptr : sli_doc->second;
+  const Policy* policy_of = doc ? policy_for(site.repo, *doc) : nullptr;
+  json sli_notes = nullptr, policy_notes = nullptr;
+  for (const DocMeta* m : slo_notes(sli_of, policy_of))
+    (sli_of && m == &sli_of->meta ? sli_notes : policy_notes) = notes_html(site, *m, page, taken);
+  if (doc && has_body_file(doc->meta)) {
+    ProseSlot body{doc->meta.file, "/slo/body_html", "", {taken.begin(), taken.end()}};
+    put_body(v, link_base(site), doc->meta.body, page, taken, body);
+    if (slot) *slot = std::move(body);
+  }
+
   json sli = nullptr;
-  if (auto it = site.slis.find(f.sli); it != site.slis.end()) {
-    const Sli& s = *it->second;
+  if (sli_of) {
+    const Sli& s = *sli_of;
     sli = ViewObject()
               .add("name", s.name.empty() ? s.meta.id : s.name)
               .add("description", text_or_null(s.description))
@@ -1079,6 +1142,7 @@ json slo_view(const Site& site, const SloFigures& f) {
               .add("query_good", s.query ? text_or_null(s.query->good) : json(nullptr))
               .add("query_total", s.query ? text_or_null(s.query->total) : json(nullptr))
               .add("source", s.query ? text_or_null(s.query->source) : json(nullptr))
+              .add("notes_html", std::move(sli_notes))
               .take();
     if (doc && doc->query) { // an OpenSLO threshold objective: the SLO's own queries
       sli["query_good"] = text_or_null(doc->query->good);
@@ -1233,19 +1297,22 @@ json slo_view(const Site& site, const SloFigures& f) {
                          .add("actions", strings(st.actions))
                          .add("current", st.state == f.state.level)
                          .take());
-  v["policy"] = ViewObject()
-                    .add("id", text_or_null(f.state.policy))
-                    .add("source", src == source_labels.end() ? json(nullptr) : json(src->second))
-                    .add("state", css_word(f.state.name()))
-                    .add("state_label", state_label(f.state.name()))
-                    .add("condition", text_or_null(f.state.condition))
-                    .add("actions", strings(f.state.actions))
-                    .add("exceptions", strings(f.state.exceptions))
-                    .add("reset", text_or_null(f.state.reset))
-                    .add("states", std::move(states))
-                    .add("source_url",
-                         policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta))
-                    .take();
+  v["policy"] =
+      ViewObject()
+          .add("id", text_or_null(f.state.policy))
+          .add("source", src == source_labels.end() ? json(nullptr) : json(src->second))
+          .add("state", css_word(f.state.name()))
+          .add("state_label", state_label(f.state.name()))
+          .add("condition", text_or_null(f.state.condition))
+          .add("actions", strings(f.state.actions))
+          .add("exceptions", strings(f.state.exceptions))
+          .add("reset", text_or_null(f.state.reset))
+          .add("states", std::move(states))
+          .add("source_url",
+               policy->meta.file.empty() ? json(nullptr) : source_url(site, policy->meta))
+          // The body of the policy shown, when it is the one policy_for names.
+          .add("notes_html", policy == policy_of ? std::move(policy_notes) : json(nullptr))
+          .take();
   // The seed's error budget dashboard, tracked weekly: the last 7 whole days.
   auto week = site.budget_weeks.find(f.id);
   v["budget_week"] =
@@ -1571,4 +1638,143 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
   return v;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Document bodies outside their pages' slots
+
+std::unordered_map<std::string, std::vector<const DocMeta*>> service_notes(const Repo& repo) {
+  std::unordered_map<std::string, std::vector<const DocMeta*>> out;
+  auto add = [&out](const std::string& service, const DocMeta& m) {
+    if (!service.empty()) out[service].push_back(&m);
+  };
+  for (const auto& r : repo.readiness)
+    add(r.service.id, r.meta);
+  // An assessment scores its service and every service its team owns (maturity's manual scores),
+  // so its body is on each of their pages, once.
+  std::unordered_map<std::string_view, std::vector<const std::string*>> services_of_team;
+  for (const auto& x : repo.services)
+    if (!x.owner_team.empty()) services_of_team[x.owner_team.id].push_back(&x.meta.id);
+  for (const auto& a : repo.assessments) {
+    add(a.service.id, a.meta);
+    if (a.team.empty()) continue;
+    if (auto it = services_of_team.find(a.team.id); it != services_of_team.end())
+      for (const std::string* id : it->second)
+        if (*id != a.service.id) add(*id, a.meta);
+  }
+  for (const auto& t : repo.toil)
+    add(t.service.id, t.meta);
+  for (const auto& c : repo.capacity)
+    add(c.service.id, c.meta);
+  for (const auto& e : repo.experiments)
+    add(e.service_id(), e.meta);
+  for (const auto& r : repo.remediations)
+    add(r.service.id, r.meta);
+  return out;
+}
+
+const std::vector<const DocMeta*>& Site::notes_of_service(const std::string& service) const {
+  std::call_once(m_notes_once, [this] { m_notes = service_notes(repo); });
+  static const std::vector<const DocMeta*> k_none;
+  auto it = m_notes.find(service);
+  return it == m_notes.end() ? k_none : it->second;
+}
+
+std::vector<const DocMeta*> slo_notes(const Sli* sli, const Policy* policy) {
+  std::vector<const DocMeta*> out;
+  if (sli) out.push_back(&sli->meta);
+  if (policy && !policy->meta.file.empty()) out.push_back(&policy->meta);
+  return out;
+}
+
+std::vector<const MonthlyReportDoc*> report_documents(const Repo& repo, const std::string& period) {
+  std::vector<const MonthlyReportDoc*> out;
+  for (const auto& d : repo.reports)
+    if (d.period == period) out.push_back(&d);
+  return out;
+}
+
+json report_page_view(const Site& site, const MonthlyReport& r, ProseSlot* slot, bool standalone) {
+  json v = report_view(site, r);
+  std::vector<const MonthlyReportDoc*> docs = report_documents(site.repo, r.period);
+  // The page's own document is the one the figures name (the first of the month).
+  auto own = std::find_if(docs.begin(), docs.end(), [&r](const MonthlyReportDoc* d) {
+    return !r.report_doc.empty() && d->meta.id == r.report_doc;
+  });
+  if (own == docs.end() || !has_body_file((*own)->meta)) return v;
+  const MonthlyReportDoc& doc = **own;
+  docs.erase(own);
+  json& report = v["report"];
+  report["body_html"] = nullptr;
+  const std::string page = report_page(r.period);
+  std::set<std::string> taken;
+  json notes = json::array();
+  for (const MonthlyReportDoc* d : docs) {
+    json html = standalone ? text_or_null(markdown_without_links(d->meta.body))
+                           : notes_html(site, d->meta, page, taken);
+    if (!html.is_null())
+      notes.push_back(ViewObject().add("document", d->meta.id).add("notes_html", html).take());
+  }
+  report["notes"] = std::move(notes);
+  if (standalone) {
+    report["body_html"] = text_or_null(markdown_without_links(doc.meta.body));
+    return v;
+  }
+  ProseSlot body{doc.meta.file, "/report/body_html", "", {taken.begin(), taken.end()}};
+  put_body(v, link_base(site), doc.meta.body, page, taken, body);
+  if (slot) *slot = std::move(body);
+  return v;
+}
+
+json handoff_page_view(const Site& site, const Handoff& h, ProseSlot* slot) {
+  json v = handoff_view(site, h);
+  auto it = site.rotations.find(h.rotation);
+  if (it == site.rotations.end() || !has_body_file(it->second->meta) || !v["handoff"].is_object())
+    return v;
+  const DocMeta& doc = it->second->meta;
+  std::set<std::string> taken;
+  ProseSlot body{doc.file, "/handoff/body_html", "", {}};
+  put_body(v, link_base(site), doc.body, handoff_page(h.rotation), taken, body);
+  if (slot) *slot = std::move(body);
+  return v;
+}
+
 } // namespace nines::site
+
+namespace nines {
+
+std::vector<std::string> bodies_outside_slots(const Repo& repo) {
+  std::set<std::string> files;
+  auto add = [&files](const DocMeta& m) {
+    if (site::has_body_file(m)) files.insert(m.file);
+  };
+  // Every document of these kinds, whether a page shows it now or not: one that is on no page
+  // today may be tomorrow without a front matter change (a service added, a policy made the
+  // default), and the long way is always right.
+  for (const auto& x : repo.slis)
+    add(x.meta);
+  for (const auto& x : repo.policies)
+    add(x.meta);
+  for (const auto& x : repo.readiness)
+    add(x.meta);
+  for (const auto& x : repo.assessments)
+    add(x.meta);
+  for (const auto& x : repo.toil)
+    add(x.meta);
+  for (const auto& x : repo.capacity)
+    add(x.meta);
+  for (const auto& x : repo.experiments)
+    add(x.meta);
+  for (const auto& x : repo.remediations)
+    add(x.meta);
+  // A month with several report documents: which one the page's slot holds is the figures'
+  // choice, so all of them.
+  std::map<std::string, std::vector<const DocMeta*>> by_period;
+  for (const auto& x : repo.reports)
+    by_period[x.period].push_back(&x.meta);
+  for (const auto& [period, docs] : by_period)
+    if (docs.size() > 1)
+      for (const DocMeta* m : docs)
+        add(*m);
+  return {files.begin(), files.end()};
+}
+
+} // namespace nines

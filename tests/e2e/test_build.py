@@ -792,6 +792,51 @@ def test_hand_edits_repaired(tmp):
             write(os.path.join(store, name), "{}")
 
 
+# Where each kind's Markdown body is shown (docs/site.md, "Document bodies"): the folder of its page.
+BODY_HOMES = {"service": "services/", "slo": "slos/", "runbook": "runbooks/",
+              "postmortem": "postmortems/", "sli": "slos/", "error_budget_policy": "slos/",
+              "toil_item": "services/", "capacity_model": "services/", "experiment": "services/",
+              "auto_remediation": "services/", "readiness_review": "services/",
+              "assessment": "services/", "oncall_rotation": "handoffs/",
+              "monthly_report": "reports/"}
+
+
+def test_every_body_shown(tmp):
+    """SPEC 1.1: the body of every `.md` document is rendered, whatever its kind, on the page
+    that shows the document; none is only in the search index."""
+    repo = copy_content(tmp, "bodies")
+    kinds = {}
+    for d, _, files in os.walk(repo):
+        for name in files:
+            path = os.path.join(d, name)
+            if not name.endswith(".md"):
+                continue
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            if not text.startswith("---"):
+                continue
+            front = text.split("\n---", 1)[0]
+            m = re.search(r"^([a-z_]+):", front, re.M)
+            if not m or m.group(1) not in BODY_HOMES:
+                continue
+            rel = os.path.relpath(path, repo).replace(os.sep, "/")
+            marker = "BODYMARK" + re.sub(r"[^A-Za-z0-9]", "", rel)
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(f"\n\nThe marker {marker} ends the body.\n")
+            kinds[rel] = (m.group(1), marker)
+    check(set(k for k, _ in kinds.values()) == set(BODY_HOMES),
+          f"content/ has a Markdown document of every kind: "
+          f"{sorted(set(BODY_HOMES) - set(k for k, _ in kinds.values()))} missing")
+    out = os.path.join(tmp, "bodies-site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"the example builds with the markers ({code}): {err[-400:]}")
+    pages = {p: b for p, b in tree(out).items() if p.endswith(".html")}
+    for rel, (kind, marker) in sorted(kinds.items()):
+        found = sorted(p for p, b in pages.items() if marker.encode() in b)
+        check(any(p.startswith(BODY_HOMES[kind]) for p in found),
+              f"{rel} ({kind}): its body is on a page under {BODY_HOMES[kind]}: {found}")
+
+
 tmp = tempfile.mkdtemp(prefix="nines-build-")
 try:
     repo, out = test_content_figures(tmp)
@@ -807,6 +852,7 @@ try:
     test_incremental(tmp)
     test_hand_edits_repaired(tmp)
     test_content_links(tmp)
+    test_every_body_shown(tmp)
 finally:
     shutil.rmtree(tmp)
 sys.exit(check.finish())

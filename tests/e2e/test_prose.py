@@ -263,6 +263,19 @@ def md_files(repo):
     return sorted(found)
 
 
+# The kinds whose body is its page's slot (render/site.hpp, ProseSlot): a body edit takes the prose
+# path. The other kinds' bodies are shown on pages of other documents (an SLI's on its SLOs', a
+# capacity model's on its service's), so a body edit takes the long way (bodies_outside_slots).
+SLOT_KINDS = ("service", "runbook", "postmortem", "slo", "monthly_report", "oncall_rotation")
+
+
+def kind_of(path):
+    """The kind of a Markdown document: the first top-level key of its front matter."""
+    text = read(path)
+    m = re.search(r"^([a-z_]+):", text[:body_start(text)], re.M)
+    return m.group(1) if m else None
+
+
 def test_every_body(tmp):
     """1. Every .md document's body edited in turn, each rebuild on top of the previous one."""
     s = Site(tmp, "every")
@@ -278,10 +291,13 @@ def test_every_body(tmp):
                                os.path.dirname(s.path(rel))).replace(os.sep, "/")
         append(s.path(rel), f"\n## Added {n}\n\nA paragraph added after the build, about "
                f"[{target}]({link}) and *why* it matters: prose-{n}-marker.\n")
-        s.rebuild(f"body of {rel}", fast=True, edited=1)
-        # Services, runbooks and postmortems show their body on their page (other kinds' prose
-        # is in the search index or nowhere, as a full build has it).
-        if rel.split("/")[0] in ("services", "runbooks", "postmortems"):
+        kind = kind_of(s.path(rel))
+        if kind in SLOT_KINDS:
+            s.rebuild(f"body of {rel}", fast=True, edited=1)
+        else:
+            s.rebuild(f"body of {rel} ({kind}, shown outside a slot)", fast=False)
+        # Every kind's body is on a page (SPEC 1.1), the link in it rewritten to the service's.
+        if kind is not None:
             pages = [b for p, b in tree(s.out).items()
                      if p.endswith(".html") and f"prose-{n}-marker".encode() in b]
             check(pages, f"{rel}: the added paragraph reaches its page")
@@ -310,6 +326,72 @@ def test_two_bodies(tmp):
     # The threads do not change the output, so they do not stand in the way.
     append(s.path("postmortems/2026-10-08-auth-service-cert-expiry.md"), "\nOne thread.\n")
     s.rebuild("a body change built on one thread", "--jobs", "1", fast=True, edited=1)
+
+
+def test_bodies_of_other_pages(tmp):
+    """2b. The bodies shown beside another document's (docs/site.md, "Document bodies"): an SLO's,
+    a report's and a rotation's are their pages' slots and take the prose path; an SLI's, a
+    policy's and a capacity model's are shown on other documents' pages and take the long way.
+    Either way the site is a full build's, byte for byte."""
+
+    def prepare(repo):
+        # A capacity model of the one service with a Markdown body, so both bodies are on one
+        # page: the model's beside the service's own, the page's slot.
+        text = read(os.path.join(repo, "capacity", "eta-predictor.md"))
+        write(os.path.join(repo, "capacity", "returns-portal.md"),
+              text.replace("service: eta-predictor", "service: returns-portal", 1))
+
+    s = Site(tmp, "others", prepare=prepare)
+
+    def on_pages(marker):
+        return sorted(p for p, b in tree(s.out).items()
+                      if p.endswith(".html") and marker.encode() in b)
+
+    append(s.path("slos/returns-portal.md"),
+           "\n## Pilot merchants\n\nThe slo-slot-marker pilot runs until GA.\n")
+    s.rebuild("an SLO body (its page's slot)", fast=True, edited=1)
+    check(on_pages("slo-slot-marker") == ["slos/returns-portal-availability/index.html"],
+          f"the SLO body is on its page: {on_pages('slo-slot-marker')}")
+    append(s.path("slos/returns-portal.md"), "\nA second slo-slot-marker line.\n")
+    s.rebuild("the SLO body again", fast=True, edited=1)
+    append(s.path("reports/2026-10.md"), "\nThe report-slot-marker line.\n")
+    s.rebuild("a monthly report body (its page's slot)", fast=True, edited=1)
+    check(on_pages("report-slot-marker") == ["reports/2026-10/index.html"],
+          f"the report body is on its page: {on_pages('report-slot-marker')}")
+    append(s.path("oncall/delivery-oncall.md"), "\nThe rotation-slot-marker line.\n")
+    s.rebuild("a rotation body (its handoff's slot)", fast=True, edited=1)
+    check(on_pages("rotation-slot-marker") == ["handoffs/delivery-oncall.html"],
+          f"the rotation body is on its handoff: {on_pages('rotation-slot-marker')}")
+
+    # A heading in the capacity model's body that the service's own body has too: whichever is
+    # edited, the anchors are a full build's.
+    model = "capacity/returns-portal.md"
+    append(s.path(model), "\n## Runway notes\n\nThe capacity-notes-marker line.\n")
+    s.rebuild("a capacity model body (on its service's page)", fast=False)
+    check(on_pages("capacity-notes-marker") == ["services/returns-portal/index.html"],
+          f"the capacity body is on its service's page: {on_pages('capacity-notes-marker')}")
+    append(s.path(model), "\nOnly the capacity body changed again.\n")
+    s.rebuild("the capacity model body again", fast=False)
+    append(s.path("services/returns-portal.md"),
+           "\n## Runway notes\n\nThe service's own runway notes.\n")
+    s.rebuild("the service body beside the capacity notes", fast=True, edited=1)
+    page = read(os.path.join(s.out, "services", "returns-portal", "index.html"))
+    check('id="runway-notes"' in page and 'id="runway-notes-1"' in page,
+          "the two bodies' headings have anchors of their own")
+    append(s.path(model), "\nAnd the capacity body once more.\n")
+    s.rebuild("the capacity body after the service body", fast=False)
+    append(s.path("slis/page-load-lcp.md"), "\nThe sli-notes-marker line.\n")
+    s.rebuild("an SLI body (on its SLOs' pages)", fast=False)
+    check(on_pages("sli-notes-marker") and
+          all(p.startswith("slos/") for p in on_pages("sli-notes-marker")),
+          f"the SLI body is on its SLOs' pages: {on_pages('sli-notes-marker')}")
+    append(s.path("policies/checkout-api-policy.md"), "\nThe policy-notes-marker line.\n")
+    s.rebuild("a policy body (on its SLOs' pages)", fast=False)
+    # Then a slot body again: the record the long way left still sends these files the long way.
+    append(s.path("slos/returns-portal.md"), "\nA third slo-slot-marker line.\n")
+    s.rebuild("an SLO body after the long way", fast=True, edited=1)
+    append(s.path("slis/page-load-lcp.md"), "\nThe SLI body after a prose rebuild.\n")
+    s.rebuild("an SLI body after a prose rebuild", fast=False)
 
 
 def test_front_matter(tmp):
@@ -410,14 +492,16 @@ def test_broken_links(tmp):
     write(s.path(rb), original)
     s.rebuild("that link taken out again")
 
-    # A body no page shows (an SLO's): whatever a full build says of it, the rebuild says.
+    # An SLO's body is on its page: a broken anchor in it fails the build at its line, as in a
+    # runbook's.
     slo = s.path("slos/returns-portal.md")
     slo_original = read(slo)
+    line = slo_original.count("\n") + 2
     append(slo, "\nSee [x](#no-such-anchor-anywhere).\n")
-    code, stderr = s.rebuild("a broken anchor in a body only the search index holds")
-    if code == 0:
-        check("only prose changed" in rows(stderr).get("load", ""),
-              f"a full build accepts it, so the prose-only rebuild does: {rows(stderr).get('load')!r}")
+    code, stderr = s.rebuild("a broken anchor in an SLO body", fails=True)
+    check(code != 0 and f"slos/returns-portal.md:{line}:5: error: link '#no-such-anchor-anywhere'"
+          in stderr, f"the broken anchor is reported at the SLO body's line ({code}): "
+          f"{stderr[-400:]}")
     write(slo, slo_original)
     s.rebuild("put back")
 
@@ -905,7 +989,8 @@ def test_signed_bodies(tmp):
 
 tmp = tempfile.mkdtemp(prefix="nines-prose-")
 try:
-    for test in (test_every_body, test_two_bodies, test_front_matter, test_revert,
+    for test in (test_every_body, test_two_bodies, test_bodies_of_other_pages, test_front_matter,
+                 test_revert,
                  test_mixed_sequences, test_broken_links, test_anchor_rule, test_not_fast,
                  test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
                  test_edited_site, test_write_failure, test_killed_leftovers, test_generated,

@@ -258,6 +258,50 @@ def test_figures_read_alike(tmp):
           "the teams page reads 24.96% as 24.9%")
 
 
+def test_stale_marked(tmp):
+    """SPEC 4.4: an SLO whose pull stopped is marked stale, with its age, on every page that shows
+    its figures: the dashboard's rows and "Needs attention", the catalog's error budget cell."""
+    repo = copy_content(tmp, "stale")
+    slo = "tracking-api-availability"
+    for name in os.listdir(os.path.join(repo, "metrics")):
+        path = os.path.join(repo, "metrics", name)
+        with open(path) as f:
+            lines = f.readlines()
+        kept = [l for l in lines if not (l.startswith(slo + ",") and l.split(",")[1] >= "2026-11-18")]
+        with open(path, "w") as f:
+            f.writelines(kept)
+    out = os.path.join(tmp, "stale-site")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"a build on stale data exits 0 ({code}): {err[-800:]}")
+    if code != 0:
+        return
+    files = tree(out)
+    with open(os.path.join(out, "api", "slos.json")) as f:
+        stale = sorted(x["id"] for x in json.load(f) if x["data"]["status"] == "stale")
+    check(stale == [slo], f"api/slos.json: only {slo} is stale: {stale}")
+    mark = '<span class="badge fresh-stale">stale · 5 days old</span>'
+    check(mark in files["slos/index.html"].decode(), "the SLO list marks it")
+    dashboard = files["index.html"].decode().split("\n")
+    rows = [l for l in dashboard if l.lstrip().startswith("<tr ") and "slos/" in l]
+    marked = [l for l in rows if "fresh-stale" in l]
+    check(len(marked) == 1 and f'href="slos/{slo}/index.html"' in marked[0] and mark in marked[0],
+          f"the dashboard marks its row, and only its row, with its age: {marked}")
+    attention = [l for l in dashboard if l.lstrip().startswith("<li>") and f"slos/{slo}/" in l]
+    check(len(attention) == 1 and "figures rest on data up to 2026-11-17" in attention[0]
+          and mark in attention[0], f"it needs attention, healthy as it reads: {attention}")
+    catalog = files["catalog/index.html"].decode()
+    check(catalog.count("fresh-stale") == 1
+          and '<span class="badge fresh-stale">stale · 5 days old · 1 of 2 SLOs</span>' in catalog,
+          "the catalog marks tracking-api's error budget, one of its two SLOs behind")
+    # The unchanged content at the same time marks nothing: the marks show only what is behind.
+    fresh_out = os.path.join(tmp, "stale-site-fresh")
+    code, _, err = run("build", copy_content(tmp, "fresh"), "-o", fresh_out, "--offline", "--now", NOW)
+    if check(code == 0, f"the unchanged content builds ({code}): {err[-800:]}"):
+        fresh = tree(fresh_out)
+        check(all(b"fresh-stale" not in fresh[p] for p in ("index.html", "catalog/index.html")),
+              "current data carries no stale mark")
+
+
 def test_no_base_url(tmp):
     repo = copy_content(tmp, "nobase")
     path = os.path.join(repo, "nines.yaml")
@@ -501,6 +545,7 @@ try:
     test_no_base_url(tmp)
     test_hostile(tmp)
     test_figures_read_alike(tmp)
+    test_stale_marked(tmp)
     test_split_by_team(tmp)
 finally:
     shutil.rmtree(tmp)
