@@ -174,18 +174,19 @@ void run_tasks(const std::vector<Task>& tasks, int requested) {
   parallel_for(tasks.size(), requested, [&tasks](std::size_t i) { tasks[i](); });
 }
 
-// Absolute URLs of every page but 404 and search; a folder's index.html is listed as the folder.
+// The URLs of every page but 404 and search, absolute under base_url (relative to the site's root
+// without one); a folder's index.html is listed as the folder.
 std::string sitemap(const Theme& theme, const std::string& base_url,
                     const std::vector<std::string>& paths) {
   std::string base = base_url;
-  if (base.empty() || base.back() != '/') base += '/';
+  if (!base.empty() && base.back() != '/') base += '/';
   json urls = json::array();
   for (const auto& path : paths) {
     if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) continue;
     if (path == "404.html" || path == "search.html") continue;
     std::string loc = path;
     if (loc == "index.html")
-      loc.clear();
+      loc = base.empty() ? "./" : ""; // the root itself; an empty relative location is none
     else if (loc.size() > 11 && loc.compare(loc.size() - 11, 11, "/index.html") == 0)
       loc.erase(loc.size() - 10);
     urls.push_back({{"loc", loc}});
@@ -403,11 +404,10 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
     });
   run_tasks(tasks, opts.jobs);
 
-  // Sitemaps need absolute URLs; without base_url there is nothing correct to write.
-  if (!opts.base_url.empty()) {
-    std::sort(paths.begin(), paths.end());
-    emit("sitemap.xml", sitemap(theme, opts.base_url, paths), {});
-  }
+  // SPEC 5 lists sitemap.xml among the pages. Search engines want absolute URLs, which need
+  // base_url; without it the locations are relative to the site's root (docs/site.md).
+  std::sort(paths.begin(), paths.end());
+  emit("sitemap.xml", sitemap(theme, opts.base_url, paths), {});
   SiteStats stats;
   stats.files = paths.size();
   stats.pages_rendered = rendered;

@@ -857,9 +857,21 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
                                                                   {"error_rate", "Errors"},
                                                                   {"traffic", "Traffic"},
                                                                   {"saturation", "Saturation"}};
+  // Any other snake_case name: "latency_p50" reads "Latency (p50)", "queue_depth" "Queue depth".
+  auto label_of = [](const std::string& key) {
+    std::string words = key;
+    std::replace(words.begin(), words.end(), '_', ' ');
+    if (const auto p = words.rfind(" p");
+        p != std::string::npos && p + 2 < words.size() &&
+        std::all_of(words.begin() + static_cast<long>(p) + 2, words.end(), ::isdigit))
+      words = words.substr(0, p) + " (" + words.substr(p + 1) + ")";
+    if (!words.empty())
+      words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+    return words;
+  };
   for (const auto& [key, query] : site.repo.config.golden_signals) {
     auto it = signal_names.find(key);
-    const std::string label = it == signal_names.end() ? key : it->second;
+    const std::string label = it == signal_names.end() ? label_of(key) : it->second;
     json signal = ViewObject()
                       .add("name", label)
                       .add("value", nullptr)

@@ -257,10 +257,26 @@ TEST_CASE("render/site: figures computed on any number of threads render the sam
     CHECK_MESSAGE(figs.handoffs.count(r.meta.id) == 1, r.meta.id);
 }
 
-TEST_CASE("render/site: no base_url, no sitemap") {
+TEST_CASE("render/site: golden signals of any name are labelled from it") {
+  const Run& run = content_run();
+  Repo repo = run.repo;
+  repo.config.golden_signals["latency_p50"] = "histogram_quantile(0.5, x)";
+  repo.config.golden_signals["queue_depth"] = "sum(queue_depth)";
+  auto files = render(repo, run.figures, run.series, options(2, ""));
+  const std::string& svc = files["services/checkout-api/index.html"];
+  CHECK(contains(svc, "Latency (p50)"));
+  CHECK(contains(svc, "Queue depth"));
+  CHECK(contains(svc, "Latency (p99)"));
+}
+
+TEST_CASE("render/site: no base_url, a sitemap of relative locations") {
   const Run& run = content_run();
   auto files = render(run.repo, run.figures, run.series, options(2, ""));
-  CHECK(files.count("sitemap.xml") == 0);
+  REQUIRE(files.count("sitemap.xml") == 1);
+  const std::string& map = files["sitemap.xml"];
+  CHECK(contains(map, "<loc>catalog/</loc>"));
+  CHECK_FALSE(contains(map, "<loc>/"));
+  CHECK_FALSE(contains(map, "search.html"));
   CHECK(files.count("index.html") == 1);
 }
 

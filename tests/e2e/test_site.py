@@ -312,7 +312,13 @@ def test_no_base_url(tmp):
     out = os.path.join(tmp, "nobase-site")
     code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
     check(code == 0, f"build without base_url exits 0 ({code}): {err[-500:]}")
-    check(not os.path.exists(os.path.join(out, "sitemap.xml")), "no sitemap without base_url")
+    sitemap_path = os.path.join(out, "sitemap.xml")
+    check(os.path.exists(sitemap_path), "a sitemap without base_url too (SPEC 5 lists it)")
+    with open(sitemap_path) as f:
+        sitemap = f.read()
+    check("<loc>catalog/</loc>" in sitemap and "<loc>/" not in sitemap and "http" not in
+          sitemap.split("<urlset", 1)[1].split(">", 1)[1],
+          "its locations are relative to the site's root")
     check(os.path.exists(os.path.join(out, "index.html")), "the rest of the site is written")
 
 
