@@ -4,6 +4,7 @@
 #include "pipeline.hpp"
 #include "render/content_links.hpp"
 #include "render/site.hpp"
+#include "render/site_detail.hpp"
 #include "render/test_content.hpp"
 
 #include <algorithm>
@@ -97,6 +98,15 @@ TEST_CASE("render/site bodies: every kind's body reaches the page that shows its
   // The team's assessment is on every page of the team's services.
   CHECK(contains(files.at("services/tracking-api/index.html"), "BODYMARK-assessment"));
   CHECK_FALSE(contains(files.at("services/checkout-api/index.html"), "BODYMARK-assessment"));
+}
+
+TEST_CASE("render/site bodies: a link to a rotation's or a report's file leads to its page") {
+  // The pages that show those bodies, as a runbook's or an SLO's file leads to its page.
+  const auto pages = site::file_pages_of(marked().run.repo);
+  CHECK(pages.at("oncall/delivery-oncall.md") == "handoffs/delivery-oncall.html");
+  CHECK(pages.at("reports/2026-10.md") == "reports/2026-10/index.html");
+  CHECK(pages.at("slos/returns-portal.md") == "slos/returns-portal-availability/index.html");
+  CHECK(pages.count("capacity/eta-predictor.md") == 0); // shown folded on another page
 }
 
 TEST_CASE("render/site bodies: the SLO, report and handoff pages hold their document's slot") {

@@ -137,6 +137,12 @@ std::map<std::string, std::string> file_pages_of(const Repo& repo) {
     add_file(x.meta, runbook_page(x.meta.id));
   for (const auto& x : repo.postmortems)
     add_file(x.meta, postmortem_page(x.meta.id));
+  // The pages that show these documents' bodies: a rotation's handoff page, a monthly report's
+  // page of its month (every month a report document names has a report).
+  for (const auto& x : repo.rotations)
+    add_file(x.meta, handoff_page(x.meta.id));
+  for (const auto& x : repo.reports)
+    if (parse_period(x.period)) add_file(x.meta, report_page(x.period));
   return file_pages;
 }
 

@@ -413,9 +413,11 @@ std::vector<Draft> drafts(const Site& site) {
   }
   for (const auto& r : site.repo.rotations) {
     const std::string href = rotation_anchor(r.meta.id);
+    // The entry holds the rotation's body, which its handoff page shows; its people lead to the
+    // on-call page's row of figures.
     Draft d{"rotation",
             r.name.empty() ? r.meta.id : r.name,
-            href,
+            handoff_page(r.meta.id),
             join({site.team_name(r.team.id), r.primary.empty() ? "" : "primary " + r.primary,
                   r.secondary.empty() ? "" : "secondary " + r.secondary, r.schedule},
                  " · "),
