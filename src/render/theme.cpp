@@ -566,8 +566,11 @@ std::string Theme::render(const std::string& layout, const ViewJson& view) const
       inline_assets != view.end() && inline_assets->is_boolean() && inline_assets->get<bool>())
     put_assets_inline(m_static, ctx);
   if (layout == "base") return render_template(layout, ctx);
-  std::string content = render_template(layout, ctx);
-  ctx.set_root("content", mst::data(std::move(content)));
+  // Moved in, not copied: kainjow's string constructor copies, and the page's inner HTML is most
+  // of its bytes. kainjow hands its string out only as a const reference; this data is ours.
+  mst::data content(mst::data::type::string);
+  const_cast<std::string&>(content.string_value()) = render_template(layout, ctx);
+  ctx.set_root("content", std::move(content));
   ctx.set_root("layout", mst::data(layout));
   return render_template("base", ctx);
 }
