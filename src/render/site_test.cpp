@@ -269,6 +269,20 @@ TEST_CASE("render/site: golden signals of any name are labelled from it") {
   CHECK(contains(svc, "Latency (p99)"));
 }
 
+TEST_CASE("render/site: a service page says which of its sections have nothing") {
+  // SPEC 5 lists runbooks, postmortems, toil, capacity and chaos on the service page: an empty
+  // one says so, so "none exists" never reads as "not shown".
+  const Run& run = content_run();
+  auto files = render(run.repo, run.figures, run.series, options(2, ""));
+  const std::string& none = files["services/returns-portal/index.html"];
+  CHECK(contains(none, "<a href=\"#runbooks\">Runbooks</a>"));
+  CHECK(contains(none, "No runbook names this service."));
+  CHECK(contains(none, "No postmortem names this service."));
+  const std::string& some = files["services/checkout-api/index.html"];
+  CHECK_FALSE(contains(some, "No runbook names this service."));
+  CHECK(contains(some, "id=\"runbooks\""));
+}
+
 TEST_CASE("render/site: no base_url, a sitemap of relative locations") {
   const Run& run = content_run();
   auto files = render(run.repo, run.figures, run.series, options(2, ""));
