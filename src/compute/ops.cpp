@@ -49,15 +49,23 @@ bool action_item_overdue(const ActionItem& item, std::int64_t today) {
   return deadline && *deadline < today;
 }
 
-bool is_repeat_incident(const Repo& repo, const Postmortem& pm) {
-  if (!pm.repeat_of.empty()) return true;
-  if (pm.root_cause_category.empty()) return false;
+const Postmortem* earlier_same_cause(const Repo& repo, const Postmortem& pm) {
+  if (pm.root_cause_category.empty()) return nullptr;
   auto day = day_of_text(pm.date);
-  if (!day) return false;
+  if (!day) return nullptr;
+  const Postmortem* best = nullptr;
+  std::int64_t best_day = 0;
+  auto consider = [&](const Postmortem* other, std::int64_t od) {
+    if (od >= *day || od < *day - k_repeat_window_days) return;
+    if (!best || od > best_day || (od == best_day && other->meta.id < best->meta.id)) {
+      best = other;
+      best_day = od;
+    }
+  };
   // With compute's index: the postmortems of this cause and of one of pm's services, by day; any
   // in the window before pm's day is an earlier incident (pm itself is on its own day, not
   // before it). Without it, the scan of every postmortem below, with the same answer.
-  bool indexed = true, found = false;
+  bool indexed = true;
   for (const auto& s : pm.services) {
     if (s.empty()) continue;
     const auto* list = compute_detail::postmortems_by_cause(repo, pm.root_cause_category, s.id);
@@ -67,16 +75,21 @@ bool is_repeat_incident(const Repo& repo, const Postmortem& pm) {
     }
     auto from = std::lower_bound(list->begin(), list->end(), *day - k_repeat_window_days,
                                  [](const auto& e, std::int64_t d) { return e.first < d; });
-    if (from != list->end() && from->first < *day) found = true;
+    for (; from != list->end() && from->first < *day; ++from)
+      consider(from->second, from->first);
   }
-  if (indexed) return found;
+  if (indexed) return best;
+  best = nullptr;
   for (const auto& other : repo.postmortems) {
     if (&other == &pm || other.root_cause_category != pm.root_cause_category) continue;
     auto od = day_of_text(other.date);
-    if (!od || *od >= *day || *od < *day - k_repeat_window_days) continue;
-    if (shares_service(pm, other)) return true;
+    if (od && shares_service(pm, other)) consider(&other, *od);
   }
-  return false;
+  return best;
+}
+
+bool is_repeat_incident(const Repo& repo, const Postmortem& pm) {
+  return !pm.repeat_of.empty() || earlier_same_cause(repo, pm) != nullptr;
 }
 
 std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t now) {
@@ -96,7 +109,12 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     f.time_to_detect_minutes = p.time_to_detect_minutes;
     f.time_to_mitigate_minutes = p.time_to_mitigate_minutes;
     f.time_to_resolve_minutes = p.time_to_resolve_minutes;
-    f.repeat = is_repeat_incident(repo, p);
+    if (!p.repeat_of.empty()) {
+      f.repeat = true;
+    } else if (const Postmortem* earlier = earlier_same_cause(repo, p)) {
+      f.repeat = true;
+      f.repeats = earlier->meta.id;
+    }
     for (const auto& a : p.action_items) {
       ActionItemFigure af{p.meta.id, a.id,        a.description, a.owner, a.priority, a.deadline,
                           a.status,  a.completed, false,         a.type,  a.ticket};

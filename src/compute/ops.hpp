@@ -28,6 +28,9 @@ struct IncidentFigures {
   std::vector<std::string> services;
   std::optional<double> time_to_detect_minutes, time_to_mitigate_minutes, time_to_resolve_minutes;
   bool repeat = false; // repeat_of set, or same service and root cause in the 90 days before
+  // Without repeat_of, the earlier postmortem that makes it a repeat: the latest of the same
+  // root cause and a shared service in the 90 days before (the smallest id on a tie).
+  std::string repeats;
   std::vector<ActionItemFigure> action_items;
   int open_action_items = 0, overdue_action_items = 0;
 };
@@ -37,6 +40,9 @@ bool action_item_overdue(const ActionItem& item, std::int64_t today);
 // repeat_of set, or another postmortem shares a service and the root_cause_category and is dated
 // in the 90 days before (same-day incidents are not ordered, so they do not count).
 bool is_repeat_incident(const Repo& repo, const Postmortem& pm);
+// The earlier postmortem of the second rule above (null when none): the latest one, the smallest
+// id among those of its day.
+const Postmortem* earlier_same_cause(const Repo& repo, const Postmortem& pm);
 std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t now);
 
 // The seed's toil value bands in hours a month: above 10 high, below 2 low, between (both ends

@@ -281,10 +281,13 @@ TEST_SUITE("compute.ops") {
     CHECK(*inc[0].time_to_resolve_minutes == 90);
     CHECK_FALSE(inc[0].repeat);
     CHECK(inc[1].repeat);
+    CHECK(inc[1].repeats == "a"); // the earlier incident is named
     CHECK_FALSE(inc[2].repeat);
     CHECK(inc[3].repeat);
+    CHECK(inc[3].repeats == "b"); // the latest of a and b in the window
     CHECK_FALSE(inc[4].repeat);
     CHECK(inc[5].repeat);
+    CHECK(inc[5].repeats.empty()); // repeat_of says which, as written
   }
 
   TEST_CASE("incidents: repeats found through compute's index are those a scan finds") {
@@ -316,6 +319,7 @@ TEST_SUITE("compute.ops") {
       int repeats = 0;
       for (std::size_t i = 0; i < scanned.size(); ++i) {
         CHECK(scanned[i].repeat == indexed[i].repeat);
+        CHECK(scanned[i].repeats == indexed[i].repeats);
         repeats += scanned[i].repeat;
       }
       CHECK(repeats > 0);

@@ -468,7 +468,7 @@ OrderedJson incident_json(const IncidentFigures& i) {
                         .add("overdue", a.overdue)
                         .add("ticket", text_or_null(a.ticket))
                         .take());
-  return JsonObject(15)
+  return JsonObject(16)
       .add("id", i.id)
       .add("title", i.title)
       .add("date", i.date)
@@ -478,6 +478,8 @@ OrderedJson incident_json(const IncidentFigures& i) {
       .add("root_cause_category", i.root_cause_category)
       .add("repeat_of", i.repeat_of)
       .add("repeat", i.repeat)
+      .add("repeats",
+           i.repeats.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(i.repeats))
       .add("time_to_detect_minutes", opt(i.time_to_detect_minutes))
       .add("time_to_mitigate_minutes", opt(i.time_to_mitigate_minutes))
       .add("time_to_resolve_minutes", opt(i.time_to_resolve_minutes))

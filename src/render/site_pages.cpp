@@ -1567,6 +1567,18 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
                                       : it->second->title)
                     .take();
   }
+  // The earlier incident of the same root cause and a shared service that makes it a repeat,
+  // named so a reader can check the match (SPEC 3.5's rule, not a person's judgement).
+  json repeats = nullptr;
+  if (fig && !fig->repeats.empty()) {
+    auto it = site.postmortems.find(fig->repeats);
+    const Postmortem* earlier = it == site.postmortems.end() ? nullptr : it->second;
+    repeats = ViewObject()
+                  .add("href", postmortem_href(site, fig->repeats))
+                  .add("title", earlier && !earlier->title.empty() ? earlier->title : fig->repeats)
+                  .add("date", earlier ? text_or_null(earlier->date) : json(nullptr))
+                  .take();
+  }
   std::string classification = join({pm.classification_function, pm.classification_scope}, ", ");
   v["postmortem"] =
       ViewObject()
@@ -1590,6 +1602,7 @@ json postmortem_view(const Site& site, const Postmortem& pm, ProseSlot* slot) {
           .add("impact", std::move(impact))
           .add("repeat", fig && fig->repeat)
           .add("repeat_of", std::move(repeat_of))
+          .add("repeats", std::move(repeats))
           .add("how_detected", text_or_null(pm.how_detected))
           .add("could_have_detected_sooner", text_or_null(pm.could_have_detected_sooner))
           .add("how_resolved", text_or_null(pm.how_resolved))
