@@ -75,8 +75,12 @@ const char* stage_name(Stage s) {
 
 std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
                                         std::optional<std::int64_t> clock) {
-  if (flag) return parse_timestamp(*flag);
-  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) return parse_timestamp(sde);
+  // From the epoch on: a "now" in year 0 put the windows before it in negative years, dates no
+  // page or API field can write (SOURCE_DATE_EPOCH is never before it either).
+  auto from_epoch = [](std::optional<std::int64_t> t) { return t && *t >= 0 ? t : std::nullopt; };
+  if (flag) return from_epoch(parse_timestamp(*flag));
+  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde)
+    return from_epoch(parse_timestamp(sde));
   if (clock) return clock;
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -240,23 +244,23 @@ void read_config(Context& c) {
     else
       check_output_dir(run.opts.out, run.repo.root);
   }
-  if (const std::string& out = run.repo.config.output; !out.empty() && run.opts.out.empty()) {
+  // The key is checked whether or not -o overrides it: `check` and `build -o` agree on it.
+  if (const std::string& out = run.repo.config.output; !out.empty()) {
     const fs::path rel = fs::path(out).lexically_normal();
-    if (!inside(rel))
+    if (!inside(rel)) {
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out + "' is not a folder inside the content repository",
                       "name a folder relative to nines.yaml, e.g. output: public (or use -o)");
-    else {
-      run.opts.out = o.dir / rel;
-      run.output_from_config = true;
-      // Refused as -o would be (a folder of documents, a file), before the walk skips it.
-      if (o.last >= Stage::Write) {
-        try {
-          check_output_dir(run.opts.out, {});
-        } catch (const OutputRefused& e) {
-          run.diags.error("nines.yaml", run.repo.config.output_loc, "schema", e.what(),
-                          "name a new folder, or one a previous build wrote");
-        }
+    } else if (run.opts.out.empty()) {
+      // Refused as -o would be (a folder of documents, a file); a refused one is not the output
+      // folder, so the walk still reads it rather than hiding its documents behind the error.
+      try {
+        check_output_dir(o.dir / rel, {});
+        run.opts.out = o.dir / rel;
+        run.output_from_config = true;
+      } catch (const OutputRefused& e) {
+        run.diags.error("nines.yaml", run.repo.config.output_loc, "schema", e.what(),
+                        "name a new folder, or one a previous build wrote");
       }
     }
   }
@@ -1471,7 +1475,8 @@ bool resolve_repo(Run& run) {
 
 const char* const k_bad_now_message =
     "cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date (2026-11-01), an ISO "
-    "8601 time (2026-11-01T00:00:00Z, 2026-11-01T02:00:00+02:00) or epoch seconds";
+    "8601 time (2026-11-01T00:00:00Z, 2026-11-01T02:00:00+02:00) or epoch seconds, from "
+    "1970-01-01 to 9999-12-31";
 
 int run_pipeline(Run& run) {
   const RunOptions& o = run.opts;

@@ -19,10 +19,10 @@ int char_column(std::string_view line_before) {
 namespace {
 
 // Messages quote user input, which may be any bytes. Invalid UTF-8 becomes U+FFFD and control
-// characters but CR and LF become spaces, so every output format (JSON and SARIF especially) stays
-// valid. CR and LF are kept: a file name may hold them, and a location must name the file that
-// exists; each format escapes them its own way (JSON `\n`, SARIF `%0A`, GitHub `%0A`), and text
-// output, one finding a line, shows them as spaces.
+// characters (C0 but CR and LF, DEL, C1, and the bidirectional controls) become spaces, so every
+// output format (JSON and SARIF especially) stays valid. CR and LF are kept: a file name may hold
+// them, and a location must name the file that exists; each format escapes them its own way (JSON
+// `\n`, SARIF `%0A`, GitHub `%0A`), and text output, one finding a line, shows them as spaces.
 std::string sanitize(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -41,7 +41,16 @@ std::string sanitize(const std::string& s) {
       ++i;
       continue;
     }
-    if (len == 1 && ((c < 0x20 && c != '\n' && c != '\r') || c == 0x7F))
+    // C1 controls (U+0080-U+009F) act on a terminal as C0 ones do, and the bidirectional
+    // embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder the text shown
+    // around them ("Trojan Source"): spaces too.
+    const auto b1 = len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    const auto b2 = len > 2 ? static_cast<unsigned char>(s[i + 2]) : 0;
+    const bool c1 = len == 2 && c == 0xC2 && b1 <= 0x9F;
+    const bool bidi =
+        len == 3 && c == 0xE2 &&
+        ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9));
+    if ((len == 1 && ((c < 0x20 && c != '\n' && c != '\r') || c == 0x7F)) || c1 || bidi)
       out += ' ';
     else
       out.append(s, i, len);

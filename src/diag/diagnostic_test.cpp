@@ -132,6 +132,18 @@ TEST_CASE("diag: messages are made valid UTF-8 without control characters but CR
   DiagBag bag;
   bag.error("f", {1, 1}, "r", std::string("bad \xff byte\t and caf\xc3\xa9\r\n"));
   CHECK(bag.all()[0].message == "bad \xEF\xBF\xBD byte  and caf\xc3\xa9\r\n");
+  // C1 (NEL U+0085) and the bidirectional overrides and isolates (U+202E, U+2066) too; other
+  // characters of those blocks (an en dash U+2013, U+00A0) are text.
+  bag.error("f", {1, 1}, "r",
+            "a\xc2\x85"
+            "b\xe2\x80\xae"
+            "c\xe2\x81\xa6"
+            "d\xe2\x80\x93"
+            "e\xc2\xa0"
+            "f");
+  CHECK(bag.all()[1].message == "a b c d\xe2\x80\x93"
+                                "e\xc2\xa0"
+                                "f");
 }
 
 TEST_CASE("diag: a file name with CR or LF is carried exactly, escaped per format") {

@@ -36,6 +36,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
        "Two states of an error budget policy both match a range of remaining budget."},
       {"slo-target-ratio", "A native SLO target below 1, a ratio written where a percentage "
                            "belongs."},
+      {"slo-target-precision", "An SLO target past twelve nines leaves a budget too fine to "
+                               "compute exactly."},
       {"slo-window", "An SLO window is not a whole number of days."},
       {"maintenance-window", "A maintenance window's start or end cannot be read, or it ends "
                              "before it starts."},
@@ -100,6 +102,7 @@ const char* rule_kept_as_error(std::string_view id) {
       {"csv-header", "the file it reports is not read"},
       {"csv-row", "the row it reports is not counted"},
       {"csv-duplicate-day", "the second row of the day is not counted"},
+      {"slo-target-precision", "every budget figure of the SLO would be published wrong"},
   };
   const auto it = k_kept.find(id);
   return it == k_kept.end() ? nullptr : it->second;

@@ -78,6 +78,18 @@ void lint_target_ratio(const Slo& slo, DiagBag& diags) {
                 "a native SLO's target is a percentage (99.9), not a ratio (0.999) as in OpenSLO");
 }
 
+// A budget under 1e-10 percent (a target past twelve nines, 99.9999999999) is finer than a double
+// holds a percentage near 100: 99.99999999999999 is stored 42% off its budget of 1e-14, and every
+// figure divided by the budget would be that far off. An error, so no such number is published.
+void lint_target_precision(const Slo& slo, DiagBag& diags) {
+  if (!valid_target(slo.target) || 100 - slo.target >= 0.99e-10) return;
+  diags.error(slo.meta.file, slo.target_loc, "slo-target-precision",
+              "target " + shortest_text(slo.target) +
+                  "% leaves an error budget under 0.0000000001%, finer than nines can compute "
+                  "exactly",
+              "write at most ten decimals (99.9999999999)");
+}
+
 std::optional<std::int64_t> cadence_days(std::string_view cadence) {
   // The longest month and year, so a review on the same date next period is never late.
   if (cadence == "weekly") return 7;
@@ -463,6 +475,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_budget_minutes(slo, diags);
     lint_sla(slo, diags);
     lint_target_ratio(slo, diags);
+    lint_target_precision(slo, diags);
     lint_review_overdue(slo, today, diags, ch);
     lint_field_out_of_date(slo.meta, "last_reviewed", slo.last_reviewed.value,
                            slo.last_reviewed.loc, ch, diags);

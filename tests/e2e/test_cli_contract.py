@@ -160,7 +160,8 @@ def test_unreadable_config(tmp):
 def test_now_range(tmp):
     repo = new_repo(tmp, "now")
     for bad in ["2026-11-01T00:00:00+99:99", "2026-11-01T00:00:00-25:00",
-                "2026-11-01T00:00:00+01:60", "999999999999999999", "253402300800"]:
+                "2026-11-01T00:00:00+01:60", "999999999999999999", "253402300800",
+                "0000-01-01", "1969-12-31T23:59:59Z"]:
         code, _, err = nines("review", "--now", bad, cwd=repo)
         check(code == 2 and "cannot parse the time" in err, f"--now {bad}: {code} {err}")
         code, _, err = nines("check", cwd=repo, env={"SOURCE_DATE_EPOCH": bad})
@@ -278,6 +279,30 @@ def test_budget_service_and_slo(tmp):
     check(ids == ["api", "api-latency"], f"budget api --json: {ids} {err}")
 
 
+def test_output_key_with_o(tmp):
+    """nines.yaml `output` outside the repository is the same error for check and build -o."""
+    repo = small_repo(tmp, "outkey")
+    with open(os.path.join(repo, "nines.yaml"), "a") as f:
+        f.write("output: ../elsewhere\n")
+    code, out, err = nines("check", repo, "--now", NOW)
+    check(code == 1 and "output '../elsewhere' is not a folder inside" in out + err,
+          f"check: {code} {out} {err}")
+    site = os.path.join(tmp, "outkey-site")
+    code, out, err = nines("build", repo, "--offline", "-o", site, "--now", NOW)
+    check(code == 1 and "output '../elsewhere' is not a folder inside" in out + err and
+          not os.path.exists(site), f"build -o: {code} {out} {err}")
+    # A folder of documents named as the output: refused at the key, and its documents are still
+    # read (no follow-on "unknown service" from hiding them).
+    repo = small_repo(tmp, "outdocs")
+    os.makedirs(os.path.join(repo, "more"))
+    os.replace(os.path.join(repo, "svc.yaml"), os.path.join(repo, "more", "svc.yaml"))
+    with open(os.path.join(repo, "nines.yaml"), "a") as f:
+        f.write("output: more\n")
+    code, out, err = nines("check", repo, "--now", NOW)
+    check(code == 1 and "nines.yaml" in out and "unknown service" not in out and
+          "unknown-reference" not in out, f"check, output naming documents: {code} {out} {err}")
+
+
 def test_tiny_figures(tmp):
     # A target of 6+ decimals: attainment one decimal more, never below a target it meets.
     repo = small_repo(tmp, "tiny", target="99.999999")
@@ -333,6 +358,7 @@ def main():
         test_usage_errors(tmp)
         test_budget_service_and_slo(tmp)
         test_tiny_figures(tmp)
+        test_output_key_with_o(tmp)
         test_newline_file_name(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
