@@ -23,9 +23,7 @@ namespace {
 
 constexpr const char* k_now = "2026-11-23T00:00:00Z";
 
-bool contains(const std::string& hay, const std::string& needle) {
-  return hay.find(needle) != std::string::npos;
-}
+using render_test::contains;
 
 void append(const std::filesystem::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::app | std::ios::binary);

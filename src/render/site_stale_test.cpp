@@ -3,6 +3,7 @@
 // of the SLO list; a site whose data is current reads as it did without the marks.
 #include "model/time.hpp"
 #include "pipeline.hpp"
+#include "pipeline_test_support.hpp"
 #include "render/site.hpp"
 #include "render/site_detail.hpp"
 #include "render/test_content.hpp"
@@ -19,23 +20,13 @@ namespace {
 
 constexpr const char* k_now = "2026-11-23T00:00:00Z";
 
-bool contains(const std::string& hay, const std::string& needle) {
-  return hay.find(needle) != std::string::npos;
-}
+using render_test::contains;
 
-// The example organisation through load … compute, once for every test case of this file.
+// The example organisation through load … compute, once for every test case of this file;
+// offline: no live window asked for, none missing, so the marks are the days'.
 const Run& stale_content_run() {
   static ContentCopy copy;
-  static Run run = [] {
-    Run r;
-    r.opts.dir = copy.path;
-    r.opts.last = Stage::Compute;
-    r.opts.now = k_now;
-    r.opts.offline = true; // no live window asked for, none missing: the marks are the days'
-    int code = run_pipeline(r);
-    REQUIRE_MESSAGE(code == 0, "the example content must compute cleanly");
-    return r;
-  }();
+  static Run run = render_test::run_content(copy, k_now, Stage::Compute, true);
   return run;
 }
 

@@ -1,5 +1,6 @@
 #include "model/time.hpp"
 #include "pipeline.hpp"
+#include "pipeline_test_support.hpp"
 #include "render/html.hpp"
 #include "render/site.hpp"
 #include "render/test_content.hpp"
@@ -30,22 +31,12 @@ namespace {
 
 constexpr const char* k_now = "2026-11-23T00:00:00Z";
 
-bool contains(const std::string& hay, const std::string& needle) {
-  return hay.find(needle) != std::string::npos;
-}
+using render_test::contains;
 
 // The example organisation through load … compute, once for every test case.
 const Run& content_run() {
   static ContentCopy copy;
-  static Run run = [] {
-    Run r;
-    r.opts.dir = copy.path;
-    r.opts.last = Stage::Compute;
-    r.opts.now = k_now;
-    int code = run_pipeline(r);
-    REQUIRE_MESSAGE(code == 0, "the example content must compute cleanly");
-    return r;
-  }();
+  static Run run = render_test::run_content(copy, k_now);
   return run;
 }
 

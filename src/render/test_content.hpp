@@ -47,4 +47,9 @@ struct ContentCopy {
   }
 };
 
+// `hay` holds `needle`: the render tests' one question of a page.
+inline bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
 } // namespace nines::render_test
