@@ -165,8 +165,6 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
   return j;
 }
 
-// A monthly growth as the capacity page shows it: two decimals at most, but a positive growth too
-// small for them keeps two significant digits, never reading as none ("0.0000000010% a month").
 // Whether the document is a Markdown file, the one kind of file with a body. The pages given a
 // slot for it (SLOs, reports, handoffs) take one only then: any edit of a YAML document changes
 // its front matter and takes the long way, and a saved view no prose rebuild can use is only
@@ -175,6 +173,8 @@ bool has_body_file(const DocMeta& m) {
   return m.file.size() > 3 && m.file.compare(m.file.size() - 3, 3, ".md") == 0;
 }
 
+// A monthly growth as the capacity page shows it: two decimals at most, but a positive growth too
+// small for them keeps two significant digits, never reading as none ("0.0000000010% a month").
 json growth_label(const std::optional<double>& pct) {
   if (!pct || !std::isfinite(*pct)) return nullptr;
   const std::string shown = num(*pct, 2);
