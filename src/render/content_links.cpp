@@ -167,8 +167,8 @@ std::vector<PageProse> prose_pages(const Repo& repo) {
   for (const auto& p : repo.postmortems)
     add(site::postmortem_page(p.meta.id), p.meta,
         {Prose{&p.root_cause, &p.meta, p.root_cause_loc}, body(p.meta)});
-  // A month's report page: its other documents, then the first (site::report_page_view). A month
-  // without metrics has no page; its documents' links are checked as if it had one.
+  // A month's report page: its other documents, then the first (site::report_page_view). Every
+  // month a report document names has its page (months_with_data counts the document).
   std::set<std::string_view> periods;
   for (const auto& r : repo.reports) {
     if (!periods.insert(r.period).second) continue;
