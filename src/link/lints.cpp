@@ -52,7 +52,7 @@ void lint_budget_minutes(const Slo& slo, DiagBag& diags) {
   std::string window = slo.window.empty() ? trimmed_text(slo.window_days) + "d" : slo.window;
   diags.error(slo.meta.file, slo.error_budget_minutes_loc, "slo-budget-minutes",
               "error_budget_minutes " + trimmed_text(*slo.error_budget_minutes) +
-                  " is off by more than a minute: " + trimmed_text(slo.target) + "% over " +
+                  " is off by more than a minute: " + shortest_text(slo.target) + "% over " +
                   window + " allows " + trimmed_text(expected) + " minutes",
               "error_budget_minutes is window minutes x (100 - target) / 100");
 }
@@ -60,8 +60,8 @@ void lint_budget_minutes(const Slo& slo, DiagBag& diags) {
 void lint_sla(const Slo& slo, DiagBag& diags) {
   if (!slo.sla || !valid_target(slo.target) || *slo.sla < slo.target) return;
   diags.error(slo.meta.file, slo.sla_loc, "slo-sla",
-              "SLA " + trimmed_text(*slo.sla) + "% is not below the SLO target " +
-                  trimmed_text(slo.target) + "%",
+              "SLA " + shortest_text(*slo.sla) + "% is not below the SLO target " +
+                  shortest_text(slo.target) + "%",
               "the internal SLO must be stricter than the external SLA (typically by 0.1-0.5%)");
 }
 
@@ -200,7 +200,7 @@ void lint_multi_region(const Repo& repo, DiagBag& diags) {
     if (*rank >= required) continue;
     diags.warning(service.meta.file, service.multi_region_loc, "slo-multi-region",
                   "multi_region '" + service.multi_region + "' is below the decision guide for a " +
-                      trimmed_text(*strictest) + "% SLO: at least " +
+                      shortest_text(*strictest) + "% SLO: at least " +
                       std::string(k_region_strategies[required]),
                   "a stricter SLO needs more regions to absorb a regional outage");
   }
@@ -216,7 +216,7 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
     const bool at_max = !burn_rate_exceeds(alert.burn_rate, max_burn);
     diags.error(slo.meta.file, alert.burn_rate_loc, "burn-alert-never-fires",
                 "burn-rate alert '" + alert.name + "' at " + trimmed_text(alert.burn_rate) +
-                    "x can never fire: with a " + trimmed_text(slo.target) +
+                    "x can never fire: with a " + shortest_text(slo.target) +
                     "% target the highest possible burn rate is " + trimmed_text(max_burn) + "x" +
                     (at_max ? ", and the alert fires only on a burn above its threshold" : ""),
                 "lower the threshold, or drop this alert (SRE Workbook, alerting on SLOs)");
