@@ -294,7 +294,8 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   const MonthlyReportDoc* doc = nullptr;
   for (const auto& d : run.repo.reports)
     if (d.period == r.period && !doc) doc = &d;
-  std::filesystem::path dir = o.common.dir;
+  // The repository's root as the run found it (DIR may be a folder below it).
+  const std::filesystem::path dir = run.opts.dir;
   std::string rel;
   std::string text;
   if (doc) {
@@ -376,7 +377,14 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
               << " (is the file read? see nines.yaml include and exclude); nothing was changed\n";
     return 1;
   }
-  std::cout << "froze " << r.period << " into " << rel << "\n";
+  // With --format json, stdout is the report as it now reads (frozen: true) for a script, and
+  // the line saying where it went moves to stderr.
+  if (o.format == "json") {
+    std::cerr << "froze " << r.period << " into " << rel << "\n";
+    std::cout << report_json(frozen->second).dump(2) << "\n";
+  } else {
+    std::cout << "froze " << r.period << " into " << rel << "\n";
+  }
   return 0;
 }
 

@@ -96,7 +96,8 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
       std::string item = "name: " + yaml_quote(opts->name) + "\nrole: " + yaml_quote(opts->role) +
                          "\ndate: " + today + "\ndecision: " + opts->decision +
                          "\ndigest: " + yaml_quote(digest) + "\n";
-      std::filesystem::path file = std::filesystem::path(opts->common.dir) / review->meta.file;
+      // The repository's root as the run found it (DIR may be a folder below it).
+      std::filesystem::path file = run.opts.dir / review->meta.file;
       const auto before = read_text(file);
       if (!before) {
         std::cerr << "nines: cannot read " << review->meta.file << "; nothing was changed\n";

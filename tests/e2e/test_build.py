@@ -26,8 +26,9 @@ def close(a, b, tol=1e-9):
     return a is not None and b is not None and abs(a - b) <= tol * max(1.0, abs(b))
 
 
-def run(*args):
-    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", timeout=300)
+def run(*args, cwd=None):
+    p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", timeout=300,
+                       cwd=cwd)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -253,6 +254,17 @@ def test_signoff(tmp):
                 if "  language:" not in text else text.replace("  language:", "  language: rust\n  x-was:", 1))
     names, approved = signoffs()
     check(names.get("Ana Lima") is True and not approved, f"a changed service makes it stale: {names}")
+    # Started in a folder below the repository's root (as `-C` to it or as the current folder),
+    # it signs the same file: the review's path is relative to the root the walk found.
+    for how in ("-C", "cwd"):
+        sub = os.path.join(repo, "slos")
+        where = ["-C", sub] if how == "-C" else []
+        code, _, err = run("signoff", "checkout-api", *where, "--now", NOW, "--name", "Sub " + how,
+                           "--role", "SRE", "--decision", "conditional",
+                           cwd=sub if how == "cwd" else None)
+        check(code == 0, f"signoff from a subfolder ({how}) exits 0 ({code}) {err}")
+        text = open(os.path.join(repo, "readiness", "checkout-api.yaml")).read()
+        check("- name: Sub " + how in text, f"the subfolder sign-off ({how}) is in the review")
     code, _, err = run("signoff", "checkout-ap", "-C", repo, "--now", NOW, "--name", "X", "--role",
                        "Y", "--decision", "approved")
     check(code == 2 and "did you mean 'checkout-api'" in err, "unknown service suggests the right one")
@@ -407,6 +419,30 @@ def test_freeze(tmp):
             frozen_text += text
     check("frozen:" in frozen_text, "the frozen figures are in the repository")
     check(a["frozen"] is True, "the report says it is frozen")
+
+    # From a folder below the root, the report goes where the root's reports are, and the
+    # message names that file.
+    for how in ("-C", "cwd"):
+        sub_repo = copy_content(tmp + "/freeze-sub-" + how.strip("-"))
+        sub = os.path.join(sub_repo, "slos")
+        where = ["-C", sub] if how == "-C" else []
+        code, out, err = run("report", *where, "--month", "2026-08", "--now", NOW, "--freeze",
+                             cwd=sub if how == "cwd" else None)
+        check(code == 0, f"freeze from a subfolder ({how}) exits 0 ({code}) {err}")
+        if how == "cwd":
+            # Again with --format json on a fresh copy: the frozen report on stdout.
+            js_repo = copy_content(tmp + "/freeze-json")
+            jcode, jout, jerr = run("report", "-C", js_repo, "--month", "2026-08", "--now", NOW,
+                                    "--freeze", "--format", "json")
+            check(jcode == 0 and json.loads(jout)["monthly_report"]["frozen"] is True and
+                  "froze 2026-08 into reports/2026-08.yaml" in jerr,
+                  f"freeze --format json prints the frozen report ({jcode}) {jerr}")
+        written = [os.path.relpath(os.path.join(d, f), sub_repo)
+                   for d, _, fs in os.walk(sub_repo) for f in fs
+                   if f.endswith(".yaml") and "frozen:" in open(os.path.join(d, f)).read()]
+        check(len(written) == 1 and not written[0].startswith("slos") and
+              f"froze 2026-08 into {written[0]}" in out,
+              f"the frozen report is at the root's reports ({how}): {written} {out}")
 
     # A repository as `nines init` writes it has no reports/ folder: freezing makes it.
     fresh = tmp + "/freeze-init"
