@@ -137,11 +137,13 @@ void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mo
 }
 
 // Creates the directory `path` (its parent exists) with mode 0755 whatever the umask `mask`.
-void make_dir(const std::string& path, mode_t mask) {
+// Errors name `shown` (default: the path itself).
+void make_dir(const std::string& path, mode_t mask, const std::string& shown = {}) {
+  const std::string& name = shown.empty() ? path : shown;
   if (::mkdir(path.c_str(), k_dir_mode) != 0)
-    throw WriteError(path + ": cannot create directory: " + errno_text(errno));
+    throw WriteError(name + ": cannot create directory: " + errno_text(errno));
   if ((mask & k_dir_mode) != 0 && ::chmod(path.c_str(), k_dir_mode) != 0)
-    throw WriteError(path + ": cannot set permissions: " + errno_text(errno));
+    throw WriteError(name + ": cannot set permissions: " + errno_text(errno));
 }
 
 // Removing a tree. Entries are unlinked relative to their folder's descriptor (no walk from the
@@ -826,7 +828,10 @@ void SiteWriter::create_temp() {
   if (fs::exists(fs::symlink_status(m_temp, ec)))
     throw WriteError(m_temp.string() + ": is in the way of the new site, and nines did not "
                                        "write what it holds; move or remove it yourself");
-  make_dir(m_temp.string(), m_umask);
+  // The temporary folder is ours, not the user's: a failure names the output folder asked for
+  // (docs/commands.md: a file that cannot be written is named as asked for).
+  make_dir(m_temp.string(), m_umask,
+           m_out.string() + " (its new tree, " + m_temp.filename().string() + ")");
   m_temp_created = true;
   try {
     write_bytes(m_temp_prefix + k_site_marker, k_marker_text, true, m_umask);

@@ -371,6 +371,23 @@ TEST_CASE("write/site_writer: only a previous nines site, an empty or a new fold
   CHECK_THROWS_AS(SiteWriter(t.path / "x").add(k_site_marker, "x"), WriteError);
 }
 
+TEST_CASE("write/site_writer: a folder that cannot be made is named as asked for") {
+  // /proc/sys takes no new folders, not even from root; the temporary tree is nines's own name,
+  // so the message leads with the output folder the user gave.
+  const fs::path out = "/proc/sys/nines-site-test";
+  if (!fs::is_directory("/proc/sys")) return;
+  try {
+    SiteWriter w(out, SiteWriter::Mode::Streaming);
+    w.add("index.html", "x");
+    w.commit();
+    FAIL("the site was written under /proc/sys");
+  } catch (const WriteError& e) {
+    const std::string what = e.what();
+    CHECK(what.rfind(out.string() + " (its new tree, nines-site-test.tmp-nines-", 0) == 0);
+    CHECK(what.find("cannot create directory") != std::string::npos);
+  }
+}
+
 TEST_CASE("write/site_writer: a marker without a readable manifest proves nothing") {
   TempDir t;
   const fs::path out = t.path / "site";
