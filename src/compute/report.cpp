@@ -85,7 +85,16 @@ void slo_summary(const Repo& repo, const std::map<std::string, DailySeries>& ser
       m.attainment = a.attainment;
       const double b = budget_fraction(slo.target);
       if (b > 0 && a.unmet) m.consumed = published_consumed(*a.unmet / b);
-      m.meets = *m.attainment * 100.0 >= slo.target - k_pct_tolerance;
+      // Met exactly when the month's budget was not overspent, decided from the unrounded
+      // counts: an attainment of 99.89999999999% prints as 99.9 but misses a 99.9 target, and
+      // the row's consumed figure (over 100%) says so. That figure is published to 12
+      // significant digits, which absorbs the double's error in the budget fraction.
+      if (m.consumed)
+        m.meets = *m.consumed <= 1.0;
+      else if (a.unmet)
+        m.meets = *a.unmet <= 0.0; // a 100% target: not one bad event
+      else
+        m.meets = *m.attainment * 100.0 >= slo.target - k_pct_tolerance;
     }
     r.slo_summary.slos.push_back(std::move(m));
   }

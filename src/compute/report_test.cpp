@@ -373,6 +373,26 @@ TEST_SUITE("compute.report") {
     CHECK(r.report_doc == "2026-10");
   }
 
+  TEST_CASE("a month a hair under its target does not meet it") {
+    // 99.89999999999 % of 10^13 events prints as 99.9 at twelve significant digits; the verdict
+    // comes from the counts, so it is a breach, as the row's consumed figure (over 100 %) says.
+    Repo repo;
+    repo.services = {service("a"), service("b")};
+    repo.slos = {slo("a-avail", "a", 99.9), slo("b-avail", "b", 99.9)};
+    std::map<std::string, DailySeries> series;
+    fill(series["a-avail"], "2026-10-15", "2026-10-15", 1e13, 10000000001.0);
+    fill(series["b-avail"], "2026-10-15", "2026-10-15", 1000, 1); // exactly on target: met
+    auto r = compute_report(repo, series, "2026-10", at("2026-11-01T00:00:00Z"));
+    REQUIRE(r);
+    const SloMonth& a = r->slo_summary.slos[0];
+    REQUIRE(a.consumed);
+    CHECK(*a.consumed > 1.0);
+    CHECK(a.meets == false);
+    CHECK(r->slo_summary.slos[1].meets == true);
+    CHECK(r->slo_summary.breaching == std::vector<std::string>{"a"});
+    CHECK(r->slo_summary.meeting == std::vector<std::string>{"b"});
+  }
+
   TEST_CASE("the report's month follows the SLO's budgeting method, as the budget does") {
     // 28 perfect days and 3 at 99.9 %: 99.99 % of events but 28 of 31 good whole-day slices.
     Repo repo;
