@@ -313,10 +313,11 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     return Verdict::Accepted;
   }
   // A Sloth spec: `version: prometheus/v1` with its `service` and `slos`; another version of that
-  // shape is an error at the version, not a file skipped with its SLOs.
-  if (const Node* v = root.get("version"); v && v->is_scalar() && v->value != "prometheus/v1" &&
-                                           root.get("slos") &&
-                                           edit_distance(v->value, "prometheus/v1") <= 2) {
+  // shape (a near miss, or any prometheus/ version: Sloth's own tests use prometheus/v999) is an
+  // error at the version, not a file skipped with its SLOs.
+  if (const Node* v = root.get("version");
+      v && v->is_scalar() && v->value != "prometheus/v1" && root.get("slos") &&
+      (edit_distance(v->value, "prometheus/v1") <= 2 || v->value.starts_with("prometheus/"))) {
     diags.error(rel, v->loc, "dialect-version",
                 "unsupported Sloth version '" + v->value + "'; nines reads prometheus/v1",
                 "write version: \"prometheus/v1\"");
@@ -1304,6 +1305,18 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     auto take = [&](Verdict v) {
       if (v == Verdict::Accepted) r->accepted = true;
     };
+    // Mapping keys that are not names (a Helm template's `{{ .Values.x }}` is valid YAML) are an
+    // error in a document nines reads, and nothing in another tool's file, which is skipped. The
+    // verdict is asked first, on a copy and with its findings set aside, so that the error comes
+    // before the document is handed on, as a syntax error would. Such keys are rare.
+    std::vector<Loc> complex_keys;
+    auto report_keys_if_ours = [&](const Node& n, int idx, const std::string& body_text) {
+      if (complex_keys.empty()) return;
+      DiagBag scratch;
+      const Verdict v = classify(Node(n), idx, rel, body_text, scratch, [](RawDoc&&) {});
+      if (v != Verdict::Foreign && v != Verdict::Empty)
+        report_complex_keys(complex_keys, rel, diags);
+    };
     if (ends_with(rel, ".md")) {
       thread_local std::string yaml, body;
       if (!split_front_matter(text, yaml, body, body_line)) {
@@ -1324,29 +1337,38 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
         return r;
       }
       if (encoding_ok(text))
-        read_yaml(yaml, rel, 1, opts.yaml, diags, [&](Node&& n, int idx) {
-          if (idx > 0) {
-            diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
-            return;
-          }
-          const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
-          take(v);
-          // classify leaves a document it does not hand on as it was.
-          if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
-        });
+        read_yaml(
+            yaml, rel, 1, opts.yaml, diags,
+            [&](Node&& n, int idx) {
+              if (idx > 0) {
+                diags.error(rel, n.loc, "unknown-kind",
+                            "front matter holds more than one document");
+                return;
+              }
+              report_keys_if_ours(n, idx, body);
+              const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
+              take(v);
+              // classify leaves a document it does not hand on as it was.
+              if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
+            },
+            &complex_keys);
       return r;
     }
     if (encoding_ok(text)) {
       const std::string no_body;
       std::vector<Node> foreign; // documents of no kind nor dialect, in file order
-      read_yaml(text, rel, 0, opts.yaml, diags, [&](Node&& n, int idx) {
-        const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
-        take(v);
-        // classify hands a document on by moving it, and leaves one it finds foreign or wrong
-        // as it was.
-        if (v == Verdict::Foreign) foreign.push_back(std::move(n));
-        if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
-      });
+      read_yaml(
+          text, rel, 0, opts.yaml, diags,
+          [&](Node&& n, int idx) {
+            report_keys_if_ours(n, idx, no_body);
+            const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
+            take(v);
+            // classify hands a document on by moving it, and leaves one it finds foreign or wrong
+            // as it was.
+            if (v == Verdict::Foreign) foreign.push_back(std::move(n));
+            if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
+          },
+          &complex_keys);
       if (nines_doc)
         for (const Node& n : foreign) {
           report_stray_document(n, rel, diags);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <streambuf>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <yaml-cpp/depthguard.h>
@@ -115,13 +116,14 @@ private:
 class TreeBuilder : public YAML::EventHandler {
 public:
   TreeBuilder(std::string_view text, const std::string& file, int line_offset,
-              const YamlLimits& limits, DiagBag& diags)
+              const YamlLimits& limits, DiagBag& diags, std::vector<Loc>* complex_keys)
       : m_text(text), m_columns(text), m_file(file), m_line_offset(line_offset), m_limits(limits),
-        m_diags(diags) {}
+        m_diags(diags), m_complex_keys(complex_keys) {}
 
   Loc loc(const YAML::Mark& m) { return {m.line + 1 + m_line_offset, m_columns.at(m)}; }
 
   void OnDocumentStart(const YAML::Mark&) override {
+    if (m_complex_keys) m_complex_keys->clear();
     m_stack.clear();
     m_scalar_anchors.clear();
     m_anchors.clear();
@@ -374,9 +376,12 @@ private:
       top.key_bad = !(n.kind == Node::Kind::Scalar || n.kind == Node::Kind::Null);
       top.key_merge = n.value == "<<" && !n.quoted;
       top.key = std::move(n.value);
-      if (top.key_bad)
-        m_diags.error(m_file, n.loc, "yaml-syntax", "complex mapping keys are not supported",
-                      "use a plain string as the key");
+      if (top.key_bad) {
+        if (m_complex_keys)
+          m_complex_keys->push_back(n.loc);
+        else
+          report_complex_keys({n.loc}, m_file, m_diags);
+      }
       set_aside();
       return;
     }
@@ -437,6 +442,7 @@ private:
   int m_line_offset;
   const YamlLimits& m_limits;
   DiagBag& m_diags;
+  std::vector<Loc>* m_complex_keys; // null: reported at once
   std::vector<Frame> m_stack;
   // Anchors are not copied where they are defined: nested anchors copied one copy per level, a
   // depth × size blow-up that no node count saw. A scalar is kept as it is; a mapping or list is
@@ -521,9 +527,24 @@ bool looks_like_yaml11_bool(std::string_view plain) {
   return v == "on" || v == "off" || v == "yes" || v == "no" || v == "y" || v == "n";
 }
 
+void report_complex_keys(const std::vector<Loc>& keys, const std::string& file, DiagBag& diags) {
+  // `{{ x }}: v` is a key within a key: one finding for the line, at its first.
+  std::vector<Loc> sorted = keys;
+  std::sort(sorted.begin(), sorted.end(), [](const Loc& a, const Loc& b) {
+    return std::tie(a.line, a.col) < std::tie(b.line, b.col);
+  });
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0 && sorted[i].line == sorted[i - 1].line) continue;
+    const Loc& at = sorted[i];
+    diags.error(file, at, "yaml-syntax", "complex mapping keys are not supported",
+                "use a plain string as the key; a template expression such as "
+                "{{ .Values.x }} is a YAML mapping unless it is quoted");
+  }
+}
+
 void read_yaml(std::string_view text, const std::string& file, int line_offset,
                const YamlLimits& limits, DiagBag& diags,
-               const std::function<void(Node&&, int)>& on_doc) {
+               const std::function<void(Node&&, int)>& on_doc, std::vector<Loc>* complex_keys) {
   // yaml-cpp reads a NUL as a bad escape; say what it is, where it is.
   if (auto nul = text.find('\0'); nul != std::string_view::npos) {
     const std::string_view before = text.substr(0, nul);
@@ -544,7 +565,7 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
   } buf(text);
   std::istream in(&buf);
   YAML::Parser parser(in);
-  TreeBuilder builder(text, file, line_offset, limits, diags);
+  TreeBuilder builder(text, file, line_offset, limits, diags, complex_keys);
   int index = 0;
   try {
     while (parser.HandleNextDocument(builder)) {
@@ -575,7 +596,12 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
                 "flatten the document");
   } catch (const YAML::Exception& e) {
     const Loc l = e.mark.is_null() ? Loc{} : builder.loc(e.mark);
-    diags.error(file, l, "yaml-syntax", "invalid YAML: " + e.msg);
+    // Helm charts and Jinja files are templates that become YAML only once rendered.
+    diags.error(file, l, "yaml-syntax", "invalid YAML: " + e.msg,
+                text.find("{{") == std::string_view::npos
+                    ? std::string()
+                    : "the file holds {{ }}: if it is a template (Helm, Jinja), leave it out of "
+                      "the walk with nines.yaml exclude");
   }
 }
 

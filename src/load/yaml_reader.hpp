@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nines {
 
@@ -22,9 +23,16 @@ struct YamlLimits {
 // indentation and alias bombs become diagnostics located in `file`; `line_offset` shifts lines when
 // the YAML is a front matter block inside a Markdown file. Every position (nodes and findings) has
 // its column in characters, as Loc says, though the parser counts bytes.
+//
+// With `complex_keys`, a mapping key that is not a scalar (`{{ .Values.x }}: …` in a Helm
+// template is valid YAML) is not reported but listed there, for the document on_doc gets next
+// (the list is cleared before each): a caller that finds the document foreign skips it as valid
+// YAML, and reports them (report_complex_keys) for a document of its own, whose keys are names.
 void read_yaml(std::string_view text, const std::string& file, int line_offset,
                const YamlLimits& limits, DiagBag& diags,
-               const std::function<void(Node&& root, int doc_index)>& on_doc);
+               const std::function<void(Node&& root, int doc_index)>& on_doc,
+               std::vector<Loc>* complex_keys = nullptr);
+void report_complex_keys(const std::vector<Loc>& keys, const std::string& file, DiagBag& diags);
 
 // Convenience for tests and small inputs: the first document, or a Null node.
 Node parse_yaml_string(std::string_view text, DiagBag& diags, const std::string& file = "<string>");
