@@ -298,12 +298,17 @@ void lint_action_items(const Postmortem& pm, DiagBag& diags) {
 // ranges (MetricsQL's `vector(1)[{{window}}]` is no PromQL).
 void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
   if (!sli.query) return;
+  // A good query derived from a Sloth error query is checked as the error query written, at its
+  // place: a problem of the total query is the total's alone.
+  const bool derived = !sli.query->error.empty();
   for (const auto& [which, q] :
-       {std::pair<const char*, const std::string*>{"good", &sli.query->good},
+       {std::pair<const char*, const std::string*>{derived ? "error" : "good",
+                                                   derived ? &sli.query->error : &sli.query->good},
         {"total", &sli.query->total}}) {
+    const Loc& at = sli.query->side_loc(which[0] != 't');
     if (q->empty() || sli_query_renders(*q)) continue;
     if (auto misplaced = range_on_non_selector(*q); q->find("{{window}}") != std::string::npos) {
-      diags.warning(sli.meta.file, sli.query->side_loc(which[0] == 'g'), "sli-query-range",
+      diags.warning(sli.meta.file, at, "sli-query-range",
                     std::string("SLI query '") + which + "' puts a range on '" +
                         misplaced.value_or("") +
                         "', which is no vector selector: Prometheus rejects it (ranges are "
@@ -328,7 +333,7 @@ void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
                       : "already holds a range ([" + range +
                             "]) but no {{window}}: it is read as a counter selector and queried "
                             "as ";
-    diags.warning(sli.meta.file, sli.query->side_loc(which[0] == 'g'), "sli-query-range",
+    diags.warning(sli.meta.file, at, "sli-query-range",
                   std::string("SLI query '") + which + "' " + what +
                       "sum(increase(<query>[<window>])), which Prometheus rejects",
                   "put {{window}} where the range goes, e.g. "

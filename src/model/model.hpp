@@ -136,6 +136,10 @@ struct SliQuery {
   // SliQuery{good, total, source, loc} need not name them.
   Loc good_loc{}, total_loc{};
   Loc source_loc{}; // its `source:` value, when written
+  // A Sloth events SLI's error_query or an OpenSLO ratio's bad metric (at good_loc), from which
+  // `good` is derived as (total) - (error): the query written, which checks of the text read
+  // instead of `good`.
+  std::string error{};
   // Where the good (or total) query is written: its own value when known, else `loc`.
   const Loc& side_loc(bool of_good) const {
     const Loc& side = of_good ? good_loc : total_loc;

@@ -198,8 +198,10 @@ void read_sli_spec(const Node& spec, Sli& s) {
       s.good_events = s.query->good;
       s.total_events = s.query->total;
     }
-    if (!s.query && !g.empty() && !t.empty())
+    if (!s.query && !g.empty() && !t.empty()) {
       s.query = SliQuery{g, t, "", ratio.loc, good.query.empty() ? bad.loc : good.loc, total.loc};
+      if (good.query.empty()) s.query->error = bad.query;
+    }
   } else if (!threshold.is_absent()) {
     // A threshold metric is compared with each objective's op and value: its SLOs get queries of
     // their own (threshold_query), built once the sources are known (finish_dialects).
@@ -984,6 +986,7 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
                            events.loc,
                            either(events, "error_query", "errorQuery").loc,
                            either(events, "total_query", "totalQuery").loc};
+      sli.query->error = err;
     } else if (!raw.is_absent()) {
       // A ratio, not events: each day counts once (good = 1 − error ratio of the day, total 1).
       const Node& ratio = either(raw, "error_ratio_query", "errorRatioQuery");
