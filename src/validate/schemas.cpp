@@ -716,6 +716,24 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
         hint = (*schema)["description"].get<std::string>();
       else if (schema && schema->contains("pattern"))
         hint = "expected to match " + (*schema)["pattern"].get<std::string>();
+    } else if (d.rfind("Object should have no fewer than", 0) == 0 ||
+               d.rfind("Object should have no more than", 0) == 0) {
+      // minProperties / maxProperties: say what the object holds; the schema's description says
+      // what it takes (a Sloth `sli`: exactly one of raw, events and plugin).
+      const bool fewer = d.find("fewer") != std::string::npos;
+      const std::size_t n = node->is_map() ? node->entries.size() : 0;
+      const auto limit =
+          schema ? schema->find(fewer ? "minProperties" : "maxProperties") : json::const_iterator{};
+      msg =
+          "field '" + field + "' " +
+          (n == 0 ? std::string("is empty")
+                  : "has " + std::to_string(n) + (n == 1 ? " field" : " fields")) +
+          (schema && limit != schema->end() && limit->is_number_unsigned()
+               ? std::string(fewer ? ", at least " : ", at most ") +
+                     std::to_string(limit->get<std::uint64_t>()) + (fewer ? " needed" : " allowed")
+               : std::string());
+      if (schema && schema->contains("description"))
+        hint = (*schema)["description"].get<std::string>();
     } else if (d.find("exactly one") != std::string::npos || d.find("anyOf") != std::string::npos ||
                d.find("oneOf") != std::string::npos ||
                d.find("child schema") != std::string::npos) {
