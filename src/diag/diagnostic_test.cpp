@@ -79,6 +79,20 @@ TEST_CASE("diag: a finding said twice is listed and counted once") {
   CHECK(capped.dropped() == 1);
 }
 
+TEST_CASE("diag: formats with one text field give the hint apart from the message") {
+  const std::vector<Diagnostic> shown = {
+      {"a.yaml", {1, 1}, Severity::Warning, "r", "a rotation needs 5 people", "add members"}};
+  auto write = [&](DiagFormat f) {
+    std::ostringstream out;
+    write_diagnostics(out, f, shown, 0, 1, 0, "1.0");
+    return out.str();
+  };
+  const std::string text = "a rotation needs 5 people (hint: add members)";
+  CHECK(write(DiagFormat::Github).find("::" + text + "\n") != std::string::npos);
+  const auto sarif = nlohmann::json::parse(write(DiagFormat::Sarif));
+  CHECK(sarif["runs"][0]["results"][0]["message"]["text"] == text);
+}
+
 TEST_CASE("diag: every format says how many findings were left out") {
   const std::vector<Diagnostic> shown = {{"a.yaml", {1, 1}, Severity::Warning, "r", "m", ""},
                                          {"a.yaml", {2, 1}, Severity::Warning, "r", "m", ""}};

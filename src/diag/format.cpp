@@ -164,6 +164,12 @@ std::string percent_encode_path(std::string_view path) {
 
 namespace {
 
+// A finding's message with its hint, for formats with one text field (GitHub annotations, SARIF):
+// the hint in parentheses, so it reads apart from a message that ends without a full stop.
+std::string message_with_hint(const Diagnostic& d) {
+  return d.hint.empty() ? d.message : d.message + " (hint: " + d.hint + ")";
+}
+
 // GitHub's workflow command syntax needs %, CR, LF (and in properties : and ,) escaped.
 std::string gh_escape(const std::string& s, bool property) {
   std::string out;
@@ -239,8 +245,7 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
       out << "::" << (d.severity == Severity::Error ? "error" : "warning")
           << " file=" << gh_escape(git_prefix + d.file, true) << ",line=" << shown_line(d)
           << ",col=" << shown_col(d) << ",title=" << gh_escape(d.rule, true)
-          << "::" << gh_escape(d.message + (d.hint.empty() ? "" : " (hint: " + d.hint + ")"), false)
-          << "\n";
+          << "::" << gh_escape(message_with_hint(d), false) << "\n";
     }
     out << summary(errors, warnings) << "\n";
     if (dropped > 0)
@@ -266,7 +271,7 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
       r["ruleId"] = d.rule;
       if (auto it = index.find(d.rule); it != index.end()) r["ruleIndex"] = it->second;
       r["level"] = d.severity == Severity::Error ? "error" : "warning";
-      r["message"] = {{"text", d.message + (d.hint.empty() ? "" : " Hint: " + d.hint)}};
+      r["message"] = {{"text", message_with_hint(d)}};
       ordered region;
       // SARIF regions are 1-based; a whole-file finding points at line 1.
       region["startLine"] = shown_line(d);
