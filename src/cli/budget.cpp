@@ -130,7 +130,9 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
     std::string target; // a service id or an SLO id; empty for every SLO
   };
   auto opts = std::make_shared<Opts>();
-  cmd->add_option("target", opts->target, "A service id or an SLO id (default: every SLO)");
+  // An empty one (an unset CI variable) must not quietly widen the answer to every SLO.
+  cmd->add_option("target", opts->target, "A service id or an SLO id (default: every SLO)")
+      ->check(non_empty("a service id or an SLO id"));
   add_common_options(cmd, opts->common);
   set_example(cmd, "nines budget checkout-api        # every SLO of the service\n"
                    "  nines budget checkout-api-availability   # one SLO in detail");

@@ -47,6 +47,12 @@ void add_build_command(CLI::App& app, CommandAction& action) {
                           run.diags.warning_count(), run.diags.dropped(), k_version);
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
+      // Warnings alone stopped the build: say why nothing was written.
+      if (run.opts.strict && code == 1 && !run.diags.has_errors() &&
+          run.diags.warning_count() > 0) {
+        std::cerr << "nines: --strict: warnings fail the build; the site was not written\n";
+        return code;
+      }
       // The same line whether the files were written, reused or all kept as they stood
       // (nothing changed): an incremental build reads as the full build it stands for, to a
       // person and to a script; --timings says which it was.

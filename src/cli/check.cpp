@@ -28,6 +28,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   set_example(cmd, "nines check --format github   # annotations on a pull request\n"
                    "  nines check --since origin/main   # what a pull request changes");
   cmd->add_option("--format", opts->format, "Output: text, json, github or sarif")
+      ->check(non_empty("text, json, github or sarif"))
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
   // GitHub resolves annotation and SARIF paths from the top of its checkout; in a monorepo DIR is
   // a folder below it, which `nines init` writes into the workflows as this prefix.

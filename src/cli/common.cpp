@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 #include <unistd.h>
 
 namespace nines {
@@ -68,6 +69,35 @@ void set_example(CLI::App* cmd, const std::string& example) {
   cmd->footer("Example:\n  " + example);
 }
 
+namespace {
+
+// A decimal number as people write one: [+-]digits[.digits][(e|E)[+-]digits]. strtod also reads
+// hexadecimal (0x10), which no one means by a growth or a target.
+bool decimal_syntax(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i;
+    return i - from;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  std::size_t mantissa = digits();
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == s.size();
+}
+
+} // namespace
+
 CLI::Validator finite_number() {
   return CLI::Validator(
       [](const std::string& text) {
@@ -75,7 +105,9 @@ CLI::Validator finite_number() {
         char* end = nullptr;
         errno = 0;
         const double v = std::strtod(begin, &end);
-        if (end == begin || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+        // Underflow (1e-320) is a finite number near zero; overflow is not finite.
+        if (!decimal_syntax(text) || end == begin || *end != '\0' || !std::isfinite(v) ||
+            (errno == ERANGE && std::fabs(v) >= 1.0))
           return "needs a finite number, got '" + text + "'";
         return std::string();
       },

@@ -111,8 +111,9 @@ void add_init_command(CLI::App& app, CommandAction& action) {
   };
   auto opts = std::make_shared<Opts>();
   add_dir_argument(cmd, opts->common);
-  cmd->get_option("dir")->description(
-      "Folder to write (default: current folder; created if needed)");
+  cmd->get_option("dir")
+      ->description("Folder to write (default: current folder; created if needed)")
+      ->check(non_empty("a folder"));
   cmd->add_option("--action", opts->action,
                   std::string("The nines action the workflows use (default nines-dev/nines@v") +
                       k_version + ")");

@@ -164,7 +164,9 @@ void add_metrics_command(CLI::App& app, CommandAction& action) {
   auto io = std::make_shared<ImportOpts>();
   auto* imp = cmd->add_subcommand("import", "Check a recorded CSV (slo,date,good,total) and load "
                                             "it into the store");
-  imp->add_option("file", io->file, "CSV file with the header slo,date,good,total")->required();
+  imp->add_option("file", io->file, "CSV file with the header slo,date,good,total")
+      ->required()
+      ->check(non_empty("a file"));
   add_common_options(imp, io->common, false);
   set_example(imp, "nines metrics import exported/checkout-2026-11.csv");
   io->common.command = "metrics";

@@ -162,7 +162,9 @@ void add_score_command(CLI::App& app, CommandAction& action) {
   {
     auto* cmd = app.add_subcommand("score", "Maturity scores of the organisation or of a service");
     auto opts = std::make_shared<Opts>();
-    cmd->add_option("service", opts->service, "A service id (default: every service)");
+    // An empty one (an unset CI variable) must not quietly widen the answer to every service.
+    cmd->add_option("service", opts->service, "A service id (default: every service)")
+        ->check(non_empty("a service id"));
     add_common_options(cmd, opts->common);
     set_example(cmd, "nines score               # the organisation, teams and services\n"
                      "  nines score checkout-api  # one service with its evidence");

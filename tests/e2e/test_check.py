@@ -57,6 +57,15 @@ def test_exit_codes():
     check(code == 0, f"warnings alone exit 0, got {code}")
     code, _, _ = run("check", case, "--strict")
     check(code == 1, f"warnings under --strict exit 1, got {code}")
+    # A build that --strict stops on warnings says so: the summary alone reads like a success.
+    out_dir = tempfile.mkdtemp(prefix="nines-strict-")
+    repo = os.path.join(out_dir, "repo")
+    shutil.copytree(case, repo)
+    code, out, err = run("build", repo, "--offline", "--strict", "-o", os.path.join(out_dir, "site"))
+    check(code == 1 and "--strict: warnings fail the build; the site was not written" in err and
+          not out and not os.path.exists(os.path.join(out_dir, "site")),
+          f"build --strict on warnings: exit 1 and says why ({code}): {err[-300:]}")
+    shutil.rmtree(out_dir)
 
 
 def as_unprivileged():

@@ -32,9 +32,9 @@ CONTENT = os.path.join(TMP, "content")
 SITE = os.path.join(TMP, "site")
 
 
-def run(*args):
+def run(*args, cwd=None):
     p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace", env=ENV,
-                       timeout=120)
+                       timeout=120, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -259,10 +259,14 @@ def test_capacity():
               "faster growth never lengthens the runway")
     code, out, _ = cmd("capacity", svc, "--growth", "10")
     check(code == 0 and "what-if" in out, "capacity --growth shows the what-if")
+    for fine in ("+10", "-5", "1e-320", "2.5E1", ".5"):
+        code, out, err = cmd("capacity", svc, "--growth", fine)
+        check(code == 0 and "what-if" in out, f"capacity --growth {fine} is a number ({code}): {err.strip()}")
     code, _, _ = cmd("capacity", svc, "--growth", "ten")
     check(code == 2, f"capacity --growth ten exits 2, got {code}")
     # nan and inf read as numbers, but no figure may be NaN or infinite.
-    for bad in ("nan", "inf", "-inf", "NaN", "1e999"):
+    # Hexadecimal reads as a number to strtod, not to a person: refused, as are the other forms.
+    for bad in ("nan", "inf", "-inf", "NaN", "1e999", "0x10", " 5", "1e", "."):
         code, out, err = cmd("capacity", svc, "--growth", bad)
         check(code == 2 and "finite number" in err and not out,
               f"capacity --growth {bad} is a usage error, got {code}: {err.strip()}")
@@ -828,6 +832,15 @@ def test_usage():
         check(code == 2 and "--now: needs a time, got an empty one" in err,
               f"{args[0]} --now '' exits 2, got {code}: {err.strip()}")
     check(not os.path.exists(os.path.join(TMP, "never")), "init --now '' writes nothing")
+    # An empty argument where leaving it out means "all" (or "here") is a usage error too.
+    for args, what in ((["budget", ""], "a service id or an SLO id"), (["score", ""], "a service id"),
+                       (["metrics", "import", ""], "a file"),
+                       (["check", "--format", ""], "text, json, github or sarif")):
+        code, out, err = run(*args, "-C", CONTENT, "--now", NOW)
+        check(code == 2 and f"needs {what}, got an empty one" in err and not out,
+              f"{' '.join(args)} '' exits 2, got {code}: {err.strip()}")
+    code, _, err = run("init", "", "--now", NOW, cwd=TMP)
+    check(code == 2 and "needs a folder, got an empty one" in err, f"init '' exits 2, got {code}: {err.strip()}")
     code, _, err = run("handoff", "delivery-oncall", "-C", CONTENT, "--now", NOW, "--since", "")
     check(code == 2 and "--since: needs a date" in err, f"handoff --since '' exits 2, got {code}: {err.strip()}")
     # new --target takes a finite number too.
