@@ -562,7 +562,11 @@ OrderedJson capacity_json(const CapacityFigures& c) {
 
 OrderedJson oncall_json(const RotationFigures& r) {
   auto metric = [](const MetricHealth& m) {
-    return JsonObject(2).add("value", opt(m.value)).add("status", m.status).take();
+    // A metric without data has no status either: null, as every figure without data.
+    return JsonObject(2)
+        .add("value", opt(m.value))
+        .add("status", m.status.empty() ? OrderedJson(nullptr) : OrderedJson(m.status))
+        .take();
   };
   OrderedJson periods = json_array(r.periods.size());
   for (const auto& p : r.periods)

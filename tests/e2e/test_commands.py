@@ -291,6 +291,11 @@ def test_oncall():
         if any(m.get("status") == status for r in oncall for p in r["periods"] for m in p.values()
                if isinstance(m, dict)):
             check(status in out, f"oncall shows {status} metrics")
+    # A metric's status is one of the three, or null exactly when its value is.
+    metrics = [m for r in oncall for p in r["periods"] for m in p.values() if isinstance(m, dict)]
+    check(metrics and all((m["value"] is None) == (m["status"] is None) and
+                          m["status"] in (None, "healthy", "warning", "critical") for m in metrics),
+          f"on-call metric statuses: {[m for m in metrics if m['status'] not in ('healthy', 'warning', 'critical')][:3]}")
 
 
 # ---- report
