@@ -1170,6 +1170,11 @@ json slo_view(const Site& site, const SloFigures& f, ProseSlot* slot) {
       auto op = doc ? symbols.find(doc->threshold_op) : symbols.end();
       if (op != symbols.end() && doc->threshold_value)
         sli["good_when"] = "the metric is " + op->second + " " + num(*doc->threshold_value, 6);
+    } else if (s.query) {
+      // A dialect's SLI has no prose for its events: its good_events and total_events are the
+      // queries themselves, shown once, as code, below.
+      if (s.good_events == s.query->good) sli["good_events"] = nullptr;
+      if (s.total_events == s.query->total) sli["total_events"] = nullptr;
     }
   }
   v["sli"] = std::move(sli);

@@ -335,6 +335,11 @@ def test_sloth_pyrra(tmp):
     check(close(a.get("budget_remaining_pct"), 50.0, 1e-6),
           f"sloth remaining {a.get('budget_remaining_pct')}")
     check(a.get("service") == "myservice", f"sloth service {a.get('service')}")
+    # A dialect SLI's events are its queries: the page shows each once, as code.
+    with open(os.path.join(out, "slos/myservice-requests-availability/index.html")) as f:
+        html = f.read()
+    check("<dt>Good events</dt>" not in html and html.count("Good events query") == 1,
+          "sloth SLO page shows its good query once")
     # Pyrra: target '99.0' (a string), window 7d; 1990 of 2000: A = 0.995, b = 0.01, C = 0.5.
     p = slos.get("prometheus-api-query", {})
     check(close(p.get("window_days"), 7) and close(p.get("target"), 99.0), f"pyrra SLO {p}")
