@@ -52,6 +52,9 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"slo-multi-region", "multi_region is below the decision guide for the SLO target."},
       {"burn-alert-never-fires",
        "A burn-rate alert's threshold exceeds the highest possible burn rate."},
+      {"burn-alert-windows",
+       "A burn-rate alert's short window is not shorter than its long window, or its long window "
+       "is longer than the SLO's."},
       {"postmortem-severity",
        "Declared severity is below the severity matrix or escalation rules."},
       {"postmortem-timeline-order", "Postmortem timeline entries are out of order."},

@@ -210,6 +210,28 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
   if (!valid_target(slo.target)) return;
   const double max_burn = max_burn_rate(slo.target);
   for (const auto& alert : slo.alerts) {
+    // The multiwindow rule: the long window says how much budget a firing alert has spent
+    // (B·L/W), the short one how soon it stops once the burn does. Swapped or equal windows make
+    // that arithmetic wrong, and a long window past the SLO's spends more than the budget.
+    const double short_min = alert.short_window_min, long_min = alert.long_window_min;
+    if (short_min > 0 && long_min > 0 && short_min >= long_min)
+      diags.warning(slo.meta.file, alert.loc, "burn-alert-windows",
+                    "burn-rate alert '" + alert.name + "': short_window " + alert.short_window +
+                        (short_min == long_min
+                             ? " is the same as long_window " + alert.long_window +
+                                   ": the alert judges by one window only"
+                             : " is longer than long_window " + alert.long_window +
+                                   ": the budget a firing alert has spent is the longer "
+                                   "window's, not the one named long"),
+                    "the short window is the smaller one, about a twelfth of the long (5m "
+                    "beside 1h, 30m beside 6h)");
+    else if (long_min > 0 && slo.window_days > 0 && long_min > slo.window_days * 1440.0 + 1e-9)
+      diags.warning(slo.meta.file, alert.loc, "burn-alert-windows",
+                    "burn-rate alert '" + alert.name + "': long_window " + alert.long_window +
+                        " is longer than the SLO's " + trimmed_text(slo.window_days) +
+                        "-day window: by the time it fires, more than the whole budget is spent",
+                    "keep the alert's windows within the SLO window (the Workbook's slow burn "
+                    "is 6h beside 3d for a 30-day SLO)");
     if (burn_rate_reachable(alert.burn_rate, slo.target)) continue;
     // At the maximum itself the reason is the rule's strict comparison: say so, or "at 10x ...
     // the highest possible burn rate is 10x" reads as if it could.
