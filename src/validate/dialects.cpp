@@ -123,6 +123,19 @@ std::string sloth_query(std::string q) {
   return q;
 }
 
+// Good events as total − bad, as one query (Sloth's events SLI, an OpenSLO ratio with a bad
+// metric). Each side is counted over the window as SPEC 1.3 counts a query on its own: one with
+// the window variable as written, a counter selector as sum(increase(<query>[{{window}}])) (a
+// range on `(a) - (b)` would be no PromQL). A side that is neither is the sli-query-range
+// warning at its own line.
+std::string good_from_bad(const std::string& total, const std::string& bad) {
+  auto counted = [](const std::string& q) {
+    return q.find("{{window}}") != std::string::npos ? "(" + q + ")"
+                                                     : "sum(increase(" + q + "[{{window}}]))";
+  };
+  return counted(total) + " - " + counted(bad);
+}
+
 // A raw ratio (Sloth's `sli.raw`, OpenSLO's `ratioMetric.raw`) is a precomputed ratio, a gauge,
 // never a counter: good is the success ratio over the window and total `vector(1)`, so each day
 // counts once (the attainment is the mean of the daily ratios) and `nines rules` divides by 1.
@@ -188,8 +201,7 @@ void read_sli_spec(const Node& spec, Sli& s) {
     if (!good.query.empty()) {
       g = good.query;
     } else if (!bad.query.empty() && !t.empty()) {
-      // good = total − bad, as one PromQL expression.
-      g = "(" + t + ") - (" + bad.query + ")";
+      g = good_from_bad(t, bad.query);
       s.good_events = g;
     } else if (!raw.query.empty()) {
       // A raw ratio: the success (or failure) ratio itself, as Sloth's sli.raw.
@@ -979,7 +991,7 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
       const std::string total = sloth_query(str(either(events, "total_query", "totalQuery")));
       sli.type = "availability";
       sli.total_events = total;
-      sli.good_events = "(" + total + ") - (" + err + ")";
+      sli.good_events = good_from_bad(total, err);
       sli.query = SliQuery{sli.good_events,
                            total,
                            "",

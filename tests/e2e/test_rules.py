@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 
-from support import Checks, backfill, get_json, require_prometheus, serve_prometheus, stop
+from support import Checks, backfill, get_json, require_prometheus, serve_prometheus, stop, write
 
 check = Checks()
 
@@ -135,6 +135,34 @@ def test_foreign_queries(tmp):
     p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
                        timeout=60)
     check(p.returncode == 0, f"foreign: promtool check rules: {p.stdout}{p.stderr}")
+
+    # An OpenSLO ratio of a bad and a total counter selector: each side is counted over the
+    # window, so good is a difference of two increases, never a range on `(a) - (b)`.
+    write(os.path.join(repo, "openslo", "bad-selectors.yaml"), """apiVersion: openslo/v1
+kind: SLO
+metadata: {name: oslo-bad}
+spec:
+  service: web
+  indicator:
+    metadata: {name: oslo-bad-ratio}
+    spec:
+      ratioMetric:
+        counter: true
+        bad: {metricSource: {type: Prometheus, spec: {query: 'req_total{code=~"5.."}'}}}
+        total: {metricSource: {type: Prometheus, spec: {query: 'req_total'}}}
+  timeWindow: [{duration: 30d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.99}]
+""")
+    code, _, err = nines("rules", repo, "-o", out)
+    text = open(out).read()
+    check(code == 0 and "rules-query" not in err and
+          "(sum(increase(req_total[1h])) - sum(increase(req_total{code=~\"5..\"}[1h])))" in text,
+          f"foreign: a bad and a total selector make good as two increases: {err}")
+    p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0, f"foreign: with bad selectors, promtool check rules: {p.stdout}{p.stderr}")
+    os.remove(os.path.join(repo, "openslo", "bad-selectors.yaml"))
 
     shutil.copy(os.path.join(SRC, "tests", "rules", "bad-query", "slos.yaml"),
                 os.path.join(repo, "openslo", "go-sdk-slos.yaml"))
