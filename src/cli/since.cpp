@@ -409,14 +409,16 @@ Summary compare(const Side& old_side, const Side& cur) {
   for (const auto& r : cur.run.figures.readiness) {
     auto it = old_r.find(r.service);
     if (it == old_r.end()) continue;
+    // A reviewer's sign-off is matched by their name: an edit of its record in the same pull
+    // request (the role's wording, the date, the digest itself) must not hide that the approval
+    // it gave is void now. One who signed again, and is current now, lost nothing.
+    auto current_by = [](const ReadinessFigures& f, const std::string& name) {
+      return std::any_of(f.signoffs.begin(), f.signoffs.end(),
+                         [&](const auto& x) { return !x.stale && x.name == name; });
+    };
     for (const auto& so : r.signoffs) {
       if (!so.stale) continue;
-      bool was_current = false;
-      for (const auto& before : it->second->signoffs)
-        was_current =
-            was_current || (!before.stale && before.name == so.name && before.role == so.role &&
-                            before.date == so.date && before.digest == so.digest);
-      if (!was_current) continue;
+      if (!current_by(*it->second, so.name) || current_by(r, so.name)) continue;
       s.stale.push_back({{"service", r.service},
                          {"name", so.name},
                          {"role", so.role},
@@ -496,7 +498,7 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
   TreeFiles tree = read_tree_at(root, rev);
   if (!tree.error.empty()) {
     std::cerr << "nines: check --since: " << tree.error << "\n";
-    return 2;
+    return tree.unreachable ? 3 : 2;
   }
   // Everything either side writes goes in here: REV's files and both sides' stores.
   TempDir tmp;
@@ -533,6 +535,13 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
       fs::path p = rev_root / fs::path(rel);
       fs::create_directories(p.parent_path(), ec);
       std::ofstream(p, std::ios::binary) << bytes;
+    }
+    // Links after the files, so none is in the way of a write. The load reads them as on a
+    // checkout: one inside the tree is followed, one leading outside is refused.
+    for (const auto& [rel, target] : tree.links) {
+      fs::path p = rev_root / fs::path(rel);
+      fs::create_directories(p.parent_path(), ec);
+      fs::create_symlink(target, p, ec);
     }
     // REV's files are as git had them: their history is the history as of REV.
     old_side.run.history = read_history(root, cur.run.now, rev);

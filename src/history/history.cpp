@@ -195,6 +195,36 @@ std::set<std::string> changed_paths(git_repository* repo, git_tree* old_tree, gi
   return paths;
 }
 
+// The exact renames among `changed` (a commit's changed paths against its one parent): a path the
+// commit added whose blob (and mode) is one it removed. Moving a file is not editing it.
+std::map<std::string, std::string> exact_renames(git_tree* old_tree, git_tree* new_tree,
+                                                 const std::set<std::string>& changed) {
+  std::map<std::string, std::string> renames; // new path → old path
+  auto entry = [](git_tree* t, const std::string& path) {
+    git_tree_entry* e = nullptr;
+    return git_tree_entry_bypath(&e, t, path.c_str()) == 0 ? EntryPtr(e) : EntryPtr();
+  };
+  std::map<std::pair<std::string, unsigned>, std::string> removed; // (blob id, mode) → path
+  std::vector<std::pair<std::string, EntryPtr>> added;
+  for (const auto& p : changed) {
+    EntryPtr before = entry(old_tree, p), after = entry(new_tree, p);
+    if (before && !after && git_tree_entry_type(before.get()) == GIT_OBJECT_BLOB)
+      removed.emplace(std::pair{oid_hex(git_tree_entry_id(before.get())),
+                                static_cast<unsigned>(git_tree_entry_filemode(before.get()))},
+                      p);
+    else if (after && !before && git_tree_entry_type(after.get()) == GIT_OBJECT_BLOB)
+      added.emplace_back(p, std::move(after));
+  }
+  for (const auto& [path, e] : added) {
+    auto it = removed.find({oid_hex(git_tree_entry_id(e.get())),
+                            static_cast<unsigned>(git_tree_entry_filemode(e.get()))});
+    if (it == removed.end()) continue;
+    renames[path] = it->second;
+    removed.erase(it); // one removed file becomes one added file
+  }
+  return renames;
+}
+
 } // namespace
 
 History read_history(const std::string& content_root, std::int64_t now, const std::string& rev,
@@ -270,6 +300,9 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   // the walk ends once every wanted path has one. A merge changes a path only when the path
   // differs from every parent; otherwise the change belongs to the branch that brought it.
   std::size_t remaining = wanted.size();
+  // A wanted file that an exact rename brought follows its old name into older commits: an old
+  // path → the wanted path it became.
+  std::map<std::string, std::string> follows;
   git_oid oid;
   // Commits come newest first (GIT_SORT_TIME), so once one is older than `since` and every file
   // has its last change, nothing later in the walk is needed.
@@ -283,6 +316,7 @@ History read_history(const std::string& content_root, std::int64_t now, const st
     TreePtr tree(t_raw);
     const unsigned parents = git_commit_parentcount(c_raw);
     std::set<std::string> changed;
+    std::map<std::string, std::string> renames;
     bool ok = true;
     if (parents == 0) {
       changed = changed_paths(repo, nullptr, t_raw, prefix, ok);
@@ -302,6 +336,7 @@ History read_history(const std::string& content_root, std::int64_t now, const st
         TreePtr parent_tree(pt_raw);
         std::set<std::string> d = changed_paths(repo, pt_raw, t_raw, prefix, ok);
         if (i == 0) {
+          if (ok && parents == 1) renames = exact_renames(pt_raw, t_raw, d);
           changed = std::move(d);
         } else {
           std::set<std::string> both;
@@ -321,11 +356,27 @@ History read_history(const std::string& content_root, std::int64_t now, const st
     const git_signature* author = git_commit_author(c_raw);
     fc.author = author && author->name ? author->name : "";
     recent = fc.time >= since;
+    // The path each changed path stands for now: itself when wanted, or the wanted path a later
+    // exact rename made of it.
+    auto now_path = [&](const std::string& p) -> const std::string* {
+      if (wanted.count(p)) return &p;
+      auto f = follows.find(p);
+      return f == follows.end() ? nullptr : &f->second;
+    };
+    std::set<std::string> moved_only; // the new names of exact renames: their change is older
+    for (const auto& [to, from] : renames)
+      if (const std::string* target = now_path(to)) {
+        follows[from] = *target;
+        moved_only.insert(to);
+        moved_only.insert(from);
+      }
     for (const auto& p : changed) {
       // Files deleted since are part of the recent changes too, but have no last change.
       if (recent && p.rfind(prefix, 0) == 0) h.add_commit({p.substr(prefix.size()), fc});
-      if (!wanted.count(p)) continue;
-      std::string rel = p.substr(prefix.size());
+      if (moved_only.count(p)) continue;
+      const std::string* target = now_path(p);
+      if (!target) continue;
+      std::string rel = target->substr(prefix.size());
       if (h.add(rel, fc)) --remaining;
     }
   }
@@ -370,15 +421,15 @@ namespace {
 struct BlobCollector {
   git_repository* repo;
   std::map<std::string, std::string>* files;
+  std::map<std::string, std::string>* links;
   bool failed = false;
 };
 
 int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
   auto* c = static_cast<BlobCollector*>(payload);
-  // Symbolic links and submodules are not content: the walk on disk does not follow them either.
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
-      git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
-    return 0;
+  // Submodules are not content. A symbolic link's blob is its target: kept apart, to be made a
+  // link again, as a checkout makes it.
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
   git_blob* raw = nullptr;
   if (git_blob_lookup(&raw, c->repo, git_tree_entry_id(entry)) != 0) {
     c->failed = true;
@@ -386,7 +437,8 @@ int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
   }
   BlobPtr blob(raw);
   const auto* data = static_cast<const char*>(git_blob_rawcontent(raw));
-  (*c->files)[std::string(root) + git_tree_entry_name(entry)] =
+  auto& into = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ? *c->links : *c->files;
+  into[std::string(root) + git_tree_entry_name(entry)] =
       std::string(data, static_cast<std::size_t>(git_blob_rawsize(raw)));
   return 0;
 }
@@ -503,9 +555,12 @@ TreeFiles read_tree_at(const std::string& content_root, const std::string& rev) 
     sub.reset(reinterpret_cast<git_tree*>(sub_raw));
     walk_tree = sub.get();
   }
-  BlobCollector c{repo, &out.files};
+  BlobCollector c{repo, &out.files, &out.links};
   git_tree_walk(walk_tree, GIT_TREEWALK_PRE, collect_blob, &c);
-  if (c.failed) out.error = last_git_error("cannot read the files of '" + rev + "'");
+  if (c.failed) {
+    out.error = last_git_error("cannot read the files of '" + rev + "'");
+    out.unreachable = true;
+  }
   return out;
 }
 

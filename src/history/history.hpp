@@ -54,8 +54,14 @@ std::optional<GitCheckout> git_checkout_of(const std::string& folder);
 // Read straight from the object database; the working tree is not touched.
 struct TreeFiles {
   std::map<std::string, std::string> files;
+  // Symbolic links: path → target, as git stores them. A checkout makes them links, and the
+  // loader follows those that stay inside the repository, so REV's side makes them too.
+  std::map<std::string, std::string> links;
   std::string commit; // the full id `rev` resolved to
   std::string error;  // non-empty when `rev` or the repository could not be read
+  // With `error`: the revision exists but its objects could not be read (a partial clone
+  // without them): a file that cannot be reached (exit 3), not a usage error.
+  bool unreachable = false;
 };
 TreeFiles read_tree_at(const std::string& content_root, const std::string& rev);
 

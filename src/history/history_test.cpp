@@ -161,6 +161,43 @@ TEST_CASE("history: files of a tree at a revision, and a bad revision") {
   CHECK(old.commit.size() == 40);
   TreeFiles bad = read_tree_at((r.dir / "c").string(), "no-such-branch");
   CHECK(bad.error == "unknown revision 'no-such-branch'");
+  CHECK_FALSE(bad.unreachable);
+}
+
+TEST_CASE("history: a file moved without an edit keeps the last change of its content") {
+  ScratchRepo r;
+  r.write("c/runbooks/old.yaml", "runbook: {}\n");
+  r.write("c/runbooks/edited.yaml", "runbook: {}\n# edited\n");
+  r.write("c/twice.yaml", "t: 1\n");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  r.git("mv c/runbooks/old.yaml c/runbooks/moved.yaml");
+  r.git("mv c/runbooks/edited.yaml c/runbooks/renamed.yaml");
+  r.write("c/runbooks/renamed.yaml", "runbook: {}\n# edited again\n");
+  r.commit("two", "2026-02-01T00:00:00Z");
+  r.git("mv c/twice.yaml c/once.yaml");
+  r.commit("three", "2026-03-01T00:00:00Z");
+  r.git("mv c/once.yaml c/folder.yaml");
+  r.commit("four", "2026-04-01T00:00:00Z");
+  History h = read_history((r.dir / "c").string(), k_now);
+  REQUIRE(h.last_change("runbooks/moved.yaml"));
+  CHECK(h.last_change("runbooks/moved.yaml")->time == 1767225600);   // 2026-01-01: only moved
+  CHECK(h.last_change("runbooks/renamed.yaml")->time == 1769904000); // 2026-02-01: edited too
+  REQUIRE(h.last_change("folder.yaml"));
+  CHECK(h.last_change("folder.yaml")->time == 1767225600); // moved twice, edited never
+}
+
+TEST_CASE("history: a tree's symbolic links are kept as links, with their targets") {
+  ScratchRepo r;
+  r.write("c/nines.yaml", "title: T\n");
+  r.write("c/shared/s.slo", "slo: {}\n");
+  fs::create_directories(r.dir / "c/slos");
+  fs::create_symlink("../shared/s.slo", r.dir / "c/slos/s.yaml");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  TreeFiles t = read_tree_at((r.dir / "c").string(), "HEAD");
+  CHECK(t.error.empty());
+  CHECK(t.files.count("slos/s.yaml") == 0);
+  CHECK(t.links["slos/s.yaml"] == "../shared/s.slo");
+  CHECK(t.files["shared/s.slo"] == "slo: {}\n");
 }
 
 TEST_CASE("history: nested folders, a file that becomes a folder, and a content root added late") {

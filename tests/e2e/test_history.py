@@ -341,6 +341,65 @@ def test_since_markdown(tmp):
           f"moved findings are neither new nor fixed: {code} {err} {j.get('diagnostics')}")
 
 
+def test_since_symlinks(tmp):
+    """REV's side makes a tree's symbolic links links again, as a checkout does: a document
+    reached through one is read at REV too, so an unchanged one is neither added nor its rows
+    unknown."""
+    root = os.path.join(tmp, "symlinks")
+    make_repo(root)
+    os.makedirs(os.path.join(root, "shared"))
+    os.rename(os.path.join(root, "slos", "beta.yaml"), os.path.join(root, "shared", "beta.slo"))
+    os.symlink("../shared/beta.slo", os.path.join(root, "slos", "beta.yaml"))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+    code, out, err = nines("check", ".", "--now", NOW, cwd=root)
+    check(code == 0, f"the linked SLO checks clean ({code}): {out} {err}")
+    # The pull request touches something else.
+    path = os.path.join(root, "runbooks", "alpha.yaml")
+    write(path, open(path).read().replace("Look at the logs.", "Look at the logs first."))
+    code, out, err = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
+                           cwd=root)
+    j = json.loads(out) if out else {}
+    check(code == 0 and j.get("diagnostics") == {"new": [], "fixed": []} and
+          j.get("figures_compared") is True and
+          j.get("slos", {}).get("added") == [],
+          f"a linked document is read at REV too: {code} {err} {out[:600]}")
+
+
+def test_since_signoffs(tmp):
+    """A sign-off current at REV and stale now is listed even when the pull request also edits its
+    record; one whose reviewer signed again in it is not."""
+    root = os.path.join(tmp, "signoffs")
+    make_repo(root)
+    write(os.path.join(root, "readiness", "alpha.yaml"),
+          "readiness_review:\n  service: alpha\n  date: 2026-10-01\n  items: []\n")
+    code, _, err = nines("signoff", "alpha", "--name", "Ana", "--role", "sre lead", "--decision",
+                         "approved", "--now", NOW, cwd=root)
+    check(code == 0, f"signoff ({code}) {err}")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+    slo = os.path.join(root, "slos", "alpha.yaml")
+    review = os.path.join(root, "readiness", "alpha.yaml")
+    slo_text, review_text = open(slo).read(), open(review).read()
+
+    def stale():
+        code, out, err = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
+                               cwd=root)
+        return [s["name"] for s in json.loads(out)["stale_signoffs"]] if out else f"{code} {err}"
+
+    # The reviewed SLO changes, and the same pull request fixes the sign-off's role's wording.
+    write(slo, slo_text.replace("target: 99.9", "target: 99.5"))
+    write(review, review_text.replace("role: sre lead", "role: SRE lead"))
+    check(stale() == ["Ana"], f"an edited record still shows as made stale: {stale()}")
+    # Signing again in the pull request: the approval stands.
+    write(review, review_text)
+    code, _, err = nines("signoff", "alpha", "--name", "Ana", "--role", "sre lead", "--decision",
+                         "approved", "--now", NOW, cwd=root)
+    check(code == 0 and stale() == [], f"a reviewer who signed again is not listed: {stale()}")
+
+
 def test_since_claims(tmp):
     """Each side's diagnostics are what `check` reports on that tree: a side with an error still
     judges the postmortems' budget claims, so an unrelated error neither fixes nor adds the
