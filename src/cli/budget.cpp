@@ -152,7 +152,7 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
         if (!opts->target.empty() && f.id == opts->target) slo = &f;
       if (slo && !is_service) {
         if (opts->common.json)
-          std::cout << slo_json(*slo).dump(2) << "\n";
+          std::cout << slo_json(*slo, budget_week_of(run.figures, slo->id)).dump(2) << "\n";
         else
           print_detail(std::cout, *slo);
         return 0;
@@ -179,7 +179,7 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
       if (opts->common.json) {
         OrderedJson a = OrderedJson::array();
         for (const auto* f : chosen)
-          a.push_back(slo_json(*f));
+          a.push_back(slo_json(*f, budget_week_of(run.figures, f->id)));
         std::cout << a.dump(2) << "\n";
         return 0;
       }

@@ -177,10 +177,10 @@ DeployDecision decide_deploy(const std::vector<const SloFigures*>& slos,
 namespace {
 
 OrderedJson deploy_json(const std::string& service, const DeployDecision& d,
-                        const std::vector<const SloFigures*>& slos) {
+                        const std::vector<const SloFigures*>& slos, const Figures& figs) {
   OrderedJson a = OrderedJson::array();
   for (const auto* f : slos)
-    a.push_back(slo_json(*f));
+    a.push_back(slo_json(*f, budget_week_of(figs, f->id)));
   OrderedJson j;
   j["service"] = service;
   j["change_type"] = d.change_type;
@@ -274,7 +274,7 @@ int gate_deploy(const CommonOpts& common, const std::string& service,
   for (const auto& f : run.figures.slos)
     if (f.service == service) slos.push_back(&f);
   DeployDecision d = decide_deploy(slos, change_type);
-  if (common.json) std::cout << deploy_json(service, d, slos).dump(2) << "\n";
+  if (common.json) std::cout << deploy_json(service, d, slos, run.figures).dump(2) << "\n";
   if (!d.computable) {
     std::string why = slos.empty() ? "service '" + service + "' has no SLOs"
                                    : "no SLO of service '" + service + "' has data";

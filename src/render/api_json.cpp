@@ -151,7 +151,13 @@ OrderedJson alert_policies_json(const std::vector<AlertPolicySpec>& policies) {
 
 } // namespace
 
-OrderedJson slo_json(const SloFigures& f) {
+const BudgetWeek* budget_week_of(const Figures& figs, std::string_view slo) {
+  for (const auto& w : figs.budget_weeks)
+    if (w.slo == slo) return &w;
+  return nullptr;
+}
+
+OrderedJson slo_json(const SloFigures& f, const BudgetWeek* week) {
   JsonObject burn(4);
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
     auto it = f.burn_rates.find(w);
@@ -226,6 +232,9 @@ OrderedJson slo_json(const SloFigures& f) {
         JsonObject(2).add("with_data", opt(f.slices)).add("good", opt(f.good_slices)).take());
   j.add("missing_reason", opt(f.missing_reason));
   j.add("alert_policies", alert_policies_json(f.alert_policies));
+  // The error budget of the last 7 whole days, as the SLO page shows it (its figures' keys are
+  // budget_week.*).
+  j.add("budget_week", week ? budget_week_json(*week) : OrderedJson(nullptr));
   return j.take();
 }
 
@@ -699,8 +708,13 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
   // API weighs about 77 MB as text and several times that as JSON trees.
   {
     OrderedJson slos = json_array(figs.slos.size());
-    for (const auto& f : figs.slos)
-      slos.push_back(slo_json(f));
+    std::map<std::string_view, const BudgetWeek*> weeks;
+    for (const auto& w : figs.budget_weeks)
+      weeks[w.slo] = &w;
+    for (const auto& f : figs.slos) {
+      const auto w = weeks.find(f.id);
+      slos.push_back(slo_json(f, w == weeks.end() ? nullptr : w->second));
+    }
     emit("api/slos.json", dump(slos));
   }
   {

@@ -60,7 +60,10 @@ inline OrderedJson json_array(std::size_t n) {
   return a;
 }
 
-OrderedJson slo_json(const SloFigures& f);
+// An SLO's entry of api/slos.json; `week`: its error budget of the last 7 whole days
+// (budget_week_of), null in the JSON without one.
+OrderedJson slo_json(const SloFigures& f, const BudgetWeek* week);
+const BudgetWeek* budget_week_of(const Figures& figs, std::string_view slo);
 OrderedJson service_json(const Repo& repo, const Figures& figs, const Service& s);
 OrderedJson maturity_json(const MaturityFigures& m);
 OrderedJson service_maturity_json(const ServiceMaturity& m);

@@ -295,6 +295,24 @@ def test_site(root):
     slo = open(os.path.join(out_dir, "slos", "alpha-availability", "index.html")).read()
     check("Error budget this week" in slo and "Budget consumed this week" in slo,
           "the SLO page has the error budget week")
+    # Its figures are api/slos.json's budget_week: the last 7 whole days (Tokyo's: now is
+    # Monday 05:00 there), Monday to Sunday here by chance.
+    api_slo = next(s for s in json.load(open(os.path.join(out_dir, "api", "slos.json")))
+                   if s["id"] == "alpha-availability")
+    check(api_slo["budget_week"]["first_day"] == "2026-11-23" and
+          api_slo["budget_week"]["last_day"] == "2026-11-29",
+          f"the SLO's week is the last 7 whole days: {api_slo['budget_week']['first_day']}")
+    p = Figures()
+    p.feed(slo)
+    week_keys = [(k, t) for k, t in p.found if k.startswith("budget_week.")]
+    check(len(week_keys) >= 3, f"the SLO page's week figures are keyed ({len(week_keys)})")
+    for key, text in week_keys:
+        try:
+            value = lookup(api_slo, key)
+        except (KeyError, IndexError, ValueError):
+            check(False, f"SLO page: {key} is not in api/slos.json")
+            continue
+        check(shown_equals(text, value), f"SLO page: {key} shows '{text}', the API has {value}")
     oncall = open(os.path.join(out_dir, "oncall", "index.html")).read()
     check('href="../handoffs/web-oncall.html"' in oncall, "the on-call page links the handoff")
 
