@@ -980,7 +980,11 @@ std::string stage_metrics(Context& c) {
   std::string counts;
   if (o.metrics == MetricsMode::Build) {
     store->import_csv(run.repo, run.now);
+    // Recorded golden-signal values too; also without any, so that a deleted file's go.
+    store->import_golden_csv(run.repo, run.now);
     counts = plural(run.repo.csv_rows.size(), "CSV row", "CSV rows") + " imported";
+    if (!run.repo.golden_rows.empty())
+      counts += ", " + plural(run.repo.golden_rows.size(), "golden-signal value") + " recorded";
   }
   if (!run.repo.config.sources.empty() && (o.metrics == MetricsMode::Pull || !o.offline)) {
     PullOptions po;
@@ -1599,13 +1603,16 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     }
   }
   days.begin_file(file.string());
-  bool header = true;
+  bool header = true, golden = false;
   for (auto& l : split_csv_text(text, file.string(), run.diags)) {
-    if (!header && l.cells.size() >= 2 && !days.add(l.cells[0], l.cells[1], l.line, run.diags))
+    if (header) golden = is_golden_csv_header(l.cells);
+    if (!header && !golden && l.cells.size() >= 2 &&
+        !days.add(l.cells[0], l.cells[1], l.line, run.diags))
       continue;
     header = false;
-    decode_csv_row(RawCsvRow{file.string(), l.line, std::move(l.cells), std::move(l.cols)}, rows,
-                   run.diags);
+    RawCsvRow row{file.string(), l.line, std::move(l.cells), std::move(l.cols)};
+    row.golden = golden;
+    decode_csv_row(row, rows, run.diags);
   }
   // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv, and
   // beside the other rows' errors as `check` reports them: every bad row at once.
@@ -1618,7 +1625,10 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
     f = "import/" + name;
   try {
     // Only this file's rows: the repository's own CSV files stay as the last build left them.
-    summary = Store::open(store_path(run))->import_csv(rows, run.now, CsvScope::Files);
+    // A file holds SLO counts or golden-signal values (by its header), never both.
+    auto store = Store::open(store_path(run));
+    summary = rows.golden_rows.empty() ? store->import_csv(rows, run.now, CsvScope::Files)
+                                       : store->import_golden_csv(rows, run.now, CsvScope::Files);
   } catch (const StoreError& e) {
     run.fatal = e.what();
   } catch (const std::invalid_argument& e) {

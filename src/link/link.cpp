@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace nines {
@@ -126,6 +127,52 @@ void check_csv_rows(const IdSet& slos, const Repo& repo, const Repo& rows, DiagB
   }
 }
 
+// The recorded golden-signal rows of `rows`: the service must be one of `repo`'s, and the signal
+// one nines.yaml's metrics.golden_signals names (the service page shows those; a value of any
+// other would be stored and never shown). One error per file and unknown name, at its first row.
+void check_golden_rows(const IdSet& services, const Repo& repo, const Repo& rows, DiagBag& diags) {
+  if (rows.golden_rows.empty()) return;
+  IdSet signals;
+  signals.what = "golden signal";
+  for (const auto& [name, query] : repo.config.golden_signals)
+    signals.add(name);
+  std::string names;
+  for (const auto& name : signals.list)
+    names += (names.empty() ? "" : ", ") + name;
+  const std::string signal_hint =
+      "nines.yaml metrics.golden_signals names the signals a service page shows: " +
+      (names.empty() ? std::string("none yet") : names);
+  struct First {
+    const GoldenCsvRow* row;
+    std::size_t count;
+  };
+  std::map<std::tuple<std::uint32_t, bool, std::string_view>, First> unknown;
+  for (const auto& row : rows.golden_rows) {
+    const bool service_known = services.has(row.service) || !services.judged ||
+                               (services.failed && services.failed->count(row.service));
+    if (!service_known)
+      ++unknown.try_emplace({row.file, true, row.service}, First{&row, 0}).first->second.count;
+    if (!signals.has(row.signal))
+      ++unknown.try_emplace({row.file, false, row.signal}, First{&row, 0}).first->second.count;
+  }
+  for (const auto& [key, first] : unknown) {
+    const bool of_service = std::get<1>(key);
+    const GoldenCsvRow& row = *first.row;
+    const std::string more =
+        first.count > 1
+            ? " (and " + plural(static_cast<long long>(first.count - 1), "more row") + ")"
+            : "";
+    if (of_service)
+      check(services, Ref{row.service, Loc{row.line, row.service_col}}, rows.csv_files[row.file],
+            diags, {}, more);
+    else
+      diags.error(rows.csv_files[row.file], Loc{row.line, row.signal_col}, "unknown-reference",
+                  "unknown golden signal '" + row.signal + "'" + more +
+                      did_you_mean(row.signal, signals.list),
+                  signal_hint);
+  }
+}
+
 } // namespace
 
 void link_references(const Repo& repo, DiagBag& diags) {
@@ -218,6 +265,7 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(teams, a.team, a.meta.file, diags, team_hint);
   }
   check_csv_rows(slos, repo, repo, diags);
+  check_golden_rows(services, repo, repo, diags);
 }
 
 void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags) {
@@ -227,6 +275,12 @@ void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags) {
   for (const auto& s : repo.slos)
     slos.add(s.meta.id);
   check_csv_rows(slos, repo, rows, diags);
+  IdSet services;
+  services.what = "service";
+  services.failed = &repo.failed_ids;
+  for (const auto& s : repo.services)
+    services.add(s.meta.id);
+  check_golden_rows(services, repo, rows, diags);
 }
 
 } // namespace nines

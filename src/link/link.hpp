@@ -14,8 +14,9 @@ void link_references(const Repo& repo, DiagBag& diags);
 
 // The recorded CSV rows of `rows` whose SLO is none of `repo`'s: an error at the row, with a
 // did-you-mean (none while an SLO document of `repo` failed to validate: its rows would all
-// dangle). link_references checks the repository's own rows so; `metrics import` the file it
-// imports.
+// dangle); and its golden-signal rows whose service is none of `repo`'s or whose signal nines.yaml
+// does not configure. link_references checks the repository's own rows so; `metrics import` the
+// file it imports.
 void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags);
 
 class History;

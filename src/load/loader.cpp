@@ -1025,6 +1025,11 @@ bool CsvDays::add(std::string_view slo, std::string_view day, int line, DiagBag&
   return false;
 }
 
+bool is_golden_csv_header(const std::vector<std::string>& cells) {
+  return cells.size() == 4 && cells[0] == "service" && cells[1] == "signal" && cells[2] == "date" &&
+         cells[3] == "value";
+}
+
 std::size_t for_each_csv_line(std::string_view text,
                               const std::function<void(int, std::string_view)>& each) {
   std::size_t lines = 0;
@@ -1424,7 +1429,11 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       RawCsvRow row{rel, 0, {}, {}};
       for_each_csv_line(r.csv_text, [&](int n, std::string_view line) {
         split_csv_line(line, row.cells, &row.cols);
-        if (!header && row.cells.size() >= 2 && !csv_days.add(row.cells[0], row.cells[1], n, diags))
+        if (header) row.golden = is_golden_csv_header(row.cells);
+        // One SLO-day in one row: SLO counts only (a golden-signal file's later line for the same
+        // day replaces the earlier one, docs/content.md).
+        if (!header && !row.golden && row.cells.size() >= 2 &&
+            !csv_days.add(row.cells[0], row.cells[1], n, diags))
           return;
         header = false;
         if (row.file != rel) row.file = rel;

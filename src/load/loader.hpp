@@ -46,7 +46,13 @@ struct RawCsvRow {
   // The 1-based column (in characters) of each cell's first character as written; empty when the
   // cells' sizes give them (ASCII cells with no quotes): see csv_cell_column.
   std::vector<int> cols = {};
+  // The file's first line is the golden-signal header service,signal,date,value: every row of it
+  // is a golden-signal value, not SLO counts.
+  bool golden = false;
 };
+
+// The header of a recorded golden-signal file, and whether `cells` (a first line) is it.
+bool is_golden_csv_header(const std::vector<std::string>& cells);
 
 // The column of `row`'s cell number `cell` (0-based), for diagnostics.
 int csv_cell_column(const RawCsvRow& row, std::size_t cell);

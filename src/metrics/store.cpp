@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 namespace nines {
@@ -873,6 +874,98 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
     transaction.commit();
   } catch (const SQLite::Exception& e) {
     fail("importing metrics CSV rows", e);
+  }
+  return summary;
+}
+
+ImportSummary Store::import_golden_csv(const Repo& repo, std::int64_t now, CsvScope scope) {
+  static const std::int64_t first_day = days_from_civil(0, 1, 1);
+  static const std::int64_t last_day = days_from_civil(9999, 12, 31);
+  // Per source, (service, signal, day) → value; a later line for the same key wins.
+  using Key = std::tuple<std::string, std::string, std::int64_t>;
+  std::map<std::string, std::map<Key, double>> sources;
+  for (const auto& row : repo.golden_rows) {
+    const std::string& file = repo.csv_files[row.file];
+    const std::string where = file + ":" + std::to_string(row.line);
+    if (row.day < first_day || row.day > last_day)
+      throw std::invalid_argument(where + ": date '" + format_date(row.day) +
+                                  "' is not a YYYY-MM-DD day");
+    if (row.service.empty() || row.signal.empty())
+      throw std::invalid_argument(where + ": the service or signal is empty");
+    if (!std::isfinite(row.value) || row.value < 0)
+      throw std::invalid_argument(where + ": the value must be a finite number, 0 or more");
+    sources["csv:" + file][Key{row.service, row.signal, row.day}] = row.value;
+  }
+  ImportSummary summary;
+  summary.rows = repo.golden_rows.size();
+  summary.sources = sources.size();
+  try {
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement stored_rows(
+        *m_db, "SELECT service, signal, day, value FROM golden WHERE source = ?1");
+    SQLite::Statement upsert(*m_db,
+                             "INSERT INTO golden (service, signal, day, source, value, fetched_at, "
+                             "provisional) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) "
+                             "ON CONFLICT (service, signal, day, source) DO UPDATE SET "
+                             "value = excluded.value, fetched_at = excluded.fetched_at, "
+                             "provisional = 0");
+    SQLite::Statement remove_row(
+        *m_db,
+        "DELETE FROM golden WHERE service = ?1 AND signal = ?2 AND day = ?3 AND source = ?4");
+    for (const auto& [source, rows] : sources) {
+      std::map<Key, double> stored;
+      stored_rows.reset();
+      stored_rows.bind(1, source);
+      while (stored_rows.executeStep())
+        stored[Key{stored_rows.getColumn(0).getString(), stored_rows.getColumn(1).getString(),
+                   stored_rows.getColumn(2).getInt64()}] = stored_number(stored_rows.getColumn(3));
+      for (const auto& [key, value] : rows) {
+        auto it = stored.find(key);
+        if (it != stored.end() && it->second == value) {
+          ++summary.unchanged; // fetched_at kept: the file does not look newer than it is
+          stored.erase(it);
+          continue;
+        }
+        ++(it == stored.end() ? summary.inserted : summary.replaced);
+        if (it != stored.end()) stored.erase(it);
+        upsert.reset();
+        upsert.bind(1, std::get<0>(key));
+        upsert.bind(2, std::get<1>(key));
+        upsert.bind(3, std::get<2>(key));
+        upsert.bind(4, source);
+        upsert.bind(5, value);
+        upsert.bind(6, now);
+        upsert.exec();
+      }
+      for (const auto& [key, value] : stored) { // days the file no longer lists
+        remove_row.reset();
+        remove_row.bind(1, std::get<0>(key));
+        remove_row.bind(2, std::get<1>(key));
+        remove_row.bind(3, std::get<2>(key));
+        remove_row.bind(4, source);
+        remove_row.exec();
+        ++summary.removed;
+      }
+    }
+    if (scope == CsvScope::Folder) {
+      // Golden-signal files of metrics/ that are gone take their values with them; those of
+      // `metrics import` stay.
+      std::vector<std::string> gone;
+      SQLite::Statement q(*m_db, "SELECT DISTINCT source FROM golden WHERE source >= 'csv:' AND "
+                                 "source < 'csv;' AND source NOT LIKE 'csv:import/%'");
+      while (q.executeStep())
+        if (std::string source = q.getColumn(0).getString(); !sources.count(source))
+          gone.push_back(std::move(source));
+      SQLite::Statement drop(*m_db, "DELETE FROM golden WHERE source = ?1");
+      for (const auto& source : gone) {
+        drop.reset();
+        drop.bind(1, source);
+        summary.removed += static_cast<std::size_t>(drop.exec());
+      }
+    }
+    transaction.commit();
+  } catch (const SQLite::Exception& e) {
+    fail("importing golden-signal CSV rows", e);
   }
   return summary;
 }

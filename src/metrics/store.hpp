@@ -123,6 +123,14 @@ public:
   // keeps its fetched_at, so a reimport does not make the CSV look newer than a later fetch. One
   // transaction; throws std::invalid_argument, writing nothing, on a bad date or count.
   ImportSummary import_csv(const Repo& repo, std::int64_t now, CsvScope scope = CsvScope::Folder);
+  // Loads the repository's recorded golden-signal rows (Repo::golden_rows), each file the source
+  // "csv:<file>", under import_csv()'s rules: a file's (service, signal, day) values replace that
+  // source's, days it no longer lists are removed, an unchanged value keeps its fetched_at, and
+  // with CsvScope::Folder the "csv:" golden sources not in the batch (other than "csv:import/…")
+  // are files that are gone. A later line for the same (service, signal, day) wins. One
+  // transaction; throws std::invalid_argument, writing nothing, on a bad date or value.
+  ImportSummary import_golden_csv(const Repo& repo, std::int64_t now,
+                                  CsvScope scope = CsvScope::Folder);
   // The imported CSV sources with the hash of their rows (provenance of the "csv:" sources).
   std::map<std::string, std::string> csv_files() const;
 

@@ -14,6 +14,7 @@
 #include <limits>
 #include <random>
 #include <thread>
+#include <tuple>
 
 using namespace nines;
 
@@ -844,6 +845,74 @@ TEST_CASE("store: a cache of schema version 3 is upgraded in place, its rows kep
   golden.provisional = true;
   store->put_golden("prometheus:prom", {golden}, 9);
   CHECK(store->golden_provisional_days("api", "traffic") == std::set<std::int64_t>{11});
+}
+
+namespace {
+
+// Recorded golden-signal rows as the loader hands them on: file, line, service, signal, day, value.
+Repo golden(std::initializer_list<
+            std::tuple<const char*, int, const char*, const char*, const char*, double>>
+                lines) {
+  Repo repo;
+  for (const auto& [file, line, service, signal, date, value] : lines) {
+    GoldenCsvRow g;
+    g.file = repo.intern_csv_file(file);
+    g.line = line;
+    g.service = service;
+    g.signal = signal;
+    g.day = d(date);
+    g.value = value;
+    repo.golden_rows.push_back(g);
+  }
+  return repo;
+}
+
+} // namespace
+
+TEST_CASE("store: recorded golden-signal files follow metrics/, as the counts' files do") {
+  auto store = Store::open_memory();
+  auto s = store->import_golden_csv(
+      golden({{"metrics/g.csv", 2, "api", "traffic", "2026-10-01", 90},
+              {"metrics/g.csv", 3, "api", "traffic", "2026-10-02", 95},
+              {"metrics/g.csv", 4, "api", "traffic", "2026-10-02", 97}, // a later line wins
+              {"metrics/h.csv", 2, "web", "latency_p99", "2026-10-01", 0.25}}),
+      1000);
+  CHECK(s.inserted == 3);
+  CHECK(store->golden_series("api", "traffic") ==
+        std::map<std::int64_t, double>{{d("2026-10-01"), 90}, {d("2026-10-02"), 97}});
+  store->import_golden_csv(golden({{"import/x.csv", 2, "db", "traffic", "2026-10-01", 1}}), 1000,
+                           CsvScope::Files);
+  // A pulled value of a later fetch wins its day; the file, imported again unchanged, keeps its
+  // fetched_at and so does not take the day back.
+  store->put_golden("prometheus:prom", {{"api", "traffic", d("2026-10-01"), 91}}, 1500);
+  s = store->import_golden_csv(
+      golden({{"metrics/g.csv", 2, "api", "traffic", "2026-10-01", 90},
+              {"metrics/g.csv", 3, "api", "traffic", "2026-10-02", 97},
+              {"metrics/h.csv", 2, "web", "latency_p99", "2026-10-01", 0.25}}),
+      2000);
+  CHECK(s.unchanged == 3);
+  CHECK(s.inserted + s.replaced + s.removed == 0);
+  CHECK(store->golden_series("api", "traffic").at(d("2026-10-01")) == 91);
+  // A changed value is newer than the fetch; a day the file no longer lists and a file that is
+  // gone take their values with them; `metrics import`'s and the fetched ones stay.
+  s = store->import_golden_csv(golden({{"metrics/g.csv", 2, "api", "traffic", "2026-10-01", 80}}),
+                               3000);
+  CHECK(s.replaced == 1);
+  CHECK(s.removed == 2);
+  CHECK(store->golden_series("api", "traffic") ==
+        std::map<std::int64_t, double>{{d("2026-10-01"), 80}});
+  CHECK(store->golden_series("web", "latency_p99").empty());
+  CHECK(store->golden_series("db", "traffic").size() == 1);
+  // No golden file left: the folder's values go, the import's stay.
+  s = store->import_golden_csv({}, 4000);
+  CHECK(s.removed == 1);
+  CHECK(store->golden_series("api", "traffic") ==
+        std::map<std::int64_t, double>{{d("2026-10-01"), 91}});
+  CHECK(store->golden_series("db", "traffic").size() == 1);
+  // A negative value stores nothing.
+  CHECK_THROWS_AS(store->import_golden_csv(
+                      golden({{"metrics/g.csv", 2, "api", "traffic", "2026-10-03", -1}}), 5000),
+                  std::invalid_argument);
 }
 
 TEST_CASE("store: a provisional golden-signal day is shown, marked, and cleared when settled") {

@@ -449,6 +449,18 @@ struct CsvRow {
   double good = 0, total = 0;
 };
 
+// One row of a recorded golden-signal file (metrics/*.csv with the header
+// service,signal,date,value): the signal's value for the service on that day. Such files are few
+// and small, so a row keeps its strings.
+struct GoldenCsvRow {
+  std::uint32_t file = 0; // index into Repo::csv_files
+  int line = 0;
+  int service_col = 1, signal_col = 1; // where the cells are, for the link stage's findings
+  std::string service, signal;
+  std::int64_t day = 0;
+  double value = 0;
+};
+
 struct Team {
   std::string id, name;
   std::vector<std::string> members;
@@ -522,6 +534,7 @@ struct Repo {
   std::vector<MonthlyReportDoc> reports;
   std::vector<PromAlert> prom_alerts;
   std::vector<CsvRow> csv_rows;
+  std::vector<GoldenCsvRow> golden_rows;
   // The names CsvRow indexes. A file's rows come together, so a file name is added when it
   // differs from the last one; an SLO id is added once (csv_slo_ids finds an earlier entry).
   std::vector<std::string> csv_files;

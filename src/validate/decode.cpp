@@ -724,8 +724,60 @@ bool over_two_to_53(const std::string& text) {
 
 } // namespace
 
+namespace {
+
+// A row of a recorded golden-signal file (the file's header is service,signal,date,value).
+bool decode_golden_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
+  if (is_golden_csv_header(row.cells)) return false; // the header, or it again further down
+  if (row.cells.size() != 4) {
+    diags.error(row.file, {row.line, 1}, "csv-row",
+                "expected 4 columns (service,signal,date,value), got " +
+                    std::to_string(row.cells.size()));
+    return true;
+  }
+  int cols[4];
+  for (std::size_t i = 0; i < 4; ++i)
+    cols[i] = csv_cell_column(row, i);
+  for (int i : {0, 1})
+    if (row.cells[static_cast<std::size_t>(i)].empty()) {
+      diags.error(row.file, {row.line, cols[i]}, "csv-row",
+                  std::string("the ") + (i == 0 ? "service id" : "signal name") + " is empty",
+                  "a golden-signal row is service,signal,date,value");
+      return true;
+    }
+  const auto day = parse_date(row.cells[2]);
+  if (!day) {
+    diags.error(row.file, {row.line, cols[2]}, "csv-row", "bad date '" + row.cells[2] + "'",
+                "use YYYY-MM-DD");
+    return true;
+  }
+  // Latency, error rate, traffic and saturation are never negative, as the store's rule for
+  // fetched values (docs/metrics.md).
+  const auto v = plain_number(row.cells[3]);
+  if (!v || !std::isfinite(*v) || *v < 0) {
+    diags.error(row.file, {row.line, cols[3]}, "csv-row",
+                "value '" + row.cells[3] + "' is not a number of 0 or more",
+                "write the signal's value for the day (seconds, a ratio, a rate), e.g. 0.245");
+    return true;
+  }
+  GoldenCsvRow g;
+  g.file = repo.intern_csv_file(row.file);
+  g.line = row.line;
+  g.service_col = cols[0];
+  g.signal_col = cols[1];
+  g.service = row.cells[0];
+  g.signal = row.cells[1];
+  g.day = *day;
+  g.value = *v;
+  repo.golden_rows.push_back(std::move(g));
+  return true;
+}
+
+} // namespace
+
 bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   static const std::vector<std::string> header = {"slo", "date", "good", "total"};
+  if (row.golden) return decode_golden_row(row, repo, diags);
   // A UTF-8 byte order mark (spreadsheets write one) is not part of the first cell.
   if (row.line == 1 && !row.cells.empty() && row.cells[0].rfind("\xEF\xBB\xBF", 0) == 0) {
     RawCsvRow copy = row;
@@ -739,7 +791,8 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   }
   if (row.line == 1) {
     diags.error(row.file, {row.line, 1}, "csv-header",
-                "first line must be the header slo,date,good,total");
+                "first line must be the header slo,date,good,total",
+                "recorded golden-signal values take the header service,signal,date,value");
     return false;
   }
   if (row.cells.size() != 4) {

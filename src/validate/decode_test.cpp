@@ -334,6 +334,33 @@ TEST_CASE("decode: a CSV header is not a data row; a bad data row is one") {
   CHECK(diags.all().size() == 1);
 }
 
+TEST_CASE("decode: a golden-signal file's rows are values of a service's signal") {
+  Repo repo;
+  DiagBag diags;
+  const std::string f = "metrics/golden.csv";
+  auto row = [&](int line, std::vector<std::string> cells) {
+    RawCsvRow r{f, line, std::move(cells)};
+    r.golden = true;
+    return decode_csv_row(r, repo, diags);
+  };
+  CHECK_FALSE(row(1, {"service", "signal", "date", "value"}));
+  CHECK(row(2, {"api", "latency_p99", "2026-10-01", "0.245"}));
+  CHECK(row(3, {"api", "traffic", "2026-10-01", "0"})); // 0 is a value
+  CHECK(row(4, {"api", "traffic", "2026-10-02", "-1"}));
+  CHECK(row(5, {"api", "traffic", "2026-10-0x", "1"}));
+  CHECK(row(6, {"api", "", "2026-10-02", "1"}));
+  CHECK(row(7, {"api", "traffic", "2026-10-02"}));
+  CHECK(row(8, {"api", "traffic", "2026-10-02", "nan"}));
+  CHECK_FALSE(row(9, {"service", "signal", "date", "value"})); // the header again
+  REQUIRE(repo.golden_rows.size() == 2);
+  CHECK(repo.golden_rows[0].service == "api");
+  CHECK(repo.golden_rows[0].signal == "latency_p99");
+  CHECK(repo.golden_rows[0].value == 0.245);
+  CHECK(repo.csv_files[repo.golden_rows[1].file] == f);
+  CHECK(repo.csv_rows.empty()); // no SLO counts
+  CHECK(diags.error_count() == 5);
+}
+
 TEST_CASE("decode: CSV rows keep their file, SLO id and day in tables, not in each row") {
   Repo repo;
   DiagBag diags;

@@ -115,6 +115,19 @@ def test_content_figures(tmp):
     check(jul["incidents"]["total"] == 0 and jul["incidents"]["mttr_minutes"] is None,
           "a month without incidents has null MTTR")
     check("delta" in oct_report, "report has deltas")
+
+    # Golden signals offline, from the recorded metrics/golden-signals.csv: checkout-api's
+    # latency on the last closed day (2026-11-22) is that file's value, with its chart; the
+    # eta-predictor saturation recording stops on 2026-11-18, so its card is 4 days stale.
+    with open(os.path.join(repo, "metrics", "golden-signals.csv")) as f:
+        recorded = {tuple(l.split(",")[:3]): l.strip().split(",")[3] for l in f if l[0] != "s"}
+    page = open(os.path.join(out, "services", "checkout-api", "index.html")).read()
+    latency = recorded[("checkout-api", "latency_p99", "2026-11-22")]
+    check("no stored data" not in page and f">{latency}<" in page and
+          "Latency (p99) of checkout-api, 28 days to 2026-11-22" in page,
+          f"checkout-api's golden signals are the recorded ones (latency {latency})")
+    eta = open(os.path.join(out, "services", "eta-predictor", "index.html")).read()
+    check("Saturation 4 days old" in eta, "a recorded signal that stopped is marked stale")
     return repo, out
 
 
