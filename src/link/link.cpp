@@ -269,18 +269,17 @@ void link_references(const Repo& repo, DiagBag& diags) {
 }
 
 void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags) {
-  IdSet slos;
-  slos.what = "slo";
-  slos.failed = &repo.failed_ids;
-  for (const auto& s : repo.slos)
-    slos.add(s.meta.id);
-  check_csv_rows(slos, repo, rows, diags);
-  IdSet services;
-  services.what = "service";
-  services.failed = &repo.failed_ids;
-  for (const auto& s : repo.services)
-    services.add(s.meta.id);
-  check_golden_rows(services, repo, rows, diags);
+  // The ids of `docs` as link_references collects them (without its duplicate findings).
+  auto ids_of = [&repo](const auto& docs, const char* what) {
+    IdSet set;
+    set.what = what;
+    set.failed = &repo.failed_ids;
+    for (const auto& d : docs)
+      set.add(d.meta.id);
+    return set;
+  };
+  check_csv_rows(ids_of(repo.slos, "slo"), repo, rows, diags);
+  check_golden_rows(ids_of(repo.services, "service"), repo, rows, diags);
 }
 
 } // namespace nines

@@ -259,6 +259,17 @@ def test_handoff(root):
     check(code == 2 and "did you mean 'web-oncall'" in err, f"unknown rotation: {code} {err}")
 
 
+def check_shown(found, api, where):
+    """Each (key, text) figure of a page equals the value at `key` in the API object `api`."""
+    for key, text in found:
+        try:
+            value = lookup(api, key)
+        except (KeyError, IndexError, ValueError):
+            check(False, f"{where}: {key} is not in the API file")
+            continue
+        check(shown_equals(text, value), f"{where}: {key} shows '{text}', the API has {value}")
+
+
 def test_site(root):
     out_dir = os.path.join(os.path.dirname(root), "site")
     code, _, err = nines("build", ".", "-o", out_dir, cwd=root)
@@ -277,13 +288,7 @@ def test_site(root):
         p = Figures()
         p.feed(open(os.path.join(out_dir, "reviews", week + ".html")).read())
         check(len(p.found) >= 10, f"{week}: figures found on the page ({len(p.found)})")
-        for key, text in p.found:
-            try:
-                value = lookup(api, key)
-            except (KeyError, IndexError, ValueError):
-                check(False, f"{week}: {key} is not in the API file")
-                continue
-            check(shown_equals(text, value), f"{week}: {key} shows '{text}', the API has {value}")
+        check_shown(p.found, api, week)
     # The archives link both ways, the SLO page has its week, the on-call page its handoffs.
     reports = open(os.path.join(out_dir, "reports", "index.html")).read()
     reviews = open(os.path.join(out_dir, "reviews", "index.html")).read()
@@ -306,13 +311,7 @@ def test_site(root):
     p.feed(slo)
     week_keys = [(k, t) for k, t in p.found if k.startswith("budget_week.")]
     check(len(week_keys) >= 3, f"the SLO page's week figures are keyed ({len(week_keys)})")
-    for key, text in week_keys:
-        try:
-            value = lookup(api_slo, key)
-        except (KeyError, IndexError, ValueError):
-            check(False, f"SLO page: {key} is not in api/slos.json")
-            continue
-        check(shown_equals(text, value), f"SLO page: {key} shows '{text}', the API has {value}")
+    check_shown(week_keys, api_slo, "SLO page")
     oncall = open(os.path.join(out_dir, "oncall", "index.html")).read()
     check('href="../handoffs/web-oncall.html"' in oncall, "the on-call page links the handoff")
 
