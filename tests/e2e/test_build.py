@@ -131,6 +131,22 @@ def test_content_figures(tmp):
     return repo, out
 
 
+def test_report_without_budgets(tmp):
+    """A month with a people's report and no SLO data: its page keeps the error budget section and
+    says why nothing is counted, as its other sections say "no data"."""
+    repo = copy_content(tmp + "/no-budgets")
+    write(os.path.join(repo, "reports", "2026-05.yaml"),
+          'monthly_report:\n  period: "2026-05"\n  highlights: ["Quiet month"]\n')
+    out = os.path.join(tmp, "no-budgets-out")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"build ({code}) {err[-300:]}")
+    may = load(out, "api/reports/2026-05.json")["monthly_report"]["error_budget"]
+    page = open(os.path.join(out, "reports", "2026-05", "index.html")).read()
+    check(may["services_in_healthy"] is None and "Error budgets at the end of the month" in page
+          and "No service had SLO data" in page,
+          f"a month without budgets shows the section, saying why: {may}")
+
+
 def test_deterministic(tmp, repo):
     a, b = os.path.join(tmp, "det-a"), os.path.join(tmp, "det-b")
     run("build", repo, "-o", a, "--offline", "--now", NOW)
@@ -894,6 +910,7 @@ try:
     test_killed_build(tmp)
     test_corrupt_store(tmp)
     test_edge_cases(tmp)
+    test_report_without_budgets(tmp)
     test_signoff(tmp)
     test_freeze(tmp)
     test_edit_refusals(tmp)
