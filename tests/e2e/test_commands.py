@@ -906,6 +906,21 @@ def test_import_rules():
     check(code == 1 and f"{dup}:2:1: error: SLO 'checkout-api-availability' day 2026-09-01 is also "
           "recorded in metrics/" in err and "nothing imported" in err,
           f"import refuses a day the repository records, got {code}: {err.strip()}")
+    # A recorded golden-signal file: its services and signals are checked as `check` checks the
+    # repository's, then its values go in as their own source.
+    gold = os.path.join(TMP, "gold.csv")
+    with open(gold, "w", encoding="utf-8") as f:
+        f.write("service,signal,date,value\ncheckout-api,traffic,2026-11-22,412.5\n"
+                "checkout-ap,traffic,2026-11-22,1\ncheckout-api,trafic,2026-11-22,1\n")
+    code, out, err = cmd("metrics", "import", gold)
+    check(code == 1 and f"{gold}:3:1: error: unknown service 'checkout-ap', did you mean "
+          "'checkout-api'?" in err and "did you mean 'traffic'?" in err and "nothing imported" in err,
+          f"import checks a golden file's services and signals, got {code}: {err.strip()}")
+    with open(gold, "w", encoding="utf-8") as f:
+        f.write("service,signal,date,value\ncheckout-api,traffic,2026-11-22,412.5\n")
+    code, out, err = cmd("metrics", "import", gold)
+    check(code == 0 and "imported 1 row" in out and "as source csv:import/gold.csv" in out,
+          f"import takes a golden file, got {code}: {out} {err.strip()}")
 
 
 # ---- everything
