@@ -2,6 +2,7 @@
 // projected exhaustion and data freshness.
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/alerts.hpp"
 #include "model/budget.hpp"
 #include "model/numbers.hpp"
 #include "model/parallel.hpp"
@@ -308,35 +309,6 @@ RangeTotals sum_range(const DailySeries* series, std::int64_t first_day, std::in
   return t;
 }
 
-namespace {
-
-// The burn-rate alerts an SLO pages with: its own, or, for an SLO without any whose query
-// makes rules, the Workbook's defaults that `nines rules` generates for it (those its target can
-// reach). Their runbook_url leads to the SLO's page, so the page shows them too.
-std::vector<BurnRateAlert> alerts_of(const Repo& repo, const Slo& slo) {
-  if (!slo.alerts.empty()) return slo.alerts;
-  const SliQuery* query = slo_query(repo, slo).query;
-  if (!query || query->good.empty() || query->total.empty() || !sli_query_renders(query->good) ||
-      !sli_query_renders(query->total))
-    return {};
-  std::vector<BurnRateAlert> out;
-  for (const auto& w : k_workbook_alerts) {
-    if (!burn_rate_reachable(w.burn_rate, slo.target)) continue;
-    BurnRateAlert a;
-    a.name = w.name;
-    a.burn_rate = w.burn_rate;
-    a.short_window = w.short_window;
-    a.long_window = w.long_window;
-    a.severity = w.severity;
-    a.short_window_min = w.short_window_min;
-    a.long_window_min = w.long_window_min;
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
-} // namespace
-
 RangeAttainment attainment_over(const Slo& slo, const DailySeries* series, std::int64_t first,
                                 std::int64_t last) {
   RangeAttainment a;
@@ -444,9 +416,12 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     f.burn_rates[label] =
         occurrences ? window_burn(series, live, today, minutes, b) : std::optional<double>();
 
-  for (const auto& a : alerts_of(repo, slo)) {
+  // The SLO's own alerts, or the Workbook defaults `nines rules` generates for it: their
+  // runbook_url leads to the SLO's page, so the page shows them too.
+  const bool generated = pages_with_workbook_alerts(repo, slo);
+  for (const auto& a : generated ? reachable_workbook_alerts(slo) : slo.alerts) {
     AlertFigures af;
-    af.generated = slo.alerts.empty();
+    af.generated = generated;
     af.name = a.name;
     af.severity = a.severity;
     af.short_window = a.short_window;

@@ -315,6 +315,10 @@ TEST_SUITE("compute.slo") {
     auto g = figures(repo, low, nullptr);
     REQUIRE(g.alerts.size() == 2);
     CHECK(g.alerts[0].name == "medium_burn");
+    // `burn_rate_alerts: []`: the SLO pages with nothing, and shows nothing generated.
+    Slo quiet = s;
+    quiet.alerts_declared = true;
+    CHECK(figures(repo, quiet, nullptr).alerts.empty());
     // An SLO's own alerts are not generated.
     s.alerts = {alert("mine", 2, "5m", 5, "1h", 60)};
     auto h = figures(repo, s, nullptr);

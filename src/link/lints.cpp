@@ -2,6 +2,7 @@
 // their own. Every lint skips what it cannot judge (missing fields, out-of-range targets) instead
 // of guessing; the schema stage has already reported those.
 #include "link/link.hpp"
+#include "model/alerts.hpp"
 #include "model/budget.hpp"
 #include "model/freshness.hpp"
 #include "model/history.hpp"
@@ -430,6 +431,31 @@ void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, const RunbookInde
                     " has no runbook",
                 hint);
   }
+  // The Workbook defaults `nines rules` generates for an SLO without burn_rate_alerts page too, so
+  // a pull request hears of a missing runbook before the rules file does. A warning at the SLO,
+  // the finding `nines rules` prints: nobody wrote these alerts, and `burn_rate_alerts: []` (or
+  // alerts of the SLO's own) silences it.
+  if (!pages_with_workbook_alerts(repo, slo)) return;
+  std::vector<std::string> missing;
+  for (const auto& alert : reachable_workbook_alerts(slo))
+    if (!runbooks.covers(alert.name, slo.service.id)) missing.push_back(alert.name);
+  if (missing.empty()) return;
+  std::string names, hint;
+  for (std::size_t i = 0; i < missing.size(); ++i) {
+    const std::string sep = i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ";
+    names += sep + "'" + missing[i] + "'";
+    hint += sep + missing[i];
+  }
+  const bool one = missing.size() == 1;
+  const std::string service = slo.service.empty() ? "" : " (service " + slo.service.id + ")";
+  diags.warning(slo.meta.file, slo.meta.loc, "rules-runbook",
+                std::string(one ? "default alert " : "default alerts ") + names +
+                    " that `nines rules` generates for SLO '" + slo.meta.id + "'" + service +
+                    (one ? " has" : " have") + " no runbook; " + (one ? "its" : "their") +
+                    " runbook_url points at the SLO's page",
+                "add a runbook with alert_name " + hint +
+                    (slo.service.empty() ? "" : " (service: " + slo.service.id + ")") +
+                    ", or give the SLO burn_rate_alerts of its own ([] for none)");
 }
 
 void lint_prom_alert_runbooks(const Repo& repo, const RunbookIndex& runbooks, DiagBag& diags) {

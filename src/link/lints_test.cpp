@@ -722,6 +722,45 @@ TEST_CASE("alert-runbook: an SLO of an unknown service is left to the reference 
   CHECK(lint(repo).empty());
 }
 
+TEST_CASE(
+    "rules-runbook: check warns of a default alert `nines rules` would write without runbook") {
+  Repo repo;
+  repo.services.push_back(make_service("checkout-api", ""));
+  Sli sli;
+  sli.meta = meta("sli", "success", "slis/success.yaml");
+  sli.query = SliQuery{"req_total{code!~\"5..\"}", "req_total", "", {}};
+  repo.slis.push_back(sli);
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
+  repo.slos[0].sli = {"success", {5, 8}};
+  repo.runbooks.push_back(make_runbook("fast_burn", "checkout-api"));
+  repo.runbooks.push_back(make_runbook("slow_burn", ""));
+  // fast_burn and slow_burn are covered; medium_burn is not.
+  expect_one(lint(repo, "rules-runbook"),
+             {"slos/checkout-availability.yaml",
+              {1, 1},
+              Severity::Warning,
+              "rules-runbook",
+              "default alert 'medium_burn' that `nines rules` generates for SLO "
+              "'checkout-availability' (service checkout-api) has no runbook; its runbook_url "
+              "points at the SLO's page",
+              "add a runbook with alert_name medium_burn (service: checkout-api), or give the "
+              "SLO burn_rate_alerts of its own ([] for none)"});
+  // Several missing: one warning that names them all.
+  repo.runbooks.clear();
+  auto several = lint(repo, "rules-runbook");
+  REQUIRE(several.size() == 1);
+  CHECK(several[0].message.starts_with(
+      "default alerts 'fast_burn', 'medium_burn' and 'slow_burn' that `nines rules` generates"));
+  CHECK(several[0].message.find(" have no runbook; their runbook_url") != std::string::npos);
+  // `burn_rate_alerts: []`: the SLO pages with nothing, so nothing needs a runbook.
+  repo.slos[0].alerts_declared = true;
+  CHECK(lint(repo, "rules-runbook").empty());
+  // Without a query that makes rules there are no default alerts either.
+  repo.slos[0].alerts_declared = false;
+  repo.slis[0].query.reset();
+  CHECK(lint(repo, "rules-runbook").empty());
+}
+
 TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
   Repo repo;
   repo.prom_alerts.push_back({"alerts/platform.rules.yaml",

@@ -214,6 +214,9 @@ struct Slo {
   std::optional<double> error_budget_minutes;
   Loc error_budget_minutes_loc;
   std::vector<BurnRateAlert> alerts;
+  // `burn_rate_alerts` is written, even as `[]`: the SLO chose its alerts, so `nines rules` adds
+  // none of the Workbook's defaults (model/alerts.hpp).
+  bool alerts_declared = false;
   std::optional<double> sla;
   Loc sla_loc;
   Text last_reviewed; // YYYY-MM-DD

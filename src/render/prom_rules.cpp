@@ -1,6 +1,7 @@
 #include "render/prom_rules.hpp"
 
 #include "compute/figures.hpp"
+#include "model/alerts.hpp"
 #include "model/budget.hpp"
 #include "model/numbers.hpp"
 #include "model/promql.hpp"
@@ -235,7 +236,7 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
     ++groups;
 
     std::vector<GeneratedAlert> alerts;
-    if (slo->alerts.empty()) {
+    if (pages_with_workbook_alerts(repo, *slo)) {
       // The Workbook's defaults, less those the target makes unreachable (the rule `check` and
       // `nines new slo` apply): at a 90% target a 14.4x alert would need an error ratio above
       // 1.44. Each one left out is a warning at the target, so no page is dropped silently.

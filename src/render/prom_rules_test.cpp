@@ -90,6 +90,22 @@ TEST_CASE("rules: recording rules per window and the Workbook's default alerts")
   CHECK(prometheus_rules(repo, again) == y);
 }
 
+TEST_CASE("rules: an explicit empty burn_rate_alerts opts the SLO out of the default alerts") {
+  Repo repo = rules_repo();
+  repo.slos[0].alerts_declared = true; // `burn_rate_alerts: []`
+  DiagBag diags;
+  const std::string y = prometheus_rules(repo, diags);
+  // Its recording rules stay (a dashboard may read them); no alert, and no runbook to ask for.
+  CHECK(y.find("  - name: nines-slo-pay-availability\n") != std::string::npos);
+  CHECK(y.find("      - alert:") == std::string::npos);
+  CHECK(diags.warning_count() == 0);
+  // Without the key the defaults come back, two of them without a runbook.
+  repo.slos[0].alerts_declared = false;
+  DiagBag again;
+  CHECK(prometheus_rules(repo, again).find("      - alert: fast_burn\n") != std::string::npos);
+  CHECK(again.warning_count() == 2);
+}
+
 TEST_CASE("rules: a default alert the target makes unreachable is left out, with a warning") {
   Repo repo = rules_repo();
   repo.slos[0].target = 90;

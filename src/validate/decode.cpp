@@ -139,6 +139,7 @@ void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) 
   s.last_reviewed = text(b, "last_reviewed");
   s.stakeholders = strs(b, "stakeholders");
   s.escalation_when_budget_exhausted = strs(b, "escalation_when_budget_exhausted");
+  s.alerts_declared = !at(b, "burn_rate_alerts").is_absent();
   for (const auto& a : at(b, "burn_rate_alerts").items) {
     BurnRateAlert al;
     al.name = str(a, "name");
