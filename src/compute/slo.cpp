@@ -42,15 +42,24 @@ std::optional<double> daily_burn(const DailySeries* series, std::int64_t today, 
   return bad_burn_rate(t.bad, t.total, b);
 }
 
-// Burn over a trailing window of `minutes`: whole days from the daily data (the last closed days,
-// so every page shows the same number for a given now), else from the live source.
+// Burn over a trailing window of `minutes`, as the burn rates show it: whole days from the daily
+// data (the last closed days, so every page shows the same number for a given now, and a window
+// whose days hold no data is null, never a live value over other hours); shorter windows from the
+// live source.
 std::optional<double> window_burn(const DailySeries* series, const LiveWindows* live,
                                   std::int64_t today, double minutes, double b) {
-  if (minutes >= k_minutes_per_day && std::fmod(minutes, k_minutes_per_day) == 0.0) {
-    auto days = static_cast<std::int64_t>(minutes / k_minutes_per_day);
-    if (auto r = daily_burn(series, today, days, b)) return r;
-  }
+  if (minutes >= k_minutes_per_day && std::fmod(minutes, k_minutes_per_day) == 0.0)
+    return daily_burn(series, today, static_cast<std::int64_t>(minutes / k_minutes_per_day), b);
   return live_burn(live, minutes, b);
+}
+
+// Burn over an alert's window as its Prometheus rule sees it: the rolling window ending now, so
+// the live value when the source answered, and `firing` agrees with Alertmanager; without one (an
+// offline build, a failed fetch) a whole-day window falls back to the closed days.
+std::optional<double> alert_window_burn(const DailySeries* series, const LiveWindows* live,
+                                        std::int64_t today, double minutes, double b) {
+  if (auto r = live_burn(live, minutes, b)) return r;
+  return window_burn(series, nullptr, today, minutes, b);
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -382,10 +391,14 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   if (series) {
     // Only the first and the last usable day are named; formatting every day in between cost a
     // third of the compute stage, which runs this once per SLO and per week and month reported.
-    std::optional<std::int64_t> last_usable;
+    // A day of no traffic (0 of 0, fetched or recorded) counts for no figure, but it is data: the
+    // series is as current as that day, and an idle Sunday does not make it stale.
+    std::optional<std::int64_t> last_usable, last_recorded;
     for (const auto& [day, c] : *series) {
       if (day >= today) break;
+      if (c.good == 0 && c.total == 0) last_recorded = day;
       if (!usable(c)) continue;
+      last_recorded = day;
       if (!f.coverage.first_data) {
         f.coverage.first_data = format_date(day);
         f.coverage.window_start_before_first_data = first < day;
@@ -393,8 +406,8 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
       last_usable = day;
     }
     if (last_usable) {
-      f.data.as_of = format_date(*last_usable);
-      f.data.age_days = last - *last_usable;
+      f.data.as_of = format_date(*last_recorded);
+      f.data.age_days = last - *last_recorded;
     }
   }
   if (f.data.age_days) f.data.status = *f.data.age_days <= 0 ? "fresh" : "stale";
@@ -436,9 +449,9 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     af.time_to_exhaust_days = time_to_exhaust_days(f.window_days, a.burn_rate);
     if (af.time_to_exhaust_days) af.time_to_exhaust_hours = *af.time_to_exhaust_days * 24.0;
     if (a.short_window_min > 0)
-      af.short_burn = window_burn(series, live, today, a.short_window_min, b);
+      af.short_burn = alert_window_burn(series, live, today, a.short_window_min, b);
     if (a.long_window_min > 0)
-      af.long_burn = window_burn(series, live, today, a.long_window_min, b);
+      af.long_burn = alert_window_burn(series, live, today, a.long_window_min, b);
     if (af.short_burn && af.long_burn)
       // The rule's own comparison (error ratio > B·b, strict): a burn at the threshold does not
       // fire, so `firing` and Prometheus never disagree.

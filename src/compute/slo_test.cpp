@@ -152,17 +152,25 @@ TEST_SUITE("compute.slo") {
     CHECK_FALSE(z.attainment);
     CHECK(z.coverage.days_with_data == 0);
 
-    // A zero-traffic day inside otherwise good data is no data for that day.
+    // A zero-traffic day inside otherwise good data is no data for that day's figures; but it
+    // was stored, so the data is current: an idle day does not make the SLO stale.
     DailySeries mixed;
     fill(mixed, "2026-10-04", "2026-10-31", 1000, 1);
     mixed[day("2026-10-31")] = DailyCount{day("2026-10-31"), 0, 0};
     auto m = figures(repo, s, &mixed);
     CHECK(m.coverage.days_with_data == 27);
-    CHECK(*m.data.as_of == "2026-10-30");
-    CHECK(m.data.status == "stale");
-    CHECK(*m.data.age_days == 1);
+    CHECK(*m.data.as_of == "2026-10-31");
+    CHECK(m.data.status == "fresh");
+    CHECK(*m.data.age_days == 0);
     CHECK_FALSE(m.burn_rates["24h"]); // the last whole day had no traffic
     CHECK(*m.burn_rates["3d"] == doctest::Approx(1.0));
+    CHECK_FALSE(m.projected_exhaustion); // no 24h burn to project with
+    // A live answer over the last 24 hours is another window (this morning's traffic): it never
+    // stands in for the whole day.
+    LiveWindows live = {{"24h", {900, 1000}}};
+    auto l = figures(repo, s, &mixed, &live);
+    CHECK_FALSE(l.burn_rates["24h"]);
+    CHECK_FALSE(l.projected_exhaustion);
   }
 
   TEST_CASE("good > total never reaches compute") {
@@ -275,6 +283,20 @@ TEST_SUITE("compute.slo") {
     CHECK(*g.alerts[0].short_burn == doctest::Approx(20.0));
     CHECK(*g.alerts[0].long_burn == doctest::Approx(15.0));
     CHECK(*g.alerts[0].firing);
+
+    // A 3d alert reads its long window as its rule does: the rolling 3 days ending now when the
+    // source answered (burning 2.5x: firing, as Alertmanager sees it), else the closed days (2x).
+    Slo slow = slo("api", "svc", 99.9);
+    slow.alerts = {alert("slow_burn", 2.2, "6h", 360, "3d", 4320)};
+    LiveWindows rolling = {{"6h", {997, 1000}}, {"3d", {9975, 10000}}};
+    auto r = figures(repo, slow, &d, &rolling);
+    CHECK(*r.burn_rates["3d"] == doctest::Approx(2.0)); // the burn rates stay whole days
+    CHECK(*r.alerts[0].long_burn == doctest::Approx(2.5));
+    CHECK(*r.alerts[0].firing);
+    LiveWindows short_only = {{"6h", {997, 1000}}};
+    auto o = figures(repo, slow, &d, &short_only);
+    CHECK(*o.alerts[0].long_burn == doctest::Approx(2.0));
+    CHECK_FALSE(*o.alerts[0].firing);
   }
 
   TEST_CASE("an alert fires on a burn strictly above its threshold, as its rule does") {

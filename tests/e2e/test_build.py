@@ -240,8 +240,9 @@ def test_edge_cases(tmp):
     write(os.path.join(repo, "slos.yaml"), slos)
     # young: data only for the last 2 days of the window, 1 bad in 1000 each day.
     #   A = 1998/2000 = 0.999 → C = 0.001/0.01 = 0.1 → remaining 90 %, coverage 2 of 28 days.
-    # quiet: traffic only on 2026-11-20; zero-traffic days after it are no data, so the 24h burn
-    #   (the last whole day, 2026-11-22) is null and the data is stale, as of 2026-11-20.
+    # quiet: traffic only on 2026-11-20; zero-traffic days after it are no data for the figures,
+    #   so the 24h burn (the last whole day, 2026-11-22) is null; but they were recorded, so the
+    #   data is current (fresh, as of 2026-11-22): an idle day is not a pull that stopped.
     write(os.path.join(repo, "metrics", "data.csv"),
           "slo,date,good,total\nyoung,2026-11-21,999,1000\nyoung,2026-11-22,999,1000\n"
           "quiet,2026-11-20,50,50\nquiet,2026-11-21,0,0\nquiet,2026-11-22,0,0\n")
@@ -256,7 +257,9 @@ def test_edge_cases(tmp):
     q = s["quiet"]
     check(q["burn_rates"]["24h"] is None, "zero traffic on the last day: no 24h burn rate")
     check(close(q["attainment_pct"], 100.0), "quiet attainment over the days with traffic")
-    check(q["data"]["as_of"] == "2026-11-20", f"quiet as_of {q['data']}")
+    check(q["data"]["as_of"] == "2026-11-22" and q["data"]["status"] == "fresh",
+          f"quiet as_of {q['data']}")
+    check(q["projected_exhaustion"] is None, f"quiet: no 24h burn to project with {q}")
 
 
 def test_signoff(tmp):
