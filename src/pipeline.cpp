@@ -977,6 +977,9 @@ std::string stage_metrics(Context& c) {
   Run& run = c.run;
   const RunOptions& o = run.opts;
   auto store = Store::open(o.store ? o.store(store_path(run)) : store_path(run));
+  // Days fetched under another query (or source, or time zone) measured something else: they go
+  // before anything reads the store, offline too, and a pull fetches them again.
+  store->forget_redefined(series_definitions(run.repo));
   std::string counts;
   if (o.metrics == MetricsMode::Build) {
     store->import_csv(run.repo, run.now);

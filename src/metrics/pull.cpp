@@ -1,6 +1,8 @@
 #include "metrics/pull.hpp"
 
 #include "metrics/prometheus.hpp"
+#include "model/digest.hpp"
+#include "model/promql.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -18,6 +20,37 @@ bool PullReport::unreachable_and_nothing_fetched() const {
   for (const auto& s : sources)
     unreachable = unreachable || s.unreachable;
   return unreachable && queries_done > 0 && queries_done == queries_failed;
+}
+
+SeriesDefinitions series_definitions(const Repo& repo) {
+  const auto& sources = repo.config.sources;
+  const std::string first = sources.empty() ? "" : sources.front().name;
+  // Each piece ends with a byte no query or name holds, so no two lists of pieces hash alike.
+  auto digest = [&](std::initializer_list<std::string_view> pieces) {
+    Fnv1a hash;
+    for (std::string_view piece : pieces) {
+      hash.add(piece);
+      hash.add(std::string_view("\x1F", 1));
+    }
+    return hash.hex();
+  };
+  SeriesDefinitions defs;
+  for (const auto& slo : repo.slos) {
+    const auto [sli, query] = slo_query(repo, slo);
+    std::string& d = defs.slos[slo.meta.id];
+    if (!sli || !query) continue; // nothing is fetched for it: "" (a removed query counts)
+    const std::string& service = slo.service.id;
+    d = digest({"slo/1", query->source.empty() ? first : query->source,
+                render_service_template(query->good, service),
+                render_service_template(query->total, service), repo.config.timezone});
+  }
+  for (const auto& svc : repo.services)
+    for (const auto& [signal, expr] : repo.config.golden_signals)
+      defs.golden[{svc.meta.id, signal}] =
+          expr.empty() ? ""
+                       : digest({"golden/1", first, render_service_template(expr, svc.meta.id),
+                                 repo.config.timezone});
+  return defs;
 }
 
 std::map<std::string, double> live_windows_of(const Slo& slo) {
@@ -525,6 +558,10 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
   const std::string failed = pair_failure(g.failure.empty() ? good.error : g.failure,
                                           t.failure.empty() ? total.error : t.failure);
   if (!failed.empty()) {
+    // One side failed: the other's answer has no pair, so none of it can be stored either. Both
+    // count as failed, so a pull that stored nothing never reports that it fetched something.
+    count_failed(plan, seg.good, failed);
+    count_failed(plan, seg.total, failed);
     slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not fetched: " + failed,
               g.of_query, t.of_query);
     return;

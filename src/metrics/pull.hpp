@@ -89,6 +89,12 @@ struct PullReport {
 PullReport pull_metrics(const Repo& repo, Store& store, const PullOptions& opts, std::int64_t now,
                         HttpClient& http);
 
+// The definitions of the series a pull fetches (SeriesDefinitions): for each SLO, a digest of
+// the source its SLI's query names, its good and total queries with {{service}} filled in and
+// nines.yaml's time zone (which cuts the days); "" for an SLO nothing is fetched for. For each
+// service and golden signal, the same of the signal's query.
+SeriesDefinitions series_definitions(const Repo& repo);
+
 // The windows an SLO needs live at now: 1h, 6h, 24h, 3d and each alert's short and long window,
 // as label → minutes (labels as written; the compute stage matches them by duration).
 std::map<std::string, double> live_windows_of(const Slo& slo);

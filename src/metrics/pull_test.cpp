@@ -115,6 +115,36 @@ bool has(const std::string& hay, const std::string& needle) {
 
 } // namespace
 
+TEST_CASE("pull: a series' definition changes with its query, source or time zone only") {
+  Repo r = make_repo();
+  r.config.golden_signals["traffic"] = R"(sum(rate(req{service="{{service}}"}[5m])))";
+  const SeriesDefinitions base = series_definitions(r);
+  REQUIRE(base.slos.count("pay") == 1);
+  CHECK(!base.slos.at("pay").empty());
+  CHECK(base.golden.count({"pay-api", "traffic"}) == 1);
+  CHECK(series_definitions(r).slos == base.slos); // deterministic
+  // Unrelated edits leave it: the URL (the same server moved), the target, a description.
+  r.config.sources[0].url = "http://prom.internal:9090/";
+  r.slos[0].target = 99.5;
+  CHECK(series_definitions(r).slos == base.slos);
+  CHECK(series_definitions(r).golden == base.golden);
+  // The good query, the time zone, the source: each is another definition.
+  Repo q = r;
+  q.slis[0].query->good = R"(good_total{service="{{service}}",code="200"})";
+  CHECK(series_definitions(q).slos.at("pay") != base.slos.at("pay"));
+  Repo z = r;
+  z.config.timezone = "Europe/Berlin";
+  CHECK(series_definitions(z).slos.at("pay") != base.slos.at("pay"));
+  CHECK(series_definitions(z).golden != base.golden);
+  Repo s = r;
+  s.slis[0].query->source = "other";
+  CHECK(series_definitions(s).slos.at("pay") != base.slos.at("pay"));
+  // No query: nothing is fetched for it, "" (so a removed query drops the days it fetched).
+  Repo n = r;
+  n.slis[0].query.reset();
+  CHECK(series_definitions(n).slos.at("pay").empty());
+}
+
 TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
@@ -483,7 +513,8 @@ TEST_CASE("pull: a series with two different values at one time fails that query
     PullReport r = pull_metrics(repo, *store, o, k_now, prom);
     if (conflicting) {
       CHECK(store->daily_series("pay").empty());
-      CHECK(r.queries_failed == 1);
+      // The good query, and with it the total: an answer without its pair stores nothing.
+      CHECK(r.queries_failed == 2);
       REQUIRE(r.errors.size() == 1);
       CHECK(has(r.errors[0].message,
                 "daily counts for 2026-10-04 … 2026-10-31 (28 days) not fetched: good query: "
@@ -595,7 +626,8 @@ TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the t
   CHECK(store->daily_series("pay").empty());
   CHECK(store->daily_series("pay-2").empty());
   CHECK(r.days_stored == 0);
-  CHECK(r.queries_failed == 2);
+  // Each SLO's total failed, and with it its good: an answer without its pair stores nothing.
+  CHECK(r.queries_failed == 4);
   REQUIRE(r.errors.size() == 2);
   CHECK(r.errors[0].message ==
         "SLO 'pay', source 'prom' (http://127.0.0.1:9): daily counts for 2026-10-04 … 2026-10-31 "
@@ -607,6 +639,13 @@ TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the t
   }
   // The live windows did not fail: they are there.
   CHECK(r.live["pay"].size() == 4);
+  // `metrics pull` (closed days only) stored nothing: every query counts as failed, so it exits 3
+  // and never says that what was fetched is stored.
+  PullOptions days_only;
+  days_only.live = false;
+  const PullReport pulled = pull_metrics(repo, *store, days_only, k_now, prom);
+  CHECK(pulled.queries_done == 4);
+  CHECK(pulled.nothing_fetched());
   CHECK_FALSE(store->last_success("prometheus:prom", "pull"));
   // Nothing from the failed fetch is in the store: no counts, and no line of its error text.
   store.reset();
@@ -883,7 +922,7 @@ TEST_CASE("pull: a number out of range (1e999) fails that query only, nothing ab
   REQUIRE(r.errors.size() == 1);
   CHECK(has(r.errors[0].message, "good query: the response holds a number out of range"));
   CHECK(r.live["pay"].size() == 4); // the other queries went on
-  CHECK(r.queries_failed == 1);
+  CHECK(r.queries_failed == 2);     // the good query and its total, which has no pair
   CHECK_FALSE(r.nothing_fetched());
 }
 

@@ -76,6 +76,10 @@ const std::vector<std::string>& schema_migrations() {
       // v5: the same for golden-signal days: one fetched before it had settled is shown, and
       // fetched again until a pull finds it settled. Rows of earlier versions were final.
       "ALTER TABLE golden ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;",
+      // v6: the definition (a digest of source, queries and time zone) each fetched series was
+      // fetched under, so a changed query drops the days the old one measured
+      // (forget_redefined). Keys: "slo:<id>" and "golden:<service>\n<signal>".
+      "CREATE TABLE series_def (key TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID;",
   };
   return migrations;
 }
@@ -251,6 +255,19 @@ double stored_number(int type, double value) {
 
 double stored_number(const SQLite::Column& column) {
   return stored_number(column.getType(), column.getDouble());
+}
+
+// A daily count as read back: stored_number(), and NaN past 2^53 too, the limit every fetched and
+// recorded count is held to. Such a count (a store edited by hand, or written by another tool)
+// can no longer be summed exactly: 1e300 good of 1e300 would hide the window's bad events and
+// read 100%, so the day is no data instead.
+double stored_count(int type, double value) {
+  const double v = stored_number(type, value);
+  return v > k_max_count ? std::numeric_limits<double>::quiet_NaN() : v;
+}
+
+double stored_count(const SQLite::Column& column) {
+  return stored_count(column.getType(), column.getDouble());
 }
 
 // A day is an integer; a row whose day is anything else names no day and is skipped.
@@ -513,6 +530,10 @@ public:
   double number(int column) const {
     return stored_number(sqlite3_column_type(m_stmt, column),
                          sqlite3_column_double(m_stmt, column));
+  }
+  // A daily count column (see stored_count()).
+  double count(int column) const {
+    return stored_count(sqlite3_column_type(m_stmt, column), sqlite3_column_double(m_stmt, column));
   }
   bool is_integer(int column) const {
     return sqlite3_column_type(m_stmt, column) == SQLITE_INTEGER;
@@ -1009,9 +1030,9 @@ std::map<std::string, DailySeries> Store::daily_series() const {
         if (fetched <= best_fetched) {
           continue;
         }
-        series->rbegin()->second = DailyCount{day, q.number(3), q.number(4)};
+        series->rbegin()->second = DailyCount{day, q.count(3), q.count(4)};
       } else {
-        series->emplace_hint(series->end(), day, DailyCount{day, q.number(3), q.number(4)});
+        series->emplace_hint(series->end(), day, DailyCount{day, q.count(3), q.count(4)});
       }
       best_fetched = fetched;
     }
@@ -1032,7 +1053,7 @@ DailySeries Store::daily_series(const std::string& slo) const {
       if (!stored_day(q.getColumn(0))) {
         continue;
       }
-      result[day] = DailyCount{day, stored_number(q.getColumn(1)), stored_number(q.getColumn(2))};
+      result[day] = DailyCount{day, stored_count(q.getColumn(1)), stored_count(q.getColumn(2))};
     }
   } catch (const SQLite::Exception& e) {
     fail("reading daily counts", e);
@@ -1181,6 +1202,68 @@ std::set<std::int64_t> Store::golden_provisional_days(const std::string& service
     fail("reading provisional golden-signal days", e);
   }
   return result;
+}
+
+ForgottenSeries Store::forget_redefined(const SeriesDefinitions& defs) {
+  ForgottenSeries forgotten;
+  try {
+    std::map<std::string, std::string> recorded;
+    {
+      SQLite::Statement q(*m_db, "SELECT key, digest FROM series_def");
+      while (q.executeStep())
+        recorded.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    // Nothing changed (every build after the first): no write, and no transaction.
+    bool same = recorded.size() == defs.slos.size() + defs.golden.size();
+    for (const auto& [slo, digest] : defs.slos) {
+      if (!same) break;
+      auto it = recorded.find("slo:" + slo);
+      same = it != recorded.end() && it->second == digest;
+    }
+    for (const auto& [key, digest] : defs.golden) {
+      if (!same) break;
+      auto it = recorded.find("golden:" + key.first + "\n" + key.second);
+      same = it != recorded.end() && it->second == digest;
+    }
+    if (same) return forgotten;
+
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement drop_daily(*m_db,
+                                 "DELETE FROM daily WHERE slo = ?1 AND source NOT LIKE 'csv:%'");
+    SQLite::Statement drop_golden(*m_db, "DELETE FROM golden WHERE service = ?1 AND signal = ?2 "
+                                         "AND source NOT LIKE 'csv:%'");
+    SQLite::Statement record(*m_db, "INSERT OR REPLACE INTO series_def (key, digest) "
+                                    "VALUES (?1, ?2)");
+    // Whether `key` was fetched under another definition; records `digest` for it either way.
+    auto changed = [&](const std::string& key, const std::string& digest) {
+      auto it = recorded.find(key);
+      const bool differs = it != recorded.end() && it->second != digest;
+      if (it == recorded.end() || differs) {
+        record.bind(1, key);
+        record.bind(2, digest);
+        record.exec();
+        record.reset();
+      }
+      return differs;
+    };
+    for (const auto& [slo, digest] : defs.slos) {
+      if (!changed("slo:" + slo, digest)) continue;
+      drop_daily.bind(1, slo);
+      if (drop_daily.exec() > 0) forgotten.slos.push_back(slo);
+      drop_daily.reset();
+    }
+    for (const auto& [key, digest] : defs.golden) {
+      if (!changed("golden:" + key.first + "\n" + key.second, digest)) continue;
+      drop_golden.bind(1, key.first);
+      drop_golden.bind(2, key.second);
+      if (drop_golden.exec() > 0) forgotten.golden.push_back(key);
+      drop_golden.reset();
+    }
+    transaction.commit();
+  } catch (const SQLite::Exception& e) {
+    fail("recording the series' definitions", e);
+  }
+  return forgotten;
 }
 
 void Store::log_fetch(const std::string& source, const std::string& query_key,

@@ -78,6 +78,21 @@ struct ImportSummary {
 // sum of 400 days of such counts stays finite and exact enough.
 inline constexpr double k_max_count = 9007199254740992.0;
 
+// What the fetched values of each series mean, as digests (series_definitions() in pull.hpp): per
+// SLO id, and per (service, golden signal). The store keeps values, not the queries that made
+// them; these tell a series whose query (or source, or time zone) changed since it was fetched.
+struct SeriesDefinitions {
+  std::map<std::string, std::string> slos;
+  std::map<std::pair<std::string, std::string>, std::string> golden;
+};
+
+// The series forget_redefined() dropped fetched days of.
+struct ForgottenSeries {
+  std::vector<std::string> slos;
+  std::vector<std::pair<std::string, std::string>> golden;
+  bool empty() const { return slos.empty() && golden.empty(); }
+};
+
 // Which CSV sources a batch of import_csv() speaks for.
 enum class CsvScope {
   Folder, // every file of metrics/: a "csv:" source missing from the batch is a file that is gone
@@ -159,6 +174,13 @@ public:
   // The days of golden_series(service, signal) whose winner is a provisional row.
   std::set<std::int64_t> golden_provisional_days(const std::string& service,
                                                  const std::string& signal) const;
+
+  // Compares `defs` with the definitions recorded for the fetched rows and records `defs`. A
+  // series whose definition changed measured something else: its fetched days (every source but
+  // "csv:" ones, which were recorded, not queried) are deleted, so they are fetched again under
+  // the new definition and never mixed with it. A series with no recorded definition (a store
+  // from before definitions were kept, or a new series) keeps its rows. One transaction.
+  ForgottenSeries forget_redefined(const SeriesDefinitions& defs);
 
   // Every fetch attempt, for the freshness and age of stale figures.
   void log_fetch(const std::string& source, const std::string& query_key, std::int64_t fetched_at,

@@ -253,7 +253,7 @@ TEST_CASE("store: a cache without application_id but with exactly nines' tables 
     // As the first migration leaves it, without the mark.
     Store::open(path)->put_daily("prometheus:prom", {{"s", 3, 9, 10}}, 5);
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("DROP TABLE csv_file; DROP INDEX daily_by_source; "
+    db.exec("DROP TABLE series_def; DROP TABLE csv_file; DROP INDEX daily_by_source; "
             "ALTER TABLE daily DROP COLUMN provisional; "
             "ALTER TABLE golden DROP COLUMN provisional; PRAGMA user_version = 1; "
             "PRAGMA application_id = 0");
@@ -283,8 +283,9 @@ TEST_CASE("store: a count or value that is not a number in the file is never rea
   const auto path = dir.path() / "cache.db";
   {
     auto store = Store::open(path);
-    store->put_daily("csv:metrics/a.csv",
-                     {{"s", 10, 990, 1000}, {"s", 11, 995, 1000}, {"s", 12, 1, 2}}, 5);
+    store->put_daily(
+        "csv:metrics/a.csv",
+        {{"s", 10, 990, 1000}, {"s", 11, 995, 1000}, {"s", 12, 1, 2}, {"s", 13, 9, 10}}, 5);
     store->put_golden("prometheus:prom", {{"api", "traffic", 10, 4}, {"api", "traffic", 11, 5}}, 5);
   }
   {
@@ -292,12 +293,16 @@ TEST_CASE("store: a count or value that is not a number in the file is never rea
     db.exec("UPDATE daily SET good = 'abc' WHERE day = 10");
     db.exec("UPDATE daily SET total = x'00' WHERE day = 11");
     db.exec("UPDATE daily SET day = 'x' WHERE day = 12");
+    // Past 2^53 a count cannot be summed exactly: 1e300 of 1e300 would hide every bad event.
+    db.exec("UPDATE daily SET good = 1e300, total = 1e300 WHERE day = 13");
     db.exec("UPDATE golden SET value = 'abc' WHERE day = 10");
     db.exec("UPDATE golden SET value = -3 WHERE day = 11");
   }
   auto store = Store::open(path);
   for (const auto& series : {store->daily_series("s"), store->daily_series().at("s")}) {
-    REQUIRE(series.size() == 2);
+    REQUIRE(series.size() == 3);
+    CHECK(std::isnan(series.at(13).good));
+    CHECK(std::isnan(series.at(13).total));
     CHECK(std::isnan(series.at(10).good));
     CHECK(series.at(10).total == 1000);
     CHECK(series.at(11).good == 995);
@@ -821,7 +826,7 @@ TEST_CASE("store: a cache of schema version 3 is upgraded in place, its rows kep
             "PRAGMA user_version = 3; PRAGMA application_id = 1313427013;");
   }
   auto store = Store::open(path);
-  CHECK(store->schema_version() == 5);
+  CHECK(store->schema_version() == 6);
   CHECK(store->schema_version() == Store::latest_schema_version());
   const auto all = store->daily_series();
   REQUIRE(all.size() == 2);
@@ -933,6 +938,37 @@ TEST_CASE("store: a provisional golden-signal day is shown, marked, and cleared 
   store->put_golden("prometheus:prom", {{"api", "traffic", 11, 99}}, 200);
   CHECK(store->golden_series("api", "traffic").at(11) == 99);
   CHECK(store->golden_provisional_days("api", "traffic").empty());
+}
+
+TEST_CASE("store: a series fetched under another definition loses its fetched days") {
+  auto store = Store::open_memory();
+  store->put_daily("prometheus:prom", {{"a", 10, 9, 10}, {"b", 10, 8, 10}}, 5);
+  store->put_daily("csv:metrics/a.csv", {{"a", 11, 7, 10}}, 5);
+  store->put_golden("prometheus:prom", {{"api", "traffic", 10, 4}}, 5);
+  SeriesDefinitions defs;
+  defs.slos = {{"a", "d1"}, {"b", "d1"}};
+  defs.golden = {{{"api", "traffic"}, "g1"}};
+  // First seen (a store from before definitions were kept): adopted, every row kept.
+  CHECK(store->forget_redefined(defs).empty());
+  CHECK(store->daily_series("a").size() == 2);
+  // Unchanged: nothing happens.
+  CHECK(store->forget_redefined(defs).empty());
+  // a's query changed: its fetched day goes, its recorded (CSV) day stays; b keeps its days.
+  defs.slos["a"] = "d2";
+  defs.golden[{"api", "traffic"}] = "g2";
+  const auto forgotten = store->forget_redefined(defs);
+  CHECK(forgotten.slos == std::vector<std::string>{"a"});
+  CHECK(forgotten.golden.size() == 1);
+  const auto a = store->daily_series("a");
+  REQUIRE(a.size() == 1);
+  CHECK(a.count(11) == 1);
+  CHECK(store->daily_series("b").size() == 1);
+  CHECK(store->golden_series("api", "traffic").empty());
+  CHECK(store->days_present("a", "prometheus:prom").empty());
+  // The new definition is recorded: fetched again under it, the days stay.
+  store->put_daily("prometheus:prom", {{"a", 10, 10, 10}}, 6);
+  CHECK(store->forget_redefined(defs).empty());
+  CHECK(store->daily_series("a").size() == 2);
 }
 
 TEST_CASE("store: the fetch log answers the last successful fetch") {

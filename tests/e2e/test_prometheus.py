@@ -190,8 +190,7 @@ metrics:
         write(os.path.join(root, "services", svc + ".yaml"),
               f"service:\n  name: {svc}\n  tier: critical\n  type: api\n  owner_team: payments\n")
     for name, (good, total) in slis.items():
-        write(os.path.join(root, "slis", name + ".yaml"),
-              f"sli:\n  name: {name}\n  query:\n    good: '{good}'\n    total: '{total}'\n")
+        write_sli(root, name, good, total)
     names = list(slis)
     write(os.path.join(root, "slos", "pay.yaml"), f"""slo:
   id: pay-availability
@@ -218,9 +217,13 @@ metrics:
   target: 99.5
   window: 28d
 """)
-    for alert in ("PayFastBurn", "PaySlowBurn"):
+    # cart-availability has no burn_rate_alerts: it pages with the Workbook's defaults, which
+    # need runbooks as its own alerts would.
+    for alert, service in (("PayFastBurn", "pay-api"), ("PaySlowBurn", "pay-api"),
+                           ("fast_burn", "cart-api"), ("medium_burn", "cart-api"),
+                           ("slow_burn", "cart-api")):
         write(os.path.join(root, "runbooks", alert + ".yaml"),
-              f"runbook:\n  title: {alert}\n  alert_name: {alert}\n  service: pay-api\n"
+              f"runbook:\n  title: {alert}\n  alert_name: {alert}\n  service: {service}\n"
               f"  last_updated: 2026-10-20\n  owner: payments\n")
 
 
@@ -401,6 +404,58 @@ def test_url_with_query(tmp, url):
     check(len(slos) == 2, f"url query: two SLOs ({list(slos)})")
     for s in slos.values():
         check(s["data"]["status"] == "fresh", f"url query: {s['id']} is fresh: {s['data']}")
+
+
+def write_sli(root, name, good, total):
+    write(os.path.join(root, "slis", name + ".yaml"),
+          f"sli:\n  name: {name}\n  query:\n    good: '{good}'\n    total: '{total}'\n")
+
+
+def test_query_changed(tmp, url):
+    """An SLI whose query changes after its days were stored: the days the old query measured are
+    dropped and fetched again, never mixed with the new query's; the figures are those of a fresh
+    build with the new query. Offline, the dropped days are missing, never the old figures."""
+    repo = os.path.join(tmp, "requery")
+    make_repo(repo, url, {"pay-success": COUNTER_SLI, "cart-success": WINDOW_SLI}, golden=False)
+    code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, "requery-1"), "--now", NOW)
+    check(code == 0, f"requery: first build ({code}): {stderr[-800:]}")
+    before = slos_json(os.path.join(tmp, "requery-1"))["pay-availability"]
+    check(before["attainment_pct"] < 100, f"requery: pay has errors at first: {before}")
+
+    # Every request counts as good now: the same days, another definition.
+    every = ('http_requests_total{service="{{service}}"}', COUNTER_SLI[1])
+    write_sli(repo, "pay-success", *every)
+    code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, "requery-2"), "--now", NOW)
+    check(code == 0, f"requery: build after the edit ({code}): {stderr[-800:]}")
+    after = slos_json(os.path.join(tmp, "requery-2"))
+    pay = after["pay-availability"]
+    check(pay["attainment_pct"] == 100 and pay["data"]["status"] == "fresh",
+          f"requery: pay is measured by the new query alone: {pay}")
+    rows = [r for r in store_rows(repo) if r[0] == "pay-availability"]
+    check(len(rows) == 28 and all(r[3] == r[4] for r in rows),
+          f"requery: every stored day of pay is the new query's: {rows[:3]}")
+
+    fresh = os.path.join(tmp, "requery-fresh")
+    make_repo(fresh, url, {"pay-success": every, "cart-success": WINDOW_SLI}, golden=False)
+    code, _, stderr, _ = nines("build", fresh, "-o", os.path.join(tmp, "requery-3"), "--now", NOW)
+    want = slos_json(os.path.join(tmp, "requery-3"))
+    for slo in ("pay-availability", "cart-availability"):
+        for field in ("attainment_pct", "budget_consumed_pct", "state", "data"):
+            check(after[slo][field] == want[slo][field],
+                  f"requery: {slo} {field} as a fresh build's: {after[slo][field]} / "
+                  f"{want[slo][field]}")
+
+    # Back to the first query, offline: its days were dropped and nothing is fetched, so pay has
+    # no data; never the figures the store held before the first edit.
+    write_sli(repo, "pay-success", *COUNTER_SLI)
+    code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, "requery-4"), "--offline",
+                               "--now", NOW)
+    pay = slos_json(os.path.join(tmp, "requery-4"))["pay-availability"]
+    check(code == 0 and pay["attainment_pct"] is None and pay["data"]["status"] == "missing",
+          f"requery: offline after another edit, pay is missing ({code}): {pay}")
+    cart = slos_json(os.path.join(tmp, "requery-4"))["cart-availability"]
+    check(cart["attainment_pct"] == want["cart-availability"]["attainment_pct"],
+          f"requery: cart's query did not change and keeps its days: {cart}")
 
 
 def daily_rows_with_mark(root):
@@ -925,6 +980,7 @@ def main():
                 proc, url = start_prometheus(tmp, os.path.join(tmp, "tsdb"))
                 test_real_prometheus(tmp, url)
                 test_url_with_query(tmp, url)
+                test_query_changed(tmp, url)
                 test_provisional(tmp, url)
                 test_golden_provisional(tmp, url)
             except Exception as e:
