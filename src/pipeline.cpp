@@ -264,6 +264,25 @@ void read_config(Context& c) {
       }
     }
   }
+  // The store inside the site's folder would be published with it (its fetch log and every
+  // count), and a first build would write it there before the writer refuses a folder nines did
+  // not write. Checked against the folder this run writes, or the default one for `check`.
+  {
+    const fs::path site = fs::absolute(output_dir(run)).lexically_normal();
+    const fs::path store = fs::absolute(store_path(run)).lexically_normal();
+    const fs::path rel = store.lexically_relative(site);
+    if (!rel.empty() && *rel.begin() != "..") {
+      fs::path shown = site.lexically_relative(fs::absolute(run.opts.dir).lexically_normal());
+      if (shown.empty() || *shown.begin() == "..") shown = site;
+      const Loc& at = run.repo.config.cache_loc.line > 0 ? run.repo.config.cache_loc
+                                                         : run.repo.config.output_loc;
+      run.diags.error("nines.yaml", at, "schema",
+                      "metrics.cache '" + run.repo.config.cache_path +
+                          "' is inside the output folder '" + shown.generic_string() +
+                          "', which is published with the store in it",
+                      "keep the store outside the site, e.g. cache: .nines/cache.db");
+    }
+  }
   c.load.max_file_bytes = run.repo.config.max_file_bytes;
   c.load.yaml.max_nodes = run.repo.config.max_yaml_nodes;
   c.load.include = run.repo.config.include;

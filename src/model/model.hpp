@@ -498,6 +498,7 @@ struct Config {
   int stale_after_days = 90;
   std::map<std::string, Team> teams;
   std::string cache_path = ".nines/cache.db";
+  Loc cache_loc; // metrics.cache, when written
   std::vector<MetricsSource> sources;
   std::map<std::string, std::string> golden_signals;
   Loc golden_signals_loc;                        // metrics.golden_signals

@@ -614,6 +614,7 @@ void decode_config(const Node& root, Config& cfg) {
   }
   const Node& m = at(root, "metrics");
   if (std::string c = str(m, "cache"); !c.empty()) cfg.cache_path = c;
+  cfg.cache_loc = at(m, "cache").loc;
   for (const auto& s : at(m, "sources").items) {
     MetricsSource src;
     src.name = str(s, "name");
