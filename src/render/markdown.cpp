@@ -370,6 +370,12 @@ std::optional<std::string> without_huge_tables(std::string_view md) {
 // small paragraphs, not one large).
 constexpr std::size_t k_max_emphasis_links = 4'000'000;
 
+// The same parser's bracket stack is quadratic in a paragraph's image openers (`![`) times its
+// `]`: each link it closes walks back over every `![` still open to deactivate link openers, so
+// `![[]()` repeated 100,000 times (600 KB) took 128 s. Past the same product, the `!` of each `![`
+// in that paragraph is written as the look-alike U+01C3 `ǃ`: the brackets then read as a link or
+// as text, never as an image, and cost nothing.
+
 bool is_word_byte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          static_cast<unsigned char>(c) >= 0x80;
@@ -383,10 +389,12 @@ bool flanking_underscore(std::string_view text, std::size_t i) {
 }
 
 // Calls `each(i)` for every emphasis delimiter (`*`, `~`, word-boundary `_`) of `text` outside
-// code spans and link destinations, and returns the number of `]`, each of which may close a link
-// (inline `](`, reference `][` or shortcut `]`): an approximation of what cmark reads, good
-// enough for a guard against cost, never for rendering.
-template <typename Each> std::size_t scan_inlines(std::string_view text, Each&& each) {
+// code spans and link destinations, and `image(i)` for the `!` of every image opener `![`, and
+// returns the number of `]`, each of which may close a link (inline `](`, reference `][` or
+// shortcut `]`): an approximation of what cmark reads, good enough for a guard against cost,
+// never for rendering.
+template <typename Each, typename Image>
+std::size_t scan_inlines(std::string_view text, Each&& each, Image&& image) {
   std::size_t links = 0;
   bool code = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -404,6 +412,8 @@ template <typename Each> std::size_t scan_inlines(std::string_view text, Each&& 
       }
     } else if (c == '*' || c == '~' || (c == '_' && flanking_underscore(text, i))) {
       each(i);
+    } else if (c == '!' && i + 1 < text.size() && text[i + 1] == '[') {
+      image(i);
     }
   }
   return links;
@@ -437,12 +447,12 @@ bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t\r>") == std::string_view::npos;
 }
 
-std::optional<std::string> without_costly_emphasis(std::string_view md) {
+std::optional<std::string> without_costly_inlines(std::string_view md) {
   // Cheap first: a body that cannot reach the limit as a whole is left alone.
-  const auto stars = static_cast<std::size_t>(std::count(md.begin(), md.end(), '*') +
-                                              std::count(md.begin(), md.end(), '_') +
-                                              std::count(md.begin(), md.end(), '~'));
-  if (stars == 0 || md.size() < 4096) return std::nullopt;
+  const auto marks = static_cast<std::size_t>(
+      std::count(md.begin(), md.end(), '*') + std::count(md.begin(), md.end(), '_') +
+      std::count(md.begin(), md.end(), '~') + std::count(md.begin(), md.end(), '!'));
+  if (marks == 0 || md.size() < 4096) return std::nullopt;
   std::optional<std::string> out;
   std::size_t copied = 0;
   FenceTracker fences;
@@ -451,19 +461,31 @@ std::optional<std::string> without_costly_emphasis(std::string_view md) {
   auto close_block = [&]() {
     if (block_at == std::string_view::npos) return;
     const std::string_view text = md.substr(block_at, block_end - block_at);
-    std::size_t delimiters = 0;
-    const std::size_t links = scan_inlines(text, [&](std::size_t) { ++delimiters; });
-    if (links > 0 && delimiters > k_max_emphasis_links / links) {
+    std::size_t delimiters = 0, images = 0;
+    const std::size_t links = scan_inlines(
+        text, [&](std::size_t) { ++delimiters; }, [&](std::size_t) { ++images; });
+    const bool tame_emphasis = links > 0 && delimiters > k_max_emphasis_links / links;
+    const bool tame_images = links > 0 && images > k_max_emphasis_links / links;
+    if (tame_emphasis || tame_images) {
       if (!out) out.emplace();
       out->append(md.substr(copied, block_at - copied));
       std::size_t from = 0;
-      scan_inlines(text, [&](std::size_t i) {
+      auto replace = [&](std::size_t i, const char* with) {
         out->append(text.substr(from, i - from));
-        out->append(text[i] == '*'   ? "\xE2\x88\x97"   // U+2217
-                    : text[i] == '~' ? "\xE2\x88\xBC"   // U+223C
-                                     : "\xEF\xBC\xBF"); // U+FF3F
+        out->append(with);
         from = i + 1;
-      });
+      };
+      scan_inlines(
+          text,
+          [&](std::size_t i) {
+            if (tame_emphasis)
+              replace(i, text[i] == '*'   ? "\xE2\x88\x97"   // U+2217
+                         : text[i] == '~' ? "\xE2\x88\xBC"   // U+223C
+                                          : "\xEF\xBC\xBF"); // U+FF3F
+          },
+          [&](std::size_t i) {
+            if (tame_images) replace(i, "\xC7\x83"); // U+01C3
+          });
       out->append(text.substr(from));
       copied = block_end;
     }
@@ -616,7 +638,7 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   }
   // The guards against cmark-gfm's quadratic costs, in turn; most bodies pass both untouched.
   std::optional<std::string> tamed = without_huge_tables(md);
-  if (auto calmer = without_costly_emphasis(tamed ? std::string_view(*tamed) : md))
+  if (auto calmer = without_costly_inlines(tamed ? std::string_view(*tamed) : md))
     tamed = std::move(calmer);
   if (tamed)
     cmark_parser_feed(parser, tamed->data(), tamed->size());
