@@ -18,6 +18,9 @@ struct IdSet {
   std::set<std::string> ids;
   std::vector<std::string> list;
   const std::set<std::string>* failed = nullptr; // ids of documents that did not validate
+  // This kind's documents that did not validate: still what a misspelt reference most likely
+  // meant, so they are suggested too ("did you mean" must not vanish when the target has errors).
+  std::vector<std::string> failed_list;
   bool judged = true; // false while a folder could not be read: any id may be in it
 
   void add(const std::string& id) {
@@ -89,8 +92,10 @@ void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& dia
            const std::string& hint = {}, const std::string& more = {}) {
   if (r.empty() || set.has(r.id) || !set.judged) return;
   if (set.failed && set.failed->count(r.id)) return; // its own error says enough
+  std::vector<std::string> candidates = set.list;
+  candidates.insert(candidates.end(), set.failed_list.begin(), set.failed_list.end());
   diags.error(file, r.loc, "unknown-reference",
-              "unknown " + set.what + " '" + r.id + "'" + more + did_you_mean(r.id, set.list),
+              "unknown " + set.what + " '" + r.id + "'" + more + did_you_mean(r.id, candidates),
               hint);
 }
 
@@ -186,6 +191,8 @@ void link_references(const Repo& repo, DiagBag& diags) {
     collect(repo.*row.docs, std::string(row.label), ids[row.name], diags);
     ids[row.name].failed = &repo.failed_ids;
     ids[row.name].judged = judged;
+    for (const auto& meta : repo.failed_docs)
+      if (meta.kind == row.name) ids[row.name].failed_list.push_back(meta.id);
   });
   const IdSet& services = ids["service"];
   const IdSet& slis = ids["sli"];
