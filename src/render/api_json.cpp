@@ -11,15 +11,6 @@
 namespace nines {
 namespace {
 
-// JSON null for a missing figure: never 0, never 100%.
-template <typename T> OrderedJson opt(const std::optional<T>& v) {
-  return v ? OrderedJson(*v) : OrderedJson(nullptr);
-}
-
-OrderedJson opt_pct(const std::optional<double>& fraction) {
-  return fraction ? OrderedJson(*pct(fraction)) : OrderedJson(nullptr);
-}
-
 OrderedJson strings(const std::vector<std::string>& v) {
   OrderedJson a = json_array(v.size());
   for (const auto& s : v)
@@ -121,7 +112,7 @@ OrderedJson alert_policies_json(const std::vector<AlertPolicySpec>& policies) {
                                .add("severity", c.severity)
                                .add("kind", c.kind)
                                .add("op", c.op)
-                               .add("threshold", opt(c.threshold))
+                               .add("threshold", json_or_null(c.threshold))
                                .add("lookback_window", c.lookback_window)
                                .add("alert_after", c.alert_after)
                                .take());
@@ -161,7 +152,7 @@ OrderedJson slo_json(const SloFigures& f, const BudgetWeek* week) {
   JsonObject burn(4);
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
     auto it = f.burn_rates.find(w);
-    burn.add(w, it == f.burn_rates.end() ? OrderedJson(nullptr) : opt(it->second));
+    burn.add(w, it == f.burn_rates.end() ? OrderedJson(nullptr) : json_or_null(it->second));
   }
   OrderedJson alerts = json_array(f.alerts.size());
   for (const auto& a : f.alerts) {
@@ -172,11 +163,11 @@ OrderedJson slo_json(const SloFigures& f, const BudgetWeek* week) {
                          .add("short_window", a.short_window)
                          .add("long_window", a.long_window)
                          .add("budget_consumed_when_fires_pct", *pct(a.budget_consumed_when_fires))
-                         .add("time_to_exhaust_hours", opt(a.time_to_exhaust_hours))
-                         .add("time_to_exhaust_days", opt(a.time_to_exhaust_days))
-                         .add("short_burn", opt(a.short_burn))
-                         .add("long_burn", opt(a.long_burn))
-                         .add("firing", opt(a.firing))
+                         .add("time_to_exhaust_hours", json_or_null(a.time_to_exhaust_hours))
+                         .add("time_to_exhaust_days", json_or_null(a.time_to_exhaust_days))
+                         .add("short_burn", json_or_null(a.short_burn))
+                         .add("long_burn", json_or_null(a.long_burn))
+                         .add("firing", json_or_null(a.firing))
                          .add("generated", a.generated)
                          .take());
   }
@@ -187,28 +178,28 @@ OrderedJson slo_json(const SloFigures& f, const BudgetWeek* week) {
   j.add("sli", f.sli);
   j.add("target", f.target);
   j.add("window_days", std::llround(f.window_days)); // whole days: 28, not 28.0
-  j.add("attainment_pct", opt_pct(f.attainment));
-  j.add("budget_consumed_pct", opt_pct(f.consumed));
-  j.add("budget_remaining_pct", opt_pct(f.remaining));
+  j.add("attainment_pct", json_pct_or_null(f.attainment));
+  j.add("budget_consumed_pct", json_pct_or_null(f.consumed));
+  j.add("budget_remaining_pct", json_pct_or_null(f.remaining));
   j.add("state", f.state.name());
   j.add("burn_rates", burn.take());
-  j.add("projected_exhaustion", opt(f.projected_exhaustion));
+  j.add("projected_exhaustion", json_or_null(f.projected_exhaustion));
   j.add("data", JsonObject(5)
                     .add("status", f.data.status)
-                    .add("as_of", opt(f.data.as_of))
-                    .add("age_days", opt(f.data.age_days))
+                    .add("as_of", json_or_null(f.data.as_of))
+                    .add("age_days", json_or_null(f.data.age_days))
                     .add("provisional", f.data.provisional)
                     .add("live_missing", strings(f.data.live_missing))
                     .take());
   // Then everything else a page or a script may want.
   j.add("name", f.name);
-  j.add("sla", opt(f.sla));
+  j.add("sla", json_or_null(f.sla));
   j.add("allowed_bad_minutes", f.allowed_bad_minutes);
-  j.add("bad_minutes", opt(f.bad_minutes));
+  j.add("bad_minutes", json_or_null(f.bad_minutes));
   j.add("window_start", f.window_start);
   j.add("window_end", f.window_end);
-  j.add("good", opt(f.good));
-  j.add("total", opt(f.total));
+  j.add("good", json_or_null(f.good));
+  j.add("total", json_or_null(f.total));
   j.add("policy", JsonObject(6)
                       .add("id", f.state.policy)
                       .add("source", f.state.policy_source)
@@ -222,15 +213,17 @@ OrderedJson slo_json(const SloFigures& f, const BudgetWeek* week) {
         JsonObject(4)
             .add("days_with_data", f.coverage.days_with_data)
             .add("window_days", f.coverage.window_days)
-            .add("first_data", opt(f.coverage.first_data))
+            .add("first_data", json_or_null(f.coverage.first_data))
             .add("window_start_before_first_data", f.coverage.window_start_before_first_data)
             .take());
   // How the figures were made (OpenSLO windows and budgeting methods, docs/dialects.md).
   j.add("window_kind", f.window_kind);
   j.add("budgeting_method", f.budgeting);
-  j.add("slices",
-        JsonObject(2).add("with_data", opt(f.slices)).add("good", opt(f.good_slices)).take());
-  j.add("missing_reason", opt(f.missing_reason));
+  j.add("slices", JsonObject(2)
+                      .add("with_data", json_or_null(f.slices))
+                      .add("good", json_or_null(f.good_slices))
+                      .take());
+  j.add("missing_reason", json_or_null(f.missing_reason));
   j.add("alert_policies", alert_policies_json(f.alert_policies));
   // The error budget of the last 7 whole days, as the SLO page shows it (its figures' keys are
   // budget_week.*).
@@ -323,9 +316,9 @@ OrderedJson service_json(const Service& s, const ServiceLinks& links) {
   j.add("infra", s.infra);
   j.add("traffic_pattern", s.traffic_pattern);
   j.add("multi_region", s.multi_region);
-  j.add("peak_rps", opt(s.peak_rps));
-  j.add("storage_gb", opt(s.storage_gb));
-  j.add("monthly_cost_usd", opt(s.monthly_cost_usd));
+  j.add("peak_rps", json_or_null(s.peak_rps));
+  j.add("storage_gb", json_or_null(s.storage_gb));
+  j.add("monthly_cost_usd", json_or_null(s.monthly_cost_usd));
   j.add("slos", std::move(slos));
   j.add("budget_state", worst ? OrderedJson(budget_state_name(*worst)) : OrderedJson(nullptr));
   if (const ServiceMaturity* m = links.maturity)
@@ -378,7 +371,7 @@ OrderedJson service_maturity_json(const ServiceMaturity& m) {
     dims.push_back(JsonObject(10)
                        .add("dimension", d.dimension)
                        .add("computed", d.computed)
-                       .add("manual", opt(d.manual))
+                       .add("manual", json_or_null(d.manual))
                        .add("manual_assessment", d.manual_assessment)
                        .add("manual_date", d.manual_date)
                        .add("manual_notes", d.manual_notes)
@@ -489,9 +482,9 @@ OrderedJson incident_json(const IncidentFigures& i) {
       .add("repeat", i.repeat)
       .add("repeats",
            i.repeats.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(i.repeats))
-      .add("time_to_detect_minutes", opt(i.time_to_detect_minutes))
-      .add("time_to_mitigate_minutes", opt(i.time_to_mitigate_minutes))
-      .add("time_to_resolve_minutes", opt(i.time_to_resolve_minutes))
+      .add("time_to_detect_minutes", json_or_null(i.time_to_detect_minutes))
+      .add("time_to_mitigate_minutes", json_or_null(i.time_to_mitigate_minutes))
+      .add("time_to_resolve_minutes", json_or_null(i.time_to_resolve_minutes))
       .add("open_action_items", i.open_action_items)
       .add("overdue_action_items", i.overdue_action_items)
       .add("action_items", std::move(items))
@@ -508,8 +501,8 @@ OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<T
                     .add("category", t.category)
                     .add("teams", strings(t.teams))
                     .add("hours_per_month", t.hours_per_month)
-                    .add("stated_hours_per_month", opt(t.stated_hours_per_month))
-                    .add("automation_value", opt(t.automation_value))
+                    .add("stated_hours_per_month", json_or_null(t.stated_hours_per_month))
+                    .add("automation_value", json_or_null(t.automation_value))
                     .add("difficulty", t.difficulty)
                     .add("value_band", t.value_band)
                     .add("priority", t.priority)
@@ -522,8 +515,8 @@ OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<T
                     .add("team", t.team)
                     .add("name", t.name)
                     .add("hours", t.hours)
-                    .add("sre_hours_per_month", opt(t.sre_hours_per_month))
-                    .add("pct", opt(t.pct))
+                    .add("sre_hours_per_month", json_or_null(t.sre_hours_per_month))
+                    .add("pct", json_or_null(t.pct))
                     .add("over_target", t.over_target)
                     .add("items", strings(t.items))
                     .take());
@@ -536,36 +529,38 @@ OrderedJson capacity_json(const CapacityFigures& c) {
       .add("service", c.service)
       .add("bottleneck_resource", c.bottleneck_resource)
       .add("growth_metric", c.growth_metric)
-      .add("peak_utilization_pct", opt(c.peak_utilization_pct))
-      .add("monthly_growth_pct", opt(c.monthly_growth_pct))
+      .add("peak_utilization_pct", json_or_null(c.peak_utilization_pct))
+      .add("monthly_growth_pct", json_or_null(c.monthly_growth_pct))
       .add("threshold_pct", c.threshold_pct)
       .add("threshold_defaulted", c.threshold_defaulted)
-      .add("current", opt(c.current))
-      .add("projected_6mo", opt(c.projected_6mo))
-      .add("projected_12mo", opt(c.projected_12mo))
-      .add("stated_projected_6mo", opt(c.stated_projected_6mo))
-      .add("stated_projected_12mo", opt(c.stated_projected_12mo))
-      .add("utilization_6mo", opt(c.utilization_6mo))
-      .add("utilization_12mo", opt(c.utilization_12mo))
+      .add("current", json_or_null(c.current))
+      .add("projected_6mo", json_or_null(c.projected_6mo))
+      .add("projected_12mo", json_or_null(c.projected_12mo))
+      .add("stated_projected_6mo", json_or_null(c.stated_projected_6mo))
+      .add("stated_projected_12mo", json_or_null(c.stated_projected_12mo))
+      .add("utilization_6mo", json_or_null(c.utilization_6mo))
+      .add("utilization_12mo", json_or_null(c.utilization_12mo))
       .add("over_threshold", c.over_threshold)
-      .add("runway_months", opt(c.runway_months))
-      .add("runway_months_fractional", opt(c.runway_months_fractional))
+      .add("runway_months", json_or_null(c.runway_months))
+      .add("runway_months_fractional", json_or_null(c.runway_months_fractional))
       .add("runway_beyond_horizon", c.runway_beyond_horizon)
-      .add("auto_scaling", opt(c.auto_scaling))
-      .add("headroom_pct", opt(c.headroom_pct))
-      .add("cost_per_month_usd", opt(c.cost_per_month_usd))
-      .add("scaling_strategy", JsonObject(5)
-                                   .add("type", text_or_null(c.scaling_type))
-                                   .add("min_instances", opt(c.min_instances))
-                                   .add("max_instances", opt(c.max_instances))
-                                   .add("scale_down_threshold", opt(c.scale_down_threshold))
-                                   .add("cooldown_seconds", opt(c.cooldown_seconds))
-                                   .take())
-      .add("cost_projection", JsonObject(3)
-                                  .add("current_monthly", opt(c.cost_current_monthly))
-                                  .add("projected_6mo_monthly", opt(c.cost_projected_6mo))
-                                  .add("projected_12mo_monthly", opt(c.cost_projected_12mo))
-                                  .take())
+      .add("auto_scaling", json_or_null(c.auto_scaling))
+      .add("headroom_pct", json_or_null(c.headroom_pct))
+      .add("cost_per_month_usd", json_or_null(c.cost_per_month_usd))
+      .add("scaling_strategy",
+           JsonObject(5)
+               .add("type", text_or_null(c.scaling_type))
+               .add("min_instances", json_or_null(c.min_instances))
+               .add("max_instances", json_or_null(c.max_instances))
+               .add("scale_down_threshold", json_or_null(c.scale_down_threshold))
+               .add("cooldown_seconds", json_or_null(c.cooldown_seconds))
+               .take())
+      .add("cost_projection",
+           JsonObject(3)
+               .add("current_monthly", json_or_null(c.cost_current_monthly))
+               .add("projected_6mo_monthly", json_or_null(c.cost_projected_6mo))
+               .add("projected_12mo_monthly", json_or_null(c.cost_projected_12mo))
+               .take())
       .take();
 }
 
@@ -573,7 +568,7 @@ OrderedJson oncall_json(const RotationFigures& r) {
   auto metric = [](const MetricHealth& m) {
     // A metric without data has no status either: null, as every figure without data.
     return JsonObject(2)
-        .add("value", opt(m.value))
+        .add("value", json_or_null(m.value))
         .add("status", m.status.empty() ? OrderedJson(nullptr) : OrderedJson(m.status))
         .take();
   };
@@ -581,9 +576,9 @@ OrderedJson oncall_json(const RotationFigures& r) {
   for (const auto& p : r.periods)
     periods.push_back(JsonObject(12)
                           .add("period", p.period)
-                          .add("pages", opt(p.pages))
-                          .add("shifts", opt(p.shifts))
-                          .add("off_hours_pages", opt(p.off_hours_pages))
+                          .add("pages", count_or_null(p.pages))
+                          .add("shifts", count_or_null(p.shifts))
+                          .add("off_hours_pages", count_or_null(p.off_hours_pages))
                           .add("pages_per_shift", metric(p.pages_per_shift))
                           .add("off_hours_per_week", metric(p.off_hours_per_week))
                           .add("ack_min", metric(p.ack_min))
@@ -616,48 +611,50 @@ OrderedJson report_json(const MonthlyReport& r) {
       concerns.push_back(c);
   JsonObject delta(r.delta.size()); // a std::map: each figure once
   for (const auto& [k, v] : r.delta)
-    delta.add(k, opt(v));
+    delta.add(k, json_or_null(v));
   OrderedJson slos = json_array(r.slo_summary.slos.size());
   for (const auto& s : r.slo_summary.slos)
     slos.push_back(JsonObject(7)
                        .add("slo", s.slo)
                        .add("service", s.service)
                        .add("target", s.target)
-                       .add("attainment_pct", opt(attainment_pct(s)))
-                       .add("budget_consumed_pct", opt(consumed_pct(s)))
+                       .add("attainment_pct", json_or_null(attainment_pct(s)))
+                       .add("budget_consumed_pct", json_or_null(consumed_pct(s)))
                        .add("days_with_data", s.days_with_data)
-                       .add("meets", opt(s.meets))
+                       .add("meets", json_or_null(s.meets))
                        .take());
   JsonObject m(17);
   m.add("period", r.period);
-  m.add("slo_summary", JsonObject(3)
-                           .add("services_meeting_slo", opt(r.slo_summary.services_meeting_slo))
-                           .add("services_breaching_slo", opt(r.slo_summary.services_breaching_slo))
-                           .add("worst_performing", opt(r.slo_summary.worst_performing))
-                           .take());
+  m.add("slo_summary",
+        JsonObject(3)
+            .add("services_meeting_slo", json_or_null(r.slo_summary.services_meeting_slo))
+            .add("services_breaching_slo", json_or_null(r.slo_summary.services_breaching_slo))
+            .add("worst_performing", json_or_null(r.slo_summary.worst_performing))
+            .take());
   m.add("incidents", JsonObject(5)
                          .add("total", r.incidents.total)
                          .add("by_severity", by_sev.take())
-                         .add("mttr_minutes", opt(r.incidents.mttr_minutes))
-                         .add("mttd_minutes", opt(r.incidents.mttd_minutes))
+                         .add("mttr_minutes", json_or_null(r.incidents.mttr_minutes))
+                         .add("mttd_minutes", json_or_null(r.incidents.mttd_minutes))
                          .add("repeat_incidents", r.incidents.repeat_incidents)
                          .take());
-  m.add("error_budget", JsonObject(4)
-                            .add("services_in_healthy", opt(r.error_budget.services_in_healthy))
-                            .add("services_in_warning", opt(r.error_budget.services_in_warning))
-                            .add("services_in_critical", opt(r.error_budget.services_in_critical))
-                            .add("services_exhausted", opt(r.error_budget.services_exhausted))
-                            .take());
+  m.add("error_budget",
+        JsonObject(4)
+            .add("services_in_healthy", json_or_null(r.error_budget.services_in_healthy))
+            .add("services_in_warning", json_or_null(r.error_budget.services_in_warning))
+            .add("services_in_critical", json_or_null(r.error_budget.services_in_critical))
+            .add("services_exhausted", json_or_null(r.error_budget.services_exhausted))
+            .take());
   m.add("toil", JsonObject(3)
                     .add("hours_spent", r.toil.hours_spent)
                     .add("hours_automated_away", r.toil.hours_automated_away)
-                    .add("pct_of_sre_time", opt(r.toil.pct_of_sre_time))
+                    .add("pct_of_sre_time", json_or_null(r.toil.pct_of_sre_time))
                     .take());
   m.add("on_call", JsonObject(4)
-                       .add("total_pages", opt(r.on_call.total_pages))
-                       .add("off_hours_pages", opt(r.on_call.off_hours_pages))
-                       .add("false_positive_pct", opt(r.on_call.false_positive_pct))
-                       .add("avg_ack_time_min", opt(r.on_call.avg_ack_time_min))
+                       .add("total_pages", count_or_null(r.on_call.total_pages))
+                       .add("off_hours_pages", count_or_null(r.on_call.off_hours_pages))
+                       .add("false_positive_pct", json_or_null(r.on_call.false_positive_pct))
+                       .add("avg_ack_time_min", json_or_null(r.on_call.avg_ack_time_min))
                        .take());
   m.add("action_items", JsonObject(3)
                             .add("open", r.action_items.open)

@@ -4,13 +4,17 @@
 
 #include "compute/figures.hpp"
 #include "compute/figures_all.hpp"
+#include "compute/slo.hpp"
 #include "diag/diagnostic.hpp"
 #include "model/model.hpp"
 
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,6 +62,28 @@ inline OrderedJson json_array(std::size_t n) {
   OrderedJson a = OrderedJson::array();
   a.get_ref<OrderedJson::array_t&>().reserve(n);
   return a;
+}
+
+// JSON null for a missing figure: never 0, never 100%.
+template <typename T> OrderedJson json_or_null(const std::optional<T>& v) {
+  return v ? OrderedJson(*v) : OrderedJson(nullptr);
+}
+
+// A fraction as the percentage the API writes, or null.
+inline OrderedJson json_pct_or_null(const std::optional<double>& fraction) {
+  return fraction ? OrderedJson(*pct(fraction)) : OrderedJson(nullptr);
+}
+
+// A count the model keeps as a number (pages: the schemas take whole numbers only) written as the
+// integer it is, 150 and never 150.0, as `window_days` is; a value that is not whole stays as it
+// is.
+inline OrderedJson count_json(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 9e15)
+    return OrderedJson(static_cast<std::int64_t>(v));
+  return OrderedJson(v);
+}
+inline OrderedJson count_or_null(const std::optional<double>& v) {
+  return v ? count_json(*v) : OrderedJson(nullptr);
 }
 
 // An SLO's entry of api/slos.json; `week`: its error budget of the last 7 whole days

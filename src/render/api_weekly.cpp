@@ -7,14 +7,6 @@
 namespace nines {
 namespace {
 
-template <typename T> OrderedJson or_null(const std::optional<T>& v) {
-  return v ? OrderedJson(*v) : OrderedJson(nullptr);
-}
-
-OrderedJson pct_or_null(const std::optional<double>& fraction) {
-  return fraction ? OrderedJson(*pct(fraction)) : OrderedJson(nullptr);
-}
-
 OrderedJson action_items_json(const std::vector<ActionItemFigure>& items) {
   OrderedJson a = json_array(items.size());
   for (const auto& i : items)
@@ -44,7 +36,7 @@ OrderedJson budget_week_json(const BudgetWeek& w) {
   JsonObject burn(3);
   for (const char* label : {"1h", "6h", "24h"}) {
     auto it = w.burn_rates.find(label);
-    burn.add(label, it == w.burn_rates.end() ? OrderedJson(nullptr) : or_null(it->second));
+    burn.add(label, it == w.burn_rates.end() ? OrderedJson(nullptr) : json_or_null(it->second));
   }
   OrderedJson incidents = json_array(w.incidents.size());
   for (const auto& i : w.incidents)
@@ -54,15 +46,15 @@ OrderedJson budget_week_json(const BudgetWeek& w) {
                             .add("date", i.date)
                             .add("severity", i.severity)
                             .add("status", i.status)
-                            .add("claimed_budget_pct", or_null(i.claimed_pct))
-                            .add("computed_budget_pct", or_null(i.computed_pct))
+                            .add("claimed_budget_pct", json_or_null(i.claimed_pct))
+                            .add("computed_budget_pct", json_or_null(i.computed_pct))
                             .take());
   OrderedJson top = nullptr;
   if (w.top_contributor)
     top = JsonObject(3)
               .add("day", w.top_contributor->day)
               .add("bad_events", w.top_contributor->bad)
-              .add("share_pct", pct_or_null(w.top_contributor->share))
+              .add("share_pct", json_pct_or_null(w.top_contributor->share))
               .take();
   OrderedJson alerts = json_array(w.alerts.size());
   for (const auto& a : w.alerts)
@@ -82,17 +74,17 @@ OrderedJson budget_week_json(const BudgetWeek& w) {
       .add("target", w.target)
       .add("first_day", w.first_day)
       .add("last_day", w.last_day)
-      .add("budget_remaining_pct", pct_or_null(w.remaining))
-      .add("budget_remaining_7d_before_pct", pct_or_null(w.remaining_before))
-      .add("budget_remaining_change_pct", pct_or_null(w.remaining_change))
+      .add("budget_remaining_pct", json_pct_or_null(w.remaining))
+      .add("budget_remaining_7d_before_pct", json_pct_or_null(w.remaining_before))
+      .add("budget_remaining_change_pct", json_pct_or_null(w.remaining_change))
       .add("trend", w.trend)
       .add("state", std::string(budget_state_name(w.state)))
-      .add("budget_consumed_pct", pct_or_null(w.consumed))
+      .add("budget_consumed_pct", json_pct_or_null(w.consumed))
       .add("days_with_data", w.days_with_data)
       .add("burn_rates", burn.take())
       .add("incidents", std::move(incidents))
       .add("top_error_contributor", std::move(top))
-      .add("projected_exhaustion", or_null(w.projected_exhaustion))
+      .add("projected_exhaustion", json_or_null(w.projected_exhaustion))
       .add("alerts", std::move(alerts))
       .take();
 }
@@ -103,22 +95,23 @@ OrderedJson review_json(const WeeklyReview& r) {
     slos.push_back(budget_week_json(w));
   OrderedJson postmortems = json_array(r.incidents.postmortems.size());
   for (const auto& i : r.incidents.postmortems)
-    postmortems.push_back(JsonObject(6)
-                              .add("id", i.id)
-                              .add("title", i.title)
-                              .add("date", i.date)
-                              .add("severity", i.severity)
-                              .add("services", i.services)
-                              .add("time_to_resolve_minutes", or_null(i.time_to_resolve_minutes))
-                              .take());
+    postmortems.push_back(
+        JsonObject(6)
+            .add("id", i.id)
+            .add("title", i.title)
+            .add("date", i.date)
+            .add("severity", i.severity)
+            .add("services", i.services)
+            .add("time_to_resolve_minutes", json_or_null(i.time_to_resolve_minutes))
+            .take());
   OrderedJson entries = json_array(r.on_call.entries.size());
   for (const auto& e : r.on_call.entries)
     entries.push_back(JsonObject(5)
                           .add("rotation", e.rotation)
                           .add("period", e.period)
-                          .add("pages", or_null(e.pages))
-                          .add("off_hours_pages", or_null(e.off_hours_pages))
-                          .add("false_positive_pct", or_null(e.false_positive_pct))
+                          .add("pages", count_or_null(e.pages))
+                          .add("off_hours_pages", count_or_null(e.off_hours_pages))
+                          .add("false_positive_pct", json_or_null(e.false_positive_pct))
                           .take());
   OrderedJson toil = json_array(r.toil_automated.size());
   for (const auto& t : r.toil_automated)
@@ -143,7 +136,7 @@ OrderedJson review_json(const WeeklyReview& r) {
     capacity.push_back(JsonObject(3)
                            .add("id", c.id)
                            .add("service", c.service)
-                           .add("runway_months", or_null(c.runway_months))
+                           .add("runway_months", json_or_null(c.runway_months))
                            .take());
   JsonObject by_sev(r.incidents.by_severity.size()); // a std::map: each severity once
   for (const auto& [sev, n] : r.incidents.by_severity)
@@ -158,7 +151,7 @@ OrderedJson review_json(const WeeklyReview& r) {
         JsonObject(5)
             .add("total", r.incidents.total)
             .add("by_severity", by_sev.take())
-            .add("total_duration_minutes", or_null(r.incidents.total_duration_minutes))
+            .add("total_duration_minutes", json_or_null(r.incidents.total_duration_minutes))
             .add("postmortems", std::move(postmortems))
             .add("action_items", JsonObject(4)
                                      .add("open", r.incidents.open)
@@ -169,8 +162,8 @@ OrderedJson review_json(const WeeklyReview& r) {
             .take());
   j.add("on_call", JsonObject(4)
                        .add("periods", r.on_call.periods)
-                       .add("total_pages", r.on_call.total_pages)
-                       .add("off_hours_pages", r.on_call.off_hours_pages)
+                       .add("total_pages", count_json(r.on_call.total_pages))
+                       .add("off_hours_pages", count_json(r.on_call.off_hours_pages))
                        .add("rotations", std::move(entries))
                        .take());
   j.add("reliability_work", JsonObject(5)

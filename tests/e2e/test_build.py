@@ -106,6 +106,15 @@ def test_content_figures(tmp):
     seed_keys = {"period", "slo_summary", "incidents", "error_budget", "toil", "on_call",
                  "action_items", "highlights", "concerns", "next_month_priorities"}
     check(seed_keys <= set(oct_report), "report has the seed's fields")
+    # Page counts are counts: 150, never 150.0 (the schemas take whole numbers only).
+    on_call = oct_report["on_call"]
+    check(all(isinstance(on_call[k], int) for k in ("total_pages", "off_hours_pages")),
+          f"report on-call counts are integers: {on_call}")
+    for r in load(out, "api/oncall.json"):
+        for p in r.get("periods", []):
+            check(all(p[k] is None or isinstance(p[k], int)
+                      for k in ("pages", "shifts", "off_hours_pages")),
+                  f"oncall.json counts are integers: {p}")
     check(set(oct_report["incidents"]["by_severity"]) == {"SEV1", "SEV2", "SEV3", "SEV4"}, "by_severity")
     # Postmortems dated in October 2026: 2026-10-08 (SEV1), 2026-10-14 (SEV2) and 2026-10-29 (SEV3).
     check(oct_report["incidents"]["total"] == 3, f"October incidents {oct_report['incidents']['total']}")
