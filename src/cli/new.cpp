@@ -448,16 +448,19 @@ void add_new_command(CLI::App& app, CommandAction& action) {
         std::cerr << "nines new " << opts->kind << ": " << e.what() << " (nothing was written)\n";
         return 3;
       }
+      // Paths as the user can type them: relative to the working folder, as `cd` left it.
+      auto shown = [](const std::filesystem::path& p) {
+        std::error_code ec;
+        auto rel = std::filesystem::relative(p, ec);
+        return (ec || rel.empty() ? p : rel).string();
+      };
       if (!existing.empty()) {
-        std::cerr << "nines: " << existing
+        std::cerr << "nines: " << shown(existing)
                   << " already exists; 'nines new' never overwrites (nothing was written)\n";
         return 1;
       }
-      for (const auto& f : files) {
-        std::error_code ec;
-        auto shown = std::filesystem::relative(root / f.rel, ec);
-        std::cout << "wrote " << (ec || shown.empty() ? root / f.rel : shown).string() << "\n";
-      }
+      for (const auto& f : files)
+        std::cout << "wrote " << shown(root / f.rel) << "\n";
       return 0;
     };
   });

@@ -114,6 +114,12 @@ check(len(budgets) == 1 and budgets[0].get("budget_remaining_pct") is not None a
       f"the example SLO has fresh data and a remaining budget: {out[:300]}")
 code, out, err = run("score", "example-api", "-C", REPO, "--now", NOW)
 check(code == 0, f"score of the example service: {out}{err}")
+# The example SLI has a query, so the rules of a fresh repository page from day one: the SLO's
+# three alerts, each with its runbook, and no warning.
+code, out, err = run("rules", REPO, "--now", NOW)
+check(code == 0 and all(f"- alert: {a}\n" in out for a in ("fast_burn", "medium_burn", "slow_burn"))
+      and "runbook_url: " in out and "warning" not in err,
+      f"a fresh init's rules have the SLO's three alerts: {code} {out[:300]} {err}")
 
 # The default policy is the seed's, with its three exceptions: with the example SLO at 99.99%
 # the budget is exhausted, and security, compliance and data-loss-prevention changes still pass.
@@ -408,6 +414,10 @@ code, out, err = new("service", "billing-api")
 check(code == 1 and "services/billing-api.yaml" in err and "overwrite" in err,
       f"existing file is exit 1 with its path: {code} {err}")
 check(read(target) == before, "the existing file is unchanged")
+# The path as the user can type it: relative to the working folder, as the `wrote` lines are.
+code, out, err = run("new", "service", "billing-api", "-C", "new", "--now", NOW, cwd=TMP)
+check(code == 1 and err.startswith("nines: new/services/billing-api.yaml already exists; 'nines "
+                                   "new' never overwrites"), f"the path is relative: {err}")
 # The slo's runbooks are planned with it: one existing file refuses the whole set.
 os.makedirs(os.path.join(NEW, "runbooks/example-api"), exist_ok=True)
 code, out, err = new("slo", "billing-api-latency", "--service", "billing-api", "--sli",
