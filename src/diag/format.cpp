@@ -45,6 +45,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"csv-header", "A metrics CSV file has the wrong header."},
       {"csv-row", "A metrics CSV row is malformed or impossible."},
       {"csv-duplicate-day", "An SLO-day is recorded in two metrics CSV files."},
+      {"csv-future-date", "A metrics CSV row is dated after today."},
       {"slo-error-budget", "error_budget is not 100 - target."},
       {"slo-budget-minutes", "error_budget_minutes is off by more than a minute."},
       {"slo-sla", "The SLA is not below the SLO target."},

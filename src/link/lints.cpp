@@ -17,6 +17,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -517,6 +518,42 @@ void lint_capacity_review(const CapacityModel& c, std::int64_t today, DiagBag& d
                 "review the model and add last_reviewed: YYYY-MM-DD");
 }
 
+// ---- Recorded data of days to come ----
+
+// A recorded row dated after today is stored and never shown: the figures read closed days
+// only, so the row would sit in the store unseen until its day comes. Most likely a typo in the
+// year (2062 for 2026). One warning per file, at its first such row, counting the rest.
+void lint_csv_future(const Repo& repo, std::int64_t today, DiagBag& diags) {
+  struct First {
+    int line = 0;
+    std::int64_t day = 0;
+    std::size_t count = 0;
+  };
+  std::map<std::uint32_t, First> by_file;
+  auto note = [&](std::uint32_t file, int line, std::int64_t day) {
+    if (day <= today) return;
+    First& f = by_file[file];
+    if (f.count++ == 0 || line < f.line) {
+      f.line = line;
+      f.day = day;
+    }
+  };
+  for (const auto& row : repo.csv_rows)
+    note(row.file, row.line, row.day);
+  for (const auto& row : repo.golden_rows)
+    note(row.file, row.line, row.day);
+  for (const auto& [file, f] : by_file) {
+    const std::string more = f.count > 1 ? " (and " + std::to_string(f.count - 1) + " more row" +
+                                               (f.count > 2 ? "s" : "") + ")"
+                                         : "";
+    diags.warning(repo.csv_files[file], Loc{f.line, 1}, "csv-future-date",
+                  "row dated " + format_date(f.day) + more + " is after today, " +
+                      format_date(today) +
+                      ": recorded data of a day to come is stored and never shown",
+                  "check the date's year; recorded data covers days that have ended");
+  }
+}
+
 void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const History* history) {
   const RunbookIndex runbooks(repo.runbooks);
   std::unordered_set<std::string_view> services;
@@ -552,6 +589,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   for (const auto& toil : repo.toil)
     lint_toil_hours(toil, diags);
   lint_prom_alert_runbooks(repo, runbooks, diags);
+  lint_csv_future(repo, today, diags);
   for (const auto& rb : repo.runbooks) {
     const FileChange* ch = change_of(history, rb.meta);
     lint_runbook_stale(rb, repo.config.stale_after_days, today, diags, history);
