@@ -191,8 +191,7 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
     out << r.capacity_concerns.size() << ".\n\n";
     for (const auto& c : r.capacity_concerns)
       out << "- " << c.id << " (" << or_dash(c.service)
-          << "): " << (c.runway_months ? std::to_string(*c.runway_months) : std::string("—"))
-          << " months\n";
+          << "): " << runway_text(c.runway_months, c.runway_months_fractional) << "\n";
   }
 }
 

@@ -2,6 +2,7 @@
 #include "compute/weekly.hpp"
 
 #include "compute/detail.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -16,6 +17,15 @@ using compute_detail::day_of_text;
 using compute_detail::usable;
 
 namespace {
+
+// A capacity model the review and the handoff raise: runway under k_capacity_concern_months by
+// the fractional runway the capacity page colours (5.4 months is under 6, though its whole
+// months read 6), including one at or over its threshold now.
+bool runway_concern(const CapacityFigures& c) {
+  if (!c.runway_months) return false;
+  const RunwayStatus st = runway_status(true, c.runway_months, c.runway_months_fractional);
+  return st.state == "critical" || st.state == "warning";
+}
 
 constexpr std::int64_t k_day = 86400;
 constexpr double k_minutes_per_day = 1440.0;
@@ -322,8 +332,8 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
     r.experiments.push_back({e.meta.id, e.name, e.service_id(), e.date, e.outcome});
   }
   for (const auto& c : capacity)
-    if (c.runway_months && *c.runway_months < k_capacity_concern_months)
-      r.capacity_concerns.push_back({c.id, c.service, c.runway_months});
+    if (runway_concern(c))
+      r.capacity_concerns.push_back({c.id, c.service, c.runway_months, c.runway_months_fractional});
   return r;
 }
 
@@ -466,12 +476,14 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
     }
   }
 
-  // Which document a content file holds, for the changes of the rotation's services.
-  std::map<std::string, std::pair<std::string, std::string>> docs; // file → (kind, id)
+  // The documents each content file holds, for the changes of the rotation's services. git tells
+  // changes by file: a change to a file of several documents (two SLOs of one service) is listed
+  // for each document the file holds now.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> docs; // file → (kind, id)
   for (const DocMeta* m : ours.docs)
-    docs[m->file] = {m->kind, m->id};
+    docs[m->file].emplace_back(m->kind, m->id);
   if (docs.count(rotation.meta.file) == 0)
-    docs[rotation.meta.file] = {rotation.meta.kind, rotation.meta.id};
+    docs[rotation.meta.file].emplace_back(rotation.meta.kind, rotation.meta.id);
 
   h.history_available = history && history->available();
   h.history_reason = history ? history->reason() : "no git history was read";
@@ -479,18 +491,18 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
   if (h.history_available) {
     const std::int64_t recent_from = today - k_handoff_recent_days;
     for (const auto& c : history->commits()) {
-      auto doc = docs.find(c.path);
-      if (doc == docs.end()) continue;
+      auto file = docs.find(c.path);
+      if (file == docs.end()) continue;
       const std::int64_t day = day_of(c.change.time);
-      if (day >= recent_from)
-        h.recent_changes.push_back({c.path, doc->second.first, doc->second.second, format_date(day),
-                                    c.change.hash, c.change.short_hash, c.change.author});
-      // Newest first: the first change of a runbook since `since` is its latest.
-      if (doc->second.first == "runbook" && day >= since_day &&
-          runbook_latest.count(doc->second.second) == 0)
-        runbook_latest[doc->second.second] = {
-            doc->second.second, "",   "", format_date(day), c.change.short_hash,
-            c.change.author,    "git"};
+      for (const auto& [kind, id] : file->second) {
+        if (day >= recent_from)
+          h.recent_changes.push_back({c.path, kind, id, format_date(day), c.change.hash,
+                                      c.change.short_hash, c.change.author});
+        // Newest first: the first change of a runbook since `since` is its latest.
+        if (kind == "runbook" && day >= since_day && runbook_latest.count(id) == 0)
+          runbook_latest[id] = {
+              id, "", "", format_date(day), c.change.short_hash, c.change.author, "git"};
+      }
     }
   }
 
@@ -524,11 +536,10 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
     }
   }
   for (const CapacityFigures* cp : ours.capacity)
-    if (const CapacityFigures& c = *cp;
-        c.runway_months && *c.runway_months < k_capacity_concern_months)
+    if (const CapacityFigures& c = *cp; runway_concern(c))
       h.risks.push_back({"capacity", c.id, c.service,
-                         "capacity runway " + std::to_string(*c.runway_months) +
-                             (*c.runway_months == 1 ? " month" : " months") + " (" +
+                         "capacity runway " +
+                             runway_text(c.runway_months, c.runway_months_fractional) + " (" +
                              c.bottleneck_resource + ")"});
   for (const Experiment* ep : ours.experiments) {
     const Experiment& e = *ep;

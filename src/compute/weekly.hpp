@@ -154,6 +154,7 @@ struct ReviewExperiment {
 struct ReviewCapacity {
   std::string id, service;
   std::optional<int> runway_months;
+  std::optional<double> runway_months_fractional; // what decides "under 6 months", as on the pages
 };
 
 // Capacity models with a runway below this many months are a concern at the review.

@@ -159,13 +159,18 @@ TEST_CASE("the error budget week and the weekly review, worked by hand") {
   std::map<std::string, DailySeries> series;
   Repo repo = weekly_repo(series);
   auto claims = check_budget_claims(repo, series);
-  CapacityFigures short_runway, long_runway;
+  CapacityFigures short_runway, long_runway, almost;
   short_runway.id = "cap-a";
   short_runway.service = "a";
   short_runway.runway_months = 4;
   long_runway.id = "cap-b";
   long_runway.runway_months = 8;
-  WeeklyReview r = compute_review(repo, series, claims, {short_runway, long_runway}, {2026, 48});
+  // 5.41 months: its whole months read 6, but it is under 6, as the capacity page colours it.
+  almost.id = "cap-c";
+  almost.runway_months = 6;
+  almost.runway_months_fractional = 5.4148;
+  WeeklyReview r =
+      compute_review(repo, series, claims, {short_runway, long_runway, almost}, {2026, 48});
   CHECK(r.week == "2026-W48");
   CHECK(r.first_day == "2026-11-23");
   CHECK(r.last_day == "2026-11-29");
@@ -239,8 +244,10 @@ TEST_CASE("the error budget week and the weekly review, worked by hand") {
   CHECK(r.hours_saved_per_month == doctest::Approx(10.0));
   REQUIRE(r.experiments.size() == 1);
   CHECK(r.experiments[0].id == "e1");
-  REQUIRE(r.capacity_concerns.size() == 1);
+  REQUIRE(r.capacity_concerns.size() == 2);
   CHECK(r.capacity_concerns[0].id == "cap-a");
+  CHECK(r.capacity_concerns[1].id == "cap-c");
+  CHECK(*r.capacity_concerns[1].runway_months_fractional == doctest::Approx(5.4148));
 }
 
 TEST_CASE("a week across two months, and a week without incidents") {
@@ -321,7 +328,8 @@ TEST_CASE("the handoff of a rotation, from hand-made history") {
   CapacityFigures cap;
   cap.id = "cap-a";
   cap.service = "a";
-  cap.runway_months = 2;
+  cap.runway_months = 3;
+  cap.runway_months_fractional = 2.45; // said as the capacity page says it: 2.4, never 3
   cap.bottleneck_resource = "CPU";
 
   const std::int64_t now = at("2026-11-30T09:00:00Z");
@@ -344,12 +352,13 @@ TEST_CASE("the handoff of a rotation, from hand-made history") {
   REQUIRE(ho.runbook_updates.size() == 1);
   CHECK(ho.runbook_updates[0].id == "rb-a");
   CHECK(ho.runbook_updates[0].title == "A is burning");
-  // Risks: the critical SLO, rb-old (git: 2026-06-01, 182 days > 90), the 2-month runway, e2.
+  // Risks: the critical SLO, rb-old (git: 2026-06-01, 182 days > 90), the 2.45-month runway, e2.
   std::vector<std::string> kinds;
   for (const auto& r : ho.risks)
     kinds.push_back(r.kind + ":" + r.id);
   CHECK(kinds == std::vector<std::string>{"slo:a-avail", "runbook:rb-old", "capacity:cap-a",
                                           "experiment:e2"});
+  CHECK(ho.risks[2].text == "capacity runway 2.4 months (CPU)");
   // Maintenance: under way (now-on) and within 14 days (soon), by start.
   REQUIRE(ho.maintenance.size() == 2);
   CHECK(ho.maintenance[0].id == "now-on");
@@ -486,21 +495,23 @@ TEST_CASE("one index serves every rotation's handoff as scanning each list would
       for (const auto& m : ho.maintenance)
         got_windows.insert(m.id);
       CHECK(got_windows == windows);
-      std::map<std::string, std::string> docs; // file → id, the later document winning
+      // file → every document of ours it holds: a change to the file is listed for each.
+      std::map<std::string, std::vector<std::string>> docs;
       for (const auto& s : repo.services)
-        if (is_ours(s.meta.id)) docs[s.meta.file] = s.meta.id;
+        if (is_ours(s.meta.id)) docs[s.meta.file].push_back(s.meta.id);
       for (const auto& s : repo.slos)
-        if (is_ours(s.service.id)) docs[s.meta.file] = s.meta.id;
+        if (is_ours(s.service.id)) docs[s.meta.file].push_back(s.meta.id);
       for (const auto& rb : repo.runbooks)
-        if (is_ours(rb.service.id)) docs[rb.meta.file] = rb.meta.id;
+        if (is_ours(rb.service.id)) docs[rb.meta.file].push_back(rb.meta.id);
       for (const auto& pm : repo.postmortems)
-        if (any_ours(pm)) docs[pm.meta.file] = pm.meta.id;
-      std::vector<std::string> changed;
+        if (any_ours(pm)) docs[pm.meta.file].push_back(pm.meta.id);
+      std::multiset<std::pair<std::string, std::string>> changed, got_changed; // (hash, id)
       for (const auto& fc : h.commits())
-        if (auto d = docs.find(fc.path); d != docs.end()) changed.push_back(d->second);
-      std::vector<std::string> got_changed;
+        if (auto d = docs.find(fc.path); d != docs.end())
+          for (const auto& id : d->second)
+            changed.emplace(fc.change.hash, id);
       for (const auto& ch : ho.recent_changes)
-        got_changed.push_back(ch.id);
+        got_changed.emplace(ch.hash, ch.id);
       CHECK(got_changed == changed);
     }
   }

@@ -133,11 +133,13 @@ OrderedJson review_json(const WeeklyReview& r) {
                               .take());
   OrderedJson capacity = json_array(r.capacity_concerns.size());
   for (const auto& c : r.capacity_concerns)
-    capacity.push_back(JsonObject(3)
-                           .add("id", c.id)
-                           .add("service", c.service)
-                           .add("runway_months", json_or_null(c.runway_months))
-                           .take());
+    capacity.push_back(
+        JsonObject(4)
+            .add("id", c.id)
+            .add("service", c.service)
+            .add("runway_months", json_or_null(c.runway_months))
+            .add("runway_months_fractional", json_or_null(c.runway_months_fractional))
+            .take());
   JsonObject by_sev(r.incidents.by_severity.size()); // a std::map: each severity once
   for (const auto& [sev, n] : r.incidents.by_severity)
     by_sev.add(sev, n);

@@ -265,9 +265,11 @@ json review_view(const Site& site, const WeeklyReview& r) {
             .add("id", c.id)
             .add("service", c.service)
             .add("service_href", service_href(site, c.service))
-            .add("runway", fig(c.runway_months ? json(*c.runway_months) : json(nullptr),
+            // As the capacity page writes it: one decimal, never rounded up.
+            .add("runway", fig(runway_text(c.runway_months, c.runway_months_fractional),
                                k + "reliability_work.capacity_concerns." + std::to_string(i) +
-                                   ".runway_months"))
+                                   (c.runway_months_fractional ? ".runway_months_fractional"
+                                                               : ".runway_months")))
             .take());
   }
   // The weeks before and after, when they have pages: reviews read in sequence.

@@ -9,6 +9,7 @@ Usage: test_weekly.py NINES SOURCE_DIR
 """
 import html.parser
 import json
+import math
 import os
 import re
 import shutil
@@ -120,7 +121,10 @@ def shown_equals(text, value):
         return False
     shown = float(m.group(0).replace(",", ""))
     decimals = len(m.group(1)) - 1 if m.group(1) else 0
-    return abs(shown - float(value)) <= 0.5 * 10 ** -decimals + 1e-9
+    rounded = abs(shown - float(value)) <= 0.5 * 10 ** -decimals + 1e-9
+    # A runway is truncated, never rounded up (2.45 months shows as 2.4).
+    truncated = abs(math.floor(float(value) * 10 ** decimals) / 10 ** decimals - shown) < 1e-9
+    return rounded or truncated
 
 
 def near(a, b):
