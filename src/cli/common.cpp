@@ -210,7 +210,7 @@ bool print_run_problems(const Run& run) {
   return stopped;
 }
 
-std::optional<int> run_figures(const CommonOpts& opts, Run& run) {
+std::optional<int> run_figures(const CommonOpts& opts, Run& run, bool github_annotations) {
   apply_common_options(opts, run);
   run.opts.offline = true;
   int code = run_pipeline(run);
@@ -219,6 +219,11 @@ std::optional<int> run_figures(const CommonOpts& opts, Run& run) {
   if (run.diags.has_errors()) {
     write_diagnostics(std::cerr, DiagFormat::Text, run.diags.sorted(), run.diags.error_count(),
                       run.diags.warning_count(), run.diags.dropped(), k_version);
+    // A CI step that asked for annotations gets the errors that stopped it as annotations too,
+    // on the file and line, not only a failed step with nothing on the pull request.
+    if (github_annotations)
+      write_diagnostics(std::cout, DiagFormat::Github, run.diags.sorted(), run.diags.error_count(),
+                        run.diags.warning_count(), run.diags.dropped(), k_version);
     return code;
   }
   return std::nullopt;

@@ -72,9 +72,9 @@ std::string paint(const std::string& text, std::string_view status);
 std::string paint(const std::string& status);
 
 // Runs the command's stages (no network: the store and recorded CSV data only). Prints
-// diagnostics to stderr when the content has errors. Returns nullopt on success, else the exit
-// code to return.
-std::optional<int> run_figures(const CommonOpts& opts, Run& run);
+// diagnostics to stderr when the content has errors (with `github_annotations`, to stdout as
+// workflow annotations too). Returns nullopt on success, else the exit code to return.
+std::optional<int> run_figures(const CommonOpts& opts, Run& run, bool github_annotations = false);
 
 // The run that checks a repository document a command just edited (`signoff`, `report
 // --freeze`): as run_figures, but prints nothing, so the command can put the file back first and

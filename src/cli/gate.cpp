@@ -262,7 +262,7 @@ namespace {
 int gate_deploy(const CommonOpts& common, const std::string& service,
                 const std::string& change_type, const std::string& format) {
   Run run;
-  if (auto code = run_figures(common, run)) return *code;
+  if (auto code = run_figures(common, run, format == "github")) return *code;
   std::vector<std::string> names;
   bool known = false;
   for (const auto& s : run.repo.services) {
