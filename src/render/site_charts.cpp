@@ -50,6 +50,7 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
                .add("projected_exhaustion", opt_text(f.projected_exhaustion))
                .add("exhaustion_beyond",
                     f.exhaustion_beyond ? json(k_exhaustion_beyond_text) : json(nullptr))
+               .add("exhaustion_none", exhaustion_none(f.state.level, "not projected"))
                .add("state", css_word(f.state.name()))
                .add("state_label", state_label(f.state.name()))
                .add("data", freshness_of(f.data))

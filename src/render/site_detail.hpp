@@ -168,6 +168,10 @@ json team_of_service(const Site& site, const std::string& service);
 
 json text_or_null(const std::string& s);
 json opt_text(const std::optional<std::string>& s);
+// What "Projected exhaustion" reads when there is no date: an exhausted budget is already spent
+// (not "not projected", which reads as safe), an SLO without data has none, and otherwise
+// `otherwise` ("not projected": R > 0 and no burn to run it out).
+std::string exhaustion_none(BudgetState state, std::string_view otherwise);
 // `value` with at most `decimals` decimals, trailing zeros dropped ("14.4", "2", "0.35").
 std::string num(double value, int decimals);
 json num_or_null(const std::optional<double>& value, int decimals, const std::string& unit = "");

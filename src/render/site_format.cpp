@@ -26,6 +26,12 @@ json opt_text(const std::optional<std::string>& s) {
   return s && !s->empty() ? json(*s) : json(nullptr);
 }
 
+std::string exhaustion_none(BudgetState state, std::string_view otherwise) {
+  if (state == BudgetState::Exhausted) return "already exhausted";
+  if (state == BudgetState::Missing) return "no data";
+  return std::string(otherwise);
+}
+
 std::string num(double value, int decimals) {
   return trimmed_text(value, decimals);
 }

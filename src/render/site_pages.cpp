@@ -904,6 +904,10 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
       }
       spec.series.push_back(std::move(series));
       spec.decimals = golden_decimals(last_value);
+      // Sized for a card (style.css, .cards-charts): the full 640 px chart would scroll inside
+      // one, hiding the last days, the ones the card's value is from.
+      spec.width = 400;
+      spec.height = 200;
       signal["chart_svg"] = line_chart(spec);
     }
     signals.push_back(std::move(signal));

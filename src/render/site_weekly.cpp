@@ -61,7 +61,8 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
                          .add("fired_count", a.fired.size())
                          .take());
   const std::string state(budget_state_name(w.state));
-  std::string change_text = "no data 7 days earlier";
+  // No change without the figure 7 days earlier; the row then says only that figure ("no data").
+  json change_text = nullptr;
   if (w.remaining_change)
     change_text = std::string(w.trend == "down" ? "−"
                               : w.trend == "up" ? "+"
@@ -113,6 +114,7 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
       .add("projected_exhaustion", opt_text(w.projected_exhaustion))
       .add("exhaustion_beyond",
            w.exhaustion_beyond ? json(k_exhaustion_beyond_text) : json(nullptr))
+      .add("exhaustion_none", exhaustion_none(w.state, "not on the current 24h burn"))
       .add("alerts", std::move(alerts))
       .add("has_alerts", has_alerts)
       .take();
@@ -199,6 +201,7 @@ json review_view(const Site& site, const WeeklyReview& r) {
   json sev = json::array();
   for (const auto& [s, n] : r.incidents.by_severity)
     sev.push_back(ViewObject()
+                      .add("sep", sev.empty() ? "" : ", ")
                       .add("severity", s)
                       .add("count", fig(n, k + "incidents.by_severity." + s))
                       .take());
@@ -251,7 +254,8 @@ json review_view(const Site& site, const WeeklyReview& r) {
   for (const auto& e : r.experiments)
     experiments.push_back(ViewObject()
                               .add("id", e.id)
-                              .add("name", text_or_null(e.name))
+                              // A name that only repeats the id is said once.
+                              .add("name", e.name == e.id ? json(nullptr) : text_or_null(e.name))
                               .add("service", e.service)
                               .add("service_href", service_href(site, e.service))
                               .add("date", e.date)
