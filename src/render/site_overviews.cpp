@@ -701,7 +701,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
                      std::to_string(with_data) + " of " +
                          plural(static_cast<long long>(r.slo_summary.slos.size()), "SLO") +
                          (with_data == 1 ? " has" : " have") + " data in " + month_label(r.period) +
-                         "; " + coverage_text(r) +
+                         // The days with metrics are the line above it (report-coverage).
                          (in_progress ? "; the month is not over, figures run to today." : "."))
                 .take();
   }
