@@ -749,11 +749,18 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
     }
   }
 
+  int offset = std::max(options.heading_offset, 0);
+  if (options.top_heading_level > 0 && !headings.empty()) {
+    int top = 6;
+    for (cmark_node* heading : headings)
+      top = std::min(top, cmark_node_get_heading_level(heading));
+    offset = std::clamp(options.top_heading_level, 1, 6) - top;
+  }
   std::set<std::string> used; // the ids this document's headings took
   for (cmark_node* heading : headings) {
     Heading h;
     const int written = cmark_node_get_heading_level(heading);
-    h.level = std::clamp(written + std::max(options.heading_offset, 0), 1, 6);
+    h.level = std::clamp(written + offset, 1, 6);
     h.text = plain_text(heading);
     h.anchor = unique_anchor(slugify(h.text), used, options);
     std::string html = rendered(heading, extensions);

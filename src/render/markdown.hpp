@@ -45,6 +45,10 @@ struct MarkdownOptions {
   // Added to every heading's level (at most h6): prose shown under a page's own <h1> starts at
   // <h2>, so a page has one <h1> whatever its Markdown says.
   int heading_offset = 0;
+  // When set (1..6), replaces heading_offset: the body's highest heading renders at this level
+  // and the others keep their distance from it. Prose whose top heading is `##` (as most is)
+  // then starts at <h2> under the page's <h1>, not <h3>, so no heading level is skipped.
+  int top_heading_level = 0;
 };
 
 // Renders GitHub-flavoured Markdown (tables, strikethrough, autolinks, task lists, tag filter).

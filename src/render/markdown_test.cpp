@@ -467,6 +467,25 @@ TEST_CASE("render/markdown: heading_offset demotes headings below the page title
   CHECK(!contains(r.html, "<h1"));
 }
 
+TEST_CASE("render/markdown: top_heading_level starts prose at h2 whatever its top heading") {
+  MarkdownOptions options;
+  options.top_heading_level = 2;
+  // Most prose starts at `##`: under the page's <h1> it is <h2>, not <h3> (no level skipped).
+  auto r = render_markdown("## Notes\n\n### Detail\n", options);
+  REQUIRE(r.headings.size() == 2);
+  CHECK(r.headings[0].level == 2);
+  CHECK(r.headings[1].level == 3);
+  CHECK(contains(r.html, "<h2 id=\"notes\">Notes</h2>"));
+  // A `#` top is demoted; a `###` top promoted; distances between levels are kept.
+  auto d = render_markdown("# Intro\n\n## Next\n", options);
+  CHECK(d.headings[0].level == 2);
+  CHECK(d.headings[1].level == 3);
+  auto p = render_markdown("### Only\n\n###### Deep\n", options);
+  CHECK(p.headings[0].level == 2);
+  CHECK(p.headings[1].level == 5);
+  CHECK(!contains(r.html + d.html + p.html, "<h1"));
+}
+
 TEST_CASE("render/markdown: heading text with markup stays escaped") {
   auto r = render_markdown("# a <b> & \"c\"\n");
   REQUIRE(r.headings.size() == 1);

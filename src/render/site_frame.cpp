@@ -226,7 +226,7 @@ MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
                             const std::string& md, const std::string& page,
                             std::set<std::string>* taken) {
   MarkdownOptions options;
-  options.heading_offset = 1; // the page's title is its one <h1>
+  options.top_heading_level = 2; // the page's title is its one <h1>; prose starts at <h2>
   options.more_reserved_ids = &layout_ids();
   if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
   const std::string root = root_of(page);
@@ -256,7 +256,7 @@ json notes_html(const Site& site, const DocMeta& doc, const std::string& page,
 std::string markdown_without_links(const std::string& md) {
   if (md.empty()) return {};
   MarkdownOptions options;
-  options.heading_offset = 1;
+  options.top_heading_level = 2;
   options.more_reserved_ids = &layout_ids();
   // The renderer drops a link or image whose rewritten URL is unsafe and keeps its text (an
   // image its alt text): every one becomes text, so the page has no href or src at all.
