@@ -12,10 +12,9 @@ bool pages_with_workbook_alerts(const Repo& repo, const Slo& slo) {
          sli_query_renders(query->total);
 }
 
-std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo) {
+std::vector<BurnRateAlert> workbook_alerts(const Slo& slo) {
   std::vector<BurnRateAlert> out;
   for (const auto& w : k_workbook_alerts) {
-    if (!burn_rate_reachable(w.burn_rate, slo.target)) continue;
     BurnRateAlert a;
     a.name = w.name;
     a.loc = slo.meta.loc;
@@ -27,6 +26,13 @@ std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo) {
     a.long_window_min = w.long_window_min;
     out.push_back(std::move(a));
   }
+  return out;
+}
+
+std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo) {
+  std::vector<BurnRateAlert> out = workbook_alerts(slo);
+  std::erase_if(
+      out, [&](const BurnRateAlert& a) { return !burn_rate_reachable(a.burn_rate, slo.target); });
   return out;
 }
 

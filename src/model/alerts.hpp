@@ -13,8 +13,10 @@ namespace nines {
 // key at all (an explicit `burn_rate_alerts: []` opts out of paging) and its query makes rules.
 bool pages_with_workbook_alerts(const Repo& repo, const Slo& slo);
 
-// The Workbook's default alerts `slo`'s target can reach (burn_rate_reachable), as burn-rate
-// alerts at the SLO's own line; what `nines rules` writes for it when pages_with_workbook_alerts.
+// The Workbook's default alerts (k_workbook_alerts) as burn-rate alerts of `slo`, at its own line.
+std::vector<BurnRateAlert> workbook_alerts(const Slo& slo);
+// Those `slo`'s target can reach (burn_rate_reachable): what `nines rules` writes for it when
+// pages_with_workbook_alerts, and what its page and `check` show.
 std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo);
 
 } // namespace nines

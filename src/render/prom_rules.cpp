@@ -158,18 +158,6 @@ std::string fmt_hours(double days) {
 
 } // namespace
 
-std::vector<GeneratedAlert> default_burn_rate_alerts() {
-  std::vector<GeneratedAlert> out;
-  for (const auto& a : k_workbook_alerts)
-    out.push_back({std::string(a.name),
-                   std::string(a.severity),
-                   a.burn_rate,
-                   a.short_window_min,
-                   a.long_window_min,
-                   {}});
-  return out;
-}
-
 std::string clean_number(double v) {
   return std::isfinite(v) ? trimmed_text(v, 12) : "0";
 }
@@ -241,10 +229,10 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       // `nines new slo` apply): at a 90% target a 14.4x alert would need an error ratio above
       // 1.44. Each one left out is a warning at the target, so no page is dropped silently.
       const Loc at = slo->target_loc.line > 0 ? slo->target_loc : slo->meta.loc;
-      for (auto& a : default_burn_rate_alerts()) {
-        a.loc = slo->meta.loc;
+      for (const auto& a : workbook_alerts(*slo)) {
         if (burn_rate_reachable(a.burn_rate, slo->target)) {
-          alerts.push_back(std::move(a));
+          alerts.push_back(
+              {a.name, a.severity, a.burn_rate, a.short_window_min, a.long_window_min, a.loc});
           continue;
         }
         diags.warning(slo->meta.file, at, "rules-default-alert",

@@ -18,10 +18,6 @@ struct GeneratedAlert {
   Loc loc; // the alert in the SLO document (the SLO's kind key for the defaults)
 };
 
-// The Workbook's defaults for an SLO without burn_rate_alerts: 14.4 over 1h/5m and 6 over 6h/30m
-// page; 1 over 3d/6h opens a ticket.
-std::vector<GeneratedAlert> default_burn_rate_alerts();
-
 // A number as people write it: 14.4, 0.001, 0.00005, 6; never 0.014400000000000001. Twelve
 // decimals at most, trailing zeros dropped.
 std::string clean_number(double v);
