@@ -10,8 +10,10 @@ BUILD_PKGS=(
   libcurl4-openssl-dev doctest-dev libkainjow-mustache-dev libcli11-dev libgit2-dev
   libcpp-httplib-dev
 )
-# Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages.
-TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format hugo clang libfuzzer-14-dev libclang-rt-14-dev)
+# Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages, Java
+# for the HTML checker.
+TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format hugo clang libfuzzer-14-dev libclang-rt-14-dev
+  openjdk-17-jre-headless)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--with-tests" ]; then want+=("${TEST_PKGS[@]}"); fi
@@ -45,4 +47,19 @@ if [ "${1:-}" = "--with-tests" ] && ! command -v action-validator >/dev/null; th
   fi
   echo "setup: installing @action-validator/cli from npm"
   npm install -g --no-fund --no-audit @action-validator/cli@0.6.0
+fi
+
+# Test tool from npm: the W3C's Nu HTML Checker, which every page of the built site must pass.
+if [ "${1:-}" = "--with-tests" ] && ! { command -v npm >/dev/null &&
+  [ -f "$(npm root -g)/vnu-jar/build/dist/vnu.jar" ]; }; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: vnu-jar is missing; run as root to install it" >&2
+    exit 3
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "setup: npm is needed to install vnu-jar (the HTML checker of the site tests)" >&2
+    exit 3
+  fi
+  echo "setup: installing vnu-jar from npm"
+  npm install -g --no-fund --no-audit vnu-jar@26.9.27
 fi

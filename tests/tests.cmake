@@ -68,6 +68,12 @@ add_test(NAME e2e.serve-stop
                  ${CMAKE_SOURCE_DIR})
 set_tests_properties(e2e.serve-stop PROPERTIES TIMEOUT 300)
 
+# Every page is valid HTML to the W3C's Nu HTML Checker, the example's and a hostile Markdown body's.
+add_test(NAME e2e.html-valid
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_html_valid.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.html-valid PROPERTIES TIMEOUT 600)
+
 # The benchmark suite's generator, parse floor and Hugo site on a small repository.
 add_test(NAME e2e.bench
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_bench.py $<TARGET_FILE:nines>
