@@ -4,6 +4,9 @@
 #include "pipeline.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <new>
 #include <string_view>
@@ -12,6 +15,15 @@
 namespace nines {
 
 namespace {
+
+// Flushes standard output and says whether every byte written to it was taken. A failed write
+// sets std::cout's badbit (it writes through stdio) or stdio's error flag; errno says why.
+bool stdout_took_everything() {
+  errno = 0;
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  return flushed && std::cout.good() && std::ferror(stdout) == 0;
+}
 
 // Every command, the last stage of the pipeline it needs, and what registers it on the app (null
 // when another row's function registers it too). The one place that says how far a command runs.
@@ -165,7 +177,16 @@ int cli_main(int argc, char** argv) {
     return 2;
   }
   try {
-    return action();
+    const int rc = action();
+    // What a command printed reaches its reader only if standard output took it: a report piped
+    // to a full disk, or to a closed pipe, must not exit 0 with the file cut short.
+    if (!stdout_took_everything()) {
+      const int why = errno;
+      std::cerr << "nines: cannot write to standard output"
+                << (why != 0 ? std::string(": ") + std::strerror(why) : std::string()) << "\n";
+      return 3;
+    }
+    return rc;
   } catch (const UsageError& e) {
     std::cerr << "nines: " << e.what() << "\n";
     return 2;

@@ -79,6 +79,22 @@ def test_rules_output(tmp):
           f"an unwritable -o names the file and the reason: {code} {err!r}")
 
 
+def test_stdout_full(tmp):
+    """Output that standard output does not take (a full disk: /dev/full) is exit 3, never 0 with
+    the reader's copy cut short; the same commands into a pipe that takes it exit 0."""
+    repo = new_repo(tmp, "stdout")
+    commands = [["check", "--format", "sarif"], ["budget", "--json"], ["rules"],
+                ["report", "--month", "2026-10", "--format", "md"], ["score", "--json"]]
+    for args in commands:
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([NINES, "-C", repo, "--now", NOW] + args, stdout=full,
+                               stderr=subprocess.PIPE, text=True, timeout=180)
+        check(p.returncode == 3 and "nines: cannot write to standard output" in p.stderr,
+              f"{' '.join(args)} > /dev/full: exit {p.returncode}: {p.stderr}")
+        code, out, err = nines("-C", repo, "--now", NOW, *args)
+        check(code == 0 and out, f"{' '.join(args)}: exit {code}: {err}")
+
+
 def test_serve_bad_now(tmp):
     repo = new_repo(tmp, "serve")
     for args, env in [(["--now", "bad"], None), (["--now", "2026-11-01T00:00:00+99:99"], None),
@@ -349,6 +365,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="nines-cli-contract-")
     try:
         test_rules_output(tmp)
+        test_stdout_full(tmp)
         test_serve_bad_now(tmp)
         test_timings_and_common_options(tmp)
         test_unreadable_config(tmp)
