@@ -102,6 +102,19 @@ enum class Verdict {
   Error,    // reported
 };
 
+// Whether a Backstage document's identity is still a Scaffolder template expression (`${{ … }}`):
+// its name, owner, system or type, which a skeleton fills in from the template's values.
+bool is_scaffolder_skeleton(const Node& root) {
+  auto templated = [](const Node* n, const char* key) {
+    const Node* v = n ? n->get(key) : nullptr;
+    return v && v->is_scalar() && v->value.find("${{") != std::string::npos;
+  };
+  const Node* md = root.get("metadata");
+  const Node* spec = root.get("spec");
+  return templated(md, "name") || templated(spec, "owner") || templated(spec, "system") ||
+         templated(spec, "type");
+}
+
 // The dialect an `apiVersion` names, "" for none; an OpenSLO version other than v1 is reported.
 std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags) {
   const Node* api = root.get("apiVersion");
@@ -120,6 +133,10 @@ std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags)
     // A kind nines does not read and no typo of one (Environment, a plugin's AiResource) is left
     // alone like any foreign document; a typo goes on to the decoder's did-you-mean error.
     if (!k.empty() && backstage_kind_meant(k).empty()) return "";
+    // A Scaffolder template's skeleton (`name: ${{ values.name }}`) becomes an entity only once
+    // the template has filled it in, in another repository: Backstage never reads it as one, and
+    // every repository made with Backstage's create-app holds one. Left alone likewise.
+    if (is_scaffolder_skeleton(root)) return "";
     return "backstage";
   }
   // Sloth's and Pyrra's groups name only those tools: a version nines does not read, or a kind

@@ -912,10 +912,34 @@ void finish_backstage(Repo& repo, DiagBag& diags) {
     if (!c.part_of_ref.empty() && entity_kind(c.part_of_ref, "component") == "component")
       if (components.count(entity_id(c.part_of_ref))) c.part_of = entity_id(c.part_of_ref);
   };
+  std::set<std::string> service_ids;
+  std::vector<std::string> service_list;
+  for (const auto& s : repo.services)
+    if (service_ids.insert(s.meta.id).second) service_list.push_back(s.meta.id);
+  // A relation between components is a dependency between services only when both ends are
+  // services. One to a library or tool of the repository is left out, as a resource is. One to a
+  // component the repository does not hold is a warning, not an error: Backstage keeps relations
+  // to entities of other catalogs, and a catalog it accepts must check here too. A document that
+  // failed may be the one named: the link stage says so.
+  auto services_only = [&](const Service& s, std::vector<Ref>& refs, const char* relation) {
+    std::erase_if(refs, [&](const Ref& r) {
+      if (service_ids.count(r.id) || repo.failed_ids.count(r.id)) return false;
+      if (!components.count(r.id))
+        diags.warning(s.meta.file, r.loc, "unknown-reference",
+                      "'" + s.meta.id + "' " + relation + " component '" + r.id +
+                          "', which the repository does not define" +
+                          did_you_mean(r.id, service_list),
+                      "left out of the dependency graph; Backstage allows relations to entities "
+                      "of other catalogs");
+      return true;
+    });
+  };
   for (auto& s : repo.services) {
     if (s.meta.dialect != "backstage" || !s.catalog) continue;
     resolve_backstage_owner(repo, s.meta, s.owner_team, *s.catalog, diags);
     finish(*s.catalog);
+    services_only(s, s.upstream, "depends on");
+    services_only(s, s.downstream, "is a dependency of");
   }
   for (auto& e : repo.catalog.entries) {
     // A catalog entry is not scored, so it has no owner team; its owner is checked as a
@@ -1043,10 +1067,12 @@ std::optional<double> prometheus_seconds(const std::string& d) {
       ++k;
     auto u = units.find(d.substr(j, k - j));
     if (j == i || u == units.end()) return std::nullopt;
-    total += std::stod(d.substr(i, j - i)) * u->second;
+    double n = 0; // from_chars, not stod: a number too large for a double is malformed, no throw
+    if (std::from_chars(d.data() + i, d.data() + j, n).ec != std::errc()) return std::nullopt;
+    total += n * u->second;
     i = k;
   }
-  if (d.empty() || total <= 0) return std::nullopt;
+  if (d.empty() || !(total > 0) || !std::isfinite(total)) return std::nullopt;
   return total;
 }
 
@@ -1075,7 +1101,9 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
     return;
   }
   const Node& window = at(spec, "window");
-  const auto minutes = parse_duration_minutes(str(window));
+  // A Prometheus duration, as Pyrra reads it: `4w`, but also `1w2d`, `720h0m0s` or `1y`.
+  std::optional<double> minutes;
+  if (auto seconds = prometheus_seconds(str(window))) minutes = *seconds / 60.0;
   if (!minutes || *minutes < 1440 || std::fmod(*minutes, 1440) != 0) {
     diags.error(doc.file, window.loc, "slo-window",
                 "window '" + str(window) +
@@ -1177,15 +1205,17 @@ std::string dialect_schema(const RawDoc& doc) {
 
 void finish_dialects(Repo& repo, DiagBag& diags) {
   // An inline indicator identical to an OpenSLO SLI object of its name (the Go SDK's own valid
-  // example) is that SLI, not a second one; a different definition stays a duplicate-id.
+  // example), or to an earlier inline indicator of its name (the SDK's output when it inlines
+  // one SLI into two SLOs), is that SLI, not a second one; a different definition stays a
+  // duplicate-id.
   std::map<std::string, std::string> objects; // id → spec of the SLI object
   for (const auto& s : repo.slis)
     if (s.meta.dialect == "openslo" && !s.inline_indicator)
       objects.emplace(s.meta.id, s.openslo_spec);
   std::erase_if(repo.slis, [&](const Sli& s) {
     if (s.meta.dialect != "openslo" || !s.inline_indicator) return false;
-    auto it = objects.find(s.meta.id);
-    return it != objects.end() && it->second == s.openslo_spec;
+    auto [it, first] = objects.emplace(s.meta.id, s.openslo_spec);
+    return !first && it->second == s.openslo_spec;
   });
   std::set<std::string> names;
   for (const auto& src : repo.config.sources)

@@ -828,6 +828,92 @@ def test_upstream_foreign(tmp):
           f"upstream-foreign: queries as the metrics stage runs them: {text[:600]}")
 
 
+def write_files(repo, files):
+    for rel, text in files.items():
+        path = os.path.join(repo, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+
+def inline_slo(name, query_total):
+    return ("apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: " + name + "\nspec:\n"
+            "  service: web\n  budgetingMethod: Occurrences\n  indicator:\n    metadata:\n"
+            "      name: my-sli\n    spec:\n      ratioMetric:\n        counter: true\n"
+            "        good:\n          metricSource:\n            type: Prometheus\n"
+            "            spec:\n              query: sum(increase(ok[{{window}}]))\n        total:\n"
+            "          metricSource:\n            type: Prometheus\n            spec:\n"
+            "              query: " + query_total + "\n"
+            "  timeWindow:\n    - duration: 28d\n      isRolling: true\n"
+            "  objectives:\n    - target: 0.99\n")
+
+
+def test_real_catalog_shapes(tmp):
+    """Shapes of real public catalogs and SLO specs: a service that depends on a library of the
+    repository (left out of the dependency graph, no error), on a component kept in another
+    catalog (a warning, not an error), a create-app Scaffolder skeleton (skipped like a foreign
+    file), two SLOs with the same inline indicator (the OpenSLO SDK's inlined output: one SLI),
+    and Pyrra windows written as any Prometheus duration."""
+    repo = os.path.join(tmp, "real-shapes")
+    component = ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n"
+                 "spec:\n  type: {type}\n  lifecycle: production\n  owner: team-a\n{extra}")
+    pyrra = ("apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata:\n"
+             "  name: {name}\n  labels:\n    service: web\nspec:\n  target: '99'\n"
+             "  window: {window}\n  indicator:\n    ratio:\n      errors:\n"
+             "        metric: e_total{{code=\"5xx\"}}\n      total:\n        metric: e_total\n")
+    write_files(repo, {
+        "nines.yaml": "title: Real shapes\nteams:\n  team-a:\n    name: Team A\n",
+        "catalog-info.yaml": component.format(
+            name="web", type="service",
+            extra="  dependsOn:\n    - component:shared-lib\n    - component:default/api\n"
+                  "    - component:payments\n") + "---\n" +
+            component.format(name="shared-lib", type="library", extra="") + "---\n" +
+            component.format(name="api", type="service", extra=""),
+        "examples/template/content/catalog-info.yaml": component.format(
+            name="${{ values.name | dump }}", type="service", extra=""),
+        "openslo/a.yaml": inline_slo("web-a", "sum(increase(all[{{window}}]))"),
+        "openslo/b.yaml": inline_slo("web-b", "sum(increase(all[{{window}}]))"),
+        "pyrra/nine.yaml": pyrra.format(name="web-nine", window="1w2d"),
+        "pyrra/thirty.yaml": pyrra.format(name="web-thirty", window="720h0m0s"),
+        "pyrra/year.yaml": pyrra.format(name="web-year", window="1y"),
+    })
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--verbose")
+    check(code == 0, f"real shapes: check exits 0 ({code}): {stdout}")
+    check("catalog-info.yaml:12:7: warning: 'web' depends on component 'payments', which the "
+          "repository does not define [unknown-reference]" in stdout,
+          f"real shapes: a component of another catalog is a warning: {stdout}")
+    check("shared-lib" not in stdout, f"real shapes: a library dependency is no finding: {stdout}")
+    check("skipped examples/template/content/catalog-info.yaml" in stdout,
+          f"real shapes: the Scaffolder skeleton is skipped and listed: {stdout}")
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--strict")
+    check(code == 1, f"real shapes: --strict fails on the warning ({code})")
+    out = os.path.join(tmp, "real-shapes-site")
+    code, stdout, stderr = run(NINES, "build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"real shapes: build exits 0 ({code}): {stdout}{stderr}")
+    if code != 0:
+        return
+    web = {s["id"]: s for s in load(out, "api/services.json")}.get("web", {})
+    check(web.get("dependencies", {}).get("upstream") == ["api"],
+          f"real shapes: only the service dependency is upstream: {web.get('dependencies')}")
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+    check(slos.get("web-a", {}).get("sli") == "my-sli" and slos.get("web-b", {}).get("sli") ==
+          "my-sli", f"real shapes: both inline SLOs use the one SLI: {sorted(slos)}")
+    for slo, days in (("web-nine", 9), ("web-thirty", 30), ("web-year", 365)):
+        check(slos.get(slo, {}).get("window_days") == days,
+              f"real shapes: {slo} window {slos.get(slo, {}).get('window_days')}, wanted {days}")
+    # A different definition under the same inline name is still two SLIs of one id.
+    write_files(repo, {"openslo/b.yaml": inline_slo("web-b", "sum(increase(other[{{window}}]))")})
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 1 and "duplicate sli id 'my-sli'" in stdout,
+          f"real shapes: different inline indicators of one name are a duplicate ({code}): {stdout}")
+    # A window too long for any number is a located error, never a crash.
+    write_files(repo, {"openslo/b.yaml": inline_slo("web-b", "sum(increase(all[{{window}}]))"),
+                       "pyrra/year.yaml": pyrra.format(name="web-year", window="9" * 400 + "d")})
+    code, stdout, stderr = run(NINES, "check", repo, "--now", NOW)
+    check(code == 1 and "pyrra/year.yaml:9:11: error: window '" in stdout and "[slo-window]" in
+          stdout, f"real shapes: a huge window is an slo-window error ({code}): {stdout}{stderr}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
@@ -843,6 +929,7 @@ def main():
         test_backstage_catalog_entries(tmp)
         test_backstage_open_kinds(tmp)
         test_upstream_foreign(tmp)
+        test_real_catalog_shapes(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
