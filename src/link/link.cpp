@@ -40,7 +40,11 @@ void collect(const std::vector<T>& docs, const std::string& what, IdSet& set, Di
       diags.error(d.meta.file, d.meta.id_loc, "duplicate-id",
                   "duplicate " + what + " id '" + d.meta.id + "': also defined at " + a.file + ":" +
                       std::to_string(a.id_loc.line) + ":" + std::to_string(a.id_loc.col),
-                  "give one of them a different `id`");
+                  // Each format names its documents in its own field.
+                  d.meta.dialect.empty()      ? "give one of them a different `id`"
+                  : d.meta.dialect == "sloth" ? "give one of them a different `name` (a Sloth "
+                                                "SLO's id is <service>-<name>)"
+                                              : "give one of them a different `metadata.name`");
       continue;
     }
     set.add(d.meta.id);

@@ -1265,11 +1265,25 @@ void finish_dialects(Repo& repo, DiagBag& diags) {
         slo.meta.dialect == "openslo" || slo.meta.dialect == "sloth" || slo.meta.dialect == "pyrra";
     if (!dialect || slo.service.empty() || services.count(slo.service.id)) continue;
     std::vector<std::string> known(services.begin(), services.end());
-    diags.warning(slo.meta.file, slo.service.loc, "unknown-reference",
-                  "SLO '" + slo.meta.id + "' names service '" + slo.service.id +
-                      "', which no document declares" + did_you_mean(slo.service.id, known) +
-                      "; it is shown as an implied service",
-                  "declare it (an OpenSLO Service, a Backstage Component or a service document)");
+    auto entry = std::find_if(repo.catalog.entries.begin(), repo.catalog.entries.end(),
+                              [&](const CatalogEntry& e) { return e.meta.id == slo.service.id; });
+    if (entry != repo.catalog.entries.end())
+      // A Component of a type nines reads as a catalog entry (`backend`, `library`): the SLO
+      // says it runs, so the likely fix is its type, not a second declaration.
+      diags.warning(slo.meta.file, slo.service.loc, "unknown-reference",
+                    "SLO '" + slo.meta.id + "' names service '" + slo.service.id +
+                        "', a Backstage Component of type '" + entry->type +
+                        "', which nines reads as a catalog entry, not a service; it is shown as "
+                        "an implied service",
+                    "give the Component spec.type service (or website, or unknown) at " +
+                        entry->meta.file + ":" + std::to_string(entry->meta.loc.line));
+    else
+      diags.warning(slo.meta.file, slo.service.loc, "unknown-reference",
+                    "SLO '" + slo.meta.id + "' names service '" + slo.service.id +
+                        "', which no document declares" + did_you_mean(slo.service.id, known) +
+                        "; it is shown as an implied service",
+                    "declare it (an OpenSLO Service, a Backstage Component or a service "
+                    "document)");
     Service implied;
     implied.meta.kind = "service";
     implied.meta.id = slo.service.id;

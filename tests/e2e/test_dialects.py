@@ -912,6 +912,27 @@ def test_real_catalog_shapes(tmp):
     code, stdout, stderr = run(NINES, "check", repo, "--now", NOW)
     check(code == 1 and "pyrra/year.yaml:9:11: error: window '" in stdout and "[slo-window]" in
           stdout, f"real shapes: a huge window is an slo-window error ({code}): {stdout}{stderr}")
+    # An SLO of a Component that nines reads as a catalog entry says so, and how to fix it; a
+    # Backstage name twice is told to change its metadata.name (Backstage has no `id`).
+    write_files(repo, {
+        "pyrra/year.yaml": pyrra.format(name="web-year", window="1y"),
+        "worker.yaml": component.format(name="worker", type="backend", extra="") + "---\n" +
+        component.format(name="api", type="service", extra="").replace(
+            "metadata:\n", "metadata:\n  namespace: default\n"),
+        "sloth.yaml": "version: prometheus/v1\nservice: worker\nslos:\n  - name: jobs\n"
+                      "    objective: 99.9\n    sli:\n      events:\n"
+                      "        error_query: sum(rate(e[{{.window}}]))\n"
+                      "        total_query: sum(rate(t[{{.window}}]))\n"
+                      "    alerting:\n      page_alert:\n        disable: true\n"
+                      "      ticket_alert:\n        disable: true\n"})
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check("sloth.yaml:2:10: warning: SLO 'worker-jobs' names service 'worker', a Backstage "
+          "Component of type 'backend', which nines reads as a catalog entry, not a service"
+          in stdout and "hint: give the Component spec.type service (or website, or unknown) at "
+          "worker.yaml:1" in stdout, f"real shapes: an SLO of a catalog entry: {stdout}")
+    check(code == 1 and "duplicate service id 'api'" in stdout and
+          "hint: give one of them a different `metadata.name`" in stdout,
+          f"real shapes: a Backstage name twice ({code}): {stdout}")
 
 
 def main():
