@@ -1,6 +1,7 @@
 #include "diag/diagnostic.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 namespace nines {
@@ -131,16 +132,26 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string closest(std::string_view wanted, const std::vector<std::string>& candidates) {
   // A third of the name, at least 2: catches "pay-ap" for "pay-api" and not "db" for "ui".
   std::size_t limit = std::max<std::size_t>(2, wanted.size() / 3);
+  // Case aside, so CHECKOUT-API finds checkout-api; among names as close, the one nearer in case
+  // first, then the first in order.
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (auto& ch : out)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+  };
+  const std::string wanted_lower = lower(wanted);
   std::string best;
-  std::size_t best_d = limit + 1;
+  std::pair<std::size_t, std::size_t> best_d{limit + 1, 0};
   for (const auto& c : candidates) {
-    std::size_t d = edit_distance(wanted, c);
+    const std::pair<std::size_t, std::size_t> d{edit_distance(wanted_lower, lower(c)),
+                                                edit_distance(wanted, c)};
     if (d < best_d || (d == best_d && !best.empty() && c < best)) {
       best_d = d;
       best = c;
     }
   }
-  return best_d <= limit ? best : std::string();
+  return best_d.first <= limit ? best : std::string();
 }
 
 std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates) {

@@ -17,6 +17,12 @@ TEST_CASE("diag: edit distance and suggestions") {
   CHECK(edit_distance("", "abc") == 3);
   CHECK(did_you_mean("pay-ap", {"pay-api", "auth"}) == ", did you mean 'pay-api'?");
   CHECK(did_you_mean("zzzzzz", {"pay-api", "auth"}).empty());
+  // Case aside: a name typed in capitals still finds its match, and of two names as close case
+  // aside, the one nearer in case wins.
+  CHECK(did_you_mean("CHECKOUT-API", {"auth", "checkout-api"}) == ", did you mean 'checkout-api'?");
+  CHECK(did_you_mean("Platform", {"platform", "plateform"}) == ", did you mean 'platform'?");
+  CHECK(did_you_mean("Sev1", {"SEV1", "sev1"}) == ", did you mean 'sev1'?");
+  CHECK(did_you_mean("SEV2", {"SEV1", "sev2"}) == ", did you mean 'sev2'?");
 }
 
 TEST_CASE("diag: overrides change severity or silence a rule") {
