@@ -395,10 +395,9 @@ SiteStats render_site(const Repo& repo, const Figures& figs,
         return;
       }
       start = Clock::now();
-      std::string bytes = theme.render(job.layout, view);
+      std::string bytes = theme.render(job.layout, std::move(view));
       template_ns += ns_since(start);
       keep_prose();
-      view = json();
       ++rendered;
       emit(job.path, std::move(bytes), input);
     });
@@ -451,7 +450,7 @@ SiteStats render_prose(const ProseState& state, const std::map<std::string, std:
         p.slot.toc_at.empty() ? json() : (*view)[json::json_pointer(p.slot.toc_at)]);
     stats.hash_ms += static_cast<double>(ns_since(start)) / 1e6;
     start = Clock::now();
-    std::string bytes = theme.render(p.layout, *view);
+    std::string bytes = theme.render(p.layout, std::move(*view));
     stats.template_ms += static_cast<double>(ns_since(start)) / 1e6;
     start = Clock::now();
     sink.file(p.path, std::move(bytes), input);

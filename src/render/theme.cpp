@@ -155,9 +155,13 @@ std::string chart_title(std::string_view svg) {
 // theme's partials are inlined into the layouts (inline_partials), so none is left to look up.
 //
 // One context serves one thread; get() is const in kainjow's interface but fills the caches.
+// Resolves the templates' names in a page's view, converting each value it hands kainjow on first
+// use. The view is the context's own (Theme::render takes it by value), so a string is moved into
+// kainjow's data rather than copied: kainjow's data owns its strings, and copying every string a
+// page shows, its body and charts among them, was a tenth of a build's allocations.
 class ViewContext final : public mst::basic_context<std::string> {
 public:
-  explicit ViewContext(const ViewJson& view) : m_root(&view) {
+  explicit ViewContext(ViewJson& view) : m_root(&view) {
     m_owned.emplace_back(true);
     *m_objects.insert(&m_owned.back()).first = &view;
     m_frames.push_back({&m_owned.back(), &view});
@@ -229,7 +233,11 @@ private:
     if (name.size() > k_label.size() + 4 && name.ends_with("_svg_label")) {
       auto chart = object.find(name.substr(0, name.size() - k_label.size()));
       if (chart != object.end() && chart->is_string()) {
-        const std::string title = chart_title(chart->get_ref<const std::string&>());
+        // The chart's text, wherever it is now: in its data once the chart was shown.
+        const mst::data* shown = m_converted.find(&*chart);
+        const std::string title =
+            chart_title(shown && shown->is_string() ? shown->string_value()
+                                                    : chart->get_ref<const std::string&>());
         m_owned.emplace_back(title.empty() ? mst::data(false) : mst::data(title));
         return &m_owned.back();
       }
@@ -269,11 +277,15 @@ private:
       return;
     }
     case ViewJson::value_t::string: {
-      const auto& s = value.get_ref<const std::string&>();
-      if (s.empty() || (url && !is_safe_url(s)))
+      // Moved, not copied: the view is ours (see the class comment), and a value is converted
+      // once, so nothing reads this string from the view again.
+      auto& s = const_cast<std::string&>(value.get_ref<const std::string&>());
+      if (s.empty() || (url && !is_safe_url(s))) {
         out = mst::data(false);
-      else
-        out = mst::data(s);
+      } else {
+        out = mst::data(mst::data::type::string);
+        const_cast<std::string&>(out.string_value()) = std::move(s);
+      }
       return;
     }
     case ViewJson::value_t::boolean:
@@ -553,7 +565,7 @@ void put_assets_inline(const std::map<std::string, std::string>& statics, ViewCo
 
 } // namespace
 
-std::string Theme::render(const std::string& layout, const ViewJson& view) const {
+std::string Theme::render(const std::string& layout, ViewJson view) const {
   auto it = m_layouts.find(layout);
   if (it == m_layouts.end()) throw ThemeError("theme: unknown layout '" + layout + "'");
   auto root = view.is_object() ? view.find("root") : view.end();
@@ -575,7 +587,7 @@ std::string Theme::render(const std::string& layout, const ViewJson& view) const
   return render_template("base", ctx);
 }
 
-std::string Theme::render_fragment(const std::string& name, const ViewJson& view) const {
+std::string Theme::render_fragment(const std::string& name, ViewJson view) const {
   auto it = m_layouts.find(name);
   if (it == m_layouts.end()) throw ThemeError("theme: unknown layout '" + name + "'");
   if (!view.is_object()) throw ThemeError(it->second.origin + ": the view is not an object");

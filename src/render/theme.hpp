@@ -65,11 +65,13 @@ public:
   // A full page: renders layout `layout` with `view`, then the `base` layout with the same view
   // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be
   // an object with a string `root` (the relative path to the site root: "", "../", "../../"),
-  // which every link in the layouts is prefixed with.
-  std::string render(const std::string& layout, const ViewJson& view) const;
+  // which every link in the layouts is prefixed with. The view is taken, not read: its strings
+  // move into the templates' data instead of being copied (pass it with std::move when it is not
+  // needed afterwards).
+  std::string render(const std::string& layout, ViewJson view) const;
 
   // One template on its own, not wrapped in `base` (e.g. "sitemap", whose output is XML).
-  std::string render_fragment(const std::string& name, const ViewJson& view) const;
+  std::string render_fragment(const std::string& name, ViewJson view) const;
 
   bool has_layout(const std::string& name) const { return m_layouts.count(name) != 0; }
   std::vector<std::string> layout_names() const;
