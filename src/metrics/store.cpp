@@ -917,6 +917,16 @@ ImportSummary Store::import_golden_csv(const Repo& repo, std::int64_t now, CsvSc
       throw std::invalid_argument(where + ": the value must be a finite number, 0 or more");
     sources["csv:" + file][Key{row.service, row.signal, row.day}] = row.value;
   }
+  // A day recorded in two files is the later file's (in path order, which the sources' names
+  // keep): the other file's value is not stored at all. Stored in both, the winner would be the
+  // one stored last, so a rebuild after an edit of either file could show another value than a
+  // clean build of the same files.
+  std::map<Key, const std::string*> owner;
+  for (const auto& [source, rows] : sources)
+    for (const auto& [key, value] : rows)
+      owner[key] = &source;
+  for (auto& [source, rows] : sources)
+    std::erase_if(rows, [&](const auto& row) { return owner[row.first] != &source; });
   ImportSummary summary;
   summary.rows = repo.golden_rows.size();
   summary.sources = sources.size();

@@ -874,6 +874,35 @@ Repo golden(std::initializer_list<
 
 } // namespace
 
+TEST_CASE("store: a golden-signal day recorded in two files is the later file's, whatever was "
+          "edited last") {
+  auto store = Store::open_memory();
+  store->import_golden_csv(golden({{"metrics/a.csv", 2, "api", "traffic", "2026-10-01", 10},
+                                   {"metrics/z.csv", 2, "api", "traffic", "2026-10-01", 20}}),
+                           1000);
+  CHECK(store->golden_series("api", "traffic").at(d("2026-10-01")) == 20);
+  // The earlier file's value edited later: stored last, it would have won the day; a clean
+  // import of the same files gives the later file's.
+  store->import_golden_csv(golden({{"metrics/a.csv", 2, "api", "traffic", "2026-10-01", 11},
+                                   {"metrics/z.csv", 2, "api", "traffic", "2026-10-01", 20}}),
+                           2000);
+  CHECK(store->golden_series("api", "traffic").at(d("2026-10-01")) == 20);
+  // The later file edited: its new value, as a clean import gives.
+  store->import_golden_csv(golden({{"metrics/a.csv", 2, "api", "traffic", "2026-10-01", 11},
+                                   {"metrics/z.csv", 2, "api", "traffic", "2026-10-01", 21}}),
+                           3000);
+  CHECK(store->golden_series("api", "traffic").at(d("2026-10-01")) == 21);
+  auto clean = Store::open_memory();
+  clean->import_golden_csv(golden({{"metrics/a.csv", 2, "api", "traffic", "2026-10-01", 11},
+                                   {"metrics/z.csv", 2, "api", "traffic", "2026-10-01", 21}}),
+                           3000);
+  CHECK(clean->golden_series("api", "traffic") == store->golden_series("api", "traffic"));
+  // Without the later file, the earlier one's day is back.
+  store->import_golden_csv(golden({{"metrics/a.csv", 2, "api", "traffic", "2026-10-01", 11}}),
+                           4000);
+  CHECK(store->golden_series("api", "traffic").at(d("2026-10-01")) == 11);
+}
+
 TEST_CASE("store: recorded golden-signal files follow metrics/, as the counts' files do") {
   auto store = Store::open_memory();
   auto s = store->import_golden_csv(
