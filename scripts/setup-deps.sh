@@ -49,17 +49,22 @@ if [ "${1:-}" = "--with-tests" ] && ! command -v action-validator >/dev/null; th
   npm install -g --no-fund --no-audit @action-validator/cli@0.6.0
 fi
 
-# Test tool from npm: the W3C's Nu HTML Checker, which every page of the built site must pass.
-if [ "${1:-}" = "--with-tests" ] && ! { command -v npm >/dev/null &&
-  [ -f "$(npm root -g)/vnu-jar/build/dist/vnu.jar" ]; }; then
+# Test tools from npm for the site's pages: the W3C's Nu HTML Checker (every page must be valid
+# HTML) and axe-core (every page must pass its WCAG A and AA rules in Chromium).
+for tool in vnu-jar@26.9.27:build/dist/vnu.jar axe-core@4.14.1:axe.min.js; do
+  [ "${1:-}" = "--with-tests" ] || break
+  spec=${tool%%:*}
+  name=${spec%@*}
+  file=${tool#*:}
+  if command -v npm >/dev/null && [ -f "$(npm root -g)/$name/$file" ]; then continue; fi
   if [ "$(id -u)" -ne 0 ]; then
-    echo "setup: vnu-jar is missing; run as root to install it" >&2
+    echo "setup: $name is missing; run as root to install it" >&2
     exit 3
   fi
   if ! command -v npm >/dev/null; then
-    echo "setup: npm is needed to install vnu-jar (the HTML checker of the site tests)" >&2
+    echo "setup: npm is needed to install $name (a test tool of the site tests)" >&2
     exit 3
   fi
-  echo "setup: installing vnu-jar from npm"
-  npm install -g --no-fund --no-audit vnu-jar@26.9.27
-fi
+  echo "setup: installing $spec from npm"
+  npm install -g --no-fund --no-audit "$spec"
+done

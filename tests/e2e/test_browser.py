@@ -34,7 +34,10 @@ downloads; the only network traffic is to the site served by `python3 -m http.se
   8. the lists sort by a date (postmortems, runbooks, SLOs' "Runs out"), a duration ("Resolved
      in") and a budget state (SLOs, the catalog's "Error budget": by severity) both ways, a
      missing value last either way;
-  9. printed, a list shows no filter bar and no sort arrows.
+  9. printed, a list shows no filter bar and no sort arrows;
+  10. axe-core (npm, the WCAG 2.0/2.1/2.2 A and AA rules) finds nothing on any page at 1280 px
+     in the light scheme, nor on one page of each layout at 320 px (light and dark) and 1280 px
+     dark; at 320 px a focused sort button of a table shown as cards is on screen (WCAG 2.4.7).
   404.html is among them: its stylesheet, scripts and icon are inline (GitHub Pages serves it at
   any depth), so it loads nothing, from the published address or anywhere else.
 
@@ -746,6 +749,90 @@ def test_print(browser, site):
         page.close()
 
 
+def find_axe():
+    """axe-core's browser build from the global npm folder (scripts/setup-deps.sh --with-tests)."""
+    try:
+        root = subprocess.run(["npm", "root", "-g"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = os.path.join(root, "axe-core", "axe.min.js")
+    return path if os.path.isfile(path) else None
+
+
+AXE_RUN_JS = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
+  'wcag21aa', 'wcag22aa']}, resultTypes: ['violations']}).then(function (r) {
+  return r.violations.map(function (v) { return v.id + ' (' + v.impact + '): ' +
+    v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(' | '); }); })"""
+
+# At a phone's width, the sort buttons of a table shown as cards sit in a header row hidden off
+# screen: one that has the focus must be where the eye can see it (WCAG 2.4.7).
+FOCUSED_SORT_BUTTON_JS = """(function () {
+  var b = document.querySelector('table.data.stackable thead button');
+  if (!b) return null;
+  b.focus();
+  var r = b.getBoundingClientRect();
+  // Clipped away, it keeps its box but is no longer what is found at its own centre.
+  var e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return document.activeElement === b && r.width >= 10 && r.height >= 10 &&
+    (e === b || b.contains(e));
+})()"""
+
+
+def axe_layout_sample(pages):
+    """One page of each layout: the first of each folder pattern (slos/X/index.html, reviews/X.html)."""
+    seen, sample = set(), []
+    for rel in pages:
+        parts = rel.split("/")
+        if len(parts) > 2:  # slos/X/index.html, reports/X/index.html
+            parts[-2] = "*"
+        elif len(parts) == 2 and parts[1] != "index.html":  # reviews/X.html, handoffs/X.html
+            parts[1] = "*.html"
+        key = "/".join(parts)
+        if key not in seen:
+            seen.add(key)
+            sample.append(rel)
+    return sample
+
+
+def test_axe(browser, site, server):
+    """axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) finds no violation on any page at a desktop's
+    width, nor on one page of each layout at a phone's, in the light and the dark scheme; and a
+    focused sort button of a table shown as cards is on screen."""
+    axe = find_axe()
+    if not check(axe is not None, "axe-core is installed (scripts/setup-deps.sh --with-tests)"):
+        return
+    with open(axe, encoding="utf-8") as f:
+        axe_js = f.read()
+    pages = [p for p in html_pages(site) if p != "404.html"]  # 404 inlines all; checked below too
+    runs = [(1280, "light", pages + ["404.html"])]
+    sample = axe_layout_sample(pages)
+    runs += [(320, "light", sample), (320, "dark", sample), (1280, "dark", sample)]
+    for width, scheme, rels in runs:
+        page = browser.new_page(width, 900)
+        try:
+            page.send("Emulation.setEmulatedMedia",
+                      {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            found = []
+            for rel in rels:
+                page.navigate(server.url(rel), settle=0.05)
+                page.evaluate(axe_js + "; true")
+                violations = page.evaluate(AXE_RUN_JS, timeout=60)
+                if violations:
+                    found.append(f"{rel}: {violations}")
+            check(not found, f"axe, {width}px {scheme}: {len(found)} pages with violations: "
+                             + "; ".join(found[:10]))
+            print(f"axe, {width}px {scheme}: {len(rels)} pages")
+            if width == 320 and scheme == "light":
+                page.navigate(server.url("slos/index.html"), settle=0.05)
+                check(page.evaluate(FOCUSED_SORT_BUTTON_JS) is True,
+                      "320px slos/index.html: a focused sort button is not on screen")
+        except cdp.CDPError as e:
+            check(False, f"axe, {width}px {scheme}: {e}")
+        finally:
+            page.close()
+
+
 def test_site(browser, site, server):
     pages = html_pages(site)
     if not check(pages, "nines build wrote no HTML pages (only: "
@@ -774,6 +861,8 @@ def test_site(browser, site, server):
     # 8. sorting, 9. print
     test_sorting(browser, site)
     test_print(browser, site)
+    # 10. accessibility, by axe-core
+    test_axe(browser, site, server)
     long_site = build_site(os.path.dirname(site), "site-long", lengthen)
     if long_site:
         test_reflow(browser, long_site)
