@@ -35,23 +35,11 @@ else
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Test tool from npm: validates workflow files and action.yml against their published schemas.
-if [ "${1:-}" = "--with-tests" ] && ! command -v action-validator >/dev/null; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "setup: action-validator is missing; run as root to install it" >&2
-    exit 3
-  fi
-  if ! command -v npm >/dev/null; then
-    echo "setup: npm is needed to install action-validator (the test tool for workflow files)" >&2
-    exit 3
-  fi
-  echo "setup: installing @action-validator/cli from npm"
-  npm install -g --no-fund --no-audit @action-validator/cli@0.6.0
-fi
-
-# Test tools from npm for the site's pages: the W3C's Nu HTML Checker (every page must be valid
-# HTML) and axe-core (every page must pass its WCAG A and AA rules in Chromium).
-for tool in vnu-jar@26.9.27:build/dist/vnu.jar axe-core@4.14.1:axe.min.js; do
+# Test tools from npm: action-validator (workflow files and action.yml against their published
+# schemas), the W3C's Nu HTML Checker (every page must be valid HTML) and axe-core (every page
+# must pass its WCAG A and AA rules in Chromium). Each as PACKAGE@VERSION:a file it installs.
+for tool in @action-validator/cli@0.6.0:package.json vnu-jar@26.9.27:build/dist/vnu.jar \
+  axe-core@4.14.1:axe.min.js; do
   [ "${1:-}" = "--with-tests" ] || break
   spec=${tool%%:*}
   name=${spec%@*}
@@ -62,7 +50,7 @@ for tool in vnu-jar@26.9.27:build/dist/vnu.jar axe-core@4.14.1:axe.min.js; do
     exit 3
   fi
   if ! command -v npm >/dev/null; then
-    echo "setup: npm is needed to install $name (a test tool of the site tests)" >&2
+    echo "setup: npm is needed to install $name (a test tool)" >&2
     exit 3
   fi
   echo "setup: installing $spec from npm"

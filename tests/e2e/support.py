@@ -84,6 +84,18 @@ def git(root, *args, date="2026-01-10T00:00:00Z", name="Tess", email="t@example.
                           timeout=60)
 
 
+def npm_global_file(rel):
+    """A file of a package installed with `npm install -g` (scripts/setup-deps.sh --with-tests),
+    e.g. "axe-core/axe.min.js"; None when npm or the file is missing."""
+    try:
+        root = subprocess.run(["npm", "root", "-g"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = os.path.join(root, rel)
+    return path if os.path.isfile(path) else None
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

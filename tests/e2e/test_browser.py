@@ -58,6 +58,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cdp  # noqa: E402
+from support import npm_global_file  # noqa: E402
 
 NINES, SRC = sys.argv[1], sys.argv[2]
 ARTIFACTS = os.path.abspath(sys.argv[3] if len(sys.argv) > 3 else
@@ -749,17 +750,6 @@ def test_print(browser, site):
         page.close()
 
 
-def find_axe():
-    """axe-core's browser build from the global npm folder (scripts/setup-deps.sh --with-tests)."""
-    try:
-        root = subprocess.run(["npm", "root", "-g"], capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    path = os.path.join(root, "axe-core", "axe.min.js")
-    return path if os.path.isfile(path) else None
-
-
 AXE_RUN_JS = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
   'wcag21aa', 'wcag22aa']}, resultTypes: ['violations']}).then(function (r) {
   return r.violations.map(function (v) { return v.id + ' (' + v.impact + '): ' +
@@ -799,7 +789,7 @@ def test_axe(browser, site, server):
     """axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) finds no violation on any page at a desktop's
     width, nor on one page of each layout at a phone's, in the light and the dark scheme; and a
     focused sort button of a table shown as cards is on screen."""
-    axe = find_axe()
+    axe = npm_global_file("axe-core/axe.min.js")
     if not check(axe is not None, "axe-core is installed (scripts/setup-deps.sh --with-tests)"):
         return
     with open(axe, encoding="utf-8") as f:

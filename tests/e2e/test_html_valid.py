@@ -20,25 +20,11 @@ import subprocess
 import sys
 import tempfile
 
+from support import Checks, npm_global_file
+
 NINES, SRC = sys.argv[1], sys.argv[2]
 NOW = "2026-11-01T00:00:00Z"
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-
-
-def find_vnu():
-    try:
-        root = subprocess.run(["npm", "root", "-g"], capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    jar = os.path.join(root, "vnu-jar", "build", "dist", "vnu.jar")
-    return jar if os.path.isfile(jar) else None
+check = Checks()
 
 
 def vnu_errors(jar, folder):
@@ -126,7 +112,7 @@ def build(repo, out):
 
 
 def main():
-    jar = find_vnu()
+    jar = npm_global_file("vnu-jar/build/dist/vnu.jar")
     check(jar is not None, "vnu-jar is installed (scripts/setup-deps.sh --with-tests)")
     check(shutil.which("java") is not None, "java is installed (scripts/setup-deps.sh --with-tests)")
     if not jar or not shutil.which("java"):
@@ -157,7 +143,4 @@ def main():
 
 
 main()
-if failures:
-    print(f"{len(failures)} failure(s)")
-    sys.exit(1)
-print("ok")
+sys.exit(check.finish())
