@@ -132,13 +132,15 @@ struct Context {
     std::map<std::string, std::string> bodies;   // changed since the views were saved → body now
     std::set<std::string> changed;               // of them, changed since the previous build
     nlohmann::json saved_bodies;                 // each body's hash when the views were saved
-    std::map<std::string, SiteFileUpdate> files; // render → write: the files made again
-    std::size_t pages = 0;                       // pages of the site (manifest entries with inputs)
-    SavedLinks links;                            // every page's, for the link check
-    bool git = false;                            // the history was read (and is as it was)
-    nlohmann::json uncommitted;                  // as the record had them
-    nlohmann::json signed_files;                 // as the record had them (signed_files())
-    nlohmann::json outside_slots;                // as the record had them (bodies_outside_slots)
+    std::map<std::string, SiteFileUpdate> files; // the files made again (when planned), → write
+    SiteStats rendered;                          // what making them took, for --timings
+    std::vector<BrokenLink> broken; // the link check's findings, all in pages made again
+    std::size_t pages = 0;          // pages of the site (manifest entries with inputs)
+    SavedLinks links;               // every page's, for the link check
+    bool git = false;               // the history was read (and is as it was)
+    nlohmann::json uncommitted;     // as the record had them
+    nlohmann::json signed_files;    // as the record had them (signed_files())
+    nlohmann::json outside_slots;   // as the record had them (bodies_outside_slots)
   };
   std::optional<ProsePlan> prose;
   // A build that renders the whole site saves the views a later prose rebuild needs, streamed to
@@ -656,6 +658,41 @@ bool previous_site_stands(Context& c, const nlohmann::json& record) {
   return true;
 }
 
+// The pages showing the changed bodies and the search index, made again from the saved views
+// into plan.files (nothing is written yet), and every page's links checked against them, as a
+// full build checks them all. False when a page not made again has a broken link: a heading
+// removed or renamed in an edited body took the anchor it names, and only the long way says so
+// where that link is written (in the other document's Markdown), as a clean build does.
+bool render_prose_pages(Context& c, Context::ProsePlan& plan) {
+  SiteOptions site;
+  site.version = k_version;
+  site.jobs = c.run.opts.jobs;
+  site.theme_overrides = c.theme_overrides; // a copy: the long way may still need them
+  SiteSink sink;
+  sink.file = [&plan](const std::string& path, std::string bytes, const std::string& input) {
+    plan.files[path] = {std::move(bytes), input};
+  };
+  plan.rendered = render_prose(plan.state, plan.bodies, plan.changed, site, sink);
+  // The other pages' links were checked by the build that made them; they stay right as long as
+  // no page made again changed its ids (a heading's anchor) that a link could name.
+  std::set<std::string> remade;
+  bool same_ids = true;
+  for (const auto& [path, f] : plan.files) {
+    if (!is_html_path(path)) continue;
+    PageLinks links = extract_links(f.bytes);
+    links.hash = content_hash(f.bytes);
+    PageLinks& saved = plan.links.pages[path];
+    same_ids = same_ids && saved.ids == links.ids;
+    saved = std::move(links);
+    remade.insert(path);
+  }
+  plan.broken = check_links(
+      plan.links.pages, [&plan](const std::string& p) { return plan.manifest.files.count(p) != 0; },
+      same_ids ? &remade : nullptr, c.run.opts.jobs);
+  return std::all_of(plan.broken.begin(), plan.broken.end(),
+                     [&remade](const BrokenLink& b) { return remade.count(b.page) != 0; });
+}
+
 // Whether the only inputs that changed since the previous build into this output folder are
 // Markdown bodies (render/site.hpp, "Rebuilding after a body edit"), with the site, the store,
 // the saved views and links as that build left them. If so, the plan is in c.prose and the
@@ -801,6 +838,7 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
   DiagBag theme_diags;
   c.theme_overrides = load_theme_overrides(run.opts.dir, c.load, theme_diags);
   if (!theme_diags.all().empty()) return false;
+  if (!render_prose_pages(c, plan)) return false;
   for (const auto& [path, f] : plan.manifest.files)
     if (!f.input.empty()) ++plan.pages;
   if (!replay_diagnostics(run, record)) return false;
@@ -1168,46 +1206,21 @@ std::string render_counts(const SiteStats& st) {
 
 // Every internal link and anchor of the site's pages (or of `only`), checked before anything is
 // swapped in.
-void report_broken_links(Run& run, const std::map<std::string, PageLinks>& pages,
-                         const std::function<bool(const std::string&)>& exists,
-                         const std::set<std::string>* only = nullptr) {
-  for (const auto& b : check_links(pages, exists, only, run.opts.jobs))
+void report_broken_links(Run& run, const std::vector<BrokenLink>& broken) {
+  for (const auto& b : broken)
     run.diags.error(b.page, {}, "broken-link",
                     "broken internal link to '" + b.target + "': " + b.reason);
 }
 
 // render after a body edit (only_prose_changed): the pages showing the changed bodies and the
-// search index, made again from the views the previous build saved. Their links are checked with
-// the saved links of every other page, as a full build checks them all; nothing is written yet.
+// search index were made again from the views the previous build saved when the plan was made
+// (render_prose_pages). Their links are checked with the saved links of every other page, as a
+// full build checks them all; nothing is written yet.
 std::string render_prose_only(Context& c) {
   Run& run = c.run;
   Context::ProsePlan& plan = *c.prose;
-  SiteOptions site;
-  site.version = k_version;
-  site.jobs = run.opts.jobs;
-  site.theme_overrides = std::move(c.theme_overrides);
-  SiteSink sink;
-  sink.file = [&plan](const std::string& path, std::string bytes, const std::string& input) {
-    plan.files[path] = {std::move(bytes), input};
-  };
-  c.rendered = render_prose(plan.state, plan.bodies, plan.changed, site, sink);
-  // The other pages' links were checked by the build that made them; they stay right as long as
-  // no page made again lost or gained an id (a heading's anchor) that a link could name.
-  std::set<std::string> remade;
-  bool same_ids = true;
-  for (const auto& [path, f] : plan.files) {
-    if (!is_html_path(path)) continue;
-    PageLinks links = extract_links(f.bytes);
-    links.hash = content_hash(f.bytes);
-    PageLinks& saved = plan.links.pages[path];
-    same_ids = same_ids && saved.ids == links.ids;
-    saved = std::move(links);
-    remade.insert(path);
-  }
-  report_broken_links(
-      run, plan.links.pages,
-      [&plan](const std::string& p) { return plan.manifest.files.count(p) != 0; },
-      same_ids ? &remade : nullptr);
+  c.rendered = plan.rendered;
+  report_broken_links(run, plan.broken);
   c.rendered.files = plan.manifest.files.size();
   c.rendered.pages_reused = plan.pages - std::min(plan.pages, c.rendered.pages_rendered);
   return render_counts(c.rendered);
@@ -1314,7 +1327,7 @@ std::string stage_render(Context& c) {
     auto exists = [&](const std::string& p) {
       return c.writer ? written.count(p) != 0 : paths.count(p) != 0;
     };
-    report_broken_links(run, c.links.pages, exists);
+    report_broken_links(run, check_links(c.links.pages, exists, nullptr, run.opts.jobs));
   } catch (const WriteError& e) {
     c.writer.reset(); // removes the temporary tree now
     throw FatalError(std::string("cannot write the site: ") + e.what());
