@@ -838,7 +838,11 @@ bool only_prose_changed(Context& c, const nlohmann::json& record) {
   DiagBag theme_diags;
   c.theme_overrides = load_theme_overrides(run.opts.dir, c.load, theme_diags);
   if (!theme_diags.all().empty()) return false;
-  if (!render_prose_pages(c, plan)) return false;
+  try {
+    if (!render_prose_pages(c, plan)) return false;
+  } catch (const std::runtime_error&) {
+    return false; // a saved view or search index that does not read: the long way makes them
+  }
   for (const auto& [path, f] : plan.manifest.files)
     if (!f.input.empty()) ++plan.pages;
   if (!replay_diagnostics(run, record)) return false;
@@ -1204,8 +1208,8 @@ std::string render_counts(const SiteStats& st) {
          " pages rendered, " + std::to_string(st.pages_reused) + " reused" + detail;
 }
 
-// Every internal link and anchor of the site's pages (or of `only`), checked before anything is
-// swapped in.
+// The link check's findings (every internal link and anchor of the site's pages, checked before
+// anything is swapped in) as the run's errors.
 void report_broken_links(Run& run, const std::vector<BrokenLink>& broken) {
   for (const auto& b : broken)
     run.diags.error(b.page, {}, "broken-link",
