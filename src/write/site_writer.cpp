@@ -1012,8 +1012,13 @@ bool SiteWriter::contains(const std::string& path) const {
 }
 
 std::vector<std::string> SiteWriter::paths() const {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  return {m_paths.begin(), m_paths.end()};
+  std::vector<std::string> out;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    out.assign(m_paths.begin(), m_paths.end());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 namespace {

@@ -10,10 +10,11 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace nines {
@@ -174,7 +175,8 @@ public:
   // Whether `path` was added (or reused). Thread-safe.
   bool contains(const std::string& path) const;
 
-  // The files added so far (InMemory; empty in Streaming mode) and the paths in either mode.
+  // The files added so far (InMemory; empty in Streaming mode) and the paths in either mode, in
+  // order.
   const std::map<std::string, std::string>& files() const { return m_files; }
   std::vector<std::string> paths() const;
 
@@ -248,10 +250,12 @@ private:
   std::atomic<std::size_t> m_reused{0};
   std::atomic<std::size_t> m_reused_inputs{0};
   // Directories of the temporary tree, each prefix: made, or being made by one thread.
-  std::map<std::string, DirState> m_made_dirs;
+  // Hash tables, not trees: every file of a site looks up and inserts its path and each of its
+  // folders under the writer's lock, and the trees' string comparisons held up the other threads.
+  std::unordered_map<std::string, DirState> m_made_dirs;
   std::condition_variable m_dir_made; // with m_mutex: a claimed directory was made (or failed)
-  std::set<std::string> m_paths;
-  std::set<std::string> m_dirs;
+  std::unordered_set<std::string> m_paths;
+  std::unordered_set<std::string> m_dirs;
 };
 
 // Removes the folder `dir` and everything below it, as `rm -r` would (a symbolic link is removed,
