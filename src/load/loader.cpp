@@ -1042,6 +1042,24 @@ bool CsvDays::add(std::string_view slo, std::string_view day, int line, DiagBag&
   return false;
 }
 
+void CsvDays::forget(std::string_view slo, std::string_view day, int line) {
+  slo = trim_view(slo);
+  day = trim_view(day);
+  auto it = m_days.find(std::string(slo));
+  if (it == m_days.end()) return;
+  const std::uint32_t file = static_cast<std::uint32_t>(m_files.size() - 1);
+  auto mine = [&](const First& f) { return f.file == file && f.line == line; };
+  if (const std::uint32_t key = date_key(day); key != 0) {
+    auto& dates = it->second.dates;
+    auto at = std::lower_bound(dates.begin(), dates.end(), key,
+                               [](const auto& d, std::uint32_t k) { return d.first < k; });
+    if (at != dates.end() && at->first == key && mine(at->second)) dates.erase(at);
+  } else if (auto found = it->second.other.find(std::string(day));
+             found != it->second.other.end() && mine(found->second)) {
+    it->second.other.erase(found);
+  }
+}
+
 bool is_golden_csv_header(const std::vector<std::string>& cells) {
   return cells.size() == 4 && cells[0] == "service" && cells[1] == "signal" && cells[2] == "date" &&
          cells[3] == "value";
@@ -1449,13 +1467,17 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
         if (header) row.golden = is_golden_csv_header(row.cells);
         // One SLO-day in one row: SLO counts only (a golden-signal file's later line for the same
         // day replaces the earlier one, docs/content.md).
-        if (!header && !row.golden && row.cells.size() >= 2 &&
-            !csv_days.add(row.cells[0], row.cells[1], n, diags))
-          return;
+        const bool counts = !header && !row.golden && row.cells.size() >= 2;
+        if (counts && !csv_days.add(row.cells[0], row.cells[1], n, diags)) return;
         header = false;
         if (row.file != rel) row.file = rel;
         row.line = n;
+        // The hook may take the cells; what the day was is kept for forget().
+        std::string slo, day;
+        if (counts) slo = row.cells[0], day = row.cells[1];
+        const std::size_t errors = diags.error_count();
         hooks.on_csv(std::move(row));
+        if (counts && diags.error_count() > errors) csv_days.forget(slo, day, n);
       });
       return; // data, not documents: never listed in the notes
     }

@@ -299,6 +299,10 @@ public:
   // written: blanks around them are dropped); false, with the error in `diags`, when a row
   // before gave that SLO-day.
   bool add(std::string_view slo, std::string_view day, int line, DiagBag& diags);
+  // Takes back what add() recorded for the row at `line` of the current file: a row that turned
+  // out not to be readable (a count that is not a number) does not hold its day, so a good row
+  // for that day elsewhere is read, not reported as its duplicate.
+  void forget(std::string_view slo, std::string_view day, int line);
 
 private:
   // Where an SLO-day was first given: the file's index in m_files, and the line.

@@ -272,6 +272,45 @@ TEST_CASE("loader: CsvDays finds a day again in any order and keeps odd spelling
   CHECK(diags.all()[3].file == "metrics/b.csv");
 }
 
+TEST_CASE("loader: a CSV row its hook refuses does not hold its day") {
+  TempRepo repo;
+  repo.write("metrics/a.csv", "slo,date,good,total\napi,2026-10-02,x,2\n");
+  repo.write("metrics/b.csv", "slo,date,good,total\napi,2026-10-02,1,2\napi,2026-10-02,2,2\n");
+  DiagBag diags;
+  std::vector<std::string> read;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [](RawDoc&&) {},
+      [&](RawCsvRow&& r) {
+        if (r.cells[2] == "x")
+          diags.error(r.file, {r.line, 1}, "csv-row", "good count 'x' is not a number");
+        else if (r.line > 1)
+          read.push_back(r.file + ":" + std::to_string(r.line));
+      });
+  // a.csv's row is refused, so b.csv's first row holds the day and its second is the duplicate.
+  CHECK(read == std::vector<std::string>{"metrics/b.csv:2"});
+  REQUIRE(diags.all().size() == 2);
+  CHECK(diags.all()[0].rule == "csv-row");
+  CHECK(diags.all()[1].rule == "csv-duplicate-day");
+  CHECK(diags.all()[1].message ==
+        "SLO 'api' day 2026-10-02 is also recorded on line 2 of this file");
+}
+
+TEST_CASE("loader: CsvDays forgets only the row it is asked to") {
+  CsvDays days;
+  DiagBag diags;
+  days.begin_file("metrics/a.csv");
+  CHECK(days.add("api", "2026-10-02", 2, diags));
+  CHECK(days.add("api", "2026-10-1", 3, diags));
+  days.forget("api", "2026-10-02", 9); // another line: kept
+  days.forget("web", "2026-10-02", 2); // another SLO: nothing to forget
+  CHECK_FALSE(days.add("api", "2026-10-02", 4, diags));
+  days.forget("api", " 2026-10-02 ", 2);
+  days.forget("api", "2026-10-1", 3);
+  CHECK(days.add("api", "2026-10-02", 5, diags));
+  CHECK(days.add("api", "2026-10-1", 6, diags));
+  CHECK(diags.all().size() == 1);
+}
+
 TEST_CASE("loader: an unreadable folder is reported, the walk goes on") {
   if (::geteuid() == 0) return; // root reads every folder: nothing to test
   TempRepo repo;
