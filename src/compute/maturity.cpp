@@ -468,7 +468,7 @@ DimensionScore score_toil(const Repo& repo, const Service& svc,
         automated.met = true;
         automated.evidence.push_back("toil_item " + t.meta.id + " automated");
       }
-      saved += t.automation_value.value_or(toil_hours(t));
+      saved += toil_hours_saved(t);
     }
   }
   if (saved >= 10) {

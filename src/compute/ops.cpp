@@ -134,6 +134,10 @@ double toil_hours(const ToilItem& item) {
   return item.time_per_occurrence_min * item.occurrences_per_month / 60.0;
 }
 
+double toil_hours_saved(const ToilItem& item) {
+  return item.automation_value.value_or(toil_hours(item));
+}
+
 std::string toil_value_band(double hours) {
   if (hours > k_toil_high_above) return "high";
   if (hours >= k_toil_low_below) return "medium"; // the seed's "2-10 hrs/mo" includes both ends

@@ -58,6 +58,9 @@ std::string toil_value_band(double hours_per_month);
 std::string toil_priority(double hours_per_month, const std::string& difficulty);
 // time_per_occurrence_min · occurrences_per_month / 60.
 double toil_hours(const ToilItem& item);
+// The hours a month an automated item saves: its automation_value (the seed's "hours saved per
+// month"), else the hours it took. One rule for the maturity rubric and the weekly review.
+double toil_hours_saved(const ToilItem& item);
 
 struct ToilFigures {
   std::string id, name, service, category, difficulty, status;

@@ -98,7 +98,7 @@ void set_budget(SloFigures& f, double consumed) {
   f.status = "ok";
   const double consumed_pct = *pct(consumed);
   f.consumed = published_consumed(consumed);
-  f.remaining = (100.0 - consumed_pct) / 100.0;
+  f.remaining = published_difference(100.0, consumed_pct) / 100.0;
   f.bad_minutes = published_figure(consumed_pct * f.allowed_bad_minutes / 100.0);
 }
 

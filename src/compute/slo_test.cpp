@@ -497,6 +497,29 @@ TEST_SUITE("compute.slo") {
     CHECK(published_figure(-4.999999999999982) == -5);
   }
 
+  TEST_CASE("an attainment short of 100 is never published as 100, and R has no residue") {
+    Repo repo;
+    // One bad event in 10^13: 99.99999999999%, thirteen significant digits.
+    DailySeries d;
+    fill(d, "2026-10-31", "2026-10-31", 1e13, 1);
+    auto f = figures(repo, slo("a", "svc", 99.99), &d);
+    CHECK(*pct(f.attainment) < 100);
+    CHECK(*pct(f.attainment) == 99.99999999999);
+    CHECK(*pct(f.consumed) > 0);
+    CHECK(published_figure(99.99999999999999) < 100);
+    CHECK(published_figure(99.9999999999995) < 100);
+    CHECK(published_figure(100.00000000000001) == 100);
+    // 99.9999% of the budget spent: R is 0.0001, not 100 − 99.9999 in binary (0.000100000000003).
+    fill(d, "2026-10-31", "2026-10-31", 1'000'000'000, 999'999);
+    f = figures(repo, slo("b", "svc", 99.9), &d);
+    CHECK(*pct(f.consumed) == 99.9999);
+    CHECK(*pct(f.remaining) == 0.0001);
+    CHECK(published_difference(100, 99.9999) == 0.0001);
+    CHECK(published_difference(100, 75) == 25);
+    CHECK(published_difference(100, 100.5) == -0.5);
+    CHECK(published_difference(100, 0) == 100);
+  }
+
   TEST_CASE("a projected exhaustion after 9999-12-31 is null, and says so") {
     Repo repo;
     Slo s = slo("b", "svc", 50);

@@ -322,7 +322,7 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
   for (const auto& t : repo.toil) {
     auto day = day_of_text(t.automated_on);
     if (!day || *day < first || *day > last) continue;
-    const double saved = t.total_hours_per_month.value_or(toil_hours(t));
+    const double saved = toil_hours_saved(t);
     r.toil_automated.push_back({t.meta.id, t.name, t.service.id, t.automated_on, saved});
     r.hours_saved_per_month += saved;
   }

@@ -138,7 +138,10 @@ Repo weekly_repo(std::map<std::string, DailySeries>& series) {
   ToilItem t2 = t1;
   t2.meta = meta("toil_item", "t2");
   t2.automated_on = "2026-11-20"; // the week before
-  repo.toil = {t1, t2};
+  ToilItem t3 = t1;
+  t3.meta = meta("toil_item", "t3");
+  t3.automation_value = 4; // the hours it saves, as the monthly report counts them
+  repo.toil = {t1, t2, t3};
 
   Experiment e;
   e.meta = meta("experiment", "e1");
@@ -239,9 +242,10 @@ TEST_CASE("the error budget week and the weekly review, worked by hand") {
   CHECK(r.on_call.off_hours_pages == 3);
 
   // Reliability work.
-  REQUIRE(r.toil_automated.size() == 1);
+  REQUIRE(r.toil_automated.size() == 2);
   CHECK(r.toil_automated[0].id == "t1");
-  CHECK(r.hours_saved_per_month == doctest::Approx(10.0));
+  CHECK(r.toil_automated[1].id == "t3");
+  CHECK(r.hours_saved_per_month == doctest::Approx(14.0)); // 10 h taken + 4 h saved
   REQUIRE(r.experiments.size() == 1);
   CHECK(r.experiments[0].id == "e1");
   REQUIRE(r.capacity_concerns.size() == 2);

@@ -221,20 +221,65 @@ std::string budget_minutes_text(double minutes) {
 }
 
 std::string bad_minutes_text(std::optional<double> spent, double allowed) {
-  return (spent && std::isfinite(*spent) ? amount_text(*spent, 2) : std::string("\xE2\x80\x94")) +
-         " of " + budget_minutes_text(allowed);
+  if (!spent || !std::isfinite(*spent)) return "\xE2\x80\x94 of " + budget_minutes_text(allowed);
+  std::string text = amount_text(*spent, 2);
+  // A budget not quite spent (or just overspent) never reads as spent exactly: 40.3199 of 40.32
+  // minutes is 40.31, as a budget consumed short of 100% never reads 100%.
+  if (*spent != allowed && std::isfinite(allowed) && text == amount_text(allowed, 2))
+    text = amount_text(*spent < allowed ? std::floor(*spent * 100.0) / 100.0
+                                        : std::ceil(*spent * 100.0) / 100.0,
+                       2);
+  return text + " of " + budget_minutes_text(allowed);
 }
 
-double published_figure(double value) {
-  if (value == 0 || !std::isfinite(value)) return value;
-  // Decimal rounding through text: scaling by a power of ten would add the noise it removes.
+namespace {
+
+// `value` rounded to `digits` significant digits. Decimal rounding through text: scaling by a
+// power of ten would add the noise it removes.
+double round_significant(double value, int digits) {
   char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific,
-                                       k_published_digits - 1);
+  const auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific, digits - 1);
   if (ec != std::errc()) return value;
   double out = value;
   std::from_chars(buf, end, out);
   return out;
+}
+
+} // namespace
+
+double published_figure(double value) {
+  if (value == 0 || !std::isfinite(value)) return value;
+  double out = round_significant(value, k_published_digits);
+  // A percentage short of 100 never rounds up to it: 1 bad event in 10^13 is an attainment of
+  // 99.99999999999%, and 100 beside a budget being spent would say no event was bad. It keeps the
+  // digits it needs to stay below (17 always do: they give the double back).
+  for (int digits = k_published_digits + 1; value < 100 && out >= 100 && digits <= 17; ++digits)
+    out = round_significant(value, digits);
+  return out;
+}
+
+double published_difference(double whole, double part) {
+  if (!std::isfinite(whole) || !std::isfinite(part)) return whole - part;
+  // Both are decimals of at most k_published_digits significant digits, so their difference is a
+  // decimal with no more decimal places than the finer of them; binary subtraction adds noise
+  // at the scale of the larger (100 − 99.9999 is 0.000100000000003), which the difference's own
+  // rounding to significant digits keeps when the two nearly cancel.
+  auto last_place = [](double v) {
+    return v == 0
+               ? 0
+               : static_cast<int>(std::floor(std::log10(std::fabs(v)))) - (k_published_digits - 1);
+  };
+  const int place = std::min(last_place(whole), last_place(part));
+  const double diff = whole - part;
+  if (diff == 0 || place >= 0) return published_figure(diff);
+  char buf[400];
+  const auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, diff, std::chars_format::fixed, std::min(-place, 30));
+  if (ec != std::errc()) return published_figure(diff);
+  double out = diff;
+  std::from_chars(buf, end, out);
+  return published_figure(out);
 }
 
 std::string shortest_text(double v) {

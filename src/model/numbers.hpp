@@ -21,7 +21,12 @@ constexpr double k_target_tolerance = 1e-9;
 constexpr int k_published_digits = 12;
 
 // `value` rounded to k_published_digits significant digits; 0 and non-finite values unchanged.
+// A value below 100 that would round to 100 keeps the digits it needs to stay below it.
 double published_figure(double value);
+
+// whole − part for two published figures, as the decimals they are: 100 − 99.9999 is 0.0001, not
+// the 0.000100000000003 binary subtraction leaves when the two nearly cancel.
+double published_difference(double whole, double part);
 
 // `value` with `decimals` fixed decimals ("12.5"), decimals clamped to 0..12, never "-0"; "n/a"
 // when not finite.

@@ -233,6 +233,13 @@ TEST_SUITE("model/numbers") {
     CHECK(trimmed_text(201.6049, 2) == "201.6");
     CHECK(trimmed_text(std::nan("")) == "n/a");
   }
+  TEST_CASE("bad minutes: a budget not quite spent never reads as spent") {
+    CHECK(bad_minutes_text(3.024, 40.32) == "3.02 of 40.32 min");
+    CHECK(bad_minutes_text(40.32, 40.32) == "40.32 of 40.32 min");
+    CHECK(bad_minutes_text(40.3199597, 40.32) == "40.31 of 40.32 min");
+    CHECK(bad_minutes_text(40.3200403, 40.32) == "40.33 of 40.32 min");
+    CHECK(bad_minutes_text(std::nullopt, 40.32) == "\xE2\x80\x94 of 40.32 min");
+  }
   TEST_CASE("without_trailing_zeros: the one rule for dropping a fixed text's zeros") {
     CHECK(without_trailing_zeros("14.40") == "14.4");
     CHECK(without_trailing_zeros("2.00") == "2");
