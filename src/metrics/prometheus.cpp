@@ -1,6 +1,8 @@
 #include "metrics/prometheus.hpp"
 
 #include "metrics/http.hpp"
+#include "metrics/store.hpp"
+#include "model/numbers.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -146,6 +148,8 @@ std::optional<double> parse_prom_value(std::string_view text) {
   if (ec != std::errc() || ptr != end) return std::nullopt;
   // from_chars also reads "nan" and "inf" spellings Prometheus never writes; refuse them.
   if (!std::isfinite(v)) return std::nullopt;
+  if (v == k_max_count && decimal_over_two_to_53(text))
+    return std::nextafter(v, std::numeric_limits<double>::infinity());
   return v;
 }
 
@@ -231,10 +235,12 @@ PromResponse parse_envelope(long http_status, std::string_view body, std::string
       if (!read_metric(s, series, error, secret)) return fail(r, http_status, error);
       auto v = s.find("value");
       if (v == s.end()) {
-        if (has_histogram(s))
+        if (has_histogram(s)) {
+          r.of_query = true;
           return fail(r, http_status,
                       "native histogram samples are not supported; aggregate "
                       "them to a number (e.g. histogram_count)");
+        }
         return fail(r, http_status, "a vector sample has no 'value'");
       }
       std::pair<double, double> sample;
@@ -249,10 +255,12 @@ PromResponse parse_envelope(long http_status, std::string_view body, std::string
       if (!read_metric(s, series, error, secret)) return fail(r, http_status, error);
       auto vs = s.find("values");
       if (vs == s.end()) {
-        if (has_histogram(s))
+        if (has_histogram(s)) {
+          r.of_query = true;
           return fail(r, http_status,
                       "native histogram samples are not supported; aggregate "
                       "them to a number (e.g. histogram_count)");
+        }
         return fail(r, http_status, "a matrix series has no 'values'");
       }
       if (!vs->is_array()) return fail(r, http_status, "a matrix series' values is not an array");
@@ -268,6 +276,7 @@ PromResponse parse_envelope(long http_status, std::string_view body, std::string
     if (!read_sample(*result, sample, error, secret)) return fail(r, http_status, error);
     r.scalar = sample;
   } else if (r.result_type == "string") {
+    r.of_query = true;
     return fail(r, http_status, "the query returned a string, not a number");
   } else {
     return fail(r, http_status, "unknown resultType '" + clip(r.result_type, secret, 40) + "'");
@@ -407,7 +416,7 @@ std::string describe_failure(const HttpResult& http, const PromResponse& parsed)
 
 bool failure_of_query(const HttpResult& http, const PromResponse& parsed) {
   return http.error.empty() && !parsed.ok &&
-         (parsed.error_type == "bad_data" || parsed.error_type == "execution");
+         (parsed.of_query || parsed.error_type == "bad_data" || parsed.error_type == "execution");
 }
 
 } // namespace nines

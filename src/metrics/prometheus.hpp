@@ -31,6 +31,9 @@ struct PromResponse {
   std::string result_type;        // vector | matrix | scalar
   std::vector<PromSeries> series; // vector and matrix results
   std::optional<std::pair<double, double>> scalar;
+  // When !ok: the answer was read and says the expression itself cannot give a count (a string
+  // result, native histogram samples), so the failure is reported at the query's line.
+  bool of_query = false;
 };
 
 // Reads one API response (any HTTP status: error envelopes come with 4xx/5xx). Never throws: an
@@ -40,7 +43,8 @@ PromResponse parse_prom_response(long http_status, std::string_view body,
                                  std::string_view secret = {});
 
 // A sample value as Prometheus writes it: a decimal, "NaN", "+Inf", "-Inf" (or "Inf"). nullopt for
-// anything else.
+// anything else. A decimal whose digits are above 2^53 but which reads as the double 2^53 (every
+// number up to 2^53 + 1 does) is the next double up, so that it is over the counts' limit.
 std::optional<double> parse_prom_value(std::string_view text);
 
 // The number an instant query answered. `value` is nullopt for an empty vector: no data, which is

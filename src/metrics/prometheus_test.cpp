@@ -139,6 +139,9 @@ TEST_CASE("envelope: scalar and string") {
       200, R"({"status":"success","data":{"resultType":"string","result":[1,"x"]}})");
   CHECK_FALSE(str.ok);
   CHECK(str.error.find("string") != std::string::npos);
+  // The expression gives a string: reported at the query, not at the SLO.
+  CHECK(str.of_query);
+  CHECK(failure_of_query(HttpResult{}, str));
   auto other = parse_prom_response(
       200, R"({"status":"success","data":{"resultType":"streams","result":[]}})");
   CHECK_FALSE(other.ok);
@@ -158,6 +161,11 @@ TEST_CASE("envelope: sample value strings") {
   CHECK_FALSE(parse_prom_value("+1"));
   CHECK_FALSE(parse_prom_value("12abc"));
   CHECK_FALSE(parse_prom_value(" 1"));
+  // Over 2^53 by its digits, though a double reads it as 2^53: the next double up.
+  CHECK(*parse_prom_value("9007199254740992") == 9007199254740992.0);
+  CHECK(*parse_prom_value("9007199254740993") > 9007199254740992.0);
+  CHECK(*parse_prom_value("9007199254740992.5") > 9007199254740992.0);
+  CHECK(*parse_prom_value("9007199254740991.9") == 9007199254740992.0);
 }
 
 TEST_CASE("envelope: error with errorType") {

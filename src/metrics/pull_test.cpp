@@ -402,6 +402,49 @@ TEST_CASE("pull: NaN, ±Inf, negative and good > total fail the whole answer, ne
   CHECK_FALSE(store->last_success("prometheus:prom", "pull"));
 }
 
+TEST_CASE("pull: good over total by a sum's rounding is good = total; by more, or over 2^53 by its "
+          "digits, refused") {
+  Repo repo = make_repo();
+  SUBCASE("the last bits of two sums: every day stored, good = total") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t) -> std::optional<std::string> {
+      if (has(q, "good_total")) return has(q, "[1d]") ? "1000.0000000000005" : "100.00000000000001";
+      return has(q, "[1d]") ? "1000" : "100";
+    };
+    PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+    CHECK(r.errors.empty());
+    CHECK(r.values_rejected == 0);
+    CHECK(r.days_stored == 28);
+    for (const auto& [d, c] : store->daily_series("pay"))
+      CHECK(c.good == c.total);
+    REQUIRE(r.live["pay"].count("1h"));
+    CHECK(r.live["pay"]["1h"].good == r.live["pay"]["1h"].total);
+  }
+  SUBCASE("one event in a million more good than total: a lie, refused") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t) -> std::optional<std::string> {
+      if (has(q, "good_total")) return "1000001";
+      return "1000000";
+    };
+    PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+    CHECK(r.days_stored == 0);
+    CHECK(store->daily_series("pay").empty());
+  }
+  SUBCASE("9007199254740993 reads as 2^53 in a double, and is over it") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string&, std::int64_t) {
+      return std::optional<std::string>("9007199254740993");
+    };
+    PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+    CHECK(r.days_stored == 0);
+    REQUIRE_FALSE(r.errors.empty());
+    CHECK(has(r.errors[0].message, "is over 2^53"));
+  }
+}
+
 TEST_CASE("pull: one rejected day keeps the store as it was, so the SLO reads stale") {
   Repo repo = make_repo();
   auto store = Store::open_memory();

@@ -1095,11 +1095,17 @@ std::set<std::int64_t> Store::days_present(const std::string& slo,
   std::set<std::int64_t> result;
   try {
     // The exact name: a prefix would let source 'prom' see the days of 'prom2'.
-    SQLite::Statement q(*m_db, "SELECT day FROM daily WHERE slo = ?1 AND source = ?2 "
+    SQLite::Statement q(*m_db, "SELECT day, good, total FROM daily WHERE slo = ?1 AND source = ?2 "
                                "AND provisional = 0 ORDER BY day");
     q.bind(1, slo);
     q.bind(2, source);
+    // A row that reads as no data (a count that is not a number, negative, good > total: a store
+    // edited by hand or written by another tool) is not a day held: it is fetched again, as a
+    // golden-signal value like that is, rather than left a hole for good behind a fresh SLO.
     while (q.executeStep()) {
+      if (!stored_day(q.getColumn(0)) ||
+          count_problem(stored_count(q.getColumn(1)), stored_count(q.getColumn(2))))
+        continue;
       result.insert(q.getColumn(0).getInt64());
     }
   } catch (const SQLite::Exception& e) {

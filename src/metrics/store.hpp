@@ -159,7 +159,8 @@ public:
   std::vector<DailyProvenance> provenance(const std::string& slo, std::int64_t first_day,
                                           std::int64_t last_day) const;
   // Days of `slo` stored by exactly `source` and settled (not provisional), so a pull fetches only
-  // the closed days the store lacks and the provisional ones again.
+  // the closed days the store lacks and the provisional ones again. A row whose counts read as no
+  // data (daily_series() drops it) is not a day held.
   std::set<std::int64_t> days_present(const std::string& slo, const std::string& source) const;
   // Per SLO, the days whose winner (daily_series()' rule) is a provisional row.
   std::map<std::string, std::set<std::int64_t>> provisional_days() const;

@@ -762,6 +762,35 @@ TEST_CASE("store: days_present tells which days exactly one source already has")
   CHECK(store->days_present("api", "%").empty());               // no wildcards
 }
 
+TEST_CASE("store: a day whose stored counts read as no data is not present, so it is fetched "
+          "again") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  {
+    auto store = Store::open(path);
+    store->put_daily("prometheus:prom",
+                     {{"s", 10, 990, 1000},
+                      {"s", 11, 995, 1000},
+                      {"s", 12, 1, 2},
+                      {"s", 13, 9, 10},
+                      {"s", 14, 9, 10}},
+                     5);
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE daily SET good = -5 WHERE day = 10");
+    db.exec("UPDATE daily SET good = 'abc' WHERE day = 11");
+    db.exec("UPDATE daily SET good = 20 WHERE day = 12"); // good > total
+    db.exec("UPDATE daily SET total = 1e300 WHERE day = 13");
+  }
+  auto store = Store::open(path);
+  CHECK(store->days_present("s", "prometheus:prom") == std::set<std::int64_t>{14});
+  // Stored again from a good fetch, the day is held once more.
+  store->put_daily("prometheus:prom", {{"s", 10, 991, 1000}}, 6);
+  CHECK(store->days_present("s", "prometheus:prom") == std::set<std::int64_t>{10, 14});
+  CHECK(store->daily_series("s").at(10).good == 991);
+}
+
 TEST_CASE("store: a provisional day is used, not present, and cleared when stored settled") {
   auto store = Store::open_memory();
   DailyRow partial{"api", 11, 40, 50};

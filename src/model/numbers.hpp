@@ -24,6 +24,11 @@ constexpr int k_published_digits = 12;
 // A value below 100 that would round to 100 keeps the digits it needs to stay below it.
 double published_figure(double value);
 
+// Whether the decimal number `text` ([-+]?digits, or [-+]?(.d+|d+(.d*)?)([eE][-+]?d+)?) is above
+// 2^53, decided on its digits: the double it parses to cannot tell, since every number in
+// (2^53, 2^53 + 1] rounds to 2^53 itself. The CSV counts and the fetched ones share the rule.
+bool decimal_over_two_to_53(std::string_view text);
+
 // whole − part for two published figures, as the decimals they are: 100 − 99.9999 is 0.0001, not
 // the 0.000100000000003 binary subtraction leaves when the two nearly cancel.
 double published_difference(double whole, double part);

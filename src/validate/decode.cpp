@@ -680,54 +680,6 @@ void decode_document(RawDoc& doc, const std::string& digest, Repo& repo, DiagBag
 
 namespace {
 
-// Whether the decimal number `text` (a form plain_number() reads: [-+]?digits, or
-// [-+]?(.d+|d+(.d*)?)([eE][-+]?d+)?) is above 2^53, decided on its digits: the double it parses
-// to cannot tell, since every number in (2^53, 2^53 + 1] rounds to 2^53 itself.
-bool over_two_to_53(const std::string& text) {
-  std::size_t i = text.empty() || (text[0] != '-' && text[0] != '+') ? 0 : 1;
-  if (i == 1 && text[0] == '-') return false;
-  // The value is digits × 10^exponent: the significand's digits without the point, and minus
-  // one for each digit of the fraction.
-  std::string digits;
-  long long exponent = 0;
-  bool fraction = false;
-  for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
-    if (text[i] == '.') {
-      fraction = true;
-      continue;
-    }
-    digits += text[i];
-    if (fraction) --exponent;
-  }
-  if (i < text.size()) {
-    // An exponent so large it does not fit is over the limit (or a zero significand, below).
-    const std::string e = text.substr(i + 1);
-    const bool negative = !e.empty() && e[0] == '-';
-    const std::size_t from = !e.empty() && (e[0] == '-' || e[0] == '+') ? 1 : 0;
-    long long v = 0;
-    for (std::size_t k = from; k < e.size(); ++k)
-      v = std::min<long long>(v * 10 + (e[k] - '0'), 1'000'000'000);
-    exponent += negative ? -v : v;
-  }
-  const std::size_t first = digits.find_first_not_of('0');
-  if (first == std::string::npos) return false; // zero
-  digits.erase(0, first);
-  const std::size_t last = digits.find_last_not_of('0');
-  exponent += static_cast<long long>(digits.size() - 1 - last);
-  digits.erase(last + 1);
-  // Both as 0.DIGITS × 10^magnitude: the larger magnitude is the larger number; with equal ones
-  // the digits decide (neither has trailing zeros, so a longer one with an equal prefix is larger).
-  static const std::string limit = "9007199254740992";
-  const long long magnitude = static_cast<long long>(digits.size()) + exponent;
-  const long long limit_magnitude = static_cast<long long>(limit.size());
-  if (magnitude != limit_magnitude) return magnitude > limit_magnitude;
-  return digits.compare(limit) > 0;
-}
-
-} // namespace
-
-namespace {
-
 // A row of a recorded golden-signal file (the file's header is service,signal,date,value).
 bool decode_golden_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   if (is_golden_csv_header(row.cells)) return false; // the header, or it again further down
@@ -838,7 +790,7 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
       return true;
     }
     // Above 2^53 a double no longer holds every integer, and 28 such days sum to infinity.
-    if (d >= 9007199254740992.0 && over_two_to_53(row.cells[static_cast<std::size_t>(i)])) {
+    if (d >= 9007199254740992.0 && decimal_over_two_to_53(row.cells[static_cast<std::size_t>(i)])) {
       diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
                       " is over 2^53 (9007199254740992)",
