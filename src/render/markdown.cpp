@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace nines {
 
@@ -592,16 +593,27 @@ std::string code_language(const char* info) {
   return lang;
 }
 
-std::string unique_anchor(const std::string& base, std::set<std::string>& used,
+// The ids a document's headings took, and for each heading text's slug the suffix to try next.
+struct AnchorsTaken {
+  std::set<std::string> used;
+  std::unordered_map<std::string, int> next;
+};
+
+std::string unique_anchor(const std::string& base, AnchorsTaken& anchors,
                           const MarkdownOptions& options) {
   auto taken = [&](const std::string& id) {
-    return used.count(id) != 0 || options.reserved_ids.count(id) != 0 ||
+    return anchors.used.count(id) != 0 || options.reserved_ids.count(id) != 0 ||
            (options.more_reserved_ids && options.more_reserved_ids->count(id) != 0);
   };
-  std::string candidate = base;
-  for (int n = 1; taken(candidate); ++n)
-    candidate = base + "-" + std::to_string(n);
-  used.insert(candidate);
+  // The first free one of base, base-1, base-2, …: a suffix found taken stays taken (ids are
+  // only ever added), so the search for a slug goes on where its last one stopped. Trying from 1
+  // for every heading made 20,000 headings of one text take 18 s.
+  int& n = anchors.next[base];
+  std::string candidate = n == 0 ? base : base + "-" + std::to_string(n);
+  while (taken(candidate))
+    candidate = base + "-" + std::to_string(++n);
+  ++n;
+  anchors.used.insert(candidate);
   return candidate;
 }
 
@@ -756,13 +768,13 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       top = std::min(top, cmark_node_get_heading_level(heading));
     offset = std::clamp(options.top_heading_level, 1, 6) - top;
   }
-  std::set<std::string> used; // the ids this document's headings took
+  AnchorsTaken anchors;
   for (cmark_node* heading : headings) {
     Heading h;
     const int written = cmark_node_get_heading_level(heading);
     h.level = std::clamp(written + offset, 1, 6);
     h.text = plain_text(heading);
-    h.anchor = unique_anchor(slugify(h.text), used, options);
+    h.anchor = unique_anchor(slugify(h.text), anchors, options);
     std::string html = rendered(heading, extensions);
     // cmark renders a heading as "<hN>" + content + "</hN>\n"; the tags get the page's level and
     // the opening one the anchor.

@@ -454,6 +454,28 @@ TEST_CASE("render/markdown: ids reserved by the caller's shared set are not take
   CHECK(layout_ids.size() == 2); // read, not written
 }
 
+TEST_CASE("render/markdown: many headings of one text each get the next free suffix") {
+  // Twenty thousand headings of one text (and their setext twins, and suffixed texts between
+  // them): each search for a free suffix goes on where the last one for its text stopped.
+  std::string md;
+  for (int i = 0; i < 20000; ++i)
+    md += i % 1000 == 1 ? "# a-" + std::to_string(i + 1) + "\n" : i % 2 ? "# a\n" : "a\n=\n";
+  MarkdownOptions options;
+  options.reserved_ids = {"a-3"};
+  auto r = render_markdown(md, options);
+  REQUIRE(r.headings.size() == 20000);
+  std::set<std::string> seen;
+  for (const auto& h : r.headings)
+    CHECK(seen.insert(h.anchor).second);
+  CHECK(r.headings[0].anchor == "a");
+  CHECK(r.headings[1].anchor == "a-2"); // the text "a-2" as written
+  CHECK(r.headings[2].anchor == "a-1");
+  CHECK(r.headings[3].anchor == "a-4"); // a-2 is the second heading's, a-3 the page's
+  CHECK(r.headings[4].anchor == "a-5");
+  CHECK(r.headings[1001].anchor == "a-1002");
+  CHECK_FALSE(seen.count("a-3"));
+}
+
 TEST_CASE("render/markdown: heading_offset demotes headings below the page title, at most h6") {
   MarkdownOptions options;
   options.heading_offset = 1;
