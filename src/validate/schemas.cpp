@@ -47,10 +47,16 @@ namespace {
 
 // valijson 1.0 compiles a std::regex for every `format: date` it checks, which cost more than
 // parsing the YAML. The same rules as patterns are compiled once per thread (the validator's
-// regex cache); the month/day table is valijson's (February up to 29, no leap-year check).
+// regex cache). Stricter than valijson's own table, which takes any number of year digits and
+// February 29 of every year: RFC 3339's full-date has a four-digit year, and a 29 February of
+// a year that has none (2026-02-29) is no day; both passed the schema and were then read as no
+// date at all, so a review date or a deadline silently dropped out of the lints and figures.
+// Leap years: divisible by 4 and not by 100 (…04, …08, …96 with the tens digit's parity
+// deciding), or by 400 (0400, 0800, …, 2000, 2400).
 const char* const k_date_pattern =
-    "^[0-9]+-(((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01]))|((0[469]|11)-(0[1-9]|[12][0-9]|30))|"
-    "(02-(0[1-9]|[12][0-9])))";
+    "^(([0-9]{4}-(((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01]))|((0[469]|11)-(0[1-9]|[12][0-9]|30))"
+    "|(02-(0[1-9]|1[0-9]|2[0-8]))))|(([0-9]{2}(0[48]|[2468][048]|[13579][26])|"
+    "(0[48]|[2468][048]|[13579][26])00)-02-29))";
 const char* const k_time_pattern =
     "([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\\.[0-9]+)?(([Zz])|([\\+|\\-]([01][0-9]|2[0-"
     "3]):[0-5][0-9]))$";

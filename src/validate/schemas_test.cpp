@@ -251,12 +251,14 @@ TEST_CASE("schemas: dates follow the month/day table, checked without a regex pe
     return validate(
         s, "slo", "slo:\n  service: a\n  sli: b\n  target: 99.9\n  last_reviewed: " + date + "\n");
   };
-  for (const char* ok : {"2026-01-31", "2026-02-29", "2026-04-30", "2026-07-31", "2026-08-31",
-                         "2026-12-31", "12026-03-01"})
+  for (const char* ok : {"2026-01-31", "2026-02-28", "2026-04-30", "2026-07-31", "2026-08-31",
+                         "2026-12-31", "2024-02-29", "2000-02-29", "2096-02-29", "1904-02-29"})
     CHECK_MESSAGE(reviewed(ok).empty(), ok);
+  // No 29 February in a year that has none, and RFC 3339's four-digit year.
   for (const char* bad :
        {"2026-02-30", "2026-04-31", "2026-06-31", "2026-09-31", "2026-11-31", "2026-00-10",
-        "2026-13-01", "2026-01-00", "2026-01-32", "'2026-1-1'", "'2026-01-01x'", "'x2026-01-01'"}) {
+        "2026-13-01", "2026-01-00", "2026-01-32", "'2026-1-1'", "'2026-01-01x'", "'x2026-01-01'",
+        "2026-02-29", "1900-02-29", "2100-02-29", "12026-03-01", "'226-03-01'"}) {
     auto d = reviewed(bad);
     REQUIRE_MESSAGE(d.size() == 1, bad);
     CHECK(d[0].loc.line == 5);
