@@ -745,6 +745,29 @@ Leftover classify_leftover(const fs::path& dir, bool temp) {
   return Leftover::Unknown;
 }
 
+// Removes from the leftover site `dir` what its manifest says nines wrote there (each listed file
+// still of the listed size, and the marker), then the folders left empty. A file nines did not
+// list (a CNAME, notes put beside the pages, a hand copy's extras) stays, and so does the folder
+// holding it: the first such path is returned, empty when the whole tree went.
+std::string remove_listed(const fs::path& dir, const SiteManifest& manifest) {
+  const std::string prefix = dir.string() + "/";
+  for (const auto& [rel, file] : manifest.files) {
+    const std::string p = prefix + rel;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        static_cast<std::uint64_t>(st.st_size) == file.size)
+      ::unlink(p.c_str());
+  }
+  ::unlink((dir / k_site_marker).c_str());
+  remove_empty_folders(dir);
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(dir, ec))) return {};
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
+       !ec && it != end; it.increment(ec))
+    if (!fs::is_directory(it->symlink_status(ec))) return it->path().string();
+  return dir.string();
+}
+
 } // namespace
 
 std::vector<std::string> SiteWriter::clean_stale(const fs::path& out) {
@@ -789,13 +812,25 @@ std::vector<std::string> SiteWriter::clean_stale(const fs::path& out) {
     case Leftover::Empty:
       remove_empty_folders(f.path); // leaves, harmlessly, whatever appeared in it meanwhile
       break;
-    case Leftover::Ours:
+    case Leftover::Ours: {
       if (!f.temp && !fs::exists(fs::symlink_status(out, ec))) {
         fs::rename(f.path, out, ec); // the previous site, back in place
         if (!ec) break;
       }
-      remove_tree(f.path);
+      // A site with a manifest (a previous site set aside, a finished tree) may hold files of
+      // the user's beside nines's, as OUT may: only what the manifest lists goes. A temporary
+      // tree whose marker has no manifest yet holds only what this writer was writing.
+      const SiteManifest manifest = read_site_manifest(f.path);
+      if (manifest.digest.empty()) {
+        remove_tree(f.path);
+        break;
+      }
+      if (const std::string kept = remove_listed(f.path, manifest); !kept.empty())
+        note(f.path, "has the name of a folder a killed build of nines leaves; the files nines "
+                     "listed in it were removed, but it also holds files nines did not write ('" +
+                         kept + "'); move or remove them yourself");
       break;
+    }
     case Leftover::Unknown:
       note(f.path, std::string("has the name of a folder a killed build of nines leaves, but "
                                "nines did not write what it holds; move or remove it yourself"));

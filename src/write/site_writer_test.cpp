@@ -249,6 +249,41 @@ TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones an
         std::string::npos);
 }
 
+TEST_CASE("write/site_writer: a leftover site loses only what its manifest lists") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  old_site(out, {{"index.html", "current"}});
+  // A previous site set aside (or a hand copy under the same name) with the user's files in it:
+  // a CNAME, notes in a folder of their own, and a page of nines's the user edited (another size).
+  const fs::path aside = t.path / "site.old-nines-99999998";
+  old_site(aside, {{"index.html", "previous"}, {"a/page.html", "page"}, {"b/edited.html", "x"}});
+  std::ofstream(aside / "CNAME") << "example.com";
+  fs::create_directories(aside / "mydir");
+  std::ofstream(aside / "mydir" / "notes.txt") << "important";
+  std::ofstream(aside / "b" / "edited.html") << "edited by hand";
+  // A finished tree under a temporary name, nothing of the user's in it: all of it goes.
+  old_site(t.path / "site.tmp-nines-99999997", {{"index.html", "done"}, {"c/d.html", "d"}});
+  std::vector<std::string> notes;
+  {
+    SiteWriter w(out);
+    notes = w.notes();
+    w.add("index.html", "new");
+    w.commit();
+  }
+  CHECK(read(out / "index.html") == "new");
+  CHECK_FALSE(fs::exists(t.path / "site.tmp-nines-99999997"));
+  CHECK(read(aside / "CNAME") == "example.com");
+  CHECK(read(aside / "mydir" / "notes.txt") == "important");
+  CHECK(read(aside / "b" / "edited.html") == "edited by hand");
+  CHECK_FALSE(fs::exists(aside / "index.html"));
+  CHECK_FALSE(fs::exists(aside / "a"));
+  CHECK_FALSE(fs::exists(aside / k_site_marker));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("site.old-nines-99999998' has the name of a folder a killed build") !=
+        std::string::npos);
+  CHECK(notes[0].find("files nines did not write") != std::string::npos);
+}
+
 TEST_CASE("write/site_writer: a run killed between the renames loses nothing") {
   TempDir t;
   const fs::path out = t.path / "site";
