@@ -202,13 +202,12 @@ std::string misspelt_kind(const Entry& e) {
   return k;
 }
 
-// The first key under a first line `---` that is not an `x-` key (the document's kind key), when
-// it is a nines kind or reads as a misspelt one, for a Markdown file split_front_matter found no
-// closed front matter in; "" when the file does not look like a document at all (a `---` rule at
-// the top of plain Markdown). `x-` keys may come before the kind, so they and what is indented
-// under them are passed over.
-std::string unclosed_front_matter_key(const std::string& text) {
-  std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+// The first key under the line `---` at `pos` (the first line, or the first below blank lines)
+// that is not an `x-` key (the document's kind key), when it is a nines kind or reads as a
+// misspelt one, for a Markdown file split_front_matter found no front matter in; "" when the file
+// does not look like a document at all (a `---` rule at the top of plain Markdown). `x-` keys may
+// come before the kind, so they and what is indented under them are passed over.
+std::string unclosed_front_matter_key(const std::string& text, std::size_t pos) {
   std::size_t nl = text.find('\n', pos);
   if (nl == std::string::npos) return {};
   std::string_view first(text.data() + pos, nl - pos);
@@ -1363,17 +1362,36 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
         // Plain Markdown is not ours; but a `---` line over a kind's key (or one close to it)
         // with no closing `---` is a document whose front matter was never closed.
         // The kind, not "the first key": `x-` keys may come before it.
-        if (const std::string key = unclosed_front_matter_key(text); !key.empty()) {
-          const auto& kinds = kind_names();
-          const bool exact = std::find(kinds.begin(), kinds.end(), key) != kinds.end();
+        const std::size_t top = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+        const auto& kinds = kind_names();
+        auto kind_text = [&](const std::string& key) {
+          return std::find(kinds.begin(), kinds.end(), key) != kinds.end()
+                     ? "its kind is '" + key + "'"
+                     : "its kind key '" + key + "' reads as a misspelt '" + kind_misspelt_as(key) +
+                           "'";
+        };
+        if (const std::string key = unclosed_front_matter_key(text, top); !key.empty()) {
           diags.error(rel, {1, 1}, "yaml-syntax",
-                      "front matter opened here is never closed (" +
-                          (exact ? "its kind is '" + key + "'"
-                                 : "its kind key '" + key + "' reads as a misspelt '" +
-                                       kind_misspelt_as(key) + "'") +
-                          ")",
+                      "front matter opened here is never closed (" + kind_text(key) + ")",
                       "end the front matter with a line `---`, then the Markdown body");
+          return r;
         }
+        // Front matter below blank lines is no front matter (as in Hugo and Jekyll): the file
+        // would be skipped as plain Markdown, and the runbook it is would vanish without a word.
+        std::size_t at = top;
+        int line = 1;
+        for (std::size_t nl; (nl = text.find('\n', at)) != std::string::npos &&
+                             text.find_first_not_of(" \t\r", at) >= nl;
+             at = nl + 1)
+          ++line;
+        if (line > 1)
+          if (const std::string key = unclosed_front_matter_key(text, at); !key.empty())
+            diags.error(rel, {line, 1}, "yaml-syntax",
+                        "front matter must start on the first line of the file; this one starts "
+                        "on line " +
+                            std::to_string(line) + " (" + kind_text(key) +
+                            "), so the file reads as plain Markdown",
+                        "remove the blank lines above the first `---`");
         return r;
       }
       if (encoding_ok(text))
