@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <istream>
 #include <map>
@@ -515,6 +517,79 @@ bool check_tabs(std::string_view text, const std::string& file, int line_offset,
   return found;
 }
 
+std::string yaml_error_text(const std::string& message) {
+  // yaml-cpp names a bad \u escape by its code point in decimal; the escape is written in hex.
+  const std::string_view unicode = YAML::ErrorMsg::INVALID_UNICODE;
+  if (message.rfind(unicode, 0) == 0) {
+    char* end = nullptr;
+    const unsigned long cp = std::strtoul(message.c_str() + unicode.size(), &end, 10);
+    if (end && *end == '\0' && end != message.c_str() + unicode.size()) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "U+%04lX is not a character", cp);
+      return "invalid unicode escape: " + std::string(buf) +
+             (cp >= 0xD800 && cp <= 0xDFFF ? " (half of a UTF-16 surrogate pair)" : "");
+    }
+  }
+  return message;
+}
+
+std::string yaml_error_hint(const std::string& message) {
+  // Said of the parser's own messages (yaml-cpp's ErrorMsg), most common first.
+  struct Hint {
+    const char* message;
+    const char* hint;
+    bool prefix;
+  };
+  static const Hint k_hints[] = {
+      {YAML::ErrorMsg::END_OF_SEQ_FLOW,
+       "close the list's `[` with `]` (or quote a value that "
+       "holds a bracket or comma)",
+       false},
+      {YAML::ErrorMsg::END_OF_MAP_FLOW,
+       "close the mapping's `{` with `}` (or quote a value that "
+       "holds a brace or comma)",
+       false},
+      {YAML::ErrorMsg::END_OF_MAP,
+       "a key here is indented unlike the keys beside it: line the "
+       "keys of one mapping up",
+       false},
+      {YAML::ErrorMsg::END_OF_SEQ, "the items of a list (`- …`) line up under each other", false},
+      {YAML::ErrorMsg::MAP_VALUE,
+       "a value holding `: ` needs quotes, or this line is indented "
+       "unlike its neighbours",
+       false},
+      {YAML::ErrorMsg::BLOCK_ENTRY,
+       "a list item (`- …`) cannot follow a value on the same level: "
+       "check the indentation",
+       false},
+      {YAML::ErrorMsg::UNKNOWN_ANCHOR,
+       "an alias (*name) needs its anchor (&name) earlier in the "
+       "same document: anchors do not carry across `---`",
+       false},
+      {YAML::ErrorMsg::INVALID_UNICODE,
+       "write the character itself; one beyond U+FFFF is escaped with \\U and eight hex digits "
+       "(\\U0001F600), not a pair of \\u escapes",
+       true},
+      {YAML::ErrorMsg::INVALID_ESCAPE,
+       "in double quotes a backslash starts an escape: write \\\\ "
+       "for a backslash, or use single quotes",
+       true},
+      {YAML::ErrorMsg::TAB_IN_INDENTATION, "indent with spaces; YAML does not allow tabs there",
+       false},
+      {YAML::ErrorMsg::DOC_IN_SCALAR,
+       "a line `---` or `...` inside a value ends the document: "
+       "indent it or quote the value",
+       false},
+      {YAML::ErrorMsg::UNKNOWN_TOKEN,
+       "a character YAML reserves starts this value (`@`, a "
+       "backquote, `%`): quote the value",
+       false},
+  };
+  for (const Hint& h : k_hints)
+    if (h.prefix ? message.rfind(h.message, 0) == 0 : message == h.message) return h.hint;
+  return "check the indentation, quotes and brackets at this line and the one before it";
+}
+
 } // namespace
 
 bool looks_like_yaml11_bool(std::string_view plain) {
@@ -597,9 +672,9 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
   } catch (const YAML::Exception& e) {
     const Loc l = e.mark.is_null() ? Loc{} : builder.loc(e.mark);
     // Helm charts and Jinja files are templates that become YAML only once rendered.
-    diags.error(file, l, "yaml-syntax", "invalid YAML: " + e.msg,
+    diags.error(file, l, "yaml-syntax", "invalid YAML: " + yaml_error_text(e.msg),
                 text.find("{{") == std::string_view::npos
-                    ? std::string()
+                    ? yaml_error_hint(e.msg)
                     : "the file holds {{ }}: if it is a template (Helm, Jinja), leave it out of "
                       "the walk with nines.yaml exclude");
   }
