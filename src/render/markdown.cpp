@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -617,6 +618,26 @@ std::string unique_anchor(const std::string& base, AnchorsTaken& anchors,
   return candidate;
 }
 
+// Where a link or image starts in the Markdown as written. cmark-gfm takes the link reference
+// definitions a paragraph starts with (`[a]: /x`) out of its text, but counts the lines of the
+// inlines of the rest from the paragraph's first line: a link below two definitions was reported
+// two lines too high. The paragraph's own last line is right, and its last inline ends on it, so
+// their difference is the number of lines taken out.
+std::pair<int, int> written_position(cmark_node* node, std::map<cmark_node*, int>& shifts) {
+  int line = cmark_node_get_start_line(node);
+  cmark_node* block = cmark_node_parent(node);
+  while (block && (cmark_node_get_type(block) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+    block = cmark_node_parent(block);
+  if (block && cmark_node_get_type(block) == CMARK_NODE_PARAGRAPH) {
+    auto [it, fresh] = shifts.try_emplace(block, 0);
+    if (fresh)
+      if (cmark_node* last = cmark_node_last_child(block))
+        it->second = std::max(0, cmark_node_get_end_line(block) - cmark_node_get_end_line(last));
+    line += it->second;
+  }
+  return {line, cmark_node_get_start_column(node)};
+}
+
 // Links and images (each list in document order) merged into document order.
 std::vector<cmark_node*> links_and_images_in_order(const std::vector<cmark_node*>& links,
                                                    const std::vector<cmark_node*>& images) {
@@ -698,10 +719,11 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   cmark_iter_free(iter);
 
   MarkdownResult result;
+  std::map<cmark_node*, int> shifts; // paragraph → the definition lines it starts with
   for (cmark_node* node : links_and_images_in_order(links, images)) {
     const char* url = cmark_node_get_url(node);
-    result.links.push_back(
-        {url ? url : "", cmark_node_get_start_line(node), cmark_node_get_start_column(node)});
+    const auto [line, column] = written_position(node, shifts);
+    result.links.push_back({url ? url : "", line, column});
   }
   // Links first: unwrapping frees only the link itself. Images last and innermost first (reverse
   // document order), since replacing an image frees everything inside its description.

@@ -109,6 +109,24 @@ TEST_CASE("render/markdown: links and images are listed as written, where they s
   CHECK(r.links[2].col == 15);
 }
 
+TEST_CASE("render/markdown: a paragraph's reference definitions do not move its links up") {
+  // cmark takes the two definitions out of the paragraph; the links are on line 5, not line 3.
+  const MarkdownResult r = render_markdown("# T\n\n[a]: /x\n  [b\\]]: /y\nmore [a] and [b\\]]\n"
+                                           "then [c](/z)\n\nlast [a]\n\n[not]:no-def [x](/w)\n");
+  REQUIRE(r.links.size() == 5);
+  CHECK(r.links[0].url == "/x");
+  CHECK(r.links[0].line == 5);
+  CHECK(r.links[0].col == 6);
+  CHECK(r.links[1].url == "/y");
+  CHECK(r.links[1].line == 5);
+  CHECK(r.links[2].url == "/z");
+  CHECK(r.links[2].line == 6);
+  CHECK(r.links[3].line == 8); // a paragraph without definitions: as cmark says
+  CHECK(r.links[3].col == 6);
+  CHECK(r.links[4].url == "/w"); // `[not]:no-def [x](/w)` is no definition: text, then a link
+  CHECK(r.links[4].line == 10);
+}
+
 TEST_CASE("render/markdown: many documents on several threads at once render as one at a time") {
   std::vector<std::string> docs;
   for (int seed = 0; seed < 120; ++seed)
