@@ -687,6 +687,14 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       } else {
         msg = "missing required field '" + qualified(key) + "'";
       }
+      // What the field is for, as the schema says, or at least what to write.
+      const json* property = nullptr;
+      if (schema && schema->contains("properties") && (*schema)["properties"].is_object() &&
+          (*schema)["properties"].contains(key))
+        property = &(*schema)["properties"][key];
+      hint = property && property->contains("description") && (*property)["description"].is_string()
+                 ? "'" + key + "': " + (*property)["description"].get<std::string>()
+                 : "add '" + key + ": …' to this mapping";
     } else if (d.rfind("Failed to match against any enum values", 0) == 0) {
       std::string allowed = schema && schema->contains("enum") ? join_enum((*schema)["enum"]) : "";
       msg = "field '" + field + "' has value " + describe(*node);
@@ -761,6 +769,9 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       if (!limit.empty() && limit.back() == '.') limit.pop_back();
       msg = "field '" + field + "' has value " + describe(*node) + ": " +
             std::string(1, static_cast<char>(std::tolower(limit[0]))) + limit.substr(1);
+      hint = schema && schema->contains("description") && (*schema)["description"].is_string()
+                 ? (*schema)["description"].get<std::string>()
+                 : "write a number in the field's range";
     } else {
       msg = "field '" + field + "': " + d;
     }
