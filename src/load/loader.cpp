@@ -708,6 +708,12 @@ std::optional<TextProblem> check_text(std::string_view text) {
       continue;
     }
     const std::size_t n = utf8_sequence(p + i, text.size() - i);
+    // A UTF-16 byte order mark: the whole file is in an encoding nines does not read, which
+    // names the file's problem better than its first odd byte does.
+    if (i == 0 && text.size() >= 2 && ((c == 0xFF && p[1] == 0xFE) || (c == 0xFE && p[1] == 0xFF)))
+      return TextProblem{{1, 1},
+                         std::string("the file is UTF-16 (") + (c == 0xFF ? "little" : "big") +
+                             "-endian, by its byte order mark), not UTF-8"};
     if (n == 0) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "0x%02X", c);
@@ -857,8 +863,12 @@ bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_
     return false;
   }
   if (!read_file(path, out)) {
+    // The open or read failed: errno says why (EACCES: its permissions).
+    const int why = errno;
     rule = "file-unreadable";
-    message = "cannot read file";
+    message = "cannot read file" + (why ? ": " + std::generic_category().message(why) : "");
+    hint = why == EACCES ? "give the user nines runs as read permission on the file (chmod a+r)"
+                         : "check that the file can be read, then run again";
     return false;
   }
   // A file that grew past the limit between the size check and the read.

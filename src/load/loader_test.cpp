@@ -190,6 +190,17 @@ TEST_CASE("loader: invalid UTF-8 and NUL bytes are located errors, the file is n
   CHECK(p->loc.line == 2);
   CHECK(p->loc.col == 10);
   CHECK(p->what == "invalid UTF-8 (byte 0xC3)");
+  // UTF-16 is named as such, at the start, rather than by its first byte.
+  auto le = check_text(std::string("\xFF\xFE"
+                                   "s\0e\0",
+                                   6));
+  REQUIRE(le);
+  CHECK(le->what == "the file is UTF-16 (little-endian, by its byte order mark), not UTF-8");
+  CHECK(le->loc.line == 1);
+  CHECK(le->loc.col == 1);
+  auto be = check_text(std::string("\xFE\xFF\0s\0e", 6));
+  REQUIRE(be);
+  CHECK(be->what == "the file is UTF-16 (big-endian, by its byte order mark), not UTF-8");
   CHECK(check_text("\xC0\xAF"));         // overlong '/'
   CHECK(check_text("\xED\xA0\x80"));     // a surrogate
   CHECK(check_text("\xF4\x90\x80\x80")); // past U+10FFFF

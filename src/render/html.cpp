@@ -48,8 +48,16 @@ const char* entity_of(char c, bool backtick) {
     return "&#xFFFD;";
   case '`':
     return backtick ? "&#96;" : nullptr;
-  default:
+  case '\t':
+  case '\n':
+  case '\f':
+  case '\r':
     return nullptr;
+  default:
+    // Other control characters (a YAML "\a" or "\e" escape) are parse errors in HTML and show
+    // as nothing a reader can see: written as the replacement character, as NUL is. The API
+    // keeps what the author wrote.
+    return is_control(c) ? "&#xFFFD;" : nullptr;
   }
 }
 
@@ -60,6 +68,9 @@ constexpr std::array<bool, 256> k_special = [] {
   std::array<bool, 256> t{};
   for (unsigned char c : {'&', '<', '>', '"', '\'', '\0', '`'})
     t[c] = true;
+  for (unsigned c = 1; c < 0x20; ++c)
+    t[c] = c != '\t' && c != '\n' && c != '\f' && c != '\r';
+  t[0x7F] = true;
   return t;
 }();
 

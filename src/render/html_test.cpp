@@ -12,6 +12,9 @@ TEST_CASE("render/html: html_escape replaces the five special characters") {
   CHECK(html_escape("plain text, ünïcode") == "plain text, ünïcode");
   CHECK(html_escape("&amp;") == "&amp;amp;"); // no double-unescape: entities are text too
   CHECK(html_escape(std::string_view("a\0b", 3)) == "a&#xFFFD;b");
+  // Control characters other than white space are HTML parse errors: replaced, as NUL is.
+  CHECK(html_escape("bell\a esc\x1B del\x7F") == "bell&#xFFFD; esc&#xFFFD; del&#xFFFD;");
+  CHECK(html_escape("tab\tline\nfeed\fret\r") == "tab\tline\nfeed\fret\r");
 }
 
 TEST_CASE("render/html: attr_escape also covers the backtick") {
@@ -36,7 +39,7 @@ TEST_CASE("render/html: escaping copies whole runs and matches a byte-by-byte re
         out += "&quot;";
       else if (c == '\'')
         out += "&#39;";
-      else if (c == '\0')
+      else if (c == '\0' || c == '\x07' || c == '\x1B' || c == '\x7F')
         out += "&#xFFFD;";
       else if (c == '`' && backtick)
         out += "&#96;";
@@ -45,7 +48,7 @@ TEST_CASE("render/html: escaping copies whole runs and matches a byte-by-byte re
     }
     return out;
   };
-  const std::string alphabet("ab &<>\"'`\0\xC3\xA9z\n", 14);
+  const std::string alphabet("ab &<>\"'`\0\xC3\xA9z\n\t\x07\x1B\x7F\r", 19);
   std::mt19937 rng(20261203);
   for (int round = 0; round < 3000; ++round) {
     std::string text(rng() % 40, ' ');
