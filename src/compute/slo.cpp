@@ -96,7 +96,7 @@ void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_
 // of 1e-14) and a budget at exactly 25% left reads 25, whatever binary made of the division.
 void set_budget(SloFigures& f, double consumed) {
   f.status = "ok";
-  const double consumed_pct = *pct(consumed);
+  const double consumed_pct = rounded_figure(consumed * 100.0);
   f.consumed = published_consumed(consumed);
   f.remaining = published_difference(100.0, consumed_pct) / 100.0;
   f.bad_minutes = published_figure(consumed_pct * f.allowed_bad_minutes / 100.0);
@@ -194,7 +194,7 @@ std::map<std::string, DailySeries> series_from_csv(const Repo& repo) {
 }
 
 double published_consumed(double consumed) {
-  return *pct(consumed) / 100.0;
+  return rounded_figure(consumed * 100.0) / 100.0;
 }
 
 std::optional<double> pct(std::optional<double> fraction) {

@@ -518,6 +518,16 @@ TEST_SUITE("compute.slo") {
     CHECK(published_difference(100, 75) == 25);
     CHECK(published_difference(100, 100.5) == -0.5);
     CHECK(published_difference(100, 0) == 100);
+    // A consumed percentage kept below 100 with more digits leaves a remainder above 0.
+    CHECK(published_difference(100, 99.99999999999) == 1e-11);
+    CHECK(published_difference(100, published_figure(99.999999999994)) > 0);
+    CHECK(published_difference(100, 1e-07) == 99.9999999);
+    // A budget consumed to within rounding of 100 is spent: 100 consumed, 0 left, exhausted.
+    fill(d, "2026-10-31", "2026-10-31", 1e13, 1e13 * 0.001 - 0.0004);
+    f = figures(repo, slo("c", "svc", 99.9), &d);
+    CHECK(*pct(f.consumed) == 100);
+    CHECK(*pct(f.remaining) == 0);
+    CHECK(f.state.name() == "exhausted");
   }
 
   TEST_CASE("a projected exhaustion after 9999-12-31 is null, and says so") {

@@ -248,6 +248,11 @@ double round_significant(double value, int digits) {
 
 } // namespace
 
+double rounded_figure(double value) {
+  if (value == 0 || !std::isfinite(value)) return value;
+  return round_significant(value, k_published_digits);
+}
+
 double published_figure(double value) {
   if (value == 0 || !std::isfinite(value)) return value;
   double out = round_significant(value, k_published_digits);
@@ -261,21 +266,25 @@ double published_figure(double value) {
 
 double published_difference(double whole, double part) {
   if (!std::isfinite(whole) || !std::isfinite(part)) return whole - part;
-  // Both are decimals of at most k_published_digits significant digits, so their difference is a
-  // decimal with no more decimal places than the finer of them; binary subtraction adds noise
-  // at the scale of the larger (100 − 99.9999 is 0.000100000000003), which the difference's own
-  // rounding to significant digits keeps when the two nearly cancel.
-  auto last_place = [](double v) {
-    return v == 0
-               ? 0
-               : static_cast<int>(std::floor(std::log10(std::fabs(v)))) - (k_published_digits - 1);
+  // Both are decimals as published (k_published_digits significant digits, or more for a value
+  // kept below 100), so their difference is a decimal with no more decimal places than the finer
+  // of them; binary subtraction adds noise at the scale of the larger (100 − 99.9999 is
+  // 0.000100000000003), which the difference's own rounding to significant digits keeps when the
+  // two nearly cancel. The places are those of each one's shortest exact text.
+  auto places = [](double v) {
+    char buf[400];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    if (ec != std::errc()) return -1;
+    const std::string_view text(buf, static_cast<std::size_t>(end - buf));
+    const std::size_t dot = text.find('.');
+    return dot == std::string_view::npos ? 0 : static_cast<int>(text.size() - dot - 1);
   };
-  const int place = std::min(last_place(whole), last_place(part));
+  const int a = places(whole), b = places(part);
   const double diff = whole - part;
-  if (diff == 0 || place >= 0) return published_figure(diff);
+  if (a < 0 || b < 0 || diff == 0) return published_figure(diff);
   char buf[400];
-  const auto [end, ec] =
-      std::to_chars(buf, buf + sizeof buf, diff, std::chars_format::fixed, std::min(-place, 30));
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, diff, std::chars_format::fixed,
+                                       std::min(std::max(a, b), 340));
   if (ec != std::errc()) return published_figure(diff);
   double out = diff;
   std::from_chars(buf, end, out);

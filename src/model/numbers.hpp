@@ -24,6 +24,11 @@ constexpr int k_published_digits = 12;
 // A value below 100 that would round to 100 keeps the digits it needs to stay below it.
 double published_figure(double value);
 
+// The same rounding without the rule for values below 100: for a budget's consumed percentage,
+// where 100 is the state of its own (exhausted) that the bands reach within their tolerance, so a
+// consumption that rounds to 100 is 100, and what is left is 0.
+double rounded_figure(double value);
+
 // Whether the decimal number `text` ([-+]?digits, or [-+]?(.d+|d+(.d*)?)([eE][-+]?d+)?) is above
 // 2^53, decided on its digits: the double it parses to cannot tell, since every number in
 // (2^53, 2^53 + 1] rounds to 2^53 itself. The CSV counts and the fetched ones share the rule.
