@@ -487,7 +487,7 @@ def test_freeze(tmp):
 
     # A repository as `nines init` writes it has no reports/ folder: freezing makes it.
     fresh = tmp + "/freeze-init"
-    code, _, err = run("init", fresh)
+    code, _, err = run("init", fresh, "--now", NOW)
     check(code == 0, f"init ({code}) {err}")
     code, out, err = run("report", "-C", fresh, "--month", "2026-10", "--now", NOW, "--freeze")
     check(code == 0 and "froze 2026-10 into reports/2026-10.yaml" in out,
@@ -497,7 +497,7 @@ def test_freeze(tmp):
     # A new file nines.yaml's include or exclude leaves out of the walk would freeze nothing:
     # refused before anything is written, naming the setting and what to add.
     scoped = tmp + "/freeze-include"
-    run("init", scoped)
+    run("init", scoped, "--now", NOW)
     with open(os.path.join(scoped, "nines.yaml"), "a", encoding="utf-8") as f:
         f.write('\ninclude: ["services/**", "slos/**", "slis/**", "runbooks/**", "postmortems/**", '
                 '"oncall/**", "policies/**", "toil/**", "readiness/**", "chaos/**", '
@@ -529,7 +529,7 @@ def test_freeze(tmp):
     # A folder it cannot write into is a file it cannot reach (exit 3), not an internal error.
     # (A file in the way, not a read-only folder: root writes into those.)
     blocked = tmp + "/freeze-blocked"
-    run("init", blocked)
+    run("init", blocked, "--now", NOW)
     write(os.path.join(blocked, "reports"), "not a folder\n")
     code, _, err = run("report", "-C", blocked, "--month", "2026-10", "--now", NOW, "--freeze")
     check(code == 3 and "internal error" not in err, f"unwritable reports/: exit 3 ({code}) {err}")

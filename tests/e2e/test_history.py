@@ -111,7 +111,7 @@ def test_since_maturity(tmp):
     """A service's maturity level, total and band, is in the --since summary beside its
     dimensions, and equals what `nines score` says on each side."""
     root = os.path.join(tmp, "maturity")
-    code, _, err = nines("init", root, cwd=tmp)
+    code, _, err = nines("init", root, "--now", NOW, cwd=tmp)
     check(code == 0, f"init: {code} {err}")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
