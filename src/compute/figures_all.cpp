@@ -78,11 +78,30 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
                                     l == live.end() ? nullptr : &l->second, f.budget_claims,
                                     today - 7, &week_postmortems, &by_postmortem);
   });
+  // The reviews' error budget weeks SLO by SLO (each SLO's weeks in order share their
+  // boundaries), then each week's review from its column.
   const std::vector<IsoWeek> weeks = weeks_with_data(repo, series, now);
-  std::vector<WeeklyReview> reviews(weeks.size());
-  each(weeks.size(), [&](std::size_t i) {
-    reviews[i] = compute_review(repo, series, f.budget_claims, f.capacity, weeks[i]);
+  std::vector<WeekPostmortems> review_postmortems(weeks.size());
+  each(weeks.size(), [&](std::size_t k) {
+    review_postmortems[k] = postmortems_by_service(repo, iso_week_monday(weeks[k]));
   });
+  std::vector<std::vector<BudgetWeek>> review_weeks(repo.slos.size());
+  each(repo.slos.size(), [&](std::size_t i) {
+    const Slo& slo = repo.slos[i];
+    auto s = series.find(slo.meta.id);
+    review_weeks[i] =
+        review_budget_weeks(repo, slo, s == series.end() ? nullptr : &s->second, f.budget_claims,
+                            weeks, review_postmortems, by_postmortem);
+  });
+  std::vector<WeeklyReview> reviews(weeks.size());
+  each(weeks.size(), [&](std::size_t k) {
+    std::vector<BudgetWeek> column;
+    column.reserve(repo.slos.size());
+    for (auto& of_slo : review_weeks)
+      column.push_back(std::move(of_slo[k]));
+    reviews[k] = compute_review(repo, series, f.budget_claims, f.capacity, weeks[k], &column);
+  });
+  review_weeks.clear();
   for (std::size_t i = 0; i < weeks.size(); ++i)
     f.reviews.emplace(format_iso_week(weeks[i]), std::move(reviews[i]));
   const HandoffIndex handoff_index(repo, f.slos, f.capacity, f.incidents);

@@ -169,6 +169,18 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
                        const LiveWindows* live, const std::vector<BudgetClaimFigures>& claims,
                        std::int64_t first_day, const WeekPostmortems* week_postmortems,
                        const ClaimsByPostmortem* claims_by_pm) {
+  // The SLO's own figures at the week's end and 7 days earlier: one formula for every page.
+  const SloFigures end = compute_slo(repo, slo, series, live, (first_day + 7) * k_day);
+  const SloFigures before = compute_slo(repo, slo, series, nullptr, first_day * k_day);
+  return budget_week(repo, slo, series, end, before, claims, first_day, week_postmortems,
+                     claims_by_pm);
+}
+
+BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* series,
+                       const SloFigures& end, const SloFigures& before,
+                       const std::vector<BudgetClaimFigures>& claims, std::int64_t first_day,
+                       const WeekPostmortems* week_postmortems,
+                       const ClaimsByPostmortem* claims_by_pm) {
   BudgetWeek w;
   w.slo = slo.meta.id;
   w.service = slo.service.id;
@@ -178,9 +190,6 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
   w.first_day = format_date(first_day);
   w.last_day = format_date(last_day);
 
-  // The SLO's own figures at the week's end and 7 days earlier: one formula for every page.
-  const SloFigures end = compute_slo(repo, slo, series, live, (last_day + 1) * k_day);
-  const SloFigures before = compute_slo(repo, slo, series, nullptr, first_day * k_day);
   w.remaining = end.remaining;
   w.remaining_before = before.remaining;
   if (w.remaining && w.remaining_before) w.remaining_change = *w.remaining - *w.remaining_before;
@@ -253,26 +262,59 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
   return w;
 }
 
+std::vector<BudgetWeek> review_budget_weeks(const Repo& repo, const Slo& slo,
+                                            const DailySeries* series,
+                                            const std::vector<BudgetClaimFigures>& claims,
+                                            const std::vector<IsoWeek>& weeks,
+                                            const std::vector<WeekPostmortems>& week_postmortems,
+                                            const ClaimsByPostmortem& by_postmortem) {
+  std::vector<BudgetWeek> out;
+  out.reserve(weeks.size());
+  std::optional<SloFigures> previous_end;
+  std::int64_t previous_end_day = 0;
+  for (std::size_t k = 0; k < weeks.size(); ++k) {
+    const std::int64_t first = iso_week_monday(weeks[k]);
+    // Both without a live source: a review's figures come from the data up to its week's end.
+    SloFigures before = previous_end && previous_end_day == first
+                            ? std::move(*previous_end)
+                            : compute_slo(repo, slo, series, nullptr, first * k_day);
+    SloFigures end = compute_slo(repo, slo, series, nullptr, (first + 7) * k_day);
+    out.push_back(budget_week(repo, slo, series, end, before, claims, first,
+                              &week_postmortems[k], &by_postmortem));
+    previous_end = std::move(end);
+    previous_end_day = first + 7;
+  }
+  return out;
+}
+
 // ---- the weekly review
 
 WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailySeries>& series,
                             const std::vector<BudgetClaimFigures>& claims,
-                            const std::vector<CapacityFigures>& capacity, IsoWeek wk) {
+                            const std::vector<CapacityFigures>& capacity, IsoWeek wk,
+                            std::vector<BudgetWeek>* budget_weeks) {
   WeeklyReview r;
   const std::int64_t first = iso_week_monday(wk), last = first + 6;
   r.week = format_iso_week(wk);
   r.first_day = format_date(first);
   r.last_day = format_date(last);
 
-  const WeekPostmortems week_postmortems = postmortems_by_service(repo, first);
-  const ClaimsByPostmortem by_postmortem = claims_by_postmortem(claims);
-  for (const auto& slo : repo.slos) {
-    auto it = series.find(slo.meta.id);
-    r.slos.push_back(budget_week(repo, slo, it == series.end() ? nullptr : &it->second, nullptr,
-                                 claims, first, &week_postmortems, &by_postmortem));
-    for (const auto& a : r.slos.back().alerts)
-      r.alerts_fired += static_cast<int>(a.fired.size());
+  if (budget_weeks) {
+    r.slos = std::move(*budget_weeks);
+  } else {
+    const std::vector<WeekPostmortems> week_postmortems{postmortems_by_service(repo, first)};
+    const ClaimsByPostmortem by_postmortem = claims_by_postmortem(claims);
+    r.slos.reserve(repo.slos.size());
+    for (const auto& slo : repo.slos) {
+      auto it = series.find(slo.meta.id);
+      r.slos.push_back(std::move(review_budget_weeks(
+          repo, slo, it == series.end() ? nullptr : &it->second, claims, {wk}, week_postmortems,
+          by_postmortem)[0]));
+    }
   }
+  for (const auto& w : r.slos)
+    for (const auto& a : w.alerts)
+      r.alerts_fired += static_cast<int>(a.fired.size());
 
   // Incidents: postmortems dated in the week; action items as they stand, overdue at its end.
   auto& inc = r.incidents;

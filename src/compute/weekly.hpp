@@ -116,6 +116,25 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
                        const LiveWindows* live, const std::vector<BudgetClaimFigures>& claims,
                        std::int64_t first_day, const WeekPostmortems* week_postmortems = nullptr,
                        const ClaimsByPostmortem* claims_by_postmortem = nullptr);
+// The same from the SLO's figures at the week's end and at `first_day`'s midnight, computed by
+// the caller.
+BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* series,
+                       const SloFigures& end, const SloFigures& before,
+                       const std::vector<BudgetClaimFigures>& claims, std::int64_t first_day,
+                       const WeekPostmortems* week_postmortems,
+                       const ClaimsByPostmortem* claims_by_postmortem);
+
+// The error budget weeks of `slo` for the reviews of `weeks` (ascending; `week_postmortems[k]`
+// is postmortems_by_service of week k), as compute_review makes them. One week's end is the next
+// week's start, so the figures at that midnight are computed once for both: computing them twice
+// was half of the reviews' cost in a build (docs/performance.md, "Weekly reviews share their
+// boundaries").
+std::vector<BudgetWeek> review_budget_weeks(const Repo& repo, const Slo& slo,
+                                            const DailySeries* series,
+                                            const std::vector<BudgetClaimFigures>& claims,
+                                            const std::vector<IsoWeek>& weeks,
+                                            const std::vector<WeekPostmortems>& week_postmortems,
+                                            const ClaimsByPostmortem& by_postmortem);
 
 // ---------------------------------------------------------------------------------------------
 // The weekly SRE review (seed Phase 11)
@@ -174,9 +193,12 @@ struct WeeklyReview {
 };
 
 // The review of week `w`. Figures come from the data up to the week's end, whatever now is.
+// `budget_weeks`, when given, are the week's error budget weeks in repo order (from
+// review_budget_weeks; moved from), else they are computed here.
 WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailySeries>& series,
                             const std::vector<BudgetClaimFigures>& claims,
-                            const std::vector<CapacityFigures>& capacity, IsoWeek w);
+                            const std::vector<CapacityFigures>& capacity, IsoWeek w,
+                            std::vector<BudgetWeek>* budget_weeks = nullptr);
 
 // Every complete week (before the week of `local_now`) with a day of SLO data or a dated
 // postmortem, ascending: the weeks that get a review page.

@@ -282,6 +282,49 @@ TEST_CASE("weeks with data stop at the last complete week") {
   CHECK(weeks.back() == IsoWeek{2026, 48});  // W49 is not over on 12-02
 }
 
+TEST_CASE("an SLO's review weeks share their boundaries and equal the weeks made one by one") {
+  std::map<std::string, DailySeries> series;
+  Repo repo = weekly_repo(series);
+  REQUIRE_FALSE(repo.slos.empty());
+  // W46 and W47 meet at a midnight; W44 stands apart, so its start is computed, not carried.
+  const std::vector<IsoWeek> weeks{{2026, 44}, {2026, 46}, {2026, 47}, {2026, 48}};
+  std::vector<WeekPostmortems> postmortems;
+  for (const IsoWeek& w : weeks)
+    postmortems.push_back(postmortems_by_service(repo, iso_week_monday(w)));
+  const ClaimsByPostmortem by_postmortem = claims_by_postmortem({});
+  for (const Slo& slo : repo.slos) {
+    const DailySeries* s = series.count(slo.meta.id) ? &series.at(slo.meta.id) : nullptr;
+    const std::vector<BudgetWeek> shared =
+        review_budget_weeks(repo, slo, s, {}, weeks, postmortems, by_postmortem);
+    REQUIRE(shared.size() == weeks.size());
+    for (std::size_t k = 0; k < weeks.size(); ++k) {
+      const BudgetWeek alone = budget_week(repo, slo, s, nullptr, {}, iso_week_monday(weeks[k]));
+      CAPTURE(k);
+      CHECK(shared[k].first_day == alone.first_day);
+      CHECK(shared[k].remaining == alone.remaining);
+      CHECK(shared[k].remaining_before == alone.remaining_before);
+      CHECK(shared[k].remaining_change == alone.remaining_change);
+      CHECK(shared[k].trend == alone.trend);
+      CHECK(shared[k].state == alone.state);
+      CHECK(shared[k].consumed == alone.consumed);
+      CHECK(shared[k].projected_exhaustion == alone.projected_exhaustion);
+      CHECK(shared[k].burn_rates == alone.burn_rates);
+      CHECK(shared[k].incidents.size() == alone.incidents.size());
+      CHECK(shared[k].alerts.size() == alone.alerts.size());
+    }
+    // The review of a week made from them is the review made alone.
+    std::vector<BudgetWeek> column{shared[2]};
+    Repo one = repo;
+    one.slos = {slo};
+    const WeeklyReview from_column = compute_review(one, series, {}, {}, weeks[2], &column);
+    const WeeklyReview alone = compute_review(one, series, {}, {}, weeks[2]);
+    CHECK(from_column.alerts_fired == alone.alerts_fired);
+    REQUIRE(from_column.slos.size() == 1);
+    CHECK(from_column.slos[0].remaining == alone.slos[0].remaining);
+    CHECK(from_column.slos[0].remaining_before == alone.slos[0].remaining_before);
+  }
+}
+
 TEST_CASE("the handoff of a rotation, from hand-made history") {
   std::map<std::string, DailySeries> series;
   Repo repo = weekly_repo(series);
