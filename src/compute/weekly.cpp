@@ -279,8 +279,8 @@ std::vector<BudgetWeek> review_budget_weeks(const Repo& repo, const Slo& slo,
                             ? std::move(*previous_end)
                             : compute_slo(repo, slo, series, nullptr, first * k_day);
     SloFigures end = compute_slo(repo, slo, series, nullptr, (first + 7) * k_day);
-    out.push_back(budget_week(repo, slo, series, end, before, claims, first,
-                              &week_postmortems[k], &by_postmortem));
+    out.push_back(budget_week(repo, slo, series, end, before, claims, first, &week_postmortems[k],
+                              &by_postmortem));
     previous_end = std::move(end);
     previous_end_day = first + 7;
   }
@@ -307,9 +307,9 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
     r.slos.reserve(repo.slos.size());
     for (const auto& slo : repo.slos) {
       auto it = series.find(slo.meta.id);
-      r.slos.push_back(std::move(review_budget_weeks(
-          repo, slo, it == series.end() ? nullptr : &it->second, claims, {wk}, week_postmortems,
-          by_postmortem)[0]));
+      r.slos.push_back(
+          std::move(review_budget_weeks(repo, slo, it == series.end() ? nullptr : &it->second,
+                                        claims, {wk}, week_postmortems, by_postmortem)[0]));
     }
   }
   for (const auto& w : r.slos)
