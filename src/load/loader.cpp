@@ -102,12 +102,15 @@ enum class Verdict {
   Error,    // reported
 };
 
-// Whether a Backstage document's identity is still a Scaffolder template expression (`${{ … }}`):
-// its name, owner, system or type, which a skeleton fills in from the template's values.
+// Whether a Backstage document's identity is still a Scaffolder template expression: its name,
+// owner, system or type, which a skeleton fills in from the template's values. `${{ … }}` for
+// Backstage's own templates; the unquoted `{{ … }}` of a `fetch:cookiecutter` skeleton (or a
+// Jinja or Helm one) reads as a mapping whose key is a mapping, which the reader set aside.
 bool is_scaffolder_skeleton(const Node& root) {
   auto templated = [](const Node* n, const char* key) {
     const Node* v = n ? n->get(key) : nullptr;
-    return v && v->is_scalar() && v->value.find("${{") != std::string::npos;
+    return v && ((v->is_scalar() && v->value.find("${{") != std::string::npos) ||
+                 (v->is_map() && v->complex_key));
   };
   const Node* md = root.get("metadata");
   const Node* spec = root.get("spec");
@@ -121,7 +124,8 @@ std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags)
   if (!api || !api->is_scalar()) return "";
   const std::string& v = api->value;
   if (v == "openslo/v1") return "openslo";
-  if (v.rfind("openslo/", 0) == 0) {
+  // OpenSLO's later drafts name their group `openslo.com` (`openslo.com/v2alpha`).
+  if (v.rfind("openslo/", 0) == 0 || v.rfind("openslo.com/", 0) == 0) {
     diags.error(rel, api->loc, "dialect-version",
                 "unsupported OpenSLO version '" + v + "'; nines reads openslo/v1",
                 "write the document in OpenSLO v1 (apiVersion: openslo/v1)");

@@ -379,6 +379,7 @@ private:
       top.key_merge = n.value == "<<" && !n.quoted;
       top.key = std::move(n.value);
       if (top.key_bad) {
+        top.node.complex_key = true;
         if (m_complex_keys)
           m_complex_keys->push_back(n.loc);
         else

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <malloc.h>
 #include <string>
+#include <vector>
 
 using namespace nines;
 
@@ -407,4 +408,25 @@ TEST_CASE("yaml_reader: syntax errors and NUL bytes are located in characters") 
   REQUIRE(nul.all().size() == 1);
   CHECK(nul.all()[0].rule == "file-encoding");
   CHECK(nul.all()[0].loc.col == 5);
+}
+
+TEST_CASE("yaml_reader: a mapping that had a key which is not a scalar is marked") {
+  // A cookiecutter skeleton's unquoted `{{cookiecutter.name | jsonify}}`: a flow mapping whose
+  // key is a flow mapping. Listed for the caller, not reported, and its mapping is marked.
+  DiagBag diags;
+  std::vector<Loc> complex_keys;
+  std::vector<Node> docs;
+  read_yaml(
+      "name: {{cookiecutter.name | jsonify}}\nplain: {}\n", "f.yaml", 0, {}, diags,
+      [&](Node&& n, int) { docs.push_back(std::move(n)); }, &complex_keys);
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(docs.size() == 1);
+  REQUIRE(complex_keys.size() == 1);
+  CHECK(complex_keys[0].line == 1);
+  const Node* name = docs[0].get("name");
+  REQUIRE(name);
+  CHECK(name->is_map());
+  CHECK(name->complex_key);
+  CHECK_FALSE(docs[0].complex_key);
+  CHECK_FALSE(docs[0].get("plain")->complex_key); // an empty mapping as written
 }

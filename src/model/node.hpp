@@ -21,6 +21,9 @@ struct Node {
   // A mapping or list written in flow style (`{a: 1}`, `[x]`): its entries share lines with
   // others, so an edit by lines cannot touch it (write/repo_edit).
   bool flow = false;
+  // A mapping that had a key which is not a scalar, set aside by the reader: the unquoted
+  // `{{ … }}` of a cookiecutter, Jinja or Helm template reads as a mapping used as a key.
+  bool complex_key = false;
   Loc loc;
   std::string value;          // Scalar
   std::vector<Node> items;    // Seq

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <regex>
 #include <type_traits>
 
@@ -544,6 +545,9 @@ void decode_fields(const Node& b, MonthlyReportDoc& r, const Config& /*config*/,
 void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
   // A prometheus-operator PrometheusRule holds its rule file under `spec`.
   const Node& file = doc.root.get("apiVersion") ? at(doc.root, "spec") : doc.root;
+  // What Prometheus itself refuses beyond the schema (promtool check rules): a group name used
+  // twice in a file, and alerting fields on a recording rule.
+  std::map<std::string, int, std::less<>> group_lines;
   for (const auto& g : at(file, "groups").items) {
     const Node& rules = at(g, "rules");
     if (!g.is_map() || (!rules.is_seq() && !rules.is_absent())) {
@@ -551,9 +555,35 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
                   "a rule group is a mapping with `name` and a list of `rules`");
       continue;
     }
+    if (const Node& name = at(g, "name"); name.is_scalar() && !name.value.empty()) {
+      const auto [first, added] = group_lines.emplace(name.value, name.loc.line);
+      if (!added)
+        diags.error(doc.file, name.loc, "rules-file",
+                    "group name '" + name.value + "' is repeated in the same file (first at line " +
+                        std::to_string(first->second) + "); Prometheus refuses the file",
+                    "give each rule group of the file its own name");
+    }
     for (const auto& r : rules.items) {
       const Node& alert = at(r, "alert");
-      if (alert.is_absent()) continue; // recording rules need no runbook
+      if (alert.is_absent()) {
+        // Recording rules need no runbook; the fields only an alert has make Prometheus refuse
+        // the file.
+        // A zero duration and no annotations are what Prometheus reads when they are left out,
+        // and it accepts them written so.
+        auto set = [](const Node& v) {
+          if (v.is_map()) return !v.entries.empty();
+          return v.is_scalar() && v.value.find_first_of("123456789") != std::string::npos;
+        };
+        if (const Node& record = at(r, "record"); record.is_scalar() && r.is_map())
+          for (const char* field : {"for", "keep_firing_for", "annotations"})
+            if (const Entry* e = r.entry(field); e && set(e->value))
+              diags.error(doc.file, e->key_loc, "rules-file",
+                          std::string("invalid field '") + field + "' in recording rule '" +
+                              record.value + "'; Prometheus refuses the file",
+                          "a recording rule has only record, expr and labels; `for`, "
+                          "`keep_firing_for` and `annotations` belong to alerting rules");
+        continue;
+      }
       PromAlert a;
       a.file = doc.file;
       a.loc = alert.loc;

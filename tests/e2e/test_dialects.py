@@ -803,7 +803,8 @@ def test_upstream_foreign(tmp):
     substitution) and AiResource example (a plugin's kind), Sloth's plugin-k8s-getting-started
     (`page_alert` in the CRD form, which Sloth ignores), the OpenSLO Go SDK's slis.yaml (a raw
     ratio written with Sloth's `{{.window}}`), Backstage's mcp-server and ai-model-server APIs
-    (no `definition`: SOURCES.txt); beside them a Sloth spec with `{{ .window }}`, an OpenSLO raw
+    (no `definition`: SOURCES.txt), a cookiecutter skeleton from Backstage's software-templates;
+    beside them a Sloth spec with `{{ .window }}`, an OpenSLO raw
     gauge selector and a PrometheusRule with `partial_response_strategy`."""
     repo, out = build("upstream-foreign", tmp)
     code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--verbose")
@@ -812,6 +813,11 @@ def test_upstream_foreign(tmp):
           f"upstream-foreign: MCP and AI model server APIs need no definition: {stdout}")
     check("skipped backstage/frontend-design-skill.yaml" in stdout,
           f"upstream-foreign: the AiResource is skipped like a foreign file: {stdout}")
+    # A fetch:cookiecutter skeleton's unquoted `{{cookiecutter.name | jsonify}}` reads as a
+    # mapping keyed by a mapping: a skeleton, skipped, with no schema or syntax error.
+    check("skipped backstage/cookiecutter-skeleton-catalog-info.yaml" in stdout
+          and "cookiecutter-skeleton-catalog-info.yaml:" not in stdout,
+          f"upstream-foreign: the cookiecutter skeleton is skipped like a foreign file: {stdout}")
     check("sloth/plugin-k8s-getting-started.yml:39:9: warning: unknown field 'page_alert' in "
           "spec.slos[0].alerting, did you mean 'pageAlert'? [schema]" in stdout,
           f"upstream-foreign: Sloth's unknown field is a warning: {stdout}")
