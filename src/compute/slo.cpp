@@ -322,16 +322,20 @@ RangeAttainment attainment_over(const Slo& slo, const DailySeries* series, std::
                                 std::int64_t last) {
   RangeAttainment a;
   a.totals = sum_range(series, first, last);
-  if (a.totals.days_with_data == 0) return a;
-  if (slo.budgeting.empty() || slo.budgeting == "Occurrences") {
-    a.attainment = a.totals.good / a.totals.total;
-    a.unmet = a.totals.bad / a.totals.total; // the exact sum of the bad counts (sum_range)
-  } else if (slo.slice_minutes < k_minutes_per_day ||
-             std::fmod(slo.slice_minutes, k_minutes_per_day) != 0.0) {
-    // Never an occurrences figure under another name: slices finer than the data are null.
+  const bool occurrences = slo.budgeting.empty() || slo.budgeting == "Occurrences";
+  if (!occurrences && (slo.slice_minutes < k_minutes_per_day ||
+                       std::fmod(slo.slice_minutes, k_minutes_per_day) != 0.0)) {
+    // Never an occurrences figure under another name: slices finer than the data are null, with
+    // or without data, and the reason is the same either way.
     a.missing_reason = slo.budgeting + " with a time slice of " +
                        plural(std::llround(slo.slice_minutes), "minute") +
                        " needs data finer than the daily values nines keeps";
+    return a;
+  }
+  if (a.totals.days_with_data == 0) return a;
+  if (occurrences) {
+    a.attainment = a.totals.good / a.totals.total;
+    a.unmet = a.totals.bad / a.totals.total; // the exact sum of the bad counts (sum_range)
   } else {
     timeslice_attainment(slo, series, first, last, a);
     if (a.attainment) a.unmet = 1.0 - *a.attainment;
@@ -419,9 +423,9 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     f.attainment = range.attainment;
     f.slices = range.slices;
     f.good_slices = range.good_slices;
-    if (range.missing_reason) f.missing_reason = range.missing_reason;
     if (range.unmet && b > 0) set_budget(f, *range.unmet / b);
   }
+  if (range.missing_reason) f.missing_reason = range.missing_reason;
 
   // Burn rates are rates of bad events: an occurrences figure, so null for the slice methods.
   for (auto [label, minutes] :

@@ -718,6 +718,12 @@ TEST_SUITE("compute.slo") {
     CHECK_FALSE(f.attainment);
     CHECK(f.status == "missing");
     REQUIRE(f.missing_reason);
+    // No data at all: still null, and the same reason (the slice, not the data, decides).
+    const std::string reason = *f.missing_reason;
+    f = figures(repo, s, nullptr, nullptr, at("2026-11-23T00:00:00Z"));
+    CHECK_FALSE(f.attainment);
+    REQUIRE(f.missing_reason);
+    CHECK(*f.missing_reason == reason);
     s.slice_minutes = 2880; // two-day slices: 16-17 (0.9875, bad at 0.99), 18-19 (0.9995)
     s.budgeting = "Timeslices";
     f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
