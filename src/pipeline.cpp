@@ -125,6 +125,9 @@ struct Context {
   // What the fingerprint's walk knows of each file (load's FingerprintCache), saved beside the
   // record when it changed, so the next walk reads only the files that did.
   FingerprintCache file_cache;
+  // The files the fingerprint's walk read, for the loader to take instead of reading them again;
+  // emptied by load.
+  std::unique_ptr<ReadAhead> read_ahead;
   struct ProsePlan {
     std::string token;                           // names the saved views (prose_path)
     SiteManifest manifest;                       // the site's, when the plan was made
@@ -543,8 +546,9 @@ std::string input_fingerprint(Context& c) {
     if (!file.bytes().empty())
       c.file_cache = decode_fingerprint_cache(file.bytes(), renderer_key());
   }
-  const std::string files =
-      repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp, cache);
+  c.read_ahead = std::make_unique<ReadAhead>();
+  const std::string files = repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp,
+                                             cache, c.read_ahead.get());
   if (files.empty()) return {};
   const char* tz = std::getenv("TZ");
   const char* git_dir = std::getenv("GIT_DIR");
@@ -957,7 +961,11 @@ std::string stage_load(Context& c) {
     if (decode_csv_row(row, c.run.repo, c.run.diags)) ++c.csv_rows;
   };
   const std::size_t found_before = c.run.diags.all().size();
+  c.load.read_ahead = c.read_ahead.get();
   load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
+  // What the loader did not take (files it skips, or walked differently) is freed now.
+  c.load.read_ahead = nullptr;
+  c.read_ahead.reset();
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
   for (const auto& f : notes.failed)

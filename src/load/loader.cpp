@@ -1333,7 +1333,13 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     thread_local std::string text_buffer;
     std::string& text = text_buffer;
     std::string rule, message, hint;
-    if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint, plain)) {
+    // A file the fingerprint's walk read as a regular file within the limit is not read again;
+    // anything else (a link, an empty file) takes read_repo_file's way, which says what is wrong.
+    if (plain && opts.read_ahead && opts.read_ahead->take(rel, text) && !text.empty() &&
+        text.size() <= opts.max_file_bytes) {
+      lone_cr_to_lf(text);
+    } else if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint,
+                               plain)) {
       diags.error(rel, {}, rule, message, hint);
       return r;
     }
@@ -1775,10 +1781,36 @@ FingerprintCache decode_fingerprint_cache(std::string_view bytes, std::string_vi
   return {};
 }
 
+void ReadAhead::put(const std::string& rel, std::string_view bytes) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_bytes + bytes.size() > k_capacity || m_files.count(rel)) return;
+  m_bytes += bytes.size();
+  m_files.emplace(rel, std::string(bytes));
+}
+
+bool ReadAhead::take(const std::string& rel, std::string& out) {
+  std::string found;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_files.find(rel);
+    if (it == m_files.end()) return false;
+    found = std::move(it->second);
+    m_files.erase(it);
+  }
+  out = std::move(found);
+  return true;
+}
+
+std::size_t ReadAhead::size() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_files.size();
+}
+
 std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
                              const FingerprintScope& scope,
                              const std::function<std::string(std::string_view)>& hash,
-                             ProseFingerprint* prose, FingerprintCache* cache) {
+                             ProseFingerprint* prose, FingerprintCache* cache,
+                             ReadAhead* read_ahead) {
   // Files changed after the walk's start, less the clock's coarsest tick, are not remembered.
   struct timespec started {};
   ::clock_gettime(CLOCK_REALTIME, &started);
@@ -1900,6 +1932,10 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
       return;
     }
     seen.hash = hash(bytes);
+    // Whole (the read found its end where the lstat said) and one the loader reads: kept for it.
+    if (read_ahead && !bytes.empty() && walk_reads_file(rel) &&
+        bytes.size() == static_cast<std::size_t>(st.st_size))
+      read_ahead->put(rel, bytes);
     int body_line = 0;
     const bool markdown = rel.size() > 3 && rel.compare(rel.size() - 3, 3, ".md") == 0;
     if (split && markdown && split_front_matter(bytes, yaml, body, body_line)) {

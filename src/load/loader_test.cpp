@@ -934,6 +934,41 @@ TEST_CASE("loader: the fingerprint cache skips unchanged files and sees every ch
                      [](const auto& e) { return e.first == "services/s5.yaml"; }));
 }
 
+TEST_CASE("loader: the fingerprint's walk hands the files it read to the loader") {
+  TempRepo r;
+  write_docs(r, 3);
+  r.write("notes/readme.txt", "not read by the loader\n");
+  r.write("metrics/deep/x.csv", "not read by the loader either\n");
+  FingerprintScope scope;
+  auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
+  ReadAhead ahead;
+  REQUIRE_FALSE(repo_fingerprint(r.root, LoadOptions{}, scope, hash, nullptr, nullptr, &ahead)
+                    .empty());
+  // nines.yaml, 3 runbooks and 3 services: the files walk_reads_file names, nothing else.
+  CHECK(ahead.size() == 7);
+  std::string bytes;
+  CHECK_FALSE(ahead.take("notes/readme.txt", bytes));
+  // Changed on disk after the walk: the loader takes what the walk read (and hashed), once.
+  r.write("runbooks/r1.md", "---\nrunbook:\n  id: r1\n---\n# Edited after the walk\n");
+  LoadOptions opts;
+  opts.read_ahead = &ahead;
+  DiagBag diags;
+  std::vector<std::string> bodies;
+  load_repo(
+      r.root, opts, diags, [&](RawDoc&& d) { bodies.push_back(d.file + ":" + d.body); },
+      [](RawCsvRow&&) {});
+  CHECK_FALSE(diags.has_errors());
+  CHECK(std::find(bodies.begin(), bodies.end(), "runbooks/r1.md:# Body 1\n") != bodies.end());
+  CHECK(ahead.size() == 1); // nines.yaml, which the walk of documents leaves to read_config
+  // Without it, the file as it is now.
+  bodies.clear();
+  load_repo(
+      r.root, LoadOptions{}, diags, [&](RawDoc&& d) { bodies.push_back(d.file + ":" + d.body); },
+      [](RawCsvRow&&) {});
+  CHECK(std::find(bodies.begin(), bodies.end(), "runbooks/r1.md:# Edited after the walk\n") !=
+        bodies.end());
+}
+
 TEST_CASE("loader: the fingerprint cache survives its bytes, and nothing else does") {
   FingerprintCache cache;
   FingerprintCache::Entry plain;
