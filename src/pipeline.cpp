@@ -547,8 +547,8 @@ std::string input_fingerprint(Context& c) {
       c.file_cache = decode_fingerprint_cache(file.bytes(), renderer_key());
   }
   c.read_ahead = std::make_unique<ReadAhead>();
-  const std::string files = repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp,
-                                             cache, c.read_ahead.get());
+  const std::string files =
+      repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp, cache, c.read_ahead.get());
   if (files.empty()) return {};
   const char* tz = std::getenv("TZ");
   const char* git_dir = std::getenv("GIT_DIR");
