@@ -33,6 +33,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <link.h>
 #include <memory>
@@ -944,6 +945,12 @@ std::string stage_load(Context& c) {
     const auto history_start = Clock::now();
     c.run.history = read_history(c.run.repo.root, c.run.now);
     history_ms = ms_since(history_start);
+    // Said once, on stderr: a CI checkout is shallow by default, and its staleness findings
+    // would otherwise differ from a full clone's without a word.
+    if (!c.run.history.partial_reason().empty())
+      std::cerr << "nines: note: git history stops early (" << c.run.history.partial_reason()
+                << "); files it does not reach are dated by their own fields. Fetch the whole "
+                   "history for dates from git (actions/checkout: fetch-depth: 0)\n";
   }
   LoadNotes notes;
   LoadHooks hooks;

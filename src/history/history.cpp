@@ -1,8 +1,10 @@
 #include "history/history.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <git2.h>
 #include <memory>
+#include <queue>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -26,7 +28,6 @@ template <typename T, void (*Free)(T*)> struct Deleter {
 using RepoPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
 using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
 using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using WalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
 using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
 using EntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
 using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
@@ -41,6 +42,23 @@ std::string oid_hex(const git_oid* oid) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof buf, oid);
   return buf;
+}
+
+// The boundary commits of a shallow clone (the `shallow` file of the repository's common
+// folder: one commit id a line), as raw ids; empty for a complete repository.
+std::set<std::string> shallow_commits(git_repository* repo) {
+  std::set<std::string> out;
+  const char* common = git_repository_commondir(repo);
+  if (!common) return out;
+  std::ifstream in(fs::path(common) / "shallow");
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+      line.pop_back();
+    git_oid id;
+    if (line.size() == GIT_OID_HEXSZ && git_oid_fromstr(&id, line.c_str()) == 0)
+      out.insert(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ));
+  }
+  return out;
 }
 
 // An open repository and where the content root sits inside its work tree ("" at the top,
@@ -287,14 +305,43 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   for (auto it = wanted.begin(); it != wanted.end();)
     it = it->rfind(prefix, 0) == 0 ? std::next(it) : wanted.erase(it);
 
-  git_revwalk* walk_raw = nullptr;
-  if (git_revwalk_new(&walk_raw, repo) != 0) {
-    h.mark_read(last_git_error("cannot walk the history"));
-    return h;
-  }
-  WalkPtr walk(walk_raw);
-  git_revwalk_sorting(walk_raw, GIT_SORT_TIME);
-  git_revwalk_push(walk_raw, &head_oid);
+  // The commits from HEAD, newest first by commit time, each once: a walk of our own rather than
+  // libgit2's revwalk, which fails before handing out a single commit when a parent is missing,
+  // as every parent of a shallow clone's boundary is (the libgit2 of Debian 12 reads no `shallow`
+  // file). A boundary commit's own changes are unknown (its parent is not there to compare
+  // with), so the walk ends at it; a commit or parent that cannot be read ends it too, rather than
+  // crediting its changes to an older commit. Files the walk did not reach have no last change,
+  // and partial_reason() says why.
+  const std::set<std::string> shallow = shallow_commits(repo);
+  struct Queued {
+    std::int64_t time;
+    git_oid oid;
+    bool operator<(const Queued& o) const {
+      if (time != o.time) return time < o.time;
+      return git_oid_cmp(&oid, &o.oid) < 0;
+    }
+  };
+  std::priority_queue<Queued> queue;
+  std::set<std::string> queued;
+  std::string stopped; // why the walk ended before the first commit, if it did
+  auto raw_key = [](const git_oid* id) {
+    return std::string(reinterpret_cast<const char*>(id->id), GIT_OID_RAWSZ);
+  };
+  auto enqueue = [&](const git_oid* id) {
+    if (!queued.insert(raw_key(id)).second) return true;
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo, id) != 0) return false;
+    queue.push({static_cast<std::int64_t>(git_commit_time(c)), *id});
+    git_commit_free(c);
+    return true;
+  };
+  enqueue(&head_oid);
+  auto next_commit = [&](git_oid* out) {
+    if (!stopped.empty() || queue.empty()) return false;
+    *out = queue.top().oid;
+    queue.pop();
+    return true;
+  };
 
   // One pass, newest commit first: a path is assigned the first commit found to change it, and
   // the walk ends once every wanted path has one. A merge changes a path only when the path
@@ -307,14 +354,30 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   // Commits come newest first (GIT_SORT_TIME), so once one is older than `since` and every file
   // has its last change, nothing later in the walk is needed.
   bool recent = true;
-  while ((remaining > 0 || recent) && git_revwalk_next(&oid, walk_raw) == 0) {
+  while ((remaining > 0 || recent) && next_commit(&oid)) {
+    const std::string short_id = oid_hex(&oid).substr(0, 7);
+    if (shallow.count(raw_key(&oid))) {
+      stopped = "the clone is shallow: its history starts at commit " + short_id +
+                ", whose changes it cannot tell";
+      break;
+    }
     git_commit* c_raw = nullptr;
-    if (git_commit_lookup(&c_raw, repo, &oid) != 0) continue;
+    if (git_commit_lookup(&c_raw, repo, &oid) != 0) {
+      stopped = last_git_error("commit " + short_id + " cannot be read");
+      break;
+    }
     CommitPtr commit(c_raw);
     git_tree* t_raw = nullptr;
-    if (git_commit_tree(&t_raw, c_raw) != 0) continue;
+    if (git_commit_tree(&t_raw, c_raw) != 0) {
+      stopped = last_git_error("the tree of commit " + short_id + " cannot be read");
+      break;
+    }
     TreePtr tree(t_raw);
     const unsigned parents = git_commit_parentcount(c_raw);
+    for (unsigned i = 0; i < parents && stopped.empty(); ++i)
+      if (!enqueue(git_commit_parent_id(c_raw, i)))
+        stopped = last_git_error("a parent of commit " + short_id + " cannot be read");
+    if (!stopped.empty()) break;
     std::set<std::string> changed;
     std::map<std::string, std::string> renames;
     bool ok = true;
@@ -346,7 +409,10 @@ History read_history(const std::string& content_root, std::int64_t now, const st
         }
       }
     }
-    if (!ok) continue;
+    if (!ok) {
+      stopped = "the changes of commit " + short_id + " cannot be read";
+      break;
+    }
     FileChange fc;
     fc.time = static_cast<std::int64_t>(git_commit_time(c_raw));
     // A commit after the run's now has not happened yet, as far as the run is concerned.
@@ -381,13 +447,17 @@ History read_history(const std::string& content_root, std::int64_t now, const st
     }
   }
 
+  if (!stopped.empty()) h.set_partial_reason(stopped);
+
   // Uncommitted changes to committed files count as changed now, unless now is before HEAD's
   // commit (then the edits are later than now too).
   const bool edits_visible =
       rev.empty() && static_cast<std::int64_t>(git_commit_time(head_raw)) <= now;
   git_status_options so = GIT_STATUS_OPTIONS_INIT;
   so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  // The content root's folder as a literal path, not a pattern: a pathspec is a glob, and a
+  // folder named `docs [prod]` would match no path of its own.
+  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
   std::string spec = prefix;
   char* specs[1] = {spec.data()};
   if (!prefix.empty()) {

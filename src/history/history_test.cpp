@@ -299,3 +299,52 @@ TEST_CASE("history: which files count as changed now, as read_history finds them
   CHECK_FALSE(uncommitted_now((fs::temp_directory_path() / "nines-no-such-repo").string(), k_now,
                               {"a.md"}));
 }
+
+TEST_CASE("history: a shallow clone dates what its commits changed and says where it stops") {
+  ScratchRepo r;
+  r.write("docs/a.yaml", "a: 1\n");
+  r.write("docs/b.yaml", "b: 1\n");
+  r.commit("first", "2026-01-01T00:00:00Z");
+  r.write("docs/b.yaml", "b: 2\n");
+  r.commit("second", "2026-02-01T00:00:00Z");
+  r.write("docs/a.yaml", "a: 3\n");
+  r.commit("third", "2026-03-01T00:00:00Z");
+  const History whole = read_history(r.dir.string(), k_now);
+  REQUIRE(whole.available());
+  CHECK(whole.partial_reason().empty());
+  REQUIRE(whole.last_change("docs/b.yaml"));
+
+  // As actions/checkout makes them: --depth 2 knows the last commit's changes (its parent is
+  // there to compare with), not those of the boundary commit or before.
+  const fs::path clone2 = r.dir.string() + "-depth2";
+  const fs::path clone1 = r.dir.string() + "-depth1";
+  for (const auto& [path, depth] : {std::pair{clone2, 2}, std::pair{clone1, 1}}) {
+    fs::remove_all(path);
+    const std::string cmd = "git clone -q --depth " + std::to_string(depth) + " file://" +
+                            r.dir.string() + " " + path.string() + " >/dev/null 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  }
+  const History two = read_history(clone2.string(), k_now);
+  REQUIRE(two.available());
+  REQUIRE(two.last_change("docs/a.yaml"));
+  CHECK(two.last_change("docs/a.yaml")->time == whole.last_change("docs/a.yaml")->time);
+  CHECK_FALSE(two.last_change("docs/b.yaml")); // changed in the boundary commit: unknown
+  CHECK(two.partial_reason().find("shallow") != std::string::npos);
+  const History one = read_history(clone1.string(), k_now);
+  REQUIRE(one.available());
+  CHECK(one.size() == 0);
+  CHECK(one.partial_reason().find("shallow") != std::string::npos);
+  fs::remove_all(clone2);
+  fs::remove_all(clone1);
+}
+
+TEST_CASE("history: an uncommitted edit is seen under a content folder whose name is a glob") {
+  ScratchRepo r;
+  r.write("docs [prod]/a.yaml", "a: 1\n");
+  r.commit("first", "2026-01-01T00:00:00Z");
+  r.write("docs [prod]/a.yaml", "a: 2\n");
+  const History h = read_history((r.dir / "docs [prod]").string(), k_now);
+  REQUIRE(h.available());
+  REQUIRE(h.last_change("a.yaml"));
+  CHECK(h.last_change("a.yaml")->uncommitted);
+}

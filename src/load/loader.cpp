@@ -1682,17 +1682,22 @@ std::string git_head_in(const fs::path& d, const fs::path& dot) {
       common = c.is_relative() ? gitdir / c : c;
     }
   }
+  // A shallow clone's boundary commits: deepening it (`git fetch --unshallow`) changes the
+  // history the run reads, not HEAD.
+  const std::string shallow = fs::is_regular_file(common / "shallow", ec)
+                                  ? " shallow " + read_small(common / "shallow")
+                                  : std::string();
   std::string head = read_small(gitdir / "HEAD");
-  if (head.rfind("ref: ", 0) != 0) return "head " + head;
+  if (head.rfind("ref: ", 0) != 0) return "head " + head + shallow;
   const std::string ref = head.substr(5);
   for (const fs::path& base : {gitdir, common})
-    if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref);
+    if (fs::is_regular_file(base / ref, ec)) return ref + " " + read_small(base / ref) + shallow;
   std::ifstream packed(common / "packed-refs");
   for (std::string line; std::getline(packed, line);)
     if (line.size() > ref.size() + 1 &&
         line.compare(line.size() - ref.size(), ref.size(), ref) == 0 &&
         line[line.size() - ref.size() - 1] == ' ')
-      return ref + " " + line;
+      return ref + " " + line + shallow;
   return "unborn " + ref;
 }
 

@@ -969,6 +969,24 @@ TEST_CASE("loader: the fingerprint's walk hands the files it read to the loader"
         bodies.end());
 }
 
+TEST_CASE("loader: the fingerprint changes when a shallow clone is deepened, HEAD the same") {
+  TempRepo r;
+  write_docs(r, 2);
+  r.write(".git/HEAD", "ref: refs/heads/main\n");
+  r.write(".git/refs/heads/main", "0123456789012345678901234567890123456789\n");
+  FingerprintScope scope;
+  auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
+  auto take = [&] { return repo_fingerprint(r.root, LoadOptions{}, scope, hash); };
+  const std::string whole = take();
+  r.write(".git/shallow", "0123456789012345678901234567890123456789\n");
+  const std::string depth1 = take();
+  CHECK(depth1 != whole);
+  r.write(".git/shallow", "1111111111111111111111111111111111111111\n"); // deepened
+  CHECK(take() != depth1);
+  fs::remove(r.root / ".git" / "shallow"); // unshallowed
+  CHECK(take() == whole);
+}
+
 TEST_CASE("loader: the fingerprint cache survives its bytes, and nothing else does") {
   FingerprintCache cache;
   FingerprintCache::Entry plain;

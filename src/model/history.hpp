@@ -78,6 +78,11 @@ public:
   void replace(const std::string& rel_path, const FileChange& change) {
     m_changes[rel_path] = change;
   }
+  // Why the history stops before the repository's first commit, when it does (a shallow
+  // clone's boundary, a commit that cannot be read): files it did not reach have no last change
+  // for that reason, not because they are uncommitted. Empty for a whole history.
+  const std::string& partial_reason() const { return m_partial_reason; }
+  void set_partial_reason(std::string reason) { m_partial_reason = std::move(reason); }
   void set_commits_since(std::int64_t since) { m_commits_since = since; }
   void set_prefix(std::string prefix) { m_prefix = std::move(prefix); }
   void add_commit(FileCommit c) { m_commits.push_back(std::move(c)); }
@@ -88,6 +93,7 @@ private:
   std::string m_reason = "no git history was read";
   std::string m_head;
   std::string m_prefix;
+  std::string m_partial_reason;
   std::map<std::string, FileChange> m_changes;
   std::vector<FileCommit> m_commits;
   std::int64_t m_commits_since = 0;

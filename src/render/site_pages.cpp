@@ -156,7 +156,10 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
   std::string why =
       !history || !history->available()
           ? "No git history (" + (history ? history->reason() : std::string("not read")) + ")"
-          : "No git history for this file (it is not committed yet)";
+          : "No git history for this file (" +
+                (history->partial_reason().empty() ? std::string("it is not committed yet")
+                                                   : history->partial_reason()) +
+                ")";
   j["fields"] = true;
   j["changed_on"] = text_or_null(field_value);
   j["history_note"] = field.empty() || field_value.empty()
