@@ -1338,8 +1338,7 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     if (plain && opts.read_ahead && opts.read_ahead->take(rel, text) && !text.empty() &&
         text.size() <= opts.max_file_bytes) {
       lone_cr_to_lf(text);
-    } else if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint,
-                               plain)) {
+    } else if (!read_repo_file(root, abs, opts.max_file_bytes, text, rule, message, hint, plain)) {
       diags.error(rel, {}, rule, message, hint);
       return r;
     }
