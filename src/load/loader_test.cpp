@@ -942,8 +942,8 @@ TEST_CASE("loader: the fingerprint's walk hands the files it read to the loader"
   FingerprintScope scope;
   auto hash = [](std::string_view s) { return std::to_string(std::hash<std::string_view>{}(s)); };
   ReadAhead ahead;
-  REQUIRE_FALSE(repo_fingerprint(r.root, LoadOptions{}, scope, hash, nullptr, nullptr, &ahead)
-                    .empty());
+  REQUIRE_FALSE(
+      repo_fingerprint(r.root, LoadOptions{}, scope, hash, nullptr, nullptr, &ahead).empty());
   // nines.yaml, 3 runbooks and 3 services: the files walk_reads_file names, nothing else.
   CHECK(ahead.size() == 7);
   std::string bytes;
