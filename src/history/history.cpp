@@ -215,8 +215,11 @@ std::set<std::string> changed_paths(git_repository* repo, git_tree* old_tree, gi
 
 // The exact renames among `changed` (a commit's changed paths against its one parent): a path the
 // commit added whose blob (and mode) is one it removed. Moving a file is not editing it.
+// `unmatched` (when given) is set when an added file is left that no removal among `changed`
+// explains.
 std::map<std::string, std::string> exact_renames(git_tree* old_tree, git_tree* new_tree,
-                                                 const std::set<std::string>& changed) {
+                                                 const std::set<std::string>& changed,
+                                                 bool* unmatched = nullptr) {
   std::map<std::string, std::string> renames; // new path → old path
   auto entry = [](git_tree* t, const std::string& path) {
     git_tree_entry* e = nullptr;
@@ -236,7 +239,10 @@ std::map<std::string, std::string> exact_renames(git_tree* old_tree, git_tree* n
   for (const auto& [path, e] : added) {
     auto it = removed.find({oid_hex(git_tree_entry_id(e.get())),
                             static_cast<unsigned>(git_tree_entry_filemode(e.get()))});
-    if (it == removed.end()) continue;
+    if (it == removed.end()) {
+      if (unmatched) *unmatched = true;
+      continue;
+    }
     renames[path] = it->second;
     removed.erase(it); // one removed file becomes one added file
   }
@@ -347,6 +353,9 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   // the walk ends once every wanted path has one. A merge changes a path only when the path
   // differs from every parent; otherwise the change belongs to the branch that brought it.
   std::size_t remaining = wanted.size();
+  // The folder the commits are diffed under: the content root's, until a file is followed to a
+  // name outside it (the content folder was moved), then the whole tree.
+  std::string diff_prefix = prefix;
   // A wanted file that an exact rename brought follows its old name into older commits: an old
   // path → the wanted path it became.
   std::map<std::string, std::string> follows;
@@ -382,7 +391,7 @@ History read_history(const std::string& content_root, std::int64_t now, const st
     std::map<std::string, std::string> renames;
     bool ok = true;
     if (parents == 0) {
-      changed = changed_paths(repo, nullptr, t_raw, prefix, ok);
+      changed = changed_paths(repo, nullptr, t_raw, diff_prefix, ok);
     } else {
       for (unsigned i = 0; i < parents && ok; ++i) {
         git_commit* p_raw = nullptr;
@@ -397,9 +406,17 @@ History read_history(const std::string& content_root, std::int64_t now, const st
           break;
         }
         TreePtr parent_tree(pt_raw);
-        std::set<std::string> d = changed_paths(repo, pt_raw, t_raw, prefix, ok);
+        std::set<std::string> d = changed_paths(repo, pt_raw, t_raw, diff_prefix, ok);
         if (i == 0) {
-          if (ok && parents == 1) renames = exact_renames(pt_raw, t_raw, d);
+          bool unmatched = false;
+          if (ok && parents == 1) renames = exact_renames(pt_raw, t_raw, d, &unmatched);
+          // A file added under the content root that no removal there explains may have come
+          // from outside it (the content folder itself moved, `git mv docs reliability`): the
+          // whole commit is looked at for it.
+          if (ok && unmatched && !diff_prefix.empty()) {
+            const std::set<std::string> all = changed_paths(repo, pt_raw, t_raw, "", ok);
+            if (ok) renames = exact_renames(pt_raw, t_raw, all);
+          }
           changed = std::move(d);
         } else {
           std::set<std::string> both;
@@ -422,12 +439,12 @@ History read_history(const std::string& content_root, std::int64_t now, const st
     const git_signature* author = git_commit_author(c_raw);
     fc.author = author && author->name ? author->name : "";
     recent = fc.time >= since;
-    // The path each changed path stands for now: itself when wanted, or the wanted path a later
-    // exact rename made of it.
+    // The path each changed path stands for now: the wanted path a later exact rename made of
+    // it, else itself when wanted. The rename first: a file created at the old path after the
+    // move is another file, whose own commits are all newer than the move.
     auto now_path = [&](const std::string& p) -> const std::string* {
-      if (wanted.count(p)) return &p;
-      auto f = follows.find(p);
-      return f == follows.end() ? nullptr : &f->second;
+      if (auto f = follows.find(p); f != follows.end()) return &f->second;
+      return wanted.count(p) ? &p : nullptr;
     };
     std::set<std::string> moved_only; // the new names of exact renames: their change is older
     for (const auto& [to, from] : renames)
@@ -435,6 +452,8 @@ History read_history(const std::string& content_root, std::int64_t now, const st
         follows[from] = *target;
         moved_only.insert(to);
         moved_only.insert(from);
+        // Followed out of the content root: older commits are diffed whole from here on.
+        if (from.rfind(diff_prefix, 0) != 0) diff_prefix.clear();
       }
     for (const auto& p : changed) {
       // Files deleted since are part of the recent changes too, but have no last change.

@@ -348,3 +348,34 @@ TEST_CASE("history: an uncommitted edit is seen under a content folder whose nam
   REQUIRE(h.last_change("a.yaml"));
   CHECK(h.last_change("a.yaml")->uncommitted);
 }
+
+TEST_CASE("history: moving the content folder itself keeps every file's last change") {
+  ScratchRepo r;
+  r.write("docs/runbooks/a.yaml", "runbook: {}\n");
+  r.write("docs/b.yaml", "b: 1\n");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  r.write("docs/b.yaml", "b: 2\n");
+  r.commit("two", "2026-02-01T00:00:00Z");
+  r.git("mv docs reliability");
+  r.commit("move", "2026-03-01T00:00:00Z");
+  const History h = read_history((r.dir / "reliability").string(), k_now);
+  REQUIRE(h.last_change("runbooks/a.yaml"));
+  CHECK(h.last_change("runbooks/a.yaml")->time == 1767225600); // 2026-01-01, not the move
+  REQUIRE(h.last_change("b.yaml"));
+  CHECK(h.last_change("b.yaml")->time == 1769904000); // 2026-02-01
+}
+
+TEST_CASE("history: a file created at a moved file's old path does not take its history") {
+  ScratchRepo r;
+  r.write("c/slow.yaml", "runbook: {}\n");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  r.git("mv c/slow.yaml c/renamed.yaml");
+  r.commit("move", "2026-02-01T00:00:00Z");
+  r.write("c/slow.yaml", "runbook: {new: 1}\n");
+  r.commit("new", "2026-03-01T00:00:00Z");
+  const History h = read_history((r.dir / "c").string(), k_now);
+  REQUIRE(h.last_change("renamed.yaml"));
+  CHECK(h.last_change("renamed.yaml")->time == 1767225600); // 2026-01-01: only moved since
+  REQUIRE(h.last_change("slow.yaml"));
+  CHECK(h.last_change("slow.yaml")->time == 1772323200); // 2026-03-01: the new file
+}
