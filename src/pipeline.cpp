@@ -947,6 +947,9 @@ std::string stage_load(Context& c) {
     history_ms = ms_since(history_start);
     // Said once, on stderr: a CI checkout is shallow by default, and its staleness findings
     // would otherwise differ from a full clone's without a word.
+    if (const std::string& why = c.run.history.reason(); why.rfind("git refuses", 0) == 0)
+      std::cerr << "nines: note: no git history: " << why
+                << "; documents are dated by their own fields\n";
     if (!c.run.history.partial_reason().empty())
       std::cerr << "nines: note: git history stops early (" << c.run.history.partial_reason()
                 << "); files it does not reach are dated by their own fields. Fetch the whole "

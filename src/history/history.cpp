@@ -6,6 +6,7 @@
 #include <memory>
 #include <queue>
 #include <set>
+#include <string_view>
 
 namespace fs = std::filesystem;
 
@@ -88,12 +89,44 @@ bool may_hold_repository(const std::string& content_root) {
   return false;
 }
 
+// Whether git's configuration (global or system) trusts every repository whatever its owner:
+// `safe.directory = *`, which git honours and the libgit2 of Debian 12 does not.
+bool every_directory_safe() {
+  git_config* raw = nullptr;
+  if (git_config_open_default(&raw) != 0) return false;
+  bool star = false;
+  git_config_get_multivar_foreach(
+      raw, "safe.directory", nullptr,
+      [](const git_config_entry* e, void* payload) {
+        if (e->value && std::string_view(e->value) == "*") *static_cast<bool*>(payload) = true;
+        return 0;
+      },
+      &star);
+  git_config_free(raw);
+  return star;
+}
+
 Opened open_repository(const std::string& content_root) {
   Opened o;
   git_repository* raw = nullptr;
   if (git_repository_open_ext(&raw, content_root.c_str(), 0, nullptr) != 0) {
-    o.error = "not a git repository";
-    return o;
+    // A repository owned by another user (a CI container's checkout, a mounted volume): git
+    // refuses it unless safe.directory trusts it, and so does libgit2, but for the `*` form, and
+    // the libgit2 of Debian 12 says only that a config value was not found. Opened again without
+    // the owner check, it tells the two apart.
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    const bool opens = git_repository_open_ext(&raw, content_root.c_str(), 0, nullptr) == 0;
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 1);
+    if (!opens) {
+      o.error = "not a git repository";
+      return o;
+    }
+    if (!every_directory_safe()) {
+      git_repository_free(raw);
+      o.error = "git refuses the repository: it belongs to another user; trust it with "
+                "`git config --global --add safe.directory PATH`, or '*' for every repository";
+      return o;
+    }
   }
   o.repo.reset(raw);
   const char* workdir = git_repository_workdir(raw);

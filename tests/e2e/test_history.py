@@ -519,6 +519,60 @@ def test_monorepo_links(tmp):
           f"monorepo: the links follow the content's new place: {html[-2000:]}")
 
 
+def test_shallow_and_foreign_owner(tmp):
+    """A shallow clone (actions/checkout's default) and a checkout owned by another user (a CI
+    container's): the history says where it stops or why there is none, on stderr and on the
+    pages, and deepening the clone is a change the next build sees."""
+    src = os.path.join(tmp, "shallow-src")
+    make_repo(src)
+    git(src, "init", "-q", "-b", "main")
+    git(src, "add", "-A")
+    git(src, "commit", "-q", "-m", "first", date="2026-01-10T00:00:00Z")
+    rb = os.path.join(src, "runbooks", "alpha.yaml")
+    open(rb, "a").write("# walked through\n")
+    git(src, "commit", "-q", "-am", "second", date="2026-10-20T00:00:00Z")
+    slo = os.path.join(src, "slos", "beta.yaml")
+    open(slo, "a").write("# reviewed\n")
+    git(src, "commit", "-q", "-am", "third", date="2026-10-25T00:00:00Z")
+    clone = os.path.join(tmp, "shallow")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "file://" + src, clone], check=True)
+    code, out, err = nines("check", ".", "--now", NOW, cwd=clone)
+    check(code == 0 and "the clone is shallow" in err and "fetch-depth: 0" in err,
+          f"a shallow clone says so on stderr: {err}")
+    site = os.path.join(tmp, "shallow-site")
+    code, out, err = nines("build", ".", "--offline", "--now", NOW, "-o", site, cwd=clone)
+    check(code == 0, f"a shallow clone builds: {err}")
+    line = last_changed(site, "runbooks/alpha/index.html") or ""
+    check("the clone is shallow" in line, f"the page says why there is no date: {line}")
+    # Deepened: HEAD is the same, the history is not; the build reads it again.
+    subprocess.run(["git", "-C", clone, "fetch", "-q", "--unshallow"], check=True)
+    code, out, err = nines("build", ".", "--offline", "--now", NOW, "-o", site, cwd=clone)
+    line = last_changed(site, "runbooks/alpha/index.html") or ""
+    check(code == 0 and "2026-10-20" in line and "shallow" not in err,
+          f"after --unshallow the commit dates the runbook: {line} {err}")
+
+    if os.geteuid() != 0:
+        return  # changing a folder's owner needs root
+    owned = os.path.join(tmp, "owned")
+    shutil.copytree(src, owned, symlinks=True)
+    subprocess.run(["chown", "-R", "nobody", owned], check=True)
+    home = os.path.join(tmp, "owner-home")
+    os.makedirs(home, exist_ok=True)
+    env = {"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+           "GIT_CONFIG_NOSYSTEM": "1"}
+    code, out, err = nines("check", ".", "--now", NOW, cwd=owned, env_extra=env)
+    check(code == 0 and "belongs to another user" in err and "safe.directory" in err,
+          f"a repository of another user: git's refusal is named: {err}")
+    code, out, err = nines("check", ".", "--since", "HEAD~1", "--now", NOW, cwd=owned,
+                           env_extra=env)
+    check(code == 2 and "belongs to another user" in err, f"--since names it too: {code} {err}")
+    subprocess.run(["git", "config", "--global", "--add", "safe.directory", "*"], check=True,
+                   env={**os.environ, **env})
+    code, out, err = nines("check", ".", "--now", NOW, cwd=owned, env_extra=env)
+    check(code == 0 and "another user" not in err and "runbook-stale" not in out,
+          f"safe.directory '*' is honoured as git honours it: {out} {err}")
+
+
 def main():
     global NINES
     NINES = os.path.abspath(sys.argv[1])
@@ -622,6 +676,7 @@ none
         test_since_markdown(tmp)
         test_since_claims(tmp)
         test_monorepo_links(tmp)
+        test_shallow_and_foreign_owner(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
