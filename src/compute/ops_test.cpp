@@ -88,6 +88,16 @@ TEST_SUITE("compute.ops") {
     CHECK_FALSE(capacity_runway_months(50, 80, -3));
     // Exactly on a whole month: 50·2^1 = 100.
     CHECK(*capacity_runway_months(50, 100, 100) == 1);
+    // Exactly on it in decimals, a hair under it in binary: 45 · 1.4 = 63, 50 · 1.16 = 58,
+    // 25 · 1.4^2 = 49. The month it is reached, and a fraction that says the same.
+    CHECK(*capacity_runway_months(45, 63, 40) == 1);
+    CHECK(*capacity_runway_fractional(45, 63, 40) == 1.0);
+    CHECK(*capacity_runway_months(50, 58, 16) == 1);
+    CHECK(*capacity_runway_months(25, 49, 40) == 2);
+    CHECK(*capacity_runway_fractional(25, 49, 40) == 2.0);
+    CHECK(*capacity_runway_months(50, 91, 82) == 1);
+    // Projections as decimals: 1000 · 1.1^6 = 1771.561.
+    CHECK(capacity_projection(1000, 10, 6) == 1771.561);
 
     Repo repo;
     CapacityModel c;
