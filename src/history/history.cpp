@@ -341,6 +341,22 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   // The files whose last commit we need: those of HEAD under the content root.
   std::set<std::string> wanted;
   git_tree_walk(head_tree_raw, GIT_TREEWALK_PRE, collect_entry, &wanted);
+  // Submodules (gitlink entries) under the content root: their files are committed in another
+  // repository, whose history is not read; the pages say so rather than "not committed".
+  struct Links {
+    const std::string* prefix;
+    History* h;
+  } links{&prefix, &h};
+  git_tree_walk(
+      head_tree_raw, GIT_TREEWALK_PRE,
+      [](const char* root, const git_tree_entry* entry, void* payload) {
+        auto* l = static_cast<Links*>(payload);
+        if (git_tree_entry_type(entry) != GIT_OBJECT_COMMIT) return 0;
+        const std::string path = std::string(root) + git_tree_entry_name(entry);
+        if (path.rfind(*l->prefix, 0) == 0) l->h->add_submodule(path.substr(l->prefix->size()));
+        return 0;
+      },
+      &links);
   for (auto it = wanted.begin(); it != wanted.end();)
     it = it->rfind(prefix, 0) == 0 ? std::next(it) : wanted.erase(it);
 

@@ -379,3 +379,21 @@ TEST_CASE("history: a file created at a moved file's old path does not take its 
   REQUIRE(h.last_change("slow.yaml"));
   CHECK(h.last_change("slow.yaml")->time == 1772323200); // 2026-03-01: the new file
 }
+
+TEST_CASE("history: files in a submodule are named as such, not as uncommitted") {
+  ScratchRepo inner;
+  inner.write("r.yaml", "runbook: {}\n");
+  inner.commit("inner", "2026-01-01T00:00:00Z");
+  ScratchRepo r;
+  r.write("c/nines.yaml", "title: T\n");
+  r.commit("one", "2026-01-02T00:00:00Z");
+  r.git("-c protocol.file.allow=always submodule add -q " + inner.dir.string() + " c/shared");
+  r.commit("sub", "2026-01-03T00:00:00Z");
+  const History h = read_history((r.dir / "c").string(), k_now);
+  REQUIRE(h.available());
+  CHECK_FALSE(h.last_change("shared/r.yaml"));
+  REQUIRE(h.submodule_of("shared/r.yaml"));
+  CHECK(*h.submodule_of("shared/r.yaml") == "shared");
+  CHECK_FALSE(h.submodule_of("nines.yaml"));
+  CHECK_FALSE(h.submodule_of("shared")); // the folder itself is no file in it
+}

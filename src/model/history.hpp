@@ -83,6 +83,16 @@ public:
   // for that reason, not because they are uncommitted. Empty for a whole history.
   const std::string& partial_reason() const { return m_partial_reason; }
   void set_partial_reason(std::string reason) { m_partial_reason = std::move(reason); }
+  // The submodule that holds `rel_path` (its folder, relative to the content root), or nullptr:
+  // its files are committed in another repository, whose history is not read.
+  const std::string* submodule_of(const std::string& rel_path) const {
+    for (const auto& s : m_submodules)
+      if (rel_path.size() > s.size() && rel_path.compare(0, s.size(), s) == 0 &&
+          rel_path[s.size()] == '/')
+        return &s;
+    return nullptr;
+  }
+  void add_submodule(std::string folder) { m_submodules.push_back(std::move(folder)); }
   void set_commits_since(std::int64_t since) { m_commits_since = since; }
   void set_prefix(std::string prefix) { m_prefix = std::move(prefix); }
   void add_commit(FileCommit c) { m_commits.push_back(std::move(c)); }
@@ -94,6 +104,7 @@ private:
   std::string m_head;
   std::string m_prefix;
   std::string m_partial_reason;
+  std::vector<std::string> m_submodules;
   std::map<std::string, FileChange> m_changes;
   std::vector<FileCommit> m_commits;
   std::int64_t m_commits_since = 0;

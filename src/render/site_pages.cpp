@@ -110,6 +110,16 @@ json dialect_metadata(const DocMeta& m) {
       .take();
 }
 
+// Why a repository with history has none for `file`: in a submodule (committed in another
+// repository, whose history is not read), beyond where the history stops (a shallow clone), or
+// not committed.
+std::string file_history_gap(const History& history, const std::string& file) {
+  if (const std::string* sub = history.submodule_of(file))
+    return "it is in the git submodule " + *sub + ", whose history is not read";
+  if (!history.partial_reason().empty()) return history.partial_reason();
+  return "it is not committed yet";
+}
+
 // The page's "last changed" line: the file's last commit (date in the configured timezone, short
 // hash, a link to the commit when repo_url is set), "uncommitted changes" when the working tree
 // differs from HEAD, and otherwise the document's own date `field` with why git could not tell,
@@ -156,10 +166,7 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
   std::string why =
       !history || !history->available()
           ? "No git history (" + (history ? history->reason() : std::string("not read")) + ")"
-          : "No git history for this file (" +
-                (history->partial_reason().empty() ? std::string("it is not committed yet")
-                                                   : history->partial_reason()) +
-                ")";
+          : "No git history for this file (" + file_history_gap(*history, doc.file) + ")";
   j["fields"] = true;
   j["changed_on"] = text_or_null(field_value);
   j["history_note"] = field.empty() || field_value.empty()
