@@ -229,6 +229,11 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
                c.projected_6mo ? json(grouped(*c.projected_6mo, 1)) : json(nullptr))
           .add("projected_12mo",
                c.projected_12mo ? json(grouped(*c.projected_12mo, 1)) : json(nullptr))
+          // The model's own figures beside them, as the terminal shows them.
+          .add("stated_6mo",
+               c.stated_projected_6mo ? json(grouped(*c.stated_projected_6mo, 1)) : json(nullptr))
+          .add("stated_12mo",
+               c.stated_projected_12mo ? json(grouped(*c.stated_projected_12mo, 1)) : json(nullptr))
           // Against the scale-up threshold, as the terminal and the chart read them: a projection
           // under it never reads as at it.
           .add("utilization", pct_against_or_null(c.peak_utilization_pct, c.threshold_pct))

@@ -376,6 +376,9 @@ TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
   cap.cost_per_month_usd = 18400;
   cap.cost_projected_12mo = 29459;
   cap.monthly_growth_pct = 1e-9; // a tiny growth is still growth, never "0.00%"
+  cap.growth_current = 1000;
+  cap.projected_6mo = 1800; // the model's own figures, shown beside the computed ones
+  cap.projected_12mo = 3100;
   // The notes of the assessment that sets a service's manual scores.
   auto assessment = std::find_if(repo.assessments.begin(), repo.assessments.end(),
                                  [](const Assessment& a) { return !a.service.empty(); });
@@ -392,6 +395,8 @@ TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
   CHECK(contains(capacity, "<dd>300 s</dd>"));
   CHECK(contains(capacity, "<dd>18,400 USD</dd>"));
   CHECK(contains(capacity, "29,459 USD in 12 months"));
+  CHECK(contains(capacity, "<dd>1,000 (stated 1,800)</dd>"));
+  CHECK(contains(capacity, "<dd>1,000 (stated 3,100)</dd>"));
   CHECK(contains(capacity, "0.0000000010% a month"));
   CHECK(!contains(capacity, ">0.00% a month"));
   CHECK(contains(files["api/capacity.json"], R"("cooldown_seconds": 300.0)"));
