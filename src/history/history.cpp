@@ -7,6 +7,7 @@
 #include <queue>
 #include <set>
 #include <string_view>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -148,11 +149,21 @@ Opened open_repository(const std::string& content_root) {
   return o;
 }
 
-// Every blob path under `root` of a tree, for git_tree_walk.
+// What a walk of HEAD's tree collects (collect_entry): every blob path, and every submodule
+// (gitlink) path.
+struct TreeContents {
+  std::set<std::string> blobs;
+  std::vector<std::string> submodules;
+};
+
+// Every blob and submodule path under `root` of a tree, for git_tree_walk.
 int collect_entry(const char* root, const git_tree_entry* entry, void* payload) {
-  auto* paths = static_cast<std::set<std::string>*>(payload);
-  if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
-    paths->insert(std::string(root) + git_tree_entry_name(entry));
+  auto* contents = static_cast<TreeContents*>(payload);
+  const git_object_t type = git_tree_entry_type(entry);
+  if (type == GIT_OBJECT_BLOB)
+    contents->blobs.insert(std::string(root) + git_tree_entry_name(entry));
+  else if (type == GIT_OBJECT_COMMIT)
+    contents->submodules.push_back(std::string(root) + git_tree_entry_name(entry));
   return 0;
 }
 
@@ -339,24 +350,13 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   TreePtr head_tree(head_tree_raw);
 
   // The files whose last commit we need: those of HEAD under the content root.
-  std::set<std::string> wanted;
-  git_tree_walk(head_tree_raw, GIT_TREEWALK_PRE, collect_entry, &wanted);
-  // Submodules (gitlink entries) under the content root: their files are committed in another
-  // repository, whose history is not read; the pages say so rather than "not committed".
-  struct Links {
-    const std::string* prefix;
-    History* h;
-  } links{&prefix, &h};
-  git_tree_walk(
-      head_tree_raw, GIT_TREEWALK_PRE,
-      [](const char* root, const git_tree_entry* entry, void* payload) {
-        auto* l = static_cast<Links*>(payload);
-        if (git_tree_entry_type(entry) != GIT_OBJECT_COMMIT) return 0;
-        const std::string path = std::string(root) + git_tree_entry_name(entry);
-        if (path.rfind(*l->prefix, 0) == 0) l->h->add_submodule(path.substr(l->prefix->size()));
-        return 0;
-      },
-      &links);
+  TreeContents contents;
+  git_tree_walk(head_tree_raw, GIT_TREEWALK_PRE, collect_entry, &contents);
+  std::set<std::string>& wanted = contents.blobs;
+  // Submodules under the content root: their files are committed in another repository, whose
+  // history is not read; the pages say so rather than "not committed".
+  for (const auto& path : contents.submodules)
+    if (path.rfind(prefix, 0) == 0) h.add_submodule(path.substr(prefix.size()));
   for (auto it = wanted.begin(); it != wanted.end();)
     it = it->rfind(prefix, 0) == 0 ? std::next(it) : wanted.erase(it);
 
