@@ -291,6 +291,12 @@ std::string replace_site_files(const std::filesystem::path& out, const SiteManif
 // back; false when there was nothing to undo (or the run is still going).
 bool recover_site_files(const std::filesystem::path& out);
 
+// Waits until what was written into the file system holding the folder `dir` is on disk
+// (`whole_file_system`: syncfs, used for a new tree before it is swapped in), or only the folder's
+// own entries (fsync: the renames of a swap). Throws WriteError naming `dir` and the reason; a
+// file system that cannot sync at all (EINVAL) is not an error.
+void flush_to_disk(const std::filesystem::path& dir, bool whole_file_system);
+
 // Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory
 // (".NAME.tmp-PID-N"), then a rename, so readers see the old or the new content, never a partial
 // one. A failure throws WriteError "cannot write PATH: REASON", naming `path`, never the

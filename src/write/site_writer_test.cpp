@@ -1177,3 +1177,18 @@ TEST_CASE("write/site_writer: files replaced in place by a run killed part-way c
   CHECK(siblings(out / "a", ".page.html.").empty());
   CHECK(read(out / "a/page.html") == "<p>newer</p>");
 }
+
+TEST_CASE("write/site_writer: flushing to disk names the folder it could not flush") {
+  TempDir t;
+  CHECK_NOTHROW(flush_to_disk(t.path, true));
+  CHECK_NOTHROW(flush_to_disk(t.path, false));
+  const fs::path missing = t.path / "gone";
+  try {
+    flush_to_disk(missing, true);
+    FAIL("a missing folder was flushed");
+  } catch (const WriteError& e) {
+    CHECK(std::string(e.what()).find(missing.string() + ": cannot be opened") == 0);
+  }
+  std::ofstream(t.path / "file") << "x";
+  CHECK_THROWS_AS(flush_to_disk(t.path / "file", false), WriteError); // not a folder
+}
