@@ -56,8 +56,8 @@ void print_list(std::ostream& out, const std::vector<const SloFigures*>& slos) {
            "DATA"});
   for (const auto* f : slos)
     t.add({f->id, f->service, fmt_target(f->target), attainment_text(pct(f->attainment), f->target),
-           percent_against(pct(f->remaining), 0), paint(f->state.name()), fmt_num(burn(*f, "24h")),
-           exhaustion_text(*f), fmt_data(f->data)});
+           remaining_text(pct(f->remaining), f->state.edges), paint(f->state.name()),
+           fmt_num(burn(*f, "24h")), exhaustion_text(*f), fmt_data(f->data)});
   t.print(out);
 }
 
@@ -78,7 +78,7 @@ void print_detail(std::ostream& out, const SloFigures& f) {
      budget_minutes_text(f.allowed_bad_minutes) + " (budget " + error_budget_text(f.target) + "%)");
   kv("attainment", attainment_text(pct(f.attainment), f.target));
   kv("budget consumed", consumed_text(pct(f.consumed)));
-  kv("budget remaining", percent_against(pct(f.remaining), 0));
+  kv("budget remaining", remaining_text(pct(f.remaining), f.state.edges));
   kv("bad minutes spent", bad_minutes_text(f.bad_minutes, f.allowed_bad_minutes));
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   std::string state = paint(f.state.name()) + " (policy " + policy + ", " + f.state.policy_source;

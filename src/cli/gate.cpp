@@ -219,7 +219,7 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
       << "): " << (d.allowed ? paint("ALLOWED", "pass") : paint("BLOCKED", "blocked")) << "\n";
   out << verdict_line(service, d) << "\n\n";
   out << "state      " << paint(f.state.name()) << ", set by SLO " << f.id << " (budget remaining "
-      << percent_against(pct(f.remaining), 0) << ")\n";
+      << remaining_text(pct(f.remaining), f.state.edges) << ")\n";
   std::string policy = f.state.policy.empty() ? "seed default" : f.state.policy;
   out << "policy     " << policy << " (" << f.state.policy_source << ")";
   if (f.state.seed_band)
@@ -252,7 +252,7 @@ void print_deploy(std::ostream& out, const std::string& service, const DeployDec
     const bool missing = s->state.level == BudgetState::Missing;
     t.add({"  " + s->id,
            missing ? paint("missing (never blocks on its own)", "missing") : paint(s->state.name()),
-           percent_against(pct(s->remaining), 0), fmt_freshness(s->data)});
+           remaining_text(pct(s->remaining), s->state.edges), fmt_freshness(s->data)});
   }
   t.print(out);
 }

@@ -506,6 +506,12 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
       if (condition_matches(s.condition, r) &&
           (!match || budget_state_rank(s.state) > budget_state_rank(match->state)))
         match = &s;
+    auto add_edges = [&f](const Policy& p) {
+      for (const auto& s : p.states)
+        for (const auto& bound : {s.condition.lo, s.condition.hi})
+          if (bound) f.state.edges.push_back(*bound);
+    };
+    add_edges(*policy);
     if (match) {
       f.state.level = match->state;
       f.state.condition = match->condition.text;
@@ -514,6 +520,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
       // A policy with a gap in its bands: name the seed's state, show no actions of its own.
       if (policy != &seed) seed = seed_default_policy();
       f.state.seed_band = true;
+      add_edges(seed);
       for (const auto& s : seed.states)
         if (condition_matches(s.condition, r)) {
           f.state.level = s.state;

@@ -62,6 +62,9 @@ struct BudgetStateFigure {
   std::string policy;        // policy id; empty for the seed default
   std::string policy_source; // slo | service | default | seed
   std::string condition;     // the matched condition as written
+  // The bounds (percent) of every condition of the policy that placed the budget (and of the
+  // seed's, for a policy-gap): remaining_text keeps the shown figure off each of them.
+  std::vector<double> edges;
   // No state of the policy covers the remaining budget (a policy-gap): `level` and `condition`
   // are the seed default's band, and `actions` are empty; `exceptions` stay the policy's.
   bool seed_band = false;

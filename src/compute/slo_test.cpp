@@ -3,6 +3,7 @@
 #include "model/budget.hpp"
 #include "model/numbers.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <doctest/doctest.h>
 
@@ -442,6 +443,8 @@ TEST_SUITE("compute.slo") {
     CHECK(figures(repo, s, &d).state.name() == "healthy");
     CHECK(figures(repo, s, &d).state.actions == std::vector<std::string>{"Ship"});
     CHECK_FALSE(figures(repo, s, &d).state.seed_band);
+    // The figure is kept off the policy's own edge, which the seed does not have.
+    CHECK(figures(repo, s, &d).state.edges == std::vector<double>{80});
     fill(d, "2026-10-04", "2026-10-31", 1000, 0.5); // R = 0.5: outside every band of the policy
     auto f = figures(repo, s, &d);
     CHECK(f.state.name() == "warning");
@@ -450,6 +453,9 @@ TEST_SUITE("compute.slo") {
     CHECK(f.state.seed_band);
     CHECK(f.state.condition == "remaining_budget 25-50%");
     CHECK(f.state.policy == "strict");
+    // Kept off the seed's edges too, whose band it is in.
+    for (double edge : {80.0, 50.0, 25.0, 0.0})
+      CHECK(std::count(f.state.edges.begin(), f.state.edges.end(), edge) >= 1);
   }
 
   TEST_CASE("where a policy's states overlap, the strictest that matches applies") {

@@ -37,13 +37,6 @@ int iso_weekday(std::int64_t day) {
   return static_cast<int>(r) + 1;
 }
 
-// One decimal, as the risks say it ("9.3%", "-34.4%").
-std::string pct_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f%%", v);
-  return buf;
-}
-
 // Whole days of a window in minutes; nullopt when it is not a whole number of days.
 std::optional<std::int64_t> whole_days(double minutes) {
   if (minutes < k_minutes_per_day || std::fmod(minutes, k_minutes_per_day) != 0.0)
@@ -552,10 +545,12 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
   for (const SloFigures* fp : ours.slos) {
     const SloFigures& f = *fp;
     if (f.state.level == BudgetState::Critical || f.state.level == BudgetState::Exhausted)
-      h.risks.push_back({"slo", f.id, f.service,
-                         "error budget " + f.state.name() +
-                             (f.remaining ? ": " + pct_text(*f.remaining * 100.0) + " remaining"
-                                          : std::string())});
+      h.risks.push_back(
+          {"slo", f.id, f.service,
+           "error budget " + f.state.name() +
+               (f.remaining
+                    ? ": " + remaining_text(*f.remaining * 100.0, f.state.edges) + " remaining"
+                    : std::string())});
   }
   for (const Runbook* rbp : ours.runbooks) {
     const Runbook& rb = *rbp;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <vector>
 
 namespace nines {
 
@@ -91,8 +92,7 @@ namespace {
 // last decimal, rounding can only have reached a threshold from within half a unit, so the first
 // unit past the threshold on the value's own side is the value truncated toward it. Below a
 // threshold always; above it only when `above_too`.
-std::string text_apart(double value, std::initializer_list<double> thresholds, int d,
-                       bool above_too) {
+std::string text_apart(double value, std::span<const double> thresholds, int d, bool above_too) {
   const double scale = std::pow(10.0, d);
   const double shown = std::round(value * scale);
   for (const double threshold : thresholds) {
@@ -113,11 +113,14 @@ std::string text_apart(double value, std::initializer_list<double> thresholds, i
 // `above_too`) a value above it never reads at or below it. Nor does a value short of 100% read
 // as 100%, a line of every percentage: an attainment of 99.995% is a budget being spent, not
 // "100.00%" beside "5% consumed".
+// `others`: further thresholds kept apart from in the same way (a policy's band edges).
 std::string percent_kept_apart(std::optional<double> pct, double threshold_pct, int min_decimals,
-                               bool above_too) {
+                               bool above_too, std::span<const double> others = {}) {
   if (!pct || !std::isfinite(*pct)) return "—";
   const int d = decimals_against(threshold_pct, min_decimals);
-  std::string text = text_apart(*pct, {threshold_pct, 100.0}, d, above_too);
+  std::vector<double> thresholds{threshold_pct, 100.0};
+  thresholds.insert(thresholds.end(), others.begin(), others.end());
+  std::string text = text_apart(*pct, thresholds, d, above_too);
   // Short of 100% by less than the tolerance still is short of it, unless 100% is the threshold
   // itself (budget consumed, where a hit within the tolerance reads as the hit it is).
   if (threshold_pct != 100.0 && *pct < 100.0 && std::strtod(text.c_str(), nullptr) >= 100.0)
@@ -130,13 +133,18 @@ std::string percent_kept_apart(std::optional<double> pct, double threshold_pct, 
 std::string number_against(std::optional<double> value, std::initializer_list<double> thresholds,
                            int decimals) {
   if (!value || !std::isfinite(*value)) return "—";
-  return text_apart(*value, thresholds, std::clamp(decimals, 0, 10), true);
+  return text_apart(*value, std::span<const double>(thresholds.begin(), thresholds.size()),
+                    std::clamp(decimals, 0, 10), true);
 }
 
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals) {
   // Against 0 (budget remaining) both sides matter: a budget overspent by a little is not "0.0%"
   // left, and one with a little left is not "0.0%" either (its state is critical, not exhausted).
   return percent_kept_apart(pct, threshold_pct, min_decimals, threshold_pct == 0);
+}
+
+std::string remaining_text(std::optional<double> pct, std::span<const double> edges) {
+  return percent_kept_apart(pct, 0, 1, true, edges);
 }
 
 std::string consumed_text(std::optional<double> pct) {

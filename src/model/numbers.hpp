@@ -5,6 +5,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -106,6 +107,12 @@ std::string percent_against(std::optional<double> pct, double threshold_pct, int
 // or non-finite value.
 std::string number_against(std::optional<double> value, std::initializer_list<double> thresholds,
                            int decimals);
+
+// Budget remaining (already ×100) with one decimal, as percent_against 0 reads it, and kept apart
+// the same way, from both sides, from each of `edges`: the bounds of the bands of the policy that
+// gave the budget its state, so a figure never reads on a band's line it is not on (50.04 beside
+// "healthy: > 50%" is "50.1%", 49.95 in "warning: 25-50%" is "49.9%"; 50 itself reads "50.0%").
+std::string remaining_text(std::optional<double> pct, std::span<const double> edges);
 
 // Budget consumed (already ×100) against 100%, with one decimal, kept apart on both sides: a
 // budget overspent by any amount never reads "100.0%" (100.04 → "100.1%"), as remaining never

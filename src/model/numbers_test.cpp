@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace nines;
 
@@ -152,6 +153,40 @@ TEST_SUITE("model/numbers") {
           REQUIRE(std::fabs(back - v) <= std::pow(10.0, -d) + 1e-9); // never more than a unit off
         }
       }
+  }
+
+  TEST_CASE("budget remaining never reads on a band edge of its policy it is not on") {
+    const std::vector<double> seed{50, 25, 50, 0, 25, 0};
+    CHECK(remaining_text(50.04, seed) == "50.1%"); // healthy: > 50%
+    CHECK(remaining_text(49.95, seed) == "49.9%"); // warning: 25-50%
+    CHECK(remaining_text(50.0, seed) == "50.0%");  // on the edge: reads it
+    CHECK(remaining_text(25.03, seed) == "25.1%");
+    CHECK(remaining_text(24.96, seed) == "24.9%");
+    CHECK(remaining_text(0.039, seed) == "0.1%");  // as against 0 alone
+    CHECK(remaining_text(-0.04, seed) == "-0.1%"); // overspent never reads 0.0%
+    CHECK(remaining_text(99.96, seed) == "99.9%"); // short of 100% never reads it
+    CHECK(remaining_text(86.78, seed) == "86.8%"); // away from every edge: rounded
+    CHECK(remaining_text(std::nullopt, seed) == "—");
+    // Without edges it reads as percent_against 0 does.
+    for (double v : {-3.96, -0.04, 0.0, 0.04, 12.345, 49.95, 50.04, 99.96})
+      CHECK(remaining_text(v, {}) == percent_against(v, 0));
+    // A policy of its own: its edges, not the seed's.
+    const std::vector<double> own{75, 10};
+    CHECK(remaining_text(74.97, own) == "74.9%");
+    CHECK(remaining_text(49.95, own) == "50.0%");
+    // Property: a value off an edge never reads on it or past it, from either side.
+    std::mt19937_64 rng(11);
+    for (double t : {0.0, 10.0, 25.0, 33.3, 50.0, 75.0}) {
+      std::uniform_real_distribution<double> near(t - 0.3, t + 0.3);
+      for (int i = 0; i < 3000; ++i) {
+        const double v = near(rng);
+        const std::string text = remaining_text(v, std::vector<double>{t});
+        INFO(v, " vs ", t, " → ", text);
+        const double back = std::stod(text);
+        if (v < t - k_target_tolerance) REQUIRE(back < t);
+        if (v > t + k_target_tolerance) REQUIRE(back > t);
+      }
+    }
   }
 
   TEST_CASE("plurals") {

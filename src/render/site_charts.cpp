@@ -27,7 +27,7 @@ std::string budget_gauge(const SloFigures& f) {
   double remaining = f.remaining ? *f.remaining : std::nan("");
   // The card or page around the gauge names the SLO; a long name would only be cut here.
   return gauge(remaining, "Error budget left",
-               f.status == "missing" ? "missing" : css_word(f.state.name()));
+               f.status == "missing" ? "missing" : css_word(f.state.name()), f.state.edges);
 }
 
 json slo_summary(const Site& site, const SloFigures& f, bool charts) {

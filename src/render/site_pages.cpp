@@ -382,8 +382,8 @@ json dashboard_view(const Site& site) {
                            : st == "missing" ? "no data for its SLI"
                                              : "error budget " + st;
       if (in_trouble && st != "missing" && f->remaining) {
-        // The remaining budget as the SLO pages read it against 0: overspent never reads 0.0%.
-        const std::string left = percent_against(*f->remaining * 100.0, 0);
+        // The remaining budget as the SLO pages read it: overspent never reads 0.0%.
+        const std::string left = remaining_text(*f->remaining * 100.0, f->state.edges);
         const bool reads_zero = left.find_first_not_of("0.%") == std::string::npos;
         reason = left.starts_with('-')             ? "error budget overspent by " + left.substr(1)
                  : st == "exhausted" && reads_zero ? "no error budget left"

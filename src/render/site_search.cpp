@@ -319,8 +319,9 @@ std::vector<Draft> drafts(const Site& site) {
     out.push_back(std::move(d));
   }
   for (const auto& f : site.figs.slos) {
-    std::string figure = f.remaining ? format_fixed(*f.remaining * 100.0, 1) + "% budget left"
-                                     : std::string("no data");
+    std::string figure = f.remaining
+                             ? remaining_text(*f.remaining * 100.0, f.state.edges) + " budget left"
+                             : std::string("no data");
     Draft d{"SLO",
             f.name.empty() ? f.id : f.name,
             slo_page(f.id),

@@ -446,7 +446,8 @@ std::string bar_chart(const BarChartSpec& spec) {
   return svg;
 }
 
-std::string gauge(double fraction_remaining, std::string_view label, std::string_view state) {
+std::string gauge(double fraction_remaining, std::string_view label, std::string_view state,
+                  std::span<const double> edges) {
   const double width = 220, height = 140, cx = 110, cy = 112, r = 86;
   const bool missing = !std::isfinite(fraction_remaining);
   std::string st = clean_class(state);
@@ -467,11 +468,11 @@ std::string gauge(double fraction_remaining, std::string_view label, std::string
     desc = name + ": error budget exhausted";
     // The overspend as the budget-remaining figure reads it, less its sign: any overspend the
     // figure shows (-0.1% for -0.04%) is shown, and one it rounds away is not.
-    const std::string left = percent_against(fraction_remaining * 100, 0);
+    const std::string left = remaining_text(fraction_remaining * 100, edges);
     if (left.starts_with('-')) desc += ", " + left.substr(1) + " over budget";
     desc += ".";
   } else {
-    big = percent_against(std::min(fraction_remaining, 10.0) * 100, 0);
+    big = remaining_text(std::min(fraction_remaining, 10.0) * 100, edges);
     desc = name + ": " + big + " of the error budget remaining.";
   }
 

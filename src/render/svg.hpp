@@ -100,7 +100,9 @@ std::string bar_chart(const BarChartSpec& spec);
 // budget", never "0.0%".
 // `state` (healthy, warning, critical, exhausted, missing) picks the colour class; when empty it
 // is derived from the fraction only to colour the arc (compute/ owns the real thresholds).
-std::string gauge(double fraction_remaining, std::string_view label, std::string_view state = {});
+// `edges`: the bands of the budget's policy, which the figure is kept off (remaining_text).
+std::string gauge(double fraction_remaining, std::string_view label, std::string_view state = {},
+                  std::span<const double> edges = {});
 
 // A grid of levels (maturity: services by dimensions). Each cell shows its number as well as its
 // colour, so the chart does not rely on colour alone.
