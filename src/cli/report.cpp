@@ -279,8 +279,9 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
       p->second == 12 ? days_from_civil(p->first + 1, 1, 1)
                       : days_from_civil(p->first, static_cast<unsigned>(p->second + 1), 1);
   if (today < first_of_next) {
+    // A request that cannot be served as asked, in content without errors: a usage error.
     std::cerr << "nines: " << r.period << " is not over yet; only closed months can be frozen\n";
-    return 1;
+    return 2;
   }
   if (r.frozen) {
     std::cerr << "nines: " << r.period << " is already frozen; its figures never change\n";

@@ -438,7 +438,7 @@ def test_freeze(tmp):
     code, out, err = run("report", "-C", repo, "--month", "2026-10", "--now", NOW, "--freeze")
     check(code == 0 and "froze 2026-10" in out, f"freeze ({code}) {err}")
     code, _, err = run("report", "-C", repo, "--month", "2026-11", "--now", NOW, "--freeze")
-    check(code == 1 and "not over yet" in err, "an open month cannot be frozen")
+    check(code == 2 and "not over yet" in err, "an open month cannot be frozen (a usage error)")
     code, _, err = run("report", "-C", repo, "--month", "2026-10", "--now", NOW, "--freeze")
     check(code == 1 and "already frozen" in err, "a frozen month is never rewritten")
     # The backend forgets: no recorded data and a new store. The frozen report stays the same.
