@@ -4,6 +4,7 @@
 #   expected.txt  the full text output (diagnostics and summary)
 #   exit          the expected exit code (default 1)
 #   args          extra arguments for `nines check` (optional)
+# Every finding in the output must be followed by its `  hint:` line.
 # NINES_UPDATE_FIXTURES=1 rewrites expected.txt from the current output, for review in git diff.
 set -u
 nines=$1
@@ -27,6 +28,17 @@ if [ "$code" != "$want_exit" ]; then
   status=1
 fi
 if ! diff -u "$expect_dir/expected.txt" <(printf '%s\n' "$out"); then
+  status=1
+fi
+# Every finding comes with a hint (the line after it): a finding without one fails the case.
+bare=$(printf '%s\n' "$out" | awk '
+  /^[^ ].*:[0-9]+:[0-9]+: (error|warning): / { if (p != "") print p; p = $0; next }
+  /^  hint: / { p = ""; next }
+  { if (p != "") print p; p = "" }
+  END { if (p != "") print p }')
+if [ -n "$bare" ]; then
+  echo "findings without a hint:"
+  printf '%s\n' "$bare"
   status=1
 fi
 exit $status

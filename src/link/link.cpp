@@ -3,6 +3,7 @@
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string_view>
@@ -98,9 +99,18 @@ void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& dia
   if (set.failed && set.failed->count(r.id)) return; // its own error says enough
   std::vector<std::string> candidates = set.list;
   candidates.insert(candidates.end(), set.failed_list.begin(), set.failed_list.end());
+  // Without a hint of the caller's, say what would make the reference resolve.
+  std::string h = hint;
+  if (h.empty()) {
+    const std::string near = closest(r.id, candidates);
+    h = !near.empty() ? "write '" + near + "' if that is the one meant; otherwise define the " +
+                            set.what + " '" + r.id + "'"
+        : candidates.empty()
+            ? "no " + set.what + " is defined yet: add one with the id '" + r.id + "'"
+            : "use the id of an existing " + set.what + ", or add one with the id '" + r.id + "'";
+  }
   diags.error(file, r.loc, "unknown-reference",
-              "unknown " + set.what + " '" + r.id + "'" + more + did_you_mean(r.id, candidates),
-              hint);
+              "unknown " + set.what + " '" + r.id + "'" + more + did_you_mean(r.id, candidates), h);
 }
 
 void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string& file,
@@ -216,8 +226,23 @@ void link_references(const Repo& repo, DiagBag& diags) {
   IdSet sources;
   sources.what = "metrics source";
   sources.judged = repo.config.sources_known;
-  for (const auto& s : repo.config.sources)
-    sources.add(s.name);
+  for (const MetricsSource& s : repo.config.sources) {
+    if (s.name.empty()) continue; // a schema error of its own
+    if (!sources.has(s.name)) {
+      sources.add(s.name);
+      continue;
+    }
+    // A second source of one name is never asked: a query's `source` (or, for the first name,
+    // a query without one) always finds the first.
+    const MetricsSource& first =
+        *std::find_if(repo.config.sources.begin(), repo.config.sources.end(),
+                      [&s](const MetricsSource& o) { return o.name == s.name; });
+    diags.error("nines.yaml", s.name_loc, "duplicate-id",
+                "duplicate metrics source name '" + s.name +
+                    "': also defined at nines.yaml:" + std::to_string(first.name_loc.line) + ":" +
+                    std::to_string(first.name_loc.col) + "; this one is never queried",
+                "give each source under `metrics.sources` a name of its own");
+  }
   const std::string source_hint =
       sources.list.empty()
           ? "nines.yaml has no `metrics.sources`: add one with this name, or drop `source` once "

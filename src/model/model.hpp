@@ -480,6 +480,7 @@ struct MetricsSource {
   // ingested all of it yet, so it is stored marked and asked for again by later pulls.
   double settle_s = 0; // off unless set: SPEC 4.2 fetches a closed day once
   Loc loc;             // its entry under metrics.sources
+  Loc name_loc;        // its `name` (the entry when there is none)
 };
 
 struct Config {

@@ -659,6 +659,7 @@ void decode_config(const Node& root, Config& cfg) {
     checked(num(s, "concurrency"), 1, 256, src.concurrency);
     checked(num(s, "retries"), 0, 10, src.retries);
     src.loc = s.loc;
+    src.name_loc = s.get("name") ? at(s, "name").loc : s.loc;
     cfg.sources.push_back(std::move(src));
   }
   if (auto t = parse_duration_minutes(str(m, "deadline")); t && *t > 0 && *t <= 24 * 60)
@@ -716,7 +717,9 @@ bool decode_golden_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   if (row.cells.size() != 4) {
     diags.error(row.file, {row.line, 1}, "csv-row",
                 "expected 4 columns (service,signal,date,value), got " +
-                    std::to_string(row.cells.size()));
+                    std::to_string(row.cells.size()),
+                "write one row per line with a comma between cells; quote a cell that holds a "
+                "comma");
     return true;
   }
   int cols[4];
@@ -770,7 +773,8 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   }
   if (row.cells.size() == 4 && row.cells[0] == "slo") {
     if (row.cells != header)
-      diags.error(row.file, {row.line, 1}, "csv-header", "CSV header must be slo,date,good,total");
+      diags.error(row.file, {row.line, 1}, "csv-header", "CSV header must be slo,date,good,total",
+                  "the first line of a metrics CSV file names its four columns, in that order");
     return false;
   }
   if (row.line == 1) {
@@ -781,8 +785,9 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
   }
   if (row.cells.size() != 4) {
     diags.error(row.file, {row.line, 1}, "csv-row",
-                "expected 4 columns (slo,date,good,total), got " +
-                    std::to_string(row.cells.size()));
+                "expected 4 columns (slo,date,good,total), got " + std::to_string(row.cells.size()),
+                "write one row per line with a comma between cells; quote a cell that holds a "
+                "comma");
     return true;
   }
   // Column numbers point at the offending cell.
@@ -809,14 +814,16 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
     if (!v || !std::isfinite(*v)) {
       diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count '" + row.cells[static_cast<std::size_t>(i)] +
-                      "' is not a number");
+                      "' is not a number",
+                  "write the day's count of events as a plain number, without quotes or units");
       return true;
     }
     const double d = *v;
     if (d < 0) {
       diags.error(row.file, {row.line, cols[i]}, "csv-row",
                   std::string(what) + " count " + row.cells[static_cast<std::size_t>(i)] +
-                      " is negative");
+                      " is negative",
+                  "a count of events is never negative: record the day's good and total events");
       return true;
     }
     // Above 2^53 a double no longer holds every integer, and 28 such days sum to infinity.

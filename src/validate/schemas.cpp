@@ -703,6 +703,15 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
         for (const auto& v : (*schema)["enum"])
           if (v.is_string()) options.push_back(v.get<std::string>());
         msg += ", expected one of: " + allowed + did_you_mean(node->value, options);
+        // The hint says what to write: the close value when there is one, else what the field
+        // is for (its description) or that the values above are the ones it takes.
+        const std::string near = node->is_scalar() ? closest(node->value, options) : "";
+        if (!near.empty())
+          hint = "write " + field + ": " + near;
+        else if (schema->contains("description") && (*schema)["description"].is_string())
+          hint = (*schema)["description"].get<std::string>();
+        else
+          hint = "write one of the values listed for '" + field + "'";
       }
     } else if (d.find("'const' constraint") != std::string::npos && schema &&
                schema->contains("const")) {
