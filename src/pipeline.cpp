@@ -1417,29 +1417,33 @@ void save_build_state(Context& c, const std::string& digest, std::string prose_t
   c.links = {};
 }
 
-// write after a body edit: the files made again replace theirs in the site, each atomically, and
-// the site's manifest with them (replace_site_files); every other file stays as it is.
+// write after a body edit: the files made again replace theirs in the site (replace_site_files):
+// a few in place, each atomically; more in a new tree swapped in whole, as a full build's is.
 std::string write_prose_only(Context& c) {
   Run& run = c.run;
   Context::ProsePlan& plan = *c.prose;
   std::error_code ec;
   fs::remove(record_path(run), ec); // as below: no record may vouch for a site being changed
   const std::string digest =
-      replace_site_files(output_dir(run), plan.manifest, plan.files, stamps_path(run));
+      replace_site_files(output_dir(run), plan.manifest, plan.files, stamps_path(run),
+                         run.output_from_config ? std::string() : run.repo.root, run.opts.jobs);
   run.site_files = plan.manifest.files.size();
   run.site_reused = run.site_files - plan.files.size();
   c.links = std::move(plan.links);
   save_build_state(c, digest, plan.token);
+  const bool in_place = plan.files.size() <= k_replace_in_place_max;
   return plural(run.site_files, "file", "files") + " (" + std::to_string(run.site_reused) +
-         " unchanged, kept in place; " + std::to_string(plan.files.size()) + " replaced in place)";
+         (in_place ? " unchanged, kept in place; "
+                   : " unchanged, linked from the previous site; ") +
+         std::to_string(plan.files.size()) + (in_place ? " replaced in place)" : " made again)");
 }
 
 // write: the site rendered into the writer's temporary tree beside OUT is swapped in as a whole,
 // so an error or a kill leaves the previous site as it was.
 std::string stage_write(Context& c) {
   Run& run = c.run;
-  // A build that keeps the previous site still removes what killed builds left beside it; a
-  // writer does that first, and these builds make none.
+  // A build that keeps the previous site, or replaces a few of its files in place, still removes
+  // what killed builds left beside it; a writer does that first, and these builds make none.
   if (c.up_to_date || c.prose) SiteWriter::clean_stale(output_dir(run));
   remove_stale_build_files(run);
   if (c.up_to_date) return "skipped";

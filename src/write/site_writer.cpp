@@ -350,15 +350,15 @@ bool recover_site_files(const fs::path& out) {
   return whole;
 }
 
-std::string replace_site_files(const fs::path& out, const SiteManifest& manifest,
-                               const std::map<std::string, SiteFileUpdate>& files,
-                               const fs::path& stamps) {
-  if (manifest.digest.empty() || read_site_manifest(out).digest != manifest.digest)
-    throw WriteError(out.string() + ": the site changed since its manifest was read");
+namespace {
+
+// replace_site_files for a few files: each replaced in place, atomically, under a journal.
+std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
+                             const std::map<std::string, SiteFileUpdate>& files,
+                             const fs::path& stamps) {
   std::map<std::string, SiteManifest::File> entries = manifest.files;
   for (const auto& [rel, update] : files)
-    if (!SiteWriter::is_valid_path(rel) || !entries.erase(rel))
-      throw WriteError(out.string() + ": '" + rel + "' is not a file of the site");
+    entries.erase(rel);
   const std::string tag = pid_text();
   // Every new file is written beside its old one first: a failure there (a full disk) leaves the
   // site exactly as it was.
@@ -451,6 +451,38 @@ std::string replace_site_files(const fs::path& out, const SiteManifest& manifest
   fs::remove(out / k_pending, ec);
   write_site_stamps(stamps, entries, content_hash(marker));
   return content_hash(marker);
+}
+
+} // namespace
+
+std::string replace_site_files(const fs::path& out, const SiteManifest& manifest,
+                               const std::map<std::string, SiteFileUpdate>& files,
+                               const fs::path& stamps, const fs::path& repo_root, int jobs,
+                               std::size_t in_place_max) {
+  if (manifest.digest.empty() || read_site_manifest(out).digest != manifest.digest)
+    throw WriteError(out.string() + ": the site changed since its manifest was read");
+  for (const auto& [rel, update] : files)
+    if (!SiteWriter::is_valid_path(rel) || manifest.files.count(rel) == 0)
+      throw WriteError(out.string() + ": '" + rel + "' is not a file of the site");
+  if (files.size() <= in_place_max) return replace_in_place(out, manifest, files, stamps);
+  // A new tree, swapped in whole as every build's is: the files not made again are linked into
+  // it from the site, so a reader (or a kill) never sees some pages new and some old.
+  SiteWriter writer(out, SiteWriter::Mode::Streaming, repo_root, stamps);
+  if (writer.previous().digest != manifest.digest)
+    throw WriteError(out.string() + ": the site changed since its manifest was read");
+  std::vector<const std::string*> kept;
+  kept.reserve(manifest.files.size());
+  for (const auto& [rel, file] : manifest.files)
+    if (files.count(rel) == 0) kept.push_back(&rel);
+  // A link and a folder per page, thousands of them: on every core, as a full build links.
+  parallel_for(kept.size(), jobs, [&](std::size_t i) {
+    if (!writer.keep(*kept[i]))
+      throw WriteError((out / *kept[i]).string() + ": changed since the site's manifest was read");
+  });
+  for (const auto& [rel, update] : files)
+    writer.add(rel, update.bytes, update.input);
+  writer.commit();
+  return writer.manifest_digest();
 }
 
 SiteManifest read_site_manifest(const fs::path& out) {
@@ -1041,9 +1073,22 @@ std::string SiteWriter::add(std::string_view path, std::string bytes, std::strin
 bool SiteWriter::reuse(std::string_view path, const std::string& input, SiteManifest::File* out) {
   check_path(path);
   if (input.empty()) return false;
-  const std::string p(path);
-  auto it = m_previous.files.find(p);
-  if (it == m_previous.files.end() || it->second.input != input) return false;
+  auto it = m_previous.files.find(std::string(path));
+  if (it == m_previous.files.end() || it->second.input != input ||
+      !link_entry(it->first, it->second))
+    return false;
+  ++m_reused_inputs;
+  if (out) *out = it->second;
+  return true;
+}
+
+bool SiteWriter::keep(std::string_view path) {
+  check_path(path);
+  auto it = m_previous.files.find(std::string(path));
+  return it != m_previous.files.end() && link_entry(it->first, it->second);
+}
+
+bool SiteWriter::link_entry(const std::string& p, const SiteManifest::File& previous) {
   std::vector<DirClaim> claims;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -1054,17 +1099,15 @@ bool SiteWriter::reuse(std::string_view path, const std::string& input, SiteMani
   }
   make_claimed_dirs(claims);
   // Outside the lock too: one lstat and one link per page of a rebuild.
-  const bool linked = link_previous(p, it->second);
+  const bool linked = link_previous(p, previous);
   std::lock_guard<std::mutex> lock(m_mutex);
   if (!linked) {
-    // Not there any more (or no links on this file system): the caller renders the page.
+    // Not there any more (or no links on this file system): the caller makes the file.
     m_paths.erase(p);
     return false;
   }
-  m_hashes.emplace(p, it->second);
+  m_hashes.emplace(p, previous);
   ++m_reused;
-  ++m_reused_inputs;
-  if (out) *out = it->second;
   return true;
 }
 
@@ -1134,39 +1177,80 @@ void SiteWriter::carry_user_files() {
         ", and the new site has a page or folder there; move it out of the site, "
         "then build again");
   };
-  fs::recursive_directory_iterator it(m_out, fs::directory_options::none, ec), end;
-  if (ec) throw WriteError(m_out.string() + ": cannot be read: " + ec.message());
-  for (; it != end; it.increment(ec)) {
-    if (ec) throw WriteError(m_out.string() + ": cannot be read: " + ec.message());
-    const std::string rel = it->path().lexically_relative(m_out).generic_string();
-    if (rel == k_site_marker) continue;
-    const auto type = it->symlink_status(ec).type();
-    if (type == fs::file_type::directory) {
-      // A folder of the user's with nothing in it; one with files gets made for them.
-      if (!fs::is_empty(it->path(), ec)) continue;
-      if (m_previous.files.count(rel) != 0) continue;
-      if (m_paths.count(rel) != 0) conflict(rel, false);
-      make_parent_dirs(rel + "/");
-      continue;
+  // A walk by descriptors, each folder read once: the entries' types come with their names, so a
+  // file the new site also has (every page of a rebuild) costs no system call at all. A folder's
+  // emptiness is known from the one read of its entries.
+  struct Folder {
+    int fd;
+    std::string rel; // "" for OUT itself, else "a/b/"
+    std::vector<DirEntry> entries;
+  };
+  auto open_folder = [&](int parent, const std::string& name, const std::string& rel) {
+    const int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+      throw WriteError(m_out.string() + ": cannot be read: " +
+                       (rel.empty() ? std::string() : "'" + rel + "': ") + errno_text(errno));
+    return Folder{fd, rel, read_entries(fd)};
+  };
+  std::vector<Folder> stack;
+  stack.push_back(open_folder(AT_FDCWD, m_out.string(), ""));
+  struct Closer {
+    std::vector<Folder>& folders;
+    ~Closer() {
+      for (const Folder& f : folders)
+        ::close(f.fd);
     }
-    // A file the manifest lists: at a path the new site writes, the new page replaces it (a site
-    // edited by hand is repaired by the next build). Elsewhere it goes with the old tree only
-    // while it holds what nines recorded; one that does not is the user's, kept like any other.
-    const auto listed = m_previous.files.find(rel);
-    if (listed != m_previous.files.end() &&
-        (m_paths.count(rel) != 0 || still_nines(it->path().string(), listed->second)))
-      continue;
-    if (listed == m_previous.files.end() && writer_leftover(it->path().filename().string()))
-      continue;
-    if (taken(rel)) conflict(rel, listed != m_previous.files.end());
-    make_parent_dirs(rel);
-    const std::string to = m_temp_prefix + rel;
-    if (type == fs::file_type::symlink) {
-      fs::copy_symlink(it->path(), to, ec);
-    } else if (::link(it->path().c_str(), to.c_str()) != 0) {
-      fs::copy_file(it->path(), to, ec);
+  } closer{stack};
+  while (!stack.empty()) {
+    Folder folder = std::move(stack.back());
+    stack.pop_back();
+    const int fd = folder.fd;
+    struct CloseOne {
+      int fd;
+      ~CloseOne() { ::close(fd); }
+    } close_one{fd};
+    for (const DirEntry& e : folder.entries) {
+      const std::string rel = folder.rel + e.name;
+      if (rel == k_site_marker) continue;
+      unsigned char type = e.type;
+      if (type == DT_UNKNOWN) {
+        struct stat st {};
+        if (::fstatat(fd, e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue; // gone
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+      }
+      if (type == DT_DIR) {
+        Folder sub = open_folder(fd, e.name, rel + "/");
+        if (!sub.entries.empty()) {
+          stack.push_back(std::move(sub));
+          continue;
+        }
+        ::close(sub.fd);
+        // A folder of the user's with nothing in it; one with files gets made for them.
+        if (m_previous.files.count(rel) != 0) continue;
+        if (m_paths.count(rel) != 0) conflict(rel, false);
+        make_parent_dirs(rel + "/");
+        continue;
+      }
+      // A file the manifest lists: at a path the new site writes, the new page replaces it (a
+      // site edited by hand is repaired by the next build). Elsewhere it goes with the old tree
+      // only while it holds what nines recorded; one that does not is the user's, kept like any
+      // other.
+      const std::string from = m_out_prefix + rel;
+      const auto listed = m_previous.files.find(rel);
+      if (listed != m_previous.files.end() &&
+          (m_paths.count(rel) != 0 || still_nines(from, listed->second)))
+        continue;
+      if (listed == m_previous.files.end() && writer_leftover(e.name)) continue;
+      if (taken(rel)) conflict(rel, listed != m_previous.files.end());
+      make_parent_dirs(rel);
+      const std::string to = m_temp_prefix + rel;
+      if (type == DT_LNK) {
+        fs::copy_symlink(from, to, ec);
+      } else if (::link(from.c_str(), to.c_str()) != 0) {
+        fs::copy_file(from, to, ec);
+      }
+      if (ec) throw WriteError(m_out.string() + ": cannot keep '" + rel + "': " + ec.message());
     }
-    if (ec) throw WriteError(m_out.string() + ": cannot keep '" + rel + "': " + ec.message());
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -172,6 +173,12 @@ public:
   bool reuse(std::string_view path, const std::string& input,
              SiteManifest::File* previous = nullptr);
 
+  // The previous site's file at `path`, kept as it is: hard-linked into the new tree and recorded
+  // with the previous manifest's entry when the old file is still as nines left it (its size and
+  // stamps), as reuse() does without comparing inputs. False when it is not (or `path` was not in
+  // the previous site); nothing is recorded then.
+  bool keep(std::string_view path);
+
   // Whether `path` was added (or reused). Thread-safe.
   bool contains(const std::string& path) const;
 
@@ -215,6 +222,8 @@ private:
   // Writes (or links) the file; its stamps go into `mine`.
   void write_one(const std::string& rel, const std::string& bytes, SiteManifest::File& mine);
   bool link_previous(const std::string& rel, const SiteManifest::File& previous);
+  // reuse() and keep(): claims `p`, links the previous site's file and records `previous` for it.
+  bool link_entry(const std::string& p, const SiteManifest::File& previous);
   // A directory of the temporary tree that one add() claimed and makes outside the lock; later
   // adds below it wait for it (m_dir_made) instead of making it again.
   struct DirClaim {
@@ -269,26 +278,36 @@ struct SiteFileUpdate {
   std::string input;
 };
 
-// Replaces a few files of the nines site in `out` in place, each atomically, and the marker's
-// manifest with them (for a build that changed nothing else: see the prose rebuild in
-// docs/ARCHITECTURE.md). `manifest` is the site's manifest as read before; every file must be in
-// it, and the site must still have it. Every new file is written beside its old one first, so a
-// failure there (a full disk) leaves the site as it was. Then each old file and the marker get a
-// second name (a hard link) and a journal at the site's root lists them, the manifest is written
-// without those files, the new files are renamed in, the manifest is written with them, and the
-// second names and the journal go. A failure during the renames puts the previous site back at
-// once; a run killed there leaves it to recover_site_files, which every build into the folder runs
-// first. Returns the new manifest's digest; throws WriteError.
-// `stamps` (empty: none) is the file of the site's stamps, which `manifest` carries
-// (read_site_stamps): written for the new manifest, with the new files'.
+// At most this many files are replaced in place by replace_site_files; more go by a new tree.
+inline constexpr std::size_t k_replace_in_place_max = 16;
+
+// Replaces some files of the nines site in `out` (for a build that changed nothing else: see the
+// prose rebuild in docs/performance.md), and the marker's manifest with them. `manifest` is the
+// site's manifest as read before; every file must be in it, and the site must still have it.
+// More than `in_place_max` files: the new site is a tree of its own, the new files written into
+// it and every other file hard-linked from the site (which must be as nines left it: its stamps,
+// in the file `stamps`), swapped in whole as SiteWriter::commit() does, so a reader or a kill sees
+// the previous site or the new one. A few files (a body edit's page and the search index): each
+// is replaced in place, atomically, which costs a few renames where a new tree costs a link and a
+// folder for every page. Every new file is written beside its old one first, so a failure there
+// (a full disk) leaves the site as it was; then each old file and the marker get a second name (a
+// hard link) and a journal at the site's root lists them, the manifest is written without those
+// files, the new files are renamed in, the manifest is written with them, and the second names
+// and the journal go. A failure during those renames puts the previous site back at once; a run
+// killed there leaves it to recover_site_files, which every build into the folder runs first.
+// `repo_root` is SiteWriter's; `jobs` the threads that link (parallel_for's). Returns the new
+// manifest's digest; throws WriteError (the site then stays as it was).
 std::string replace_site_files(const std::filesystem::path& out, const SiteManifest& manifest,
                                const std::map<std::string, SiteFileUpdate>& files,
-                               const std::filesystem::path& stamps = {});
+                               const std::filesystem::path& stamps = {},
+                               const std::filesystem::path& repo_root = {}, int jobs = 1,
+                               std::size_t in_place_max = k_replace_in_place_max);
 
-// Undoes a replace_site_files that a killed run left half-done in `out` (its journal names a
-// process no longer running): every old file and the old marker go back, the new bytes go. A run
-// killed after its renames only left second names to clear, which go. True when files were put
-// back; false when there was nothing to undo (or the run is still going).
+// Undoes what a replacement of files in place (replace_site_files), killed part-way, left
+// half-done in `out` (its journal names a process no longer running): every old file and the
+// old marker go back, the new bytes go. A run killed after its renames only left second names to
+// clear, which go. True when files were put back; false when there was nothing to undo (or the run
+// is still going).
 bool recover_site_files(const std::filesystem::path& out);
 
 // Waits until what was written into the file system holding the folder `dir` is on disk

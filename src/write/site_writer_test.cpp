@@ -70,6 +70,20 @@ std::vector<std::string> siblings(const fs::path& dir, const std::string& prefix
   return out;
 }
 
+// The site at `out` after its page and search index were replaced, against a writer of the same
+// files into `fresh`: the same bytes, marker included, and `digest` is that marker's.
+void check_as_written(const fs::path& out, const fs::path& fresh, const std::string& digest) {
+  {
+    SiteWriter w(fresh);
+    w.add("index.html", "<p>home</p>", "in-1");
+    w.add("a/page.html", "<p>new</p>", "in-3");
+    w.add("search-index.js", "new");
+    w.commit();
+    CHECK(w.manifest_digest() == digest);
+  }
+  CHECK(snapshot(out) == snapshot(fresh));
+}
+
 // Every file under `dir` with its bytes, for "nothing was touched" checks.
 std::map<std::string, std::string> contents(const fs::path& dir) {
   std::map<std::string, std::string> out;
@@ -1092,16 +1106,7 @@ TEST_CASE(
   CHECK(siblings(out / "a", ".page.html.tmp").empty());
 
   // The marker is the one a writer of the same files writes.
-  const fs::path fresh = t.path / "fresh";
-  {
-    SiteWriter w(fresh);
-    w.add("index.html", "<p>home</p>", "in-1");
-    w.add("a/page.html", "<p>new</p>", "in-3");
-    w.add("search-index.js", "new");
-    w.commit();
-    CHECK(w.manifest_digest() == digest);
-  }
-  CHECK(snapshot(out) == snapshot(fresh));
+  check_as_written(out, t.path / "fresh", digest);
   const SiteManifest after = read_site_manifest(out);
   CHECK(after.digest == digest);
   CHECK(after.files.at("a/page.html").input == "in-3");
@@ -1123,6 +1128,70 @@ TEST_CASE(
                   WriteError);
   CHECK(snapshot(out) == damaged);
   CHECK(siblings(out, ".index.html.tmp").empty());
+}
+
+TEST_CASE(
+    "write/site_writer: more files than go in place go in a new tree swapped in whole, with the "
+    "manifest a full write gives") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  const fs::path stamps = t.path / "stamps";
+  {
+    SiteWriter w(out, SiteWriter::Mode::InMemory, {}, stamps);
+    w.add("index.html", "<p>home</p>", "in-1");
+    w.add("a/page.html", "<p>old</p>", "in-2");
+    w.add("search-index.js", "old index");
+    w.commit();
+  }
+  SiteManifest before = read_site_manifest(out);
+  REQUIRE_FALSE(before.digest.empty());
+  REQUIRE(read_site_stamps(stamps, before));
+  struct stat home {};
+  REQUIRE(::stat((out / "index.html").c_str(), &home) == 0);
+  // A reader holding the previous site's folder keeps the previous site, whole.
+  const int held = ::open(out.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(held >= 0);
+
+  const std::string digest = replace_site_files(
+      out, before, {{"a/page.html", {"<p>new</p>", "in-3"}}, {"search-index.js", {"new", ""}}},
+      stamps, {}, 2, 0);
+  CHECK(read(out / "a/page.html") == "<p>new</p>");
+  CHECK(read(out / "index.html") == "<p>home</p>");
+  struct stat kept {};
+  REQUIRE(::stat((out / "index.html").c_str(), &kept) == 0);
+  CHECK(kept.st_ino == home.st_ino); // linked, not written again
+  CHECK(siblings(t.path, "site.").empty());
+  struct stat gone {};
+  CHECK(::fstat(held, &gone) == 0);
+  CHECK(gone.st_nlink == 0); // the folder the reader holds is the previous tree, now removed
+  ::close(held);
+
+  // The marker is the one a writer of the same files writes.
+  check_as_written(out, t.path / "fresh", digest);
+  SiteManifest after = read_site_manifest(out);
+  CHECK(after.digest == digest);
+  CHECK(after.files.at("a/page.html").input == "in-3");
+  REQUIRE(read_site_stamps(stamps, after)); // the stamps follow the new manifest
+
+  // A stale manifest, a file that is not the site's, a path out of it: refused, nothing touched.
+  const std::string kept_site = snapshot(out);
+  CHECK_THROWS_AS(replace_site_files(out, before, {{"index.html", {"x", ""}}}, stamps, {}, 2, 0),
+                  WriteError);
+  CHECK_THROWS_AS(replace_site_files(out, after, {{"other.html", {"x", ""}}}, stamps, {}, 2, 0),
+                  WriteError);
+  CHECK_THROWS_AS(replace_site_files(out, after, {{"../x.html", {"x", ""}}}, stamps, {}, 2, 0),
+                  WriteError);
+  CHECK(snapshot(out) == kept_site);
+
+  // A file not made again that is no longer as nines left it (edited by hand): refused, the site
+  // stays as it was and no new tree is left beside it.
+  std::ofstream(out / "search-index.js", std::ios::binary | std::ios::app) << " edited";
+  const std::string edited = snapshot(out);
+  CHECK_THROWS_AS(
+      replace_site_files(out, after, {{"index.html", {"<p>home 2</p>", "in-4"}}}, stamps, {}, 2, 0),
+      WriteError);
+  CHECK(snapshot(out) == edited);
+  CHECK(siblings(t.path, "site.").empty());
 }
 
 TEST_CASE("write/site_writer: files replaced in place by a run killed part-way come back") {
@@ -1170,8 +1239,15 @@ TEST_CASE("write/site_writer: files replaced in place by a run killed part-way c
   CHECK(fs::exists(out / ".nines-site.pending"));
   fs::remove(out / ".nines-site.pending");
 
-  // A whole replacement leaves nothing beside the files.
-  replace_site_files(out, read_site_manifest(out), {{"a/page.html", {"<p>newer</p>", "in-3"}}});
+  // A replacement after the recovery leaves nothing beside the files.
+  {
+    SiteWriter w(out, SiteWriter::Mode::InMemory, {}, t.path / "stamps");
+    w.add("index.html", "<p>home</p>", "in-1");
+    w.add("a/page.html", "<p>old</p>", "in-2");
+    w.commit();
+  }
+  replace_site_files(out, read_site_manifest(out), {{"a/page.html", {"<p>newer</p>", "in-3"}}},
+                     t.path / "stamps");
   CHECK(siblings(out, ".nines-site.").empty());
   CHECK(siblings(out, "..nines-site.").empty());
   CHECK(siblings(out / "a", ".page.html.").empty());

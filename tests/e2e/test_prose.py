@@ -221,8 +221,10 @@ class Site:
             check(len(changed) <= rendered,
                   f"{what}: {len(changed)} pages changed, {rendered} said rendered: "
                   f"{sorted(changed)[:5]}")
-        check("replaced in place" in r.get("write", ""),
-              f"{what}: the write row says the files were replaced in place: {r.get('write')!r}")
+        m = re.search(r"(\d+) (replaced in place|made again)\)", r.get("write", ""))
+        check(m is not None and (m.group(2) == "replaced in place") == (int(m.group(1)) <= 16),
+              f"{what}: the write row says the few files made again were replaced in place, and "
+              f"more of them swapped in with a new tree: {r.get('write')!r}")
         check(code == 0, f"{what}: a prose-only rebuild succeeds ({code})")
 
 
@@ -899,10 +901,11 @@ def test_killed_leftovers(tmp):
 
 def test_generated(tmp):
     """10. A generated organisation of 42 services (about 500 documents): prose-only rebuilds
-    of a few and of all bodies, and such a rebuild killed at any moment. The files are replaced
-    one by one, each atomically: a killed rebuild may leave some pages new and some old (and its
-    temporary files beside them), but never a file with other bytes than its old or new ones, and
-    the next build gives a full build's site."""
+    of a few and of all bodies, and such a rebuild of every body killed at any moment. With that
+    many files made again the new site is a tree of its own swapped in whole: a killed rebuild
+    leaves the previous site exactly as it was, or the new one whole (a kill after the swap),
+    never some pages of each; what it left beside the site goes with the next build, which gives
+    a full build's site."""
     repo = os.path.join(tmp, "gen-repo")
     subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "bench", "gen_repo.py"), repo, "42"],
                    check=True, capture_output=True, timeout=300)
@@ -947,9 +950,17 @@ def test_generated(tmp):
             replaced = [p for p in files if now_files[p] != old.get(p)]
             print(f"note: {when}: {len(replaced)} of {len(files)} files hold their new bytes, "
                   f"{len(left_by_kill)} temporary files beside them", flush=True)
+        check(now_files == old or now_files == new,
+              f"{when}: the site is the previous one or the new one, whole: "
+              f"against the previous {differing(now_files, old)}; against the new "
+              f"{differing(now_files, new)}")
         s.rebuild(f"the build after the one {when}")
         left = sorted(p for p in tree(s.out) if TEMP_NAME.search(p))
         check(not left, f"the build after the one {when} clears what it left: {left[:5]}")
+        beside = sorted(n for n in os.listdir(os.path.dirname(s.out))
+                        if n.startswith(os.path.basename(s.out) + "."))
+        check(not beside, f"the build after the one {when} clears what it left beside the site: "
+              f"{beside[:5]}")
         if check.failed != failed:
             # Where the kill landed decides what the next build must repair: say all of it.
             print(f"  {when}: the killed build was {' '.join(command)}\n"
