@@ -45,6 +45,10 @@ std::string format_timestamp(std::int64_t epoch_seconds); // "2026-11-01T00:00:0
 // "28d" → minutes. Units s, m, h, d, w. nullopt when malformed or zero.
 std::optional<double> parse_duration_minutes(std::string_view s);
 
+// The longest SLO or alert window nines takes, in any format: a longer one would make a pull plan
+// of millions of days, and day numbers past the calendar's range.
+inline constexpr double k_max_window_days = 400;
+
 // A timeline time ("03:15", "03:15:20", "2026-10-14 03:15", ISO) → seconds, for ordering. Times
 // of day count from midnight; dated ones from the epoch. `dated` tells which.
 std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated);

@@ -463,6 +463,21 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
                 "use a window of whole days, e.g. 28d or 4w");
     return;
   }
+  // As a native window: longer ones would publish day numbers past the calendar's range.
+  const double unit_days = base.calendar_unit == "w"   ? 7
+                           : base.calendar_unit == "M" ? 31
+                           : base.calendar_unit == "Q" ? 92
+                           : base.calendar_unit == "Y" ? 366
+                                                       : 1;
+  const double longest = calendar
+                             ? std::max(1.0, std::strtod(base.window.c_str(), nullptr)) * unit_days
+                             : base.window_days;
+  if (!base.window.empty() && !(longest <= k_max_window_days)) {
+    diags.error(doc.file, base.window_loc, "slo-window",
+                "window '" + base.window + "' is over the maximum of 400 days",
+                "use a window of at most 400 days, e.g. 28d, 4w or 1Q");
+    return;
+  }
   const Node& objectives = at(spec, "objectives");
   const bool several = objectives.items.size() > 1;
   std::set<std::string> seen;
@@ -1109,6 +1124,12 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
                 "window '" + str(window) +
                     "' is not a whole number of days; nines computes SLOs "
                     "from daily data",
+                "use a window such as 7d, 2w or 28d");
+    return;
+  }
+  if (*minutes > k_max_window_days * 1440) {
+    diags.error(doc.file, window.loc, "slo-window",
+                "window '" + str(window) + "' is over the maximum of 400 days",
                 "use a window such as 7d, 2w or 28d");
     return;
   }

@@ -826,10 +826,16 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
       const char* text;
     };
     static const std::vector<Bound> bounds = {
-        {"slo", {"slo", "window"}, 400.0 * 1440, "400 days"},
-        {"slo", {"slo", "burn_rate_alerts", "*", "short_window"}, 400.0 * 1440, "400 days"},
-        {"slo", {"slo", "burn_rate_alerts", "*", "long_window"}, 400.0 * 1440, "400 days"},
-        {"nines", {"defaults", "slo_window"}, 400.0 * 1440, "400 days"},
+        {"slo", {"slo", "window"}, k_max_window_days * 1440, "400 days"},
+        {"slo",
+         {"slo", "burn_rate_alerts", "*", "short_window"},
+         k_max_window_days * 1440,
+         "400 days"},
+        {"slo",
+         {"slo", "burn_rate_alerts", "*", "long_window"},
+         k_max_window_days * 1440,
+         "400 days"},
+        {"nines", {"defaults", "slo_window"}, k_max_window_days * 1440, "400 days"},
         {"nines", {"metrics", "deadline"}, 24.0 * 60, "24 hours"},
         {"nines", {"metrics", "sources", "*", "timeout"}, 10.0, "10 minutes"},
         {"nines", {"metrics", "sources", "*", "settle"}, 7.0 * 1440, "7 days"},
