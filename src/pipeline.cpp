@@ -253,10 +253,20 @@ void read_config(Context& c) {
   // The key is checked whether or not -o overrides it: `check` and `build -o` agree on it.
   if (const std::string& out = run.repo.config.output; !out.empty()) {
     const fs::path rel = fs::path(out).lexically_normal();
+    // Where it really is: a symbolic link in the repository (`lnk -> ../elsewhere`, output:
+    // lnk/site) must not carry the site out of it either.
+    std::error_code ec;
+    const fs::path real_rel =
+        fs::weakly_canonical(o.dir / rel, ec).lexically_relative(fs::weakly_canonical(o.dir, ec));
     if (!inside(rel)) {
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out + "' is not a folder inside the content repository",
                       "name a folder relative to nines.yaml, e.g. output: public (or use -o)");
+    } else if (ec || !inside(real_rel)) {
+      run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
+                      "output '" + out +
+                          "' leads out of the content repository through a symbolic link",
+                      "name a folder of the repository itself, e.g. output: public (or use -o)");
     } else if (run.opts.out.empty()) {
       // Refused as -o would be (a folder of documents, a file); a refused one is not the output
       // folder, so the walk still reads it rather than hiding its documents behind the error.

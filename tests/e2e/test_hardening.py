@@ -119,6 +119,22 @@ def test_output_setting(tmp):
         code, out, err = run("build", repo, "-o", named, "--offline", "--now", NOW, "--timings")
         check(code == 0 and "nothing changed" in err,
               f"-o {named} is output: public ({code}): {out!r} {err[-300:]}")
+    # A symbolic link in the repository does not carry the site out of it: a located error in
+    # check and build, and nothing is written where the link leads.
+    linked = small_repo(os.path.join(tmp, "output-link"))
+    elsewhere = os.path.join(tmp, "output-link-elsewhere")
+    os.makedirs(elsewhere)
+    os.symlink(elsewhere, os.path.join(linked, "lnk"))
+    with open(os.path.join(linked, "nines.yaml"), "a") as f:
+        f.write("output: lnk/out\n")
+    for command in ("check", "build"):
+        code, out, err = run(command, linked, "--offline", "--now", NOW) if command == "build" \
+            else run(command, linked, "--now", NOW)
+        err = out + err  # check prints its findings on stdout
+        check(code == 1 and "nines.yaml:" in err and "through a symbolic link" in err,
+              f"{command}: output through a link out of the repository is an error ({code}): "
+              f"{err[-300:]}")
+    check(os.listdir(elsewhere) == [], f"nothing is written through the link: {os.listdir(elsewhere)}")
     # The site in public/ is not content: check does not read it.
     code, _, err = run("check", repo, "--now", NOW)
     check(code == 0, f"check skips public/ ({code}): {err[-300:]}")
