@@ -1564,6 +1564,10 @@ int run_pipeline(Run& run) {
   }
   run.now = *now;
   run.repo.root = fs::absolute(o.dir, ec).lexically_normal().string();
+  // One build of the repository at a time (BuildLock): builds into one folder at once would mix
+  // their sites. Taken before anything is read, in the folder nines keeps beside the content.
+  std::optional<BuildLock> lock;
+  if (o.last >= Stage::Write) lock.emplace(fs::path(run.repo.root) / ".nines" / "nines-build.lock");
   // A build may only replace a previous nines site: refuse the repository, a folder holding it,
   // one inside it other than its output folder, a file, or a foreign non-empty folder, before
   // anything is read or written (exit 2).

@@ -17,6 +17,7 @@
 #include <new>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
@@ -137,6 +138,27 @@ void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mo
 }
 
 } // namespace
+
+BuildLock::BuildLock(const fs::path& lock_file) {
+  std::error_code ec;
+  fs::create_directories(lock_file.parent_path(), ec);
+  m_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, k_file_mode);
+  if (m_fd < 0) return;
+  if (::flock(m_fd, LOCK_EX | LOCK_NB) == 0) return;
+  if (errno == EWOULDBLOCK) {
+    std::cerr << "nines: waiting for another build of this repository to finish\n";
+    while (::flock(m_fd, LOCK_EX) != 0)
+      if (errno != EINTR) break;
+    return;
+  }
+  // A file system without locks: as without the file.
+  ::close(m_fd);
+  m_fd = -1;
+}
+
+BuildLock::~BuildLock() {
+  if (m_fd >= 0) ::close(m_fd); // closing releases the lock
+}
 
 // Puts on disk what was written into the file system holding `dir`: the new tree's files before
 // the renames that swap it in, then the folder holding the renamed names. Without it a power cut

@@ -310,6 +310,24 @@ std::string replace_site_files(const std::filesystem::path& out, const SiteManif
 // is still going).
 bool recover_site_files(const std::filesystem::path& out);
 
+// One build of a repository at a time: two builds at once into one folder would each take the
+// other's new pages for files of the user's (not in the manifest it read) and carry them into
+// its site. Held from before a build reads anything until it ends; a second build waits for it,
+// saying so on stderr. The lock is `lock_file` (created, with its folder, when missing; never
+// removed, as it may be waited on); where it cannot be made (a read-only repository, which
+// cannot hold the store either) the build goes on without it.
+class BuildLock {
+public:
+  explicit BuildLock(const std::filesystem::path& lock_file);
+  ~BuildLock();
+  BuildLock(const BuildLock&) = delete;
+  BuildLock& operator=(const BuildLock&) = delete;
+  bool held() const { return m_fd >= 0; }
+
+private:
+  int m_fd = -1;
+};
+
 // Waits until what was written into the file system holding the folder `dir` is on disk
 // (`whole_file_system`: syncfs, used for a new tree before it is swapped in), or only the folder's
 // own entries (fsync: the renames of a swap). Throws WriteError naming `dir` and the reason; a

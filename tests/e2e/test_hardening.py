@@ -628,6 +628,31 @@ def test_leftovers_of_a_kept_site(tmp):
           "the prose rebuild rewrote the runbook's page")
 
 
+def test_concurrent_builds(tmp):
+    """Two builds of one repository at once into one folder, with different "now"s (so their
+    sites differ): one waits for the other, so the site left is one of them whole, every file of
+    it in its manifest, and a later build into the folder succeeds. (Without the lock each took
+    the other's new pages for files of the user's and carried them into its own site, and every
+    later build then refused the folder.)"""
+    repo = copy_content(tmp, "concurrent")
+    out = os.path.join(tmp, "concurrent-out")
+    for round_ in range(3):
+        procs = [subprocess.Popen([NINES, "build", repo, "--offline", "--now", now, "-o", out],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for now in ("2026-11-23T00:00:00Z", "2026-10-15T00:00:00Z")]
+        codes = [p.wait(timeout=300) for p in procs]
+        errs = [p.stderr.read() for p in procs]
+        check(codes == [0, 0], f"round {round_}: both builds succeed ({codes}): {errs}")
+        with open(os.path.join(out, ".nines-site"), encoding="utf-8") as f:
+            listed = set(json.loads(f.read().split("\n", 1)[1])["files"])
+        present = {os.path.relpath(os.path.join(b, n), out)
+                   for b, _, names in os.walk(out) for n in names} - {".nines-site"}
+        check(present == listed, f"round {round_}: every file of the site is in its manifest: "
+              f"{sorted(present ^ listed)[:5]}")
+    code, _, err = run("build", repo, "--offline", "--now", "2026-11-20T00:00:00Z", "-o", out)
+    check(code == 0, f"a later build into the folder succeeds ({code}): {err[-300:]}")
+
+
 def test_address_space_limit(tmp):
     """Under a limit on the address space (ulimit -v) nines keeps the ordinary heap rather than
     reserving 256 MB at a time for huge pages: the example organisation still checks and builds,
@@ -672,7 +697,8 @@ def main():
                   test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
                   test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module,
-                  test_leftovers_of_a_kept_site, test_address_space_limit):
+                  test_leftovers_of_a_kept_site, test_concurrent_builds,
+                  test_address_space_limit):
             t(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
