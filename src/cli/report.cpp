@@ -400,6 +400,12 @@ int run_report(const ReportOpts& o) {
   if (auto code = run_figures(o.common, run)) return *code;
   const std::string period = report_period(o, run.figures.now);
   auto it = run.figures.reports.find(period);
+  if (it == run.figures.reports.end() && period > period_of_day(day_of(run.figures.now))) {
+    // Not a month with no data: one that has not begun (its rows are stored, never shown).
+    std::cerr << "nines: " << period << " has not begun yet; reports cover months up to the "
+              << "current one\n";
+    return 2;
+  }
   if (it == run.figures.reports.end()) {
     std::string months;
     for (const auto& [p, r] : run.figures.reports)

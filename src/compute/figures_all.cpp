@@ -112,7 +112,11 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   });
   for (std::size_t i = 0; i < repo.rotations.size(); ++i)
     f.handoffs.emplace(repo.rotations[i].meta.id, std::move(handoffs[i]));
-  const std::vector<std::string> months = months_with_data(repo, series);
+  // Months up to the current one: a month that has not begun has no report, whatever rows or
+  // documents are dated in it (a row of a day to come is stored and never shown, csv-future-date).
+  std::vector<std::string> months = months_with_data(repo, series);
+  const std::string this_month = period_of_day(today);
+  std::erase_if(months, [&](const std::string& p) { return p > this_month; });
   std::vector<std::optional<MonthlyReport>> reports(months.size());
   each(months.size(),
        [&](std::size_t i) { reports[i] = compute_report(repo, series, months[i], now); });
@@ -123,7 +127,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   // metrics (its postmortems, the rotations reporting and their critical metrics, people's lists)
   // stay live, as they do for a frozen month that still has data.
   for (const auto& doc : repo.reports) {
-    if (doc.frozen_json.empty()) continue;
+    if (doc.frozen_json.empty() || doc.period > this_month) continue;
     auto it = f.reports.find(doc.period);
     if (it == f.reports.end()) {
       std::optional<MonthlyReport> r = compute_report(repo, series, doc.period, now);

@@ -308,6 +308,11 @@ TEST_SUITE("compute.report") {
     // So the month gets its report, and the next month's changes are against it.
     Figures f = compute_all(repo, series, {}, at("2026-11-01T00:00:00Z"), nullptr, 1);
     REQUIRE(f.reports.count("2026-09") == 1);
+    // A month that has not begun has none, whatever is dated in it.
+    CHECK(compute_all(repo, series, {}, at("2026-09-20T00:00:00Z"), nullptr, 1)
+              .reports.count("2026-10") == 0);
+    CHECK(compute_all(repo, series, {}, at("2026-09-20T00:00:00Z"), nullptr, 1)
+              .reports.count("2026-09") == 1);
     const MonthlyReport& sep = f.reports.at("2026-09");
     CHECK(sep.coverage.days_with_data == 30);
     CHECK(sep.slo_summary.services_meeting_slo == 1);

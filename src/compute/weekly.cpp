@@ -334,11 +334,8 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
   }
 
   // On-call: health entries are monthly, so the week shows the month(s) it falls in.
-  int y;
-  unsigned m, d;
   for (std::int64_t day : {first, last}) {
-    civil_from_days(day, y, m, d);
-    std::string p = format_period(y, static_cast<int>(m));
+    std::string p = period_of_day(day);
     if (r.on_call.periods.empty() || r.on_call.periods.back() != p) r.on_call.periods.push_back(p);
   }
   for (const auto& rot : repo.rotations)

@@ -95,6 +95,13 @@ std::string format_period(int year, int month) {
   return buf;
 }
 
+std::string period_of_day(std::int64_t days) {
+  int y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  return format_period(y, static_cast<int>(m));
+}
+
 std::optional<std::int64_t> parse_timestamp(std::string_view s) {
   if (!s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos && s.size() < 19) {
     std::int64_t v = 0;

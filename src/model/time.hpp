@@ -30,6 +30,8 @@ std::string format_date(std::int64_t days);
 // "2026-11" → (year, month); nullopt when malformed.
 std::optional<std::pair<int, int>> parse_period(std::string_view s);
 std::string format_period(int year, int month);
+// The month a day falls in, as format_period writes it ("2026-11").
+std::string period_of_day(std::int64_t days);
 int days_in_month(int year, int month);
 
 // The last instant parse_timestamp accepts, 9999-12-31T23:59:59Z: the four-digit years every
