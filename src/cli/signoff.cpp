@@ -4,6 +4,7 @@
 // shows as stale.
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
+#include "load/loader.hpp"
 #include "model/time.hpp"
 #include "write/repo_edit.hpp"
 #include "write/site_writer.hpp"
@@ -31,6 +32,8 @@ std::optional<std::string> read_text(const std::filesystem::path& p) {
 // line (the readiness page shows it in a table row), with no control characters.
 std::string unusable_text(const std::string& value) {
   if (value.find_first_not_of(" \t") == std::string::npos) return "must not be empty";
+  // As every file of the repository must be: text the sign-off would write there.
+  if (check_text(value)) return "must be UTF-8 text";
   for (std::size_t i = 0; i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
     const auto next = i + 1 < value.size() ? static_cast<unsigned char>(value[i + 1]) : 0u;

@@ -1343,14 +1343,20 @@ void SiteWriter::commit() {
   }
 }
 
-void write_file_atomic(const fs::path& path, std::string_view bytes) {
+void write_file_atomic(const fs::path& shown_path, std::string_view bytes) {
   static std::atomic<unsigned> counter{0};
+  // A symbolic link (a readiness review shared between folders) keeps being one: the file it
+  // leads to is replaced, not the link by a file of its own.
+  std::error_code link_ec;
+  fs::path path = shown_path;
+  if (fs::is_symlink(fs::symlink_status(shown_path, link_ec)))
+    if (fs::path real = fs::canonical(shown_path, link_ec); !link_ec) path = real;
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   fs::path temp = dir / ("." + path.filename().string() + ".tmp-" + pid_text() + "-" +
                          std::to_string(counter.fetch_add(1)));
   try {
     // Not fresh: a leftover of a killed run may have the name (its mode is set in any case).
-    const std::string shown = path.string();
+    const std::string shown = shown_path.string();
     write_bytes(temp.string(), bytes, false, 07777, nullptr, &shown);
     std::error_code ec;
     fs::rename(temp, path, ec);

@@ -337,7 +337,7 @@ void flush_to_disk(const std::filesystem::path& dir, bool whole_file_system);
 // Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory
 // (".NAME.tmp-PID-N"), then a rename, so readers see the old or the new content, never a partial
 // one. A failure throws WriteError "cannot write PATH: REASON", naming `path`, never the
-// temporary file.
+// temporary file. A `path` that is a symbolic link stays one: the file it leads to is replaced.
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
 // Removes from the folder `dir` the temporary files that processes no longer running left for

@@ -1268,3 +1268,19 @@ TEST_CASE("write/site_writer: flushing to disk names the folder it could not flu
   std::ofstream(t.path / "file") << "x";
   CHECK_THROWS_AS(flush_to_disk(t.path / "file", false), WriteError); // not a folder
 }
+
+TEST_CASE("write/site_writer: an atomic write through a symbolic link keeps the link") {
+  TempDir t;
+  fs::create_directories(t.path / "shared");
+  std::ofstream(t.path / "shared" / "r.yaml") << "old\n";
+  fs::create_directory(t.path / "readiness");
+  fs::create_symlink("../shared/r.yaml", t.path / "readiness" / "r.yaml");
+  write_file_atomic(t.path / "readiness" / "r.yaml", "new\n");
+  CHECK(fs::is_symlink(t.path / "readiness" / "r.yaml"));
+  CHECK(read(t.path / "shared" / "r.yaml") == "new\n");
+  CHECK(siblings(t.path / "shared", ".r.yaml").empty());
+  // A plain file is replaced as before.
+  write_file_atomic(t.path / "plain.yaml", "a\n");
+  write_file_atomic(t.path / "plain.yaml", "b\n");
+  CHECK(read(t.path / "plain.yaml") == "b\n");
+}

@@ -387,6 +387,7 @@ def test_edit_refusals(tmp):
                  ["--name", "a", "--role", " ", "--decision", "approved"],
                  ["--name", "a\nb", "--role", "r", "--decision", "approved"],
                  ["--name", "a", "--role", "r\x1b[31m", "--decision", "approved"],
+                 ["--name", "a\udcff", "--role", "r", "--decision", "approved"],  # byte 0xFF
                  ["--name", "a", "--role", "r", "--decision", ""]]:
         code, out, err = run("signoff", "api", "-C", block, "--now", now, *args)
         check(code == 2 and "recorded" not in out and "nothing was changed" not in err,
