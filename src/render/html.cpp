@@ -71,14 +71,34 @@ constexpr std::array<bool, 256> k_special = [] {
   for (unsigned c = 1; c < 0x20; ++c)
     t[c] = c != '\t' && c != '\n' && c != '\f' && c != '\r';
   t[0x7F] = true;
+  t[0xE2] = true; // the lead byte of the bidirectional controls (bidi_control_at)
   return t;
 }();
+
+// Whether the three bytes at `i` are a bidirectional embedding, override or isolate (U+202A-
+// U+202E, U+2066-U+2069). Unclosed, one reorders the rest of its paragraph as shown ("Trojan
+// Source"): a name ending in U+202E would show the figures after it reversed. Written as the
+// replacement character, as other controls are; the API keeps what the author wrote.
+bool bidi_control_at(std::string_view text, std::size_t i) {
+  if (i + 2 >= text.size() || static_cast<unsigned char>(text[i]) != 0xE2) return false;
+  const auto b1 = static_cast<unsigned char>(text[i + 1]);
+  const auto b2 = static_cast<unsigned char>(text[i + 2]);
+  return (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9);
+}
 
 void escape_into(std::string& out, std::string_view text, bool backtick) {
   out.reserve(out.size() + text.size() + text.size() / 8);
   std::size_t run = 0; // start of the bytes not yet copied
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (!k_special[static_cast<unsigned char>(text[i])]) continue;
+    if (static_cast<unsigned char>(text[i]) == 0xE2) {
+      if (!bidi_control_at(text, i)) continue;
+      out.append(text.data() + run, i - run);
+      out += "&#xFFFD;";
+      i += 2;
+      run = i + 1;
+      continue;
+    }
     const char* entity = entity_of(text[i], backtick);
     if (entity == nullptr) continue;
     out.append(text.data() + run, i - run);
@@ -89,6 +109,23 @@ void escape_into(std::string& out, std::string_view text, bool backtick) {
 }
 
 } // namespace
+
+std::string without_bidi_controls(std::string html) {
+  std::size_t i = html.find('\xE2');
+  if (i == std::string::npos) return html;
+  std::string out;
+  out.reserve(html.size());
+  std::size_t run = 0;
+  for (; i != std::string::npos; i = html.find('\xE2', i + 1)) {
+    if (!bidi_control_at(html, i)) continue;
+    out.append(html, run, i - run);
+    out += "&#xFFFD;";
+    run = i + 3;
+    i += 2;
+  }
+  out.append(html, run, std::string::npos);
+  return out;
+}
 
 std::string html_escape(std::string_view text) {
   std::string out;

@@ -14,6 +14,11 @@ namespace nines {
 // is what a browser would show anyway, so the output never carries a raw NUL byte.
 std::string html_escape(std::string_view text);
 
+// `html` (HTML made elsewhere: cmark's) with each bidirectional embedding, override and isolate
+// (U+202A-U+202E, U+2066-U+2069) written as the replacement character, as html_escape writes
+// them: unclosed, one would reorder the rest of its paragraph as shown.
+std::string without_bidi_controls(std::string html);
+
 // Escapes a value for a double- or single-quoted attribute: the same entities as html_escape, plus
 // the backtick, which very old parsers accepted as a quote. Attributes must always be quoted.
 std::string attr_escape(std::string_view value);

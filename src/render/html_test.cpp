@@ -127,3 +127,15 @@ TEST_CASE("percent_decode: %XX in either case, stray '%' kept") {
   percent_decode_into(out, "%41b");
   CHECK(out == "xAb");
 }
+
+TEST_CASE("render/html: bidirectional controls never reach a page as themselves") {
+  // U+202E (right-to-left override) and U+2066 (left-to-right isolate) become the replacement
+  // character; U+2014 (an em dash, the same lead byte) and U+200F (a mark, harmless) stay.
+  const std::string name = "Avail \xE2\x80\xAE (svc) \xE2\x81\xA6x \xE2\x80\x94 \xE2\x80\x8F";
+  CHECK(html_escape(name) == "Avail &#xFFFD; (svc) &#xFFFD;x \xE2\x80\x94 \xE2\x80\x8F");
+  CHECK(attr_escape(name) == html_escape(name));
+  CHECK(without_bidi_controls("<p>" + name + "</p>") == "<p>" + html_escape(name) + "</p>");
+  CHECK(without_bidi_controls("plain") == "plain");
+  CHECK(html_escape("\xE2") == "\xE2"); // a cut sequence is not read past the text's end
+  CHECK(without_bidi_controls("\xE2\x80") == "\xE2\x80");
+}

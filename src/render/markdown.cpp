@@ -547,7 +547,7 @@ std::string plain_text(cmark_node* node) {
 // never passed to free().
 std::string rendered(cmark_node* node, cmark_llist* extensions) {
   const char* html = cmark_render_html_with_mem(node, k_render_options, extensions, &k_arena_mem);
-  return html ? std::string(html) : std::string();
+  return html ? without_bidi_controls(std::string(html)) : std::string();
 }
 
 // Replaces `node` with a custom block that prints `html` verbatim; the renderer emits custom
