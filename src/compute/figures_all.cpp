@@ -114,12 +114,14 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
     f.handoffs.emplace(repo.rotations[i].meta.id, std::move(handoffs[i]));
   // Months up to the current one: a month that has not begun has no report, whatever rows or
   // documents are dated in it (a row of a day to come is stored and never shown, csv-future-date).
-  std::vector<std::string> months = months_with_data(repo, series);
+  const std::vector<std::string> with_data = months_with_data(repo, series);
+  std::vector<std::string> months = with_data;
   const std::string this_month = period_of_day(today);
   std::erase_if(months, [&](const std::string& p) { return p > this_month; });
   std::vector<std::optional<MonthlyReport>> reports(months.size());
-  each(months.size(),
-       [&](std::size_t i) { reports[i] = compute_report(repo, series, months[i], now); });
+  each(months.size(), [&](std::size_t i) {
+    reports[i] = compute_report(repo, series, months[i], now, &with_data);
+  });
   for (std::size_t i = 0; i < months.size(); ++i)
     if (reports[i]) f.reports.emplace(months[i], std::move(*reports[i]));
   // Frozen months: their figures come from the repo, even when no data is left to recompute them.
@@ -130,7 +132,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
     if (doc.frozen_json.empty() || doc.period > this_month) continue;
     auto it = f.reports.find(doc.period);
     if (it == f.reports.end()) {
-      std::optional<MonthlyReport> r = compute_report(repo, series, doc.period, now);
+      std::optional<MonthlyReport> r = compute_report(repo, series, doc.period, now, &with_data);
       if (!r) { // a malformed period: only what the document holds
         r.emplace();
         r->period = doc.period;

@@ -525,7 +525,8 @@ std::optional<std::string> report_change_text(const MonthlyReport& r, const std:
 
 std::optional<MonthlyReport> compute_report(const Repo& repo,
                                             const std::map<std::string, DailySeries>& series,
-                                            const std::string& period, std::int64_t now) {
+                                            const std::string& period, std::int64_t now,
+                                            const std::vector<std::string>* months) {
   auto ym = parse_period(period);
   if (!ym) return std::nullopt;
   auto r = base_report(repo, series, ym->first, ym->second, now);
@@ -535,7 +536,9 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
   auto prev = base_report(repo, series, py, pm, now);
   // A change is only against a month that has a report: one with data, or frozen. A frozen month's
   // figures are the frozen ones, also when its metrics are gone.
-  const auto with_data = months_with_data(repo, series);
+  std::vector<std::string> listed;
+  if (!months) listed = months_with_data(repo, series);
+  const std::vector<std::string>& with_data = months ? *months : listed;
   bool prev_has_report = std::binary_search(with_data.begin(), with_data.end(), r->previous_period);
   for (const auto& d : repo.reports)
     if (d.period == r->previous_period && !d.frozen_json.empty()) {

@@ -110,10 +110,12 @@ std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport&
 std::optional<std::string> report_change_text(const MonthlyReport& r, const std::string& key);
 
 // The report for `period` (YYYY-MM); nullopt for a malformed period. Figures of months not yet
-// over stop at now.
+// over stop at now. `months`: months_with_data(repo, series) when the caller has it (reports made
+// together share one list: made again for each, a long history made them quadratic in its days).
 std::optional<MonthlyReport> compute_report(const Repo& repo,
                                             const std::map<std::string, DailySeries>& series,
-                                            const std::string& period, std::int64_t now);
+                                            const std::string& period, std::int64_t now,
+                                            const std::vector<std::string>* months = nullptr);
 
 // Overwrites a report's figures with every figure frozen in its monthly_report document
 // (`nines report --freeze`), so a closed month reads the same once its metrics are gone.
