@@ -127,6 +127,14 @@ std::string without_bidi_controls(std::string html) {
   return out;
 }
 
+void replace_bidi_controls(std::string& text) {
+  for (std::size_t i = text.find('\xE2'); i != std::string::npos; i = text.find('\xE2', i + 1)) {
+    if (!bidi_control_at(text, i)) continue;
+    text.replace(i, 3, "\xEF\xBF\xBD");
+    i += 2;
+  }
+}
+
 std::string html_escape(std::string_view text) {
   std::string out;
   escape_into(out, text, false);

@@ -19,6 +19,10 @@ std::string html_escape(std::string_view text);
 // them: unclosed, one would reorder the rest of its paragraph as shown.
 std::string without_bidi_controls(std::string html);
 
+// The same controls in plain text (the search index's strings, shown by the search page through
+// textContent, where no entity applies) replaced in place by U+FFFD, the same three bytes long.
+void replace_bidi_controls(std::string& text);
+
 // Escapes a value for a double- or single-quoted attribute: the same entities as html_escape, plus
 // the backtick, which very old parsers accepted as a quote. Attributes must always be quoted.
 std::string attr_escape(std::string_view value);

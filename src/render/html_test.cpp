@@ -138,4 +138,10 @@ TEST_CASE("render/html: bidirectional controls never reach a page as themselves"
   CHECK(without_bidi_controls("plain") == "plain");
   CHECK(html_escape("\xE2") == "\xE2"); // a cut sequence is not read past the text's end
   CHECK(without_bidi_controls("\xE2\x80") == "\xE2\x80");
+  std::string text = name;
+  replace_bidi_controls(text);
+  CHECK(text == "Avail \xEF\xBF\xBD (svc) \xEF\xBF\xBDx \xE2\x80\x94 \xE2\x80\x8F");
+  std::string cut = "a\xE2\x80";
+  replace_bidi_controls(cut);
+  CHECK(cut == "a\xE2\x80");
 }

@@ -3,6 +3,7 @@
 // without JSON values, must be byte for byte what they made.
 #include "model/entity_ref.hpp"
 #include "pipeline.hpp"
+#include "render/html.hpp"
 #include "render/site_detail.hpp"
 #include "render/test_content.hpp"
 
@@ -83,7 +84,11 @@ std::string reference_index(const std::vector<nines::SearchEntry>& entries) {
   std::string js = "window.NINES_SEARCH = [\n";
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
-    json j = json::array({e.kind, e.title, e.href, e.summary, e.text});
+    json j = json::array();
+    for (std::string field : {e.kind, e.title, e.href, e.summary, e.text}) {
+      nines::replace_bidi_controls(field); // as the pages show them: never reordering the text
+      j.push_back(field);
+    }
     js += "  ";
     for (char c : inert(j.dump(-1, ' ', true, json::error_handler_t::replace))) {
       if (c == '<')
@@ -197,6 +202,10 @@ TEST_CASE("search-index.js strings are written as the JSON dump wrote them") {
   CHECK(nines::site::search_index_string("caf\xC3\xA9 \xF0\x9F\x98\x80") ==
         "\"caf\\u00e9 \\ud83d\\ude00\"");
   CHECK(nines::site::search_index_string("\xE2\x80x\xFF") == "\"\\ufffdx\\ufffd\"");
+  // A right-to-left override and a first-strong isolate would reorder the result as shown.
+  CHECK(nines::site::search_index_string("a\xE2\x80\xAE"
+                                         "1 \xE2\x81\xA8"
+                                         "b") == "\"a\\ufffd1 \\ufffdb\"");
 }
 
 TEST_CASE("search-index.js is byte for byte what the JSON dump made of the same entries") {

@@ -9,6 +9,7 @@
 // budget shared over all entries (k_text_budget), so the file stays near 3 MB whatever the size of
 // the repository: a text over its cap keeps each word once, in order, then is cut at a word.
 #include "model/entity_ref.hpp"
+#include "render/html.hpp"
 #include "render/site_detail.hpp"
 #include "render/svg.hpp"
 
@@ -469,16 +470,19 @@ std::vector<Draft> drafts(const Site& site) {
   return out;
 }
 
-// One string of the index: the JSON dump's, ASCII only (ensure_ascii, invalid UTF-8 replaced),
-// so the file's encoding never matters; then "<", ">", "&" and "=" as \u escapes too, so the index
-// stays inert even if someone inlines it into a page's <script> (and indexed prose such as
-// "onerror=" never reads as markup). They only occur inside strings, where the escapes mean the
-// same. One reused JSON string per thread is dumped, and the runs between those four bytes are
-// copied whole: building a JSON array of copies per entry and escaping its dump byte by byte was
-// most of the search index's cost.
+// One string of the index: the JSON dump's (bidirectional controls replaced, as on the pages),
+// ASCII only (ensure_ascii, invalid UTF-8 replaced), so the file's encoding never matters; then
+// "<", ">", "&" and "=" as \u escapes too, so the index stays inert even if someone inlines it into
+// a page's <script> (and indexed prose such as "onerror=" never reads as markup). They only occur
+// inside strings, where the escapes mean the same. One reused JSON string per thread is dumped, and
+// the runs between those four bytes are copied whole: building a JSON array of copies per entry and
+// escaping its dump byte by byte was most of the search index's cost.
 void put_escaped(std::string& out, const std::string& s) {
   thread_local json value = std::string();
   value.get_ref<std::string&>().assign(s);
+  // The search page shows these strings as text, as the pages do their fields: a bidirectional
+  // control must not reorder what follows it there either.
+  replace_bidi_controls(value.get_ref<std::string&>());
   const std::string dumped = value.dump(-1, ' ', true, json::error_handler_t::replace);
   std::size_t run = 0;
   for (std::size_t i = 0; i < dumped.size(); ++i) {
