@@ -5,6 +5,7 @@
 #include "cli/common.hpp"
 #include "cli/templates.hpp"
 #include "compute/slo.hpp"
+#include "model/alerts.hpp"
 #include "model/budget.hpp"
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
@@ -217,6 +218,14 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
                  ") is left out: at a " + shortest_text(o.target) +
                  "% target the highest possible burn rate is " + trimmed_text(max_burn) +
                  "x, so it could never fire"));
+        continue;
+      }
+      if (!window_holds_alert(a.long_window_min, window_days)) {
+        dropped.push_back(
+            data(std::string(a.name) + " (" + shortest_text(a.burn_rate) + "x over " +
+                 alert_windows_text(std::string(a.long_window), std::string(a.short_window)) +
+                 ") is left out: its " + std::string(a.long_window) +
+                 " window is longer than the SLO's " + std::to_string(days) + "-day window"));
         continue;
       }
       kept.emplace_back(a.name);

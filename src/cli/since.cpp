@@ -7,7 +7,9 @@
 #include "diag/format.hpp"
 #include "history/history.hpp"
 #include "metrics/store.hpp"
+#include "model/alerts.hpp"
 #include "model/numbers.hpp"
+#include "model/runbook_index.hpp"
 #include "pipeline.hpp"
 #include "render/api_json.hpp"
 
@@ -247,27 +249,29 @@ struct AlertCoverage {
   bool covered = false;
 };
 
+// Every alert the repository pages with, and whether a runbook answers it: the SLOs' own
+// burn-rate alerts, the Workbook defaults `nines rules` generates for an SLO without any, the
+// alerts of its OpenSLO alert conditions, and the Prometheus rule files' alerts.
 std::vector<AlertCoverage> alert_coverage(const Repo& repo) {
+  const RunbookIndex runbooks(repo.runbooks);
   std::vector<AlertCoverage> out;
-  for (const auto& slo : repo.slos)
-    for (const auto& a : slo.alerts) {
-      if (a.name.empty()) continue;
-      AlertCoverage c{"slo\x1f" + slo.meta.id + "\x1f" + a.name, a.name, "SLO " + slo.meta.id,
-                      slo.service.id, false};
-      for (const auto& rb : repo.runbooks)
-        c.covered = c.covered || (rb.alert_name == a.name &&
-                                  (rb.service.empty() || rb.service.id == slo.service.id));
-      out.push_back(c);
-    }
+  for (const auto& slo : repo.slos) {
+    auto add = [&](const std::string& name) {
+      if (name.empty()) return;
+      out.push_back({"slo\x1f" + slo.meta.id + "\x1f" + name, name, "SLO " + slo.meta.id,
+                     slo.service.id, runbooks.covers(name, slo.service.id)});
+    };
+    const bool defaults = pages_with_workbook_alerts(repo, slo);
+    for (const auto& a : defaults ? reachable_workbook_alerts(slo) : slo.alerts)
+      add(a.name);
+    if (slo_makes_rules(repo, slo))
+      for (const auto& c : rule_conditions(slo))
+        add(c.condition->name);
+  }
   for (const auto& a : repo.prom_alerts) {
     if (a.name.empty()) continue;
-    AlertCoverage c{"rule\x1f" + a.file + "\x1f" + a.name, a.name, a.file, a.service,
-                    !a.runbook_url.empty()};
-    for (const auto& rb : repo.runbooks)
-      c.covered =
-          c.covered || (rb.alert_name == a.name &&
-                        (rb.service.empty() || a.service.empty() || rb.service.id == a.service));
-    out.push_back(c);
+    out.push_back({"rule\x1f" + a.file + "\x1f" + a.name, a.name, a.file, a.service,
+                   !a.runbook_url.empty() || runbooks.covers(a.name, a.service, true)});
   }
   return out;
 }

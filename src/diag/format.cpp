@@ -46,6 +46,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"csv-row", "A metrics CSV row is malformed or impossible."},
       {"csv-duplicate-day", "An SLO-day is recorded in two metrics CSV files."},
       {"csv-future-date", "A metrics CSV row is dated after today."},
+      {"csv-old-date", "A metrics CSV row is dated more than ten years before today."},
       {"slo-error-budget", "error_budget is not 100 - target."},
       {"slo-budget-minutes", "error_budget_minutes is off by more than a minute."},
       {"slo-sla", "The SLA is not below the SLO target."},

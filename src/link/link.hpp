@@ -5,6 +5,7 @@
 #include "model/model.hpp"
 
 #include <cstdint>
+#include <limits>
 
 namespace nines {
 
@@ -20,6 +21,17 @@ void link_references(const Repo& repo, DiagBag& diags);
 void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags);
 
 class History;
+
+// The newest day of `repo`'s recorded rows (counts and golden signals) up to `today`; INT64_MIN
+// when there is none.
+std::int64_t newest_recorded_day(const Repo& repo, std::int64_t today);
+
+// The recorded rows (counts and golden signals) dated after `today` (csv-future-date, a warning)
+// or more than k_max_record_age_days before the newest recorded day up to today, theirs or
+// `newest_elsewhere` (csv-old-date, an error): one finding per file. Part of run_lints; `metrics
+// import` runs it on the file it imports, with the repository's newest day.
+void lint_csv_dates(const Repo& repo, std::int64_t today, DiagBag& diags,
+                    std::int64_t newest_elsewhere = std::numeric_limits<std::int64_t>::min());
 
 // Runs every lint. `today` (days since epoch) dates the "overdue" and "stale" checks. With a
 // `history`, a file's last commit is its documents' last change: it decides runbook staleness and

@@ -17,6 +17,8 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -227,7 +229,7 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
                                    "window's, not the one named long"),
                     "the short window is the smaller one, about a twelfth of the long (5m "
                     "beside 1h, 30m beside 6h)");
-    else if (long_min > 0 && slo.window_days > 0 && long_min > slo.window_days * 1440.0 + 1e-9)
+    else if (!window_holds_alert(long_min, slo.window_days))
       diags.warning(slo.meta.file, alert.loc, "burn-alert-windows",
                     "burn-rate alert '" + alert.name + "': long_window " + alert.long_window +
                         " is longer than the SLO's " + trimmed_text(slo.window_days) +
@@ -412,6 +414,19 @@ void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
 
 // ---- Alerts and runbooks (SPEC 3.6) ----
 
+// The hint of an alert without a runbook. A runbook with its alert_name that names another service
+// is the likely near miss: say which, rather than ask for a runbook that seems to be there.
+std::string runbook_hint(const Repo& repo, const std::string& alert, const std::string& service,
+                         const std::string& otherwise) {
+  for (const auto& rb : repo.runbooks)
+    if (rb.alert_name == alert && !rb.service.empty() && rb.service.id != service)
+      return "runbook '" + rb.meta.id + "' (" + rb.meta.file + ") answers alert " + alert +
+             " of service " + rb.service.id + ", not " +
+             (service.empty() ? std::string("of this alert, which has none") : service) +
+             ": correct its service, or add a runbook for this one";
+  return otherwise;
+}
+
 void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, const RunbookIndex& runbooks,
                              const std::unordered_set<std::string_view>& services, DiagBag& diags) {
   // A document failed to load or validate: the runbook may be that one; its own error says so.
@@ -430,8 +445,20 @@ void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, const RunbookInde
     diags.error(slo.meta.file, alert.loc, "alert-runbook",
                 "burn-rate alert '" + alert.name + "' of SLO '" + slo.meta.id + "'" + service +
                     " has no runbook",
-                hint);
+                runbook_hint(repo, alert.name, slo.service.id, hint));
   }
+  // The alerts of its OpenSLO alert policies page too (`nines rules` writes one per burnrate
+  // condition): the rules-runbook warning `nines rules` prints for them, at the condition, so a
+  // pull request hears of a missing runbook as it does for the SLO's own alerts (SPEC 3.6).
+  if (slo_makes_rules(repo, slo))
+    for (const auto& [policy, c] : rule_conditions(slo)) {
+      if (runbooks.covers(c->name, slo.service.id)) continue;
+      diags.warning(policy->file, c->loc, "rules-runbook",
+                    "alert '" + c->name + "' (OpenSLO AlertCondition of SLO '" + slo.meta.id +
+                        "') has no runbook; `nines rules` points its runbook_url at the SLO's page",
+                    "add a runbook with alert_name: " + c->name +
+                        (slo.service.empty() ? "" : " and service: " + slo.service.id));
+    }
   // The Workbook defaults `nines rules` generates for an SLO without burn_rate_alerts page too, so
   // a pull request hears of a missing runbook before the rules file does. A warning at the SLO,
   // the finding `nines rules` prints: nobody wrote these alerts, and `burn_rate_alerts: []` (or
@@ -465,7 +492,9 @@ void lint_prom_alert_runbooks(const Repo& repo, const RunbookIndex& runbooks, Di
     if (alert.name.empty() || !alert.runbook_url.empty()) continue;
     if (runbooks.covers(alert.name, alert.service, /*any_service=*/true)) continue;
     diags.error(alert.file, alert.loc, "alert-runbook", "alert '" + alert.name + "' has no runbook",
-                "add a runbook with alert_name: " + alert.name + ", or a runbook_url annotation");
+                runbook_hint(repo, alert.name, alert.service,
+                             "add a runbook with alert_name: " + alert.name +
+                                 ", or a runbook_url annotation"));
   }
 }
 
@@ -518,21 +547,23 @@ void lint_capacity_review(const CapacityModel& c, std::int64_t today, DiagBag& d
                 "review the model and add last_reviewed: YYYY-MM-DD");
 }
 
-// ---- Recorded data of days to come ----
+// ---- Recorded data dated out of range ----
 
-// A recorded row dated after today is stored and never shown: the figures read closed days
-// only, so the row would sit in the store unseen until its day comes. Most likely a typo in the
-// year (2062 for 2026). One warning per file, at its first such row, counting the rest.
-void lint_csv_future(const Repo& repo, std::int64_t today, DiagBag& diags) {
-  struct First {
-    int line = 0;
-    std::int64_t day = 0;
-    std::size_t count = 0;
-  };
-  std::map<std::uint32_t, First> by_file;
+namespace {
+
+// The first of a file's rows one test picks, and how many it picks: one finding per file.
+struct FirstRow {
+  int line = 0;
+  std::int64_t day = 0;
+  std::size_t count = 0;
+};
+
+std::map<std::uint32_t, FirstRow> rows_where(const Repo& repo,
+                                             const std::function<bool(std::int64_t)>& pick) {
+  std::map<std::uint32_t, FirstRow> by_file;
   auto note = [&](std::uint32_t file, int line, std::int64_t day) {
-    if (day <= today) return;
-    First& f = by_file[file];
+    if (!pick(day)) return;
+    FirstRow& f = by_file[file];
     if (f.count++ == 0 || line < f.line) {
       f.line = line;
       f.day = day;
@@ -542,16 +573,54 @@ void lint_csv_future(const Repo& repo, std::int64_t today, DiagBag& diags) {
     note(row.file, row.line, row.day);
   for (const auto& row : repo.golden_rows)
     note(row.file, row.line, row.day);
-  for (const auto& [file, f] : by_file) {
-    const std::string more = f.count > 1 ? " (and " + std::to_string(f.count - 1) + " more row" +
-                                               (f.count > 2 ? "s" : "") + ")"
-                                         : "";
+  return by_file;
+}
+
+std::string more_rows(const FirstRow& f) {
+  return f.count > 1
+             ? " (and " + std::to_string(f.count - 1) + " more row" + (f.count > 2 ? "s" : "") + ")"
+             : "";
+}
+
+} // namespace
+
+std::int64_t newest_recorded_day(const Repo& repo, std::int64_t today) {
+  std::int64_t newest = std::numeric_limits<std::int64_t>::min();
+  for (const auto& row : repo.csv_rows)
+    if (row.day <= today) newest = std::max(newest, row.day);
+  for (const auto& row : repo.golden_rows)
+    if (row.day <= today) newest = std::max(newest, row.day);
+  return newest;
+}
+
+void lint_csv_dates(const Repo& repo, std::int64_t today, DiagBag& diags,
+                    std::int64_t newest_elsewhere) {
+  // A row dated after today is stored and never shown: the figures read closed days only, so the
+  // row would sit in the store unseen until its day comes. Most likely a typo in the year (2062
+  // for 2026): a warning per file, at its first such row, counting the rest.
+  for (const auto& [file, f] : rows_where(repo, [&](std::int64_t day) { return day > today; }))
     diags.warning(repo.csv_files[file], Loc{f.line, 1}, "csv-future-date",
-                  "row dated " + format_date(f.day) + more + " is after today, " +
+                  "row dated " + format_date(f.day) + more_rows(f) + " is after today, " +
                       format_date(today) +
                       ": recorded data of a day to come is stored and never shown",
                   "check the date's year; recorded data covers days that have ended");
-  }
+  // A row dated more than k_max_record_age_days before the newest recorded day (up to today) is a
+  // typo in the year too (1026 or 0026 for 2026), and it would be published: a monthly report for
+  // its month, and one for every month of a history reaching back that far. An error, so nothing
+  // of it is stored or shown; a repository that really holds older data lowers it in nines.yaml
+  // `rules:`. Measured from the data, not from today, so a repository built years after its last
+  // recorded day (an archive, a far `--now`) is read as it was.
+  const std::int64_t newest = std::max(newest_recorded_day(repo, today), newest_elsewhere);
+  if (newest == std::numeric_limits<std::int64_t>::min()) return;
+  const std::int64_t oldest = newest - k_max_record_age_days;
+  for (const auto& [file, f] : rows_where(repo, [&](std::int64_t day) { return day < oldest; }))
+    diags.error(repo.csv_files[file], Loc{f.line, 1}, "csv-old-date",
+                "row dated " + format_date(f.day) + more_rows(f) + " is more than " +
+                    std::to_string(k_max_record_age_days / 365) +
+                    " years before the newest recorded day, " + format_date(newest) +
+                    ": most likely a typo in the year",
+                "check the date's year; data older than " + format_date(oldest) +
+                    " is refused unless nines.yaml sets rules: {csv-old-date: warning}");
 }
 
 void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const History* history) {
@@ -589,7 +658,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   for (const auto& toil : repo.toil)
     lint_toil_hours(toil, diags);
   lint_prom_alert_runbooks(repo, runbooks, diags);
-  lint_csv_future(repo, today, diags);
+  lint_csv_dates(repo, today, diags);
   for (const auto& rb : repo.runbooks) {
     const FileChange* ch = change_of(history, rb.meta);
     lint_runbook_stale(rb, repo.config.stale_after_days, today, diags, history);

@@ -700,6 +700,17 @@ TEST_CASE("alert-runbook: an SLO burn-rate alert without a runbook") {
                           "alert-runbook",
                           "burn-rate alert 'fast_burn' of SLO 'checkout-availability' (service "
                           "checkout-api) has no runbook",
+                          "runbook 'fast_burn-search-api' (runbooks/fast_burn.yaml) answers "
+                          "alert fast_burn of service search-api, not checkout-api: correct its "
+                          "service, or add a runbook for this one"});
+  // With no near miss, the hint says what to add.
+  repo.runbooks.pop_back();
+  expect_one(lint(repo), {"slos/checkout-availability.yaml",
+                          {20, 5},
+                          Severity::Error,
+                          "alert-runbook",
+                          "burn-rate alert 'fast_burn' of SLO 'checkout-availability' (service "
+                          "checkout-api) has no runbook",
                           "add a runbook with alert_name: fast_burn and service: checkout-api"});
 }
 
@@ -771,6 +782,15 @@ TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
                               "page",
                               ""});
   repo.runbooks.push_back(make_runbook("HighErrorRate", "search-api"));
+  expect_one(lint(repo), {"alerts/platform.rules.yaml",
+                          {12, 9},
+                          Severity::Error,
+                          "alert-runbook",
+                          "alert 'HighErrorRate' has no runbook",
+                          "runbook 'HighErrorRate-search-api' (runbooks/HighErrorRate.yaml) "
+                          "answers alert HighErrorRate of service search-api, not checkout-api: "
+                          "correct its service, or add a runbook for this one"});
+  repo.runbooks.clear();
   expect_one(lint(repo), {"alerts/platform.rules.yaml",
                           {12, 9},
                           Severity::Error,

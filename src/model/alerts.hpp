@@ -9,13 +9,30 @@
 
 namespace nines {
 
+// True when `nines rules` writes rules for `slo`: its query (its own, or its SLI's) has a good
+// and a total side, and both make valid PromQL.
+bool slo_makes_rules(const Repo& repo, const Slo& slo);
+
 // True when `nines rules` gives `slo` the Workbook's default alerts: it has no burn_rate_alerts
 // key at all (an explicit `burn_rate_alerts: []` opts out of paging) and its query makes rules.
 bool pages_with_workbook_alerts(const Repo& repo, const Slo& slo);
 
+// The burnrate conditions of `slo`'s OpenSLO alert policies that `nines rules` makes alerts of
+// (when slo_makes_rules): op gt or gte, with a threshold and a lookbackWindow, each condition
+// (by name) once. A condition with lt or lte would fire while the budget burns slowly: no rule.
+struct RuleCondition {
+  const AlertPolicySpec* policy = nullptr;
+  const AlertConditionSpec* condition = nullptr;
+};
+std::vector<RuleCondition> rule_conditions(const Slo& slo);
+
 // The Workbook's default alerts (k_workbook_alerts) as burn-rate alerts of `slo`, at its own line.
 std::vector<BurnRateAlert> workbook_alerts(const Slo& slo);
-// Those `slo`'s target can reach (burn_rate_reachable): what `nines rules` writes for it when
+// Whether an alert's long window fits in an SLO window of `window_days`: a longer one has spent
+// more than the whole budget by the time it fires (the burn-alert-windows rule).
+bool window_holds_alert(double long_window_min, double window_days);
+// Those `slo`'s target can reach (burn_rate_reachable) and whose long window its window holds
+// (a 2-day SLO has no 3-day slow burn): what `nines rules` writes for it when
 // pages_with_workbook_alerts, and what its page and `check` show.
 std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo);
 

@@ -51,6 +51,10 @@ std::optional<double> parse_duration_minutes(std::string_view s);
 // of millions of days, and day numbers past the calendar's range.
 inline constexpr double k_max_window_days = 400;
 
+// How far back a recorded row may be dated (ten years, in days): an older one is most likely a
+// typo in the year, and a history reaching further would make a monthly report per month of it.
+inline constexpr std::int64_t k_max_record_age_days = 3652;
+
 // A timeline time ("03:15", "03:15:20", "2026-10-14 03:15", ISO) → seconds, for ordering. Times
 // of day count from midnight; dated ones from the epoch. `dated` tells which.
 std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated);

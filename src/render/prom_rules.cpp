@@ -118,16 +118,10 @@ std::string url_join(const std::string& base, const std::string& page) {
   return base.back() == '/' ? base + p : base + "/" + p;
 }
 
-// The burnrate conditions of an SLO's OpenSLO alert policies that become alerts: op gt or gte,
-// with a threshold and a lookbackWindow, each condition once. A condition with lt or lte would
-// fire while the budget burns slowly, which no budget alert means: a warning, and no rule.
-struct PolicyCondition {
-  const AlertPolicySpec* policy = nullptr;
-  const AlertConditionSpec* condition = nullptr;
-};
-std::vector<PolicyCondition> openslo_conditions(const Slo& slo, DiagBag& diags) {
-  std::vector<PolicyCondition> out;
-  std::set<std::string> seen;
+// The burnrate conditions of an SLO's OpenSLO alert policies that become alerts
+// (rule_conditions). A condition with lt or lte would fire while the budget burns slowly, which no
+// budget alert means: a warning, and no rule.
+std::vector<RuleCondition> openslo_conditions(const Slo& slo, DiagBag& diags) {
   for (const auto& p : slo.alert_policies)
     for (const auto& c : p.conditions) {
       if (c.kind != "burnrate" || !c.threshold || c.lookback_minutes <= 0 || c.name.empty())
@@ -139,11 +133,9 @@ std::vector<PolicyCondition> openslo_conditions(const Slo& slo, DiagBag& diags) 
                           "': nines generates burn-rate alerts that fire above a threshold, so "
                           "it gets no rule",
                       "use op: gt or gte (fire when the burn rate exceeds the threshold)");
-        continue;
       }
-      if (seen.insert(c.name).second) out.push_back({&p, &c});
     }
-  return out;
+  return rule_conditions(slo);
 }
 
 std::string fmt_hours(double days) {
@@ -230,21 +222,36 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       // 1.44. Each one left out is a warning at the target, so no page is dropped silently.
       const Loc at = slo->target_loc.line > 0 ? slo->target_loc : slo->meta.loc;
       for (const auto& a : workbook_alerts(*slo)) {
-        if (burn_rate_reachable(a.burn_rate, slo->target)) {
+        const bool reachable = burn_rate_reachable(a.burn_rate, slo->target);
+        if (reachable && window_holds_alert(a.long_window_min, slo->window_days)) {
           alerts.push_back(
               {a.name, a.severity, a.burn_rate, a.short_window_min, a.long_window_min, a.loc});
           continue;
         }
-        diags.warning(slo->meta.file, at, "rules-default-alert",
-                      "default alert '" + a.name + "' (" + clean_number(a.burn_rate) + "x over " +
-                          alert_windows_text(promql_duration(a.long_window_min),
-                                             promql_duration(a.short_window_min)) +
-                          ", " + a.severity + ") of SLO '" + slo->meta.id + "' is left out: at a " +
-                          shortest_text(slo->target) +
-                          "% target the highest possible burn rate is " +
-                          trimmed_text(max_burn_rate(slo->target)) + "x, so it could never fire",
-                      "give the SLO burn_rate_alerts of its own, with thresholds below " +
-                          trimmed_text(max_burn_rate(slo->target)) + "x, so that an outage pages");
+        const std::string alert =
+            "default alert '" + a.name + "' (" + clean_number(a.burn_rate) + "x over " +
+            alert_windows_text(promql_duration(a.long_window_min),
+                               promql_duration(a.short_window_min)) +
+            ", " + a.severity + ") of SLO '" + slo->meta.id + "' is left out: ";
+        if (!reachable)
+          diags.warning(slo->meta.file, at, "rules-default-alert",
+                        alert + "at a " + shortest_text(slo->target) +
+                            "% target the highest possible burn rate is " +
+                            trimmed_text(max_burn_rate(slo->target)) + "x, so it could never fire",
+                        "give the SLO burn_rate_alerts of its own, with thresholds below " +
+                            trimmed_text(max_burn_rate(slo->target)) +
+                            "x, so that an outage pages");
+        else
+          // A long window past the SLO's: by the time it fires, more than the whole budget is
+          // spent (the burn-alert-windows rule an SLO's own alert is held to).
+          diags.warning(slo->meta.file, slo->window_loc.line > 0 ? slo->window_loc : at,
+                        "rules-default-alert",
+                        alert + "its " + promql_duration(a.long_window_min) +
+                            " window is longer than the SLO's " + trimmed_text(slo->window_days) +
+                            "-day window, so by the time it fires more than the whole budget "
+                            "is spent",
+                        "give the SLO burn_rate_alerts of its own, with long windows within its "
+                        "window");
       }
     } else {
       for (const auto& a : slo->alerts)
@@ -252,6 +259,14 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
             {a.name, a.severity, a.burn_rate, a.short_window_min, a.long_window_min, a.loc});
     }
     std::set<double> windows;
+    // `burn_rate_alerts: []` pages with nothing, but its error ratios are still recorded, over
+    // the Workbook's windows, for the dashboards that show the SLO's burn.
+    if (slo->alerts_declared && slo->alerts.empty())
+      for (const auto& a : workbook_alerts(*slo)) {
+        windows.insert(a.short_window_min);
+        if (window_holds_alert(a.long_window_min, slo->window_days))
+          windows.insert(a.long_window_min);
+      }
     for (const auto& a : alerts) {
       if (a.short_window_min > 0) windows.insert(a.short_window_min);
       if (a.long_window_min > 0) windows.insert(a.long_window_min);
@@ -276,7 +291,15 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       const auto constant = sli_query_constant(render_service_template(query->total, service));
       const std::string total = constant ? *constant : render_sli_query(query->total, d, service);
       out += "      - record: " + record_name(w) + "\n";
-      out += "        expr: " + yaml_scalar("1 - ((" + good + ") / (" + total + "))") + "\n";
+      // Counted events: the bad ones over all, (total - good) / total. A good series that does
+      // not exist (every request of a total outage failing, on processes that never counted a
+      // success) is no good events, not no data; and the difference keeps a burn exactly at its
+      // threshold equal to it, where 1 - good/total was off by float noise and fired. A constant
+      // total is a raw ratio, whose absence is no data.
+      const std::string expr =
+          constant ? "1 - ((" + good + ") / (" + total + "))"
+                   : "((" + total + ") - ((" + good + ") or on() vector(0))) / (" + total + ")";
+      out += "        expr: " + yaml_scalar(expr) + "\n";
       out += "        labels:\n";
       out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";
       out += "          service: " + yaml_scalar(service) + "\n";

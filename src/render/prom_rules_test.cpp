@@ -68,8 +68,9 @@ TEST_CASE("rules: recording rules per window and the Workbook's default alerts")
     CHECK(y.find(std::string("      - record: slo:sli_error:ratio_rate") + w + "\n") !=
           std::string::npos);
   CHECK(
-      y.find("        expr: '1 - ((sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h]))) / "
-             "(sum(increase(req_total{service=\"pay\"}[1h]))))'\n") != std::string::npos);
+      y.find("        expr: ((sum(increase(req_total{service=\"pay\"}[1h]))) - "
+             "((sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h]))) or on() vector(0))) / "
+             "(sum(increase(req_total{service=\"pay\"}[1h])))\n") != std::string::npos);
   CHECK(y.find("        expr: slo:sli_error:ratio_rate1h{slo=\"pay-availability\", "
                "service=\"pay\"} > (14.4 * 0.001) and "
                "slo:sli_error:ratio_rate5m{slo=\"pay-availability\", service=\"pay\"} > "
@@ -167,7 +168,8 @@ TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository witho
   repo.slos[0].target = 99.995;
   DiagBag diags;
   std::string y = prometheus_rules(repo, diags);
-  CHECK(y.find("1 - ((sum(rate(ok[2h]))) / (sum(rate(all[2h]))))") != std::string::npos);
+  CHECK(y.find("((sum(rate(all[2h]))) - ((sum(rate(ok[2h]))) or on() vector(0))) / "
+               "(sum(rate(all[2h])))") != std::string::npos);
   CHECK(y.find("(2 * 0.00005)") != std::string::npos);
   CHECK(y.find("fast_burn") == std::string::npos);
   CHECK(y.find("ratio_rate1h") == std::string::npos);
@@ -305,4 +307,37 @@ TEST_CASE("rules: OpenSLO burnrate conditions are extra alerts; lt/lte ones only
     warned = warned || (d.rule == "rules-openslo-condition" && d.file == "openslo/pay.yaml" &&
                         d.loc.line == 9 && d.message.find("pay-slow") != std::string::npos);
   CHECK(warned);
+}
+
+TEST_CASE("rules: a default alert longer than the SLO's window is left out with a warning") {
+  Repo repo = rules_repo();
+  repo.slos[0].window_days = 2;
+  repo.slos[0].window = "2d";
+  repo.slos[0].window_loc = {6, 11};
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  // slow_burn's 3d long window would have spent 150% of a 2-day budget when it fired.
+  CHECK(y.find("alert: slow_burn") == std::string::npos);
+  CHECK(y.find("ratio_rate3d") == std::string::npos);
+  CHECK(y.find("alert: fast_burn") != std::string::npos);
+  CHECK(y.find("alert: medium_burn") != std::string::npos);
+  bool warned = false;
+  for (const auto& d : diags.all())
+    warned = warned || (d.rule == "rules-default-alert" && d.loc.line == 6 &&
+                        d.message.find("'slow_burn'") != std::string::npos &&
+                        d.message.find("longer than the SLO's 2-day window") != std::string::npos &&
+                        !d.hint.empty());
+  CHECK(warned);
+}
+
+TEST_CASE("rules: burn_rate_alerts: [] records the error ratios and writes no alert") {
+  Repo repo = rules_repo();
+  repo.slos[0].alerts_declared = true;
+  DiagBag diags;
+  std::string y = prometheus_rules(repo, diags);
+  for (const char* w : {"5m", "30m", "1h", "6h", "3d"})
+    CHECK(y.find(std::string("      - record: slo:sli_error:ratio_rate") + w + "\n") !=
+          std::string::npos);
+  CHECK(y.find("alert:") == std::string::npos);
+  CHECK(diags.warning_count() == 0);
 }

@@ -591,6 +591,14 @@ def test_openslo_alerting(tmp):
     check(text.count("- alert: ") == 5, f"alerting: 5 alerts, got {text.count('- alert: ')}")
     check("[rules-runbook]" in err and "alert 'cpu-usage-breach'" in err,
           f"alerting: a runbook warning for the condition's alert: {err}")
+    # `check` reports the same missing runbook, at the condition, so a pull request hears of it
+    # (SPEC 3.6: each missing one is a diagnostic at the alert's line).
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW, "--format", "json")
+    found = [d for d in (json.loads(stdout) if code in (0, 1) and stdout.strip() else [])
+             if d["rule"] == "rules-runbook" and "'cpu-usage-breach'" in d["message"]]
+    check(code == 0 and len(found) == 1 and found[0]["severity"] == "warning" and
+          found[0]["line"] > 0 and found[0]["hint"],
+          f"alerting: check warns at the condition without a runbook: {code} {stdout[-600:]}")
     if require_prometheus():
         p = subprocess.run(["promtool", "check", "rules", rules], capture_output=True, text=True,
                            timeout=60)
