@@ -35,6 +35,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <link.h>
 #include <memory>
 #include <mutex>
@@ -1681,17 +1682,23 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   bool header = true, golden = false;
   for (auto& l : split_csv_text(text, file.string(), run.diags)) {
     if (header) golden = is_golden_csv_header(l.cells);
-    if (!header && !golden && l.cells.size() >= 2 &&
-        !days.add(l.cells[0], l.cells[1], l.line, run.diags))
-      continue;
+    const bool counts = !header && !golden && l.cells.size() >= 2;
+    auto clash = counts ? days.claim(l.cells[0], l.cells[1], l.line) : std::nullopt;
     header = false;
     RawCsvRow row{file.string(), l.line, std::move(l.cells), std::move(l.cols)};
     row.golden = golden;
+    row.clash = std::move(clash);
     decode_csv_row(row, rows, run.diags);
   }
   // Rows of an SLO the repository does not define, as `check` finds them in metrics/*.csv, and
   // beside the other rows' errors as `check` reports them: every bad row at once.
   if (repo_read) link_csv_rows(repo_run.repo, rows, run.diags);
+  // Dated as check dates the repository's rows: a day to come is a warning, a year's typo that
+  // reaches back more than ten years an error.
+  const std::int64_t today = day_of(run.local_now);
+  lint_csv_dates(rows, today, run.diags,
+                 repo_read ? newest_recorded_day(repo_run.repo, today)
+                           : std::numeric_limits<std::int64_t>::min());
   if (run.diags.has_errors()) return exit_code(run);
   // Every imported file is its own source, named by its file name: a later import of the same
   // file replaces its rows, other files' rows stay.

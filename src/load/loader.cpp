@@ -1020,6 +1020,13 @@ std::uint32_t date_key(std::string_view day) {
 } // namespace
 
 bool CsvDays::add(std::string_view slo, std::string_view day, int line, DiagBag& diags) {
+  auto clash = claim(slo, day, line);
+  if (!clash) return true;
+  diags.add(std::move(*clash));
+  return false;
+}
+
+std::optional<Diagnostic> CsvDays::claim(std::string_view slo, std::string_view day, int line) {
   slo = trim_view(slo);
   day = trim_view(day);
   if (!m_slo_days || slo != m_slo) {
@@ -1032,27 +1039,30 @@ bool CsvDays::add(std::string_view slo, std::string_view day, int line, DiagBag&
     auto& dates = m_slo_days->dates;
     if (dates.empty() || dates.back().first < key) {
       dates.emplace_back(key, here);
-      return true;
+      return std::nullopt;
     }
     auto at = std::lower_bound(dates.begin(), dates.end(), key,
                                [](const auto& d, std::uint32_t k) { return d.first < k; });
     if (at == dates.end() || at->first != key) {
       dates.insert(at, {key, here});
-      return true;
+      return std::nullopt;
     }
     first = &at->second;
   } else {
     auto [found, inserted] = m_slo_days->other.try_emplace(std::string(day), here);
-    if (inserted) return true;
+    if (inserted) return std::nullopt;
     first = &found->second;
   }
-  diags.error(m_files[here.file], {line, 1}, "csv-duplicate-day",
-              "SLO '" + std::string(slo) + "' day " + std::string(day) + " is also recorded " +
-                  (first->file == here.file
-                       ? "on line " + std::to_string(first->line) + " of this file"
-                       : "in " + m_files[first->file] + ":" + std::to_string(first->line)),
-              "one SLO-day belongs in one row; remove one of the two");
-  return false;
+  return Diagnostic{m_files[here.file],
+                    {line, 1},
+                    Severity::Error,
+                    "csv-duplicate-day",
+                    "SLO '" + std::string(slo) + "' day " + std::string(day) +
+                        " is also recorded " +
+                        (first->file == here.file
+                             ? "on line " + std::to_string(first->line) + " of this file"
+                             : "in " + m_files[first->file] + ":" + std::to_string(first->line)),
+                    "one SLO-day belongs in one row; remove one of the two"};
 }
 
 void CsvDays::forget(std::string_view slo, std::string_view day, int line) {
@@ -1217,19 +1227,66 @@ struct WalkedFile {
   bool operator<(const WalkedFile& o) const { return rel < o.rel; }
 };
 
+// Whether `chart_file`, a folder's Chart.yaml, is a Helm chart's, as Helm reads one: a mapping
+// with a `name` and a `version`, and an `apiVersion` of v2 (Helm 3) or v1 (Helm 2's, which may be
+// left out). Any other file of that name (not YAML, a nines document, another tool's file) makes
+// no chart, so that it hides nothing: the walk reads its folder as any other, and reports what is
+// wrong there. Read under the loader's rules; its findings are not the run's.
+bool is_helm_chart_file(const fs::path& root, const fs::path& chart_file, const LoadOptions& opts) {
+  std::string text, rule, message, hint;
+  if (!read_repo_file(root, chart_file, opts.max_file_bytes, text, rule, message, hint) ||
+      check_text(text))
+    return false;
+  DiagBag scratch;
+  bool chart = false;
+  read_yaml(text, "Chart.yaml", 0, opts.yaml, scratch, [&](Node&& n, int idx) {
+    if (idx != 0 || !n.is_map()) return;
+    auto given = [&](const char* key) {
+      const Node* v = n.get(key);
+      return v && v->is_scalar() && !v->value.empty();
+    };
+    const Node* api = n.get("apiVersion");
+    chart = given("name") && given("version") &&
+            (!api || (api->is_scalar() && (api->value == "v1" || api->value == "v2")));
+  });
+  return chart;
+}
+
 // The files the loader reads, in sorted order. A walk of our own rather than
 // recursive_directory_iterator: a folder that cannot be read is reported and the walk goes on,
 // instead of being skipped silently or ending the walk.
+//
+// The files of Helm charts go to `helm` instead, sorted: every file in and below a folder whose
+// Chart.yaml is a chart's (is_helm_chart_file), but the root's. A chart's templates are no YAML
+// until rendered and its values files are Helm's (a `ci/port-values.yaml` of nothing but
+// `service:` reads as a nines service), so they are skipped as another tool's files are. The
+// repository's root is never a chart: a repository that is one would hide every document it holds.
+// A folder is known to be a chart from its own listing, so the walk costs one read of Chart.yaml
+// for each chart and nothing for any other folder; below a chart no Chart.yaml is read at all.
 std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions& opts,
-                                        DiagBag& diags) {
+                                        DiagBag& diags, std::vector<std::string>& helm) {
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
   std::vector<WalkedFile> files;
-  std::vector<fs::path> pending{root};
+  struct Folder {
+    fs::path path;
+    bool in_chart = false; // in and below a Helm chart
+  };
+  std::vector<Folder> pending{{root, false}};
   std::vector<char> included(opts.include.size(), 0); // whether each include glob read a file
+  // The files of the folder being listed that its globs let through, kept until the listing says
+  // whether the folder is a chart.
+  struct Found {
+    std::string rel;
+    fs::path abs;
+    bool is_link = false;
+    bool plain = false;
+  };
+  std::vector<Found> here;
   while (!pending.empty()) {
-    const fs::path dir = pending.back();
+    const Folder folder = std::move(pending.back());
     pending.pop_back();
+    const fs::path& dir = folder.path;
     const std::string dir_rel = dir == root ? "." : dir.lexically_relative(root).generic_string();
     fs::directory_iterator it(dir, ec), end;
     if (ec) {
@@ -1239,6 +1296,9 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
       ec.clear();
       continue;
     }
+    here.clear();
+    const std::size_t first_subfolder = pending.size();
+    fs::path chart_file; // the folder's Chart.yaml, when it has one and may be a chart
     for (; !ec && it != end; it.increment(ec)) {
       const fs::path& p = it->path();
       // Lexical, so a symbolic link is named by where it is, not where it points.
@@ -1252,9 +1312,11 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
         // An excluded folder, or one whose whole content is excluded (`docs/**`), is not walked.
         if (any_glob(opts.exclude, rel, true) || any_glob(opts.exclude, rel + "/\x01", false))
           skip = true;
-        if (!skip) pending.push_back(p);
+        if (!skip) pending.push_back({p, folder.in_chart});
         continue;
       }
+      // Whatever the globs say of the file itself: it says what its folder is.
+      if (!folder.in_chart && dir != root && base_name(rel) == "Chart.yaml") chart_file = p;
       if (!walk_reads_file(rel)) continue;
       if (rel == "nines.yaml") continue; // read first, by load_config_file
       if (any_glob(opts.exclude, rel, false)) continue;
@@ -1267,30 +1329,41 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
           }
         if (!read) continue;
       }
-      if (is_link) {
-        fs::path target = fs::weakly_canonical(p, tec);
+      const bool plain = !is_link && it->is_regular_file(tec) && !tec;
+      here.push_back(Found{std::move(rel), p, is_link, plain});
+    }
+    if (ec) {
+      diags.error(dir_rel, {}, "file-unreadable", "cannot walk the folder: " + ec.message());
+      ec.clear();
+    }
+    if (folder.in_chart || (!chart_file.empty() && is_helm_chart_file(root, chart_file, opts))) {
+      // Helm's, and so is every folder below: none of it is read, so none of it is checked.
+      for (std::size_t i = first_subfolder; i < pending.size(); ++i)
+        pending[i].in_chart = true;
+      for (Found& f : here)
+        helm.push_back(std::move(f.rel));
+      continue;
+    }
+    for (Found& f : here) {
+      if (f.is_link) {
+        std::error_code tec;
+        fs::path target = fs::weakly_canonical(f.abs, tec);
         std::string t = target.generic_string(), r = canon_root.generic_string() + "/";
         if (tec) {
           // A loop of links, or one the system will not follow: not a question of where it leads.
-          diags.error(rel, {}, "file-unreadable",
+          diags.error(f.rel, {}, "file-unreadable",
                       "cannot follow the symbolic link: " + tec.message() + "; not read",
                       "point the link at a file of the repository");
-          tec.clear();
           continue;
         }
         if (t.rfind(r, 0) != 0) {
-          diags.error(rel, {}, "symlink-outside",
+          diags.error(f.rel, {}, "symlink-outside",
                       "symbolic link leads outside the content repository; not read",
                       "copy the file into the repository instead");
           continue;
         }
       }
-      const bool plain = !is_link && it->is_regular_file(tec) && !tec;
-      files.push_back(WalkedFile{std::move(rel), p, plain});
-    }
-    if (ec) {
-      diags.error(dir_rel, {}, "file-unreadable", "cannot walk the folder: " + ec.message());
-      ec.clear();
+      files.push_back(WalkedFile{std::move(f.rel), std::move(f.abs), f.plain});
     }
   }
   // A glob that reads nothing is most likely a typo, and the run would otherwise say nothing of
@@ -1303,6 +1376,7 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
                     "check the pattern: * matches within one folder name, ** across folders, "
                     "and a name without / matches a file or folder at any depth");
   std::sort(files.begin(), files.end());
+  std::sort(helm.begin(), helm.end());
   return files;
 }
 
@@ -1363,17 +1437,18 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     auto take = [&](Verdict v) {
       if (v == Verdict::Accepted) r->accepted = true;
     };
-    // Mapping keys that are not names (a Helm template's `{{ .Values.x }}` is valid YAML) are an
-    // error in a document nines reads, and nothing in another tool's file, which is skipped. The
-    // verdict is asked first, on a copy and with its findings set aside, so that the error comes
-    // before the document is handed on, as a syntax error would. Such keys are rare.
-    std::vector<Loc> complex_keys;
-    auto report_keys_if_ours = [&](const Node& n, int idx, const std::string& body_text) {
-      if (complex_keys.empty()) return;
+    // Mapping keys that are not names (a Helm template's `{{ .Values.x }}` is valid YAML), keys
+    // written twice (an mkdocs.yml with two `markdown_extensions:`) and merge keys that merge no
+    // mapping are errors in a document nines reads, and nothing in another tool's file, which is
+    // skipped (HeldFindings). The verdict is asked first, on a copy and with its findings set
+    // aside, so that the errors come before the document is handed on, where they came when the
+    // reader reported them. Such documents are rare.
+    HeldFindings held;
+    auto report_held_if_ours = [&](const Node& n, int idx, const std::string& body_text) {
+      if (held.empty()) return;
       DiagBag scratch;
       const Verdict v = classify(Node(n), idx, rel, body_text, scratch, [](RawDoc&&) {});
-      if (v != Verdict::Foreign && v != Verdict::Empty)
-        report_complex_keys(complex_keys, rel, diags);
+      if (v != Verdict::Foreign && v != Verdict::Empty) report_held_findings(held, rel, diags);
     };
     if (ends_with(rel, ".md")) {
       thread_local std::string yaml, body;
@@ -1422,13 +1497,13 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
                             "front matter holds more than one document");
                 return;
               }
-              report_keys_if_ours(n, idx, body);
+              report_held_if_ours(n, idx, body);
               const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
               take(v);
               // classify leaves a document it does not hand on as it was.
               if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
             },
-            &complex_keys);
+            &held);
       return r;
     }
     if (encoding_ok(text)) {
@@ -1437,7 +1512,7 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       read_yaml(
           text, rel, 0, opts.yaml, diags,
           [&](Node&& n, int idx) {
-            report_keys_if_ours(n, idx, no_body);
+            report_held_if_ours(n, idx, no_body);
             const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
             take(v);
             // classify hands a document on by moving it, and leaves one it finds foreign or wrong
@@ -1445,7 +1520,7 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
             if (v == Verdict::Foreign) foreign.push_back(std::move(n));
             if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
           },
-          &complex_keys);
+          &held);
       if (nines_doc)
         for (const Node& n : foreign) {
           report_stray_document(n, rel, diags);
@@ -1462,9 +1537,11 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
 
 void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
                const LoadHooks& hooks, LoadNotes* notes) {
-  const std::vector<WalkedFile> files = list_repo_files(root, opts, diags);
+  std::vector<std::string> helm; // the files of Helm charts, skipped
+  const std::vector<WalkedFile> files = list_repo_files(root, opts, diags, helm);
   // Files a Backstage Location names are read after the walk's, in the order they are named,
-  // even when include/exclude skip them: naming a file in a Location is asking for it to be read.
+  // even when include/exclude skip them or they are in a Helm chart: naming a file in a Location
+  // is asking for it to be read.
   std::set<std::string> queued;
   for (const auto& f : files)
     queued.insert(f.rel);
@@ -1505,7 +1582,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
         // One SLO-day in one row: SLO counts only (a golden-signal file's later line for the same
         // day replaces the earlier one, docs/content.md).
         const bool counts = !header && !row.golden && row.cells.size() >= 2;
-        if (counts && !csv_days.add(row.cells[0], row.cells[1], n, diags)) return;
+        row.clash = counts ? csv_days.claim(row.cells[0], row.cells[1], n) : std::nullopt;
         header = false;
         if (row.file != rel) row.file = rel;
         row.line = n;
@@ -1634,11 +1711,32 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     }
   };
   read_walked();
+  const std::size_t walk_skipped = notes ? notes->skipped.size() : 0;
   // Then the files the Locations named (one may name more), one at a time: they are few.
   for (std::size_t i = 0; i < followed.size(); ++i) {
     const std::string rel = followed[i]; // a copy: commit may append to `followed`
     auto r = read_one(root, rel, root / rel, false, opts, hooks);
     commit(rel, *r);
+  }
+  // The files of Helm charts are listed with the walk's skipped files, in path order, but for
+  // those a Location named, which were read (and are in `queued`).
+  if (notes && !helm.empty()) {
+    std::vector<std::string> skipped;
+    skipped.reserve(notes->skipped.size() + helm.size());
+    auto walked = notes->skipped.begin() + static_cast<std::ptrdiff_t>(walk_skipped);
+    auto h = helm.begin();
+    for (auto w = notes->skipped.begin(); w != walked || h != helm.end();) {
+      if (h != helm.end() && queued.count(*h)) {
+        ++h;
+      } else if (w == walked || (h != helm.end() && *h < *w)) {
+        skipped.push_back(std::move(*h++));
+      } else {
+        skipped.push_back(std::move(*w++));
+      }
+    }
+    skipped.insert(skipped.end(), std::make_move_iterator(walked),
+                   std::make_move_iterator(notes->skipped.end()));
+    notes->skipped = std::move(skipped);
   }
 }
 

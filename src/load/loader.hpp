@@ -50,6 +50,10 @@ struct RawCsvRow {
   // The file's first line is the golden-signal header service,signal,date,value: every row of it
   // is a golden-signal value, not SLO counts.
   bool golden = false;
+  // The row gives an SLO-day a row before gave (CsvDays::claim): the csv-duplicate-day error,
+  // reported by the row's decoding only when the row is readable. A row that cannot be read holds
+  // no day, so its own csv-row error is the one reported, not a clash with a good row.
+  std::optional<Diagnostic> clash = std::nullopt;
 };
 
 // The header of a recorded golden-signal file, and whether `cells` (a first line) is it.
@@ -109,8 +113,10 @@ struct LoadHooks {
 
 // What the walk left alone or could not read, for the driver's report and the link stage.
 struct LoadNotes {
-  std::vector<std::string> skipped; // YAML/Markdown files with no nines or dialect document
-  std::vector<std::string> failed;  // files with an error while reading or classifying them
+  // YAML/Markdown files with no nines or dialect document, and the files of Helm charts, in path
+  // order (those a Backstage Location names last)
+  std::vector<std::string> skipped;
+  std::vector<std::string> failed; // files with an error while reading or classifying them
   // The ids the documents dropped for their shape may have had (classify's errors, and the
   // documents that are none in a file of nines documents): their `id` or `name` at the top level
   // and under a kind's key (or one reading as a misspelt kind's), or `metadata`.
@@ -197,7 +203,8 @@ std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path&
 // `hooks.on_csv` (a UTF-8 byte order mark is dropped; an SLO-day already given by another CSV file
 // is an error naming both, and is not passed on). Folders and files that cannot be read are
 // errors. YAML and Markdown files that are neither a nines kind nor a known dialect are skipped
-// without error and listed in `notes`.
+// without error and listed in `notes`; so is every file in and below a folder (not the root)
+// whose Chart.yaml is a Helm chart's, unread (docs/content.md, "Helm charts").
 void load_repo(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags,
                const LoadHooks& hooks, LoadNotes* notes = nullptr);
 // The same without a check, on the calling thread alone.
@@ -327,6 +334,8 @@ public:
   // written: blanks around them are dropped); false, with the error in `diags`, when a row
   // before gave that SLO-day.
   bool add(std::string_view slo, std::string_view day, int line, DiagBag& diags);
+  // As add(), but the error is returned (as RawCsvRow::clash) rather than reported.
+  std::optional<Diagnostic> claim(std::string_view slo, std::string_view day, int line);
   // Takes back what add() recorded for the row at `line` of the current file: a row that turned
   // out not to be readable (a count that is not a number) does not hold its day, so a good row
   // for that day elsewhere is read, not reported as its duplicate.

@@ -247,10 +247,15 @@ TEST_CASE("loader: CSV byte order marks are dropped; an SLO-day in two files nam
   load_repo(
       repo.root, LoadOptions{}, diags, [](RawDoc&&) {},
       [&](RawCsvRow&& r) { rows.push_back(std::move(r)); });
-  REQUIRE(rows.size() == 5);
+  // The row of a day another gave is handed on with its clash, which the row's decoding reports
+  // only when the row can be read (a row that cannot holds no day).
+  REQUIRE(rows.size() == 6);
   CHECK(rows[0].cells[0] == "slo");
-  REQUIRE(diags.all().size() == 1);
-  const Diagnostic& d = diags.all()[0];
+  CHECK(diags.all().empty());
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK_FALSE(rows[i].clash);
+  REQUIRE(rows[5].clash);
+  const Diagnostic& d = *rows[5].clash;
   CHECK(d.rule == "csv-duplicate-day");
   CHECK(d.file == "metrics/b.csv");
   CHECK(d.loc.line == 3);
@@ -283,20 +288,34 @@ TEST_CASE("loader: CsvDays finds a day again in any order and keeps odd spelling
   CHECK(diags.all()[3].file == "metrics/b.csv");
 }
 
-TEST_CASE("loader: a CSV row its hook refuses does not hold its day") {
-  TempRepo repo;
-  repo.write("metrics/a.csv", "slo,date,good,total\napi,2026-10-02,x,2\n");
-  repo.write("metrics/b.csv", "slo,date,good,total\napi,2026-10-02,1,2\napi,2026-10-02,2,2\n");
-  DiagBag diags;
+namespace {
+
+// Loads `repo` with a CSV hook that does what decode_csv_row does with a row: its own error first
+// (a good count "x" is not a number), then its clash, else it is read. Returns "file:line" of the
+// rows read.
+std::vector<std::string> load_csv_as_decoded(const TempRepo& repo, DiagBag& diags) {
   std::vector<std::string> read;
   load_repo(
       repo.root, LoadOptions{}, diags, [](RawDoc&&) {},
       [&](RawCsvRow&& r) {
         if (r.cells[2] == "x")
           diags.error(r.file, {r.line, 1}, "csv-row", "good count 'x' is not a number");
+        else if (r.clash)
+          diags.add(*r.clash);
         else if (r.line > 1)
           read.push_back(r.file + ":" + std::to_string(r.line));
       });
+  return read;
+}
+
+} // namespace
+
+TEST_CASE("loader: a CSV row its hook refuses does not hold its day") {
+  TempRepo repo;
+  repo.write("metrics/a.csv", "slo,date,good,total\napi,2026-10-02,x,2\n");
+  repo.write("metrics/b.csv", "slo,date,good,total\napi,2026-10-02,1,2\napi,2026-10-02,2,2\n");
+  DiagBag diags;
+  const std::vector<std::string> read = load_csv_as_decoded(repo, diags);
   // a.csv's row is refused, so b.csv's first row holds the day and its second is the duplicate.
   CHECK(read == std::vector<std::string>{"metrics/b.csv:2"});
   REQUIRE(diags.all().size() == 2);
@@ -304,6 +323,21 @@ TEST_CASE("loader: a CSV row its hook refuses does not hold its day") {
   CHECK(diags.all()[1].rule == "csv-duplicate-day");
   CHECK(diags.all()[1].message ==
         "SLO 'api' day 2026-10-02 is also recorded on line 2 of this file");
+}
+
+TEST_CASE("loader: a broken row for a day a good row gave is its own error, not a clash") {
+  TempRepo repo;
+  repo.write("metrics/a.csv", "slo,date,good,total\napi,2026-10-02,1,2\n");
+  repo.write("metrics/b.csv", "slo,date,good,total\napi,2026-10-02,x,2\napi,2026-10-02,2,2\n");
+  DiagBag diags;
+  const std::vector<std::string> read = load_csv_as_decoded(repo, diags);
+  CHECK(read == std::vector<std::string>{"metrics/a.csv:2"});
+  REQUIRE(diags.all().size() == 2);
+  CHECK(diags.all()[0].rule == "csv-row");
+  CHECK(diags.all()[0].loc.line == 2);
+  CHECK(diags.all()[1].rule == "csv-duplicate-day");
+  CHECK(diags.all()[1].loc.line == 3);
+  CHECK(diags.all()[1].message == "SLO 'api' day 2026-10-02 is also recorded in metrics/a.csv:2");
 }
 
 TEST_CASE("loader: CsvDays forgets only the row it is asked to") {
@@ -1064,4 +1098,111 @@ TEST_CASE("loader: a nines.yaml that is not a readable file stops the search wit
   std::filesystem::create_directories(repo.root / "linked");
   std::filesystem::create_symlink(repo.root / "nines.yaml", repo.root / "linked" / "nines.yaml");
   CHECK(find_repo_root(repo.root / "linked") == repo.root / "linked");
+}
+
+TEST_CASE("loader: a duplicate key counts only in a document nines reads") {
+  TempRepo repo;
+  // MkDocs reads its mkdocs.yml with a key written twice; a Docusaurus page's front matter too.
+  repo.write("mkdocs.yml", "site_name: Docs\nmarkdown_extensions:\n  - abbr\nplugins: []\n"
+                           "markdown_extensions:\n  - toc\n");
+  repo.write("docs/page.md", "---\ntitle: A\ntitle: B\n---\nText\n");
+  repo.write("merge.yaml", "base: 1\nother:\n  <<: 5\n");
+  // In a nines document it stays the error it was, where it was; so in front matter.
+  repo.write("services/a.yaml", "service:\n  name: a\n  name: b\n");
+  repo.write("runbooks/r.md", "---\nrunbook:\n  title: r\n  title: s\n---\nBody\n");
+  DiagBag diags;
+  LoadNotes notes;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file); },
+      [](RawCsvRow&&) {}, &notes);
+  CHECK(seen == std::vector<std::string>{"runbooks/r.md", "services/a.yaml"});
+  CHECK(notes.skipped == std::vector<std::string>{"docs/page.md", "merge.yaml", "mkdocs.yml"});
+  CHECK(notes.failed == std::vector<std::string>{"runbooks/r.md", "services/a.yaml"});
+  const auto d = diags.sorted();
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].file == "runbooks/r.md");
+  CHECK(d[0].rule == "yaml-duplicate-key");
+  CHECK(d[0].loc.line == 4);
+  CHECK(d[0].loc.col == 3);
+  CHECK(d[1].file == "services/a.yaml");
+  CHECK(d[1].rule == "yaml-duplicate-key");
+  CHECK(d[1].loc.line == 3);
+  CHECK(d[1].message == "duplicate key 'name' (first defined at line 2)");
+}
+
+TEST_CASE("loader: the files of a Helm chart are Helm's, skipped unread") {
+  TempRepo repo;
+  repo.write("services/ok.yaml", "service:\n  name: ok\n");
+  const std::string chart = "apiVersion: v2\nname: api\nversion: 0.1.0\n";
+  repo.write("deploy/api/Chart.yaml", chart);
+  repo.write("deploy/api/values.yaml", "replicaCount: 1\nservice:\n  port: 80\n");
+  // Not YAML until rendered, and a values file that reads as a nines service.
+  repo.write("deploy/api/templates/deployment.yaml",
+             "metadata:\n  labels:\n    {{- include \"api.labels\" . | nindent 4 }}\n");
+  repo.write("deploy/api/ci/port-values.yaml", "service:\n  port: 9102\n");
+  // A subchart, and a Helm 2 chart without apiVersion.
+  repo.write("deploy/api/charts/db/Chart.yaml", chart);
+  repo.write("deploy/api/charts/db/templates/x.yaml", "a: {{ .Values.a }}\n b: 1\n");
+  repo.write("deploy/old/Chart.yaml", "name: old\nversion: 1.0\n");
+  repo.write("deploy/old/values.yaml", "service:\n  type: ClusterIP\n");
+  // A Chart.yaml no Helm reads as a chart hides nothing: its folder is read as any other.
+  repo.write("notcharts/v3/Chart.yaml", "apiVersion: v3\nname: x\nversion: 1\n");
+  repo.write("notcharts/v3/typo.yaml", "servce:\n  name: a\n");
+  repo.write("notcharts/noversion/Chart.yaml", "name: x\n");
+  repo.write("notcharts/noversion/s.yaml", "service:\n  name: s\n");
+  repo.write("notcharts/broken/Chart.yaml", "name: [x\n");
+  LoadOptions opts;
+  opts.exclude = {"deploy/api/charts/db/templates/x.yaml"}; // excluded: not even skipped
+  DiagBag diags;
+  LoadNotes notes;
+  std::vector<std::string> seen;
+  LoadHooks hooks;
+  hooks.on_doc = [&](RawDoc&& d) { seen.push_back(d.file); };
+  hooks.on_csv = [](RawCsvRow&&) {};
+  for (unsigned jobs : {1u, 3u}) {
+    opts.jobs = jobs;
+    diags = DiagBag{};
+    notes = LoadNotes{};
+    seen.clear();
+    load_repo(repo.root, opts, diags, hooks, &notes);
+    CHECK(seen == std::vector<std::string>{"notcharts/noversion/s.yaml", "services/ok.yaml"});
+    CHECK(notes.skipped ==
+          std::vector<std::string>{"deploy/api/Chart.yaml", "deploy/api/charts/db/Chart.yaml",
+                                   "deploy/api/ci/port-values.yaml",
+                                   "deploy/api/templates/deployment.yaml", "deploy/api/values.yaml",
+                                   "deploy/old/Chart.yaml", "deploy/old/values.yaml",
+                                   "notcharts/noversion/Chart.yaml", "notcharts/v3/Chart.yaml"});
+    const auto d = diags.sorted();
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].file == "notcharts/broken/Chart.yaml");
+    CHECK(d[0].rule == "yaml-syntax");
+    CHECK(d[1].file == "notcharts/v3/typo.yaml");
+    CHECK(d[1].rule == "unknown-kind");
+  }
+}
+
+TEST_CASE("loader: the root is no Helm chart, and a Location reads a chart's file") {
+  TempRepo repo;
+  // A repository that is itself a chart: its documents are read (its templates are left out
+  // with exclude).
+  repo.write("Chart.yaml", "apiVersion: v2\nname: root\nversion: 1.0.0\n");
+  repo.write("services/ok.yaml", "service:\n  name: ok\n");
+  const std::string head = "apiVersion: backstage.io/v1alpha1\n";
+  repo.write("catalog-info.yaml", head + "kind: Location\nmetadata:\n  name: all\n"
+                                         "spec:\n  targets: [./deploy/api/catalog-info.yaml]\n");
+  repo.write("deploy/api/Chart.yaml", "apiVersion: v2\nname: api\nversion: 0.1.0\n");
+  repo.write("deploy/api/catalog-info.yaml", head + "kind: Group\nmetadata:\n  name: api\n");
+  repo.write("deploy/api/values.yaml", "service:\n  port: 80\n");
+  DiagBag diags;
+  LoadNotes notes;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file); },
+      [](RawCsvRow&&) {}, &notes);
+  CHECK(seen == std::vector<std::string>{"catalog-info.yaml", "services/ok.yaml",
+                                         "deploy/api/catalog-info.yaml"});
+  CHECK(notes.skipped ==
+        std::vector<std::string>{"Chart.yaml", "deploy/api/Chart.yaml", "deploy/api/values.yaml"});
+  CHECK(diags.all().empty());
 }

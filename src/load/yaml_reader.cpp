@@ -114,18 +114,33 @@ private:
   int m_col = 1;
 };
 
+void report_complex_keys(const std::vector<Loc>& keys, const std::string& file, DiagBag& diags) {
+  // `{{ x }}: v` is a key within a key: one finding for the line, at its first.
+  std::vector<Loc> sorted = keys;
+  std::sort(sorted.begin(), sorted.end(), [](const Loc& a, const Loc& b) {
+    return std::tie(a.line, a.col) < std::tie(b.line, b.col);
+  });
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0 && sorted[i].line == sorted[i - 1].line) continue;
+    const Loc& at = sorted[i];
+    diags.error(file, at, "yaml-syntax", "complex mapping keys are not supported",
+                "use a plain string as the key; a template expression such as "
+                "{{ .Values.x }} is a YAML mapping unless it is quoted");
+  }
+}
+
 // Builds positioned trees from yaml-cpp's parser events.
 class TreeBuilder : public YAML::EventHandler {
 public:
   TreeBuilder(std::string_view text, const std::string& file, int line_offset,
-              const YamlLimits& limits, DiagBag& diags, std::vector<Loc>* complex_keys)
+              const YamlLimits& limits, DiagBag& diags, HeldFindings* held)
       : m_text(text), m_columns(text), m_file(file), m_line_offset(line_offset), m_limits(limits),
-        m_diags(diags), m_complex_keys(complex_keys) {}
+        m_diags(diags), m_held(held) {}
 
   Loc loc(const YAML::Mark& m) { return {m.line + 1 + m_line_offset, m_columns.at(m)}; }
 
   void OnDocumentStart(const YAML::Mark&) override {
-    if (m_complex_keys) m_complex_keys->clear();
+    if (m_held) m_held->clear();
     m_stack.clear();
     m_scalar_anchors.clear();
     m_anchors.clear();
@@ -273,6 +288,15 @@ private:
     return it == f.index.end() ? nullptr : &entries[it->second];
   }
 
+  // A finding that matters only in a document nines reads (HeldFindings): held for the caller, or
+  // reported at once when it holds none.
+  void hold(Diagnostic d) {
+    if (m_held)
+      m_held->findings.push_back(std::move(d));
+    else
+      m_diags.add(std::move(d));
+  }
+
   void bump(std::size_t n) {
     m_count += n;
     if (m_count > m_limits.max_nodes) throw TooManyNodes("too many nodes");
@@ -380,8 +404,8 @@ private:
       top.key = std::move(n.value);
       if (top.key_bad) {
         top.node.complex_key = true;
-        if (m_complex_keys)
-          m_complex_keys->push_back(n.loc);
+        if (m_held)
+          m_held->complex_keys.push_back(n.loc);
         else
           report_complex_keys({n.loc}, m_file, m_diags);
       }
@@ -405,10 +429,10 @@ private:
         first->value = std::move(n);
         return;
       }
-      m_diags.error(m_file, top.key_loc, "yaml-duplicate-key",
-                    "duplicate key '" + top.key + "' (first defined at line " +
-                        std::to_string(first->key_loc.line) + ")",
-                    "YAML keeps only one of them; remove or rename one");
+      hold({m_file, top.key_loc, Severity::Error, "yaml-duplicate-key",
+            "duplicate key '" + top.key + "' (first defined at line " +
+                std::to_string(first->key_loc.line) + ")",
+            "YAML keeps only one of them; remove or rename one"});
       set_aside();
       return;
     }
@@ -425,9 +449,9 @@ private:
       return;
     }
     if (src.kind != Node::Kind::Map) {
-      m_diags.error(m_file, src.loc, "yaml-syntax",
-                    "a merge key (<<) takes a mapping or a list of mappings",
-                    "e.g. `<<: *defaults` where `defaults` anchors a mapping");
+      hold({m_file, src.loc, Severity::Error, "yaml-syntax",
+            "a merge key (<<) takes a mapping or a list of mappings",
+            "e.g. `<<: *defaults` where `defaults` anchors a mapping"});
       return;
     }
     for (const auto& e : src.entries) {
@@ -445,7 +469,7 @@ private:
   int m_line_offset;
   const YamlLimits& m_limits;
   DiagBag& m_diags;
-  std::vector<Loc>* m_complex_keys; // null: reported at once
+  HeldFindings* m_held; // null: reported at once
   std::vector<Frame> m_stack;
   // Anchors are not copied where they are defined: nested anchors copied one copy per level, a
   // depth × size blow-up that no node count saw. A scalar is kept as it is; a mapping or list is
@@ -516,6 +540,80 @@ bool check_tabs(std::string_view text, const std::string& file, int line_offset,
     ++line;
   }
   return found;
+}
+
+// Whether `text` holds `{{` where a node starts (a line of its own, a value after `key: `, a list
+// item, an item of a flow collection): there a template's expression is no YAML, or YAML of
+// another shape, until the template is rendered. `{{` inside a quoted string, a block scalar, a
+// comment or further into a plain scalar is text to YAML: Alertmanager and Prometheus files hold
+// their own templates so, and a syntax error in such a file has another cause, which the
+// parser's hint names. Lexical, as good as a glance at the file: it runs only on a file that
+// failed to parse.
+bool holds_template_braces(std::string_view text) {
+  char quote = 0;        // the quote of a string still open at the end of a line
+  int flow = 0;          // flow collections (`[`, `{`) open
+  int block_parent = -1; // indentation of the line that opened a block scalar, or -1
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t nl = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+    const bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
+    if (quote == 0 && block_parent >= 0 && (blank || static_cast<int>(indent) > block_parent))
+      continue;
+    block_parent = -1;
+    bool start = true; // a node may start here
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      const char next = i + 1 < line.size() ? line[i + 1] : ' ';
+      if (quote != 0) {
+        if (quote == '"' && c == '\\') {
+          ++i; // an escape: the next character is the escaped one
+        } else if (c == quote && quote == '\'' && next == '\'') {
+          ++i; // '' in single quotes is a quote, not the end
+        } else if (c == quote) {
+          quote = 0;
+          start = false;
+        }
+        continue;
+      }
+      if (c == ' ' || c == '\t') continue;
+      if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;
+      if (flow > 0 && (c == ']' || c == '}')) {
+        --flow;
+        start = false;
+        continue;
+      }
+      if (flow > 0 && c == ',') {
+        start = true;
+        continue;
+      }
+      const bool indicator = next == ' ' || next == '\t';
+      if (!start) {
+        // `key: value`: a value starts after the colon (in a flow collection, also before `,`).
+        start =
+            c == ':' && (indicator || (flow > 0 && (next == ',' || next == ']' || next == '}')));
+        continue;
+      }
+      if (c == '{' && next == '{') return true;
+      if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[' || c == '{') {
+        ++flow;
+      } else if ((c == '-' || c == '?' || c == ':') && indicator) {
+        // a list item, an explicit key or a value: a node starts after it
+      } else if (c == '&' || c == '!') {
+        // an anchor or a tag: the node starts after it
+        while (i + 1 < line.size() && line[i + 1] != ' ' && line[i + 1] != '\t')
+          ++i;
+      } else {
+        start = false; // a plain scalar or an alias
+      }
+    }
+    if (quote == 0 && opens_block_scalar(line)) block_parent = static_cast<int>(indent);
+  }
+  return false;
 }
 
 std::string yaml_error_text(const std::string& message) {
@@ -603,24 +701,15 @@ bool looks_like_yaml11_bool(std::string_view plain) {
   return v == "on" || v == "off" || v == "yes" || v == "no" || v == "y" || v == "n";
 }
 
-void report_complex_keys(const std::vector<Loc>& keys, const std::string& file, DiagBag& diags) {
-  // `{{ x }}: v` is a key within a key: one finding for the line, at its first.
-  std::vector<Loc> sorted = keys;
-  std::sort(sorted.begin(), sorted.end(), [](const Loc& a, const Loc& b) {
-    return std::tie(a.line, a.col) < std::tie(b.line, b.col);
-  });
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    if (i > 0 && sorted[i].line == sorted[i - 1].line) continue;
-    const Loc& at = sorted[i];
-    diags.error(file, at, "yaml-syntax", "complex mapping keys are not supported",
-                "use a plain string as the key; a template expression such as "
-                "{{ .Values.x }} is a YAML mapping unless it is quoted");
-  }
+void report_held_findings(const HeldFindings& held, const std::string& file, DiagBag& diags) {
+  report_complex_keys(held.complex_keys, file, diags);
+  for (const Diagnostic& d : held.findings)
+    diags.add(d);
 }
 
 void read_yaml(std::string_view text, const std::string& file, int line_offset,
                const YamlLimits& limits, DiagBag& diags,
-               const std::function<void(Node&&, int)>& on_doc, std::vector<Loc>* complex_keys) {
+               const std::function<void(Node&&, int)>& on_doc, HeldFindings* held) {
   // yaml-cpp reads a NUL as a bad escape; say what it is, where it is.
   if (auto nul = text.find('\0'); nul != std::string_view::npos) {
     const std::string_view before = text.substr(0, nul);
@@ -641,7 +730,7 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
   } buf(text);
   std::istream in(&buf);
   YAML::Parser parser(in);
-  TreeBuilder builder(text, file, line_offset, limits, diags, complex_keys);
+  TreeBuilder builder(text, file, line_offset, limits, diags, held);
   int index = 0;
   try {
     while (parser.HandleNextDocument(builder)) {
@@ -672,9 +761,10 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
                 "flatten the document");
   } catch (const YAML::Exception& e) {
     const Loc l = e.mark.is_null() ? Loc{} : builder.loc(e.mark);
-    // Helm charts and Jinja files are templates that become YAML only once rendered.
+    // Helm and Jinja templates become YAML only once rendered; `{{ }}` only inside strings (an
+    // Alertmanager file's) is text, and the parser's hint then names the cause.
     diags.error(file, l, "yaml-syntax", "invalid YAML: " + yaml_error_text(e.msg),
-                text.find("{{") == std::string_view::npos
+                !holds_template_braces(text)
                     ? yaml_error_hint(e.msg)
                     : "the file holds {{ }}: if it is a template (Helm, Jinja), leave it out of "
                       "the walk with nines.yaml exclude");

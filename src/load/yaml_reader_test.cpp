@@ -414,19 +414,84 @@ TEST_CASE("yaml_reader: a mapping that had a key which is not a scalar is marked
   // A cookiecutter skeleton's unquoted `{{cookiecutter.name | jsonify}}`: a flow mapping whose
   // key is a flow mapping. Listed for the caller, not reported, and its mapping is marked.
   DiagBag diags;
-  std::vector<Loc> complex_keys;
+  HeldFindings held;
   std::vector<Node> docs;
   read_yaml(
       "name: {{cookiecutter.name | jsonify}}\nplain: {}\n", "f.yaml", 0, {}, diags,
-      [&](Node&& n, int) { docs.push_back(std::move(n)); }, &complex_keys);
+      [&](Node&& n, int) { docs.push_back(std::move(n)); }, &held);
   CHECK_FALSE(diags.has_errors());
   REQUIRE(docs.size() == 1);
-  REQUIRE(complex_keys.size() == 1);
-  CHECK(complex_keys[0].line == 1);
+  REQUIRE(held.complex_keys.size() == 1);
+  CHECK(held.complex_keys[0].line == 1);
   const Node* name = docs[0].get("name");
   REQUIRE(name);
   CHECK(name->is_map());
   CHECK(name->complex_key);
   CHECK_FALSE(docs[0].complex_key);
   CHECK_FALSE(docs[0].get("plain")->complex_key); // an empty mapping as written
+}
+
+TEST_CASE("yaml_reader: duplicate keys and bad merge keys are held for the caller") {
+  // An mkdocs.yml with `markdown_extensions:` twice is MkDocs' file: the loader reports what is
+  // held only for a document of its own.
+  const char* text = "a: 1\nnav: []\nnav: [x]\nm:\n  <<: 5\n---\nb: 1\nb: 2\n";
+  DiagBag diags;
+  HeldFindings held;
+  std::vector<std::vector<Diagnostic>> per_doc;
+  read_yaml(
+      text, "mkdocs.yml", 0, {}, diags, [&](Node&&, int) { per_doc.push_back(held.findings); },
+      &held);
+  CHECK(diags.all().empty());
+  REQUIRE(per_doc.size() == 2);
+  REQUIRE(per_doc[0].size() == 2);
+  CHECK(per_doc[0][0].rule == "yaml-duplicate-key");
+  CHECK(per_doc[0][0].message == "duplicate key 'nav' (first defined at line 2)");
+  CHECK(per_doc[0][0].loc.line == 3);
+  CHECK(per_doc[0][0].file == "mkdocs.yml");
+  CHECK(per_doc[0][1].rule == "yaml-syntax");
+  CHECK(per_doc[0][1].loc.line == 5);
+  REQUIRE(per_doc[1].size() == 1); // cleared for each document
+  CHECK(per_doc[1][0].loc.line == 8);
+  // Reported as they were held: the same findings as without `held`.
+  DiagBag reported;
+  report_held_findings(held, "mkdocs.yml", reported);
+  DiagBag at_once;
+  read_yaml(text, "mkdocs.yml", 0, {}, at_once, [](Node&&, int) {});
+  REQUIRE(at_once.all().size() == 3);
+  CHECK(at_once.all()[2].message == reported.all()[0].message);
+  CHECK(at_once.all()[2].loc.line == reported.all()[0].loc.line);
+  CHECK(at_once.all()[2].hint == reported.all()[0].hint);
+}
+
+TEST_CASE("yaml_reader: the template hint only for {{ where a node starts") {
+  auto hint = [](const char* text) {
+    DiagBag diags;
+    parse_yaml_string(text, diags);
+    // The parser's error (a template's `{{ x }}` may be a complex key before it).
+    std::string out;
+    for (const auto& d : diags.all())
+      if (d.message.rfind("invalid YAML", 0) == 0) out = d.hint;
+    CHECK_MESSAGE(!out.empty(), text);
+    return out;
+  };
+  const std::string templated = "the file holds {{ }}: if it is a template (Helm, Jinja), leave "
+                                "it out of the walk with nines.yaml exclude";
+  // kube-prometheus's Alertmanager example: its templates are quoted strings, and its error is a
+  // line indented unlike its neighbours, which the parser's hint says.
+  const char* alertmanager = "receivers:\n- name: slack\nslack_configs:\n"
+                             "- channel: '#alerts'\n  send_resolved: true\n"
+                             "   title: '{{ template \"slack.title\" . }}'\n"
+                             "    text: \"{{ .CommonAnnotations.summary }}\"\n";
+  CHECK(hint(alertmanager) ==
+        "a value holding `: ` needs quotes, or this line is indented unlike its neighbours");
+  // Nor in a block scalar, a comment or further into a plain scalar.
+  CHECK(hint("a: |\n  {{ range .Alerts }}\n  {{ end }}\nb: x # {{ no }}\nc: up {{ x }}\n"
+             " d: 1\n") != templated);
+  // A Helm template: a line of its own, a value, a list item, a flow item.
+  CHECK(hint("metadata:\n  labels:\n    {{- include \"x\" . | nindent 4 }}\n") == templated);
+  CHECK(hint("a: {{ .Values.a }}\n b: 1\n") == templated);
+  CHECK(hint("a:\n  - {{ .Values.a }}\n b: 1\n") == templated);
+  CHECK(hint("a: [x, {{ .Values.a }}]\n b: 1\n") == templated);
+  // Quotes are no quotes inside a plain scalar (`it's`), so a later {{ is still found.
+  CHECK(hint("a: it's\nb:\n  {{- toYaml .Values.b }}\n c: 1\n") == templated);
 }

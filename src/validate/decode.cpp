@@ -842,6 +842,11 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
                 "good events are a subset of all events");
     return true;
   }
+  // A readable row of a day another row gave: the clash is its error, and it is not read.
+  if (row.clash) {
+    diags.add(*row.clash);
+    return true;
+  }
   repo.add_csv_row(row.file, row.line, row.cells[0], *day, counts[0], counts[1]);
   return true;
 }

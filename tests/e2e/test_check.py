@@ -404,8 +404,41 @@ def test_mutation_fuzz():
         shutil.rmtree(tmp)
 
 
+def test_other_tools_files():
+    """A Helm chart and an mkdocs.yml with a key written twice are other tools' files: check and
+    build pass, and check --verbose lists them as skipped (SPEC 1.1)."""
+    tmp = tempfile.mkdtemp(prefix="nines-foreign-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(os.path.join(FIXTURES, "helm-chart-skipped"), repo)
+        os.remove(os.path.join(repo, "args"))
+        for f in ("expected.txt", "exit"):
+            os.remove(os.path.join(repo, f))
+        with open(os.path.join(repo, "mkdocs.yml"), "w") as f:
+            f.write("site_name: Docs\nmarkdown_extensions:\n  - abbr\nmarkdown_extensions:\n  - toc\n")
+        code, out, err = run("check", repo, "--verbose")
+        check(code == 0, f"a chart and a foreign duplicate key pass check ({code}): {out[-500:]} {err[-300:]}")
+        chart = ["deploy/ledger/Chart.yaml", "deploy/ledger/charts/db/Chart.yaml",
+                 "deploy/ledger/charts/db/templates/statefulset.yaml", "deploy/ledger/ci/port-values.yaml",
+                 "deploy/ledger/templates/deployment.yaml", "deploy/ledger/values.yaml"]
+        listed = [line[len("  skipped "):] for line in out.splitlines() if line.startswith("  skipped ")]
+        check(listed == chart + ["mkdocs.yml"], f"the chart's files and mkdocs.yml are listed skipped: {listed}")
+        check("7 files skipped" in out, f"skipped files counted: {out[-300:]}")
+        code, out, err = run("build", repo, "--offline", "-o", os.path.join(tmp, "site"))
+        check(code == 0, f"a chart and a foreign duplicate key pass build ({code}): {err[-500:]}")
+        # The chart's template outside a chart is a template again: a syntax error with the hint to
+        # leave it out.
+        os.remove(os.path.join(repo, "deploy", "ledger", "Chart.yaml"))
+        code, out, err = run("check", repo)
+        check(code == 1 and "deploy/ledger/templates/deployment.yaml:6:7: error: invalid YAML" in out
+              and "the file holds {{ }}: if it is a template (Helm, Jinja)" in out,
+              f"without Chart.yaml the template is an error with the exclude hint ({code}): {out[-800:]}")
+    finally:
+        shutil.rmtree(tmp)
+
+
 for t in [test_exit_codes, test_unreadable_repo, test_unreadable_folder, test_json, test_jobs, test_sarif, test_github, test_columns_in_characters,
-          test_cap_counts_everything, test_hostile_input, test_mutation_fuzz]:
+          test_cap_counts_everything, test_hostile_input, test_mutation_fuzz, test_other_tools_files]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
 sys.exit(1 if failures else 0)

@@ -889,11 +889,12 @@ def test_import_rules():
     check(code == 1 and f"{rec}:2:29: error: bad date '2026-11-31'" in err,
           f"import locates a bad date after a quoted cell, got {code}: {err.strip()}")
     # One SLO-day twice in the file, and a row without its SLO: refused as `check` refuses them,
-    # at their lines, and nothing is imported.
+    # at their lines, and nothing is imported. (A row that cannot be read, " 2025-09-01" with its
+    # blank, holds no day: its bad date is its error, as in check.)
     dup = os.path.join(TMP, "dup.csv")
     with open(dup, "w", encoding="utf-8") as f:
         f.write("slo,date,good,total\ncheckout-api-availability,2025-09-01,5,10\n"
-                "checkout-api-availability, 2025-09-01,6,10\n,2025-09-02,1,2\n")
+                "checkout-api-availability,2025-09-01,6,10\n,2025-09-02,1,2\n")
     code, out, err = cmd("metrics", "import", dup)
     check(code == 1 and f"{dup}:3:1: error: SLO 'checkout-api-availability' day 2025-09-01 is also "
           "recorded on line 2 of this file [csv-duplicate-day]" in err
@@ -906,6 +907,16 @@ def test_import_rules():
     check(code == 1 and f"{dup}:2:1: error: SLO 'checkout-api-availability' day 2026-09-01 is also "
           "recorded in metrics/" in err and "nothing imported" in err,
           f"import refuses a day the repository records, got {code}: {err.strip()}")
+    # A year's typo reaching back more than ten years before the newest recorded day (the
+    # repository's) is refused as `check` refuses it in metrics/*.csv: one error per file at its
+    # first such row, and nothing is imported.
+    with open(dup, "w", encoding="utf-8") as f:
+        f.write("slo,date,good,total\ncheckout-api-availability,2025-09-03,5,10\n"
+                "checkout-api-availability,1025-09-04,5,10\n")
+    code, out, err = cmd("metrics", "import", dup)
+    check(code == 1 and f"{dup}:3:1: error: row dated 1025-09-04 is more than 10 years before "
+          "the newest recorded day" in err and "[csv-old-date]" in err and "nothing imported" in err,
+          f"import refuses a row dated ten years back, got {code}: {err.strip()}")
     # A recorded golden-signal file: its services and signals are checked as `check` checks the
     # repository's, then its values go in as their own source.
     gold = os.path.join(TMP, "gold.csv")
