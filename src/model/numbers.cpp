@@ -193,6 +193,8 @@ std::string burn_rate_text(std::optional<double> rate) {
       s.pop_back();
     if (s.back() == '.') s.pop_back();
   }
+  // A burn above zero that two decimals round away is some burn, not none: "<0.01×".
+  if (s == "0" && *rate > 0) return "<0.01×";
   return (s == "-0" ? "0" : s) + "×"; // -0.001 reads 0
 }
 

@@ -141,7 +141,8 @@ std::string noun_for(long long n, std::string_view noun, std::string_view plural
 std::string alert_windows_text(const std::string& long_window, const std::string& short_window);
 
 // A burn rate as the SLO page shows it: two decimals at most, trailing zeros dropped, and "×":
-// 6 → "6×", 14.4 → "14.4×", 0.375 → "0.38×". "—" when missing.
+// 6 → "6×", 14.4 → "14.4×", 0.375 → "0.38×", 0.004 → "<0.01×" (some burn, not none). "—" when
+// missing.
 std::string burn_rate_text(std::optional<double> rate);
 
 // The longest capacity runway counted (a century): a longer one is "more than 1,200 months", its

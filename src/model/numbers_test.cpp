@@ -234,6 +234,10 @@ TEST_SUITE("model/numbers") {
     CHECK(burn_rate_text(0.375) == "0.38×");
     CHECK(burn_rate_text(1.0) == "1×");
     CHECK(burn_rate_text(-0.001) == "0×");
+    // Some burn is never shown as none: 0.004 does not read "0×".
+    CHECK(burn_rate_text(0.004) == "<0.01×");
+    CHECK(burn_rate_text(0.0) == "0×");
+    CHECK(burn_rate_text(0.005) == "0.01×");
     CHECK(burn_rate_text(std::nullopt) == "—");
     CHECK(alert_windows_text("3d", "6h") == "3d / 6h");
   }

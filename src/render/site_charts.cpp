@@ -70,7 +70,7 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
       f.remaining ? json(static_cast<int>(std::lround(std::clamp(*f.remaining, 0.0, 1.0) * 100.0)))
                   : json(nullptr);
   auto b24 = f.burn_rates.find("24h");
-  j["burn_24h"] = b24 == f.burn_rates.end() ? json(nullptr) : num_or_null(b24->second, 2, "×");
+  j["burn_24h"] = b24 == f.burn_rates.end() ? json(nullptr) : burn_or_null(b24->second);
   if (charts) {
     j["gauge_svg"] = budget_gauge(f);
     std::string burn = burn_down_chart(site, f, 420, 180);

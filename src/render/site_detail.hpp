@@ -175,6 +175,8 @@ std::string exhaustion_none(BudgetState state, std::string_view otherwise);
 // `value` with at most `decimals` decimals, trailing zeros dropped ("14.4", "2", "0.35").
 std::string num(double value, int decimals);
 json num_or_null(const std::optional<double>& value, int decimals, const std::string& unit = "");
+// A burn rate as burn_rate_text writes it ("0.38×", "<0.01×"), or null when missing.
+json burn_or_null(const std::optional<double>& rate);
 // As num(), kept apart from the thresholds the figure is judged against (number_against): an
 // on-call metric or a toil item's hours never reads on the other side of its line. The JSON keeps
 // the unrounded figure.

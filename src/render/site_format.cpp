@@ -66,6 +66,11 @@ json num_or_null(const std::optional<double>& value, int decimals, const std::st
   return num(*value, decimals) + unit;
 }
 
+json burn_or_null(const std::optional<double>& rate) {
+  if (!rate || !std::isfinite(*rate)) return nullptr;
+  return burn_rate_text(rate);
+}
+
 json pct_or_null(const std::optional<double>& fraction, int decimals) {
   if (!fraction || !std::isfinite(*fraction)) return nullptr;
   return format_fixed(*pct(fraction), decimals) + "%";

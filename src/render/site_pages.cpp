@@ -1251,7 +1251,7 @@ json slo_view(const Site& site, const SloFigures& f, ProseSlot* slot) {
   json burn_rates = json::array();
   for (const char* w : {"1h", "6h", "24h", "3d"}) {
     auto it = f.burn_rates.find(w);
-    json value = it == f.burn_rates.end() ? json(nullptr) : num_or_null(it->second, 2, "×");
+    json value = it == f.burn_rates.end() ? json(nullptr) : burn_or_null(it->second);
     const auto& failed = f.data.live_missing;
     json note = !value.is_null() ? json(nullptr)
                 : std::find(failed.begin(), failed.end(), w) != failed.end()
@@ -1295,8 +1295,8 @@ json slo_view(const Site& site, const SloFigures& f, ProseSlot* slot) {
             .add("windows", alert_windows_text(a.long_window, a.short_window))
             .add("budget_consumed", format_fixed(a.budget_consumed_when_fires * 100.0, 1) + "%")
             .add("time_to_exhaust", text_or_null(tte))
-            .add("short_burn", num_or_null(a.short_burn, 2, "×"))
-            .add("long_burn", num_or_null(a.long_burn, 2, "×"))
+            .add("short_burn", burn_or_null(a.short_burn))
+            .add("long_burn", burn_or_null(a.long_burn))
             .add("firing", std::move(firing))
             .add("firing_state", !a.firing   ? "missing"
                                  : *a.firing ? "critical"

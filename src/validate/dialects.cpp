@@ -1281,11 +1281,12 @@ void finish_dialects(Repo& repo, DiagBag& diags) {
   std::set<std::string> services;
   for (const auto& s : repo.services)
     services.insert(s.meta.id);
+  // A did-you-mean names a declared service, never one implied by another SLO below.
+  const std::vector<std::string> known(services.begin(), services.end());
   for (const auto& slo : repo.slos) {
     const bool dialect =
         slo.meta.dialect == "openslo" || slo.meta.dialect == "sloth" || slo.meta.dialect == "pyrra";
     if (!dialect || slo.service.empty() || services.count(slo.service.id)) continue;
-    std::vector<std::string> known(services.begin(), services.end());
     auto entry = std::find_if(repo.catalog.entries.begin(), repo.catalog.entries.end(),
                               [&](const CatalogEntry& e) { return e.meta.id == slo.service.id; });
     if (entry != repo.catalog.entries.end())
@@ -1298,13 +1299,16 @@ void finish_dialects(Repo& repo, DiagBag& diags) {
                         "an implied service",
                     "give the Component spec.type service (or website, or unknown) at " +
                         entry->meta.file + ":" + std::to_string(entry->meta.loc.line));
-    else
+    else {
+      const std::string near = closest(slo.service.id, known);
       diags.warning(slo.meta.file, slo.service.loc, "unknown-reference",
                     "SLO '" + slo.meta.id + "' names service '" + slo.service.id +
-                        "', which no document declares" + did_you_mean(slo.service.id, known) +
-                        "; it is shown as an implied service",
+                        "', which no document declares; it is shown as an implied service" +
+                        (near.empty() ? "" : " (did you mean '" + near + "'?)"),
                     "declare it (an OpenSLO Service, a Backstage Component or a service "
-                    "document)");
+                    "document)" +
+                        (near.empty() ? std::string() : ", or name service '" + near + "'"));
+    }
     Service implied;
     implied.meta.kind = "service";
     implied.meta.id = slo.service.id;

@@ -288,6 +288,26 @@ std::string type_name(const json& s) {
   return out;
 }
 
+// How to write a value of type `t` (as type_name says it) where `node` stands, for the hint of
+// a wrong-type finding: every finding says how to fix it. `field` is the dotted path; the hint
+// names its last key, as the author wrote it.
+std::string type_hint(const std::string& t, const Node& node, const std::string& field) {
+  std::string key = field.substr(field.rfind('.') == std::string::npos ? 0 : field.rfind('.') + 1);
+  if (const std::size_t bracket = key.find('['); bracket != std::string::npos)
+    key = bracket == 0 ? std::string() : key.substr(0, bracket);
+  const std::string under = key.empty() ? "" : " under '" + key + ":'";
+  if (t == "number" || t == "integer") return "write the number without quotes or units";
+  if (t == "string")
+    return node.is_scalar() ? "quote the value" : "write one value, not a list or a mapping";
+  if (t == "boolean") return "write true or false";
+  if (t == "array")
+    return node.is_scalar() && !node.value.empty() && node.value.size() <= 60
+               ? "write a list: [" + node.value + "], or one '- item' line per item" + under
+               : "write a list: one '- item' line per item" + under + ", or [a, b] on one line";
+  if (t == "object") return "write a mapping: 'name: value' lines indented" + under;
+  return "";
+}
+
 // "an object", "an integer", "a string or number".
 std::string with_article(const std::string& type) {
   const bool vowel =
@@ -544,7 +564,10 @@ bool report_closest(const json& sroot, const Located& at, const json& value, con
             ? "field '" + field + "' does not match any of its allowed shapes"
             : "field '" + field + "' must be " + with_article(said) + ", got " + describe(*at.node);
     diags.error(file, at.node->loc, "schema", msg,
-                schema.contains("description") ? schema["description"].get<std::string>() : "");
+                schema.contains("description") ? schema["description"].get<std::string>()
+                : types.size() == 1            ? type_hint(types[0], *at.node, field)
+                : types.empty() ? "the kind's schema (schemas/) lists the shapes this field takes"
+                                : "write " + with_article(said));
     error_locs.insert({at.node->loc.line, at.node->loc.col});
     return false;
   }
@@ -555,7 +578,9 @@ bool report_closest(const json& sroot, const Located& at, const json& value, con
     // As close to one as to another: the value is none of the shapes, and each says why.
     diags.error(file, at.node->loc, "schema",
                 "field '" + field + "' does not match any of its allowed shapes",
-                schema.contains("description") ? schema["description"].get<std::string>() : "");
+                schema.contains("description")
+                    ? schema["description"].get<std::string>()
+                    : "the findings below say what each allowed shape needs here");
     error_locs.insert({at.node->loc.line, at.node->loc.col});
   }
   for (const Alternative* a : best)
@@ -724,10 +749,10 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       std::string t = schema ? type_name(*schema) : "";
       msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : with_article(t)) +
             ", got " + describe(*node);
-      if (t == "number" || t == "integer")
-        hint = "write the number without quotes or units";
-      else if (t == "string" && node->is_scalar())
-        hint = "quote the value";
+      hint = type_hint(t, *node, field);
+      if (hint.empty() && schema && schema->contains("description") &&
+          (*schema)["description"].is_string())
+        hint = (*schema)["description"].get<std::string>();
     } else if (d.rfind("Failed to match regex", 0) == 0 &&
                !(schema && schema->contains("format"))) {
       msg = "field '" + field + "' has value " + describe(*node) + " in the wrong format";
