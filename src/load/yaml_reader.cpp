@@ -542,18 +542,20 @@ bool check_tabs(std::string_view text, const std::string& file, int line_offset,
   return found;
 }
 
-// Whether `text` holds `{{` where a node starts (a line of its own, a value after `key: `, a list
-// item, an item of a flow collection): there a template's expression is no YAML, or YAML of
-// another shape, until the template is rendered. `{{` inside a quoted string, a block scalar, a
-// comment or further into a plain scalar is text to YAML: Alertmanager and Prometheus files hold
-// their own templates so, and a syntax error in such a file has another cause, which the
-// parser's hint names. Lexical, as good as a glance at the file: it runs only on a file that
-// failed to parse.
-bool holds_template_braces(std::string_view text) {
+// A lexical walk of YAML text, as good as a glance at it: for a file that failed to parse, where
+// the parser's own position is not where the author's mistake is. It follows quotes (a string may
+// span lines), comments, block scalars and flow collections, and tells `on` of each character
+// where a node starts (a line of its own, a value after `key: `, a list item, an item of a flow
+// collection) and of each flow collection opened or closed, with its byte offset. `on` returns
+// false to stop the walk.
+enum class LexEvent { NodeStart, FlowOpen, FlowClose };
+
+template <class On> void scan_yaml_lexically(std::string_view text, On&& on) {
   char quote = 0;        // the quote of a string still open at the end of a line
   int flow = 0;          // flow collections (`[`, `{`) open
   int block_parent = -1; // indentation of the line that opened a block scalar, or -1
   for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t line_start = pos;
     const std::size_t nl = std::min(text.find('\n', pos), text.size());
     std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
@@ -583,6 +585,7 @@ bool holds_template_braces(std::string_view text) {
       if (flow > 0 && (c == ']' || c == '}')) {
         --flow;
         start = false;
+        if (!on(LexEvent::FlowClose, line_start + i, c, next)) return;
         continue;
       }
       if (flow > 0 && c == ',') {
@@ -596,11 +599,12 @@ bool holds_template_braces(std::string_view text) {
             c == ':' && (indicator || (flow > 0 && (next == ',' || next == ']' || next == '}')));
         continue;
       }
-      if (c == '{' && next == '{') return true;
+      if (!on(LexEvent::NodeStart, line_start + i, c, next)) return;
       if (c == '"' || c == '\'') {
         quote = c;
       } else if (c == '[' || c == '{') {
         ++flow;
+        if (!on(LexEvent::FlowOpen, line_start + i, c, next)) return;
       } else if ((c == '-' || c == '?' || c == ':') && indicator) {
         // a list item, an explicit key or a value: a node starts after it
       } else if (c == '&' || c == '!') {
@@ -613,7 +617,46 @@ bool holds_template_braces(std::string_view text) {
     }
     if (quote == 0 && opens_block_scalar(line)) block_parent = static_cast<int>(indent);
   }
-  return false;
+}
+
+// Whether `text` holds `{{` where a node starts: there a template's expression is no YAML, or
+// YAML of another shape, until the template is rendered. `{{` inside a quoted string, a block
+// scalar, a comment or further into a plain scalar is text to YAML: Alertmanager and Prometheus
+// files hold their own templates so, and a syntax error in such a file has another cause, which
+// the parser's hint names.
+bool holds_template_braces(std::string_view text) {
+  bool found = false;
+  scan_yaml_lexically(text, [&](LexEvent e, std::size_t, char c, char next) {
+    found = e == LexEvent::NodeStart && c == '{' && next == '{';
+    return !found;
+  });
+  return found;
+}
+
+// The byte offset of the `open` (`[` or `{`) still unclosed at byte `end` of `text`, the
+// innermost; npos when the walk finds none. yaml-cpp reports a flow collection never closed where
+// it gave up, often the next line or the end of the file; the collection is where it opened.
+std::size_t unclosed_flow_at(std::string_view text, std::size_t end, char open) {
+  std::vector<std::pair<std::size_t, char>> opened;
+  scan_yaml_lexically(text, [&](LexEvent e, std::size_t at, char c, char) {
+    if (at >= end) return false;
+    if (e == LexEvent::FlowOpen) opened.emplace_back(at, c);
+    if (e == LexEvent::FlowClose && !opened.empty()) opened.pop_back();
+    return true;
+  });
+  return !opened.empty() && opened.back().second == open ? opened.back().first
+                                                         : std::string_view::npos;
+}
+
+// The position of byte `offset` of `text` (lines from `line_offset`, columns in characters).
+Loc loc_of_offset(std::string_view text, std::size_t offset, int line_offset) {
+  const std::string_view before = text.substr(0, std::min(offset, text.size()));
+  const std::size_t line_start =
+      before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  int col = 1;
+  for (std::size_t i = line_start; i < before.size(); ++i)
+    if ((static_cast<unsigned char>(before[i]) & 0xC0) != 0x80) ++col;
+  return {static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1 + line_offset, col};
 }
 
 std::string yaml_error_text(const std::string& message) {
@@ -760,7 +803,14 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
                 "YAML nested deeper than " + std::to_string(e.depth()) + " levels",
                 "flatten the document");
   } catch (const YAML::Exception& e) {
-    const Loc l = e.mark.is_null() ? Loc{} : builder.loc(e.mark);
+    Loc l = e.mark.is_null() ? Loc{} : builder.loc(e.mark);
+    // A `[` or `{` never closed: at the bracket, not where the parser gave up looking for it.
+    const bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+    if ((seq || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) && !e.mark.is_null() && e.mark.pos >= 0) {
+      const std::size_t at =
+          unclosed_flow_at(text, static_cast<std::size_t>(e.mark.pos), seq ? '[' : '{');
+      if (at != std::string_view::npos) l = loc_of_offset(text, at, line_offset);
+    }
     // Helm and Jinja templates become YAML only once rendered; `{{ }}` only inside strings (an
     // Alertmanager file's) is text, and the parser's hint then names the cause.
     diags.error(file, l, "yaml-syntax", "invalid YAML: " + yaml_error_text(e.msg),
