@@ -811,6 +811,17 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
           unclosed_flow_at(text, static_cast<std::size_t>(e.mark.pos), seq ? '[' : '{');
       if (at != std::string_view::npos) l = loc_of_offset(text, at, line_offset);
     }
+    // A bad escape (`"\q"`, `"\uZZZZ"`): at its backslash; the parser's mark is past the escape.
+    const std::string_view message = e.msg;
+    if ((message.starts_with(YAML::ErrorMsg::INVALID_ESCAPE) ||
+         message.starts_with(YAML::ErrorMsg::INVALID_UNICODE)) &&
+        !e.mark.is_null() && e.mark.pos > 0) {
+      const std::size_t past = std::min(static_cast<std::size_t>(e.mark.pos), text.size());
+      const std::size_t slash = text.rfind('\\', past - 1);
+      if (slash != std::string_view::npos && past - slash <= 12 &&
+          text.substr(slash, past - slash).find('\n') == std::string_view::npos)
+        l = loc_of_offset(text, slash, line_offset);
+    }
     // Helm and Jinja templates become YAML only once rendered; `{{ }}` only inside strings (an
     // Alertmanager file's) is text, and the parser's hint then names the cause.
     diags.error(file, l, "yaml-syntax", "invalid YAML: " + yaml_error_text(e.msg),
