@@ -289,26 +289,42 @@ struct Summary {
 
 Summary compare(const Side& old_side, const Side& cur) {
   Summary s;
-  // Diagnostics: new and fixed, by their position-free key.
-  std::multiset<std::string> old_keys, cur_keys;
-  for (const auto& d : old_side.run.diags.all())
-    old_keys.insert(since_key(d));
-  for (const auto& d : cur.run.diags.all())
-    cur_keys.insert(since_key(d));
-  for (const auto& d : cur.run.diags.sorted()) {
-    auto it = old_keys.find(since_key(d));
-    if (it == old_keys.end())
-      s.new_diags.push_back(d);
-    else
-      old_keys.erase(it);
+  // Diagnostics: new and fixed, by their position-free key. Findings of one key are paired where
+  // they stand at the same place first (a file that repeats a warning, one of them added: the one
+  // added is the new one), then in order (lines moved by an edit above them).
+  std::map<std::string, std::pair<std::vector<const Diagnostic*>, std::vector<const Diagnostic*>>>
+      by_key;
+  const std::vector<Diagnostic> old_sorted = old_side.run.diags.sorted();
+  const std::vector<Diagnostic> cur_sorted = cur.run.diags.sorted();
+  for (const auto& d : old_sorted)
+    by_key[since_key(d)].first.push_back(&d);
+  for (const auto& d : cur_sorted)
+    by_key[since_key(d)].second.push_back(&d);
+  std::set<const Diagnostic*> paired;
+  for (auto& [key, sides] : by_key) {
+    auto& [olds, curs] = sides;
+    for (const Diagnostic* c : curs)
+      for (const Diagnostic* o : olds)
+        if (!paired.count(o) && o->file == c->file && o->loc.line == c->loc.line &&
+            o->loc.col == c->loc.col) {
+          paired.insert(o);
+          paired.insert(c);
+          break;
+        }
+    std::size_t o = 0;
+    for (const Diagnostic* c : curs) {
+      if (paired.count(c)) continue;
+      while (o < olds.size() && paired.count(olds[o]))
+        ++o;
+      if (o == olds.size()) break;
+      paired.insert(olds[o]);
+      paired.insert(c);
+    }
   }
-  for (const auto& d : old_side.run.diags.sorted()) {
-    auto it = cur_keys.find(since_key(d));
-    if (it == cur_keys.end())
-      s.fixed_diags.push_back(d);
-    else
-      cur_keys.erase(it);
-  }
+  for (const auto& d : cur_sorted)
+    if (!paired.count(&d)) s.new_diags.push_back(d);
+  for (const auto& d : old_sorted)
+    if (!paired.count(&d)) s.fixed_diags.push_back(d);
 
   // SLOs: added, removed, target or window changed (from the documents, so this works even when
   // one side has errors).

@@ -340,6 +340,24 @@ def test_since_markdown(tmp):
     check(code == 1 and j["diagnostics"] == {"new": [], "fixed": []},
           f"moved findings are neither new nor fixed: {code} {err} {j.get('diagnostics')}")
 
+    # A file that repeats a warning: the one added is the new one, not the one that was there.
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "moved", date="2026-10-03T00:00:00Z")
+    rb2 = os.path.join(root, "runbooks", "beta.yaml")
+    write(rb2, "runbook:\n  title: Beta\n  alert_name: b\n  service: beta\n"
+               "  last_updated: 2026-10-01\n  diagnosis:\n    - step: one\n"
+               "      expected: x\n    - step: two\n      expected: yes\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "one yes", date="2026-10-04T00:00:00Z")
+    write(rb2, open(rb2).read().replace("      expected: x\n", "      expected: no\n"))
+    code, out, err = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
+                           cwd=root)
+    j = json.loads(out) if out else {}
+    new = [(d["file"], d["line"]) for d in j.get("diagnostics", {}).get("new", [])
+           if d["rule"] == "yaml-bool-string"]
+    check(new == [("runbooks/beta.yaml", 8)],
+          f"the repeated warning added is the new one, at its line: {new} {err}")
+
 
 def test_since_symlinks(tmp):
     """REV's side makes a tree's symbolic links links again, as a checkout does: a document
