@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
+#include "cli/terminal.hpp"
 #include "diag/errors.hpp"
 #include "pipeline.hpp"
 
@@ -9,7 +10,6 @@
 #include <cstring>
 #include <iostream>
 #include <new>
-#include <streambuf>
 #include <string_view>
 #include <vector>
 
@@ -17,48 +17,7 @@ namespace nines {
 
 namespace {
 
-// Standard output's writes, passed on to the stream's own buffer, keeping the errno of the first
-// that failed: a report written to a full disk fails while it is printed, and by the final flush
-// nothing is left to write, so errno would no longer say why ("No space left on device").
-class FirstErrorBuf final : public std::streambuf {
-public:
-  explicit FirstErrorBuf(std::streambuf* inner) : m_inner(inner) {}
-  int first_errno() const { return m_errno; }
-
-protected:
-  int_type overflow(int_type c) override {
-    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-    errno = 0;
-    return keep(m_inner->sputc(traits_type::to_char_type(c)) == traits_type::eof()
-                    ? traits_type::eof()
-                    : c);
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    errno = 0;
-    const std::streamsize put = m_inner->sputn(s, n);
-    if (put < n) note();
-    return put;
-  }
-  int sync() override {
-    errno = 0;
-    const int r = m_inner->pubsync();
-    if (r != 0) note();
-    return r;
-  }
-
-private:
-  int_type keep(int_type r) {
-    if (traits_type::eq_int_type(r, traits_type::eof())) note();
-    return r;
-  }
-  void note() {
-    if (m_errno == 0) m_errno = errno;
-  }
-  std::streambuf* m_inner;
-  int m_errno = 0;
-};
-
-FirstErrorBuf* g_stdout_buf = nullptr;
+TerminalSafeBuf* g_stdout_buf = nullptr;
 
 // Flushes standard output and says whether every byte written to it was taken. A failed write
 // sets std::cout's badbit (it writes through stdio) or stdio's error flag; errno says why.
@@ -116,10 +75,14 @@ Stage last_stage_of(std::string_view command) {
 }
 
 int cli_main(int argc, char** argv) {
-  static FirstErrorBuf stdout_buf(std::cout.rdbuf());
+  // Everything nines prints goes through TerminalSafeBuf (cli/terminal.hpp): repository text
+  // cannot act on the terminal, and a failed write keeps its reason.
+  static TerminalSafeBuf stdout_buf(std::cout.rdbuf());
+  static TerminalSafeBuf stderr_buf(std::cerr.rdbuf());
   if (!g_stdout_buf) {
     g_stdout_buf = &stdout_buf;
     std::cout.rdbuf(&stdout_buf);
+    std::cerr.rdbuf(&stderr_buf);
   }
   CLI::App app{"nines: reliability governance from a git repository"};
   app.set_version_flag("--version", std::string("nines ") + k_version);

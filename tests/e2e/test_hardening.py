@@ -520,6 +520,32 @@ def test_unreadable_folder_and_overrides(tmp):
     check(not leaked, f"override link: nothing published ({leaked[:3]})")
 
 
+def test_terminal_text(tmp):
+    """Text from the repository cannot act on the terminal: an escape sequence (clear screen,
+    colour) and a right-to-left override in a readiness item's evidence, an SLO's name and a
+    report highlight are written as U+FFFD by readiness, budget and report (docs/hardening.md)."""
+    repo = copy_content(tmp, "terminal")
+    path = os.path.join(repo, "readiness", "checkout-api.yaml")
+    text = open(path, encoding="utf-8").read()
+    marker = 'evidence: "JSON logs with trace_id'
+    check(marker in text, "terminal: the readiness item to edit is there")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(marker, 'evidence: "\\e[2J\\e[31mRED \\u202Eabc JSON logs with trace_id'))
+    outs = []
+    for args in (["readiness", "checkout-api"], ["readiness", "checkout-api", "--color", "always"]):
+        code, stdout, err = run(*args, "-C", repo, "--now", NOW)
+        outs.append(stdout)
+        check(code in (0, 1) and "RED" in stdout, f"terminal: {args} prints the row: {code} {err}")
+    check("\x1b" not in outs[0] and "\u202e" not in outs[0] and
+          "\ufffd[2J\ufffd[31mRED \ufffdabc" in outs[0],
+          f"terminal: the evidence's controls are replaced: {outs[0][-400:]!r}")
+    # While nines paints, only its own colours pass: never a clear screen or an override.
+    check("\x1b[2J" not in outs[1] and "\u202e" not in outs[1] and "\ufffd[2J" in outs[1],
+          f"terminal: with colours, the clear screen is replaced: {outs[1][-400:]!r}")
+    # nines' own colours still pass when it paints.
+    check("\x1b[32m" in outs[1] or "\x1b[31m" in outs[1], "terminal: --color always paints")
+
+
 def test_absurd_toil(tmp):
     """Toil at the schema's maxima: no page shows an "inf%" or "nan%" figure, and the API holds
     only finite numbers (Python's json would accept Infinity, so the check looks for the
@@ -696,7 +722,8 @@ def main():
         for t in (test_output_folder, test_output_siblings, test_output_markers, test_output_setting,
                   test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
-                  test_unreadable_folder_and_overrides, test_absurd_toil, test_network_module,
+                  test_unreadable_folder_and_overrides, test_absurd_toil, test_terminal_text,
+                  test_network_module,
                   test_leftovers_of_a_kept_site, test_concurrent_builds,
                   test_address_space_limit):
             t(tmp)
