@@ -205,11 +205,27 @@ void put_field(std::string& out, std::string_view field) {
 // A document as it was reviewed: its kind, its data (the canonical digest of its YAML or front
 // matter) and its Markdown prose. No id or file name: ids derived from a file name would make a
 // rename (same content) look like a change.
+// A Markdown body as the digest reads it: the same prose whatever the checkout's line endings
+// (CRLF from a Windows checkout with core.autocrlf) and however many blank lines or spaces end
+// it, none of which changes the page. A body already in that form (LF, one final newline) is
+// read as it is, so digests recorded before stay current.
+std::string digest_body(std::string_view body) {
+  std::string out;
+  out.reserve(body.size());
+  for (std::size_t i = 0; i < body.size(); ++i)
+    if (!(body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n')) out += body[i];
+  const std::size_t end = out.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return {};
+  out.erase(end + 1);
+  out += '\n';
+  return out;
+}
+
 std::string document_entry(std::string_view kind, const DocMeta& meta) {
   std::string e;
   put_field(e, kind);
   put_field(e, meta.digest);
-  put_field(e, meta.body);
+  put_field(e, digest_body(meta.body));
   return e;
 }
 
@@ -261,7 +277,7 @@ std::string digest_of(const Repo& repo, const std::string& service,
     if (r.service.id != service) continue;
     std::string e;
     put_field(e, "readiness_review");
-    put_field(e, r.meta.body);
+    put_field(e, digest_body(r.meta.body));
     for (const auto& i : r.items) {
       put_field(e, i.check);
       put_field(e, i.status);

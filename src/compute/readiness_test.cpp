@@ -350,6 +350,13 @@ TEST_SUITE("compute.readiness") {
     CHECK(changes([](Repo& r) { r.runbooks[0].meta.body = "Never roll back."; }));
     CHECK(changes([](Repo& r) { r.services[0].meta.body = "Decommissioned."; }));
     CHECK(changes([](Repo& r) { r.readiness[0].meta.body = "Notes."; }));
+    // Line endings and what ends the prose are no edit: a Windows checkout (CRLF) and a final
+    // blank line read the same prose; a change inside it still counts.
+    repo.runbooks[0].meta.body = "Roll back first.\n\nThen page.\n";
+    CHECK_FALSE(changes([](Repo& r) {
+      r.runbooks[0].meta.body = "Roll back first.\r\n\r\nThen page.\r\n\r\n  \n";
+    }));
+    CHECK(changes([](Repo& r) { r.runbooks[0].meta.body = "Roll back first.\n\nThen call.\n"; }));
     // Text moved across a field boundary of a review item.
     CHECK(changes([](Repo& r) {
       r.readiness[0].items[0].evidence = "a";
