@@ -4,6 +4,7 @@
 // summary is then a comparison of two runs, so it can never disagree with `check` or the site.
 #include "cli/since.hpp"
 
+#include "compute/readiness.hpp"
 #include "diag/format.hpp"
 #include "history/history.hpp"
 #include "metrics/store.hpp"
@@ -433,8 +434,9 @@ Summary compare(const Side& old_side, const Side& cur) {
     // request (the role's wording, the date, the digest itself) must not hide that the approval
     // it gave is void now. One who signed again, and is current now, lost nothing.
     auto current_by = [](const ReadinessFigures& f, const std::string& name) {
-      return std::any_of(f.signoffs.begin(), f.signoffs.end(),
-                         [&](const auto& x) { return !x.stale && x.name == name; });
+      return std::any_of(f.signoffs.begin(), f.signoffs.end(), [&](const auto& x) {
+        return !x.stale && reviewer_key(x.name) == reviewer_key(name);
+      });
     };
     for (const auto& so : r.signoffs) {
       if (!so.stale) continue;

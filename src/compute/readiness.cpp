@@ -299,16 +299,6 @@ std::string digest_of(const Repo& repo, const std::string& service,
   return std::string(k_digest_version) + fnv1a_hex(all);
 }
 
-// A reviewer is a name; "Ann" and " ann " are one person.
-std::string reviewer_key(const std::string& name) {
-  const auto b = name.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  std::string key = name.substr(b, name.find_last_not_of(" \t") - b + 1);
-  for (auto& c : key)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
-
 // The sign-off rule (docs/governance.md), the one place approval is decided: among the current
 // (not stale) sign-offs, each reviewer's latest one decides — the latest date, and on one date
 // the one recorded later (later in the review, or in a later review); a sign-off without a
@@ -350,6 +340,15 @@ void decide_signoffs(ReadinessFigures& f) {
 }
 
 } // namespace
+
+std::string reviewer_key(const std::string& name) {
+  const auto b = name.find_first_not_of(" \t");
+  if (b == std::string::npos) return {};
+  std::string key = name.substr(b, name.find_last_not_of(" \t") - b + 1);
+  for (auto& c : key)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
 
 std::vector<ReadinessCheck> readiness_checklist() {
   std::vector<ReadinessCheck> out;

@@ -75,6 +75,9 @@ struct ReadinessFigures {
 // objects. The terminal, the gate and the readiness page say it alike.
 std::string withheld_text(const ReadinessFigures& r);
 
+// A reviewer is a name; "Ann" and " ann " are one person (the sign-off rule and `check --since`).
+std::string reviewer_key(const std::string& name);
+
 // A row that keeps a service from approval: anything but `pass`, or `na` without a reason (notes
 // or evidence).
 bool readiness_row_blocks(const ReadinessRow& row);

@@ -416,6 +416,11 @@ def test_since_signoffs(tmp):
     code, _, err = nines("signoff", "alpha", "--name", "Ana", "--role", "sre lead", "--decision",
                          "approved", "--now", NOW, cwd=root)
     check(code == 0 and stale() == [], f"a reviewer who signed again is not listed: {stale()}")
+    # Signing again with the name written in another case is the same reviewer, as for the gate.
+    write(review, review_text)
+    code, _, err = nines("signoff", "alpha", "--name", " ana ", "--role", "sre lead", "--decision",
+                         "approved", "--now", NOW, cwd=root)
+    check(code == 0 and stale() == [], f"' ana ' is Ana, who signed again: {stale()}")
 
 
 def test_since_claims(tmp):
