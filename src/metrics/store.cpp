@@ -316,13 +316,17 @@ const char* const k_upsert_daily =
     "good = excluded.good, total = excluded.total, "
     "fetched_at = excluded.fetched_at, provisional = excluded.provisional";
 
-// Winners of a per-source table: for each key the latest fetched_at, then the first source.
+// Winners of a per-source table: for each key a recorded row (a "csv:" source: metrics/*.csv or
+// `metrics import`) before a fetched one, then the latest fetched_at, then the first source. A
+// recorded day is the repository's, reviewed as it is written; were the latest simply to win, a
+// day both recorded and fetched would take its figure from whichever the earlier builds had
+// stamped last (an offline build before an online one), and two builds of one input would differ.
 std::string winners_sql(const std::string& columns, const std::string& key,
                         const std::string& table, const std::string& where,
                         const std::string& order) {
   return "SELECT " + columns + " FROM (SELECT " + columns + ", ROW_NUMBER() OVER (PARTITION BY " +
-         key + " ORDER BY fetched_at DESC, source ASC) AS pick FROM " + table + " WHERE " + where +
-         ") WHERE pick = 1 ORDER BY " + order;
+         key + " ORDER BY (substr(source, 1, 4) = 'csv:') DESC, fetched_at DESC, source ASC) " +
+         "AS pick FROM " + table + " WHERE " + where + ") WHERE pick = 1 ORDER BY " + order;
 }
 
 } // namespace
@@ -1019,11 +1023,13 @@ std::map<std::string, DailySeries> Store::daily_series() const {
   try {
     // The winner rule of winners_sql() applied while reading the table in its key order, which
     // needs no sort: a window function over every row cost more than the import itself.
-    RawStatement q(m_db->getHandle(), "SELECT slo, day, fetched_at, good, total FROM daily "
-                                      "ORDER BY slo, day, source");
+    RawStatement q(m_db->getHandle(),
+                   "SELECT slo, day, fetched_at, good, total, substr(source, 1, 4) = 'csv:' "
+                   "FROM daily ORDER BY slo, day, source");
     DailySeries* series = nullptr;
     std::string slo;
     std::int64_t best_fetched = 0;
+    bool best_recorded = false;
     while (q.step()) {
       if (!q.is_integer(1)) {
         continue; // names no day (see stored_day())
@@ -1035,9 +1041,10 @@ std::map<std::string, DailySeries> Store::daily_series() const {
       }
       const std::int64_t day = q.int64(1);
       const std::int64_t fetched = q.int64(2);
-      // Sources come in ascending order, so on equal fetched_at the first one stays.
+      const bool recorded = q.int64(5) != 0;
+      // Sources come in ascending order, so on an equal rank the first one stays.
       if (!series->empty() && series->rbegin()->first == day) {
-        if (fetched <= best_fetched) {
+        if (recorded < best_recorded || (recorded == best_recorded && fetched <= best_fetched)) {
           continue;
         }
         series->rbegin()->second = DailyCount{day, q.count(3), q.count(4)};
@@ -1045,6 +1052,7 @@ std::map<std::string, DailySeries> Store::daily_series() const {
         series->emplace_hint(series->end(), day, DailyCount{day, q.count(3), q.count(4)});
       }
       best_fetched = fetched;
+      best_recorded = recorded;
     }
   } catch (const SQLite::Exception& e) {
     fail("reading daily counts", e);

@@ -625,25 +625,27 @@ TEST_CASE("store: a refused CSV row is named by its file and line") {
   CHECK(store->daily_series("api").size() == 2);
 }
 
-TEST_CASE("store: merged series take the latest fetch, then the first source name") {
+TEST_CASE("store: merged series take a recorded row, then the latest fetch, then the first source") {
   const auto day1 = d("2026-10-01");
   const auto day2 = d("2026-10-02");
   auto check_store = [&](Store& store) {
     const auto api = store.daily_series("api");
     REQUIRE(api.size() == 2);
-    CHECK(api.at(day1).good == 80); // prometheus fetched later than the CSV import
+    // The recorded row, though prometheus fetched the day later: a recorded day is the
+    // repository's, whatever order earlier builds stamped the two in.
+    CHECK(api.at(day1).good == 90);
     CHECK(api.at(day1).day == day1);
-    CHECK(api.at(day2).good == 70); // same fetched_at: "csv:…" sorts before "prometheus:…"
+    CHECK(api.at(day2).good == 70); // recorded, and the same fetched_at
     const auto all = store.daily_series();
     REQUIRE(all.size() == 2);
-    CHECK(all.at("api").at(day1).good == 80);
+    CHECK(all.at("api").at(day1).good == 90);
     CHECK(all.at("api").at(day2).good == 70);
     CHECK(all.at("web").at(day1).total == 3);
     const auto prov = store.provenance("api", day1, day2);
     REQUIRE(prov.size() == 2);
     CHECK(prov[0].day == day1);
-    CHECK(prov[0].source == "prometheus:prom");
-    CHECK(prov[0].fetched_at == 2000);
+    CHECK(prov[0].source == "csv:metrics/a.csv");
+    CHECK(prov[0].fetched_at == 1000);
     CHECK(prov[1].day == day2);
     CHECK(prov[1].source == "csv:metrics/a.csv");
     CHECK(prov[1].fetched_at == 3000);
@@ -945,8 +947,8 @@ TEST_CASE("store: recorded golden-signal files follow metrics/, as the counts' f
         std::map<std::int64_t, double>{{d("2026-10-01"), 90}, {d("2026-10-02"), 97}});
   store->import_golden_csv(golden({{"import/x.csv", 2, "db", "traffic", "2026-10-01", 1}}), 1000,
                            CsvScope::Files);
-  // A pulled value of a later fetch wins its day; the file, imported again unchanged, keeps its
-  // fetched_at and so does not take the day back.
+  // A recorded value keeps its day over a pulled one, whichever was fetched later: the figure
+  // does not depend on the order earlier builds stamped them in.
   store->put_golden("prometheus:prom", {{"api", "traffic", d("2026-10-01"), 91}}, 1500);
   s = store->import_golden_csv(
       golden({{"metrics/g.csv", 2, "api", "traffic", "2026-10-01", 90},
@@ -955,8 +957,8 @@ TEST_CASE("store: recorded golden-signal files follow metrics/, as the counts' f
       2000);
   CHECK(s.unchanged == 3);
   CHECK(s.inserted + s.replaced + s.removed == 0);
-  CHECK(store->golden_series("api", "traffic").at(d("2026-10-01")) == 91);
-  // A changed value is newer than the fetch; a day the file no longer lists and a file that is
+  CHECK(store->golden_series("api", "traffic").at(d("2026-10-01")) == 90);
+  // A changed value is read at once; a day the file no longer lists and a file that is
   // gone take their values with them; `metrics import`'s and the fetched ones stay.
   s = store->import_golden_csv(golden({{"metrics/g.csv", 2, "api", "traffic", "2026-10-01", 80}}),
                                3000);
