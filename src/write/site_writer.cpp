@@ -486,7 +486,22 @@ std::string replace_site_files(const fs::path& out, const SiteManifest& manifest
   for (const auto& [rel, update] : files)
     if (!SiteWriter::is_valid_path(rel) || manifest.files.count(rel) == 0)
       throw WriteError(out.string() + ": '" + rel + "' is not a file of the site");
-  if (files.size() <= in_place_max) return replace_in_place(out, manifest, files, stamps);
+  // In place only where each file is reached through the site's own folders: a folder of the site
+  // a user replaced by a symbolic link would have the file written wherever the link leads. The
+  // new tree sees such a link as the user's, standing where a page goes: the conflict every full
+  // build reports (exit 3), the site untouched.
+  const bool own_folders = std::all_of(files.begin(), files.end(), [&](const auto& entry) {
+    std::error_code ec;
+    fs::path at = out;
+    for (const auto& part : fs::path(entry.first)) {
+      at /= part;
+      const auto st = fs::symlink_status(at, ec);
+      if (ec || fs::is_symlink(st)) return false;
+    }
+    return true;
+  });
+  if (files.size() <= in_place_max && own_folders)
+    return replace_in_place(out, manifest, files, stamps);
   // A new tree, swapped in whole as every build's is: the files not made again are linked into
   // it from the site, so a reader (or a kill) never sees some pages new and some old.
   SiteWriter writer(out, SiteWriter::Mode::Streaming, repo_root, stamps);
@@ -1152,14 +1167,25 @@ namespace {
 
 // What a writer of nines leaves inside a site when it is killed: the journal of
 // replace_site_files and the names beside(): ".NAME.tmp-PID" and ".NAME.prev-PID" (and
-// write_file_atomic's ".NAME.tmp-PID-N"). Nines wrote them; they are never carried.
-bool writer_leftover(const std::string& name) {
+// write_file_atomic's ".NAME.tmp-PID-N"). Nines wrote them; they are never carried. Only where
+// they stand beside a file nines wrote (NAME is in the previous manifest, or is the site's own
+// marker or journal at its top) and their process no longer runs: a user's ".htaccess.prev-2024"
+// beside their own .htaccess, or "notes.txt.tmp-5-1" in their own folder, only looks like one.
+bool writer_leftover(const std::string& name, const std::string& rel,
+                     const SiteManifest& previous) {
   if (name == k_pending) return true;
   if (name.size() < 2 || name[0] != '.') return false;
-  for (const std::string_view what : {".tmp-", ".prev-"})
-    if (const std::size_t at = name.rfind(what);
-        at != std::string::npos && at >= 2 && pid_of_temp(name, what) >= 0)
+  const std::string folder = rel.substr(0, rel.size() - name.size());
+  for (const std::string_view what : {".tmp-", ".prev-"}) {
+    const std::size_t at = name.rfind(what);
+    if (at == std::string::npos || at < 2) continue;
+    const long pid = pid_of_temp(name, what);
+    if (pid < 0 || (pid != static_cast<long>(::getpid()) && process_alive(pid))) continue;
+    const std::string beside_of = name.substr(1, at - 1);
+    if (previous.files.count(folder + beside_of) != 0 ||
+        (folder.empty() && (beside_of == k_site_marker || beside_of == k_pending)))
       return true;
+  }
   return false;
 }
 
@@ -1262,7 +1288,7 @@ void SiteWriter::carry_user_files() {
       if (listed != m_previous.files.end() &&
           (m_paths.count(rel) != 0 || still_nines(from, listed->second)))
         continue;
-      if (listed == m_previous.files.end() && writer_leftover(e.name)) continue;
+      if (listed == m_previous.files.end() && writer_leftover(e.name, rel, m_previous)) continue;
       if (taken(rel)) conflict(rel, listed != m_previous.files.end());
       make_parent_dirs(rel);
       const std::string to = m_temp_prefix + rel;

@@ -965,12 +965,21 @@ TEST_CASE("write/site_writer: what the user put into a site is carried into the 
     std::ofstream(out / "mine" / "deep" / "notes.txt") << "notes";
     std::ofstream(out / "s1" / "extra.txt") << "beside nines's pages";
     fs::create_directories(out / "empty");
-    // A killed writer's leftovers inside the site are nines's, not the user's: they go.
-    std::ofstream(out / "s0" / ".index.html.tmp-123") << "half";
-    std::ofstream(out / ".index.html.prev-77") << "old";
-    std::ofstream(out / ".index.html.tmp-12-3") << "half";
+    // A killed writer's leftovers inside the site are nines's, not the user's: they go. (A pid
+    // above Linux's limit, 2^22, names no process that runs.)
+    std::ofstream(out / "s0" / "p0" / ".index.html.tmp-99999991") << "half";
+    std::ofstream(out / ".index.html.prev-99999992") << "old";
+    std::ofstream(out / ".index.html.tmp-99999993-3") << "half";
+    std::ofstream(out / "..nines-site.tmp-99999994-1") << "half";
     std::ofstream(out / ".nines-site.pending") << "99\n";
     std::ofstream(out / ".hidden-but-mine") << "kept";
+    // Names that only look like them are the user's: beside no file of nines (a user's own
+    // .htaccess, a folder of theirs), or of a process that still runs (this one's parent).
+    std::ofstream(out / ".htaccess") << "mine";
+    std::ofstream(out / ".htaccess.prev-2024") << "mine";
+    std::ofstream(out / "mine" / ".notes.txt.tmp-99999995-1") << "mine";
+    const std::string running = ".index.html.prev-" + std::to_string(::getppid());
+    std::ofstream(out / running) << "a running writer's";
     {
       SiteWriter w(out, mode);
       w.add("index.html", "new");
@@ -982,9 +991,13 @@ TEST_CASE("write/site_writer: what the user put into a site is carried into the 
     CHECK(read(out / "s1" / "extra.txt") == "beside nines's pages");
     CHECK(fs::is_directory(out / "empty"));
     CHECK(read(out / ".hidden-but-mine") == "kept");
-    for (const char* gone : {"s0/.index.html.tmp-123", ".index.html.prev-77",
-                             ".index.html.tmp-12-3", ".nines-site.pending"})
+    for (const char* gone :
+         {"s0/p0/.index.html.tmp-99999991", ".index.html.prev-99999992",
+          ".index.html.tmp-99999993-3", "..nines-site.tmp-99999994-1", ".nines-site.pending"})
       CHECK_FALSE(fs::exists(out / gone));
+    for (const std::string& kept : {std::string(".htaccess.prev-2024"),
+                                    std::string("mine/.notes.txt.tmp-99999995-1"), running})
+      CHECK(fs::exists(out / kept));
     CHECK(read(out / "s0" / "p0" / "index.html") == "new0");
     CHECK_FALSE(fs::exists(out / "s1" / "p1")); // nines's own pages that are gone, go
     // They stay outside the manifest: the next writer carries them again.

@@ -813,6 +813,25 @@ def test_edited_site(tmp):
     s.rebuild("then a plain body change", fast=True, edited=1)
 
 
+def test_linked_page_folder(tmp):
+    """A page's folder a user replaced by a symbolic link (to a folder outside the site) is the
+    user's: a body edit of that page is the conflict a full build reports (exit 3), and nothing is
+    written where the link leads."""
+    s = Site(tmp, "linked")
+    rb = s.path("runbooks/checkout-api/checkout-api-medium-burn.md")
+    folder = next(p for p in sorted(os.listdir(os.path.join(s.out, "runbooks")))
+                  if "checkout-api-medium-burn" in p)
+    elsewhere = os.path.join(tmp, "linked-elsewhere")
+    shutil.move(os.path.join(s.out, "runbooks", folder), elsewhere)
+    os.symlink(elsewhere, os.path.join(s.out, "runbooks", folder))
+    before = tree(elsewhere)
+    append(rb, "\nA step only the rebuild knows.\n")
+    code, _, stderr = build(s.repo, s.out)
+    check(code == 3 and "was not written by nines" in stderr,
+          f"linked: the body edit is the conflict a full build reports ({code}): {stderr[-500:]}")
+    check(tree(elsewhere) == before, "linked: nothing is written where the link leads")
+
+
 def test_write_failure(tmp):
     """9. A page that cannot be written part-way through a prose-only rebuild (a file-size limit
     stands in for a full disk): the build fails as a full build does, the previous site stays as
@@ -1007,7 +1026,8 @@ try:
                  test_revert,
                  test_mixed_sequences, test_broken_links, test_anchor_rule, test_not_fast,
                  test_odd_files, test_saved_state, test_git, test_nothing_after_fast,
-                 test_edited_site, test_write_failure, test_killed_leftovers, test_generated,
+                 test_edited_site, test_linked_page_folder, test_write_failure,
+                 test_killed_leftovers, test_generated,
                  test_signed_bodies):
         start = time.monotonic()
         print(f"{test.__name__} ...", flush=True)
