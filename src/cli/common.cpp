@@ -128,6 +128,20 @@ CLI::Validator finite_number_in(double lo, double hi, const std::string& what) {
       "NUMBER");
 }
 
+CLI::Validator whole_number() {
+  return CLI::Validator(
+      [](const std::string& text) {
+        // Digits only: CLI11 reads 010 as octal 8 and 0x50 as 80, which nobody means by a port
+        // or a count of jobs.
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+            (text.size() > 1 && text[0] == '0'))
+          return "needs a whole number in decimal digits (no sign, no leading zero), got '" + text +
+                 "'";
+        return std::string();
+      },
+      "INT");
+}
+
 CLI::Validator non_empty(const std::string& what) {
   return CLI::Validator(
       [what](const std::string& value) {
@@ -138,6 +152,7 @@ CLI::Validator non_empty(const std::string& what) {
 
 void add_jobs_option(CLI::App* cmd, int& jobs, const std::string& default_is) {
   cmd->add_option("--jobs", jobs, "Parallel jobs (default: " + default_is + ")")
+      ->check(whole_number())
       ->check(CLI::Range(0, 1024));
 }
 

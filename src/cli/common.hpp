@@ -46,6 +46,8 @@ CLI::Validator finite_number_in(double lo, double hi, const std::string& what);
 // The check of an option whose value may not be empty (an unset CI variable): "--now: needs
 // `what`, got an empty one" (a usage error, exit 2).
 CLI::Validator non_empty(const std::string& what);
+// A whole number in decimal digits only (no sign, no 0x, no leading-zero octal): --jobs, --port.
+CLI::Validator whole_number();
 
 // `--jobs N` of the commands that read the repository on several threads (build, check): 0 is the
 // command's default, `default_is` in the help; more than 1,024 threads would only cost memory.

@@ -482,6 +482,7 @@ void add_serve_command(CLI::App& app, CommandAction& action) {
   add_common_options(cmd, opts->common, false);
   set_example(cmd, "nines serve --port 8080   # then open http://127.0.0.1:8080/");
   cmd->add_option("-p,--port", opts->port, "Port on 127.0.0.1 (default 8000)")
+      ->check(whole_number())
       ->check(CLI::Range(1, 65535));
   cmd->add_flag("--open", opts->open, "Open the site in the browser");
   cmd->add_flag("--online", opts->online,

@@ -271,6 +271,13 @@ def test_capacity():
         check(code == 2 and "finite number" in err and not out,
               f"capacity --growth {bad} is a usage error, got {code}: {err.strip()}")
     unknown("capacity", "event-buss", suggestion="event-bus")
+    # Whole numbers are decimal digits: CLI11 would read 010 as octal 8 and 0x10 as 16.
+    for bad in ("0x10", "010", "+2", "-1", "1.5", ""):
+        code, out, err = cmd("check", "--jobs", bad)
+        check(code == 2 and "decimal digits" in err and not out,
+              f"--jobs {bad!r} is a usage error, got {code}: {err.strip()}")
+    code, out, err = cmd("check", "--jobs", "2")
+    check(code == 0 and out, f"--jobs 2 is fine, got {code}: {err.strip()}")
 
 
 # ---- oncall
