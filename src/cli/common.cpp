@@ -1,6 +1,7 @@
 #include "cli/common.hpp"
 
 #include "diag/format.hpp"
+#include "load/loader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -126,6 +127,23 @@ CLI::Validator finite_number_in(double lo, double hi, const std::string& what) {
         return std::string();
       },
       "NUMBER");
+}
+
+std::string unusable_text(const std::string& value) {
+  if (value.find_first_not_of(" \t") == std::string::npos) return "must not be empty";
+  // As every file of the repository must be: text the command would write there.
+  if (check_text(value)) return "must be UTF-8 text";
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    const auto next = i + 1 < value.size() ? static_cast<unsigned char>(value[i + 1]) : 0u;
+    const auto third = i + 2 < value.size() ? static_cast<unsigned char>(value[i + 2]) : 0u;
+    // U+2028 and U+2029 end a line too, to YAML 1.1 readers (PyYAML) and to editors.
+    if (c == '\n' || c == '\r' || (c == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9)))
+      return "must be one line";
+    if (c < 0x20 || c == 0x7F || (c == 0xC2 && next >= 0x80 && next <= 0x9F))
+      return "must not hold control characters";
+  }
+  return "";
 }
 
 CLI::Validator whole_number() {

@@ -46,6 +46,10 @@ CLI::Validator finite_number_in(double lo, double hi, const std::string& what);
 // The check of an option whose value may not be empty (an unset CI variable): "--now: needs
 // `what`, got an empty one" (a usage error, exit 2).
 CLI::Validator non_empty(const std::string& what);
+// Why `value` cannot be written into a document as a one-line text (a sign-off's --name or
+// --role, a new postmortem's title), or "": it must say something, be UTF-8, on one line (U+2028
+// and U+2029 count as line breaks), with no control characters.
+std::string unusable_text(const std::string& value);
 // A whole number in decimal digits only (no sign, no 0x, no leading-zero octal): --jobs, --port.
 CLI::Validator whole_number();
 

@@ -270,6 +270,10 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     std::string folder = o.service.empty() ? "runbooks/" : "runbooks/" + o.service + "/";
     add(folder + o.name + ".yaml", "runbook.yaml", d);
   } else if (k == "postmortem" || k == "incident") {
+    // The title is written into the document and its file name: UTF-8, one line, as a sign-off's
+    // name must be, or what `new` writes would fail `check`.
+    if (const std::string why = unusable_text(o.name); !why.empty() && !o.name.empty())
+      throw NewUsage("the title " + why);
     if (o.name.empty())
       throw NewUsage("a title is required, e.g. nines new " + k +
                      " \"Checkout errors after "

@@ -28,22 +28,6 @@ std::optional<std::string> read_text(const std::filesystem::path& p) {
   return ss.str();
 }
 
-// Why `value` cannot be a sign-off's --name or --role, or empty: it must say something, on one
-// line (the readiness page shows it in a table row), with no control characters.
-std::string unusable_text(const std::string& value) {
-  if (value.find_first_not_of(" \t") == std::string::npos) return "must not be empty";
-  // As every file of the repository must be: text the sign-off would write there.
-  if (check_text(value)) return "must be UTF-8 text";
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    const auto next = i + 1 < value.size() ? static_cast<unsigned char>(value[i + 1]) : 0u;
-    if (c == '\n' || c == '\r') return "must be one line";
-    if (c < 0x20 || c == 0x7F || (c == 0xC2 && next >= 0x80 && next <= 0x9F))
-      return "must not hold control characters";
-  }
-  return "";
-}
-
 } // namespace
 
 void add_signoff_command(CLI::App& app, CommandAction& action) {

@@ -119,6 +119,17 @@ def main():
               f"a future review date is a located warning: {out}{err}")
         cap = score()["capacity_planning"]
         check(cap["computed"] == 3, f"forecast yes, review no: {cap}")
+
+        # A title `new` would write into a document that fails `check` is a usage error, with
+        # nothing written: not UTF-8, or two lines (U+2028 ends a line to YAML 1.1 readers).
+        before = sorted(os.listdir(os.path.join(root, "postmortems")))
+        for kind, title in (("postmortem", b"Z\xfcrich outage"), ("incident", "Line\u2028sep")):
+            code, out, err = run(nines, "new", kind, os.fsdecode(title) if isinstance(title, bytes)
+                                 else title, "-C", root, "--now", NOW)
+            check(code == 2 and "the title must be" in err,
+                  f"new {kind} with an unusable title: exit 2 ({code}): {out}{err}")
+        check(sorted(os.listdir(os.path.join(root, "postmortems"))) == before,
+              "no postmortem is written for an unusable title")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
