@@ -72,8 +72,11 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
         if (r.service.id == opts->service && (!review || r.date > review->date)) review = &r;
       if (!review) {
         std::cerr << "nines: service '" << opts->service
-                  << "' has no readiness_review to sign\n  hint: add one with the checklist "
-                     "rows the repository cannot prove (see docs/scoring.md)\n";
+                  << "' has no readiness_review to sign\n  hint: write one with `nines new "
+                     "readiness "
+                  << opts->service
+                  << "`, then fill in the checklist rows the repository cannot prove (see "
+                     "docs/scoring.md)\n";
         return 1;
       }
       std::string digest;

@@ -422,7 +422,31 @@ std::string withheld_text(const ReadinessFigures& r) {
 bool readiness_row_blocks(const ReadinessRow& row) {
   if (row.status == "pass") return false;
   // Whitespace is no reason: notes of "   " block like no notes.
-  auto blank = [](const std::string& t) { return t.find_first_not_of(" \t\r\n") == t.npos; };
+  // Blank: nothing but white space, Unicode's too (a no-break space, an ideographic space, the
+  // en and em spaces, a zero-width no-break space): notes of nothing but those say nothing.
+  auto blank = [](const std::string& t) {
+    static constexpr std::string_view k_spaces[] = {
+        "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
+        "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87",
+        "\xE2\x80\x88", "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\xA8",
+        "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80", "\xEF\xBB\xBF"};
+    std::string_view rest = t;
+    while (!rest.empty()) {
+      if (std::string_view(" \t\r\n\f\v").find(rest[0]) != std::string_view::npos) {
+        rest.remove_prefix(1);
+        continue;
+      }
+      bool space = false;
+      for (const auto sp : k_spaces)
+        if (rest.starts_with(sp)) {
+          rest.remove_prefix(sp.size());
+          space = true;
+          break;
+        }
+      if (!space) return false;
+    }
+    return true;
+  };
   if (row.status == "na") return blank(row.notes) && blank(row.evidence);
   return true;
 }

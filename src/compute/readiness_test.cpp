@@ -205,6 +205,11 @@ TEST_SUITE("compute.readiness") {
     CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", "", "why", ""}));
     // Whitespace is no reason.
     CHECK(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", " \t", "   ", ""}));
+    // Unicode's white space says nothing either: a no-break space and an ideographic space.
+    CHECK(readiness_row_blocks(
+        ReadinessRow{"a", "b", "c", "na", "review", "", "\xC2\xA0\xE3\x80\x80 ", ""}));
+    CHECK_FALSE(readiness_row_blocks(
+        ReadinessRow{"a", "b", "c", "na", "review", "", "\xC2\xA0n/a: no users\xE3\x80\x80", ""}));
     CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "na", "review", " x ", "", ""}));
     CHECK_FALSE(readiness_row_blocks(ReadinessRow{"a", "b", "c", "pass", "repo", "", "", ""}));
     // No sign-off: never approved, whatever the rows say.

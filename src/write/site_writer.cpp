@@ -1384,6 +1384,11 @@ void write_file_atomic(const fs::path& shown_path, std::string_view bytes) {
     // Not fresh: a leftover of a killed run may have the name (its mode is set in any case).
     const std::string shown = shown_path.string();
     write_bytes(temp.string(), bytes, false, 07777, nullptr, &shown);
+    // The file it replaces keeps its permissions: a review or report the user made private (0600)
+    // must not become readable by everyone because nines recorded a sign-off in it.
+    if (struct stat old{}; ::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode) &&
+                           ::chmod(temp.c_str(), old.st_mode & 07777) != 0)
+      throw WriteError("cannot write " + shown + ": " + errno_text(errno));
     std::error_code ec;
     fs::rename(temp, path, ec);
     if (ec) throw WriteError("cannot write " + shown + ": " + ec.message());

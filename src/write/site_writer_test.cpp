@@ -571,6 +571,12 @@ TEST_CASE("write/site_writer: write_file_atomic replaces a file whole") {
   write_file_atomic(file, "{\"v\":2}");
   CHECK(read(file) == "{\"v\":2}");
   CHECK(siblings(t.path, ".api.json.tmp").empty());
+  // A file made private stays private: the replacement keeps its permissions.
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+  write_file_atomic(file, "{\"v\":3}");
+  CHECK(read(file) == "{\"v\":3}");
+  CHECK((fs::status(file).permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
   CHECK_THROWS_AS(write_file_atomic(t.path / "no-such-dir" / "x.json", "x"), WriteError);
   CHECK(std::distance(fs::directory_iterator(t.path), fs::directory_iterator()) == 1);
 }
