@@ -625,7 +625,8 @@ TEST_CASE("store: a refused CSV row is named by its file and line") {
   CHECK(store->daily_series("api").size() == 2);
 }
 
-TEST_CASE("store: merged series take a recorded row, then the latest fetch, then the first source") {
+TEST_CASE(
+    "store: merged series take a recorded row, then the latest fetch, then the first source") {
   const auto day1 = d("2026-10-01");
   const auto day2 = d("2026-10-02");
   auto check_store = [&](Store& store) {
