@@ -100,16 +100,19 @@ bool TerminalSafeBuf::drain(bool final) {
 
 TerminalSafeBuf::int_type TerminalSafeBuf::overflow(int_type c) {
   if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  const std::lock_guard lock(m_mutex);
   m_pending += traits_type::to_char_type(c);
   return drain(false) ? c : traits_type::eof();
 }
 
 std::streamsize TerminalSafeBuf::xsputn(const char* s, std::streamsize n) {
+  const std::lock_guard lock(m_mutex);
   m_pending.append(s, static_cast<std::size_t>(n));
   return drain(false) ? n : 0;
 }
 
 int TerminalSafeBuf::sync() {
+  const std::lock_guard lock(m_mutex);
   if (!drain(true)) return -1;
   errno = 0;
   const int r = m_inner->pubsync();

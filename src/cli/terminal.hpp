@@ -3,6 +3,7 @@
 // terminal that shows it, and so that the reason of a failed write is kept.
 #pragma once
 
+#include <mutex>
 #include <streambuf>
 #include <string>
 
@@ -36,6 +37,8 @@ private:
   void note();
 
   std::streambuf* m_inner;
+  // `serve` prints from its rebuild thread and its main thread: the held bytes are shared.
+  std::mutex m_mutex;
   std::string m_pending;
   int m_errno = 0;
 };
