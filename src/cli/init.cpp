@@ -1,7 +1,9 @@
 // `nines init [DIR] [--action OWNER/REPO@REF] [--title T]`: writes a working content repository
 // — nines.yaml, one linked example of each kind with recorded data, .gitignore, a README and the
 // two GitHub workflows (check pull requests, publish the default branch to Pages). In a folder
-// that has files already it adds only what is missing and never overwrites.
+// that has files already it adds only what is missing and never overwrites. Whatever stands in
+// its way is found before anything is written; a write that fails all the same takes back what
+// the run had made, so that init can simply be run again.
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "cli/templates.hpp"
@@ -12,9 +14,16 @@
 #include "write/site_writer.hpp"
 #include "write/walk_scope.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <regex>
+#include <set>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
 
 namespace nines {
 namespace {
@@ -101,6 +110,237 @@ std::optional<fs::path> enclosing_repo_reading(const fs::path& dir) {
   return outer;
 }
 
+// The system's words for an error number ("Permission denied", "No space left on device").
+std::string reason_text(int err) {
+  return std::generic_category().message(err);
+}
+
+// What is at a path init means to make, looked at without creating anything. A link is what it
+// leads to (a link to a folder is a folder); a link to nothing is told apart.
+enum class Found { nothing, folder, file, other, dead_link, unreadable };
+struct Look {
+  Found found = Found::nothing;
+  int err = 0; // why it could not be looked at (unreadable)
+};
+
+Look look_at(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0)
+    return {S_ISDIR(st.st_mode) ? Found::folder : S_ISREG(st.st_mode) ? Found::file : Found::other};
+  const int err = errno;
+  if (err == ENOENT) return {::lstat(path.c_str(), &st) == 0 ? Found::dead_link : Found::nothing};
+  if (err == ENOTDIR) return {Found::nothing}; // a folder above is a file: reported there
+  return {Found::unreadable, err};
+}
+
+std::string what_is(Found found) {
+  switch (found) {
+  case Found::folder:
+    return "a folder";
+  case Found::file:
+    return "a file";
+  case Found::dead_link:
+    return "a link to nothing";
+  default:
+    return "not a folder";
+  }
+}
+
+// The folder nearest to `dir` that exists: `dir` itself, else the closest one above it. Init
+// looks for the git repository around DIR before it has made DIR.
+fs::path nearest_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return dir;
+  fs::path at = fs::absolute(dir, ec).lexically_normal();
+  if (at.filename().empty()) at = at.parent_path();
+  while (at != at.parent_path()) {
+    at = at.parent_path();
+    if (fs::is_directory(at, ec)) return at;
+  }
+  return at;
+}
+
+// Everything init is about to make, and everything in its way, found before anything is made: a
+// run that stops half-way leaves a repository no second run would complete on its own, so all
+// that can be known in advance is, and reported together.
+class InitPlan {
+public:
+  struct Step {
+    fs::path path;
+    std::string shown;                    // as the user gave the folder
+    const std::string* content = nullptr; // a file's bytes; nullptr for a folder
+    bool write = true;                    // false: a file that exists, kept as it is
+  };
+
+  InitPlan() { m_shown["."] = "."; }
+
+  // The folders of DIR itself, outermost first. False when one of them is in the way.
+  bool add_root(const fs::path& root) {
+    fs::path at, parent = ".";
+    for (const auto& part : root) {
+      if (part.empty()) continue; // "reliability/"
+      at /= part;
+      if (!add_folder(at, at.string(), parent)) return false;
+      parent = at;
+    }
+    return true;
+  }
+
+  // A folder that exists and that init writes below without looking at it (the git top).
+  void add_known_folder(const fs::path& path, const std::string& shown) {
+    m_usable.insert(path);
+    m_shown[path] = shown;
+  }
+
+  // The file `rel` below `base` (a folder add_root or add_known_folder gave), shown below
+  // `base_shown`: written when nothing is there, kept when a file is.
+  void add_file(const fs::path& base, const fs::path& base_shown, const fs::path& rel,
+                const std::string& content) {
+    fs::path at = base, parent = base, shown = base_shown;
+    for (const auto& part : rel.parent_path()) {
+      at /= part;
+      shown /= part;
+      if (!add_folder(at, shown.lexically_normal().string(), parent)) return;
+      parent = at;
+    }
+    Step step{base / rel, (base_shown / rel).lexically_normal().string(), &content};
+    if (m_planned.count(parent) == 0) {
+      const Look look = look_at(step.path);
+      if (look.found == Found::folder) {
+        m_problems.push_back("remove or rename " + step.shown +
+                             ", which is a folder; init writes a file there");
+        return;
+      }
+      if (look.found == Found::unreadable) {
+        m_problems.push_back("cannot look at " + step.shown + ": " + reason_text(look.err));
+        return;
+      }
+      if (look.found == Found::nothing)
+        m_write_into.insert(parent);
+      else
+        step.write = false; // the rule of every init: what exists is never overwritten
+    }
+    m_files.push_back(std::move(step));
+  }
+
+  // Every folder that exists and gets something new must take it. Checked last, once all the
+  // folders are known; root may write anywhere, a read-only file system stops root too.
+  void check_writable() {
+    for (const auto& dir : m_write_into)
+      if (m_planned.count(dir) == 0 && ::access(dir.c_str(), W_OK | X_OK) != 0)
+        m_problems.push_back("cannot write into " + m_shown[dir] + ": " + reason_text(errno) +
+                             "; make it writable or choose another folder");
+  }
+
+  const std::vector<Step>& folders() const { return m_folders; }
+  const std::vector<Step>& files() const { return m_files; }
+  const std::vector<std::string>& problems() const { return m_problems; }
+
+private:
+  bool add_folder(const fs::path& at, const std::string& shown, const fs::path& parent) {
+    if (m_usable.count(at) || m_planned.count(at)) return true;
+    if (m_blocked.count(at)) return false;
+    m_shown[at] = shown;
+    // Below a folder init makes there is nothing yet ("." and ".." name folders that may exist).
+    const bool dots = at.filename() == "." || at.filename() == "..";
+    const Look look = m_planned.count(parent) && !dots ? Look{} : look_at(at);
+    switch (look.found) {
+    case Found::folder:
+      m_usable.insert(at);
+      return true;
+    case Found::nothing:
+      m_planned.insert(at);
+      m_folders.push_back({at, shown});
+      m_write_into.insert(parent);
+      return true;
+    case Found::unreadable:
+      m_problems.push_back("cannot look at " + shown + ": " + reason_text(look.err));
+      break;
+    default:
+      m_problems.push_back("remove or rename " + shown + ", which is " + what_is(look.found) +
+                           "; init makes a folder there");
+    }
+    m_blocked.insert(at);
+    return false;
+  }
+
+  std::vector<Step> m_folders, m_files;
+  std::vector<std::string> m_problems;
+  std::set<fs::path> m_usable, m_planned, m_blocked, m_write_into;
+  std::map<fs::path, std::string> m_shown;
+};
+
+// Makes what `plan` says, in order. When a step fails (a full disk, a folder that refuses),
+// removes exactly what this run made (files, then the folders, only when empty again: never
+// anything that was there before) and returns the error, naming the path and the system's reason
+// for it; "" when everything was made. `done` gets each file's line for the terminal.
+std::string carry_out(const InitPlan& plan, std::vector<std::string>& done, int& created,
+                      int& kept) {
+  std::vector<const InitPlan::Step*> made;
+  // Room for every step first: recording what was made must not fail once it is made.
+  made.reserve(plan.folders().size() + plan.files().size());
+  std::string failed;
+  try {
+    for (const auto& dir : plan.folders()) {
+      if (::mkdir(dir.path.c_str(), 0777) == 0) {
+        made.push_back(&dir);
+        continue;
+      }
+      const int err = errno;
+      std::error_code ec;
+      if (err == EEXIST && fs::is_directory(dir.path, ec)) continue; // "new/..", or made meanwhile
+      failed = "cannot create the folder " + dir.shown + ": " + reason_text(err);
+      break;
+    }
+    for (std::size_t i = 0; failed.empty() && i < plan.files().size(); ++i) {
+      const auto& file = plan.files()[i];
+      struct stat st {};
+      // Looked at again just before: a file that appeared since the plan is someone's, and kept.
+      if (!file.write || ::lstat(file.path.c_str(), &st) == 0) {
+        done.push_back("kept    " + file.shown + " (exists)");
+        ++kept;
+        continue;
+      }
+      try {
+        write_file_atomic(file.path, *file.content);
+      } catch (const WriteError& e) {
+        // write_file_atomic says "cannot write PATH: REASON" with the path init gave it; the
+        // message names the path as the user wrote it.
+        std::string reason = e.what();
+        const std::string prefix = "cannot write " + file.path.string() + ": ";
+        if (reason.rfind(prefix, 0) == 0) reason = reason.substr(prefix.size());
+        failed = "cannot write " + file.shown + ": " + reason;
+        break;
+      }
+      made.push_back(&file);
+      done.push_back("created " + file.shown);
+      ++created;
+    }
+  } catch (const std::exception& e) { // out of memory: what was made goes all the same
+    if (failed.empty()) failed = e.what();
+  }
+  if (failed.empty()) return "";
+  int files = 0, folders = 0;
+  std::vector<std::string> left;
+  for (auto it = made.rbegin(); it != made.rend(); ++it) {
+    const bool folder = (*it)->content == nullptr;
+    if ((folder ? ::rmdir((*it)->path.c_str()) : ::unlink((*it)->path.c_str())) == 0)
+      ++(folder ? folders : files);
+    else if (errno != ENOENT)
+      left.push_back((*it)->shown + " (" + reason_text(errno) + ")");
+  }
+  failed += "\nnines init: removed what this run had made (" + std::to_string(files) +
+            (files == 1 ? " file, " : " files, ") + std::to_string(folders) +
+            (folders == 1 ? " folder" : " folders") +
+            "); nothing that was there before was changed";
+  if (!left.empty()) {
+    failed += "; could not remove ";
+    for (std::size_t i = 0; i < left.size(); ++i)
+      failed += (i ? ", " : "") + left[i];
+  }
+  return failed + ". Run init again once the cause is fixed.";
+}
+
 } // namespace
 
 void add_init_command(CLI::App& app, CommandAction& action) {
@@ -151,15 +391,17 @@ void add_init_command(CLI::App& app, CommandAction& action) {
       }
       fs::path root = opts->common.dir;
       std::error_code ec;
-      if (fs::exists(root, ec) && !fs::is_directory(root, ec)) {
-        std::cerr << "nines init: " << root.string() << " exists and is not a folder\n";
-        return 3;
-      }
+      // "reliability/" is the folder reliability: one name for it in every path below.
+      if (!root.has_filename() && root.has_relative_path()) root = root.parent_path();
       // An existing content repository (it has nines.yaml) gets the workflows and .gitignore
       // only: the examples' documents name the example team and rotation, which its nines.yaml
-      // does not define, and would leave it with errors.
-      const bool existing = fs::exists(root / "nines.yaml", ec);
-      if (!existing) {
+      // does not define, and would leave it with errors. A folder named nines.yaml is no
+      // configuration: it is in the way of the one init writes.
+      const Found config_found = look_at(root / "nines.yaml").found;
+      const bool has_config = config_found == Found::file || config_found == Found::other ||
+                              config_found == Found::dead_link;
+      const Found root_found = look_at(root).found;
+      if (!has_config && (root_found == Found::nothing || root_found == Found::folder)) {
         if (auto outer = enclosing_repo_reading(root)) {
           const fs::path rel = fs::absolute(root, ec).lexically_normal().lexically_relative(*outer);
           std::cerr << "nines init: " << root.string() << " is inside the content repository "
@@ -170,11 +412,6 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                     << (*outer / "nines.yaml").string() << "\n";
           return 2;
         }
-      }
-      fs::create_directories(root, ec);
-      if (ec) {
-        std::cerr << "nines init: cannot create " << root.string() << ": " << ec.message() << "\n";
-        return 3;
       }
       std::string title = opts->title;
       if (title.empty()) title = fs::absolute(root).lexically_normal().filename().string();
@@ -187,8 +424,9 @@ void add_init_command(CLI::App& app, CommandAction& action) {
       d.set("title_yaml", yaml_quote(title));
       d.set("action", ref);
       // The workflows go where GitHub reads them: .github/workflows at the top of the git
-      // repository, with their steps run in the content folder when that is below the top.
-      const auto git = git_checkout_of(root.string());
+      // repository, with their steps run in the content folder when that is below the top. DIR
+      // need not exist yet: the repository is the one around the nearest folder that does.
+      const auto git = git_checkout_of(nearest_folder(root).string());
       const std::string branch = git && !git->branch.empty() ? git->branch : "main";
       const std::string branch_yaml = yaml_quote(branch);
       d.set("branch_yaml", branch_yaml);
@@ -215,27 +453,57 @@ void add_init_command(CLI::App& app, CommandAction& action) {
         files.push_back({output_path(path), render_template(path, d)});
       files.push_back({"metrics/example-api.csv", example_csv(today, today - 12)});
 
+      // An init cut short (killed, the machine down) may have left nines.yaml exactly as init
+      // writes it: the folder is then init's own unfinished repository, not one of the user's
+      // to add only the workflows to, and this run completes it.
+      bool existing = has_config;
+      if (has_config)
+        for (const auto& f : files)
+          if (f.rel == "nines.yaml") {
+            std::string have, why;
+            if (read_named_file(root / f.rel, have, why) && have == f.content) existing = false;
+          }
+
       // Below the top of a git repository, the workflows are written at the top when that
       // overwrites nothing (a file there that is already what init writes is kept); otherwise
       // into the content folder, where GitHub does not run them, with a note saying where they
-      // belong.
+      // belong. A file where one of their folders goes is in the way as much.
       auto is_workflow = [](const std::string& rel) { return rel.rfind(".github/", 0) == 0; };
       bool workflows_at_top = !top.empty();
       std::vector<std::string> in_the_way;
+      auto in_way = [&](const fs::path& at) {
+        if (std::find(in_the_way.begin(), in_the_way.end(), at.string()) == in_the_way.end())
+          in_the_way.push_back(at.string());
+      };
       if (workflows_at_top)
         for (const auto& f : files) {
           if (!is_workflow(f.rel.generic_string())) continue;
-          const fs::path at = top / f.rel;
-          if (!fs::exists(at, ec) && !fs::is_symlink(at, ec)) continue;
+          fs::path at = top;
+          bool blocked = false;
+          for (const auto& part : f.rel.parent_path()) {
+            at /= part;
+            const Found found = look_at(at).found;
+            if (found == Found::folder) continue;
+            if (found != Found::nothing) {
+              in_way(at);
+              blocked = true;
+            }
+            break;
+          }
+          if (blocked) continue;
+          at = top / f.rel;
+          const Found found = look_at(at).found;
+          if (found == Found::nothing) continue;
           bool same = false;
-          if (fs::is_regular_file(at, ec)) {
+          if (found == Found::file) {
             std::string have, why;
             same = read_named_file(at, have, why) && have == f.content;
           }
-          if (!same) in_the_way.push_back(at.string());
+          if (!same) in_way(at);
         }
       if (!in_the_way.empty()) workflows_at_top = false;
-      // The top as the user would write it: relative when the folder was given relative.
+      // The top as the user would write it: relative when the folder was given relative (DIR may
+      // not exist yet, so the folders above it are compared as they would resolve).
       fs::path top_shown = top;
       if (workflows_at_top && root.is_relative()) {
         fs::path up = root;
@@ -243,32 +511,52 @@ void add_init_command(CLI::App& app, CommandAction& action) {
           (void)part;
           up /= "..";
         }
-        if (fs::equivalent(up, top, ec)) top_shown = up.lexically_normal();
-        if (top_shown.filename().empty()) top_shown = top_shown.parent_path(); // "g/" → "g"
+        up = up.lexically_normal();
+        if (up.filename().empty() && up.has_parent_path()) up = up.parent_path(); // "g/" → "g"
+        if (up.empty()) up = ".";
+        const fs::path resolved = fs::weakly_canonical(up, ec);
+        if (!ec && resolved == fs::path(top)) top_shown = up;
+      }
+
+      // Everything is looked at before anything is written: a file where a folder goes, a
+      // folder where a file goes, a folder that takes nothing. All of them are reported at once,
+      // and nothing is written.
+      InitPlan plan;
+      const bool root_usable = plan.add_root(root);
+      if (workflows_at_top) plan.add_known_folder(top, top_shown.string());
+      for (const auto& f : files) {
+        const std::string rel = f.rel.generic_string();
+        if (existing && !is_workflow(rel) && rel != ".gitignore") continue;
+        const bool at_top = workflows_at_top && is_workflow(rel);
+        if (!at_top && !root_usable) continue;
+        plan.add_file(at_top ? top : root, at_top ? top_shown : root, f.rel, f.content);
+      }
+      plan.check_writable();
+      if (!plan.problems().empty()) {
+        std::cerr << "nines init: cannot write the repository into " << root.string()
+                  << "; nothing was written:\n";
+        for (const auto& problem : plan.problems())
+          std::cerr << "  " << problem << "\n";
+        return 3;
       }
 
       int created = 0, kept = 0;
+      std::vector<std::string> done;
+      std::string failed;
       try {
-        for (const auto& f : files) {
-          const std::string rel = f.rel.generic_string();
-          if (existing && !is_workflow(rel) && rel != ".gitignore") continue;
-          const bool at_top = workflows_at_top && is_workflow(rel);
-          fs::path target = (at_top ? top : root) / f.rel;
-          std::string shown = ((at_top ? top_shown : root) / f.rel).lexically_normal().string();
-          if (fs::exists(target, ec) || fs::is_symlink(target, ec)) {
-            std::cout << "kept    " << shown << " (exists)\n";
-            ++kept;
-            continue;
-          }
-          fs::create_directories(target.parent_path());
-          write_file_atomic(target, f.content);
-          std::cout << "created " << shown << "\n";
-          ++created;
-        }
+        failed = carry_out(plan, done, created, kept);
       } catch (const std::exception& e) {
-        std::cerr << "nines init: " << e.what() << "\n";
+        failed = e.what(); // out of memory while saying what was removed
+      }
+      if (!failed.empty()) {
+        std::cerr << "nines init: " << failed << "\n";
         return 3;
       }
+      for (const auto& line : done)
+        std::cout << line << "\n";
+      if (has_config && !existing)
+        std::cout << "nines.yaml is the one init writes: completed the repository an earlier "
+                     "init left unfinished\n";
       if (existing)
         std::cout << "nines.yaml exists: only the workflows and .gitignore were added, no "
                      "example documents\n";

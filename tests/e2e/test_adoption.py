@@ -20,6 +20,10 @@
 - `new slo` checks clean at every accepted target (unreachable alerts left out, with their
   runbooks), refuses a target that leaves no budget, and its comments give W/B and B·L/W.
 - A file where a folder must go is exit 3 with nothing written.
+- `init` finds everything in its way (a file where a folder goes, a folder where a file goes, a
+  folder it cannot write into) before writing anything, names each with what to do, exit 3; a
+  write that fails half-way takes back exactly what that run made (the user's files stay), so
+  the next init completes; an init cut short earlier is completed by the next one.
 
 Usage: test_adoption.py NINES SOURCE_DIR
 """
@@ -675,6 +679,157 @@ check("title: Reliability" in read(os.path.join(ODD, "nines.yaml")) or
       'title: "Reliability"' in read(os.path.join(ODD, "nines.yaml")),
       "a folder name that is not UTF-8 gives the title Reliability")
 clean_check(ODD, "init into a folder whose name is not UTF-8")
+
+# ---- init: what is in the way, and a write that fails half-way ----------------------------------
+def tree(root):
+    """Every folder and file under root (root included), files with their bytes."""
+    if not os.path.lexists(root):
+        return None
+    if not os.path.isdir(root):
+        return read(root)
+    out = {".": "folder"}
+    for d, dirs, files in os.walk(root):
+        for name in dirs:
+            out[os.path.relpath(os.path.join(d, name), root)] = "folder"
+        for name in files:
+            p = os.path.join(d, name)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, root)] = f.read()
+    return out
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+# Everything in the way is found before anything is written and reported together, each with
+# its path and what to do: exit 3 (a file that cannot be written), nothing written, no raw
+# filesystem message.
+CONF = os.path.join(TMP, "conflicts")
+write(os.path.join(CONF, "slos"), "not a folder\n")
+os.makedirs(os.path.join(CONF, "README.md"))
+write(os.path.join(CONF, "runbooks", "example-api"), "not a folder either\n")
+before = tree(CONF)
+code, out, err = run("init", CONF, "--now", NOW)
+check(code == 3, f"init with paths in the way exits 3: {code} {out}{err}")
+for want in [f"remove or rename {CONF}/slos, which is a file; init makes a folder there",
+             f"remove or rename {CONF}/runbooks/example-api, which is a file; init makes a folder "
+             "there",
+             f"remove or rename {CONF}/README.md, which is a folder; init writes a file there",
+             "nothing was written"]:
+    check(want in err, f"init names every path in its way: '{want}' in {err}")
+check("filesystem error" not in err and "internal error" not in err and out == "",
+      f"and says nothing raw: {out}{err}")
+check(tree(CONF) == before, "and writes nothing, not even a folder")
+# Once they are out of the way, the same command writes the whole repository, which checks.
+os.remove(os.path.join(CONF, "slos"))
+os.rmdir(os.path.join(CONF, "README.md"))
+os.remove(os.path.join(CONF, "runbooks", "example-api"))
+code, out, err = run("init", CONF, "--now", NOW)
+check(code == 0 and "0 kept" in out, f"init after the paths are cleared exits 0: {code} {out}{err}")
+clean_check(CONF, "init after the paths in its way were cleared")
+
+# A file where DIR or a folder above it goes: a path that cannot be written for root either.
+PLAIN = os.path.join(TMP, "plain-file")
+write(PLAIN, "mine\n")
+for target in [PLAIN, os.path.join(PLAIN, "sub", "repo")]:
+    code, out, err = run("init", target, "--now", NOW)
+    check(code == 3 and f"remove or rename {PLAIN}, which is a file; init makes a folder there"
+          in err and "nothing was written" in err and "filesystem error" not in err,
+          f"init {target}: a file in the way of DIR is exit 3 naming it: {code} {err}")
+    check(tree(PLAIN) == "mine\n", f"init {target} leaves the file as it was")
+
+# A folder that takes nothing is found before anything is written too. Root writes anywhere, so
+# this part needs another user.
+if os.geteuid() == 0:
+    print("skip: unwritable folders (running as root, which permissions do not stop; the "
+          "write that fails half-way is tested below with a file size limit instead)")
+else:
+    LOCKED = os.path.join(TMP, "locked")
+    os.makedirs(os.path.join(LOCKED, "slos"))
+    os.chmod(os.path.join(LOCKED, "slos"), 0o555)
+    before = tree(LOCKED)
+    code, out, err = run("init", LOCKED, "--now", NOW)
+    check(code == 3 and f"cannot write into {LOCKED}/slos: Permission denied" in err and
+          "nothing was written" in err, f"an unwritable folder is exit 3 naming it: {code} {err}")
+    check(tree(LOCKED) == before, "and nothing is written")
+    os.chmod(os.path.join(LOCKED, "slos"), 0o755)
+
+# A write that fails half-way (here: a file size limit, which stops root as well as a full disk
+# would) takes back exactly what the run had made, says which file and why, and the next run,
+# once the cause is gone, completes. The limit lets the first files through and stops a later,
+# larger one.
+REF = os.path.join(TMP, "reference")
+code, out, err = run("init", REF, "--now", NOW, "--title", "Half")
+order = [line.split(" ", 1)[1].strip() for line in out.splitlines() if line.startswith("created ")]
+sizes = [os.path.getsize(p) for p in order]
+stop = next((i for i in range(1, len(sizes)) if sizes[i] > max(sizes[:i])), None)
+check(code == 0 and stop is not None, f"a reference init to size the limit: {code} {err}")
+if stop is not None:
+    limit = max(sizes[:stop])
+    failing = os.path.relpath(order[stop], REF)
+
+    def limited(*args):
+        def cap():
+            import resource
+            import signal
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace",
+                           env=ENV, timeout=120, preexec_fn=cap)
+        return p.returncode, p.stdout, p.stderr
+
+    # Into a folder that does not exist yet, two levels down: every folder made goes again.
+    NEWDIR = os.path.join(TMP, "half-new", "deeper", "repo")
+    code, out, err = limited("init", NEWDIR, "--now", NOW, "--title", "Half")
+    check(code == 3 and f"cannot write {os.path.join(NEWDIR, failing)}: File too large" in err,
+          f"a write that fails half-way is exit 3 naming the file and the reason: {code} {err}")
+    check("removed what this run had made" in err and "filesystem error" not in err and
+          "created" not in out, f"and says what it took back: {out}{err}")
+    check(not os.path.exists(os.path.join(TMP, "half-new")),
+          "the folders it made, and the files, are gone")
+    # Into a folder with the user's files: they and their folders stay exactly as they were.
+    OWN = os.path.join(TMP, "half-own")
+    write(os.path.join(OWN, "notes.txt"), "ours\n")
+    write(os.path.join(OWN, "services", "ours.yaml"), "# ours\n")
+    os.makedirs(os.path.join(OWN, "slos"))
+    before = tree(OWN)
+    code, out, err = limited("init", OWN, "--now", NOW, "--title", "Half")
+    check(code == 3 and f"cannot write {os.path.join(OWN, failing)}: File too large" in err,
+          f"half-way in a folder of the user's: exit 3: {code} {err}")
+    check(tree(OWN) == before, "only what the failed run made is removed")
+    # The cause gone, init completes and the repository checks.
+    code, out, err = run("init", NEWDIR, "--now", NOW, "--title", "Half")
+    check(code == 0 and tree(NEWDIR) == tree(REF), f"the next init completes: {code} {out}{err}")
+    clean_check(NEWDIR, "init after a failed one")
+    code, out, err = run("init", OWN, "--now", NOW, "--title", "Half")
+    check(code == 0 and read(os.path.join(OWN, "notes.txt")) == "ours\n" and
+          read(os.path.join(OWN, "services", "ours.yaml")) == "# ours\n",
+          f"the next init in the user's folder completes and keeps their files: {code} {err}")
+
+# An init cut short before (killed, the machine down) left some of its files, nines.yaml among
+# them, each exactly as init writes it: the next init completes the repository rather than take
+# it for the user's own (which would get the workflows only).
+PART = os.path.join(TMP, "interrupted")
+ref_files = sorted(k for k, v in tree(REF).items() if v != "folder")
+copied = [rel for i, rel in enumerate(ref_files) if i % 2 == 0 or rel == "nines.yaml"]
+for rel in copied:
+    os.makedirs(os.path.dirname(os.path.join(PART, rel)), exist_ok=True)
+    shutil.copy2(os.path.join(REF, rel), os.path.join(PART, rel))
+code, out, err = run("init", PART, "--now", NOW, "--title", "Half")
+check(code == 0 and "completed the repository an earlier init left unfinished" in out and
+      f"{len(ref_files) - len(copied)} files created, {len(copied)} kept" in out,
+      f"init completes an interrupted init: {code} {out}{err}")
+check(tree(PART) == tree(REF), "into exactly the repository one init writes")
+clean_check(PART, "a completed interrupted init")
+
+# A plain init, DIR given with a trailing slash, still writes a repository that checks.
+code, out, err = run("init", os.path.join(TMP, "plain-init") + "/", "--now", NOW)
+check(code == 0 and "0 kept" in out and "nothing was written" not in err,
+      f"a plain init exits 0: {code} {out}{err}")
+clean_check(os.path.join(TMP, "plain-init"), "a plain init")
 
 shutil.rmtree(TMP, ignore_errors=True)
 print(f"{passed} passed, {len(failures)} failed")
