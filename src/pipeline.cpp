@@ -226,6 +226,14 @@ void read_config(Context& c) {
     run.repo.config.default_slo_window = Config{}.default_slo_window;
   }
   run.diags.set_overrides(run.repo.config.rules);
+  // A date or a time without an offset (`--now 2026-11-01`, `as_of: 2026-11-01`) is the
+  // repository's wall clock, as every date nines shows is: midnight in its timezone, not in UTC.
+  const std::string* now_text = o.now ? &*o.now
+                                : !(sde && *sde) && !run.repo.config.as_of.empty()
+                                    ? &run.repo.config.as_of
+                                    : nullptr;
+  if (now_text && timestamp_is_wall_clock(*now_text))
+    if (auto instant = wall_clock_instant(run.repo.config.timezone, run.now)) run.now = *instant;
   if (auto offset = utc_offset(run.repo.config.timezone, run.now)) {
     run.local_now = run.now + *offset;
   } else {

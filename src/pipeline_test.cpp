@@ -148,3 +148,32 @@ TEST_CASE("pipeline: a bad row of `metrics import` is check's error at its line,
     CHECK_FALSE(std::filesystem::exists(store_path(run)));
   }
 }
+
+TEST_CASE("pipeline: a date or a time without an offset is the repository's wall clock") {
+  TempRepo repo;
+  repo.write("nines.yaml", "title: Test\ntimezone: America/New_York\n");
+  auto local_now_of = [&](std::optional<std::string> now) {
+    Run run;
+    run.opts.dir = repo.path();
+    run.opts.last = Stage::Load;
+    run.opts.now = std::move(now);
+    run_pipeline(run);
+    return std::pair{run.now, run.local_now};
+  };
+  const std::int64_t midnight = *parse_timestamp("2026-11-01T00:00:00Z"); // as wall-clock seconds
+  // New York is at UTC-4 on 1 November 2026 (daylight saving time ends at 2:00 that day).
+  for (const char* wall : {"2026-11-01", "2026-11-01T00:00", "2026-11-01 00:00:00"}) {
+    CAPTURE(wall);
+    const auto [now, local] = local_now_of(wall);
+    CHECK(local == midnight);
+    CHECK(now == midnight + 4 * 3600);
+  }
+  // An instant stays the instant it names.
+  const auto [now, local] = local_now_of("2026-11-01T00:00:00Z");
+  CHECK(now == midnight);
+  CHECK(local == midnight - 4 * 3600);
+  CHECK(local_now_of("2026-11-01T00:00:00-04:00").second == midnight);
+  // as_of, below --now, reads the same way.
+  repo.write("nines.yaml", "title: Test\ntimezone: America/New_York\nas_of: 2026-11-01\n");
+  CHECK(local_now_of(std::nullopt).second == midnight);
+}

@@ -148,6 +148,24 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
   return std::nullopt;
 }
 
+bool timestamp_is_wall_clock(std::string_view s) {
+  if (!parse_timestamp(s)) return false;
+  if (s.find_first_not_of("0123456789") == std::string_view::npos) return false; // epoch seconds
+  if (s.size() == 10) return true;                                               // a date
+  // The time's end: Z or a sign after the hours and minutes (the date's own '-' come earlier).
+  return s.find_first_of("Zz+-", 16) == std::string_view::npos;
+}
+
+std::optional<std::int64_t> wall_clock_instant(const std::string& tz, std::int64_t wall) {
+  // The offset at a first guess of the instant, then at the instant that guess gives: in a gap
+  // or a repeated hour the two settle on the offset in force before the change.
+  const auto first = utc_offset(tz, wall);
+  if (!first) return std::nullopt;
+  const auto second = utc_offset(tz, wall - *first);
+  if (!second) return std::nullopt;
+  return wall - *second;
+}
+
 std::string format_timestamp(std::int64_t epoch_seconds) {
   std::int64_t days = day_of(epoch_seconds);
   std::int64_t rem = epoch_seconds - days * 86400;

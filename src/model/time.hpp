@@ -12,16 +12,29 @@ namespace nines {
 std::int64_t days_from_civil(int y, unsigned m, unsigned d);
 void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d);
 
+inline constexpr std::int64_t k_seconds_per_day = 86400;
+
 // The day containing an instant, as days since the epoch (floor division, so instants before 1970
 // work too). Pass wall-clock seconds to get the configured timezone's day.
 constexpr std::int64_t day_of(std::int64_t seconds) {
-  return seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  return seconds >= 0 ? seconds / k_seconds_per_day
+                      : (seconds - (k_seconds_per_day - 1)) / k_seconds_per_day;
 }
 
 // The offset from UTC, in seconds, of an IANA timezone at `now`, from the system's tz database
 // (read-only, as the C library reads it). "", "UTC" and "Etc/UTC" are 0; nullopt for an unknown
 // zone.
 std::optional<long> utc_offset(const std::string& tz, std::int64_t now);
+
+// The instant at which the clocks of `tz` show `wall` (wall-clock seconds, as parse_timestamp
+// reads a time without an offset). In a daylight-saving gap the offset before the change is
+// taken; of a repeated hour, its first pass. nullopt for an unknown zone.
+std::optional<std::int64_t> wall_clock_instant(const std::string& tz, std::int64_t wall);
+
+// Whether parse_timestamp reads `s` as wall-clock time, not as an instant: a date
+// ("2026-11-01") or a time without `Z` or an offset ("2026-11-01T00:00"). Epoch seconds, `Z` and
+// offsets name the instant itself.
+bool timestamp_is_wall_clock(std::string_view s);
 
 // "2026-11-01" → days since epoch; nullopt when malformed or not a real date.
 std::optional<std::int64_t> parse_date(std::string_view s);

@@ -75,3 +75,24 @@ TEST_CASE("time: format_date agrees with printf on every day of years 1 to 9999 
   CHECK(format_date(0) == "1970-01-01");
   CHECK(format_date(last) == "9999-12-31");
 }
+
+TEST_CASE("wall-clock timestamps and the instant a timezone's clocks show them") {
+  CHECK(timestamp_is_wall_clock("2026-11-01"));
+  CHECK(timestamp_is_wall_clock("2026-11-01T00:00"));
+  CHECK(timestamp_is_wall_clock("2026-11-01 13:30:00.25"));
+  CHECK_FALSE(timestamp_is_wall_clock("2026-11-01T00:00:00Z"));
+  CHECK_FALSE(timestamp_is_wall_clock("2026-11-01T00:00:00+02:00"));
+  CHECK_FALSE(timestamp_is_wall_clock("2026-11-01T00:00:00-04:00"));
+  CHECK_FALSE(timestamp_is_wall_clock("1793491200")); // epoch seconds
+  CHECK_FALSE(timestamp_is_wall_clock("2026-13-01")); // not a timestamp at all
+  const std::int64_t wall = *parse_timestamp("2026-07-01T12:00:00");
+  CHECK(wall_clock_instant("UTC", wall) == wall);
+  CHECK(wall_clock_instant("Europe/Berlin", wall) == wall - 2 * 3600);    // CEST
+  CHECK(wall_clock_instant("America/New_York", wall) == wall + 4 * 3600); // EDT
+  CHECK(wall_clock_instant("Pacific/Chatham", wall) == wall - (12 * 3600 + 45 * 60));
+  CHECK_FALSE(wall_clock_instant("Not/AZone", wall));
+  // 02:30 on 29 March 2026 does not exist in Berlin (clocks go from 2:00 to 3:00): the offset
+  // before the change (+1) is taken, so it is 01:30 UTC, which Berlin's clocks show as 03:30.
+  const std::int64_t gap = *parse_timestamp("2026-03-29T02:30:00");
+  CHECK(wall_clock_instant("Europe/Berlin", gap) == gap - 3600);
+}
