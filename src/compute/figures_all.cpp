@@ -62,7 +62,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
       return;
     default:
       f.readiness[i - k_groups] =
-          compute_readiness(repo, repo.services[i - k_groups].meta.id, series);
+          compute_readiness(repo, repo.services[i - k_groups].meta.id, series, now);
       return;
     }
   });
@@ -73,10 +73,14 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
   each(repo.slos.size(), [&](std::size_t i) {
     const Slo& slo = repo.slos[i];
     auto s = series.find(slo.meta.id);
-    auto l = live.find(slo.meta.id);
-    f.budget_weeks[i] = budget_week(repo, slo, s == series.end() ? nullptr : &s->second,
-                                    l == live.end() ? nullptr : &l->second, f.budget_claims,
-                                    today - 7, &week_postmortems, &by_postmortem);
+    const DailySeries* daily = s == series.end() ? nullptr : &s->second;
+    // The week that ends with today's start: its end figures are the SLO's own figures at now
+    // (the same whole days, the same live windows), so the page's two projected exhaustions are
+    // one date, the SPEC's now + R·W/B₂₄ₕ; its start is midnight 7 days before.
+    const SloFigures before =
+        compute_slo(repo, slo, daily, nullptr, (today - 7) * k_seconds_per_day);
+    f.budget_weeks[i] = budget_week(repo, slo, daily, f.slos[i], before, f.budget_claims, today - 7,
+                                    &week_postmortems, &by_postmortem);
   });
   // The reviews' error budget weeks SLO by SLO (each SLO's weeks in order share their
   // boundaries), then each week's review from its column.

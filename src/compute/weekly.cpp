@@ -2,6 +2,7 @@
 #include "compute/weekly.hpp"
 
 #include "compute/detail.hpp"
+#include "model/budget.hpp"
 #include "model/numbers.hpp"
 #include "model/time.hpp"
 
@@ -27,7 +28,7 @@ bool runway_concern(const CapacityFigures& c) {
   return st.state == "critical" || st.state == "warning";
 }
 
-constexpr std::int64_t k_day = 86400;
+constexpr std::int64_t k_day = k_seconds_per_day;
 constexpr double k_minutes_per_day = 1440.0;
 
 // 1970-01-01 was a Thursday: ISO weekday 4 (Monday 1 … Sunday 7).
@@ -71,7 +72,9 @@ AlertWeek alert_week(const BurnRateAlert& a, const DailySeries* series, double b
     // The day itself must have data: an alert cannot fire on a day nobody measured.
     auto it = series ? series->find(d) : DailySeries::const_iterator{};
     if (!series || it == series->end() || !usable(it->second)) continue;
-    if (lb && sb && *lb >= a.burn_rate && *sb >= a.burn_rate) w.fired.push_back(format_date(d));
+    // The same test as an alert's `firing` and the generated rules (strictly above).
+    if (lb && sb && burn_rate_exceeds(*lb, a.burn_rate) && burn_rate_exceeds(*sb, a.burn_rate))
+      w.fired.push_back(format_date(d));
   }
   return w;
 }

@@ -1,4 +1,5 @@
 #include "compute/figures.hpp"
+#include "compute/figures_all.hpp"
 #include "compute/test_support.hpp"
 #include "compute/weekly.hpp"
 
@@ -562,4 +563,43 @@ TEST_CASE("one index serves every rotation's handoff as scanning each list would
       CHECK(got_changed == changed);
     }
   }
+}
+
+TEST_CASE(
+    "the SLO page's week and its figures agree: alerts at the threshold, a non-midnight now") {
+  Repo repo;
+  repo.services = {service("a")};
+  // 99% (b = 0.01) over 7 days; half_burn pages at 0.5 over 2 days and 1 day.
+  Slo s = slo("ex", "a", 99.0, 7);
+  s.alerts = {alert("half_burn", 0.5, "1d", 1440, "2d", 2880)};
+  repo.slos = {s};
+  std::map<std::string, DailySeries> series;
+  // 5 bad in 1000: an error ratio of 0.005, a burn of exactly 0.5 every day.
+  fill(series["ex"], "2026-10-19", "2026-11-01", 1000, 5);
+  Figures at_threshold = compute_all(repo, series, {}, at("2026-11-02T00:00:00Z"), nullptr, 1);
+  REQUIRE(at_threshold.slos[0].alerts.size() == 1);
+  REQUIRE(at_threshold.slos[0].alerts[0].firing);
+  CHECK_FALSE(*at_threshold.slos[0].alerts[0].firing);
+  const AlertWeek* half = find_alert(at_threshold.budget_weeks[0], "half_burn");
+  REQUIRE(half);
+  CHECK(half->judged);
+  CHECK(half->fired.empty()); // not firing at the threshold, in the week as on the page
+  // One more bad event a day: above the threshold on every day, on both.
+  fill(series["ex"], "2026-10-19", "2026-11-01", 1000, 6);
+  Figures above = compute_all(repo, series, {}, at("2026-11-02T00:00:00Z"), nullptr, 1);
+  CHECK(*above.slos[0].alerts[0].firing);
+  CHECK(find_alert(above.budget_weeks[0], "half_burn")->fired.size() == 7);
+
+  // 95% over 1 day: 10-31 had 300 bad of 10 000 (R = 1 − 0.03/0.05 = 0.4, B24h = 0.6). At
+  // 13:30 the projection is now + 0.4·1/0.6 days = 2026-11-02T05:30: both places say 11-02
+  // (the week's end is today's midnight, which would give 2026-11-01T16:00).
+  Repo one_day;
+  one_day.services = {service("a")};
+  one_day.slos = {slo("w1", "a", 95.0, 1)};
+  std::map<std::string, DailySeries> days;
+  fill(days["w1"], "2026-10-30", "2026-10-30", 10000, 10000);
+  fill(days["w1"], "2026-10-31", "2026-10-31", 10000, 300);
+  Figures f = compute_all(one_day, days, {}, at("2026-11-01T13:30:00Z"), nullptr, 1);
+  CHECK(f.slos[0].projected_exhaustion == "2026-11-02");
+  CHECK(f.budget_weeks[0].projected_exhaustion == "2026-11-02");
 }

@@ -67,7 +67,7 @@ std::map<std::string, double> live_windows_of(const Slo& slo) {
 
 namespace {
 
-constexpr std::int64_t k_day = 86400;
+constexpr std::int64_t k_day = k_seconds_per_day;
 
 std::int64_t floor_day(std::int64_t t) {
   return t >= 0 ? t / k_day : (t - (k_day - 1)) / k_day;
