@@ -109,12 +109,13 @@ void print_detail(std::ostream& out, const SloFigures& f) {
   kv("data", data);
   if (!f.alerts.empty()) {
     out << "\nalerts\n";
-    // Windows long / short, as the site's SLO page shows them ("1h / 5m").
+    // Windows long / short, as the site's SLO page shows them ("1h / 5m"); thresholds with two
+    // decimals, as the burn rates above, so 0.14 and 0.13 do not both read 0.1.
     Table t({"ALERT", "SEVERITY", "BURN", "WINDOWS (LONG / SHORT)", "BUDGET WHEN FIRES",
              "EXHAUSTS IN", "FIRING"});
     for (const auto& a : f.alerts)
       t.add({a.name + (a.generated ? " (generated)" : ""), paint(a.severity),
-             fmt_num(a.burn_rate, 1), alert_windows_text(a.long_window, a.short_window),
+             fmt_num(a.burn_rate, 2), alert_windows_text(a.long_window, a.short_window),
              fmt_pct(a.budget_consumed_when_fires * 100.0), fmt_exhaust(a),
              a.firing ? (*a.firing ? paint("yes", "critical") : std::string("no")) : "—"});
     t.print(out);

@@ -39,7 +39,7 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
                .add("service_href", service_href(site, f.service))
                .add("sli", text_or_null(f.sli))
                .add("target", target_text(f.target))
-               .add("window", num(f.window_days, 2) + " days")
+               .add("window", window_days_text(f.window_days))
                .add("attainment", attainment_or_null(f.attainment, f.target))
                .add("budget_consumed", consumed_or_null(pct(f.consumed)))
                .add("budget_remaining", pct_against_or_null(pct(f.remaining), 0))

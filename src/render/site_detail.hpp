@@ -206,6 +206,8 @@ json pct_against_or_null(const std::optional<double>& pct, double threshold_pct)
 json consumed_or_null(const std::optional<double>& pct);
 std::string minutes_text(double minutes);
 std::string duration_days_text(double days);
+// A window's length: "28 days", "1 day", "1.5 days".
+std::string window_days_text(double days);
 // Sort keys of list cells (static/tables.js reads a cell's data-sort before its text): a date as
 // the number YYYYMMDD, a duration in minutes. "" when missing or not a real date, which the lists
 // sort last in either direction.

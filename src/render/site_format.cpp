@@ -124,6 +124,10 @@ std::string duration_days_text(double days) {
   return num(days, 1) + " days";
 }
 
+std::string window_days_text(double days) {
+  return num(days, 2) + (days == 1 ? " day" : " days");
+}
+
 std::string css_word(const std::string& s) {
   std::string out;
   for (char c : s) {
