@@ -225,9 +225,38 @@ std::string redact_url(const std::string& url) {
 
 namespace {
 
+// The part of a token's base64 encoding that does not depend on the bytes around it, for each
+// of the three places the token can start at within a 3-byte group, in both alphabets (standard
+// and URL-safe). A server echoing an `Authorization` header, a basic credential (`user:TOKEN`)
+// or a JWT re-encoded writes the token in base64 after some prefix: whatever the prefix, the
+// characters of the groups made only of the token's bytes are these.
+void append_base64_forms(std::string_view token, std::vector<std::string>& forms) {
+  static constexpr std::string_view k_standard =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t offset = 0; offset < 3; ++offset) {
+    // The first whole group starts at the token's byte (3 - offset) % 3; groups that also hold
+    // a byte before or after the token are left out.
+    const std::size_t first = (3 - offset) % 3;
+    if (token.size() < first + 3) continue;
+    const std::size_t groups = (token.size() - first) / 3;
+    std::string standard;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const auto* b = reinterpret_cast<const unsigned char*>(token.data() + first + 3 * g);
+      const unsigned v = (unsigned{b[0]} << 16) | (unsigned{b[1]} << 8) | b[2];
+      for (int shift = 18; shift >= 0; shift -= 6)
+        standard += k_standard[(v >> shift) & 63];
+    }
+    std::string url_safe = standard;
+    std::replace(url_safe.begin(), url_safe.end(), '+', '-');
+    std::replace(url_safe.begin(), url_safe.end(), '/', '_');
+    forms.push_back(std::move(standard));
+    forms.push_back(std::move(url_safe));
+  }
+}
+
 // The forms a server may echo a token in: as sent, percent-encoded (upper- or lower-case hex, or
-// a form's `+` for a space), JSON-escaped and HTML-escaped. A 401 body quoting the request's URL
-// or header re-encodes it, and `token=eyJ%2FAbc%3D%3D` is the token all the same.
+// a form's `+` for a space), JSON-escaped, HTML-escaped and base64-encoded. A 401 body quoting the
+// request's URL or header re-encodes it, and `token=eyJ%2FAbc%3D%3D` is the token all the same.
 std::vector<std::string> token_forms(std::string_view token) {
   std::vector<std::string> forms{std::string(token)};
   for (const char* hex : {"0123456789ABCDEF", "0123456789abcdef"})
@@ -280,6 +309,7 @@ std::vector<std::string> token_forms(std::string_view token) {
   }
   forms.push_back(std::move(json));
   forms.push_back(std::move(html));
+  append_base64_forms(token, forms);
   // Longest first, so no form is left half replaced by a shorter one inside it.
   std::sort(forms.begin(), forms.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });

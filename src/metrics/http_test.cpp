@@ -238,6 +238,33 @@ TEST_CASE("redaction: a token echoed re-encoded, escaped, re-cased or cut") {
   CHECK(redact_text("got \"Et\\\\ToK\\/eN+\\\"q'uo<te>&x\"", odd) == "got \"[redacted]\"");
   CHECK(redact_text("<p>Et\\ToK/eN+&quot;q&#39;uo&lt;te&gt;&amp;x</p>", odd) ==
         "<p>[redacted]</p>");
+  // Echoed base64-encoded after any prefix (an Authorization header, a basic credential): no
+  // piece of the token's encoding is left, whichever of the three alignments it fell on.
+  const std::string secret = "s3cr3t-PROM-token-0123456789abcdef";
+  for (const std::string prefix : {"", "u:", "Bearer ", "x"}) {
+    const std::string plain = prefix + secret;
+    std::string encoded; // base64 of plain, written out here independently of the code under test
+    static const char* k_alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < plain.size(); i += 3) {
+      unsigned v = static_cast<unsigned char>(plain[i]) << 16;
+      if (i + 1 < plain.size()) v |= static_cast<unsigned char>(plain[i + 1]) << 8;
+      if (i + 2 < plain.size()) v |= static_cast<unsigned char>(plain[i + 2]);
+      encoded += k_alphabet[(v >> 18) & 63];
+      encoded += k_alphabet[(v >> 12) & 63];
+      encoded += i + 1 < plain.size() ? k_alphabet[(v >> 6) & 63] : '=';
+      encoded += i + 2 < plain.size() ? k_alphabet[v & 63] : '=';
+    }
+    CAPTURE(prefix);
+    CAPTURE(encoded);
+    const std::string out = redact_text("server said: " + encoded + " is not valid", secret);
+    CHECK(out.find("[redacted]") != std::string::npos);
+    // Every run of 8 characters of the encoding that the secret alone decides is gone.
+    const std::size_t stable_from = (prefix.size() + 2) / 3 * 4 + 4;
+    for (std::size_t i = stable_from; i + 8 + 8 <= encoded.size(); ++i)
+      CHECK(out.find(encoded.substr(i, 8)) == std::string::npos);
+    CHECK(out.rfind("server said: ", 0) == 0);
+  }
   // Short pieces of a long token are ordinary text: "eyJhbGciOi" alone stays.
   CHECK(redact_text("prefix eyJhbGciOi only", token) == "prefix eyJhbGciOi only");
 }
