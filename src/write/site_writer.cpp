@@ -54,11 +54,21 @@ std::int64_t mtime_ns(const struct stat& st) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
-// Whether the file `st` describes is one nines left as `f` records it: a plain file with its size,
-// inode and modification time (the site's stamps; unknown ones match nothing).
+// Whether the file `st` describes holds the bytes nines left in it as `f` records them: a plain
+// file with its size, inode and modification time (the site's stamps; unknown ones match
+// nothing). Its mode is another matter (has_mode): a chmod leaves the bytes as they were.
 bool as_nines_left_it(const struct stat& st, const SiteManifest::File& f) {
   return f.ino != 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == f.size &&
          static_cast<std::uint64_t>(st.st_ino) == f.ino && mtime_ns(st) == f.mtime_ns;
+}
+
+std::uint32_t permission_bits(const struct stat& st) {
+  return static_cast<std::uint32_t>(st.st_mode & 07777);
+}
+
+// Whether the file `st` describes has the permission bits `mode` (0: not known, matches nothing).
+bool has_mode(const struct stat& st, std::uint32_t mode) {
+  return mode != 0 && permission_bits(st) == mode;
 }
 
 // The pid in the name of a temporary file `name` ends with: `what` (".tmp-"), then the pid and
@@ -98,7 +108,7 @@ mode_t current_umask() {
 // (a new file in the temporary tree), so it is created with its mode and changed only where the
 // umask (`mask`, current_umask()) took bits away; otherwise an existing file is truncated and its
 // mode set. One open, the writes and a close, where a stream and a chmod by path took more calls.
-// `stamp`, when given, gets the file's inode and modification time once written.
+// `stamp`, when given, gets the file's inode, modification time and mode once written.
 // `shown`, when given, is the file the user asked for, which a temporary `path` stands in for:
 // errors then read "cannot write SHOWN: REASON", as every command's write errors do.
 void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mode_t mask,
@@ -133,6 +143,7 @@ void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mo
     if (::fstat(fd, &st) != 0) fail("cannot be read back");
     stamp->ino = static_cast<std::uint64_t>(st.st_ino);
     stamp->mtime_ns = mtime_ns(st);
+    stamp->mode = permission_bits(st);
   }
   if (::close(fd) != 0) throw error("write failed", errno);
 }
@@ -456,7 +467,7 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
     std::size_t i = 0;
     for (const auto& [rel, update] : files) {
       entries[rel] = {content_hash(update.bytes), update.bytes.size(), update.input, written[i].ino,
-                      written[i].mtime_ns};
+                      written[i].mtime_ns,        written[i].mode};
       ++i;
     }
   }
@@ -547,7 +558,11 @@ SiteManifest read_site_manifest(const fs::path& out) {
 
 namespace {
 
-constexpr std::string_view k_stamps_head = "nines-site-stamps 1 ";
+// Version 2 records the files' mode after the count; version 1, which did not, is read with the
+// mode nines then gave every file (a file the user chmodded since fails has_mode all the same).
+constexpr std::string_view k_stamps_head = "nines-site-stamps 2 ";
+constexpr std::string_view k_stamps_head_v1 = "nines-site-stamps 1 ";
+constexpr std::uint32_t k_stamps_v1_mode = 0644;
 
 } // namespace
 
@@ -560,15 +575,28 @@ bool read_site_stamps(const fs::path& path, SiteManifest& manifest) {
   std::string text(static_cast<std::size_t>(size), '\0');
   in.seekg(0);
   if (!in.read(text.data(), size)) return false;
-  // "nines-site-stamps 1 DIGEST COUNT", then "INODE MTIME_NS" a line for each file, in the
-  // manifest's order (by path): the digest names the manifest, and so its paths.
-  const std::string head = std::string(k_stamps_head) + manifest.digest + " " +
-                           std::to_string(manifest.files.size()) + "\n";
-  if (text.compare(0, head.size(), head) != 0) return false;
+  // "nines-site-stamps 2 DIGEST COUNT MODE" (MODE in octal: every file's), then "INODE MTIME_NS"
+  // a line for each file, in the manifest's order (by path): the digest names the manifest, and
+  // so its paths.
+  const std::string tail = manifest.digest + " " + std::to_string(manifest.files.size());
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  std::uint32_t mode = 0;
+  if (const std::string head = std::string(k_stamps_head) + tail + " ";
+      text.compare(0, head.size(), head) == 0) {
+    const auto r = std::from_chars(p + head.size(), end, mode, 8);
+    if (r.ec != std::errc() || r.ptr == end || *r.ptr != '\n' || mode == 0 || mode > 07777)
+      return false;
+    p = r.ptr + 1;
+  } else if (const std::string v1 = std::string(k_stamps_head_v1) + tail + "\n";
+             text.compare(0, v1.size(), v1) == 0) {
+    mode = k_stamps_v1_mode;
+    p += v1.size();
+  } else {
+    return false;
+  }
   std::vector<std::pair<std::uint64_t, std::int64_t>> stamps;
   stamps.reserve(manifest.files.size());
-  const char* p = text.data() + head.size();
-  const char* end = text.data() + text.size();
   while (p < end) {
     std::uint64_t ino = 0;
     std::int64_t mtime = 0;
@@ -584,6 +612,7 @@ bool read_site_stamps(const fs::path& path, SiteManifest& manifest) {
   for (auto& [rel, f] : manifest.files) {
     f.ino = stamps[i].first;
     f.mtime_ns = stamps[i].second;
+    f.mode = mode;
     ++i;
   }
   return true;
@@ -593,8 +622,16 @@ void write_site_stamps(const fs::path& path, const std::map<std::string, SiteMan
                        const std::string& digest) noexcept {
   if (path.empty() || digest.empty()) return;
   try {
-    std::string text =
-        std::string(k_stamps_head) + digest + " " + std::to_string(files.size()) + "\n";
+    // One mode for the whole site: a file with another (a writer that could not give it the
+    // mode of the rest) leaves no stamps, so the next build writes every file once.
+    const std::uint32_t mode = files.empty() ? k_file_mode : files.begin()->second.mode;
+    if (mode == 0 || std::any_of(files.begin(), files.end(),
+                                 [mode](const auto& entry) { return entry.second.mode != mode; }))
+      throw std::invalid_argument("files of different modes");
+    char octal[8];
+    const auto r = std::to_chars(octal, octal + sizeof octal, mode, 8);
+    std::string text = std::string(k_stamps_head) + digest + " " + std::to_string(files.size()) +
+                       " " + std::string(octal, r.ptr) + "\n";
     text.reserve(text.size() + files.size() * 32);
     for (const auto& [rel, f] : files) {
       text += std::to_string(f.ino);
@@ -617,9 +654,14 @@ bool site_matches_manifest(const fs::path& out, const SiteManifest& manifest) {
   for (const auto& [rel, f] : manifest.files) {
     p.assign(prefix).append(rel);
     struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0 || !as_nines_left_it(st, f)) return false;
+    if (::lstat(p.c_str(), &st) != 0 || !as_nines_left_it(st, f) || !has_mode(st, f.mode))
+      return false;
   }
-  return true;
+  // The marker is a file nines writes too, with the files' mode; one lstat for the whole site.
+  p.assign(prefix).append(k_site_marker);
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         has_mode(st, manifest.files.begin()->second.mode);
 }
 
 namespace {
@@ -732,12 +774,30 @@ bool SiteWriter::is_valid_path(std::string_view path) {
   }
 }
 
+namespace {
+
+// The output folder as the writer names it and the folders beside it: absolute, normal, without
+// a trailing separator ("public", "./public/" and "/abs/public" are all "/abs/public"), so that
+// parent_path() is the folder holding OUT and filename() its name. Taken as it is when the
+// current directory cannot be read.
+fs::path normal_out(const fs::path& out) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(out, ec);
+  if (ec) abs = out;
+  abs = abs.lexically_normal();
+  if (!abs.has_filename() && abs.has_parent_path() && abs != abs.root_path())
+    abs = abs.parent_path(); // "site/" -> "site"
+  return abs;
+}
+
+} // namespace
+
 SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root, fs::path stamps)
     : m_stamps(std::move(stamps)), m_mode(mode) {
   check_output_dir(out, repo_root);
   m_repo_root = repo_root;
-  out = fs::absolute(out).lexically_normal();
-  if (!out.has_filename() && out.has_parent_path()) out = out.parent_path(); // "site/" -> "site"
+  // As clean_stale() names it, but an unreadable current directory is an error here.
+  out = normal_out(fs::absolute(out));
   std::string name = out.filename().string();
   if (name.empty() || name == "." || name == ".." || out == out.root_path())
     throw WriteError(out.string() + ": not usable as an output directory");
@@ -866,11 +926,18 @@ std::string remove_listed(const fs::path& dir, const SiteManifest& manifest) {
 
 } // namespace
 
-std::vector<std::string> SiteWriter::clean_stale(const fs::path& out) {
+std::vector<std::string> SiteWriter::clean_stale(const fs::path& given) {
   std::vector<std::string> notes;
+  // As the writer names OUT and its folders. Taken as given, a relative "public" has no parent
+  // ("") and "public/" no name (its parent is OUT itself): the folders beside OUT were then never
+  // looked for by the builds that make no writer (nothing changed, prose rewritten in place), and
+  // a leftover survived every one of them until a full build (or, with "public/", folders inside
+  // OUT named like leftovers were taken for them).
+  const fs::path out = normal_out(given);
   const fs::path parent = out.parent_path();
   const std::string name = out.filename().string();
   std::error_code ec;
+  if (name.empty() || name == "." || name == ".." || out == out.root_path()) return notes;
   if (!fs::is_directory(parent, ec)) return notes; // created at commit; nothing stale can be there
   struct Found {
     fs::path path;
@@ -965,7 +1032,12 @@ void SiteWriter::create_temp() {
            m_out.string() + " (its new tree, " + m_temp.filename().string() + ")");
   m_temp_created = true;
   try {
-    write_bytes(m_temp_prefix + k_site_marker, k_marker_text, true, m_umask);
+    // Written fresh, before any file is linked: its mode is the one every fresh write gets here
+    // (0644, or what a file system without modes shows), which a previous file must have to be
+    // linked. The fstat costs one call per build.
+    SiteManifest::File marker;
+    write_bytes(m_temp_prefix + k_site_marker, k_marker_text, true, m_umask, &marker);
+    m_file_mode = marker.mode;
   } catch (...) {
     discard();
     throw;
@@ -978,10 +1050,8 @@ void SiteWriter::write_one(const std::string& rel, const std::string& bytes,
   if (auto it = m_previous.files.find(rel); it != m_previous.files.end() &&
                                             it->second.hash == mine.hash &&
                                             it->second.size == mine.size) {
-    if (link_previous(rel, it->second)) {
-      // A link is the same file: its inode and modification time stay.
-      mine.ino = it->second.ino;
-      mine.mtime_ns = it->second.mtime_ns;
+    // Not copied when only its mode changed: the bytes are at hand, a fresh write is cheaper.
+    if (link_previous(rel, it->second, false, mine)) {
       ++m_reused;
       return;
     }
@@ -989,13 +1059,48 @@ void SiteWriter::write_one(const std::string& rel, const std::string& bytes,
   write_bytes(m_temp_prefix + rel, bytes, true, m_umask, &mine);
 }
 
-bool SiteWriter::link_previous(const std::string& rel, const SiteManifest::File& previous) {
+bool SiteWriter::link_previous(const std::string& rel, const SiteManifest::File& previous,
+                               bool copy, SiteManifest::File& placed) {
   // One lstat and one link: the old file is still as nines left it (size and stamps), so it holds
   // the bytes the manifest records; one edited by hand, even at the same size, is not linked.
   const std::string old = m_out_prefix + rel;
   struct stat st {};
   if (::lstat(old.c_str(), &st) != 0 || !as_nines_left_it(st, previous)) return false;
-  return ::link(old.c_str(), (m_temp_prefix + rel).c_str()) == 0;
+  const std::string to = m_temp_prefix + rel;
+  // The mode comes with the same lstat. A link shares the inode, and with it a mode the user gave
+  // the old file (chmod 600, +x), which a fresh write would not: such a file is written anew or
+  // copied, never chmodded in place, as the old tree may still be served until the swap.
+  if (has_mode(st, m_file_mode)) {
+    if (::link(old.c_str(), to.c_str()) != 0) return false;
+    // A link is the same file: its inode, modification time and mode stay.
+    placed.ino = previous.ino;
+    placed.mtime_ns = previous.mtime_ns;
+    placed.mode = m_file_mode;
+    return true;
+  }
+  if (!copy) return false;
+  // Read through a descriptor that is checked again: the file must still be the one the lstat
+  // showed (a rename meanwhile would give other bytes). One that cannot be read (chmod 000 by
+  // someone without the right to read it) is the caller's to make.
+  const int fd = ::open(old.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::string bytes;
+  bool whole = ::fstat(fd, &st) == 0 && as_nines_left_it(st, previous);
+  if (whole) {
+    bytes.resize(static_cast<std::size_t>(previous.size));
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    whole = got == bytes.size();
+  }
+  ::close(fd);
+  if (!whole) return false;
+  write_bytes(to, bytes, true, m_umask, &placed);
+  return true;
 }
 
 void SiteWriter::make_parent_dirs(const std::string& rel) {
@@ -1104,6 +1209,7 @@ std::string SiteWriter::add(std::string_view path, std::string bytes, std::strin
   SiteManifest::File& recorded = m_hashes.at(p);
   recorded.ino = file.ino;
   recorded.mtime_ns = file.mtime_ns;
+  recorded.mode = file.mode;
   return file.hash;
 }
 
@@ -1136,14 +1242,15 @@ bool SiteWriter::link_entry(const std::string& p, const SiteManifest::File& prev
   }
   make_claimed_dirs(claims);
   // Outside the lock too: one lstat and one link per page of a rebuild.
-  const bool linked = link_previous(p, previous);
+  SiteManifest::File placed = previous;
+  const bool linked = link_previous(p, previous, true, placed);
   std::lock_guard<std::mutex> lock(m_mutex);
   if (!linked) {
     // Not there any more (or no links on this file system): the caller makes the file.
     m_paths.erase(p);
     return false;
   }
-  m_hashes.emplace(p, previous);
+  m_hashes.emplace(p, std::move(placed));
   ++m_reused;
   return true;
 }

@@ -49,9 +49,10 @@ struct SiteManifest {
     std::uint64_t size = 0;
     std::string input; // a page's input hash (SiteWriter::reuse); empty for other files
     // Where the file is on disk, as nines left it (the site's stamps, below; not in the marker):
-    // its inode and modification time in nanoseconds. ino 0: not known.
+    // its inode, modification time in nanoseconds and permission bits. ino 0: not known.
     std::uint64_t ino = 0;
     std::int64_t mtime_ns = 0;
+    std::uint32_t mode = 0;
   };
   std::map<std::string, File> files;
   std::string digest; // content_hash of the marker file
@@ -59,25 +60,28 @@ struct SiteManifest {
 SiteManifest read_site_manifest(const std::filesystem::path& out);
 
 // The site's stamps: the inode and modification time of each file of the site as nines wrote or
-// linked it. A file whose lstat still shows them (and its recorded size) holds the bytes the
-// manifest records without being read: an edit by hand either makes a new file (`sed -i`, an
-// editor saving by rename) or writes the old one, which changes its modification time. They are
+// linked it, and the permission bits nines gave them all (one mode for the whole site, which
+// write_site_stamps() records only when every file has it). A file whose lstat still shows them
+// (and its recorded size) holds the bytes the manifest records without being read: an edit by
+// hand either makes a new file (`sed -i`, an editor saving by rename) or writes the old one, which
+// changes its modification time; a chmod changes neither, hence the mode. They are
 // kept in a file of the build's own outside the site (beside the build record), not in the
 // marker, so the site's bytes stay the same whoever built it where; the file names the manifest
 // it describes by its digest. read_site_stamps() fills `ino` and `mtime_ns` of `manifest` from
-// the file at `path` when it describes that manifest, and says whether it did; without stamps no
-// file of the site is trusted (it is written again, not linked). write_site_stamps() writes the
-// stamps of `files`, the manifest with `digest`, atomically; a failure only costs the next build
-// its links.
+// the file at `path` when it describes that manifest, and says whether it did (stamps of an older
+// nines, which recorded no mode, are read with mode 0644, the mode it gave every file); without
+// stamps no file of the site is trusted (it is written again, not linked). write_site_stamps()
+// writes the stamps of `files`, the manifest with `digest`, atomically; a failure, or files of
+// different modes, only cost the next build its links.
 bool read_site_stamps(const std::filesystem::path& path, SiteManifest& manifest);
 void write_site_stamps(const std::filesystem::path& path,
                        const std::map<std::string, SiteManifest::File>& files,
                        const std::string& digest) noexcept;
 
 // Whether every file the manifest lists is still in `out` as nines left it, by one lstat each:
-// a plain file with its recorded size, inode and modification time (the stamps, which the
-// manifest must have: read_site_stamps). A cheap check that the site was not edited or damaged
-// since; the bytes are not read.
+// a plain file with its recorded size, inode, modification time and mode (the stamps, which the
+// manifest must have: read_site_stamps), and the marker with that mode too (one lstat more). A
+// cheap check that the site was not edited, damaged or chmodded since; the bytes are not read.
 bool site_matches_manifest(const std::filesystem::path& out, const SiteManifest& manifest);
 
 // Throws OutputRefused when `out` must not be replaced by a site built from the repository at
@@ -106,14 +110,19 @@ bool same_folder(const std::filesystem::path& a, const std::filesystem::path& b)
 // A run killed half-way leaves `OUT.tmp-nines-<pid>` (or, killed between the renames,
 // `OUT.old-nines-<pid>` and no OUT); the next writer for OUT removes such leftovers of processes
 // that no longer run, and restores an orphaned `OUT.old-nines-*` if OUT is missing, so the
-// previous site is never lost. It touches one only when nines provably wrote it: empty, or
-// holding a marker that is a temporary tree's first line, has a readable manifest, or is all
-// there is. Anything else with those names, and the `OUT.tmp-<pid>` and `OUT.old-<pid>` of older
-// versions (a user's `site.old-2024` has that form), is left alone, with a warning (notes()) when
-// it may be a leftover. One writer per OUT at a time.
+// previous site is never lost. A process still running is never raced: its folders stay (without
+// a note) while it may still be using them, a build that has swapped its site in still removing
+// its old tree as it exits included, and go with the first build of any kind after it ended (our
+// own pid is an earlier process's that had it: containers start every run as the same pid). It
+// touches one only when nines provably wrote it: empty, or holding a marker that is a temporary
+// tree's first line, has a readable manifest, or is all there is. Anything else with those names,
+// and the `OUT.tmp-<pid>` and `OUT.old-<pid>` of older versions (a user's `site.old-2024` has that
+// form), is left alone, with a warning (notes()) when it may be a leftover. One writer per OUT at a
+// time.
 //
 // Output is deterministic: the tree does not depend on the order files are added in, files get
-// mode 0644 and directories 0755 whatever the umask, and nothing but the given bytes and the
+// mode 0644 and directories 0755 whatever the umask (a rebuild too: below), and nothing but the
+// given bytes and the
 // marker file k_site_marker is written. The marker holds a manifest (every file's content hash
 // and size, and a page's input hash), sorted by path, so a rebuild can tell what changed; the
 // same files give the same marker.
@@ -136,9 +145,14 @@ bool same_folder(const std::filesystem::path& a, const std::filesystem::path& b)
 // previous manifest's hash and size), when the old file is still as nines left it (its size,
 // inode and modification time as the site's stamps record them), is hard-linked from there
 // into the temporary directory instead of written again (a file edited by hand is written
-// anew); the old tree is never modified, so the
-// swap stays atomic and a failed build still leaves the previous site as it was. Where links
-// cannot be made (another file system, a file system without them) the file is written.
+// anew). Only while it still has the mode a fresh write gives (the writer learns it from the
+// first file it writes, its marker): a link shares the inode and so the mode, and a file the user
+// chmodded in the old site (600, +x) would keep that mode in every later site, so it is written
+// anew instead (reuse() and keep(), which have no bytes, copy it). The old tree is never
+// modified, its modes included (it may still be served until the swap), so the swap stays
+// atomic and a failed build still leaves the previous site as it was. Where links cannot be made
+// (another file system, a file system without them) the file is written. The check costs no
+// system call: the mode comes with the lstat that checks the stamps.
 class SiteWriter {
 public:
   enum class Mode { InMemory, Streaming };
@@ -165,18 +179,19 @@ public:
 
   // The next build's shortcut for a file it has not made yet: when the previous site's manifest
   // records the same non-empty `input` hash for `path` and the old file is still there as nines
-  // left it (its size and stamps), it is hard-linked into the new tree, recorded as if added (the
-  // previous manifest's entry, copied to `*previous` when given) and true is returned; the caller
+  // left it (its size and stamps), it is hard-linked into the new tree (copied when its mode was
+  // changed: see above), recorded as if added (the previous manifest's entry, copied to
+  // `*previous` when given) and true is returned; the caller
   // then need not make the file at all. Otherwise false, nothing is recorded, and the caller add()s
   // the file. Same path rules and thread safety as add(). The caller vouches that equal inputs
   // give equal bytes (the same renderer made both).
   bool reuse(std::string_view path, const std::string& input,
              SiteManifest::File* previous = nullptr);
 
-  // The previous site's file at `path`, kept as it is: hard-linked into the new tree and recorded
-  // with the previous manifest's entry when the old file is still as nines left it (its size and
-  // stamps), as reuse() does without comparing inputs. False when it is not (or `path` was not in
-  // the previous site); nothing is recorded then.
+  // The previous site's file at `path`, kept as it is: hard-linked (or copied) into the new tree
+  // and recorded with the previous manifest's entry when the old file is still as nines left it
+  // (its size and stamps), as reuse() does without comparing inputs. False when it is not (or
+  // `path` was not in the previous site); nothing is recorded then.
   bool keep(std::string_view path);
 
   // Whether `path` was added (or reused). Thread-safe.
@@ -187,8 +202,9 @@ public:
   const std::map<std::string, std::string>& files() const { return m_files; }
   std::vector<std::string> paths() const;
 
-  // Files hard-linked from the previous site, not written: all of them (by content or by
-  // input), and those of them taken by reuse(). Final after commit().
+  // Files taken from the previous site, not written: all of them (by content or by input), and
+  // those of them taken by reuse(). Hard links, but for the files reuse() and keep() copied
+  // because their mode had been changed. Final after commit().
   std::size_t reused() const { return m_reused; }
   std::size_t reused_by_input() const { return m_reused_inputs; }
   // After commit(): content_hash of the marker written (SiteManifest::digest of the new site).
@@ -213,15 +229,22 @@ public:
   // Removes what builds into `out` that were killed left beside it (their temporary trees and
   // set-aside sites, when nines wrote them and their process is gone; a set-aside site goes back
   // to a missing OUT), as every writer does first. For a build that keeps the previous site as it
-  // stands (nothing changed, or only prose rewritten in place) and so makes no writer. Returns the
-  // notes on what it left alone, each also printed to stderr as a warning.
+  // stands (nothing changed, or only prose rewritten in place) and so makes no writer. `out` in
+  // any form the user gave it (`public`, `public/`, `./public`): it is made absolute and normal
+  // first, as the writer makes it, so the folders beside it are found whichever build runs.
+  // Returns the notes on what it left alone, each also printed to stderr as a warning.
   static std::vector<std::string> clean_stale(const std::filesystem::path& out);
 
 private:
   void create_temp();
   // Writes (or links) the file; its stamps go into `mine`.
   void write_one(const std::string& rel, const std::string& bytes, SiteManifest::File& mine);
-  bool link_previous(const std::string& rel, const SiteManifest::File& previous);
+  // Links the previous site's file at `rel` into the new tree when it is as nines left it and has
+  // the mode a fresh write gives (m_file_mode); `placed` then gets its stamps. One that is as
+  // nines left it but for its mode is copied instead when `copy` (reuse(), keep()), else left
+  // for the caller to write from its bytes. False when nothing was placed.
+  bool link_previous(const std::string& rel, const SiteManifest::File& previous, bool copy,
+                     SiteManifest::File& placed);
   // reuse() and keep(): claims `p`, links the previous site's file and records `previous` for it.
   bool link_entry(const std::string& p, const SiteManifest::File& previous);
   // A directory of the temporary tree that one add() claimed and makes outside the lock; later
@@ -247,6 +270,9 @@ private:
   std::string m_out_prefix;       // "OUT/", for the paths of the previous site's files
   std::string m_temp_prefix;      // "OUT.tmp-nines-<pid>/"
   unsigned m_umask = 07777;       // the umask when the writer was made: which modes need setting
+  // The permission bits a fresh write gives on this file system (0644 where modes are kept), as
+  // the marker got them; a previous file with others is not linked.
+  std::uint32_t m_file_mode = 0644;
   Mode m_mode;
   bool m_temp_created = false;
   bool m_committed = false;

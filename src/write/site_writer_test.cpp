@@ -1303,3 +1303,167 @@ TEST_CASE("write/site_writer: an atomic write through a symbolic link keeps the 
   write_file_atomic(t.path / "plain.yaml", "b\n");
   CHECK(read(t.path / "plain.yaml") == "b\n");
 }
+
+namespace {
+
+// The permission bits of the file at `p` (not followed when a link), 0 when it is missing.
+unsigned mode_of(const fs::path& p) {
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0 ? static_cast<unsigned>(st.st_mode & 07777) : 0;
+}
+
+ino_t inode_of(const fs::path& p) {
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+} // namespace
+
+TEST_CASE("write/site_writer: a file chmodded in the old site gets a fresh write's mode again") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  const fs::path stamps = t.path / "stamps";
+  // A fresh write gives 0644 whatever the umask; a rebuild under a strict one must too.
+  const mode_t old_mask = ::umask(077);
+  const auto build = [&](const fs::path& into, const fs::path& stamps_file, bool rebuild) {
+    SiteWriter w(into, SiteWriter::Mode::Streaming, {}, stamps_file);
+    if (rebuild) {
+      CHECK(w.reuse("p/run.html", "in-run")); // by input: copied, as its mode changed
+      CHECK(w.keep("q/kept.html"));           // kept: copied too
+    } else {
+      w.add("p/run.html", "<h1>run</h1>", "in-run");
+      w.add("q/kept.html", "<h1>kept</h1>");
+    }
+    w.add("index.html", "<h1>home</h1>"); // by content: written from its bytes
+    w.add("same.html", "<h1>same</h1>");  // untouched: linked
+    w.commit();
+    return std::make_pair(w.reused(), w.reused_by_input());
+  };
+  build(out, stamps, false);
+  SiteManifest m = read_site_manifest(out);
+  REQUIRE(read_site_stamps(stamps, m));
+  CHECK(m.files.at("index.html").mode == 0644);
+  CHECK(site_matches_manifest(out, m));
+  // The user's chmods on the site, and second names of the old files, held outside it: a reader
+  // of the old tree (or a web server still serving it) sees its modes stay as the user set them.
+  fs::permissions(out / "index.html", fs::perms(0600));
+  fs::permissions(out / "p" / "run.html", fs::perms(0755));
+  fs::permissions(out / "q" / "kept.html", fs::perms(0640));
+  fs::create_hard_link(out / "index.html", t.path / "held-index");
+  fs::create_hard_link(out / "p" / "run.html", t.path / "held-run");
+  fs::create_hard_link(out / "q" / "kept.html", t.path / "held-kept");
+  const ino_t same = inode_of(out / "same.html");
+  // A chmod changes neither inode nor modification time: the stamps' mode tells it, so the
+  // no-change and prose checks no longer take the site as it stands.
+  CHECK_FALSE(site_matches_manifest(out, m));
+
+  const auto [reused, by_input] = build(out, stamps, true);
+  CHECK(reused == 3); // same.html linked, run.html and kept.html copied; index.html written
+  CHECK(by_input == 1);
+  for (const char* rel : {"index.html", "p/run.html", "q/kept.html", "same.html", k_site_marker})
+    CHECK_MESSAGE(mode_of(out / rel) == 0644, rel);
+  CHECK(inode_of(out / "same.html") == same);
+  CHECK(inode_of(out / "index.html") != inode_of(t.path / "held-index"));
+  CHECK(inode_of(out / "p" / "run.html") != inode_of(t.path / "held-run"));
+  CHECK(read(out / "p" / "run.html") == "<h1>run</h1>");
+  CHECK(read(out / "q" / "kept.html") == "<h1>kept</h1>");
+  // The old files were never chmodded in place.
+  CHECK(mode_of(t.path / "held-index") == 0600);
+  CHECK(mode_of(t.path / "held-run") == 0755);
+  CHECK(mode_of(t.path / "held-kept") == 0640);
+  // The stamps vouch for the new site, and it is the tree a clean build gives, modes included.
+  m = read_site_manifest(out);
+  REQUIRE(read_site_stamps(stamps, m));
+  CHECK(site_matches_manifest(out, m));
+  build(t.path / "fresh", {}, false);
+  ::umask(old_mask);
+  CHECK(snapshot(out) == snapshot(t.path / "fresh"));
+
+  // A chmod of the marker is seen too (one lstat for the whole site), and the next full build
+  // writes a fresh one.
+  fs::permissions(out / k_site_marker, fs::perms(0600));
+  CHECK_FALSE(site_matches_manifest(out, m));
+  build(out, stamps, true);
+  CHECK(mode_of(out / k_site_marker) == 0644);
+
+  // Stamps of an older nines, which recorded no mode, are read with the 0644 it gave every file.
+  m = read_site_manifest(out);
+  std::string text = read(stamps);
+  const std::string v2 = "nines-site-stamps 2 " + m.digest + " 4 644\n";
+  REQUIRE(text.rfind(v2, 0) == 0);
+  text.replace(0, v2.size(), "nines-site-stamps 1 " + m.digest + " 4\n");
+  std::ofstream(stamps, std::ios::binary | std::ios::trunc) << text;
+  REQUIRE(read_site_stamps(stamps, m));
+  CHECK(m.files.at("same.html").mode == 0644);
+  CHECK(site_matches_manifest(out, m));
+  // Files of different modes have no stamps: the next build trusts none and writes each once.
+  m.files.at("same.html").mode = 0600;
+  write_site_stamps(stamps, m.files, m.digest);
+  CHECK_FALSE(fs::exists(stamps));
+}
+
+TEST_CASE("write/site_writer: every kind of build removes the leftovers beside OUT, however OUT "
+          "is named") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  old_site(out, {{"index.html", "current"}});
+  // A pid no process has (a child that has exited and been waited for), and a live one.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const std::string dead = std::to_string(child), live = std::to_string(::getppid());
+  // The builds that make no writer (nothing changed, prose rewritten in place) pass OUT as the
+  // user gave it; relative and with a trailing slash, the folders beside it were never looked for.
+  struct Cwd {
+    fs::path was = fs::current_path();
+    ~Cwd() { fs::current_path(was); }
+  } cwd;
+  fs::current_path(t.path);
+  for (const fs::path& given : {fs::path("site"), fs::path("site/"), fs::path("./site/."),
+                                fs::path("../" + t.path.filename().string() + "/site"), out}) {
+    CAPTURE(given);
+    // A previous site set aside by a build that had swapped its own in but was still exiting
+    // when the next build ran (so that one left it alone), and one of a build still running.
+    old_site(t.path / ("site.old-nines-" + dead), {{"index.html", "previous"}});
+    old_site(t.path / ("site.old-nines-" + live), {{"index.html", "being removed"}});
+    fs::create_directories(t.path / ("site.tmp-nines-" + dead) / "a");
+    // Folders nines did not write, with similar names: beside OUT (the writer's name holding a
+    // file of the user's, an older version's name, not a pid) and inside it, where a name taken
+    // as "" + ".old-nines-PID" would have been looked for.
+    const fs::path users = t.path / "site.old-nines-99999997";
+    fs::create_directories(users);
+    std::ofstream(users / "notes.txt") << "mine";
+    fs::create_directories(t.path / "site.old-nines-backup");
+    fs::create_directories(t.path / ("site.old-" + dead));
+    fs::create_directories(out / (".old-nines-" + dead));
+    fs::create_directories(out / (".tmp-nines-" + dead));
+
+    const std::vector<std::string> notes = SiteWriter::clean_stale(given);
+    CHECK_FALSE(fs::exists(t.path / ("site.old-nines-" + dead)));
+    CHECK_FALSE(fs::exists(t.path / ("site.tmp-nines-" + dead)));
+    CHECK(read(t.path / ("site.old-nines-" + live) / "index.html") == "being removed");
+    CHECK(read(users / "notes.txt") == "mine");
+    CHECK(fs::is_directory(t.path / "site.old-nines-backup"));
+    CHECK(fs::is_directory(t.path / ("site.old-" + dead)));
+    CHECK(fs::is_directory(out / (".old-nines-" + dead)));
+    CHECK(fs::is_directory(out / (".tmp-nines-" + dead)));
+    CHECK(read(out / "index.html") == "current");
+    REQUIRE(notes.size() == 1); // the folder of the user's under the writer's name, named
+    CHECK(notes[0].find((t.path / "site.old-nines-99999997").string() + "' has the name") !=
+          std::string::npos);
+    // Once the live process has ended, the next build removes its folder too: here, as if it
+    // had (a folder of the build's own pid is an earlier process's).
+    fs::rename(t.path / ("site.old-nines-" + live),
+               t.path / ("site.old-nines-" + std::to_string(::getpid())));
+    SiteWriter::clean_stale(given);
+    CHECK(siblings(t.path, "site.old-nines-") ==
+          std::vector<std::string>{"site.old-nines-99999997", "site.old-nines-backup"});
+    fs::remove_all(users);
+    fs::remove_all(t.path / "site.old-nines-backup");
+    fs::remove_all(t.path / ("site.old-" + dead));
+    fs::remove_all(out / (".old-nines-" + dead));
+    fs::remove_all(out / (".tmp-nines-" + dead));
+  }
+}
