@@ -293,7 +293,7 @@ void read_config(Context& c) {
   // count), and a first build would write it there before the writer refuses a folder nines did
   // not write. Checked against the folder this run writes, or the default one for `check`.
   {
-    const fs::path site = fs::absolute(output_dir(run)).lexically_normal();
+    const fs::path site = normal_output_dir(output_dir(run));
     const fs::path store = fs::absolute(store_path(run)).lexically_normal();
     const fs::path rel = store.lexically_relative(site);
     if (!rel.empty() && *rel.begin() != "..") {
@@ -382,7 +382,7 @@ constexpr const char* k_record_prefix = "nines-build-";
 // must not depend on the store's state.
 fs::path record_path(const Run& run) {
   std::error_code ec;
-  const fs::path out = fs::absolute(output_dir(run), ec).lexically_normal();
+  const fs::path out = normal_output_dir(output_dir(run));
   return fs::absolute(store_path(run), ec).lexically_normal().parent_path() /
          (k_record_prefix + content_hash(out.string()) + ".json");
 }
@@ -556,7 +556,7 @@ std::string input_fingerprint(Context& c) {
   if (!run.repo.config.sources.empty() && !o.offline) return {};
   std::error_code ec;
   FingerprintScope scope;
-  scope.out = fs::absolute(output_dir(run), ec).lexically_normal();
+  scope.out = normal_output_dir(output_dir(run));
   scope.store = fs::absolute(store_path(run), ec).lexically_normal();
   scope.store_records_prefix = k_record_prefix;
   // The cache is the binary's own: another binary may hash differently.

@@ -774,13 +774,13 @@ bool SiteWriter::is_valid_path(std::string_view path) {
   }
 }
 
-namespace {
+namespace {} // namespace
 
 // The output folder as the writer names it and the folders beside it: absolute, normal, without
 // a trailing separator ("public", "./public/" and "/abs/public" are all "/abs/public"), so that
 // parent_path() is the folder holding OUT and filename() its name. Taken as it is when the
 // current directory cannot be read.
-fs::path normal_out(const fs::path& out) {
+fs::path normal_output_dir(const fs::path& out) {
   std::error_code ec;
   fs::path abs = fs::absolute(out, ec);
   if (ec) abs = out;
@@ -790,14 +790,12 @@ fs::path normal_out(const fs::path& out) {
   return abs;
 }
 
-} // namespace
-
 SiteWriter::SiteWriter(fs::path out, Mode mode, const fs::path& repo_root, fs::path stamps)
     : m_stamps(std::move(stamps)), m_mode(mode) {
   check_output_dir(out, repo_root);
   m_repo_root = repo_root;
   // As clean_stale() names it, but an unreadable current directory is an error here.
-  out = normal_out(fs::absolute(out));
+  out = normal_output_dir(fs::absolute(out));
   std::string name = out.filename().string();
   if (name.empty() || name == "." || name == ".." || out == out.root_path())
     throw WriteError(out.string() + ": not usable as an output directory");
@@ -933,7 +931,7 @@ std::vector<std::string> SiteWriter::clean_stale(const fs::path& given) {
   // looked for by the builds that make no writer (nothing changed, prose rewritten in place), and
   // a leftover survived every one of them until a full build (or, with "public/", folders inside
   // OUT named like leftovers were taken for them).
-  const fs::path out = normal_out(given);
+  const fs::path out = normal_output_dir(given);
   const fs::path parent = out.parent_path();
   const std::string name = out.filename().string();
   std::error_code ec;

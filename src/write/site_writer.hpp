@@ -84,6 +84,13 @@ void write_site_stamps(const std::filesystem::path& path,
 // cheap check that the site was not edited, damaged or chmodded since; the bytes are not read.
 bool site_matches_manifest(const std::filesystem::path& out, const SiteManifest& manifest);
 
+// The output folder as the writer names it: absolute, normal, without a trailing separator
+// ("public", "./public/" and "/abs/public" are all "/abs/public"), so that parent_path() is the
+// folder holding OUT and filename() its name. Every record of a build keyed by its output folder
+// uses this form, so `-o public/` and `-o public` are one folder. Taken as it is when the current
+// directory cannot be read.
+std::filesystem::path normal_output_dir(const std::filesystem::path& out);
+
 // Throws OutputRefused when `out` must not be replaced by a site built from the repository at
 // `repo_root` (empty: no repository rules, only the folder's own). Reads only; for drivers that
 // check before doing any work. A folder with a marker is a previous site only when the marker

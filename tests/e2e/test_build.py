@@ -648,6 +648,12 @@ def test_incremental(tmp):
           f"a no-change rebuild keeps the site ({code}): {stderr[-800:]}")
     check(stdout2 == stdout, f"it reports the same site: {stdout2!r} vs {stdout!r}")
     check(tree(out) == first, "a no-change rebuild leaves every byte as it was")
+    # The same folder named with a trailing slash, or relative: still nothing changed.
+    for named in (out + "/", os.path.relpath(out, tmp)):
+        code, _, stderr = run("build", repo, "-o", named, "--offline", "--now", NOW, "--timings",
+                              cwd=tmp)
+        check(code == 0 and "nothing changed since the last build" in stderr,
+              f"-o {named!r} is the same folder: a no-change rebuild ({code}): {stderr[-400:]}")
 
     runbooks = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(repo, "runbooks"))
                       for f in fs if f.endswith(".md"))
