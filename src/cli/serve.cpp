@@ -1,7 +1,8 @@
 // `nines serve [DIR] [--port P] [--open]`: builds the site into a private folder, serves it on
 // 127.0.0.1 only, watches the repository with inotify and rebuilds on every change. Pages reload
 // themselves through a small long-poll script that only serve injects; a build that fails keeps
-// the last good site and lays its diagnostics over every page until the edit is fixed.
+// the last good site and lays its diagnostics over every page until the edit is fixed. When no
+// build has passed yet there is no site: every path gets a page of the diagnostics (status 503).
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "diag/format.hpp"
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -26,6 +28,7 @@
 #include <sys/inotify.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 extern char** environ;
 
@@ -58,6 +61,9 @@ struct State {
   std::size_t polls = 0;    // long-polls waiting now
   // What the builds into the session's folder left beside the store, removed with the folder.
   std::set<fs::path> build_state;
+  // The limits the latest build read files and YAML with (nines.yaml), with which the watcher
+  // reads a Chart.yaml as the loader does.
+  LoadOptions load_limits;
 };
 
 struct ServeOpts {
@@ -103,14 +109,21 @@ void rebuild(const ServeOpts& o, const fs::path& out, State& state) {
   std::lock_guard lock(state.mutex);
   for (auto& f : build_state_files(run))
     state.build_state.insert(std::move(f));
+  state.load_limits.max_file_bytes = run.repo.config.max_file_bytes;
+  state.load_limits.yaml.max_nodes = run.repo.config.max_yaml_nodes;
   ++state.generation;
   state.problems = wrote ? "" : text.str();
   if (wrote) state.have_site = true;
   if (wrote)
     std::cerr << "serve: built " << run.site_files << " files (generation " << state.generation
               << ")\n";
+  else if (state.have_site)
+    std::cerr << "serve: the build failed; serving the last site that built, with these "
+                 "diagnostics over every page\n"
+              << state.problems;
   else
-    std::cerr << "serve: the build failed; showing the last good site with its diagnostics\n"
+    std::cerr << "serve: the build failed and no build has passed yet; every page shows these "
+                 "diagnostics (status 503) until one does\n"
               << state.problems;
   state.changed.notify_all();
 }
@@ -125,13 +138,34 @@ std::string reload_script(std::uint64_t generation) {
          ".catch(function(){setTimeout(p,1000)})}p()})();</script>";
 }
 
+// The banner over the pages of the last site that built, when a later build failed. Pages reload
+// after every build, passed or not, so the banner is always the latest build's.
 std::string overlay(const std::string& problems) {
   return "<div id=\"nines-serve-diagnostics\" role=\"alert\" style=\"position:fixed;inset:0 0 "
          "auto 0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;"
          "background:#2b0f12;color:#ffe3e3;font:13px/1.45 ui-monospace,monospace;border-bottom:"
-         "3px solid #ff6b6b\"><strong>nines serve: the last edit does not build; this is the "
-         "last good site.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">" +
+         "3px solid #ff6b6b\"><strong>nines serve: the latest build failed; this is the site of "
+         "the last build that passed. The page reloads after the next build.</strong><pre "
+         "style=\"white-space:pre-wrap;margin:.5rem 0 0\">" +
          html_escape(problems) + "</pre></div>";
+}
+
+// What every path gets while no build has passed (the first failed, and every one since): there
+// is no site to show, so the page is the latest build's diagnostics, and it reloads after the
+// next build, which serves the site once one passes.
+std::string no_site_page(const std::string& problems, std::uint64_t generation) {
+  return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+         "name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Build failed "
+         "- nines serve</title></head><body style=\"margin:0;background:#2b0f12;color:#ffe3e3;"
+         "font:15px/1.5 system-ui,sans-serif\"><main id=\"nines-serve-build-failed\" "
+         "role=\"alert\" style=\"max-width:72rem;margin:0 auto;padding:1.5rem 1.25rem\"><h1 "
+         "style=\"font-size:1.4rem;margin:0 0 .75rem\">nines serve: the build failed</h1><p>No "
+         "build of this repository has passed yet, so there is no site to show. Fix the errors "
+         "below and save: this page reloads after every build, and the site is served as soon "
+         "as a build passes.</p><pre style=\"white-space:pre-wrap;margin:1rem 0 0;padding:1rem;"
+         "background:#1a0709;border-left:3px solid #ff6b6b;font:13px/1.45 ui-monospace,"
+         "monospace\">" +
+         html_escape(problems) + "</pre></main>" + reload_script(generation) + "</body></html>";
 }
 
 // Puts `extra` just before </body> (or at the end when there is none).
@@ -210,18 +244,21 @@ std::optional<std::string> not_found_page(const fs::path& site) {
 // Exactly what the loader reads is watched, by its own rules (load/loader.hpp): the folders its
 // walk enters and the theme's folder, and in them the files it reads. A `runbooks/site/` is
 // content; the top-level site/, the store in .nines and .git are not, so a build never wakes
-// the watcher.
+// the watcher. A Helm chart's folder is Helm's (is_helm_chart_file): the walk reads nothing in
+// or below it, so only its Chart.yaml is watched there, which may stop making it a chart.
 bool watched_folder(const std::string& rel) {
   return !walk_skips_folder(rel) || rel == k_theme_folder;
 }
 bool watched_file(const std::string& rel) {
   return rel == "nines.yaml" || walk_reads_file(rel) || is_theme_file(rel);
 }
+constexpr const char* k_chart_file = "Chart.yaml";
 
 class Watcher {
 public:
-  explicit Watcher(const fs::path& root)
-      : m_root(root), m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+  // `limits` gives the limits the loader reads a Chart.yaml with (those of nines.yaml).
+  Watcher(const fs::path& root, std::function<LoadOptions()> limits)
+      : m_root(root), m_limits(std::move(limits)), m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
     if (m_fd >= 0) add_tree(root);
   }
   ~Watcher() {
@@ -231,7 +268,8 @@ public:
   Watcher& operator=(const Watcher&) = delete;
   bool ok() const { return m_fd >= 0; }
 
-  // Waits up to `timeout_ms` for changes; true when something relevant changed.
+  // Waits up to `timeout_ms` for changes; true when one may be relevant: settle() says, once
+  // the changes stop coming.
   bool wait(int timeout_ms) {
     pollfd p{m_fd, POLLIN, 0};
     if (poll(&p, 1, timeout_ms) <= 0) return false;
@@ -250,18 +288,55 @@ public:
           m_dirs.erase(ev->wd);
           continue;
         }
-        if (name.empty()) continue; // the watched folder itself; its parent reports it
-        const fs::path path = dir->second / name;
+        if (name.empty()) continue;          // the watched folder itself; its parent reports it
+        const fs::path folder = dir->second; // a copy: add_tree and forget_below change m_dirs
+        const fs::path path = folder / name;
         const std::string rel = relative(path);
-        if (ev->mask & IN_ISDIR) {
+        const bool is_dir = ev->mask & IN_ISDIR;
+        if (!is_dir && name == k_chart_file && chart_may_be(folder)) {
+          // The file that says whether its folder is Helm's, looked at once the changes stop:
+          // an editor saving it by rename has it gone for a moment.
+          m_chart_checks.insert(folder);
+          relevant = true;
+          continue;
+        }
+        // Anything else in a chart's folder is Helm's (its subfolders are not watched).
+        if (m_charts.count(folder)) continue;
+        if (is_dir) {
           if (!watched_folder(rel)) continue;
+          // A chart's folder that goes takes no file the loader read.
+          if ((ev->mask & (IN_DELETE | IN_MOVED_FROM)) && m_charts.erase(path)) continue;
+          // A folder that comes or goes brings or takes files. One that comes as a chart's still
+          // counts: the last build may have read it before its Chart.yaml came.
           if (ev->mask & (IN_CREATE | IN_MOVED_TO)) add_tree(path);
-          relevant = true; // a folder that comes or goes brings or takes files
+          m_relevant = relevant = true;
           continue;
         }
         // Editors' swap and backup files, the store and anything else the loader never reads
         // are not content.
-        if (watched_file(rel)) relevant = true;
+        if (watched_file(rel)) m_relevant = relevant = true;
+      }
+    }
+    return relevant;
+  }
+
+  // Whether the changes wait() saw since the last call change what the loader reads. A folder's
+  // Chart.yaml counts when it makes the folder a chart's or no longer (its files leave the site
+  // or come into it), or when the folder is no chart's (it is an ordinary YAML file there).
+  bool settle() {
+    bool relevant = std::exchange(m_relevant, false);
+    for (const fs::path& folder : std::exchange(m_chart_checks, {})) {
+      std::error_code ec;
+      if (!fs::is_directory(folder, ec)) continue; // gone: its parent reported it
+      const bool was = m_charts.count(folder) > 0, is = is_chart(folder);
+      if (was && is) continue;
+      relevant = true;
+      if (is) {
+        m_charts.insert(folder);
+        forget_below(folder);
+      } else if (was) {
+        m_charts.erase(folder);
+        add_subfolders(folder);
       }
     }
     return relevant;
@@ -273,10 +348,49 @@ private:
                                    IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF;
     int wd = inotify_add_watch(m_fd, dir.c_str(), mask);
     if (wd >= 0) m_dirs[wd] = dir;
+    // Looked at anew: a folder may come where a chart's was (moved away, or removed).
+    if (is_chart(dir)) {
+      m_charts.insert(dir);
+      return;
+    }
+    m_charts.erase(dir);
+    add_subfolders(dir);
+  }
+
+  void add_subfolders(const fs::path& dir) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
       if (it->is_directory(ec) && !it->is_symlink(ec) && watched_folder(relative(it->path())))
         add_tree(it->path());
+  }
+
+  // Stops watching the folders below `dir`, which became a chart's.
+  void forget_below(const fs::path& dir) {
+    for (auto it = m_dirs.begin(); it != m_dirs.end();) {
+      const fs::path rel = it->second.lexically_relative(dir);
+      if (!rel.empty() && *rel.begin() != ".." && rel != ".") {
+        inotify_rm_watch(m_fd, it->first);
+        m_charts.erase(it->second);
+        it = m_dirs.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // Whether the loader asks if `dir` is a chart: a folder its walk enters (not the theme's, which
+  // only load_theme_overrides reads), never the repository's root.
+  bool chart_may_be(const fs::path& dir) const {
+    if (dir == m_root) return false;
+    const std::string rel = relative(dir);
+    return rel != k_theme_folder && rel.rfind(std::string(k_theme_folder) + "/", 0) != 0;
+  }
+
+  bool is_chart(const fs::path& dir) const {
+    if (!chart_may_be(dir)) return false;
+    std::error_code ec;
+    const fs::path chart = dir / k_chart_file;
+    return fs::exists(chart, ec) && is_helm_chart_file(m_root, chart, m_limits());
   }
 
   std::string relative(const fs::path& p) const {
@@ -284,8 +398,12 @@ private:
   }
 
   fs::path m_root;
+  std::function<LoadOptions()> m_limits;
   int m_fd;
   std::map<int, fs::path> m_dirs;
+  std::set<fs::path> m_charts;       // the watched folders that are Helm charts'
+  std::set<fs::path> m_chart_checks; // folders whose Chart.yaml changed, for settle()
+  bool m_relevant = false;           // a change wait() saw is relevant whatever settle() finds
 };
 
 void open_browser(const std::string& url) {
@@ -392,15 +510,12 @@ int serve(const ServeOpts& o) {
       have_site = state.have_site;
     }
     res.set_header("Cache-Control", "no-store");
-    std::string extra = (problems.empty() ? "" : overlay(problems)) + reload_script(generation);
     if (!have_site) {
       res.status = 503;
-      res.set_content("<!doctype html><html><head><meta charset=\"utf-8\"><title>nines "
-                      "serve</title></head><body></body></html>" +
-                          extra,
-                      "text/html; charset=utf-8");
+      res.set_content(no_site_page(problems, generation), "text/html; charset=utf-8");
       return;
     }
+    std::string extra = (problems.empty() ? "" : overlay(problems)) + reload_script(generation);
     auto file = resolve_request(site, req.path);
     bool ok = false;
     std::string body;
@@ -423,7 +538,10 @@ int serve(const ServeOpts& o) {
   });
 
   std::thread watcher_thread([&] {
-    Watcher watcher(repo);
+    Watcher watcher(repo, [&] {
+      std::lock_guard lock(state.mutex);
+      return state.load_limits;
+    });
     if (!watcher.ok()) {
       std::cerr << "serve: inotify is not available; the site will not rebuild on changes\n";
       return;
@@ -436,7 +554,7 @@ int serve(const ServeOpts& o) {
       if (!watcher.wait(250)) continue;
       while (watcher.wait(k_debounce_ms)) {
       }
-      if (!stopping()) rebuild(o, site, state);
+      if (watcher.settle() && !stopping()) rebuild(o, site, state);
     }
   });
 

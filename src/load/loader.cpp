@@ -1227,6 +1227,8 @@ struct WalkedFile {
   bool operator<(const WalkedFile& o) const { return rel < o.rel; }
 };
 
+} // namespace
+
 // Whether `chart_file`, a folder's Chart.yaml, is a Helm chart's, as Helm reads one: a mapping
 // with a `name` and a `version`, and an `apiVersion` of v2 (Helm 3) or v1 (Helm 2's, which may be
 // left out). Any other file of that name (not YAML, a nines document, another tool's file) makes
@@ -1251,6 +1253,8 @@ bool is_helm_chart_file(const fs::path& root, const fs::path& chart_file, const 
   });
   return chart;
 }
+
+namespace {
 
 // The files the loader reads, in sorted order. A walk of our own rather than
 // recursive_directory_iterator: a folder that cannot be read is reported and the walk goes on,

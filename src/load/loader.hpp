@@ -139,6 +139,12 @@ bool walk_reads_file(std::string_view rel);
 // Whether load_theme_overrides reads `rel`: layouts/NAME.mustache or
 // layouts/partials/NAME.mustache.
 bool is_theme_file(std::string_view rel);
+// Whether `chart_file`, the Chart.yaml of a folder the walk enters, makes that folder a Helm
+// chart's: Helm would read it as one (a mapping with a `name`, a `version` and an `apiVersion` of
+// v2, v1 or none), read under `opts`' limits. The walk then reads nothing in or below the folder
+// (docs/content.md, "Helm charts"). Never asked of the repository's root, which is no chart.
+bool is_helm_chart_file(const std::filesystem::path& root, const std::filesystem::path& chart_file,
+                        const LoadOptions& opts);
 
 // A repository-relative path against a glob: `*` within one folder name, `**` across folders,
 // `?` one character; a pattern without `/` matches the file name at any depth (as .gitignore).

@@ -51,8 +51,9 @@ public:
   virtual ~HttpServer() = default;
   // Binds to host:port with SO_REUSEADDR only (never SO_REUSEPORT: a port in use must fail).
   virtual bool bind(const std::string& host, int port) = 0;
-  // Routes GET requests whose path matches `pattern` (whole match) to `handler`; the first route
-  // that matches answers.
+  // Routes GET (and HEAD) requests whose path matches `pattern` (whole match) to `handler`; the
+  // first route that matches answers. Call before listen(). A handler gives the whole body: the
+  // server answers a Range header on a 200 to GET itself (206 or 416, httplib_server.cpp).
   virtual void get(const std::string& pattern, Handler handler) = 0;
   // How many connections are served at once, each on a thread of its own (set before listen();
   // the default is cpp-httplib's, max(8, cores - 1)). A connection holds its thread while a

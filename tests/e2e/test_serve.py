@@ -10,6 +10,18 @@ page waiting; a missing path gets the site's own 404 page with status 404; path 
 `%2f`, absolute paths, a symbolic link out of the site) never reaches outside the site; a port in
 use is exit 3; SIGINT stops the server cleanly (exit 0, temporary site removed).
 
+Byte ranges: one range is 206 with exactly its bytes and `Content-Range: bytes A-B/TOTAL` (also a
+suffix, an open range, an end past the file, the unit in capitals), never compressed; a range past
+the end is 416 with `Content-Range: bytes */TOTAL`; several ranges, another unit, an invalid range
+or an If-Range get the whole file with 200; HEAD ignores Range; a 404 page is never cut.
+
+A first build that fails (a YAML syntax error) serves every path a 503 page that says the build
+failed and lists the diagnostics (file:line:col, HTML-escaped) with the reload script, never the
+"last good site" banner; fixing it serves the site, and a later failure shows the banner over the
+last site that built. An edit inside a Helm chart's folder (Chart.yaml edited or saved by rename
+and still a chart's included) starts no build; a Chart.yaml that stops being a chart's, or starts
+again, does.
+
 Usage: test_serve.py NINES SOURCE_DIR
 """
 import json
@@ -74,6 +86,83 @@ def get(path, timeout=10):
     return status, body.decode("utf-8", "replace")
 
 
+def request(port, method, path, headers=None, timeout=10):
+    """(status, headers, body bytes) of one raw request. Header names are lower-case; a header
+    sent twice has its values joined with ", ", so a duplicate shows."""
+    conn = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    conn.sendall(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}"
+                 "Connection: close\r\n\r\n".encode())
+    data = b""
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    conn.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1]) if lines[0] else 0
+    fields = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        fields.setdefault(name.strip().lower(), []).append(value.strip())
+    return status, {k: ", ".join(v) for k, v in fields.items()}, body
+
+
+def check_ranges(port):
+    """Byte ranges on a stylesheet (the same bytes every time) and on a page."""
+    url = "/static/style.css"
+    status, h, css = request(port, "GET", url)
+    n = len(css)
+    check(status == 200 and n > 100 and h.get("accept-ranges") == "bytes"
+          and "content-range" not in h, f"a whole file is 200 with Accept-Ranges ({status} {h})")
+    for spec, first, last in [("bytes=0-9", 0, 9), ("bytes=-5", n - 5, n - 1),
+                              ("bytes=5-", 5, n - 1), ("bytes=10-999999999", 10, n - 1),
+                              ("bytes=-999999999", 0, n - 1), ("Bytes=0-0", 0, 0),
+                              (f"bytes={n - 1}-", n - 1, n - 1), ("bytes=0-9,", 0, 9)]:
+        status, h, body = request(port, "GET", url, {"Range": spec})
+        check(status == 206 and h.get("content-range") == f"bytes {first}-{last}/{n}"
+              and h.get("content-length") == str(last - first + 1)
+              and body == css[first:last + 1],
+              f"Range: {spec} is 206 with bytes {first}-{last}/{n}: {status} {h} {body[:40]!r}")
+    for spec in [f"bytes={n}-", f"bytes={n + 100}-{n + 200}", "bytes=-0",
+                 "bytes=99999999999999999999999-"]:
+        status, h, body = request(port, "GET", url, {"Range": spec})
+        check(status == 416 and h.get("content-range") == f"bytes */{n}" and body == b"",
+              f"Range: {spec} is 416 with Content-Range bytes */{n}: {status} {h} {body[:40]!r}")
+    for spec in ["bytes=0-1,4-5", "bytes=0-1, 999999-", "items=0-5", "bytes=5-3", "bytes=abc",
+                 "bytes=-", "bytes="]:
+        status, h, body = request(port, "GET", url, {"Range": spec})
+        check(status == 200 and body == css and "content-range" not in h,
+              f"Range: {spec} gets the whole file with 200: {status} {h}")
+    status, h, body = request(port, "GET", url, {"Range": "bytes=0-9", "If-Range": '"v1"'})
+    check(status == 200 and body == css, f"an If-Range (no validator matches) gets 200: {status}")
+    # A part is sent as it is: compressed, its bytes would not be those Content-Range counts.
+    status, h, body = request(port, "GET", url, {"Range": "bytes=0-9",
+                                                 "Accept-Encoding": "gzip, deflate, br"})
+    check(status == 206 and "content-encoding" not in h and body == css[:10]
+          and h.get("content-range") == f"bytes 0-9/{n}",
+          f"a part is never compressed: {status} {h} {body[:40]!r}")
+    # HEAD: the headers of GET, no body; Range applies to GET only (RFC 9110 14.2).
+    status, h, body = request(port, "HEAD", url)
+    check(status == 200 and h.get("content-length") == str(n) and body == b""
+          and h.get("accept-ranges") == "bytes", f"HEAD is 200 with the length: {status} {h}")
+    status, h, body = request(port, "HEAD", url, {"Range": "bytes=0-9"})
+    check(status == 200 and h.get("content-length") == str(n) and body == b""
+          and "content-range" not in h, f"HEAD ignores Range: {status} {h}")
+    # A page: ranges count its bytes as served (with the reload script).
+    status, h, page = request(port, "GET", "/index.html")
+    status, h, part = request(port, "GET", "/index.html", {"Range": "bytes=-20"})
+    m = len(page)
+    check(status == 206 and part == page[-20:] and h.get("content-range") ==
+          f"bytes {m - 20}-{m - 1}/{m}", f"a page's last 20 bytes: {status} {h} {part!r}")
+    # Only a 200 has parts: a 404 page is never cut.
+    status, h, body = request(port, "GET", "/no/such/page.html", {"Range": "bytes=0-9"})
+    check(status == 404 and len(body) > 10 and "content-range" not in h,
+          f"a 404 page is sent whole whatever the Range: {status} {h} {len(body)}")
+
+
 def wait_for(pred, what, timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -131,6 +220,8 @@ try:
     check(status == 404 and "Page not found" in body and '<base href="/">' in body
           and "/__nines/poll" in body,
           f"a missing path gets the site's 404 page with status 404 ({status}): {body[:300]}")
+
+    check_ranges(PORT)
 
     # An edit under runbooks/site/ (not the top-level output folder) rebuilds.
     runbook = os.path.join(REPO, "runbooks/site/site-down.yaml")
@@ -290,6 +381,134 @@ finally:
     left = build_state() - published_state
     check(not left, f"serve removes what its builds left beside the store: {sorted(left)}")
     shutil.rmtree(TMP, ignore_errors=True)
+
+
+# A first build that fails, then a Helm chart's folder, on a second server with a repository of
+# its own: a chart's files would break the build if they were read, and one is a service.
+TMP2 = tempfile.mkdtemp(prefix="nines-serve-test2-")
+REPO2 = os.path.join(TMP2, "repo")
+ENV2 = dict(ENV, TMPDIR=TMP2)
+subprocess.run([NINES, "init", REPO2, "--now", NOW], check=True, capture_output=True, env=ENV2)
+with open(os.path.join(REPO2, "services/example-api.yaml"), encoding="utf-8") as f:
+    SERVICE2 = f.read()
+CHART = os.path.join(REPO2, "charts", "web")
+CHART_YAML = "apiVersion: v2\nname: web\nversion: 0.1.0\n"
+os.makedirs(os.path.join(CHART, "templates"))
+for rel, text in [("Chart.yaml", CHART_YAML), ("values.yaml", "replicaCount: 1\n"),
+                  ("templates/deploy.yaml", "kind: Deployment\nreplicas: 1\n"),
+                  ("svc.yaml", SERVICE2.replace("name: example-api", "name: helm-hidden"))]:
+    with open(os.path.join(CHART, rel), "w", encoding="utf-8") as f:
+        f.write(text)
+# A syntax error; the file's name holds markup, which the page must show as text.
+BROKEN = os.path.join(REPO2, "services", "a<i>b.yaml")
+with open(BROKEN, "w", encoding="utf-8") as f:
+    f.write("service:\n  name: [broken\n")
+
+
+def write2(path, text):
+    """Writes `text` to `path` through a temporary file and a rename, as many editors save."""
+    with open(path + ".tmp~", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.rename(path + ".tmp~", path)
+
+
+PORT2 = free_port()
+server2 = subprocess.Popen([NINES, "serve", REPO2, "--port", str(PORT2), "--now", NOW],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV2)
+
+
+def gen2():
+    return json.loads(request(PORT2, "GET", "/__nines/poll?gen=0")[2])["generation"]
+
+
+def page2(path):
+    status, _, body = request(PORT2, "GET", path)
+    return status, body.decode("utf-8", "replace")
+
+
+try:
+    wait_for(lambda: page2("/")[0] == 503, "the server with a broken first build to answer")
+    for path in ["/", "/services/example-api/", "/static/style.css"]:
+        status, h, raw = request(PORT2, "GET", path)
+        body = raw.decode("utf-8", "replace")
+        check(status == 503 and h.get("content-type", "").startswith("text/html")
+              and "the build failed" in body and "no site to show" in body,
+              f"with no build passed, {path} is a 503 page saying so: {status} {body[:300]}")
+    check("last good site" not in body and "last build that passed" not in body
+          and "nines-serve-diagnostics" not in body,
+          f"the 503 page speaks of no site that does not exist: {body[:600]}")
+    check(re.search(r"services/a&lt;i&gt;b\.yaml:2:\d+: error: invalid YAML", body) is not None
+          and "<i>" not in body,
+          f"the 503 page lists the diagnostic with file:line:col, escaped: {body[:1500]}")
+    check("/__nines/poll" in body and "reloads" in body and "as soon as a build passes" in body,
+          f"the 503 page reloads, and says the site comes when the errors are fixed: {body}")
+    status, h, raw = request(PORT2, "HEAD", "/")
+    check(status == 503 and raw == b"" and h.get("content-length") == str(len(body.encode())),
+          f"HEAD of the 503 page: {status} {h}")
+    # Fixing it serves the site.
+    os.remove(BROKEN)
+    wait_for(lambda: page2("/")[0] == 200, "the fixed first build to be served", timeout=20)
+    status, body = page2("/")
+    check(status == 200 and "nines-serve-diagnostics" not in body and "the build failed" not in body,
+          "once a build passes the site is served without diagnostics")
+    check(page2("/services/helm-hidden/")[0] == 404, "a chart's service is not in the site")
+
+    # Changes inside the chart's folder start no build. The control edit after them does.
+    wait_for(lambda: gen2() >= 2, "the fixed build to be announced", timeout=10)
+    gen = gen2()
+    time.sleep(0.5)
+    check(gen2() == gen, f"no build runs while nothing changes ({gen} then {gen2()})")
+    write2(os.path.join(CHART, "values.yaml"), "replicaCount: 3\n")
+    with open(os.path.join(CHART, "templates/deploy.yaml"), "a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    os.makedirs(os.path.join(CHART, "templates/more"))
+    with open(os.path.join(CHART, "templates/more/cm.yaml"), "w", encoding="utf-8") as f:
+        f.write("kind: ConfigMap\n")
+    with open(os.path.join(CHART, "svc.yaml"), "a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    write2(os.path.join(CHART, "Chart.yaml"), CHART_YAML.replace("0.1.0", "0.2.0"))
+    with open(os.path.join(CHART, "Chart.yaml"), "w", encoding="utf-8") as f:
+        f.write(CHART_YAML.replace("0.1.0", "0.3.0"))
+    time.sleep(2.0)
+    check(gen2() == gen, f"changes inside a Helm chart's folder start no build ({gen} then {gen2()})")
+    write2(os.path.join(REPO2, "services/example-api.yaml"),
+           SERVICE2.replace("The public API", "Pelican API"))
+    wait_for(lambda: gen2() > gen, "an edit outside the chart to be built", timeout=20)
+    check("Pelican" in page2("/services/example-api/")[1], "the edit outside the chart is served")
+    check(gen2() == gen + 1, f"only the edit outside the chart was built ({gen} then {gen2()})")
+
+    # A Chart.yaml that stops being a chart's brings the folder's files into the site, and back.
+    write2(os.path.join(CHART, "Chart.yaml"), "apiVersion: v2\nname: web\n")
+    wait_for(lambda: page2("/services/helm-hidden/")[0] == 200,
+             "the folder's service to be built once its Chart.yaml is no chart's", timeout=20)
+    write2(os.path.join(CHART, "Chart.yaml"), CHART_YAML)
+    wait_for(lambda: page2("/services/helm-hidden/")[0] == 404,
+             "the folder's service to leave once it is a chart's again", timeout=20)
+    status, body = page2("/")
+    check(status == 200 and "nines-serve-diagnostics" not in body, "the chart's site builds")
+
+    # A later failure: the last site that built, with the banner.
+    write2(os.path.join(REPO2, "services/example-api.yaml"),
+           SERVICE2.replace("tier: important", "tier: importnt"))
+    wait_for(lambda: "nines-serve-diagnostics" in page2("/")[1], "the banner of a later failure",
+             timeout=20)
+    status, body = page2("/services/example-api/")
+    check(status == 200 and "the latest build failed; this is the site of the last build that "
+          "passed" in body and "importnt" in body,
+          f"a later failure shows the last site that built with the banner: {body[-1200:]}")
+finally:
+    server2.send_signal(signal.SIGINT)
+    try:
+        out, err = server2.communicate(timeout=30)
+        check(server2.returncode == 0, f"the second serve stops with exit 0: {err[-500:]}")
+        check("no build has passed yet" in err and "status 503" in err,
+              f"the first failure says on stderr that there is no site yet: {err[:500]}")
+        check("serving the last site that built" in err,
+              f"a later failure says the last site that built is served: {err[-800:]}")
+    except subprocess.TimeoutExpired:
+        server2.kill()
+        check(False, "the second serve stops within 30 s of SIGINT")
+    shutil.rmtree(TMP2, ignore_errors=True)
 
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
