@@ -997,6 +997,7 @@ std::string stage_load(Context& c) {
   c.read_ahead.reset();
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
+  c.run.repo.helm_charts = std::move(notes.helm_charts);
   for (const auto& f : notes.failed)
     c.run.repo.failed_ids.insert(path_stem_slug(f));
   // A document dropped for its shape fails with its file: a reference to it is not dangling.

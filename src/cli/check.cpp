@@ -6,6 +6,7 @@
 #include "diag/format.hpp"
 #include "pipeline.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace nines {
@@ -73,12 +74,35 @@ void add_check_command(CLI::App& app, CommandAction& action) {
       // how many, so a misplaced document does not go unnoticed.
       const auto& skipped = run.repo.skipped_files;
       if (format == DiagFormat::Text && !skipped.empty()) {
-        std::cout << skipped.size() << (skipped.size() == 1 ? " file" : " files")
-                  << " skipped: neither a nines document nor a known dialect"
-                  << (opts->verbose ? "" : " (--verbose lists them)") << "\n";
+        // The Helm chart a skipped file is in (the longest chart folder above it), or null.
+        const auto& charts = run.repo.helm_charts;
+        auto chart_of = [&](const std::string& file) -> const std::string* {
+          const std::string* found = nullptr;
+          for (const auto& c : charts)
+            if (file.size() > c.size() && file.compare(0, c.size(), c) == 0 &&
+                file[c.size()] == '/' && (!found || c.size() > found->size()))
+              found = &c;
+          return found;
+        };
+        const auto in_charts = static_cast<std::size_t>(
+            std::count_if(skipped.begin(), skipped.end(),
+                          [&](const std::string& f) { return chart_of(f) != nullptr; }));
+        std::cout << skipped.size() << (skipped.size() == 1 ? " file" : " files") << " skipped: ";
+        if (in_charts == skipped.size())
+          std::cout << "in Helm charts";
+        else if (in_charts == 0)
+          std::cout << "neither a nines document nor a known dialect";
+        else
+          std::cout << "neither a nines document nor a known dialect, " << in_charts
+                    << " of them in Helm charts";
+        std::cout << (opts->verbose ? "" : " (--verbose lists them)") << "\n";
         if (opts->verbose)
-          for (const auto& f : skipped)
-            std::cout << "  skipped " << f << "\n";
+          for (const auto& f : skipped) {
+            std::cout << "  skipped " << f;
+            if (const std::string* chart = chart_of(f))
+              std::cout << " (in the Helm chart " << *chart << ")";
+            std::cout << "\n";
+          }
       }
       return code;
     };

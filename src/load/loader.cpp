@@ -1268,7 +1268,8 @@ namespace {
 // A folder is known to be a chart from its own listing, so the walk costs one read of Chart.yaml
 // for each chart and nothing for any other folder; below a chart no Chart.yaml is read at all.
 std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions& opts,
-                                        DiagBag& diags, std::vector<std::string>& helm) {
+                                        DiagBag& diags, std::vector<std::string>& helm,
+                                        std::vector<std::string>& charts) {
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
   std::vector<WalkedFile> files;
@@ -1341,6 +1342,7 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
       ec.clear();
     }
     if (folder.in_chart || (!chart_file.empty() && is_helm_chart_file(root, chart_file, opts))) {
+      if (!folder.in_chart) charts.push_back(dir_rel);
       // Helm's, and so is every folder below: none of it is read, so none of it is checked.
       for (std::size_t i = first_subfolder; i < pending.size(); ++i)
         pending[i].in_chart = true;
@@ -1381,6 +1383,7 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
                     "and a name without / matches a file or folder at any depth");
   std::sort(files.begin(), files.end());
   std::sort(helm.begin(), helm.end());
+  std::sort(charts.begin(), charts.end());
   return files;
 }
 
@@ -1541,8 +1544,10 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
 
 void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
                const LoadHooks& hooks, LoadNotes* notes) {
-  std::vector<std::string> helm; // the files of Helm charts, skipped
-  const std::vector<WalkedFile> files = list_repo_files(root, opts, diags, helm);
+  std::vector<std::string> helm;   // the files of Helm charts, skipped
+  std::vector<std::string> charts; // their folders
+  const std::vector<WalkedFile> files = list_repo_files(root, opts, diags, helm, charts);
+  if (notes) notes->helm_charts = std::move(charts);
   // Files a Backstage Location names are read after the walk's, in the order they are named,
   // even when include/exclude skip them or they are in a Helm chart: naming a file in a Location
   // is asking for it to be read.

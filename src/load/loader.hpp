@@ -116,6 +116,9 @@ struct LoadNotes {
   // YAML/Markdown files with no nines or dialect document, and the files of Helm charts, in path
   // order (those a Backstage Location names last)
   std::vector<std::string> skipped;
+  // The folders the walk found to be Helm charts (the chart's folder, not its files), sorted:
+  // what `check --verbose` names as the reason a chart's file was skipped.
+  std::vector<std::string> helm_charts;
   std::vector<std::string> failed; // files with an error while reading or classifying them
   // The ids the documents dropped for their shape may have had (classify's errors, and the
   // documents that are none in a file of nines documents): their `id` or `name` at the top level

@@ -548,6 +548,8 @@ struct Repo {
   // Load: YAML and Markdown files that hold no nines document and no known dialect (mkdocs.yml,
   // docker-compose, Kubernetes manifests), skipped without error.
   std::vector<std::string> skipped_files;
+  // The folders of Helm charts among them (every file in and below one is skipped), sorted.
+  std::vector<std::string> helm_charts;
   // Backstage Users, Systems and catalog entries (docs/dialects.md).
   Catalog catalog;
   // OpenSLO DataSource objects: id → type ("Prometheus", "Datadog"...).
