@@ -12,8 +12,6 @@
 #include "cli/common.hpp"
 #include "render/api_json.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -22,18 +20,6 @@
 namespace nines {
 
 namespace {
-
-const std::vector<std::string>& change_types() {
-  static const std::vector<std::string> k_types = {"feature", "fix", "security", "compliance",
-                                                   "data-loss-prevention"};
-  return k_types;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // GitHub workflow commands end at a newline and treat % specially.
 std::string github_escape(const std::string& s) {
@@ -67,60 +53,6 @@ struct SloVerdict {
 };
 
 } // namespace
-
-std::vector<std::string> exception_change_types(const std::string& exception) {
-  // The structured form {change_type, note} is decoded to "change_type: note".
-  for (const auto& t : change_types()) {
-    if (exception.size() > t.size() && exception.compare(0, t.size(), t) == 0 &&
-        exception[t.size()] == ':')
-      return {t};
-  }
-  // Prose: its words, lower-cased; a hyphen joins words ("data-loss-prevention").
-  std::vector<std::string> words;
-  std::string word;
-  for (const char c : lower(exception) + " ") {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') {
-      word += c;
-    } else if (!word.empty()) {
-      words.push_back(std::move(word));
-      word.clear();
-    }
-  }
-  // A sentence that denies ("never", "not", "no") must not read as a permission.
-  for (const auto& w : words)
-    if (w == "no" || w == "not" || w == "never" || w == "none" || w == "nothing" || w == "cannot")
-      return {};
-  auto is = [&](std::size_t i, std::initializer_list<const char*> any) {
-    return i < words.size() &&
-           std::any_of(any.begin(), any.end(), [&](const char* w) { return words[i] == w; });
-  };
-  std::vector<std::string> named;
-  auto name = [&](const std::string& t) {
-    if (std::find(named.begin(), named.end(), t) == named.end()) named.push_back(t);
-  };
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (is(i, {"feature", "features"})) name("feature");
-    if (is(i, {"security"})) name("security");
-    if (is(i, {"compliance"})) name("compliance");
-    if (is(i, {"data-loss-prevention"}) ||
-        (is(i, {"data"}) && is(i + 1, {"loss"}) && is(i + 2, {"prevention"})))
-      name("data-loss-prevention");
-    // "Security fixes" are security changes, not every fix.
-    if (is(i, {"fix", "fixes", "bugfix", "bugfixes", "hotfix", "hotfixes"}) &&
-        !(i > 0 && is(i - 1, {"security", "compliance", "prevention", "data-loss-prevention"})))
-      name("fix");
-  }
-  // In the order of `nines gate deploy --change-type`'s list, whatever the sentence's.
-  std::vector<std::string> ordered;
-  for (const auto& t : change_types())
-    if (std::find(named.begin(), named.end(), t) != named.end()) ordered.push_back(t);
-  return ordered;
-}
-
-bool exception_names(const std::string& exception, const std::string& change_type) {
-  const auto types = exception_change_types(exception);
-  return std::find(types.begin(), types.end(), change_type) != types.end();
-}
 
 DeployDecision decide_deploy(const std::vector<const SloFigures*>& slos,
                              const std::string& change_type) {
@@ -334,7 +266,8 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
   std::cout << "\nsign-offs\n";
   if (r->signoffs.empty()) std::cout << "  missing: no sign-off recorded\n";
   for (const auto& s : r->signoffs) {
-    std::string what = s.superseded       ? "current, superseded by a later sign-off of " + s.name
+    std::string what = s.future           ? "dated after now, decides nothing (correct its date)"
+                       : s.superseded     ? "current, superseded by a later sign-off of " + s.name
                        : !s.stale         ? "current"
                        : s.digest.empty() ? "stale (no digest recorded)"
                        : s.old_format

@@ -2,21 +2,13 @@
 #pragma once
 
 #include "compute/figures.hpp"
+#include "model/exceptions.hpp"
 
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace nines {
-
-// The change types a policy exception names, in the order of change_types(): for the structured
-// form (decoded as "change_type: note") its one type; for prose, each change type whose words it
-// uses, case-insensitively: "feature(s)", "security", "compliance", "data-loss-prevention" or
-// "data loss prevention", "fix(es)"/"bugfix"/"hotfix" (not after "security", "compliance" or
-// "prevention": a security fix is a security change). Prose that denies ("no", "not", "never",
-// "none", "nothing", "cannot") names nothing.
-std::vector<std::string> exception_change_types(const std::string& exception);
-bool exception_names(const std::string& exception, const std::string& change_type);
 
 struct DeployDecision {
   std::string change_type;

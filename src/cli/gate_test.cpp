@@ -1,6 +1,5 @@
 #include "cli/gate.hpp"
 
-#include <algorithm>
 #include <doctest/doctest.h>
 #include <sstream>
 #include <string>
@@ -8,39 +7,6 @@
 #include <vector>
 
 using namespace nines;
-
-TEST_CASE("gate: the change types a policy exception names") {
-  using V = std::vector<std::string>;
-  const std::vector<std::pair<const char*, V>> cases = {
-      // The seed's three, and the same types in other words.
-      {"Security patches always allowed", {"security"}},
-      {"Regulatory compliance changes always allowed", {"compliance"}},
-      {"Data loss prevention always allowed", {"data-loss-prevention"}},
-      {"security", {"security"}},
-      {"SECURITY FIXES always allowed", {"security"}},
-      {"Compliance changes always allowed", {"compliance"}},
-      {"data-loss-prevention changes always allowed", {"data-loss-prevention"}},
-      {"Fixes for the incident that spent the budget", {"fix"}},
-      {"fix", {"fix"}},
-      {"Hotfixes and features behind a flag", {"feature", "fix"}},
-      {"Security and compliance changes", {"security", "compliance"}},
-      // The structured form, decoded as "change_type: note", names its type alone.
-      {"fix: Fixes for security", {"fix"}},
-      {"feature:", {"feature"}},
-      // Denials and other prose name nothing.
-      {"Features are never excepted", {}},
-      {"No security exceptions", {}},
-      {"Marketing launches are excepted", {}},
-      {"Prefix and suffix rules", {}},
-      {"", {}},
-  };
-  for (const auto& [text, want] : cases) {
-    CAPTURE(text);
-    CHECK(exception_change_types(text) == want);
-    for (const char* t : {"feature", "fix", "security", "compliance", "data-loss-prevention"})
-      CHECK(exception_names(text, t) == (std::find(want.begin(), want.end(), t) != want.end()));
-  }
-}
 
 namespace {
 
@@ -96,4 +62,47 @@ TEST_CASE("gate: in a policy gap the seed's band is named as the seed's") {
   CHECK(deploy_text(f, "feature")
             .find("policy     p (service), condition remaining_budget > "
                   "50%\n") != std::string::npos);
+}
+
+TEST_CASE("gate: an exhausted budget lets through only what an exception allows") {
+  SloFigures f = slo_in(BudgetState::Exhausted, -0.5, "remaining_budget <= 0");
+  // The audit's sentences: a type word that is not what the sentence allows lets nothing
+  // through, so a feature or a fix stays blocked.
+  f.state.exceptions = {"Turning off a feature flag is always allowed",
+                        "Rollbacks of a feature always allowed",
+                        "Reverting a broken feature always allowed",
+                        "Changes that fix a security hole", "Non-compliance fixes allowed"};
+  const std::vector<const SloFigures*> slos = {&f};
+  for (const char* type : {"feature", "fix", "security", "compliance", "data-loss-prevention"}) {
+    CAPTURE(type);
+    const DeployDecision d = decide_deploy(slos, type);
+    CHECK(d.computable);
+    CHECK_FALSE(d.allowed);
+    CHECK(d.exception.empty());
+  }
+  // The seed's, with a denial after the permission and another spelling of data loss
+  // prevention: each lets its own type through, and only it.
+  f.state.exceptions = {"Security patches always allowed, no approval needed",
+                        "Regulatory compliance changes always allowed",
+                        "Data-loss prevention always allowed"};
+  const std::vector<std::pair<const char*, const char*>> allowed = {
+      {"security", "Security patches always allowed, no approval needed"},
+      {"compliance", "Regulatory compliance changes always allowed"},
+      {"data-loss-prevention", "Data-loss prevention always allowed"}};
+  for (const auto& [type, by] : allowed) {
+    CAPTURE(type);
+    const DeployDecision d = decide_deploy(slos, type);
+    CHECK(d.allowed);
+    CHECK(d.exception == by);
+  }
+  for (const char* type : {"feature", "fix"}) {
+    CAPTURE(type);
+    CHECK_FALSE(decide_deploy(slos, type).allowed);
+  }
+  // The text output marks only what an exception names.
+  const std::string text = deploy_text(f, "security");
+  CHECK(text.find("  - Security patches always allowed, no approval needed  [security]  "
+                  "(applies)\n") != std::string::npos);
+  CHECK(text.find("  - Data-loss prevention always allowed  [data-loss-prevention]\n") !=
+        std::string::npos);
 }

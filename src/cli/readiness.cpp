@@ -94,13 +94,16 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
   for (const auto& s : r.signoffs)
     t.push_back({"  " + s.name, s.role, s.date, s.decision, s.digest.empty() ? "—" : s.digest,
                  s.review.empty() ? "—" : s.review,
-                 s.stale        ? paint("STALE", "stale")
+                 // Dated after now decides nothing, stale or not: the date is what to correct.
+                 s.future       ? paint("FUTURE", "stale")
+                 : s.stale      ? paint("STALE", "stale")
                  : s.superseded ? paint("superseded", "stale")
                                 : paint("current", "ok")});
   print_text_columns(out, t);
-  bool undigested = false, changed = false, old_format = false;
+  bool undigested = false, changed = false, old_format = false, future = false;
   for (const auto& s : r.signoffs) {
-    if (!s.stale) continue;
+    future = future || s.future;
+    if (!s.stale || s.future) continue;
     if (s.digest.empty())
       undigested = true;
     else if (s.old_format)
@@ -119,6 +122,10 @@ void print_readiness(std::ostream& out, const ReadinessFigures& r) {
     out << (changed || undigested ? "" : "\n")
         << "STALE (digest format): the sign-off recorded a digest of an earlier format, which "
            "cannot be compared; the digest format changed, sign off again with `nines signoff`\n";
+  if (future)
+    out << (changed || undigested || old_format ? "" : "\n")
+        << "FUTURE: the sign-off is dated after now: one that has not happened decides nothing "
+           "(neither approves nor objects); correct its date to the day it was given\n";
 }
 
 } // namespace

@@ -66,10 +66,18 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
         ids.push_back(s.meta.id);
       if (std::find(ids.begin(), ids.end(), opts->service) == ids.end())
         return unknown_name("service", opts->service, ids);
-      // The latest review of the service is the one being signed.
+      // The latest review of the service is the one being signed. A review dated after now has
+      // not happened and decides nothing (docs/governance.md): it is signed only when the
+      // service has no other.
+      const std::int64_t now_day = day_of(run.local_now);
       const ReadinessReview* review = nullptr;
-      for (const auto& r : repo.readiness)
-        if (r.service.id == opts->service && (!review || r.date > review->date)) review = &r;
+      const ReadinessReview* future = nullptr;
+      for (const auto& r : repo.readiness) {
+        if (r.service.id != opts->service) continue;
+        const ReadinessReview*& latest = date_after(r.date, now_day) ? future : review;
+        if (!latest || r.date > latest->date) latest = &r;
+      }
+      if (!review) review = future;
       if (!review) {
         std::cerr << "nines: service '" << opts->service
                   << "' has no readiness_review to sign\n  hint: write one with `nines new "
@@ -82,7 +90,8 @@ void add_signoff_command(CLI::App& app, CommandAction& action) {
       std::string digest;
       for (const auto& r : run.figures.readiness)
         if (r.service == opts->service) digest = r.digest;
-      std::string today = format_date(day_of(run.local_now));
+      // Today, as --now (or nines.yaml as_of) has it: never a day to come.
+      std::string today = format_date(now_day);
       std::string item = "name: " + yaml_quote(opts->name) + "\nrole: " + yaml_quote(opts->role) +
                          "\ndate: " + today + "\ndecision: " + opts->decision +
                          "\ndigest: " + yaml_quote(digest) + "\n";

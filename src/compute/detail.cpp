@@ -285,19 +285,24 @@ std::vector<const ReadinessReview*> reviews_of(const Repo& repo, const std::stri
 
 } // namespace
 
-bool any_review_passed(const Repo& repo, const std::string& service, const std::string& slug) {
-  for (const ReadinessReview* rv : reviews_of(repo, service))
+bool any_review_passed(const Repo& repo, const std::string& service, const std::string& slug,
+                       std::int64_t today) {
+  for (const ReadinessReview* rv : reviews_of(repo, service)) {
+    if (date_after(rv->date, today)) continue;
     for (const auto& item : rv->items)
       if (item.check == slug && item.status == "pass") return true;
+  }
   return false;
 }
 
 const ReadinessItem* latest_review_item(const Repo& repo, const std::string& service,
-                                        const std::string& slug, const ReadinessReview** review) {
+                                        const std::string& slug, std::int64_t today,
+                                        const ReadinessReview** review) {
   const ReadinessItem* best = nullptr;
   std::optional<std::int64_t> best_day;
   for (const ReadinessReview* rv : reviews_of(repo, service)) {
     const ReadinessReview& r = *rv;
+    if (date_after(r.date, today)) continue;
     auto day = day_of_text(r.date);
     for (const auto& item : r.items) {
       if (item.check != slug) continue;

@@ -90,15 +90,18 @@ bool has_data_before(const DailySeries* series, std::int64_t before_day);
 bool golden_signals_complete(const Config& config);
 
 // The readiness item for `slug` in the service's latest-dated review that lists it (an equal date
-// lets the later document win); nullptr when no review lists it.
+// lets the later document win), among the reviews not dated after `today` (date_after: one that
+// has not happened decides nothing); nullptr when none lists it.
 const ReadinessItem* latest_review_item(const Repo& repo, const std::string& service,
-                                        const std::string& slug,
+                                        const std::string& slug, std::int64_t today,
                                         const ReadinessReview** review = nullptr);
 
-// Whether any readiness review of the service records check `slug` as `pass`, whatever its date:
-// evidence for maturity, which adding a later review (say one that has not got to the check yet)
-// must never take away. The checklist itself shows the latest review's status.
-bool any_review_passed(const Repo& repo, const std::string& service, const std::string& slug);
+// Whether any readiness review of the service not dated after `today` records check `slug` as
+// `pass`, whatever its date: evidence for maturity, which adding a later review (say one that has
+// not got to the check yet) must never take away. The checklist itself shows the latest review's
+// status.
+bool any_review_passed(const Repo& repo, const std::string& service, const std::string& slug,
+                       std::int64_t today);
 
 // A usable day of data: total > 0, 0 ≤ good ≤ total, both finite.
 bool usable(const DailyCount& c);

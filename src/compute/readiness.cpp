@@ -3,11 +3,13 @@
 // stale when what they reviewed changes.
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "model/alerts.hpp"
 #include "model/numbers.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <set>
@@ -63,20 +65,25 @@ struct Proof {
 };
 
 Proof prove(const Repo& repo, const std::string& service, const std::string& slug,
-            const std::map<std::string, DailySeries>& series) {
+            const std::map<std::string, DailySeries>& series, std::int64_t today) {
   const Service* svc = find_service(repo, service);
   auto slos = slos_of(repo, service);
   if (slug == "slos.slis-defined") {
+    // Measured as the maturity criterion reads it (slo_measured): data of long ago, an SLO whose
+    // budget is missing, is no measurement.
+    std::string unmeasured;
     for (const Slo* s : slos) {
-      const bool sli_exists = find_sli(repo, s->sli.id) != nullptr;
-      auto it = series.find(s->meta.id);
-      bool measured =
-          it != series.end() && std::any_of(it->second.begin(), it->second.end(),
-                                            [](const auto& kv) { return usable(kv.second); });
-      if (sli_exists && measured)
+      if (find_sli(repo, s->sli.id) == nullptr) continue;
+      if (slo_measured(*s, series, today))
         return {true, "slo " + s->meta.id + ": sli " + s->sli.id + " defined and measured"};
+      if (unmeasured.empty())
+        unmeasured = "slo " + s->meta.id + ": sli " + s->sli.id +
+                     " defined, but no daily data in its window (the " +
+                     plural(std::max<long long>(1, std::llround(s->window_days)), "day") +
+                     " before now)";
     }
-    return {false, "no SLO of the service has an SLI document and recorded data"};
+    if (!unmeasured.empty()) return {false, unmeasured};
+    return {false, "no SLO of the service has an SLI document and daily data in its window"};
   }
   if (slug == "slos.error-budget-policy") {
     if (service_has_policy(repo, service)) {
@@ -97,20 +104,14 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
     return {false, "nines.yaml has no golden-signal queries for all four signals"};
   }
   if (slug == "monitoring.alerting-runbooks") {
-    int alerts = 0;
+    // Every alert the service pages with, the defaults `nines rules` generates included: the
+    // alerts `check`'s runbook lint and the rules file know (service_alerts).
+    const std::vector<ServiceAlert> all = service_alerts(repo, service);
+    const auto alerts = static_cast<long long>(all.size());
     std::vector<std::string> missing;
-    for (const Slo* s : slos)
-      for (const auto& a : s->alerts) {
-        ++alerts;
-        if (!alert_has_runbook(repo, a.name, service))
-          missing.push_back(a.name + " (slo " + s->meta.id + ")");
-      }
-    for (const auto& a : repo.prom_alerts) {
-      if (a.service != service) continue;
-      ++alerts;
-      if (a.runbook_url.empty() && !alert_has_runbook(repo, a.name, service))
-        missing.push_back(a.name + " (" + a.file + ")");
-    }
+    for (const auto& a : all)
+      if (!a.covered)
+        missing.push_back(a.name + " (" + a.where + (a.generated ? ", generated" : "") + ")");
     if (alerts == 0) return {false, "the service has no alerts"};
     if (!missing.empty()) {
       std::string t = "alerts without a runbook:";
@@ -152,8 +153,29 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
   return {};
 }
 
+// What the service's reviews dated after now record for a row: they decide nothing (date_after),
+// but a reviewer reading the row sees them, as a mistyped year is then easy to spot.
+std::string future_notes(const std::vector<const ReadinessReview*>& future,
+                         const std::string& slug) {
+  std::string notes;
+  for (const ReadinessReview* r : future)
+    for (const auto& item : r->items) {
+      if (item.check != slug) continue;
+      notes += std::string(notes.empty() ? "" : " ") + "The review " + r->meta.id + " is dated " +
+               r->date + ", after now: its " + (item.status.empty() ? "row" : item.status) +
+               (item.evidence.empty() ? "" : " (" + item.evidence + ")") +
+               " decides nothing until then.";
+      break;
+    }
+  return notes;
+}
+
 std::vector<ReadinessRow> rows_for(const Repo& repo, const std::string& service,
-                                   const std::map<std::string, DailySeries>& series) {
+                                   const std::map<std::string, DailySeries>& series,
+                                   std::int64_t today) {
+  std::vector<const ReadinessReview*> future;
+  for (const auto& r : repo.readiness)
+    if (r.service.id == service && date_after(r.date, today)) future.push_back(&r);
   std::vector<ReadinessRow> rows;
   for (const auto& c : k_checks) {
     ReadinessRow row;
@@ -161,9 +183,9 @@ std::vector<ReadinessRow> rows_for(const Repo& repo, const std::string& service,
     row.category = c.category;
     row.title = c.title;
     Proof proof;
-    if (c.provable) proof = prove(repo, service, c.slug, series);
+    if (c.provable) proof = prove(repo, service, c.slug, series, today);
     const ReadinessReview* review = nullptr;
-    const ReadinessItem* item = latest_review_item(repo, service, c.slug, &review);
+    const ReadinessItem* item = latest_review_item(repo, service, c.slug, today, &review);
     if (proof.proven) {
       row.status = "pass";
       row.source = "repo";
@@ -189,6 +211,10 @@ std::vector<ReadinessRow> rows_for(const Repo& repo, const std::string& service,
       row.source = "missing";
       if (c.provable) row.evidence = proof.text;
     }
+    // Not beside an `na` without a reason: the note would read as its reason and unblock it.
+    if (const std::string later = future.empty() ? "" : future_notes(future, c.slug);
+        !later.empty() && !(row.status == "na" && readiness_row_blocks(row)))
+      row.notes += (row.notes.empty() ? "" : " ") + later;
     rows.push_back(std::move(row));
   }
   return rows;
@@ -244,6 +270,8 @@ std::vector<const Policy*> governing_policies(const Repo& repo, const std::strin
 // The documents a sign-off reviews besides the readiness reviews themselves, with their kind.
 // An SLO is reviewed with the SLI it measures: redefining a good event changes the SLO as much as
 // editing its target. An SLI shared by several SLOs is visited once per SLO; digest_of keeps one.
+// A runbook without `service:` that answers an alert of the service is one of its runbooks for
+// the alerting row, so it is reviewed with them.
 template <typename Fn> void for_each_reviewed(const Repo& repo, const std::string& service, Fn fn) {
   if (const Service* s = find_service(repo, service)) fn("service", s->meta);
   for (const Slo* s : slos_of(repo, service)) {
@@ -252,6 +280,14 @@ template <typename Fn> void for_each_reviewed(const Repo& repo, const std::strin
   }
   for (const Runbook* r : runbooks_of(repo, service))
     fn("runbook", r->meta);
+  // The service-less runbooks are few; the service's alerts are asked for only when there are any.
+  if (const std::vector<const Runbook*> serviceless = runbooks_of(repo, ""); !serviceless.empty()) {
+    std::set<std::string> names;
+    for (const auto& a : service_alerts(repo, service))
+      names.insert(a.name);
+    for (const Runbook* r : serviceless)
+      if (names.count(r->alert_name) != 0) fn("runbook", r->meta);
+  }
   for (const CapacityModel* c : capacity_of(repo, service))
     fn("capacity_model", c->meta);
   for (const Policy* p : governing_policies(repo, service))
@@ -286,6 +322,16 @@ std::string digest_of(const Repo& repo, const std::string& service,
     }
     docs.push_back(std::move(e));
   }
+  // The service's Prometheus rule-file alerts, as the alerting row counts them: what fires and
+  // where its runbook is. A rule has no document of its own; its fields are the entry.
+  for (const auto& a : repo.prom_alerts) {
+    if (a.service != service) continue;
+    std::string e;
+    put_field(e, "prometheus_alert");
+    for (const std::string* field : {&a.name, &a.expr, &a.severity, &a.runbook_url})
+      put_field(e, *field);
+    docs.push_back(std::move(e));
+  }
   std::sort(docs.begin(), docs.end());
   // A policy that is both an SLO's and the service's was reviewed once.
   docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
@@ -310,7 +356,8 @@ void decide_signoffs(ReadinessFigures& f) {
   std::map<std::string, std::size_t> latest; // reviewer → index into f.signoffs
   auto day = [&](std::size_t i) { return parse_date(f.signoffs[i].date); };
   for (std::size_t i = 0; i < f.signoffs.size(); ++i) {
-    if (f.signoffs[i].stale) continue;
+    // A stale sign-off reviewed something else; one dated after now has not happened.
+    if (f.signoffs[i].stale || f.signoffs[i].future) continue;
     auto [it, fresh] = latest.try_emplace(reviewer_key(f.signoffs[i].name), i);
     if (fresh) continue;
     // On the same day the sign-off in the later review wins, and within one review the later
@@ -357,16 +404,66 @@ std::vector<ReadinessCheck> readiness_checklist() {
   return out;
 }
 
+bool date_after(std::string_view date, std::int64_t today) {
+  const auto day = day_of_text(date);
+  return day && *day > today;
+}
+
+bool slo_measured(const Slo& slo, const std::map<std::string, DailySeries>& series,
+                  std::int64_t today) {
+  auto it = series.find(slo.meta.id);
+  if (it == series.end()) return false;
+  const std::int64_t w = std::max<std::int64_t>(1, std::llround(slo.window_days));
+  return sum_range(&it->second, today - w, today - 1).days_with_data > 0;
+}
+
+std::vector<std::string> slo_alert_names(const Repo& repo, const Slo& slo,
+                                         std::vector<bool>* generated) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& name, bool made) {
+    names.push_back(name);
+    if (generated) generated->push_back(made);
+  };
+  // model/alerts.hpp decides, as for `nines rules`, `check` and the SLO's page.
+  const bool defaults = pages_with_workbook_alerts(repo, slo);
+  for (const auto& a : defaults ? reachable_workbook_alerts(slo) : slo.alerts)
+    add(a.name, defaults);
+  // Conditions first: most SLOs have none, and whether the query makes rules is then not asked.
+  if (const auto conditions = rule_conditions(slo);
+      !conditions.empty() && slo_makes_rules(repo, slo))
+    for (const auto& c : conditions)
+      add(c.condition->name, true);
+  return names;
+}
+
+std::vector<ServiceAlert> service_alerts(const Repo& repo, const std::string& service) {
+  std::vector<ServiceAlert> out;
+  for (const Slo* s : slos_of(repo, service)) {
+    std::vector<bool> generated;
+    const std::vector<std::string> names = slo_alert_names(repo, *s, &generated);
+    for (std::size_t i = 0; i < names.size(); ++i)
+      out.push_back({names[i], "slo " + s->meta.id, generated[i],
+                     alert_has_runbook(repo, names[i], service)});
+  }
+  for (const auto& a : repo.prom_alerts)
+    if (a.service == service)
+      out.push_back({a.name, a.file, false,
+                     !a.runbook_url.empty() || alert_has_runbook(repo, a.name, service)});
+  return out;
+}
+
 std::string current_digest(const Repo& repo, const std::string& service,
-                           const std::map<std::string, DailySeries>& series) {
-  return digest_of(repo, service, rows_for(repo, service, series));
+                           const std::map<std::string, DailySeries>& series, std::int64_t now) {
+  return digest_of(repo, service, rows_for(repo, service, series, day_of(now)));
 }
 
 ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
-                                   const std::map<std::string, DailySeries>& series) {
+                                   const std::map<std::string, DailySeries>& series,
+                                   std::int64_t now) {
+  const std::int64_t today = day_of(now);
   ReadinessFigures f;
   f.service = service;
-  f.rows = rows_for(repo, service, series);
+  f.rows = rows_for(repo, service, series, today);
   for (const auto& r : f.rows) {
     if (r.status == "pass")
       ++f.pass;
@@ -398,6 +495,7 @@ ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
       SignoffFigure sf{s.name, s.role, s.date, s.decision, s.digest, r.meta.id, true};
       sf.review_rank = rank;
       sf.stale = s.digest.empty() || s.digest != f.digest;
+      sf.future = date_after(s.date, today);
       sf.old_format = !s.digest.empty() && !s.digest.starts_with(k_digest_version);
       f.signoffs.push_back(std::move(sf));
     }
@@ -453,11 +551,15 @@ bool readiness_row_blocks(const ReadinessRow& row) {
 
 std::set<std::string> digest_files(const Repo& repo) {
   std::set<std::string> files;
+  std::set<std::string_view> reviewed;
   for (const auto& r : repo.readiness) {
     files.insert(r.meta.file);
-    for_each_reviewed(repo, r.service.id,
-                      [&](const char*, const DocMeta& meta) { files.insert(meta.file); });
+    if (reviewed.insert(r.service.id).second)
+      for_each_reviewed(repo, r.service.id,
+                        [&](const char*, const DocMeta& meta) { files.insert(meta.file); });
   }
+  for (const auto& a : repo.prom_alerts)
+    if (reviewed.count(a.service) != 0) files.insert(a.file);
   return files;
 }
 

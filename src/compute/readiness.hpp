@@ -35,6 +35,10 @@ struct ReadinessRow {
 struct SignoffFigure {
   std::string name, role, date, decision, digest, review;
   bool stale = true;
+  // Dated after now: a sign-off that has not happened is shown, and decides nothing (it neither
+  // approves, objects nor supersedes; a mistyped year would otherwise decide for good). `check`
+  // names it (review-date-in-future).
+  bool future = false;
   // The recorded digest is of an earlier digest format (no k_digest_version prefix): stale, and
   // the reason is the format, not a change of the documents. Re-sign to record a current one.
   bool old_format = false;
@@ -51,7 +55,9 @@ struct SignoffFigure {
 // The version prefix of sign-off digests. A digest recorded without it was computed by an earlier
 // format and can never match: the sign-off shows as stale and asks to be made again.
 // v3: the SLIs of the service's SLOs joined the reviewed documents.
-inline constexpr std::string_view k_digest_version = "v3:";
+// v4: the service's Prometheus rule-file alerts, and the runbooks without `service:` that answer
+// its alerts, joined them (both are counted by the alerting row).
+inline constexpr std::string_view k_digest_version = "v4:";
 
 struct ReadinessFigures {
   std::string service;
@@ -82,14 +88,47 @@ std::string reviewer_key(const std::string& name);
 // or evidence).
 bool readiness_row_blocks(const ReadinessRow& row);
 
+// A sign-off's or a readiness review's date after `today` (days since the epoch): it has not
+// happened, so it decides nothing, as an assessment dated after now overrides nothing. An undated
+// or unreadable date is not in the future.
+bool date_after(std::string_view date, std::int64_t today);
+
+// An SLO is measured when it has daily data (a usable day) in its window as of now: the W whole
+// days before `today`. The readiness row "SLIs defined and measured" and the maturity criterion
+// "measured (daily data in its window)" ask this one question.
+bool slo_measured(const Slo& slo, const std::map<std::string, DailySeries>& series,
+                  std::int64_t today);
+
+// The names of the alerts an SLO pages with (SPEC 3.6), as `nines rules` writes them and `check`'s
+// runbook lint reads them: its own burn_rate_alerts, or, without the key, the Workbook defaults
+// `nines rules` generates when its query makes rules (those its target and window allow), and the
+// alerts of its OpenSLO burn-rate conditions. `generated` (may be null) is set for each name that
+// nobody wrote as a burn_rate_alert.
+std::vector<std::string> slo_alert_names(const Repo& repo, const Slo& slo,
+                                         std::vector<bool>* generated = nullptr);
+
+// An alert of a service and whether a runbook answers it: the alerts of its SLOs
+// (slo_alert_names) and the Prometheus rule-file alerts labelled with the service.
+struct ServiceAlert {
+  std::string name;
+  std::string where;      // "slo ID" or the rule file
+  bool generated = false; // written by `nines rules`, not by a person
+  bool covered = false;   // a runbook answers it (or the rule has a runbook_url)
+};
+std::vector<ServiceAlert> service_alerts(const Repo& repo, const std::string& service);
+
+// `now`: wall-clock seconds in the configured timezone (figures.hpp). Sign-offs and reviews dated
+// after its day decide nothing; the SLIs row needs data in the window before it.
 ReadinessFigures compute_readiness(const Repo& repo, const std::string& service,
-                                   const std::map<std::string, DailySeries>& series);
+                                   const std::map<std::string, DailySeries>& series,
+                                   std::int64_t now);
 // The digest a sign-off records: k_digest_version and FNV-1a 64 (hex) of the service's documents
-// (service, SLOs and the SLIs they measure, runbooks, capacity models and the error budget
-// policies that govern it: their data and Markdown prose; readiness items without sign-offs) and
-// the checklist statuses.
+// (service, SLOs and the SLIs they measure, runbooks, the runbooks without `service:` that answer
+// its alerts, its Prometheus rule-file alerts, capacity models and the error budget policies that
+// govern it: their data and Markdown prose; readiness items without sign-offs) and the checklist
+// statuses.
 std::string current_digest(const Repo& repo, const std::string& service,
-                           const std::map<std::string, DailySeries>& series);
+                           const std::map<std::string, DailySeries>& series, std::int64_t now);
 
 // The files whose content a published digest covers: every document reviewed for a service that
 // has a readiness review (services without one publish no digest). A body edit of one of them

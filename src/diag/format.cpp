@@ -34,6 +34,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
        "An error budget policy's states leave a range of remaining budget uncovered."},
       {"policy-overlap",
        "Two states of an error budget policy both match a range of remaining budget."},
+      {"policy-exception-unread",
+       "A policy exception names no change type nines can read, so it lets nothing through."},
       {"slo-target-ratio", "A native SLO target below 1, a ratio written where a percentage "
                            "belongs."},
       {"slo-target-precision", "An SLO target past twelve nines leaves a budget too fine to "
@@ -68,6 +70,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
                           "a range, a function or an operator), so it cannot be queried as one."},
       {"alert-runbook", "An alert has no runbook."},
       {"toil-hours", "total_hours_per_month disagrees with time x occurrences."},
+      {"toil-automated-status", "A toil item has automated_on but its status is not automated, "
+                                "so one month counts it as spent and as automated away."},
       {"runbook-stale", "A runbook was not updated within stale_after_days."},
       {"capacity-review-overdue", "A capacity model was not reviewed within a quarter."},
       {"review-date-in-future", "A review or update date is after now."},

@@ -4,6 +4,7 @@
 #include "link/link.hpp"
 #include "model/alerts.hpp"
 #include "model/budget.hpp"
+#include "model/exceptions.hpp"
 #include "model/freshness.hpp"
 #include "model/history.hpp"
 #include "model/numbers.hpp"
@@ -412,6 +413,42 @@ void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
                 "total_hours_per_month is time_per_occurrence_min x occurrences_per_month / 60");
 }
 
+// The monthly report (SPEC 3.5) counts a toil item's hours as spent until its status is
+// `automated`, and its automation_value as automated away in the month of automated_on: an item
+// dated but not marked automated is counted both ways in that month.
+void lint_toil_automated_status(const ToilItem& toil, DiagBag& diags) {
+  if (toil.automated_on.empty() || toil.status == "automated") return;
+  const auto day = parse_date(toil.automated_on);
+  if (!day) return; // the schema reports a date it cannot read
+  const std::string status = toil.status.empty() ? "not given (active)" : "'" + toil.status + "'";
+  diags.warning(toil.meta.file, toil.automated_on_loc, "toil-automated-status",
+                "automated_on " + toil.automated_on + " is set while status is " + status +
+                    ": the monthly report for " + format_date(*day).substr(0, 7) +
+                    " counts the item both as toil spent and as automated away",
+                "set status: automated once the toil is automated away, or remove automated_on "
+                "until it is");
+}
+
+// ---- Error budget policies ----
+
+// An exception that uses a change type's word but names none lets nothing through
+// (docs/governance.md), though its author meant it to let that type through: say so where it is
+// written. Prose that uses no type's word names a change the gate has no type for, and is left
+// alone.
+void lint_policy_exceptions(const Policy& policy, DiagBag& diags) {
+  for (std::size_t i = 0; i < policy.exceptions.size(); ++i) {
+    const std::string& e = policy.exceptions[i];
+    if (!exception_change_types(e).empty() || !exception_mentions_change_type(e)) continue;
+    diags.warning(policy.meta.file,
+                  i < policy.exception_locs.size() ? policy.exception_locs[i] : policy.meta.loc,
+                  "policy-exception-unread",
+                  "exception '" + e +
+                      "' names no change type nines can read; it lets nothing through",
+                  "use the structured form, `- change_type: security` (feature, fix, security, "
+                  "compliance or data-loss-prevention) with the sentence as `note:`");
+  }
+}
+
 // ---- Alerts and runbooks (SPEC 3.6) ----
 
 // The hint of an alert without a runbook. A runbook with its alert_name that names another service
@@ -623,6 +660,30 @@ void lint_csv_dates(const Repo& repo, std::int64_t today, DiagBag& diags,
                     " is refused unless nines.yaml sets rules: {csv-old-date: warning}");
 }
 
+namespace {
+
+// A readiness review or a sign-off dated after now has not happened: it decides no row and no
+// approval (docs/governance.md), so a mistyped year (2027 for 2026) would otherwise leave a review
+// or a sign-off on the page that silently counts for nothing. `nines signoff` writes today's date.
+void lint_readiness_dates(const Repo& repo, std::int64_t today, DiagBag& diags) {
+  for (const auto& r : repo.readiness) {
+    // The review's date has no location of its own: the document's, as for an assessment.
+    lint_date_in_future(r.meta, "date", r.date, r.meta.loc, today, diags);
+    for (const auto& s : r.signoffs) {
+      auto date = parse_date(s.date);
+      if (!date || *date <= today) continue;
+      diags.warning(r.meta.file, s.loc, "review-date-in-future",
+                    "sign-off of " + (s.name.empty() ? std::string("(no name)") : s.name) +
+                        " dated " + s.date + " is after now (" + format_date(today) +
+                        "): a sign-off that has not happened yet decides nothing (it neither "
+                        "approves nor objects)",
+                    "set its date to the day it was given (`nines signoff` records today's)");
+    }
+  }
+}
+
+} // namespace
+
 void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const History* history) {
   const RunbookIndex runbooks(repo.runbooks);
   std::unordered_set<std::string_view> services;
@@ -644,6 +705,8 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_slo_alert_runbooks(repo, slo, runbooks, services, diags);
   }
   lint_multi_region(repo, diags);
+  for (const auto& policy : repo.policies)
+    lint_policy_exceptions(policy, diags);
   for (const auto& pm : repo.postmortems) {
     lint_postmortem_severity(pm, diags);
     lint_timeline_order(pm, diags);
@@ -655,8 +718,10 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   }
   for (const auto& sli : repo.slis)
     lint_sli_query_range(sli, diags);
-  for (const auto& toil : repo.toil)
+  for (const auto& toil : repo.toil) {
     lint_toil_hours(toil, diags);
+    lint_toil_automated_status(toil, diags);
+  }
   lint_prom_alert_runbooks(repo, runbooks, diags);
   lint_csv_dates(repo, today, diags);
   for (const auto& rb : repo.runbooks) {
@@ -679,6 +744,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   // its own, so the document's.
   for (const auto& a : repo.assessments)
     lint_date_in_future(a.meta, "date", a.date, a.meta.loc, today, diags);
+  lint_readiness_dates(repo, today, diags);
 }
 
 } // namespace nines

@@ -253,6 +253,7 @@ struct Policy {
   Ref service;
   std::vector<PolicyState> states;
   std::vector<std::string> exceptions;
+  std::vector<Loc> exception_locs; // where each of `exceptions` is written, in the same order
   std::string reset;
 };
 
@@ -327,7 +328,7 @@ struct ToilItem {
   Ref service;
   double time_per_occurrence_min = 0, occurrences_per_month = 0;
   std::optional<double> total_hours_per_month, automation_value, priority_score;
-  Loc total_hours_loc;
+  Loc total_hours_loc, automated_on_loc;
   std::vector<Ref> teams_affected;
 };
 

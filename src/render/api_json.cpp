@@ -429,7 +429,7 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
                        .take());
   OrderedJson signoffs = json_array(r.signoffs.size());
   for (const auto& s : r.signoffs)
-    signoffs.push_back(JsonObject(7)
+    signoffs.push_back(JsonObject(9)
                            .add("name", s.name)
                            .add("role", s.role)
                            .add("date", s.date)
@@ -438,6 +438,7 @@ OrderedJson readiness_json(const ReadinessFigures& r) {
                            .add("review", s.review)
                            .add("stale", s.stale)
                            .add("superseded", s.superseded)
+                           .add("future", s.future)
                            .take());
   return JsonObject(7)
       .add("service", r.service)

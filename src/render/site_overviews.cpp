@@ -333,6 +333,7 @@ json readiness_view(const Site& site) {
                              .add("review", text_or_null(s.review))
                              .add("stale", s.stale)
                              .add("superseded", !s.stale && s.superseded)
+                             .add("future", s.future)
                              .take());
     }
     json rows = json::array();

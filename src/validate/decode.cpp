@@ -230,8 +230,10 @@ void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& 
     if (e.is_map()) {
       std::string note = str(e, "note");
       p.exceptions.push_back(str(e, "change_type") + ":" + (note.empty() ? "" : " " + note));
+      p.exception_locs.push_back(e.loc);
     } else if (e.is_scalar() && !e.value.empty()) {
       p.exceptions.push_back(e.value);
+      p.exception_locs.push_back(e.loc);
     }
   }
   p.reset = str(b, "reset");
@@ -353,6 +355,7 @@ void decode_fields(const Node& b, ToilItem& t, const Config& /*config*/, DiagBag
   t.automation_difficulty = str(b, "automation_difficulty");
   t.status = str(b, "status");
   t.automated_on = str(b, "automated_on");
+  t.automated_on_loc = at(b, "automated_on").loc;
   t.service = ref(b, "service");
   t.time_per_occurrence_min = num(b, "time_per_occurrence_min").value_or(0);
   t.occurrences_per_month = num(b, "occurrences_per_month").value_or(0);
