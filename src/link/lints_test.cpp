@@ -999,5 +999,138 @@ TEST_CASE("default-constructed documents do not crash the lints") {
   CHECK(rules == std::vector<std::string>{"oncall-rotation-size"});
 }
 
+// policy-exception-unread and toil-automated-status: each at the line it is about.
+
+Policy policy_with(const std::vector<std::string>& exceptions) {
+  Policy p;
+  p.meta.kind = "error_budget_policy";
+  p.meta.id = "default-policy";
+  p.meta.file = "policies/default-policy.yaml";
+  p.meta.loc = {1, 1};
+  int line = 20;
+  for (const auto& e : exceptions) {
+    p.exceptions.push_back(e);
+    p.exception_locs.push_back({line++, 7});
+  }
+  return p;
+}
+
+ToilItem toil_with(const std::string& status, const std::string& automated_on) {
+  ToilItem t;
+  t.meta.kind = "toil_item";
+  t.meta.id = "cert-rotation";
+  t.meta.file = "toil/cert-rotation.yaml";
+  t.meta.loc = {1, 1};
+  t.status = status;
+  t.automated_on = automated_on;
+  t.automated_on_loc = {9, 17};
+  t.time_per_occurrence_min = 60;
+  t.occurrences_per_month = 10;
+  t.automation_value = 9;
+  return t;
+}
+
+TEST_CASE("policy-exception-unread: an exception using a type's word but naming none, at its "
+          "line") {
+  Repo repo;
+  repo.policies.push_back(policy_with(
+      {"Security patches always allowed", "Turning off a feature flag is always allowed",
+       "fix: Fixes for the incident", "Security patches always allowed, no approval needed",
+       "Data-loss prevention always allowed"}));
+  const auto got = lint(repo, "policy-exception-unread");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].file == "policies/default-policy.yaml");
+  CHECK(got[0].loc.line == 21);
+  CHECK(got[0].loc.col == 7);
+  CHECK(got[0].severity == Severity::Warning);
+  CHECK(got[0].message == "exception 'Turning off a feature flag is always allowed' names no "
+                          "change type nines can read; it lets nothing through");
+  CHECK(got[0].hint.find("change_type:") != std::string::npos);
+  // Prose that uses no change type's word is about a change the gate has no type for.
+  repo.policies[0] =
+      policy_with({"Rollbacks always allowed",
+                   "Acquirer routing changes (configuration, not code) always allowed"});
+  CHECK(lint(repo, "policy-exception-unread").empty());
+  // The seed's three are read: nothing to say.
+  repo.policies[0] = policy_with({"Security patches always allowed",
+                                  "Regulatory compliance changes always allowed",
+                                  "Data loss prevention always allowed"});
+  CHECK(lint(repo, "policy-exception-unread").empty());
+}
+
+TEST_CASE("toil-automated-status: automated_on while the status says not automated") {
+  Repo repo;
+  repo.toil.push_back(toil_with("active", "2026-10-10"));
+  auto got = lint(repo, "toil-automated-status");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].file == "toil/cert-rotation.yaml");
+  CHECK(got[0].loc.line == 9);
+  CHECK(got[0].loc.col == 17);
+  CHECK(got[0].severity == Severity::Warning);
+  CHECK(got[0].message == "automated_on 2026-10-10 is set while status is 'active': the monthly "
+                          "report for 2026-10 counts the item both as toil spent and as "
+                          "automated away");
+  CHECK(got[0].hint.find("status: automated") != std::string::npos);
+  // automating, and no status at all (active), are not automated either.
+  repo.toil[0] = toil_with("automating", "2026-10-12");
+  CHECK(lint(repo, "toil-automated-status").size() == 1);
+  repo.toil[0] = toil_with("", "2026-10-12");
+  got = lint(repo, "toil-automated-status");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].message.find("status is not given (active)") != std::string::npos);
+  // Automated with its date, or not automated without one: consistent.
+  repo.toil[0] = toil_with("automated", "2026-10-12");
+  repo.toil.push_back(toil_with("active", ""));
+  CHECK(lint(repo, "toil-automated-status").empty());
+}
+
+// The readiness dates lint: a readiness review or a sign-off dated after now decides nothing
+// (docs/governance.md), and `check` says so (review-date-in-future).
+
+ReadinessReview review(const std::string& date) {
+  ReadinessReview r;
+  r.meta.kind = "readiness_review";
+  r.meta.id = "pay-api";
+  r.meta.file = "readiness/pay-api.yaml";
+  r.meta.loc = {1, 1};
+  r.service = Ref{"pay-api", {}};
+  r.date = date;
+  return r;
+}
+
+TEST_SUITE("link.lints.readiness") {
+
+  TEST_CASE("a sign-off dated after now is a warning at the sign-off") {
+    Repo repo;
+    ReadinessReview r = review("2026-11-01");
+    r.signoffs = {Signoff{"Ann", "SRE", "2027-11-23", "approved", "", {8, 7}},
+                  Signoff{"Bo", "SRE", "2026-11-23", "rejected", "", {13, 7}},
+                  Signoff{"Cy", "SRE", "", "approved", "", {18, 7}}};
+    repo.readiness.push_back(r);
+    const auto got = lint(repo, "review-date-in-future");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].file == "readiness/pay-api.yaml");
+    CHECK(got[0].loc.line == 8);
+    CHECK(got[0].loc.col == 7);
+    CHECK(got[0].severity == Severity::Warning);
+    CHECK(got[0].message == "sign-off of Ann dated 2027-11-23 is after now (2026-11-23): a "
+                            "sign-off that has not happened yet decides nothing (it neither "
+                            "approves nor objects)");
+    CHECK(got[0].hint == "set its date to the day it was given (`nines signoff` records today's)");
+  }
+
+  TEST_CASE("a readiness review dated after now is a warning at the document") {
+    Repo repo;
+    repo.readiness.push_back(review("2027-01-10"));
+    repo.readiness.push_back(review("2026-11-23"));
+    const auto got = lint(repo, "review-date-in-future");
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].loc.line == 1);
+    CHECK(got[0].message == "date 2027-01-10 is after now (2026-11-23): a review or update that "
+                            "has not happened yet is not counted");
+    CHECK(got[0].hint == "set date to the day it happened");
+  }
+}
+
 } // namespace
 } // namespace nines
