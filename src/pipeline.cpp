@@ -1159,6 +1159,11 @@ std::string stage_compute(Context& c) {
         refetched = got->second.count(*last) > 0;
     if (!refetched && f.data.status == "fresh") f.data.status = "stale";
   }
+  // Days of a window this run's pull failed to get leave holes in it: not fresh (SPEC 4.4).
+  if (run.pull)
+    for (auto& f : run.figures.slos)
+      if (auto failed = run.pull->days_failed.find(f.id); failed != run.pull->days_failed.end())
+        mark_unfetched_days(f, failed->second);
   // --strict: a live-measured SLO on stale or missing data, or whose live windows or golden
   // signals could not be fetched, fails the run (exit 3, SPEC 4.4), but the site is still
   // written so the last good numbers stay visible.

@@ -343,6 +343,14 @@ RangeAttainment attainment_over(const Slo& slo, const DailySeries* series, std::
   return a;
 }
 
+void mark_unfetched_days(SloFigures& f, const std::set<std::int64_t>& days) {
+  if (f.data.status != "fresh" || days.empty()) return;
+  const auto first = parse_date(f.window_start), last = parse_date(f.window_end);
+  if (!first || !last) return;
+  auto it = days.lower_bound(*first);
+  if (it != days.end() && *it <= *last) f.data.status = "stale";
+}
+
 SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, std::int64_t now) {
   SloFigures f;

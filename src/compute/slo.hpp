@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -155,6 +156,11 @@ std::int64_t calendar_last_day(const std::string& repo_zone, const std::string& 
 // Figures of one SLO at `now`. `series` and `live` may be null (no data).
 SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* series,
                        const LiveWindows* live, std::int64_t now);
+// `days` (day numbers) were asked of the source by this run and not got: the fetch failed or its
+// answer was refused. When one of them is in the SLO's window, its figures rest on a window with
+// holes in it, so fresh data reads `stale` (with the age of its last day) and `--strict` names it
+// (SPEC 4.4). Days outside the window, and days the source simply had no data for, change nothing.
+void mark_unfetched_days(SloFigures& f, const std::set<std::int64_t>& days);
 // Every SLO of the repo, in repo order, on `jobs` threads (parallel_for; the same figures on any
 // number).
 std::vector<SloFigures> compute_slos(const Repo& repo,

@@ -96,6 +96,31 @@ TEST_SUITE("compute.slo") {
     CHECK(*g.attainment == 1.0);
   }
 
+  TEST_CASE("days this run failed to fetch inside the window make fresh data stale") {
+    Repo repo;
+    Slo s = slo("api", "svc", 99.9, 35);
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1000, 0); // the 7 first days of 35 were never fetched
+    SloFigures base = figures(repo, s, &d);
+    REQUIRE(base.data.status == "fresh");
+    SloFigures f = base;
+    mark_unfetched_days(f, {day("2026-09-27"), day("2026-10-03")});
+    CHECK(f.data.status == "stale");
+    CHECK(*f.data.age_days == 0); // its data is as current as the last day
+    CHECK(*f.data.as_of == "2026-10-31");
+    // Days outside the window (a calendar period's longest fetch) change nothing.
+    f = base;
+    mark_unfetched_days(f, {day("2026-09-26"), day("2026-11-01")});
+    CHECK(f.data.status == "fresh");
+    f = base;
+    mark_unfetched_days(f, {});
+    CHECK(f.data.status == "fresh");
+    // Missing stays missing: there is no data to be stale.
+    SloFigures none = figures(repo, s, nullptr);
+    mark_unfetched_days(none, {day("2026-10-10")});
+    CHECK(none.data.status == "missing");
+  }
+
   TEST_CASE("budget state boundaries follow the seed's bands") {
     Policy p = seed_default_policy();
     auto state = [&](double r) {

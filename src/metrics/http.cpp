@@ -7,9 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <deque>
+#include <iomanip>
+#include <locale>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <unordered_set>
 
 namespace nines {
@@ -54,18 +58,77 @@ RetryDecision decide_retry(const AttemptOutcome& outcome, int attempts_made,
 }
 
 std::optional<double> parse_retry_after(std::string_view value) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return parse_retry_after(value, std::chrono::duration_cast<std::chrono::seconds>(now).count());
+}
+
+namespace {
+
+// An HTTP-date (RFC 9110 section 5.6.7) as unix seconds: IMF-fixdate, and the obsolete RFC 850
+// and asctime forms every recipient must accept too. nullopt for anything else.
+std::optional<std::int64_t> parse_http_date(std::string_view value) {
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    std::tm tm{};
+    std::istringstream in{std::string(value)};
+    in.imbue(std::locale::classic());
+    in >> std::get_time(&tm, format);
+    if (in.fail()) continue;
+    in >> std::ws;
+    if (!in.eof()) continue;
+    const std::time_t t = ::timegm(&tm);
+    if (t == static_cast<std::time_t>(-1)) continue;
+    return static_cast<std::int64_t>(t);
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<double> parse_retry_after(std::string_view value, std::int64_t now_unix) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
     value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r' ||
                             value.back() == '\n'))
     value.remove_suffix(1);
-  if (value.empty() || value.size() > 9) return std::nullopt;
+  if (value.empty()) return std::nullopt;
+  if (value.find_first_not_of("0123456789") != std::string_view::npos) {
+    const auto at = parse_http_date(value);
+    if (!at) return std::nullopt;
+    return static_cast<double>(std::max<std::int64_t>(0, *at - now_unix));
+  }
+  if (value.size() > 9) return std::nullopt;
   double seconds = 0;
   for (char c : value) {
     if (c < '0' || c > '9') return std::nullopt;
     seconds = seconds * 10 + (c - '0');
   }
   return seconds;
+}
+
+BearerToken clean_bearer_token(std::string_view raw, const std::string& env_name) {
+  BearerToken t;
+  if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
+  if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+  if (raw.empty()) {
+    t.error = "the environment variable " + env_name +
+              " (bearer_token_env) is not set; no request was sent";
+    return t;
+  }
+  for (const char c : raw)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      t.error = "the environment variable " + env_name +
+                " (bearer_token_env) holds a control character (a line break, a tab or another) "
+                "that no HTTP header may carry; no request was sent";
+      return t;
+    }
+  t.token = std::string(raw);
+  return t;
+}
+
+BearerToken bearer_token(const std::string& env_name) {
+  const char* raw = std::getenv(env_name.c_str());
+  return clean_bearer_token(raw ? std::string_view(raw) : std::string_view(), env_name);
 }
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -204,6 +267,42 @@ std::string redact_urls(std::string_view s) {
     }
     out += rest;
     i = end;
+  }
+  return out;
+}
+
+// The values of credential-like parameters anywhere in `s`, not only in a URL with a scheme: a
+// server echoing the request's path (`/api/v1/query?api_key=…`, no "://") quotes them too. A
+// parameter starts after '?', '&', ';' or '#'; its value ends at the next of those or at a
+// character no URL holds. A value already "[redacted]" followed only by punctuation is the text
+// of a message scrubbed before, and stays as it is.
+std::string redact_params(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    out += c;
+    ++i;
+    if (c != '?' && c != '&' && c != ';' && c != '#') continue;
+    std::size_t eq = i;
+    while (eq < s.size() && is_url_char(s[eq]) &&
+           std::string_view("?&;#=").find(s[eq]) == std::string_view::npos)
+      ++eq;
+    if (eq == i || eq >= s.size() || s[eq] != '=' || !is_secret_param(s.substr(i, eq - i)))
+      continue;
+    std::size_t stop = eq + 1;
+    while (stop < s.size() && is_url_char(s[stop]) && s[stop] != '&' && s[stop] != ';' &&
+           s[stop] != '#')
+      ++stop;
+    if (stop == eq + 1) continue; // no value
+    const std::string_view value = s.substr(eq + 1, stop - eq - 1);
+    out.append(s.substr(i, eq + 1 - i));
+    out.append(k_redacted);
+    i = stop;
+    if (value.substr(0, k_redacted.size()) == k_redacted &&
+        value.find_first_not_of(")]}>:,.!?", k_redacted.size()) == std::string_view::npos)
+      i = eq + 1 + k_redacted.size();
   }
   return out;
 }
@@ -394,7 +493,46 @@ std::string redact_text(std::string_view text, std::string_view token) {
       pos = std::max(e, hit + 1);
     }
   }
-  return redact_urls(s);
+  return redact_params(redact_urls(s));
+}
+
+std::vector<std::string> url_secrets(const std::string& url) {
+  std::vector<std::string> out;
+  auto add = [&out](std::string_view raw) {
+    if (raw.empty()) return;
+    out.emplace_back(raw);
+    if (std::string decoded = url_decode(raw); decoded != raw) out.push_back(std::move(decoded));
+  };
+  std::string_view u = url;
+  if (const auto scheme = u.find("://"); scheme != std::string_view::npos)
+    u.remove_prefix(scheme + 3);
+  const std::size_t host_end = std::min(u.find_first_of("/?#"), u.size());
+  if (const std::size_t at = u.substr(0, host_end).rfind('@'); at != std::string_view::npos) {
+    const std::string_view userinfo = u.substr(0, at);
+    add(userinfo);
+    if (const auto colon = userinfo.find(':'); colon != std::string_view::npos)
+      add(userinfo.substr(colon + 1));
+  }
+  const std::size_t query = u.find('?');
+  if (query == std::string_view::npos) return out;
+  std::string_view q = u.substr(query + 1);
+  q = q.substr(0, std::min(q.find('#'), q.size()));
+  while (!q.empty()) {
+    const std::size_t stop = std::min(q.find_first_of("&;"), q.size());
+    const std::string_view pair = q.substr(0, stop);
+    if (const auto eq = pair.find('=');
+        eq != std::string_view::npos && is_secret_param(url_decode(pair.substr(0, eq))))
+      add(pair.substr(eq + 1));
+    q.remove_prefix(std::min(stop + 1, q.size()));
+  }
+  return out;
+}
+
+std::string redact_secrets(std::string_view text, const std::vector<std::string>& secrets) {
+  std::string s(text);
+  for (const auto& secret : secrets)
+    s = redact_text(s, secret);
+  return secrets.empty() ? redact_text(s) : s;
 }
 
 } // namespace nines

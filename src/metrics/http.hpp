@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -76,8 +77,12 @@ struct RetryDecision {
 RetryDecision decide_retry(const AttemptOutcome& outcome, int attempts_made,
                            const RetryPolicy& policy, double jitter01);
 
-// Retry-After as delay-seconds ("120"); nullopt for an HTTP-date or anything else.
+// Retry-After as delay-seconds ("120") or as an HTTP-date (RFC 9110: "Sun, 06 Nov 1994 08:49:37
+// GMT", or the obsolete RFC 850 and asctime forms), as seconds from `now_unix` (the wall clock when
+// not given; a date already past is 0). nullopt for anything else. The caller's cap
+// (RetryPolicy::retry_after_max_s) applies to both forms alike.
 std::optional<double> parse_retry_after(std::string_view value);
+std::optional<double> parse_retry_after(std::string_view value, std::int64_t now_unix);
 
 // "a=1&b=x%20y" from pairs, with RFC 3986 unreserved characters kept as they are.
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
@@ -92,6 +97,25 @@ std::string redact_url(const std::string& url);
 // credential-like query parameter values become "[redacted]". Runs on the raw text, before any
 // cut or line folding, so a secret can never be half kept.
 std::string redact_text(std::string_view text, std::string_view token = {});
+
+// The secrets a source URL holds itself: its userinfo (and the password in it) and the values of
+// its credential-like query parameters, as written and percent-decoded. Known like the token, so
+// redacted like it wherever they appear, in any of the forms redact_text knows.
+std::vector<std::string> url_secrets(const std::string& url);
+
+// redact_text with each of `secrets` (the token and url_secrets) as the known token in turn.
+std::string redact_secrets(std::string_view text, const std::vector<std::string>& secrets);
+
+// The bearer token of `env_name` as sent: one trailing line break (LF or CRLF, a token read from
+// a file) is dropped; any other control character (CR, LF, NUL, TAB, DEL, …) would be a broken or
+// injected header, so `error` says so, naming the variable, never the token, and nothing is sent.
+// An unset or empty variable is an error too.
+struct BearerToken {
+  std::string token;
+  std::string error;
+};
+BearerToken bearer_token(const std::string& env_name);
+BearerToken clean_bearer_token(std::string_view raw, const std::string& env_name);
 
 class HttpClient {
 public:

@@ -1,9 +1,11 @@
 #include "metrics/http.hpp"
 #include "net/net.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -113,15 +115,41 @@ TEST_CASE("retry policy: Retry-After is honoured, within a limit") {
   CHECK(decide_retry(response(503, 2.0), 1, RetryPolicy{}, 0).delay_s == doctest::Approx(2.0));
 }
 
-TEST_CASE("Retry-After parsing: delay-seconds only") {
+TEST_CASE("Retry-After parsing: delay-seconds and HTTP-dates") {
   CHECK(parse_retry_after("120") == 120.0);
   CHECK(parse_retry_after(" 7\r\n") == 7.0);
   CHECK(parse_retry_after("0") == 0.0);
   CHECK_FALSE(parse_retry_after(""));
   CHECK_FALSE(parse_retry_after("-1"));
   CHECK_FALSE(parse_retry_after("1.5"));
-  CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"));
   CHECK_FALSE(parse_retry_after("99999999999"));
+  // An HTTP-date (RFC 9110): seconds from now, in its three forms; a past date is 0.
+  const std::int64_t now = 1445412475; // 2015-10-21T07:27:55Z
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now) == 5.0);
+  CHECK(parse_retry_after(" Wed, 21 Oct 2015 07:28:00 GMT\r\n", now) == 5.0);
+  CHECK(parse_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT", now) == 5.0);
+  CHECK(parse_retry_after("Wed Oct 21 07:28:00 2015", now) == 5.0);
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 07:20:00 GMT", now) == 0.0);
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 08:28:00 GMT", now) == 3605.0); // over the cap later
+  CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMTX", now));
+  CHECK_FALSE(parse_retry_after("tomorrow", now));
+  CHECK_FALSE(parse_retry_after("Wed, 32 Oct 2015 07:28:00 GMT", now));
+  // With the wall clock: a date in a few seconds is a few seconds, within the 30 s cap.
+  const std::time_t soon = std::time(nullptr) + 10;
+  char buf[64];
+  std::tm tm{};
+  ::gmtime_r(&soon, &tm);
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  const auto wait = parse_retry_after(buf);
+  REQUIRE(wait);
+  CHECK(*wait >= 8.0);
+  CHECK(*wait <= 10.0);
+  AttemptOutcome o;
+  o.status = 429;
+  o.retry_after_s = wait;
+  const RetryDecision d = decide_retry(o, 1, RetryPolicy{}, 0.0);
+  CHECK(d.retry);
+  CHECK(d.delay_s == *wait);
 }
 
 TEST_CASE("form encoding and decoding") {
@@ -215,6 +243,75 @@ TEST_CASE("redaction: tokens, authorization schemes, userinfo and credential par
   // Anything else after a redacted value may be the rest of a secret: it goes too.
   CHECK(redact_text("http://h/?token=[redacted]abc): x") == "http://h/?token=[redacted] x");
   CHECK(redact_text("http://h/?token=abc): x") == "http://h/?token=[redacted] x");
+}
+
+TEST_CASE("redaction: credential parameters in a path without a scheme") {
+  // A server echoing the request's path, relative: no "://" before it.
+  CHECK(redact_text("cannot handle /api/v1/query_range?api_key=K3Y-0123456789abcdef") ==
+        "cannot handle /api/v1/query_range?api_key=[redacted]");
+  CHECK(redact_text("bad request /p?x=1&sig=abc;token=def#access_token=ghi end") ==
+        "bad request /p?x=1&sig=[redacted];token=[redacted]#access_token=[redacted] end");
+  CHECK(redact_text("path \"/q?password=hunter2\" refused") ==
+        "path \"/q?password=[redacted]\" refused");
+  // Already redacted text keeps the punctuation after it; other parameters stay.
+  CHECK(redact_text("(/q?token=[redacted]): down") == "(/q?token=[redacted]): down");
+  CHECK(redact_text("/q?step=60&query=up") == "/q?step=60&query=up");
+  CHECK(redact_text("a & b; c ? d") == "a & b; c ? d");
+}
+
+TEST_CASE("redaction: the source URL's own credentials are known secrets") {
+  const auto secrets =
+      url_secrets("http://bob:hunter2-pw@prom:9090/prom?api_key=K3Y-0123456789abcdef&x=plain"
+                  "&sig=a%2Fb%3Dcdef#frag");
+  CHECK(std::find(secrets.begin(), secrets.end(), "bob:hunter2-pw") != secrets.end());
+  CHECK(std::find(secrets.begin(), secrets.end(), "hunter2-pw") != secrets.end());
+  CHECK(std::find(secrets.begin(), secrets.end(), "K3Y-0123456789abcdef") != secrets.end());
+  CHECK(std::find(secrets.begin(), secrets.end(), "a/b=cdef") != secrets.end());
+  CHECK(std::find(secrets.begin(), secrets.end(), "plain") == secrets.end());
+  CHECK(url_secrets("http://127.0.0.1:9090/").empty());
+  // Wherever the values appear, not only after a parameter's name.
+  CHECK(redact_secrets("key K3Y-0123456789abcdef unknown; user hunter2-pw", secrets) ==
+        "key [redacted] unknown; user [redacted]");
+  CHECK(redact_secrets("got a%2Fb%3Dcdef", secrets) == "got [redacted]");
+  // A piece of a long one, as for the token.
+  CHECK(redact_secrets("K3Y-0123456789ab…", secrets) == "[redacted]…");
+  CHECK(redact_secrets("/q?api_key=zzz", {}) == "/q?api_key=[redacted]");
+}
+
+TEST_CASE("bearer token: one trailing line break dropped, control characters refused") {
+  CHECK(clean_bearer_token("abc-123", "T").token == "abc-123");
+  CHECK(clean_bearer_token("abc-123\n", "T").token == "abc-123");
+  CHECK(clean_bearer_token("abc-123\r\n", "T").token == "abc-123");
+  for (const std::string& bad :
+       {std::string("abc\n\n"), std::string("abc\r\nX-Evil: 1"), std::string("a\tb"),
+        std::string("a\x7f"), std::string("a\rb"), std::string("a\0b", 3)}) {
+    CAPTURE(bad);
+    const BearerToken t = clean_bearer_token(bad, "PROM_TOKEN");
+    CHECK(t.token.empty());
+    CHECK(t.error.find("PROM_TOKEN") != std::string::npos);
+    CHECK(t.error.find("control character") != std::string::npos);
+    CHECK(t.error.find("abc") == std::string::npos);
+  }
+  CHECK(clean_bearer_token("", "T").error.find("is not set") != std::string::npos);
+  CHECK(clean_bearer_token("\n", "T").error.find("is not set") != std::string::npos);
+}
+
+TEST_CASE("curl client: a token with a line break in it sends nothing") {
+  auto client = make_curl_client();
+  ::setenv("NINES_TEST_CRLF_TOKEN", "s3cr3t\r\nX-Injected: yes", 1);
+  HttpOptions o;
+  o.bearer_token_env = "NINES_TEST_CRLF_TOKEN";
+  std::vector<HttpRequest> reqs(2, HttpRequest{"http://127.0.0.1:1/api/v1/query", "query=up"});
+  std::size_t calls = 0;
+  client->post_all(reqs, o, [&](std::size_t, HttpResult&& r) {
+    ++calls;
+    CHECK(r.attempts == 0);
+    CHECK(r.unreachable);
+    CHECK(r.error.find("NINES_TEST_CRLF_TOKEN") != std::string::npos);
+    CHECK(r.error.find("s3cr3t") == std::string::npos);
+  });
+  CHECK(calls == 2);
+  ::unsetenv("NINES_TEST_CRLF_TOKEN");
 }
 
 TEST_CASE("redaction: a token echoed re-encoded, escaped, re-cased or cut") {

@@ -347,7 +347,11 @@ PromRange single_range(const PromResponse& r) {
     return out;
   }
   for (const auto& [t, v] : r.series.front().samples) {
-    // Evaluation times are whole seconds here (we ask for whole-second start and step).
+    // Evaluation times are whole seconds here (we ask for whole-second start and step), and a
+    // sample even a fraction of a second off them was evaluated at another time: it is no
+    // step's value, and the caller reports it as off the steps, never stored (the instant
+    // answers' rule, single_value).
+    if (!(t == std::floor(t))) continue;
     const auto [it, added] = out.points.emplace(std::llround(t), v);
     // A range query answers one value per step. Two different ones at the same time leave no
     // way to tell which is right (the last would win, so the figure would depend on the order
@@ -405,6 +409,16 @@ std::string describe_failure(const HttpResult& http, const PromResponse& parsed)
     // at when the first ran out of retries, and they all fail for that one reason.
     if (http.attempts > 1 && !http.unreachable)
       s += " (after " + std::to_string(http.attempts) + " attempts)";
+    return s;
+  }
+  if (parsed.ok && !parsed.warnings.empty()) {
+    // The warnings were redacted and cut when read; a few are enough to say what happened.
+    std::string s = "the server answered with a warning, so the answer may be partial and is "
+                    "not used: ";
+    for (std::size_t i = 0; i < parsed.warnings.size() && i < 3; ++i)
+      s += (i ? "; " : "") + parsed.warnings[i];
+    if (parsed.warnings.size() > 3)
+      s += " and " + std::to_string(parsed.warnings.size() - 3) + " more";
     return s;
   }
   if (parsed.ok) return {};

@@ -60,7 +60,9 @@ struct PromValue {
 };
 PromValue single_value(const PromResponse& r, std::optional<std::int64_t> at = std::nullopt);
 
-// The one series of a range query as unix seconds → value; empty for an empty matrix.
+// The one series of a range query as unix seconds → value; empty for an empty matrix. Samples at
+// a time that is not a whole second (`1793404799.6`) are left out: they are not at any step
+// asked for, however close.
 struct PromRange {
   bool ok = false;
   std::string error;
@@ -77,7 +79,10 @@ HttpRequest range_query(const std::string& base_url, const std::string& query, s
                         std::int64_t end, std::int64_t step);
 
 // What went wrong with one completed request, for a message: "" when it brought a usable
-// envelope; else transport error, HTTP status or envelope problem (with errorType).
+// envelope; else transport error, HTTP status or envelope problem (with errorType). A success
+// that carries `warnings` is a failure too: Thanos, Mimir and Cortex answer "success" with what
+// the stores they reached held, and say in a warning that some did not answer, so the values may
+// be short and are not to be stored as a day's final counts.
 std::string describe_failure(const HttpResult& http, const PromResponse& parsed);
 
 // The server read the request and refused its expression (errorType bad_data or execution: a

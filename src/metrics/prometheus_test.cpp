@@ -103,6 +103,23 @@ TEST_CASE("envelope: a range series with two different values at one time fails"
   CHECK(r.points.at(86400) == 990);
 }
 
+TEST_CASE("envelope: range samples a fraction of a second off a step are no step's value") {
+  auto off = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix",
+      "result":[{"metric":{},"values":[[86399.6,"1"],[172800,"2"],[259200.4,"3"]]}]}})");
+  auto r = single_range(off);
+  REQUIRE(r.ok);
+  CHECK(r.points.size() == 1);
+  CHECK(r.points.count(86400) == 0);
+  CHECK(r.points.at(172800) == 2);
+  CHECK(r.points.count(259200) == 0);
+  // Nor do they clash with the value at the step itself.
+  auto both = parse_prom_response(200, R"({"status":"success","data":{"resultType":"matrix",
+      "result":[{"metric":{},"values":[[86400,"1"],[86400.3,"9"]]}]}})");
+  auto b = single_range(both);
+  REQUIRE(b.ok);
+  CHECK(b.points.at(86400) == 1);
+}
+
 TEST_CASE("envelope: a bad sample value is quoted whole") {
   auto error_for = [](const std::string& value) {
     auto r = parse_prom_response(
@@ -274,6 +291,14 @@ TEST_CASE("failure descriptions") {
   auto ok = parse_prom_response(
       200, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
   CHECK(describe_failure(got, ok).empty());
+  // A success with warnings (a Thanos or Mimir partial response) is not a usable answer.
+  auto partial = parse_prom_response(
+      200, R"({"status":"success","warnings":["partial response: store 10.0.0.7:10901 )"
+           R"(unavailable; see /q?api_key=K3Y"],"data":{"resultType":"vector","result":[]}})");
+  REQUIRE(partial.ok);
+  CHECK(describe_failure(got, partial) ==
+        "the server answered with a warning, so the answer may be partial and is not used: "
+        "partial response: store 10.0.0.7:10901 unavailable; see /q?api_key=[redacted]");
   got.status = 503;
   got.attempts = 3;
   auto err = parse_prom_response(503, "busy");

@@ -163,10 +163,11 @@ std::string first_few(const std::vector<std::string>& items, std::size_t max = 3
   return s;
 }
 
-// Removes every copy of the token and other credentials: a server could echo the Authorization
-// header into an error body, and nothing we print, store or publish may hold it.
-std::string scrub(const std::string& s, const std::string& token) {
-  return redact_text(s, token);
+// Removes every copy of the token, of the source URL's own credentials and of other credentials:
+// a server could echo the Authorization header or the request's URL into an error body, and
+// nothing we print, store or publish may hold them.
+std::string scrub(const std::string& s, const std::vector<std::string>& secrets) {
+  return redact_secrets(s, secrets);
 }
 
 // What failed of a good/total pair, in words; "" when neither did.
@@ -225,9 +226,10 @@ struct GoldenJob {
 
 struct SourcePlan {
   const MetricsSource* source = nullptr;
-  std::string store_source; // "prometheus:<name>"
-  std::string url;          // redacted
-  std::string token;        // for scrubbing only; never printed
+  std::string store_source;         // "prometheus:<name>"
+  std::string url;                  // redacted
+  std::string token;                // for scrubbing only; never printed
+  std::vector<std::string> secrets; // the token and the URL's credentials: for scrubbing only
   std::vector<HttpRequest> requests;
   std::vector<DailyJob> daily;
   std::vector<LiveJob> live;
@@ -364,7 +366,7 @@ void Puller::slo_error(const SourcePlan& plan, const SloContext& c, const std::s
       e.loc = at;
     }
   }
-  e.message = scrub("SLO '" + e.slo + "', " + where(plan) + ": " + what, plan.token);
+  e.message = scrub("SLO '" + e.slo + "', " + where(plan) + ": " + what, plan.secrets);
   m_report.errors.push_back(std::move(e));
 }
 
@@ -502,8 +504,8 @@ void Puller::send(SourcePlan& plan) {
     }
     // Redacted on the raw text, before anything is parsed, cut or folded into one line.
     if (c.http.error.empty())
-      c.prom = parse_prom_response(c.http.status, scrub(c.http.body, plan.token), plan.token);
-    c.failure = scrub(describe_failure(c.http, c.prom), plan.token);
+      c.prom = parse_prom_response(c.http.status, scrub(c.http.body, plan.secrets), plan.token);
+    c.failure = scrub(describe_failure(c.http, c.prom), plan.secrets);
     c.http.body.clear(); // parsed; a 28-point matrix is all we keep
     c.http.body.shrink_to_fit();
     if (c.http.unreachable) sr.unreachable = true;
@@ -580,6 +582,7 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     count_failed(plan, seg.total, failed);
     slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not fetched: " + failed,
               g.of_query, t.of_query);
+    m_report.days_failed[c.slo->meta.id].insert(seg.days.begin(), seg.days.end());
     return;
   }
   // Samples that are no day's value are told, once per query, not dropped in silence.
@@ -612,6 +615,7 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     if (!has_g || !has_t) {
       gaps.push_back(day + (has_g ? " total" : " good") + " has no data but " +
                      (has_g ? "good" : "total") + " has");
+      m_report.days_failed[c.slo->meta.id].insert(d);
       continue;
     }
     double gv = gi->second;
@@ -643,9 +647,19 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     count_failed(plan, seg.good, why);
     count_failed(plan, seg.total, why);
     slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not stored: " + why);
+    m_report.days_failed[c.slo->meta.id].insert(seg.days.begin(), seg.days.end());
     return;
   }
   problems.insert(problems.end(), gaps.begin(), gaps.end());
+  // The samples off the day steps were meant for some of these days: the days they leave
+  // without a value were answered, not empty, so they count as not fetched.
+  if (off_g.count + off_t.count > 0) {
+    std::set<std::int64_t> stored;
+    for (const auto& row : rows)
+      stored.insert(row.day);
+    for (std::int64_t d : seg.days)
+      if (!stored.count(d)) m_report.days_failed[c.slo->meta.id].insert(d);
+  }
   if (rows.empty()) return;
   plan.daily_rows.insert(plan.daily_rows.end(), rows.begin(), rows.end());
   g.used = t.used = true;
@@ -728,7 +742,7 @@ void Puller::golden_error(const SourcePlan& plan, PullError e,
     if (auto it = cfg.golden_signal_locs.find(*signals.begin()); it != cfg.golden_signal_locs.end())
       e.loc = it->second;
   e.source = plan.source->name;
-  e.message = scrub(e.message, plan.token);
+  e.message = scrub(e.message, plan.secrets);
   m_report.errors.push_back(std::move(e));
 }
 
@@ -840,7 +854,7 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
     err.loc = plan.source->loc;
     err.message = scrub("source '" + plan.source->name + "' (" + plan.url + "): " + what +
                             " refused by the store: " + e.what(),
-                        plan.token);
+                        plan.secrets);
     m_report.errors.push_back(std::move(err));
   };
   if (!plan.daily_rows.empty()) {
@@ -853,6 +867,8 @@ void Puller::store(SourcePlan& plan, const SourcePullReport& sr, std::size_t fir
       }
     } catch (const std::invalid_argument& e) {
       refused("daily counts", e);
+      for (const auto& row : plan.daily_rows)
+        m_report.days_failed[row.slo].insert(row.day);
     }
   }
   if (!plan.golden_rows.empty()) {
@@ -885,7 +901,14 @@ PullReport Puller::run() {
     p.store_source = "prometheus:" + s.name;
     p.url = redact_url(s.url);
     if (!s.bearer_token_env.empty())
-      if (const char* t = std::getenv(s.bearer_token_env.c_str())) p.token = t;
+      if (const char* t = std::getenv(s.bearer_token_env.c_str())) {
+        p.token = clean_bearer_token(t, s.bearer_token_env).token;
+        // A token refused for a control character is never sent, but may still be echoed.
+        if (p.token.empty()) p.token = t;
+      }
+    if (!p.token.empty()) p.secrets.push_back(p.token);
+    for (auto& secret : url_secrets(s.url))
+      p.secrets.push_back(std::move(secret));
     m_plans.push_back(std::move(p));
   }
   for (const auto& slo : m_repo.slos) {

@@ -65,6 +65,10 @@ struct PullReport {
   // Per SLO: the days this pull fetched and stored, so a provisional day among them is as
   // current as the server can tell, and one not among them was not confirmed by this run.
   std::map<std::string, std::set<std::int64_t>> days_fetched;
+  // Per SLO: the days this pull asked for and did not get (the fetch failed, or its answer was
+  // refused), not the days the server simply had no data for. A window with one of them in it is
+  // not fresh, even when its last day is (docs/metrics.md, "Bad answers").
+  std::map<std::string, std::set<std::int64_t>> days_failed;
   std::size_t golden_stored = 0;
   std::size_t golden_provisional = 0;      // of which not settled yet: fetched again by later pulls
   std::size_t values_rejected = 0;         // NaN, ±Inf, negative, good > total, off the day steps

@@ -472,6 +472,61 @@ TEST_CASE("pull: one rejected day keeps the store as it was, so the SLO reads st
                                  "1 day rejected: 2026-10-25 total is NaN"));
 }
 
+TEST_CASE("pull: the days a fetch failed to get are named per SLO, empty answers are not") {
+  Repo repo = make_repo();
+  PullOptions no_live;
+  no_live.live = false;
+  SUBCASE("a 503 on the range queries: every day asked for failed") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = steady;
+    prom.fault = [](const std::string&, bool range) -> std::optional<HttpResult> {
+      if (!range) return std::nullopt;
+      HttpResult r;
+      r.status = 503;
+      r.body = R"({"status":"error","errorType":"unavailable","error":"overloaded"})";
+      return r;
+    };
+    PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+    REQUIRE(r.days_failed.count("pay") == 1);
+    CHECK(r.days_failed.at("pay").size() == 28);
+    CHECK(r.days_failed.at("pay").count(day("2026-10-04")));
+    CHECK(r.days_failed.at("pay").count(day("2026-10-31")));
+  }
+  SUBCASE("a refused day fails its whole answer") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+      if (t == at("2026-10-26T00:00:00Z") && has(q, "all_total")) return "NaN";
+      return steady(q, t);
+    };
+    PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+    REQUIRE(r.days_failed.count("pay") == 1);
+    CHECK(r.days_failed.at("pay").size() == 28);
+  }
+  SUBCASE("one side without data: that day only") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+      if (has(q, "good_total") && t == at("2026-10-20T00:00:00Z")) return std::nullopt;
+      return steady(q, t);
+    };
+    PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+    REQUIRE(r.days_failed.count("pay") == 1);
+    CHECK(r.days_failed.at("pay") == std::set<std::int64_t>{day("2026-10-19")});
+  }
+  SUBCASE("a day with no sample on either side is no data, not a failure") {
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+      if (t == at("2026-10-11T00:00:00Z")) return std::nullopt;
+      return steady(q, t);
+    };
+    PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+    CHECK(r.days_failed.empty());
+  }
+}
+
 TEST_CASE("pull: a day without a sample on either side is no data, not a failed fetch") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
@@ -1037,6 +1092,84 @@ TEST_CASE("pull: a source URL with a redacted parameter keeps the text around it
   CHECK(has(r.errors[0].message,
             "source 'prom' (http://127.0.0.1:9/?token=[redacted]): daily counts for "));
   CHECK_FALSE(has(r.errors[0].message, "secret"));
+}
+
+TEST_CASE("pull: the source URL's credentials echoed in a relative path or bare are redacted") {
+  Repo repo = make_repo();
+  repo.config.sources[0].url = "http://alice:pw-secret-9@127.0.0.1:9/?api_key=K3Y-0123456789abcdef";
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.fault = [](const std::string&, bool range) -> std::optional<HttpResult> {
+    HttpResult r;
+    r.status = 400;
+    r.attempts = 1;
+    r.body = range ? R"({"status":"error","errorType":"bad_data","error":"cannot handle )"
+                     R"(/api/v1/query_range?api_key=K3Y-0123456789abcdef"})"
+                   : R"({"status":"error","errorType":"bad_data","error":"key K3Y-0123456789abc )"
+                     R"(for pw-secret-9 refused"})";
+    return r;
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  REQUIRE_FALSE(r.errors.empty());
+  bool relative = false;
+  for (const auto& e : r.errors) {
+    CAPTURE(e.message);
+    CHECK_FALSE(has(e.message, "K3Y"));
+    CHECK_FALSE(has(e.message, "pw-secret"));
+    relative = relative || has(e.message, "query_range?api_key=[redacted]");
+  }
+  CHECK(relative);
+}
+
+TEST_CASE("pull: an answer with warnings (a partial response) is a failed fetch, not stored") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.fault = [](const std::string& q, bool range) -> std::optional<HttpResult> {
+    if (!range || !has(q, "good_total")) return std::nullopt;
+    HttpResult r;
+    r.status = 200;
+    r.attempts = 1;
+    r.body = R"({"status":"success","warnings":["partial response: store 10.0.0.7:10901 )"
+             R"(unavailable"],"data":{"resultType":"matrix","result":[{"metric":{},)"
+             R"("values":[[1793491200,"495"]]}]}})";
+    return r;
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  CHECK(store->daily_series("pay").empty());
+  CHECK(r.days_stored == 0);
+  CHECK(r.nothing_fetched());
+  REQUIRE(r.days_failed.count("pay") == 1);
+  CHECK(r.days_failed.at("pay").size() == 28);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message,
+            "daily counts for 2026-10-04 … 2026-10-31 (28 days) not fetched: good query: the "
+            "server answered with a warning, so the answer may be partial and is not used: "
+            "partial response: store 10.0.0.7:10901 unavailable"));
+}
+
+TEST_CASE("pull: range samples less than a second off the day steps are refused, as told") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  prom.range_point = [](const std::string&, std::int64_t t, const std::string& v) {
+    return "[" + std::to_string(t) + ".4,\"" + v + "\"]";
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  // Told not stored, and not stored.
+  CHECK(store->daily_series("pay").empty());
+  CHECK(r.days_stored == 0);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "28 samples are not at the requested day steps"));
+  CHECK(has(r.errors[0].message, "not stored"));
+  REQUIRE(r.days_failed.count("pay") == 1);
+  CHECK(r.days_failed.at("pay").size() == 28);
 }
 
 TEST_CASE("pull: days are the configured timezone's, a daylight-saving day is 25 hours") {

@@ -25,6 +25,13 @@ windows) — and injects one fault:
              queries as usual
   halfnan    answer "NaN" for the range samples at odd unix days (every other day's end), the
              other days and instant queries as usual
+  rangeerror answer 503 to range queries (the daily counts), instant queries as usual
+  warnings   answer success with half the counts and a "warnings" list (a Thanos or Mimir
+             partial response)
+  subsecond  answer range sample times 0.4 s before the requested day steps
+  echopath   answer 400 with an error that quotes the request's path, query string included
+             (a relative URL, no scheme)
+  ratelimit with --retry-after-date: Retry-After is an HTTP-date --retry-after seconds ahead
 
 With FAULT_EXPECT_TOKEN set, a request without `Authorization: Bearer <that token>` gets 401.
 Listens on 127.0.0.1 only; writes its port to --port-file and one JSON line per request to --log
@@ -34,8 +41,10 @@ Usage: fault_server.py --mode M --port-file F --log L [--delay S] [--fail-first 
                        [--retry-after S] [--die-after N] [--max-seconds S]
 """
 import argparse
+import email.utils
 import hashlib
 import json
+import math
 import os
 import re
 import signal
@@ -69,12 +78,14 @@ def main():
     ap.add_argument("--mode", required=True,
                     choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die",
                              "huge", "echo", "error", "negative", "goodgt", "dupconflict",
-                             "millis", "goldenfail", "halfnan"])
+                             "millis", "goldenfail", "halfnan", "rangeerror", "warnings",
+                             "subsecond", "echopath"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--delay", type=float, default=3.0)
     ap.add_argument("--fail-first", type=int, default=1)
     ap.add_argument("--retry-after", type=int, default=1)
+    ap.add_argument("--retry-after-date", action="store_true")
     ap.add_argument("--die-after", type=int, default=1)
     ap.add_argument("--max-seconds", type=float, default=120.0)
     args = ap.parse_args()
@@ -141,9 +152,22 @@ def main():
                 self.reply(503, '{"status":"error","errorType":"unavailable","error":"try later"}')
                 return 503
             if mode == "ratelimit" and n <= args.fail_first:
+                # A date is whole seconds: rounded up, so the wait is never shorter than asked.
+                after = (email.utils.formatdate(math.ceil(time.time()) + args.retry_after,
+                                                usegmt=True)
+                         if args.retry_after_date else str(args.retry_after))
                 self.reply(429, '{"status":"error","errorType":"too_many_requests",'
-                                '"error":"slow down"}', [("Retry-After", str(args.retry_after))])
+                                '"error":"slow down"}', [("Retry-After", after)])
                 return 429
+            if mode == "echopath":
+                self.reply(400, json.dumps({"status": "error", "errorType": "bad_data",
+                                            "error": "cannot handle " + self.path}))
+                return 400
+            path = self.path.split("?")[0]
+            if mode == "rangeerror" and path == "/api/v1/query_range":
+                self.reply(503, '{"status":"error","errorType":"unavailable",'
+                                '"error":"query_range overloaded"}')
+                return 503
             query = form.get("query", "")
             if mode == "goldenfail" and "http_requests_total" in query:
                 self.reply(503, '{"status":"error","errorType":"unavailable","error":"down"}')
@@ -155,8 +179,10 @@ def main():
                 value = "-5"
             elif mode == "goodgt" and is_good(query):
                 value = repr(float(2 * TOTAL * window_days(query)))
+            elif mode == "warnings":
+                value = repr(float(value_for(query)) / 2)
             sample = lambda t: [t, value]
-            if self.path == "/api/v1/query_range":
+            if path == "/api/v1/query_range":
                 start, end, step = (int(float(form[k])) for k in ("start", "end", "step"))
                 points = [sample(t) for t in range(start, end + 1, step)][:20000]
                 if mode == "halfnan":
@@ -165,15 +191,22 @@ def main():
                     points += [[t, "0"] for t, _ in points]
                 if mode == "millis":
                     points = [[t * 1000, v] for t, v in points]
+                if mode == "subsecond":
+                    points = [[t - 0.4, v] for t, v in points]
                 body = json.dumps({"status": "success", "data": {"resultType": "matrix",
                                    "result": [{"metric": {}, "values": points}]}})
-            elif self.path == "/api/v1/query":
+            elif path == "/api/v1/query":
                 value = sample(int(float(form["time"])))
                 body = json.dumps({"status": "success", "data": {"resultType": "vector",
                                    "result": [{"metric": {}, "value": value}]}})
             else:
                 self.reply(404, '{"status":"error","errorType":"not_found","error":"no such path"}')
                 return 404
+            if mode == "warnings":
+                doc = json.loads(body)
+                doc["warnings"] = ["partial response: store 10.0.0.7:10901 unavailable; "
+                                   "results may be incomplete"]
+                body = json.dumps(doc)
             if mode == "malformed":
                 body = body[: len(body) // 2]
             if mode == "huge":

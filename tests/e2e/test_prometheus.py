@@ -873,6 +873,123 @@ def test_429_retry_after(tmp):
     check(gaps and min(gaps) >= 1.9, f"ratelimit: retries waited Retry-After (2 s): {gaps[:5]}")
 
 
+def test_429_retry_after_date(tmp):
+    """Retry-After as an HTTP-date (RFC 9110) is honoured as delay-seconds are."""
+    repo = fault_repo(tmp, "ratelimit-date", seed=True)
+    proc, url, log = start_fault(tmp, "ratelimit", "--fail-first", "1", "--retry-after", "3",
+                                 "--retry-after-date")
+    try:
+        run_fault(tmp, "ratelimit-date", repo, url, "fresh", "2026-10-31", "2026-10-31", strict=0)
+    finally:
+        stop(proc)
+    entries = read_log(log)
+    first = {e["req"]: e["t"] for e in entries if e.get("attempt") == 1 and e["status"] == 429}
+    gaps = [e["t"] - first[e["req"]] for e in entries
+            if e.get("attempt") == 2 and e["req"] in first]
+    check(gaps and min(gaps) >= 2.5,
+          f"ratelimit-date: retries waited the HTTP-date's 3 s: {gaps[:5]}")
+
+
+def test_widened_window_range_fails(tmp):
+    """A window widened by 7 days while the daily fetch fails: the last day is current, but the
+    window has holes this run could not fill, so it is stale, and --strict exits 3."""
+    name = "widened"
+    repo = fault_repo(tmp, name, seed=False)
+    proc, url, _ = start_fault(tmp, "ok")
+    set_url(repo, url)
+    code, _, stderr, _ = nines("build", repo, "-o", os.path.join(tmp, name + "-seed"),
+                               "--now", NOW)
+    stop(proc)
+    check(code == 0, f"{name}: the seeding build exits 0 ({code}): {stderr[-800:]}")
+    for slo in ("pay", "cart"):
+        path = os.path.join(repo, "slos", slo + ".yaml")
+        write(path, open(path).read().replace("window: 28d", "window: 35d"))
+    proc, url, _ = start_fault(tmp, "rangeerror")
+    try:
+        run_fault(tmp, name, repo, url, "stale", "2026-10-31", "2026-10-31",
+                  "2026-09-27 … 2026-10-03 (7 days) not fetched",
+                  strict_says="pay-availability (stale)")
+    finally:
+        stop(proc)
+    out = os.path.join(tmp, name + "-site")
+    for slo, f in slos_json(out).items():
+        check(f["data"]["age_days"] == 0 and f["window_days"] == 35,
+              f"{name}: {slo} is stale with the age of its data (0 days): {f['data']}")
+    code, _, _, _ = nines("metrics", "pull", repo, "--now", NOW)
+    check(code == 3, f"{name}: metrics pull exits 3 when every daily fetch failed ({code})")
+
+
+def test_partial_response_warnings(tmp):
+    """An answer with `warnings` (a Thanos or Mimir partial response) is not stored."""
+    repo = fault_repo(tmp, "warnings", seed=True)
+    proc, url, _ = start_fault(tmp, "warnings")
+    try:
+        run_fault(tmp, "warnings", repo, url, "stale", SEEDED_LAST, SEEDED_LAST,
+                  "partial response: store 10.0.0.7:10901 unavailable",
+                  strict_says="pay-availability (stale)")
+    finally:
+        stop(proc)
+
+
+def test_subsecond_steps(tmp):
+    """Range samples 0.4 s off the day steps are refused, as the warning says: not stored."""
+    repo = fault_repo(tmp, "subsecond", seed=True)
+    proc, url, _ = start_fault(tmp, "subsecond")
+    try:
+        run_fault(tmp, "subsecond", repo, url, "stale", SEEDED_LAST, SEEDED_LAST,
+                  "not at the requested day steps", strict_says="pay-availability (stale)")
+    finally:
+        stop(proc)
+
+
+def test_url_credentials_echoed_in_a_path(tmp):
+    """A server quoting the request's relative path with the source URL's api_key: redacted in
+    every message, the store and the site."""
+    key = "K3Y-0123456789abcdef"
+    repo = fault_repo(tmp, "echopath", seed=True)
+    proc, url, _ = start_fault(tmp, "echopath")
+    try:
+        set_url(repo, url + "/?api_key=" + key)
+        out = os.path.join(tmp, "echopath-site")
+        code, stdout, stderr, _ = nines("build", repo, "-o", out, "--now", NOW)
+    finally:
+        stop(proc)
+    check(code == 0, f"echopath: build exits 0 ({code}): {stderr[-800:]}")
+    check("query_range?api_key=[redacted]" in stderr,
+          f"echopath: the echoed path is quoted, its key redacted: {stderr[-800:]}")
+    no_token_anywhere("echopath", [stdout, stderr], [out, os.path.join(repo, ".nines")],
+                      token=key)
+
+
+def test_token_control_characters(tmp):
+    """One trailing line break of the token is dropped; any other control character sends
+    nothing, says which variable, never the token, and exits 3 like an unreachable source."""
+    repo = fault_repo(tmp, "token-newline", seed=False)
+    proc, url, log = start_fault(tmp, "ok")
+    try:
+        set_url(repo, url)
+        out = os.path.join(tmp, "token-newline-site")
+        code, _, stderr, _ = nines("build", repo, "-o", out, "--now", NOW, token=TOKEN + "\n")
+        check(code == 0 and "[metrics-fetch]" not in stderr,
+              f"token-newline: a token with a trailing newline works ({code}): {stderr[-800:]}")
+        expect_figures("token-newline", out, "fresh", "2026-10-31")
+        sent = len(read_log(log))
+        bad = "nines-e2e-INJECT-4b1d\r\nX-Injected: yes"
+        repo = fault_repo(tmp, "token-crlf", seed=False)
+        set_url(repo, url)
+        code, stdout, stderr, _ = nines("metrics", "pull", repo, "--now", NOW, token=bad)
+        check(code == 3, f"token-crlf: metrics pull exits 3 ({code}): {stderr[-800:]}")
+        check("PROM_TOKEN" in stderr and "control character" in stderr,
+              f"token-crlf: the error names the variable: {stderr[-800:]}")
+        check("INJECT" not in stdout + stderr, "token-crlf: the token is never printed")
+        check(len(read_log(log)) == sent, "token-crlf: no request reached the server")
+        out = os.path.join(tmp, "token-crlf-site")
+        code, _, stderr, _ = nines("build", repo, "-o", out, "--now", NOW, "--strict", token=bad)
+        check(code == 3, f"token-crlf: build --strict exits 3 ({code}): {stderr[-800:]}")
+    finally:
+        stop(proc)
+
+
 def test_malformed_json(tmp):
     repo = fault_repo(tmp, "malformed", seed=True)
     proc, url, _ = start_fault(tmp, "malformed")
@@ -997,7 +1114,10 @@ def main():
                      test_killed_mid_pull, test_slow_server,
                      test_5xx_then_success, test_429_retry_after, test_malformed_json,
                      test_nan_results, test_some_days_nan, test_4xx_not_retried,
-                     test_metrics_import):
+                     test_metrics_import, test_429_retry_after_date,
+                     test_widened_window_range_fails, test_partial_response_warnings,
+                     test_subsecond_steps, test_url_credentials_echoed_in_a_path,
+                     test_token_control_characters):
             try:
                 test(tmp)
             except Exception as e:  # one broken scenario must not hide the others

@@ -127,18 +127,18 @@ void CurlClient::post_all(const std::vector<HttpRequest>& requests, const HttpOp
   headers.add("Accept: application/json");
   headers.add("Expect:"); // no 100-continue round trip for larger forms
   if (!opts.bearer_token_env.empty()) {
-    const char* token = std::getenv(opts.bearer_token_env.c_str());
-    if (!token || !*token) {
+    BearerToken token = bearer_token(opts.bearer_token_env);
+    if (!token.error.empty()) {
       for (std::size_t i = 0; i < requests.size(); ++i) {
         HttpResult r;
         r.unreachable = true; // as good as down: no request can be made
-        r.error = "the environment variable " + opts.bearer_token_env +
-                  " (bearer_token_env) is not set; no request was sent";
+        r.error = token.error;
         on_done(i, std::move(r));
       }
       return;
     }
-    headers.add(std::string("Authorization: Bearer ") + token);
+    headers.add("Authorization: Bearer " + token.token);
+    std::fill(token.token.begin(), token.token.end(), '\0');
   }
 
   CURLM* multi = curl_multi_init();
