@@ -466,35 +466,74 @@ std::string_view base_name(std::string_view rel) {
   return slash == std::string_view::npos ? rel : rel.substr(slash + 1);
 }
 
-bool glob_at(std::string_view p, std::string_view s) {
-  while (!p.empty()) {
-    if (p.substr(0, 2) == "**") {
-      std::string_view rest = p.substr(2);
-      if (!rest.empty() && rest.front() == '/') {
+// A glob against a path, remembering which (star, place in the path) pairs failed: tried again
+// they fail again, and without the memory a pattern of many stars (`*a*a*a*…x`) takes time
+// exponential in its stars. With it, each pair is tried once: at most (stars + 1) · (|path| + 1)
+// tries, each a loop over the path.
+class GlobMatcher {
+public:
+  GlobMatcher(std::string_view pattern, std::string_view path) : m_p(pattern), m_s(path) {
+    std::size_t stars = 0;
+    for (std::size_t i = 0; i < m_p.size(); ++i)
+      if (m_p[i] == '*') m_star_index.emplace_back(i, stars++);
+    m_failed.assign(stars * (m_s.size() + 1), 0);
+  }
+
+  bool match() { return at(0, 0); }
+
+private:
+  bool at(std::size_t i, std::size_t j) {
+    while (i < m_p.size()) {
+      if (m_p[i] == '*') return star(i, j);
+      if (j >= m_s.size()) return false;
+      if (m_p[i] == '?' ? m_s[j] == '/' : m_p[i] != m_s[j]) return false;
+      ++i;
+      ++j;
+    }
+    return j == m_s.size();
+  }
+
+  // The star at pattern place `i`, the path at `j`: looked up, tried once, remembered if failed.
+  bool star(std::size_t i, std::size_t j) {
+    const auto it = std::lower_bound(m_star_index.begin(), m_star_index.end(),
+                                     std::pair<std::size_t, std::size_t>{i, 0});
+    char& failed = m_failed[it->second * (m_s.size() + 1) + j];
+    if (failed) return false;
+    const bool matched = try_star(i, j);
+    if (!matched) failed = 1;
+    return matched;
+  }
+
+  bool try_star(std::size_t i, std::size_t j) {
+    if (m_p.compare(i, 2, "**") == 0) {
+      std::size_t rest = i + 2;
+      if (rest < m_p.size() && m_p[rest] == '/') {
         // "**/": zero or more whole folders.
-        rest.remove_prefix(1);
-        if (glob_at(rest, s)) return true;
-        for (std::size_t i = 0; i < s.size(); ++i)
-          if (s[i] == '/' && glob_at(rest, s.substr(i + 1))) return true;
+        ++rest;
+        if (at(rest, j)) return true;
+        for (std::size_t k = j; k < m_s.size(); ++k)
+          if (m_s[k] == '/' && at(rest, k + 1)) return true;
         return false;
       }
-      for (std::size_t i = 0; i <= s.size(); ++i)
-        if (glob_at(rest, s.substr(i))) return true;
+      for (std::size_t k = j; k <= m_s.size(); ++k)
+        if (at(rest, k)) return true;
       return false;
     }
-    if (p.front() == '*') {
-      for (std::size_t i = 0; i <= s.size(); ++i) {
-        if (glob_at(p.substr(1), s.substr(i))) return true;
-        if (i < s.size() && s[i] == '/') break;
-      }
-      return false;
+    // One star: any run of characters within one folder name.
+    for (std::size_t k = j; k <= m_s.size(); ++k) {
+      if (at(i + 1, k)) return true;
+      if (k < m_s.size() && m_s[k] == '/') break;
     }
-    if (s.empty()) return false;
-    if (p.front() == '?' ? s.front() == '/' : p.front() != s.front()) return false;
-    p.remove_prefix(1);
-    s.remove_prefix(1);
+    return false;
   }
-  return s.empty();
+
+  std::string_view m_p, m_s;
+  std::vector<std::pair<std::size_t, std::size_t>> m_star_index; // (place, star number)
+  std::vector<char> m_failed;                                    // star number × place in path
+};
+
+bool glob_at(std::string_view p, std::string_view s) {
+  return GlobMatcher(p, s).match();
 }
 
 // The YAML files of the repository (hidden folders and node_modules left out), relative and
