@@ -270,9 +270,18 @@ double stored_count(const SQLite::Column& column) {
   return stored_count(column.getType(), column.getDouble());
 }
 
-// A day is an integer; a row whose day is anything else names no day and is skipped.
+// A day nines can write: from 0001-01-01 to 9999-12-31, the four-digit years every date it shows
+// has. A row edited by hand to day 2^63−1 would otherwise send the calendar arithmetic of every
+// later stage (the months with data, the report's periods) past any year it can count to.
+bool day_in_range(std::int64_t day) {
+  static const std::int64_t first = days_from_civil(1, 1, 1);
+  static const std::int64_t last = days_from_civil(9999, 12, 31);
+  return day >= first && day <= last;
+}
+
+// A day is an integer in range; a row whose day is anything else names no day and is skipped.
 bool stored_day(const SQLite::Column& column) {
-  return column.getType() == SQLITE_INTEGER;
+  return column.getType() == SQLITE_INTEGER && day_in_range(column.getInt64());
 }
 
 // Why a count pair cannot be stored, or nullptr.
@@ -1031,7 +1040,7 @@ std::map<std::string, DailySeries> Store::daily_series() const {
     std::int64_t best_fetched = 0;
     bool best_recorded = false;
     while (q.step()) {
-      if (!q.is_integer(1)) {
+      if (!q.is_integer(1) || !day_in_range(q.int64(1))) {
         continue; // names no day (see stored_day())
       }
       const std::string_view text = q.text(0);

@@ -313,6 +313,30 @@ TEST_CASE("store: a count or value that is not a number in the file is never rea
                   std::invalid_argument);
 }
 
+TEST_CASE("store: a day outside the years nines can write is no day") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  {
+    auto store = Store::open(path);
+    store->put_daily("prometheus:prom", {{"s", 10, 990, 1000}, {"s", 11, 995, 1000}}, 5);
+    store->put_golden("prometheus:prom", {{"api", "traffic", 10, 4}, {"api", "traffic", 11, 5}}, 5);
+  }
+  {
+    // Edited by hand: the largest day SQLite holds, and one before 0001-01-01. Read as days, the
+    // calendar arithmetic of the later stages never ended.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE daily SET day = 9223372036854775807 WHERE day = 10");
+    db.exec("UPDATE daily SET day = -9223372036854775807 WHERE day = 11");
+    db.exec("UPDATE golden SET day = 9223372036854775807 WHERE day = 10");
+  }
+  auto store = Store::open(path);
+  CHECK(store->daily_series("s").empty());
+  CHECK(store->daily_series().count("s") == 0);
+  const auto golden = store->golden_series("api", "traffic");
+  REQUIRE(golden.size() == 1);
+  CHECK(golden.begin()->first == 11);
+}
+
 TEST_CASE("store: a CSV import replaces only the same source's (slo, day) pairs") {
   TempDir dir;
   const auto path = dir.path() / "cache.db";
