@@ -270,11 +270,12 @@ double stored_count(const SQLite::Column& column) {
   return stored_count(column.getType(), column.getDouble());
 }
 
-// A day nines can write: from 0001-01-01 to 9999-12-31, the four-digit years every date it shows
-// has. A row edited by hand to day 2^63−1 would otherwise send the calendar arithmetic of every
-// later stage (the months with data, the report's periods) past any year it can count to.
+// A day nines can write: from 0000-01-01 to 9999-12-31 (the days a CSV date can name), the
+// four-digit years every date it shows has. A row edited by hand to day 2^63−1 would otherwise send
+// the calendar arithmetic of every later stage (the months with data, the report's periods) past
+// any year it can count to.
 bool day_in_range(std::int64_t day) {
-  static const std::int64_t first = days_from_civil(1, 1, 1);
+  static const std::int64_t first = days_from_civil(0, 1, 1);
   static const std::int64_t last = days_from_civil(9999, 12, 31);
   return day >= first && day <= last;
 }
@@ -665,16 +666,15 @@ struct CsvSource {
 
 ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope scope) {
   const std::vector<CsvRow>& rows = repo.csv_rows;
-  // The days a YYYY-MM-DD date names: years 0000 to 9999.
+  // The days a YYYY-MM-DD date names: years 0000 to 9999 (day_in_range).
   static const std::int64_t first_day = days_from_civil(0, 1, 1);
-  static const std::int64_t last_day = days_from_civil(9999, 12, 31);
   // 22 bits hold every day of that range (3,652,059 days), so (SLO rank, day) packs into one
   // integer key.
   constexpr int k_day_bits = 22;
   for (const auto& row : rows) {
     const std::string& file = repo.csv_file(row);
     auto where = [&] { return file + ":" + std::to_string(row.line); };
-    if (row.day < first_day || row.day > last_day) {
+    if (!day_in_range(row.day)) {
       throw std::invalid_argument(where() + ": date '" + format_date(row.day) +
                                   "' is not a YYYY-MM-DD day");
     }
@@ -913,15 +913,13 @@ ImportSummary Store::import_csv(const Repo& repo, std::int64_t now, CsvScope sco
 }
 
 ImportSummary Store::import_golden_csv(const Repo& repo, std::int64_t now, CsvScope scope) {
-  static const std::int64_t first_day = days_from_civil(0, 1, 1);
-  static const std::int64_t last_day = days_from_civil(9999, 12, 31);
   // Per source, (service, signal, day) → value; a later line for the same key wins.
   using Key = std::tuple<std::string, std::string, std::int64_t>;
   std::map<std::string, std::map<Key, double>> sources;
   for (const auto& row : repo.golden_rows) {
     const std::string& file = repo.csv_files[row.file];
     const std::string where = file + ":" + std::to_string(row.line);
-    if (row.day < first_day || row.day > last_day)
+    if (!day_in_range(row.day))
       throw std::invalid_argument(where + ": date '" + format_date(row.day) +
                                   "' is not a YYYY-MM-DD day");
     if (row.service.empty() || row.signal.empty())
