@@ -1076,17 +1076,24 @@ std::optional<Diagnostic> CsvDays::claim(std::string_view slo, std::string_view 
   const First* first = nullptr;
   if (const std::uint32_t key = date_key(day); key != 0) {
     auto& dates = m_slo_days->dates;
-    if (dates.empty() || dates.back().first < key) {
+    auto& late = m_slo_days->late;
+    const auto late_at = late.empty() ? late.end() : late.find(key);
+    if (late_at != late.end()) {
+      first = &late_at->second;
+    } else if (dates.empty() || dates.back().first < key) {
       dates.emplace_back(key, here);
       return std::nullopt;
+    } else {
+      auto at = std::lower_bound(dates.begin(), dates.end(), key,
+                                 [](const auto& d, std::uint32_t k) { return d.first < k; });
+      if (at == dates.end() || at->first != key) {
+        // Before a day already given: into the tree, not into the vector's middle, which would
+        // move every later day (a file in descending date order made loading quadratic).
+        late.emplace(key, here);
+        return std::nullopt;
+      }
+      first = &at->second;
     }
-    auto at = std::lower_bound(dates.begin(), dates.end(), key,
-                               [](const auto& d, std::uint32_t k) { return d.first < k; });
-    if (at == dates.end() || at->first != key) {
-      dates.insert(at, {key, here});
-      return std::nullopt;
-    }
-    first = &at->second;
   } else {
     auto [found, inserted] = m_slo_days->other.try_emplace(std::string(day), here);
     if (inserted) return std::nullopt;
@@ -1113,6 +1120,11 @@ void CsvDays::forget(std::string_view slo, std::string_view day, int line) {
   auto mine = [&](const First& f) { return f.file == file && f.line == line; };
   if (const std::uint32_t key = date_key(day); key != 0) {
     auto& dates = it->second.dates;
+    auto& late = it->second.late;
+    if (auto l = late.find(key); l != late.end()) {
+      if (mine(l->second)) late.erase(l);
+      return;
+    }
     auto at = std::lower_bound(dates.begin(), dates.end(), key,
                                [](const auto& d, std::uint32_t k) { return d.first < k; });
     if (at != dates.end() && at->first == key && mine(at->second)) dates.erase(at);

@@ -359,9 +359,12 @@ private:
   // The days of one SLO. A day written YYYY-MM-DD (nearly all) is a number in a sorted vector, 12
   // bytes a row: rows mostly come in date order, so it is appended to. A string key and a hash
   // node for each of them made this table the largest thing a check kept (10 MB at 10k
-  // documents) and cost 150,000 allocations. Any other spelling is kept as written.
+  // documents) and cost 150,000 allocations. A day that comes before one already given (a file
+  // in descending date order) goes to `late` instead, so no insert moves the vector. Any other
+  // spelling is kept as written.
   struct Days {
     std::vector<std::pair<std::uint32_t, First>> dates;
+    std::map<std::uint32_t, First> late;
     std::unordered_map<std::string, First> other;
   };
   std::unordered_map<std::string, Days> m_days;

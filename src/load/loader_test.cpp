@@ -1,4 +1,5 @@
 #include "load/loader.hpp"
+#include "model/time.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -354,6 +355,41 @@ TEST_CASE("loader: CsvDays forgets only the row it is asked to") {
   CHECK(days.add("api", "2026-10-02", 5, diags));
   CHECK(days.add("api", "2026-10-1", 6, diags));
   CHECK(diags.all().size() == 1);
+}
+
+TEST_CASE(
+    "loader: CsvDays in descending date order finds every day again, forgets, and stays fast") {
+  CsvDays days;
+  DiagBag diags;
+  days.begin_file("metrics/a.csv");
+  // 300,000 days, newest first: each before the last given. In place, every insert moved the
+  // days after it (quadratic: minutes); now each is a tree insert.
+  const std::int64_t first = *parse_date("1200-01-01");
+  const int n = 300000;
+  for (int i = n - 1; i >= 0; --i)
+    REQUIRE(days.add("api", format_date(first + i), n - i + 1, diags));
+  CHECK(diags.all().empty());
+  days.begin_file("metrics/b.csv");
+  CHECK_FALSE(days.add("api", format_date(first), 2, diags));         // given last, in the tree
+  CHECK_FALSE(days.add("api", format_date(first + n - 1), 3, diags)); // given first, in order
+  CHECK(days.add("api", format_date(first + n), 4, diags));           // new, after every day
+  REQUIRE(diags.all().size() == 2);
+  // Forgetting a day of the tree frees it; a day the tree holds after the vector's last day (once
+  // that is forgotten) is still found.
+  CsvDays few;
+  DiagBag more;
+  few.begin_file("metrics/a.csv");
+  CHECK(few.add("api", "2026-10-03", 2, more));
+  CHECK(few.add("api", "2026-10-01", 3, more)); // before the last: the tree
+  few.forget("api", "2026-10-01", 3);
+  CHECK(few.add("api", "2026-10-01", 4, more));
+  CHECK(few.add("api", "2026-10-05", 5, more));
+  CHECK(few.add("api", "2026-10-04", 6, more)); // the tree
+  few.forget("api", "2026-10-05", 5);           // the vector ends at 10-03 again
+  CHECK_FALSE(few.add("api", "2026-10-04", 7, more));
+  REQUIRE(more.all().size() == 1);
+  CHECK(more.all()[0].message ==
+        "SLO 'api' day 2026-10-04 is also recorded on line 6 of this file");
 }
 
 TEST_CASE("loader: an unreadable folder is reported, the walk goes on") {
