@@ -67,12 +67,6 @@ std::map<std::string, double> live_windows_of(const Slo& slo) {
 
 namespace {
 
-constexpr std::int64_t k_day = k_seconds_per_day;
-
-std::int64_t floor_day(std::int64_t t) {
-  return t >= 0 ? t / k_day : (t - (k_day - 1)) / k_day;
-}
-
 std::string show(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
@@ -253,7 +247,7 @@ struct SourcePlan {
 
 // The window of a day `seconds` long, as PromQL writes it.
 std::string day_window(std::int64_t seconds) {
-  if (seconds == k_day) return "1d";
+  if (seconds == k_seconds_per_day) return "1d";
   if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
   return std::to_string(seconds / 60) + "m";
 }
@@ -285,7 +279,7 @@ private:
   void golden_error(const SourcePlan& plan, PullError e, const std::set<std::string>& signals);
   std::int64_t offset_at(std::int64_t t) const;
   std::int64_t day_end(std::int64_t day) const;
-  std::int64_t today() const { return floor_day(m_now + offset_at(m_now)); }
+  std::int64_t today() const { return day_of(m_now + offset_at(m_now)); }
   std::vector<DaySegment> segments(const std::vector<std::int64_t>& days) const;
   std::string where(const SourcePlan& plan) const {
     return "source '" + plan.source->name + "' (" + plan.url + ")";
@@ -314,7 +308,7 @@ std::int64_t Puller::offset_at(std::int64_t t) const {
 // The instant local day `day` ends (local midnight of the next day): the compute stage reads days
 // of the configured zone, so the pull fetches exactly those.
 std::int64_t Puller::day_end(std::int64_t day) const {
-  const std::int64_t local = (day + 1) * k_day;
+  const std::int64_t local = (day + 1) * k_seconds_per_day;
   return local - offset_at(local - offset_at(local));
 }
 
@@ -324,7 +318,7 @@ std::vector<DaySegment> Puller::segments(const std::vector<std::int64_t>& days) 
   for (std::int64_t d : days) {
     const std::int64_t end = day_end(d), seconds = end - day_end(d - 1);
     if (out.empty() || out.back().seconds != seconds ||
-        end - first_end != (d - out.back().days.front()) * k_day) {
+        end - first_end != (d - out.back().days.front()) * k_seconds_per_day) {
       out.push_back(DaySegment{{}, seconds, 0, 0});
       first_end = end;
     }
@@ -421,11 +415,13 @@ void Puller::plan_slo(std::size_t index) {
       const std::int64_t start = day_end(seg.days.front()), end = day_end(seg.days.back());
       const std::string window = day_window(seg.seconds);
       seg.good = plan->requests.size();
-      plan->requests.push_back(range_query(
-          plan->source->url, render_sli_query(q.good, window, service), start, end, k_day));
+      plan->requests.push_back(range_query(plan->source->url,
+                                           render_sli_query(q.good, window, service), start, end,
+                                           k_seconds_per_day));
       seg.total = plan->requests.size();
-      plan->requests.push_back(range_query(
-          plan->source->url, render_sli_query(q.total, window, service), start, end, k_day));
+      plan->requests.push_back(range_query(plan->source->url,
+                                           render_sli_query(q.total, window, service), start, end,
+                                           k_seconds_per_day));
     }
     plan->daily.push_back(std::move(daily));
   }
@@ -471,7 +467,7 @@ void Puller::plan_golden() {
         job.segments.emplace_back(seg.days, plan.requests.size());
         plan.requests.push_back(
             range_query(plan.source->url, render_service_template(expr, svc.meta.id),
-                        day_end(seg.days.front()), day_end(seg.days.back()), k_day));
+                        day_end(seg.days.front()), day_end(seg.days.back()), k_seconds_per_day));
       }
       plan.golden.push_back(std::move(job));
     }
@@ -481,6 +477,7 @@ void Puller::plan_golden() {
 void Puller::send(SourcePlan& plan) {
   HttpOptions o;
   o.concurrency = plan.source->concurrency;
+  o.max_body_bytes = answer_cap_bytes(o.concurrency);
   o.timeout_s = plan.source->timeout_s;
   o.retry.retries = plan.source->retries;
   o.bearer_token_env = plan.source->bearer_token_env;
@@ -587,16 +584,16 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
   }
   // Samples that are no day's value are told, once per query, not dropped in silence.
   const std::int64_t start = day_end(seg.days.front()), end = day_end(seg.days.back());
-  const OffSteps off_g = off_steps(g.prom, start, end, k_day);
-  const OffSteps off_t = off_steps(t.prom, start, end, k_day);
+  const OffSteps off_g = off_steps(g.prom, start, end, k_seconds_per_day);
+  const OffSteps off_t = off_steps(t.prom, start, end, k_seconds_per_day);
   if (off_g.count + off_t.count > 0) {
     g.answered = g.answered || off_g.count > 0;
     t.answered = t.answered || off_t.count > 0;
     m_report.values_rejected += off_g.count + off_t.count;
     slo_error(plan, c,
               "daily counts for " + day_span(seg.days) + ": " +
-                  pair_failure(describe_off_steps(off_g, start, end, k_day),
-                               describe_off_steps(off_t, start, end, k_day)));
+                  pair_failure(describe_off_steps(off_g, start, end, k_seconds_per_day),
+                               describe_off_steps(off_t, start, end, k_seconds_per_day)));
   }
   // A value that cannot be a count (NaN, ±Inf, negative, good > total) makes the whole answer a
   // failed fetch (SPEC 4.4): storing the other days of it would leave the SLO's latest day
@@ -772,14 +769,15 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
       continue;
     }
     const std::int64_t start = day_end(days.front()), end = day_end(days.back());
-    if (const OffSteps off = off_steps(r.prom, start, end, k_day); off.count > 0) {
+    if (const OffSteps off = off_steps(r.prom, start, end, k_seconds_per_day); off.count > 0) {
       r.answered = true;
       m_report.values_rejected += off.count;
       auto& gathered = plan.golden_off_steps;
       gathered.signals.insert(job.signal);
       gathered.services.insert(job.service);
       gathered.samples += off.count;
-      if (gathered.first.empty()) gathered.first = describe_off_steps(off, start, end, k_day);
+      if (gathered.first.empty())
+        gathered.first = describe_off_steps(off, start, end, k_seconds_per_day);
     }
     // As for an SLO's daily counts (finish_segment): a value that cannot be the signal's makes
     // the whole answer a failed fetch, so the stored series never has holes a chart would bridge
@@ -970,6 +968,13 @@ PullReport pull_metrics(const Repo& repo, Store& store, const PullOptions& opts,
                         HttpClient& http) {
   Puller puller(repo, store, opts, now, http);
   return puller.run();
+}
+
+std::size_t answer_cap_bytes(int concurrency) {
+  constexpr std::size_t k_mib = std::size_t{1} << 20;
+  constexpr std::size_t k_in_flight = 256 * k_mib;
+  const std::size_t each = k_in_flight / static_cast<std::size_t>(std::max(concurrency, 1));
+  return std::clamp(each, k_mib, 16 * k_mib);
 }
 
 } // namespace nines

@@ -103,4 +103,10 @@ SeriesDefinitions series_definitions(const Repo& repo);
 // as label → minutes (labels as written; the compute stage matches them by duration).
 std::map<std::string, double> live_windows_of(const Slo& slo);
 
+// The largest answer a pull takes from a source that runs `concurrency` requests at once. Every
+// answer in flight is held whole until it is parsed, so the cap shrinks as more run at once: at
+// most 16 MiB each, and never more than 256 MiB of answers in all (1 MiB each at the most
+// `concurrency` allows). A daily or live answer of one series is a few kilobytes.
+std::size_t answer_cap_bytes(int concurrency);
+
 } // namespace nines

@@ -188,6 +188,7 @@ TEST_CASE("pull: fetches the closed days the store lacks, at each day's end") {
   CHECK(r.queries_done == 10);
   CHECK(r.queries_failed == 0);
   CHECK(prom.last_opts.concurrency == 4);
+  CHECK(prom.last_opts.max_body_bytes == answer_cap_bytes(4));
   CHECK(prom.last_opts.retry.retries == 2);
   CHECK(prom.last_opts.timeout_s == 3);
 
@@ -1323,4 +1324,15 @@ TEST_CASE("pull: warnings point at the query that is wrong, the golden signal, t
   CHECK((golden->loc.line == 13 && golden->loc.col == 14));
   CHECK(r.golden_failed == std::map<std::string, std::set<std::string>>{{"pay-api", {"traffic"}}});
   CHECK(r.live_failed["pay"] == std::set<std::string>{"1h", "6h", "3d"});
+}
+
+TEST_CASE("pull: the answers in flight are bounded together, whatever the concurrency") {
+  constexpr std::size_t k_mib = std::size_t{1} << 20;
+  CHECK(answer_cap_bytes(1) == 16 * k_mib);
+  CHECK(answer_cap_bytes(8) == 16 * k_mib); // the default: 128 MiB in flight at most
+  CHECK(answer_cap_bytes(32) == 8 * k_mib);
+  CHECK(answer_cap_bytes(256) == 1 * k_mib); // the most nines.yaml allows
+  CHECK(answer_cap_bytes(0) == 16 * k_mib);
+  for (int c = 1; c <= 256; ++c)
+    CHECK(answer_cap_bytes(c) * static_cast<std::size_t>(c) <= 256 * k_mib);
 }

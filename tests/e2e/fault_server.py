@@ -31,6 +31,8 @@ windows) — and injects one fault:
   subsecond  answer range sample times 0.4 s before the requested day steps
   echopath   answer 400 with an error that quotes the request's path, query string included
              (a relative URL, no scheme)
+  oversize   answer range queries with 17 MiB of valid JSON (a padding field), instant queries as
+             usual
   ratelimit with --retry-after-date: Retry-After is an HTTP-date --retry-after seconds ahead
 
 With FAULT_EXPECT_TOKEN set, a request without `Authorization: Bearer <that token>` gets 401.
@@ -79,7 +81,7 @@ def main():
                     choices=["ok", "slow", "flaky", "ratelimit", "malformed", "nan", "die",
                              "huge", "echo", "error", "negative", "goodgt", "dupconflict",
                              "millis", "goldenfail", "halfnan", "rangeerror", "warnings",
-                             "subsecond", "echopath"])
+                             "subsecond", "echopath", "oversize"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--delay", type=float, default=3.0)
@@ -209,6 +211,8 @@ def main():
                 body = json.dumps(doc)
             if mode == "malformed":
                 body = body[: len(body) // 2]
+            if mode == "oversize" and path == "/api/v1/query_range":
+                body = body[:-1] + ', "pad": "' + "x" * (17 << 20) + '"}'
             if mode == "huge":
                 body = re.sub(r"\[(\d+), ", "[1e999, ", body, count=1)
             self.reply(200, body)

@@ -942,6 +942,18 @@ def test_subsecond_steps(tmp):
         stop(proc)
 
 
+def test_oversize_answers(tmp):
+    """Answers larger than the per-answer cap (16 MiB at the default concurrency) fail their
+    query, are not stored, and the pull's memory stays bounded."""
+    repo = fault_repo(tmp, "oversize", seed=True)
+    proc, url, _ = start_fault(tmp, "oversize")
+    try:
+        run_fault(tmp, "oversize", repo, url, "stale", SEEDED_LAST, SEEDED_LAST,
+                  "the response is larger than 16 MiB", strict_says="pay-availability (stale)")
+    finally:
+        stop(proc)
+
+
 def test_url_credentials_echoed_in_a_path(tmp):
     """A server quoting the request's relative path with the source URL's api_key: redacted in
     every message, the store and the site."""
@@ -1116,7 +1128,7 @@ def main():
                      test_nan_results, test_some_days_nan, test_4xx_not_retried,
                      test_metrics_import, test_429_retry_after_date,
                      test_widened_window_range_fails, test_partial_response_warnings,
-                     test_subsecond_steps, test_url_credentials_echoed_in_a_path,
+                     test_subsecond_steps, test_oversize_answers, test_url_credentials_echoed_in_a_path,
                      test_token_control_characters):
             try:
                 test(tmp)
