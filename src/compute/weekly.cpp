@@ -28,7 +28,6 @@ bool runway_concern(const CapacityFigures& c) {
   return st.state == "critical" || st.state == "warning";
 }
 
-constexpr std::int64_t k_day = k_seconds_per_day;
 constexpr double k_minutes_per_day = 1440.0;
 
 // 1970-01-01 was a Thursday: ISO weekday 4 (Monday 1 … Sunday 7).
@@ -166,8 +165,8 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
                        std::int64_t first_day, const WeekPostmortems* week_postmortems,
                        const ClaimsByPostmortem* claims_by_pm) {
   // The SLO's own figures at the week's end and 7 days earlier: one formula for every page.
-  const SloFigures end = compute_slo(repo, slo, series, live, (first_day + 7) * k_day);
-  const SloFigures before = compute_slo(repo, slo, series, nullptr, first_day * k_day);
+  const SloFigures end = compute_slo(repo, slo, series, live, (first_day + 7) * k_seconds_per_day);
+  const SloFigures before = compute_slo(repo, slo, series, nullptr, first_day * k_seconds_per_day);
   return budget_week(repo, slo, series, end, before, claims, first_day, week_postmortems,
                      claims_by_pm);
 }
@@ -273,8 +272,8 @@ std::vector<BudgetWeek> review_budget_weeks(const Repo& repo, const Slo& slo,
     // Both without a live source: a review's figures come from the data up to its week's end.
     SloFigures before = previous_end && previous_end_day == first
                             ? std::move(*previous_end)
-                            : compute_slo(repo, slo, series, nullptr, first * k_day);
-    SloFigures end = compute_slo(repo, slo, series, nullptr, (first + 7) * k_day);
+                            : compute_slo(repo, slo, series, nullptr, first * k_seconds_per_day);
+    SloFigures end = compute_slo(repo, slo, series, nullptr, (first + 7) * k_seconds_per_day);
     out.push_back(budget_week(repo, slo, series, end, before, claims, first, &week_postmortems[k],
                               &by_postmortem));
     previous_end = std::move(end);
@@ -316,7 +315,7 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
   auto& inc = r.incidents;
   for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"})
     inc.by_severity[sev] = 0;
-  for (auto& f : compute_incidents(repo, (last + 1) * k_day)) {
+  for (auto& f : compute_incidents(repo, (last + 1) * k_seconds_per_day)) {
     for (const auto& a : f.action_items) {
       if (a.status == "done") continue;
       inc.open_action_items.push_back(a);
