@@ -365,6 +365,15 @@ using SchemaErrors = std::vector<valijson::ValidationResults::Error>;
 
 // valijson's findings of `instance` against `compiled`, with the ones that only repeat a finding
 // of an enclosing schema left out: valijson reports each failure once per enclosing schema.
+// Whether context `inner` is `outer` or lies under it.
+bool under(const std::vector<std::string>& inner, const std::vector<std::string>& outer) {
+  return inner.size() >= outer.size() && std::equal(outer.begin(), outer.end(), inner.begin());
+}
+
+// valijson's words for a key that a `patternProperties` entry's schema refused.
+constexpr const char* k_pattern_refused =
+    "Failed to validate against schema associated with pattern '";
+
 SchemaErrors innermost_errors(const valijson::Schema& compiled, const json& instance) {
   // One validator per thread, so each `pattern` is compiled once rather than once per document.
   thread_local valijson::Validator validator;
@@ -372,8 +381,12 @@ SchemaErrors innermost_errors(const valijson::Schema& compiled, const json& inst
   valijson::adapters::NlohmannJsonAdapter target(instance);
   validator.validate(compiled, target, &results);
   SchemaErrors out;
+  std::vector<const valijson::ValidationResults::Error*> keys_refused;
   for (const auto& e : results) {
     const auto& d = e.description;
+    // A key a `patternProperties` entry refuses outright (`false`) has nothing deeper to say:
+    // the wrapper is the finding, kept below when nothing lies under it.
+    if (d.rfind(k_pattern_refused, 0) == 0) keys_refused.push_back(&e);
     if (d.rfind("Failed to validate against schema associated with", 0) == 0 ||
         d.rfind("Failed to validate item #", 0) == 0 ||
         d.rfind("Failed to validate against additional properties", 0) == 0 ||
@@ -382,6 +395,10 @@ SchemaErrors innermost_errors(const valijson::Schema& compiled, const json& inst
       continue;
     out.push_back(e);
   }
+  for (const auto* e : keys_refused)
+    if (std::none_of(out.begin(), out.end(),
+                     [e](const auto& o) { return under(o.context, e->context); }))
+      out.push_back(*e);
   return out;
 }
 
@@ -399,11 +416,6 @@ std::string context_step(const std::string& step) {
   return step.size() >= 2 && step.front() == '[' && step.back() == ']'
              ? step.substr(1, step.size() - 2)
              : step;
-}
-
-// Whether context `inner` is `outer` or lies under it.
-bool under(const std::vector<std::string>& inner, const std::vector<std::string>& outer) {
-  return inner.size() >= outer.size() && std::equal(outer.begin(), outer.end(), inner.begin());
 }
 
 // Where a context leads: the positioned node (nullptr when lost), its schema and its path as
@@ -574,6 +586,28 @@ bool report_closest(const json& sroot, const Located& at, const json& value, con
   std::vector<const Alternative*> best;
   for (const auto& a : alts)
     if (!a.wrong_type && a.errors.size() == first_best->errors.size()) best.push_back(&a);
+  // Each closest shape lacks just one field of its own, at the value itself (a Prometheus rule
+  // with neither `alert` nor `record`): one finding naming them, not one per shape and a third
+  // saying none matched.
+  std::vector<std::string> lacking;
+  for (const Alternative* a : best) {
+    const std::string prefix = "Missing required property '";
+    if (a->errors.size() != 1 || a->errors[0].context.size() != 1 ||
+        a->errors[0].description.rfind(prefix, 0) != 0)
+      break;
+    lacking.push_back("'" + quoted_after(a->errors[0].description, prefix) + "'");
+  }
+  if (best.size() > 1 && lacking.size() == best.size()) {
+    std::string said;
+    for (std::size_t i = 0; i < lacking.size(); ++i)
+      said += (i == 0 ? "" : i + 1 == lacking.size() ? " or " : ", ") + lacking[i];
+    diags.error(file, at.node->loc, "schema", "field '" + field + "' needs " + said,
+                schema.contains("description")
+                    ? schema["description"].get<std::string>()
+                    : "the kind's schema (schemas/) lists the shapes this field takes");
+    error_locs.insert({at.node->loc.line, at.node->loc.col});
+    return false;
+  }
   if (best.size() > 1) {
     // As close to one as to another: the value is none of the shapes, and each says why.
     diags.error(file, at.node->loc, "schema",
@@ -636,7 +670,36 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
     // A field of the node in error, by its path from the document's top.
     auto qualified = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
 
-    if (d.rfind("Object contains a property that could not be validated", 0) == 0) {
+    if (d.rfind(k_pattern_refused, 0) == 0) {
+      // valijson names the pattern, at the mapping: report each key it refuses, at the key.
+      std::regex pattern;
+      try {
+        pattern = std::regex(quoted_after(d, k_pattern_refused), std::regex::ECMAScript);
+      } catch (const std::regex_error&) {
+        pattern = std::regex("$^"); // the schema's own pattern, cut at a quote: no key named
+      }
+      const std::string why =
+          schema && schema->contains("description") && (*schema)["description"].is_string()
+              ? (*schema)["description"].get<std::string>()
+              : "the kind's schema (schemas/) lists the keys this field takes";
+      bool found = false;
+      if (node->is_map())
+        for (const auto& e : node->entries) {
+          if (e.value.is_absent() || !std::regex_search(e.key, pattern)) continue;
+          found = true;
+          diags.error(file, e.key_loc, "schema",
+                      e.key.empty() ? "field '" + field + "' has an empty key"
+                                    : "field '" + field + "' may not have the key '" + e.key + "'",
+                      why);
+          error_locs.insert({e.key_loc.line, e.key_loc.col});
+        }
+      if (found) {
+        ok = false;
+        continue;
+      }
+      msg = "field '" + field + "' has a key its schema refuses";
+      hint = why;
+    } else if (d.rfind("Object contains a property that could not be validated", 0) == 0) {
       // The key as valijson quotes it; an empty key (`: 43.2`, `"": x`) is quoted as ''.
       std::string key = d.find("constraints: '") != std::string::npos
                             ? quoted_after(d, "constraints: '")
