@@ -16,6 +16,7 @@
 #include "net/net.hpp"
 #include "render/content_links.hpp"
 #include "render/site.hpp"
+#include "render/theme.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
 #include "validate/yaml_json.hpp"
@@ -1057,6 +1058,9 @@ std::string stage_link(Context& c) {
   // The links content hands to the site, at the line that holds them: `check` finds what the
   // site's link check would refuse, and a build stops here on it, never at a generated page.
   check_content_links(run.repo, run.diags);
+  // The theme overrides, by the checks the render stage's theme makes: `check` reports every
+  // broken one at its tag, and a build stops here on it, before any page is rendered.
+  check_theme_overrides(c.theme_overrides, run.diags);
   // Postmortems against the data: `check` never opens the store, so it judges the claims by the
   // repository's recorded CSV rows; a command that reaches compute judges them there instead, by
   // the store (the same rows plus what was pulled), and reports them once. A run with errors by

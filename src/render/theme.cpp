@@ -12,9 +12,13 @@
 #include <memory>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace nines {
+
+// The default theme (themes/default), compiled into the binary by cmake/embed.cmake.
+const std::map<std::string, std::string_view>& embedded_theme_files();
 
 namespace mst = kainjow::mustache;
 
@@ -313,9 +317,10 @@ private:
 };
 
 std::string trim(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t\r\n");
+  // The characters kainjow's trim drops (std::isspace), so names compare as it reads them.
+  std::size_t b = s.find_first_not_of(" \t\n\v\f\r");
   if (b == std::string_view::npos) return {};
-  std::size_t e = s.find_last_not_of(" \t\r\n");
+  std::size_t e = s.find_last_not_of(" \t\n\v\f\r");
   return std::string(s.substr(b, e - b + 1));
 }
 
@@ -325,15 +330,23 @@ struct Tag {
   std::size_t begin = 0, end = 0; // the whole tag, braces included: src[begin, end)
 };
 
-// The tags of a template, for the static checks; syntax errors are left to kainjow.
-std::vector<Tag> scan_tags(const std::string& src) {
+// The tags of a template, found as kainjow finds them (a tag starts at "{{" and ends at the first
+// "}}" after it, "}}}" after "{{{"), but for variables and comments, which no check and no
+// inlining looks at (a template of a million variables would hold them all). `unclosed`, when
+// given, gets the position of a "{{" with no end, where the scan stops (kainjow's "Unclosed
+// tag"), or npos.
+std::vector<Tag> scan_tags(const std::string& src, std::size_t* unclosed = nullptr) {
   std::vector<Tag> tags;
   std::size_t pos = 0;
+  if (unclosed) *unclosed = std::string::npos;
   while ((pos = src.find("{{", pos)) != std::string::npos) {
     bool triple = src.compare(pos, 3, "{{{") == 0;
     std::size_t start = pos + (triple ? 3 : 2);
     std::size_t end = src.find(triple ? "}}}" : "}}", start);
-    if (end == std::string::npos) break;
+    if (end == std::string::npos) {
+      if (unclosed) *unclosed = pos;
+      break;
+    }
     std::string inner = trim(std::string_view(src).substr(start, end - start));
     Tag t;
     if (triple) {
@@ -348,7 +361,7 @@ std::vector<Tag> scan_tags(const std::string& src) {
     t.begin = pos;
     t.end = end + (triple ? 3 : 2);
     pos = t.end;
-    tags.push_back(std::move(t));
+    if (t.kind != 0 && t.kind != '!') tags.push_back(std::move(t));
   }
   return tags;
 }
@@ -376,6 +389,475 @@ std::string inline_partials(const std::string& src,
   return out;
 }
 
+// Where byte `offset` of a template is, as a diagnostic position (columns in characters, by
+// char_column). Asked in increasing offsets, as the tags come, it goes on from its last answer,
+// so a template with a problem at each of many tags is read once, not once a problem.
+class Locator {
+public:
+  explicit Locator(std::string_view text) : m_text(text) {}
+
+  Loc at(std::size_t offset) {
+    offset = std::min(offset, m_text.size());
+    if (offset < m_at) *this = Locator(m_text);
+    const std::string_view span = m_text.substr(m_at, offset - m_at);
+    if (const std::size_t newline = span.rfind('\n'); newline != std::string_view::npos) {
+      m_line += static_cast<int>(std::count(span.begin(), span.end(), '\n'));
+      m_col = 1;
+      m_at += newline + 1;
+    }
+    m_col += char_column(m_text.substr(m_at, offset - m_at)) - 1;
+    m_at = offset;
+    return {m_line, m_col};
+  }
+
+private:
+  std::string_view m_text;
+  std::size_t m_at = 0;
+  int m_line = 1;
+  int m_col = 1;
+};
+
+// A tag as written, for messages: cut (at a character's start) when it is long.
+std::string shown(const std::string& src, const Tag& tag) {
+  constexpr std::size_t k_most = 60;
+  std::string_view text = std::string_view(src).substr(tag.begin, tag.end - tag.begin);
+  if (text.size() <= k_most) return std::string(text);
+  std::size_t cut = k_most - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
+
+struct TemplateRef {
+  std::string name;
+  const std::string* source;
+  const std::string* origin; // "theme:KEY" for the compiled theme, else the repository path
+  bool partial;
+};
+
+// The checks of Theme::problems over all the templates of a theme. Each template's tags are read
+// once by scan_tags, then the partials are walked as a graph (without recursion: a chain of
+// partials is as long as the repository has files) for cycles, nesting depth and inlined size,
+// and only templates that pass all that are parsed by kainjow, whose parse copies each section's
+// text and so costs depth times size.
+class TemplateChecker {
+public:
+  // Partials first, then layouts; `partials` are sorted by name (a map's order).
+  TemplateChecker(std::vector<TemplateRef> partials, std::vector<TemplateRef> layouts) {
+    m_partial_count = static_cast<int>(partials.size());
+    for (auto* list : {&partials, &layouts})
+      for (TemplateRef& ref : *list)
+        m_t.emplace_back(std::move(ref));
+    for (int i = 0; i < m_partial_count; ++i)
+      m_partial_names.push_back(m_t[static_cast<std::size_t>(i)].ref.name);
+  }
+
+  std::vector<ThemeProblem> run() {
+    for (std::size_t t = 0; t < m_t.size(); ++t)
+      scan(static_cast<int>(t));
+    const std::vector<int> order = walk_partials();
+    for (int t : order)
+      measure(t);
+    for (int t = m_partial_count; t < static_cast<int>(m_t.size()); ++t)
+      measure(t);
+    for (int t = 0; t < static_cast<int>(m_t.size()); ++t) {
+      report_depth(t);
+      report_size(t);
+    }
+    for (int t = 0; t < static_cast<int>(m_t.size()); ++t)
+      parse(t);
+    std::sort(m_out.begin(), m_out.end(), [](const ThemeProblem& a, const ThemeProblem& b) {
+      return std::tie(a.file, a.loc.line, a.loc.col, a.message) <
+             std::tie(b.file, b.loc.line, b.loc.col, b.message);
+    });
+    return std::move(m_out);
+  }
+
+private:
+  static constexpr std::size_t k_whole_file = std::string::npos;
+
+  struct Scanned {
+    explicit Scanned(TemplateRef r) : ref(std::move(r)), locator(*ref.source) {}
+    TemplateRef ref;
+    Locator locator;
+    std::vector<Tag> tags;
+    std::vector<int> level;  // per tag: the sections open at it, an opening tag counted in
+    std::vector<int> target; // per tag: the partial it includes (an index), or -1
+    std::vector<char> cycle; // per tag: its inclusion closes a cycle (left out of the measures)
+    bool broken = false;     // its sections do not pair up: left out of the checks across files
+    int problems = 0;
+    int need = 0;          // the deepest level in it, partials inlined, at most the limit + 1
+    std::size_t bytes = 0; // its size with partials inlined, at most the limit + 1
+    std::size_t own = 0;   // its size without the text of its partial tags
+  };
+
+  static std::string size_limit() {
+    return "the limit of " + std::to_string(k_theme_max_bytes >> 20) + " MiB (" +
+           std::to_string(k_theme_max_bytes) + " bytes)";
+  }
+  static std::string size_hint() {
+    return "make the template smaller, or include big partials fewer times";
+  }
+
+  Scanned& at(int t) { return m_t[static_cast<std::size_t>(t)]; }
+  static bool compiled(const Scanned& s) { return s.ref.origin->rfind("theme:", 0) == 0; }
+  std::string kind_and_name(const Scanned& s) const {
+    return (s.ref.partial ? "partial '" : "layout '") + s.ref.name + "'";
+  }
+  // Whether tag `i` of `s` includes a partial that counts in depth and size.
+  bool counted(const Scanned& s, std::size_t i) const {
+    const int p = s.target[i];
+    return p >= 0 && !s.cycle[i] && !m_t[static_cast<std::size_t>(p)].broken;
+  }
+
+  void add(int t, std::size_t offset, const std::string& message, std::string hint) {
+    Scanned& s = at(t);
+    ++s.problems;
+    const Loc loc = offset == k_whole_file ? Loc{} : s.locator.at(offset);
+    if (!compiled(s)) {
+      m_out.push_back({*s.ref.origin, loc, message, std::move(hint)});
+      return;
+    }
+    // Not a file of the repository: reported at its layouts/ folder, the file in the message.
+    std::string where = *s.ref.origin;
+    if (loc.line > 0) where += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
+    m_out.push_back({"layouts", {}, where + ": " + message, std::move(hint)});
+  }
+
+  void scan(int t) {
+    Scanned& s = at(t);
+    const std::string& src = *s.ref.source;
+    // Too large on its own: nothing more is read of it (a file of the loader's largest size is
+    // a few million tags).
+    if (src.size() > k_theme_max_bytes) {
+      add(t, k_whole_file,
+          kind_and_name(s) + " is " + std::to_string(src.size()) + " bytes, over " + size_limit(),
+          size_hint());
+      s.broken = true;
+      return;
+    }
+    std::size_t unclosed = std::string::npos;
+    s.tags = scan_tags(src, &unclosed);
+    const std::size_t n = s.tags.size();
+    s.level.assign(n, 0);
+    s.target.assign(n, -1);
+    s.cycle.assign(n, 0);
+    s.own = src.size();
+    std::vector<std::size_t> open; // the sections open, as tag indexes
+    for (std::size_t i = 0; i < n; ++i) {
+      const Tag& tag = s.tags[i];
+      switch (tag.kind) {
+      case '=':
+        add(t, tag.begin, "set-delimiter tags are not supported",
+            "write every tag between {{ and }}");
+        s.broken = true;
+        return;
+      case '#':
+      case '^':
+        open.push_back(i);
+        s.level[i] = static_cast<int>(open.size());
+        break;
+      case '/': {
+        if (open.empty()) {
+          add(t, tag.begin, "'" + shown(src, tag) + "' closes a section that is not open",
+              "remove it, or open the section before it with {{#" + tag.name + "}}");
+          s.broken = true;
+          return;
+        }
+        const Tag& opening = s.tags[open.back()];
+        if (opening.name != tag.name) {
+          const Loc opened = s.locator.at(opening.begin);
+          add(t, tag.begin,
+              "'" + shown(src, tag) + "' does not close the open section '" + shown(src, opening) +
+                  "' (line " + std::to_string(opened.line) + ", column " +
+                  std::to_string(opened.col) + ")",
+              "close sections in the reverse order they open: '" + opening.name +
+                  "' first, with {{/" + opening.name + "}}");
+          s.broken = true;
+          return;
+        }
+        s.level[i] = static_cast<int>(open.size());
+        open.pop_back();
+        break;
+      }
+      case '>': {
+        s.level[i] = static_cast<int>(open.size());
+        auto found = std::lower_bound(m_partial_names.begin(), m_partial_names.end(), tag.name);
+        if (found == m_partial_names.end() || *found != tag.name) {
+          add(t, tag.begin,
+              "unknown partial '" + tag.name + "'" + did_you_mean(tag.name, m_partial_names),
+              "add layouts/partials/" + tag.name + ".mustache, or include a partial the theme has");
+        } else {
+          s.target[i] = static_cast<int>(found - m_partial_names.begin());
+          s.own -= tag.end - tag.begin;
+        }
+        break;
+      }
+      case '{':
+      case '&': {
+        s.level[i] = static_cast<int>(open.size());
+        const std::string last = tag.name.substr(tag.name.rfind('.') + 1);
+        if (last != "content" && !ends_with(last, "_html") && !ends_with(last, "_svg"))
+          add(t, tag.begin,
+              "raw output of '" + tag.name +
+                  "': only names ending in _html or _svg may be unescaped",
+              "write {{" + tag.name + "}}, which escapes it");
+        break;
+      }
+      default:
+        s.level[i] = static_cast<int>(open.size());
+        break;
+      }
+    }
+    if (unclosed != std::string::npos) {
+      const bool triple = src.compare(unclosed, 3, "{{{") == 0;
+      add(t, unclosed,
+          std::string("tag '") + (triple ? "{{{" : "{{") + "' is not closed: no '" +
+              (triple ? "}}}" : "}}") + "' after it",
+          std::string("end the tag with ") + (triple ? "}}}" : "}}"));
+      s.broken = true;
+      return;
+    }
+    if (!open.empty()) {
+      const Tag& opening = s.tags[open.back()];
+      add(t, opening.begin, "section '" + shown(src, opening) + "' is not closed",
+          "close it with {{/" + opening.name + "}}");
+      s.broken = true;
+    }
+  }
+
+  // Partials in an order where each comes after those it includes, with the inclusions that close
+  // a cycle marked and reported. A depth-first walk with a stack of its own.
+  std::vector<int> walk_partials() {
+    std::vector<int> order;
+    std::vector<char> state(static_cast<std::size_t>(m_partial_count), 0); // 1 on the path, 2 done
+    struct Frame {
+      int t;
+      std::size_t next; // the next tag to look at; the one before is being followed
+    };
+    std::vector<Frame> path;
+    for (int root = 0; root < m_partial_count; ++root) {
+      if (state[static_cast<std::size_t>(root)] != 0) continue;
+      state[static_cast<std::size_t>(root)] = 1;
+      path.push_back({root, 0});
+      while (!path.empty()) {
+        const int u = path.back().t;
+        Scanned& s = at(u);
+        std::size_t i = path.back().next;
+        while (i < s.tags.size() && (s.broken || s.target[i] < 0))
+          ++i;
+        if (s.broken || i >= s.tags.size()) {
+          state[static_cast<std::size_t>(u)] = 2;
+          order.push_back(u);
+          path.pop_back();
+          continue;
+        }
+        path.back().next = i + 1;
+        const int v = s.target[i];
+        if (state[static_cast<std::size_t>(v)] == 2) continue;
+        if (state[static_cast<std::size_t>(v)] == 0) {
+          state[static_cast<std::size_t>(v)] = 1;
+          path.push_back({v, 0});
+          continue;
+        }
+        s.cycle[i] = 1;
+        // The cycle is the path from v to here; it is reported in a file of the repository.
+        std::vector<std::pair<int, std::size_t>> frames;
+        std::size_t from = path.size();
+        while (from > 0 && path[from - 1].t != v)
+          --from;
+        std::string names = "'" + at(v).ref.name + "'";
+        for (std::size_t k = from - 1; k < path.size(); ++k) {
+          frames.emplace_back(path[k].t, path[k].next - 1);
+          const int next = at(path[k].t).target[path[k].next - 1];
+          names += " > '" + at(next).ref.name + "'";
+        }
+        report_at(frames, "partial '" + at(v).ref.name + "' includes itself: " + names,
+                  "remove one of the inclusions of the cycle");
+      }
+    }
+    return order;
+  }
+
+  // Reports `message` at the last of `frames` (template, tag index or k_whole_file) that is a file
+  // of the repository: the tag at fault when it is one, else the inclusion of the compiled
+  // theme's file that led to it; a partial tag of the compiled theme whose partial is an override
+  // is that override's fault. Once per place.
+  void report_at(const std::vector<std::pair<int, std::size_t>>& frames, const std::string& message,
+                 const std::string& hint) {
+    auto offset = [this](int t, std::size_t tag) {
+      return tag == k_whole_file ? k_whole_file : at(t).tags[tag].begin;
+    };
+    std::pair<int, std::size_t> place{frames.back().first,
+                                      offset(frames.back().first, frames.back().second)};
+    const auto last = std::find_if(frames.rbegin(), frames.rend(),
+                                   [this](const auto& f) { return !compiled(at(f.first)); });
+    if (last != frames.rend()) {
+      place = {last->first, offset(last->first, last->second)};
+    } else if (frames.back().second != k_whole_file) {
+      const int p = at(frames.back().first).target[frames.back().second];
+      if (p >= 0 && !compiled(at(p))) place = {p, k_whole_file};
+    }
+    if (m_reported.insert(place).second) add(place.first, place.second, message, hint);
+  }
+
+  void measure(int t) {
+    Scanned& s = at(t);
+    if (s.broken) return;
+    const int over = k_theme_max_nesting + 1;
+    int need = 0;
+    std::size_t bytes = s.own;
+    for (std::size_t i = 0; i < s.tags.size(); ++i) {
+      if (s.tags[i].kind == '#' || s.tags[i].kind == '^') need = std::max(need, s.level[i]);
+      if (!counted(s, i)) continue;
+      const Scanned& p = at(s.target[i]);
+      need = std::max(need, s.level[i] + 1 + p.need);
+      bytes += p.bytes;
+      bytes = std::min(bytes, k_theme_max_bytes + 1);
+    }
+    s.need = std::min(need, over);
+    s.bytes = std::min(bytes, k_theme_max_bytes + 1);
+  }
+
+  // The first tag of `t` (and of the partials it includes) past k_theme_max_nesting. A partial
+  // too deep on its own is reported as itself, once, not at each inclusion.
+  void report_depth(int t) {
+    if (at(t).broken || at(t).need <= k_theme_max_nesting) return;
+    std::vector<std::pair<int, std::size_t>> frames;
+    int cur = t;
+    int base = 0; // the levels open where `cur` is included
+    for (;;) {
+      const Scanned& s = at(cur);
+      std::size_t i = 0;
+      int deeper = -1; // the partial to go into
+      for (; i < s.tags.size(); ++i) {
+        const char kind = s.tags[i].kind;
+        if ((kind == '#' || kind == '^') && base + s.level[i] > k_theme_max_nesting) break;
+        if (!counted(s, i)) continue;
+        const int level = base + s.level[i] + 1;
+        if (level > k_theme_max_nesting) break;
+        const Scanned& p = at(s.target[i]);
+        if (level + p.need > k_theme_max_nesting) {
+          if (p.need > k_theme_max_nesting) return; // reported as itself
+          deeper = s.target[i];
+          break;
+        }
+      }
+      if (i == s.tags.size()) return; // cannot happen: `need` said where to look
+      frames.emplace_back(cur, i);
+      if (deeper < 0) break;
+      base += s.level[i] + 1;
+      cur = deeper;
+    }
+    const auto [last, tag] = frames.back();
+    const Scanned& s = at(last);
+    const int level = base + s.level[tag] + (s.tags[tag].kind == '>' ? 1 : 0);
+    std::string message = "'" + shown(*s.ref.source, s.tags[tag]) + "' is nested " +
+                          std::to_string(level) + " levels deep";
+    // Where it is reported may be an inclusion in an override, of a file of the compiled theme.
+    const bool elsewhere =
+        compiled(s) && std::any_of(frames.begin(), frames.end(),
+                                   [this](const auto& f) { return !compiled(at(f.first)); });
+    if (frames.size() > 1) {
+      // The chain of partials, its middle left out when it is long (a chain may be thousands).
+      constexpr std::size_t k_ends = 3;
+      message += " (in " + kind_and_name(at(t)) + " through partial";
+      for (std::size_t k = 1; k < frames.size(); ++k) {
+        if (k > k_ends && k + k_ends < frames.size()) {
+          if (k == k_ends + 1) message += " > ...";
+          continue;
+        }
+        message += (k == 1 ? " '" : " > '") + at(frames[k].first).ref.name + "'";
+      }
+      if (elsewhere)
+        message += ", at " + *s.ref.origin + ":" +
+                   std::to_string(at(last).locator.at(s.tags[tag].begin).line);
+      message += ")";
+    }
+    message += ", over the limit of " + std::to_string(k_theme_max_nesting) +
+               ": sections, inverted sections and partials each open a level";
+    report_at(frames, message,
+              "nest less deeply: move a repeated condition outwards, or test a field the view "
+              "computes");
+  }
+
+  // Where `t` (within the limit on its own: see scan) passes k_theme_max_bytes with its partials
+  // inlined: at the partial tag that brings it over, or at the byte of its own text. A partial
+  // over the limit on its own is reported as itself.
+  void report_size(int t) {
+    const Scanned& s = at(t);
+    if (s.broken || s.bytes <= k_theme_max_bytes) return;
+    const std::string limit = size_limit();
+    const std::string hint = size_hint();
+    // `running`: the bytes of the template, partials inlined, before byte `pos` of its own text.
+    std::size_t running = 0, pos = 0;
+    std::size_t last_override = k_whole_file; // the last tag including an override, for below
+    auto passes_in_text = [&](std::size_t end) {
+      return running + (end - pos) > k_theme_max_bytes;
+    };
+    for (std::size_t i = 0; i < s.tags.size(); ++i) {
+      if (!counted(s, i)) continue;
+      const Tag& tag = s.tags[i];
+      if (passes_in_text(tag.begin)) break;
+      running += tag.begin - pos;
+      const Scanned& p = at(s.target[i]);
+      if (p.bytes > k_theme_max_bytes) return; // reported as itself
+      if (!compiled(p)) last_override = i;
+      if (running + p.bytes > k_theme_max_bytes) {
+        report_at({{t, i}},
+                  "including partial '" + p.ref.name + "' here brings " + kind_and_name(s) +
+                      " over " + limit + " with its partials inlined",
+                  hint);
+        return;
+      }
+      running += p.bytes;
+      pos = tag.end;
+    }
+    // It passes the limit in its own text, after what its partials brought: at the byte that
+    // does, or (in the compiled theme) at the last override it includes.
+    if (compiled(s) && last_override != k_whole_file) {
+      report_at({{t, last_override}},
+                "partial '" + at(s.target[last_override]).ref.name + "' brings " +
+                    kind_and_name(s) + " of the theme over " + limit + " with its partials inlined",
+                hint);
+      return;
+    }
+    const std::size_t passed = pos + (k_theme_max_bytes - running);
+    if (!m_reported.insert({t, passed}).second) return;
+    add(t, passed, kind_and_name(s) + " passes " + limit + " here, with its partials inlined",
+        hint);
+  }
+
+  // kainjow's own parse, for what the scan does not judge, once the template is known to be
+  // within the limits. Its messages end in a byte offset, made a position here.
+  void parse(int t) {
+    Scanned& s = at(t);
+    if (s.broken || s.problems > 0 || s.need > k_theme_max_nesting || s.bytes > k_theme_max_bytes)
+      return;
+    mst::mustache parsed(*s.ref.source);
+    if (parsed.is_valid()) return;
+    std::string message = parsed.error_message();
+    std::size_t offset = k_whole_file;
+    const std::size_t at_word = message.rfind(" at ");
+    if (at_word != std::string::npos) {
+      std::size_t value = 0;
+      const char* first = message.data() + at_word + 4;
+      const char* last = message.data() + message.size();
+      if (auto [end, ec] = std::from_chars(first, last, value); ec == std::errc() && end == last) {
+        offset = value;
+        message.resize(at_word);
+      }
+    }
+    add(t, offset, "mustache: " + message, "fix the tag's syntax");
+  }
+
+  std::vector<Scanned> m_t; // partials, then layouts
+  int m_partial_count = 0;
+  std::vector<std::string> m_partial_names;         // sorted
+  std::set<std::pair<int, std::size_t>> m_reported; // depth and size problems, by tag
+  std::vector<ThemeProblem> m_out;
+};
+
 // Parsed layouts, one set per thread: kainjow's render() is not const, so a parsed template is
 // never shared between threads, but each thread parses each layout only once per theme.
 struct ParsedLayout {
@@ -397,8 +879,9 @@ std::uint64_t next_theme_id() {
 
 } // namespace
 
-Theme::Theme(const std::map<std::string, std::string>& files,
-             const std::map<std::string, std::string>& overrides, Check check) {
+void Theme::collect(const std::map<std::string, std::string>& files,
+                    const std::map<std::string, std::string>& overrides, Templates& layouts,
+                    Templates& partials, std::map<std::string, std::string>* statics) {
   // Only NAME.mustache directly in a template folder, as a theme's folders hold them.
   auto template_name = [](std::string_view rel, std::string_view dir) -> std::string {
     if (rel.substr(0, dir.size()) != dir) return {};
@@ -409,20 +892,28 @@ Theme::Theme(const std::map<std::string, std::string>& files,
   };
   for (const auto& [rel, text] : files) {
     if (std::string name = template_name(rel, "layouts/"); !name.empty())
-      m_layouts[name] = Template{text, "theme:" + rel};
+      layouts[name] = Template{text, "theme:" + rel};
     else if (std::string pname = template_name(rel, "partials/"); !pname.empty())
-      m_partials[pname] = Template{text, "theme:" + rel};
-    else if (rel.rfind("static/", 0) == 0 && rel.size() > 7 && rel.back() != '/')
-      m_static[rel.substr(7)] = text;
+      partials[pname] = Template{text, "theme:" + rel};
+    else if (statics && rel.rfind("static/", 0) == 0 && rel.size() > 7 && rel.back() != '/')
+      (*statics)[rel.substr(7)] = text;
   }
   for (const auto& [rel, text] : overrides) {
     if (std::string pname = template_name(rel, "layouts/partials/"); !pname.empty())
-      m_partials[pname] = Template{text, rel};
+      partials[pname] = Template{text, rel};
     else if (std::string name = template_name(rel, "layouts/"); !name.empty())
-      m_layouts[name] = Template{text, rel};
+      layouts[name] = Template{text, rel};
   }
+}
+
+Theme::Theme(const std::map<std::string, std::string>& files,
+             const std::map<std::string, std::string>& overrides, Check check) {
+  collect(files, overrides, m_layouts, m_partials, &m_static);
   if (m_layouts.count("base") == 0) throw ThemeError("theme: the theme has no base layout");
-  if (check == Check::Full) check_templates();
+  if (check == Check::Full) {
+    const std::vector<ThemeProblem> problems = check_templates(m_layouts, m_partials);
+    if (!problems.empty()) throw ThemeError(problems.front());
+  }
   std::map<std::string, std::string> partial_sources;
   for (const auto& [name, t] : m_partials)
     partial_sources.emplace(name, t.source);
@@ -431,45 +922,35 @@ Theme::Theme(const std::map<std::string, std::string>& files,
   m_id = next_theme_id();
 }
 
-void Theme::check_templates() const {
-  // Partial references per partial, for the cycle check below.
-  std::map<std::string, std::vector<std::string>> uses;
-  auto check = [&](const Template& t, std::vector<std::string>* partial_uses) {
-    mst::mustache parsed(t.source);
-    if (!parsed.is_valid()) throw ThemeError(t.origin + ": " + parsed.error_message());
-    for (const Tag& tag : scan_tags(t.source)) {
-      if (tag.kind == '=') throw ThemeError(t.origin + ": set-delimiter tags are not supported");
-      if (tag.kind == '>') {
-        if (m_partials.count(tag.name) == 0)
-          throw ThemeError(t.origin + ": unknown partial '" + tag.name + "'");
-        if (partial_uses) partial_uses->push_back(tag.name);
-      }
-      if (tag.kind == '{' || tag.kind == '&') {
-        std::string last = tag.name.substr(tag.name.rfind('.') + 1);
-        if (last != "content" && !ends_with(last, "_html") && !ends_with(last, "_svg"))
-          throw ThemeError(t.origin + ": raw output of '" + tag.name +
-                           "': only names ending in _html or _svg may be unescaped");
-      }
-    }
-  };
-  for (const auto& [name, t] : m_layouts)
-    check(t, nullptr);
-  for (const auto& [name, t] : m_partials)
-    check(t, &uses[name]);
+std::vector<ThemeProblem> Theme::problems(const std::map<std::string, std::string>& files,
+                                          const std::map<std::string, std::string>& overrides) {
+  Templates layouts, partials;
+  collect(files, overrides, layouts, partials, nullptr);
+  if (layouts.count("base") == 0)
+    return {{"layouts",
+             {},
+             "theme: the theme has no base layout",
+             "add layouts/base.mustache, the frame of every page"}};
+  return check_templates(layouts, partials);
+}
 
-  // A partial that includes itself, directly or not, would recurse until the stack overflows.
-  std::map<std::string, int> state; // 1 visiting, 2 done
-  std::function<void(const std::string&)> visit = [&](const std::string& name) {
-    if (state[name] == 2) return;
-    if (state[name] == 1)
-      throw ThemeError(m_partials.at(name).origin + ": partial '" + name + "' includes itself");
-    state[name] = 1;
-    for (const auto& next : uses[name])
-      visit(next);
-    state[name] = 2;
-  };
-  for (const auto& [name, t] : m_partials)
-    visit(name);
+std::vector<ThemeProblem> Theme::check_templates(const Templates& layouts,
+                                                 const Templates& partials) {
+  std::vector<TemplateRef> partial_refs, layout_refs;
+  for (const auto& [name, t] : partials)
+    partial_refs.push_back({name, &t.source, &t.origin, true});
+  for (const auto& [name, t] : layouts)
+    layout_refs.push_back({name, &t.source, &t.origin, false});
+  return TemplateChecker(std::move(partial_refs), std::move(layout_refs)).run();
+}
+
+void check_theme_overrides(const std::map<std::string, std::string>& overrides, DiagBag& diags) {
+  if (overrides.empty()) return;
+  std::map<std::string, std::string> files;
+  for (const auto& [path, bytes] : embedded_theme_files())
+    files.emplace(path, std::string(bytes));
+  for (ThemeProblem& p : Theme::problems(files, overrides))
+    diags.error(std::move(p.file), p.loc, "theme", std::move(p.message), std::move(p.hint));
 }
 
 std::vector<std::string> Theme::layout_names() const {

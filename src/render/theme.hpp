@@ -4,6 +4,7 @@
 #include "diag/errors.hpp"
 #include "render/view_json.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -17,11 +18,34 @@ template <typename StringType> class basic_context;
 
 namespace nines {
 
-// A theme or override that cannot be loaded or rendered: the repository's error, reported at its
-// layouts/ folder.
+// How deep sections, inverted sections and partials may nest in a template, partials counted
+// where they are included (each inclusion is a level, and the partial's own sections lie below
+// it). The default theme nests 6 deep; kainjow copies the text of every section into it when it
+// parses, so memory grows with depth times size (a template nested 30,000 deep took gigabytes),
+// and partials are inlined by a recursion as deep as their chain.
+inline constexpr int k_theme_max_nesting = 100;
+// The most bytes of text a template may come to with its partials inlined. The default theme's
+// largest layout comes to 24 KB; partials that each include the next twice double at every step,
+// so without a bound 40 small files would make a layout of four terabytes.
+inline constexpr std::size_t k_theme_max_bytes = std::size_t{1} << 20;
+
+// A problem of a theme's templates, as a diagnostic of the content repository: `file` is the
+// override's path in the repository and `loc` the line and column of the tag at fault. A problem
+// of a file of the theme compiled into the binary (only a broken build of nines has one) is
+// reported at the `layouts` folder with the file and position at the start of `message`.
+struct ThemeProblem {
+  std::string file;
+  Loc loc;
+  std::string message;
+  std::string hint;
+};
+
+// A theme or override that cannot be loaded or rendered: the repository's error, at the override
+// and tag at fault, or at its layouts/ folder.
 class ThemeError : public RepoError {
 public:
   explicit ThemeError(const std::string& message) : RepoError("layouts", {}, "theme", message) {}
+  explicit ThemeError(const ThemeProblem& p) : RepoError(p.file, p.loc, "theme", p.message) {}
 };
 
 // A theme from files held in memory (the theme compiled into the binary), keyed by path relative
@@ -33,10 +57,12 @@ public:
 //
 // Every template is checked when the theme is loaded, so a broken one fails the build before any
 // page is rendered: mustache syntax, references to partials that do not exist, partial cycles,
-// set-delimiter tags (unsupported, they would defeat these checks), and raw tags. Raw output
-// ({{{x}}} or {{&x}}) is reserved for pre-rendered safe HTML, so it is only allowed for names
-// ending in `_html` or `_svg` and for the base layout's `content`; everything else goes through
-// {{x}}, which escapes with html_escape.
+// set-delimiter tags (unsupported, they would defeat these checks), nesting deeper than
+// k_theme_max_nesting, templates over k_theme_max_bytes with their partials inlined, and raw
+// tags (Theme::problems lists them all; `check` reports them through check_theme_overrides).
+// Raw output ({{{x}}} or {{&x}}) is reserved for pre-rendered safe HTML, so it is only allowed
+// for names ending in `_html` or `_svg` and for the base layout's `content`; everything else
+// goes through {{x}}, which escapes with html_escape.
 //
 // Views are JSON objects, read in place: a value is converted for mustache when a template first
 // names it, so a field no template names costs nothing. Conversion: objects and arrays as
@@ -58,9 +84,17 @@ public:
   // a build made from these same files already did so: a prose rebuild renders a few pages with
   // the theme its previous build checked, and parsing every template again was a sixth of it.
   enum class Check { Full, DoneBefore };
+  // Check::Full throws the first of problems(files, overrides) as a ThemeError.
   explicit Theme(const std::map<std::string, std::string>& files,
                  const std::map<std::string, std::string>& overrides = {},
                  Check check = Check::Full);
+
+  // Every problem of the templates of `files` with `overrides` over them, in file and position
+  // order: the checks a Theme makes before it is used, run without building one. Each template's
+  // structure is read by the theme's own scan before kainjow parses it, so nesting too deep for
+  // kainjow is refused in time linear in the template's size.
+  static std::vector<ThemeProblem> problems(const std::map<std::string, std::string>& files,
+                                            const std::map<std::string, std::string>& overrides);
 
   // A full page: renders layout `layout` with `view`, then the `base` layout with the same view
   // plus `content` (the page's HTML) and `layout` (its name, for a body class). The view must be
@@ -86,17 +120,29 @@ private:
     std::string source;
     std::string origin; // the file it was read from, for messages
   };
+  using Templates = std::map<std::string, Template>;
+
+  // The layouts and partials of `files` with `overrides` over them, and the static assets.
+  static void collect(const std::map<std::string, std::string>& files,
+                      const std::map<std::string, std::string>& overrides, Templates& layouts,
+                      Templates& partials, std::map<std::string, std::string>* statics);
+  static std::vector<ThemeProblem> check_templates(const Templates& layouts,
+                                                   const Templates& partials);
 
   // Renders layout `name` (partials inlined) with a context that resolves names in a view.
   std::string render_template(const std::string& name,
                               kainjow::mustache::basic_context<std::string>& ctx) const;
-  void check_templates() const;
 
-  std::map<std::string, Template> m_layouts;
-  std::map<std::string, Template> m_partials;
+  Templates m_layouts;
+  Templates m_partials;
   std::map<std::string, std::string> m_static;
   std::map<std::string, std::string> m_inlined; // layout name → its text with partials inlined
   std::uint64_t m_id = 0; // tells apart the parsed layouts of different themes, per thread
 };
+
+// The problems of the theme compiled into the binary with the repository's `overrides` over it
+// (as load_theme_overrides read them), as `theme` errors in `diags`: what a build would refuse,
+// found by `check`. Nothing to do without overrides: the compiled theme is checked by its tests.
+void check_theme_overrides(const std::map<std::string, std::string>& overrides, DiagBag& diags);
 
 } // namespace nines

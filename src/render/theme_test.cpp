@@ -510,9 +510,16 @@ TEST_CASE("render/theme: an override directory replaces layouts and partials by 
   CHECK(theme.render("extra", {{"root", ""}}) == "<main>added</main>");
   CHECK(!theme.has_layout("notes"));
   CHECK(!theme.has_layout("x"));
-  // A broken override names its file in the repository.
-  CHECK_THROWS_WITH_AS(Theme(t, {{"layouts/page.mustache", "{{#open}}"}}),
-                       doctest::Contains("layouts/page.mustache"), ThemeError);
+  // A broken override is an error of its file in the repository, at the tag at fault.
+  try {
+    Theme broken(t, {{"layouts/page.mustache", "text\n  {{#open}}"}});
+    FAIL("a broken override was accepted");
+  } catch (const ThemeError& e) {
+    CHECK(e.file() == "layouts/page.mustache");
+    CHECK(e.loc().line == 2);
+    CHECK(e.loc().col == 3);
+    CHECK(contains(e.what(), "section '{{#open}}' is not closed"));
+  }
 }
 
 TEST_CASE("render/theme: template errors name the template") {
@@ -546,6 +553,269 @@ TEST_CASE("render/theme: template errors name the template") {
   Theme theme(t);
   CHECK_THROWS_WITH_AS(theme.render("x", json::object()), doctest::Contains("root"), ThemeError);
   CHECK_THROWS_WITH_AS(theme.render("nope", {{"root", ""}}), doctest::Contains("nope"), ThemeError);
+}
+
+namespace {
+
+// The problems of mini_theme (with `theme` added) and `overrides` over it.
+std::vector<ThemeProblem> problems_of(const std::map<std::string, std::string>& overrides,
+                                      const std::map<std::string, std::string>& theme = {}) {
+  return Theme::problems(mini_theme(theme), overrides);
+}
+
+// `inner` in `depth` sections {{#a}}, each tag 6 bytes.
+std::string nested(int depth, const std::string& inner = "x") {
+  std::string s;
+  for (int i = 0; i < depth; ++i)
+    s += "{{#a}}";
+  s += inner;
+  for (int i = 0; i < depth; ++i)
+    s += "{{/a}}";
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("render/theme: sections nested past the limit are refused at the tag that passes it") {
+  REQUIRE(k_theme_max_nesting == 100);
+  // The 101st {{#a}}, on line 2 after 100 tags of 6 bytes.
+  const std::map<std::string, std::string> deep = {
+      {"layouts/deep.mustache", "<p>\n" + nested(k_theme_max_nesting + 1)}};
+  auto p = problems_of(deep);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/deep.mustache");
+  CHECK(p[0].loc.line == 2);
+  CHECK(p[0].loc.col == 1 + 6 * k_theme_max_nesting);
+  CHECK(contains(p[0].message, "'{{#a}}' is nested 101 levels deep, over the limit of 100"));
+  CHECK(!p[0].hint.empty());
+  // The theme refuses it with the same error.
+  try {
+    Theme theme(mini_theme(), deep);
+    FAIL("too deep a template was accepted");
+  } catch (const ThemeError& e) {
+    CHECK(e.file() == "layouts/deep.mustache");
+    CHECK(e.loc().line == 2);
+    CHECK(e.loc().col == 601);
+  }
+  // Inverted sections count as sections.
+  p = problems_of({{"layouts/deep.mustache", "{{^b}}" + nested(k_theme_max_nesting) + "{{/b}}"}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.col == 1 + 6 * k_theme_max_nesting);
+  // At the limit: checked, loaded and rendered.
+  const std::map<std::string, std::string> at_limit = {
+      {"layouts/deep.mustache", nested(k_theme_max_nesting)}};
+  CHECK(problems_of(at_limit).empty());
+  Theme theme(mini_theme(), at_limit);
+  CHECK(theme.render("deep", {{"root", ""}, {"a", true}}) == "<main>x</main>");
+}
+
+TEST_CASE("render/theme: a template nested 30,000 deep is refused before kainjow parses it") {
+  // kainjow copies the text of every section into it as it parses: this template took gigabytes
+  // (this test would run out of memory). The theme's own scan reads it once.
+  const std::map<std::string, std::string> deep = {{"layouts/deep.mustache", nested(30000)}};
+  auto p = problems_of(deep);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.line == 1);
+  CHECK(p[0].loc.col == 601);
+  CHECK_THROWS_AS(Theme(mini_theme(), deep), ThemeError);
+  // As a partial, it is reported once, as itself, not at each layout that includes it.
+  p = problems_of({{"layouts/partials/deep.mustache", nested(30000)},
+                   {"layouts/one.mustache", "{{> deep}}"},
+                   {"layouts/two.mustache", "{{#x}}{{> deep}}{{/x}}"}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/partials/deep.mustache");
+  CHECK(p[0].loc.col == 601);
+}
+
+TEST_CASE("render/theme: nesting counts the partials a template includes, and their sections") {
+  // 60 sections, the partial's inclusion (a level of its own) and its 39 sections: 100.
+  std::map<std::string, std::string> o = {
+      {"layouts/page.mustache", nested(60, "{{> inner}}")},
+      {"layouts/partials/inner.mustache", "<b>\n" + nested(39)}};
+  CHECK(problems_of(o).empty());
+  Theme ok(mini_theme(), o);
+  CHECK(ok.render("page", {{"root", ""}, {"a", true}}) == "<main><b>\nx</main>");
+  // One more section in the partial: reported there, with the layout it is too deep in.
+  o["layouts/partials/inner.mustache"] = "<b>\n" + nested(40);
+  auto p = problems_of(o);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/partials/inner.mustache");
+  CHECK(p[0].loc.line == 2);
+  CHECK(p[0].loc.col == 1 + 6 * 39);
+  CHECK(contains(p[0].message, "'{{#a}}' is nested 101 levels deep (in layout 'page' through "
+                               "partial 'inner'), over the limit of 100"));
+  // The inclusion itself is a level: a partial in 100 sections is too deep, at its tag.
+  p = problems_of({{"layouts/page.mustache", nested(100, "{{> inner}}")},
+                   {"layouts/partials/inner.mustache", "flat"}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/page.mustache");
+  CHECK(p[0].loc.col == 1 + 6 * 100);
+  CHECK(contains(p[0].message, "'{{> inner}}' is nested 101 levels deep"));
+}
+
+TEST_CASE("render/theme: too deep through a partial of the theme is the override's, at its tag") {
+  // The theme's freshness partial opens two sections; included in 99, its first is the 101st
+  // level. That tag is in no file of the repository: the override's inclusion is reported.
+  auto p = Theme::problems(default_theme(),
+                           {{"layouts/page.mustache", "<p>\n" + nested(99, "{{> freshness}}")}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/page.mustache");
+  CHECK(p[0].loc.line == 2);
+  CHECK(p[0].loc.col == 1 + 6 * 99);
+  CHECK(contains(p[0].message,
+                 "'{{#freshness}}' is nested 101 levels deep (in layout 'page' "
+                 "through partial 'freshness', at theme:partials/freshness.mustache"));
+  // An override of a partial the theme's base includes (outside any section), too deep only
+  // there: at its own tag.
+  p = Theme::problems(default_theme(), {{"layouts/partials/nav.mustache", nested(100)}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/partials/nav.mustache");
+  CHECK(p[0].loc.line == 1);
+  CHECK(p[0].loc.col == 1 + 6 * 99);
+  CHECK(contains(p[0].message, "(in layout 'base' through partial 'nav')"));
+}
+
+TEST_CASE("render/theme: a chain of 10,000 partials is refused where it passes the limit") {
+  // Without a bound, inlining recursed once a partial; here nothing recurses.
+  constexpr int k_files = 10000;
+  std::map<std::string, std::string> o = {{"layouts/page.mustache", "{{> p0}}"}};
+  for (int i = 0; i < k_files; ++i)
+    o["layouts/partials/p" + std::to_string(i) + ".mustache"] =
+        i + 1 < k_files ? "{{> p" + std::to_string(i + 1) + "}}" : "end";
+  auto p = problems_of(o);
+  REQUIRE(p.size() == 1);
+  // p9898 is the first partial whose chain is 101 inclusions long; the 101st is in p9998.
+  CHECK(p[0].file == "layouts/partials/p9998.mustache");
+  CHECK(p[0].loc.line == 1);
+  CHECK(p[0].loc.col == 1);
+  CHECK(contains(p[0].message,
+                 "'{{> p9999}}' is nested 101 levels deep (in partial 'p9898' through partial "
+                 "'p9899' > 'p9900' > 'p9901' > ... > 'p9996' > 'p9997' > 'p9998')"));
+  CHECK_THROWS_AS(Theme(mini_theme(), o), ThemeError);
+}
+
+TEST_CASE("render/theme: partials that double at each inclusion are refused by size") {
+  // p0 includes p1 twice, p1 p2 twice, ...: 40 files would inline 2^40 copies of p40.
+  std::map<std::string, std::string> o = {{"layouts/page.mustache", "{{> p0}}"},
+                                          {"layouts/partials/p40.mustache", "abcd"}};
+  for (int i = 0; i < 40; ++i) {
+    const std::string next = "{{> p" + std::to_string(i + 1) + "}}";
+    o["layouts/partials/p" + std::to_string(i) + ".mustache"] = next + next;
+  }
+  auto p = problems_of(o);
+  REQUIRE(p.size() == 1);
+  // p22 comes to 2^18 copies of 4 bytes, the limit itself; p21 passes it at its second inclusion.
+  REQUIRE(k_theme_max_bytes == std::size_t{1} << 20);
+  CHECK(p[0].file == "layouts/partials/p21.mustache");
+  CHECK(p[0].loc.line == 1);
+  CHECK(p[0].loc.col == 10);
+  CHECK(contains(p[0].message, "including partial 'p22' here brings partial 'p21' over the "
+                               "limit of 1 MiB (1048576 bytes) with its partials inlined"));
+  CHECK_THROWS_AS(Theme(mini_theme(), o), ThemeError);
+  // At the limit exactly, p22 loads.
+  o.erase("layouts/page.mustache");
+  for (int i = 0; i < 22; ++i)
+    o.erase("layouts/partials/p" + std::to_string(i) + ".mustache");
+  o["layouts/page.mustache"] = "{{> p22}}";
+  CHECK(problems_of(o).empty());
+
+  // A template's own text: over the limit on its own (the whole file), or after its partials
+  // (at the byte that passes it).
+  p = problems_of({{"layouts/big.mustache", std::string(k_theme_max_bytes + 1, 'x')}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.line == 0);
+  CHECK(contains(p[0].message, "layout 'big' is 1048577 bytes, over the limit of 1 MiB"));
+  p = problems_of({{"layouts/partials/half.mustache", std::string(700000, 'x')},
+                   {"layouts/page.mustache", "{{> half}}\n" + std::string(400000, 'y')}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/page.mustache");
+  CHECK(p[0].loc.line == 2);
+  CHECK(p[0].loc.col == static_cast<int>(k_theme_max_bytes - 700000 - 1 + 1));
+  CHECK(contains(p[0].message, "layout 'page' passes the limit of 1 MiB"));
+}
+
+TEST_CASE("render/theme: every broken override is found at once, each at its tag") {
+  const std::map<std::string, std::string> o = {
+      {"layouts/unclosed_tag.mustache", "<p>\n  {{name</p>\n"},
+      {"layouts/unclosed_section.mustache", "{{#a}}\n{{#b}}{{/b}}"},
+      {"layouts/mismatched.mustache", "{{#a}}\n  {{/b}}"},
+      {"layouts/unopened.mustache", "x {{/a}}"},
+      {"layouts/unknown.mustache", "\n\n{{> navv}}"},
+      // Columns count characters: "é — " is 4 characters in 7 bytes.
+      {"layouts/raw.mustache", "\xC3\xA9 \xE2\x80\x94 {{{title}}} {{& x.summary}}"},
+      {"layouts/delims.mustache", "a\n{{=<% %>=}}"},
+      {"layouts/deep.mustache", nested(101)},
+      {"layouts/big.mustache", std::string(k_theme_max_bytes + 1, 'x')},
+      {"layouts/partials/a.mustache", "{{> b}}"},
+      {"layouts/partials/b.mustache", "x\n{{> a}}"},
+      {"layouts/fine.mustache", "{{> nav}} {{#a}}{{{body_html}}}{{/a}}"}};
+  struct Want {
+    std::string file;
+    int line, col;
+    std::string text;
+  };
+  const std::vector<Want> want = {
+      {"layouts/big.mustache", 0, 0, "is 1048577 bytes"},
+      {"layouts/deep.mustache", 1, 601, "is nested 101 levels deep"},
+      {"layouts/delims.mustache", 2, 1, "set-delimiter tags are not supported"},
+      {"layouts/mismatched.mustache", 2, 3,
+       "'{{/b}}' does not close the open section '{{#a}}' (line 1, column 1)"},
+      {"layouts/partials/b.mustache", 2, 1, "partial 'a' includes itself: 'a' > 'b' > 'a'"},
+      {"layouts/raw.mustache", 1, 5, "raw output of 'title'"},
+      {"layouts/raw.mustache", 1, 17, "raw output of 'x.summary'"},
+      {"layouts/unclosed_section.mustache", 1, 1, "section '{{#a}}' is not closed"},
+      {"layouts/unclosed_tag.mustache", 2, 3, "tag '{{' is not closed"},
+      {"layouts/unknown.mustache", 3, 1, "unknown partial 'navv', did you mean 'nav'?"},
+      {"layouts/unopened.mustache", 1, 3, "'{{/a}}' closes a section that is not open"},
+  };
+  const auto p = problems_of(o, {{"partials/nav.mustache", "<nav></nav>"}});
+  REQUIRE(p.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    INFO(p[i].file << ":" << p[i].loc.line << ":" << p[i].loc.col << ": " << p[i].message);
+    CHECK(p[i].file == want[i].file);
+    CHECK(p[i].loc.line == want[i].line);
+    CHECK(p[i].loc.col == want[i].col);
+    CHECK(contains(p[i].message, want[i].text));
+    CHECK(!p[i].hint.empty());
+  }
+  // The theme refuses the first of them, as it is.
+  try {
+    Theme theme(mini_theme({{"partials/nav.mustache", "<nav></nav>"}}), o);
+    FAIL("broken overrides were accepted");
+  } catch (const ThemeError& e) {
+    CHECK(e.file() == "layouts/big.mustache");
+    CHECK(e.rule() == "theme");
+  }
+  // `check` reports the same, over the compiled theme (which has a nav partial too).
+  DiagBag diags;
+  check_theme_overrides(o, diags);
+  const auto d = diags.sorted();
+  REQUIRE(d.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CHECK(d[i].file == want[i].file);
+    // A diagnostic of a whole file is at its first line and column.
+    CHECK(d[i].loc.line == std::max(want[i].line, 1));
+    CHECK(d[i].loc.col == std::max(want[i].col, 1));
+    CHECK(d[i].rule == "theme");
+    CHECK(d[i].severity == Severity::Error);
+    CHECK(!d[i].hint.empty());
+  }
+  // Overrides that are fine, or none, are no finding.
+  DiagBag none;
+  check_theme_overrides({}, none);
+  check_theme_overrides({{"layouts/fine.mustache", o.at("layouts/fine.mustache")}}, none);
+  CHECK(none.all().empty());
+}
+
+TEST_CASE("render/theme: a problem of a file of the compiled theme names it in the message") {
+  // Not a file of the repository: reported at layouts/, the file and position in the message.
+  auto p = problems_of({}, {{"layouts/x.mustache", "\n {{#open}}"}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts");
+  CHECK(p[0].loc.line == 0);
+  CHECK(contains(p[0].message, "theme:layouts/x.mustache:2:2: section '{{#open}}' is not closed"));
+  // The compiled theme itself has none.
+  CHECK(Theme::problems(default_theme(), {}).empty());
 }
 
 TEST_CASE("render/theme: the sitemap fragment is XML from its first byte") {
