@@ -536,9 +536,36 @@ bool glob_at(std::string_view p, std::string_view s) {
   return GlobMatcher(p, s).match();
 }
 
-// The YAML files of the repository (hidden folders and node_modules left out), relative and
-// sorted: where a Location's glob target looks, and the did-you-mean of a missing target.
-std::vector<std::string> repo_yaml_files(const fs::path& root, const fs::path& under) {
+// Whether a file or folder name is hidden (`.git`, `.env.yaml`): the walk enters no such folder
+// and reads no such file.
+bool is_hidden_name(std::string_view name) {
+  return !name.empty() && name[0] == '.';
+}
+
+// Whether the walk leaves folder `rel` alone whatever the globs say: walk_skips_folder's folders,
+// and the run's own (`skip_dirs`: the output folder, the store's) with the site writer's folders
+// beside them. One rule for the walk and for a Location's targets.
+bool walk_leaves_folder(std::string_view rel, const std::vector<std::string>& skip_dirs) {
+  return walk_skips_folder(rel) ||
+         std::any_of(skip_dirs.begin(), skip_dirs.end(),
+                     [&](const std::string& d) { return writer_folder(rel, d); });
+}
+
+// What keeps the walk from file `rel`: the first folder on its way the walk leaves alone, or the
+// file itself when it is hidden; empty when the walk would reach it (globs aside).
+std::string_view walk_bars(std::string_view rel, const std::vector<std::string>& skip_dirs) {
+  for (auto slash = rel.find('/'); slash != std::string_view::npos;
+       slash = rel.find('/', slash + 1))
+    if (walk_leaves_folder(rel.substr(0, slash), skip_dirs)) return rel.substr(0, slash);
+  if (is_hidden_name(base_name(rel))) return rel;
+  return {};
+}
+
+// The YAML files of the repository under folder `under`, in the folders the walk enters (not a
+// hidden one, nor the output, store, layouts/ or node_modules/ folders), relative and sorted:
+// where a Location's glob target looks, and the did-you-mean of a missing target.
+std::vector<std::string> repo_yaml_files(const fs::path& root, const fs::path& under,
+                                         const std::vector<std::string>& skip_dirs) {
   std::vector<std::string> out;
   std::error_code ec;
   if (!fs::is_directory(under, ec)) return out;
@@ -547,10 +574,12 @@ std::vector<std::string> repo_yaml_files(const fs::path& root, const fs::path& u
     const std::string name = it->path().filename().string();
     std::error_code tec;
     if (it->is_directory(tec)) {
-      if (name.empty() || name[0] == '.' || name == "node_modules") it.disable_recursion_pending();
+      if (name.empty() ||
+          walk_leaves_folder(it->path().lexically_relative(root).generic_string(), skip_dirs))
+        it.disable_recursion_pending();
       continue;
     }
-    if (!name.empty() && name[0] != '.' && (ends_with(name, ".yaml") || ends_with(name, ".yml")))
+    if (!is_hidden_name(name) && (ends_with(name, ".yaml") || ends_with(name, ".yml")))
       out.push_back(it->path().lexically_relative(root).generic_string());
   }
   std::sort(out.begin(), out.end());
@@ -562,7 +591,10 @@ std::vector<std::string> repo_yaml_files(const fs::path& root, const fs::path& u
 // against the Location's folder and handed to `read`, even when include/exclude would skip it.
 // A target that is missing is an error (a warning with `presence: optional`); one outside the
 // repository or remote (`https://…`) is a warning that it is not followed (docs/dialects.md).
-void follow_location(const fs::path& root, const RawDoc& doc, DiagBag& diags,
+// So is one in a folder the walk never enters, or a hidden file (walk_bars): `.git/`, the
+// output folder and the store are not content, and a glob does not descend into them.
+void follow_location(const fs::path& root, const std::vector<std::string>& skip_dirs,
+                     const RawDoc& doc, DiagBag& diags,
                      const std::function<void(const std::string&)>& read) {
   const Node* spec = doc.root.get("spec");
   if (!spec || !spec->is_map()) return;
@@ -594,13 +626,33 @@ void follow_location(const fs::path& root, const RawDoc& doc, DiagBag& diags,
                     "name a file inside the repository, relative to this Location");
       continue;
     }
-    if (rel.find_first_of("*?") != std::string::npos) {
-      // A glob: the files under its fixed leading folders that match it whole.
-      const std::string fixed = rel.substr(0, rel.find_first_of("*?"));
-      const auto dir = fixed.rfind('/');
+    const bool glob = rel.find_first_of("*?") != std::string::npos;
+    // A glob's fixed leading folders, or the file a plain target names.
+    const std::string fixed = glob ? rel.substr(0, rel.find_first_of("*?")) : rel;
+    const auto dir = fixed.rfind('/');
+    const std::string leading = dir == std::string::npos ? "" : fixed.substr(0, dir + 1);
+    if (const std::string_view bar = walk_bars(glob ? leading : fixed, skip_dirs);
+        rel != "." && !bar.empty()) {
+      const bool file = bar.size() == fixed.size();
+      diags.warning(
+          doc.file, t->loc, "location-target",
+          "Location target '" + t->value + "' " +
+              (file ? "is a hidden file, which nines does not read"
+                    : "lies in '" + std::string(bar) +
+                          "/', a folder nines reads no documents from") +
+              "; it is not followed",
+          file ? "rename the file without the leading dot"
+               : "hidden folders, the output folder (site/), the metrics store's folder, "
+                 "layouts/ (the theme's templates) and node_modules/ hold no documents: move "
+                 "the file into another folder");
+      continue;
+    }
+    if (glob) {
+      // A glob: the files under its fixed leading folders that match it whole, in the folders
+      // the walk enters.
       int n = 0;
-      for (const auto& f :
-           repo_yaml_files(root, dir == std::string::npos ? root : root / fixed.substr(0, dir)))
+      for (const auto& f : repo_yaml_files(
+               root, dir == std::string::npos ? root : root / fixed.substr(0, dir), skip_dirs))
         if (glob_at(rel, f)) {
           read(f);
           ++n;
@@ -616,7 +668,7 @@ void follow_location(const fs::path& root, const RawDoc& doc, DiagBag& diags,
       read(rel); // read_repo_file reports a folder, a link out of the repository, ...
       continue;
     }
-    if (!all) all = repo_yaml_files(root, root);
+    if (!all) all = repo_yaml_files(root, root, skip_dirs);
     // Suggestions written as the target is: relative to the Location's folder.
     std::vector<std::string> near;
     const bool dotted = target.rfind("./", 0) == 0;
@@ -640,14 +692,13 @@ bool any_glob(const std::vector<std::string>& globs, const std::string& rel, boo
 } // namespace
 
 bool walk_skips_folder(std::string_view rel) {
-  const std::string_view name = base_name(rel);
-  return (!name.empty() && name[0] == '.') || writer_folder(rel, "site") || rel == k_theme_folder ||
+  return is_hidden_name(base_name(rel)) || writer_folder(rel, "site") || rel == k_theme_folder ||
          rel == "node_modules";
 }
 
 bool walk_reads_file(std::string_view rel) {
   const std::string_view name = base_name(rel);
-  if (name.empty() || name[0] == '.') return false;
+  if (name.empty() || is_hidden_name(name)) return false;
   if (ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".md")) return true;
   return ends_with(name, ".csv") && rel.rfind("metrics/", 0) == 0 &&
          rel.find('/', 8) == std::string_view::npos;
@@ -736,14 +787,58 @@ bool text_is_clean(std::string_view text) {
 
 } // namespace
 
+std::optional<TextProblem> foreign_encoding(std::string_view text) {
+  // UTF-32 LE's mark starts with UTF-16 LE's, and UTF-32 BE's with a NUL: each is tested before
+  // what it would otherwise be taken for.
+  struct Mark {
+    std::string_view bytes;
+    const char* name; // as iconv names it
+  };
+  static constexpr Mark k_marks[] = {{{"\xFF\xFE\0\0", 4}, "UTF-32LE"},
+                                     {{"\0\0\xFE\xFF", 4}, "UTF-32BE"},
+                                     {{"\xFF\xFE", 2}, "UTF-16LE"},
+                                     {{"\xFE\xFF", 2}, "UTF-16BE"}};
+  // Without a mark, as YAML 1.2 (5.2) tells them: by the zero bytes of the first two characters
+  // (0: a zero byte, x: any other), which text that starts in ASCII or Latin-1 has.
+  struct Zeros {
+    std::string_view bytes;
+    const char* name;
+  };
+  static constexpr Zeros k_zeros[] = {
+      {"x000", "UTF-32LE"}, {"000x", "UTF-32BE"}, {"x0x0", "UTF-16LE"}, {"0x0x", "UTF-16BE"}};
+  auto problem = [](std::string_view name, bool marked) {
+    const std::string shown = std::string(name.substr(0, 6)) + " (" +
+                              (name.substr(6) == "LE" ? "little" : "big") + "-endian";
+    return TextProblem{{1, 1},
+                       marked ? "the file is " + shown + ", by its byte order mark), not UTF-8"
+                              : "the file looks like " + shown +
+                                    ", without a byte order mark), not UTF-8",
+                       "save it as UTF-8 (in the editor's encoding menu, or with `iconv -f " +
+                           std::string(name) + " -t UTF-8`); nines reads no other encoding"};
+  };
+  for (const Mark& m : k_marks)
+    if (text.substr(0, m.bytes.size()) == m.bytes) return problem(m.name, true);
+  if (text.size() >= 4)
+    for (const Zeros& z : k_zeros) {
+      bool match = true;
+      for (std::size_t i = 0; i < 4; ++i)
+        match = match && (z.bytes[i] == '0') == (text[i] == '\0');
+      if (match) return problem(z.name, false);
+    }
+  return std::nullopt;
+}
+
 std::optional<TextProblem> check_text(std::string_view text) {
   if (text_is_clean(text)) return std::nullopt;
+  // A file in UTF-16 or UTF-32 is named as such at its start, which names its problem better
+  // than its first odd byte or NUL does.
+  if (auto foreign = foreign_encoding(text)) return foreign;
   // Only now count lines and characters, to say where the problem is.
   int line = 1, col = 1;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size();) {
     const unsigned char c = p[i];
-    if (c == 0) return TextProblem{{line, col}, "NUL byte (\\0)"};
+    if (c == 0) return TextProblem{{line, col}, "NUL byte (\\0)", {}};
     if (c == '\n') {
       ++line;
       col = 1;
@@ -751,16 +846,10 @@ std::optional<TextProblem> check_text(std::string_view text) {
       continue;
     }
     const std::size_t n = utf8_sequence(p + i, text.size() - i);
-    // A UTF-16 byte order mark: the whole file is in an encoding nines does not read, which
-    // names the file's problem better than its first odd byte does.
-    if (i == 0 && text.size() >= 2 && ((c == 0xFF && p[1] == 0xFE) || (c == 0xFE && p[1] == 0xFF)))
-      return TextProblem{{1, 1},
-                         std::string("the file is UTF-16 (") + (c == 0xFF ? "little" : "big") +
-                             "-endian, by its byte order mark), not UTF-8"};
     if (n == 0) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "0x%02X", c);
-      return TextProblem{{line, col}, std::string("invalid UTF-8 (byte ") + buf + ")"};
+      return TextProblem{{line, col}, std::string("invalid UTF-8 (byte ") + buf + ")", {}};
     }
     i += n;
     ++col;
@@ -789,7 +878,9 @@ bool read_named_file(const fs::path& path, std::string& out, std::string& why) {
 bool text_is_readable(std::string_view text, const std::string& file, DiagBag& diags) {
   if (auto problem = check_text(text)) {
     diags.error(file, problem->loc, "file-encoding", problem->what + "; the file is not read",
-                "save the file as UTF-8 text; nines rejects invalid bytes rather than guess");
+                problem->hint.empty()
+                    ? "save the file as UTF-8 text; nines rejects invalid bytes rather than guess"
+                    : problem->hint);
     return false;
   }
   return true;
@@ -952,7 +1043,7 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
       }
       if (auto problem = check_text(text)) {
         diags.error(rel, problem->loc, "file-encoding", problem->what + "; not read",
-                    "save the file as UTF-8 text");
+                    problem->hint.empty() ? "save the file as UTF-8 text" : problem->hint);
         continue;
       }
       out[rel] = std::move(text);
@@ -1243,7 +1334,7 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
   }
   if (auto problem = check_text(text)) {
     diags.error("nines.yaml", problem->loc, "file-encoding", problem->what + "; not read",
-                "save the file as UTF-8 text");
+                problem->hint.empty() ? "save the file as UTF-8 text" : problem->hint);
     return Node{};
   }
   Node out;
@@ -1362,9 +1453,7 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
       std::error_code tec;
       bool is_link = it->is_symlink(tec);
       if (it->is_directory(tec)) {
-        bool skip = walk_skips_folder(rel) || is_link;
-        for (const auto& d : opts.skip_dirs)
-          if (writer_folder(rel, d)) skip = true;
+        bool skip = walk_leaves_folder(rel, opts.skip_dirs) || is_link;
         // An excluded folder, or one whose whole content is excluded (`docs/**`), is not walked.
         if (any_glob(opts.exclude, rel, true) || any_glob(opts.exclude, rel + "/\x01", false))
           skip = true;
@@ -1511,6 +1600,13 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     if (ends_with(rel, ".md")) {
       thread_local std::string yaml, body;
       if (!split_front_matter(text, yaml, body, body_line)) {
+        // In UTF-16 or UTF-32 no front matter can be found, so whether the file is a runbook or
+        // plain Markdown cannot be told: refused, not skipped as plain Markdown, where a runbook
+        // saved in the wrong encoding would vanish without a word.
+        if (foreign_encoding(text)) {
+          encoding_ok(text);
+          return r;
+        }
         // Plain Markdown is not ours; but a `---` line over a kind's key (or one close to it)
         // with no closing `---` is a document whose front matter was never closed.
         // The kind, not "the first key": `x-` keys may come before it.
@@ -1620,7 +1716,7 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
       replay(at);
       if (doc.kind == "backstage")
         if (const Node* k = doc.root.get("kind"); k && k->value == "Location")
-          follow_location(root, doc, diags, [&](const std::string& target) {
+          follow_location(root, opts.skip_dirs, doc, diags, [&](const std::string& target) {
             if (queued.insert(target).second) followed.push_back(target);
           });
       hooks.on_doc(std::move(doc));

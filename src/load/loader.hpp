@@ -166,8 +166,16 @@ bool include_matches(std::string_view pattern, std::string_view rel);
 struct TextProblem {
   Loc loc; // line, and column in characters
   std::string what;
+  std::string hint; // how to fix it, when there is more to say than "save the file as UTF-8"
 };
 std::optional<TextProblem> check_text(std::string_view text);
+
+// A text in UTF-16 or UTF-32, named at 1:1 by its byte order mark (UTF-32's tested first: its
+// little-endian mark starts with UTF-16's), or without one by the zero bytes of its first two
+// characters as YAML 1.2 tells the encodings apart. check_text names such a file this way rather
+// than by its first odd byte; the loader asks it of a Markdown file it finds no front matter in,
+// which in these encodings it never could.
+std::optional<TextProblem> foreign_encoding(std::string_view text);
 
 // check_text as a `file-encoding` error of `file` in `diags`; false when there was one.
 bool text_is_readable(std::string_view text, const std::string& file, DiagBag& diags);

@@ -238,6 +238,156 @@ TEST_CASE("loader: invalid UTF-8 and NUL bytes are located errors, the file is n
   CHECK(diags.all()[0].loc.col == 20);
 }
 
+namespace {
+
+// `text` (ASCII) in UTF-16 or UTF-32, little- or big-endian, after its byte order mark or not.
+std::string encode_wide(std::string_view text, int width, bool little, bool mark) {
+  std::string out;
+  auto put = [&](char32_t c) {
+    for (int i = 0; i < width; ++i) {
+      const int shift = 8 * (little ? i : width - 1 - i);
+      out += static_cast<char>((c >> shift) & 0xFF);
+    }
+  };
+  if (mark) put(0xFEFF);
+  for (char c : text)
+    put(static_cast<unsigned char>(c));
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("loader: UTF-16 and UTF-32 are named exactly, by their mark or their zero bytes") {
+  struct Case {
+    int width;
+    bool little;
+    const char* name;
+    const char* shown;
+  };
+  for (const Case& c : {Case{2, true, "UTF-16LE", "UTF-16 (little-endian"},
+                        Case{2, false, "UTF-16BE", "UTF-16 (big-endian"},
+                        Case{4, true, "UTF-32LE", "UTF-32 (little-endian"},
+                        Case{4, false, "UTF-32BE", "UTF-32 (big-endian"}}) {
+    CAPTURE(c.name);
+    for (bool mark : {true, false}) {
+      CAPTURE(mark);
+      const std::string text = encode_wide("service:\n  name: a\n", c.width, c.little, mark);
+      auto p = check_text(text);
+      REQUIRE(p);
+      CHECK(p->loc.line == 1);
+      CHECK(p->loc.col == 1);
+      CHECK(p->what == std::string(mark ? "the file is " : "the file looks like ") + c.shown +
+                           (mark ? ", by its byte order mark), not UTF-8"
+                                 : ", without a byte order mark), not UTF-8"));
+      CHECK(p->hint.find("save it as UTF-8") == 0);
+      CHECK(p->hint.find(std::string("iconv -f ") + c.name + " -t UTF-8") != std::string::npos);
+      REQUIRE(foreign_encoding(text));
+      CHECK(foreign_encoding(text)->what == p->what);
+    }
+  }
+  // UTF-32 LE's mark is UTF-16 LE's and two zero bytes: the longer is tested first. A mark alone
+  // is enough.
+  CHECK(check_text(std::string("\xFF\xFE\0\0", 4))->what.find("UTF-32 (little") !=
+        std::string::npos);
+  CHECK(check_text(std::string("\xFF\xFE", 2))->what.find("UTF-16 (little") != std::string::npos);
+  CHECK(check_text(std::string("\xFE\xFF", 2))->what.find("UTF-16 (big") != std::string::npos);
+  // A stray NUL in UTF-8 text is a NUL, not an encoding, and UTF-8 is never foreign.
+  CHECK(check_text(std::string("a\0b", 3))->what == "NUL byte (\\0)");
+  CHECK(check_text(std::string("ab\0\0", 4))->what == "NUL byte (\\0)");
+  CHECK(check_text(std::string("ab\0\0", 4))->hint.empty());
+  CHECK_FALSE(foreign_encoding("service:\n"));
+  CHECK_FALSE(foreign_encoding("\xEF\xBB\xBFservice:\n"));
+  CHECK_FALSE(foreign_encoding(""));
+}
+
+TEST_CASE("loader: YAML, Markdown and CSV files in UTF-16 or UTF-32 are refused at 1:1") {
+  TempRepo repo;
+  const std::string service = "service:\n  name: a\n";
+  const std::string runbook = "---\nrunbook:\n  title: T\n---\n# Body\n";
+  const std::string plain_md = "# Notes\n\nNot a document.\n";
+  const std::string csv = "slo,date,good,total\ns,2026-01-01,1,2\n";
+  struct Enc {
+    const char* tag;
+    int width;
+    bool little;
+    bool mark;
+  };
+  const Enc encodings[] = {{"u16le", 2, true, true},     {"u16be", 2, false, true},
+                           {"u32le", 4, true, true},     {"u32be", 4, false, true},
+                           {"u16le-nm", 2, true, false}, {"u32be-nm", 4, false, false}};
+  std::vector<std::string> expected; // every file, sorted as the walk reports them
+  for (const Enc& e : encodings) {
+    const std::string t = e.tag;
+    repo.write("metrics/" + t + ".csv", encode_wide(csv, e.width, e.little, e.mark));
+    repo.write("notes/" + t + ".md", encode_wide(plain_md, e.width, e.little, e.mark));
+    repo.write("runbooks/" + t + ".md", encode_wide(runbook, e.width, e.little, e.mark));
+    repo.write("services/" + t + ".yaml", encode_wide(service, e.width, e.little, e.mark));
+    for (const char* f : {"metrics/", "notes/", "runbooks/", "services/"})
+      expected.push_back(f + t + (f[0] == 'm' ? ".csv" : f[0] == 's' ? ".yaml" : ".md"));
+  }
+  // Plain Markdown in UTF-8, with a stray invalid byte, is still not ours to check.
+  repo.write("notes/latin1.md", "# Caf\xE9\n");
+  std::sort(expected.begin(), expected.end());
+  DiagBag diags;
+  LoadNotes notes;
+  int docs = 0, rows = 0;
+  LoadHooks hooks;
+  hooks.on_doc = [&](RawDoc&&) { ++docs; };
+  hooks.on_csv = [&](RawCsvRow&&) { ++rows; };
+  load_repo(repo.root, LoadOptions{}, diags, hooks, &notes);
+  CHECK(docs == 0);
+  CHECK(rows == 0);
+  std::vector<std::string> files;
+  for (const auto& d : diags.all()) {
+    CAPTURE(d.file);
+    CHECK(d.rule == "file-encoding");
+    CHECK(d.severity == Severity::Error);
+    CHECK(d.loc.line == 1);
+    CHECK(d.loc.col == 1);
+    // Each named by its own encoding: u16le.md as UTF-16 little-endian, and so on.
+    const std::string tag = fs::path(d.file).stem().string();
+    const std::string shown = std::string(tag[1] == '1' ? "UTF-16 (" : "UTF-32 (") +
+                              (tag.substr(3, 2) == "le" ? "little" : "big") + "-endian, ";
+    CHECK(d.message.find(shown) != std::string::npos);
+    CHECK((d.message.find("by its byte order mark") != std::string::npos) ==
+          (tag.find("-nm") == std::string::npos));
+    CHECK(d.hint.find("save it as UTF-8") == 0);
+    files.push_back(d.file);
+  }
+  CHECK(files == expected);
+  // Named as what they are: no Markdown file in these encodings is skipped as plain Markdown.
+  CHECK(notes.skipped == std::vector<std::string>{"notes/latin1.md"});
+  const auto message_of = [&](const std::string& file) {
+    for (const auto& d : diags.all())
+      if (d.file == file) return d.message;
+    return std::string();
+  };
+  CHECK(message_of("runbooks/u32le.md") ==
+        "the file is UTF-32 (little-endian, by its byte order mark), not UTF-8; the file is not "
+        "read");
+  CHECK(message_of("metrics/u32be.csv") ==
+        "the file is UTF-32 (big-endian, by its byte order mark), not UTF-8; the file is not read");
+  CHECK(message_of("notes/u16le-nm.md") ==
+        "the file looks like UTF-16 (little-endian, without a byte order mark), not UTF-8; the "
+        "file is not read");
+
+  // nines.yaml and the theme overrides alike.
+  TempRepo other;
+  other.write("nines.yaml", encode_wide("title: T\n", 4, false, true));
+  other.write("layouts/page.mustache", encode_wide("<p>{{title}}</p>\n", 2, false, true));
+  DiagBag config_diags;
+  CHECK(load_config_file(other.root, LoadOptions{}, config_diags).is_null());
+  CHECK(load_theme_overrides(other.root, LoadOptions{}, config_diags).empty());
+  REQUIRE(config_diags.all().size() == 2);
+  CHECK(config_diags.all()[0].file == "nines.yaml");
+  CHECK(config_diags.all()[0].message ==
+        "the file is UTF-32 (big-endian, by its byte order mark), not UTF-8; not read");
+  CHECK(config_diags.all()[0].hint.find("iconv -f UTF-32BE -t UTF-8") != std::string::npos);
+  CHECK(config_diags.all()[1].file == "layouts/page.mustache");
+  CHECK(config_diags.all()[1].message.find("UTF-16 (big-endian") != std::string::npos);
+  CHECK(config_diags.all()[1].loc.line == 1);
+}
+
 TEST_CASE("loader: CSV byte order marks are dropped; an SLO-day in two files names both") {
   TempRepo repo;
   repo.write("metrics/a.csv",
@@ -672,6 +822,69 @@ TEST_CASE("loader: an optional Location's missing target is a warning") {
   CHECK(diags.all()[0].loc.line == 7);
   CHECK(diags.all()[0].message.find("does not exist") != std::string::npos);
   CHECK(diags.all()[1].message.find("matches no file") != std::string::npos);
+}
+
+TEST_CASE("loader: a Location's targets follow the walk's folders, as the walk does") {
+  TempRepo repo;
+  const std::string head = "apiVersion: backstage.io/v1alpha1\n";
+  const std::string group = head + "kind: Group\nmetadata:\n  name: ";
+  repo.write("catalog-info.yaml", head + "kind: Location\n"
+                                         "metadata:\n  name: all\n"
+                                         "spec:\n"
+                                         "  targets:\n"
+                                         "    - ./.github/catalog.yaml\n"        // line 7
+                                         "    - ./site/api/catalog.yaml\n"       // 8
+                                         "    - ./public/catalog.yaml\n"         // 9: -o public
+                                         "    - ./data/store/catalog.yaml\n"     // 10: the store's
+                                         "    - ./node_modules/x/catalog.yaml\n" // 11
+                                         "    - ./layouts/catalog.yaml\n"        // 12
+                                         "    - ./teams/.draft.yaml\n"           // 13
+                                         "    - file:./teams/x/../../.git/c.yaml\n" // 14
+                                         "    - ./.github/*.yaml\n"                 // 15
+                                         "    - ./**/*.yaml\n"                      // 16
+                                         "    - ./teams/.gone/a.yaml\n");           // 17: missing
+  for (const char* f :
+       {".github/catalog.yaml", "site/api/catalog.yaml", "public/catalog.yaml",
+        "data/store/catalog.yaml", "node_modules/x/catalog.yaml", "layouts/catalog.yaml",
+        "teams/.draft.yaml", ".git/c.yaml", "teams/.hidden/b.yaml", "public.tmp-nines-7/c.yaml"})
+    repo.write(f, group + "hidden\n");
+  repo.write("teams/a.yaml", group + "a\n");
+  // site/ and node_modules/ only at the top: deeper, they are content, for the walk and the glob.
+  repo.write("teams/site/s.yaml", group + "s\n");
+  LoadOptions opts;
+  opts.skip_dirs = {"public", "data/store"};
+  opts.include = {"catalog-info.yaml"}; // the walk reads the Location, the Location the rest
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, opts, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
+  // The glob ./**/*.yaml reads what the walk would, and nothing in the folders it leaves alone.
+  CHECK(seen == std::vector<std::string>{"catalog-info.yaml", "teams/a.yaml", "teams/site/s.yaml"});
+  std::vector<std::pair<int, std::string>> found;
+  for (const auto& d : diags.all()) {
+    CHECK(d.rule == "location-target");
+    CHECK(d.file == "catalog-info.yaml");
+    CHECK(d.severity == Severity::Warning);
+    found.emplace_back(d.loc.line, d.message);
+  }
+  const auto in = [](const std::string& target, const std::string& folder) {
+    return "Location target '" + target + "' lies in '" + folder +
+           "/', a folder nines reads no documents from; it is not followed";
+  };
+  CHECK(
+      found ==
+      std::vector<std::pair<int, std::string>>{
+          {7, in("./.github/catalog.yaml", ".github")},
+          {8, in("./site/api/catalog.yaml", "site")},
+          {9, in("./public/catalog.yaml", "public")},
+          {10, in("./data/store/catalog.yaml", "data/store")},
+          {11, in("./node_modules/x/catalog.yaml", "node_modules")},
+          {12, in("./layouts/catalog.yaml", "layouts")},
+          {13, "Location target './teams/.draft.yaml' is a hidden file, which nines does not read; "
+               "it is not followed"},
+          {14, in("file:./teams/x/../../.git/c.yaml", ".git")},
+          {15, in("./.github/*.yaml", ".github")},
+          {17, in("./teams/.gone/a.yaml", "teams/.gone")}});
 }
 
 TEST_CASE("loader: threads change nothing that is handed on, nor its order") {
