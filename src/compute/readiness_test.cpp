@@ -520,6 +520,46 @@ TEST_SUITE("compute.readiness") {
     CHECK(slo_alert_names(repo, repo.slos[0]) == std::vector<std::string>{"page_me"});
   }
 
+  TEST_CASE("a placeholder runbook_url is no runbook for the alerting row") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = ready_repo(series);
+    repo.slos[0].alerts_declared = true;
+    repo.slos[0].alerts.clear();
+    Runbook disk = runbook("disk", "svc", "DiskFull");
+    disk.meta.file = "runbooks/disk.md";
+    repo.runbooks.push_back(disk);
+    auto covered = [&](const std::string& url) {
+      Repo r = repo;
+      r.prom_alerts.push_back(
+          PromAlert{"alerts/svc.rules.yaml", {}, "SvcDown", "up == 0", "svc", "page", url});
+      const auto alerts = service_alerts(r, "svc");
+      REQUIRE(alerts.size() == 1);
+      CHECK(alerts[0].covered == runbook_url_is_runbook(r, r.prom_alerts[0]));
+      const ReadinessRow& rr =
+          row(compute_readiness(r, "svc", series, k_now), "monitoring.alerting-runbooks");
+      CHECK((rr.status == "pass") == alerts[0].covered);
+      return alerts[0].covered;
+    };
+    for (const char* placeholder :
+         {"", "TODO", "tbd", "-", "n/a", "https://", "javascript:alert(1)", "runbooks/none.md"}) {
+      CAPTURE(placeholder);
+      CHECK_FALSE(covered(placeholder));
+    }
+    for (const char* url :
+         {"https://wiki.example.com/svc-down", "http://wiki/x", "runbooks/disk.md",
+          "/runbooks/disk.md#restart", "../runbooks/disk.md", "runbooks/disk/"}) {
+      CAPTURE(url);
+      CHECK(covered(url));
+    }
+    // The evidence names the alert a placeholder leaves without a runbook.
+    Repo r = repo;
+    r.prom_alerts.push_back(
+        PromAlert{"alerts/svc.rules.yaml", {}, "SvcDown", "up == 0", "svc", "page", "TODO"});
+    CHECK(
+        row(compute_readiness(r, "svc", series, k_now), "monitoring.alerting-runbooks").evidence ==
+        "alerts without a runbook: SvcDown (alerts/svc.rules.yaml)");
+  }
+
   TEST_CASE("an SLI is measured only with daily data in its window as of now") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);

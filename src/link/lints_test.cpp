@@ -823,6 +823,60 @@ TEST_CASE("alert-runbook: a Prometheus alert is covered by a runbook_url or a ma
   }
 }
 
+TEST_CASE("alert-runbook: a placeholder runbook_url is no runbook; an address or a path is") {
+  auto lint_url = [](const std::string& url) {
+    Repo repo;
+    repo.prom_alerts.push_back({"alerts/platform.rules.yaml",
+                                {12, 9},
+                                "HighErrorRate",
+                                "rate(x)",
+                                "checkout-api",
+                                "page",
+                                url});
+    // A runbook of the repository, answering another alert: only a path to it can name it.
+    Runbook rb = make_runbook("DiskFull", "checkout-api");
+    rb.meta.file = "runbooks/disk-full.md";
+    repo.runbooks.push_back(rb);
+    return lint(repo, "alert-runbook");
+  };
+  for (const char* placeholder :
+       {"TODO", "tbd", "-", "n/a", "N/A", "none", "https://", "http:///x", "javascript:alert(1)",
+        "mailto:oncall@example.com", "ftp://wiki/x", "https://wiki example.com",
+        "runbooks/missing.md", "runbooks", "/../runbooks/disk-full.md", "../../disk-full.md",
+        "#disk-full", "slos/checkout-availability/", "runbooks/other/"}) {
+    CAPTURE(placeholder);
+    expect_one(lint_url(placeholder),
+               {"alerts/platform.rules.yaml",
+                {12, 9},
+                Severity::Error,
+                "alert-runbook",
+                "alert 'HighErrorRate' has no runbook: its runbook_url '" +
+                    std::string(placeholder) +
+                    "' is neither an http(s) address nor the path of a runbook in the repository",
+                "add a runbook with alert_name: HighErrorRate, or make runbook_url the runbook's "
+                "address (https://…) or its path (runbooks/NAME.md)"});
+  }
+  // An address with a host; the runbook's file from the top (with or without `/`, `./`, a
+  // section) or from the rule file's folder (alerts/); its page on the site, as `nines rules`
+  // writes it without a base_url (an SLO's page, where an alert without a runbook points, is
+  // none).
+  for (const char* url :
+       {"https://wiki.example.com/rb/disk", "HTTP://wiki", "https://wiki.example.com",
+        "runbooks/disk-full.md", "/runbooks/disk-full.md", "./runbooks/disk-full.md",
+        "runbooks/disk-full.md#steps", "../runbooks/x/../disk-full.md",
+        "../runbooks/disk-full.md?plain=1", "runbooks/DiskFull-checkout-api/",
+        "/runbooks/DiskFull-checkout-api/index.html"}) {
+    CAPTURE(url);
+    CHECK(lint_url(url).empty());
+  }
+  // A placeholder beside a runbook that answers the alert: the alert has its runbook.
+  Repo repo;
+  repo.prom_alerts.push_back(
+      {"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate", "rate(x)", "", "page", "TODO"});
+  repo.runbooks.push_back(make_runbook("HighErrorRate", "checkout-api"));
+  CHECK(lint(repo, "alert-runbook").empty());
+}
+
 // ---- toil-hours ----
 
 TEST_CASE("toil-hours: a total that does not match the product") {

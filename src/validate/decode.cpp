@@ -10,13 +10,19 @@
 #include "validate/yaml_json.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <regex>
+#include <string_view>
 #include <type_traits>
 
 namespace nines {
 namespace {
+
+// The most `limits` may raise each limit to (decode_config says why).
+constexpr double k_max_file_bytes_ceiling = 16 << 20;
+constexpr double k_max_yaml_nodes_ceiling = 2'000'000;
 
 DocMeta make_meta(RawDoc& doc, const Node& body, const std::string& digest, IdRule id_rule,
                   DiagBag& diags) {
@@ -600,6 +606,23 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
   }
 }
 
+// Whether metrics.cache keeps the store inside the content repository (SPEC 4.1: the path is
+// relative to it): not absolute (`/x`, `\\x`, `C:x`), and no `..` part, which would lead out of it
+// before or after normalisation. The store and the build state kept beside it are written there,
+// so a setting in the content must not place them elsewhere. nines.schema.json's pattern for
+// `cache` is the same rule, reported at the value; this keeps the default whatever the caller.
+bool store_path_inside(std::string_view path) {
+  if (path.empty() || path.front() == '/' || path.front() == '\\') return false;
+  if (path.size() >= 2 && path[1] == ':' && std::isalpha(static_cast<unsigned char>(path[0])))
+    return false;
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find_first_of("/\\", start), path.size());
+    if (path.substr(start, end - start) == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 } // namespace
 
 void decode_config(const Node& root, Config& cfg) {
@@ -646,7 +669,7 @@ void decode_config(const Node& root, Config& cfg) {
     cfg.teams[e.key] = std::move(t);
   }
   const Node& m = at(root, "metrics");
-  if (std::string c = str(m, "cache"); !c.empty()) cfg.cache_path = c;
+  if (std::string c = str(m, "cache"); !c.empty() && store_path_inside(c)) cfg.cache_path = c;
   cfg.cache_loc = at(m, "cache").loc;
   for (const auto& s : at(m, "sources").items) {
     MetricsSource src;
@@ -675,9 +698,13 @@ void decode_config(const Node& root, Config& cfg) {
   // The rules that guard what is read stay errors (validate reports an override of them).
   for (const Entry& e : data_entries(at(root, "rules")))
     if (!rule_kept_as_error(e.key)) cfg.rules[e.key] = str(e.value);
+  // The limits bound memory, so their ceilings do too (nines.schema.json says the same, at the
+  // value): a node of a parsed file costs about 165 bytes (the tree, and its JSON copy when the
+  // schema reports on it), so 2,000,000 nodes stay near 330 MB; 16 MiB of a file cost about
+  // 130 MB as CSV and about 700 MB as Markdown dense with links (each byte ~45 in memory).
   const Node& lim = at(root, "limits");
-  checked(num(lim, "max_file_bytes"), 1, 1073741824, cfg.max_file_bytes);
-  checked(num(lim, "max_yaml_nodes"), 1, 100000000, cfg.max_yaml_nodes);
+  checked(num(lim, "max_file_bytes"), 1, k_max_file_bytes_ceiling, cfg.max_file_bytes);
+  checked(num(lim, "max_yaml_nodes"), 1, k_max_yaml_nodes_ceiling, cfg.max_yaml_nodes);
   for (const auto& g : at(root, "include").items) {
     cfg.include.push_back(str(g));
     cfg.include_locs.push_back(g.loc);

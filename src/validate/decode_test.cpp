@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 #include <fstream>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 using namespace nines;
 
@@ -457,4 +459,77 @@ TEST_CASE("decode: a CSV count above 2^53 is refused by its digits, not by its d
   CHECK(diags.all().back().message.find("is not a number") != std::string::npos);
   REQUIRE(repo.csv_rows.size() == 4);
   CHECK(repo.csv_rows[0].total == 9007199254740992.0);
+}
+
+TEST_CASE("decode: metrics.cache stays in the repository; refused at the value, never used") {
+  SchemaSet schemas;
+  auto check_cache = [&](const std::string& cache, DiagBag& diags) {
+    Node root = parse_yaml_string("title: t\nmetrics:\n  cache: '" + cache + "'\n", diags);
+    const bool ok = schemas.validate("nines", root, "nines.yaml", diags);
+    Config cfg;
+    decode_config(root, cfg); // the decoder alone, as if the schema had been bypassed
+    Config valid;
+    decode_config(schemas.valid_part("nines", root), valid);
+    CHECK(valid.cache_path == cfg.cache_path);
+    return std::make_pair(ok, cfg.cache_path);
+  };
+  for (const char* inside :
+       {".nines/cache.db", "store/c.db", "..x/c.db", "c..db", "data/...db", "~/c.db"}) {
+    CAPTURE(inside);
+    DiagBag diags;
+    CHECK(check_cache(inside, diags) == std::make_pair(true, std::string(inside)));
+    CHECK(diags.all().empty());
+  }
+  for (const char* outside :
+       {"../../etc/x.db", "..", "../x.db", "/abs/path.db", "//host/x.db", "store/../../x.db",
+        "store/..", "a/../c.db", "\\\\server\\x.db", "C:\\x.db", "c:x.db", "store\\..\\..\\x.db"}) {
+    CAPTURE(outside);
+    DiagBag diags;
+    // Refused: the default store, and one error at the value that says what is allowed.
+    CHECK(check_cache(outside, diags) == std::make_pair(false, std::string(".nines/cache.db")));
+    REQUIRE(diags.all().size() == 1);
+    const Diagnostic& d = diags.all()[0];
+    CHECK(d.rule == "schema");
+    CHECK(d.loc.line == 3);
+    CHECK(d.loc.col == 10);
+    CHECK(d.message ==
+          "field 'metrics.cache' has value '" + std::string(outside) + "' in the wrong format");
+    CHECK(d.hint.find("inside it: no absolute path, no '..'") != std::string::npos);
+  }
+}
+
+TEST_CASE("decode: limits are capped where memory stays bounded, at the value") {
+  SchemaSet schemas;
+  auto check_limit = [&](const std::string& key, const std::string& value, DiagBag& diags) {
+    Node root = parse_yaml_string("limits:\n  " + key + ": " + value + "\n", diags);
+    const bool ok = schemas.validate("nines", root, "nines.yaml", diags);
+    Config cfg;
+    decode_config(root, cfg);
+    return std::make_tuple(ok, cfg.max_file_bytes, cfg.max_yaml_nodes);
+  };
+  DiagBag ok;
+  CHECK(check_limit("max_yaml_nodes", "2000000", ok) ==
+        std::make_tuple(true, std::size_t{8} << 20, std::size_t{2'000'000}));
+  CHECK(check_limit("max_file_bytes", "16777216", ok) ==
+        std::make_tuple(true, std::size_t{16} << 20, std::size_t{1'000'000}));
+  CHECK(ok.all().empty());
+  for (const char* nodes : {"2000001", "100000000"}) {
+    DiagBag diags;
+    // Over the cap: an error at the value, and the default kept.
+    CHECK(check_limit("max_yaml_nodes", nodes, diags) ==
+          std::make_tuple(false, std::size_t{8} << 20, std::size_t{1'000'000}));
+    REQUIRE(diags.all().size() == 1);
+    CHECK(diags.all()[0].loc.line == 2);
+    CHECK(diags.all()[0].loc.col == 19);
+    CHECK(diags.all()[0].message == "field 'limits.max_yaml_nodes' has value '" +
+                                        std::string(nodes) +
+                                        "': expected number less than or equal to 2000000");
+  }
+  DiagBag diags;
+  CHECK(check_limit("max_file_bytes", "1073741824", diags) ==
+        std::make_tuple(false, std::size_t{8} << 20, std::size_t{1'000'000}));
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].loc.col == 19);
+  CHECK(diags.all()[0].message == "field 'limits.max_file_bytes' has value '1073741824': expected "
+                                  "number less than or equal to 16777216");
 }

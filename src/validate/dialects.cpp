@@ -478,6 +478,21 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
                 "use a window of at most 400 days, e.g. 28d, 4w or 1Q");
     return;
   }
+  // What a time slice may be at most: the window, its longest period when it is a calendar one,
+  // or the nines.yaml default window the SLO inherits when it writes none.
+  double window_minutes = longest * 1440.0;
+  std::string window_text = base.window, slice_limit = base.window;
+  if (base.window.empty()) {
+    const auto inherited = parse_duration_minutes(repo.config.default_slo_window);
+    window_minutes = inherited && *inherited <= k_max_window_days * 1440.0
+                         ? *inherited
+                         : k_max_window_days * 1440.0;
+    window_text = "the default " + repo.config.default_slo_window;
+    slice_limit = repo.config.default_slo_window;
+  } else if (calendar) {
+    slice_limit = plural(std::llround(longest), "day");
+    window_text += ", at most " + slice_limit;
+  }
   const Node& objectives = at(spec, "objectives");
   const bool several = objectives.items.size() > 1;
   std::set<std::string> seen;
@@ -495,10 +510,22 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     s.threshold_op = str(obj, "op");
     s.threshold_value = num(obj, "value");
     s.threshold_loc = at(obj, at(obj, "op").is_absent() ? "value" : "op").loc;
-    if (auto t = num(obj, "target")) {
+    const auto ratio = num(obj, "target"), percent = num(obj, "targetPercent");
+    if (ratio && percent && openslo_ratio_percent(*ratio) != *percent) {
+      // OpenSLO gives the two as alternatives: when both are written and say different things,
+      // neither is known to be the one meant, so neither is picked. Equal ones say one thing.
+      diags.error(
+          doc.file, at(obj, "targetPercent").loc, "schema",
+          "OpenSLO objective has target " + shortest_text(*ratio) + " (" +
+              shortest_text(openslo_ratio_percent(*ratio)) + "%) and targetPercent " +
+              shortest_text(*percent) + ", which disagree",
+          "write one of them: target is a ratio (0.999), targetPercent a percentage (99.9)");
+      continue;
+    }
+    if (auto t = ratio) {
       s.target = openslo_ratio_percent(*t);
       s.target_loc = at(obj, "target").loc;
-    } else if (auto p = num(obj, "targetPercent")) {
+    } else if (auto p = percent) {
       s.target = *p;
       s.target_loc = at(obj, "targetPercent").loc;
     } else {
@@ -518,6 +545,24 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
                                          "timeSliceWindow"
                                    : "cannot read timeSliceWindow '" + str(sw) + "'",
                     "e.g. timeSliceWindow: 1d");
+        continue;
+      }
+      if (!(*minutes > 0) || !std::isfinite(*minutes)) {
+        diags.error(doc.file, sw.loc, "schema",
+                    "timeSliceWindow '" + str(sw) + "' is not a positive length of time",
+                    "a slice is a part of the window, e.g. timeSliceWindow: 1d (a number is "
+                    "minutes)");
+        continue;
+      }
+      // A slice divides the window, so it is never longer than the window (the longest period
+      // of a calendar one): every slice figure then stays within 400 days of minutes, and no
+      // count of slices or minutes derived from it can overflow.
+      if (*minutes > window_minutes) {
+        diags.error(doc.file, sw.loc, "slo-window",
+                    "timeSliceWindow '" + str(sw) + "' is longer than the SLO's window (" +
+                        window_text + ")",
+                    "a time slice divides the window: use a slice of at most " + slice_limit +
+                        ", e.g. timeSliceWindow: 1d");
         continue;
       }
       s.slice_minutes = *minutes;

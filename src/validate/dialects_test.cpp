@@ -424,6 +424,131 @@ spec:
     CHECK(target("targetPercent: 99.999") == 99.999);
   }
 
+  TEST_CASE("OpenSLO target and targetPercent: equal ones are one target, others an error") {
+    auto decode = [](const std::string& objective, Repo& repo, DiagBag& diags) {
+      decode_all("openslo", {R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web
+spec:
+  service: web
+  indicatorRef: ok
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - )" + objective + "\n"},
+                 repo, diags);
+    };
+    {
+      // 0.999 is 99.9 after the decimal point is moved: one target written twice.
+      Repo repo;
+      DiagBag diags;
+      decode("target: 0.999\n      targetPercent: 99.9", repo, diags);
+      CHECK_FALSE(first_error(diags));
+      for (const auto& d : diags.all()) // the undeclared service's warning, nothing of targets
+        CHECK(d.message.find("target") == std::string::npos);
+      REQUIRE(repo.slos.size() == 1);
+      CHECK(repo.slos[0].target == 99.9);
+    }
+    {
+      Repo repo;
+      DiagBag diags;
+      decode("target: 0.999\n      targetPercent: 99.5", repo, diags);
+      CHECK(repo.slos.empty()); // neither is picked
+      const Diagnostic* e = first_error(diags);
+      REQUIRE(e);
+      CHECK(e->rule == "schema");
+      CHECK(e->file == "slo.yaml");
+      CHECK(e->loc.line == 14); // at targetPercent's value
+      CHECK(e->loc.col == 22);
+      CHECK(e->message ==
+            "OpenSLO objective has target 0.999 (99.9%) and targetPercent 99.5, which disagree");
+      CHECK(e->hint.find("write one of them") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("OpenSLO timeSliceWindow: positive, finite and no longer than the window") {
+    auto decode = [](const std::string& window, const std::string& slice, Repo& repo,
+                     DiagBag& diags) {
+      decode_all("openslo",
+                 {R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web
+spec:
+  service: web
+  indicatorRef: ok
+)" + window + R"(  budgetingMethod: RatioTimeslices
+  objectives:
+    - target: 0.99
+      timeSliceWindow: )" +
+                  slice + "\n"},
+                 repo, diags);
+    };
+    const std::string rolling = "  timeWindow:\n    - duration: 28d\n      isRolling: true\n";
+    const std::string month = "  timeWindow:\n    - duration: 1M\n      isRolling: false\n"
+                              "      calendar:\n        startTime: 2026-01-01 00:00:00\n"
+                              "        timeZone: UTC\n";
+    auto accepted = [&](const std::string& window, const std::string& slice) {
+      Repo repo;
+      DiagBag diags;
+      decode(window, slice, repo, diags);
+      CHECK_FALSE(first_error(diags));
+      REQUIRE(repo.slos.size() == 1);
+      return repo.slos[0].slice_minutes;
+    };
+    CHECK(accepted(rolling, "1d") == 1440.0);
+    CHECK(accepted(rolling, "5") == 5.0);           // a number is minutes
+    CHECK(accepted(rolling, "28d") == 28 * 1440.0); // one slice: the whole window
+    CHECK(accepted(rolling, "4w") == 28 * 1440.0);
+    CHECK(accepted(month, "31d") == 31 * 1440.0); // a calendar month is up to 31 days
+    // With no timeWindow, the window is nines.yaml's default (28d here).
+    CHECK(accepted("", "28d") == 28 * 1440.0);
+    auto refused = [&](const std::string& window, const std::string& slice) {
+      Repo repo;
+      DiagBag diags;
+      decode(window, slice, repo, diags);
+      CHECK(repo.slos.empty());
+      const Diagnostic* e = first_error(diags);
+      REQUIRE(e);
+      CHECK(e->loc.line == (window.empty() ? 11 : window == rolling ? 14 : 17));
+      CHECK(e->loc.col == 24);
+      if (e->rule == "slo-window")
+        CHECK(e->hint == "a time slice divides the window: use a slice of at most " +
+                             std::string(window == month ? "31 days" : "28d") +
+                             ", e.g. timeSliceWindow: 1d");
+      return std::make_pair(e->rule, e->message);
+    };
+    for (const char* bad : {"0", "-5", "-1e308", "-0.0"}) {
+      CAPTURE(bad);
+      const auto [rule, message] = refused(rolling, bad);
+      CHECK(rule == "schema");
+      CHECK(message ==
+            "timeSliceWindow '" + std::string(bad) + "' is not a positive length of time");
+    }
+    for (const char* bad : {"0m", "-5m", ".inf", "-.inf", ".nan", "1e400m"}) {
+      CAPTURE(bad);
+      const auto [rule, message] = refused(rolling, bad);
+      CHECK(rule == "schema");
+      CHECK(message == "cannot read timeSliceWindow '" + std::string(bad) + "'");
+    }
+    // 1e308 minutes once reached the SLO and wrapped to a negative minute count in its
+    // missing_reason; longer than the window, it is refused here.
+    for (const char* bad : {"1e308", "1e308m", "29d", "40321", "5w"}) {
+      CAPTURE(bad);
+      const auto [rule, message] = refused(rolling, bad);
+      CHECK(rule == "slo-window");
+      CHECK(message ==
+            "timeSliceWindow '" + std::string(bad) + "' is longer than the SLO's window (28d)");
+    }
+    CHECK(refused(month, "32d").second ==
+          "timeSliceWindow '32d' is longer than the SLO's window (1M, at most 31 days)");
+    CHECK(refused("", "29d").second ==
+          "timeSliceWindow '29d' is longer than the SLO's window (the default 28d)");
+  }
+
   TEST_CASE("OpenSLO period words: calendar periods; rolling Day and Week, never Month") {
     auto decode = [](const std::string& window, Repo& repo, DiagBag& diags) {
       decode_all("openslo", {R"(apiVersion: openslo/v1
