@@ -272,7 +272,7 @@ std::vector<AlertCoverage> alert_coverage(const Repo& repo) {
   for (const auto& a : repo.prom_alerts) {
     if (a.name.empty()) continue;
     out.push_back({"rule\x1f" + a.file + "\x1f" + a.name, a.name, a.file, a.service,
-                   !a.runbook_url.empty() || runbooks.covers(a.name, a.service, true)});
+                   runbook_url_is_runbook(repo, a) || runbooks.covers(a.name, a.service, true)});
   }
   return out;
 }

@@ -107,14 +107,6 @@ bool slo_measured(const Slo& slo, const std::map<std::string, DailySeries>& seri
 std::vector<std::string> slo_alert_names(const Repo& repo, const Slo& slo,
                                          std::vector<bool>* generated = nullptr);
 
-// Whether a Prometheus rule's runbook_url annotation is a runbook (SPEC 3.6): an http:// or
-// https:// address with a host, or the path of a runbook of the repository: its file, from the
-// repository's top (`runbooks/db.md`, `/runbooks/db.md`) or from the rule file's folder
-// (`../runbooks/db.md`), or its page on the site (`runbooks/ID/`, as `nines rules` writes it
-// without a base_url), with an optional `#section`. A placeholder (`TODO`, `tbd`, `-`, `n/a`,
-// empty) is neither. `check`'s alert-runbook lint applies the same rule (link/lints.cpp).
-bool runbook_url_is_runbook(const Repo& repo, const PromAlert& alert);
-
 // An alert of a service and whether a runbook answers it: the alerts of its SLOs
 // (slo_alert_names) and the Prometheus rule-file alerts labelled with the service.
 struct ServiceAlert {

@@ -1,6 +1,7 @@
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
 #include "compute/test_support.hpp"
+#include "model/alerts.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>

@@ -3,8 +3,13 @@
 #include "model/budget.hpp"
 #include "model/promql.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace nines {
 
@@ -60,6 +65,49 @@ std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo) {
            !window_holds_alert(a.long_window_min, slo.window_days);
   });
   return out;
+}
+
+bool runbook_url_is_runbook(const Repo& repo, const PromAlert& alert) {
+  std::string_view url = alert.runbook_url;
+  if (url.empty() || std::any_of(url.begin(), url.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+      }))
+    return false;
+  // A web address: its scheme, any case, and a host after it.
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  for (std::string_view scheme : {"http://", "https://"})
+    if (url.size() > scheme.size() && lower(url.substr(0, scheme.size())) == scheme)
+      return std::string_view("/?#").find(url[scheme.size()]) == std::string_view::npos;
+  // Otherwise a path in the repository: no scheme (`mailto:`, `javascript:`), the section and a
+  // query aside, and a runbook document's file at the end of it.
+  url = url.substr(0, url.find_first_of("?#"));
+  const auto colon = url.find(':');
+  if (url.empty() || (colon != std::string_view::npos && colon < url.find('/'))) return false;
+  std::vector<std::filesystem::path> candidates;
+  if (url.front() == '/') {
+    candidates.emplace_back(std::string(url.substr(1)));
+  } else {
+    candidates.emplace_back(std::string(url));
+    candidates.push_back(std::filesystem::path(alert.file).parent_path() / std::string(url));
+  }
+  for (auto& c : candidates) {
+    const std::string path = c.lexically_normal().generic_string();
+    if (path.empty() || path == "." || path.rfind("..", 0) == 0) continue;
+    // The runbook's file, or its page on the site (`runbooks/ID/`, what `nines rules` writes
+    // without a base_url).
+    for (const auto& rb : repo.runbooks) {
+      const std::string page = "runbooks/" + rb.meta.id;
+      if (path == rb.meta.file || path == page || path == page + "/" ||
+          path == page + "/index.html")
+        return true;
+    }
+  }
+  return false;
 }
 
 } // namespace nines

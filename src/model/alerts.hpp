@@ -36,4 +36,13 @@ bool window_holds_alert(double long_window_min, double window_days);
 // pages_with_workbook_alerts, and what its page and `check` show.
 std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo);
 
+// Whether a Prometheus rule's runbook_url annotation is a runbook (SPEC 3.6): an http:// or
+// https:// address with a host, or the path of a runbook of the repository: its file, from the
+// repository's top (`runbooks/db.md`, `/runbooks/db.md`) or from the rule file's folder
+// (`../runbooks/db.md`), or its page on the site (`runbooks/ID/`, as `nines rules` writes it
+// without a base_url), with an optional `#section`. A placeholder (`TODO`, `tbd`, `-`, `n/a`,
+// empty) is neither. One rule for `check`'s alert-runbook lint, the readiness row, maturity and
+// `check --since`.
+bool runbook_url_is_runbook(const Repo& repo, const PromAlert& alert);
+
 } // namespace nines
