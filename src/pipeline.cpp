@@ -117,6 +117,7 @@ struct Context {
   std::map<std::string, std::string> theme_overrides; // load: the repository's layouts/
   std::size_t files = 0, documents = 0, decoded = 0, csv_rows = 0;
   std::string last_file;
+  std::set<std::string> files_with_documents; // load: the files a document was read from
   // Incremental builds: the hash of every input of this build ("" when it cannot be skipped),
   // and whether the previous build had the same, so its site stands and the stages are skipped.
   std::string fingerprint;
@@ -331,6 +332,7 @@ void read_config(Context& c) {
 // reported as dangling on top of its own error.
 void note_failed(Repo& repo, const RawDoc& doc) {
   repo.failed_ids.insert(path_stem_slug(doc.file));
+  if (doc.kind == "runbook") repo.runbook_may_have_failed = true;
   for (const Node* n : {doc.root.get(doc.kind), doc.root.get("metadata")}) {
     if (!n) continue;
     for (const char* key : {"id", "name"})
@@ -906,6 +908,7 @@ void validate_document(Context& c, RawDoc&& doc) {
   if (doc.file != c.last_file) {
     ++c.files;
     c.last_file = doc.file;
+    c.files_with_documents.insert(doc.file);
   }
   const std::size_t errors_before = run.diags.error_count();
   // What every kind holds before the document, so a document whose decoding failed is dropped
@@ -999,10 +1002,15 @@ std::string stage_load(Context& c) {
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
   c.run.repo.helm_charts = std::move(notes.helm_charts);
-  for (const auto& f : notes.failed)
+  for (const auto& f : notes.failed) {
     c.run.repo.failed_ids.insert(path_stem_slug(f));
+    // No document of it was read: what it held, a runbook among it, is unknown.
+    if (c.files_with_documents.count(f) == 0) c.run.repo.runbook_may_have_failed = true;
+  }
+  c.files_with_documents.clear();
   // A document dropped for its shape fails with its file: a reference to it is not dangling.
   c.run.repo.failed_ids.insert(notes.dropped_ids.begin(), notes.dropped_ids.end());
+  if (!notes.dropped_ids.empty()) c.run.repo.runbook_may_have_failed = true;
   // A folder the walk could not list is not a failed file: its documents and their ids are
   // unknown, so any reference may point into it. The loader reports it as file-unreadable at the
   // folder's path; it is noted for link, and its path stem makes failed_ids non-empty, which
@@ -1014,6 +1022,7 @@ std::string stage_load(Context& c) {
       continue;
     c.run.repo.unreadable_folders.push_back(d.file);
     c.run.repo.failed_ids.insert(path_stem_slug(d.file));
+    c.run.repo.runbook_may_have_failed = true;
   }
   // The dialects' references across files (OpenSLO alerting, Sloth and Pyrra queries) once every
   // file is read, and what failed or could not be read is known: a reference into it is not
@@ -1743,6 +1752,14 @@ std::vector<std::filesystem::path> build_state_files(const Run& run) {
 }
 
 std::filesystem::path store_path(const Run& run) {
+  // Whoever runs nines may keep the store anywhere (a read-only checkout, a CI cache folder):
+  // NINES_CACHE, relative to the working folder as a command-line path is. The repository itself
+  // only names a place inside it (metrics.cache, refused otherwise by the schema and the decoder).
+  if (const char* env = std::getenv("NINES_CACHE"); env && *env) {
+    std::error_code ec;
+    const fs::path p = fs::absolute(env, ec);
+    return ec ? fs::path(env) : p;
+  }
   fs::path p = run.repo.config.cache_path;
   return p.is_absolute() ? p : fs::path(run.opts.dir) / p;
 }

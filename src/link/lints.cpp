@@ -18,7 +18,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <limits>
 #include <map>
@@ -467,8 +466,9 @@ std::string runbook_hint(const Repo& repo, const std::string& alert, const std::
 
 void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, const RunbookIndex& runbooks,
                              const std::unordered_set<std::string_view>& services, DiagBag& diags) {
-  // A document failed to load or validate: the runbook may be that one; its own error says so.
-  if (!repo.failed_ids.empty()) return;
+  // A document that failed may be the runbook (Repo::runbook_may_have_failed); its own error
+  // says so.
+  if (repo.runbook_may_have_failed) return;
   // An SLO of an unknown service is already an error; which runbook it needs is then unknowable.
   if (!slo.service.empty() && services.count(slo.service.id) == 0) return;
   for (const auto& alert : slo.alerts) {
@@ -524,54 +524,8 @@ void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, const RunbookInde
                     ", or give the SLO burn_rate_alerts of its own ([] for none)");
 }
 
-// Whether a rule's runbook_url is a runbook: an http:// or https:// address with a host, or the
-// path of a runbook of the repository (its file, from the top, `/` allowed, or from the rule
-// file's folder; or its site page `runbooks/ID/`; a `#section` allowed). A placeholder (`TODO`,
-// `tbd`, `-`, `n/a`) is neither. The same
-// rule as compute/readiness's runbook_url_is_runbook, which the link stage cannot include: the
-// readiness row and this lint must agree.
-bool runbook_url_is_runbook(const Repo& repo, const PromAlert& alert) {
-  std::string_view url = alert.runbook_url;
-  if (url.empty() || std::any_of(url.begin(), url.end(), [](char c) {
-        return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
-      }))
-    return false;
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  };
-  for (std::string_view scheme : {"http://", "https://"})
-    if (url.size() > scheme.size() && lower(url.substr(0, scheme.size())) == scheme)
-      return std::string_view("/?#").find(url[scheme.size()]) == std::string_view::npos;
-  url = url.substr(0, url.find_first_of("?#"));
-  const auto colon = url.find(':');
-  if (url.empty() || (colon != std::string_view::npos && colon < url.find('/'))) return false;
-  std::vector<std::filesystem::path> candidates;
-  if (url.front() == '/') {
-    candidates.emplace_back(std::string(url.substr(1)));
-  } else {
-    candidates.emplace_back(std::string(url));
-    candidates.push_back(std::filesystem::path(alert.file).parent_path() / std::string(url));
-  }
-  for (auto& c : candidates) {
-    const std::string path = c.lexically_normal().generic_string();
-    if (path.empty() || path == "." || path.rfind("..", 0) == 0) continue;
-    // The runbook's file, or its page on the site (`runbooks/ID/`, what `nines rules` writes
-    // without a base_url).
-    for (const auto& rb : repo.runbooks) {
-      const std::string page = "runbooks/" + rb.meta.id;
-      if (path == rb.meta.file || path == page || path == page + "/" ||
-          path == page + "/index.html")
-        return true;
-    }
-  }
-  return false;
-}
-
 void lint_prom_alert_runbooks(const Repo& repo, const RunbookIndex& runbooks, DiagBag& diags) {
-  if (!repo.failed_ids.empty()) return; // as above: the runbook may be a failed document
+  if (repo.runbook_may_have_failed) return; // as above: the runbook may be a failed document
   for (const auto& alert : repo.prom_alerts) {
     if (alert.name.empty() || runbook_url_is_runbook(repo, alert)) continue;
     if (runbooks.covers(alert.name, alert.service, /*any_service=*/true)) continue;

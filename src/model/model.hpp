@@ -575,6 +575,12 @@ struct Repo {
   // Folders the walk could not list (repository-relative): they hide documents nobody can name,
   // so while any is here no reference is reported as dangling (link/link.cpp).
   std::vector<std::string> unreadable_folders;
+  // Whether a document that failed could have been a runbook: a `runbook:` document that did not
+  // validate, a file that failed before any document of it was read (bad YAML, encoding, size), a
+  // document dropped for its shape, or a folder that could not be listed. While it is true, an
+  // alert without a runbook is not reported: its runbook may be that one, and its own error says
+  // so. A failed SLO or OpenSLO window cannot be a runbook, and holds back nothing.
+  bool runbook_may_have_failed = false;
 
   const std::string& csv_file(const CsvRow& row) const { return csv_files[row.file]; }
   const std::string& csv_slo(const CsvRow& row) const { return csv_slos[row.slo]; }

@@ -444,8 +444,39 @@ def test_other_tools_files():
         shutil.rmtree(tmp)
 
 
+def test_failures_hold_back_runbook_findings_only_when_they_could_be_runbooks():
+    """An alert without a runbook is reported beside an unrelated error (an SLO's bad window),
+    so a pull request sees both at once; a runbook file that fails to parse holds it back, since
+    the runbook may be that one."""
+    tmp = tempfile.mkdtemp(prefix="nines-holdback-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        os.makedirs(os.path.join(repo, "alerts"))
+        os.makedirs(os.path.join(repo, "slos"))
+        os.makedirs(os.path.join(repo, "runbooks"))
+        with open(os.path.join(repo, "nines.yaml"), "w") as f:
+            f.write("title: t\n")
+        with open(os.path.join(repo, "alerts", "pay.rules.yaml"), "w") as f:
+            f.write("groups:\n  - name: pay\n    rules:\n      - alert: PayDown\n"
+                    "        expr: up == 0\n")
+        with open(os.path.join(repo, "slos", "bad.yaml"), "w") as f:
+            f.write("slo:\n  id: bad\n  target: 99.9\n  window: 1.5h\n")
+        code, out, _ = run("check", repo)
+        check(code == 1 and "alerts/pay.rules.yaml:4:16: error:" in out and "[alert-runbook]" in out
+              and "slos/bad.yaml" in out,
+              f"an unrelated failure does not hide the alert-runbook error ({code}): {out[-800:]}")
+        with open(os.path.join(repo, "runbooks", "pay-down.yaml"), "w") as f:
+            f.write("runbook:\n  alert_name: PayDown\n  title: [unclosed\n")
+        code, out, _ = run("check", repo)
+        check(code == 1 and "runbooks/pay-down.yaml" in out and "[alert-runbook]" not in out,
+              f"a runbook file that failed holds the finding back ({code}): {out[-800:]}")
+    finally:
+        shutil.rmtree(tmp)
+
+
 for t in [test_exit_codes, test_unreadable_repo, test_unreadable_folder, test_json, test_jobs, test_sarif, test_github, test_columns_in_characters,
-          test_cap_counts_everything, test_hostile_input, test_mutation_fuzz, test_other_tools_files]:
+          test_cap_counts_everything, test_hostile_input, test_mutation_fuzz, test_other_tools_files,
+          test_failures_hold_back_runbook_findings_only_when_they_could_be_runbooks]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
 sys.exit(1 if failures else 0)
