@@ -453,8 +453,10 @@ def test_foreign_and_tampered_store(tmp):
     repo = copy_content(tmp, "foreign")
     path = os.path.join(repo, "nines.yaml")
     config = open(path).read()
+    os.makedirs(os.path.join(repo, "foreign"))
     for version in (1, 2, 3):
-        db = os.path.join(tmp, f"app{version}.db")
+        # Inside the repository: metrics.cache may name no place outside it.
+        db = os.path.join(repo, "foreign", f"app{version}.db")
         con = sqlite3.connect(db)
         con.execute("CREATE TABLE users (id INTEGER, name TEXT)")
         con.execute("INSERT INTO users VALUES (1, 'alice')")
@@ -463,7 +465,8 @@ def test_foreign_and_tampered_store(tmp):
         con.close()
         with open(db, "rb") as f:
             before = f.read()
-        open(path, "w").write(config.replace("  cache: .nines/cache.db", f"  cache: {db}"))
+        open(path, "w").write(config.replace("  cache: .nines/cache.db",
+                                             f"  cache: foreign/app{version}.db"))
         code, _, err = run("build", repo, "-o", os.path.join(tmp, "foreign-out"), "--offline",
                            "--now", NOW)
         check(code == 3, f"foreign v{version}: exit 3 ({code}): {err[-300:]}")

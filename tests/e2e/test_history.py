@@ -232,24 +232,35 @@ def test_since_store(tmp):
           f"not a git repository: exit 2 and nothing written ({code} {err})")
     check(files_under(private_tmp) == [], f"nothing left in TMPDIR: {files_under(private_tmp)}")
 
-    # A store outside the repository, relative (../) or absolute: untouched, whether it exists
-    # or not, and nothing of it appears next to the temporary folder.
+    # The repository may not put its store outside itself: metrics.cache with `..` or an
+    # absolute path is an error at the value, and nothing is made there.
     config = os.path.join(root, "nines.yaml")
     base_config = open(config).read()
     outside = os.path.join(tmp, "store-outside.db")
     absolute = os.path.join(tmp, "abs", "store-abs.db")
+    for cache in ("../store-outside.db", absolute):
+        write(config, base_config + f"metrics:\n  cache: {cache}\n")
+        code, out, err = nines("check", ".", "--now", NOW, cwd=root, env_extra=env)
+        check(code == 1 and "nines.yaml:" in out and "metrics.cache" in out,
+              f"metrics.cache {cache}: refused at the value ({code}): {out[-600:]} {err[-300:]}")
+        code, _, err = nines("budget", "--now", NOW, cwd=root)
+        check(not os.path.exists(outside) and not os.path.exists(os.path.dirname(absolute)),
+              f"metrics.cache {cache}: nothing made outside ({code} {err[-300:]})")
+    write(config, base_config)
+
+    # A store outside the repository chosen by whoever runs nines (NINES_CACHE), relative to the
+    # working folder or absolute: untouched by --since, whether it exists or not, and nothing of
+    # it appears next to the temporary folder.
     for label, cache, path in (("relative", "../store-outside.db", outside),
                                ("absolute", absolute, absolute)):
-        # Committed too: REV's nines.yaml names the same store.
-        write(config, base_config + f"metrics:\n  cache: {cache}\n")
-        git(root, "commit", "-q", "-am", f"{label} store", date="2026-10-01T00:00:00Z")
+        store_env = dict(env, NINES_CACHE=cache)
         code, out, err = nines("check", ".", "--since", "HEAD", "--now", NOW, cwd=root,
-                               env_extra=env)
+                               env_extra=store_env)
         check(code == 0 and not os.path.exists(path) and
               not os.path.exists(os.path.dirname(absolute)),
               f"{label} store: not created ({code} {err})")
         check(files_under(private_tmp) == [], f"{label}: nothing left in TMPDIR")
-        code, _, err = nines("budget", "--now", NOW, cwd=root)
+        code, _, err = nines("budget", "--now", NOW, cwd=root, env_extra={"NINES_CACHE": cache})
         check(code == 0 and os.path.exists(path), f"{label}: budget makes the store ({err})")
         before = {f: read_bytes(f) for f in (path, path + "-wal") if os.path.exists(f)}
         # The working tree's CSV changes: REV's rows must not land in the store either.
@@ -258,14 +269,12 @@ def test_since_store(tmp):
         write(csv, csv_text.replace("beta-availability,2026-10-31,99920,100000",
                                     "beta-availability,2026-10-31,90000,100000"))
         code, out, err = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
-                               cwd=root, env_extra=env)
+                               cwd=root, env_extra=store_env)
         after = {f: read_bytes(f) for f in (path, path + "-wal") if os.path.exists(f)}
         check(code == 0 and json.loads(out)["figures_compared"] and before == after,
               f"{label} store: byte-identical after --since ({code} {err})")
         write(csv, csv_text)
         check(files_under(private_tmp) == [], f"{label}: nothing left in TMPDIR")
-    write(config, base_config)
-    git(root, "commit", "-q", "-am", "the default store", date="2026-10-01T00:00:00Z")
     check(not os.path.exists(os.path.join(root, ".nines")), "still no .nines in the repository")
 
     # Rows that only the store holds (an import) are on both sides: the store is copied.
