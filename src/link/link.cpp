@@ -1,13 +1,16 @@
 #include "link/link.hpp"
 
+#include "model/entity_ref.hpp"
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace nines {
@@ -30,6 +33,36 @@ struct IdSet {
   bool has(const std::string& id) const { return ids.count(id) > 0; }
 };
 
+// What a dialect document is in its own format, for a message that quotes its `metadata.name`:
+// "OpenSLO Service", "Backstage Component". The model's kind when the format has no such name.
+std::string dialect_kind_name(const DocMeta& m) {
+  static const std::map<std::pair<std::string_view, std::string_view>, std::string_view> k_names = {
+      {{"openslo", "service"}, "OpenSLO Service"},
+      {{"openslo", "sli"}, "OpenSLO SLI"},
+      {{"openslo", "slo"}, "OpenSLO SLO"},
+      {{"backstage", "service"}, "Backstage Component"},
+      {{"backstage", "component"}, "Backstage Component"},
+      {{"pyrra", "sli"}, "Pyrra ServiceLevelObjective"},
+      {{"pyrra", "slo"}, "Pyrra ServiceLevelObjective"}};
+  if (auto it = k_names.find({m.dialect, m.kind}); it != k_names.end())
+    return std::string(it->second);
+  return m.dialect + " " + m.kind;
+}
+
+// The message for two dialect documents whose different `metadata.name`s slug to one id ("example
+// service" and "example-service"), up to the first's place: each name is valid alone and neither
+// file spells the id, so both names are quoted as written. "" for an ordinary duplicate (one name
+// written twice, or ids that meet only through a suffix such as an OpenSLO objective's).
+std::string slug_collision(const DocMeta& d, const DocMeta& a) {
+  if (d.dialect.empty() || a.dialect.empty() || d.written_name.empty() || a.written_name.empty() ||
+      d.written_name == a.written_name || slug_id(d.written_name) != slug_id(a.written_name))
+    return {};
+  const std::string d_kind = dialect_kind_name(d), a_kind = dialect_kind_name(a);
+  return d_kind + " '" + d.written_name + "' and " + (a_kind == d_kind ? "" : a_kind + " ") + "'" +
+         a.written_name + "' both become the id '" + d.id + "'; '" + a.written_name +
+         "' is also defined at ";
+}
+
 template <typename T>
 void collect(const std::vector<T>& docs, const std::string& what, IdSet& set, DiagBag& diags) {
   set.what = what;
@@ -38,9 +71,16 @@ void collect(const std::vector<T>& docs, const std::string& what, IdSet& set, Di
     auto [it, inserted] = first.emplace(d.meta.id, &d.meta);
     if (!inserted) {
       const DocMeta& a = *it->second;
+      const std::string where =
+          a.file + ":" + std::to_string(a.id_loc.line) + ":" + std::to_string(a.id_loc.col);
+      if (const std::string names = slug_collision(d.meta, a); !names.empty()) {
+        diags.error(d.meta.file, d.meta.id_loc, "duplicate-id", names + where,
+                    "rename one of them in `metadata.name`: an id is the name in lower case, "
+                    "letters, digits, '.' and '-' kept and every other run of characters one '-'");
+        continue;
+      }
       diags.error(d.meta.file, d.meta.id_loc, "duplicate-id",
-                  "duplicate " + what + " id '" + d.meta.id + "': also defined at " + a.file + ":" +
-                      std::to_string(a.id_loc.line) + ":" + std::to_string(a.id_loc.col),
+                  "duplicate " + what + " id '" + d.meta.id + "': also defined at " + where,
                   // Each format names its documents in its own field.
                   d.meta.dialect.empty()      ? "give one of them a different `id`"
                   : d.meta.dialect == "sloth" ? "give one of them a different `name` (a Sloth "

@@ -6,6 +6,7 @@
 #include "model/slug.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -240,13 +241,40 @@ std::string unclosed_front_matter_key(const std::string& text, std::size_t pos) 
   return {};
 }
 
+// Whether every group of a non-empty `groups` list has the shape of a Prometheus rule group: a
+// mapping with a `name` and only the keys Prometheus reads in a group, whose `rules` is absent,
+// null or a list. promtool accepts groups with no rules yet (`- name: yolo` alone, `rules:` left
+// empty), and a file of them still holds what it refuses, a group name used twice. `groups: []`
+// says nothing about its tool and stays foreign.
+bool all_rule_groups(const Node& groups) {
+  if (groups.items.empty()) return false;
+  for (const auto& group : groups.items) {
+    const Node* name = group.is_map() ? group.get("name") : nullptr;
+    if (!name || name->is_map() || name->is_seq()) return false;
+    for (const auto& e : group.entries) {
+      constexpr std::array<std::string_view, 6> k_group_keys = {"name",  "interval", "query_offset",
+                                                                "limit", "labels",   "rules"};
+      if (std::find(k_group_keys.begin(), k_group_keys.end(), e.key) == k_group_keys.end())
+        return false;
+      if (e.key == "rules" && !e.value.is_seq() && !e.value.is_null()) return false;
+    }
+  }
+  return true;
+}
+
 // Whether a top-level `groups` list holds Prometheus rule groups (SPEC 1.1: `groups: - name: …
 // rules: - alert: …`): a group with a `rules` list that is empty or one of whose rules has
 // `alert`, `record` or `expr`. A key one edit from those (`rulez`, `exp`, `recrd`) counts too, so a
-// rule file with a typo is still checked and its typo reported. A Grafana alerting provisioning
-// file (rules of `uid`, `title`, `data`) or a list of user groups (`name`, `members`) is another
-// tool's file.
-bool holds_rule_groups(const Node& groups) {
+// rule file with a typo is still checked and its typo reported. Groups with no rules to judge by
+// count when the file has nothing else (all_rule_groups, and no top-level key but `groups`, which
+// promtool refuses): an application's settings with a `groups:` of names have other keys too. A
+// Grafana alerting provisioning file (rules of `uid`, `title`, `data`) or a list of user groups
+// (`name`, `members`) is another tool's file.
+bool holds_rule_groups(const Node& root, const Node& groups) {
+  const bool only_groups =
+      std::all_of(root.entries.begin(), root.entries.end(),
+                  [](const Entry& e) { return e.key == "groups" || is_extension_key(e.key); });
+  if (only_groups && all_rule_groups(groups)) return true;
   for (const auto& group : groups.items) {
     if (!group.is_map()) continue;
     for (const auto& list : group.entries) {
@@ -352,7 +380,7 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   }
   // A Prometheus rule file has `groups` and no `apiVersion` (a PrometheusRule object is above).
   if (const Node* groups = root.get("groups");
-      groups && groups->is_seq() && !root.get("apiVersion") && holds_rule_groups(*groups)) {
+      groups && groups->is_seq() && !root.get("apiVersion") && holds_rule_groups(root, *groups)) {
     doc.kind = "prometheus_rules";
     doc.kind_loc = root.loc;
     doc.root = std::move(root);

@@ -659,6 +659,42 @@ TEST_CASE("loader: files of other tools are skipped and listed, typos of a kind 
   CHECK(d[0].message == "unknown document kind 'servces', did you mean 'service'?");
 }
 
+TEST_CASE("loader: rule groups without rules make a rule file, other `groups:` lists do not") {
+  TempRepo repo;
+  // Prometheus's own testdata: promtool refuses it for the repeated name, so it must be read.
+  repo.write("rules/dup.yaml", "groups:\n  - name: yolo\n  - name: yolo\n");
+  // A `rules:` left empty (null), and every key Prometheus reads in a group.
+  repo.write("rules/null.yml", "groups:\n\n- name: Exporter\n\n  rules:\n");
+  repo.write("rules/keys.yaml", "groups:\n  - name: g\n    interval: 1m\n    query_offset: 30s\n"
+                                "    limit: 5\n    labels: {team: a}\n    rules:\n");
+  repo.write("rules/flow.yaml", "groups: [{name: a}, {name: b, rules: []}]\n");
+  // Other tools' `groups:`: a key no rule group has, a name missing, settings beside the groups,
+  // `rules` that is no list, no group at all, groups that are no mappings.
+  repo.write("other/members.yaml", "groups:\n  - name: admins\n    members: [ana]\n");
+  repo.write("other/grafana.yaml", "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: g\n"
+                                   "    folder: f\n    rules:\n");
+  repo.write("other/noname.yaml", "groups:\n  - interval: 1m\n");
+  repo.write("other/app.yaml", "server: {port: 80}\ngroups:\n  - name: admins\n");
+  repo.write("other/rules-map.yaml", "groups:\n  - name: a\n    rules: {x: 1}\n");
+  repo.write("other/empty.yaml", "groups: []\n");
+  repo.write("other/names.yaml", "groups: [admins, devs]\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  LoadNotes notes;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind); },
+      [](RawCsvRow&&) {}, &notes);
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen == std::vector<std::string>{
+                    "rules/dup.yaml:prometheus_rules", "rules/flow.yaml:prometheus_rules",
+                    "rules/keys.yaml:prometheus_rules", "rules/null.yml:prometheus_rules"});
+  CHECK(notes.skipped == std::vector<std::string>{"other/app.yaml", "other/empty.yaml",
+                                                  "other/grafana.yaml", "other/members.yaml",
+                                                  "other/names.yaml", "other/noname.yaml",
+                                                  "other/rules-map.yaml"});
+  CHECK(diags.sorted().empty());
+}
+
 TEST_CASE("loader: OpenSLO list files, PrometheusRule objects, unsupported versions") {
   TempRepo repo;
   repo.write("list.yaml", "- apiVersion: openslo/v1\n  kind: Service\n  metadata:\n    name: a\n"

@@ -1,3 +1,4 @@
+#include "link/link.hpp"
 #include "load/yaml_reader.hpp"
 #include "validate/decode.hpp"
 #include "validate/schemas.hpp"
@@ -764,6 +765,61 @@ spec: {profile: {displayName: Guest}, memberOf: []}
     REQUIRE(diags.error_count() == 1);
     CHECK(diags.all()[0].rule == "duplicate-id");
     CHECK(diags.all()[0].message.find("duplicate Backstage User 'guest'") != std::string::npos);
+  }
+
+  TEST_CASE("Dialect names that slug to one id: the duplicate-id names both as written") {
+    auto service = [](const std::string& name) {
+      return "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: " + name +
+             "\nspec:\n  description: x\n";
+    };
+    auto duplicates = [](const DiagBag& diags) {
+      std::vector<const Diagnostic*> out;
+      for (const auto& d : diags.all())
+        if (d.rule == "duplicate-id") out.push_back(&d);
+      return out;
+    };
+    SUBCASE("two OpenSLO Services") {
+      Repo repo;
+      DiagBag diags;
+      REQUIRE(decode_all("openslo", {service("example-service"), service("example service")}, repo,
+                         diags, "services.yaml"));
+      link_references(repo, diags);
+      const auto found = duplicates(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->loc.line == 4);
+      CHECK(found[0]->message ==
+            "OpenSLO Service 'example service' and 'example-service' both become the id "
+            "'example-service'; 'example-service' is also defined at services.yaml:4:9");
+      CHECK(found[0]->hint.find("rename one of them in `metadata.name`") == 0);
+    }
+    SUBCASE("an OpenSLO Service and a Backstage Component name their formats") {
+      Repo repo;
+      DiagBag diags;
+      REQUIRE(decode_all("backstage",
+                         {"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n"
+                          "  name: Pay_API\nspec: {type: service, lifecycle: production, "
+                          "owner: team-a}\n"},
+                         repo, diags, "catalog.yaml"));
+      REQUIRE(decode_all("openslo", {service("pay api")}, repo, diags, "openslo.yaml"));
+      link_references(repo, diags);
+      const auto found = duplicates(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->message == "OpenSLO Service 'pay api' and Backstage Component 'Pay_API' both "
+                                 "become the id 'pay-api'; 'Pay_API' is also defined at "
+                                 "catalog.yaml:4:9");
+    }
+    SUBCASE("one name written twice is an ordinary duplicate") {
+      Repo repo;
+      DiagBag diags;
+      REQUIRE(decode_all("openslo", {service("example service"), service("example service")}, repo,
+                         diags, "services.yaml"));
+      link_references(repo, diags);
+      const auto found = duplicates(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->message ==
+            "duplicate service id 'example-service': also defined at services.yaml:4:9");
+      CHECK(found[0]->hint == "give one of them a different `metadata.name`");
+    }
   }
 
   TEST_CASE("Backstage kinds: a typo of one of the eight is meant, a plugin's kind is its own") {
