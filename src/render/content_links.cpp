@@ -251,6 +251,13 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
     for (std::size_t k = 0; k < p.texts.size(); ++k) {
       const std::string& file = p.texts[k].meta->file;
       LineCursor cursor;
+      // A text render_markdown refuses is reported where it says, and its page is not published.
+      if (const auto& refused = results[k].refused) {
+        const Loc at = where(p.texts[k], MarkdownLink{{}, refused->line, refused->col}, cursor);
+        if (reported.emplace(file, at.line, at.col, refused->message).second)
+          diags.error(file, at, "markdown-too-large", refused->message, refused->hint);
+        continue;
+      }
       for (const auto& link : results[k].links) {
         const std::string why = prose_problem(base, file, p.page, link.url, here, anchors_of);
         if (why.empty()) continue;
@@ -285,6 +292,7 @@ bool body_has_suspect_link(
   // body, and `main`.
   std::set<std::string> here(taken.begin(), taken.end());
   const MarkdownResult r = site::markdown_for(base, file, body, page, &here);
+  if (r.refused) return true; // reported at its line by the long way
   here.insert("main");
   for (const auto& link : r.links)
     if (!prose_problem(base, file, page, link.url, here, anchors_of).empty()) return true;

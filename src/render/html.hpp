@@ -10,14 +10,18 @@
 namespace nines {
 
 // Escapes text for an HTML text node: & < > " ' become entities. Safe in attribute values too,
-// but use attr_escape there so the intent is visible at the call site. NUL becomes U+FFFD, which
-// is what a browser would show anyway, so the output never carries a raw NUL byte.
+// but use attr_escape there so the intent is visible at the call site. Characters no reader can
+// see or that act on the text around them are written as the replacement character U+FFFD
+// (`&#xFFFD;`): NUL, the other control characters but tab, line feed, form feed and carriage
+// return (HTML parse errors), DEL, the C1 controls U+0080-U+009F, and the bidirectional
+// embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which would reorder the rest
+// of their paragraph as shown. Other UTF-8 ("é", "—", emoji) is copied as it is.
 std::string html_escape(std::string_view text);
 
-// `html` (HTML made elsewhere: cmark's) with each bidirectional embedding, override and isolate
-// (U+202A-U+202E, U+2066-U+2069) written as the replacement character, as html_escape writes
-// them: unclosed, one would reorder the rest of its paragraph as shown.
-std::string without_bidi_controls(std::string html);
+// `html` (HTML made elsewhere: cmark's, from a Markdown body) with those same characters written
+// as html_escape writes them, so a body shows what a field would. `html` is given back as it is
+// when it holds none, which one pass finds.
+std::string without_controls(std::string html);
 
 // The same controls in plain text (the search index's strings, shown by the search page through
 // textContent, where no entity applies) replaced in place by U+FFFD, the same three bytes long.

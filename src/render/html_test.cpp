@@ -17,6 +17,49 @@ TEST_CASE("render/html: html_escape replaces the five special characters") {
   CHECK(html_escape("tab\tline\nfeed\fret\r") == "tab\tline\nfeed\fret\r");
 }
 
+TEST_CASE("render/html: C1 controls are replaced as C0 ones are, and other UTF-8 is kept") {
+  // U+0080, U+0085 (NEL) and U+009F: the bytes C2 80-C2 9F. U+00A0 (no-break space) and U+00A9
+  // (copyright), the same lead byte, are text; so are "é", "—" and an emoji.
+  CHECK(html_escape("a\xC2\x80"
+                    "b\xC2\x85"
+                    "c\xC2\x9F") == "a&#xFFFD;b&#xFFFD;c&#xFFFD;");
+  CHECK(html_escape("\xC2\xA0\xC2\xA9 caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x9A\x80") ==
+        "\xC2\xA0\xC2\xA9 caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x9A\x80");
+  CHECK(attr_escape("x\xC2\x9By") == "x&#xFFFD;y");
+  CHECK(html_escape("end\xC2") == "end\xC2"); // a cut sequence is not read past the text's end
+  CHECK(html_escape("\xC2\xC2\x80") == "\xC2&#xFFFD;");
+}
+
+TEST_CASE("render/html: without_controls writes what html_escape writes, and only that") {
+  // HTML made elsewhere (cmark's) keeps its markup; its controls become what a field's would.
+  const std::string text = std::string("bell\a nul ", 10) + std::string(1, '\0') +
+                           " esc\x1B del\x7F nel\xC2\x85 rlo\xE2\x80\xAE "
+                           "tab\tlf\nff\fcr\r caf\xC3\xA9 \xE2\x80\x94 \xC2\xA0 \xF0\x9F\x9A\x80";
+  CHECK(without_controls("<p class=\"x\">" + text + "</p>") ==
+        "<p class=\"x\">" + html_escape(text) + "</p>");
+  CHECK(without_controls(
+            "bell&#xFFFD; nul &#xFFFD; esc&#xFFFD; del&#xFFFD; nel&#xFFFD; rlo&#xFFFD; ") ==
+        "bell&#xFFFD; nul &#xFFFD; esc&#xFFFD; del&#xFFFD; nel&#xFFFD; rlo&#xFFFD; ");
+  CHECK(without_controls("") == "");
+  CHECK(without_controls("\xC2") == "\xC2");
+  CHECK(without_controls("a\x01") == "a&#xFFFD;");
+  CHECK(without_controls("\xC2\x80") == "&#xFFFD;");
+}
+
+TEST_CASE("render/html: without_controls finds controls at every place, eight bytes at a time") {
+  // Random texts of controls, white space, C1 and bidirectional controls and the characters that
+  // share their lead bytes, at every length and position: the same as html_escape (they hold
+  // nothing else it escapes).
+  const std::string alphabet("ab\n\t\f\r\x01\x1F\x7F\xC2\x85\xA0\xE2\x80\xAE\x94\xC3\xA9", 18);
+  std::mt19937 rng(20261206);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text(rng() % 70, ' ');
+    for (char& c : text)
+      c = alphabet[rng() % alphabet.size()];
+    CHECK(without_controls(text) == html_escape(text));
+  }
+}
+
 TEST_CASE("render/html: attr_escape also covers the backtick") {
   CHECK(attr_escape("x\" onmouseover=\"alert(1)") == "x&quot; onmouseover=&quot;alert(1)");
   CHECK(attr_escape("'`") == "&#39;&#96;");
@@ -28,8 +71,13 @@ TEST_CASE("render/html: escaping copies whole runs and matches a byte-by-byte re
   // and bytes above 0x7F included) must come out the same, at every run length and position.
   auto reference = [](std::string_view text, bool backtick) {
     std::string out;
-    for (char c : text) {
-      if (c == '&')
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '\xC2' && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+          static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+        out += "&#xFFFD;"; // a C1 control
+        ++i;
+      } else if (c == '&')
         out += "&amp;";
       else if (c == '<')
         out += "&lt;";
@@ -48,7 +96,7 @@ TEST_CASE("render/html: escaping copies whole runs and matches a byte-by-byte re
     }
     return out;
   };
-  const std::string alphabet("ab &<>\"'`\0\xC3\xA9z\n\t\x07\x1B\x7F\r", 19);
+  const std::string alphabet("ab &<>\"'`\0\xC3\xA9z\n\t\x07\x1B\x7F\r\xC2\x85\xA0", 22);
   std::mt19937 rng(20261203);
   for (int round = 0; round < 3000; ++round) {
     std::string text(rng() % 40, ' ');
@@ -134,10 +182,10 @@ TEST_CASE("render/html: bidirectional controls never reach a page as themselves"
   const std::string name = "Avail \xE2\x80\xAE (svc) \xE2\x81\xA6x \xE2\x80\x94 \xE2\x80\x8F";
   CHECK(html_escape(name) == "Avail &#xFFFD; (svc) &#xFFFD;x \xE2\x80\x94 \xE2\x80\x8F");
   CHECK(attr_escape(name) == html_escape(name));
-  CHECK(without_bidi_controls("<p>" + name + "</p>") == "<p>" + html_escape(name) + "</p>");
-  CHECK(without_bidi_controls("plain") == "plain");
+  CHECK(without_controls("<p>" + name + "</p>") == "<p>" + html_escape(name) + "</p>");
+  CHECK(without_controls("plain") == "plain");
   CHECK(html_escape("\xE2") == "\xE2"); // a cut sequence is not read past the text's end
-  CHECK(without_bidi_controls("\xE2\x80") == "\xE2\x80");
+  CHECK(without_controls("\xE2\x80") == "\xE2\x80");
   std::string text = name;
   replace_bidi_controls(text);
   CHECK(text == "Avail \xEF\xBF\xBD (svc) \xEF\xBF\xBDx \xE2\x80\x94 \xE2\x80\x8F");

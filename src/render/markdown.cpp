@@ -16,8 +16,12 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
+#include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace nines {
 
@@ -506,6 +510,492 @@ std::optional<std::string> without_costly_inlines(std::string_view md) {
   return out;
 }
 
+// The text cmark reads for `md`: the guards against cmark-gfm's quadratic costs, in turn, or
+// nullopt when `md` passes both untouched, as most bodies do.
+std::optional<std::string> tamed_text(std::string_view md) {
+  std::optional<std::string> tamed = without_huge_tables(md);
+  if (auto calmer = without_costly_inlines(tamed ? std::string_view(*tamed) : md))
+    tamed = std::move(calmer);
+  return tamed;
+}
+
+// cmark-gfm 0.29 copies a link reference definition's destination and title into every link that
+// uses it (`[a]`, `[x][a]`, `[a][]`, `![a]`), and the page gets one copy each: one definition of
+// 10 KB used 20,000 times in a 90 KB body made a 192 MB page and took 1 GB, and a larger body
+// reached cmark-gfm's own abort() at 1 GB. (Later cmark versions bound the copies and leave the
+// uses past the bound as text.) So the copies are counted before cmark reads the text, and a text
+// whose copies would pass k_expansion_factor times its size, and k_min_expansion_limit, is
+// refused. Ten times its size keeps a page proportional to its text, as cmark's own costs per
+// byte are, far above what written documents use (their reference links copy about as much as
+// their text); 1 MiB lets a short text use a long definition (an inline image) a few times.
+constexpr std::size_t k_expansion_factor = 10;
+constexpr std::size_t k_min_expansion_limit = std::size_t{1} << 20;
+
+bool is_ascii_punct(char c) {
+  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+         (c >= '{' && c <= '~');
+}
+
+// The bytes of the line break at `i`: "\n", "\r\n" or a lone "\r", as cmark reads them; 0 for
+// none.
+std::size_t line_break_at(std::string_view md, std::size_t i) {
+  if (i >= md.size()) return 0;
+  if (md[i] == '\n') return 1;
+  if (md[i] == '\r') return i + 1 < md.size() && md[i + 1] == '\n' ? 2 : 1;
+  return 0;
+}
+
+bool ends_line(std::string_view md, std::size_t i) {
+  return i >= md.size() || md[i] == '\n' || md[i] == '\r';
+}
+
+// Past the white space and block quote marks at `i`; `quoted` is set when a `>` was passed.
+std::size_t past_indent_and_quotes(std::string_view md, std::size_t i, bool& quoted) {
+  for (; i < md.size() && (md[i] == ' ' || md[i] == '\t' || md[i] == '>'); ++i)
+    quoted = quoted || md[i] == '>';
+  return i;
+}
+
+// Past the marks of the block quotes and list items a line at `i` starts with, where a link
+// reference definition may start.
+std::size_t past_container_marks(std::string_view md, std::size_t i) {
+  const auto space_at = [&](std::size_t k) {
+    return k >= md.size() || md[k] == ' ' || md[k] == '\t';
+  };
+  for (bool quoted = false;;) {
+    i = past_indent_and_quotes(md, i, quoted);
+    if (i >= md.size()) return i;
+    if ((md[i] == '-' || md[i] == '*' || md[i] == '+') && space_at(i + 1)) {
+      ++i;
+      continue;
+    }
+    std::size_t d = i;
+    while (d < md.size() && d - i < 9 && md[d] >= '0' && md[d] <= '9')
+      ++d;
+    if (d > i && d < md.size() && (md[d] == '.' || md[d] == ')') && space_at(d + 1)) {
+      i = d + 1;
+      continue;
+    }
+    return i;
+  }
+}
+
+// A link label as cmark reads one from the `[` at `open`: up to the first unescaped `]`, with no
+// unescaped `[` in it and no blank line.
+struct LabelAt {
+  std::size_t close = std::string_view::npos; // its `]`; npos when there is no label
+  std::size_t stop = 0; // where reading stopped: the next label can start no earlier
+  bool quoted = false;  // it goes on on a line of a block quote, whose `>` cmark leaves out
+};
+
+LabelAt label_at(std::string_view md, std::size_t open) {
+  LabelAt label;
+  std::size_t i = open + 1;
+  while (i < md.size() && md[i] != '[') {
+    if (md[i] == ']') {
+      label.close = i;
+      label.stop = i + 1;
+      return label;
+    }
+    if (md[i] == '\\' && i + 1 < md.size() && is_ascii_punct(md[i + 1])) {
+      i += 2;
+    } else if (const std::size_t line_break = line_break_at(md, i)) {
+      bool quoted = false;
+      const std::size_t text = past_indent_and_quotes(md, i + line_break, quoted);
+      if (ends_line(md, text)) { // a blank line ends the paragraph
+        i += line_break;
+        break;
+      }
+      label.quoted = label.quoted || quoted;
+      i = text;
+    } else {
+      ++i;
+    }
+  }
+  label.stop = i;
+  return label;
+}
+
+// A label on one line, to be compared as cmark compares labels: each run of white space one space
+// (a line break and the next line's indentation among them), ASCII letters in lower case (cmark
+// folds the case of the rest itself), and `\|` as `|`, as the table extension gives a cell's
+// text to the inline parser. Two labels cmark takes for one stay one.
+std::string label_key(std::string_view label) {
+  std::string key;
+  key.reserve(label.size());
+  bool space = false;
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    const char c = label[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+      space = true;
+      continue;
+    }
+    if (space) key += ' ';
+    space = false;
+    if (c == '\\' && i + 1 < label.size() && label[i + 1] == '|') continue;
+    key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  if (space) key += ' ';
+  return key;
+}
+
+// The first place at or after `at` where `hit` holds (the text's size for none). It remembers
+// its last answer: asked from inside the span it read last, it answers at once, so questions asked
+// in text order read the text once in all.
+template <typename Hit> class NextHit {
+public:
+  NextHit(std::size_t size, Hit hit) : m_size(size), m_hit(std::move(hit)) {}
+  std::size_t from(std::size_t at) {
+    if (m_asked && at >= m_from && at <= m_found) return m_found;
+    m_asked = true;
+    m_from = at;
+    for (m_found = at; m_found < m_size && !m_hit(m_found); ++m_found) {
+    }
+    return m_found;
+  }
+
+private:
+  std::size_t m_size;
+  Hit m_hit;
+  bool m_asked = false;
+  std::size_t m_from = 0;
+  std::size_t m_found = 0;
+};
+
+// A link reference definition, or what cmark might read as one.
+struct Definition {
+  std::size_t at = 0; // its `[`
+  std::string_view label;
+  std::size_t bytes = 0; // of its destination and title, at most: what each use copies
+  bool quoted = false;   // label_at's
+};
+
+// Every link reference definition cmark could read in `md`, and more: one may start any line,
+// after the marks of block quotes and list items (cmark reads one only where a paragraph starts,
+// and not in code). Each is given at least the bytes cmark copies for a use: its destination and
+// its title, a title that never closes up to its paragraph's end.
+std::vector<Definition> reference_definitions(std::string_view md) {
+  std::vector<Definition> found;
+  const auto line_start = [md](std::size_t i) {
+    return i == 0 || md[i - 1] == '\n' || (md[i - 1] == '\r' && md[i] != '\n');
+  };
+  const auto blank_line_at = [md, line_start](std::size_t i) {
+    bool quoted = false;
+    return line_start(i) && ends_line(md, past_indent_and_quotes(md, i, quoted));
+  };
+  NextHit paragraph_end(md.size(), blank_line_at);
+  auto closer = [md](char c) {
+    return [md, c](std::size_t i) {
+      if (md[i] != c) return false;
+      std::size_t slashes = 0;
+      while (slashes < i && md[i - 1 - slashes] == '\\')
+        ++slashes;
+      return slashes % 2 == 0; // "\\" is an escaped backslash
+    };
+  };
+  NextHit double_quote(md.size(), closer('"'));
+  NextHit single_quote(md.size(), closer('\''));
+  NextHit parenthesis(md.size(), closer(')'));
+  // White space, and at most one line break with the next line's indentation and `>` marks; npos
+  // when that next line is blank.
+  const auto skip_space = [md](std::size_t i) {
+    while (i < md.size() && (md[i] == ' ' || md[i] == '\t'))
+      ++i;
+    if (const std::size_t line_break = line_break_at(md, i)) {
+      bool quoted = false;
+      i = past_indent_and_quotes(md, i + line_break, quoted);
+      if (ends_line(md, i)) return std::string_view::npos;
+    }
+    return i;
+  };
+
+  for (std::size_t line = 0; line < md.size();) {
+    const std::size_t open = past_container_marks(md, line);
+    // The next line is looked at whatever this one holds: a definition may follow the line a
+    // title or label that cmark does not take ends on.
+    std::size_t next = open;
+    if (open < md.size() && md[open] == '[') {
+      const LabelAt label = label_at(md, open);
+      if (label.close != std::string_view::npos && label.close + 1 < md.size() &&
+          md[label.close + 1] == ':') {
+        const std::size_t destination = skip_space(label.close + 2);
+        if (destination != std::string_view::npos && !ends_line(md, destination)) {
+          std::size_t end = destination;
+          if (md[end] == '<') {
+            while (!ends_line(md, end) && md[end] != '>')
+              ++end;
+            end = std::min(end + 1, md.size());
+          } else {
+            while (end < md.size() && md[end] != ' ' && md[end] != '\t' && !ends_line(md, end))
+              ++end;
+          }
+          std::size_t bytes = end - destination;
+          const std::size_t title = skip_space(end);
+          if (title != std::string_view::npos && title < md.size() &&
+              (md[title] == '"' || md[title] == '\'' || md[title] == '(')) {
+            auto& close = md[title] == '"'    ? double_quote
+                          : md[title] == '\'' ? single_quote
+                                              : parenthesis;
+            const std::size_t title_end =
+                std::min({close.from(title + 1) + 1, paragraph_end.from(title + 1), md.size()});
+            bytes += title_end - title;
+          }
+          found.push_back({open, md.substr(open + 1, label.close - open - 1), bytes, label.quoted});
+        }
+      }
+    }
+    while (next < md.size() && !line_break_at(md, next))
+      ++next;
+    line = next + line_break_at(md, next);
+    if (next >= md.size()) break;
+  }
+  return found;
+}
+
+// A definition's label (label_key's) and its index among all.
+using KeyedDefinition = std::pair<const std::string*, std::size_t>;
+
+// For each of `labels` (label_key's), the index of the definition cmark resolves it to among
+// `definitions`, or npos. cmark itself resolves them, in a document of the definitions (each with
+// its index for URL) and the labels alone, each label a paragraph of its own on a known line: its
+// case folding and comparison are used as they are.
+std::vector<std::size_t> resolve_labels(const std::vector<KeyedDefinition>& definitions,
+                                        const std::vector<const std::string*>& labels) {
+  std::string doc;
+  std::set<std::size_t> indexes;
+  for (const auto& [key, index] : definitions) {
+    doc += '[';
+    doc += *key;
+    doc += "]: ";
+    doc += std::to_string(index);
+    doc += "\n\n";
+    indexes.insert(index);
+  }
+  const auto first_label_line = static_cast<long long>(definitions.size()) * 2 + 1;
+  for (const std::string* label : labels) {
+    doc += '[';
+    doc += *label;
+    doc += "]\n\n";
+  }
+  std::vector<std::size_t> resolved(labels.size(), std::string_view::npos);
+  // No extension: none changes how a label is read (the table extension's `\|` is label_key's).
+  cmark_parser* parser = cmark_parser_new_with_mem(k_parse_options, &k_arena_mem);
+  cmark_parser_feed(parser, doc.data(), doc.size());
+  cmark_node* root = cmark_parser_finish(parser);
+  cmark_iter* iter = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE;) {
+    cmark_node* node = cmark_iter_get_node(iter);
+    if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_LINK) continue;
+    const long long at = cmark_node_get_start_line(node) - first_label_line;
+    const char* url = cmark_node_get_url(node);
+    if (at < 0 || at % 2 != 0 || static_cast<std::size_t>(at / 2) >= labels.size() || !url)
+      continue;
+    char* end = nullptr;
+    const unsigned long long index = std::strtoull(url, &end, 10);
+    if (end != url && *end == '\0' && indexes.count(index) != 0)
+      resolved[static_cast<std::size_t>(at / 2)] = static_cast<std::size_t>(index);
+  }
+  cmark_iter_free(iter);
+  return resolved;
+}
+
+// "812 bytes", "9.8 KiB", "195.3 MiB", "27.9 GiB".
+std::string size_text(std::size_t bytes) {
+  char text[32];
+  const auto in = [bytes](int shift) {
+    return static_cast<double>(bytes) / static_cast<double>(std::size_t{1} << shift);
+  };
+  if (bytes < 1024)
+    std::snprintf(text, sizeof text, "%zu bytes", bytes);
+  else if (bytes < (std::size_t{1} << 20))
+    std::snprintf(text, sizeof text, "%.1f KiB", in(10));
+  else if (bytes < (std::size_t{1} << 30))
+    std::snprintf(text, sizeof text, "%.1f MiB", in(20));
+  else
+    std::snprintf(text, sizeof text, "%.1f GiB", in(30));
+  return text;
+}
+
+// A label as a message quotes it: in brackets, on one line, at most 40 bytes of it.
+std::string shown_label(std::string_view label) {
+  std::string shown;
+  for (const char c : label) {
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (space && (shown.empty() || shown.back() == ' ')) continue;
+    shown += space ? ' ' : c;
+  }
+  if (shown.size() > 40) {
+    std::size_t cut = 40;
+    while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80)
+      --cut;
+    shown = shown.substr(0, cut) + "\xE2\x80\xA6"; // U+2026
+  }
+  return "[" + shown + "]";
+}
+
+// Where offset `at` of `md` is: line (1-based, lines broken as cmark breaks them) and byte column
+// (1-based).
+std::pair<int, int> line_and_column(std::string_view md, std::size_t at) {
+  int line = 1;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < at;) {
+    if (const std::size_t line_break = line_break_at(md, i)) {
+      i += line_break;
+      ++line;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  return {line, static_cast<int>(at - start) + 1};
+}
+
+// The refusal of `md`, the text as cmark reads it (after the guards above), when the copies its
+// reference links make pass the limit (k_expansion_factor). Every use is charged at least what
+// its definition copies: each `[label]` cmark could read as a use (each ends at a `]` of its own,
+// as each use does), the definition cmark resolves it to. A label or definition that goes on on a
+// line of a block quote is not matched (cmark leaves out that line's `>`, or reads it as text, by
+// rules not repeated here): such a definition is taken to be used by every label, and such a label
+// to use the largest definition. Written documents do neither.
+std::optional<MarkdownRefusal> expansion_refusal(std::string_view md) {
+  // No definition without "]:": nearly every text is done here.
+  if (md.find("]:") == std::string_view::npos) return std::nullopt;
+  const std::vector<Definition> definitions = reference_definitions(md);
+  if (definitions.empty()) return std::nullopt;
+  const std::size_t limit = std::max(md.size() * k_expansion_factor, k_min_expansion_limit);
+  // The largest definition, and the largest of those whose label goes on on a line of a block
+  // quote (none, nearly always).
+  std::size_t largest = 0, quoted_largest = std::string_view::npos;
+  for (std::size_t i = 0; i < definitions.size(); ++i) {
+    if (definitions[i].bytes > definitions[largest].bytes) largest = i;
+    if (definitions[i].quoted && (quoted_largest == std::string_view::npos ||
+                                  definitions[i].bytes > definitions[quoted_largest].bytes))
+      quoted_largest = i;
+  }
+  // At most one use per `]`, each copying at most the largest definition: most texts with
+  // definitions are done here.
+  const auto closers = static_cast<std::size_t>(std::count(md.begin(), md.end(), ']'));
+  const std::size_t most = definitions[largest].bytes;
+  if (most == 0 || closers <= limit / most) return std::nullopt;
+
+  // The labels that could use a definition, each with its number of uses: those a message names,
+  // and the labels of the definitions themselves, which are counted too (what reads as a
+  // definition here may be a use to cmark) but not named.
+  struct Uses {
+    std::size_t named = 0;
+    std::size_t definitions = 0;
+  };
+  std::unordered_map<std::string, Uses> uses;
+  std::size_t quoted_uses = 0;
+  std::size_t next_definition = 0; // definitions are in text order
+  for (std::size_t i = 0; i < md.size();) {
+    if (md[i] == '\\' && i + 1 < md.size() && is_ascii_punct(md[i + 1])) {
+      i += 2;
+      continue;
+    }
+    if (md[i] != '[') {
+      ++i;
+      continue;
+    }
+    while (next_definition < definitions.size() && definitions[next_definition].at < i)
+      ++next_definition;
+    const bool defining =
+        next_definition < definitions.size() && definitions[next_definition].at == i;
+    const LabelAt label = label_at(md, i);
+    if (label.close != std::string_view::npos) {
+      if (label.quoted) {
+        ++quoted_uses;
+      } else {
+        Uses& u = uses[label_key(md.substr(i + 1, label.close - i - 1))];
+        ++(defining ? u.definitions : u.named);
+      }
+    }
+    i = label.stop;
+  }
+
+  // Each definition's label and each use's, resolved by cmark. Definitions of one label_key are
+  // one label to cmark, which keeps the first of those it reads; the one it keeps for a label
+  // (of several keys, when they differ in case or in white space only) is charged the largest of
+  // them all, since a definition counted here that cmark does not read (in code, say) must not
+  // stand in for a longer one it does.
+  std::unordered_map<std::string, std::size_t> largest_of_key;
+  for (std::size_t i = 0; i < definitions.size(); ++i) {
+    if (definitions[i].quoted) continue;
+    const auto [it, fresh] = largest_of_key.try_emplace(label_key(definitions[i].label), i);
+    if (!fresh && definitions[i].bytes > definitions[it->second].bytes) it->second = i;
+  }
+  std::vector<KeyedDefinition> keyed;
+  std::vector<const std::string*> labels;
+  keyed.reserve(largest_of_key.size());
+  labels.reserve(largest_of_key.size() + uses.size());
+  for (const auto& [key, index] : largest_of_key) {
+    keyed.emplace_back(&key, index);
+    labels.push_back(&key);
+  }
+  // In text order, so the same text is always resolved the same way.
+  std::sort(keyed.begin(), keyed.end(),
+            [](const KeyedDefinition& a, const KeyedDefinition& b) { return a.second < b.second; });
+  for (std::size_t k = 0; k < keyed.size(); ++k)
+    labels[k] = keyed[k].first;
+  std::vector<Uses> counted;
+  counted.reserve(uses.size());
+  for (const auto& [key, count] : uses) {
+    counted.push_back(count);
+    labels.push_back(&key);
+  }
+  const std::vector<std::size_t> resolved = resolve_labels(keyed, labels);
+  // For each definition cmark keeps, the largest of those it takes for one.
+  std::vector<std::size_t> stands_for(definitions.size());
+  for (std::size_t i = 0; i < definitions.size(); ++i)
+    stands_for[i] = i;
+  for (std::size_t k = 0; k < keyed.size(); ++k) {
+    const std::size_t kept = resolved[k];
+    const std::size_t i = keyed[k].second;
+    if (kept != std::string_view::npos &&
+        definitions[i].bytes > definitions[stands_for[kept]].bytes)
+      stands_for[kept] = i;
+  }
+
+  std::size_t total = 0;
+  std::vector<std::size_t> copied(definitions.size(), 0), used(definitions.size(), 0);
+  auto charge = [&](std::size_t definition, std::size_t named, std::size_t unnamed) {
+    total += (named + unnamed) * definitions[definition].bytes;
+    copied[definition] += (named + unnamed) * definitions[definition].bytes;
+    used[definition] += named;
+  };
+  for (std::size_t k = 0; k < counted.size(); ++k) {
+    const std::size_t kept = resolved[keyed.size() + k];
+    std::size_t definition = kept == std::string_view::npos ? kept : stands_for[kept];
+    if (quoted_largest != std::string_view::npos &&
+        (definition == std::string_view::npos ||
+         definitions[quoted_largest].bytes > definitions[definition].bytes))
+      definition = quoted_largest;
+    if (definition != std::string_view::npos)
+      charge(definition, counted[k].named, counted[k].definitions);
+  }
+  if (quoted_uses > 0) charge(largest, quoted_uses, 0);
+  if (total <= limit) return std::nullopt;
+
+  std::size_t worst = 0;
+  for (std::size_t i = 1; i < definitions.size(); ++i)
+    if (copied[i] > copied[worst]) worst = i;
+  const Definition& d = definitions[worst];
+  const auto [line, col] = line_and_column(md, d.at);
+  MarkdownRefusal refusal;
+  refusal.line = line;
+  refusal.col = col;
+  refusal.message = "its reference links would copy " + size_text(total) +
+                    " of URLs and titles into the page, more than the " + size_text(limit) +
+                    " allowed (" + std::to_string(k_expansion_factor) + " times the " +
+                    size_text(md.size()) + " of Markdown, and at least " +
+                    size_text(k_min_expansion_limit) + "): " + shown_label(d.label) + ", " +
+                    size_text(d.bytes) + " of URL and title, is used " +
+                    std::to_string(used[worst]) + " times";
+  refusal.hint = "use that reference fewer times, or shorten its URL and title: every use "
+                 "copies them into the page";
+  return refusal;
+}
+
 // Plain text of an inline subtree: what a screen reader or a table of contents should show.
 // Whitespace is collapsed so anchors and tables of contents do not depend on line wrapping.
 std::string plain_text(cmark_node* node) {
@@ -547,7 +1037,7 @@ std::string plain_text(cmark_node* node) {
 // never passed to free().
 std::string rendered(cmark_node* node, cmark_llist* extensions) {
   const char* html = cmark_render_html_with_mem(node, k_render_options, extensions, &k_arena_mem);
-  return html ? without_bidi_controls(std::string(html)) : std::string();
+  return html ? without_controls(std::string(html)) : std::string();
 }
 
 // Replaces `node` with a custom block that prints `html` verbatim; the renderer emits custom
@@ -656,11 +1146,26 @@ MarkdownArenaUsage markdown_arena_usage() {
   return t_arena.usage();
 }
 
+std::optional<MarkdownRefusal> markdown_refusal(std::string_view md) {
+  ArenaScope scope;
+  const std::optional<std::string> tamed = tamed_text(md);
+  return expansion_refusal(tamed ? std::string_view(*tamed) : md);
+}
+
 MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options) {
   const auto& gfm = gfm_extensions();
   // Everything cmark allocates below (parser, tree, iterators, rendered HTML, the nodes made
   // here) comes from the thread's arena and goes when the scope ends; nothing is freed one by one.
   ArenaScope scope;
+  const std::optional<std::string> tamed = tamed_text(md);
+  // Judged on the text cmark reads: the guards' look-alikes change labels too. They change no
+  // line, nor a definition's column, so the place is the text's as written.
+  if (auto refusal = expansion_refusal(tamed ? std::string_view(*tamed) : md)) {
+    MarkdownResult refused;
+    refused.html = "<p>This text is not shown: " + html_escape(refusal->message) + ".</p>\n";
+    refused.refused = std::move(refusal);
+    return refused;
+  }
   cmark_parser* parser = cmark_parser_new_with_mem(k_parse_options, &k_arena_mem);
   // In the order of k_extension_names, which is the order the renderer calls them in.
   const bool tilde = md.find('~') != std::string_view::npos;
@@ -669,10 +1174,6 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       cmark_parser_attach_syntax_extension(parser, gfm.strikethrough);
     cmark_parser_attach_syntax_extension(parser, gfm.common[i]);
   }
-  // The guards against cmark-gfm's quadratic costs, in turn; most bodies pass both untouched.
-  std::optional<std::string> tamed = without_huge_tables(md);
-  if (auto calmer = without_costly_inlines(tamed ? std::string_view(*tamed) : md))
-    tamed = std::move(calmer);
   if (tamed)
     cmark_parser_feed(parser, tamed->data(), tamed->size());
   else

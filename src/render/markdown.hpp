@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,10 +25,23 @@ struct MarkdownLink {
   int col = 0;
 };
 
+// Why a Markdown text is not rendered at all, and where: line (1-based, in the Markdown given) and
+// byte column (1-based), as MarkdownLink's, so a caller locates it in its file the same way. The
+// caller that reports it names the rule (the catalog of rules is the diagnostics').
+struct MarkdownRefusal {
+  int line = 0;
+  int col = 0;
+  std::string message;
+  std::string hint;
+};
+
 struct MarkdownResult {
   std::string html; // safe to insert unescaped ({{{...}}}) into a page
   std::vector<Heading> headings;
   std::vector<MarkdownLink> links; // in document order, for checks of the links content holds
+  // Set when the text was refused (markdown_refusal): `html` is then one paragraph that says
+  // so, and there are no headings and no links. A caller that reports problems reports it.
+  std::optional<MarkdownRefusal> refused;
 };
 
 struct MarkdownOptions {
@@ -59,6 +73,15 @@ struct MarkdownOptions {
 // indented code blocks become <pre class="code-block"><code class="language-x">, which copy.js
 // recognises. Thread-safe and deterministic.
 MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options = {});
+
+// Why render_markdown refuses `md`, or nullopt (for all but hostile text). One case so far, to be
+// reported as `markdown-too-large`: cmark-gfm copies a link reference definition's URL and title
+// into every link that uses it (`[a]`, `[x][a]`, `[a][]`, `![a]`), so one long definition used
+// many times makes a page hundreds of times the text's size (10 KB of URL used 20,000 times in
+// 90 KB of Markdown: a 192 MB page). Refused when the copies would pass ten times the text's
+// size, and 1 MiB; located at the definition whose uses copy the most. Linear in the text; for
+// text without definitions, one search for "]:".
+std::optional<MarkdownRefusal> markdown_refusal(std::string_view md);
 
 // What the calling thread's Markdown arena holds between renders (every render_markdown call
 // allocates cmark-gfm's memory from a per-thread arena and resets it on return). For tests: the

@@ -577,3 +577,144 @@ TEST_CASE("render/markdown: invalid UTF-8 and NUL bytes are replaced") {
   CHECK(!contains(r.html, "\xFF"));
   CHECK(r.html.find('\0') == std::string::npos);
 }
+
+namespace {
+
+// A link reference definition of `url_bytes` bytes of URL, and "title".
+std::string long_definition(const std::string& label, std::size_t url_bytes) {
+  return "[" + label + "]: http://x/" + std::string(url_bytes - 9, 'A') + " \"title\"\n";
+}
+
+std::string repeated(const std::string& text, std::size_t times) {
+  std::string out;
+  out.reserve(text.size() * times);
+  for (std::size_t i = 0; i < times; ++i)
+    out += text;
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("render/markdown: one long reference used many times is refused where it is defined") {
+  // 10 KB of URL used 20,000 times in 70 KB: a 192 MB page and 1 GB of memory before.
+  const std::string md = "# Links\n\nSome text.\n\n" + long_definition("a", 10000) + "\n" +
+                         repeated("[a]", 20000) + "\n";
+  const MarkdownResult r = render_markdown(md);
+  REQUIRE(r.refused);
+  CHECK(r.refused->line == 5);
+  CHECK(r.refused->col == 1);
+  CHECK(contains(r.refused->message, "[a], 9.8 KiB of URL and title, is used 20000 times"));
+  CHECK(contains(r.refused->message, "more than the 1.0 MiB allowed"));
+  CHECK(!r.refused->hint.empty());
+  CHECK(r.html.size() < 1000);
+  CHECK(contains(r.html, "not shown"));
+  CHECK(r.links.empty());
+  CHECK(r.headings.empty());
+  const auto alone = markdown_refusal(md);
+  REQUIRE(alone);
+  CHECK(alone->message == r.refused->message);
+
+  // Full and collapsed references and images count alike; a definition in a list item or a block
+  // quote, after a few lines, is found at its column.
+  const std::string full = "text\n\n- item\n\n  > " + long_definition("Ref", 10000) + "\n" +
+                           repeated("[x][ref] [REF][] ![ref] ", 7000);
+  const MarkdownResult f = render_markdown(full);
+  REQUIRE(f.refused);
+  CHECK(f.refused->line == 5);
+  CHECK(f.refused->col == 5);
+  CHECK(markdown_refusal(full));
+}
+
+TEST_CASE("render/markdown: reference links just under the bound render") {
+  // The bound is 10 times the text's size, and at least 1 MiB: each use (and the definition's
+  // own label) copies the 10,000 bytes of URL plus the 7 of the title.
+  const std::size_t copy = 10000 + 7;
+  const std::size_t uses = (std::size_t{1} << 20) / copy - 1;
+  const std::string head = long_definition("a", 10000) + "\n";
+  const MarkdownResult under = render_markdown(head + repeated("[a] ", uses));
+  CHECK(!under.refused);
+  CHECK(under.links.size() == uses);
+  CHECK(count(under.html, "<a href=\"http://x/AAAA") == uses);
+  const MarkdownResult over = render_markdown(head + repeated("[a] ", uses + 1));
+  CHECK(over.refused);
+
+  // A longer text may copy ten times its size: its own 200 KB allow 2 MB.
+  const std::string prose = repeated("Plain words of a long runbook, no links in them.\n", 4200);
+  const std::size_t allowed = (prose.size() + head.size()) * 10 / copy - 2;
+  CHECK(!markdown_refusal(head + prose + repeated("[a]", allowed)));
+  CHECK(markdown_refusal(head + prose + repeated("[a]", allowed + 400)));
+
+  // Ordinary reference links render as ever.
+  const MarkdownResult plain =
+      render_markdown("See [the docs][d], [d] and [D][].\n\n[d]: https://example.com/docs\n");
+  CHECK(!plain.refused);
+  CHECK(plain.links.size() == 3);
+  CHECK(!markdown_refusal(sample_document(7, 300)));
+}
+
+TEST_CASE("render/markdown: uses are matched to definitions as cmark-gfm matches them") {
+  // Unicode case folding (U+1E9E, capital sharp s, folds to "ss"), white space across lines, a
+  // table cell's `\|`, look-alikes the emphasis guard writes, and a decoy definition in code
+  // before the one cmark reads: each would let the copies pass unseen if labels were compared as
+  // bytes, or the first definition taken.
+  const std::string sharp = long_definition("Stra\xE1\xBA\x9E"
+                                            "e",
+                                            10000) +
+                            "\n" + repeated("[strasse] ", 20000);
+  const std::string folded = "[x]\n\n" + repeated("[strasse] ", 3) + "\n\n" +
+                             long_definition("Stra\xE1\xBA\x9E"
+                                             "e",
+                                             100);
+  CHECK(render_markdown(folded).links.size() == 4 - 1);
+  CHECK(markdown_refusal(sharp));
+
+  CHECK(
+      markdown_refusal(long_definition("two words", 10000) + repeated("[two\n   words] ", 20000)));
+  CHECK(markdown_refusal(long_definition("a|b", 10000) + "\n| x |\n|---|\n" +
+                         repeated("| [a\\|b] |\n", 20000)));
+  // 20,000 `[a*b]`: past the emphasis guard's limit, so their `*` become U+2217, the definition's.
+  CHECK(markdown_refusal(long_definition("a\xE2\x88\x97"
+                                         "b",
+                                         10000) +
+                         "\n" + repeated("[a*b] ", 20000)));
+  CHECK(markdown_refusal("```\n[a]: /short\n```\n\n" + long_definition("a", 10000) + "\n" +
+                         repeated("[a] ", 20000)));
+  // A label or definition that goes on on a line of a block quote is charged as the largest.
+  CHECK(markdown_refusal("> " + long_definition("a\n> b", 10000) + "\n" + repeated("[x] ", 20000)));
+  CHECK(markdown_refusal(long_definition("a b", 10000) + "\n> " + repeated("[a\n> b] ", 20000)));
+}
+
+TEST_CASE("render/markdown: hostile definitions are read in linear time") {
+  // In well under a second each: definitions whose titles never close, each of which would read
+  // to the end (each is charged up to its paragraph's end, so their uses are refused); a label
+  // that never closes on each of many lines; a line of `[` alone.
+  CHECK(markdown_refusal(repeated("[a]: /x (\n", 100000) + repeated("[a]", 1000)));
+  CHECK(!markdown_refusal(repeated("[a\n", 100000) + "]: /x\n" + repeated("[a]", 1000)));
+  CHECK(!markdown_refusal(std::string(200000, '[') + "]: /x\n" + repeated("[a]", 1000)));
+}
+
+TEST_CASE("render/markdown: control characters in a body reach the page as U+FFFD") {
+  // C0 controls but tab, line feed, form feed and carriage return, DEL, and C1 controls, written
+  // raw or as entities, in text, headings, code, link titles and tables: written as fields are.
+  const std::string md = "# Head\x01ing \xC2\x85\n\ntext \x07 and \x1B[2J and \x7F and "
+                         "\xC2\x80 \xC2\x9F &#1; &#133; &#x9b; end\n\n"
+                         "```\ncode \x02 \xC2\x90\n```\n\n"
+                         "[link](/u \"ti\x03tle \xC2\x8E\")\n\n| a\x04 | b\xC2\x81 |\n|---|---|\n";
+  const MarkdownResult r = render_markdown(md);
+  for (unsigned char c = 0; c < 0x20; ++c) {
+    if (c == '\t' || c == '\n' || c == '\f' || c == '\r') continue;
+    CHECK_MESSAGE(r.html.find(static_cast<char>(c)) == std::string::npos, int(c));
+  }
+  CHECK(r.html.find('\x7F') == std::string::npos);
+  for (unsigned char c = 0x80; c <= 0x9F; ++c)
+    CHECK_MESSAGE(r.html.find(std::string("\xC2") + static_cast<char>(c)) == std::string::npos,
+                  int(c));
+  CHECK(count(r.html, "&#xFFFD;") >= 17);
+  CHECK(contains(r.html, "text &#xFFFD; and &#xFFFD;[2J and &#xFFFD; and &#xFFFD; &#xFFFD;"));
+  CHECK(contains(r.html, "code &#xFFFD; &#xFFFD;"));
+
+  // Ordinary UTF-8 stays as written, and so does a body without controls, byte for byte.
+  const std::string text = "caf\xC3\xA9 \xE2\x80\x94 \xC2\xA0\xC2\xA9 \xF0\x9F\x9A\x80 tab\there\n";
+  CHECK(render_markdown(text).html == "<p>" + text.substr(0, text.size() - 1) + "</p>\n");
+  CHECK(render_markdown(text).html == reference_html(text));
+}

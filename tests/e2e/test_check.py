@@ -474,9 +474,36 @@ def test_failures_hold_back_runbook_findings_only_when_they_could_be_runbooks():
         shutil.rmtree(tmp)
 
 
+def test_markdown_reference_amplification():
+    """One 10 KB link reference used 13,000 times in a runbook (124 MiB of copies) is refused by
+    check and build at its definition, in little memory; no site is written."""
+    tmp = tempfile.mkdtemp(prefix="nines-amp-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(os.path.join(FIXTURES, "ref-slo-service"), repo)
+        for f in ("expected.txt", "exit", "args"):
+            if os.path.exists(os.path.join(repo, f)):
+                os.remove(os.path.join(repo, f))
+        os.makedirs(os.path.join(repo, "docs"), exist_ok=True)
+        body = "# Amp\n\n" + "[x][a] " * 13000 + "\n\n[a]: http://x/" + "A" * 10000 + ' "t"\n'
+        with open(os.path.join(repo, "docs", "amp.md"), "w") as f:
+            f.write("---\nrunbook:\n  title: Amp\n  alert_name: AmpAlert\n"
+                    "  last_updated: 2026-10-01\n  owner: x\n---\n" + body)
+        code, out, _ = run("check", repo)
+        check(code == 1 and "docs/amp.md:12:1: error:" in out and "[markdown-too-large]" in out,
+              f"reference amplification refused at the definition ({code}): {out[-600:]}")
+        site = os.path.join(tmp, "site")
+        code, _, err = run("build", repo, "--offline", "-o", site)
+        check(code == 1 and not os.path.exists(site) and "[markdown-too-large]" in err + _,
+              f"build refuses it and writes nothing ({code}): {err[-400:]}")
+    finally:
+        shutil.rmtree(tmp)
+
+
 for t in [test_exit_codes, test_unreadable_repo, test_unreadable_folder, test_json, test_jobs, test_sarif, test_github, test_columns_in_characters,
           test_cap_counts_everything, test_hostile_input, test_mutation_fuzz, test_other_tools_files,
-          test_failures_hold_back_runbook_findings_only_when_they_could_be_runbooks]:
+          test_failures_hold_back_runbook_findings_only_when_they_could_be_runbooks,
+          test_markdown_reference_amplification]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
 sys.exit(1 if failures else 0)
