@@ -161,12 +161,20 @@ std::string without_controls(std::string html) {
   return out;
 }
 
-void replace_bidi_controls(std::string& text) {
-  for (std::size_t i = text.find('\xE2'); i != std::string::npos; i = text.find('\xE2', i + 1)) {
-    if (!bidi_control_at(text, i)) continue;
-    text.replace(i, 3, "\xEF\xBF\xBD");
-    i += 2;
+void replace_controls(std::string& text) {
+  auto [at, length] = next_control(text, 0);
+  if (length == 0) return;
+  std::string out;
+  out.reserve(text.size() + 16);
+  std::size_t run = 0;
+  while (length != 0) {
+    out.append(text, run, at - run);
+    out += "\xEF\xBF\xBD";
+    run = at + length;
+    std::tie(at, length) = next_control(text, run);
   }
+  out.append(text, run, std::string::npos);
+  text = std::move(out);
 }
 
 std::string html_escape(std::string_view text) {

@@ -24,8 +24,8 @@ std::string html_escape(std::string_view text);
 std::string without_controls(std::string html);
 
 // The same controls in plain text (the search index's strings, shown by the search page through
-// textContent, where no entity applies) replaced in place by U+FFFD, the same three bytes long.
-void replace_bidi_controls(std::string& text);
+// textContent, where no entity applies) replaced by the character U+FFFD.
+void replace_controls(std::string& text);
 
 // Escapes a value for a double- or single-quoted attribute: the same entities as html_escape, plus
 // the backtick, which very old parsers accepted as a quote. Attributes must always be quoted.

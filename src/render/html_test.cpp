@@ -187,9 +187,17 @@ TEST_CASE("render/html: bidirectional controls never reach a page as themselves"
   CHECK(html_escape("\xE2") == "\xE2"); // a cut sequence is not read past the text's end
   CHECK(without_controls("\xE2\x80") == "\xE2\x80");
   std::string text = name;
-  replace_bidi_controls(text);
+  replace_controls(text);
   CHECK(text == "Avail \xEF\xBF\xBD (svc) \xEF\xBF\xBDx \xE2\x80\x94 \xE2\x80\x8F");
   std::string cut = "a\xE2\x80";
-  replace_bidi_controls(cut);
+  replace_controls(cut);
   CHECK(cut == "a\xE2\x80");
+  // C0 and C1 controls too, as the pages show them; white space and other UTF-8 stay.
+  std::string c1 = "a\xC2\x85"
+                   "b\x07"
+                   "c\td\ne \xC3\xA9 \xC2\xA0";
+  replace_controls(c1);
+  CHECK(c1 == "a\xEF\xBF\xBD"
+              "b\xEF\xBF\xBD"
+              "c\td\ne \xC3\xA9 \xC2\xA0");
 }

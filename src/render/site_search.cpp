@@ -481,8 +481,8 @@ void put_escaped(std::string& out, const std::string& s) {
   thread_local json value = std::string();
   value.get_ref<std::string&>().assign(s);
   // The search page shows these strings as text, as the pages do their fields: a bidirectional
-  // control must not reorder what follows it there either.
-  replace_bidi_controls(value.get_ref<std::string&>());
+  // control must not reorder what follows it there either, nor a C0 or C1 control act on it.
+  replace_controls(value.get_ref<std::string&>());
   const std::string dumped = value.dump(-1, ' ', true, json::error_handler_t::replace);
   std::size_t run = 0;
   for (std::size_t i = 0; i < dumped.size(); ++i) {
