@@ -28,6 +28,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"backstage-namespace",
        "A Backstage User or Group of one name in two namespaces: the default one is read."},
       {"unknown-reference", "A reference names no document."},
+      {"self-dependency", "A service lists itself among its dependencies."},
       {"location-target", "A Backstage Location target does not exist or is not followed."},
       {"include-unmatched", "A nines.yaml include glob matches no file nines reads."},
       {"policy-condition", "An error budget policy condition cannot be parsed."},

@@ -300,6 +300,16 @@ void link_references(const Repo& repo, DiagBag& diags) {
     check(rotations, s.oncall_rotation, s.meta.file, diags);
     check_all(services, s.upstream, s.meta.file, diags);
     check_all(services, s.downstream, s.meta.file, diags);
+    // A service that calls itself is no dependency: the graph would draw a loop on one node and
+    // the page list it among both its callers and the services it calls.
+    for (const auto* refs : {&s.upstream, &s.downstream})
+      for (const auto& r : *refs)
+        if (r.id == s.meta.id)
+          diags.warning(s.meta.file, r.loc, "self-dependency",
+                        "service '" + s.meta.id + "' lists itself as " +
+                            (refs == &s.upstream ? "upstream" : "downstream") + " dependency",
+                        "remove it: dependencies name other services (upstream: those it calls, "
+                        "downstream: those that call it)");
   }
   for (const auto& s : repo.slis)
     if (s.query)

@@ -1186,5 +1186,28 @@ TEST_SUITE("link.lints.readiness") {
   }
 }
 
+TEST_CASE("self-dependency: a service that lists itself is warned at the entry") {
+  Repo repo;
+  Service pay = make_service("pay-api", "");
+  pay.upstream = {{"pay-api", {12, 7}}, {"ledger", {13, 7}}};
+  pay.downstream = {{"pay-api", {15, 7}}};
+  repo.services.push_back(pay);
+  repo.services.push_back(make_service("ledger", ""));
+  DiagBag diags;
+  link_references(repo, diags);
+  std::vector<Diagnostic> found;
+  for (const auto& d : diags.all())
+    if (d.rule == "self-dependency") found.push_back(d);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].severity == Severity::Warning);
+  CHECK(found[0].message == "service 'pay-api' lists itself as upstream dependency");
+  CHECK(found[0].loc.line == 12);
+  CHECK(found[1].message == "service 'pay-api' lists itself as downstream dependency");
+  CHECK(found[1].loc.line == 15);
+  // Another service's entries are not its own.
+  for (const auto& d : diags.all())
+    CHECK(d.rule != "unknown-reference");
+}
+
 } // namespace
 } // namespace nines
