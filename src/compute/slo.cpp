@@ -327,9 +327,12 @@ RangeAttainment attainment_over(const Slo& slo, const DailySeries* series, std::
                        std::fmod(slo.slice_minutes, k_minutes_per_day) != 0.0)) {
     // Never an occurrences figure under another name: slices finer than the data are null, with
     // or without data, and the reason is the same either way.
-    a.missing_reason = slo.budgeting + " with a time slice of " +
-                       plural(std::llround(slo.slice_minutes), "minute") +
-                       " needs data finer than the daily values nines keeps";
+    // In seconds when the slice is not whole minutes (OpenSLO's 30s), so it never reads "1 minute".
+    const long long seconds = std::llround(slo.slice_minutes * 60.0);
+    a.missing_reason =
+        slo.budgeting + " with a time slice of " +
+        (seconds % 60 != 0 ? plural(seconds, "second") : plural(seconds / 60, "minute")) +
+        " needs data finer than the daily values nines keeps";
     return a;
   }
   if (a.totals.days_with_data == 0) return a;

@@ -755,6 +755,11 @@ TEST_SUITE("compute.slo") {
     CHECK_FALSE(f.attainment);
     REQUIRE(f.missing_reason);
     CHECK(*f.missing_reason == reason);
+    CHECK(reason.find("a time slice of 1 minute needs") != std::string::npos);
+    s.slice_minutes = 0.5; // OpenSLO's 30s: said in seconds, never "1 minute"
+    f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
+    REQUIRE(f.missing_reason);
+    CHECK(f.missing_reason->find("a time slice of 30 seconds needs") != std::string::npos);
     s.slice_minutes = 2880; // two-day slices: 16-17 (0.9875, bad at 0.99), 18-19 (0.9995)
     s.budgeting = "Timeslices";
     f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
