@@ -124,16 +124,19 @@ std::string sloth_query(std::string q) {
 }
 
 // Good events as total − bad, as one query (Sloth's events SLI, an OpenSLO ratio with a bad
-// metric). Each side is counted over the window as SPEC 1.3 counts a query on its own: one with
-// the window variable as written, a counter selector as sum(increase(<query>[{{window}}])) (a
-// range on `(a) - (b)` would be no PromQL). A side that is neither is the sli-query-range
-// warning at its own line.
+// metric, a Pyrra ratio). Each side is counted over the window as SPEC 1.3 counts a query on its
+// own: one with the window variable as written, a counter selector as
+// sum(increase(<query>[{{window}}])) (a range on `(a) - (b)` would be no PromQL). A side that is
+// neither is the sli-query-range warning at its own line. A bad side with no series at all is no
+// bad events, which is a healthy service's normal state (`code=~"5.."` never seen): without the
+// `or on() vector(0)` the difference would be empty, a day with no data, and the rules' error
+// ratio would read every event as bad and page.
 std::string good_from_bad(const std::string& total, const std::string& bad) {
   auto counted = [](const std::string& q) {
     return q.find("{{window}}") != std::string::npos ? "(" + q + ")"
                                                      : "sum(increase(" + q + "[{{window}}]))";
   };
-  return counted(total) + " - " + counted(bad);
+  return counted(total) + " - (" + counted(bad) + " or on() vector(0))";
 }
 
 // A raw ratio (Sloth's `sli.raw`, OpenSLO's `ratioMetric.raw`) is a precomputed ratio, a gauge,
@@ -1190,7 +1193,7 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
     const std::string errors = str(at(r, "errors"), "metric");
     total = str(at(r, "total"), "metric");
     sli.type = "availability";
-    good = inc(total) + " - " + inc(errors);
+    good = good_from_bad(total, errors);
     total = inc(total);
   } else if (const Node& l = at(ind, "latency"); !l.is_absent()) {
     const std::string success = str(at(l, "success"), "metric");

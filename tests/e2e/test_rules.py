@@ -157,7 +157,8 @@ spec:
     code, _, err = nines("rules", repo, "-o", out)
     text = open(out).read()
     check(code == 0 and "rules-query" not in err and
-          "(sum(increase(req_total[1h])) - sum(increase(req_total{code=~\"5..\"}[1h])))" in text,
+          "(sum(increase(req_total[1h])) - (sum(increase(req_total{code=~\"5..\"}[1h])) or on() "
+          "vector(0)))" in text,
           f"foreign: a bad and a total selector make good as two increases: {err}")
     p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
                        timeout=60)
@@ -328,6 +329,74 @@ def test_prometheus(tmp, generated):
         stop(proc)
 
 
+def test_healthy_without_error_series(tmp):
+    """Good as total minus errors (a Sloth events SLI, a Pyrra ratio): a healthy service whose
+    error series was never created (no 5xx seen yet) records an error ratio of 0 and pages for
+    nothing. Without it the derived good was empty, read as no good events, and every alert fired."""
+    repo = os.path.join(tmp, "healthy")
+    write(os.path.join(repo, "nines.yaml"), "title: Healthy\n")
+    write(os.path.join(repo, "sloth", "slo.yml"), """version: "prometheus/v1"
+service: "myservice"
+slos:
+  - name: "requests-availability"
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{job="myservice",code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(http_requests_total{job="myservice"}[{{.window}}]))
+    alerting:
+      page_alert: {disable: true}
+      ticket_alert: {disable: true}
+""")
+    write(os.path.join(repo, "pyrra", "slo.yaml"), """apiVersion: pyrra.dev/v1alpha1
+kind: ServiceLevelObjective
+metadata:
+  name: api-query
+  labels:
+    service: myservice
+spec:
+  target: '99.0'
+  window: 7d
+  indicator:
+    ratio:
+      errors:
+        metric: http_requests_total{job="myservice",code=~"5.."}
+      total:
+        metric: http_requests_total{job="myservice"}
+""")
+    out = os.path.join(tmp, "healthy.rules.yml")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0, f"healthy: rules written ({code}): {err[-400:]}")
+    cases = os.path.join(tmp, "healthy-cases.yml")
+    write(cases, f"""rule_files: [{out}]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'http_requests_total{{job="myservice",code="200"}}'
+        values: '0+100x200'
+    promql_expr_test:
+      - expr: slo:sli_error:ratio_rate5m
+        eval_time: 120m
+        exp_samples:
+          - labels: 'slo:sli_error:ratio_rate5m{{slo="api-query",service="myservice"}}'
+            value: 0
+          - labels: 'slo:sli_error:ratio_rate5m{{slo="myservice-requests-availability",service="myservice"}}'
+            value: 0
+    alert_rule_test:
+      - alertname: fast_burn
+        eval_time: 120m
+        exp_alerts: []
+      - alertname: slow_burn
+        eval_time: 120m
+        exp_alerts: []
+""")
+    p = subprocess.run(["promtool", "test", "rules", cases], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0, f"healthy: no error series is an error ratio of 0, no alert: "
+                             f"{p.stdout[-1500:]}{p.stderr[-500:]}")
+
+
 def main():
     global NINES, SRC, REPO
     NINES, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -343,6 +412,7 @@ def main():
         test_raw_and_names(tmp)
         test_foreign_queries(tmp)
         test_low_target(tmp)
+        test_healthy_without_error_series(tmp)
         test_prometheus(tmp, generated)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
