@@ -328,8 +328,13 @@ std::string digest_of(const Repo& repo, const std::string& service,
     if (a.service != service) continue;
     std::string e;
     put_field(e, "prometheus_alert");
-    for (const std::string* field : {&a.name, &a.expr, &a.severity, &a.runbook_url})
+    for (const std::string* field :
+         {&a.name, &a.expr, &a.severity, &a.runbook_url, &a.for_duration, &a.keep_firing_for})
       put_field(e, *field);
+    for (const auto& [label, value] : a.labels) {
+      put_field(e, label);
+      put_field(e, value);
+    }
     docs.push_back(std::move(e));
   }
   std::sort(docs.begin(), docs.end());

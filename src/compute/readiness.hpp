@@ -57,7 +57,9 @@ struct SignoffFigure {
 // v3: the SLIs of the service's SLOs joined the reviewed documents.
 // v4: the service's Prometheus rule-file alerts, and the runbooks without `service:` that answer
 // its alerts, joined them (both are counted by the alerting row).
-inline constexpr std::string_view k_digest_version = "v4:";
+// v5: a rule-file alert's `for`, `keep_firing_for` and labels joined its name, expression,
+// severity and runbook_url (how soon and to whom it pages is what was reviewed).
+inline constexpr std::string_view k_digest_version = "v5:";
 
 struct ReadinessFigures {
   std::string service;

@@ -268,10 +268,10 @@ TEST_SUITE("compute.readiness") {
     CHECK(figures().approved);
 
     // A stale rejection decides nothing: it reviewed something else.
-    so.push_back(Signoff{"Cy", "Eng", "2026-11-05", "rejected", "v4:0000000000000000", {}});
+    so.push_back(Signoff{"Cy", "Eng", "2026-11-05", "rejected", "v5:0000000000000000", {}});
     CHECK(figures().approved);
     // Nor does a stale approval: only Cy's stale sign-off left, nothing approves.
-    so = {Signoff{"Cy", "Eng", "2026-11-05", "approved", "v4:0000000000000000", {}}};
+    so = {Signoff{"Cy", "Eng", "2026-11-05", "approved", "v5:0000000000000000", {}}};
     CHECK_FALSE(figures().approved);
     CHECK_FALSE(figures().current_approval);
   }
@@ -310,7 +310,7 @@ TEST_SUITE("compute.readiness") {
 
     const std::string digest = current_digest(repo, "svc", series, k_now);
     CHECK(digest.size() == 19);
-    CHECK(digest.starts_with("v4:"));
+    CHECK(digest.starts_with("v5:"));
     CHECK(digest == current_digest(repo, "svc", series, k_now)); // stable
 
     // Recording sign-offs (one current, one without a digest) does not change the digest.
@@ -442,7 +442,7 @@ TEST_SUITE("compute.readiness") {
     ReadinessReview rr = review_of_svc("svc-review", "2026-10-01");
     rr.items = {ReadinessItem{"deploy.canary", "pass", "", "", {}}};
     rr.signoffs = {Signoff{"Ana", "SRE", "2026-10-02", "approved", "8e269e6d779302eb", {}},
-                   Signoff{"Bo", "SRE", "2026-10-02", "approved", "v4:0000000000000000", {}},
+                   Signoff{"Bo", "SRE", "2026-10-02", "approved", "v5:0000000000000000", {}},
                    Signoff{"Cy", "SRE", "2026-10-02", "approved", "v2:3c778c5e56e80f60", {}},
                    Signoff{"Di", "SRE", "2026-10-02", "approved", "v3:1906597cd54f3f01", {}}};
     repo.readiness.push_back(rr);
@@ -483,7 +483,10 @@ TEST_SUITE("compute.readiness") {
                                          "up == 0",
                                          "svc",
                                          "page",
-                                         "https://wiki.example.com/svc-down"});
+                                         "https://wiki.example.com/svc-down",
+                                         "",
+                                         "",
+                                         {}});
     auto f = compute_readiness(repo, "svc", series, k_now);
     CHECK(row(f, "monitoring.alerting-runbooks").status == "todo");
     CHECK(row(f, "monitoring.alerting-runbooks").evidence ==
@@ -531,8 +534,8 @@ TEST_SUITE("compute.readiness") {
     repo.runbooks.push_back(disk);
     auto covered = [&](const std::string& url) {
       Repo r = repo;
-      r.prom_alerts.push_back(
-          PromAlert{"alerts/svc.rules.yaml", {}, "SvcDown", "up == 0", "svc", "page", url});
+      r.prom_alerts.push_back(PromAlert{
+          "alerts/svc.rules.yaml", {}, "SvcDown", "up == 0", "svc", "page", url, "", "", {}});
       const auto alerts = service_alerts(r, "svc");
       REQUIRE(alerts.size() == 1);
       CHECK(alerts[0].covered == runbook_url_is_runbook(r, r.prom_alerts[0]));
@@ -554,8 +557,8 @@ TEST_SUITE("compute.readiness") {
     }
     // The evidence names the alert a placeholder leaves without a runbook.
     Repo r = repo;
-    r.prom_alerts.push_back(
-        PromAlert{"alerts/svc.rules.yaml", {}, "SvcDown", "up == 0", "svc", "page", "TODO"});
+    r.prom_alerts.push_back(PromAlert{
+        "alerts/svc.rules.yaml", {}, "SvcDown", "up == 0", "svc", "page", "TODO", "", "", {}});
     CHECK(
         row(compute_readiness(r, "svc", series, k_now), "monitoring.alerting-runbooks").evidence ==
         "alerts without a runbook: SvcDown (alerts/svc.rules.yaml)");
@@ -665,10 +668,10 @@ TEST_SUITE("compute.readiness") {
     std::map<std::string, DailySeries> series;
     Repo repo = ready_repo(series);
     repo.readiness.push_back(review_of_svc("svc-review", "2026-10-01"));
-    repo.prom_alerts.push_back(
-        PromAlert{"alerts/svc.rules.yaml", {}, "SvcLag", "lag > 10", "svc", "page", ""});
-    repo.prom_alerts.push_back(
-        PromAlert{"alerts/other.rules.yaml", {}, "OtherDown", "up == 0", "other", "page", ""});
+    repo.prom_alerts.push_back(PromAlert{
+        "alerts/svc.rules.yaml", {}, "SvcLag", "lag > 10", "svc", "page", "", "", "", {}});
+    repo.prom_alerts.push_back(PromAlert{
+        "alerts/other.rules.yaml", {}, "OtherDown", "up == 0", "other", "page", "", "", "", {}});
     Runbook lag = runbook("lag", "", "SvcLag");
     lag.meta.body = "Fail over to the replica.\n";
     repo.runbooks.push_back(lag);
@@ -683,6 +686,10 @@ TEST_SUITE("compute.readiness") {
     CHECK(changes([](Repo& r) { r.prom_alerts[0].severity = "ticket"; }));
     CHECK(changes([](Repo& r) { r.prom_alerts[0].runbook_url = "https://wiki/lag"; }));
     CHECK(changes([](Repo& r) { r.prom_alerts.erase(r.prom_alerts.begin()); }));
+    // How soon it fires, how long it keeps firing, and its labels (who it pages) too.
+    CHECK(changes([](Repo& r) { r.prom_alerts[0].for_duration = "1h"; }));
+    CHECK(changes([](Repo& r) { r.prom_alerts[0].keep_firing_for = "10m"; }));
+    CHECK(changes([](Repo& r) { r.prom_alerts[0].labels = {{"team", "payments"}}; }));
     // Another service's rule is not the service's.
     CHECK_FALSE(changes([](Repo& r) { r.prom_alerts[1].expr = "up < 1"; }));
     // A runbook without `service:` answering the service's alert: its data and its prose.

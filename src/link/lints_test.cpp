@@ -780,7 +780,10 @@ TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
                               "rate(x)",
                               "checkout-api",
                               "page",
-                              ""});
+                              "",
+                              "",
+                              "",
+                              {}});
   repo.runbooks.push_back(make_runbook("HighErrorRate", "search-api"));
   expect_one(lint(repo), {"alerts/platform.rules.yaml",
                           {12, 9},
@@ -817,7 +820,10 @@ TEST_CASE("alert-runbook: a Prometheus alert is covered by a runbook_url or a ma
                                 "rate(x)",
                                 c.alert_service,
                                 "page",
-                                c.runbook_url});
+                                c.runbook_url,
+                                "",
+                                "",
+                                {}});
     repo.runbooks.push_back(make_runbook("HighErrorRate", c.runbook_service));
     CHECK(lint(repo).empty());
   }
@@ -832,7 +838,10 @@ TEST_CASE("alert-runbook: a placeholder runbook_url is no runbook; an address or
                                 "rate(x)",
                                 "checkout-api",
                                 "page",
-                                url});
+                                url,
+                                "",
+                                "",
+                                {}});
     // A runbook of the repository, answering another alert: only a path to it can name it.
     Runbook rb = make_runbook("DiskFull", "checkout-api");
     rb.meta.file = "runbooks/disk-full.md";
@@ -871,8 +880,16 @@ TEST_CASE("alert-runbook: a placeholder runbook_url is no runbook; an address or
   }
   // A placeholder beside a runbook that answers the alert: the alert has its runbook.
   Repo repo;
-  repo.prom_alerts.push_back(
-      {"alerts/platform.rules.yaml", {12, 9}, "HighErrorRate", "rate(x)", "", "page", "TODO"});
+  repo.prom_alerts.push_back({"alerts/platform.rules.yaml",
+                              {12, 9},
+                              "HighErrorRate",
+                              "rate(x)",
+                              "",
+                              "page",
+                              "TODO",
+                              "",
+                              "",
+                              {}});
   repo.runbooks.push_back(make_runbook("HighErrorRate", "checkout-api"));
   CHECK(lint(repo, "alert-runbook").empty());
 }
@@ -1011,7 +1028,10 @@ TEST_CASE("a consistent repo has no lint findings") {
                               "rate(x)",
                               "checkout-api",
                               "page",
-                              ""});
+                              "",
+                              "",
+                              "",
+                              {}});
   Postmortem pm = make_postmortem("SEV1");
   pm.classification_function = "core-down";
   pm.classification_scope = "all-users";

@@ -440,6 +440,10 @@ struct PromAlert {
   std::string file;
   Loc loc;
   std::string name, expr, service, severity, runbook_url;
+  // How long it must hold before it fires and keeps firing, and every label (by name): what
+  // decides whether, how soon and to whom it pages, all of it in a sign-off's digest.
+  std::string for_duration, keep_firing_for;
+  std::vector<std::pair<std::string, std::string>> labels;
 };
 
 // One row of metrics/*.csv after validation. A large repository records hundreds of thousands of

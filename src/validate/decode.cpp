@@ -601,6 +601,12 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
       a.service = str(at(r, "labels"), "service");
       a.severity = str(at(r, "labels"), "severity");
       a.runbook_url = str(at(r, "annotations"), "runbook_url");
+      a.for_duration = str(r, "for");
+      a.keep_firing_for = str(r, "keep_firing_for");
+      if (const Node& labels = at(r, "labels"); labels.is_map())
+        for (const auto& e : labels.entries)
+          if (e.value.is_scalar()) a.labels.emplace_back(e.key, e.value.value);
+      std::sort(a.labels.begin(), a.labels.end());
       repo.prom_alerts.push_back(std::move(a));
     }
   }
