@@ -142,39 +142,33 @@ void escape_into(std::string& out, std::string_view text, bool backtick) {
   out.append(text.data() + run, text.size() - run);
 }
 
-} // namespace
-
-std::string without_controls(std::string html) {
-  auto [at, length] = next_control(html, 0);
-  // Almost all HTML holds none: given back as it is, not copied.
-  if (length == 0) return html;
-  std::string out;
-  out.reserve(html.size() + 64);
-  std::size_t run = 0;
-  while (length != 0) {
-    out.append(html, run, at - run);
-    out += "&#xFFFD;";
-    run = at + length;
-    std::tie(at, length) = next_control(html, run);
-  }
-  out.append(html, run, std::string::npos);
-  return out;
-}
-
-void replace_controls(std::string& text) {
+// Each character control_length replaces in `text` written as `with`. Almost all text holds
+// none: one pass finds that, and nothing is copied.
+void replace_each_control(std::string& text, std::string_view with) {
   auto [at, length] = next_control(text, 0);
   if (length == 0) return;
   std::string out;
-  out.reserve(text.size() + 16);
+  out.reserve(text.size() + 64);
   std::size_t run = 0;
   while (length != 0) {
     out.append(text, run, at - run);
-    out += "\xEF\xBF\xBD";
+    out += with;
     run = at + length;
     std::tie(at, length) = next_control(text, run);
   }
   out.append(text, run, std::string::npos);
   text = std::move(out);
+}
+
+} // namespace
+
+std::string without_controls(std::string html) {
+  replace_each_control(html, "&#xFFFD;");
+  return html;
+}
+
+void replace_controls(std::string& text) {
+  replace_each_control(text, "\xEF\xBF\xBD");
 }
 
 std::string html_escape(std::string_view text) {
