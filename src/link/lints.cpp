@@ -30,6 +30,23 @@
 namespace nines {
 namespace {
 
+// Each entry of `items` whose key (an empty one is none) an earlier entry has, with the first
+// entry of that key, in order: a list read by key keeps the first, so the repeat is reported.
+template <typename T, typename KeyOf, typename Report>
+void for_each_repeat(const std::vector<T>& items, KeyOf key_of, Report report) {
+  std::map<std::string_view, const T*> first;
+  for (const T& item : items) {
+    const std::string_view key = key_of(item);
+    if (key.empty()) continue;
+    const auto [it, added] = first.emplace(key, &item);
+    if (!added) report(*it->second, item);
+  }
+}
+
+std::string place(const std::string& file, const Loc& loc) {
+  return file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
+}
+
 // The budget arithmetic divides by 100 − target; outside (0, 100) it means nothing.
 bool valid_target(double target) {
   return target > 0 && target < 100;
@@ -250,6 +267,51 @@ void lint_burn_alerts(const Slo& slo, DiagBag& diags) {
   }
 }
 
+// Every alert `nines rules` writes for an SLO is named once: Prometheus takes two alerts of one
+// name in a group, but one runbook would answer both, and the SLO's pages, `nines budget` and
+// api/slos.json would show two rows of one name. An error at the second name, naming the first
+// (as a check listed twice in a readiness review is). OpenSLO conditions alike in their rule are
+// one alert (rule_conditions); a different one of a taken name would get no rule at all.
+void lint_alert_names(const Slo& slo, DiagBag& diags) {
+  auto name_loc = [](const BurnRateAlert& a) { return a.name_loc.line > 0 ? a.name_loc : a.loc; };
+  for_each_repeat(
+      slo.alerts, [](const BurnRateAlert& a) -> std::string_view { return a.name; },
+      [&](const BurnRateAlert& first, const BurnRateAlert& again) {
+        diags.error(slo.meta.file, name_loc(again), "duplicate-id",
+                    "duplicate burn-rate alert name '" + again.name + "' in SLO '" + slo.meta.id +
+                        "' (`nines rules` would write two alerts of one name): also listed at " +
+                        place(slo.meta.file, name_loc(first)),
+                    "give each of the SLO's burn_rate_alerts a name of its own, as fast_burn and "
+                    "slow_burn are: an alert's runbook is found by its name");
+      });
+  for (const auto& [first, again] : condition_clashes(slo)) {
+    // What differs, as written: "threshold 3, not 14.4; severity ticket, not page".
+    const AlertConditionSpec &a = *again.condition, &f = *first.condition;
+    std::string differs;
+    auto field = [&](const char* name, const std::string& mine, const std::string& theirs) {
+      if (mine == theirs) return;
+      auto shown = [](const std::string& v) { return v.empty() ? std::string("(none)") : v; };
+      differs += (differs.empty() ? "" : "; ") + std::string(name) + " " + shown(mine) + ", not " +
+                 shown(theirs);
+    };
+    field("kind", a.kind, f.kind);
+    field("op", a.op, f.op);
+    field("threshold", shortest_text(*a.threshold), shortest_text(*f.threshold));
+    field("lookbackWindow", a.lookback_minutes == f.lookback_minutes ? "" : a.lookback_window,
+          a.lookback_minutes == f.lookback_minutes ? "" : f.lookback_window);
+    field("alertAfter", a.alert_after_minutes == f.alert_after_minutes ? "" : a.alert_after,
+          a.alert_after_minutes == f.alert_after_minutes ? "" : f.alert_after);
+    field("severity", a.severity, f.severity);
+    diags.error(again.policy->file, again.condition->loc, "duplicate-id",
+                "duplicate AlertCondition name '" + a.name + "' in SLO '" + slo.meta.id +
+                    "', a different condition (" + differs +
+                    ") that would get no alert rule: also listed at " +
+                    place(first.policy->file, first.condition->loc),
+                "give each AlertCondition a metadata.name of its own, or make them one "
+                "condition (a conditionRef to one AlertCondition object)");
+  }
+}
+
 // ---- Incidents, toil, on-call (SPEC 3.4) ----
 
 void lint_postmortem_severity(const Postmortem& pm, DiagBag& diags) {
@@ -385,19 +447,14 @@ void lint_rotation_size(const Rotation& rotation, DiagBag& diags) {
 // showed one); the first is read and the second is the error, at its own entry.
 void lint_duplicate_period(const Rotation& rotation, DiagBag& diags) {
   const std::string& name = rotation.meta.id.empty() ? rotation.name : rotation.meta.id;
-  for (std::size_t i = 0; i < rotation.health.size(); ++i) {
-    const RotationHealth& h = rotation.health[i];
-    if (h.period.empty()) continue;
-    for (std::size_t j = 0; j < i; ++j) {
-      const RotationHealth& first = rotation.health[j];
-      if (first.period != h.period) continue;
-      diags.error(rotation.meta.file, h.loc, "duplicate-period",
-                  "rotation '" + name + "' lists period " + h.period + " twice (first at line " +
-                      std::to_string(first.loc.line) + "); only the first entry is read",
-                  "merge the two entries into one, or correct the period of this one");
-      break;
-    }
-  }
+  for_each_repeat(
+      rotation.health, [](const RotationHealth& h) -> std::string_view { return h.period; },
+      [&](const RotationHealth& first, const RotationHealth& h) {
+        diags.error(rotation.meta.file, h.loc, "duplicate-period",
+                    "rotation '" + name + "' lists period " + h.period + " twice (first at line " +
+                        std::to_string(first.loc.line) + "); only the first entry is read",
+                    "merge the two entries into one, or correct the period of this one");
+      });
 }
 
 void lint_toil_hours(const ToilItem& toil, DiagBag& diags) {
@@ -713,6 +770,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     lint_date_in_future(slo.meta, "last_reviewed", slo.last_reviewed.value, slo.last_reviewed.loc,
                         today, diags);
     lint_burn_alerts(slo, diags);
+    lint_alert_names(slo, diags);
     lint_slo_alert_runbooks(repo, slo, runbooks, services, diags);
   }
   lint_multi_region(repo, diags);

@@ -1,4 +1,5 @@
 #include "link/link.hpp"
+#include "model/alerts.hpp"
 #include "model/history.hpp"
 #include "model/time.hpp"
 
@@ -683,6 +684,96 @@ TEST_CASE("duplicate-period: a month's health listed twice is an error at the se
   // Every period once: nothing to say.
   repo.rotations[0].health.pop_back();
   CHECK(lint(repo).empty());
+}
+
+// ---- duplicate-id: alert names of one SLO ----
+
+TEST_CASE("duplicate-id: two burn-rate alerts of one SLO with one name, at the second's name") {
+  Repo repo;
+  repo.services.push_back(make_service("checkout-api", ""));
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
+  repo.runbooks.push_back(make_runbook("burn", "checkout-api"));
+  BurnRateAlert fast = make_alert("burn", 14.4, 20), slow = make_alert("burn", 1, 25);
+  fast.name_loc = {20, 13};
+  slow.name_loc = {25, 13};
+  slow.short_window = "6h";
+  slow.long_window = "3d";
+  slow.short_window_min = 360;
+  slow.long_window_min = 4320;
+  repo.slos[0].alerts = {fast, slow};
+  expect_one(lint(repo), {"slos/checkout-availability.yaml",
+                          {25, 13},
+                          Severity::Error,
+                          "duplicate-id",
+                          "duplicate burn-rate alert name 'burn' in SLO 'checkout-availability' "
+                          "(`nines rules` would write two alerts of one name): also listed at "
+                          "slos/checkout-availability.yaml:20:13",
+                          "give each of the SLO's burn_rate_alerts a name of its own, as "
+                          "fast_burn and slow_burn are: an alert's runbook is found by its name"});
+  // Without the name's place (a default-constructed alert), the entry's.
+  repo.slos[0].alerts[1].name_loc = {};
+  REQUIRE(lint(repo, "duplicate-id").size() == 1);
+  CHECK(lint(repo, "duplicate-id")[0].loc.line == 25);
+  CHECK(lint(repo, "duplicate-id")[0].loc.col == 5);
+  // Two names: nothing to say. A third of one name is reported too, naming the first.
+  repo.slos[0].alerts[1].name = "slow";
+  repo.runbooks.push_back(make_runbook("slow", "checkout-api"));
+  CHECK(lint(repo).empty());
+  repo.slos[0].alerts.push_back(fast);
+  repo.slos[0].alerts.back().name_loc = {30, 13};
+  const auto third = lint(repo, "duplicate-id");
+  REQUIRE(third.size() == 1);
+  CHECK(third[0].loc.line == 30);
+  CHECK(third[0].message.ends_with("also listed at slos/checkout-availability.yaml:20:13"));
+}
+
+TEST_CASE("duplicate-id: OpenSLO conditions of one name that differ; alike ones are one alert") {
+  Repo repo;
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
+  auto condition = [](const std::string& name, double threshold, const std::string& window,
+                      double minutes, const std::string& severity, int line) {
+    AlertConditionSpec c;
+    c.name = name;
+    c.kind = "burnrate";
+    c.op = "gt";
+    c.threshold = threshold;
+    c.lookback_window = window;
+    c.lookback_minutes = minutes;
+    c.alert_after = "5m";
+    c.alert_after_minutes = 5;
+    c.severity = severity;
+    c.loc = {line, 11};
+    return c;
+  };
+  AlertPolicySpec fast, slow;
+  fast.name = "fast";
+  fast.file = "openslo/checkout.yaml";
+  slow.name = "slow";
+  slow.file = "openslo/policies.yaml";
+  fast.conditions = {condition("checkout-burn", 14.4, "1h", 60, "page", 40),
+                     condition("checkout-shared", 1, "3d", 4320, "ticket", 45)};
+  slow.conditions = {condition("checkout-burn", 3, "6h", 360, "ticket", 12),
+                     condition("checkout-shared", 1, "72h", 4320, "ticket", 17)};
+  // The same condition described otherwise is still the same alert.
+  slow.conditions[1].description = "the slow burn";
+  repo.slos[0].alert_policies = {fast, slow};
+  expect_one(lint(repo, "duplicate-id"),
+             {"openslo/policies.yaml",
+              {12, 11},
+              Severity::Error,
+              "duplicate-id",
+              "duplicate AlertCondition name 'checkout-burn' in SLO 'checkout-availability', a "
+              "different condition (threshold 3, not 14.4; lookbackWindow 6h, not 1h; severity "
+              "ticket, not page) that would get no alert rule: also listed at "
+              "openslo/checkout.yaml:40:11",
+              "give each AlertCondition a metadata.name of its own, or make them one condition "
+              "(a conditionRef to one AlertCondition object)"});
+  // The first of a name makes the rule; a condition that makes none (op lt) takes no name.
+  CHECK(rule_conditions(repo.slos[0]).size() == 2);
+  repo.slos[0].alert_policies[0].conditions[0].op = "lt";
+  CHECK(lint(repo, "duplicate-id").empty());
+  CHECK(rule_conditions(repo.slos[0]).size() == 2);
+  CHECK(rule_conditions(repo.slos[0])[1].condition->threshold == 3);
 }
 
 // ---- alert-runbook ----

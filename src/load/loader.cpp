@@ -1,5 +1,6 @@
 #include "load/loader.hpp"
 
+#include "model/alerts.hpp"
 #include "model/kinds.hpp"
 #include "model/parallel.hpp"
 #include "model/site_folders.hpp"
@@ -1604,6 +1605,7 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     bool nines_doc = false; // a document of a nines kind was handed on
     const std::function<void(RawDoc &&)> take_doc = [&](RawDoc&& doc) {
       doc.body_line = body_line;
+      doc.generated = doc.kind == "prometheus_rules" && text.starts_with(k_generated_rules_header);
       const auto& kinds = kind_names();
       nines_doc = nines_doc || std::find(kinds.begin(), kinds.end(), doc.kind) != kinds.end();
       if (hooks.check) hooks.check(doc);

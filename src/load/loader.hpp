@@ -28,6 +28,8 @@ struct RawDoc {
   Loc kind_loc;      // the top-level key
   std::string body;  // Markdown prose after front matter
   int body_line = 0; // the file's line the body starts on
+  // A rules file `nines rules` wrote: its first line is k_generated_rules_header.
+  bool generated = false;
   // What LoadHooks::check found, on the thread that parsed the document, for on_doc: whether
   // the document passed, a digest of its content, and its findings, which are not yet in the
   // run's diagnostics so that on_doc reports them in file order.

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <set>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,16 +24,48 @@ bool pages_with_workbook_alerts(const Repo& repo, const Slo& slo) {
   return slo_makes_rules(repo, slo);
 }
 
-std::vector<RuleCondition> rule_conditions(const Slo& slo) {
+namespace {
+
+bool makes_rule(const AlertConditionSpec& c) {
+  return c.kind == "burnrate" && c.threshold && c.lookback_minutes > 0 && !c.name.empty() &&
+         (c.op == "gt" || c.op == "gte");
+}
+
+// Whether two conditions make the same alert rule: what the rule is made of, not how it is
+// described (description, displayName) nor where it is written.
+bool same_rule(const AlertConditionSpec& a, const AlertConditionSpec& b) {
+  return a.kind == b.kind && a.op == b.op && a.threshold == b.threshold &&
+         a.lookback_minutes == b.lookback_minutes &&
+         a.alert_after_minutes == b.alert_after_minutes && a.severity == b.severity;
+}
+
+// rule_conditions, and the clashes among those it leaves out.
+std::vector<RuleCondition> rule_conditions(const Slo& slo, std::vector<ConditionClash>* clashes) {
   std::vector<RuleCondition> out;
-  std::set<std::string> seen;
+  std::map<std::string_view, std::size_t> by_name; // index in `out`
   for (const auto& p : slo.alert_policies)
     for (const auto& c : p.conditions) {
-      if (c.kind != "burnrate" || !c.threshold || c.lookback_minutes <= 0 || c.name.empty() ||
-          (c.op != "gt" && c.op != "gte"))
+      if (!makes_rule(c)) continue;
+      const auto [it, added] = by_name.emplace(c.name, out.size());
+      if (added) {
+        out.push_back({&p, &c});
         continue;
-      if (seen.insert(c.name).second) out.push_back({&p, &c});
+      }
+      const RuleCondition& first = out[it->second];
+      if (clashes && !same_rule(*first.condition, c)) clashes->push_back({first, {&p, &c}});
     }
+  return out;
+}
+
+} // namespace
+
+std::vector<RuleCondition> rule_conditions(const Slo& slo) {
+  return rule_conditions(slo, nullptr);
+}
+
+std::vector<ConditionClash> condition_clashes(const Slo& slo) {
+  std::vector<ConditionClash> out;
+  rule_conditions(slo, &out);
   return out;
 }
 

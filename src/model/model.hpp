@@ -167,7 +167,8 @@ struct Sli {
 
 struct BurnRateAlert {
   std::string name;
-  Loc loc; // the list item
+  Loc loc;      // the list item
+  Loc name_loc; // its `name` (line 0 when it has none)
   double burn_rate = 0;
   Loc burn_rate_loc;
   std::string short_window, long_window, severity;

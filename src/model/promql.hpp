@@ -13,7 +13,9 @@ std::string promql_duration(double minutes);
 
 // SPEC 1.3: `{{service}}` → service id; then an expression with `{{window}}` is used as written
 // with the window substituted, a constant (below) is `vector(N)` in every window, and any other
-// is a counter selector evaluated as sum(increase(<expr>[<window>])).
+// is a counter selector evaluated as sum(increase(<expr>[<window>])). Comments are dropped
+// (strip_promql_comments) and the blanks around the query trimmed: whatever nines puts after the
+// query (a range, the parentheses of a recording rule) must not land in a comment.
 std::string render_sli_query(const std::string& expr, const std::string& window,
                              const std::string& service);
 
@@ -22,9 +24,20 @@ std::string render_sli_query(const std::string& expr, const std::string& window,
 // ranges only on vector selectors. N as written ("1"), or nullopt for any other query.
 std::optional<std::string> sli_query_constant(const std::string& expr);
 
+// `expr` without its PromQL comments: each `#` outside a string literal to the end of its line,
+// with the blanks before it, and a line that held only a comment with its line break. PromQL reads
+// a comment as a blank, but one spliced into a longer expression on one line swallows the rest of
+// that line (`((total # note) - ...)`).
+std::string strip_promql_comments(const std::string& expr);
+
 // True when `expr` (`{{service}}` read as a service id) is a vector selector — a metric name and/or
 // `{...}` label matchers, nothing else — the only query that sum(increase(<expr>[<window>]))
-// accepts.
+// accepts. Read as Prometheus' lexer and parser read it: comments are blanks (render_sli_query
+// drops them before it puts a range after the selector), each matcher is `label op string` with op
+// = != =~ !~, and a string is one PromQL can lex (double or single quotes with Go's escapes and no
+// line break, or backquotes): `x{msg='it''s'}` holds two strings in a row and is no selector. A
+// keyword that cannot start an expression (`on`, `bool`) is no metric name, and a selector without
+// a name needs a matcher that the empty value fails. Prometheus 3's quoted names count as names.
 bool is_vector_selector(const std::string& expr);
 // A range (`[5m]`, `[{{window}}]`, not a subquery's `[5m:1m]`) put on an expression that is no
 // vector selector, which Prometheus refuses ("ranges only allowed for vector selectors") where

@@ -86,3 +86,105 @@ TEST_CASE("a range on no vector selector: MetricsQL, which Prometheus refuses") 
     CHECK(sli_query_renders(ok));
   }
 }
+
+TEST_CASE("PromQL comments are dropped, never what follows them on another line") {
+  CHECK(strip_promql_comments("sum(rate(x[5m]))  # requests answered OK") == "sum(rate(x[5m]))");
+  CHECK(strip_promql_comments("# every request\nsum(rate(x[5m]))\n") == "sum(rate(x[5m]))\n");
+  CHECK(strip_promql_comments("sum(\n  rate(x[5m]) # a note\n)") == "sum(\n  rate(x[5m])\n)");
+  // A `#` in a string literal of any quoting is text, and so is a quote in a comment.
+  CHECK(strip_promql_comments(R"(x{a="#1",b='#2',c=`#3`} # it's "here")") ==
+        R"(x{a="#1",b='#2',c=`#3`})");
+  CHECK(strip_promql_comments(R"(x{a="q\"#"} # c)") == R"(x{a="q\"#"})");
+  CHECK(strip_promql_comments("x{a=`\n#`} # c\n") == "x{a=`\n#`}\n");
+  CHECK(strip_promql_comments("no comment\n") == "no comment\n");
+  CHECK(strip_promql_comments("# only\n# comments") == "");
+}
+
+TEST_CASE("a query's comments never swallow what nines puts after it") {
+  // A {{window}} query with a trailing note and one with a comment line: the rules splice them
+  // into `((total) - ((good) or on() vector(0))) / (total)`, on one line.
+  CHECK(render_sli_query("sum(rate(ok_total{job=\"{{service}}\"}[{{window}}]))  # answered OK",
+                         "5m", "web") == "sum(rate(ok_total{job=\"web\"}[5m]))");
+  CHECK(render_sli_query("# every request\nsum(rate(all_total[{{window}}]))\n", "1h", "web") ==
+        "sum(rate(all_total[1h]))");
+  // A counter selector with a note is still a selector, wrapped without it.
+  CHECK(is_vector_selector("req_total{code=\"200\"} # answered OK"));
+  CHECK(render_sli_query("req_total{code=\"200\"} # answered OK", "5m", "s") ==
+        "sum(increase(req_total{code=\"200\"}[5m]))");
+  CHECK(render_sli_query("vector(1) # raw ratio", "5m", "s") == "vector(1)");
+  CHECK(sli_query_constant("1 # every day counts once") == "1");
+  // A bracket in a comment is no range.
+  CHECK_FALSE(range_on_non_selector("sum(rate(x[{{window}}])) # not vector(1)[{{window}}]"));
+}
+
+TEST_CASE("a selector's strings are those PromQL's lexer reads") {
+  // The audit's case: 'it''s' is two strings in a row, which promtool refuses.
+  CHECK_FALSE(is_vector_selector("req_total{msg='it''s'}"));
+  CHECK_FALSE(sli_query_renders("req_total{msg='it''s'}"));
+  for (const char* ok : {R"(x{a='it\'s'})",
+                         R"(x{a="say \"hi\""})",
+                         R"(x{a="\x41\101\u00e9\U0001F600"})",
+                         R"(x{a="\a\b\f\n\r\t\v\\"})",
+                         "x{a=`back\\slash \"and\" 'quotes'`}",
+                         "x{a=`two\nlines`}",
+                         R"(x{a="é"})",
+                         R"(x{a="b",})",
+                         R"(x {a ="b" , c!~ "d"})",
+                         "x{}",
+                         R"({a!=""})",
+                         R"({a=~".+"})",
+                         R"({a!~""})",
+                         R"({__name__="x"})",
+                         R"(x{on="a", bool="b"})",
+                         "by",
+                         "sum",
+                         ":x",
+                         "x:y",
+                         "x{a=\"b\" # a note\n}",
+                         R"({"http.requests"})",
+                         R"({"http.requests", "code.class"="2xx"})"}) {
+    CAPTURE(ok);
+    CHECK(is_vector_selector(ok));
+  }
+  for (const char* bad : {R"(x{a="\q"})",
+                          R"(x{a='\"'})",
+                          R"(x{a="\'"})",
+                          R"(x{a="\x4"})",
+                          R"(x{a="\0"})",
+                          R"(x{a="\400"})",
+                          R"(x{a="\uD800"})",
+                          R"(x{a="\U00110000"})",
+                          "x{a=\"two\nlines\"}",
+                          "x{a=\"b\\\nc\"}",
+                          R"(x{a="b\"})",
+                          "x{a=`b}",
+                          R"(x{a="b" c="d"})",
+                          R"(x{a=b})",
+                          R"(x{"a"})",
+                          R"(x{a="b", "c"})",
+                          R"(x{,})",
+                          R"(x{a="b",,})",
+                          R"(x{a:b="c"})",
+                          R"(x{a=="b"})",
+                          "{}",
+                          R"({a=""})",
+                          R"({a=~""})",
+                          R"({a!~"x"})",
+                          R"(x{__name__="y"})",
+                          R"(x{__name__=~"y"})",
+                          "on",
+                          "ON",
+                          "bool",
+                          "ignoring",
+                          "group_left",
+                          "group_right",
+                          "atan2",
+                          "Inf",
+                          "nan",
+                          R"(x{a="b"} offset 5m)",
+                          "x @ 5",
+                          "# only a comment"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(is_vector_selector(bad));
+  }
+}

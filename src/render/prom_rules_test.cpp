@@ -1,3 +1,4 @@
+#include "model/alerts.hpp"
 #include "render/prom_rules.hpp"
 
 #include <doctest/doctest.h>
@@ -340,4 +341,44 @@ TEST_CASE("rules: burn_rate_alerts: [] records the error ratios and writes no al
           std::string::npos);
   CHECK(y.find("alert:") == std::string::npos);
   CHECK(diags.warning_count() == 0);
+}
+
+TEST_CASE("rules: a PromQL comment in a query never swallows the expression around it") {
+  // A trailing note and a comment line, as a YAML block writes them: spliced into one line of
+  // `((total) - ((good) or on() vector(0))) / (total)`, each `#` would run to the end of the
+  // expression and promtool would refuse the whole file.
+  Repo repo = rules_repo();
+  repo.slis[0].query->good =
+      "sum(rate(ok_total{job=\"{{service}}\"}[{{window}}]))  # requests answered OK";
+  repo.slis[0].query->total =
+      "# every request, health checks included\nsum(rate(all_total{job=\"{{service}}\"}"
+      "[{{window}}]))\n";
+  repo.slos[0].alerts_declared = true; // burn_rate_alerts: []
+  DiagBag diags;
+  const std::string y = prometheus_rules(repo, diags);
+  CHECK(y.find('#', y.find("groups:")) == std::string::npos);
+  CHECK(y.find("        expr: ((sum(rate(all_total{job=\"pay\"}[5m]))) - "
+               "((sum(rate(ok_total{job=\"pay\"}[5m]))) or on() vector(0))) / "
+               "(sum(rate(all_total{job=\"pay\"}[5m])))\n") != std::string::npos);
+  CHECK(diags.warning_count() == 0);
+  // A `#` inside a label value is no comment and stays.
+  repo.slis[0].query->good = "sum(rate(ok_total{path=\"/#top\"}[{{window}}]))";
+  const std::string kept = prometheus_rules(repo, diags);
+  CHECK(kept.find("ok_total{path=\"/#top\"}[5m]") != std::string::npos);
+}
+
+TEST_CASE("rules: a selector PromQL cannot lex leaves its SLO out, with a warning") {
+  Repo repo = rules_repo();
+  repo.slis[0].query->good = "req_total{msg='it''s'}";
+  DiagBag diags;
+  const std::string y = prometheus_rules(repo, diags);
+  CHECK(y.find("pay-availability") == std::string::npos);
+  REQUIRE(diags.warning_count() == 1);
+  CHECK(diags.all()[0].rule == "rules-query");
+}
+
+TEST_CASE("rules: the file starts with the line that tells it from one people wrote") {
+  Repo repo = rules_repo();
+  DiagBag diags;
+  CHECK(prometheus_rules(repo, diags).starts_with(k_generated_rules_header));
 }

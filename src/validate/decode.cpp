@@ -151,6 +151,7 @@ void decode_fields(const Node& b, Slo& s, const Config& config, DiagBag& diags) 
     BurnRateAlert al;
     al.name = str(a, "name");
     al.loc = a.loc;
+    al.name_loc = at(a, "name").loc;
     al.burn_rate = num(a, "burn_rate").value_or(0);
     al.burn_rate_loc = at(a, "burn_rate").loc;
     al.short_window = str(a, "short_window");
@@ -607,7 +608,12 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
         for (const auto& e : labels.entries)
           if (e.value.is_scalar()) a.labels.emplace_back(e.key, e.value.value);
       std::sort(a.labels.begin(), a.labels.end());
-      repo.prom_alerts.push_back(std::move(a));
+      // A rules file `nines rules` wrote (committed so that `rules --check` guards it) holds the
+      // SLOs' own alerts over again: they are judged, counted and searched at their SLOs
+      // (alert-runbook, rules-runbook, readiness, maturity, check --since), so its copies are
+      // checked as a rules file and kept out of the alerts, or each would count twice and a
+      // default alert's runbook_url (the SLO's page) would fail alert-runbook.
+      if (!doc.generated) repo.prom_alerts.push_back(std::move(a));
     }
   }
 }

@@ -533,3 +533,30 @@ TEST_CASE("decode: limits are capped where memory stays bounded, at the value") 
   CHECK(diags.all()[0].message == "field 'limits.max_file_bytes' has value '1073741824': expected "
                                   "number less than or equal to 16777216");
 }
+
+TEST_CASE("decode: the alerts of a rules file nines wrote are its SLOs', not alerts of their own") {
+  // A committed `nines rules` file points a default alert without a runbook at its SLO's page;
+  // the SLO already answers for it (rules-runbook), and readiness counts it there.
+  const std::string rules = "groups:\n"
+                            "  - name: slo-checkout\n"
+                            "    rules:\n"
+                            "      - alert: fast_burn\n"
+                            "        expr: slo:sli_error:ratio_rate1h > (14.4 * 0.001)\n"
+                            "        labels: {service: checkout, severity: page}\n"
+                            "        annotations: {runbook_url: slos/checkout/}\n";
+  for (const bool generated : {true, false}) {
+    DiagBag diags;
+    RawDoc doc;
+    doc.file = "prometheus/nines.rules.yml";
+    doc.kind = "prometheus_rules";
+    doc.generated = generated;
+    doc.root = parse_yaml_string(rules, diags, doc.file);
+    SchemaSet schemas;
+    REQUIRE(schemas.validate(doc.kind, doc.root, doc.file, diags));
+    Repo repo;
+    decode_document(doc, "digest", repo, diags);
+    CHECK_FALSE(diags.has_errors());
+    // The same alert in a file people wrote is an alert of its own, with its runbook to find.
+    CHECK(repo.prom_alerts.size() == (generated ? 0U : 1U));
+  }
+}

@@ -397,6 +397,194 @@ tests:
                              f"{p.stdout[-1500:]}{p.stderr[-500:]}")
 
 
+def small_repo(root, sli, slos):
+    """A repository of one service `plain`, one SLI (its YAML text) and SLOs {id: YAML text}."""
+    write(os.path.join(root, "nines.yaml"), "title: R\nteams:\n  t1:\n    name: T1\n")
+    write(os.path.join(root, "services", "plain.yaml"),
+          "service:\n  name: plain\n  tier: critical\n  type: api\n  owner_team: t1\n")
+    write(os.path.join(root, "slis", "sli.yaml"), sli)
+    for slo_id, text in slos.items():
+        write(os.path.join(root, "slos", slo_id + ".yaml"), text)
+
+
+def promtool_check(path):
+    p = subprocess.run(["promtool", "check", "rules", path], capture_output=True, text=True,
+                       timeout=60)
+    return p.returncode, p.stdout + p.stderr
+
+
+COUNTER_SLI = """sli:
+  name: counter
+  type: availability
+  query:
+    good: 'http_requests_total{service="{{service}}",code!~"5.."}'
+    total: 'http_requests_total{service="{{service}}"}'
+"""
+
+
+def test_comments(tmp):
+    """PromQL comments in the queries (a trailing note, a comment line of a block, a note after
+    a counter selector) are dropped from the rules: spliced into one line they swallowed the
+    closing parentheses and promtool refused the whole file."""
+    repo = os.path.join(tmp, "comments")
+    small_repo(repo, """sli:
+  name: multiline
+  type: availability
+  query:
+    good: |-
+      sum(rate(ok_total{job="{{service}}", path="/#top"}[{{window}}]))  # requests answered OK
+    total: |
+      # every request, health checks included
+      sum(rate(all_total{job="{{service}}"}[{{window}}]))
+""", {"multi": "slo:\n  id: multi\n  service: plain\n  sli: multiline\n  target: 99.9\n"
+               "  window: 30d\n  burn_rate_alerts: []\n"})
+    write(os.path.join(repo, "slis", "noted.yaml"), """sli:
+  name: noted
+  type: availability
+  query:
+    good: 'http_requests_total{code!~"5.."}  # a counter, noted'
+    total: |
+      http_requests_total # every request
+""")
+    write(os.path.join(repo, "slos", "noted.yaml"), "slo:\n  id: noted\n  service: plain\n"
+          "  sli: noted\n  target: 99.9\n  window: 30d\n  burn_rate_alerts: []\n")
+    code, stdout, err = nines("check", repo)
+    check(code == 0 and "0 errors, 0 warnings" in stdout + err,
+          f"comments: check has nothing to say: {stdout}{err}")
+    out = os.path.join(tmp, "comments.rules.yml")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0 and "warning" not in err, f"comments: rules exits 0, no warning: {err}")
+    text = open(out).read()
+    body = text.split("groups:", 1)[1]
+    check("requests answered" not in body and "every request" not in body and "noted" in body,
+          f"comments: no comment in the rules, every SLO written: {text}")
+    check('expr: ((sum(rate(all_total{job="plain"}[5m]))) - ((sum(rate(ok_total{job="plain", '
+          'path="/#top"}[5m]))) or on() vector(0))) / (sum(rate(all_total{job="plain"}[5m])))\n'
+          in text, f"comments: the expression on one line, a '#' in a label value kept: {text}")
+    check('sum(increase(http_requests_total{code!~"5.."}[5m]))' in text,
+          f"comments: a noted counter selector is still one: {text}")
+    code, said = promtool_check(out)
+    check(code == 0 and "SUCCESS: 10 rules found" in said,
+          f"comments: promtool check rules accepts the file: {said}")
+
+
+def test_unlexable_selector(tmp):
+    """A counter selector PromQL cannot lex (`'it''s'` is two strings) is no selector: check warns
+    (sli-query-range), rules leaves its SLO out (rules-query) and promtool accepts the rest. The
+    strings PromQL does lex (escapes of either quote, backquotes) stay selectors."""
+    repo = os.path.join(tmp, "lex")
+    small_repo(repo, COUNTER_SLI.replace("counter", "bad", 1).replace(
+        "'http_requests_total{service=\"{{service}}\",code!~\"5..\"}'", "req_total{msg='it''s'}"),
+        {"q": "slo:\n  id: q\n  service: plain\n  sli: bad\n  target: 99.9\n  window: 30d\n"
+              "  burn_rate_alerts: []\n",
+         "ok": "slo:\n  id: ok\n  service: plain\n  sli: quoted\n  target: 99.9\n"
+               "  window: 30d\n  burn_rate_alerts: []\n"})
+    write(os.path.join(repo, "slis", "quoted.yaml"), """sli:
+  name: quoted
+  type: availability
+  query:
+    good: |-
+      req_total{msg='it\\'s', note="say \\"hi\\" \\u00e9", path=`C:\\dir`, code!~"5.."}
+    total: req_total{msg='it\\'s'}
+""")
+    code, stdout, err = nines("check", repo)
+    check(code == 0 and "slis/sli.yaml:5:11: warning: SLI query 'good' has no {{window}} and is "
+          "not a counter selector" in stdout and "[sli-query-range]" in stdout
+          and "slis/quoted.yaml" not in stdout,
+          f"lex: check warns at the query PromQL cannot lex, and only there: {stdout}{err}")
+    out = os.path.join(tmp, "lex.rules.yml")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0 and "slis/sli.yaml:5:11: warning: SLO 'q': SLI query 'good' cannot make a "
+          "valid rule" in err and "[rules-query]" in err,
+          f"lex: rules warns and leaves the SLO out: {err}")
+    text = open(out).read()
+    check("nines-slo-q\n" not in text and "nines-slo-ok\n" in text and "it''s" not in text,
+          f"lex: only the SLO whose query lexes is written: {text}")
+    code, said = promtool_check(out)
+    check(code == 0 and "SUCCESS: 5 rules found" in said,
+          f"lex: promtool check rules accepts the file (5 recordings of 'ok'): {said}")
+
+
+def test_committed_file(tmp):
+    """The generated file committed in the repository (no base_url, alerts without runbooks
+    pointing at their SLO's page) breaks nothing: check exits 0 with the SLO's rules-runbook
+    warning alone, `rules -o` regenerates it and `--check` passes; a committed file an edit has
+    broken is still regenerated, and compared (drift)."""
+    repo = os.path.join(tmp, "committed")
+    small_repo(repo, COUNTER_SLI, {"avail": "slo:\n  id: avail\n  service: plain\n"
+                                            "  sli: counter\n  target: 99.9\n  window: 28d\n"})
+    rel = os.path.join("prometheus", "nines.rules.yml")
+    out = os.path.join(repo, rel)
+    os.makedirs(os.path.dirname(out))
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0 and "runbook_url: slos/avail/\n" in open(out).read(),
+          f"committed: written, alerts without runbook at the SLO page: {err}")
+    code, stdout, err = nines("check", repo)
+    check(code == 0 and "0 errors, 1 warning" in stdout and "[rules-runbook]" in stdout
+          and "alert-runbook" not in stdout,
+          f"committed: check exits 0, the SLO's rules-runbook warning alone: {stdout}{err}")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0, f"committed: rules -o regenerates its own file: {err}")
+    code, _, err = nines("rules", repo, "--check", out)
+    check(code == 0 and "is up to date" in err, f"committed: --check passes: {err}")
+    with open(out, "a") as f:
+        f.write("  - name: broken\n    rules: [\n")
+    code, stdout, _ = nines("check", repo)
+    check(code == 1 and "prometheus/nines.rules.yml:" in stdout and "[yaml-syntax]" in stdout,
+          f"committed: check reports the broken file: {stdout}")
+    code, _, err = nines("rules", repo, "--check", out)
+    check(code == 1 and "rules drift" in err and "of its own" in err,
+          f"committed: --check compares a broken file, drift: {err}")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 0 and "has 1 error of its own" in err and "it is regenerated" in err,
+          f"committed: rules -o regenerates a broken file of its own: {err}")
+    code, stdout, _ = nines("check", repo)
+    check(code == 0, f"committed: check passes again: {stdout}")
+    code, said = promtool_check(out)
+    check(code == 0, f"committed: promtool accepts the regenerated file: {said}")
+
+
+def test_duplicate_alert_names(tmp):
+    """Two burn_rate_alerts of one name, and two different OpenSLO AlertConditions of one name
+    in one SLO: `check` errors at the second, naming the first; `rules` writes nothing."""
+    repo = os.path.join(tmp, "dup")
+    small_repo(repo, COUNTER_SLI, {"dup": """slo:
+  id: dup
+  service: plain
+  sli: counter
+  target: 99.9
+  window: 30d
+  burn_rate_alerts:
+    - {name: burn, burn_rate: 14.4, short_window: 5m, long_window: 1h, severity: page}
+    - {name: burn, burn_rate: 1, short_window: 6h, long_window: 3d, severity: ticket}
+"""})
+    write(os.path.join(repo, "runbooks", "burn.yaml"), "runbook:\n  title: burn\n"
+          "  alert_name: burn\n  service: plain\n  last_updated: 2026-11-12\n  owner: t1\n"
+          "  overview: x\n  impact: x\n  diagnosis: []\n  mitigation: []\n")
+    code, stdout, _ = nines("check", repo)
+    check(code == 1 and "slos/dup.yaml:9:14: error: duplicate burn-rate alert name 'burn' in "
+          "SLO 'dup'" in stdout and "also listed at slos/dup.yaml:8:14 [duplicate-id]" in stdout,
+          f"dup: check errors at the second name: {stdout}")
+    out = os.path.join(tmp, "dup.rules.yml")
+    code, _, err = nines("rules", repo, "-o", out)
+    check(code == 1 and not os.path.exists(out), f"dup: rules writes nothing: {err}")
+
+
+def test_check_with_output(tmp):
+    """`--check FILE -o OUT`: a usage error (exit 2) that names both, and nothing is written."""
+    repo = os.path.join(tmp, "both")
+    small_repo(repo, COUNTER_SLI, {"a": "slo:\n  id: a\n  service: plain\n  sli: counter\n"
+                                        "  target: 99.9\n  window: 30d\n  burn_rate_alerts: []\n"})
+    committed = os.path.join(tmp, "both-committed.yml")
+    nines("rules", repo, "-o", committed)
+    out = os.path.join(tmp, "both-out.yml")
+    code, stdout, err = nines("rules", repo, "--check", committed, "-o", out)
+    check(code == 2 and err.startswith("nines: --check and -o cannot go together") and
+          not os.path.exists(out), f"both: exit 2, nothing written: {code} {stdout}{err}")
+    code, _, err = nines("rules", repo, "--check", "")
+    check(code == 2 and err.startswith("nines: "), f"both: an empty --check is a usage error: {err}")
+
+
 def main():
     global NINES, SRC, REPO
     NINES, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -413,6 +601,11 @@ def main():
         test_foreign_queries(tmp)
         test_low_target(tmp)
         test_healthy_without_error_series(tmp)
+        test_comments(tmp)
+        test_unlexable_selector(tmp)
+        test_committed_file(tmp)
+        test_duplicate_alert_names(tmp)
+        test_check_with_output(tmp)
         test_prometheus(tmp, generated)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
