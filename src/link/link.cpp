@@ -3,6 +3,7 @@
 #include "model/entity_ref.hpp"
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
+#include "model/slug.hpp"
 
 #include <algorithm>
 #include <map>
@@ -49,18 +50,12 @@ std::string dialect_kind_name(const DocMeta& m) {
   return m.dialect + " " + m.kind;
 }
 
-// The message for two dialect documents whose different `metadata.name`s slug to one id ("example
-// service" and "example-service"), up to the first's place: each name is valid alone and neither
-// file spells the id, so both names are quoted as written. "" for an ordinary duplicate (one name
-// written twice, or ids that meet only through a suffix such as an OpenSLO objective's).
-std::string slug_collision(const DocMeta& d, const DocMeta& a) {
-  if (d.dialect.empty() || a.dialect.empty() || d.written_name.empty() || a.written_name.empty() ||
-      d.written_name == a.written_name || slug_id(d.written_name) != slug_id(a.written_name))
-    return {};
-  const std::string d_kind = dialect_kind_name(d), a_kind = dialect_kind_name(a);
-  return d_kind + " '" + d.written_name + "' and " + (a_kind == d_kind ? "" : a_kind + " ") + "'" +
-         a.written_name + "' both become the id '" + d.id + "'; '" + a.written_name +
-         "' is also defined at ";
+// slug_collision (model/slug.hpp) of two dialect documents, by what each is in its own format;
+// "" when either is a native document.
+std::string dialect_slug_collision(const DocMeta& d, const DocMeta& a) {
+  if (d.dialect.empty() || a.dialect.empty()) return {};
+  return slug_collision(dialect_kind_name(d), d.written_name, dialect_kind_name(a), a.written_name,
+                        d.id);
 }
 
 template <typename T>
@@ -73,10 +68,9 @@ void collect(const std::vector<T>& docs, const std::string& what, IdSet& set, Di
       const DocMeta& a = *it->second;
       const std::string where =
           a.file + ":" + std::to_string(a.id_loc.line) + ":" + std::to_string(a.id_loc.col);
-      if (const std::string names = slug_collision(d.meta, a); !names.empty()) {
+      if (const std::string names = dialect_slug_collision(d.meta, a); !names.empty()) {
         diags.error(d.meta.file, d.meta.id_loc, "duplicate-id", names + where,
-                    "rename one of them in `metadata.name`: an id is the name in lower case, "
-                    "letters, digits, '.' and '-' kept and every other run of characters one '-'");
+                    std::string(k_slug_collision_hint));
         continue;
       }
       diags.error(d.meta.file, d.meta.id_loc, "duplicate-id",

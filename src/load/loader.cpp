@@ -590,9 +590,60 @@ std::string_view walk_bars(std::string_view rel, const std::vector<std::string>&
   return {};
 }
 
+// Where repository path `rel` (relative, lexically normal) really is once the symbolic links on
+// its way are followed, as one resolved path relative to the resolved repository.
+struct RealPath {
+  enum class Where { Inside, Outside, Unfollowable } where = Where::Inside;
+  std::string rel; // Inside: "." for the repository itself
+};
+
+// RealPath of `rel`: its longest part that exists is resolved (what does not exist yet holds no
+// link) and the rest appended. A link to nothing, or a loop, cannot be followed: where a link to
+// nothing leads may be made later, anywhere, so it is never taken for a place inside.
+RealPath real_path(const fs::path& root, const std::string& rel) {
+  RealPath out;
+  std::error_code ec;
+  const fs::path canon_root = fs::canonical(root, ec);
+  if (ec) {
+    out.where = RealPath::Where::Unfollowable;
+    return out;
+  }
+  fs::path existing = root, rest;
+  for (const auto& part : fs::path(rel)) {
+    if (rest.empty() && fs::exists(fs::symlink_status(existing / part, ec)))
+      existing /= part;
+    else
+      rest /= part;
+  }
+  fs::path real = fs::canonical(existing, ec);
+  if (ec) {
+    out.where = RealPath::Where::Unfollowable;
+    return out;
+  }
+  if (!rest.empty()) real = (real / rest).lexically_normal();
+  const fs::path r = real.lexically_relative(canon_root);
+  if (r.empty() || *r.begin() == "..") {
+    out.where = RealPath::Where::Outside;
+    return out;
+  }
+  out.rel = r.generic_string();
+  return out;
+}
+
+// What keeps the walk from the file or folder a symbolic link at `rel` leads to, inside the
+// repository (walk_bars of its real path), with that path; an empty bar when nothing does, or
+// when the link leads outside or cannot be followed (read_repo_file says so when it reads it).
+std::pair<std::string, std::string> link_bar(const fs::path& root, const std::string& rel,
+                                             const std::vector<std::string>& skip_dirs) {
+  const RealPath real = real_path(root, rel);
+  if (real.where != RealPath::Where::Inside || real.rel == ".") return {};
+  return {std::string(walk_bars(real.rel, skip_dirs)), real.rel};
+}
+
 // The YAML files of the repository under folder `under`, in the folders the walk enters (not a
 // hidden one, nor the output, store, layouts/ or node_modules/ folders), relative and sorted:
-// where a Location's glob target looks, and the did-you-mean of a missing target.
+// where a Location's glob target looks, and the did-you-mean of a missing target. A symbolic link
+// into one of those folders, or to a hidden file, is left out as the walk leaves it.
 std::vector<std::string> repo_yaml_files(const fs::path& root, const fs::path& under,
                                          const std::vector<std::string>& skip_dirs) {
   std::vector<std::string> out;
@@ -608,8 +659,10 @@ std::vector<std::string> repo_yaml_files(const fs::path& root, const fs::path& u
         it.disable_recursion_pending();
       continue;
     }
-    if (!is_hidden_name(name) && (ends_with(name, ".yaml") || ends_with(name, ".yml")))
-      out.push_back(it->path().lexically_relative(root).generic_string());
+    if (is_hidden_name(name) || !(ends_with(name, ".yaml") || ends_with(name, ".yml"))) continue;
+    std::string rel = it->path().lexically_relative(root).generic_string();
+    if (it->is_symlink(tec) && !link_bar(root, rel, skip_dirs).first.empty()) continue;
+    out.push_back(std::move(rel));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -660,21 +713,62 @@ void follow_location(const fs::path& root, const std::vector<std::string>& skip_
     const std::string fixed = glob ? rel.substr(0, rel.find_first_of("*?")) : rel;
     const auto dir = fixed.rfind('/');
     const std::string leading = dir == std::string::npos ? "" : fixed.substr(0, dir + 1);
+    // `written` is the file a plain target names, or a glob's fixed leading folders; `via` is
+    // where a symbolic link on its way leads (empty when there is none), which is what is read.
+    auto refuse = [&](std::string_view bar, const std::string& written, const std::string& via,
+                      bool folder) {
+      const bool file = bar.size() == (via.empty() ? written : via).size() && !folder;
+      const std::string what =
+          file ? "a hidden file, which nines does not read"
+               : "in '" + std::string(bar) + "/', a folder nines reads no documents from";
+      // A link to the folder itself is a link to it, not into it.
+      const std::string how = via.empty() ? (file ? "is " : "lies ") + what
+                              : via == bar && !file
+                                  ? "leads through a symbolic link to '" + via +
+                                        "/', a folder nines reads no documents from"
+                                  : "leads through a symbolic link to '" + via + "', " +
+                                        (file ? "" : "which lies ") + what;
+      diags.warning(doc.file, t->loc, "location-target",
+                    "Location target '" + t->value + "' " + how + "; it is not followed",
+                    file ? "rename the file without the leading dot"
+                         : "hidden folders, the output folder (site/), the metrics store's "
+                           "folder, layouts/ (the theme's templates) and node_modules/ hold no "
+                           "documents: move the file into another folder");
+    };
+    const std::string written =
+        glob ? (leading.empty() ? "" : leading.substr(0, leading.size() - 1)) : fixed;
     if (const std::string_view bar = walk_bars(glob ? leading : fixed, skip_dirs);
         rel != "." && !bar.empty()) {
-      const bool file = bar.size() == fixed.size();
-      diags.warning(
-          doc.file, t->loc, "location-target",
-          "Location target '" + t->value + "' " +
-              (file ? "is a hidden file, which nines does not read"
-                    : "lies in '" + std::string(bar) +
-                          "/', a folder nines reads no documents from") +
-              "; it is not followed",
-          file ? "rename the file without the leading dot"
-               : "hidden folders, the output folder (site/), the metrics store's folder, "
-                 "layouts/ (the theme's templates) and node_modules/ hold no documents: move "
-                 "the file into another folder");
+      refuse(bar, written, "", glob);
       continue;
+    }
+    // The same rule for where the target really is: a link named by the target (or a linked
+    // folder on its way) into `.git/`, the output folder or the store is not followed either, nor
+    // one that leaves the repository through a linked folder. A file that is itself a link out
+    // of the repository, or one that cannot be followed, is read_repo_file's to report, at the
+    // file, as the walk reports it.
+    std::error_code ec;
+    if (!written.empty() && rel != "." && fs::exists(fs::symlink_status(root / written, ec))) {
+      const RealPath real = real_path(root, written);
+      if (real.where == RealPath::Where::Inside && real.rel != written && real.rel != ".") {
+        // A folder (a glob's, or a link to one) as walk_bars reads a folder: with a slash after.
+        const bool folder = glob || fs::is_directory(root / real.rel, ec);
+        const std::string probe = folder ? real.rel + "/" : real.rel;
+        if (const std::string_view bar = walk_bars(probe, skip_dirs); !bar.empty()) {
+          refuse(bar, written, real.rel, folder);
+          continue;
+        }
+      } else if (real.where != RealPath::Where::Inside &&
+                 (glob || !fs::is_symlink(fs::symlink_status(root / written, ec)))) {
+        diags.error(doc.file, t->loc, "symlink-outside",
+                    "Location target '" + t->value + "' leads through a symbolic link " +
+                        (real.where == RealPath::Where::Outside
+                             ? "outside the repository"
+                             : "that cannot be followed (to nothing, or a loop)") +
+                        "; it is not followed",
+                    "name a file of the repository, in no linked folder");
+        continue;
+      }
     }
     if (glob) {
       // A glob: the files under its fixed leading folders that match it whole, in the folders
@@ -692,7 +786,6 @@ void follow_location(const fs::path& root, const std::vector<std::string>& skip_
                    "check the pattern: * matches within one folder, ** across folders"});
       continue;
     }
-    std::error_code ec;
     if (fs::exists(fs::symlink_status(root / rel, ec))) {
       read(rel); // read_repo_file reports a folder, a link out of the repository, ...
       continue;
@@ -814,6 +907,36 @@ bool text_is_clean(std::string_view text) {
   return true;
 }
 
+// UTF-16 or UTF-32 without a mark whose first character is outside Latin-1 (CJK text: neither
+// of its first two bytes is zero, so YAML 1.2's rule cannot tell), by where the zero bytes of its
+// first 512 bytes fall: in UTF-32 every character's top byte is zero; in UTF-16 every ASCII
+// character (a key, `:`, a space, a line end) has one, at odd offsets little-endian and at even
+// ones big-endian, while the other side has one only for the rare character ending (or starting)
+// in 00 (U+4E00 is 00 4E little-endian). The name as iconv says it, or null. UTF-8 text never
+// holds a zero byte, so a file with a stray NUL or a few is not taken for one: at least 4 on one
+// side, and at most one in 8 of those on the other.
+const char* unmarked_wide_encoding(std::string_view text) {
+  const std::string_view head =
+      text.substr(0, std::min<std::size_t>(text.size(), 512) & ~std::size_t{3});
+  if (head.find('\0') == std::string_view::npos) return nullptr; // nearly every text: one memchr
+  const auto* p = reinterpret_cast<const unsigned char*>(head.data());
+  // UTF-32: at least 4 characters, none NUL, each at most U+10FFFF.
+  bool le32 = head.size() >= 16, be32 = le32;
+  for (std::size_t i = 0; i + 4 <= head.size() && (le32 || be32); i += 4) {
+    const bool nul = (p[i] | p[i + 1] | p[i + 2] | p[i + 3]) == 0;
+    le32 = le32 && !nul && p[i + 3] == 0 && p[i + 2] <= 0x10;
+    be32 = be32 && !nul && p[i] == 0 && p[i + 1] <= 0x10;
+  }
+  if (le32) return "UTF-32LE";
+  if (be32) return "UTF-32BE";
+  std::size_t even = 0, odd = 0;
+  for (std::size_t i = 0; i < head.size(); ++i)
+    if (p[i] == 0) ++(i % 2 == 0 ? even : odd);
+  if (odd >= 4 && even * 8 <= odd) return "UTF-16LE";
+  if (even >= 4 && odd * 8 <= even) return "UTF-16BE";
+  return nullptr;
+}
+
 } // namespace
 
 std::optional<TextProblem> foreign_encoding(std::string_view text) {
@@ -854,6 +977,7 @@ std::optional<TextProblem> foreign_encoding(std::string_view text) {
         match = match && (z.bytes[i] == '0') == (text[i] == '\0');
       if (match) return problem(z.name, false);
     }
+  if (const char* name = unmarked_wide_encoding(text)) return problem(name, false);
   return std::nullopt;
 }
 
@@ -1350,6 +1474,50 @@ std::optional<std::string> read_markdown_body(const fs::path& root, const std::s
   return body;
 }
 
+namespace {
+
+// metrics.cache places the store, and the build state nines keeps beside it, where nines writes:
+// inside the repository (SPEC 4.1). The schema refuses a path that leaves it as written (absolute,
+// or with a `..` part); one that leaves it through a symbolic link (`store/cache.db` where
+// `store` is a link to a folder elsewhere, or the file a link out) is refused here, where the
+// repository's folder is known: an error at the value, and the setting dropped, so that the
+// decoder keeps the default store as it does for the schema's refusal. A link to nothing is
+// refused too: where it leads may be made later, anywhere. The store folder need not exist yet:
+// its longest part that does is resolved (real_path).
+void refuse_cache_through_link(const fs::path& root, Node& config, DiagBag& diags) {
+  const auto metrics = std::find_if(config.entries.begin(), config.entries.end(),
+                                    [](const Entry& e) { return e.key == "metrics"; });
+  if (metrics == config.entries.end() || !metrics->value.is_map()) return;
+  auto& entries = metrics->value.entries;
+  const auto cache =
+      std::find_if(entries.begin(), entries.end(), [](const Entry& e) { return e.key == "cache"; });
+  if (cache == entries.end() || !cache->value.is_scalar()) return;
+  const std::string& written = cache->value.value;
+  // What the schema refuses as written is its error alone (the same rule as its pattern).
+  if (written.empty() || written.front() == '/' || written.front() == '\\' ||
+      (written.size() >= 2 && written[1] == ':' &&
+       std::isalpha(static_cast<unsigned char>(written[0]))))
+    return;
+  for (std::size_t start = 0; start <= written.size();) {
+    const std::size_t end = std::min(written.find_first_of("/\\", start), written.size());
+    if (std::string_view(written).substr(start, end - start) == "..") return;
+    start = end + 1;
+  }
+  const RealPath real = real_path(root, written);
+  if (real.where == RealPath::Where::Inside) return;
+  diags.error("nines.yaml", cache->value.loc, "schema",
+              "metrics.cache '" + written + "' leads " +
+                  (real.where == RealPath::Where::Unfollowable
+                       ? "through a symbolic link that cannot be followed (to nothing, or a loop)"
+                       : "out of the content repository through a symbolic link") +
+                  "; the default store is used",
+              "name a place of the repository itself, e.g. cache: .nines/cache.db; whoever runs "
+              "nines may keep the store elsewhere with the NINES_CACHE environment variable");
+  entries.erase(cache);
+}
+
+} // namespace
+
 Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
   fs::path p = root / "nines.yaml";
   std::error_code ec;
@@ -1384,6 +1552,7 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
                 "remove the stray line, or write it as `key: value`");
     return Node{};
   }
+  refuse_cache_through_link(root, out, diags);
   return out;
 }
 
@@ -1438,9 +1607,14 @@ namespace {
 // repository's root is never a chart: a repository that is one would hide every document it holds.
 // A folder is known to be a chart from its own listing, so the walk costs one read of Chart.yaml
 // for each chart and nothing for any other folder; below a chart no Chart.yaml is read at all.
+//
+// A symbolic link whose file lies where the walk never reads (walk_bars: a hidden folder such as
+// `.git/`, the output or store folder, or a hidden file) goes to `linked_away`, sorted: skipped
+// and counted, never read.
 std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions& opts,
                                         DiagBag& diags, std::vector<std::string>& helm,
-                                        std::vector<std::string>& charts) {
+                                        std::vector<std::string>& charts,
+                                        std::vector<std::string>& linked_away) {
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
   std::vector<WalkedFile> files;
@@ -1537,6 +1711,12 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
                       "copy the file into the repository instead");
           continue;
         }
+        // A link into a folder the walk leaves alone (`.git/`, the output folder, the store's),
+        // or to a hidden file, reaches what the walk never reads: skipped as it would be there.
+        if (!walk_bars(std::string_view(t).substr(r.size()), opts.skip_dirs).empty()) {
+          linked_away.push_back(std::move(f.rel));
+          continue;
+        }
       }
       files.push_back(WalkedFile{std::move(f.rel), std::move(f.abs), f.plain});
     }
@@ -1553,6 +1733,7 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
   std::sort(files.begin(), files.end());
   std::sort(helm.begin(), helm.end());
   std::sort(charts.begin(), charts.end());
+  std::sort(linked_away.begin(), linked_away.end());
   return files;
 }
 
@@ -1721,9 +1902,14 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
 
 void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
                const LoadHooks& hooks, LoadNotes* notes) {
-  std::vector<std::string> helm;   // the files of Helm charts, skipped
-  std::vector<std::string> charts; // their folders
-  const std::vector<WalkedFile> files = list_repo_files(root, opts, diags, helm, charts);
+  std::vector<std::string> helm;        // the files of Helm charts, skipped
+  std::vector<std::string> charts;      // their folders
+  std::vector<std::string> linked_away; // links to what the walk never reads, skipped
+  std::vector<std::string> aside;       // both, in path order
+  const std::vector<WalkedFile> files =
+      list_repo_files(root, opts, diags, helm, charts, linked_away);
+  std::merge(helm.begin(), helm.end(), linked_away.begin(), linked_away.end(),
+             std::back_inserter(aside));
   if (notes) notes->helm_charts = std::move(charts);
   // Files a Backstage Location names are read after the walk's, in the order they are named,
   // even when include/exclude skip them or they are in a Helm chart: naming a file in a Location
@@ -1904,17 +2090,18 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
     auto r = read_one(root, rel, root / rel, false, opts, hooks);
     commit(rel, *r);
   }
-  // The files of Helm charts are listed with the walk's skipped files, in path order, but for
-  // those a Location named, which were read (and are in `queued`).
-  if (notes && !helm.empty()) {
+  // The files of Helm charts and the links to what the walk never reads are listed with the
+  // walk's skipped files, in path order, but for those a Location named, which were read (and are
+  // in `queued`).
+  if (notes && !aside.empty()) {
     std::vector<std::string> skipped;
-    skipped.reserve(notes->skipped.size() + helm.size());
+    skipped.reserve(notes->skipped.size() + aside.size());
     auto walked = notes->skipped.begin() + static_cast<std::ptrdiff_t>(walk_skipped);
-    auto h = helm.begin();
-    for (auto w = notes->skipped.begin(); w != walked || h != helm.end();) {
-      if (h != helm.end() && queued.count(*h)) {
+    auto h = aside.begin();
+    for (auto w = notes->skipped.begin(); w != walked || h != aside.end();) {
+      if (h != aside.end() && queued.count(*h)) {
         ++h;
-      } else if (w == walked || (h != helm.end() && *h < *w)) {
+      } else if (w == walked || (h != aside.end() && *h < *w)) {
         skipped.push_back(std::move(*h++));
       } else {
         skipped.push_back(std::move(*w++));

@@ -300,6 +300,68 @@ TEST_CASE("loader: UTF-16 and UTF-32 are named exactly, by their mark or their z
   CHECK_FALSE(foreign_encoding(""));
 }
 
+TEST_CASE("loader: UTF-16 and UTF-32 text that starts outside Latin-1 is named by its zero bytes") {
+  // No mark, and a first character whose bytes hold no zero (CJK): YAML 1.2's rule cannot tell,
+  // the zero bytes of the ASCII characters further on do.
+  auto encode = [](std::u32string_view text, int width, bool little) {
+    std::string out;
+    for (char32_t c : text)
+      for (int i = 0; i < width; ++i)
+        out += static_cast<char>((c >> (8 * (little ? i : width - 1 - i))) & 0xFF);
+    return out;
+  };
+  struct Case {
+    int width;
+    bool little;
+    const char* shown;
+  };
+  const std::u32string texts[] = {
+      U"名前: 決済\n説明: 注文の支払い\nservice:\n  name: a\n",
+      // U+4E00 is 00 4E in UTF-16 little-endian: a zero byte on the other side, which a few may
+      // have.
+      U"名前: 一覧\n一二三: 決済\nservice:\n  name: a\n",
+      U"決済サービス\n\n障害が起きたら:\n- 状態を確認する\n- ログを見る\n"};
+  for (const Case& c :
+       {Case{2, true, "UTF-16 (little-endian"}, Case{2, false, "UTF-16 (big-endian"},
+        Case{4, true, "UTF-32 (little-endian"}, Case{4, false, "UTF-32 (big-endian"}})
+    for (const auto& text : texts) {
+      CAPTURE(c.shown);
+      const std::string bytes = encode(text, c.width, c.little);
+      if (c.width == 2) {
+        REQUIRE(bytes[0] != '\0');
+        REQUIRE(bytes[1] != '\0');
+      }
+      auto p = check_text(bytes);
+      REQUIRE(p);
+      CHECK(p->loc.line == 1);
+      CHECK(p->loc.col == 1);
+      CHECK(p->what == std::string("the file looks like ") + c.shown +
+                           ", without a byte order mark), not UTF-8");
+    }
+  // UTF-8 never holds a zero byte: a few stray ones are NULs at their place, as are many that
+  // fall on both sides, and UTF-8 text is never foreign.
+  const std::string cjk = "名前: 決済\n";
+  for (const std::string& stray : {std::string("a\0b\0c\0", 6), std::string(8, '\0')}) {
+    auto p = check_text(cjk + stray + "x\n");
+    REQUIRE(p);
+    CHECK(p->what == "NUL byte (\\0)");
+    CHECK(p->loc.line == 2);
+  }
+  CHECK_FALSE(check_text(cjk));
+  CHECK_FALSE(foreign_encoding(cjk));
+  CHECK_FALSE(foreign_encoding(std::string(600, 'a') + std::string(8, '\0')));
+  // A Markdown file so saved is refused at 1:1, not skipped as plain Markdown.
+  TempRepo repo;
+  repo.write("runbooks/r.md", encode(texts[2], 2, true));
+  DiagBag diags;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [](RawDoc&&) {}, [](RawCsvRow&&) {});
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "file-encoding");
+  CHECK(diags.all()[0].loc.line == 1);
+  CHECK(diags.all()[0].message.find("UTF-16 (little-endian") != std::string::npos);
+}
+
 TEST_CASE("loader: YAML, Markdown and CSV files in UTF-16 or UTF-32 are refused at 1:1") {
   TempRepo repo;
   const std::string service = "service:\n  name: a\n";
@@ -921,6 +983,158 @@ TEST_CASE("loader: a Location's targets follow the walk's folders, as the walk d
           {14, in("file:./teams/x/../../.git/c.yaml", ".git")},
           {15, in("./.github/*.yaml", ".github")},
           {17, in("./teams/.gone/a.yaml", "teams/.gone")}});
+}
+
+TEST_CASE("loader: a link into a folder the walk leaves alone is skipped, counted, not read") {
+  TempRepo repo;
+  const std::string head = "apiVersion: backstage.io/v1alpha1\n";
+  const std::string group = head + "kind: Group\nmetadata:\n  name: ";
+  for (const char* f : {".git/c.yaml", "site/x.yaml", "data/store/s.yaml", "teams/.draft.yaml"})
+    repo.write(f, group + "hidden\n");
+  repo.write("teams/a.yaml", group + "a\n");
+  // Links (relative, as a repository holds them) to each, and one to an ordinary file.
+  fs::create_directories(repo.root / "links");
+  fs::create_symlink("../.git/c.yaml", repo.root / "links" / "git.yaml");
+  fs::create_symlink("../site/x.yaml", repo.root / "links" / "site.yaml");
+  fs::create_symlink("../data/store/s.yaml", repo.root / "links" / "store.yaml");
+  fs::create_symlink("../teams/.draft.yaml", repo.root / "links" / "draft.yaml");
+  fs::create_symlink("../teams/a.yaml", repo.root / "links" / "a.yaml");
+  LoadOptions opts;
+  opts.skip_dirs = {"data/store"};
+  DiagBag diags;
+  LoadNotes notes;
+  std::vector<std::string> seen;
+  LoadHooks hooks;
+  hooks.on_doc = [&](RawDoc&& d) { seen.push_back(d.file); };
+  hooks.on_csv = [](RawCsvRow&&) {};
+  load_repo(repo.root, opts, diags, hooks, &notes);
+  CHECK(diags.all().empty());
+  CHECK(seen == std::vector<std::string>{"links/a.yaml", "teams/a.yaml"});
+  CHECK(notes.skipped == std::vector<std::string>{"links/draft.yaml", "links/git.yaml",
+                                                  "links/site.yaml", "links/store.yaml"});
+  CHECK(notes.failed.empty());
+}
+
+TEST_CASE("loader: a Location's target is followed by where its links lead") {
+  TempRepo repo;
+  const std::string head = "apiVersion: backstage.io/v1alpha1\n";
+  const std::string group = head + "kind: Group\nmetadata:\n  name: ";
+  const fs::path outside =
+      repo.root.parent_path() / ("nines-outside-folder-" + std::to_string(::getpid()));
+  fs::remove_all(outside);
+  fs::create_directories(outside);
+  std::ofstream(outside / "o.yaml") << group << "outside\n";
+  repo.write("catalog-info.yaml", head + "kind: Location\n"
+                                         "metadata:\n  name: all\n"
+                                         "spec:\n"
+                                         "  targets:\n"
+                                         "    - ./links/git.yaml\n"     // line 7: a file link
+                                         "    - ./gitdir/c.yaml\n"      // 8: a linked folder
+                                         "    - ./gitdir/*.yaml\n"      // 9: a glob's folder
+                                         "    - ./links/draft.yaml\n"   // 10: a hidden file
+                                         "    - ./public-link/p.yaml\n" // 11: the output folder
+                                         "    - ./out/o.yaml\n"         // 12: out of the repository
+                                         "    - ./links/*.yaml\n"       // 13: reads a.yaml only
+                                         "    - ./links/a.yaml\n");     // 14: read once
+  repo.write(".git/c.yaml", group + "hidden\n");
+  repo.write("teams/.draft.yaml", group + "hidden\n");
+  repo.write("public/p.yaml", group + "built\n");
+  repo.write("teams/a.yaml", group + "a\n");
+  fs::create_directories(repo.root / "links");
+  fs::create_symlink("../.git/c.yaml", repo.root / "links" / "git.yaml");
+  fs::create_symlink("../teams/.draft.yaml", repo.root / "links" / "draft.yaml");
+  fs::create_symlink("../teams/a.yaml", repo.root / "links" / "a.yaml");
+  fs::create_symlink(".git", repo.root / "gitdir");
+  fs::create_symlink("public", repo.root / "public-link");
+  fs::create_symlink(outside, repo.root / "out");
+  LoadOptions opts;
+  opts.skip_dirs = {"public"};
+  opts.include = {"catalog-info.yaml"}; // the walk reads the Location, the Location the rest
+  DiagBag diags;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, opts, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {});
+  fs::remove_all(outside);
+  CHECK(seen == std::vector<std::string>{"catalog-info.yaml", "links/a.yaml"});
+  std::vector<std::tuple<int, std::string, std::string>> found;
+  for (const auto& d : diags.all()) {
+    CHECK(d.file == "catalog-info.yaml");
+    found.emplace_back(d.loc.line, d.rule, d.message);
+  }
+  const auto via = [](const std::string& target, const std::string& real,
+                      const std::string& folder) {
+    return "Location target '" + target + "' leads through a symbolic link to '" + real +
+           "', which lies in '" + folder +
+           "/', a folder nines reads no documents from; it is not followed";
+  };
+  CHECK(found ==
+        std::vector<std::tuple<int, std::string, std::string>>{
+            {7, "location-target", via("./links/git.yaml", ".git/c.yaml", ".git")},
+            {8, "location-target", via("./gitdir/c.yaml", ".git/c.yaml", ".git")},
+            {9, "location-target",
+             "Location target './gitdir/*.yaml' leads through a symbolic link to '.git/', a "
+             "folder nines reads no documents from; it is not followed"},
+            {10, "location-target",
+             "Location target './links/draft.yaml' leads through a symbolic link to "
+             "'teams/.draft.yaml', a hidden file, which nines does not read; it is not followed"},
+            {11, "location-target", via("./public-link/p.yaml", "public/p.yaml", "public")},
+            {12, "symlink-outside",
+             "Location target './out/o.yaml' leads through a symbolic link outside the "
+             "repository; it is not followed"}});
+  for (const auto& d : diags.all())
+    CHECK(d.severity == (d.rule == "symlink-outside" ? Severity::Error : Severity::Warning));
+}
+
+TEST_CASE("loader: metrics.cache through a symbolic link out of the repository is refused") {
+  TempRepo repo;
+  const fs::path outside =
+      repo.root.parent_path() / ("nines-outside-store-" + std::to_string(::getpid()));
+  fs::remove_all(outside);
+  fs::create_directories(outside);
+  fs::create_symlink(outside, repo.root / "store"); // a folder out
+  std::ofstream(outside / "c.db") << "";
+  fs::create_symlink(outside / "c.db", repo.root / "file.db");    // the file itself
+  fs::create_symlink(repo.root / "gone", repo.root / "dangling"); // a link to nothing
+  fs::create_directories(repo.root / "data");
+  fs::create_symlink("data", repo.root / "inner"); // inside: fine
+  auto cache_of = [&](const std::string& cache, DiagBag& diags) {
+    repo.write("nines.yaml", "title: T\nmetrics:\n  cache: " + cache + "\n  deadline: 30s\n");
+    const Node config = load_config_file(repo.root, LoadOptions{}, diags);
+    const Node* metrics = config.get("metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->get("deadline")); // the rest of the section stays
+    const Node* c = metrics->get("cache");
+    return c ? c->value : std::string("(dropped)");
+  };
+  for (const char* bad : {"store/cache.db", "store/new/sub/cache.db", "file.db", "./store/cache.db",
+                          "dangling/cache.db"}) {
+    CAPTURE(bad);
+    DiagBag diags;
+    CHECK(cache_of(bad, diags) == "(dropped)");
+    REQUIRE(diags.all().size() == 1);
+    const Diagnostic& d = diags.all()[0];
+    CHECK(d.rule == "schema");
+    CHECK(d.severity == Severity::Error);
+    CHECK(d.file == "nines.yaml");
+    CHECK(d.loc.line == 3);
+    CHECK(d.loc.col == 10);
+    CHECK(d.message.find("metrics.cache '" + std::string(bad) + "' leads ") == 0);
+    CHECK(d.message.find(std::string(bad) == "dangling/cache.db"
+                             ? "cannot be followed"
+                             : "out of the content repository through a symbolic link") !=
+          std::string::npos);
+    CHECK(d.hint.find("NINES_CACHE") != std::string::npos);
+  }
+  // Inside, a folder not made yet included; and what the schema refuses as written is its own
+  // error, not reported twice.
+  for (const char* fine : {".nines/cache.db", "inner/cache.db", "new/folder/cache.db",
+                           "../outside.db", "/abs/cache.db", "store/../../x.db"}) {
+    CAPTURE(fine);
+    DiagBag diags;
+    CHECK(cache_of(fine, diags) == fine);
+    CHECK(diags.all().empty());
+  }
+  fs::remove_all(outside);
 }
 
 TEST_CASE("loader: threads change nothing that is handed on, nor its order") {

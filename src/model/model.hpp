@@ -99,6 +99,7 @@ struct Catalog {
     std::string file;
     Loc loc;
     std::string ns;
+    std::string name; // `metadata.name` as written: two that only slug alike are named both
   };
   std::map<std::string, Place> defined_at;
 };
@@ -566,9 +567,13 @@ struct Repo {
     std::map<std::string, AlertPolicySpec> policies;
     std::map<std::string, AlertConditionSpec> conditions;
     std::map<std::string, AlertTargetSpec> targets;
-    // "Kind id" → where the first object of that kind and id is ("file:line:col"): a second one
-    // is a duplicate-id error, and the first is the one references resolve to.
-    std::map<std::string, std::string> defined_at;
+    // "Kind id" → where the first object of that kind and id is ("file:line:col") and its
+    // `metadata.name` as written: a second one is a duplicate-id error (naming both names when
+    // they only slug alike), and the first is the one references resolve to.
+    struct First {
+      std::string where, name;
+    };
+    std::map<std::string, First> defined_at;
   } openslo_alerting;
   // Ids of documents that did not validate (and path stems of files that could not be read):
   // a reference to one of them is not reported as dangling, its own error says enough.

@@ -1,6 +1,7 @@
 #include "model/slug.hpp"
 
 #include "model/digest.hpp"
+#include "model/entity_ref.hpp"
 
 #include <cctype>
 
@@ -113,6 +114,20 @@ std::string slug(std::string_view text, const SlugRules& rules) {
   while (!stem.empty() && stem.back() == '-')
     stem.pop_back();
   return stem + "-" + hex;
+}
+
+std::string slug_collision(std::string_view kind, std::string_view name,
+                           std::string_view first_kind, std::string_view first_name,
+                           std::string_view id) {
+  if (name.empty() || first_name.empty() || name == first_name ||
+      slug_id(std::string(name)) != slug_id(std::string(first_name)))
+    return {};
+  std::string out;
+  out.append(kind).append(" '").append(name).append("' and ");
+  if (first_kind != kind) out.append(first_kind).append(" ");
+  out.append("'").append(first_name).append("' both become the id '").append(id).append("'; '");
+  out.append(first_name).append("' is also defined at ");
+  return out;
 }
 
 } // namespace nines

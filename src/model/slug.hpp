@@ -32,4 +32,20 @@ inline std::string file_slug(std::string_view text, std::string_view fallback) {
   return slug(text, SlugRules{"", 48, fallback});
 }
 
+// The duplicate-id message for two dialect documents whose different names as written make one
+// id `id` as slugs (`example service` and `example-service`; slug_id, model/entity_ref.hpp), up
+// to the first's place, which the caller appends: each name is valid alone and neither file
+// spells the id, so both are quoted as written, each with what it is in its own format
+// (`kind`: "OpenSLO Service", "Backstage Group"), the first's only when it differs. "" for an
+// ordinary duplicate: a name empty or written twice, or names whose slugs differ (ids that meet
+// only through a suffix, such as an OpenSLO objective's).
+std::string slug_collision(std::string_view kind, std::string_view name,
+                           std::string_view first_kind, std::string_view first_name,
+                           std::string_view id);
+
+// The hint of that message.
+inline constexpr std::string_view k_slug_collision_hint =
+    "rename one of them in `metadata.name`: an id is the name in lower case, letters, digits, "
+    "'.' and '-' kept and every other run of characters one '-'";
+
 } // namespace nines

@@ -80,3 +80,20 @@ TEST_CASE("slug: file names become ids, transliterated, with punctuation ids all
   CHECK(slug(std::string(300, 'a'), id).size() == 128);
   CHECK(slug(std::string(300, 'a') + "障害", id).size() == 128);
 }
+
+TEST_CASE("slug: slug_collision names two names written differently that make one id") {
+  // Both as written, the first's kind only when it is another.
+  CHECK(slug_collision("OpenSLO Service", "example service", "OpenSLO Service", "example-service",
+                       "example-service") ==
+        "OpenSLO Service 'example service' and 'example-service' both become the id "
+        "'example-service'; 'example-service' is also defined at ");
+  CHECK(slug_collision("Backstage Group", "Team_A", "OpenSLO Service", "team-a", "team-a") ==
+        "Backstage Group 'Team_A' and OpenSLO Service 'team-a' both become the id 'team-a'; "
+        "'team-a' is also defined at ");
+  // Not a slug collision: one name written twice, a name missing, or slugs that differ (ids that
+  // meet only through a suffix such as an OpenSLO objective's).
+  CHECK(slug_collision("Backstage User", "guest", "Backstage User", "guest", "guest").empty());
+  CHECK(slug_collision("Backstage User", "", "Backstage User", "guest", "guest").empty());
+  CHECK(slug_collision("OpenSLO SLO", "web", "OpenSLO SLO", "web.sla", "web.sla").empty());
+  CHECK(k_slug_collision_hint.find("rename one of them in `metadata.name`") == 0);
+}

@@ -623,6 +623,9 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
 // before or after normalisation. The store and the build state kept beside it are written there,
 // so a setting in the content must not place them elsewhere. nines.schema.json's pattern for
 // `cache` is the same rule, reported at the value; this keeps the default whatever the caller.
+// The path as written only: one that leaves the repository through a symbolic link (a linked
+// store folder) is refused where nines.yaml is read (load_config_file), which knows the
+// repository's folder and drops the setting, so that it never reaches this.
 bool store_path_inside(std::string_view path) {
   if (path.empty() || path.front() == '/' || path.front() == '\\') return false;
   if (path.size() >= 2 && path[1] == ':' && std::isalpha(static_cast<unsigned char>(path[0])))

@@ -5,6 +5,7 @@
 #include "model/entity_ref.hpp"
 #include "model/numbers.hpp"
 #include "model/promql.hpp"
+#include "model/slug.hpp"
 #include "model/time.hpp"
 #include "validate/decode.hpp"
 #include "validate/node_access.hpp"
@@ -585,16 +586,25 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
 
 // Two OpenSLO objects of one kind with one name are an error naming both places (SPEC 1.2), as for
 // every kind of nines' own: references resolve to the first, and the second is reported at its
-// name. False for the second.
+// name, quoting both names as written when they differ and only their slugs meet. False for the
+// second.
 bool first_openslo_object(const std::string& kind, const DocMeta& m, Repo& repo, DiagBag& diags) {
   if (m.id.empty()) return true;
   const std::string where =
       m.file + ":" + std::to_string(m.id_loc.line) + ":" + std::to_string(m.id_loc.col);
-  auto [it, inserted] = repo.openslo_alerting.defined_at.emplace(kind + " " + m.id, where);
+  auto [it, inserted] = repo.openslo_alerting.defined_at.emplace(
+      kind + " " + m.id, Repo::OpenSloAlerting::First{where, m.written_name});
   if (inserted) return true;
-  diags.error(m.file, m.id_loc, "duplicate-id",
-              "duplicate OpenSLO " + kind + " '" + m.id + "': also defined at " + it->second,
-              "give one of them a different `metadata.name`");
+  const std::string& first = it->second.where;
+  const std::string what = "OpenSLO " + kind;
+  if (const std::string names = slug_collision(what, m.written_name, what, it->second.name, m.id);
+      !names.empty())
+    diags.error(m.file, m.id_loc, "duplicate-id", names + first,
+                std::string(k_slug_collision_hint));
+  else
+    diags.error(m.file, m.id_loc, "duplicate-id",
+                "duplicate " + what + " '" + m.id + "': also defined at " + first,
+                "give one of them a different `metadata.name`");
   return false;
 }
 
@@ -807,7 +817,7 @@ std::vector<std::pair<std::string, std::string>> read_links(const Node& metadata
 bool keep_catalog_entity(const std::string& kind, const DocMeta& m, const Node& md, Repo& repo,
                          DiagBag& diags) {
   if (m.id.empty()) return false;
-  Catalog::Place here{m.file, m.id_loc, str(md, "namespace")};
+  Catalog::Place here{m.file, m.id_loc, str(md, "namespace"), m.written_name};
   if (here.ns.empty()) here.ns = "default";
   auto [it, inserted] = repo.catalog.defined_at.emplace(kind + " " + m.id, here);
   if (inserted) return true;
@@ -815,21 +825,29 @@ bool keep_catalog_entity(const std::string& kind, const DocMeta& m, const Node& 
   const Catalog::Place kept = replace ? here : it->second;
   const Catalog::Place dropped = replace ? it->second : here;
   it->second = kept;
+  const std::string kept_at =
+      kept.file + ":" + std::to_string(kept.loc.line) + ":" + std::to_string(kept.loc.col);
   const std::string message = "Backstage " + kind + " '" + m.id + "' in namespace '" + dropped.ns +
-                              "': also defined at " + kept.file + ":" +
-                              std::to_string(kept.loc.line) + ":" + std::to_string(kept.loc.col) +
-                              " in namespace '" + kept.ns + "'";
+                              "': also defined at " + kept_at + " in namespace '" + kept.ns + "'";
   // Two namespaces make two entities in Backstage: a valid catalog (Backstage's own examples
-  // have one), so a warning that names the one nines reads; one namespace twice is a duplicate.
-  if (dropped.ns != kept.ns)
+  // have one), so a warning that names the one nines reads; one namespace twice is a duplicate,
+  // which quotes both names as written when they differ and only their slugs meet. (The one
+  // dropped is then this one: the first stays.)
+  if (dropped.ns != kept.ns) {
     diags.warning(dropped.file, dropped.loc, "backstage-namespace",
                   message + "; nines reads one " + kind + " of a name and keeps the '" + kept.ns +
                       "' one",
                   "references to it name the '" + kept.ns + "' " + kind +
                       "; give it a different `metadata.name` to keep both");
-  else
+  } else if (const std::string names = slug_collision("Backstage " + kind, m.written_name,
+                                                      "Backstage " + kind, kept.name, m.id);
+             !names.empty()) {
+    diags.error(dropped.file, dropped.loc, "duplicate-id", names + kept_at,
+                std::string(k_slug_collision_hint));
+  } else {
     diags.error(dropped.file, dropped.loc, "duplicate-id", "duplicate " + message,
                 "give one of them a different `metadata.name`");
+  }
   return replace;
 }
 

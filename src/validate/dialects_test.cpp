@@ -822,6 +822,93 @@ spec: {profile: {displayName: Guest}, memberOf: []}
     }
   }
 
+  TEST_CASE("OpenSLO objects, Backstage Groups and Users: names that slug alike are named both") {
+    // The objects the decoder keeps by id itself (not in the link stage's lists): a second of one
+    // kind and id is a duplicate-id at its name, quoting both names when only their slugs meet.
+    auto object = [](const std::string& kind, const std::string& name, const std::string& spec) {
+      return "apiVersion: openslo/v1\nkind: " + kind + "\nmetadata:\n  name: " + name +
+             "\nspec:\n" + spec;
+    };
+    const std::string source = "  type: Prometheus\n";
+    const std::string target = "  target: email\n";
+    const std::string condition = "  severity: page\n  condition:\n    kind: burnrate\n"
+                                  "    op: gte\n    threshold: 2\n    lookbackWindow: 1h\n"
+                                  "    alertAfter: 5m\n";
+    const std::string policy = "  conditions:\n    - conditionRef: cpu\n";
+    auto backstage = [](const std::string& kind, const std::string& name) {
+      return "apiVersion: backstage.io/v1alpha1\nkind: " + kind + "\nmetadata:\n  name: " + name +
+             "\nspec:\n" +
+             (kind == "Group" ? "  type: team\n  children: []\n" : "  memberOf: []\n");
+    };
+    struct Case {
+      std::string dialect, first, second, message;
+    };
+    const std::vector<Case> cases = {
+        {"openslo", object("DataSource", "prom-prod", source),
+         object("DataSource", "Prom Prod", source),
+         "OpenSLO DataSource 'Prom Prod' and 'prom-prod' both become the id 'prom-prod'; "
+         "'prom-prod' is also defined at objects.yaml:4:9"},
+        {"openslo", object("AlertPolicy", "Fast Burn", policy),
+         object("AlertPolicy", "fast_burn", policy),
+         "OpenSLO AlertPolicy 'fast_burn' and 'Fast Burn' both become the id 'fast-burn'; "
+         "'Fast Burn' is also defined at objects.yaml:4:9"},
+        {"openslo", object("AlertCondition", "cpu", condition),
+         object("AlertCondition", "CPU", condition),
+         "OpenSLO AlertCondition 'CPU' and 'cpu' both become the id 'cpu'; 'cpu' is also "
+         "defined at objects.yaml:4:9"},
+        {"openslo", object("AlertNotificationTarget", "On Call", target),
+         object("AlertNotificationTarget", "on-call", target),
+         "OpenSLO AlertNotificationTarget 'on-call' and 'On Call' both become the id 'on-call'; "
+         "'On Call' is also defined at objects.yaml:4:9"},
+        {"backstage", backstage("Group", "team-a"), backstage("Group", "Team_A"),
+         "Backstage Group 'Team_A' and 'team-a' both become the id 'team-a'; 'team-a' is also "
+         "defined at objects.yaml:4:9"},
+        {"backstage", backstage("User", "J.Doe"), backstage("User", "j.doe"),
+         "Backstage User 'j.doe' and 'J.Doe' both become the id 'j.doe'; 'J.Doe' is also "
+         "defined at objects.yaml:4:9"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.second);
+      Repo repo;
+      DiagBag diags;
+      REQUIRE(decode_all(c.dialect, {c.first, c.second}, repo, diags, "objects.yaml"));
+      std::vector<const Diagnostic*> found;
+      for (const auto& d : diags.all())
+        if (d.rule == "duplicate-id") found.push_back(&d);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->file == "objects.yaml");
+      CHECK(found[0]->loc.line == 4);
+      CHECK(found[0]->message == c.message);
+      CHECK(found[0]->hint.find("rename one of them in `metadata.name`") == 0);
+      // One name written twice stays the plain duplicate.
+      Repo twice;
+      DiagBag twice_diags;
+      REQUIRE(decode_all(c.dialect, {c.second, c.second}, twice, twice_diags, "objects.yaml"));
+      found.clear();
+      for (const auto& d : twice_diags.all())
+        if (d.rule == "duplicate-id") found.push_back(&d);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->message.rfind("duplicate ", 0) == 0);
+      CHECK(found[0]->message.find("also defined at objects.yaml:4:9") != std::string::npos);
+      CHECK(found[0]->hint == "give one of them a different `metadata.name`");
+    }
+    // The place kept with the written name is the file alone wherever it is shown: a Group in
+    // another namespace is the namespace warning, naming the first's file as it is.
+    Repo repo;
+    DiagBag diags;
+    decode_all("backstage",
+               {backstage("Group", "team-a"),
+                "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: Team_A\n"
+                "  namespace: ops\nspec:\n  type: team\n  children: []\n"},
+               repo, diags, "groups.yaml");
+    CHECK(diags.error_count() == 0);
+    REQUIRE(diags.all().size() == 1);
+    CHECK(diags.all()[0].rule == "backstage-namespace");
+    CHECK(diags.all()[0].file == "groups.yaml");
+    CHECK(diags.all()[0].message.find("also defined at groups.yaml:4:9 in namespace 'default'") !=
+          std::string::npos);
+  }
+
   TEST_CASE("Backstage kinds: a typo of one of the eight is meant, a plugin's kind is its own") {
     CHECK(backstage_kind_meant("Compnent") == "Component");
     CHECK(backstage_kind_meant("Componet") == "Component");
