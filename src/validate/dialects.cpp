@@ -100,6 +100,9 @@ MetricSource metric_source(const Node& part) {
 // as Sloth's own regex `{{ *\.window *}}` reads it (its messages write `{{ .window }}`). OpenSLO
 // queries written in Sloth's form (the Go SDK's examples) are read the same way.
 std::string sloth_query(std::string q) {
+  // nines wraps these queries in its own (the good-from-bad difference, a raw ratio's average):
+  // a comment would swallow the wrapping's end (strip_promql_comments).
+  q = strip_promql_comments(q);
   std::size_t from = 0;
   for (auto p = q.find("{{", from); p != std::string::npos; p = q.find("{{", from)) {
     std::size_t i = p + 2;
@@ -1201,6 +1204,13 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
   }
   const Node& ind = at(spec, "indicator");
   auto inc = [](const std::string& metric) { return "sum(increase(" + metric + "[{{window}}]))"; };
+  // Every metric is spliced into nines' own PromQL, where a comment would swallow the rest.
+  auto metric_of = [](const Node& n) {
+    std::string q = strip_promql_comments(str(n, "metric"));
+    while (!q.empty() && (q.back() == '\n' || q.back() == ' '))
+      q.pop_back();
+    return q;
+  };
   Sli sli;
   sli.meta = meta;
   sli.meta.kind = "sli";
@@ -1208,19 +1218,19 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
   sli.description = str(spec, "description");
   std::string good, total;
   if (const Node& r = at(ind, "ratio"); !r.is_absent()) {
-    const std::string errors = str(at(r, "errors"), "metric");
-    total = str(at(r, "total"), "metric");
+    const std::string errors = metric_of(at(r, "errors"));
+    total = metric_of(at(r, "total"));
     sli.type = "availability";
     good = good_from_bad(total, errors);
     total = inc(total);
   } else if (const Node& l = at(ind, "latency"); !l.is_absent()) {
-    const std::string success = str(at(l, "success"), "metric");
-    total = str(at(l, "total"), "metric");
+    const std::string success = metric_of(at(l, "success"));
+    total = metric_of(at(l, "total"));
     sli.type = "latency";
     good = inc(success);
     total = inc(total);
   } else if (const Node& g = either(ind, "bool_gauge", "boolGauge"); !g.is_absent()) {
-    const std::string metric = str(g, "metric");
+    const std::string metric = metric_of(g);
     good = "sum(sum_over_time(" + metric + "[{{window}}]))";
     total = "sum(count_over_time(" + metric + "[{{window}}]))";
   } else if (const Node& n = at(ind, "latencyNative"); !n.is_absent()) {
@@ -1235,7 +1245,7 @@ void decode_pyrra(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
       return;
     }
     sli.type = "latency";
-    const std::string hist = "sum(increase(" + str(at(n, "total"), "metric") + "[{{window}}]))";
+    const std::string hist = "sum(increase(" + metric_of(at(n, "total")) + "[{{window}}]))";
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.15g", *seconds);
     total = "histogram_count(" + hist + ")";

@@ -390,6 +390,35 @@ spec:
     CHECK(raw("success", "1 - (sum(rate(e[{{ .window }}])) / sum(rate(t[{{.window}}])))") ==
           "1 - (sum(rate(e[{{window}}])) / sum(rate(t[{{window}}])))");
     CHECK(raw("failure", "avg_over_time(e[{{window}}])") == "1 - (avg_over_time(e[{{window}}]))");
+    // A comment would swallow what nines puts after the query: it is dropped.
+    CHECK(raw("failure", "error_ratio # per minute") ==
+          "1 - (avg_over_time(error_ratio[{{window}}]))");
+  }
+
+  TEST_CASE("Pyrra metrics lose their comments before nines wraps them") {
+    Repo repo;
+    DiagBag diags;
+    REQUIRE(decode_all("pyrra", {R"(apiVersion: pyrra.dev/v1alpha1
+kind: ServiceLevelObjective
+metadata:
+  name: api
+spec:
+  target: "99"
+  window: 28d
+  indicator:
+    ratio:
+      errors:
+        metric: http_requests_total{code=~"5.."} # server errors
+      total:
+        metric: |
+          # every request
+          http_requests_total
+)"},
+                       repo, diags));
+    REQUIRE(repo.slis.size() == 1);
+    REQUIRE(repo.slis[0].query);
+    CHECK(repo.slis[0].query->total == "sum(increase(http_requests_total[{{window}}]))");
+    CHECK(repo.slis[0].query->good.find('#') == std::string::npos);
   }
 
   TEST_CASE("OpenSLO target ratio: the decimal point moved, as if written as a percentage") {
