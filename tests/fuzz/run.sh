@@ -18,7 +18,8 @@ cmake -S "$src/tests/fuzz" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD
   >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 cmake --build "$build" -j2 >"$build.build.log" 2>&1 || { tail -50 "$build.build.log"; exit 1; }
 
-# Seeds: every YAML and Markdown front matter file as a document ('y'), every CSV as 'c'.
+# Seeds: every YAML and Markdown front matter file as a document ('y'), every CSV as 'c', and
+# every Markdown file also as a body ('m').
 corpus=$build/corpus
 mkdir -p "$corpus" "$build/artifacts"
 i=0
@@ -28,10 +29,14 @@ while IFS= read -r -d '' f; do
     *.csv) { printf c; cat "$f"; } >"$corpus/seed-$i" ;;
     *) { printf y; cat "$f"; } >"$corpus/seed-$i" ;;
   esac
+  case "$f" in
+    *.md) i=$((i + 1)); { printf m; cat "$f"; } >"$corpus/seed-$i" ;;
+  esac
 done < <(find "$src/content" "$src/tests/fixtures" -type f \
            \( -name '*.yaml' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) \
            -size -64k -print0 | sort -z)
 echo "fuzzing for ${seconds}s on $i seeds"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LSAN_OPTIONS=suppressions="$src/tests/fuzz/lsan.supp" \
   "$build/nines_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -max_len=65536 -artifact_prefix="$build/artifacts/" "$corpus"
