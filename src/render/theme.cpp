@@ -366,6 +366,26 @@ std::vector<Tag> scan_tags(const std::string& src, std::size_t* unclosed = nullp
   return tags;
 }
 
+// The end of the piece kainjow's parser makes of `src` at `pos` (one component each): a tag, found
+// as scan_tags finds it; a line break ("\r\n" is one); a space; a tab; or a run of other text up
+// to the next of those. kainjow makes nothing else, so their number bounds its parse's memory.
+std::size_t piece_end(std::string_view src, std::size_t pos) {
+  if (src.compare(pos, 2, "{{") == 0) {
+    const bool triple = src.compare(pos, 3, "{{{") == 0;
+    const std::size_t end = src.find(triple ? "}}}" : "}}", pos + (triple ? 3 : 2));
+    return end == std::string_view::npos ? src.size() : end + (triple ? 3 : 2);
+  }
+  if (src.compare(pos, 2, "\r\n") == 0) return pos + 2;
+  const char c = src[pos];
+  if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return pos + 1;
+  constexpr std::string_view k_ends = " \t\r\n{";
+  std::size_t end = src.find_first_of(k_ends, pos + 1);
+  // A lone '{' is text; "{{" starts a tag.
+  while (end != std::string_view::npos && src[end] == '{' && src.compare(end, 2, "{{") != 0)
+    end = src.find_first_of(k_ends, end + 1);
+  return end == std::string_view::npos ? src.size() : end;
+}
+
 std::string escape_for_mustache(const std::string& s) {
   return html_escape(s);
 }
@@ -462,7 +482,9 @@ public:
       measure(t);
     for (int t = 0; t < static_cast<int>(m_t.size()); ++t) {
       report_depth(t);
-      report_size(t);
+      // One size problem a template: in bytes when it is over that limit (then it is mostly
+      // over in pieces too), else in pieces.
+      report_size(t, at(t).bytes > k_theme_max_bytes ? Size::Bytes : Size::Pieces);
     }
     for (int t = 0; t < static_cast<int>(m_t.size()); ++t)
       parse(t);
@@ -486,10 +508,53 @@ private:
     std::vector<char> cycle; // per tag: its inclusion closes a cycle (left out of the measures)
     bool broken = false;     // its sections do not pair up: left out of the checks across files
     int problems = 0;
-    int need = 0;          // the deepest level in it, partials inlined, at most the limit + 1
-    std::size_t bytes = 0; // its size with partials inlined, at most the limit + 1
-    std::size_t own = 0;   // its size without the text of its partial tags
+    int need = 0;               // the deepest level in it, partials inlined, at most the limit + 1
+    std::size_t bytes = 0;      // its size with partials inlined, at most the limit + 1
+    std::size_t own = 0;        // its size without the text of its partial tags
+    std::size_t pieces = 0;     // kainjow's pieces of it, partials inlined, at most the limit + 1
+    std::size_t own_pieces = 0; // its pieces but its partial tags
   };
+
+  // The two measures of a template's size, partials inlined, which are bounded and reported
+  // alike: its bytes, and the pieces kainjow parses it into (piece_end).
+  enum class Size { Bytes, Pieces };
+  static std::size_t limit_of(Size m) {
+    return m == Size::Bytes ? k_theme_max_bytes : k_theme_max_pieces;
+  }
+  static std::size_t total(const Scanned& s, Size m) {
+    return m == Size::Bytes ? s.bytes : s.pieces;
+  }
+  static std::string limit_text(Size m) {
+    if (m == Size::Bytes) return size_limit();
+    return "the limit of " + std::to_string(k_theme_max_pieces) +
+           " pieces (tags, line breaks, spaces, tabs and runs of other text)";
+  }
+  static std::string hint_text(Size m) {
+    if (m == Size::Bytes) return size_hint();
+    return "make the template shorter, or include big partials fewer times: each piece is "
+           "parsed into a few hundred bytes of memory, on every thread that renders it";
+  }
+  // The measure `m` of src[from, to) of `s`'s own text, which holds no partial tag, counted up to
+  // `room` + 1 at the most: `passed` gets the offset where the count passes `room` (the start of
+  // the byte or piece that does), and is left alone when it does not.
+  static std::size_t span(const Scanned& s, Size m, std::size_t from, std::size_t to,
+                          std::size_t room, std::size_t* passed) {
+    if (m == Size::Bytes) {
+      if (to - from <= room) return to - from;
+      *passed = from + room;
+      return room + 1;
+    }
+    const std::string_view src = *s.ref.source;
+    std::size_t n = 0;
+    for (std::size_t pos = from; pos < to; pos = piece_end(src, pos)) {
+      if (n == room) {
+        *passed = pos;
+        return room + 1;
+      }
+      ++n;
+    }
+    return n;
+  }
 
   static std::string size_limit() {
     return "the limit of " + std::to_string(k_theme_max_bytes >> 20) + " MiB (" +
@@ -543,6 +608,7 @@ private:
     s.target.assign(n, -1);
     s.cycle.assign(n, 0);
     s.own = src.size();
+    std::size_t included = 0;      // partial tags that name a partial
     std::vector<std::size_t> open; // the sections open, as tag indexes
     for (std::size_t i = 0; i < n; ++i) {
       const Tag& tag = s.tags[i];
@@ -590,6 +656,7 @@ private:
         } else {
           s.target[i] = static_cast<int>(found - m_partial_names.begin());
           s.own -= tag.end - tag.begin;
+          ++included;
         }
         break;
       }
@@ -623,7 +690,11 @@ private:
       add(t, opening.begin, "section '" + shown(src, opening) + "' is not closed",
           "close it with {{/" + opening.name + "}}");
       s.broken = true;
+      return;
     }
+    for (std::size_t pos = 0; pos < src.size(); pos = piece_end(src, pos))
+      ++s.own_pieces;
+    s.own_pieces -= included; // each is a tag, a piece of its own
   }
 
   // Partials in an order where each comes after those it includes, with the inclusions that close
@@ -707,16 +778,18 @@ private:
     const int over = k_theme_max_nesting + 1;
     int need = 0;
     std::size_t bytes = s.own;
+    std::size_t pieces = s.own_pieces;
     for (std::size_t i = 0; i < s.tags.size(); ++i) {
       if (s.tags[i].kind == '#' || s.tags[i].kind == '^') need = std::max(need, s.level[i]);
       if (!counted(s, i)) continue;
       const Scanned& p = at(s.target[i]);
       need = std::max(need, s.level[i] + 1 + p.need);
-      bytes += p.bytes;
-      bytes = std::min(bytes, k_theme_max_bytes + 1);
+      bytes = std::min(bytes + p.bytes, k_theme_max_bytes + 1);
+      pieces = std::min(pieces + p.pieces, k_theme_max_pieces + 1);
     }
     s.need = std::min(need, over);
     s.bytes = std::min(bytes, k_theme_max_bytes + 1);
+    s.pieces = std::min(pieces, k_theme_max_pieces + 1);
   }
 
   // The first tag of `t` (and of the partials it includes) past k_theme_max_nesting. A partial
@@ -781,40 +854,43 @@ private:
               "computes");
   }
 
-  // Where `t` (within the limit on its own: see scan) passes k_theme_max_bytes with its partials
-  // inlined: at the partial tag that brings it over, or at the byte of its own text. A partial
-  // over the limit on its own is reported as itself.
-  void report_size(int t) {
+  // Where `t` passes the limit of measure `m` with its partials inlined: at the partial tag that
+  // brings it over, or at the byte or piece of its own text that does (a template over the byte
+  // limit on its own was reported by scan). A partial over the limit is reported as itself.
+  void report_size(int t, Size m) {
     const Scanned& s = at(t);
-    if (s.broken || s.bytes <= k_theme_max_bytes) return;
-    const std::string limit = size_limit();
-    const std::string hint = size_hint();
-    // `running`: the bytes of the template, partials inlined, before byte `pos` of its own text.
+    const std::size_t max = limit_of(m);
+    if (s.broken || total(s, m) <= max) return;
+    const std::string limit = limit_text(m);
+    const std::string hint = hint_text(m);
+    // `running`: the measure of the template, partials inlined, before offset `pos` of its own
+    // text, counted as measure() counts it (the tags of partials left out count nothing).
     std::size_t running = 0, pos = 0;
+    std::size_t passed = k_whole_file;        // where its own text passes the limit
     std::size_t last_override = k_whole_file; // the last tag including an override, for below
-    auto passes_in_text = [&](std::size_t end) {
-      return running + (end - pos) > k_theme_max_bytes;
-    };
-    for (std::size_t i = 0; i < s.tags.size(); ++i) {
-      if (!counted(s, i)) continue;
+    for (std::size_t i = 0; i < s.tags.size() && passed == k_whole_file; ++i) {
+      if (s.target[i] < 0) continue;
       const Tag& tag = s.tags[i];
-      if (passes_in_text(tag.begin)) break;
-      running += tag.begin - pos;
+      running += span(s, m, pos, tag.begin, max - running, &passed);
+      if (passed != k_whole_file) break;
+      pos = tag.end;
+      if (!counted(s, i)) continue;
       const Scanned& p = at(s.target[i]);
-      if (p.bytes > k_theme_max_bytes) return; // reported as itself
+      if (total(p, m) > max) return; // reported as itself
       if (!compiled(p)) last_override = i;
-      if (running + p.bytes > k_theme_max_bytes) {
+      if (running + total(p, m) > max) {
         report_at({{t, i}},
                   "including partial '" + p.ref.name + "' here brings " + kind_and_name(s) +
                       " over " + limit + " with its partials inlined",
                   hint);
         return;
       }
-      running += p.bytes;
-      pos = tag.end;
+      running += total(p, m);
     }
-    // It passes the limit in its own text, after what its partials brought: at the byte that
-    // does, or (in the compiled theme) at the last override it includes.
+    if (passed == k_whole_file) span(s, m, pos, s.ref.source->size(), max - running, &passed);
+    if (passed == k_whole_file) return; // cannot be: measure() found it over
+    // It passes the limit in its own text, after what its partials brought: at the byte or piece
+    // that does, or (in the compiled theme) at the last override it includes.
     if (compiled(s) && last_override != k_whole_file) {
       report_at({{t, last_override}},
                 "partial '" + at(s.target[last_override]).ref.name + "' brings " +
@@ -822,7 +898,6 @@ private:
                 hint);
       return;
     }
-    const std::size_t passed = pos + (k_theme_max_bytes - running);
     if (!m_reported.insert({t, passed}).second) return;
     add(t, passed, kind_and_name(s) + " passes " + limit + " here, with its partials inlined",
         hint);
@@ -832,7 +907,8 @@ private:
   // within the limits. Its messages end in a byte offset, made a position here.
   void parse(int t) {
     Scanned& s = at(t);
-    if (s.broken || s.problems > 0 || s.need > k_theme_max_nesting || s.bytes > k_theme_max_bytes)
+    if (s.broken || s.problems > 0 || s.need > k_theme_max_nesting || s.bytes > k_theme_max_bytes ||
+        s.pieces > k_theme_max_pieces)
       return;
     mst::mustache parsed(*s.ref.source);
     if (parsed.is_valid()) return;

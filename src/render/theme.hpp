@@ -28,6 +28,13 @@ inline constexpr int k_theme_max_nesting = 100;
 // largest layout comes to 24 KB; partials that each include the next twice double at every step,
 // so without a bound 40 small files would make a layout of four terabytes.
 inline constexpr std::size_t k_theme_max_bytes = std::size_t{1} << 20;
+// The most pieces kainjow may parse a template into, its partials inlined: a piece for each tag,
+// line break, space and tab, and for each run of other text between them. Each piece is a
+// component of a few hundred bytes, and each render thread parses each layout it renders, so
+// within k_theme_max_bytes a megabyte of line breaks took 300 MB; a layout at this limit costs
+// about 15 MB a thread. The default theme's largest layout comes to 2,973 pieces (920 line
+// breaks and tags).
+inline constexpr std::size_t k_theme_max_pieces = 50000;
 
 // A problem of a theme's templates, as a diagnostic of the content repository: `file` is the
 // override's path in the repository and `loc` the line and column of the tag at fault. A problem
@@ -58,8 +65,9 @@ public:
 // Every template is checked when the theme is loaded, so a broken one fails the build before any
 // page is rendered: mustache syntax, references to partials that do not exist, partial cycles,
 // set-delimiter tags (unsupported, they would defeat these checks), nesting deeper than
-// k_theme_max_nesting, templates over k_theme_max_bytes with their partials inlined, and raw
-// tags (Theme::problems lists them all; `check` reports them through check_theme_overrides).
+// k_theme_max_nesting, templates over k_theme_max_bytes or k_theme_max_pieces with their partials
+// inlined, and raw tags (Theme::problems lists them all; `check` reports them through
+// check_theme_overrides).
 // Raw output ({{{x}}} or {{&x}}) is reserved for pre-rendered safe HTML, so it is only allowed
 // for names ending in `_html` or `_svg` and for the base layout's `content`; everything else
 // goes through {{x}}, which escapes with html_escape.

@@ -611,20 +611,28 @@ TEST_CASE("render/theme: sections nested past the limit are refused at the tag t
 
 TEST_CASE("render/theme: a template nested 30,000 deep is refused before kainjow parses it") {
   // kainjow copies the text of every section into it as it parses: this template took gigabytes
-  // (this test would run out of memory). The theme's own scan reads it once.
+  // (this test would run out of memory). The theme's own scan reads it once. Its 60,001 pieces
+  // are over that limit too, reported where the 50,001st piece starts.
+  REQUIRE(k_theme_max_pieces == 50000);
   const std::map<std::string, std::string> deep = {{"layouts/deep.mustache", nested(30000)}};
   auto p = problems_of(deep);
-  REQUIRE(p.size() == 1);
+  REQUIRE(p.size() == 2);
   CHECK(p[0].loc.line == 1);
   CHECK(p[0].loc.col == 601);
+  CHECK(contains(p[0].message, "is nested 101 levels deep"));
+  CHECK(p[1].loc.col == 6 * 30000 + 1 + 6 * (50000 - 30001) + 1);
+  CHECK(contains(p[1].message, "passes the limit of 50000 pieces"));
   CHECK_THROWS_AS(Theme(mini_theme(), deep), ThemeError);
-  // As a partial, it is reported once, as itself, not at each layout that includes it.
+  // As a partial, it is reported once for each limit, as itself, not at each layout that
+  // includes it.
   p = problems_of({{"layouts/partials/deep.mustache", nested(30000)},
                    {"layouts/one.mustache", "{{> deep}}"},
                    {"layouts/two.mustache", "{{#x}}{{> deep}}{{/x}}"}});
-  REQUIRE(p.size() == 1);
+  REQUIRE(p.size() == 2);
   CHECK(p[0].file == "layouts/partials/deep.mustache");
   CHECK(p[0].loc.col == 601);
+  CHECK(p[1].file == "layouts/partials/deep.mustache");
+  CHECK(contains(p[1].message, "partial 'deep' passes the limit of 50000 pieces"));
 }
 
 TEST_CASE("render/theme: nesting counts the partials a template includes, and their sections") {
@@ -695,28 +703,29 @@ TEST_CASE("render/theme: a chain of 10,000 partials is refused where it passes t
 }
 
 TEST_CASE("render/theme: partials that double at each inclusion are refused by size") {
-  // p0 includes p1 twice, p1 p2 twice, ...: 40 files would inline 2^40 copies of p40.
+  // p0 includes p1 twice, p1 p2 twice, ...: 40 files would inline 2^40 copies of p40, one piece
+  // of 64 bytes (so the byte limit comes before the limit on pieces).
   std::map<std::string, std::string> o = {{"layouts/page.mustache", "{{> p0}}"},
-                                          {"layouts/partials/p40.mustache", "abcd"}};
+                                          {"layouts/partials/p40.mustache", std::string(64, 'a')}};
   for (int i = 0; i < 40; ++i) {
     const std::string next = "{{> p" + std::to_string(i + 1) + "}}";
     o["layouts/partials/p" + std::to_string(i) + ".mustache"] = next + next;
   }
   auto p = problems_of(o);
   REQUIRE(p.size() == 1);
-  // p22 comes to 2^18 copies of 4 bytes, the limit itself; p21 passes it at its second inclusion.
+  // p26 comes to 2^14 copies of 64 bytes, the limit itself; p25 passes it at its second inclusion.
   REQUIRE(k_theme_max_bytes == std::size_t{1} << 20);
-  CHECK(p[0].file == "layouts/partials/p21.mustache");
+  CHECK(p[0].file == "layouts/partials/p25.mustache");
   CHECK(p[0].loc.line == 1);
   CHECK(p[0].loc.col == 10);
-  CHECK(contains(p[0].message, "including partial 'p22' here brings partial 'p21' over the "
+  CHECK(contains(p[0].message, "including partial 'p26' here brings partial 'p25' over the "
                                "limit of 1 MiB (1048576 bytes) with its partials inlined"));
   CHECK_THROWS_AS(Theme(mini_theme(), o), ThemeError);
-  // At the limit exactly, p22 loads.
+  // At the limit exactly, p26 loads.
   o.erase("layouts/page.mustache");
-  for (int i = 0; i < 22; ++i)
+  for (int i = 0; i < 26; ++i)
     o.erase("layouts/partials/p" + std::to_string(i) + ".mustache");
-  o["layouts/page.mustache"] = "{{> p22}}";
+  o["layouts/page.mustache"] = "{{> p26}}";
   CHECK(problems_of(o).empty());
 
   // A template's own text: over the limit on its own (the whole file), or after its partials
@@ -732,6 +741,121 @@ TEST_CASE("render/theme: partials that double at each inclusion are refused by s
   CHECK(p[0].loc.line == 2);
   CHECK(p[0].loc.col == static_cast<int>(k_theme_max_bytes - 700000 - 1 + 1));
   CHECK(contains(p[0].message, "layout 'page' passes the limit of 1 MiB"));
+}
+
+TEST_CASE("render/theme: a template over the limit on pieces is one error, at the piece") {
+  // kainjow parses a template into a component of a few hundred bytes for each tag, line break,
+  // space and tab, and each run of other text: a megabyte of line breaks took 300 MB.
+  REQUIRE(k_theme_max_pieces == 50000);
+  const std::size_t n = k_theme_max_pieces;
+  // Line breaks: the 50,001st starts line 50,001.
+  const std::map<std::string, std::string> lines = {
+      {"layouts/404.mustache", std::string(n + 1, '\n')}};
+  auto p = problems_of(lines);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/404.mustache");
+  CHECK(p[0].loc.line == 50001);
+  CHECK(p[0].loc.col == 1);
+  CHECK(contains(p[0].message, "layout '404' passes the limit of 50000 pieces (tags, line "
+                               "breaks, spaces, tabs and runs of other text) here"));
+  CHECK(contains(p[0].hint, "include big partials fewer times"));
+  try {
+    Theme theme(mini_theme(), lines);
+    FAIL("a template over the limit on pieces was accepted");
+  } catch (const ThemeError& e) {
+    CHECK(e.file() == "layouts/404.mustache");
+    CHECK(e.loc().line == 50001);
+    CHECK(e.rule() == "theme");
+  }
+  // "\r\n" is one line break; spaces, tabs, tags (comments too) and words each count one.
+  p = problems_of({{"layouts/404.mustache", std::string("\r\n") + std::string(n, ' ')}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.line == 2);
+  CHECK(p[0].loc.col == 50000);
+  p = problems_of({{"layouts/404.mustache", std::string(n + 1, '\t')}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.col == 50001);
+  std::string tags;
+  for (std::size_t i = 0; i <= n; ++i)
+    tags += i % 2 ? "{{x}}" : "{{! c }}";
+  p = problems_of({{"layouts/404.mustache", tags}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.col == static_cast<int>(25000 * 8 + 25000 * 5 + 1));
+  std::string words;
+  for (std::size_t i = 0; i < n / 2; ++i)
+    words += "a{b} ";
+  p = problems_of({{"layouts/404.mustache", words + "c"}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.col == static_cast<int>(5 * n / 2 + 1));
+  // At the limit exactly: checked, loaded and rendered.
+  const std::map<std::string, std::string> at_limit = {
+      {"layouts/404.mustache", "<p>" + std::string(n - 2, ' ') + "{{x}}"}};
+  CHECK(problems_of(at_limit).empty());
+  Theme theme(mini_theme(), at_limit);
+  CHECK(theme.render("404", {{"root", ""}, {"x", "<y>"}}) ==
+        "<main><p>" + std::string(n - 2, ' ') + "&lt;y&gt;</main>");
+}
+
+TEST_CASE("render/theme: the default theme's layouts are far within the limit on pieces") {
+  // Its largest layout, service, comes to 2,973 pieces with its partials inlined: written 16
+  // times over in an override it is within the limit, 17 times over it.
+  const auto files = default_theme();
+  const std::string service = files.at("layouts/service.mustache");
+  REQUIRE(service.back() == '\n'); // so copies do not join a run of text
+  CHECK(Theme::problems(files, {}).empty());
+  std::string sixteen;
+  for (int i = 0; i < 16; ++i)
+    sixteen += service;
+  CHECK(Theme::problems(files, {{"layouts/service.mustache", sixteen}}).empty());
+  auto p = Theme::problems(files, {{"layouts/service.mustache", sixteen + service}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/service.mustache");
+  // In the 17th copy.
+  CHECK(p[0].loc.line > 16 * static_cast<int>(std::count(service.begin(), service.end(), '\n')));
+  CHECK(contains(p[0].message, "the limit of 50000 pieces"));
+}
+
+TEST_CASE("render/theme: a partial counts its pieces at each inclusion") {
+  // row is 4 pieces ("<td>", the tag, "</td>", the line break); 12,500 inclusions make 50,000.
+  const std::string row = "{{> row}}";
+  std::string rows;
+  for (int i = 0; i < 12500; ++i)
+    rows += row;
+  std::map<std::string, std::string> o = {{"layouts/partials/row.mustache", "<td>{{x}}</td>\n"},
+                                          {"layouts/page.mustache", rows}};
+  CHECK(problems_of(o).empty());
+  o["layouts/page.mustache"] = rows + row;
+  auto p = problems_of(o);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/page.mustache");
+  CHECK(p[0].loc.line == 1);
+  CHECK(p[0].loc.col == 9 * 12500 + 1);
+  CHECK(contains(p[0].message, "including partial 'row' here brings layout 'page' over the "
+                               "limit of 50000 pieces"));
+  CHECK_THROWS_AS(Theme(mini_theme(), o), ThemeError);
+  // Through a partial of partials: many is 100 rows (400 pieces), the 126th inclusion passes.
+  std::string many;
+  for (int i = 0; i < 100; ++i)
+    many += row;
+  std::string page;
+  for (int i = 0; i < 126; ++i)
+    page += "{{> many}}";
+  o = {{"layouts/partials/row.mustache", "<td>{{x}}</td>\n"},
+       {"layouts/partials/many.mustache", many},
+       {"layouts/page.mustache", page}};
+  p = problems_of(o);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].loc.col == 10 * 125 + 1);
+  CHECK(contains(p[0].message, "including partial 'many' here brings layout 'page' over"));
+  // A partial of the theme's base made long: base is over only through it, and the override is
+  // at fault (the whole file: base includes it once).
+  p = Theme::problems(default_theme(),
+                      {{"layouts/partials/nav.mustache", std::string(49900, '\n')}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].file == "layouts/partials/nav.mustache");
+  CHECK(p[0].loc.line == 0);
+  CHECK(contains(p[0].message, "including partial 'nav' here brings layout 'base' over the limit "
+                               "of 50000 pieces"));
 }
 
 TEST_CASE("render/theme: every broken override is found at once, each at its tag") {
