@@ -315,17 +315,9 @@ void read_config(Context& c) {
   c.load.include = run.repo.config.include;
   c.load.include_locs = run.repo.config.include_locs;
   c.load.exclude = run.repo.config.exclude;
-  std::error_code ec;
-  if (!o.out.empty()) {
-    fs::path rel = fs::relative(o.out, o.dir, ec);
-    if (!ec && !rel.empty() && *rel.begin() != "..")
-      c.load.skip_dirs.push_back(rel.generic_string());
-  }
-  // The metrics store's folder is nines' own too (SPEC 1.1), as `.nines/` is by being hidden; the
-  // repository root itself is still walked when the store lies there.
-  if (fs::path rel = fs::relative(store_path(run).lexically_normal().parent_path(), o.dir, ec);
-      !ec && !rel.empty() && rel != "." && *rel.begin() != "..")
-    c.load.skip_dirs.push_back(rel.generic_string());
+  // The output folder and the store's are nines' own: the walk does not read them (and `check
+  // --verbose` names links into them by the same list).
+  c.load.skip_dirs = run_skip_dirs(o.dir, o.out, store_path(run));
 }
 
 // A document that did not validate: the ids it may have had, so that references to it are not
@@ -427,6 +419,46 @@ fs::path stamps_path(const Run& run) {
 // and stamps, and the walk's cache. Only those of processes no longer running are touched.
 void remove_stale_build_files(const Run& run) {
   remove_stale_temps(record_path(run).parent_path(), k_record_prefix);
+}
+
+// Why a place nines writes in the repository (`rel`, relative to it: the build lock, the store)
+// is not written: a symbolic link on its way, committed with the content (`.nines -> /elsewhere`),
+// leads out of the repository or to nothing (where it leads could be made later, anywhere), and a
+// pull request must not make a build write outside the repository. "" when it stays inside; the
+// message names the first link on the way.
+std::string write_leaves_repo(const Run& run, const std::string& rel, const std::string& what) {
+  const RealPath real = real_path(run.opts.dir, rel);
+  if (real.where == RealPath::Where::Inside) return {};
+  std::error_code ec;
+  fs::path link;
+  for (const auto& part : fs::path(rel)) {
+    link /= part;
+    if (fs::is_symlink(fs::symlink_status(run.opts.dir / link, ec))) break;
+  }
+  return what + " '" + rel + "' leads " +
+         (real.where == RealPath::Where::Unfollowable
+              ? "through a symbolic link that cannot be followed (to nothing, or a loop), '"
+              : "out of the content repository through the symbolic link '") +
+         link.generic_string() + "'; nothing is written there: " +
+         (link == fs::path(rel)
+              ? "remove the link"
+              : "make '" + link.generic_string() + "' a folder of the repository");
+}
+
+// The store, and the build state beside it, that a link committed with the content would send
+// out of the repository (write_leaves_repo): a store that cannot be used, exit 3, before anything
+// is read from or written to its folder. NINES_CACHE is whoever runs nines' choice, not the
+// content's, and a store the caller redirects (RunOptions::store) is not written where it is
+// configured: neither is restricted. SQLite's own files beside the store are made by opening
+// them, which a link would carry elsewhere too.
+std::string store_leaves_repo(const Run& run) {
+  if (run.opts.store) return {};
+  if (const char* env = std::getenv("NINES_CACHE"); env && *env) return {};
+  const std::string rel = fs::path(run.repo.config.cache_path).lexically_normal().generic_string();
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    if (std::string why = write_leaves_repo(run, rel + suffix, "the metrics store"); !why.empty())
+      return why + ", or keep the store elsewhere with the NINES_CACHE environment variable";
+  return {};
 }
 
 // The manifest of the site in the output folder, with its stamps when they describe it.
@@ -942,6 +974,10 @@ std::string stage_load(Context& c) {
   // and of a rebuild that finds nothing changed.
   c.load.jobs = c.run.opts.jobs > 0 ? static_cast<unsigned>(c.run.opts.jobs) : 2;
   read_config(c);
+  // Every command that opens the store (metrics and later) stops here, before the fingerprint's
+  // walk reads the build state beside it.
+  if (c.run.opts.last >= Stage::Metrics)
+    if (std::string why = store_leaves_repo(c.run); !why.empty()) throw FatalError(why);
   // Nothing changed since the previous build (same files, commit, store, "now" and options): its
   // site stands, and every later stage is skipped. Only from a clean nines.yaml, so no finding is
   // reported twice, and when the caller did not give a history of its own.
@@ -1595,7 +1631,13 @@ int run_pipeline(Run& run) {
   // One build of the repository at a time (BuildLock): builds into one folder at once would mix
   // their sites. Taken before anything is read, in the folder nines keeps beside the content.
   std::optional<BuildLock> lock;
-  if (o.last >= Stage::Write) lock.emplace(fs::path(run.repo.root) / ".nines" / "nines-build.lock");
+  if (o.last >= Stage::Write) {
+    // Its folder is `.nines` whatever the store's: a link there out of the repository stops the
+    // build before the lock file is made through it.
+    run.fatal = write_leaves_repo(run, ".nines/nines-build.lock", "the build lock");
+    if (!run.fatal.empty()) return exit_code(run);
+    lock.emplace(fs::path(run.repo.root) / ".nines" / "nines-build.lock");
+  }
   // A build may only replace a previous nines site: refuse the repository, a folder holding it,
   // one inside it other than its output folder, a file, or a foreign non-empty folder, before
   // anything is read or written (exit 2).
@@ -1673,6 +1715,8 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   }
   Context c(run);
   read_config(c);
+  run.fatal = store_leaves_repo(run);
+  if (!run.fatal.empty()) return exit_code(run);
   Repo rows;
   // Read as the loader reads metrics/*.csv: the same text rules, lines and empty-file error.
   if (!text_is_readable(text, file.string(), run.diags)) return exit_code(run);
@@ -1747,6 +1791,8 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
 }
 
 std::vector<std::filesystem::path> build_state_files(const Run& run) {
+  // None were written where a link leads out of the repository: none are removed there either.
+  if (!store_leaves_repo(run).empty()) return {};
   return {record_path(run), links_path(run), prose_path(run), file_cache_path(run),
           stamps_path(run)};
 }

@@ -4,6 +4,7 @@
 #include "cli/common.hpp"
 #include "cli/since.hpp"
 #include "diag/format.hpp"
+#include "load/loader.hpp"
 #include "pipeline.hpp"
 
 #include <algorithm>
@@ -44,7 +45,8 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--strict", opts->strict, "Warnings fail the check too");
   add_jobs_option(cmd, opts->jobs, "2");
   cmd->add_flag("--verbose,-v", opts->verbose,
-                "List the files skipped as neither nines documents nor a known dialect");
+                "List the files skipped: neither nines documents nor a known dialect, in Helm "
+                "charts, or symbolic links to files nines does not read");
   // An empty REV (an unset CI variable) must not quietly drop the summary.
   cmd->add_option("--since", opts->since,
                   "Summarise what changed since git revision REV (Markdown, or --format json)")
@@ -84,23 +86,43 @@ void add_check_command(CLI::App& app, CommandAction& action) {
               found = &c;
           return found;
         };
-        const auto in_charts = static_cast<std::size_t>(
-            std::count_if(skipped.begin(), skipped.end(),
-                          [&](const std::string& f) { return chart_of(f) != nullptr; }));
+        // A symbolic link the walk skipped because it leads where nines reads nothing (`.git/`,
+        // the output or store folder, a hidden file) was never read: it is not "neither a
+        // document nor a dialect", and the author may have meant it to be read. Asked of the
+        // walk's own rule, with the folders this run left alone.
+        const std::vector<std::string> skip_dirs =
+            run_skip_dirs(run.opts.dir, run.opts.out, store_path(run));
+        std::vector<char> linked(skipped.size(), 0);
+        std::size_t in_charts = 0, links = 0;
+        for (std::size_t i = 0; i < skipped.size(); ++i)
+          if (chart_of(skipped[i]))
+            ++in_charts;
+          else if (walk_skips_link(run.opts.dir, skipped[i], skip_dirs)) {
+            linked[i] = 1;
+            ++links;
+          }
+        const std::string link_words = links == 1 ? "a symbolic link to a file nines does not read"
+                                                  : "symbolic links to files nines does not read";
         std::cout << skipped.size() << (skipped.size() == 1 ? " file" : " files") << " skipped: ";
-        if (in_charts == skipped.size())
+        if (in_charts == skipped.size()) {
           std::cout << "in Helm charts";
-        else if (in_charts == 0)
+        } else if (links == skipped.size()) {
+          std::cout << link_words;
+        } else {
           std::cout << "neither a nines document nor a known dialect";
-        else
-          std::cout << "neither a nines document nor a known dialect, " << in_charts
-                    << " of them in Helm charts";
+          if (in_charts > 0) std::cout << ", " << in_charts << " of them in Helm charts";
+          if (links > 0) std::cout << ", " << links << " of them " << link_words;
+        }
         std::cout << (opts->verbose ? "" : " (--verbose lists them)") << "\n";
         if (opts->verbose)
-          for (const auto& f : skipped) {
+          for (std::size_t i = 0; i < skipped.size(); ++i) {
+            const std::string& f = skipped[i];
             std::cout << "  skipped " << f;
             if (const std::string* chart = chart_of(f))
               std::cout << " (in the Helm chart " << *chart << ")";
+            else if (linked[i])
+              std::cout << " (a symbolic link to " << real_path(run.opts.dir, f).rel
+                        << ", which nines does not read)";
             std::cout << "\n";
           }
       }

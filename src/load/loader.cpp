@@ -590,46 +590,6 @@ std::string_view walk_bars(std::string_view rel, const std::vector<std::string>&
   return {};
 }
 
-// Where repository path `rel` (relative, lexically normal) really is once the symbolic links on
-// its way are followed, as one resolved path relative to the resolved repository.
-struct RealPath {
-  enum class Where { Inside, Outside, Unfollowable } where = Where::Inside;
-  std::string rel; // Inside: "." for the repository itself
-};
-
-// RealPath of `rel`: its longest part that exists is resolved (what does not exist yet holds no
-// link) and the rest appended. A link to nothing, or a loop, cannot be followed: where a link to
-// nothing leads may be made later, anywhere, so it is never taken for a place inside.
-RealPath real_path(const fs::path& root, const std::string& rel) {
-  RealPath out;
-  std::error_code ec;
-  const fs::path canon_root = fs::canonical(root, ec);
-  if (ec) {
-    out.where = RealPath::Where::Unfollowable;
-    return out;
-  }
-  fs::path existing = root, rest;
-  for (const auto& part : fs::path(rel)) {
-    if (rest.empty() && fs::exists(fs::symlink_status(existing / part, ec)))
-      existing /= part;
-    else
-      rest /= part;
-  }
-  fs::path real = fs::canonical(existing, ec);
-  if (ec) {
-    out.where = RealPath::Where::Unfollowable;
-    return out;
-  }
-  if (!rest.empty()) real = (real / rest).lexically_normal();
-  const fs::path r = real.lexically_relative(canon_root);
-  if (r.empty() || *r.begin() == "..") {
-    out.where = RealPath::Where::Outside;
-    return out;
-  }
-  out.rel = r.generic_string();
-  return out;
-}
-
 // What keeps the walk from the file or folder a symbolic link at `rel` leads to, inside the
 // repository (walk_bars of its real path), with that path; an empty bar when nothing does, or
 // when the link leads outside or cannot be followed (read_repo_file says so when it reads it).
@@ -812,6 +772,59 @@ bool any_glob(const std::vector<std::string>& globs, const std::string& rel, boo
 }
 
 } // namespace
+
+RealPath real_path(const fs::path& root, const std::string& rel) {
+  RealPath out;
+  std::error_code ec;
+  const fs::path canon_root = fs::canonical(root, ec);
+  if (ec) {
+    out.where = RealPath::Where::Unfollowable;
+    return out;
+  }
+  fs::path existing = root, rest;
+  for (const auto& part : fs::path(rel)) {
+    if (rest.empty() && fs::exists(fs::symlink_status(existing / part, ec)))
+      existing /= part;
+    else
+      rest /= part;
+  }
+  fs::path real = fs::canonical(existing, ec);
+  if (ec) {
+    out.where = RealPath::Where::Unfollowable;
+    return out;
+  }
+  if (!rest.empty()) real = (real / rest).lexically_normal();
+  const fs::path r = real.lexically_relative(canon_root);
+  if (r.empty() || *r.begin() == "..") {
+    out.where = RealPath::Where::Outside;
+    return out;
+  }
+  out.rel = r.generic_string();
+  return out;
+}
+
+std::vector<std::string> run_skip_dirs(const fs::path& dir, const fs::path& out,
+                                       const fs::path& store) {
+  std::vector<std::string> dirs;
+  std::error_code ec;
+  if (!out.empty()) {
+    fs::path rel = fs::relative(out, dir, ec);
+    if (!ec && !rel.empty() && *rel.begin() != "..") dirs.push_back(rel.generic_string());
+  }
+  // The metrics store's folder is nines' own too (SPEC 1.1), as `.nines/` is by being hidden; the
+  // repository root itself is still walked when the store lies there.
+  if (fs::path rel = fs::relative(store.lexically_normal().parent_path(), dir, ec);
+      !ec && !rel.empty() && rel != "." && *rel.begin() != "..")
+    dirs.push_back(rel.generic_string());
+  return dirs;
+}
+
+bool walk_skips_link(const fs::path& root, const std::string& rel,
+                     const std::vector<std::string>& skip_dirs) {
+  std::error_code ec;
+  return fs::is_symlink(fs::symlink_status(root / rel, ec)) &&
+         !link_bar(root, rel, skip_dirs).first.empty();
+}
 
 bool walk_skips_folder(std::string_view rel) {
   return is_hidden_name(base_name(rel)) || writer_folder(rel, "site") || rel == k_theme_folder ||
@@ -1176,6 +1189,26 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
   for (const char* sub : {"layouts", "layouts/partials"}) {
     const fs::path dir = root / sub;
     std::error_code ec;
+    // layouts/ or its partials/ as a symbolic link out of the repository, or to nothing, holds
+    // files the repository does not: refused as a file linked out is, at the link. Each file of
+    // it is no link itself, so read_repo_file would not see where it really is.
+    if (fs::is_symlink(fs::symlink_status(dir, ec))) {
+      const RealPath real = real_path(root, sub);
+      if (real.where == RealPath::Where::Outside) {
+        diags.error(sub, {}, "symlink-outside",
+                    "symbolic link leads outside the content repository; the theme overrides in "
+                    "it are not read",
+                    "copy the folder into the repository instead");
+        break; // nor layouts/partials/ below it
+      }
+      if (real.where == RealPath::Where::Unfollowable) {
+        diags.error(sub, {}, "file-unreadable",
+                    "cannot follow the symbolic link (to nothing, or a loop); the theme "
+                    "overrides in it are not read",
+                    "point the link at a folder of the repository");
+        break;
+      }
+    }
     if (!fs::is_directory(dir, ec)) continue;
     std::vector<fs::path> files;
     fs::directory_iterator it(dir, ec), end;

@@ -115,8 +115,9 @@ struct LoadHooks {
 
 // What the walk left alone or could not read, for the driver's report and the link stage.
 struct LoadNotes {
-  // YAML/Markdown files with no nines or dialect document, and the files of Helm charts, in path
-  // order (those a Backstage Location names last)
+  // YAML/Markdown files with no nines or dialect document, the files of Helm charts, and the
+  // symbolic links to a file the walk never reads (walk_skips_link: into `.git/`, the output or
+  // store folder, or to a hidden file), in path order (those a Backstage Location names last)
   std::vector<std::string> skipped;
   // The folders the walk found to be Helm charts (the chart's folder, not its files), sorted:
   // what `check --verbose` names as the reason a chart's file was skipped.
@@ -144,6 +145,28 @@ bool walk_reads_file(std::string_view rel);
 // Whether load_theme_overrides reads `rel`: layouts/NAME.mustache or
 // layouts/partials/NAME.mustache.
 bool is_theme_file(std::string_view rel);
+// Where repository path `rel` (relative, lexically normal) really is once the symbolic links on
+// its way are followed, as one resolved path relative to the resolved repository.
+struct RealPath {
+  enum class Where { Inside, Outside, Unfollowable } where = Where::Inside;
+  std::string rel; // Inside: "." for the repository itself
+};
+// RealPath of `rel` in the repository at `root`: its longest part that exists is resolved (what
+// does not exist yet holds no link) and the rest appended, so a place nines is about to make is
+// judged by the folders it would be made in. A link to nothing, or a loop, cannot be followed:
+// where a link to nothing leads may be made later, anywhere, so it is never taken for inside.
+RealPath real_path(const std::filesystem::path& root, const std::string& rel);
+// The run's own folders the walk never enters (LoadOptions::skip_dirs), relative to the
+// repository `dir`: the output folder `out` (none when empty) and the folder of the store at
+// `store`, each when it lies inside the repository (the root itself is still walked).
+std::vector<std::string> run_skip_dirs(const std::filesystem::path& dir,
+                                       const std::filesystem::path& out,
+                                       const std::filesystem::path& store);
+// Whether the walk skips file `rel` as a symbolic link to what it never reads: a file in a hidden
+// folder (`.git/`), the output or store folder (`skip_dirs`), layouts/ or node_modules/, or a
+// hidden file. Such links are among LoadNotes::skipped; `check --verbose` names them apart.
+bool walk_skips_link(const std::filesystem::path& root, const std::string& rel,
+                     const std::vector<std::string>& skip_dirs);
 // Whether `chart_file`, the Chart.yaml of a folder the walk enters, makes that folder a Helm
 // chart's: Helm would read it as one (a mapping with a `name`, a `version` and an `apiVersion` of
 // v2, v1 or none), read under `opts`' limits. The walk then reads nothing in or below the folder

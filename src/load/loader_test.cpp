@@ -693,6 +693,55 @@ TEST_CASE("loader: theme overrides are read under the loader's rules") {
   CHECK(too_large);
 }
 
+TEST_CASE("loader: a layouts folder linked out of the repository is refused at the link") {
+  TempRepo repo;
+  const fs::path outside =
+      repo.root.parent_path() / ("nines-outside-layouts-" + std::to_string(::getpid()));
+  fs::remove_all(outside);
+  fs::create_directories(outside / "partials");
+  std::ofstream(outside / "base.mustache") << "root:x:0:0:root:/root:/bin/bash\n";
+  std::ofstream(outside / "partials" / "nav.mustache") << "<nav>secret</nav>";
+  auto load = [&](DiagBag& diags) { return load_theme_overrides(repo.root, LoadOptions{}, diags); };
+  // layouts/ itself a link out: one error at the link, nothing of it (partials/ included) read.
+  fs::create_symlink(outside, repo.root / "layouts");
+  DiagBag whole;
+  CHECK(load(whole).empty());
+  REQUIRE(whole.all().size() == 1);
+  CHECK(whole.all()[0].rule == "symlink-outside");
+  CHECK(whole.all()[0].file == "layouts");
+  CHECK(whole.all()[0].message.find("outside the content repository") != std::string::npos);
+  // layouts/partials/ a link out of a folder of the repository: its files are left out, the
+  // folder's own are read.
+  fs::remove(repo.root / "layouts");
+  repo.write("layouts/base.mustache", "<html>{{{content}}}</html>");
+  fs::create_symlink(outside / "partials", repo.root / "layouts" / "partials");
+  DiagBag partials;
+  auto files = load(partials);
+  CHECK(files.size() == 1);
+  CHECK(files.count("layouts/base.mustache") == 1);
+  REQUIRE(partials.all().size() == 1);
+  CHECK(partials.all()[0].rule == "symlink-outside");
+  CHECK(partials.all()[0].file == "layouts/partials");
+  // A link to nothing is not followed: where it leads could be made later, anywhere.
+  fs::remove(repo.root / "layouts" / "partials");
+  fs::create_symlink(outside / "gone", repo.root / "layouts" / "partials");
+  DiagBag dangling;
+  CHECK(load(dangling).size() == 1);
+  REQUIRE(dangling.all().size() == 1);
+  CHECK(dangling.all()[0].rule == "file-unreadable");
+  CHECK(dangling.all()[0].file == "layouts/partials");
+  // A linked folder inside the repository is read as it is.
+  fs::remove(repo.root / "layouts" / "partials");
+  repo.write("theme/partials/nav.mustache", "<nav></nav>");
+  fs::create_symlink("../theme/partials", repo.root / "layouts" / "partials");
+  DiagBag inside;
+  files = load(inside);
+  fs::remove_all(outside);
+  CHECK(inside.all().empty());
+  CHECK(files.size() == 2);
+  CHECK(files.at("layouts/partials/nav.mustache") == "<nav></nav>");
+}
+
 TEST_CASE("loader: files of other tools are skipped and listed, typos of a kind are not") {
   TempRepo repo;
   repo.write("mkdocs.yml", "site_name: Docs\nnav:\n  - Home: index.md\n");
@@ -1013,6 +1062,40 @@ TEST_CASE("loader: a link into a folder the walk leaves alone is skipped, counte
   CHECK(notes.skipped == std::vector<std::string>{"links/draft.yaml", "links/git.yaml",
                                                   "links/site.yaml", "links/store.yaml"});
   CHECK(notes.failed.empty());
+  // What `check --verbose` asks to name them apart: the walk's own rule, for links only.
+  for (const std::string& f : notes.skipped)
+    CHECK(walk_skips_link(repo.root, f, opts.skip_dirs));
+  CHECK_FALSE(walk_skips_link(repo.root, "links/a.yaml", opts.skip_dirs));
+  CHECK_FALSE(walk_skips_link(repo.root, ".git/c.yaml", opts.skip_dirs)); // no link
+  CHECK_FALSE(walk_skips_link(repo.root, "links/store.yaml", {}));        // not the store's
+  // The run's folders as the pipeline gives them to the walk: inside the repository only, and
+  // never its root.
+  CHECK(run_skip_dirs(repo.root, repo.root / "public", repo.root / "data/store/cache.db") ==
+        std::vector<std::string>{"public", "data/store"});
+  CHECK(run_skip_dirs(repo.root, {}, repo.root / "cache.db").empty());
+  CHECK(run_skip_dirs(repo.root, repo.root.parent_path() / "out", "/elsewhere/cache.db").empty());
+}
+
+TEST_CASE("loader: real_path follows the links on a path, made or still to be made") {
+  TempRepo repo;
+  const fs::path outside =
+      repo.root.parent_path() / ("nines-outside-real-" + std::to_string(::getpid()));
+  fs::remove_all(outside);
+  fs::create_directories(outside);
+  repo.write("data/a.yaml", "x: 1\n");
+  fs::create_symlink("data", repo.root / "inside");
+  fs::create_symlink(outside, repo.root / ".nines");
+  fs::create_symlink(outside / "gone", repo.root / "dangling");
+  auto where = [&](const std::string& rel) { return real_path(repo.root, rel); };
+  CHECK(where("inside/a.yaml").where == RealPath::Where::Inside);
+  CHECK(where("inside/a.yaml").rel == "data/a.yaml");
+  // Not there yet: judged by the folders it would be made in.
+  CHECK(where(".store/cache.db").rel == ".store/cache.db");
+  CHECK(where(".nines/cache.db").where == RealPath::Where::Outside);
+  CHECK(where(".nines/nines-build.lock").where == RealPath::Where::Outside);
+  CHECK(where("dangling/cache.db").where == RealPath::Where::Unfollowable);
+  CHECK(where(".").rel == ".");
+  fs::remove_all(outside);
 }
 
 TEST_CASE("loader: a Location's target is followed by where its links lead") {

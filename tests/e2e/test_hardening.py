@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end tests of the hardening cases: `-o` never replaces what is not a nines site, a hostile
 backend answer fails one query only, the token never leaks, `metrics pull` exit codes and
-deadline, the store following the CSV files, unreadable folders and theme overrides that link out
-of the repository. Uses fault_server.py (via test_prometheus.py's helpers) on 127.0.0.1 only.
+deadline, the store following the CSV files, unreadable folders, and theme overrides and the store
+that link out of the repository. Uses fault_server.py (via test_prometheus.py's helpers) on 127.0.0.1 only.
 
 Usage: test_hardening.py NINES SOURCE_DIR
 """
@@ -523,6 +523,121 @@ def test_unreadable_folder_and_overrides(tmp):
     check(not leaked, f"override link: nothing published ({leaked[:3]})")
 
 
+def test_linked_layouts_folder(tmp):
+    """A layouts/ folder (or layouts/partials/) that is a symbolic link out of the repository is
+    refused at the link, as a linked override file is: nothing of it is read or published."""
+    theirs = os.path.join(tmp, "layouts-elsewhere")
+    os.makedirs(os.path.join(theirs, "partials"))
+    with open(os.path.join(theirs, "base.mustache"), "w") as f:
+        f.write("<html>TOP-SECRET-LAYOUT {{{content}}}</html>\n")
+    with open(os.path.join(theirs, "partials", "nav.mustache"), "w") as f:
+        f.write("<nav>TOP-SECRET-PARTIAL</nav>\n")
+    for linked, at in (("layouts", theirs),
+                       (os.path.join("layouts", "partials"), os.path.join(theirs, "partials"))):
+        name = linked.replace(os.sep, "-")
+        repo = small_repo(os.path.join(tmp, "linked-" + name))
+        os.makedirs(os.path.dirname(os.path.join(repo, linked)), exist_ok=True)
+        os.symlink(at, os.path.join(repo, linked))
+        code, stdout, err = run("check", repo, "--now", NOW)
+        check(code == 1 and f"{linked}:1:1: error: symbolic link leads outside the content "
+              "repository" in stdout and "[symlink-outside]" in stdout,
+              f"{linked} linked out: check reports it at the link ({code}): {stdout[-300:]}")
+        out = os.path.join(tmp, "linked-out-" + name)
+        code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+        check(code == 1 and "symlink-outside" in stdout + err,
+              f"{linked} linked out: the build fails ({code}): {(stdout + err)[-300:]}")
+        leaked = [k for k, v in (tree(out) if os.path.isdir(out) else {}).items()
+                  if isinstance(v, bytes) and b"TOP-SECRET" in v]
+        check(not leaked, f"{linked} linked out: nothing published ({leaked[:3]})")
+
+
+def test_store_through_link(tmp):
+    """A `.nines` (or metrics.cache's folder) committed as a symbolic link out of the repository
+    sends neither the store, nor the build state beside it, nor the build lock there: exit 3
+    naming the link, and nothing is made where it leads. NINES_CACHE stays the runner's choice."""
+    target = os.path.join(tmp, "store-link-target")
+    os.makedirs(target)
+    repo = small_repo(os.path.join(tmp, "store-link"))
+    os.symlink(target, os.path.join(repo, ".nines"))
+    out = os.path.join(tmp, "store-link-out")
+    for args in (["build", repo, "-o", out, "--offline", "--now", NOW],
+                 ["budget", "--dir", repo, "--now", NOW],
+                 ["metrics", "pull", repo, "--now", NOW]):
+        code, stdout, err = run(*args)
+        check(code == 3 and "through the symbolic link '.nines'" in err and
+              "nothing is written there" in err,
+              f"{args[0]} with .nines linked out: exit 3 naming the link ({code}): {err[-300:]}")
+        check(os.listdir(target) == [], f"{args[0]}: nothing made in the link's target "
+                                        f"({os.listdir(target)})")
+    check(not os.path.exists(out), "the build wrote no site either")
+    # `metrics import` opens the store too.
+    csv = os.path.join(tmp, "store-link-import.csv")
+    with open(csv, "w") as f:
+        f.write("slo,date,good,total\nsvc-avail,2026-11-01,10,10\n")
+    code, _, err = run("metrics", "import", csv, "--dir", repo, "--now", NOW)
+    check(code == 3 and ".nines" in err, f"metrics import: exit 3 ({code}): {err[-300:]}")
+    check(os.listdir(target) == [], "metrics import: nothing made in the link's target")
+    # check never opens the store: it runs as before.
+    code, _, err = run("check", repo, "--now", NOW)
+    check(code == 0, f"check with .nines linked out: runs ({code}): {err[-300:]}")
+    # A link to nothing is refused too: where it leads could be made later, anywhere.
+    os.remove(os.path.join(repo, ".nines"))
+    gone = os.path.join(tmp, "store-link-gone")
+    os.symlink(gone, os.path.join(repo, ".nines"))
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 3 and "cannot be followed" in err, f"dangling .nines: exit 3 ({code}): {err}")
+    check(not os.path.exists(gone), "dangling .nines: its target was not made")
+    # The folder of metrics.cache linked out: the schema error at the value, and the default
+    # store (a folder of the repository) is what the build would use; nothing goes to the target.
+    os.remove(os.path.join(repo, ".nines"))
+    os.symlink(target, os.path.join(repo, "store"))
+    with open(os.path.join(repo, "nines.yaml"), "a") as f:
+        f.write("metrics:\n  cache: store/cache.db\n")
+    code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 1 and "metrics.cache 'store/cache.db' leads out of the content repository"
+          in stdout + err, f"metrics.cache through a link: schema error ({code}): "
+                           f"{(stdout + err)[-300:]}")
+    check(os.listdir(target) == [], "metrics.cache through a link: nothing made in the target")
+    # A file SQLite makes beside the store (its write-ahead log) a link out, in a folder of the
+    # repository: opening it would write through the link, so the same exit 3.
+    os.remove(os.path.join(repo, "store"))
+    os.makedirs(os.path.join(repo, "store"))
+    os.symlink(os.path.join(target, "cache.db-wal"), os.path.join(repo, "store", "cache.db-wal"))
+    code, _, err = run("budget", "--dir", repo, "--now", NOW)
+    check(code == 3 and "the metrics store 'store/cache.db-wal'" in err,
+          f"the store's log linked out: exit 3 ({code}): {err[-300:]}")
+    check(os.listdir(target) == [], "the store's log linked out: nothing made in the target")
+    # Whoever runs nines may still put the store anywhere.
+    os.remove(os.path.join(repo, "store", "cache.db-wal"))
+    env = dict(os.environ, NINES_CACHE=os.path.join(target, "runner.db"))
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW, env=env)
+    check(code == 0, f"NINES_CACHE outside the repository builds ({code}): {err[-300:]}")
+    check(os.path.isfile(os.path.join(target, "runner.db")), "the store is where NINES_CACHE says")
+
+
+def test_check_lists_skipped_links(tmp):
+    """check names the links the walk skipped (to a file in .git/, a hidden file) apart from the
+    files that are neither a nines document nor a dialect."""
+    repo = small_repo(os.path.join(tmp, "skipped-links"))
+    os.makedirs(os.path.join(repo, ".git"))
+    os.makedirs(os.path.join(repo, "docs"))
+    with open(os.path.join(repo, ".git", "x.yaml"), "w") as f:
+        f.write("service:\n  name: hidden\n")
+    os.symlink(os.path.join("..", ".git", "x.yaml"), os.path.join(repo, "docs", "x.yaml"))
+    code, stdout, err = run("check", repo, "--now", NOW)
+    check(code == 0 and "1 file skipped: a symbolic link to a file nines does not read "
+          "(--verbose lists them)" in stdout, f"a skipped link is named as one ({code}): {stdout}")
+    with open(os.path.join(repo, "mkdocs.yml"), "w") as f:
+        f.write("site_name: Docs\n")
+    code, stdout, err = run("check", repo, "--now", NOW, "--verbose")
+    check(code == 0 and "2 files skipped: neither a nines document nor a known dialect, 1 of "
+          "them a symbolic link to a file nines does not read\n" in stdout,
+          f"counted apart from the foreign files ({code}): {stdout}")
+    check("  skipped docs/x.yaml (a symbolic link to .git/x.yaml, which nines does not read)\n"
+          in stdout and "  skipped mkdocs.yml\n" in stdout, f"and listed with where it leads: "
+                                                             f"{stdout}")
+
+
 def test_terminal_text(tmp):
     """Text from the repository cannot act on the terminal: an escape sequence (clear screen,
     colour) and a right-to-left override in a readiness item's evidence, an SLO's name and a
@@ -725,7 +840,9 @@ def main():
         for t in (test_output_folder, test_output_siblings, test_output_markers, test_output_setting,
                   test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
-                  test_unreadable_folder_and_overrides, test_absurd_toil, test_terminal_text,
+                  test_unreadable_folder_and_overrides, test_linked_layouts_folder,
+                  test_store_through_link, test_check_lists_skipped_links,
+                  test_absurd_toil, test_terminal_text,
                   test_network_module,
                   test_leftovers_of_a_kept_site, test_concurrent_builds,
                   test_address_space_limit):
