@@ -1136,6 +1136,19 @@ bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_
       hint = "copy the file into the repository instead";
       return false;
     }
+    // Nor into a hidden folder or to a hidden file of it, which nines never reads: `.git/config`
+    // (a remote's URL may hold a token) or `.env` behind a theme override or a document would be
+    // published on the site or echoed in diagnostics.
+    for (const auto& part : rel) {
+      const std::string name = part.string();
+      if (name.size() > 1 && name.front() == '.' && name != "..") {
+        rule = "symlink-outside";
+        message = "symbolic link leads to '" + rel.generic_string() +
+                  "', in a hidden folder or a hidden file, which nines never reads; not read";
+        hint = "make it a file of the repository outside hidden folders";
+        return false;
+      }
+    }
   }
   const auto st = fs::status(path, ec);
   if (ec) {

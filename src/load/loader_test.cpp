@@ -167,6 +167,36 @@ TEST_CASE("loader: symlinks out of the repository are refused") {
   CHECK(d[0].rule == "symlink-outside");
 }
 
+TEST_CASE("loader: a link to a hidden file of the repository is refused wherever it is read") {
+  // `.git/config` may hold a token in a remote's URL: behind a theme override it would be on every
+  // page, behind nines.yaml or a document in the diagnostics.
+  TempRepo repo;
+  repo.write(".git/config", "[remote \"origin\"]\n  url = https://TOKEN@example.com/r.git\n");
+  repo.write(".env", "service:\n  name: secret\n");
+  repo.write("layouts/partials/keep.mustache", "<p>{{x}}</p>");
+  fs::create_symlink("../../.git/config", repo.root / "layouts" / "partials" / "nav.mustache");
+  fs::create_symlink("keep.mustache", repo.root / "layouts" / "partials" / "row.mustache");
+  DiagBag diags;
+  const auto files = load_theme_overrides(repo.root, LoadOptions{}, diags);
+  // A link to a file of the repository outside hidden folders is read as before.
+  CHECK(files.count("layouts/partials/row.mustache") == 1);
+  CHECK(files.count("layouts/partials/keep.mustache") == 1);
+  CHECK(files.count("layouts/partials/nav.mustache") == 0);
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "symlink-outside");
+  CHECK(diags.all()[0].file == "layouts/partials/nav.mustache");
+  CHECK(diags.all()[0].message.find(".git/config") != std::string::npos);
+  CHECK(diags.all()[0].message.find("TOKEN") == std::string::npos);
+  // The same rule for a document the walk reaches through a link named by a Location, and for any
+  // file read through read_repo_file.
+  std::string text, rule, message, hint;
+  fs::create_symlink(".env", repo.root / "env.yaml");
+  CHECK_FALSE(
+      read_repo_file(repo.root, repo.root / "env.yaml", 1 << 20, text, rule, message, hint));
+  CHECK(rule == "symlink-outside");
+  CHECK(text.empty());
+}
+
 TEST_CASE("loader: a loop of symbolic links is unreadable, not outside the repository") {
   TempRepo repo;
   fs::create_symlink("b.yaml", repo.root / "a.yaml");

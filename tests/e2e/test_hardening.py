@@ -551,6 +551,27 @@ def test_linked_layouts_folder(tmp):
         check(not leaked, f"{linked} linked out: nothing published ({leaked[:3]})")
 
 
+def test_override_linked_into_git(tmp):
+    """A theme override that is a symbolic link to `.git/config` (a remote URL may hold a token)
+    is refused at the file, and the token is on no page and in no message."""
+    repo = small_repo(os.path.join(tmp, "linked-git"))
+    os.makedirs(os.path.join(repo, ".git"))
+    with open(os.path.join(repo, ".git", "config"), "w") as f:
+        f.write('[remote "origin"]\n  url = https://GIT-TOKEN-123@example.com/r.git\n')
+    os.makedirs(os.path.join(repo, "layouts", "partials"))
+    os.symlink("../../.git/config", os.path.join(repo, "layouts", "partials", "nav.mustache"))
+    code, stdout, err = run("check", repo, "--now", NOW)
+    check(code == 1 and "layouts/partials/nav.mustache:1:1: error: symbolic link leads to "
+          "'.git/config'" in stdout and "GIT-TOKEN" not in stdout + err,
+          f"override linked into .git: check refuses it at the file ({code}): {stdout[-300:]}")
+    out = os.path.join(tmp, "linked-git-out")
+    code, stdout, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    leaked = [k for k, v in (tree(out) if os.path.isdir(out) else {}).items()
+              if isinstance(v, bytes) and b"GIT-TOKEN" in v]
+    check(code == 1 and not leaked and "GIT-TOKEN" not in stdout + err,
+          f"override linked into .git: the build fails and publishes nothing ({code}, {leaked[:3]})")
+
+
 def test_store_through_link(tmp):
     """A `.nines` (or metrics.cache's folder) committed as a symbolic link out of the repository
     sends neither the store, nor the build state beside it, nor the build lock there: exit 3
@@ -841,6 +862,7 @@ def main():
                   test_hostile_answers, test_store_follows_files,
                   test_rejected_answers, test_foreign_and_tampered_store,
                   test_unreadable_folder_and_overrides, test_linked_layouts_folder,
+                  test_override_linked_into_git,
                   test_store_through_link, test_check_lists_skipped_links,
                   test_absurd_toil, test_terminal_text,
                   test_network_module,
