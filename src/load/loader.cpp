@@ -1094,6 +1094,18 @@ bool read_plain_file(const fs::path& path, std::size_t max_bytes, std::string& o
   return true;
 }
 
+namespace {
+
+// Whether repository path `rel` (relative, resolved) is a hidden file or lies in a hidden folder.
+bool in_hidden_place(const fs::path& rel) {
+  return std::any_of(rel.begin(), rel.end(), [](const fs::path& part) {
+    const std::string name = part.string();
+    return name != "." && name != ".." && is_hidden_name(name);
+  });
+}
+
+} // namespace
+
 bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_bytes,
                     std::string& out, std::string& rule, std::string& message, std::string& hint,
                     bool plain) {
@@ -1139,15 +1151,12 @@ bool read_repo_file(const fs::path& root, const fs::path& path, std::size_t max_
     // Nor into a hidden folder or to a hidden file of it, which nines never reads: `.git/config`
     // (a remote's URL may hold a token) or `.env` behind a theme override or a document would be
     // published on the site or echoed in diagnostics.
-    for (const auto& part : rel) {
-      const std::string name = part.string();
-      if (name.size() > 1 && name.front() == '.' && name != "..") {
-        rule = "symlink-outside";
-        message = "symbolic link leads to '" + rel.generic_string() +
-                  "', in a hidden folder or a hidden file, which nines never reads; not read";
-        hint = "make it a file of the repository outside hidden folders";
-        return false;
-      }
+    if (in_hidden_place(rel)) {
+      rule = "symlink-outside";
+      message = "symbolic link leads to '" + rel.generic_string() +
+                "', in a hidden folder or a hidden file, which nines never reads; not read";
+      hint = "make it a file of the repository outside hidden folders";
+      return false;
     }
   }
   const auto st = fs::status(path, ec);
@@ -1219,6 +1228,16 @@ std::map<std::string, std::string> load_theme_overrides(const fs::path& root,
                     "cannot follow the symbolic link (to nothing, or a loop); the theme "
                     "overrides in it are not read",
                     "point the link at a folder of the repository");
+        break;
+      }
+      // Into a hidden folder (`.git/`), which nines never reads, as read_repo_file refuses a
+      // linked file there: its files are no links themselves, so it would not see it.
+      if (in_hidden_place(real.rel)) {
+        diags.error(sub, {}, "symlink-outside",
+                    "symbolic link leads to '" + real.rel +
+                        "', a hidden folder nines never reads; the theme overrides in it are not "
+                        "read",
+                    "make it a folder of the repository outside hidden folders");
         break;
       }
     }

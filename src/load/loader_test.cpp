@@ -195,6 +195,15 @@ TEST_CASE("loader: a link to a hidden file of the repository is refused wherever
       read_repo_file(repo.root, repo.root / "env.yaml", 1 << 20, text, rule, message, hint));
   CHECK(rule == "symlink-outside");
   CHECK(text.empty());
+  // A layouts/ folder linked into .git/ is refused at the link: its files are no links.
+  repo.write(".git/hooks/x.mustache", "secret");
+  fs::remove_all(repo.root / "layouts");
+  fs::create_symlink(".git/hooks", repo.root / "layouts");
+  DiagBag folder;
+  CHECK(load_theme_overrides(repo.root, LoadOptions{}, folder).empty());
+  REQUIRE(folder.all().size() == 1);
+  CHECK(folder.all()[0].rule == "symlink-outside");
+  CHECK(folder.all()[0].file == "layouts");
 }
 
 TEST_CASE("loader: a loop of symbolic links is unreadable, not outside the repository") {
