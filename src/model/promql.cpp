@@ -2,7 +2,11 @@
 
 #include <cctype>
 #include <cmath>
+#include <regex>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace nines {
 
@@ -206,6 +210,37 @@ std::optional<std::string> sli_query_constant(const std::string& expr) {
   return q;
 }
 
+namespace {
+
+// A PromQL single- or double-quoted string's text with its escapes read (`\\.` is the regex `\.`);
+// an escape this does not know keeps its character.
+std::string unescaped(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    if (raw[k] == '\\' && k + 1 < raw.size()) {
+      const char c = raw[++k];
+      out += c == 'n' ? '\n' : c == 't' ? '\t' : c;
+    } else {
+      out += raw[k];
+    }
+  }
+  return out;
+}
+
+// Whether a label matcher's regular expression matches the empty value, as Prometheus anchors it
+// (the whole value). ECMAScript's syntax is close to RE2's for what matters here (`.*`, `a|`,
+// `(x)?`); a pattern it cannot compile is taken not to match "", as before this test.
+bool regex_matches_empty(const std::string& pattern) {
+  try {
+    return std::regex_match(std::string(), std::regex(pattern, std::regex::ECMAScript));
+  } catch (const std::regex_error&) {
+    return false;
+  }
+}
+
+} // namespace
+
 bool is_vector_selector(const std::string& expr) {
   // Read as Prometheus' lexer and parser read a selector: comments are blanks, a metric name (not
   // one of the words that cannot start an expression), then optionally `{...}`: matchers
@@ -231,9 +266,12 @@ bool is_vector_selector(const std::string& expr) {
     skip_space(q, i);
   }
   // Prometheus refuses a selector that matches every series ("vector selector must contain at
-  // least one non-empty matcher"): a name, or a matcher the empty value fails. Whether a regular
-  // expression matches "" is not worked out: `=~` with a pattern counts, `!~` only with "".
+  // least one non-empty matcher"): a name, or a matcher the empty value fails. A regular
+  // expression's matcher is judged only when nothing else decides (a selector with a name, as
+  // nearly all are, compiles no regex): `=~` fails "" when its pattern does not match it, `!~`
+  // when it does.
   bool non_empty = named;
+  std::vector<std::pair<std::string, bool>> regexes; // pattern, and whether its op is =~
   bool braces = false;
   if (i < q.size() && q[i] == '{') {
     braces = true;
@@ -279,10 +317,14 @@ bool is_vector_selector(const std::string& expr) {
         const std::size_t end = string_end(q, i, valid);
         if (!valid) return false;
         const bool empty_value = end - i == 2;
+        const std::string_view value = q.substr(i + 1, end - i - 2);
+        const char quote = q[i];
         i = end;
         if (label == "__name__" && named) return false; // a metric name set twice
-        const bool positive = op == "=" || op == "=~";
-        if (positive != empty_value) non_empty = true;
+        if (op == "=~" || op == "!~")
+          regexes.emplace_back(quote == '`' ? std::string(value) : unescaped(value), op == "=~");
+        else if ((op == "=") != empty_value)
+          non_empty = true;
       }
       skip_space(q, i);
       if (i < q.size() && q[i] == ',') {
@@ -296,7 +338,10 @@ bool is_vector_selector(const std::string& expr) {
     }
     skip_space(q, i);
   }
-  return (named || braces) && non_empty && i == q.size();
+  if (!(named || braces) || i != q.size()) return false;
+  for (std::size_t r = 0; r < regexes.size() && !non_empty; ++r)
+    non_empty = regex_matches_empty(regexes[r].first) != regexes[r].second;
+  return non_empty;
 }
 
 std::optional<std::string> range_on_non_selector(const std::string& expr) {

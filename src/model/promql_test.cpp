@@ -134,6 +134,10 @@ TEST_CASE("a selector's strings are those PromQL's lexer reads") {
                          R"({a!=""})",
                          R"({a=~".+"})",
                          R"({a!~""})",
+                         R"({a!~".*"})",
+                         R"({a=~"x|y"})",
+                         R"({a=~"\\d+"})",
+                         R"({a=~".*", b="c"})",
                          R"({__name__="x"})",
                          R"(x{on="a", bool="b"})",
                          "by",
@@ -146,44 +150,18 @@ TEST_CASE("a selector's strings are those PromQL's lexer reads") {
     CAPTURE(ok);
     CHECK(is_vector_selector(ok));
   }
-  for (const char* bad : {R"(x{a="\q"})",
-                          R"(x{a='\"'})",
-                          R"(x{a="\'"})",
-                          R"(x{a="\x4"})",
-                          R"(x{a="\0"})",
-                          R"(x{a="\400"})",
-                          R"(x{a="\uD800"})",
-                          R"(x{a="\U00110000"})",
-                          "x{a=\"two\nlines\"}",
-                          "x{a=\"b\\\nc\"}",
-                          R"(x{a="b\"})",
-                          "x{a=`b}",
-                          R"(x{a="b" c="d"})",
-                          R"(x{a=b})",
-                          R"(x{"a"})",
-                          R"(x{a="b", "c"})",
-                          R"(x{,})",
-                          R"(x{a="b",,})",
-                          R"(x{a:b="c"})",
-                          R"(x{a=="b"})",
-                          "{}",
-                          R"({a=""})",
-                          R"({a=~""})",
-                          R"({a!~"x"})",
-                          R"(x{__name__="y"})",
-                          R"(x{__name__=~"y"})",
-                          "on",
-                          "ON",
-                          "bool",
-                          "ignoring",
-                          "group_left",
-                          "group_right",
-                          "atan2",
-                          "Inf",
-                          "nan",
-                          R"(x{a="b"} offset 5m)",
-                          "x @ 5",
-                          "# only a comment"}) {
+  for (const char* bad :
+       {R"(x{a="\q"})", R"(x{a='\"'})", R"(x{a="\'"})", R"(x{a="\x4"})", R"(x{a="\0"})",
+        R"(x{a="\400"})", R"(x{a="\uD800"})", R"(x{a="\U00110000"})", "x{a=\"two\nlines\"}",
+        "x{a=\"b\\\nc\"}", R"(x{a="b\"})", "x{a=`b}", R"(x{a="b" c="d"})", R"(x{a=b})", R"(x{"a"})",
+        R"(x{a="b", "c"})", R"(x{,})", R"(x{a="b",,})", R"(x{a:b="c"})", R"(x{a=="b"})", "{}",
+        R"({a=""})", R"({a=~""})", R"({a!~"x"})",
+        // Regular expressions that match the empty value (Prometheus anchors
+        // them): the selector would match every series.
+        R"({a=~".*"})", R"({a=~"x|"})", R"({a=~'(web)?'})", "{a=~`.*`, b!=\"c\"}", R"({a!~".+"})",
+        R"(x{__name__="y"})", R"(x{__name__=~"y"})", "on", "ON", "bool", "ignoring", "group_left",
+        "group_right", "atan2", "Inf", "nan", R"(x{a="b"} offset 5m)", "x @ 5",
+        "# only a comment"}) {
     CAPTURE(bad);
     CHECK_FALSE(is_vector_selector(bad));
   }
