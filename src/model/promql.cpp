@@ -232,6 +232,15 @@ std::string unescaped(std::string_view raw) {
 // (the whole value). ECMAScript's syntax is close to RE2's for what matters here (`.*`, `a|`,
 // `(x)?`); a pattern it cannot compile is taken not to match "", as before this test.
 bool regex_matches_empty(const std::string& pattern) {
+  // std::regex compiles recursively and copies a counted repetition's states: a pattern nested
+  // thousands deep overflows the stack, and `((x{999}){999}){999}` takes gigabytes. Such a pattern
+  // is no real matcher; it is not compiled and counts as failing "" (as one that cannot compile).
+  constexpr std::size_t k_max_pattern = 256;
+  constexpr int k_max_depth = 16;
+  if (pattern.size() > k_max_pattern || pattern.find('{') != std::string::npos) return false;
+  int depth = 0;
+  for (const char c : pattern)
+    if ((c == '(' || c == '[') && ++depth > k_max_depth) return false;
   try {
     return std::regex_match(std::string(), std::regex(pattern, std::regex::ECMAScript));
   } catch (const std::regex_error&) {

@@ -165,4 +165,11 @@ TEST_CASE("a selector's strings are those PromQL's lexer reads") {
     CAPTURE(bad);
     CHECK_FALSE(is_vector_selector(bad));
   }
+  // A hostile pattern is not compiled (std::regex recurses per nesting level and copies counted
+  // repetitions): it counts as failing the empty value, so the selector stands, and nothing
+  // crashes.
+  const std::string deep =
+      "{a=~\"" + std::string(200000, '(') + "x" + std::string(200000, ')') + "\"}";
+  CHECK(is_vector_selector(deep));
+  CHECK(is_vector_selector(R"({a=~"((x{999}){999}){999}"})"));
 }
