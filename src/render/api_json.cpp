@@ -59,7 +59,7 @@ OrderedJson group_json(const GroupMaturity& g) {
 }
 
 std::string dump(const OrderedJson& j) {
-  return j.dump(2) + "\n";
+  return j.dump() + "\n";
 }
 
 OrderedJson text_or_null(const std::string& v) {

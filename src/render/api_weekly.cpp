@@ -254,12 +254,12 @@ OrderedJson handoff_json(const Handoff& h) {
 void weekly_api_files(const Figures& figs, const ApiFileSink& emit) {
   OrderedJson weeks = json_array(figs.reviews.size());
   for (const auto& [week, r] : figs.reviews) {
-    emit("api/reviews/" + week + ".json", review_json(r).dump(2) + "\n");
+    emit("api/reviews/" + week + ".json", review_json(r).dump() + "\n");
     weeks.push_back(week);
   }
-  emit("api/reviews/index.json", weeks.dump(2) + "\n");
+  emit("api/reviews/index.json", weeks.dump() + "\n");
   for (const auto& [rotation, h] : figs.handoffs)
-    emit("api/handoffs/" + rotation + ".json", handoff_json(h).dump(2) + "\n");
+    emit("api/handoffs/" + rotation + ".json", handoff_json(h).dump() + "\n");
 }
 
 } // namespace nines
