@@ -176,4 +176,12 @@ TEST_CASE("pipeline: a date or a time without an offset is the repository's wall
   // as_of, below --now, reads the same way.
   repo.write("nines.yaml", "title: Test\ntimezone: America/New_York\nas_of: 2026-11-01\n");
   CHECK(local_now_of(std::nullopt).second == midnight);
+  // A wall-clock time is as valid in nines.yaml as on the command line: its schema takes it.
+  repo.write("nines.yaml", "title: Test\ntimezone: America/New_York\nas_of: 2026-11-01T00:00\n");
+  Run run;
+  run.opts.dir = repo.path();
+  run.opts.last = Stage::Validate;
+  run_pipeline(run);
+  CHECK_FALSE(run.diags.has_errors());
+  CHECK(run.local_now == midnight);
 }

@@ -189,7 +189,7 @@ void write_report_md(std::ostream& out, const MonthlyReport& r) {
   w.item("Hours automated away", fmt_num(t.hours_automated_away, 1) + " h",
          "toil.hours_automated_away");
   w.item("Share of SRE time",
-         t.pct_of_sre_time ? percent_against(t.pct_of_sre_time, 25) + " (target < 25%)"
+         t.pct_of_sre_time ? share_against(t.pct_of_sre_time, 25) + " (target < 25%)"
                            : std::string("no data (no team has sre_hours_per_month)"),
          "toil.pct_of_sre_time");
 

@@ -76,7 +76,7 @@ void print_toil(std::ostream& out, const std::vector<ToilFigures>& all,
   for (const auto& tt : teams)
     t.add({tt.team, tt.name.empty() ? "—" : tt.name,
            number_against(tt.hours, {toil_target_hours(tt)}, 1), fmt_num(tt.sre_hours_per_month, 0),
-           percent_against(tt.pct, 25),
+           share_against(tt.pct, 25),
            !tt.pct          ? "—"
            : tt.over_target ? paint("OVER 25%", "over")
                             : paint("ok")});

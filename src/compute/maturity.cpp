@@ -483,7 +483,7 @@ DimensionScore score_toil(const Repo& repo, const Service& svc,
   if (!svc.owner_team.empty())
     for (const auto& tt : team_toil)
       if (tt.team == svc.owner_team.id && tt.pct)
-        d.evidence.push_back("team " + tt.team + " toil " + percent_against(tt.pct, 25) +
+        d.evidence.push_back("team " + tt.team + " toil " + share_against(tt.pct, 25) +
                              " of SRE time (shown, not scored)");
   return d;
 }

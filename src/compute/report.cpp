@@ -294,7 +294,7 @@ void computed_concerns(const Repo& repo, const Month& mo, MonthlyReport& r) {
   if (int n = r.action_items.overdue; n > 0)
     c.push_back(plural(n, "overdue postmortem action item"));
   if (r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25.0)
-    c.push_back("Toil is " + percent_against(r.toil.pct_of_sre_time, 25) +
+    c.push_back("Toil is " + share_against(r.toil.pct_of_sre_time, 25) +
                 " of SRE time (target < 25%)");
   if (!r.on_call.critical.empty())
     c.push_back("On-call health critical: " + join(r.on_call.critical));

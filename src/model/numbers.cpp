@@ -143,6 +143,10 @@ std::string percent_against(std::optional<double> pct, double threshold_pct, int
   return percent_kept_apart(pct, threshold_pct, min_decimals, threshold_pct == 0);
 }
 
+std::string share_against(std::optional<double> pct, double threshold_pct) {
+  return percent_kept_apart(pct, threshold_pct, 1, true);
+}
+
 std::string remaining_text(std::optional<double> pct, std::span<const double> edges) {
   return percent_kept_apart(pct, 0, 1, true, edges);
 }

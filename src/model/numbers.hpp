@@ -99,6 +99,10 @@ std::string bad_minutes_text(std::optional<double> spent, double allowed);
 // missing or non-finite value.
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals = 1);
 
+// A share judged against a line from both sides (a team's toil against its 25% target), with one
+// decimal: 25.04 is "25.1%" and 24.96 "24.9%", so only a share on the line reads "25.0%".
+std::string share_against(std::optional<double> pct, double threshold_pct);
+
 // `value` with `decimals` decimals, kept apart from each of the `thresholds` it is judged against:
 // a value on one side of a threshold never reads on it or past it, where rounding would reach it
 // the text is the nearest number on the value's own side (9.96 against 10 at one decimal → "9.9",

@@ -75,6 +75,11 @@ TEST_SUITE("model/numbers") {
     CHECK(percent_against(0.039, 0) == "0.1%");    // nor a little left as none left
     CHECK(percent_against(0, 0) == "0.0%");
     CHECK(percent_against(25.04, 25) == "25.0%"); // other thresholds: only the side below is kept
+    // A toil share is judged from both sides: over the target by a little is not on it.
+    CHECK(share_against(25.04, 25) == "25.1%");
+    CHECK(share_against(24.96, 25) == "24.9%");
+    CHECK(share_against(25, 25) == "25.0%");
+    CHECK(share_against(std::nullopt, 25) == "—");
     // Budget consumed: overspent by a little never reads as exactly spent, and not yet spent
     // never reads as spent; both agree with remaining.
     CHECK(consumed_text(100.0393) == "100.1%");

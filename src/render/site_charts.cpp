@@ -42,7 +42,9 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
                .add("window", window_days_text(f.window_days))
                .add("attainment", attainment_or_null(f.attainment, f.target))
                .add("budget_consumed", consumed_or_null(pct(f.consumed)))
-               .add("budget_remaining", pct_against_or_null(pct(f.remaining), 0))
+               .add("budget_remaining", f.remaining && std::isfinite(*f.remaining)
+                                            ? json(remaining_text(pct(f.remaining), f.state.edges))
+                                            : json(nullptr))
                .add("bad_minutes",
                     f.bad_minutes ? json(bad_minutes_text(f.bad_minutes, f.allowed_bad_minutes))
                                   : json(nullptr))
@@ -107,8 +109,10 @@ std::string burn_down_chart(const Site& site, const SloFigures& f, int width, in
   spec.reference = ReferenceLine{0, "budget exhausted"};
   spec.unit = "%";
   spec.decimals = 1;
-  // The last point is the budget-remaining figure: it reads as that figure does.
+  // The last point is the budget-remaining figure: it reads as that figure does, kept off the
+  // policy's bands as well as off 0.
   spec.against_pct = 0;
+  spec.reading = [&f](double v) { return remaining_text(v, f.state.edges); };
   spec.width = width;
   spec.height = height;
   return line_chart(spec);

@@ -202,6 +202,8 @@ json attainment_or_null(const std::optional<double>& fraction, double target_pct
 // A percentage (already ×100) next to a threshold by the same rule ("24.9%" under 25%); null when
 // missing.
 json pct_against_or_null(const std::optional<double>& pct, double threshold_pct);
+// share_against's text (a toil share against its 25% target), null when unknown.
+json share_or_null(const std::optional<double>& pct, double threshold_pct);
 // Budget consumed (×100) as consumed_text, or null.
 json consumed_or_null(const std::optional<double>& pct);
 std::string minutes_text(double minutes);

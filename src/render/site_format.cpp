@@ -94,6 +94,11 @@ json pct_against_or_null(const std::optional<double>& pct, double threshold_pct)
   return percent_against(*pct, threshold_pct);
 }
 
+json share_or_null(const std::optional<double>& pct, double threshold_pct) {
+  if (!pct || !std::isfinite(*pct)) return nullptr;
+  return share_against(*pct, threshold_pct);
+}
+
 json consumed_or_null(const std::optional<double>& pct) {
   if (!pct || !std::isfinite(*pct)) return nullptr;
   return consumed_text(*pct);

@@ -188,7 +188,7 @@ json teams_view(const Site& site) {
       // Against the target in hours too: 24.96 h of 100 is 24.9 h beside 24.9%, never 25 h.
       t["toil_hours"] = num_against(tt.hours, {toil_target_hours(tt)}, 1) + " h/month";
       // As every page reads toil against its target: 24.96% is 24.9%, never 25%.
-      t["toil_pct"] = tt.pct ? json(percent_against(*tt.pct, 25) + " of SRE time") : json(nullptr);
+      t["toil_pct"] = tt.pct ? json(share_against(*tt.pct, 25) + " of SRE time") : json(nullptr);
       t["toil_state"] = !tt.pct ? "missing" : tt.over_target ? "critical" : "healthy";
     }
     t["maturity"] = nullptr;
@@ -413,7 +413,7 @@ json toil_view(const Site& site) {
                         .add("href", team_href(site, t.team))
                         .add("hours", num_against(t.hours, {toil_target_hours(t)}, 1))
                         .add("sre_hours", num_or_null(t.sre_hours_per_month, 0))
-                        .add("pct", pct_against_or_null(t.pct, 25))
+                        .add("pct", share_or_null(t.pct, 25))
                         .add("state", !t.pct          ? "missing"
                                       : t.over_target ? "critical"
                                                       : "healthy")
@@ -425,7 +425,8 @@ json toil_view(const Site& site) {
     chart.bars.push_back({t.name.empty() ? site.team_name(t.team) : t.name, t.pct,
                           !t.pct          ? "state-missing"
                           : t.over_target ? "state-critical"
-                                          : "state-healthy"});
+                                          : "state-healthy",
+                          t.pct ? share_against(*t.pct, 25) : std::string()});
   }
   v["teams"] = std::move(teams);
   v["chart_svg"] = site.figs.team_toil.empty() ? json(nullptr) : json(bar_chart(chart));
@@ -767,7 +768,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
        delta_text(r, "incidents.mttr_minutes"), "info");
   tile("Mean time to detect", minutes(r.incidents.mttd_minutes),
        delta_text(r, "incidents.mttd_minutes"), "info");
-  tile("Toil, share of SRE time", pct_against_or_null(r.toil.pct_of_sre_time, 25),
+  tile("Toil, share of SRE time", share_or_null(r.toil.pct_of_sre_time, 25),
        delta_text(r, "toil.pct_of_sre_time"),
        r.toil.pct_of_sre_time && *r.toil.pct_of_sre_time >= 25 ? "warning" : "info");
   tile("Pages", num_or_null(r.on_call.total_pages, 0), delta_text(r, "on_call.total_pages"),
@@ -952,7 +953,7 @@ json report_view(const Site& site, const MonthlyReport& r) {
   v["toil"] = ViewObject()
                   .add("hours_spent", num(r.toil.hours_spent, 1))
                   .add("hours_automated_away", num(r.toil.hours_automated_away, 1))
-                  .add("pct", pct_against_or_null(r.toil.pct_of_sre_time, 25))
+                  .add("pct", share_or_null(r.toil.pct_of_sre_time, 25))
                   .add("hours_spent_delta", delta_text(r, "toil.hours_spent"))
                   .add("hours_automated_away_delta", delta_text(r, "toil.hours_automated_away"))
                   .add("pct_delta", delta_text(r, "toil.pct_of_sre_time"))

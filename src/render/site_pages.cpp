@@ -1086,7 +1086,9 @@ json slos_view(const Site& site) {
     chart.bars.push_back(
         {(f->name.empty() ? f->id : f->name),
          f->remaining ? std::optional<double>(*f->remaining * 100.0) : std::nullopt,
-         "state-" + css_word(f->state.name())});
+         "state-" + css_word(f->state.name()),
+         // As the SLO's own figure reads: kept off its policy's bands, not only off 0.
+         f->remaining ? remaining_text(*f->remaining * 100.0, f->state.edges) : std::string()});
   }
   v["slos"] = std::move(rows);
   v["chart_svg"] = all.empty() ? json(nullptr) : json(bar_chart(chart));

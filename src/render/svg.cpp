@@ -221,6 +221,7 @@ std::string line_chart(const LineChartSpec& spec) {
 
   // Description: what a sighted reader would take from the chart.
   auto point_text = [&](double v) {
+    if (spec.reading) return spec.reading(v);
     return spec.against_pct ? percent_against(v, *spec.against_pct, spec.decimals)
                             : value_text(v, spec.decimals, spec.unit);
   };

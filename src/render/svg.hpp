@@ -9,6 +9,7 @@
 
 #include "model/numbers.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ struct LineChartSpec {
   // target): the description's values read as percent_against(value, against_pct, decimals), as
   // the figures above the chart do, so a value below the threshold never reads at it.
   std::optional<double> against_pct;
+  // How a value reads, when the page words it another way (budget remaining kept off its
+  // policy's bands); it takes the place of against_pct. Empty: against_pct or the unit.
+  std::function<std::string(double)> reading = {};
 };
 
 struct Bar {

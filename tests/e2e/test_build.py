@@ -271,6 +271,45 @@ def test_edge_cases(tmp):
     check(q["projected_exhaustion"] is None, f"quiet: no 24h burn to project with {q}")
 
 
+def test_band_edges_read_alike(tmp):
+    """A figure a hair past a line reads past it on every page, as in the terminal: 50.04% of the
+    budget left (healthy: > 50%) is 50.1% everywhere, never 50.0%; a team's toil at 25.04% of its
+    SRE hours (target < 25%) is 25.1%."""
+    repo = os.path.join(tmp, "band")
+    write(os.path.join(repo, "nines.yaml"),
+          "teams:\n  tx:\n    name: X\n    members: 5\n    sre_hours_per_month: 40\n")
+    write(os.path.join(repo, "s.yaml"),
+          "service: {name: svc, tier: standard, owner_team: tx}\n---\nsli: {name: sx}\n---\n"
+          "slo: {id: edge, service: svc, sli: sx, target: 99.9, window: 1d, burn_rate_alerts: []}\n"
+          "---\ntoil_item: {name: chore, service: svc, teams_affected: [tx], frequency: monthly, "
+          "time_per_occurrence_min: 601, occurrences_per_month: 1}\n")
+    write(os.path.join(repo, "metrics", "d.csv"), "slo,date,good,total\nedge,2026-10-31,99950040,100000000\n")
+    out = os.path.join(tmp, "band-out")
+    code, _, stderr = run("build", repo, "-o", out, "--offline", "--now", "2026-11-01")
+    check(code == 0, f"band build ok ({code}) {stderr[-300:]}")
+    check(close(load(out, "api/slos.json")[0]["budget_remaining_pct"], 50.04),
+          "50.04% of the budget left")
+    pages = ["index.html", "slos/index.html", "services/svc/index.html", "slos/edge/index.html"]
+    for rel in pages:
+        with open(os.path.join(out, rel)) as f:
+            html = f.read()
+        check("50.1%" in html, f"{rel} reads the budget left as 50.1%")
+        shown = re.findall(r"(?:remaining|left)[^%]{0,120}?50\.0%", html)
+        check(not shown, f"{rel} never reads it as 50.0%: {shown[:2]}")
+    code, stdout, _ = run("budget", "edge", "-C", repo, "--now", "2026-11-01")
+    check("50.1%" in stdout, f"budget reads 50.1%: {stdout}")
+    code, stdout, _ = run("toil", "-C", repo, "--now", "2026-11-01")
+    check("25.1%" in stdout and "25.0%" not in stdout, f"toil reads 25.1%: {stdout}")
+    for rel in ["toil/index.html", "teams/index.html"]:
+        path = os.path.join(out, rel)
+        if os.path.exists(path):
+            with open(path) as f:
+                html = f.read()
+            # (The chart's reference line is the target itself, "at 25.0%".)
+            wrong = re.findall(r">25\.0%<|X: 25\.0%", html)
+            check("25.1%" in html and not wrong, f"{rel} reads toil as 25.1%: {wrong[:2]}")
+
+
 def test_signoff(tmp):
     repo = copy_content(tmp + "/signoff")
     code, out, err = run("signoff", "checkout-api", "-C", repo, "--now", NOW, "--name", "Ana Lima",
@@ -929,6 +968,7 @@ try:
     test_killed_build(tmp)
     test_corrupt_store(tmp)
     test_edge_cases(tmp)
+    test_band_edges_read_alike(tmp)
     test_report_without_budgets(tmp)
     test_signoff(tmp)
     test_freeze(tmp)
