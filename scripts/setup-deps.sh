@@ -12,7 +12,7 @@ BUILD_PKGS=(
 )
 # Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages, Java
 # for the HTML checker.
-TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format hugo clang libfuzzer-14-dev libclang-rt-14-dev
+TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format hugo clang libfuzzer-14-dev libclang-rt-14-dev strace
   openjdk-17-jre-headless)
 
 want=("${BUILD_PKGS[@]}")

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -1434,22 +1435,31 @@ void SiteWriter::commit() {
 
   std::error_code ec;
   bool had_out = fs::exists(fs::symlink_status(m_out, ec));
-  if (had_out) {
-    // A leftover of an earlier process with our pid at m_old was removed by clean_stale() if
-    // nines wrote it; the rename fails on anything else there (but an empty folder) and the
-    // previous site stays.
-    fs::rename(m_out, m_old, ec);
-    if (ec) {
-      discard();
-      throw WriteError(m_out.string() + ": cannot move the previous site aside: " + ec.message());
+  fs::path old_tree = m_old;
+  // Where the kernel can (Linux, on local file systems), the two trees trade places in one step,
+  // so there is no instant at which a kill leaves no site at all or the previous one aside; the
+  // previous tree is then where the new one was built, and goes from there.
+  if (had_out &&
+      ::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_out.c_str(), RENAME_EXCHANGE) == 0) {
+    old_tree = m_temp;
+  } else {
+    if (had_out) {
+      // A leftover of an earlier process with our pid at m_old was removed by clean_stale() if
+      // nines wrote it; the rename fails on anything else there (but an empty folder) and the
+      // previous site stays.
+      fs::rename(m_out, m_old, ec);
+      if (ec) {
+        discard();
+        throw WriteError(m_out.string() + ": cannot move the previous site aside: " + ec.message());
+      }
     }
-  }
-  fs::rename(m_temp, m_out, ec);
-  if (ec) {
-    std::string why = ec.message();
-    if (had_out) fs::rename(m_old, m_out, ec); // put the previous site back
-    discard();
-    throw WriteError(m_out.string() + ": cannot move the new site in place: " + why);
+    fs::rename(m_temp, m_out, ec);
+    if (ec) {
+      std::string why = ec.message();
+      if (had_out) fs::rename(m_old, m_out, ec); // put the previous site back
+      discard();
+      throw WriteError(m_out.string() + ": cannot move the new site in place: " + why);
+    }
   }
   m_temp_created = false;
   m_committed = true;
@@ -1467,7 +1477,7 @@ void SiteWriter::commit() {
   // The new site is in place; an old tree that cannot be removed now goes at the next run.
   if (had_out) {
     try {
-      remove_tree(m_old);
+      remove_tree(old_tree);
     } catch (const std::exception&) {
       // Out of memory or threads: the build succeeded all the same.
     }

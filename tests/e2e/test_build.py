@@ -225,6 +225,42 @@ def test_killed_build(tmp):
     check(not leftovers, f"no temp folders left after the next build: {leftovers}")
 
 
+def test_swap_in_one_step(tmp):
+    """A build killed at each system call around the swap leaves OUT the whole previous site or
+    the whole new one, never neither (strace stops the process at the call named)."""
+    if shutil.which("strace") is None or subprocess.run(
+            ["strace", "-qq", "-o", os.devnull, "true"], capture_output=True).returncode != 0:
+        print("SKIP: strace cannot trace here")
+        return
+    repo = copy_content(tmp, "swap")
+    out, ref = os.path.join(tmp, "swap-out"), os.path.join(tmp, "swap-ref")
+    svc = os.path.join(repo, "services", "dispatch-service.yaml")
+    original = open(svc).read()
+    changed = re.sub(r"(?m)^  language: .*$", "  language: Rust", original)
+    check(changed != original, "the service names a language to change")
+    write(svc, changed)
+    code, _, err = run("build", repo, "-o", ref, "--offline", "--now", NOW)
+    check(code == 0, f"reference build ok ({code}) {err[-300:]}")
+    new_site = tree(ref)
+    points = [("renameat2", 1)] + [("rename", k) for k in range(1, 7)] + [("unlinkat", 1)]
+    for call, when in points:
+        write(svc, original)
+        code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+        check(code == 0, f"previous site built ({code}) {err[-300:]}")
+        old_site = tree(out)
+        write(svc, changed)
+        subprocess.run(["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={call}", "-e",
+                        f"inject={call}:signal=KILL:when={when}", NINES, "build", repo, "-o", out,
+                        "--offline", "--now", NOW], capture_output=True, timeout=300)
+        now = tree(out) if os.path.isdir(out) else None
+        check(now == old_site or now == new_site,
+              f"killed at {call} #{when}: OUT is the previous site or the new one, whole")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0 and tree(out) == new_site, f"the next build completes the site ({code})")
+    leftovers = [n for n in os.listdir(tmp) if n.startswith("swap-out.")]
+    check(not leftovers, f"and clears what the killed builds left beside it: {leftovers}")
+
+
 def test_corrupt_store(tmp):
     repo = copy_content(tmp + "/corrupt")
     os.makedirs(os.path.join(repo, ".nines"), exist_ok=True)
@@ -966,6 +1002,7 @@ try:
     test_deterministic(tmp, repo)
     test_atomic(tmp, repo, out)
     test_killed_build(tmp)
+    test_swap_in_one_step(tmp)
     test_corrupt_store(tmp)
     test_edge_cases(tmp)
     test_band_edges_read_alike(tmp)
