@@ -208,18 +208,52 @@ std::string misspelt_kind(const Entry& e) {
   return k;
 }
 
-// The first key under the line `---` at `pos` (the first line, or the first below blank lines)
-// that is not an `x-` key (the document's kind key), when it is a nines kind or reads as a
-// misspelt one, for a Markdown file split_front_matter found no front matter in; "" when the file
-// does not look like a document at all (a `---` rule at the top of plain Markdown). `x-` keys may
-// come before the kind, so they and what is indented under them are passed over.
-std::string unclosed_front_matter_key(const std::string& text, std::size_t pos) {
+// How front_matter_kind_key reads the lines under a Markdown file's opening `---`.
+enum class FrontMatterKeys {
+  // split_front_matter found no closing `---`: the first key decides, for the lines below it may
+  // be the Markdown body (plain Markdown under a `---` rule).
+  First,
+  // The front matter, up to its closing line, did not parse as YAML: any key at column 1 decides,
+  // and so does what marks a dialect's document, as classify reads one.
+  Any,
+};
+
+// Whether a key at column 1 of a front matter that does not parse marks a dialect's document as
+// classify would read it: an `apiVersion` of a dialect's group (dialect_of, and the
+// PrometheusRule objects), a Sloth spec's `version: prometheus/…`, a rule file's `groups`. The
+// value is read as written on the key's line, its quotes aside.
+bool marks_dialect(std::string_view key, std::string_view value) {
+  if (key == "groups") return true;
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  if (!value.empty() && (value.front() == '"' || value.front() == '\'')) value.remove_prefix(1);
+  if (key == "version") return value.starts_with("prometheus/");
+  if (key != "apiVersion") return false;
+  constexpr std::array<std::string_view, 6> k_groups = {"openslo/",      "openslo.com/",
+                                                        "backstage.io/", "sloth.slok.dev/",
+                                                        "pyrra.dev/",    "monitoring.coreos.com/"};
+  return std::any_of(k_groups.begin(), k_groups.end(),
+                     [&](std::string_view g) { return value.starts_with(g); });
+}
+
+// The key under the line `---` at `pos` (the first line, or the first below blank lines) that
+// makes a Markdown file's front matter a document nines reads, though it cannot be read as one:
+// a nines kind, a key that reads as a misspelt one, or (FrontMatterKeys::Any) a dialect's mark;
+// "" when the file does not look like a document at all (a `---` rule at the top of plain
+// Markdown, a site generator's template). `x-` keys may come before the kind, so they and what
+// is indented under them are passed over. With FrontMatterKeys::First only the first other key
+// is looked at (split_front_matter found no front matter, and what follows may be prose); with
+// FrontMatterKeys::Any every key at column 1 up to the closing `---` or `...` is, and a near miss
+// of a kind counts only with nothing after its colon (a mapping below, or null), as classify's
+// misspelt_kind has it: a page's `slug: /x` is no misspelt `slo`.
+std::string front_matter_kind_key(const std::string& text, std::size_t pos, FrontMatterKeys scan) {
   std::size_t nl = text.find('\n', pos);
   if (nl == std::string::npos) return {};
   std::string_view first(text.data() + pos, nl - pos);
   while (!first.empty() && (first.back() == '\r' || first.back() == ' '))
     first.remove_suffix(1);
   if (first != "---") return {};
+  const bool any = scan == FrontMatterKeys::Any;
   bool in_extension = false; // the lines under an `x-` key are its value
   for (pos = nl + 1; pos < text.size(); pos = nl + 1) {
     nl = std::min(text.find('\n', pos), text.size());
@@ -227,34 +261,53 @@ std::string unclosed_front_matter_key(const std::string& text, std::size_t pos) 
     while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
       line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
-    if (in_extension && (line.front() == ' ' || line.front() == '\t' || line.front() == '-'))
-      continue;
+    if (any && (line == "---" || line == "...")) return {};
+    const bool indented = line.front() == ' ' || line.front() == '\t' || line.front() == '-';
+    if (indented && (in_extension || any)) continue;
     const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) return {};
+    if (colon == std::string_view::npos || colon == 0) {
+      if (any) continue;
+      return {};
+    }
     const std::string key(line.substr(0, colon));
     in_extension = is_extension_key(key);
     if (in_extension) continue;
     const auto& kinds = kind_names();
-    if (std::find(kinds.begin(), kinds.end(), key) != kinds.end() || !kind_misspelt_as(key).empty())
-      return key;
-    return {};
+    if (std::find(kinds.begin(), kinds.end(), key) != kinds.end()) return key;
+    const std::string_view value = line.substr(colon + 1);
+    const bool nothing_after = value.find_first_not_of(" \t") == std::string_view::npos ||
+                               value[value.find_first_not_of(" \t")] == '#';
+    if (!kind_misspelt_as(key).empty() && (!any || nothing_after)) return key;
+    if (!any) return {};
+    if (marks_dialect(key, value)) return key;
   }
   return {};
 }
 
 // Whether every group of a non-empty `groups` list has the shape of a Prometheus rule group: a
-// mapping with a `name` and only the keys Prometheus reads in a group, whose `rules` is absent,
-// null or a list. promtool accepts groups with no rules yet (`- name: yolo` alone, `rules:` left
-// empty), and a file of them still holds what it refuses, a group name used twice. `groups: []`
-// says nothing about its tool and stays foreign.
+// mapping with a `name` and only the keys Prometheus reads in a group, or Thanos Ruler, Cortex
+// and Mimir beside them, whose `rules` is absent, null or a list. promtool accepts groups with no
+// rules yet (`- name: yolo` alone, `rules:` left empty), and a file of them still holds what it
+// refuses, a group name used twice. `groups: []` says nothing about its tool and stays foreign.
+// vmalert's own group keys (`type`, `params`, `headers`, ...) are left out: as common as they are
+// elsewhere, only rules with `alert`, `record` or `expr` tell such a group from another tool's.
 bool all_rule_groups(const Node& groups) {
   if (groups.items.empty()) return false;
   for (const auto& group : groups.items) {
     const Node* name = group.is_map() ? group.get("name") : nullptr;
     if (!name || name->is_map() || name->is_seq()) return false;
     for (const auto& e : group.entries) {
-      constexpr std::array<std::string_view, 6> k_group_keys = {"name",  "interval", "query_offset",
-                                                                "limit", "labels",   "rules"};
+      constexpr std::array<std::string_view, 10> k_group_keys = {
+          "name",
+          "interval",
+          "query_offset",
+          "limit",
+          "labels",
+          "rules",
+          "partial_response_strategy",
+          "source_tenants",
+          "evaluation_delay",
+          "align_evaluation_time_on_interval"};
       if (std::find(k_group_keys.begin(), k_group_keys.end(), e.key) == k_group_keys.end())
         return false;
       if (e.key == "rules" && !e.value.is_seq() && !e.value.is_null()) return false;
@@ -268,13 +321,16 @@ bool all_rule_groups(const Node& groups) {
 // `alert`, `record` or `expr`. A key one edit from those (`rulez`, `exp`, `recrd`) counts too, so a
 // rule file with a typo is still checked and its typo reported. Groups with no rules to judge by
 // count when the file has nothing else (all_rule_groups, and no top-level key but `groups`, which
-// promtool refuses): an application's settings with a `groups:` of names have other keys too. A
-// Grafana alerting provisioning file (rules of `uid`, `title`, `data`) or a list of user groups
-// (`name`, `members`) is another tool's file.
+// promtool refuses, or the `namespace` a cortextool, mimirtool or lokitool file names beside it):
+// an application's settings with a `groups:` of names have other keys too. A Grafana alerting
+// provisioning file (rules of `uid`, `title`, `data`) or a list of user groups (`name`, `members`)
+// is another tool's file.
 bool holds_rule_groups(const Node& root, const Node& groups) {
   const bool only_groups =
-      std::all_of(root.entries.begin(), root.entries.end(),
-                  [](const Entry& e) { return e.key == "groups" || is_extension_key(e.key); });
+      std::all_of(root.entries.begin(), root.entries.end(), [](const Entry& e) {
+        return e.key == "groups" || (e.key == "namespace" && e.value.is_scalar()) ||
+               is_extension_key(e.key);
+      });
   if (only_groups && all_rule_groups(groups)) return true;
   for (const auto& group : groups.items) {
     if (!group.is_map()) continue;
@@ -1894,7 +1950,8 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
                      : "its kind key '" + key + "' reads as a misspelt '" + kind_misspelt_as(key) +
                            "'";
         };
-        if (const std::string key = unclosed_front_matter_key(text, top); !key.empty()) {
+        if (const std::string key = front_matter_kind_key(text, top, FrontMatterKeys::First);
+            !key.empty()) {
           diags.error(rel, {1, 1}, "yaml-syntax",
                       "front matter opened here is never closed (" + kind_text(key) + ")",
                       "end the front matter with a line `---`, then the Markdown body");
@@ -1909,7 +1966,8 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
              at = nl + 1)
           ++line;
         if (line > 1)
-          if (const std::string key = unclosed_front_matter_key(text, at); !key.empty())
+          if (const std::string key = front_matter_kind_key(text, at, FrontMatterKeys::First);
+              !key.empty())
             diags.error(rel, {line, 1}, "yaml-syntax",
                         "front matter must start on the first line of the file; this one starts "
                         "on line " +
@@ -1918,22 +1976,44 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
                         "remove the blank lines above the first `---`");
         return r;
       }
-      if (encoding_ok(text))
-        read_yaml(
-            yaml, rel, 1, opts.yaml, diags,
-            [&](Node&& n, int idx) {
-              if (idx > 0) {
-                diags.error(rel, n.loc, "unknown-kind",
-                            "front matter holds more than one document");
-                return;
-              }
-              report_held_if_ours(n, idx, body);
-              const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
-              take(v);
-              // classify leaves a document it does not hand on as it was.
-              if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
-            },
-            &held);
+      if (!encoding_ok(text)) return r;
+      // The parser's own findings are kept aside and passed on as they come, before each document
+      // they came with: when the front matter does not parse at all, whether it is ours decides
+      // whether they are said. A site generator's template (Hugo's archetypes: `date: {{ .Date
+      // }}`) is YAML only once the generator has filled it in; it is another tool's file, skipped
+      // and counted like any other foreign Markdown. A front matter that names a kind, a near
+      // miss of one or a dialect is a document of ours that is broken, and its error stays.
+      DiagBag parsed;
+      std::size_t passed = 0; // of parsed's findings, those passed on to diags
+      bool any_doc = false;
+      auto pass_on = [&] {
+        for (; passed < parsed.all().size(); ++passed)
+          diags.add(parsed.all()[passed]);
+      };
+      read_yaml(
+          yaml, rel, 1, opts.yaml, parsed,
+          [&](Node&& n, int idx) {
+            any_doc = true;
+            pass_on();
+            if (idx > 0) {
+              diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
+              return;
+            }
+            report_held_if_ours(n, idx, body);
+            const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
+            take(v);
+            // classify leaves a document it does not hand on as it was.
+            if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
+          },
+          &held);
+      const auto& found = parsed.all();
+      const bool not_yaml =
+          !any_doc && !found.empty() && std::all_of(found.begin(), found.end(), [](const auto& d) {
+            return d.rule == "yaml-syntax" || d.rule == "yaml-tab";
+          });
+      const std::size_t top = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+      if (not_yaml && front_matter_kind_key(text, top, FrontMatterKeys::Any).empty()) return r;
+      pass_on();
       return r;
     }
     if (encoding_ok(text)) {

@@ -845,6 +845,67 @@ TEST_CASE("loader: rule groups without rules make a rule file, other `groups:` l
   CHECK(diags.sorted().empty());
 }
 
+TEST_CASE("loader: other rulers' groups without rules make a rule file, vmalert's keys alone not") {
+  TempRepo repo;
+  // A mimirtool (cortextool, lokitool) file names its namespace beside the groups.
+  repo.write("rules/mimir.yaml", "namespace: payments\ngroups:\n  - name: federated\n"
+                                 "    source_tenants: [a, b]\n    evaluation_delay: 1m\n"
+                                 "    align_evaluation_time_on_interval: true\n    rules:\n");
+  repo.write("rules/thanos.yaml", "groups:\n  - name: g\n    partial_response_strategy: warn\n");
+  // A namespace that is no name is some other tool's setting; keys as common as vmalert's `type`
+  // tell nothing without rules to judge by.
+  repo.write("other/namespace-map.yaml", "namespace: {a: 1}\ngroups:\n  - name: g\n");
+  repo.write("other/typed.yaml", "groups:\n  - name: admins\n    type: ldap\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  LoadNotes notes;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind); },
+      [](RawCsvRow&&) {}, &notes);
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen == std::vector<std::string>{"rules/mimir.yaml:prometheus_rules",
+                                         "rules/thanos.yaml:prometheus_rules"});
+  CHECK(notes.skipped == std::vector<std::string>{"other/namespace-map.yaml", "other/typed.yaml"});
+  CHECK(diags.sorted().empty());
+}
+
+TEST_CASE("loader: a front matter that is no YAML is a template's, unless it names a kind") {
+  TempRepo repo;
+  // Hugo's classic archetype: YAML only once Hugo has filled it in.
+  repo.write("archetypes/default.md", "---\ntitle: \"{{ replace .Name \"-\" \" \" | title }}\"\n"
+                                      "date: {{ .Date }}\ndraft: true\n---\n");
+  repo.write("docs/tab.md", "---\ntitle: a\n\tdate: b\n---\nText\n");
+  // A key near a kind with a value on its line is no misspelt kind (a page's slug, not `slo:`).
+  repo.write("docs/slug.md", "---\ntitle: \"a \"b\" c\"\nslug: /x\n---\nText\n");
+  // A kind, a misspelt one over a mapping, one below `x-` keys and a dialect's mark: ours, broken.
+  repo.write("runbooks/broken.md", "---\nrunbook:\n  title: \"a \"b\"\"\n---\nBody\n");
+  repo.write("runbooks/near.md", "---\ntitle: \"a \"b\" c\"\nrunbok:\n  title: x\n---\nBody\n");
+  repo.write("runbooks/x.md", "---\nx-note: \"a \"b\"\"\nrunbook:\n  title: t\n---\nBody\n");
+  repo.write("slos/openslo.md", "---\napiVersion: openslo/v1\nkind: SLO\n"
+                                "metadata: {name: \"a \"b\"}\n---\nBody\n");
+  repo.write("slos/sloth.md", "---\nversion: \"prometheus/v1\"\nservice: [a\n---\nBody\n");
+  // A Kubernetes manifest's apiVersion is no dialect of nines.
+  repo.write("docs/k8s.md", "---\napiVersion: v1\nkind: \"a \"b\"\n---\nText\n");
+  DiagBag diags;
+  LoadNotes notes;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file); },
+      [](RawCsvRow&&) {}, &notes);
+  CHECK(seen.empty());
+  CHECK(notes.skipped == std::vector<std::string>{"archetypes/default.md", "docs/k8s.md",
+                                                  "docs/slug.md", "docs/tab.md"});
+  CHECK(notes.failed == std::vector<std::string>{"runbooks/broken.md", "runbooks/near.md",
+                                                 "runbooks/x.md", "slos/openslo.md",
+                                                 "slos/sloth.md"});
+  const auto d = diags.sorted();
+  REQUIRE(d.size() == 5);
+  for (const auto& f : d)
+    CHECK(f.rule == "yaml-syntax");
+  CHECK(d[0].file == "runbooks/broken.md");
+  CHECK(d[0].loc.line == 3);
+}
+
 TEST_CASE("loader: OpenSLO list files, PrometheusRule objects, unsupported versions") {
   TempRepo repo;
   repo.write("list.yaml", "- apiVersion: openslo/v1\n  kind: Service\n  metadata:\n    name: a\n"
