@@ -435,7 +435,9 @@ void add_init_command(CLI::App& app, CommandAction& action) {
       fs::path top;    // the git repository's top when the content folder is below it
       std::string sub; // the content folder relative to `top`
       if (git) {
-        const fs::path here = fs::weakly_canonical(root, ec);
+        // Made absolute first: a relative DIR none of whose parts exist yet is returned as it
+        // is by weakly_canonical, and is then relative to nothing.
+        const fs::path here = fs::weakly_canonical(fs::absolute(root, ec), ec);
         const fs::path rel = here.lexically_relative(git->top);
         if (!ec && !rel.empty() && rel != "." && *rel.begin() != "..") {
           top = git->top;

@@ -430,17 +430,45 @@ Summary compare(const Side& old_side, const Side& cur) {
   for (const auto& r : cur.run.figures.readiness) {
     auto it = old_r.find(r.service);
     if (it == old_r.end()) continue;
-    // A reviewer's sign-off is matched by their name: an edit of its record in the same pull
-    // request (the role's wording, the date, the digest itself) must not hide that the approval
-    // it gave is void now. One who signed again, and is current now, lost nothing.
+    // Each sign-off now is matched to its record at REV: by the reviewer (any case), the date
+    // and the digest, else, for a record the pull request edited (its date or digest), to a
+    // record of the same reviewer at REV that has no such match now, in order. Only one that was
+    // current at REV and is stale now was made stale here: one already stale at REV was not. One
+    // whose reviewer signed again, and is current now, lost nothing.
+    const ReadinessFigures& was = *it->second;
+    auto key = [](const SignoffFigure& x) {
+      return reviewer_key(x.name) + '\n' + x.date + '\n' + x.digest;
+    };
+    std::map<std::string, std::vector<std::size_t>> old_by_key;
+    for (std::size_t i = 0; i < was.signoffs.size(); ++i)
+      old_by_key[key(was.signoffs[i])].push_back(i);
+    std::vector<const SignoffFigure*> match(r.signoffs.size(), nullptr);
+    std::vector<bool> taken(was.signoffs.size(), false);
+    for (std::size_t i = 0; i < r.signoffs.size(); ++i) {
+      auto& left = old_by_key[key(r.signoffs[i])];
+      if (left.empty()) continue;
+      match[i] = &was.signoffs[left.front()];
+      taken[left.front()] = true;
+      left.erase(left.begin());
+    }
+    std::map<std::string, std::vector<std::size_t>> edited; // reviewer → REV's unmatched records
+    for (std::size_t i = 0; i < was.signoffs.size(); ++i)
+      if (!taken[i]) edited[reviewer_key(was.signoffs[i].name)].push_back(i);
+    for (std::size_t i = 0; i < r.signoffs.size(); ++i) {
+      if (match[i]) continue;
+      auto& left = edited[reviewer_key(r.signoffs[i].name)];
+      if (left.empty()) continue;
+      match[i] = &was.signoffs[left.front()];
+      left.erase(left.begin());
+    }
     auto current_by = [](const ReadinessFigures& f, const std::string& name) {
       return std::any_of(f.signoffs.begin(), f.signoffs.end(), [&](const auto& x) {
         return !x.stale && reviewer_key(x.name) == reviewer_key(name);
       });
     };
-    for (const auto& so : r.signoffs) {
-      if (!so.stale) continue;
-      if (!current_by(*it->second, so.name) || current_by(r, so.name)) continue;
+    for (std::size_t i = 0; i < r.signoffs.size(); ++i) {
+      const SignoffFigure& so = r.signoffs[i];
+      if (!so.stale || !match[i] || match[i]->stale || current_by(r, so.name)) continue;
       s.stale.push_back({{"service", r.service},
                          {"name", so.name},
                          {"role", so.role},
@@ -505,6 +533,12 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
   if (format != "text" && format != "json") {
     std::cerr << "nines: check --since prints Markdown (the default) or --format json, not "
               << format << "\n";
+    return 2;
+  }
+  // REV is printed back in the summary (JSON and Markdown are UTF-8), as `signoff --name` is
+  // written into a document: the same check, a usage error before anything is read.
+  if (const std::string why = unusable_text(rev); !why.empty()) {
+    std::cerr << "nines: --since " << why << "\n";
     return 2;
   }
   // The repository and REV's files first, before anything is written: no repository, no git

@@ -1,5 +1,7 @@
 #include "diag/diagnostic.hpp"
 
+#include "diag/utf8.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <tuple>
@@ -28,16 +30,10 @@ std::string sanitize(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (!ok) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const std::size_t len =
+        utf8_sequence(reinterpret_cast<const unsigned char*>(s.data()) + i, s.size() - i);
+    if (len == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
       continue;

@@ -1,8 +1,12 @@
 #include "history/history.hpp"
 
+#include "diag/utf8.hpp"
+
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <git2.h>
+#include <iconv.h>
 #include <memory>
 #include <queue>
 #include <set>
@@ -45,6 +49,60 @@ std::string oid_hex(const git_oid* oid) {
   git_oid_tostr(buf, sizeof buf, oid);
   return buf;
 }
+
+// Whether an encoding name is UTF-8's, as git spells it (`UTF-8`, `utf8`, any case).
+bool names_utf8(std::string_view encoding) {
+  std::string folded;
+  for (const char c : encoding)
+    if (c != '-' && c != '_') folded += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return folded == "utf8";
+}
+
+// `text` converted from `encoding` to UTF-8 by iconv; a byte the encoding cannot read becomes
+// U+FFFD and the conversion goes on after it. nullopt when iconv does not know the encoding.
+std::optional<std::string> iconv_to_utf8(std::string_view text, const std::string& encoding) {
+  iconv_t cd = iconv_open("UTF-8", encoding.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string in(text);
+  char* in_p = in.data();
+  std::size_t in_left = in.size();
+  std::string out;
+  char buf[256];
+  while (in_left > 0) {
+    char* out_p = buf;
+    std::size_t out_left = sizeof buf;
+    const std::size_t r = iconv(cd, &in_p, &in_left, &out_p, &out_left);
+    out.append(buf, static_cast<std::size_t>(out_p - buf));
+    if (r != static_cast<std::size_t>(-1)) break;
+    if (errno == E2BIG) continue;
+    // EILSEQ (not a character of the encoding) or EINVAL (cut short at the end): one byte
+    // replaced, and the shift state starts over.
+    out += "\xEF\xBF\xBD"; // U+FFFD
+    ++in_p;
+    --in_left;
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+  }
+  // The shift sequence back to the initial state, for the stateful encodings.
+  char* out_p = buf;
+  std::size_t out_left = sizeof buf;
+  iconv(cd, nullptr, nullptr, &out_p, &out_left);
+  out.append(buf, static_cast<std::size_t>(out_p - buf));
+  iconv_close(cd);
+  return out;
+}
+
+} // namespace
+
+std::string commit_text_utf8(std::string_view text, const char* encoding) {
+  if (encoding && *encoding && !names_utf8(encoding))
+    if (std::optional<std::string> converted = iconv_to_utf8(text, encoding))
+      return valid_utf8(*converted);
+  // Without a declared encoding git means UTF-8; one iconv does not know, or a name that is not
+  // what the commit holds, leaves the bytes as they are but for those that are not UTF-8.
+  return valid_utf8(text);
+}
+
+namespace {
 
 // The boundary commits of a shallow clone (the `shallow` file of the repository's common
 // folder: one commit id a line), as raw ids; empty for a complete repository.
@@ -486,7 +544,12 @@ History read_history(const std::string& content_root, std::int64_t now, const st
     fc.hash = oid_hex(&oid);
     fc.short_hash = fc.hash.substr(0, 7);
     const git_signature* author = git_commit_author(c_raw);
-    fc.author = author && author->name ? author->name : "";
+    // Published on pages and in the API, which are UTF-8: git stores the name as the author's
+    // machine wrote it, in the encoding the commit names (`i18n.commitEncoding`) or in no
+    // declared one at all.
+    fc.author = author && author->name
+                    ? commit_text_utf8(author->name, git_commit_message_encoding(c_raw))
+                    : "";
     recent = fc.time >= since;
     // The path each changed path stands for now: the wanted path a later exact rename made of
     // it, else itself when wanted. The rename first: a file created at the old path after the

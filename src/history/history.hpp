@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nines {
@@ -39,6 +40,13 @@ History read_history(const std::string& content_root, std::int64_t now, const st
 std::optional<std::map<std::string, bool>> uncommitted_now(const std::string& content_root,
                                                            std::int64_t now,
                                                            const std::vector<std::string>& files);
+
+// A commit's text (its author's name) as UTF-8, for the pages and the API: converted with iconv
+// from the commit's `encoding` header (git_commit_message_encoding(): null or UTF-8 when the
+// commit names none) when it names another that iconv knows; then any byte that still starts no
+// valid UTF-8 sequence (a name written in Latin-1 without the header, an encoding the header
+// names wrongly) becomes U+FFFD, as does a byte the encoding itself cannot read.
+std::string commit_text_utf8(std::string_view text, const char* encoding);
 
 // The git work tree that holds `folder` (an existing folder, at its top or below it) and the
 // branch checked out there, for `init`, which writes workflows where GitHub reads them and for

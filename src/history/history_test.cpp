@@ -397,3 +397,58 @@ TEST_CASE("history: files in a submodule are named as such, not as uncommitted")
   CHECK_FALSE(h.submodule_of("nines.yaml"));
   CHECK_FALSE(h.submodule_of("shared")); // the folder itself is no file in it
 }
+
+TEST_CASE("history: an author's name is published as UTF-8, whatever the commit holds") {
+  // Converted from the encoding the commit names; bytes no encoding explains become U+FFFD.
+  CHECK(commit_text_utf8("Ren\xE9", "ISO-8859-1") == "Ren\xC3\xA9");
+  CHECK(commit_text_utf8("Ren\xE9", "latin1") == "Ren\xC3\xA9");
+  CHECK(commit_text_utf8("Ren\xC3\xA9", nullptr) == "Ren\xC3\xA9");
+  CHECK(commit_text_utf8("Ren\xC3\xA9", "utf8") == "Ren\xC3\xA9");
+  CHECK(commit_text_utf8("Ren\xE9", nullptr) == "Ren\xEF\xBF\xBD");
+  CHECK(commit_text_utf8("Ren\xE9", "UTF-8") == "Ren\xEF\xBF\xBD");
+  CHECK(commit_text_utf8("Ren\xE9", "no-such-encoding") == "Ren\xEF\xBF\xBD");
+  // A byte the named encoding cannot read (0x81 is no character of Windows-1252).
+  CHECK(commit_text_utf8("a\x81"
+                         "b",
+                         "CP1252") == "a\xEF\xBF\xBD"
+                                      "b");
+  // Overlong forms, surrogates, past U+10FFFF and a sequence cut short are not UTF-8.
+  CHECK(commit_text_utf8("\xC0\xAF", nullptr) == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(commit_text_utf8("\xED\xA0\x80", nullptr) == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(commit_text_utf8("\xF4\x90\x80\x80", nullptr) ==
+        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(commit_text_utf8("x\xE2\x80", nullptr) == "x\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(commit_text_utf8("", "ISO-8859-1").empty());
+
+  ScratchRepo r;
+  r.write("a.yaml", "a: 1\n");
+  r.write("b.yaml", "b: 1\n");
+  r.commit("first", "2026-12-01T00:00:00Z");
+  r.write("a.yaml", "a: 2\n");
+  r.git("add -A", "2026-12-20T00:00:00Z");
+  r.git("-c i18n.commitEncoding=ISO-8859-1 -c user.name=\"$(printf 'Ren\\351')\" commit -q -m "
+        "latin",
+        "2026-12-20T00:00:00Z");
+  // git itself reads a name that is not UTF-8, with no encoding named, as Latin-1 and stores it
+  // converted; an older git, or another tool, stores the bytes as given: such a commit is made
+  // here by hand.
+  r.write("b.yaml", "b: 2\n");
+  r.git("add -A", "2026-12-21T00:00:00Z");
+  const std::string raw =
+      "cd '" + r.dir.string() +
+      "' && t=$(git write-tree) && c=$(printf 'tree %s\\nparent %s\\nauthor Ren\\351 <r@x> "
+      "1797811200 +0000\\ncommitter Ren\\351 <r@x> 1797811200 +0000\\n\\nraw\\n' $t "
+      "$(git rev-parse HEAD) | git hash-object -t commit -w --stdin) && git update-ref HEAD $c";
+  REQUIRE(std::system(raw.c_str()) == 0);
+
+  History h = read_history(r.dir.string(), k_now, "", 0);
+  REQUIRE(h.available());
+  REQUIRE(h.last_change("a.yaml"));
+  CHECK(h.last_change("a.yaml")->author == "Ren\xC3\xA9");
+  REQUIRE(h.last_change("b.yaml"));
+  CHECK(h.last_change("b.yaml")->author == "Ren\xEF\xBF\xBD");
+  // The recent range's commits carry the same names.
+  REQUIRE(h.commits().size() == 4);
+  CHECK(h.commits()[0].change.author == "Ren\xEF\xBF\xBD");
+  CHECK(h.commits()[1].change.author == "Ren\xC3\xA9");
+}

@@ -1,5 +1,6 @@
 #include "load/loader.hpp"
 
+#include "diag/utf8.hpp"
 #include "model/alerts.hpp"
 #include "model/kinds.hpp"
 #include "model/parallel.hpp"
@@ -932,24 +933,6 @@ bool include_matches(std::string_view pattern, std::string_view rel) {
 }
 
 namespace {
-
-// The length of the UTF-8 sequence at `s` (of `avail` bytes), or 0 when it is not valid UTF-8:
-// overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
-std::size_t utf8_sequence(const unsigned char* s, std::size_t avail) {
-  const unsigned char c = s[0];
-  const std::size_t n = c < 0x80           ? 1
-                        : (c >> 5) == 0x6  ? 2
-                        : (c >> 4) == 0xE  ? 3
-                        : (c >> 3) == 0x1E ? 4
-                                           : 0;
-  if (n == 0 || n > avail) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((s[k] & 0xC0) != 0x80) return 0;
-  if (n == 2 && c < 0xC2) return 0;
-  if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))) return 0;
-  if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90) || c > 0xF4)) return 0;
-  return n;
-}
 
 // Whether the text is free of NULs and invalid UTF-8. Eight bytes at a time while they are
 // ASCII, which is nearly every byte of a repository: a file is read here before it is parsed.

@@ -7,7 +7,7 @@
 - `init --action` sets the reference both workflows use; a bad reference is exit 2.
 - `init` into a non-empty folder adds only what is missing and changes no existing file.
 - `init` below the top of a git repository writes the workflows at its top (running in the
-  folder) unless that overwrites something, and the publish branch is the checked-out one;
+  folder; DIR absolute, or relative and not made yet) unless that overwrites something, and the publish branch is the checked-out one;
   `init` inside a content repository that would read the folder is exit 2, nothing written.
 - Every kind of `nines new` writes a document that passes `check` (warnings count as failures,
   so the templates stay clean), in the kind's folder; `new slo` adds the three burn-rate alerts
@@ -308,6 +308,24 @@ code, out, err = run("init", os.path.join(TMP, "nogit"), "--now", NOW)
 check("branches: [main]" in read(os.path.join(TMP, "nogit", ".github", "workflows",
                                               "nines-publish.yml")),
       "outside git the publish branch is main")
+
+# DIR relative to the working folder and not made yet, in a folder that is also not made yet:
+# the same as an absolute path, the workflows at the top and the note that says so.
+MONO2 = os.path.join(TMP, "mono2")
+os.makedirs(MONO2)
+git(MONO2, "init", "-q", "-b", "main")
+code, out, err = run("init", os.path.join("ops", "reliability"), "--now", NOW, cwd=MONO2)
+flows = os.path.join(MONO2, ".github", "workflows")
+check(code == 0 and os.path.isdir(flows) and
+      sorted(os.listdir(flows)) == ["nines-check.yml", "nines-publish.yml"],
+      f"a relative DIR that does not exist yet gets the workflows at the top: {code} {out}{err}")
+check(not os.path.exists(os.path.join(MONO2, "ops", "reliability", ".github")),
+      "and not in the content folder")
+check("their steps run in ops/reliability" in out, f"and says where their steps run: {out}")
+if os.path.isdir(flows):
+    check(read(os.path.join(flows, "nines-publish.yml")).count(
+        "working-directory: ops/reliability") == 1, "the steps run in the content folder")
+clean_check(os.path.join(MONO2, "ops", "reliability"), "init of a relative new DIR")
 
 # Inside an existing content repository: refused, nothing written, since the outer repository
 # would read the examples as its own (duplicate ids) ...

@@ -400,7 +400,8 @@ def test_since_signoffs(tmp):
     root = os.path.join(tmp, "signoffs")
     make_repo(root)
     write(os.path.join(root, "readiness", "alpha.yaml"),
-          "readiness_review:\n  service: alpha\n  date: 2026-10-01\n  items: []\n")
+          "readiness_review:\n  service: alpha\n  date: 2026-10-01\n  items:\n"
+          "    - check: slos.slis-defined\n      status: pass\n      evidence: success\n")
     code, _, err = nines("signoff", "alpha", "--name", "Ana", "--role", "sre lead", "--decision",
                          "approved", "--now", NOW, cwd=root)
     check(code == 0, f"signoff ({code}) {err}")
@@ -430,6 +431,110 @@ def test_since_signoffs(tmp):
     code, _, err = nines("signoff", "alpha", "--name", " ana ", "--role", "sre lead", "--decision",
                          "approved", "--now", NOW, cwd=root)
     check(code == 0 and stale() == [], f"' ana ' is Ana, who signed again: {stale()}")
+
+
+def test_commit_encodings(tmp):
+    """An author's name is published as UTF-8 whatever the commit holds: converted from the
+    encoding the commit names (i18n.commitEncoding), and a byte no encoding explains shown as
+    U+FFFD. build and handoff exit 0, and every page and API file is valid UTF-8."""
+    root = os.path.join(tmp, "encodings")
+    code, _, err = nines("init", root, "--now", NOW, cwd=tmp)
+    check(code == 0, f"encodings: init ({code}) {err}")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+    name = b"Ren\xe9"  # Latin-1
+    env = dict(os.environ, GIT_AUTHOR_DATE="2026-10-30T00:00:00Z",
+               GIT_COMMITTER_DATE="2026-10-30T00:00:00Z")
+    with open(os.path.join(root, "services", "example-api.yaml"), "a") as f:
+        f.write("# note\n")
+    subprocess.run([b"git", b"-c", b"i18n.commitEncoding=ISO-8859-1", b"-c", b"user.name=" + name,
+                    b"-c", b"user.email=r@example.org", b"commit", b"-qam", b"Latin-1"],
+                   cwd=root, env=env, check=True, capture_output=True)
+    # git itself stores a name that is not UTF-8, with no encoding named, converted as Latin-1;
+    # another tool (or an older git) stores the bytes as they are: such a commit is made by hand.
+    rb = os.path.join("runbooks", "example-api", "example-api-fast-burn.yaml")
+    with open(os.path.join(root, rb), "a") as f:
+        f.write("# note\n")
+    git(root, "add", "-A")
+    out = lambda *a: subprocess.run(["git", *a], cwd=root, check=True, capture_output=True,
+                                    input=None).stdout.strip()
+    tree, parent = out("write-tree"), out("rev-parse", "HEAD")
+    raw = (b"tree " + tree + b"\nparent " + parent + b"\nauthor " + name +
+           b" <r@example.org> 1793404800 +0000\ncommitter " + name +
+           b" <r@example.org> 1793404800 +0000\n\nraw bytes\n")  # 2026-10-31
+    commit = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=root,
+                            input=raw, check=True, capture_output=True).stdout.strip()
+    out("update-ref", "HEAD", commit.decode())
+
+    site = os.path.join(tmp, "encodings-site")
+    code, _, err = nines("build", ".", "-o", site, "--offline", "--now", NOW, cwd=root)
+    check(code == 0, f"encodings: build exits 0 ({code}) {err[-300:]}")
+    bad = []
+    for rel in files_under(site):
+        if rel.endswith((".html", ".json", ".js", ".css", ".svg", ".xml", ".txt", ".csv")):
+            try:
+                read_bytes(os.path.join(site, rel)).decode("utf-8")
+            except UnicodeDecodeError as e:
+                bad.append(f"{rel}: {e}")
+    check(files_under(site) and not bad, f"encodings: every page and API file is UTF-8: {bad}")
+    line = last_changed(site, "services/example-api/index.html") or ""
+    check("by René" in line, f"encodings: the Latin-1 name is converted: {line}")
+    line = last_changed(site, "runbooks/example-api-fast-burn/index.html") or ""
+    check("by Ren\ufffd" in line, f"encodings: an invalid byte is shown as U+FFFD: {line}")
+    code, js, err = nines("handoff", "example-oncall", "--format", "json", "--now", NOW, cwd=root)
+    authors = sorted({c["author"] for c in json.loads(js)["handoff"]["recent_changes"]["changes"]}
+                     ) if code == 0 else []
+    check(authors == ["René", "Ren\ufffd"], f"encodings: handoff ({code}) {authors} {err}")
+    code, text, err = nines("handoff", "example-oncall", "--now", NOW, cwd=root)
+    check(code == 0 and "René" in text, f"encodings: handoff as text ({code}) {err}")
+
+
+def test_since_signoffs_stale_at_rev(tmp):
+    """Only sign-offs current at REV and stale now are listed: one already stale at REV (an older
+    sign-off of a reviewer who signed again, or of one who never did) was not made stale by the
+    change, though its reviewer's current one was. An edit of the record's date in the same pull
+    request still shows it made stale."""
+    root = os.path.join(tmp, "signoffs-stale")
+    make_repo(root)
+    review = os.path.join(root, "readiness", "alpha.yaml")
+    write(review, "readiness_review:\n  service: alpha\n  date: 2026-10-01\n  items:\n"
+          "    - check: slos.slis-defined\n      status: pass\n      evidence: success\n")
+
+    def signoff(name, day):
+        code, _, err = nines("signoff", "alpha", "--name", name, "--role", "sre lead",
+                             "--decision", "approved", "--now", day, cwd=root)
+        check(code == 0, f"signoff {name} {day} ({code}) {err}")
+
+    signoff("Ana", "2026-10-02")
+    signoff("Ben", "2026-10-02")
+    slo = os.path.join(root, "slos", "alpha.yaml")
+    slo_text = open(slo).read()
+    write(slo, slo_text.replace("target: 99.9", "target: 99.5"))
+    signoff("Ana", "2026-10-20")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-20T00:00:00Z")
+    review_text = open(review).read()
+
+    def stale():
+        code, out, err = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
+                               cwd=root)
+        return ([(s["name"], s["date"]) for s in json.loads(out)["stale_signoffs"]] if out
+                else f"{code} {err}")
+
+    check(stale() == [], f"nothing changed, nothing made stale: {stale()}")
+    write(slo, slo_text.replace("target: 99.9", "target: 99.0"))
+    check(stale() == [("Ana", "2026-10-20")],
+          f"only the sign-off current at REV is listed: {stale()}")
+    code, out, err = nines("check", ".", "--since", "HEAD", "--now", NOW, cwd=root)
+    section = out.split("### Readiness sign-offs made stale\n\n")[-1].split("\n\n")[0]
+    check(section == "- `alpha`: Ana (sre lead, 2026-10-20, approved)",
+          f"and in Markdown the same one: {section!r} {err}")
+    # The same pull request also moves the current sign-off's date: still the one made stale.
+    write(review, review_text.replace("date: 2026-10-20", "date: 2026-10-21"))
+    check(stale() == [("Ana", "2026-10-21")], f"an edited date still shows: {stale()}")
+    write(review, review_text)
 
 
 def test_since_claims(tmp):
@@ -698,6 +803,14 @@ none
         # An empty REV (an unset CI variable) is a usage error, not a plain check.
         code, out, err = nines("check", ".", "--since", "", "--now", NOW, cwd=root)
         check(code == 2 and "empty" in err and out == "", f"an empty revision is exit 2: {code} {err}")
+        # A REV that is not UTF-8 could not be printed back in the summary: a usage error in
+        # every format, though such a branch exists.
+        git(root, "branch", "br\udcffx")
+        for fmt in ("text", "json"):
+            code, out, err = nines("check", ".", "--since", "br\udcffx", "--format", fmt,
+                                   "--now", NOW, cwd=root)
+            check(code == 2 and out == "" and "--since must be UTF-8 text" in err,
+                  f"a revision that is not UTF-8 is exit 2 ({fmt}): {code} {out} {err}")
         code, out, err = nines("check", ".", "--since", "HEAD", "--format", "sarif", cwd=root)
         check(code == 2, f"sarif is not a summary format: {code}")
 
@@ -706,7 +819,11 @@ none
         test_since_without_nines_at_rev(tmp)
         test_since_store(tmp)
         test_since_markdown(tmp)
+        test_since_symlinks(tmp)
+        test_since_signoffs(tmp)
+        test_since_signoffs_stale_at_rev(tmp)
         test_since_claims(tmp)
+        test_commit_encodings(tmp)
         test_monorepo_links(tmp)
         test_shallow_and_foreign_owner(tmp)
     finally:
