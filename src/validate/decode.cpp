@@ -599,15 +599,20 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
       a.loc = alert.loc;
       a.name = str(alert);
       a.expr = str(r, "expr");
-      a.service = str(at(r, "labels"), "service");
-      a.severity = str(at(r, "labels"), "severity");
       a.runbook_url = str(at(r, "annotations"), "runbook_url");
       a.for_duration = str(r, "for");
       a.keep_firing_for = str(r, "keep_firing_for");
-      if (const Node& labels = at(r, "labels"); labels.is_map())
-        for (const auto& e : labels.entries)
-          if (e.value.is_scalar()) a.labels.emplace_back(e.key, e.value.value);
-      std::sort(a.labels.begin(), a.labels.end());
+      // The alert's labels as Prometheus sends them: the group's `labels` on every rule of the
+      // group, a rule's own label of the same name in its place. Its service and severity are
+      // among them (a team often labels the whole group `service: pay-api`).
+      std::map<std::string, std::string> labels;
+      for (const Node* from : {&at(g, "labels"), &at(r, "labels")})
+        if (from->is_map())
+          for (const auto& e : from->entries)
+            if (e.value.is_scalar()) labels[e.key] = e.value.value;
+      if (auto it = labels.find("service"); it != labels.end()) a.service = it->second;
+      if (auto it = labels.find("severity"); it != labels.end()) a.severity = it->second;
+      a.labels.assign(labels.begin(), labels.end());
       // A rules file `nines rules` wrote (committed so that `rules --check` guards it) holds the
       // SLOs' own alerts over again: they are judged, counted and searched at their SLOs
       // (alert-runbook, rules-runbook, readiness, maturity, check --since), so its copies are

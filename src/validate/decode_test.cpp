@@ -560,3 +560,37 @@ TEST_CASE("decode: the alerts of a rules file nines wrote are its SLOs', not ale
     CHECK(repo.prom_alerts.size() == (generated ? 0U : 1U));
   }
 }
+
+TEST_CASE("decode: a rule group's labels are every rule's, a rule's own label in their place") {
+  // As Prometheus sends the alerts: the group labels the service, one rule pages another team.
+  const std::string rules = "groups:\n"
+                            "  - name: pay-api\n"
+                            "    labels: {service: pay-api, severity: ticket, team: payments}\n"
+                            "    rules:\n"
+                            "      - alert: PayDown\n"
+                            "        expr: up == 0\n"
+                            "      - alert: LedgerLag\n"
+                            "        expr: lag > 10\n"
+                            "        labels: {service: ledger, severity: page}\n";
+  DiagBag diags;
+  RawDoc doc;
+  doc.file = "alerts/pay.rules.yml";
+  doc.kind = "prometheus_rules";
+  doc.root = parse_yaml_string(rules, diags, doc.file);
+  SchemaSet schemas;
+  REQUIRE(schemas.validate(doc.kind, doc.root, doc.file, diags));
+  Repo repo;
+  decode_document(doc, "digest", repo, diags);
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(repo.prom_alerts.size() == 2);
+  const PromAlert& down = repo.prom_alerts[0];
+  CHECK(down.service == "pay-api");
+  CHECK(down.severity == "ticket");
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  CHECK(down.labels ==
+        Labels{{"service", "pay-api"}, {"severity", "ticket"}, {"team", "payments"}});
+  const PromAlert& lag = repo.prom_alerts[1];
+  CHECK(lag.service == "ledger");
+  CHECK(lag.severity == "page");
+  CHECK(lag.labels == Labels{{"service", "ledger"}, {"severity", "page"}, {"team", "payments"}});
+}
