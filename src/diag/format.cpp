@@ -86,7 +86,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"rules-default-alert", "A default burn-rate alert the SLO's target makes unreachable is "
                               "left out of the generated rules."},
       {"rules-openslo-condition",
-       "An OpenSLO burn-rate condition with op lt or lte gets no alert rule."},
+       "An OpenSLO burn-rate condition that cannot be an alert rule (op lt or lte, a lookback "
+       "window too long to count, a name with no letter or digit) gets none."},
       {"report-figures-computed",
        "A monthly report writes figures by hand; nines computes them (or keeps them frozen)."},
       {"metrics-fetch", "A metrics source could not be queried; figures use stored data."},

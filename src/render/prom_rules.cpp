@@ -119,13 +119,46 @@ std::string url_join(const std::string& base, const std::string& page) {
 }
 
 // The burnrate conditions of an SLO's OpenSLO alert policies that become alerts
-// (rule_conditions). A condition with lt or lte would fire while the budget burns slowly, which no
-// budget alert means: a warning, and no rule.
+// (rule_conditions). A condition that becomes none is never dropped silently: one with lt or lte
+// would fire while the budget burns slowly, which no budget alert means; any other is one the
+// check stage lets through (an inline condition whose name gives no id, a lookbackWindow too long
+// to count in minutes), or one whose finding `check` already gave (a conditionRef it could not
+// resolve), and says what it lacks. Each a warning, and no rule.
 std::vector<RuleCondition> openslo_conditions(const Slo& slo, DiagBag& diags) {
   for (const auto& p : slo.alert_policies)
     for (const auto& c : p.conditions) {
-      if (c.kind != "burnrate" || !c.threshold || c.lookback_minutes <= 0 || c.name.empty())
+      const std::string name = !c.name.empty()           ? c.name
+                               : !c.display_name.empty() ? c.display_name
+                                                         : c.ref;
+      std::string lacks, hint;
+      if (c.kind.empty() && !c.ref.empty()) {
+        lacks = "its conditionRef '" + c.ref + "' names no AlertCondition that was read";
+        hint = "`nines check` reports the reference";
+      } else if (c.kind != "burnrate") {
+        lacks = "its kind is '" + c.kind + "', not burnrate";
+        hint = "OpenSLO v1 alert conditions are kind: burnrate";
+      } else if (!c.threshold) {
+        lacks = "it has no threshold";
+        hint = "add the burn rate to alert above, e.g. threshold: 14.4";
+      } else if (c.lookback_minutes <= 0) {
+        // Quoted short: the one such window the schema admits is a number too long to count.
+        const std::string written = c.lookback_window.size() > 24
+                                        ? c.lookback_window.substr(0, 20) + "…" +
+                                              c.lookback_window.substr(c.lookback_window.size() - 1)
+                                        : c.lookback_window;
+        lacks = "its lookbackWindow '" + written + "' is no length nines can count";
+        hint = "write lookbackWindow as a duration such as 1h or 3d";
+      } else if (c.name.empty()) {
+        lacks = "its metadata.name gives no id to name the alert";
+        hint = "give the condition a metadata.name with letters or digits";
+      }
+      if (!lacks.empty()) {
+        diags.warning(p.file, c.loc, "rules-openslo-condition",
+                      "AlertCondition '" + name + "' of SLO '" + slo.meta.id +
+                          "' gets no rule: " + lacks,
+                      hint);
         continue;
+      }
       if (c.op != "gt" && c.op != "gte") {
         diags.warning(p.file, c.loc, "rules-openslo-condition",
                       "AlertCondition '" + c.name + "' of SLO '" + slo.meta.id + "' has op '" +

@@ -313,10 +313,24 @@ AlertTargetSpec read_target(const Node& md, const Node& spec, const Loc& loc) {
 }
 
 // An AlertPolicy's spec: its conditions and targets inline, or as references resolved later
-// (finish_dialects), since the objects they name may be in any file.
-AlertPolicySpec read_policy(const RawDoc& doc, const Node& md, const Node& spec, const Loc& loc) {
+// (finish_dialects), since the objects they name may be in any file. OpenSLO v1 gives a policy
+// one condition and at least one notification target: errors (the schema says both are written,
+// these say how many, with a hint the schema's list-length findings lack).
+AlertPolicySpec read_policy(const RawDoc& doc, const Node& md, const Node& spec, const Loc& loc,
+                            DiagBag& diags) {
   AlertPolicySpec p;
   alert_names(md, p);
+  const std::string what = "OpenSLO AlertPolicy '" + p.display_name + "'";
+  if (const Node& c = at(spec, "conditions"); c.items.size() > 1)
+    diags.error(doc.file, c.items[1].loc, "schema",
+                what + " has " + std::to_string(c.items.size()) +
+                    " conditions; OpenSLO v1 allows one condition per policy",
+                "give each condition an AlertPolicy of its own, and list each policy in the SLO's "
+                "alertPolicies");
+  if (const Entry* t = spec.entry("notificationTargets"); t && t->value.items.empty())
+    diags.error(doc.file, t->key_loc, "schema",
+                what + " has no notification targets; OpenSLO v1 requires at least one",
+                "add a targetRef naming an AlertNotificationTarget (or one written inline)");
   p.loc = loc;
   p.file = doc.file;
   p.description = str(spec, "description");
@@ -346,6 +360,61 @@ AlertPolicySpec read_policy(const RawDoc& doc, const Node& md, const Node& spec,
   return p;
 }
 
+// Whether an SLO's spec, or one of its objectives, writes an indicator (inline or by reference).
+bool writes_indicator(const Node& n) {
+  return !at(n, "indicator").is_absent() || !at(n, "indicatorRef").is_absent();
+}
+
+// The SLI an SLO's spec, or one objective of a composite SLO, names: an inline `indicator` is an
+// SLI of its own, named by its metadata; `indicatorRef` names one by its name (as a slug). Both
+// at once is an error at the second (OpenSLO takes exactly one), and the reference is then empty.
+Ref read_indicator(const RawDoc& doc, const Node& holder, const std::string& what,
+                   const std::string& digest, Repo& repo, DiagBag& diags) {
+  const Entry* inline_sli = holder.entry("indicator");
+  const Entry* named = holder.entry("indicatorRef");
+  if (inline_sli && named) {
+    const bool ref_second = std::tie(named->key_loc.line, named->key_loc.col) >
+                            std::tie(inline_sli->key_loc.line, inline_sli->key_loc.col);
+    diags.error(doc.file, (ref_second ? named : inline_sli)->key_loc, "schema",
+                what + " has both indicator and indicatorRef; OpenSLO takes one of them",
+                "keep the inline indicator or the reference to an SLI, not both");
+    return Ref{};
+  }
+  if (named) return Ref{slug_id(str(named->value)), named->value.loc};
+  if (!inline_sli) return Ref{};
+  const Node& indicator = inline_sli->value;
+  Sli sli;
+  sli.meta = dialect_meta(doc, "sli", at(indicator, "metadata"), digest, "openslo", diags);
+  sli.name = sli.meta.display_name;
+  read_sli_spec(at(indicator, "spec"), sli);
+  sli.inline_indicator = true;
+  Ref out{sli.meta.id, sli.meta.id_loc};
+  repo.slis.push_back(std::move(sli));
+  return out;
+}
+
+// The id suffix of each objective of an SLO with several: the slug of its displayName (the first
+// objective of a repeated one keeps it), else its index; an index a displayName took, or another
+// fallback, gets -2, -3, … ("1" then "1-2"). All displayNames are taken first, so a fallback never
+// takes a name written later.
+std::vector<std::string> objective_suffixes(const Node& objectives) {
+  std::vector<std::string> out(objectives.items.size());
+  std::set<std::string> taken;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (std::string s = slug_id(str(objectives.items[i], "displayName"));
+        !s.empty() && taken.insert(s).second)
+      out[i] = s;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!out[i].empty()) continue;
+    std::string s = std::to_string(i);
+    for (int n = 2; taken.count(s); ++n)
+      s = std::to_string(i) + "-" + std::to_string(n);
+    taken.insert(s);
+    out[i] = s;
+  }
+  return out;
+}
+
 void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec, Repo& repo,
                         DiagBag& diags) {
   Slo base;
@@ -363,27 +432,57 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
       base.alert_policies.push_back(std::move(p));
     } else {
       base.alert_policies.push_back(
-          read_policy(doc, at(item, "metadata"), at(item, "spec"), item.loc));
+          read_policy(doc, at(item, "metadata"), at(item, "spec"), item.loc, diags));
     }
   }
-  const Node& indicator = at(spec, "indicator");
-  if (!indicator.is_absent()) {
-    // An inline indicator is an SLI of its own, named by its metadata.
-    Sli sli;
-    sli.meta = dialect_meta(doc, "sli", at(indicator, "metadata"), meta.digest, "openslo", diags);
-    sli.name = sli.meta.id;
-    read_sli_spec(at(indicator, "spec"), sli);
-    sli.inline_indicator = true;
-    base.sli = Ref{sli.meta.id, sli.meta.id_loc};
-    repo.slis.push_back(std::move(sli));
-  } else {
-    base.sli = ref(spec, "indicatorRef");
-    base.sli.id = slug_id(base.sli.id);
-  }
-  if (base.sli.empty()) {
+  // The indicator is written at spec level (a standard SLO) or in every objective (a composite
+  // SLO, OpenSLO v1), never at both: each objective's SLO gets the one that applies to it.
+  const Node& objectives = at(spec, "objectives");
+  const bool at_spec = writes_indicator(spec);
+  const bool composite = std::any_of(objectives.items.begin(), objectives.items.end(),
+                                     [](const Node& o) { return writes_indicator(o); });
+  if (!at_spec && !composite) {
     diags.error(doc.file, doc.kind_loc, "schema",
-                "OpenSLO SLO needs spec.indicator or spec.indicatorRef (missing: indicatorRef)");
+                "OpenSLO SLO needs spec.indicator or spec.indicatorRef (missing: indicatorRef)",
+                "name its SLI with spec.indicatorRef (or write it inline as spec.indicator), or "
+                "give each objective its own indicator or indicatorRef (a composite SLO)");
     return;
+  }
+  if (at_spec) {
+    base.sli = read_indicator(doc, spec, "OpenSLO SLO", meta.digest, repo, diags);
+    if (base.sli.empty()) return; // both forms at once, or a name that is no id: reported
+  }
+  // Each objective's indicator, read before anything below can end the SLO, so that its inline
+  // SLI is known to every SLO that names it. Empty: no SLO is made of that objective (reported).
+  std::vector<Ref> indicators(objectives.items.size());
+  for (std::size_t i = 0; i < objectives.items.size(); ++i) {
+    const Node& obj = objectives.items[i];
+    if (!writes_indicator(obj)) {
+      if (at_spec)
+        indicators[i] = base.sli;
+      else
+        diags.error(doc.file, obj.loc, "schema",
+                    "OpenSLO objective of a composite SLO needs indicator or indicatorRef "
+                    "(missing: indicatorRef)",
+                    "the SLO has no spec.indicator or spec.indicatorRef, so each objective names "
+                    "its own SLI");
+      continue;
+    }
+    if (at_spec) {
+      const Entry* own =
+          obj.entry("indicator") ? obj.entry("indicator") : obj.entry("indicatorRef");
+      const Entry* top =
+          spec.entry("indicator") ? spec.entry("indicator") : spec.entry("indicatorRef");
+      diags.error(doc.file, own->key_loc, "schema",
+                  "OpenSLO objective has its own " + own->key + ", and the SLO has spec." +
+                      top->key + " at line " + std::to_string(top->key_loc.line) +
+                      " too: an indicator is written at spec level or in each objective (a "
+                      "composite SLO), never both",
+                  "keep spec." + top->key + " and remove the objective's " + own->key +
+                      ", or move the indicator into every objective");
+      continue;
+    }
+    indicators[i] = read_indicator(doc, obj, "OpenSLO objective", meta.digest, repo, diags);
   }
   const Node& tw = at(spec, "timeWindow");
   const Node& window = tw.items.empty() ? null_node() : tw.items.front();
@@ -500,16 +599,14 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     slice_limit = plural(std::llround(longest), "day");
     window_text += ", at most " + slice_limit;
   }
-  const Node& objectives = at(spec, "objectives");
-  const bool several = objectives.items.size() > 1;
-  std::set<std::string> seen;
+  const std::vector<std::string> suffixes = objective_suffixes(objectives);
   for (std::size_t i = 0; i < objectives.items.size(); ++i) {
     const Node& obj = objectives.items[i];
+    if (indicators[i].empty()) continue;
     Slo s = base;
-    if (several) {
-      std::string suffix = slug_id(str(obj, "displayName"));
-      if (suffix.empty() || !seen.insert(suffix).second) suffix = std::to_string(i);
-      s.meta.id = base.meta.id + "." + suffix;
+    s.sli = indicators[i];
+    if (objectives.items.size() > 1) {
+      s.meta.id = base.meta.id + "." + suffixes[i];
       if (!str(obj, "displayName").empty()) s.name = base.name + " — " + str(obj, "displayName");
     }
     // op and value matter only with a thresholdMetric SLI, which may be in another file: they
@@ -619,14 +716,14 @@ void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, Di
   if (kind == "Service") {
     Service s;
     s.meta = dialect_meta(doc, "service", md, digest, "openslo", diags);
-    s.name = s.meta.id;
+    s.name = s.meta.display_name; // displayName, else the name as written
     s.description = str(spec, "description");
     s.tier = "standard";
     repo.services.push_back(std::move(s));
   } else if (kind == "SLI") {
     Sli s;
     s.meta = dialect_meta(doc, "sli", md, digest, "openslo", diags);
-    s.name = s.meta.id;
+    s.name = s.meta.display_name;
     read_sli_spec(spec, s);
     repo.slis.push_back(std::move(s));
   } else if (kind == "SLO") {
@@ -645,7 +742,7 @@ void decode_openslo(const RawDoc& doc, const std::string& digest, Repo& repo, Di
     if (m.id.empty() || !first_openslo_object(kind, m, repo, diags)) return;
     auto& alerting = repo.openslo_alerting;
     if (kind == "AlertPolicy")
-      alerting.policies[m.id] = read_policy(doc, md, spec, doc.kind_loc);
+      alerting.policies[m.id] = read_policy(doc, md, spec, doc.kind_loc, diags);
     else if (kind == "AlertCondition")
       alerting.conditions[m.id] = read_condition(md, spec, doc.kind_loc);
     else

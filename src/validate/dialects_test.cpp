@@ -287,6 +287,8 @@ spec:
   alertWhenBreaching: true
   conditions:
     - conditionRef: cpu-usage-breach
+  notificationTargets:
+    - targetRef: OnCallDevopsMailNotification
 )";
     Repo repo;
     DiagBag diags;
@@ -863,7 +865,8 @@ spec: {profile: {displayName: Guest}, memberOf: []}
     const std::string condition = "  severity: page\n  condition:\n    kind: burnrate\n"
                                   "    op: gte\n    threshold: 2\n    lookbackWindow: 1h\n"
                                   "    alertAfter: 5m\n";
-    const std::string policy = "  conditions:\n    - conditionRef: cpu\n";
+    const std::string policy =
+        "  conditions:\n    - conditionRef: cpu\n  notificationTargets:\n    - targetRef: pager\n";
     auto backstage = [](const std::string& kind, const std::string& name) {
       return "apiVersion: backstage.io/v1alpha1\nkind: " + kind + "\nmetadata:\n  name: " + name +
              "\nspec:\n" +
@@ -1027,5 +1030,359 @@ spec:
     REQUIRE(first_error(typo));
     CHECK(first_error(typo)->message.find("in spec.groups[0]") != std::string::npos);
     CHECK(first_error(typo)->loc.line == 7);
+  }
+
+  TEST_CASE("OpenSLO composite SLO: each objective's own indicator, inline or by reference") {
+    // OpenSLO v1 moves the indicator into objectives[] for a composite SLO; compositeWeight is
+    // accepted and unused (each objective is an SLO of its own).
+    Repo repo;
+    DiagBag diags;
+    REQUIRE(decode_all("openslo",
+                       {R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: journey
+spec:
+  service: web
+  budgetingMethod: Occurrences
+  objectives:
+    - displayName: Checkout
+      target: 0.99
+      compositeWeight: 2
+      indicator:
+        metadata: {name: checkout-ok, displayName: Checkout OK}
+        spec:
+          ratioMetric:
+            counter: true
+            good: {metricSource: {type: Prometheus, spec: {query: good_total}}}
+            total: {metricSource: {type: Prometheus, spec: {query: all_total}}}
+    - displayName: Search
+      target: 0.999
+      compositeWeight: 0.5
+      indicatorRef: Search_OK
+)",
+                        R"(apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: search-ok
+spec:
+  ratioMetric:
+    counter: true
+    good: {metricSource: {type: Prometheus, spec: {query: s_good_total}}}
+    total: {metricSource: {type: Prometheus, spec: {query: s_all_total}}}
+)"},
+                       repo, diags));
+    CHECK_FALSE(diags.has_errors());
+    REQUIRE(repo.slos.size() == 2);
+    CHECK(repo.slos[0].meta.id == "journey.checkout");
+    CHECK(repo.slos[0].sli.id == "checkout-ok");
+    CHECK(repo.slos[0].sli.loc.line == 13);
+    CHECK(repo.slos[0].target == 99);
+    CHECK(repo.slos[1].meta.id == "journey.search");
+    CHECK(repo.slos[1].sli.id == "search-ok"); // the reference as a slug, like spec.indicatorRef
+    CHECK(repo.slos[1].sli.loc.line == 22);
+    CHECK(repo.slos[1].target == 99.9);
+    // The inline indicator is an SLI of its own, as a spec-level one is.
+    auto inline_sli = std::find_if(repo.slis.begin(), repo.slis.end(),
+                                   [](const Sli& s) { return s.meta.id == "checkout-ok"; });
+    REQUIRE(inline_sli != repo.slis.end());
+    CHECK(inline_sli->inline_indicator);
+    CHECK(inline_sli->name == "Checkout OK");
+    REQUIRE(inline_sli->query);
+    CHECK(inline_sli->query->good == "good_total");
+
+    // The public repro shape: one objective, by reference, with compositeWeight.
+    Repo one;
+    DiagBag one_diags;
+    REQUIRE(decode_all("openslo", {R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: my-slo
+spec:
+  service: web
+  budgetingMethod: Occurrences
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  objectives:
+    - target: 0.99
+      compositeWeight: 1
+      indicatorRef: my-sli
+)"},
+                       one, one_diags));
+    CHECK_FALSE(one_diags.has_errors());
+    REQUIRE(one.slos.size() == 1);
+    CHECK(one.slos[0].meta.id == "my-slo");
+    CHECK(one.slos[0].sli.id == "my-sli");
+  }
+
+  TEST_CASE("OpenSLO composite SLO: a missing or doubled indicator is an error at the objective") {
+    const std::string head = R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: journey
+spec:
+  service: web
+  budgetingMethod: Occurrences
+)";
+    auto errors = [](const DiagBag& diags) {
+      std::vector<const Diagnostic*> out;
+      for (const auto& d : diags.all())
+        if (d.severity == Severity::Error) out.push_back(&d);
+      return out;
+    };
+    {
+      // Composite, one objective without an indicator: that objective is an error, at it; the
+      // others are SLOs.
+      Repo repo;
+      DiagBag diags;
+      decode_all("openslo", {head + R"(  objectives:
+    - displayName: a
+      target: 0.99
+      indicatorRef: a-sli
+    - displayName: b
+      target: 0.99
+)"},
+                 repo, diags);
+      const auto found = errors(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->rule == "schema");
+      CHECK(found[0]->loc.line == 12);
+      CHECK(found[0]->message ==
+            "OpenSLO objective of a composite SLO needs indicator or indicatorRef (missing: "
+            "indicatorRef)");
+      CHECK_FALSE(found[0]->hint.empty());
+      REQUIRE(repo.slos.size() == 1);
+      CHECK(repo.slos[0].meta.id == "journey.a");
+    }
+    {
+      // An indicator at spec level and in an objective: an error at the objective's.
+      Repo repo;
+      DiagBag diags;
+      decode_all("openslo", {head + R"(  indicatorRef: a-sli
+  objectives:
+    - displayName: a
+      target: 0.99
+    - displayName: b
+      target: 0.99
+      indicatorRef: b-sli
+)"},
+                 repo, diags);
+      const auto found = errors(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->loc.line == 14);
+      CHECK(found[0]->loc.col == 7);
+      CHECK(found[0]->message.find("has its own indicatorRef, and the SLO has spec.indicatorRef "
+                                   "at line 8 too") != std::string::npos);
+      REQUIRE(repo.slos.size() == 1);
+      CHECK(repo.slos[0].sli.id == "a-sli");
+    }
+    {
+      // Both forms in one objective: an error at the second; no SLO of it.
+      Repo repo;
+      DiagBag diags;
+      decode_all("openslo", {head + R"(  objectives:
+    - target: 0.99
+      indicatorRef: a-sli
+      indicator:
+        metadata: {name: b-sli}
+        spec:
+          ratioMetric:
+            counter: true
+            good: {metricSource: {spec: {query: g}}}
+            total: {metricSource: {spec: {query: t}}}
+)"},
+                 repo, diags);
+      const auto found = errors(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->loc.line == 11);
+      CHECK(found[0]->message ==
+            "OpenSLO objective has both indicator and indicatorRef; OpenSLO takes one of them");
+      CHECK(repo.slos.empty());
+    }
+    {
+      // No indicator anywhere: the one error of a standard SLO, at the kind.
+      Repo repo;
+      DiagBag diags;
+      decode_all("openslo", {head + "  objectives:\n    - target: 0.99\n"}, repo, diags);
+      const auto found = errors(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0]->message.find("OpenSLO SLO needs spec.indicator or spec.indicatorRef") == 0);
+      CHECK(repo.slos.empty());
+    }
+  }
+
+  TEST_CASE("OpenSLO objectives: an index that stands in for a displayName never takes one") {
+    auto ids = [](const std::string& objectives) {
+      Repo repo;
+      DiagBag diags;
+      decode_all("openslo",
+                 {"apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: web\nspec:\n"
+                  "  service: web\n  budgetingMethod: Occurrences\n  indicatorRef: web-sli\n"
+                  "  objectives:\n" +
+                  objectives},
+                 repo, diags);
+      CHECK_FALSE(diags.has_errors());
+      std::vector<std::string> out;
+      for (const auto& s : repo.slos)
+        out.push_back(s.meta.id);
+      return out;
+    };
+    // The public repro: displayName "1", then an objective without one at index 1.
+    CHECK(ids("    - {displayName: \"1\", target: 0.999}\n    - {target: 0.99}\n") ==
+          std::vector<std::string>{"web.1", "web.1-2"});
+    // A displayName written after the index it names keeps it.
+    CHECK(ids("    - {target: 0.99}\n    - {displayName: \"0\", target: 0.999}\n") ==
+          std::vector<std::string>{"web.0-2", "web.0"});
+    // A repeated displayName falls back to its index, past a displayName and a -2 taken.
+    CHECK(ids("    - {displayName: a, target: 0.9}\n    - {displayName: a, target: 0.99}\n"
+              "    - {displayName: \"1\", target: 0.999}\n"
+              "    - {displayName: 1-2, target: 0.9999}\n") ==
+          std::vector<std::string>{"web.a", "web.1-3", "web.1", "web.1-2"});
+    // Without clashes, nothing changes.
+    CHECK(ids("    - {displayName: Internal, target: 0.995}\n    - {target: 0.99}\n") ==
+          std::vector<std::string>{"web.internal", "web.1"});
+  }
+
+  TEST_CASE("OpenSLO Service and SLI: metadata.displayName is the name, else the name written") {
+    Repo repo;
+    DiagBag diags;
+    REQUIRE(decode_all("openslo",
+                       {"apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: checkout\n"
+                        "  displayName: Checkout API\nspec:\n  description: Takes the money\n",
+                        "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: Search_API\n"
+                        "spec: {}\n",
+                        "apiVersion: openslo/v1\nkind: SLI\nmetadata:\n  name: ok\n"
+                        "  displayName: Requests served\nspec:\n  ratioMetric:\n    counter: true\n"
+                        "    good: {metricSource: {spec: {query: g}}}\n"
+                        "    total: {metricSource: {spec: {query: t}}}\n"},
+                       repo, diags));
+    REQUIRE(repo.services.size() == 2);
+    CHECK(repo.services[0].meta.id == "checkout");
+    CHECK(repo.services[0].name == "Checkout API");
+    CHECK(repo.services[1].meta.id == "search-api");
+    CHECK(repo.services[1].name == "Search_API");
+    REQUIRE(repo.slis.size() == 1);
+    CHECK(repo.slis[0].meta.id == "ok");
+    CHECK(repo.slis[0].name == "Requests served");
+  }
+
+  TEST_CASE("OpenSLO alerting: the fields OpenSLO v1 requires are schema errors at their node") {
+    const std::string slo = R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: my-slo
+spec:
+  service: web
+  budgetingMethod: Occurrences
+  indicatorRef: my-sli
+  objectives:
+    - target: 0.99
+  alertPolicies:
+    - kind: AlertPolicy
+      metadata:
+        name: p1
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata:
+              name: fast-burn
+            spec:
+              condition:
+                kind: burnrate
+                op: gt
+                lookbackWindow: 1h
+        notificationTargets:
+          - targetRef: pager
+)";
+    auto messages = [](const DiagBag& diags) {
+      std::vector<std::pair<int, std::string>> out;
+      for (const auto& d : diags.all())
+        if (d.severity == Severity::Error && d.rule == "schema")
+          out.emplace_back(d.loc.line, d.message);
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    {
+      // The public repro: a burnrate condition without threshold or severity.
+      Repo repo;
+      DiagBag diags;
+      CHECK_FALSE(decode_all("openslo", {slo}, repo, diags));
+      const auto found = messages(diags);
+      REQUIRE(found.size() == 2);
+      CHECK(found[0] == std::make_pair(21, std::string("missing required field "
+                                                       "'spec.alertPolicies[0].spec.conditions[0]."
+                                                       "spec.severity'")));
+      CHECK(found[1] == std::make_pair(22, std::string("missing required field "
+                                                       "'spec.alertPolicies[0].spec.conditions[0]."
+                                                       "spec.condition.threshold'")));
+      for (const auto& d : diags.all())
+        CHECK_FALSE(d.hint.empty());
+    }
+    {
+      // A standalone AlertCondition: op and lookbackWindow too.
+      Repo repo;
+      DiagBag diags;
+      CHECK_FALSE(decode_all("openslo",
+                             {"apiVersion: openslo/v1\nkind: AlertCondition\nmetadata:\n"
+                              "  name: c\nspec:\n  severity: page\n  condition:\n"
+                              "    kind: burnrate\n    threshold: 2\n"},
+                             repo, diags));
+      const auto found = messages(diags);
+      REQUIRE(found.size() == 2);
+      CHECK(found[0].first == 8);
+      CHECK(found[0].second.find("'spec.condition.lookbackWindow'") != std::string::npos);
+      CHECK(found[1].second.find("'spec.condition.op'") != std::string::npos);
+    }
+    {
+      // A policy without notificationTargets, standalone.
+      Repo repo;
+      DiagBag diags;
+      CHECK_FALSE(decode_all("openslo",
+                             {"apiVersion: openslo/v1\nkind: AlertPolicy\nmetadata:\n  name: p\n"
+                              "spec:\n  conditions:\n    - conditionRef: c\n"},
+                             repo, diags));
+      const auto found = messages(diags);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0].second == "missing required field 'spec.notificationTargets'");
+    }
+    {
+      // Two conditions in one policy, and an empty list of targets: errors at each.
+      Repo repo;
+      DiagBag diags;
+      decode_all("openslo",
+                 {"apiVersion: openslo/v1\nkind: AlertPolicy\nmetadata:\n  name: p\n"
+                  "  displayName: Pager\nspec:\n  conditions:\n    - conditionRef: a\n"
+                  "    - conditionRef: b\n  notificationTargets: []\n"},
+                 repo, diags);
+      const auto found = messages(diags);
+      REQUIRE(found.size() >= 2);
+      CHECK(found[0] == std::make_pair(9, std::string("OpenSLO AlertPolicy 'Pager' has 2 "
+                                                      "conditions; OpenSLO v1 allows one "
+                                                      "condition per policy")));
+      CHECK(found[1] == std::make_pair(10, std::string("OpenSLO AlertPolicy 'Pager' has no "
+                                                       "notification targets; OpenSLO v1 "
+                                                       "requires at least one")));
+    }
+    {
+      // A condition item that is both a reference and inline, or neither.
+      for (const char* item : {"    - conditionRef: c\n      kind: AlertCondition\n"
+                               "      metadata: {name: c}\n      spec: {severity: page, "
+                               "condition: {kind: burnrate, op: gt, threshold: 2, "
+                               "lookbackWindow: 1h}}\n",
+                               "    - {}\n"}) {
+        CAPTURE(item);
+        Repo repo;
+        DiagBag diags;
+        CHECK_FALSE(decode_all("openslo",
+                               {std::string("apiVersion: openslo/v1\nkind: AlertPolicy\nmetadata:\n"
+                                            "  name: p\nspec:\n  conditions:\n") +
+                                item + "  notificationTargets:\n    - targetRef: pager\n"},
+                               repo, diags));
+        const auto found = messages(diags);
+        REQUIRE_FALSE(found.empty());
+        CHECK(found[0].first == 7);
+      }
+    }
   }
 }

@@ -949,6 +949,121 @@ def test_real_catalog_shapes(tmp):
           f"real shapes: a Backstage name twice ({code}): {stdout}")
 
 
+OPENSLO_SLI = ("apiVersion: openslo/v1\nkind: SLI\nmetadata:\n  name: my-sli\nspec:\n"
+               "  ratioMetric:\n    counter: true\n"
+               "    good: {metricSource: {type: Prometheus, spec: {query: good_total}}}\n"
+               "    total: {metricSource: {type: Prometheus, spec: {query: all_total}}}\n")
+
+
+def openslo_slo(name, body):
+    return ("apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: " + name + "\nspec:\n"
+            "  service: web\n  budgetingMethod: Occurrences\n" + body)
+
+
+def test_openslo_public_shapes(tmp):
+    """Shapes of public OpenSLO v1 files: a composite SLO (its indicator in objectives[], with
+    compositeWeight), a Service's displayName, objectives whose displayName is an index, and
+    alert conditions missing what OpenSLO v1 requires (docs/dialects.md)."""
+    repo = os.path.join(tmp, "openslo-shapes")
+    write_files(repo, {
+        "nines.yaml": "title: OpenSLO shapes\n",
+        "openslo/service.yaml": "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: web\n"
+                                "  displayName: Web Storefront\nspec:\n  description: The shop\n",
+        "openslo/sli.yaml": OPENSLO_SLI,
+        # A composite SLO: one objective by reference, one inline.
+        "openslo/composite.yaml": openslo_slo("journey", "  timeWindow:\n    - duration: 28d\n"
+            "      isRolling: true\n  objectives:\n    - displayName: Browse\n      target: 0.99\n"
+            "      compositeWeight: 1\n      indicatorRef: my-sli\n    - displayName: Pay\n"
+            "      target: 0.999\n      compositeWeight: 2\n      indicator:\n"
+            "        metadata: {name: pay-ok, displayName: Payments OK}\n        spec:\n"
+            "          ratioMetric:\n            counter: true\n"
+            "            good: {metricSource: {type: Prometheus, spec: {query: pay_good_total}}}\n"
+            "            total: {metricSource: {type: Prometheus, spec: {query: pay_total}}}\n"),
+        # The index of the second objective is the first's displayName.
+        "openslo/objid.yaml": openslo_slo("tiers", "  indicatorRef: my-sli\n  objectives:\n"
+                                          "    - displayName: \"1\"\n      target: 0.999\n"
+                                          "    - target: 0.99\n"),
+    })
+    code, stdout, _ = run(NINES, "check", repo, "--now", NOW)
+    check(code == 0 and "0 errors" in stdout,
+          f"shapes: a composite SLO checks clean ({code}): {stdout}")
+    out = os.path.join(tmp, "openslo-shapes-site")
+    code, stdout, stderr = run(NINES, "build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"shapes: build exits 0 ({code}): {stdout}{stderr}")
+    if code != 0:
+        return
+    slos = {s["id"]: s for s in load(out, "api/slos.json")}
+    check({k: v.get("sli") for k, v in slos.items()} ==
+          {"journey.browse": "my-sli", "journey.pay": "pay-ok", "tiers.1": "my-sli",
+           "tiers.1-2": "my-sli"},
+          f"shapes: one SLO per objective, each its own SLI: {list(slos)}")
+    check(close(slos.get("journey.pay", {}).get("target"), 99.9),
+          f"shapes: the inline objective's target {slos.get('journey.pay')}")
+    services = {s["id"]: s for s in load(out, "api/services.json")}
+    check(services.get("web", {}).get("name") == "Web Storefront",
+          f"shapes: the Service's displayName is its name: {services.get('web')}")
+
+    # A burnrate condition without threshold and severity, as OpenSLO v1 forbids: errors at the
+    # condition, and `nines rules` writes nothing.
+    bad = os.path.join(tmp, "openslo-shapes-cond")
+    write_files(bad, {
+        "nines.yaml": "title: OpenSLO conditions\n",
+        "openslo/sli.yaml": OPENSLO_SLI,
+        "openslo/slo.yaml": openslo_slo("my-slo", "  indicatorRef: my-sli\n  objectives:\n"
+                                        "    - target: 0.99\n  alertPolicies:\n"
+                                        "    - kind: AlertPolicy\n      metadata:\n"
+                                        "        name: p1\n"
+                                        "      spec:\n        conditions:\n"
+                                        "          - kind: AlertCondition\n            metadata:\n"
+                                        "              name: fast-burn\n            spec:\n"
+                                        "              condition:\n                kind: burnrate\n"
+                                        "                op: gt\n"
+                                        "                lookbackWindow: 1h\n"
+                                        "        notificationTargets:\n"
+                                        "          - targetRef: pager\n"),
+    })
+    code, stdout, _ = run(NINES, "check", bad, "--now", NOW)
+    check(code == 1 and "openslo/slo.yaml:21:15: error: missing required field "
+          "'spec.alertPolicies[0].spec.conditions[0].spec.severity' [schema]" in stdout and
+          "openslo/slo.yaml:22:17: error: missing required field "
+          "'spec.alertPolicies[0].spec.conditions[0].spec.condition.threshold' [schema]" in stdout,
+          f"shapes: missing severity and threshold are located errors ({code}): {stdout}")
+    rules = os.path.join(tmp, "shapes.rules.yaml")
+    code, _, err = run(NINES, "rules", bad, "-o", rules, "--now", NOW)
+    check(code == 1 and not os.path.exists(rules), f"shapes: rules writes nothing ({code}): {err}")
+
+    # A condition the check stage cannot fault (a lookbackWindow too long to count, a name with
+    # no letter or digit) gets no rule, and `nines rules` says so at it.
+    slo = open(os.path.join(bad, "openslo", "slo.yaml")).read()
+    slo = slo.replace("            spec:\n              condition:\n",
+                      "            spec:\n              severity: page\n              condition:\n")
+    slo = slo.replace("                op: gt\n",
+                      "                op: gt\n                threshold: 2\n")
+    long_window = slo.replace("lookbackWindow: 1h", "lookbackWindow: " + "9" * 400 + "h")
+    write_files(bad, {"openslo/slo.yaml": long_window, "openslo/pager.yaml":
+                      "apiVersion: openslo/v1\nkind: AlertNotificationTarget\nmetadata:\n"
+                      "  name: pager\nspec:\n  target: pagerduty\n"})
+    code, stdout, _ = run(NINES, "check", bad, "--now", NOW)
+    check(code == 0, f"shapes: the fixed condition checks ({code}): {stdout}")
+    code, _, err = run(NINES, "rules", bad, "-o", rules, "--now", NOW)
+    text = open(rules).read() if os.path.exists(rules) else ""
+    check(code == 0 and "- alert: fast-burn" not in text and
+          "openslo/slo.yaml:17:13: warning: AlertCondition 'fast-burn' of SLO 'my-slo' gets no "
+          "rule: its lookbackWindow '99999999999999999999…h' is no length nines can count "
+          "[rules-openslo-condition]" in err,
+          f"shapes: an uncountable window is said ({code}): {err}")
+    write_files(bad, {"openslo/slo.yaml": slo.replace("name: fast-burn", "name: '!!!'")})
+    code, _, err = run(NINES, "rules", bad, "-o", rules, "--now", NOW)
+    check(code == 0 and "AlertCondition '!!!' of SLO 'my-slo' gets no rule: its metadata.name "
+          "gives no id to name the alert [rules-openslo-condition]" in err,
+          f"shapes: a name that is no id is said ({code}): {err}")
+    write_files(bad, {"openslo/slo.yaml": slo})
+    code, _, err = run(NINES, "rules", bad, "-o", rules, "--now", NOW)
+    text = open(rules).read() if os.path.exists(rules) else ""
+    check(code == 0 and "- alert: fast-burn\n" in text and "rules-openslo-condition" not in err,
+          f"shapes: a complete condition is a rule ({code}): {err}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nines-dialects-")
     try:
@@ -965,6 +1080,7 @@ def main():
         test_backstage_open_kinds(tmp)
         test_upstream_foreign(tmp)
         test_real_catalog_shapes(tmp)
+        test_openslo_public_shapes(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
