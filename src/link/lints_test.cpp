@@ -943,7 +943,10 @@ TEST_CASE("alert-runbook: a placeholder runbook_url is no runbook; an address or
        {"TODO", "tbd", "-", "n/a", "N/A", "none", "https://", "http:///x", "javascript:alert(1)",
         "mailto:oncall@example.com", "ftp://wiki/x", "https://wiki example.com",
         "runbooks/missing.md", "runbooks", "/../runbooks/disk-full.md", "../../disk-full.md",
-        "#disk-full", "slos/checkout-availability/", "runbooks/other/"}) {
+        "#disk-full", "slos/checkout-availability/", "runbooks/other/",
+        // A template action never closed; an action inside a path of the repository names no
+        // runbook of it.
+        "https://wiki.example.com/{{ $labels.alertname", "runbooks/{{ $labels.alertname }}.md"}) {
     CAPTURE(placeholder);
     expect_one(lint_url(placeholder),
                {"alerts/platform.rules.yaml",
@@ -965,7 +968,12 @@ TEST_CASE("alert-runbook: a placeholder runbook_url is no runbook; an address or
         "runbooks/disk-full.md", "/runbooks/disk-full.md", "./runbooks/disk-full.md",
         "runbooks/disk-full.md#steps", "../runbooks/x/../disk-full.md",
         "../runbooks/disk-full.md?plain=1", "runbooks/DiskFull-checkout-api/",
-        "/runbooks/DiskFull-checkout-api/index.html"}) {
+        "/runbooks/DiskFull-checkout-api/index.html",
+        // Go templates, which Prometheus expands when the alert fires: an action is a word of
+        // the address, and one that starts it is Prometheus's own address.
+        "https://runbooks.example.com/{{ $labels.alertname }}",
+        "https://wiki/{{ .Labels.service }}/{{ $labels.alertname | toLower }}",
+        "{{ $externalURL }}/runbooks/disk-full", "{{ .ExternalURL }}"}) {
     CAPTURE(url);
     CHECK(lint_url(url).empty());
   }

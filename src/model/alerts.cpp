@@ -100,11 +100,29 @@ std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo) {
 }
 
 bool runbook_url_is_runbook(const Repo& repo, const PromAlert& alert) {
-  std::string_view url = alert.runbook_url;
+  // Prometheus expands Go templates in annotations when the alert fires: an action
+  // (`{{ $labels.service }}`) stands for text nines cannot know, read here as one word. One that
+  // starts the address (`{{ $externalURL }}/runbooks/db`) is an address Prometheus knows and
+  // nines cannot judge, and is taken as given. An action never closed is no address at all.
+  std::string expanded;
+  bool templated_start = false;
+  for (std::size_t i = 0; i < alert.runbook_url.size();) {
+    if (alert.runbook_url.compare(i, 2, "{{") == 0) {
+      const std::size_t close = alert.runbook_url.find("}}", i + 2);
+      if (close == std::string::npos) return false;
+      templated_start = templated_start || i == 0;
+      expanded += 'x';
+      i = close + 2;
+    } else {
+      expanded += alert.runbook_url[i++];
+    }
+  }
+  std::string_view url = expanded;
   if (url.empty() || std::any_of(url.begin(), url.end(), [](char c) {
         return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
       }))
     return false;
+  if (templated_start) return true;
   // A web address: its scheme, any case, and a host after it.
   auto lower = [](std::string_view s) {
     std::string out(s);
