@@ -733,15 +733,22 @@ MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, D
     if (!slos_of(repo, svc.meta.id).empty()) ++tc.with_slo;
   }
 
-  std::vector<const ServiceMaturity*> all;
+  // The organisation is its declared services. One only an SLO of a dialect names (implied: a
+  // Pyrra SLO's namespace, a Sloth spec's service) is scored on its own page, but an SLO added to
+  // the repository is evidence, and must not lower the organisation's score by bringing a service
+  // of no other evidence into its mean. A repository of implied services only (Sloth specs and
+  // nothing else) is scored over them.
+  std::vector<const ServiceMaturity*> all, declared;
   std::map<std::string, std::vector<const ServiceMaturity*>> by_team;
-  for (const auto& m : f.services) {
+  for (std::size_t i = 0; i < f.services.size(); ++i) {
+    const ServiceMaturity& m = f.services[i];
     all.push_back(&m);
+    if (!repo.services[i].implied) declared.push_back(&m);
     if (!m.team.empty()) by_team[m.team].push_back(&m);
   }
   for (const auto& [team, members] : by_team)
     f.teams.push_back(group_of(team, members));
-  f.org = group_of("org", all);
+  f.org = group_of("org", declared.empty() ? all : declared);
   return f;
 }
 

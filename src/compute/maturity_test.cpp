@@ -549,6 +549,25 @@ TEST_SUITE("compute.maturity") {
     CHECK(f.teams[1].total == doctest::Approx(9));
   }
 
+  TEST_CASE(
+      "a service only a dialect's SLO implies is scored, but not in the organisation's mean") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = full_repo(series);
+    const double before = compute_maturity(repo, series, k_now).org.total;
+    Service implied = service("monitoring", "");
+    implied.implied = true;
+    repo.services.push_back(implied);
+    auto f = compute_maturity(repo, series, k_now);
+    REQUIRE(f.services.size() == 2);
+    CHECK(f.services[1].total < before);           // the implied service has its own low score
+    CHECK(f.org.total == doctest::Approx(before)); // and adding its SLO lowered nothing
+    // With nothing declared, the organisation is what the SLOs imply.
+    repo.services.erase(repo.services.begin());
+    f = compute_maturity(repo, series, k_now);
+    CHECK(f.org.scored);
+    CHECK(f.org.total == doctest::Approx(f.services[0].total));
+  }
+
   TEST_CASE("a later readiness review that has not got to a check keeps the earlier pass") {
     // SPEC 3.2: adding a document never lowers a score. Either file order, either date order.
     auto review = [](const char* id, const char* date, const char* status) {
