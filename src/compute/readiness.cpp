@@ -204,6 +204,14 @@ std::vector<ReadinessRow> rows_for(const Repo& repo, const std::string& service,
       row.evidence = item->evidence;
       row.notes = item->notes;
       row.review = review ? review->meta.id : "";
+      // A row the repository could prove and does not, passed by a reviewer: the review decides
+      // (the proof may live elsewhere, an escalation path in a paging tool), but what the
+      // repository shows stays beside it, for the sign-off to weigh, as a review that disagrees
+      // with a proof does above. Only beside a pass: a note beside an `na` would read as its
+      // reason.
+      if (c.provable && item->status == "pass" && !proof.text.empty())
+        row.notes += (row.notes.empty() ? "" : " ") + std::string("The repository shows: ") +
+                     proof.text + (proof.text.ends_with('.') ? "" : ".");
     } else {
       // docs/scoring.md: a row no review lists is to do, whether or not the repository could
       // have proved it; a provable row keeps what the repository lacks as its evidence.

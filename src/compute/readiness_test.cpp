@@ -170,6 +170,9 @@ TEST_SUITE("compute.readiness") {
     CHECK(row(g, "monitoring.golden-signals").status == "todo");
     CHECK(row(f, "monitoring.golden-signals").status == "pass");
     CHECK(row(f, "monitoring.golden-signals").source == "review");
+    // The reviewer's pass decides, and what the repository shows stays beside it.
+    CHECK(row(f, "monitoring.golden-signals").evidence == "Grafana board");
+    CHECK(row(f, "monitoring.golden-signals").notes.starts_with("The repository shows: "));
   }
 
   TEST_CASE("the latest review wins for a check") {
