@@ -399,15 +399,15 @@ TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
   CHECK(contains(capacity, "<dd>1,000 (stated 3,100)</dd>"));
   CHECK(contains(capacity, "0.0000000010% a month"));
   CHECK(!contains(capacity, ">0.00% a month"));
-  CHECK(contains(files["api/capacity.json"], R"("cooldown_seconds": 300.0)"));
+  CHECK(contains(files["api/capacity.json"], R"("cooldown_seconds":300.0)"));
   const std::string assessed = "services/" + assessment->service.id + "/index.html";
   CHECK(contains(files[assessed], "notes " + escaped));
-  CHECK(contains(files["api/maturity.json"], R"("manual_notes": "notes <b>x</b> & \"y\"")"));
+  CHECK(contains(files["api/maturity.json"], R"("manual_notes":"notes <b>x</b> & \"y\"")"));
 
   const std::string& slo_page = files["slos/" + slo.meta.id + "/index.html"];
   for (const char* field : {"source ", "aggregation ", "exclusion ", "reset "})
     CHECK_MESSAGE(contains(slo_page, field + escaped), field);
-  CHECK(contains(files["api/slos.json"], R"("reset": "reset <b>x</b> & \"y\"")"));
+  CHECK(contains(files["api/slos.json"], R"("reset":"reset <b>x</b> & \"y\"")"));
 
   const std::string& svc_page = files["services/" + exp->service_id() + "/index.html"];
   for (const char* field : {"blast ", "rollback ", "metric ", "baseline ", "range ", "abort ",
@@ -417,5 +417,5 @@ TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
   const std::string& pm_page = files["postmortems/" + repo.postmortems[0].meta.id + "/index.html"];
   CHECK(contains(pm_page, "ticket " + escaped));
   CHECK(contains(pm_page, "type " + escaped));
-  CHECK(contains(files["api/incidents.json"], R"("ticket": "ticket <b>x</b> & \"y\"")"));
+  CHECK(contains(files["api/incidents.json"], R"("ticket":"ticket <b>x</b> & \"y\"")"));
 }
