@@ -10,6 +10,7 @@
 #include "validate/yaml_json.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -573,6 +574,14 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
                         std::to_string(first->second) + "); Prometheus refuses the file",
                     "give each rule group of the file its own name");
     }
+    // vmalert reads a recording rule's annotations, which Prometheus refuses: a group written
+    // for vmalert (one of its own keys) may have them.
+    const bool vmalert = std::any_of(g.entries.begin(), g.entries.end(), [](const Entry& e) {
+      constexpr std::array<std::string_view, 9> k_vmalert_keys = {
+          "type",   "concurrency", "eval_offset",      "eval_delay", "eval_alignment",
+          "params", "headers",     "notifier_headers", "debug"};
+      return std::find(k_vmalert_keys.begin(), k_vmalert_keys.end(), e.key) != k_vmalert_keys.end();
+    });
     for (const auto& r : rules.items) {
       const Node& alert = at(r, "alert");
       if (alert.is_absent()) {
@@ -586,7 +595,8 @@ void decode_rules(const RawDoc& doc, Repo& repo, DiagBag& diags) {
         };
         if (const Node& record = at(r, "record"); record.is_scalar() && r.is_map())
           for (const char* field : {"for", "keep_firing_for", "annotations"})
-            if (const Entry* e = r.entry(field); e && set(e->value))
+            if (const Entry* e = r.entry(field);
+                e && set(e->value) && !(vmalert && std::string_view(field) == "annotations"))
               diags.error(doc.file, e->key_loc, "rules-file",
                           std::string("invalid field '") + field + "' in recording rule '" +
                               record.value + "'; Prometheus refuses the file",

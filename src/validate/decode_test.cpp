@@ -594,3 +594,26 @@ TEST_CASE("decode: a rule group's labels are every rule's, a rule's own label in
   CHECK(lag.severity == "page");
   CHECK(lag.labels == Labels{{"service", "ledger"}, {"severity", "page"}, {"team", "payments"}});
 }
+
+TEST_CASE(
+    "decode: a recording rule's annotations are refused as Prometheus does, not for vmalert") {
+  for (const bool vmalert : {false, true}) {
+    CAPTURE(vmalert);
+    const std::string rules = std::string("groups:\n  - name: logs\n") +
+                              (vmalert ? "    type: vlogs\n" : "") +
+                              "    rules:\n"
+                              "      - record: errors:count\n"
+                              "        expr: up\n"
+                              "        annotations: {summary: errors}\n";
+    DiagBag diags;
+    RawDoc doc;
+    doc.file = "alerts/logs.rules.yml";
+    doc.kind = "prometheus_rules";
+    doc.root = parse_yaml_string(rules, diags, doc.file);
+    SchemaSet schemas;
+    REQUIRE(schemas.validate(doc.kind, doc.root, doc.file, diags));
+    Repo repo;
+    decode_document(doc, "digest", repo, diags);
+    CHECK(diags.has_errors() == !vmalert);
+  }
+}
