@@ -382,6 +382,23 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     return v;
   }
   if (!root.is_map()) return Verdict::Foreign; // a bare word or number
+  // A Kubernetes List (what `kubectl get … -o yaml` writes) holds its objects under `items`: those
+  // of a dialect (Pyrra SLOs, PrometheusRules, Sloth specs) are read as documents of their own,
+  // the others (a Deployment, a ConfigMap) are another tool's, as they are in a file of their own.
+  if (const Node* api = root.get("apiVersion"), *kind = root.get("kind"),
+      *items = root.get("items");
+      api && kind && items && api->is_scalar() && api->value == "v1" && kind->is_scalar() &&
+      kind->value == "List" && items->is_seq()) {
+    Verdict v = Verdict::Foreign;
+    auto list = std::find_if(root.entries.begin(), root.entries.end(),
+                             [](const Entry& e) { return e.key == "items"; });
+    for (auto& item : list->value.items) {
+      if (!item.is_map() || !item.get("apiVersion")) continue;
+      const Verdict one = classify(std::move(item), index, rel, body, diags, on_doc);
+      if (one == Verdict::Error || (one == Verdict::Accepted && v != Verdict::Error)) v = one;
+    }
+    return v;
+  }
   RawDoc doc;
   doc.file = rel;
   doc.index = index;

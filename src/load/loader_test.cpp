@@ -934,6 +934,31 @@ TEST_CASE("loader: OpenSLO list files, PrometheusRule objects, unsupported versi
   CHECK(d[0].message == "unsupported OpenSLO version 'openslo/v2alpha'; nines reads openslo/v1");
 }
 
+TEST_CASE("loader: a Kubernetes List's dialect objects are documents, its others another tool's") {
+  // As `kubectl get servicelevelobjectives,prometheusrules,deployments -o yaml` writes them.
+  TempRepo repo;
+  repo.write("export.yaml", "apiVersion: v1\nkind: List\nitems:\n"
+                            "  - apiVersion: pyrra.dev/v1alpha1\n    kind: ServiceLevelObjective\n"
+                            "    metadata: {name: api-errors}\n"
+                            "  - apiVersion: apps/v1\n    kind: Deployment\n"
+                            "    metadata: {name: api}\n"
+                            "  - apiVersion: monitoring.coreos.com/v1\n    kind: PrometheusRule\n"
+                            "    metadata: {name: r}\n    spec:\n      groups: []\n"
+                            "metadata: {resourceVersion: \"\"}\n");
+  repo.write("deployments.yaml", "apiVersion: v1\nkind: List\nitems:\n"
+                                 "  - apiVersion: apps/v1\n    kind: Deployment\n"
+                                 "    metadata: {name: api}\n");
+  DiagBag diags;
+  std::vector<std::string> seen;
+  LoadNotes notes;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind); },
+      [](RawCsvRow&&) {}, &notes);
+  CHECK(seen == std::vector<std::string>{"export.yaml:pyrra", "export.yaml:prometheus_rules"});
+  CHECK(diags.all().empty());
+  CHECK(notes.skipped == std::vector<std::string>{"deployments.yaml"}); // the Deployments only
+}
+
 TEST_CASE("loader: include and exclude globs scope the walk") {
   CHECK(glob_match("docs/**", "docs/a/b.yaml"));
   CHECK(glob_match("**/*.yaml", "a.yaml"));
