@@ -573,14 +573,7 @@ TEST_CASE("decode: a rule group's labels are every rule's, a rule's own label in
                             "        expr: lag > 10\n"
                             "        labels: {service: ledger, severity: page}\n";
   DiagBag diags;
-  RawDoc doc;
-  doc.file = "alerts/pay.rules.yml";
-  doc.kind = "prometheus_rules";
-  doc.root = parse_yaml_string(rules, diags, doc.file);
-  SchemaSet schemas;
-  REQUIRE(schemas.validate(doc.kind, doc.root, doc.file, diags));
-  Repo repo;
-  decode_document(doc, "digest", repo, diags);
+  const Repo repo = decode("prometheus_rules", "alerts/pay.rules.yml", rules, diags);
   CHECK_FALSE(diags.has_errors());
   REQUIRE(repo.prom_alerts.size() == 2);
   const PromAlert& down = repo.prom_alerts[0];
@@ -606,14 +599,7 @@ TEST_CASE(
                               "        expr: up\n"
                               "        annotations: {summary: errors}\n";
     DiagBag diags;
-    RawDoc doc;
-    doc.file = "alerts/logs.rules.yml";
-    doc.kind = "prometheus_rules";
-    doc.root = parse_yaml_string(rules, diags, doc.file);
-    SchemaSet schemas;
-    REQUIRE(schemas.validate(doc.kind, doc.root, doc.file, diags));
-    Repo repo;
-    decode_document(doc, "digest", repo, diags);
+    decode("prometheus_rules", "alerts/logs.rules.yml", rules, diags);
     CHECK(diags.has_errors() == !vmalert);
   }
 }
