@@ -587,20 +587,32 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
                              (e.name.empty() ? "" : ": " + e.name)});
   }
 
-  // Scheduled maintenance: under way, or starting within 14 days. Times are instants (UTC); now
-  // is wall-clock, so compare by local day of the start.
-  for (const Maintenance* mp : ours.maintenance) {
+  // Scheduled maintenance: under way, or starting within 14 days. Times are instants (UTC) and now
+  // is wall-clock: a window is under way from its start to its end, compared as instants (one
+  // that ended an hour ago is over, one starting tonight is not yet under way), and without an
+  // end on the local day it starts; "within 14 days" counts local days. In order of their
+  // starts as instants, whatever offsets they are written with.
+  const std::string& tz = repo.config.timezone;
+  const std::int64_t now_utc = wall_clock_instant(tz, local_now).value_or(local_now);
+  const auto local_day = [&](std::int64_t instant) {
+    return day_of(instant + utc_offset(tz, instant).value_or(0));
+  };
+  std::vector<const Maintenance*> listed;
+  for (const Maintenance* mp : ours.maintenance)
+    if (mp->start_time) listed.push_back(mp);
+  std::stable_sort(listed.begin(), listed.end(), [](const Maintenance* a, const Maintenance* b) {
+    return *a->start_time < *b->start_time;
+  });
+  for (const Maintenance* mp : listed) {
     const Maintenance& m = *mp;
-    if (!m.start_time) continue;
-    const std::int64_t start_day = day_of(*m.start_time);
-    const std::int64_t end_day = m.end_time ? day_of(*m.end_time) : start_day;
-    const bool under_way = start_day <= today && end_day >= today;
-    if (under_way || (start_day > today && start_day <= today + k_handoff_maintenance_days))
+    const std::int64_t start_day = local_day(*m.start_time);
+    const bool started = *m.start_time <= now_utc;
+    const bool under_way = started && (m.end_time ? now_utc < *m.end_time : start_day == today);
+    if (under_way ||
+        (!started && start_day >= today && start_day <= today + k_handoff_maintenance_days))
       h.maintenance.push_back(
           {m.meta.id, m.service.id, m.start, m.end, m.description, m.rollback_plan, under_way});
   }
-  std::sort(h.maintenance.begin(), h.maintenance.end(),
-            [](const auto& a, const auto& b) { return a.start < b.start; });
 
   for (auto& [id, u] : runbook_latest) {
     if (const Runbook* rb = index.runbook(id)) {

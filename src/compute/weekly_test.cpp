@@ -350,7 +350,17 @@ TEST_CASE("the handoff of a rotation, from hand-made history") {
   other = soon;
   other.meta = meta("maintenance", "other");
   other.service = ref("b");
-  repo.maintenance = {soon, later, now_on, other};
+  // Now is 09:00 on 2026-11-30: one window ended at 08:00 that day, one starts at 20:00 (written
+  // with an offset that would sort it before "now-on" as text): neither is under way.
+  Maintenance ended = soon, tonight = soon;
+  ended.meta = meta("maintenance", "ended");
+  ended.start = "2026-11-30T07:00:00Z";
+  ended.start_time = at("2026-11-30T07:00:00Z");
+  ended.end_time = at("2026-11-30T08:00:00Z");
+  tonight.meta = meta("maintenance", "tonight");
+  tonight.start = "2026-12-01T01:00:00+05:00";
+  tonight.start_time = at("2026-11-30T20:00:00Z");
+  repo.maintenance = {soon, later, now_on, other, ended, tonight};
 
   History h;
   h.mark_available("abc1234");
@@ -407,12 +417,15 @@ TEST_CASE("the handoff of a rotation, from hand-made history") {
   CHECK(kinds == std::vector<std::string>{"slo:a-avail", "runbook:rb-old", "capacity:cap-a",
                                           "experiment:e2"});
   CHECK(ho.risks[2].text == "capacity runway 2.4 months (CPU)");
-  // Maintenance: under way (now-on) and within 14 days (soon), by start.
-  REQUIRE(ho.maintenance.size() == 2);
+  // Maintenance: under way (now-on) and within 14 days (tonight, soon), by start as instants;
+  // the window that ended this morning is over.
+  REQUIRE(ho.maintenance.size() == 3);
   CHECK(ho.maintenance[0].id == "now-on");
   CHECK(ho.maintenance[0].under_way);
-  CHECK(ho.maintenance[1].id == "soon");
+  CHECK(ho.maintenance[1].id == "tonight");
   CHECK_FALSE(ho.maintenance[1].under_way);
+  CHECK(ho.maintenance[2].id == "soon");
+  CHECK_FALSE(ho.maintenance[2].under_way);
 
   // Without git: no recent changes; runbook updates from last_updated.
   repo.runbooks[0].last_updated = "2026-11-25";

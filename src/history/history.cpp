@@ -356,8 +356,11 @@ std::map<std::string, std::string> exact_renames(git_tree* old_tree, git_tree* n
 History read_history(const std::string& content_root, std::int64_t now, const std::string& rev,
                      std::optional<std::int64_t> commits_since) {
   History h;
-  // A handoff's "last 7 days" is the default range of the commit list.
-  const std::int64_t since = commits_since.value_or(now - 7 * 86400);
+  // A handoff's "last 7 days" is the default range of the commit list: whole days of the
+  // repository's timezone (compute_handoff keeps the commits dated from the 7th day back), so the
+  // list starts early enough for the first of them to be whole in any timezone (UTC-12 to
+  // UTC+14), not 7×24 hours before now, which cut that day short.
+  const std::int64_t since = commits_since.value_or(now - 9 * 86400);
   h.set_commits_since(since);
   if (!may_hold_repository(content_root)) {
     h.mark_read("not a git repository");

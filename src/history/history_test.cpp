@@ -246,15 +246,20 @@ TEST_CASE("history: the commits of a recent range, per file, newest first, in th
   r.commit("third", "2026-03-01T00:00:00Z");
 
   const std::int64_t now = 1772668800; // 2026-03-05
-  // The default range: the 7 days before now hold the third commit only.
+  // The default range: the 7 whole days before now in any timezone (9 days of instants) hold
+  // the third commit only.
   History h = read_history((r.dir / "docs").string(), now);
   REQUIRE(h.available());
-  CHECK(h.commits_since() == now - 7 * 86400);
+  CHECK(h.commits_since() == now - 9 * 86400);
   REQUIRE(h.commits().size() == 2);
   CHECK(h.commits()[0].path == "a.yaml");
   CHECK(h.commits()[1].path == "b.yaml");
   CHECK(h.commits()[0].change.time == 1772323200); // 2026-03-01
   CHECK(h.commits()[0].change.author == "Tess");
+  // At noon on 2026-03-08 the third commit (midnight, 2026-03-01) is on the 7th day back: a
+  // handoff's week lists it, though it is more than 7×24 hours before now.
+  History edge = read_history((r.dir / "docs").string(), now + 3 * 86400 + 12 * 3600);
+  CHECK(edge.commits().size() == 2);
 
   // From 2026-01-15: the walk goes on past the last changes to list the second commit too.
   History longer = read_history((r.dir / "docs").string(), now, "", 1768435200);
