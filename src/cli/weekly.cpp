@@ -105,8 +105,8 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
   }
   out << "\n### Burn-rate alerts this week\n\n";
   out << "Judged from daily data: an alert fires on a day when its long window (whole days "
-         "ending that day) and its short window (the day itself when under a day) both burn at "
-         "least its rate.\n\n";
+         "ending that day) and its short window (the day itself when under a day) both burn "
+         "above its rate.\n\n";
   std::vector<std::string> live_only;
   int lines = 0;
   for (const auto& w : r.slos)
