@@ -447,7 +447,7 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
   // The SLO's own alerts, or the Workbook defaults `nines rules` generates for it: their
   // runbook_url leads to the SLO's page, so the page shows them too.
   const bool generated = pages_with_workbook_alerts(repo, slo);
-  for (const auto& a : generated ? reachable_workbook_alerts(slo) : slo.alerts) {
+  for (const auto& a : paging_alerts(repo, slo)) {
     AlertFigures af;
     af.generated = generated;
     af.name = a.name;

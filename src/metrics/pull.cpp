@@ -1,6 +1,7 @@
 #include "metrics/pull.hpp"
 
 #include "metrics/prometheus.hpp"
+#include "model/alerts.hpp"
 #include "model/digest.hpp"
 #include "model/promql.hpp"
 #include "model/time.hpp"
@@ -53,10 +54,12 @@ SeriesDefinitions series_definitions(const Repo& repo) {
   return defs;
 }
 
-std::map<std::string, double> live_windows_of(const Slo& slo) {
+std::map<std::string, double> live_windows_of(const Repo& repo, const Slo& slo) {
   std::map<std::string, double> out = {
       {"1h", 60.0}, {"6h", 360.0}, {"24h", 1440.0}, {"3d", 4320.0}};
-  for (const auto& a : slo.alerts) {
+  // The alerts the SLO's page shows, the generated defaults included: their short windows (5m,
+  // 30m) are live-only, and without them a default alert's figures would always be unknown.
+  for (const auto& a : paging_alerts(repo, slo)) {
     if (!a.short_window.empty() && a.short_window_min > 0)
       out.emplace(a.short_window, a.short_window_min);
     if (!a.long_window.empty() && a.long_window_min > 0)
@@ -429,7 +432,7 @@ void Puller::plan_slo(std::size_t index) {
   if (!m_opts.live) return;
   // One query pair per distinct duration: "1h" and "60m" are the same window.
   std::map<std::int64_t, LiveJob> by_seconds;
-  for (const auto& [label, minutes] : live_windows_of(*c.slo)) {
+  for (const auto& [label, minutes] : live_windows_of(m_repo, *c.slo)) {
     auto& job = by_seconds[std::llround(minutes * 60.0)];
     job.slo = index;
     job.minutes = minutes;

@@ -99,9 +99,10 @@ PullReport pull_metrics(const Repo& repo, Store& store, const PullOptions& opts,
 // service and golden signal, the same of the signal's query.
 SeriesDefinitions series_definitions(const Repo& repo);
 
-// The windows an SLO needs live at now: 1h, 6h, 24h, 3d and each alert's short and long window,
-// as label → minutes (labels as written; the compute stage matches them by duration).
-std::map<std::string, double> live_windows_of(const Slo& slo);
+// The windows an SLO needs live at now: 1h, 6h, 24h, 3d and the short and long window of each
+// alert it pages with (paging_alerts: its own, or the generated defaults), as label → minutes
+// (labels as written; the compute stage matches them by duration).
+std::map<std::string, double> live_windows_of(const Repo& repo, const Slo& slo);
 
 // The largest answer a pull takes from a source that runs `concurrency` requests at once. Every
 // answer in flight is held whole until it is parsed, so the cap shrinks as more run at once: at

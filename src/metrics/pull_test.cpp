@@ -99,6 +99,9 @@ Repo make_repo() {
       R"(good_total{service="{{service}}"})", R"(all_total{service="{{service}}"})", "", {}};
   r.slis.push_back(sli);
   r.slos.push_back(slo("pay", "pay-api", 99.9));
+  // `burn_rate_alerts: []`: the four figures' live windows only, which the tests count queries
+  // by (the generated alerts' windows are tested apart, "live windows of an SLO").
+  r.slos.back().alerts_declared = true;
   return r;
 }
 
@@ -994,12 +997,23 @@ TEST_CASE("pull: SLIs without a query are left alone") {
 }
 
 TEST_CASE("live windows of an SLO") {
+  Repo repo = make_repo();
   Slo s = slo("x", "svc", 99);
   s.alerts.push_back(alert("a", 14.4, "5m", 5, "1h", 60));
-  auto w = live_windows_of(s);
+  auto w = live_windows_of(repo, s);
   CHECK(w.size() == 5);
   CHECK(w.at("5m") == 5);
   CHECK(w.at("3d") == 4320);
+  // An SLO without burn_rate_alerts pages with the generated defaults, whose page shows their
+  // short windows' burn: those are fetched too.
+  repo.slos[0].alerts_declared = false;
+  const std::map<std::string, double> defaults = live_windows_of(repo, repo.slos[0]);
+  CHECK(defaults.at("5m") == 5);
+  CHECK(defaults.at("30m") == 30);
+  CHECK(defaults.size() == 6); // with 1h, 6h, 24h and 3d, which are the long windows too
+  // One that opts out (`burn_rate_alerts: []`) needs the four figures' windows only.
+  repo.slos[0].alerts_declared = true;
+  CHECK(live_windows_of(repo, repo.slos[0]).size() == 4);
 }
 
 TEST_CASE("pull: a number out of range (1e999) fails that query only, nothing aborts") {

@@ -99,6 +99,10 @@ std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo) {
   return out;
 }
 
+std::vector<BurnRateAlert> paging_alerts(const Repo& repo, const Slo& slo) {
+  return pages_with_workbook_alerts(repo, slo) ? reachable_workbook_alerts(slo) : slo.alerts;
+}
+
 bool runbook_url_is_runbook(const Repo& repo, const PromAlert& alert) {
   // Prometheus expands Go templates in annotations when the alert fires: an action
   // (`{{ $labels.service }}`) stands for text nines cannot know, read here as one word. One that

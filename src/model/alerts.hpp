@@ -51,6 +51,10 @@ bool window_holds_alert(double long_window_min, double window_days);
 // (a 2-day SLO has no 3-day slow burn): what `nines rules` writes for it when
 // pages_with_workbook_alerts, and what its page and `check` show.
 std::vector<BurnRateAlert> reachable_workbook_alerts(const Slo& slo);
+// The burn-rate alerts `slo` pages with, as its page shows them and `nines rules` writes them:
+// its own burn_rate_alerts, or the reachable Workbook defaults when pages_with_workbook_alerts.
+// Their windows are the ones a pull fetches live and compute reads.
+std::vector<BurnRateAlert> paging_alerts(const Repo& repo, const Slo& slo);
 
 // Whether a Prometheus rule's runbook_url annotation is a runbook (SPEC 3.6): an http:// or
 // https:// address with a host, or the path of a runbook of the repository: its file, from the
