@@ -395,6 +395,15 @@ void lint_sli_query_range(const Sli& sli, DiagBag& diags) {
                                                    derived ? &sli.query->error : &sli.query->good},
         {"total", &sli.query->total}}) {
     const Loc& at = sli.query->side_loc(which[0] != 't');
+    if (has_at_modifier(*q)) {
+      diags.error(
+          sli.meta.file, at, "sli-query-at",
+          std::string("SLI query '") + which +
+              "' pins its evaluation time with the @ modifier: every day nines fetches "
+              "(each evaluated at its own end) would read the same instant's counts",
+          "drop the `@ …` modifier; nines evaluates the query at each day's end and at now");
+      continue;
+    }
     if (q->empty() || sli_query_renders(*q)) continue;
     if (auto misplaced = range_on_non_selector(*q); q->find("{{window}}") != std::string::npos) {
       diags.warning(sli.meta.file, at, "sli-query-range",

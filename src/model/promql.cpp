@@ -176,6 +176,19 @@ std::string strip_promql_comments(const std::string& expr) {
   return out;
 }
 
+bool has_at_modifier(const std::string& expr) {
+  const std::string q = strip_promql_comments(expr);
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (q[i] == '"' || q[i] == '\'' || q[i] == '`') {
+      bool valid = false;
+      i = string_end(q, i, valid) - 1;
+    } else if (q[i] == '@') {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string promql_duration(double minutes) {
   const auto seconds = std::llround(minutes * 60.0);
   if (seconds <= 0) return "1s";

@@ -51,6 +51,11 @@ std::optional<std::string> range_on_non_selector(const std::string& expr);
 // refuses).
 bool sli_query_renders(const std::string& expr);
 
+// True when `expr` holds PromQL's `@` modifier (`x[1d] @ end()`, `@ 1700000000`) outside its
+// strings and comments: it pins the evaluation time, so every day nines asks about would read the
+// same instant's counts.
+bool has_at_modifier(const std::string& expr);
+
 // Golden-signal templates: `{{service}}` only.
 std::string render_service_template(const std::string& expr, const std::string& service);
 

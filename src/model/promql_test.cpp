@@ -173,3 +173,12 @@ TEST_CASE("a selector's strings are those PromQL's lexer reads") {
   CHECK(is_vector_selector(deep));
   CHECK(is_vector_selector(R"({a=~"((x{999}){999}){999}"})"));
 }
+
+TEST_CASE("the @ modifier is found outside strings and comments only") {
+  CHECK(has_at_modifier("sum(increase(x[{{window}}] @ end()))"));
+  CHECK(has_at_modifier("rate(x[5m] @ 1700000000)"));
+  CHECK(has_at_modifier("x@start()"));
+  CHECK_FALSE(has_at_modifier("sum(increase(x{owner=\"ops@example.com\"}[{{window}}]))"));
+  CHECK_FALSE(has_at_modifier("x{a='@'} # pinned @ nothing\n+ y{b=`@`}"));
+  CHECK_FALSE(has_at_modifier("sum(rate(x[5m]))"));
+}
