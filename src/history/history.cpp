@@ -571,10 +571,14 @@ History read_history(const std::string& content_root, std::int64_t now, const st
         if (from.rfind(diff_prefix, 0) != 0) diff_prefix.clear();
       }
     for (const auto& p : changed) {
-      // Files deleted since are part of the recent changes too, but have no last change.
-      if (recent && p.rfind(prefix, 0) == 0) h.add_commit({p.substr(prefix.size()), fc});
+      // Moving a file is not editing it, under either name: not a recent change either.
       if (moved_only.count(p)) continue;
+      // A recent change is listed under the name the file has now (an edit before a later move
+      // is the moved file's); files deleted since are part of the recent changes too, under their
+      // last name, but have no last change.
       const std::string* target = now_path(p);
+      const std::string& listed = target ? *target : p;
+      if (recent && listed.rfind(prefix, 0) == 0) h.add_commit({listed.substr(prefix.size()), fc});
       if (!target) continue;
       std::string rel = target->substr(prefix.size());
       if (h.add(rel, fc)) --remaining;

@@ -385,6 +385,23 @@ TEST_CASE("history: a file created at a moved file's old path does not take its 
   CHECK(h.last_change("slow.yaml")->time == 1772323200); // 2026-03-01: the new file
 }
 
+TEST_CASE("history: a recent edit is listed under the file's name now, and a move is no change") {
+  ScratchRepo r;
+  r.write("c/old.yaml", "runbook: {}\n");
+  r.commit("one", "2026-03-01T00:00:00Z");
+  r.write("c/old.yaml", "runbook: {edited: 1}\n");
+  r.commit("edit", "2026-03-02T00:00:00Z");
+  r.git("mv c/old.yaml c/new.yaml");
+  r.commit("move", "2026-03-03T00:00:00Z");
+  const std::int64_t now = 1772668800; // 2026-03-05
+  const History h = read_history((r.dir / "c").string(), now);
+  std::vector<std::string> listed;
+  for (const auto& c : h.commits())
+    listed.push_back(c.path + "@" + std::to_string(c.change.time));
+  // The edit (2026-03-02) and the creation (2026-03-01), both under the name it has now.
+  CHECK(listed == std::vector<std::string>{"new.yaml@1772409600", "new.yaml@1772323200"});
+}
+
 TEST_CASE("history: files in a submodule are named as such, not as uncommitted") {
   ScratchRepo inner;
   inner.write("r.yaml", "runbook: {}\n");
