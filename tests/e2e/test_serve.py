@@ -151,6 +151,13 @@ def check_ranges(port):
     status, h, body = request(port, "HEAD", url, {"Range": "bytes=0-9"})
     check(status == 200 and h.get("content-length") == str(n) and body == b""
           and "content-range" not in h, f"HEAD ignores Range: {status} {h}")
+    # Only GET and HEAD: another method is 405 with Allow, OPTIONS names them.
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        status, h, _ = request(port, method, url, {"Content-Length": "0"})
+        check(status == 405 and h.get("allow") == "GET, HEAD",
+              f"{method} is 405 with Allow: {status} {h}")
+    status, h, _ = request(port, "OPTIONS", url)
+    check(status == 204 and "GET" in h.get("allow", ""), f"OPTIONS names the methods: {status} {h}")
     # A page: ranges count its bytes as served (with the reload script).
     status, h, page = request(port, "GET", "/index.html")
     status, h, part = request(port, "GET", "/index.html", {"Range": "bytes=-20"})

@@ -107,6 +107,20 @@ public:
     // One route of the library's, which answers from the routes of get().
     m_server.Get(".*",
                  [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); });
+    // A static site takes GET and HEAD only: another method is 405 with the methods it takes (not
+    // the 404 of a path the site lacks), and OPTIONS says which they are.
+    const auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
+      res.status = 405;
+      res.set_header("Allow", "GET, HEAD");
+    };
+    m_server.Post(".*", not_allowed);
+    m_server.Put(".*", not_allowed);
+    m_server.Patch(".*", not_allowed);
+    m_server.Delete(".*", not_allowed);
+    m_server.Options(".*", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 204;
+      res.set_header("Allow", "GET, HEAD, OPTIONS");
+    });
     // The library answers a Range header its own parser cannot read (another unit, `bytes=5-3`,
     // a number of 20 digits) with an empty 416 before any route runs, although RFC 9110 says to
     // ignore another unit. That is the one 416 reaching here with no route matched: it is
