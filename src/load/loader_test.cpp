@@ -40,6 +40,15 @@ void write_docs(const TempRepo& r, int n) {
   }
 }
 
+// Loads `repo`, each document handed on as "file:kind", in the order the loader hands them on.
+std::vector<std::string> loaded_kinds(const TempRepo& repo, DiagBag& diags, LoadNotes& notes) {
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind); },
+      [](RawCsvRow&&) {}, &notes);
+  return seen;
+}
+
 } // namespace
 
 TEST_CASE("loader: front matter splits from the body and keeps line numbers") {
@@ -829,11 +838,8 @@ TEST_CASE("loader: rule groups without rules make a rule file, other `groups:` l
   repo.write("other/empty.yaml", "groups: []\n");
   repo.write("other/names.yaml", "groups: [admins, devs]\n");
   DiagBag diags;
-  std::vector<std::string> seen;
   LoadNotes notes;
-  load_repo(
-      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind); },
-      [](RawCsvRow&&) {}, &notes);
+  std::vector<std::string> seen = loaded_kinds(repo, diags, notes);
   std::sort(seen.begin(), seen.end());
   CHECK(seen == std::vector<std::string>{
                     "rules/dup.yaml:prometheus_rules", "rules/flow.yaml:prometheus_rules",
@@ -857,11 +863,8 @@ TEST_CASE("loader: other rulers' groups without rules make a rule file, vmalert'
   repo.write("other/namespace-map.yaml", "namespace: {a: 1}\ngroups:\n  - name: g\n");
   repo.write("other/typed.yaml", "groups:\n  - name: admins\n    type: ldap\n");
   DiagBag diags;
-  std::vector<std::string> seen;
   LoadNotes notes;
-  load_repo(
-      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind); },
-      [](RawCsvRow&&) {}, &notes);
+  std::vector<std::string> seen = loaded_kinds(repo, diags, notes);
   std::sort(seen.begin(), seen.end());
   CHECK(seen == std::vector<std::string>{"rules/mimir.yaml:prometheus_rules",
                                          "rules/thanos.yaml:prometheus_rules"});
@@ -949,11 +952,8 @@ TEST_CASE("loader: a Kubernetes List's dialect objects are documents, its others
                                  "  - apiVersion: apps/v1\n    kind: Deployment\n"
                                  "    metadata: {name: api}\n");
   DiagBag diags;
-  std::vector<std::string> seen;
   LoadNotes notes;
-  load_repo(
-      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { seen.push_back(d.file + ":" + d.kind); },
-      [](RawCsvRow&&) {}, &notes);
+  std::vector<std::string> seen = loaded_kinds(repo, diags, notes);
   CHECK(seen == std::vector<std::string>{"export.yaml:pyrra", "export.yaml:prometheus_rules"});
   CHECK(diags.all().empty());
   CHECK(notes.skipped == std::vector<std::string>{"deployments.yaml"}); // the Deployments only
