@@ -288,6 +288,7 @@ void read_config(Context& c) {
       } catch (const OutputRefused& e) {
         run.diags.error("nines.yaml", run.repo.config.output_loc, "schema", e.what(),
                         "name a new folder, or one a previous build wrote");
+        run.output_refused = o.last >= Stage::Write;
       }
     }
   }
@@ -1567,7 +1568,7 @@ bool checkpoint(const Run& run) {
 
 int exit_code(const Run& run) {
   if (!run.internal_error.empty()) return 4;
-  if (!run.usage_error.empty()) return 2;
+  if (!run.usage_error.empty() || run.output_refused) return 2;
   if (!run.fatal.empty() || !run.strict_failure.empty()) return 3;
   if (run.diags.has_errors()) return 1;
   if (run.opts.strict && run.diags.warning_count() > 0) return 1;

@@ -103,6 +103,9 @@ struct Run {
   // -o names a folder inside the repository: refused unless it is the one nines.yaml `output`
   // names (then the same as leaving -o out), which only reading nines.yaml tells.
   bool output_unchecked = false;
+  // nines.yaml `output` names a folder the writer refuses (SPEC 5: exit 2, as -o would be): kept
+  // as a located diagnostic at the key, and the run's code is 2 when it was to write the site.
+  bool output_refused = false;
   std::string internal_error; // a bug in nines (exit 4), with the file being processed if known
   std::string strict_failure; // --strict: live data not fresh (exit 3; the site is still written)
   std::string current_file;   // the document being processed, for internal-error messages
