@@ -245,6 +245,17 @@ void read_config(Context& c) {
                     "use an IANA name such as Europe/Berlin, or UTC");
     run.repo.config.timezone = "UTC"; // as said: no later stage reads the unknown name
   }
+  // A token pasted where the name of its variable goes is a credential committed to the
+  // repository: an error at the key that never quotes it (it would reach CI logs and the site's
+  // api/diagnostics.json), rather than a pull that reports "variable <token> is not set".
+  for (const MetricsSource& src : run.repo.config.sources)
+    if (looks_like_token(src.bearer_token_env))
+      run.diags.error("nines.yaml", src.bearer_token_env_loc, "schema",
+                      "metrics source '" + src.name +
+                          "': bearer_token_env holds what looks like a token itself (not shown), "
+                          "not the name of an environment variable",
+                      "name the variable that holds the token, e.g. bearer_token_env: PROM_TOKEN, "
+                      "and revoke this token: it is in the repository's history");
   // nines.yaml `output` is the site's folder when -o is not given: inside the repository (a
   // setting in the content may not send the site elsewhere), and then as -o, refused by the
   // writer when it is anything but a previous nines site.

@@ -126,6 +126,20 @@ BearerToken clean_bearer_token(std::string_view raw, const std::string& env_name
   return t;
 }
 
+bool looks_like_token(std::string_view v) {
+  for (const std::string_view prefix : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+                                        "glpat-", "xoxb-", "xoxp-", "eyJ", "sk-", "Bearer "})
+    if (v.size() > prefix.size() + 8 && v.substr(0, prefix.size()) == prefix) return true;
+  if (v.size() < 24 || v.find('_') != std::string_view::npos) return false;
+  bool lower = false, upper = false, digit = false;
+  for (const char c : v) {
+    lower = lower || (c >= 'a' && c <= 'z');
+    upper = upper || (c >= 'A' && c <= 'Z');
+    digit = digit || (c >= '0' && c <= '9');
+  }
+  return lower && upper && digit;
+}
+
 BearerToken bearer_token(const std::string& env_name) {
   const char* raw = std::getenv(env_name.c_str());
   return clean_bearer_token(raw ? std::string_view(raw) : std::string_view(), env_name);

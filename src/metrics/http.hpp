@@ -117,6 +117,11 @@ struct BearerToken {
 BearerToken bearer_token(const std::string& env_name);
 BearerToken clean_bearer_token(std::string_view raw, const std::string& env_name);
 
+// Whether a `bearer_token_env` value is a token rather than a variable's name: the prefixes
+// that issuers put on their tokens (GitHub, GitLab, Slack, a JWT's header, API keys), or a long
+// run of mixed-case letters and digits with no underscore, which no variable is named like.
+bool looks_like_token(std::string_view env_name);
+
 class HttpClient {
 public:
   virtual ~HttpClient() = default;

@@ -392,3 +392,15 @@ TEST_CASE("curl client: an exception from the callback frees every handle (ASan 
                        [](std::size_t, HttpResult&&) { throw std::runtime_error("a bad answer"); }),
       std::runtime_error);
 }
+
+TEST_CASE("a bearer_token_env that is a token rather than a variable's name") {
+  CHECK(looks_like_token("ghp_SECRETabcdefghijklmnopqrstuvwxyz012345"));
+  CHECK(looks_like_token("glpat-xxxxxxxxxxxxxxxxxxxx"));
+  CHECK(looks_like_token("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"));
+  CHECK(looks_like_token("Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9"));
+  CHECK_FALSE(looks_like_token("PROM_TOKEN"));
+  CHECK_FALSE(looks_like_token("GRAFANA_CLOUD_PROMETHEUS_READ_TOKEN_2024"));
+  CHECK_FALSE(looks_like_token("prometheus_bearer_token"));
+  CHECK_FALSE(looks_like_token("ghp_"));
+  CHECK_FALSE(looks_like_token(""));
+}

@@ -488,6 +488,7 @@ struct MetricsSource {
   double settle_s = 0; // off unless set: SPEC 4.2 fetches a closed day once
   Loc loc;             // its entry under metrics.sources
   Loc name_loc;        // its `name` (the entry when there is none)
+  Loc bearer_token_env_loc; // its `bearer_token_env` (the entry when there is none)
 };
 
 struct Config {

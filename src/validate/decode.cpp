@@ -716,6 +716,7 @@ void decode_config(const Node& root, Config& cfg) {
     checked(num(s, "retries"), 0, 10, src.retries);
     src.loc = s.loc;
     src.name_loc = s.get("name") ? at(s, "name").loc : s.loc;
+    src.bearer_token_env_loc = s.get("bearer_token_env") ? at(s, "bearer_token_env").loc : s.loc;
     cfg.sources.push_back(std::move(src));
   }
   if (auto t = parse_duration_minutes(str(m, "deadline")); t && *t > 0 && *t <= 24 * 60)

@@ -8,6 +8,7 @@
 #include "validate/yaml_json.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -263,6 +264,18 @@ std::string expected_format(const std::string& pattern) {
   return it == k_expected.end() ? std::string() : it->second;
 }
 
+// A field whose value may be a credential (`bearer_token_env` holding the token itself rather
+// than a variable's name): its value is never quoted back, since diagnostics end up in CI logs,
+// annotations and the site's api/diagnostics.json.
+bool may_be_secret(const std::string& field) {
+  const std::size_t dot = field.find_last_of('.');
+  std::string key = dot == std::string::npos ? field : field.substr(dot + 1);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"token", "password", "secret"})
+    if (key.find(word) != std::string::npos) return true;
+  return false;
+}
+
 std::string describe(const Node& n) {
   switch (n.kind) {
   case Node::Kind::Null:
@@ -276,6 +289,12 @@ std::string describe(const Node& n) {
   }
   std::string v = n.value.size() > 60 ? n.value.substr(0, 57) + "..." : n.value;
   return "'" + v + "'";
+}
+
+// describe(), but a scalar of a field that may hold a secret is not quoted.
+std::string describe(const std::string& field, const Node& n) {
+  return n.is_scalar() && may_be_secret(field) ? std::string("(not shown: it may be a secret)")
+                                               : describe(n);
 }
 
 std::string type_name(const json& s) {
@@ -574,7 +593,7 @@ bool report_closest(const json& sroot, const Located& at, const json& value, con
     const std::string msg =
         types.empty()
             ? "field '" + field + "' does not match any of its allowed shapes"
-            : "field '" + field + "' must be " + with_article(said) + ", got " + describe(*at.node);
+            : "field '" + field + "' must be " + with_article(said) + ", got " + describe(field, *at.node);
     diags.error(file, at.node->loc, "schema", msg,
                 schema.contains("description") ? schema["description"].get<std::string>()
                 : types.size() == 1            ? type_hint(types[0], *at.node, field)
@@ -785,7 +804,7 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
                  : "add '" + key + ": …' to this mapping";
     } else if (d.rfind("Failed to match against any enum values", 0) == 0) {
       std::string allowed = schema && schema->contains("enum") ? join_enum((*schema)["enum"]) : "";
-      msg = "field '" + field + "' has value " + describe(*node);
+      msg = "field '" + field + "' has value " + describe(field, *node);
       if (!allowed.empty()) {
         std::vector<std::string> options;
         for (const auto& v : (*schema)["enum"])
@@ -804,21 +823,21 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
     } else if (d.find("'const' constraint") != std::string::npos && schema &&
                schema->contains("const")) {
       const json& want = (*schema)["const"];
-      msg = "field '" + field + "' has value " + describe(*node) + ", expected " +
+      msg = "field '" + field + "' has value " + describe(field, *node) + ", expected " +
             (want.is_string() ? "'" + want.get<std::string>() + "'" : want.dump());
       if (want.is_string() && node->is_scalar() && node->value != want.get<std::string>())
         hint = "write " + field + ": " + want.get<std::string>();
     } else if (d.rfind("Value type not permitted", 0) == 0) {
       std::string t = schema ? type_name(*schema) : "";
       msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : with_article(t)) +
-            ", got " + describe(*node);
+            ", got " + describe(field, *node);
       hint = type_hint(t, *node, field);
       if (hint.empty() && schema && schema->contains("description") &&
           (*schema)["description"].is_string())
         hint = (*schema)["description"].get<std::string>();
     } else if (d.rfind("Failed to match regex", 0) == 0 &&
                !(schema && schema->contains("format"))) {
-      msg = "field '" + field + "' has value " + describe(*node) + " in the wrong format";
+      msg = "field '" + field + "' has value " + describe(field, *node) + " in the wrong format";
       if (schema && schema->contains("pattern")) {
         const std::string expected = expected_format((*schema)["pattern"].get<std::string>());
         if (!expected.empty()) msg += ", " + expected;
@@ -856,7 +875,7 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
                d.find("time") != std::string::npos) {
       std::string fmt =
           schema && schema->contains("format") ? (*schema)["format"].get<std::string>() : "date";
-      msg = "field '" + field + "' has value " + describe(*node) + ", which is not a valid " + fmt;
+      msg = "field '" + field + "' has value " + describe(field, *node) + ", which is not a valid " + fmt;
       hint =
           fmt == "date" ? "use YYYY-MM-DD" : "use an ISO 8601 timestamp, e.g. 2026-01-31T14:00:00Z";
     } else if (d.rfind("Expected number", 0) == 0) {
@@ -864,7 +883,7 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       static const std::regex trailing_zeros("([0-9]+)\\.([0-9]*[1-9])?0+$");
       std::string limit = std::regex_replace(d, trailing_zeros, "$1.$2");
       if (!limit.empty() && limit.back() == '.') limit.pop_back();
-      msg = "field '" + field + "' has value " + describe(*node) + ": " +
+      msg = "field '" + field + "' has value " + describe(field, *node) + ": " +
             std::string(1, static_cast<char>(std::tolower(limit[0]))) + limit.substr(1);
       hint = schema && schema->contains("description") && (*schema)["description"].is_string()
                  ? (*schema)["description"].get<std::string>()
