@@ -12,6 +12,7 @@
 #include "render/html.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -25,6 +26,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sstream>
+#include <string_view>
 #include <sys/inotify.h>
 #include <thread>
 #include <unistd.h>
@@ -214,11 +216,34 @@ std::optional<fs::path> resolve_request(const fs::path& site, const std::string&
   fs::path file = site / rel;
   if (fs::is_directory(file, ec)) file /= "index.html";
   fs::path real = fs::weakly_canonical(file, ec);
+  // A name longer than the file system takes names no file: the path, made of segments without
+  // `..`, stays below the site, and reading it fails (the site's 404, not a refusal).
+  if (ec == std::errc::filename_too_long) return file;
   if (ec) return std::nullopt;
   fs::path root = fs::weakly_canonical(site, ec);
   auto [r, f] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
   if (r != root.end()) return std::nullopt;
   return real;
+}
+
+// Whether a request's Host header names this machine's loopback (127.0.0.1, localhost, [::1],
+// with any port), or is absent (HTTP/1.0). A page elsewhere that makes its own name resolve to
+// 127.0.0.1 (DNS rebinding) sends its own name as the Host, so it cannot read the preview.
+bool loopback_host(std::string_view host) {
+  if (host.empty()) return true;
+  std::string_view name = host;
+  if (name.front() == '[') {
+    const std::size_t close = name.find(']');
+    if (close == std::string_view::npos) return false;
+    name = name.substr(0, close + 1);
+  } else if (const std::size_t colon = name.rfind(':'); colon != std::string_view::npos) {
+    name = name.substr(0, colon);
+  }
+  std::string lower(name);
+  for (char& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!lower.empty() && lower.back() == '.') lower.pop_back(); // `localhost.` is the same name
+  return lower == "127.0.0.1" || lower == "localhost" || lower == "[::1]";
 }
 
 std::string read_file(const fs::path& p, bool& ok) {
@@ -482,6 +507,10 @@ int serve(const ServeOpts& o) {
   rebuild(o, site, state);
 
   server->get(k_poll_path, [&](const HttpServer::Request& req, HttpServer::Response& res) {
+    if (!loopback_host(req.host)) {
+      res.status = 403;
+      return;
+    }
     std::uint64_t seen = 0;
     if (auto gen = req.params.find("gen"); gen != req.params.end())
       seen = std::strtoull(gen->second.c_str(), nullptr, 10);
@@ -510,6 +539,11 @@ int serve(const ServeOpts& o) {
       have_site = state.have_site;
     }
     res.set_header("Cache-Control", "no-store");
+    if (!loopback_host(req.host)) {
+      res.status = 403;
+      res.set_content("nines serve answers only to 127.0.0.1 and localhost\n", "text/plain");
+      return;
+    }
     if (!have_site) {
       res.status = 503;
       res.set_content(no_site_page(problems, generation), "text/html; charset=utf-8");

@@ -31,6 +31,7 @@ public:
   struct Request {
     std::string path;
     std::map<std::string, std::string> params; // query parameters (the first of each name)
+    std::string host;                          // the Host header, empty when none was sent
   };
   struct Response {
     int status = 200;

@@ -270,7 +270,8 @@ std::string expected_format(const std::string& pattern) {
 bool may_be_secret(const std::string& field) {
   const std::size_t dot = field.find_last_of('.');
   std::string key = dot == std::string::npos ? field : field.substr(dot + 1);
-  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : key)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const char* word : {"token", "password", "secret"})
     if (key.find(word) != std::string::npos) return true;
   return false;
@@ -590,10 +591,10 @@ bool report_closest(const json& sroot, const Located& at, const json& value, con
     std::string said;
     for (std::size_t i = 0; i < types.size(); ++i)
       said += (i == 0 ? "" : i + 1 == types.size() ? " or " : ", ") + types[i];
-    const std::string msg =
-        types.empty()
-            ? "field '" + field + "' does not match any of its allowed shapes"
-            : "field '" + field + "' must be " + with_article(said) + ", got " + describe(field, *at.node);
+    const std::string msg = types.empty()
+                                ? "field '" + field + "' does not match any of its allowed shapes"
+                                : "field '" + field + "' must be " + with_article(said) + ", got " +
+                                      describe(field, *at.node);
     diags.error(file, at.node->loc, "schema", msg,
                 schema.contains("description") ? schema["description"].get<std::string>()
                 : types.size() == 1            ? type_hint(types[0], *at.node, field)
@@ -875,7 +876,8 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
                d.find("time") != std::string::npos) {
       std::string fmt =
           schema && schema->contains("format") ? (*schema)["format"].get<std::string>() : "date";
-      msg = "field '" + field + "' has value " + describe(field, *node) + ", which is not a valid " + fmt;
+      msg = "field '" + field + "' has value " + describe(field, *node) +
+            ", which is not a valid " + fmt;
       hint =
           fmt == "date" ? "use YYYY-MM-DD" : "use an ISO 8601 timestamp, e.g. 2026-01-31T14:00:00Z";
     } else if (d.rfind("Expected number", 0) == 0) {

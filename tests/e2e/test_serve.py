@@ -90,8 +90,9 @@ def request(port, method, path, headers=None, timeout=10):
     """(status, headers, body bytes) of one raw request. Header names are lower-case; a header
     sent twice has its values joined with ", ", so a duplicate shows."""
     conn = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    conn.sendall(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}"
+    headers = {"Host": "127.0.0.1", **(headers or {})}
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    conn.sendall(f"{method} {path} HTTP/1.1\r\n{extra}"
                  "Connection: close\r\n\r\n".encode())
     data = b""
     while True:
@@ -158,6 +159,18 @@ def check_ranges(port):
               f"{method} is 405 with Allow: {status} {h}")
     status, h, _ = request(port, "OPTIONS", url)
     check(status == 204 and "GET" in h.get("allow", ""), f"OPTIONS names the methods: {status} {h}")
+    # Only this machine's names: a page elsewhere whose own name resolves to 127.0.0.1 (DNS
+    # rebinding) sends that name as the Host and gets nothing.
+    for host in ("evil.example", "evil.example:%d" % port, "127.0.0.1.evil.example",
+                 "localhost.evil.example:80", "[::2]:%d" % port):
+        status, h, body = request(port, "GET", "/index.html", {"Host": host})
+        check(status == 403 and b"<html" not in body, f"Host: {host} is refused: {status}")
+    for host in ("localhost:%d" % port, "LOCALHOST", "[::1]:%d" % port, "localhost."):
+        status, h, body = request(port, "GET", "/index.html", {"Host": host})
+        check(status == 200, f"Host: {host} is served: {status}")
+    # A name longer than a file name can be is no file: the site's 404 page, not a refusal.
+    status, h, body = request(port, "GET", "/" + "a" * 300 + "/index.html")
+    check(status == 404 and b"<html" in body.lower(), f"a 300-byte segment is 404: {status}")
     # A page: ranges count its bytes as served (with the reload script).
     status, h, page = request(port, "GET", "/index.html")
     status, h, part = request(port, "GET", "/index.html", {"Range": "bytes=-20"})

@@ -180,6 +180,7 @@ private:
     }
     Request in;
     in.path = req.path;
+    in.host = req.get_header_value("Host");
     for (const auto& [name, value] : req.params)
       in.params.emplace(name, value); // a multimap: emplace keeps the first of each name
     Response out;
