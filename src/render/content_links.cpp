@@ -5,7 +5,9 @@
 #include "render/markdown.hpp"
 #include "render/site_detail.hpp"
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -86,6 +88,28 @@ bool names_anchor(const std::set<std::string>& anchors, std::string_view fragmen
   return anchors.count(std::string(fragment)) != 0 || anchors.count(decoded) != 0;
 }
 
+// What a missing anchor's message says: where it was looked for, and the page's nearest anchor
+// when one is close enough to be what was meant ("what-s-wrong" for `#whats-wrong`).
+std::string missing_anchor(std::string_view fragment, const std::set<std::string>* anchors,
+                           const std::string& where) {
+  const std::string wanted = percent_decode(fragment);
+  std::string message = "no heading with the anchor '" + wanted + "' " + where;
+  // Only anchors whose length is within closest's reach can be close enough, and a page of
+  // thousands of headings with as many broken links must not cost their product in edit
+  // distances: past k_max_suggested such anchors there is no suggestion.
+  constexpr std::size_t k_max_suggested = 2000;
+  if (!anchors) return message;
+  const std::size_t reach = std::max<std::size_t>(2, wanted.size() / 3);
+  std::vector<std::string> near_in_length;
+  for (const std::string& a : *anchors)
+    if (a.size() + reach >= wanted.size() && a.size() <= wanted.size() + reach)
+      near_in_length.push_back(a);
+  if (near_in_length.size() > k_max_suggested) return message;
+  if (const std::string near = closest(wanted, near_in_length); !near.empty())
+    message += ", did you mean '#" + near + "'?";
+  return message;
+}
+
 // Why the site's link check would refuse a link of Markdown prose in `file` on `page`, or "".
 // `here` holds the page's anchors; `anchors_of` gives another page's, or null when unknown.
 std::string
@@ -100,7 +124,7 @@ prose_problem(const LinkBase& base, const std::string& file, const std::string& 
   if (has_scheme(url) || url.front() == '?') return {};
   if (url.front() == '#') {
     if (names_anchor(here, url.substr(1))) return {};
-    return "no heading with the anchor '" + percent_decode(url.substr(1)) + "' on this page";
+    return missing_anchor(url.substr(1), &here, "on this page");
   }
   const site::ResolvedLink r = site::resolve_link(base, file, site::root_of(page), url);
   if (r.climbs) return "the path '" + r.file + "' climbs above the repository";
@@ -116,8 +140,7 @@ prose_problem(const LinkBase& base, const std::string& file, const std::string& 
   const std::set<std::string>* there = anchors_of(target);
   const std::string_view fragment = url.substr(hash + 1);
   if (there && names_anchor(*there, fragment)) return {};
-  return "no heading with the anchor '" + percent_decode(fragment) + "' on the page of '" + r.file +
-         "'";
+  return missing_anchor(fragment, there, "on the page of '" + r.file + "'");
 }
 
 // Whether a link breaks, and which anchors a page has, do not depend on where the content root
@@ -218,15 +241,23 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
   for (const auto& p : pages)
     by_page.emplace(p.page, &p);
   // A page's anchors, rendered as the page renders its Markdown, once, when a link needs them.
+  // Of each text only what the check reads is kept, its links and its refusal: the HTML of every
+  // page at once would be several times the repository's Markdown.
+  struct Checked {
+    std::vector<MarkdownLink> links;
+    std::optional<MarkdownRefusal> refused;
+  };
   std::map<std::string, std::set<std::string>> anchors;
-  std::map<std::string, std::vector<MarkdownResult>> rendered;
+  std::map<std::string, std::vector<Checked>> rendered;
   auto render_page = [&](const PageProse& p) -> const std::set<std::string>& {
     auto found = anchors.find(p.page);
     if (found != anchors.end()) return found->second;
     std::set<std::string> taken;
-    std::vector<MarkdownResult>& results = rendered[p.page];
-    for (const auto& t : p.texts)
-      results.push_back(site::markdown_for(base, t.meta->file, *t.md, p.page, &taken));
+    std::vector<Checked>& results = rendered[p.page];
+    for (const auto& t : p.texts) {
+      MarkdownResult r = site::markdown_for(base, t.meta->file, *t.md, p.page, &taken);
+      results.push_back({std::move(r.links), std::move(r.refused)});
+    }
     taken.insert("main"); // the skip link's target, on every page
     return anchors.emplace(p.page, std::move(taken)).first->second;
   };
@@ -247,7 +278,7 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
       any = any || may_link(*t.md);
     if (!any) continue;
     const std::set<std::string>& here = render_page(p);
-    const std::vector<MarkdownResult>& results = rendered.at(p.page);
+    const std::vector<Checked>& results = rendered.at(p.page);
     for (std::size_t k = 0; k < p.texts.size(); ++k) {
       const std::string& file = p.texts[k].meta->file;
       LineCursor cursor;

@@ -1,9 +1,12 @@
 #include "render/html.hpp"
 
+#include "diag/utf8.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <tuple>
 #include <utility>
 
@@ -232,31 +235,154 @@ std::string_view unportable_url_reason(std::string_view url) {
   return {};
 }
 
-std::string slugify(std::string_view text) {
+namespace {
+
+// One code point of UTF-8 at `i`, advancing `i`; a byte that starts no valid sequence (by the
+// one rule of diag/utf8) is returned as U+FFFD and skipped alone.
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
+  const std::size_t n = utf8_sequence(p, s.size() - i);
+  if (n == 0) {
+    ++i;
+    return 0xFFFD;
+  }
+  i += n;
+  if (n == 1) return p[0];
+  char32_t cp = p[0] & (0x7Fu >> n);
+  for (std::size_t k = 1; k < n; ++k)
+    cp = (cp << 6) | (p[k] & 0x3Fu);
+  return cp;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+struct CodeRange {
+  char32_t first, last;
+};
+
+// The characters outside ASCII that GitHub's anchors drop: what is not a letter, a mark, a
+// decimal digit or a connector (punctuation, symbols, spaces, controls, other numbers), for the
+// scripts headings are written in. Sorted, so a binary search finds a character's range.
+constexpr CodeRange k_dropped[] = {
+    {0x80, 0xA9},       {0xAB, 0xB4},       {0xB6, 0xB9},       {0xBB, 0xBF},
+    {0xD7, 0xD7},       {0xF7, 0xF7},       {0x2C2, 0x2C5},     {0x2D2, 0x2DF},
+    {0x2E5, 0x2EB},     {0x2ED, 0x2ED},     {0x2EF, 0x2FF},     {0x375, 0x375},
+    {0x37E, 0x37E},     {0x384, 0x385},     {0x387, 0x387},     {0x3F6, 0x3F6},
+    {0x482, 0x482},     {0x55A, 0x55F},     {0x589, 0x58A},     {0x58D, 0x58F},
+    {0x5BE, 0x5BE},     {0x5C0, 0x5C0},     {0x5C3, 0x5C3},     {0x5C6, 0x5C6},
+    {0x5F3, 0x5F4},     {0x600, 0x60F},     {0x61B, 0x61F},     {0x66A, 0x66D},
+    {0x6D4, 0x6D4},     {0x6DD, 0x6DE},     {0x6E9, 0x6E9},     {0x6FD, 0x6FE},
+    {0x700, 0x70F},     {0x964, 0x965},     {0x970, 0x970},     {0x9F2, 0x9FB},
+    {0xE3F, 0xE3F},     {0xE4F, 0xE4F},     {0xE5A, 0xE5B},     {0x10FB, 0x10FB},
+    {0x1360, 0x137C},   {0x166D, 0x166E},   {0x1680, 0x1680},   {0x16EB, 0x16ED},
+    {0x17D4, 0x17D6},   {0x17D8, 0x17DB},   {0x1800, 0x180A},   {0x2000, 0x203E},
+    {0x2041, 0x2053},   {0x2055, 0x2070},   {0x2072, 0x207E},   {0x2080, 0x208F},
+    {0x20A0, 0x20CF},   {0x2100, 0x214F},   {0x2150, 0x215F},   {0x2189, 0x2BFF},
+    {0x2CE5, 0x2CEA},   {0x2CF9, 0x2CFF},   {0x2E00, 0x2E7F},   {0x2E80, 0x2FFF},
+    {0x3000, 0x3004},   {0x3008, 0x3020},   {0x3030, 0x3030},   {0x3036, 0x3037},
+    {0x303D, 0x303F},   {0x309B, 0x309C},   {0x30A0, 0x30A0},   {0x30FB, 0x30FB},
+    {0x3190, 0x319F},   {0x31C0, 0x31EF},   {0x3200, 0x33FF},   {0x4DC0, 0x4DFF},
+    {0xA490, 0xA4CF},   {0xA4FE, 0xA4FF},   {0xA60D, 0xA60F},   {0xA673, 0xA673},
+    {0xA67E, 0xA67E},   {0xA6F2, 0xA6F7},   {0xA700, 0xA716},   {0xA720, 0xA721},
+    {0xA789, 0xA78A},   {0xA828, 0xA82B},   {0xA830, 0xA839},   {0xA874, 0xA877},
+    {0xA8CE, 0xA8CF},   {0xD800, 0xF8FF},   {0xFB29, 0xFB29},   {0xFD3E, 0xFD3F},
+    {0xFDFC, 0xFDFD},   {0xFE10, 0xFE1F},   {0xFE30, 0xFE32},   {0xFE35, 0xFE4C},
+    {0xFE50, 0xFE6F},   {0xFEFF, 0xFEFF},   {0xFF01, 0xFF0F},   {0xFF1A, 0xFF20},
+    {0xFF3B, 0xFF3E},   {0xFF40, 0xFF40},   {0xFF5B, 0xFF65},   {0xFFE0, 0xFFFF},
+    {0x10100, 0x1013F}, {0x1D000, 0x1D24F}, {0x1F000, 0x1FAFF}, {0xE0000, 0xE007F},
+    {0xF0000, 0x10FFFF}};
+
+static_assert(std::is_sorted(std::begin(k_dropped), std::end(k_dropped),
+                             [](const CodeRange& a, const CodeRange& b) {
+                               return a.last < b.first;
+                             }));
+
+bool dropped_from_anchor(char32_t cp) {
+  const auto* it = std::upper_bound(std::begin(k_dropped), std::end(k_dropped), cp,
+                                    [](char32_t c, const CodeRange& r) { return c < r.first; });
+  return it != std::begin(k_dropped) && cp <= std::prev(it)->last;
+}
+
+// A lower-case mapping that differs by a fixed offset over a range, for every character of it
+// (`step` 1) or every other one from `first` (`step` 2: upper and lower case alternate).
+struct CaseRange {
+  char32_t first, last;
+  int step;
+  char32_t delta;
+};
+
+constexpr CaseRange k_lower[] = {
+    {0xC0, 0xD6, 1, 0x20},     {0xD8, 0xDE, 1, 0x20},      {0x100, 0x12F, 2, 1},
+    {0x132, 0x137, 2, 1},      {0x139, 0x148, 2, 1},       {0x14A, 0x177, 2, 1},
+    {0x179, 0x17E, 2, 1},      {0x1CD, 0x1DC, 2, 1},       {0x1DE, 0x1EF, 2, 1},
+    {0x1F8, 0x21F, 2, 1},      {0x222, 0x233, 2, 1},       {0x388, 0x38A, 1, 0x25},
+    {0x38E, 0x38F, 1, 0x3F},   {0x391, 0x3A1, 1, 0x20},    {0x3A3, 0x3AB, 1, 0x20},
+    {0x3D8, 0x3EF, 2, 1},      {0x400, 0x40F, 1, 0x50},    {0x410, 0x42F, 1, 0x20},
+    {0x460, 0x481, 2, 1},      {0x48A, 0x4BF, 2, 1},       {0x4C1, 0x4CE, 2, 1},
+    {0x4D0, 0x52F, 2, 1},      {0x531, 0x556, 1, 0x30},    {0x10A0, 0x10C5, 1, 0x1C60},
+    {0x1E00, 0x1E95, 2, 1},    {0x1EA0, 0x1EFF, 2, 1},     {0x2160, 0x216F, 1, 0x10},
+    {0x2C00, 0x2C2F, 1, 0x30}, {0x2C80, 0x2CE3, 2, 1},     {0xA640, 0xA66D, 2, 1},
+    {0xA680, 0xA69B, 2, 1},    {0xA722, 0xA72F, 2, 1},     {0xA732, 0xA76F, 2, 1},
+    {0xFF21, 0xFF3A, 1, 0x20}, {0x10400, 0x10427, 1, 0x28}};
+
+char32_t lower_case(char32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp;
+  switch (cp) {
+  case 0x178:
+    return 0xFF;
+  case 0x386:
+    return 0x3AC;
+  case 0x38C:
+    return 0x3CC;
+  case 0x4C0:
+    return 0x4CF;
+  case 0x1E9E:
+    return 0xDF;
+  default:
+    break;
+  }
+  for (const CaseRange& r : k_lower)
+    if (cp >= r.first && cp <= r.last && (r.step == 1 || (cp - r.first) % 2 == 0))
+      return cp + r.delta;
+  return cp;
+}
+
+} // namespace
+
+std::string heading_anchor(std::string_view text) {
   std::string out;
-  bool pending_dash = false;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    bool keep = is_alpha(c) || is_digit(c) || c == '-' || c == '_' || u >= 0x80;
-    if (!keep) {
-      pending_dash = true;
-      continue;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t cp = next_code_point(text, i);
+    if (cp == ' ') {
+      out += '-';
+    } else if (cp < 0x80) {
+      const char c = static_cast<char>(cp);
+      if (is_alpha(c) || is_digit(c) || c == '-' || c == '_') out += ascii_lower(c);
+    } else if (cp == 0x130) {
+      // İ lower-cases to i and a combining dot, which an anchor keeps as it keeps every mark.
+      out += "i\xCC\x87";
+    } else if (!dropped_from_anchor(cp)) {
+      append_utf8(out, lower_case(cp));
     }
-    if (pending_dash && !out.empty()) out += '-';
-    pending_dash = false;
-    out += ascii_lower(c);
   }
-  // Collapse the dashes the text itself brought next to separators ("a - b" -> "a-b").
-  std::string collapsed;
-  for (char c : out) {
-    if (c == '-' && !collapsed.empty() && collapsed.back() == '-') continue;
-    collapsed += c;
-  }
-  while (!collapsed.empty() && collapsed.back() == '-')
-    collapsed.pop_back();
-  std::size_t start = collapsed.find_first_not_of('-');
-  collapsed = start == std::string::npos ? std::string() : collapsed.substr(start);
-  return collapsed.empty() ? "section" : collapsed;
+  return out.empty() ? "section" : out;
 }
 
 bool has_scheme(std::string_view url) {

@@ -59,9 +59,15 @@ bool has_scheme(std::string_view url);
 void percent_decode_into(std::string& out, std::string_view s);
 std::string percent_decode(std::string_view s);
 
-// A heading anchor: ASCII letters lower-cased, digits, '-' and '_' kept, bytes of multi-byte
-// UTF-8 characters kept (so non-English headings keep readable anchors), every other run of
-// characters becomes a single '-', trimmed at both ends. Never empty: "section" if nothing is left.
-std::string slugify(std::string_view text);
+// A heading's anchor as GitHub makes it, so a link written against the repository's web view
+// (`#whats-wrong`, `other.md#cpu--memory`) works on the site too: the text lower-cased, every
+// character that is not a letter, a mark, a decimal digit, '-' or '_' dropped (punctuation,
+// symbols, emoji), and each space made a '-', with no runs collapsed ("What's wrong?" →
+// "whats-wrong", "CPU & Memory" → "cpu--memory", "v1.2 upgrade" → "v12-upgrade"). Letters of
+// other scripts are kept, lower-cased where they have cases ("Überblick" → "überblick"). GitLab's
+// anchors are the same but for runs of '-', which it makes one ("cpu-memory").
+// Never empty: "section" if nothing is left. Repeats are the caller's (render_markdown: "-1",
+// "-2", ...).
+std::string heading_anchor(std::string_view text);
 
 } // namespace nines

@@ -140,17 +140,34 @@ TEST_CASE("render/html: is_safe_url refuses script, unknown schemes and control-
   CHECK(!is_safe_url("page.html\x7f"));
 }
 
-TEST_CASE("render/html: slugify makes stable anchors") {
-  CHECK(slugify("Overview") == "overview");
-  CHECK(slugify("  Error budget: policy & escalation!  ") == "error-budget-policy-escalation");
-  CHECK(slugify("a - b") == "a-b");
-  CHECK(slugify("SLO 99.9%") == "slo-99-9");
-  CHECK(slugify("snake_case-and-dash") == "snake_case-and-dash");
-  CHECK(slugify("Überblick") == "\xC3\x9C"
-                                "berblick"); // non-ASCII kept as is, ASCII lower-cased
-  CHECK(slugify("") == "section");
-  CHECK(slugify("!!!") == "section");
-  CHECK(slugify("<script>") == "script");
+TEST_CASE("render/html: heading_anchor makes GitHub's anchors") {
+  CHECK(heading_anchor("Overview") == "overview");
+  // Punctuation and symbols are dropped, each space is a '-', and nothing is collapsed.
+  CHECK(heading_anchor("What's wrong?") == "whats-wrong");
+  CHECK(heading_anchor("CPU & Memory") == "cpu--memory");
+  CHECK(heading_anchor("v1.2 upgrade") == "v12-upgrade");
+  CHECK(heading_anchor("Prometheus/Thanos") == "prometheusthanos");
+  CHECK(heading_anchor("a - b") == "a---b");
+  CHECK(heading_anchor("Error budget: policy & escalation!") == "error-budget-policy--escalation");
+  CHECK(heading_anchor("snake_case-and-dash") == "snake_case-and-dash");
+  CHECK(heading_anchor("SLO 99.9%") == "slo-999");
+  CHECK(heading_anchor("<script>") == "script");
+  // An em dash, curly quotes and emoji are symbols and punctuation too; a no-break space is not a
+  // space.
+  CHECK(heading_anchor("Rollback \u2014 \u201cfast\u201d \U0001F525") == "rollback--fast-");
+  CHECK(heading_anchor("a\u00A0b") == "ab");
+  // Letters of every script are kept, lower-cased where they have cases; marks stay.
+  CHECK(heading_anchor("\u00DCberblick") == "\u00FCberblick");
+  CHECK(heading_anchor("\u0421\u0431\u043E\u0439 \u0411\u0414") ==
+        "\u0441\u0431\u043E\u0439-\u0431\u0434");
+  CHECK(heading_anchor("\u6C7A\u6E08\u30A8\u30E9\u30FC\u3002") == "\u6C7A\u6E08\u30A8\u30E9\u30FC");
+  CHECK(heading_anchor("Zu\u0308rich \u0130stanbul") == "zu\u0308rich-i\u0307stanbul");
+  CHECK(heading_anchor("\uFF21\uFF22\uFF23\uFF11") == "\uFF41\uFF42\uFF43\uFF11");
+  CHECK(heading_anchor("") == "section");
+  CHECK(heading_anchor("!!!") == "section");
+  // Bytes that are not UTF-8 are dropped, as the replacement character is a symbol.
+  CHECK(heading_anchor("a\xFF\xC0\x80"
+                       "b") == "ab");
 }
 
 TEST_CASE("has_scheme: a colon before any path, query or fragment") {

@@ -35,8 +35,10 @@ constexpr std::size_t k_extension_count = std::size(k_extension_names);
 
 // Parse and render options. Without CMARK_OPT_UNSAFE cmark-gfm replaces raw HTML with a comment
 // and blanks javascript:/vbscript:/file:/data: URLs itself; the AST pass below is stricter still.
-constexpr int k_parse_options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
-constexpr int k_render_options = CMARK_OPT_DEFAULT;
+// Footnotes are GitHub's too; their markup (a <sup> link, a <section> of the notes) is cmark's
+// own, which safe mode leaves as it is while it still filters raw HTML.
+constexpr int k_parse_options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
+constexpr int k_render_options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES;
 
 } // namespace
 } // namespace nines
@@ -1108,6 +1110,110 @@ std::string unique_anchor(const std::string& base, AnchorsTaken& anchors,
   return candidate;
 }
 
+// cmark-gfm writes a footnote's ids from its label, the same in every text: in a reference
+// `<sup class="footnote-ref"><a href="#fn-L" id="fnref-L">` (a second reference to the same note
+// "fnref-L-2"), in the note `<li id="fn-L">`, and in its way back
+// `<a href="#fnref-L" class="footnote-backref"`. Raw HTML never reaches the output and text is
+// escaped, so these strings are only ever cmark's footnote markup.
+constexpr std::string_view k_footnote_ref = "<sup class=\"footnote-ref\"><a href=\"#fn-";
+constexpr std::string_view k_footnote_ref_id = "\" id=\"fnref-";
+constexpr std::string_view k_footnote_item = "<li id=\"fn-";
+constexpr std::string_view k_footnote_back = "<a href=\"#fnref-";
+constexpr std::string_view k_footnote_back_class = "\" class=\"footnote-backref\"";
+
+// An attribute value as cmark-gfm escapes it (houdini_escape_href), as a browser reads it.
+std::string attribute_value(std::string_view escaped) {
+  std::string out;
+  for (std::size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped.compare(i, 5, "&amp;") == 0) {
+      out += '&';
+      i += 4;
+    } else if (escaped.compare(i, 6, "&#x27;") == 0) {
+      out += '\'';
+      i += 5;
+    } else {
+      out += escaped[i];
+    }
+  }
+  return out;
+}
+
+// Calls `at(i, prefix_length)` for each footnote id in `html`, where i is the offset of the
+// "fn-" or "fnref-" that starts it and prefix_length that prefix's length, and `id(value)` with
+// the whole id (the references' and the notes' ids, not the links to them).
+template <typename At, typename Id>
+void for_each_footnote_id(std::string_view html, At&& at, Id&& id) {
+  auto value_at = [&html](std::size_t from) {
+    const std::size_t end = std::min(html.find('"', from), html.size());
+    return html.substr(from, end - from);
+  };
+  for (std::size_t i = html.find("<"); i != std::string_view::npos; i = html.find('<', i + 1)) {
+    const std::string_view here = html.substr(i);
+    if (here.starts_with(k_footnote_ref)) {
+      const std::size_t href = i + k_footnote_ref.size() - 3; // at "fn-"
+      at(href, 3);
+      const std::size_t close = html.find('"', href);
+      if (close == std::string_view::npos) return;
+      if (html.substr(close).starts_with(k_footnote_ref_id)) {
+        const std::size_t ref = close + k_footnote_ref_id.size() - 6; // at "fnref-"
+        at(ref, 6);
+        id(value_at(ref));
+      }
+    } else if (here.starts_with(k_footnote_item)) {
+      const std::size_t item = i + k_footnote_item.size() - 3;
+      at(item, 3);
+      id(value_at(item));
+    } else if (here.starts_with(k_footnote_back)) {
+      const std::size_t back = i + k_footnote_back.size() - 6;
+      const std::size_t close = html.find('"', back);
+      if (close != std::string_view::npos && html.substr(close).starts_with(k_footnote_back_class))
+        at(back, 6);
+    }
+  }
+}
+
+// Gives the text's footnotes ids no other element of the page has: as cmark-gfm writes them
+// when none is taken, else with "N-" after their "fn-" and "fnref-" for the least N from 2 that
+// frees them all. Returns the ids.
+std::vector<std::string> unique_footnote_ids(std::string& html,
+                                             const std::function<bool(const std::string&)>& taken) {
+  std::vector<std::string> ids;
+  for_each_footnote_id(
+      html, [](std::size_t, std::size_t) {},
+      [&ids](std::string_view id) { ids.push_back(attribute_value(id)); });
+  if (ids.empty()) return ids;
+  auto renamed = [](const std::string& id, int n) {
+    if (n < 2) return id;
+    const std::size_t dash = id.find('-') + 1; // "fn-" or "fnref-"
+    return id.substr(0, dash) + std::to_string(n) + "-" + id.substr(dash);
+  };
+  auto all_free = [&](int n) {
+    return std::none_of(ids.begin(), ids.end(),
+                        [&](const std::string& id) { return taken(renamed(id, n)); });
+  };
+  int n = 1;
+  while (!all_free(n))
+    ++n;
+  if (n < 2) return ids;
+  const std::string insert = std::to_string(n) + "-";
+  std::string out;
+  out.reserve(html.size() + ids.size() * 2 * insert.size());
+  std::size_t copied = 0;
+  for_each_footnote_id(
+      html,
+      [&](std::size_t i, std::size_t prefix) {
+        out.append(html, copied, i + prefix - copied);
+        out += insert;
+        copied = i + prefix;
+      },
+      [](std::string_view) {});
+  out.append(html, copied, std::string::npos);
+  html = std::move(out);
+  for (std::string& id : ids)
+    id = renamed(id, n);
+  return ids;
+}
+
 // Where a link or image starts in the Markdown as written. cmark-gfm takes the link reference
 // definitions a paragraph starts with (`[a]: /x`) out of its text, but counts the lines of the
 // inlines of the rest from the paragraph's first line: a link below two definitions was reported
@@ -1190,6 +1296,7 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
 
   // Collect first, edit after: the tree must not change under the iterator.
   std::vector<cmark_node*> links, images, headings, code_blocks, tables;
+  bool footnotes = false; // the text references a footnote (one never referenced is not shown)
   cmark_iter* iter = cmark_iter_new(doc);
   cmark_event_type ev;
   while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
@@ -1207,6 +1314,9 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       break;
     case CMARK_NODE_CODE_BLOCK:
       code_blocks.push_back(node);
+      break;
+    case CMARK_NODE_FOOTNOTE_REFERENCE:
+      footnotes = true;
       break;
     default:
       // The table extension's node type is not in the library's public headers: its name is.
@@ -1297,7 +1407,7 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
     const int written = cmark_node_get_heading_level(heading);
     h.level = std::clamp(written + offset, 1, 6);
     h.text = plain_text(heading);
-    h.anchor = unique_anchor(slugify(h.text), anchors, options);
+    h.anchor = unique_anchor(heading_anchor(h.text), anchors, options);
     std::string html = rendered(heading, extensions);
     // cmark renders a heading as "<hN>" + content + "</hN>\n"; the tags get the page's level and
     // the opening one the anchor.
@@ -1315,6 +1425,11 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   }
 
   result.html = rendered(doc, extensions);
+  if (footnotes)
+    result.ids = unique_footnote_ids(result.html, [&](const std::string& id) {
+      return anchors.used.count(id) != 0 || options.reserved_ids.count(id) != 0 ||
+             (options.more_reserved_ids && options.more_reserved_ids->count(id) != 0);
+    });
   return result;
 }
 

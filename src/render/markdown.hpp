@@ -39,6 +39,9 @@ struct MarkdownResult {
   std::string html; // safe to insert unescaped ({{{...}}}) into a page
   std::vector<Heading> headings;
   std::vector<MarkdownLink> links; // in document order, for checks of the links content holds
+  // The other ids the HTML gives elements, unique as the headings' are: its footnotes'
+  // ("fn-1", and "fnref-1" for each reference to one).
+  std::vector<std::string> ids;
   // Set when the text was refused (markdown_refusal): `html` is then one paragraph that says
   // so, and there are no headings and no links. A caller that reports problems reports it.
   std::optional<MarkdownRefusal> refused;
@@ -65,13 +68,17 @@ struct MarkdownOptions {
   int top_heading_level = 0;
 };
 
-// Renders GitHub-flavoured Markdown (tables, strikethrough, autolinks, task lists, tag filter).
+// Renders GitHub-flavoured Markdown (tables, strikethrough, autolinks, task lists, tag filter,
+// footnotes). Footnotes are numbered per text; their ids ("fn-LABEL", "fnref-LABEL") become
+// "fn-2-LABEL", "fnref-2-LABEL" (then 3, ...) when the reserved ids or this text's headings hold
+// one, so several texts on one page never share one.
 // Raw HTML is never emitted; links and images whose URL fails is_safe_url are dropped (a link
 // keeps its text, an image becomes its alt text); an image from outside the site (a URL with a
 // scheme, or protocol-relative) becomes a link to it named by its alt text, so no page makes a
 // request that leaves the site; every heading gets a unique id; fenced and
 // indented code blocks become <pre class="code-block"><code class="language-x">, which copy.js
-// recognises. Thread-safe and deterministic.
+// recognises. A heading's id is heading_anchor's (GitHub's), with "-1", "-2", ... for a repeat.
+// Thread-safe and deterministic.
 MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options = {});
 
 // Why render_markdown refuses `md`, or nullopt (for all but hostile text). One case so far, to be

@@ -6,6 +6,7 @@
 #include <cmark-gfm.h>
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <set>
 #include <thread>
 
 using namespace nines;
@@ -460,6 +461,53 @@ TEST_CASE("render/markdown: headings get unique anchors and are listed") {
   CHECK(contains(r.html, "<h2 id=\"setext\">Setext</h2>"));
 }
 
+TEST_CASE("render/markdown: heading anchors are GitHub's, so links written for it work") {
+  auto r = render_markdown("## What's wrong?\n\n## CPU & Memory\n\n## v1.2 upgrade\n\n"
+                           "## What's wrong?\n");
+  REQUIRE(r.headings.size() == 4);
+  CHECK(r.headings[0].anchor == "whats-wrong");
+  CHECK(r.headings[1].anchor == "cpu--memory");
+  CHECK(r.headings[2].anchor == "v12-upgrade");
+  CHECK(r.headings[3].anchor == "whats-wrong-1");
+  CHECK(contains(r.html, "<h2 id=\"cpu--memory\">CPU &amp; Memory</h2>"));
+}
+
+TEST_CASE("render/markdown: footnotes render, with ids no other text of the page has") {
+  const std::string md = "Time to recovery[^1], twice[^1], and a note[^n].\n\n"
+                         "[^1]: Measured from the first page.\n"
+                         "[^n]: See [the first](#fn-1). <script>alert(1)</script><b>x</b>\n";
+  auto r = render_markdown(md);
+  CHECK(contains(r.html, "<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\""));
+  CHECK(contains(r.html, "<a href=\"#fn-1\" id=\"fnref-1-2\""));
+  CHECK(contains(r.html, "<li id=\"fn-1\">"));
+  CHECK(contains(r.html, "<a href=\"#fnref-1\" class=\"footnote-backref\""));
+  CHECK(contains(r.html, "<section class=\"footnotes\""));
+  CHECK_FALSE(contains(r.html, "[^1]"));
+  // Raw HTML in a note is filtered as anywhere else.
+  CHECK_FALSE(contains(lower(r.html), "<script"));
+  CHECK_FALSE(contains(r.html, "<b>"));
+  std::set<std::string> ids(r.ids.begin(), r.ids.end());
+  CHECK(ids == std::set<std::string>{"fn-1", "fn-n", "fnref-1", "fnref-1-2", "fnref-n"});
+
+  // A second text of the page: its footnotes take the next free ids, its links to them follow,
+  // and a link written to "#fn-1" is left as written.
+  MarkdownOptions options;
+  options.reserved_ids.insert(ids.begin(), ids.end());
+  auto second = render_markdown(md, options);
+  CHECK(contains(second.html, "<a href=\"#fn-2-1\" id=\"fnref-2-1\""));
+  CHECK(contains(second.html, "<li id=\"fn-2-1\">"));
+  CHECK(contains(second.html, "<a href=\"#fnref-2-1-2\" class=\"footnote-backref\""));
+  CHECK(contains(second.html, "<a href=\"#fn-1\">the first</a>"));
+  CHECK_FALSE(contains(second.html, "id=\"fn-1\""));
+  for (const std::string& id : second.ids)
+    CHECK_MESSAGE(ids.count(id) == 0, id);
+
+  // A heading of the text itself counts too.
+  auto heading = render_markdown("## Fn 1\n\nA[^1].\n\n[^1]: b\n");
+  CHECK(heading.headings.at(0).anchor == "fn-1");
+  CHECK(contains(heading.html, "<li id=\"fn-2-1\">"));
+}
+
 TEST_CASE("render/markdown: ids reserved by the caller's shared set are not taken either") {
   const std::set<std::string> layout_ids = {"timeline-h", "timeline-h-1"};
   MarkdownOptions options;
@@ -709,7 +757,9 @@ TEST_CASE("render/markdown: control characters in a body reach the page as U+FFF
   for (unsigned char c = 0x80; c <= 0x9F; ++c)
     CHECK_MESSAGE(r.html.find(std::string("\xC2") + static_cast<char>(c)) == std::string::npos,
                   int(c));
-  CHECK(count(r.html, "&#xFFFD;") >= 17);
+  // The heading's anchor drops them, as it drops every character that is not a letter or digit.
+  CHECK(count(r.html, "&#xFFFD;") >= 16);
+  CHECK(contains(r.html, "<h1 id=\"heading-\">"));
   CHECK(contains(r.html, "text &#xFFFD; and &#xFFFD;[2J and &#xFFFD; and &#xFFFD; &#xFFFD;"));
   CHECK(contains(r.html, "code &#xFFFD; &#xFFFD;"));
 

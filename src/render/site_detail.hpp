@@ -299,8 +299,8 @@ json maturity_brief(const Site& site, const ServiceMaturity& m);
 
 // Markdown → safe HTML for a document's prose on `page`: links to other content files become links
 // to their pages; other relative links go to the repository when repo_url is set.
-// Heading anchors avoid the ids the layouts use and, when `taken` is given, the anchors of the
-// page's other Markdown (which this call adds to).
+// Heading and footnote anchors avoid the ids the page's layout uses and, when `taken` is given,
+// the anchors of the page's other Markdown (which this call adds to).
 MarkdownResult markdown_for(const Site& site, const DocMeta& doc, const std::string& md,
                             const std::string& page, std::set<std::string>* taken = nullptr);
 // What a document's relative links resolve against: the pages of the repository's files, else
@@ -318,8 +318,10 @@ LinkBase link_base(const Site& site);
 std::map<std::string, std::string> file_pages_of(const Repo& repo);
 // Where a link of Markdown prose in repository file `doc_file` leads, from a page whose way to
 // the site root is `root` ("../../"): markdown_for writes `url`. A relative path names a
-// repository file (`file`); it becomes that file's page, else (with repo_url) the file in the
-// repository's web view, else it stays as written. Schemes, fragments and queries stay as written.
+// repository file (`file`, the path percent-decoded: "disk%20full.md" is `disk full.md`); it
+// becomes that file's page (with the link's #fragment; a ?query is dropped), else (with repo_url)
+// the file in the repository's web view (query and fragment kept), else it stays as written.
+// Schemes, fragments and queries alone stay as written.
 struct ResolvedLink {
   std::string url;
   std::string file;    // the repository file a relative path names, "" for any other URL
@@ -328,11 +330,16 @@ struct ResolvedLink {
 };
 ResolvedLink resolve_link(const LinkBase& base, const std::string& doc_file,
                           const std::string& root, std::string_view url);
-// Every id the default theme's layouts and partials write, which Markdown headings avoid.
+// Every id the default theme's layouts and partials write.
 const std::set<std::string>& layout_ids();
+// The ids the default theme writes on `page` (its frame's and its layout's), which the page's
+// Markdown headings avoid; every layout's for a page that shows no Markdown body.
+const std::set<std::string>& layout_ids(std::string_view page);
+// `top_heading_level`: the level the body's highest heading renders at (MarkdownOptions): 2 for
+// prose under the page's <h1>, 3 for a body shown inside a section that has its own <h2>.
 MarkdownResult markdown_for(const LinkBase& base, const std::string& doc_file,
                             const std::string& md, const std::string& page,
-                            std::set<std::string>* taken = nullptr);
+                            std::set<std::string>* taken = nullptr, int top_heading_level = 2);
 // A document's body on its page: its HTML at `slot.body_at` of `v` and, when `slot.toc_at` is not
 // empty, its table of contents there. `taken` holds the anchors the page used before it (and
 // gets the body's). The one place a page's body is made, whether the page is built from the
@@ -359,9 +366,10 @@ std::vector<const DocMeta*> slo_notes(const Sli* sli, const Policy* policy);
 // own (MonthlyReport::report_doc), the others are shown on it as notes.
 std::vector<const MonthlyReportDoc*> report_documents(const Repo& repo, const std::string& period);
 // Another document's body on `page`: its HTML (null when it has none), its anchors added to
-// `taken`.
+// `taken`. Such a body is folded inside one of the page's sections, under that section's <h2>,
+// so its highest heading is an <h3> by default.
 json notes_html(const Site& site, const DocMeta& doc, const std::string& page,
-                std::set<std::string>& taken);
+                std::set<std::string>& taken, int top_heading_level = 3);
 // A body for a page that stands alone (`nines report --format html`): links and images become
 // their text, since nothing they point to travels with the page.
 std::string markdown_without_links(const std::string& md);

@@ -1,8 +1,10 @@
 #include "model/time.hpp"
 #include "pipeline.hpp"
 #include "pipeline_test_support.hpp"
+#include "render/content_links.hpp"
 #include "render/html.hpp"
 #include "render/site.hpp"
+#include "render/site_detail.hpp"
 #include "render/test_content.hpp"
 #include "render/theme.hpp"
 #include "write/link_check.hpp"
@@ -418,4 +420,140 @@ TEST_CASE("render/site: the seed's fields reach their pages, escaped") {
   CHECK(contains(pm_page, "ticket " + escaped));
   CHECK(contains(pm_page, "type " + escaped));
   CHECK(contains(files["api/incidents.json"], R"("ticket":"ticket <b>x</b> & \"y\"")"));
+}
+
+TEST_CASE("render/site: golden signals show closed days only, as the SLO figures") {
+  // The example's recorded golden signals run to 2026-11-22; three weeks earlier those days are
+  // still to come, so neither a card nor a chart may show them.
+  ContentCopy copy;
+  const Run run = render_test::run_content(copy, "2026-11-01T00:00:00Z", Stage::Compute, true);
+  const std::int64_t today = day_of(run.local_now);
+  REQUIRE_FALSE(run.golden.empty());
+  for (const auto& [service, signals] : run.golden)
+    for (const auto& [signal, days] : signals) {
+      REQUIRE_FALSE(days.empty());
+      CHECK_MESSAGE(days.rbegin()->first == today - 1, service << " " << signal);
+    }
+  SiteOptions o = options(2, "");
+  o.golden = &run.golden;
+  auto files = render(run.repo, run.figures, run.series, o);
+  const std::string& svc = files["services/tracking-api/index.html"];
+  CHECK(contains(svc, "<p class=\"muted\">on 2026-10-31"));
+  CHECK_FALSE(contains(svc, "2026-11-22"));
+  CHECK_FALSE(contains(svc, "28 days to 2026-11-"));
+}
+
+namespace {
+
+// A repository of `files` (path → text) in a scratch folder, run through the link stage; its
+// `broken-link` findings as "file:line: message".
+std::vector<std::string> broken_links_of(const std::map<std::string, std::string>& files) {
+  static std::atomic<int> n{0};
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("nines-site-links-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  fs::remove_all(dir);
+  for (const auto& [path, text] : files) {
+    fs::create_directories((dir / path).parent_path());
+    std::ofstream(dir / path, std::ios::binary) << text;
+  }
+  Run run;
+  run.opts.dir = dir;
+  run.opts.last = Stage::Link;
+  run.opts.now = k_now;
+  run_pipeline(run);
+  std::vector<std::string> out;
+  for (const auto& d : run.diags.sorted())
+    if (d.rule == "broken-link")
+      out.push_back(d.file + ":" + std::to_string(d.loc.line) + ": " + d.message);
+  fs::remove_all(dir);
+  return out;
+}
+
+const std::string k_runbook_head = "---\nrunbook:\n  title: T\n  alert_name: A\n---\n";
+
+} // namespace
+
+TEST_CASE("render/site: a relative link names its file percent-decoded, query and fragment apart") {
+  const std::map<std::string, std::string> pages = {
+      {"runbooks/disk full.md", "runbooks/disk-full/index.html"}};
+  const std::string repo_url = "https://github.com/o/r/", branch = "main", prefix = "docs/";
+  const site::LinkBase base{pages, repo_url, branch, prefix};
+  const std::string from = "runbooks/node-down.md";
+  auto r = site::resolve_link(base, from, "../../", "disk%20full.md#steps");
+  CHECK(r.page);
+  CHECK(r.file == "runbooks/disk full.md");
+  CHECK(r.url == "../../runbooks/disk-full/index.html#steps");
+  r = site::resolve_link(base, from, "../../", "disk full.md?plain=1");
+  CHECK(r.page);
+  CHECK(r.url == "../../runbooks/disk-full/index.html");
+  // A file without a page: the web view's URL, the path encoded once, query and fragment kept.
+  r = site::resolve_link(base, from, "../../", "notes%20and%20more/a+b.md?plain=1#L3");
+  CHECK_FALSE(r.page);
+  CHECK(r.file == "runbooks/notes and more/a+b.md");
+  CHECK(r.url == "https://github.com/o/r/blob/main/docs/runbooks/notes%20and%20more/a%2Bb.md"
+                 "?plain=1#L3");
+  r = site::resolve_link(base, from, "../../", "%2E%2E/%2E%2E/x.md");
+  CHECK(r.climbs);
+  // Schemes, fragments and queries alone are the page's, as written.
+  CHECK(site::resolve_link(base, from, "../../", "#a%20b").url == "#a%20b");
+  CHECK(site::resolve_link(base, from, "../../", "https://x/a%20b").url == "https://x/a%20b");
+}
+
+TEST_CASE("render/site: a body's headings avoid only the ids of its own page's layout") {
+  const std::map<std::string, std::string> pages;
+  const std::string none;
+  const site::LinkBase base{pages, none, none, none};
+  std::set<std::string> taken;
+  const std::string md = "## Overview\n\n## Steps h\n\nA[^1].\n\n[^1]: b\n";
+  auto runbook = site::markdown_for(base, "runbooks/a.md", md, "runbooks/a/index.html", &taken);
+  REQUIRE(runbook.headings.size() == 2);
+  CHECK(runbook.headings[0].anchor == "overview");  // the runbook layout has no `overview`
+  CHECK(runbook.headings[1].anchor == "steps-h-1"); // it has `steps-h`
+  CHECK(taken == std::set<std::string>{"overview", "steps-h-1", "fn-1", "fnref-1"});
+  // A second body on the same page avoids the first's headings and footnotes.
+  auto notes = site::markdown_for(base, "toil/a.md", md, "runbooks/a/index.html", &taken, 3);
+  CHECK(notes.headings[0].anchor == "overview-1");
+  CHECK(notes.headings[0].level == 3);
+  CHECK(contains(notes.html, "<h3 id=\"overview-1\">"));
+  CHECK(contains(notes.html, "<li id=\"fn-2-1\">"));
+  // A service page's layout has a section `overview`.
+  auto service = site::markdown_for(base, "services/a.md", md, "services/a/index.html");
+  CHECK(service.headings[0].anchor == "overview-1");
+}
+
+TEST_CASE("render/site: links to GitHub's anchors, encoded paths and footnotes pass the check") {
+  const auto broken = broken_links_of({
+      {"nines.yaml", "title: t\n"},
+      {"runbooks/api-errors.md",
+       k_runbook_head +
+           "[Overview](#overview) · [What's wrong?](#whats-wrong) · [CPU](#cpu--memory) · "
+           "[v1.2](#v12-upgrade) · [note](#fn-1) · [typo](#what-s-wrong)\n\n"
+           "Measured[^1].\n\n## Overview\n\n## What's wrong?\n\n## CPU & Memory\n\n"
+           "## v1.2 upgrade\n\n[^1]: From the first page.\n"},
+      {"runbooks/disk full.md", k_runbook_head + "## Steps\n\nFree space.\n"},
+      {"runbooks/node-down.md",
+       k_runbook_head + "See [disk](disk%20full.md), [disk2](<disk full.md>), "
+                        "[steps](disk%20full.md#steps), [plain](disk%20full.md?plain=1) and "
+                        "[cpu](api-errors.md#cpu--memory), [bad](api-errors.md#cpu-memory).\n"},
+  });
+  CHECK(broken == std::vector<std::string>{
+                      "runbooks/api-errors.md:6: link '#what-s-wrong' breaks on the site: no "
+                      "heading with the anchor 'what-s-wrong' on this page, did you mean "
+                      "'#whats-wrong'?",
+                      "runbooks/node-down.md:6: link 'api-errors.md#cpu-memory' breaks on the "
+                      "site: no heading with the anchor 'cpu-memory' on the page of "
+                      "'runbooks/api-errors.md', did you mean '#cpu--memory'?"});
+}
+
+TEST_CASE("render/site: another document's body folded under a section starts at <h3>") {
+  ContentCopy copy;
+  {
+    std::ofstream(copy.path / "readiness/returns-portal.md", std::ios::app | std::ios::binary)
+        << "\n## Folded notes heading\n\nText.\n";
+  }
+  const Run run = render_test::run_content(copy, k_now);
+  auto files = render(run.repo, run.figures, run.series, options(2));
+  const std::string& page = files.at("services/returns-portal/index.html");
+  CHECK(contains(page, "<h3 id=\"folded-notes-heading\">Folded notes heading</h3>"));
 }
