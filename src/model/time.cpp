@@ -50,6 +50,17 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
+// Where the time goes on after the seconds that end before `pos`: past a fraction of a second
+// (".000", the seed's own log timestamps), which is read and dropped, as the schemas' time
+// patterns take it; npos for a '.' with no digit after it.
+std::size_t after_fraction(std::string_view s, std::size_t pos) {
+  if (pos >= s.size() || s[pos] != '.') return pos;
+  const std::size_t first = ++pos;
+  while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
+    ++pos;
+  return pos == first ? std::string_view::npos : pos;
+}
+
 } // namespace
 
 std::optional<std::int64_t> parse_date(std::string_view s) {
@@ -123,11 +134,8 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
   if (pos < s.size() && s[pos] == ':') {
     if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
     pos += 3;
-  }
-  if (pos < s.size() && s[pos] == '.') {
-    ++pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
-      ++pos;
+    pos = after_fraction(s, pos);
+    if (pos == std::string_view::npos) return std::nullopt;
   }
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
   t += hh * 3600 + mm * 60 + ss;
@@ -206,8 +214,12 @@ std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated)
   int hh, mm, ss = 0;
   if (s.size() < 5 || s[2] != ':' || !digits(s, 0, 2, hh) || !digits(s, 3, 2, mm))
     return std::nullopt;
-  if (s.size() == 8 && s[5] == ':' && !digits(s, 6, 2, ss)) return std::nullopt;
-  if (s.size() != 5 && s.size() != 8) return std::nullopt;
+  std::size_t end = 5;
+  if (s.size() > 5) {
+    if (s[5] != ':' || !digits(s, 6, 2, ss)) return std::nullopt;
+    end = after_fraction(s, 8);
+  }
+  if (end != s.size()) return std::nullopt;
   return hh * 3600 + mm * 60 + ss;
 }
 

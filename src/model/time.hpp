@@ -52,8 +52,10 @@ int days_in_month(int year, int month);
 inline constexpr std::int64_t k_last_timestamp = 253402300799;
 
 // ISO 8601 timestamp or date → seconds since epoch (UTC). Accepts "2026-11-01",
-// "2026-11-01T00:00:00Z", "2026-11-01T02:00:00+02:00", "2026-11-01 00:00", or plain epoch seconds.
-// nullopt for an offset beyond ±23:59 and for an instant after k_last_timestamp.
+// "2026-11-01T00:00:00Z", "2026-11-01T02:00:00+02:00", "2026-11-01 00:00", a fraction after the
+// seconds ("2026-02-17T11:24:00.000Z", dropped), or plain epoch seconds. An offset is ±HH:MM, as
+// RFC 3339 and the schemas write it: "+0100" is refused. nullopt for an offset beyond ±23:59 and
+// for an instant after k_last_timestamp.
 std::optional<std::int64_t> parse_timestamp(std::string_view s);
 std::string format_timestamp(std::int64_t epoch_seconds); // "2026-11-01T00:00:00Z"
 
@@ -68,8 +70,9 @@ inline constexpr double k_max_window_days = 400;
 // typo in the year, and a history reaching further would make a monthly report per month of it.
 inline constexpr std::int64_t k_max_record_age_days = 3652;
 
-// A timeline time ("03:15", "03:15:20", "2026-10-14 03:15", ISO) → seconds, for ordering. Times
-// of day count from midnight; dated ones from the epoch. `dated` tells which.
+// A timeline time ("03:15", "03:15:20", "03:15:20.250", "2026-10-14 03:15", ISO) → seconds, for
+// ordering (a fraction is dropped). Times of day count from midnight; dated ones from the epoch.
+// `dated` tells which.
 std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated);
 
 } // namespace nines

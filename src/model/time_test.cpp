@@ -58,6 +58,35 @@ TEST_CASE("time: timeline times") {
   CHECK_FALSE(parse_timeline_time("quarter past three", dated));
 }
 
+TEST_CASE("time: a fraction after the seconds is read and dropped, as the schemas take it") {
+  // The seed's own log timestamps carry milliseconds.
+  CHECK(parse_timestamp("2026-11-01T00:00:00.000Z") == 1793491200);
+  CHECK(parse_timestamp("2026-11-01T02:00:00.5+02:00") == 1793491200);
+  CHECK(parse_timestamp("2026-11-01 00:00:00.123456") == 1793491200);
+  CHECK(timestamp_is_wall_clock("2026-11-01T00:00:00.000"));
+  CHECK_FALSE(timestamp_is_wall_clock("2026-11-01T00:00:00.000Z"));
+  // A fraction needs the seconds before it and a digit after its dot.
+  CHECK_FALSE(parse_timestamp("2026-11-01T00:00.5Z"));
+  CHECK_FALSE(parse_timestamp("2026-11-01T00:00:00.Z"));
+  CHECK_FALSE(parse_timestamp("2026-11-01T00:00:00."));
+  // An offset is written ±HH:MM, as every schema's time pattern has it.
+  CHECK_FALSE(parse_timestamp("2026-11-01T02:00:00+0200"));
+
+  bool dated = true;
+  CHECK(parse_timeline_time("03:15:20.250", dated) == 3 * 3600 + 15 * 60 + 20);
+  CHECK_FALSE(dated);
+  CHECK(parse_timeline_time("03:15:20", dated) == 3 * 3600 + 15 * 60 + 20);
+  CHECK(parse_timeline_time("2026-02-17T11:24:00.000Z", dated) ==
+        *parse_timestamp("2026-02-17T11:24:00Z"));
+  CHECK(dated);
+  CHECK(parse_timeline_time("2026-02-17 11:24:00.5", dated) ==
+        *parse_timestamp("2026-02-17 11:24:00"));
+  CHECK_FALSE(parse_timeline_time("03:15.5", dated));
+  CHECK_FALSE(parse_timeline_time("03:15:20.", dated));
+  CHECK_FALSE(parse_timeline_time("03:15:2", dated));
+  CHECK_FALSE(parse_timeline_time("03:15:20x", dated));
+}
+
 TEST_CASE("time: format_date agrees with printf on every day of years 1 to 9999 and beyond") {
   auto reference = [](std::int64_t days) {
     int y;

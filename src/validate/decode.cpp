@@ -270,7 +270,7 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
   p.what_went_wrong = strs(b, "what_went_wrong");
   p.where_we_got_lucky = strs(b, "where_we_got_lucky");
   p.five_whys = strs(b, "five_whys");
-  for (const auto& e : at(b, "fishbone").entries)
+  for (const Entry& e : data_entries(at(b, "fishbone")))
     p.fishbone[e.key] = strs(e.value);
   const Node& impact = at(b, "impact");
   p.users_affected = num(impact, "users_affected");
@@ -702,6 +702,7 @@ void decode_config(const Node& root, Config& cfg) {
   if (std::string c = str(m, "cache"); !c.empty() && store_path_inside(c)) cfg.cache_path = c;
   cfg.cache_loc = at(m, "cache").loc;
   for (const auto& s : at(m, "sources").items) {
+    if (is_placeholder_row(s)) continue; // as the schema saw the list
     MetricsSource src;
     src.name = str(s, "name");
     src.type = str(s, "type");
@@ -745,6 +746,9 @@ void decode_config(const Node& root, Config& cfg) {
 }
 
 void decode_document(RawDoc& doc, const std::string& digest, Repo& repo, DiagBag& diags) {
+  // A template's placeholder row (`- time: "" event: ""`) is not given: the schema never saw it,
+  // and no decoder reads it as an empty timeline entry or action item.
+  drop_placeholder_rows(doc.root);
   if (doc.kind == "prometheus_rules") {
     decode_rules(doc, repo, diags);
     return;

@@ -142,6 +142,14 @@ TEST_CASE("decode: a maintenance window must end after it starts") {
   // The offset is honoured: 03:00+01:00 is 02:00 UTC.
   CHECK(*repo.maintenance[0].start_time == *parse_timestamp("2026-11-25T02:00:00Z"));
   CHECK(*repo.maintenance[0].end_time - *repo.maintenance[0].start_time == 7200);
+  // Every time the schema takes is read: a fraction of a second too.
+  DiagBag fraction;
+  repo = decode_window("maintenance:\n  service: s\n  start: 2026-11-25T02:00:00.000Z\n"
+                       "  end: 2026-11-25 04:00:00.5\n",
+                       fraction);
+  REQUIRE(repo.maintenance.size() == 1);
+  CHECK(fraction.all().empty());
+  CHECK(*repo.maintenance[0].end_time - *repo.maintenance[0].start_time == 7200);
 
   DiagBag bad;
   decode_window("maintenance:\n  service: s\n  start: 2026-11-25T04:00:00Z\n"
@@ -268,6 +276,15 @@ TEST_CASE("decode: x- notes in mappings whose keys are data are not read as data
                     "  ics: {incident_commander: ana, x-todo: scribe}\n",
                     diags);
   CHECK(pm2.postmortems[0].ics.size() == 1);
+  // A fishbone's keys are its categories: a note beside them is neither a category nor an error.
+  Repo pm3 = decode("postmortem", "postmortems/pm3.yaml",
+                    "postmortem:\n  title: Outage\n  date: 2026-10-10\n  severity: SEV3\n"
+                    "  fishbone:\n    x-note: \"reviewer: add a Testing branch\"\n"
+                    "    People: [Fatigue]\n",
+                    diags);
+  REQUIRE(pm3.postmortems.size() == 1);
+  CHECK(pm3.postmortems[0].fishbone ==
+        std::map<std::string, std::vector<std::string>>{{"People", {"Fatigue"}}});
 
   Repo as = decode("assessment", "assessments/a.yaml",
                    "assessment:\n  service: api\n  date: 2026-10-10\n"

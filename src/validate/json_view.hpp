@@ -2,7 +2,8 @@
 // document digest are written once and read either form:
 // - JsonView: an nlohmann::json value;
 // - NodeView: a positioned YAML tree read as to_json() would convert it (plain scalars typed by
-//   the YAML 1.2 core schema, absent values left out of mappings and lists), without building
+//   the YAML 1.2 core schema, absent values left out of mappings and placeholder rows out of
+//   lists), without building
 //   the converted tree. Building it cost more than the check and the digest together.
 #pragma once
 
@@ -76,8 +77,9 @@ public:
   }
   std::size_t size() const {
     if (m_n.kind == Node::Kind::Seq)
-      return static_cast<std::size_t>(std::count_if(m_n.items.begin(), m_n.items.end(),
-                                                    [](const Node& i) { return !i.is_absent(); }));
+      return static_cast<std::size_t>(
+          std::count_if(m_n.items.begin(), m_n.items.end(),
+                        [](const Node& i) { return !is_placeholder_row(i); }));
     return static_cast<std::size_t>(
         std::count_if(m_n.entries.begin(), m_n.entries.end(),
                       [](const Entry& e) { return !e.value.is_absent(); }));
@@ -88,7 +90,7 @@ public:
   }
   template <class F> bool all_items(F&& f) const {
     for (const auto& item : m_n.items)
-      if (!item.is_absent() && !f(NodeView(item))) return false;
+      if (!is_placeholder_row(item) && !f(NodeView(item))) return false;
     return true;
   }
   // In key order, as a std::map-backed nlohmann object holds them: the digest depends on it.

@@ -59,8 +59,8 @@ const char* const k_date_pattern =
     "|(02-(0[1-9]|1[0-9]|2[0-8]))))|(([0-9]{2}(0[48]|[2468][048]|[13579][26])|"
     "(0[48]|[2468][048]|[13579][26])00)-02-29))";
 const char* const k_time_pattern =
-    "([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\\.[0-9]+)?(([Zz])|([\\+|\\-]([01][0-9]|2[0-"
-    "3]):[0-5][0-9]))$";
+    "([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\\.[0-9]+)?(([Zz])|([+-]([01][0-9]|2[0-3]):"
+    "[0-5][0-9]))$";
 
 void formats_as_patterns(json& s) {
   if (s.is_array()) {
@@ -166,25 +166,32 @@ const json* resolve_ref(const json& root, const json* s) {
   return s;
 }
 
-const json* schema_child(const json& root, const json* s, const std::string& step) {
+// `declared`, when given, is set to the child as its parent names it, before its `$ref` is
+// followed: the property's own description ("Request timeout, e.g. 10s.") is there, not in the
+// shared definition it names.
+const json* schema_child(const json& root, const json* s, const std::string& step,
+                         const json** declared = nullptr) {
   s = resolve_ref(root, s);
   if (!s || !s->is_object()) return nullptr;
+  auto found = [&](const json& child) {
+    if (declared) *declared = &child;
+    return resolve_ref(root, &child);
+  };
   bool index = !step.empty() && std::all_of(step.begin(), step.end(), ::isdigit);
-  if (index && s->contains("items")) return resolve_ref(root, &(*s)["items"]);
+  if (index && s->contains("items")) return found((*s)["items"]);
   if (s->contains("properties") && (*s)["properties"].contains(step))
-    return resolve_ref(root, &(*s)["properties"][step]);
+    return found((*s)["properties"][step]);
   // Only on the way to a finding's message, so a regex compiled here costs nothing per document.
   if (const auto pp = s->find("patternProperties"); pp != s->end() && pp->is_object())
     for (const auto& [pattern, sub] : pp->items())
-      if (std::regex_search(step, std::regex(pattern, std::regex::ECMAScript)))
-        return resolve_ref(root, &sub);
+      if (std::regex_search(step, std::regex(pattern, std::regex::ECMAScript))) return found(sub);
   if (s->contains("additionalProperties") && (*s)["additionalProperties"].is_object())
-    return resolve_ref(root, &(*s)["additionalProperties"]);
+    return found((*s)["additionalProperties"]);
   // oneOf/anyOf alternatives: the first one that knows the step.
   for (const char* key : {"oneOf", "anyOf"}) {
     if (!s->contains(key)) continue;
     for (const auto& alt : (*s)[key])
-      if (const json* c = schema_child(root, &alt, step)) return c;
+      if (const json* c = schema_child(root, &alt, step, declared)) return c;
   }
   return nullptr;
 }
@@ -220,9 +227,9 @@ void collect_bool_strings(const json& sroot, const Node& n, std::vector<std::str
     return;
   }
   case Node::Kind::Seq: {
-    std::size_t index = 0; // absent items are dropped before validation, as in to_json
+    std::size_t index = 0; // placeholder rows are dropped before validation, as in to_json
     for (const auto& item : n.items) {
-      if (item.is_absent()) continue;
+      if (is_placeholder_row(item)) continue;
       path.push_back(std::to_string(index++));
       collect_bool_strings(sroot, item, path, out);
       path.pop_back();
@@ -308,13 +315,21 @@ std::string type_name(const json& s) {
   return out;
 }
 
+// The last key of a dotted path, as the author wrote it ("timeout" of
+// "metrics.sources[0].timeout", "rules" of "auto_remediation.rules[2]"); "" for a path that ends
+// in an index alone.
+std::string last_key(const std::string& field) {
+  std::string key = field.substr(field.rfind('.') == std::string::npos ? 0 : field.rfind('.') + 1);
+  if (const std::size_t bracket = key.find('['); bracket != std::string::npos)
+    key = bracket == 0 ? std::string() : key.substr(0, bracket);
+  return key;
+}
+
 // How to write a value of type `t` (as type_name says it) where `node` stands, for the hint of
 // a wrong-type finding: every finding says how to fix it. `field` is the dotted path; the hint
 // names its last key, as the author wrote it.
 std::string type_hint(const std::string& t, const Node& node, const std::string& field) {
-  std::string key = field.substr(field.rfind('.') == std::string::npos ? 0 : field.rfind('.') + 1);
-  if (const std::size_t bracket = key.find('['); bracket != std::string::npos)
-    key = bracket == 0 ? std::string() : key.substr(0, bracket);
+  const std::string key = last_key(field);
   const std::string under = key.empty() ? "" : " under '" + key + ":'";
   if (t == "number" || t == "integer") return "write the number without quotes or units";
   if (t == "string")
@@ -326,6 +341,66 @@ std::string type_hint(const std::string& t, const Node& node, const std::string&
                : "write a list: one '- item' line per item" + under + ", or [a, b] on one line";
   if (t == "object") return "write a mapping: 'name: value' lines indented" + under;
   return "";
+}
+
+// The hint for a number written where a duration belongs (`slo_window: 5`, `timeout: 10`): what
+// is missing is the unit, and "quote the value" only led to the wrong-format finding next. The
+// unit is the one of the field's own example ("e.g. 28d") when the value takes it; else the
+// form the duration's pattern wants. "" when the field is no duration.
+std::string duration_hint(const Node& node, const std::string& field, const json* schema,
+                          const json* declared) {
+  if (!schema || !node.is_scalar() || node.quoted || !plain_number(node.value)) return "";
+  const auto pattern = schema->find("pattern");
+  if (pattern == schema->end() || !pattern->is_string()) return "";
+  const std::string expected = expected_format(pattern->get<std::string>());
+  if (expected.empty()) return "";
+  static const std::regex example("e\\.g\\. [0-9]+([A-Za-z]+)");
+  // The field's own description, not the shared definition's: "e.g. 30s, 5m, 1h" of every
+  // duration says nothing of the unit this one is counted in.
+  const json* own = declared ? declared : schema;
+  if (const auto description = own->find("description");
+      description != own->end() && description->is_string()) {
+    std::smatch unit;
+    const std::string& text = description->get_ref<const std::string&>();
+    if (std::regex_search(text, unit, example)) {
+      const std::string value = node.value + unit[1].str();
+      if (std::regex_search(value, std::regex(pattern->get<std::string>())))
+        return "write " + last_key(field) + ": " + value;
+    }
+  }
+  // "expected a whole number with a unit (90m, 6h, 3d)" → "write a whole number with a unit ..."
+  return "write " + expected.substr(std::string_view("expected ").size());
+}
+
+// The allowed values to suggest for `value`: those it is the start of (`active-active` for
+// active-active-read and active-active-full: a value cut short is meant as one of those, however
+// near another one is by spelling), else the closest by spelling. None when it starts every
+// value (`SEV`): the list of allowed values already says that, and any one of them is a guess.
+std::vector<std::string> enum_suggestions(const std::string& value,
+                                          const std::vector<std::string>& options) {
+  auto lower = [](std::string s) {
+    for (char& c : s)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::vector<std::string> out;
+  const std::string start = lower(value);
+  if (start.size() >= 2)
+    for (const auto& o : options)
+      if (o.size() > start.size() && lower(o).compare(0, start.size(), start) == 0)
+        out.push_back(o);
+  if (options.size() > 1 && out.size() == options.size()) return {};
+  if (out.empty())
+    if (std::string near = closest(value, options); !near.empty()) out.push_back(std::move(near));
+  return out;
+}
+
+// "a", "a or b", "a, b or c", each quoted with `quote` on both sides.
+std::string either_of(const std::vector<std::string>& words, const std::string& quote) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + quote + words[i] + quote;
+  return out;
 }
 
 // "an object", "an integer", "a string or number".
@@ -444,6 +519,7 @@ struct Located {
   const Node* node = nullptr;
   const json* schema = nullptr;
   std::string path;
+  const json* declared = nullptr; // the schema as the parent names it, before its $ref
 };
 
 Located locate(const json& sroot, const Node& root, const std::string& base_path,
@@ -451,7 +527,8 @@ Located locate(const json& sroot, const Node& root, const std::string& base_path
   Located at{&root, resolve_ref(sroot, &sroot), base_path};
   for (std::size_t k = 1; k < context.size(); ++k) {
     const std::string step = context_step(context[k]);
-    at.schema = at.schema ? schema_child(sroot, at.schema, step) : nullptr;
+    at.declared = nullptr;
+    at.schema = at.schema ? schema_child(sroot, at.schema, step, &at.declared) : nullptr;
     const Node* node = at.node;
     if (node && node->is_map()) {
       at.path += (at.path.empty() ? "" : ".") + step;
@@ -460,11 +537,11 @@ Located locate(const json& sroot, const Node& root, const std::string& base_path
       at.path += "[" + step + "]";
       std::size_t idx = 0;
       std::from_chars(step.data(), step.data() + step.size(), idx);
-      // Absent items were dropped before validation, so count only present ones.
+      // Placeholder rows were dropped before validation, so count only the others.
       const Node* found = nullptr;
       std::size_t seen = 0;
       for (const auto& item : node->items) {
-        if (item.is_absent()) continue;
+        if (is_placeholder_row(item)) continue;
         if (seen++ == idx) {
           found = &item;
           break;
@@ -810,12 +887,14 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
         std::vector<std::string> options;
         for (const auto& v : (*schema)["enum"])
           if (v.is_string()) options.push_back(v.get<std::string>());
-        msg += ", expected one of: " + allowed + did_you_mean(node->value, options);
+        const std::vector<std::string> near =
+            node->is_scalar() ? enum_suggestions(node->value, options) : std::vector<std::string>{};
+        msg += ", expected one of: " + allowed +
+               (near.empty() ? "" : ", did you mean " + either_of(near, "'") + "?");
         // The hint says what to write: the close value when there is one, else what the field
         // is for (its description) or that the values above are the ones it takes.
-        const std::string near = node->is_scalar() ? closest(node->value, options) : "";
         if (!near.empty())
-          hint = "write " + field + ": " + near;
+          hint = "write " + field + ": " + either_of(near, "");
         else if (schema->contains("description") && (*schema)["description"].is_string())
           hint = (*schema)["description"].get<std::string>();
         else
@@ -833,6 +912,9 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       msg = "field '" + field + "' must be " + (t.empty() ? "of another type" : with_article(t)) +
             ", got " + describe(field, *node);
       hint = type_hint(t, *node, field);
+      if (t == "string")
+        if (std::string h = duration_hint(*node, field, schema, at.declared); !h.empty())
+          hint = std::move(h);
       if (hint.empty() && schema && schema->contains("description") &&
           (*schema)["description"].is_string())
         hint = (*schema)["description"].get<std::string>();
@@ -865,6 +947,31 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
                : std::string());
       if (schema && schema->contains("description"))
         hint = (*schema)["description"].get<std::string>();
+    } else if (d.rfind("Array should contain no fewer than", 0) == 0 ||
+               d.rfind("Array should contain no more than", 0) == 0) {
+      // minItems / maxItems, said as minProperties is: valijson's own words name neither the
+      // field's items nor what to do.
+      const bool fewer = d.find("fewer") != std::string::npos;
+      std::size_t limit = 0;
+      const std::size_t digits = d.find_first_of("0123456789");
+      if (digits != std::string::npos)
+        std::from_chars(d.data() + digits, d.data() + d.size(), limit);
+      std::size_t n = 0;
+      if (node->is_seq())
+        n = static_cast<std::size_t>(
+            std::count_if(node->items.begin(), node->items.end(),
+                          [](const Node& item) { return !is_placeholder_row(item); }));
+      msg = "field '" + field + "' " +
+            (n == 0 ? std::string("is empty")
+                    : "has " + std::to_string(n) + (n == 1 ? " item" : " items")) +
+            (fewer ? ", at least " : ", at most ") + std::to_string(limit) +
+            (fewer ? " needed" : " allowed");
+      const std::string key = last_key(field);
+      const std::string under = key.empty() ? "" : " under '" + key + ":'";
+      hint = fewer ? "write at least " + std::to_string(limit) + (limit == 1 ? " item" : " items") +
+                         under + ", one '- item' line each"
+                   : "keep at most " + std::to_string(limit) + (limit == 1 ? " item" : " items") +
+                         under;
     } else if (d.find("exactly one") != std::string::npos || d.find("anyOf") != std::string::npos ||
                d.find("oneOf") != std::string::npos ||
                d.find("child schema") != std::string::npos) {

@@ -47,8 +47,9 @@ TEST_CASE("schemas: enum errors name the field, the value and the allowed values
   CHECK(d[0].loc.line == 3);
   CHECK(d[0].loc.col == 9);
   CHECK(d[0].rule == "schema");
+  // `crit` is the start of `critical`: suggested, though nearer by spelling to no value.
   CHECK(d[0].message == "field 'service.tier' has value 'crit', expected one of: critical, "
-                        "important, standard, experimental");
+                        "important, standard, experimental, did you mean 'critical'?");
 }
 
 TEST_CASE("schemas: unknown fields point at the key and suggest the right one") {
@@ -275,8 +276,9 @@ TEST_CASE("schemas: a date-time needs seconds and a zone") {
   };
   CHECK(frozen("2026-11-01T09:30:00Z").empty());
   CHECK(frozen("2026-11-01t09:30:00.25+02:00").empty());
-  for (const char* bad : {"2026-11-01T09:30Z", "2026-11-01T09:30:00", "2026-11-31T09:30:00Z",
-                          "2026-11-01T24:00:00Z", "2026-11-01 09:30:00Z"}) {
+  for (const char* bad :
+       {"2026-11-01T09:30Z", "2026-11-01T09:30:00", "2026-11-31T09:30:00Z", "2026-11-01T24:00:00Z",
+        "2026-11-01 09:30:00Z", "2026-11-01T09:30:00|01:00", "2026-11-01T09:30:00+0100"}) {
     auto d = frozen(bad);
     REQUIRE_MESSAGE(d.size() == 1, bad);
     CHECK(d[0].loc.line == 3);
@@ -398,4 +400,223 @@ TEST_CASE("schemas: include and exclude take no .gitignore negation") {
   CHECK(d[0].message.find("include[1]") != std::string::npos);
   CHECK(d[0].loc.col == 26);
   CHECK(validate(s, "nines", "include: [\"./services/\"]\nexclude: [services/a/]\n").empty());
+}
+
+TEST_CASE("schemas: times may carry a fraction of a second, as the seed's log timestamps do") {
+  SchemaSet s;
+  auto timeline = [&](const std::string& time) {
+    return validate(s, "postmortem",
+                    "postmortem:\n  title: t\n  date: 2026-02-17\n  severity: SEV2\n"
+                    "  timeline:\n    - time: \"" +
+                        time + "\"\n      event: e\n");
+  };
+  for (const char* ok : {"11:24", "11:24:00", "11:24:00.5", "2026-02-17 11:24:00.000",
+                         "2026-02-17T11:24:00.000Z", "2026-02-17T11:24:00.123+01:00"})
+    CHECK_MESSAGE(timeline(ok).empty(), ok);
+  for (const char* bad : {"11:24.5", "11:24:00.", "2026-02-17T11:24:00.000+0100"})
+    CHECK_MESSAGE(timeline(bad).size() == 1, bad);
+
+  auto window = [&](const std::string& start) {
+    return validate(s, "maintenance",
+                    "maintenance:\n  service: a\n  start: \"" + start +
+                        "\"\n  end: 2026-11-25T04:00:00Z\n");
+  };
+  for (const char* ok : {"2026-11-25", "2026-11-25T02:00:00.000Z", "2026-11-25 02:00:00.5",
+                         "2026-11-25T03:00:00.000+01:00"})
+    CHECK_MESSAGE(window(ok).empty(), ok);
+  // parse_timestamp reads an offset as ±HH:MM only: the schema refuses what it cannot read.
+  for (const char* bad : {"2026-11-25T03:00:00+0100", "2026-11-25T02:00.5Z"})
+    CHECK_MESSAGE(window(bad).size() == 1, bad);
+
+  CHECK(validate(s, "nines", "as_of: 2026-11-23T00:00:00.000Z\n").empty());
+  CHECK(validate(s, "nines", "as_of: \"2026-11-23T00:00:00+0000\"\n").size() == 1);
+}
+
+TEST_CASE("schemas: the seed templates' placeholder rows are not given") {
+  // The seed's postmortem and experiment templates as written, header fields aside.
+  const std::string postmortem = R"(postmortem:
+  title: "Checkout 502s"
+  date: "2026-11-01"
+  severity: "SEV2" # SEV1-4
+  duration: "" # total incident duration
+  authors: []
+  reviewers: []
+  status: "draft" # draft | in-review | final
+  summary: |
+    One paragraph: what happened, what was the impact, how was it resolved.
+  impact:
+    users_affected: 0
+    duration_minutes: 0
+    revenue_impact_usd: 0
+    slo_budget_consumed_pct: 0
+    data_loss: false
+    customer_tickets: 0
+  timeline:
+    - time: ""
+      event: "" # Chronological, every significant event
+      # Include detection time, escalation, mitigation attempts
+  root_cause: |
+    Technical explanation of WHY it happened. Go deep — surface causes are not root causes.
+  contributing_factors:
+    - "" # What made it worse or delayed resolution?
+  detection:
+    how_detected: "" # alert | user report | manual check
+    time_to_detect_minutes: 0
+    could_have_detected_sooner: ""
+  resolution:
+    how_resolved: ""
+    time_to_mitigate_minutes: 0
+    time_to_resolve_minutes: 0
+  what_went_well:
+    - "" # Explicitly call out what worked
+  what_went_wrong:
+    - ""
+  where_we_got_lucky:
+    - "" # Things that could have made it worse
+  action_items:
+    - id: "AI-001"
+      type: "" # prevent | detect | mitigate | process
+      description: ""
+      owner: ""
+      priority: "" # P0 | P1 | P2
+      deadline: ""
+      status: "open" # open | in-progress | done
+      ticket: ""
+)";
+  const std::string experiment = R"(experiment:
+  name: "redis-down"
+  hypothesis: "When [fault], the system will [expected behavior]"
+  steady_state:
+    metrics:
+      - name: ""
+        baseline: ""
+        acceptable_range: ""
+  method:
+    fault_type: "" # network | compute | storage | dependency | data
+    target: "" # which service/component
+    blast_radius: "" # single pod | single AZ | percentage of traffic
+    duration: ""
+  safety:
+    abort_conditions:
+      - "SLO burn rate exceeds 10x"
+      - "Customer-visible errors detected"
+      - "Alert fires that we didn't expect"
+    rollback_plan: ""
+    required_approvals: []
+  results:
+    outcome: "" # confirmed | disproved | inconclusive
+    observations: []
+    action_items: []
+)";
+  SchemaSet s;
+  for (const auto& [kind, yaml] :
+       {std::pair{"postmortem", postmortem}, {"experiment", experiment}}) {
+    DiagBag diags;
+    RawDoc doc;
+    doc.file = "t.yaml";
+    doc.kind = kind;
+    doc.root = parse_yaml_string(yaml, diags, doc.file);
+    REQUIRE_FALSE(diags.has_errors());
+    // The fast check and valijson agree, and so does the tree's digest with its JSON form's.
+    CHECK(s.quick_check_sound(kind, doc.root));
+    CHECK(node_digest(doc.root) == json_digest(to_json(doc.root).value));
+    CHECK_MESSAGE(s.validate(kind, doc.root, doc.file, diags), kind);
+    CHECK(diags.all().empty());
+    Repo repo;
+    decode_document(doc, "digest", repo, diags);
+    CHECK(diags.all().empty());
+    if (std::string_view(kind) == "postmortem") {
+      REQUIRE(repo.postmortems.size() == 1);
+      CHECK(repo.postmortems[0].timeline.empty());
+      CHECK(repo.postmortems[0].action_items.empty());
+    } else {
+      REQUIRE(repo.experiments.size() == 1);
+      CHECK(repo.experiments[0].steady_state.empty());
+    }
+  }
+
+  // A row with something of its own in it is a row, and its empty required field an error.
+  auto d = validate(s, "postmortem",
+                    "postmortem:\n  title: t\n  date: 2026-11-01\n  severity: SEV2\n"
+                    "  action_items:\n    - id: AI-001\n      description: \"\"\n"
+                    "      owner: ana\n      status: open\n"
+                    "  timeline:\n    - time: \"\"\n      event: paged\n");
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].message == "required field 'postmortem.action_items[0].description' is empty");
+  CHECK(d[1].message == "required field 'postmortem.timeline[0].time' is empty");
+  // Positions after a placeholder row are counted as the schema saw the list.
+  d = validate(s, "postmortem",
+               "postmortem:\n  title: t\n  date: 2026-11-01\n  severity: SEV2\n"
+               "  timeline:\n    - {time: \"\", event: \"\"}\n    - {time: \"09:00\", event: x}\n"
+               "    - {time: \"25:00\", event: z}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].loc.line == 8);
+  CHECK(d[0].message.find("field 'postmortem.timeline[1].time' has value '25:00'") == 0);
+  // An id and a status alone, with nothing left as a placeholder, are no template row.
+  d = validate(s, "postmortem",
+               "postmortem:\n  title: t\n  date: 2026-11-01\n  severity: SEV2\n"
+               "  action_items:\n    - {id: AI-002, status: done}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "missing required field 'postmortem.action_items[0].description'");
+}
+
+TEST_CASE("schemas: a value cut short suggests the allowed values it begins") {
+  SchemaSet s;
+  auto region = [&](const std::string& v) {
+    return validate(s, "service",
+                    "service:\n  name: a\n  tier: critical\n  owner_team: t\n  multi_region: " + v +
+                        "\n");
+  };
+  auto d = region("active-active");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "field 'service.multi_region' has value 'active-active', expected one of: "
+                        "single, active-passive, active-active-read, active-active-full, "
+                        "cell-based, did you mean 'active-active-read' or 'active-active-full'?");
+  CHECK(d[0].hint == "write service.multi_region: active-active-read or active-active-full");
+  d = region("cell");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].hint == "write service.multi_region: cell-based");
+  // A typo still gets the nearest value.
+  d = region("active-pasive");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].hint == "write service.multi_region: active-passive");
+  // A start of every value adds nothing to the list.
+  d = validate(s, "postmortem", "postmortem:\n  title: t\n  date: 2026-11-01\n  severity: SEV\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("did you mean") == std::string::npos);
+}
+
+TEST_CASE("schemas: an empty list that needs items says so, in words") {
+  SchemaSet s;
+  auto d = validate(s, "auto_remediation", "auto_remediation: []\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "field 'auto_remediation' is empty, at least 1 needed");
+  CHECK(d[0].hint == "write at least 1 item under 'auto_remediation:', one '- item' line each");
+  d = validate(s, "auto_remediation", "auto_remediation:\n  service: \"\"\n  rules: []\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].loc.line == 3);
+  CHECK(d[0].message == "field 'auto_remediation.rules' is empty, at least 1 needed");
+  CHECK(d[0].hint == "write at least 1 item under 'rules:', one '- item' line each");
+}
+
+TEST_CASE("schemas: a number where a duration belongs hints the unit, not quotes") {
+  SchemaSet s;
+  auto d = validate(s, "nines",
+                    "defaults:\n  slo_window: 5\nmetrics:\n  sources:\n"
+                    "    - {url: \"http://a\", timeout: 10, settle: 2}\n");
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].message == "field 'defaults.slo_window' must be a string, got '5'");
+  CHECK(d[0].hint == "write slo_window: 5d");
+  CHECK(d[1].hint == "write timeout: 10s");
+  CHECK(d[2].hint == "write settle: 2h");
+  // No example value to take the unit from: the duration's form.
+  d = validate(s, "nines", "defaults:\n  slo_window: 0\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].hint == "write a whole number with a unit (90m, 6h, 3d)");
+  // A number in a field that is no duration is still quoted.
+  d = validate(s, "service",
+               "service:\n  name: a\n  tier: critical\n  owner_team: t\n"
+               "  language: 5\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].hint == "quote the value");
 }

@@ -75,13 +75,40 @@ std::optional<double> plain_number(const std::string& s) {
   return std::nullopt;
 }
 
+bool is_placeholder_row(const Node& item) {
+  if (item.is_absent()) return true;
+  if (!item.is_map()) return false;
+  bool placeholder = false;
+  for (const auto& e : item.entries) {
+    const Node& v = e.value;
+    if (v.is_absent()) {
+      placeholder = true;
+      continue;
+    }
+    if ((v.is_seq() || v.is_map()) && v.items.empty() && v.entries.empty()) continue;
+    if ((e.key == "id" || e.key == "status") && v.is_scalar()) continue;
+    return false;
+  }
+  return placeholder;
+}
+
+void drop_placeholder_rows(Node& root) {
+  if (root.is_seq()) std::erase_if(root.items, is_placeholder_row);
+  for (auto& item : root.items)
+    drop_placeholder_rows(item);
+  for (auto& e : root.entries)
+    drop_placeholder_rows(e.value);
+}
+
 namespace {
 
-// `keep_nulls`: a null value stays in its mapping or list (an empty string is still dropped).
+// `keep_nulls`: a null value stays in its mapping or list (an empty string is still dropped), and
+// so do rows of nulls: this is data nines wrote, not a template.
 json convert(const Node& n, bool keep_nulls) {
   auto kept = [keep_nulls](const Node& v) {
     return !v.is_absent() || (keep_nulls && v.kind == Node::Kind::Null);
   };
+  auto kept_item = [&](const Node& v) { return keep_nulls ? kept(v) : !is_placeholder_row(v); };
   switch (n.kind) {
   case Node::Kind::Null:
     return json(nullptr);
@@ -92,7 +119,7 @@ json convert(const Node& n, bool keep_nulls) {
   case Node::Kind::Seq: {
     json a = json::array();
     for (const auto& item : n.items)
-      if (kept(item)) a.push_back(convert(item, keep_nulls));
+      if (kept_item(item)) a.push_back(convert(item, keep_nulls));
     return a;
   }
   case Node::Kind::Map: {
@@ -113,7 +140,7 @@ void collect_yaml11_bools(const Node& n, std::vector<Loc>& out) {
     return;
   case Node::Kind::Seq:
     for (const auto& item : n.items)
-      if (!item.is_absent()) collect_yaml11_bools(item, out);
+      if (!is_placeholder_row(item)) collect_yaml11_bools(item, out);
     return;
   case Node::Kind::Map:
     for (const auto& e : n.entries)

@@ -15,10 +15,22 @@ struct YamlJson {
   std::vector<Loc> yaml11_bools; // plain `on`/`no`/... scalars kept as strings
 };
 
+// Whether a list item is left as the templates leave it, and so not given (SPEC 1.3): absent
+// (`- ""`), or a mapping in which nothing is given: each value is null, "" or an empty list or
+// mapping, at least one of them null or "". `id` and `status` do not count as given: the seed's
+// action item row comes with `id: "AI-001"` and `status: "open"` filled in beside its empty
+// description, owner and deadline, and is still the template's placeholder row.
+bool is_placeholder_row(const Node& item);
+
 // Converts with YAML 1.2 core-schema typing of plain scalars. Absent values (null, "") are dropped
-// from mappings and lists, so "not given" and "left as the template's placeholder" mean the same.
-// `.nan` and `.inf` stay strings: no figure may ever be NaN.
+// from mappings, and placeholder rows (is_placeholder_row) from lists, so "not given" and "left as
+// the template's placeholder" mean the same. `.nan` and `.inf` stay strings: no figure may ever be
+// NaN.
 YamlJson to_json(const Node& root);
+
+// Removes the placeholder rows of every list in the tree, as to_json leaves them out: what the
+// decoders read is then what the schema checked.
+void drop_placeholder_rows(Node& root);
 
 // The tree as data nines wrote and reads back (a frozen report's figures): a YAML null stays a
 // JSON null, so a key whose figure is null is still there, as the file has it. Schemas and

@@ -210,6 +210,34 @@ TEST_CASE("to_json_keeping_nulls keeps null keys and items; to_json drops them")
   CHECK(to_json(root).value.dump() == R"({"delta":{"d":1.5},"l":[1]})");
 }
 
+TEST_CASE("to_json drops a list's placeholder rows, and drop_placeholder_rows the same") {
+  DiagBag diags;
+  Node root = parse_yaml_string(
+      "rows:\n"
+      "  - {time: \"\", event: \"\"}\n"                                  // the seed's timeline row
+      "  - {id: AI-001, status: open, description: \"\", owner: \"\"}\n" // its action item row
+      "  - {name: \"\", steps: [], notes: {}}\n"
+      "  - \"\"\n"
+      "  - ~\n"
+      "  - {time: \"\", event: paged}\n" // something given: a row
+      "  - {id: AI-002, status: done}\n" // nothing left as a placeholder: a row
+      "  - {}\n"
+      "  - {id: [], description: \"\"}\n" // an empty list is a placeholder too
+      "  - [\"\"]\n"
+      "map: {a: \"\", b: {c: \"\"}}\n",
+      diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const std::string kept =
+      R"({"map":{"b":{}},"rows":[{"event":"paged"},{"id":"AI-002","status":"done"},{},[]]})";
+  CHECK(to_json(root).value.dump() == kept);
+  CHECK(node_digest(root) == json_digest(to_json(root).value));
+  // Data nines wrote keeps its rows of nulls.
+  CHECK(to_json_keeping_nulls(root)["rows"].size() == 9);
+  drop_placeholder_rows(root);
+  REQUIRE(root.get("rows")->items.size() == 4);
+  CHECK(to_json(root).value.dump() == kept);
+}
+
 TEST_CASE("json_digest is the FNV-1a of the compact dump, escapes and numbers included") {
   auto same = [](const nlohmann::json& v) {
     const std::string expected =
