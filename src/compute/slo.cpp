@@ -276,12 +276,17 @@ const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source) 
     set("slo");
     return p;
   }
-  if (!slo.service.empty())
+  // Two policies naming one service are a policy-conflict error; should the rule be lowered, the
+  // one whose id sorts first governs, whatever the files are called (docs/content.md).
+  if (!slo.service.empty()) {
+    const Policy* own = nullptr;
     for (const auto& p : repo.policies)
-      if (p.service.id == slo.service.id) {
-        set("service");
-        return &p;
-      }
+      if (p.service.id == slo.service.id && (!own || p.meta.id < own->meta.id)) own = &p;
+    if (own) {
+      set("service");
+      return own;
+    }
+  }
   if (const Policy* p = find_policy(repo, repo.config.default_policy)) {
     set("default");
     return p;

@@ -34,6 +34,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"policy-condition", "An error budget policy condition cannot be parsed."},
       {"policy-gap",
        "An error budget policy's states leave a range of remaining budget uncovered."},
+      {"policy-conflict", "Two error budget policies name one service."},
       {"policy-overlap",
        "Two states of an error budget policy both match a range of remaining budget."},
       {"policy-exception-unread",

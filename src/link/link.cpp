@@ -153,6 +153,52 @@ void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string
     check(set, r, file, diags);
 }
 
+// Two error budget policies naming one service: an SLO of it without a `policy:` of its own could
+// take either, and which one would depend on nothing in the documents (gate deploy blocked by one,
+// allowed by the other). An error at each later policy's `service:` (in file order), naming the
+// first and the one that governs should the rule be lowered: the id that sorts first, as
+// compute's policy_for takes it. An SLO's own `policy:` wins over both, so a service whose SLOs
+// all name theirs has no conflict; the nines.yaml default is the fallback and conflicts with
+// none. Policies of one id are duplicate-id's, and a service that is none unknown-reference's.
+void check_policy_conflicts(const Repo& repo, const IdSet& services, DiagBag& diags) {
+  std::set<std::string_view> policy_ids;
+  for (const auto& p : repo.policies)
+    policy_ids.insert(p.meta.id);
+  std::map<std::string_view, const Policy*> first;
+  for (const auto& p : repo.policies) {
+    if (p.service.empty() || !services.has(p.service.id)) continue;
+    const auto [it, inserted] = first.emplace(p.service.id, &p);
+    const Policy& a = *it->second;
+    if (inserted || a.meta.id == p.meta.id) continue;
+    std::vector<std::string_view> taking; // the SLOs of the service that take its policy
+    bool any_slo = false;
+    for (const auto& slo : repo.slos) {
+      if (slo.service.id != p.service.id) continue;
+      any_slo = true;
+      if (!policy_ids.count(slo.policy.id)) taking.push_back(slo.meta.id);
+    }
+    if (any_slo && taking.empty()) continue;
+    const Policy* governs = &a;
+    for (const auto& o : repo.policies)
+      if (o.service.id == p.service.id && o.meta.id < governs->meta.id) governs = &o;
+    std::string slos;
+    for (std::size_t i = 0; i < taking.size() && i < 3; ++i)
+      slos += (i ? ", " : "") + std::string(taking[i]);
+    if (taking.size() > 3) slos += " and " + std::to_string(taking.size() - 3) + " more";
+    const std::string who = slos.empty() ? "the service's SLOs"
+                            : taking.size() == 1
+                                ? "SLO " + slos + " names no `policy:` of its own and"
+                                : "SLOs " + slos + " name no `policy:` of their own and";
+    diags.error(p.meta.file, p.service.loc, "policy-conflict",
+                "error budget policy '" + p.meta.id + "' names service '" + p.service.id +
+                    "', as policy '" + a.meta.id + "' does at " + a.meta.file + ":" +
+                    std::to_string(a.service.loc.line) + ":" + std::to_string(a.service.loc.col) +
+                    "; " + who + " would take '" + governs->meta.id + "', whose id sorts first",
+                "give the service one policy (merge the two, or remove `service:` from one), or "
+                "name each SLO's policy in its `policy:` field");
+  }
+}
+
 // The recorded rows of `rows` against the SLOs of `repo`.
 void check_csv_rows(const IdSet& slos, const Repo& repo, const Repo& rows, DiagBag& diags) {
   // Recorded rows of an SLO whose document failed would all dangle; its own error says enough.
@@ -315,6 +361,7 @@ void link_references(const Repo& repo, DiagBag& diags) {
   }
   for (const auto& p : repo.policies)
     check(services, p.service, p.meta.file, diags);
+  check_policy_conflicts(repo, services, diags);
   for (const auto& p : repo.postmortems) {
     check_all(services, p.services, p.meta.file, diags);
     check(postmortems, p.repeat_of, p.meta.file, diags);

@@ -1,3 +1,4 @@
+#include "compute/slo.hpp"
 #include "link/link.hpp"
 #include "model/alerts.hpp"
 #include "model/history.hpp"
@@ -1326,6 +1327,96 @@ TEST_CASE("self-dependency: a service that lists itself is warned at the entry")
   // Another service's entries are not its own.
   for (const auto& d : diags.all())
     CHECK(d.rule != "unknown-reference");
+}
+
+Policy make_policy(const std::string& id, const std::string& service, const std::string& file) {
+  Policy p;
+  p.meta = meta("error_budget_policy", id, file);
+  if (!service.empty()) p.service = {service, {3, 12}};
+  return p;
+}
+
+std::vector<Diagnostic> linked(const Repo& repo, const std::string& rule) {
+  DiagBag diags;
+  link_references(repo, diags);
+  std::vector<Diagnostic> out;
+  for (const auto& d : diags.sorted())
+    if (d.rule == rule) out.push_back(d);
+  return out;
+}
+
+TEST_CASE("policy-conflict: two policies of one service, at the later one's service") {
+  Repo repo;
+  repo.services.push_back(make_service("checkout-api", ""));
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99));
+  // In file order the lenient one comes first; the strict one's id sorts first.
+  repo.policies.push_back(make_policy("zz-lenient", "checkout-api", "policy-lenient.yaml"));
+  repo.policies.push_back(make_policy("aa-strict", "checkout-api", "policy-strict.yaml"));
+  expect_one(linked(repo, "policy-conflict"),
+             {"policy-strict.yaml",
+              {3, 12},
+              Severity::Error,
+              "policy-conflict",
+              "error budget policy 'aa-strict' names service 'checkout-api', as policy "
+              "'zz-lenient' does at policy-lenient.yaml:3:12; SLO checkout-availability names no "
+              "`policy:` of its own and would take 'aa-strict', whose id sorts first",
+              "give the service one policy (merge the two, or remove `service:` from one), or "
+              "name each SLO's policy in its `policy:` field"});
+  // The one that governs is the same whatever the files are called or the order they are read in.
+  CHECK(policy_for(repo, repo.slos[0])->meta.id == "aa-strict");
+  std::swap(repo.policies[0], repo.policies[1]);
+  CHECK(policy_for(repo, repo.slos[0])->meta.id == "aa-strict");
+  const auto swapped = linked(repo, "policy-conflict");
+  REQUIRE(swapped.size() == 1);
+  CHECK(swapped[0].file == "policy-lenient.yaml");
+
+  // A third is reported too, each naming the first; a service without SLOs still has a conflict.
+  repo.policies.push_back(make_policy("mid", "checkout-api", "policy-mid.yaml"));
+  CHECK(linked(repo, "policy-conflict").size() == 2);
+  repo.slos.clear();
+  const auto no_slo = linked(repo, "policy-conflict");
+  REQUIRE(no_slo.size() == 2);
+  CHECK(no_slo[0].message.find("; the service's SLOs would take 'aa-strict'") != std::string::npos);
+}
+
+TEST_CASE("policy-conflict: none for an SLO's own policy, the default, other services, one id") {
+  Repo repo;
+  repo.services.push_back(make_service("checkout-api", ""));
+  repo.services.push_back(make_service("ledger", ""));
+  Slo availability = make_slo("availability", "checkout-api", 99);
+  Slo latency = make_slo("latency", "checkout-api", 99);
+  availability.policy = {"for-availability", {6, 11}};
+  latency.policy = {"for-latency", {6, 11}};
+  repo.slos = {availability, latency};
+  // Both name the service, but each SLO names its own: no SLO is left to choose between them.
+  repo.policies.push_back(make_policy("for-availability", "checkout-api", "a.yaml"));
+  repo.policies.push_back(make_policy("for-latency", "checkout-api", "b.yaml"));
+  // The nines.yaml default names no service: the fallback of every service, no conflict.
+  repo.policies.push_back(make_policy("company", "", "company.yaml"));
+  repo.config.default_policy = "company";
+  // One policy each for other services; an unknown service is unknown-reference's alone.
+  repo.policies.push_back(make_policy("ledger-policy", "ledger", "c.yaml"));
+  repo.policies.push_back(make_policy("ghost-1", "ghost", "d.yaml"));
+  repo.policies.push_back(make_policy("ghost-2", "ghost", "e.yaml"));
+  CHECK(linked(repo, "policy-conflict").empty());
+  CHECK(linked(repo, "unknown-reference").size() == 2);
+  CHECK(policy_for(repo, repo.slos[1])->meta.id == "for-latency");
+
+  // An SLO without a policy of its own (or naming none that exists) brings the conflict back.
+  repo.slos.push_back(make_slo("errors", "checkout-api", 99));
+  const auto got = linked(repo, "policy-conflict");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].file == "b.yaml");
+  CHECK(got[0].message.find("; SLO errors names no `policy:`") != std::string::npos);
+  CHECK(policy_for(repo, repo.slos[2])->meta.id == "for-availability");
+
+  // Two policies of one id are duplicate-id's, not a conflict too.
+  Repo twice;
+  twice.services.push_back(make_service("ledger", ""));
+  twice.policies.push_back(make_policy("p", "ledger", "a.yaml"));
+  twice.policies.push_back(make_policy("p", "ledger", "b.yaml"));
+  CHECK(linked(twice, "policy-conflict").empty());
+  CHECK(linked(twice, "duplicate-id").size() == 1);
 }
 
 } // namespace

@@ -193,6 +193,32 @@ std::string kind_misspelt_as(std::string_view key) {
   return best;
 }
 
+// The kind a key names in the words people use for it, or "": the names `nines new` takes for a
+// kind (`toil`, `capacity`, `rotation`, `policy`, `readiness`, `incident`) and the obvious short
+// forms of one (`oncall`, `budget_policy`, `error_budget`, `report`), case aside. None is within
+// kind_misspelt_as's distance of its kind, and a document under one would be skipped as another
+// tool's without a word.
+std::string kind_short_form(std::string_view key) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> k_short = {{
+      {"toil", "toil_item"},
+      {"capacity", "capacity_model"},
+      {"rotation", "oncall_rotation"},
+      {"oncall", "oncall_rotation"},
+      {"policy", "error_budget_policy"},
+      {"budget_policy", "error_budget_policy"},
+      {"error_budget", "error_budget_policy"},
+      {"readiness", "readiness_review"},
+      {"incident", "postmortem"},
+      {"report", "monthly_report"},
+  }};
+  std::string lower(key);
+  for (auto& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [word, kind] : k_short)
+    if (lower == word) return std::string(kind);
+  return {};
+}
+
 // The kind a key reads as a misspelling of (`servce:`) with a nines document's shape under it: a
 // mapping, or nothing yet; "" for none. A docker-compose `services:` holds a mapping of mappings,
 // and a Docusaurus `slug:` a string, so those are not typos of `service` or `slo`.
@@ -207,6 +233,13 @@ std::string misspelt_kind(const Entry& e) {
     if (all_maps) return {};
   }
   return k;
+}
+
+// The kind a top-level key that names none means, "": a misspelt kind (misspelt_kind), or one of
+// its short forms (kind_short_form) with a mapping under it.
+std::string kind_meant(const Entry& e) {
+  if (std::string k = misspelt_kind(e); !k.empty()) return k;
+  return e.value.is_map() ? kind_short_form(e.key) : std::string();
 }
 
 // How front_matter_kind_key reads the lines under a Markdown file's opening `---`.
@@ -279,10 +312,78 @@ std::string front_matter_kind_key(const std::string& text, std::size_t pos, Fron
     const bool nothing_after = value.find_first_not_of(" \t") == std::string_view::npos ||
                                value[value.find_first_not_of(" \t")] == '#';
     if (!kind_misspelt_as(key).empty() && (!any || nothing_after)) return key;
+    if (any && nothing_after && !kind_short_form(key).empty()) return key;
     if (!any) return {};
     if (marks_dialect(key, value)) return key;
   }
   return {};
+}
+
+// Where TOML front matter (Hugo's `+++` … `+++` from the first line at `pos`) names a nines kind
+// at its top level, as a table (`[runbook]`, `[runbook.escalation]`) or a key (`runbook.title =
+// …`, `runbook = {…}`), with the kind; {} for none. nines reads YAML front matter only: without
+// this such a runbook would be skipped as another tool's Markdown without a word. Keys under a
+// table of another name (`[params]`) are that table's; lines inside a multi-line string are text.
+std::optional<std::pair<Loc, std::string>> toml_front_matter_kind(const std::string& text,
+                                                                  std::size_t pos) {
+  auto line_at = [&](std::size_t from, std::size_t& nl) {
+    nl = std::min(text.find('\n', from), text.size());
+    std::string_view line(text.data() + from, nl - from);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
+    return line;
+  };
+  std::size_t nl = 0;
+  if (line_at(pos, nl) != "+++") return std::nullopt;
+  const auto& kinds = kind_names();
+  // The first part of a dotted key (`runbook` of `"runbook".title`), its quotes aside.
+  auto names_kind = [&](std::string_view key) {
+    key = trim_view(key.substr(0, key.find('.')));
+    if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front())
+      key = key.substr(1, key.size() - 2);
+    return std::find(kinds.begin(), kinds.end(), key) != kinds.end() ? std::string(key)
+                                                                     : std::string();
+  };
+  bool in_table = false;  // keys below a table header of another name are that table's
+  bool in_string = false; // inside a `"""` or `'''` string
+  int line_no = 1;
+  for (pos = nl + 1; pos < text.size(); pos = nl + 1) {
+    ++line_no;
+    const std::string_view raw = line_at(pos, nl);
+    const std::size_t indent = raw.find_first_not_of(" \t");
+    if (indent == std::string_view::npos) continue;
+    const std::string_view line = raw.substr(indent);
+    const std::size_t quotes = [&] {
+      std::size_t n = 0;
+      for (const std::string_view q : {"\"\"\"", "'''"})
+        for (std::size_t at = line.find(q); at != std::string_view::npos; at = line.find(q, at + 3))
+          ++n;
+      return n;
+    }();
+    const bool was_in_string = in_string;
+    if (quotes % 2 == 1) in_string = !in_string;
+    if (was_in_string || line.front() == '#') continue;
+    if (line == "+++") return std::nullopt;
+    const Loc at{line_no, static_cast<int>(indent) + 1};
+    if (line.front() == '[') {
+      std::string_view name = line.substr(line.starts_with("[[") ? 2 : 1);
+      name = name.substr(0, name.find(']'));
+      if (std::string kind = names_kind(name); !kind.empty())
+        return std::make_pair(at, std::move(kind));
+      in_table = true;
+      continue;
+    }
+    const std::size_t eq = line.find('=');
+    if (in_table || eq == std::string_view::npos) continue;
+    // A kind's fields: a dotted key or an inline table. `service = "checkout"` is a page's own
+    // parameter, as `service: checkout` is in YAML front matter.
+    const std::string_view key = line.substr(0, eq);
+    const bool fields =
+        key.find('.') != std::string_view::npos || trim_view(line.substr(eq + 1)).starts_with('{');
+    if (std::string kind = names_kind(key); fields && !kind.empty())
+      return std::make_pair(at, std::move(kind));
+  }
+  return std::nullopt;
 }
 
 // Whether every group of a non-empty `groups` list has the shape of a Prometheus rule group: a
@@ -349,10 +450,15 @@ bool holds_rule_groups(const Node& root, const Node& groups) {
   return false;
 }
 
+// Where classify's document was written: Markdown front matter is shared with the site generator
+// that renders the file (Hugo, Jekyll), whose own keys sit beside the kind's.
+enum class Source { Yaml, FrontMatter };
+
 // Decides what a top-level document is: a nines kind, a dialect document, a rule file, or
 // something foreign. Reports documents that look like a nines kind but are not one.
 Verdict classify(Node&& root, int index, const std::string& rel, const std::string& body,
-                 DiagBag& diags, const std::function<void(RawDoc&&)>& on_doc) {
+                 DiagBag& diags, const std::function<void(RawDoc&&)>& on_doc,
+                 Source source = Source::Yaml) {
   if (root.is_null()) return Verdict::Empty;
   if (root.is_seq()) {
     // OpenSLO's list form: one YAML sequence of objects instead of `---` documents.
@@ -484,16 +590,47 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
                 "separate documents with `---`, or indent the fields under the kind key");
     return Verdict::Error;
   }
-  // One kind key among other keys is some other tool's file: a Helm values.yaml has a
-  // `service:` beside `image:` and `replicaCount:`, a Sloth file beside `version:` and `slos:`.
-  if (kind_keys == 1 && keys.size() > 1) return Verdict::Foreign;
+  const bool front_matter = source == Source::FrontMatter;
+  if (kind_keys == 1 && keys.size() > 1) {
+    // One kind key among other keys is some other tool's file in YAML: a Helm values.yaml has a
+    // `service:` beside `image:` and `replicaCount:`, a Sloth file beside `version:` and `slos:`.
+    // In Markdown front matter the other keys are the site generator's (`title:`, `weight:`,
+    // `draft:`), and a kind's mapping beside them is the document: read, the others dropped.
+    const auto kind = std::find_if(keys.begin(), keys.end(), is_kind);
+    if (!front_matter || !(*kind)->value.is_map()) return Verdict::Foreign;
+    const std::string name = (*kind)->key;
+    std::erase_if(root.entries,
+                  [&](const Entry& e) { return e.key != name && !is_extension_key(e.key); });
+    keys.assign(1, &*std::find_if(root.entries.begin(), root.entries.end(),
+                                  [&](const Entry& e) { return e.key == name; }));
+  }
   if (kind_keys == 0) {
-    if (const std::string meant = keys.size() == 1 ? misspelt_kind(*keys[0]) : ""; !meant.empty()) {
+    // A misspelt kind or a kind's short form, alone at the top; in front matter also beside the
+    // site generator's keys, as the one key that reads as a kind. There a key of three characters
+    // is no typo (jekyll-seo-tag's `seo:` is one edit from `slo`), nor one with no mapping under
+    // it.
+    const Entry* meant_at = nullptr;
+    std::string meant;
+    if (keys.size() == 1) {
+      meant_at = keys[0];
+      meant = kind_meant(*keys[0]);
+    } else if (front_matter) {
+      std::size_t found = 0;
+      for (const Entry* e : keys) {
+        std::string k = e->value.is_map() && e->key.size() > 3 ? kind_meant(*e) : "";
+        if (k.empty()) continue;
+        ++found;
+        meant_at = e;
+        meant = std::move(k);
+      }
+      if (found != 1) meant.clear();
+    }
+    if (!meant.empty()) {
       std::string known;
       for (const auto& k : kinds)
         known += (known.empty() ? "" : ", ") + k;
-      diags.error(rel, keys[0]->key_loc, "unknown-kind",
-                  "unknown document kind '" + keys[0]->key + "', did you mean '" + meant + "'?",
+      diags.error(rel, meant_at->key_loc, "unknown-kind",
+                  "unknown document kind '" + meant_at->key + "', did you mean '" + meant + "'?",
                   "known kinds: " + known);
       return Verdict::Error;
     }
@@ -554,7 +691,8 @@ void add_dropped_ids(const Node& root, std::vector<std::string>& out) {
   const auto& kinds = kind_names();
   for (const auto& e : root.entries)
     if (e.value.is_map() && (std::find(kinds.begin(), kinds.end(), e.key) != kinds.end() ||
-                             !kind_misspelt_as(e.key).empty() || e.key == "metadata"))
+                             !kind_misspelt_as(e.key).empty() || !kind_short_form(e.key).empty() ||
+                             e.key == "metadata"))
       add(e.value);
 }
 
@@ -1923,10 +2061,12 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
     // aside, so that the errors come before the document is handed on, where they came when the
     // reader reported them. Such documents are rare.
     HeldFindings held;
-    auto report_held_if_ours = [&](const Node& n, int idx, const std::string& body_text) {
+    auto report_held_if_ours = [&](const Node& n, int idx, const std::string& body_text,
+                                   Source source) {
       if (held.empty()) return;
       DiagBag scratch;
-      const Verdict v = classify(Node(n), idx, rel, body_text, scratch, [](RawDoc&&) {});
+      const Verdict v = classify(
+          Node(n), idx, rel, body_text, scratch, [](RawDoc&&) {}, source);
       if (v != Verdict::Foreign && v != Verdict::Empty) report_held_findings(held, rel, diags);
     };
     if (ends_with(rel, ".md")) {
@@ -1955,6 +2095,16 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
           diags.error(rel, {1, 1}, "yaml-syntax",
                       "front matter opened here is never closed (" + kind_text(key) + ")",
                       "end the front matter with a line `---`, then the Markdown body");
+          return r;
+        }
+        if (const auto toml = toml_front_matter_kind(text, top)) {
+          diags.error(rel, toml->first, "yaml-syntax",
+                      "TOML front matter is not read; write YAML between `---` lines (its kind "
+                      "is '" +
+                          toml->second + "')",
+                      "replace the `+++` lines with `---` and write the fields in YAML, indented "
+                      "under `" +
+                          toml->second + ":`");
           return r;
         }
         // Front matter below blank lines is no front matter (as in Hugo and Jekyll): the file
@@ -1999,8 +2149,9 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
               diags.error(rel, n.loc, "unknown-kind", "front matter holds more than one document");
               return;
             }
-            report_held_if_ours(n, idx, body);
-            const Verdict v = classify(std::move(n), idx, rel, body, diags, take_doc);
+            report_held_if_ours(n, idx, body, Source::FrontMatter);
+            const Verdict v =
+                classify(std::move(n), idx, rel, body, diags, take_doc, Source::FrontMatter);
             take(v);
             // classify leaves a document it does not hand on as it was.
             if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
@@ -2022,7 +2173,7 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
       read_yaml(
           text, rel, 0, opts.yaml, diags,
           [&](Node&& n, int idx) {
-            report_held_if_ours(n, idx, no_body);
+            report_held_if_ours(n, idx, no_body, Source::Yaml);
             const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
             take(v);
             // classify hands a document on by moving it, and leaves one it finds foreign or wrong

@@ -818,6 +818,119 @@ TEST_CASE("loader: files of other tools are skipped and listed, typos of a kind 
   CHECK(d[0].message == "unknown document kind 'servces', did you mean 'service'?");
 }
 
+TEST_CASE("loader: Markdown front matter reads its kind beside a site generator's keys") {
+  TempRepo repo;
+  // Hugo's and Jekyll's keys beside the runbook: the runbook is read, their keys dropped.
+  repo.write("runbooks/raid.md", "---\ntitle: Node RAID Degraded\nweight: 20\ndraft: false\n"
+                                 "tags: [storage]\nrunbook:\n  title: Node RAID degraded\n"
+                                 "  alert_name: NodeRAIDDegraded\nx-note: kept\n---\n# Body\n");
+  // A kind key that holds no mapping is a page's own parameter (`service: checkout-api`).
+  repo.write("docs/page.md", "---\ntitle: Checkout\nservice: checkout-api\n---\nText\n");
+  // In a YAML file a kind key beside others stays another tool's: a Helm values.yaml.
+  repo.write("values.yaml", "replicaCount: 2\nservice:\n  type: ClusterIP\n");
+  DiagBag diags;
+  LoadNotes notes;
+  std::vector<RawDoc> docs;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { docs.push_back(std::move(d)); },
+      [](RawCsvRow&&) {}, &notes);
+  CHECK(diags.sorted().empty());
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].file == "runbooks/raid.md");
+  CHECK(docs[0].kind == "runbook");
+  CHECK(docs[0].kind_loc.line == 6);
+  std::vector<std::string> keys;
+  for (const auto& e : docs[0].root.entries)
+    keys.push_back(e.key);
+  CHECK(keys == std::vector<std::string>{"runbook", "x-note"});
+  CHECK(docs[0].body == "# Body\n");
+  CHECK(notes.skipped == std::vector<std::string>{"docs/page.md", "values.yaml"});
+}
+
+TEST_CASE("loader: a kind's short form alone at the top is an unknown kind, with its kind") {
+  TempRepo repo;
+  const std::vector<std::pair<std::string, std::string>> forms = {
+      {"toil", "toil_item"},
+      {"capacity", "capacity_model"},
+      {"rotation", "oncall_rotation"},
+      {"oncall", "oncall_rotation"},
+      {"policy", "error_budget_policy"},
+      {"budget_policy", "error_budget_policy"},
+      {"error_budget", "error_budget_policy"},
+      {"readiness", "readiness_review"},
+      {"incident", "postmortem"},
+      {"report", "monthly_report"}};
+  for (const auto& [key, kind] : forms)
+    repo.write("docs/" + key + ".yaml", key + ":\n  name: x\n");
+  // In front matter, the one key that reads as a kind beside the site generator's.
+  repo.write("md/report.md", "---\ntitle: November\nreport:\n  month: 2026-11\n---\nBody\n");
+  // Beside other keys of a YAML file, with no mapping under it, or beside another key that reads
+  // as a kind: another tool's. A three-letter near miss beside others is no typo (jekyll-seo-tag).
+  repo.write("other/app.yaml", "server: {port: 80}\npolicy:\n  retries: 3\n");
+  repo.write("other/scalar.yaml", "incident: none\n");
+  repo.write("other/two.md", "---\ntitle: t\ntoil:\n  a: 1\nreport:\n  b: 2\n---\nBody\n");
+  repo.write("other/seo.md", "---\ntitle: t\nseo:\n  type: Person\n---\nBody\n");
+  DiagBag diags;
+  LoadNotes notes;
+  const std::vector<std::string> seen = loaded_kinds(repo, diags, notes);
+  CHECK(seen.empty());
+  CHECK(notes.skipped == std::vector<std::string>{"other/app.yaml", "other/scalar.yaml",
+                                                  "other/seo.md", "other/two.md"});
+  const auto d = diags.sorted();
+  REQUIRE(d.size() == forms.size() + 1);
+  for (const auto& f : d) {
+    CHECK(f.rule == "unknown-kind");
+    CHECK(f.loc.col == 1);
+  }
+  for (std::size_t i = 0; i < forms.size(); ++i) {
+    const auto& [key, kind] = forms[i];
+    const auto it = std::find_if(
+        d.begin(), d.end(), [&](const Diagnostic& x) { return x.file == "docs/" + key + ".yaml"; });
+    REQUIRE(it != d.end());
+    CHECK(it->message == "unknown document kind '" + key + "', did you mean '" + kind + "'?");
+  }
+  CHECK(d.back().file == "md/report.md");
+  CHECK(d.back().loc.line == 3);
+  CHECK(d.back().message == "unknown document kind 'report', did you mean 'monthly_report'?");
+}
+
+TEST_CASE("loader: TOML front matter over a nines kind is an error, other TOML front matter not") {
+  TempRepo repo;
+  repo.write("runbooks/table.md",
+             "+++\n# a runbook\n[runbook]\ntitle = \"Disk full\"\nalert_name = \"DiskFull\"\n"
+             "+++\n# Disk full\n");
+  repo.write("runbooks/dotted.md",
+             "+++\ntitle = \"Disk\"\n  runbook.title = \"Disk full\"\n+++\nx\n");
+  repo.write("runbooks/inline.md", "\xEF\xBB\xBF+++\n\"service\" = { name = \"a\" }\n+++\n");
+  // Hugo's own pages: a `service` key under another table, or in a multi-line string, is theirs.
+  repo.write("docs/hugo.md",
+             "+++\ntitle = \"Services\"\ndescription = \"\"\"\n"
+             "runbook = the word\n\"\"\"\nslo = \"fast\"\n[params]\nservice = {a = 1}\n"
+             "[[menu.main]]\nname = \"x\"\n+++\nText\n");
+  repo.write("docs/unclosed.md", "+++\ntitle = \"x\"\n");
+  DiagBag diags;
+  LoadNotes notes;
+  const std::vector<std::string> seen = loaded_kinds(repo, diags, notes);
+  CHECK(seen.empty());
+  CHECK(notes.skipped == std::vector<std::string>{"docs/hugo.md", "docs/unclosed.md"});
+  const auto d = diags.sorted();
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].file == "runbooks/dotted.md");
+  CHECK(d[0].loc.line == 3);
+  CHECK(d[0].loc.col == 3);
+  CHECK(d[1].file == "runbooks/inline.md");
+  CHECK(d[1].loc.line == 2);
+  CHECK(d[1].message == "TOML front matter is not read; write YAML between `---` lines (its kind "
+                        "is 'service')");
+  CHECK(d[2].file == "runbooks/table.md");
+  CHECK(d[2].loc.line == 3);
+  CHECK(d[2].loc.col == 1);
+  CHECK(d[2].rule == "yaml-syntax");
+  CHECK(
+      d[2].hint ==
+      "replace the `+++` lines with `---` and write the fields in YAML, indented under `runbook:`");
+}
+
 TEST_CASE("loader: rule groups without rules make a rule file, other `groups:` lists do not") {
   TempRepo repo;
   // Prometheus's own testdata: promtool refuses it for the repeated name, so it must be read.

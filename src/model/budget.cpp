@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -35,37 +36,85 @@ std::string error_budget_text(double target_pct) {
   return fixed_text(100 - target_pct, static_cast<int>(decimals));
 }
 
-std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {
+namespace {
+
+// A bound as written, in percent; nullopt past a double's range (400 digits), which stod would
+// throw on.
+std::optional<double> number(const std::string& written) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(written.data(), written.data() + written.size(), v);
+  if (ec != std::errc() || end != written.data() + written.size()) return std::nullopt;
+  return v;
+}
+
+// The one parser behind parse_budget_condition and budget_condition_problem: the condition, or
+// nullopt with why in `problem`.
+std::optional<BudgetCondition> parse_condition(const std::string& text, std::string& problem) {
+  // `%` may be left out after any bound, as the seed leaves it out in `remaining_budget <= 0`:
+  // `> 50` and `25-50` mean what `> 50%` and `25-50%` do.
   static const std::regex cmp(
       R"(^\s*remaining_budget\s*(>=|<=|>|<)\s*(-?[0-9]+(\.[0-9]+)?)\s*%?\s*$)");
   static const std::regex range(
-      R"(^\s*remaining_budget\s+(-?[0-9]+(\.[0-9]+)?)\s*%?\s*-\s*(-?[0-9]+(\.[0-9]+)?)\s*%\s*$)");
+      R"(^\s*remaining_budget\s+(-?[0-9]+(\.[0-9]+)?)\s*%?\s*-\s*(-?[0-9]+(\.[0-9]+)?)\s*%?\s*$)");
+  // A bound above 100% is one no remaining budget reaches (an unspent budget is 100%): the state
+  // it names could never be, or would always be, chosen.
+  auto bound = [&problem](const std::string& written) -> std::optional<double> {
+    const std::optional<double> v = number(written);
+    if (!v)
+      problem = "its bound " + written + " is too long to read as a number";
+    else if (*v > 100)
+      problem = "its bound " + written + "% is above 100%, which no remaining budget reaches";
+    else
+      return v;
+    return std::nullopt;
+  };
   std::smatch m;
   BudgetCondition c;
   c.text = text;
   if (std::regex_match(text, m, cmp)) {
-    double v = std::stod(m[2]);
-    std::string op = m[1];
+    const std::optional<double> v = bound(m[2]);
+    if (!v) return std::nullopt;
+    const std::string op = m[1];
     if (op == ">" || op == ">=") {
-      c.lo = v;
+      c.lo = *v;
       c.lo_inclusive = op == ">=";
     } else {
-      c.hi = v;
+      c.hi = *v;
       c.hi_inclusive = op == "<=";
     }
     return c;
   }
   if (std::regex_match(text, m, range)) {
-    double a = std::stod(m[1]), b = std::stod(m[3]);
-    if (a >= b) return std::nullopt;
+    const std::optional<double> a = bound(m[1]);
+    const std::optional<double> b = a ? bound(m[3]) : std::nullopt;
+    if (!a || !b) return std::nullopt;
+    if (*a >= *b) {
+      problem = "its range runs from " + std::string(m[1]) + " down to " + std::string(m[3]) +
+                ": write the lower bound first";
+      return std::nullopt;
+    }
     // "25-50%": above 25 up to and including 50, so the seed's bands meet without overlapping.
-    c.lo = a;
+    c.lo = *a;
     c.lo_inclusive = false;
-    c.hi = b;
+    c.hi = *b;
     c.hi_inclusive = true;
     return c;
   }
+  problem = "it is none of the accepted forms";
   return std::nullopt;
+}
+
+} // namespace
+
+std::optional<BudgetCondition> parse_budget_condition(const std::string& text) {
+  std::string problem;
+  return parse_condition(text, problem);
+}
+
+std::string budget_condition_problem(const std::string& text) {
+  std::string problem;
+  parse_condition(text, problem);
+  return problem;
 }
 
 bool condition_matches(const BudgetCondition& c, double remaining_pct) {

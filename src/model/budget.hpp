@@ -78,8 +78,13 @@ struct BudgetCondition {
 };
 
 // Parses a policy condition in the seed's forms (`remaining_budget > 50%`, `remaining_budget
-// 25-50%`, `remaining_budget <= 0`); nullopt when it is none of them.
+// 25-50%`, `remaining_budget <= 0`), `%` optional after every bound; nullopt when it is none of
+// them, or a bound is above 100% (`> 150%`), a budget no SLO can have left.
 std::optional<BudgetCondition> parse_budget_condition(const std::string& text);
+
+// Why parse_budget_condition refuses `text`, for its error: a bound above 100% named, else that
+// it is none of the forms; "" when it parses.
+std::string budget_condition_problem(const std::string& text);
 
 // Whether `remaining_pct` (R·100) satisfies a parsed policy condition, compared exactly: the value
 // is the published one (compute's pct(), 12 significant digits), whose rounding already took off

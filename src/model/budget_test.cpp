@@ -102,4 +102,40 @@ TEST_SUITE("model/budget") {
     CHECK(error_budget_text(90) == "10");
     CHECK(error_budget_text(83.33) == "16.67");
   }
+
+  TEST_CASE("conditions: `%` is optional in every form, bounds above 100% are refused") {
+    // `> 50` was accepted while `25-50` was not: both forms take the bare number now.
+    for (const char* text : {"remaining_budget > 50", "remaining_budget > 50%"}) {
+      const auto c = parse_budget_condition(text);
+      REQUIRE(c);
+      CHECK(*c->lo == 50);
+      CHECK_FALSE(c->hi);
+    }
+    for (const char* text : {"remaining_budget 25-50", "remaining_budget 25-50%",
+                             "remaining_budget 25% - 50%", "remaining_budget 25 - 50"}) {
+      const auto c = parse_budget_condition(text);
+      REQUIRE_MESSAGE(c, text);
+      CHECK(*c->lo == 25);
+      CHECK(*c->hi == 50);
+    }
+    // 100% is a full budget and a bound; past it no budget ever is.
+    CHECK(parse_budget_condition("remaining_budget >= 100%"));
+    CHECK(parse_budget_condition("remaining_budget 50-100"));
+    CHECK(parse_budget_condition("remaining_budget < -200%")); // an overspent budget
+    for (const char* text : {"remaining_budget > 150%", "remaining_budget > 100.5",
+                             "remaining_budget 50-150%", "remaining_budget 120-150"})
+      CHECK_FALSE_MESSAGE(parse_budget_condition(text), text);
+    CHECK(budget_condition_problem("remaining_budget > 150%") ==
+          "its bound 150% is above 100%, which no remaining budget reaches");
+    CHECK(budget_condition_problem("remaining_budget 50-150") ==
+          "its bound 150% is above 100%, which no remaining budget reaches");
+    CHECK(budget_condition_problem("budget low") == "it is none of the accepted forms");
+    CHECK(budget_condition_problem("remaining_budget 50-25%") ==
+          "its range runs from 50 down to 25: write the lower bound first");
+    CHECK(budget_condition_problem("remaining_budget > 50").empty());
+    // A bound no double holds is refused, not thrown on.
+    const std::string huge = "remaining_budget < -" + std::string(400, '9') + "%";
+    CHECK_FALSE(parse_budget_condition(huge));
+    CHECK(budget_condition_problem(huge).find("too long to read as a number") != std::string::npos);
+  }
 }

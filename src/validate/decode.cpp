@@ -178,10 +178,15 @@ void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& 
     if (auto parsed = parse_budget_condition(c)) {
       st.condition = *parsed;
     } else {
-      diags.error(p.meta.file, st.loc, "policy-condition",
-                  "cannot parse budget state condition '" + c + "'",
-                  "use one of: 'remaining_budget > 50%', 'remaining_budget 25-50%', "
-                  "'remaining_budget 0-25%', 'remaining_budget <= 0'");
+      diags.error(
+          p.meta.file, st.loc, "policy-condition",
+          "cannot parse budget state condition '" + c + "'" +
+              [&c] {
+                const std::string why = budget_condition_problem(c);
+                return why.empty() ? why : ": " + why;
+              }(),
+          "use one of: 'remaining_budget > 50%', 'remaining_budget 25-50%', "
+          "'remaining_budget 0-25%', 'remaining_budget <= 0'");
       all_parsed = false;
       continue;
     }
