@@ -34,6 +34,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"policy-condition", "An error budget policy condition cannot be parsed."},
       {"policy-gap",
        "An error budget policy's states leave a range of remaining budget uncovered."},
+      {"alert-service", "A rule-file alert's service label is a near miss of a service."},
       {"policy-conflict", "Two error budget policies name one service."},
       {"policy-overlap",
        "Two states of an error budget policy both match a range of remaining budget."},

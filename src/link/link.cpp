@@ -272,6 +272,27 @@ void check_golden_rows(const IdSet& services, const Repo& repo, const Repo& rows
   }
 }
 
+// A rule-file alert's `service` label ties it to a service: the runbook that answers it and the
+// readiness row "Alerting configured with runbooks" count it for that service. A label that is a
+// near miss of a service's id is most likely a typo, and the alert would count for none. Any
+// other value (a Kubernetes service's name in another team's rule file) is that file's business,
+// not a reference of the catalog's, so only a near miss is reported, and as a warning.
+void check_alert_services(const IdSet& services, const Repo& repo, DiagBag& diags) {
+  if (!services.judged) return;
+  for (const auto& alert : repo.prom_alerts) {
+    if (alert.service.empty() || services.has(alert.service) ||
+        (services.failed && services.failed->count(alert.service)))
+      continue;
+    const std::string near = closest(alert.service, services.list);
+    if (near.empty()) continue;
+    diags.warning(alert.file, alert.loc, "alert-service",
+                  "alert '" + alert.name + "' has the service label '" + alert.service +
+                      "', which is no service" + did_you_mean(alert.service, services.list),
+                  "write service: " + near +
+                      " (the alert counts for the service it names: its runbook, its readiness)");
+  }
+}
+
 } // namespace
 
 void link_references(const Repo& repo, DiagBag& diags) {
@@ -393,6 +414,7 @@ void link_references(const Repo& repo, DiagBag& diags) {
   }
   check_csv_rows(slos, repo, repo, diags);
   check_golden_rows(services, repo, repo, diags);
+  check_alert_services(services, repo, diags);
 }
 
 void link_csv_rows(const Repo& repo, const Repo& rows, DiagBag& diags) {
