@@ -1172,11 +1172,16 @@ std::string stage_metrics(Context& c) {
     run.provisional = store->provisional_days();
     counts += ", " + plural(run.series.size(), "series", "series");
     // Golden signals were pulled into the store (now or by an earlier build); the service pages
-    // chart what is there, so a build offline still shows the last pulled values.
+    // chart what is there, so a build offline still shows the last pulled values. Closed days
+    // only, as the SLO figures read them: a recorded row dated today or later is kept in the
+    // store until its day has ended, never shown as a value of a day still to come.
+    const std::int64_t today = day_of(run.local_now);
     for (const auto& s : run.repo.services)
-      for (const auto& [signal, query] : run.repo.config.golden_signals)
-        if (auto days = store->golden_series(s.meta.id, signal); !days.empty())
-          run.golden[s.meta.id][signal] = std::move(days);
+      for (const auto& [signal, query] : run.repo.config.golden_signals) {
+        auto days = store->golden_series(s.meta.id, signal);
+        days.erase(days.lower_bound(today), days.end());
+        if (!days.empty()) run.golden[s.meta.id][signal] = std::move(days);
+      }
   }
   return counts;
 }

@@ -1,6 +1,7 @@
 #include "compute/figures_all.hpp"
 
 #include "compute/detail.hpp"
+#include "model/numbers.hpp"
 #include "model/parallel.hpp"
 #include "model/time.hpp"
 
@@ -44,6 +45,14 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
       return;
     case k_budget_claims:
       f.budget_claims = check_budget_claims(repo, series);
+      // The data's side of each claim rounded as published, for the postmortem page and the
+      // weekly review alike (357.142857143, not 357.14285714285717); whether a claim disagrees
+      // was decided on the exact figure, far from the noise (5 points and 2× apart).
+      for (auto& c : f.budget_claims) {
+        for (auto& s : c.slos)
+          s.consumed_pct = rounded_figure(s.consumed_pct);
+        if (c.computed_pct) c.computed_pct = rounded_figure(*c.computed_pct);
+      }
       return;
     case k_incidents:
       f.incidents = compute_incidents(repo, now);

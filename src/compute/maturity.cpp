@@ -641,11 +641,18 @@ GroupMaturity group_of(const std::string& id, const std::vector<const ServiceMat
       m.computed = c / static_cast<double>(members.size());
       m.effective = e / static_cast<double>(members.size());
     }
+    // The totals and the rubric from the exact means, each figure then rounded as published:
+    // a mean of whole scores is a fraction, and its binary noise (a total of 30.000000000000004,
+    // or 16.999999999999996 on the wrong side of a band's line) is no part of it.
     eff[i] = m.effective;
     g.computed_total += m.computed;
     g.total += m.effective;
+    m.computed = rounded_figure(m.computed);
+    m.effective = rounded_figure(m.effective);
     g.dimensions.push_back(m);
   }
+  g.computed_total = rounded_figure(g.computed_total);
+  g.total = rounded_figure(g.total);
   for (const ServiceMaturity* s : members) {
     g.services.push_back(s->service);
     doc += s->documentation;
@@ -684,9 +691,12 @@ std::string maturity_total_text(double total, int decimals) {
 Rubric quality_rubric(const std::vector<double>& s, double documentation) {
   auto at = [&](std::size_t i) { return i < s.size() ? rubric_scale(s[i]) : 0.0; };
   Rubric r;
+  // Each line and the total rounded as published (a line of 13.750000000000004 points is 13.75),
+  // the total summed from the exact points.
   auto line = [&](const char* name, double weight, double score) {
     score = std::clamp(score, 0.0, 5.0);
-    r.lines.push_back(RubricLine{name, weight, score, weight * score / 5.0});
+    r.lines.push_back(
+        RubricLine{name, weight, rounded_figure(score), rounded_figure(weight * score / 5.0)});
     r.total += weight * score / 5.0;
   };
   line("SLO Coverage", 20, at(0));
@@ -697,6 +707,7 @@ Rubric quality_rubric(const std::vector<double>& s, double documentation) {
   line("Capacity Planning", 10, at(5));
   line("On-Call Health", 10, at(7));
   line("Documentation", 5, documentation);
+  r.total = rounded_figure(r.total);
   return r;
 }
 

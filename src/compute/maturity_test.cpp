@@ -828,4 +828,37 @@ TEST_SUITE("compute.maturity") {
     CHECK(m.documentation == 1);
   }
 
+  TEST_CASE("mean scores, totals and rubric points carry no binary noise") {
+    // Three services of one team whose 8 scores add up to 75: a mean total of exactly 25, on
+    // the Maturing line. Summed as eight means of thirds, binary makes it 24.999999999999996,
+    // which read Foundation; the line of a mean of 14/3 was 13.750000000000004 points.
+    const std::vector<std::vector<int>> scores = {
+        {2, 4, 4, 3, 4, 2, 2, 3}, {3, 3, 3, 3, 5, 3, 4, 5}, {3, 5, 3, 3, 3, 2, 1, 2}};
+    Repo repo;
+    const auto dims = maturity_dimensions();
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      const std::string id = "svc-" + std::to_string(i);
+      repo.services.push_back(service(id, "team-a"));
+      Assessment a;
+      a.meta = meta("assessment", id);
+      a.service = ref(id);
+      a.date = "2026-10-01";
+      for (std::size_t d = 0; d < dims.size(); ++d)
+        a.scores[dims[d]] = scores[i][d];
+      repo.assessments.push_back(a);
+    }
+    const auto f = compute_maturity(repo, {}, k_now);
+    REQUIRE(f.teams.size() == 1);
+    for (const GroupMaturity* g : {&f.org, &f.teams[0]}) {
+      CHECK(g->total == 25);
+      CHECK(g->band == "Maturing");
+      CHECK(g->dimensions[1].effective == 4);             // 12 / 3
+      CHECK(g->dimensions[0].effective == 2.66666666667); // 8 / 3, to 12 significant digits
+    }
+    const Rubric r = quality_rubric({1, 14.0 / 3, 1, 1, 1, 1, 1, 1}, 0);
+    CHECK(r.lines[1].score == 4.58333333333);
+    CHECK(r.lines[1].points == 13.75);
+    CHECK(r.total == 13.75);
+  }
+
 } // TEST_SUITE

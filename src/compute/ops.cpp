@@ -209,10 +209,13 @@ std::vector<TeamToil> compute_team_toil(const Repo& repo) {
   }
   std::vector<TeamToil> out;
   for (auto& [id, tt] : teams) {
+    // Rounded as published, the share from the exact sum: a share of 25 is on the target's
+    // line, never below it by a sum's binary noise.
     if (tt.sre_hours_per_month && *tt.sre_hours_per_month > 0) {
-      tt.pct = 100.0 * tt.hours / *tt.sre_hours_per_month;
+      tt.pct = rounded_figure(100.0 * tt.hours / *tt.sre_hours_per_month);
       tt.over_target = *tt.pct >= k_toil_target_pct;
     }
+    tt.hours = rounded_figure(tt.hours);
     out.push_back(std::move(tt));
   }
   return out;
@@ -331,10 +334,12 @@ OncallPeriod oncall_period(const RotationHealth& h) {
   p.pages = h.pages;
   p.shifts = h.shifts;
   p.off_hours_pages = h.off_hours_pages;
+  // Rounded as published: 3 off-hours pages in a 30-day month are 0.7 a week, not the
+  // 0.7000000000000001 of binary arithmetic (one division, then the figure's rounding).
   std::optional<double> per_shift, per_week;
-  if (h.pages && h.shifts && *h.shifts > 0) per_shift = *h.pages / *h.shifts;
+  if (h.pages && h.shifts && *h.shifts > 0) per_shift = rounded_figure(*h.pages / *h.shifts);
   if (auto ym = parse_period(h.period); ym && h.off_hours_pages)
-    per_week = *h.off_hours_pages / (days_in_month(ym->first, ym->second) / 7.0);
+    per_week = rounded_figure(*h.off_hours_pages * 7.0 / days_in_month(ym->first, ym->second));
   p.pages_per_shift = metric(per_shift, k_pages_per_shift);
   p.off_hours_per_week = metric(per_week, k_off_hours_per_week);
   p.ack_min = metric(h.avg_ack_min, k_ack_min);

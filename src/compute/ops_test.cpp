@@ -336,4 +336,29 @@ TEST_SUITE("compute.ops") {
     }
   }
 
+  TEST_CASE("on-call and team toil figures carry no binary noise") {
+    // 3 off-hours pages in a 30-day month: 0.7 a week, not 0.7000000000000001.
+    RotationHealth h;
+    h.period = "2026-11";
+    h.off_hours_pages = 3;
+    h.pages = 7;
+    h.shifts = 3;
+    const OncallPeriod p = oncall_period(h);
+    CHECK(*p.off_hours_per_week.value == 0.7);
+    CHECK(*p.pages_per_shift.value == 2.33333333333);
+
+    // 40 hours of 160 are 25%, over the target; summed in binary they were 39.99999999999999
+    // hours, 24.999999999999993% and under it.
+    Repo repo;
+    repo.config.teams["ops"] = Team{"ops", "Ops", {}, 4.0, 160.0};
+    repo.toil = {toil("a", 44, 5, "low"), toil("b", 44, 49, "low"), toil("c", 8, 3, "low")};
+    for (auto& t : repo.toil)
+      t.teams_affected = {ref("ops")};
+    const auto teams = compute_team_toil(repo);
+    REQUIRE(teams.size() == 1);
+    CHECK(teams[0].hours == 40);
+    CHECK(*teams[0].pct == 25);
+    CHECK(teams[0].over_target);
+  }
+
 } // TEST_SUITE

@@ -143,8 +143,8 @@ void incidents(const Repo& repo, const Month& mo, MonthlyReport& r) {
     }
     if (is_repeat_incident(repo, p)) ++inc.repeat_incidents;
   }
-  if (n_ttr) inc.mttr_minutes = ttr / n_ttr;
-  if (n_ttd) inc.mttd_minutes = ttd / n_ttd;
+  if (n_ttr) inc.mttr_minutes = rounded_figure(ttr / n_ttr);
+  if (n_ttd) inc.mttd_minutes = rounded_figure(ttd / n_ttd);
 }
 
 void error_budget(const Repo& repo, const std::map<std::string, DailySeries>& series,
@@ -207,7 +207,10 @@ void toil(const Repo& repo, const Month& mo, MonthlyReport& r) {
       sre += *team.sre_hours_per_month;
       any = true;
     }
-  if (any && sre > 0) r.toil.pct_of_sre_time = 100.0 * r.toil.hours_spent / sre;
+  if (any && sre > 0) r.toil.pct_of_sre_time = rounded_figure(100.0 * r.toil.hours_spent / sre);
+  // Sums of decimals, rounded as published once the share is taken from the exact sum.
+  r.toil.hours_spent = rounded_figure(r.toil.hours_spent);
+  r.toil.hours_automated_away = rounded_figure(r.toil.hours_automated_away);
 }
 
 void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
@@ -240,8 +243,8 @@ void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
             {"satisfaction", &p.satisfaction}})
         if (m->status == "critical") r.on_call.critical.push_back(rot.meta.id + ": " + name);
     }
-  if (fp_w > 0) r.on_call.false_positive_pct = fp / fp_w;
-  if (ack_w > 0) r.on_call.avg_ack_time_min = ack / ack_w;
+  if (fp_w > 0) r.on_call.false_positive_pct = rounded_figure(fp / fp_w);
+  if (ack_w > 0) r.on_call.avg_ack_time_min = rounded_figure(ack / ack_w);
 }
 
 void action_items(const Repo& repo, const Month& mo, std::int64_t close_day, MonthlyReport& r) {
@@ -550,8 +553,9 @@ std::optional<MonthlyReport> compute_report(const Repo& repo,
   auto prev_n = report_numbers(*prev);
   for (const auto& [key, v] : cur_n) {
     auto p = prev_n.find(key);
+    // As the decimals they are: 10.4 − 12 is −1.6, not −1.5999999999999943.
     if (prev_has_report && v && p != prev_n.end() && p->second)
-      r->delta[key] = *v - *p->second;
+      r->delta[key] = published_difference(*v, *p->second);
     else
       r->delta[key] = std::nullopt;
   }

@@ -444,4 +444,21 @@ TEST_SUITE("compute.report") {
     CHECK(r->computed_concerns.empty());
   }
 
+  TEST_CASE("a month's figures and their changes carry no binary noise") {
+    // Toil of 10 + 0.35 hours in October against 10 + 0.35 + 0.35 in September: 10.35 and 10.7
+    // hours, a change of −0.35, where binary sums and their difference made −0.34999999999999964.
+    std::map<std::string, DailySeries> series;
+    Repo repo = report_repo(series);
+    for (auto& t : repo.toil)
+      if (t.meta.id != "t1") {
+        t.time_per_occurrence_min = 7;
+        t.occurrences_per_month = 3;
+      }
+    auto r = compute_report(repo, series, "2026-10", k_now);
+    REQUIRE(r);
+    CHECK(r->toil.hours_spent == 10.35);
+    CHECK(*r->delta.at("toil.hours_spent") == -0.35);
+    CHECK(*r->toil.pct_of_sre_time == 6.9); // of 150 SRE hours
+  }
+
 } // TEST_SUITE

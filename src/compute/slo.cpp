@@ -231,7 +231,10 @@ std::optional<double> burn_rate(double good, double total, double budget_frac) {
 
 std::optional<double> bad_burn_rate(double bad, double total, double budget_frac) {
   if (!(total > 0) || bad < 0 || bad > total || !(budget_frac > 0)) return std::nullopt;
-  return bad / total / budget_frac;
+  // Rounded as published: 1 bad event in 10^5 against a 99.99999% target burns at 100, not
+  // 100.00000000000001. An alert's comparison with its threshold has a far wider tolerance
+  // (burn_rate_exceeds), so no alert changes side.
+  return rounded_figure(bad / total / budget_frac);
 }
 
 double budget_consumed_when_fires(double burn, double long_window_min, double window_days) {

@@ -766,4 +766,20 @@ TEST_SUITE("compute.slo") {
     CHECK(*f.slices == 2);
     CHECK(*f.good_slices == 1);
   }
+
+  TEST_CASE("burn rates carry no binary noise, in the figures and in an alert's windows") {
+    // 10 bad of 10^6 a day against a 99.99999% target: a burn of 100, not 100.00000000000001.
+    CHECK(*bad_burn_rate(10, 1e6, budget_fraction(99.99999)) == 100);
+    CHECK(*burn_rate(999990, 1e6, budget_fraction(99.99999)) == 100);
+    Repo repo;
+    Slo s = slo("edge", "svc", 99.99999);
+    s.alerts = {alert("slow_burn", 1, "6h", 360, "3d", 4320)};
+    DailySeries d;
+    fill(d, "2026-10-04", "2026-10-31", 1e6, 10);
+    const SloFigures f = figures(repo, s, &d);
+    CHECK(*f.burn_rates.at("24h") == 100);
+    CHECK(*f.burn_rates.at("3d") == 100);
+    REQUIRE(f.alerts.size() == 1);
+    CHECK(*f.alerts[0].long_burn == 100);
+  }
 } // TEST_SUITE

@@ -187,7 +187,11 @@ BudgetWeek budget_week(const Repo& repo, const Slo& slo, const DailySeries* seri
 
   w.remaining = end.remaining;
   w.remaining_before = before.remaining;
-  if (w.remaining && w.remaining_before) w.remaining_change = *w.remaining - *w.remaining_before;
+  // The difference of the two published percentages, as the decimals they are: 0.9% − 0.8% is
+  // 0.1 points, on the flat band's line (k_trend_flat), where the fractions' binary difference
+  // (0.0009999999999999992) fell below it and read as flat.
+  if (w.remaining && w.remaining_before)
+    w.remaining_change = published_difference(*pct(w.remaining), *pct(w.remaining_before)) / 100.0;
   w.trend = budget_trend(w.remaining_change);
   w.state = end.state.level;
   w.projected_exhaustion = end.projected_exhaustion;

@@ -616,3 +616,36 @@ TEST_CASE(
   CHECK(f.slos[0].projected_exhaustion == "2026-11-02");
   CHECK(f.budget_weeks[0].projected_exhaustion == "2026-11-02");
 }
+
+TEST_CASE("a week's change and an incident's computed share carry no binary noise") {
+  // 99% over 7 days, 100 000 events a day: 7 000 bad allowed, 7 per 0.1% of the budget. 992 bad
+  // a day the week before and 991 this week leave 0.8% then 0.9%: up 0.1 point, on the flat
+  // band's line, where the fractions' difference (0.0009999999999999992) read flat.
+  Repo repo;
+  repo.services = {service("a")};
+  repo.slos = {slo("ex", "a", 99.0, 7)};
+  std::map<std::string, DailySeries> series;
+  fill(series["ex"], "2026-10-26", "2026-11-01", 100000, 992);
+  fill(series["ex"], "2026-11-02", "2026-11-08", 100000, 991);
+  const BudgetWeek w =
+      budget_week(repo, repo.slos[0], &series["ex"], nullptr, {}, iso_week_monday({2026, 45}));
+  REQUIRE(w.remaining_change);
+  CHECK(*pct(w.remaining_before) == 0.8);
+  CHECK(*pct(w.remaining) == 0.9);
+  CHECK(*w.remaining_change == 0.001);
+  CHECK(w.trend == "up");
+
+  // pm1's 50 bad events of the 280 allowed: 17.8571428571%, as published, in the claim and in
+  // the week that shows it.
+  std::map<std::string, DailySeries> weekly_series;
+  Repo weekly = weekly_repo(weekly_series);
+  const Figures f = compute_all(weekly, weekly_series, {}, at("2026-11-30T00:00:00Z"), nullptr, 1);
+  const auto claim =
+      std::find_if(f.budget_claims.begin(), f.budget_claims.end(),
+                   [](const BudgetClaimFigures& c) { return c.postmortem == "pm1"; });
+  REQUIRE(claim != f.budget_claims.end());
+  CHECK(*claim->computed_pct == 17.8571428571);
+  REQUIRE(f.budget_weeks.size() == 1);
+  REQUIRE(f.budget_weeks[0].incidents.size() == 1);
+  CHECK(*f.budget_weeks[0].incidents[0].computed_pct == 17.8571428571);
+}

@@ -1,6 +1,7 @@
 // Document bodies on the site (SPEC 1.1, docs/site.md "Document bodies"): every kind's Markdown
 // body on the page that shows the document, the pages whose own body is a prose slot, the files
 // whose body edit takes the long way, and the links of the new bodies checked at their lines.
+#include "model/time.hpp"
 #include "pipeline.hpp"
 #include "render/content_links.hpp"
 #include "render/site.hpp"
@@ -195,5 +196,39 @@ TEST_CASE("render/site bodies: links in the new bodies are checked at their line
         CHECK(contains(d.message, "climbs above the repository"));
       }
     CHECK_MESSAGE(found == 1, file << ": reported once");
+  }
+}
+
+TEST_CASE("render/site bodies: an assessment none of whose scores is used has no body shown") {
+  // As the maturity page shows only the notes of the assessments that set a score, the service
+  // page shows only their bodies.
+  const MarkedContent& c = marked();
+  const char* page = "services/dispatch-service/index.html";
+  auto old = std::find_if(c.run.repo.assessments.begin(), c.run.repo.assessments.end(),
+                          [](const Assessment& a) { return a.meta.id == "delivery-team-2026-11"; });
+  REQUIRE(old != c.run.repo.assessments.end());
+  SUBCASE("superseded by a later assessment of every dimension it scores") {
+    Repo repo = c.run.repo;
+    Assessment later = *old;
+    later.meta.id = "delivery-team-2026-11-20";
+    later.meta.file = "assessments/delivery-team-2026-11-20.md";
+    later.meta.body = "The marker BODYMARK-later closes the body.\n";
+    later.date = "2026-11-20";
+    later.notes = "NOTEMARK-later";
+    repo.assessments.push_back(later);
+    const Figures figs = compute_all(repo, c.run.series, c.run.live, c.run.figures.now);
+    const auto files = render_site(repo, figs, {}, c.run.series, options());
+    CHECK(contains(files.at(page), "BODYMARK-later"));
+    CHECK(contains(files.at(page), "NOTEMARK-later"));
+    CHECK_FALSE(contains(files.at(page), "BODYMARK-assessment"));
+    CHECK_FALSE(contains(files.at(page), "Honest self-assessment"));
+  }
+  SUBCASE("dated after now, so not counted") {
+    const std::int64_t earlier = *parse_timestamp("2026-11-01T00:00:00Z");
+    const Figures figs = compute_all(c.run.repo, c.run.series, c.run.live, earlier);
+    const auto files = render_site(c.run.repo, figs, {}, c.run.series, options());
+    CHECK_FALSE(contains(files.at(page), "BODYMARK-assessment"));
+    CHECK_FALSE(contains(files.at("services/tracking-api/index.html"), "BODYMARK-assessment"));
+    CHECK_FALSE(contains(files.at(page), "Honest self-assessment"));
   }
 }

@@ -294,6 +294,25 @@ json capacity_item(const Site& site, const CapacityFigures& c, bool chart) {
   return j;
 }
 
+namespace {
+
+// The assessments whose scores a service's maturity uses, each once, in the order its dimensions
+// name them: the only ones whose notes a page shows. One superseded by a later assessment, or
+// dated after now and so not counted, set nothing, and showing its notes would present it as
+// current.
+std::vector<const DimensionScore*> assessments_used(const ServiceMaturity& m) {
+  std::vector<const DimensionScore*> used;
+  for (const auto& d : m.dimensions)
+    if (d.source == "assessment" &&
+        std::none_of(used.begin(), used.end(), [&](const DimensionScore* u) {
+          return u->manual_assessment == d.manual_assessment;
+        }))
+      used.push_back(&d);
+  return used;
+}
+
+} // namespace
+
 json maturity_brief(const Site& site, const ServiceMaturity& m) {
   json dims = json::array();
   for (const auto& d : m.dimensions)
@@ -312,22 +331,14 @@ json maturity_brief(const Site& site, const ServiceMaturity& m) {
                        .add("evidence", strings(d.evidence))
                        .add("to_raise", text_or_null(d.to_raise))
                        .take());
-  // The notes of the assessments that set a score, each once, in the order the scores name them.
   json notes = json::array();
-  std::vector<const std::string*> seen;
-  for (const auto& d : m.dimensions) {
-    if (d.source != "assessment" ||
-        std::any_of(seen.begin(), seen.end(),
-                    [&](const std::string* id) { return *id == d.manual_assessment; }))
-      continue;
-    seen.push_back(&d.manual_assessment);
-    if (d.manual_notes.empty()) continue;
-    notes.push_back(ViewObject()
-                        .add("assessment", d.manual_assessment)
-                        .add("date", text_or_null(d.manual_date))
-                        .add("notes", d.manual_notes)
-                        .take());
-  }
+  for (const DimensionScore* d : assessments_used(m))
+    if (!d->manual_notes.empty())
+      notes.push_back(ViewObject()
+                          .add("assessment", d->manual_assessment)
+                          .add("date", text_or_null(d->manual_date))
+                          .add("notes", d->manual_notes)
+                          .take());
   return ViewObject()
       .add("href", part_page_of(site, "maturity", site.figs.maturity.services.size(), m.service) +
                        "#maturity-" + segment(m.service))
@@ -812,11 +823,22 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
                      .take();
   v["last_changed"] = last_changed(site, s.meta);
   // The other documents' bodies first (service_notes): the service's own is the page's slot, and
-  // its anchors avoid theirs.
+  // its anchors avoid theirs. An assessment's body only where its scores are used, as the maturity
+  // page shows its notes.
   std::set<std::string> taken;
   std::vector<std::pair<const DocMeta*, json>> notes;
-  for (const DocMeta* m : site.notes_of_service(s.meta.id))
-    notes.emplace_back(m, notes_html(site, *m, page, taken));
+  const auto maturity = site.maturity.find(s.meta.id);
+  const std::vector<const DimensionScore*> assessed = maturity == site.maturity.end()
+                                                          ? std::vector<const DimensionScore*>{}
+                                                          : assessments_used(*maturity->second);
+  for (const DocMeta* m : site.notes_of_service(s.meta.id)) {
+    if (m->kind == "assessment" &&
+        std::none_of(assessed.begin(), assessed.end(),
+                     [&](const DimensionScore* d) { return d->manual_assessment == m->id; }))
+      continue;
+    // A resource's notes sit in its card, under the card's <h3>.
+    notes.emplace_back(m, notes_html(site, *m, page, taken, m->kind == "capacity_model" ? 4 : 3));
+  }
   auto note = [&notes](const std::string& kind, const std::string& id) -> json {
     for (const auto& [m, html] : notes)
       if (m->kind == kind && m->id == id) return html;
@@ -934,8 +956,8 @@ json service_view(const Site& site, const Service& s, ProseSlot* slot) {
   v["readiness"] = readiness_brief(site, s.meta.id);
   if (v["readiness"].is_object())
     v["readiness"]["review_notes"] = notes_of_kind("readiness_review", "review");
-  auto m = site.maturity.find(s.meta.id);
-  v["maturity"] = m == site.maturity.end() ? json(nullptr) : maturity_brief(site, *m->second);
+  v["maturity"] =
+      maturity == site.maturity.end() ? json(nullptr) : maturity_brief(site, *maturity->second);
   if (v["maturity"].is_object())
     v["maturity"]["assessment_bodies"] = notes_of_kind("assessment", "assessment");
 
@@ -1700,7 +1722,7 @@ std::unordered_map<std::string, std::vector<const DocMeta*>> service_notes(const
   for (const auto& r : repo.readiness)
     add(r.service.id, r.meta);
   // An assessment scores its service and every service its team owns (maturity's manual scores),
-  // so its body is on each of their pages, once.
+  // so its body may be on each of their pages, once (the page keeps those whose scores it uses).
   std::unordered_map<std::string_view, std::vector<const std::string*>> services_of_team;
   for (const auto& x : repo.services)
     if (!x.owner_team.empty()) services_of_team[x.owner_team.id].push_back(&x.meta.id);
@@ -1760,7 +1782,7 @@ json report_page_view(const Site& site, const MonthlyReport& r, ProseSlot* slot,
   json notes = json::array();
   for (const MonthlyReportDoc* d : docs) {
     json html = standalone ? text_or_null(markdown_without_links(d->meta.body))
-                           : notes_html(site, d->meta, page, taken);
+                           : notes_html(site, d->meta, page, taken, /*top_heading_level=*/2);
     if (!html.is_null())
       notes.push_back(ViewObject().add("document", d->meta.id).add("notes_html", html).take());
   }
