@@ -469,8 +469,13 @@ SloFigures compute_slo(const Repo& repo, const Slo& slo, const DailySeries* seri
     // duration (a 31-day month, not 30).
     af.budget_consumed_when_fires =
         budget_consumed_when_fires(a.burn_rate, a.long_window_min, f.window_days);
-    af.time_to_exhaust_days = time_to_exhaust_days(f.window_days, a.burn_rate);
-    if (af.time_to_exhaust_days) af.time_to_exhaust_hours = *af.time_to_exhaust_days * 24.0;
+    // Rounded as published (28 days at 0.6x is 46.6666666667 days, not 46.666666666666664),
+    // the hours from the exact days.
+    if (auto days = time_to_exhaust_days(f.window_days, a.burn_rate)) {
+      af.time_to_exhaust_days = rounded_figure(*days);
+      af.time_to_exhaust_hours = rounded_figure(*days * 24.0);
+    }
+    af.budget_consumed_when_fires = rounded_figure(af.budget_consumed_when_fires);
     if (a.short_window_min > 0)
       af.short_burn = alert_window_burn(series, live, today, a.short_window_min, b);
     if (a.long_window_min > 0)

@@ -57,6 +57,11 @@ TEST_SUITE("compute.slo") {
     CHECK(f.alerts[1].budget_consumed_when_fires == doctest::Approx(0.1));
     CHECK(*f.alerts[1].time_to_exhaust_days == doctest::Approx(30.0));
     CHECK_FALSE(f.alerts[0].firing);
+    // Published without binary noise: 30 days at 14.4x is 2.08333333333 days, exactly as the
+    // decimal reads, and 50 hours, not 49.99999999999999.
+    CHECK(*f.alerts[0].time_to_exhaust_days == 2.08333333333);
+    CHECK(*f.alerts[0].time_to_exhaust_hours == 50.0);
+    CHECK(f.alerts[0].budget_consumed_when_fires == 0.02);
   }
 
   TEST_CASE("37 of 43 budget minutes consumed is 86%") {
