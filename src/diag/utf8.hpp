@@ -17,4 +17,8 @@ std::size_t utf8_sequence(const unsigned char* s, std::size_t avail);
 // `text` with every byte that starts no valid UTF-8 sequence replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 
+// Appends code point `cp` in UTF-8; NUL, a surrogate or a value past U+10FFFF (which no UTF-8
+// holds, or which would end a C string) is appended as U+FFFD.
+void append_utf8(std::string& out, char32_t cp);
+
 } // namespace nines

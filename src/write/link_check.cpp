@@ -1,5 +1,6 @@
 #include "write/link_check.hpp"
 
+#include "diag/utf8.hpp"
 #include "model/digest.hpp"
 #include "model/parallel.hpp"
 #include "render/html.hpp"
@@ -39,25 +40,6 @@ bool has_class(char c, unsigned char cls) {
 
 bool is_space(char c) {
   return has_class(c, k_space);
-}
-
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // The entities html_escape produces, plus numeric references: enough to read our own output.
@@ -103,7 +85,7 @@ std::string decode_entities(std::string_view s) {
         out += s[i++];
         continue;
       }
-      append_utf8(out, cp);
+      append_utf8(out, static_cast<char32_t>(cp)); // below 0x10FFFF * 16 + 16: it fits
     } else {
       out += s[i++];
       continue;

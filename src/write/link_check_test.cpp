@@ -1,3 +1,4 @@
+#include "diag/utf8.hpp"
 #include "model/digest.hpp"
 #include "render/html.hpp"
 #include "write/link_check.hpp"
@@ -29,25 +30,6 @@ char lower(char c) {
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // The entities html_escape produces, plus numeric references: enough to read our own output.
@@ -93,7 +75,7 @@ std::string decode_entities(std::string_view s) {
         out += s[i++];
         continue;
       }
-      append_utf8(out, cp);
+      append_utf8(out, static_cast<char32_t>(cp)); // below 0x10FFFF * 16 + 16: it fits
     } else {
       out += s[i++];
       continue;
