@@ -92,11 +92,8 @@ Proof prove(const Repo& repo, const std::string& service, const std::string& slu
         if (const Policy* p = policy_for(repo, *s, &source))
           return {true, "error_budget_policy " + p->meta.id + " applies (" + source + ")"};
       }
-      // The one policy_for would take (the least id, should two name the service).
-      const Policy* own = nullptr;
-      for (const auto& p : repo.policies)
-        if (p.service.id == service && (!own || p.meta.id < own->meta.id)) own = &p;
-      if (own) return {true, "error_budget_policy " + own->meta.id};
+      if (const Policy* own = service_policy(repo, service))
+        return {true, "error_budget_policy " + own->meta.id};
       return {true, "error_budget_policy " + repo.config.default_policy + " (nines.yaml default)"};
     }
     return {false, "no error budget policy applies to the service"};

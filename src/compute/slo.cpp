@@ -271,6 +271,16 @@ Policy seed_default_policy() {
   return p;
 }
 
+const Policy* service_policy(const Repo& repo, const std::string& service) {
+  // Two policies naming one service are a policy-conflict error; should the rule be lowered, the
+  // one whose id sorts first governs, whatever the files are called (docs/content.md).
+  const Policy* own = nullptr;
+  if (!service.empty())
+    for (const auto& p : repo.policies)
+      if (p.service.id == service && (!own || p.meta.id < own->meta.id)) own = &p;
+  return own;
+}
+
 const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source) {
   auto set = [&](const char* s) {
     if (source) *source = s;
@@ -279,16 +289,9 @@ const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source) 
     set("slo");
     return p;
   }
-  // Two policies naming one service are a policy-conflict error; should the rule be lowered, the
-  // one whose id sorts first governs, whatever the files are called (docs/content.md).
-  if (!slo.service.empty()) {
-    const Policy* own = nullptr;
-    for (const auto& p : repo.policies)
-      if (p.service.id == slo.service.id && (!own || p.meta.id < own->meta.id)) own = &p;
-    if (own) {
-      set("service");
-      return own;
-    }
+  if (const Policy* own = service_policy(repo, slo.service.id)) {
+    set("service");
+    return own;
   }
   if (const Policy* p = find_policy(repo, repo.config.default_policy)) {
     set("default");

@@ -54,6 +54,8 @@ Policy seed_default_policy();
 // nines.yaml's defaults.error_budget_policy; nullptr when none (→ seed_default_policy()).
 // `source` is set to "slo", "service", "default" or "seed".
 const Policy* policy_for(const Repo& repo, const Slo& slo, std::string* source = nullptr);
+// The policy whose `service:` names `service` (the least id of several), or null.
+const Policy* service_policy(const Repo& repo, const std::string& service);
 // True when a policy document applies to the service (any of the three routes above).
 bool service_has_policy(const Repo& repo, const std::string& service);
 
