@@ -317,15 +317,20 @@ std::optional<MonthlyReport> base_report(const Repo& repo,
   const std::int64_t close_day = std::min(mo.last + 1, today);
   const std::int64_t close = std::min((mo.last + 1) * 86400, now);
 
+  // The incidents of the month so far: a postmortem dated after today is of an incident that has
+  // not happened (a mistyped date), which the month's count, severities and means leave out, as
+  // its SLO figures leave out days to come.
+  Month so_far = mo;
+  so_far.last = std::min(mo.last, today);
   r.coverage = coverage(repo, series, mo, today);
   slo_summary(repo, series, mo, today, r);
-  incidents(repo, mo, r);
+  incidents(repo, so_far, r);
   error_budget(repo, series, close, r);
   toil(repo, mo, r);
   on_call(repo, r.period, r);
   action_items(repo, mo, close_day, r);
   people(repo, r.period, r);
-  computed_concerns(repo, mo, r);
+  computed_concerns(repo, so_far, r);
   return r;
 }
 

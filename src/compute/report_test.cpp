@@ -270,6 +270,14 @@ TEST_SUITE("compute.report") {
     CHECK(r->coverage.days_in_month == 30);
     CHECK(r->action_items.overdue == 4);              // X, W, V (due on the 1st) and pm3's U
     CHECK(r->action_items.completed_this_month == 1); // Z
+    // A SEV1 dated after now has not happened: not an incident of the month, nor a concern.
+    repo.postmortems.push_back(postmortem("later", "a", "2026-11-20", "SEV1"));
+    r = compute_report(repo, series, "2026-11", k_now);
+    REQUIRE(r);
+    CHECK(r->incidents.total == 1);
+    CHECK(r->incidents.by_severity["SEV1"] == 0);
+    CHECK(std::none_of(r->computed_concerns.begin(), r->computed_concerns.end(),
+                       [](const std::string& c) { return c.find("later") != std::string::npos; }));
   }
 
   TEST_CASE("a malformed period") {
