@@ -485,9 +485,9 @@ struct MetricsSource {
   int retries = 3;
   // A day that ended less than this before a pull's now is provisional: the server may not have
   // ingested all of it yet, so it is stored marked and asked for again by later pulls.
-  double settle_s = 0; // off unless set: SPEC 4.2 fetches a closed day once
-  Loc loc;             // its entry under metrics.sources
-  Loc name_loc;        // its `name` (the entry when there is none)
+  double settle_s = 0;      // off unless set: SPEC 4.2 fetches a closed day once
+  Loc loc;                  // its entry under metrics.sources
+  Loc name_loc;             // its `name` (the entry when there is none)
   Loc bearer_token_env_loc; // its `bearer_token_env` (the entry when there is none)
 };
 
