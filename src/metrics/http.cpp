@@ -106,19 +106,35 @@ std::optional<double> parse_retry_after(std::string_view value, std::int64_t now
   return seconds;
 }
 
+namespace {
+
+// How a message names the variable: by its name when that is a variable's name as people write
+// them (upper case, digits, `_`) and no token, else only as the one bearer_token_env names: a
+// token pasted there by mistake must never reach a message, the site's diagnostics or a CI log.
+std::string shown_variable(const std::string& env_name) {
+  const bool conventional = !env_name.empty() && !(env_name[0] >= '0' && env_name[0] <= '9') &&
+                            std::all_of(env_name.begin(), env_name.end(), [](char c) {
+                              return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                            });
+  return conventional && !looks_like_token(env_name)
+             ? "the environment variable " + env_name + " (bearer_token_env)"
+             : std::string("the environment variable that bearer_token_env names (not shown)");
+}
+
+} // namespace
+
 BearerToken clean_bearer_token(std::string_view raw, const std::string& env_name) {
   BearerToken t;
   if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
   if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
   if (raw.empty()) {
-    t.error = "the environment variable " + env_name +
-              " (bearer_token_env) is not set; no request was sent";
+    t.error = shown_variable(env_name) + " is not set; no request was sent";
     return t;
   }
   for (const char c : raw)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      t.error = "the environment variable " + env_name +
-                " (bearer_token_env) holds a control character (a line break, a tab or another) "
+      t.error = shown_variable(env_name) +
+                " holds a control character (a line break, a tab or another) "
                 "that no HTTP header may carry; no request was sent";
       return t;
     }
@@ -127,9 +143,17 @@ BearerToken clean_bearer_token(std::string_view raw, const std::string& env_name
 }
 
 bool looks_like_token(std::string_view v) {
-  for (const std::string_view prefix : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
-                                        "glpat-", "xoxb-", "xoxp-", "eyJ", "sk-", "Bearer "})
+  for (const std::string_view prefix :
+       {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glsa_", "glc_", "xoxb-",
+        "xoxp-", "eyJ", "sk-", "AKIA", "Bearer "})
     if (v.size() > prefix.size() + 8 && v.substr(0, prefix.size()) == prefix) return true;
+  // A long run of hexadecimal digits with some of each kind is a key or a digest, not a name.
+  const bool hex =
+      v.size() >= 32 && std::all_of(v.begin(), v.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      });
+  if (hex && std::any_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return true;
   if (v.size() < 24 || v.find('_') != std::string_view::npos) return false;
   bool lower = false, upper = false, digit = false;
   for (const char c : v) {

@@ -402,5 +402,19 @@ TEST_CASE("a bearer_token_env that is a token rather than a variable's name") {
   CHECK_FALSE(looks_like_token("GRAFANA_CLOUD_PROMETHEUS_READ_TOKEN_2024"));
   CHECK_FALSE(looks_like_token("prometheus_bearer_token"));
   CHECK_FALSE(looks_like_token("ghp_"));
+  CHECK(looks_like_token("glsa_Q7xkP2mZr9LwT4vBn8YcJd3HfGs6KaEu_1a2b3c4d"));
+  CHECK(looks_like_token("a3f9c1d27be84e06f5a1b9c3d2e7f80146b5c9d3e2a1f0b7c6d5e4f3a2b1c0d9"));
+  CHECK_FALSE(looks_like_token("DEADBEEFCAFEBABEDEADBEEFCAFEBABE")); // no digit: a word
+  // Whatever bearer_token_env holds, a message names it only when it reads as a variable's name.
+  for (const std::string pasted :
+       {"glsa_Q7xkP2mZr9LwT4vBn8YcJd3HfGs6KaEu_1a2b3c4d", "prom_token_lowercase",
+        "ghp_SECRETabcdefghijklmnopqrstuvwxyz012345"}) {
+    CAPTURE(pasted);
+    const std::string why = clean_bearer_token("", pasted).error;
+    CHECK(why.find("is not set") != std::string::npos);
+    CHECK(why.find(pasted) == std::string::npos);
+    CHECK(clean_bearer_token("a\nb", pasted).error.find(pasted) == std::string::npos);
+  }
+  CHECK(clean_bearer_token("", "PROM_TOKEN").error.find("PROM_TOKEN") != std::string::npos);
   CHECK_FALSE(looks_like_token(""));
 }
