@@ -280,7 +280,15 @@ void read_config(Context& c) {
     std::error_code ec;
     const fs::path real_rel =
         fs::weakly_canonical(o.dir / rel, ec).lexically_relative(fs::weakly_canonical(o.dir, ec));
-    if (!inside(rel)) {
+    if (rel == "." || rel == "./") {
+      // The repository itself: refused as `-o .` is (SPEC 5, exit 2 for a build).
+      run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
+                      "output '" + out +
+                          "' is the content repository itself, which a build never "
+                          "replaces",
+                      "name a folder inside it, e.g. output: public (or use -o)");
+      run.output_refused = o.last >= Stage::Write;
+    } else if (!inside(rel)) {
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out + "' is not a folder inside the content repository",
                       "name a folder relative to nines.yaml, e.g. output: public (or use -o)");

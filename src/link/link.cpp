@@ -283,8 +283,10 @@ void check_alert_services(const IdSet& services, const Repo& repo, DiagBag& diag
     if (alert.service.empty() || services.has(alert.service) ||
         (services.failed && services.failed->count(alert.service)))
       continue;
+    // A typo is one edit away (`pay-ap`); a name two or more away (`checkout-db` beside
+    // `checkout-api`) is most likely another system's, as `closest`'s wider reach would take it.
     const std::string near = closest(alert.service, services.list);
-    if (near.empty()) continue;
+    if (near.empty() || edit_distance(alert.service, near) > 1) continue;
     diags.warning(alert.file, alert.loc, "alert-service",
                   "alert '" + alert.name + "' has the service label '" + alert.service +
                       "', which is no service" + did_you_mean(alert.service, services.list),

@@ -169,6 +169,7 @@ def test_output_setting(tmp):
     # A folder the writer refuses is exit 2 (SPEC 5), as with -o; a name outside the repository
     # is an error in the content (exit 1), since no folder was refused.
     for bad, why, want in (("services", "refusing output folder", 2),
+                           ("'.'", "is the content repository itself", 2),
                            ("../out", "not a folder inside", 1), ("/tmp/x", "not a folder inside", 1)):
         with open(config, "w") as f:
             f.write(text.replace("output: public", "output: " + bad))
