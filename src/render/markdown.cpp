@@ -998,14 +998,15 @@ std::optional<MarkdownRefusal> expansion_refusal(std::string_view md) {
   return refusal;
 }
 
-// Plain text of an inline subtree: what a screen reader or a table of contents should show.
-// Whitespace is collapsed so anchors and tables of contents do not depend on line wrapping.
-std::string plain_text(cmark_node* node) {
+// Plain text of an inline subtree: what a screen reader or a table of contents should show, its
+// whitespace collapsed. `squeeze` false keeps the text as written (a break as a line break), as
+// GitHub makes a heading's anchor from it: `Bad  heading` is `#bad--heading`, a tab is dropped.
+std::string plain_text(cmark_node* node, bool squeeze = true) {
   std::string out;
-  auto append = [&out](const char* text) {
+  auto append = [&out, squeeze](const char* text) {
     for (; *text; ++text) {
       const char c = *text;
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (squeeze && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
         if (!out.empty() && out.back() != ' ') out += ' ';
       } else {
         out += c;
@@ -1024,14 +1025,14 @@ std::string plain_text(cmark_node* node) {
       break;
     case CMARK_NODE_SOFTBREAK:
     case CMARK_NODE_LINEBREAK:
-      append(" ");
+      append(squeeze ? " " : "\n");
       break;
     default:
       break;
     }
   }
   cmark_iter_free(iter);
-  if (!out.empty() && out.back() == ' ') out.pop_back();
+  if (squeeze && !out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 
@@ -1407,7 +1408,8 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
     const int written = cmark_node_get_heading_level(heading);
     h.level = std::clamp(written + offset, 1, 6);
     h.text = plain_text(heading);
-    h.anchor = unique_anchor(heading_anchor(h.text), anchors, options);
+    h.anchor =
+        unique_anchor(heading_anchor(plain_text(heading, /*squeeze=*/false)), anchors, options);
     std::string html = rendered(heading, extensions);
     // cmark renders a heading as "<hN>" + content + "</hN>\n"; the tags get the page's level and
     // the opening one the anchor.

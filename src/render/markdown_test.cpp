@@ -470,6 +470,13 @@ TEST_CASE("render/markdown: heading anchors are GitHub's, so links written for i
   CHECK(r.headings[2].anchor == "v12-upgrade");
   CHECK(r.headings[3].anchor == "whats-wrong-1");
   CHECK(contains(r.html, "<h2 id=\"cpu--memory\">CPU &amp; Memory</h2>"));
+  // Spaces as written, each a '-', a tab dropped; the text shown is still collapsed.
+  r = render_markdown("## Bad  heading\n\n## Two   three\n\n## Tab\there\n");
+  REQUIRE(r.headings.size() == 3);
+  CHECK(r.headings[0].anchor == "bad--heading");
+  CHECK(r.headings[0].text == "Bad heading");
+  CHECK(r.headings[1].anchor == "two---three");
+  CHECK(r.headings[2].anchor == "tabhere");
 }
 
 TEST_CASE("render/markdown: footnotes render, with ids no other text of the page has") {
