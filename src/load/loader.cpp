@@ -572,10 +572,23 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
   for (const auto& e : root.entries)
     if (!is_extension_key(e.key)) keys.push_back(&e);
   const auto& kinds = kind_names();
+  const bool front_matter = source == Source::FrontMatter;
+  // In front matter a kind's name with a plain value beside a kind's mapping is a page parameter
+  // of the site generator (`service: checkout-api` above `runbook:`), not a second document:
+  // there, when exactly one kind key holds a mapping, only that one names the kind.
+  bool mapped_only = false;
   auto is_kind = [&](const Entry* e) {
-    return std::find(kinds.begin(), kinds.end(), e->key) != kinds.end();
+    return std::find(kinds.begin(), kinds.end(), e->key) != kinds.end() &&
+           (!mapped_only || e->value.is_map());
   };
-  const auto kind_keys = std::count_if(keys.begin(), keys.end(), is_kind);
+  auto kind_keys = std::count_if(keys.begin(), keys.end(), is_kind);
+  if (front_matter && kind_keys > 1) {
+    mapped_only = true;
+    if (std::count_if(keys.begin(), keys.end(), is_kind) == 1)
+      kind_keys = 1;
+    else
+      mapped_only = false;
+  }
   if (kind_keys > 1) {
     std::string found;
     const Entry* second = nullptr;
@@ -590,7 +603,6 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
                 "separate documents with `---`, or indent the fields under the kind key");
     return Verdict::Error;
   }
-  const bool front_matter = source == Source::FrontMatter;
   if (kind_keys == 1 && keys.size() > 1) {
     // One kind key among other keys is some other tool's file in YAML: a Helm values.yaml has a
     // `service:` beside `image:` and `replicaCount:`, a Sloth file beside `version:` and `slos:`.

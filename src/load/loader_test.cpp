@@ -821,9 +821,11 @@ TEST_CASE("loader: files of other tools are skipped and listed, typos of a kind 
 TEST_CASE("loader: Markdown front matter reads its kind beside a site generator's keys") {
   TempRepo repo;
   // Hugo's and Jekyll's keys beside the runbook: the runbook is read, their keys dropped.
-  repo.write("runbooks/raid.md", "---\ntitle: Node RAID Degraded\nweight: 20\ndraft: false\n"
-                                 "tags: [storage]\nrunbook:\n  title: Node RAID degraded\n"
-                                 "  alert_name: NodeRAIDDegraded\nx-note: kept\n---\n# Body\n");
+  // A kind's name with a plain value among them (`service: checkout-api`) is a page parameter.
+  repo.write("runbooks/raid.md",
+             "---\ntitle: Node RAID Degraded\nweight: 20\ndraft: false\n"
+             "service: storage\ntags: [storage]\nrunbook:\n  title: Node RAID degraded\n"
+             "  alert_name: NodeRAIDDegraded\nx-note: kept\n---\n# Body\n");
   // A kind key that holds no mapping is a page's own parameter (`service: checkout-api`).
   repo.write("docs/page.md", "---\ntitle: Checkout\nservice: checkout-api\n---\nText\n");
   // In a YAML file a kind key beside others stays another tool's: a Helm values.yaml.
@@ -838,7 +840,7 @@ TEST_CASE("loader: Markdown front matter reads its kind beside a site generator'
   REQUIRE(docs.size() == 1);
   CHECK(docs[0].file == "runbooks/raid.md");
   CHECK(docs[0].kind == "runbook");
-  CHECK(docs[0].kind_loc.line == 6);
+  CHECK(docs[0].kind_loc.line == 7);
   std::vector<std::string> keys;
   for (const auto& e : docs[0].root.entries)
     keys.push_back(e.key);
