@@ -82,7 +82,9 @@ bool is_placeholder_row(const Node& item) {
   for (const auto& e : item.entries) {
     const Node& v = e.value;
     if (v.is_absent()) {
-      placeholder = true;
+      // The templates' placeholder is `""`; a null beside an id (a Sloth plugin's `- id: x`
+      // with `config:` left empty) is no template's row.
+      placeholder = placeholder || v.kind == Node::Kind::Scalar;
       continue;
     }
     if ((v.is_seq() || v.is_map()) && v.items.empty() && v.entries.empty()) continue;

@@ -17,9 +17,10 @@ struct YamlJson {
 
 // Whether a list item is left as the templates leave it, and so not given (SPEC 1.3): absent
 // (`- ""`), or a mapping in which nothing is given: each value is null, "" or an empty list or
-// mapping, at least one of them null or "". `id` and `status` do not count as given: the seed's
-// action item row comes with `id: "AI-001"` and `status: "open"` filled in beside its empty
-// description, owner and deadline, and is still the template's placeholder row.
+// mapping, at least one of them "" (the templates' placeholder; a null is no template's). `id` and
+// `status` do not count as given: the seed's action item row comes with `id: "AI-001"` and `status:
+// "open"` filled in beside its empty description, owner and deadline, and is still the template's
+// placeholder row.
 bool is_placeholder_row(const Node& item);
 
 // Converts with YAML 1.2 core-schema typing of plain scalars. Absent values (null, "") are dropped

@@ -224,17 +224,19 @@ TEST_CASE("to_json drops a list's placeholder rows, and drop_placeholder_rows th
       "  - {}\n"
       "  - {id: [], description: \"\"}\n" // an empty list is a placeholder too
       "  - [\"\"]\n"
+      "  - {id: sloth.dev/x/v1, config: ~}\n" // a null is no template's placeholder: a row
       "map: {a: \"\", b: {c: \"\"}}\n",
       diags);
   REQUIRE_FALSE(diags.has_errors());
   const std::string kept =
-      R"({"map":{"b":{}},"rows":[{"event":"paged"},{"id":"AI-002","status":"done"},{},[]]})";
+      R"({"map":{"b":{}},"rows":[{"event":"paged"},{"id":"AI-002","status":"done"},{},[],)"
+      R"({"id":"sloth.dev/x/v1"}]})";
   CHECK(to_json(root).value.dump() == kept);
   CHECK(node_digest(root) == json_digest(to_json(root).value));
   // Data nines wrote keeps its rows of nulls.
-  CHECK(to_json_keeping_nulls(root)["rows"].size() == 9);
+  CHECK(to_json_keeping_nulls(root)["rows"].size() == 10);
   drop_placeholder_rows(root);
-  REQUIRE(root.get("rows")->items.size() == 4);
+  REQUIRE(root.get("rows")->items.size() == 5);
   CHECK(to_json(root).value.dump() == kept);
 }
 
