@@ -1402,11 +1402,18 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
       top = std::min(top, cmark_node_get_heading_level(heading));
     offset = std::clamp(options.top_heading_level, 1, 6) - top;
   }
+  // On a page, no heading skips a level after the one before it (a body that starts at `####`
+  // below the page's h1 reads as h2, then as deep as its own steps): screen readers list the
+  // outline by level. Without a page level the levels stay as written.
+  const bool on_page = options.top_heading_level > 0;
+  int previous = on_page ? std::clamp(options.top_heading_level, 1, 6) - 1 : 0;
   AnchorsTaken anchors;
   for (cmark_node* heading : headings) {
     Heading h;
     const int written = cmark_node_get_heading_level(heading);
     h.level = std::clamp(written + offset, 1, 6);
+    if (on_page) h.level = std::min(h.level, previous + 1);
+    previous = h.level;
     h.text = plain_text(heading);
     h.anchor =
         unique_anchor(heading_anchor(plain_text(heading, /*squeeze=*/false)), anchors, options);

@@ -479,6 +479,21 @@ TEST_CASE("render/markdown: heading anchors are GitHub's, so links written for i
   CHECK(r.headings[2].anchor == "tabhere");
 }
 
+TEST_CASE("render/markdown: on a page no heading skips a level after the one before") {
+  MarkdownOptions options;
+  options.top_heading_level = 2;
+  auto r = render_markdown("#### Small first\n\n## Overview\n\n#### Deep\n\n### Step\n", options);
+  REQUIRE(r.headings.size() == 4);
+  CHECK(r.headings[0].level == 2);
+  CHECK(r.headings[1].level == 2);
+  CHECK(r.headings[2].level == 3);
+  CHECK(r.headings[3].level == 3);
+  CHECK(contains(r.html, "<h2 id=\"small-first\">Small first</h2>"));
+  // Without a page level, as written.
+  r = render_markdown("#### Small first\n\n## Overview\n");
+  CHECK(r.headings[0].level == 4);
+}
+
 TEST_CASE("render/markdown: footnotes render, with ids no other text of the page has") {
   const std::string md = "Time to recovery[^1], twice[^1], and a note[^n].\n\n"
                          "[^1]: Measured from the first page.\n"
@@ -571,13 +586,14 @@ TEST_CASE("render/markdown: top_heading_level starts prose at h2 whatever its to
   CHECK(r.headings[0].level == 2);
   CHECK(r.headings[1].level == 3);
   CHECK(contains(r.html, "<h2 id=\"notes\">Notes</h2>"));
-  // A `#` top is demoted; a `###` top promoted; distances between levels are kept.
+  // A `#` top is demoted; a `###` top promoted; distances between levels are kept, but a
+  // level is never skipped (`######` after `###` reads one deeper).
   auto d = render_markdown("# Intro\n\n## Next\n", options);
   CHECK(d.headings[0].level == 2);
   CHECK(d.headings[1].level == 3);
   auto p = render_markdown("### Only\n\n###### Deep\n", options);
   CHECK(p.headings[0].level == 2);
-  CHECK(p.headings[1].level == 5);
+  CHECK(p.headings[1].level == 3);
   CHECK(!contains(r.html + d.html + p.html, "<h1"));
 }
 
