@@ -231,13 +231,26 @@ std::optional<fs::path> resolve_request(const fs::path& site, const std::string&
 // 127.0.0.1 (DNS rebinding) sends its own name as the Host, so it cannot read the preview.
 bool loopback_host(std::string_view host) {
   if (host.empty()) return true;
-  std::string_view name = host;
+  std::string_view name = host, port;
   if (name.front() == '[') {
     const std::size_t close = name.find(']');
     if (close == std::string_view::npos) return false;
+    port = name.substr(close + 1);
     name = name.substr(0, close + 1);
   } else if (const std::size_t colon = name.rfind(':'); colon != std::string_view::npos) {
+    port = name.substr(colon);
     name = name.substr(0, colon);
+  }
+  // `:PORT` or nothing: a Host with more after the name (`localhost:80@evil`, `localhost:80,
+  // evil`, a port past 65535) is not one this server's address could have been reached by.
+  if (!port.empty()) {
+    if (port.size() < 2 || port.size() > 6 || port[0] != ':') return false;
+    unsigned number = 0;
+    for (const char c : port.substr(1)) {
+      if (c < '0' || c > '9') return false;
+      number = number * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (number == 0 || number > 65535) return false;
   }
   std::string lower(name);
   for (char& c : lower)

@@ -162,7 +162,9 @@ def check_ranges(port):
     # Only this machine's names: a page elsewhere whose own name resolves to 127.0.0.1 (DNS
     # rebinding) sends that name as the Host and gets nothing.
     for host in ("evil.example", "evil.example:%d" % port, "127.0.0.1.evil.example",
-                 "localhost.evil.example:80", "[::2]:%d" % port):
+                 "localhost.evil.example:80", "[::2]:%d" % port, "127.0.0.1:%d@evil.example" % port,
+                 "localhost:abc", "localhost:99999", "localhost:%d, evil.example" % port,
+                 "[::1]x"):
         status, h, body = request(port, "GET", "/index.html", {"Host": host})
         check(status == 403 and b"<html" not in body, f"Host: {host} is refused: {status}")
     for host in ("localhost:%d" % port, "LOCALHOST", "[::1]:%d" % port, "localhost."):
