@@ -232,7 +232,8 @@ std::string markdown_without_links(const std::string& md) {
   options.top_heading_level = 2;
   options.more_reserved_ids = &layout_ids();
   // The renderer drops a link or image whose rewritten URL is unsafe and keeps its text (an
-  // image its alt text): every one becomes text, so the page has no href or src at all.
+  // image its alt text): every one becomes text, so the page has no href or src leading anywhere
+  // (a footnote's in-page `#fn-…` links are cmark's own markup, not links of the text).
   options.rewrite_url = [](std::string_view) -> std::string { return "javascript:"; };
   return render_markdown(md, options).html;
 }
