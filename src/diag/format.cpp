@@ -16,7 +16,9 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"yaml-bool-string", "A bare yes/no/on/off is used where a string is expected."},
       {"yaml-too-large", "Too many YAML nodes after alias expansion."},
       {"file-too-large", "The file is over the size limit."},
-      {"markdown-too-large", "A Markdown text whose link references would copy too much."},
+      {"markdown-too-large",
+       "A Markdown text too dense in markup to render, or whose link references would copy too "
+       "much."},
       {"file-unreadable", "The file cannot be read."},
       {"file-encoding", "The file is not valid UTF-8 or holds a NUL byte."},
       {"symlink-outside", "A symbolic link leads outside the content repository."},

@@ -272,21 +272,31 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
   // A body on several pages (an SLI's on each of its SLOs') is checked on each, and a problem it
   // has on all of them is reported once.
   std::set<std::tuple<std::string, int, int, std::string>> reported;
+  // A text render_markdown refuses is reported where it says, and its page is not published.
+  auto report_refusal = [&](const Prose& text, const MarkdownRefusal& refused, LineCursor& cursor) {
+    const Loc at = where(text, MarkdownLink{{}, refused.line, refused.col}, cursor);
+    if (reported.emplace(text.meta->file, at.line, at.col, refused.message).second)
+      diags.error(text.meta->file, at, "markdown-too-large", refused.message, refused.hint);
+  };
   for (const auto& p : pages) {
     bool any = false;
     for (const auto& t : p.texts)
       any = any || may_link(*t.md);
-    if (!any) continue;
+    if (!any) {
+      // Nothing to follow on the page, but a text may still be one the site cannot render.
+      for (const auto& t : p.texts) {
+        LineCursor cursor;
+        if (const auto refused = markdown_refusal(*t.md)) report_refusal(t, *refused, cursor);
+      }
+      continue;
+    }
     const std::set<std::string>& here = render_page(p);
     const std::vector<Checked>& results = rendered.at(p.page);
     for (std::size_t k = 0; k < p.texts.size(); ++k) {
       const std::string& file = p.texts[k].meta->file;
       LineCursor cursor;
-      // A text render_markdown refuses is reported where it says, and its page is not published.
       if (const auto& refused = results[k].refused) {
-        const Loc at = where(p.texts[k], MarkdownLink{{}, refused->line, refused->col}, cursor);
-        if (reported.emplace(file, at.line, at.col, refused->message).second)
-          diags.error(file, at, "markdown-too-large", refused->message, refused->hint);
+        report_refusal(p.texts[k], *refused, cursor);
         continue;
       }
       for (const auto& link : results[k].links) {

@@ -998,6 +998,72 @@ std::optional<MarkdownRefusal> expansion_refusal(std::string_view md) {
   return refusal;
 }
 
+// cmark-gfm makes a node for every block and inline it reads, each several hundred bytes with
+// its strings and the inline parser's bookkeeping, so its memory follows a text's markup, not its
+// size: 7.5 MB of prose parsed in about 100 MB, while 7.5 MB of one-word list items (`- x`) took
+// 1.5 GB and 6 s, of emphasis (`*a* `) 2.1 GB and 9 s, of links (`[a](b) `) 1.2 GB, all under the
+// file size limit, and a process with less memory than that aborted inside cmark-gfm, which
+// cannot report a failed allocation. So what can start a node is counted before cmark reads a
+// text (outside fenced code, which is one node whatever its size): each line that is not blank,
+// each byte that can open or close an inline, a block or an entity (`* _ [ ] ! ` < > & \ ~ | : @ #
+// - +`), each `.` or `)` after a digit (an ordered list's marker) and each `www.` (an autolink). A
+// text with more than k_max_markup such pieces is refused: the densest Markdown costs at most
+// about 800 bytes a piece, so a text stays under about 200 MB, while written prose has a piece
+// every 30-100 bytes (a 16 MiB book would pass).
+constexpr std::size_t k_max_markup = 250'000;
+
+// The bytes that can open or close an inline, a block or an entity, as a table for the count.
+constexpr std::array<bool, 256> k_markup_bytes = [] {
+  std::array<bool, 256> table{};
+  for (const char c : std::string_view("*_[]!`<>&\\~|:@#-+"))
+    table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool is_markup_byte(char c) {
+  return k_markup_bytes[static_cast<unsigned char>(c)];
+}
+
+// `written_size`: the bytes of the text as written, which the message quotes (the guards above
+// write some marks as longer look-alikes).
+std::optional<MarkdownRefusal> markup_refusal(std::string_view md, std::size_t written_size) {
+  // Cheap first: a text that has fewer bytes than the limit cannot pass it.
+  if (md.size() <= k_max_markup) return std::nullopt;
+  std::size_t pieces = 0;
+  FenceTracker fences;
+  for_each_line(md, [&](std::size_t at, std::size_t end) {
+    const std::string_view line = md.substr(at, end - at);
+    if (fences.in_code(line) || is_blank(line)) return;
+    ++pieces;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (is_markup_byte(c) ||
+          ((c == '.' || c == ')') && i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9') ||
+          (c == 'w' && line.substr(i).starts_with("www.")))
+        ++pieces;
+    }
+  });
+  if (pieces <= k_max_markup) return std::nullopt;
+  MarkdownRefusal refusal;
+  refusal.line = 1;
+  refusal.col = 1;
+  refusal.message = "it is too dense to render: " + std::to_string(pieces) +
+                    " pieces of Markdown markup (lines, list markers, emphasis marks, brackets, "
+                    "entities and the like outside fenced code), more than the " +
+                    std::to_string(k_max_markup) + " one text may have, in " +
+                    size_text(written_size);
+  refusal.hint = "split it into several documents, or put logs and data in fenced code blocks "
+                 "(```), whose lines are not counted";
+  return refusal;
+}
+
+// Why `written` is refused, judged on `read`, the text as cmark reads it (after the guards
+// above), or nullopt.
+std::optional<MarkdownRefusal> refusal_of(std::string_view written, std::string_view read) {
+  if (auto refusal = markup_refusal(read, written.size())) return refusal;
+  return expansion_refusal(read);
+}
+
 // Plain text of an inline subtree: what a screen reader or a table of contents should show, its
 // whitespace collapsed. `squeeze` false keeps the text as written (a break as a line break), as
 // GitHub makes a heading's anchor from it: `Bad  heading` is `#bad--heading`, a tab is dropped.
@@ -1254,9 +1320,12 @@ MarkdownArenaUsage markdown_arena_usage() {
 }
 
 std::optional<MarkdownRefusal> markdown_refusal(std::string_view md) {
+  // A text without a definition (no `[`) and with fewer bytes than the markup limit passes both,
+  // as nearly every text does: tamed_text only takes markup away.
+  if (md.size() <= k_max_markup && md.find('[') == std::string_view::npos) return std::nullopt;
   ArenaScope scope;
   const std::optional<std::string> tamed = tamed_text(md);
-  return expansion_refusal(tamed ? std::string_view(*tamed) : md);
+  return refusal_of(md, tamed ? std::string_view(*tamed) : md);
 }
 
 MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& options) {
@@ -1267,7 +1336,7 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   const std::optional<std::string> tamed = tamed_text(md);
   // Judged on the text cmark reads: the guards' look-alikes change labels too. They change no
   // line, nor a definition's column, so the place is the text's as written.
-  if (auto refusal = expansion_refusal(tamed ? std::string_view(*tamed) : md)) {
+  if (auto refusal = refusal_of(md, tamed ? std::string_view(*tamed) : md)) {
     MarkdownResult refused;
     refused.html = "<p>This text is not shown: " + html_escape(refusal->message) + ".</p>\n";
     refused.refused = std::move(refusal);

@@ -500,10 +500,60 @@ def test_markdown_reference_amplification():
         shutil.rmtree(tmp)
 
 
+def test_markdown_too_dense():
+    """A 6 MB runbook of one-word list items (1.5 GB and an abort inside cmark-gfm when memory is
+    short, before) is refused by check and build at its body's first line, under a 1 GB memory
+    limit, with no site written; 6 MB of prose, and of logs in a fenced code block, build."""
+    tmp = tempfile.mkdtemp(prefix="nines-dense-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(os.path.join(FIXTURES, "ref-slo-service"), repo)
+        for f in ("expected.txt", "exit", "args"):
+            if os.path.exists(os.path.join(repo, f)):
+                os.remove(os.path.join(repo, f))
+        os.makedirs(os.path.join(repo, "docs"), exist_ok=True)
+        front = ("---\nrunbook:\n  title: {t}\n  alert_name: {t}Alert\n"
+                 "  last_updated: 2026-10-01\n  owner: x\n---\n")
+        with open(os.path.join(repo, "docs", "dense.md"), "w") as f:
+            f.write(front.format(t="Dense") + "- x\n" * 1_500_000)
+
+        def limited():
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+        def run_limited(*args):
+            p = subprocess.run([NINES, *args], capture_output=True, text=True, errors="replace",
+                               env=ENV, preexec_fn=limited)
+            return p.returncode, p.stdout, p.stderr
+
+        code, out, err = run_limited("check", repo)
+        check(code == 1 and "docs/dense.md:8:1: error: it is too dense to render: 3000000 pieces"
+              in out and "[markdown-too-large]" in out,
+              f"a dense body is refused at its first line ({code}): {out[-600:]} {err[-300:]}")
+        site = os.path.join(tmp, "site")
+        code, out, err = run_limited("build", repo, "--offline", "-o", site)
+        check(code == 1 and not os.path.exists(site) and "[markdown-too-large]" in err + out,
+              f"build refuses it, writes nothing and does not abort ({code}): {err[-400:]}")
+        slo = os.path.join(repo, "slos", "pay-api.yaml")
+        with open(slo) as f:
+            fixed = f.read().replace("pay-ap\n", "pay-api\n")
+        with open(slo, "w") as f:
+            f.write(fixed)  # the fixture's own error, so that this build can pass
+        with open(os.path.join(repo, "docs", "dense.md"), "w") as f:
+            f.write(front.format(t="Dense") + "Plain words of a long postmortem, told at length.\n\n"
+                    * 120_000 + "```\n" + "- [12:00:01] <error> *disk* full: retry #3\n" * 50_000
+                    + "```\n")
+        code, out, err = run_limited("build", repo, "--offline", "-o", site)
+        check(code == 0 and os.path.exists(os.path.join(site, "index.html")),
+              f"long prose and fenced logs build ({code}): {err[-400:]}")
+    finally:
+        shutil.rmtree(tmp)
+
+
 for t in [test_exit_codes, test_unreadable_repo, test_unreadable_folder, test_json, test_jobs, test_sarif, test_github, test_columns_in_characters,
           test_cap_counts_everything, test_hostile_input, test_mutation_fuzz, test_other_tools_files,
           test_failures_hold_back_runbook_findings_only_when_they_could_be_runbooks,
-          test_markdown_reference_amplification]:
+          test_markdown_reference_amplification, test_markdown_too_dense]:
     t()
 print(f"{len(failures)} failed" if failures else "all end-to-end checks passed")
 sys.exit(1 if failures else 0)
