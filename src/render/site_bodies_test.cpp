@@ -232,3 +232,17 @@ TEST_CASE("render/site bodies: an assessment none of whose scores is used has no
     CHECK_FALSE(contains(files.at(page), "Honest self-assessment"));
   }
 }
+
+TEST_CASE("render/site bodies: a heading with no text has no contents entry") {
+  // `## ![](x.png)` has an anchor but nothing to read in the contents; `## !!!` reads "!!!".
+  const MarkdownResult md = render_markdown("## Steps\n\n## !!!\n\n## ![](x.png)\n\n## Rollback\n");
+  REQUIRE(md.headings.size() == 4);
+  CHECK(md.headings[2].text.empty());
+  CHECK(md.headings[2].anchor == "section-1");
+  const auto toc = site::toc_of(md);
+  REQUIRE(toc.size() == 3);
+  CHECK(toc[0]["anchor"] == "steps");
+  CHECK(toc[1]["anchor"] == "section");
+  CHECK(toc[1]["text"] == "!!!");
+  CHECK(toc[2]["anchor"] == "rollback");
+}

@@ -241,7 +241,9 @@ std::string markdown_without_links(const std::string& md) {
 json toc_of(const MarkdownResult& md) {
   json toc = json::array();
   for (const auto& h : md.headings)
-    if (h.level >= 2 && h.level <= 3)
+    // A heading with no text (`##` alone, an image without alt text) would be an entry with
+    // nothing to read.
+    if (h.level >= 2 && h.level <= 3 && !h.text.empty())
       toc.push_back(
           ViewObject().add("level", h.level).add("text", h.text).add("anchor", h.anchor).take());
   // One heading needs no table of contents.
