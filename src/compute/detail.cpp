@@ -13,14 +13,6 @@
 
 namespace nines::compute_detail {
 
-std::optional<std::int64_t> day_of_text(std::string_view text) {
-  if (text.size() < 10) return std::nullopt;
-  if (text.size() == 10) return parse_date(text);
-  // A timestamp: its UTC day (an offset may move it across midnight).
-  if (auto t = parse_timestamp(text)) return day_of(*t);
-  return parse_date(text.substr(0, 10));
-}
-
 namespace {
 
 struct RepoIndex {

@@ -16,8 +16,7 @@ namespace nines::compute_detail {
 
 using nines::day_of; // model/time.hpp
 
-// The day of a date or timestamp string ("2026-10-14", "2026-10-14T03:00:00Z"); nullopt when none.
-std::optional<std::int64_t> day_of_text(std::string_view text);
+using nines::day_of_text; // model/time.hpp
 
 using nines::fnv1a_hex; // model/digest.hpp
 

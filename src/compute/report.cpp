@@ -6,6 +6,7 @@
 // instant after P (or now, while P is not over).
 #include "compute/detail.hpp"
 #include "compute/figures.hpp"
+#include "compute/ops.hpp"
 #include "model/numbers.hpp"
 #include "model/time.hpp"
 
@@ -197,8 +198,10 @@ void toil(const Repo& repo, const Month& mo, MonthlyReport& r) {
     // Automated by the end of P: status automated, dated in or before P (undated counts as done).
     bool automated = t.status == "automated" && (!automated_on || *automated_on <= mo.last);
     if (!automated) r.toil.hours_spent += toil_hours(t);
+    // Σ automation_value (the seed's "hours saved per month"); an item that does not give one
+    // saves the hours it took, as the weekly review and the maturity rubric count it.
     if (automated_on && *automated_on >= mo.first && *automated_on <= mo.last)
-      r.toil.hours_automated_away += t.automation_value.value_or(0.0);
+      r.toil.hours_automated_away += toil_hours_saved(t);
   }
   double sre = 0;
   bool any = false;
@@ -317,18 +320,20 @@ std::optional<MonthlyReport> base_report(const Repo& repo,
   const std::int64_t close_day = std::min(mo.last + 1, today);
   const std::int64_t close = std::min((mo.last + 1) * 86400, now);
 
-  // The incidents of the month so far: a postmortem dated after today is of an incident that has
-  // not happened (a mistyped date), which the month's count, severities and means leave out, as
-  // its SLO figures leave out days to come.
+  // The month so far: for the month still running, "the end of P" is now (docs/scoring.md). A
+  // postmortem, a completion or an automation dated after today has not happened (a mistyped or
+  // planned date): the month's incidents leave such a postmortem out, its action items are not
+  // counted, an item completed later is still open, and toil automated later is still spent, as
+  // the SLO figures leave out days to come.
   Month so_far = mo;
   so_far.last = std::min(mo.last, today);
   r.coverage = coverage(repo, series, mo, today);
   slo_summary(repo, series, mo, today, r);
   incidents(repo, so_far, r);
   error_budget(repo, series, close, r);
-  toil(repo, mo, r);
+  toil(repo, so_far, r);
   on_call(repo, r.period, r);
-  action_items(repo, mo, close_day, r);
+  action_items(repo, so_far, close_day, r);
   people(repo, r.period, r);
   computed_concerns(repo, so_far, r);
   return r;

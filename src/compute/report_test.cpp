@@ -278,6 +278,27 @@ TEST_SUITE("compute.report") {
     CHECK(r->incidents.by_severity["SEV1"] == 0);
     CHECK(std::none_of(r->computed_concerns.begin(), r->computed_concerns.end(),
                        [](const std::string& c) { return c.find("later") != std::string::npos; }));
+    // Nor are its action items; an item completed after now is still open, and toil automated
+    // after now is still spent (now is 2026-11-05).
+    const int open_before = r->action_items.open;
+    const double spent_before = r->toil.hours_spent;
+    repo.postmortems.back().action_items = {item("L", "open", "2026-11-02")};
+    Postmortem done = postmortem("done", "a", "2026-11-01", "SEV4");
+    done.action_items = {item("D", "done", "2026-11-03", "2026-11-25")};
+    repo.postmortems.push_back(done);
+    ToilItem soon = repo.toil[0];
+    soon.meta = meta("toil_item", "soon");
+    soon.status = "automated";
+    soon.automated_on = "2026-11-28";
+    soon.automation_value = 10;
+    repo.toil.push_back(soon);
+    r = compute_report(repo, series, "2026-11", k_now);
+    REQUIRE(r);
+    CHECK(r->action_items.open == open_before + 1);                   // D, not L
+    CHECK(r->action_items.overdue == 5);                              // D is due on the 3rd
+    CHECK(r->action_items.completed_this_month == 1);                 // Z, not D
+    CHECK(r->toil.hours_spent == doctest::Approx(spent_before + 10)); // 60 min x 10, not yet away
+    CHECK(r->toil.hours_automated_away == doctest::Approx(5));        // t3 (the 3rd) alone
   }
 
   TEST_CASE("a malformed period") {

@@ -83,6 +83,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"runbook-stale", "A runbook was not updated within stale_after_days."},
       {"capacity-review-overdue", "A capacity model was not reviewed within a quarter."},
       {"review-date-in-future", "A review or update date is after now."},
+      {"event-date-in-future", "An incident, or an experiment's outcome, is dated after now."},
       {"field-out-of-date", "last_updated or last_reviewed is older than the file's last commit."},
       {"postmortem-budget-claim",
        "A postmortem's budget consumed is far from the recorded data of its SLOs."},

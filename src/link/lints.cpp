@@ -144,13 +144,45 @@ void lint_field_out_of_date(const DocMeta& meta, const char* field, const std::s
 // (docs/scoring.md), and without this warning a mistyped year would silence the review lints for
 // good.
 void lint_date_in_future(const DocMeta& meta, const char* field, const std::string& value, Loc loc,
-                         std::int64_t today, DiagBag& diags) {
-  auto date = parse_date(value);
+                         std::int64_t today, DiagBag& diags,
+                         const char* rule = "review-date-in-future",
+                         const char* why = "a review or update that has not happened yet is not "
+                                           "counted") {
+  auto date = day_of_text(value);
   if (!date || *date <= today) return;
-  diags.warning(meta.file, loc, "review-date-in-future",
+  diags.warning(meta.file, loc, rule,
                 std::string(field) + " " + value + " is after now (" + format_date(today) +
-                    "): a review or update that has not happened yet is not counted",
+                    "): " + why,
                 std::string("set ") + field + " to the day it happened");
+}
+
+// An incident, a completion, an automation or an experiment's recorded outcome dated after now
+// has not happened: the figures leave it out until that day (docs/scoring.md), and a mistyped
+// year (2062 for 2026) would keep it out silently. An experiment without an outcome dated ahead
+// is a planned one, and so is an automation not yet marked automated.
+void lint_event_in_future(const Repo& repo, std::int64_t today, DiagBag& diags) {
+  const char* rule = "event-date-in-future";
+  for (const auto& pm : repo.postmortems) {
+    lint_date_in_future(pm.meta, "date", pm.date, pm.date_loc.line > 0 ? pm.date_loc : pm.meta.loc,
+                        today, diags, rule,
+                        "an incident that has not happened yet is in no report or dashboard "
+                        "figure");
+    for (const auto& a : pm.action_items)
+      lint_date_in_future(pm.meta, "completed", a.completed, a.loc.line > 0 ? a.loc : pm.meta.loc,
+                          today, diags, rule,
+                          "an action item completed on a day to come is still open in the "
+                          "reports");
+  }
+  for (const auto& t : repo.toil)
+    if (t.status == "automated")
+      lint_date_in_future(t.meta, "automated_on", t.automated_on,
+                          t.automated_on_loc.line > 0 ? t.automated_on_loc : t.meta.loc, today,
+                          diags, rule, "toil automated on a day to come is still counted as spent");
+  for (const auto& e : repo.experiments)
+    if (!e.outcome.empty())
+      lint_date_in_future(e.meta, "date", e.date, e.meta.loc, today, diags, rule,
+                          "the outcome of an experiment that has not run yet counts for no "
+                          "maturity score");
 }
 
 const FileChange* change_of(const History* history, const DocMeta& meta) {
@@ -823,6 +855,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
   for (const auto& a : repo.assessments)
     lint_date_in_future(a.meta, "date", a.date, a.meta.loc, today, diags);
   lint_readiness_dates(repo, today, diags);
+  lint_event_in_future(repo, today, diags);
 }
 
 } // namespace nines

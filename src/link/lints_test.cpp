@@ -1306,6 +1306,66 @@ TEST_SUITE("link.lints.readiness") {
   }
 }
 
+TEST_CASE("event-date-in-future: an incident, or an experiment's outcome, dated after now") {
+  // Now is 2026-11-23 (the lint helper's).
+  Repo repo;
+  Postmortem future;
+  future.meta.kind = "postmortem";
+  future.meta.file = "postmortems/a.yaml";
+  future.meta.loc = {1, 1};
+  future.date = "2062-11-02";
+  future.date_loc = {4, 9};
+  Postmortem today = future, stamped = future;
+  today.date = "2026-11-23";
+  stamped.date = "2026-11-24T01:00:00Z";
+  stamped.date_loc = {};
+  repo.postmortems = {future, today, stamped};
+  Experiment planned;
+  planned.meta.kind = "experiment";
+  planned.meta.file = "chaos/e.yaml";
+  planned.meta.loc = {2, 3};
+  planned.date = "2026-12-01";
+  Experiment ran = planned;
+  ran.outcome = "passed";
+  repo.experiments = {planned, ran};
+  // An action item completed, or toil automated, on a day to come.
+  Postmortem done = today;
+  done.meta.file = "postmortems/b.yaml";
+  done.action_items = {ActionItem{}, ActionItem{}};
+  done.action_items[0].completed = "2026-11-23";
+  done.action_items[1].completed = "2026-11-30";
+  done.action_items[1].loc = {12, 7};
+  repo.postmortems.push_back(done);
+  ToilItem planned_toil, automated_toil;
+  planned_toil.meta.file = "toil/t.yaml";
+  planned_toil.status = "automating";
+  planned_toil.automated_on = "2026-12-01";
+  automated_toil = planned_toil;
+  automated_toil.status = "automated";
+  automated_toil.automated_on_loc = {6, 17};
+  repo.toil = {planned_toil, automated_toil};
+  const auto got = lint(repo, "event-date-in-future"); // sorted by file, then place
+  REQUIRE(got.size() == 5);
+  CHECK(got[3].file == "postmortems/b.yaml");
+  CHECK(got[3].loc.line == 12);
+  CHECK(got[3].message == "completed 2026-11-30 is after now (2026-11-23): an action item "
+                          "completed on a day to come is still open in the reports");
+  CHECK(got[4].file == "toil/t.yaml");
+  CHECK(got[4].loc.line == 6);
+  CHECK(got[4].message.ends_with("toil automated on a day to come is still counted as spent"));
+  CHECK(got[0].file == "chaos/e.yaml");
+  CHECK(got[0].loc.line == 2);
+  CHECK(got[0].message.ends_with("the outcome of an experiment that has not run yet counts for "
+                                 "no maturity score"));
+  CHECK(got[1].loc.line == 1); // no place of its own: the document's
+  CHECK(got[1].message.starts_with("date 2026-11-24T01:00:00Z is after now"));
+  CHECK(got[2].loc.line == 4);
+  CHECK(got[2].loc.col == 9);
+  CHECK(got[2].severity == Severity::Warning);
+  CHECK(got[2].message == "date 2062-11-02 is after now (2026-11-23): an incident that has not "
+                          "happened yet is in no report or dashboard figure");
+}
+
 TEST_CASE("self-dependency: a service that lists itself is warned at the entry") {
   Repo repo;
   Service pay = make_service("pay-api", "");

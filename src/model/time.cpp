@@ -184,6 +184,14 @@ std::string format_timestamp(std::int64_t epoch_seconds) {
   return buf;
 }
 
+std::optional<std::int64_t> day_of_text(std::string_view text) {
+  if (text.size() < 10) return std::nullopt;
+  if (text.size() == 10) return parse_date(text);
+  // A timestamp: its UTC day (an offset may move it across midnight).
+  if (auto t = parse_timestamp(text)) return day_of(*t);
+  return parse_date(text.substr(0, 10));
+}
+
 std::optional<double> parse_duration_minutes(std::string_view s) {
   if (s.size() < 2) return std::nullopt;
   double n = 0;

@@ -59,6 +59,10 @@ inline constexpr std::int64_t k_last_timestamp = 253402300799;
 std::optional<std::int64_t> parse_timestamp(std::string_view s);
 std::string format_timestamp(std::int64_t epoch_seconds); // "2026-11-01T00:00:00Z"
 
+// The day of a date or timestamp string ("2026-10-14", "2026-10-14T03:00:00Z": its UTC day);
+// nullopt when none.
+std::optional<std::int64_t> day_of_text(std::string_view text);
+
 // "28d" → minutes. Units s, m, h, d, w. nullopt when malformed or zero.
 std::optional<double> parse_duration_minutes(std::string_view s);
 
