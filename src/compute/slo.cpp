@@ -93,13 +93,15 @@ void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_
 
 // C, R and the bad minutes from the consumed fraction, as published: the consumed percentage at
 // pct()'s rounding point and R = 100 − that, so a budget spent exactly is R = 0 (not a residue
-// of 1e-14) and a budget at exactly 25% left reads 25, whatever binary made of the division.
+// of 1e-14) and a budget at exactly 25% left reads 25, whatever binary made of the division. The
+// bad minutes are C · allowed, rounded once (from the rounded percentage, 403.3584 read
+// 403.358399999).
 void set_budget(SloFigures& f, double consumed) {
   f.status = "ok";
   const double consumed_pct = rounded_figure(consumed * 100.0);
   f.consumed = published_consumed(consumed);
   f.remaining = published_difference(100.0, consumed_pct) / 100.0;
-  f.bad_minutes = published_figure(consumed_pct * f.allowed_bad_minutes / 100.0);
+  f.bad_minutes = published_figure(consumed * f.allowed_bad_minutes);
 }
 
 } // namespace

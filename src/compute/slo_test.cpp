@@ -409,6 +409,20 @@ TEST_SUITE("compute.slo") {
     CHECK_FALSE(f.projected_exhaustion);
   }
 
+  TEST_CASE("the bad minutes are rounded once, from the consumed fraction") {
+    Repo repo;
+    Slo s = slo("over", "svc", 99.0);
+    repo.slos = {s};
+    DailySeries d;
+    // 28 days of 1,000,000 events, 280,110 of them bad: C = 280110 / 28e6 / 0.01, and the bad
+    // minutes C · 403.2 = 403.3584 exactly (403.358399999 from the rounded percentage).
+    fill(d, "2026-10-04", "2026-10-31", 1'000'000, 10'004);
+    d[day("2026-10-31")].good += 2;
+    auto f = figures(repo, s, &d);
+    REQUIRE(f.bad_minutes);
+    CHECK(*f.bad_minutes == 403.3584);
+  }
+
   TEST_CASE("the budget fraction is the decimal the target is written as") {
     // SPEC 3.1: 99.9% over 28d = 40.32 min, as a JSON number, not 40.319999999997712.
     CHECK(allowed_bad_minutes(99.9, 28) == 40.32);
