@@ -605,10 +605,9 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     if (indicators[i].empty()) continue;
     Slo s = base;
     s.sli = indicators[i];
-    if (objectives.items.size() > 1) {
-      s.meta.id = base.meta.id + "." + suffixes[i];
-      if (!str(obj, "displayName").empty()) s.name = base.name + " — " + str(obj, "displayName");
-    }
+    if (objectives.items.size() > 1) s.meta.id = base.meta.id + "." + suffixes[i];
+    // The objective's displayName names it on the pages, of one objective as of several.
+    if (!str(obj, "displayName").empty()) s.name = base.name + " — " + str(obj, "displayName");
     // op and value matter only with a thresholdMetric SLI, which may be in another file: they
     // are checked once the SLIs are known (finish_dialects).
     s.threshold_op = str(obj, "op");

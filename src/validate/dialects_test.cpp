@@ -456,6 +456,31 @@ spec:
     CHECK(target("targetPercent: 99.999") == 99.999);
   }
 
+  TEST_CASE("OpenSLO: a single objective's displayName names the SLO, as several objectives' do") {
+    Repo repo;
+    DiagBag diags;
+    REQUIRE(decode_all("openslo", {R"(apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web
+  displayName: Web availability
+spec:
+  service: web
+  indicatorRef: ok
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - displayName: Good experience
+      target: 0.999
+)"},
+                       repo, diags));
+    REQUIRE(repo.slos.size() == 1);
+    CHECK(repo.slos[0].meta.id == "web");
+    CHECK(repo.slos[0].name == "Web availability — Good experience");
+  }
+
   TEST_CASE("OpenSLO target and targetPercent: equal ones are one target, others an error") {
     auto decode = [](const std::string& objective, Repo& repo, DiagBag& diags) {
       decode_all("openslo", {R"(apiVersion: openslo/v1

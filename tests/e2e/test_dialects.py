@@ -522,7 +522,7 @@ tests:
               severity: page
               openslo_alert_policy: alertpolicy
             exp_annotations:
-              summary: 'Checkout availability: error budget burning 2x too fast over 1h (OpenSLO alert policy Alert Policy)'
+              summary: 'Checkout availability — Good: error budget burning 2x too fast over 1h (OpenSLO alert policy Alert Policy)'
               description: 'SLO checkout-availability of checkout (target 99.9% over 28d): the error ratio over 1h is at or above 2 x 0.001. Firing for 1h spends 0.3% of the budget.'
               runbook_url: https://sre.example.org/slos/checkout-availability/
               notification_targets: OnCallDevopsMailNotification (email)
