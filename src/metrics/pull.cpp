@@ -772,7 +772,8 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
       continue;
     }
     const std::int64_t start = day_end(days.front()), end = day_end(days.back());
-    if (const OffSteps off = off_steps(r.prom, start, end, k_seconds_per_day); off.count > 0) {
+    const OffSteps off = off_steps(r.prom, start, end, k_seconds_per_day);
+    if (off.count > 0) {
       r.answered = true;
       m_report.values_rejected += off.count;
       auto& gathered = plan.golden_off_steps;
@@ -810,6 +811,11 @@ void Puller::finish_golden(SourcePlan& plan, const GoldenJob& job) {
       problems.push_back(day_span(days) + " not stored: " + why);
       continue;
     }
+    // Samples off the steps are no day's value: a day asked for that the answer gave only off
+    // its step was not fetched, and the signal stays stale (`--strict`: exit 3), as an SLO's
+    // daily counts do (finish_segment). An answer without a sample for a day is no data.
+    if (off.count > 0 && rows.size() < days.size())
+      m_report.golden_failed[job.service].insert(job.signal);
     if (rows.empty()) continue;
     plan.golden_rows.insert(plan.golden_rows.end(), rows.begin(), rows.end());
     r.used = true;

@@ -670,6 +670,9 @@ TEST_CASE("pull: samples off the requested day steps are told, not stored") {
               example +
               "; asked for 1791158400 … 1793491200 every 86400 s), not "
               "stored");
+    // Not fetched, so `--strict` names them: the days asked for have no value.
+    CHECK(r.golden_failed == std::map<std::string, std::set<std::string>>{
+                                 {"cart", {"traffic"}}, {"pay-api", {"traffic"}}});
   }
 }
 
