@@ -61,7 +61,10 @@ std::string sanitize(const std::string& s) {
 void DiagBag::add(Diagnostic d) {
   d.message = sanitize(d.message);
   d.hint = sanitize(d.hint);
-  d.file = sanitize(d.file);
+  if (std::string file = sanitize(d.file); file != d.file) {
+    d.raw_file = std::move(d.file);
+    d.file = std::move(file);
+  }
   // Positions are 1-based everywhere; a finding about a whole file points at its start.
   if (d.loc.line <= 0) d.loc.line = 1;
   if (d.loc.col <= 0) d.loc.col = 1;

@@ -26,6 +26,10 @@ struct Diagnostic {
   std::string rule;    // stable rule id, e.g. "unknown-reference"
   std::string message; // what is wrong, with the offending value
   std::string hint;    // how to fix it; may be empty
+  // The path's bytes as they are on disk, when `file` had to change to be valid UTF-8 without
+  // control characters (a name with byte 0xFF or a tab); empty otherwise. SARIF's percent-encoded
+  // `uri` can carry any bytes, so it names the file that exists.
+  std::string raw_file = {};
 };
 
 // Per-rule severity overrides from nines.yaml `rules:` ("error", "warning", "off").

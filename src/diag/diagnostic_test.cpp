@@ -191,6 +191,35 @@ TEST_CASE("diag: a file name with CR or LF is carried exactly, escaped per forma
         "warnings\n");
 }
 
+TEST_CASE("diag: a file name with bytes that are not UTF-8 or a tab keeps them in SARIF alone") {
+  DiagBag bag;
+  bag.error("services/bad\xff.yaml", {2, 3}, "unknown-kind", "m", "");
+  bag.error("services/a\tb.yaml", {1, 1}, "unknown-kind", "m", "");
+  bag.error("services/plain.yaml", {1, 1}, "unknown-kind", "m", "");
+  const auto diags = bag.all();
+  auto write = [&](DiagFormat f) {
+    std::ostringstream out;
+    write_diagnostics(out, f, diags, 3, 0, 0, "1.0");
+    return out.str();
+  };
+  const auto sarif = nlohmann::json::parse(write(DiagFormat::Sarif));
+  std::set<std::string> uris;
+  for (const auto& r : sarif["runs"][0]["results"])
+    uris.insert(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]);
+  CHECK(uris == std::set<std::string>{"services/a%09b.yaml", "services/bad%FF.yaml",
+                                      "services/plain.yaml"});
+  // Text, JSON and GitHub output stay valid UTF-8 without controls.
+  const auto json = nlohmann::json::parse(write(DiagFormat::Json));
+  std::set<std::string> files;
+  for (const auto& d : json)
+    files.insert(d["file"]);
+  CHECK(files == std::set<std::string>{"services/a b.yaml", "services/bad\xEF\xBF\xBD.yaml",
+                                       "services/plain.yaml"});
+  CHECK(write(DiagFormat::Github).find('\t') == std::string::npos);
+  for (const auto& d : diags)
+    CHECK(d.raw_file.empty() == (d.file == "services/plain.yaml"));
+}
+
 TEST_CASE("diag: repository paths as URI references") {
   CHECK(percent_encode_path("services/pay-api.yaml") == "services/pay-api.yaml");
   CHECK(percent_encode_path("my dir/a b%.yaml") == "my%20dir/a%20b%25.yaml");

@@ -297,7 +297,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
       region["startLine"] = shown_line(d);
       region["startColumn"] = shown_col(d);
       ordered phys;
-      phys["artifactLocation"] = {{"uri", percent_encode_path(git_prefix + d.file)},
+      const std::string& file = d.raw_file.empty() ? d.file : d.raw_file;
+      phys["artifactLocation"] = {{"uri", percent_encode_path(git_prefix + file)},
                                   {"uriBaseId", "%SRCROOT%"}};
       phys["region"] = region;
       r["locations"] = ordered::array({ordered{{"physicalLocation", phys}}});
