@@ -1399,6 +1399,23 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   }
   cmark_iter_free(iter);
 
+  // Each heading's anchor on the page, and the one GitHub gives it in the document alone. They
+  // differ where the page already has the id (a service page's `#dependencies`, another body's
+  // `#steps`): the text's own links to GitHub's anchor (`[see](#dependencies)`) then go to its
+  // heading on the page, not to the page's section of that name.
+  AnchorsTaken anchors, alone;
+  MarkdownOptions unreserved;
+  unreserved.reserved_ids.clear();
+  std::vector<std::string> heading_anchors;
+  std::map<std::string, std::string, std::less<>> page_anchor_of; // GitHub's → the page's
+  for (cmark_node* heading : headings) {
+    const std::string base = heading_anchor(plain_text(heading, /*squeeze=*/false));
+    heading_anchors.push_back(unique_anchor(base, anchors, options));
+    std::string github = unique_anchor(base, alone, unreserved);
+    if (github != heading_anchors.back())
+      page_anchor_of.emplace(std::move(github), heading_anchors.back());
+  }
+
   MarkdownResult result;
   std::map<cmark_node*, int> shifts; // paragraph → the definition lines it starts with
   for (cmark_node* node : links_and_images_in_order(links, images)) {
@@ -1410,6 +1427,10 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   // document order), since replacing an image frees everything inside its description.
   for (cmark_node* link : links) {
     auto url = vetted_url(cmark_node_get_url(link), options);
+    if (url && url->starts_with('#'))
+      if (auto it = page_anchor_of.find(std::string_view(*url).substr(1));
+          it != page_anchor_of.end())
+        url = "#" + it->second;
     if (url)
       cmark_node_set_url(link, url->c_str());
     else
@@ -1476,16 +1497,15 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   // outline by level. Without a page level the levels stay as written.
   const bool on_page = options.top_heading_level > 0;
   int previous = on_page ? std::clamp(options.top_heading_level, 1, 6) - 1 : 0;
-  AnchorsTaken anchors;
-  for (cmark_node* heading : headings) {
+  for (std::size_t k = 0; k < headings.size(); ++k) {
+    cmark_node* heading = headings[k];
     Heading h;
     const int written = cmark_node_get_heading_level(heading);
     h.level = std::clamp(written + offset, 1, 6);
     if (on_page) h.level = std::min(h.level, previous + 1);
     previous = h.level;
     h.text = plain_text(heading);
-    h.anchor =
-        unique_anchor(heading_anchor(plain_text(heading, /*squeeze=*/false)), anchors, options);
+    h.anchor = heading_anchors[k];
     std::string html = rendered(heading, extensions);
     // cmark renders a heading as "<hN>" + content + "</hN>\n"; the tags get the page's level and
     // the opening one the anchor.

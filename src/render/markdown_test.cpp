@@ -825,3 +825,23 @@ TEST_CASE("render/markdown: a text too dense in markup is refused, long prose an
   REQUIRE(refusal);
   CHECK(contains(refusal->message, "in 2.1 MiB"));
 }
+
+TEST_CASE("render/markdown: a text's links to GitHub's anchors follow its headings on the page") {
+  MarkdownOptions options;
+  options.reserved_ids = {"dependencies", "steps", "steps-1"};
+  const auto r =
+      render_markdown("See [deps](#dependencies), [the steps](#steps), [again](#steps-1) "
+                      "and [top](#main).\n\n## Dependencies\n\n## Steps\n\n## Steps\n",
+                      options);
+  REQUIRE(r.headings.size() == 3);
+  CHECK(r.headings[0].anchor == "dependencies-1");
+  CHECK(r.headings[1].anchor == "steps-2");
+  CHECK(r.headings[2].anchor == "steps-3");
+  CHECK(contains(r.html, "<a href=\"#dependencies-1\">deps</a>"));
+  CHECK(contains(r.html, "<a href=\"#steps-2\">the steps</a>"));
+  CHECK(contains(r.html, "<a href=\"#steps-3\">again</a>"));
+  CHECK(contains(r.html, "<a href=\"#main\">top</a>")); // no heading of its own: as written
+  // The link check reads them as written, against the page's anchors.
+  REQUIRE(r.links.size() == 4);
+  CHECK(r.links[0].url == "#dependencies");
+}

@@ -165,6 +165,19 @@ TEST_CASE("render/site bodies: the standalone report shows its body without link
   CHECK_FALSE(contains(*doc, "href="));
 }
 
+TEST_CASE("render/site bodies: bodies without links on one page share no heading or footnote id") {
+  std::set<std::string> taken;
+  const std::string md = "## Notes\n\nA claim.[^1]\n\n[^1]: Its source.\n";
+  const std::string first = site::markdown_without_links(md, &taken);
+  const std::string second = site::markdown_without_links(md, &taken);
+  CHECK(contains(first, "id=\"notes\""));
+  CHECK(contains(first, "id=\"fn-1\""));
+  CHECK(contains(second, "id=\"notes-1\""));
+  CHECK(contains(second, "id=\"fn-2-1\""));
+  CHECK_FALSE(contains(second, "id=\"fn-1\""));
+  CHECK(taken.count("fn-2-1") == 1);
+}
+
 TEST_CASE("render/site bodies: links in the new bodies are checked at their lines") {
   ContentCopy copy;
   // A path that climbs above the repository breaks on any page; the SLO body's at its line, the

@@ -371,8 +371,9 @@ std::vector<const MonthlyReportDoc*> report_documents(const Repo& repo, const st
 json notes_html(const Site& site, const DocMeta& doc, const std::string& page,
                 std::set<std::string>& taken, int top_heading_level = 3);
 // A body for a page that stands alone (`nines report --format html`): links and images become
-// their text, since nothing they point to travels with the page.
-std::string markdown_without_links(const std::string& md);
+// their text, since nothing they point to travels with the page. With `taken`, its headings and
+// footnotes avoid those ids and add their own, so several bodies on the page never share one.
+std::string markdown_without_links(const std::string& md, std::set<std::string>* taken = nullptr);
 // The document's source in the repository (repo_url, branch, the content root's place in the git
 // work tree and file), or null.
 json source_url(const Site& site, const DocMeta& doc);

@@ -226,16 +226,23 @@ json notes_html(const Site& site, const DocMeta& doc, const std::string& page,
       markdown_for(link_base(site), doc.file, doc.body, page, &taken, top_heading_level).html);
 }
 
-std::string markdown_without_links(const std::string& md) {
+std::string markdown_without_links(const std::string& md, std::set<std::string>* taken) {
   if (md.empty()) return {};
   MarkdownOptions options;
   options.top_heading_level = 2;
   options.more_reserved_ids = &layout_ids();
+  if (taken) options.reserved_ids.insert(taken->begin(), taken->end());
   // The renderer drops a link or image whose rewritten URL is unsafe and keeps its text (an
   // image its alt text): every one becomes text, so the page has no href or src leading anywhere
   // (a footnote's in-page `#fn-…` links are cmark's own markup, not links of the text).
   options.rewrite_url = [](std::string_view) -> std::string { return "javascript:"; };
-  return render_markdown(md, options).html;
+  MarkdownResult result = render_markdown(md, options);
+  if (taken) {
+    for (const auto& h : result.headings)
+      taken->insert(h.anchor);
+    taken->insert(result.ids.begin(), result.ids.end());
+  }
+  return std::move(result.html);
 }
 
 json toc_of(const MarkdownResult& md) {

@@ -1781,14 +1781,14 @@ json report_page_view(const Site& site, const MonthlyReport& r, ProseSlot* slot,
   std::set<std::string> taken;
   json notes = json::array();
   for (const MonthlyReportDoc* d : docs) {
-    json html = standalone ? text_or_null(markdown_without_links(d->meta.body))
+    json html = standalone ? text_or_null(markdown_without_links(d->meta.body, &taken))
                            : notes_html(site, d->meta, page, taken, /*top_heading_level=*/2);
     if (!html.is_null())
       notes.push_back(ViewObject().add("document", d->meta.id).add("notes_html", html).take());
   }
   report["notes"] = std::move(notes);
   if (standalone) {
-    report["body_html"] = text_or_null(markdown_without_links(doc.meta.body));
+    report["body_html"] = text_or_null(markdown_without_links(doc.meta.body, &taken));
     return v;
   }
   ProseSlot body{doc.meta.file, "/report/body_html", "", {taken.begin(), taken.end()}};
