@@ -573,11 +573,15 @@ void score_documentation(const Repo& repo, const Service& svc, std::int64_t toda
 // What raises a score set by an assessment: the manual score stands until a newer assessment
 // replaces it, whatever the evidence computes; what the evidence lacks follows, as it is what the
 // next assessment can point to.
-std::string manual_to_raise(const DimensionScore& d) {
+// `own`: the override is the service's own assessment, which only a newer one of the service
+// replaces; a team's is replaced by any assessment of the service, or a newer one of the team.
+std::string manual_to_raise(const DimensionScore& d, bool own) {
   if (*d.manual >= 5) return "";
-  std::string text = "record a newer assessment (" + d.manual_assessment + " sets " +
-                     std::to_string(*d.manual) + ", which overrides the computed " +
-                     std::to_string(d.computed) + ")";
+  std::string text = std::string(own ? "record a newer assessment of the service"
+                                     : "record an assessment of the service, or a newer one of "
+                                       "its team") +
+                     " (" + d.manual_assessment + " sets " + std::to_string(*d.manual) +
+                     ", which overrides the computed " + std::to_string(d.computed) + ")";
   if (d.to_raise.empty()) return text + "; the evidence is at the top of the scale";
   return text + "; the evidence lacks: " + d.to_raise;
 }
@@ -611,7 +615,7 @@ void apply_assessment(const Repo& repo, const Service& svc, std::int64_t today, 
       d.manual_notes = best->notes;
       d.effective = *d.manual;
       d.source = "assessment";
-      d.to_raise = manual_to_raise(d);
+      d.to_raise = manual_to_raise(d, pass == 0);
       return;
     }
   }

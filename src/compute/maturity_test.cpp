@@ -299,9 +299,9 @@ TEST_SUITE("compute.maturity") {
     repo.assessments.push_back(a);
     auto m = only(compute_maturity(repo, series, k_now));
     CHECK(m.dimensions[0].effective == 3);
-    CHECK(m.dimensions[0].to_raise == "record a newer assessment (svc-2026-10 sets 3, which "
-                                      "overrides the computed 5); the evidence is at the top of "
-                                      "the scale");
+    CHECK(m.dimensions[0].to_raise == "record a newer assessment of the service (svc-2026-10 "
+                                      "sets 3, which overrides the computed 5); the evidence is "
+                                      "at the top of the scale");
     CHECK(m.dimensions[1].to_raise.empty()); // a manual 5 is at the top
     // A manual 4 above a computed 1: the evidence's next step follows.
     Repo bare;
@@ -309,8 +309,19 @@ TEST_SUITE("compute.maturity") {
     a.scores = {{"slos", 4}};
     bare.assessments.push_back(a);
     auto b = only(compute_maturity(bare, {}, k_now)).dimensions[0];
-    CHECK(b.to_raise == "record a newer assessment (svc-2026-10 sets 4, which overrides the "
-                        "computed 1); the evidence lacks: define an SLO for the service");
+    CHECK(b.to_raise == "record a newer assessment of the service (svc-2026-10 sets 4, which "
+                        "overrides the computed 1); the evidence lacks: define an SLO for the "
+                        "service");
+    // A team's assessment gives way to any of the service's, or a newer one of the team's.
+    Repo team_scored;
+    team_scored.services.push_back(service("svc"));
+    team_scored.services[0].owner_team = ref("t1");
+    a.service = Ref{};
+    a.team = ref("t1");
+    team_scored.assessments.push_back(a);
+    auto t = only(compute_maturity(team_scored, {}, k_now)).dimensions[0];
+    CHECK(t.to_raise.starts_with("record an assessment of the service, or a newer one of its team "
+                                 "(svc-2026-10 sets 4"));
   }
 
   TEST_CASE("a service with nothing scores 1 everywhere and 0 on the rubric") {
