@@ -148,7 +148,8 @@ std::string overlay(const std::string& problems) {
          "background:#2b0f12;color:#ffe3e3;font:13px/1.45 ui-monospace,monospace;border-bottom:"
          "3px solid #ff6b6b\"><strong>nines serve: the latest build failed; this is the site of "
          "the last build that passed. The page reloads after the next build.</strong><pre "
-         "style=\"white-space:pre-wrap;margin:.5rem 0 0\">" +
+         "style=\"white-space:pre-wrap;margin:.5rem 0 0;padding:0;border:0;border-radius:0;"
+         "background:transparent;color:inherit;font:inherit\">" +
          html_escape(problems) + "</pre></div>";
 }
 

@@ -170,6 +170,25 @@ def check_ranges(port):
     for host in ("localhost:%d" % port, "LOCALHOST", "[::1]:%d" % port, "localhost."):
         status, h, body = request(port, "GET", "/index.html", {"Host": host})
         check(status == 200, f"Host: {host} is served: {status}")
+
+    # RFC 9112 3.2: HTTP/1.1 needs exactly one Host; HTTP/1.0 may send none.
+    def raw_status(text):
+        conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+        conn.sendall(text.encode())
+        data = b""
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        conn.close()
+        return int(data.split(b" ")[1]) if data else 0
+    check(raw_status("GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n") == 400,
+          "an HTTP/1.1 request without a Host is 400")
+    check(raw_status("GET /index.html HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n"
+                     "Connection: close\r\n\r\n") == 400, "two Host headers are 400")
+    check(raw_status("GET /index.html HTTP/1.0\r\n\r\n") == 200,
+          "an HTTP/1.0 request without a Host is served")
     # A name longer than a file name can be is no file: the site's 404 page, not a refusal.
     status, h, body = request(port, "GET", "/" + "a" * 300 + "/index.html")
     check(status == 404 and b"<html" in body.lower(), f"a 300-byte segment is 404: {status}")

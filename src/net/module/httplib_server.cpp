@@ -168,6 +168,13 @@ private:
     // (process_request's), and nothing else reads them.
     auto& own = const_cast<httplib::Request&>(req);
     own.ranges.clear();
+    // RFC 9112 3.2: an HTTP/1.1 request without a Host, or any request with more than one, is
+    // answered 400 (two, and whichever the checks read first would decide).
+    if (const std::size_t hosts = req.get_header_value_count("Host");
+        hosts > 1 || (hosts == 0 && req.version != "HTTP/1.0")) {
+      res.status = 400;
+      return;
+    }
     const Route* route = nullptr;
     for (const Route& r : m_routes)
       if (std::regex_match(req.path, r.pattern)) {
