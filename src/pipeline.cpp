@@ -280,6 +280,12 @@ void read_config(Context& c) {
     std::error_code ec;
     const fs::path real_rel =
         fs::weakly_canonical(o.dir / rel, ec).lexically_relative(fs::weakly_canonical(o.dir, ec));
+    // A folder holding the repository (`..`) is refused as the output folder of a build it would
+    // be the output of (no -o), exit 2 as for `.` (SPEC 5); any other folder out of the
+    // repository is an error of nines.yaml alone (exit 1), as it is for `check`.
+    auto refused_as_output = [&](const fs::path& folder) {
+      return o.last >= Stage::Write && run.opts.out.empty() && lies_inside(o.dir, folder);
+    };
     if (rel == "." || rel == "./") {
       // The repository itself: refused as `-o .` is (SPEC 5, exit 2 for a build).
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
@@ -292,11 +298,13 @@ void read_config(Context& c) {
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out + "' is not a folder inside the content repository",
                       "name a folder relative to nines.yaml, e.g. output: public (or use -o)");
+      run.output_refused = refused_as_output(o.dir / rel);
     } else if (ec || !inside(real_rel)) {
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out +
                           "' leads out of the content repository through a symbolic link",
                       "name a folder of the repository itself, e.g. output: public (or use -o)");
+      run.output_refused = refused_as_output(o.dir / rel);
     } else if (run.opts.out.empty()) {
       // Refused as -o would be (a folder of documents, a file); a refused one is not the output
       // folder, so the walk still reads it rather than hiding its documents behind the error.
@@ -596,7 +604,8 @@ void save_file_cache(const Context& c) {
   std::error_code ec;
   if (!fs::is_directory(path.parent_path(), ec)) return;
   try {
-    write_file_atomic(path, encode_fingerprint_cache(c.file_cache, renderer_key()));
+    write_file_atomic(path, encode_fingerprint_cache(c.file_cache, renderer_key()),
+                      LinkAtName::Replace);
   } catch (const WriteError&) {
   }
 }
@@ -1305,6 +1314,9 @@ bool start_prose_file(Context& c) {
   std::error_code ec;
   c.prose_temp = final_path;
   c.prose_temp += ".tmp-" + std::to_string(::getpid());
+  // Whatever has the name goes first: a stream would write through a symbolic link committed
+  // there (the build state's folder is in the repository) to wherever it leads.
+  fs::remove(c.prose_temp, ec);
   c.prose_out = std::make_unique<std::ofstream>(c.prose_temp, std::ios::binary | std::ios::trunc);
   *c.prose_out << c.prose_token << '\n' << prose_file_start();
   if (*c.prose_out) return true;
@@ -1493,7 +1505,7 @@ void save_build_state(Context& c, const std::string& digest, std::string prose_t
   }
   if (std::string record = build_record(c, digest, prose_token); !record.empty()) {
     try {
-      write_file_atomic(record_path(run), record + "\n");
+      write_file_atomic(record_path(run), record + "\n", LinkAtName::Replace);
     } catch (const WriteError&) {
       // Without a record the next build is a full one; the site itself is written.
     }
@@ -1504,6 +1516,7 @@ void save_build_state(Context& c, const std::string& digest, std::string prose_t
     // page.
     fs::path temp = links_path(run);
     temp += ".tmp";
+    fs::remove(temp, ec); // a link there is replaced, never written through (start_prose_file)
     std::ofstream f(temp, std::ios::binary | std::ios::trunc);
     if (f) write_saved_links(f, c.links);
     f.close();
@@ -1655,7 +1668,7 @@ int run_pipeline(Run& run) {
   run.repo.root = fs::absolute(o.dir, ec).lexically_normal().string();
   // One build of the repository at a time (BuildLock): builds into one folder at once would mix
   // their sites. Taken before anything is read, in the folder nines keeps beside the content.
-  std::optional<BuildLock> lock;
+  std::optional<BuildLock> lock, out_lock;
   if (o.last >= Stage::Write) {
     // Its folder is `.nines` whatever the store's: a link there out of the repository stops the
     // build before the lock file is made through it.
@@ -1677,6 +1690,9 @@ int run_pipeline(Run& run) {
       run.usage_error = e.what();
       return exit_code(run);
     }
+    // Builds of other repositories (or clones) into the same folder wait for each other too: the
+    // repository's lock does not see them.
+    out_lock.emplace(output_dir(run), BuildLock::OutputFolder{});
     // A prose rebuild killed during its renames: the previous site comes back before this build
     // looks at it (its record was removed first, so this build runs the long way).
     recover_site_files(output_dir(run));

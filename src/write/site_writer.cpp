@@ -107,19 +107,23 @@ mode_t current_umask() {
 
 // Writes `bytes` to `path` with mode 0644 whatever the umask. `fresh`: the file cannot exist yet
 // (a new file in the temporary tree), so it is created with its mode and changed only where the
-// umask (`mask`, current_umask()) took bits away; otherwise an existing file is truncated and its
-// mode set. One open, the writes and a close, where a stream and a chmod by path took more calls.
-// `stamp`, when given, gets the file's inode, modification time and mode once written.
-// `shown`, when given, is the file the user asked for, which a temporary `path` stands in for:
-// errors then read "cannot write SHOWN: REASON", as every command's write errors do.
+// umask (`mask`, current_umask()) took bits away; otherwise whatever has the name (a leftover of
+// a killed run, or a symbolic link planted there) is removed first and the file made anew, never
+// written through a link to wherever it leads, and its mode set. One open, the writes and a close,
+// where a stream and a chmod by path took more calls. `stamp`, when given, gets the file's inode,
+// modification time and mode once written. `shown`, when given, is the file the user asked for,
+// which a temporary `path` stands in for: errors then read "cannot write SHOWN: REASON", as every
+// command's write errors do.
 void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mode_t mask,
                  SiteManifest::File* stamp = nullptr, const std::string* shown = nullptr) {
   auto error = [&](const char* what, int err) {
     return WriteError(shown ? "cannot write " + *shown + ": " + errno_text(err)
                             : path + ": " + what + ": " + errno_text(err));
   };
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (fresh ? O_EXCL : O_TRUNC),
-                        k_file_mode);
+  if (!fresh && ::unlink(path.c_str()) != 0 && errno != ENOENT)
+    throw error("cannot be replaced", errno);
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, k_file_mode);
   if (fd < 0) throw error("cannot be created", errno);
   auto fail = [&](const char* what) {
     const int err = errno;
@@ -151,21 +155,39 @@ void write_bytes(const std::string& path, std::string_view bytes, bool fresh, mo
 
 } // namespace
 
+namespace {
+
+// Locks `fd` for this process, waiting (and saying `waiting` on stderr) while another holds it.
+// Returns `fd`, or -1 (closed) where the file system has no locks: the build goes on without.
+int exclusive_lock(int fd, const std::string& waiting) {
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+  if (errno == EWOULDBLOCK) {
+    std::cerr << "nines: " << waiting << "\n";
+    while (::flock(fd, LOCK_EX) != 0)
+      if (errno != EINTR) break;
+    return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
+} // namespace
+
 BuildLock::BuildLock(const fs::path& lock_file) {
   std::error_code ec;
   fs::create_directories(lock_file.parent_path(), ec);
-  m_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, k_file_mode);
-  if (m_fd < 0) return;
-  if (::flock(m_fd, LOCK_EX | LOCK_NB) == 0) return;
-  if (errno == EWOULDBLOCK) {
-    std::cerr << "nines: waiting for another build of this repository to finish\n";
-    while (::flock(m_fd, LOCK_EX) != 0)
-      if (errno != EINTR) break;
-    return;
-  }
-  // A file system without locks: as without the file.
-  ::close(m_fd);
-  m_fd = -1;
+  m_fd = exclusive_lock(
+      ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, k_file_mode),
+      "waiting for another build of this repository to finish");
+}
+
+BuildLock::BuildLock(const fs::path& output, OutputFolder) {
+  // The folder holding OUT, not OUT: a build swaps OUT for a new tree, and a lock on the old
+  // one would not keep out a build that opens the new. Nothing is created for it.
+  const fs::path parent = fs::absolute(output).lexically_normal().parent_path();
+  m_fd = exclusive_lock(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+                        "waiting for another build into " + parent.string() + " to finish");
 }
 
 BuildLock::~BuildLock() {
@@ -442,13 +464,13 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
       std::string text = tag + "\n";
       for (const auto& [rel, update] : files)
         text += rel + "\n";
-      write_file_atomic(out / k_pending, text);
+      write_file_atomic(out / k_pending, text, LinkAtName::Replace);
     } else {
       drop(".prev-");
     }
     // The manifest without those files: should the journal be lost, it still never vouches for
     // bytes a file no longer has (a later build would link that file as if it had them).
-    write_file_atomic(out / k_site_marker, marker_with(entries));
+    write_file_atomic(out / k_site_marker, marker_with(entries), LinkAtName::Replace);
   } catch (...) {
     drop(".tmp-");
     drop(".prev-");
@@ -474,7 +496,7 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
   }
   const std::string marker = marker_with(entries);
   try {
-    write_file_atomic(out / k_site_marker, marker);
+    write_file_atomic(out / k_site_marker, marker, LinkAtName::Replace);
   } catch (...) {
     if (journal) recover_site_files(out);
     throw;
@@ -640,7 +662,7 @@ void write_site_stamps(const fs::path& path, const std::map<std::string, SiteMan
       text += std::to_string(f.mtime_ns);
       text += '\n';
     }
-    write_file_atomic(path, text);
+    write_file_atomic(path, text, LinkAtName::Replace);
   } catch (...) {
     // Without stamps the next build writes every file again instead of linking it: slower, right.
     std::error_code ec;
@@ -1423,7 +1445,7 @@ void SiteWriter::commit() {
     // In the first one's place, whole or not at all: a run killed while a megabyte of manifest
     // was being written would leave a tree whose marker proves nothing, which the next writer
     // could then not remove (clean_stale).
-    write_file_atomic(m_temp / k_site_marker, marker);
+    write_file_atomic(m_temp / k_site_marker, marker, LinkAtName::Replace);
     m_digest = content_hash(marker);
     flush_to_disk(m_temp, true);
     // Again, just before the swap: the folder may have been filled since the writer was made.
@@ -1450,7 +1472,14 @@ void SiteWriter::commit() {
       fs::rename(m_out, m_old, ec);
       if (ec) {
         discard();
-        throw WriteError(m_out.string() + ": cannot move the previous site aside: " + ec.message());
+        // A mount point (a container's volume, `-v $PWD/public:/public`) cannot be renamed:
+        // the site must go into a folder inside it.
+        const bool busy = ec == std::errc::device_or_resource_busy;
+        throw WriteError(m_out.string() + ": cannot move the previous site aside: " + ec.message() +
+                         (busy ? " (is it a mount point? the site is swapped in whole by renaming "
+                                 "its folder: name a folder inside it, e.g. -o " +
+                                     (m_out / "site").string() + ")"
+                               : ""));
       }
     }
     fs::rename(m_temp, m_out, ec);
@@ -1474,23 +1503,31 @@ void SiteWriter::commit() {
   // After the swap: the stamps name the new manifest, so ones of a site that never came in are
   // never read as its.
   write_site_stamps(m_stamps, m_hashes, m_digest);
-  // The new site is in place; an old tree that cannot be removed now goes at the next run.
+  // The new site is in place; an old tree that cannot be removed now (a folder made read-only)
+  // is tried again at the next run, and the user is told, since it may stay until they act.
   if (had_out) {
+    bool removed = false;
     try {
-      remove_tree(old_tree);
+      removed = remove_tree(old_tree);
     } catch (const std::exception&) {
       // Out of memory or threads: the build succeeded all the same.
     }
+    if (!removed)
+      std::cerr << "nines: warning: the previous site, moved aside to " << old_tree.string()
+                << ", could not be removed whole (a folder in it may be read-only); the next "
+                   "build tries again, or remove it yourself\n";
   }
 }
 
-void write_file_atomic(const fs::path& shown_path, std::string_view bytes) {
+void write_file_atomic(const fs::path& shown_path, std::string_view bytes, LinkAtName at_link) {
   static std::atomic<unsigned> counter{0};
-  // A symbolic link (a readiness review shared between folders) keeps being one: the file it
-  // leads to is replaced, not the link by a file of its own.
+  // A document that is a symbolic link (a readiness review shared between folders) keeps being
+  // one: the file it leads to is replaced, not the link by a file of its own. nines' own files
+  // (the build state, the site's marker) replace whatever has their name, a link included, so a
+  // link committed there never makes a build write where it leads.
   std::error_code link_ec;
   fs::path path = shown_path;
-  if (fs::is_symlink(fs::symlink_status(shown_path, link_ec)))
+  if (at_link == LinkAtName::Follow && fs::is_symlink(fs::symlink_status(shown_path, link_ec)))
     if (fs::path real = fs::canonical(shown_path, link_ec); !link_ec) path = real;
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   fs::path temp = dir / ("." + path.filename().string() + ".tmp-" + pid_text() + "-" +

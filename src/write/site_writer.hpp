@@ -349,9 +349,13 @@ bool recover_site_files(const std::filesystem::path& out);
 // saying so on stderr. The lock is `lock_file` (created, with its folder, when missing; never
 // removed, as it may be waited on); where it cannot be made (a read-only repository, which
 // cannot hold the store either) the build goes on without it.
+// The second form locks the folder that holds the output folder `output` (when it exists), for
+// builds of other repositories, or other clones, into the same folder: they wait for each other.
 class BuildLock {
 public:
+  struct OutputFolder {};
   explicit BuildLock(const std::filesystem::path& lock_file);
+  BuildLock(const std::filesystem::path& output, OutputFolder);
   ~BuildLock();
   BuildLock(const BuildLock&) = delete;
   BuildLock& operator=(const BuildLock&) = delete;
@@ -370,8 +374,12 @@ void flush_to_disk(const std::filesystem::path& dir, bool whole_file_system);
 // Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory
 // (".NAME.tmp-PID-N"), then a rename, so readers see the old or the new content, never a partial
 // one. A failure throws WriteError "cannot write PATH: REASON", naming `path`, never the
-// temporary file. A `path` that is a symbolic link stays one: the file it leads to is replaced.
-void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+// temporary file. A `path` that is a symbolic link stays one and the file it leads to is
+// replaced (Follow: a document the user linked); with Replace the link itself is replaced (nines'
+// own files, whose folder a repository may hold links in, must never be written elsewhere).
+enum class LinkAtName { Follow, Replace };
+void write_file_atomic(const std::filesystem::path& path, std::string_view bytes,
+                       LinkAtName at_link = LinkAtName::Follow);
 
 // Removes from the folder `dir` the temporary files that processes no longer running left for
 // the files whose names start with `stem`: write_file_atomic's ".NAME.tmp-PID-N" and a streamed

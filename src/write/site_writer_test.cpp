@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -1304,6 +1305,36 @@ TEST_CASE("write/site_writer: an atomic write through a symbolic link keeps the 
   CHECK(read(t.path / "plain.yaml") == "b\n");
 }
 
+TEST_CASE("write/site_writer: nines' own files replace a link at their name, never write through") {
+  TempDir t;
+  std::ofstream(t.path / "victim") << "precious\n";
+  fs::create_directory(t.path / "state");
+  // A link committed where a state file goes, and one where a temporary file goes.
+  fs::create_symlink("../victim", t.path / "state" / "build.stamps");
+  write_file_atomic(t.path / "state" / "build.stamps", "stamps\n", LinkAtName::Replace);
+  CHECK(read(t.path / "victim") == "precious\n");
+  CHECK_FALSE(fs::is_symlink(t.path / "state" / "build.stamps"));
+  CHECK(read(t.path / "state" / "build.stamps") == "stamps\n");
+
+  // A site's few files replaced in place: a link at a temporary name is replaced, not followed.
+  const fs::path out = t.path / "site";
+  {
+    SiteWriter w(out);
+    w.add("index.html", "<p>home</p>", "in-1");
+    w.add("search-index.js", "old index");
+    w.commit();
+  }
+  const std::string tag = std::to_string(::getpid());
+  fs::create_symlink("../victim", out / (".search-index.js.tmp-" + tag));
+  fs::create_symlink("../victim", out / (".index.html.tmp-" + tag));
+  replace_site_files(out, read_site_manifest(out),
+                     {{"index.html", {"<p>new</p>", "in-2"}}, {"search-index.js", {"new", ""}}});
+  CHECK(read(t.path / "victim") == "precious\n");
+  CHECK(read(out / "search-index.js") == "new");
+  CHECK_FALSE(fs::is_symlink(out / "search-index.js"));
+  CHECK_FALSE(fs::is_symlink(out / "index.html"));
+}
+
 namespace {
 
 // The permission bits of the file at `p` (not followed when a link), 0 when it is missing.
@@ -1466,4 +1497,33 @@ TEST_CASE("write/site_writer: every kind of build removes the leftovers beside O
     fs::remove_all(out / (".old-nines-" + dead));
     fs::remove_all(out / (".tmp-nines-" + dead));
   }
+}
+
+TEST_CASE("write/site_writer: a build locks its repository and the folder holding its output") {
+  TempDir t;
+  fs::create_directories(t.path / "repo");
+  fs::create_directories(t.path / "pages");
+  auto locked_elsewhere = [](const fs::path& p, int flags) {
+    const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    const bool taken = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return taken;
+  };
+  {
+    BuildLock repo(t.path / "repo" / ".nines" / "nines-build.lock");
+    BuildLock out(t.path / "pages" / "site", BuildLock::OutputFolder{});
+    REQUIRE(repo.held());
+    REQUIRE(out.held());
+    CHECK(locked_elsewhere(t.path / "repo" / ".nines" / "nines-build.lock", O_RDONLY));
+    CHECK(locked_elsewhere(t.path / "pages", O_RDONLY | O_DIRECTORY));
+    CHECK_FALSE(fs::exists(t.path / "pages" / "site")); // nothing made for the output's lock
+  }
+  CHECK_FALSE(locked_elsewhere(t.path / "pages", O_RDONLY | O_DIRECTORY));
+  // A link committed where the repository's lock file goes is not followed.
+  fs::remove(t.path / "repo" / ".nines" / "nines-build.lock");
+  fs::create_symlink("../../outside.lock", t.path / "repo" / ".nines" / "nines-build.lock");
+  BuildLock refused(t.path / "repo" / ".nines" / "nines-build.lock");
+  CHECK_FALSE(refused.held());
+  CHECK_FALSE(fs::exists(t.path / "outside.lock"));
 }

@@ -309,6 +309,17 @@ def test_output_key_with_o(tmp):
     code, out, err = nines("build", repo, "--offline", "-o", site, "--now", NOW)
     check(code == 1 and "output '../elsewhere' is not a folder inside" in out + err and
           not os.path.exists(site), f"build -o: {code} {out} {err}")
+    # `..` holds the repository: without -o it would be the output folder, refused as SPEC 5
+    # says (exit 2); with -o, or for check, an error of nines.yaml (exit 1).
+    with open(os.path.join(repo, "nines.yaml")) as f:
+        text = f.read()
+    with open(os.path.join(repo, "nines.yaml"), "w") as f:
+        f.write(text.replace("output: ../elsewhere\n", "output: ..\n"))
+    for args, want in ((("build", repo, "--offline"), 2), (("check", repo), 1),
+                       (("build", repo, "--offline", "-o", site), 1)):
+        code, out, err = nines(*args, "--now", NOW)
+        check(code == want and "output '..' is not a folder inside" in out + err and
+              not os.path.exists(site), f"{args[0]}, output: ..: {code} {out} {err}")
     # A folder of documents named as the output: refused at the key, and its documents are still
     # read (no follow-on "unknown service" from hiding them).
     repo = small_repo(tmp, "outdocs")

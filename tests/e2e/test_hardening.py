@@ -166,10 +166,12 @@ def test_output_setting(tmp):
     # A folder of documents is refused as -o would be, and left as it was.
     with open(config) as f:
         text = f.read()
-    # A folder the writer refuses is exit 2 (SPEC 5), as with -o; a name outside the repository
-    # is an error in the content (exit 1), since no folder was refused.
+    # A folder the writer refuses is exit 2 (SPEC 5), as with -o, and so is one holding the
+    # repository; another name outside the repository is an error in the content (exit 1), since
+    # no folder was refused.
     for bad, why, want in (("services", "refusing output folder", 2),
                            ("'.'", "is the content repository itself", 2),
+                           ("..", "not a folder inside", 2),
                            ("../out", "not a folder inside", 1), ("/tmp/x", "not a folder inside", 1)):
         with open(config, "w") as f:
             f.write(text.replace("output: public", "output: " + bad))
