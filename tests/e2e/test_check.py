@@ -474,17 +474,23 @@ def test_failures_hold_back_runbook_findings_only_when_they_could_be_runbooks():
         shutil.rmtree(tmp)
 
 
+def repo_with_docs(tmp):
+    """A repository of the ref-slo-service fixture (without its expectations) and a docs/ folder."""
+    repo = os.path.join(tmp, "repo")
+    shutil.copytree(os.path.join(FIXTURES, "ref-slo-service"), repo)
+    for f in ("expected.txt", "exit", "args"):
+        if os.path.exists(os.path.join(repo, f)):
+            os.remove(os.path.join(repo, f))
+    os.makedirs(os.path.join(repo, "docs"), exist_ok=True)
+    return repo
+
+
 def test_markdown_reference_amplification():
     """One 10 KB link reference used 13,000 times in a runbook (124 MiB of copies) is refused by
     check and build at its definition, in little memory; no site is written."""
     tmp = tempfile.mkdtemp(prefix="nines-amp-")
     try:
-        repo = os.path.join(tmp, "repo")
-        shutil.copytree(os.path.join(FIXTURES, "ref-slo-service"), repo)
-        for f in ("expected.txt", "exit", "args"):
-            if os.path.exists(os.path.join(repo, f)):
-                os.remove(os.path.join(repo, f))
-        os.makedirs(os.path.join(repo, "docs"), exist_ok=True)
+        repo = repo_with_docs(tmp)
         body = "# Amp\n\n" + "[x][a] " * 13000 + "\n\n[a]: http://x/" + "A" * 10000 + ' "t"\n'
         with open(os.path.join(repo, "docs", "amp.md"), "w") as f:
             f.write("---\nrunbook:\n  title: Amp\n  alert_name: AmpAlert\n"
@@ -506,12 +512,7 @@ def test_markdown_too_dense():
     limit, with no site written; 6 MB of prose, and of logs in a fenced code block, build."""
     tmp = tempfile.mkdtemp(prefix="nines-dense-")
     try:
-        repo = os.path.join(tmp, "repo")
-        shutil.copytree(os.path.join(FIXTURES, "ref-slo-service"), repo)
-        for f in ("expected.txt", "exit", "args"):
-            if os.path.exists(os.path.join(repo, f)):
-                os.remove(os.path.join(repo, f))
-        os.makedirs(os.path.join(repo, "docs"), exist_ok=True)
+        repo = repo_with_docs(tmp)
         front = ("---\nrunbook:\n  title: {t}\n  alert_name: {t}Alert\n"
                  "  last_updated: 2026-10-01\n  owner: x\n---\n")
         with open(os.path.join(repo, "docs", "dense.md"), "w") as f:

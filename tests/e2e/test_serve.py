@@ -70,10 +70,10 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-def get(path, timeout=10):
-    """(status, body) of a raw request path, sent exactly as written (no client normalisation)."""
-    conn = socket.create_connection(("127.0.0.1", PORT), timeout=timeout)
-    conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+def raw_exchange(port, text, timeout=10):
+    """(status, body bytes) of a request sent exactly as `text` says, to its end."""
+    conn = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    conn.sendall(text.encode())
     data = b""
     while True:
         chunk = conn.recv(65536)
@@ -82,7 +82,13 @@ def get(path, timeout=10):
         data += chunk
     conn.close()
     head, _, body = data.partition(b"\r\n\r\n")
-    status = int(head.split(b" ")[1]) if head else 0
+    return (int(head.split(b" ")[1]) if head else 0), body
+
+
+def get(path, timeout=10):
+    """(status, body) of a raw request path, sent exactly as written (no client normalisation)."""
+    status, body = raw_exchange(
+        PORT, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", timeout)
     return status, body.decode("utf-8", "replace")
 
 
@@ -173,16 +179,7 @@ def check_ranges(port):
 
     # RFC 9112 3.2: HTTP/1.1 needs exactly one Host; HTTP/1.0 may send none.
     def raw_status(text):
-        conn = socket.create_connection(("127.0.0.1", port), timeout=10)
-        conn.sendall(text.encode())
-        data = b""
-        while True:
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        conn.close()
-        return int(data.split(b" ")[1]) if data else 0
+        return raw_exchange(port, text)[0]
     check(raw_status("GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n") == 400,
           "an HTTP/1.1 request without a Host is 400")
     check(raw_status("GET /index.html HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n"
