@@ -1067,6 +1067,7 @@ std::string stage_load(Context& c) {
   c.validate_ms += static_cast<double>(check_ns.load()) / 1e6 / c.load.jobs;
   c.run.repo.skipped_files = std::move(notes.skipped);
   c.run.repo.helm_charts = std::move(notes.helm_charts);
+  c.run.repo.kustomize_patches = std::move(notes.kustomize_patches);
   for (const auto& f : notes.failed) {
     c.run.repo.failed_ids.insert(path_stem_slug(f));
     // No document of it was read: what it held, a runbook among it, is unknown.

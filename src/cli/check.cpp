@@ -92,12 +92,16 @@ void add_check_command(CLI::App& app, CommandAction& action) {
         // walk's own rule, with the folders this run left alone.
         const std::vector<std::string> skip_dirs =
             run_skip_dirs(run.opts.dir, run.opts.out, store_path(run));
-        std::vector<char> linked(skipped.size(), 0);
-        std::size_t in_charts = 0, links = 0;
+        std::vector<char> linked(skipped.size(), 0), patch(skipped.size(), 0);
+        std::size_t in_charts = 0, links = 0, patches = 0;
+        const auto& patch_files = run.repo.kustomize_patches;
         for (std::size_t i = 0; i < skipped.size(); ++i)
-          if (chart_of(skipped[i]))
+          if (chart_of(skipped[i])) {
             ++in_charts;
-          else if (walk_skips_link(run.opts.dir, skipped[i], skip_dirs)) {
+          } else if (std::binary_search(patch_files.begin(), patch_files.end(), skipped[i])) {
+            patch[i] = 1;
+            ++patches;
+          } else if (walk_skips_link(run.opts.dir, skipped[i], skip_dirs)) {
             linked[i] = 1;
             ++links;
           }
@@ -112,6 +116,9 @@ void add_check_command(CLI::App& app, CommandAction& action) {
           std::cout << "neither a nines document nor a known dialect";
           if (in_charts > 0) std::cout << ", " << in_charts << " of them in Helm charts";
           if (links > 0) std::cout << ", " << links << " of them " << link_words;
+          if (patches > 0)
+            std::cout << ", " << patches << " of them Kustomize patch"
+                      << (patches == 1 ? "" : "es");
         }
         std::cout << (opts->verbose ? "" : " (--verbose lists them)") << "\n";
         if (opts->verbose)
@@ -120,6 +127,8 @@ void add_check_command(CLI::App& app, CommandAction& action) {
             std::cout << "  skipped " << f;
             if (const std::string* chart = chart_of(f))
               std::cout << " (in the Helm chart " << *chart << ")";
+            else if (patch[i])
+              std::cout << " (a Kustomize patch, which its kustomization merges into an object)";
             else if (linked[i])
               std::cout << " (a symbolic link to " << real_path(run.opts.dir, f).rel
                         << ", which nines does not read)";

@@ -1867,6 +1867,51 @@ bool is_helm_chart_file(const fs::path& root, const fs::path& chart_file, const 
 
 namespace {
 
+// The patch files a Kustomize `kustomization` in folder `dir_rel` names, repository-relative:
+// `patches[].path`, `patchesJson6902[].path` and the file names of `patchesStrategicMerge`
+// (an entry holding a line break or a `:` is an inline patch, no file). A patch is a piece of
+// another object (a PrometheusRule's alert with its `severity` changed and no `expr`), which
+// Kustomize merges into the real one; read alone it would be an invalid document. Read under the
+// loader's rules; its findings are not the run's, and a file that is not one names nothing.
+std::vector<std::string> kustomize_patches(const fs::path& root, const fs::path& file,
+                                           const std::string& dir_rel, const LoadOptions& opts) {
+  std::vector<std::string> out;
+  std::string text, rule, message, hint;
+  if (!read_repo_file(root, file, opts.max_file_bytes, text, rule, message, hint) ||
+      check_text(text))
+    return out;
+  auto add = [&](const Node* v) {
+    if (!v || !v->is_scalar() || v->value.empty() ||
+        v->value.find_first_of(":\n") != std::string::npos)
+      return;
+    const fs::path joined = (fs::path(dir_rel == "." ? "" : dir_rel) / v->value).lexically_normal();
+    const std::string rel = joined.generic_string();
+    if (!rel.empty() && !rel.starts_with("../") && rel != ".." && !joined.is_absolute())
+      out.push_back(rel);
+  };
+  DiagBag scratch;
+  read_yaml(text, file.filename().string(), 0, opts.yaml, scratch, [&](Node&& n, int idx) {
+    if (idx != 0 || !n.is_map()) return;
+    if (const Node* kind = n.get("kind");
+        kind &&
+        (!kind->is_scalar() || (kind->value != "Kustomization" && kind->value != "Component")))
+      return;
+    for (const char* key : {"patches", "patchesJson6902"})
+      if (const Node* list = n.get(key); list && list->is_seq())
+        for (const Node& item : list->items)
+          if (item.is_map()) add(item.get("path"));
+    if (const Node* list = n.get("patchesStrategicMerge"); list && list->is_seq())
+      for (const Node& item : list->items)
+        add(&item);
+  });
+  return out;
+}
+
+// Whether `name` is a file Kustomize reads as a folder's kustomization.
+bool is_kustomization_name(std::string_view name) {
+  return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization";
+}
+
 // The files the loader reads, in sorted order. A walk of our own rather than
 // recursive_directory_iterator: a folder that cannot be read is reported and the walk goes on,
 // instead of being skipped silently or ending the walk.
@@ -1882,10 +1927,15 @@ namespace {
 // A symbolic link whose file lies where the walk never reads (walk_bars: a hidden folder such as
 // `.git/`, the output or store folder, or a hidden file) goes to `linked_away`, sorted: skipped
 // and counted, never read.
+//
+// The patch files a folder's Kustomize kustomization names (kustomize_patches) go to `patches`,
+// sorted: Kustomize's, as a chart's files are Helm's.
 std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions& opts,
                                         DiagBag& diags, std::vector<std::string>& helm,
                                         std::vector<std::string>& charts,
-                                        std::vector<std::string>& linked_away) {
+                                        std::vector<std::string>& linked_away,
+                                        std::vector<std::string>& patches) {
+  std::set<std::string> patch_files; // named by a kustomization anywhere in the walk
   std::error_code ec;
   fs::path canon_root = fs::weakly_canonical(root, ec);
   std::vector<WalkedFile> files;
@@ -1919,7 +1969,8 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
     }
     here.clear();
     const std::size_t first_subfolder = pending.size();
-    fs::path chart_file; // the folder's Chart.yaml, when it has one and may be a chart
+    fs::path chart_file;    // the folder's Chart.yaml, when it has one and may be a chart
+    fs::path kustomization; // the folder's kustomization file, when it has one
     for (; !ec && it != end; it.increment(ec)) {
       const fs::path& p = it->path();
       // Lexical, so a symbolic link is named by where it is, not where it points.
@@ -1936,6 +1987,7 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
       }
       // Whatever the globs say of the file itself: it says what its folder is.
       if (!folder.in_chart && dir != root && base_name(rel) == "Chart.yaml") chart_file = p;
+      if (is_kustomization_name(base_name(rel))) kustomization = p;
       if (!walk_reads_file(rel)) continue;
       if (rel == "nines.yaml") continue; // read first, by load_config_file
       if (any_glob(opts.exclude, rel, false)) continue;
@@ -1964,6 +2016,9 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
         helm.push_back(std::move(f.rel));
       continue;
     }
+    if (!kustomization.empty())
+      for (std::string& rel : kustomize_patches(root, kustomization, dir_rel, opts))
+        patch_files.insert(std::move(rel));
     for (Found& f : here) {
       if (f.is_link) {
         std::error_code tec;
@@ -2001,10 +2056,19 @@ std::vector<WalkedFile> list_repo_files(const fs::path& root, const LoadOptions&
                     "include glob '" + opts.include[i] + "' matches no file nines reads",
                     "check the pattern: * matches within one folder name, ** across folders, "
                     "and a name without / matches a file or folder at any depth");
+  if (!patch_files.empty())
+    files.erase(std::remove_if(files.begin(), files.end(),
+                               [&](WalkedFile& f) {
+                                 if (!patch_files.count(f.rel)) return false;
+                                 patches.push_back(f.rel);
+                                 return true;
+                               }),
+                files.end());
   std::sort(files.begin(), files.end());
   std::sort(helm.begin(), helm.end());
   std::sort(charts.begin(), charts.end());
   std::sort(linked_away.begin(), linked_away.end());
+  std::sort(patches.begin(), patches.end());
   return files;
 }
 
@@ -2213,12 +2277,18 @@ void load_repo(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
   std::vector<std::string> helm;        // the files of Helm charts, skipped
   std::vector<std::string> charts;      // their folders
   std::vector<std::string> linked_away; // links to what the walk never reads, skipped
-  std::vector<std::string> aside;       // both, in path order
+  std::vector<std::string> patches;     // Kustomize's patch files, skipped
+  std::vector<std::string> aside;       // all three, in path order
   const std::vector<WalkedFile> files =
-      list_repo_files(root, opts, diags, helm, charts, linked_away);
-  std::merge(helm.begin(), helm.end(), linked_away.begin(), linked_away.end(),
-             std::back_inserter(aside));
-  if (notes) notes->helm_charts = std::move(charts);
+      list_repo_files(root, opts, diags, helm, charts, linked_away, patches);
+  aside = helm;
+  aside.insert(aside.end(), linked_away.begin(), linked_away.end());
+  aside.insert(aside.end(), patches.begin(), patches.end());
+  std::sort(aside.begin(), aside.end());
+  if (notes) {
+    notes->helm_charts = std::move(charts);
+    notes->kustomize_patches = patches;
+  }
   // Files a Backstage Location names are read after the walk's, in the order they are named,
   // even when include/exclude skip them or they are in a Helm chart: naming a file in a Location
   // is asking for it to be read.

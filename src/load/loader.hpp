@@ -122,6 +122,8 @@ struct LoadNotes {
   // The folders the walk found to be Helm charts (the chart's folder, not its files), sorted:
   // what `check --verbose` names as the reason a chart's file was skipped.
   std::vector<std::string> helm_charts;
+  // The Kustomize patch files among `skipped` (kustomize_patches in the loader), sorted.
+  std::vector<std::string> kustomize_patches;
   std::vector<std::string> failed; // files with an error while reading or classifying them
   // The ids the documents dropped for their shape may have had (classify's errors, and the
   // documents that are none in a file of nines documents): their `id` or `name` at the top level

@@ -558,6 +558,8 @@ struct Repo {
   std::vector<std::string> skipped_files;
   // The folders of Helm charts among them (every file in and below one is skipped), sorted.
   std::vector<std::string> helm_charts;
+  // The patch files a Kustomize kustomization names among them, sorted.
+  std::vector<std::string> kustomize_patches;
   // Backstage Users, Systems and catalog entries (docs/dialects.md).
   Catalog catalog;
   // OpenSLO DataSource objects: id → type ("Prometheus", "Datadog"...).
