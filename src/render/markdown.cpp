@@ -1001,21 +1001,24 @@ std::optional<MarkdownRefusal> expansion_refusal(std::string_view md) {
 // cmark-gfm makes a node for every block and inline it reads, each several hundred bytes with
 // its strings and the inline parser's bookkeeping, so its memory follows a text's markup, not its
 // size: 7.5 MB of prose parsed in about 100 MB, while 7.5 MB of one-word list items (`- x`) took
-// 1.5 GB and 6 s, of emphasis (`*a* `) 2.1 GB and 9 s, of links (`[a](b) `) 1.2 GB, all under the
-// file size limit, and a process with less memory than that aborted inside cmark-gfm, which
-// cannot report a failed allocation. So what can start a node is counted before cmark reads a
-// text (outside fenced code, which is one node whatever its size): each line that is not blank,
-// each byte that can open or close an inline, a block or an entity (`* _ [ ] ! ` < > & \ ~ | : @ #
-// - +`), each `.` or `)` after a digit (an ordered list's marker) and each `www.` (an autolink). A
-// text with more than k_max_markup such pieces is refused: the densest Markdown costs at most
-// about 800 bytes a piece, so a text stays under about 200 MB, while written prose has a piece
-// every 30-100 bytes (a 16 MiB book would pass).
+// 1.5 GB and 6 s, of emphasis (`*a* `) 2.1 GB and 9 s, of links (`[a](b) `) 1.2 GB, of lines of
+// `w` (the autolink extension stops at each) 1.5 GB, all under the file size limit, and a process
+// with less memory than that aborted inside cmark-gfm, which cannot report a failed allocation.
+// So what can start a node is counted before cmark reads a text: each line that is not blank
+// (fenced code too: a fence this count takes for one that cmark does not, a backtick in a
+// backtick fence's info string, one inside a list item or an HTML block, must not make the rest
+// of the text free), and outside fenced code each byte the inline parser stops at (`* _ [ ] ! `
+// < > & \ ~ | : @ # - + w " ' .`) and each `)` after a digit (an ordered list's marker). A text
+// with more than k_max_markup such pieces is refused: the densest Markdown costs at most about
+// 800 bytes a piece, so a text stays under about 200 MB, while prose has a piece every 20-30
+// bytes (a `w` or a `.` is about 3% of English text), so about 6 MB of it passes; link-dense
+// changelogs, a piece every 8 bytes, pass up to about 2 MB.
 constexpr std::size_t k_max_markup = 250'000;
 
-// The bytes that can open or close an inline, a block or an entity, as a table for the count.
+// The bytes the inline parser may stop at, as a table for the count.
 constexpr std::array<bool, 256> k_markup_bytes = [] {
   std::array<bool, 256> table{};
-  for (const char c : std::string_view("*_[]!`<>&\\~|:@#-+"))
+  for (const char c : std::string_view("*_[]!`<>&\\~|:@#-+w\"'."))
     table[static_cast<unsigned char>(c)] = true;
   return table;
 }();
@@ -1024,22 +1027,19 @@ bool is_markup_byte(char c) {
   return k_markup_bytes[static_cast<unsigned char>(c)];
 }
 
-// `written_size`: the bytes of the text as written, which the message quotes (the guards above
-// write some marks as longer look-alikes).
 std::optional<MarkdownRefusal> markup_refusal(std::string_view md, std::size_t written_size) {
-  // Cheap first: a text that has fewer bytes than the limit cannot pass it.
-  if (md.size() <= k_max_markup) return std::nullopt;
+  // Cheap first: a text cannot have more pieces than bytes and one (a line without a newline).
+  if (md.size() < k_max_markup) return std::nullopt;
   std::size_t pieces = 0;
   FenceTracker fences;
   for_each_line(md, [&](std::size_t at, std::size_t end) {
     const std::string_view line = md.substr(at, end - at);
-    if (fences.in_code(line) || is_blank(line)) return;
+    if (is_blank(line)) return;
     ++pieces;
+    if (fences.in_code(line)) return;
     for (std::size_t i = 0; i < line.size(); ++i) {
       const char c = line[i];
-      if (is_markup_byte(c) ||
-          ((c == '.' || c == ')') && i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9') ||
-          (c == 'w' && line.substr(i).starts_with("www.")))
+      if (is_markup_byte(c) || (c == ')' && i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9'))
         ++pieces;
     }
   });
@@ -1048,12 +1048,12 @@ std::optional<MarkdownRefusal> markup_refusal(std::string_view md, std::size_t w
   refusal.line = 1;
   refusal.col = 1;
   refusal.message = "it is too dense to render: " + std::to_string(pieces) +
-                    " pieces of Markdown markup (lines, list markers, emphasis marks, brackets, "
-                    "entities and the like outside fenced code), more than the " +
+                    " pieces of Markdown markup (lines, list markers, emphasis marks, brackets "
+                    "and the other marks cmark-gfm stops at outside fenced code), more than the " +
                     std::to_string(k_max_markup) + " one text may have, in " +
                     size_text(written_size);
   refusal.hint = "split it into several documents, or put logs and data in fenced code blocks "
-                 "(```), whose lines are not counted";
+                 "(```), where a line counts once whatever it holds";
   return refusal;
 }
 
@@ -1322,7 +1322,7 @@ MarkdownArenaUsage markdown_arena_usage() {
 std::optional<MarkdownRefusal> markdown_refusal(std::string_view md) {
   // A text without a definition (no `[`) and with fewer bytes than the markup limit passes both,
   // as nearly every text does: tamed_text only takes markup away.
-  if (md.size() <= k_max_markup && md.find('[') == std::string_view::npos) return std::nullopt;
+  if (md.size() < k_max_markup && md.find('[') == std::string_view::npos) return std::nullopt;
   ArenaScope scope;
   const std::optional<std::string> tamed = tamed_text(md);
   return refusal_of(md, tamed ? std::string_view(*tamed) : md);
@@ -1418,10 +1418,17 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
 
   MarkdownResult result;
   std::map<cmark_node*, int> shifts; // paragraph → the definition lines it starts with
+  // A link to one of the text's own headings by GitHub's anchor is checked as it will be on the
+  // page: against the heading's id there.
   for (cmark_node* node : links_and_images_in_order(links, images)) {
     const char* url = cmark_node_get_url(node);
     const auto [line, column] = written_position(node, shifts);
-    result.links.push_back({url ? url : "", line, column});
+    std::string written = url ? url : "";
+    if (written.starts_with('#'))
+      if (auto it = page_anchor_of.find(std::string_view(written).substr(1));
+          it != page_anchor_of.end())
+        written = "#" + it->second;
+    result.links.push_back({std::move(written), line, column});
   }
   // Links first: unwrapping frees only the link itself. Images last and innermost first (reverse
   // document order), since replacing an image frees everything inside its description.

@@ -19,6 +19,8 @@ struct Heading {
 
 // A link or image of the Markdown as written (reference links resolved), before any vetting or
 // rewriting, and where it starts: line (1-based, in the Markdown given) and byte column (1-based).
+// The one exception: a link to one of the text's own headings by GitHub's anchor (`#steps`) reads
+// as that heading's id on the page (`#steps-1`), where the page took the anchor for another id.
 struct MarkdownLink {
   std::string url;
   int line = 0;

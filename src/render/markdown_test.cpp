@@ -819,6 +819,13 @@ TEST_CASE("render/markdown: a text too dense in markup is refused, long prose an
       repeated("Plain words of a long postmortem, told at some length.\n", 55000)));
   CHECK(
       !markdown_refusal("```\n" + repeated("- [12:00] <err> *disk* full #3\n", 200000) + "```\n"));
+  // Lines of what the inline parser stops at, `w` (the autolink extension's) or quotes, count each
+  // byte; a fence cmark does not open (a backtick in a backtick fence's info string) still counts
+  // every line, so what follows it is not free.
+  CHECK(markdown_refusal(repeated(std::string(99, 'w') + "\n", 2600)));
+  CHECK(markdown_refusal(repeated(std::string(99, '"') + "\n", 2600)));
+  CHECK(markdown_refusal("```a`\n" + repeated("- x\n", 260000)));
+  CHECK(markdown_refusal("- a\n  ```\n" + repeated("- x\n", 260000)));
   // The size quoted is the text's as written, not after the table guard's wider look-alikes.
   const std::string table = "| a | b |\n|---|---|\n" + repeated("| 1 | 2 |\n", 220000);
   const auto refusal = markdown_refusal(table);
@@ -841,7 +848,9 @@ TEST_CASE("render/markdown: a text's links to GitHub's anchors follow its headin
   CHECK(contains(r.html, "<a href=\"#steps-2\">the steps</a>"));
   CHECK(contains(r.html, "<a href=\"#steps-3\">again</a>"));
   CHECK(contains(r.html, "<a href=\"#main\">top</a>")); // no heading of its own: as written
-  // The link check reads them as written, against the page's anchors.
+  // The link check reads them as the page has them, against the page's anchors.
   REQUIRE(r.links.size() == 4);
-  CHECK(r.links[0].url == "#dependencies");
+  CHECK(r.links[0].url == "#dependencies-1");
+  CHECK(r.links[2].url == "#steps-3");
+  CHECK(r.links[3].url == "#main");
 }

@@ -509,7 +509,7 @@ def test_markdown_reference_amplification():
 def test_markdown_too_dense():
     """A 6 MB runbook of one-word list items (1.5 GB and an abort inside cmark-gfm when memory is
     short, before) is refused by check and build at its body's first line, under a 1 GB memory
-    limit, with no site written; 6 MB of prose, and of logs in a fenced code block, build."""
+    limit, with no site written; 3 MB of prose and 1.3 MB of logs in a fenced code block build."""
     tmp = tempfile.mkdtemp(prefix="nines-dense-")
     try:
         repo = repo_with_docs(tmp)
@@ -542,7 +542,7 @@ def test_markdown_too_dense():
             f.write(fixed)  # the fixture's own error, so that this build can pass
         with open(os.path.join(repo, "docs", "dense.md"), "w") as f:
             f.write(front.format(t="Dense") + "Plain words of a long postmortem, told at length.\n\n"
-                    * 120_000 + "```\n" + "- [12:00:01] <error> *disk* full: retry #3\n" * 50_000
+                    * 60_000 + "```\n" + "- [12:00:01] <error> *disk* full: retry #3\n" * 30_000
                     + "```\n")
         code, out, err = run_limited("build", repo, "--offline", "-o", site)
         check(code == 0 and os.path.exists(os.path.join(site, "index.html")),
