@@ -93,9 +93,9 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
                                  : std::nullopt) +
                     " of bad events)"
               : "—";
-      out << "| " << cell(w.slo) << " | " << cell(w.service) << " | " << fmt_pct(pct(w.remaining))
-          << " | " << trend_text(w) << " | " << budget_state_name(w.state) << " | "
-          << fmt_pct(pct(w.consumed)) << " | "
+      out << "| " << cell(w.slo) << " | " << cell(w.service) << " | "
+          << remaining_text(pct(w.remaining), {}) << " | " << trend_text(w) << " | "
+          << budget_state_name(w.state) << " | " << consumed_text(pct(w.consumed)) << " | "
           << burn_rate_text(w.burn_rates.count("24h") ? w.burn_rates.at("24h") : std::nullopt)
           << " | " << or_dash(incidents) << " | " << top << " | "
           << (w.exhaustion_beyond ? std::string(k_exhaustion_beyond_text)

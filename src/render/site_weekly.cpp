@@ -18,6 +18,15 @@ json fig(json text, const std::string& key) {
   return ViewObject().add("text", std::move(text)).add("key", key).take();
 }
 
+// A week's budget figures as `nines budget` and the SLO page write them (model/numbers.hpp): one
+// decimal, remaining kept off 0% (an overspent budget never reads "0%") and consumed off 100%.
+json remaining_figure(std::optional<double> fraction) {
+  return fraction ? json(remaining_text(pct(fraction), {})) : json(nullptr);
+}
+json consumed_figure(std::optional<double> fraction) {
+  return fraction ? json(consumed_text(pct(fraction))) : json(nullptr);
+}
+
 // Open action items, as the review and the handoff list them.
 json action_items(const Site& site, const std::vector<ActionItemFigure>& list) {
   json items = json::array();
@@ -95,16 +104,16 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
       .add("service_href", service_href(site, w.service))
       .add("first_day", w.first_day)
       .add("last_day", w.last_day)
-      .add("remaining", fig(num_or_null(pct(w.remaining), 2, "%"), key + ".budget_remaining_pct"))
-      .add("remaining_before", fig(num_or_null(pct(w.remaining_before), 2, "%"),
-                                   key + ".budget_remaining_7d_before_pct"))
+      .add("remaining", fig(remaining_figure(w.remaining), key + ".budget_remaining_pct"))
+      .add("remaining_before",
+           fig(remaining_figure(w.remaining_before), key + ".budget_remaining_7d_before_pct"))
       .add("trend", w.trend)
       .add("trend_arrow", trend_arrow(w.trend))
       .add("trend_text", w.trend == "unknown" ? "unknown" : w.trend)
       .add("change", std::move(change_text))
       .add("state", css_word(state))
       .add("state_label", state_label(state))
-      .add("consumed", fig(num_or_null(pct(w.consumed), 2, "%"), key + ".budget_consumed_pct"))
+      .add("consumed", fig(consumed_figure(w.consumed), key + ".budget_consumed_pct"))
       .add("burn_1h", burn("1h"))
       .add("burn_6h", burn("6h"))
       .add("burn_24h", burn("24h"))
