@@ -424,6 +424,29 @@ Summary compare(const Side& old_side, const Side& cur) {
                               was.band + " → " + std::to_string(m.total) + "/40 " + m.band);
     }
   }
+  // Each team's, and the organisation's, level: the mean total of its services (one decimal, as
+  // `nines score` shows it) and its band, when either moved. A group scored on neither side, or
+  // on one only (a team with no services yet), has no level that moved.
+  auto group_moved = [&](const GroupMaturity& was, const GroupMaturity& now) {
+    if (!was.scored || !now.scored) return;
+    const std::string from = fixed_text(was.total, 1), to = fixed_text(now.total, 1);
+    if (from == to && was.band == now.band) return;
+    s.maturity.push_back({{"team", now.id},
+                          {"dimension", "total"},
+                          {"from", rounded_figure(was.total)},
+                          {"to", rounded_figure(now.total)},
+                          {"from_band", was.band},
+                          {"to_band", now.band}});
+    s.md_maturity.push_back(
+        (now.id == "org" ? std::string("organisation") : "team " + md_code(now.id)) +
+        " total: " + from + "/40 " + was.band + " → " + to + "/40 " + now.band);
+  };
+  std::map<std::string, const GroupMaturity*> old_t;
+  for (const auto& t : old_side.run.figures.maturity.teams)
+    old_t[t.id] = &t;
+  for (const auto& t : cur.run.figures.maturity.teams)
+    if (auto it = old_t.find(t.id); it != old_t.end()) group_moved(*it->second, t);
+  group_moved(old_side.run.figures.maturity.org, cur.run.figures.maturity.org);
   std::map<std::string, const ReadinessFigures*> old_r;
   for (const auto& r : old_side.run.figures.readiness)
     old_r[r.service] = &r;

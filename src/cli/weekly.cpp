@@ -70,7 +70,14 @@ std::string incident_text(const WeekIncident& i) {
          (i.claimed_pct ? week_pct(i.claimed_pct) + " claimed" : std::string("none claimed")) + ")";
 }
 
-void write_review_md(std::ostream& out, const WeeklyReview& r) {
+// `figures`: the run's SLO figures, whose states' band edges the remaining budget is kept off.
+void write_review_md(std::ostream& out, const WeeklyReview& r,
+                     const std::vector<SloFigures>& figures) {
+  auto edges = [&figures](const std::string& slo) -> std::span<const double> {
+    for (const auto& f : figures)
+      if (f.id == slo) return f.state.edges;
+    return {};
+  };
   out << "# Weekly SRE review — " << r.week << " (" << r.first_day << " to " << r.last_day << ")\n";
 
   out << "\n## 1. SLO status\n\n";
@@ -94,7 +101,7 @@ void write_review_md(std::ostream& out, const WeeklyReview& r) {
                     " of bad events)"
               : "—";
       out << "| " << cell(w.slo) << " | " << cell(w.service) << " | "
-          << remaining_text(pct(w.remaining), {}) << " | " << trend_text(w) << " | "
+          << remaining_text(pct(w.remaining), edges(w.slo)) << " | " << trend_text(w) << " | "
           << budget_state_name(w.state) << " | " << consumed_text(pct(w.consumed)) << " | "
           << burn_rate_text(w.burn_rates.count("24h") ? w.burn_rates.at("24h") : std::nullopt)
           << " | " << or_dash(incidents) << " | " << top << " | "
@@ -224,7 +231,7 @@ int run_review(const ReviewOpts& o) {
   if (o.format == "json")
     std::cout << review_json(it->second).dump(2) << "\n";
   else
-    write_review_md(std::cout, it->second);
+    write_review_md(std::cout, it->second, run.figures.slos);
   return 0;
 }
 

@@ -19,9 +19,16 @@ json fig(json text, const std::string& key) {
 }
 
 // A week's budget figures as `nines budget` and the SLO page write them (model/numbers.hpp): one
-// decimal, remaining kept off 0% (an overspent budget never reads "0%") and consumed off 100%.
-json remaining_figure(std::optional<double> fraction) {
-  return fraction ? json(remaining_text(pct(fraction), {})) : json(nullptr);
+// decimal, remaining kept off 0% (an overspent budget never reads "0%") and off the edges of the
+// bands of the SLO's policy, and consumed off 100%.
+json remaining_figure(std::optional<double> fraction, std::span<const double> edges) {
+  return fraction ? json(remaining_text(pct(fraction), edges)) : json(nullptr);
+}
+
+// The band edges of the policy that gives SLO `id` its state (none when it has no figures).
+std::span<const double> policy_edges(const Site& site, const std::string& id) {
+  const auto it = site.slo_figs.find(id);
+  return it == site.slo_figs.end() ? std::span<const double>() : it->second->state.edges;
 }
 json consumed_figure(std::optional<double> fraction) {
   return fraction ? json(consumed_text(pct(fraction))) : json(nullptr);
@@ -104,9 +111,10 @@ json week_slo(const Site& site, const BudgetWeek& w, const std::string& key) {
       .add("service_href", service_href(site, w.service))
       .add("first_day", w.first_day)
       .add("last_day", w.last_day)
-      .add("remaining", fig(remaining_figure(w.remaining), key + ".budget_remaining_pct"))
-      .add("remaining_before",
-           fig(remaining_figure(w.remaining_before), key + ".budget_remaining_7d_before_pct"))
+      .add("remaining", fig(remaining_figure(w.remaining, policy_edges(site, w.slo)),
+                            key + ".budget_remaining_pct"))
+      .add("remaining_before", fig(remaining_figure(w.remaining_before, policy_edges(site, w.slo)),
+                                   key + ".budget_remaining_7d_before_pct"))
       .add("trend", w.trend)
       .add("trend_arrow", trend_arrow(w.trend))
       .add("trend_text", w.trend == "unknown" ? "unknown" : w.trend)

@@ -122,20 +122,42 @@ def test_since_maturity(tmp):
         check(code == 0, f"score: {code} {err}")
         j = json.loads(out)
         return j["total"], j["band"]
-    before = total()
+    def groups():
+        code, out, err = nines("score", "--json", "--now", NOW, cwd=root)
+        check(code == 0, f"score: {code} {err}")
+        j = json.loads(out)
+        g = {t["id"]: (t["total"], t["band"]) for t in j["teams"] if t["total"] is not None}
+        g["org"] = (j["org"]["total"], j["org"]["band"])
+        return g
+    before, groups_before = total(), groups()
     git(root, "rm", "-rq", "chaos", "postmortems", "toil", "assessments")
     git(root, "commit", "-q", "-m", "second", date="2026-10-02T00:00:00Z")
-    after = total()
+    after, groups_after = total(), groups()
     check(before != after, f"the change moves the total: {before} {after}")
     code, out, err = nines("check", ".", "--since", "HEAD~1", "--format", "json", "--now", NOW,
                            cwd=root)
     totals = [m for m in json.loads(out)["maturity"] if m["dimension"] == "total"]
-    check(totals == [{"service": "example-api", "dimension": "total", "from": before[0],
-                      "to": after[0], "from_band": before[1], "to_band": after[1]}],
+    check([m for m in totals if "service" in m] ==
+          [{"service": "example-api", "dimension": "total", "from": before[0],
+            "to": after[0], "from_band": before[1], "to_band": after[1]}],
           f"the total moved in the summary: {totals}")
+    # Each team's and the organisation's level too, as `nines score` has them on each side.
+    want = [{"team": g, "dimension": "total", "from": groups_before[g][0],
+             "to": groups_after[g][0], "from_band": groups_before[g][1],
+             "to_band": groups_after[g][1]}
+            for g in sorted(groups_after) if g != "org" and g in groups_before
+            and groups_before[g] != groups_after[g]]
+    want.append({"team": "org", "dimension": "total", "from": groups_before["org"][0],
+                 "to": groups_after["org"][0], "from_band": groups_before["org"][1],
+                 "to_band": groups_after["org"][1]})
+    check(len(want) >= 2 and [m for m in totals if "team" in m] == want,
+          f"team and organisation totals in the summary: {totals} {want}")
     code, out, err = nines("check", ".", "--since", "HEAD~1", "--now", NOW, cwd=root)
     check(f"- `example-api` total: {before[0]}/40 {before[1]} → {after[0]}/40 {after[1]}\n" in out,
           f"the Markdown says it: {out}")
+    org_before, org_after = groups_before["org"], groups_after["org"]
+    check(f"- organisation total: {org_before[0]:.1f}/40 {org_before[1]} → "
+          f"{org_after[0]:.1f}/40 {org_after[1]}\n" in out, f"the Markdown says the organisation's: {out}")
 
 
 def files_under(folder):
