@@ -813,8 +813,8 @@ TEST_CASE("render/markdown: a text too dense in markup is refused, long prose an
   // Emphasis and links count their marks; blank lines do not count.
   CHECK(markdown_refusal(repeated("*a* [b](c)\n\n", 50001)));
   CHECK(!markdown_refusal(repeated("*a* [b](c)\n\n", 49999)));
-  // Prose is a piece a line: 3 MB of it passes, and so do logs in fenced code, whose lines and
-  // marks are not counted.
+  // Prose is a few pieces a line (the line, a `w`, a `.`): 3 MB of it passes, and so do logs in
+  // fenced code, where a line counts once whatever marks it holds.
   CHECK(!markdown_refusal(
       repeated("Plain words of a long postmortem, told at some length.\n", 55000)));
   CHECK(
