@@ -288,16 +288,21 @@ struct Summary {
   std::string figures_note;
 };
 
-Summary compare(const Side& old_side, const Side& cur) {
+Summary compare(const Side& old_side, const Side& cur,
+                const std::map<std::string, std::string>& moved) {
   Summary s;
   // Diagnostics: new and fixed, by their position-free key. Findings of one key are paired where
   // they stand at the same place first (a file that repeats a warning, one of them added: the one
-  // added is the new one), then in order (lines moved by an edit above them).
+  // added is the new one), then in order (lines moved by an edit above them). A finding of a file
+  // moved since REV is keyed by the file's name now: moving a file fixes nothing and adds nothing.
   std::map<std::string, std::pair<std::vector<const Diagnostic*>, std::vector<const Diagnostic*>>>
       by_key;
   const std::vector<Diagnostic> old_sorted = old_side.run.diags.sorted();
   const std::vector<Diagnostic> cur_sorted = cur.run.diags.sorted();
-  for (const auto& d : old_sorted)
+  std::vector<Diagnostic> old_named_now = old_sorted;
+  for (auto& d : old_named_now)
+    if (auto to = moved.find(d.file); to != moved.end()) d.file = to->second;
+  for (const auto& d : old_named_now)
     by_key[since_key(d)].first.push_back(&d);
   for (const auto& d : cur_sorted)
     by_key[since_key(d)].second.push_back(&d);
@@ -324,8 +329,8 @@ Summary compare(const Side& old_side, const Side& cur) {
   }
   for (const auto& d : cur_sorted)
     if (!paired.count(&d)) s.new_diags.push_back(d);
-  for (const auto& d : old_sorted)
-    if (!paired.count(&d)) s.fixed_diags.push_back(d);
+  for (std::size_t i = 0; i < old_sorted.size(); ++i)
+    if (!paired.count(&old_named_now[i])) s.fixed_diags.push_back(old_sorted[i]);
 
   // SLOs: added, removed, target or window changed (from the documents, so this works even when
   // one side has errors).
@@ -643,7 +648,7 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
     if (store_error.empty()) store_error = store_problem(old_side.run, old_store, configured);
   }
 
-  Summary s = compare(old_side, cur);
+  Summary s = compare(old_side, cur, tree.moved);
   if (!store_error.empty()) {
     std::cerr << "nines: check --since: the figures are not compared: " << store_error << "\n";
     s.figures_compared = false;

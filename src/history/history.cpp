@@ -38,6 +38,7 @@ using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_fre
 using EntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
 using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
 using StatusPtr = std::unique_ptr<git_status_list, Deleter<git_status_list, git_status_list_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
 
 std::string last_git_error(const std::string& what) {
   const git_error* e = git_error_last();
@@ -588,14 +589,16 @@ History read_history(const std::string& content_root, std::int64_t now, const st
   if (!stopped.empty()) h.set_partial_reason(stopped);
 
   // Uncommitted changes to committed files count as changed now, unless now is before HEAD's
-  // commit (then the edits are later than now too).
+  // commit (then the edits are later than now too). A move staged with `git mv` and not edited
+  // is no change, as a committed one: the file keeps its last change under its new name.
   const bool edits_visible =
       rev.empty() && static_cast<std::int64_t>(git_commit_time(head_raw)) <= now;
   git_status_options so = GIT_STATUS_OPTIONS_INIT;
   so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   // The content root's folder as a literal path, not a pattern: a pathspec is a glob, and a
   // folder named `docs [prod]` would match no path of its own.
-  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH |
+             GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
   std::string spec = prefix;
   char* specs[1] = {spec.data()};
   if (!prefix.empty()) {
@@ -613,6 +616,17 @@ History read_history(const std::string& content_root, std::int64_t now, const st
       if (!d || !d->old_file.path) continue;
       std::string p = d->old_file.path;
       if (!wanted.count(p)) continue; // not in HEAD: never committed, no history
+      const git_diff_delta* staged = e->head_to_index;
+      if (staged && staged->status == GIT_DELTA_RENAMED && staged->new_file.path) {
+        const std::string to = staged->new_file.path;
+        if (to.rfind(prefix, 0) != 0) continue; // moved out of the content root
+        const FileChange* before = h.last_change(p.substr(prefix.size()));
+        if (staged->similarity == 100 && !e->index_to_workdir) {
+          if (before) h.replace(to.substr(prefix.size()), FileChange(*before));
+          continue;
+        }
+        p = to;
+      }
       FileChange fc;
       fc.uncommitted = true;
       fc.time = now;
@@ -649,6 +663,45 @@ int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
   into[std::string(root) + git_tree_entry_name(entry)] =
       std::string(data, static_cast<std::size_t>(git_blob_rawsize(raw)));
   return 0;
+}
+
+// The files under `prefix` moved between `tree` and the working tree (staged or not, the new
+// name tracked or not): path at `tree` → path now, both without `prefix`. What cannot be read
+// leaves the map short: the summary then shows a moved file's findings as new and fixed, as
+// before this was known.
+std::map<std::string, std::string> moved_since(git_repository* repo, git_tree* tree,
+                                               const std::string& prefix) {
+  std::map<std::string, std::string> moved;
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+  // Only the kinds of file the loader reads: an untracked site or cache folder in the work tree
+  // is listed but none of its files is read for the rename search.
+  std::string base;
+  for (char c : prefix) {
+    if (c == '*' || c == '?' || c == '[' || c == '\\') base += '\\';
+    base += c;
+  }
+  std::vector<std::string> globs;
+  for (const char* ext : {"yaml", "yml", "md", "csv"})
+    globs.push_back(base + "*." + ext);
+  std::vector<char*> specs;
+  for (auto& g : globs)
+    specs.push_back(g.data());
+  opts.pathspec = {specs.data(), specs.size()};
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_workdir_with_index(&raw, repo, tree, &opts) != 0) return moved;
+  DiffPtr diff(raw);
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+  if (git_diff_find_similar(raw, &find) != 0) return moved;
+  for (std::size_t i = 0, n = git_diff_num_deltas(raw); i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    if (d->status != GIT_DELTA_RENAMED || !d->old_file.path || !d->new_file.path) continue;
+    const std::string_view from = d->old_file.path, to = d->new_file.path;
+    if (from.substr(0, prefix.size()) != prefix || to.substr(0, prefix.size()) != prefix) continue;
+    moved.emplace(from.substr(prefix.size()), to.substr(prefix.size()));
+  }
+  return moved;
 }
 
 } // namespace
@@ -768,7 +821,9 @@ TreeFiles read_tree_at(const std::string& content_root, const std::string& rev) 
   if (c.failed) {
     out.error = last_git_error("cannot read the files of '" + rev + "'");
     out.unreachable = true;
+    return out;
   }
+  out.moved = moved_since(repo, tree_raw, o.prefix);
   return out;
 }
 

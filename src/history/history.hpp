@@ -59,12 +59,16 @@ std::optional<GitCheckout> git_checkout_of(const std::string& folder);
 
 // The files of the content root as they were at revision `rev` (anything `git rev-parse`
 // understands: a branch, tag, commit id, HEAD~2), path relative to the content root → bytes.
-// Read straight from the object database; the working tree is not touched.
+// Read straight from the object database; the working tree is only read, to find moved files.
 struct TreeFiles {
   std::map<std::string, std::string> files;
   // Symbolic links: path → target, as git stores them. A checkout makes them links, and the
   // loader follows those that stay inside the repository, so REV's side makes them too.
   std::map<std::string, std::string> links;
+  // Files moved since `rev`: path at `rev` → path in the working tree, as `git status` pairs
+  // them (a removed file and an added or untracked one at least half alike, libgit2's rename
+  // detection), both relative to the content root. A move is not a new finding.
+  std::map<std::string, std::string> moved;
   std::string commit; // the full id `rev` resolved to
   std::string error;  // non-empty when `rev` or the repository could not be read
   // With `error`: the revision exists but its objects could not be read (a partial clone

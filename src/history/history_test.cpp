@@ -164,6 +164,49 @@ TEST_CASE("history: files of a tree at a revision, and a bad revision") {
   CHECK_FALSE(bad.unreachable);
 }
 
+TEST_CASE("history: files moved since a revision, staged or not, edited a little or not") {
+  ScratchRepo r;
+  const std::string body = "runbook:\n  title: Disk full\n  alert_name: DiskFull\n  owner: a\n";
+  r.write("c/nines.yaml", "title: T\n");
+  r.write("c/runbooks/a.yaml", body);
+  r.write("c/runbooks/b.yaml", body + "  escalation: b\n");
+  r.write("c/runbooks/c.yaml", body + "  escalation: c\n");
+  r.write("c/gone.yaml", "x: 1\n");
+  r.write("outside.yaml", "capacity_model:\n  service: elsewhere\n");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  fs::create_directories(r.dir / "c/ops");
+  r.git("mv c/runbooks/a.yaml c/ops/a.yaml");                 // staged, unchanged
+  fs::rename(r.dir / "c/runbooks/b.yaml", r.dir / "c/b2.yaml"); // untracked new name
+  r.git("mv c/runbooks/c.yaml c/c3.yaml");
+  r.write("c/c3.yaml", body + "  escalation: c, then the lead\n"); // moved and edited
+  fs::remove(r.dir / "c/gone.yaml");
+  fs::rename(r.dir / "outside.yaml", r.dir / "c/inside.yaml"); // from outside the content root
+  TreeFiles t = read_tree_at((r.dir / "c").string(), "HEAD");
+  REQUIRE(t.error.empty());
+  CHECK(t.moved.size() == 3);
+  CHECK(t.moved["runbooks/a.yaml"] == "ops/a.yaml");
+  CHECK(t.moved["runbooks/b.yaml"] == "b2.yaml");
+  CHECK(t.moved["runbooks/c.yaml"] == "c3.yaml");
+  CHECK_FALSE(t.moved.count("gone.yaml"));
+}
+
+TEST_CASE("history: a move staged with git mv keeps the last change; edited too, it is now") {
+  ScratchRepo r;
+  r.write("c/a.yaml", "runbook:\n  title: A\n");
+  r.write("c/b.yaml", "runbook:\n  title: B\n");
+  r.commit("one", "2026-01-01T00:00:00Z");
+  r.git("mv c/a.yaml c/moved.yaml");
+  r.git("mv c/b.yaml c/edited.yaml");
+  r.write("c/edited.yaml", "runbook:\n  title: B, edited\n");
+  History h = read_history((r.dir / "c").string(), k_now);
+  REQUIRE(h.last_change("moved.yaml"));
+  CHECK(h.last_change("moved.yaml")->time == 1767225600);
+  CHECK_FALSE(h.last_change("moved.yaml")->uncommitted);
+  REQUIRE(h.last_change("edited.yaml"));
+  CHECK(h.last_change("edited.yaml")->uncommitted);
+  CHECK(h.last_change("edited.yaml")->time == k_now);
+}
+
 TEST_CASE("history: a file moved without an edit keeps the last change of its content") {
   ScratchRepo r;
   r.write("c/runbooks/old.yaml", "runbook: {}\n");

@@ -389,6 +389,32 @@ def test_since_markdown(tmp):
     check(new == [("runbooks/beta.yaml", 8)],
           f"the repeated warning added is the new one, at its line: {new} {err}")
 
+    # A file moved with `git mv` and one moved and edited a little, as a pull request commits
+    # them: their findings are under the new names, neither new nor fixed; a finding the edit
+    # added is new. Staged and not yet committed, the same.
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "one no", date="2026-10-05T00:00:00Z")
+    os.makedirs(os.path.join(root, "ops"))
+    git(root, "mv", "runbooks/beta.yaml", "ops/beta.yaml")
+    os.rename(os.path.join(root, "runbooks", "alpha.yaml"),
+              os.path.join(root, "ops", "alpha-errors.yaml"))
+    moved = os.path.join(root, "ops", "alpha-errors.yaml")
+    write(moved, open(moved).read().replace("  overview: Look at the logs.\n",
+                                            "  overview: Look at the logs first.\n"
+                                            "  impact: yes\n"))
+    git(root, "add", "-A")
+    for rev in ("HEAD", "HEAD~1"):
+        if rev == "HEAD~1":
+            git(root, "commit", "-q", "-m", "moved", date="2026-10-06T00:00:00Z")
+        code, out, err = nines("check", ".", "--since", rev, "--format", "json", "--now", NOW,
+                               cwd=root)
+        j = json.loads(out) if out else {}
+        diags = j.get("diagnostics", {})
+        check(code == 1 and diags.get("fixed") == [] and
+              [(d["file"], d["rule"]) for d in diags.get("new", [])] ==
+              [("ops/alpha-errors.yaml", "yaml-bool-string")],
+              f"moved files since {rev}: findings neither new nor fixed: {code} {err} {diags}")
+
 
 def test_since_symlinks(tmp):
     """REV's side makes a tree's symbolic links links again, as a checkout does: a document
