@@ -94,7 +94,11 @@ namespace {
 // threshold always; above it only when `above_too`.
 std::string text_apart(double value, std::span<const double> thresholds, int d, bool above_too) {
   const double scale = std::pow(10.0, d);
-  const double shown = std::round(value * scale);
+  // The units the text will show, read from that text: rounding the product instead can land on
+  // the other side of a half (50.05 is 50.04999… in a double, "50.0" in print, but 500.5 × 10
+  // rounds up to 501), and a value past a threshold would read as on it.
+  const std::string text = fixed_text(value, d);
+  const double shown = std::round(std::strtod(text.c_str(), nullptr) * scale);
   for (const double threshold : thresholds) {
     if (!std::isfinite(threshold)) continue;
     // The threshold in the same units, snapped to a whole unit when it is one (99.9 × 10 is
@@ -106,7 +110,7 @@ std::string text_apart(double value, std::span<const double> thresholds, int d, 
     if (above_too && value > threshold + k_target_tolerance && shown <= at)
       return fixed_text((std::floor(at) + 1) / scale, d);
   }
-  return fixed_text(value, d);
+  return text;
 }
 
 // percent_against's text: a value below the threshold never reads at or above it, and (when
@@ -140,7 +144,10 @@ std::string number_against(std::optional<double> value, std::initializer_list<do
 std::string percent_against(std::optional<double> pct, double threshold_pct, int min_decimals) {
   // Against 0 (budget remaining) both sides matter: a budget overspent by a little is not "0.0%"
   // left, and one with a little left is not "0.0%" either (its state is critical, not exhausted).
-  return percent_kept_apart(pct, threshold_pct, min_decimals, threshold_pct == 0);
+  // Against 100 (budget consumed, a utilization's ceiling) as well: 100.04% consumed is a missed
+  // objective, not "100.0%", the budget spent to the minute.
+  return percent_kept_apart(pct, threshold_pct, min_decimals,
+                            threshold_pct == 0 || threshold_pct == 100);
 }
 
 std::string share_against(std::optional<double> pct, double threshold_pct) {

@@ -71,6 +71,8 @@ TEST_SUITE("model/numbers") {
     CHECK(percent_against(23.4375, 25) == "23.4%"); // not 23.437500%
     CHECK(percent_against(25, 25) == "25.0%");
     CHECK(percent_against(99.96, 100) == "99.9%"); // budget consumed: not yet all of it
+    CHECK(percent_against(100.04, 100) == "100.1%"); // nor more than all of it as all of it
+    CHECK(percent_against(100, 100) == "100.0%");
     CHECK(percent_against(-0.03, 0) == "-0.1%");   // overspent never reads as 0.0% left
     CHECK(percent_against(0.039, 0) == "0.1%");    // nor a little left as none left
     CHECK(percent_against(0, 0) == "0.0%");
@@ -85,6 +87,8 @@ TEST_SUITE("model/numbers") {
     CHECK(consumed_text(100.0393) == "100.1%");
     CHECK(consumed_text(99.96) == "99.9%");
     CHECK(consumed_text(100.0) == "100.0%");
+    CHECK(consumed_text(100.05) == "100.1%"); // "100.0" in print, but over
+    CHECK(consumed_text(100.04516129) == "100.1%");
     CHECK(consumed_text(100.26) == "100.3%");
     CHECK(consumed_text(std::nullopt) == "—");
     CHECK(decimals_against(99.9) == 2);
@@ -165,6 +169,10 @@ TEST_SUITE("model/numbers") {
     CHECK(remaining_text(50.04, seed) == "50.1%"); // healthy: > 50%
     CHECK(remaining_text(49.95, seed) == "49.9%"); // warning: 25-50%
     CHECK(remaining_text(50.0, seed) == "50.0%");  // on the edge: reads it
+    // A half in print that is just under it in a double: 50.05 prints "50.0" but is past 50.
+    CHECK(remaining_text(50.05, seed) == "50.1%");
+    CHECK(remaining_text(25.05, seed) == "25.1%");
+    CHECK(remaining_text(-0.05, seed) == "-0.1%");
     CHECK(remaining_text(25.03, seed) == "25.1%");
     CHECK(remaining_text(24.96, seed) == "24.9%");
     CHECK(remaining_text(0.039, seed) == "0.1%");  // as against 0 alone

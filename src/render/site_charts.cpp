@@ -40,6 +40,7 @@ json slo_summary(const Site& site, const SloFigures& f, bool charts) {
                .add("sli", text_or_null(f.sli))
                .add("target", target_text(f.target))
                .add("window", window_days_text(f.window_days))
+               .add("window_calendar", f.window_kind == "calendar")
                .add("attainment", attainment_or_null(f.attainment, f.target))
                .add("budget_consumed", consumed_or_null(pct(f.consumed)))
                .add("budget_remaining", f.remaining && std::isfinite(*f.remaining)

@@ -92,6 +92,10 @@ def test_openslo(tmp):
     #   A = (990 + 1000) / 2000 = 0.995; C = 0.005 / 0.01 = 0.5 → remaining 50 %.
     m = slos.get("orders-monthly", {})
     check(m.get("window_kind") == "calendar", f"calendar window kind {m.get('window_kind')}")
+    with open(os.path.join(out, "slos", "orders-monthly", "index.html")) as f:
+        page = f.read()
+    check("30 days calendar window" in page and "rolling window" not in page,
+          "the SLO page names a calendar window as one")
     check(close(m.get("window_days"), 30), f"November has 30 days: {m.get('window_days')}")
     check(m.get("window_start") == "2026-11-01" and m.get("window_end") == "2026-11-22",
           f"calendar window {m.get('window_start')} .. {m.get('window_end')}")
