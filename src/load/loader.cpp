@@ -121,6 +121,16 @@ bool is_scaffolder_skeleton(const Node& root) {
          templated(spec, "type");
 }
 
+// Whether an object's `apiVersion` is in the group of a dialect nines reads (any version).
+bool names_dialect_group(const Node& root) {
+  const Node* api = root.get("apiVersion");
+  if (!api || !api->is_scalar()) return false;
+  for (std::string_view group : {"openslo/", "openslo.com/", "backstage.io/", "sloth.slok.dev/",
+                                 "pyrra.dev/", "monitoring.coreos.com/"})
+    if (api->value.rfind(group, 0) == 0) return true;
+  return false;
+}
+
 // The dialect an `apiVersion` names, "" for none; an OpenSLO version other than v1 is reported.
 std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags) {
   const Node* api = root.get("apiVersion");
@@ -461,11 +471,13 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
                  Source source = Source::Yaml) {
   if (root.is_null()) return Verdict::Empty;
   if (root.is_seq()) {
-    // OpenSLO's list form: one YAML sequence of objects instead of `---` documents.
+    // OpenSLO's list form: one YAML sequence of objects instead of `---` documents. A list with
+    // no object of a dialect's group in it is some other tool's: Nobl9's `sloctl get -o yaml`
+    // (`n9/v1alpha` objects), a list of Kubernetes objects.
     bool any = false;
     for (const auto& item : root.items)
-      if (item.is_map() && item.get("apiVersion") && item.get("kind")) any = true;
-    if (!any) return Verdict::Foreign; // some other tool's list
+      if (item.is_map() && item.get("kind") && names_dialect_group(item)) any = true;
+    if (!any) return Verdict::Foreign;
     Verdict v = Verdict::Accepted;
     for (auto& item : root.items) {
       if (!item.is_map() || !item.get("apiVersion")) {

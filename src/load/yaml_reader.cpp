@@ -623,12 +623,15 @@ template <class On> void scan_yaml_lexically(std::string_view text, On&& on) {
 // YAML of another shape, until the template is rendered. `{{` inside a quoted string, a block
 // scalar, a comment or further into a plain scalar is text to YAML: Alertmanager and Prometheus
 // files hold their own templates so, and a syntax error in such a file has another cause, which
-// the parser's hint names.
-bool holds_template_braces(std::string_view text) {
-  bool found = false;
+// the parser's hint names. Returns the second character of the first such tag: `{` for an
+// expression, `%` or `#` for a Jinja statement or comment (`{%- if … %}` in a Backstage skeleton),
+// '\0' for none.
+char template_tag_in(std::string_view text) {
+  char found = '\0';
   scan_yaml_lexically(text, [&](LexEvent e, std::size_t, char c, char next) {
-    found = e == LexEvent::NodeStart && c == '{' && next == '{';
-    return !found;
+    if (e == LexEvent::NodeStart && c == '{' && (next == '{' || next == '%' || next == '#'))
+      found = next;
+    return found == '\0';
   });
   return found;
 }
@@ -824,11 +827,15 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
     }
     // Helm and Jinja templates become YAML only once rendered; `{{ }}` only inside strings (an
     // Alertmanager file's) is text, and the parser's hint then names the cause.
+    const char tag = template_tag_in(text);
     diags.error(file, l, "yaml-syntax", "invalid YAML: " + yaml_error_text(e.msg),
-                !holds_template_braces(text)
-                    ? yaml_error_hint(e.msg)
-                    : "the file holds {{ }}: if it is a template (Helm, Jinja), leave it out of "
-                      "the walk with nines.yaml exclude");
+                tag == '\0' ? yaml_error_hint(e.msg)
+                : tag == '{'
+                    ? "the file holds {{ }}: if it is a template (Helm, Jinja), leave it out of "
+                      "the walk with nines.yaml exclude"
+                    : std::string("the file holds {") + tag + " " + tag +
+                          "}: if it is a template (Jinja, a Backstage skeleton), leave it out of "
+                          "the walk with nines.yaml exclude");
   }
 }
 

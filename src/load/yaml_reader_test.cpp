@@ -494,4 +494,13 @@ TEST_CASE("yaml_reader: the template hint only for {{ where a node starts") {
   CHECK(hint("a: [x, {{ .Values.a }}]\n b: 1\n") == templated);
   // Quotes are no quotes inside a plain scalar (`it's`), so a later {{ is still found.
   CHECK(hint("a: it's\nb:\n  {{- toYaml .Values.b }}\n c: 1\n") == templated);
+  // A Jinja statement or comment where a node starts (backstage/software-templates'
+  // create-react-app skeleton: `{%- if values.description %}` on a line of its own).
+  CHECK(hint("metadata:\n  name: x\n{%- if values.description %}\n  description: y\n"
+             "{%- endif %}\n") ==
+        "the file holds {% %}: if it is a template (Jinja, a Backstage skeleton), leave it out "
+        "of the walk with nines.yaml exclude");
+  CHECK(hint("a: 1\n{# note #}\n b: 2\n") ==
+        "the file holds {# #}: if it is a template (Jinja, a Backstage skeleton), leave it out "
+        "of the walk with nines.yaml exclude");
 }
