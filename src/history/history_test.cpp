@@ -175,7 +175,7 @@ TEST_CASE("history: files moved since a revision, staged or not, edited a little
   r.write("outside.yaml", "capacity_model:\n  service: elsewhere\n");
   r.commit("one", "2026-01-01T00:00:00Z");
   fs::create_directories(r.dir / "c/ops");
-  r.git("mv c/runbooks/a.yaml c/ops/a.yaml");                 // staged, unchanged
+  r.git("mv c/runbooks/a.yaml c/ops/a.yaml");                   // staged, unchanged
   fs::rename(r.dir / "c/runbooks/b.yaml", r.dir / "c/b2.yaml"); // untracked new name
   r.git("mv c/runbooks/c.yaml c/c3.yaml");
   r.write("c/c3.yaml", body + "  escalation: c, then the lead\n"); // moved and edited

@@ -70,11 +70,11 @@ TEST_SUITE("model/numbers") {
     CHECK(percent_against(24.97, 25) == "24.9%");   // toil under its 25% target
     CHECK(percent_against(23.4375, 25) == "23.4%"); // not 23.437500%
     CHECK(percent_against(25, 25) == "25.0%");
-    CHECK(percent_against(99.96, 100) == "99.9%"); // budget consumed: not yet all of it
+    CHECK(percent_against(99.96, 100) == "99.9%");   // budget consumed: not yet all of it
     CHECK(percent_against(100.04, 100) == "100.1%"); // nor more than all of it as all of it
     CHECK(percent_against(100, 100) == "100.0%");
-    CHECK(percent_against(-0.03, 0) == "-0.1%");   // overspent never reads as 0.0% left
-    CHECK(percent_against(0.039, 0) == "0.1%");    // nor a little left as none left
+    CHECK(percent_against(-0.03, 0) == "-0.1%"); // overspent never reads as 0.0% left
+    CHECK(percent_against(0.039, 0) == "0.1%");  // nor a little left as none left
     CHECK(percent_against(0, 0) == "0.0%");
     CHECK(percent_against(25.04, 25) == "25.0%"); // other thresholds: only the side below is kept
     // A toil share is judged from both sides: over the target by a little is not on it.
