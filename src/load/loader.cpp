@@ -2097,10 +2097,30 @@ struct FileResult {
   std::exception_ptr error;             // a failure (a bug) while reading it, rethrown in order
 };
 
-// Reads, parses and checks one file, on whichever thread runs it.
+std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::string& rel,
+                                             const fs::path& abs, bool plain,
+                                             const LoadOptions& opts, const LoadHooks& hooks);
+
+// Reads, parses and checks one file, on whichever thread runs it. A file of documents or rows
+// whose name is not UTF-8 (a Latin-1 name) is refused as its text would be: its name goes into
+// its pages' links, every JSON file that names a document's source and the store, all UTF-8. Any
+// other tool's file of such a name is skipped as before.
 std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& rel,
                                      const fs::path& abs, bool plain, const LoadOptions& opts,
                                      const LoadHooks& hooks) {
+  auto r = read_file_result(root, rel, abs, plain, opts, hooks);
+  if (r->error || (r->docs.empty() && r->csv_text.empty()) || valid_utf8(rel) == rel) return r;
+  r->docs.clear();
+  r->csv_text.clear();
+  r->diags.error(rel, {1, 1}, "file-encoding",
+                 "the file's name is not valid UTF-8; the file is not read",
+                 "rename the file: its name is part of its pages' links and of the API");
+  return r;
+}
+
+std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::string& rel,
+                                             const fs::path& abs, bool plain,
+                                             const LoadOptions& opts, const LoadHooks& hooks) {
   auto r = std::make_unique<FileResult>();
   DiagBag& diags = r->diags;
   // Every finding of the file is kept; the run's own bag applies the cap and the overrides.

@@ -410,6 +410,30 @@ TEST_CASE("loader: UTF-16 and UTF-32 text that starts outside Latin-1 is named b
   CHECK(diags.all()[0].message.find("UTF-16 (little-endian") != std::string::npos);
 }
 
+TEST_CASE("loader: a document or CSV file whose name is not UTF-8 is refused; another's skipped") {
+  TempRepo repo;
+  repo.write("services/auth\xff.yaml", "service:\n  name: auth\n");
+  repo.write("metrics/d\xe9.csv", "slo,date,good,total\nx,2026-10-01,1,1\n");
+  repo.write("compose/d\xe9.yaml", "services:\n  web:\n    image: nginx\n");
+  repo.write("services/ok.yaml", "service:\n  name: ok\n");
+  DiagBag diags;
+  std::vector<std::string> ids;
+  std::size_t rows = 0;
+  LoadNotes notes;
+  load_repo(
+      repo.root, LoadOptions{}, diags, [&](RawDoc&& d) { ids.push_back(d.file); },
+      [&](RawCsvRow&&) { ++rows; }, &notes);
+  CHECK(ids == std::vector<std::string>{"services/ok.yaml"});
+  CHECK(rows == 0);
+  REQUIRE(diags.all().size() == 2);
+  for (const auto& d : diags.all()) {
+    CHECK(d.rule == "file-encoding");
+    CHECK(d.loc.line == 1);
+    CHECK(d.message == "the file's name is not valid UTF-8; the file is not read");
+  }
+  CHECK(notes.skipped == std::vector<std::string>{"compose/d\xe9.yaml"});
+}
+
 TEST_CASE("loader: YAML, Markdown and CSV files in UTF-16 or UTF-32 are refused at 1:1") {
   TempRepo repo;
   const std::string service = "service:\n  name: a\n";
