@@ -58,10 +58,6 @@ OrderedJson group_json(const GroupMaturity& g) {
       .take();
 }
 
-std::string dump(const OrderedJson& j) {
-  return j.dump() + "\n";
-}
-
 OrderedJson text_or_null(const std::string& v) {
   return v.empty() ? OrderedJson(nullptr) : OrderedJson(v);
 }
@@ -700,6 +696,10 @@ OrderedJson catalog_entry_json(const CatalogEntry& e) {
 
 } // namespace
 
+std::string api_file_text(const OrderedJson& j) {
+  return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+}
+
 void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnostic>& diagnostics,
                const ApiFileSink& emit) {
   // Each file is made, handed on and dropped before the next is made: at 10,000 documents the
@@ -713,7 +713,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
       const auto w = weeks.find(f.id);
       slos.push_back(slo_json(f, w == weeks.end() ? nullptr : w->second));
     }
-    emit("api/slos.json", dump(slos));
+    emit("api/slos.json", api_file_text(slos));
   }
   {
     OrderedJson services = json_array(repo.services.size());
@@ -723,7 +723,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
       auto it = links.find(s.meta.id);
       services.push_back(service_json(s, it == links.end() ? none : it->second));
     }
-    emit("api/services.json", dump(services));
+    emit("api/services.json", api_file_text(services));
   }
   {
     // Catalog entries (Backstage libraries, documentation, tools), by id: shown, not scored.
@@ -735,31 +735,31 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
     OrderedJson entry_list = json_array(entries.size());
     for (const CatalogEntry* e : entries)
       entry_list.push_back(catalog_entry_json(*e));
-    emit("api/catalog-entries.json", dump(entry_list));
+    emit("api/catalog-entries.json", api_file_text(entry_list));
   }
-  emit("api/maturity.json", dump(maturity_json(figs.maturity)));
+  emit("api/maturity.json", api_file_text(maturity_json(figs.maturity)));
   // A file that is a list of one kind of figure, each as its JSON.
   auto emit_list = [&emit](const std::string& path, const auto& figures, auto to_json) {
     OrderedJson list = json_array(figures.size());
     for (const auto& x : figures)
       list.push_back(to_json(x));
-    emit(path, dump(list));
+    emit(path, api_file_text(list));
   };
   emit_list("api/readiness.json", figs.readiness,
             [](const ReadinessFigures& r) { return readiness_json(r); });
   emit_list("api/incidents.json", figs.incidents,
             [](const IncidentFigures& i) { return incident_json(i); });
-  emit("api/toil.json", dump(toil_json(figs.toil, figs.team_toil)));
+  emit("api/toil.json", api_file_text(toil_json(figs.toil, figs.team_toil)));
   emit_list("api/capacity.json", figs.capacity,
             [](const CapacityFigures& c) { return capacity_json(c); });
   emit_list("api/oncall.json", figs.oncall,
             [](const RotationFigures& r) { return oncall_json(r); });
   OrderedJson periods = json_array(figs.reports.size());
   for (const auto& [period, r] : figs.reports) {
-    emit("api/reports/" + period + ".json", dump(report_json(r)));
+    emit("api/reports/" + period + ".json", api_file_text(report_json(r)));
     periods.push_back(period);
   }
-  emit("api/reports/index.json", dump(periods));
+  emit("api/reports/index.json", api_file_text(periods));
   emit("api/diagnostics.json", diagnostics_json(diagnostics));
   weekly_api_files(figs, emit);
 }

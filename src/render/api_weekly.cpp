@@ -254,12 +254,12 @@ OrderedJson handoff_json(const Handoff& h) {
 void weekly_api_files(const Figures& figs, const ApiFileSink& emit) {
   OrderedJson weeks = json_array(figs.reviews.size());
   for (const auto& [week, r] : figs.reviews) {
-    emit("api/reviews/" + week + ".json", review_json(r).dump() + "\n");
+    emit("api/reviews/" + week + ".json", api_file_text(review_json(r)));
     weeks.push_back(week);
   }
-  emit("api/reviews/index.json", weeks.dump() + "\n");
+  emit("api/reviews/index.json", api_file_text(weeks));
   for (const auto& [rotation, h] : figs.handoffs)
-    emit("api/handoffs/" + rotation + ".json", handoff_json(h).dump() + "\n");
+    emit("api/handoffs/" + rotation + ".json", api_file_text(handoff_json(h)));
 }
 
 } // namespace nines
