@@ -331,12 +331,14 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       out += "      - record: " + record_name(w) + "\n";
       // Counted events: the bad ones over all, (total - good) / total. A good series that does
       // not exist (every request of a total outage failing, on processes that never counted a
-      // success) is no good events, not no data; and the difference keeps a burn exactly at its
-      // threshold equal to it, where 1 - good/total was off by float noise and fired. A constant
-      // total is a raw ratio, whose absence is no data.
-      const std::string expr =
-          constant ? "1 - ((" + good + ") / (" + total + "))"
-                   : "((" + total + ") - ((" + good + ") or on() vector(0))) / (" + total + ")";
+      // success) is no good events, not no data: zero with the total's own labels, `total * 0`,
+      // so a total that keeps some (`sum by (service)`) still matches it, where a bare
+      // `vector(0)` matched nothing and the outage never paged. The difference keeps a burn
+      // exactly at its threshold equal to it, where 1 - good/total was off by float noise and
+      // fired. A constant total is a raw ratio, whose absence is no data.
+      const std::string expr = constant ? "1 - ((" + good + ") / (" + total + "))"
+                                        : "((" + total + ") - ((" + good + ") or ((" + total +
+                                              ") * 0))) / (" + total + ")";
       out += "        expr: " + yaml_scalar(expr) + "\n";
       out += "        labels:\n";
       out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";
@@ -358,8 +360,12 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
                       "add a runbook with alert_name: " + a.name + " and service: " + service);
       const std::string long_d = promql_duration(a.long_window_min);
       const std::string short_d = promql_duration(a.short_window_min);
+      // The budget a firing alert has spent is the longer window's, whichever of the two the
+      // SLO calls long (the rule is the same either way: both windows must burn).
+      const double longer_min = std::max(a.long_window_min, a.short_window_min);
+      const std::string longer_d = promql_duration(longer_min);
       const double consumed =
-          100.0 * budget_consumed_when_fires(a.burn_rate, a.long_window_min, slo->window_days);
+          100.0 * budget_consumed_when_fires(a.burn_rate, longer_min, slo->window_days);
       auto exhaust = time_to_exhaust_days(slo->window_days, a.burn_rate);
       std::string summary = title + ": error budget burning " + clean_number(a.burn_rate) +
                             "x too fast (" + long_d + " and " + short_d + ")";
@@ -367,7 +373,7 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
           "SLO " + slo->meta.id + " of " + service + " (target " + clean_number(slo->target) +
           "% over " + clean_number(slo->window_days) + "d): the error ratio over both " + long_d +
           " and " + short_d + " is above " + clean_number(a.burn_rate) + " x " + budget + ". " +
-          "Firing for " + long_d + " spends " + clean_number(std::round(consumed * 100) / 100) +
+          "Firing for " + longer_d + " spends " + clean_number(std::round(consumed * 100) / 100) +
           "% of the budget" +
           (exhaust ? "; at this rate the whole budget is gone in " + fmt_hours(*exhaust) : "") +
           ".";

@@ -68,10 +68,10 @@ TEST_CASE("rules: recording rules per window and the Workbook's default alerts")
   for (const char* w : {"5m", "30m", "1h", "6h", "3d"})
     CHECK(y.find(std::string("      - record: slo:sli_error:ratio_rate") + w + "\n") !=
           std::string::npos);
-  CHECK(
-      y.find("        expr: ((sum(increase(req_total{service=\"pay\"}[1h]))) - "
-             "((sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h]))) or on() vector(0))) / "
-             "(sum(increase(req_total{service=\"pay\"}[1h])))\n") != std::string::npos);
+  CHECK(y.find("        expr: ((sum(increase(req_total{service=\"pay\"}[1h]))) - "
+               "((sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h]))) or "
+               "((sum(increase(req_total{service=\"pay\"}[1h]))) * 0))) / "
+               "(sum(increase(req_total{service=\"pay\"}[1h])))\n") != std::string::npos);
   CHECK(y.find("        expr: slo:sli_error:ratio_rate1h{slo=\"pay-availability\", "
                "service=\"pay\"} > (14.4 * 0.001) and "
                "slo:sli_error:ratio_rate5m{slo=\"pay-availability\", service=\"pay\"} > "
@@ -169,7 +169,7 @@ TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository witho
   repo.slos[0].target = 99.995;
   DiagBag diags;
   std::string y = prometheus_rules(repo, diags);
-  CHECK(y.find("((sum(rate(all[2h]))) - ((sum(rate(ok[2h]))) or on() vector(0))) / "
+  CHECK(y.find("((sum(rate(all[2h]))) - ((sum(rate(ok[2h]))) or ((sum(rate(all[2h]))) * 0))) / "
                "(sum(rate(all[2h])))") != std::string::npos);
   CHECK(y.find("(2 * 0.00005)") != std::string::npos);
   CHECK(y.find("fast_burn") == std::string::npos);
@@ -179,6 +179,24 @@ TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository witho
   Repo empty;
   DiagBag none;
   CHECK(prometheus_rules(empty, none).find("groups: []\n") != std::string::npos);
+}
+
+TEST_CASE("rules: windows written the other way round: the budget spent is the longer one's") {
+  Repo repo = rules_repo();
+  BurnRateAlert a;
+  a.name = "Swapped";
+  a.burn_rate = 6;
+  a.short_window = "6h";
+  a.long_window = "30m";
+  a.short_window_min = 360;
+  a.long_window_min = 30;
+  a.severity = "page";
+  repo.slos[0].alerts.push_back(a);
+  repo.slos[0].window_days = 30;
+  DiagBag diags;
+  const std::string y = prometheus_rules(repo, diags);
+  // 6 x 6h of 30d: 5%, not the 0.42% of 30 minutes.
+  CHECK(y.find("Firing for 6h spends 5% of the budget") != std::string::npos);
 }
 
 TEST_CASE("rules: a raw ratio's constant total divides as a number") {
@@ -345,7 +363,7 @@ TEST_CASE("rules: burn_rate_alerts: [] records the error ratios and writes no al
 
 TEST_CASE("rules: a PromQL comment in a query never swallows the expression around it") {
   // A trailing note and a comment line, as a YAML block writes them: spliced into one line of
-  // `((total) - ((good) or on() vector(0))) / (total)`, each `#` would run to the end of the
+  // `((total) - ((good) or ((total) * 0))) / (total)`, each `#` would run to the end of the
   // expression and promtool would refuse the whole file.
   Repo repo = rules_repo();
   repo.slis[0].query->good =
@@ -358,7 +376,8 @@ TEST_CASE("rules: a PromQL comment in a query never swallows the expression arou
   const std::string y = prometheus_rules(repo, diags);
   CHECK(y.find('#', y.find("groups:")) == std::string::npos);
   CHECK(y.find("        expr: ((sum(rate(all_total{job=\"pay\"}[5m]))) - "
-               "((sum(rate(ok_total{job=\"pay\"}[5m]))) or on() vector(0))) / "
+               "((sum(rate(ok_total{job=\"pay\"}[5m]))) or "
+               "((sum(rate(all_total{job=\"pay\"}[5m]))) * 0))) / "
                "(sum(rate(all_total{job=\"pay\"}[5m])))\n") != std::string::npos);
   CHECK(diags.warning_count() == 0);
   // A `#` inside a label value is no comment and stays.

@@ -133,14 +133,15 @@ std::string sloth_query(std::string q) {
 // sum(increase(<query>[{{window}}])) (a range on `(a) - (b)` would be no PromQL). A side that is
 // neither is the sli-query-range warning at its own line. A bad side with no series at all is no
 // bad events, which is a healthy service's normal state (`code=~"5.."` never seen): without the
-// `or on() vector(0)` the difference would be empty, a day with no data, and the rules' error
-// ratio would read every event as bad and page.
+// `or (total * 0)` the difference would be empty, a day with no data, and the rules' error ratio
+// would read every event as bad and page. Zero with the total's own labels, so a total that keeps
+// some (`sum by (service)`) matches it; a bare `vector(0)` has none and matched nothing.
 std::string good_from_bad(const std::string& total, const std::string& bad) {
   auto counted = [](const std::string& q) {
     return q.find("{{window}}") != std::string::npos ? "(" + q + ")"
                                                      : "sum(increase(" + q + "[{{window}}]))";
   };
-  return counted(total) + " - (" + counted(bad) + " or on() vector(0))";
+  return counted(total) + " - (" + counted(bad) + " or (" + counted(total) + " * 0))";
 }
 
 // A raw ratio (Sloth's `sli.raw`, OpenSLO's `ratioMetric.raw`) is a precomputed ratio, a gauge,

@@ -352,7 +352,8 @@ slos:
           "sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))");
     CHECK(repo.slis[0].query->good ==
           "(sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))) "
-          "- ((sum(rate(errors{code=~\"5..\"}[{{window}}]))) or on() vector(0))");
+          "- ((sum(rate(errors{code=~\"5..\"}[{{window}}]))) or "
+          "((sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))) * 0))");
     REQUIRE(repo.slis[1].query);
     CHECK(repo.slis[1].query->good == "1 - (avg_over_time(err_ratio[{{window}}]))");
     CHECK(repo.slis[1].query->total == "vector(1)");

@@ -157,8 +157,8 @@ spec:
     code, _, err = nines("rules", repo, "-o", out)
     text = open(out).read()
     check(code == 0 and "rules-query" not in err and
-          "(sum(increase(req_total[1h])) - (sum(increase(req_total{code=~\"5..\"}[1h])) or on() "
-          "vector(0)))" in text,
+          "(sum(increase(req_total[1h])) - (sum(increase(req_total{code=~\"5..\"}[1h])) or "
+          "(sum(increase(req_total[1h])) * 0)))" in text,
           f"foreign: a bad and a total selector make good as two increases: {err}")
     p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
                        timeout=60)
@@ -396,6 +396,68 @@ tests:
     check(p.returncode == 0, f"healthy: no error series is an error ratio of 0, no alert: "
                              f"{p.stdout[-1500:]}{p.stderr[-500:]}")
 
+    # Queries that keep a label (`sum by (job)`): the missing side is zero with the total's labels,
+    # so a total outage (no good series) still records 1 and pages, and a healthy Sloth service
+    # (no error series) records 0. A bare `vector(0)` has no labels and matched nothing.
+    labelled = os.path.join(tmp, "labelled")
+    write(os.path.join(labelled, "nines.yaml"),
+          "title: Labelled\nteams: {t: {name: T, members: 5}}\n")
+    write(os.path.join(labelled, "services", "lsvc.yaml"),
+          "service: {name: lsvc, tier: critical, owner_team: t}\n")
+    write(os.path.join(labelled, "slis", "by-job.yaml"), """sli:
+  name: by-job
+  query:
+    good: 'sum by (job) (increase(lreq_total{job="{{service}}",code!~"5.."}[{{window}}]))'
+    total: 'sum by (job) (increase(lreq_total{job="{{service}}"}[{{window}}]))'
+""")
+    write(os.path.join(labelled, "slos", "lsvc.yaml"),
+          "slo:\n  id: lsvc-avail\n  service: lsvc\n  sli: by-job\n  target: 99.9\n"
+          "  window: 28d\n")
+    write(os.path.join(labelled, "sloth", "slo.yml"), """version: "prometheus/v1"
+service: "lsloth"
+slos:
+  - name: "avail"
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum by (job) (rate(http_requests_total{job="lsloth",code=~"5.."}[{{.window}}]))
+        total_query: sum by (job) (rate(http_requests_total{job="lsloth"}[{{.window}}]))
+    alerting:
+      page_alert: {disable: true}
+      ticket_alert: {disable: true}
+""")
+    out = os.path.join(tmp, "labelled.rules.yml")
+    code, _, err = nines("rules", labelled, "-o", out)
+    check(code == 0, f"labelled: rules written ({code}): {err[-400:]}")
+    cases = os.path.join(tmp, "labelled-cases.yml")
+    write(cases, f"""rule_files: [{out}]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'lreq_total{{job="lsvc",code="500"}}'
+        values: '0+100x200'
+      - series: 'http_requests_total{{job="lsloth",code="200"}}'
+        values: '0+100x200'
+    promql_expr_test:
+      - expr: slo:sli_error:ratio_rate5m
+        eval_time: 120m
+        exp_samples:
+          - labels: 'slo:sli_error:ratio_rate5m{{slo="lsvc-avail",service="lsvc",job="lsvc"}}'
+            value: 1
+          - labels: 'slo:sli_error:ratio_rate5m{{slo="lsloth-avail",service="lsloth",job="lsloth"}}'
+            value: 0
+      - expr: count by (slo) (ALERTS{{alertname="fast_burn",alertstate="firing"}})
+        eval_time: 120m
+        exp_samples:
+          - labels: '{{slo="lsvc-avail"}}'
+            value: 1
+""")
+    p = subprocess.run(["promtool", "test", "rules", cases], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0, f"labelled: an outage pages, a healthy service records 0: "
+                             f"{p.stdout[-1500:]}{p.stderr[-500:]}")
+
 
 def small_repo(root, sli, slos):
     """A repository of one service `plain`, one SLI (its YAML text) and SLOs {id: YAML text}."""
@@ -459,7 +521,8 @@ def test_comments(tmp):
     check("requests answered" not in body and "every request" not in body and "noted" in body,
           f"comments: no comment in the rules, every SLO written: {text}")
     check('expr: ((sum(rate(all_total{job="plain"}[5m]))) - ((sum(rate(ok_total{job="plain", '
-          'path="/#top"}[5m]))) or on() vector(0))) / (sum(rate(all_total{job="plain"}[5m])))\n'
+          'path="/#top"}[5m]))) or ((sum(rate(all_total{job="plain"}[5m]))) * 0))) / '
+          '(sum(rate(all_total{job="plain"}[5m])))\n'
           in text, f"comments: the expression on one line, a '#' in a label value kept: {text}")
     check('sum(increase(http_requests_total{code!~"5.."}[5m]))' in text,
           f"comments: a noted counter selector is still one: {text}")
