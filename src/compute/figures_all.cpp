@@ -67,7 +67,7 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
       f.capacity = compute_capacity(repo);
       return;
     case k_oncall:
-      f.oncall = compute_oncall(repo);
+      f.oncall = compute_oncall(repo, now);
       return;
     default:
       f.readiness[i - k_groups] =

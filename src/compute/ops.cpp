@@ -328,7 +328,7 @@ std::string classify_satisfaction(double value) {
   return "warning";
 }
 
-OncallPeriod oncall_period(const RotationHealth& h) {
+OncallPeriod oncall_period(const RotationHealth& h, std::int64_t now) {
   OncallPeriod p;
   p.period = h.period;
   p.pages = h.pages;
@@ -338,8 +338,16 @@ OncallPeriod oncall_period(const RotationHealth& h) {
   // 0.7000000000000001 of binary arithmetic (one division, then the figure's rounding).
   std::optional<double> per_shift, per_week;
   if (h.pages && h.shifts && *h.shifts > 0) per_shift = rounded_figure(*h.pages / *h.shifts);
-  if (auto ym = parse_period(h.period); ym && h.off_hours_pages)
-    per_week = rounded_figure(*h.off_hours_pages * 7.0 / days_in_month(ym->first, ym->second));
+  if (auto ym = parse_period(h.period); ym && h.off_hours_pages) {
+    // The pages of a month still running came in the days gone by so far (3 in the first week
+    // are 3 a week, not 0.7), at least one day's worth.
+    const auto first = days_from_civil(ym->first, static_cast<unsigned>(ym->second), 1) * 86400;
+    const auto month_days = days_in_month(ym->first, ym->second);
+    double days = month_days;
+    if (now >= first && now < first + static_cast<std::int64_t>(month_days) * 86400)
+      days = std::max(1.0, static_cast<double>(now - first) / 86400.0);
+    per_week = rounded_figure(*h.off_hours_pages * 7.0 / days);
+  }
   p.pages_per_shift = metric(per_shift, k_pages_per_shift);
   p.off_hours_per_week = metric(per_week, k_off_hours_per_week);
   p.ack_min = metric(h.avg_ack_min, k_ack_min);
@@ -366,7 +374,7 @@ std::vector<const RotationHealth*> health_entries(const Rotation& r) {
   return out;
 }
 
-std::vector<RotationFigures> compute_oncall(const Repo& repo) {
+std::vector<RotationFigures> compute_oncall(const Repo& repo, std::int64_t now) {
   std::vector<RotationFigures> out;
   for (const auto& r : repo.rotations) {
     RotationFigures f;
@@ -376,7 +384,7 @@ std::vector<RotationFigures> compute_oncall(const Repo& repo) {
     f.members = static_cast<int>(r.members.size());
     f.size_warning = f.members < 5; // the seed: minimum rotation size 5
     for (const RotationHealth* h : health_entries(r))
-      f.periods.push_back(oncall_period(*h));
+      f.periods.push_back(oncall_period(*h, now));
     // Chronological, so the latest is the last however the entries are listed.
     std::stable_sort(
         f.periods.begin(), f.periods.end(),

@@ -176,8 +176,10 @@ struct RotationFigures {
 // report reads the same one month.
 std::vector<const RotationHealth*> health_entries(const Rotation& r);
 
-OncallPeriod oncall_period(const RotationHealth& h);
-std::vector<RotationFigures> compute_oncall(const Repo& repo);
+// `now` (seconds, wall-clock in the configured timezone) dates the month still running: its
+// off-hours pages per week are over the days gone by, not over the whole month.
+OncallPeriod oncall_period(const RotationHealth& h, std::int64_t now);
+std::vector<RotationFigures> compute_oncall(const Repo& repo, std::int64_t now);
 // The rotation's latest period (the last of `periods`); nullptr when it has no health entry. Every
 // page, command and API reader that says "latest" means this one.
 const OncallPeriod* latest_period(const RotationFigures& r);

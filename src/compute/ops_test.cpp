@@ -169,7 +169,8 @@ TEST_SUITE("compute.ops") {
     h.avg_mitigate_min = 61;
     h.false_positive_pct = 10;
     h.escalation_pct = 19;
-    auto p = oncall_period(h);
+    const std::int64_t later = at("2027-01-01T00:00:00Z"); // every period is over
+    auto p = oncall_period(h, later);
     CHECK(*p.pages_per_shift.value == 2);
     CHECK(p.pages_per_shift.status == "warning");
     CHECK(*p.off_hours_per_week.value == doctest::Approx(1));
@@ -185,10 +186,18 @@ TEST_SUITE("compute.ops") {
     RotationHealth thirty;
     thirty.period = "2026-11";
     thirty.off_hours_pages = 3;
-    CHECK(*oncall_period(thirty).off_hours_per_week.value == doctest::Approx(0.7));
+    CHECK(*oncall_period(thirty, later).off_hours_per_week.value == doctest::Approx(0.7));
+    // The month still running: 3 pages in its first 7 days are 3 a week, a warning, not 0.7;
+    // in its first hours, at least a day's worth.
+    const OncallPeriod running = oncall_period(thirty, at("2026-11-08T00:00:00Z"));
+    CHECK(*running.off_hours_per_week.value == 3);
+    CHECK(running.off_hours_per_week.status == "warning");
+    CHECK(*oncall_period(thirty, at("2026-11-01T06:00:00Z")).off_hours_per_week.value == 21);
+    CHECK(*oncall_period(thirty, at("2026-12-01T00:00:00Z")).off_hours_per_week.value ==
+          doctest::Approx(0.7));
     thirty.shifts = 0;
     thirty.pages = 3;
-    CHECK_FALSE(oncall_period(thirty).pages_per_shift.value);
+    CHECK_FALSE(oncall_period(thirty, later).pages_per_shift.value);
 
     Repo repo;
     Rotation r;
@@ -196,11 +205,11 @@ TEST_SUITE("compute.ops") {
     r.members = {"a", "b", "c", "d"};
     r.health.push_back(h);
     repo.rotations.push_back(r);
-    auto rot = compute_oncall(repo);
+    auto rot = compute_oncall(repo, later);
     CHECK(rot[0].size_warning);
     CHECK(rot[0].periods.size() == 1);
     repo.rotations[0].members.push_back("e");
-    CHECK_FALSE(compute_oncall(repo)[0].size_warning);
+    CHECK_FALSE(compute_oncall(repo, later)[0].size_warning);
   }
 
   TEST_CASE("on-call: the latest period is the latest month, not the last listed") {
@@ -216,7 +225,8 @@ TEST_SUITE("compute.ops") {
     september.shifts = 4; // 1 page a shift: healthy
     r.health = {october, september};
     repo.rotations.push_back(r);
-    auto rot = compute_oncall(repo);
+    const std::int64_t now = at("2026-11-01T00:00:00Z");
+    auto rot = compute_oncall(repo, now);
     REQUIRE(rot[0].periods.size() == 2);
     CHECK(rot[0].periods[0].period == "2026-09"); // oldest first, for the table and the chart
     const OncallPeriod* latest = latest_period(rot[0]);
@@ -224,7 +234,7 @@ TEST_SUITE("compute.ops") {
     CHECK(latest->period == "2026-10");
     CHECK(latest->worst == "critical");
     repo.rotations[0].health.clear();
-    CHECK(latest_period(compute_oncall(repo)[0]) == nullptr);
+    CHECK(latest_period(compute_oncall(repo, now)[0]) == nullptr);
   }
 
   TEST_CASE("on-call: a period listed twice is read once, the first entry, everywhere") {
@@ -244,7 +254,7 @@ TEST_SUITE("compute.ops") {
     const auto entries = health_entries(repo.rotations[0]);
     REQUIRE(entries.size() == 1);
     CHECK(entries[0]->pages == 10);
-    auto rot = compute_oncall(repo);
+    auto rot = compute_oncall(repo, at("2026-11-01T00:00:00Z"));
     REQUIRE(rot[0].periods.size() == 1);
     CHECK(rot[0].periods[0].pages == 10);
     auto report = compute_report(repo, {}, "2026-10", at("2026-11-05T12:00:00Z"));
@@ -343,7 +353,7 @@ TEST_SUITE("compute.ops") {
     h.off_hours_pages = 3;
     h.pages = 7;
     h.shifts = 3;
-    const OncallPeriod p = oncall_period(h);
+    const OncallPeriod p = oncall_period(h, at("2026-12-01T00:00:00Z"));
     CHECK(*p.off_hours_per_week.value == 0.7);
     CHECK(*p.pages_per_shift.value == 2.33333333333);
 

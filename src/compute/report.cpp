@@ -216,7 +216,7 @@ void toil(const Repo& repo, const Month& mo, MonthlyReport& r) {
   r.toil.hours_automated_away = rounded_figure(r.toil.hours_automated_away);
 }
 
-void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
+void on_call(const Repo& repo, const std::string& period, std::int64_t now, MonthlyReport& r) {
   double fp = 0, fp_w = 0, ack = 0, ack_w = 0;
   for (const auto& rot : repo.rotations)
     for (const RotationHealth* hp : health_entries(rot)) {
@@ -235,7 +235,7 @@ void on_call(const Repo& repo, const std::string& period, MonthlyReport& r) {
         ack += *h.avg_ack_min * *h.pages;
         ack_w += *h.pages;
       }
-      OncallPeriod p = oncall_period(h);
+      OncallPeriod p = oncall_period(h, now);
       for (auto [name, m] :
            {std::pair<const char*, const MetricHealth*>{"pages per shift", &p.pages_per_shift},
             {"off-hours pages per week", &p.off_hours_per_week},
@@ -332,7 +332,7 @@ std::optional<MonthlyReport> base_report(const Repo& repo,
   incidents(repo, so_far, r);
   error_budget(repo, series, close, r);
   toil(repo, so_far, r);
-  on_call(repo, r.period, r);
+  on_call(repo, r.period, now, r);
   action_items(repo, so_far, close_day, r);
   people(repo, r.period, r);
   computed_concerns(repo, so_far, r);
