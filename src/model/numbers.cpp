@@ -4,16 +4,44 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 namespace nines {
 
-// Locale-free, never "-0"; the charts call it format_fixed.
+namespace {
+
+// Whether `value` lies exactly halfway between two texts of `d` decimals: its exact decimal form
+// ends in 5 at place d + 1. A double of magnitude at least 5e-13 has at most 94 decimals, so at
+// 110 places to_chars writes it exactly; a cheap look at the scaled value goes first, since
+// nearly no figure is near a half.
+bool is_decimal_tie(double value, int d) {
+  static constexpr double k_pow10[] = {1e0, 1e1, 1e2, 1e3,  1e4,  1e5, 1e6,
+                                       1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+  const double a = std::fabs(value);
+  if (a < 5e-13 || a >= 1e15) return false;
+  const double scaled = a * k_pow10[d];
+  if (std::fabs(scaled - std::floor(scaled) - 0.5) > 1e-6) return false;
+  char buf[160];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, a, std::chars_format::fixed, 110);
+  if (ec != std::errc()) return false;
+  const std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  const std::size_t at = text.find('.') + 1 + static_cast<std::size_t>(d);
+  return at < text.size() && text[at] == '5' &&
+         text.find_first_not_of('0', at + 1) == std::string_view::npos;
+}
+
+} // namespace
+
+// Locale-free, never "-0"; the charts call it format_fixed. A value exactly halfway between two
+// texts rounds away from zero, as people round (a rubric total of 71.25 reads 71.3, as 23.75
+// reads 23.8): to_chars rounds such a tie to the even digit.
 std::string fixed_text(double value, int decimals) {
   if (!std::isfinite(value)) return "n/a";
+  const int d = std::clamp(decimals, 0, 12);
+  if (is_decimal_tie(value, d)) value = std::nextafter(value, value < 0 ? -HUGE_VAL : HUGE_VAL);
   char buf[400]; // the longest finite double in fixed notation is 309 digits
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed,
-                                 std::clamp(decimals, 0, 12));
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, d);
   if (ec != std::errc()) return "n/a";
   std::string s(buf, end);
   if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);

@@ -19,6 +19,18 @@ double shown(const std::string& text) {
 } // namespace
 
 TEST_SUITE("model/numbers") {
+  TEST_CASE("fixed_text rounds an exact half away from zero, anything else to the nearest") {
+    CHECK(fixed_text(71.25, 1) == "71.3"); // a rubric total: not to the even 71.2
+    CHECK(fixed_text(23.75, 1) == "23.8");
+    CHECK(fixed_text(0.5, 0) == "1");
+    CHECK(fixed_text(2.5, 0) == "3");
+    CHECK(fixed_text(-0.125, 2) == "-0.13");
+    CHECK(fixed_text(1.005, 2) == "1.00"); // 1.00499999999999989… in a double: no tie
+    CHECK(fixed_text(0.15, 1) == "0.1");   // 0.1499999999999999944…
+    CHECK(fixed_text(40.32, 2) == "40.32");
+    CHECK(fixed_text(-0.04, 1) == "0.0"); // never "-0.0"
+  }
+
   TEST_CASE("a miss never reads as a hit: hand cases") {
     CHECK(attainment_text(99.896, 99.9) == "99.89%");
     CHECK(attainment_text(99.8999, 99.9) == "99.89%");

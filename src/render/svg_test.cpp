@@ -301,6 +301,6 @@ TEST_CASE("render/svg: heatmap cells carry their level as text and class") {
   CHECK(contains(svg, "checkout, incident response: level 3"));
   CHECK(contains(svg, "&lt;ledger&gt;"));
   CHECK(!contains(svg, "<ledger>"));
-  CHECK(contains(svg, "2 rows by 3 columns, levels 0 to 5. Mean level 3.2. 2 cells without data. "
+  CHECK(contains(svg, "2 rows by 3 columns, levels 0 to 5. Mean level 3.3. 2 cells without data. "
                       "checkout mean 2.7; &lt;ledger&gt; mean 5.0."));
 }
