@@ -72,6 +72,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"action-item-deadline", "A postmortem action item has no deadline."},
       {"oncall-rotation-size", "An on-call rotation has fewer than 5 members."},
       {"duplicate-period", "An on-call rotation lists the same health period twice."},
+      {"duplicate-member", "An on-call rotation lists the same person twice."},
       {"sli-query-at", "An SLI query pins its evaluation time with the @ modifier, so every day "
                        "would read the same counts."},
       {"sli-query-range", "An SLI query without {{window}} is not a counter selector (it holds "

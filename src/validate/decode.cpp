@@ -470,10 +470,28 @@ void decode_fields(const Node& b, AutoRemediation& a, const Config& /*config*/,
                                       str(r, "escalate_if")});
 }
 
-void decode_fields(const Node& b, Rotation& r, const Config& /*config*/, DiagBag& /*diags*/) {
+void decode_fields(const Node& b, Rotation& r, const Config& /*config*/, DiagBag& diags) {
   r.name = str(b, "name");
   r.team = ref(b, "team");
-  r.members = strs(b, "members");
+  // A person listed twice (`Ann` and `ann `) is one person: counted once for the seed's minimum
+  // rotation size, the readiness row and the maturity score, with a warning at the repeat.
+  std::map<std::string, int> seen; // name, trimmed and lower-cased → line of its first listing
+  for (const auto& item : at(b, "members").items) {
+    if (!item.is_scalar() || item.value.empty()) continue;
+    std::string key = item.value;
+    key.erase(0, key.find_first_not_of(" \t"));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    for (auto& c : key)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (auto [it, first] = seen.emplace(key, item.loc.line); !first) {
+      diags.warning(r.meta.file, item.loc, "duplicate-member",
+                    "'" + item.value + "' is listed again (first at line " +
+                        std::to_string(it->second) + "); a person counts once",
+                    "list each member of the rotation once");
+      continue;
+    }
+    r.members.push_back(item.value);
+  }
   r.members_loc = at(b, "members").loc;
   r.schedule = str(b, "schedule");
   r.primary = str(b, "primary");

@@ -203,6 +203,21 @@ TEST_CASE("decode: the seed's auto-escalation triggers raise a postmortem's seve
   }
 }
 
+TEST_CASE("decode: a rotation member listed again counts once, with a warning at the repeat") {
+  DiagBag diags;
+  Repo repo = decode("oncall_rotation", "oncall/r.yaml",
+                     "oncall_rotation:\n  name: r\n  team: t\n  members:\n    - Ann\n"
+                     "    - Bob\n    - ann \n    - Cy\n    - Bob\n",
+                     diags);
+  REQUIRE(repo.rotations.size() == 1);
+  CHECK(repo.rotations[0].members == std::vector<std::string>{"Ann", "Bob", "Cy"});
+  REQUIRE(diags.all().size() == 2);
+  CHECK(diags.all()[0].rule == "duplicate-member");
+  CHECK(diags.all()[0].loc.line == 7);
+  CHECK(diags.all()[0].message == "'ann' is listed again (first at line 5); a person counts once");
+  CHECK(diags.all()[1].loc.line == 9);
+}
+
 TEST_CASE("decode: a kind outside the registry is a bug, not a dropped document") {
   DiagBag diags;
   RawDoc doc;
