@@ -89,14 +89,18 @@ void decode_fields(const Node& b, Service& s, const Config& /*config*/, DiagBag&
                                           str(h, "interval"), str(h, "timeout"),
                                           num(h, "failure_threshold")});
   }
+  // A link whose URL is left empty (`""`, or no value at all) is not given (SPEC 1.3), not a
+  // name shown without a link.
   const Node& links = at(b, "links");
   for (const auto& e : links.entries) {
+    if (str(e.value).empty()) continue;
     s.links.emplace_back(e.key, str(e.value));
     s.link_locs.push_back(e.value.loc);
   }
   for (const auto& i : links.items) {
+    if (str(i, "url").empty()) continue;
     s.links.emplace_back(str(i, "title"), str(i, "url"));
-    s.link_locs.push_back(at(i, "url").is_absent() ? i.loc : at(i, "url").loc);
+    s.link_locs.push_back(at(i, "url").loc);
   }
 }
 

@@ -218,6 +218,18 @@ TEST_CASE("decode: a rotation member listed again counts once, with a warning at
   CHECK(diags.all()[1].loc.line == 9);
 }
 
+TEST_CASE("decode: a service link left empty is not given") {
+  DiagBag diags;
+  Repo repo = decode("service", "services/pay.yaml",
+                     "service:\n  name: pay\n  tier: critical\n  owner_team: t\n  links:\n"
+                     "    dashboard: \"\"\n    runbook: https://wiki.example.org/pay\n",
+                     diags);
+  REQUIRE(repo.services.size() == 1);
+  REQUIRE(repo.services[0].links.size() == 1);
+  CHECK(repo.services[0].links[0].first == "runbook");
+  CHECK(repo.services[0].link_locs.size() == 1);
+}
+
 TEST_CASE("decode: a kind outside the registry is a bug, not a dropped document") {
   DiagBag diags;
   RawDoc doc;
