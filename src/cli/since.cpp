@@ -75,7 +75,8 @@ std::size_t position_suffix(std::string_view m) {
 // same" when its file, rule, severity and message are. Some messages also say where something
 // else is, or where the file's last change came from; those parts move with edits of other lines
 // or files, or change with every commit, while the finding stays, so the key leaves them out:
-// - yaml-duplicate-key "(first defined at line 7)": the line;
+// - "(first defined at line 7)" (yaml-duplicate-key) and "(first at line 7)" (duplicate-member,
+//   duplicate-period, a repeated rule group): the line;
 // - duplicate-id "also defined at slos/a.yaml:3:5" (and "also listed at"): the line and column,
 //   not the file;
 // - "(commit abc1234 on 2026-09-01" and "(an uncommitted change" (field-out-of-date,
@@ -96,14 +97,15 @@ std::string since_key(const Diagnostic& d) {
     }
     m += msg[i++];
   }
-  if (d.rule == "yaml-duplicate-key") {
-    constexpr std::string_view k_first = "(first defined at line ";
-    if (const std::size_t at = m.rfind(k_first); at != std::string::npos) {
-      const std::size_t from = at + k_first.size();
+  // "(first defined at line 7)" (yaml-duplicate-key), "(first at line 7)" (duplicate-member,
+  // duplicate-period, a repeated rule group), of any rule: the line of the first listing.
+  for (std::string_view first : {"(first defined at line ", "(first at line "}) {
+    for (std::size_t at = m.find(first); at != std::string::npos; at = m.find(first, at + 1)) {
+      const std::size_t from = at + first.size();
       std::size_t to = from;
       while (to < m.size() && is_digit(m[to]))
         ++to;
-      if (to > from && to < m.size() && m[to] == ')') m.erase(from, to - from);
+      m.erase(from, to - from);
     }
   }
   if (d.rule == "duplicate-id" && (m.find("also defined at ") != std::string::npos ||
@@ -188,6 +190,10 @@ void run_side(Side& side, const CommonOpts& common, const fs::path& dir, bool st
               bool fixed_root, std::function<fs::path(const fs::path& configured)> store) {
   side.run.opts.dir = dir;
   side.run.opts.fixed_root = fixed_root;
+  // Every finding of each side, not the first 1,000 `check` prints: two capped sides keep
+  // different subsets (moving files changes which come first), and the difference of those
+  // would show untouched files' findings as new and moved ones' as fixed.
+  side.run.diags.set_cap(static_cast<std::size_t>(-1));
   side.run.opts.store = std::move(store);
   side.run.opts.last = Stage::Compute;
   // Diagnostics as `check` finds them, whether the side reaches compute or stops on errors: the
@@ -517,8 +523,11 @@ void md_section(std::ostream& out, const std::string& title, const std::vector<s
     return;
   }
   if (items.empty()) out << "none\n";
-  for (const auto& i : items)
-    out << "- " << i << "\n";
+  // As `check` prints them: the first 1,000, and how many more there are.
+  const std::size_t shown = std::min(items.size(), DiagBag::k_default_cap);
+  for (std::size_t i = 0; i < shown; ++i)
+    out << "- " << items[i] << "\n";
+  if (items.size() > shown) out << "- … and " << items.size() - shown << " more not shown\n";
 }
 
 void print_markdown(std::ostream& out, const std::string& rev, const std::string& commit,

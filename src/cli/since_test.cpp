@@ -29,6 +29,22 @@ TEST_CASE("since: a finding that only moved keeps its key") {
         since_key(diag("yaml-duplicate-key", "duplicate key 'owner' (first defined at line 7)")) !=
         since_key(diag("yaml-duplicate-key", "duplicate key 'team' (first defined at line 7)")));
   }
+  SUBCASE("the line of the first listing, of any rule that names it") {
+    CHECK(since_key(diag("duplicate-member",
+                         "'ann' is listed again (first at line 10); a person counts once",
+                         Severity::Warning)) ==
+          since_key(diag("duplicate-member",
+                         "'ann' is listed again (first at line 11); a person counts once",
+                         Severity::Warning)));
+    CHECK(since_key(diag("duplicate-period",
+                         "rotation 'r' lists period 2026-10 twice (first at line 9)")) ==
+          since_key(diag("duplicate-period",
+                         "rotation 'r' lists period 2026-10 twice (first at line 12)")));
+    CHECK(since_key(diag("duplicate-period",
+                         "rotation 'r' lists period 2026-10 twice (first at line 9)")) !=
+          since_key(diag("duplicate-period",
+                         "rotation 'r' lists period 2026-11 twice (first at line 9)")));
+  }
   SUBCASE("the position of the other definition, not its file") {
     const auto at = [](const std::string& where) {
       return since_key(diag("duplicate-id", "duplicate slo id 'auth': also defined at " + where));

@@ -691,8 +691,16 @@ std::map<std::string, std::string> moved_since(git_repository* repo, git_tree* t
   git_diff* raw = nullptr;
   if (git_diff_tree_to_workdir_with_index(&raw, repo, tree, &opts) != 0) return moved;
   DiffPtr diff(raw);
+  // libgit2 searches for similar files pairwise, up to a limit of candidates (1,000) that caps
+  // exact matches too: a folder of thousands moved with `git mv` would be paired only in part.
+  // Beyond that many changes, only files moved unchanged are paired, however many there are.
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+  constexpr std::size_t k_similar_limit = 1000;
+  if (const std::size_t n = git_diff_num_deltas(raw); n > k_similar_limit) {
+    find.flags |= GIT_DIFF_FIND_EXACT_MATCH_ONLY;
+    find.rename_limit = n;
+  }
   if (git_diff_find_similar(raw, &find) != 0) return moved;
   for (std::size_t i = 0, n = git_diff_num_deltas(raw); i < n; ++i) {
     const git_diff_delta* d = git_diff_get_delta(raw, i);

@@ -416,6 +416,37 @@ def test_since_markdown(tmp):
               f"moved files since {rev}: findings neither new nor fixed: {code} {err} {diags}")
 
 
+def test_since_many_findings(tmp):
+    """Each side's findings are compared whole, not the first 1,000 `check` prints: moving a
+    folder of 1,100 files that each have a warning adds nothing and fixes nothing, and the
+    Markdown lists the first 1,000 new findings and says how many more there are."""
+    root = os.path.join(tmp, "many")
+    make_repo(root)
+    for i in range(1100):
+        write(os.path.join(root, "gen", f"rb-{i:04d}.yaml"),
+              f"runbook:\n  title: R{i}\n  alert_name: fast_burn\n  service: alpha\n"
+              f"  last_updated: 2026-10-01\n  impact: yes\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+    git(root, "mv", "gen", "zgen")
+    code, out, err = nines("check", ".", "--since", "HEAD", "--format", "json", "--now", NOW,
+                           cwd=root)
+    j = json.loads(out) if out else {}
+    diags = j.get("diagnostics", {})
+    check(j.get("warnings", 0) > 1100 and diags.get("new") == [] and diags.get("fixed") == [],
+          f"many: a moved folder adds and fixes nothing ({code} {err[-300:]}): "
+          f"{len(diags.get('new', []))} new, {len(diags.get('fixed', []))} fixed")
+    git(root, "commit", "-q", "-m", "moved", date="2026-10-02T00:00:00Z")
+    for i in range(1100):
+        path = os.path.join(root, "zgen", f"rb-{i:04d}.yaml")
+        write(path, open(path).read() + "  escalation: on\n")
+    code, out, err = nines("check", ".", "--since", "HEAD", "--now", NOW, cwd=root)
+    new = [l for l in out.splitlines() if l.startswith("- `zgen/")]
+    check(len(new) == 1000 and "- … and 100 more not shown" in out,
+          f"many: 1,000 new findings listed and the rest counted: {len(new)} {out[-300:]}")
+
+
 def test_since_symlinks(tmp):
     """REV's side makes a tree's symbolic links links again, as a checkout does: a document
     reached through one is read at REV too, so an unchanged one is neither added nor its rows
@@ -867,6 +898,7 @@ none
         test_since_without_nines_at_rev(tmp)
         test_since_store(tmp)
         test_since_markdown(tmp)
+        test_since_many_findings(tmp)
         test_since_symlinks(tmp)
         test_since_signoffs(tmp)
         test_since_signoffs_stale_at_rev(tmp)
