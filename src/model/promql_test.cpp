@@ -102,7 +102,7 @@ TEST_CASE("PromQL comments are dropped, never what follows them on another line"
 
 TEST_CASE("a query's comments never swallow what nines puts after it") {
   // A {{window}} query with a trailing note and one with a comment line: the rules splice them
-  // into `((total) - ((good) or ((total) * 0))) / (total)`, on one line.
+  // into `((total) - ((good) or ((total) * 0 unless on() (good)))) / (total)`, on one line.
   CHECK(render_sli_query("sum(rate(ok_total{job=\"{{service}}\"}[{{window}}]))  # answered OK",
                          "5m", "web") == "sum(rate(ok_total{job=\"web\"}[5m]))");
   CHECK(render_sli_query("# every request\nsum(rate(all_total[{{window}}]))\n", "1h", "web") ==

@@ -333,12 +333,15 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       // not exist (every request of a total outage failing, on processes that never counted a
       // success) is no good events, not no data: zero with the total's own labels, `total * 0`,
       // so a total that keeps some (`sum by (service)`) still matches it, where a bare
-      // `vector(0)` matched nothing and the outage never paged. The difference keeps a burn
-      // exactly at its threshold equal to it, where 1 - good/total was off by float noise and
+      // `vector(0)` matched nothing and the outage never paged; and only while good has no
+      // series at all (`unless on() (good)`), so a good grouped by other labels than the total
+      // stays unmatched (no data) rather than reading every event as bad. The difference keeps a
+      // burn exactly at its threshold equal to it, where 1 - good/total was off by float noise and
       // fired. A constant total is a raw ratio, whose absence is no data.
-      const std::string expr = constant ? "1 - ((" + good + ") / (" + total + "))"
-                                        : "((" + total + ") - ((" + good + ") or ((" + total +
-                                              ") * 0))) / (" + total + ")";
+      const std::string expr = constant
+                                   ? "1 - ((" + good + ") / (" + total + "))"
+                                   : "((" + total + ") - ((" + good + ") or ((" + total +
+                                         ") * 0 unless on() (" + good + ")))) / (" + total + ")";
       out += "        expr: " + yaml_scalar(expr) + "\n";
       out += "        labels:\n";
       out += "          slo: " + yaml_scalar(slo->meta.id) + "\n";

@@ -70,7 +70,8 @@ TEST_CASE("rules: recording rules per window and the Workbook's default alerts")
           std::string::npos);
   CHECK(y.find("        expr: ((sum(increase(req_total{service=\"pay\"}[1h]))) - "
                "((sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h]))) or "
-               "((sum(increase(req_total{service=\"pay\"}[1h]))) * 0))) / "
+               "((sum(increase(req_total{service=\"pay\"}[1h]))) * 0 unless on() "
+               "(sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h])))))) / "
                "(sum(increase(req_total{service=\"pay\"}[1h])))\n") != std::string::npos);
   CHECK(y.find("        expr: slo:sli_error:ratio_rate1h{slo=\"pay-availability\", "
                "service=\"pay\"} > (14.4 * 0.001) and "
@@ -169,8 +170,8 @@ TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository witho
   repo.slos[0].target = 99.995;
   DiagBag diags;
   std::string y = prometheus_rules(repo, diags);
-  CHECK(y.find("((sum(rate(all[2h]))) - ((sum(rate(ok[2h]))) or ((sum(rate(all[2h]))) * 0))) / "
-               "(sum(rate(all[2h])))") != std::string::npos);
+  CHECK(y.find("((sum(rate(all[2h]))) - ((sum(rate(ok[2h]))) or ((sum(rate(all[2h]))) * 0 unless "
+               "on() (sum(rate(ok[2h])))))) / (sum(rate(all[2h])))") != std::string::npos);
   CHECK(y.find("(2 * 0.00005)") != std::string::npos);
   CHECK(y.find("fast_burn") == std::string::npos);
   CHECK(y.find("ratio_rate1h") == std::string::npos);
@@ -363,8 +364,8 @@ TEST_CASE("rules: burn_rate_alerts: [] records the error ratios and writes no al
 
 TEST_CASE("rules: a PromQL comment in a query never swallows the expression around it") {
   // A trailing note and a comment line, as a YAML block writes them: spliced into one line of
-  // `((total) - ((good) or ((total) * 0))) / (total)`, each `#` would run to the end of the
-  // expression and promtool would refuse the whole file.
+  // `((total) - ((good) or ((total) * 0 unless on() (good)))) / (total)`, each `#` would run to the
+  // end of the expression and promtool would refuse the whole file.
   Repo repo = rules_repo();
   repo.slis[0].query->good =
       "sum(rate(ok_total{job=\"{{service}}\"}[{{window}}]))  # requests answered OK";
@@ -375,10 +376,11 @@ TEST_CASE("rules: a PromQL comment in a query never swallows the expression arou
   DiagBag diags;
   const std::string y = prometheus_rules(repo, diags);
   CHECK(y.find('#', y.find("groups:")) == std::string::npos);
-  CHECK(y.find("        expr: ((sum(rate(all_total{job=\"pay\"}[5m]))) - "
-               "((sum(rate(ok_total{job=\"pay\"}[5m]))) or "
-               "((sum(rate(all_total{job=\"pay\"}[5m]))) * 0))) / "
-               "(sum(rate(all_total{job=\"pay\"}[5m])))\n") != std::string::npos);
+  CHECK(
+      y.find("        expr: ((sum(rate(all_total{job=\"pay\"}[5m]))) - "
+             "((sum(rate(ok_total{job=\"pay\"}[5m]))) or ((sum(rate(all_total{job=\"pay\"}[5m]))) "
+             "* 0 unless on() (sum(rate(ok_total{job=\"pay\"}[5m])))))) / "
+             "(sum(rate(all_total{job=\"pay\"}[5m])))\n") != std::string::npos);
   CHECK(diags.warning_count() == 0);
   // A `#` inside a label value is no comment and stays.
   repo.slis[0].query->good = "sum(rate(ok_total{path=\"/#top\"}[{{window}}]))";

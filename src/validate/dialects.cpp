@@ -133,15 +133,19 @@ std::string sloth_query(std::string q) {
 // sum(increase(<query>[{{window}}])) (a range on `(a) - (b)` would be no PromQL). A side that is
 // neither is the sli-query-range warning at its own line. A bad side with no series at all is no
 // bad events, which is a healthy service's normal state (`code=~"5.."` never seen): without the
-// `or (total * 0)` the difference would be empty, a day with no data, and the rules' error ratio
-// would read every event as bad and page. Zero with the total's own labels, so a total that keeps
-// some (`sum by (service)`) matches it; a bare `vector(0)` has none and matched nothing.
+// zero the difference would be empty, a day with no data, and the rules' error ratio would read
+// every event as bad and page. The zero has the total's own labels, so a total that keeps some
+// (`sum by (service)`) matches it (a bare `vector(0)` has none and matched nothing), and it is
+// there only while the bad side has no series at all (`unless on() (bad)`): a bad side grouped by
+// other labels than the total stays unmatched, no data as in Sloth itself, never a difference
+// that drops every error and reads 100%.
 std::string good_from_bad(const std::string& total, const std::string& bad) {
   auto counted = [](const std::string& q) {
     return q.find("{{window}}") != std::string::npos ? "(" + q + ")"
                                                      : "sum(increase(" + q + "[{{window}}]))";
   };
-  return counted(total) + " - (" + counted(bad) + " or (" + counted(total) + " * 0))";
+  return counted(total) + " - (" + counted(bad) + " or (" + counted(total) + " * 0 unless on() " +
+         counted(bad) + "))";
 }
 
 // A raw ratio (Sloth's `sli.raw`, OpenSLO's `ratioMetric.raw`) is a precomputed ratio, a gauge,

@@ -353,7 +353,8 @@ slos:
     CHECK(repo.slis[0].query->good ==
           "(sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))) "
           "- ((sum(rate(errors{code=~\"5..\"}[{{window}}]))) or "
-          "((sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))) * 0))");
+          "((sum(rate(total[{{window}}])) + sum(rate(other[{{window}}]))) * 0 unless on() "
+          "(sum(rate(errors{code=~\"5..\"}[{{window}}])))))");
     REQUIRE(repo.slis[1].query);
     CHECK(repo.slis[1].query->good == "1 - (avg_over_time(err_ratio[{{window}}]))");
     CHECK(repo.slis[1].query->total == "vector(1)");

@@ -158,7 +158,8 @@ spec:
     text = open(out).read()
     check(code == 0 and "rules-query" not in err and
           "(sum(increase(req_total[1h])) - (sum(increase(req_total{code=~\"5..\"}[1h])) or "
-          "(sum(increase(req_total[1h])) * 0)))" in text,
+          "(sum(increase(req_total[1h])) * 0 unless on() "
+          "sum(increase(req_total{code=~\"5..\"}[1h])))))" in text,
           f"foreign: a bad and a total selector make good as two increases: {err}")
     p = subprocess.run(["promtool", "check", "rules", out], capture_output=True, text=True,
                        timeout=60)
@@ -413,6 +414,17 @@ tests:
     write(os.path.join(labelled, "slos", "lsvc.yaml"),
           "slo:\n  id: lsvc-avail\n  service: lsvc\n  sli: by-job\n  target: 99.9\n"
           "  window: 28d\n")
+    # Good grouped by a label the total does not keep: the two never match, no data (as Sloth's
+    # own ratio), never an error ratio of 1 that pages for ever.
+    write(os.path.join(labelled, "slis", "mixed.yaml"), """sli:
+  name: mixed
+  query:
+    good: 'sum by (job) (increase(mreq_total{job="{{service}}",code!~"5.."}[{{window}}]))'
+    total: 'sum(increase(mreq_total{job="{{service}}"}[{{window}}]))'
+""")
+    write(os.path.join(labelled, "slos", "mixed.yaml"),
+          "slo:\n  id: lsvc-mixed\n  service: lsvc\n  sli: mixed\n  target: 99.9\n"
+          "  window: 28d\n")
     write(os.path.join(labelled, "sloth", "slo.yml"), """version: "prometheus/v1"
 service: "lsloth"
 slos:
@@ -439,13 +451,20 @@ tests:
         values: '0+100x200'
       - series: 'http_requests_total{{job="lsloth",code="200"}}'
         values: '0+100x200'
+      - series: 'mreq_total{{job="lsvc",code="200"}}'
+        values: '0+100x200'
     promql_expr_test:
-      - expr: slo:sli_error:ratio_rate5m
+      - expr: slo:sli_error:ratio_rate5m{{slo!="lsvc-mixed"}}
         eval_time: 120m
         exp_samples:
           - labels: 'slo:sli_error:ratio_rate5m{{slo="lsvc-avail",service="lsvc",job="lsvc"}}'
             value: 1
           - labels: 'slo:sli_error:ratio_rate5m{{slo="lsloth-avail",service="lsloth",job="lsloth"}}'
+            value: 0
+      - expr: count(slo:sli_error:ratio_rate5m{{slo="lsvc-mixed"}}) or vector(0)
+        eval_time: 120m
+        exp_samples:
+          - labels: '{{}}'
             value: 0
       - expr: count by (slo) (ALERTS{{alertname="fast_burn",alertstate="firing"}})
         eval_time: 120m
@@ -521,7 +540,8 @@ def test_comments(tmp):
     check("requests answered" not in body and "every request" not in body and "noted" in body,
           f"comments: no comment in the rules, every SLO written: {text}")
     check('expr: ((sum(rate(all_total{job="plain"}[5m]))) - ((sum(rate(ok_total{job="plain", '
-          'path="/#top"}[5m]))) or ((sum(rate(all_total{job="plain"}[5m]))) * 0))) / '
+          'path="/#top"}[5m]))) or ((sum(rate(all_total{job="plain"}[5m]))) * 0 unless on() '
+          '(sum(rate(ok_total{job="plain", path="/#top"}[5m])))))) / '
           '(sum(rate(all_total{job="plain"}[5m])))\n'
           in text, f"comments: the expression on one line, a '#' in a label value kept: {text}")
     check('sum(increase(http_requests_total{code!~"5.."}[5m]))' in text,
