@@ -1060,6 +1060,10 @@ std::string stage_load(Context& c) {
   };
   const std::size_t found_before = c.run.diags.all().size();
   c.load.read_ahead = c.read_ahead.get();
+  // The schemas tell a kind's field written at column 1 from another tool's key.
+  c.load.kind_field = [&c](const std::string& kind, const std::string& key) {
+    return c.schemas.has_field(kind, key);
+  };
   load_repo(c.run.opts.dir, c.load, c.run.diags, hooks, &notes);
   // What the loader did not take (files it skips, or walked differently) is freed now.
   c.load.read_ahead = nullptr;

@@ -671,6 +671,29 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
 // there it is no other tool's file but a nines document gone wrong (a field indented too little
 // is a top-level key beside the kind, a `---` too many splits one), and it must not be dropped
 // without a word. A file of nothing but foreign documents is skipped and counted instead.
+// Whether `root` is one kind's document with some of its own fields written beside the kind key
+// instead of under it (`action_items:` at column 1 below `postmortem:`): one kind key holding a
+// mapping, and every other top-level key (x- notes aside) a field of that kind. A Helm
+// values.yaml's `service:` beside `image:` and `replicaCount:` is not: those are no service fields.
+bool holds_misplaced_fields(const Node& root, const LoadOptions& opts) {
+  if (!opts.kind_field || !root.is_map()) return false;
+  const auto& kinds = kind_names();
+  const Entry* kind = nullptr;
+  std::vector<const Entry*> others;
+  for (const auto& e : root.entries) {
+    if (is_extension_key(e.key)) continue;
+    if (std::find(kinds.begin(), kinds.end(), e.key) != kinds.end()) {
+      if (kind) return false;
+      kind = &e;
+    } else {
+      others.push_back(&e);
+    }
+  }
+  if (!kind || !kind->value.is_map() || others.empty()) return false;
+  return std::all_of(others.begin(), others.end(),
+                     [&](const Entry* e) { return opts.kind_field(kind->key, e->key); });
+}
+
 void report_stray_document(const Node& root, const std::string& rel, DiagBag& diags) {
   const auto& kinds = kind_names();
   const Entry* kind = nullptr;
@@ -2290,8 +2313,8 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
             if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
           },
           &held);
-      if (nines_doc)
-        for (const Node& n : foreign) {
+      for (const Node& n : foreign)
+        if (nines_doc || holds_misplaced_fields(n, opts)) {
           report_stray_document(n, rel, diags);
           add_dropped_ids(n, r->dropped_ids);
         }

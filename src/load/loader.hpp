@@ -100,6 +100,11 @@ struct LoadOptions {
   unsigned jobs = 1;
   // Files already read (by the fingerprint's walk); a file found here is not read again.
   ReadAhead* read_ahead = nullptr;
+  // Whether a key is a field of a kind (the schemas know; validate sets it). A YAML document of
+  // one kind key whose other top-level keys are all its fields is that kind with a field written
+  // at column 1, an error at the stray key, not another tool's file skipped in silence. Called on
+  // several threads at once. May be empty: such documents are then skipped.
+  std::function<bool(const std::string& kind, const std::string& key)> kind_field;
 };
 
 // What load_repo hands each document and CSV row to.

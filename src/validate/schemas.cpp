@@ -104,6 +104,17 @@ SchemaSet::Impl::Entry& SchemaSet::Impl::parsed(Entry& e) const {
   return e;
 }
 
+bool SchemaSet::has_field(const std::string& kind, const std::string& key) const {
+  auto it = m_impl->schemas.find(kind);
+  if (it == m_impl->schemas.end()) return false;
+  const json& doc = m_impl->parsed(*it->second).doc;
+  const auto props = doc.find("properties");
+  if (props == doc.end() || !props->contains(kind)) return false;
+  const json& body = (*props)[kind];
+  const auto fields = body.find("properties");
+  return fields != body.end() && fields->is_object() && fields->contains(key);
+}
+
 const valijson::Schema& SchemaSet::Impl::compiled(Entry& e) const {
   parsed(e);
   std::call_once(e.compiled, [&e] {

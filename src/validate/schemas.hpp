@@ -32,6 +32,11 @@ public:
 
   bool has(const std::string& kind) const;
 
+  // Whether `key` is a field of a `kind` document (a property under the kind's key in its
+  // schema): a top-level key beside `postmortem:` that is one of its fields is a field written
+  // at the wrong indentation, not another tool's key.
+  bool has_field(const std::string& kind, const std::string& key) const;
+
   // The part of `root` that validates against the schema of `kind` (nothing is reported): `root`
   // itself when it is valid, else every map entry and sequence item that is valid where it
   // stands, at any depth, with the invalid ones left out. nines.yaml is read this way, so one bad
