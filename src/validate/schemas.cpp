@@ -761,6 +761,38 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       ok = report_closest(sroot, at, *value, keyword, kind, file, diags, error_locs, depth) && ok;
     }
 
+  // One mistake, one finding. A number in a field of named values (`tier: 1`) is the enum's
+  // finding, which lists them, not also a wrong type whose "quote the value" leads to the enum
+  // finding next. A required field misspelt (`owner_tem:`) is the unknown field's finding, whose
+  // hint is then to rename it, not also the required field's absence.
+  std::map<std::pair<int, int>, std::string> rename_to; // the misspelt key's place → the field
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (!keep[i]) continue;
+    const std::string& d = errors[i].description;
+    if (d.rfind("Value type not permitted", 0) == 0) {
+      for (std::size_t k = 0; k < errors.size(); ++k)
+        if (k != i && errors[k].context == errors[i].context &&
+            errors[k].description.rfind("Failed to match against any enum values", 0) == 0)
+          keep[i] = false;
+    } else if (d.rfind("Missing required property '", 0) == 0 && !unknown_warns) {
+      // (Where an unknown field is only a warning, a dialect's tool ignores it: the required
+      // field's absence is then the error that stops the document, and stays.)
+      const Located at = locate(sroot, root, base_path, errors[i].context);
+      if (!at.node || !at.node->is_map() || !at.schema || !at.schema->contains("properties"))
+        continue;
+      const std::string wanted = quoted_after(d, "Missing required property '");
+      const json& props = (*at.schema)["properties"];
+      for (const auto& e : at.node->entries)
+        if (!props.contains(e.key) && !is_extension_key(e.key) &&
+            closest(e.key, {wanted}) == wanted &&
+            !rename_to.count({e.key_loc.line, e.key_loc.col})) {
+          rename_to[{e.key_loc.line, e.key_loc.col}] = wanted;
+          keep[i] = false;
+          break;
+        }
+    }
+  }
+
   for (std::size_t i = 0; i < errors.size(); ++i) {
     if (!keep[i]) continue;
     const auto& err = errors[i];
@@ -853,8 +885,11 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       if (unknown.size() > 1) {
         for (const Entry* e : unknown) {
           if (placeholders.count({e->key_loc.line, e->key_loc.col})) continue;
-          const std::string h =
-              e->key.empty() ? "write the field's name before the ':'" : unknown_hint;
+          const auto rename = rename_to.find({e->key_loc.line, e->key_loc.col});
+          const std::string h = e->key.empty() ? "write the field's name before the ':'"
+                                : rename != rename_to.end()
+                                    ? "rename it to '" + rename->second + "', a required field"
+                                    : unknown_hint;
           if (unknown_warns && !e->key.empty()) {
             diags.warning(file, e->key_loc, "schema", unknown_msg(e->key), h);
             continue;
@@ -868,7 +903,10 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       if (const Entry* e = node->entry(key)) loc = e->key_loc;
       if (placeholders.count({loc.line, loc.col})) continue;
       msg = unknown_msg(key);
-      hint = key.empty() ? "write the field's name before the ':'" : unknown_hint;
+      const auto rename = rename_to.find({loc.line, loc.col});
+      hint = key.empty()                 ? "write the field's name before the ':'"
+             : rename != rename_to.end() ? "rename it to '" + rename->second + "', a required field"
+                                         : unknown_hint;
       warning = unknown_warns && !key.empty();
     } else if (d.rfind("Missing required property '", 0) == 0) {
       std::string key = quoted_after(d, "Missing required property '");

@@ -63,6 +63,23 @@ TEST_CASE("schemas: unknown fields point at the key and suggest the right one") 
   CHECK(d[0].message == "unknown field 'langauge' in service, did you mean 'language'?");
 }
 
+TEST_CASE("schemas: one mistake, one finding") {
+  SchemaSet s;
+  // A number where a named value belongs: the enum's finding alone, not also "quote the value".
+  auto d = validate(s, "service", "service:\n  name: a\n  tier: 1\n  owner_team: t\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.find("expected one of: critical") != std::string::npos);
+  // A required field misspelt: the unknown field, renamed by its hint, not also the absence.
+  d = validate(s, "service", "service:\n  name: a\n  tier: critical\n  owner_tem: t\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].loc.line == 4);
+  CHECK(d[0].message == "unknown field 'owner_tem' in service, did you mean 'owner_team'?");
+  CHECK(d[0].hint == "rename it to 'owner_team', a required field");
+  // A key nowhere near the missing one leaves both findings.
+  d = validate(s, "service", "service:\n  name: a\n  tier: critical\n  colour: t\n");
+  CHECK(d.size() == 2);
+}
+
 TEST_CASE("schemas: wrong types, formats and empty required fields") {
   SchemaSet s;
   auto d = validate(s, "slo",
