@@ -91,13 +91,21 @@ void lint_sla(const Slo& slo, DiagBag& diags) {
 // OpenSLO-style ratio (0.999 for 99.9), which would give a budget of about 99% and read healthy
 // for ever. Smaller ones (0.001) would be ratios of a target nobody sets: a deliberate tiny
 // percentage is left alone.
+bool looks_like_ratio(const Slo& slo) {
+  return slo.meta.dialect.empty() && slo.target >= 0.5 && slo.target < 1;
+}
+
+// An error: the SLO's every figure would be computed against a budget of about 99% and read
+// healthy for ever. The budget lints of such an SLO (error_budget, error_budget_minutes, burn
+// rates that could never fire) are left out: each would say how to make the rest agree with the
+// mistaken target, and doing so would publish it.
 void lint_target_ratio(const Slo& slo, DiagBag& diags) {
-  if (!slo.meta.dialect.empty() || !(slo.target >= 0.5 && slo.target < 1)) return;
+  if (!looks_like_ratio(slo)) return;
   const std::string written = shortest_text(slo.target);
-  diags.warning(slo.meta.file, slo.target_loc, "slo-target-ratio",
-                "target " + written + " is a percentage: " + written + "% — did you mean " +
-                    shortest_text(published_figure(slo.target * 100)) + "?",
-                "a native SLO's target is a percentage (99.9), not a ratio (0.999) as in OpenSLO");
+  diags.error(slo.meta.file, slo.target_loc, "slo-target-ratio",
+              "target " + written + " is a percentage: " + written + "% — did you mean " +
+                  shortest_text(published_figure(slo.target * 100)) + "?",
+              "a native SLO's target is a percentage (99.9), not a ratio (0.999) as in OpenSLO");
 }
 
 // A budget under 1e-10 percent (a target past twelve nines, 99.9999999999) is finer than a double
@@ -800,8 +808,10 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
     services.insert(s.meta.id);
   for (const auto& slo : repo.slos) {
     const FileChange* ch = change_of(history, slo.meta);
-    lint_error_budget(slo, diags);
-    lint_budget_minutes(slo, diags);
+    if (!looks_like_ratio(slo)) {
+      lint_error_budget(slo, diags);
+      lint_budget_minutes(slo, diags);
+    }
     lint_sla(slo, diags);
     lint_target_ratio(slo, diags);
     lint_target_precision(slo, diags);
@@ -810,7 +820,7 @@ void run_lints(const Repo& repo, std::int64_t today, DiagBag& diags, const Histo
                            slo.last_reviewed.loc, ch, diags);
     lint_date_in_future(slo.meta, "last_reviewed", slo.last_reviewed.value, slo.last_reviewed.loc,
                         today, diags);
-    lint_burn_alerts(slo, diags);
+    if (!looks_like_ratio(slo)) lint_burn_alerts(slo, diags);
     lint_alert_names(slo, diags);
     lint_slo_alert_runbooks(repo, slo, runbooks, services, diags);
   }

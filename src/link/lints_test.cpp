@@ -243,10 +243,18 @@ TEST_CASE("slo-target-ratio: a native target below 1 is a ratio written as a per
   for (const auto& d : lint(repo))
     if (d.rule == "slo-target-ratio") found.push_back(d);
   REQUIRE(found.size() == 1);
-  CHECK(found[0].severity == Severity::Warning);
+  CHECK(found[0].severity == Severity::Error);
   CHECK(found[0].loc.line == 5);
   CHECK(found[0].loc.col == 11);
   CHECK(found[0].message == "target 0.999 is a percentage: 0.999% — did you mean 99.9?");
+  // The one finding: no budget lint that would have the rest agree with the mistaken target.
+  repo.slos[0].error_budget = 0.1;
+  repo.slos[0].error_budget_minutes = 40.32;
+  repo.slos[0].window_days = 28;
+  for (const auto& d : lint(repo))
+    CHECK_MESSAGE((d.rule != "slo-error-budget" && d.rule != "slo-budget-minutes" &&
+                   d.rule != "burn-alert-never-fires"),
+                  d.message);
   // A percentage, a tiny percentage no ratio would mean (0.001), and an OpenSLO ratio
   // (converted to a percentage) are not judged.
   repo.slos[0].target = 99.9;
