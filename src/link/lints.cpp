@@ -567,6 +567,17 @@ std::string runbook_hint(const Repo& repo, const std::string& alert, const std::
              " of service " + rb.service.id + ", not " +
              (service.empty() ? std::string("of this alert, which has none") : service) +
              ": correct its service, or add a runbook for this one";
+  // A runbook whose alert_name is a near miss of the alert's (`fast-burn` for `fast_burn`, a
+  // letter's case): the typo to correct, rather than a second runbook to write.
+  std::vector<std::string> names;
+  for (const auto& rb : repo.runbooks)
+    if (!rb.alert_name.empty() && (rb.service.empty() || rb.service.id == service))
+      names.push_back(rb.alert_name);
+  if (const std::string near = closest(alert, names); !near.empty() && near != alert)
+    for (const auto& rb : repo.runbooks)
+      if (rb.alert_name == near && (rb.service.empty() || rb.service.id == service))
+        return "runbook '" + rb.meta.id + "' (" + rb.meta.file + ") has alert_name '" + near +
+               "': did you mean '" + alert + "'? Correct it, or " + otherwise;
   return otherwise;
 }
 

@@ -901,6 +901,17 @@ TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
                           "alert 'HighErrorRate' has no runbook",
                           "add a runbook with alert_name: HighErrorRate, or a runbook_url "
                           "annotation"});
+  // A runbook of the alert's service whose alert_name is a near miss: the typo, named.
+  repo.runbooks.push_back(make_runbook("HighErrorRates", "checkout-api"));
+  expect_one(lint(repo), {"alerts/platform.rules.yaml",
+                          {12, 9},
+                          Severity::Error,
+                          "alert-runbook",
+                          "alert 'HighErrorRate' has no runbook",
+                          "runbook 'HighErrorRates-checkout-api' (runbooks/HighErrorRates.yaml) "
+                          "has alert_name 'HighErrorRates': did you mean 'HighErrorRate'? "
+                          "Correct it, or add a runbook with alert_name: HighErrorRate, or a "
+                          "runbook_url annotation"});
 }
 
 TEST_CASE("alert-runbook: a Prometheus alert is covered by a runbook_url or a matching runbook") {
