@@ -588,6 +588,18 @@ void lint_slo_alert_runbooks(const Repo& repo, const Slo& slo, const RunbookInde
   if (repo.runbook_may_have_failed) return;
   // An SLO of an unknown service is already an error; which runbook it needs is then unknowable.
   if (!slo.service.empty() && services.count(slo.service.id) == 0) return;
+  // Nor when a dialect SLO names an undeclared service close to a declared one (`example-ap`):
+  // the reference's warning has its did-you-mean, and runbooks asked for the typo's name would
+  // only cement it.
+  if (!slo.service.empty() && !slo.meta.dialect.empty()) {
+    const Service* named = nullptr;
+    std::vector<std::string> declared;
+    for (const auto& s : repo.services) {
+      if (s.meta.id == slo.service.id) named = &s;
+      if (!s.implied) declared.push_back(s.meta.id);
+    }
+    if (named && named->implied && !closest(slo.service.id, declared).empty()) return;
+  }
   for (const auto& alert : slo.alerts) {
     // A nameless alert is a schema error; "alert '' has no runbook" would only add noise.
     if (alert.name.empty()) continue;

@@ -872,6 +872,28 @@ TEST_CASE(
   CHECK(lint(repo, "rules-runbook").empty());
 }
 
+TEST_CASE(
+    "rules-runbook: not for a dialect SLO whose implied service is a typo of a declared one") {
+  Repo repo;
+  repo.services.push_back(make_service("checkout-api", ""));
+  Service implied = make_service("checkout-ap", "");
+  implied.implied = true;
+  repo.services.push_back(implied);
+  Sli sli;
+  sli.meta = meta("sli", "success", "slis/success.yaml");
+  sli.query = SliQuery{"req_total{code!~\"5..\"}", "req_total", "", {}};
+  repo.slis.push_back(sli);
+  repo.slos.push_back(make_slo("checkout-availability", "checkout-ap", 99.9));
+  repo.slos[0].sli = {"success", {5, 8}};
+  repo.slos[0].meta.dialect = "openslo";
+  // The reference's warning says "did you mean 'checkout-api'?"; runbooks for the typo are not
+  // asked for as well.
+  CHECK(lint(repo, "rules-runbook").empty());
+  // An implied service no declared one is near (a Sloth-only repository): they are.
+  repo.services.erase(repo.services.begin());
+  CHECK(lint(repo, "rules-runbook").size() == 1);
+}
+
 TEST_CASE("alert-runbook: a Prometheus alert without a runbook") {
   Repo repo;
   repo.prom_alerts.push_back({"alerts/platform.rules.yaml",
