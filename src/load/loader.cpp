@@ -690,8 +690,13 @@ bool holds_misplaced_fields(const Node& root, const LoadOptions& opts) {
     }
   }
   if (!kind || !kind->value.is_map() || others.empty()) return false;
-  return std::all_of(others.begin(), others.end(),
-                     [&](const Entry* e) { return opts.kind_field(kind->key, e->key); });
+  // The kind's own mapping must read as the kind's too: a values file's `service:` holds `port:`
+  // beside `type:`, and its `name:` at the top would otherwise pass for a service field.
+  auto is_field = [&](const Entry& e) {
+    return is_extension_key(e.key) || opts.kind_field(kind->key, e.key);
+  };
+  return std::all_of(kind->value.entries.begin(), kind->value.entries.end(), is_field) &&
+         std::all_of(others.begin(), others.end(), [&](const Entry* e) { return is_field(*e); });
 }
 
 void report_stray_document(const Node& root, const std::string& rel, DiagBag& diags) {
@@ -2133,6 +2138,9 @@ std::unique_ptr<FileResult> read_one(const fs::path& root, const std::string& re
                                      const LoadHooks& hooks) {
   auto r = read_file_result(root, rel, abs, plain, opts, hooks);
   if (r->error || (r->docs.empty() && r->csv_text.empty()) || valid_utf8(rel) == rel) return r;
+  // Its documents' ids are known to have been there: references to them are not also unknown.
+  for (const auto& [at, doc] : r->docs)
+    add_dropped_ids(doc.root, r->dropped_ids);
   r->docs.clear();
   r->csv_text.clear();
   r->diags.error(rel, {1, 1}, "file-encoding",
