@@ -127,12 +127,15 @@ void check_page_ids(const std::vector<T>& docs, const std::string& what, const s
 }
 
 // `more` follows the id in the message: " (and 30 more rows)" for a reference repeated in a file.
+// `self` is never suggested: a service's dependency on a typo of a third service is not meant as
+// the service itself, which would be a self-dependency.
 void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& diags,
-           const std::string& hint = {}, const std::string& more = {}) {
+           const std::string& hint = {}, const std::string& more = {}, std::string_view self = {}) {
   if (r.empty() || set.has(r.id) || !set.judged) return;
   if (set.failed && set.failed->count(r.id)) return; // its own error says enough
   std::vector<std::string> candidates = set.list;
   candidates.insert(candidates.end(), set.failed_list.begin(), set.failed_list.end());
+  if (!self.empty()) std::erase(candidates, self);
   // Without a hint of the caller's, say what would make the reference resolve.
   std::string h = hint;
   if (h.empty()) {
@@ -148,9 +151,9 @@ void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& dia
 }
 
 void check_all(const IdSet& set, const std::vector<Ref>& refs, const std::string& file,
-               DiagBag& diags) {
+               DiagBag& diags, std::string_view self = {}) {
   for (const auto& r : refs)
-    check(set, r, file, diags);
+    check(set, r, file, diags, {}, {}, self);
 }
 
 // Two error budget policies naming one service: an SLO of it without a `policy:` of its own could
@@ -361,8 +364,8 @@ void link_references(const Repo& repo, DiagBag& diags) {
   for (const auto& s : repo.services) {
     check(teams, s.owner_team, s.meta.file, diags, team_hint);
     check(rotations, s.oncall_rotation, s.meta.file, diags);
-    check_all(services, s.upstream, s.meta.file, diags);
-    check_all(services, s.downstream, s.meta.file, diags);
+    check_all(services, s.upstream, s.meta.file, diags, s.meta.id);
+    check_all(services, s.downstream, s.meta.file, diags, s.meta.id);
     // A service that calls itself is no dependency: the graph would draw a loop on one node and
     // the page list it among both its callers and the services it calls.
     for (const auto* refs : {&s.upstream, &s.downstream})

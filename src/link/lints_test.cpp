@@ -1430,6 +1430,24 @@ TEST_CASE("self-dependency: a service that lists itself is warned at the entry")
     CHECK(d.rule != "unknown-reference");
 }
 
+TEST_CASE("unknown-reference: a dependency's did-you-mean never names the service itself") {
+  Repo repo;
+  Service pay = make_service("pay-api", "");
+  pay.upstream = {{"pay-apx", {12, 7}}, {"ledgr", {13, 7}}};
+  repo.services.push_back(pay);
+  repo.services.push_back(make_service("ledger", ""));
+  DiagBag diags;
+  link_references(repo, diags);
+  std::vector<Diagnostic> found;
+  for (const auto& d : diags.all())
+    if (d.rule == "unknown-reference") found.push_back(d);
+  REQUIRE(found.size() == 2);
+  // 'pay-apx' is one edit from 'pay-api', the service listing it: no suggestion of itself.
+  CHECK(found[0].message == "unknown service 'pay-apx'");
+  CHECK(found[0].hint.find("pay-api") == std::string::npos);
+  CHECK(found[1].message == "unknown service 'ledgr', did you mean 'ledger'?");
+}
+
 Policy make_policy(const std::string& id, const std::string& service, const std::string& file) {
   Policy p;
   p.meta = meta("error_budget_policy", id, file);
