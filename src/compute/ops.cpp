@@ -109,6 +109,8 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     f.time_to_detect_minutes = p.time_to_detect_minutes;
     f.time_to_mitigate_minutes = p.time_to_mitigate_minutes;
     f.time_to_resolve_minutes = p.time_to_resolve_minutes;
+    const auto day = day_of_text(p.date);
+    f.happened = !day || *day <= today;
     if (!p.repeat_of.empty()) {
       f.repeat = true;
     } else if (const Postmortem* earlier = earlier_same_cause(repo, p)) {
@@ -118,7 +120,7 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     for (const auto& a : p.action_items) {
       ActionItemFigure af{p.meta.id, a.id,        a.description, a.owner, a.priority, a.deadline,
                           a.status,  a.completed, false,         a.type,  a.ticket};
-      af.overdue = action_item_overdue(a, today);
+      af.overdue = f.happened && action_item_overdue(a, today);
       if (a.status != "done") ++f.open_action_items;
       if (af.overdue) ++f.overdue_action_items;
       f.action_items.push_back(std::move(af));

@@ -33,6 +33,10 @@ struct IncidentFigures {
   std::string repeats;
   std::vector<ActionItemFigure> action_items;
   int open_action_items = 0, overdue_action_items = 0;
+  // Dated today or before (or undated). A postmortem dated after today has not happened (a
+  // mistyped or planned date, event-date-in-future): it is in no incident count of the dashboard
+  // or a report, and none of its action items is overdue.
+  bool happened = true;
 };
 
 // deadline < the day of `today` and status ≠ done; an unparseable deadline is never overdue.

@@ -308,6 +308,29 @@ TEST_SUITE("compute.ops") {
     CHECK_FALSE(inc[4].repeat);
     CHECK(inc[5].repeat);
     CHECK(inc[5].repeats.empty()); // repeat_of says which, as written
+    CHECK(inc[0].happened);
+    CHECK_FALSE(inc[3].happened); // dated after now
+  }
+
+  TEST_CASE("incidents: a postmortem dated after today has no overdue action item") {
+    Repo repo;
+    Postmortem later = postmortem("later", "svc", "2026-11-20", "SEV4");
+    ActionItem item;
+    item.id = "AI-1";
+    item.deadline = "2026-11-01"; // before now, but the incident has not happened
+    item.status = "open";
+    later.action_items = {item};
+    Postmortem past = postmortem("past", "svc", "2026-11-02", "SEV4");
+    past.action_items = {item};
+    repo.postmortems = {later, past};
+    auto inc = compute_incidents(repo, at("2026-11-10T12:00:00Z"));
+    REQUIRE(inc.size() == 2);
+    CHECK_FALSE(inc[0].happened);
+    CHECK_FALSE(inc[0].action_items[0].overdue);
+    CHECK(inc[0].overdue_action_items == 0);
+    CHECK(inc[0].open_action_items == 1); // still open: it is an item of a document
+    CHECK(inc[1].happened);
+    CHECK(inc[1].action_items[0].overdue);
   }
 
   TEST_CASE("incidents: repeats found through compute's index are those a scan finds") {

@@ -320,6 +320,8 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
   for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"})
     inc.by_severity[sev] = 0;
   for (auto& f : compute_incidents(repo, (last + 1) * k_seconds_per_day)) {
+    // Dated after the week: it had not happened, and neither had its action items.
+    if (!f.happened) continue;
     for (const auto& a : f.action_items) {
       if (a.status == "done") continue;
       inc.open_action_items.push_back(a);

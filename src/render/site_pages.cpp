@@ -430,7 +430,7 @@ json dashboard_view(const Site& site) {
       incs.begin(), incs.end(),
       [](const IncidentFigures* a, const IncidentFigures* b) { return a->date > b->date; });
   for (const auto* i : incs) {
-    if (i->date.rfind(site.this_month, 0) == 0) {
+    if (i->happened && i->date.rfind(site.this_month, 0) == 0) {
       std::vector<std::string> names;
       for (const auto& s : i->services)
         names.push_back(site.service_name(s));
