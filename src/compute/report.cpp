@@ -517,22 +517,37 @@ std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport&
   return n;
 }
 
+namespace {
+
+// The report's figures that are not counts, with how their change is shown. Every figure not
+// listed is a count.
+struct Shown {
+  std::string_view key;
+  int decimals;
+  std::string_view unit;
+};
+constexpr Shown k_shown[] = {
+    {"incidents.mttr_minutes", 1, " min"},  {"incidents.mttd_minutes", 1, " min"},
+    {"toil.hours_spent", 1, " h"},          {"toil.hours_automated_away", 1, " h"},
+    {"toil.pct_of_sre_time", 2, " pts"},    {"on_call.false_positive_pct", 1, " pts"},
+    {"on_call.avg_ack_time_min", 1, " min"}};
+
+const Shown* shown_of(std::string_view key) {
+  for (const auto& s : k_shown)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+} // namespace
+
+bool report_figure_is_count(std::string_view key) {
+  return shown_of(key) == nullptr;
+}
+
 std::optional<std::string> report_change_text(const MonthlyReport& r, const std::string& key) {
   auto it = r.delta.find(key);
   if (it == r.delta.end() || !it->second || !std::isfinite(*it->second)) return std::nullopt;
-  // Every figure not listed is a count.
-  struct Shown {
-    std::string_view key;
-    int decimals;
-    std::string_view unit;
-  };
-  static constexpr Shown k_shown[] = {
-      {"incidents.mttr_minutes", 1, " min"},  {"incidents.mttd_minutes", 1, " min"},
-      {"toil.hours_spent", 1, " h"},          {"toil.hours_automated_away", 1, " h"},
-      {"toil.pct_of_sre_time", 2, " pts"},    {"on_call.false_positive_pct", 1, " pts"},
-      {"on_call.avg_ack_time_min", 1, " min"}};
-  for (const auto& s : k_shown)
-    if (s.key == key) return change_text(*it->second, s.decimals, s.unit);
+  if (const Shown* s = shown_of(key)) return change_text(*it->second, s->decimals, s->unit);
   return change_text(*it->second, 0);
 }
 

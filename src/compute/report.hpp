@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nines {
@@ -108,6 +109,9 @@ std::map<std::string, std::optional<double>> report_numbers(const MonthlyReport&
 // positive rate with one ("+3.0 pts"); "±0" when it rounds to nothing. nullopt when there is no
 // change to show (either month lacks the figure).
 std::optional<std::string> report_change_text(const MonthlyReport& r, const std::string& key);
+// Whether report figure `key` (a report_numbers key) is a count, whose change is a whole number
+// (written as an integer in the JSON, 2 and never 2.0).
+bool report_figure_is_count(std::string_view key);
 
 // The report for `period` (YYYY-MM); nullopt for a malformed period. Figures of months not yet
 // over stop at now. `months`: months_with_data(repo, series) when the caller has it (reports made

@@ -176,6 +176,10 @@ TEST_SUITE("compute.report") {
     CHECK(*r->delta.at("on_call.total_pages") == 28);
     CHECK(*r->delta.at("slo_summary.services_breaching_slo") == 1);
     CHECK(r->delta.size() == report_numbers(*r).size());
+    CHECK(report_figure_is_count("incidents.total"));
+    CHECK(report_figure_is_count("on_call.total_pages"));
+    CHECK_FALSE(report_figure_is_count("incidents.mttr_minutes"));
+    CHECK_FALSE(report_figure_is_count("toil.pct_of_sre_time"));
     // Each change reads one way on every page: counts whole, minutes with a decimal.
     CHECK(*report_change_text(*r, "incidents.total") == "+1");
     CHECK(*report_change_text(*r, "incidents.by_severity.SEV2") == "\xE2\x88\x92"

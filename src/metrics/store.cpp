@@ -93,6 +93,28 @@ bool is_corruption(int code) {
   return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT;
 }
 
+} // namespace
+
+std::string store_failure_text(const std::string& name, const std::string& doing, int code,
+                               const std::string& what) {
+  // What the user can do differs by cause: a lock is another process at work (wait for it), a
+  // read-only file or folder is the checkout's (make it writable or use another cache path).
+  switch (code & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return quoted(name) + ": " + doing + " failed: another process holds the store (waited " +
+           std::to_string(k_busy_timeout_ms / 1000) +
+           " s); run again when it is done, or set another cache path";
+  case SQLITE_READONLY:
+    return quoted(name) + ": " + doing + " failed: the store cannot be written (" + what +
+           "); make it and its folder writable, or set another cache path";
+  default:
+    return quoted(name) + ": " + doing + " failed: " + what;
+  }
+}
+
+namespace {
+
 [[noreturn]] void throw_corrupt(const std::string& name, const std::string& detail) {
   throw StoreError(quoted(name) + " is corrupt (" + detail +
                    "); move it aside to rebuild it from the sources — nines never deletes it");
@@ -105,7 +127,7 @@ bool is_corruption(int code) {
   if (is_corruption(e.getErrorCode())) {
     throw_corrupt(name, e.what());
   }
-  throw StoreError(quoted(name) + ": " + doing + " failed: " + e.what());
+  throw StoreError(store_failure_text(name, doing, e.getErrorCode(), e.what()));
 }
 
 int pragma_int(const SQLite::Database& db, const char* pragma) {
@@ -206,6 +228,12 @@ SchemaState check_foreign_or_newer(const SQLite::Database& db, const std::string
 void migrate(SQLite::Database& db, const std::string& name,
              const std::vector<std::string>& migrations) {
   const int latest = static_cast<int>(migrations.size());
+  // A store already at the latest version needs no write: read-only commands (`budget`, `gate`)
+  // then work beside another process holding the write lock, and on a store they cannot write.
+  if (const SchemaState seen = check_foreign_or_newer(db, name, migrations);
+      seen.version >= latest && seen.marked) {
+    return;
+  }
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
   const SchemaState state = check_foreign_or_newer(db, name, migrations);
   if (state.version >= latest && state.marked) {

@@ -36,6 +36,12 @@ public:
   using FatalError::FatalError;
 };
 
+// The message of a StoreError for a SQLite failure with result `code` while `doing` something to
+// the store `name`: a lock held by another process and a store that cannot be written say so and
+// what to do, rather than SQLite's own words alone.
+std::string store_failure_text(const std::string& name, const std::string& doing, int code,
+                               const std::string& what);
+
 // One day of one SLO from one source.
 struct DailyRow {
   std::string slo;

@@ -13,6 +13,7 @@
 #include <iterator>
 #include <limits>
 #include <random>
+#include <sqlite3.h>
 #include <thread>
 #include <tuple>
 
@@ -1067,4 +1068,28 @@ TEST_CASE("store: the fetch log answers the last successful fetch") {
   CHECK(store->last_success("prometheus:prom", "api") == 200);
   CHECK_FALSE(store->last_success("prometheus:prom", "web"));
   CHECK_FALSE(store->last_success("prometheus:other", "api"));
+}
+
+TEST_CASE("store: a store at the latest version opens beside another process's write lock") {
+  TempDir dir;
+  const auto path = dir.path() / "cache.db";
+  Store::open(path);
+  SQLite::Database other(path, SQLite::OPEN_READWRITE);
+  SQLite::Transaction lock(other, SQLite::TransactionBehavior::IMMEDIATE);
+  const auto started = std::chrono::steady_clock::now();
+  auto store = Store::open(path); // nothing to migrate: no write, no wait for the lock
+  CHECK(store->schema_version() == Store::latest_schema_version());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
+
+TEST_CASE("store: a lock and a read-only store are said as such, with what to do") {
+  const std::string busy =
+      store_failure_text("c.db", "importing", SQLITE_BUSY, "database is locked");
+  CHECK(busy.find("another process holds the store") != std::string::npos);
+  CHECK(busy.find("importing failed") != std::string::npos);
+  const std::string ro =
+      store_failure_text("c.db", "importing", SQLITE_READONLY | (1 << 8), "attempt to write");
+  CHECK(ro.find("cannot be written") != std::string::npos);
+  CHECK(store_failure_text("c.db", "reading", SQLITE_IOERR, "disk I/O error") ==
+        "cache database 'c.db': reading failed: disk I/O error");
 }

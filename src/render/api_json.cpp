@@ -608,7 +608,7 @@ OrderedJson report_json(const MonthlyReport& r) {
       concerns.push_back(c);
   JsonObject delta(r.delta.size()); // a std::map: each figure once
   for (const auto& [k, v] : r.delta)
-    delta.add(k, json_or_null(v));
+    delta.add(k, report_figure_is_count(k) ? count_or_null(v) : json_or_null(v));
   OrderedJson slos = json_array(r.slo_summary.slos.size());
   for (const auto& s : r.slo_summary.slos)
     slos.push_back(JsonObject(7)

@@ -215,3 +215,19 @@ TEST_CASE("no object of the API has a key twice") {
     CHECK(has(files, "api/slos.json", "\"notification_targets\":[{"));
   }
 }
+
+TEST_CASE("a report's change of a count is an integer in the JSON, of a figure as it is") {
+  MonthlyReport r;
+  r.period = "2026-10";
+  r.delta["incidents.total"] = 2.0;
+  r.delta["on_call.total_pages"] = -207.0;
+  r.delta["incidents.mttr_minutes"] = 1.0;
+  r.delta["toil.pct_of_sre_time"] = -1.25;
+  r.delta["action_items.overdue"] = std::nullopt;
+  const std::string text = report_json(r).dump();
+  CHECK(text.find("\"incidents.total\":2,") != std::string::npos);
+  CHECK(text.find("\"on_call.total_pages\":-207,") != std::string::npos);
+  CHECK(text.find("\"incidents.mttr_minutes\":1.0,") != std::string::npos);
+  CHECK(text.find("\"toil.pct_of_sre_time\":-1.25}") != std::string::npos);
+  CHECK(text.find("\"action_items.overdue\":null,") != std::string::npos);
+}
