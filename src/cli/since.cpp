@@ -554,12 +554,7 @@ void print_markdown(std::ostream& out, const std::string& rev, const std::string
 OrderedJson diags_json(const std::vector<Diagnostic>& ds) {
   OrderedJson a = OrderedJson::array();
   for (const auto& d : ds)
-    a.push_back({{"file", d.file},
-                 {"line", d.loc.line},
-                 {"column", d.loc.col},
-                 {"severity", severity_name(d.severity)},
-                 {"rule", d.rule},
-                 {"message", d.message}});
+    a.push_back(diagnostic_json(d));
   return a;
 }
 

@@ -151,7 +151,9 @@ int shown_col(const Diagnostic& d) {
   return d.loc.line > 0 ? std::max(d.loc.col, 1) : 1;
 }
 
-ordered diag_object(const Diagnostic& d) {
+} // namespace
+
+ordered diagnostic_json(const Diagnostic& d) {
   ordered o;
   o["file"] = d.file;
   o["line"] = shown_line(d);
@@ -162,8 +164,6 @@ ordered diag_object(const Diagnostic& d) {
   if (!d.hint.empty()) o["hint"] = d.hint;
   return o;
 }
-
-} // namespace
 
 std::string percent_encode_path(std::string_view path) {
   static const char* const k_hex = "0123456789ABCDEF";
@@ -236,7 +236,7 @@ std::string dropped_note(std::size_t dropped, std::size_t shown) {
 std::string diagnostics_json(const std::vector<Diagnostic>& diags) {
   ordered a = ordered::array();
   for (const auto& d : diags)
-    a.push_back(diag_object(d));
+    a.push_back(diagnostic_json(d));
   return a.dump(2) + "\n";
 }
 

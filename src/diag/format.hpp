@@ -3,6 +3,7 @@
 
 #include "diag/diagnostic.hpp"
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -30,6 +31,8 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
 // The JSON array form ({file, line, column, severity, rule, message, hint}), also
 // api/diagnostics.json.
 std::string diagnostics_json(const std::vector<Diagnostic>& diags);
+// One finding of that array: every JSON output of findings (`check --since` too) has this shape.
+nlohmann::ordered_json diagnostic_json(const Diagnostic& d);
 
 // A repository-relative path as a URI reference: every byte but the unreserved characters
 // (RFC 3986: letters, digits, - . _ ~) and `/` percent-encoded, so `my dir/a%.yaml` becomes

@@ -655,6 +655,11 @@ def test_since_claims(tmp):
           [d["rule"] for d in j["diagnostics"]["new"]] == ["schema"] and
           j["diagnostics"]["fixed"] == [],
           f"an error added: the claim's warning stays ({code} {err}): {j.get('diagnostics')}")
+    # Each finding has the shape `check --format json` gives it, its hint included.
+    _, plain, _ = nines("check", ".", "--format", "json", "--now", NOW, cwd=root)
+    schema_finding = [d for d in json.loads(plain) if d["rule"] == "schema"]
+    check(j["diagnostics"]["new"] == schema_finding and "hint" in schema_finding[0],
+          f"a new finding as check's JSON has it: {j['diagnostics']['new']} {schema_finding}")
     # The reverse: REV has the error, the change removes it.
     git(root, "commit", "-q", "-am", "the error", date="2026-10-02T00:00:00Z")
     write(svc, clean)
