@@ -306,9 +306,9 @@ int unknown_name(const std::string& what, const std::string& given,
 
 std::string fmt_num(std::optional<double> v, int decimals) {
   if (!v || !std::isfinite(*v)) return "—";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, *v);
-  return buf;
+  // fixed_text, as every page: an exact half rounds away from zero (41.25 → 41.3), where printf
+  // rounds it to the even digit (41.2).
+  return fixed_text(*v, decimals);
 }
 
 std::string fp_text(std::optional<double> pct) {

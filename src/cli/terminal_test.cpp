@@ -39,3 +39,11 @@ TEST_CASE("terminal: a sequence cut between two writes is judged whole") {
   CHECK(sink.str() == "a\x1b[31mred\x1b[0m \xEF\xBF\xBDz\xE2\x80\x94");
   set_color("never");
 }
+
+TEST_CASE("terminal figures round an exact half away from zero, as the pages do") {
+  CHECK(fmt_num(41.25, 1) == "41.3"); // printf would give 41.2
+  CHECK(fmt_num(38.25, 1) == "38.3");
+  CHECK(fmt_num(-0.04, 1) == "0.0");
+  CHECK(fmt_pct(1.25, 1) == "1.3%");
+  CHECK(fmt_num(std::nullopt) == "—");
+}

@@ -2,6 +2,7 @@
 
 #include "compute/detail.hpp"
 #include "compute/slo.hpp"
+#include "model/numbers.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -18,9 +19,7 @@ constexpr double k_factor_apart = 2.0;
 
 // One decimal, as the postmortem page shows it.
 std::string pct_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f%%", v);
-  return buf;
+  return fixed_text(v, 1) + "%";
 }
 
 } // namespace

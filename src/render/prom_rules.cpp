@@ -172,13 +172,8 @@ std::vector<RuleCondition> openslo_conditions(const Slo& slo, DiagBag& diags) {
 }
 
 std::string fmt_hours(double days) {
-  double hours = days * 24.0;
-  char buf[64];
-  if (hours < 48)
-    std::snprintf(buf, sizeof buf, "%.1f hours", hours);
-  else
-    std::snprintf(buf, sizeof buf, "%.1f days", days);
-  return buf;
+  const double hours = days * 24.0;
+  return hours < 48 ? fixed_text(hours, 1) + " hours" : fixed_text(days, 1) + " days";
 }
 
 } // namespace

@@ -140,6 +140,13 @@ def test_score():
     check(maturity["org"]["band"] in out, "score shows the org band")
     for s in maturity["services"]:
         check(s["service"] in out, f"score lists {s['service']}")
+    # The rubric column reads as the pages do: an exact half rounds away from zero (41.25 → 41.3).
+    from decimal import Decimal, ROUND_HALF_UP
+    for s in maturity["services"]:
+        total = s["rubric"]["total"]
+        shown = str(Decimal(repr(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        row = next(line for line in out.splitlines() if line.split()[:1] == [s["service"]])
+        check(row.split()[4] == shown, f"score's rubric for {s['service']} is {shown}: {row!r}")
 
     code, a, _ = cmd("score", "checkout-api")
     code2, b, _ = cmd("assess", "checkout-api")
