@@ -527,7 +527,8 @@ json capacity_view(const Site& site) {
         {site.service_name(c.service) + " " +
              (c.bottleneck_resource.empty() ? c.id : c.bottleneck_resource),
          known && c.runway_months ? c.runway_months_fractional : std::nullopt,
-         "state-" + item["state"].get<std::string>(),
+         // Coloured by the runway, as its badge in the table is (under 3 months critical).
+         "state-" + item["runway_state"].get<std::string>(),
          known ? runway_text(c.runway_months, c.runway_months_fractional, true) : std::string()});
     resources.push_back(std::move(item));
   }
