@@ -791,6 +791,12 @@ TreeFiles read_tree_at(const std::string& content_root, const std::string& rev) 
   git_object* obj_raw = nullptr;
   if (git_revparse_single(&obj_raw, repo, rev.c_str()) != 0) {
     out.error = "unknown revision '" + rev + "'";
+    // The usual cause in CI: a checkout of depth 1 (actions/checkout's default) has no parent
+    // commit nor other branches to compare with.
+    if (const std::set<std::string> shallow = shallow_commits(repo); !shallow.empty())
+      out.error += " (the clone is shallow, its history cut at " + std::to_string(shallow.size()) +
+                   " commit" + (shallow.size() == 1 ? "" : "s") +
+                   ": fetch the history, e.g. actions/checkout with fetch-depth: 0)";
     return out;
   }
   ObjectPtr obj(obj_raw);

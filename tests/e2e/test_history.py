@@ -760,6 +760,10 @@ def test_shallow_and_foreign_owner(tmp):
     code, out, err = nines("check", ".", "--now", NOW, cwd=clone)
     check(code == 0 and "the clone is shallow" in err and "fetch-depth: 0" in err,
           f"a shallow clone says so on stderr: {err}")
+    # --since a commit the cut history lacks: unknown, and the message says why.
+    code, out, err = nines("check", ".", "--since", "HEAD~1", "--now", NOW, cwd=clone)
+    check(code == 2 and "unknown revision 'HEAD~1'" in err and "the clone is shallow" in err and
+          "fetch-depth: 0" in err, f"--since in a shallow clone says the clone is shallow: {err}")
     site = os.path.join(tmp, "shallow-site")
     code, out, err = nines("build", ".", "--offline", "--now", NOW, "-o", site, cwd=clone)
     check(code == 0, f"a shallow clone builds: {err}")
