@@ -58,10 +58,10 @@ Figures compute_all(const Repo& repo, const std::map<std::string, DailySeries>& 
       f.incidents = compute_incidents(repo, now);
       return;
     case k_toil:
-      f.toil = compute_toil(repo);
+      f.toil = compute_toil(repo, now);
       return;
     case k_team_toil:
-      f.team_toil = compute_team_toil(repo);
+      f.team_toil = compute_team_toil(repo, now);
       return;
     case k_capacity:
       f.capacity = compute_capacity(repo);

@@ -285,7 +285,7 @@ bool records_ics_roles(const Postmortem& p) {
   });
 }
 
-DimensionScore score_incident_response(const Repo& repo, const Service& svc) {
+DimensionScore score_incident_response(const Repo& repo, const Service& svc, std::int64_t today) {
   const std::string& id = svc.meta.id;
   auto runbooks = runbooks_of(repo, id);
   Criterion runbook{!runbooks.empty(), "write a runbook for the service", {}};
@@ -303,6 +303,7 @@ DimensionScore score_incident_response(const Repo& repo, const Service& svc) {
                        {}};
   for (const Postmortem* pp : postmortems_of(repo, id)) {
     const Postmortem& p = *pp;
+    if (!dated_by(p.date, today)) continue; // an incident to come is evidence of nothing
     for (const auto& ai : p.action_items)
       if (!tracked.met && !ai.owner.empty() && !ai.deadline.empty()) {
         tracked.met = true;
@@ -448,7 +449,7 @@ DimensionScore score_capacity(const Repo& repo, const Service& svc, std::int64_t
 // `team_toil` is compute_team_toil(repo), computed once for every service: per service it made
 // the toil dimension cost services x toil items.
 DimensionScore score_toil(const Repo& repo, const Service& svc,
-                          const std::vector<TeamToil>& team_toil) {
+                          const std::vector<TeamToil>& team_toil, std::int64_t today) {
   Criterion tracked{false, "track the service's toil (a toil_item)", {}};
   Criterion plan{false, "plan toil reduction (an item automating or automated)", {}};
   Criterion automated{false, "automate a toil item", {}};
@@ -467,7 +468,8 @@ DimensionScore score_toil(const Repo& repo, const Service& svc,
       plan.met = true;
       plan.evidence.push_back("toil_item " + t.meta.id + " " + t.status);
     }
-    if (t.status == "automated") {
+    // Automated on a day to come: planned (above), not yet automated nor saving anything.
+    if (toil_automated_by(t, today)) {
       if (!automated.met) {
         automated.met = true;
         automated.evidence.push_back("toil_item " + t.meta.id + " automated");
@@ -488,7 +490,7 @@ DimensionScore score_toil(const Repo& repo, const Service& svc,
   return d;
 }
 
-DimensionScore score_oncall(const Repo& repo, const Service& svc) {
+DimensionScore score_oncall(const Repo& repo, const Service& svc, std::int64_t today) {
   const Rotation* rot = find_rotation(repo, svc.oncall_rotation.id);
   Criterion exists{false, "name an on-call rotation with members on the service", {}};
   Criterion escalation{
@@ -511,7 +513,8 @@ DimensionScore score_oncall(const Repo& repo, const Service& svc) {
   }
   if (rot)
     for (const auto& h : rot->health)
-      if (!balanced.met && h.pages && h.shifts && *h.shifts > 0 && *h.pages / *h.shifts < 2) {
+      if (!balanced.met && month_started(h.period, today) && h.pages && h.shifts && *h.shifts > 0 &&
+          *h.pages / *h.shifts < 2) {
         balanced.met = true;
         balanced.evidence.push_back("oncall_rotation " + rot->meta.id + " " + h.period +
                                     ": < 2 pages per shift");
@@ -718,17 +721,21 @@ Rubric quality_rubric(const std::vector<double>& s, double documentation) {
 MaturityFigures compute_maturity(const Repo& repo, const std::map<std::string, DailySeries>& series,
                                  std::int64_t now, const History* history) {
   const std::int64_t today = day_of(now);
-  const std::vector<TeamToil> team_toil = compute_team_toil(repo);
+  const std::vector<TeamToil> team_toil = compute_team_toil(repo, now);
   MaturityFigures f;
   for (const auto& svc : repo.services) {
     ServiceMaturity m;
     m.service = svc.meta.id;
     m.team = svc.owner_team.id;
     m.tier = svc.tier;
-    m.dimensions = {score_slos(repo, svc, series, today), score_monitoring(repo, svc, today),
-                    score_incident_response(repo, svc),   score_automation(repo, svc, today),
-                    score_chaos(repo, svc, today),        score_capacity(repo, svc, today),
-                    score_toil(repo, svc, team_toil),     score_oncall(repo, svc)};
+    m.dimensions = {score_slos(repo, svc, series, today),
+                    score_monitoring(repo, svc, today),
+                    score_incident_response(repo, svc, today),
+                    score_automation(repo, svc, today),
+                    score_chaos(repo, svc, today),
+                    score_capacity(repo, svc, today),
+                    score_toil(repo, svc, team_toil, today),
+                    score_oncall(repo, svc, today)};
     m.computed_total = 0;
     m.total = 0;
     std::vector<double> eff;

@@ -526,6 +526,27 @@ TEST_SUITE("compute.maturity") {
     CHECK(capacity().computed == 4);
   }
 
+  TEST_CASE("an incident, an automation or an on-call month still to come is no evidence") {
+    std::map<std::string, DailySeries> series;
+    Repo repo = full_repo(series);
+    auto dims = [&] { return only(compute_maturity(repo, series, k_now)).dimensions; };
+    REQUIRE(dims()[2].computed == 5);
+    REQUIRE(dims()[6].computed == 5);
+    REQUIRE(dims()[7].computed == 5);
+    repo.postmortems[0].date = "2026-11-20"; // after now: tracks and detects nothing yet
+    CHECK(dims()[2].computed == 3);
+    repo.toil[0].automated_on = "2026-11-20"; // planned, not yet automated nor saving
+    CHECK(dims()[6].computed == 3);
+    CHECK(dims()[6].to_raise == "automate a toil item");
+    repo.rotations[0].health[0].period = "2026-12"; // a month that has not started
+    CHECK(dims()[7].computed == 4);
+    // On the days themselves they count.
+    const auto later = only(compute_maturity(repo, series, at("2026-12-01T00:00:00Z"))).dimensions;
+    CHECK(later[2].computed == 5);
+    CHECK(later[6].computed == 5);
+    CHECK(later[7].computed == 5);
+  }
+
   TEST_CASE("empty ICS roles record no role") {
     Repo repo;
     repo.services.push_back(service("svc"));

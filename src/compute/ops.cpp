@@ -43,8 +43,21 @@ int rank(const std::string& status) {
 
 // ---- incidents
 
+bool dated_by(const std::string& date, std::int64_t today) {
+  const auto day = day_of_text(date);
+  return !day || *day <= today;
+}
+
+bool action_item_done_by(const ActionItem& item, std::int64_t today) {
+  return item.status == "done" && dated_by(item.completed, today);
+}
+
+bool toil_automated_by(const ToilItem& item, std::int64_t today) {
+  return item.status == "automated" && dated_by(item.automated_on, today);
+}
+
 bool action_item_overdue(const ActionItem& item, std::int64_t today) {
-  if (item.status == "done") return false;
+  if (action_item_done_by(item, today)) return false;
   auto deadline = day_of_text(item.deadline);
   return deadline && *deadline < today;
 }
@@ -109,8 +122,7 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     f.time_to_detect_minutes = p.time_to_detect_minutes;
     f.time_to_mitigate_minutes = p.time_to_mitigate_minutes;
     f.time_to_resolve_minutes = p.time_to_resolve_minutes;
-    const auto day = day_of_text(p.date);
-    f.happened = !day || *day <= today;
+    f.happened = dated_by(p.date, today);
     if (!p.repeat_of.empty()) {
       f.repeat = true;
     } else if (const Postmortem* earlier = earlier_same_cause(repo, p)) {
@@ -121,7 +133,8 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
       ActionItemFigure af{p.meta.id, a.id,        a.description, a.owner, a.priority, a.deadline,
                           a.status,  a.completed, false,         a.type,  a.ticket};
       af.overdue = f.happened && action_item_overdue(a, today);
-      if (a.status != "done") ++f.open_action_items;
+      af.open = !action_item_done_by(a, today);
+      if (af.open) ++f.open_action_items;
       if (af.overdue) ++f.overdue_action_items;
       f.action_items.push_back(std::move(af));
     }
@@ -164,7 +177,8 @@ double toil_target_hours(const TeamToil& t) {
   return *t.sre_hours_per_month * k_toil_target_pct / 100.0;
 }
 
-std::vector<ToilFigures> compute_toil(const Repo& repo) {
+std::vector<ToilFigures> compute_toil(const Repo& repo, std::int64_t now) {
+  const std::int64_t today = day_of(now);
   std::vector<ToilFigures> out;
   for (const auto& t : repo.toil) {
     ToilFigures f;
@@ -181,13 +195,14 @@ std::vector<ToilFigures> compute_toil(const Repo& repo) {
     f.automation_value = t.automation_value;
     f.value_band = toil_value_band(f.hours_per_month);
     f.priority = toil_priority(f.hours_per_month, f.difficulty);
-    f.active = f.status != "automated";
+    f.active = !toil_automated_by(t, today);
     out.push_back(std::move(f));
   }
   return out;
 }
 
-std::vector<TeamToil> compute_team_toil(const Repo& repo) {
+std::vector<TeamToil> compute_team_toil(const Repo& repo, std::int64_t now) {
+  const std::int64_t today = day_of(now);
   std::map<std::string, TeamToil> teams;
   for (const auto& [id, team] : repo.config.teams) {
     TeamToil& tt = teams[id];
@@ -196,7 +211,7 @@ std::vector<TeamToil> compute_team_toil(const Repo& repo) {
     tt.sre_hours_per_month = team.sre_hours_per_month;
   }
   for (const auto& t : repo.toil) {
-    const bool active = t.status != "automated";
+    const bool active = !toil_automated_by(t, today);
     for (const auto& team : t.teams_affected) {
       if (team.empty()) continue;
       TeamToil& tt = teams[team.id];
@@ -386,7 +401,8 @@ std::vector<RotationFigures> compute_oncall(const Repo& repo, std::int64_t now) 
     f.members = static_cast<int>(r.members.size());
     f.size_warning = f.members < 5; // the seed: minimum rotation size 5
     for (const RotationHealth* h : health_entries(r))
-      f.periods.push_back(oncall_period(*h, now));
+      // A month to come is in no figure: it would be the latest period (`check` warns).
+      if (month_started(h->period, day_of(now))) f.periods.push_back(oncall_period(*h, now));
     // Chronological, so the latest is the last however the entries are listed.
     std::stable_sort(
         f.periods.begin(), f.periods.end(),

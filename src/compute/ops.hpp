@@ -20,6 +20,9 @@ struct ActionItemFigure {
   bool overdue = false;
   // As written: the seed's kind of action (prevent, detect, mitigate, process) and its ticket.
   std::string type, ticket;
+  // Not done as of now: status other than done, or done on a `completed` day after today (a
+  // completion that has not happened; the report reads it the same way).
+  bool open = true;
 };
 
 struct IncidentFigures {
@@ -39,7 +42,16 @@ struct IncidentFigures {
   bool happened = true;
 };
 
-// deadline < the day of `today` and status ≠ done; an unparseable deadline is never overdue.
+// Whether what a date records has happened by `today` (a day): the date is today or before, or
+// absent or unparseable (nothing says it has not). A date after today is a mistyped or planned
+// one (`check` warns, event-date-in-future); every figure reads such a record as not yet made.
+bool dated_by(const std::string& date, std::int64_t today);
+// status done, and completed (when given) by today.
+bool action_item_done_by(const ActionItem& item, std::int64_t today);
+// status automated, and automated_on (when given) by today: until then the toil is still spent.
+bool toil_automated_by(const ToilItem& item, std::int64_t today);
+// deadline < the day of `today` and not done by today (action_item_done_by); an unparseable
+// deadline is never overdue.
 bool action_item_overdue(const ActionItem& item, std::int64_t today);
 // repeat_of set, or another postmortem shares a service and the root_cause_category and is dated
 // in the 90 days before (same-day incidents are not ordered, so they do not count).
@@ -89,9 +101,9 @@ struct TeamToil {
 // nothing).
 double toil_target_hours(const TeamToil& t);
 
-std::vector<ToilFigures> compute_toil(const Repo& repo);
+std::vector<ToilFigures> compute_toil(const Repo& repo, std::int64_t now);
 // Every team of nines.yaml plus any team named only by toil items, by team id.
-std::vector<TeamToil> compute_team_toil(const Repo& repo);
+std::vector<TeamToil> compute_team_toil(const Repo& repo, std::int64_t now);
 
 // The range of a monthly growth, as the capacity_model schema bounds monthly_growth_pct: -100%
 // (the whole load gone) up to a thousandfold a month.

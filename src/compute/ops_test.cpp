@@ -24,6 +24,8 @@ ToilItem toil(const std::string& id, double minutes, double per_month,
   return t;
 }
 
+const std::int64_t k_today_noon = at("2026-11-01T12:00:00Z");
+
 } // namespace
 
 TEST_SUITE("compute.ops") {
@@ -58,7 +60,7 @@ TEST_SUITE("compute.ops") {
       t->teams_affected = {ref("ops")};
     d.teams_affected = {ref("ghost")};
     repo.toil = {a, b, c, d};
-    auto teams = compute_team_toil(repo);
+    auto teams = compute_team_toil(repo, k_today_noon);
     REQUIRE(teams.size() == 3);
     CHECK(teams[0].team == "ghost");
     CHECK_FALSE(teams[0].pct);
@@ -70,10 +72,53 @@ TEST_SUITE("compute.ops") {
     CHECK(teams[2].team == "quiet");
     CHECK_FALSE(teams[2].pct);
 
-    auto items = compute_toil(repo);
+    auto items = compute_toil(repo, k_today_noon);
     CHECK(items[0].priority == "DO FIRST");
     CHECK(items[2].active == false);
     CHECK(items[2].priority == "PLAN");
+  }
+
+  TEST_CASE("toil automated on a day to come is still spent, in the team's share and the item") {
+    Repo repo;
+    repo.config.teams["ops"] = Team{"ops", "Ops", {}, 4.0, 100.0};
+    auto later = toil("later", 60, 10, "low", "automated"); // 10 h, automated on Nov 20
+    later.automated_on = "2026-11-20";
+    auto done = toil("done", 60, 5, "low", "automated"); // automated on Oct 31: not spent
+    done.automated_on = "2026-10-31";
+    for (auto* t : {&later, &done})
+      t->teams_affected = {ref("ops")};
+    repo.toil = {later, done};
+    auto teams = compute_team_toil(repo, at("2026-11-05T00:00:00Z"));
+    REQUIRE(teams.size() == 1);
+    CHECK(teams[0].hours == doctest::Approx(10));
+    CHECK(*teams[0].pct == doctest::Approx(10));
+    CHECK(teams[0].items == std::vector<std::string>{"later"});
+    auto items = compute_toil(repo, at("2026-11-05T00:00:00Z"));
+    CHECK(items[0].active);
+    CHECK_FALSE(items[1].active);
+    // On the day itself it is automated.
+    CHECK(compute_team_toil(repo, at("2026-11-20T00:00:00Z"))[0].hours == 0);
+  }
+
+  TEST_CASE("an action item completed on a day to come is still open, and overdue") {
+    Repo repo;
+    Postmortem pm = postmortem("pm", "svc", "2026-10-01", "SEV3");
+    ActionItem item;
+    item.id = "AI-1";
+    item.deadline = "2026-10-05";
+    item.status = "done";
+    item.completed = "2026-10-25";
+    pm.action_items = {item};
+    repo.postmortems = {pm};
+    auto before = compute_incidents(repo, at("2026-10-20T12:00:00Z"));
+    CHECK(before[0].action_items[0].open);
+    CHECK(before[0].action_items[0].overdue);
+    CHECK(before[0].open_action_items == 1);
+    CHECK(before[0].overdue_action_items == 1);
+    auto after = compute_incidents(repo, at("2026-10-25T12:00:00Z"));
+    CHECK_FALSE(after[0].action_items[0].open);
+    CHECK_FALSE(after[0].action_items[0].overdue);
+    CHECK(after[0].open_action_items == 0);
   }
 
   TEST_CASE("capacity projection and runway") {
@@ -237,6 +282,25 @@ TEST_SUITE("compute.ops") {
     CHECK(latest_period(compute_oncall(repo, now)[0]) == nullptr);
   }
 
+  TEST_CASE("on-call: a month that has not started is in no figure, nor the latest period") {
+    Repo repo;
+    Rotation r;
+    r.meta = meta("oncall_rotation", "rot");
+    RotationHealth october, december;
+    october.period = "2026-10";
+    october.pages = 60;
+    october.shifts = 4;
+    december.period = "2026-12";
+    december.pages = 2;
+    december.shifts = 20;
+    r.health = {october, december};
+    repo.rotations.push_back(r);
+    auto rot = compute_oncall(repo, at("2026-11-15T12:00:00Z"));
+    REQUIRE(rot[0].periods.size() == 1);
+    CHECK(latest_period(rot[0])->period == "2026-10");
+    CHECK(compute_oncall(repo, at("2026-12-01T00:00:00Z"))[0].periods.size() == 2);
+  }
+
   TEST_CASE("on-call: a period listed twice is read once, the first entry, everywhere") {
     Repo repo;
     Rotation r;
@@ -387,7 +451,7 @@ TEST_SUITE("compute.ops") {
     repo.toil = {toil("a", 44, 5, "low"), toil("b", 44, 49, "low"), toil("c", 8, 3, "low")};
     for (auto& t : repo.toil)
       t.teams_affected = {ref("ops")};
-    const auto teams = compute_team_toil(repo);
+    const auto teams = compute_team_toil(repo, k_today_noon);
     REQUIRE(teams.size() == 1);
     CHECK(teams[0].hours == 40);
     CHECK(*teams[0].pct == 25);

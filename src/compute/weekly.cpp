@@ -323,7 +323,7 @@ WeeklyReview compute_review(const Repo& repo, const std::map<std::string, DailyS
     // Dated after the week: it had not happened, and neither had its action items.
     if (!f.happened) continue;
     for (const auto& a : f.action_items) {
-      if (a.status == "done") continue;
+      if (!a.open) continue;
       inc.open_action_items.push_back(a);
       if (a.status == "in-progress")
         ++inc.in_progress;
@@ -510,7 +510,7 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
     if (pm->status == "draft" || pm->status == "in-review")
       h.open_postmortems.push_back({pm->meta.id, pm->title, pm->date, pm->severity, pm->status});
     for (const auto& a : f->action_items) {
-      if (a.status == "done") continue;
+      if (!a.open) continue;
       h.open_action_items.push_back(a);
       if (a.overdue) ++h.overdue_action_items;
     }

@@ -191,6 +191,13 @@ void lint_event_in_future(const Repo& repo, std::int64_t today, DiagBag& diags) 
       lint_date_in_future(e.meta, "date", e.date, e.meta.loc, today, diags, rule,
                           "the outcome of an experiment that has not run yet counts for no "
                           "maturity score");
+  for (const auto& r : repo.rotations)
+    for (const auto& h : r.health)
+      if (!h.period.empty() && !month_started(h.period, today))
+        diags.warning(r.meta.file, h.loc.line > 0 ? h.loc : r.meta.loc, rule,
+                      "on-call health period " + h.period + " is after now (" + format_date(today) +
+                          "): a month that has not started is in no on-call figure or score",
+                      "set period to the month the pages were counted (YYYY-MM)");
 }
 
 const FileChange* change_of(const History* history, const DocMeta& meta) {

@@ -1407,6 +1407,27 @@ TEST_CASE("event-date-in-future: an incident, or an experiment's outcome, dated 
                           "happened yet is in no report or dashboard figure");
 }
 
+TEST_CASE("event-date-in-future: an on-call health month that has not started") {
+  // Now is 2026-11-23 (the lint helper's).
+  Repo repo;
+  Rotation r;
+  r.meta.kind = "oncall_rotation";
+  r.meta.file = "oncall/r.yaml";
+  r.meta.loc = {1, 1};
+  RotationHealth now_month, next_month;
+  now_month.period = "2026-11";
+  now_month.loc = {8, 7};
+  next_month.period = "2026-12";
+  next_month.loc = {12, 7};
+  r.health = {now_month, next_month};
+  repo.rotations = {r};
+  const auto got = lint(repo, "event-date-in-future");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].loc.line == 12);
+  CHECK(got[0].message == "on-call health period 2026-12 is after now (2026-11-23): a month that "
+                          "has not started is in no on-call figure or score");
+}
+
 TEST_CASE("self-dependency: a service that lists itself is warned at the entry") {
   Repo repo;
   Service pay = make_service("pay-api", "");

@@ -645,7 +645,7 @@ TEST_CASE("store: a refused CSV row is named by its file and line") {
         "metrics/c.csv:5: good exceeds total");
   CHECK(store->daily_series().empty()); // nothing of a refused batch is written
   // The first and last days a date can name are stored.
-  CHECK(message(rows({csv("metrics/a.csv", 2, "api", "0000-01-01", 1, 2),
+  CHECK(message(rows({csv("metrics/a.csv", 2, "api", "0001-01-01", 1, 2),
                       csv("metrics/a.csv", 3, "api", "9999-12-31", 1, 2)})) == "(no error)");
   CHECK(store->daily_series("api").size() == 2);
 }

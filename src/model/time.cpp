@@ -67,8 +67,13 @@ std::optional<std::int64_t> parse_date(std::string_view s) {
   int y, m, d;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   if (!digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d)) return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  // Years run from 0001 (as ISO weeks and months are named: year 0 would be week -001-W52).
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
   return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+bool month_started(std::string_view yyyy_mm, std::int64_t today) {
+  return yyyy_mm <= std::string_view(period_of_day(today));
 }
 
 std::string format_date(std::int64_t days) {
@@ -95,7 +100,8 @@ std::string format_date(std::int64_t days) {
 
 std::optional<std::pair<int, int>> parse_period(std::string_view s) {
   int y, m;
-  if (s.size() != 7 || s[4] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) || m < 1 || m > 12)
+  if (s.size() != 7 || s[4] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) || y < 1 ||
+      m < 1 || m > 12)
     return std::nullopt;
   return std::make_pair(y, m);
 }

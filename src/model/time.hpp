@@ -36,9 +36,12 @@ std::optional<std::int64_t> wall_clock_instant(const std::string& tz, std::int64
 // offsets name the instant itself.
 bool timestamp_is_wall_clock(std::string_view s);
 
-// "2026-11-01" → days since epoch; nullopt when malformed or not a real date.
+// "2026-11-01" → days since epoch; nullopt when malformed or not a real date (years 0001-9999).
 std::optional<std::int64_t> parse_date(std::string_view s);
 std::string format_date(std::int64_t days);
+// Whether the month `yyyy_mm` ("2026-11") has started by day `today`: YYYY-MM sorts as the months
+// do. A period of on-call health for a month to come is in no figure (and `check` warns).
+bool month_started(std::string_view yyyy_mm, std::int64_t today);
 
 // "2026-11" → (year, month); nullopt when malformed.
 std::optional<std::pair<int, int>> parse_period(std::string_view s);

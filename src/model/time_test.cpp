@@ -12,6 +12,20 @@ TEST_CASE("time: dates round-trip and reject impossible days") {
   CHECK(parse_date("2028-02-29"));
   CHECK_FALSE(parse_date("2026-13-01"));
   CHECK_FALSE(parse_date("26-1-1"));
+  // Years run from 0001: year 0 would name ISO week -001-W52 and month 0000-01.
+  CHECK_FALSE(parse_date("0000-01-01"));
+  CHECK(format_date(*parse_date("0001-01-01")) == "0001-01-01");
+  CHECK_FALSE(parse_period("0000-12"));
+  CHECK(parse_period("0001-01"));
+}
+
+TEST_CASE("time: a month has started when it is the month of today or one before") {
+  const std::int64_t today = *parse_date("2026-11-15");
+  CHECK(month_started("2026-11", today));
+  CHECK(month_started("2026-10", today));
+  CHECK(month_started("2025-12", today));
+  CHECK_FALSE(month_started("2026-12", today));
+  CHECK_FALSE(month_started("2027-01", today));
 }
 
 TEST_CASE("time: timestamps with offsets") {
