@@ -195,9 +195,8 @@ void error_budget(const Repo& repo, const std::map<std::string, DailySeries>& se
 void toil(const Repo& repo, const Month& mo, MonthlyReport& r) {
   for (const auto& t : repo.toil) {
     auto automated_on = day_of_text(t.automated_on);
-    // Automated by the end of P: status automated, dated in or before P (undated counts as done).
-    bool automated = t.status == "automated" && (!automated_on || *automated_on <= mo.last);
-    if (!automated) r.toil.hours_spent += toil_hours(t);
+    // Automated by the end of P (undated counts as done), as every other figure reads it by today.
+    if (!toil_automated_by(t, mo.last)) r.toil.hours_spent += toil_hours(t);
     // Σ automation_value (the seed's "hours saved per month"); an item that does not give one
     // saves the hours it took, as the weekly review and the maturity rubric count it.
     if (automated_on && *automated_on >= mo.first && *automated_on <= mo.last)
@@ -259,8 +258,7 @@ void action_items(const Repo& repo, const Month& mo, std::int64_t close_day, Mon
       if (completed && *completed >= mo.first && *completed <= mo.last)
         ++r.action_items.completed_this_month;
       // Not done at the end of P: not done now, or done after P.
-      bool open = a.status != "done" || (completed && *completed > mo.last);
-      if (!open) continue;
+      if (action_item_done_by(a, mo.last)) continue;
       ++r.action_items.open;
       auto deadline = day_of_text(a.deadline);
       if (deadline && *deadline < close_day) ++r.action_items.overdue;
