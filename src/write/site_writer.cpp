@@ -377,6 +377,9 @@ fs::path beside(const fs::path& place, const char* what, const std::string& tag)
 } // namespace
 
 bool recover_site_files(const fs::path& out) {
+  // The marker's and the journal's own temporary names (write_file_atomic's), left by a run
+  // killed while writing either: one listing of the site's top folder.
+  remove_stale_temps(out, k_site_marker);
   std::ifstream in(out / k_pending, std::ios::binary);
   if (!in) return false;
   std::string tag, rel;
@@ -416,18 +419,34 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
   for (const auto& [rel, update] : files)
     entries.erase(rel);
   const std::string tag = pid_text();
-  // Every new file is written beside its old one first: a failure there (a full disk) leaves the
-  // site exactly as it was.
   std::vector<fs::path> places; // the marker, then each file
   places.push_back(out / k_site_marker);
   for (const auto& [rel, update] : files)
     places.push_back(out / rel);
+  std::error_code ec;
   auto drop = [&places, &tag](const char* what) {
-    std::error_code ec;
+    std::error_code gone;
     for (const auto& place : places)
-      fs::remove(beside(place, what, tag), ec);
+      fs::remove(beside(place, what, tag), gone);
   };
-  // Each new file's stamps, taken as it is written: the rename into place keeps them.
+  // Everything this run will leave beside the site's files is in the journal before the first
+  // of it is made: a run killed at any point, even while writing the new files, is cleared up
+  // (or undone) by the next build into this folder (recover_site_files), whichever way that
+  // build goes. A journal only removed at the very end never leaves a name of this run behind.
+  {
+    std::string text = tag + "\n";
+    for (const auto& [rel, update] : files)
+      text += rel + "\n";
+    write_file_atomic(out / k_pending, text, LinkAtName::Replace);
+  }
+  auto give_up = [&](const char* what) {
+    drop(".tmp-");
+    if (what) drop(what);
+    fs::remove(out / k_pending, ec);
+  };
+  // Every new file is written beside its old one first: a failure there (a full disk) leaves the
+  // site exactly as it was. Each new file's stamps are taken as it is written: the rename into
+  // place keeps them.
   std::vector<SiteManifest::File> written(files.size());
   try {
     std::size_t i = 1;
@@ -436,21 +455,15 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
                   &written[i - 1]);
       ++i;
     }
-  } catch (...) {
-    drop(".tmp-");
-    throw;
-  }
-  try {
     flush_to_disk(out, true);
   } catch (...) {
-    drop(".tmp-");
+    give_up(nullptr);
     throw;
   }
-  // Then each old file (and the marker) gets a second name and a journal lists them, so a run
-  // killed during the renames below is undone by the next build into this folder
-  // (recover_site_files): the previous site comes back as it was. Where links cannot be made,
-  // the renames run without that net (each file is still replaced whole).
-  std::error_code ec;
+  // Then each old file (and the marker) gets a second name, so a run killed during the renames
+  // below is undone by the next build into this folder: with every second name there, the
+  // previous site comes back as it was. Where links cannot be made, the renames run without
+  // that net (each file is still replaced whole).
   bool journal = true;
   for (const auto& place : places) {
     fs::create_hard_link(place, beside(place, ".prev-", tag), ec);
@@ -460,21 +473,12 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
     }
   }
   try {
-    if (journal) {
-      std::string text = tag + "\n";
-      for (const auto& [rel, update] : files)
-        text += rel + "\n";
-      write_file_atomic(out / k_pending, text, LinkAtName::Replace);
-    } else {
-      drop(".prev-");
-    }
+    if (!journal) drop(".prev-");
     // The manifest without those files: should the journal be lost, it still never vouches for
     // bytes a file no longer has (a later build would link that file as if it had them).
     write_file_atomic(out / k_site_marker, marker_with(entries), LinkAtName::Replace);
   } catch (...) {
-    drop(".tmp-");
-    drop(".prev-");
-    fs::remove(out / k_pending, ec);
+    give_up(".prev-");
     throw;
   }
   for (std::size_t i = 1; i < places.size(); ++i) {
@@ -482,7 +486,7 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
     if (ec) {
       const std::string where = places[i].string() + ": cannot replace: " + ec.message();
       if (journal) recover_site_files(out); // the previous site back, as it was
-      drop(".tmp-");
+      give_up(nullptr);
       throw WriteError(where);
     }
   }
@@ -499,6 +503,7 @@ std::string replace_in_place(const fs::path& out, const SiteManifest& manifest,
     write_file_atomic(out / k_site_marker, marker, LinkAtName::Replace);
   } catch (...) {
     if (journal) recover_site_files(out);
+    give_up(".prev-");
     throw;
   }
   // Done: the second names go, then the journal (a run killed in between finds a journal whose
@@ -945,6 +950,29 @@ std::string remove_listed(const fs::path& dir, const SiteManifest& manifest) {
   return dir.string();
 }
 
+// Removes from the leftover folder `dir` every file that is a second name of the file at the
+// same path in the site `out` (one inode: the user's files a build carried into the new site by
+// a hard link, of which a build killed while removing the old tree leaves the old names), then
+// the folders left empty. No byte is lost: each file lives on in `out`. Whether `dir` is gone.
+bool remove_second_names(const fs::path& dir, const fs::path& out) {
+  std::error_code ec;
+  std::vector<fs::path> twins;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    struct stat here {
+    }, there{};
+    if (::lstat(it->path().c_str(), &here) != 0 || !S_ISREG(here.st_mode)) continue;
+    const fs::path rel = it->path().lexically_relative(dir);
+    if (::lstat((out / rel).c_str(), &there) == 0 && here.st_dev == there.st_dev &&
+        here.st_ino == there.st_ino)
+      twins.push_back(it->path());
+  }
+  for (const fs::path& p : twins)
+    ::unlink(p.c_str());
+  if (!twins.empty()) remove_empty_folders(dir);
+  return !fs::exists(fs::symlink_status(dir, ec));
+}
+
 } // namespace
 
 std::vector<std::string> SiteWriter::clean_stale(const fs::path& given) {
@@ -1009,13 +1037,18 @@ std::vector<std::string> SiteWriter::clean_stale(const fs::path& given) {
         remove_tree(f.path);
         break;
       }
-      if (const std::string kept = remove_listed(f.path, manifest); !kept.empty())
+      if (const std::string kept = remove_listed(f.path, manifest);
+          !kept.empty() && !remove_second_names(f.path, out))
         note(f.path, "has the name of a folder a killed build of nines leaves; the files nines "
                      "listed in it were removed, but it also holds files nines did not write ('" +
                          kept + "'); move or remove them yourself");
       break;
     }
     case Leftover::Unknown:
+      // What a build killed while removing the old tree leaves of it, once nines's own files
+      // went: the user's files, each also in the new site under the same name (carried by a hard
+      // link). Those names go; anything else makes the folder someone's, named below.
+      if (remove_second_names(f.path, out)) break;
       note(f.path, std::string("has the name of a folder a killed build of nines leaves, but "
                                "nines did not write what it holds; move or remove it yourself"));
       break;

@@ -264,6 +264,39 @@ TEST_CASE("write/site_writer: leftovers of killed runs are cleaned, live ones an
         std::string::npos);
 }
 
+TEST_CASE("write/site_writer: a killed removal's second names of carried files go, others stay") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  old_site(out, {{"index.html", "current"}});
+  std::ofstream(out / "CNAME") << "example.com";
+  fs::create_directories(out / "extra");
+  std::ofstream(out / "extra" / "x.txt") << "mine";
+  // The old tree of a build killed while removing it, after nines's own files went: only the
+  // user's files, each a second name of the file carried into the live site.
+  const fs::path old = t.path / "site.tmp-nines-99999990";
+  fs::create_directories(old / "extra");
+  fs::create_hard_link(out / "CNAME", old / "CNAME");
+  fs::create_hard_link(out / "extra" / "x.txt", old / "extra" / "x.txt");
+  // The same, but one file is not the live site's (another inode): the folder is the user's.
+  const fs::path other = t.path / "site.old-nines-99999991";
+  fs::create_directories(other);
+  fs::create_hard_link(out / "CNAME", other / "CNAME");
+  std::ofstream(other / "notes.txt") << "only here";
+  std::vector<std::string> notes;
+  {
+    SiteWriter w(out);
+    notes = w.notes();
+    w.add("index.html", "new");
+    w.commit();
+  }
+  CHECK_FALSE(fs::exists(old));
+  CHECK(read(out / "CNAME") == "example.com");
+  CHECK(read(out / "extra" / "x.txt") == "mine");
+  CHECK(read(other / "notes.txt") == "only here");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("site.old-nines-99999991' has the name") != std::string::npos);
+}
+
 TEST_CASE("write/site_writer: a leftover site loses only what its manifest lists") {
   TempDir t;
   const fs::path out = t.path / "site";
@@ -1251,6 +1284,20 @@ TEST_CASE("write/site_writer: files replaced in place by a run killed part-way c
   put(out / ".nines-site.pending", tag + "\nindex.html\n");
   put(out / (".index.html.prev-" + tag), "<p>home</p>");
   CHECK_FALSE(recover_site_files(out)); // the marker's second name is gone: it had finished
+  CHECK(snapshot(out) == before);
+
+  // Killed while writing the new files, before any second name: the journal comes first, so
+  // what it wrote goes and the site stays as it was, whichever way the next build takes.
+  put(out / ".nines-site.pending", tag + "\nindex.html\na/page.html\n");
+  put(out / (".index.html.tmp-" + tag), "<p>home, new</p>");
+  put(out / ("a/.page.html.tmp-" + tag), "<p>half of it");
+  CHECK_FALSE(recover_site_files(out));
+  CHECK(snapshot(out) == before);
+  // Killed while writing the journal itself: its temporary name goes too, and a user's file of
+  // a like name but no dead writer's pid stays.
+  put(out / ("..nines-site.pending.tmp-" + tag + "-0"), tag + "\n");
+  put(out / ("..nines-site.tmp-" + tag + "-1"), "half a manifest");
+  CHECK_FALSE(recover_site_files(out));
   CHECK(snapshot(out) == before);
 
   // A journal of a run still going is left alone.
