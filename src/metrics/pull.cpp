@@ -192,6 +192,9 @@ struct SloContext {
   const Sli* sli = nullptr;
   std::string service;
   const SliQuery* query = nullptr; // the SLO's own (an OpenSLO threshold objective), else its SLI's
+  // The total is a constant (`vector(1)`, a raw ratio's): it answers in every window, so a good
+  // side with no sample is no data there, never "one side only".
+  bool constant_total() const { return query && sli_query_constant(query->total).has_value(); }
 };
 
 // Closed days fetched by one pair of range queries: consecutive day ends one step apart, each day
@@ -608,7 +611,8 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     auto gi = good.points.find(at);
     auto ti = total.points.find(at);
     const bool has_g = gi != good.points.end(), has_t = ti != total.points.end();
-    if (!has_g && !has_t) continue; // no data that day: not zero, just nothing to store
+    if (!has_g && !has_t) continue;             // no data that day: not zero, just nothing to store
+    if (!has_g && c.constant_total()) continue; // a raw ratio without a sample: no data either
     g.answered = g.answered || has_g;
     t.answered = t.answered || has_t;
     const std::string day = format_date(d);
@@ -701,7 +705,8 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
       fail(failed, g.of_query, t.of_query);
       continue;
     }
-    if (!good.value && !total.value) continue; // no data: the burn rate stays null
+    if (!good.value && !total.value) continue;       // no data: the burn rate stays null
+    if (!good.value && c.constant_total()) continue; // a raw ratio without a sample: no data
     g.answered = g.answered || good.value.has_value();
     t.answered = t.answered || total.value.has_value();
     if (!good.value || !total.value) {

@@ -352,6 +352,29 @@ TEST_CASE("pull: a raw ratio's constant total is vector(1), never a range of it"
   CHECK(r.live["pay"]["1h"].total == 1);
 }
 
+TEST_CASE("pull: a raw ratio with no sample is no data, not one side only") {
+  // The gauge has no sample on one day and in the live windows, while vector(1) answers
+  // everywhere: no data there (as a counter SLI with no sample), never a failed fetch that would
+  // make the SLO stale, turn --strict into exit 3 and ask for the day again at every pull.
+  Repo repo = make_repo();
+  repo.slis[0].query = SliQuery{"avg_over_time(ratio[{{window}}])", "vector(1)", "", {}};
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    if (q == "vector(1)") return "1";
+    if (t == at("2026-10-20T00:00:00Z") || has(q, "[1h]")) return std::nullopt;
+    return "0.99";
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(r.errors.empty());
+  CHECK(r.live_failed.empty());
+  CHECK(r.days_failed.empty());
+  auto series = store->daily_series("pay");
+  CHECK(series.size() == 27);
+  CHECK(series.count(day("2026-10-19")) == 0);
+  CHECK(r.live["pay"].count("1h") == 0);
+}
+
 TEST_CASE("pull: alert windows are fetched once per duration, under every label") {
   Repo repo = make_repo();
   repo.slos[0].alerts.push_back(alert("fast", 14.4, "5m", 5, "60m", 60));
