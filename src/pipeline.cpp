@@ -240,9 +240,14 @@ void read_config(Context& c) {
     run.local_now = run.now + *offset;
   } else {
     run.local_now = run.now;
-    run.diags.error("nines.yaml", run.repo.config.timezone_loc, "schema",
-                    "unknown timezone '" + run.repo.config.timezone + "'; UTC is used",
-                    "use an IANA name such as Europe/Berlin, or UTC");
+    run.diags.error(
+        "nines.yaml", run.repo.config.timezone_loc, "schema",
+        [&] {
+          const std::string near = did_you_mean(run.repo.config.timezone, time_zone_names());
+          return "unknown timezone '" + run.repo.config.timezone + "'" +
+                 (near.empty() ? "; UTC is used" : near + " UTC is used");
+        }(),
+        "use an IANA name such as Europe/Berlin, or UTC");
     run.repo.config.timezone = "UTC"; // as said: no later stage reads the unknown name
   }
   // A token pasted where the name of its variable goes is a credential committed to the

@@ -146,6 +146,11 @@ TEST_CASE("diag: columns count code points; SARIF says so") {
   const auto sarif = nlohmann::json::parse(out.str());
   CHECK(sarif["runs"][0]["columnKind"] == "unicodeCodePoints");
   CHECK_FALSE(sarif["runs"][0].contains("properties"));
+  // Every result's uri is relative to %SRCROOT%, which the run declares without naming a path
+  // of the machine.
+  CHECK(sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"] ==
+        "The root of the content repository");
+  CHECK_FALSE(sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"].contains("uri"));
 }
 
 TEST_CASE("diag: messages are made valid UTF-8 without control characters but CR and LF") {

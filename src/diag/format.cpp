@@ -70,6 +70,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"postmortem-timeline-order", "Postmortem timeline entries are out of order."},
       {"action-item-owner", "A postmortem action item has no owner."},
       {"action-item-deadline", "A postmortem action item has no deadline."},
+      {"action-item-status", "A postmortem action item has a completed date but its status is "
+                             "not done, so the monthly report counts it as completed and open."},
       {"oncall-rotation-size", "An on-call rotation has fewer than 5 members."},
       {"duplicate-period", "An on-call rotation lists the same health period twice."},
       {"duplicate-member", "An on-call rotation lists the same person twice."},
@@ -314,6 +316,16 @@ void write_diagnostics(std::ostream& out, DiagFormat format, const std::vector<D
     run["tool"] = {{"driver", driver}};
     // Columns count Unicode code points (Loc), not SARIF's default UTF-16 code units.
     run["columnKind"] = "unicodeCodePoints";
+    // Every uri is relative to %SRCROOT%; SARIF asks a run to declare the base ids it uses. The
+    // base is described, not given as a file: URI, so the log names no path of the machine that
+    // made it and stays the same from one checkout to the next (consumers such as GitHub resolve
+    // %SRCROOT% to their own checkout).
+    run["originalUriBaseIds"] = {
+        {"%SRCROOT%",
+         {{"description",
+           {{"text", git_prefix.empty() ? "The root of the content repository"
+                                        : "The root of the git repository holding the content "
+                                          "repository"}}}}}};
     run["results"] = results;
     if (dropped > 0) {
       // Consumers read the results; the run says, in its properties and in a notification, that

@@ -135,6 +135,9 @@ void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& dia
   if (set.failed && set.failed->count(r.id)) return; // its own error says enough
   std::vector<std::string> candidates = set.list;
   candidates.insert(candidates.end(), set.failed_list.begin(), set.failed_list.end());
+  // Whether any of the kind is defined, the referring document included: "none is defined yet"
+  // would be false of a service whose own dependency is the typo.
+  const bool none_defined = candidates.empty();
   if (!self.empty()) std::erase(candidates, self);
   // Without a hint of the caller's, say what would make the reference resolve.
   std::string h = hint;
@@ -142,7 +145,7 @@ void check(const IdSet& set, const Ref& r, const std::string& file, DiagBag& dia
     const std::string near = closest(r.id, candidates);
     h = !near.empty() ? "write '" + near + "' if that is the one meant; otherwise define the " +
                             set.what + " '" + r.id + "'"
-        : candidates.empty()
+        : none_defined
             ? "no " + set.what + " is defined yet: add one with the id '" + r.id + "'"
             : "use the id of an existing " + set.what + ", or add one with the id '" + r.id + "'";
   }

@@ -87,12 +87,9 @@ void lint_sla(const Slo& slo, DiagBag& diags) {
               "the internal SLO must be stricter than the external SLA (typically by 0.1-0.5%)");
 }
 
-// A native target is a percentage (SPEC 1.3); one from 0.5 up to 1 is almost always an
-// OpenSLO-style ratio (0.999 for 99.9), which would give a budget of about 99% and read healthy
-// for ever. Smaller ones (0.001) would be ratios of a target nobody sets: a deliberate tiny
-// percentage is left alone.
+// A native target is a percentage (SPEC 1.3); a dialect's target is read from its own form.
 bool looks_like_ratio(const Slo& slo) {
-  return slo.meta.dialect.empty() && slo.target >= 0.5 && slo.target < 1;
+  return slo.meta.dialect.empty() && target_reads_as_ratio(slo.target);
 }
 
 // An error: the SLO's every figure would be computed against a budget of about 99% and read
@@ -178,8 +175,8 @@ void lint_event_in_future(const Repo& repo, std::int64_t today, DiagBag& diags) 
     for (const auto& a : pm.action_items)
       lint_date_in_future(pm.meta, "completed", a.completed, a.loc.line > 0 ? a.loc : pm.meta.loc,
                           today, diags, rule,
-                          "an action item completed on a day to come is still open in the "
-                          "reports");
+                          "an action item completed on a day to come is still open on every "
+                          "page and report until that day");
   }
   for (const auto& t : repo.toil)
     if (t.status == "automated")
@@ -422,6 +419,17 @@ void lint_action_items(const Postmortem& pm, DiagBag& diags) {
       diags.warning(pm.meta.file, item.loc, "action-item-deadline",
                     "action item " + name + " has no deadline",
                     "give it a deadline so it can show as overdue");
+    // The monthly report (SPEC 3.5) counts `completed` in its month and `done` for open: an item
+    // dated completed but not done is counted both ways, as toil-automated-status says of toil.
+    if (!item.completed.empty() && item.status != "done" && parse_date(item.completed)) {
+      const std::string status = item.status.empty() ? "not given" : "'" + item.status + "'";
+      diags.warning(pm.meta.file, item.loc, "action-item-status",
+                    "action item " + name + " has completed " + item.completed +
+                        " while its status is " + status + ": the monthly report for " +
+                        item.completed.substr(0, 7) +
+                        " counts it both as completed and as open, and every page shows it open",
+                    "set status: done once it is done, or remove completed until it is");
+    }
   }
 }
 

@@ -654,6 +654,33 @@ TEST_CASE("action items without owner or deadline") {
   CHECK(got[2].loc.col == 5);
 }
 
+TEST_CASE("action-item-status: completed but not done is counted both ways") {
+  Repo repo;
+  repo.postmortems.push_back(make_postmortem("SEV2"));
+  auto& items = repo.postmortems[0].action_items;
+  items.resize(3);
+  for (auto& i : items) {
+    i.owner = "alice";
+    i.deadline = "2026-10-30";
+  }
+  items[0].id = "AI-1";
+  items[0].status = "in-progress";
+  items[0].completed = "2026-10-25";
+  items[0].loc = {12, 7};
+  items[1].id = "AI-2";
+  items[1].status = "done";
+  items[1].completed = "2026-10-25";
+  items[2].id = "AI-3";
+  items[2].status = "open";
+  auto got = lint(repo, "action-item-status");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].severity == Severity::Warning);
+  CHECK(got[0].loc.line == 12);
+  CHECK(got[0].message == "action item AI-1 has completed 2026-10-25 while its status is "
+                          "'in-progress': the monthly report for 2026-10 counts it both as "
+                          "completed and as open, and every page shows it open");
+}
+
 // ---- oncall-rotation-size ----
 
 TEST_CASE("oncall-rotation-size: 4 members is a warning, 5 is fine") {
@@ -1389,8 +1416,10 @@ TEST_CASE("event-date-in-future: an incident, or an experiment's outcome, dated 
   REQUIRE(got.size() == 5);
   CHECK(got[3].file == "postmortems/b.yaml");
   CHECK(got[3].loc.line == 12);
-  CHECK(got[3].message == "completed 2026-11-30 is after now (2026-11-23): an action item "
-                          "completed on a day to come is still open in the reports");
+  CHECK(got[3].message ==
+        "completed 2026-11-30 is after now (2026-11-23): an action item "
+        "completed on a day to come is still open on every page and report until that "
+        "day");
   CHECK(got[4].file == "toil/t.yaml");
   CHECK(got[4].loc.line == 6);
   CHECK(got[4].message.ends_with("toil automated on a day to come is still counted as spent"));
@@ -1467,6 +1496,22 @@ TEST_CASE("unknown-reference: a dependency's did-you-mean never names the servic
   CHECK(found[0].message == "unknown service 'pay-apx'");
   CHECK(found[0].hint.find("pay-api") == std::string::npos);
   CHECK(found[1].message == "unknown service 'ledgr', did you mean 'ledger'?");
+
+  // The only service's own typo: no suggestion, and no claim that no service is defined.
+  Repo alone;
+  Service only = make_service("pay-api", "");
+  only.upstream = {{"pay-apii", {10, 9}}};
+  alone.services.push_back(only);
+  DiagBag diags2;
+  link_references(alone, diags2);
+  REQUIRE(diags2.all().size() >= 1);
+  const Diagnostic* d = nullptr;
+  for (const auto& x : diags2.all())
+    if (x.rule == "unknown-reference") d = &x;
+  REQUIRE(d != nullptr);
+  CHECK(d->message == "unknown service 'pay-apii'");
+  CHECK(d->hint.find("no service is defined yet") == std::string::npos);
+  CHECK(d->hint.find("use the id of an existing service") == 0);
 }
 
 Policy make_policy(const std::string& id, const std::string& service, const std::string& file) {

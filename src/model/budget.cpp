@@ -28,7 +28,7 @@ std::optional<BudgetState> parse_budget_state(std::string_view name) {
 }
 
 std::string error_budget_text(double target_pct) {
-  const std::string written = shortest_text(target_pct);
+  const std::string written = exact_decimal_text(target_pct);
   const std::size_t dot = written.find('.');
   const std::size_t decimals = dot == std::string::npos ? 0 : written.size() - dot - 1;
   // Past 12 decimals fixed_text would round a tiny budget to 0: the plain difference instead.

@@ -54,6 +54,13 @@ inline constexpr WorkbookAlert k_workbook_alerts[] = {
 // target leaves, never "0" for one too small for four decimals.
 std::string error_budget_text(double target_pct);
 
+// Whether a native target (a percentage, SPEC 1.3) reads as an OpenSLO-style ratio: from 0.5 up
+// to 1 (0.999 for 99.9), which would give a budget of about 99% and read healthy for ever.
+// Smaller ones (0.001) would be ratios of a target nobody sets: a deliberate tiny percentage.
+constexpr bool target_reads_as_ratio(double target_pct) {
+  return target_pct >= 0.5 && target_pct < 1;
+}
+
 // Ordered from best to worst, so that the worst state of several is their maximum. `Missing` (no
 // data) ranks below every measured state: it never makes a service look worse than its data.
 enum class BudgetState { Missing, Healthy, Warning, Critical, Exhausted };

@@ -85,7 +85,7 @@ namespace {
 // it (the shortest text that reads back as it), up to k_max_percent_decimals - 1.
 int decimals_of(double value) {
   if (!std::isfinite(value)) return 0;
-  const std::string t = shortest_text(value);
+  const std::string t = exact_decimal_text(value);
   const std::size_t dot = t.find('.');
   const int written = dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
   return std::min(written, k_max_percent_decimals - 1);
@@ -340,10 +340,18 @@ double published_difference(double whole, double part) {
   return published_figure(out);
 }
 
-std::string shortest_text(double v) {
+std::string exact_decimal_text(double v) {
   char buf[400];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   return ec == std::errc() ? std::string(buf, end) : fixed_text(v, 10);
+}
+
+std::string shortest_text(double v) {
+  const double a = std::fabs(v);
+  if (!std::isfinite(v) || a == 0 || (a >= 1e-6 && a < 1e15)) return exact_decimal_text(v);
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  return ec == std::errc() ? std::string(buf, end) : exact_decimal_text(v);
 }
 
 // Whether the decimal number `text` (a form plain_number() reads: [-+]?digits, or

@@ -63,8 +63,13 @@ std::string trimmed_text(double value, int decimals = 4);
 // decimal, nor a bare '.', nor a "-0"; "n/a" and text without a '.' unchanged.
 std::string without_trailing_zeros(std::string fixed);
 
-// The shortest decimal that reads back as `v`, never in exponent form: a number as the user wrote
-// it (a target of 99.95, a policy bound of 40).
+// The shortest decimal that reads back as `v`, never in exponent form, however many digits that
+// takes (1e-300 is 302 characters): for code that counts a value's written decimals.
+std::string exact_decimal_text(double v);
+
+// A number as the user wrote it (a target of 99.95, a policy bound of 40): exact_decimal_text's
+// text while it is short, and for far-fetched magnitudes (under 1e-6 or from 1e15) the shortest
+// text in exponent form that reads back as `v` (1e-300, 2.5e+20), never hundreds of digits.
 std::string shortest_text(double v);
 
 // The most decimals a percentage is shown with (fixed_text's limit, and within a double's 15

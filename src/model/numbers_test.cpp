@@ -31,6 +31,23 @@ TEST_SUITE("model/numbers") {
     CHECK(fixed_text(-0.04, 1) == "0.0"); // never "-0.0"
   }
 
+  TEST_CASE("a number as written: exact while short, an exponent for far-fetched magnitudes") {
+    CHECK(shortest_text(99.95) == "99.95");
+    CHECK(shortest_text(40) == "40");
+    CHECK(shortest_text(0.000001) == "0.000001");
+    CHECK(shortest_text(-0.25) == "-0.25");
+    CHECK(shortest_text(0) == "0");
+    CHECK(shortest_text(1e-300) == "1e-300"); // not 302 characters
+    CHECK(shortest_text(-2.5e-7) == "-2.5e-07");
+    CHECK(shortest_text(2.5e20) == "2.5e+20");
+    CHECK(shortest_text(123456789012345.0) == "123456789012345");
+    CHECK(std::strtod(shortest_text(1.7976931348623157e308).c_str(), nullptr) ==
+          1.7976931348623157e308);
+    // The exact form keeps every digit, for code that counts the decimals written.
+    CHECK(exact_decimal_text(1e-7) == "0.0000001");
+    CHECK(exact_decimal_text(1e-300).size() == 302);
+  }
+
   TEST_CASE("a miss never reads as a hit: hand cases") {
     CHECK(attainment_text(99.896, 99.9) == "99.89%");
     CHECK(attainment_text(99.8999, 99.9) == "99.89%");

@@ -1,10 +1,13 @@
 #include "model/time.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace nines {
 
@@ -235,6 +238,30 @@ std::optional<std::int64_t> parse_timeline_time(std::string_view s, bool& dated)
   }
   if (end != s.size()) return std::nullopt;
   return hh * 3600 + mm * 60 + ss;
+}
+
+std::vector<std::string> time_zone_names() {
+  // tzdata.zi, the database's own compact source: a "Z NAME …" line per zone, "L TARGET NAME"
+  // per link (US/Eastern, Asia/Calcutta), which are names the C library reads as well.
+  std::vector<std::string> out{"UTC"};
+  std::ifstream in("/usr/share/zoneinfo/tzdata.zi");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string tag, first, second;
+    words >> tag >> first >> second;
+    if (tag == "Z" && !first.empty()) out.push_back(first);
+    if (tag == "L" && !second.empty()) out.push_back(second);
+  }
+  // Only names the database has a file for, as utc_offset reads them (a distribution may ship
+  // the legacy links apart).
+  std::error_code ec;
+  std::erase_if(out, [&ec](const std::string& n) {
+    return n != "UTC" && !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + n, ec);
+  });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::optional<long> utc_offset(const std::string& tz, std::int64_t now) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nines {
 
@@ -25,6 +26,10 @@ constexpr std::int64_t day_of(std::int64_t seconds) {
 // (read-only, as the C library reads it). "", "UTC" and "Etc/UTC" are 0; nullopt for an unknown
 // zone.
 std::optional<long> utc_offset(const std::string& tz, std::int64_t now);
+
+// Every zone name the system's tz database knows (its zones and their links, from tzdata.zi),
+// sorted; empty when the database lists none. For a did-you-mean beside an unknown zone.
+std::vector<std::string> time_zone_names();
 
 // The instant at which the clocks of `tz` show `wall` (wall-clock seconds, as parse_timestamp
 // reads a time without an offset). In a daylight-saving gap the offset before the change is

@@ -1,9 +1,21 @@
 #include "model/time.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <doctest/doctest.h>
 
 using namespace nines;
+
+TEST_CASE("time: the tz database's zone names, links included, for a did-you-mean") {
+  const auto names = time_zone_names();
+  REQUIRE(names.size() > 300);
+  CHECK(std::is_sorted(names.begin(), names.end()));
+  for (const char* name : {"UTC", "Europe/Berlin", "America/New_York", "US/Eastern"})
+    CHECK_MESSAGE(std::binary_search(names.begin(), names.end(), name), name);
+  // Every name is one utc_offset reads.
+  for (const auto& n : names)
+    CHECK_MESSAGE(utc_offset(n, 0).has_value(), n);
+}
 
 TEST_CASE("time: dates round-trip and reject impossible days") {
   CHECK(parse_date("1970-01-01") == 0);

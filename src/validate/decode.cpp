@@ -84,10 +84,19 @@ void decode_fields(const Node& b, Service& s, const Config& /*config*/, DiagBag&
   s.peak_rps = num(b, "peak_rps");
   s.storage_gb = num(b, "storage_gb");
   s.monthly_cost_usd = num(b, "monthly_cost_usd");
+  // A probe's interval and timeout as a duration with its unit: the seed writes a whole number of
+  // milliseconds (`interval: 30000`), shown as the seconds it is (30s) or with its unit (500ms).
+  auto probe_duration = [](const Node& h, const char* key) {
+    std::string text = str(h, key);
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return text;
+    return text.size() > 3 && text.compare(text.size() - 3, 3, "000") == 0
+               ? text.substr(0, text.size() - 3) + "s"
+               : text + "ms";
+  };
   for (const auto& h : at(b, "health_checks").items) {
-    s.health_checks.push_back(HealthCheck{str(h, "name"), str(h, "type"), str(h, "endpoint"),
-                                          str(h, "interval"), str(h, "timeout"),
-                                          num(h, "failure_threshold")});
+    s.health_checks.push_back(HealthCheck{
+        str(h, "name"), str(h, "type"), str(h, "endpoint"), probe_duration(h, "interval"),
+        probe_duration(h, "timeout"), num(h, "failure_threshold")});
   }
   // A link whose URL is left empty (`""`, or no value at all) is not given (SPEC 1.3), not a
   // name shown without a link.
@@ -864,9 +873,15 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
     return decode_csv_row(copy, repo, diags);
   }
   if (row.cells.size() == 4 && row.cells[0] == "slo") {
-    if (row.cells != header)
-      diags.error(row.file, {row.line, 1}, "csv-header", "CSV header must be slo,date,good,total",
+    // At the first column named otherwise, with the name meant: `slo,dat,good,total`.
+    for (std::size_t i = 1; i < header.size(); ++i) {
+      if (row.cells[i] == header[i]) continue;
+      diags.error(row.file, {row.line, csv_cell_column(row, i)}, "csv-header",
+                  "CSV header must be slo,date,good,total: column " + std::to_string(i + 1) +
+                      " is '" + row.cells[i] + "'" + did_you_mean(row.cells[i], {header[i]}),
                   "the first line of a metrics CSV file names its four columns, in that order");
+      break;
+    }
     return false;
   }
   if (row.line == 1) {

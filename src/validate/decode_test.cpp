@@ -230,6 +230,23 @@ TEST_CASE("decode: a service link left empty is not given") {
   CHECK(repo.services[0].link_locs.size() == 1);
 }
 
+TEST_CASE("decode: a probe's milliseconds, as the seed writes them, read with their unit") {
+  DiagBag diags;
+  Repo repo = decode("service", "services/pay.yaml",
+                     "service:\n  name: pay\n  tier: critical\n  owner_team: t\n"
+                     "  health_checks:\n"
+                     "    - {name: live, type: liveness, interval: 30000, timeout: 500}\n"
+                     "    - {name: ready, type: readiness, interval: 10s, timeout: 250ms}\n",
+                     diags);
+  REQUIRE(repo.services.size() == 1);
+  const auto& h = repo.services[0].health_checks;
+  REQUIRE(h.size() == 2);
+  CHECK(h[0].interval == "30s");
+  CHECK(h[0].timeout == "500ms");
+  CHECK(h[1].interval == "10s");
+  CHECK(h[1].timeout == "250ms");
+}
+
 TEST_CASE("decode: a kind outside the registry is a bug, not a dropped document") {
   DiagBag diags;
   RawDoc doc;

@@ -716,6 +716,17 @@ bool report_closest(const json& sroot, const Located& at, const json& value, con
     error_locs.insert({at.node->loc.line, at.node->loc.col});
     return false;
   }
+  // Every closest shape refuses only the value's type, at the value itself (a name where each
+  // shape is a mapping: `alertPolicies: [ap-fast]`): that one finding, not also "none matched".
+  const bool only_type = std::all_of(best.begin(), best.end(), [](const Alternative* a) {
+    return a->errors.size() == 1 && a->errors[0].context.size() == 1 &&
+           a->errors[0].description.rfind("Value type not permitted", 0) == 0;
+  });
+  if (best.size() > 1 && only_type) {
+    report_errors(best[0]->doc, best[0]->errors, kind, *at.node, value, at.path, file, diags,
+                  error_locs, depth + 1);
+    return false;
+  }
   if (best.size() > 1) {
     // As close to one as to another: the value is none of the shapes, and each says why.
     diags.error(file, at.node->loc, "schema",
@@ -769,7 +780,14 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
   for (std::size_t i = 0; i < errors.size(); ++i) {
     if (!keep[i]) continue;
     const std::string& d = errors[i].description;
-    if (d.rfind("Value type not permitted", 0) == 0) {
+    if (d.rfind("Failed to validate against exactly one child schema", 0) == 0) {
+      // More than one shape "matched" a value of a type none of them is about (the
+      // alternatives' `required` says nothing of a list): the type's finding says it.
+      for (std::size_t k = 0; k < errors.size(); ++k)
+        if (k != i && errors[k].context == errors[i].context &&
+            errors[k].description.rfind("Value type not permitted", 0) == 0)
+          keep[i] = false;
+    } else if (d.rfind("Value type not permitted", 0) == 0) {
       for (std::size_t k = 0; k < errors.size(); ++k)
         if (k != i && errors[k].context == errors[i].context &&
             errors[k].description.rfind("Failed to match against any enum values", 0) == 0)
@@ -1174,8 +1192,13 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
   // A plain `on`/`no` that the schema accepted sits in a string field: YAML 1.1 tools read it as a
   // boolean, which is rarely what was meant. Not where the field's allowed values list the word
   // (`oncall-rotation-size: off` under `rules:`): there it is one of the field's words.
+  // Nor on a line with an error of its own (an unknown field `enabled: yes`): that value is not
+  // read at all, and one mistake is one finding.
+  std::set<int> error_lines;
+  for (const auto& [line, col] : error_locs)
+    error_lines.insert(line);
   for (const Loc& l : bool_strings(entry.doc, root)) {
-    if (error_locs.count({l.line, l.col})) continue;
+    if (error_locs.count({l.line, l.col}) || error_lines.count(l.line)) continue;
     diags.warning(file, l, "yaml-bool-string",
                   "bare YAML 1.1 boolean-looking value is read as a string here",
                   "quote it to make the intent explicit");

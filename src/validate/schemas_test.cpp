@@ -80,6 +80,16 @@ TEST_CASE("schemas: one mistake, one finding") {
   CHECK(d.size() == 2);
 }
 
+TEST_CASE("schemas: a value of a type no shape takes is one finding, not also 'none matched'") {
+  SchemaSet s;
+  // An assessment is one of two mappings (of a service or of a team): a list is neither.
+  auto d = validate(s, "assessment", "assessment: [1]\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].loc.line == 1);
+  CHECK(d[0].loc.col == 13);
+  CHECK(d[0].message.find("must be an object") != std::string::npos);
+}
+
 TEST_CASE("schemas: wrong types, formats and empty required fields") {
   SchemaSet s;
   auto d = validate(s, "slo",
@@ -96,6 +106,20 @@ TEST_CASE("schemas: wrong types, formats and empty required fields") {
   CHECK(d[3].message.find("not a valid date") != std::string::npos);
 }
 
+TEST_CASE("schemas: a health check's interval and timeout: a unit, ms included, or milliseconds") {
+  SchemaSet s;
+  const std::string head = "service:\n  name: a\n  tier: critical\n  owner_team: t\n"
+                           "  health_checks:\n    - type: liveness\n";
+  CHECK(validate(s, "service", head + "      interval: 30000\n      timeout: 5000\n").empty());
+  CHECK(validate(s, "service", head + "      interval: 10s\n      timeout: 500ms\n").empty());
+  auto d = validate(s, "service", head + "      interval: 0\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].loc.line == 7);
+  d = validate(s, "service", head + "      timeout: 5 seconds\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].hint.find("milliseconds") != std::string::npos);
+}
+
 TEST_CASE("schemas: a bare on/no in a string field warns") {
   SchemaSet s;
   auto d = validate(s, "service",
@@ -104,6 +128,12 @@ TEST_CASE("schemas: a bare on/no in a string field warns") {
   CHECK(d[0].severity == Severity::Warning);
   CHECK(d[0].rule == "yaml-bool-string");
   CHECK(d[0].loc.line == 5);
+  // An unknown field is not read at all: its error alone, no word on how its value would read.
+  d = validate(s, "service",
+               "service:\n  name: a\n  tier: critical\n  owner_team: t\n  enabled: yes\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "schema");
+  CHECK(d[0].message.find("unknown field 'enabled'") == 0);
 }
 
 TEST_CASE("schemas: a bare word the field's enum lists is no yaml-bool-string") {
