@@ -86,7 +86,9 @@ void timeslice_attainment(const Slo& slo, const DailySeries* series, std::int64_
   }
   if (slices == 0) return;
   a.slices = slices;
-  a.good_slices = good;
+  // RatioTimeslices has no slice target, so no slice is good or bad: the count stays null rather
+  // than calling every slice good.
+  if (slo.budgeting == "Timeslices") a.good_slices = good;
   a.attainment =
       slo.budgeting == "Timeslices" ? static_cast<double>(good) / slices : ratios / slices;
 }
@@ -132,14 +134,20 @@ std::pair<std::int64_t, std::int64_t> calendar_period(const std::string& unit, i
   unsigned m = 0, d = 0;
   civil_from_days(start_day, y, m, d);
   const std::int64_t start_month = static_cast<std::int64_t>(y) * 12 + (m - 1);
+  // Periods begin on the start's day of the month (a billing cycle from the 15th runs to the
+  // 14th), on a short month's last day when it has no such day (from the 31st: February 28).
+  const unsigned start_dom = d;
+  auto month_start = [start_dom](std::int64_t mi) {
+    const int yy = static_cast<int>(floor_div(mi, 12));
+    const int mm = static_cast<int>(mi - floor_div(mi, 12) * 12 + 1);
+    const unsigned dom = std::min(start_dom, static_cast<unsigned>(days_in_month(yy, mm)));
+    return days_from_civil(yy, static_cast<unsigned>(mm), dom);
+  };
   civil_from_days(day, y, m, d);
-  const std::int64_t day_month = static_cast<std::int64_t>(y) * 12 + (m - 1);
+  std::int64_t day_month = static_cast<std::int64_t>(y) * 12 + (m - 1);
+  if (day < month_start(day_month)) --day_month; // before this month's start: last month's period
   const std::int64_t first_month =
       start_month + floor_div(day_month - start_month, months) * months;
-  auto month_start = [](std::int64_t mi) {
-    return days_from_civil(static_cast<int>(floor_div(mi, 12)),
-                           static_cast<unsigned>(mi - floor_div(mi, 12) * 12 + 1), 1);
-  };
   return {month_start(first_month), month_start(first_month + months) - 1};
 }
 

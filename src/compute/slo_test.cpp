@@ -634,6 +634,19 @@ TEST_SUITE("compute.slo") {
     CHECK(period("M", 2, "2026-01-01", "2026-11-22") == "2026-11-01..2026-12-31");
     CHECK(period("w", 1, "1970-01-05", "2026-11-22") == "2026-11-16..2026-11-22"); // Mon..Sun
     CHECK(period("d", 1, "1970-01-01", "2026-11-22") == "2026-11-22..2026-11-22");
+    // Months, quarters and years keep the start's day of the month (OpenSLO's
+    // calendar.startTime: a cycle from the 15th), a short month its last day instead.
+    CHECK(period("M", 1, "2022-01-15", "2026-11-22") == "2026-11-15..2026-12-14");
+    CHECK(period("M", 1, "2022-01-15", "2026-11-14") == "2026-10-15..2026-11-14");
+    CHECK(period("M", 1, "2022-01-15", "2026-11-15") == "2026-11-15..2026-12-14");
+    CHECK(period("M", 1, "2022-01-31", "2026-02-28") == "2026-02-28..2026-03-30");
+    CHECK(period("M", 1, "2022-01-31", "2026-02-27") == "2026-01-31..2026-02-27");
+    CHECK(period("M", 1, "2022-01-31", "2026-03-31") == "2026-03-31..2026-04-29");
+    CHECK(period("Q", 1, "2022-02-10", "2026-11-22") == "2026-11-10..2027-02-09");
+    CHECK(period("Q", 1, "2022-02-10", "2026-11-09") == "2026-08-10..2026-11-09");
+    CHECK(period("Y", 1, "2021-07-04", "2026-07-03") == "2025-07-04..2026-07-03");
+    CHECK(period("M", 2, "2026-01-15", "2026-02-20") == "2026-01-15..2026-03-14");
+    CHECK(period("M", 1, "2027-03-20", "2026-11-22") == "2026-11-20..2026-12-19"); // before start
   }
 
   TEST_CASE("calendar month window: the month so far, the whole month's budget") {
@@ -763,7 +776,9 @@ TEST_SUITE("compute.slo") {
     s.budgeting = "RatioTimeslices";
     f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
     CHECK(*f.attainment == doctest::Approx((0.995 + 0.98 + 1.0 + 0.999) / 4));
-    s.slice_minutes = 1; // a 1-minute slice: no figure, a reason
+    CHECK(*f.slices == 4);
+    CHECK_FALSE(f.good_slices); // no slice target: no slice is good or bad
+    s.slice_minutes = 1;        // a 1-minute slice: no figure, a reason
     f = figures(repo, s, &series, nullptr, at("2026-11-23T00:00:00Z"));
     CHECK_FALSE(f.attainment);
     CHECK(f.status == "missing");

@@ -153,6 +153,7 @@ struct Sli {
   // OpenSLO metricSource: the DataSource it names and its type ("Prometheus", "Datadog"...).
   // Only Prometheus-compatible sources are queried (docs/dialects.md).
   std::string source_ref, source_type;
+  Loc source_ref_loc; // the metricSourceRef's value
   std::string name, description, type;
   std::string good_events, total_events, measurement_source, aggregation;
   std::vector<std::string> exclusions;

@@ -80,7 +80,8 @@ bool prometheus_compatible(std::string type) {
 // One OpenSLO metricSource: its query (spec.query, else spec.promql), DataSource and type.
 struct MetricSource {
   std::string query, ref, type;
-  Loc loc; // the query's value
+  Loc loc;     // the query's value
+  Loc ref_loc; // metricSourceRef's value
 };
 MetricSource metric_source(const Node& part) {
   const Node& ms = at(part, "metricSource");
@@ -92,6 +93,7 @@ MetricSource metric_source(const Node& part) {
     out.loc = at(at(ms, "spec"), "promql").loc;
   }
   out.ref = str(ms, "metricSourceRef");
+  out.ref_loc = at(ms, "metricSourceRef").loc;
   out.type = str(ms, "type");
   return out;
 }
@@ -202,12 +204,22 @@ void read_sli_spec(const Node& spec, Sli& s) {
     bad = metric_source(at(ratio, "bad"));
     total = metric_source(at(ratio, "total"));
     raw = metric_source(at(ratio, "raw"));
-    for (MetricSource* m : {&good, &bad, &total})
+    // `counter: false` says each sample is a number of events of its own (a gauge that goes up
+    // and down, OpenSLO v1), not a running total: over the window its samples are summed, never
+    // read as a counter's increase. A selector alone is written so; an expression holding the
+    // window is used as written, as ever.
+    const std::string counter = str(ratio, "counter");
+    const bool gauge = counter == "false" || counter == "False" || counter == "FALSE";
+    for (MetricSource* m : {&good, &bad, &total}) {
       m->query = sloth_query(m->query);
+      if (gauge && m->query.find("{{window}}") == std::string::npos && is_vector_selector(m->query))
+        m->query = "sum(sum_over_time(" + m->query + "[{{window}}]))";
+    }
     s.good_events = good.query;
     s.total_events = total.query;
     const MetricSource& first = !good.query.empty() ? good : !bad.query.empty() ? bad : raw;
     s.source_ref = first.ref.empty() ? total.ref : first.ref;
+    s.source_ref_loc = first.ref.empty() ? total.ref_loc : first.ref_loc;
     s.source_type = first.type.empty() ? total.type : first.type;
     std::string g, t = total.query;
     if (!good.query.empty()) {
@@ -234,6 +246,7 @@ void read_sli_spec(const Node& spec, Sli& s) {
     s.threshold = true;
     s.good_events = m.query;
     s.source_ref = m.ref;
+    s.source_ref_loc = m.ref_loc;
     s.source_type = m.type;
   }
   s.measurement_source = s.source_type.empty() ? s.source_ref : s.source_type;
@@ -245,7 +258,7 @@ void read_sli_spec(const Node& spec, Sli& s) {
 // from the budget would carry. The ratio's decimals are those of its shortest text, which is the
 // text written; past 15 of them (no decimal a person writes) the product is kept.
 double openslo_ratio_percent(double ratio) {
-  const std::string text = shortest_text(ratio);
+  const std::string text = exact_decimal_text(ratio);
   const std::size_t dot = text.find('.');
   const int decimals = dot == std::string::npos ? 0 : static_cast<int>(text.size() - dot - 1);
   if (!std::isfinite(ratio) || decimals > 15) return ratio * 100.0;
@@ -553,7 +566,8 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     base.calendar_start = str(cal, "startTime").substr(0, 10);
     const Node& tz = at(cal, "timeZone");
     if (!str(tz).empty() && !utc_offset(str(tz), 0)) {
-      diags.error(doc.file, tz.loc, "schema", "unknown time zone '" + str(tz) + "'",
+      diags.error(doc.file, tz.loc, "schema",
+                  "unknown time zone '" + str(tz) + "'" + did_you_mean(str(tz), time_zone_names()),
                   "use an IANA name such as America/New_York, or UTC");
       return;
     }
@@ -610,7 +624,12 @@ void decode_openslo_slo(const RawDoc& doc, const DocMeta& meta, const Node& spec
     if (indicators[i].empty()) continue;
     Slo s = base;
     s.sli = indicators[i];
-    if (objectives.items.size() > 1) s.meta.id = base.meta.id + "." + suffixes[i];
+    if (objectives.items.size() > 1) {
+      s.meta.id = base.meta.id + "." + suffixes[i];
+      // Each objective is an SLO of its own: what is said of it (a duplicate id, a missing
+      // runbook) is said at its objective, so that three findings are not one place three times.
+      s.meta.loc = obj.loc;
+    }
     // The objective's displayName names it on the pages, of one objective as of several.
     if (!str(obj, "displayName").empty()) s.name = base.name + " — " + str(obj, "displayName");
     // op and value matter only with a thresholdMetric SLI, which may be in another file: they
@@ -774,6 +793,33 @@ std::optional<std::string> openslo_source(const Sli& s, const std::set<std::stri
   // No type given anywhere: the queries are taken to be PromQL, for nines.yaml's first source.
   if (!type.empty() && !prometheus_compatible(type)) return std::nullopt;
   return std::string();
+}
+
+// A metricSourceRef that names neither a nines.yaml source nor a DataSource would send the SLI's
+// queries to the first source, not the one the file meant: an error at the reference, as a native
+// SLI's unknown `source` is. Only where the queries would run: nines.yaml declares sources, and
+// the SLI's inline type (if any) speaks PromQL (a Datadog SLI is never queried).
+void report_unknown_metric_sources(const Repo& repo, const std::set<std::string>& names,
+                                   DiagBag& diags) {
+  if (names.empty() || !repo.unreadable_folders.empty()) return;
+  std::vector<std::string> known(names.begin(), names.end());
+  for (const auto& [id, type] : repo.data_sources)
+    known.push_back(id);
+  for (const auto& s : repo.slis) {
+    if (s.meta.dialect != "openslo" || s.source_ref.empty()) continue;
+    if (!s.source_type.empty() && !prometheus_compatible(s.source_type)) continue;
+    if (names.count(s.source_ref) || repo.data_sources.count(slug_id(s.source_ref))) continue;
+    if (repo.failed_ids.count(s.source_ref) || repo.failed_ids.count(slug_id(s.source_ref)))
+      continue;
+    diags.error(s.meta.file, s.source_ref_loc.line > 0 ? s.source_ref_loc : s.meta.loc,
+                "unknown-reference",
+                "metricSourceRef '" + s.source_ref +
+                    "' names neither a metrics source of nines.yaml nor an OpenSLO DataSource" +
+                    did_you_mean(s.source_ref, known),
+                "name a source of nines.yaml's metrics.sources, or declare a DataSource with "
+                "metadata.name: " +
+                    s.source_ref);
+  }
 }
 
 // A thresholdMetric SLO's good and total: the minutes of the window at which the metric met the
@@ -1418,6 +1464,7 @@ void finish_dialects(Repo& repo, DiagBag& diags) {
   std::set<std::string> names;
   for (const auto& src : repo.config.sources)
     names.insert(src.name);
+  report_unknown_metric_sources(repo, names, diags);
   for (auto& s : repo.slis) {
     if (s.meta.dialect != "openslo" || !s.query) continue; // Sloth and Pyrra speak PromQL
     if (auto source = openslo_source(s, names, repo))

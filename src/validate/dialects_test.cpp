@@ -399,6 +399,44 @@ spec:
           "1 - (avg_over_time(error_ratio[{{window}}]))");
   }
 
+  TEST_CASE("OpenSLO ratioMetric counter: false sums a gauge's samples, never its increase") {
+    auto ratio = [](const std::string& counter, const std::string& good, const std::string& total) {
+      Repo repo;
+      DiagBag diags;
+      REQUIRE(decode_all("openslo", {R"(apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: gauge
+spec:
+  ratioMetric:
+    counter: )" + counter + R"(
+    good:
+      metricSource:
+        type: Prometheus
+        spec:
+          query: ')" + good + R"('
+    total:
+      metricSource:
+        type: Prometheus
+        spec:
+          query: ')" + total + R"('
+)"},
+                         repo, diags));
+      REQUIRE(repo.slis.size() == 1);
+      REQUIRE(repo.slis[0].query);
+      return repo.slis[0].query->good + " / " + repo.slis[0].query->total;
+    };
+    CHECK(ratio("false", "ok_per_min", R"(all_per_min{job="a"})") ==
+          R"(sum(sum_over_time(ok_per_min[{{window}}])) / )"
+          R"(sum(sum_over_time(all_per_min{job="a"}[{{window}}])))");
+    // A counter (true, as when absent): as written, counted by its increase when the query is
+    // made (SPEC 1.3, render_sli_query).
+    CHECK(ratio("true", "ok_total", "all_total") == "ok_total / all_total");
+    // An expression holding the window is used as written either way.
+    CHECK(ratio("false", "sum(x[{{window}}])", "sum(y[{{window}}])") ==
+          "sum(x[{{window}}]) / sum(y[{{window}}])");
+  }
+
   TEST_CASE("Pyrra metrics lose their comments before nines wraps them") {
     Repo repo;
     DiagBag diags;
