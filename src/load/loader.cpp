@@ -184,7 +184,8 @@ std::string dialect_of(const Node& root, const std::string& rel, DiagBag& diags)
 }
 
 // The kind `key` reads as a misspelling of, or "": case aside (`SLO:` is the kind misspelt), within
-// edit distance 1 of it for a key of up to 4 characters and 2 for a longer one. Two edits turn
+// edit distance 1 of it for a key of 4 characters, 2 for a longer one, and none for a key of 3
+// (only the kind in other case: `seo:`, `sla:` are other tools' keys). Two edits turn
 // any short key into `sli` or `slo`, so a key of one or two characters is never a typo: a locale
 // file's `pl:`, a config file's `api:` or `ci:` are other tools' keys.
 std::string kind_misspelt_as(std::string_view key) {
@@ -192,7 +193,9 @@ std::string kind_misspelt_as(std::string_view key) {
   std::string lower(key);
   for (auto& c : lower)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::size_t limit = key.size() <= 4 ? 1 : 2;
+  // Three characters are no typo (jekyll-seo-tag's `seo:`, an `sla:` settings file) but a kind in
+  // capitals (`SLO:`) is still that kind.
+  const std::size_t limit = key.size() <= 3 ? 0 : key.size() <= 4 ? 1 : 2;
   std::string best;
   std::size_t best_d = limit + 1;
   for (const auto& k : kind_names())
@@ -290,6 +293,12 @@ bool marks_dialect(std::string_view key, std::string_view value) {
 // FrontMatterKeys::Any every key at column 1 up to the closing `---` or `...` is, and a near miss
 // of a kind counts only with nothing after its colon (a mapping below, or null), as classify's
 // misspelt_kind has it: a page's `slug: /x` is no misspelt `slo`.
+// The key at column 1 of the lines from `pos` on that makes them a document nines reads (above):
+// front_matter_kind_key's scan, and a YAML file's that does not parse. `rules_end` says whether a
+// `---` or `...` line ends the lines (a front matter's close) or only separates documents.
+std::string kind_key_at_column_one(const std::string& text, std::size_t pos, FrontMatterKeys scan,
+                                   bool rules_end);
+
 std::string front_matter_kind_key(const std::string& text, std::size_t pos, FrontMatterKeys scan) {
   std::size_t nl = text.find('\n', pos);
   if (nl == std::string::npos) return {};
@@ -297,15 +306,24 @@ std::string front_matter_kind_key(const std::string& text, std::size_t pos, Fron
   while (!first.empty() && (first.back() == '\r' || first.back() == ' '))
     first.remove_suffix(1);
   if (first != "---") return {};
+  return kind_key_at_column_one(text, nl + 1, scan, true);
+}
+
+std::string kind_key_at_column_one(const std::string& text, std::size_t pos, FrontMatterKeys scan,
+                                   bool rules_end) {
   const bool any = scan == FrontMatterKeys::Any;
   bool in_extension = false; // the lines under an `x-` key are its value
-  for (pos = nl + 1; pos < text.size(); pos = nl + 1) {
+  for (std::size_t nl = 0; pos < text.size(); pos = nl + 1) {
     nl = std::min(text.find('\n', pos), text.size());
     std::string_view line(text.data() + pos, nl - pos);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
       line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
-    if (any && (line == "---" || line == "...")) return {};
+    if (any && (line == "---" || line == "...")) {
+      if (rules_end) return {};
+      in_extension = false;
+      continue;
+    }
     const bool indented = line.front() == ' ' || line.front() == '\t' || line.front() == '-';
     if (indented && (in_extension || any)) continue;
     const std::size_t colon = line.find(':');
@@ -466,9 +484,24 @@ enum class Source { Yaml, FrontMatter };
 
 // Decides what a top-level document is: a nines kind, a dialect document, a rule file, or
 // something foreign. Reports documents that look like a nines kind but are not one.
+// Whether the mapping `value` under a key reads as a document of `kind`: more than half of its
+// keys (x- notes aside) are fields of that kind (the schema's, LoadOptions::kind_field). Nothing
+// yet under it (null, an empty mapping) reads as anything. Without the schema's fields (a
+// loader run alone) every mapping does, as before they were known.
+bool reads_as_kind(const Node& value, const std::string& kind, const LoadOptions& opts) {
+  if (!opts.kind_field || !value.is_map()) return true;
+  std::size_t keys = 0, fields = 0;
+  for (const auto& e : value.entries) {
+    if (is_extension_key(e.key)) continue;
+    ++keys;
+    if (opts.kind_field(kind, e.key)) ++fields;
+  }
+  return keys == 0 || 2 * fields > keys;
+}
+
 Verdict classify(Node&& root, int index, const std::string& rel, const std::string& body,
                  DiagBag& diags, const std::function<void(RawDoc&&)>& on_doc,
-                 Source source = Source::Yaml) {
+                 Source source = Source::Yaml, const LoadOptions* opts = nullptr) {
   if (root.is_null()) return Verdict::Empty;
   if (root.is_seq()) {
     // OpenSLO's list form: one YAML sequence of objects instead of `---` documents. A list with
@@ -488,7 +521,7 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
         continue;
       }
       const Loc at = item.loc;
-      Verdict one = classify(std::move(item), index, rel, body, diags, on_doc);
+      Verdict one = classify(std::move(item), index, rel, body, diags, on_doc, source, opts);
       if (one == Verdict::Error) v = one;
       if (one == Verdict::Foreign) {
         diags.error(rel, at, "unknown-kind",
@@ -512,7 +545,7 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
                              [](const Entry& e) { return e.key == "items"; });
     for (auto& item : list->value.items) {
       if (!item.is_map() || !item.get("apiVersion")) continue;
-      const Verdict one = classify(std::move(item), index, rel, body, diags, on_doc);
+      const Verdict one = classify(std::move(item), index, rel, body, diags, on_doc, source, opts);
       if (one == Verdict::Error || (one == Verdict::Accepted && v != Verdict::Error)) v = one;
     }
     return v;
@@ -622,6 +655,10 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     // `draft:`), and a kind's mapping beside them is the document: read, the others dropped.
     const auto kind = std::find_if(keys.begin(), keys.end(), is_kind);
     if (!front_matter || !(*kind)->value.is_map()) return Verdict::Foreign;
+    // A page parameter of the generator's that happens to bear a kind's name (a Hugo runbook
+    // page's `runbook: {variables: …}`) is the generator's too: the kind is read only when its
+    // mapping reads as that kind's.
+    if (opts && !reads_as_kind((*kind)->value, (*kind)->key, *opts)) return Verdict::Foreign;
     const std::string name = (*kind)->key;
     std::erase_if(root.entries,
                   [&](const Entry& e) { return e.key != name && !is_extension_key(e.key); });
@@ -649,6 +686,10 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
       }
       if (found != 1) meant.clear();
     }
+    // Another tool's mapping under a word near a kind's (a Drupal `services:` with its aliases,
+    // an agent's `incident:` record, a command's `policy:`) is that tool's: the near miss is an
+    // error only when what is under it reads as the kind meant.
+    if (!meant.empty() && opts && !reads_as_kind(meant_at->value, meant, *opts)) meant.clear();
     if (!meant.empty()) {
       std::string known;
       for (const auto& k : kinds)
@@ -675,6 +716,8 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
 // instead of under it (`action_items:` at column 1 below `postmortem:`): one kind key holding a
 // mapping, and every other top-level key (x- notes aside) a field of that kind. A Helm
 // values.yaml's `service:` beside `image:` and `replicaCount:` is not: those are no service fields.
+constexpr std::ptrdiff_t k_min_fields_of_a_document = 3;
+
 bool holds_misplaced_fields(const Node& root, const LoadOptions& opts) {
   if (!opts.kind_field || !root.is_map()) return false;
   const auto& kinds = kind_names();
@@ -695,8 +738,58 @@ bool holds_misplaced_fields(const Node& root, const LoadOptions& opts) {
   auto is_field = [&](const Entry& e) {
     return is_extension_key(e.key) || opts.kind_field(kind->key, e.key);
   };
-  return std::all_of(kind->value.entries.begin(), kind->value.entries.end(), is_field) &&
-         std::all_of(others.begin(), others.end(), [&](const Entry* e) { return is_field(*e); });
+  if (!std::all_of(kind->value.entries.begin(), kind->value.entries.end(), is_field)) return false;
+  if (std::all_of(others.begin(), others.end(), [&](const Entry* e) { return is_field(*e); }))
+    return true;
+  // A kind's mapping of three or more of its own fields and nothing else is that kind's document
+  // whatever sits beside it (`notes:` or a line without its colon at column 1 below a service):
+  // dropping it would lose the document without a word, and report every reference to it as
+  // dangling. A values file's `service:` holds `port:`, never three service fields alone.
+  const auto own = std::count_if(kind->value.entries.begin(), kind->value.entries.end(),
+                                 [](const Entry& e) { return !is_extension_key(e.key); });
+  return own >= k_min_fields_of_a_document;
+}
+
+// The keys site generators give a page in its front matter (Hugo, Jekyll, MkDocs, Docusaurus):
+// beside a kind in Markdown they are the generator's, whatever a kind of nines calls a field so.
+bool site_generator_key(std::string_view key) {
+  static constexpr std::string_view k_keys[] = {
+      "aliases",   "author",    "authors",        "build",    "cascade",       "categories",
+      "category",  "date",      "description",    "draft",    "expiryDate",    "headless",
+      "hide",      "id",        "images",         "keywords", "lastmod",       "layout",
+      "linkTitle", "markup",    "menu",           "outputs",  "permalink",     "publishDate",
+      "published", "resources", "search",         "series",   "sidebar_label", "sidebar_position",
+      "sitemap",   "slug",      "status",         "summary",  "tags",          "template",
+      "title",     "toc",       "translationKey", "type",     "url",           "weight"};
+  return std::find(std::begin(k_keys), std::end(k_keys), key) != std::end(k_keys);
+}
+
+// In front matter the keys beside a kind's mapping are the site generator's and are dropped
+// (classify). One that is a field of that kind and no generator's (`last_updated:` at column 1
+// below `runbook:`) is the document's own field written out of place: dropped, it would change
+// what the pages show (a runbook read as never updated) without a word. An error at it, as the
+// same mistake in a YAML file is.
+void report_front_matter_fields_beside(const Node& root, const std::string& rel,
+                                       const LoadOptions& opts, DiagBag& diags) {
+  if (!opts.kind_field || !root.is_map()) return;
+  const auto& kinds = kind_names();
+  const Entry* kind = nullptr;
+  for (const auto& e : root.entries)
+    if (e.value.is_map() && std::find(kinds.begin(), kinds.end(), e.key) != kinds.end()) {
+      if (kind) return; // two kinds: classify's error
+      kind = &e;
+    }
+  if (!kind || !reads_as_kind(kind->value, kind->key, opts)) return; // the generator's page
+  for (const auto& e : root.entries) {
+    if (&e == kind || is_extension_key(e.key) || site_generator_key(e.key) ||
+        std::find(kinds.begin(), kinds.end(), e.key) != kinds.end() ||
+        !opts.kind_field(kind->key, e.key))
+      continue;
+    diags.error(rel, e.key_loc, "unknown-kind",
+                "'" + e.key + "' is a field of " + kind->key + " written beside `" + kind->key +
+                    ":` instead of under it, so it is not read",
+                "indent it under `" + kind->key + ":` with the document's other fields");
+  }
 }
 
 void report_stray_document(const Node& root, const std::string& rel, DiagBag& diags) {
@@ -2205,7 +2298,7 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
       if (held.empty()) return;
       DiagBag scratch;
       const Verdict v = classify(
-          Node(n), idx, rel, body_text, scratch, [](RawDoc&&) {}, source);
+          Node(n), idx, rel, body_text, scratch, [](RawDoc&&) {}, source, &opts);
       if (v != Verdict::Foreign && v != Verdict::Empty) report_held_findings(held, rel, diags);
     };
     if (ends_with(rel, ".md")) {
@@ -2289,8 +2382,9 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
               return;
             }
             report_held_if_ours(n, idx, body, Source::FrontMatter);
+            report_front_matter_fields_beside(n, rel, opts, diags);
             const Verdict v =
-                classify(std::move(n), idx, rel, body, diags, take_doc, Source::FrontMatter);
+                classify(std::move(n), idx, rel, body, diags, take_doc, Source::FrontMatter, &opts);
             take(v);
             // classify leaves a document it does not hand on as it was.
             if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
@@ -2309,11 +2403,24 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
     if (encoding_ok(text)) {
       const std::string no_body;
       std::vector<Node> foreign; // documents of no kind nor dialect, in file order
+      // As for front matter (above): a file of which not one document parses is another tool's
+      // (an MkDocs theme's template, a YAML construct the reader does not take) unless a key at
+      // column 1 names a kind, a near miss of one or a dialect's mark; then its error stays.
+      DiagBag parsed;
+      std::size_t passed = 0;
+      bool any_doc = false;
+      auto pass_on = [&] {
+        for (; passed < parsed.all().size(); ++passed)
+          diags.add(parsed.all()[passed]);
+      };
       read_yaml(
-          text, rel, 0, opts.yaml, diags,
+          text, rel, 0, opts.yaml, parsed,
           [&](Node&& n, int idx) {
+            any_doc = true;
+            pass_on();
             report_held_if_ours(n, idx, no_body, Source::Yaml);
-            const Verdict v = classify(std::move(n), idx, rel, no_body, diags, take_doc);
+            const Verdict v =
+                classify(std::move(n), idx, rel, no_body, diags, take_doc, Source::Yaml, &opts);
             take(v);
             // classify hands a document on by moving it, and leaves one it finds foreign or wrong
             // as it was.
@@ -2321,6 +2428,15 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
             if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
           },
           &held);
+      const auto& found = parsed.all();
+      const bool not_yaml =
+          !any_doc && !found.empty() && std::all_of(found.begin(), found.end(), [](const auto& d) {
+            return d.rule == "yaml-syntax" || d.rule == "yaml-tab";
+          });
+      const std::size_t top = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+      if (not_yaml && kind_key_at_column_one(text, top, FrontMatterKeys::Any, false).empty())
+        return r;
+      pass_on();
       for (const Node& n : foreign)
         if (nines_doc || holds_misplaced_fields(n, opts)) {
           report_stray_document(n, rel, diags);

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -871,6 +873,85 @@ TEST_CASE("loader: Markdown front matter reads its kind beside a site generator'
   CHECK(keys == std::vector<std::string>{"runbook", "x-note"});
   CHECK(docs[0].body == "# Body\n");
   CHECK(notes.skipped == std::vector<std::string>{"docs/page.md", "values.yaml"});
+}
+
+TEST_CASE("loader: other tools' files are skipped: broken, near a kind, or a kind's name alone") {
+  TempRepo repo;
+  // Not one document parses and no key at column 1 names a kind: another tool's file (MkDocs
+  // Material's template, valid YAML yaml-cpp refuses; a Helm template kept apart).
+  repo.write("mkdocs/default.yml", "definitions:\n\n  - &background_image >-\n    {{ x }}\n");
+  repo.write("k8s/deploy.yaml", "apiVersion: apps/v1\n{{- include \"x\" . | nindent 4 }}\n");
+  // A nines document that does not parse keeps its error.
+  repo.write("services/broken.yaml", "service:\n  name: [broken\n");
+  // Words near a kind over another tool's mapping: a Drupal module's services, an agent's
+  // incident record, a command's policy, a lone seo: in front matter.
+  repo.write("drupal/ws.services.yml",
+             "services:\n  _defaults:\n    autoconfigure: true\n  ws.manager:\n"
+             "    class: Drupal\\ws\\Manager\n  Drupal\\ws\\ManagerInterface: '@ws.manager'\n");
+  repo.write("agents/violation.md", "---\nincident:\n  id: 7\n  task_id: t-1\n"
+                                    "  what_happened: x\n  category: y\n---\nText\n");
+  repo.write("commands/validate.md", "---\npolicy:\n  tier: 1\n  triggers: [a]\n---\nText\n");
+  repo.write("docs/seo.md", "---\nseo:\n  title: T\n  description: D\n---\nText\n");
+  // A Hugo runbook page whose `runbook:` parameter is the generator's.
+  repo.write("docs/runbook-page.md", "---\ntitle: Restart\nlayout: runbook\nowner: [x]\n"
+                                     "runbook:\n  variables:\n    - name: INSTALLATION\n---\nT\n");
+  // A typo of a kind over that kind's fields is still the error it was.
+  repo.write("services/typo.yaml", "servce:\n  name: a\n  tier: critical\n  owner_team: t\n");
+  LoadOptions opts;
+  opts.kind_field = [](const std::string& kind, const std::string& key) {
+    static const std::map<std::string, std::set<std::string>> fields = {
+        {"service", {"name", "tier", "owner_team", "type", "description"}},
+        {"postmortem", {"id", "title", "date", "severity", "status"}},
+        {"error_budget_policy", {"id", "service", "budget_states", "exceptions"}},
+        {"slo", {"id", "service", "sli", "target", "window", "description"}},
+        {"runbook", {"id", "title", "alert_name", "service", "owner", "last_updated"}}};
+    const auto it = fields.find(kind);
+    return it != fields.end() && it->second.count(key) != 0;
+  };
+  DiagBag diags;
+  LoadNotes notes;
+  std::vector<std::string> seen;
+  load_repo(
+      repo.root, opts, diags, [&](RawDoc&& d) { seen.push_back(d.file); }, [](RawCsvRow&&) {},
+      &notes);
+  CHECK(seen.empty());
+  CHECK(notes.skipped == std::vector<std::string>{"agents/violation.md", "commands/validate.md",
+                                                  "docs/runbook-page.md", "docs/seo.md",
+                                                  "drupal/ws.services.yml", "k8s/deploy.yaml",
+                                                  "mkdocs/default.yml"});
+  const auto d = diags.sorted();
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].file == "services/broken.yaml");
+  CHECK(d[0].rule == "yaml-syntax");
+  CHECK(d[1].file == "services/typo.yaml");
+  CHECK(d[1].message == "unknown document kind 'servce', did you mean 'service'?");
+}
+
+TEST_CASE("loader: a kind's own field beside it in front matter is an error, not dropped") {
+  TempRepo repo;
+  // `last_updated` at column 1: the runbook's field out of place. `title` and `id` (the site
+  // generators' own keys) and `x-` keys stay the generator's and the user's.
+  repo.write("runbooks/raid.md", "---\ntitle: RAID\nid: raid-page\nrunbook:\n  title: RAID\n"
+                                 "  alert_name: NodeRAIDDegraded\nlast_updated: 2026-11-01\n"
+                                 "x-note: kept\n---\n# Body\n");
+  LoadOptions opts;
+  opts.kind_field = [](const std::string& kind, const std::string& key) {
+    return kind == "runbook" &&
+           (key == "title" || key == "id" || key == "alert_name" || key == "last_updated");
+  };
+  DiagBag diags;
+  std::vector<RawDoc> docs;
+  load_repo(
+      repo.root, opts, diags, [&](RawDoc&& d) { docs.push_back(std::move(d)); },
+      [](RawCsvRow&&) {});
+  REQUIRE(docs.size() == 1); // still read
+  const auto d = diags.sorted();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "unknown-kind");
+  CHECK(d[0].loc.line == 7);
+  CHECK(d[0].loc.col == 1);
+  CHECK(d[0].message == "'last_updated' is a field of runbook written beside `runbook:` instead "
+                        "of under it, so it is not read");
 }
 
 TEST_CASE("loader: a kind's short form alone at the top is an unknown kind, with its kind") {
@@ -2013,18 +2094,19 @@ TEST_CASE("loader: the files of a Helm chart are Helm's, skipped unread") {
     seen.clear();
     load_repo(repo.root, opts, diags, hooks, &notes);
     CHECK(seen == std::vector<std::string>{"notcharts/noversion/s.yaml", "services/ok.yaml"});
+    // A Chart.yaml that is not YAML makes no chart and, naming no kind, is skipped as another
+    // tool's file that does not parse.
     CHECK(notes.skipped ==
           std::vector<std::string>{"deploy/api/Chart.yaml", "deploy/api/charts/db/Chart.yaml",
                                    "deploy/api/ci/port-values.yaml",
                                    "deploy/api/templates/deployment.yaml", "deploy/api/values.yaml",
                                    "deploy/old/Chart.yaml", "deploy/old/values.yaml",
-                                   "notcharts/noversion/Chart.yaml", "notcharts/v3/Chart.yaml"});
+                                   "notcharts/broken/Chart.yaml", "notcharts/noversion/Chart.yaml",
+                                   "notcharts/v3/Chart.yaml"});
     const auto d = diags.sorted();
-    REQUIRE(d.size() == 2);
-    CHECK(d[0].file == "notcharts/broken/Chart.yaml");
-    CHECK(d[0].rule == "yaml-syntax");
-    CHECK(d[1].file == "notcharts/v3/typo.yaml");
-    CHECK(d[1].rule == "unknown-kind");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].file == "notcharts/v3/typo.yaml");
+    CHECK(d[0].rule == "unknown-kind");
   }
 }
 

@@ -828,8 +828,22 @@ void read_yaml(std::string_view text, const std::string& file, int line_offset,
     // Helm and Jinja templates become YAML only once rendered; `{{ }}` only inside strings (an
     // Alertmanager file's) is text, and the parser's hint then names the cause.
     const char tag = template_tag_in(text);
+    // Text after a quoted value's closing quote (`"abc", more`) ends the mapping early: the
+    // parser's message speaks of the mapping, the mistake is the text after the quote.
+    std::string hint = yaml_error_hint(e.msg);
+    if (e.msg == YAML::ErrorMsg::END_OF_MAP && !e.mark.is_null() && e.mark.pos > 0 &&
+        static_cast<std::size_t>(e.mark.pos) < text.size()) {
+      const std::size_t at = static_cast<std::size_t>(e.mark.pos);
+      std::size_t i = at;
+      while (i > 0 && text[i - 1] == ' ')
+        --i;
+      if (i > 0 && (text[i - 1] == '"' || text[i - 1] == '\'') && text[at] != '\n' &&
+          text[at] != '\r' && text[at] != '#')
+        hint = "text follows a quoted value's closing quote: quote the whole value, or remove "
+               "what follows the quote";
+    }
     diags.error(file, l, "yaml-syntax", "invalid YAML: " + yaml_error_text(e.msg),
-                tag == '\0' ? yaml_error_hint(e.msg)
+                tag == '\0' ? hint
                 : tag == '{'
                     ? "the file holds {{ }}: if it is a template (Helm, Jinja), leave it out of "
                       "the walk with nines.yaml exclude"

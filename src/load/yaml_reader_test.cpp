@@ -463,6 +463,23 @@ TEST_CASE("yaml_reader: duplicate keys and bad merge keys are held for the calle
   CHECK(at_once.all()[2].hint == reported.all()[0].hint);
 }
 
+TEST_CASE("yaml_reader: text after a closing quote is said as such, at its place") {
+  for (const char* text : {"service:\n  name: a\n  description: \"abc\", more\n  tier: x\n",
+                           "service:\n  name: a\n  description: 'abc' more\n  tier: x\n"}) {
+    DiagBag diags;
+    parse_yaml_string(text, diags);
+    REQUIRE(diags.all().size() == 1);
+    const Diagnostic& d = diags.all()[0];
+    CHECK(d.loc.line == 3);
+    CHECK(d.hint.find("text follows a quoted value's closing quote") == 0);
+  }
+  // A key indented unlike its neighbours keeps the indentation hint.
+  DiagBag diags;
+  parse_yaml_string("service:\n  name: a\n    tier: x\n  owner: b\n", diags);
+  REQUIRE_FALSE(diags.all().empty());
+  CHECK(diags.all()[0].hint.find("text follows") == std::string::npos);
+}
+
 TEST_CASE("yaml_reader: the template hint only for {{ where a node starts") {
   auto hint = [](const char* text) {
     DiagBag diags;

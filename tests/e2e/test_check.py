@@ -433,13 +433,24 @@ def test_other_tools_files():
               f"only a chart's files: the summary says so: {out[-300:]}")
         code, out, err = run("build", repo, "--offline", "-o", os.path.join(tmp, "site"))
         check(code == 0, f"a chart and a foreign duplicate key pass build ({code}): {err[-500:]}")
-        # The chart's template outside a chart is a template again: a syntax error with the hint to
-        # leave it out.
+        # The chart's template outside a chart is another tool's file that does not parse and names
+        # no kind: skipped and counted, not an error. (Its values file, whose one key is
+        # `service:`, is a service document by SPEC 1.2's letter, and its errors are its own.)
         os.remove(os.path.join(repo, "deploy", "ledger", "Chart.yaml"))
+        code, out, err = run("check", repo, "--verbose")
+        check("deploy/ledger/templates/deployment.yaml" not in out.replace(
+                  "skipped deploy/ledger/templates/deployment.yaml", "")
+              and "skipped deploy/ledger/templates/deployment.yaml" in out,
+              f"without Chart.yaml the template is skipped, not an error ({code}): {out[-800:]}")
+        # A template that names a kind at column 1 is a nines document gone wrong: its error
+        # stays, with the hint to leave a template out.
+        with open(os.path.join(repo, "deploy", "ledger", "templates", "svc.yaml"), "w") as f:
+            f.write("service:\n  name: ledger\n  labels:\n"
+                    "    {{- include \"ledger.labels\" . | nindent 4 }}\n")
         code, out, err = run("check", repo)
-        check(code == 1 and "deploy/ledger/templates/deployment.yaml:6:7: error: invalid YAML" in out
+        check(code == 1 and "deploy/ledger/templates/svc.yaml:4:7: error: invalid YAML" in out
               and "the file holds {{ }}: if it is a template (Helm, Jinja)" in out,
-              f"without Chart.yaml the template is an error with the exclude hint ({code}): {out[-800:]}")
+              f"a template over a kind is an error with the exclude hint ({code}): {out[-800:]}")
     finally:
         shutil.rmtree(tmp)
 
