@@ -66,6 +66,9 @@ struct State {
   // The limits the latest build read files and YAML with (nines.yaml), with which the watcher
   // reads a Chart.yaml as the loader does.
   LoadOptions load_limits;
+  // The base_url the latest site was built with: the 404 page's links start with it, and serve
+  // points them at itself instead (as Hugo's server serves its site under its own address).
+  std::string base_url;
 };
 
 struct ServeOpts {
@@ -113,6 +116,7 @@ void rebuild(const ServeOpts& o, const fs::path& out, State& state) {
     state.build_state.insert(std::move(f));
   state.load_limits.max_file_bytes = run.repo.config.max_file_bytes;
   state.load_limits.yaml.max_nodes = run.repo.config.max_yaml_nodes;
+  if (wrote) state.base_url = run.repo.config.base_url;
   ++state.generation;
   state.problems = wrote ? "" : text.str();
   if (wrote) state.have_site = true;
@@ -270,11 +274,24 @@ std::string read_file(const fs::path& p, bool& ok) {
 
 // The site's own 404 page for a path that is not there, as GitHub Pages serves it, or nullopt
 // when the site has none. Without base_url its links are relative to the site's top, where it
-// is written, so a <base> puts them there whatever the depth of the missing path.
-std::optional<std::string> not_found_page(const fs::path& site) {
+// is written, so a <base> puts them there whatever the depth of the missing path. With one they
+// name the published site: each link and asset starting with it is made to start at this
+// server's top instead, so the preview's 404 page leads into the preview.
+std::optional<std::string> not_found_page(const fs::path& site, const std::string& base_url) {
   bool ok = false;
   std::string html = read_file(site / "404.html", ok);
   if (!ok) return std::nullopt;
+  if (!base_url.empty()) {
+    std::string root = base_url;
+    if (root.back() != '/') root += '/';
+    for (const char* attr : {"href=\"", "src=\"", "action=\""}) {
+      const std::string from = attr + root;
+      const std::string to = std::string(attr) + "/";
+      for (std::size_t at = html.find(from); at != std::string::npos;
+           at = html.find(from, at + to.size()))
+        html.replace(at, from.size(), to);
+    }
+  }
   if (auto head = html.find("<head>"); head != std::string::npos)
     html.insert(head + 6, "<base href=\"/\">");
   return html;
@@ -544,13 +561,14 @@ int serve(const ServeOpts& o) {
   });
   server->get(".*", [&](const HttpServer::Request& req, HttpServer::Response& res) {
     std::uint64_t generation;
-    std::string problems;
+    std::string problems, base_url;
     bool have_site;
     {
       std::lock_guard lock(state.mutex);
       generation = state.generation;
       problems = state.problems;
       have_site = state.have_site;
+      base_url = state.base_url;
     }
     res.set_header("Cache-Control", "no-store");
     if (!loopback_host(req.host)) {
@@ -570,7 +588,7 @@ int serve(const ServeOpts& o) {
     if (file) body = read_file(*file, ok);
     if (!file || !ok || fs::is_directory(*file, ec)) {
       res.status = file ? 404 : 403;
-      if (auto page = file ? not_found_page(site) : std::nullopt) {
+      if (auto page = file ? not_found_page(site, base_url) : std::nullopt) {
         res.set_content(inject(std::move(*page), extra), "text/html; charset=utf-8");
         return;
       }

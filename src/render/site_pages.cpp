@@ -168,6 +168,14 @@ json last_changed(const Site& site, const DocMeta& doc, const std::string& field
           ? "No git history (" + (history ? history->reason() : std::string("not read")) + ")"
           : "No git history for this file (" + file_history_gap(*history, doc.file) + ")";
   j["fields"] = true;
+  // A date field after today is not a change that has happened (check warns of it): shown as
+  // the field's value, never as "Last changed" on a day to come.
+  const auto field_day = day_of_text(field_value);
+  if (field_day && *field_day > site.today) {
+    j["history_note"] = why + "; the document's " + field + " field (" + field_value +
+                        ") is after today, so it is not shown as the last change.";
+    return j;
+  }
   j["changed_on"] = text_or_null(field_value);
   j["history_note"] = field.empty() || field_value.empty()
                           ? why + "; the document has no date field to show instead."

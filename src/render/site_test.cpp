@@ -287,6 +287,25 @@ TEST_CASE("render/site: no base_url, a sitemap of relative locations") {
   CHECK(files.count("index.html") == 1);
 }
 
+TEST_CASE("render/site: a review date after today is never shown as the last change") {
+  // The example has no git history here, so the SLO page's "Last changed" comes from the
+  // document's last_reviewed; one dated after today is a date to come, not a change.
+  const Run& run = content_run();
+  Repo repo = run.repo;
+  Slo* slo = nullptr;
+  for (auto& s : repo.slos)
+    if (s.meta.id == "checkout-api-availability") slo = &s;
+  REQUIRE(slo != nullptr);
+  REQUIRE_FALSE(slo->last_reviewed.value.empty());
+  const std::string page = "slos/checkout-api-availability/index.html";
+  auto files = render(repo, run.figures, run.series, options(2));
+  CHECK(contains(files[page], "Last changed <time>" + slo->last_reviewed.value + "</time>"));
+  slo->last_reviewed.value = "2026-12-25";
+  files = render(repo, run.figures, run.series, options(2));
+  CHECK_FALSE(contains(files[page], "Last changed <time>2026-12-25"));
+  CHECK(contains(files[page], "last_reviewed field (2026-12-25) is after today"));
+}
+
 TEST_CASE("render/site: stale data shows its age") {
   const Run& run = content_run();
   // Three days later with no new data: every SLO with data is stale by three days.

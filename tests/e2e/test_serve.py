@@ -222,6 +222,12 @@ def write(rel, text):
 with open(SECRET, "w") as f:
     f.write("top secret outside the site\n")
 subprocess.run([NINES, "init", REPO, "--now", NOW], check=True, capture_output=True, env=ENV)
+# Published under a base_url, as most sites are: the preview's 404 page still leads into it.
+BASE_URL = "https://example.github.io/reliability/"
+with open(os.path.join(REPO, "nines.yaml"), encoding="utf-8") as f:
+    config = f.read()
+with open(os.path.join(REPO, "nines.yaml"), "w", encoding="utf-8") as f:
+    f.write(config.replace('base_url: ""', f'base_url: "{BASE_URL}"', 1))
 # A service named `site` and its runbook in runbooks/site/, which the loader reads.
 for args in (["new", "service", "site"], ["new", "runbook", "site-down", "--service", "site"]):
     subprocess.run([NINES, *args, "-C", REPO, "--now", NOW], check=True, capture_output=True,
@@ -258,6 +264,9 @@ try:
     check(status == 404 and "Page not found" in body and '<base href="/">' in body
           and "/__nines/poll" in body,
           f"a missing path gets the site's 404 page with status 404 ({status}): {body[:300]}")
+    # Its links and assets lead into the preview, not to the published site's address.
+    check(BASE_URL not in body and 'href="/index.html"' in body,
+          f"the 404 page's links start at the server's top, not at base_url: {body[:600]}")
 
     check_ranges(PORT)
 
