@@ -56,7 +56,8 @@ void require_id(const std::string& what, const std::string& id) {
   if (!valid_id(id))
     throw NewUsage(what + " '" + id +
                    "' is not a valid id: lower-case letters, digits, '.', '_' and '-', starting "
-                   "with a letter or digit");
+                   "with a letter or digit, at most 128 characters" +
+                   (id.size() > 128 ? " (this one has " + std::to_string(id.size()) + ")" : ""));
 }
 
 // A reference that must resolve, so that what `new` writes checks.
@@ -185,6 +186,11 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
       sli = pick_one("SLI", "--sli", names.slis, "add one with 'nines new sli NAME'");
     if (!(o.target > 0 && o.target < 100))
       throw NewUsage("--target must be a percentage between 0 and 100, e.g. 99.9");
+    // What check would refuse (slo-target-ratio) is refused here, so what is written passes.
+    if (target_reads_as_ratio(o.target))
+      throw NewUsage("--target " + shortest_text(o.target) +
+                     " is a percentage: " + shortest_text(o.target) + "% — did you mean " +
+                     shortest_text(published_figure(o.target * 100)) + "?");
     // The budget and its minutes follow from the target, so the SLO's own lints hold. The
     // budget is written to 10 decimals, far inside the slo-error-budget lint's 1e-6; a target
     // so close to 100 that even those round it to 0 leaves no budget the schema accepts (> 0).
@@ -211,13 +217,17 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
     std::vector<std::string> kept;
     for (const auto& a : k_workbook_alerts) {
       if (!burn_rate_reachable(a.burn_rate, o.target)) {
+        // At the maximum itself the reason is the rule's strict comparison, as check says it:
+        // "the highest possible burn rate is 6x, so 6x could never fire" would read as if it could.
+        const bool at_max = !burn_rate_exceeds(a.burn_rate, max_burn);
         // Windows long first, as every page, the terminal and the docs write them ("1h / 5m").
         dropped.push_back(
             data(std::string(a.name) + " (" + shortest_text(a.burn_rate) + "x over " +
                  alert_windows_text(std::string(a.long_window), std::string(a.short_window)) +
                  ") is left out: at a " + shortest_text(o.target) +
-                 "% target the highest possible burn rate is " + trimmed_text(max_burn) +
-                 "x, so it could never fire"));
+                 "% target the highest possible burn rate is " + trimmed_text(max_burn) + "x" +
+                 (at_max ? " and an alert fires only on a burn above its threshold" : "") +
+                 ", so it could never fire"));
         continue;
       }
       if (!window_holds_alert(a.long_window_min, window_days)) {
@@ -279,7 +289,20 @@ std::vector<PlannedFile> plan(const NewOpts& o, const Repo& repo, std::int64_t l
                      " \"Checkout errors after "
                      "deploy\"");
     need_service(false);
-    const std::string slug = file_slug(o.name, k);
+    // Another incident of the same day whose title slugs the same (a title cut at 48 characters,
+    // "DB: down" beside "DB down") gets the next free suffix, for its file and its channel; the
+    // same title again is the same incident, and `new` never overwrites it.
+    std::string slug = file_slug(o.name, k);
+    auto title_at = [&repo](const std::string& file) -> const std::string* {
+      for (const auto& pm : repo.postmortems)
+        if (pm.meta.file == file) return &pm.title;
+      return nullptr;
+    };
+    for (int n = 2; n < 100; ++n) {
+      const std::string* other = title_at("postmortems/" + today + "-" + slug + ".yaml");
+      if (!other || *other == o.name) break;
+      slug = file_slug(o.name, k) + "-" + std::to_string(n);
+    }
     bool classified = !o.function.empty() && !o.scope.empty();
     if (o.function.empty() != o.scope.empty())
       throw NewUsage("give --function and --scope together: the severity matrix needs both");

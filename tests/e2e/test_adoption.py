@@ -160,6 +160,8 @@ check("pull_request" in check_wf and "--format github" in check_wf and
       "--format sarif" in check_wf and "upload-sarif" in check_wf and
       "--since" in check_wf and "GITHUB_STEP_SUMMARY" in check_wf,
       "check workflow: annotations, SARIF upload, --since job summary")
+check("security-events: write" in check_wf and "actions: read" in check_wf,
+      "check workflow: the permissions upload-sarif needs, in private repositories too")
 check("actions/upload-pages-artifact@" in publish_wf and "actions/deploy-pages@" in publish_wf,
       "publish workflow uses the official Pages actions")
 check(re.search(r"pages: write", publish_wf) and re.search(r"id-token: write", publish_wf) and
@@ -560,6 +562,12 @@ for target in ["99.99999999999", "99.9999999999999"]:
                          "-C", TGT, "--now", NOW)
     check(code == 2 and "leaves no error budget" in err,
           f"--target {target} leaves no budget: exit 2 ({code}): {err}")
+# A ratio where a percentage goes: refused as check would refuse it, with the percentage meant.
+for target, meant in [("0.999", "99.9"), ("0.5", "50")]:
+    code, out, err = run("new", "slo", "svc-t-ratio", "--service", "svc-t", "--target", target,
+                         "-C", TGT, "--now", NOW)
+    check(code == 2 and f"did you mean {meant}?" in err,
+          f"--target {target} reads as a ratio: exit 2 ({code}): {err}")
 check(snapshot(TGT) == before, "a refused target writes nothing")
 # At 90% only the two reachable alerts get runbooks.
 run("new", "service", "svc-u", "-C", TGT, "--now", NOW)
@@ -638,6 +646,24 @@ for slug in made:
               re.fullmatch(r"[a-z0-9-]+", channel) is not None,
               f"the channel is a valid Slack name: {channel}")
 clean_check(SLUG, "incidents in other scripts")
+# Two incidents of one day whose titles slug alike (cut at 48 characters, or punctuation apart)
+# get two files and two channels; the same title again is the same incident, never overwritten.
+LONG = "Checkout API returning 502 errors to customers in "
+made = []
+for title in [LONG + "eu-west-1", LONG + "us-east-1", "DB: down", "DB down"]:
+    code, out, err = run("new", "incident", title, "-C", SLUG, "--now", NOW)
+    check(code == 0, f"new incident {title!r} exits 0: {err}")
+    m = re.search(r"postmortems/(2026-11-20-[a-z0-9-]+)\.yaml", out)
+    made.append(m.group(1) if m else "")
+check(made[1] == made[0] + "-2" and made[3] == made[2] + "-2",
+      f"a second incident whose title slugs alike gets the next suffix: {made}")
+for slug in made[1::2]:
+    if slug:
+        text = read(os.path.join(SLUG, "postmortems", slug + ".yaml"))
+        check(f'channel: "#inc-{slug}"' in text, f"and its channel the same suffix: {slug}")
+code, out, err = run("new", "incident", "DB down", "-C", SLUG, "--now", NOW)
+check(code == 1 and "already exists" in err, f"the same title again is refused: {code} {err}")
+clean_check(SLUG, "incidents whose titles slug alike")
 
 # ---- ids the repository already has ----------------------------------------------------------
 # An id defined in another file (here under another name, and in a Markdown document) is refused
