@@ -328,6 +328,11 @@ std::string kind_key_at_column_one(const std::string& text, std::size_t pos, Fro
     if (indented && (in_extension || any)) continue;
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) {
+      // A kind's name alone on its line (`service` that lost its colon, with its fields indented
+      // below) is a nines document whose kind line is broken.
+      const auto& kinds = kind_names();
+      if (any && std::find(kinds.begin(), kinds.end(), line) != kinds.end())
+        return std::string(line);
       if (any) continue;
       return {};
     }
@@ -488,7 +493,8 @@ enum class Source { Yaml, FrontMatter };
 // keys (x- notes aside) are fields of that kind (the schema's, LoadOptions::kind_field). Nothing
 // yet under it (null, an empty mapping) reads as anything. Without the schema's fields (a
 // loader run alone) every mapping does, as before they were known.
-bool reads_as_kind(const Node& value, const std::string& kind, const LoadOptions& opts) {
+bool reads_as_kind(const Node& value, const std::string& kind, const LoadOptions& opts,
+                   bool exact = false) {
   if (!opts.kind_field || !value.is_map()) return true;
   std::size_t keys = 0, fields = 0;
   for (const auto& e : value.entries) {
@@ -496,7 +502,9 @@ bool reads_as_kind(const Node& value, const std::string& kind, const LoadOptions
     ++keys;
     if (opts.kind_field(kind, e.key)) ++fields;
   }
-  return keys == 0 || 2 * fields > keys;
+  // Under the kind's own name half of them will do: a small runbook with one misspelt field
+  // (`title` and `alertname`) is a runbook with a typo, not a page's parameter.
+  return keys == 0 || 2 * fields > keys || (exact && 2 * fields == keys);
 }
 
 Verdict classify(Node&& root, int index, const std::string& rel, const std::string& body,
@@ -658,7 +666,7 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     // A page parameter of the generator's that happens to bear a kind's name (a Hugo runbook
     // page's `runbook: {variables: …}`) is the generator's too: the kind is read only when its
     // mapping reads as that kind's.
-    if (opts && !reads_as_kind((*kind)->value, (*kind)->key, *opts)) return Verdict::Foreign;
+    if (opts && !reads_as_kind((*kind)->value, (*kind)->key, *opts, true)) return Verdict::Foreign;
     const std::string name = (*kind)->key;
     std::erase_if(root.entries,
                   [&](const Entry& e) { return e.key != name && !is_extension_key(e.key); });
@@ -716,7 +724,7 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
 // instead of under it (`action_items:` at column 1 below `postmortem:`): one kind key holding a
 // mapping, and every other top-level key (x- notes aside) a field of that kind. A Helm
 // values.yaml's `service:` beside `image:` and `replicaCount:` is not: those are no service fields.
-constexpr std::ptrdiff_t k_min_fields_of_a_document = 3;
+constexpr std::ptrdiff_t k_min_fields_of_a_document = 2;
 
 bool holds_misplaced_fields(const Node& root, const LoadOptions& opts) {
   if (!opts.kind_field || !root.is_map()) return false;
@@ -741,10 +749,10 @@ bool holds_misplaced_fields(const Node& root, const LoadOptions& opts) {
   if (!std::all_of(kind->value.entries.begin(), kind->value.entries.end(), is_field)) return false;
   if (std::all_of(others.begin(), others.end(), [&](const Entry* e) { return is_field(*e); }))
     return true;
-  // A kind's mapping of three or more of its own fields and nothing else is that kind's document
+  // A kind's mapping of two or more of its own fields and nothing else is that kind's document
   // whatever sits beside it (`notes:` or a line without its colon at column 1 below a service):
   // dropping it would lose the document without a word, and report every reference to it as
-  // dangling. A values file's `service:` holds `port:`, never three service fields alone.
+  // dangling. A values file's `service:` holds `port:` beside its `type:`.
   const auto own = std::count_if(kind->value.entries.begin(), kind->value.entries.end(),
                                  [](const Entry& e) { return !is_extension_key(e.key); });
   return own >= k_min_fields_of_a_document;
@@ -779,7 +787,7 @@ void report_front_matter_fields_beside(const Node& root, const std::string& rel,
       if (kind) return; // two kinds: classify's error
       kind = &e;
     }
-  if (!kind || !reads_as_kind(kind->value, kind->key, opts)) return; // the generator's page
+  if (!kind || !reads_as_kind(kind->value, kind->key, opts, true)) return; // the generator's page
   for (const auto& e : root.entries) {
     if (&e == kind || is_extension_key(e.key) || site_generator_key(e.key) ||
         std::find(kinds.begin(), kinds.end(), e.key) != kinds.end() ||
@@ -2408,7 +2416,7 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
       // column 1 names a kind, a near miss of one or a dialect's mark; then its error stays.
       DiagBag parsed;
       std::size_t passed = 0;
-      bool any_doc = false;
+      bool ours = false; // a document of the file was a nines kind's or a dialect's, or an error
       auto pass_on = [&] {
         for (; passed < parsed.all().size(); ++passed)
           diags.add(parsed.all()[passed]);
@@ -2416,11 +2424,11 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
       read_yaml(
           text, rel, 0, opts.yaml, parsed,
           [&](Node&& n, int idx) {
-            any_doc = true;
             pass_on();
             report_held_if_ours(n, idx, no_body, Source::Yaml);
             const Verdict v =
                 classify(std::move(n), idx, rel, no_body, diags, take_doc, Source::Yaml, &opts);
+            ours = ours || v == Verdict::Accepted || v == Verdict::Error;
             take(v);
             // classify hands a document on by moving it, and leaves one it finds foreign or wrong
             // as it was.
@@ -2428,11 +2436,14 @@ std::unique_ptr<FileResult> read_file_result(const fs::path& root, const std::st
             if (v == Verdict::Error) add_dropped_ids(n, r->dropped_ids);
           },
           &held);
+      // Here the documents before the one that does not parse decide too: a Jekyll page's front
+      // matter read as a first document, then its Markdown, is another tool's file.
       const auto& found = parsed.all();
-      const bool not_yaml =
-          !any_doc && !found.empty() && std::all_of(found.begin(), found.end(), [](const auto& d) {
-            return d.rule == "yaml-syntax" || d.rule == "yaml-tab";
-          });
+      const bool not_yaml = !ours && passed < found.size() &&
+                            std::all_of(found.begin() + static_cast<std::ptrdiff_t>(passed),
+                                        found.end(), [](const auto& d) {
+                                          return d.rule == "yaml-syntax" || d.rule == "yaml-tab";
+                                        });
       const std::size_t top = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
       if (not_yaml && kind_key_at_column_one(text, top, FrontMatterKeys::Any, false).empty())
         return r;

@@ -1099,6 +1099,33 @@ bool SchemaSet::validate(const std::string& kind, const Node& root, const std::s
                        value, "", file, diags, error_locs, 0);
   }
 
+  // An unknown field left empty (`langauge:`, `~`, `""`, or a line that lost its colon, which the
+  // reader takes for a key with no value) is dropped before the schema sees it, as an empty known
+  // field is "not given": said here, at the key, as the schema says of one with a value.
+  if (const Node* body = root.get(kind); body && body->is_map() && entry.doc.is_object()) {
+    const json* props = nullptr;
+    if (auto p = entry.doc.find("properties"); p != entry.doc.end() && p->is_object())
+      if (auto k = p->find(kind); k != p->end() && k->is_object())
+        if (auto kp = k->find("properties"); kp != k->end() && kp->is_object()) props = &*kp;
+    if (props) {
+      std::vector<std::string> names;
+      for (const auto& [name, v] : props->items())
+        names.push_back(name);
+      for (const auto& e : body->entries) {
+        if (!e.value.is_absent() || is_extension_key(e.key) || props->contains(e.key) ||
+            error_locs.count({e.key_loc.line, e.key_loc.col}))
+          continue;
+        diags.error(file, e.key_loc, "schema",
+                    "unknown field '" + e.key + "' in " + kind + did_you_mean(e.key, names),
+                    e.key.find(' ') != std::string::npos
+                        ? "a key with no value: a line that lost its colon (`name: value`)?"
+                        : "custom fields must start with 'x-'");
+        error_locs.insert({e.key_loc.line, e.key_loc.col});
+        ok = false;
+      }
+    }
+  }
+
   // Durations whose size matters: a JSON Schema cannot bound "1000000000d", so these are checked
   // here. An SLO window over 400 days would make a pull plan millions of days.
   if (ok) {

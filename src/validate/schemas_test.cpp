@@ -80,6 +80,29 @@ TEST_CASE("schemas: one mistake, one finding") {
   CHECK(d.size() == 2);
 }
 
+TEST_CASE("schemas: an unknown field left empty is still unknown") {
+  SchemaSet s;
+  for (const char* value : {"", " ~", " \"\""}) {
+    auto d = validate(s, "service",
+                      std::string("service:\n  name: a\n  tier: critical\n  owner_team: t\n"
+                                  "  langauge:") +
+                          value + "\n");
+    REQUIRE_MESSAGE(d.size() == 1, value);
+    CHECK(d[0].loc.line == 5);
+    CHECK(d[0].message == "unknown field 'langauge' in service, did you mean 'language'?");
+  }
+  // A line that lost its colon reads as a key with no value: said as such.
+  auto d = validate(s, "service",
+                    "service:\n  name: a\n  tier: critical\n  owner_team: t\n  links\n"
+                    "    - x\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].hint.find("lost its colon") != std::string::npos);
+  // A known field left empty is not given, as ever.
+  CHECK(validate(s, "service",
+                 "service:\n  name: a\n  tier: critical\n  owner_team: t\n  language:\n")
+            .empty());
+}
+
 TEST_CASE("schemas: a value of a type no shape takes is one finding, not also 'none matched'") {
   SchemaSet s;
   // An assessment is one of two mappings (of a service or of a team): a list is neither.
