@@ -465,13 +465,13 @@ void add_new_command(CLI::App& app, CommandAction& action) {
       try {
         files = plan(*opts, run.repo, run.local_now);
       } catch (const NewUsage& e) {
-        std::cerr << "nines new " << opts->kind << ": " << e.what() << "\n";
+        std::cerr << "nines: new " << opts->kind << ": " << e.what() << "\n";
         return 2;
       }
       // Two documents of a kind with one id fail `check` (duplicate-id): the ids are those the
       // pipeline read, from every file of the repository, Markdown and dialects included.
       if (const std::string taken = taken_id(run.repo, files); !taken.empty()) {
-        std::cerr << "nines new " << opts->kind << ": " << taken
+        std::cerr << "nines: new " << opts->kind << ": " << taken
                   << "; choose another name (nothing was written)\n";
         return 1;
       }
@@ -481,7 +481,7 @@ void add_new_command(CLI::App& app, CommandAction& action) {
         existing = write_new_files(root, files);
       } catch (const std::exception& e) {
         // A folder that cannot be made or a file that cannot be written: nothing of it stays.
-        std::cerr << "nines new " << opts->kind << ": " << e.what() << " (nothing was written)\n";
+        std::cerr << "nines: new " << opts->kind << ": " << e.what() << " (nothing was written)\n";
         return 3;
       }
       // Paths as the user can type them: relative to the working folder, as `cd` left it.

@@ -86,7 +86,13 @@ bool read_sample(const json& j, std::pair<double, double>& out, std::string& err
   const auto& text = j[1].get_ref<const std::string&>();
   auto v = parse_prom_value(text);
   if (!v) {
-    error = "sample value " + quote_value(text, secret) + " is not a number";
+    // A number too large or too small for a double (1e999, 1e-400) is a number all the same.
+    double ignored = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ignored);
+    const bool out_of_range =
+        ec == std::errc::result_out_of_range && end == text.data() + text.size();
+    error = "sample value " + quote_value(text, secret) +
+            (out_of_range ? " is out of a number's range" : " is not a number");
     return false;
   }
   out = {j[0].get<double>(), *v};

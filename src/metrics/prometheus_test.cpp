@@ -130,6 +130,8 @@ TEST_CASE("envelope: a bad sample value is quoted whole") {
     return r.error;
   };
   CHECK(error_for(" 12") == "sample value ' 12' is not a number");
+  CHECK(error_for("1e-400") == "sample value '1e-400' is out of a number's range");
+  CHECK(error_for("1e999") == "sample value '1e999' is out of a number's range");
   CHECK(error_for("a b") == "sample value 'a b' is not a number");
   CHECK(error_for("") == "sample value '' is not a number");
   CHECK(error_for(R"(it's\\x\n1)") == R"(sample value 'it\'s\\x\n1' is not a number)");
