@@ -745,7 +745,7 @@ namespace {
 
 // The first of a file's rows one test picks, and how many it picks: one finding per file.
 struct FirstRow {
-  int line = 0;
+  int line = 0, col = 1; // the row's date cell (1: not known)
   std::int64_t day = 0;
   std::size_t count = 0;
 };
@@ -753,18 +753,19 @@ struct FirstRow {
 std::map<std::uint32_t, FirstRow> rows_where(const Repo& repo,
                                              const std::function<bool(std::int64_t)>& pick) {
   std::map<std::uint32_t, FirstRow> by_file;
-  auto note = [&](std::uint32_t file, int line, std::int64_t day) {
+  auto note = [&](std::uint32_t file, int line, int col, std::int64_t day) {
     if (!pick(day)) return;
     FirstRow& f = by_file[file];
     if (f.count++ == 0 || line < f.line) {
       f.line = line;
+      f.col = col > 0 ? col : 1;
       f.day = day;
     }
   };
   for (const auto& row : repo.csv_rows)
-    note(row.file, row.line, row.day);
+    note(row.file, row.line, row.date_col, row.day);
   for (const auto& row : repo.golden_rows)
-    note(row.file, row.line, row.day);
+    note(row.file, row.line, 0, row.day);
   return by_file;
 }
 
@@ -791,7 +792,7 @@ void lint_csv_dates(const Repo& repo, std::int64_t today, DiagBag& diags,
   // row would sit in the store unseen until its day comes. Most likely a typo in the year (2062
   // for 2026): a warning per file, at its first such row, counting the rest.
   for (const auto& [file, f] : rows_where(repo, [&](std::int64_t day) { return day > today; }))
-    diags.warning(repo.csv_files[file], Loc{f.line, 1}, "csv-future-date",
+    diags.warning(repo.csv_files[file], Loc{f.line, f.col}, "csv-future-date",
                   "row dated " + format_date(f.day) + more_rows(f) + " is after today, " +
                       format_date(today) +
                       ": recorded data of a day to come is stored and never shown",
@@ -806,7 +807,7 @@ void lint_csv_dates(const Repo& repo, std::int64_t today, DiagBag& diags,
   if (newest == std::numeric_limits<std::int64_t>::min()) return;
   const std::int64_t oldest = newest - k_max_record_age_days;
   for (const auto& [file, f] : rows_where(repo, [&](std::int64_t day) { return day < oldest; }))
-    diags.error(repo.csv_files[file], Loc{f.line, 1}, "csv-old-date",
+    diags.error(repo.csv_files[file], Loc{f.line, f.col}, "csv-old-date",
                 "row dated " + format_date(f.day) + more_rows(f) + " is more than " +
                     std::to_string(k_max_record_age_days / 365) +
                     " years before the newest recorded day, " + format_date(newest) +

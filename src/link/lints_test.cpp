@@ -1604,5 +1604,25 @@ TEST_CASE("policy-conflict: none for an SLO's own policy, the default, other ser
   CHECK(linked(twice, "duplicate-id").size() == 1);
 }
 
+// ---- csv-future-date, csv-old-date ----
+
+TEST_CASE("csv dates out of range: one finding per file, at the first such row's date cell") {
+  Repo repo;
+  repo.add_csv_row("metrics/a.csv", 2, "api", *parse_date("2026-11-01"), 9, 10, 5);
+  repo.add_csv_row("metrics/a.csv", 3, "api", *parse_date("2062-11-02"), 9, 10, 5);
+  repo.add_csv_row("metrics/a.csv", 4, "api", *parse_date("2062-11-03"), 9, 10, 5);
+  repo.add_csv_row("metrics/b.csv", 2, "web-api", *parse_date("1026-11-01"), 9, 10, 9);
+  auto future = lint(repo, "csv-future-date");
+  REQUIRE(future.size() == 1);
+  CHECK(future[0].file == "metrics/a.csv");
+  CHECK(future[0].loc.line == 3);
+  CHECK(future[0].loc.col == 5);
+  CHECK(future[0].message.find("(and 1 more row)") != std::string::npos);
+  auto old = lint(repo, "csv-old-date");
+  REQUIRE(old.size() == 1);
+  CHECK(old[0].file == "metrics/b.csv");
+  CHECK(old[0].loc.col == 9);
+}
+
 } // namespace
 } // namespace nines

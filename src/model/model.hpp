@@ -456,6 +456,7 @@ struct CsvRow {
   std::uint32_t file = 0; // index into Repo::csv_files
   std::uint32_t slo = 0;  // index into Repo::csv_slos
   int line = 0;
+  int date_col = 0;     // the date cell's column (0: not known), where the date lints point
   std::int64_t day = 0; // the `date` column, as days since 1970-01-01
   double good = 0, total = 0;
 };
@@ -615,8 +616,9 @@ struct Repo {
   }
   // Adds a validated row (the tests build rows with it too).
   void add_csv_row(std::string_view file, int line, std::string_view slo, std::int64_t day,
-                   double good, double total) {
-    csv_rows.push_back(CsvRow{intern_csv_file(file), intern_csv_slo(slo), line, day, good, total});
+                   double good, double total, int date_col = 0) {
+    csv_rows.push_back(
+        CsvRow{intern_csv_file(file), intern_csv_slo(slo), line, date_col, day, good, total});
   }
 };
 

@@ -954,7 +954,7 @@ bool decode_csv_row(const RawCsvRow& row, Repo& repo, DiagBag& diags) {
     diags.add(*row.clash);
     return true;
   }
-  repo.add_csv_row(row.file, row.line, row.cells[0], *day, counts[0], counts[1]);
+  repo.add_csv_row(row.file, row.line, row.cells[0], *day, counts[0], counts[1], cols[1]);
   return true;
 }
 

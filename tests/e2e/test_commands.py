@@ -928,7 +928,7 @@ def test_import_rules():
         f.write("slo,date,good,total\ncheckout-api-availability,2025-09-03,5,10\n"
                 "checkout-api-availability,1025-09-04,5,10\n")
     code, out, err = cmd("metrics", "import", dup)
-    check(code == 1 and f"{dup}:3:1: error: row dated 1025-09-04 is more than 10 years before "
+    check(code == 1 and f"{dup}:3:27: error: row dated 1025-09-04 is more than 10 years before "
           "the newest recorded day" in err and "[csv-old-date]" in err and "nothing imported" in err,
           f"import refuses a row dated ten years back, got {code}: {err.strip()}")
     # A recorded golden-signal file: its services and signals are checked as `check` checks the
