@@ -207,28 +207,58 @@ std::string kind_misspelt_as(std::string_view key) {
 }
 
 // The kind a key names in the words people use for it, or "": the names `nines new` takes for a
-// kind (`toil`, `capacity`, `rotation`, `policy`, `readiness`, `incident`) and the obvious short
-// forms of one (`oncall`, `budget_policy`, `error_budget`, `report`), case aside. None is within
-// kind_misspelt_as's distance of its kind, and a document under one would be skipped as another
-// tool's without a word.
-std::string kind_short_form(std::string_view key) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> k_short = {{
+// kind (`toil`, `capacity`, `rotation`, `policy`, `readiness`, `incident`), the obvious other
+// forms of one (`oncall`, `budget_policy`, `error_budget`, `report`, `chaos_experiment`,
+// `maturity_assessment`), case, `-`, `_` and spaces aside (`on-call`, `On Call`), and with
+// `plurals` their plurals and a kind's (`error_budget_policies`), for classify, which reads what
+// is under the key before it calls it a typo. None is within kind_misspelt_as's distance of its
+// kind, and a document under one would be skipped as another tool's without a word.
+std::string kind_short_form(std::string_view key, bool plurals = false) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 17> k_short = {{
       {"toil", "toil_item"},
       {"capacity", "capacity_model"},
       {"rotation", "oncall_rotation"},
       {"oncall", "oncall_rotation"},
       {"policy", "error_budget_policy"},
-      {"budget_policy", "error_budget_policy"},
-      {"error_budget", "error_budget_policy"},
+      {"budgetpolicy", "error_budget_policy"},
+      {"errorbudget", "error_budget_policy"},
       {"readiness", "readiness_review"},
       {"incident", "postmortem"},
       {"report", "monthly_report"},
+      {"chaos", "experiment"},
+      {"chaosexperiment", "experiment"},
+      {"maturity", "assessment"},
+      {"maturityassessment", "assessment"},
+      {"remediation", "auto_remediation"},
+      {"autoremediation", "auto_remediation"},
+      {"toilitem", "toil_item"},
   }};
-  std::string lower(key);
-  for (auto& c : lower)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const auto& [word, kind] : k_short)
-    if (lower == word) return std::string(kind);
+  // The key as one word: lower case with no separators, so `on_call`, `On-Call` and `oncall` meet.
+  std::string word;
+  for (const char c : key)
+    if (c != '_' && c != '-' && c != ' ')
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto lookup = [](std::string_view w) -> std::string {
+    for (const auto& [form, kind] : k_short)
+      if (w == form) return std::string(kind);
+    for (const auto& kind : kind_names()) {
+      std::string joined;
+      for (const char c : kind)
+        if (c != '_') joined += c;
+      if (w == joined) return kind;
+    }
+    return {};
+  };
+  // A word that is a kind as written (`service`, `SLO`) is kind_misspelt_as's, and so is its
+  // plural (`services`), which knows a docker-compose `services:` from a misspelt service.
+  const auto other_form = [&](const std::string& w) {
+    std::string k = lookup(w);
+    return k == w ? std::string() : k;
+  };
+  if (word.size() <= 3) return {};
+  if (std::string k = other_form(word); !k.empty() || lookup(word) == word || !plurals) return k;
+  if (word.ends_with("ies")) return other_form(word.substr(0, word.size() - 3) + "y");
+  if (word.ends_with("s")) return other_form(word.substr(0, word.size() - 1));
   return {};
 }
 
@@ -252,7 +282,7 @@ std::string misspelt_kind(const Entry& e) {
 // its short forms (kind_short_form) with a mapping under it.
 std::string kind_meant(const Entry& e) {
   if (std::string k = misspelt_kind(e); !k.empty()) return k;
-  return e.value.is_map() ? kind_short_form(e.key) : std::string();
+  return e.value.is_map() ? kind_short_form(e.key, true) : std::string();
 }
 
 // How front_matter_kind_key reads the lines under a Markdown file's opening `---`.
@@ -844,8 +874,8 @@ void add_dropped_ids(const Node& root, std::vector<std::string>& out) {
   const auto& kinds = kind_names();
   for (const auto& e : root.entries)
     if (e.value.is_map() && (std::find(kinds.begin(), kinds.end(), e.key) != kinds.end() ||
-                             !kind_misspelt_as(e.key).empty() || !kind_short_form(e.key).empty() ||
-                             e.key == "metadata"))
+                             !kind_misspelt_as(e.key).empty() ||
+                             !kind_short_form(e.key, true).empty() || e.key == "metadata"))
       add(e.value);
 }
 

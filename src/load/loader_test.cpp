@@ -981,7 +981,15 @@ TEST_CASE("loader: a kind's short form alone at the top is an unknown kind, with
       {"error_budget", "error_budget_policy"},
       {"readiness", "readiness_review"},
       {"incident", "postmortem"},
-      {"report", "monthly_report"}};
+      {"report", "monthly_report"},
+      // Separators and case aside, other words for a kind, and plurals.
+      {"on_call", "oncall_rotation"},
+      {"On-Call", "oncall_rotation"},
+      {"chaos_experiment", "experiment"},
+      {"maturity_assessment", "assessment"},
+      {"ToilItem", "toil_item"},
+      {"error_budget_policies", "error_budget_policy"},
+      {"incidents", "postmortem"}};
   for (const auto& [key, kind] : forms)
     repo.write("docs/" + key + ".yaml", key + ":\n  name: x\n");
   // In front matter, the one key that reads as a kind beside the site generator's.
