@@ -110,6 +110,26 @@ std::optional<fs::path> enclosing_repo_reading(const fs::path& dir) {
   return outer;
 }
 
+// The first content repository below `dir` that the new one would read (a `nines.yaml` in a
+// folder its walk enters: not hidden, not its site/), if any: its documents and the examples would
+// be read as one repository's, with duplicate ids, and neither would check. The walk stops at the
+// first one; folders that cannot be read are passed over.
+std::optional<fs::path> content_repo_below(const fs::path& dir) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_symlink(ec)) continue; // not followed by the walk either
+    const fs::path rel = it->path().lexically_relative(dir);
+    if (it->is_directory(ec)) {
+      if (walk_skips_folder(rel.generic_string())) it.disable_recursion_pending();
+      continue;
+    }
+    if (it.depth() > 0 && it->path().filename() == "nines.yaml" && it->is_regular_file(ec))
+      return it->path().parent_path();
+  }
+  return std::nullopt;
+}
+
 // The system's words for an error number ("Permission denied", "No space left on device").
 std::string reason_text(int err) {
   return std::generic_category().message(err);
@@ -410,6 +430,15 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                     << "written. Choose a folder outside it, or first leave the folder out of "
                     << "it: exclude: [\"" << rel.generic_string() << "/**\"] in "
                     << (*outer / "nines.yaml").string() << "\n";
+          return 2;
+        }
+        if (auto inner = content_repo_below(root)) {
+          const fs::path rel = inner->lexically_relative(root);
+          std::cerr << "nines init: " << root.string() << " holds the content repository "
+                    << inner->string() << " (it has nines.yaml), whose documents the new "
+                    << "repository would read as its own (duplicate ids); nothing was written. "
+                    << "Choose a folder that holds none, or move " << rel.generic_string()
+                    << " out of it first\n";
           return 2;
         }
       }

@@ -346,6 +346,24 @@ code, out, err = run("init", os.path.join(OUTER, "sub", "inner"), "--now", NOW)
 check(code == 0, f"init in a folder the outer repository excludes is allowed: {out}{err}")
 clean_check(OUTER, "the outer repository with an excluded nested one")
 
+# Around an existing content repository: refused too, nothing written, for the new repository
+# would read the inner one's documents as its own. A hidden folder's or site/'s is not read.
+AROUND = os.path.join(TMP, "around")
+run("init", os.path.join(AROUND, "team", "reliability"), "--now", NOW)
+os.makedirs(os.path.join(AROUND, ".cache", "x"))
+before = snapshot(AROUND)
+code, out, err = run("init", AROUND, "--now", NOW)
+check(code == 2 and snapshot(AROUND) == before and
+      not os.path.exists(os.path.join(AROUND, "nines.yaml")),
+      f"init around a content repository is exit 2 with nothing written: {code} {out}{err}")
+check("team/reliability" in err and "nothing was written" in err,
+      f"and names the repository below: {err}")
+HIDDEN = os.path.join(TMP, "hidden-below")
+run("init", os.path.join(HIDDEN, ".old", "reliability"), "--now", NOW)
+code, out, err = run("init", HIDDEN, "--now", NOW)
+check(code == 0, f"a repository in a hidden folder below is not read, so init goes on: {out}{err}")
+clean_check(HIDDEN, "init beside a hidden repository")
+
 # ---- new -----------------------------------------------------------------------------------
 NEW = os.path.join(TMP, "new")
 run("init", NEW, "--now", NOW)
