@@ -11,8 +11,8 @@ BUILD_PKGS=(
   libcpp-httplib-dev
 )
 # Real parts for the end-to-end tiers: a Prometheus to pull from, a browser to load pages, Java
-# for the HTML checker.
-TEST_PKGS=(prometheus chromium python3 sqlite3 clang-format hugo clang libfuzzer-14-dev libclang-rt-14-dev strace
+# for the HTML checker, a draft-7 validator of the published schemas.
+TEST_PKGS=(prometheus chromium python3 python3-jsonschema python3-yaml sqlite3 clang-format hugo clang libfuzzer-14-dev libclang-rt-14-dev strace
   openjdk-17-jre-headless)
 
 want=("${BUILD_PKGS[@]}")

@@ -53,6 +53,11 @@ add_test(NAME layering
 add_test(NAME e2e.adoption
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_adoption.py $<TARGET_FILE:nines>
                  ${CMAKE_SOURCE_DIR})
+# The published schemas against an independent draft-7 validator (Debian's python3-jsonschema,
+# hence Debian's python): the seed's templates and every scaffold pass, wrong values fail.
+add_test(NAME e2e.schemas
+         COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_schemas.py $<TARGET_FILE:nines>
+                 ${CMAKE_SOURCE_DIR})
 # The command-line contract at its edges: rules -o, --now, --timings, nines.yaml, nested commands.
 add_test(NAME e2e.cli
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/e2e/test_cli_contract.py $<TARGET_FILE:nines>

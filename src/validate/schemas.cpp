@@ -84,6 +84,38 @@ void formats_as_patterns(json& s) {
     if (k != "enum" && k != "const" && k != "default" && k != "examples") formats_as_patterns(v);
 }
 
+// The published schemas accept what nines reads as not given, so that a document nines checks
+// clean also passes any draft-7 validator: an optional field is `{"anyOf": [{"$ref":
+// "#/definitions/not_given"}, <its schema>]}` (a template's `""`, or no value) and a list of
+// objects takes `#/definitions/placeholder_row` (the templates' row of `""`s). nines itself drops
+// those values and rows before it validates (yaml_json.cpp), so here each such field is its own
+// schema again: its messages, enums and hints are the field's, not "matches none of two shapes".
+void unwrap_not_given(json& s) {
+  if (s.is_array()) {
+    for (auto& item : s)
+      unwrap_not_given(item);
+    return;
+  }
+  if (!s.is_object()) return;
+  if (s.size() == 1 && s.contains("anyOf") && s["anyOf"].is_array() && s["anyOf"].size() == 2) {
+    const json& first = s["anyOf"][0];
+    if (first.is_object() && first.size() == 1 &&
+        (first.value("$ref", "") == "#/definitions/not_given" ||
+         first.value("$ref", "") == "#/definitions/placeholder_row")) {
+      json own = std::move(s["anyOf"][1]);
+      s = std::move(own);
+      unwrap_not_given(s);
+      return;
+    }
+  }
+  for (auto& [k, v] : s.items())
+    if (k != "enum" && k != "const" && k != "default" && k != "examples") unwrap_not_given(v);
+  if (auto d = s.find("definitions"); d != s.end() && d->is_object()) {
+    d->erase("not_given");
+    d->erase("placeholder_row");
+  }
+}
+
 } // namespace
 
 SchemaSet::SchemaSet() : m_impl(std::make_unique<Impl>()) {
@@ -97,6 +129,7 @@ SchemaSet::SchemaSet() : m_impl(std::make_unique<Impl>()) {
 SchemaSet::Impl::Entry& SchemaSet::Impl::parsed(Entry& e) const {
   std::call_once(e.parsed, [&e] {
     e.doc = json::parse(e.text);
+    unwrap_not_given(e.doc);
     e.validated = e.doc;
     formats_as_patterns(e.validated);
     e.quick = std::make_unique<QuickSchema>(e.validated);
