@@ -339,6 +339,28 @@ std::string front_matter_kind_key(const std::string& text, std::size_t pos, Fron
   return kind_key_at_column_one(text, nl + 1, scan, true);
 }
 
+// Whether the first line below the line that ends at `nl` (blank lines and comments aside) is an
+// indented key with nothing after its colon: the start of a mapping of mappings, as under a
+// docker-compose `services:` (`  app:` over its `image:`), which is no misspelt `service:` (that
+// has its fields, with values, below it). misspelt_kind tells the same from a parsed tree.
+bool opens_mapping_of_mappings(const std::string& text, std::size_t nl) {
+  for (std::size_t pos = nl + 1; pos < text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+      line.remove_suffix(1);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    if (first == 0 || line[first] == '-') return false;
+    const std::size_t colon = line.find(':', first);
+    if (colon == std::string_view::npos) return false;
+    const std::size_t after = line.find_first_not_of(" \t", colon + 1);
+    return after == std::string_view::npos || line[after] == '#';
+  }
+  return false;
+}
+
 std::string kind_key_at_column_one(const std::string& text, std::size_t pos, FrontMatterKeys scan,
                                    bool rules_end) {
   const bool any = scan == FrontMatterKeys::Any;
@@ -374,7 +396,10 @@ std::string kind_key_at_column_one(const std::string& text, std::size_t pos, Fro
     const std::string_view value = line.substr(colon + 1);
     const bool nothing_after = value.find_first_not_of(" \t") == std::string_view::npos ||
                                value[value.find_first_not_of(" \t")] == '#';
-    if (!kind_misspelt_as(key).empty() && (!any || nothing_after)) return key;
+    if (const std::string k = kind_misspelt_as(key);
+        !k.empty() && (!any || nothing_after) &&
+        !(nothing_after && key == k + "s" && opens_mapping_of_mappings(text, nl)))
+      return key;
     if (any && nothing_after && !kind_short_form(key).empty()) return key;
     if (!any) return {};
     if (marks_dialect(key, value)) return key;
@@ -672,6 +697,15 @@ Verdict classify(Node&& root, int index, const std::string& rel, const std::stri
     else
       mapped_only = false;
   }
+  // Two kinds' documents run together (a missing `---`) each hold a document under their key.
+  // Another tool's file may bear kinds' names too, over what no kind holds: a home-made SLO file's
+  // `service: checkout` beside its own `error_budget_policy: {budget_50pct_consumed: …}`.
+  if (kind_keys > 1 && !front_matter && opts &&
+      std::count_if(keys.begin(), keys.end(), [&](const Entry* e) {
+        return is_kind(e) && (e->value.is_null() ||
+                              (e->value.is_map() && reads_as_kind(e->value, e->key, *opts)));
+      }) < 2)
+    return Verdict::Foreign;
   if (kind_keys > 1) {
     std::string found;
     const Entry* second = nullptr;

@@ -907,6 +907,17 @@ TEST_CASE("loader: other tools' files are skipped: broken, near a kind, or a kin
   // In front matter, the kind's own name over half of its fields: a runbook with a typo.
   repo.write("runbooks/small.md", "---\ntitle: T\nweight: 1\nrunbook:\n  title: T\n"
                                   "  alertname: x\n---\nBody\n");
+  // A Backstage skeleton's docker-compose file with Nunjucks lines: its `services:` opens a
+  // mapping of mappings, no misspelt service. A misspelt service over its fields in a file that
+  // does not parse keeps its syntax error.
+  repo.write("skeleton/docker-compose.yaml",
+             "version: \"3.9\"\nservices:\n  app:\n    image: nginx\n    environment:\n"
+             "      - A=1\n{%- if values.x %}\n      - B=2\n{%- endif %}\n");
+  repo.write("services/plural.yaml", "services:\n  name: c\n  tier: [critical\n");
+  // A home-made SLO file that bears kinds' names over what no kind holds: another tool's.
+  repo.write("slo/slo.yaml", "service: log-ingestion\nversion: \"1.0.0\"\nslos:\n  - id: SLO-001\n"
+                             "error_budget_policy:\n  budget_50pct_consumed:\n    action: freeze\n"
+                             "endpoints:\n  slo_status: GET /metrics\n");
   LoadOptions opts;
   opts.kind_field = [](const std::string& kind, const std::string& key) {
     static const std::map<std::string, std::set<std::string>> fields = {
@@ -928,9 +939,10 @@ TEST_CASE("loader: other tools' files are skipped: broken, near a kind, or a kin
   CHECK(notes.skipped == std::vector<std::string>{"agents/violation.md", "commands/validate.md",
                                                   "docs/runbook-page.md", "docs/seo.md",
                                                   "drupal/ws.services.yml", "jekyll/page.yml",
-                                                  "k8s/deploy.yaml", "mkdocs/default.yml"});
+                                                  "k8s/deploy.yaml", "mkdocs/default.yml",
+                                                  "skeleton/docker-compose.yaml", "slo/slo.yaml"});
   const auto d = diags.sorted();
-  REQUIRE(d.size() == 4);
+  REQUIRE(d.size() == 5);
   CHECK(d[0].file == "policies/p.yaml");
   CHECK(d[0].rule == "unknown-kind");
   CHECK(d[0].loc.line == 4);
@@ -938,8 +950,10 @@ TEST_CASE("loader: other tools' files are skipped: broken, near a kind, or a kin
   CHECK(d[1].rule == "yaml-syntax");
   CHECK(d[2].file == "services/nocolon.yaml");
   CHECK(d[2].rule == "yaml-syntax");
-  CHECK(d[3].file == "services/typo.yaml");
-  CHECK(d[3].message == "unknown document kind 'servce', did you mean 'service'?");
+  CHECK(d[3].file == "services/plural.yaml");
+  CHECK(d[3].rule == "yaml-syntax");
+  CHECK(d[4].file == "services/typo.yaml");
+  CHECK(d[4].message == "unknown document kind 'servce', did you mean 'service'?");
 }
 
 TEST_CASE("loader: a kind's own field beside it in front matter is an error, not dropped") {
