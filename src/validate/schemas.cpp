@@ -578,19 +578,20 @@ Located locate(const json& sroot, const Node& root, const std::string& base_path
       at.path += (at.path.empty() ? "" : ".") + step;
       at.node = node->get(step);
     } else if (node && node->is_seq()) {
-      at.path += "[" + step + "]";
       std::size_t idx = 0;
       std::from_chars(step.data(), step.data() + step.size(), idx);
-      // Placeholder rows were dropped before validation, so count only the others.
+      // Placeholder rows were dropped before validation, so count only the others; the path
+      // names the row as written, placeholders counted, as the reader counts the file's rows.
       const Node* found = nullptr;
-      std::size_t seen = 0;
+      std::size_t seen = 0, written = 0;
       for (const auto& item : node->items) {
-        if (is_placeholder_row(item)) continue;
-        if (seen++ == idx) {
+        if (!is_placeholder_row(item) && seen++ == idx) {
           found = &item;
           break;
         }
+        ++written;
       }
+      at.path += "[" + (found ? std::to_string(written) : step) + "]";
       at.node = found;
     } else {
       at.node = nullptr;
@@ -1079,6 +1080,31 @@ bool report_errors(const json& sroot, const SchemaErrors& errors, const std::str
       msg = "field '" + field + "' does not match any of its allowed shapes";
       if (schema && schema->contains("description"))
         hint = (*schema)["description"].get<std::string>();
+      // A oneOf of shapes that each need one field (an assessment of a `service` or a `team`)
+      // given more than one of those fields: say which, at the second.
+      const json* one_of = schema && schema->contains("oneOf") ? &(*schema)["oneOf"] : nullptr;
+      if (one_of && one_of->is_array() && node->is_map()) {
+        std::vector<const Entry*> given;
+        for (const auto& alt : *one_of) {
+          const auto req = alt.find("required");
+          if (!alt.is_object() || alt.size() != 1 || req == alt.end() || !req->is_array() ||
+              req->size() != 1 || !(*req)[0].is_string()) {
+            given.clear();
+            break;
+          }
+          for (const auto& e : node->entries)
+            if (e.key == (*req)[0].get<std::string>() && !e.value.is_absent()) given.push_back(&e);
+        }
+        if (given.size() > 1) {
+          std::sort(given.begin(), given.end(), [](const Entry* a, const Entry* b) {
+            return std::pair(a->key_loc.line, a->key_loc.col) <
+                   std::pair(b->key_loc.line, b->key_loc.col);
+          });
+          msg = "field '" + field + "' has both '" + given[0]->key + "' and '" + given[1]->key +
+                "', but takes only one of them";
+          loc = given[1]->key_loc;
+        }
+      }
     } else if (d.rfind("Failed to match regex", 0) == 0 || d.find(" date") != std::string::npos ||
                d.find("time") != std::string::npos) {
       std::string fmt =

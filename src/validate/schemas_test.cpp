@@ -417,6 +417,48 @@ TEST_CASE("schemas: a value as close to two shapes says so once, naming what eac
   CHECK(d[0].loc.line == 4);
 }
 
+TEST_CASE("schemas: one of two fields a shape takes, given both, names both at the second") {
+  SchemaSet s;
+  auto d = validate(s, "assessment",
+                    "assessment:\n  service: s1\n  team: t1\n  date: 2026-10-01\n"
+                    "  scores: {slos: 3}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message ==
+        "field 'assessment' has both 'service' and 'team', but takes only one of them");
+  CHECK(d[0].loc.line == 3);
+  CHECK(d[0].loc.col == 3);
+}
+
+TEST_CASE("schemas: a path names a row as written, the placeholder rows before it counted") {
+  SchemaSet s;
+  auto d =
+      validate(s, "postmortem",
+               "postmortem:\n  title: P\n  date: 2026-10-05\n  severity: SEV3\n  timeline:\n"
+               "    - time: \"\"\n      event: \"\"\n    - time: \"10:00\"\n      event: Alert\n"
+               "    - time: \"bad\"\n      event: x\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message.rfind("field 'postmortem.timeline[2].time' has value 'bad'", 0) == 0);
+  CHECK(d[0].loc.line == 10);
+  // A row with a reviewer's status and no id is given, not a template's placeholder: its empty
+  // required field is reported, the only row too.
+  d = validate(s, "readiness_review",
+               "readiness_review:\n  service: s1\n  items:\n    - check: docs.api-docs\n"
+               "      status: pass\n    - check: \"\"\n      status: fail\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "required field 'readiness_review.items[1].check' is empty");
+  CHECK(d[0].loc.line == 6);
+  d = validate(
+      s, "readiness_review",
+      "readiness_review:\n  service: s1\n  items:\n    - check: \"\"\n      status: pass\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "required field 'readiness_review.items[0].check' is empty");
+  // The seed's action item row, numbered and `open`, stays a placeholder.
+  d = validate(s, "postmortem",
+               "postmortem:\n  title: P\n  date: 2026-10-05\n  severity: SEV3\n  action_items:\n"
+               "    - id: \"AI-001\"\n      description: \"\"\n      status: \"open\"\n");
+  CHECK(d.empty());
+}
+
 TEST_CASE("schemas: what promtool refuses in a rule, located") {
   SchemaSet s;
   // promtool's invalid_record_name.bad.yaml: the selector in the name.
@@ -614,14 +656,15 @@ TEST_CASE("schemas: the seed templates' placeholder rows are not given") {
   REQUIRE(d.size() == 2);
   CHECK(d[0].message == "required field 'postmortem.action_items[0].description' is empty");
   CHECK(d[1].message == "required field 'postmortem.timeline[0].time' is empty");
-  // Positions after a placeholder row are counted as the schema saw the list.
+  // Positions after a placeholder row name the row as written in the file, the placeholder
+  // counted, as a reader counts the rows.
   d = validate(s, "postmortem",
                "postmortem:\n  title: t\n  date: 2026-11-01\n  severity: SEV2\n"
                "  timeline:\n    - {time: \"\", event: \"\"}\n    - {time: \"09:00\", event: x}\n"
                "    - {time: \"25:00\", event: z}\n");
   REQUIRE(d.size() == 1);
   CHECK(d[0].loc.line == 8);
-  CHECK(d[0].message.find("field 'postmortem.timeline[1].time' has value '25:00'") == 0);
+  CHECK(d[0].message.find("field 'postmortem.timeline[2].time' has value '25:00'") == 0);
   // An id and a status alone, with nothing left as a placeholder, are no template row.
   d = validate(s, "postmortem",
                "postmortem:\n  title: t\n  date: 2026-11-01\n  severity: SEV2\n"

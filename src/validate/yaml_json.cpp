@@ -78,7 +78,7 @@ std::optional<double> plain_number(const std::string& s) {
 bool is_placeholder_row(const Node& item) {
   if (item.is_absent()) return true;
   if (!item.is_map()) return false;
-  bool placeholder = false;
+  bool placeholder = false, status = false, id = false;
   for (const auto& e : item.entries) {
     const Node& v = e.value;
     if (v.is_absent()) {
@@ -88,10 +88,16 @@ bool is_placeholder_row(const Node& item) {
       continue;
     }
     if ((v.is_seq() || v.is_map()) && v.items.empty() && v.entries.empty()) continue;
-    if ((e.key == "id" || e.key == "status") && v.is_scalar()) continue;
+    if ((e.key == "id" || e.key == "status") && v.is_scalar()) {
+      (e.key == "id" ? id : status) = true;
+      continue;
+    }
     return false;
   }
-  return placeholder;
+  // The seed's action item row numbers itself and starts `open` (`id: "AI-001"`, `status:
+  // "open"`); a status with no id beside it is a reviewer's (a readiness row's `status: fail`
+  // whose `check` is still `""`), and its row is given, so its empty field is reported.
+  return placeholder && (id || !status);
 }
 
 void drop_placeholder_rows(Node& root) {
