@@ -126,6 +126,10 @@ struct Context {
   // bodies and the hash of each body; when only bodies changed since the previous build (and its
   // record, site and saved views allow it), the plan that replaces render and write.
   ProseFingerprint prose_fp;
+  // The hash of the nines.yaml read_config read ("" for none): the fingerprint's walk reads the
+  // file again later, and a file replaced in between (an editor's save, `git checkout`) must not
+  // make the settings read stand for the new file's.
+  std::string config_hash;
   // What the fingerprint's walk knows of each file (load's FingerprintCache), saved beside the
   // record when it changed, so the next walk reads only the files that did.
   FingerprintCache file_cache;
@@ -179,7 +183,12 @@ void read_config(Context& c) {
   Run& run = c.run;
   const RunOptions& o = run.opts;
   const std::size_t errors_before = run.diags.error_count();
-  Node config = load_config_file(o.dir, c.load, run.diags);
+  std::string config_bytes;
+  Node config = load_config_file(o.dir, c.load, run.diags, &config_bytes);
+  std::error_code config_ec;
+  c.config_hash = fs::exists(fs::symlink_status(fs::path(o.dir) / "nines.yaml", config_ec))
+                      ? content_hash(config_bytes)
+                      : std::string();
   if (run.diags.error_count() > errors_before)
     run.repo.config.teams_known = run.repo.config.sources_known = false;
   // A setting in error costs only itself: every other one is read (include and exclude, rules,
@@ -636,9 +645,14 @@ std::string input_fingerprint(Context& c) {
       c.file_cache = decode_fingerprint_cache(file.bytes(), renderer_key());
   }
   c.read_ahead = std::make_unique<ReadAhead>();
-  const std::string files =
-      repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp, cache, c.read_ahead.get());
+  std::string config_hash;
+  const std::string files = repo_fingerprint(o.dir, c.load, scope, content_hash, &c.prose_fp, cache,
+                                             c.read_ahead.get(), &config_hash);
   if (files.empty()) return {};
+  // nines.yaml changed between read_config's read and the walk's: the build goes on with the
+  // settings it read, but its output is no record of the file now there, so no fingerprint, and
+  // the next build reads everything again.
+  if (config_hash != c.config_hash) return {};
   const char* tz = std::getenv("TZ");
   const char* git_dir = std::getenv("GIT_DIR");
   // The binary is an input too: one rebuilt with another theme or renderer (same version number

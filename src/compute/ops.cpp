@@ -186,6 +186,8 @@ std::vector<ToilFigures> compute_toil(const Repo& repo, std::int64_t now) {
     f.name = t.name;
     f.service = t.service.id;
     f.category = t.category;
+    f.frequency = t.frequency;
+    f.automated_on = t.automated_on;
     f.difficulty = t.automation_difficulty;
     f.status = t.status.empty() ? "active" : t.status;
     for (const auto& team : t.teams_affected)

@@ -80,6 +80,8 @@ double toil_hours_saved(const ToilItem& item);
 
 struct ToilFigures {
   std::string id, name, service, category, difficulty, status;
+  std::string frequency;    // the seed's daily | weekly | monthly | per-incident, "" not given
+  std::string automated_on; // YYYY-MM-DD, "" not given
   std::vector<std::string> teams;
   double hours_per_month = 0;
   std::optional<double> stated_hours_per_month, automation_value;

@@ -1994,9 +1994,11 @@ void refuse_cache_through_link(const fs::path& root, Node& config, DiagBag& diag
 
 } // namespace
 
-Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& diags) {
+Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& diags,
+                      std::string* bytes) {
   fs::path p = root / "nines.yaml";
   std::error_code ec;
+  if (bytes) bytes->clear();
   if (!fs::exists(fs::symlink_status(p, ec))) return Node{};
   // The loader's rules, as for every other file: no link out of the repository (a link to a
   // token file would echo it in diagnostics), regular files only, the size limit.
@@ -2005,6 +2007,7 @@ Node load_config_file(const fs::path& root, const LoadOptions& opts, DiagBag& di
     diags.error("nines.yaml", {}, rule, message, hint);
     return Node{};
   }
+  if (bytes) *bytes = text;
   if (auto problem = check_text(text)) {
     diags.error("nines.yaml", problem->loc, "file-encoding", problem->what + "; not read",
                 problem->hint.empty() ? "save the file as UTF-8 text" : problem->hint);
@@ -2917,7 +2920,7 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
                              const FingerprintScope& scope,
                              const std::function<std::string(std::string_view)>& hash,
                              ProseFingerprint* prose, FingerprintCache* cache,
-                             ReadAhead* read_ahead) {
+                             ReadAhead* read_ahead, std::string* config_hash) {
   // Files changed after the walk's start, less the clock's coarsest tick, are not remembered.
   struct timespec started {};
   ::clock_gettime(CLOCK_REALTIME, &started);
@@ -2965,7 +2968,7 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
   // not depend on the threads. Read and hashed one after the other, the files kept a rebuild on
   // one core while the other idled.
   struct FileLines {
-    std::string text, structure, body_hash;
+    std::string text, structure, body_hash, hash;
     bool body = false;
     bool failed = false;
     bool from_cache = false;
@@ -2976,6 +2979,7 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
   const bool split = prose || cache;
   auto fill = [&](const std::string& rel, const FingerprintCache::Entry& e, FileLines& line) {
     line.text = rel + " " + std::to_string(e.size) + " " + e.hash + "\n";
+    line.hash = e.hash;
     if (e.front) {
       line.structure = rel + " md " + std::to_string(e.head) + " " + e.head_hash + "\n";
       line.body = true;
@@ -3070,9 +3074,11 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
   std::string structure = text; // with `prose`: the same lines, a Markdown file's front matter only
   FingerprintCache learnt;
   std::size_t hits = 0;
+  if (config_hash) config_hash->clear();
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (lines[i].failed) return {};
     text += lines[i].text;
+    if (config_hash && files[i].first == "nines.yaml") *config_hash = lines[i].hash;
     if (lines[i].remembered) {
       hits += lines[i].from_cache ? 1 : 0;
       learnt.entries.emplace_back(files[i].first, std::move(*lines[i].remembered));

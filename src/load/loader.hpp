@@ -233,8 +233,11 @@ std::map<std::string, std::string> load_theme_overrides(const std::filesystem::p
                                                         const LoadOptions& opts, DiagBag& diags);
 
 // Reads `nines.yaml` at the repository root (under read_repo_file's rules). Returns a Null node
-// when there is none; a document that is not a mapping is an error.
-Node load_config_file(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags);
+// when there is none; a document that is not a mapping is an error. With `bytes`, the bytes read
+// go there ("" when there were none), so a build can tell whether the file it fingerprints later
+// is the one it read.
+Node load_config_file(const std::filesystem::path& root, const LoadOptions& opts, DiagBag& diags,
+                      std::string* bytes = nullptr);
 
 // The content repository that `start` is in, found the way git finds its repository: `start`
 // itself or its nearest parent holding `nines.yaml`. nullopt when there is none. A folder on the
@@ -325,12 +328,14 @@ FingerprintCache decode_fingerprint_cache(std::string_view bytes, std::string_vi
 
 // With `cache`, files found in it unchanged are not read, and it is replaced by what this walk
 // learnt; the result is the same as without it. The cache's hashes must come from `hash`.
-// With `read_ahead`, the files it reads that the loader reads too are kept there for it.
+// With `read_ahead`, the files it reads that the loader reads too are kept there for it. With
+// `config_hash`, the `hash` of nines.yaml as this walk read it goes there ("" for none, or one
+// fingerprinted by its size and time), for the caller to compare with the one it read before.
 std::string repo_fingerprint(const std::filesystem::path& root, const LoadOptions& opts,
                              const FingerprintScope& scope,
                              const std::function<std::string(std::string_view)>& hash,
                              ProseFingerprint* prose = nullptr, FingerprintCache* cache = nullptr,
-                             ReadAhead* read_ahead = nullptr);
+                             ReadAhead* read_ahead = nullptr, std::string* config_hash = nullptr);
 
 // The Markdown body of the repository file `rel`, read as the loader reads it (read_repo_file's
 // rules, UTF-8 text, front matter split off). nullopt when the loader would report anything about

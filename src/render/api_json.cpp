@@ -491,11 +491,12 @@ OrderedJson incident_json(const IncidentFigures& i) {
 OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<TeamToil>& teams) {
   OrderedJson a = json_array(items.size());
   for (const auto& t : items)
-    a.push_back(JsonObject(13)
+    a.push_back(JsonObject(15)
                     .add("id", t.id)
                     .add("name", t.name)
                     .add("service", t.service)
                     .add("category", t.category)
+                    .add("frequency", text_or_null(t.frequency))
                     .add("teams", strings(t.teams))
                     .add("hours_per_month", t.hours_per_month)
                     .add("stated_hours_per_month", json_or_null(t.stated_hours_per_month))
@@ -504,6 +505,7 @@ OrderedJson toil_json(const std::vector<ToilFigures>& items, const std::vector<T
                     .add("value_band", t.value_band)
                     .add("priority", t.priority)
                     .add("status", t.status)
+                    .add("automated_on", text_or_null(t.automated_on))
                     .add("active", t.active)
                     .take());
   OrderedJson b = json_array(teams.size());

@@ -626,6 +626,7 @@ TEST_CASE(
         {"service", text_or_null(site.service_name(t.service))},
         {"service_href", service_href(site, t.service)},
         {"category", text_or_null(t.category)},
+        {"frequency", text_or_null(t.frequency)},
         {"hours_per_month", num(t.hours_per_month, 1)},
         {"stated_hours",
          t.stated_hours_per_month && num(*t.stated_hours_per_month, 1) != num(t.hours_per_month, 1)
@@ -635,6 +636,7 @@ TEST_CASE(
         {"effort", text_or_null(t.difficulty)},
         {"priority", text_or_null(t.priority)},
         {"status", text_or_null(t.status)},
+        {"automated_on", text_or_null(t.automated_on)},
         {"active", t.active}};
     // The view may sort its items; find this one by id.
     const json* row = nullptr;

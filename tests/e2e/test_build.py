@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 from support import SOURCE_DIR, Checks, copy_content, tree, write
 
@@ -259,6 +261,47 @@ def test_swap_in_one_step(tmp):
     check(code == 0 and tree(out) == new_site, f"the next build completes the site ({code})")
     leftovers = [n for n in os.listdir(tmp) if n.startswith("swap-out.")]
     check(not leftovers, f"and clears what the killed builds left beside it: {leftovers}")
+
+
+def test_config_replaced_during_build(tmp):
+    """nines.yaml replaced between the build's read of it and its fingerprint's (an editor's
+    save, `git checkout`): the build goes on with what it read, and the next build sees the new
+    file, never taking the site of the old settings for the new file's (strace holds the
+    build's read of nines.yaml open 2 s while the file is replaced, as `sed -i` does)."""
+    if shutil.which("strace") is None or subprocess.run(
+            ["strace", "-qq", "-o", os.devnull, "true"], capture_output=True).returncode != 0:
+        print("SKIP: strace cannot trace here")
+        return
+    repo = os.path.abspath(copy_content(tmp, "replaced"))
+    out = os.path.join(tmp, "replaced-out")
+    config = os.path.join(repo, "nines.yaml")
+    code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+    check(code == 0, f"first build ({code}) {err[-300:]}")
+    text = open(config, encoding="utf-8").read()
+    check(re.search(r"(?m)^title: ", text), "the example names its title")
+    new_text = re.sub(r"(?m)^title: .*$", "title: Replaced Title", text)
+
+    def replace_later():
+        time.sleep(1.0)
+        write(config + ".new", new_text)
+        os.replace(config + ".new", config)
+
+    opens = []
+    for when in (1, 2, 3):
+        t = threading.Thread(target=replace_later)
+        write(config, text)
+        code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+        t.start()
+        subprocess.run(["strace", "-f", "-qq", "-o", os.devnull, "-P", config, "-e",
+                        "trace=openat", "-e", f"inject=openat:delay_exit=2000000:when={when}",
+                        NINES, "build", repo, "-o", out, "--offline", "--now", NOW],
+                       capture_output=True, timeout=300)
+        t.join()
+        code, _, err = run("build", repo, "-o", out, "--offline", "--now", NOW)
+        page = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+        opens.append(code == 0 and "Replaced Title" in page)
+    check(all(opens), f"the build after a nines.yaml replaced mid-build shows the new file, "
+                      f"whichever read was held: {opens}")
 
 
 def test_corrupt_store(tmp):
@@ -1003,6 +1046,7 @@ try:
     test_atomic(tmp, repo, out)
     test_killed_build(tmp)
     test_swap_in_one_step(tmp)
+    test_config_replaced_during_build(tmp)
     test_corrupt_store(tmp)
     test_edge_cases(tmp)
     test_band_edges_read_alike(tmp)
