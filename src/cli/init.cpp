@@ -130,6 +130,20 @@ std::optional<fs::path> content_repo_below(const fs::path& dir) {
   return std::nullopt;
 }
 
+// `path` as one word of a POSIX shell command line, quoted only when it must be ('my repo' ->
+// "'my repo'"), so that the command init suggests can be pasted as printed.
+std::string shell_word(const std::string& path) {
+  const bool plain = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' ||
+           c == '-' || c == '+' || c == ',' || c == ':' || c == '@' || c == '%';
+  });
+  if (plain) return path;
+  std::string out = "'";
+  for (const char c : path)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 // The system's words for an error number ("Permission denied", "No space left on device").
 std::string reason_text(int err) {
   return std::generic_category().message(err);
@@ -607,8 +621,8 @@ void add_init_command(CLI::App& app, CommandAction& action) {
                   << " to workflows there yourself; they already run in " << sub << "\n";
       }
       std::cout << created << " files created, " << kept << " kept\n"
-                << "next: nines check -C " << root.string() << " && nines serve " << root.string()
-                << " --open\n";
+                << "next: nines check -C " << shell_word(root.string()) << " && nines serve "
+                << shell_word(root.string()) << " --open\n";
       return 0;
     };
     action = [opts, write] {

@@ -346,6 +346,16 @@ code, out, err = run("init", os.path.join(OUTER, "sub", "inner"), "--now", NOW)
 check(code == 0, f"init in a folder the outer repository excludes is allowed: {out}{err}")
 clean_check(OUTER, "the outer repository with an excluded nested one")
 
+# The command init suggests can be pasted as printed: a path with spaces or quotes is quoted.
+ODD = os.path.join(TMP, "my repo's ü")
+code, out, err = run("init", ODD, "--now", NOW)
+nxt = [line for line in out.splitlines() if line.startswith("next: ")]
+check(code == 0 and len(nxt) == 1, f"init into a path with a space: {code} {out}{err}")
+if nxt:
+    shell = subprocess.run(["sh", "-c", "printf '%s\\n' " + nxt[0][len("next: nines check -C "):]
+                            .split(" && ")[0]], capture_output=True, text=True)
+    check(shell.stdout == ODD + "\n", f"and its path is one shell word: {nxt[0]!r} -> {shell.stdout!r}")
+
 # Around an existing content repository: refused too, nothing written, for the new repository
 # would read the inner one's documents as its own. A hidden folder's or site/'s is not read.
 AROUND = os.path.join(TMP, "around")
