@@ -327,6 +327,17 @@ public:
   // Waits up to `timeout_ms` for changes; true when one may be relevant: settle() says, once
   // the changes stop coming.
   bool wait(int timeout_ms) {
+    // The repository's folder removed or moved away and made again (`rm -rf` then a fresh
+    // clone, a `mv` and a copy back): watched anew once it is there, and rebuilt.
+    if (m_root_gone) {
+      std::error_code ec;
+      if (fs::is_directory(m_root, ec)) {
+        m_root_gone = false;
+        add_tree(m_root);
+        m_relevant = true;
+        return true;
+      }
+    }
     pollfd p{m_fd, POLLIN, 0};
     if (poll(&p, 1, timeout_ms) <= 0) return false;
     bool relevant = false;
@@ -340,6 +351,17 @@ public:
         std::string name = ev->len ? ev->name : "";
         auto dir = m_dirs.find(ev->wd);
         if (dir == m_dirs.end()) continue;
+        if (dir->second == m_root && (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))) {
+          // The root itself went: what is watched below it is no longer the repository's (a
+          // moved folder keeps its watches under another name). Forgotten, and looked for again.
+          for (const auto& [wd, folder] : m_dirs)
+            inotify_rm_watch(m_fd, wd);
+          m_dirs.clear();
+          m_charts.clear();
+          m_root_gone = true;
+          m_relevant = relevant = true;
+          break;
+        }
         if (ev->mask & IN_IGNORED) {
           m_dirs.erase(ev->wd);
           continue;
@@ -401,7 +423,8 @@ public:
 private:
   void add_tree(const fs::path& dir) {
     constexpr std::uint32_t mask = IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                                   IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF;
+                                   IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
+                                   IN_MOVE_SELF;
     int wd = inotify_add_watch(m_fd, dir.c_str(), mask);
     if (wd >= 0) m_dirs[wd] = dir;
     // Looked at anew: a folder may come where a chart's was (moved away, or removed).
@@ -460,6 +483,7 @@ private:
   std::set<fs::path> m_charts;       // the watched folders that are Helm charts'
   std::set<fs::path> m_chart_checks; // folders whose Chart.yaml changed, for settle()
   bool m_relevant = false;           // a change wait() saw is relevant whatever settle() finds
+  bool m_root_gone = false;          // the repository's folder was removed or moved away
 };
 
 void open_browser(const std::string& url) {

@@ -543,6 +543,24 @@ try:
     check(status == 200 and "the latest build failed; this is the site of the last build that "
           "passed" in body and "importnt" in body,
           f"a later failure shows the last site that built with the banner: {body[-1200:]}")
+
+    # The repository's folder moved away, removed, and made again (a fresh clone): watched anew
+    # and built.
+    KEPT = os.path.join(TMP2, "kept")
+    shutil.copytree(REPO2, KEPT, ignore=shutil.ignore_patterns(".nines"))
+    os.rename(REPO2, os.path.join(TMP2, "gone"))
+    time.sleep(1.0)
+    shutil.rmtree(os.path.join(TMP2, "gone"), ignore_errors=True)
+    write2(os.path.join(KEPT, "services/example-api.yaml"),
+           SERVICE2.replace("The public API", "Heron API"))
+    shutil.copytree(KEPT, REPO2)
+    wait_for(lambda: "Heron" in page2("/services/example-api/")[1],
+             "the repository made again to be watched and built", timeout=30)
+    time.sleep(1.0)
+    write2(os.path.join(REPO2, "services/example-api.yaml"),
+           SERVICE2.replace("The public API", "Osprey API"))
+    wait_for(lambda: "Osprey" in page2("/services/example-api/")[1],
+             "an edit in the repository made again to be built", timeout=30)
 finally:
     server2.send_signal(signal.SIGINT)
     try:
