@@ -104,6 +104,10 @@ public:
     // every worker: 5 s (httplib's default) per browser connection was both. A browser opens a
     // new connection to 127.0.0.1 at no cost.
     m_server.set_keep_alive_timeout(1);
+    // A request whose line and headers have not come within a second holds a worker for
+    // nothing: a browser on 127.0.0.1 sends them at once. With httplib's 5 s, a hundred
+    // connections that sent half a request kept every page waiting for many seconds.
+    m_server.set_read_timeout(1);
     // One route of the library's, which answers from the routes of get().
     m_server.Get(".*",
                  [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); });
