@@ -253,11 +253,8 @@ std::size_t required_region_rank(double target) {
 
 void lint_multi_region(const Repo& repo, DiagBag& diags) {
   for (const auto& service : repo.services) {
-    // Not given on a nines service: one region until it says otherwise, and a strict target
-    // asks it to say. A dialect's service has no such field to write (nor an implied one).
-    const bool given = !service.multi_region.empty();
-    if (!given && (!service.meta.dialect.empty() || service.implied)) continue;
-    auto rank = given ? region_rank(service.multi_region) : std::optional<std::size_t>(0);
+    if (service.multi_region.empty()) continue;
+    auto rank = region_rank(service.multi_region);
     if (!rank) continue;
     std::optional<double> strictest;
     for (const auto& slo : repo.slos) {
@@ -267,16 +264,6 @@ void lint_multi_region(const Repo& repo, DiagBag& diags) {
     if (!strictest) continue;
     std::size_t required = required_region_rank(*strictest);
     if (*rank >= required) continue;
-    if (!given) {
-      diags.warning(service.meta.file, service.meta.loc, "slo-multi-region",
-                    "service gives no multi_region (read as single) though the decision guide for "
-                    "a " +
-                        shortest_text(*strictest) + "% SLO asks at least " +
-                        std::string(k_region_strategies[required]),
-                    "add multi_region: " + std::string(k_region_strategies[required]) +
-                        " (or the strategy the service runs) to the service");
-      continue;
-    }
     diags.warning(service.meta.file, service.multi_region_loc, "slo-multi-region",
                   "multi_region '" + service.multi_region + "' is below the decision guide for a " +
                       shortest_text(*strictest) + "% SLO: at least " +

@@ -412,25 +412,12 @@ TEST_CASE("slo-multi-region: the decision guide's boundaries") {
   }
 }
 
-TEST_CASE("slo-multi-region: a strategy not given is one region, but a dialect's is not judged") {
+TEST_CASE("slo-multi-region: skipped without a strategy or without SLOs") {
   Repo repo;
   repo.services.push_back(make_service("a", ""));
   repo.slos.push_back(make_slo("s", "a", 99.999));
   repo.services.push_back(make_service("b", "single"));
   repo.slos.push_back(make_slo("t", "b", 0)); // target missing
-  repo.services.push_back(make_service("c", ""));
-  repo.slos.push_back(make_slo("u", "c", 99.5)); // single suffices
-  auto got = lint(repo);
-  REQUIRE(got.size() == 1);
-  CHECK(got[0].file == "services/a.yaml");
-  CHECK(got[0].rule == "slo-multi-region");
-  CHECK(got[0].message == "service gives no multi_region (read as single) though the decision "
-                          "guide for a 99.999% SLO asks at least cell-based");
-  // A Backstage component has no such field to write, and an implied service no file.
-  repo.services[0].meta.dialect = "backstage";
-  CHECK(lint(repo).empty());
-  repo.services[0].meta.dialect.clear();
-  repo.services[0].implied = true;
   CHECK(lint(repo).empty());
 }
 
@@ -739,7 +726,7 @@ TEST_CASE("duplicate-period: a month's health listed twice is an error at the se
 
 TEST_CASE("duplicate-id: two burn-rate alerts of one SLO with one name, at the second's name") {
   Repo repo;
-  repo.services.push_back(make_service("checkout-api", "cell-based"));
+  repo.services.push_back(make_service("checkout-api", ""));
   repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
   repo.runbooks.push_back(make_runbook("burn", "checkout-api"));
   BurnRateAlert fast = make_alert("burn", 14.4, 20), slow = make_alert("burn", 1, 25);
@@ -829,7 +816,7 @@ TEST_CASE("duplicate-id: OpenSLO conditions of one name that differ; alike ones 
 
 TEST_CASE("alert-runbook: an SLO burn-rate alert without a runbook") {
   Repo repo;
-  repo.services.push_back(make_service("checkout-api", "cell-based"));
+  repo.services.push_back(make_service("checkout-api", ""));
   repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
   repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
   repo.runbooks.push_back(make_runbook("slow_burn", "checkout-api"));
@@ -858,7 +845,7 @@ TEST_CASE("alert-runbook: an SLO alert is covered by its service's runbook or a 
   for (const char* service : {"checkout-api", ""}) {
     CAPTURE(service);
     Repo repo;
-    repo.services.push_back(make_service("checkout-api", "cell-based"));
+    repo.services.push_back(make_service("checkout-api", ""));
     repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99.9));
     repo.slos[0].alerts.push_back(make_alert("fast_burn", 14.4, 20));
     repo.runbooks.push_back(make_runbook("fast_burn", service));
@@ -876,7 +863,7 @@ TEST_CASE("alert-runbook: an SLO of an unknown service is left to the reference 
 TEST_CASE(
     "rules-runbook: check warns of a default alert `nines rules` would write without runbook") {
   Repo repo;
-  repo.services.push_back(make_service("checkout-api", "cell-based"));
+  repo.services.push_back(make_service("checkout-api", ""));
   Sli sli;
   sli.meta = meta("sli", "success", "slis/success.yaml");
   sli.query = SliQuery{"req_total{code!~\"5..\"}", "req_total", "", {}};
@@ -915,8 +902,8 @@ TEST_CASE(
 TEST_CASE(
     "rules-runbook: not for a dialect SLO whose implied service is a typo of a declared one") {
   Repo repo;
-  repo.services.push_back(make_service("checkout-api", "cell-based"));
-  Service implied = make_service("checkout-ap", "cell-based");
+  repo.services.push_back(make_service("checkout-api", ""));
+  Service implied = make_service("checkout-ap", "");
   implied.implied = true;
   repo.services.push_back(implied);
   Sli sli;
@@ -1472,11 +1459,11 @@ TEST_CASE("event-date-in-future: an on-call health month that has not started") 
 
 TEST_CASE("self-dependency: a service that lists itself is warned at the entry") {
   Repo repo;
-  Service pay = make_service("pay-api", "cell-based");
+  Service pay = make_service("pay-api", "");
   pay.upstream = {{"pay-api", {12, 7}}, {"ledger", {13, 7}}};
   pay.downstream = {{"pay-api", {15, 7}}};
   repo.services.push_back(pay);
-  repo.services.push_back(make_service("ledger", "cell-based"));
+  repo.services.push_back(make_service("ledger", ""));
   DiagBag diags;
   link_references(repo, diags);
   std::vector<Diagnostic> found;
@@ -1495,10 +1482,10 @@ TEST_CASE("self-dependency: a service that lists itself is warned at the entry")
 
 TEST_CASE("unknown-reference: a dependency's did-you-mean never names the service itself") {
   Repo repo;
-  Service pay = make_service("pay-api", "cell-based");
+  Service pay = make_service("pay-api", "");
   pay.upstream = {{"pay-apx", {12, 7}}, {"ledgr", {13, 7}}};
   repo.services.push_back(pay);
-  repo.services.push_back(make_service("ledger", "cell-based"));
+  repo.services.push_back(make_service("ledger", ""));
   DiagBag diags;
   link_references(repo, diags);
   std::vector<Diagnostic> found;
@@ -1512,7 +1499,7 @@ TEST_CASE("unknown-reference: a dependency's did-you-mean never names the servic
 
   // The only service's own typo: no suggestion, and no claim that no service is defined.
   Repo alone;
-  Service only = make_service("pay-api", "cell-based");
+  Service only = make_service("pay-api", "");
   only.upstream = {{"pay-apii", {10, 9}}};
   alone.services.push_back(only);
   DiagBag diags2;
@@ -1545,7 +1532,7 @@ std::vector<Diagnostic> linked(const Repo& repo, const std::string& rule) {
 
 TEST_CASE("policy-conflict: two policies of one service, at the later one's service") {
   Repo repo;
-  repo.services.push_back(make_service("checkout-api", "cell-based"));
+  repo.services.push_back(make_service("checkout-api", ""));
   repo.slos.push_back(make_slo("checkout-availability", "checkout-api", 99));
   // In file order the lenient one comes first; the strict one's id sorts first.
   repo.policies.push_back(make_policy("zz-lenient", "checkout-api", "policy-lenient.yaml"));
@@ -1579,8 +1566,8 @@ TEST_CASE("policy-conflict: two policies of one service, at the later one's serv
 
 TEST_CASE("policy-conflict: none for an SLO's own policy, the default, other services, one id") {
   Repo repo;
-  repo.services.push_back(make_service("checkout-api", "cell-based"));
-  repo.services.push_back(make_service("ledger", "cell-based"));
+  repo.services.push_back(make_service("checkout-api", ""));
+  repo.services.push_back(make_service("ledger", ""));
   Slo availability = make_slo("availability", "checkout-api", 99);
   Slo latency = make_slo("latency", "checkout-api", 99);
   availability.policy = {"for-availability", {6, 11}};
@@ -1610,7 +1597,7 @@ TEST_CASE("policy-conflict: none for an SLO's own policy, the default, other ser
 
   // Two policies of one id are duplicate-id's, not a conflict too.
   Repo twice;
-  twice.services.push_back(make_service("ledger", "cell-based"));
+  twice.services.push_back(make_service("ledger", ""));
   twice.policies.push_back(make_policy("p", "ledger", "a.yaml"));
   twice.policies.push_back(make_policy("p", "ledger", "b.yaml"));
   CHECK(linked(twice, "policy-conflict").empty());
