@@ -616,13 +616,15 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     g.answered = g.answered || has_g;
     t.answered = t.answered || has_t;
     const std::string day = format_date(d);
-    if (!has_g || !has_t) {
-      gaps.push_back(day + (has_g ? " total" : " good") + " has no data but " +
-                     (has_g ? "good" : "total") + " has");
+    // Requests and no good one: a good query with no series at all is no good events, as the
+    // rules nines writes read it (every request of the day failed, the series of successes
+    // never made). Good events with no requests are no count at all.
+    if (!has_t) {
+      gaps.push_back(day + " total has no data but good has");
       m_report.days_failed[c.slo->meta.id].insert(d);
       continue;
     }
-    double gv = gi->second;
+    double gv = has_g ? gi->second : 0.0;
     const double tv = ti->second;
     if (const char* p = count_problem(gv)) {
       rejected.push_back(day + " good " + p);
@@ -709,11 +711,13 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
     if (!good.value && c.constant_total()) continue; // a raw ratio without a sample: no data
     g.answered = g.answered || good.value.has_value();
     t.answered = t.answered || total.value.has_value();
-    if (!good.value || !total.value) {
-      fail(std::string(good.value ? "total" : "good") + " has no data but " +
-           (good.value ? "good" : "total") + " has");
+    if (!total.value) {
+      fail("total has no data but good has");
       continue;
     }
+    // Requests and no good one over the window: no good events, as the daily counts and the
+    // rules read it (an outage in which every request fails).
+    if (!good.value) good.value = 0.0;
     const char* gp = count_problem(*good.value);
     const char* tp = count_problem(*total.value);
     if (gp || tp || good_over_total(*good.value, *total.value)) {

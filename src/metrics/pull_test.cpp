@@ -531,11 +531,11 @@ TEST_CASE("pull: the days a fetch failed to get are named per SLO, empty answers
     REQUIRE(r.days_failed.count("pay") == 1);
     CHECK(r.days_failed.at("pay").size() == 28);
   }
-  SUBCASE("one side without data: that day only") {
+  SUBCASE("good events with no total: that day only") {
     auto store = Store::open_memory();
     FakeProm prom;
     prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
-      if (has(q, "good_total") && t == at("2026-10-20T00:00:00Z")) return std::nullopt;
+      if (!has(q, "good_total") && t == at("2026-10-20T00:00:00Z")) return std::nullopt;
       return steady(q, t);
     };
     PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
@@ -712,18 +712,28 @@ TEST_CASE("pull: an empty result is no data, not zero") {
   CHECK(r.queries_failed == 0);
 }
 
-TEST_CASE("pull: one side without data is reported, not stored") {
+TEST_CASE("pull: requests with no good series are no good events; good with no requests is "
+          "reported, not stored") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
   FakeProm prom;
   prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    // 2026-10-19: every request failed, so the series of successes has no sample (an outage).
     if (has(q, "good_total") && t == at("2026-10-20T00:00:00Z")) return std::nullopt;
+    // 2026-10-21: successes and no requests, which no count can be.
+    if (!has(q, "good_total") && t == at("2026-10-22T00:00:00Z")) return std::nullopt;
     return steady(q, t);
   };
   PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
-  CHECK(store->daily_series("pay").size() == 27);
+  const DailySeries series = store->daily_series("pay");
+  CHECK(series.size() == 27);
+  const auto outage = series.find(*parse_date("2026-10-19"));
+  REQUIRE(outage != series.end());
+  CHECK(outage->second.good == 0);
+  CHECK(outage->second.total > 0);
+  CHECK(series.count(*parse_date("2026-10-21")) == 0);
   REQUIRE(r.errors.size() == 1);
-  CHECK(has(r.errors[0].message, "1 day not stored: 2026-10-19 good has no data but total has"));
+  CHECK(has(r.errors[0].message, "1 day not stored: 2026-10-21 total has no data but good has"));
 }
 
 TEST_CASE("pull: a failed query stores nothing of that SLO and never shows the token") {
