@@ -182,6 +182,57 @@ std::string clean_number(double v) {
   return std::isfinite(v) ? trimmed_text(v, 12) : "0";
 }
 
+namespace {
+
+// The product of two numbers written in decimal ("14.4", "0.0055"), exactly, in decimal
+// ("0.0792"): an alert's threshold, burn rate times budget fraction. PromQL would multiply
+// `14.4 * 0.0055` in floating point, 0.07919999999999999, and an error ratio of exactly 0.0792
+// (792 failures in 10,000) would fire there while nines, comparing the burn with the rate, says
+// it does not: one literal, read by Prometheus as the double nearest to it, agrees with nines.
+// A number in exponent form is multiplied as PromQL would (`(a * b)`), as before.
+std::string threshold_text(const std::string& a, const std::string& b) {
+  if (a.find_first_of("eE") != std::string::npos || b.find_first_of("eE") != std::string::npos)
+    return "(" + a + " * " + b + ")";
+  // Each as its digits and the count of them after the point.
+  auto split = [](const std::string& s, std::string& digits, std::size_t& scale) {
+    const std::size_t point = s.find('.');
+    digits = point == std::string::npos ? s : s.substr(0, point) + s.substr(point + 1);
+    scale = point == std::string::npos ? 0 : s.size() - point - 1;
+  };
+  std::string da, db;
+  std::size_t sa = 0, sb = 0;
+  split(a, da, sa);
+  split(b, db, sb);
+  const bool negative = (!da.empty() && da[0] == '-') != (!db.empty() && db[0] == '-');
+  if (!da.empty() && da[0] == '-') da.erase(0, 1);
+  if (!db.empty() && db[0] == '-') db.erase(0, 1);
+  if (da.empty() || db.empty() || da.find_first_not_of("0123456789") != std::string::npos ||
+      db.find_first_not_of("0123456789") != std::string::npos)
+    return "(" + a + " * " + b + ")";
+  // Schoolbook multiplication of the digit strings.
+  std::vector<int> prod(da.size() + db.size(), 0);
+  for (std::size_t i = da.size(); i-- > 0;)
+    for (std::size_t j = db.size(); j-- > 0;) {
+      const int sum = prod[i + j + 1] + (da[i] - '0') * (db[j] - '0');
+      prod[i + j + 1] = sum % 10;
+      prod[i + j] += sum / 10;
+    }
+  std::string digits;
+  for (const int d : prod)
+    digits += static_cast<char>('0' + d);
+  const std::size_t scale = sa + sb;
+  if (digits.size() <= scale) digits.insert(0, scale - digits.size() + 1, '0');
+  std::string whole = digits.substr(0, digits.size() - scale);
+  std::string frac = digits.substr(digits.size() - scale);
+  whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size() - 1));
+  while (!frac.empty() && frac.back() == '0')
+    frac.pop_back();
+  const std::string text = frac.empty() ? whole : whole + "." + frac;
+  return (negative && text != "0" ? "-" : "") + text;
+}
+
+} // namespace
+
 std::string alert_runbook_url(const Repo& repo, const Slo& slo, const std::string& alert_name,
                               bool& found) {
   // A runbook naming the service beats a service-less one; ties go to the smaller id, so the
@@ -345,7 +396,7 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
     const std::string title = slo->name.empty() ? slo->meta.id : slo->name;
     for (const auto& a : alerts) {
       if (a.name.empty() || a.short_window_min <= 0 || a.long_window_min <= 0) continue;
-      const std::string threshold = "(" + clean_number(a.burn_rate) + " * " + budget + ")";
+      const std::string threshold = threshold_text(clean_number(a.burn_rate), budget);
       const std::string expr = record_name(a.long_window_min) + selector + " > " + threshold +
                                " and " + record_name(a.short_window_min) + selector + " > " +
                                threshold;
@@ -390,7 +441,7 @@ std::string prometheus_rules(const Repo& repo, DiagBag& diags) {
       // An extra alert of the SLO's OpenSLO alert policy: the error ratio over lookbackWindow
       // against threshold × budget, held for alertAfter.
       const std::string lookback = promql_duration(c->lookback_minutes);
-      const std::string threshold = "(" + clean_number(*c->threshold) + " * " + budget + ")";
+      const std::string threshold = threshold_text(clean_number(*c->threshold), budget);
       const std::string expr = record_name(c->lookback_minutes) + selector +
                                (c->op == "gte" ? " >= " : " > ") + threshold;
       bool found = false;

@@ -74,11 +74,11 @@ TEST_CASE("rules: recording rules per window and the Workbook's default alerts")
                "(sum(increase(req_total{service=\"pay\",code!~\"5..\"}[1h])))))) / "
                "(sum(increase(req_total{service=\"pay\"}[1h])))\n") != std::string::npos);
   CHECK(y.find("        expr: slo:sli_error:ratio_rate1h{slo=\"pay-availability\", "
-               "service=\"pay\"} > (14.4 * 0.001) and "
+               "service=\"pay\"} > 0.0144 and "
                "slo:sli_error:ratio_rate5m{slo=\"pay-availability\", service=\"pay\"} > "
-               "(14.4 * 0.001)\n") != std::string::npos);
-  CHECK(y.find("(6 * 0.001)") != std::string::npos);
-  CHECK(y.find("(1 * 0.001)") != std::string::npos);
+               "0.0144\n") != std::string::npos);
+  CHECK(y.find("> 0.006 and") != std::string::npos);
+  CHECK(y.find("> 0.001 and") != std::string::npos);
   CHECK(y.find("          severity: ticket\n") != std::string::npos);
   // fast_burn has a runbook; the others point at the SLO's page and warn.
   CHECK(y.find("          runbook_url: https://sre.example.org/site/runbooks/pay-fast-burn/\n") !=
@@ -91,6 +91,20 @@ TEST_CASE("rules: recording rules per window and the Workbook's default alerts")
   // Deterministic.
   DiagBag again;
   CHECK(prometheus_rules(repo, again) == y);
+}
+
+TEST_CASE("rules: a threshold is the exact decimal product, as nines compares it") {
+  // 14.4 * 0.0055 in floating point is 0.07919999999999999, below an error ratio of exactly
+  // 0.0792 (792 failures in 10,000), which fired there while nines said it did not.
+  for (const auto& [target, want] : std::vector<std::pair<double, std::string>>{
+           {99.45, "> 0.0792 and"}, {99.97, "> 0.00432 and"}, {99.9, "> 0.0144 and"}}) {
+    Repo repo = rules_repo();
+    repo.slos[0].target = target;
+    DiagBag diags;
+    const std::string y = prometheus_rules(repo, diags);
+    CHECK_MESSAGE(y.find(want) != std::string::npos, target);
+    CHECK(y.find(" * 0.") == std::string::npos);
+  }
 }
 
 TEST_CASE("rules: an explicit empty burn_rate_alerts opts the SLO out of the default alerts") {
@@ -117,10 +131,10 @@ TEST_CASE("rules: a default alert the target makes unreachable is left out, with
   std::string y = prometheus_rules(repo, diags);
   // fast_burn would need an error ratio above 14.4 × 0.1 = 1.44: never.
   CHECK(y.find("alert: fast_burn") == std::string::npos);
-  CHECK(y.find("(14.4 * 0.1)") == std::string::npos);
+  CHECK(y.find("1.44") == std::string::npos);
   CHECK(y.find("ratio_rate5m") == std::string::npos); // no alert needs its window
   CHECK(y.find("      - alert: medium_burn\n") != std::string::npos);
-  CHECK(y.find("(6 * 0.1)") != std::string::npos);
+  CHECK(y.find("0.6") != std::string::npos);
   CHECK(y.find("      - alert: slow_burn\n") != std::string::npos);
   std::optional<Diagnostic> left_out;
   for (const auto& d : diags.sorted())
@@ -172,7 +186,7 @@ TEST_CASE("rules: an SLO's own alerts, {{window}} queries and a repository witho
   std::string y = prometheus_rules(repo, diags);
   CHECK(y.find("((sum(rate(all[2h]))) - ((sum(rate(ok[2h]))) or ((sum(rate(all[2h]))) * 0 unless "
                "on() (sum(rate(ok[2h])))))) / (sum(rate(all[2h])))") != std::string::npos);
-  CHECK(y.find("(2 * 0.00005)") != std::string::npos);
+  CHECK(y.find("0.0001") != std::string::npos);
   CHECK(y.find("fast_burn") == std::string::npos);
   CHECK(y.find("ratio_rate1h") == std::string::npos);
   CHECK(diags.warning_count() == 1);
@@ -312,8 +326,8 @@ TEST_CASE("rules: OpenSLO burnrate conditions are extra alerts; lt/lte ones only
   // The 2h window is recorded beside the defaults' windows, and the alert reads it.
   CHECK(text.find("- record: slo:sli_error:ratio_rate2h\n") != std::string::npos);
   CHECK(text.find("      - alert: pay-burn\n        expr: "
-                  "slo:sli_error:ratio_rate2h{slo=\"pay-availability\", service=\"pay\"} > (3 * "
-                  "0.001)\n        for: 10m\n") != std::string::npos);
+                  "slo:sli_error:ratio_rate2h{slo=\"pay-availability\", service=\"pay\"} > "
+                  "0.003\n        for: 10m\n") != std::string::npos);
   CHECK(text.find("severity: ticket\n          openslo_alert_policy: pay-policy\n") !=
         std::string::npos);
   CHECK(text.find("pay-slow") == std::string::npos);

@@ -590,8 +590,8 @@ def test_openslo_alerting(tmp):
     check("- alert: cpu-usage-breach\n" in text and "- alert: checkout-fast-burn\n" in text,
           f"alerting: one alert per condition: {text}")
     check("expr: slo:sli_error:ratio_rate1h{slo=\"checkout-availability\", "
-          "service=\"checkout\"} >= (2 * 0.001)\n" in text, "alerting: gte threshold x budget")
-    check(" > (14.4 * 0.001)\n        for: 5m\n" in text, "alerting: gt, held for alertAfter")
+          "service=\"checkout\"} >= 0.002\n" in text, "alerting: gte threshold x budget")
+    check(" > 0.0144\n        for: 5m\n" in text, "alerting: gt, held for alertAfter")
     check(text.count("- alert: ") == 5, f"alerting: 5 alerts, got {text.count('- alert: ')}")
     check("[rules-runbook]" in err and "alert 'cpu-usage-breach'" in err,
           f"alerting: a runbook warning for the condition's alert: {err}")

@@ -3,7 +3,7 @@
 
 - The generated file passes `promtool check rules`, and `promtool test rules` with the cases in
   tests/rules/cases.yaml (written by hand from the Workbook's arithmetic).
-- It is deterministic, prints thresholds as written (`14.4 * 0.001`), links every alert to its
+- It is deterministic, prints thresholds as exact decimals (`0.0144`, 14.4 × 0.001), links every alert to its
   runbook's page (the SLO's page, with a warning, when there is none), and `--check` fails on
   drift.
 - Raw-ratio SLIs (total vector(1)) and names holding `{{ }}` (tests/rules/raw): the file passes
@@ -51,7 +51,7 @@ def test_generated(tmp):
     code3, again, _ = nines("rules", "-C", REPO)
     check(again == text, "deterministic")
 
-    check("(14.4 * 0.001)" in text and "(14.4 * 0.005)" in text, "thresholds as written")
+    check("0.0144" in text and "0.072" in text, "thresholds as written")
     check(re.search(r"\d\.\d{8,}", text) is None, "no float noise in the rules")
     check("runbook_url: https://sre.example.org/runbooks/pay-fast-burn/\n" in text,
           "fast_burn links to its runbook's page")
@@ -235,9 +235,9 @@ def test_low_target(tmp):
     code, _, err = nines("rules", repo, "-o", out)
     check(code == 0, f"low: rules exits 0, got {code}: {err}")
     text = open(out).read()
-    check("- alert: fast_burn" not in text and "(14.4 * 0.1)" not in text,
+    check("- alert: fast_burn" not in text and "1.44" not in text,
           f"low: no unreachable fast_burn: {text}")
-    check("- alert: medium_burn" in text and "(6 * 0.1)" in text and "- alert: slow_burn" in text,
+    check("- alert: medium_burn" in text and "0.6" in text and "- alert: slow_burn" in text,
           "low: the reachable defaults stay")
     check("slos/web-avail.yaml:5:11: warning: default alert 'fast_burn' (14.4x over 1h / 5m, "
           "page) of SLO 'web-avail' is left out: at a 90% target the highest possible burn rate "
@@ -258,11 +258,11 @@ def test_check(tmp, generated):
     code, _, err = nines("rules", REPO, "--check", generated)
     check(code == 0, f"--check on the same rules exits 0, got {code}: {err}")
     drifted = os.path.join(tmp, "drifted.yaml")
-    text = open(generated).read().replace("(14.4 * 0.001)", "(10 * 0.001)", 1)
+    text = open(generated).read().replace("0.0144", "0.01", 1)
     open(drifted, "w").write(text)
     code, _, err = nines("rules", REPO, "--check", drifted)
     check(code == 1, f"--check on drifted rules exits 1, got {code}")
-    check("rules drift" in err and "committed:" in err and "(10 * 0.001)" in err,
+    check("rules drift" in err and "committed:" in err and "0.01" in err,
           f"drift message names the line: {err}")
     code, _, err = nines("rules", REPO, "--check", os.path.join(tmp, "missing.yaml"))
     check(code == 1 and "does not exist" in err, f"a missing committed file is drift: {err}")
