@@ -343,6 +343,27 @@ TEST_CASE("search entries: the text read in place is the text the joined parts m
   CHECK(cut < 2900);
 }
 
+TEST_CASE("search entries: a body's raw HTML, which the page omits, is not in the index") {
+  nines::ProseSearch::Draft d;
+  d.kind = "runbook";
+  d.title = "R";
+  d.href = "runbooks/r/index.html";
+  d.body_at = 0;
+  const std::string body =
+      "## Check\n\n<!-- internal: escalate to Bob on 555-0100 -->\n\n"
+      "<div hidden>secretnote only for editors</div>\n\n"
+      "Run `kubectl get <xr>` and see <span class=\"x\">the pods</span> <!-- aside -->now.\n"
+      "Mail <ops@example.org> or <https://status.example.org>.\n\n"
+      "```\n<keep> in code\n```\n\n    <indented code>\n";
+  const nines::SearchEntry e = nines::site::search_entry(d, body, 4096);
+  for (const char* gone :
+       {"internal", "Bob", "555-0100", "secretnote", "editors", "span", "aside", "hidden", "class"})
+    CHECK_MESSAGE(e.text.find(gone) == std::string::npos, gone);
+  for (const char* kept : {"Check", "kubectl get <xr", "the pods", "now.", "ops@example.org",
+                           "https://status.example.org", "<keep", "in code", "<indented code"})
+    CHECK_MESSAGE(e.text.find(kept) != std::string::npos, kept);
+}
+
 TEST_CASE("search entries: a capped text of many short distinct words") {
   // More distinct words than the set of seen words is first sized for, so it has to grow.
   std::mt19937 rng(42);

@@ -85,6 +85,109 @@ std::string plain(const std::string& md, bool markdown = false) {
   return out;
 }
 
+// A Markdown body without what the page leaves out of it: raw HTML, which cmark-gfm's safe mode
+// omits (SPEC 5), so a comment or a hidden block the page does not show is not published in the
+// search index either. An HTML block (a line opening with a tag or a comment, up to the next
+// blank line; a comment up to its `-->`) goes whole, an inline tag alone (its text stays, as
+// on the page); code (fenced or indented blocks, backtick spans) is kept as written, since the
+// page shows it. Read as the CommonMark rules read it for the common cases, not to the letter:
+// this is the index's text, not the page's. Most bodies have no `<` and are returned at once.
+std::string without_raw_html(const std::string& md) {
+  if (md.find('<') == std::string::npos) return md;
+  std::string out;
+  out.reserve(md.size());
+  const std::size_t n = md.size();
+  auto tag_end = [&](std::size_t at) -> std::size_t { // one past a tag at `at`, or npos
+    if (at + 1 >= n) return std::string::npos;
+    const char c = md[at + 1];
+    if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '/' || c == '!' || c == '?'))
+      return std::string::npos;
+    const std::size_t close = md.find_first_of(">\n", at + 1);
+    if (close == std::string::npos || md[close] != '>') return std::string::npos;
+    const std::string_view inside(md.data() + at + 1, close - at - 1);
+    // An autolink (`<https://…>`, `<ops@example.org>`) is a link the page shows.
+    if (inside.find("://") != std::string_view::npos ||
+        (inside.find('@') != std::string_view::npos && inside.find(' ') == std::string_view::npos))
+      return std::string::npos;
+    return close + 1;
+  };
+  bool fence = false;
+  std::string fence_mark;
+  for (std::size_t pos = 0; pos < n;) {
+    std::size_t eol = md.find('\n', pos);
+    if (eol == std::string::npos) eol = n;
+    const std::string_view line(md.data() + pos, eol - pos);
+    const std::size_t indent = line.find_first_not_of(' ');
+    const std::string_view rest =
+        indent == std::string_view::npos ? std::string_view() : line.substr(indent);
+    const bool fence_line = indent != std::string_view::npos && indent < 4 &&
+                            (rest.starts_with("```") || rest.starts_with("~~~"));
+    if (fence || fence_line || (indent != std::string_view::npos && indent >= 4)) {
+      if (fence_line && !fence) {
+        fence = true;
+        fence_mark = std::string(rest.substr(0, 3));
+      } else if (fence_line && rest.starts_with(fence_mark)) {
+        fence = false;
+      }
+      out.append(line);
+      out += '\n';
+      pos = eol + 1;
+      continue;
+    }
+    // An HTML block: a comment up to its end, anything else up to a blank line.
+    if (indent != std::string_view::npos && indent < 4 && rest.starts_with('<') &&
+        (rest.starts_with("<!--") || tag_end(pos + indent) != std::string::npos)) {
+      std::size_t end;
+      if (rest.starts_with("<!--")) {
+        end = md.find("-->", pos + indent);
+        end = end == std::string::npos ? n : md.find('\n', end);
+      } else {
+        end = md.find("\n\n", pos);
+        end = end == std::string::npos ? n : end + 1;
+      }
+      pos = end == std::string::npos ? n : end + 1;
+      out += '\n';
+      continue;
+    }
+    // Inline: tags and comments out, code spans as written.
+    for (std::size_t i = pos; i < eol;) {
+      if (md[i] == '`') {
+        std::size_t run = i;
+        while (run < eol && md[run] == '`')
+          ++run;
+        const std::string ticks(run - i, '`');
+        const std::size_t close = md.find(ticks, run);
+        const std::size_t to =
+            close == std::string::npos || close > eol ? run : close + ticks.size();
+        out.append(md, i, to - i);
+        i = to;
+        continue;
+      }
+      if (md[i] == '<') {
+        if (md.compare(i, 4, "<!--") == 0) {
+          const std::size_t end = md.find("-->", i);
+          if (end != std::string::npos) {
+            if (end >= eol)
+              eol = std::min(n, md.find('\n', end) == std::string::npos ? n : md.find('\n', end));
+            i = end + 3;
+            out += ' ';
+            continue;
+          }
+        }
+        if (const std::size_t end = tag_end(i); end != std::string::npos) {
+          i = end;
+          out += ' ';
+          continue;
+        }
+      }
+      out += md[i++];
+    }
+    out += '\n';
+    pos = eol + 1;
+  }
+  return out;
+}
+
 // The document's body as the draft's prose, remembered with its place so that the entry can be
 // made again with another body (search_entry).
 // Kept even when empty (unlike add's): the entry's text reads the prose through plain(), which
@@ -92,7 +195,7 @@ std::string plain(const std::string& md, bool markdown = false) {
 void add_body(Draft& d, const DocMeta& m) {
   d.file = m.file;
   d.body_at = d.prose.size();
-  d.prose.push_back(plain(m.body, true));
+  d.prose.push_back(plain(without_raw_html(m.body), true));
 }
 
 // The word as the index compares words: lower case, letters, digits, UTF-8 and - _ . / only.
@@ -577,7 +680,8 @@ SearchEntry search_entry(const ProseSearch::Draft& draft, const std::string& bod
   d.file = draft.file;
   d.body_at = draft.body_at;
   if (d.body_at > d.prose.size()) throw std::invalid_argument("search draft: body out of place");
-  d.prose.insert(d.prose.begin() + static_cast<std::ptrdiff_t>(d.body_at), plain(body, true));
+  d.prose.insert(d.prose.begin() + static_cast<std::ptrdiff_t>(d.body_at),
+                 plain(without_raw_html(body), true));
   return entry_of(d, cap);
 }
 
