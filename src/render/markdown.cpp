@@ -1502,15 +1502,21 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
   // On a page, no heading skips a level after the one before it (a body that starts at `####`
   // below the page's h1 reads as h2, then as deep as its own steps): screen readers list the
   // outline by level. Without a page level the levels stay as written.
+  // A heading sits one level below the nearest heading before it that was written at a higher
+  // level (its parent), never deeper: siblings keep one level (`### A`, `##### B`, `##### C`
+  // are h3, h4, h4, not h3, h4, h5).
   const bool on_page = options.top_heading_level > 0;
-  int previous = on_page ? std::clamp(options.top_heading_level, 1, 6) - 1 : 0;
+  const int base = on_page ? std::clamp(options.top_heading_level, 1, 6) - 1 : 0;
+  std::vector<std::pair<int, int>> parents; // (written, shown) of the open outline
   for (std::size_t k = 0; k < headings.size(); ++k) {
     cmark_node* heading = headings[k];
     Heading h;
     const int written = cmark_node_get_heading_level(heading);
     h.level = std::clamp(written + offset, 1, 6);
-    if (on_page) h.level = std::min(h.level, previous + 1);
-    previous = h.level;
+    while (!parents.empty() && parents.back().first >= written)
+      parents.pop_back();
+    if (on_page) h.level = std::min(h.level, (parents.empty() ? base : parents.back().second) + 1);
+    parents.emplace_back(written, h.level);
     h.text = plain_text(heading);
     h.anchor = heading_anchors[k];
     std::string html = rendered(heading, extensions);

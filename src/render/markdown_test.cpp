@@ -494,6 +494,15 @@ TEST_CASE("render/markdown: on a page no heading skips a level after the one bef
   // Without a page level, as written.
   r = render_markdown("#### Small first\n\n## Overview\n");
   CHECK(r.headings[0].level == 4);
+  // Siblings after a skipped level keep one level; the next group is back at its own
+  // (kubernetes-mixin's runbook: `#`, `###`, then a run of `#####`).
+  r = render_markdown("# Title\n\n### Group one\n\n##### A\n\n##### B\n\n##### C\n\n"
+                      "### Group two\n\n##### D\n",
+                      options);
+  std::vector<int> levels;
+  for (const auto& h : r.headings)
+    levels.push_back(h.level);
+  CHECK(levels == std::vector<int>{2, 3, 4, 4, 4, 3, 4});
 }
 
 TEST_CASE("render/markdown: footnotes render, with ids no other text of the page has") {
