@@ -1456,7 +1456,12 @@ MarkdownResult render_markdown(std::string_view md, const MarkdownOptions& optio
     cmark_node* alt = cmark_node_new_with_mem(CMARK_NODE_TEXT, &k_arena_mem);
     cmark_node_set_literal(alt, (alt_text.empty() && url ? *url : alt_text).c_str());
     cmark_node* replacement = alt;
-    if (url) {
+    // Inside a link (a badge, `[![CI](badge.svg)](workflow)`) the alt text alone: a link in a
+    // link is no HTML, and the outer one already leads somewhere.
+    bool in_link = false;
+    for (cmark_node* up = cmark_node_parent(*it); up && !in_link; up = cmark_node_parent(up))
+      in_link = cmark_node_get_type(up) == CMARK_NODE_LINK;
+    if (url && !in_link) {
       replacement = cmark_node_new_with_mem(CMARK_NODE_LINK, &k_arena_mem);
       cmark_node_set_url(replacement, url->c_str());
       cmark_node_append_child(replacement, alt);

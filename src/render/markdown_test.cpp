@@ -505,6 +505,16 @@ TEST_CASE("render/markdown: on a page no heading skips a level after the one bef
   CHECK(levels == std::vector<int>{2, 3, 4, 4, 4, 3, 4});
 }
 
+TEST_CASE("render/markdown: an outside image inside a link is its alt text, no link in a link") {
+  auto r =
+      render_markdown("[![CI](https://ci.example.org/badge.svg)](https://ci.example.org/run)\n");
+  CHECK(contains(r.html, "<a href=\"https://ci.example.org/run\">CI</a>"));
+  CHECK_FALSE(contains(r.html, "badge.svg"));
+  // Alone, it is a link to the image named by its alt text, as before.
+  r = render_markdown("![CI](https://ci.example.org/badge.svg)\n");
+  CHECK(contains(r.html, "<a href=\"https://ci.example.org/badge.svg\">CI</a>"));
+}
+
 TEST_CASE("render/markdown: footnotes render, with ids no other text of the page has") {
   const std::string md = "Time to recovery[^1], twice[^1], and a note[^n].\n\n"
                          "[^1]: Measured from the first page.\n"
