@@ -1155,7 +1155,7 @@ std::string stage_link(Context& c) {
   run_lints(run.repo, day_of(run.local_now), run.diags, &run.history);
   // The links content hands to the site, at the line that holds them: `check` finds what the
   // site's link check would refuse, and a build stops here on it, never at a generated page.
-  check_content_links(run.repo, run.diags);
+  check_content_links(run.repo, run.diags, &run.links_reported);
   // The theme overrides, by the checks the render stage's theme makes: `check` reports every
   // broken one at its tag, and a build stops here on it, before any page is rendered.
   check_theme_overrides(c.theme_overrides, run.diags);
@@ -1365,8 +1365,9 @@ std::string render_counts(const SiteStats& st) {
 // anything is swapped in) as the run's errors.
 void report_broken_links(Run& run, const std::vector<BrokenLink>& broken) {
   for (const auto& b : broken)
-    run.diags.error(b.page, {}, "broken-link",
-                    "broken internal link to '" + b.target + "': " + b.reason);
+    if (!run.links_reported.count({b.page, b.target}))
+      run.diags.error(b.page, {}, "broken-link",
+                      "broken internal link to '" + b.target + "': " + b.reason);
 }
 
 // render after a body edit (only_prose_changed): the pages showing the changed bodies and the

@@ -85,6 +85,9 @@ struct Run {
   std::optional<PullReport> pull;            // metrics: what the sources answered, when asked
   // metrics: per SLO, the days whose stored value is provisional (fetched before it had settled)
   std::map<std::string, std::set<std::int64_t>> provisional;
+  // link: the prose links reported at their line, by (page, URL): render's link check of the
+  // pages leaves them to that finding (they reach it when the rule is lowered to a warning).
+  std::set<std::pair<std::string, std::string>> links_reported;
   History history; // load: what git knows of the files (staleness, "last changed"); a caller
                    // may set it beforehand (check --since reads it at a revision)
   Figures figures; // compute

@@ -213,7 +213,8 @@ bool may_link(const std::string& md) {
 
 } // namespace
 
-void check_content_links(const Repo& repo, DiagBag& diags) {
+void check_content_links(const Repo& repo, DiagBag& diags,
+                         std::set<std::pair<std::string, std::string>>* on_pages) {
   // A service's links go on its page as written: only an absolute URL means the same there.
   for (const auto& s : repo.services)
     for (std::size_t i = 0; i < s.links.size(); ++i) {
@@ -222,6 +223,10 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
       // An unsafe URL is shown as text, not linked.
       if (url.empty() || !is_safe_url(written)) continue;
       const Loc at = i < s.link_locs.size() ? s.link_locs[i] : s.meta.loc;
+      if (on_pages && (!unportable_url_reason(url).empty() || !has_scheme(url))) {
+        on_pages->emplace(site::service_page(s.meta.id), written);
+        on_pages->emplace(site::service_page(s.meta.id), std::string(url));
+      }
       if (const std::string_view why = unportable_url_reason(url); !why.empty())
         diags.error(s.meta.file, at, k_rule,
                     "link '" + written + "' in `links` breaks on the site: " + std::string(why),
@@ -304,6 +309,7 @@ void check_content_links(const Repo& repo, DiagBag& diags) {
         if (why.empty()) continue;
         const Loc at = where(p.texts[k], link, cursor);
         std::string message = "link '" + link.url + "' breaks on the site: " + why;
+        if (on_pages) on_pages->emplace(p.page, link.url);
         if (reported.emplace(file, at.line, at.col, message).second)
           diags.error(file, at, k_rule, std::move(message), k_prose_hint);
       }

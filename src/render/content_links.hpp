@@ -21,7 +21,11 @@ namespace nines {
 // prose, a relative path to a file that has no page when there is no repo_url to link it in the
 // repository, a path that climbs above the repository, and a #fragment that names no heading of
 // the page it leads to. Unsafe URLs (javascript:) are not links on the site at all, so not these.
-void check_content_links(const Repo& repo, DiagBag& diags);
+// With `on_pages`, each prose link reported goes there as (page, URL as written), so that the
+// site's own link check, run when the rule is lowered to a warning, does not report it again at
+// the page's 1:1.
+void check_content_links(const Repo& repo, DiagBag& diags,
+                         std::set<std::pair<std::string, std::string>>* on_pages = nullptr);
 
 // Whether the Markdown body of repository file `file`, shown on `page` after Markdown whose
 // headings took the anchors `taken`, holds a link check_content_links could refuse: a build that

@@ -723,6 +723,18 @@ def test_content_links(tmp):
     check(code == 1 and all(w in out + err for w in want), f"build finds them there ({code}): {out}{err}")
     check("index.html" not in out + err, f"and names no generated page: {out}{err}")
     check(not os.path.exists(site), "and writes no site")
+    # With the rule lowered to a warning the site is written, and each link is still one finding,
+    # at its line, not also at the generated page that holds it.
+    write(os.path.join(repo, "nines.yaml"),
+          "title: Demo\nteams:\n  core:\n    name: Core\nrules:\n  broken-link: warning\n")
+    write(os.path.join(repo, "runbooks", "anchor.md"),
+          "---\nrunbook:\n  title: Anchor\n  service: api\n  alert_name: ApiSlow\n"
+          "  last_updated: 2026-10-01\n---\n## Confirm health of example.com\n\n"
+          "Go to [confirm](#confirm-health-of-example-com).\n")
+    code, out, err = run("build", repo, "-o", site, "--offline", "--now", NOW)
+    found = [line for line in (out + err).splitlines() if "[broken-link]" in line]
+    check(code == 0 and len(found) == 4 and not any("index.html" in f for f in found),
+          f"a lowered rule: one warning per link, none at a page ({code}): {found}")
 
     # An edited body alone would rebuild only its page: a new bad link sends it the long way.
     repo = copy_content(tmp, "links-content")
