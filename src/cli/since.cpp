@@ -15,6 +15,7 @@
 #include "render/api_json.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -165,12 +167,34 @@ std::string num(double v) {
   return buf;
 }
 
-// A private temporary folder, removed with everything in it when the summary is done.
+// A private temporary folder, removed with everything in it when the summary is done, and when
+// the run is stopped (Ctrl-C, a cancelled CI job's SIGTERM): it holds the revision's documents
+// and a copy of the store. The two signals are taken by one thread of their own with sigwait
+// (blocked in every thread started after this), which removes the folder and ends the process
+// as the signal would have.
 struct TempDir {
   fs::path path;
   TempDir() {
+    // Blocked before the folder exists, so no signal can come between its making and its guard.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigset_t before;
+    pthread_sigmask(SIG_BLOCK, &stop, &before);
     std::string tmpl = (fs::temp_directory_path() / "nines-since-XXXXXX").string();
     if (char* p = mkdtemp(tmpl.data())) path = p;
+    if (path.empty()) {
+      pthread_sigmask(SIG_SETMASK, &before, nullptr);
+      return;
+    }
+    std::thread([stop, folder = path] {
+      int sig = 0;
+      if (sigwait(&stop, &sig) != 0) return;
+      std::error_code ec;
+      fs::remove_all(folder, ec);
+      std::_Exit(128 + sig);
+    }).detach();
   }
   ~TempDir() {
     std::error_code ec;

@@ -6,12 +6,14 @@ Usage: test_history.py NINES SOURCE_DIR
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import json
 import tempfile
+import time
 
-from support import Checks, git, write
+from support import SOURCE_DIR, Checks, git, write
 
 check = Checks()
 NOW = "2026-11-01"
@@ -339,6 +341,42 @@ def test_since_store(tmp):
               f"the summary says why{strict}: {out}")
     check(open(store).read() == "garbage\n", "the corrupt store is left as it was")
     check(files_under(private_tmp) == [], "nothing left in TMPDIR at the end")
+
+
+def test_since_interrupted(tmp):
+    """check --since stopped by Ctrl-C or a cancelled job's SIGTERM (sent to the process once its
+    temporary folder exists) removes that folder, with the revision's documents and the copy of
+    the store in it, and ends as the signal would (128 + its number)."""
+    root = os.path.join(tmp, "interrupted")
+    shutil.copytree(os.path.join(SOURCE_DIR, "content"), root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+    private_tmp = os.path.join(tmp, "interrupted-tmp")
+    os.makedirs(private_tmp)
+    env = dict(os.environ, TMPDIR=private_tmp)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    stopped = {}
+    for attempt in range(40):
+        sig = signal.SIGINT if attempt % 2 == 0 else signal.SIGTERM
+        p = subprocess.Popen([NINES, "check", ".", "--since", "HEAD", "--now", NOW], cwd=root,
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while p.poll() is None and not os.listdir(private_tmp):
+            time.sleep(0.0005)
+        if p.poll() is None:
+            time.sleep(0.002 * (attempt % 5))
+            p.send_signal(sig)
+        code = p.wait(timeout=60)
+        check(os.listdir(private_tmp) == [],
+              f"{sig.name}: nothing left in TMPDIR: {os.listdir(private_tmp)}")
+        for left in os.listdir(private_tmp):
+            shutil.rmtree(os.path.join(private_tmp, left), ignore_errors=True)
+        if code != 0:
+            stopped[sig.name] = code
+        if len(stopped) == 2:
+            break
+    check(stopped == {"SIGINT": 130, "SIGTERM": 143},
+          f"a stopped run ends as the signal would: {stopped}")
 
 
 def test_since_markdown(tmp):
@@ -906,6 +944,7 @@ none
         test_since_maturity(tmp)
         test_since_without_nines_at_rev(tmp)
         test_since_store(tmp)
+        test_since_interrupted(tmp)
         test_since_markdown(tmp)
         test_since_many_findings(tmp)
         test_since_symlinks(tmp)
