@@ -645,12 +645,44 @@ struct BlobCollector {
   std::map<std::string, std::string>* files;
   std::map<std::string, std::string>* links;
   bool failed = false;
+  std::string repo_prefix; // where the walked tree is in `repo` ("" or "reliability/")
+  std::string out_prefix;  // what the files' names start with in `files` and `links`
 };
+
+int collect_blob(const char* root, const git_tree_entry* entry, void* payload);
+
+using SubmodulePtr = std::unique_ptr<git_submodule, Deleter<git_submodule, git_submodule_free>>;
+
+// A submodule's files at the commit the revision's gitlink records, read from the submodule's
+// own repository (`git submodule update` put it there), as a checkout of the revision with its
+// submodules holds them. One that was never fetched, or lacks that commit, holds nothing: its
+// documents then read as added since REV, as before submodules were read.
+void collect_submodule(BlobCollector& c, const std::string& path, const git_oid* commit_id) {
+  git_submodule* sm_raw = nullptr;
+  if (git_submodule_lookup(&sm_raw, c.repo, (c.repo_prefix + path).c_str()) != 0) return;
+  SubmodulePtr sm(sm_raw);
+  git_repository* sub_raw = nullptr;
+  if (git_submodule_open(&sub_raw, sm_raw) != 0) return;
+  RepoPtr sub(sub_raw);
+  git_commit* commit_raw = nullptr;
+  if (git_commit_lookup(&commit_raw, sub_raw, commit_id) != 0) return;
+  CommitPtr commit(commit_raw);
+  git_tree* tree_raw = nullptr;
+  if (git_commit_tree(&tree_raw, commit_raw) != 0) return;
+  TreePtr tree(tree_raw);
+  BlobCollector inner{sub_raw, c.files, c.links, false, "", c.out_prefix + path + "/"};
+  git_tree_walk(tree_raw, GIT_TREEWALK_PRE, collect_blob, &inner);
+  if (inner.failed) c.failed = true;
+}
 
 int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
   auto* c = static_cast<BlobCollector*>(payload);
-  // Submodules are not content. A symbolic link's blob is its target: kept apart, to be made a
-  // link again, as a checkout makes it.
+  // A submodule's files are read from its own repository. A symbolic link's blob is its target:
+  // kept apart, to be made a link again, as a checkout makes it.
+  if (git_tree_entry_type(entry) == GIT_OBJECT_COMMIT) {
+    collect_submodule(*c, std::string(root) + git_tree_entry_name(entry), git_tree_entry_id(entry));
+    return 0;
+  }
   if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
   git_blob* raw = nullptr;
   if (git_blob_lookup(&raw, c->repo, git_tree_entry_id(entry)) != 0) {
@@ -660,7 +692,7 @@ int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
   BlobPtr blob(raw);
   const auto* data = static_cast<const char*>(git_blob_rawcontent(raw));
   auto& into = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ? *c->links : *c->files;
-  into[std::string(root) + git_tree_entry_name(entry)] =
+  into[c->out_prefix + std::string(root) + git_tree_entry_name(entry)] =
       std::string(data, static_cast<std::size_t>(git_blob_rawsize(raw)));
   return 0;
 }
@@ -830,7 +862,7 @@ TreeFiles read_tree_at(const std::string& content_root, const std::string& rev) 
     sub.reset(reinterpret_cast<git_tree*>(sub_raw));
     walk_tree = sub.get();
   }
-  BlobCollector c{repo, &out.files, &out.links};
+  BlobCollector c{repo, &out.files, &out.links, false, o.prefix, ""};
   git_tree_walk(walk_tree, GIT_TREEWALK_PRE, collect_blob, &c);
   if (c.failed) {
     out.error = last_git_error("cannot read the files of '" + rev + "'");

@@ -343,6 +343,41 @@ def test_since_store(tmp):
     check(files_under(private_tmp) == [], "nothing left in TMPDIR at the end")
 
 
+def test_since_submodule(tmp):
+    """Documents in a git submodule are read on the revision's side too, at the commit the
+    revision's gitlink records: an unchanged tree has nothing new or fixed and its figures are
+    compared; a finding the submodule's new commit brings is new."""
+    sub = os.path.join(tmp, "sub-origin")
+    write(os.path.join(sub, "svc.yaml"),
+          "service:\n  name: svc-a\n  tier: standard\n  owner_team: t\n")
+    git(sub, "init", "-q", "-b", "main")
+    git(sub, "add", "-A")
+    git(sub, "commit", "-q", "-m", "svc")
+    root = os.path.join(tmp, "super")
+    write(os.path.join(root, "nines.yaml"),
+          "title: T\nteams:\n  t:\n    name: T\n    members: [a, b, c, d, e]\n"
+          "    sre_hours_per_month: 100\n")
+    write(os.path.join(root, "toil.yaml"),
+          "toil_item:\n  name: maintoil\n  service: svc-a\n  time_per_occurrence_min: 10\n"
+          "  occurrences_per_month: 3\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "shared")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first", date="2026-10-01T00:00:00Z")
+    code, out, err = nines("check", ".", "--since", "HEAD", "--now", NOW, cwd=root)
+    check(code == 0 and "0 new, 0 fixed" in out + err and "not compared" not in out,
+          f"a submodule's documents are read at the revision too: {code} {out}{err}")
+    # The submodule moves on to a commit with an unknown field: new since the revision.
+    shared = os.path.join(root, "shared")
+    write(os.path.join(shared, "svc.yaml"),
+          "service:\n  name: svc-a\n  tier: standard\n  owner_team: t\n  colour: red\n")
+    git(shared, "commit", "-q", "-am", "colour")
+    git(root, "commit", "-q", "-am", "bump", date="2026-10-02T00:00:00Z")
+    code, out, err = nines("check", ".", "--since", "HEAD~1", "--now", NOW, cwd=root)
+    check("1 new, 0 fixed" in out + err and "shared/svc.yaml" in out and "colour" in out,
+          f"the submodule's new finding is new: {code} {out}{err}")
+
+
 def test_since_interrupted(tmp):
     """check --since stopped by Ctrl-C or a cancelled job's SIGTERM (sent to the process once its
     temporary folder exists) removes that folder, with the revision's documents and the copy of
@@ -945,6 +980,7 @@ none
         test_since_without_nines_at_rev(tmp)
         test_since_store(tmp)
         test_since_interrupted(tmp)
+        test_since_submodule(tmp)
         test_since_markdown(tmp)
         test_since_many_findings(tmp)
         test_since_symlinks(tmp)
