@@ -3018,6 +3018,14 @@ std::string repo_fingerprint(const fs::path& root_in, const LoadOptions& opts,
       line.text += " " + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) +
                    "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
       if (prose) line.structure = line.text;
+      // The build compares nines.yaml's bytes as it read them with the ones this walk saw; a
+      // linked nines.yaml with no hash here would never match, and every build would be full.
+      if (config_hash && link && rel == "nines.yaml" && S_ISREG(st.st_mode) &&
+          static_cast<std::uintmax_t>(st.st_size) <= opts.max_file_bytes) {
+        std::string linked;
+        if (read_file(p, linked, static_cast<std::size_t>(st.st_size), true))
+          line.hash = hash(linked);
+      }
       return;
     }
     FingerprintCache::Entry seen;

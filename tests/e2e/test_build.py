@@ -828,6 +828,22 @@ def test_incremental(tmp):
     code, _, stderr = run(*build)
     check(code == 0 and "nothing changed" in stderr, "the next build keeps it")
 
+    # A nines.yaml that is a symbolic link (to a settings file elsewhere in the repository) is
+    # compared by its bytes like a plain one: the next build after a build with it changes nothing.
+    shared = os.path.join(repo, "config", "nines.yaml")
+    os.makedirs(os.path.dirname(shared))
+    shutil.move(os.path.join(repo, "nines.yaml"), shared)
+    os.symlink("config/nines.yaml", os.path.join(repo, "nines.yaml"))
+    code, _, stderr = run(*build)
+    check(code == 0, f"a build with a linked nines.yaml ({code}): {stderr[-300:]}")
+    code, _, stderr = run(*build)
+    check(code == 0 and "nothing changed" in stderr,
+          f"a linked nines.yaml does not make every build full ({code}): {stderr[-300:]}")
+    write(shared, open(shared).read() + "# a comment in the shared settings\n")
+    code, _, stderr = run(*build)
+    check(code == 0 and "nothing changed" not in stderr,
+          f"an edit of the linked file is seen ({code}): {stderr[-300:]}")
+
     # A failure after pages were streamed into the temporary tree (a broken link, found at the end
     # of render; a write that fails half-way) leaves the previous site and no temporary folder.
     kept = tree(out)
