@@ -153,7 +153,7 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
         if (!opts->target.empty() && f.id == opts->target) slo = &f;
       if (slo && !is_service) {
         if (opts->common.json)
-          std::cout << slo_json(*slo, budget_week_of(run.figures, slo->id)).dump(2) << "\n";
+          std::cout << api_file_text(slo_json(*slo, budget_week_of(run.figures, slo->id)), 2);
         else
           print_detail(std::cout, *slo);
         return 0;
@@ -181,7 +181,7 @@ void add_budget_command(CLI::App& app, CommandAction& action) {
         OrderedJson a = OrderedJson::array();
         for (const auto* f : chosen)
           a.push_back(slo_json(*f, budget_week_of(run.figures, f->id)));
-        std::cout << a.dump(2) << "\n";
+        std::cout << api_file_text(a, 2);
         return 0;
       }
       if (chosen.empty()) {

@@ -163,7 +163,7 @@ void add_capacity_command(CLI::App& app, CommandAction& action) {
           if (opts->growth) j["what_if"] = what_if_json(what_if(*c, *opts->growth));
           a.push_back(std::move(j));
         }
-        std::cout << a.dump(2) << "\n";
+        std::cout << api_file_text(a, 2);
         return 0;
       }
       if (models.empty()) {

@@ -206,7 +206,7 @@ int gate_deploy(const CommonOpts& common, const std::string& service,
   for (const auto& f : run.figures.slos)
     if (f.service == service) slos.push_back(&f);
   DeployDecision d = decide_deploy(slos, change_type);
-  if (common.json) std::cout << deploy_json(service, d, slos, run.figures).dump(2) << "\n";
+  if (common.json) std::cout << api_file_text(deploy_json(service, d, slos, run.figures), 2);
   if (!d.computable) {
     std::string why = slos.empty() ? "service '" + service + "' has no SLOs"
                                    : "no SLO of service '" + service + "' has data";
@@ -248,7 +248,7 @@ int gate_readiness(const CommonOpts& common, const std::string& service) {
     if (readiness_row_blocks(row)) blocking.push_back(&row);
   const bool approved = r->approved; // the API's own figure: the gate and the site never disagree
   if (common.json) {
-    std::cout << readiness_json(*r).dump(2) << "\n";
+    std::cout << api_file_text(readiness_json(*r), 2);
     return approved ? 0 : 1;
   }
   std::cout << "gate readiness " << service << ": "

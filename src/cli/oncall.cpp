@@ -94,7 +94,7 @@ void add_oncall_command(CLI::App& app, CommandAction& action) {
         OrderedJson a = OrderedJson::array();
         for (const auto& r : run.figures.oncall)
           a.push_back(oncall_json(r));
-        std::cout << a.dump(2) << "\n";
+        std::cout << api_file_text(a, 2);
         return 0;
       }
       if (run.figures.oncall.empty()) {

@@ -148,7 +148,7 @@ void add_readiness_command(CLI::App& app, CommandAction& action) {
       for (const auto& r : run.figures.readiness) {
         if (r.service == opts->service) {
           if (opts->common.json)
-            std::cout << readiness_json(r).dump(2) << "\n";
+            std::cout << api_file_text(readiness_json(r), 2);
           else
             print_readiness(std::cout, r);
           return 0;

@@ -142,7 +142,7 @@ int show_service(const CommonOpts& common, const std::string& service) {
   for (const auto& s : run.figures.maturity.services) {
     if (s.service == service) {
       if (common.json)
-        std::cout << service_maturity_json(s).dump(2) << "\n";
+        std::cout << api_file_text(service_maturity_json(s), 2);
       else
         print_service(std::cout, s);
       return 0;
@@ -174,7 +174,7 @@ void add_score_command(CLI::App& app, CommandAction& action) {
         Run run;
         if (auto code = run_figures(opts->common, run)) return *code;
         if (opts->common.json)
-          std::cout << maturity_json(run.figures.maturity).dump(2) << "\n";
+          std::cout << api_file_text(maturity_json(run.figures.maturity), 2);
         else
           print_org(std::cout, run.figures.maturity);
         return 0;

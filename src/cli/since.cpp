@@ -697,7 +697,7 @@ int run_check_since(const CommonOpts& common, const std::string& rev, const std:
     j["stale_signoffs"] = s.stale;
     j["alerts_without_runbook"] = s.lost;
     j["exit"] = code;
-    std::cout << j.dump(2) << "\n";
+    std::cout << api_file_text(std::move(j), 2);
   } else {
     print_markdown(std::cout, rev, tree.commit, s, cur);
   }

@@ -124,7 +124,7 @@ void add_toil_command(CLI::App& app, CommandAction& action) {
           if (std::find(i.teams.begin(), i.teams.end(), team) != i.teams.end()) items.push_back(i);
       }
       if (opts->common.json)
-        std::cout << toil_json(items, teams).dump(2) << "\n";
+        std::cout << api_file_text(toil_json(items, teams), 2);
       else
         print_toil(std::cout, items, teams);
       return 0;

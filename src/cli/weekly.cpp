@@ -229,7 +229,7 @@ int run_review(const ReviewOpts& o) {
     return 1;
   }
   if (o.format == "json")
-    std::cout << review_json(it->second).dump(2) << "\n";
+    std::cout << api_file_text(review_json(it->second), 2);
   else
     write_review_md(std::cout, it->second, run.figures.slos);
   return 0;
@@ -332,7 +332,7 @@ int run_handoff(const HandoffOpts& o) {
                         run.figures.now, *since_day);
   }
   if (o.format == "json")
-    std::cout << handoff_json(h).dump(2) << "\n";
+    std::cout << api_file_text(handoff_json(h), 2);
   else
     write_handoff_md(std::cout, h);
   return 0;

@@ -698,8 +698,24 @@ OrderedJson catalog_entry_json(const CatalogEntry& e) {
 
 } // namespace
 
-std::string api_file_text(const OrderedJson& j) {
-  return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+namespace {
+void null_for_not_given(OrderedJson& j) {
+  if (j.is_object()) {
+    for (auto& [key, value] : j.items())
+      if (value.is_string() && value.get_ref<const std::string&>().empty())
+        value = nullptr;
+      else
+        null_for_not_given(value);
+  } else if (j.is_array()) {
+    for (auto& value : j)
+      null_for_not_given(value);
+  }
+}
+} // namespace
+
+std::string api_file_text(OrderedJson j, int indent) {
+  null_for_not_given(j);
+  return j.dump(indent, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
 }
 
 void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnostic>& diagnostics,
@@ -715,7 +731,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
       const auto w = weeks.find(f.id);
       slos.push_back(slo_json(f, w == weeks.end() ? nullptr : w->second));
     }
-    emit("api/slos.json", api_file_text(slos));
+    emit("api/slos.json", api_file_text(std::move(slos)));
   }
   {
     OrderedJson services = json_array(repo.services.size());
@@ -725,7 +741,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
       auto it = links.find(s.meta.id);
       services.push_back(service_json(s, it == links.end() ? none : it->second));
     }
-    emit("api/services.json", api_file_text(services));
+    emit("api/services.json", api_file_text(std::move(services)));
   }
   {
     // Catalog entries (Backstage libraries, documentation, tools), by id: shown, not scored.
@@ -737,7 +753,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
     OrderedJson entry_list = json_array(entries.size());
     for (const CatalogEntry* e : entries)
       entry_list.push_back(catalog_entry_json(*e));
-    emit("api/catalog-entries.json", api_file_text(entry_list));
+    emit("api/catalog-entries.json", api_file_text(std::move(entry_list)));
   }
   emit("api/maturity.json", api_file_text(maturity_json(figs.maturity)));
   // A file that is a list of one kind of figure, each as its JSON.
@@ -745,7 +761,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
     OrderedJson list = json_array(figures.size());
     for (const auto& x : figures)
       list.push_back(to_json(x));
-    emit(path, api_file_text(list));
+    emit(path, api_file_text(std::move(list)));
   };
   emit_list("api/readiness.json", figs.readiness,
             [](const ReadinessFigures& r) { return readiness_json(r); });
@@ -761,7 +777,7 @@ void api_files(const Repo& repo, const Figures& figs, const std::vector<Diagnost
     emit("api/reports/" + period + ".json", api_file_text(report_json(r)));
     periods.push_back(period);
   }
-  emit("api/reports/index.json", api_file_text(periods));
+  emit("api/reports/index.json", api_file_text(std::move(periods)));
   emit("api/diagnostics.json", diagnostics_json(diagnostics));
   weekly_api_files(figs, emit);
 }

@@ -107,10 +107,13 @@ OrderedJson budget_week_json(const BudgetWeek& w);
 OrderedJson review_json(const WeeklyReview& r);
 OrderedJson handoff_json(const Handoff& h);
 const char* trend_arrow(const std::string& trend);
-// The bytes of one file of the API. Everything in it was checked to be UTF-8 where it came in (a
+// The bytes of one file of the API, or of a command's --json output (`indent` 2), ending in a
+// newline. A field whose text is empty was not given (SPEC: an empty string means not given), so it
+// is null, as a number or a date not given is: a script tests one value, never both. Strings in
+// lists are kept as they are. Everything in it was checked to be UTF-8 where it came in (a
 // document's text and file name, git's author names); a byte that still is not becomes U+FFFD
 // rather than failing the build at its last step.
-std::string api_file_text(const OrderedJson& j);
+std::string api_file_text(OrderedJson j, int indent = -1);
 // Takes one file of the API: its path under OUT and its bytes.
 using ApiFileSink = std::function<void(const std::string& path, std::string bytes)>;
 

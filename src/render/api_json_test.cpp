@@ -231,3 +231,17 @@ TEST_CASE("a report's change of a count is an integer in the JSON, of a figure a
   CHECK(text.find("\"toil.pct_of_sre_time\":-1.25}") != std::string::npos);
   CHECK(text.find("\"action_items.overdue\":null,") != std::string::npos);
 }
+
+TEST_CASE("a field whose text is empty is null in the API, a string in a list is kept") {
+  OrderedJson j =
+      JsonObject(4)
+          .add("repeat_of", "")
+          .add("title", "x")
+          .add("items", OrderedJson::array({"", "a"}))
+          .add("rows",
+               OrderedJson::array({JsonObject(2).add("notes", "").add("evidence", "seen").take()}))
+          .take();
+  CHECK(api_file_text(j) == "{\"repeat_of\":null,\"title\":\"x\",\"items\":[\"\",\"a\"],"
+                            "\"rows\":[{\"notes\":null,\"evidence\":\"seen\"}]}\n");
+  CHECK(api_file_text(OrderedJson(""), 2) == "\"\"\n");
+}

@@ -257,7 +257,7 @@ void weekly_api_files(const Figures& figs, const ApiFileSink& emit) {
     emit("api/reviews/" + week + ".json", api_file_text(review_json(r)));
     weeks.push_back(week);
   }
-  emit("api/reviews/index.json", api_file_text(weeks));
+  emit("api/reviews/index.json", api_file_text(std::move(weeks)));
   for (const auto& [rotation, h] : figs.handoffs)
     emit("api/handoffs/" + rotation + ".json", api_file_text(handoff_json(h)));
 }

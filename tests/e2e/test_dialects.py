@@ -394,7 +394,7 @@ def test_backstage_catalog(tmp):
     c = services.get("checkout-service", {})
     check(c.get("name") == "Checkout Service", f"metadata.title is the name: {c.get('name')}")
     # owner user:default/jdoe is the User jdoe: a person, so no team.
-    check(c.get("owner_team") == "", f"a User owner is no team: {c.get('owner_team')!r}")
+    check(c.get("owner_team") is None, f"a User owner is no team: {c.get('owner_team')!r}")
     check(c.get("owner") == {"ref": "user:default/jdoe", "kind": "user", "team": None,
                              "user": "jdoe", "person": "Jane Doe",
                              "email": "jane.doe@acme.example"},
@@ -425,7 +425,7 @@ def test_backstage_catalog(tmp):
 
     r = services.get("receipts", {})
     # A bare `owner: asmith` that no team has names the User asmith.
-    check((r.get("owner") or {}).get("person") == "Alex Smith" and r.get("owner_team") == "",
+    check((r.get("owner") or {}).get("person") == "Alex Smith" and r.get("owner_team") is None,
           f"a bare name resolves to a User: {r.get('owner')}")
     check(r.get("type") == "frontend", f"website → frontend: {r.get('type')}")
 
