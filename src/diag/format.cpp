@@ -75,6 +75,9 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"oncall-rotation-size", "An on-call rotation has fewer than 5 members."},
       {"duplicate-period", "An on-call rotation lists the same health period twice."},
       {"duplicate-member", "An on-call rotation lists the same person twice."},
+      {"duplicate-reference", "A list of references (a toil item's teams_affected, a "
+                              "postmortem's services, a service's dependencies) names one "
+                              "document twice."},
       {"sli-query-at", "An SLI query pins its evaluation time with the @ modifier, so every day "
                        "would read the same counts."},
       {"sli-query-range", "An SLI query without {{window}} is not a counter selector (it holds "

@@ -61,14 +61,36 @@ double duration_or(const Node& n, double fallback) {
   return v ? *v : fallback;
 }
 
-void decode_fields(const Node& b, Service& s, const Config& /*config*/, DiagBag& /*diags*/) {
+// A list of references that names a document twice counts it once, with a warning at the repeat:
+// a team listed twice under a toil item's teams_affected would get the item's hours twice.
+std::vector<Ref> unique_refs(const Node& list, const std::string& file, const std::string& field,
+                             DiagBag& diags) {
+  std::vector<Ref> out;
+  for (Ref& r : refs(list)) {
+    const auto first =
+        std::find_if(out.begin(), out.end(), [&r](const Ref& seen) { return seen.id == r.id; });
+    if (first != out.end()) {
+      diags.warning(file, r.loc, "duplicate-reference",
+                    "'" + r.id + "' is listed again in " + field + " (first at line " +
+                        std::to_string(first->loc.line) + "); it counts once",
+                    "list each one once");
+      continue;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void decode_fields(const Node& b, Service& s, const Config& /*config*/, DiagBag& diags) {
   s.name = str(b, "name");
   s.tier = str(b, "tier");
   s.tier_loc = at(b, "tier").loc;
   s.owner_team = ref(b, "owner_team");
   s.oncall_rotation = ref(b, "oncall_rotation");
-  s.upstream = refs(at(at(b, "dependencies"), "upstream"));
-  s.downstream = refs(at(at(b, "dependencies"), "downstream"));
+  s.upstream = unique_refs(at(at(b, "dependencies"), "upstream"), s.meta.file,
+                           "dependencies.upstream", diags);
+  s.downstream = unique_refs(at(at(b, "dependencies"), "downstream"), s.meta.file,
+                             "dependencies.downstream", diags);
   for (auto [field, key] : std::initializer_list<std::pair<std::string*, const char*>>{
            {&s.data_classification, "data_classification"},
            {&s.deployment_frequency, "deployment_frequency"},
@@ -265,7 +287,7 @@ void decode_fields(const Node& b, Policy& p, const Config& /*config*/, DiagBag& 
   p.reset = str(b, "reset");
 }
 
-void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagBag& /*diags*/) {
+void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagBag& diags) {
   for (auto [field, key] : std::initializer_list<std::pair<std::string*, const char*>>{
            {&p.title, "title"},
            {&p.date, "date"},
@@ -338,7 +360,7 @@ void decode_fields(const Node& b, Postmortem& p, const Config& /*config*/, DiagB
     ai.loc = a.loc;
     p.action_items.push_back(std::move(ai));
   }
-  p.services = refs(at(b, "services"));
+  p.services = unique_refs(at(b, "services"), p.meta.file, "services", diags);
   p.repeat_of = ref(b, "repeat_of");
   const Node& cls = at(b, "classification");
   p.classification_function = str(cls, "function");
@@ -374,7 +396,7 @@ void decode_fields(const Node& b, Runbook& r, const Config& /*config*/, DiagBag&
   r.escalation_context = str(esc, "context_to_provide");
 }
 
-void decode_fields(const Node& b, ToilItem& t, const Config& /*config*/, DiagBag& /*diags*/) {
+void decode_fields(const Node& b, ToilItem& t, const Config& /*config*/, DiagBag& diags) {
   t.name = str(b, "name");
   t.category = str(b, "category");
   t.frequency = str(b, "frequency");
@@ -389,7 +411,7 @@ void decode_fields(const Node& b, ToilItem& t, const Config& /*config*/, DiagBag
   t.total_hours_loc = at(b, "total_hours_per_month").loc;
   t.automation_value = num(b, "automation_value");
   t.priority_score = num(b, "priority_score");
-  t.teams_affected = refs(at(b, "teams_affected"));
+  t.teams_affected = unique_refs(at(b, "teams_affected"), t.meta.file, "teams_affected", diags);
 }
 
 void decode_fields(const Node& b, CapacityModel& c, const Config& /*config*/, DiagBag& /*diags*/) {

@@ -218,6 +218,34 @@ TEST_CASE("decode: a rotation member listed again counts once, with a warning at
   CHECK(diags.all()[1].loc.line == 9);
 }
 
+TEST_CASE("decode: a reference listed again counts once, with a warning at the repeat") {
+  DiagBag diags;
+  Repo repo = decode("toil_item", "toil/t.yaml",
+                     "toil_item:\n  name: t\n  time_per_occurrence_min: 10\n"
+                     "  occurrences_per_month: 12\n  teams_affected: [team-b, team-a, team-b]\n",
+                     diags);
+  REQUIRE(repo.toil.size() == 1);
+  REQUIRE(repo.toil[0].teams_affected.size() == 2);
+  CHECK(repo.toil[0].teams_affected[0].id == "team-b");
+  CHECK(repo.toil[0].teams_affected[1].id == "team-a");
+  REQUIRE(diags.all().size() == 1);
+  CHECK(diags.all()[0].rule == "duplicate-reference");
+  CHECK(diags.all()[0].loc.line == 5);
+  CHECK(diags.all()[0].loc.col == 36);
+  CHECK(diags.all()[0].message ==
+        "'team-b' is listed again in teams_affected (first at line 5); it counts once");
+
+  DiagBag pm_diags;
+  Repo pm = decode("postmortem", "postmortems/p.md",
+                   "postmortem:\n  title: x\n  date: 2026-10-01\n  severity: SEV2\n"
+                   "  services:\n    - a\n    - a\n",
+                   pm_diags);
+  REQUIRE(pm.postmortems.size() == 1);
+  CHECK(pm.postmortems[0].services.size() == 1);
+  REQUIRE(pm_diags.all().size() == 1);
+  CHECK(pm_diags.all()[0].loc.line == 7);
+}
+
 TEST_CASE("decode: a service link left empty is not given") {
   DiagBag diags;
   Repo repo = decode("service", "services/pay.yaml",
