@@ -34,6 +34,7 @@ struct ReportOpts {
   CommonOpts common;
   std::string month;         // YYYY-MM; empty → the last full month before now
   std::string format = "md"; // md | json | html
+  bool format_given = false; // --format was on the command line (a freeze then prints the report)
   bool freeze = false;       // write the figures into the repo's monthly_report document
 };
 
@@ -45,7 +46,8 @@ void add_report_options(CLI::App* cmd, ReportOpts& o) {
                   "Output: md (Markdown), json (as api/reports/) or html (one self-contained page "
                   "that prints well)")
       ->check(non_empty("md, json or html"))
-      ->check(CLI::IsMember({"md", "json", "html"}));
+      ->check(CLI::IsMember({"md", "json", "html"}))
+      ->each([&o](const std::string&) { o.format_given = true; });
   cmd->add_flag("--freeze", o.freeze,
                 "Write every figure into the month's monthly_report document, so it never changes");
   // SPEC 2: `nines <command> [DIR]`; -C DIR says the same.
@@ -272,6 +274,22 @@ std::string read_text(const std::filesystem::path& p) {
 // Writes the month's figures into its monthly_report document (creating one when there is none),
 // so the report reads the same after the backend has dropped the data (SPEC 4.2). Only closed
 // months can be frozen, and a frozen month is never rewritten.
+// The month's report on stdout in the format asked for.
+void print_report(const std::string& format, const Run& run, const MonthlyReport& r) {
+  if (format == "json") {
+    std::cout << api_file_text(report_json(r), 2);
+  } else if (format == "html") {
+    SiteOptions site;
+    site.version = k_version;
+    site.jobs = 1; // the built-in theme: a repository's layouts are for its site
+    auto html = render_report_document(run.repo, run.figures, run.diags.sorted(), run.series, site,
+                                       r.period);
+    std::cout << html.value_or("");
+  } else {
+    write_report_md(std::cout, r);
+  }
+}
+
 int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   auto p = parse_period(r.period);
   std::int64_t today = day_of(run.figures.now);
@@ -378,11 +396,11 @@ int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
               << " (is the file read? see nines.yaml include and exclude); nothing was changed\n";
     return 1;
   }
-  // With --format json, stdout is the report as it now reads (frozen: true) for a script, and
-  // the line saying where it went moves to stderr.
-  if (o.format == "json") {
+  // With --format, stdout is the report as it now reads (frozen) in that format, for a script or
+  // a mail, and the line saying where it went moves to stderr.
+  if (o.format_given) {
     std::cerr << "froze " << r.period << " into " << rel << "\n";
-    std::cout << report_json(frozen->second).dump(2) << "\n";
+    print_report(o.format, verify, frozen->second);
   } else {
     std::cout << "froze " << r.period << " into " << rel << "\n";
   }
@@ -417,18 +435,7 @@ int run_report(const ReportOpts& o) {
     return 1;
   }
   if (o.freeze) return freeze_report(o, run, it->second);
-  if (o.format == "json") {
-    std::cout << report_json(it->second).dump(2) << "\n";
-  } else if (o.format == "html") {
-    SiteOptions site;
-    site.version = k_version;
-    site.jobs = 1; // the built-in theme: a repository's layouts are for its site
-    auto html =
-        render_report_document(run.repo, run.figures, run.diags.sorted(), run.series, site, period);
-    std::cout << html.value_or("");
-  } else {
-    write_report_md(std::cout, it->second);
-  }
+  print_report(o.format, run, it->second);
   return 0;
 }
 

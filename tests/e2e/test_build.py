@@ -597,6 +597,17 @@ def test_freeze(tmp):
             check(jcode == 0 and json.loads(jout)["monthly_report"]["frozen"] is True and
                   "froze 2026-08 into reports/2026-08.yaml" in jerr,
                   f"freeze --format json prints the frozen report ({jcode}) {jerr}")
+            # And with html or md: the frozen report in that format, the same as a report of the
+            # month printed after the freeze.
+            for fmt, marker in (("html", "<!DOCTYPE html>"), ("md", "# ")):
+                f_repo = copy_content(tmp + "/freeze-" + fmt)
+                fcode, fout, ferr = run("report", "-C", f_repo, "--month", "2026-08", "--now",
+                                        NOW, "--freeze", "--format", fmt)
+                _, again, _ = run("report", "-C", f_repo, "--month", "2026-08", "--now", NOW,
+                                  "--format", fmt)
+                check(fcode == 0 and fout.startswith(marker) and fout == again and
+                      "froze 2026-08 into reports/2026-08.yaml" in ferr,
+                      f"freeze --format {fmt} prints the frozen report ({fcode}) {ferr}")
         written = [os.path.relpath(os.path.join(d, f), sub_repo)
                    for d, _, fs in os.walk(sub_repo) for f in fs
                    if f.endswith(".yaml") and "frozen:" in open(os.path.join(d, f)).read()]
