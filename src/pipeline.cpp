@@ -1675,10 +1675,14 @@ bool resolve_repo(Run& run) {
   return true;
 }
 
-const char* const k_bad_now_message =
-    "cannot parse the time given by --now or SOURCE_DATE_EPOCH; use a date (2026-11-01), an ISO "
-    "8601 time (2026-11-01T00:00:00Z, 2026-11-01T02:00:00+02:00) or epoch seconds, from "
-    "1970-01-01 to 9999-12-31";
+std::string bad_now_message(const std::optional<std::string>& flag) {
+  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
+  const std::string given =
+      flag ? "--now '" + *flag + "'" : "SOURCE_DATE_EPOCH '" + std::string(sde ? sde : "") + "'";
+  return "cannot parse the time given by " + given +
+         "; use a date (2026-11-01), an ISO 8601 time (2026-11-01T00:00:00Z, "
+         "2026-11-01T02:00:00+02:00) or epoch seconds, from 1970-01-01 to 9999-12-31";
+}
 
 int run_pipeline(Run& run) {
   const RunOptions& o = run.opts;
@@ -1686,7 +1690,7 @@ int run_pipeline(Run& run) {
   if (!resolve_repo(run)) return exit_code(run);
   auto now = resolve_now(o.now, o.clock);
   if (!now) {
-    run.usage_error = k_bad_now_message;
+    run.usage_error = bad_now_message(o.now);
     return exit_code(run);
   }
   run.now = *now;
@@ -1770,7 +1774,7 @@ int import_csv_file(Run& run, const fs::path& file, ImportSummary& summary) {
   if (!resolve_repo(run)) return exit_code(run);
   auto now = resolve_now(run.opts.now);
   if (!now) {
-    run.usage_error = k_bad_now_message;
+    run.usage_error = bad_now_message(run.opts.now);
     return exit_code(run);
   }
   run.now = *now;

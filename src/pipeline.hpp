@@ -119,8 +119,9 @@ struct Run {
 std::optional<std::int64_t> resolve_now(const std::optional<std::string>& flag,
                                         std::optional<std::int64_t> clock = std::nullopt);
 
-// What a command says when resolve_now cannot read the time it was given (a usage error, exit 2).
-extern const char* const k_bad_now_message;
+// What a command says when resolve_now cannot read the time it was given (a usage error, exit 2):
+// the --now value when one was given, else SOURCE_DATE_EPOCH's, named with where it came from.
+std::string bad_now_message(const std::optional<std::string>& flag);
 
 // The files a build into `run`'s output folder leaves beside the store for the next one (its
 // record, the saved links, the saved views, the site's stamps and what it knows of the files),

@@ -505,8 +505,9 @@ int serve(const ServeOpts& o) {
   }
   // A "now" that cannot be read is a usage error no edit of the content can fix: exit 2 here, as
   // every other command does, not a server whose every build fails.
-  if (!resolve_now(o.common.now.empty() ? std::nullopt : std::optional(o.common.now), 0)) {
-    std::cerr << "nines: " << k_bad_now_message << "\n";
+  const auto now_flag = o.common.now.empty() ? std::nullopt : std::optional(o.common.now);
+  if (!resolve_now(now_flag, 0)) {
+    std::cerr << "nines: " << bad_now_message(now_flag) << "\n";
     return 2;
   }
   const fs::path repo = probe.opts.dir;

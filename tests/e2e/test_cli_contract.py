@@ -181,9 +181,16 @@ def test_now_range(tmp):
                 "2026-11-01T00:00:00+01:60", "999999999999999999", "253402300800",
                 "0000-01-01", "1969-12-31T23:59:59Z"]:
         code, _, err = nines("review", "--now", bad, cwd=repo)
-        check(code == 2 and "cannot parse the time" in err, f"--now {bad}: {code} {err}")
+        check(code == 2 and f"cannot parse the time given by --now '{bad}'" in err,
+              f"--now {bad}: {code} {err}")
         code, _, err = nines("check", cwd=repo, env={"SOURCE_DATE_EPOCH": bad})
-        check(code == 2, f"SOURCE_DATE_EPOCH={bad}: {code} {err}")
+        check(code == 2 and f"cannot parse the time given by SOURCE_DATE_EPOCH '{bad}'" in err,
+              f"SOURCE_DATE_EPOCH={bad}: {code} {err}")
+    # --now wins over SOURCE_DATE_EPOCH, so a bad --now is the one named beside a good variable.
+    code, _, err = nines("check", "--now", "garbage", cwd=repo,
+                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+    check(code == 2 and "--now 'garbage'" in err and "SOURCE_DATE_EPOCH" not in err,
+          f"the bad --now is named: {code} {err}")
     code, out, err = nines("review", "--now", "2026-11-01T00:00:00+14:00", cwd=repo)
     check(code == 0, f"a real offset is read: {code} {err}")
     # The last instant: its weeks are still years of four digits (there is no data then).
