@@ -599,9 +599,12 @@ void add_init_command(CLI::App& app, CommandAction& action) {
       }
       for (const auto& line : done)
         std::cout << line << "\n";
-      if (has_config && !existing)
+      // Only when something was missing: a second init of a finished repository writes nothing.
+      if (has_config && !existing && created > 0)
         std::cout << "nines.yaml is the one init writes: completed the repository an earlier "
                      "init left unfinished\n";
+      else if (has_config && !existing)
+        std::cout << "nines.yaml is the one init writes and every file is there: nothing to do\n";
       if (existing)
         std::cout << "nines.yaml exists: only the workflows and .gitignore were added, no "
                      "example documents\n";

@@ -896,6 +896,11 @@ check(code == 0 and "completed the repository an earlier init left unfinished" i
       f"init completes an interrupted init: {code} {out}{err}")
 check(tree(PART) == tree(REF), "into exactly the repository one init writes")
 clean_check(PART, "a completed interrupted init")
+# Once complete, another init finds nothing missing and says so, not that it completed anything.
+code, out, err = run("init", PART, "--now", NOW, "--title", "Half")
+check(code == 0 and "completed the repository" not in out and "nothing to do" in out and
+      f"0 files created, {len(ref_files)} kept" in out and tree(PART) == tree(REF),
+      f"init of a finished repository: {code} {out}{err}")
 
 # A plain init, DIR given with a trailing slash, still writes a repository that checks.
 code, out, err = run("init", os.path.join(TMP, "plain-init") + "/", "--now", NOW)
