@@ -44,6 +44,7 @@ downloads; the only network traffic is to the site served by `python3 -m http.se
 Usage: test_browser.py NINES SOURCE_DIR [ARTIFACT_DIR]   (ARTIFACT_DIR: ./browser-artifacts)
 Prints "N passed, M failed" last; exits 1 if anything failed.
 """
+import datetime
 import json
 import os
 import re
@@ -219,6 +220,7 @@ def test_self_check(browser, tmp):
 # offers it) and a 300-character word in a runbook's title (its page's breadcrumbs show it).
 LONG_TEAM = "Platform Engineering and Developer Experience Op"  # 48 characters
 LONG_WORD = "w" * 300
+LONG_ID = "a" + "b" * 127  # the longest id SPEC allows
 
 
 def lengthen(repo):
@@ -235,6 +237,16 @@ def lengthen(repo):
     edit("runbooks/checkout-api/checkout-api-medium-burn.md",
          'title: "checkout-api: medium error budget burn"',
          f'title: "checkout-api: medium burn on {LONG_WORD}"')
+    # A service with the longest id, meeting its SLO in every month: it is listed on the reports.
+    with open(os.path.join(repo, "services", "long-id.yaml"), "w", encoding="utf-8") as f:
+        f.write(f"service:\n  name: {LONG_ID}\n  tier: standard\n  owner_team: platform-team\n")
+    with open(os.path.join(repo, "slos", "long-id.yaml"), "w", encoding="utf-8") as f:
+        f.write(f"slo:\n  id: long-id-success\n  service: {LONG_ID}\n  sli: request-success-rate\n"
+                "  target: 99.9\n  window: 28d\n  burn_rate_alerts: []\n")
+    days = [datetime.date(2026, 8, 1) + datetime.timedelta(days=i) for i in range(114)]
+    with open(os.path.join(repo, "metrics", "long-id.csv"), "w", encoding="utf-8") as f:
+        f.write("slo,date,good,total\n" +
+                "".join(f"long-id-success,{d.isoformat()},1000,1000\n" for d in days))
 
 
 def build_site(tmp, name="site", edit=None):
