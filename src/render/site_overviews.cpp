@@ -1,6 +1,7 @@
 // Page views across the organisation: teams, maturity, readiness, toil, capacity, on-call, the
 // monthly reports, search and 404.
 #include "model/numbers.hpp"
+#include "model/time.hpp"
 #include "render/site_detail.hpp"
 #include "render/svg.hpp"
 
@@ -698,10 +699,20 @@ json report_view(const Site& site, const MonthlyReport& r) {
                 .add("detail", "Frozen with nines report --freeze: these figures no longer change.")
                 .take();
   } else {
+    // A month still running has data up to its last closed day with data, as every other page
+    // says (today has no closed day yet); a closed month's figures need no date.
+    std::optional<std::string> newest;
+    if (in_progress)
+      for (const auto& f : site.figs.slos)
+        if (f.data.as_of && f.data.as_of->compare(0, r.period.size(), r.period) == 0 &&
+            (!newest || *f.data.as_of > *newest))
+          newest = f.data.as_of;
     fresh = ViewObject()
                 .add("label", "Metrics")
-                .add("status", with_data > 0 ? "fresh" : "missing")
-                .add("as_of", in_progress ? json(site.today_text) : json(nullptr))
+                .add("status", with_data == 0                                    ? "missing"
+                               : newest && *newest < format_date(site.today - 1) ? "stale"
+                                                                                 : "fresh")
+                .add("as_of", newest ? json(*newest) : json(nullptr))
                 .add("detail",
                      std::to_string(with_data) + " of " +
                          plural(static_cast<long long>(r.slo_summary.slos.size()), "SLO") +

@@ -195,6 +195,13 @@ def test_content(tmp):
     check("fresh" in slo, "data freshness shown")
     check("missing · no data" in files.get("slos/eta-predictor-accuracy/index.html", b"").decode(),
           "an SLO without data says so")
+    # The running month's report dates its metrics as every other page does: the newest closed
+    # day with data (the API's as_of), not today, which has no closed day yet.
+    newest = max(s["data"]["as_of"] for s in json.loads(files["api/slos.json"]) if s["data"]["as_of"])
+    running = files.get("reports/2026-11/index.html", b"").decode()
+    as_of = re.search(r'class="freshness-as-of">as of <time>([0-9-]+)</time>', running)
+    check(as_of and as_of.group(1) == newest,
+          f"the running month's report: metrics as of {as_of and as_of.group(1)}, API {newest}")
     # A report's changes read the same on its page as in Markdown (one formatting rule).
     for month in ("2026-10", "2026-11"):
         code, md, err = run("report", "-C", repo, "--month", month, "--now", NOW)
