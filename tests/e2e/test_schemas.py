@@ -94,6 +94,31 @@ for kind in NATIVE:
     check(not bare, f"{kind}: optional fields that refuse a placeholder: {bare}")
 
 
+def blank_required(s, where, definitions, out):
+    """The required fields of `s` (at any depth) whose schema takes "": nines refuses a required
+    field left "" (SPEC 1.3), so the published schema must too."""
+    if isinstance(s, list):
+        for i, x in enumerate(s):
+            blank_required(x, f"{where}[{i}]", definitions, out)
+        return
+    if not isinstance(s, dict):
+        return
+    for name in s.get("required", []):
+        field = s.get("properties", {}).get(name)
+        if isinstance(field, dict) and jsonschema.Draft7Validator(
+                dict(field, definitions=definitions)).is_valid(""):
+            out.append(f"{where}.{name}")
+    for key, value in s.items():
+        if key not in ("enum", "const", "default", "examples", "required"):
+            blank_required(value, f"{where}/{key}", definitions, out)
+
+
+for kind in NATIVE:
+    blank = []
+    blank_required(SCHEMAS[kind], kind, SCHEMAS[kind].get("definitions", {}), blank)
+    check(not blank, f"{kind}: required fields whose schema takes \"\": {blank}")
+
+
 def documents(path):
     """The nines documents of a YAML file or a Markdown file's front matter."""
     with open(path, encoding="utf-8") as f:
@@ -176,6 +201,7 @@ try:
             (service, ["service", "data_classification"], "secret", "is not valid"),
             (service, ["service", "peak_rps"], "many", "is not valid"),
             (service, ["service", "tier"], "", "is not one of"),
+            (postmortem, ["postmortem", "title"], "", "is too short"),
             (postmortem, ["postmortem", "timeline", 0, "time"], "noon", "is not valid")):
         bad = copy.deepcopy(doc)
         node = bad
