@@ -101,8 +101,21 @@ const Postmortem* earlier_same_cause(const Repo& repo, const Postmortem& pm) {
   return best;
 }
 
+// repeat_of counts when it names another incident dated no later than this one (the link stage
+// reports the others, `repeat-of`): a lowered rule must not count a repeat that did not happen.
+bool repeat_of_counts(const Repo& repo, const Postmortem& pm) {
+  if (pm.repeat_of.empty() || pm.repeat_of.id == pm.meta.id) return false;
+  const auto day = day_of_text(pm.date);
+  for (const auto& other : repo.postmortems)
+    if (other.meta.id == pm.repeat_of.id) {
+      const auto repeated = day_of_text(other.date);
+      return !day || !repeated || *repeated <= *day;
+    }
+  return true; // an unknown id is its own error; the author says it is a repeat
+}
+
 bool is_repeat_incident(const Repo& repo, const Postmortem& pm) {
-  return !pm.repeat_of.empty() || earlier_same_cause(repo, pm) != nullptr;
+  return repeat_of_counts(repo, pm) || earlier_same_cause(repo, pm) != nullptr;
 }
 
 std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t now) {
@@ -123,7 +136,7 @@ std::vector<IncidentFigures> compute_incidents(const Repo& repo, std::int64_t no
     f.time_to_mitigate_minutes = p.time_to_mitigate_minutes;
     f.time_to_resolve_minutes = p.time_to_resolve_minutes;
     f.happened = dated_by(p.date, today);
-    if (!p.repeat_of.empty()) {
+    if (repeat_of_counts(repo, p)) {
       f.repeat = true;
     } else if (const Postmortem* earlier = earlier_same_cause(repo, p)) {
       f.repeat = true;

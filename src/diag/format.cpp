@@ -31,6 +31,7 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
        "A Backstage User or Group of one name in two namespaces: the default one is read."},
       {"unknown-reference", "A reference names no document."},
       {"self-dependency", "A service lists itself among its dependencies."},
+      {"repeat-of", "A postmortem's repeat_of names itself or an incident dated after it."},
       {"location-target", "A Backstage Location target does not exist or is not followed."},
       {"include-unmatched", "A nines.yaml include glob matches no file nines reads."},
       {"policy-condition", "An error budget policy condition cannot be parsed."},
@@ -54,7 +55,8 @@ const std::vector<std::pair<std::string, std::string>>& rule_catalog() {
       {"csv-row", "A metrics CSV row is malformed or impossible."},
       {"csv-duplicate-day", "An SLO-day is recorded in two metrics CSV files."},
       {"csv-future-date", "A metrics CSV row is dated after today."},
-      {"csv-old-date", "A metrics CSV row is dated more than ten years before today."},
+      {"csv-old-date", "A metrics CSV row is dated more than ten years before the newest day "
+                       "recorded up to today: most likely a typo in the year."},
       {"slo-error-budget", "error_budget is not 100 - target."},
       {"slo-budget-minutes", "error_budget_minutes is off by more than a minute."},
       {"slo-sla", "The SLA is not below the SLO target."},

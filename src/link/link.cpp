@@ -4,6 +4,7 @@
 #include "model/kinds.hpp"
 #include "model/numbers.hpp"
 #include "model/slug.hpp"
+#include "model/time.hpp"
 
 #include <algorithm>
 #include <map>
@@ -391,9 +392,29 @@ void link_references(const Repo& repo, DiagBag& diags) {
   for (const auto& p : repo.policies)
     check(services, p.service, p.meta.file, diags);
   check_policy_conflicts(repo, services, diags);
+  std::map<std::string_view, const Postmortem*> postmortem_by_id;
+  for (const auto& p : repo.postmortems)
+    postmortem_by_id.emplace(p.meta.id, &p);
   for (const auto& p : repo.postmortems) {
     check_all(services, p.services, p.meta.file, diags);
     check(postmortems, p.repeat_of, p.meta.file, diags);
+    // An incident repeats an earlier one: naming itself, or one dated after it, would count a
+    // repeat in the monthly report that did not happen (most likely a wrong id or date).
+    if (p.repeat_of.empty()) continue;
+    if (p.repeat_of.id == p.meta.id) {
+      diags.error(p.meta.file, p.repeat_of.loc, "repeat-of",
+                  "postmortem '" + p.meta.id + "' names itself as the incident it repeats",
+                  "repeat_of names the postmortem of an earlier incident");
+      continue;
+    }
+    const auto earlier = postmortem_by_id.find(p.repeat_of.id);
+    if (earlier == postmortem_by_id.end()) continue;
+    const auto day = day_of_text(p.date), repeated = day_of_text(earlier->second->date);
+    if (day && repeated && *repeated > *day)
+      diags.error(p.meta.file, p.repeat_of.loc, "repeat-of",
+                  "repeat_of '" + p.repeat_of.id + "' is dated " + earlier->second->date +
+                      ", after this incident (" + p.date + "): an incident repeats an earlier one",
+                  "check the id, or the dates of the two postmortems");
   }
   for (const auto& r : repo.runbooks)
     check(services, r.service, r.meta.file, diags);
