@@ -294,7 +294,7 @@ OrderedJson service_json(const Service& s, const ServiceLinks& links) {
     slos.push_back(f->id);
     worst = std::max(worst.value_or(f->state.level), f->state.level);
   }
-  JsonObject j(36); // 34, and maturity and readiness when the service has them
+  JsonObject j(37); // 35, and maturity and readiness when the service has them
   j.add("id", s.meta.id);
   j.add("name", s.name);
   j.add("tier", s.tier);
@@ -339,6 +339,17 @@ OrderedJson service_json(const Service& s, const ServiceLinks& links) {
   j.add("source", JsonObject(2).add("file", s.meta.file).add("dialect", s.meta.dialect).take());
   // A Backstage component's catalog data (docs/dialects.md); null or empty for other services.
   j.add("links", links_json(s.links));
+  OrderedJson checks = json_array(s.health_checks.size());
+  for (const auto& h : s.health_checks)
+    checks.push_back(JsonObject(6)
+                         .add("name", h.name)
+                         .add("type", h.type)
+                         .add("endpoint", h.endpoint)
+                         .add("interval", h.interval)
+                         .add("timeout", h.timeout)
+                         .add("failure_threshold", json_or_null(h.failure_threshold))
+                         .take());
+  j.add("health_checks", std::move(checks));
   const CatalogInfo none;
   const CatalogInfo& c = s.catalog ? *s.catalog : none;
   catalog_json(j, c, s.owner_team.id);

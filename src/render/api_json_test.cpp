@@ -245,3 +245,18 @@ TEST_CASE("a field whose text is empty is null in the API, a string in a list is
                             "\"rows\":[{\"notes\":null,\"evidence\":\"seen\"}]}\n");
   CHECK(api_file_text(OrderedJson(""), 2) == "\"\"\n");
 }
+
+TEST_CASE("a service's health checks are in its API entry, as its page shows them") {
+  Repo repo;
+  Service s;
+  s.meta.id = "pay";
+  s.name = "pay";
+  s.health_checks.push_back(HealthCheck{"live", "liveness", "/healthz", "30s", "", 3.0});
+  repo.services.push_back(s);
+  Figures figs;
+  const OrderedJson j = service_json(repo, figs, repo.services[0]);
+  REQUIRE(j.contains("health_checks"));
+  CHECK(api_file_text(j["health_checks"]) ==
+        "[{\"name\":\"live\",\"type\":\"liveness\",\"endpoint\":\"/healthz\",\"interval\":\"30s\","
+        "\"timeout\":null,\"failure_threshold\":3.0}]\n");
+}
