@@ -97,7 +97,9 @@ std::optional<double> parse_retry_after(std::string_view value, std::int64_t now
     if (!at) return std::nullopt;
     return static_cast<double>(std::max<std::int64_t>(0, *at - now_unix));
   }
-  if (value.size() > 9) return std::nullopt;
+  // More digits than any wait nines would honour: a very long wait, over every cap, so the request
+  // fails at once and says so, rather than a header ignored and the server asked again at once.
+  if (value.size() > 9) return 999'999'999.0;
   double seconds = 0;
   for (char c : value) {
     if (c < '0' || c > '9') return std::nullopt;

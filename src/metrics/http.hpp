@@ -79,7 +79,8 @@ RetryDecision decide_retry(const AttemptOutcome& outcome, int attempts_made,
 
 // Retry-After as delay-seconds ("120") or as an HTTP-date (RFC 9110: "Sun, 06 Nov 1994 08:49:37
 // GMT", or the obsolete RFC 850 and asctime forms), as seconds from `now_unix` (the wall clock when
-// not given; a date already past is 0). nullopt for anything else. The caller's cap
+// not given; a date already past is 0; more than 9 digits reads as 999,999,999 s). nullopt for
+// anything else. The caller's cap
 // (RetryPolicy::retry_after_max_s) applies to both forms alike.
 std::optional<double> parse_retry_after(std::string_view value);
 std::optional<double> parse_retry_after(std::string_view value, std::int64_t now_unix);

@@ -122,7 +122,9 @@ TEST_CASE("Retry-After parsing: delay-seconds and HTTP-dates") {
   CHECK_FALSE(parse_retry_after(""));
   CHECK_FALSE(parse_retry_after("-1"));
   CHECK_FALSE(parse_retry_after("1.5"));
-  CHECK_FALSE(parse_retry_after("99999999999"));
+  // A wait too long to write as a double exactly is still a long wait, over any cap.
+  CHECK(parse_retry_after("99999999999") == 999'999'999.0);
+  CHECK(parse_retry_after("18446744073709551677") == 999'999'999.0);
   // An HTTP-date (RFC 9110): seconds from now, in its three forms; a past date is 0.
   const std::int64_t now = 1445412475; // 2015-10-21T07:27:55Z
   CHECK(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now) == 5.0);

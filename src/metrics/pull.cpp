@@ -626,6 +626,9 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     }
     double gv = has_g ? gi->second : 0.0;
     const double tv = ti->second;
+    // A raw ratio is NaN on a day with no traffic (0/0 in PromQL): no data that day, as a ratio
+    // with no sample is, not a broken answer that would keep the whole window out of the store.
+    if (c.constant_total() && std::isnan(gv)) continue;
     if (const char* p = count_problem(gv)) {
       rejected.push_back(day + " good " + p);
       ++m_report.values_rejected;
@@ -709,6 +712,8 @@ void Puller::finish_live(SourcePlan& plan, const std::vector<const LiveJob*>& jo
     }
     if (!good.value && !total.value) continue;       // no data: the burn rate stays null
     if (!good.value && c.constant_total()) continue; // a raw ratio without a sample: no data
+    // A raw ratio over a window with no traffic is 0/0, NaN: no data either (finish_segment).
+    if (c.constant_total() && good.value && std::isnan(*good.value)) continue;
     g.answered = g.answered || good.value.has_value();
     t.answered = t.answered || total.value.has_value();
     if (!total.value) {

@@ -375,6 +375,36 @@ TEST_CASE("pull: a raw ratio with no sample is no data, not one side only") {
   CHECK(r.live["pay"].count("1h") == 0);
 }
 
+TEST_CASE("pull: a raw ratio that is NaN on a day with no traffic is no data that day") {
+  // 1000 * good/total over vector(1000): 0/0 on a quiet day is NaN. That day has no data; the
+  // other days of the answer are stored, and nothing is reported. A counter's NaN still fails the
+  // answer (the next test).
+  Repo repo = make_repo();
+  repo.slis[0].query =
+      SliQuery{"1000 * sum(increase(ok[{{window}}])) / sum(increase(all[{{window}}]))",
+               "vector(1000)",
+               "",
+               {}};
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = [](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+    if (q == "vector(1000)") return "1000";
+    if (t == at("2026-10-15T00:00:00Z") || has(q, "[1h]")) return "NaN";
+    return "995";
+  };
+  PullReport r = pull_metrics(repo, *store, {}, k_now, prom);
+  CHECK(r.errors.empty());
+  CHECK(r.days_failed.empty());
+  CHECK(r.live_failed.empty());
+  CHECK(r.live["pay"].count("1h") == 0);
+  CHECK(r.live["pay"].count("6h") == 1);
+  CHECK(r.values_rejected == 0);
+  auto series = store->daily_series("pay");
+  CHECK(series.size() == 27);
+  CHECK(series.count(day("2026-10-14")) == 0);
+  CHECK(series.at(day("2026-10-31")).good == doctest::Approx(995));
+}
+
 TEST_CASE("pull: alert windows are fetched once per duration, under every label") {
   Repo repo = make_repo();
   repo.slos[0].alerts.push_back(alert("fast", 14.4, "5m", 5, "60m", 60));
