@@ -66,6 +66,8 @@ std::string fmt_runway(bool has_data, std::optional<int> months, std::optional<d
                        const std::string& why = "") {
   if (!has_data) return paint("no data", "missing") + why;
   const RunwayStatus st = runway_status(has_data, months, fractional);
+  // "no limit at this growth" says its state already; "— no limit" would say it twice.
+  if (!months) return paint(runway_text(months, fractional), st.state);
   return paint(runway_text(months, fractional), st.state) + " — " + st.label;
 }
 

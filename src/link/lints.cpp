@@ -810,7 +810,7 @@ void lint_csv_dates(const Repo& repo, std::int64_t today, DiagBag& diags,
     diags.error(repo.csv_files[file], Loc{f.line, f.col}, "csv-old-date",
                 "row dated " + format_date(f.day) + more_rows(f) + " is more than " +
                     std::to_string(k_max_record_age_days / 365) +
-                    " years before the newest recorded day, " + format_date(newest) +
+                    " years before the newest day recorded up to today, " + format_date(newest) +
                     ": most likely a typo in the year",
                 "check the date's year; data older than " + format_date(oldest) +
                     " is refused unless nines.yaml sets rules: {csv-old-date: warning}");
