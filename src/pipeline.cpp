@@ -297,10 +297,20 @@ void read_config(Context& c) {
     // A folder holding the repository (`..`) is refused as the output folder of a build it would
     // be the output of (no -o), exit 2 as for `.` (SPEC 5); any other folder out of the
     // repository is an error of nines.yaml alone (exit 1), as it is for `check`.
+    // A non-empty folder nines did not write is refused alike (SPEC 5: exit 2), wherever it is.
     auto refused_as_output = [&](const fs::path& folder) {
-      return o.last >= Stage::Write && run.opts.out.empty() && lies_inside(o.dir, folder);
+      if (o.last < Stage::Write || !run.opts.out.empty()) return false;
+      if (lies_inside(o.dir, folder)) return true;
+      try {
+        check_output_dir(folder, {});
+        return false;
+      } catch (const OutputRefused&) {
+        return true;
+      }
     };
-    if (rel == "." || rel == "./") {
+    // The repository however it is spelt (`.`, `../repo`, a link to it): its own message and
+    // exit, as for `-o`.
+    if (rel == "." || rel == "./" || same_folder(o.dir / rel, o.dir)) {
       // The repository itself: refused as `-o .` is (SPEC 5, exit 2 for a build).
       run.diags.error("nines.yaml", run.repo.config.output_loc, "schema",
                       "output '" + out +

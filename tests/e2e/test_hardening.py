@@ -167,12 +167,17 @@ def test_output_setting(tmp):
     with open(config) as f:
         text = f.read()
     # A folder the writer refuses is exit 2 (SPEC 5), as with -o, and so is one holding the
-    # repository; another name outside the repository is an error in the content (exit 1), since
-    # no folder was refused.
+    # repository, the repository however it is spelt, and a foreign non-empty folder outside it;
+    # another name outside the repository is an error in the content (exit 1), since no folder
+    # was refused.
+    foreign = os.path.join(tmp, "output-setting-not-ours")
+    put(os.path.join(foreign, "keep.txt"), "theirs\n")
     for bad, why, want in (("services", "refusing output folder", 2),
                            ("'.'", "is the content repository itself", 2),
-                           ("..", "not a folder inside", 2),
-                           ("../out", "not a folder inside", 1), ("/tmp/x", "not a folder inside", 1)):
+                           ("../" + os.path.basename(repo), "is the content repository itself", 2),
+                           ("..", "not a folder inside", 2), (foreign, "not a folder inside", 2),
+                           ("../out", "not a folder inside", 1),
+                           (os.path.join(tmp, "absent"), "not a folder inside", 1)):
         with open(config, "w") as f:
             f.write(text.replace("output: public", "output: " + bad))
         before = tree(repo)
@@ -181,7 +186,10 @@ def test_output_setting(tmp):
         check(tree(repo) == before or all(k.startswith(".nines") for k in
                                           set(tree(repo)) ^ set(before)),
               f"output: {bad} leaves the repository as it was")
-    check(not os.path.exists(os.path.join(tmp, "out")), "nothing is written outside")
+    check(not os.path.exists(os.path.join(tmp, "out")) and
+          not os.path.exists(os.path.join(tmp, "absent")) and
+          text_of(os.path.join(foreign, "keep.txt")) == "theirs\n" and os.listdir(foreign) == ["keep.txt"],
+          "nothing is written outside")
 
 
 def put(path, text):
