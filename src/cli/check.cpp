@@ -8,6 +8,7 @@
 #include "pipeline.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 namespace nines {
@@ -38,7 +39,11 @@ void add_check_command(CLI::App& app, CommandAction& action) {
                   "Put PREFIX before each path of github and sarif output (DIR's folder in the "
                   "git repository, e.g. reliability/)")
       ->check([](const std::string& p) {
-        return p.empty() || p.front() == '/' || p.find("..") != std::string::npos
+        // A folder below the checkout's top: not absolute and no `..` step (`a/..b/` has none).
+        bool up = false;
+        for (const auto& step : std::filesystem::path(p))
+          up = up || step == "..";
+        return p.empty() || p.front() == '/' || up
                    ? std::string("a relative folder such as reliability/")
                    : std::string();
       });
@@ -66,7 +71,10 @@ void add_check_command(CLI::App& app, CommandAction& action) {
       int code = run_pipeline(run);
       if (opts->common.timings) print_timings(run, std::cerr);
       if (print_run_problems(run)) return code;
-      std::string prefix = opts->path_prefix;
+      // Written as GitHub names paths: `./reliability` and `reliability//` are `reliability/`.
+      std::string prefix =
+          std::filesystem::path(opts->path_prefix).lexically_normal().generic_string();
+      if (prefix == ".") prefix.clear();
       if (!prefix.empty() && prefix.back() != '/') prefix += '/';
       if (format != DiagFormat::Github && format != DiagFormat::Sarif) prefix.clear();
       write_diagnostics(std::cout, format, run.diags.sorted(), run.diags.error_count(),

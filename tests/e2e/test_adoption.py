@@ -289,6 +289,15 @@ check(code == 1 and out.startswith("services/example-api.yaml:"), f"text ignores
 code, _, err = run("check", "-C", os.path.join(MONO, "reliability"), "--path-prefix", "../x",
                    "--now", NOW)
 check(code == 2, f"a prefix leaving the checkout is a usage error: {code} {err}")
+# `./reliability//` is written as GitHub names the folder; a name holding ".." is no step up.
+code, out, _ = run("check", "-C", os.path.join(MONO, "reliability"), "--format", "github",
+                   "--path-prefix", "./reliability//", "--now", NOW)
+check(code == 1 and "::error file=reliability/services/example-api.yaml," in out,
+      f"./reliability// is reliability/: {out}")
+code, out, err = run("check", "-C", os.path.join(MONO, "reliability"), "--format", "github",
+                     "--path-prefix", "a/..b/", "--now", NOW)
+check(code == 1 and "::error file=a/..b/services/example-api.yaml," in out,
+      f"a/..b/ is a folder name, not a step up: {code} {out}{err}")
 with open(svc, "w", encoding="utf-8") as f:
     f.write(svc_text)
 # Again: what is there is kept, nothing changes.
