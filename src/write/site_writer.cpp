@@ -41,10 +41,23 @@ std::string pid_text() {
   return std::to_string(static_cast<long>(::getpid()));
 }
 
+// A zombie (killed, not yet reaped by its parent: a second or so under a slow init) has ended: it
+// writes nothing more, so its folders are leftovers like those of a process gone.
+bool zombie(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return false;
+  // "PID (COMM) STATE ...": COMM may hold spaces and parentheses, so the state follows the last
+  // ')'.
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+}
+
 bool process_alive(long pid) {
   if (pid <= 0) return false;
   // EPERM: the process exists but belongs to someone else, so its directory is not ours to take.
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+  const bool exists = ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+  return exists && !zombie(pid);
 }
 
 std::string errno_text(int err) {

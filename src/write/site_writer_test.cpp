@@ -1574,3 +1574,32 @@ TEST_CASE("write/site_writer: a build locks its repository and the folder holdin
   CHECK_FALSE(refused.held());
   CHECK_FALSE(fs::exists(t.path / "outside.lock"));
 }
+
+TEST_CASE("write/site_writer: the folder of a killed run not yet reaped (a zombie) is cleaned") {
+  TempDir t;
+  const fs::path out = t.path / "site";
+  old_site(out, {{"index.html", "current"}});
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  // Not waited for yet: the child stays a zombie until waitpid below.
+  const std::string stat_path = "/proc/" + std::to_string(child) + "/stat";
+  std::string stat;
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(stat_path);
+    std::getline(in, stat);
+    if (stat.find(") Z") != std::string::npos) break;
+    ::usleep(10'000);
+  }
+  REQUIRE(stat.find(") Z") != std::string::npos);
+  const std::string name = "site.tmp-nines-" + std::to_string(child);
+  killed_temp(t.path / "scratch", t.path / name);
+  {
+    SiteWriter w(out);
+    w.add("index.html", "new");
+    w.commit();
+  }
+  CHECK_FALSE(fs::exists(t.path / name));
+  int status = 0;
+  ::waitpid(child, &status, 0);
+}
