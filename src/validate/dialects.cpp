@@ -2,6 +2,7 @@
 // OpenSLO v1 (all seven kinds) and the Backstage catalog (Component, Group; the other kinds are
 // accepted). Each maps onto the native model; docs/dialects.md has the field-by-field mapping and
 // what is not supported.
+#include "model/alerts.hpp"
 #include "model/entity_ref.hpp"
 #include "model/numbers.hpp"
 #include "model/promql.hpp"
@@ -1277,6 +1278,18 @@ void decode_sloth(const RawDoc& doc, const std::string& digest, Repo& repo, Diag
     slo.window = "30d";
     slo.window_days = 30;
     slo.window_loc = item.loc;
+    // `alerting.page_alert.disable` and `ticket_alert.disable` (pageAlert, ticketAlert in the
+    // CRD): the author's "never page (or open a ticket) for this SLO" holds for `nines rules`
+    // too. The Workbook's alerts of the other severity stay; with neither disabled the SLO keeps
+    // the defaults.
+    const Node& alerting = at(item, "alerting");
+    const bool no_page = flag(either(alerting, "page_alert", "pageAlert"), "disable");
+    const bool no_ticket = flag(either(alerting, "ticket_alert", "ticketAlert"), "disable");
+    if (no_page || no_ticket) {
+      for (auto& a : reachable_workbook_alerts(slo))
+        if (!(a.severity == "page" ? no_page : no_ticket)) slo.alerts.push_back(std::move(a));
+      slo.alerts_declared = true;
+    }
     repo.slis.push_back(std::move(sli));
     repo.slos.push_back(std::move(slo));
   }

@@ -327,6 +327,52 @@ spec:
     CHECK(e->message.find("did you mean 'cpu-usage-breach'") != std::string::npos);
   }
 
+  TEST_CASE("Sloth alerting disable keeps nines rules from paging or ticketing for the SLO") {
+    Repo repo;
+    DiagBag diags;
+    REQUIRE(decode_all("sloth", {R"(version: prometheus/v1
+service: myservice
+slos:
+  - name: quiet
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(errors[{{.window}}]))
+        total_query: sum(rate(total[{{.window}}]))
+    alerting:
+      page_alert:
+        disable: true
+      ticket_alert:
+        disable: true
+  - name: tickets-only
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(errors[{{.window}}]))
+        total_query: sum(rate(total[{{.window}}]))
+    alerting:
+      page_alert:
+        disable: true
+  - name: defaults
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(errors[{{.window}}]))
+        total_query: sum(rate(total[{{.window}}]))
+    alerting:
+      name: X
+)"},
+                       repo, diags));
+    REQUIRE(repo.slos.size() == 3);
+    CHECK(repo.slos[0].alerts_declared);
+    CHECK(repo.slos[0].alerts.empty());
+    CHECK(repo.slos[1].alerts_declared);
+    REQUIRE(repo.slos[1].alerts.size() == 1);
+    CHECK(repo.slos[1].alerts[0].severity == "ticket");
+    CHECK_FALSE(repo.slos[2].alerts_declared);
+    CHECK(repo.slos[2].alerts.empty());
+  }
+
   TEST_CASE("Sloth {{ .window }} with spaces is the window, as Sloth's regex reads it") {
     Repo repo;
     DiagBag diags;
