@@ -507,11 +507,15 @@ Handoff compute_handoff(const Repo& repo, const Rotation& rotation, const Histor
 
   // Open issues.
   for (const auto& [f, pm] : ours.incidents) {
+    // An incident dated after now has not happened: in no figure, the handoff's included.
+    if (!f->happened) continue;
     if (pm->status == "draft" || pm->status == "in-review")
       h.open_postmortems.push_back({pm->meta.id, pm->title, pm->date, pm->severity, pm->status});
     for (const auto& a : f->action_items) {
       if (!a.open) continue;
       h.open_action_items.push_back(a);
+      // `done` with a completion date after now is still open now, as every figure counts it.
+      if (h.open_action_items.back().status == "done") h.open_action_items.back().status = "open";
       if (a.overdue) ++h.overdue_action_items;
     }
   }

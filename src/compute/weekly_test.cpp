@@ -361,6 +361,22 @@ TEST_CASE("the handoff of a rotation, from hand-made history") {
   tonight.start = "2026-12-01T01:00:00+05:00";
   tonight.start_time = at("2026-11-30T20:00:00Z");
   repo.maintenance = {soon, later, now_on, other, ended, tonight};
+  // An incident dated after now has not happened: neither it nor its items are open issues. An
+  // item marked done with a completion date after now is still open, and says so.
+  Postmortem future = postmortem("pm-future", "a", "2026-12-02", "SEV2");
+  future.status = "draft";
+  ActionItem ahead;
+  ahead.id = "AI-9";
+  ahead.status = "open";
+  ahead.deadline = "2026-11-01";
+  future.action_items = {ahead};
+  ActionItem later_done;
+  later_done.id = "AI-4";
+  later_done.status = "done";
+  later_done.completed = "2026-12-01";
+  later_done.deadline = "2026-12-20";
+  repo.postmortems[0].action_items.push_back(later_done);
+  repo.postmortems.push_back(future);
 
   History h;
   h.mark_available("abc1234");
@@ -399,8 +415,12 @@ TEST_CASE("the handoff of a rotation, from hand-made history") {
   // pm2 is a draft of service a; pm3 is b's.
   REQUIRE(ho.open_postmortems.size() == 1);
   CHECK(ho.open_postmortems[0].id == "pm2");
-  CHECK(ho.open_action_items.size() == 2);
+  REQUIRE(ho.open_action_items.size() == 3);
   CHECK(ho.overdue_action_items == 1);
+  for (const auto& a : ho.open_action_items) {
+    CHECK(a.postmortem != "pm-future");
+    if (a.id == "AI-4") CHECK(a.status == "open");
+  }
   // The last 7 days (from 11-23): rb-a's change; b is another rotation's, the SLO's is older.
   REQUIRE(ho.recent_changes.size() == 1);
   CHECK(ho.recent_changes[0].kind == "runbook");
