@@ -310,7 +310,10 @@ std::optional<MonthlyReport> base_report(const Repo& repo,
   if (month < 1 || month > 12) return std::nullopt;
   MonthlyReport r;
   r.period = format_period(year, month);
-  r.previous_period = month == 1 ? format_period(year - 1, 12) : format_period(year, month - 1);
+  // January of year 1 has none: year 0 is no date nines writes (docs/commands.md, --now).
+  r.previous_period = month != 1 ? format_period(year, month - 1)
+                      : year > 1 ? format_period(year - 1, 12)
+                                 : std::string();
   Month mo;
   mo.first = days_from_civil(year, static_cast<unsigned>(month), 1);
   mo.last = mo.first + days_in_month(year, month) - 1;
