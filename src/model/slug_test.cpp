@@ -1,3 +1,4 @@
+#include "model/entity_ref.hpp"
 #include "model/slug.hpp"
 
 #include <doctest/doctest.h>
@@ -96,4 +97,12 @@ TEST_CASE("slug: slug_collision names two names written differently that make on
   CHECK(slug_collision("Backstage User", "", "Backstage User", "guest", "guest").empty());
   CHECK(slug_collision("OpenSLO SLO", "web", "OpenSLO SLO", "web.sla", "web.sla").empty());
   CHECK(k_slug_collision_hint.find("rename one of them in `metadata.name`") == 0);
+}
+
+TEST_CASE("slug_id: a dialect's name as the id docs/dialects.md describes") {
+  CHECK(nines::slug_id("Checkout_API") == "checkout-api");
+  CHECK(nines::slug_id("example service") == "example-service");
+  // A run of other characters is one '-', none right after a kept '-'.
+  CHECK(nines::slug_id("Technology_-_Development") == "technology--development");
+  CHECK(nines::slug_id("_a.b-") == "a.b");
 }
