@@ -110,10 +110,38 @@ std::string since_key(const Diagnostic& d) {
       m.erase(from, to - from);
     }
   }
-  if (d.rule == "duplicate-id" && (m.find("also defined at ") != std::string::npos ||
-                                   m.find("also listed at ") != std::string::npos))
-    if (const std::size_t at = position_suffix(m); at != std::string::npos) m.erase(at);
-  return d.file + "\x1f" + d.rule + "\x1f" + severity_name(d.severity) + "\x1f" + m;
+  std::string files = d.file;
+  if (d.rule == "duplicate-id")
+    for (std::string_view also : {"also defined at ", "also listed at "})
+      if (const std::size_t said = m.rfind(also); said != std::string::npos) {
+        if (const std::size_t at = position_suffix(m); at != std::string::npos && at > said) {
+          // The pair of files is the finding, whichever of the two it is reported at (the one
+          // that sorts second, which a move can change): both names, in order, and neither in
+          // the message.
+          const std::string other = m.substr(said + also.size(), at - said - also.size());
+          m.erase(said + also.size());
+          files = std::min(d.file, other) + "\x1f" + std::max(d.file, other);
+        }
+        break;
+      }
+  return files + "\x1f" + d.rule + "\x1f" + severity_name(d.severity) + "\x1f" + m;
+}
+
+// The message of a finding at REV with a moved file named as it is now ("also defined at
+// slis/dup1.yaml:2:9" after `git mv slis/dup1.yaml slis/one.yaml`), so that its key is the key
+// of the same finding now.
+void rename_in_message(Diagnostic& d, const std::map<std::string, std::string>& moved) {
+  if (d.rule != "duplicate-id") return;
+  for (std::string_view also : {"also defined at ", "also listed at "}) {
+    const std::size_t said = d.message.rfind(also);
+    if (said == std::string::npos) continue;
+    const std::size_t from = said + also.size();
+    const std::size_t at = position_suffix(d.message);
+    if (at == std::string::npos || at <= from) return;
+    if (auto to = moved.find(d.message.substr(from, at - from)); to != moved.end())
+      d.message.replace(from, at - from, to->second);
+    return;
+  }
 }
 
 // One Markdown code span holding `text` as it is (CommonMark 6.1): a fence of backticks longer
@@ -330,8 +358,10 @@ Summary compare(const Side& old_side, const Side& cur,
   const std::vector<Diagnostic> old_sorted = old_side.run.diags.sorted();
   const std::vector<Diagnostic> cur_sorted = cur.run.diags.sorted();
   std::vector<Diagnostic> old_named_now = old_sorted;
-  for (auto& d : old_named_now)
+  for (auto& d : old_named_now) {
     if (auto to = moved.find(d.file); to != moved.end()) d.file = to->second;
+    rename_in_message(d, moved);
+  }
   for (const auto& d : old_named_now)
     by_key[since_key(d)].first.push_back(&d);
   for (const auto& d : cur_sorted)

@@ -64,6 +64,16 @@ TEST_CASE("since: a finding that only moved keeps its key") {
     CHECK(
         since_key(diag("duplicate-id", "duplicate OpenSLO SLO 'x': also defined at o.yaml:1:9")) ==
         since_key(diag("duplicate-id", "duplicate OpenSLO SLO 'x': also defined at o.yaml:4:9")));
+    // The pair of files is the finding, at whichever of the two it is reported (a move that
+    // changes which name sorts second moves the report to the other file).
+    CHECK(since_key(diag("duplicate-id", "duplicate sli id 'd': also defined at slis/b.yaml:2:9",
+                         Severity::Error, "slis/one.yaml")) ==
+          since_key(diag("duplicate-id", "duplicate sli id 'd': also defined at slis/one.yaml:2:9",
+                         Severity::Error, "slis/b.yaml")));
+    CHECK(since_key(diag("duplicate-id", "duplicate sli id 'd': also defined at slis/b.yaml:2:9",
+                         Severity::Error, "slis/one.yaml")) !=
+          since_key(diag("duplicate-id", "duplicate sli id 'd': also defined at slis/c.yaml:2:9",
+                         Severity::Error, "slis/b.yaml")));
     // Only that rule: elsewhere a trailing position is the finding's own text.
     CHECK(since_key(diag("schema", "also defined at a:1:2")) !=
           since_key(diag("schema", "also defined at a:1:3")));

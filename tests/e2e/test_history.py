@@ -488,6 +488,19 @@ def test_since_markdown(tmp):
               [("ops/alpha-errors.yaml", "yaml-bool-string")],
               f"moved files since {rev}: findings neither new nor fixed: {code} {err} {diags}")
 
+    # One file of a duplicate-id pair moved to a name that sorts after the other: the error is now
+    # reported at the other file, naming the moved one. The same pair: neither new nor fixed.
+    git(root, "mv", "slos/alpha.yaml", "slos/zzz.yaml")
+    git(root, "commit", "-q", "-m", "pair moved", date="2026-10-07T00:00:00Z")
+    code, out, err = nines("check", ".", "--since", "HEAD~1", "--format", "json", "--now", NOW,
+                           cwd=root)
+    j = json.loads(out) if out else {}
+    diags = j.get("diagnostics", {})
+    pair = [d for side in ("new", "fixed") for d in diags.get(side, [])
+            if d["rule"] == "duplicate-id"]
+    check(code == 1 and diags and not pair,
+          f"a moved file of a duplicate-id pair: neither new nor fixed: {code} {err} {pair}")
+
 
 def test_since_many_findings(tmp):
     """Each side's findings are compared whole, not the first 1,000 `check` prints: moving a
