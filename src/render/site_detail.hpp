@@ -254,6 +254,9 @@ json metrics_freshness(const std::vector<const SloFigures*>& slos,
                        const std::vector<StaleSignal>& golden = {});
 // For pages whose figures come from the repository's documents, as of the build.
 json documents_freshness(const Site& site);
+// "2 stale sign-offs", with how many of them are dated after now ("(1 dated after now)"): a
+// mistyped date reads otherwise like a change after sign-off. Null when none is stale.
+json stale_signoffs_text(const ReadinessFigures& r);
 // The mark beside an overview's figures (the dashboard's rows, the catalog's error budget cell)
 // when the days they are made from are stale: freshness_of's {status, text, as_of}, else null.
 // The page-wide badge alone does not say which figures are behind. A fresh figure carries no

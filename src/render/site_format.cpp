@@ -316,6 +316,18 @@ json metrics_freshness(const std::vector<const SloFigures*>& slos,
       .take();
 }
 
+json stale_signoffs_text(const ReadinessFigures& r) {
+  int stale = 0, future = 0;
+  for (const auto& s : r.signoffs) {
+    stale += s.stale ? 1 : 0;
+    future += s.stale && s.future ? 1 : 0;
+  }
+  if (stale == 0) return nullptr;
+  std::string text = plural(stale, "stale sign-off");
+  if (future > 0) text += " (" + std::to_string(future) + " dated after now)";
+  return text;
+}
+
 json documents_freshness(const Site& site) {
   return ViewObject()
       .add("label", "Documents")

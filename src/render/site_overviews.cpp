@@ -376,7 +376,7 @@ json readiness_view(const Site& site) {
                            .add("stale_signoffs", stale > 0 ? json(stale) : json(nullptr))
                            .add("team", team_of_service(site, r.service))
                            .add("stale_signoffs_text",
-                                stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr))
+                                stale_signoffs_text(r))
                            .add("digest", text_or_null(r.digest))
                            .add("withheld", text_or_null(withheld_text(r)))
                            .add("rows", std::move(rows))

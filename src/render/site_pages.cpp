@@ -58,7 +58,7 @@ json readiness_brief(const Site& site, const std::string& service) {
       .add("state_label", r.approved ? "Approved" : "Not approved")
       .add("state", state)
       .add("stale_signoffs", stale > 0 ? json(stale) : json(nullptr))
-      .add("stale_signoffs_text", stale > 0 ? json(plural(stale, "stale sign-off")) : json(nullptr))
+      .add("stale_signoffs_text", stale_signoffs_text(r))
       .take();
 }
 

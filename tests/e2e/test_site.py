@@ -202,6 +202,15 @@ def test_content(tmp):
     as_of = re.search(r'class="freshness-as-of">as of <time>([0-9-]+)</time>', running)
     check(as_of and as_of.group(1) == newest,
           f"the running month's report: metrics as of {as_of and as_of.group(1)}, API {newest}")
+    # Sign-offs dated after now are stale and say so in every summary, not only on the readiness
+    # page: at 2026-11-12 both of returns-portal's are dated after now.
+    early = os.path.join(tmp, "site-early")
+    code, _, err = run("build", repo, "-o", early, "--offline", "--now", "2026-11-12T12:00:00Z")
+    if check(code == 0, f"a build at 2026-11-12 ({code}): {err[-300:]}"):
+        for rel in ("index.html", "services/returns-portal/index.html", "readiness/index.html"):
+            with open(os.path.join(early, rel), encoding="utf-8") as f:
+                check("2 stale sign-offs (2 dated after now)" in f.read(),
+                      f"{rel}: the sign-offs dated after now are named so")
     # A report's changes read the same on its page as in Markdown (one formatting rule).
     for month in ("2026-10", "2026-11"):
         code, md, err = run("report", "-C", repo, "--month", month, "--now", NOW)
