@@ -375,8 +375,7 @@ json readiness_view(const Site& site) {
                            .add("state_label", r.approved ? "Approved" : "Not approved")
                            .add("stale_signoffs", stale > 0 ? json(stale) : json(nullptr))
                            .add("team", team_of_service(site, r.service))
-                           .add("stale_signoffs_text",
-                                stale_signoffs_text(r))
+                           .add("stale_signoffs_text", stale_signoffs_text(r))
                            .add("digest", text_or_null(r.digest))
                            .add("withheld", text_or_null(withheld_text(r)))
                            .add("rows", std::move(rows))
