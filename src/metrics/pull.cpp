@@ -116,6 +116,7 @@ const char* value_problem(double v) {
 // timestamps, a grid shifted by an hour, times never asked for. None of them is a day's value.
 struct OffSteps {
   std::size_t count = 0;
+  std::size_t outside = 0; // of them, at a step of the grid but before start or after end
   double example = 0;
 };
 
@@ -124,23 +125,32 @@ OffSteps off_steps(const PromResponse& r, std::int64_t start, std::int64_t end, 
   if (!r.ok || r.series.size() != 1) return off;
   for (const auto& sample : r.series.front().samples) {
     const double t = sample.first;
-    const bool on = t == std::floor(t) && t >= static_cast<double>(start) &&
-                    t <= static_cast<double>(end) &&
-                    (static_cast<std::int64_t>(t) - start) % step == 0;
-    if (on) continue;
+    const bool whole = t == std::floor(t);
+    const bool on_grid = whole && (static_cast<std::int64_t>(t) - start) % step == 0;
+    const bool in_range = t >= static_cast<double>(start) && t <= static_cast<double>(end);
+    if (on_grid && in_range) continue;
+    // Other days: on the grid, within ten years of the range (a time in milliseconds is on the
+    // grid too, a thousand times further: another unit, not other days).
+    constexpr double k_other_days = 10 * 366 * 86400.0;
+    if (on_grid && t >= static_cast<double>(start) - k_other_days &&
+        t <= static_cast<double>(end) + k_other_days)
+      ++off.outside;
     if (off.count++ == 0) off.example = t;
   }
   return off;
 }
 
-// One query's samples off the day steps, in words; "" when there are none.
+// One query's samples off the day steps, in words; "" when there are none. Samples on the steps
+// but outside the days asked for are said so: the server answered other days, not other times.
 std::string describe_off_steps(const OffSteps& off, std::int64_t start, std::int64_t end,
                                std::int64_t step) {
   if (off.count == 0) return {};
-  return std::to_string(off.count) + (off.count == 1 ? " sample is" : " samples are") +
-         " not at the requested day steps (e.g. at unix time " + show(off.example) +
-         "; asked for " + std::to_string(start) + " … " + std::to_string(end) + " every " +
-         std::to_string(step) + " s), not stored";
+  const char* where = off.outside == off.count ? " outside the requested days"
+                      : off.outside > 0 ? " not at the requested day steps or outside them"
+                                        : " not at the requested day steps";
+  return std::to_string(off.count) + (off.count == 1 ? " sample is" : " samples are") + where +
+         " (e.g. at unix time " + show(off.example) + "; asked for " + std::to_string(start) +
+         " … " + std::to_string(end) + " every " + std::to_string(step) + " s), not stored";
 }
 
 // Days as "2026-10-04 … 2026-10-31" (or one day).

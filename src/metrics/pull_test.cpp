@@ -1232,6 +1232,29 @@ TEST_CASE("pull: an answer with warnings (a partial response) is a failed fetch,
             "partial response: store 10.0.0.7:10901 unavailable"));
 }
 
+TEST_CASE("pull: range samples on the steps but outside the days asked for are told so") {
+  Repo repo = make_repo();
+  auto store = Store::open_memory();
+  FakeProm prom;
+  prom.value = steady;
+  // The day after the last one asked for comes back too, on the grid.
+  std::int64_t last = 0;
+  prom.range_point = [&last](const std::string&, std::int64_t t, const std::string& v) {
+    last = std::max(last, t);
+    std::string point = "[" + std::to_string(t) + ",\"" + v + "\"]";
+    if (t == at("2026-11-01T00:00:00Z"))
+      point += ",[" + std::to_string(t + 86400) + ",\"" + v + "\"]";
+    return point;
+  };
+  PullOptions no_live;
+  no_live.live = false;
+  PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+  REQUIRE(last == at("2026-11-01T00:00:00Z"));
+  REQUIRE(r.errors.size() == 1);
+  CHECK(has(r.errors[0].message, "1 sample is outside the requested days (e.g. at unix time " +
+                                      std::to_string(at("2026-11-02T00:00:00Z"))));
+}
+
 TEST_CASE("pull: range samples less than a second off the day steps are refused, as told") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
