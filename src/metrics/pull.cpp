@@ -146,8 +146,8 @@ std::string describe_off_steps(const OffSteps& off, std::int64_t start, std::int
                                std::int64_t step) {
   if (off.count == 0) return {};
   const char* where = off.outside == off.count ? " outside the requested days"
-                      : off.outside > 0 ? " not at the requested day steps or outside them"
-                                        : " not at the requested day steps";
+                      : off.outside > 0        ? " not at the requested day steps or outside them"
+                                               : " not at the requested day steps";
   return std::to_string(off.count) + (off.count == 1 ? " sample is" : " samples are") + where +
          " (e.g. at unix time " + show(off.example) + "; asked for " + std::to_string(start) +
          " … " + std::to_string(end) + " every " + std::to_string(step) + " s), not stored";
