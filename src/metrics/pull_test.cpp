@@ -1252,7 +1252,7 @@ TEST_CASE("pull: range samples on the steps but outside the days asked for are t
   REQUIRE(last == at("2026-11-01T00:00:00Z"));
   REQUIRE(r.errors.size() == 1);
   CHECK(has(r.errors[0].message, "1 sample is outside the requested days (e.g. at unix time " +
-                                      std::to_string(at("2026-11-02T00:00:00Z"))));
+                                     std::to_string(at("2026-11-02T00:00:00Z"))));
 }
 
 TEST_CASE("pull: range samples less than a second off the day steps are refused, as told") {
