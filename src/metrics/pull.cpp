@@ -616,6 +616,7 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
   // current, so its figures would read fresh over a window with holes in it.
   std::vector<DailyRow> rows;
   std::vector<std::string> gaps, rejected;
+  bool good_refused = false, total_refused = false; // which query's values were refused
   for (std::int64_t d : seg.days) {
     const std::int64_t at = day_end(d);
     auto gi = good.points.find(at);
@@ -642,16 +643,19 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
     if (const char* p = count_problem(gv)) {
       rejected.push_back(day + " good " + p);
       ++m_report.values_rejected;
+      good_refused = true;
       continue;
     }
     if (const char* p = count_problem(tv)) {
       rejected.push_back(day + " total " + p);
       ++m_report.values_rejected;
+      total_refused = true;
       continue;
     }
     if (good_over_total(gv, tv)) {
       rejected.push_back(day + " good " + show(gv) + " > total " + show(tv));
       ++m_report.values_rejected;
+      good_refused = total_refused = true;
       continue;
     }
     // A day that ended less than the source's settle margin ago may not be all in yet: used,
@@ -665,7 +669,10 @@ void Puller::finish_segment(SourcePlan& plan, const SloContext& c, const DaySegm
                             (rejected.size() == 1 ? "" : "s") + " rejected: " + first_few(rejected);
     count_failed(plan, seg.good, why);
     count_failed(plan, seg.total, why);
-    slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not stored: " + why);
+    // At the query whose values were refused (the SLI's `good:` or `total:`, or its `query:` for
+    // both), where the expression to fix is.
+    slo_error(plan, c, "daily counts for " + day_span(seg.days) + " not stored: " + why,
+              good_refused, total_refused);
     m_report.days_failed[c.slo->meta.id].insert(seg.days.begin(), seg.days.end());
     return;
   }

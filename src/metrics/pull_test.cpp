@@ -424,6 +424,30 @@ TEST_CASE("pull: alert windows are fetched once per duration, under every label"
   CHECK(saw_5m);
 }
 
+TEST_CASE("pull: a refused daily answer is told at the query whose values were refused") {
+  for (const bool total_side : {false, true}) {
+    CAPTURE(total_side);
+    Repo repo = make_repo();
+    repo.slis[0].meta.file = "slis/success-rate.yaml";
+    repo.slis[0].query->loc = {3, 3};
+    repo.slis[0].query->good_loc = {4, 11};
+    repo.slis[0].query->total_loc = {5, 12};
+    auto store = Store::open_memory();
+    FakeProm prom;
+    prom.value = [total_side](const std::string& q, std::int64_t t) -> std::optional<std::string> {
+      if (t == at("2026-10-06T00:00:00Z") && has(q, total_side ? "all_total" : "good_total"))
+        return "NaN";
+      return steady(q, t);
+    };
+    PullOptions no_live;
+    no_live.live = false;
+    PullReport r = pull_metrics(repo, *store, no_live, k_now, prom);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].file == "slis/success-rate.yaml");
+    CHECK(r.errors[0].loc.line == (total_side ? 5 : 4));
+  }
+}
+
 TEST_CASE("pull: NaN, ±Inf, negative and good > total fail the whole answer, never stored") {
   Repo repo = make_repo();
   auto store = Store::open_memory();
