@@ -271,9 +271,6 @@ std::string read_text(const std::filesystem::path& p) {
   return ss.str();
 }
 
-// Writes the month's figures into its monthly_report document (creating one when there is none),
-// so the report reads the same after the backend has dropped the data (SPEC 4.2). Only closed
-// months can be frozen, and a frozen month is never rewritten.
 // The month's report on stdout in the format asked for.
 void print_report(const std::string& format, const Run& run, const MonthlyReport& r) {
   if (format == "json") {
@@ -290,6 +287,9 @@ void print_report(const std::string& format, const Run& run, const MonthlyReport
   }
 }
 
+// Writes the month's figures into its monthly_report document (creating one when there is none),
+// so the report reads the same after the backend has dropped the data (SPEC 4.2). Only closed
+// months can be frozen, and a frozen month is never rewritten.
 int freeze_report(const ReportOpts& o, const Run& run, const MonthlyReport& r) {
   auto p = parse_period(r.period);
   std::int64_t today = day_of(run.figures.now);
